@@ -1,0 +1,186 @@
+"""Canonical trajectory table, drop reports and input errors.
+
+Every reader returns, and every cleaning verb takes and returns, a Polars DataFrame with
+the canonical columns below (sorted by traj_id, t), plus a `DropReport` that counts every
+row it removed and why. Nothing is dropped silently: `rows_in == rows_kept + report.total`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+SCHEMA_VERSION = 1
+
+# name -> dtype of the required columns. `t` is seconds since the Unix epoch, UTC.
+REQUIRED: dict[str, pl.DataType] = {
+    "traj_id": pl.Utf8(),
+    "t": pl.Int64(),
+    "lat": pl.Float64(),
+    "lon": pl.Float64(),
+}
+# Optional columns that readers may add; anything else is kept as-is.
+OPTIONAL: dict[str, pl.DataType] = {
+    "user_id": pl.Utf8(),
+    "vehicle_id": pl.Utf8(),
+    "label": pl.Utf8(),
+    "speed_mps": pl.Float64(),
+    "heading_deg": pl.Float64(),
+    "source": pl.Utf8(),
+}
+
+# Plausible time range for GPS fixes: before 1990 there was no civil GPS.
+MIN_T = 631152000  # 1990-01-01T00:00:00Z
+
+OnError = Literal["raise", "skip"]
+
+
+class TrajlmInputError(ValueError):
+    """Bad input, with where it is (file, line, field) and what to do about it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | os.PathLike | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ""
+        if path is not None:
+            where = f"{Path(path).name}"
+            if line is not None:
+                where += f" line {line}"
+            if field is not None:
+                where += f" field {field}"
+            where += ": "
+        elif field is not None:
+            where = f"field {field}: "
+        text = where + message
+        if hint:
+            text += f"; {hint}"
+        super().__init__(text)
+        self.path, self.line, self.field, self.hint = path, line, field, hint
+
+
+@dataclass
+class DropReport:
+    """Counts of dropped rows per reason, plus the number of rows seen."""
+
+    rows_in: int = 0
+    dropped: Counter = field(default_factory=Counter)
+    # Repairs that changed rows without dropping them (e.g. "sorted_by_time").
+    repaired: Counter = field(default_factory=Counter)
+
+    def drop(self, reason: str, n: int) -> None:
+        if n:
+            self.dropped[reason] += int(n)
+
+    def repair(self, reason: str, n: int) -> None:
+        if n:
+            self.repaired[reason] += int(n)
+
+    @property
+    def total(self) -> int:
+        return int(sum(self.dropped.values()))
+
+    @property
+    def rows_kept(self) -> int:
+        return self.rows_in - self.total
+
+    def merge(self, other: DropReport) -> DropReport:
+        """Combine a report of a later stage: rows_in stays the first stage's."""
+        out = DropReport(self.rows_in or other.rows_in, Counter(self.dropped), Counter(self.repaired))
+        out.dropped.update(other.dropped)
+        out.repaired.update(other.repaired)
+        return out
+
+    def add(self, other: DropReport) -> DropReport:
+        """Combine reports of disjoint inputs (e.g. two files): rows_in adds up."""
+        out = DropReport(self.rows_in + other.rows_in, Counter(self.dropped), Counter(self.repaired))
+        out.dropped.update(other.dropped)
+        out.repaired.update(other.repaired)
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "rows_in": self.rows_in,
+            "rows_kept": self.rows_kept,
+            "dropped": dict(sorted(self.dropped.items())),
+            "repaired": dict(sorted(self.repaired.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DropReport:
+        return cls(d["rows_in"], Counter(d.get("dropped", {})), Counter(d.get("repaired", {})))
+
+
+def empty_table() -> pl.DataFrame:
+    return pl.DataFrame(schema=REQUIRED)
+
+
+def conform(df: pl.DataFrame) -> pl.DataFrame:
+    """Cast required/optional columns to canonical dtypes, required columns first, sorted."""
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise TrajlmInputError(f"missing required columns {missing}; have {df.columns}")
+    casts = [pl.col(c).cast(d) for c, d in {**REQUIRED, **OPTIONAL}.items() if c in df.columns]
+    df = df.with_columns(casts)
+    rest = [c for c in df.columns if c not in REQUIRED]
+    return df.select([*REQUIRED, *rest]).sort(["traj_id", "t"], maintain_order=True)
+
+
+@dataclass
+class Problem:
+    column: str
+    issue: str
+    n_rows: int
+    first_row: int | None
+
+
+def validate(df: pl.DataFrame) -> list[Problem]:
+    """Report what is wrong with a canonical table and where (first offending row index).
+
+    Returns an empty list for a valid table. Checks: required columns and dtypes, nulls/NaN,
+    lat/lon ranges, time plausibility, sort order and duplicate (traj_id, t).
+    """
+    problems: list[Problem] = []
+    for c, dtype in REQUIRED.items():
+        if c not in df.columns:
+            problems.append(Problem(c, "missing column", len(df), None))
+        elif df.schema[c] != dtype:
+            problems.append(Problem(c, f"dtype {df.schema[c]} != {dtype}", len(df), None))
+    if problems:
+        return problems
+
+    def _check(column: str, issue: str, bad: pl.Expr) -> None:
+        idx = df.with_row_index("_i").filter(bad)["_i"]
+        if len(idx):
+            problems.append(Problem(column, issue, len(idx), int(idx[0])))
+
+    for c in REQUIRED:
+        _check(c, "null", pl.col(c).is_null())
+    for c in ("lat", "lon"):
+        _check(c, "NaN or infinite", ~pl.col(c).is_finite())
+    _check("lat", "out of range [-90, 90]", pl.col("lat").abs() > 90)
+    _check("lon", "out of range [-180, 180]", pl.col("lon").abs() > 180)
+    _check("t", "before 1990", pl.col("t") < MIN_T)
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    _check("t", "not sorted by (traj_id, t)", same & (pl.col("t") < pl.col("t").shift(1)))
+    _check("t", "duplicate timestamp within trajectory", same & (pl.col("t") == pl.col("t").shift(1)))
+    _check("traj_id", "not sorted", pl.col("traj_id") < pl.col("traj_id").shift(1))
+    return problems
+
+
+def data_root() -> Path:
+    """Where the shared real-data slices live: $TRAJLM_DATA, else ../shared/data from the repo."""
+    env = os.environ.get("TRAJLM_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "data"
