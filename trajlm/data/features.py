@@ -69,7 +69,11 @@ def add_deltas(df: pl.DataFrame) -> pl.DataFrame:
     first = pl.col("traj_id") != pl.col("traj_id").shift(1)
     return df.with_columns(
         [
-            pl.when(first).then(0.0).otherwise(pl.col(c) - pl.col(c).shift(1)).fill_null(0.0).alias(n)
+            pl.when(first)
+            .then(0.0)
+            .otherwise(pl.col(c) - pl.col(c).shift(1))
+            .fill_null(0.0)
+            .alias(n)
             for c, n in (("x_m", "dx_m"), ("y_m", "dy_m"))
         ]
         + [

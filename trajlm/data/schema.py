@@ -54,7 +54,7 @@ class TrajlmInputError(ValueError):
     ) -> None:
         where = ""
         if path is not None:
-            where = f"{Path(path).name}"
+            where = "/".join(Path(path).parts[-3:])  # keeps e.g. GeoLife's user folder
             if line is not None:
                 where += f" line {line}"
             if field is not None:
@@ -96,14 +96,18 @@ class DropReport:
 
     def merge(self, other: DropReport) -> DropReport:
         """Combine a report of a later stage: rows_in stays the first stage's."""
-        out = DropReport(self.rows_in or other.rows_in, Counter(self.dropped), Counter(self.repaired))
+        out = DropReport(
+            self.rows_in or other.rows_in, Counter(self.dropped), Counter(self.repaired)
+        )
         out.dropped.update(other.dropped)
         out.repaired.update(other.repaired)
         return out
 
     def add(self, other: DropReport) -> DropReport:
         """Combine reports of disjoint inputs (e.g. two files): rows_in adds up."""
-        out = DropReport(self.rows_in + other.rows_in, Counter(self.dropped), Counter(self.repaired))
+        out = DropReport(
+            self.rows_in + other.rows_in, Counter(self.dropped), Counter(self.repaired)
+        )
         out.dropped.update(other.dropped)
         out.repaired.update(other.repaired)
         return out
@@ -173,7 +177,9 @@ def validate(df: pl.DataFrame) -> list[Problem]:
     _check("t", "before 1990", pl.col("t") < MIN_T)
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
     _check("t", "not sorted by (traj_id, t)", same & (pl.col("t") < pl.col("t").shift(1)))
-    _check("t", "duplicate timestamp within trajectory", same & (pl.col("t") == pl.col("t").shift(1)))
+    _check(
+        "t", "duplicate timestamp within trajectory", same & (pl.col("t") == pl.col("t").shift(1))
+    )
     _check("traj_id", "not sorted", pl.col("traj_id") < pl.col("traj_id").shift(1))
     return problems
 

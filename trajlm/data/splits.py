@@ -30,8 +30,10 @@ def assign_splits(
         raise ValueError(f"split fractions must be >= 0 and sum to 1, got {fractions}")
     index = index.sort(["t_start", "traj_id"])
     n = len(index)
-    n_train = int(round(fractions[0] * n))
-    n_val = int(round(fractions[1] * n))
+    # Cumulative floor cut points, as PROTOCOL.md's reference (98 / 333 test trips on the slices).
+    # A tiny input (e.g. one GPX track) still gets a train trajectory.
+    n_train = max(int(fractions[0] * n), min(n, 1) if fractions[0] > 0 else 0)
+    n_val = max(0, int((fractions[0] + fractions[1]) * n) - n_train)
     labels = np.array(["test"] * n, dtype=object)
     labels[:n_train] = "train"
     labels[n_train : n_train + n_val] = "val"

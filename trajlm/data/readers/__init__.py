@@ -1,0 +1,109 @@
+"""Readers: raw trajectory files -> canonical table (`trajlm.data.schema`) + DropReport.
+
+    df, report = read("train.1k.csv", "porto")                       # whole table
+    for chunk, report in iter_read("Data/", "geolife", chunk_rows=200_000): ...   # streaming
+    read("route14_outbound.csv", "csv", columns=PRESETS["liverpool_bus"])
+
+Readers only parse. They drop (on_error="skip", counted) or raise on (on_error="raise", the
+default: TrajlmInputError naming file, line and field) rows that cannot be canonical points:
+malformed lines, non-UTF-8 bytes, unparseable fields, NaN/inf, |lat| > 90, |lon| > 180,
+t < 1990, t in the future. Speed filters, gap splits and de-duplication are `clean.py`'s job.
+Counting: `report.rows_in` = input records (points; a record that yields no point, e.g. a
+malformed line or an empty Porto POLYLINE, counts one) and rows_in == len(df) + report.total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from trajlm.data.readers._common import ColumnMap, Ctx, expand_paths
+from trajlm.data.readers.ais import iter_ais
+from trajlm.data.readers.geolife import iter_geolife
+from trajlm.data.readers.gpx import iter_gpx
+from trajlm.data.readers.porto import iter_porto
+from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
+from trajlm.data.schema import DropReport, OnError, conform, empty_table
+
+FORMATS = ("porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet")
+# Files picked up when a directory is given.
+_PATTERNS = {"geolife": "*.plt", "gpx": "*.gpx", "parquet": "*.parquet"}
+
+__all__ = ["FORMATS", "PRESETS", "ColumnMap", "iter_read", "read"]
+
+
+def _open(
+    paths: str | Path | Sequence[str | Path],
+    format: str,
+    on_error: OnError,
+    columns: ColumnMap | None,
+    chunk_rows: int,
+) -> tuple[Ctx, Iterator[pl.DataFrame]]:
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose one of {FORMATS}")
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
+    ctx = Ctx(on_error)
+    files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
+    if format == "porto":
+        return ctx, iter_porto(files, ctx, chunk_rows)
+    if format == "geolife":
+        return ctx, iter_geolife(files, ctx, chunk_rows)
+    if format == "ais":
+        return ctx, iter_ais(files, ctx, chunk_rows, columns)
+    if format == "gpx":
+        return ctx, iter_gpx(files, ctx, chunk_rows)
+    if format == "tdrive":
+        return ctx, iter_csv(files, columns or PRESETS["tdrive"], ctx, chunk_rows)
+    if format == "csv":
+        return ctx, iter_csv(files, columns or ColumnMap(), ctx, chunk_rows)
+    return ctx, iter_parquet(files, columns or ColumnMap(), ctx, chunk_rows)
+
+
+def iter_read(
+    paths: str | Path | Sequence[str | Path],
+    format: str,
+    *,
+    on_error: OnError = "raise",
+    columns: ColumnMap | None = None,
+    chunk_rows: int = 500_000,
+) -> Iterator[tuple[pl.DataFrame, DropReport]]:
+    """Stream (chunk, chunk_report) pairs; each chunk is canonical, sorted by (traj_id, t).
+
+    Memory is bounded by chunk_rows (about that many points per chunk), not by file size. Each
+    chunk holds whole trajectories when the format allows (rows of a trajectory contiguous in
+    the file). chunk_report counts the drops since the previous chunk and has
+    rows_in == len(chunk) + total, so `DropReport.add` over all chunks gives the whole read's
+    report. Drops after the last kept row come with a final empty chunk.
+    """
+    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows)
+    seen = DropReport()  # drops already handed out
+    for chunk in chunks:
+        yield chunk, _delta(ctx.report, seen, len(chunk))
+    if ctx.report.total > seen.total or ctx.report.rows_in == 0:
+        yield empty_table(), _delta(ctx.report, seen, 0)
+
+
+def _delta(now: DropReport, seen: DropReport, n_kept: int) -> DropReport:
+    """Drops in `now` not yet in `seen` (then marked seen), for a chunk of n_kept rows."""
+    dropped = now.dropped - seen.dropped
+    seen.dropped.update(dropped)
+    return DropReport(n_kept + sum(dropped.values()), dropped)
+
+
+def read(
+    paths: str | Path | Sequence[str | Path],
+    format: str,
+    *,
+    on_error: OnError = "raise",
+    columns: ColumnMap | None = None,
+    chunk_rows: int = 500_000,
+) -> tuple[pl.DataFrame, DropReport]:
+    """Read whole files into one canonical table sorted by (traj_id, t), plus the DropReport."""
+    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows)
+    parts = [c for c in chunks if len(c)]
+    if not parts:
+        return empty_table(), ctx.report
+    return conform(pl.concat(parts, how="diagonal_relaxed")), ctx.report

@@ -1,0 +1,43 @@
+# trajlm — the two commands on a fresh machine:
+#   make demo   set up .venv and run the demo end to end (synthetic city; DATA=porto|geolife for real data)
+#   make test   set up .venv and run the tests
+PY      ?= python3
+VENV    ?= .venv
+BIN      = $(VENV)/bin
+DATA    ?= synth
+OUT     ?= out/demo-$(DATA)
+STEPS   ?= 600
+SHARED  ?= ../shared/data
+
+.PHONY: setup demo test lint format bench clean
+
+$(BIN)/trajlm: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/trajlm
+
+demo: setup
+	DATA=$(DATA) OUT=$(OUT) STEPS=$(STEPS) SHARED=$(SHARED) BIN=$(BIN) bash scripts/demo.sh
+
+test: setup
+	$(BIN)/ruff check trajlm tests bench
+	$(BIN)/ruff format --check trajlm tests bench
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check trajlm tests bench
+
+format: setup
+	$(BIN)/ruff format trajlm tests bench
+	$(BIN)/ruff check --fix trajlm tests bench
+
+bench: setup
+	$(BIN)/python bench/kv_cache.py
+	$(BIN)/python bench/loader_memory.py
+	$(BIN)/python bench/train_throughput.py
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The demo: data -> store -> train -> eval beside baselines -> predict + plot.
+# Called by `make demo` (DATA=synth|porto|geolife, OUT, STEPS, SHARED, BIN from the Makefile).
+set -euo pipefail
+BIN=${BIN:-.venv/bin}; DATA=${DATA:-synth}; OUT=${OUT:-out/demo-$DATA}; STEPS=${STEPS:-600}
+SHARED=${SHARED:-../shared/data}
+mkdir -p "$OUT"
+case "$DATA" in
+  synth)   "$BIN/trajlm" data synth --out "$OUT/store" --n-trajectories 1500 --seed 0 ;;
+  porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$OUT/store" --on-error skip ;;
+  geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip ;;
+  *) echo "DATA must be synth, porto or geolife (got $DATA)"; exit 2 ;;
+esac
+"$BIN/trajlm" data inspect "$OUT/store"
+"$BIN/trajlm" data plot "$OUT/store" --out "$OUT/map.png" --n 80
+"$BIN/trajlm" train --data "$OUT/store" --out "$OUT/run" --config configs/demo.toml --max-steps "$STEPS"
+"$BIN/trajlm" eval --task predict --data "$OUT/store" --model "$OUT/run" --seeds 1 --out "$OUT/eval_predict.json"
+"$BIN/trajlm" predict --model "$OUT/run" --input "$OUT/store" --split test --limit 6 --holdout 5 \
+  --steps 5 --out "$OUT/predictions.csv" --plot "$OUT/predictions.png"
+echo "demo done: see $OUT/map.png, $OUT/predictions.png, $OUT/eval_predict.json"

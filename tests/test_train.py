@@ -1,0 +1,123 @@
+"""Training loop: exact resume after kill -9, checkpoint format, schedule."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from trajlm.data.ingest import synth_store
+from trajlm.train.trainer import TrainConfig, lr_at
+
+TINY = """
+[model]
+d_model = 16
+n_layers = 1
+n_heads = 2
+max_len = 24
+pos_type = "rope"
+[train]
+batch_size = 4
+max_len = 16
+shuffle_buffer = 8
+lr = 3e-3
+warmup_steps = 3
+eval_every = 0
+save_every = 4
+log_every = 1
+progress = false
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("store") / "synth"
+    synth_store(out, n_trajectories=40, seed=1)
+    return out
+
+
+def _train(store: Path, run: Path, cfg: Path, steps: int, resume: bool = False, sleep: float = 0):
+    cmd = [sys.executable, "-m", "trajlm.cli", "train", "--data", str(store), "--out", str(run),
+           "--config", str(cfg), "--max-steps", str(steps)]  # fmt: skip
+    if resume:
+        cmd.append("--resume")
+    env = {**os.environ, "TRAJLM_DEBUG_STEP_SLEEP_S": str(sleep), "OMP_NUM_THREADS": "1"}
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _step_of(run: Path) -> int:
+    f = run / "trainer_state" / "state.json"
+    try:
+        return json.loads(f.read_text())["step"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return -1
+
+
+def test_resume_after_kill_is_bit_identical(store: Path, tmp_path: Path) -> None:
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text(TINY)
+    steps = 24
+    ref = _train(store, tmp_path / "ref", cfg, steps)
+    assert ref.wait(timeout=120) == 0, ref.stderr.read().decode()
+
+    run = tmp_path / "killed"
+    proc = _train(store, run, cfg, steps, sleep=0.05)
+    deadline = time.time() + 120
+    while _step_of(run) < 8 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "run finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)  # kill -9: no chance to clean up
+    proc.wait()
+    killed_at = _step_of(run)
+    assert 8 <= killed_at < steps
+
+    resumed = _train(store, run, cfg, steps, resume=True)
+    assert resumed.wait(timeout=120) == 0, resumed.stderr.read().decode()
+    assert _step_of(run) == steps
+    a = load_file(str(tmp_path / "ref" / "model.safetensors"))
+    b = load_file(str(run / "model.safetensors"))
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), f"{k} differs after resume"
+    # Metrics after resume continue from the checkpoint without duplicated steps.
+    steps_logged = [json.loads(x)["step"] for x in (run / "metrics.jsonl").read_text().splitlines()]
+    assert steps_logged == sorted(set(steps_logged))
+
+
+def test_checkpoint_is_pickle_free(store: Path, tmp_path: Path) -> None:
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text(TINY)
+    run = tmp_path / "run"
+    p = _train(store, run, cfg, 4)
+    assert p.wait(timeout=120) == 0, p.stderr.read().decode()
+    files = {f.relative_to(run).as_posix() for f in run.rglob("*") if f.is_file()}
+    assert {"model.safetensors", "config.json", "trainer_state/state.json",
+            "trainer_state/optimizer.safetensors", "trainer_state/rng.safetensors"} <= files  # fmt: skip
+    assert not any(f.endswith((".pt", ".pkl", ".bin")) for f in files)
+    assert not any(".tmp-" in f for f in files)
+
+    from trajlm.model import TrajectoryModel
+
+    m = TrajectoryModel.from_pretrained(run)
+    assert m.config.stats is not None  # normalization stats travel with the weights
+
+
+def test_lr_schedule_warmup_then_cosine() -> None:
+    cfg = TrainConfig(max_steps=100, warmup_steps=10, lr=1.0, min_lr_ratio=0.1)
+    lrs = [lr_at(s, cfg) for s in range(100)]
+    assert lrs[0] == pytest.approx(0.1) and lrs[9] == pytest.approx(1.0)
+    assert all(a >= b for a, b in zip(lrs[10:], lrs[11:], strict=False))
+    assert lrs[-1] == pytest.approx(0.1, abs=0.01)
+
+
+def test_unknown_train_config_key_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown train config keys"):
+        TrainConfig.from_dict({"max_stepz": 3})

@@ -1,0 +1,100 @@
+"""Raw files -> readers -> cleaning -> store, with one merged drop report.
+
+Readers stream chunks that hold whole trajectories, so each chunk is cleaned on its own and
+only the (smaller) cleaned table is kept until the store is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from trajlm.data.clean import PRESETS, CleanConfig, clean
+from trajlm.data.readers import iter_read
+from trajlm.data.schema import DropReport, TrajlmInputError, empty_table
+from trajlm.data.store import write_store
+
+# The PROTOCOL.md preprocessing of each format; other formats get "default".
+FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
+
+
+def clean_config(format: str, preset: str = "auto", overrides: dict | None = None) -> CleanConfig:
+    """The cleaning configuration for a format: its preset, then explicit overrides."""
+    name = FORMAT_PRESET.get(format, "default") if preset == "auto" else preset
+    if name not in PRESETS:
+        raise ValueError(f"unknown cleaning preset {name!r}; choose from {sorted(PRESETS)}")
+    return dataclasses.replace(PRESETS[name], **(overrides or {}))
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    format: str,
+    out: str | Path,
+    *,
+    preset: str = "auto",
+    on_error: str = "raise",
+    clean_overrides: dict | None = None,
+    column_map: dict | None = None,
+    column_preset: str | None = None,
+    progress: bool = False,
+) -> dict:
+    """Read, clean and store; returns the store manifest (with the merged drop report)."""
+    for p in paths:
+        if not Path(p).exists():
+            raise FileNotFoundError(f"{p}: no such file or folder")
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    cfg = clean_config(format, preset, clean_overrides)
+    columns = None
+    if column_preset or column_map:
+        from trajlm.data.readers import PRESETS as COLUMN_PRESETS
+        from trajlm.data.readers import ColumnMap
+
+        if column_preset and column_preset not in COLUMN_PRESETS:
+            raise ValueError(
+                f"unknown column mapping {column_preset!r}; choose from {sorted(COLUMN_PRESETS)}"
+            )
+        base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
+        columns = dataclasses.replace(base, **(column_map or {}))
+
+    parts: list[pl.DataFrame] = []
+    report = DropReport()
+    bar = Progress(
+        TextColumn(f"[bold]ingest {format}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
+        TimeElapsedColumn(), disable=not progress, transient=True,
+    )  # fmt: skip
+    with bar:
+        task = bar.add_task("ingest", total=None, rows="0")
+        for chunk, read_report in iter_read(
+            list(paths), format, on_error=on_error, columns=columns
+        ):
+            cleaned, clean_report = clean(chunk, cfg)
+            # The reader's rows_in is the raw count; cleaning's drops add to it.
+            report = report.add(read_report.merge(clean_report))
+            parts.append(cleaned)
+            bar.update(task, rows=f"{report.rows_in:,}")
+    df = pl.concat(parts, how="diagonal_relaxed") if parts else empty_table()
+    if len(df) == 0:
+        raise TrajlmInputError(
+            f"no points left after reading and cleaning {len(paths)} input(s): "
+            f"{report.to_dict()['dropped']}"
+        )
+    sources = [str(Path(p)) for p in paths]
+    manifest = write_store(df, out, report=report, sources=sources)
+    manifest["clean_config"] = dataclasses.asdict(cfg)
+    return manifest
+
+
+def synth_store(out: str | Path, n_trajectories: int = 1000, seed: int = 0) -> dict:
+    """Generate the synthetic city and write it as a store (cleaned with the default preset)."""
+    from trajlm.data.synthetic import generate_city
+
+    city = generate_city(n_trajectories=n_trajectories, seed=seed)
+    df, report = clean(city.points, PRESETS["default"])
+    return write_store(
+        df, out, report=report, sources=[f"synthetic:seed={seed},n={n_trajectories}"]
+    )

@@ -1,0 +1,149 @@
+"""GPX 1.0/1.1 reader: one trajectory per `<trkseg>`, traj_id = "<file stem>/<trk>/<seg>" (0-based).
+
+Each `<trkpt lat lon>` needs a `<time>` (ISO-8601 with Z or an offset; without an offset it is
+taken as UTC, as the GPX schema requires); fractional seconds are floored. `<ele>` becomes
+`elevation_m`. Routes (`rtept`) and waypoints (`wpt`) are not trajectories and are ignored.
+
+The file is fed to the expat parser in 1 MiB blocks (streaming, like ElementTree.iterparse, but
+expat also reports the line of every point for error messages). Drop reasons: `missing_time`
+(trkpt without <time>), `truncated_xml` (malformed or truncated XML: the points closed before the
+error are kept and the rest of the file counts as one unit), plus the common ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from xml.parsers import expat
+
+import polars as pl
+
+from trajlm.data.readers._common import Ctx, check_rows, finalize, parse_float, parse_time
+from trajlm.data.schema import conform
+
+BLOCK_BYTES = 1 << 20
+
+
+class _Collector:
+    """expat callbacks that append one row per closed <trkpt> (the only per-point Python work)."""
+
+    def __init__(self, stem: str, parser: expat.XMLParserType) -> None:
+        self.stem, self.parser = stem, parser
+        self.trk, self.seg = -1, -1
+        self.cols: dict[str, list] = {
+            k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")
+        }
+        self.point: dict | None = None
+        self.text: list[str] | None = None
+        self.done = 0  # rows that belong to closed segments
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rsplit(" ", 1)[-1]
+        if tag == "trk":
+            self.trk, self.seg = self.trk + 1, -1
+        elif tag == "trkseg":
+            self.seg += 1
+        elif tag == "trkpt":
+            self.point = {
+                "traj_id": f"{self.stem}/{max(self.trk, 0)}/{max(self.seg, 0)}",
+                "lat": attrs.get("lat"),
+                "lon": attrs.get("lon"),
+                "time": None,
+                "ele": None,
+                "_line": self.parser.CurrentLineNumber,
+            }
+        elif tag in ("time", "ele") and self.point is not None:
+            self.text = []
+
+    def chars(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def end(self, name: str) -> None:
+        tag = name.rsplit(" ", 1)[-1]
+        if tag in ("time", "ele") and self.point is not None and self.text is not None:
+            self.point[tag] = "".join(self.text).strip()
+            self.text = None
+        elif tag == "trkpt" and self.point is not None:
+            for k, v in self.point.items():
+                self.cols[k].append(v)
+            self.point = None
+        elif tag == "trkseg":
+            self.done = len(self.cols["_line"])
+
+    def take(self, n: int) -> dict[str, list]:
+        out = {k: v[:n] for k, v in self.cols.items()}
+        self.cols = {k: v[n:] for k, v in self.cols.items()}
+        self.done -= n
+        return out
+
+
+def _frame(cols: dict[str, list], file: int, ctx: Ctx) -> pl.DataFrame:
+    df = pl.DataFrame(
+        cols,
+        schema={
+            **dict.fromkeys(["traj_id", "lat", "lon", "time", "ele"], pl.Utf8),
+            "_line": pl.Int64,
+        },
+    )
+    df = df.with_columns(_file=pl.lit(file, dtype=pl.Int32))
+    no_time = df.filter(pl.col("time").is_null())
+    if len(no_time):
+        if ctx.on_error == "raise":
+            raise ctx.error("<trkpt> has no <time>", file, no_time["_line"][0], "time")
+        ctx.report.rows_in += len(no_time)
+        ctx.report.drop("missing_time", len(no_time))
+        df = df.filter(pl.col("time").is_not_null())
+    pts = df.select(
+        "traj_id",
+        parse_time("time", "iso").alias("t"),
+        parse_float("lat").alias("lat"),
+        parse_float("lon").alias("lon"),
+        parse_float("ele").alias("elevation_m"),
+        "_file",
+        "_line",
+    )
+    fields = {"traj_id": "trkseg", "t": "time", "lat": "lat", "lon": "lon"}
+    return finalize(check_rows(pts, ctx, fields))
+
+
+def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """Stream canonical chunks of whole track segments (about chunk_rows points each)."""
+    for path in paths:
+        file = ctx.add_path(path)
+        parser = expat.ParserCreate(namespace_separator=" ")
+        col = _Collector(path.stem, parser)
+        parser.StartElementHandler, parser.EndElementHandler = col.start, col.end
+        parser.CharacterDataHandler = col.chars
+        rows_before = ctx.report.rows_in
+        with open(path, "rb") as f:
+            while True:
+                block = f.read(BLOCK_BYTES)
+                try:
+                    parser.Parse(block, not block)
+                except expat.ExpatError as e:
+                    if ctx.on_error == "raise":
+                        raise ctx.error(
+                            f"XML is malformed or truncated ({expat.ErrorString(e.code)}, "
+                            f"column {e.offset})",
+                            file,
+                            e.lineno,
+                            None,
+                        ) from None
+                    ctx.report.rows_in += 1
+                    ctx.report.drop("truncated_xml", 1)
+                    col.done = len(col.cols["_line"])  # keep every closed trkpt
+                    block = b""
+                if col.done >= chunk_rows or (not block and col.done):
+                    out = _frame(col.take(col.done), file, ctx)
+                    if len(out):
+                        yield conform(out)
+                if not block:
+                    break
+        if ctx.report.rows_in == rows_before:
+            if ctx.on_error == "raise":
+                raise ctx.error(
+                    "no <trkpt> points (routes and waypoints are not read)", file, None, None
+                )
+            ctx.report.rows_in += 1
+            ctx.report.drop("empty_file", 1)

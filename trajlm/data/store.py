@@ -1,0 +1,252 @@
+"""Partitioned Parquet store of a canonical table (layout in docs/contracts.md).
+
+    DIR/manifest.json     sources, counts, drop report, time span, bbox, split sizes, versions
+    DIR/stats.json        NormStats fit on the train split
+    DIR/index.parquet     traj_id, t_start, t_end, n_points, split (one row per trajectory)
+    DIR/points/split=<train|val|test>/part-00000.parquet
+
+Point files hold canonical rows sorted by (traj_id, t), zstd-compressed, in row groups of at
+most 65,536 rows; a trajectory never spans two files (so a file is cut at the first trajectory
+boundary after `rows_per_file` rows, and may exceed it by one trajectory). Every split has at
+least one (possibly empty) part file so its schema is always readable. The store is written into
+a temporary directory next to DIR and renamed into place, so readers never see half a store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow.parquet as pq
+
+import trajlm
+from trajlm.data.features import NormStats
+from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
+from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
+
+ROW_GROUP_ROWS = 65_536
+
+
+def _iso(t: int) -> str:
+    return datetime.fromtimestamp(t, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _check_table(df: pl.DataFrame) -> pl.DataFrame:
+    if len(df) == 0:
+        raise TrajlmInputError(
+            "cannot write a store from an empty table", hint="check the cleaning report"
+        )
+    df = conform(df)
+    # Times before 1990 are allowed here (synthetic data); everything else must be clean.
+    problems = [p for p in validate(df) if p.issue != "before 1990"]
+    if problems:
+        p = problems[0]
+        raise TrajlmInputError(
+            f"{p.issue} in {p.n_rows} rows (first at row {p.first_row})",
+            field=p.column,
+            hint="run trajlm.data.clean.clean() before writing a store",
+        )
+    return df
+
+
+def _write_split(df: pl.DataFrame, folder: Path, rows_per_file: int) -> list[str]:
+    """Write one split's rows (sorted by traj_id, t) into part files cut at trajectory starts."""
+    folder.mkdir(parents=True)
+    if len(df) == 0:
+        pq.write_table(df.to_arrow(), folder / "part-00000.parquet", compression="zstd")
+        return ["part-00000.parquet"]
+    first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
+    starts = np.flatnonzero(first)  # (R,) row of each trajectory's first point
+    file_of_traj = starts // rows_per_file  # a trajectory goes where its first point falls
+    cut = np.flatnonzero(np.diff(file_of_traj, prepend=-1))  # first trajectory of each file
+    bounds = np.append(starts[cut], len(df))
+    names = []
+    for k in range(len(cut)):
+        name = f"part-{k:05d}.parquet"
+        part = df.slice(int(bounds[k]), int(bounds[k + 1] - bounds[k]))
+        pq.write_table(
+            part.to_arrow(), folder / name, compression="zstd", row_group_size=ROW_GROUP_ROWS
+        )
+        names.append(name)
+    return names
+
+
+def _is_store(path: Path) -> bool:
+    return (path / "manifest.json").is_file() and (path / "points").is_dir()
+
+
+def write_store(
+    df: pl.DataFrame,
+    out: str | os.PathLike,
+    report: DropReport | None = None,
+    sources: Sequence[str] = (),
+    fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
+    rows_per_file: int = 1_000_000,
+) -> dict:
+    """Write a canonical table as a store at `out` (replacing an existing store) and return
+    its manifest. Splits are chronological by trip start (`splits.assign_splits`)."""
+    out = Path(out)
+    if out.exists() and not _is_store(out) and (not out.is_dir() or any(out.iterdir())):
+        raise FileExistsError(f"{out} exists and is not a trajlm store; refusing to overwrite it")
+    df = _check_table(df)
+    index = assign_splits(trajectory_index(df), fractions)
+    df = df.join(index.select("traj_id", "split"), on="traj_id", how="left").sort(
+        ["traj_id", "t"], maintain_order=True
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        files, sizes = {}, {}
+        for s in SPLITS:
+            part = df.filter(pl.col("split") == s).drop("split")
+            files[s] = _write_split(part, tmp / "points" / f"split={s}", rows_per_file)
+            sizes[s] = {"n_trajectories": part["traj_id"].n_unique(), "n_points": len(part)}
+            if s == "train":
+                if len(part) == 0:
+                    raise ValueError(f"train split is empty with fractions {fractions}")
+                NormStats.fit(part).save(tmp / "stats.json")
+        index.write_parquet(tmp / "index.parquet", compression="zstd")
+        ext = df.select(
+            pl.col("t").min().alias("t0"),
+            pl.col("t").max().alias("t1"),
+            pl.col("lat").min().alias("min_lat"),
+            pl.col("lat").max().alias("max_lat"),
+            pl.col("lon").min().alias("min_lon"),
+            pl.col("lon").max().alias("max_lon"),
+        ).row(0, named=True)
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "trajlm_version": trajlm.__version__,
+            "created_at": _iso(int(datetime.now(tz=UTC).timestamp())),
+            "sources": [str(s) for s in sources],
+            "n_points": len(df),
+            "n_trajectories": len(index),
+            "columns": {c: str(d) for c, d in df.drop("split").schema.items()},
+            "time_span": {
+                "start_unix": ext["t0"],
+                "end_unix": ext["t1"],
+                "start_iso": _iso(ext["t0"]),
+                "end_iso": _iso(ext["t1"]),
+            },
+            "bbox": {k: ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
+            "fractions": list(fractions),
+            "splits": sizes,
+            "files": files,
+            "drop_report": report.to_dict() if report is not None else None,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename tmp to out; an existing store (or empty dir) is moved aside first, then deleted."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _open(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if not _is_store(path):
+        raise FileNotFoundError(f"{path} is not a trajlm store (no manifest.json / points/)")
+    return path
+
+
+def _part_files(store: Path, split: str) -> list[Path]:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    return sorted((store / "points" / f"split={split}").glob("part-*.parquet"))
+
+
+def read_store(
+    path: str | os.PathLike, split: str | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Read a store (one split or all) as a canonical table plus a `split` column.
+    With split=None the rows are re-sorted by (traj_id, t) across splits."""
+    store = _open(path)
+    cols = list(columns) if columns is not None else None
+    frames = []
+    for s in SPLITS if split is None else (split,):
+        part = pl.concat([pl.read_parquet(f, columns=cols) for f in _part_files(store, s)])
+        frames.append(part.with_columns(pl.lit(s).alias("split")))
+    df = pl.concat(frames)
+    if split is None and {"traj_id", "t"} <= set(df.columns):
+        df = df.sort(["traj_id", "t"], maintain_order=True)
+    return df
+
+
+def iter_store_batches(
+    path: str | os.PathLike, split: str, columns: Sequence[str] | None = None
+) -> Iterator[pl.DataFrame]:
+    """Yield one split's rows one Parquet row group at a time (<= 65,536 rows, constant memory),
+    in (traj_id, t) order. A trajectory may continue into the next batch (never the next file)."""
+    store = _open(path)
+    cols = list(columns) if columns is not None else None
+    for f in _part_files(store, split):
+        pf = pq.ParquetFile(f)
+        for i in range(pf.num_row_groups):
+            yield pl.from_arrow(pf.read_row_group(i, columns=cols))
+
+
+def load_manifest(path: str | os.PathLike) -> dict:
+    return json.loads((_open(path) / "manifest.json").read_text())
+
+
+def load_stats(path: str | os.PathLike) -> NormStats:
+    return NormStats.load(_open(path) / "stats.json")
+
+
+def load_index(path: str | os.PathLike) -> pl.DataFrame:
+    return pl.read_parquet(_open(path) / "index.parquet")
+
+
+def inspect_store(path: str | os.PathLike) -> dict:
+    """Summary for `trajlm data inspect`: counts, sampling interval percentiles (s), points per
+    trajectory percentiles, bbox, time span, split sizes, drop report, label histogram (rows)."""
+    store = _open(path)
+    manifest = load_manifest(store)
+    index = load_index(store)
+    has_label = "label" in manifest.get("columns", {})
+    df = read_store(store, columns=["traj_id", "t", *(["label"] if has_label else [])])
+    dt = df.select(
+        pl.when(pl.col("traj_id") == pl.col("traj_id").shift(1))
+        .then(pl.col("t").diff())
+        .alias("dt")
+    )["dt"].drop_nulls()
+    qs = (0.05, 0.5, 0.95)
+    info = {
+        "n_points": manifest["n_points"],
+        "n_trajectories": manifest["n_trajectories"],
+        "sampling_interval_s": {f"p{round(q * 100)}": dt.quantile(q) for q in qs},
+        "points_per_trajectory": {f"p{round(q * 100)}": index["n_points"].quantile(q) for q in qs},
+        "bbox": manifest["bbox"],
+        "time_span": manifest["time_span"],
+        "splits": manifest["splits"],
+        "drop_report": manifest.get("drop_report"),
+        "sources": manifest.get("sources", []),
+    }
+    if has_label:
+        counts = df["label"].fill_null("(none)").value_counts(sort=True)
+        info["labels"] = dict(counts.iter_rows())
+    return info

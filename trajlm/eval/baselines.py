@@ -1,0 +1,433 @@
+"""Strong, simple baselines for prediction, recovery and travel time (PROTOCOL.md).
+
+Every baseline follows scikit-learn: hyper-parameters in ``__init__``, ``fit(train_df) -> self``
+(learned state ends in ``_``), then ``predict(...)``. Geometry is done in local metres
+(``LocalProjection``); the harness (``protocol.py``) converts to and from lat/lon.
+
+Array conventions (all float64):
+    prediction  xy (N, T, 2) metres, right-padded; lengths (N,) real points per row (>= 2);
+                predict returns (N, k, 2) metres.
+    recovery    flat arrays over all points of all trajectories, sorted by (trajectory, t):
+                t (P,) seconds, xy (P, 2) metres (ignored where not known), known (P,) bool,
+                groups (P,) trajectory number. The first and last point of every trajectory
+                must be known. predict returns (P, 2) metres (known points copied).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection, add_local_xy
+from trajlm.eval.metrics import haversine
+
+# ---------------------------------------------------------------------------- prediction
+
+
+def _last(xy: np.ndarray, lengths: np.ndarray, back: int = 0) -> np.ndarray:
+    """Point `back` steps before the last real one of each row: (N, 2)."""
+    return xy[np.arange(len(xy)), np.asarray(lengths) - 1 - back]
+
+
+class ConstantVelocity:
+    """Repeat the last displacement k times.
+
+    ``use_time=False`` (default): one displacement per future step, needing no future
+    timestamps. ``use_time=True``: last velocity in m/s times each target's time offset
+    (``t_future``), the definition behind PROTOCOL.md's sanity values; on a fixed-rate feed
+    (Porto) both agree, on irregular ones (thinned GeoLife) per-step is the stronger.
+    """
+
+    def __init__(self, use_time: bool = False) -> None:
+        self.use_time = use_time
+
+    @property
+    def name(self) -> str:
+        return "constant velocity" + (" [time]" if self.use_time else "")
+
+    def fit(self, train_df: pl.DataFrame | None = None) -> ConstantVelocity:
+        return self
+
+    def predict(
+        self,
+        xy: np.ndarray,
+        lengths: np.ndarray,
+        k: int = 5,
+        t: np.ndarray | None = None,
+        t_future: np.ndarray | None = None,
+    ) -> np.ndarray:
+        return LinearExtrapolation(2, "last", self.use_time).predict(xy, lengths, k, t, t_future)
+
+
+class LinearExtrapolation:
+    """Least-squares line through the last ``n_last`` points, continued k steps.
+
+    Parameterisation: x and y are fit separately against point index (default) or, with
+    ``use_time=True``, against time (then evaluated at the targets' timestamps ``t_future``).
+    The line is continued from the last observed point (``anchor="last"``, default: it keeps
+    the most informative observation and scores slightly better on both slices) or evaluated
+    on the fitted line itself (``anchor="fit"``, the textbook reading). With n_last = 3 on
+    index, the slope is (p[-1] - p[-3]) / 2, a noise-averaged constant velocity.
+    """
+
+    def __init__(self, n_last: int = 3, anchor: str = "last", use_time: bool = False) -> None:
+        self.n_last = n_last
+        self.anchor = anchor
+        self.use_time = use_time
+
+    @property
+    def name(self) -> str:
+        tags = [t for t, on in (("time", self.use_time), ("fit", self.anchor == "fit")) if on]
+        return f"linear-{self.n_last}" + (f" [{', '.join(tags)}]" if tags else "")
+
+    def fit(self, train_df: pl.DataFrame | None = None) -> LinearExtrapolation:
+        if self.n_last < 2 or self.anchor not in ("last", "fit"):
+            raise ValueError("need n_last >= 2 and anchor in {'last', 'fit'}")
+        return self
+
+    def predict(
+        self,
+        xy: np.ndarray,
+        lengths: np.ndarray,
+        k: int = 5,
+        t: np.ndarray | None = None,
+        t_future: np.ndarray | None = None,
+    ) -> np.ndarray:
+        lengths = np.asarray(lengths)
+        rows = np.arange(len(xy))
+        idx = lengths[:, None] - self.n_last + np.arange(self.n_last)[None, :]  # (N, m)
+        w = (idx >= 0).astype(np.float64)  # rows shorter than n_last use what they have
+        idx = np.maximum(idx, 0)
+        p = xy[rows[:, None], idx]  # (N, m, 2)
+        if self.use_time:
+            if t is None or t_future is None:
+                raise ValueError("use_time=True needs the history times t and target times")
+            t_last = np.asarray(t, np.float64)[rows, lengths - 1][:, None]
+            s = np.asarray(t, np.float64)[rows[:, None], idx] - t_last  # (N, m), <= 0
+            s_new = np.asarray(t_future, np.float64)[:, :k] - t_last  # (N, k)
+        else:
+            s = (idx - (lengths[:, None] - 1)).astype(np.float64)
+            s_new = np.broadcast_to(np.arange(1.0, k + 1), (len(xy), k))
+        n = w.sum(1, keepdims=True)
+        s_mean = (w * s).sum(1, keepdims=True) / n  # (N, 1)
+        p_mean = (w[..., None] * p).sum(1) / n  # (N, 2)
+        ds = (s - s_mean) * w
+        slope = (ds[..., None] * (p - p_mean[:, None])).sum(1) / (ds**2).sum(1, keepdims=True)
+        start = _last(xy, lengths) if self.anchor == "last" else p_mean - s_mean * slope
+        return start[:, None] + slope[:, None] * s_new[..., None]
+
+
+def _rotation(xy: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """cos/sin of the heading of the last displacement (1, 0 when the object stands still)."""
+    d = _last(xy, lengths) - _last(xy, lengths, 1)
+    norm = np.hypot(d[:, 0], d[:, 1])
+    moving = norm > 1e-9
+    c = np.where(moving, d[:, 0] / np.where(moving, norm, 1.0), 1.0)
+    s = np.where(moving, d[:, 1] / np.where(moving, norm, 1.0), 0.0)
+    return c, s
+
+
+def _rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Rotate (N, m, 2) points by the angle with cos c, sin s (N,)."""
+    c, s = c[:, None], s[:, None]
+    return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
+
+
+class KNNContinuation:
+    """Historical continuation: average what similar train histories did next.
+
+    The library holds every window of ``history`` + ``horizon`` consecutive train points,
+    expressed relative to the window's last history point and rotated so that its last
+    displacement points east. A query is normalised the same way, its ``n_neighbors``
+    nearest library histories (Euclidean in metres, so speed matters as well as shape) vote
+    with the coordinate-wise median (``aggregate="median"``, robust to the odd neighbour that
+    jumped across a GPS gap) or mean of their continuations, which is rotated back. Queries shorter than
+    ``history`` fall back to constant velocity. Tune n_neighbors/history on val only.
+    """
+
+    name = "kNN continuation"
+
+    def __init__(
+        self,
+        n_neighbors: int = 10,
+        history: int = 5,
+        horizon: int = 5,
+        aggregate: str = "median",
+        max_windows: int = 300_000,
+        random_state: int = 0,
+    ) -> None:
+        self.n_neighbors = n_neighbors
+        self.history = history
+        self.horizon = horizon
+        self.aggregate = aggregate
+        self.max_windows = max_windows
+        self.random_state = random_state
+
+    def fit(
+        self, train_df: pl.DataFrame, projection: LocalProjection | None = None
+    ) -> KNNContinuation:
+        from sklearn.neighbors import NearestNeighbors
+
+        self.projection_ = projection or LocalProjection.fit(train_df)
+        f = add_local_xy(train_df.sort(["traj_id", "t"]), self.projection_)
+        xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
+        w = self.history + self.horizon
+        # a window may start at i when the trajectory's last point index is >= i + w - 1
+        new = (f["traj_id"] != f["traj_id"].shift(1)).fill_null(True).to_numpy()
+        start = np.flatnonzero(new)
+        end = np.append(start[1:], len(f)) - 1
+        last_of = np.repeat(end, np.diff(np.append(start, len(f))))
+        starts = np.flatnonzero(np.arange(len(f)) + w - 1 <= last_of)
+        if len(starts) == 0:
+            raise ValueError(f"no train trajectory has {w} points for a kNN window")
+        if len(starts) > self.max_windows:
+            rng = np.random.default_rng(self.random_state)
+            starts = np.sort(rng.choice(starts, self.max_windows, replace=False))
+        win = xy[starts[:, None] + np.arange(w)]  # (M, w, 2)
+        h = np.full(len(win), self.history)
+        feats, c, s = self._features(win[:, : self.history], h)
+        origin = win[:, self.history - 1 : self.history]
+        self.continuations_ = _rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
+        self.nn_ = NearestNeighbors().fit(feats)
+        self.n_windows_ = len(win)
+        return self
+
+    def _features(self, hist: np.ndarray, lengths: np.ndarray):
+        """Relative, heading-aligned last `history` points -> (N, 2 * (history - 1))."""
+        rows = np.arange(len(hist))[:, None]
+        idx = np.asarray(lengths)[:, None] - self.history + np.arange(self.history)[None, :]
+        h = hist[rows, idx]  # (N, history, 2)
+        c, s = _rotation(h, np.full(len(h), self.history))
+        rel = _rotate(h[:, :-1] - h[:, -1:], c, -s)
+        return rel.reshape(len(h), -1), c, s
+
+    def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int = 5, *_) -> np.ndarray:
+        if k > self.horizon:
+            raise ValueError(f"fitted for horizon {self.horizon}, asked for k={k}")
+        lengths = np.asarray(lengths)
+        out = ConstantVelocity().predict(xy, lengths, k)
+        ok = lengths >= self.history
+        if ok.any():
+            feats, c, s = self._features(xy[ok], lengths[ok])
+            # n_neighbors is read at predict time so that tuning needs no refit
+            _, nb = self.nn_.kneighbors(feats, n_neighbors=min(self.n_neighbors, self.n_windows_))
+            agg = np.median if self.aggregate == "median" else np.mean
+            cont = agg(self.continuations_[nb, :k], axis=1)  # (Q, k, 2)
+            out[ok] = _last(xy[ok], lengths[ok])[:, None] + _rotate(cont, c, s)
+        return out
+
+
+# ------------------------------------------------------------------------------ recovery
+
+
+def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
+    first = np.r_[True, groups[1:] != groups[:-1]]
+    last = np.r_[groups[1:] != groups[:-1], True]
+    if not known[first | last].all():
+        raise ValueError("the first and last point of every trajectory must be known")
+
+
+class LinearInterpolation:
+    """Straight line in time between the nearest known points before and after."""
+
+    name = "linear interp."
+
+    def fit(self, train_df: pl.DataFrame | None = None) -> LinearInterpolation:
+        return self
+
+    def predict(
+        self, t: np.ndarray, xy: np.ndarray, known: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
+        known, groups = np.asarray(known, bool), np.asarray(groups)
+        _check_known(known, groups)
+        i = np.arange(len(t))
+        # index of the previous / next known point; never crosses a trajectory because every
+        # trajectory starts and ends with a known point
+        prev = np.maximum.accumulate(np.where(known, i, -1))
+        nxt = np.minimum.accumulate(np.where(known, i, len(t))[::-1])[::-1]
+        t = np.asarray(t, np.float64)
+        span = t[nxt] - t[prev]
+        w = np.where(span > 0, (t - t[prev]) / np.where(span > 0, span, 1.0), 0.0)[:, None]
+        out = (1 - w) * xy[prev] + w * xy[nxt]
+        out[known] = xy[known]
+        return out
+
+
+class CubicSplineInterpolation:
+    """Per-trajectory spline in time through the known points (scipy.interpolate).
+
+    ``kind="cubic"`` is a not-a-knot cubic spline, ``"pchip"`` a shape-preserving cubic that
+    does not overshoot at sharp turns, ``"akima"`` in between. Two known points give a line.
+    """
+
+    def __init__(self, kind: str = "cubic") -> None:
+        self.kind = kind
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind} spline"
+
+    def fit(self, train_df: pl.DataFrame | None = None) -> CubicSplineInterpolation:
+        if self.kind not in ("cubic", "pchip", "akima"):
+            raise ValueError(f"kind must be cubic, pchip or akima, got {self.kind!r}")
+        return self
+
+    def predict(
+        self, t: np.ndarray, xy: np.ndarray, known: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
+        from scipy import interpolate
+
+        make = {
+            "cubic": interpolate.CubicSpline,
+            "pchip": interpolate.PchipInterpolator,
+            "akima": interpolate.Akima1DInterpolator,
+        }[self.kind]
+        known, groups = np.asarray(known, bool), np.asarray(groups)
+        out = LinearInterpolation().predict(t, xy, known, groups)  # also the 2-point fallback
+        t = np.asarray(t, np.float64)
+        bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+        # one spline per trajectory (a loop over trajectories, not points)
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            kn, miss = known[a:b], ~known[a:b]
+            if miss.any() and kn.sum() >= 3:
+                f = make(t[a:b][kn], xy[a:b][kn], axis=0)
+                out[a:b][miss] = f(t[a:b][miss])
+        return out
+
+
+# --------------------------------------------------------------------------- travel time
+
+TTE_FEATURES = ("distance_m", "o_lat", "o_lon", "d_lat", "d_lon", "hour", "dow")
+
+
+def od_table(df: pl.DataFrame) -> pl.DataFrame:
+    """One row per trajectory: origin/destination lat/lon, t_start, duration_s and features.
+
+    ``hour`` (0-23) and ``dow`` (Mon = 0) are UTC; ``distance_m`` is the haversine O-D distance.
+    """
+    od = (
+        df.sort(["traj_id", "t"])
+        .group_by("traj_id", maintain_order=True)
+        .agg(
+            pl.col("lat").first().alias("o_lat"),
+            pl.col("lon").first().alias("o_lon"),
+            pl.col("lat").last().alias("d_lat"),
+            pl.col("lon").last().alias("d_lon"),
+            pl.col("t").first().alias("t_start"),
+            (pl.col("t").last() - pl.col("t").first()).alias("duration_s"),
+        )
+    )
+    return od.with_columns(
+        pl.Series(
+            "distance_m",
+            haversine(od["o_lat"].to_numpy(), od["o_lon"].to_numpy(), od["d_lat"], od["d_lon"]),
+        ),
+        ((pl.col("t_start") % 86400) // 3600).alias("hour"),
+        ((pl.col("t_start") // 86400 + 3) % 7).alias("dow"),  # 1970-01-01 was a Thursday
+    )
+
+
+def _od(df: pl.DataFrame) -> pl.DataFrame:
+    """Accept an O-D table or a canonical point table."""
+    return df if "distance_m" in df.columns else od_table(df)
+
+
+def _xy(od: pl.DataFrame) -> np.ndarray:
+    x = od.select(TTE_FEATURES).to_numpy().astype(np.float64)
+    # log distance lets a linear model bend (short trips are slower per metre); GBM ignores it
+    return np.c_[x, np.log1p(x[:, 0])]
+
+
+class _Regressor:
+    """Shared fit/predict for the feature-based travel-time regressors.
+
+    With ``log_target=True`` the model fits log(duration): errors become relative, which is
+    what MAPE measures, and one long trip no longer dominates the squared loss (on both
+    slices this lowers MAE as well as MAPE).
+    """
+
+    log_target: bool
+
+    def _make(self):
+        raise NotImplementedError
+
+    def fit(self, train_df: pl.DataFrame):
+        od = _od(train_df).filter(pl.col("duration_s") > 0)
+        y = od["duration_s"].to_numpy().astype(np.float64)
+        with _few_threads(len(od)):
+            self.model_ = self._make().fit(_xy(od), np.log(y) if self.log_target else y)
+        return self
+
+    def predict(self, od: pl.DataFrame) -> np.ndarray:
+        od = _od(od)
+        with _few_threads(len(od)):
+            y = self.model_.predict(_xy(od))
+        return np.exp(y) if self.log_target else np.maximum(y, 1.0)  # durations are positive
+
+
+def _few_threads(n_rows: int):
+    """One OpenMP thread below 20k rows: HistGradientBoosting's per-iteration thread barriers
+    cost more than they save on small tables, and on a busy machine they stall (25 s vs 0.8 s
+    measured for 800 rows on 2 loaded cores)."""
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1) if n_rows < 20_000 else nullcontext()
+
+
+class DistanceOverMeanSpeed:
+    """Duration = O-D haversine distance / mean train speed.
+
+    The mean speed is pooled (total O-D distance / total duration over train trips), which a
+    few near-zero-duration trips cannot dominate the way a mean of per-trip speeds can.
+    """
+
+    name = "distance / mean speed"
+
+    def fit(self, train_df: pl.DataFrame) -> DistanceOverMeanSpeed:
+        od = _od(train_df).filter(pl.col("duration_s") > 0)
+        self.speed_mps_ = float(od["distance_m"].sum() / od["duration_s"].sum())
+        return self
+
+    def predict(self, od: pl.DataFrame) -> np.ndarray:
+        return _od(od)["distance_m"].to_numpy() / max(self.speed_mps_, 1e-6)
+
+
+class LinearRegressionTTE(_Regressor):
+    """Least squares on distance (and its log), origin, destination, hour and day of week."""
+
+    name = "linear regression"
+
+    def __init__(self, log_target: bool = True) -> None:
+        self.log_target = log_target
+
+    def _make(self):
+        from sklearn.linear_model import LinearRegression
+
+        return LinearRegression()
+
+
+class GradientBoostingTTE(_Regressor):
+    """HistGradientBoostingRegressor on the same features as ``LinearRegressionTTE``."""
+
+    name = "gradient boosting"
+
+    def __init__(
+        self,
+        max_iter: int = 200,
+        learning_rate: float = 0.05,
+        log_target: bool = True,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.log_target = log_target
+        self.random_state = random_state
+
+    def _make(self):
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        return HistGradientBoostingRegressor(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, random_state=self.random_state
+        )

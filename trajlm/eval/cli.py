@@ -1,0 +1,85 @@
+"""`trajlm eval`: the PROTOCOL.md harness on a store, optionally with trained models.
+
+Several `--model` runs (e.g. the same config trained with 3 seeds) are evaluated side by side
+and summarised in one extra row, "trajlm (mean ± std over N runs)".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from trajlm.eval.protocol import TASKS, ModelPredictor, run_eval
+from trajlm.eval.report import EvalResult
+
+
+def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
+    """Append, per setting, a row with the mean and std of `names`' metrics (in place)."""
+    settings = list(dict.fromkeys(r["setting"] for r in result.rows))
+    for setting in settings:
+        rows = [r for r in result.rows if r["setting"] == setting and r["method"] in names]
+        if len(rows) < 2:
+            continue
+        keys = rows[0]["metrics"].keys()
+        result.rows.append(
+            {
+                **rows[0],
+                "method": label,
+                "metrics": {k: float(np.mean([r["metrics"][k] for r in rows])) for k in keys},
+                "std": {k: float(np.std([r["metrics"][k] for r in rows])) for k in keys},
+                "predict_s": float(np.mean([r["predict_s"] for r in rows])),
+                "params": {**rows[0].get("params", {}), "runs": names},
+            }
+        )
+
+
+def run_eval_command(
+    task: str,
+    data: Path,
+    models: list[Path] | None,
+    seeds: int,
+    out: Path | None,
+    console: Console,
+) -> EvalResult:
+    from trajlm.data.store import load_manifest, read_store
+
+    if task not in TASKS:
+        raise SystemExit(f"--task must be one of {TASKS}, got {task!r}")
+    if not (data / "manifest.json").exists():
+        raise SystemExit(f"{data}: not a trajlm store (no manifest.json)")
+    manifest = load_manifest(data)
+    report = manifest.get("drop_report", {})
+    console.print(
+        f"store {data}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} "
+        f"points; dropped at ingest: {report.get('dropped', {})}"
+    )
+    predictors = []
+    if models:
+        from trajlm.model import TrajectoryModel
+
+        names = [p.name for p in models]
+        if len(set(names)) < len(names):
+            names = [str(p) for p in models]
+        for path, name in zip(models, names, strict=True):
+            model = TrajectoryModel.from_pretrained(path).eval()
+            predictors.append(ModelPredictor(model, name=f"trajlm:{name}"))
+    df = read_store(data)
+    result = run_eval(df, task, models=tuple(predictors), seeds=tuple(range(seeds)), verbose=False)
+    if len(predictors) > 1:
+        names = [p.name for p in predictors]
+        aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")
+    result.meta["store"] = str(data)
+    result.meta["models"] = [str(p) for p in models or []]
+    console.print(result.to_markdown())
+    if out is not None:
+        out = Path(out)
+        if out.suffix == ".json":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(result.to_json() + "\n")
+            out.with_suffix(".md").write_text(result.to_markdown() + "\n")
+        else:
+            result.save(out)
+        console.print(f"wrote {out}")
+    return result

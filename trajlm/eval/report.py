@@ -1,0 +1,108 @@
+"""Evaluation results: one Markdown table for people, one JSON document for machines."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# metric key -> (column header, format)
+METRIC_COLUMNS = {
+    "mae_m": ("MAE (m)", "{:.1f}"),
+    "rmse_m": ("RMSE (m)", "{:.1f}"),
+    "fde_m": ("FDE (m)", "{:.1f}"),
+    "mae_min": ("MAE (min)", "{:.2f}"),
+    "rmse_min": ("RMSE (min)", "{:.2f}"),
+    "mape_pct": ("MAPE (%)", "{:.1f}"),
+}
+
+
+def git_commit() -> str | None:
+    """`git rev-parse HEAD` of the source tree, or None outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() or None
+
+
+@dataclass
+class EvalResult:
+    """Rows of (setting, method, metrics +- std, sizes, times) plus run metadata.
+
+    Each row: ``setting`` (e.g. "k=5", "random 50%", "every 60 s"), ``method``, ``metrics``
+    {key: value}, ``std`` {key: std over seeds, or None when the run is deterministic},
+    ``n_trajectories``, ``n_points`` (evaluated points), ``fit_s``, ``predict_s``, ``params``.
+    """
+
+    task: str
+    rows: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    def metric(self, method: str, key: str, setting: str | None = None) -> float:
+        """Look up one value, e.g. ``result.metric("constant velocity", "mae_m")``."""
+        for r in self.rows:
+            if r["method"] == method and (setting is None or r["setting"] == setting):
+                return r["metrics"][key]
+        raise KeyError(f"no row for method={method!r} setting={setting!r}")
+
+    def to_dict(self) -> dict:
+        return {"task": self.task, **self.meta, "results": self.rows}
+
+    def to_json(self) -> str:
+        return json.dumps(_clean(self.to_dict()), indent=2)
+
+    def to_markdown(self) -> str:
+        keys = [k for k in METRIC_COLUMNS if any(k in r["metrics"] for r in self.rows)]
+        head = ["setting", "method", *[METRIC_COLUMNS[k][0] for k in keys], "n traj", "n points"]
+        head += ["fit (s)", "predict (s)"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            cells = [r["setting"], r["method"]]
+            for k in keys:
+                v, sd = r["metrics"].get(k), (r.get("std") or {}).get(k)
+                cell = "" if v is None else METRIC_COLUMNS[k][1].format(v)
+                if sd is not None and v is not None:
+                    cell += " ± " + METRIC_COLUMNS[k][1].format(sd)
+                cells.append(cell)
+            cells += [str(r["n_trajectories"]), str(r["n_points"])]
+            cells += [f"{r['fit_s']:.2f}", f"{r['predict_s']:.3f}"]
+            lines.append("| " + " | ".join(cells) + " |")
+        sizes = self.meta.get("split_sizes", {})
+        foot = ", ".join(f"{s}: {v['n_trajectories']} traj" for s, v in sizes.items())
+        title = f"### {self.task} (test split; {foot})" if foot else f"### {self.task}"
+        return "\n".join([title, "", *lines])
+
+    def save(self, out: str | Path) -> tuple[Path, Path]:
+        """Write ``<out>/eval_<task>.json`` and ``.md`` (``out`` is a directory)."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        js, md = out / f"eval_{self.task}.json", out / f"eval_{self.task}.md"
+        js.write_text(self.to_json() + "\n")
+        md.write_text(self.to_markdown() + "\n")
+        return js, md
+
+
+def _clean(o):
+    """JSON-safe copy: NumPy scalars/arrays to Python, NaN/inf to null (strict JSON)."""
+    if isinstance(o, dict):
+        return {str(k): _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    if hasattr(o, "tolist"):
+        return _clean(o.tolist())
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, (int, float, str, bool)) or o is None:
+        return o
+    return str(o)

@@ -1,0 +1,47 @@
+"""A rich progress bar for training: step, loss, tokens/s, val loss, ETA."""
+
+from __future__ import annotations
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+class TrainProgress:
+    def __init__(self, total: int, start: int = 0, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._progress = Progress(
+            TextColumn("[bold]train"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]}"),
+            TextColumn("val {task.fields[val]}"),
+            TextColumn("{task.fields[tps]} tok/s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            disable=not enabled,
+        )
+        self._task = self._progress.add_task(
+            "train", total=total, completed=start, loss="-", val="-", tps="-"
+        )
+
+    def __enter__(self) -> TrainProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.__exit__(*exc)
+
+    def update(self, step: int, loss: float, tokens_per_s: float, val: float | None) -> None:
+        self._progress.update(
+            self._task,
+            completed=step,
+            loss=f"{loss:.4f}",
+            val="-" if val is None else f"{val:.4f}",
+            tps=f"{tokens_per_s:,.0f}",
+        )

@@ -1,0 +1,282 @@
+"""A plain training loop: data -> forward -> backward -> clip -> step -> log.
+
+Runs on one CPU, one GPU, or many GPUs under `torchrun` (PyTorch DDP, detected from the
+environment). Resumes exactly: model, AdamW moments, RNG states and the data position are
+restored from RUN/trainer_state (see checkpoint.py), so a killed CPU run continued with
+`resume=True` reaches bit-identical weights to an uninterrupted one (tests/test_train.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader
+
+from trajlm.data.loader import TrajectoryWindows, WindowConfig, resume_state
+from trajlm.data.store import load_stats
+from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.train.checkpoint import find_state_dir, load_checkpoint, save_checkpoint
+
+# Seconds to sleep after each step; only for the kill -9 resume test (slows a tiny run down).
+_DEBUG_STEP_SLEEP_S = float(os.environ.get("TRAJLM_DEBUG_STEP_SLEEP_S", "0"))
+
+
+@dataclass
+class TrainConfig:
+    max_steps: int = 1000
+    batch_size: int = 32
+    max_len: int = 64  # window length T (points)
+    stride: int | None = None  # window stride over long trajectories (None = max_len)
+    shuffle_buffer: int = 256
+    lr: float = 1e-3
+    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
+    warmup_steps: int = 50
+    weight_decay: float = 0.05
+    beta1: float = 0.9
+    beta2: float = 0.95
+    grad_clip: float = 1.0
+    eval_every: int = 200  # steps between validation passes (0 = never)
+    eval_batches: int = 20
+    save_every: int = 200  # steps between checkpoints (always at the end)
+    log_every: int = 10
+    seed: int = 0
+    num_workers: int = 0  # exact resume is guaranteed with 0 (see loader docs)
+    device: str = "auto"  # auto | cpu | cuda
+    bf16: bool = False  # bf16 autocast (CUDA only)
+    compile: bool = False  # torch.compile the model
+    progress: bool = True
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown train config keys {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**d)
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warmup, then cosine decay to lr * min_lr_ratio at max_steps."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    span = max(1, cfg.max_steps - cfg.warmup_steps)
+    progress = min(1.0, (step - cfg.warmup_steps) / span)
+    floor = cfg.lr * cfg.min_lr_ratio
+    return floor + 0.5 * (cfg.lr - floor) * (1.0 + math.cos(math.pi * progress))
+
+
+def _dist_info() -> tuple[int, int, int]:
+    """(rank, world_size, local_rank) from torchrun's environment, else a single process."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    return int(os.environ.get("RANK", "0")), world, int(os.environ.get("LOCAL_RANK", "0"))
+
+
+def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
+    if cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    return torch.device("cuda", local_rank)
+
+
+def _optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices only (not on norms, biases, embeddings' 1-d params)."""
+    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
+    groups = [
+        {"params": decay, "weight_decay": cfg.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+
+
+class Trainer:
+    """Trains a TrajectoryModel on a store directory; writes checkpoints and metrics to `run`."""
+
+    def __init__(
+        self,
+        data: str | Path,
+        run: str | Path,
+        model_config: ModelConfig | None = None,
+        train_config: TrainConfig | None = None,
+    ) -> None:
+        self.data, self.run = Path(data), Path(run)
+        self.cfg = train_config or TrainConfig()
+        self.rank, self.world, local_rank = _dist_info()
+        if self.world > 1 and not torch.distributed.is_initialized():
+            backend = "nccl" if torch.cuda.is_available() and self.cfg.device != "cpu" else "gloo"
+            torch.distributed.init_process_group(backend)
+        self.device = _device(self.cfg, local_rank)
+
+        mc = model_config or ModelConfig()
+        mc.stats = load_stats(self.data).to_dict()
+        mc.max_len = max(mc.max_len, self.cfg.max_len)
+        torch.manual_seed(self.cfg.seed)
+        self.model = TrajectoryModel(mc).to(self.device)
+        self.optimizer = _optimizer(self.model, self.cfg)
+        self.step, self.epoch, self.batches_in_epoch = 0, 0, 0
+        self.metrics_path = self.run / "metrics.jsonl"
+
+    # -- data ---------------------------------------------------------------------------
+    def _window_config(self) -> WindowConfig:
+        return WindowConfig(
+            max_len=self.cfg.max_len,
+            stride=self.cfg.stride,
+            shuffle_buffer=self.cfg.shuffle_buffer,
+            seed=self.cfg.seed,
+        )
+
+    def _train_batches(self):
+        """Endless batches; tracks (epoch, batches_in_epoch) so a resume can skip exactly."""
+        while True:
+            ds = TrajectoryWindows(
+                self.data, "train", self._window_config(), rank=self.rank,
+                world_size=self.world, epoch=self.epoch,
+            )  # fmt: skip
+            if self.batches_in_epoch:  # resuming mid-epoch: skip what was already consumed
+                ds.load_state_dict(
+                    resume_state(self.epoch, self.batches_in_epoch, self.cfg.batch_size,
+                                 self.cfg.num_workers)
+                )  # fmt: skip
+            loader = DataLoader(
+                ds, batch_size=self.cfg.batch_size, num_workers=self.cfg.num_workers,
+                pin_memory=self.device.type == "cuda",
+            )  # fmt: skip
+            n = 0
+            for batch in loader:
+                n += 1
+                self.batches_in_epoch += 1
+                yield batch
+            if n == 0 and self.batches_in_epoch == 0:
+                raise RuntimeError(f"{self.data}: the train split yields no windows")
+            self.epoch += 1
+            self.batches_in_epoch = 0
+
+    def _to_device(self, batch: dict) -> dict:
+        return {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
+
+    @torch.no_grad()
+    def evaluate(self, split: str = "val") -> float | None:
+        """Mean loss over the first `eval_batches` batches of a split (deterministic order)."""
+        self.model.eval()
+        ds = TrajectoryWindows(self.data, split, WindowConfig(max_len=self.cfg.max_len, seed=0))
+        total, count = 0.0, 0
+        for i, batch in enumerate(DataLoader(ds, batch_size=self.cfg.batch_size)):
+            if i >= self.cfg.eval_batches:
+                break
+            with self._autocast():
+                out = self.model(self._to_device(batch))
+            if out.loss is not None and torch.isfinite(out.loss):
+                total, count = total + float(out.loss), count + 1
+        self.model.train()
+        return total / count if count else None
+
+    def _autocast(self):
+        enabled = self.cfg.bf16 and self.device.type == "cuda"
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=enabled)
+
+    # -- checkpoints ----------------------------------------------------------------------
+    def save(self) -> None:
+        if self.rank != 0:
+            return
+        state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch}
+        save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
+        (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
+
+    def resume(self) -> bool:
+        """Restore from RUN/trainer_state if present; returns whether it resumed."""
+        if find_state_dir(self.run) is None:
+            return False
+        state = load_checkpoint(self.run, self.model, self.optimizer)
+        self.step, self.epoch = state["step"], state["epoch"]
+        self.batches_in_epoch = state["batches_in_epoch"]
+        if self.metrics_path.exists():  # drop metrics logged after the checkpoint
+            keep = [
+                line
+                for line in self.metrics_path.read_text().splitlines()
+                if line and json.loads(line).get("step", 0) <= self.step
+            ]
+            self.metrics_path.write_text("".join(x + "\n" for x in keep))
+        return True
+
+    def _raw_model(self) -> TrajectoryModel:
+        m = self.model
+        m = getattr(m, "module", m)  # DDP
+        return getattr(m, "_orig_mod", m)  # torch.compile
+
+    def _log(self, record: dict) -> None:
+        if self.rank == 0:
+            with open(self.metrics_path, "a") as fh:
+                fh.write(json.dumps(record) + "\n")
+
+    # -- the loop ---------------------------------------------------------------------------
+    def fit(self, resume: bool = False) -> dict:
+        """Train until max_steps; returns a summary (final losses, time, tokens/s, params)."""
+        self.run.mkdir(parents=True, exist_ok=True)
+        resumed = self.resume() if resume else False
+        if not resumed:
+            self.metrics_path.unlink(missing_ok=True)
+        model = self.model
+        if self.cfg.compile:
+            model = torch.compile(model)
+        if self.world > 1:
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            model = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
+        self.model = model
+        model.train()
+
+        from trajlm.train.progress import TrainProgress  # rich, only when training
+
+        batches = self._train_batches()
+        t_start, tokens, last_loss = time.perf_counter(), 0, float("nan")
+        val_loss = None
+        with TrainProgress(
+            self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
+        ) as bar:
+            while self.step < self.cfg.max_steps:
+                batch = self._to_device(next(batches))
+                lr = lr_at(self.step, self.cfg)
+                for group in self.optimizer.param_groups:
+                    group["lr"] = lr
+                with self._autocast():
+                    out = model(batch)
+                self.optimizer.zero_grad(set_to_none=True)
+                out.loss.backward()
+                grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), self.cfg.grad_clip)
+                self.optimizer.step()
+                self.step += 1
+                if _DEBUG_STEP_SLEEP_S:  # test hook: lets tests/test_train.py kill mid-run
+                    time.sleep(_DEBUG_STEP_SLEEP_S)
+                n_tok = int(batch["mask"].sum()) * self.world
+                tokens += n_tok
+                last_loss = float(out.loss)
+                elapsed = time.perf_counter() - t_start
+                if self.step % self.cfg.log_every == 0 or self.step == self.cfg.max_steps:
+                    self._log(
+                        {"step": self.step, "loss": last_loss, "lr": lr,
+                         "grad_norm": float(grad_norm), "tokens_per_s": tokens / elapsed}
+                    )  # fmt: skip
+                if self.cfg.eval_every and self.step % self.cfg.eval_every == 0:
+                    val_loss = self.evaluate("val")
+                    self._log({"step": self.step, "val_loss": val_loss})
+                if self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps:
+                    self.save()
+                bar.update(self.step, last_loss, tokens / elapsed, val_loss)
+        elapsed = time.perf_counter() - t_start
+        summary = {
+            "steps": self.step,
+            "final_loss": last_loss,
+            "val_loss": self.evaluate("val"),
+            "train_time_s": elapsed,
+            "tokens_per_s": tokens / max(elapsed, 1e-9),
+            "n_params": self._raw_model().num_params(),
+            "device": str(self.device),
+            "world_size": self.world,
+        }
+        if self.rank == 0:
+            (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
+        return summary
