@@ -15,7 +15,9 @@ Blank lines are not records and are ignored.
 
 from __future__ import annotations
 
+import csv
 import io
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -193,6 +195,11 @@ def split_fields(
     n_fields = unquoted.str.count_matches(sep, literal=True) + 1
     ok = (n_fields == len(names)) & ~unquoted.str.contains('"', literal=True)
     raw = raw.with_columns(_ok=ok, _n=n_fields)
+    if quoted and not _parses(raw.filter(pl.col("_ok")), names, sep):
+        # A quote inside a field (`a"b"c`) passes the count but breaks the CSV parser: find
+        # such lines one by one (only on this error path, so clean files stay vectorized).
+        strict = [_strict_csv_ok(line, sep, len(names)) for line in raw["raw"]]
+        raw = raw.with_columns(_ok=pl.col("_ok") & pl.Series(strict, dtype=pl.Boolean))
     bad = raw.filter(~pl.col("_ok"))
     if len(bad):
         if ctx.on_error == "raise":
@@ -211,15 +218,7 @@ def split_fields(
         return pl.DataFrame(
             schema={**dict.fromkeys(names, pl.Utf8), "_file": pl.Int32, "_line": pl.Int64}
         )
-    text = raw["raw"].str.join("\n").item() + "\n"
-    parsed = pl.read_csv(
-        io.BytesIO(text.encode()),
-        has_header=False,
-        new_columns=names,
-        separator=sep,
-        infer_schema=False,
-        quote_char='"',
-    )
+    parsed = _read_lines(raw, names, sep)
     if len(parsed) != len(raw):  # quoting we did not anticipate; never misalign silently
         raise TrajlmInputError(
             f"CSV parser found {len(parsed)} records in {len(raw)} lines (multi-line quoted "
@@ -228,6 +227,34 @@ def split_fields(
             line=int(raw["_line"][0]),
         )
     return parsed.with_columns(raw["_file"], raw["_line"])
+
+
+csv.field_size_limit(sys.maxsize)  # a 10 MB POLYLINE is one legitimate field
+
+
+def _read_lines(raw: pl.DataFrame, names: list[str], sep: str) -> pl.DataFrame:
+    text = raw["raw"].str.join("\n").item() + "\n"
+    return pl.read_csv(io.BytesIO(text.encode()), has_header=False, new_columns=names,
+                       separator=sep, infer_schema=False, quote_char='"')  # fmt: skip
+
+
+def _parses(raw: pl.DataFrame, names: list[str], sep: str) -> bool:
+    if len(raw) == 0:
+        return True
+    try:
+        _read_lines(raw, names, sep)
+    except pl.exceptions.ComputeError:
+        return False
+    return True
+
+
+def _strict_csv_ok(line: str, sep: str, n_fields: int) -> bool:
+    """Whether one line is valid CSV with `n_fields` fields (error path only)."""
+    try:
+        rows = list(csv.reader([line], delimiter=sep, strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(rows[0]) == n_fields
 
 
 def parse_float(col: str) -> pl.Expr:

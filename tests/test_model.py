@@ -1,0 +1,217 @@
+"""Model: config, features vs NumPy, padding, causality, GQA, save/load, sanity experiments."""
+
+import json
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+import torch
+
+from trajlm.data.features import NormStats, add_features
+from trajlm.model import ModelConfig, TrajectoryModel, build_features
+from trajlm.model.embedding import identity_stats
+
+STATS = {
+    "lat0": 41.15,
+    "lon0": -8.61,
+    "xy_mean": [120.0, -40.0],
+    "xy_scale": 800.0,
+    "dxy_scale": 40.0,
+    "dt_mean": 15.0,
+    "dt_scale": 4.0,
+    "n_points": 0,
+}
+
+
+def tiny(**kw) -> TrajectoryModel:
+    torch.manual_seed(0)
+    cfg = dict(d_model=32, n_layers=2, n_heads=4, max_len=64, stats=STATS) | kw
+    return TrajectoryModel(ModelConfig(**cfg)).eval()
+
+
+def make_batch(B=3, T=12, lengths=(12, 7, 3), seed=0) -> dict:
+    g = torch.Generator().manual_seed(seed)
+    pos = (torch.randn(B, T, 2, generator=g) * 30).cumsum(1)
+    t = (10 + 10 * torch.rand(B, T, generator=g)).cumsum(1) - 10
+    mask = torch.arange(T)[None] < torch.tensor(lengths)[:, None]
+    return {"pos": pos, "t": t, "t0": torch.full((B,), 1_700_000_000), "mask": mask}
+
+
+# ---------------------------------------------------------------- config
+
+
+def test_config_round_trip_and_errors():
+    cfg = ModelConfig(d_model=64, n_heads=8, n_kv_heads=2, pos_type="rope_time", stats=STATS)
+    assert ModelConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
+    with pytest.raises(ValueError, match="unknown keys"):
+        ModelConfig.from_dict(cfg.to_dict() | {"n_layer": 3})
+    with pytest.raises(ValueError, match="must divide"):
+        ModelConfig(n_heads=4, n_kv_heads=3)
+    with pytest.raises(ValueError, match="pos_type"):
+        ModelConfig(pos_type="alibi")
+    with pytest.raises(ValueError, match="divisible"):
+        ModelConfig(d_model=30, n_heads=4)
+    with pytest.raises(ValueError, match="stats"):
+        ModelConfig(stats={"xy_mean": [0, 0]})
+
+
+# ---------------------------------------------------------------- features
+
+
+def test_build_features_matches_numpy_features():
+    t_a = np.array([0, 15, 31, 44, 60, 75]) + 1_700_003_000
+    t_b = np.array([0, 9, 30, 41]) + 1_700_090_000
+    df = pl.DataFrame(
+        {
+            "traj_id": ["a"] * 6 + ["b"] * 4,
+            "t": np.concatenate([t_a, t_b]),
+            "lat": 41.15 + np.array([0, 1, 2, 4, 5, 7, 30, 31, 33, 34]) * 1e-4,
+            "lon": -8.61 + np.array([0, 2, 3, 3, 5, 6, -20, -19, -17, -16]) * 1e-4,
+        }
+    )
+    stats = NormStats.fit(df)
+    f = add_features(df, stats.projection)
+    first = np.array([1, 0, 0, 0, 0, 0, 1, 0, 0, 0], dtype=bool)
+    expect = np.column_stack(
+        [
+            (f["x_m"].to_numpy() - stats.xy_mean[0]) / stats.xy_scale,
+            (f["y_m"].to_numpy() - stats.xy_mean[1]) / stats.xy_scale,
+            f["dx_m"].to_numpy() / stats.dxy_scale,
+            f["dy_m"].to_numpy() / stats.dxy_scale,
+            (f["dt_s"].to_numpy() - stats.dt_mean) / stats.dt_scale,
+            f.select("hour_sin", "hour_cos", "dow_sin", "dow_cos").to_numpy(),
+        ]
+    )
+    expect[first, 2:5] = 0.0  # no previous point
+
+    # The loader's batch: right-padded windows of float32 metres and relative seconds.
+    xy = np.column_stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()])
+    pos, t = torch.zeros(2, 6, 2), torch.zeros(2, 6)
+    pos[0], pos[1, :4] = torch.tensor(xy[:6]), torch.tensor(xy[6:])
+    t[0], t[1, :4] = torch.tensor(t_a - t_a[0]), torch.tensor(t_b - t_b[0])
+    mask = torch.tensor([[True] * 6, [True] * 4 + [False] * 2])
+    t0 = torch.tensor([t_a[0], t_b[0]])
+    got = build_features(pos, t, t0, mask, stats)
+    np.testing.assert_allclose(got[0].numpy(), expect[:6], atol=1e-5)
+    np.testing.assert_allclose(got[1, :4].numpy(), expect[6:], atol=1e-5)
+    assert torch.all(got[1, 4:] == 0)  # padding
+
+
+def test_delta_features_translation_and_rotation():
+    """Translating a trajectory changes only the absolute position features; rotating it by 90
+    degrees rotates the (dx, dy) features the same way."""
+    b = make_batch(lengths=(12, 12, 12))
+    stats = identity_stats()
+    f = build_features(b["pos"], b["t"], b["t0"], b["mask"], stats)
+    moved = build_features(
+        b["pos"] + torch.tensor([5000.0, -300.0]), b["t"], b["t0"], b["mask"], stats
+    )
+    torch.testing.assert_close(moved[..., 2:], f[..., 2:], atol=1e-3, rtol=0)  # float32 ulp at 5 km
+    assert torch.allclose(moved[..., :2] - f[..., :2], torch.tensor([5000.0, -300.0]), atol=1e-2)
+    rot = torch.stack([-b["pos"][..., 1], b["pos"][..., 0]], -1)  # (x, y) -> (-y, x)
+    fr = build_features(rot, b["t"], b["t0"], b["mask"], stats)
+    torch.testing.assert_close(fr[..., 2], -f[..., 3])
+    torch.testing.assert_close(fr[..., 3], f[..., 2])
+    torch.testing.assert_close(fr[..., 4:], f[..., 4:])
+
+
+# ---------------------------------------------------------------- model behaviour
+
+
+@pytest.mark.parametrize("n_kv_heads", [1, 4])
+def test_gqa_shapes(n_kv_heads):
+    model = tiny(n_kv_heads=n_kv_heads)
+    attn = model.blocks[0].attn
+    assert attn.k_proj.out_features == n_kv_heads * 8 and attn.q_proj.out_features == 32
+    out = model(make_batch())
+    assert out.pred.shape == (3, 12, 3) and out.log_var.shape == (3, 12, 3)
+    assert out.hidden.shape == (3, 12, 32) and torch.isfinite(out.loss)
+
+
+@pytest.mark.parametrize("pos_type", ["learned", "rope_time"])
+def test_padding_does_not_change_loss_or_real_predictions(pos_type):
+    model, b = tiny(pos_type=pos_type), make_batch()
+    out = model(b)
+    junk = dict(b, pos=b["pos"].clone(), t=b["t"].clone())
+    junk["pos"][~b["mask"]] = 1e6
+    junk["t"][~b["mask"]] = -5e4
+    out2 = model(junk)
+    assert torch.equal(out.loss, out2.loss)
+    assert torch.equal(out.pred[b["mask"]], out2.pred[b["mask"]])
+
+
+@pytest.mark.parametrize("pos_type", ["sinusoidal", "rope"])
+def test_causal(pos_type):
+    model, b = tiny(pos_type=pos_type, head="mse"), make_batch(lengths=(12, 12, 12))
+    out = model(b)
+    b2 = dict(b, pos=b["pos"].clone())
+    b2["pos"][:, 8] += 100.0
+    out2 = model(b2)
+    assert torch.equal(out.pred[:, :8], out2.pred[:, :8])
+    assert not torch.allclose(out.pred[:, 8:], out2.pred[:, 8:])
+    # bidirectional attention (the masked objectives' path) does see the future
+    out3, out4 = model(b, is_causal=False), model(b2, is_causal=False)
+    assert not torch.allclose(out3.pred[:, :8], out4.pred[:, :8])
+    # an explicit all-True causal mask reproduces the fused causal path
+    tril = torch.ones(12, 12, dtype=torch.bool).tril()
+    torch.testing.assert_close(model(b, attn_mask=tril, is_causal=False).pred, out.pred)
+
+
+def test_loss_none_without_targets_and_type_embedding_used():
+    model = tiny()
+    b = make_batch(T=1, lengths=(1, 1, 1))
+    assert model(b).loss is None
+    b = make_batch()
+    tt = torch.zeros(3, 12, dtype=torch.long)
+    tt[:, 5] = 2
+    assert torch.equal(model(dict(b, token_type=torch.zeros_like(tt))).pred, model(b).pred)
+    assert not torch.allclose(model(dict(b, token_type=tt)).pred[:, 5:], model(b).pred[:, 5:])
+
+
+def test_save_load_round_trip(tmp_path):
+    model = tiny(n_kv_heads=2, pos_type="rope_time")
+    (tmp_path / "trainer_state.json").write_text("{}")
+    model.save_pretrained(tmp_path)
+    model.save_pretrained(tmp_path)  # overwrite in place
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "config.json",
+        "model.safetensors",
+        "trainer_state.json",  # untouched, no temp files left behind
+    ]
+    raw = (tmp_path / "model.safetensors").read_bytes()
+    header_len = int.from_bytes(raw[:8], "little")
+    assert json.loads(raw[8 : 8 + header_len])["__metadata__"] == {"format": "pt"}
+    loaded = TrajectoryModel.from_pretrained(tmp_path).eval()
+    assert loaded.config == model.config and loaded.stats == model.stats
+    b = make_batch()
+    assert torch.equal(loaded(b).pred, model(b).pred)
+    assert loaded.num_params() == model.num_params()
+
+
+def test_init_and_gaussian_loss_value():
+    model = tiny(n_layers=2)
+    std = model.blocks[0].attn.o_proj.weight.std().item()
+    assert math.isclose(std, 0.02 / math.sqrt(4), rel_tol=0.15)
+    out = model(make_batch())
+    # at init log_var ~ 0, so the NLL is ~0.5 * mean squared error of the (normalized) targets
+    assert out.log_var.abs().max() < 0.5 and 0.0 < out.loss.item() < 10.0
+
+
+# ---------------------------------------------------------------- sanity experiments
+
+
+def test_identity_autoencoder_reaches_near_zero_error():
+    """Predicting a point's own (dx, dy, dt) features must be easy (arXiv 2511.20610 check)."""
+    torch.manual_seed(0)
+    model = tiny(head="mse").train()
+    b = make_batch(B=8, T=16, lengths=(16,) * 8, seed=3)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for _ in range(300):
+        loss = model(b, target="identity").loss
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    first = tiny(head="mse")(b, target="identity").loss.item()
+    final = model.eval()(b, target="identity").loss.item()
+    assert final < 0.01 * first and final < 5e-3

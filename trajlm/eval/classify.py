@@ -1,0 +1,420 @@
+"""Transport-mode classification (PROTOCOL.md task 4): segments, features, baseline, harness.
+
+Pipeline on GeoLife:
+
+    df, _ = read(root / "geolife" / "Data", "geolife", on_error="skip")  # per-point `label`
+    df, _ = clean(df, PRESETS["geolife"])          # thin >= 15 s, split at 300 s, >= 10 points
+    result = run_classify_eval(df)                 # segments -> split -> features -> GB
+
+Labelling happens on the raw points (the reader joins labels.txt intervals to every fix), then
+the protocol's cleaning runs on whole trajectories, and only then are segments of constant class
+cut. So segment points have the same >= 15 s spacing as every other GeoLife task, and a segment
+never spans a > 300 s gap. A segment is a maximal run of consecutive points of one trajectory
+with the same *mapped* class (a subway leg straight into a train leg is one "rail" segment);
+unlabelled points (time that was walking or not annotated: the shared copy has no `walk` rows)
+break runs and are not a class.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.clean import haversine_m
+from trajlm.data.schema import DropReport
+from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
+from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit
+
+# PROTOCOL.md task 4: bike, bus, car+taxi, subway+train. Anything else (run, airplane, boat,
+# walk) is dropped and counted per raw label.
+CLASS_MAP: dict[str, str] = {
+    "bike": "bike",
+    "bus": "bus",
+    "car": "car",
+    "taxi": "car",
+    "subway": "rail",
+    "train": "rail",
+}
+STOP_SPEED_MPS = 1.0  # below this a fix counts as stopped (GPS noise at 15 s is ~0.3 m/s)
+
+for _k, _col in {
+    "accuracy_pct": ("accuracy (%)", "{:.1f}"),
+    "macro_f1_pct": ("macro-F1 (%)", "{:.1f}"),
+}.items():  # let EvalResult.to_markdown show these columns
+    METRIC_COLUMNS.setdefault(_k, _col)
+
+_FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)
+
+
+# ------------------------------------------------------------------------------ segments
+
+
+def make_mode_segments(
+    df: pl.DataFrame, class_map: Mapping[str, str] = CLASS_MAP, min_points: int = 10
+) -> tuple[pl.DataFrame, DropReport]:
+    """Cut a labelled canonical table into constant-class segments.
+
+    Returns ``(segments, report)``: a canonical table whose ``traj_id`` is the segment id
+    ``f"{traj_id}#{k}"`` (k = run number within the source trajectory), ``label`` the mapped
+    class, ``raw_label`` the original one, ``source_traj`` the source trajectory; and a
+    DropReport with ``rows_in == len(df) == len(segments) + report.total``, dropped points per
+    reason ("unlabelled", "label_<raw>" for unmapped modes, "short_segment") and
+    ``repaired["short_segments"]`` / ``["segments"]`` as segment counts.
+    """
+    if "label" not in df.columns:
+        raise ValueError("make_mode_segments needs a per-point `label` column (GeoLife reader)")
+    report = DropReport(rows_in=len(df))
+    df = df.sort(["traj_id", "t"], maintain_order=True)
+    cls = pl.col("label").replace_strict(dict(class_map), default=None, return_dtype=pl.Utf8)
+    df = df.with_columns(cls.alias("_cls"))
+    for raw, n in df.filter(pl.col("_cls").is_null())["label"].value_counts().iter_rows():
+        report.drop("unlabelled" if raw is None else f"label_{raw}", n)
+    # New run at each trajectory start and at each class change (null = its own "class").
+    key = pl.col("_cls").fill_null("\x00")
+    new_run = _FIRST.fill_null(True) | (key != key.shift(1))
+    df = df.with_columns(new_run.cast(pl.Int64).cum_sum().over("traj_id").alias("_k"))
+    df = df.filter(pl.col("_cls").is_not_null())
+    seg_id = pl.concat_str(pl.col("traj_id"), pl.lit("#"), pl.col("_k").cast(pl.Utf8))
+    df = df.with_columns(pl.col("traj_id").alias("source_traj"), seg_id.alias("traj_id"))
+    n = pl.len().over("traj_id")
+    short = df.filter(n < min_points)
+    report.drop("short_segment", len(short))
+    report.repair("short_segments", short["traj_id"].n_unique())
+    out = df.filter(n >= min_points)
+    out = out.rename({"label": "raw_label"}).rename({"_cls": "label"}).drop("_k")
+    report.repair("segments", out["traj_id"].n_unique())
+    return out.sort(["traj_id", "t"], maintain_order=True), report
+
+
+def split_segments(segments: pl.DataFrame, by: str = "time") -> dict[str, pl.DataFrame]:
+    """Chronological 80/10/10 split of segments by start time.
+
+    ``by="time"`` (PROTOCOL.md): one global time order (``trajlm.data.splits``); on GeoLife the
+    last 10 % of segments come from the few users active last, so test classes are skewed.
+    ``by="user_time"``: the same cut points within each ``user_id``'s own time order, so every
+    user contributes their latest 10 % to test (still no future leaks into train per user).
+    """
+    if by == "time":
+        idx = assign_splits(trajectory_index(segments)).select("traj_id", "split")
+    elif by == "user_time":
+        if "user_id" not in segments.columns:
+            raise ValueError('split by="user_time" needs a user_id column')
+        idx = (
+            segments.group_by("traj_id")
+            .agg(pl.col("t").min().alias("t_start"), pl.col("user_id").first())
+            .sort(["user_id", "t_start", "traj_id"])
+            .with_columns(
+                pl.int_range(pl.len()).over("user_id").alias("_r"), pl.len().over("user_id")
+            )
+            .with_columns(
+                pl.when(pl.col("_r") < (pl.col("len") * 0.8).floor())
+                .then(pl.lit("train"))
+                .when(pl.col("_r") < (pl.col("len") * 0.9).floor())
+                .then(pl.lit("val"))
+                .otherwise(pl.lit("test"))
+                .alias("split")
+            )
+            .select("traj_id", "split")
+        )
+    else:
+        raise ValueError(f'by must be "time" or "user_time", got {by!r}')
+    joined = segments.join(idx, on="traj_id", how="left")
+    return {
+        s: joined.filter(pl.col("split") == s).drop("split").sort(["traj_id", "t"]) for s in SPLITS
+    }
+
+
+def segment_labels(segments: pl.DataFrame) -> np.ndarray:
+    """(N,) class of each segment, rows in sorted segment-id order (as ``segment_features``)."""
+    g = segments.group_by("traj_id").agg(pl.col("label").first()).sort("traj_id")
+    return g["label"].to_numpy().astype(str)
+
+
+# ------------------------------------------------------------------------------ features
+
+_STATS = ("p10", "p50", "p90", "max", "mean", "std")
+_SERIES = ("speed_mps", "accel_mps2", "turn_deg", "turn_rate_dps")
+
+
+def _point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
+    """Per point: step length, dt, speed, signed acceleration, heading change and its rate."""
+    first = _FIRST.fill_null(True)
+    prev = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    step = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
+    dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
+    # heading of the step into each point, from a local flat-earth delta (fine over < 1 km)
+    dy = pl.col("lat") - pl.col("lat").shift(1)
+    dx = (pl.col("lon") - pl.col("lon").shift(1)) * pl.col("lat").radians().cos()
+    f = df.select(
+        "traj_id",
+        "t",
+        pl.when(first).then(None).otherwise(step).alias("step_m"),
+        pl.when(first).then(None).otherwise(dt).alias("dt_s"),
+        pl.when(first).then(None).otherwise(pl.arctan2(dy, dx).degrees()).alias("_hd"),
+        prev.shift(-1).fill_null(False).alias("_has_next"),
+    ).with_columns((pl.col("step_m") / pl.col("dt_s")).alias("speed_mps"))
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    dv = pl.col("speed_mps") - pl.col("speed_mps").shift(1)
+    dh = ((pl.col("_hd") - pl.col("_hd").shift(1) + 180.0) % 360.0 - 180.0).abs()
+    return f.with_columns(
+        pl.when(same).then(dv / pl.col("dt_s")).alias("accel_mps2"),
+        pl.when(same).then(dh).alias("turn_deg"),
+        pl.when(same).then(dh / pl.col("dt_s")).alias("turn_rate_dps"),
+    )
+
+
+def segment_features(segments: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Hand-made features per segment: ``(X (N, F) float64, feature_names)``.
+
+    Rows follow the sorted segment ids (as ``segment_labels``). Per series (speed m/s, signed
+    acceleration m/s², absolute heading change deg and its rate deg/s): p10, p50, p90, max,
+    mean, std; plus length (m), duration (s), n points, stop fraction (speed < 1 m/s),
+    straightness (end-to-end distance / length) and median sampling interval (s).
+    Undefined values (e.g. a std of one value) become 0.
+    """
+    f = _point_kinematics(segments.sort(["traj_id", "t"]))
+    aggs: list[pl.Expr] = []
+    for s in _SERIES:
+        c = pl.col(s)
+        aggs += [
+            c.quantile(0.1, "linear").alias(f"{s}_p10"),
+            c.median().alias(f"{s}_p50"),
+            c.quantile(0.9, "linear").alias(f"{s}_p90"),
+            c.max().alias(f"{s}_max"),
+            c.mean().alias(f"{s}_mean"),
+            c.std().alias(f"{s}_std"),
+        ]
+    seg = segments.sort(["traj_id", "t"]).group_by("traj_id", maintain_order=True)
+    ends = seg.agg(
+        haversine_m(
+            pl.col("lat").first(), pl.col("lon").first(), pl.col("lat").last(), pl.col("lon").last()
+        ).alias("chord_m")
+    )
+    g = (
+        f.group_by("traj_id", maintain_order=True)
+        .agg(
+            *aggs,
+            pl.col("step_m").sum().alias("length_m"),
+            (pl.col("t").max() - pl.col("t").min()).cast(pl.Float64).alias("duration_s"),
+            pl.len().cast(pl.Float64).alias("n_points"),
+            (pl.col("speed_mps") < STOP_SPEED_MPS).mean().alias("stop_frac"),
+            pl.col("dt_s").median().alias("dt_p50_s"),
+        )
+        .join(ends, on="traj_id", how="left")
+        .with_columns((pl.col("chord_m") / pl.col("length_m")).alias("straightness"))
+        .drop("chord_m")
+        .sort("traj_id")
+    )
+    names = [c for c in g.columns if c != "traj_id"]
+    X = g.select(names).to_numpy().astype(np.float64)
+    X[~np.isfinite(X)] = 0.0
+    return X, names
+
+
+# ------------------------------------------------------------------------------- models
+
+
+class ClassifierModel(Protocol):
+    """What ``run_classify_eval`` calls. ``fit`` is optional (checked with hasattr)."""
+
+    name: str
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        """(N,) class strings, rows in sorted segment-id order."""
+        ...
+
+
+class FeatureGBClassifier:
+    """HistGradientBoostingClassifier on ``segment_features`` (the PROTOCOL.md baseline)."""
+
+    def __init__(
+        self,
+        max_iter: int = 200,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
+        l2_regularization: float = 1.0,
+        class_weight: str | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter, self.learning_rate = max_iter, learning_rate
+        self.max_leaf_nodes, self.l2_regularization = max_leaf_nodes, l2_regularization
+        self.class_weight, self.random_state = class_weight, random_state
+
+    @property
+    def name(self) -> str:
+        return "GB features" + (" [balanced]" if self.class_weight == "balanced" else "")
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> FeatureGBClassifier:
+        """Fit on train segments (``label`` column); ``val`` is unused (fixed settings)."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        X, self.feature_names_ = segment_features(train)
+        self.model_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization,
+            class_weight=self.class_weight,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(X, segment_labels(train))
+        self.classes_ = self.model_.classes_
+        return self
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        return self.model_.predict(segment_features(segments)[0]).astype(str)
+
+
+class MajorityClassifier:
+    """Always the most frequent train class: the floor any model must beat."""
+
+    name = "majority class"
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> MajorityClassifier:
+        labels, counts = np.unique(segment_labels(train), return_counts=True)
+        self.class_ = str(labels[np.argmax(counts)])
+        return self
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        return np.full(segments["traj_id"].n_unique(), self.class_)
+
+
+# ------------------------------------------------------------------------------ metrics
+
+
+def classification_metrics(
+    pred: np.ndarray, true: np.ndarray, classes: list[str]
+) -> tuple[dict[str, float], np.ndarray]:
+    """Accuracy, macro-F1 and per-class F1 in %, and the confusion matrix (true x pred).
+
+    Macro-F1 averages over the classes present in ``true`` (a class absent from the test split
+    has no F1; its entry is NaN), so it stays comparable when a split lacks a class.
+    """
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    pred, true = np.asarray(pred).astype(str), np.asarray(true).astype(str)
+    f1 = f1_score(true, pred, labels=classes, average=None, zero_division=0)
+    present = np.isin(classes, true)
+    f1 = np.where(present, f1, np.nan)
+    m = {"accuracy_pct": float(np.mean(pred == true) * 100.0)}
+    m["macro_f1_pct"] = float(np.mean(f1[present]) * 100.0) if present.any() else float("nan")
+    m.update({f"f1_{c}_pct": float(v * 100.0) for c, v in zip(classes, f1, strict=True)})
+    return m, confusion_matrix(true, pred, labels=classes)
+
+
+def save_confusion_png(cm: np.ndarray, classes: list[str], title: str, path: Path) -> None:
+    """Row-normalized confusion matrix heat map with counts, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frac = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(4.2, 3.8), dpi=120)
+    ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
+    for i, j in np.ndindex(cm.shape):
+        ax.text(j, i, str(cm[i, j]), ha="center", va="center",
+                color="white" if frac[i, j] > 0.5 else "black")  # fmt: skip
+    ax.set_xticks(range(len(classes)), classes)
+    ax.set_yticks(range(len(classes)), classes)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------------ harness
+
+
+def run_classify_eval(
+    df: pl.DataFrame,
+    models: tuple[Any, ...] = (),
+    seeds: tuple[int, ...] = (0, 1, 2),
+    out: str | Path | None = None,
+    class_map: Mapping[str, str] = CLASS_MAP,
+    min_points: int = 10,
+    split_by: str = "time",
+    verbose: bool = True,
+) -> EvalResult:
+    """Cut segments, split them by time, fit the baselines on train, score everything on test.
+
+    ``df`` is a cleaned canonical table with a per-point ``label``. Baselines: majority class,
+    and ``FeatureGBClassifier`` (plain and class-balanced) refit for each seed in ``seeds``
+    (its ``random_state``; mean ± std). ``models`` are ``ClassifierModel`` objects, fitted with
+    ``fit(train, val)`` when they have it. ``split_by``: see ``split_segments``. With ``out``, writes ``eval_classify.json``/``.md``
+    and one confusion-matrix PNG per method.
+    """
+    segments, seg_report = make_mode_segments(df, class_map, min_points)
+    parts = split_segments(segments, split_by)
+    train, val, test = parts["train"], parts["val"], parts["test"]
+    if len(train) == 0 or len(test) == 0:
+        raise ValueError("classification needs non-empty train and test splits of segments")
+    classes = sorted(set(class_map.values()))
+    y_test = segment_labels(test)
+    runs: list[tuple[str, list[Any]]] = [("majority class", [MajorityClassifier()])]
+    for cw in (None, "balanced"):
+        gbs = [FeatureGBClassifier(class_weight=cw, random_state=s) for s in seeds]
+        runs.append((gbs[0].name, gbs))
+    runs += [(m.name, [m]) for m in models]
+    rows, cms = [], {}
+    for name, ms in runs:
+        scores, fit_s, pred_s, cm_sum = [], [], [], 0
+        for m in ms:
+            t0 = time.perf_counter()
+            if hasattr(m, "fit"):
+                m.fit(train, val)
+            t1 = time.perf_counter()
+            pred = m.classify(test)
+            fit_s.append(t1 - t0)
+            pred_s.append(time.perf_counter() - t1)
+            s, cm = classification_metrics(pred, y_test, classes)
+            scores.append(s)
+            cm_sum = cm_sum + cm
+        mean = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
+        std = {k: float(np.std([s[k] for s in scores])) for k in scores[0]}  # NaN: class absent
+        cms[name] = cm_sum
+        rows.append(
+            {"setting": f"{len(classes)} classes, split by {split_by}", "method": name, "metrics": mean,
+             "std": std if len(ms) > 1 else None, "n_trajectories": len(y_test),
+             "n_points": len(test), "fit_s": float(np.mean(fit_s)),
+             "predict_s": float(np.mean(pred_s)),
+             "params": {"runs": len(ms), "confusion_matrix_sum_over_runs": cm_sum.tolist(),
+                        "classes": classes}}
+        )  # fmt: skip
+    counts = {
+        s: dict(zip(*np.unique(segment_labels(p), return_counts=True), strict=True))
+        if len(p)
+        else {}
+        for s, p in parts.items()
+    }
+    meta = {
+        "n_trajectories": int(segments["traj_id"].n_unique()),
+        "n_points": len(segments),
+        "split_sizes": {
+            s: {"n_trajectories": p["traj_id"].n_unique(), "n_points": len(p)}
+            for s, p in parts.items()
+        },
+        "class_counts": {s: {str(k): int(v) for k, v in c.items()} for s, c in counts.items()},
+        "segment_report": seg_report.to_dict(),
+        "class_map": dict(class_map),
+        "split_by": split_by,
+        "seeds": list(seeds),
+        "git_commit": git_commit(),
+    }
+    result = EvalResult("classify", rows, meta)
+    if out is not None:
+        result.save(out)
+        for name, cm in cms.items():
+            slug = "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
+            save_confusion_png(cm, classes, f"{name} (test, summed over runs)",
+                               Path(out) / f"confusion_{slug}.png")  # fmt: skip
+    if verbose:
+        print(result.to_markdown())
+    return result

@@ -1,0 +1,88 @@
+"""Model configuration: one dataclass, saved next to the weights as config.json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from trajlm.data.features import NormStats
+
+POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time")
+HEADS = ("gaussian", "mse")
+
+
+@dataclass
+class ModelConfig:
+    """Hyper-parameters of the trajectory transformer (defaults: a small 0.8 M-parameter model)."""
+
+    d_model: int = 128  # width of the residual stream
+    n_layers: int = 4
+    n_heads: int = 4
+    n_kv_heads: int | None = None  # None = n_heads; smaller = grouped-query attention (GQA)
+    mlp_ratio: float = 4.0  # MLP hidden width = mlp_ratio * d_model
+    dropout: float = 0.0
+    max_len: int = 256  # longest sequence (points) for learned / sinusoidal positions
+    pos_type: str = "rope"  # "learned" | "sinusoidal" | "rope" (token index) | "rope_time"
+    rope_base: float = 10000.0
+    rope_time_unit_s: float = 15.0  # rope_time position = elapsed seconds / this
+    head: str = "gaussian"  # "gaussian" (mean + log-variance, NLL loss) | "mse"
+    n_special_tokens: int = 8  # learned type embeddings; 0 = ordinary point
+    bias: bool = False  # biases in Linear layers and LayerNorms
+    stats: dict | None = None  # NormStats.to_dict(); None = identity normalization
+
+    def __post_init__(self) -> None:
+        def need(ok: bool, msg: str) -> None:
+            if not ok:
+                raise ValueError(f"ModelConfig: {msg}")
+
+        for name in ("d_model", "n_layers", "n_heads", "max_len", "n_special_tokens"):
+            need(int(getattr(self, name)) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
+        need(
+            self.d_model % self.n_heads == 0,
+            f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads})",
+        )
+        if self.n_kv_heads is not None:
+            need(
+                1 <= self.n_kv_heads <= self.n_heads and self.n_heads % self.n_kv_heads == 0,
+                f"n_kv_heads ({self.n_kv_heads}) must divide n_heads ({self.n_heads})",
+            )
+        need(
+            self.pos_type in POS_TYPES,
+            f"pos_type must be one of {POS_TYPES}, got {self.pos_type!r}",
+        )
+        need(self.head in HEADS, f"head must be one of {HEADS}, got {self.head!r}")
+        if self.pos_type in ("rope", "rope_time"):
+            need(self.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {self.head_dim}")
+        need(self.mlp_ratio > 0, f"mlp_ratio must be > 0, got {self.mlp_ratio}")
+        need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}")
+        need(self.rope_base > 1.0, f"rope_base must be > 1, got {self.rope_base}")
+        need(
+            self.rope_time_unit_s > 0, f"rope_time_unit_s must be > 0, got {self.rope_time_unit_s}"
+        )
+        if self.stats is not None:
+            try:
+                NormStats.from_dict(self.stats)
+            except TypeError as e:
+                raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
+
+    @property
+    def head_dim(self) -> int:
+        return self.d_model // self.n_heads
+
+    @property
+    def kv_heads(self) -> int:
+        """Number of key/value heads actually used (n_kv_heads or n_heads)."""
+        return self.n_kv_heads or self.n_heads
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(
+                f"ModelConfig: unknown keys {unknown} (known: {sorted(known)}); "
+                "was this config.json written by a newer trajlm?"
+            )
+        return cls(**d)

@@ -1,0 +1,104 @@
+"""Continuous point embedding: 9 features per point, built in torch, -> Linear -> d_model.
+
+Features, in order (all normalized by the NormStats the model carries):
+    0-1  position       (pos - xy_mean) / xy_scale
+    2-3  step           (pos_i - pos_{i-1}) / dxy_scale
+    4    time step      (dt_i - dt_mean) / dt_scale, dt_i = t_i - t_{i-1}
+    5-8  cyclic time    sin/cos hour of day, sin/cos day of week (UTC) of t0 + t
+Features 2-4 are 0 at a row's first point (no previous point); all 9 are 0 at padding.
+Features 2-4 are also the regression targets (the next point's step), so the model predicts
+exactly what it reads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from trajlm.data.features import NormStats
+
+N_FEATURES = 9
+DELTA = slice(2, 5)  # the (dx, dy, dt) features = regression targets
+
+
+def identity_stats() -> NormStats:
+    """Statistics that leave values unchanged (mean 0, scale 1): for models built without data."""
+    return NormStats(0.0, 0.0, (0.0, 0.0), 1.0, 1.0, 0.0, 1.0)
+
+
+def _stat(stats: NormStats | Mapping, name: str):
+    return getattr(stats, name) if isinstance(stats, NormStats) else stats[name]
+
+
+def cyclic_time_torch(t0: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """(B,) Unix seconds + (B, T) seconds since start -> (B, T, 4) sin/cos hour, sin/cos weekday.
+
+    Same convention as trajlm.data.features.cyclic_time (UTC; Unix day 0 was a Thursday).
+    The absolute time (~1.7e9 s) is formed in float64: float32 would round it to 128 s.
+    """
+    abs_s = t0.to(torch.float64)[:, None] + t.to(torch.float64)  # (B, T)
+    hour = torch.remainder(abs_s, 86400.0) / 3600.0
+    dow = torch.remainder(torch.floor(abs_s / 86400.0) + 3.0, 7.0)
+    a, b = (2 * math.pi / 24.0) * hour, (2 * math.pi / 7.0) * dow
+    out = torch.stack([a.sin(), a.cos(), b.sin(), b.cos()], dim=-1)  # (B, T, 4)
+    return out.to(t.dtype if t.is_floating_point() else torch.float32)
+
+
+def build_features(
+    pos: torch.Tensor,
+    t: torch.Tensor,
+    t0: torch.Tensor,
+    mask: torch.Tensor,
+    stats: NormStats | Mapping,
+) -> torch.Tensor:
+    """Loader batch -> normalized point features (B, T, 9); vectorized, no loop over points.
+
+    pos (B, T, 2) metres, t (B, T) seconds since window start, t0 (B,) Unix seconds,
+    mask (B, T) bool (True = real point). `stats` is a NormStats or a mapping with the same
+    field names whose values may be floats or tensors (the model passes its buffers).
+    """
+    xy_mean = torch.as_tensor(_stat(stats, "xy_mean"), dtype=pos.dtype, device=pos.device)
+    xy = (pos - xy_mean) / _stat(stats, "xy_scale")  # (B, T, 2)
+
+    # Step to the previous point; the first point has none, padding has no meaning.
+    prev_ok = torch.zeros_like(mask)
+    prev_ok[:, 1:] = mask[:, 1:] & mask[:, :-1]  # (B, T)
+    dxy = F.pad(pos[:, 1:] - pos[:, :-1], (0, 0, 1, 0)) / _stat(stats, "dxy_scale")  # (B, T, 2)
+    dt = F.pad(t[:, 1:] - t[:, :-1], (1, 0))  # (B, T)
+    dt = (dt - _stat(stats, "dt_mean")) / _stat(stats, "dt_scale")
+    delta = torch.cat([dxy, dt[..., None]], dim=-1) * prev_ok[..., None]  # (B, T, 3)
+
+    feats = torch.cat([xy, delta, cyclic_time_torch(t0, t)], dim=-1)  # (B, T, 9)
+    return feats * mask[..., None]
+
+
+class PointEmbedding(nn.Module):
+    """Features -> Linear -> d_model, plus a learned type embedding (0 = ordinary point)."""
+
+    def __init__(self, d_model: int, n_special_tokens: int, stats: NormStats, bias: bool):
+        super().__init__()
+        self.proj = nn.Linear(N_FEATURES, d_model, bias=bias)
+        self.token_type = nn.Embedding(n_special_tokens, d_model)
+        # The config is the source of truth for the statistics, so the buffers are not saved.
+        self.register_buffer("xy_mean", torch.tensor(stats.xy_mean, dtype=torch.float32), False)
+        for name in ("xy_scale", "dxy_scale", "dt_mean", "dt_scale"):
+            self.register_buffer(name, torch.tensor(float(getattr(stats, name))), False)
+
+    @property
+    def stats(self) -> dict[str, torch.Tensor]:
+        names = ("xy_mean", "xy_scale", "dxy_scale", "dt_mean", "dt_scale")
+        return {n: getattr(self, n) for n in names}
+
+    def features(self, pos, t, t0, mask) -> torch.Tensor:
+        """build_features with this model's statistics: (B, T, 9)."""
+        return build_features(pos, t, t0, mask, self.stats)
+
+    def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
+        x = self.proj(feats)  # (B, T, C)
+        if token_type is None:
+            return x + self.token_type.weight[0]  # every point is an ordinary point
+        return x + self.token_type(token_type)

@@ -1,0 +1,170 @@
+"""Autoregressive rollout: each row continues from its own last real point.
+
+Cached path (default):
+    prefill   the right-padded history once; every layer's keys/values go to a preallocated
+              KVCache (B, H_kv, T_hist + steps, D); take the hidden state at each row's last
+              real point (index len_b - 1).
+    step s    head -> normalized (dx, dy, dt) -> metres / seconds -> new absolute point;
+              its features come from build_features on the 2-point window [previous, new]
+              (the same code as training); it is written at cache slot len_b + s of its row
+              with token index len_b + s and time t_new, and attends over the valid slots.
+Slots len_b .. T_hist - 1 of a short row hold padding after prefill: the `valid` mask hides
+them until the row's own new points overwrite them.
+
+use_cache=False recomputes the full forward on the growing sequence every step (the
+reference the cached path is tested against).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import torch
+
+from trajlm.model.embedding import build_features
+from trajlm.model.transformer import KVCache
+
+if TYPE_CHECKING:
+    from trajlm.model.transformer import TrajectoryModel
+
+MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
+
+
+@torch.inference_mode()
+def generate(
+    model: TrajectoryModel,
+    batch: dict,
+    steps: int,
+    sample: bool = False,
+    generator: torch.Generator | None = None,
+    use_cache: bool = True,
+    temperature: float = 1.0,
+) -> dict[str, torch.Tensor]:
+    """Roll out `steps` new points per row.
+
+    Returns pos (B, k, 2) metres and t (B, k) seconds since window start of the new points;
+    pos_std (B, k, 2) metres and dt_std (B, k) seconds: the Gaussian head's standard
+    deviation of the position / time after k steps, assuming independent step errors
+    (sqrt of the cumulative step variance); NaN for the "mse" head, which has no variance.
+    sample=True draws each step from the predicted Gaussian (std scaled by temperature)
+    with `generator`; otherwise the mean is used.
+    """
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    if sample and model.config.head != "gaussian":
+        raise ValueError("sample=True needs the 'gaussian' head (the 'mse' head has no variance)")
+    mask = batch["mask"].bool()
+    lengths = mask.sum(1)  # (B,)
+    n_hist = int(lengths.max())  # the one host sync: sizes the cache
+    if int(lengths.min()) < 1:
+        raise ValueError("every row needs at least one real point to continue from")
+    model.check_length(n_hist + steps - 1)  # the last predicted point is never fed back
+    pos = batch["pos"][:, :n_hist].float()
+    t = batch["t"][:, :n_hist].float()
+    t0, mask = batch["t0"], mask[:, :n_hist]
+
+    was_training = model.training
+    model.eval()
+    try:
+        step_fn = _cached_rollout if use_cache else _recompute_rollout
+        args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
+        return _to_output(model, *step_fn(model, *args))
+    finally:
+        model.train(was_training)
+
+
+def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature):
+    """(B, 3) normalized step -> new absolute (B, 2) position and (B,) time."""
+    s = model.embed.stats
+    delta = mean
+    if sample:
+        noise = torch.randn(mean.shape, generator=generator, device=mean.device, dtype=mean.dtype)
+        delta = mean + temperature * torch.exp(0.5 * log_var) * noise
+    dxy = delta[:, :2] * s["dxy_scale"]  # (B, 2) metres
+    dt = (delta[:, 2] * s["dt_scale"] + s["dt_mean"]).clamp_min(MIN_DT_S)  # (B,) seconds
+    return cur_pos + dxy, cur_t + dt
+
+
+def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, temperature):
+    B, n_hist = mask.shape
+    cfg, dev = model.config, pos.device
+    rows = torch.arange(B, device=dev)
+    dtype = next(model.parameters()).dtype
+    if torch.is_autocast_enabled(dev.type):  # e.g. bf16 autocast on GPU: keys come out in bf16
+        dtype = torch.get_autocast_dtype(dev.type)
+    caches = [
+        KVCache(B, cfg.kv_heads, n_hist + steps, cfg.head_dim, dev, dtype) for _ in model.blocks
+    ]
+    valid = torch.zeros(B, n_hist + steps, dtype=torch.bool, device=dev)  # (B, L) cache slots
+    valid[:, :n_hist] = mask
+
+    # Prefill: causal attention over the padded history, keys/values into slots 0..n_hist-1.
+    feats = model.embed.features(pos, t, t0, mask)  # (B, n_hist, 9)
+    index = torch.arange(n_hist, device=dev).expand(B, n_hist)  # (B, n_hist)
+    h = model.backbone(feats, None, index, t, None, True, caches, index)  # (B, n_hist, C)
+    last = lengths - 1  # (B,)
+    h = h[rows, last]  # (B, C) hidden state at each row's last real point
+    cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
+    two = torch.ones(B, 2, dtype=torch.bool, device=dev)
+
+    out_pos, out_t, out_lv = [], [], []
+    for s in range(steps):
+        mean, log_var = model.head(h)  # (B, 3) each
+        new_pos, new_t = _next_point(
+            model, mean, log_var, cur_pos, cur_t, sample, generator, temperature
+        )
+        out_pos.append(new_pos)
+        out_t.append(new_t)
+        out_lv.append(log_var)
+        if s == steps - 1:
+            break
+        # Features of the new point from the window [previous, new]: same code as training.
+        win_pos = torch.stack([cur_pos, new_pos], dim=1)  # (B, 2, 2)
+        win_t = torch.stack([cur_t, new_t], dim=1)  # (B, 2)
+        f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
+        slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
+        valid[rows, slot[:, 0]] = True
+        S = n_hist + s + 1  # slots that can hold anything yet
+        attn_mask = valid[:, None, None, :S]  # (B, 1, 1, S)
+        h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot)[:, 0]
+        cur_pos, cur_t = new_pos, new_t
+    return out_pos, out_t, out_lv
+
+
+def _recompute_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, temperature):
+    B, n_hist = mask.shape
+    L = n_hist + steps
+    rows = torch.arange(B, device=pos.device)
+    P = torch.zeros(B, L, 2, dtype=pos.dtype, device=pos.device)  # (B, L, 2)
+    Tt = torch.zeros(B, L, dtype=t.dtype, device=t.device)  # (B, L)
+    M = torch.zeros(B, L, dtype=torch.bool, device=mask.device)  # (B, L)
+    P[:, :n_hist], Tt[:, :n_hist], M[:, :n_hist] = pos, t, mask
+    out_pos, out_t, out_lv = [], [], []
+    for s in range(steps):
+        n = n_hist + s
+        out = model({"pos": P[:, :n], "t": Tt[:, :n], "t0": t0, "mask": M[:, :n]})
+        last = lengths - 1 + s  # (B,) each row's newest point
+        mean = out.pred[rows, last]  # (B, 3)
+        log_var = out.log_var[rows, last] if out.log_var is not None else None
+        new_pos, new_t = _next_point(
+            model, mean, log_var, P[rows, last], Tt[rows, last], sample, generator, temperature
+        )
+        out_pos.append(new_pos)
+        out_t.append(new_t)
+        out_lv.append(log_var)
+        P[rows, last + 1], Tt[rows, last + 1], M[rows, last + 1] = new_pos, new_t, True
+    return out_pos, out_t, out_lv
+
+
+def _to_output(model, new_pos, new_t, log_vars) -> dict[str, torch.Tensor]:
+    """Per-step lists -> the generate() dict (B, k, ...)."""
+    out = {"pos": torch.stack(new_pos, 1), "t": torch.stack(new_t, 1)}  # (B, k, 2), (B, k)
+    if log_vars[0] is None:
+        out["dt_std"] = torch.full_like(out["t"], float("nan"))
+        out["pos_std"] = torch.full_like(out["pos"], float("nan"))
+        return out
+    var = torch.exp(torch.stack(log_vars, 1)).cumsum(1)  # (B, k, 3) cumulative step variance
+    s = model.embed.stats
+    out["pos_std"] = var[..., :2].sqrt() * s["dxy_scale"]
+    out["dt_std"] = var[..., 2].sqrt() * s["dt_scale"]
+    return out

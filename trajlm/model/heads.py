@@ -1,0 +1,50 @@
+"""Regression heads for the next point's normalized (dx, dy, dt) and their losses."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+N_TARGETS = 3  # (dx, dy, dt), normalized like features 2-4
+LOG_VAR_BOUND = 10.0  # log-variance kept in (-10, 10): std in (0.0067, 148) normalized units
+
+
+class RegressionHead(nn.Module):
+    """hidden (B, T, C) -> mean (B, T, 3) [, log_var (B, T, 3) for the Gaussian head]."""
+
+    def __init__(self, d_model: int, gaussian: bool, bias: bool):
+        super().__init__()
+        self.mean = nn.Linear(d_model, N_TARGETS, bias=bias)
+        self.log_var = nn.Linear(d_model, N_TARGETS, bias=bias) if gaussian else None
+
+    def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        mean = self.mean(h)
+        if self.log_var is None:
+            return mean, None
+        # Smooth bound instead of a hard clamp: identity near 0, gradient never exactly 0, and
+        # exp(-log_var) cannot overflow or make a point's weight explode.
+        raw = self.log_var(h)
+        return mean, LOG_VAR_BOUND * torch.tanh(raw / LOG_VAR_BOUND)
+
+
+def gaussian_nll(
+    mean: torch.Tensor, log_var: torch.Tensor, y: torch.Tensor, valid: torch.Tensor
+) -> torch.Tensor:
+    """Mean Gaussian negative log-likelihood over valid positions and the 3 targets.
+
+    Per element 0.5 * (log_var + (y - mean)^2 / exp(log_var)); the constant 0.5 * log(2 pi)
+    is dropped, so the loss can be negative once the model is confident and right.
+    """
+    nll = 0.5 * (log_var + (y - mean).square() * torch.exp(-log_var))  # (B, T, 3)
+    return _masked_mean(nll, valid)
+
+
+def masked_mse(mean: torch.Tensor, y: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """Mean squared error over valid positions and the 3 targets."""
+    return _masked_mean((y - mean).square(), valid)
+
+
+def _masked_mean(x: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    # No .item()/host sync: an empty selection gives 0 rather than NaN.
+    total = torch.where(valid[..., None], x, 0.0).sum()  # where, not *: padding may hold inf
+    return total / (valid.sum() * x.shape[-1]).clamp_min(1)

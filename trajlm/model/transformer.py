@@ -1,0 +1,314 @@
+"""The trajectory transformer: a GPT-2-style decoder over continuous GPS points.
+
+    batch -> build_features (B, T, 9) -> PointEmbedding (B, T, C) [+ absolute positions]
+          -> n_layers x Block (pre-norm attention with optional RoPE, GELU MLP) -> LayerNorm
+          -> RegressionHead: next point's normalized (dx, dy, dt) [+ log-variance]
+
+Module names (q_proj, k_proj, v_proj, o_proj, fc_in, fc_out) are the LoRA targets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+from trajlm.data.features import NormStats
+from trajlm.model.config import ModelConfig
+from trajlm.model.embedding import DELTA, PointEmbedding, identity_stats
+from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
+from trajlm.model.positions import (
+    LearnedPositions,
+    RotaryEmbedding,
+    SinusoidalPositions,
+    apply_rope,
+)
+
+WEIGHTS_NAME = "model.safetensors"
+CONFIG_NAME = "config.json"
+
+
+class KVCache:
+    """Preallocated keys and values of one layer, (B, H_kv, L, D), written by slot index."""
+
+    def __init__(self, batch: int, n_kv_heads: int, length: int, head_dim: int, device, dtype):
+        self.k = torch.zeros(batch, n_kv_heads, length, head_dim, device=device, dtype=dtype)
+        self.v = torch.zeros_like(self.k)
+
+    def write(self, k: torch.Tensor, v: torch.Tensor, slots: torch.Tensor) -> None:
+        """k, v (B, H_kv, T, D); slots (B, T): row b's t-th token goes to slot slots[b, t]."""
+        rows = torch.arange(k.shape[0], device=k.device)[:, None]  # (B, 1)
+        self.k[rows, :, slots] = k.transpose(1, 2)  # the indexed view is (B, T, H_kv, D)
+        self.v[rows, :, slots] = v.transpose(1, 2)
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        C, D = config.d_model, config.head_dim
+        self.n_heads, self.n_kv_heads, self.head_dim = config.n_heads, config.kv_heads, D
+        self.q_proj = nn.Linear(C, self.n_heads * D, bias=config.bias)
+        self.k_proj = nn.Linear(C, self.n_kv_heads * D, bias=config.bias)
+        self.v_proj = nn.Linear(C, self.n_kv_heads * D, bias=config.bias)
+        self.o_proj = nn.Linear(C, C, bias=config.bias)
+        self.dropout = config.dropout
+        self.resid_drop = nn.Dropout(config.dropout)
+
+    def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
+        """x (B, T, C); attn_mask bool (B|1, 1, T, S) True = attend, or None with is_causal.
+
+        With a cache, the new keys/values are written at `slots` (B, T) and attention reads
+        the cache's first S slots (S = attn_mask's last dim, or T at prefill).
+        """
+        B, T, C = x.shape
+        H, Hkv, D = self.n_heads, self.n_kv_heads, self.head_dim
+        q = self.q_proj(x).view(B, T, H, D).transpose(1, 2)  # (B, H, T, D)
+        k = self.k_proj(x).view(B, T, Hkv, D).transpose(1, 2)  # (B, Hkv, T, D)
+        v = self.v_proj(x).view(B, T, Hkv, D).transpose(1, 2)  # (B, Hkv, T, D)
+        if rope is not None:
+            q, k = apply_rope(q, *rope), apply_rope(k, *rope)
+        if cache is not None:
+            cache.write(k, v, slots)
+            S = attn_mask.shape[-1] if attn_mask is not None else T
+            k, v = cache.k[:, :, :S], cache.v[:, :, :S]  # (B, Hkv, S, D)
+        y = F.scaled_dot_product_attention(
+            q,
+            k,
+            v,
+            attn_mask=attn_mask,
+            dropout_p=self.dropout if self.training else 0.0,
+            is_causal=is_causal,
+            enable_gqa=Hkv != H,  # SDPA broadcasts each kv head over H / Hkv query heads
+        )  # (B, H, T, D)
+        y = y.transpose(1, 2).reshape(B, T, C)  # (B, T, C)
+        return self.resid_drop(self.o_proj(y))
+
+
+class MLP(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        hidden = int(config.mlp_ratio * config.d_model)
+        self.fc_in = nn.Linear(config.d_model, hidden, bias=config.bias)
+        self.fc_out = nn.Linear(hidden, config.d_model, bias=config.bias)
+        self.drop = nn.Dropout(config.dropout)
+
+    def forward(self, x):
+        return self.drop(self.fc_out(F.gelu(self.fc_in(x))))
+
+
+class Block(nn.Module):
+    """Pre-norm residual block: x + attn(ln(x)), then x + mlp(ln(x))."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(config.d_model, bias=config.bias)
+        self.attn = CausalSelfAttention(config)
+        self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
+        self.mlp = MLP(config)
+
+    def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
+        x = x + self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots)
+        return x + self.mlp(self.ln_2(x))
+
+
+@dataclass
+class ModelOutput:
+    pred: torch.Tensor  # (B, T, 3) predicted normalized (dx, dy, dt) (mean for the Gaussian head)
+    log_var: torch.Tensor | None  # (B, T, 3) log-variance of the Gaussian head, else None
+    loss: torch.Tensor | None  # scalar, None when no position has a target
+    hidden: torch.Tensor  # (B, T, C) final hidden states (after the last LayerNorm)
+
+
+class TrajectoryModel(nn.Module):
+    """Causal transformer over GPS points; see docs/architecture.md."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        C = config.d_model
+        self.embed = PointEmbedding(C, config.n_special_tokens, self.stats, config.bias)
+        self.pos_emb = None  # absolute positions, added to the token embedding
+        self.rope = None  # rotary positions, applied to q and k in every layer
+        if config.pos_type == "learned":
+            self.pos_emb = LearnedPositions(config.max_len, C)
+        elif config.pos_type == "sinusoidal":
+            self.pos_emb = SinusoidalPositions(config.max_len, C)
+        else:
+            self.rope = RotaryEmbedding(config.head_dim, config.rope_base, config.max_len)
+        self.drop = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
+        self.ln_f = nn.LayerNorm(C, bias=config.bias)
+        self.head = RegressionHead(C, config.head == "gaussian", config.bias)
+
+        # GPT-2 init; residual projections scaled so the residual stream's variance does not
+        # grow with depth (each block adds two of them).
+        self.apply(self._init_weights)
+        for name, p in self.named_parameters():
+            if name.endswith(("o_proj.weight", "fc_out.weight")):
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
+
+    @staticmethod
+    def _init_weights(module: nn.Module) -> None:
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    @property
+    def stats(self) -> NormStats:
+        """The normalization statistics this model was built with (identity if none)."""
+        s = self.config.stats
+        return NormStats.from_dict(s) if s is not None else identity_stats()
+
+    def num_params(self) -> int:
+        """Number of parameters (no weights are tied)."""
+        return sum(p.numel() for p in self.parameters())
+
+    def check_length(self, n: int) -> None:
+        """Raise if n points do not fit the absolute position table (RoPE has no limit)."""
+        if self.pos_emb is not None and n > self.config.max_len:
+            raise ValueError(
+                f"sequence of {n} points exceeds max_len={self.config.max_len} for "
+                f"pos_type={self.config.pos_type!r}; use shorter windows or pos_type='rope'"
+            )
+        if self.rope is not None:
+            self.rope.ensure_length(n)
+
+    def backbone(
+        self,
+        feats: torch.Tensor,
+        token_type: torch.Tensor | None,
+        index: torch.Tensor,
+        t: torch.Tensor,
+        attn_mask: torch.Tensor | None = None,
+        is_causal: bool = True,
+        caches: list[KVCache] | None = None,
+        slots: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Features (B, T, 9) -> final hidden states (B, T, C).
+
+        index (B, T) long token positions, t (B, T) seconds since window start (for rope_time);
+        caches: one KVCache per layer and slots (B, T) where the new tokens are written.
+        """
+        x = self.embed(feats, token_type)  # (B, T, C)
+        if self.pos_emb is not None:
+            x = x + self.pos_emb(index)
+        rope = None
+        if self.config.pos_type == "rope":
+            rope = self.rope(index)
+        elif self.config.pos_type == "rope_time":
+            rope = self.rope(t / self.config.rope_time_unit_s)  # float positions, per row
+        x = self.drop(x)
+        for i, block in enumerate(self.blocks):
+            cache = caches[i] if caches is not None else None
+            x = block(x, rope, attn_mask, is_causal, cache, slots)
+        return self.ln_f(x)
+
+    def forward(
+        self,
+        batch: dict,
+        attn_mask: torch.Tensor | None = None,
+        is_causal: bool = True,
+        target: str = "next",
+    ) -> ModelOutput:
+        """Predict normalized (dx, dy, dt) at every position; loss where a target exists.
+
+        batch: pos (B, T, 2), t (B, T), t0 (B,), mask (B, T) [, token_type (B, T) long].
+        attn_mask: optional bool (T, T) / (B, T, T) / (B, 1, T, T), True = may attend; it is
+        combined with the key padding mask (and the causal mask when is_causal).
+        target: "next" = the next point's step features, valid where this and the next point
+        are real; "identity" = this point's own step features (an autoencoder sanity check).
+        """
+        pos, t, t0, mask = batch["pos"], batch["t"], batch["t0"], batch["mask"]
+        B, T = mask.shape
+        self.check_length(T)
+        feats = self.embed.features(pos, t, t0, mask)  # (B, T, 9)
+        index = torch.arange(T, device=mask.device).expand(B, T)  # (B, T)
+        attn_mask, is_causal = self._attention_mask(mask, attn_mask, is_causal)
+        h = self.backbone(feats, batch.get("token_type"), index, t, attn_mask, is_causal)
+        pred, log_var = self.head(h)  # (B, T, 3) each
+
+        if target == "next":
+            y, p = feats[:, 1:, DELTA], pred[:, :-1]  # (B, T-1, 3): position i predicts i+1
+            lv = log_var[:, :-1] if log_var is not None else None
+            valid = mask[:, 1:] & mask[:, :-1]  # (B, T-1)
+        elif target == "identity":
+            y, p, lv, valid = feats[..., DELTA], pred, log_var, mask
+        else:
+            raise ValueError(f"target must be 'next' or 'identity', got {target!r}")
+        loss = None
+        if valid.shape[1] > 0:
+            loss = masked_mse(p, y, valid) if lv is None else gaussian_nll(p, lv, y, valid)
+        return ModelOutput(pred=pred, log_var=log_var, loss=loss, hidden=h)
+
+    @staticmethod
+    def _attention_mask(mask, attn_mask, is_causal):
+        """-> (attn_mask for SDPA, is_causal for SDPA)."""
+        if attn_mask is None and is_causal:
+            # Padding is only at the end, so under a causal mask a real query never sees a
+            # padded key: the key padding mask is implied and SDPA can use its fused causal
+            # kernels. Padded queries see garbage, but their outputs are never used.
+            return None, True
+        T = mask.shape[1]
+        m = mask[:, None, None, :]  # (B, 1, 1, T) key padding
+        if attn_mask is not None:
+            if attn_mask.dim() == 3:
+                attn_mask = attn_mask[:, None]  # (B, T, T) -> (B, 1, T, T)
+            m = m & attn_mask.bool()
+        if is_causal:
+            m = m & torch.ones(T, T, dtype=torch.bool, device=mask.device).tril()
+        return m, False
+
+    def generate(
+        self,
+        batch: dict,
+        steps: int,
+        sample: bool = False,
+        generator: torch.Generator | None = None,
+        use_cache: bool = True,
+        temperature: float = 1.0,
+    ) -> dict[str, torch.Tensor]:
+        """Roll out `steps` points after each row's last real point; see trajlm.model.generate."""
+        from trajlm.model.generate import generate  # here: generate.py imports KVCache
+
+        return generate(self, batch, steps, sample, generator, use_cache, temperature)
+
+    def save_pretrained(self, directory: str | Path) -> None:
+        """Write model.safetensors + config.json into `directory`, each atomically."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        tensors = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
+        _atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata={"format": "pt"}))
+        text = json.dumps(self.config.to_dict(), indent=2)
+        _atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path, map_location="cpu") -> TrajectoryModel:
+        """Load a model written by save_pretrained (safetensors only, never pickle)."""
+        d = Path(directory)
+        config = ModelConfig.from_dict(json.loads((d / CONFIG_NAME).read_text()))
+        model = cls(config)
+        model.load_state_dict(load_file(d / WEIGHTS_NAME, device="cpu"), strict=True)
+        return model.to(map_location)
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Call write(tmp) on a temp file beside `path`, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
