@@ -6,7 +6,7 @@ VENV    ?= .venv
 BIN      = $(VENV)/bin
 DATA    ?= synth
 OUT     ?= out/demo-$(DATA)
-STEPS   ?= 600
+STEPS   ?= 2000
 SHARED  ?= ../shared/data
 
 .PHONY: setup demo test lint format bench clean

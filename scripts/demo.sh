@@ -6,7 +6,7 @@ BIN=${BIN:-.venv/bin}; DATA=${DATA:-synth}; OUT=${OUT:-out/demo-$DATA}; STEPS=${
 SHARED=${SHARED:-../shared/data}
 mkdir -p "$OUT"
 case "$DATA" in
-  synth)   "$BIN/trajlm" data synth --out "$OUT/store" --n-trajectories 1500 --seed 0 ;;
+  synth)   "$BIN/trajlm" data synth --out "$OUT/store" --n-trajectories 4000 --seed 0 ;;
   porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$OUT/store" --on-error skip ;;
   geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip ;;
   *) echo "DATA must be synth, porto or geolife (got $DATA)"; exit 2 ;;

@@ -72,7 +72,7 @@ def run_eval_command(
         aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")
     result.meta["store"] = str(data)
     result.meta["models"] = [str(p) for p in models or []]
-    console.print(result.to_markdown())
+    console.print(result.to_markdown(), markup=False, highlight=False)
     if out is not None:
         out = Path(out)
         if out.suffix == ".json":

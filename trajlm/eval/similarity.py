@@ -91,43 +91,52 @@ def _lengths(lens: np.ndarray | None, X: np.ndarray) -> np.ndarray:
     return np.full(len(X), X.shape[1]) if lens is None else np.asarray(lens, dtype=np.int64)
 
 
-def _blocks(q_len: np.ndarray, d_len: np.ndarray, cells: int):
-    """Yield (query rows, database rows) blocks, both sorted by length so padding stays small,
-    each with at most ``cells`` pairs x Tq x Td DP cells (one query at least)."""
+def _blocks(q_len: np.ndarray, d_len: np.ndarray, cells: int, group: int = 32):
+    """Yield (query rows, database rows) blocks. Both sides are sorted by length and cut into
+    groups of ``group`` rows, so a block pads to lengths close to its rows' own (DP work is
+    pairs x Tq x Td); a block over ``cells`` DP cells is cut further (down to one pair)."""
     qo, do = np.argsort(q_len, kind="stable"), np.argsort(d_len, kind="stable")
-    i = 0
-    while i < len(qo):
-        nq = max(1, min(len(qo) - i, cells // max(1, int(q_len[qo[i]]) * int(d_len.max()))))
-        qb = qo[i : i + nq]
-        tq, j = int(q_len[qb].max()), 0
-        while j < len(do):
-            # grow the database block while it fits (lengths increase along do)
-            nd = max(1, cells // max(1, len(qb) * tq * int(d_len[do[min(len(do) - 1, j)]])))
-            nd = min(nd, len(do) - j)
-            while nd > 1 and len(qb) * tq * int(d_len[do[j + nd - 1]]) * nd > cells:
-                nd //= 2
-            yield qb, do[j : j + nd]
-            j += nd
-        i += nq
+    for a in range(0, len(qo), group):
+        qb = qo[a : a + group]
+        tq = int(q_len[qb].max())
+        for b in range(0, len(do), group):
+            db = do[b : b + group]
+            per_q = len(db) * tq * int(d_len[db].max())  # cells per query row
+            nq = max(1, cells // max(per_q, 1))
+            for c in range(0, len(qb), nq):
+                yield qb[c : c + nq], db
 
 
 def _dp_block(C: torch.Tensor, lq: torch.Tensor, ld: torch.Tensor, kind: str) -> torch.Tensor:
     """Anti-diagonal DP over a batch of cost matrices C (P, n, m) -> (P,) value at (lq, ld).
 
-    R[i, j] (1-based, R[0, 0] = 0, other borders inf) is C[i, j] + min(three neighbours) for
-    DTW, max(C[i, j], min(three neighbours)) for discrete Fréchet. Padded cells come after the
-    real ones, so R at (lq, ld) only ever reads real cells.
+    R[i, j] (1-based, R[0, 0] = 0, other borders inf) is C[i, j] + min(R[i-1, j-1], R[i-1, j],
+    R[i, j-1]) for DTW, max(C[i, j], min(...)) for discrete Fréchet. Diagonal d holds the cells
+    i + j = d as a (P, n + 1) array indexed by i, so the three neighbours are plain slices of the
+    two previous diagonals: (i-1, j-1) -> prev2[i-1], (i-1, j) -> prev1[i-1], (i, j-1) ->
+    prev1[i]. Padded cells come after the real ones, so R at (lq, ld) only reads real cells.
     """
     P, n, m = C.shape
-    R = torch.full((P, n + 1, m + 1), torch.inf, dtype=C.dtype, device=C.device)
-    R[:, 0, 0] = 0.0
+    flat = C.reshape(P, n * m)
+    inf = torch.full((P, n + 1), torch.inf, dtype=C.dtype, device=C.device)
+    prev2, prev1 = inf.clone(), inf.clone()
+    prev2[:, 0] = 0.0  # diagonal 0 = R[0, 0]; diagonal 1 is all border (inf)
+    out = torch.empty(P, dtype=C.dtype, device=C.device)
+    end = (lq + ld).cpu().numpy()
     for d in range(2, n + m + 1):  # cells with i + j = d
-        i = torch.arange(max(1, d - m), min(n, d - 1) + 1, device=C.device)
-        j = d - i
-        best = torch.minimum(torch.minimum(R[:, i - 1, j - 1], R[:, i - 1, j]), R[:, i, j - 1])
-        c = C[:, i - 1, j - 1]
-        R[:, i, j] = c + best if kind == "dtw" else torch.maximum(c, best)
-    return R[torch.arange(P, device=C.device), lq, ld]
+        lo, hi = max(1, d - m), min(n, d - 1)
+        i = torch.arange(lo, hi + 1, device=C.device)
+        c = flat.index_select(1, (i - 1) * m + (d - i - 1))  # (P, hi - lo + 1) = C[i-1, j-1]
+        best = torch.minimum(torch.minimum(prev2[:, lo - 1 : hi], prev1[:, lo - 1 : hi]),
+                             prev1[:, lo : hi + 1])  # fmt: skip
+        cur = inf.clone()
+        cur[:, lo : hi + 1] = c + best if kind == "dtw" else torch.maximum(c, best)
+        done = np.flatnonzero(end == d)
+        if done.size:
+            rows = torch.as_tensor(done, device=C.device)
+            out[rows] = cur[rows, lq[rows]]
+        prev2, prev1 = prev1, cur
+    return out
 
 
 def _pairwise(
@@ -136,6 +145,12 @@ def _pairwise(
     q_len, d_len = _lengths(q_len, Q), _lengths(d_len, D)
     Qt, Dt = _as_tensor(Q, dtype, device), _as_tensor(D, dtype, device)
     out = np.empty((len(q_len), len(d_len)))
+    with torch.inference_mode():
+        _fill(out, Qt, Dt, q_len, d_len, kind, device, cells)
+    return out
+
+
+def _fill(out, Qt, Dt, q_len, d_len, kind: str, device: str, cells: int) -> None:
     for qb, db in _blocks(q_len, d_len, cells):
         tq, td = int(q_len[qb].max()), int(d_len[db].max())
         a = Qt[torch.as_tensor(qb, device=device), :tq]  # (bq, tq, 2)
@@ -154,7 +169,6 @@ def _pairwise(
         else:
             v = _dp_block(C, lq, ld, kind)
         out[np.ix_(qb, db)] = v.reshape(len(qb), len(db)).to("cpu", torch.float64).numpy()
-    return out
 
 
 def dtw_distance_matrix(

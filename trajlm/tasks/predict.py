@@ -20,7 +20,7 @@ def history_batch(
     df = df.with_columns(pl.int_range(pl.len()).reverse().over("traj_id").alias("_from_end"))
     df = df.filter(pl.col("_from_end") < max_points)
     ids = df["traj_id"].unique(maintain_order=True).to_list()
-    lengths = df.group_by("traj_id", maintain_order=True).len()["len"].to_numpy()
+    lengths = df.group_by("traj_id", maintain_order=True).len()["len"].to_numpy().astype(np.int64)
     B, T = len(ids), int(lengths.max())
     x, y = projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
     t = df["t"].to_numpy()

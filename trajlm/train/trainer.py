@@ -48,6 +48,7 @@ class TrainConfig:
     seed: int = 0
     num_workers: int = 0  # exact resume is guaranteed with 0 (see loader docs)
     device: str = "auto"  # auto | cpu | cuda
+    cpu_threads: int = 0  # torch intra-op threads on CPU (0 = torch's default)
     bf16: bool = False  # bf16 autocast (CUDA only)
     compile: bool = False  # torch.compile the model
     progress: bool = True
@@ -111,6 +112,9 @@ class Trainer:
             backend = "nccl" if torch.cuda.is_available() and self.cfg.device != "cpu" else "gloo"
             torch.distributed.init_process_group(backend)
         self.device = _device(self.cfg, local_rank)
+        if self.device.type == "cpu" and self.cfg.cpu_threads > 0:
+            # Small models on a busy CPU: extra OpenMP threads spin and slow steps down a lot.
+            torch.set_num_threads(self.cfg.cpu_threads)
 
         mc = model_config or ModelConfig()
         mc.stats = load_stats(self.data).to_dict()
@@ -253,7 +257,7 @@ class Trainer:
                     time.sleep(_DEBUG_STEP_SLEEP_S)
                 n_tok = int(batch["mask"].sum()) * self.world
                 tokens += n_tok
-                last_loss = float(out.loss)
+                last_loss = out.loss.item()
                 elapsed = time.perf_counter() - t_start
                 if self.step % self.cfg.log_every == 0 or self.step == self.cfg.max_steps:
                     self._log(
