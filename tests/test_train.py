@@ -121,3 +121,18 @@ def test_lr_schedule_warmup_then_cosine() -> None:
 def test_unknown_train_config_key_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown train config keys"):
         TrainConfig.from_dict({"max_stepz": 3})
+
+
+def test_torchrun_ddp_on_cpu(store: Path, tmp_path: Path) -> None:
+    """Two DDP processes (gloo) train together; rank 0 writes the run."""
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text(TINY)
+    run = tmp_path / "ddp"
+    torchrun = Path(sys.executable).with_name("torchrun")
+    cmd = [str(torchrun), "--nproc_per_node", "2", "-m", "trajlm.cli", "train", "--data",
+           str(store), "--out", str(run), "--config", str(cfg), "--max-steps", "6"]  # fmt: skip
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, p.stderr[-2000:]
+    summary = json.loads((run / "train_summary.json").read_text())
+    assert summary["world_size"] == 2 and summary["steps"] == 6

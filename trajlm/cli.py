@@ -172,7 +172,8 @@ def train(
     model_cfg = ModelConfig.from_dict(cfg.get("model", {}))
     trainer = Trainer(data, out, model_cfg, train_cfg)
     summary = trainer.fit(resume=resume)
-    console.print(_dict_table(summary, f"run {out}"))
+    if trainer.rank == 0:
+        console.print(_dict_table(summary, f"run {out}"))
 
 
 def _model_dict(path: Path) -> dict:
@@ -246,18 +247,24 @@ def _read_points(path: Path, split: str | None):
 
 @app.command("eval")
 def evaluate(
-    task: str = typer.Option(..., "--task", help="predict | recover | tte"),
+    task: str = typer.Option(..., "--task", help="predict | recover | tte | classify | similarity"),
     data: Path = typer.Option(..., "--data", help="Store directory."),
     model: list[Path] = typer.Option(
         None, "--model", help="Run directory of a trained model (repeat for several seeds)."
     ),
     seeds: int = typer.Option(3, help="Number of seeds for the random recovery mask."),
     out: Path = typer.Option(None, "--out", help="Write results JSON here."),
+    split_by: str = typer.Option(
+        "time", help="classify: time (PROTOCOL) or user_time (80/10/10 within each user)."
+    ),
 ) -> None:
-    """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split."""
+    """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
+
+    Tasks: predict, recover, tte, classify (GeoLife modes), similarity (odd/even self-search).
+    """
     from trajlm.eval.cli import run_eval_command
 
-    run_eval_command(task, data, model, seeds, out, console)
+    run_eval_command(task, data, model, seeds, out, console, split_by=split_by)
 
 
 def main() -> None:  # pragma: no cover

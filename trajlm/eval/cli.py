@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from trajlm.eval.protocol import TASKS, ModelPredictor, run_eval
+from trajlm.eval.protocol import TASKS, run_eval
 from trajlm.eval.report import EvalResult
+
+ALL_TASKS = (*TASKS, "classify", "similarity")
 
 
 def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
@@ -42,11 +44,12 @@ def run_eval_command(
     seeds: int,
     out: Path | None,
     console: Console,
+    split_by: str = "time",
 ) -> EvalResult:
     from trajlm.data.store import load_manifest, read_store
 
-    if task not in TASKS:
-        raise SystemExit(f"--task must be one of {TASKS}, got {task!r}")
+    if task not in ALL_TASKS:
+        raise SystemExit(f"--task must be one of {ALL_TASKS}, got {task!r}")
     if not (data / "manifest.json").exists():
         raise SystemExit(f"{data}: not a trajlm store (no manifest.json)")
     manifest = load_manifest(data)
@@ -58,15 +61,31 @@ def run_eval_command(
     predictors = []
     if models:
         from trajlm.model import TrajectoryModel
+        from trajlm.tasks.adapter import task_model
 
         names = [p.name for p in models]
         if len(set(names)) < len(names):
             names = [str(p) for p in models]
         for path, name in zip(models, names, strict=True):
             model = TrajectoryModel.from_pretrained(path).eval()
-            predictors.append(ModelPredictor(model, name=f"trajlm:{name}"))
+            # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
+            predictors.append(task_model(model, name=f"trajlm:{name}"))
     df = read_store(data)
-    result = run_eval(df, task, models=tuple(predictors), seeds=tuple(range(seeds)), verbose=False)
+    if task == "classify":
+        from trajlm.eval.classify import run_classify_eval
+
+        if "label" not in df.columns:
+            raise SystemExit(f"{data}: no `label` column; classify needs e.g. a GeoLife store")
+        result = run_classify_eval(df, seeds=tuple(range(seeds)), split_by=split_by, verbose=False)
+        console.print(f"segments: {result.meta.get('segment_report')}")
+    elif task == "similarity":
+        from trajlm.eval.similarity import run_similarity_eval
+
+        result = run_similarity_eval(df, verbose=False)
+    else:
+        result = run_eval(
+            df, task, models=tuple(predictors), seeds=tuple(range(seeds)), verbose=False
+        )
     if len(predictors) > 1:
         names = [p.name for p in predictors]
         aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")

@@ -147,6 +147,12 @@ class TrajectoryModel(nn.Module):
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
         self.ln_f = nn.LayerNorm(C, bias=config.bias)
         self.head = RegressionHead(C, config.head == "gaussian", config.bias)
+        self.infill_head = self.end_head = self.span_pos = None
+        if config.infill_heads:  # see trajlm/model/infill.py
+            # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
+            self.infill_head = RegressionHead(C, config.head == "gaussian", config.bias)
+            self.end_head = nn.Linear(C, 1, bias=True)  # "this span ends after this point"
+            self.span_pos = nn.Embedding(config.max_len + 2, C)  # 2nd position id (in span)
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -194,15 +200,22 @@ class TrajectoryModel(nn.Module):
         is_causal: bool = True,
         caches: list[KVCache] | None = None,
         slots: torch.Tensor | None = None,
+        span_index: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
         index (B, T) long token positions, t (B, T) seconds since window start (for rope_time);
-        caches: one KVCache per layer and slots (B, T) where the new tokens are written.
+        caches: one KVCache per layer and slots (B, T) where the new tokens are written;
+        span_index (B, T) long: the 2nd (within-span) position id of infilling sequences,
+        0 outside spans; needs config.infill_heads.
         """
         x = self.embed(feats, token_type)  # (B, T, C)
         if self.pos_emb is not None:
             x = x + self.pos_emb(index)
+        if span_index is not None:
+            if self.span_pos is None:
+                raise ValueError("span_index needs a model built with infill_heads=True")
+            x = x + self.span_pos(span_index.clamp_max(self.span_pos.num_embeddings - 1))
         rope = None
         if self.config.pos_type == "rope":
             rope = self.rope(index)

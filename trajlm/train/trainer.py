@@ -22,6 +22,7 @@ from trajlm.data.loader import TrajectoryWindows, WindowConfig, resume_state
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.checkpoint import find_state_dir, load_checkpoint, save_checkpoint
+from trajlm.train.objectives import ObjectiveMix, objective_loss, step_generator
 
 # Seconds to sleep after each step; only for the kill -9 resume test (slows a tiny run down).
 _DEBUG_STEP_SLEEP_S = float(os.environ.get("TRAJLM_DEBUG_STEP_SLEEP_S", "0"))
@@ -52,6 +53,9 @@ class TrainConfig:
     bf16: bool = False  # bf16 autocast (CUDA only)
     compile: bool = False  # torch.compile the model
     progress: bool = True
+    # Objective mix (trajlm/train/objectives.py, TOML [train.objectives]); None = causal only.
+    objectives: dict | None = None
+    init_from: str | None = None  # start from this run's weights and model config (fine-tune)
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
@@ -116,13 +120,34 @@ class Trainer:
             # Small models on a busy CPU: extra OpenMP threads spin and slow steps down a lot.
             torch.set_num_threads(self.cfg.cpu_threads)
 
-        mc = model_config or ModelConfig()
-        mc.stats = load_stats(self.data).to_dict()
+        self.mix = ObjectiveMix.from_dict(self.cfg.objectives) if self.cfg.objectives else None
+        if self.mix is not None and self.mix.causal_only:
+            self.mix = None  # the plain loop, exactly as before
+        if self.mix is not None and self.world > 1:
+            raise NotImplementedError("objective mixes are single-process for now (no DDP)")
+        if self.cfg.init_from:
+            init = Path(self.cfg.init_from)
+            mc = ModelConfig.from_dict(json.loads((init / "config.json").read_text()))
+        else:
+            mc = model_config or ModelConfig()
+            mc.stats = load_stats(self.data).to_dict()
         mc.max_len = max(mc.max_len, self.cfg.max_len)
+        if self.mix is not None:
+            mc.infill_heads = True  # the masked objectives need the infilling heads
         torch.manual_seed(self.cfg.seed)
         self.model = TrajectoryModel(mc).to(self.device)
+        if self.cfg.init_from:
+            from safetensors.torch import load_file
+
+            from trajlm.model.transformer import WEIGHTS_NAME
+
+            weights = load_file(Path(self.cfg.init_from) / WEIGHTS_NAME, device="cpu")
+            missing, _ = self.model.load_state_dict(weights, strict=False)
+            if any(not k.startswith(("infill_head.", "end_head.", "span_pos.")) for k in missing):
+                raise ValueError(f"{self.cfg.init_from}: weights do not fit ({missing[:5]})")
         self.optimizer = _optimizer(self.model, self.cfg)
         self.step, self.epoch, self.batches_in_epoch = 0, 0, 0
+        self.best_val = float("inf")  # early stopping on val: RUN/best holds the best weights
         self.metrics_path = self.run / "metrics.jsonl"
 
     # -- data ---------------------------------------------------------------------------
@@ -187,7 +212,8 @@ class Trainer:
     def save(self) -> None:
         if self.rank != 0:
             return
-        state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch}
+        state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
+                 "best_val": self.best_val}  # fmt: skip
         save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
         (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
 
@@ -198,6 +224,7 @@ class Trainer:
         state = load_checkpoint(self.run, self.model, self.optimizer)
         self.step, self.epoch = state["step"], state["epoch"]
         self.batches_in_epoch = state["batches_in_epoch"]
+        self.best_val = state.get("best_val", float("inf"))
         if self.metrics_path.exists():  # drop metrics logged after the checkpoint
             keep = [
                 line
@@ -246,10 +273,15 @@ class Trainer:
                 lr = lr_at(self.step, self.cfg)
                 for group in self.optimizer.param_groups:
                     group["lr"] = lr
+                parts = None
                 with self._autocast():
-                    out = model(batch)
+                    if self.mix is None:
+                        loss = model(batch).loss
+                    else:  # one objective per batch, drawn from (seed, step): resume-exact
+                        gen = step_generator(self.cfg.seed, self.step)
+                        loss, parts = objective_loss(self._raw_model(), batch, self.mix, gen)
                 self.optimizer.zero_grad(set_to_none=True)
-                out.loss.backward()
+                loss.backward()
                 grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), self.cfg.grad_clip)
                 self.optimizer.step()
                 self.step += 1
@@ -257,16 +289,20 @@ class Trainer:
                     time.sleep(_DEBUG_STEP_SLEEP_S)
                 n_tok = int(batch["mask"].sum()) * self.world
                 tokens += n_tok
-                last_loss = out.loss.item()
+                last_loss = loss.item()
                 elapsed = time.perf_counter() - t_start
                 if self.step % self.cfg.log_every == 0 or self.step == self.cfg.max_steps:
                     self._log(
                         {"step": self.step, "loss": last_loss, "lr": lr,
                          "grad_norm": float(grad_norm), "tokens_per_s": tokens / elapsed}
+                        | ({"objective": parts["objective"]} if parts else {})
                     )  # fmt: skip
                 if self.cfg.eval_every and self.step % self.cfg.eval_every == 0:
                     val_loss = self.evaluate("val")
                     self._log({"step": self.step, "val_loss": val_loss})
+                    if val_loss is not None and val_loss < self.best_val and self.rank == 0:
+                        self.best_val = val_loss
+                        self._raw_model().save_pretrained(self.run / "best")
                 if self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps:
                     self.save()
                 bar.update(self.step, last_loss, tokens / elapsed, val_loss)
@@ -275,6 +311,7 @@ class Trainer:
             "steps": self.step,
             "final_loss": last_loss,
             "val_loss": self.evaluate("val"),
+            "best_val_loss": self.best_val if math.isfinite(self.best_val) else None,
             "train_time_s": elapsed,
             "tokens_per_s": tokens / max(elapsed, 1e-9),
             "n_params": self._raw_model().num_params(),
@@ -283,4 +320,7 @@ class Trainer:
         }
         if self.rank == 0:
             (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
+        if self.world > 1:
+            torch.distributed.barrier()
+            torch.distributed.destroy_process_group()
         return summary

@@ -1,0 +1,105 @@
+"""Trajectory recovery with a trained model: the harness's ``TaskModel.recover``.
+
+Timestamps are known, positions of the hidden points are not: the spatial domain of those
+points is masked and the temporal domain given (masking.interior). Long trajectories are cut
+into chunks of at most ``max_points`` points whose ends sit on known points (consecutive
+chunks share that point), so every hidden point is filled from the known points around it.
+
+mode="inplace" (default): one bidirectional pass, each hidden point's position from the
+    infilling head (an offset to the linear interpolation between its known neighbours).
+mode="span": every gap is collapsed to [m] and generated point by point after [s] (GLM),
+    with the known timestamps and number of points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from trajlm.data.features import LocalProjection, NormStats
+from trajlm.model import masking as mk
+from trajlm.model.infill import fill_in_place, generate_spans
+
+
+def chunk_indices(groups: np.ndarray, known: np.ndarray, max_points: int) -> list[np.ndarray]:
+    """Row indices of chunks of <= max_points consecutive points of one trajectory each,
+    split at known points (shared by the two chunks) whenever one lies in the window."""
+    if max_points < 2:
+        raise ValueError(f"max_points must be >= 2, got {max_points}")
+    bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+    known_idx = np.flatnonzero(known)
+    chunks = []
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # a loop over trajectories
+        s = a
+        while True:
+            if b - s <= max_points:
+                chunks.append(np.arange(s, b))
+                break
+            hi = s + max_points - 1  # last index the chunk may end at
+            k = known_idx[np.searchsorted(known_idx, hi, side="right") - 1]
+            end = k if k > s else hi  # no known point inside: cut anyway
+            chunks.append(np.arange(s, end + 1))
+            s = end
+    return chunks
+
+
+class ModelRecoverer:
+    """Adapts a TrajectoryModel built with ``infill_heads=True`` to ``TaskModel.recover``."""
+
+    def __init__(
+        self,
+        model: Any,
+        projection: LocalProjection | None = None,
+        batch_size: int = 64,
+        max_points: int | None = None,
+        mode: str = "inplace",
+        name: str | None = None,
+    ) -> None:
+        if getattr(model, "infill_head", None) is None:
+            raise ValueError("recovery needs a model trained with infilling heads (infill_heads)")
+        if mode not in ("inplace", "span"):
+            raise ValueError(f"mode must be 'inplace' or 'span', got {mode!r}")
+        self.model, self.mode, self.batch_size = model, mode, batch_size
+        self.projection = projection or NormStats.from_dict(model.config.stats).projection
+        self.max_points = max_points or model.config.max_len
+        self.name = name or f"trajlm recover ({mode})"
+
+    def recover(self, task) -> np.ndarray:
+        """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""
+        x, y = self.projection.forward(task.latlon[:, 0], task.latlon[:, 1])
+        xy = np.stack([x, y], axis=-1)
+        known = np.asarray(task.known, bool)
+        xy[~known] = 0.0  # the answers are never read
+        out = xy.copy()
+        chunks = [c for c in chunk_indices(task.groups, known, self.max_points)
+                  if not known[c].all()]  # fmt: skip
+        device = next(self.model.parameters()).device
+        for a in range(0, len(chunks), self.batch_size):
+            part = chunks[a : a + self.batch_size]
+            n = np.array([len(c) for c in part])
+            T = int(n.max())
+            idx = np.stack([np.r_[c, np.full(T - len(c), c[-1])] for c in part])  # (B, T)
+            mask = np.arange(T)[None] < n[:, None]
+            t = task.t[idx]
+            batch = {
+                "pos": torch.as_tensor(xy[idx] * mask[..., None], dtype=torch.float32),
+                "t": torch.as_tensor((t - t[:, :1]) * mask, dtype=torch.float32),
+                "t0": torch.as_tensor(t[:, 0], dtype=torch.int64),
+                "mask": torch.as_tensor(mask),
+            }
+            batch = {k: v.to(device) for k, v in batch.items()}
+            hidden = torch.as_tensor(~known[idx] & mask, device=device)
+            if self.mode == "inplace":
+                pos = fill_in_place(self.model, batch, mk.interior(batch["mask"], ~hidden))["pos"]
+            else:
+                dm = mk.DomainMask(hidden, hidden.clone())
+                pos = generate_spans(self.model, batch, dm, known_time=True)["pos"]
+            pos = pos.double().cpu().numpy()
+            h = hidden.cpu().numpy()
+            out[idx[h]] = pos[h]
+        lat, lon = self.projection.inverse(out[:, 0], out[:, 1])
+        res = np.stack([lat, lon], axis=-1)
+        res[known] = task.latlon[known]
+        return res

@@ -1,0 +1,206 @@
+"""Pretraining objective mix: causal next-point, masked points, GLM spans, feature-wise, tasks.
+
+Each training batch gets ONE objective, drawn with a ``torch.Generator`` seeded from
+(seed, step) (``step_generator``), so a resumed run draws exactly the same objectives and masks.
+
+    objective  what is hidden (masking.py)                              sequence (infill.py)
+    causal     nothing; next point at every position                   model(batch).loss
+    points     positions of random interior points (ratio ~ U) or all    in place, bidirectional
+               but every k-th point (down-sampling, k ~ U{2..16})
+    spans      contiguous runs (geometric lengths), both domains        [m] + [s] spans (GLM)
+    features   one domain per point (time or position)                   in place
+    od         a random sub-trip's interior + its destination time      [o, [m], d] + span
+    future     the last k points (k ~ U{1..future_max})                  [m] + one span
+
+The task masks (points = recovery, od = travel time, future = prediction) are the objectives
+a short task fine-tune uses alone (``ObjectiveMix.for_task``, ``finetune``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+
+from trajlm.model import masking as mk
+from trajlm.model.infill import build_infill, infill_loss
+
+OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
+
+
+@dataclass
+class ObjectiveMix:
+    """Relative weights of the objectives (normalized when drawn) and their mask knobs."""
+
+    causal: float = 1.0
+    points: float = 0.0
+    spans: float = 0.0
+    features: float = 0.0
+    od: float = 0.0
+    future: float = 0.0
+    mask_ratio_min: float = 0.15  # masked fraction of interior points, drawn per batch
+    mask_ratio_max: float = 0.85
+    mean_span: float = 4.0  # mean run length (points) of the spans objective
+    downsample_prob: float = 0.5  # share of `points` batches that down-sample instead
+    downsample_max: int = 16  # keep every k-th point, k in 2..downsample_max
+    future_max: int = 10  # `future` hides the last 1..future_max points
+
+    def __post_init__(self) -> None:
+        w = self.weights
+        if (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f"objective weights must be >= 0 with a positive sum, got {w}")
+        if not 0.0 < self.mask_ratio_min <= self.mask_ratio_max < 1.0:
+            raise ValueError("need 0 < mask_ratio_min <= mask_ratio_max < 1")
+        if self.mean_span < 1 or self.downsample_max < 2 or self.future_max < 1:
+            raise ValueError("need mean_span >= 1, downsample_max >= 2, future_max >= 1")
+
+    @property
+    def weights(self) -> torch.Tensor:
+        return torch.tensor([float(getattr(self, n)) for n in OBJECTIVES], dtype=torch.float64)
+
+    @property
+    def causal_only(self) -> bool:
+        return bool((self.weights[1:] == 0).all())
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> ObjectiveMix:
+        d = dict(d or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown objectives keys {unknown}; known: {sorted(known)}")
+        if any(n in d for n in OBJECTIVES):  # weights not named are 0, not the defaults
+            d = {n: 0.0 for n in OBJECTIVES} | d
+        return cls(**d)
+
+    @classmethod
+    def for_task(cls, task: str) -> ObjectiveMix:
+        """The mix of a task fine-tune: only the task's own mask."""
+        name = {"recover": "points", "tte": "od", "predict": "future"}.get(task)
+        if name is None:
+            raise ValueError(f"task must be recover, tte or predict, got {task!r}")
+        return cls.from_dict({name: 1.0})
+
+
+def step_generator(seed: int, step: int) -> torch.Generator:
+    """The CPU generator of one training step: a pure function of (seed, step)."""
+    return torch.Generator().manual_seed((int(seed) * 1_000_003 + int(step)) % (2**63))
+
+
+def _uniform(g: torch.Generator, lo: float, hi: float) -> float:
+    return lo + (hi - lo) * float(torch.rand((), generator=g))
+
+
+def _randint(g: torch.Generator, lo: int, hi: int, n: int, device) -> torch.Tensor:
+    """n ints uniform in [lo, hi] (per element hi may be a tensor)."""
+    u = torch.rand(n, generator=g).to(device)
+    hi = torch.as_tensor(hi, device=device)
+    return (lo + torch.floor(u * (hi - lo + 1).clamp_min(1))).long().minimum(hi.long())
+
+
+def sub_trip(batch: dict, generator: torch.Generator, min_points: int = 3) -> dict:
+    """Cut a random contiguous sub-trip of >= min_points points out of every row (rows shorter
+    than that stay whole); re-based so each row starts at index 0 and time 0."""
+    mask = batch["mask"].bool()
+    B, T = mask.shape
+    n = mask.sum(1)
+    m = torch.minimum(n, torch.full_like(n, min_points))
+    length = _randint(generator, 0, n, B, mask.device).maximum(m)  # (B,) in [m, n]
+    start = _randint(generator, 0, n - length, B, mask.device)
+    idx = (start[:, None] + torch.arange(T, device=mask.device)).clamp_max(T - 1)
+    t = torch.gather(batch["t"], 1, idx)
+    t_start = t[:, :1]
+    new_mask = torch.arange(T, device=mask.device)[None] < length[:, None]
+    return {
+        "pos": torch.gather(batch["pos"], 1, idx[..., None].expand(B, T, 2)) * new_mask[..., None],
+        "t": (t - t_start) * new_mask,
+        "t0": batch["t0"] + t_start[:, 0].round().long(),
+        "mask": new_mask,
+    }
+
+
+def task_mask(
+    name: str, batch: dict, mix: ObjectiveMix, generator: torch.Generator
+) -> tuple[dict, mk.DomainMask]:
+    """(batch, DomainMask) of one non-causal objective; the batch changes only for `od`."""
+    mask = batch["mask"].bool()
+    g, dev = generator, mask.device
+    ratio = _uniform(g, mix.mask_ratio_min, mix.mask_ratio_max)
+    if name == "points":
+        if float(torch.rand((), generator=g)) < mix.downsample_prob:
+            every = _randint(g, 2, mix.downsample_max, mask.shape[0], dev)
+            return batch, mk.downsample(mask, every)
+        return batch, mk.random_points(mask, ratio, g, domains="space")
+    if name == "spans":
+        return batch, mk.contiguous_segments(mask, ratio, mix.mean_span, g, domains="both")
+    if name == "features":
+        return batch, mk.feature_wise(mask, ratio, g)
+    if name == "od":
+        sub = sub_trip(batch, g)
+        return sub, mk.od(sub["mask"])
+    if name == "future":
+        n = mask.sum(1)
+        k = _randint(g, 1, mix.future_max, mask.shape[0], dev).minimum((n - 1).clamp_min(0))
+        return batch, mk.future(mask, n - k)
+    raise ValueError(f"unknown objective {name!r}; known: {OBJECTIVES}")
+
+
+def pick_objective(mix: ObjectiveMix, generator: torch.Generator) -> str:
+    return OBJECTIVES[int(torch.multinomial(mix.weights, 1, generator=generator))]
+
+
+def objective_loss(
+    model, batch: dict, mix: ObjectiveMix, generator: torch.Generator
+) -> tuple[torch.Tensor, dict]:
+    """Draw one objective from `mix` with `generator`, build its inputs, return (loss, parts).
+
+    parts: {"objective": name, "loss": float, ...} plus the infilling loss terms.
+    """
+    name = pick_objective(mix, generator)
+    if name == "causal":
+        loss = model(batch).loss
+        return loss, {"objective": name, "loss": float(loss.detach())}
+    b, dm = task_mask(name, batch, mix, generator)
+    spans = name in ("spans", "od", "future")
+    loss, parts = infill_loss(model, build_infill(b, dm, model.embed.stats, spans=spans))
+    return loss, {"objective": name, "loss": float(loss.detach())} | {
+        k: float(v) for k, v in parts.items()
+    }
+
+
+def finetune(
+    pretrained: str | Path,
+    data: str | Path,
+    out: str | Path,
+    task: str,
+    max_steps: int = 300,
+    lr: float = 5e-4,
+    seed: int = 0,
+    **train_overrides,
+) -> dict:
+    """Short task fine-tune of a pretrained run on the task's own mask; returns the summary.
+
+    Starts from `pretrained`'s weights (TrainConfig.init_from) with ObjectiveMix.for_task and
+    the pretrained run's window settings; writes a normal run directory to `out` (resumable).
+    """
+    import json
+
+    from trajlm.train.trainer import TrainConfig, Trainer
+
+    pre = Path(pretrained)
+    base = {}
+    if (pre / "train_config.json").exists():
+        keep = ("batch_size", "max_len", "stride", "cpu_threads", "device")
+        base = {k: v for k, v in json.loads((pre / "train_config.json").read_text()).items()
+                if k in keep}  # fmt: skip
+    cfg = TrainConfig.from_dict(
+        base | {"max_steps": max_steps, "lr": lr, "warmup_steps": min(20, max_steps // 5),
+                "seed": seed, "eval_every": 0, "save_every": max_steps, "progress": False,
+                "objectives": ObjectiveMix.for_task(task).to_dict(), "init_from": str(pre)}
+        | train_overrides
+    )  # fmt: skip
+    return Trainer(data, out, None, cfg).fit()
