@@ -115,3 +115,21 @@ def test_gb_classifier_is_reproducible():
     a = FeatureGBClassifier(max_iter=20, random_state=0).fit(seg).classify(seg)
     b = FeatureGBClassifier(max_iter=20, random_state=0).fit(seg).classify(seg)
     assert (a == b).all() and set(a) <= {"bike", "bus", "car", "walk"}
+
+
+def test_store_split_column_does_not_shadow_segment_split() -> None:
+    """read_store() tables carry a per-trajectory `split`; segments are re-split by time."""
+    from trajlm.eval.classify import split_segments
+
+    seg = pl.DataFrame(
+        {
+            "traj_id": [f"s{i}" for i in range(10) for _ in range(2)],
+            "t": [1_300_000_000 + 100 * i + j for i in range(10) for j in range(2)],
+            "lat": [40.0] * 20,
+            "lon": [116.0] * 20,
+            "split": ["test"] * 20,  # the store's label: must be ignored
+        }
+    )
+    parts = split_segments(seg, by="time")
+    assert parts["train"]["traj_id"].n_unique() == 8
+    assert parts["test"]["traj_id"].n_unique() == 1

@@ -123,7 +123,8 @@ def split_segments(segments: pl.DataFrame, by: str = "time") -> dict[str, pl.Dat
         )
     else:
         raise ValueError(f'by must be "time" or "user_time", got {by!r}')
-    joined = segments.join(idx, on="traj_id", how="left")
+    # A store's own per-trajectory `split` must not shadow the segment split made here.
+    joined = segments.drop("split", strict=False).join(idx, on="traj_id", how="left")
     return {
         s: joined.filter(pl.col("split") == s).drop("split").sort(["traj_id", "t"]) for s in SPLITS
     }

@@ -30,6 +30,9 @@ class ModelConfig:
     # Masked / span-infilling heads (trajlm.model.infill): own-point head, end-of-span logit and
     # a learned within-span position embedding. False = the plain causal model (same weights).
     infill_heads: bool = False
+    # Steps whose normalized |dx|, |dy| or |dt| exceeds this are GPS glitches or gaps, not
+    # motion: they are left out of the loss (they would dominate it) and clamped as inputs.
+    max_step_norm: float = 25.0
     stats: dict | None = None  # NormStats.to_dict(); None = identity normalization
 
     def __post_init__(self) -> None:

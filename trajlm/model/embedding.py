@@ -79,8 +79,11 @@ def build_features(
 class PointEmbedding(nn.Module):
     """Features -> Linear -> d_model, plus a learned type embedding (0 = ordinary point)."""
 
-    def __init__(self, d_model: int, n_special_tokens: int, stats: NormStats, bias: bool):
+    def __init__(
+        self, d_model: int, n_special_tokens: int, stats: NormStats, bias: bool, clamp: float = 25.0
+    ):
         super().__init__()
+        self.clamp = clamp  # |normalized feature| cap: a GPS glitch must not blow up the input
         self.proj = nn.Linear(N_FEATURES, d_model, bias=bias)
         self.token_type = nn.Embedding(n_special_tokens, d_model)
         # The config is the source of truth for the statistics, so the buffers are not saved.
@@ -98,7 +101,7 @@ class PointEmbedding(nn.Module):
         return build_features(pos, t, t0, mask, self.stats)
 
     def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
-        x = self.proj(feats)  # (B, T, C)
+        x = self.proj(feats.clamp(-self.clamp, self.clamp))  # (B, T, C)
         if token_type is None:
             return x + self.token_type.weight[0]  # every point is an ordinary point
         return x + self.token_type(token_type)

@@ -134,7 +134,9 @@ class TrajectoryModel(nn.Module):
         super().__init__()
         self.config = config
         C = config.d_model
-        self.embed = PointEmbedding(C, config.n_special_tokens, self.stats, config.bias)
+        self.embed = PointEmbedding(
+            C, config.n_special_tokens, self.stats, config.bias, clamp=config.max_step_norm
+        )
         self.pos_emb = None  # absolute positions, added to the token embedding
         self.rope = None  # rotary positions, applied to q and k in every layer
         if config.pos_type == "learned":
@@ -255,6 +257,7 @@ class TrajectoryModel(nn.Module):
             y, p = feats[:, 1:, DELTA], pred[:, :-1]  # (B, T-1, 3): position i predicts i+1
             lv = log_var[:, :-1] if log_var is not None else None
             valid = mask[:, 1:] & mask[:, :-1]  # (B, T-1)
+            valid = valid & (y.abs() <= self.config.max_step_norm).all(-1)  # drop glitch steps
         elif target == "identity":
             y, p, lv, valid = feats[..., DELTA], pred, log_var, mask
         else:

@@ -15,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+import polars as pl
 import torch
 from torch.utils.data import DataLoader
 
@@ -53,9 +54,17 @@ class TrainConfig:
     bf16: bool = False  # bf16 autocast (CUDA only)
     compile: bool = False  # torch.compile the model
     progress: bool = True
+    # Which val score picks RUN/best: "val_ade_m" (5-step rollout error, the task metric) or
+    # "val_loss" (the training loss on val; cheaper, but a poor proxy for rollout error).
+    select_on: str = "val_ade_m"
+    select_max_traj: int = 500  # val trips used for val_ade_m
     # Objective mix (trajlm/train/objectives.py, TOML [train.objectives]); None = causal only.
     objectives: dict | None = None
     init_from: str | None = None  # start from this run's weights and model config (fine-tune)
+
+    def __post_init__(self) -> None:
+        if self.select_on not in ("val_ade_m", "val_loss"):
+            raise ValueError(f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
@@ -148,6 +157,7 @@ class Trainer:
         self.optimizer = _optimizer(self.model, self.cfg)
         self.step, self.epoch, self.batches_in_epoch = 0, 0, 0
         self.best_val = float("inf")  # early stopping on val: RUN/best holds the best weights
+        self._val_task = None  # the val prediction task, built on first use
         self.metrics_path = self.run / "metrics.jsonl"
 
     # -- data ---------------------------------------------------------------------------
@@ -203,6 +213,29 @@ class Trainer:
                 total, count = total + float(out.loss), count + 1
         self.model.train()
         return total / count if count else None
+
+    @torch.no_grad()
+    def val_ade(self) -> float | None:
+        """PROTOCOL task 1 on (up to `select_max_traj` trips of) the val split: the 5-step ADE
+        in metres of the model's rollout; used to pick RUN/best (model selection on val)."""
+        from trajlm.eval.metrics import ade
+        from trajlm.eval.protocol import ModelPredictor, make_prediction_task
+
+        if self._val_task is None:
+            from trajlm.data.store import read_store
+
+            df = read_store(self.data, split="val")
+            keep = df["traj_id"].unique(maintain_order=True).head(self.cfg.select_max_traj)
+            self._val_task = make_prediction_task(
+                df.filter(pl.col("traj_id").is_in(keep.implode()))
+            )
+        if len(self._val_task.lengths) == 0:
+            return None
+        model = self._raw_model()
+        model.eval()
+        pred = ModelPredictor(model).predict_next(self._val_task)
+        model.train()
+        return ade(pred, self._val_task.target_latlon)
 
     def _autocast(self):
         enabled = self.cfg.bf16 and self.device.type == "cuda"
@@ -299,9 +332,11 @@ class Trainer:
                     )  # fmt: skip
                 if self.cfg.eval_every and self.step % self.cfg.eval_every == 0:
                     val_loss = self.evaluate("val")
-                    self._log({"step": self.step, "val_loss": val_loss})
-                    if val_loss is not None and val_loss < self.best_val and self.rank == 0:
-                        self.best_val = val_loss
+                    val_ade = self.val_ade() if self.cfg.select_on == "val_ade_m" else None
+                    self._log({"step": self.step, "val_loss": val_loss, "val_ade_m": val_ade})
+                    score = val_ade if self.cfg.select_on == "val_ade_m" else val_loss
+                    if score is not None and score < self.best_val and self.rank == 0:
+                        self.best_val = score
                         self._raw_model().save_pretrained(self.run / "best")
                 if self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps:
                     self.save()
@@ -311,7 +346,7 @@ class Trainer:
             "steps": self.step,
             "final_loss": last_loss,
             "val_loss": self.evaluate("val"),
-            "best_val_loss": self.best_val if math.isfinite(self.best_val) else None,
+            f"best_{self.cfg.select_on}": self.best_val if math.isfinite(self.best_val) else None,
             "train_time_s": elapsed,
             "tokens_per_s": tokens / max(elapsed, 1e-9),
             "n_params": self._raw_model().num_params(),

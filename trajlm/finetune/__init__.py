@@ -1,0 +1,21 @@
+"""Fine-tuning: full, selective and LoRA (PEFT) modes, adapters, and small training loops."""
+
+from trajlm.finetune.modes import (
+    LORA_TARGETS,
+    MODES,
+    apply_mode,
+    count_trainable,
+    load_adapter,
+    merge_adapter,
+    save_adapter,
+)
+
+__all__ = [
+    "LORA_TARGETS",
+    "MODES",
+    "apply_mode",
+    "count_trainable",
+    "load_adapter",
+    "merge_adapter",
+    "save_adapter",
+]

@@ -1,0 +1,224 @@
+"""Transport-mode classification with a trajectory model (PROTOCOL.md task 4).
+
+    TrajectoryClassifier: backbone (TrajectoryModel, optionally LoRA-wrapped) -> hidden (B, T, C)
+        -> pool [mean over real points ; last real point] (B, 2C) -> MLP head -> logits (B, K)
+
+Segments longer than ``max_len`` points are cut into windows; every window carries its
+segment's label in training, and a segment's prediction is the class with the highest mean
+log-probability over its windows. ``ModelClassifier`` is the ``run_classify_eval`` adapter:
+``fit(train, val)`` fine-tunes (full / selective / LoRA, trajlm.finetune) and keeps the epoch
+with the best validation accuracy; ``classify(segments)`` returns one label per sorted segment.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from trajlm.data.features import NormStats
+from trajlm.eval.classify import segment_labels
+from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.tasks.embed import _core, segment_windows
+
+
+class TrajectoryClassifier(nn.Module):
+    """Backbone + pooled classification head: ``forward(batch) -> logits (B, n_classes)``."""
+
+    def __init__(self, backbone: nn.Module, n_classes: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.backbone_model = backbone  # TrajectoryModel or peft.PeftModel around one
+        C = _core(backbone).config.d_model
+        self.head = nn.Sequential(
+            nn.LayerNorm(2 * C),
+            nn.Linear(2 * C, C),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(C, n_classes),
+        )
+
+    def pool(self, batch: dict) -> torch.Tensor:
+        """(B, 2C): mean of the hidden states over real points and the last real point's."""
+        h = self.backbone_model(batch).hidden  # (B, T, C)
+        mask = batch["mask"]
+        m = mask.to(h.dtype)[..., None]  # (B, T, 1)
+        mean = (h * m).sum(1) / m.sum(1).clamp(min=1)  # (B, C)
+        last = (mask.sum(1) - 1).clamp(min=0)  # (B,) index of the last real point
+        h_last = h[torch.arange(h.shape[0], device=h.device), last]  # (B, C)
+        return torch.cat([mean, h_last], dim=-1)
+
+    def forward(self, batch: dict) -> torch.Tensor:
+        return self.head(self.pool(batch))
+
+
+def window_dataset(
+    segments: pl.DataFrame, model: Any, max_len: int, classes: list[str] | None = None
+) -> tuple[dict, np.ndarray, np.ndarray | None]:
+    """(batch of all windows, owner (W,) segment index, window labels (W,) int or None)."""
+    batch, owner, _ = segment_windows(segments, model, max_len)
+    y = None
+    if classes is not None and "label" in segments.columns:
+        lab = segment_labels(segments)
+        index = {c: i for i, c in enumerate(classes)}
+        y = np.array([index[c] for c in lab], dtype=np.int64)[owner]
+    return batch, owner, y
+
+
+class ModelClassifier:
+    """``run_classify_eval`` adapter: fine-tunes a ``TrajectoryClassifier`` in ``fit``.
+
+    model: a TrajectoryModel, a run / ``best`` directory, or None for a randomly initialised
+    model of ``model_config`` (its NormStats fit on the train segments). mode: "full",
+    "selective" (``n_last`` blocks + head), "lora" (rank ``lora_r``) or "frozen" (head only).
+    Training: AdamW, ``epochs`` passes over the train windows, cosine LR; the epoch with the best
+    val accuracy (segment level) is kept. After ``fit``: ``classes_``, ``info_`` (trainable
+    params, train time, best epoch), ``classifier_``.
+    """
+
+    def __init__(
+        self,
+        model: TrajectoryModel | str | Path | None = None,
+        mode: str = "full",
+        name: str | None = None,
+        model_config: ModelConfig | None = None,
+        n_last: int = 1,
+        lora_r: int = 8,
+        max_len: int = 64,
+        epochs: int = 8,
+        batch_size: int = 32,
+        lr: float = 1e-3,
+        head_lr: float | None = None,
+        weight_decay: float = 0.01,
+        seed: int = 0,
+        device: str = "cpu",
+        verbose: bool = False,
+    ) -> None:
+        self.model, self.mode, self.model_config = model, mode, model_config
+        self.n_last, self.lora_r, self.max_len = n_last, lora_r, max_len
+        self.epochs, self.batch_size, self.lr, self.head_lr = epochs, batch_size, lr, head_lr
+        self.weight_decay, self.seed, self.device, self.verbose = (
+            weight_decay,
+            seed,
+            device,
+            verbose,
+        )
+        self.name = name or f"trajlm classifier ({mode})"
+
+    def _backbone(self, train: pl.DataFrame) -> TrajectoryModel:
+        if isinstance(self.model, (str, Path)):
+            return TrajectoryModel.from_pretrained(self.model)
+        if self.model is not None:
+            return self.model
+        cfg = ModelConfig(**(self.model_config or ModelConfig()).to_dict())
+        cfg.stats = NormStats.fit(train).to_dict()
+        cfg.max_len = max(cfg.max_len, self.max_len)
+        torch.manual_seed(self.seed)
+        return TrajectoryModel(cfg)
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ModelClassifier:
+        from trajlm.finetune.modes import apply_mode, count_trainable
+        from trajlm.finetune.trainer import train_classifier
+
+        self.classes_ = sorted(np.unique(segment_labels(train)).tolist())
+        backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
+                              lora_r=self.lora_r)  # fmt: skip
+        torch.manual_seed(self.seed)
+        clf = TrajectoryClassifier(backbone, len(self.classes_)).to(self.device)
+        for p in clf.head.parameters():
+            p.requires_grad_(True)
+        tr = window_dataset(train, clf, self.max_len, self.classes_)
+        va = None
+        if val is not None and len(val):
+            vb, vo, _ = window_dataset(val, clf, self.max_len)
+            va = (vb, vo, segment_labels(val))
+        t0 = time.perf_counter()
+        best_epoch, history = train_classifier(
+            clf, tr[0], tr[2], val=va, classes=self.classes_, predict=self._predict,
+            epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, head_lr=self.head_lr,
+            weight_decay=self.weight_decay, seed=self.seed, device=self.device,
+            verbose=self.verbose,
+        )  # fmt: skip
+        self.classifier_ = clf.eval()
+        self.info_ = {**count_trainable(clf), "train_s": time.perf_counter() - t0,
+                      "best_epoch": best_epoch, "history": history}  # fmt: skip
+        return self
+
+    @torch.no_grad()
+    def _predict(self, clf: TrajectoryClassifier, batch: dict, owner: np.ndarray) -> np.ndarray:
+        """(N_segments, K) mean log-probabilities over each segment's windows."""
+        clf.eval()
+        n = int(owner.max()) + 1 if len(owner) else 0
+        out = torch.zeros(n, len(self.classes_), dtype=torch.float64)
+        cnt = torch.zeros(n, dtype=torch.float64)
+        own = torch.from_numpy(owner)
+        W = len(owner)
+        for a in range(0, W, 256):
+            b = {k: v[a : a + 256].to(self.device) for k, v in batch.items()}
+            lp = F.log_softmax(clf(b).float(), dim=-1).double().cpu()
+            out.index_add_(0, own[a : a + 256], lp)
+            cnt.index_add_(0, own[a : a + 256], torch.ones(len(lp), dtype=torch.float64))
+        return (out / cnt.clamp(min=1)[:, None]).numpy()
+
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        """(N, K) class probabilities (geometric mean over windows), sorted segment order."""
+        batch, owner, _ = window_dataset(segments, self.classifier_, self.max_len)
+        lp = self._predict(self.classifier_, batch, owner)
+        p = np.exp(lp - lp.max(1, keepdims=True))
+        return p / p.sum(1, keepdims=True)
+
+    def save(self, directory: str | Path) -> int:
+        """Write a fitted classifier: ``backbone/`` (merged TrajectoryModel), ``adapter/`` (LoRA
+        or selective weights only, for size), ``head.safetensors``, ``classifier.json``.
+        Returns the bytes of what fine-tuning changed (adapter + head; whole model if full)."""
+        from safetensors.torch import save_file
+
+        from trajlm.finetune.modes import merge_adapter, save_adapter
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        head = {
+            k: v.detach().cpu().contiguous() for k, v in self.classifier_.head.state_dict().items()
+        }
+        save_file(head, str(d / "head.safetensors"), metadata={"format": "pt"})
+        backbone = self.classifier_.backbone_model
+        n = (d / "head.safetensors").stat().st_size
+        if self.mode in ("lora", "selective"):
+            n += save_adapter(backbone, d / "adapter")
+        merged = merge_adapter(backbone)
+        self.classifier_.backbone_model = merged  # the adapter is folded in from here on
+        merged.save_pretrained(d / "backbone")
+        if self.mode == "full":
+            n += (d / "backbone" / "model.safetensors").stat().st_size
+        meta = {"classes": list(self.classes_), "max_len": self.max_len, "mode": self.mode,
+                "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
+        (d / "classifier.json").write_text(json.dumps(meta, indent=2))
+        return n
+
+    @classmethod
+    def load(cls, directory: str | Path, device: str = "cpu") -> ModelClassifier:
+        """A fitted classifier written by ``save`` (safetensors + JSON only)."""
+        from safetensors.torch import load_file
+
+        d = Path(directory)
+        meta = json.loads((d / "classifier.json").read_text())
+        self = cls(
+            None, mode=meta["mode"], name=meta["name"], max_len=meta["max_len"], device=device
+        )
+        self.classes_, self.info_ = meta["classes"], meta.get("info", {})
+        backbone = TrajectoryModel.from_pretrained(d / "backbone")
+        clf = TrajectoryClassifier(backbone, len(self.classes_))
+        clf.head.load_state_dict(load_file(str(d / "head.safetensors"), device="cpu"))
+        self.classifier_ = clf.to(device).eval()
+        return self
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        batch, owner, _ = window_dataset(segments, self.classifier_, self.max_len)
+        lp = self._predict(self.classifier_, batch, owner)
+        return np.asarray(self.classes_)[lp.argmax(1)].astype(str)

@@ -1,0 +1,121 @@
+"""Trajectory embeddings and similarity search (PROTOCOL.md task 5) from a trained model.
+
+    Z = embed(model, df)                      # (N, C): one row per traj_id in sorted order
+    dist, idx, ids = similar(model, query_df, database_df, k=10)
+
+A trajectory is cut into windows of ``max_len`` points (the loader's ``windows_from_table`` in
+the model's own projection); the embedding is the mean of the final hidden states over all its
+real points (windows weighted by their point counts). ``ModelEmbedder`` plugs into
+``trajlm.eval.similarity.run_similarity_eval``; search is ``EmbeddingSearch`` (exact torch
+brute force, L2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+import torch
+
+from trajlm.data.features import LocalProjection, NormStats
+from trajlm.data.loader import WindowConfig, window_spans, windows_from_table
+
+
+def segment_windows(df: pl.DataFrame, model: Any, max_len: int) -> tuple[dict, np.ndarray, list]:
+    """All windows of a canonical table in the model's projection, and for each window the
+    index (into the sorted unique traj_ids) of its trajectory: (batch, owner (W,), ids)."""
+    df = df.sort(["traj_id", "t"], maintain_order=True)
+    cfg = WindowConfig(max_len=max_len, min_len=1)
+    stats = _core(model).config.stats
+    proj = NormStats.from_dict(stats).projection if stats else LocalProjection(0.0, 0.0)
+    batch = windows_from_table(df, cfg, proj)
+    ids = df["traj_id"]
+    new = (ids != ids.shift(1)).fill_null(True).to_numpy() if len(df) else np.zeros(0, bool)
+    starts = np.flatnonzero(new)
+    lens = np.diff(np.append(starts, len(df)))
+    ws, _, _ = window_spans(starts, lens, cfg)
+    owner = np.searchsorted(starts, ws, side="right") - 1  # (W,) trajectory of each window
+    return batch, owner, ids.gather(starts).to_list() if len(df) else []
+
+
+def _core(model: Any) -> Any:
+    """The TrajectoryModel inside a PeftModel / classifier, for its config."""
+    while True:
+        if hasattr(model, "backbone_model"):
+            model = model.backbone_model
+        elif hasattr(model, "get_base_model"):
+            model = model.get_base_model()
+        else:
+            return model
+
+
+def pooled_hidden(model: Any, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    """(sum of hidden states over real points (B, C), number of real points (B,))."""
+    h = model(batch).hidden  # (B, T, C)
+    m = batch["mask"].to(h.dtype)[..., None]  # (B, T, 1)
+    return (h * m).sum(1), m.sum((1, 2))
+
+
+@torch.no_grad()
+def embed(
+    model: Any, df: pl.DataFrame, batch_size: int = 256, max_len: int | None = None
+) -> np.ndarray:
+    """(N, C) float32 mean-pooled final hidden states, one row per sorted unique traj_id.
+
+    model: a TrajectoryModel (or a PeftModel around one); ``max_len`` defaults to the model's
+    ``config.max_len``. Longer trajectories are cut into windows and pooled over all points.
+    """
+    core = _core(model)
+    max_len = max_len or core.config.max_len
+    batch, owner, ids = segment_windows(df, model, max_len)
+    n = len(ids)
+    C = core.config.d_model
+    if n == 0:
+        return np.zeros((0, C), dtype=np.float32)
+    was_training = model.training
+    model.eval()
+    device = next(core.parameters()).device
+    sums = torch.zeros(n, C, dtype=torch.float64)
+    counts = torch.zeros(n, dtype=torch.float64)
+    own = torch.from_numpy(owner)
+    W = len(owner)
+    for a in range(0, W, batch_size):
+        b = {k: v[a : a + batch_size].to(device) for k, v in batch.items()}
+        T = int(b["mask"].sum(1).max())  # trim shared padding: less work, same result
+        b = {k: (v[:, :T] if v.dim() >= 2 else v) for k, v in b.items()}
+        s, c = pooled_hidden(model, b)
+        sums.index_add_(0, own[a : a + batch_size], s.double().cpu())
+        counts.index_add_(0, own[a : a + batch_size], c.double().cpu())
+    model.train(was_training)
+    return (sums / counts.clamp(min=1)[:, None]).float().numpy()
+
+
+class ModelEmbedder:
+    """``run_similarity_eval`` adapter: ``embed(df) -> (N, C)`` mean-pooled hidden states."""
+
+    def __init__(self, model: Any, name: str = "trajlm mean-pooled", batch_size: int = 256,
+                 max_len: int | None = None) -> None:  # fmt: skip
+        self.model, self.name, self.batch_size, self.max_len = model, name, batch_size, max_len
+
+    def embed(self, df: pl.DataFrame) -> np.ndarray:
+        return embed(self.model, df, self.batch_size, self.max_len)
+
+
+def similar(
+    model: Any, query_df: pl.DataFrame, database_df: pl.DataFrame, k: int = 10,
+    batch_size: int = 256,
+) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:  # fmt: skip
+    """The k most similar database trajectories to each query trajectory (L2 on embeddings).
+
+    Returns ``(distances (Nq, k), indices (Nq, k) into db_ids, query_ids, db_ids)``, nearest
+    first; ids are the sorted unique traj_ids of each table.
+    """
+    from trajlm.eval.similarity import EmbeddingSearch
+
+    db = embed(model, database_df, batch_size)
+    q = embed(model, query_df, batch_size)
+    dist, idx = EmbeddingSearch(metric="l2").fit(db).search(q, k)
+    q_ids = query_df["traj_id"].unique().sort().to_list()
+    db_ids = database_df["traj_id"].unique().sort().to_list()
+    return np.sqrt(dist), idx, q_ids, db_ids
