@@ -267,6 +267,70 @@ def evaluate(
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by)
 
 
+@app.command("finetune")
+def finetune(
+    model: Path = typer.Option(..., "--model", help="Pretrained run directory."),
+    task: str = typer.Option("predict", "--task", help="predict | recover | tte | classify"),
+    data: Path = typer.Option(..., "--data", help="Store to adapt on."),
+    out: Path = typer.Option(..., "--out", help="Output run / adapter directory."),
+    mode: str = typer.Option("full", help="full | selective | lora (predict, classify)."),
+    steps: int = typer.Option(500, help="Fine-tuning steps (epochs*batches for classify)."),
+    n_last: int = typer.Option(1, help="selective: train the last N blocks (+ heads)."),
+    lora_r: int = typer.Option(8, help="LoRA rank."),
+    fraction: float = typer.Option(1.0, help="predict: use this fraction of the train split."),
+) -> None:
+    """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
+    if task == "predict":
+        from trajlm.finetune.trainer import finetune_next_point
+
+        summary = finetune_next_point(model, data, out, mode=mode, max_steps=steps,
+                                      n_last=n_last, lora_r=lora_r, fraction=fraction)  # fmt: skip
+    elif task in ("recover", "tte"):
+        if mode != "full":
+            _fail("recover/tte fine-tuning is full only for now")
+        from trajlm.train.objectives import finetune as finetune_task
+
+        summary = finetune_task(model, data, out, task, max_steps=steps)
+    elif task == "classify":
+        from trajlm.data.store import read_store
+        from trajlm.eval.classify import make_mode_segments, split_segments
+        from trajlm.tasks.classify import ModelClassifier
+
+        segments, _ = make_mode_segments(read_store(data))
+        parts = split_segments(segments)
+        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r)
+        clf.fit(parts["train"], parts["val"])
+        summary = {"adapter_bytes": clf.save(out), "mode": mode}
+    else:
+        _fail(f"unknown task {task!r}; use predict, recover, tte or classify")
+    console.print(_dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+
+
+@app.command("similar")
+def similar_cmd(
+    model: Path = typer.Option(..., "--model", help="Run directory."),
+    query: Path = typer.Option(..., "--query", help="Query trajectories: store, CSV or Parquet."),
+    database: Path = typer.Option(..., "--database", help="Trajectories to search."),
+    k: int = typer.Option(10, "--k"),
+    out: Path = typer.Option(Path("similar.csv"), "--out"),
+) -> None:
+    """The k most similar database trajectories to each query (embedding L2, exact search)."""
+    import polars as pl
+
+    from trajlm.model import TrajectoryModel
+    from trajlm.tasks.embed import similar
+
+    m = TrajectoryModel.from_pretrained(model).eval()
+    dist, idx, qids, dbids = similar(m, _read_points(query, None), _read_points(database, None), k)
+    rows = [
+        {"query": q, "rank": r + 1, "match": dbids[j], "distance": float(dist[i, r])}
+        for i, q in enumerate(qids)
+        for r, j in enumerate(idx[i])
+    ]
+    pl.DataFrame(rows).write_csv(out)
+    console.print(f"wrote {len(rows):,} matches for {len(qids):,} queries to {out}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 
