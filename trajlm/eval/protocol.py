@@ -20,7 +20,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.report import EvalResult, git_commit
+from trajlm.eval.report import EvalResult, git_commit, split_meta
 
 TASKS = ("predict", "recover", "tte")
 
@@ -388,12 +388,7 @@ def run_eval(
     for r in rows:
         r["params"] = params.get(r["method"], {})
     meta = {
-        "n_trajectories": int(sum(p["traj_id"].n_unique() for p in parts.values())),
-        "n_points": int(sum(len(p) for p in parts.values())),
-        "split_sizes": {
-            s: {"n_trajectories": p["traj_id"].n_unique(), "n_points": len(p)}
-            for s, p in parts.items()
-        },
+        **split_meta(parts),
         "projection": {"lat0": proj.lat0, "lon0": proj.lon0},
         "seeds": list(seeds),
         "git_commit": git_commit(),

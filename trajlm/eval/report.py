@@ -19,6 +19,18 @@ METRIC_COLUMNS = {
 }
 
 
+def split_meta(parts: dict) -> dict:
+    """Counts of trajectories and points overall and per split (for the JSON metadata)."""
+    return {
+        "n_trajectories": int(sum(p["traj_id"].n_unique() for p in parts.values())),
+        "n_points": int(sum(len(p) for p in parts.values())),
+        "split_sizes": {
+            s: {"n_trajectories": p["traj_id"].n_unique(), "n_points": len(p)}
+            for s, p in parts.items()
+        },
+    }
+
+
 def git_commit() -> str | None:
     """`git rev-parse HEAD` of the source tree, or None outside a git checkout."""
     try:

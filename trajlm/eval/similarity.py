@@ -28,7 +28,7 @@ import torch
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
-from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit
+from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit, split_meta
 
 for _k, _col in {
     "mean_rank": ("mean rank", "{:.2f}"),
@@ -390,12 +390,7 @@ def run_similarity_eval(
         dim = int(search.index_.shape[1])
         rows.append(row(m.name, dist, t1 - t0, time.perf_counter() - t1, {"dim": dim}))
     meta = {
-        "n_trajectories": int(sum(p["traj_id"].n_unique() for p in parts.values())),
-        "n_points": int(sum(len(p) for p in parts.values())),
-        "split_sizes": {
-            s: {"n_trajectories": p["traj_id"].n_unique(), "n_points": len(p)}
-            for s, p in parts.items()
-        },
+        **split_meta(parts),
         "n_queries": n,
         "query_points": {"mean": float(q_len.mean()), "max": int(q_len.max())},
         "projection": {"lat0": proj.lat0, "lon0": proj.lon0},
