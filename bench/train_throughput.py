@@ -127,6 +127,7 @@ def main() -> None:
     ap.add_argument("--d", type=int, default=128)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--compile", action="store_true", help="also time torch.compile(ours)")
     ap.add_argument("--out", default="bench/results/train_throughput.json")
     args = ap.parse_args()
     device = torch.device(args.device)
@@ -145,6 +146,11 @@ def main() -> None:
     t_ours = time_steps(ours, batch, lambda m, b: m(b).loss, args.steps, autocast)
     t_naive = time_steps(naive, batch, lambda m, b: m(b), max(3, args.steps // 4), autocast)
 
+    t_compiled = None
+    if args.compile:
+        compiled = torch.compile(ours)
+        time_steps(compiled, batch, lambda m, b: m(b).loss, 2, autocast)  # compile outside timing
+        t_compiled = time_steps(compiled, batch, lambda m, b: m(b).loss, args.steps, autocast)
     n_params = ours.num_params()
     flops_tok = train_flops_per_token(n_params, args.layers, args.d, T)
     peak = matmul_peak(device, torch.bfloat16 if bf16 else torch.float32)
@@ -159,6 +165,8 @@ def main() -> None:
         "ours_tokens_per_s": tok_ours,
         "naive_tokens_per_s": tok_naive,
         "speedup_vs_naive": tok_ours / tok_naive,
+        "compiled_tokens_per_s": B * T / t_compiled if t_compiled else None,
+        "compiled_speedup_vs_naive": (B * T / t_compiled) / tok_naive if t_compiled else None,
         "matmul_peak_flops": peak,
         "model_flops_per_token": flops_tok,
         "mfu": tok_ours * flops_tok / peak,
@@ -166,6 +174,8 @@ def main() -> None:
     print(f"{'':<10}{'tokens/s':>14}")
     print(f"{'ours':<10}{tok_ours:>14,.0f}")
     print(f"{'naive':<10}{tok_naive:>14,.0f}")
+    if t_compiled:
+        print(f"{'compiled':<10}{B * T / t_compiled:>14,.0f}")
     print(f"speed-up {result['speedup_vs_naive']:.1f}x   MFU {100 * result['mfu']:.1f}% "
           f"of measured peak {peak / 1e9:,.1f} GFLOP/s ({args.dtype})")  # fmt: skip
     out = Path(args.out)

@@ -51,7 +51,10 @@ def _dict_table(d: dict, title: str) -> Table:
 def data_ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders to read."),
     format: str = typer.Option(
-        ..., "--format", "-f", help="porto|geolife|ais|gpx|tdrive|csv|parquet"
+        ...,
+        "--format",
+        "-f",
+        help="porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Store directory to write."),
     preset: str = typer.Option(
@@ -67,8 +70,12 @@ def data_ingest(
     lon_col: str = typer.Option(None, "--lon-col", help="csv/parquet: longitude column."),
     time_format: str = typer.Option(None, help="csv/parquet: unix | unix_ms | iso | strptime."),
     sep: str = typer.Option(None, help="csv: field separator."),
+    zip_members: str = typer.Option(
+        None, "--zip-members", help="csv: glob of the members read from a .zip input (*.csv)."
+    ),
     columns: str = typer.Option(
-        None, help="csv/parquet: a named column mapping (liverpool_bus, geolife_small, ...)."
+        None,
+        help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
     ),
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
@@ -84,7 +91,13 @@ def data_ingest(
     mapping = {
         k: v
         for k, v in dict(
-            traj_id=traj_col, t=time_col, lat=lat_col, lon=lon_col, time_format=time_format, sep=sep
+            traj_id=traj_col,
+            t=time_col,
+            lat=lat_col,
+            lon=lon_col,
+            time_format=time_format,
+            sep=sep,
+            zip_members=zip_members,
         ).items()
         if v is not None
     }

@@ -406,6 +406,7 @@ class CleanConfig:
     resample_s: float | None = None
     nonmonotonic: Literal["sort", "drop"] = "sort"
     add_speed: bool = False
+    min_t: int = MIN_T  # earliest valid time (DropInvalidCoords); earlier for historical records
 
 
 PRESETS: dict[str, CleanConfig] = {
@@ -423,7 +424,11 @@ def clean(df: pl.DataFrame, config: CleanConfig | None = None) -> tuple[pl.DataF
     -> min length -> resample -> add speed. Returns the table and the merged DropReport
     (rows_in of the input; conservation holds unless resample_s is set)."""
     config = config or CleanConfig()
-    verbs: list = [DropInvalidCoords(), SortByTime(config.nonmonotonic), DropDuplicateTimestamps()]
+    verbs: list = [
+        DropInvalidCoords(config.min_t),
+        SortByTime(config.nonmonotonic),
+        DropDuplicateTimestamps(),
+    ]
     if config.min_interval_s:
         verbs.append(Thinner(config.min_interval_s))
     if config.max_speed_mps is not None:

@@ -20,14 +20,25 @@ from trajlm.data.store import write_store
 
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
+# With preset "auto", changes to "default" for sparse sources (by format or column mapping
+# name): its 30-min gap split would cut their 6-hourly / daily tracks into single points.
+SOURCE_OVERRIDES: dict[str, dict] = {
+    "hurricanes": {"max_gap_s": 86_400},  # 6-hourly best track; one gap > 1 d (277 d) in 1,003
+    "icebergs": {"max_gap_s": 3 * 86_400},  # daily; bridge at most 2 missing days
+    "mfjson": {"max_gap_s": None},  # each Feature is one trajectory, as its author cut it
+}
 
 
-def clean_config(format: str, preset: str = "auto", overrides: dict | None = None) -> CleanConfig:
-    """The cleaning configuration for a format: its preset, then explicit overrides."""
+def clean_config(
+    format: str, preset: str = "auto", overrides: dict | None = None, source: str | None = None
+) -> CleanConfig:
+    """The cleaning configuration for a format: its preset (with "auto": plus the
+    SOURCE_OVERRIDES of the column mapping `source` or the format), then explicit overrides."""
     name = FORMAT_PRESET.get(format, "default") if preset == "auto" else preset
     if name not in PRESETS:
         raise ValueError(f"unknown cleaning preset {name!r}; choose from {sorted(PRESETS)}")
-    return dataclasses.replace(PRESETS[name], **(overrides or {}))
+    auto = SOURCE_OVERRIDES.get(source or format, {}) if preset == "auto" else {}
+    return dataclasses.replace(PRESETS[name], **{**auto, **(overrides or {})})
 
 
 def ingest(
@@ -48,7 +59,6 @@ def ingest(
             raise FileNotFoundError(f"{p}: no such file or folder")
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-    cfg = clean_config(format, preset, clean_overrides)
     columns = None
     if column_preset or column_map:
         from trajlm.data.readers import PRESETS as COLUMN_PRESETS
@@ -60,6 +70,10 @@ def ingest(
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
         columns = dataclasses.replace(base, **(column_map or {}))
+    overrides = dict(clean_overrides or {})
+    if columns is not None and columns.min_t is not None:  # historical records (hurricanes)
+        overrides.setdefault("min_t", columns.min_t)
+    cfg = clean_config(format, preset, overrides, source=column_preset)
 
     parts: list[pl.DataFrame] = []
     report = DropReport()

@@ -3,6 +3,7 @@
     df, report = read("train.1k.csv", "porto")                       # whole table
     for chunk, report in iter_read("Data/", "geolife", chunk_rows=200_000): ...   # streaming
     read("route14_outbound.csv", "csv", columns=PRESETS["liverpool_bus"])
+    read("icebergs_v5.zip", "csv", columns=PRESETS["icebergs"])        # zip members, streamed
 
 Readers only parse. They drop (on_error="skip", counted) or raise on (on_error="raise", the
 default: TrajlmInputError naming file, line and field) rows that cannot be canonical points:
@@ -23,13 +24,23 @@ from trajlm.data.readers._common import ColumnMap, Ctx, expand_paths
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
+from trajlm.data.readers.mapmatched import iter_mapmatched
+from trajlm.data.readers.mfjson import iter_mfjson
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
 from trajlm.data.schema import DropReport, OnError, conform, empty_table
 
-FORMATS = ("porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet")
+FORMATS = (
+    "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
+)  # fmt: skip
 # Files picked up when a directory is given.
-_PATTERNS = {"geolife": "*.plt", "gpx": "*.gpx", "parquet": "*.parquet"}
+_PATTERNS = {
+    "geolife": "*.plt",
+    "gpx": "*.gpx",
+    "parquet": "*.parquet",
+    "porto_mapmatched": "*_input.txt",
+    "mfjson": "*.json",
+}
 
 __all__ = ["FORMATS", "PRESETS", "ColumnMap", "iter_read", "read"]
 
@@ -59,6 +70,10 @@ def _open(
         return ctx, iter_csv(files, columns or PRESETS["tdrive"], ctx, chunk_rows)
     if format == "csv":
         return ctx, iter_csv(files, columns or ColumnMap(), ctx, chunk_rows)
+    if format == "porto_mapmatched":
+        return ctx, iter_mapmatched(files, ctx, chunk_rows)
+    if format == "mfjson":
+        return ctx, iter_mfjson(files, ctx, chunk_rows)
     return ctx, iter_parquet(files, columns or ColumnMap(), ctx, chunk_rows)
 
 

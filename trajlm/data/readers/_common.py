@@ -16,12 +16,16 @@ Blank lines are not records and are ignored.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import sys
 import time
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import polars as pl
@@ -34,15 +38,43 @@ FUTURE_TOLERANCE_S = 86_400
 BLOCK_BYTES = 8 << 20
 
 
+# Parts that `ColumnMap.t_parts` may name, in order, with their zero-padded width and default.
+T_PARTS = {"year": (4, None), "month": (2, None), "day": (2, None), "hour": (2, "0"),
+           "minute": (2, "0"), "second": (2, "0")}  # fmt: skip
+WGS84 = ("EPSG:4326", "WGS84", "CRS84")
+ELAPSED_FORMATS = ("elapsed_s", "elapsed_h")
+
+
 @dataclass
 class ColumnMap:
     """How the columns of a generic CSV/Parquet file map to the canonical table.
 
     time_format: None (auto: Unix seconds if numeric, else ISO-8601), "unix", "unix_ms", "iso",
-    or a strptime format such as "%d/%m/%Y %H:%M". Times without an offset are local times
-    `utc_offset_s` seconds ahead of UTC (T-Drive: 8 * 3600); t_utc = t_local - utc_offset_s.
-    traj_id=None makes each file one trajectory named after its stem.
+    or a strptime format such as "%d/%m/%Y %H:%M" ("%Y%j" = year + day of year). Times without
+    an offset are local times `utc_offset_s` seconds ahead of UTC (T-Drive: 8 * 3600);
+    t_utc = t_local - utc_offset_s. "elapsed_s" / "elapsed_h" declare times relative to each
+    trajectory's start: such files are refused (canonical t is absolute), with a message.
+    traj_id=None makes each file (or zip member) one trajectory named after its stem;
+    traj_id_per_file=True prefixes the id with the file stem ("<stem>/<id>") when ids restart
+    in every file (trackintel user_id).
     extra maps output column -> input column (e.g. {"vehicle_id": "ID"}), kept as-is.
+
+    Backwards-compatible extensions (defaults keep the plain behaviour):
+    t_parts: time built from several integer columns instead of `t`, e.g. {"year": "Year",
+        "month": "Month", "day": "Day", "hour": "Hour"} (hour/minute/second default to 0);
+        impossible dates (Feb 30) are unparseable times (malformed_row).
+    coord_sources: {name: (lat_col, lon_col)} in priority order, for files that carry several
+        position sources of which any subset may be present (icebergs: one pair per sensor).
+        Per row the first present pair with a fix wins; its name goes to column `coord_source`.
+    no_fix: a coordinate value meaning "no fix" when lat and lon both equal it (icebergs: 0).
+        Such rows are dropped and counted as `no_fix` in both on_error modes (a documented
+        "no data" marker, not an error), like Porto's MISSING_DATA.
+    min_t: earliest plausible time (default None = 1990-01-01, no civil GPS before); set it for
+        historical non-GPS records (hurricanes since 1944, icebergs since 1978). Earlier rows
+        are `timestamp_before_min_t`.
+    crs: coordinate reference system of lat/lon. Only WGS84 degrees ("EPSG:4326") can become
+        canonical; anything else is refused with a message (trajlm does not reproject).
+    zip_members: glob for the members read from a `.zip` input (matched on the member path).
     """
 
     traj_id: str | None = "traj_id"
@@ -53,6 +85,42 @@ class ColumnMap:
     utc_offset_s: int = 0
     extra: dict[str, str] = field(default_factory=dict)
     sep: str = ","
+    t_parts: dict[str, str] = field(default_factory=dict)
+    coord_sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    no_fix: float | None = None
+    min_t: int | None = None
+    crs: str = "EPSG:4326"
+    traj_id_per_file: bool = False
+    zip_members: str = "*.csv"
+
+    def refusal(self) -> str | None:
+        """Why rows under this mapping cannot become canonical points (None: they can)."""
+        why = []
+        if self.time_format in ELAPSED_FORMATS:
+            unit = "hours" if self.time_format == "elapsed_h" else "seconds"
+            why.append(
+                f"times are {unit} elapsed since each trajectory's start (time_format="
+                f"{self.time_format!r}), but canonical t is absolute UTC: an absolute start "
+                "time per trajectory is needed and the data do not carry one"
+            )
+        if not any(w.lower() in self.crs.lower() for w in WGS84):
+            why.append(
+                f"coordinates are in {self.crs!r}, not WGS84 degrees: they must be reprojected "
+                "to EPSG:4326 first (trajlm does not reproject)"
+            )
+        return "; ".join(why) or None
+
+    def time_columns(self) -> list[str]:
+        if self.t_parts:
+            unknown = set(self.t_parts) - set(T_PARTS)
+            if unknown:
+                raise ValueError(f"t_parts keys must be among {list(T_PARTS)}, got {unknown}")
+            return list(self.t_parts.values())
+        return [self.t]
+
+    def time_field(self) -> str:
+        """The input field(s) of time, for error messages."""
+        return "/".join(self.time_columns())
 
 
 @dataclass
@@ -63,6 +131,7 @@ class Ctx:
     report: DropReport = field(default_factory=DropReport)
     paths: list[Path] = field(default_factory=list)
     now_s: int = field(default_factory=lambda: int(time.time()))
+    min_t: int = MIN_T
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -94,14 +163,45 @@ def expand_paths(paths: str | Path | Sequence[str | Path], pattern: str) -> list
     return out
 
 
-def iter_line_blocks(path: Path, max_lines: int, skip: int = 0) -> Iterator[tuple[bytes, int]]:
+def iter_sources(path: Path, members: str = "*") -> Iterator[tuple[Path, Callable[[], IO[bytes]]]]:
+    """(display path, opener) of a plain file, or of each `.zip` member matching `members`.
+
+    Zip members are opened one at a time and streamed (never extracted or loaded whole); the
+    display path `archive.zip/dir/member.csv` is what errors name, its stem the member's stem.
+    """
+    if path.suffix.lower() != ".zip":
+        yield path, functools.partial(open, path, "rb")
+        return
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise TrajlmInputError(f"not a readable zip file ({e})", path=path) from None
+    with zf:
+        names = [
+            i.filename for i in zf.infolist() if not i.is_dir() and fnmatch(i.filename, members)
+        ]
+        if not names:
+            some = [i.filename for i in zf.infolist()][:5]
+            raise TrajlmInputError(
+                f"no zip member matches {members!r} (members include {some})",
+                path=path,
+                hint="choose members with ColumnMap(zip_members=...) (--zip-members on the CLI)",
+            )
+        for name in names:
+            yield path / name, functools.partial(zf.open, name)
+
+
+def iter_line_blocks(
+    path: Path, max_lines: int, skip: int = 0, opener: Callable[[], IO[bytes]] | None = None
+) -> Iterator[tuple[bytes, int]]:
     """Yield (bytes of up to max_lines whole lines, 1-based number of the first line).
 
     Memory stays at one read block plus the longest line, whatever the file size; the first
     `skip` lines (headers) are not yielded. Newlines are found with NumPy, not a Python loop.
+    `opener` (e.g. from `iter_sources`) replaces `open(path, "rb")`, for zip members.
     """
     buf, line_no = b"", 1
-    with open(path, "rb") as f:
+    with opener() if opener else open(path, "rb") as f:
         while True:
             more = f.read(BLOCK_BYTES)
             buf += more
@@ -296,6 +396,28 @@ def parse_time(col: str | pl.Expr, time_format: str | None, utc_offset_s: int = 
     return parsed.dt.epoch("s") - utc_offset_s
 
 
+def parse_time_parts(parts: dict[str, str], utc_offset_s: int = 0) -> pl.Expr:
+    """Integer columns {part: column} (see T_PARTS) -> Int64 Unix seconds; null if impossible.
+
+    The parts are zero-padded into "YYYY-MM-DD HH:MM:SS" and parsed strictly, so Feb 30, month
+    13 or hour 24 give null (an unparseable time), never a silently rolled-over date.
+    """
+    pieces = []
+    for name, (width, default) in T_PARTS.items():
+        if name in parts:
+            v = pl.col(parts[name]).cast(pl.Utf8).str.strip_chars().cast(pl.Int64, strict=False)
+            v = pl.when(v >= 0).then(v.cast(pl.Utf8).str.zfill(width))
+        elif default is None:
+            raise ValueError(f"t_parts needs {name!r} (year, month and day are required)")
+        else:
+            v = pl.lit(default.zfill(width))
+        pieces.append(v)
+    y, mo, d, h, mi, sec = pieces
+    text = pl.concat_str([y, pl.lit("-"), mo, pl.lit("-"), d, pl.lit(" "), h, pl.lit(":"), mi,
+                          pl.lit(":"), sec])  # fmt: skip
+    return text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False).dt.epoch("s") - utc_offset_s
+
+
 def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None) -> pl.DataFrame:
     """Drop (skip) or raise on rows that cannot be canonical points; count them by reason.
 
@@ -310,6 +432,10 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
         return df
     _check_swapped(df, ctx, fields)
     lat, lon, t = pl.col("lat"), pl.col("lon"), pl.col("t")
+    if ctx.min_t == MIN_T:
+        early_reason, early_msg = "timestamp_before_1990", "time before 1990-01-01 (no civil GPS)"
+    else:
+        early_reason, early_msg = "timestamp_before_min_t", f"time before min_t={ctx.min_t}"
     checks = [  # (reason, canonical field, condition, message)
         ("malformed_row", "traj_id", pl.col("traj_id").is_null(), "missing trajectory id"),
         ("malformed_row", "t", t.is_null(), "time is missing or not parseable"),
@@ -319,7 +445,7 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
         ("nan_coordinate", "lon", ~lon.is_finite(), "longitude is NaN or infinite"),
         ("out_of_range", "lat", lat.abs() > 90, "latitude outside [-90, 90]"),
         ("out_of_range", "lon", lon.abs() > 180, "longitude outside [-180, 180]"),
-        ("timestamp_before_1990", "t", t < MIN_T, "time before 1990-01-01 (no civil GPS)"),
+        (early_reason, "t", t < ctx.min_t, early_msg),
         ("timestamp_in_future", "t", t > ctx.now_s + FUTURE_TOLERANCE_S, "time in the future"),
     ]
     code = pl.lit(None, dtype=pl.Int32)

@@ -7,6 +7,21 @@ Presets (`PRESETS[name]`, pass as `columns=`; "ais" and "tdrive" are also format
                  (UTC+8, no DST), converted to UTC by subtracting 8 h; traj_id = vehicle_id = TaxiID.
   liverpool_bus  UK BODS export: trip_id, timestamp (UTC), latitude, longitude, vehicle_id, bearing.
   geolife_small  MovingPandas demo extract (`;`-separated, X=lon, Y=lat, t with "+00" offset).
+  hurricanes     MAT HURDAT extract: time from Year/Month/Day/Hour (UTC), lat, lon (negative =
+                 W, as in HURDAT; a few east-of-0 points are real), traj_id = tid (one storm),
+                 label = class (storm's max category), name = Name. min_t = 1900 (data from 1944).
+  icebergs       BYU/NIC consolidated iceberg CSVs (read straight from icebergs_v5.zip): date =
+                 YYYYDDD (UTC day), one iceberg per file (traj_id = member stem, e.g. "b15a"). The
+                 position comes from whichever sensor columns the file has, first with a fix in the
+                 order ascat, oscat, qscat, seawinds, nscat, ers, sass (daily scatterometer
+                 tracks), then nic (irregular NIC reports); `coord_source` names it. Rows with no
+                 fix at all (every pair 0, 0) are `no_fix`. min_t = 1900 (data from 1978).
+  trackintel     trackintel positionfix CSVs (`;`-separated user_id, tracked_at, latitude,
+                 longitude, ...): traj_id = "<file stem>/<user_id>", user_id kept; naive times
+                 (posmo) are UTC, as trackintel reads them (tz="UTC").
+  mat_animals    MAT Starkey animals: REFUSED (times are elapsed hours, coordinates an undocumented
+                 planar transform) with a TrajlmInputError saying what would be needed.
+  mat_vehicles   MAT Athens vehicles: REFUSED (elapsed seconds, projected metres EPSG:2100).
 
 Rows of a trajectory are assumed contiguous in the file (true for all shared data): `iter_read`
 then yields whole trajectories per chunk. If they are not, `read` is still correct (it sorts the
@@ -15,8 +30,10 @@ concatenation) but a trajectory may appear in two streamed chunks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import polars as pl
 
@@ -28,12 +45,16 @@ from trajlm.data.readers._common import (
     header_names,
     hold_back,
     iter_line_blocks,
+    iter_sources,
     lines_frame,
     parse_float,
     parse_time,
+    parse_time_parts,
     split_fields,
 )
 from trajlm.data.schema import TrajlmInputError, conform
+
+HISTORICAL_MIN_T = -2208988800  # 1900-01-01: records that predate GPS (best tracks, satellites)
 
 PRESETS: dict[str, ColumnMap] = {
     "ais": ColumnMap(
@@ -64,22 +85,89 @@ PRESETS: dict[str, ColumnMap] = {
     "geolife_small": ColumnMap(
         traj_id="trajectory_id", t="t", lat="Y", lon="X", sep=";", extra={"user_id": "tracker"}
     ),
+    "hurricanes": ColumnMap(
+        traj_id="tid",
+        t_parts={"year": "Year", "month": "Month", "day": "Day", "hour": "Hour"},
+        lat="lat",
+        lon="lon",
+        extra={"label": "class", "name": "Name"},
+        min_t=HISTORICAL_MIN_T,
+    ),
+    "icebergs": ColumnMap(
+        traj_id=None,
+        t="date",
+        time_format="%Y%j",
+        coord_sources={
+            s: (f"{s}_1", f"{s}_2")
+            for s in ("ascat", "oscat", "qscat", "seawinds", "nscat", "ers", "sass", "nic")
+        },
+        no_fix=0.0,
+        min_t=HISTORICAL_MIN_T,
+    ),
+    "trackintel": ColumnMap(
+        traj_id="user_id",
+        t="tracked_at",
+        lat="latitude",
+        lon="longitude",
+        sep=";",
+        traj_id_per_file=True,
+        extra={"user_id": "user_id"},
+    ),
+    "mat_animals": ColumnMap(
+        traj_id="tid",
+        t="time",
+        time_format="elapsed_h",
+        crs="undocumented planar transform (MAT preprocessing of Starkey UTM data)",
+        extra={"label": "label"},
+    ),
+    "mat_vehicles": ColumnMap(
+        traj_id="tid",
+        t="time",
+        time_format="elapsed_s",
+        crs="EPSG:2100 (Greek Grid, metres; column 'lat' = northing, 'lon' = easting)",
+        extra={"label": "label"},
+    ),
 }
 
 
-def _needed(cm: ColumnMap) -> list[str]:
-    cols = [cm.t, cm.lat, cm.lon, *cm.extra.values()]
-    return ([cm.traj_id] if cm.traj_id else []) + cols
+def _coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
+    """The coordinate columns to read (with coord_sources: the pairs present in `have`)."""
+    if cm.coord_sources:
+        return [c for pair in _present_sources(cm, have).values() for c in pair]
+    return [cm.lat, cm.lon]
+
+
+def _needed(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
+    """Input columns to read."""
+    cols = [*cm.time_columns(), *_coord_cols(cm, have or []), *cm.extra.values()]
+    return list(dict.fromkeys(([cm.traj_id] if cm.traj_id else []) + cols))
+
+
+def _present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str]]:
+    return {k: p for k, p in cm.coord_sources.items() if p[0] in have and p[1] in have}
 
 
 def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
-    missing = [c for c in dict.fromkeys(_needed(cm)) if c not in have]
+    missing = [c for c in _needed(cm, have) if c not in have]
+    if cm.coord_sources and not _present_sources(cm, have):
+        missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}",
             path=path,
             line=1,
             hint="map them with columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...)",
+        )
+
+
+def check_mapping(cm: ColumnMap, paths: list[Path]) -> None:
+    """Refuse, before reading a row, a mapping whose rows cannot become canonical points."""
+    why = cm.refusal()
+    if why:
+        raise TrajlmInputError(
+            f"cannot make canonical points (UTC time, WGS84 lat/lon): {why}",
+            path=paths[0] if paths else None,
+            hint="this holds for every row, so on_error='skip' does not help",
         )
 
 
@@ -91,13 +179,52 @@ def _empty(ctx: Ctx, file: int, what: str) -> None:
     ctx.report.drop("empty_file", 1)
 
 
+def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
+    """Float `lat`/`lon` columns (named cm.lat/cm.lon or from coord_sources) -> `_lat`, `_lon`
+    (+ `coord_source`); rows without a fix (no_fix) are dropped and counted in both modes."""
+    if cm.coord_sources:
+        srcs = _present_sources(cm, df.columns)
+        if cm.no_fix is None:
+            has = {
+                k: pl.col(a).is_not_null() & pl.col(b).is_not_null() for k, (a, b) in srcs.items()
+            }
+        else:
+            has = {k: ~((pl.col(a) == cm.no_fix) & (pl.col(b) == cm.no_fix)).fill_null(False)
+                   for k, (a, b) in srcs.items()}  # fmt: skip
+        pick = [(has[k], a, b, k) for k, (a, b) in srcs.items()]
+        df = df.with_columns(
+            _lat=pl.coalesce([pl.when(h).then(pl.col(a)) for h, a, _, _ in pick]),
+            _lon=pl.coalesce([pl.when(h).then(pl.col(b)) for h, _, b, _ in pick]),
+            coord_source=pl.coalesce([pl.when(h).then(pl.lit(k)) for h, _, _, k in pick]),
+        )
+        fix = pl.col("coord_source").is_not_null()
+    else:
+        df = df.with_columns(_lat=pl.col(cm.lat), _lon=pl.col(cm.lon))
+        fix = pl.lit(True)
+        if cm.no_fix is not None:
+            fix = ~((pl.col("_lat") == cm.no_fix) & (pl.col("_lon") == cm.no_fix)).fill_null(False)
+    if cm.no_fix is not None:
+        n = len(df)
+        df = df.filter(fix)
+        ctx.report.rows_in += n - len(df)
+        ctx.report.drop("no_fix", n - len(df))
+    return df
+
+
 def _to_points(df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr) -> pl.DataFrame:
-    tid = pl.col(cm.traj_id).cast(pl.Utf8) if cm.traj_id else pl.lit(stem)
+    if cm.traj_id and cm.traj_id_per_file:
+        tid = pl.concat_str(
+            [pl.lit(stem + "/"), pl.col(cm.traj_id).cast(pl.Utf8).str.strip_chars()]
+        )
+    else:
+        tid = pl.col(cm.traj_id).cast(pl.Utf8) if cm.traj_id else pl.lit(stem)
+    src = ["coord_source"] if "coord_source" in df.columns else []
     return df.select(
         tid.alias("traj_id"),
         t_expr.alias("t"),
-        pl.col(cm.lat).alias("lat"),
-        pl.col(cm.lon).alias("lon"),
+        pl.col("_lat").alias("lat"),
+        pl.col("_lon").alias("lon"),
+        *src,
         *[pl.col(v).alias(k) for k, v in cm.extra.items()],
         "_file",
         "_line",
@@ -105,39 +232,74 @@ def _to_points(df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr) -> p
 
 
 def _fields(cm: ColumnMap) -> dict[str, str]:
-    return {"traj_id": cm.traj_id or "<file stem>", "t": cm.t, "lat": cm.lat, "lon": cm.lon}
+    lat, lon = cm.lat, cm.lon
+    if cm.coord_sources:
+        lat = "|".join(a for a, _ in cm.coord_sources.values())
+        lon = "|".join(b for _, b in cm.coord_sources.values())
+    return {"traj_id": cm.traj_id or "<file stem>", "t": cm.time_field(), "lat": lat, "lon": lon}
+
+
+def _time_expr(cm: ColumnMap) -> pl.Expr:
+    if cm.t_parts:
+        return parse_time_parts(cm.t_parts, cm.utc_offset_s)
+    return parse_time(cm.t, cm.time_format, cm.utc_offset_s)
 
 
 def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
-    """Stream canonical chunks (whole trajectories) from point-per-row CSV files."""
-    for path in paths:
-        file = ctx.add_path(path)
-        with open(path, "rb") as f:
-            first = f.readline()
-        if not first.strip():
-            _empty(ctx, file, "file is empty (expected a header line)")
-            continue
-        try:
-            names = header_names(first.decode("utf-8"), cm.sep)
-        except UnicodeDecodeError:
-            if ctx.on_error == "raise":
-                raise ctx.error("header is not valid UTF-8", file, 1, None) from None
-            _empty(ctx, file, "")
-            continue
-        _check_columns(cm, names, path)
-        carry, rows_before = None, ctx.report.rows_in
-        for data, line0 in iter_line_blocks(path, chunk_rows, skip=1):
-            raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
-            raw = raw.with_columns(parse_float(cm.lat), parse_float(cm.lon))
-            t_expr = parse_time(cm.t, cm.time_format, cm.utc_offset_s)
-            pts = check_rows(_to_points(raw, cm, path.stem, t_expr), ctx, _fields(cm))
-            done, carry = hold_back(finalize(pts), carry)
-            if len(done):
-                yield conform(done)
-        if carry is not None and len(carry):
-            yield conform(carry)
-        if ctx.report.rows_in == rows_before:
-            _empty(ctx, file, "file has a header but no data rows")
+    """Stream canonical chunks (whole trajectories) from point-per-row CSV files.
+
+    A `.zip` path is read member by member (those matching cm.zip_members), each member streamed
+    through the same CSV path as a plain file, named `archive.zip/member.csv` in errors."""
+    check_mapping(cm, paths)
+    if cm.min_t is not None:
+        ctx.min_t = cm.min_t
+    buf: list[pl.DataFrame] = []  # small files (zip members) are merged up to chunk_rows
+    n_buf = 0
+    for archive in paths:
+        for path, opener in iter_sources(archive, cm.zip_members):
+            try:
+                for chunk in _csv_file(path, opener, cm, ctx, chunk_rows):
+                    buf.append(chunk)
+                    n_buf += len(chunk)
+                    if n_buf >= chunk_rows:
+                        yield conform(pl.concat(buf, how="diagonal_relaxed"))
+                        buf, n_buf = [], 0
+            except zipfile.BadZipFile as e:  # a corrupt member (e.g. CRC mismatch)
+                raise TrajlmInputError(f"corrupt zip member ({e})", path=path) from None
+    if buf:
+        yield conform(pl.concat(buf, how="diagonal_relaxed"))
+
+
+def _csv_file(
+    path: Path, opener: Callable[[], IO[bytes]], cm: ColumnMap, ctx: Ctx, chunk_rows: int
+) -> Iterator[pl.DataFrame]:
+    file = ctx.add_path(path)
+    with opener() as f:
+        first = f.readline()
+    if not first.strip():
+        _empty(ctx, file, "file is empty (expected a header line)")
+        return
+    try:
+        names = header_names(first.decode("utf-8"), cm.sep)
+    except UnicodeDecodeError:
+        if ctx.on_error == "raise":
+            raise ctx.error("header is not valid UTF-8", file, 1, None) from None
+        _empty(ctx, file, "")
+        return
+    _check_columns(cm, names, path)
+    floats = _coord_cols(cm, names)
+    carry, rows_before = None, ctx.report.rows_in
+    for data, line0 in iter_line_blocks(path, chunk_rows, skip=1, opener=opener):
+        raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
+        raw = _coords(raw.with_columns([parse_float(c) for c in floats]), cm, ctx)
+        pts = check_rows(_to_points(raw, cm, path.stem, _time_expr(cm)), ctx, _fields(cm))
+        done, carry = hold_back(finalize(pts), carry)
+        if len(done):
+            yield conform(done)
+    if carry is not None and len(carry):
+        yield conform(carry)
+    if ctx.report.rows_in == rows_before:
+        _empty(ctx, file, "file has a header but no data rows")
 
 
 def _parquet_time(col: pl.Series, cm: ColumnMap) -> pl.Expr:
@@ -159,6 +321,9 @@ def iter_parquet(
     Errors name the 1-based row number as the "line"."""
     import pyarrow.parquet as pq
 
+    check_mapping(cm, paths)
+    if cm.min_t is not None:
+        ctx.min_t = cm.min_t
     for path in paths:
         file = ctx.add_path(path)
         try:
@@ -171,19 +336,24 @@ def iter_parquet(
             _empty(ctx, file, "Parquet file has no rows")
             continue
         carry, row0 = None, 1
-        cols = list(dict.fromkeys(_needed(cm)))
+        cols = _needed(cm, have)
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
             raw = pl.from_arrow(batch)
             assert isinstance(raw, pl.DataFrame)
             n = len(raw)
             raw = raw.with_columns(
-                pl.col(cm.lat).cast(pl.Float64, strict=False),
-                pl.col(cm.lon).cast(pl.Float64, strict=False),
+                *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(cm, have)],
                 _file=pl.lit(file, dtype=pl.Int32),
                 _line=pl.int_range(row0, row0 + n, dtype=pl.Int64),
             )
             row0 += n
-            pts = _to_points(raw, cm, path.stem, _parquet_time(raw[cm.t], cm))
+            raw = _coords(raw, cm, ctx)
+            t_expr = (
+                parse_time_parts(cm.t_parts, cm.utc_offset_s)
+                if cm.t_parts
+                else _parquet_time(raw[cm.t], cm)
+            )
+            pts = _to_points(raw, cm, path.stem, t_expr)
             pts = check_rows(pts, ctx, _fields(cm))
             done, carry = hold_back(finalize(pts), carry)
             if len(done):

@@ -1,0 +1,111 @@
+"""Porto map-matched trajectories (RNTrajRec toy set): `Porto/{train,valid}/*_{input,output}.txt`.
+
+Blocks of lines `unix_ts lat lon edge_id` (space separated; UTC seconds, WGS84 degrees, OSM
+road edge id) delimited by a line `-N` (trajectory number N, unique within the file). In the
+shared files the `-N` line *closes* its block (the file ends with `-100`; SOURCE.md says
+"starts"); a file whose first line is a marker is read the other way (marker opens the block).
+`*_input.txt` = raw 15 s GPS, `*_output.txt` = the map-matched positions; in train/valid both
+carry the same timestamps and the same edge ids (verified on all 10,457 points), so reading
+`_input` gives the raw fixes with the map-matched edge as `segment_id` (Int64) without a join.
+A directory is searched for `*_input.txt`; pass `_output` files explicitly to read the matched
+positions. traj_id = "<file stem>/<N>", e.g. "train_input/7".
+
+Counting: one unit per point line. Point lines without 4 fields are `malformed_row`; points
+after the last closing marker (a truncated file) are `unterminated_trajectory`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from trajlm.data.readers._common import (
+    Ctx,
+    check_rows,
+    finalize,
+    hold_back,
+    iter_line_blocks,
+    lines_frame,
+    parse_float,
+    split_fields,
+)
+from trajlm.data.schema import conform
+
+FIELDS = ["ts", "lat", "lon", "edge_id"]
+_MARKER = r"^-\d+$"
+
+
+def _first_line(path: Path) -> str:
+    with open(path, "rb") as f:
+        for line in f:
+            if line.strip():
+                return line.decode("utf-8", errors="replace").strip()
+    return ""
+
+
+def iter_mapmatched(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """Stream canonical chunks of whole trajectories, one file after another."""
+    for path in paths:
+        file = ctx.add_path(path)
+        first = _first_line(path)
+        if not first:
+            if ctx.on_error == "raise":
+                raise ctx.error("file is empty", file, None, None)
+            ctx.report.rows_in += 1
+            ctx.report.drop("empty_file", 1)
+            continue
+        opens = bool(pl.Series([first]).str.contains(_MARKER)[0])
+        pending: pl.DataFrame | None = None  # lines not yet assigned to a trajectory
+        carry: pl.DataFrame | None = None  # last parsed trajectory (marker-opens mode)
+        for data, line0 in iter_line_blocks(path, chunk_rows):
+            raw = lines_frame([(file, data, line0)], ctx)
+            raw = raw.with_columns(pl.col("raw").str.strip_chars().str.replace_all(r"\s+", " "))
+            if pending is not None:
+                raw = pl.concat([pending, raw])
+            marker = pl.col("raw").str.contains(_MARKER)
+            num = pl.when(marker).then(pl.col("raw").str.strip_prefix("-"))
+            fill = "forward" if opens else "backward"
+            raw = raw.with_columns(_n=num.fill_null(strategy=fill))
+            if opens:
+                pending = None
+            else:  # rows after the block's last marker wait for their closing marker
+                pending = raw.filter(pl.col("_n").is_null()).drop("_n")
+                raw = raw.filter(pl.col("_n").is_not_null())
+            pts = _points(raw.filter(~marker), path.stem, ctx)
+            if opens:
+                done, carry = hold_back(pts, carry)
+            else:
+                done = pts
+            if len(done):
+                yield conform(done)
+        if carry is not None and len(carry):
+            yield conform(carry)
+        if pending is not None and len(pending):
+            if ctx.on_error == "raise":
+                raise ctx.error(
+                    f"{len(pending)} point line(s) after the last '-N' marker (truncated file?)",
+                    file,
+                    int(pending["_line"][0]),
+                    None,
+                )
+            ctx.report.rows_in += len(pending)
+            ctx.report.drop("unterminated_trajectory", len(pending))
+
+
+def _points(raw: pl.DataFrame, stem: str, ctx: Ctx) -> pl.DataFrame:
+    ids = raw.select("_n", "_line")
+    parsed = split_fields(raw.drop("_n"), FIELDS, " ", ctx)
+    parsed = parsed.join(ids, on="_line", how="left")
+    pts = parsed.select(
+        pl.concat_str([pl.lit(stem + "/"), pl.col("_n")]).alias("traj_id"),
+        pl.col("ts").str.strip_chars().cast(pl.Int64, strict=False).alias("t"),
+        parse_float("lat").alias("lat"),
+        parse_float("lon").alias("lon"),
+        pl.col("edge_id").str.strip_chars().cast(pl.Int64, strict=False).alias("segment_id"),
+        "_file",
+        "_line",
+    )
+    fields = {"traj_id": "-N marker", "t": "unix_ts", "lat": "lat", "lon": "lon"}
+    return finalize(check_rows(pts, ctx, fields))

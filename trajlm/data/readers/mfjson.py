@@ -1,0 +1,187 @@
+"""OGC Moving Features JSON (MF-JSON) reader: MovingPoint trajectories.
+
+Accepted documents (each file is loaded whole with `json`; MF-JSON files are small documents,
+not point streams, so no streaming is attempted within a file, only across files):
+  * a Feature with `temporalGeometry` {type: MovingPoint, coordinates: [[lon, lat(, z)], ...],
+    datetimes: [...]} (MF-JSON "MovingPoint" encoding);
+  * a Feature with a GeoJSON LineString/MultiPoint `geometry` and `properties.datetimes` (the
+    MF-JSON "Trajectory" encoding, as MovingPandas writes it);
+  * a FeatureCollection of such Features, or a bare MovingPoint object.
+datetimes are ISO-8601 strings (Z or offset; naive = UTC) or numbers (Unix milliseconds, as
+the MF-JSON spec allows). One trajectory per Feature: traj_id = "<file stem>" for a single
+Feature without `id`, otherwise "<file stem>/<id or index in the collection>". Coordinates are
+WGS84 lon/lat (the MF-JSON default CRS84); a `crs` naming anything else is refused. A third
+coordinate (height) and temporalProperties are not read.
+
+Counting: one unit per point; a Feature that yields no point (no usable temporal geometry,
+coordinates and datetimes of different lengths) counts one unit, reason `invalid_mfjson`; a file
+that is not valid JSON counts one unit, reason `invalid_json`. Bad points (time not parseable,
+out-of-range coordinates) are handled as in every reader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from trajlm.data.readers._common import WGS84, Ctx, check_rows, finalize, parse_time
+from trajlm.data.schema import TrajlmInputError, conform
+
+
+class _Bad(Exception):
+    """A Feature that cannot give points: (message, JSON field path)."""
+
+
+class _NotWgs84(Exception):
+    """A `crs` other than WGS84: (message, JSON field path); raised in both on_error modes."""
+
+
+def _crs_ok(obj: dict, where: str) -> None:
+    crs = obj.get("crs")
+    if not isinstance(crs, dict):
+        return
+    name = str((crs.get("properties") or {}).get("name") or crs.get("href") or "")
+    if name and not any(w.lower() in name.lower() for w in WGS84):
+        raise _NotWgs84(f"crs {name!r} is not WGS84 lon/lat", f"{where}.crs")
+
+
+def _features(doc: Any) -> list[tuple[str | None, dict, str]]:
+    """(id or None, feature, JSON path) of every Feature-like object in the document."""
+    if not isinstance(doc, dict):
+        raise _Bad("top level is not a JSON object", "$")
+    kind = doc.get("type")
+    if kind == "FeatureCollection":
+        feats = doc.get("features")
+        if not isinstance(feats, list):
+            raise _Bad("FeatureCollection without a 'features' list", "features")
+        out = []
+        for k, f in enumerate(feats):
+            fid = f.get("id") if isinstance(f, dict) else None
+            out.append((str(fid if fid is not None else k), f, f"features[{k}]"))
+        return out
+    if kind == "MovingPoint":
+        return [(None, {"type": "Feature", "temporalGeometry": doc}, "$")]
+    fid = doc.get("id")
+    return [(None if fid is None else str(fid), doc, "$")]
+
+
+def _track(feat: Any, where: str) -> tuple[list, list]:
+    """(coordinates, datetimes) of one Feature; raises _Bad."""
+    if not isinstance(feat, dict):
+        raise _Bad("not a JSON object", where)
+    _crs_ok(feat, where)
+    tg = feat.get("temporalGeometry")
+    if isinstance(tg, dict):
+        if tg.get("type") != "MovingPoint":
+            raise _Bad(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)", where)
+        coords, times, at = tg.get("coordinates"), tg.get("datetimes"), "temporalGeometry"
+    else:
+        geom = feat.get("geometry") or {}
+        props = feat.get("properties") or {}
+        if geom.get("type") not in ("LineString", "MultiPoint") or "datetimes" not in props:
+            raise _Bad("no MovingPoint temporalGeometry nor LineString + datetimes", where)
+        coords, times, at = geom.get("coordinates"), props.get("datetimes"), "properties"
+    if not isinstance(coords, list) or not isinstance(times, list):
+        raise _Bad("coordinates and datetimes must be lists", f"{where}.{at}")
+    if len(coords) != len(times):
+        raise _Bad(
+            f"{len(coords)} coordinates but {len(times)} datetimes", f"{where}.{at}.datetimes"
+        )
+    if not all(isinstance(c, list) and len(c) >= 2 for c in coords):
+        raise _Bad("coordinates must be [lon, lat] positions", f"{where}.{at}.coordinates")
+    return coords, times
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _frame(tid: str, coords: list, times: list, file: int) -> pl.DataFrame:
+    ms = [_num(t) for t in times]
+    text = [t if isinstance(t, str) else None for t in times]
+    df = pl.DataFrame(
+        {
+            "traj_id": [tid] * len(coords),
+            "lon": [_num(c[0]) for c in coords],
+            "lat": [_num(c[1]) for c in coords],
+            "_ms": pl.Series(ms, dtype=pl.Float64),
+            "_text": pl.Series(text, dtype=pl.Utf8),
+        },
+        schema_overrides={"lon": pl.Float64, "lat": pl.Float64},
+    )
+    t = pl.coalesce((pl.col("_ms") / 1000).floor().cast(pl.Int64), parse_time("_text", "iso"))
+    return df.select(
+        "traj_id",
+        t.alias("t"),
+        "lat",
+        "lon",
+        _file=pl.lit(file, dtype=pl.Int32),
+        _line=pl.lit(None, dtype=pl.Int64),
+    )
+
+
+def _crs_error(e: _NotWgs84, path: Path) -> TrajlmInputError:
+    return TrajlmInputError(
+        f"{e.args[0]}; canonical lat/lon are WGS84 degrees (every point would be wrong)",
+        path=path,
+        field=e.args[1],
+        hint="reproject to CRS84/EPSG:4326 first (trajlm does not reproject)",
+    )
+
+
+def _skip_or_raise(ctx: Ctx, file: int, reason: str, msg: str, where: str | None) -> None:
+    if ctx.on_error == "raise":
+        raise ctx.error(msg, file, None, where)
+    ctx.report.rows_in += 1
+    ctx.report.drop(reason, 1)
+
+
+def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """One canonical chunk per file (each file is loaded whole)."""
+    del chunk_rows  # a file is one JSON document: no finer streaming
+    for path in paths:
+        file = ctx.add_path(path)
+        try:
+            doc = json.loads(path.read_bytes())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            line = getattr(e, "lineno", None)
+            if ctx.on_error == "raise":
+                raise ctx.error(f"not valid JSON ({e})", file, line, None) from None
+            ctx.report.rows_in += 1
+            ctx.report.drop("invalid_json", 1)
+            continue
+        try:
+            if isinstance(doc, dict):
+                _crs_ok(doc, "$")
+            feats = _features(doc)
+        except _NotWgs84 as e:
+            raise _crs_error(e, path) from None
+        except _Bad as e:
+            _skip_or_raise(ctx, file, "invalid_mfjson", e.args[0], e.args[1])
+            continue
+        single = len(feats) == 1 and feats[0][0] is None
+        parts = []
+        for fid, feat, where in feats:
+            try:
+                coords, times = _track(feat, where)
+            except _NotWgs84 as e:
+                raise _crs_error(e, path) from None
+            except _Bad as e:
+                _skip_or_raise(ctx, file, "invalid_mfjson", e.args[0], e.args[1])
+                continue
+            if not coords:
+                _skip_or_raise(ctx, file, "invalid_mfjson", "empty trajectory", where)
+                continue
+            tid = path.stem if single else f"{path.stem}/{fid}"
+            parts.append(_frame(tid, coords, times, file))
+        if not parts:
+            continue
+        df = pl.concat(parts)
+        fields = {"traj_id": "id", "t": "datetimes", "lat": "coordinates", "lon": "coordinates"}
+        out = finalize(check_rows(df, ctx, fields))
+        if len(out):
+            yield conform(out)
