@@ -2,6 +2,8 @@
 
 import pytest
 import torch
+from helpers import STATS
+from helpers import make_batch as _make_batch
 
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.model import masking as mk
@@ -13,30 +15,15 @@ from trajlm.model.infill import (
     infill_loss,
 )
 
-STATS = {
-    "lat0": 41.15,
-    "lon0": -8.61,
-    "xy_mean": [120.0, -40.0],
-    "xy_scale": 800.0,
-    "dxy_scale": 40.0,
-    "dt_mean": 15.0,
-    "dt_scale": 4.0,
-    "n_points": 0,
-}
+
+def make_batch(B=3, T=12, lengths=(12, 9, 5), seed=0) -> dict:
+    return _make_batch(B, T, lengths, seed)
 
 
 def tiny(pos_type="rope_time", **kw) -> TrajectoryModel:
     torch.manual_seed(0)
     cfg = dict(d_model=32, n_layers=2, n_heads=4, max_len=64, stats=STATS, pos_type=pos_type)
     return TrajectoryModel(ModelConfig(**(cfg | {"infill_heads": True} | kw))).eval()
-
-
-def make_batch(B=3, T=12, lengths=(12, 9, 5), seed=0) -> dict:
-    g = torch.Generator().manual_seed(seed)
-    pos = (torch.randn(B, T, 2, generator=g) * 30).cumsum(1)
-    t = (10 + 10 * torch.rand(B, T, generator=g)).cumsum(1) - 10
-    mask = torch.arange(T)[None] < torch.tensor(lengths)[:, None]
-    return {"pos": pos, "t": t, "t0": torch.full((B,), 1_700_000_000), "mask": mask}
 
 
 def _dm(space_rows, time_rows, T):

@@ -7,35 +7,17 @@ import numpy as np
 import polars as pl
 import pytest
 import torch
+from helpers import STATS, make_batch
 
 from trajlm.data.features import NormStats, add_features
 from trajlm.model import ModelConfig, TrajectoryModel, build_features
 from trajlm.model.embedding import identity_stats
-
-STATS = {
-    "lat0": 41.15,
-    "lon0": -8.61,
-    "xy_mean": [120.0, -40.0],
-    "xy_scale": 800.0,
-    "dxy_scale": 40.0,
-    "dt_mean": 15.0,
-    "dt_scale": 4.0,
-    "n_points": 0,
-}
 
 
 def tiny(**kw) -> TrajectoryModel:
     torch.manual_seed(0)
     cfg = dict(d_model=32, n_layers=2, n_heads=4, max_len=64, stats=STATS) | kw
     return TrajectoryModel(ModelConfig(**cfg)).eval()
-
-
-def make_batch(B=3, T=12, lengths=(12, 7, 3), seed=0) -> dict:
-    g = torch.Generator().manual_seed(seed)
-    pos = (torch.randn(B, T, 2, generator=g) * 30).cumsum(1)
-    t = (10 + 10 * torch.rand(B, T, generator=g)).cumsum(1) - 10
-    mask = torch.arange(T)[None] < torch.tensor(lengths)[:, None]
-    return {"pos": pos, "t": t, "t0": torch.full((B,), 1_700_000_000), "mask": mask}
 
 
 # ---------------------------------------------------------------- config

@@ -8,26 +8,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import zipfile
-from datetime import UTC, datetime
 
 import polars as pl
 import pytest
+from helpers import need, utc
 
 from trajlm.data.readers import PRESETS, ColumnMap, iter_read, read
-from trajlm.data.schema import DropReport, TrajlmInputError, data_root, validate
-
-ROOT = data_root()
-
-
-def need(*parts: str):
-    path = ROOT.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"real data slice {path} not present (set TRAJLM_DATA)")
-    return path
-
-
-def utc(s: str) -> int:
-    return int(datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp())
+from trajlm.data.schema import DropReport, TrajlmInputError, validate
 
 
 def check(df: pl.DataFrame, rep: DropReport, n_points: int, n_traj: int) -> None:
