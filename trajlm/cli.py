@@ -189,6 +189,15 @@ def train(
         console.print(_dict_table(summary, f"run {out}"))
 
 
+def _load_model(run: Path):
+    """TrajectoryModel.from_pretrained with a clear error for a wrong path."""
+    from trajlm.model import TrajectoryModel
+
+    if not (run / "model.safetensors").exists():
+        _fail(f"{run}: no model.safetensors (expected a run directory from `trajlm train`)")
+    return TrajectoryModel.from_pretrained(run).eval()
+
+
 def _model_dict(path: Path) -> dict:
     d = json.loads(path.read_text()) if path.exists() else {}
     d.pop("stats", None)
@@ -219,7 +228,6 @@ def predict(
     """Predict the next K points of each input trajectory (with uncertainty)."""
     import polars as pl
 
-    from trajlm.model import TrajectoryModel
     from trajlm.tasks.predict import predict_table, write_points
 
     df = _read_points(input, split)
@@ -232,7 +240,7 @@ def predict(
         df = df.filter(pl.len().over("traj_id") > holdout + 2)
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
-    m = TrajectoryModel.from_pretrained(model).eval()
+    m = _load_model(model)
     pred = predict_table(m, df, steps)
     write_points(pred, out)
     console.print(f"wrote {len(pred):,} predicted points to {out}")
@@ -247,6 +255,8 @@ def _read_points(path: Path, split: str | None):
 
     from trajlm.data.schema import conform
 
+    if not path.exists():
+        _fail(f"{path}: no such file or folder")
     if path.is_dir() and (path / "manifest.json").exists():
         from trajlm.data.store import read_store
 
@@ -330,10 +340,9 @@ def similar_cmd(
     """The k most similar database trajectories to each query (embedding L2, exact search)."""
     import polars as pl
 
-    from trajlm.model import TrajectoryModel
     from trajlm.tasks.embed import similar
 
-    m = TrajectoryModel.from_pretrained(model).eval()
+    m = _load_model(model)
     dist, idx, qids, dbids = similar(m, _read_points(query, None), _read_points(database, None), k)
     rows = [
         {"query": q, "rank": r + 1, "match": dbids[j], "distance": float(dist[i, r])}

@@ -1,0 +1,48 @@
+"""The command line: clear errors for wrong paths, and a tiny synth -> inspect -> predict path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from trajlm.cli import app
+
+runner = CliRunner()
+
+
+def said(r) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(r.output.split())
+
+
+def test_synth_inspect_plot(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    r = runner.invoke(app, ["data", "synth", "--out", str(store), "-n", "30", "--seed", "3"])
+    assert r.exit_code == 0, r.output
+    assert (store / "manifest.json").exists()
+    r = runner.invoke(app, ["data", "inspect", str(store)])
+    assert r.exit_code == 0 and "n_trajectories" in r.output
+    r = runner.invoke(app, ["data", "plot", str(store), "--out", str(tmp_path / "m.png")])
+    assert r.exit_code == 0 and (tmp_path / "m.png").stat().st_size > 1000
+
+
+def test_clear_errors_for_wrong_paths(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["data", "ingest", str(tmp_path / "nope.csv"), "--format", "porto",
+                            "--out", str(tmp_path / "o")])  # fmt: skip
+    assert r.exit_code == 2 and "no such file" in said(r)
+    r = runner.invoke(app, ["data", "inspect", str(tmp_path)])
+    assert r.exit_code == 2 and "not a trajlm store" in said(r)
+    csv = tmp_path / "h.csv"
+    csv.write_text("traj_id,t,lat,lon\na,1700000000,41.1,-8.6\na,1700000015,41.2,-8.6\n")
+    r = runner.invoke(app, ["predict", "--model", str(tmp_path), "--input", str(csv)])
+    assert r.exit_code == 2 and "no model.safetensors" in said(r)
+
+
+def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
+    f = tmp_path / "x.csv"
+    f.write_text("a,b\n1,2\n")
+    r = runner.invoke(
+        app, ["data", "ingest", str(f), "--format", "shp", "--out", str(tmp_path / "o")]
+    )
+    assert r.exit_code == 2 and "shp" in said(r)
