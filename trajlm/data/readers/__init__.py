@@ -20,7 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers._common import ColumnMap, Ctx, expand_paths
+from trajlm.data.readers._common import ColumnMap, Ctx
+from trajlm.data.readers._lines import expand_paths
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx

@@ -21,15 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers._common import (
-    Ctx,
-    check_rows,
-    finalize,
-    lines_frame,
-    parse_float,
-    parse_time,
-    split_fields,
-)
+from trajlm.data.readers._common import Ctx, check_rows, finalize, parse_float, parse_time
+from trajlm.data.readers._lines import lines_frame, split_fields
 from trajlm.data.schema import conform
 
 PLT_HEADER_LINES = 6

@@ -21,16 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers._common import (
-    Ctx,
-    check_rows,
-    finalize,
-    hold_back,
-    iter_line_blocks,
-    lines_frame,
-    parse_float,
-    split_fields,
-)
+from trajlm.data.readers._common import Ctx, check_rows, finalize, hold_back, parse_float
+from trajlm.data.readers._lines import iter_line_blocks, lines_frame, split_fields
 from trajlm.data.schema import conform
 
 FIELDS = ["ts", "lat", "lon", "edge_id"]

@@ -22,15 +22,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from trajlm.data.readers._common import (
-    Ctx,
-    check_rows,
-    finalize,
-    header_names,
-    iter_line_blocks,
-    lines_frame,
-    split_fields,
-)
+from trajlm.data.readers._common import Ctx, check_rows, finalize
+from trajlm.data.readers._lines import header_names, iter_line_blocks, lines_frame, split_fields
 from trajlm.data.schema import TrajlmInputError, conform
 
 SAMPLE_INTERVAL_S = 15

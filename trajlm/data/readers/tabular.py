@@ -42,14 +42,16 @@ from trajlm.data.readers._common import (
     Ctx,
     check_rows,
     finalize,
-    header_names,
     hold_back,
-    iter_line_blocks,
-    iter_sources,
-    lines_frame,
     parse_float,
     parse_time,
     parse_time_parts,
+)
+from trajlm.data.readers._lines import (
+    header_names,
+    iter_line_blocks,
+    iter_sources,
+    lines_frame,
     split_fields,
 )
 from trajlm.data.schema import TrajlmInputError, conform

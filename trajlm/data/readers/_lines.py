@@ -1,0 +1,238 @@
+"""Reading raw text for the readers: paths and zip members, line blocks, CSV field splitting.
+
+Lines become a frame `raw` with `_file` / `_line` bookkeeping (see _common.py for why), and
+`split_fields` parses them into string columns, vectorized, falling back to a per-line check
+only on the error path.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import sys
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.readers._common import Ctx
+from trajlm.data.schema import TrajlmInputError
+
+BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus the longest line
+
+
+def expand_paths(paths: str | Path | Sequence[str | Path], pattern: str) -> list[Path]:
+    """Files named by `paths`; directories are searched recursively for `pattern`."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(p.rglob(pattern))
+            if not found:
+                raise TrajlmInputError(f"no {pattern} files under directory", path=p)
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise TrajlmInputError("no such file or directory", path=p)
+    return out
+
+
+def iter_sources(path: Path, members: str = "*") -> Iterator[tuple[Path, Callable[[], IO[bytes]]]]:
+    """(display path, opener) of a plain file, or of each `.zip` member matching `members`.
+
+    Zip members are opened one at a time and streamed (never extracted or loaded whole); the
+    display path `archive.zip/dir/member.csv` is what errors name, its stem the member's stem.
+    """
+    if path.suffix.lower() != ".zip":
+        yield path, functools.partial(open, path, "rb")
+        return
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise TrajlmInputError(f"not a readable zip file ({e})", path=path) from None
+    with zf:
+        names = [
+            i.filename for i in zf.infolist() if not i.is_dir() and fnmatch(i.filename, members)
+        ]
+        if not names:
+            some = [i.filename for i in zf.infolist()][:5]
+            raise TrajlmInputError(
+                f"no zip member matches {members!r} (members include {some})",
+                path=path,
+                hint="choose members with ColumnMap(zip_members=...) (--zip-members on the CLI)",
+            )
+        for name in names:
+            yield path / name, functools.partial(zf.open, name)
+
+
+def iter_line_blocks(
+    path: Path, max_lines: int, skip: int = 0, opener: Callable[[], IO[bytes]] | None = None
+) -> Iterator[tuple[bytes, int]]:
+    """Yield (bytes of up to max_lines whole lines, 1-based number of the first line).
+
+    Memory stays at one read block plus the longest line, whatever the file size; the first
+    `skip` lines (headers) are not yielded. Newlines are found with NumPy, not a Python loop.
+    `opener` (e.g. from `iter_sources`) replaces `open(path, "rb")`, for zip members.
+    """
+    buf, line_no = b"", 1
+    with opener() if opener else open(path, "rb") as f:
+        while True:
+            more = f.read(BLOCK_BYTES)
+            buf += more
+            nl = np.flatnonzero(np.frombuffer(buf, np.uint8) == 10)
+            if not more and buf and (len(nl) == 0 or nl[-1] != len(buf) - 1):
+                buf += b"\n"  # last line without newline
+                nl = np.append(nl, len(buf) - 1)
+            start, i = 0, 0
+            while i < len(nl):
+                j = min(i + max_lines, len(nl))
+                if line_no < skip + 1:  # still inside the header: drop whole lines
+                    j = min(i + (skip + 1 - line_no), len(nl))
+                end = int(nl[j - 1]) + 1
+                if line_no > skip:
+                    yield buf[start:end], line_no
+                line_no += j - i
+                start, i = end, j
+            buf = buf[start:]
+            if not more:
+                return
+
+
+def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFrame:
+    """Decode blocks of whole lines into a frame `raw: str, _file: int32, _line: int64`.
+
+    parts: (file index, bytes, first line number). Lines that are not UTF-8 raise or are
+    counted as `encoding_error`; blank lines are not records and are dropped.
+    """
+    raws: list[str] = []
+    files, lines = [], []
+    for file, data, line0 in parts:
+        try:
+            text = data.decode("utf-8")
+            bad = None
+        except UnicodeDecodeError as e:
+            bad_line = line0 + data[: e.start].count(b"\n")
+            if ctx.on_error == "raise":
+                raise ctx.error(
+                    f"bytes are not valid UTF-8 (byte {data[e.start]:#04x}); re-encode the "
+                    "file as UTF-8",
+                    file,
+                    bad_line,
+                    None,
+                ) from None
+            text = data.decode("utf-8", errors="replace")
+            bad = True
+        if text.startswith("\ufeff"):
+            text = text[1:]  # byte-order mark (AIS export)
+        split = text.split("\n")
+        if split and split[-1] == "":
+            split.pop()
+        if bad:
+            keep = np.array(["\ufffd" not in s for s in split], dtype=bool)
+            ctx.report.rows_in += int((~keep).sum())
+            ctx.report.drop("encoding_error", int((~keep).sum()))
+        else:
+            keep = np.ones(len(split), dtype=bool)
+        idx = np.flatnonzero(keep)
+        raws.extend([split[k] for k in idx] if bad else split)
+        files.append(np.full(len(idx), file, dtype=np.int32))
+        lines.append(line0 + idx.astype(np.int64))
+    df = pl.DataFrame(
+        {
+            "raw": pl.Series(raws, dtype=pl.Utf8).str.strip_suffix("\r"),
+            "_file": np.concatenate(files) if files else np.zeros(0, np.int32),
+            "_line": np.concatenate(lines) if lines else np.zeros(0, np.int64),
+        }
+    )
+    return df.filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
+
+
+def header_names(line: str, sep: str) -> list[str]:
+    """Column names of a CSV header line (quotes and a byte-order mark removed)."""
+    import csv
+
+    names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
+    return [n.strip() for n in names]
+
+
+def split_fields(
+    raw: pl.DataFrame, names: list[str], sep: str, ctx: Ctx, reason: str = "malformed_row"
+) -> pl.DataFrame:
+    """Parse a `lines_frame` into string columns `names` (+ `_file`, `_line`).
+
+    Lines with the wrong number of fields (counted outside double quotes) raise or count as
+    `reason` (default `malformed_row`); each counts one unit in rows_in.
+    """
+    # Remove quoted runs, then count separators: vectorized field count that respects quotes.
+    quoted = bool(raw.select(pl.col("raw").str.contains('"', literal=True).any()).item())
+    unquoted = pl.col("raw").str.replace_all(r'"[^"]*"', "") if quoted else pl.col("raw")
+    n_fields = unquoted.str.count_matches(sep, literal=True) + 1
+    ok = (n_fields == len(names)) & ~unquoted.str.contains('"', literal=True)
+    raw = raw.with_columns(_ok=ok, _n=n_fields)
+    if quoted and not _parses(raw.filter(pl.col("_ok")), names, sep):
+        # A quote inside a field (`a"b"c`) passes the count but breaks the CSV parser: find
+        # such lines one by one (only on this error path, so clean files stay vectorized).
+        strict = [_strict_csv_ok(line, sep, len(names)) for line in raw["raw"]]
+        raw = raw.with_columns(_ok=pl.col("_ok") & pl.Series(strict, dtype=pl.Boolean))
+    bad = raw.filter(~pl.col("_ok"))
+    if len(bad):
+        if ctx.on_error == "raise":
+            first = bad.sort(["_file", "_line"]).row(0, named=True)
+            raise ctx.error(
+                f"expected {len(names)} fields ({sep.join(names)}), found {first['_n']} "
+                f"(or an unbalanced quote): {first['raw'][:80]!r}",
+                first["_file"],
+                first["_line"],
+                None,
+            )
+        ctx.report.rows_in += len(bad)
+        ctx.report.drop(reason, len(bad))
+        raw = raw.filter(pl.col("_ok"))
+    if len(raw) == 0:
+        return pl.DataFrame(
+            schema={**dict.fromkeys(names, pl.Utf8), "_file": pl.Int32, "_line": pl.Int64}
+        )
+    parsed = _read_lines(raw, names, sep)
+    if len(parsed) != len(raw):  # quoting we did not anticipate; never misalign silently
+        raise TrajlmInputError(
+            f"CSV parser found {len(parsed)} records in {len(raw)} lines (multi-line quoted "
+            "fields are not supported)",
+            path=ctx.paths[int(raw["_file"][0])],
+            line=int(raw["_line"][0]),
+        )
+    return parsed.with_columns(raw["_file"], raw["_line"])
+
+
+csv.field_size_limit(sys.maxsize)  # a 10 MB POLYLINE is one legitimate field
+
+
+def _read_lines(raw: pl.DataFrame, names: list[str], sep: str) -> pl.DataFrame:
+    text = raw["raw"].str.join("\n").item() + "\n"
+    return pl.read_csv(io.BytesIO(text.encode()), has_header=False, new_columns=names,
+                       separator=sep, infer_schema=False, quote_char='"')  # fmt: skip
+
+
+def _parses(raw: pl.DataFrame, names: list[str], sep: str) -> bool:
+    if len(raw) == 0:
+        return True
+    try:
+        _read_lines(raw, names, sep)
+    except pl.exceptions.ComputeError:
+        return False
+    return True
+
+
+def _strict_csv_ok(line: str, sep: str, n_fields: int) -> bool:
+    """Whether one line is valid CSV with `n_fields` fields (error path only)."""
+    try:
+        rows = list(csv.reader([line], delimiter=sep, strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(rows[0]) == n_fields
