@@ -355,6 +355,9 @@ class Trainer:
         }
         if self.rank == 0:
             (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
+            if not (self.run / "best" / "model.safetensors").exists():
+                # Nothing was selected on val (no val split, or eval_every = 0): best = final.
+                self._raw_model().save_pretrained(self.run / "best")
         if self.world > 1:
             torch.distributed.barrier()
             torch.distributed.destroy_process_group()
