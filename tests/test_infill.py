@@ -50,7 +50,13 @@ def test_layout_of_the_docstring_example():
     assert ib.infill_valid[0, :, 0].tolist() == [False] * 4 + [True] + [False] * 4
     # [m] carries no features; x5 has no position and o4, o6 no steps
     assert ib.feats[0, 2].abs().sum() == 0
-    assert ib.feats[0, 4, 0:4].abs().sum() == 0 and ib.feats[0, 5, 2:4].abs().sum() == 0
+    assert ib.feats[0, 4, 0:4].abs().sum() == 0  # x5: its position and step are hidden
+    # o6 (after the hidden x5) and o4 (after the run h2 h3) carry the step from the last
+    # visible point (o4 and o1): no hidden value is read, the local geometry is kept.
+    ratio = STATS["xy_scale"] / STATS["dxy_scale"]
+    for slot, prev in ((5, 3), (3, 1)):
+        bridge = (ib.feats[0, slot, 0:2] - ib.feats[0, prev, 0:2]) * ratio
+        assert torch.allclose(ib.feats[0, slot, 2:4], bridge, atol=1e-4)
     # the [s] token holds o1's position, the first span point's step target is o1 -> h2
     assert torch.allclose(ib.feats[0, 6, :2], ib.feats[0, 1, :2])
     assert torch.allclose(ib.step_y[0, 6, :2], (batch["pos"][0, 2] - batch["pos"][0, 1]) / 40.0)

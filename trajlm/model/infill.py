@@ -132,6 +132,10 @@ def _anchors(pos, t, mask, dm: DomainMask):
     return anchor, visible_time(t, mask, dm)
 
 
+def _stat(stats, name: str):
+    return stats[name] if isinstance(stats, dict) else getattr(stats, name)
+
+
 def build_infill(batch: dict, dm: DomainMask, stats, spans: bool = True) -> InfillBatch:
     """Loader batch + DomainMask -> InfillBatch (vectorized over rows and points).
 
@@ -148,8 +152,9 @@ def build_infill(batch: dict, dm: DomainMask, stats, spans: bool = True) -> Infi
         raise ValueError("a row's first point must keep a visible domain (it anchors the row)")
     partial = DomainMask(dm.space & ~both, dm.time & ~both)  # in-place hidden domains
     feats = build_features(pos, t, t0, mask, stats)  # (B, T, 9)
-    feats_c = mask_features(feats, mask, dm)  # corrupted part: nothing hidden is read
-    feats_s = mask_features(feats, mask, partial)  # span points: their own run is teacher forced
+    ratio = float(_stat(stats, "xy_scale")) / float(_stat(stats, "dxy_scale"))
+    feats_c = mask_features(feats, mask, dm, ratio)  # corrupted part: nothing hidden is read
+    feats_s = mask_features(feats, mask, partial, ratio)  # span points: own run teacher forced
     types = dm.token_type(mask)  # in-place types (hidden-both points are not kept in place)
     anchor, t_ref = _anchors(pos, t, mask, dm)
     idx = torch.arange(T, device=dev).expand(B, T)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 TOK_POINT = 0  # ordinary point, every feature visible
 TOK_HIDE_SPACE = 1  # position hidden, time visible (recovery)
@@ -180,11 +181,16 @@ def od(mask: torch.Tensor) -> DomainMask:
     return DomainMask(inner, inner | last)
 
 
-def mask_features(feats: torch.Tensor, mask: torch.Tensor, dm: DomainMask) -> torch.Tensor:
+def mask_features(
+    feats: torch.Tensor, mask: torch.Tensor, dm: DomainMask, step_ratio: float | None = None
+) -> torch.Tensor:
     """Zero every feature that depends on a hidden value (feats from build_features).
 
     Space hidden at i: position (0-1) of i and the steps (2-3) of i and of i + 1, which read
     pos_i. Time hidden at i: cyclic time (5-8) of i and the time steps (4) of i and i + 1.
+    With `step_ratio` (= xy_scale / dxy_scale), a visible point after a hidden one gets the
+    step from the last *visible* point instead of zeros: leak-free, and it keeps the local
+    geometry at step resolution (absolute positions alone are too coarse for recovery).
     """
 
     def with_next(h: torch.Tensor) -> torch.Tensor:  # i and i + 1
@@ -198,7 +204,20 @@ def mask_features(feats: torch.Tensor, mask: torch.Tensor, dm: DomainMask) -> to
     keep[..., 2:4] *= (~with_next(sp))[..., None]
     keep[..., 4] *= ~with_next(tm)
     keep[..., 5:9] *= (~tm)[..., None]
-    return feats * keep
+    out = feats * keep
+    if step_ratio is not None:
+        T = feats.shape[1]
+        idx = torch.arange(T, device=feats.device).expand(mask.shape)
+        vis = mask & ~sp
+        last_vis = torch.where(vis, idx, -1).cummax(1).values  # (B, T) last visible index <= i
+        prev_vis = F.pad(last_vis[:, :-1], (1, 0), value=-1)  # last visible index < i
+        bridge = vis & with_next(sp) & ~sp & (prev_vis >= 0)  # visible, previous one hidden
+        xy_prev = torch.gather(
+            feats[..., 0:2], 1, prev_vis.clamp_min(0)[..., None].expand(-1, -1, 2)
+        )
+        step = (feats[..., 0:2] - xy_prev) * step_ratio  # (B, T, 2) in step units
+        out[..., 2:4] = torch.where(bridge[..., None], step, out[..., 2:4])
+    return out
 
 
 def visible_time(t: torch.Tensor, mask: torch.Tensor, dm: DomainMask) -> torch.Tensor:
