@@ -268,7 +268,11 @@ def infill_loss(model, ib: InfillBatch) -> tuple[torch.Tensor, dict[str, float]]
     o = infill_forward(model, ib)
     sv = ib.step_valid[..., None].expand_as(ib.step_y)
     step = _nll(o.step_mean, o.step_log_var, ib.step_y, sv)
-    own = _nll(o.infill_mean, o.infill_log_var, ib.infill_y, ib.infill_valid)
+    # The offset's mean learns from MSE; its variance from the NLL around the detached mean
+    # (a plain NLL can settle on a wide variance with a ~0 mean: recovery = interpolation).
+    own = _nll(o.infill_mean, None, ib.infill_y, ib.infill_valid)
+    if o.infill_log_var is not None:
+        own = own + _nll(o.infill_mean.detach(), o.infill_log_var, ib.infill_y, ib.infill_valid)
     bce = F.binary_cross_entropy_with_logits(o.end_logit, ib.end_y, reduction="none")
     end = torch.where(ib.end_valid, bce, 0.0).sum() / ib.end_valid.sum().clamp_min(1)
     loss = step + own + END_LOSS_WEIGHT * end
