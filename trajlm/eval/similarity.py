@@ -16,6 +16,7 @@ bench/similarity.py and the module report).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -137,6 +138,22 @@ def _dp_block(C: torch.Tensor, lq: torch.Tensor, ld: torch.Tensor, kind: str) ->
             out[rows] = cur[rows, lq[rows]]
         prev2, prev1 = prev1, cur
     return out
+
+
+def reference_distance(a: np.ndarray, b: np.ndarray, kind: str = "dtw") -> float:
+    """Textbook O(n m) double loop for one pair ("dtw" or "frechet"): the straightforward
+    reference that tests check the vectorized matrices against and bench/similarity.py times."""
+    if kind not in ("dtw", "frechet"):
+        raise ValueError(f"kind must be 'dtw' or 'frechet', got {kind!r}")
+    n, m = len(a), len(b)
+    R = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    R[0][0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            c = math.dist(a[i - 1], b[j - 1])
+            best = min(R[i - 1][j - 1], R[i - 1][j], R[i][j - 1])
+            R[i][j] = max(c, best) if kind == "frechet" else c + best
+    return R[n][m]
 
 
 def _pairwise(
