@@ -46,3 +46,37 @@ def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
         app, ["data", "ingest", str(f), "--format", "shp", "--out", str(tmp_path / "o")]
     )
     assert r.exit_code == 2 and "shp" in said(r)
+
+
+def test_finetune_similarity_then_eval_and_search_with_it(tmp_path: Path) -> None:
+    import json
+
+    import torch
+
+    from trajlm.data.store import load_stats
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    store = tmp_path / "s"
+    r = runner.invoke(app, ["data", "synth", "--out", str(store), "-n", "60", "--seed", "1"])
+    assert r.exit_code == 0, r.output
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32)
+    cfg.stats = load_stats(store).to_dict()
+    TrajectoryModel(cfg).save_pretrained(tmp_path / "pre")
+    emb = tmp_path / "emb"
+    r = runner.invoke(app, ["finetune", "--model", str(tmp_path / "pre"), "--task", "similarity",
+                            "--data", str(store), "--out", str(emb), "--epochs", "1",
+                            "--n-points", "16"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    spec = json.loads((emb / "embedding.json").read_text())
+    assert spec["n_points"] == 16 and len(spec["history"]) == 1
+    r = runner.invoke(app, ["eval", "--task", "similarity", "--data", str(store),
+                            "--model", str(emb), "--out", str(tmp_path / "sim.json")])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = json.loads((tmp_path / "sim.json").read_text())["results"]
+    assert any(row["method"] == "trajlm:emb" for row in rows)
+    r = runner.invoke(app, ["similar", "--model", str(emb), "--query", str(store),
+                            "--database", str(store), "--k", "2",
+                            "--out", str(tmp_path / "m.csv")])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "m.csv").read_text().count("\n") == 2 * 60 + 1

@@ -293,14 +293,19 @@ def evaluate(
 @app.command("finetune")
 def finetune(
     model: Path = typer.Option(..., "--model", help="Pretrained run directory."),
-    task: str = typer.Option("predict", "--task", help="predict | recover | tte | classify"),
+    task: str = typer.Option(
+        "predict", "--task", help="predict | recover | tte | classify | similarity"
+    ),
     data: Path = typer.Option(..., "--data", help="Store to adapt on."),
     out: Path = typer.Option(..., "--out", help="Output run / adapter directory."),
     mode: str = typer.Option("full", help="full | selective | lora (predict, classify)."),
-    steps: int = typer.Option(500, help="Fine-tuning steps (epochs*batches for classify)."),
+    steps: int = typer.Option(500, help="Fine-tuning steps (predict, recover, tte)."),
+    epochs: int = typer.Option(10, help="Passes over the train split (classify, similarity)."),
     n_last: int = typer.Option(1, help="selective: train the last N blocks (+ heads)."),
     lora_r: int = typer.Option(8, help="LoRA rank."),
     fraction: float = typer.Option(1.0, help="predict: use this fraction of the train split."),
+    n_points: int = typer.Option(32, help="similarity: points per (thinned) trajectory."),
+    split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     if task == "predict":
@@ -320,12 +325,28 @@ def finetune(
         from trajlm.tasks.classify import ModelClassifier
 
         segments, _ = make_mode_segments(read_store(data))
-        parts = split_segments(segments)
-        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r)
+        parts = split_segments(segments, split_by)
+        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
         clf.fit(parts["train"], parts["val"])
         summary = {"adapter_bytes": clf.save(out), "mode": mode}
+    elif task == "similarity":
+        import polars as pl
+
+        from trajlm.data.store import read_store
+        from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
+
+        if mode != "full":
+            _fail("similarity (contrastive) fine-tuning is full only for now")
+        df = read_store(data)
+        net = _load_model(model)
+        cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
+        summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
+                                  df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
+        net.save_pretrained(out)
+        spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
+        (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
     else:
-        _fail(f"unknown task {task!r}; use predict, recover, tte or classify")
+        _fail(f"unknown task {task!r}; use predict, recover, tte, classify or similarity")
     console.print(_dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
 
 
@@ -343,7 +364,10 @@ def similar_cmd(
     from trajlm.tasks.embed import similar
 
     m = _load_model(model)
-    dist, idx, qids, dbids = similar(m, _read_points(query, None), _read_points(database, None), k)
+    spec = model / "embedding.json"  # written by `trajlm finetune --task similarity`
+    n_points = json.loads(spec.read_text()).get("n_points") if spec.exists() else None
+    dist, idx, qids, dbids = similar(m, _read_points(query, None), _read_points(database, None), k,
+                                     n_points=n_points)  # fmt: skip
     rows = [
         {"query": q, "rank": r + 1, "match": dbids[j], "distance": float(dist[i, r])}
         for i, q in enumerate(qids)

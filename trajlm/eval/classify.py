@@ -348,8 +348,9 @@ def run_classify_eval(
 
     ``df`` is a cleaned canonical table with a per-point ``label``. Baselines: majority class,
     and ``FeatureGBClassifier`` (plain and class-balanced) refit for each seed in ``seeds``
-    (its ``random_state``; mean ± std). ``models`` are ``ClassifierModel`` objects, fitted with
-    ``fit(train, val)`` when they have it. ``split_by``: see ``split_segments``. With ``out``, writes ``eval_classify.json``/``.md``
+    (its ``random_state``; mean ± std). ``models`` are ``ClassifierModel`` objects (or lists of them:
+    seed replicates of one method, reported as mean ± std), fitted with ``fit(train, val)``
+    when they have it. ``split_by``: see ``split_segments``. With ``out``, writes ``eval_classify.json``/``.md``
     and one confusion-matrix PNG per method.
     """
     segments, seg_report = make_mode_segments(df, class_map, min_points)
@@ -363,7 +364,9 @@ def run_classify_eval(
     for cw in (None, "balanced"):
         gbs = [FeatureGBClassifier(class_weight=cw, random_state=s) for s in seeds]
         runs.append((gbs[0].name, gbs))
-    runs += [(m.name, [m]) for m in models]
+    for m in models:  # a list / tuple of models = seed replicates of one method (mean ± std)
+        group = list(m) if isinstance(m, (list, tuple)) else [m]
+        runs.append((group[0].name, group))
     rows, cms = [], {}
     for name, ms in runs:
         scores, fit_s, pred_s, cm_sum = [], [], [], 0

@@ -37,6 +37,38 @@ def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
         )
 
 
+class _FittedClassifier:
+    """A classifier saved by ``trajlm finetune --task classify``: scored as is, never refit."""
+
+    def __init__(self, path: Path) -> None:
+        from trajlm.tasks.classify import ModelClassifier
+
+        self.clf, self.name = ModelClassifier.load(path), f"trajlm:{path.name}"
+
+    def classify(self, segments):
+        return self.clf.classify(segments)
+
+
+def _downstream_model(task: str, path: Path):
+    """--model for classify (a fitted classifier directory) or similarity (a model run; its
+    ``embedding.json`` from ``trajlm finetune --task similarity`` sets the query thinning)."""
+    import json
+
+    if task == "classify":
+        if not (path / "classifier.json").exists():
+            raise SystemExit(
+                f"{path}: not a classifier (make one with trajlm finetune --task classify)"
+            )
+        return _FittedClassifier(path)
+    from trajlm.model import TrajectoryModel
+    from trajlm.tasks.embed import ModelEmbedder
+
+    spec = path / "embedding.json"
+    n_points = json.loads(spec.read_text()).get("n_points") if spec.exists() else None
+    model = TrajectoryModel.from_pretrained(path).eval()
+    return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=n_points)
+
+
 def run_eval_command(
     task: str,
     data: Path,
@@ -59,7 +91,9 @@ def run_eval_command(
         f"points; dropped at ingest: {report.get('dropped', {})}"
     )
     predictors = []
-    if models:
+    if models and task in ("classify", "similarity"):
+        predictors = [_downstream_model(task, path) for path in models]
+    elif models:
         from trajlm.model import TrajectoryModel
         from trajlm.tasks.adapter import task_model
 
@@ -76,12 +110,13 @@ def run_eval_command(
 
         if "label" not in df.columns:
             raise SystemExit(f"{data}: no `label` column; classify needs e.g. a GeoLife store")
-        result = run_classify_eval(df, seeds=tuple(range(seeds)), split_by=split_by, verbose=False)
+        result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
+                                   split_by=split_by, verbose=False)  # fmt: skip
         console.print(f"segments: {result.meta.get('segment_report')}")
     elif task == "similarity":
         from trajlm.eval.similarity import run_similarity_eval
 
-        result = run_similarity_eval(df, verbose=False)
+        result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
         result = run_eval(
             df, task, models=tuple(predictors), seeds=tuple(range(seeds)), verbose=False

@@ -5,7 +5,9 @@
 
 Segments longer than ``max_len`` points are cut into windows; every window carries its
 segment's label in training, and a segment's prediction is the class with the highest mean
-log-probability over its windows. ``ModelClassifier`` is the ``run_classify_eval`` adapter:
+log-probability over its windows. With ``n_points`` every segment is instead thinned to at most
+that many evenly spaced points and read whole, in one window (its full extent and duration, as
+the feature baseline sees it, at a coarser sampling). ``ModelClassifier`` is the ``run_classify_eval`` adapter:
 ``fit(train, val)`` fine-tunes (full / selective / LoRA, trajlm.finetune) and keeps the epoch
 with the best validation accuracy; ``classify(segments)`` returns one label per sorted segment.
 """
@@ -26,7 +28,7 @@ import torch.nn.functional as F
 from trajlm.data.features import NormStats
 from trajlm.eval.classify import segment_labels
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.tasks.embed import _core, segment_windows
+from trajlm.tasks.embed import _core, segment_windows, thin_points
 
 
 class TrajectoryClassifier(nn.Module):
@@ -91,6 +93,7 @@ class ModelClassifier:
         n_last: int = 1,
         lora_r: int = 8,
         max_len: int = 64,
+        n_points: int | None = None,
         epochs: int = 8,
         batch_size: int = 32,
         lr: float = 1e-3,
@@ -101,7 +104,8 @@ class ModelClassifier:
         verbose: bool = False,
     ) -> None:
         self.model, self.mode, self.model_config = model, mode, model_config
-        self.n_last, self.lora_r, self.max_len = n_last, lora_r, max_len
+        self.n_last, self.lora_r, self.n_points = n_last, lora_r, n_points
+        self.max_len = max(max_len, n_points or 0)
         self.epochs, self.batch_size, self.lr, self.head_lr = epochs, batch_size, lr, head_lr
         self.weight_decay, self.seed, self.device, self.verbose = (
             weight_decay,
@@ -110,6 +114,11 @@ class ModelClassifier:
             verbose,
         )
         self.name = name or f"trajlm classifier ({mode})"
+
+    def _windows(self, segments: pl.DataFrame, model: Any, classes: list[str] | None = None):
+        if self.n_points is not None:
+            segments = thin_points(segments.sort(["traj_id", "t"]), self.n_points)
+        return window_dataset(segments, model, self.max_len, classes)
 
     def _backbone(self, train: pl.DataFrame) -> TrajectoryModel:
         if isinstance(self.model, (str, Path)):
@@ -133,10 +142,10 @@ class ModelClassifier:
         clf = TrajectoryClassifier(backbone, len(self.classes_)).to(self.device)
         for p in clf.head.parameters():
             p.requires_grad_(True)
-        tr = window_dataset(train, clf, self.max_len, self.classes_)
+        tr = self._windows(train, clf, self.classes_)
         va = None
         if val is not None and len(val):
-            vb, vo, _ = window_dataset(val, clf, self.max_len)
+            vb, vo, _ = self._windows(val, clf)
             va = (vb, vo, segment_labels(val))
         t0 = time.perf_counter()
         best_epoch, history = train_classifier(
@@ -168,7 +177,7 @@ class ModelClassifier:
 
     def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
         """(N, K) class probabilities (geometric mean over windows), sorted segment order."""
-        batch, owner, _ = window_dataset(segments, self.classifier_, self.max_len)
+        batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         p = np.exp(lp - lp.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
@@ -197,6 +206,7 @@ class ModelClassifier:
         if self.mode == "full":
             n += (d / "backbone" / "model.safetensors").stat().st_size
         meta = {"classes": list(self.classes_), "max_len": self.max_len, "mode": self.mode,
+                "n_points": self.n_points,
                 "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
@@ -209,7 +219,12 @@ class ModelClassifier:
         d = Path(directory)
         meta = json.loads((d / "classifier.json").read_text())
         self = cls(
-            None, mode=meta["mode"], name=meta["name"], max_len=meta["max_len"], device=device
+            None,
+            mode=meta["mode"],
+            name=meta["name"],
+            max_len=meta["max_len"],
+            device=device,
+            n_points=meta.get("n_points"),
         )
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
         backbone = TrajectoryModel.from_pretrained(d / "backbone")
@@ -219,6 +234,6 @@ class ModelClassifier:
         return self
 
     def classify(self, segments: pl.DataFrame) -> np.ndarray:
-        batch, owner, _ = window_dataset(segments, self.classifier_, self.max_len)
+        batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         return np.asarray(self.classes_)[lp.argmax(1)].astype(str)
