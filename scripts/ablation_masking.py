@@ -10,8 +10,8 @@ MAE at random 50 % (mask seeds --mask-seeds) and at 240 s down-sampling, with th
 interpolation baseline on the same rows.
 
 Every run is evaluated with both ``ModelRecoverer`` modes; the table uses each strategy's
-native one: ``spans`` -> "span" (the spans objective trains the [m]/[s] generation path and
-never the in-place infilling head), ``points`` / ``features`` -> "inplace" (they train the
+native one: ``spans`` -> "span" (the spans objective trains the [m]/[s] generation path; its bridged
+span steps use the infill head, but never at in-place tokens), ``points`` / ``features`` -> "inplace" (they train the
 in-place head and never the span path). The other mode is kept in the JSON and in a second
 table as a check.
 

@@ -8,7 +8,10 @@ chunks share that point), so every hidden point is filled from the known points 
 mode="inplace" (default): one bidirectional pass, each hidden point's position from the
     infilling head (an offset to the linear interpolation between its known neighbours).
 mode="span": every gap is collapsed to [m] and generated point by point after [s] (GLM),
-    with the known timestamps and number of points.
+    with the known timestamps and number of points; each step is the model's residual on the
+    bridge step towards the visible point after the gap at the point's known time
+    (infill.span_bridge), so the span ends on that point. ``span_anchor=False`` decodes raw
+    steps (checkpoints trained before the bridge residual; see infill.use_anchor).
 """
 
 from __future__ import annotations
@@ -56,12 +59,14 @@ class ModelRecoverer:
         max_points: int | None = None,
         mode: str = "inplace",
         name: str | None = None,
+        span_anchor: bool | None = None,
     ) -> None:
         if getattr(model, "infill_head", None) is None:
             raise ValueError("recovery needs a model trained with infilling heads (infill_heads)")
         if mode not in ("inplace", "span"):
             raise ValueError(f"mode must be 'inplace' or 'span', got {mode!r}")
         self.model, self.mode, self.batch_size = model, mode, batch_size
+        self.span_anchor = span_anchor  # None: the model's default (infill.use_anchor)
         self.projection = projection or NormStats.from_dict(model.config.stats).projection
         self.max_points = max_points or model.config.max_len
         self.name = name or f"trajlm recover ({mode})"
@@ -95,7 +100,9 @@ class ModelRecoverer:
                 pos = fill_in_place(self.model, batch, mk.interior(batch["mask"], ~hidden))["pos"]
             else:
                 dm = mk.DomainMask(hidden, hidden.clone())
-                pos = generate_spans(self.model, batch, dm, known_time=True)["pos"]
+                pos = generate_spans(
+                    self.model, batch, dm, known_time=True, anchor=self.span_anchor
+                )["pos"]
             pos = pos.double().cpu().numpy()
             h = hidden.cpu().numpy()
             out[idx[h]] = pos[h]
