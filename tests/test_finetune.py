@@ -163,6 +163,23 @@ def test_lora_classifier_saves_small_adapter_and_reloads(tmp_path):
     assert (ModelClassifier.load(tmp_path / "clf").classify(seg) == pred).all()
 
 
+def test_linear_head_thinned_segments_lora_share_and_reload(tmp_path):
+    df = generate_city(n_trajectories=40, seed=3).points
+    seg, _ = make_mode_segments(df, {**CLASS_MAP, "walk": "walk"})
+    mlp = ModelClassifier(_model(), mode="lora", lora_r=1, max_len=32, epochs=1).fit(seg)
+    clf = ModelClassifier(_model(), mode="lora", lora_r=1, max_len=32, epochs=1, head="linear",
+                          n_points=16).fit(seg)  # fmt: skip
+    assert clf.info_["trainable"] < mlp.info_["trainable"]
+    batch, owner, _ = clf._windows(seg, clf.classifier_)
+    assert len(owner) == seg["traj_id"].n_unique()  # one thinned window per segment
+    assert int(batch["mask"].sum(1).max()) <= 16
+    pred = clf.classify(seg)
+    clf.save(tmp_path / "clf")
+    again = ModelClassifier.load(tmp_path / "clf")
+    assert again.head == "linear" and again.n_points == 16
+    assert (again.classify(seg) == pred).all()
+
+
 def test_finetune_next_point_lora_writes_adapter_and_merged(tmp_path):
     from trajlm.data.ingest import synth_store
     from trajlm.finetune.trainer import finetune_next_point

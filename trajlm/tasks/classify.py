@@ -34,17 +34,26 @@ from trajlm.tasks.embed import _core, segment_windows, thin_points
 class TrajectoryClassifier(nn.Module):
     """Backbone + pooled classification head: ``forward(batch) -> logits (B, n_classes)``."""
 
-    def __init__(self, backbone: nn.Module, n_classes: int, dropout: float = 0.1) -> None:
+    def __init__(
+        self, backbone: nn.Module, n_classes: int, dropout: float = 0.1, head: str = "mlp"
+    ) -> None:
         super().__init__()
         self.backbone_model = backbone  # TrajectoryModel or peft.PeftModel around one
         C = _core(backbone).config.d_model
-        self.head = nn.Sequential(
-            nn.LayerNorm(2 * C),
-            nn.Linear(2 * C, C),
-            nn.GELU(),
-            nn.Dropout(dropout),
-            nn.Linear(C, n_classes),
-        )
+        if head == "mlp":
+            self.head = nn.Sequential(
+                nn.LayerNorm(2 * C),
+                nn.Linear(2 * C, C),
+                nn.GELU(),
+                nn.Dropout(dropout),
+                nn.Linear(C, n_classes),
+            )
+        elif head == "linear":  # ~2C * K parameters: keeps LoRA's trainable share small
+            self.head = nn.Sequential(
+                nn.LayerNorm(2 * C), nn.Dropout(dropout), nn.Linear(2 * C, n_classes)
+            )
+        else:
+            raise ValueError(f'head must be "mlp" or "linear", got {head!r}')
 
     def pool(self, batch: dict) -> torch.Tensor:
         """(B, 2C): mean of the hidden states over real points and the last real point's."""
@@ -94,6 +103,7 @@ class ModelClassifier:
         lora_r: int = 8,
         max_len: int = 64,
         n_points: int | None = None,
+        head: str = "mlp",
         epochs: int = 8,
         batch_size: int = 32,
         lr: float = 1e-3,
@@ -104,7 +114,7 @@ class ModelClassifier:
         verbose: bool = False,
     ) -> None:
         self.model, self.mode, self.model_config = model, mode, model_config
-        self.n_last, self.lora_r, self.n_points = n_last, lora_r, n_points
+        self.n_last, self.lora_r, self.n_points, self.head = n_last, lora_r, n_points, head
         self.max_len = max(max_len, n_points or 0)
         self.epochs, self.batch_size, self.lr, self.head_lr = epochs, batch_size, lr, head_lr
         self.weight_decay, self.seed, self.device, self.verbose = (
@@ -139,7 +149,7 @@ class ModelClassifier:
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r)  # fmt: skip
         torch.manual_seed(self.seed)
-        clf = TrajectoryClassifier(backbone, len(self.classes_)).to(self.device)
+        clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head).to(self.device)
         for p in clf.head.parameters():
             p.requires_grad_(True)
         tr = self._windows(train, clf, self.classes_)
@@ -206,7 +216,7 @@ class ModelClassifier:
         if self.mode == "full":
             n += (d / "backbone" / "model.safetensors").stat().st_size
         meta = {"classes": list(self.classes_), "max_len": self.max_len, "mode": self.mode,
-                "n_points": self.n_points,
+                "n_points": self.n_points, "head": self.head,
                 "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
@@ -225,10 +235,11 @@ class ModelClassifier:
             max_len=meta["max_len"],
             device=device,
             n_points=meta.get("n_points"),
+            head=meta.get("head", "mlp"),
         )
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
         backbone = TrajectoryModel.from_pretrained(d / "backbone")
-        clf = TrajectoryClassifier(backbone, len(self.classes_))
+        clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head)
         clf.head.load_state_dict(load_file(str(d / "head.safetensors"), device="cpu"))
         self.classifier_ = clf.to(device).eval()
         return self
