@@ -18,6 +18,7 @@ from trajlm.train.objectives import (
     pick_objective,
     step_generator,
     sub_trip,
+    task_mask,
 )
 from trajlm.train.trainer import TrainConfig, Trainer
 
@@ -79,6 +80,18 @@ def test_sub_trip_rebases_rows():
     n = s["mask"].sum(1)
     assert (n >= torch.tensor([3, 3, 3, 2])).all() and (n <= b["mask"].sum(1)).all()
     assert (s["t"][:, 0] == 0).all() and (s["t"] * ~s["mask"] == 0).all()
+
+
+def test_od_whole_prob_keeps_whole_rows_and_tte_finetune_uses_them():
+    b = make_batch()
+    whole = ObjectiveMix.from_dict({"od": 1.0, "od_whole_prob": 1.0})
+    sb, dm = task_mask("od", b, whole, torch.Generator().manual_seed(0))
+    assert sb is b and (dm.time & b["mask"].bool()).sum(1).eq(b["mask"].sum(1) - 1).all()
+    sub = ObjectiveMix.from_dict({"od": 1.0})
+    s2, _ = task_mask("od", b, sub, torch.Generator().manual_seed(0))
+    assert s2 is not b
+    assert ObjectiveMix.for_task("tte").od_whole_prob == 1.0
+    assert ObjectiveMix.for_task("recover").od_whole_prob == 0.0
 
 
 TINY = dict(batch_size=4, max_len=16, shuffle_buffer=8, lr=3e-3, warmup_steps=3, eval_every=0,
