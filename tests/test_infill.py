@@ -77,11 +77,14 @@ def test_attention_mask_pattern():
     assert torch.equal(a, expect)
 
 
-@pytest.mark.parametrize("pos_type", ["rope_time", "rope", "learned"])
-def test_hidden_values_never_reach_the_corrupted_part(pos_type):
+@pytest.mark.parametrize(
+    "pos_type,anchor_inputs",
+    [("rope_time", False), ("rope", False), ("learned", False), ("rope_time", True)],
+)
+def test_hidden_values_never_reach_the_corrupted_part(pos_type, anchor_inputs):
     """Perturb every hidden position / time: the outputs at every corrupted token and the
     first-step predictions of every span are unchanged."""
-    model = tiny(pos_type)
+    model = tiny(pos_type, infill_anchor_inputs=anchor_inputs)
     batch = make_batch(3, 14, (14, 11, 6))
     g = torch.Generator().manual_seed(1)
     m = batch["mask"]
@@ -89,12 +92,12 @@ def test_hidden_values_never_reach_the_corrupted_part(pos_type):
     fw = mk.feature_wise(m & ~spans.any, 0.4, g)
     dm = mk.DomainMask(spans.space | fw.space, spans.time | fw.time)
     assert dm.both.any() and (dm.space & ~dm.time).any() and (dm.time & ~dm.space).any()
-    ib = build_infill(batch, dm, model.embed.stats)
+    ib = build_infill(batch, dm, model.embed.stats, anchor_inputs=anchor_inputs)
     o = infill_forward(model, ib)
     pert = dict(batch)
     pert["pos"] = batch["pos"] + dm.space[..., None] * 300 * torch.randn(3, 14, 2, generator=g)
     pert["t"] = batch["t"] + dm.time * 900 * torch.rand(3, 14, generator=g)
-    ib2 = build_infill(pert, dm, model.embed.stats)
+    ib2 = build_infill(pert, dm, model.embed.stats, anchor_inputs=anchor_inputs)
     o2 = infill_forward(model, ib2)
     c = ib.segment == 1
     assert torch.equal(ib.segment, ib2.segment)
@@ -102,6 +105,30 @@ def test_hidden_values_never_reach_the_corrupted_part(pos_type):
         assert torch.allclose(a[c], b[c], atol=1e-5)
     first = ib.token_type == mk.TOK_SPAN_START
     assert torch.allclose(o.step_mean[first], o2.step_mean[first], atol=1e-5)
+
+
+def test_anchor_inputs_put_hidden_points_on_the_interpolation():
+    """With anchor inputs a position-hidden point reads the linear interpolation in time of its
+    visible neighbours, and the steps around it are taken between those positions."""
+    batch = make_batch(1, 7, (7,))
+    dm = _dm([[2, 3]], [[]], 7)  # x2 x3 position hidden, times known
+    plain = build_infill(batch, dm, STATS)
+    ib = build_infill(batch, dm, STATS, anchor_inputs=True)
+    pos, t = batch["pos"][0], batch["t"][0]
+    for i in (2, 3):
+        w = (t[i] - t[1]) / (t[4] - t[1])
+        expect = ((1 - w) * pos[1] + w * pos[4] - torch.tensor(STATS["xy_mean"])) / STATS[
+            "xy_scale"
+        ]
+        assert torch.allclose(ib.feats[0, i, 0:2], expect, atol=1e-5)
+        assert plain.feats[0, i, 0:2].abs().sum() == 0
+    filled = pos.clone()
+    filled[2:4] = (ib.feats[0, 2:4, 0:2] * STATS["xy_scale"]) + torch.tensor(STATS["xy_mean"])
+    for i in (2, 3, 4):  # own steps and the step of the visible point after them
+        step = (filled[i] - filled[i - 1]) / STATS["dxy_scale"]
+        assert torch.allclose(ib.feats[0, i, 2:4], step, atol=1e-4)
+    for i in (0, 1, 5, 6):  # untouched elsewhere
+        assert torch.equal(ib.feats[0, i], plain.feats[0, i])
 
 
 def test_run_length_does_not_change_the_corrupted_part():

@@ -197,3 +197,26 @@ def test_identity_autoencoder_reaches_near_zero_error():
     first = tiny(head="mse")(b, target="identity").loss.item()
     final = model.eval()(b, target="identity").loss.item()
     assert final < 0.01 * first and final < 5e-3
+
+
+def test_fourier_positions_resolve_metres_and_skip_missing_positions(tmp_path):
+    from trajlm.model.embedding import FourierPositions
+
+    fp = FourierPositions(8, n_bands=4, min_m=40.0, xy_scale=1000.0)
+    # wavelengths 40 m .. 2560 m: one normalized unit is 1 km, so the finest band turns 25 times
+    assert torch.allclose(fp.freq[0], torch.tensor(2 * math.pi * 1000.0 / 40.0))
+    assert torch.allclose(fp.freq[-1], torch.tensor(2 * math.pi * 1000.0 / 2560.0))
+    xy = torch.tensor([[[0.0, 0.0], [0.02, -0.3], [0.06, -0.3]]])  # padding, 2 points 40 m apart
+    out = fp(xy)
+    assert out[0, 0].abs().sum() == 0  # no position, no contribution
+    assert not torch.allclose(out[0, 1], out[0, 2], atol=1e-3)  # 40 m apart: different
+    finest = FourierPositions(8, n_bands=1, min_m=40.0, xy_scale=1000.0)
+    fine = finest(xy)
+    assert torch.allclose(fine[0, 1], fine[0, 2], atol=1e-4)  # a full turn of the 40 m band
+    assert not torch.allclose(finest(xy + 0.01)[0, 1:], fine[0, 1:], atol=1e-3)  # 10 m is not
+    model = tiny(pos_fourier_bands=4, pos_type="rope_time")
+    b = make_batch()
+    model.save_pretrained(tmp_path)
+    loaded = TrajectoryModel.from_pretrained(tmp_path).eval()
+    assert torch.equal(loaded(b).pred, model(b).pred)
+    assert model.num_params() == tiny().num_params() + 16 * 32

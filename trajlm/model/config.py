@@ -30,6 +30,17 @@ class ModelConfig:
     # Masked / span-infilling heads (trajlm.model.infill): own-point head, end-of-span logit and
     # a learned within-span position embedding. False = the plain causal model (same weights).
     infill_heads: bool = False
+    # A position-hidden point kept in place reads its anchor (linear interpolation in time
+    # between the nearest position-visible points: leak-free) as its position, and the steps
+    # around it are taken between anchors, instead of zeros. The point then sits where
+    # interpolation puts it, so the model only has to learn the correction (recovery).
+    infill_anchor_inputs: bool = False
+    # Multi-scale Fourier features of the absolute position (0 = off): sin/cos of x and y at
+    # `pos_fourier_bands` wavelengths, geometric from `pos_fourier_min_m` to 64x that. The
+    # linear position features resolve ~xy_scale (kilometres); these let the model learn
+    # street-level structure (where the roads are) from the training trips.
+    pos_fourier_bands: int = 0
+    pos_fourier_min_m: float = 40.0
     # Steps whose normalized |dx|, |dy| or |dt| exceeds this are GPS glitches or gaps, not
     # motion: they are left out of the loss (they would dominate it) and clamped as inputs.
     max_step_norm: float = 25.0
@@ -58,6 +69,14 @@ class ModelConfig:
         need(self.head in HEADS, f"head must be one of {HEADS}, got {self.head!r}")
         if self.pos_type in ("rope", "rope_time"):
             need(self.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {self.head_dim}")
+        need(
+            self.pos_fourier_bands >= 0,
+            f"pos_fourier_bands must be >= 0, got {self.pos_fourier_bands}",
+        )
+        need(
+            self.pos_fourier_min_m > 0,
+            f"pos_fourier_min_m must be > 0, got {self.pos_fourier_min_m}",
+        )
         need(self.mlp_ratio > 0, f"mlp_ratio must be > 0, got {self.mlp_ratio}")
         need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}")
         need(self.rope_base > 1.0, f"rope_base must be > 1, got {self.rope_base}")

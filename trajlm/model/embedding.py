@@ -76,16 +76,49 @@ def build_features(
     return feats * mask[..., None]
 
 
+class FourierPositions(nn.Module):
+    """Absolute position (features 0-1) -> sin/cos at n_bands wavelengths -> Linear -> d_model.
+
+    Wavelengths are geometric from min_m to 64 * min_m metres. A point whose position
+    features are exactly zero (padding, a hidden position) gets no contribution: zero is the
+    "no position" convention of build_features / mask_features.
+    """
+
+    def __init__(self, d_model: int, n_bands: int, min_m: float, xy_scale: float):
+        super().__init__()
+        wavelengths = min_m * torch.logspace(0, 6, n_bands, base=2.0)  # (n_bands,) metres
+        # angular frequency per normalized unit: 2 pi * xy_scale / wavelength
+        self.register_buffer("freq", 2 * math.pi * xy_scale / wavelengths, persistent=False)
+        self.proj = nn.Linear(4 * n_bands, d_model, bias=False)
+
+    def forward(self, xy: torch.Tensor) -> torch.Tensor:
+        has_pos = (xy != 0).any(-1, keepdim=True)  # (B, T, 1)
+        ang = xy[..., None] * self.freq  # (B, T, 2, n_bands)
+        f = torch.cat([ang.sin(), ang.cos()], -1).flatten(-2)  # (B, T, 4 * n_bands)
+        return self.proj(f) * has_pos
+
+
 class PointEmbedding(nn.Module):
-    """Features -> Linear -> d_model, plus a learned type embedding (0 = ordinary point)."""
+    """Features -> Linear -> d_model, plus a learned type embedding (0 = ordinary point) and,
+    optionally, multi-scale Fourier features of the absolute position."""
 
     def __init__(
-        self, d_model: int, n_special_tokens: int, stats: NormStats, bias: bool, clamp: float = 25.0
+        self,
+        d_model: int,
+        n_special_tokens: int,
+        stats: NormStats,
+        bias: bool,
+        clamp: float = 25.0,
+        fourier_bands: int = 0,
+        fourier_min_m: float = 40.0,
     ):
         super().__init__()
         self.clamp = clamp  # |normalized feature| cap: a GPS glitch must not blow up the input
         self.proj = nn.Linear(N_FEATURES, d_model, bias=bias)
         self.token_type = nn.Embedding(n_special_tokens, d_model)
+        self.fourier = None
+        if fourier_bands > 0:
+            self.fourier = FourierPositions(d_model, fourier_bands, fourier_min_m, stats.xy_scale)
         # The config is the source of truth for the statistics, so the buffers are not saved.
         self.register_buffer("xy_mean", torch.tensor(stats.xy_mean, dtype=torch.float32), False)
         for name in ("xy_scale", "dxy_scale", "dt_mean", "dt_scale"):
@@ -102,6 +135,8 @@ class PointEmbedding(nn.Module):
 
     def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
         x = self.proj(feats.clamp(-self.clamp, self.clamp))  # (B, T, C)
+        if self.fourier is not None:
+            x = x + self.fourier(feats[..., 0:2])
         if token_type is None:
             return x + self.token_type.weight[0]  # every point is an ordinary point
         return x + self.token_type(token_type)

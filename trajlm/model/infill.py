@@ -189,11 +189,35 @@ def _stat(stats, name: str):
     return stats[name] if isinstance(stats, dict) else getattr(stats, name)
 
 
-def build_infill(batch: dict, dm: DomainMask, stats, spans: bool = True) -> InfillBatch:
+def anchor_features(feats, pos, t, t0, anchor, mask, dm: DomainMask, hidden, stats):
+    """Corrupted-part features where each point of ``hidden`` (position hidden, kept in place)
+    reads its anchor as its position: features 0-1 of those points and the steps 2-3 of them
+    and of the point after them are rebuilt from positions with every hidden one replaced by
+    its anchor. Anchors read only visible positions and times, so nothing hidden leaks."""
+    filled = torch.where(dm.space[..., None], anchor, pos)  # (B, T, 2), leak-free
+    fill_feats = build_features(filled, t, t0, mask, stats)  # (B, T, 9)
+    touched = (hidden | _shift_right(hidden)) & mask  # own step or the next point's step
+    prev_hidden_both = _shift_right(dm.both)  # step would read a collapsed point: keep as is
+    out = feats.clone()
+    out[..., 0:2] = torch.where(hidden[..., None], fill_feats[..., 0:2], out[..., 0:2])
+    step_ok = (touched & ~prev_hidden_both)[..., None]
+    out[..., 2:4] = torch.where(step_ok, fill_feats[..., 2:4], out[..., 2:4])
+    return out
+
+
+def anchor_inputs_of(model) -> bool:
+    """Whether ``model`` reads anchors at hidden positions (ModelConfig.infill_anchor_inputs)."""
+    return bool(getattr(getattr(model, "config", None), "infill_anchor_inputs", False))
+
+
+def build_infill(
+    batch: dict, dm: DomainMask, stats, spans: bool = True, anchor_inputs: bool = False
+) -> InfillBatch:
     """Loader batch + DomainMask -> InfillBatch (vectorized over rows and points).
 
     ``stats``: the model's ``embed.stats`` (or a NormStats). A row's first real point must
     not be fully hidden. Runs of fully hidden points become [m] (+ a span when ``spans``).
+    ``anchor_inputs``: hidden in-place positions read their anchor (``anchor_features``).
     """
     pos, t, t0 = batch["pos"].float(), batch["t"].float(), batch["t0"]
     mask = batch["mask"].bool()
@@ -210,6 +234,8 @@ def build_infill(batch: dict, dm: DomainMask, stats, spans: bool = True) -> Infi
     feats_s = mask_features(feats, mask, partial, ratio)  # span points: own run teacher forced
     types = dm.token_type(mask)  # in-place types (hidden-both points are not kept in place)
     anchor, t_ref = _anchors(pos, t, mask, dm)
+    if anchor_inputs:
+        feats_c = anchor_features(feats_c, pos, t, t0, anchor, mask, dm, partial.space, stats)
     idx = torch.arange(T, device=dev).expand(B, T)
 
     keep = mask & ~both
@@ -384,7 +410,7 @@ def fill_in_place(model, batch: dict, dm: DomainMask) -> dict[str, torch.Tensor]
     was = model.training
     model.eval()
     try:
-        ib = build_infill(batch, dm, model.embed.stats, spans=False)
+        ib = build_infill(batch, dm, model.embed.stats, False, anchor_inputs_of(model))
         o = infill_forward(model, ib)
     finally:
         model.train(was)
@@ -441,7 +467,7 @@ def generate_spans(
         alive = both.clone()  # (B, T) points still to generate (stop_on_end may end a run)
         n_max = int(j_in_run.max()) + 1 if both.any() else 0
         for j in range(n_max):
-            ib = build_infill({**batch, "pos": pos, "t": t}, dm, s, spans=True)
+            ib = build_infill({**batch, "pos": pos, "t": t}, dm, s, True, anchor_inputs_of(model))
             o = infill_forward(model, ib)
             if stop_on_end and j > 0:
                 # the point made at step j - 1 is now an input: its end logit says whether

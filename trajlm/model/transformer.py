@@ -135,8 +135,9 @@ class TrajectoryModel(nn.Module):
         self.config = config
         C = config.d_model
         self.embed = PointEmbedding(
-            C, config.n_special_tokens, self.stats, config.bias, clamp=config.max_step_norm
-        )
+            C, config.n_special_tokens, self.stats, config.bias, clamp=config.max_step_norm,
+            fourier_bands=config.pos_fourier_bands, fourier_min_m=config.pos_fourier_min_m,
+        )  # fmt: skip
         self.pos_emb = None  # absolute positions, added to the token embedding
         self.rope = None  # rotary positions, applied to q and k in every layer
         if config.pos_type == "learned":

@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 
 from trajlm.model import masking as mk
-from trajlm.model.infill import build_infill, infill_loss
+from trajlm.model.infill import anchor_inputs_of, build_infill, infill_loss
 
 OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
 
@@ -172,7 +172,8 @@ def objective_loss(
         return loss, {"objective": name, "loss": float(loss.detach())}
     b, dm = task_mask(name, batch, mix, generator)
     spans = name in ("spans", "od", "future")
-    loss, parts = infill_loss(model, build_infill(b, dm, model.embed.stats, spans=spans))
+    ib = build_infill(b, dm, model.embed.stats, spans, anchor_inputs_of(model))
+    loss, parts = infill_loss(model, ib)
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
     }
