@@ -27,10 +27,10 @@ STATS = {"lat0": 41.15, "lon0": -8.61, "xy_mean": [0.0, 0.0], "xy_scale": 800.0,
 MIX = {"causal": 1, "points": 1, "spans": 1, "features": 1, "od": 1, "future": 1}
 
 
-def tiny() -> TrajectoryModel:
+def tiny(**kw) -> TrajectoryModel:
     torch.manual_seed(0)
     cfg = ModelConfig(d_model=32, n_layers=2, n_heads=4, max_len=64, stats=STATS,
-                      pos_type="rope_time", infill_heads=True)  # fmt: skip
+                      pos_type="rope_time", infill_heads=True, **kw)  # fmt: skip
     return TrajectoryModel(cfg)
 
 
@@ -72,6 +72,16 @@ def test_every_objective_gives_a_finite_loss_and_gradients(name):
     assert model.blocks[0].attn.q_proj.weight.grad.abs().sum() > 0
     loss2, _ = objective_loss(model, make_batch(), mix, step_generator(0, 0))
     assert loss2.item() == loss.item()  # same (seed, step) -> same mask, same loss
+
+
+def test_anchor_inputs_reach_the_points_objective():
+    """The config flag changes what the points objective feeds the model (same weights)."""
+    mix = ObjectiveMix.from_dict({"points": 1.0})
+    plain, _ = objective_loss(tiny(), make_batch(), mix, step_generator(0, 0))
+    anchored, _ = objective_loss(
+        tiny(infill_anchor_inputs=True), make_batch(), mix, step_generator(0, 0)
+    )
+    assert torch.isfinite(anchored) and anchored.item() != plain.item()
 
 
 def test_sub_trip_rebases_rows():
