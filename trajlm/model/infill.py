@@ -410,7 +410,8 @@ def fill_in_place(model, batch: dict, dm: DomainMask) -> dict[str, torch.Tensor]
     was = model.training
     model.eval()
     try:
-        ib = build_infill(batch, dm, model.embed.stats, False, anchor_inputs_of(model))
+        anchored_in = anchor_inputs_of(model)
+        ib = build_infill(batch, dm, model.embed.stats, spans=False, anchor_inputs=anchored_in)
         o = infill_forward(model, ib)
     finally:
         model.train(was)
@@ -467,7 +468,8 @@ def generate_spans(
         alive = both.clone()  # (B, T) points still to generate (stop_on_end may end a run)
         n_max = int(j_in_run.max()) + 1 if both.any() else 0
         for j in range(n_max):
-            ib = build_infill({**batch, "pos": pos, "t": t}, dm, s, True, anchor_inputs_of(model))
+            b_j = {**batch, "pos": pos, "t": t}
+            ib = build_infill(b_j, dm, s, spans=True, anchor_inputs=anchor_inputs_of(model))
             o = infill_forward(model, ib)
             if stop_on_end and j > 0:
                 # the point made at step j - 1 is now an input: its end logit says whether

@@ -172,7 +172,7 @@ def objective_loss(
         return loss, {"objective": name, "loss": float(loss.detach())}
     b, dm = task_mask(name, batch, mix, generator)
     spans = name in ("spans", "od", "future")
-    ib = build_infill(b, dm, model.embed.stats, spans, anchor_inputs_of(model))
+    ib = build_infill(b, dm, model.embed.stats, spans=spans, anchor_inputs=anchor_inputs_of(model))
     loss, parts = infill_loss(model, ib)
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
