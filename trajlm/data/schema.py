@@ -190,3 +190,32 @@ def data_root() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def check_model_input(df: pl.DataFrame, source: str = "input") -> pl.DataFrame:
+    """The points a model reads: canonical dtypes, then `validate`; raise on the first problem.
+
+    Used by every entry point that feeds a model (CLI predict/eval/finetune/similar, the Python
+    API, the server), so impossible inputs (NaN, latitude 200, times going backwards, duplicate
+    timestamps) are refused with one line naming the column and the first bad row, never turned
+    into predictions. Returns the conformed table (sorted by traj_id, t).
+    """
+    if len(df) == 0:
+        raise TrajlmInputError(f"{source}: no points", hint="give at least 2 points per trajectory")
+    try:
+        df = conform(df)
+    except pl.exceptions.PolarsError as e:  # a column that does not cast, e.g. lat = "abc"
+        first = str(e).strip().splitlines()[0]
+        raise TrajlmInputError(f"{source}: columns do not have the expected types ({first})") from e
+    problems = [p for p in validate(df) if p.issue != "not sorted by (traj_id, t)"]
+    if problems:
+        p = problems[0]
+        row = df.row(p.first_row, named=True) if p.first_row is not None else None
+        where = "" if row is None else f" (first at row {p.first_row}, traj_id {row['traj_id']!r})"
+        raise TrajlmInputError(
+            f"{p.issue} in {p.n_rows} row(s){where}",
+            path=source,
+            field=p.column,
+            hint="clean the input first (trajlm data ingest applies the cleaning verbs)",
+        )
+    return df
