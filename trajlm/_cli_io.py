@@ -130,6 +130,28 @@ def load_config(path: Path) -> dict:
     return check_sections(cfg, ("model", "train"), source=f"--config {path}")
 
 
+def configs_from(cfg: dict, source: str = "", overrides: dict | None = None):
+    """(ModelConfig, TrainConfig) of a parsed config plus CLI overrides (None = not given);
+    every problem is a ConfigError that names the source and `section.key`."""
+    from trajlm._config import build, check_sections
+    from trajlm._safety import ConfigError
+    from trajlm.model import ModelConfig
+    from trajlm.train.trainer import TrainConfig
+
+    try:
+        check_sections(cfg, ("model", "train"), source or "config")
+        train_cfg = TrainConfig.from_dict(cfg.get("train", {}))
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        if given:  # checked like the file's values (e.g. --max-steps 0 is refused)
+            train_cfg = build(TrainConfig, {**train_cfg.__dict__, **given}, "train")
+        model_cfg = ModelConfig.from_dict(cfg.get("model", {}))
+    except ConfigError as e:
+        raise ConfigError(
+            f"{source}: {e}" if source and not str(e).startswith(source) else str(e)
+        ) from e
+    return model_cfg, train_cfg
+
+
 def store(path: Path, option: str = "--data") -> Path:
     """A store directory that is whole (manifest, stats, index, part footers)."""
     from trajlm.data.store import _is_store, verify_store

@@ -86,9 +86,12 @@ def _is_format_error(e: Exception) -> bool:
 
 # ----------------------------------------------------------------------------- markers
 def write_marker(directory: str | os.PathLike, kind: str) -> None:
-    """Mark `directory` as made by trajlm (what it is, by which version, when)."""
+    """Mark `directory` as made by trajlm (what it is, by which version, when); a marker of the
+    same kind is kept as it is."""
     import trajlm
 
+    if (read_marker(directory) or {}).get("kind") == kind:
+        return
     info = {"kind": kind, "trajlm_version": trajlm.__version__, "created_unix": int(time.time())}
     (Path(directory) / MARKER).write_text(json.dumps(info) + "\n")
 
@@ -132,8 +135,15 @@ def check_output_dir(
         raise OutputExistsError(f"{option} {out} is a file, not a directory")
     if not out.exists() or not any(p.name != LOCK for p in out.iterdir()):
         return False
-    have = owned_kind(out, legacy)
     name = f"{option} {out}".strip()
+    for lock in (out / LOCK, out.parent / f".{out.name}.lock"):  # runs lock inside, stores beside
+        holder = DirLock(lock, what=name).holder()
+        if holder is not None:
+            raise LockedError(
+                f"{name} is being written by another process (lock {lock}, pid {holder['pid']})",
+                hint="wait for it to finish",
+            )
+    have = owned_kind(out, legacy)
     if have is None:
         raise OutputExistsError(
             f"{name} is not a trajlm {kind}: a non-empty directory that trajlm did not create",
@@ -227,33 +237,48 @@ class DirLock:
     def acquire(self) -> DirLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         info = {"pid": os.getpid(), "host": socket.gethostname(), "since_unix": int(time.time())}
-        for _ in range(3):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, file_mode())
-            except FileExistsError:
-                owner = self._owner()
-                if owner is not None and (owner.get("host") != info["host"] or _pid_alive(
-                    int(owner.get("pid", -1))
-                )):  # fmt: skip
-                    raise LockedError(
-                        f"{self.what} is locked by {self.path} (pid {owner.get('pid')} on "
-                        f"{owner.get('host')})",
-                        hint="wait for that process to finish; remove the lock file only if it "
-                        "is not running",
-                    ) from None
-                self.note(f"taking over stale lock {self.path} (pid {(owner or {}).get('pid')})")
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(json.dumps(info) + "\n")
-            self.held = True
-            return self
+        # The lock appears complete: written to a private file, then hard-linked into place
+        # (link fails if the lock exists, like O_EXCL), so nobody reads a half-written lock.
+        mine = self.path.with_name(f"{self.path.name}.{os.getpid()}-{os.urandom(3).hex()}")
+        fd = os.open(mine, os.O_CREAT | os.O_EXCL | os.O_WRONLY, file_mode())
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps(info) + "\n")
+        try:
+            for _ in range(3):
+                try:
+                    os.link(mine, self.path)
+                except FileExistsError:
+                    owner = self.holder()
+                    if owner is not None:
+                        raise LockedError(
+                            f"{self.what} is locked by {self.path} (pid {owner.get('pid')} on "
+                            f"{owner.get('host')})",
+                            hint="wait for that process to finish; remove the lock file only "
+                            "if it is not running",
+                        ) from None
+                    stale = (self._owner() or {}).get("pid")
+                    self.note(f"taking over the stale lock {self.path} (pid {stale} is gone)")
+                    self.path.unlink(missing_ok=True)
+                    continue
+                self.held = True
+                return self
+        finally:
+            mine.unlink(missing_ok=True)
         raise LockedError(f"{self.what}: could not take the lock {self.path}")
+
+    def holder(self) -> dict | None:
+        """The lock's owner when it is a live process, else None (no lock, or a stale one)."""
+        owner = self._owner() if self.path.exists() else None
+        if owner is None or owner.get("pid") == os.getpid():
+            return None
+        alive = owner.get("host") != socket.gethostname() or _pid_alive(int(owner["pid"]))
+        return owner if alive else None
 
     def _owner(self) -> dict | None:
         try:
             owner = json.loads(self.path.read_text())
-            return owner if isinstance(owner, dict) and "pid" in owner else None
+            ok = isinstance(owner, dict) and isinstance(owner.get("pid"), int)
+            return owner if ok else None
         except (OSError, ValueError):
             return None  # unreadable or half-written: treated as stale
 

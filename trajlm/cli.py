@@ -230,10 +230,8 @@ def train(
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Pretrain the causal trajectory transformer (next-point prediction)."""
-    from trajlm._config import build
-    from trajlm._safety import ConfigError, check_output_dir
-    from trajlm.model import ModelConfig
-    from trajlm.train.trainer import TrainConfig, Trainer, _legacy_run
+    from trajlm._safety import check_output_dir
+    from trajlm.train.trainer import Trainer, _legacy_run
 
     io.choice(device, ("auto", "cpu", "cuda"), "--device")
     if resume and overwrite:
@@ -247,16 +245,8 @@ def train(
     if resume and (out / "train_config.json").exists() and not config:
         cfg = {"train": io.run_train_config(out / "train_config.json"),
                "model": io.model_dict(out / "config.json")}  # fmt: skip
-    where = f"--config {config}: " if config else ""
-    try:
-        train_cfg = TrainConfig.from_dict(cfg.get("train", {}))
-        overrides = {"max_steps": max_steps, "seed": seed, "device": device}
-        overrides = {k: v for k, v in overrides.items() if v is not None}
-        if overrides:
-            train_cfg = build(TrainConfig, {**train_cfg.__dict__, **overrides}, "train")
-        model_cfg = ModelConfig.from_dict(cfg.get("model", {}))
-    except ConfigError as e:
-        raise ConfigError(where + str(e)) from e
+    overrides = {"max_steps": max_steps, "seed": seed, "device": device}
+    model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
     train_cfg.progress = sys.stderr.isatty() and train_cfg.progress
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip

@@ -87,7 +87,7 @@ class ModelConfig:
         if self.stats is not None:
             try:
                 NormStats.from_dict(self.stats)
-            except TypeError as e:
+            except (TypeError, KeyError, ValueError, AttributeError) as e:
                 raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
 
     @property
