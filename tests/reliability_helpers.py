@@ -31,7 +31,7 @@ log_every = 1
 max_steps = 3
 progress = false
 """
-GOOD_CSV = "traj_id,t,lat,lon\na,1709658392,41.10,-8.60\na,1709658402,41.11,-8.61\n"
+GOOD_CSV = "traj_id,t,lat,lon\na,1709658392,45.07,7.68\na,1709658402,45.071,7.681\n"
 
 
 def snapshot(*roots: Path) -> dict[str, str]:

@@ -148,6 +148,16 @@ def test_predict_damaged_model_names_the_file(base, tmp_path, damage, name):
     predict_fails(base, tmp_path, base / "good.csv", names=(name,), model=model)
 
 
+def test_predict_far_from_the_training_area_is_noted(base, tmp_path):
+    beijing = csv(tmp_path, "a,1709658392,39.90,116.30\na,1709658402,39.91,116.31\n")
+    r = invoke("predict", "--model", base / "m", "--input", beijing, "--out", tmp_path / "p.csv")
+    assert r.exit_code == 0, r.output
+    assert "note: --input" in said(r) and "extrapolation" in said(r)
+    turin = csv(tmp_path, "a,1709658392,45.07,7.68\na,1709658402,45.071,7.681\n", "t.csv")
+    r = invoke("predict", "--model", base / "m", "--input", turin, "--out", tmp_path / "q.csv")
+    assert r.exit_code == 0 and "extrapolation" not in said(r)
+
+
 def test_predict_model_is_missing(base, tmp_path):
     predict_fails(base, tmp_path, base / "good.csv", names=("--model", "no such"),
                   model=tmp_path / "nope")  # fmt: skip

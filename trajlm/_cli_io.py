@@ -208,6 +208,29 @@ def load_model(run: Path, option: str = "--model"):
     return TrajectoryModel.from_pretrained(run).eval()
 
 
+def coverage_note(model, df, source: str, far_m: float = 50_000.0) -> float | None:
+    """Print a note when most points of `df` lie far (> far_m + 10 position scales) from the
+    centre of the area the model was trained on, e.g. a Porto model given Beijing points;
+    returns the median distance in metres (None when the model has no statistics)."""
+    import numpy as np
+
+    stats = model.config.stats
+    if not stats or len(df) == 0:
+        return None
+    lat0, lon0 = np.radians(stats["lat0"]), np.radians(stats["lon0"])
+    lat, lon = np.radians(df["lat"].to_numpy()), np.radians(df["lon"].to_numpy())
+    a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
+    median = float(np.median(2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))))
+    if median > far_m + 10 * float(stats.get("xy_scale", 0.0)):
+        click.echo(
+            f"note: {source} lies {median / 1000:,.0f} km (median) from where the model was "
+            f"trained (centre {stats['lat0']:.3f}, {stats['lon0']:.3f}); results there are "
+            "extrapolation (fine-tune on this area first)",
+            err=True,
+        )
+    return median
+
+
 def embedding_spec(run: Path) -> int | None:
     """n_points of RUN/embedding.json (written by `trajlm finetune --task similarity`)."""
     spec = run / "embedding.json"

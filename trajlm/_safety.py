@@ -133,8 +133,8 @@ def check_output_dir(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{option} {out} is a file, not a directory")
-    if not out.exists() or not any(p.name != LOCK for p in out.iterdir()):
-        return False
+    if not out.exists() or not any(p.name not in (LOCK, MARKER) for p in out.iterdir()):
+        return False  # empty, or only a marker left by a write that failed before any output
     name = f"{option} {out}".strip()
     for lock in (out / LOCK, out.parent / f".{out.name}.lock"):  # runs lock inside, stores beside
         holder = DirLock(lock, what=name).holder()

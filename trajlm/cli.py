@@ -295,6 +295,7 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     m = io.load_model(model)
+    io.coverage_note(m, df, f"--input {input}")
     _threads(threads, m.num_params())
     pred = predict_table(m, df, steps)
     write_points(pred, out)
@@ -370,6 +371,7 @@ def finetune(
     exists = check_output_dir(out, kind, overwrite=overwrite, option="--out")
     net = io.load_model(model)
     df = io.read_store_checked(data, "--data")
+    io.coverage_note(net, df, f"--data {data}")
     _threads(threads, net.num_params())
     if task in ("recover", "tte"):
         from trajlm.train.objectives import finetune as finetune_task
@@ -377,9 +379,9 @@ def finetune(
         summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists)
     else:
         with DirLock(out / LOCK, what=f"--out {out}"):
+            write_marker(out, kind)
             summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
                                      n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
-            write_marker(out, kind)
     console.print(_dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
 
 
@@ -437,6 +439,8 @@ def similar_cmd(
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")
     m = io.load_model(model)
+    io.coverage_note(m, q, f"--query {query}")
+    io.coverage_note(m, db, f"--database {database}")
     n_points = io.embedding_spec(model)
     _threads(threads, m.num_params())
     dist, idx, qids, dbids = similar(m, q, db, k, n_points=n_points)

@@ -117,6 +117,9 @@ def run_eval_command(
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
+    for p in predictors:
+        if hasattr(p, "model") and hasattr(p.model, "config"):
+            io.coverage_note(p.model, df, f"--data {data}")
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
