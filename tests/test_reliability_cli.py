@@ -416,3 +416,17 @@ def test_snapshot_helper_sees_a_change(tmp_path):
     before = snapshot(tmp_path)
     f.write_text("2")
     assert snapshot(tmp_path) != before
+
+
+def test_resume_removes_what_a_killed_run_left_half_written(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    (run / f".tmp-{2**22 + 9}" / "trainer_state").mkdir(parents=True)
+    (run / ".model.safetensors.x1y2.tmp").write_bytes(b"half")
+    (run / "best" / ".config.json.x1y2.tmp").write_text("{")
+    with open(run / "metrics.jsonl", "a") as fh:
+        fh.write('{"step": 3, "lo')  # cut by the kill
+    r = invoke("train", "--data", base / "s", "--out", run, "--resume", "--max-steps", "4")
+    assert r.exit_code == 0, r.output
+    assert not list(run.glob(".tmp-*")) and not list(run.rglob(".*.tmp"))
+    steps = [json.loads(x)["step"] for x in (run / "metrics.jsonl").read_text().splitlines()]
+    assert steps == [1, 2, 3, 4]

@@ -188,7 +188,9 @@ def _load_state_dir(d: Path, model: torch.nn.Module, optimizer: torch.optim.Opti
 
 
 def clean_stale_tmp(run: str | Path) -> int:
-    """Remove RUN/.tmp-<pid> checkpoint folders of runs that were killed; return how many."""
+    """Remove what a killed run left half-written: RUN/.tmp-<pid> checkpoint folders of dead
+    pids, and save_pretrained's `.NAME.*.tmp` files in RUN and RUN/best (the caller holds the
+    run's lock, so no live writer owns them). Returns how many."""
     from trajlm._safety import _pid_alive
 
     n = 0
@@ -197,4 +199,9 @@ def clean_stale_tmp(run: str | Path) -> int:
         if p.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             shutil.rmtree(p, ignore_errors=True)
             n += 1
+    for folder in (Path(run), Path(run) / "best"):
+        for name in ("model.safetensors", "config.json"):
+            for p in folder.glob(f".{name}.*.tmp"):
+                p.unlink(missing_ok=True)
+                n += 1
     return n
