@@ -19,6 +19,8 @@ import os
 from pathlib import Path
 
 import click
+from rich.markup import escape
+from rich.table import Table
 from typer.core import TyperGroup
 
 from trajlm._safety import UserError, check_output_files, reading
@@ -62,6 +64,31 @@ class BoundaryGroup(TyperGroup):
                 raise
             click.echo(f"error: {one_line(e)}", err=True)
             ctx.exit(2)
+
+
+# ----------------------------------------------------------------------------- tables
+# Every text that can hold a user's string (paths, reasons, values) is escaped for rich.
+def report_table(report: dict, title: str = "drop report") -> Table:
+    table = Table(title=escape(title))
+    table.add_column("what")
+    table.add_column("rows", justify="right")
+    table.add_row("rows in", f"{report['rows_in']:,}")
+    for reason, n in report.get("dropped", {}).items():
+        table.add_row(escape(f"dropped: {reason}"), f"{n:,}")
+    for reason, n in report.get("repaired", {}).items():
+        table.add_row(f"[dim]{escape(f'repaired: {reason}')}[/dim]", f"{n:,}")
+    table.add_row("[bold]rows kept", f"[bold]{report['rows_kept']:,}")
+    return table
+
+
+def dict_table(d: dict, title: str) -> Table:
+    table = Table(title=escape(title), show_header=False)
+    table.add_column("key")
+    table.add_column("value")
+    for k, v in d.items():
+        text = json.dumps(v) if isinstance(v, dict | list) else str(v)
+        table.add_row(escape(str(k)), escape(text))
+    return table
 
 
 # ----------------------------------------------------------------------------- option checks

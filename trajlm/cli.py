@@ -11,8 +11,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from trajlm import _cli_io as io
 from trajlm._safety import UserError
@@ -52,29 +50,6 @@ def _threads(requested: int | None, n_params: int | None) -> int:
     from trajlm._threads import apply_threads
 
     return apply_threads(requested, n_params)
-
-
-def _report_table(report: dict, title: str = "drop report") -> Table:
-    table = Table(title=escape(title))
-    table.add_column("what")
-    table.add_column("rows", justify="right")
-    table.add_row("rows in", f"{report['rows_in']:,}")
-    for reason, n in report.get("dropped", {}).items():
-        table.add_row(escape(f"dropped: {reason}"), f"{n:,}")
-    for reason, n in report.get("repaired", {}).items():
-        table.add_row(f"[dim]{escape(f'repaired: {reason}')}[/dim]", f"{n:,}")
-    table.add_row("[bold]rows kept", f"[bold]{report['rows_kept']:,}")
-    return table
-
-
-def _dict_table(d: dict, title: str) -> Table:
-    table = Table(title=escape(title), show_header=False)
-    table.add_column("key")
-    table.add_column("value")
-    for k, v in d.items():
-        text = json.dumps(v) if isinstance(v, dict | list) else str(v)
-        table.add_row(escape(str(k)), escape(text))
-    return table
 
 
 # ----------------------------------------------------------------------------- data
@@ -157,7 +132,7 @@ def data_ingest(
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise
         raise UserError(str(e)) from e
-    console.print(_report_table(manifest["drop_report"]))
+    console.print(io.report_table(manifest["drop_report"]))
     _say(
         f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
         f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}"
@@ -170,7 +145,7 @@ def data_inspect(store: Path = typer.Argument(..., help="Store directory.")) -> 
     from trajlm.data.store import inspect_store
 
     io.store(store, "store")
-    console.print(_dict_table(inspect_store(store), f"store {store}"))
+    console.print(io.dict_table(inspect_store(store), f"store {store}"))
 
 
 @data_app.command("synth")
@@ -253,7 +228,7 @@ def train(
     trainer = Trainer(data, out, model_cfg, train_cfg)
     summary = trainer.fit(resume=resume, overwrite=overwrite)
     if trainer.rank == 0:
-        console.print(_dict_table(summary, f"run {out}"))
+        console.print(io.dict_table(summary, f"run {out}"))
 
 
 @app.command("predict")
@@ -382,7 +357,7 @@ def finetune(
             write_marker(out, kind)
             summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
                                      n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
-    console.print(_dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+    console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
 
 
 def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
