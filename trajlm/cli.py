@@ -222,7 +222,7 @@ def train(
                "model": io.model_dict(out / "config.json")}  # fmt: skip
     overrides = {"max_steps": max_steps, "seed": seed, "device": device}
     model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
-    train_cfg.progress = sys.stderr.isatty() and train_cfg.progress
+    train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip
     trainer = Trainer(data, out, model_cfg, train_cfg)
