@@ -26,7 +26,7 @@ def tiny(**kw) -> TrajectoryModel:
 def test_config_round_trip_and_errors():
     cfg = ModelConfig(d_model=64, n_heads=8, n_kv_heads=2, pos_type="rope_time", stats=STATS)
     assert ModelConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
-    with pytest.raises(ValueError, match="unknown keys"):
+    with pytest.raises(ValueError, match="unknown key"):
         ModelConfig.from_dict(cfg.to_dict() | {"n_layer": 3})
     with pytest.raises(ValueError, match="must divide"):
         ModelConfig(n_heads=4, n_kv_heads=3)

@@ -119,7 +119,7 @@ def test_lr_schedule_warmup_then_cosine() -> None:
 
 
 def test_unknown_train_config_key_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="unknown train config keys"):
+    with pytest.raises(ValueError, match="unknown key train.max_stepz; did you mean max_steps"):
         TrainConfig.from_dict({"max_stepz": 3})
 
 

@@ -11,51 +11,55 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Large trajectory models.")
+from trajlm import _cli_io as io
+from trajlm._safety import UserError
+
+app = typer.Typer(
+    cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
+    help="Large trajectory models.", pretty_exceptions_show_locals=False,
+)  # fmt: skip
 data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look at trajectories.")
 app.add_typer(data_app, name="data")
 console = Console()
 
+SPLIT_NAMES = ("train", "val", "test")
+THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
+OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of user errors too."),
+) -> None:
+    """Large trajectory models."""
+    ctx.meta["trajlm_debug"] = debug
+
 
 def _fail(message: str) -> None:
-    console.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(2)
+    raise UserError(message)
 
 
-def _report_table(report: dict, title: str = "drop report") -> Table:
-    table = Table(title=title)
-    table.add_column("what")
-    table.add_column("rows", justify="right")
-    table.add_row("rows in", f"{report['rows_in']:,}")
-    for reason, n in report.get("dropped", {}).items():
-        table.add_row(f"dropped: {reason}", f"{n:,}")
-    for reason, n in report.get("repaired", {}).items():
-        table.add_row(f"[dim]repaired: {reason}[/dim]", f"{n:,}")
-    table.add_row("[bold]rows kept", f"[bold]{report['rows_kept']:,}")
-    return table
+def _say(message: str) -> None:
+    """A plain line: no markup, no highlighting (paths are shown as they are)."""
+    console.print(message, markup=False, highlight=False)
 
 
-def _dict_table(d: dict, title: str) -> Table:
-    table = Table(title=title, show_header=False)
-    table.add_column("key")
-    table.add_column("value")
-    for k, v in d.items():
-        table.add_row(str(k), json.dumps(v) if isinstance(v, dict | list) else str(v))
-    return table
+def _threads(requested: int | None, n_params: int | None) -> int:
+    from trajlm._threads import apply_threads
+
+    return apply_threads(requested, n_params)
 
 
 # ----------------------------------------------------------------------------- data
+FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson"
+
+
 @data_app.command("ingest")
 def data_ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders to read."),
-    format: str = typer.Option(
-        ...,
-        "--format",
-        "-f",
-        help="porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson",
-    ),
+    format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="Store directory to write."),
     preset: str = typer.Option(
         "auto", help="Cleaning preset (auto = the format's PROTOCOL preset, else 'default')."
@@ -63,7 +67,7 @@ def data_ingest(
     on_error: str = typer.Option("raise", help="raise | skip (count and drop bad rows)."),
     max_speed_mps: float = typer.Option(None, help="Drop points implying a faster speed."),
     max_gap_s: float = typer.Option(None, help="Split trajectories at time gaps longer than this."),
-    min_points: int = typer.Option(None, help="Drop trajectories with fewer points."),
+    min_points: int = typer.Option(None, min=1, help="Drop trajectories with fewer points."),
     traj_col: str = typer.Option(None, "--traj-col", help="csv/parquet: trajectory id column."),
     time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="csv/parquet: latitude column."),
@@ -77,10 +81,29 @@ def data_ingest(
         None,
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
     ),
+    overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
+    from trajlm._safety import check_output_dir
+    from trajlm.data.clean import PRESETS
     from trajlm.data.ingest import ingest
+    from trajlm.data.readers import FORMATS
+    from trajlm.data.readers import PRESETS as COLUMN_PRESETS
+    from trajlm.data.store import _legacy_store
 
+    io.choice(format, FORMATS, "--format")
+    io.choice(preset, ("auto", *PRESETS), "--preset")
+    io.choice(on_error, ("raise", "skip"), "--on-error")
+    io.choice(columns, COLUMN_PRESETS, "--columns")
+    io.positive(max_speed_mps, "--max-speed-mps")
+    io.positive(max_gap_s, "--max-gap-s")
+    if sep is not None and len(sep) != 1:
+        _fail(f"--sep must be one character, got {sep!r}")
+    for p in paths:
+        io.must_exist(p, "input")
+        if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents:
+            _fail(f"--out {out} would write over the input {p}; choose another --out")
+    check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
     overrides = {
         k: v
         for k, v in dict(
@@ -101,17 +124,17 @@ def data_ingest(
         ).items()
         if v is not None
     }
-    from trajlm.data.schema import TrajlmInputError
-
     try:
         manifest = ingest(paths, format, out, preset=preset, on_error=on_error,
                           clean_overrides=overrides, column_map=mapping, column_preset=columns,
-                          progress=True)  # fmt: skip
-    except (TrajlmInputError, FileNotFoundError, ValueError) as e:
-        _fail(str(e))
-    console.print(_report_table(manifest["drop_report"]))
-    console.print(
-        f"wrote [bold]{out}[/bold]: {manifest['n_trajectories']:,} trajectories, "
+                          progress=True, overwrite=overwrite)  # fmt: skip
+    except ValueError as e:  # readers' option errors (e.g. a column mapping that does not fit)
+        if isinstance(e, UserError) or type(e) is not ValueError:
+            raise
+        raise UserError(str(e)) from e
+    console.print(io.report_table(manifest["drop_report"]))
+    _say(
+        f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
         f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}"
     )
 
@@ -121,26 +144,26 @@ def data_inspect(store: Path = typer.Argument(..., help="Store directory.")) -> 
     """Counts, sampling-interval percentiles, bbox and time span of a store."""
     from trajlm.data.store import inspect_store
 
-    if not (store / "manifest.json").exists():
-        _fail(
-            f"{store}: not a trajlm store (no manifest.json); create one with `trajlm data ingest`"
-        )
-    console.print(_dict_table(inspect_store(store), f"store {store}"))
+    io.store(store, "store")
+    console.print(io.dict_table(inspect_store(store), f"store {store}"))
 
 
 @data_app.command("synth")
 def data_synth(
     out: Path = typer.Option(..., "--out", "-o"),
-    n_trajectories: int = typer.Option(1000, "--n-trajectories", "-n"),
-    seed: int = typer.Option(0),
+    n_trajectories: int = typer.Option(1000, "--n-trajectories", "-n", min=10),
+    seed: int = typer.Option(0, min=0),
+    overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
 ) -> None:
     """Generate the synthetic city and write it as a store."""
+    from trajlm._safety import check_output_dir
     from trajlm.data.ingest import synth_store
+    from trajlm.data.store import _legacy_store
 
-    manifest = synth_store(out, n_trajectories=n_trajectories, seed=seed)
-    console.print(
-        f"wrote [bold]{out}[/bold]: {manifest['n_trajectories']:,} trajectories, "
-        f"{manifest['n_points']:,} points"
+    check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
+    manifest = synth_store(out, n_trajectories=n_trajectories, seed=seed, overwrite=overwrite)
+    _say(
+        f"wrote {out}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} points"
     )
 
 
@@ -148,89 +171,91 @@ def data_synth(
 def data_plot(
     store: Path = typer.Argument(...),
     out: Path = typer.Option(Path("map.png"), "--out", "-o"),
-    n: int = typer.Option(100, help="Number of trajectories to draw."),
+    n: int = typer.Option(100, min=1, help="Number of trajectories to draw."),
     split: str = typer.Option(None, help="Only this split."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
 ) -> None:
     """A matplotlib map of a sample of trajectories (coloured by label when present)."""
     from trajlm.data.store import read_store
     from trajlm.viz import plot_trajectories
 
-    console.print(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
+    io.choice(split, SPLIT_NAMES, "--split")
+    io.suffix(out, (".png", ".pdf", ".svg", ".jpg"), "--out")
+    io.store(store, "store")
+    io.outputs({"--out": out}, [store], overwrite)
+    _say(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
 
 
 # ----------------------------------------------------------------------------- model
+def _approx_params(cfg) -> int:
+    """Transformer parameters from the config (12 d^2 per layer), for the threads policy."""
+    return 12 * cfg.d_model * cfg.d_model * cfg.n_layers
+
+
 @app.command("train")
 def train(
     data: Path = typer.Option(..., "--data", help="Store directory (trajlm data ingest/synth)."),
     out: Path = typer.Option(..., "--out", help="Run directory for checkpoints and metrics."),
     config: Path = typer.Option(None, help="JSON or TOML with [model] and [train] sections."),
-    max_steps: int = typer.Option(None, help="Override train.max_steps."),
+    max_steps: int = typer.Option(None, min=1, help="Override train.max_steps."),
     resume: bool = typer.Option(False, help="Continue from OUT/trainer_state."),
-    seed: int = typer.Option(None, help="Override train.seed."),
+    overwrite: bool = typer.Option(False, help="Start an existing run again (its files only)."),
+    seed: int = typer.Option(None, min=0, help="Override train.seed."),
     device: str = typer.Option(None, help="auto | cpu | cuda"),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Pretrain the causal trajectory transformer (next-point prediction)."""
-    from trajlm.model import ModelConfig
-    from trajlm.train.trainer import TrainConfig, Trainer
+    from trajlm._safety import check_output_dir
+    from trajlm.train.trainer import Trainer, _legacy_run
 
-    cfg = _load_config(config) if config else {}
+    io.choice(device, ("auto", "cpu", "cuda"), "--device")
+    if resume and overwrite:
+        _fail("choose one of --resume (continue) and --overwrite (start again)")
+    io.store(data)
+    if out.resolve() == data.resolve() or data.resolve() in out.resolve().parents:
+        _fail(f"--out {out} is inside the store --data {data}; choose another --out")
+    check_output_dir(out, "run", overwrite=overwrite, resume=resume, option="--out",
+                     legacy=_legacy_run)  # fmt: skip
+    cfg = io.load_config(config) if config else {}
     if resume and (out / "train_config.json").exists() and not config:
-        cfg = {"train": json.loads((out / "train_config.json").read_text()),
-               "model": _model_dict(out / "config.json")}  # fmt: skip
-    train_cfg = TrainConfig.from_dict(cfg.get("train", {}))
-    for name, value in (("max_steps", max_steps), ("seed", seed), ("device", device)):
-        if value is not None:
-            setattr(train_cfg, name, value)
+        cfg = {"train": io.run_train_config(out / "train_config.json"),
+               "model": io.model_dict(out / "config.json")}  # fmt: skip
+    overrides = {"max_steps": max_steps, "seed": seed, "device": device}
+    model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
     train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
-    model_cfg = ModelConfig.from_dict(cfg.get("model", {}))
+    train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
+                                     _approx_params(model_cfg))  # fmt: skip
     trainer = Trainer(data, out, model_cfg, train_cfg)
-    summary = trainer.fit(resume=resume)
+    summary = trainer.fit(resume=resume, overwrite=overwrite)
     if trainer.rank == 0:
-        console.print(_dict_table(summary, f"run {out}"))
-
-
-def _load_model(run: Path):
-    """TrajectoryModel.from_pretrained with a clear error for a wrong path."""
-    from trajlm.model import TrajectoryModel
-
-    if not (run / "model.safetensors").exists():
-        _fail(f"{run}: no model.safetensors (expected a run directory from `trajlm train`)")
-    return TrajectoryModel.from_pretrained(run).eval()
-
-
-def _model_dict(path: Path) -> dict:
-    d = json.loads(path.read_text()) if path.exists() else {}
-    d.pop("stats", None)
-    return d
-
-
-def _load_config(path: Path) -> dict:
-    if path.suffix == ".toml":
-        import tomllib
-
-        return tomllib.loads(path.read_text())
-    return json.loads(path.read_text())
+        console.print(io.dict_table(summary, f"run {out}"))
 
 
 @app.command("predict")
 def predict(
     model: Path = typer.Option(..., "--model", help="Run directory (model.safetensors)."),
     input: Path = typer.Option(..., "--input", help="History points: store dir, CSV or Parquet."),
-    steps: int = typer.Option(5, "--steps", "-k"),
+    steps: int = typer.Option(5, "--steps", "-k", min=1),
     out: Path = typer.Option(Path("predictions.csv"), "--out", help=".csv/.parquet/.geojson"),
     plot: Path = typer.Option(None, "--plot", help="Write a PNG of history/truth/prediction."),
     holdout: int = typer.Option(
-        0, help="Hide the last N points of each trajectory and draw them as truth."
+        0, min=0, help="Hide the last N points of each trajectory and draw them as truth."
     ),
-    limit: int = typer.Option(None, help="Only the first N trajectories."),
+    limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
     split: str = typer.Option("test", help="Split to read when --input is a store."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty)."""
     import polars as pl
 
     from trajlm.tasks.predict import predict_table, write_points
 
-    df = _read_points(input, split)
+    io.choice(split, SPLIT_NAMES, "--split")
+    io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
+    io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
+    io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
+    df = io.read_points(input, "--input", split)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -238,34 +263,22 @@ def predict(
     if holdout:
         rank = pl.int_range(pl.len()).reverse().over("traj_id")
         df = df.filter(pl.len().over("traj_id") > holdout + 2)
+        if len(df) == 0:
+            _fail(
+                f"--holdout {holdout}: no trajectory of {input} has more than {holdout + 2} points"
+            )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
-    m = _load_model(model)
+    m = io.load_model(model)
+    io.coverage_note(m, df, f"--input {input}")
+    _threads(threads, m.num_params())
     pred = predict_table(m, df, steps)
     write_points(pred, out)
-    console.print(f"wrote {len(pred):,} predicted points to {out}")
+    _say(f"wrote {len(pred):,} predicted points to {out}")
     if plot:
         from trajlm.viz import plot_predictions
 
-        console.print(f"wrote {plot_predictions(df, pred, plot, truth=truth)}")
-
-
-def _read_points(path: Path, split: str | None):
-    import polars as pl
-
-    from trajlm.data.schema import conform
-
-    if not path.exists():
-        _fail(f"{path}: no such file or folder")
-    if path.is_dir() and (path / "manifest.json").exists():
-        from trajlm.data.store import read_store
-
-        return read_store(path, split=split).drop("split", strict=False)
-    if path.suffix == ".parquet":
-        return conform(pl.read_parquet(path))
-    if path.suffix == ".csv":
-        return conform(pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}))
-    _fail(f"{path}: expected a store directory, .csv or .parquet with traj_id,t,lat,lon")
+        _say(f"wrote {plot_predictions(df, pred, plot, truth=truth)}")
 
 
 @app.command("eval")
@@ -275,11 +288,13 @@ def evaluate(
     model: list[Path] = typer.Option(
         None, "--model", help="Run directory of a trained model (repeat for several seeds)."
     ),
-    seeds: int = typer.Option(3, help="Number of seeds for the random recovery mask."),
-    out: Path = typer.Option(None, "--out", help="Write results JSON here."),
+    seeds: int = typer.Option(3, min=1, help="Number of seeds for the random recovery mask."),
+    out: Path = typer.Option(None, "--out", help="Write results JSON here (and .md beside it)."),
     split_by: str = typer.Option(
         "time", help="classify: time (PROTOCOL) or user_time (80/10/10 within each user)."
     ),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -287,7 +302,11 @@ def evaluate(
     """
     from trajlm.eval.cli import run_eval_command
 
-    run_eval_command(task, data, model, seeds, out, console, split_by=split_by)
+    run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
+                     overwrite=overwrite, threads=threads)  # fmt: skip
+
+
+FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
 
 
 @app.command("finetune")
@@ -299,55 +318,78 @@ def finetune(
     data: Path = typer.Option(..., "--data", help="Store to adapt on."),
     out: Path = typer.Option(..., "--out", help="Output run / adapter directory."),
     mode: str = typer.Option("full", help="full | selective | lora (predict, classify)."),
-    steps: int = typer.Option(500, help="Fine-tuning steps (predict, recover, tte)."),
-    epochs: int = typer.Option(10, help="Passes over the train split (classify, similarity)."),
-    n_last: int = typer.Option(1, help="selective: train the last N blocks (+ heads)."),
-    lora_r: int = typer.Option(8, help="LoRA rank."),
+    steps: int = typer.Option(500, min=1, help="Fine-tuning steps (predict, recover, tte)."),
+    epochs: int = typer.Option(
+        10, min=1, help="Passes over the train split (classify, similarity)."
+    ),
+    n_last: int = typer.Option(1, min=1, help="selective: train the last N blocks (+ heads)."),
+    lora_r: int = typer.Option(8, min=1, help="LoRA rank."),
     fraction: float = typer.Option(1.0, help="predict: use this fraction of the train split."),
-    n_points: int = typer.Option(32, help="similarity: points per (thinned) trajectory."),
+    n_points: int = typer.Option(32, min=2, help="similarity: points per (thinned) trajectory."),
     split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
+    overwrite: bool = typer.Option(False, help="Replace an existing --out of the same task."),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
+    from trajlm._safety import LOCK, DirLock, check_output_dir, write_marker
+
+    io.choice(task, FINETUNE_TASKS, "--task")
+    io.choice(mode, ("full", "selective", "lora"), "--mode")
+    io.choice(split_by, ("time", "user_time"), "--split-by")
+    io.positive(fraction, "--fraction", upper=1.0)
+    if task in ("recover", "tte", "similarity") and mode != "full":
+        _fail(f"--mode {mode}: {task} fine-tuning is full only for now")
+    for path in (model, data):
+        if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
+            _fail(f"--out {out} would write into the input {path}; choose another --out")
+    kind = "run" if task in ("recover", "tte") else f"finetune-{task}"
+    exists = check_output_dir(out, kind, overwrite=overwrite, option="--out")
+    net = io.load_model(model)
+    df = io.read_store_checked(data, "--data")
+    io.coverage_note(net, df, f"--data {data}")
+    _threads(threads, net.num_params())
+    if task in ("recover", "tte"):
+        from trajlm.train.objectives import finetune as finetune_task
+
+        summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists)
+    else:
+        with DirLock(out / LOCK, what=f"--out {out}"):
+            write_marker(out, kind)
+            summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
+                                     n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
+    console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+
+
+def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
+                   fraction, n_points, split_by) -> dict:  # fmt: skip
+    """The predict / classify / similarity fine-tunes (inputs already checked)."""
+    import polars as pl
+
     if task == "predict":
         from trajlm.finetune.trainer import finetune_next_point
 
-        summary = finetune_next_point(model, data, out, mode=mode, max_steps=steps,
-                                      n_last=n_last, lora_r=lora_r, fraction=fraction)  # fmt: skip
-    elif task in ("recover", "tte"):
-        if mode != "full":
-            _fail("recover/tte fine-tuning is full only for now")
-        from trajlm.train.objectives import finetune as finetune_task
-
-        summary = finetune_task(model, data, out, task, max_steps=steps)
-    elif task == "classify":
-        from trajlm.data.store import read_store
+        return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
+                                   lora_r=lora_r, fraction=fraction)  # fmt: skip
+    if task == "classify":
         from trajlm.eval.classify import make_mode_segments, split_segments
         from trajlm.tasks.classify import ModelClassifier
 
-        segments, _ = make_mode_segments(read_store(data))
+        if "label" not in df.columns:
+            _fail(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
+        segments, _ = make_mode_segments(df)
         parts = split_segments(segments, split_by)
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
         clf.fit(parts["train"], parts["val"])
-        summary = {"adapter_bytes": clf.save(out), "mode": mode}
-    elif task == "similarity":
-        import polars as pl
+        return {"adapter_bytes": clf.save(out), "mode": mode}
+    from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
 
-        from trajlm.data.store import read_store
-        from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
-
-        if mode != "full":
-            _fail("similarity (contrastive) fine-tuning is full only for now")
-        df = read_store(data)
-        net = _load_model(model)
-        cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
-        summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
-                                  df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
-        net.save_pretrained(out)
-        spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
-        (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
-    else:
-        _fail(f"unknown task {task!r}; use predict, recover, tte, classify or similarity")
-    console.print(_dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
+    summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
+                              df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
+    net.save_pretrained(out)
+    spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
+    (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
+    return summary
 
 
 @app.command("similar")
@@ -355,26 +397,35 @@ def similar_cmd(
     model: Path = typer.Option(..., "--model", help="Run directory."),
     query: Path = typer.Option(..., "--query", help="Query trajectories: store, CSV or Parquet."),
     database: Path = typer.Option(..., "--database", help="Trajectories to search."),
-    k: int = typer.Option(10, "--k"),
+    k: int = typer.Option(10, "--k", min=1),
     out: Path = typer.Option(Path("similar.csv"), "--out"),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """The k most similar database trajectories to each query (embedding L2, exact search)."""
     import polars as pl
 
     from trajlm.tasks.embed import similar
 
-    m = _load_model(model)
-    spec = model / "embedding.json"  # written by `trajlm finetune --task similarity`
-    n_points = json.loads(spec.read_text()).get("n_points") if spec.exists() else None
-    dist, idx, qids, dbids = similar(m, _read_points(query, None), _read_points(database, None), k,
-                                     n_points=n_points)  # fmt: skip
+    io.suffix(out, (".csv",), "--out")
+    io.outputs({"--out": out}, [model, query, database], overwrite)
+    q, db = io.read_points(query, "--query"), io.read_points(database, "--database")
+    n_db = db["traj_id"].n_unique()
+    if k > n_db:
+        _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")
+    m = io.load_model(model)
+    io.coverage_note(m, q, f"--query {query}")
+    io.coverage_note(m, db, f"--database {database}")
+    n_points = io.embedding_spec(model)
+    _threads(threads, m.num_params())
+    dist, idx, qids, dbids = similar(m, q, db, k, n_points=n_points)
     rows = [
         {"query": q, "rank": r + 1, "match": dbids[j], "distance": float(dist[i, r])}
         for i, q in enumerate(qids)
         for r, j in enumerate(idx[i])
     ]
     pl.DataFrame(rows).write_csv(out)
-    console.print(f"wrote {len(rows):,} matches for {len(qids):,} queries to {out}")
+    _say(f"wrote {len(rows):,} matches for {len(qids):,} queries to {out}")
 
 
 def main() -> None:  # pragma: no cover

@@ -52,8 +52,10 @@ def ingest(
     column_map: dict | None = None,
     column_preset: str | None = None,
     progress: bool = False,
+    overwrite: bool = True,
 ) -> dict:
-    """Read, clean and store; returns the store manifest (with the merged drop report)."""
+    """Read, clean and store; returns the store manifest (with the merged drop report).
+    `overwrite=False` refuses an existing store at `out` (write_store)."""
     for p in paths:
         if not Path(p).exists():
             raise FileNotFoundError(f"{p}: no such file or folder")
@@ -98,17 +100,18 @@ def ingest(
             f"{report.to_dict()['dropped']}"
         )
     sources = [str(Path(p)) for p in paths]
-    manifest = write_store(df, out, report=report, sources=sources)
+    manifest = write_store(df, out, report=report, sources=sources, overwrite=overwrite)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
 
 
-def synth_store(out: str | Path, n_trajectories: int = 1000, seed: int = 0) -> dict:
+def synth_store(
+    out: str | Path, n_trajectories: int = 1000, seed: int = 0, overwrite: bool = True
+) -> dict:
     """Generate the synthetic city and write it as a store (cleaned with the default preset)."""
     from trajlm.data.synthetic import generate_city
 
     city = generate_city(n_trajectories=n_trajectories, seed=seed)
     df, report = clean(city.points, PRESETS["default"])
-    return write_store(
-        df, out, report=report, sources=[f"synthetic:seed={seed},n={n_trajectories}"]
-    )
+    sources = [f"synthetic:seed={seed},n={n_trajectories}"]
+    return write_store(df, out, report=report, sources=sources, overwrite=overwrite)

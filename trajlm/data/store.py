@@ -9,7 +9,8 @@ Point files hold canonical rows sorted by (traj_id, t), zstd-compressed, in row 
 most 65,536 rows; a trajectory never spans two files (so a file is cut at the first trajectory
 boundary after `rows_per_file` rows, and may exceed it by one trajectory). Every split has at
 least one (possibly empty) part file so its schema is always readable. The store is written into
-a temporary directory next to DIR and renamed into place, so readers never see half a store.
+a temporary directory next to DIR and renamed into place, so readers never see half a store;
+DIR/.trajlm marks it as trajlm's (only those files are ever replaced, see docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,16 @@ import polars as pl
 import pyarrow.parquet as pq
 
 import trajlm
+from trajlm._safety import (
+    MARKER,
+    DamagedFileError,
+    DirLock,
+    check_output_dir,
+    clean_stale_tmp,
+    reading,
+    tmp_name,
+    write_marker,
+)
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
@@ -82,6 +92,14 @@ def _is_store(path: Path) -> bool:
     return (path / "manifest.json").is_file() and (path / "points").is_dir()
 
 
+# What a store directory holds (anything else in it is the user's and is never touched).
+STORE_FILES = ("points", "index.parquet", "stats.json", MARKER, "manifest.json")
+
+
+def _legacy_store(path: Path) -> str | None:
+    return "store" if _is_store(path) else None
+
+
 def write_store(
     df: pl.DataFrame,
     out: str | os.PathLike,
@@ -89,81 +107,101 @@ def write_store(
     sources: Sequence[str] = (),
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
     rows_per_file: int = 1_000_000,
+    overwrite: bool = True,
 ) -> dict:
-    """Write a canonical table as a store at `out` (replacing an existing store) and return
-    its manifest. Splits are chronological by trip start (`splits.assign_splits`)."""
+    """Write a canonical table as a store at `out` and return its manifest. Splits are
+    chronological by trip start (`splits.assign_splits`).
+
+    An existing store is replaced only with `overwrite` (and then only the store's own files:
+    a user's notes inside stay); a non-empty directory that is not a store is refused. The
+    store is locked (OUT/../.NAME.lock) while it is written, and temporaries of interrupted
+    writes (killed processes) next to it are removed first."""
     out = Path(out)
-    if out.exists() and not _is_store(out) and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"{out} exists and is not a trajlm store; refusing to overwrite it")
+    existing = check_output_dir(out, "store", overwrite=overwrite, legacy=_legacy_store)
     df = _check_table(df)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with DirLock(out.parent / f".{out.name}.lock", what=f"store {out}"):
+        clean_stale_tmp(out.parent, out.name)
+        tmp = out.parent / tmp_name(out.name)
+        tmp.mkdir()
+        try:
+            manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file)
+            write_marker(tmp, "store")
+            if existing:
+                _swap_files_in(tmp, out)
+            else:
+                os.replace(tmp, out)  # onto a missing or empty directory: atomic
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return manifest
+
+
+def _write_tree(df, tmp, report, sources, fractions, rows_per_file) -> dict:
     index = assign_splits(trajectory_index(df), fractions)
     df = df.join(index.select("traj_id", "split"), on="traj_id", how="left").sort(
         ["traj_id", "t"], maintain_order=True
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
-        files, sizes = {}, {}
-        for s in SPLITS:
-            part = df.filter(pl.col("split") == s).drop("split")
-            files[s] = _write_split(part, tmp / "points" / f"split={s}", rows_per_file)
-            sizes[s] = {"n_trajectories": part["traj_id"].n_unique(), "n_points": len(part)}
-            if s == "train":
-                if len(part) == 0:
-                    raise ValueError(f"train split is empty with fractions {fractions}")
-                NormStats.fit(part).save(tmp / "stats.json")
-        index.write_parquet(tmp / "index.parquet", compression="zstd")
-        ext = df.select(
-            pl.col("t").min().alias("t0"),
-            pl.col("t").max().alias("t1"),
-            pl.col("lat").min().alias("min_lat"),
-            pl.col("lat").max().alias("max_lat"),
-            pl.col("lon").min().alias("min_lon"),
-            pl.col("lon").max().alias("max_lon"),
-        ).row(0, named=True)
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "trajlm_version": trajlm.__version__,
-            "created_at": _iso(int(datetime.now(tz=UTC).timestamp())),
-            "sources": [str(s) for s in sources],
-            "n_points": len(df),
-            "n_trajectories": len(index),
-            "columns": {c: str(d) for c, d in df.drop("split").schema.items()},
-            "time_span": {
-                "start_unix": ext["t0"],
-                "end_unix": ext["t1"],
-                "start_iso": _iso(ext["t0"]),
-                "end_iso": _iso(ext["t1"]),
-            },
-            "bbox": {k: ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
-            "fractions": list(fractions),
-            "splits": sizes,
-            "files": files,
-            "drop_report": report.to_dict() if report is not None else None,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        _swap_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    files, sizes = {}, {}
+    for s in SPLITS:
+        part = df.filter(pl.col("split") == s).drop("split")
+        files[s] = _write_split(part, tmp / "points" / f"split={s}", rows_per_file)
+        sizes[s] = {"n_trajectories": part["traj_id"].n_unique(), "n_points": len(part)}
+        if s == "train":
+            if len(part) == 0:
+                raise TrajlmInputError(
+                    f"the train split is empty with fractions {fractions}",
+                    hint="give more trajectories",
+                )
+            NormStats.fit(part).save(tmp / "stats.json")
+    index.write_parquet(tmp / "index.parquet", compression="zstd")
+    ext = df.select(
+        pl.col("t").min().alias("t0"),
+        pl.col("t").max().alias("t1"),
+        pl.col("lat").min().alias("min_lat"),
+        pl.col("lat").max().alias("max_lat"),
+        pl.col("lon").min().alias("min_lon"),
+        pl.col("lon").max().alias("max_lon"),
+    ).row(0, named=True)
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "trajlm_version": trajlm.__version__,
+        "created_at": _iso(int(datetime.now(tz=UTC).timestamp())),
+        "sources": [str(s) for s in sources],
+        "n_points": len(df),
+        "n_trajectories": len(index),
+        "columns": {c: str(d) for c, d in df.drop("split").schema.items()},
+        "time_span": {
+            "start_unix": ext["t0"],
+            "end_unix": ext["t1"],
+            "start_iso": _iso(ext["t0"]),
+            "end_iso": _iso(ext["t1"]),
+        },
+        "bbox": {k: ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
+        "fractions": list(fractions),
+        "splits": sizes,
+        "files": files,
+        "drop_report": report.to_dict() if report is not None else None,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 
 
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename tmp to out; an existing store (or empty dir) is moved aside first, then deleted."""
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _swap_files_in(tmp: Path, out: Path) -> None:
+    """Replace an existing store's own files with tmp's, leaving the user's files in `out`.
+
+    manifest.json goes first and comes back last: a kill in between leaves a folder that no
+    reader takes for a store (no manifest) rather than a mix of two stores."""
+    (out / "manifest.json").unlink(missing_ok=True)
+    for name in STORE_FILES:
+        old = out / name
+        if old.is_dir() and not old.is_symlink():
+            aside = tmp / f".old-{name}"
+            os.replace(old, aside)  # then deleted with tmp
+        os.replace(tmp / name, old)
+
+
+# What to do about a damaged store file: it is derived data, so write it again.
+_REBUILD = "write the store again (trajlm data ingest/synth ... --overwrite)"
 
 
 def _open(path: str | os.PathLike) -> Path:
@@ -179,6 +217,11 @@ def _part_files(store: Path, split: str) -> list[Path]:
     return sorted((store / "points" / f"split={split}").glob("part-*.parquet"))
 
 
+def _read_part(f: Path, columns: list[str] | None) -> pl.DataFrame:
+    with reading(f, _REBUILD):
+        return pl.read_parquet(f, columns=columns)
+
+
 def read_store(
     path: str | os.PathLike, split: str | None = None, columns: Sequence[str] | None = None
 ) -> pl.DataFrame:
@@ -188,7 +231,10 @@ def read_store(
     cols = list(columns) if columns is not None else None
     frames = []
     for s in SPLITS if split is None else (split,):
-        part = pl.concat([pl.read_parquet(f, columns=cols) for f in _part_files(store, s)])
+        files = _part_files(store, s)
+        if not files:
+            raise DamagedFileError(store / "points" / f"split={s}", "no part files", _REBUILD)
+        part = pl.concat([_read_part(f, cols) for f in files])
         frames.append(part.with_columns(pl.lit(s).alias("split")))
     df = pl.concat(frames)
     if split is None and {"traj_id", "t"} <= set(df.columns):
@@ -204,21 +250,57 @@ def iter_store_batches(
     store = _open(path)
     cols = list(columns) if columns is not None else None
     for f in _part_files(store, split):
-        pf = pq.ParquetFile(f)
+        with reading(f, _REBUILD):
+            pf = pq.ParquetFile(f)
         for i in range(pf.num_row_groups):
-            yield pl.from_arrow(pf.read_row_group(i, columns=cols))
+            with reading(f, _REBUILD):
+                batch = pl.from_arrow(pf.read_row_group(i, columns=cols))
+            yield batch
 
 
 def load_manifest(path: str | os.PathLike) -> dict:
-    return json.loads((_open(path) / "manifest.json").read_text())
+    f = _open(path) / "manifest.json"
+    with reading(f, _REBUILD):
+        manifest = json.loads(f.read_text())
+        for key in ("n_points", "n_trajectories", "splits", "bbox", "time_span"):
+            manifest[key]  # noqa: B018 - a KeyError names the missing key
+    return manifest
 
 
 def load_stats(path: str | os.PathLike) -> NormStats:
-    return NormStats.load(_open(path) / "stats.json")
+    f = _open(path) / "stats.json"
+    with reading(f, _REBUILD):
+        return NormStats.load(f)
 
 
 def load_index(path: str | os.PathLike) -> pl.DataFrame:
-    return pl.read_parquet(_open(path) / "index.parquet")
+    f = _open(path) / "index.parquet"
+    with reading(f, _REBUILD):
+        return pl.read_parquet(f)
+
+
+def verify_store(path: str | os.PathLike) -> dict:
+    """Cheap check that a store is whole before a command reads it: the manifest, stats and
+    index parse, and every part file has a readable Parquet footer whose row counts add up to
+    the manifest's. Raises DamagedFileError naming the first bad file; returns the manifest."""
+    store = _open(path)
+    manifest = load_manifest(store)
+    load_stats(store)
+    load_index(store)
+    n = 0
+    for s in SPLITS:
+        files = _part_files(store, s)
+        if not files:
+            raise DamagedFileError(store / "points" / f"split={s}", "no part files", _REBUILD)
+        for f in files:
+            with reading(f, _REBUILD):
+                n += pq.read_metadata(f).num_rows
+    if n != manifest["n_points"]:
+        raise DamagedFileError(
+            store / "manifest.json", f"{n} points in the part files, manifest says "
+            f"{manifest['n_points']}", _REBUILD,
+        )  # fmt: skip
+    return manifest
 
 
 def inspect_store(path: str | os.PathLike) -> dict:

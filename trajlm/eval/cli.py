@@ -52,21 +52,21 @@ class _FittedClassifier:
 def _downstream_model(task: str, path: Path):
     """--model for classify (a fitted classifier directory) or similarity (a model run; its
     ``embedding.json`` from ``trajlm finetune --task similarity`` sets the query thinning)."""
-    import json
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError, reading
 
+    io.must_exist(path, "--model")
     if task == "classify":
         if not (path / "classifier.json").exists():
-            raise SystemExit(
-                f"{path}: not a classifier (make one with trajlm finetune --task classify)"
+            raise UserError(
+                f"--model {path}: not a classifier (make one with trajlm finetune --task classify)"
             )
-        return _FittedClassifier(path)
-    from trajlm.model import TrajectoryModel
+        with reading(path / "classifier.json", "fine-tune the classifier again", (RuntimeError,)):
+            return _FittedClassifier(path)
     from trajlm.tasks.embed import ModelEmbedder
 
-    spec = path / "embedding.json"
-    n_points = json.loads(spec.read_text()).get("n_points") if spec.exists() else None
-    model = TrajectoryModel.from_pretrained(path).eval()
-    return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=n_points)
+    model = io.load_model(path)
+    return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=io.embedding_spec(path))
 
 
 def run_eval_command(
@@ -77,42 +77,64 @@ def run_eval_command(
     out: Path | None,
     console: Console,
     split_by: str = "time",
+    overwrite: bool = False,
+    threads: int | None = None,
 ) -> EvalResult:
-    from trajlm.data.store import load_manifest, read_store
+    """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
-    if task not in ALL_TASKS:
-        raise SystemExit(f"--task must be one of {ALL_TASKS}, got {task!r}")
-    if not (data / "manifest.json").exists():
-        raise SystemExit(f"{data}: not a trajlm store (no manifest.json)")
-    manifest = load_manifest(data)
-    report = manifest.get("drop_report", {})
-    console.print(
-        f"store {data}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} "
-        f"points; dropped at ingest: {report.get('dropped', {})}"
-    )
+    With ``--out X.json`` the markdown table goes to ``X.md`` too; neither may be an input,
+    and existing ones are replaced only with ``overwrite``."""
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError
+    from trajlm._threads import apply_threads
+    from trajlm.data.store import load_manifest
+
+    io.choice(task, ALL_TASKS, "--task")
+    io.choice(split_by, ("time", "user_time"), "--split-by")
+    if seeds < 1:
+        raise UserError(f"--seeds must be >= 1, got {seeds}")
+    io.store(data, "--data")
+    out = Path(out) if out is not None else None
+    if out is not None:  # X.json (+ X.md), or a folder for eval_<task>.json/.md
+        js = out if out.suffix == ".json" else out / f"eval_{task}.json"
+        if out.suffix != ".json" and out.is_file():
+            raise UserError(f"--out {out} is a file; give X.json or a folder")
+        files = {"--out": js, "--out (markdown beside it)": js.with_suffix(".md")}
+        io.outputs(files, [data, *(models or [])], overwrite)
     predictors = []
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
     elif models:
-        from trajlm.model import TrajectoryModel
         from trajlm.tasks.adapter import task_model
 
         names = [p.name for p in models]
         if len(set(names)) < len(names):
             names = [str(p) for p in models]
         for path, name in zip(models, names, strict=True):
-            model = TrajectoryModel.from_pretrained(path).eval()
+            model = io.load_model(path)
             # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
             predictors.append(task_model(model, name=f"trajlm:{name}"))
-    df = read_store(data)
+    df = io.read_store_checked(data, "--data")
+    if task == "classify" and "label" not in df.columns:
+        raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
+    for p in predictors:
+        if hasattr(p, "model") and hasattr(p.model, "config"):
+            io.coverage_note(p.model, df, f"--data {data}")
+    n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
+    apply_threads(threads, n_params or None)
+    manifest = load_manifest(data)
+    report = manifest.get("drop_report") or {}
+    console.print(
+        f"store {data}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} "
+        f"points; dropped at ingest: {report.get('dropped', {})}",
+        markup=False, highlight=False,
+    )  # fmt: skip
     if task == "classify":
         from trajlm.eval.classify import run_classify_eval
 
-        if "label" not in df.columns:
-            raise SystemExit(f"{data}: no `label` column; classify needs e.g. a GeoLife store")
         result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
                                    split_by=split_by, verbose=False)  # fmt: skip
-        console.print(f"segments: {result.meta.get('segment_report')}")
+        console.print(f"segments: {result.meta.get('segment_report')}", markup=False)
     elif task == "similarity":
         from trajlm.eval.similarity import run_similarity_eval
 
@@ -128,12 +150,10 @@ def run_eval_command(
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False)
     if out is not None:
-        out = Path(out)
         if out.suffix == ".json":
-            out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(result.to_json() + "\n")
             out.with_suffix(".md").write_text(result.to_markdown() + "\n")
         else:
             result.save(out)
-        console.print(f"wrote {out}")
+        console.print(f"wrote {out}", markup=False, highlight=False)
     return result

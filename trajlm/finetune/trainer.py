@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
 from trajlm.data.loader import TrajectoryWindows, WindowConfig
+from trajlm.data.schema import TrajlmInputError
 from trajlm.data.store import load_stats
 from trajlm.finetune.modes import apply_mode, count_trainable, merge_adapter, save_adapter
 from trajlm.model import ModelConfig, TrajectoryModel
@@ -89,6 +90,8 @@ def finetune_next_point(
     e.g. ``("head",)``: also train full copies of those modules (saved in the adapter).
     """
     cfg = train_config or TrainConfig()
+    if not 0.0 < fraction <= 1.0:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if isinstance(model, (str, Path)):
@@ -139,17 +142,28 @@ def finetune_next_point(
                 wc = WindowConfig(max_len=cfg.max_len, stride=cfg.stride,
                                   shuffle_buffer=cfg.shuffle_buffer, seed=cfg.seed)  # fmt: skip
                 ds = TrajectoryWindows(data, "train", wc, epoch=epoch)
-                for b in DataLoader(ds, batch_size=cfg.batch_size, drop_last=True):
-                    yield {k: v.to(device) for k, v in b.items()}
+                # drop_last, unless the split has fewer windows than a batch: then the one
+                # smaller batch is used (with drop_last alone this loop would never yield)
+                n = 0
+                for b in DataLoader(ds, batch_size=cfg.batch_size):
+                    if len(b["mask"]) == cfg.batch_size or n == 0:
+                        n += 1
+                        yield {k: v.to(device) for k, v in b.items()}
+                if n == 0:
+                    raise TrajlmInputError(
+                        f"{data}: the train split yields no windows of >= 2 points",
+                        hint="check the store with `trajlm data inspect`",
+                    )
             else:  # the same first `limit` windows (stream order) every epoch, reshuffled
                 wc = WindowConfig(max_len=cfg.max_len, stride=cfg.stride, seed=cfg.seed)
                 ds = TrajectoryWindows(data, "train", wc)
                 items = [w for _, w in zip(range(limit), ds, strict=False)]
-                if len(items) < cfg.batch_size:
-                    raise ValueError(f"{len(items)} windows < batch_size {cfg.batch_size}")
+                if not items:
+                    raise TrajlmInputError(f"{data}: the train split yields no windows")
+                size = min(cfg.batch_size, len(items))  # fewer windows than a batch: one batch
                 order = np.random.default_rng([cfg.seed, epoch]).permutation(len(items))
-                for a in range(0, len(order) - cfg.batch_size + 1, cfg.batch_size):
-                    chunk = [items[j] for j in order[a : a + cfg.batch_size]]
+                for a in range(0, len(order) - size + 1, size):
+                    chunk = [items[j] for j in order[a : a + size]]
                     yield {k: torch.stack([c[k] for c in chunk]).to(device) for k in chunk[0]}
             epoch += 1
 
@@ -158,7 +172,7 @@ def finetune_next_point(
     # the starting weights are what is kept.
     best, best_step, log = (before if before is not None else math.inf), 0, []
     best_state = {n: p.detach().clone() for n, p in net.named_parameters() if p.requires_grad}
-    run_cfg = TrainConfig(**{**cfg.__dict__, "max_steps": max_steps})
+    run_cfg = TrainConfig(**{**cfg.__dict__, "max_steps": max(1, max_steps)})  # lr schedule
     net.train()
     t0 = time.perf_counter()
     it = batches()
@@ -234,7 +248,7 @@ def train_classifier(
     y = torch.from_numpy(labels)
     W = len(y)
     steps_per_epoch = max(1, W // batch_size)
-    sched = TrainConfig(max_steps=epochs * steps_per_epoch, lr=lr,
+    sched = TrainConfig(max_steps=max(1, epochs * steps_per_epoch), lr=lr,
                         warmup_steps=min(50, steps_per_epoch))  # fmt: skip
     gen = torch.Generator().manual_seed(seed)
     best_acc, best_epoch, best_state, history, step = -1.0, 0, None, [], 0

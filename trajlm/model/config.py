@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 from trajlm.data.features import NormStats
 
@@ -77,6 +77,7 @@ class ModelConfig:
             self.pos_fourier_min_m > 0,
             f"pos_fourier_min_m must be > 0, got {self.pos_fourier_min_m}",
         )
+        need(self.max_step_norm > 0, f"max_step_norm must be > 0, got {self.max_step_norm}")
         need(self.mlp_ratio > 0, f"mlp_ratio must be > 0, got {self.mlp_ratio}")
         need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}")
         need(self.rope_base > 1.0, f"rope_base must be > 1, got {self.rope_base}")
@@ -86,7 +87,7 @@ class ModelConfig:
         if self.stats is not None:
             try:
                 NormStats.from_dict(self.stats)
-            except TypeError as e:
+            except (TypeError, KeyError, ValueError, AttributeError) as e:
                 raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
 
     @property
@@ -102,12 +103,9 @@ class ModelConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> ModelConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(
-                f"ModelConfig: unknown keys {unknown} (known: {sorted(known)}); "
-                "was this config.json written by a newer trajlm?"
-            )
-        return cls(**d)
+    def from_dict(cls, d: dict, section: str = "model") -> ModelConfig:
+        """Strict: an unknown key (e.g. from a newer trajlm, or a typo) or a value of the wrong
+        type is a ConfigError naming `section.key`, with the nearest valid name."""
+        from trajlm._config import build
+
+        return build(cls, d, section)

@@ -312,19 +312,41 @@ class TrajectoryModel(nn.Module):
     @classmethod
     def from_pretrained(cls, directory: str | Path, map_location="cpu") -> TrajectoryModel:
         """Load a model written by save_pretrained (safetensors only, never pickle)."""
+        from trajlm._safety import ConfigError, DamagedFileError, reading
+
         d = Path(directory)
-        config = ModelConfig.from_dict(json.loads((d / CONFIG_NAME).read_text()))
+        for name in (CONFIG_NAME, WEIGHTS_NAME):
+            if not (d / name).is_file():
+                raise FileNotFoundError(
+                    f"{d}: no {name} (expected a model directory, e.g. a run of `trajlm train`)"
+                )
+        todo = "restore it or train again (a run also keeps copies in trainer_state/ and best/)"
+        with reading(d / CONFIG_NAME, todo):
+            try:
+                config = ModelConfig.from_dict(json.loads((d / CONFIG_NAME).read_text()))
+            except ConfigError as e:
+                raise DamagedFileError(d / CONFIG_NAME, str(e), todo) from e
         model = cls(config)
-        model.load_state_dict(load_file(d / WEIGHTS_NAME, device="cpu"), strict=True)
+        with reading(d / WEIGHTS_NAME, todo):
+            weights = load_file(d / WEIGHTS_NAME, device="cpu")
+        try:
+            model.load_state_dict(weights, strict=True)
+        except RuntimeError as e:  # weights of another config (missing / extra / shape)
+            first = str(e).strip().splitlines()[-1].strip()[:200]
+            problem = f"does not fit config.json: {first}"
+            raise DamagedFileError(d / WEIGHTS_NAME, problem, todo) from e
         return model.to(map_location)
 
 
 def _atomic_write(path: Path, write) -> None:
     """Call write(tmp) on a temp file beside `path`, then rename it over `path`."""
+    from trajlm._safety import chmod_by_umask
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
+        chmod_by_umask(tmp)  # mkstemp makes 0600; a plain file follows the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -140,16 +140,68 @@ def find_state_dir(run: str | Path) -> Path | None:
 def load_checkpoint(
     run: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer
 ) -> dict:
-    """Restore weights, optimizer and RNG states in place; return the trainer state dict."""
-    d = find_state_dir(run)
-    if d is None:
+    """Restore weights, optimizer and RNG states in place; return the trainer state dict.
+
+    A damaged trainer_state (truncated file, garbage, state of another model) falls back to the
+    previous one (.trainer_state-old) when there is one, else raises DamagedFileError naming the
+    file."""
+    from trajlm._safety import DamagedFileError
+
+    dirs = [Path(run) / n for n in (STATE_DIR, OLD_STATE_DIR)]
+    dirs = [
+        d for d in dirs if (d / "state.json").exists() and (d / "optimizer.safetensors").exists()
+    ]
+    if not dirs:
         raise FileNotFoundError(f"{run}: no trainer_state to resume from")
-    weights = load_file(str(d / "model.safetensors"))
-    model.load_state_dict(weights)
-    state = json.loads((d / "state.json").read_text())
+    for i, d in enumerate(dirs):
+        try:
+            return _load_state_dir(d, model, optimizer)
+        except DamagedFileError:
+            if i + 1 == len(dirs):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load_state_dir(d: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict:
+    from trajlm._safety import DamagedFileError, reading
+
+    todo = f"start the run again with --overwrite, or restore {d.name}/ from a backup"
+    with reading(d / "model.safetensors", todo):
+        weights = load_file(str(d / "model.safetensors"))
+    try:
+        model.load_state_dict(weights)
+    except RuntimeError as e:
+        raise DamagedFileError(d / "model.safetensors", "weights of another model", todo) from e
+    with reading(d / "state.json", todo):
+        state = json.loads((d / "state.json").read_text())
+        opt_meta, rng_meta = state.pop("optimizer"), state.pop("rng")
+        for key in ("step", "epoch", "batches_in_epoch"):
+            if not isinstance(state[key], int) or state[key] < 0:
+                raise ValueError(f"{key} is {state[key]!r}")
     names = {i: n for i, (n, _) in enumerate(model.named_parameters())}
-    _optimizer_from_tensors(
-        optimizer, names, load_file(str(d / "optimizer.safetensors")), state.pop("optimizer")
-    )
-    set_rng_state(load_file(str(d / "rng.safetensors")), state.pop("rng"))
+    with reading(d / "optimizer.safetensors", todo, also=(RuntimeError,)):
+        tensors = load_file(str(d / "optimizer.safetensors"))
+        _optimizer_from_tensors(optimizer, names, tensors, opt_meta)
+    with reading(d / "rng.safetensors", todo, also=(RuntimeError,)):
+        set_rng_state(load_file(str(d / "rng.safetensors")), rng_meta)
     return state
+
+
+def clean_stale_tmp(run: str | Path) -> int:
+    """Remove what a killed run left half-written: RUN/.tmp-<pid> checkpoint folders of dead
+    pids, and save_pretrained's `.NAME.*.tmp` files in RUN and RUN/best (the caller holds the
+    run's lock, so no live writer owns them). Returns how many."""
+    from trajlm._safety import _pid_alive
+
+    n = 0
+    for p in Path(run).glob(".tmp-*"):
+        pid = p.name.removeprefix(".tmp-")
+        if p.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+            n += 1
+    for folder in (Path(run), Path(run) / "best"):
+        for name in ("model.safetensors", "config.json"):
+            for p in folder.glob(f".{name}.*.tmp"):
+                p.unlink(missing_ok=True)
+                n += 1
+    return n

@@ -18,7 +18,7 @@ a short task fine-tune uses alone (``ObjectiveMix.for_task``, ``finetune``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -71,15 +71,15 @@ class ObjectiveMix:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> ObjectiveMix:
-        d = dict(d or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"unknown objectives keys {unknown}; known: {sorted(known)}")
-        if any(n in d for n in OBJECTIVES):  # weights not named are 0, not the defaults
+    def from_dict(cls, d: dict | None, section: str = "objectives") -> ObjectiveMix:
+        """Strict (unknown keys and wrong types are ConfigErrors naming `section.key`); weights
+        not named are 0, not the defaults."""
+        from trajlm._config import build, check_keys
+
+        d = check_keys(cls, dict(d or {}), section)
+        if any(n in d for n in OBJECTIVES):
             d = {n: 0.0 for n in OBJECTIVES} | d
-        return cls(**d)
+        return build(cls, d, section)
 
     @classmethod
     def for_task(cls, task: str) -> ObjectiveMix:
@@ -187,6 +187,7 @@ def finetune(
     max_steps: int = 300,
     lr: float = 5e-4,
     seed: int = 0,
+    overwrite: bool = False,
     **train_overrides,
 ) -> dict:
     """Short task fine-tune of a pretrained run on the task's own mask; returns the summary.
@@ -210,4 +211,4 @@ def finetune(
                 "objectives": ObjectiveMix.for_task(task).to_dict(), "init_from": str(pre)}
         | train_overrides
     )  # fmt: skip
-    return Trainer(data, out, None, cfg).fit()
+    return Trainer(data, out, None, cfg).fit(overwrite=overwrite)

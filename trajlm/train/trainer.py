@@ -12,17 +12,26 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import polars as pl
 import torch
 from torch.utils.data import DataLoader
 
+from trajlm._safety import MARKER, UserError, check_output_dir, remove_owned, write_marker
 from trajlm.data.loader import TrajectoryWindows, WindowConfig, resume_state
+from trajlm.data.schema import TrajlmInputError
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.train.checkpoint import find_state_dir, load_checkpoint, save_checkpoint
+from trajlm.train.checkpoint import (
+    OLD_STATE_DIR,
+    STATE_DIR,
+    clean_stale_tmp,
+    find_state_dir,
+    load_checkpoint,
+    save_checkpoint,
+)
 from trajlm.train.objectives import ObjectiveMix, objective_loss, step_generator
 
 # Seconds to sleep after each step; only for the kill -9 resume test (slows a tiny run down).
@@ -63,16 +72,64 @@ class TrainConfig:
     init_from: str | None = None  # start from this run's weights and model config (fine-tune)
 
     def __post_init__(self) -> None:
-        if self.select_on not in ("val_ade_m", "val_loss"):
-            raise ValueError(f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}")
+        def need(ok: bool, msg: str) -> None:
+            if not ok:
+                raise ValueError(msg)
+
+        for name in ("max_steps", "batch_size", "eval_batches", "save_every", "log_every",
+                     "shuffle_buffer", "select_max_traj"):  # fmt: skip
+            need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
+        for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads"):
+            need(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
+        need(self.max_len >= 2, f"max_len must be >= 2 (points per window), got {self.max_len}")
+        need(self.stride is None or self.stride >= 1, f"stride must be >= 1, got {self.stride}")
+        need(math.isfinite(self.lr) and self.lr > 0, f"lr must be > 0 and finite, got {self.lr}")
+        need(
+            0 <= self.min_lr_ratio <= 1, f"min_lr_ratio must be in [0, 1], got {self.min_lr_ratio}"
+        )
+        need(self.weight_decay >= 0, f"weight_decay must be >= 0, got {self.weight_decay}")
+        for name in ("beta1", "beta2"):
+            need(
+                0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}"
+            )
+        need(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip}")
+        need(
+            self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:"),
+            f"device must be auto, cpu or cuda, got {self.device!r}",
+        )
+        need(
+            self.select_on in ("val_ade_m", "val_loss"),
+            f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}",
+        )
 
     @classmethod
-    def from_dict(cls, d: dict) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown train config keys {sorted(unknown)}; known: {sorted(known)}")
-        return cls(**d)
+    def from_dict(cls, d: dict, section: str = "train") -> TrainConfig:
+        """Strict: unknown keys (with the nearest valid name), wrong types and out-of-range values
+        are ConfigErrors naming `train.<key>`; [train.objectives] is checked as an ObjectiveMix."""
+        from trajlm._config import build
+
+        cfg = build(cls, d, section)
+        if cfg.objectives is not None:
+            ObjectiveMix.from_dict(cfg.objectives, section=f"{section}.objectives")
+        return cfg
+
+
+# What a run directory holds (everything else in it is the user's and is never touched).
+RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR, OLD_STATE_DIR,
+             "metrics.jsonl", "train_summary.json", "best", MARKER)  # fmt: skip
+
+
+def _legacy_run(d: Path) -> str | None:
+    """A run written before directories carried a marker."""
+    return "run" if (d / "train_config.json").exists() or (d / STATE_DIR).exists() else None
+
+
+def _metrics_step(line: str) -> float:
+    """The step of a metrics.jsonl line; inf for a line cut short by a kill (dropped)."""
+    try:
+        return json.loads(line).get("step", 0)
+    except (ValueError, AttributeError):
+        return math.inf
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
@@ -191,7 +248,10 @@ class Trainer:
                 self.batches_in_epoch += 1
                 yield batch
             if n == 0 and self.batches_in_epoch == 0:
-                raise RuntimeError(f"{self.data}: the train split yields no windows")
+                raise TrajlmInputError(
+                    f"{self.data}: the train split yields no windows of >= 2 points",
+                    hint="check the store with `trajlm data inspect`",
+                )
             self.epoch += 1
             self.batches_in_epoch = 0
 
@@ -259,11 +319,8 @@ class Trainer:
         self.batches_in_epoch = state["batches_in_epoch"]
         self.best_val = state.get("best_val", float("inf"))
         if self.metrics_path.exists():  # drop metrics logged after the checkpoint
-            keep = [
-                line
-                for line in self.metrics_path.read_text().splitlines()
-                if line and json.loads(line).get("step", 0) <= self.step
-            ]
+            keep = [line for line in self.metrics_path.read_text().splitlines()
+                    if _metrics_step(line) <= self.step]  # fmt: skip
             self.metrics_path.write_text("".join(x + "\n" for x in keep))
         return True
 
@@ -278,8 +335,35 @@ class Trainer:
                 fh.write(json.dumps(record) + "\n")
 
     # -- the loop ---------------------------------------------------------------------------
-    def fit(self, resume: bool = False) -> dict:
-        """Train until max_steps; returns a summary (final losses, time, tokens/s, params)."""
+    def fit(self, resume: bool = False, overwrite: bool = False) -> dict:
+        """Train until max_steps; returns a summary (final losses, time, tokens/s, params).
+
+        An existing run is continued with `resume`, or replaced with `overwrite` (only the files
+        a run writes are removed); without either it is refused, as is a non-empty directory
+        that trajlm did not create. The run directory is locked while training."""
+        from trajlm._safety import LOCK, DirLock
+
+        if resume and overwrite:
+            raise UserError("choose one of --resume (continue) and --overwrite (start again)")
+        if self.rank != 0:  # rank 0 owns the directory (checks, lock, marker)
+            return self._fit(resume)
+        self.claim_run_dir(resume, overwrite, check_only=True)  # a foreign folder: no lock
+        with DirLock(self.run / LOCK, what=f"run {self.run}"):
+            existing = self.claim_run_dir(resume, overwrite)
+            if existing and overwrite:
+                remove_owned(self.run, RUN_FILES)
+            write_marker(self.run, "run")
+            clean_stale_tmp(self.run)
+            return self._fit(resume)
+
+    def claim_run_dir(self, resume: bool, overwrite: bool, check_only: bool = False) -> bool:
+        """check_output_dir for a run (legacy runs without a marker are recognised by their
+        files); returns whether the run exists."""
+        return check_output_dir(
+            self.run, "run", overwrite=overwrite or check_only, resume=resume, legacy=_legacy_run
+        )
+
+    def _fit(self, resume: bool) -> dict:
         self.run.mkdir(parents=True, exist_ok=True)
         resumed = self.resume() if resume else False
         if not resumed:
