@@ -128,6 +128,18 @@ def test_ingest_overwrite_keeps_user_files_and_markup_paths_work(base, tmp_path)
     assert json.loads((out / ".trajlm").read_text())["kind"] == "store"
 
 
+def test_glob_characters_in_paths_are_literal(tmp_path):
+    """Polars globs paths by default: a store or CSV named with [] must still be read."""
+    out = tmp_path / "s[/]x[1]"
+    assert invoke("data", "synth", "-n", "12", "--out", out).exit_code == 0
+    r = invoke("data", "inspect", out)
+    assert r.exit_code == 0, r.output
+    assert "12" in said(r)
+    bad = tmp_path / "b[x].csv"
+    bad.write_text(GOOD_CSV.replace("45.071", "nan"))
+    fails("predict", "--model", tmp_path / "none", "--input", bad, names=("b[x].csv", "lat"))
+
+
 # ----------------------------------------------------------------------------- synth
 @pytest.mark.parametrize(
     "extra, names",

@@ -214,10 +214,10 @@ def read_points(path: Path, option: str, split: str | None = None):
     todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
     if path.suffix.lower() == ".parquet":
         with reading(path, todo):
-            df = pl.read_parquet(path)
+            df = pl.read_parquet(path, glob=False)
     elif path.suffix.lower() == ".csv":
         with reading(path, todo):
-            df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8})
+            df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False)
     else:
         raise UserError(f"{option} {path}: expected a store directory, .csv or .parquet")
     return check_model_input(df, source=str(path))

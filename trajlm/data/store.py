@@ -219,7 +219,7 @@ def _part_files(store: Path, split: str) -> list[Path]:
 
 def _read_part(f: Path, columns: list[str] | None) -> pl.DataFrame:
     with reading(f, _REBUILD):
-        return pl.read_parquet(f, columns=columns)
+        return pl.read_parquet(f, columns=columns, glob=False)
 
 
 def read_store(
@@ -276,7 +276,7 @@ def load_stats(path: str | os.PathLike) -> NormStats:
 def load_index(path: str | os.PathLike) -> pl.DataFrame:
     f = _open(path) / "index.parquet"
     with reading(f, _REBUILD):
-        return pl.read_parquet(f)
+        return pl.read_parquet(f, glob=False)
 
 
 def verify_store(path: str | os.PathLike) -> dict:
