@@ -149,8 +149,8 @@ def test_trainer_mix_records_config_and_resumes_exactly(store, tmp_path):
 def test_harness_end_to_end_on_the_synthetic_city(store, tmp_path):
     """Pretrain with the mix, fine-tune on tte, evaluate recover + tte through run_eval."""
     from trajlm.eval.protocol import run_eval
+    from trajlm.finetune.masked import finetune_task as finetune
     from trajlm.tasks.adapter import MultiTaskModel
-    from trajlm.train.objectives import finetune
 
     cfg = dict(TINY, max_steps=30, save_every=30)
     Trainer(store, tmp_path / "pre", ModelConfig(**TINY_MODEL), TrainConfig(**cfg)).fit()

@@ -316,7 +316,7 @@ def finetune(
     elif task in ("recover", "tte"):
         if mode != "full":
             _fail("recover/tte fine-tuning is full only for now")
-        from trajlm.train.objectives import finetune as finetune_task
+        from trajlm.finetune.masked import finetune_task
 
         summary = finetune_task(model, data, out, task, max_steps=steps)
     elif task == "classify":
