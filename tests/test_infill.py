@@ -6,8 +6,8 @@ from helpers import STATS
 from helpers import make_batch as _make_batch
 
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model import masking as mk
-from trajlm.model.infill import (
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import (
     build_infill,
     fill_in_place,
     generate_spans,

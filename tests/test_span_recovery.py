@@ -11,8 +11,9 @@ from helpers import STATS
 from helpers import make_batch as _make_batch
 
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model import infill as inf
-from trajlm.model import masking as mk
+from trajlm.objectives import decode
+from trajlm.objectives import infill as inf
+from trajlm.objectives import masking as mk
 
 
 def tiny(**kw) -> TrajectoryModel:
@@ -81,7 +82,7 @@ def test_decoding_the_training_targets_gives_back_the_trajectory(monkeypatch, kn
         assert torch.equal(ib_now.src_slot, ib.src_slot)
         return inf.InfillOutput(y, None, y, None, o.end_logit)
 
-    monkeypatch.setattr(inf, "infill_forward", oracle)
+    monkeypatch.setattr(decode, "infill_forward", oracle)  # generate_spans calls it there
     hidden = dm.both & batch["mask"]
     given = {**batch, "pos": batch["pos"].masked_fill(hidden[..., None], 0.0)}
     if not known_time:

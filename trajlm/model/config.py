@@ -27,7 +27,7 @@ class ModelConfig:
     head: str = "gaussian"  # "gaussian" (mean + log-variance, NLL loss) | "mse"
     n_special_tokens: int = 8  # learned type embeddings; 0 = ordinary point
     bias: bool = False  # biases in Linear layers and LayerNorms
-    # Masked / span-infilling heads (trajlm.model.infill): own-point head, end-of-span logit and
+    # Masked / span-infilling heads (trajlm.objectives.infill): own-point head, end-of-span logit and
     # a learned within-span position embedding. False = the plain causal model (same weights).
     infill_heads: bool = False
     # A position-hidden point kept in place reads its anchor (linear interpolation in time

@@ -139,7 +139,7 @@ class TrajectoryModel(nn.Module):
         self.ln_f = nn.LayerNorm(C, bias=config.bias)
         self.head = RegressionHead(C, config.head == "gaussian", config.bias)
         self.infill_head = self.end_head = self.span_pos = None
-        if config.infill_heads:  # see trajlm/model/infill.py
+        if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
             self.infill_head = RegressionHead(C, config.head == "gaussian", config.bias)
             self.end_head = nn.Linear(C, 1, bias=True)  # "this span ends after this point"

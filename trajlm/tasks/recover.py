@@ -22,8 +22,8 @@ import numpy as np
 import torch
 
 from trajlm.data.features import LocalProjection, NormStats
-from trajlm.model import masking as mk
-from trajlm.model.infill import fill_in_place, generate_spans
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import fill_in_place, generate_spans
 
 
 def chunk_indices(groups: np.ndarray, known: np.ndarray, max_points: int) -> list[np.ndarray]:

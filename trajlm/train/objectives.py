@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass, fields
 
 import torch
 
-from trajlm.model import masking as mk
-from trajlm.model.infill import anchor_inputs_of, build_infill, infill_loss
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import anchor_inputs_of, build_infill, infill_loss
 
 OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
 
