@@ -1,6 +1,6 @@
 # trajlm — the two commands on a fresh machine:
 #   make demo   set up .venv and run the demo end to end (synthetic city; DATA=porto|geolife for real data)
-#   make test   set up .venv and run the tests
+#   make test   set up .venv and run the tests (make test-fast: without the `slow` ones)
 PY      ?= python3
 VENV    ?= .venv
 BIN      = $(VENV)/bin
@@ -9,7 +9,7 @@ OUT     ?= out/demo-$(DATA)
 STEPS   ?= 2000
 SHARED  ?= ../shared/data
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test test-fast lint format bench clean
 
 $(BIN)/trajlm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: setup
 	$(BIN)/ruff check trajlm tests bench
 	$(BIN)/ruff format --check trajlm tests bench
 	$(BIN)/pytest -q
+
+# the inner loop: everything but the tests marked slow (subprocesses, DDP, training loops)
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check trajlm tests bench

@@ -183,6 +183,7 @@ def test_init_and_gaussian_loss_value():
 # ---------------------------------------------------------------- sanity experiments
 
 
+@pytest.mark.slow
 def test_identity_autoencoder_reaches_near_zero_error():
     """Predicting a point's own (dx, dy, dt) features must be easy (arXiv 2511.20610 check)."""
     torch.manual_seed(0)

@@ -19,6 +19,7 @@ def load_script(name: str):
     return mod
 
 
+@pytest.mark.slow
 def test_ablation_masking_end_to_end(tmp_path):
     abl = load_script("ablation_masking")
     store = tmp_path / "synth"

@@ -115,6 +115,7 @@ def test_bridge_only_where_the_gap_end_is_visible():
     assert torch.equal(inf.span_step(o, ib, anchored=False)[0], o.step_mean)
 
 
+@pytest.mark.slow
 def test_brief_training_recovers_random_walk_gaps_like_interpolation():
     """Regression: a few spans-objective steps on random walks (whose best guess of a hidden
     point, given its neighbours and time, is the linear interpolation) recover held-out gaps
