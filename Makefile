@@ -23,8 +23,8 @@ demo: setup
 	DATA=$(DATA) OUT=$(OUT) STEPS=$(STEPS) SHARED=$(SHARED) BIN=$(BIN) bash scripts/demo.sh
 
 test: setup
-	$(BIN)/ruff check trajlm tests bench
-	$(BIN)/ruff format --check trajlm tests bench
+	$(BIN)/ruff check trajlm tests bench scripts
+	$(BIN)/ruff format --check trajlm tests bench scripts
 	$(BIN)/pytest -q
 
 # the inner loop: everything but the tests marked slow (subprocesses, DDP, training loops)
@@ -32,11 +32,11 @@ test-fast: setup
 	$(BIN)/pytest -q -m "not slow"
 
 lint: setup
-	$(BIN)/ruff check trajlm tests bench
+	$(BIN)/ruff check trajlm tests bench scripts
 
 format: setup
-	$(BIN)/ruff format trajlm tests bench
-	$(BIN)/ruff check --fix trajlm tests bench
+	$(BIN)/ruff format trajlm tests bench scripts
+	$(BIN)/ruff check --fix trajlm tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/kv_cache.py

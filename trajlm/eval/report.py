@@ -31,6 +31,19 @@ def split_meta(parts: dict) -> dict:
     }
 
 
+def mean_std(row: dict, key: str, fmt: str = "{:.1f}") -> str:
+    """``"mean ± std"`` of one metric of a result row (``std`` 0 where the row has none: one
+    run, or a deterministic baseline)."""
+    sd = (row.get("std") or {}).get(key) or 0.0
+    return f"{fmt.format(row['metrics'][key])} ± {fmt.format(sd)}"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table of string cells."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
 def git_commit() -> str | None:
     """`git rev-parse HEAD` of the source tree, or None outside a git checkout."""
     try:
