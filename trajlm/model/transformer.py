@@ -292,14 +292,15 @@ class TrajectoryModel(nn.Module):
         d.mkdir(parents=True, exist_ok=True)
         tensors = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
         _atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata={"format": "pt"}))
-        text = json.dumps(self.config.to_dict(), indent=2)
+        text = json.dumps(self.config.to_checkpoint_dict(), indent=2)
         _atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
 
     @classmethod
     def from_pretrained(cls, directory: str | Path, map_location="cpu") -> TrajectoryModel:
         """Load a model written by save_pretrained (safetensors only, never pickle)."""
         d = Path(directory)
-        config = ModelConfig.from_dict(json.loads((d / CONFIG_NAME).read_text()))
+        path = d / CONFIG_NAME
+        config = ModelConfig.from_dict(json.loads(path.read_text()), source=str(path))
         model = cls(config)
         model.load_state_dict(load_file(d / WEIGHTS_NAME, device="cpu"), strict=True)
         return model.to(map_location)

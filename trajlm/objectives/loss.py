@@ -38,11 +38,12 @@ def infill_forward(model, ib: InfillBatch) -> InfillOutput:
 
 
 def use_anchor(model, anchor: bool | None = None) -> bool:
-    """Whether span steps are bridge residuals for this model: ``anchor`` if given, else
-    ``model.config.span_anchor`` when the config has it, else True."""
+    """Whether span steps are bridge residuals for this model: ``anchor`` if given, else what
+    its checkpoint says (``ModelConfig.span_target == "bridge_residual"``, the default)."""
     if anchor is not None:
         return bool(anchor)
-    return bool(getattr(getattr(model, "config", None), "span_anchor", True))
+    config = getattr(model, "config", None)
+    return getattr(config, "span_target", "bridge_residual") == "bridge_residual"
 
 
 def span_step(
