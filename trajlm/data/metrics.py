@@ -9,20 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trajlm.data.features import EARTH_RADIUS_M
-
-
-def haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in metres between (lat1, lon1) and (lat2, lon2), in degrees.
-
-    Inputs broadcast against each other; the result has the broadcast shape.
-    """
-    p1, p2 = np.radians(np.asarray(lat1, np.float64)), np.radians(np.asarray(lat2, np.float64))
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2, np.float64) - np.asarray(lon1, np.float64))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    # clip guards against a > 1 from rounding for antipodal points (arcsin domain)
-    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+from trajlm.data.geometry import haversine
 
 
 def point_errors(pred: np.ndarray, true: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.geometry import trajectory_offsets
 
 
 @dataclass
@@ -48,20 +49,13 @@ class RecoveryTask:
         return xy
 
 
-def _offsets(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start row and length of each trajectory of a table sorted by (traj_id, t)."""
-    new = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
-    start = np.flatnonzero(new)
-    return start, np.diff(np.append(start, len(df)))
-
-
 def make_prediction_task(
     df: pl.DataFrame, k: int = 5, n_input: int = 20, min_points: int = 7
 ) -> PredictionTask:
     """Input the first n points (n = n_input when the trip has >= n_input + k points, else all
     but the last k), target the next k. Trips with fewer than ``min_points`` are skipped."""
     df = df.sort(["traj_id", "t"])
-    start, length = _offsets(df)
+    start, length = trajectory_offsets(df)
     ok = length >= max(min_points, k + 2)  # constant velocity needs two input points
     start, length = start[ok], length[ok]
     n = np.where(length >= n_input + k, n_input, length - k)
@@ -94,10 +88,10 @@ def make_recovery_task(
     (seeded); ``mode="downsample"`` keeps the first point of every ``interval_s`` window since
     the trip start (on a 15 s feed and 60 s: every 4th point). First and last are always kept."""
     df = df.sort(["traj_id", "t"])
-    start, length = _offsets(df)
+    start, length = trajectory_offsets(df)
     keep_traj = np.repeat(length >= min_points, length)
     df = df.filter(pl.Series(keep_traj))
-    start, length = _offsets(df)
+    start, length = trajectory_offsets(df)
     groups = np.repeat(np.arange(len(start)), length)
     pos = np.arange(len(df)) - np.repeat(start, length)  # index within trajectory
     interior = (pos > 0) & (pos < np.repeat(length, length) - 1)

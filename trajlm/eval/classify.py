@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean import haversine_m
+from trajlm.data.geometry import haversine_m
 
 # moved to trajlm/data/segments.py (the classifier needs them too); re-exported for old callers
 from trajlm.data.segments import (  # noqa: F401

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.geometry import trajectory_offsets
 
 
 @dataclass
@@ -37,9 +38,7 @@ def make_similarity_task(test_df: pl.DataFrame, min_points: int = 10) -> Similar
 
 def to_padded(df: pl.DataFrame, proj: LocalProjection) -> tuple[np.ndarray, np.ndarray]:
     """Canonical table (sorted) -> (xy (N, T, 2) metres zero-padded at the end, lengths (N,))."""
-    new = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
-    start = np.flatnonzero(new)
-    lengths = np.diff(np.append(start, len(df)))
+    start, lengths = trajectory_offsets(df)
     x, y = proj.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
     out = np.zeros((len(start), int(lengths.max(initial=1)), 2))
     row = np.repeat(np.arange(len(start)), lengths)
