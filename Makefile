@@ -40,6 +40,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/kv_cache.py
+	$(BIN)/python bench/span_cache.py
 	$(BIN)/python bench/loader_memory.py
 	$(BIN)/python bench/train_throughput.py
 

@@ -87,7 +87,9 @@ def test_decoding_the_training_targets_gives_back_the_trajectory(monkeypatch, kn
     given = {**batch, "pos": batch["pos"].masked_fill(hidden[..., None], 0.0)}
     if not known_time:
         given["t"] = batch["t"].masked_fill(hidden, 0.0)
-    out = inf.generate_spans(model, given, dm, known_time=known_time, anchor=anchor)
+    out = inf.generate_spans(
+        model, given, dm, known_time=known_time, anchor=anchor, use_cache=False
+    )  # the oracle replaces the full forward pass
     m = batch["mask"]
     assert torch.allclose(out["pos"][m], batch["pos"][m], atol=1e-2)
     # dt_scale 4 with a clamp at 1 s: times come back up to float error
@@ -140,3 +142,52 @@ def test_brief_training_recovers_random_walk_gaps_like_interpolation():
     err = (out["pos"] - test["pos"])[hidden].norm(dim=-1).mean()
     lin = (linear(test, hidden) - test["pos"])[hidden].norm(dim=-1).mean()
     assert err < 1.15 * lin, (float(err), float(lin))
+
+
+@pytest.mark.parametrize(
+    "arch",
+    [
+        {},
+        {"pos_type": "learned", "n_kv_heads": 2},
+        {"pos_type": "rope", "infill_anchor_inputs": True},
+    ],
+    ids=["rope_time", "learned-gqa", "rope-anchor-inputs"],
+)
+@pytest.mark.parametrize(
+    "known_time,stop_on_end,sample",
+    [(True, False, False), (False, False, False), (False, True, True), (True, True, False)],
+)
+def test_cached_span_generation_equals_recomputed(arch, known_time, stop_on_end, sample):
+    """The span KV cache (decode.SpanCache) gives the same points, times and lengths as
+    rebuilding and rerunning the whole sequence at every step, with runs of several lengths,
+    in-place hidden positions beside them, sampling and early stops."""
+    model = tiny(**arch)
+    batch = _make_batch(6, 20, (20, 18, 20, 15, 20, 12), 3)
+    g = torch.Generator().manual_seed(0)
+    dm = mk.contiguous_segments(batch["mask"], 0.5, 3.0, g)
+    extra = mk.random_points(batch["mask"], 0.2, g, domains="space").space & ~dm.both
+    dm = mk.DomainMask(dm.space | extra, dm.time)
+    hidden = dm.both & batch["mask"]
+    runs = hidden & ~torch.roll(hidden, 1, 1)
+    assert runs.sum() >= 6 and extra.any()  # several runs, in-place tokens too
+    given = {**batch, "pos": batch["pos"].masked_fill(hidden[..., None], 0.0)}
+    if not known_time:
+        given["t"] = batch["t"].masked_fill(hidden, 0.0)
+    outs = [
+        inf.generate_spans(
+            model,
+            given,
+            dm,
+            known_time=known_time,
+            stop_on_end=stop_on_end,
+            sample=sample,
+            generator=torch.Generator().manual_seed(5),
+            use_cache=use_cache,
+        )  # fmt: skip
+        for use_cache in (True, False)
+    ]
+    cached, full = outs
+    assert torch.equal(cached["length"], full["length"])
+    torch.testing.assert_close(cached["pos"], full["pos"], atol=1e-3, rtol=1e-4)
+    torch.testing.assert_close(cached["t"], full["t"], atol=1e-3, rtol=1e-4)
+    assert not torch.equal(cached["pos"][hidden], given["pos"][hidden])  # something was made

@@ -1,15 +1,29 @@
 """Infilling decoding: the in-place pass (``fill_in_place``: hidden positions / times of points
 kept in place) and parallel span generation (``generate_spans``). Decoding mirrors the training
-target of ``infill_loss`` step for step; the recovery and travel-time tasks call these."""
+target of ``infill_loss`` step for step; the recovery and travel-time tasks call these.
+
+Span generation with ``use_cache`` (``SpanCache``) runs the backbone once over the whole
+sequence, then per step only over the tokens whose inputs just became final (one per run),
+reading every other token's keys and values from a cache: the corrupted part never attends to
+a span and a span token only to its own prefix, so a token computed once its inputs are final
+never changes (tests/test_span_recovery.py checks cached == recomputed).
+"""
 
 from __future__ import annotations
 
 import torch
 
+from trajlm.model.cache import KVCache
 from trajlm.objectives.anchors import _shift_right, anchor_inputs_of, span_bridge
-from trajlm.objectives.loss import infill_forward, span_step, use_anchor
+from trajlm.objectives.loss import (
+    InfillOutput,
+    infill_forward,
+    infill_heads,
+    span_step,
+    use_anchor,
+)
 from trajlm.objectives.masking import DomainMask
-from trajlm.objectives.sequence import build_infill
+from trajlm.objectives.sequence import InfillBatch, build_infill
 
 
 def _gather_slots(x: torch.Tensor, slots: torch.Tensor) -> torch.Tensor:
@@ -18,6 +32,57 @@ def _gather_slots(x: torch.Tensor, slots: torch.Tensor) -> torch.Tensor:
     if x.dim() == 2:
         return torch.gather(x, 1, s)
     return torch.gather(x, 1, s[..., None].expand(*s.shape, x.shape[-1]))
+
+
+class SpanCache:
+    """Keys and values of every token of an infilling sequence, plus the latest head outputs.
+
+    ``SpanCache(model, ib)`` runs the full sequence once (as ``infill_forward``);
+    ``update(ib, tokens)`` recomputes only the tokens (B, L) bool, with ``ib``'s current inputs,
+    attending to the cached rest. The layout (L, slots, attention mask) depends on the masks
+    only, so it is the same for every ``build_infill`` of one generation.
+    """
+
+    def __init__(self, model, ib: InfillBatch) -> None:
+        if model.infill_head is None:
+            raise ValueError("this model has no infilling heads: build it with infill_heads=True")
+        model.check_length(int(ib.index.max()) + 1)
+        B, L = ib.segment.shape
+        cfg, p = model.config, next(model.parameters())
+        # one scratch slot past the end takes the writes of padded queries (never read)
+        self.caches = [KVCache(B, cfg.kv_heads, L + 1, cfg.head_dim, p.device, p.dtype)
+                       for _ in model.blocks]  # fmt: skip
+        self.model, self.L, self.mask = model, L, ib.attention_mask()  # (B, 1, L, L)
+        slots = torch.arange(L, device=ib.segment.device).expand(B, L)
+        h = model.backbone(ib.feats, ib.token_type, ib.index, ib.t_rope, self.mask, False,
+                           self.caches, slots, span_index=ib.span_index)  # fmt: skip
+        self.out = infill_heads(model, h)
+
+    def update(self, ib: InfillBatch, tokens: torch.Tensor) -> InfillOutput:
+        B, L = tokens.shape
+        R = int(tokens.sum(1).max())
+        if R == 0:
+            return self.out
+        # per row, its tokens first (slot order), padded with other slots written to scratch
+        order = torch.argsort((~tokens).to(torch.int8), dim=1, stable=True)[:, :R]  # (B, R)
+        real = torch.gather(tokens, 1, order)
+        slots = torch.where(real, order, L)
+
+        def take(x: torch.Tensor) -> torch.Tensor:
+            return _gather_slots(x, order)
+
+        mask = torch.gather(self.mask, 2, order[:, None, :, None].expand(B, 1, R, L))
+        h = self.model.backbone(take(ib.feats), take(ib.token_type), take(ib.index),
+                                take(ib.t_rope), mask, False, self.caches, slots,
+                                span_index=take(ib.span_index))  # fmt: skip
+        new = infill_heads(self.model, h)
+        rows = torch.arange(B, device=tokens.device)[:, None].expand(B, R)[real]
+        cols = order[real]
+        for name in ("step_mean", "step_log_var", "infill_mean", "infill_log_var", "end_logit"):
+            old, fresh = getattr(self.out, name), getattr(new, name)
+            if old is not None:
+                old[rows, cols] = fresh[real]
+        return self.out
 
 
 @torch.inference_mode()
@@ -55,6 +120,7 @@ def generate_spans(
     sample: bool = False,
     generator: torch.Generator | None = None,
     anchor: bool | None = None,
+    use_cache: bool = True,
 ) -> dict[str, torch.Tensor]:
     """Generate every run of fully hidden points, all runs of all rows in parallel.
 
@@ -69,6 +135,8 @@ def generate_spans(
     the predicted dt), then the position from the predecessor plus the bridge step towards the
     run's visible end at that time (``span_bridge``) plus the predicted residual
     (``anchor``: see ``use_anchor``; False = raw steps).
+    ``use_cache``: after the first step, run the backbone only over the one token per run
+    whose inputs just became final (``SpanCache``); False recomputes the whole sequence.
     Returns pos (B, T, 2), t (B, T) (filled), length (B, T) long (0 outside run starts).
     """
     anchored = use_anchor(model, anchor)
@@ -87,10 +155,20 @@ def generate_spans(
         j_in_run = torch.where(both, idx - run_start, -1)
         alive = both.clone()  # (B, T) points still to generate (stop_on_end may end a run)
         n_max = int(j_in_run.max()) + 1 if both.any() else 0
+        cache = None
         for j in range(n_max):
             b_j = {**batch, "pos": pos, "t": t}
             ib = build_infill(b_j, dm, s, spans=True, anchor_inputs=anchor_inputs_of(model))
-            o = infill_forward(model, ib)
+            if not use_cache:
+                o = infill_forward(model, ib)
+            elif cache is None:
+                cache = SpanCache(model, ib)
+                o = cache.out
+            else:  # the tokens of the points made at step j - 1: their inputs are final now
+                made = both & (j_in_run == j - 1) & (ib.slot >= 0)
+                tokens = torch.zeros_like(ib.segment, dtype=torch.bool)
+                tokens[made.nonzero(as_tuple=True)[0], ib.slot[made]] = True
+                o = cache.update(ib, tokens)
             if stop_on_end and j > 0:
                 # the point made at step j - 1 is now an input: its end logit says whether
                 # its run goes on; a stopped run drops its remaining placeholders

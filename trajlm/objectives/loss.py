@@ -32,6 +32,11 @@ def infill_forward(model, ib: InfillBatch) -> InfillOutput:
         ib.feats, ib.token_type, ib.index, ib.t_rope, ib.attention_mask(), False,
         span_index=ib.span_index,
     )  # fmt: skip
+    return infill_heads(model, h)
+
+
+def infill_heads(model, h: torch.Tensor) -> InfillOutput:
+    """The three heads on hidden states (B, L, C)."""
     sm, slv = model.head(h)
     im, ilv = model.infill_head(h)
     return InfillOutput(sm, slv, im, ilv, model.end_head(h)[..., 0])
