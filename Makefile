@@ -1,6 +1,6 @@
 # trajlm — the two commands on a fresh machine:
 #   make demo   set up .venv and run the demo end to end (synthetic city; DATA=porto|geolife for real data)
-#   make test   set up .venv and run the tests
+#   make test   set up .venv and run the tests (make test-fast: without the `slow` ones)
 PY      ?= python3
 VENV    ?= .venv
 BIN      = $(VENV)/bin
@@ -9,7 +9,7 @@ OUT     ?= out/demo-$(DATA)
 STEPS   ?= 2000
 SHARED  ?= ../shared/data
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test test-fast lint format bench clean
 
 $(BIN)/trajlm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,19 +23,24 @@ demo: setup
 	DATA=$(DATA) OUT=$(OUT) STEPS=$(STEPS) SHARED=$(SHARED) BIN=$(BIN) bash scripts/demo.sh
 
 test: setup
-	$(BIN)/ruff check trajlm tests bench
-	$(BIN)/ruff format --check trajlm tests bench
+	$(BIN)/ruff check trajlm tests bench scripts
+	$(BIN)/ruff format --check trajlm tests bench scripts
 	$(BIN)/pytest -q
 
+# the inner loop: everything but the tests marked slow (subprocesses, DDP, training loops)
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
+
 lint: setup
-	$(BIN)/ruff check trajlm tests bench
+	$(BIN)/ruff check trajlm tests bench scripts
 
 format: setup
-	$(BIN)/ruff format trajlm tests bench
-	$(BIN)/ruff check --fix trajlm tests bench
+	$(BIN)/ruff format trajlm tests bench scripts
+	$(BIN)/ruff check --fix trajlm tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/kv_cache.py
+	$(BIN)/python bench/span_cache.py
 	$(BIN)/python bench/loader_memory.py
 	$(BIN)/python bench/train_throughput.py
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from trajlm.eval.similarity import (
+from trajlm.similarity import (
     EmbeddingSearch,
     dtw_distance_matrix,
     reference_distance,

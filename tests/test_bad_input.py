@@ -202,6 +202,7 @@ def test_porto_bad_timestamp(tmp_path):
     both(write(tmp_path, "p.csv", text), "porto", "malformed_row", 2, 1, "field TIMESTAMP", line=3)
 
 
+@pytest.mark.slow
 def test_porto_10mb_single_line(tmp_path):
     n = 500_000  # ~10 MB POLYLINE on one line
     poly = "[" + ",".join(["[-8.618643,41.141412]"] * n) + "]"

@@ -95,6 +95,7 @@ def test_split_by_user_time_keeps_every_user_in_test():
     assert set(big["user_id"]) <= set(parts["test"]["user_id"])
 
 
+@pytest.mark.slow
 def test_harness_end_to_end_beats_chance(tmp_path):
     df = generate_city(n_trajectories=200, seed=0).points
     res = run_classify_eval(df, seeds=(0,), class_map={**CLASS_MAP, "walk": "walk"},

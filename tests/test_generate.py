@@ -91,6 +91,7 @@ def test_too_long_for_absolute_positions_raises():
     assert tiny(pos_type="rope").generate(b, steps=40)["pos"].shape == (4, 40, 2)
 
 
+@pytest.mark.slow
 def test_overfit_single_trajectory_and_retrace_it():
     """A model must memorize one trajectory (loss -> ~0) and, from its first 8 points,
     roll out the remaining 16 within a few metres (arXiv 2511.20610 sanity check)."""

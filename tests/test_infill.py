@@ -6,8 +6,8 @@ from helpers import STATS
 from helpers import make_batch as _make_batch
 
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model import masking as mk
-from trajlm.model.infill import (
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import (
     build_infill,
     fill_in_place,
     generate_spans,
@@ -184,6 +184,7 @@ def test_generate_spans_matches_teacher_forcing_and_fills_only_hidden():
     assert torch.equal(generate_spans(model, batch, dm, known_time=True)["t"], batch["t"])
 
 
+@pytest.mark.slow
 def test_end_of_span_learned_and_used_for_variable_length():
     """Train only the end logit signal on runs of length 3; generation with 6 placeholders
     stops after 3 points."""

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from trajlm.model import masking as mk
 from trajlm.model.embedding import build_features, identity_stats
+from trajlm.objectives import masking as mk
 
 
 def _mask(lengths=(40, 25, 3), T=40) -> torch.Tensor:

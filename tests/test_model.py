@@ -183,6 +183,7 @@ def test_init_and_gaussian_loss_value():
 # ---------------------------------------------------------------- sanity experiments
 
 
+@pytest.mark.slow
 def test_identity_autoencoder_reaches_near_zero_error():
     """Predicting a point's own (dx, dy, dt) features must be easy (arXiv 2511.20610 check)."""
     torch.manual_seed(0)
@@ -220,3 +221,48 @@ def test_fourier_positions_resolve_metres_and_skip_missing_positions(tmp_path):
     loaded = TrajectoryModel.from_pretrained(tmp_path).eval()
     assert torch.equal(loaded(b).pred, model(b).pred)
     assert model.num_params() == tiny().num_params() + 16 * 32
+
+
+def test_checkpoint_config_is_self_describing(tmp_path):
+    """config.json names its writer, format and model type; a file without them (before
+    format 1) still loads with the documented defaults; a newer format is refused clearly."""
+    from trajlm import __version__
+    from trajlm.model.config import FORMAT_VERSION, MODEL_TYPE
+
+    torch.manual_seed(0)
+    model = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, infill_heads=True))
+    model.save_pretrained(tmp_path / "new")
+    saved = json.loads((tmp_path / "new" / "config.json").read_text())
+    assert saved["trajlm_version"] == __version__
+    assert saved["format_version"] == FORMAT_VERSION and saved["model_type"] == MODEL_TYPE
+    assert saved["span_target"] == "bridge_residual"
+
+    old = {k: v for k, v in saved.items()
+           if k not in ("trajlm_version", "format_version", "model_type", "span_target")}  # fmt: skip
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "config.json").write_text(json.dumps(old))
+    (tmp_path / "old" / "model.safetensors").write_bytes(
+        (tmp_path / "new" / "model.safetensors").read_bytes()
+    )
+    again = TrajectoryModel.from_pretrained(tmp_path / "old")
+    assert again.config == model.config and again.config.span_target == "bridge_residual"
+
+    newer = saved | {"format_version": FORMAT_VERSION + 1, "trajlm_version": "9.0.0"}
+    (tmp_path / "new" / "config.json").write_text(json.dumps(newer))
+    with pytest.raises(ValueError, match=r"config.json: format_version 2 .*9\.0\.0.*upgrade"):
+        TrajectoryModel.from_pretrained(tmp_path / "new")
+    with pytest.raises(ValueError, match="model_type 'other'"):
+        ModelConfig.from_dict(saved | {"model_type": "other"})
+    with pytest.raises(ValueError, match="span_target"):
+        ModelConfig(span_target="residual")
+
+
+def test_span_target_in_the_config_sets_how_spans_decode():
+    """The head semantics recorded in the checkpoint, not a caller's flag, pick the decoding."""
+    from trajlm.objectives.infill import use_anchor
+
+    for target, anchored in (("bridge_residual", True), ("raw", False)):
+        model = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2,
+                                            infill_heads=True, span_target=target))  # fmt: skip
+        assert use_anchor(model) is anchored
+        assert use_anchor(model, anchor=not anchored) is (not anchored)  # explicit override

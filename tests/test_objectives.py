@@ -146,17 +146,22 @@ def test_trainer_mix_records_config_and_resumes_exactly(store, tmp_path):
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+@pytest.mark.slow
 def test_harness_end_to_end_on_the_synthetic_city(store, tmp_path):
-    """Pretrain with the mix, fine-tune on tte, evaluate recover + tte through run_eval."""
+    """Pretrain with the mix, fine-tune on tte, evaluate recover + tte through run_eval: the
+    tte fine-tune must improve the travel-time metric it trains for (the 30-step mix leaves
+    every prediction at the 1 s floor, MAPE ~100 %; 20 od-only steps at a high lr lift it)."""
     from trajlm.eval.protocol import run_eval
+    from trajlm.finetune.masked import finetune_task
     from trajlm.tasks.adapter import MultiTaskModel
-    from trajlm.train.objectives import finetune
 
     cfg = dict(TINY, max_steps=30, save_every=30)
     Trainer(store, tmp_path / "pre", ModelConfig(**TINY_MODEL), TrainConfig(**cfg)).fit()
-    finetune(tmp_path / "pre", store, tmp_path / "ft", "tte", max_steps=5, cpu_threads=1)
+    finetune_task(tmp_path / "pre", store, tmp_path / "ft", "tte", max_steps=20, lr=3e-2,
+                  cpu_threads=1)  # fmt: skip
     assert json.loads((tmp_path / "ft" / "train_config.json").read_text())["objectives"]["od"] == 1
     df = read_store(store)
+    mape = {}
     for run in ("pre", "ft"):
         model = TrajectoryModel.from_pretrained(tmp_path / run).eval()
         m = MultiTaskModel(model, name=f"trajlm:{run}")
@@ -164,5 +169,5 @@ def test_harness_end_to_end_on_the_synthetic_city(store, tmp_path):
         rows = [r for r in rec.rows if r["method"] == m.name]
         assert len(rows) == 2 and all(np.isfinite(r["metrics"]["mae_m"]) for r in rows)
         tte = run_eval(df, "tte", models=(m,), seeds=(0,), verbose=False)
-        row = next(r for r in tte.rows if r["method"] == m.name)
-        assert np.isfinite(row["metrics"]["mae_min"]) and np.isfinite(row["metrics"]["mape_pct"])
+        mape[run] = next(r for r in tte.rows if r["method"] == m.name)["metrics"]["mape_pct"]
+    assert mape["ft"] < 0.8 * mape["pre"], mape

@@ -1,9 +1,12 @@
-"""The issue-6 result scripts: the masking ablation end to end (3 steps) and the table maker."""
+"""The result scripts behind docs/results.md, each end to end on the synthetic city in a few
+steps: the masking ablation (issue 6) and its table maker, and the adaptation tables (issue 7:
+transport modes, similarity search, transfer)."""
 
 import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from trajlm.data.ingest import synth_store
@@ -19,6 +22,7 @@ def load_script(name: str):
     return mod
 
 
+@pytest.mark.slow
 def test_ablation_masking_end_to_end(tmp_path):
     abl = load_script("ablation_masking")
     store = tmp_path / "synth"
@@ -81,3 +85,64 @@ def test_multitask_tables_pairs_seeds(tmp_path):
     assert "| k=5 | multi-task, zero-shot | **12.0 ± 0.8** | – |" in md
     with pytest.raises(SystemExit):
         tables.main([str(tmp_path / "empty")])
+
+
+@pytest.fixture(scope="module")
+def pretrained(tmp_path_factory) -> tuple[Path, Path]:
+    """(store, run): the synthetic city (with mode labels) and a 3-step tiny model on it."""
+    from trajlm.model import ModelConfig
+    from trajlm.train.trainer import TrainConfig, Trainer
+
+    root = tmp_path_factory.mktemp("adapt")
+    synth_store(root / "synth", n_trajectories=60, seed=4)
+    cfg = TrainConfig(max_steps=3, batch_size=4, max_len=32, eval_every=0, save_every=3,
+                      progress=False, cpu_threads=1)  # fmt: skip
+    model = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=64, pos_type="rope")
+    Trainer(root / "synth", root / "pre", model, cfg).fit()
+    return root / "synth", root / "pre"
+
+
+@pytest.mark.slow
+def test_modes_results_table(pretrained, tmp_path):
+    store, run = pretrained
+    args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --seeds 0"
+    args += " --split-by time --specs pre:lora1:16:linear scratch:full:16"
+    md = load_script("modes_results").main(args.split()).read_text()
+    lines = md.splitlines()
+    assert lines[0].startswith("| method | accuracy (%) | macro-F1 (%) | trainable |")
+    names = [line.split(" | ")[0].lstrip("| ") for line in lines[2:]]
+    assert names == ["majority class", "GB features", "GB features [balanced]",
+                     "trajlm pre:lora1:16:linear", "trajlm scratch:full:16"]  # fmt: skip
+    harness = json.loads((tmp_path / "eval_classify.json").read_text())
+    acc = {r["method"]: r["metrics"]["accuracy_pct"] for r in harness["results"]}
+    assert f"| trajlm scratch:full:16 | {acc['trajlm scratch:full:16']:.1f} ± 0.0 |" in md
+    assert (tmp_path / "model-trajlm_pre-lora1-16-linear").is_dir()
+
+
+@pytest.mark.slow
+def test_similarity_results_table_aggregates_seeds(pretrained, tmp_path):
+    store, run = pretrained
+    args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --n-points 8"
+    md = load_script("similarity_results").main([*args.split(), "--seeds", "0", "1"]).read_text()
+    docs = [
+        json.loads((tmp_path / f"seed{s}" / "eval_similarity.json").read_text()) for s in (0, 1)
+    ]
+    ranks = [next(r for r in d["results"] if r["method"] == "DTW")["metrics"] for d in docs]
+    mean = np.mean([m["mean_rank"] for m in ranks])
+    std = np.std([m["mean_rank"] for m in ranks])
+    assert f"| DTW | {mean:.2f} ± {std:.2f} |" in md and "| 1x |" in md
+    assert "| pretrained + contrastive (4 pts) |" in md
+    assert len(md.splitlines()) == 2 + 4 + 4  # header + 4 baselines + 4 embeddings
+
+
+@pytest.mark.slow
+def test_transfer_results_table(pretrained, tmp_path):
+    store, run = pretrained
+    args = f"--source {run} --data {store} --out {tmp_path} --steps 2 --seeds 0"
+    args += " --eval-every 1 --batch-size 4"
+    md = load_script("transfer_results").main(args.split()).read_text()
+    harness = json.loads((tmp_path / "eval" / "eval_predict.json").read_text())
+    row = next(r for r in harness["results"] if r["method"] == "transfer, full s0")
+    assert f"| transfer, full | 10 % | {row['metrics']['mae_m']:.1f} ± 0.0 |" in md
+    assert "| constant velocity |" in md and "| scratch, 100 % | 100 % |" in md
+    assert "transfer, full s0" not in md  # the per-seed rows fold into their variant's row

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from trajlm.data.synthetic import generate_city
-from trajlm.eval.similarity import (
+from trajlm.eval.similarity import run_similarity_eval
+from trajlm.similarity import (
     EmbeddingSearch,
     discrete_frechet_matrix,
     dtw_distance_matrix,
@@ -19,7 +20,6 @@ from trajlm.eval.similarity import (
     ranking_metrics,
     reference_distance,
     resample_by_arc_length,
-    run_similarity_eval,
 )
 
 F64 = {"dtype": torch.float64}

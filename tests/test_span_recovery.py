@@ -11,8 +11,9 @@ from helpers import STATS
 from helpers import make_batch as _make_batch
 
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model import infill as inf
-from trajlm.model import masking as mk
+from trajlm.objectives import decode
+from trajlm.objectives import infill as inf
+from trajlm.objectives import masking as mk
 
 
 def tiny(**kw) -> TrajectoryModel:
@@ -81,12 +82,14 @@ def test_decoding_the_training_targets_gives_back_the_trajectory(monkeypatch, kn
         assert torch.equal(ib_now.src_slot, ib.src_slot)
         return inf.InfillOutput(y, None, y, None, o.end_logit)
 
-    monkeypatch.setattr(inf, "infill_forward", oracle)
+    monkeypatch.setattr(decode, "infill_forward", oracle)  # generate_spans calls it there
     hidden = dm.both & batch["mask"]
     given = {**batch, "pos": batch["pos"].masked_fill(hidden[..., None], 0.0)}
     if not known_time:
         given["t"] = batch["t"].masked_fill(hidden, 0.0)
-    out = inf.generate_spans(model, given, dm, known_time=known_time, anchor=anchor)
+    out = inf.generate_spans(
+        model, given, dm, known_time=known_time, anchor=anchor, use_cache=False
+    )  # the oracle replaces the full forward pass
     m = batch["mask"]
     assert torch.allclose(out["pos"][m], batch["pos"][m], atol=1e-2)
     # dt_scale 4 with a clamp at 1 s: times come back up to float error
@@ -114,6 +117,7 @@ def test_bridge_only_where_the_gap_end_is_visible():
     assert torch.equal(inf.span_step(o, ib, anchored=False)[0], o.step_mean)
 
 
+@pytest.mark.slow
 def test_brief_training_recovers_random_walk_gaps_like_interpolation():
     """Regression: a few spans-objective steps on random walks (whose best guess of a hidden
     point, given its neighbours and time, is the linear interpolation) recover held-out gaps
@@ -138,3 +142,52 @@ def test_brief_training_recovers_random_walk_gaps_like_interpolation():
     err = (out["pos"] - test["pos"])[hidden].norm(dim=-1).mean()
     lin = (linear(test, hidden) - test["pos"])[hidden].norm(dim=-1).mean()
     assert err < 1.15 * lin, (float(err), float(lin))
+
+
+@pytest.mark.parametrize(
+    "arch",
+    [
+        {},
+        {"pos_type": "learned", "n_kv_heads": 2},
+        {"pos_type": "rope", "infill_anchor_inputs": True},
+    ],
+    ids=["rope_time", "learned-gqa", "rope-anchor-inputs"],
+)
+@pytest.mark.parametrize(
+    "known_time,stop_on_end,sample",
+    [(True, False, False), (False, False, False), (False, True, True), (True, True, False)],
+)
+def test_cached_span_generation_equals_recomputed(arch, known_time, stop_on_end, sample):
+    """The span KV cache (decode.SpanCache) gives the same points, times and lengths as
+    rebuilding and rerunning the whole sequence at every step, with runs of several lengths,
+    in-place hidden positions beside them, sampling and early stops."""
+    model = tiny(**arch)
+    batch = _make_batch(6, 20, (20, 18, 20, 15, 20, 12), 3)
+    g = torch.Generator().manual_seed(0)
+    dm = mk.contiguous_segments(batch["mask"], 0.5, 3.0, g)
+    extra = mk.random_points(batch["mask"], 0.2, g, domains="space").space & ~dm.both
+    dm = mk.DomainMask(dm.space | extra, dm.time)
+    hidden = dm.both & batch["mask"]
+    runs = hidden & ~torch.roll(hidden, 1, 1)
+    assert runs.sum() >= 6 and extra.any()  # several runs, in-place tokens too
+    given = {**batch, "pos": batch["pos"].masked_fill(hidden[..., None], 0.0)}
+    if not known_time:
+        given["t"] = batch["t"].masked_fill(hidden, 0.0)
+    outs = [
+        inf.generate_spans(
+            model,
+            given,
+            dm,
+            known_time=known_time,
+            stop_on_end=stop_on_end,
+            sample=sample,
+            generator=torch.Generator().manual_seed(5),
+            use_cache=use_cache,
+        )  # fmt: skip
+        for use_cache in (True, False)
+    ]
+    cached, full = outs
+    assert torch.equal(cached["length"], full["length"])
+    torch.testing.assert_close(cached["pos"], full["pos"], atol=1e-3, rtol=1e-4)
+    torch.testing.assert_close(cached["t"], full["t"], atol=1e-3, rtol=1e-4)
+    assert not torch.equal(cached["pos"][hidden], given["pos"][hidden])  # something was made

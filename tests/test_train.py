@@ -61,6 +61,7 @@ def _step_of(run: Path) -> int:
         return -1
 
 
+@pytest.mark.slow
 def test_resume_after_kill_is_bit_identical(store: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY)
@@ -92,6 +93,7 @@ def test_resume_after_kill_is_bit_identical(store: Path, tmp_path: Path) -> None
     assert steps_logged == sorted(set(steps_logged))
 
 
+@pytest.mark.slow
 def test_checkpoint_is_pickle_free(store: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY)
@@ -123,16 +125,62 @@ def test_unknown_train_config_key_is_a_clear_error() -> None:
         TrainConfig.from_dict({"max_stepz": 3})
 
 
-def test_torchrun_ddp_on_cpu(store: Path, tmp_path: Path) -> None:
-    """Two DDP processes (gloo) train together; rank 0 writes the run."""
-    cfg = tmp_path / "tiny.toml"
-    cfg.write_text(TINY)
-    run = tmp_path / "ddp"
-    torchrun = Path(sys.executable).with_name("torchrun")
-    cmd = [str(torchrun), "--nproc_per_node", "2", "-m", "trajlm.cli", "train", "--data",
-           str(store), "--out", str(run), "--config", str(cfg), "--max-steps", "6"]  # fmt: skip
+@pytest.fixture(scope="module")
+def equal_store(tmp_path_factory) -> Path:
+    """40 trips of exactly 16 points: one 16-point window each, every window the same token
+    count, so a mean over two ranks' batch means equals the mean over their union."""
+    import polars as pl
+
+    from trajlm.data.clean import PRESETS, clean
+    from trajlm.data.store import write_store
+    from trajlm.data.synthetic import generate_city
+
+    df, _ = clean(generate_city(n_trajectories=120, seed=3).points, PRESETS["default"])
+    keep = df.group_by("traj_id").len().filter(pl.col("len") >= 16)["traj_id"].sort().head(40)
+    assert len(keep) == 40
+    df = df.filter(pl.col("traj_id").is_in(keep.implode())).sort(["traj_id", "t"])
+    df = df.filter(pl.int_range(pl.len()).over("traj_id") < 16)
+    out = tmp_path_factory.mktemp("equal") / "store"
+    write_store(df, out)
+    return out
+
+
+def _weights_after(store: Path, run: Path, batch: int, nproc: int = 1, steps: int = 6) -> dict:
+    cfg = run.with_suffix(".toml")
+    cfg.write_text(
+        TINY.replace("batch_size = 4", f"batch_size = {batch}").replace(
+            "shuffle_buffer = 8",
+            "shuffle_buffer = 0",  # stream order: shards interleave
+        )
+    )
+    cli = ["-m", "trajlm.cli", "train", "--data", str(store), "--out", str(run),
+           "--config", str(cfg), "--max-steps", str(steps)]  # fmt: skip
+    if nproc > 1:
+        torchrun = Path(sys.executable).with_name("torchrun")
+        cmd = [str(torchrun), "--nproc_per_node", str(nproc), *cli]
+    else:
+        cmd = [sys.executable, *cli]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
     assert p.returncode == 0, p.stderr[-2000:]
     summary = json.loads((run / "train_summary.json").read_text())
-    assert summary["world_size"] == 2 and summary["steps"] == 6
+    assert summary["world_size"] == nproc and summary["steps"] == steps
+    return load_file(str(run / "model.safetensors"))
+
+
+@pytest.mark.slow
+def test_torchrun_ddp_matches_one_process_at_twice_the_batch(equal_store, tmp_path) -> None:
+    """Two DDP processes (gloo) at batch B train the same weights as one process at batch 2B.
+
+    Ranks own alternate trajectories (loader sharding) and, unshuffled, each step's two rank
+    batches are exactly the single process's batch of 2B, so averaged gradients are equal up
+    to float summation order. A single process at batch B (half the data per step) must differ
+    by far more, so the comparison can tell an all-reduce that does not happen."""
+    ddp = _weights_after(equal_store, tmp_path / "ddp", batch=4, nproc=2)
+    one = _weights_after(equal_store, tmp_path / "one", batch=8)
+    half = _weights_after(equal_store, tmp_path / "half", batch=4)
+    assert ddp.keys() == one.keys()
+    gap_same = max(float((ddp[k] - one[k]).abs().max()) for k in ddp)
+    gap_half = max(float((ddp[k] - half[k]).abs().max()) for k in ddp)
+    assert gap_same < 1e-5, f"DDP differs from one process at 2B by {gap_same:.2e}"
+    assert gap_half > 100 * max(gap_same, 1e-6), (gap_same, gap_half)

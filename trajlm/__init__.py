@@ -1,3 +1,3 @@
 """trajlm: large trajectory models for GPS trajectories."""
 
-__version__ = "0.1.0"
+from trajlm._version import __version__ as __version__

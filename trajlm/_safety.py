@@ -23,37 +23,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from trajlm.data.schema import TrajlmInputError
+from trajlm._version import __version__
+from trajlm.errors import (  # noqa: F401  (re-exported)
+    ConfigError,
+    DamagedFileError,
+    LockedError,
+    OutputExistsError,
+    TrajlmInputError,
+    UserError,
+)
 
 MARKER = ".trajlm"
 LOCK = ".trajlm.lock"
-
-
-class UserError(TrajlmInputError):
-    """A mistake the user can fix (bad path, value, config, file): one line, exit status 2."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-
-
-class ConfigError(UserError):
-    """A config section, key or value that is not accepted (names e.g. `train.lr`)."""
-
-
-class OutputExistsError(UserError, FileExistsError):
-    """An output would replace an existing file or directory (or an input)."""
-
-
-class LockedError(UserError):
-    """Another live process writes to the same run or store directory."""
-
-
-class DamagedFileError(UserError):
-    """A file the tool wrote can no longer be read (truncated, garbage, wrong content)."""
-
-    def __init__(self, path: str | os.PathLike, problem: str, todo: str) -> None:
-        super().__init__(f"{path}: damaged file ({problem})", hint=todo)
-        self.path = path
 
 
 # Exceptions a damaged file raises while it is parsed (JSON, safetensors, Parquet, Arrow):
@@ -88,11 +69,9 @@ def _is_format_error(e: Exception) -> bool:
 def write_marker(directory: str | os.PathLike, kind: str) -> None:
     """Mark `directory` as made by trajlm (what it is, by which version, when); a marker of the
     same kind is kept as it is."""
-    import trajlm
-
     if (read_marker(directory) or {}).get("kind") == kind:
         return
-    info = {"kind": kind, "trajlm_version": trajlm.__version__, "created_unix": int(time.time())}
+    info = {"kind": kind, "trajlm_version": __version__, "created_unix": int(time.time())}
     (Path(directory) / MARKER).write_text(json.dumps(info) + "\n")
 
 

@@ -300,7 +300,7 @@ def evaluate(
 
     Tasks: predict, recover, tte, classify (GeoLife modes), similarity (odd/even self-search).
     """
-    from trajlm.eval.cli import run_eval_command
+    from trajlm.cli_eval import run_eval_command
 
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads)  # fmt: skip
@@ -349,7 +349,7 @@ def finetune(
     io.coverage_note(net, df, f"--data {data}")
     _threads(threads, net.num_params())
     if task in ("recover", "tte"):
-        from trajlm.train.objectives import finetune as finetune_task
+        from trajlm.finetune.masked import finetune_task
 
         summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists)
     else:

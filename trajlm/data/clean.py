@@ -19,17 +19,10 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from trajlm.data.features import EARTH_RADIUS_M
+from trajlm.data.geometry import haversine, haversine_m
 from trajlm.data.schema import MIN_T, DropReport
 
 _FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)  # first row of each trajectory (or null)
-
-
-def haversine_m(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Expr:
-    """Great-circle distance in metres between two (lat, lon) degree expressions."""
-    p1, p2 = lat1.radians(), lat2.radians()
-    a = ((p2 - p1) / 2).sin() ** 2 + p1.cos() * p2.cos() * ((lon2 - lon1).radians() / 2).sin() ** 2
-    return 2 * EARTH_RADIUS_M * a.sqrt().clip(upper_bound=1.0).arcsin()
 
 
 def _step_speed_mps() -> pl.Expr:
@@ -167,15 +160,6 @@ class SpeedFilter:
         return out, report
 
 
-def _haversine_np(lat1, lon1, lat2, lon2) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-
-
 def speed_filter_mask(
     traj_no: np.ndarray,
     t: np.ndarray,
@@ -191,7 +175,7 @@ def speed_filter_mask(
 
     def speeds(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = _haversine_np(lat[a], lon[a], lat[b], lon[b]) / (t[b] - t[a])
+            v = haversine(lat[a], lon[a], lat[b], lon[b]) / (t[b] - t[a])
         return np.nan_to_num(v, nan=0.0)  # 0 m in 0 s is not an outlier
 
     def too_fast(rows: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-EARTH_RADIUS_M = 6_371_008.8
+from trajlm.data.geometry import EARTH_RADIUS_M, cyclic_time
 
 
 @dataclass
@@ -85,15 +85,6 @@ def add_deltas(df: pl.DataFrame) -> pl.DataFrame:
             .alias("dt_s")
         ]
     )
-
-
-def cyclic_time(t: np.ndarray) -> np.ndarray:
-    """Unix seconds -> (N, 4) [sin hour, cos hour, sin dow, cos dow] (UTC)."""
-    t = np.asarray(t, dtype=np.float64)
-    hour = (t % 86400.0) / 3600.0
-    dow = ((t // 86400.0) + 3.0) % 7.0  # 1970-01-01 was a Thursday (Mon = 0)
-    a, b = 2 * np.pi * hour / 24.0, 2 * np.pi * dow / 7.0
-    return np.stack([np.sin(a), np.cos(a), np.sin(b), np.cos(b)], axis=-1)
 
 
 def add_cyclic_time(df: pl.DataFrame) -> pl.DataFrame:

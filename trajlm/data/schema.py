@@ -15,6 +15,8 @@ from typing import Literal
 
 import polars as pl
 
+from trajlm.errors import TrajlmInputError  # noqa: F401  (re-exported: readers raise it)
+
 SCHEMA_VERSION = 1
 
 # name -> dtype of the required columns. `t` is seconds since the Unix epoch, UTC.
@@ -38,35 +40,6 @@ OPTIONAL: dict[str, pl.DataType] = {
 MIN_T = 631152000  # 1990-01-01T00:00:00Z
 
 OnError = Literal["raise", "skip"]
-
-
-class TrajlmInputError(ValueError):
-    """Bad input, with where it is (file, line, field) and what to do about it."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        path: str | os.PathLike | None = None,
-        line: int | None = None,
-        field: str | None = None,
-        hint: str | None = None,
-    ) -> None:
-        where = ""
-        if path is not None:
-            where = "/".join(Path(path).parts[-3:])  # keeps e.g. GeoLife's user folder
-            if line is not None:
-                where += f" line {line}"
-            if field is not None:
-                where += f" field {field}"
-            where += ": "
-        elif field is not None:
-            where = f"field {field}: "
-        text = where + message
-        if hint:
-            text += f"; {hint}"
-        super().__init__(text)
-        self.path, self.line, self.field, self.hint = path, line, field, hint
 
 
 @dataclass

@@ -26,7 +26,6 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-import trajlm
 from trajlm._safety import (
     MARKER,
     DamagedFileError,
@@ -37,6 +36,7 @@ from trajlm._safety import (
     tmp_name,
     write_marker,
 )
+from trajlm._version import __version__
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
@@ -164,7 +164,7 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file) -> dict:
     ).row(0, named=True)
     manifest = {
         "schema_version": SCHEMA_VERSION,
-        "trajlm_version": trajlm.__version__,
+        "trajlm_version": __version__,
         "created_at": _iso(int(datetime.now(tz=UTC).timestamp())),
         "sources": [str(s) for s in sources],
         "n_points": len(df),

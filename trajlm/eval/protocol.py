@@ -10,130 +10,30 @@ Models plug in as ``TaskModel`` objects; ``ModelPredictor`` wraps a ``Trajectory
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+
+# moved below (the trainer's model selection uses them); re-exported for old callers
+from trajlm.data.protocol_tasks import (  # noqa: F401
+    PredictionTask,
+    RecoveryTask,
+    make_prediction_task,
+    make_recovery_task,
+)
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.report import EvalResult, git_commit, split_meta
+from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
 TASKS = ("predict", "recover", "tte")
 
 
 # ------------------------------------------------------------------------------- tasks
-
-
-@dataclass
-class PredictionTask:
-    """Histories (first n points) and the next k true points, padded to (N, T)."""
-
-    traj_ids: list[str]
-    hist_latlon: np.ndarray  # (N, T, 2) degrees, right-padded by repeating the last point
-    hist_t: np.ndarray  # (N, T) int64 Unix seconds, padded the same way
-    lengths: np.ndarray  # (N,) real history points
-    target_latlon: np.ndarray  # (N, k, 2)
-    target_t: np.ndarray  # (N, k) int64
-    n_skipped: int  # trajectories too short to evaluate
-
-    def xy(self, proj: LocalProjection) -> np.ndarray:
-        x, y = proj.forward(self.hist_latlon[..., 0], self.hist_latlon[..., 1])
-        return np.stack([x, y], axis=-1)
-
-
-@dataclass
-class RecoveryTask:
-    """Flat points of the evaluated trajectories; ``known`` marks the points given as input."""
-
-    setting: str
-    groups: np.ndarray  # (P,) trajectory number, sorted
-    t: np.ndarray  # (P,) int64 Unix seconds
-    latlon: np.ndarray  # (P, 2) degrees; hidden points must not be read by a method
-    known: np.ndarray  # (P,) bool
-
-    def xy(self, proj: LocalProjection) -> np.ndarray:
-        x, y = proj.forward(self.latlon[:, 0], self.latlon[:, 1])
-        xy = np.stack([x, y], axis=-1)
-        xy[~self.known] = np.nan  # hide the answers from anything that projects
-        return xy
-
-
-def _offsets(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start row and length of each trajectory of a table sorted by (traj_id, t)."""
-    new = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
-    start = np.flatnonzero(new)
-    return start, np.diff(np.append(start, len(df)))
-
-
-def make_prediction_task(
-    df: pl.DataFrame, k: int = 5, n_input: int = 20, min_points: int = 7
-) -> PredictionTask:
-    """Input the first n points (n = n_input when the trip has >= n_input + k points, else all
-    but the last k), target the next k. Trips with fewer than ``min_points`` are skipped."""
-    df = df.sort(["traj_id", "t"])
-    start, length = _offsets(df)
-    ok = length >= max(min_points, k + 2)  # constant velocity needs two input points
-    start, length = start[ok], length[ok]
-    n = np.where(length >= n_input + k, n_input, length - k)
-    T = int(n.max()) if len(n) else 1
-    # pad by repeating the last real point so padded rows stay finite
-    hist_idx = start[:, None] + np.minimum(np.arange(T)[None, :], n[:, None] - 1)
-    tgt_idx = start[:, None] + n[:, None] + np.arange(k)[None, :]
-    ll = np.stack([df["lat"].to_numpy(), df["lon"].to_numpy()], axis=1)
-    t = df["t"].to_numpy()
-    return PredictionTask(
-        traj_ids=df["traj_id"].gather(start).to_list() if len(start) else [],
-        hist_latlon=ll[hist_idx],
-        hist_t=t[hist_idx],
-        lengths=n,
-        target_latlon=ll[tgt_idx],
-        target_t=t[tgt_idx],
-        n_skipped=int((~ok).sum()),
-    )
-
-
-def make_recovery_task(
-    df: pl.DataFrame,
-    mode: str = "random",
-    ratio: float = 0.5,
-    interval_s: float = 60.0,
-    seed: int = 0,
-    min_points: int = 3,
-) -> RecoveryTask:
-    """Hide interior points: ``mode="random"`` hides round(ratio * interior) per trajectory
-    (seeded); ``mode="downsample"`` keeps the first point of every ``interval_s`` window since
-    the trip start (on a 15 s feed and 60 s: every 4th point). First and last are always kept."""
-    df = df.sort(["traj_id", "t"])
-    start, length = _offsets(df)
-    keep_traj = np.repeat(length >= min_points, length)
-    df = df.filter(pl.Series(keep_traj))
-    start, length = _offsets(df)
-    groups = np.repeat(np.arange(len(start)), length)
-    pos = np.arange(len(df)) - np.repeat(start, length)  # index within trajectory
-    interior = (pos > 0) & (pos < np.repeat(length, length) - 1)
-    t = df["t"].to_numpy()
-    if mode == "random":
-        key = np.random.default_rng(seed).random(len(df))
-        key[~interior] = 2.0  # endpoints sort last, never hidden
-        order = np.lexsort((key, groups))
-        rank = np.empty(len(df), np.int64)
-        rank[order] = np.arange(len(df)) - np.repeat(start, length)
-        n_hide = np.round(ratio * np.maximum(length - 2, 0)).astype(np.int64)
-        known = ~(interior & (rank < np.repeat(n_hide, length)))
-        setting = f"random {ratio:.0%}"
-    elif mode == "downsample":
-        bucket = (t - np.repeat(t[start], length)) // interval_s
-        first_in_bucket = np.r_[True, (bucket[1:] != bucket[:-1]) | (groups[1:] != groups[:-1])]
-        known = first_in_bucket | ~interior
-        setting = f"every {interval_s:g} s"
-    else:
-        raise ValueError(f"mode must be 'random' or 'downsample', got {mode!r}")
-    latlon = np.stack([df["lat"].to_numpy(), df["lon"].to_numpy()], axis=1)
-    return RecoveryTask(setting, groups, t, latlon, known)
 
 
 def make_tte_task(df: pl.DataFrame) -> pl.DataFrame:
@@ -174,60 +74,6 @@ class _Projected:
 
     def travel_time(self, od: pl.DataFrame) -> np.ndarray:
         return self.est.predict(od)
-
-
-class ModelPredictor:
-    """Adapts a ``TrajectoryModel`` (docs/contracts.md) to ``TaskModel.predict_next``.
-
-    Histories become loader-format batches (``pos`` metres in ``projection``, ``t`` seconds
-    since the first point, ``t0``, ``mask`` right-padded) of ``batch_size`` rows; the model's
-    ``generate(batch, steps=k)["pos"]`` (B, k, 2) metres is projected back to lat/lon.
-    """
-
-    def __init__(
-        self,
-        model: Any,
-        projection: LocalProjection | None = None,
-        batch_size: int = 256,
-        name: str | None = None,
-    ) -> None:
-        if projection is None:  # the model's own plane, from the stats it carries
-            from trajlm.data.features import NormStats
-
-            projection = NormStats.from_dict(model.config.stats).projection
-        self.model, self.projection, self.batch_size = model, projection, batch_size
-        self.name = name or getattr(model, "name", type(model).__name__)
-
-    def predict_next(self, task: PredictionTask) -> np.ndarray:
-        import torch
-
-        params = list(model_params(self.model))
-        device = params[0].device if params else torch.device("cpu")
-        xy, k = task.xy(self.projection), task.target_t.shape[1]
-        out = np.empty((len(xy), k, 2))
-        for a in range(0, len(xy), self.batch_size):
-            n = task.lengths[a : a + self.batch_size]
-            T = int(n.max())
-            mask = np.arange(T)[None, :] < n[:, None]
-            t = task.hist_t[a : a + self.batch_size, :T]
-            batch = {
-                "pos": torch.as_tensor(
-                    xy[a : a + self.batch_size, :T] * mask[..., None], dtype=torch.float32
-                ),
-                "t": torch.as_tensor((t - t[:, :1]) * mask, dtype=torch.float32),
-                "t0": torch.as_tensor(t[:, 0], dtype=torch.int64),
-                "mask": torch.as_tensor(mask),
-            }
-            batch = {key: v.to(device) for key, v in batch.items()}
-            with torch.inference_mode():
-                pos = self.model.generate(batch, steps=k)["pos"]
-            out[a : a + self.batch_size] = pos.detach().to("cpu", torch.float64).numpy()
-        return np.stack(self.projection.inverse(out[..., 0], out[..., 1]), axis=-1)
-
-
-def model_params(model: Any):
-    """Parameters of a torch module, or nothing for a plain object."""
-    return model.parameters() if hasattr(model, "parameters") else ()
 
 
 # ----------------------------------------------------------------------------- harness

@@ -8,6 +8,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 # metric key -> (column header, format)
 METRIC_COLUMNS = {
     "mae_m": ("MAE (m)", "{:.1f}"),
@@ -29,6 +31,19 @@ def split_meta(parts: dict) -> dict:
             for s, p in parts.items()
         },
     }
+
+
+def mean_std(row: dict, key: str, fmt: str = "{:.1f}") -> str:
+    """``"mean ± std"`` of one metric of a result row (``std`` 0 where the row has none: one
+    run, or a deterministic baseline)."""
+    sd = (row.get("std") or {}).get(key) or 0.0
+    return f"{fmt.format(row['metrics'][key])} ± {fmt.format(sd)}"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table of string cells."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
 
 def git_commit() -> str | None:
@@ -118,3 +133,23 @@ def _clean(o):
     if isinstance(o, (int, float, str, bool)) or o is None:
         return o
     return str(o)
+
+
+def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
+    """Append, per setting, a row with the mean and std of `names`' metrics (in place)."""
+    settings = list(dict.fromkeys(r["setting"] for r in result.rows))
+    for setting in settings:
+        rows = [r for r in result.rows if r["setting"] == setting and r["method"] in names]
+        if len(rows) < 2:
+            continue
+        keys = rows[0]["metrics"].keys()
+        result.rows.append(
+            {
+                **rows[0],
+                "method": label,
+                "metrics": {k: float(np.mean([r["metrics"][k] for r in rows])) for k in keys},
+                "std": {k: float(np.std([r["metrics"][k] for r in rows])) for k in keys},
+                "predict_s": float(np.mean([r["predict_s"] for r in rows])),
+                "params": {**rows[0].get("params", {}), "runs": names},
+            }
+        )

@@ -1,13 +1,28 @@
-"""Model configuration: one dataclass, saved next to the weights as config.json."""
+"""Model configuration: one dataclass, saved next to the weights as config.json.
+
+config.json is self-describing (docs/contracts.md "Checkpoints"): besides the fields below it
+carries ``trajlm_version`` (the writer), ``format_version`` (the file layout, FORMAT_VERSION)
+and ``model_type`` (MODEL_TYPE). A file without them (written before format 1) reads as format
+1 with the field defaults, which are the meanings those checkpoints were trained with; a file
+of a newer format than this trajlm reads is refused with an "upgrade trajlm" message.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from trajlm._version import __version__
 from trajlm.data.features import NormStats
 
 POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time")
 HEADS = ("gaussian", "mse")
+# What the span-step head predicts where a gap has a visible end (objectives/loss.py):
+# "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
+# (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
+SPAN_TARGETS = ("bridge_residual", "raw")
+FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
+MODEL_TYPE = "trajlm-transformer"
+CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
 
 
 @dataclass
@@ -27,7 +42,7 @@ class ModelConfig:
     head: str = "gaussian"  # "gaussian" (mean + log-variance, NLL loss) | "mse"
     n_special_tokens: int = 8  # learned type embeddings; 0 = ordinary point
     bias: bool = False  # biases in Linear layers and LayerNorms
-    # Masked / span-infilling heads (trajlm.model.infill): own-point head, end-of-span logit and
+    # Masked / span-infilling heads (trajlm.objectives.infill): own-point head, end-of-span logit and
     # a learned within-span position embedding. False = the plain causal model (same weights).
     infill_heads: bool = False
     # A position-hidden point kept in place reads its anchor (linear interpolation in time
@@ -35,6 +50,7 @@ class ModelConfig:
     # around it are taken between anchors, instead of zeros. The point then sits where
     # interpolation puts it, so the model only has to learn the correction (recovery).
     infill_anchor_inputs: bool = False
+    span_target: str = "bridge_residual"  # one of SPAN_TARGETS; the span-step head's meaning
     # Multi-scale Fourier features of the absolute position (0 = off): sin/cos of x and y at
     # `pos_fourier_bands` wavelengths, geometric from `pos_fourier_min_m` to 64x that. The
     # linear position features resolve ~xy_scale (kilometres); these let the model learn
@@ -67,6 +83,10 @@ class ModelConfig:
             f"pos_type must be one of {POS_TYPES}, got {self.pos_type!r}",
         )
         need(self.head in HEADS, f"head must be one of {HEADS}, got {self.head!r}")
+        need(
+            self.span_target in SPAN_TARGETS,
+            f"span_target must be one of {SPAN_TARGETS}, got {self.span_target!r}",
+        )
         if self.pos_type in ("rope", "rope_time"):
             need(self.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {self.head_dim}")
         need(
@@ -102,10 +122,29 @@ class ModelConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def to_checkpoint_dict(self) -> dict:
+        """What config.json holds: the writer, format and model type, then the fields."""
+        meta = {"trajlm_version": __version__, "format_version": FORMAT_VERSION,
+                "model_type": MODEL_TYPE}  # fmt: skip
+        return meta | self.to_dict()
+
     @classmethod
     def from_dict(cls, d: dict, section: str = "model") -> ModelConfig:
         """Strict: an unknown key (e.g. from a newer trajlm, or a typo) or a value of the wrong
-        type is a ConfigError naming `section.key`, with the nearest valid name."""
+        type is a ConfigError naming `section.key`, with the nearest valid name. The checkpoint
+        header (format_version, trajlm_version, model_type) is checked, then dropped."""
         from trajlm._config import build
+        from trajlm.errors import ConfigError, NewerFormatError
 
+        d = dict(d)
+        fmt = d.pop("format_version", 1)  # absent: written before format 1, which it matches
+        writer = d.pop("trajlm_version", None)
+        model_type = d.pop("model_type", MODEL_TYPE)
+        if not isinstance(fmt, int) or fmt > FORMAT_VERSION:
+            raise NewerFormatError(
+                f"{section}: format_version {fmt!r} (written by trajlm {writer}) is newer than "
+                f"this trajlm {__version__} reads (<= {FORMAT_VERSION}); upgrade trajlm"
+            )
+        if model_type != MODEL_TYPE:
+            raise ConfigError(f"{section}: model_type {model_type!r} is not {MODEL_TYPE!r}")
         return build(cls, d, section)

@@ -17,22 +17,17 @@ reference the cached path is tested against).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import torch
 
+from trajlm.model.cache import KVCache
 from trajlm.model.embedding import build_features
-from trajlm.model.transformer import KVCache
-
-if TYPE_CHECKING:
-    from trajlm.model.transformer import TrajectoryModel
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
 
 
 @torch.inference_mode()
 def generate(
-    model: TrajectoryModel,
+    model: torch.nn.Module,  # a TrajectoryModel (not imported: it imports this module)
     batch: dict,
     steps: int,
     sample: bool = False,

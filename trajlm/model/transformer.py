@@ -22,8 +22,10 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
 from trajlm.data.features import NormStats
+from trajlm.model.cache import KVCache
 from trajlm.model.config import ModelConfig
 from trajlm.model.embedding import DELTA, PointEmbedding, identity_stats
+from trajlm.model.generate import generate
 from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
 from trajlm.model.positions import (
     LearnedPositions,
@@ -34,20 +36,6 @@ from trajlm.model.positions import (
 
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
-
-
-class KVCache:
-    """Preallocated keys and values of one layer, (B, H_kv, L, D), written by slot index."""
-
-    def __init__(self, batch: int, n_kv_heads: int, length: int, head_dim: int, device, dtype):
-        self.k = torch.zeros(batch, n_kv_heads, length, head_dim, device=device, dtype=dtype)
-        self.v = torch.zeros_like(self.k)
-
-    def write(self, k: torch.Tensor, v: torch.Tensor, slots: torch.Tensor) -> None:
-        """k, v (B, H_kv, T, D); slots (B, T): row b's t-th token goes to slot slots[b, t]."""
-        rows = torch.arange(k.shape[0], device=k.device)[:, None]  # (B, 1)
-        self.k[rows, :, slots] = k.transpose(1, 2)  # the indexed view is (B, T, H_kv, D)
-        self.v[rows, :, slots] = v.transpose(1, 2)
 
 
 class CausalSelfAttention(nn.Module):
@@ -151,7 +139,7 @@ class TrajectoryModel(nn.Module):
         self.ln_f = nn.LayerNorm(C, bias=config.bias)
         self.head = RegressionHead(C, config.head == "gaussian", config.bias)
         self.infill_head = self.end_head = self.span_pos = None
-        if config.infill_heads:  # see trajlm/model/infill.py
+        if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
             self.infill_head = RegressionHead(C, config.head == "gaussian", config.bias)
             self.end_head = nn.Linear(C, 1, bias=True)  # "this span ends after this point"
@@ -296,8 +284,6 @@ class TrajectoryModel(nn.Module):
         temperature: float = 1.0,
     ) -> dict[str, torch.Tensor]:
         """Roll out `steps` points after each row's last real point; see trajlm.model.generate."""
-        from trajlm.model.generate import generate  # here: generate.py imports KVCache
-
         return generate(self, batch, steps, sample, generator, use_cache, temperature)
 
     def save_pretrained(self, directory: str | Path) -> None:
@@ -306,7 +292,7 @@ class TrajectoryModel(nn.Module):
         d.mkdir(parents=True, exist_ok=True)
         tensors = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
         _atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata={"format": "pt"}))
-        text = json.dumps(self.config.to_dict(), indent=2)
+        text = json.dumps(self.config.to_checkpoint_dict(), indent=2)
         _atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
 
     @classmethod
@@ -323,7 +309,9 @@ class TrajectoryModel(nn.Module):
         todo = "restore it or train again (a run also keeps copies in trainer_state/ and best/)"
         with reading(d / CONFIG_NAME, todo):
             try:
-                config = ModelConfig.from_dict(json.loads((d / CONFIG_NAME).read_text()))
+                config = ModelConfig.from_dict(
+                    json.loads((d / CONFIG_NAME).read_text()), section=str(d / CONFIG_NAME)
+                )
             except ConfigError as e:
                 raise DamagedFileError(d / CONFIG_NAME, str(e), todo) from e
         model = cls(config)

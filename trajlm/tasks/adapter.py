@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trajlm.eval.protocol import ModelPredictor
+from trajlm.model.rollout import ModelPredictor
 
 
 class MultiTaskModel:

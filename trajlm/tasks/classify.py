@@ -26,7 +26,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from trajlm.data.features import NormStats
-from trajlm.eval.classify import segment_labels
+from trajlm.data.segments import segment_labels
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.embed import _core, segment_windows, thin_points
 

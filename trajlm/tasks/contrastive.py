@@ -85,7 +85,7 @@ def fit_contrastive(
 ) -> dict:
     """Fine-tune ``model`` (TrajectoryModel or PeftModel) in place; returns a summary with the
     per-epoch loss / val top-1 history. The best-val epoch's weights are restored."""
-    from trajlm.eval.similarity import ranking_metrics
+    from trajlm.similarity import ranking_metrics
     from trajlm.tasks.embed import embed
 
     cfg = config or ContrastiveConfig()
@@ -106,7 +106,7 @@ def fit_contrastive(
     def val_top1() -> float | None:
         if val is None or val["traj_id"].n_unique() < 2:
             return None
-        from trajlm.eval.similarity import make_similarity_task
+        from trajlm.similarity import make_similarity_task
 
         task = make_similarity_task(val, cfg.min_points)
         q = embed(model, task.query, n_points=cfg.n_points)

@@ -142,7 +142,7 @@ def similar(
     Returns ``(distances (Nq, k), indices (Nq, k) into db_ids, query_ids, db_ids)``, nearest
     first; ids are the sorted unique traj_ids of each table.
     """
-    from trajlm.eval.similarity import EmbeddingSearch
+    from trajlm.similarity import EmbeddingSearch
 
     db = embed(model, database_df, batch_size, n_points=n_points)
     q = embed(model, query_df, batch_size, n_points=n_points)

@@ -10,6 +10,7 @@ import polars as pl
 import torch
 
 from trajlm.data.features import LocalProjection
+from trajlm.model.rollout import ModelPredictor  # noqa: F401  (in model/: the trainer uses it)
 
 
 def history_batch(

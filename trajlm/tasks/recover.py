@@ -10,8 +10,9 @@ mode="inplace" (default): one bidirectional pass, each hidden point's position f
 mode="span": every gap is collapsed to [m] and generated point by point after [s] (GLM),
     with the known timestamps and number of points; each step is the model's residual on the
     bridge step towards the visible point after the gap at the point's known time
-    (infill.span_bridge), so the span ends on that point. ``span_anchor=False`` decodes raw
-    steps (checkpoints trained before the bridge residual; see infill.use_anchor).
+    (infill.span_bridge), so the span ends on that point. The checkpoint's
+    ``span_target`` says how to decode (``"raw"``: plain steps, checkpoints trained before the
+    bridge residual); ``span_anchor`` overrides it (see infill.use_anchor).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import numpy as np
 import torch
 
 from trajlm.data.features import LocalProjection, NormStats
-from trajlm.model import masking as mk
-from trajlm.model.infill import fill_in_place, generate_spans
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import fill_in_place, generate_spans
 
 
 def chunk_indices(groups: np.ndarray, known: np.ndarray, max_points: int) -> list[np.ndarray]:

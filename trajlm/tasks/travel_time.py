@@ -17,8 +17,8 @@ import polars as pl
 import torch
 
 from trajlm.data.features import LocalProjection, NormStats
-from trajlm.model import masking as mk
-from trajlm.model.infill import fill_in_place
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import fill_in_place
 
 
 def od_batch(od: pl.DataFrame, projection: LocalProjection) -> dict[str, torch.Tensor]:

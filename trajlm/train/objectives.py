@@ -13,18 +13,18 @@ Each training batch gets ONE objective, drawn with a ``torch.Generator`` seeded 
     future     the last k points (k ~ U{1..future_max})                  [m] + one span
 
 The task masks (points = recovery, od = travel time, future = prediction) are the objectives
-a short task fine-tune uses alone (``ObjectiveMix.for_task``, ``finetune``).
+a short task fine-tune uses alone (``ObjectiveMix.for_task``,
+``trajlm.finetune.masked.finetune_task``).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 
-from trajlm.model import masking as mk
-from trajlm.model.infill import anchor_inputs_of, build_infill, infill_loss
+from trajlm.objectives import masking as mk
+from trajlm.objectives.infill import anchor_inputs_of, build_infill, infill_loss
 
 OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
 
@@ -177,38 +177,3 @@ def objective_loss(
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
     }
-
-
-def finetune(
-    pretrained: str | Path,
-    data: str | Path,
-    out: str | Path,
-    task: str,
-    max_steps: int = 300,
-    lr: float = 5e-4,
-    seed: int = 0,
-    overwrite: bool = False,
-    **train_overrides,
-) -> dict:
-    """Short task fine-tune of a pretrained run on the task's own mask; returns the summary.
-
-    Starts from `pretrained`'s weights (TrainConfig.init_from) with ObjectiveMix.for_task and
-    the pretrained run's window settings; writes a normal run directory to `out` (resumable).
-    """
-    import json
-
-    from trajlm.train.trainer import TrainConfig, Trainer
-
-    pre = Path(pretrained)
-    base = {}
-    if (pre / "train_config.json").exists():
-        keep = ("batch_size", "max_len", "stride", "cpu_threads", "device")
-        base = {k: v for k, v in json.loads((pre / "train_config.json").read_text()).items()
-                if k in keep}  # fmt: skip
-    cfg = TrainConfig.from_dict(
-        base | {"max_steps": max_steps, "lr": lr, "warmup_steps": min(20, max_steps // 5),
-                "seed": seed, "eval_every": 0, "save_every": max_steps, "progress": False,
-                "objectives": ObjectiveMix.for_task(task).to_dict(), "init_from": str(pre)}
-        | train_overrides
-    )  # fmt: skip
-    return Trainer(data, out, None, cfg).fit(overwrite=overwrite)

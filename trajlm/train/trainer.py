@@ -278,8 +278,9 @@ class Trainer:
     def val_ade(self) -> float | None:
         """PROTOCOL task 1 on (up to `select_max_traj` trips of) the val split: the 5-step ADE
         in metres of the model's rollout; used to pick RUN/best (model selection on val)."""
-        from trajlm.eval.metrics import ade
-        from trajlm.eval.protocol import ModelPredictor, make_prediction_task
+        from trajlm.data.metrics import ade
+        from trajlm.data.protocol_tasks import make_prediction_task
+        from trajlm.model.rollout import ModelPredictor
 
         if self._val_task is None:
             from trajlm.data.store import read_store

@@ -8,33 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 
 from trajlm.eval.protocol import TASKS, run_eval
-from trajlm.eval.report import EvalResult
+from trajlm.eval.report import EvalResult, aggregate_runs
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
-
-
-def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
-    """Append, per setting, a row with the mean and std of `names`' metrics (in place)."""
-    settings = list(dict.fromkeys(r["setting"] for r in result.rows))
-    for setting in settings:
-        rows = [r for r in result.rows if r["setting"] == setting and r["method"] in names]
-        if len(rows) < 2:
-            continue
-        keys = rows[0]["metrics"].keys()
-        result.rows.append(
-            {
-                **rows[0],
-                "method": label,
-                "metrics": {k: float(np.mean([r["metrics"][k] for r in rows])) for k in keys},
-                "std": {k: float(np.std([r["metrics"][k] for r in rows])) for k in keys},
-                "predict_s": float(np.mean([r["predict_s"] for r in rows])),
-                "params": {**rows[0].get("params", {}), "runs": names},
-            }
-        )
 
 
 class _FittedClassifier:

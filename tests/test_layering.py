@@ -1,0 +1,233 @@
+"""Imports point one way: a module imports only from its own layer or lower ones, and there is no
+import cycle between modules or between packages. Imports are read from the source with ``ast``
+(top-level, lazy ones inside functions and ``if TYPE_CHECKING:`` blocks alike), so a violation
+is caught without importing anything.
+
+Layers, lowest first (docs/architecture.md):
+
+    data, similarity -> model -> objectives -> train -> finetune -> tasks -> eval
+        -> api, viz, serve, cli and the package root
+
+``trajlm/_version.py`` sits below everything (the checkpoint and store writers record it).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "trajlm"
+
+LAYERS: list[set[str]] = [
+    {"_version", "errors", "_safety", "_config", "_threads"},  # errors, output safety, configs
+    {"data", "similarity"},
+    {"model"},
+    {"objectives"},
+    {"train"},
+    {"finetune"},
+    {"tasks"},
+    {"eval"},
+    {"", "api", "viz", "serve", "cli", "_cli_io", "cli_eval"},  # "" is trajlm/__init__.py
+]
+LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    rel = path.relative_to(root.parent).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def all_modules(root: Path = PACKAGE) -> dict[str, Path]:
+    return {module_name(p, root): p for p in sorted(root.rglob("*.py"))}
+
+
+def imported(name: str, path: Path, mods: dict[str, Path]) -> list[tuple[str, int]]:
+    """(imported trajlm module, line) for every import statement of a module; ``from a import
+    b`` counts as importing ``a.b`` when that is a module, else ``a``."""
+    pkg = name.split(".")[0]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = name.split(".")
+            if node.level:  # relative: drop one part per dot (a package counts as its own)
+                keep = len(base) - node.level + (path.name == "__init__.py")
+                base = base[:keep] + ([node.module] if node.module else [])
+                prefix = ".".join(base)
+            else:
+                prefix = node.module or ""
+            targets = [f"{prefix}.{a.name}" for a in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in mods:
+                target = target.rpartition(".")[0]
+            if target.split(".")[0] == pkg and target != name:
+                out.append((target, node.lineno))
+    return list(dict.fromkeys(out))  # one entry per (module, line)
+
+
+def layer(module: str) -> tuple[str, int]:
+    """(layer name, rank) of a trajlm module: its first-level package or top-level module."""
+    parts = module.split(".")
+    key = parts[1] if len(parts) > 1 else ""
+    if key not in LAYER_OF:
+        raise KeyError(f"{module}: not in any layer; add '{key}' to LAYERS in {__file__}")
+    return key, LAYER_OF[key]
+
+
+def layer_violations(root: Path = PACKAGE) -> list[str]:
+    mods = all_modules(root)
+    bad = []
+    for name, path in mods.items():
+        src_layer, src_rank = layer(name)
+        for target, line in imported(name, path, mods):
+            dst_layer, dst_rank = layer(target)
+            if dst_rank > src_rank:
+                rel = path.relative_to(root.parent)
+                bad.append(
+                    f"{rel}:{line}: {name} ({src_layer or 'trajlm'}) imports {target} "
+                    f"({dst_layer or 'trajlm'}), a higher layer"
+                )
+    return bad
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one node (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            v, children = work[-1]
+            for w in children:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(sorted(graph.get(w, ())))))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    scc = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        scc.append(w)
+                        if w == v:
+                            break
+                    if len(scc) > 1:
+                        found.append(sorted(scc))
+    return found
+
+
+def import_graph(root: Path = PACKAGE, packages: bool = False) -> dict[str, dict[str, str]]:
+    """module -> {imported module: "file:line" of the first such import}; with ``packages``,
+    first-level packages instead. A package's ``__init__`` re-exports are not edges (importing
+    ``trajlm.model`` to reach ``trajlm.model.transformer`` is not a dependency on its siblings)."""
+    mods = all_modules(root)
+    graph: dict[str, dict[str, str]] = {}
+    for name, path in mods.items():
+        src = ".".join(name.split(".")[:2]) if packages else name
+        edges = graph.setdefault(src, {})
+        for target, line in imported(name, path, mods):
+            if mods[target].name == "__init__.py" and not packages:
+                continue
+            dst = ".".join(target.split(".")[:2]) if packages else target
+            if dst != src and not (packages and dst == root.name):
+                edges.setdefault(dst, f"{path.relative_to(root.parent)}:{line}")
+    return graph
+
+
+def describe(graph: dict[str, dict[str, str]], scc: list[str]) -> str:
+    inside = set(scc)
+    edges = [f"{a} -> {b} ({where})" for a in scc for b, where in graph[a].items() if b in inside]
+    return "cycle " + " <-> ".join(scc) + ":\n    " + "\n    ".join(edges)
+
+
+def test_every_module_has_a_layer():
+    for name in all_modules():
+        layer(name)  # raises naming the module
+
+
+def test_no_module_imports_a_higher_layer():
+    bad = layer_violations()
+    assert not bad, "imports that point up the layers:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("packages", [False, True], ids=["modules", "packages"])
+def test_no_import_cycles(packages):
+    graph = import_graph(packages=packages)
+    found = cycles({k: set(v) for k, v in graph.items()})
+    assert not found, "\n".join(describe(graph, scc) for scc in found)
+
+
+# ---------------------------------------------------------------- the checker can fail
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root / "trajlm"
+
+
+def test_checker_names_a_lazy_upward_import(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "trajlm/__init__.py": "",
+            "trajlm/data/__init__.py": "",
+            "trajlm/data/a.py": "def f():\n    from trajlm.eval.b import g\n    return g\n",
+            "trajlm/eval/__init__.py": "",
+            "trajlm/eval/b.py": "from trajlm.data import a\n",
+        },
+    )
+    bad = layer_violations(root)
+    assert len(bad) == 1
+    assert bad[0].startswith("trajlm/data/a.py:2: trajlm.data.a (data) imports trajlm.eval.b")
+
+
+def test_checker_finds_module_and_package_cycles(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "trajlm/__init__.py": "",
+            "trajlm/model/__init__.py": "",
+            "trajlm/model/x.py": "from . import y\n",
+            "trajlm/model/y.py": "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from trajlm.model.x import X\n",
+            "trajlm/data/__init__.py": "",
+            "trajlm/data/z.py": "import trajlm.similarity.w\n",
+            "trajlm/similarity/__init__.py": "",
+            "trajlm/similarity/w.py": "from ..data.z import *\n",
+        },
+    )
+    graph = import_graph(root)
+    found = cycles({k: set(v) for k, v in graph.items()})
+    assert ["trajlm.model.x", "trajlm.model.y"] in found
+    assert ["trajlm.data.z", "trajlm.similarity.w"] in found
+    assert "trajlm/model/y.py:3" in describe(graph, ["trajlm.model.x", "trajlm.model.y"])
+    pkg = import_graph(root, packages=True)
+    assert cycles({k: set(v) for k, v in pkg.items()}) == [["trajlm.data", "trajlm.similarity"]]

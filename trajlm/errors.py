@@ -1,0 +1,70 @@
+"""The exceptions a user can fix: bad input, arguments, configs, outputs and damaged files.
+
+They sit below every other module (data readers, configs and checkpoints raise them) and the CLI
+turns each into one line and exit status 2; anything else is a bug and stays loud.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class TrajlmInputError(ValueError):
+    """Bad input, with where it is (file, line, field) and what to do about it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | os.PathLike | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ""
+        if path is not None:
+            where = "/".join(Path(path).parts[-3:])  # keeps e.g. GeoLife's user folder
+            if line is not None:
+                where += f" line {line}"
+            if field is not None:
+                where += f" field {field}"
+            where += ": "
+        elif field is not None:
+            where = f"field {field}: "
+        text = where + message
+        if hint:
+            text += f"; {hint}"
+        super().__init__(text)
+        self.path, self.line, self.field, self.hint = path, line, field, hint
+
+
+class UserError(TrajlmInputError):
+    """A mistake the user can fix (bad path, value, config, file): one line, exit status 2."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+
+
+class ConfigError(UserError):
+    """A config section, key or value that is not accepted (names e.g. `train.lr`)."""
+
+
+class OutputExistsError(UserError, FileExistsError):
+    """An output would replace an existing file or directory (or an input)."""
+
+
+class LockedError(UserError):
+    """Another live process writes to the same run or store directory."""
+
+
+class DamagedFileError(UserError):
+    """A file the tool wrote can no longer be read (truncated, garbage, wrong content)."""
+
+    def __init__(self, path: str | os.PathLike, problem: str, todo: str) -> None:
+        super().__init__(f"{path}: damaged file ({problem})", hint=todo)
+        self.path = path
+
+
+class NewerFormatError(UserError):
+    """A file written by a newer trajlm (format_version above what this one reads)."""

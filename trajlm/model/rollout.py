@@ -1,0 +1,69 @@
+"""A ``TrajectoryModel``'s rollout in lat/lon: histories of a prediction task in, the next k
+points out (``model.generate`` on loader-format batches in the model's own plane).
+
+Lives beside ``generate`` because the trainer's model selection (train layer) rolls out the
+model too; ``trajlm.tasks.predict`` and ``trajlm.eval.protocol`` re-export it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.protocol_tasks import PredictionTask
+
+
+class ModelPredictor:
+    """Adapts a ``TrajectoryModel`` (docs/contracts.md) to ``TaskModel.predict_next``.
+
+    Histories become loader-format batches (``pos`` metres in ``projection``, ``t`` seconds
+    since the first point, ``t0``, ``mask`` right-padded) of ``batch_size`` rows; the model's
+    ``generate(batch, steps=k)["pos"]`` (B, k, 2) metres is projected back to lat/lon.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        projection: LocalProjection | None = None,
+        batch_size: int = 256,
+        name: str | None = None,
+    ) -> None:
+        if projection is None:  # the model's own plane, from the stats it carries
+            from trajlm.data.features import NormStats
+
+            projection = NormStats.from_dict(model.config.stats).projection
+        self.model, self.projection, self.batch_size = model, projection, batch_size
+        self.name = name or getattr(model, "name", type(model).__name__)
+
+    def predict_next(self, task: PredictionTask) -> np.ndarray:
+        import torch
+
+        params = list(model_params(self.model))
+        device = params[0].device if params else torch.device("cpu")
+        xy, k = task.xy(self.projection), task.target_t.shape[1]
+        out = np.empty((len(xy), k, 2))
+        for a in range(0, len(xy), self.batch_size):
+            n = task.lengths[a : a + self.batch_size]
+            T = int(n.max())
+            mask = np.arange(T)[None, :] < n[:, None]
+            t = task.hist_t[a : a + self.batch_size, :T]
+            batch = {
+                "pos": torch.as_tensor(
+                    xy[a : a + self.batch_size, :T] * mask[..., None], dtype=torch.float32
+                ),
+                "t": torch.as_tensor((t - t[:, :1]) * mask, dtype=torch.float32),
+                "t0": torch.as_tensor(t[:, 0], dtype=torch.int64),
+                "mask": torch.as_tensor(mask),
+            }
+            batch = {key: v.to(device) for key, v in batch.items()}
+            with torch.inference_mode():
+                pos = self.model.generate(batch, steps=k)["pos"]
+            out[a : a + self.batch_size] = pos.detach().to("cpu", torch.float64).numpy()
+        return np.stack(self.projection.inverse(out[..., 0], out[..., 1]), axis=-1)
+
+
+def model_params(model: Any):
+    """Parameters of a torch module, or nothing for a plain object."""
+    return model.parameters() if hasattr(model, "parameters") else ()
