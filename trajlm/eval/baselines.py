@@ -1,8 +1,16 @@
 """Strong, simple baselines for prediction, recovery and travel time (PROTOCOL.md).
 
-Every baseline follows scikit-learn: hyper-parameters in ``__init__``, ``fit(train_df) -> self``
-(learned state ends in ``_``), then ``predict(...)``. Geometry is done in local metres
-(``LocalProjection``); the harness (``protocol.py``) converts to and from lat/lon.
+Every baseline is a scikit-learn estimator (``BaseEstimator``: ``clone``, ``get_params`` and
+grid search work): hyper-parameters in ``__init__``, ``fit(train_df) -> self`` (learned state
+ends in ``_``), then ``predict(...)``. Geometry is done in local metres (``LocalProjection``);
+the harness (``protocol.py``) converts to and from lat/lon and calls ``predict`` with arrays.
+
+Users call the prediction and recovery baselines with a frame instead (any kind
+``trajlm.data.coerce`` reads; ``trajlm.baselines`` re-exports them):
+    ConstantVelocity().predict(df, steps=5)   # traj_id, step, t, lat, lon, std_m (NaN)
+    LinearInterpolation().predict(df)         # rows with missing lat/lon filled, `recovered`
+in the caller's kind, as ``TrajLM.predict`` / ``TrajLM.recover`` return them. A frame-level
+prediction's times continue each trajectory's last sampling interval.
 
 Array conventions (all float64):
     prediction  xy (N, T, 2) metres, right-padded; lengths (N,) real points per row (>= 2);
@@ -15,11 +23,79 @@ Array conventions (all float64):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
+from sklearn.base import BaseEstimator
 
+from trajlm.data.coerce import (
+    coerce,
+    from_canonical,
+    recovery_input,
+    to_canonical,
+    trajectory_numbers,
+)
 from trajlm.data.features import LocalProjection, add_local_xy
 from trajlm.eval.metrics import haversine
+
+FRAME_HISTORY = 64  # points of each trajectory a frame-level prediction reads (the last ones)
+
+
+def _table(df: Any) -> pl.DataFrame:
+    """A canonical Polars table as is (the harness's path), anything else through coerce."""
+    if isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns):
+        return df
+    return to_canonical(df)
+
+
+class _PredictsFrames:
+    """``predict(df, steps=k)`` for the prediction baselines: the frame-level path."""
+
+    def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
+        df, layout = coerce(data, **columns)
+        proj = getattr(self, "projection_", None) or LocalProjection.fit(df)
+        df = df.with_columns(_i=pl.int_range(pl.len()).reverse().over("traj_id"))
+        df = df.filter(pl.col("_i") < FRAME_HISTORY)
+        n = df.group_by("traj_id", maintain_order=True).len()
+        lengths = n["len"].to_numpy().astype(np.int64)
+        B, T = len(lengths), int(lengths.max())
+        start = np.cumsum(lengths) - lengths
+        col = np.minimum(np.arange(T)[None], lengths[:, None] - 1)  # pad: repeat the last
+        rows = start[:, None] + col  # (B, T) into df
+        x, y = proj.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
+        xy = np.stack([x, y], -1)[rows]
+        t = df["t"].to_numpy()[rows]
+        last = t[np.arange(B), lengths - 1]
+        dt = np.where(lengths > 1, last - t[np.arange(B), np.maximum(lengths - 2, 0)], 1)
+        t_future = last[:, None] + np.maximum(dt, 1)[:, None] * np.arange(1, steps + 1)
+        t0 = t[:, :1]  # relative seconds, as the harness passes them
+        pos = self.predict(xy, lengths, steps, t - t0, t_future - t0)
+        lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
+        out = pl.DataFrame({
+            "traj_id": np.repeat(np.array(n["traj_id"].to_list(), dtype=object), steps).tolist(),
+            "step": np.tile(np.arange(1, steps + 1), B), "t": t_future.reshape(-1),
+            "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * steps, np.nan),
+        })  # fmt: skip
+        return from_canonical(out, layout=layout)
+
+
+class _RecoversFrames:
+    """``predict(df)`` for the recovery baselines: rows with missing lat/lon are filled."""
+
+    def _recover_frame(self, data: Any, columns: dict) -> Any:
+        df, layout, known = recovery_input(data, **columns)
+        proj = LocalProjection.fit(df.filter(pl.Series(known)))
+        x, y = proj.forward(df["lat"].fill_null(0.0), df["lon"].fill_null(0.0))
+        xy = self.predict(df["t"].to_numpy(), np.stack([x, y], -1), known, trajectory_numbers(df))
+        lat, lon = proj.inverse(xy[:, 0], xy[:, 1])
+        lat, lon = (
+            np.where(known, df["lat"].fill_null(0.0), lat),
+            np.where(known, df["lon"].fill_null(0.0), lon),
+        )
+        out = df.with_columns(lat=pl.Series(lat), lon=pl.Series(lon), recovered=pl.Series(~known))
+        return from_canonical(out, layout=layout)
+
 
 # ---------------------------------------------------------------------------- prediction
 
@@ -29,7 +105,7 @@ def _last(xy: np.ndarray, lengths: np.ndarray, back: int = 0) -> np.ndarray:
     return xy[np.arange(len(xy)), np.asarray(lengths) - 1 - back]
 
 
-class ConstantVelocity:
+class ConstantVelocity(_PredictsFrames, BaseEstimator):
     """Repeat the last displacement k times.
 
     ``use_time=False`` (default): one displacement per future step, needing no future
@@ -45,21 +121,26 @@ class ConstantVelocity:
     def name(self) -> str:
         return "constant velocity" + (" [time]" if self.use_time else "")
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> ConstantVelocity:
+    def fit(self, train_df: Any = None) -> ConstantVelocity:
         return self
 
     def predict(
         self,
-        xy: np.ndarray,
-        lengths: np.ndarray,
+        xy: Any,
+        lengths: np.ndarray | None = None,
         k: int = 5,
         t: np.ndarray | None = None,
         t_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+        *,
+        steps: int | None = None,
+        **columns: Any,
+    ) -> Any:
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
         return LinearExtrapolation(2, "last", self.use_time).predict(xy, lengths, k, t, t_future)
 
 
-class LinearExtrapolation:
+class LinearExtrapolation(_PredictsFrames, BaseEstimator):
     """Least-squares line through the last ``n_last`` points, continued k steps.
 
     Parameterisation: x and y are fit separately against point index (default) or, with
@@ -80,19 +161,24 @@ class LinearExtrapolation:
         tags = [t for t, on in (("time", self.use_time), ("fit", self.anchor == "fit")) if on]
         return f"linear-{self.n_last}" + (f" [{', '.join(tags)}]" if tags else "")
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> LinearExtrapolation:
+    def fit(self, train_df: Any = None) -> LinearExtrapolation:
         if self.n_last < 2 or self.anchor not in ("last", "fit"):
             raise ValueError("need n_last >= 2 and anchor in {'last', 'fit'}")
         return self
 
     def predict(
         self,
-        xy: np.ndarray,
-        lengths: np.ndarray,
+        xy: Any,
+        lengths: np.ndarray | None = None,
         k: int = 5,
         t: np.ndarray | None = None,
         t_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+        *,
+        steps: int | None = None,
+        **columns: Any,
+    ) -> Any:
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
         lengths = np.asarray(lengths)
         rows = np.arange(len(xy))
         idx = lengths[:, None] - self.n_last + np.arange(self.n_last)[None, :]  # (N, m)
@@ -133,7 +219,7 @@ def _rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
     return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
 
 
-class KNNContinuation:
+class KNNContinuation(_PredictsFrames, BaseEstimator):
     """Historical continuation: average what similar train histories did next.
 
     The library holds every window of ``history`` + ``horizon`` consecutive train points,
@@ -163,11 +249,10 @@ class KNNContinuation:
         self.max_windows = max_windows
         self.random_state = random_state
 
-    def fit(
-        self, train_df: pl.DataFrame, projection: LocalProjection | None = None
-    ) -> KNNContinuation:
+    def fit(self, train_df: Any, projection: LocalProjection | None = None) -> KNNContinuation:
         from sklearn.neighbors import NearestNeighbors
 
+        train_df = _table(train_df)
         self.projection_ = projection or LocalProjection.fit(train_df)
         f = add_local_xy(train_df.sort(["traj_id", "t"]), self.projection_)
         xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
@@ -201,7 +286,12 @@ class KNNContinuation:
         rel = _rotate(h[:, :-1] - h[:, -1:], c, -s)
         return rel.reshape(len(h), -1), c, s
 
-    def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int = 5, *_) -> np.ndarray:
+    def predict(
+        self, xy: Any, lengths: np.ndarray | None = None, k: int = 5, *_,
+        steps: int | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
         if k > self.horizon:
             raise ValueError(f"fitted for horizon {self.horizon}, asked for k={k}")
         lengths = np.asarray(lengths)
@@ -227,17 +317,20 @@ def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
         raise ValueError("the first and last point of every trajectory must be known")
 
 
-class LinearInterpolation:
+class LinearInterpolation(_RecoversFrames, BaseEstimator):
     """Straight line in time between the nearest known points before and after."""
 
     name = "linear interp."
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> LinearInterpolation:
+    def fit(self, train_df: Any = None) -> LinearInterpolation:
         return self
 
     def predict(
-        self, t: np.ndarray, xy: np.ndarray, known: np.ndarray, groups: np.ndarray
-    ) -> np.ndarray:
+        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
+        groups: np.ndarray | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
+            return self._recover_frame(t, columns)
         known, groups = np.asarray(known, bool), np.asarray(groups)
         _check_known(known, groups)
         i = np.arange(len(t))
@@ -253,7 +346,7 @@ class LinearInterpolation:
         return out
 
 
-class CubicSplineInterpolation:
+class CubicSplineInterpolation(_RecoversFrames, BaseEstimator):
     """Per-trajectory spline in time through the known points (scipy.interpolate).
 
     ``kind="cubic"`` is a not-a-knot cubic spline, ``"pchip"`` a shape-preserving cubic that
@@ -267,14 +360,17 @@ class CubicSplineInterpolation:
     def name(self) -> str:
         return f"{self.kind} spline"
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> CubicSplineInterpolation:
+    def fit(self, train_df: Any = None) -> CubicSplineInterpolation:
         if self.kind not in ("cubic", "pchip", "akima"):
             raise ValueError(f"kind must be cubic, pchip or akima, got {self.kind!r}")
         return self
 
     def predict(
-        self, t: np.ndarray, xy: np.ndarray, known: np.ndarray, groups: np.ndarray
-    ) -> np.ndarray:
+        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
+        groups: np.ndarray | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
+            return self._recover_frame(t, columns)
         from scipy import interpolate
 
         make = {
@@ -327,9 +423,11 @@ def od_table(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _od(df: pl.DataFrame) -> pl.DataFrame:
-    """Accept an O-D table or a canonical point table."""
-    return df if "distance_m" in df.columns else od_table(df)
+def _od(df: Any) -> pl.DataFrame:
+    """Accept an O-D table or a point table (canonical, or any frame coerce reads)."""
+    if isinstance(df, pl.DataFrame) and "distance_m" in df.columns:
+        return df
+    return od_table(_table(df))
 
 
 def _xy(od: pl.DataFrame) -> np.ndarray:
@@ -338,7 +436,7 @@ def _xy(od: pl.DataFrame) -> np.ndarray:
     return np.c_[x, np.log1p(x[:, 0])]
 
 
-class _Regressor:
+class _Regressor(BaseEstimator):
     """Shared fit/predict for the feature-based travel-time regressors.
 
     With ``log_target=True`` the model fits log(duration): errors become relative, which is
@@ -376,7 +474,7 @@ def _few_threads(n_rows: int):
     return threadpool_limits(1) if n_rows < 20_000 else nullcontext()
 
 
-class DistanceOverMeanSpeed:
+class DistanceOverMeanSpeed(BaseEstimator):
     """Duration = O-D haversine distance / mean train speed.
 
     The mean speed is pooled (total O-D distance / total duration over train trips), which a

@@ -10,6 +10,7 @@ Module names (q_proj, k_proj, v_proj, o_proj, fc_in, fc_out) are the LoRA target
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import tempfile
@@ -32,6 +33,7 @@ from trajlm.model.positions import (
     apply_rope,
 )
 
+_log = logging.getLogger(__name__)
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
 
@@ -310,13 +312,40 @@ class TrajectoryModel(nn.Module):
         _atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path, map_location="cpu") -> TrajectoryModel:
-        """Load a model written by save_pretrained (safetensors only, never pickle)."""
-        d = Path(directory)
+    def from_pretrained(
+        cls, directory: str | Path, map_location="cpu", weights: str = "best"
+    ) -> TrajectoryModel:
+        """Load a model written by save_pretrained (safetensors only, never pickle).
+
+        `directory` is a weights directory (config.json + model.safetensors) or a training run.
+        A run holds its last step in RUN/ and its val-selected weights in RUN/best/ (what the
+        result tables use): RUN loads RUN/best when it exists, unless ``weights="last"``.
+        """
+        d = resolve_weights(directory, weights)
         config = ModelConfig.from_dict(json.loads((d / CONFIG_NAME).read_text()))
         model = cls(config)
         model.load_state_dict(load_file(d / WEIGHTS_NAME, device="cpu"), strict=True)
         return model.to(map_location)
+
+
+def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
+    """The weights directory `from_pretrained` reads: RUN/best for a run that has one (unless
+    weights="last"), else `directory` itself; a clear error when neither holds a model."""
+    if weights not in ("best", "last"):
+        raise ValueError(f'weights must be "best" or "last", got {weights!r}')
+    d = Path(directory)
+    best = d / "best"
+    if weights == "best" and (best / CONFIG_NAME).exists():
+        _log.info(
+            "%s is a run: loading its val-selected weights %s (weights='last': final)", d, best
+        )
+        return best
+    if not (d / CONFIG_NAME).exists():
+        raise FileNotFoundError(
+            f"{d}: no {CONFIG_NAME} here: not a trajlm weights or run directory "
+            "(give the --out folder of trajlm train, or a folder written by save_pretrained)"
+        )
+    return d
 
 
 def _atomic_write(path: Path, write) -> None:
