@@ -92,7 +92,7 @@ def crs_refusal(crs: str) -> str | None:
     except Exception:
         return (
             f"coordinates are in {crs!r}, not WGS84 degrees, and pyproj does not know that CRS: "
-            "reproject them to EPSG:4326 first"
+            "they must be reprojected to EPSG:4326 first"
         )
     return None
 
@@ -122,8 +122,9 @@ def reproject_columns(df: pl.DataFrame, crs: Any, lat: str = "lat", lon: str = "
     For readers whose mapping names the projected columns lat/lon (MAT: 'lat' = northing)."""
     if is_wgs84(crs):
         return df
-    la, lo = to_wgs84(df[lon].cast(pl.Float64).to_numpy(), df[lat].cast(pl.Float64).to_numpy(), crs)
-    return df.with_columns(pl.Series(lat, la), pl.Series(lon, lo))
+    x, y = df[lon].cast(pl.Float64).to_numpy(), df[lat].cast(pl.Float64).to_numpy()
+    la, lo = to_wgs84(x, y, crs)
+    return df.with_columns(pl.Series(lat, la).fill_nan(None), pl.Series(lon, lo).fill_nan(None))
 
 
 # ---------------------------------------------------------------------------- metric planes
