@@ -252,12 +252,9 @@ def coerce(
             field=clash[0],
             hint="drop or rename them",
         )
-    out = df.select(rest).with_columns(
-        df[traj].cast(pl.Utf8).alias("traj_id"),
-        t.alias("t"),
-        la.alias("lat"),
-        lo.alias("lon"),
-    )
+    canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
+                 lo.alias("lon")]  # fmt: skip
+    out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols))  # fmt: skip
     return (check_model_input(out, source) if validate else conform(out)), layout
