@@ -93,6 +93,9 @@ class TrajLM:
         self.classifier = classifier
         self.device, self.path = device, path
         self.threads = _choose_threads(self.model, threads) if device == "cpu" else None
+        if not model.config.stats:
+            raise ValueError("the model carries no normalization stats (config.stats): load a "
+                             "trained checkpoint, or set them from a store (load_stats)")  # fmt: skip
         self.projection = NormStats.from_dict(model.config.stats).projection
 
     @classmethod
@@ -181,7 +184,8 @@ class TrajLM:
         """Roll out, then interpolate each trajectory's track at `ahead` (B, m) seconds."""
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
         room = self.config.max_len - 2
-        k = int(min(room, max(1, math.ceil(np.nanmax(ahead) / max(dt, 1.0)) + 2)))
+        # 1.5x the steps the history's median interval needs: rolled-out intervals vary
+        k = int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
         pred = predict_table(self.model, df, k, history=self.config.max_len - k)
         hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
         x0, y0 = self.projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
@@ -201,7 +205,7 @@ class TrajLM:
             warnings.warn(
                 f"{int(np.isnan(x).sum())} requested time(s) lie before a trajectory's last "
                 f"point or beyond the {k}-step rollout (max_len {self.config.max_len}): NaN",
-                stacklevel=3,
+                stacklevel=4,  # the caller of predict (past the inference_mode wrapper)
             )
         lat, lon = self.projection.inverse(x, y)
         t = last["t"].to_numpy()[:, None] + np.rint(ahead).astype(np.int64)
@@ -228,7 +232,7 @@ class TrajLM:
         geo.check_extent(df, p.lat0, p.lon0, what="the input (from the model's training centre)")
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
-            return from_canonical(out, layout=layout)
+            return from_canonical(out, layout=layout, caller_order=True)
         task = SimpleNamespace(
             groups=trajectory_numbers(df),
             t=df["t"].to_numpy(),
@@ -237,7 +241,7 @@ class TrajLM:
         )
         ll = ModelRecoverer(self.model, mode=mode).recover(task)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
-        return from_canonical(out, layout=layout)
+        return from_canonical(out, layout=layout, caller_order=True)
 
     # ------------------------------------------------------------------------ travel time
     @torch.inference_mode()

@@ -288,14 +288,15 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
 
 
 def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
-                   **cols: Any) -> Any:  # fmt: skip
+                   caller_order: bool = False, **cols: Any) -> Any:  # fmt: skip
     """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
 
     Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
     UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out, pandas
     -> pandas, GeoDataFrame -> a GeoDataFrame of Points in the caller's CRS, MovingPandas ->
     a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
-    pandas DataFrame for the pandas/geo kinds.
+    pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
+    first, in their order (for results that carry the input's rows, like ``recover``).
     """
     if layout is None:
         if like is None:
@@ -320,8 +321,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     if layout.kind == "geopandas" and has_pos:
         gpd = geo.require("geopandas")
         pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
-        first = [c for c in layout.columns if c in pdf.columns]
-        pdf = pdf.select(first + [c for c in pdf.columns if c not in first]).to_pandas()
+        if caller_order:
+            pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
+        pdf = pdf.to_pandas()
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
         return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
@@ -329,9 +331,14 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         x, y = geo.from_wgs84(out["lat"].to_numpy(), out["lon"].to_numpy(), layout.crs)
         out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
     out = out.rename(_names(out, layout, pos=True))
-    first = [c for c in layout.columns if c in out.columns]
-    out = out.select(first + [c for c in out.columns if c not in first])
+    out = _caller_order(out, list(layout.columns)) if caller_order else out
     return out if layout.kind == "polars" else out.to_pandas()
+
+
+def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The caller's columns first, in their order, then the others."""
+    columns = [c for c in columns if c in df.columns]
+    return df.select(columns + [c for c in df.columns if c not in columns])
 
 
 def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:

@@ -94,7 +94,7 @@ class _RecoversFrames:
             np.where(known, df["lon"].fill_null(0.0), lon),
         )
         out = df.with_columns(lat=pl.Series(lat), lon=pl.Series(lon), recovered=pl.Series(~known))
-        return from_canonical(out, layout=layout)
+        return from_canonical(out, layout=layout, caller_order=True)
 
 
 # ---------------------------------------------------------------------------- prediction
