@@ -358,3 +358,17 @@ def test_threads_policy():
         assert n == (1 if len(os.sched_getaffinity(0)) <= 2 else min(4, os.cpu_count()))
     finally:
         torch.set_num_threads(before)
+
+
+def test_far_input_warns_and_movingpandas_comes_back(model, workdir):
+    trips = pd.read_csv(workdir / "trips.csv", parse_dates=["timestamp"])
+    one = trips[trips["trip_id"] == trips["trip_id"].iloc[0]]
+    with pytest.warns(UserWarning, match="km from its projection centre"):
+        model.predict(one.assign(latitude=one["latitude"] + 5.0), steps=1)  # 550 km north
+    mpd = pytest.importorskip("movingpandas")
+    from trajlm.data.adapters import to_movingpandas
+
+    tc = to_movingpandas(to_canonical(trips))
+    pred = model.predict(tc, steps=2)
+    assert isinstance(pred, mpd.TrajectoryCollection) and len(pred) == trips["trip_id"].nunique()
+    assert pred.trajectories[0].df["step"].tolist() == [1, 2]

@@ -89,13 +89,13 @@ class TrajLM:
         device: str = "cpu",
         path: str | Path | None = None,
     ) -> None:
+        if not model.config.stats:
+            raise ValueError("the model carries no normalization stats (config.stats): load a "
+                             "trained checkpoint, or set them from a store (load_stats)")  # fmt: skip
         self.model = model.to(device).eval()
         self.classifier = classifier
         self.device, self.path = device, path
         self.threads = _choose_threads(self.model, threads) if device == "cpu" else None
-        if not model.config.stats:
-            raise ValueError("the model carries no normalization stats (config.stats): load a "
-                             "trained checkpoint, or set them from a store (load_stats)")  # fmt: skip
         self.projection = NormStats.from_dict(model.config.stats).projection
 
     @classmethod
