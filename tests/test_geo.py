@@ -65,7 +65,7 @@ def test_utm_29n_round_trip_and_range():
 def test_crs_names():
     for w in (None, 4326, "EPSG:4326", "WGS84", "epsg:4326", "OGC:CRS84"):
         assert geo.is_wgs84(w), w
-    assert not geo.is_wgs84("EPSG:2100 (Greek Grid, metres)")
+    assert not geo.is_wgs84("EPSG:2100 (Greek Grid, metres)") and not geo.is_wgs84("EPSG:43260")
     assert geo.parse_crs("EPSG:2100 (Greek Grid, metres)") == "EPSG:2100"
     assert geo.crs_refusal("EPSG:2100 (Greek Grid)") is None
     assert "reprojected" in geo.crs_refusal("undocumented planar transform")

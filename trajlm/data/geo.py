@@ -60,8 +60,9 @@ def is_wgs84(crs: Any) -> bool:
         head = crs.split("(")[0].strip().upper()
         if head in WGS84_NAMES:
             return True
-        if re.search(r"EPSG:\d+", head):
-            return head.startswith("EPSG:4326")
+        code = re.fullmatch(r"EPSG:\s*(\d+)", head)
+        if code:
+            return code.group(1) == "4326"
     try:
         pyproj = require("pyproj")
         return pyproj.CRS.from_user_input(parse_crs(crs)).equals(pyproj.CRS.from_epsg(4326))
