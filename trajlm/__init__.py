@@ -1,3 +1,52 @@
-"""trajlm: large trajectory models for GPS trajectories."""
+"""trajlm: large trajectory models for GPS trajectories.
+
+    import trajlm
+    model = trajlm.TrajLM.from_pretrained("runs/porto")   # a run -> its RUN/best weights
+    pred = model.predict(df, steps=5)                     # pandas / Polars / GeoPandas in and out
+
+The main nouns are exported here and imported on first use (PEP 562), so ``import trajlm`` and
+the data layer stay light; torch loads when a model name is first touched.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from trajlm._version import __version__ as __version__
+
+# public name -> module that defines it
+_EXPORTS = {
+    "TrajLM": "trajlm.api",
+    "TrajectoryModel": "trajlm.model",
+    "ModelConfig": "trajlm.model",
+    "Trainer": "trajlm.train.trainer",
+    "TrainConfig": "trajlm.train.trainer",
+    "to_canonical": "trajlm.data.coerce",
+    "from_canonical": "trajlm.data.coerce",
+    "to_geopandas": "trajlm.data.geo",
+    "write_geoparquet": "trajlm.data.geo",
+    "ingest": "trajlm.data.ingest",
+    "read_store": "trajlm.data.store",
+    "write_store": "trajlm.data.store",
+    "check_model_input": "trajlm.data.schema",
+    "TrajlmInputError": "trajlm.errors",
+}
+_SUBMODULES = ("baselines",)
+
+__all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"trajlm.{name}")
+    else:
+        raise AttributeError(f"module 'trajlm' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

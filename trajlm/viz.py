@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import polars as pl
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
 
-matplotlib.use("Agg")  # headless: we only ever write files
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import polars as pl  # noqa: E402
-from matplotlib.patches import Ellipse  # noqa: E402
+from trajlm.data.features import LocalProjection
 
-from trajlm.data.features import LocalProjection  # noqa: E402
+# Figures are built with the object API (Figure, not pyplot) and only ever written to files:
+# no backend is chosen and no global pyplot state is touched, so importing this module in a
+# notebook leaves its inline plotting alone.
 
 
 def plot_trajectories(df: pl.DataFrame, out: str | Path, n: int = 100, seed: int = 0) -> Path:
@@ -21,9 +23,10 @@ def plot_trajectories(df: pl.DataFrame, out: str | Path, n: int = 100, seed: int
     if len(ids) > n:
         ids = ids.sample(n, seed=seed)
     sub = df.filter(pl.col("traj_id").is_in(ids.implode()))
-    fig, ax = plt.subplots(figsize=(8, 8))
+    fig = Figure(figsize=(8, 8))
+    ax = fig.subplots()
     color_by = "label" if "label" in sub.columns else None
-    cmap = plt.get_cmap("tab10")
+    cmap = matplotlib.colormaps["tab10"]
     labels = sorted(x for x in sub[color_by].unique().to_list() if x) if color_by else []
     for _, g in sub.group_by(["traj_id"], maintain_order=True):
         lab = g[color_by][0] if color_by else None
@@ -39,7 +42,6 @@ def plot_trajectories(df: pl.DataFrame, out: str | Path, n: int = 100, seed: int
     ax.set_title(f"{len(ids)} trajectories")
     out = Path(out)
     fig.savefig(out, dpi=120, bbox_inches="tight")
-    plt.close(fig)
     return out
 
 
@@ -55,7 +57,8 @@ def plot_predictions(
     ids = pred["traj_id"].unique(maintain_order=True).to_list()[:max_panels]
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 4.5 * rows), squeeze=False)
+    fig = Figure(figsize=(4.5 * cols, 4.5 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, tid in zip(axes.flat, ids, strict=False):
         h = history.filter(pl.col("traj_id") == tid).sort("t")
         p = pred.filter(pl.col("traj_id") == tid).sort("step")
@@ -84,5 +87,4 @@ def plot_predictions(
     fig.tight_layout()
     out = Path(out)
     fig.savefig(out, dpi=110)
-    plt.close(fig)
     return out

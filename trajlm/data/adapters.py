@@ -16,7 +16,7 @@ from trajlm.data.schema import DropReport, conform
 
 _INSTALL = (
     "this adapter needs MovingPandas: pip install movingpandas "
-    "(or pip install 'trajlm[bench]'), which brings geopandas and shapely"
+    "(or pip install 'trajlm[geo]' movingpandas), which brings geopandas and shapely"
 )
 
 
@@ -64,13 +64,12 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
         t_s = idx.values.astype("datetime64[s]").astype(np.int64)
         rest = gdf.drop(columns=[gdf.geometry.name]).reset_index(drop=True)
         rest = rest.drop(columns=[c for c in ("traj_id", "t", "lat", "lon") if c in rest.columns])
-        part = pl.from_pandas(rest) if len(rest.columns) else pl.DataFrame()
-        part = part.with_columns(
-            traj_id=pl.lit(str(traj.id)),
-            t=pl.Series(t_s),
-            lat=pl.Series(gdf.geometry.y.to_numpy(np.float64)),
-            lon=pl.Series(gdf.geometry.x.to_numpy(np.float64)),
-        )
+        part = pl.DataFrame({
+            "traj_id": [str(traj.id)] * len(t_s), "t": t_s,
+            "lat": gdf.geometry.y.to_numpy(np.float64), "lon": gdf.geometry.x.to_numpy(np.float64),
+        })  # fmt: skip
+        if len(rest.columns):  # optional columns ride along (none: a 0-height frame)
+            part = part.hstack(pl.from_pandas(rest).get_columns())
         parts.append(part)
         n_in += len(part)
     if not parts:

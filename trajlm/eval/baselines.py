@@ -1,8 +1,16 @@
 """Strong, simple baselines for prediction, recovery and travel time (PROTOCOL.md).
 
-Every baseline follows scikit-learn: hyper-parameters in ``__init__``, ``fit(train_df) -> self``
-(learned state ends in ``_``), then ``predict(...)``. Geometry is done in local metres
-(``LocalProjection``); the harness (``protocol.py``) converts to and from lat/lon.
+Every baseline is a scikit-learn estimator (``BaseEstimator``: ``clone``, ``get_params`` and
+grid search work): hyper-parameters in ``__init__``, ``fit(train_df) -> self`` (learned state
+ends in ``_``), then ``predict(...)``. Geometry is done in local metres (``LocalProjection``);
+the harness (``protocol.py``) converts to and from lat/lon and calls ``predict`` with arrays.
+
+Users call the prediction and recovery baselines with a frame instead (any kind
+``trajlm.data.coerce`` reads; ``trajlm.baselines`` re-exports them):
+    ConstantVelocity().predict(df, steps=5)   # traj_id, step, t, lat, lon, std_m (NaN)
+    LinearInterpolation().predict(df)         # rows with missing lat/lon filled, `recovered`
+in the caller's kind, as ``TrajLM.predict`` / ``TrajLM.recover`` return them. A frame-level
+prediction's times continue each trajectory's last sampling interval.
 
 Array conventions (all float64):
     prediction  xy (N, T, 2) metres, right-padded; lengths (N,) real points per row (>= 2);
@@ -15,11 +23,24 @@ Array conventions (all float64):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
+from sklearn.base import BaseEstimator
 
+from trajlm.data.coerce import to_canonical
 from trajlm.data.features import LocalProjection, add_local_xy
+from trajlm.eval.frames import _PredictsFrames, _RecoversFrames
 from trajlm.eval.metrics import haversine
+
+
+def _table(df: Any) -> pl.DataFrame:
+    """A canonical Polars table as is (the harness's path), anything else through coerce."""
+    if isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns):
+        return df
+    return to_canonical(df)
+
 
 # ---------------------------------------------------------------------------- prediction
 
@@ -29,7 +50,7 @@ def _last(xy: np.ndarray, lengths: np.ndarray, back: int = 0) -> np.ndarray:
     return xy[np.arange(len(xy)), np.asarray(lengths) - 1 - back]
 
 
-class ConstantVelocity:
+class ConstantVelocity(_PredictsFrames, BaseEstimator):
     """Repeat the last displacement k times.
 
     ``use_time=False`` (default): one displacement per future step, needing no future
@@ -45,21 +66,26 @@ class ConstantVelocity:
     def name(self) -> str:
         return "constant velocity" + (" [time]" if self.use_time else "")
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> ConstantVelocity:
+    def fit(self, train_df: Any = None) -> ConstantVelocity:
         return self
 
     def predict(
         self,
-        xy: np.ndarray,
-        lengths: np.ndarray,
+        xy: Any,
+        lengths: np.ndarray | None = None,
         k: int = 5,
         t: np.ndarray | None = None,
         t_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+        *,
+        steps: int | None = None,
+        **columns: Any,
+    ) -> Any:
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
         return LinearExtrapolation(2, "last", self.use_time).predict(xy, lengths, k, t, t_future)
 
 
-class LinearExtrapolation:
+class LinearExtrapolation(_PredictsFrames, BaseEstimator):
     """Least-squares line through the last ``n_last`` points, continued k steps.
 
     Parameterisation: x and y are fit separately against point index (default) or, with
@@ -80,19 +106,24 @@ class LinearExtrapolation:
         tags = [t for t, on in (("time", self.use_time), ("fit", self.anchor == "fit")) if on]
         return f"linear-{self.n_last}" + (f" [{', '.join(tags)}]" if tags else "")
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> LinearExtrapolation:
+    def fit(self, train_df: Any = None) -> LinearExtrapolation:
         if self.n_last < 2 or self.anchor not in ("last", "fit"):
             raise ValueError("need n_last >= 2 and anchor in {'last', 'fit'}")
         return self
 
     def predict(
         self,
-        xy: np.ndarray,
-        lengths: np.ndarray,
+        xy: Any,
+        lengths: np.ndarray | None = None,
         k: int = 5,
         t: np.ndarray | None = None,
         t_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+        *,
+        steps: int | None = None,
+        **columns: Any,
+    ) -> Any:
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
         lengths = np.asarray(lengths)
         rows = np.arange(len(xy))
         idx = lengths[:, None] - self.n_last + np.arange(self.n_last)[None, :]  # (N, m)
@@ -133,7 +164,7 @@ def _rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
     return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
 
 
-class KNNContinuation:
+class KNNContinuation(_PredictsFrames, BaseEstimator):
     """Historical continuation: average what similar train histories did next.
 
     The library holds every window of ``history`` + ``horizon`` consecutive train points,
@@ -163,11 +194,10 @@ class KNNContinuation:
         self.max_windows = max_windows
         self.random_state = random_state
 
-    def fit(
-        self, train_df: pl.DataFrame, projection: LocalProjection | None = None
-    ) -> KNNContinuation:
+    def fit(self, train_df: Any, projection: LocalProjection | None = None) -> KNNContinuation:
         from sklearn.neighbors import NearestNeighbors
 
+        train_df = _table(train_df)
         self.projection_ = projection or LocalProjection.fit(train_df)
         f = add_local_xy(train_df.sort(["traj_id", "t"]), self.projection_)
         xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
@@ -201,7 +231,12 @@ class KNNContinuation:
         rel = _rotate(h[:, :-1] - h[:, -1:], c, -s)
         return rel.reshape(len(h), -1), c, s
 
-    def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int = 5, *_) -> np.ndarray:
+    def predict(
+        self, xy: Any, lengths: np.ndarray | None = None, k: int = 5, *_,
+        steps: int | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
         if k > self.horizon:
             raise ValueError(f"fitted for horizon {self.horizon}, asked for k={k}")
         lengths = np.asarray(lengths)
@@ -227,17 +262,20 @@ def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
         raise ValueError("the first and last point of every trajectory must be known")
 
 
-class LinearInterpolation:
+class LinearInterpolation(_RecoversFrames, BaseEstimator):
     """Straight line in time between the nearest known points before and after."""
 
     name = "linear interp."
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> LinearInterpolation:
+    def fit(self, train_df: Any = None) -> LinearInterpolation:
         return self
 
     def predict(
-        self, t: np.ndarray, xy: np.ndarray, known: np.ndarray, groups: np.ndarray
-    ) -> np.ndarray:
+        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
+        groups: np.ndarray | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
+            return self._recover_frame(t, columns)
         known, groups = np.asarray(known, bool), np.asarray(groups)
         _check_known(known, groups)
         i = np.arange(len(t))
@@ -253,7 +291,7 @@ class LinearInterpolation:
         return out
 
 
-class CubicSplineInterpolation:
+class CubicSplineInterpolation(_RecoversFrames, BaseEstimator):
     """Per-trajectory spline in time through the known points (scipy.interpolate).
 
     ``kind="cubic"`` is a not-a-knot cubic spline, ``"pchip"`` a shape-preserving cubic that
@@ -267,14 +305,17 @@ class CubicSplineInterpolation:
     def name(self) -> str:
         return f"{self.kind} spline"
 
-    def fit(self, train_df: pl.DataFrame | None = None) -> CubicSplineInterpolation:
+    def fit(self, train_df: Any = None) -> CubicSplineInterpolation:
         if self.kind not in ("cubic", "pchip", "akima"):
             raise ValueError(f"kind must be cubic, pchip or akima, got {self.kind!r}")
         return self
 
     def predict(
-        self, t: np.ndarray, xy: np.ndarray, known: np.ndarray, groups: np.ndarray
-    ) -> np.ndarray:
+        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
+        groups: np.ndarray | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
+            return self._recover_frame(t, columns)
         from scipy import interpolate
 
         make = {
@@ -327,9 +368,11 @@ def od_table(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _od(df: pl.DataFrame) -> pl.DataFrame:
-    """Accept an O-D table or a canonical point table."""
-    return df if "distance_m" in df.columns else od_table(df)
+def _od(df: Any) -> pl.DataFrame:
+    """Accept an O-D table or a point table (canonical, or any frame coerce reads)."""
+    if isinstance(df, pl.DataFrame) and "distance_m" in df.columns:
+        return df
+    return od_table(_table(df))
 
 
 def _xy(od: pl.DataFrame) -> np.ndarray:
@@ -338,7 +381,7 @@ def _xy(od: pl.DataFrame) -> np.ndarray:
     return np.c_[x, np.log1p(x[:, 0])]
 
 
-class _Regressor:
+class _Regressor(BaseEstimator):
     """Shared fit/predict for the feature-based travel-time regressors.
 
     With ``log_target=True`` the model fits log(duration): errors become relative, which is
@@ -376,7 +419,7 @@ def _few_threads(n_rows: int):
     return threadpool_limits(1) if n_rows < 20_000 else nullcontext()
 
 
-class DistanceOverMeanSpeed:
+class DistanceOverMeanSpeed(BaseEstimator):
     """Duration = O-D haversine distance / mean train speed.
 
     The mean speed is pooled (total O-D distance / total duration over train trips), which a

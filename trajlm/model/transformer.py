@@ -10,6 +10,7 @@ Module names (q_proj, k_proj, v_proj, o_proj, fc_in, fc_out) are the LoRA target
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import tempfile
@@ -34,6 +35,7 @@ from trajlm.model.positions import (
     apply_rope,
 )
 
+_log = logging.getLogger(__name__)
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
 
@@ -296,16 +298,22 @@ class TrajectoryModel(nn.Module):
         _atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path, map_location="cpu") -> TrajectoryModel:
-        """Load a model written by save_pretrained (safetensors only, never pickle)."""
+    def from_pretrained(
+        cls, directory: str | Path, map_location="cpu", weights: str = "best"
+    ) -> TrajectoryModel:
+        """Load a model written by save_pretrained (safetensors only, never pickle).
+
+        `directory` is a weights directory (config.json + model.safetensors) or a training run.
+        A run holds its last step in RUN/ and its val-selected weights in RUN/best/ (what the
+        result tables use): RUN loads RUN/best when it exists, unless ``weights="last"``.
+        """
         from trajlm._safety import ConfigError, DamagedFileError, reading
 
-        d = Path(directory)
-        for name in (CONFIG_NAME, WEIGHTS_NAME):
-            if not (d / name).is_file():
-                raise FileNotFoundError(
-                    f"{d}: no {name} (expected a model directory, e.g. a run of `trajlm train`)"
-                )
+        d = resolve_weights(directory, weights)
+        if not (d / WEIGHTS_NAME).is_file():
+            raise FileNotFoundError(
+                f"{d}: no {WEIGHTS_NAME} (expected a model directory, e.g. a run of `trajlm train`)"
+            )
         todo = "restore it or train again (a run also keeps copies in trainer_state/ and best/)"
         with reading(d / CONFIG_NAME, todo):
             try:
@@ -324,6 +332,26 @@ class TrajectoryModel(nn.Module):
             problem = f"does not fit config.json: {first}"
             raise DamagedFileError(d / WEIGHTS_NAME, problem, todo) from e
         return model.to(map_location)
+
+
+def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
+    """The weights directory `from_pretrained` reads: RUN/best for a run that has one (unless
+    weights="last"), else `directory` itself; a clear error when neither holds a model."""
+    if weights not in ("best", "last"):
+        raise ValueError(f'weights must be "best" or "last", got {weights!r}')
+    d = Path(directory)
+    best = d / "best"
+    if weights == "best" and (best / CONFIG_NAME).exists():
+        _log.info(
+            "%s is a run: loading its val-selected weights %s (weights='last': final)", d, best
+        )
+        return best
+    if not (d / CONFIG_NAME).exists():
+        raise FileNotFoundError(
+            f"{d}: no {CONFIG_NAME} here: not a trajlm weights or run directory "
+            "(give the --out folder of trajlm train, or a folder written by save_pretrained)"
+        )
+    return d
 
 
 def _atomic_write(path: Path, write) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from trajlm.data.geo import crs_refusal
 from trajlm.data.schema import MIN_T, DropReport, OnError, TrajlmInputError
 
 HINT_SKIP = 'use on_error="skip" (--on-error skip on the CLI) to drop and count such rows'
@@ -62,8 +63,8 @@ class ColumnMap:
     min_t: earliest plausible time (default None = 1990-01-01, no civil GPS before); set it for
         historical non-GPS records (hurricanes since 1944, icebergs since 1978). Earlier rows
         are `timestamp_before_min_t`.
-    crs: coordinate reference system of lat/lon. Only WGS84 degrees ("EPSG:4326") can become
-        canonical; anything else is refused with a message (trajlm does not reproject).
+    crs: coordinate reference system of lat/lon. Another CRS that pyproj knows is reprojected
+        to WGS84 (lat = northing, lon = easting; needs trajlm[geo]); others are refused.
     zip_members: glob for the members read from a `.zip` input (matched on the member path).
     """
 
@@ -93,11 +94,8 @@ class ColumnMap:
                 f"{self.time_format!r}), but canonical t is absolute UTC: an absolute start "
                 "time per trajectory is needed and the data do not carry one"
             )
-        if not any(w.lower() in self.crs.lower() for w in WGS84):
-            why.append(
-                f"coordinates are in {self.crs!r}, not WGS84 degrees: they must be reprojected "
-                "to EPSG:4326 first (trajlm does not reproject)"
-            )
+        if crs_refusal(self.crs):  # a CRS pyproj knows is reprojected (geo, issue 12)
+            why.append(crs_refusal(self.crs))
         return "; ".join(why) or None
 
     def time_columns(self) -> list[str]:

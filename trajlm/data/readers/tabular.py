@@ -37,6 +37,7 @@ from typing import IO
 
 import polars as pl
 
+from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.readers._common import (
     ColumnMap,
     Ctx,
@@ -210,6 +211,8 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         df = df.filter(fix)
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
+    if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
+        df = reproject_columns(df, cm.crs, lat="_lat", lon="_lon")
     return df
 
 

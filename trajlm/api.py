@@ -1,0 +1,344 @@
+"""The Python API: a trained checkpoint as one object, DataFrame in -> DataFrame out.
+
+    import trajlm
+    model = trajlm.TrajLM.from_pretrained("runs/porto")   # a run -> its val-selected RUN/best
+    pred = model.predict(df, steps=5)                     # next points, with std_m
+    filled = model.recover(df)                            # rows with missing lat/lon filled
+    secs = model.travel_time(origins, destinations, depart)
+    emb = model.embed(df)                                 # traj_id + emb_0 .. emb_{d-1}
+
+``TrajLM`` is a thin wrapper in the manner of a Hugging Face pipeline: it holds the
+``TrajectoryModel`` (an ``nn.Module``, at ``.model``) and, for a saved classifier, the
+``ModelClassifier``, and turns each task into a method that takes any frame ``trajlm.data.coerce``
+reads (Polars, pandas, GeoPandas, MovingPandas; column names detected or given with
+``traj_col=``, ``time_col=``, ``lat_col=``, ``lon_col=``, ``crs=``) and returns the caller's
+kind with the caller's column names. The model itself stays a plain module. docs/api.md has
+the details.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import polars as pl
+import torch
+
+# The task implementations this wraps (the lead may re-point these when tasks/ moves).
+from trajlm.data import geo
+from trajlm.data.coerce import (
+    LAT,
+    LON,
+    Layout,
+    _pick,
+    _time_to_seconds,
+    coerce,
+    from_canonical,
+    recovery_input,
+    trajectory_numbers,
+)
+from trajlm.data.features import NormStats
+from trajlm.data.schema import TrajlmInputError, check_model_input
+from trajlm.model import TrajectoryModel
+from trajlm.model.transformer import resolve_weights
+from trajlm.tasks.classify import ModelClassifier
+from trajlm.tasks.embed import embed as embed_array
+from trajlm.tasks.predict import predict_table
+from trajlm.tasks.recover import ModelRecoverer
+from trajlm.tasks.travel_time import ModelTravelTime
+
+MULTITASK_HINT = (
+    "it needs a checkpoint trained with the infilling heads (a multi-task run, e.g. "
+    '`trajlm train --config configs/multitask.toml`; its config.json has "infill_heads": true)'
+)
+
+
+def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
+    """torch intra-op threads for inference: `threads` if given; else 1 for a small model on
+    <= 2 cores (extra OpenMP threads spin on a busy machine: 7x slower batch inference
+    measured, issue 12), up to 4 for small models on more cores, torch's default otherwise."""
+    if threads is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        small = sum(p.numel() for p in model.parameters()) < 20_000_000
+        if not small:
+            return torch.get_num_threads()
+        threads = 1 if (cores or 1) <= 2 else min(4, cores or 1)
+    torch.set_num_threads(threads)
+    return threads
+
+
+class TrajLM:
+    """A trained trajlm checkpoint with one method per task (see the module docstring).
+
+    Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded
+    ``TrajectoryModel``. ``tasks`` lists what the checkpoint can do: every model predicts and
+    embeds; ``recover`` and ``travel_time`` need the infilling heads (a multi-task run);
+    ``classify`` needs a classifier saved by ``ModelClassifier.save``.
+    """
+
+    def __init__(
+        self,
+        model: TrajectoryModel,
+        classifier: ModelClassifier | None = None,
+        threads: int | None = None,
+        device: str = "cpu",
+        path: str | Path | None = None,
+    ) -> None:
+        if not model.config.stats:
+            raise ValueError("the model carries no normalization stats (config.stats): load a "
+                             "trained checkpoint, or set them from a store (load_stats)")  # fmt: skip
+        self.model = model.to(device).eval()
+        self.classifier = classifier
+        self.device, self.path = device, path
+        self.threads = _choose_threads(self.model, threads) if device == "cpu" else None
+        self.projection = NormStats.from_dict(model.config.stats).projection
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        *,
+        weights: str = "best",
+        threads: int | None = None,
+        device: str = "cpu",
+    ) -> TrajLM:
+        """Load a training run (its val-selected ``RUN/best``; ``weights="last"`` for the final
+        step), a weights directory, or a classifier directory (``classifier.json``)."""
+        p = Path(path)
+        if (p / "classifier.json").exists():
+            clf = ModelClassifier.load(p, device=device)
+            return cls(clf.classifier_.backbone_model, clf, threads, device, p)
+        d = resolve_weights(p, weights)
+        return cls(TrajectoryModel.from_pretrained(d), None, threads, device, d)
+
+    @property
+    def config(self) -> Any:
+        return self.model.config
+
+    @property
+    def tasks(self) -> list[str]:
+        """The task methods this checkpoint supports."""
+        out = ["predict", "embed"]
+        if getattr(self.model, "infill_head", None) is not None:
+            out += ["recover", "travel_time"]
+        return out + (["classify"] if self.classifier is not None else [])
+
+    def __repr__(self) -> str:
+        c = self.config
+        return (f"TrajLM({str(self.path or '<in memory>')!r}, d_model={c.d_model}, "
+                f"n_layers={c.n_layers}, max_len={c.max_len}, tasks={self.tasks})")  # fmt: skip
+
+    # ------------------------------------------------------------------------------- input
+    def _input(self, data: Any, columns: dict, validate: bool = True):
+        df, layout = coerce(data, validate=validate, **columns)
+        p = self.projection
+        geo.check_extent(df, p.lat0, p.lon0, what="the input (from the model's training centre)")
+        return df, layout
+
+    def _require_infill(self, task: str) -> None:
+        if getattr(self.model, "infill_head", None) is None:
+            raise ValueError(f"{task}: this checkpoint ({self.path}) has no infilling heads; "
+                             f"{MULTITASK_HINT}")  # fmt: skip
+
+    # -------------------------------------------------------------------------- predict
+    @torch.inference_mode()
+    def predict(
+        self,
+        data: Any,
+        steps: int | None = None,
+        *,
+        at_times: Any = None,
+        seconds_ahead: Any = None,
+        **columns: Any,
+    ) -> Any:
+        """Future positions of every trajectory in `data` (all of it is history).
+
+        ``steps=k`` (default 5): the next k points of the model's rollout, at the times the
+        model predicts. ``at_times=[...]`` (absolute: datetimes, ISO strings or Unix seconds,
+        the same for every trajectory) or ``seconds_ahead=[...]`` (after each trajectory's last
+        point): positions at those times. The model predicts the time of each next point but
+        cannot be conditioned on a time, so it rolls out far enough and the track (from the
+        last observed point) is interpolated linearly, in metres, at the requested times;
+        times before a trajectory's last point or beyond the rollout give NaN (with a warning).
+        Returns traj_id, step (1..k), t, lat, lon, std_m (1-sigma position uncertainty, m).
+        """
+        if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
+            raise ValueError("give one of steps=, at_times= or seconds_ahead=")
+        df, layout = self._input(data, columns)
+        if at_times is None and seconds_ahead is None:
+            return from_canonical(predict_table(self.model, df, steps or 5), layout=layout)
+        last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
+        if at_times is not None:
+            req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
+        else:
+            req = np.broadcast_to(np.asarray(seconds_ahead, np.float64).reshape(1, -1),
+                                  (len(last_t), np.size(seconds_ahead)))  # fmt: skip
+        return from_canonical(self._predict_at(df, last_t, req), layout=layout)
+
+    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray):
+        """Roll out, then interpolate each trajectory's track at `ahead` (B, m) seconds."""
+        dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
+        room = self.config.max_len - 2
+        # 1.5x the steps the history's median interval needs: rolled-out intervals vary
+        k = int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
+        pred = predict_table(self.model, df, k, history=self.config.max_len - k)
+        hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
+        x0, y0 = self.projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
+        px, py = self.projection.forward(pred["lat"].to_numpy(), pred["lon"].to_numpy())
+        B, m = ahead.shape
+        px, py = px.reshape(B, k), py.reshape(B, k)
+        pt = pred["t"].to_numpy().reshape(B, k) - last["t"].to_numpy()[:, None]
+        ps = pred["std_m"].to_numpy().reshape(B, k)
+        x, y, s = np.full((B, m), np.nan), np.full((B, m), np.nan), np.full((B, m), np.nan)
+        for b in range(B):  # a loop over trajectories (np.interp per track)
+            tt = np.r_[0.0, pt[b]]
+            ok = (ahead[b] >= 0) & (ahead[b] <= tt[-1])
+            for out, v in ((x, np.r_[x0[b], px[b]]), (y, np.r_[y0[b], py[b]]),
+                           (s, np.r_[0.0, ps[b]])):  # fmt: skip
+                out[b, ok] = np.interp(ahead[b, ok], tt, v)
+        if np.isnan(x).any():
+            warnings.warn(
+                f"{int(np.isnan(x).sum())} requested time(s) lie before a trajectory's last "
+                f"point or beyond the {k}-step rollout (max_len {self.config.max_len}): NaN",
+                stacklevel=4,  # the caller of predict (past the inference_mode wrapper)
+            )
+        lat, lon = self.projection.inverse(x, y)
+        t = last["t"].to_numpy()[:, None] + np.rint(ahead).astype(np.int64)
+        return pl.DataFrame({
+            "traj_id": np.repeat(np.array(last["traj_id"].to_list(), dtype=object), m).tolist(),
+            "step": np.tile(np.arange(1, m + 1), B),
+            "t": t.reshape(-1), "lat": lat.reshape(-1), "lon": lon.reshape(-1),
+            "std_m": s.reshape(-1),
+        })  # fmt: skip
+
+    # -------------------------------------------------------------------------- recover
+    @torch.inference_mode()
+    def recover(self, data: Any, *, mode: str = "inplace", **columns: Any) -> Any:
+        """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
+
+        Their timestamps are given; every trajectory must start and end with a known point
+        (use ``predict`` for points after the last one). Returns the input's rows with the
+        positions filled and a boolean ``recovered`` column marking the filled ones.
+        ``mode="span"`` decodes each gap autoregressively instead of in one pass.
+        """
+        self._require_infill("recover")
+        df, layout, known = recovery_input(data, **columns)
+        p = self.projection
+        geo.check_extent(df, p.lat0, p.lon0, what="the input (from the model's training centre)")
+        out = df.with_columns(recovered=pl.Series(~known))
+        if known.all():
+            return from_canonical(out, layout=layout, caller_order=True)
+        task = SimpleNamespace(
+            groups=trajectory_numbers(df),
+            t=df["t"].to_numpy(),
+            latlon=np.nan_to_num(df.select("lat", "lon").to_numpy().astype(np.float64)),
+            known=known,
+        )
+        ll = ModelRecoverer(self.model, mode=mode).recover(task)
+        out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
+        return from_canonical(out, layout=layout, caller_order=True)
+
+    # ------------------------------------------------------------------------ travel time
+    @torch.inference_mode()
+    def travel_time(self, origins: Any, destinations: Any, depart: Any) -> np.ndarray:
+        """Predicted trip durations in seconds, (N,) float.
+
+        origins, destinations: (N, 2) arrays of (lat, lon) degrees, or frames with lat/lon
+        columns (names detected as for ``to_canonical``) or Point geometries (any CRS).
+        depart: the departure times, (N,) or one for all: datetimes, ISO strings or Unix s.
+        """
+        self._require_infill("travel_time")
+        o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
+        if len(o) != len(d):
+            raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
+        t = _seconds(depart, "depart")
+        t = np.broadcast_to(t, len(o)) if t.size == 1 else t
+        if len(t) != len(o):
+            raise TrajlmInputError(f"{len(o)} trips but {len(t)} departure times", field="depart")
+        od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
+                           "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
+        check_model_input(_od_points(od), "travel_time input")
+        return ModelTravelTime(self.model).travel_time(od)
+
+    # ----------------------------------------------------------------------------- embed
+    @torch.inference_mode()
+    def embed(self, data: Any, *, n_points: int | None = None, **columns: Any) -> Any:
+        """One row per trajectory: its id and the mean-pooled final hidden state as
+        ``emb_0 .. emb_{d-1}`` float32 columns (``X = emb.filter(like="emb_")`` in pandas).
+        ``n_points`` thins every trajectory to that many points first (one window each)."""
+        df, layout = self._input(data, columns)
+        Z = embed_array(self.model, df, n_points=n_points)
+        ids = df["traj_id"].unique(maintain_order=True)  # df is sorted: embed's row order
+        cols = {f"emb_{i}": Z[:, i] for i in range(Z.shape[1])}
+        return from_canonical(pl.DataFrame({"traj_id": ids, **cols}), layout=layout)
+
+    # --------------------------------------------------------------------------- classify
+    @torch.inference_mode()
+    def classify(self, data: Any, **columns: Any) -> Any:
+        """One row per trajectory (segment): traj_id, label (the most likely class) and
+        ``p_<class>`` probabilities. Needs a classifier directory (``ModelClassifier.save``)."""
+        if self.classifier is None:
+            raise ValueError(
+                f"classify: {self.path} is not a classifier; load the directory written by "
+                "ModelClassifier.save (or `trajlm classify train`), which holds classifier.json"
+            )
+        df, layout = self._input(data, columns)
+        proba = self.classifier.predict_proba(df)
+        classes = list(self.classifier.classes_)
+        out = pl.DataFrame({
+            "traj_id": df["traj_id"].unique(maintain_order=True),
+            "label": np.asarray(classes)[proba.argmax(1)].astype(str),
+            **{f"p_{c}": proba[:, i] for i, c in enumerate(classes)},
+        })  # fmt: skip
+        return from_canonical(out, layout=layout)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _seconds(values: Any, what: str) -> np.ndarray:
+    """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        values = [values]  # one time for every row
+    s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
+    t, _, _ = _time_to_seconds(s.to_frame(), "t")
+    if t.null_count():
+        raise TrajlmInputError(f"{what}: missing time(s)", field=what)
+    return t.to_numpy().astype(np.float64)
+
+
+def _latlon(obj: Any, what: str) -> np.ndarray:
+    """(N, 2) lat/lon degrees from an array-like or a frame (lat/lon columns or Points)."""
+    if hasattr(obj, "geometry") and hasattr(obj, "crs"):  # GeoDataFrame / GeoSeries
+        g = obj.geometry
+        g = g if obj.crs is None or geo.is_wgs84(obj.crs) else g.to_crs(4326)
+        return np.stack([g.y.to_numpy(), g.x.to_numpy()], axis=1)
+    if hasattr(obj, "columns"):
+        df = obj if isinstance(obj, pl.DataFrame) else pl.from_pandas(obj)
+        lat = _pick("lat", None, df.columns, LAT, f"{what} lat")
+        lon = _pick("lon", None, df.columns, LON, f"{what} lon")
+        return df.select(lat, lon).to_numpy().astype(np.float64)
+    a = np.asarray(obj, np.float64)
+    if a.ndim == 1 and a.shape[0] == 2:
+        a = a[None]
+    if a.ndim != 2 or a.shape[1] != 2:
+        raise TrajlmInputError(f"{what}: expected (N, 2) lat/lon, got shape {a.shape}")
+    return a
+
+
+def _od_points(od: pl.DataFrame) -> pl.DataFrame:
+    """Origins and destinations as two-point tables, for check_model_input's range checks."""
+    n = len(od)
+    ids = [str(i) for i in range(n)]
+    return pl.DataFrame({
+        "traj_id": ids * 2, "t": np.r_[od["t_start"], od["t_start"] + 1],
+        "lat": np.r_[od["o_lat"], od["d_lat"]], "lon": np.r_[od["o_lon"], od["d_lon"]],
+    })  # fmt: skip
+
+
+__all__ = ["Layout", "TrajLM"]

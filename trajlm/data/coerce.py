@@ -1,0 +1,374 @@
+"""In-memory input coercion: whatever frame a user has -> the canonical table, and back.
+
+    df = to_canonical(pdf)                                 # columns auto-detected
+    df = to_canonical(gdf)                                 # GeoDataFrame, any CRS
+    df = to_canonical(pdf, traj_col="trip", time_col="ts", crs="EPSG:2100")
+    out = from_canonical(pred, like=pdf)                   # back in the caller's kind and names
+
+Accepted: Polars and pandas DataFrames; GeoPandas GeoDataFrames of Points (one row per fix,
+with a time column) or of LineStrings (one row per trajectory, times in a list column, one per
+vertex); MovingPandas Trajectory / TrajectoryCollection. Columns are found by name when not
+given (case-insensitive; the first tier with a match wins, two matches in one tier is an
+error): scikit-mobility (uid, tid, lat, lng, datetime), trackintel positionfixes (user_id,
+tracked_at, geom) and the common names in ``TRAJ``, ``TIME``, ``LAT``, ``LON`` below.
+Times may be datetimes (tz-aware, or naive = UTC), Unix seconds, or ISO strings.
+Coordinates in another CRS (``crs=``, or the GeoDataFrame's own) are reprojected with pyproj;
+for projected columns ``lat_col`` names the northing (y) and ``lon_col`` the easting (x).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data import geo
+from trajlm.data.schema import TrajlmInputError, check_model_input, conform
+
+# Candidate names per canonical column, in tiers of decreasing specificity.
+TRAJ = (
+    ("traj_id",),
+    ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
+    ("id", "track", "trip"),
+    ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id"),
+)
+TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime"))
+LAT = (("lat", "latitude"), ("y",))
+LON = (("lon", "lng", "longitude", "long"), ("x",))
+KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
+
+
+@dataclass
+class Layout:
+    """How the caller's frame maps to the canonical table, to map results back."""
+
+    kind: str  # polars | pandas | geopandas | movingpandas
+    traj_col: str = "traj_id"
+    time_col: str = "t"
+    lat_col: str = "lat"
+    lon_col: str = "lon"
+    time_kind: str = "epoch"  # epoch | datetime | string
+    time_zone: str | None = "UTC"  # datetimes: the caller's zone; None = naive UTC
+    crs: Any = None  # the caller's CRS (None = WGS84 degrees)
+    traj_dtype: Any = None  # the caller's traj id dtype (Polars), restored on the way out
+    columns: tuple = ()  # the caller's column order, kept for results with the same columns
+
+
+def kind_of(obj: Any) -> str:
+    """polars | pandas | geopandas | movingpandas, or a TrajlmInputError naming what is taken."""
+    if isinstance(obj, pl.LazyFrame):
+        return "polars"
+    mod = type(obj).__module__.split(".")[0]
+    if isinstance(obj, pl.DataFrame):
+        return "polars"
+    if mod == "movingpandas":
+        return "movingpandas"
+    if mod == "geopandas" and hasattr(obj, "geometry"):
+        return "geopandas"
+    if mod == "pandas" and hasattr(obj, "columns"):
+        return "pandas"
+    raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}")
+
+
+def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str) -> str:
+    """The column for canonical `what`: the given name (must exist) or the detected one."""
+    if given is not None:
+        if given not in cols:
+            raise TrajlmInputError(
+                f"{hint}={given!r} is not a column; the columns are {cols}", field=given
+            )
+        return given
+    lower = {c.lower(): c for c in cols}
+    for tier in tiers:
+        found = [lower[n] for n in tier if n in lower]
+        if len(found) > 1:
+            raise TrajlmInputError(
+                f"several columns could be {what}: {found}; the columns are {cols}",
+                field=what,
+                hint=f"choose one with {hint}=...",
+            )
+        if found:
+            return found[0]
+    names = [n for tier in tiers for n in tier]
+    raise TrajlmInputError(
+        f"no {what} column: none of {names} among the columns {cols}",
+        field=what,
+        hint=f"name it with {hint}=...",
+    )
+
+
+def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
+    """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
+    s = df[col]
+    dt = s.dtype
+    if dt == pl.Date:
+        s, dt = s.cast(pl.Datetime("us")), pl.Datetime("us")
+    if isinstance(dt, pl.Datetime):
+        zone = dt.time_zone
+        if zone is None:
+            s = s.dt.replace_time_zone("UTC")  # naive = UTC
+        return s.dt.epoch("s"), "datetime", zone
+    if dt == pl.Utf8:
+        try:
+            parsed = s.str.to_datetime(time_zone="UTC")
+        except pl.exceptions.PolarsError as e:
+            bad = s.head(3).to_list()
+            raise TrajlmInputError(
+                f"times are strings that do not parse as ISO dates (first values {bad})",
+                field=col,
+                hint="give datetimes, Unix seconds or ISO 8601 strings",
+            ) from e
+        return parsed.dt.epoch("s"), "string", "UTC"
+    if dt.is_numeric():
+        big = s.abs().max()
+        if big is not None and big > 1e11:
+            raise TrajlmInputError(
+                f"times reach {big:.3g}, which as Unix seconds is after the year 5000",
+                field=col,
+                hint="these look like milliseconds: divide by 1000",
+            )
+        return s.cast(pl.Float64).floor().cast(pl.Int64), "epoch", "UTC"
+    raise TrajlmInputError(
+        f"times have type {dt}", field=col, hint="give datetimes, Unix seconds or ISO strings"
+    )
+
+
+def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
+    """GeoDataFrame (Points, or one LineString per row) -> (pandas frame with lat/lon, CRS)."""
+    import pandas as pd
+
+    src_crs = gdf.crs if gdf.crs is not None else crs
+    if src_crs is None:
+        raise TrajlmInputError(
+            "the GeoDataFrame has no CRS", field="geometry", hint="set one (gdf.set_crs) or crs="
+        )
+    g = gdf if geo.is_wgs84(src_crs) else gdf.set_crs(src_crs, allow_override=True).to_crs(4326)
+    geom = g.geometry
+    types = set(geom.dropna().geom_type.unique())
+    rest = pd.DataFrame(g.drop(columns=[g.geometry.name]))
+    rest = rest.drop(columns=[c for c in ("lat", "lon") if c in rest.columns])
+    if types <= {"Point"}:
+        empty = geom.isna() | geom.is_empty
+        rest["lat"] = np.where(empty, np.nan, geom.y.where(~empty))
+        rest["lon"] = np.where(empty, np.nan, geom.x.where(~empty))
+        return rest, src_crs
+    if types <= {"LineString"}:
+        shapely = geo.require("shapely")
+        coords = [shapely.get_coordinates(x) for x in geom]
+        lists = [c for c in rest.columns if _is_list_column(rest[c])]
+        tcol = time_col or (lists[0] if len(lists) == 1 else None)
+        if tcol is None:
+            raise TrajlmInputError(
+                f"LineStrings need their times in a list column (one per vertex); found list "
+                f"columns {lists} among {list(rest.columns)}",
+                field="t",
+                hint="name it with time_col=...",
+            )
+        for i, (c, t) in enumerate(zip(coords, rest[tcol], strict=True)):
+            if len(c) != len(t):
+                raise TrajlmInputError(
+                    f"row {i}: {len(c)} vertices but {len(t)} times", field=tcol,
+                )  # fmt: skip
+        out = rest.explode(tcol, ignore_index=True)
+        xy = np.concatenate(coords) if coords else np.zeros((0, 2))
+        out["lat"], out["lon"] = xy[:, 1], xy[:, 0]
+        try:  # exploded lists are objects: Unix seconds, else datetimes / ISO strings
+            out[tcol] = pd.to_numeric(out[tcol])
+        except (TypeError, ValueError):
+            out[tcol] = pd.to_datetime(out[tcol], utc=True, format="mixed")
+        return out, src_crs
+    raise TrajlmInputError(
+        f"geometries must be Points or LineStrings, found {sorted(types)}", field="geometry"
+    )
+
+
+def _is_list_column(s: Any) -> bool:
+    first = s.dropna().head(1)
+    return len(first) > 0 and isinstance(first.iloc[0], list | tuple | np.ndarray)
+
+
+def coerce(
+    obj: Any,
+    *,
+    traj_col: str | None = None,
+    time_col: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    crs: Any = None,
+    validate: bool = True,
+    source: str = "input",
+) -> tuple[pl.DataFrame, Layout]:
+    """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with."""
+    kind = kind_of(obj)
+    if kind == "movingpandas":
+        from trajlm.data.adapters import from_movingpandas
+
+        df, _ = from_movingpandas(obj)
+        first = getattr(obj, "trajectories", None) or [obj]
+        layout = Layout(kind, crs=first[0].df.crs if first else None)
+        return (check_model_input(df, source) if validate else conform(df)), layout
+    if isinstance(obj, pl.LazyFrame):
+        obj = obj.collect()
+    layout_crs = crs
+    if kind == "geopandas":
+        obj, layout_crs = _from_geodataframe(obj, time_col, crs)
+        lat_col, lon_col, crs = "lat", "lon", None  # already WGS84
+    if kind in ("pandas", "geopandas"):
+        import pandas as pd
+
+        if isinstance(obj.index, pd.DatetimeIndex) and time_col not in obj.columns:
+            obj = obj.reset_index(names=time_col or obj.index.name or "time")
+        df = pl.from_pandas(obj)  # NaN -> null: pandas' missing value is a missing point
+    else:
+        df = obj
+    cols = df.columns
+    traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
+    tcol = _pick("t", time_col, cols, TIME, "time_col")
+    lat = _pick("lat", lat_col, cols, LAT, "lat_col")
+    lon = _pick("lon", lon_col, cols, LON, "lon_col")
+    t, time_kind, zone = _time_to_seconds(df, tcol)
+    la = df[lat].cast(pl.Float64).fill_nan(None)
+    lo = df[lon].cast(pl.Float64).fill_nan(None)
+    if not geo.is_wgs84(crs):
+        y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
+        la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
+    else:
+        big = la.abs().max()
+        if big is not None and big > 90:
+            raise TrajlmInputError(
+                f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
+                field=lat,
+                hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)",
+            )
+    used = {traj, tcol, lat, lon}
+    rest = [c for c in cols if c not in used]
+    clash = [c for c in rest if c in ("traj_id", "t", "lat", "lon")]
+    if clash:
+        raise TrajlmInputError(
+            f"column(s) {clash} would clash with the canonical names (the positions/times come "
+            f"from {[traj, tcol, lat, lon]})",
+            field=clash[0],
+            hint="drop or rename them",
+        )
+    canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
+                 lo.alias("lon")]  # fmt: skip
+    out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
+    layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
+                    tuple(cols))  # fmt: skip
+    return (check_model_input(out, source) if validate else conform(out)), layout
+
+
+def to_canonical(
+    obj: Any,
+    *,
+    traj_col: str | None = None,
+    time_col: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    crs: Any = None,
+    validate: bool = True,
+) -> pl.DataFrame:
+    """Any supported frame -> canonical Polars table (traj_id, t, lat, lon, + other columns).
+
+    With ``validate`` (default) the result goes through ``schema.check_model_input``: impossible
+    values raise ``TrajlmInputError`` naming the column and first bad row. ``validate=False``
+    only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
+    """
+    return coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
+                  crs=crs, validate=validate)[0]  # fmt: skip
+
+
+def layout_of(obj: Any, **cols: Any) -> Layout:
+    """The ``Layout`` of a caller's frame (column names, time kind, CRS), as ``coerce`` sees it."""
+    if kind_of(obj) == "polars" and isinstance(obj, pl.DataFrame) and len(obj) > 2:
+        obj = obj.head(2)  # detection reads names and dtypes only
+    return coerce(obj, validate=False, **cols)[1]
+
+
+def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
+                   caller_order: bool = False, **cols: Any) -> Any:  # fmt: skip
+    """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
+
+    Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
+    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out, pandas
+    -> pandas, GeoDataFrame -> a GeoDataFrame of Points in the caller's CRS, MovingPandas ->
+    a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
+    pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
+    first, in their order (for results that carry the input's rows, like ``recover``).
+    """
+    if layout is None:
+        if like is None:
+            raise ValueError("from_canonical needs like= (the caller's frame) or layout=")
+        layout = layout_of(like, **cols)
+    has_pos = "lat" in df.columns and "lon" in df.columns
+    if layout.kind == "movingpandas":
+        if has_pos and "t" in df.columns:
+            from trajlm.data.adapters import to_movingpandas
+
+            tc = to_movingpandas(df)
+            return tc if geo.is_wgs84(layout.crs) else tc.to_crs(layout.crs)
+        return df.to_pandas()
+    out = df
+    if "t" in out.columns and layout.time_kind in ("datetime", "string"):
+        t = pl.from_epoch(pl.col("t"), time_unit="s").dt.replace_time_zone("UTC")
+        zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
+        t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
+        out = out.with_columns(t.alias("t"))
+    if "traj_id" in out.columns and layout.traj_dtype is not None:
+        out = out.with_columns(pl.col("traj_id").cast(layout.traj_dtype, strict=False))
+    if layout.kind == "geopandas" and has_pos:
+        gpd = geo.require("geopandas")
+        pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
+        if caller_order:
+            pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
+        pdf = pdf.to_pandas()
+        points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
+        gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
+        return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
+    if has_pos and not geo.is_wgs84(layout.crs):
+        x, y = geo.from_wgs84(out["lat"].to_numpy(), out["lon"].to_numpy(), layout.crs)
+        out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
+    out = out.rename(_names(out, layout, pos=True))
+    out = _caller_order(out, list(layout.columns)) if caller_order else out
+    return out if layout.kind == "polars" else out.to_pandas()
+
+
+def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The caller's columns first, in their order, then the others."""
+    columns = [c for c in columns if c in df.columns]
+    return df.select(columns + [c for c in df.columns if c not in columns])
+
+
+def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:
+    names = {"traj_id": layout.traj_col, "t": layout.time_col}
+    if pos:
+        names |= {"lat": layout.lat_col, "lon": layout.lon_col}
+    return {a: b for a, b in names.items() if a in df.columns and a != b}
+
+
+def recovery_input(data: Any, source: str = "recover input", **cols: Any):
+    """(canonical table, Layout, known (P,) bool) for gap filling: rows whose lat or lon is
+    missing are the points to fill. Validated like model input (missing positions aside);
+    every trajectory must start and end with a known point."""
+    df, layout = coerce(data, validate=False, **cols)
+    known = (df["lat"].is_not_null() & df["lon"].is_not_null()).to_numpy()
+    check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source)
+    ends = df.with_columns(k=pl.Series(known)).group_by("traj_id", maintain_order=True).agg(
+        pl.col("k").first() & pl.col("k").last())  # fmt: skip
+    bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
+    if bad:
+        raise TrajlmInputError(
+            f"trajectory {bad[0]!r} (and {len(bad) - 1} more) starts or ends with a missing "
+            "position; recovery fills gaps between known points",
+            field="lat",
+            hint="drop those rows, or use predict for points after the last known one",
+        )
+    return df, layout, known
+
+
+def trajectory_numbers(df: pl.DataFrame) -> np.ndarray:
+    """(P,) 0, 0, 1, 1, 1, ...: the trajectory number of each row of a sorted table."""
+    ids = df["traj_id"]
+    return ((ids != ids.shift(1)).fill_null(True).cum_sum() - 1).to_numpy()

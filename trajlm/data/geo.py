@@ -1,0 +1,276 @@
+"""Coordinate reference systems, metric planes and GeoPandas / GeoParquet interop.
+
+The canonical table is WGS84 degrees (docs/contracts.md). This module is the one place that
+talks to pyproj, geopandas and shapely, all optional (``pip install 'trajlm[geo]'``); they
+are imported only when a function that needs them is called.
+
+    lat, lon = to_wgs84(x, y, "EPSG:2100")       # projected input (easting x, northing y)
+    plane = AeqdProjection(lat0, lon0)           # same interface as features.LocalProjection
+    gdf = to_geopandas(df, kind="lines")         # one LineString per trajectory
+    write_geoparquet(df, "points.parquet")       # GeoParquet (geometry + CRS metadata)
+
+Why an AEQD plane exists next to the model's equirectangular ``LocalProjection``: the latter
+scales east-west distances by cos(lat0) everywhere, so at a point at latitude ``lat`` an
+east-west distance is off by ``cos(lat) / cos(lat0) - 1``. At Porto (41 deg) that is 0.3 %
+at 20 km north or south of the centre, 1.5 % at 100 km and 15 % at 1,000 km (hurricanes,
+icebergs, AIS); near the poles it diverges. An azimuthal equidistant plane keeps distances
+from its centre exact at any range. ``check_extent`` measures this for a table and warns; the
+model keeps its own projection (changing it would change every checkpoint).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import EARTH_RADIUS_M
+
+INSTALL = "pip install 'trajlm[geo]' (pyproj, geopandas, shapely)"
+WGS84_NAMES = ("EPSG:4326", "WGS84", "WGS 84", "CRS84", "OGC:CRS84")
+EXTENT_WARN_KM = 100.0  # beyond this from the centre the equirectangular plane errs > ~1 %
+
+
+def require(module: str) -> Any:
+    """Import an optional geo dependency, or raise ImportError saying how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        raise ImportError(f"this needs {module}: {INSTALL}") from e
+
+
+# ----------------------------------------------------------------------------------- CRS
+
+
+def is_wgs84(crs: Any) -> bool:
+    """True for None (the canonical default) and every spelling of WGS84 geographic degrees."""
+    if crs is None:
+        return True
+    if isinstance(crs, int):
+        return crs == 4326
+    if isinstance(crs, str):
+        head = crs.split("(")[0].strip().upper()
+        if head in WGS84_NAMES:
+            return True
+        code = re.fullmatch(r"EPSG:\s*(\d+)", head)
+        if code:
+            return code.group(1) == "4326"
+    try:
+        pyproj = require("pyproj")
+        return pyproj.CRS.from_user_input(parse_crs(crs)).equals(pyproj.CRS.from_epsg(4326))
+    except Exception:
+        return False
+
+
+def parse_crs(crs: Any) -> Any:
+    """A value pyproj accepts: an int, a pyproj CRS, or a string; "EPSG:2100 (Greek Grid, ...)"
+    (a reader preset's description) becomes "EPSG:2100"."""
+    if isinstance(crs, str):
+        m = re.match(r"\s*(EPSG:\d+)\b", crs, flags=re.IGNORECASE)
+        if m:
+            return m.group(1).upper()
+    return crs
+
+
+def crs_refusal(crs: str) -> str | None:
+    """Why coordinates in `crs` cannot become WGS84 here (None: they can, maybe reprojected)."""
+    if is_wgs84(crs):
+        return None
+    try:
+        pyproj = require("pyproj")
+    except ImportError:
+        return f"coordinates are in {crs!r}, not WGS84 degrees: reprojecting them needs {INSTALL}"
+    try:
+        pyproj.CRS.from_user_input(parse_crs(crs))
+    except Exception:
+        return (
+            f"coordinates are in {crs!r}, not WGS84 degrees, and pyproj does not know that CRS: "
+            "they must be reprojected to EPSG:4326 first"
+        )
+    return None
+
+
+def to_wgs84(x: Any, y: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Projected (x = easting, y = northing) in `crs` -> (lat, lon) WGS84 degrees.
+
+    NaN in, NaN out (a missing point stays missing)."""
+    pyproj = require("pyproj")
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    tr = pyproj.Transformer.from_crs(parse_crs(crs), "EPSG:4326", always_xy=True)
+    lon, lat = tr.transform(x, y)
+    return np.asarray(lat, np.float64), np.asarray(lon, np.float64)
+
+
+def from_wgs84(lat: Any, lon: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(lat, lon) WGS84 degrees -> (x, y) in `crs` (easting, northing for a projected CRS)."""
+    pyproj = require("pyproj")
+    tr = pyproj.Transformer.from_crs("EPSG:4326", parse_crs(crs), always_xy=True)
+    x, y = tr.transform(np.asarray(lon, np.float64), np.asarray(lat, np.float64))
+    return np.asarray(x, np.float64), np.asarray(y, np.float64)
+
+
+def reproject_columns(df: pl.DataFrame, crs: Any, lat: str = "lat", lon: str = "lon"):
+    """Columns `lat` (northing) and `lon` (easting) in `crs` -> WGS84 degrees, in place of them.
+
+    For readers whose mapping names the projected columns lat/lon (MAT: 'lat' = northing)."""
+    if is_wgs84(crs):
+        return df
+    x, y = df[lon].cast(pl.Float64).to_numpy(), df[lat].cast(pl.Float64).to_numpy()
+    la, lo = to_wgs84(x, y, crs)
+    return df.with_columns(pl.Series(lat, la).fill_nan(None), pl.Series(lon, lo).fill_nan(None))
+
+
+# ---------------------------------------------------------------------------- metric planes
+
+
+@dataclass
+class AeqdProjection:
+    """Azimuthal equidistant plane about (lat0, lon0) on the WGS84 ellipsoid, in metres.
+
+    Same ``forward``/``inverse`` interface as ``features.LocalProjection``; distances from the
+    centre are exact at any range, so it holds for basin-scale tracks where the
+    equirectangular plane does not. Needs pyproj."""
+
+    lat0: float
+    lon0: float
+
+    def _transformer(self, inverse: bool = False) -> Any:
+        pyproj = require("pyproj")
+        aeqd = f"+proj=aeqd +lat_0={self.lat0} +lon_0={self.lon0} +datum=WGS84 +units=m"
+        src, dst = ("EPSG:4326", aeqd) if not inverse else (aeqd, "EPSG:4326")
+        return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+
+    def forward(self, lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(lat, lon) degrees -> (x, y) metres east/north of the centre."""
+        x, y = self._transformer().transform(
+            np.asarray(lon, np.float64), np.asarray(lat, np.float64)
+        )
+        return np.asarray(x), np.asarray(y)
+
+    def inverse(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) metres -> (lat, lon) degrees."""
+        lon, lat = self._transformer(inverse=True).transform(np.asarray(x), np.asarray(y))
+        return np.asarray(lat), np.asarray(lon)
+
+    @classmethod
+    def fit(cls, df: pl.DataFrame) -> AeqdProjection:
+        """Centred on the median point, like ``LocalProjection.fit``."""
+        return cls(float(df["lat"].median()), float(df["lon"].median()))
+
+
+def local_xy(df: pl.DataFrame) -> pl.DataFrame:
+    """Add x_m, y_m in a per-trajectory AEQD plane centred on each trajectory's first point.
+
+    Correct at any scale (a hurricane crossing an ocean); one pyproj transform per trajectory.
+    """
+    df = df.sort(["traj_id", "t"], maintain_order=True)
+    x = np.empty(len(df))
+    y = np.empty(len(df))
+    ids = df["traj_id"]
+    starts = np.flatnonzero((ids != ids.shift(1)).fill_null(True).to_numpy())
+    ends = np.append(starts[1:], len(df))
+    lat, lon = df["lat"].to_numpy(), df["lon"].to_numpy()
+    for a, b in zip(starts, ends, strict=True):  # a loop over trajectories, not points
+        x[a:b], y[a:b] = AeqdProjection(float(lat[a]), float(lon[a])).forward(lat[a:b], lon[a:b])
+    return df.with_columns(x_m=pl.Series(x), y_m=pl.Series(y))
+
+
+def check_extent(
+    df: pl.DataFrame,
+    lat0: float | None = None,
+    lon0: float | None = None,
+    limit_km: float = EXTENT_WARN_KM,
+    what: str = "this table",
+) -> dict[str, float]:
+    """How far `df` reaches from the plane's centre (default: its median point), and the worst
+    east-west scale error of the equirectangular plane there; warns past `limit_km`.
+
+    Needs no pyproj. Returns {"max_km", "scale_error"}; scale_error 0.015 = 1.5 %."""
+    lat = df["lat"].drop_nulls().to_numpy()
+    lon = df["lon"].drop_nulls().to_numpy()
+    if len(lat) == 0:
+        return {"max_km": 0.0, "scale_error": 0.0}
+    lat0 = float(np.median(lat)) if lat0 is None else lat0
+    lon0 = float(np.median(lon)) if lon0 is None else lon0
+    p1, p2 = np.radians(lat0), np.radians(lat)
+    dl = np.radians((lon - lon0 + 180.0) % 360.0 - 180.0)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    max_km = float(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h)).max() / 1000.0)
+    cos0 = max(math.cos(p1), 1e-9)
+    scale_error = float(np.abs(np.cos(p2) / cos0 - 1.0).max())
+    if max_km > limit_km:
+        warnings.warn(
+            f"{what} reaches {max_km:,.0f} km from its projection centre ({lat0:.3f}, "
+            f"{lon0:.3f}); the equirectangular plane's east-west distances are off by up to "
+            f"{100 * scale_error:.1f} % there. Fine for a city; for basin-scale tracks use "
+            "trajlm.data.geo.local_xy / AeqdProjection for distances",
+            stacklevel=2,
+        )
+    return {"max_km": max_km, "scale_error": scale_error}
+
+
+# ------------------------------------------------------------------------------ GeoPandas
+
+
+def to_geopandas(df: pl.DataFrame, kind: str = "points", crs: Any = None) -> Any:
+    """Canonical table -> geopandas.GeoDataFrame in EPSG:4326 (or `crs`, reprojected).
+
+    kind="points": one row per point, ``geometry`` a Point, ``time`` a tz-aware UTC datetime,
+        every other column kept.
+    kind="lines": one row per trajectory: traj_id, t_start, t_end (UTC datetimes), n_points,
+        ``t`` (list of UTC Unix seconds, one per vertex) and a LineString geometry (a
+        single-point trajectory becomes a zero-length line through that point twice).
+    """
+    if kind not in ("points", "lines"):
+        raise ValueError(f'kind must be "points" or "lines", got {kind!r}')
+    gpd = require("geopandas")
+    shapely = require("shapely")
+    import pandas as pd
+
+    df = df.sort(["traj_id", "t"], maintain_order=True)
+    if kind == "points":
+        pdf = df.to_pandas()
+        pdf["time"] = pd.to_datetime(pdf["t"], unit="s", utc=True)
+        geometry = gpd.points_from_xy(pdf["lon"], pdf["lat"])
+        gdf = gpd.GeoDataFrame(pdf, geometry=geometry, crs="EPSG:4326")
+    else:
+        g = df.group_by("traj_id", maintain_order=True).agg(
+            pl.col("t").min().alias("t_start"),
+            pl.col("t").max().alias("t_end"),
+            pl.len().alias("n_points"),
+            pl.col("t"),
+        )
+        xy = np.stack([df["lon"].to_numpy(), df["lat"].to_numpy()], axis=1)
+        counts = g["n_points"].to_numpy()
+        offsets = np.r_[0, np.cumsum(counts)]
+        lines = [
+            shapely.LineString(xy[a:b] if b - a >= 2 else np.repeat(xy[a:b], 2, axis=0))
+            for a, b in zip(offsets[:-1], offsets[1:], strict=True)
+        ]
+        pdf = g.to_pandas()
+        pdf["t"] = [list(v) for v in g["t"].to_list()]
+        for c in ("t_start", "t_end"):
+            pdf[c] = pd.to_datetime(pdf[c], unit="s", utc=True)
+        gdf = gpd.GeoDataFrame(pdf, geometry=lines, crs="EPSG:4326")
+    return gdf if crs is None or is_wgs84(crs) else gdf.to_crs(parse_crs(crs))
+
+
+def write_geoparquet(
+    df: pl.DataFrame, path: str | Path, kind: str = "points", overwrite: bool = False
+) -> Path:
+    """Write a canonical table as GeoParquet (``to_geopandas(df, kind).to_parquet``): a file
+    QGIS, DuckDB-spatial and GeoPandas read as geodata. Refuses to replace an existing file
+    unless ``overwrite=True``."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+    to_geopandas(df, kind=kind).to_parquet(path)
+    return path

@@ -1,0 +1,68 @@
+"""The frame-level path of the baselines: ``predict(df, steps=k)`` and ``predict(df)``.
+
+Mixed into the estimators of ``trajlm.eval.baselines``: a frame of any kind
+``trajlm.data.coerce`` reads goes in, the estimator's array-level ``predict`` (what the harness
+calls) runs in a local plane, and the result comes back in the caller's kind, in the layouts of
+``TrajLM.predict`` (traj_id, step, t, lat, lon, std_m = NaN) and ``TrajLM.recover`` (the rows,
+filled, with ``recovered``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.coerce import coerce, from_canonical, recovery_input, trajectory_numbers
+from trajlm.data.features import LocalProjection
+
+FRAME_HISTORY = 64  # points of each trajectory a frame-level prediction reads (the last ones)
+
+
+class _PredictsFrames:
+    """``predict(df, steps=k)`` for the prediction baselines: the frame-level path."""
+
+    def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
+        df, layout = coerce(data, **columns)
+        proj = getattr(self, "projection_", None) or LocalProjection.fit(df)
+        df = df.with_columns(_i=pl.int_range(pl.len()).reverse().over("traj_id"))
+        df = df.filter(pl.col("_i") < FRAME_HISTORY)
+        n = df.group_by("traj_id", maintain_order=True).len()
+        lengths = n["len"].to_numpy().astype(np.int64)
+        B, T = len(lengths), int(lengths.max())
+        start = np.cumsum(lengths) - lengths
+        col = np.minimum(np.arange(T)[None], lengths[:, None] - 1)  # pad: repeat the last
+        rows = start[:, None] + col  # (B, T) into df
+        x, y = proj.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
+        xy = np.stack([x, y], -1)[rows]
+        t = df["t"].to_numpy()[rows]
+        last = t[np.arange(B), lengths - 1]
+        dt = np.where(lengths > 1, last - t[np.arange(B), np.maximum(lengths - 2, 0)], 1)
+        t_future = last[:, None] + np.maximum(dt, 1)[:, None] * np.arange(1, steps + 1)
+        t0 = t[:, :1]  # relative seconds, as the harness passes them
+        pos = self.predict(xy, lengths, steps, t - t0, t_future - t0)
+        lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
+        out = pl.DataFrame({
+            "traj_id": np.repeat(np.array(n["traj_id"].to_list(), dtype=object), steps).tolist(),
+            "step": np.tile(np.arange(1, steps + 1), B), "t": t_future.reshape(-1),
+            "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * steps, np.nan),
+        })  # fmt: skip
+        return from_canonical(out, layout=layout)
+
+
+class _RecoversFrames:
+    """``predict(df)`` for the recovery baselines: rows with missing lat/lon are filled."""
+
+    def _recover_frame(self, data: Any, columns: dict) -> Any:
+        df, layout, known = recovery_input(data, **columns)
+        proj = LocalProjection.fit(df.filter(pl.Series(known)))
+        x, y = proj.forward(df["lat"].fill_null(0.0), df["lon"].fill_null(0.0))
+        xy = self.predict(df["t"].to_numpy(), np.stack([x, y], -1), known, trajectory_numbers(df))
+        lat, lon = proj.inverse(xy[:, 0], xy[:, 1])
+        lat, lon = (
+            np.where(known, df["lat"].fill_null(0.0), lat),
+            np.where(known, df["lon"].fill_null(0.0), lon),
+        )
+        out = df.with_columns(lat=pl.Series(lat), lon=pl.Series(lon), recovered=pl.Series(~known))
+        return from_canonical(out, layout=layout, caller_order=True)
