@@ -19,7 +19,6 @@ the details.
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,6 +27,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 import torch
+
+from trajlm._threads import apply_threads
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data import geo
@@ -59,17 +60,9 @@ MULTITASK_HINT = (
 
 
 def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
-    """torch intra-op threads for inference: `threads` if given; else 1 for a small model on
-    <= 2 cores (extra OpenMP threads spin on a busy machine: 7x slower batch inference
-    measured, issue 12), up to 4 for small models on more cores, torch's default otherwise."""
-    if threads is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        small = sum(p.numel() for p in model.parameters()) < 20_000_000
-        if not small:
-            return torch.get_num_threads()
-        threads = 1 if (cores or 1) <= 2 else min(4, cores or 1)
-    torch.set_num_threads(threads)
-    return threads
+    """torch intra-op threads for inference, by the one policy of trajlm._threads (1 for small
+    models or <= 2 cores: extra OpenMP threads spin on a busy machine, 7x slower measured)."""
+    return apply_threads(threads, sum(p.numel() for p in model.parameters()))
 
 
 class TrajLM:
