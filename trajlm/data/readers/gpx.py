@@ -18,7 +18,14 @@ from xml.parsers import expat
 
 import polars as pl
 
-from trajlm.data.readers._common import Ctx, check_rows, finalize, parse_float, parse_time
+from trajlm.data.readers._common import (
+    Ctx,
+    check_rows,
+    count_resorted,
+    finalize,
+    parse_float,
+    parse_time,
+)
 from trajlm.data.schema import conform
 
 BLOCK_BYTES = 1 << 20
@@ -104,7 +111,9 @@ def _frame(cols: dict[str, list], file: int, ctx: Ctx) -> pl.DataFrame:
         "_line",
     )
     fields = {"traj_id": "trkseg", "t": "time", "lat": "lat", "lon": "lon"}
-    return finalize(check_rows(pts, ctx, fields))
+    pts = check_rows(pts, ctx, fields)
+    count_resorted(pts, ctx)
+    return finalize(pts)
 
 
 def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:

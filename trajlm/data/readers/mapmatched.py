@@ -21,17 +21,26 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers._common import Ctx, check_rows, finalize, hold_back, parse_float
-from trajlm.data.readers._lines import iter_line_blocks, lines_frame, split_fields
+from trajlm.data.readers._common import (
+    Ctx,
+    check_rows,
+    count_resorted,
+    finalize,
+    hold_back,
+    parse_float,
+)
+from trajlm.data.readers._lines import iter_line_blocks, line_too_long, lines_frame, split_fields
 from trajlm.data.schema import conform
 
 FIELDS = ["ts", "lat", "lon", "edge_id"]
 _MARKER = r"^-\d+$"
 
 
-def _first_line(path: Path) -> str:
+def _first_line(path: Path, max_line_bytes: int) -> str:
     with open(path, "rb") as f:
-        for line in f:
+        while line := f.readline(max_line_bytes + 1):
+            if len(line) > max_line_bytes:
+                raise line_too_long(path, None, max_line_bytes)
             if line.strip():
                 return line.decode("utf-8", errors="replace").strip()
     return ""
@@ -41,7 +50,7 @@ def iter_mapmatched(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl
     """Stream canonical chunks of whole trajectories, one file after another."""
     for path in paths:
         file = ctx.add_path(path)
-        first = _first_line(path)
+        first = _first_line(path, ctx.limits.max_line_bytes)
         if not first:
             if ctx.on_error == "raise":
                 raise ctx.error("file is empty", file, None, None)
@@ -51,7 +60,7 @@ def iter_mapmatched(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl
         opens = bool(pl.Series([first]).str.contains(_MARKER)[0])
         pending: pl.DataFrame | None = None  # lines not yet assigned to a trajectory
         carry: pl.DataFrame | None = None  # last parsed trajectory (marker-opens mode)
-        for data, line0 in iter_line_blocks(path, chunk_rows):
+        for data, line0 in iter_line_blocks(path, chunk_rows, 0, None, ctx.limits.max_line_bytes):
             raw = lines_frame([(file, data, line0)], ctx)
             raw = raw.with_columns(pl.col("raw").str.strip_chars().str.replace_all(r"\s+", " "))
             if pending is not None:
@@ -100,4 +109,6 @@ def _points(raw: pl.DataFrame, stem: str, ctx: Ctx) -> pl.DataFrame:
         "_line",
     )
     fields = {"traj_id": "-N marker", "t": "unix_ts", "lat": "lat", "lon": "lon"}
-    return finalize(check_rows(pts, ctx, fields))
+    pts = check_rows(pts, ctx, fields)
+    count_resorted(pts, ctx, across_chunks=True)
+    return finalize(pts)

@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from trajlm.data.readers._common import WGS84, Ctx, check_rows, finalize, parse_time
+from trajlm.data.readers._common import WGS84, Ctx, check_rows, count_resorted, finalize, parse_time
 from trajlm.data.schema import TrajlmInputError, conform
 
 
@@ -182,6 +182,8 @@ def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Dat
             continue
         df = pl.concat(parts)
         fields = {"traj_id": "id", "t": "datetimes", "lat": "coordinates", "lon": "coordinates"}
-        out = finalize(check_rows(df, ctx, fields))
+        out = check_rows(df, ctx, fields)
+        count_resorted(out, ctx)
+        out = finalize(out)
         if len(out):
             yield conform(out)
