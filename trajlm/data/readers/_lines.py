@@ -243,11 +243,12 @@ def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFra
     return df
 
 
-def header_names(line: str, sep: str) -> list[str]:
+def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
     """Column names of a CSV header line (quotes and a byte-order mark removed)."""
-    import csv
-
-    names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
+    try:
+        names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
+    except (csv.Error, StopIteration) as e:
+        raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
     return [n.strip() for n in names]
 
 
@@ -408,7 +409,7 @@ def _parses(raw: pl.DataFrame, names: list[str], sep: str) -> bool:
         return True
     try:
         _read_lines(raw, names, sep)
-    except pl.exceptions.ComputeError:
+    except pl.exceptions.PolarsError:  # ComputeError, or SchemaError for a field count it sees
         return False
     return True
 

@@ -199,7 +199,7 @@ def iter_porto(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Data
             ctx.report.rows_in += 1
             ctx.report.drop("empty_file", 1)
             continue
-        names = header_names(first, ",")
+        names = header_names(first, ",", path)
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
             raise TrajlmInputError(

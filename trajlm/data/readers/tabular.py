@@ -284,7 +284,7 @@ def _csv_file(
         _empty(ctx, file, "file is empty (expected a header line)")
         return
     try:
-        names = header_names(first.decode("utf-8"), cm.sep)
+        names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:
         if ctx.on_error == "raise":
             raise ctx.error("header is not valid UTF-8", file, 1, None) from None
