@@ -349,19 +349,21 @@ def count_resorted(df: pl.DataFrame, ctx: Ctx, across_chunks: bool = False) -> N
     `conform` re-sorts them, a repair counted as `repaired["sorted_by_time"]` (the same rule as
     clean.SortByTime, which then finds nothing left to sort).
 
-    across_chunks: remember each trajectory's last time for the next chunk (point-per-row
+    across_chunks: remember each trajectory's last row for the next chunk (point-per-row
     formats, where a trajectory's rows may continue in a later chunk or file).
     """
     if len(df) == 0:
         return
-    pts = df.select("traj_id", "t").with_row_index("_i")
-    prev = pl.col("t").shift(1).over("traj_id")
-    if across_chunks and ctx.last_t is not None:
-        pts = pts.join(ctx.last_t, on="traj_id", how="left").sort("_i")
-        prev = pl.coalesce(prev, pl.col("_last_t"))
-    ctx.report.repair("sorted_by_time", int(pts.select((pl.col("t") < prev).sum()).item()))
+    pts = df.select("traj_id", "t").with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    if across_chunks and ctx.last_t is not None:  # earlier chunks' last rows go first
+        pts = pl.concat([ctx.last_t, pts])
+    tid, t = pl.col("traj_id"), pl.col("t")
+    runs = (tid != tid.shift(1)).fill_null(True).sum().alias("runs")
+    runs, n_ids = pts.select(runs, tid.n_unique().alias("n_ids")).row(0)
+    if runs != n_ids:  # rows of a trajectory are not contiguous: group them, in file order
+        pts = pts.sort(["traj_id", "_i"])
+    behind = (tid == tid.shift(1)) & (t < t.shift(1))
+    ctx.report.repair("sorted_by_time", int(pts.select(behind.sum()).item()))
     if across_chunks:
-        last = pts.group_by("traj_id").agg(pl.col("t").sort_by("_i").last().alias("_last_t"))
-        if ctx.last_t is not None:
-            last = pl.concat([ctx.last_t, last]).unique("traj_id", keep="last", maintain_order=True)
-        ctx.last_t = last
+        last = pts.filter((tid != tid.shift(-1)).fill_null(True))
+        ctx.last_t = last.with_columns(_i=pl.lit(-1, dtype=pl.Int64))

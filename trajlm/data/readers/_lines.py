@@ -257,14 +257,20 @@ _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)$"
 
 
 def split_fields(
-    raw: pl.DataFrame, names: list[str], sep: str, ctx: Ctx, reason: str = "malformed_row"
+    raw: pl.DataFrame,
+    names: list[str],
+    sep: str,
+    ctx: Ctx,
+    reason: str = "malformed_row",
+    whole_files: bool = False,
 ) -> pl.DataFrame:
     """Parse a `lines_frame` into string columns `names` (+ `_file`, `_line`).
 
     Lines with the wrong number of fields (counted outside double quotes) raise or count as
     `reason` (default `malformed_row`); each counts one unit in rows_in. The last line of a
     file that does not end with a newline (`_open`) is checked for truncation: see
-    `_check_open_line`; a cut line raises or counts as `truncated_last_row`.
+    `_check_open_line`; a cut line raises or counts as `truncated_last_row`. whole_files:
+    `raw` holds every line of each of its files (no file continues in a later call).
     """
     if "_open" not in raw.columns:
         raw = raw.with_columns(_open=pl.lit(False))
@@ -317,10 +323,12 @@ def split_fields(
             line=int(raw["_line"][0]),
         )
     parsed = parsed.with_columns(raw["_file"], raw["_line"], raw["_open"])
-    return _check_open_line(parsed, names[-1], ctx).drop("_open")
+    return _check_open_line(parsed, names[-1], ctx, whole_files).drop("_open")
 
 
-def _check_open_line(parsed: pl.DataFrame, last: str, ctx: Ctx) -> pl.DataFrame:
+def _check_open_line(
+    parsed: pl.DataFrame, last: str, ctx: Ctx, whole_files: bool = False
+) -> pl.DataFrame:
     """Drop (count) or raise on a file's last line when it ends without a newline and its last
     field looks cut. Only the last field can be cut with the field count intact (a cut anywhere
     else loses separators), so that field is compared with the same field of every earlier line
@@ -331,12 +339,22 @@ def _check_open_line(parsed: pl.DataFrame, last: str, ctx: Ctx) -> pl.DataFrame:
         earlier value (`41.15` cut to `41.1`, `1600000015` cut to `160000001`).
     A complete line that happens to be shorter than all earlier ones is refused too; the
     message says to end the file with a newline, which marks the line as complete.
+    whole_files: `parsed` holds every line of its files (GeoLife), so only the files with an
+    open line need statistics.
     """
+    if whole_files:
+        open_files = parsed.filter(pl.col("_open"))["_file"]
+        if len(open_files) == 0:
+            return parsed
+        parsed = parsed.with_columns(_keep=pl.col("_file").is_in(open_files.implode()))
+        rest, parsed = parsed.filter(~pl.col("_keep")), parsed.filter(pl.col("_keep"))
+        checked = _check_open_line(parsed.drop("_keep"), last, ctx)
+        return pl.concat([rest.drop("_keep"), checked]).sort("_file", maintain_order=True)
     v = pl.col(last).fill_null("").str.strip_chars()
-    num = v.str.contains(_NUMBER)
-    feats = parsed.select(
-        "_file", "_open", _len=v.str.len_chars(), _num=num, _dig=v.str.count_matches(r"\d")
-    )
+    n = v.str.len_chars()
+    sign = (v.str.starts_with("-") | v.str.starts_with("+")).cast(pl.UInt32)
+    digits = n - v.str.contains(".", literal=True).cast(pl.UInt32) - sign  # if numeric
+    feats = parsed.select("_file", "_open", _len=n, _num=v.str.contains(_NUMBER), _dig=digits)
     closed = feats.filter(~pl.col("_open"))
     if len(closed):
         stats = closed.group_by("_file").agg(

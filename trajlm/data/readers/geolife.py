@@ -55,6 +55,8 @@ PLT_HEADER = [
         r"\d+",
     )
 ]
+_STANDARD_HEADER = [b"Geolife trajectory", b"WGS 84", b"Altitude is in Feet", b"Reserved 3",
+                    b"0,2,255,My Track,0,0,2,8421376", b"0"]  # fmt: skip
 PLT_ROW = re.compile(r"\s*-?[\d.]+\s*,\s*-?[\d.]+\s*,.*,\s*\d{4}-\d\d?-\d\d?\s*,\s*[\d:]+\s*")
 PLT_FIELDS = ["lat", "lon", "zero", "altitude_ft", "days", "date", "time"]
 LABEL_FIELDS = ["start", "end", "mode"]
@@ -127,7 +129,7 @@ def _parse_files(
         file = ctx.add_path(path)
         parts.append((file, body, line0))
         ids.append((file, f"{user}/{path.stem}", user))
-    raw = split_fields(lines_frame(parts, ctx), PLT_FIELDS, ",", ctx)
+    raw = split_fields(lines_frame(parts, ctx), PLT_FIELDS, ",", ctx, whole_files=True)
     id_map = pl.DataFrame(ids, schema=["_file", "traj_id", "user_id"], orient="row")
     alt = parse_float("altitude_ft")
     pts = raw.join(id_map.with_columns(pl.col("_file").cast(pl.Int32)), on="_file").select(
@@ -149,8 +151,12 @@ def _parse_files(
 def split_header(data: bytes) -> tuple[int, bytes]:
     """(number of header lines at the top of a .plt, by content; the bytes after them)."""
     lines = data.split(b"\n", PLT_HEADER_LINES + 2)
-    n = 0
-    for line in lines[: PLT_HEADER_LINES + 2]:
+    if [ln.rstrip(b"\r") for ln in lines[:PLT_HEADER_LINES]] == _STANDARD_HEADER:
+        n = PLT_HEADER_LINES  # fast path: the standard header; a 7th header line still counts
+        lines = lines[PLT_HEADER_LINES:]
+    else:
+        n = 0
+    for line in lines[: PLT_HEADER_LINES + 2 - n]:
         text = line.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
         if not any(p.fullmatch(text) for p in PLT_HEADER):
             break
