@@ -354,6 +354,8 @@ def count_resorted(df: pl.DataFrame, ctx: Ctx, across_chunks: bool = False) -> N
     """
     if len(df) == 0:
         return
+    if "_line" in df.columns and df["_line"].null_count() == 0:  # file order, whatever joins did
+        df = df.sort(["_file", "_line"], maintain_order=True)
     pts = df.select("traj_id", "t").with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     if across_chunks and ctx.last_t is not None:  # earlier chunks' last rows go first
         pts = pl.concat([ctx.last_t, pts])
