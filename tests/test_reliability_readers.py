@@ -482,10 +482,21 @@ def test_directory_without_matching_files(tmp_path):
         (HEADER + ROWS[0] + "\n", "x.csv", "gpx", "line 1"),  # CSV read as GPX: not XML
         (HEADER + ROWS[0] + "\n", "x.csv", "porto", "line 1"),  # CSV read as Porto
         (PORTO_HEADER + porto_row("1"), "p.csv", "tdrive", "line 1"),
+        ("\r\n".join(PLT_HEAD + PLT_ROWS), "x.plt", "porto", "line 1"),  # PLT read as Porto
+        (PORTO_HEADER + porto_row("1"), "p.csv", "csv", "line 1"),  # Porto read as plain CSV
+        (GPX, "x.gpx", "geolife", "line 1"),  # GPX read as GeoLife
     ],
 )
 def test_wrong_format(tmp_path, text, name, fmt, where):
     refused(write(tmp_path, name, text), fmt, where)
+
+
+def test_ingest_missing_path_and_single_path(tmp_path):
+    with pytest.raises(TrajlmInputError, match="nope.csv: no such file"):
+        ingest([tmp_path / "nope.csv"], "csv", tmp_path / "store")
+    p = write(tmp_path, "x.csv", HEADER + "\n".join(ROWS) + "\n")
+    man = ingest(p, "csv", tmp_path / "store")  # one path, not a list
+    assert man["n_points"] == 3
 
 
 def test_iter_read_reports_add_up_with_repairs(tmp_path):

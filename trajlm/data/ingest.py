@@ -44,7 +44,7 @@ def clean_config(
 
 
 def ingest(
-    paths: Sequence[str | Path],
+    paths: str | Path | Sequence[str | Path],
     format: str,
     out: str | Path,
     *,
@@ -61,9 +61,11 @@ def ingest(
 
     chunk_rows (points per streamed chunk) changes memory use, never the result; limits are
     the readers' resource limits (ReadLimits; default from the environment)."""
+    if isinstance(paths, str | Path):  # one path, not a sequence of characters
+        paths = [paths]
     for p in paths:
         if not Path(p).exists():
-            raise FileNotFoundError(f"{p}: no such file or folder")
+            raise TrajlmInputError("no such file or folder", path=p)
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     columns = None
