@@ -111,6 +111,14 @@ def test_csv_truncated_last_row(tmp_path, cut, why):
     assert "without a newline" in msg
 
 
+def test_cut_inside_a_utf8_character(tmp_path):
+    text = "traj_id,t,lat,lon,name\n" + "a,1600000000,41.1,-8.6,Sé\na,1600000015,41.2,-8.7,Sé\n"
+    p = write(tmp_path, "x.csv", text.encode() + "a,1600000030,41.3,-8.8,Sé".encode()[:-1])
+    refused(p, "csv", "line 4", "UTF-8 character", columns=ColumnMap(extra={"name": "name"}))
+    df, rep = skipped(p, "csv", columns=ColumnMap(extra={"name": "name"}))
+    assert rep.dropped == {"truncated_last_row": 1} and len(df) == 2
+
+
 def test_csv_cut_number_is_not_stored_50_km_off(tmp_path):
     """The tester's case: last row `...,41.15` cut to `...,4` was stored with lat 4."""
     text = "traj_id,t,lon,lat\n" + "a,1600000000,-8.61,41.15\na,1600000015,-8.62,41.16\n"

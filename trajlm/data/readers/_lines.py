@@ -184,6 +184,7 @@ def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFra
     raws: list[str] = []
     files, lines, opens = [], [], []
     for file, data, line0 in parts:
+        data = _cut_char(file, data, line0, ctx)
         try:
             text = data.decode("utf-8")
             bad = None
@@ -242,6 +243,33 @@ def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFra
         ctx.report.drop("nul_bytes", n_nul)
         df = df.filter(~nul)
     return df
+
+
+def _cut_char(file: int, data: bytes, line0: int, ctx: Ctx) -> bytes:
+    """A part that ends, without a newline, inside a multi-byte UTF-8 character was cut there:
+    its last line is `truncated_last_row` (raised, or counted and removed), not an encoding
+    error."""
+    if not data or data.endswith((b"\n", b"\r")):
+        return data
+    start = data.rfind(b"\n") + 1
+    try:
+        data[start:].decode("utf-8")
+        return data
+    except UnicodeDecodeError as e:
+        if e.reason != "unexpected end of data" or e.end != len(data) - start:
+            return data  # a bad byte, not a cut: lines_frame reports it
+    line = line0 + data[:start].count(b"\n")
+    if ctx.on_error == "raise":
+        raise ctx.error(
+            f"the file ends without a newline inside a UTF-8 character of this line "
+            f"({TRUNCATED}); the file looks truncated",
+            file,
+            line,
+            None,
+        )
+    ctx.report.rows_in += 1
+    ctx.report.drop(TRUNCATED, 1)
+    return data[:start]
 
 
 def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
