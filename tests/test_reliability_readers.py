@@ -221,6 +221,26 @@ def test_porto_duplicate_trip_id_across_files(tmp_path):
     assert rep.dropped == {"duplicate_trip_id": 2}
 
 
+def test_gpx_files_with_the_same_stem(tmp_path):
+    """a/track.gpx and b/track.gpx would both give ids track/0/0: never merge them."""
+    a, b = write(tmp_path, "a/track.gpx", GPX), write(tmp_path, "b/track.gpx", GPX)
+    refused([a, b], "gpx", "b/track.gpx", "a/track.gpx", match="duplicate_traj_id")
+    df, rep = skipped([a, b], "gpx")
+    assert rep.dropped == {"duplicate_traj_id": 3} and len(df) == 3
+
+
+def test_mfjson_files_with_the_same_stem(tmp_path):
+    doc = (
+        '{"type": "Feature", "temporalGeometry": {"type": "MovingPoint", "coordinates": '
+        '[[-8.6, 41.1], [-8.7, 41.2]], "datetimes": ["2020-01-01T00:00:00Z", '
+        '"2020-01-01T00:00:10Z"]}, "properties": {}}'
+    )
+    a, b = write(tmp_path, "a/walk.json", doc), write(tmp_path, "b/walk.json", doc)
+    refused([a, b], "mfjson", "b/walk.json", match="duplicate_traj_id")
+    _, rep = skipped([a, b], "mfjson")
+    assert rep.dropped == {"duplicate_traj_id": 2}
+
+
 # --- chunk boundaries never split or merge a trajectory --------------------------------------
 def interleaved_feed(tmp_path: Path, name: str = "feed.csv") -> Path:
     """A time-ordered feed: 3 vehicles interleaved, each with a 2 h silence in the middle."""

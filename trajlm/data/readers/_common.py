@@ -324,6 +324,26 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
         )
 
 
+def claim_stem(ctx: Ctx, file: int, seen: dict[str, Path]) -> bool:
+    """For formats whose trajectory ids start with the file stem (GPX, MF-JSON): False when an
+    earlier file of the read has the same stem (`a/track.gpx`, `b/track.gpx`), whose ids would
+    merge two different tracks into one. Raises in raise mode; in skip mode the caller counts
+    the file's points as `duplicate_traj_id`."""
+    path = ctx.paths[file]
+    first = seen.setdefault(path.stem, path)
+    if first == path:
+        return True
+    if ctx.on_error == "raise":
+        raise ctx.error(
+            f"its trajectory ids ({path.stem}/...) are those of {first}, read before: the two "
+            "files would be merged into one trajectory (duplicate_traj_id); rename one of them",
+            file,
+            None,
+            None,
+        )
+    return False
+
+
 def finalize(df: pl.DataFrame) -> pl.DataFrame:
     """Drop bookkeeping columns; the caller conforms (casts, sorts)."""
     return df.drop([c for c in ("_file", "_line") if c in df.columns])
