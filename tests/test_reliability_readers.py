@@ -306,6 +306,30 @@ def test_parquet_interleaved_chunks(tmp_path):
     assert sorted(ids) == ["x", "y"] and sum(len(c) for c, _ in pairs) == 100
 
 
+MM_OPENS = "-1\n" + "".join(f"{1600000000 + 15 * i} 41.{i} -8.6 5\n" for i in range(4))
+MM_OPENS += "-2\n" + "".join(f"{1600000000 + 15 * i} 40.{i} -8.6 7\n" for i in range(3))
+MM_CLOSES = "".join(f"{1600000000 + 15 * i} 41.{i} -8.6 5\n" for i in range(4)) + "-1\n"
+MM_CLOSES += "".join(f"{1600000000 + 15 * i} 40.{i} -8.6 7\n" for i in range(3)) + "-2\n"
+
+
+@pytest.mark.parametrize("text", [MM_OPENS, MM_CLOSES], ids=["marker_opens", "marker_closes"])
+def test_mapmatched_trajectory_across_chunks(tmp_path, text):
+    """A block cut by a chunk boundary kept its id (before: 'missing trajectory id' drops)."""
+    p = write(tmp_path, "t_input.txt", text)
+    whole, _ = read(p, "porto_mapmatched")
+    for chunk_rows in (1, 2, 3):
+        df, rep = read(p, "porto_mapmatched", chunk_rows=chunk_rows)
+        assert df.equals(whole) and rep.total == 0 and rep.rows_in == 7
+
+
+@pytest.mark.parametrize("text", [MM_OPENS, MM_CLOSES], ids=["marker_opens", "marker_closes"])
+def test_mapmatched_repeated_marker(tmp_path, text):
+    p = write(tmp_path, "t_input.txt", text.replace("-2", "-1"))
+    refused(p, "porto_mapmatched", "marker -1", "already used at line", match="duplicate")
+    df, rep = skipped(p, "porto_mapmatched")
+    assert rep.dropped == {"duplicate_traj_id": 3} and len(df) == 4
+
+
 # --- GeoLife .plt header, by content -----------------------------------------------------------
 @pytest.mark.parametrize(
     "head",
