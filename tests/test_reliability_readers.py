@@ -183,6 +183,26 @@ def test_plt_truncated_last_row(tmp_path):
     assert rep.dropped == {"truncated_last_row": 1} and len(df) == 2
 
 
+def test_labels_truncated_inside_the_last_mode(tmp_path):
+    p = plt_file(tmp_path, PLT_HEAD, PLT_ROWS)
+    labels = "Start Time\tEnd Time\tTransportation Mode\r\n"
+    labels += "2008/10/23 02:53:04\t2008/10/23 02:53:05\twalk\r\n"
+    labels += "2008/10/23 02:53:06\t2008/10/23 02:53:10\tbus\r\n"
+    last = "2008/10/23 02:53:11\t2008/10/23 02:53:20\t"
+    lab = write(tmp_path, "Data/000/labels.txt", labels + last + "tra")  # "train", cut
+    with pytest.raises(TrajlmInputError, match="not a GeoLife mode") as err:
+        read(p, "geolife")
+    assert "labels.txt line 4 field Transportation Mode" in str(err.value)
+    df, rep = skipped(p, "geolife")
+    assert rep.dropped == {"truncated_last_row": 1} and df["label"].to_list() == [
+        "walk",
+        "bus",
+        None,
+    ]
+    lab.write_text(labels + last + "train")  # complete, even without a final newline
+    assert read(p, "geolife")[0]["label"].to_list() == ["walk", "bus", "train"]
+
+
 def test_zip_member_truncated_last_row(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

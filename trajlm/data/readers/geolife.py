@@ -60,6 +60,9 @@ _STANDARD_HEADER = [b"Geolife trajectory", b"WGS 84", b"Altitude is in Feet", b"
 PLT_ROW = re.compile(r"\s*-?[\d.]+\s*,\s*-?[\d.]+\s*,.*,\s*\d{4}-\d\d?-\d\d?\s*,\s*[\d:]+\s*")
 PLT_FIELDS = ["lat", "lon", "zero", "altitude_ft", "days", "date", "time"]
 LABEL_FIELDS = ["start", "end", "mode"]
+# Transportation modes of the GeoLife v1.3 user guide (labels.txt).
+GEOLIFE_MODES = {"walk", "bike", "bus", "car", "taxi", "subway", "train", "airplane", "boat", "run",
+                 "motorcycle"}  # fmt: skip
 FEET_TO_M = 0.3048
 INVALID_ALTITUDE_FT = -777.0
 
@@ -99,7 +102,30 @@ def read_labels(path: Path, ctx: Ctx) -> pl.DataFrame:
             )
         ctx.report.rows_in += len(bad_rows)
         ctx.report.drop("labels_malformed_row", len(bad_rows))
-    return df.filter(~bad).select("start", "end", "label").sort("start")
+    df = _cut_mode(df.filter(~bad), body, ctx)
+    return df.select("start", "end", "label").sort("start")
+
+
+def _cut_mode(df: pl.DataFrame, body: bytes, ctx: Ctx) -> pl.DataFrame:
+    """A labels.txt cut inside its last mode (`bus` -> `bu`): with no final newline, a last
+    mode outside the GeoLife vocabulary is `truncated_last_row` (raised, or counted)."""
+    if not body.strip() or body.endswith((b"\n", b"\r")) or len(df) == 0:
+        return df
+    last = df.row(len(df) - 1, named=True)
+    if last["_line"] != 2 + body.count(b"\n") or last["label"].lower() in GEOLIFE_MODES:
+        return df
+    if ctx.on_error == "raise":
+        raise ctx.error(
+            f"the file ends without a newline and its last mode {last['label']!r} is not a "
+            f"GeoLife mode ({', '.join(sorted(GEOLIFE_MODES))}): the file looks truncated "
+            "(truncated_last_row)",
+            last["_file"],
+            last["_line"],
+            "Transportation Mode",
+        )
+    ctx.report.rows_in += 1
+    ctx.report.drop("truncated_last_row", 1)
+    return df.head(len(df) - 1)
 
 
 def join_labels(pts: pl.DataFrame, labels: pl.DataFrame | None) -> pl.DataFrame:
