@@ -29,7 +29,16 @@ LAYERS: list[set[str]] = [
     {"finetune"},
     {"tasks"},
     {"eval"},
-    {"", "api", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},  # "" is trajlm/__init__.py
+    {
+        "",
+        "api",
+        "baselines",
+        "viz",
+        "serve",
+        "cli",
+        "_cli_io",
+        "cli_eval",
+    },  # "" is trajlm/__init__.py
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -1,7 +1,9 @@
 """Raw files -> readers -> cleaning -> store, with one merged drop report.
 
-Readers stream chunks that hold whole trajectories, so each chunk is cleaned on its own and
-only the (smaller) cleaned table is kept until the store is written.
+Readers stream chunks in which every trajectory is whole and appears only once (`iter_read`
+regroups interleaved feeds), so each chunk is cleaned on its own, with the same result as
+cleaning the whole read at once, and only the (smaller) cleaned table is kept until the store
+is written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import PRESETS, CleanConfig, clean
-from trajlm.data.readers import iter_read
+from trajlm.data.readers import ReadLimits, iter_read
 from trajlm.data.schema import DropReport, TrajlmInputError, empty_table
 from trajlm.data.store import write_store
 
@@ -42,7 +44,7 @@ def clean_config(
 
 
 def ingest(
-    paths: Sequence[str | Path],
+    paths: str | Path | Sequence[str | Path],
     format: str,
     out: str | Path,
     *,
@@ -53,12 +55,19 @@ def ingest(
     column_preset: str | None = None,
     progress: bool = False,
     overwrite: bool = True,
+    chunk_rows: int = 500_000,
+    limits: ReadLimits | None = None,
 ) -> dict:
     """Read, clean and store; returns the store manifest (with the merged drop report).
-    `overwrite=False` refuses an existing store at `out` (write_store)."""
+
+    `overwrite=False` refuses an existing store at `out` (write_store). chunk_rows (points per
+    streamed chunk) changes memory use, never the result; limits are the readers' resource
+    limits (ReadLimits; default from the environment)."""
+    if isinstance(paths, str | Path):  # one path, not a sequence of characters
+        paths = [paths]
     for p in paths:
         if not Path(p).exists():
-            raise FileNotFoundError(f"{p}: no such file or folder")
+            raise TrajlmInputError("no such file or folder", path=p)
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     columns = None
@@ -85,9 +94,15 @@ def ingest(
     )  # fmt: skip
     with bar:
         task = bar.add_task("ingest", total=None, rows="0")
-        for chunk, read_report in iter_read(
-            list(paths), format, on_error=on_error, columns=columns
-        ):
+        chunks = iter_read(
+            list(paths),
+            format,
+            on_error=on_error,
+            columns=columns,
+            chunk_rows=chunk_rows,
+            limits=limits,
+        )
+        for chunk, read_report in chunks:
             cleaned, clean_report = clean(chunk, cfg)
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))

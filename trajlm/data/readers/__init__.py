@@ -11,6 +11,8 @@ malformed lines, non-UTF-8 bytes, unparseable fields, NaN/inf, |lat| > 90, |lon|
 t < 1990, t in the future. Speed filters, gap splits and de-duplication are `clean.py`'s job.
 Counting: `report.rows_in` = input records (points; a record that yields no point, e.g. a
 malformed line or an empty Porto POLYLINE, counts one) and rows_in == len(df) + report.total.
+Repairs that keep rows (re-sorting by time, a GeoLife header line missing) are counted in
+`report.repaired`. Structural checks and resource limits: docs/reliability_readers.md.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers._common import ColumnMap, Ctx
+from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
 from trajlm.data.readers._lines import expand_paths
+from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
@@ -43,7 +46,12 @@ _PATTERNS = {
     "mfjson": "*.json",
 }
 
-__all__ = ["FORMATS", "PRESETS", "ColumnMap", "iter_read", "read"]
+# Formats whose chunks hold whole trajectories with ids unique across the read by
+# construction (Porto: one row per trip, duplicate TRIP_IDs refused; GeoLife: one file per
+# trajectory, duplicate ids refused). The others go through `regroup`.
+_WHOLE = ("porto", "geolife")
+
+__all__ = ["FORMATS", "PRESETS", "ColumnMap", "ReadLimits", "iter_read", "read"]
 
 
 def _open(
@@ -52,30 +60,48 @@ def _open(
     on_error: OnError,
     columns: ColumnMap | None,
     chunk_rows: int,
+    limits: ReadLimits | None,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of {FORMATS}")
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
-    ctx = Ctx(on_error)
+    ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
     files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
+    chunks = _reader(files, format, ctx, columns, chunk_rows)
+    if format not in _WHOLE:
+        chunks = regroup(chunks, ctx, chunk_rows)
+    return ctx, _limit_points(chunks, ctx)
+
+
+def _reader(
+    files: list[Path], format: str, ctx: Ctx, columns: ColumnMap | None, chunk_rows: int
+) -> Iterator[pl.DataFrame]:
     if format == "porto":
-        return ctx, iter_porto(files, ctx, chunk_rows)
+        return iter_porto(files, ctx, chunk_rows)
     if format == "geolife":
-        return ctx, iter_geolife(files, ctx, chunk_rows)
+        return iter_geolife(files, ctx, chunk_rows)
     if format == "ais":
-        return ctx, iter_ais(files, ctx, chunk_rows, columns)
+        return iter_ais(files, ctx, chunk_rows, columns)
     if format == "gpx":
-        return ctx, iter_gpx(files, ctx, chunk_rows)
+        return iter_gpx(files, ctx, chunk_rows)
     if format == "tdrive":
-        return ctx, iter_csv(files, columns or PRESETS["tdrive"], ctx, chunk_rows)
+        return iter_csv(files, columns or PRESETS["tdrive"], ctx, chunk_rows)
     if format == "csv":
-        return ctx, iter_csv(files, columns or ColumnMap(), ctx, chunk_rows)
+        return iter_csv(files, columns or ColumnMap(), ctx, chunk_rows)
     if format == "porto_mapmatched":
-        return ctx, iter_mapmatched(files, ctx, chunk_rows)
+        return iter_mapmatched(files, ctx, chunk_rows)
     if format == "mfjson":
-        return ctx, iter_mfjson(files, ctx, chunk_rows)
-    return ctx, iter_parquet(files, columns or ColumnMap(), ctx, chunk_rows)
+        return iter_mfjson(files, ctx, chunk_rows)
+    return iter_parquet(files, columns or ColumnMap(), ctx, chunk_rows)
+
+
+def _limit_points(chunks: Iterator[pl.DataFrame], ctx: Ctx) -> Iterator[pl.DataFrame]:
+    """Chunks hold whole trajectories here: refuse one over limits.max_points_per_traj."""
+    for chunk in chunks:
+        if len(chunk) > ctx.limits.max_points_per_traj:
+            check_points_per_traj(chunk.group_by("traj_id").len(), ctx)
+        yield chunk
 
 
 def iter_read(
@@ -85,28 +111,33 @@ def iter_read(
     on_error: OnError = "raise",
     columns: ColumnMap | None = None,
     chunk_rows: int = 500_000,
+    limits: ReadLimits | None = None,
 ) -> Iterator[tuple[pl.DataFrame, DropReport]]:
     """Stream (chunk, chunk_report) pairs; each chunk is canonical, sorted by (traj_id, t).
 
     Memory is bounded by chunk_rows (about that many points per chunk), not by file size. Each
-    chunk holds whole trajectories when the format allows (rows of a trajectory contiguous in
-    the file). chunk_report counts the drops since the previous chunk and has
+    traj_id appears in exactly one chunk, whatever the row order of the input (a time-ordered
+    feed is regrouped through a temporary spill, see _regroup.py), so cleaning chunk by chunk
+    equals cleaning the whole read. chunk_report counts the drops since the previous chunk and has
     rows_in == len(chunk) + total, so `DropReport.add` over all chunks gives the whole read's
     report. Drops after the last kept row come with a final empty chunk.
     """
-    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows)
+    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits)
     seen = DropReport()  # drops already handed out
     for chunk in chunks:
         yield chunk, _delta(ctx.report, seen, len(chunk))
-    if ctx.report.total > seen.total or ctx.report.rows_in == 0:
+    late = ctx.report.total > seen.total or ctx.report.repaired != seen.repaired
+    if late or ctx.report.rows_in == 0:
         yield empty_table(), _delta(ctx.report, seen, 0)
 
 
 def _delta(now: DropReport, seen: DropReport, n_kept: int) -> DropReport:
-    """Drops in `now` not yet in `seen` (then marked seen), for a chunk of n_kept rows."""
+    """Drops and repairs in `now` not yet in `seen` (then marked seen), for n_kept rows."""
     dropped = now.dropped - seen.dropped
+    repaired = now.repaired - seen.repaired
     seen.dropped.update(dropped)
-    return DropReport(n_kept + sum(dropped.values()), dropped)
+    seen.repaired.update(repaired)
+    return DropReport(n_kept + sum(dropped.values()), dropped, repaired)
 
 
 def read(
@@ -116,9 +147,10 @@ def read(
     on_error: OnError = "raise",
     columns: ColumnMap | None = None,
     chunk_rows: int = 500_000,
+    limits: ReadLimits | None = None,
 ) -> tuple[pl.DataFrame, DropReport]:
     """Read whole files into one canonical table sorted by (traj_id, t), plus the DropReport."""
-    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows)
+    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits)
     parts = [c for c in chunks if len(c)]
     if not parts:
         return empty_table(), ctx.report

@@ -15,8 +15,9 @@ Blank lines are not records and are ignored.
 
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import polars as pl
@@ -111,6 +112,54 @@ class ColumnMap:
         return "/".join(self.time_columns())
 
 
+@dataclass(frozen=True)
+class ReadLimits:
+    """Resource limits of a read; exceeding one raises TrajlmInputError in both on_error modes.
+
+    They bound the memory a damaged or hostile file can take (a small zip that expands to one
+    100 MB line). Defaults come from the environment when set (TRAJLM_MAX_LINE_BYTES,
+    TRAJLM_MAX_ZIP_MEMBER_BYTES, TRAJLM_MAX_ZIP_RATIO, TRAJLM_MAX_POINTS_PER_TRAJ), else from
+    the values below; pass `limits=ReadLimits(...)` to `read` / `iter_read` / `ingest` to change
+    them for one read.
+    """
+
+    # Longest text line. Real data: 11 kB (a Porto POLYLINE row); 16 MiB keeps a 500k-point
+    # POLYLINE (10 MB, tests/test_bad_input.py) readable and refuses a 100 MB line unparsed.
+    max_line_bytes: int = 16 << 20
+    max_zip_member_bytes: int = 2 << 30  # uncompressed size of one zip member
+    max_zip_ratio: float = 200.0  # uncompressed / compressed size of a zip member (bombs: 1000)
+    max_points_per_traj: int = 10_000_000
+
+    _ENV = {
+        "max_line_bytes": "TRAJLM_MAX_LINE_BYTES",
+        "max_zip_member_bytes": "TRAJLM_MAX_ZIP_MEMBER_BYTES",
+        "max_zip_ratio": "TRAJLM_MAX_ZIP_RATIO",
+        "max_points_per_traj": "TRAJLM_MAX_POINTS_PER_TRAJ",
+    }
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if not getattr(self, f.name) > 0:
+                raise ValueError(f"ReadLimits.{f.name} must be > 0, got {getattr(self, f.name)}")
+
+    @classmethod
+    def from_env(cls) -> ReadLimits:
+        """Defaults, overridden by the TRAJLM_MAX_* environment variables that are set."""
+        out = {}
+        for name, var in cls._ENV.items():
+            text = os.environ.get(var)
+            if text is None:
+                continue
+            kind = float if name == "max_zip_ratio" else int
+            try:
+                out[name] = kind(text.replace("_", ""))
+            except ValueError:
+                raise TrajlmInputError(
+                    f"environment variable {var}={text!r} is not a number", field=var
+                ) from None
+        return cls(**out)
+
+
 @dataclass
 class Ctx:
     """Per-read state: the files seen so far, the error policy and the running report."""
@@ -120,6 +169,11 @@ class Ctx:
     paths: list[Path] = field(default_factory=list)
     now_s: int = field(default_factory=lambda: int(time.time()))
     min_t: int = MIN_T
+    limits: ReadLimits = field(default_factory=ReadLimits.from_env)
+    # Per file: stats of the last field of every line so far (see _lines.check_last_line).
+    tail_stats: dict[int, dict] = field(default_factory=dict)
+    # Latest time per traj_id in file order, across chunks, to count re-sorting.
+    last_t: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -268,6 +322,26 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
         )
 
 
+def claim_stem(ctx: Ctx, file: int, seen: dict[str, Path]) -> bool:
+    """For formats whose trajectory ids start with the file stem (GPX, MF-JSON): False when an
+    earlier file of the read has the same stem (`a/track.gpx`, `b/track.gpx`), whose ids would
+    merge two different tracks into one. Raises in raise mode; in skip mode the caller counts
+    the file's points as `duplicate_traj_id`."""
+    path = ctx.paths[file]
+    first = seen.setdefault(path.stem, path)
+    if first == path:
+        return True
+    if ctx.on_error == "raise":
+        raise ctx.error(
+            f"its trajectory ids ({path.stem}/...) are those of {first}, read before: the two "
+            "files would be merged into one trajectory (duplicate_traj_id); rename one of them",
+            file,
+            None,
+            None,
+        )
+    return False
+
+
 def finalize(df: pl.DataFrame) -> pl.DataFrame:
     """Drop bookkeeping columns; the caller conforms (casts, sorts)."""
     return df.drop([c for c in ("_file", "_line") if c in df.columns])
@@ -286,3 +360,30 @@ def hold_back(df: pl.DataFrame, carry: pl.DataFrame | None) -> tuple[pl.DataFram
     last = df["traj_id"][-1]
     tail = pl.col("traj_id") == last
     return df.filter(~tail), df.filter(tail)
+
+
+def count_resorted(df: pl.DataFrame, ctx: Ctx, across_chunks: bool = False) -> None:
+    """Count rows (in file order) whose time is earlier than their trajectory's previous row:
+    `conform` re-sorts them, a repair counted as `repaired["sorted_by_time"]` (the same rule as
+    clean.SortByTime, which then finds nothing left to sort).
+
+    across_chunks: remember each trajectory's last row for the next chunk (point-per-row
+    formats, where a trajectory's rows may continue in a later chunk or file).
+    """
+    if len(df) == 0:
+        return
+    if "_line" in df.columns and df["_line"].null_count() == 0:  # file order, whatever joins did
+        df = df.sort(["_file", "_line"], maintain_order=True)
+    pts = df.select("traj_id", "t").with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    if across_chunks and ctx.last_t is not None:  # earlier chunks' last rows go first
+        pts = pl.concat([ctx.last_t, pts])
+    tid, t = pl.col("traj_id"), pl.col("t")
+    runs = (tid != tid.shift(1)).fill_null(True).sum().alias("runs")
+    runs, n_ids = pts.select(runs, tid.n_unique().alias("n_ids")).row(0)
+    if runs != n_ids:  # rows of a trajectory are not contiguous: group them, in file order
+        pts = pts.sort(["traj_id", "_i"])
+    behind = (tid == tid.shift(1)) & (t < t.shift(1))
+    ctx.report.repair("sorted_by_time", int(pts.select(behind.sum()).item()))
+    if across_chunks:
+        last = pts.filter((tid != tid.shift(-1)).fill_null(True))
+        ctx.last_t = last.with_columns(_i=pl.lit(-1, dtype=pl.Int64))

@@ -20,7 +20,8 @@ from typing import IO
 import numpy as np
 import polars as pl
 
-from trajlm.data.readers._common import Ctx
+from trajlm.data.readers._common import Ctx, ReadLimits
+from trajlm.data.readers._truncation import TRUNCATED, check_open_line
 from trajlm.data.schema import TrajlmInputError
 
 BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus the longest line
@@ -44,12 +45,18 @@ def expand_paths(paths: str | Path | Sequence[str | Path], pattern: str) -> list
     return out
 
 
-def iter_sources(path: Path, members: str = "*") -> Iterator[tuple[Path, Callable[[], IO[bytes]]]]:
+def iter_sources(
+    path: Path, members: str = "*", limits: ReadLimits | None = None
+) -> Iterator[tuple[Path, Callable[[], IO[bytes]]]]:
     """(display path, opener) of a plain file, or of each `.zip` member matching `members`.
 
     Zip members are opened one at a time and streamed (never extracted or loaded whole); the
     display path `archive.zip/dir/member.csv` is what errors name, its stem the member's stem.
+    Before a member is opened, its declared size (which zipfile enforces while reading) is
+    checked against limits.max_zip_member_bytes and, for members above 8 MiB, its compression
+    ratio against limits.max_zip_ratio (a "zip bomb" expands ~1000x).
     """
+    limits = limits or ReadLimits.from_env()
     if path.suffix.lower() != ".zip":
         yield path, functools.partial(open, path, "rb")
         return
@@ -69,17 +76,45 @@ def iter_sources(path: Path, members: str = "*") -> Iterator[tuple[Path, Callabl
                 hint="choose members with ColumnMap(zip_members=...) (--zip-members on the CLI)",
             )
         for name in names:
+            _check_member(zf.getinfo(name), path / name, limits)
             yield path / name, functools.partial(zf.open, name)
 
 
+def _check_member(info: zipfile.ZipInfo, shown: Path, limits: ReadLimits) -> None:
+    hint = "if the member is genuine, raise the limit: ReadLimits({}=...) or {}"
+    if info.file_size > limits.max_zip_member_bytes:
+        raise TrajlmInputError(
+            f"zip member expands to {info.file_size:,} bytes, more than the limit of "
+            f"{limits.max_zip_member_bytes:,} (max_zip_member_bytes)",
+            path=shown,
+            hint=hint.format("max_zip_member_bytes", "TRAJLM_MAX_ZIP_MEMBER_BYTES"),
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > BLOCK_BYTES and ratio > limits.max_zip_ratio:
+        raise TrajlmInputError(
+            f"zip member expands {ratio:,.0f}x ({info.compress_size:,} -> {info.file_size:,} "
+            f"bytes), more than the limit of {limits.max_zip_ratio:g}x (max_zip_ratio): a zip "
+            "bomb or a degenerate file",
+            path=shown,
+            hint=hint.format("max_zip_ratio", "TRAJLM_MAX_ZIP_RATIO"),
+        )
+
+
 def iter_line_blocks(
-    path: Path, max_lines: int, skip: int = 0, opener: Callable[[], IO[bytes]] | None = None
+    path: Path,
+    max_lines: int,
+    skip: int = 0,
+    opener: Callable[[], IO[bytes]] | None = None,
+    max_line_bytes: int | None = None,
 ) -> Iterator[tuple[bytes, int]]:
     """Yield (bytes of up to max_lines whole lines, 1-based number of the first line).
 
     Memory stays at one read block plus the longest line, whatever the file size; the first
     `skip` lines (headers) are not yielded. Newlines are found with NumPy, not a Python loop.
     `opener` (e.g. from `iter_sources`) replaces `open(path, "rb")`, for zip members.
+    A last line without a newline is yielded alone and as it is (no newline added), so that
+    `lines_frame` can mark it as possibly truncated. A line longer than max_line_bytes raises
+    TrajlmInputError before more of it is read.
     """
     buf, line_no = b"", 1
     with opener() if opener else open(path, "rb") as f:
@@ -87,9 +122,8 @@ def iter_line_blocks(
             more = f.read(BLOCK_BYTES)
             buf += more
             nl = np.flatnonzero(np.frombuffer(buf, np.uint8) == 10)
-            if not more and buf and (len(nl) == 0 or nl[-1] != len(buf) - 1):
-                buf += b"\n"  # last line without newline
-                nl = np.append(nl, len(buf) - 1)
+            if max_line_bytes is not None:
+                check_line_lengths(len(buf), nl, line_no, max_line_bytes, path)
             start, i = 0, 0
             while i < len(nl):
                 j = min(i + max_lines, len(nl))
@@ -102,18 +136,55 @@ def iter_line_blocks(
                 start, i = end, j
             buf = buf[start:]
             if not more:
+                if buf and line_no > skip:
+                    yield buf, line_no  # the last line, without a newline
                 return
 
 
+def check_line_lengths(
+    n_bytes: int, nl: np.ndarray, line0: int, max_line_bytes: int, path: Path
+) -> None:
+    """Raise on the first line of a buffer (complete or not) longer than max_line_bytes."""
+    ends = np.append(nl, n_bytes)  # the last entry: the unfinished line (may be empty)
+    lengths = ends - np.r_[0, nl + 1]
+    long = np.flatnonzero(lengths > max_line_bytes)
+    if len(long):
+        raise line_too_long(path, line0 + int(long[0]), max_line_bytes)
+
+
+def line_too_long(path: Path, line: int | None, max_line_bytes: int) -> TrajlmInputError:
+    return TrajlmInputError(
+        f"line is longer than {max_line_bytes:,} bytes (limit max_line_bytes): not a text "
+        "file of this format, or a damaged one",
+        path=path,
+        line=line,
+        hint="if such lines are real, raise the limit: ReadLimits(max_line_bytes=...) or the "
+        "TRAJLM_MAX_LINE_BYTES environment variable",
+    )
+
+
+def first_line(opener: Callable[[], IO[bytes]], path: Path, max_line_bytes: int) -> bytes:
+    """The first line of a file (its header), reading at most max_line_bytes + 1 bytes."""
+    with opener() as f:
+        line = f.readline(max_line_bytes + 1)
+    if len(line) > max_line_bytes:
+        raise line_too_long(path, 1, max_line_bytes)
+    return line
+
+
 def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFrame:
-    """Decode blocks of whole lines into a frame `raw: str, _file: int32, _line: int64`.
+    """Decode blocks of whole lines into a frame `raw: str, _file: int32, _line: int64, _open`.
 
     parts: (file index, bytes, first line number). Lines that are not UTF-8 raise or are
-    counted as `encoding_error`; blank lines are not records and are dropped.
+    counted as `encoding_error`, lines with NUL bytes (zero-filled or binary damage) as
+    `nul_bytes`; blank lines are not records and are dropped. A part that does not end with a
+    newline ends at the end of its file: its last line gets `_open` = True, because a file cut
+    short (an interrupted copy) ends that way and `split_fields` then checks that line.
     """
     raws: list[str] = []
-    files, lines = [], []
+    files, lines, opens = [], [], []
     for file, data, line0 in parts:
+        data = _cut_char(file, data, line0, ctx)
         try:
             text = data.decode("utf-8")
             bad = None
@@ -144,32 +215,90 @@ def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFra
         raws.extend([split[k] for k in idx] if bad else split)
         files.append(np.full(len(idx), file, dtype=np.int32))
         lines.append(line0 + idx.astype(np.int64))
+        is_open = np.zeros(len(idx), dtype=bool)
+        if len(idx) and idx[-1] == len(split) - 1 and not data.endswith((b"\n", b"\r")):
+            is_open[-1] = True
+        opens.append(is_open)
     df = pl.DataFrame(
         {
             "raw": pl.Series(raws, dtype=pl.Utf8).str.strip_suffix("\r"),
             "_file": np.concatenate(files) if files else np.zeros(0, np.int32),
             "_line": np.concatenate(lines) if lines else np.zeros(0, np.int64),
+            "_open": np.concatenate(opens) if opens else np.zeros(0, bool),
         }
     )
-    return df.filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
+    df = df.filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
+    nul = pl.col("raw").str.contains("\x00", literal=True)
+    n_nul = int(df.select(nul.sum()).item() or 0)
+    if n_nul:
+        if ctx.on_error == "raise":
+            first = df.filter(nul).row(0, named=True)
+            raise ctx.error(
+                "line contains NUL bytes (a zero-filled or binary file, or a damaged copy)",
+                first["_file"],
+                first["_line"],
+                None,
+            )
+        ctx.report.rows_in += n_nul
+        ctx.report.drop("nul_bytes", n_nul)
+        df = df.filter(~nul)
+    return df
 
 
-def header_names(line: str, sep: str) -> list[str]:
+def _cut_char(file: int, data: bytes, line0: int, ctx: Ctx) -> bytes:
+    """A part that ends, without a newline, inside a multi-byte UTF-8 character was cut there:
+    its last line is `truncated_last_row` (raised, or counted and removed), not an encoding
+    error."""
+    if not data or data.endswith((b"\n", b"\r")):
+        return data
+    start = data.rfind(b"\n") + 1
+    try:
+        data[start:].decode("utf-8")
+        return data
+    except UnicodeDecodeError as e:
+        if e.reason != "unexpected end of data" or e.end != len(data) - start:
+            return data  # a bad byte, not a cut: lines_frame reports it
+    line = line0 + data[:start].count(b"\n")
+    if ctx.on_error == "raise":
+        raise ctx.error(
+            f"the file ends without a newline inside a UTF-8 character of this line "
+            f"({TRUNCATED}); the file looks truncated",
+            file,
+            line,
+            None,
+        )
+    ctx.report.rows_in += 1
+    ctx.report.drop(TRUNCATED, 1)
+    return data[:start]
+
+
+def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
     """Column names of a CSV header line (quotes and a byte-order mark removed)."""
-    import csv
-
-    names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
+    try:
+        names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
+    except (csv.Error, StopIteration) as e:
+        raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
     return [n.strip() for n in names]
 
 
 def split_fields(
-    raw: pl.DataFrame, names: list[str], sep: str, ctx: Ctx, reason: str = "malformed_row"
+    raw: pl.DataFrame,
+    names: list[str],
+    sep: str,
+    ctx: Ctx,
+    reason: str = "malformed_row",
+    whole_files: bool = False,
 ) -> pl.DataFrame:
     """Parse a `lines_frame` into string columns `names` (+ `_file`, `_line`).
 
     Lines with the wrong number of fields (counted outside double quotes) raise or count as
-    `reason` (default `malformed_row`); each counts one unit in rows_in.
+    `reason` (default `malformed_row`); each counts one unit in rows_in. The last line of a
+    file that does not end with a newline (`_open`) is checked for truncation: see
+    `_truncation.check_open_line`; a cut line raises or counts as `truncated_last_row`. whole_files:
+    `raw` holds every line of each of its files (no file continues in a later call).
     """
+    if "_open" not in raw.columns:
+        raw = raw.with_columns(_open=pl.lit(False))
     # Remove quoted runs, then count separators: vectorized field count that respects quotes.
     quoted = bool(raw.select(pl.col("raw").str.contains('"', literal=True).any()).item())
     unquoted = pl.col("raw").str.replace_all(r'"[^"]*"', "") if quoted else pl.col("raw")
@@ -185,15 +314,26 @@ def split_fields(
     if len(bad):
         if ctx.on_error == "raise":
             first = bad.sort(["_file", "_line"]).row(0, named=True)
+            found = f"found {first['_n']} (or an unbalanced quote): {first['raw'][:80]!r}"
+            if first["_open"]:
+                raise ctx.error(
+                    f"the file ends without a newline inside this line and the line is "
+                    f"incomplete: expected {len(names)} fields, {found} ({TRUNCATED}); "
+                    "the file looks truncated",
+                    first["_file"],
+                    first["_line"],
+                    None,
+                )
             raise ctx.error(
-                f"expected {len(names)} fields ({sep.join(names)}), found {first['_n']} "
-                f"(or an unbalanced quote): {first['raw'][:80]!r}",
+                f"expected {len(names)} fields ({sep.join(names)}), {found}",
                 first["_file"],
                 first["_line"],
                 None,
             )
+        n_cut = int(bad["_open"].sum())
         ctx.report.rows_in += len(bad)
-        ctx.report.drop(reason, len(bad))
+        ctx.report.drop(reason, len(bad) - n_cut)
+        ctx.report.drop(TRUNCATED, n_cut)
         raw = raw.filter(pl.col("_ok"))
     if len(raw) == 0:
         return pl.DataFrame(
@@ -207,7 +347,8 @@ def split_fields(
             path=ctx.paths[int(raw["_file"][0])],
             line=int(raw["_line"][0]),
         )
-    return parsed.with_columns(raw["_file"], raw["_line"])
+    parsed = parsed.with_columns(raw["_file"], raw["_line"], raw["_open"])
+    return check_open_line(parsed, names[-1], ctx, whole_files).drop("_open")
 
 
 csv.field_size_limit(sys.maxsize)  # a 10 MB POLYLINE is one legitimate field
@@ -224,7 +365,7 @@ def _parses(raw: pl.DataFrame, names: list[str], sep: str) -> bool:
         return True
     try:
         _read_lines(raw, names, sep)
-    except pl.exceptions.ComputeError:
+    except pl.exceptions.PolarsError:  # ComputeError, or SchemaError for a field count it sees
         return False
     return True
 

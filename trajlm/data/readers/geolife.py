@@ -12,22 +12,57 @@ chunk holds whole files, so a trajectory never spans two chunks. Garbage lines i
 raise, or are counted as `labels_malformed_row` (one unit each in rows_in). Two files that map to
 the same traj_id (same user folder name and stem under different roots) raise, or the later
 one's points are counted as `duplicate_traj_id`.
+
+The header is recognised by content, not position: it is the run of lines at the top of the file
+that match the known header lines (PLT_HEADER). Six is normal; a file with a header line
+missing or added reads from the first line after the run, and the fix is counted in
+`repaired["plt_header"]` (one per file) in both on_error modes, since no data is lost. A file
+whose first line is neither a header line nor a data row is not a .plt: TrajlmInputError in
+both modes (e.g. a Porto CSV read with format="geolife").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
-from trajlm.data.readers._common import Ctx, check_rows, finalize, parse_float, parse_time
-from trajlm.data.readers._lines import lines_frame, split_fields
-from trajlm.data.schema import conform
+from trajlm.data.readers._common import (
+    Ctx,
+    check_rows,
+    count_resorted,
+    finalize,
+    parse_float,
+    parse_time,
+)
+from trajlm.data.readers._lines import check_line_lengths, lines_frame, split_fields
+from trajlm.data.readers._regroup import check_points_per_traj
+from trajlm.data.schema import TrajlmInputError, conform
 
 PLT_HEADER_LINES = 6
+# The six header lines of every GeoLife v1.3 .plt (all 18,670 files share them), by content.
+PLT_HEADER = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"geolife trajectory",
+        r"wgs ?84",
+        r"altitude is in feet",
+        r"reserved \d+",
+        r"-?\d+,-?\d+,-?\d+,[^,]*,-?\d+,-?\d+,-?\d+,-?\d+",  # 0,2,255,My Track,0,0,2,8421376
+        r"\d+",
+    )
+]
+_STANDARD_HEADER = [b"Geolife trajectory", b"WGS 84", b"Altitude is in Feet", b"Reserved 3",
+                    b"0,2,255,My Track,0,0,2,8421376", b"0"]  # fmt: skip
+PLT_ROW = re.compile(r"\s*-?[\d.]+\s*,\s*-?[\d.]+\s*,.*,\s*\d{4}-\d\d?-\d\d?\s*,\s*[\d:]+\s*")
 PLT_FIELDS = ["lat", "lon", "zero", "altitude_ft", "days", "date", "time"]
 LABEL_FIELDS = ["start", "end", "mode"]
+# Transportation modes of the GeoLife v1.3 user guide (labels.txt).
+GEOLIFE_MODES = {"walk", "bike", "bus", "car", "taxi", "subway", "train", "airplane", "boat", "run",
+                 "motorcycle"}  # fmt: skip
 FEET_TO_M = 0.3048
 INVALID_ALTITUDE_FT = -777.0
 
@@ -67,7 +102,30 @@ def read_labels(path: Path, ctx: Ctx) -> pl.DataFrame:
             )
         ctx.report.rows_in += len(bad_rows)
         ctx.report.drop("labels_malformed_row", len(bad_rows))
-    return df.filter(~bad).select("start", "end", "label").sort("start")
+    df = _cut_mode(df.filter(~bad), body, ctx)
+    return df.select("start", "end", "label").sort("start")
+
+
+def _cut_mode(df: pl.DataFrame, body: bytes, ctx: Ctx) -> pl.DataFrame:
+    """A labels.txt cut inside its last mode (`bus` -> `bu`): with no final newline, a last
+    mode outside the GeoLife vocabulary is `truncated_last_row` (raised, or counted)."""
+    if not body.strip() or body.endswith((b"\n", b"\r")) or len(df) == 0:
+        return df
+    last = df.row(len(df) - 1, named=True)
+    if last["_line"] != 2 + body.count(b"\n") or last["label"].lower() in GEOLIFE_MODES:
+        return df
+    if ctx.on_error == "raise":
+        raise ctx.error(
+            f"the file ends without a newline and its last mode {last['label']!r} is not a "
+            f"GeoLife mode ({', '.join(sorted(GEOLIFE_MODES))}): the file looks truncated "
+            "(truncated_last_row)",
+            last["_file"],
+            last["_line"],
+            "Transportation Mode",
+        )
+    ctx.report.rows_in += 1
+    ctx.report.drop("truncated_last_row", 1)
+    return df.head(len(df) - 1)
 
 
 def join_labels(pts: pl.DataFrame, labels: pl.DataFrame | None) -> pl.DataFrame:
@@ -79,16 +137,25 @@ def join_labels(pts: pl.DataFrame, labels: pl.DataFrame | None) -> pl.DataFrame:
     return j.with_columns(label=pl.when(inside).then(pl.col("label"))).drop(["start", "end"])
 
 
+def _check_body(plt: Path, body: bytes, line0: int, ctx: Ctx) -> None:
+    """Resource limits on a .plt body: line length, points per trajectory (one file = one)."""
+    nl = np.flatnonzero(np.frombuffer(body, np.uint8) == 10)
+    check_line_lengths(len(body), nl, line0, ctx.limits.max_line_bytes, plt)
+    if len(nl) > ctx.limits.max_points_per_traj:
+        ctx.add_path(plt)
+        check_points_per_traj(pl.DataFrame({"traj_id": [plt.stem], "len": [len(nl)]}), ctx)
+
+
 def _parse_files(
-    files: list[tuple[Path, str, bytes]], labels: pl.DataFrame | None, ctx: Ctx
+    files: list[tuple[Path, str, bytes, int]], labels: pl.DataFrame | None, ctx: Ctx
 ) -> pl.DataFrame:
     """Parse the bodies of several .plt files of one user in one pass."""
     parts, ids = [], []
-    for path, user, body in files:
+    for path, user, body, line0 in files:
         file = ctx.add_path(path)
-        parts.append((file, body, PLT_HEADER_LINES + 1))
+        parts.append((file, body, line0))
         ids.append((file, f"{user}/{path.stem}", user))
-    raw = split_fields(lines_frame(parts, ctx), PLT_FIELDS, ",", ctx)
+    raw = split_fields(lines_frame(parts, ctx), PLT_FIELDS, ",", ctx, whole_files=True)
     id_map = pl.DataFrame(ids, schema=["_file", "traj_id", "user_id"], orient="row")
     alt = parse_float("altitude_ft")
     pts = raw.join(id_map.with_columns(pl.col("_file").cast(pl.Int32)), on="_file").select(
@@ -102,7 +169,43 @@ def _parse_files(
         "_line",
     )
     fields = {"traj_id": "<file>", "t": "date/time", "lat": "latitude", "lon": "longitude"}
-    return finalize(join_labels(check_rows(pts, ctx, fields), labels))
+    pts = check_rows(pts, ctx, fields)
+    count_resorted(pts, ctx)
+    return finalize(join_labels(pts, labels))
+
+
+def split_header(data: bytes) -> tuple[int, bytes]:
+    """(number of header lines at the top of a .plt, by content; the bytes after them)."""
+    lines = data.split(b"\n", PLT_HEADER_LINES + 2)
+    if [ln.rstrip(b"\r") for ln in lines[:PLT_HEADER_LINES]] == _STANDARD_HEADER:
+        n = PLT_HEADER_LINES  # fast path: the standard header; a 7th header line still counts
+        lines = lines[PLT_HEADER_LINES:]
+    else:
+        n = 0
+    for line in lines[: PLT_HEADER_LINES + 2 - n]:
+        text = line.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+        if not any(p.fullmatch(text) for p in PLT_HEADER):
+            break
+        n += 1
+    rest = data.split(b"\n", n)
+    return n, rest[n] if len(rest) > n else b""
+
+
+def _header(plt: Path, data: bytes, ctx: Ctx) -> tuple[int, bytes]:
+    """Header lines and body of one .plt; counts a repaired header, refuses a non-.plt."""
+    n, body = split_header(data)
+    first = body.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    if n == 0 and first and not PLT_ROW.fullmatch(first):
+        raise TrajlmInputError(
+            "not a GeoLife .plt file: the first line is neither the 'Geolife trajectory' "
+            f"header nor a data row `lat,lon,0,altitude,days,date,time`: {first[:60]!r}",
+            path=plt,
+            line=1,
+            hint="choose the --format that matches the file",
+        )
+    if n != PLT_HEADER_LINES and body.strip():
+        ctx.report.repair("plt_header", 1)
+    return n, body
 
 
 def iter_geolife(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
@@ -114,20 +217,18 @@ def iter_geolife(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Da
     for udir, plts in by_user.items():
         lab_path = udir / "labels.txt"
         labels = read_labels(lab_path, ctx) if lab_path.is_file() else None
-        batch: list[tuple[Path, str, bytes]] = []
+        batch: list[tuple[Path, str, bytes, int]] = []
         n_lines = 0
         for plt in plts:
-            parts = plt.read_bytes().split(b"\n", PLT_HEADER_LINES)
-            body = parts[PLT_HEADER_LINES] if len(parts) > PLT_HEADER_LINES else b""
+            n_head, body = _header(plt, plt.read_bytes(), ctx)
             if not body.strip():
                 file = ctx.add_path(plt)
                 if ctx.on_error == "raise":
-                    raise ctx.error(
-                        f"no points after the {PLT_HEADER_LINES} header lines", file, None, None
-                    )
+                    raise ctx.error(f"no points after the {n_head} header lines", file, None, None)
                 ctx.report.rows_in += 1
                 ctx.report.drop("empty_file", 1)
                 continue
+            _check_body(plt, body, n_head + 1, ctx)
             traj_id = f"{udir.name}/{plt.stem}"
             if traj_id in seen:
                 file = ctx.add_path(plt)
@@ -144,7 +245,7 @@ def iter_geolife(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Da
                 ctx.report.drop("duplicate_traj_id", n)
                 continue
             seen[traj_id] = plt
-            batch.append((plt, udir.name, body))
+            batch.append((plt, udir.name, body, n_head + 1))
             n_lines += body.count(b"\n")
             if n_lines >= chunk_rows:
                 out = _parse_files(batch, labels, ctx)

@@ -7,7 +7,9 @@ taken as UTC, as the GPX schema requires); fractional seconds are floored. `<ele
 The file is fed to the expat parser in 1 MiB blocks (streaming, like ElementTree.iterparse, but
 expat also reports the line of every point for error messages). Drop reasons: `missing_time`
 (trkpt without <time>), `truncated_xml` (malformed or truncated XML: the points closed before the
-error are kept and the rest of the file counts as one unit), plus the common ones.
+error are kept and the rest of the file counts as one unit), `duplicate_traj_id` (the points of a
+file whose stem an earlier file of the read already has: its ids would merge with that file's),
+plus the common ones.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from xml.parsers import expat
 
 import polars as pl
 
-from trajlm.data.readers._common import Ctx, check_rows, finalize, parse_float, parse_time
+from trajlm.data.readers._common import (
+    Ctx,
+    check_rows,
+    claim_stem,
+    count_resorted,
+    finalize,
+    parse_float,
+    parse_time,
+)
 from trajlm.data.schema import conform
 
 BLOCK_BYTES = 1 << 20
@@ -104,13 +114,17 @@ def _frame(cols: dict[str, list], file: int, ctx: Ctx) -> pl.DataFrame:
         "_line",
     )
     fields = {"traj_id": "trkseg", "t": "time", "lat": "lat", "lon": "lon"}
-    return finalize(check_rows(pts, ctx, fields))
+    pts = check_rows(pts, ctx, fields)
+    count_resorted(pts, ctx)
+    return finalize(pts)
 
 
 def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """Stream canonical chunks of whole track segments (about chunk_rows points each)."""
+    stems: dict[str, Path] = {}
     for path in paths:
         file = ctx.add_path(path)
+        unique = claim_stem(ctx, file, stems)
         parser = expat.ParserCreate(namespace_separator=" ")
         col = _Collector(path.stem, parser)
         parser.StartElementHandler, parser.EndElementHandler = col.start, col.end
@@ -136,7 +150,9 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
                     block = b""
                 if col.done >= chunk_rows or (not block and col.done):
                     out = _frame(col.take(col.done), file, ctx)
-                    if len(out):
+                    if not unique:
+                        ctx.report.drop("duplicate_traj_id", len(out))
+                    elif len(out):
                         yield conform(out)
                 if not block:
                     break

@@ -11,7 +11,9 @@ A directory is searched for `*_input.txt`; pass `_output` files explicitly to re
 positions. traj_id = "<file stem>/<N>", e.g. "train_input/7".
 
 Counting: one unit per point line. Point lines without 4 fields are `malformed_row`; points
-after the last closing marker (a truncated file) are `unterminated_trajectory`.
+after the last closing marker (a truncated file) are `unterminated_trajectory`; the points of a
+block whose `-N` an earlier marker of the file already used are `duplicate_traj_id` (raise mode:
+an error naming both lines). A trajectory that crosses a chunk boundary keeps its id.
 """
 
 from __future__ import annotations
@@ -21,17 +23,26 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers._common import Ctx, check_rows, finalize, hold_back, parse_float
-from trajlm.data.readers._lines import iter_line_blocks, lines_frame, split_fields
+from trajlm.data.readers._common import (
+    Ctx,
+    check_rows,
+    count_resorted,
+    finalize,
+    hold_back,
+    parse_float,
+)
+from trajlm.data.readers._lines import iter_line_blocks, line_too_long, lines_frame, split_fields
 from trajlm.data.schema import conform
 
 FIELDS = ["ts", "lat", "lon", "edge_id"]
 _MARKER = r"^-\d+$"
 
 
-def _first_line(path: Path) -> str:
+def _first_line(path: Path, max_line_bytes: int) -> str:
     with open(path, "rb") as f:
-        for line in f:
+        while line := f.readline(max_line_bytes + 1):
+            if len(line) > max_line_bytes:
+                raise line_too_long(path, None, max_line_bytes)
             if line.strip():
                 return line.decode("utf-8", errors="replace").strip()
     return ""
@@ -41,7 +52,7 @@ def iter_mapmatched(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl
     """Stream canonical chunks of whole trajectories, one file after another."""
     for path in paths:
         file = ctx.add_path(path)
-        first = _first_line(path)
+        first = _first_line(path, ctx.limits.max_line_bytes)
         if not first:
             if ctx.on_error == "raise":
                 raise ctx.error("file is empty", file, None, None)
@@ -51,21 +62,32 @@ def iter_mapmatched(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl
         opens = bool(pl.Series([first]).str.contains(_MARKER)[0])
         pending: pl.DataFrame | None = None  # lines not yet assigned to a trajectory
         carry: pl.DataFrame | None = None  # last parsed trajectory (marker-opens mode)
-        for data, line0 in iter_line_blocks(path, chunk_rows):
+        current: tuple[str, int] | None = None  # opens mode: (N, marker line) still open
+        markers: dict[str, int] = {}  # N -> line of its marker, to refuse a repeated N
+        blocks = iter_line_blocks(path, chunk_rows, 0, None, ctx.limits.max_line_bytes)
+        for data, line0 in blocks:
             raw = lines_frame([(file, data, line0)], ctx)
             raw = raw.with_columns(pl.col("raw").str.strip_chars().str.replace_all(r"\s+", " "))
             if pending is not None:
                 raw = pl.concat([pending, raw])
             marker = pl.col("raw").str.contains(_MARKER)
             num = pl.when(marker).then(pl.col("raw").str.strip_prefix("-"))
+            at = pl.when(marker).then(pl.col("_line"))  # the marker's line identifies a block
             fill = "forward" if opens else "backward"
-            raw = raw.with_columns(_n=num.fill_null(strategy=fill))
+            raw = raw.with_columns(_n=num.fill_null(strategy=fill), _m=at.fill_null(strategy=fill))
+            if opens and current is not None:  # lines before the block's first marker
+                raw = raw.with_columns(
+                    pl.col("_n").fill_null(current[0]), pl.col("_m").fill_null(current[1])
+                )
             if opens:
                 pending = None
+                if raw["_n"].drop_nulls().len():
+                    current = (raw["_n"].drop_nulls()[-1], raw["_m"].drop_nulls()[-1])
             else:  # rows after the block's last marker wait for their closing marker
-                pending = raw.filter(pl.col("_n").is_null()).drop("_n")
+                pending = raw.filter(pl.col("_n").is_null()).drop("_n", "_m")
                 raw = raw.filter(pl.col("_n").is_not_null())
-            pts = _points(raw.filter(~marker), path.stem, ctx)
+            raw = _drop_repeated(raw.filter(~marker), raw.filter(marker), markers, ctx)
+            pts = _points(raw.drop("_m"), path.stem, ctx)
             if opens:
                 done, carry = hold_back(pts, carry)
             else:
@@ -86,6 +108,33 @@ def iter_mapmatched(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl
             ctx.report.drop("unterminated_trajectory", len(pending))
 
 
+def _drop_repeated(
+    points: pl.DataFrame, marks: pl.DataFrame, seen: dict[str, int], ctx: Ctx
+) -> pl.DataFrame:
+    """Refuse a `-N` marker used twice in a file: its block would merge with the first one's
+    trajectory. Raise, or count the later block's points as `duplicate_traj_id`."""
+    repeated = []
+    for n, line in marks.select("_n", "_line").iter_rows():
+        first = seen.setdefault(n, line)
+        if first != line:
+            if ctx.on_error == "raise":
+                raise ctx.error(
+                    f"trajectory marker -{n} was already used at line {first}: two blocks would "
+                    "merge into one trajectory (duplicate_traj_id)",
+                    int(marks["_file"][0]),
+                    line,
+                    None,
+                )
+            repeated.append(line)
+    if not repeated:
+        return points
+    dup = pl.col("_m").is_in(pl.Series(repeated, dtype=pl.Int64).implode())
+    n_dup = int(points.select(dup.sum()).item())
+    ctx.report.rows_in += n_dup
+    ctx.report.drop("duplicate_traj_id", n_dup)
+    return points.filter(~dup)
+
+
 def _points(raw: pl.DataFrame, stem: str, ctx: Ctx) -> pl.DataFrame:
     ids = raw.select("_n", "_line")
     parsed = split_fields(raw.drop("_n"), FIELDS, " ", ctx)
@@ -100,4 +149,6 @@ def _points(raw: pl.DataFrame, stem: str, ctx: Ctx) -> pl.DataFrame:
         "_line",
     )
     fields = {"traj_id": "-N marker", "t": "unix_ts", "lat": "lat", "lon": "lon"}
-    return finalize(check_rows(pts, ctx, fields))
+    pts = check_rows(pts, ctx, fields)
+    count_resorted(pts, ctx, across_chunks=True)
+    return finalize(pts)

@@ -13,7 +13,8 @@ Feature without `id`, otherwise "<file stem>/<id or index in the collection>". C
 WGS84 lon/lat (the MF-JSON default CRS84); a `crs` naming anything else is refused. A third
 coordinate (height) and temporalProperties are not read.
 
-Counting: one unit per point; a Feature that yields no point (no usable temporal geometry,
+Counting: one unit per point; the points of a file whose stem an earlier file of the read already
+has are `duplicate_traj_id` (their ids would merge with that file's; raise mode: an error); a Feature that yields no point (no usable temporal geometry,
 coordinates and datetimes of different lengths) counts one unit, reason `invalid_mfjson`; a file
 that is not valid JSON counts one unit, reason `invalid_json`. Bad points (time not parseable,
 out-of-range coordinates) are handled as in every reader.
@@ -28,7 +29,15 @@ from typing import Any
 
 import polars as pl
 
-from trajlm.data.readers._common import WGS84, Ctx, check_rows, finalize, parse_time
+from trajlm.data.readers._common import (
+    WGS84,
+    Ctx,
+    check_rows,
+    claim_stem,
+    count_resorted,
+    finalize,
+    parse_time,
+)
 from trajlm.data.schema import TrajlmInputError, conform
 
 
@@ -143,8 +152,10 @@ def _skip_or_raise(ctx: Ctx, file: int, reason: str, msg: str, where: str | None
 def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """One canonical chunk per file (each file is loaded whole)."""
     del chunk_rows  # a file is one JSON document: no finer streaming
+    stems: dict[str, Path] = {}
     for path in paths:
         file = ctx.add_path(path)
+        unique = claim_stem(ctx, file, stems)
         try:
             doc = json.loads(path.read_bytes())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -182,6 +193,10 @@ def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Dat
             continue
         df = pl.concat(parts)
         fields = {"traj_id": "id", "t": "datetimes", "lat": "coordinates", "lon": "coordinates"}
-        out = finalize(check_rows(df, ctx, fields))
-        if len(out):
+        out = check_rows(df, ctx, fields)
+        count_resorted(out, ctx)
+        out = finalize(out)
+        if not unique:
+            ctx.report.drop("duplicate_traj_id", len(out))
+        elif len(out):
             yield conform(out)

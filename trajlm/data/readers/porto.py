@@ -9,6 +9,11 @@ Counting (`rows_in`): points of every parsed trip, plus one unit per CSV row tha
                          incomplete); dropped and counted in both on_error modes
   empty_polyline         trips with POLYLINE `[]` (1 unit each); counted in both modes
   invalid_polyline_json  POLYLINE that is not a JSON list of [lon, lat] pairs (1 unit each)
+  duplicate_trip_id      a row whose TRIP_ID an earlier row (any file of the read) already has:
+                         one row is one trip, so two rows with one id must never be merged; the
+                         first is kept, the later one's points are counted (raise mode: an error
+                         naming both lines)
+  truncated_last_row     the file ends without a newline inside its last row (a cut copy)
   malformed_row, nan_coordinate, out_of_range, timestamp_*   as for every reader
 POLYLINE is decoded vectorized (polars json_decode) per chunk; only when a chunk fails are the bad
 rows located, by bisection (still polars). Lines of any length (a 10 MB POLYLINE) are fine.
@@ -16,6 +21,7 @@ rows located, by bisection (still polars). Lines of any length (a 10 MB POLYLINE
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +29,13 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, check_rows, finalize
-from trajlm.data.readers._lines import header_names, iter_line_blocks, lines_frame, split_fields
+from trajlm.data.readers._lines import (
+    first_line,
+    header_names,
+    iter_line_blocks,
+    lines_frame,
+    split_fields,
+)
 from trajlm.data.schema import TrajlmInputError, conform
 
 SAMPLE_INTERVAL_S = 15
@@ -76,8 +88,67 @@ def _decode(raw: pl.DataFrame, ctx: Ctx) -> pl.DataFrame:
     return raw.with_columns(pts.alias("pts"))
 
 
-def _chunk(raw: pl.DataFrame, ctx: Ctx) -> pl.DataFrame:
-    df = _decode(raw, ctx)
+class SeenTrips:
+    """TRIP_IDs already read, as sorted 64-bit hashes with their (file, line): 24 bytes per trip
+    (about 40 MB for the 1.7 M trips of the full Porto set), found with binary search. A hash
+    collision between two different ids (probability ~n^2 / 2^65, 1e-7 for 1.7 M trips) would
+    be reported as a duplicate; the message shows both lines, so it can be checked."""
+
+    def __init__(self) -> None:
+        self.hashes = np.zeros(0, np.uint64)
+        self.where = np.zeros((0, 2), np.int64)  # (file, line) of each hash
+
+    def earlier(self, df: pl.DataFrame) -> np.ndarray:
+        """(N, 2) (file, line) of an earlier row with the same TRIP_ID, or -1; then remember
+        the rows that had none."""
+        h = df["TRIP_ID"].str.strip_chars().hash(seed=0).to_numpy()
+        here = np.stack([df["_file"].to_numpy(), df["_line"].to_numpy()], 1).astype(np.int64)
+        prev = np.full((len(h), 2), -1, np.int64)
+        if len(self.hashes):
+            pos = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
+            hit = self.hashes[pos] == h
+            prev[hit] = self.where[pos[hit]]
+        _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        again = (first[inverse] != np.arange(len(h))) & (prev[:, 0] < 0)
+        prev[again] = here[first[inverse[again]]]
+        new = np.flatnonzero(prev[:, 0] < 0)
+        order = new[np.argsort(h[new], kind="stable")]
+        at = np.searchsorted(self.hashes, h[order])
+        self.hashes = np.insert(self.hashes, at, h[order])
+        self.where = np.insert(self.where, at, here[order], axis=0)
+        return prev
+
+
+def _drop_duplicates(df: pl.DataFrame, ctx: Ctx, seen: SeenTrips) -> pl.DataFrame:
+    """Keep the first row of each TRIP_ID; raise on, or count (in points), the later ones."""
+    prev = seen.earlier(df)
+    dup = prev[:, 0] >= 0
+    if not dup.any():
+        return df
+    if ctx.on_error == "raise":
+        i = int(np.flatnonzero(dup)[0])
+        r = df.row(i, named=True)
+        f0, l0 = int(prev[i, 0]), int(prev[i, 1])
+        first = f"line {l0}" if f0 == r["_file"] else f"{ctx.paths[f0].name} line {l0}"
+        raise ctx.error(
+            f"TRIP_ID {r['TRIP_ID']!r} is already used by {first}; one row is one trip in the "
+            "Porto format, so two rows with one TRIP_ID cannot both be read (duplicate_trip_id)",
+            r["_file"],
+            r["_line"],
+            "TRIP_ID",
+        )
+    mask = pl.Series(dup)
+    n_points = int(
+        df.filter(mask).select(pl.col("pts").list.len().clip(lower_bound=1).sum()).item()
+    )
+    ctx.report.rows_in += n_points
+    ctx.report.drop("duplicate_trip_id", n_points)
+    return df.filter(~mask)
+
+
+def _chunk(raw: pl.DataFrame, ctx: Ctx, seen: SeenTrips) -> pl.DataFrame:
+    df = _drop_duplicates(_decode(raw, ctx), ctx, seen)
     n = pl.col("pts").list.len()
     empty = df.filter(n == 0)
     ctx.report.rows_in += len(empty)
@@ -116,17 +187,19 @@ def _chunk(raw: pl.DataFrame, ctx: Ctx) -> pl.DataFrame:
 def iter_porto(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """Stream canonical chunks of whole trips (about chunk_rows points each)."""
     trips_per_chunk = max(1, chunk_rows // POINTS_PER_TRIP)
+    seen = SeenTrips()
+    max_line = ctx.limits.max_line_bytes
     for path in paths:
         file = ctx.add_path(path)
-        with open(path, "rb") as f:
-            first = f.readline().decode("utf-8", errors="replace")
+        opener = functools.partial(open, path, "rb")
+        first = first_line(opener, path, max_line).decode("utf-8", errors="replace")
         if not first.strip():
             if ctx.on_error == "raise":
                 raise ctx.error("file is empty (expected the Porto CSV header)", file, None, None)
             ctx.report.rows_in += 1
             ctx.report.drop("empty_file", 1)
             continue
-        names = header_names(first, ",")
+        names = header_names(first, ",", path)
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
             raise TrajlmInputError(
@@ -136,9 +209,9 @@ def iter_porto(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Data
                 hint='for other CSV layouts use format="csv" with columns=ColumnMap(...)',
             )
         rows_before = ctx.report.rows_in
-        for data, line0 in iter_line_blocks(path, trips_per_chunk, skip=1):
+        for data, line0 in iter_line_blocks(path, trips_per_chunk, 1, None, max_line):
             raw = split_fields(lines_frame([(file, data, line0)], ctx), names, ",", ctx)
-            out = _chunk(raw, ctx)
+            out = _chunk(raw, ctx, seen)
             if len(out):
                 yield conform(out)
         if ctx.report.rows_in == rows_before:  # header only

@@ -23,9 +23,10 @@ Presets (`PRESETS[name]`, pass as `columns=`; "ais" and "tdrive" are also format
                  planar transform) with a TrajlmInputError saying what would be needed.
   mat_vehicles   MAT Athens vehicles: REFUSED (elapsed seconds, projected metres EPSG:2100).
 
-Rows of a trajectory are assumed contiguous in the file (true for all shared data): `iter_read`
-then yields whole trajectories per chunk. If they are not, `read` is still correct (it sorts the
-concatenation) but a trajectory may appear in two streamed chunks.
+Rows of a trajectory need not be contiguous (a time-ordered feed interleaves vehicles): chunks
+from here may then hold parts of a trajectory, and `iter_read` regroups them (_regroup.py) so
+that every trajectory is in exactly one chunk. Rows whose time goes backwards within their
+trajectory (in file order, across chunks and files) are counted as repaired["sorted_by_time"].
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from trajlm.data.readers._common import (
     ColumnMap,
     Ctx,
     check_rows,
+    count_resorted,
     finalize,
     hold_back,
     parse_float,
@@ -49,6 +51,7 @@ from trajlm.data.readers._common import (
     parse_time_parts,
 )
 from trajlm.data.readers._lines import (
+    first_line,
     header_names,
     iter_line_blocks,
     iter_sources,
@@ -261,7 +264,7 @@ def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Ite
     buf: list[pl.DataFrame] = []  # small files (zip members) are merged up to chunk_rows
     n_buf = 0
     for archive in paths:
-        for path, opener in iter_sources(archive, cm.zip_members):
+        for path, opener in iter_sources(archive, cm.zip_members, ctx.limits):
             try:
                 for chunk in _csv_file(path, opener, cm, ctx, chunk_rows):
                     buf.append(chunk)
@@ -279,13 +282,12 @@ def _csv_file(
     path: Path, opener: Callable[[], IO[bytes]], cm: ColumnMap, ctx: Ctx, chunk_rows: int
 ) -> Iterator[pl.DataFrame]:
     file = ctx.add_path(path)
-    with opener() as f:
-        first = f.readline()
+    first = first_line(opener, path, ctx.limits.max_line_bytes)
     if not first.strip():
         _empty(ctx, file, "file is empty (expected a header line)")
         return
     try:
-        names = header_names(first.decode("utf-8"), cm.sep)
+        names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:
         if ctx.on_error == "raise":
             raise ctx.error("header is not valid UTF-8", file, 1, None) from None
@@ -294,10 +296,14 @@ def _csv_file(
     _check_columns(cm, names, path)
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in
-    for data, line0 in iter_line_blocks(path, chunk_rows, skip=1, opener=opener):
+    blocks = iter_line_blocks(
+        path, chunk_rows, skip=1, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
+    )
+    for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         raw = _coords(raw.with_columns([parse_float(c) for c in floats]), cm, ctx)
         pts = check_rows(_to_points(raw, cm, path.stem, _time_expr(cm)), ctx, _fields(cm))
+        count_resorted(pts, ctx, across_chunks=True)
         done, carry = hold_back(finalize(pts), carry)
         if len(done):
             yield conform(done)
@@ -360,6 +366,7 @@ def iter_parquet(
             )
             pts = _to_points(raw, cm, path.stem, t_expr)
             pts = check_rows(pts, ctx, _fields(cm))
+            count_resorted(pts, ctx, across_chunks=True)
             done, carry = hold_back(finalize(pts), carry)
             if len(done):
                 yield conform(done)
