@@ -647,7 +647,7 @@ def test_fuzz_readers(tmp_path_factory, fmt):
 def test_every_truncation_is_caught_or_harmless(tmp_path, fmt):
     """A copy cut at any byte after the first data row: an error, or a table whose points all
     exist in the full file. (A cut inside the first data row has no earlier row to compare
-    with; see docs/reliability_readers.md.)"""
+    with; see docs/reliability.md ("Readers").)"""
     name, data = SAMPLES[fmt]
     full, _ = read(write(tmp_path / "full", name, data), fmt)
     points = set(full.select("traj_id", "t", "lat", "lon").iter_rows())

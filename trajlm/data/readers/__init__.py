@@ -12,7 +12,7 @@ t < 1990, t in the future. Speed filters, gap splits and de-duplication are `cle
 Counting: `report.rows_in` = input records (points; a record that yields no point, e.g. a
 malformed line or an empty Porto POLYLINE, counts one) and rows_in == len(df) + report.total.
 Repairs that keep rows (re-sorting by time, a GeoLife header line missing) are counted in
-`report.repaired`. Structural checks and resource limits: docs/reliability_readers.md.
+`report.repaired`. Structural checks and resource limits: docs/reliability.md ("Readers").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The last line of a file that ends without a newline: complete, or cut by an interrupted copy?
 
-See `check_open_line` for the rule and docs/reliability_readers.md for why it is this one.
+See `check_open_line` for the rule and docs/reliability.md ("Readers") for why it is this one.
 """
 
 from __future__ import annotations
