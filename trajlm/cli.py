@@ -158,6 +158,24 @@ def data_plot(
     console.print(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
 
 
+@data_app.command("resplit")
+def data_resplit(
+    store: Path = typer.Argument(..., help="Store directory."),
+    by: str = typer.Option(..., "--by", help="time | hour | hour=H (test: hours >= H) | user"),
+    out: Path = typer.Option(..., "--out", "-o", help="New store directory."),
+) -> None:
+    """Copy a store with a hold-out split (by hour of day or user) for `train` and `eval`."""
+    from trajlm.data.store import resplit_store
+
+    if not (store / "manifest.json").exists():
+        _fail(f"{store}: not a trajlm store (no manifest.json)")
+    try:
+        manifest = resplit_store(store, out, by)
+    except (ValueError, FileExistsError) as e:
+        _fail(str(e))
+    console.print(f"wrote [bold]{out}[/bold] split by {by}: {json.dumps(manifest['splits'])}")
+
+
 # ----------------------------------------------------------------------------- model
 @app.command("train")
 def train(
@@ -241,6 +259,10 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     m = _load_model(model)
+    from trajlm.model.coverage import coverage_warnings
+
+    for line in coverage_warnings(m, df):
+        console.print(f"[yellow]warning:[/yellow] outside training coverage: {line}")
     pred = predict_table(m, df, steps)
     write_points(pred, out)
     console.print(f"wrote {len(pred):,} predicted points to {out}")
@@ -280,6 +302,13 @@ def evaluate(
     split_by: str = typer.Option(
         "time", help="classify: time (PROTOCOL) or user_time (80/10/10 within each user)."
     ),
+    shift: list[str] = typer.Option(
+        None, "--shift", help="predict: also score with clocks moved, e.g. clock=+8h, weekday=+1."
+    ),
+    holdout_by: str = typer.Option(
+        None, "--holdout-by", help="Re-split: hour | hour=H | user (train on the same split)."
+    ),
+    context: str = typer.Option(None, help="Models' context: full | motion | auto."),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -287,7 +316,8 @@ def evaluate(
     """
     from trajlm.eval.cli import run_eval_command
 
-    run_eval_command(task, data, model, seeds, out, console, split_by=split_by)
+    run_eval_command(task, data, model, seeds, out, console, split_by=split_by, shifts=shift,
+                     holdout_by=holdout_by, context=context)  # fmt: skip
 
 
 @app.command("finetune")

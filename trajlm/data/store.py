@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 import trajlm
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
-from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
+from trajlm.data.splits import SPLITS, holdout_index
 
 ROW_GROUP_ROWS = 65_536
 
@@ -89,14 +89,16 @@ def write_store(
     sources: Sequence[str] = (),
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
     rows_per_file: int = 1_000_000,
+    split_by: str = "time",
 ) -> dict:
     """Write a canonical table as a store at `out` (replacing an existing store) and return
-    its manifest. Splits are chronological by trip start (`splits.assign_splits`)."""
+    its manifest. Splits are chronological by trip start (`splits.assign_splits`), or by
+    another `splits.holdout_index` rule (hour of day, user) when `split_by` says so."""
     out = Path(out)
     if out.exists() and not _is_store(out) and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} exists and is not a trajlm store; refusing to overwrite it")
     df = _check_table(df)
-    index = assign_splits(trajectory_index(df), fractions)
+    index = holdout_index(df, split_by, fractions)
     df = df.join(index.select("traj_id", "split"), on="traj_id", how="left").sort(
         ["traj_id", "t"], maintain_order=True
     )
@@ -138,6 +140,7 @@ def write_store(
             },
             "bbox": {k: ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
             "fractions": list(fractions),
+            "split_by": split_by,
             "splits": sizes,
             "files": files,
             "drop_report": report.to_dict() if report is not None else None,
@@ -147,6 +150,23 @@ def write_store(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return manifest
+
+
+def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str) -> dict:
+    """Copy a store to `out` with its trajectories re-split by `split_by` (e.g. "hour=6",
+    "user"), so `trajlm train` and `trajlm eval` see the same hold-out split; the norm
+    statistics are refit on the new train split. Sources and drop report are kept."""
+    src, out = _open(src), Path(out)
+    if out.resolve() == src.resolve():
+        raise ValueError(f"{out}: resplit writes a new store; give another --out")
+    old = load_manifest(src)
+    manifest = write_store(read_store(src).drop("split"), out, sources=old.get("sources", ()),
+                           fractions=tuple(old.get("fractions", (0.8, 0.1, 0.1))),
+                           split_by=split_by)  # fmt: skip
+    manifest["drop_report"] = old.get("drop_report")
+    manifest["resplit_from"] = str(src)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 
 

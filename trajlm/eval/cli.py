@@ -69,6 +69,40 @@ def _downstream_model(task: str, path: Path):
     return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=n_points)
 
 
+def _resplit(df, by: str):
+    """The store's table with its `split` column replaced by the hold-out rule `by`."""
+    from trajlm.data.splits import holdout_index
+
+    try:
+        idx = holdout_index(df.drop("split"), by).select("traj_id", "split")
+    except ValueError as e:
+        raise SystemExit(f"--holdout-by {by}: {e}") from None
+    return df.drop("split").join(idx, on="traj_id", how="left")
+
+
+def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
+    """Name every feature of the test split outside a model's training coverage, and a split
+    rule that differs from the one the model was trained under (its test trips may be seen)."""
+    import polars as pl
+
+    from trajlm.model.coverage import coverage_warnings, load_coverage
+
+    test = df.filter(pl.col("split") == "test")
+    for p in predictors:
+        model = getattr(p, "model", None)
+        cov = load_coverage(model) if model is not None else None
+        if not cov:
+            continue
+        if cov.get("split_by", "time") != split_by:
+            console.print(
+                f"[yellow]warning:[/yellow] {p.name} was trained on a {cov.get('split_by')!r} "
+                f"split, this evaluation uses {split_by!r}: its test trips may have been in "
+                f"training (train on `trajlm data resplit --by {split_by}`)"
+            )
+        for line in coverage_warnings(cov, test):
+            console.print(f"[yellow]warning:[/yellow] {p.name}: outside training coverage: {line}")
+
+
 def run_eval_command(
     task: str,
     data: Path,
@@ -77,11 +111,16 @@ def run_eval_command(
     out: Path | None,
     console: Console,
     split_by: str = "time",
+    shifts: list[str] | None = None,
+    holdout_by: str | None = None,
+    context: str | None = None,
 ) -> EvalResult:
     from trajlm.data.store import load_manifest, read_store
 
     if task not in ALL_TASKS:
         raise SystemExit(f"--task must be one of {ALL_TASKS}, got {task!r}")
+    if context is not None and context not in ("full", "motion", "auto"):
+        raise SystemExit(f"--context must be full, motion or auto, got {context!r}")
     if not (data / "manifest.json").exists():
         raise SystemExit(f"{data}: not a trajlm store (no manifest.json)")
     manifest = load_manifest(data)
@@ -102,9 +141,15 @@ def run_eval_command(
             names = [str(p) for p in models]
         for path, name in zip(models, names, strict=True):
             model = TrajectoryModel.from_pretrained(path).eval()
+            if context is not None:  # e.g. "motion": the same weights without the clock
+                model.config.context = model.embed.context = context
             # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
             predictors.append(task_model(model, name=f"trajlm:{name}"))
     df = read_store(data)
+    if holdout_by:
+        df = _resplit(df, holdout_by)
+    if task not in ("classify", "similarity"):
+        _warn_coverage(predictors, df, holdout_by or manifest.get("split_by", "time"), console)
     if task == "classify":
         from trajlm.eval.classify import run_classify_eval
 
@@ -118,13 +163,18 @@ def run_eval_command(
 
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
-        result = run_eval(
-            df, task, models=tuple(predictors), seeds=tuple(range(seeds)), verbose=False
-        )
+        try:
+            result = run_eval(df, task, models=tuple(predictors), seeds=tuple(range(seeds)),
+                              verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
+        except ValueError as e:
+            if "--shift" not in str(e):
+                raise
+            raise SystemExit(str(e)) from None
     if len(predictors) > 1:
         names = [p.name for p in predictors]
         aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")
     result.meta["store"] = str(data)
+    result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False)
     if out is not None:
