@@ -149,7 +149,7 @@ class PointEmbedding(nn.Module):
         self.context = context
         self.context_dropout = context_dropout
         self.context_position = context_features == "time+position"
-        self.coverage = None  # (hour_ok (24,), weekday_ok (7,), xy_box (4,)) for "auto"
+        self.has_coverage = coverage is not None  # buffers hour_ok, weekday_ok, xy_box: "auto"
         if coverage is not None:
             from trajlm.model.coverage import coverage_masks
 
@@ -157,7 +157,6 @@ class PointEmbedding(nn.Module):
             self.register_buffer("hour_ok", torch.tensor(hours), persistent=False)
             self.register_buffer("weekday_ok", torch.tensor(days), persistent=False)
             self.register_buffer("xy_box", torch.tensor(box, dtype=torch.float32), False)
-            self.coverage = True
         self.clamp = clamp  # |normalized feature| cap: a GPS glitch must not blow up the input
         self.proj = nn.Linear(N_FEATURES, d_model, bias=bias)
         self.token_type = nn.Embedding(n_special_tokens, d_model)
@@ -199,7 +198,7 @@ class PointEmbedding(nn.Module):
             rows = torch.ones(B, dtype=torch.bool, device=feats.device)
         elif self.training and self.context_dropout > 0:
             rows = torch.rand(B, device=feats.device) < self.context_dropout
-        elif self.context == "auto" and self.coverage and self.context_dropout > 0:
+        elif self.context == "auto" and self.has_coverage and self.context_dropout > 0:
             bad_time, bad_pos = self.outside_coverage(feats)
             return hide_context(feats, bad_time, bad_pos if self.context_position else None)
         else:
