@@ -241,6 +241,11 @@ def coverage_note(model, df, source: str, far_m: float = 50_000.0) -> float | No
     returns the median distance in metres (None when the model has no statistics)."""
     import numpy as np
 
+    from trajlm.model.coverage import coverage_warnings, load_coverage
+
+    if load_coverage(model) and len(df):  # the training coverage recorded in config.json
+        for line in coverage_warnings(model, df):
+            click.echo(f"warning: {source}: outside training coverage: {line}", err=True)
     stats = model.config.stats
     if not stats or len(df) == 0:
         return None

@@ -21,6 +21,12 @@ from trajlm._safety import ConfigError
 T = TypeVar("T")
 
 
+def shown(name: Any) -> str:
+    """A user-given name as it goes into a one-line message: as is when printable, else repr."""
+    text = str(name)
+    return text if text.isprintable() and text.strip() == text and text else repr(text)
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """'; did you mean X?' for the closest valid name, else the list of valid names."""
     choices = sorted(choices)
@@ -37,7 +43,7 @@ def check_sections(cfg: Any, allowed: Iterable[str], source: str = "config") -> 
         if name not in allowed:
             close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
             hint = f"; did you mean [{close[0]}]?" if close else f"; valid: {list(allowed)}"
-            raise ConfigError(f"{source}: unknown section [{name}]{hint}")
+            raise ConfigError(f"{source}: unknown section [{shown(name)}]{hint}")
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: [{name}] must be a table of keys, got {value!r}")
     return cfg
@@ -94,7 +100,7 @@ def check_keys(cls: type, d: Any, section: str) -> dict:
     out = {}
     for key, value in d.items():
         if key not in hints or key not in names:
-            raise ConfigError(f"unknown key {section}.{key}{did_you_mean(str(key), names)}")
+            raise ConfigError(f"unknown key {section}.{shown(key)}{did_you_mean(str(key), names)}")
         out[key] = _check_value(f"{section}.{key}", value, hints[key])
     return out
 

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from trajlm import _cli_io as io
 from trajlm._safety import UserError
+from trajlm.errors import TrajlmInputError
 
 app = typer.Typer(
     cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
@@ -186,6 +187,25 @@ def data_plot(
     _say(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
 
 
+@data_app.command("resplit")
+def data_resplit(
+    store: Path = typer.Argument(..., help="Store directory."),
+    by: str = typer.Option(..., "--by", help="time | hour | hour=H (test: hours >= H) | user"),
+    out: Path = typer.Option(..., "--out", "-o", help="New store directory."),
+) -> None:
+    """Copy a store with a hold-out split (by hour of day or user) for `train` and `eval`."""
+    from trajlm.data.store import resplit_store
+
+    io.store(store, "store")
+    try:
+        manifest = resplit_store(store, out, by)
+    except TrajlmInputError:  # already names what is wrong (e.g. --out exists)
+        raise
+    except ValueError as e:  # a split rule that does not parse or leaves a split empty
+        _fail(f"--by {by}: {e}")
+    _say(f"wrote {out} split by {by}: {json.dumps(manifest['splits'])}")
+
+
 # ----------------------------------------------------------------------------- model
 def _approx_params(cfg) -> int:
     """Transformer parameters from the config (12 d^2 per layer), for the threads policy."""
@@ -295,6 +315,13 @@ def evaluate(
     ),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    shift: list[str] = typer.Option(
+        None, "--shift", help="predict: also score with clocks moved, e.g. clock=+8h, weekday=+1."
+    ),
+    holdout_by: str = typer.Option(
+        None, "--holdout-by", help="Re-split: hour | hour=H | user (train on the same split)."
+    ),
+    context: str = typer.Option(None, help="Models' context: full | motion | auto."),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -303,7 +330,8 @@ def evaluate(
     from trajlm.cli_eval import run_eval_command
 
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
-                     overwrite=overwrite, threads=threads)  # fmt: skip
+                     overwrite=overwrite, threads=threads, shifts=shift,
+                     holdout_by=holdout_by, context=context)  # fmt: skip
 
 
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")

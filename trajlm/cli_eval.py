@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from trajlm.eval.protocol import TASKS, run_eval
+from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
@@ -48,6 +48,42 @@ def _downstream_model(task: str, path: Path):
     return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=io.embedding_spec(path))
 
 
+def _resplit(df, by: str):
+    """The store's table with its `split` column replaced by the hold-out rule `by`."""
+    from trajlm._safety import UserError
+    from trajlm.data.splits import holdout_index
+
+    try:
+        idx = holdout_index(df.drop("split"), by).select("traj_id", "split")
+    except ValueError as e:
+        raise UserError(f"--holdout-by {by}: {e}") from None
+    return df.drop("split").join(idx, on="traj_id", how="left")
+
+
+def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
+    """Name every feature of the test split outside a model's training coverage, and a split
+    rule that differs from the one the model was trained under (its test trips may be seen)."""
+    import polars as pl
+
+    from trajlm.model.coverage import coverage_warnings, load_coverage
+
+    test = df.filter(pl.col("split") == "test")
+    for p in predictors:
+        model = getattr(p, "model", None)
+        cov = load_coverage(model) if model is not None else None
+        if not cov:
+            continue
+        if cov.get("split_by", "time") != split_by:
+            console.print(
+                f"warning: {p.name} was trained on a {cov.get('split_by')!r} "
+                f"split, this evaluation uses {split_by!r}: its test trips may have been in "
+                f"training (train on `trajlm data resplit --by {split_by}`)",
+                markup=False,
+            )
+        for line in coverage_warnings(cov, test):
+            console.print(f"warning: {p.name}: outside training coverage: {line}", markup=False)
+
+
 def run_eval_command(
     task: str,
     data: Path,
@@ -58,6 +94,9 @@ def run_eval_command(
     split_by: str = "time",
     overwrite: bool = False,
     threads: int | None = None,
+    shifts: list[str] | None = None,
+    holdout_by: str | None = None,
+    context: str | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -70,8 +109,17 @@ def run_eval_command(
 
     io.choice(task, ALL_TASKS, "--task")
     io.choice(split_by, ("time", "user_time"), "--split-by")
+    if context is not None:
+        io.choice(context, ("full", "motion", "auto"), "--context")
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
+    if shifts and task != "predict":
+        raise UserError(f"--shift is implemented for --task predict, not {task!r}")
+    for spec in shifts or ():
+        try:
+            parse_shift(spec)
+        except ValueError as e:
+            raise UserError(str(e)) from None
     io.store(data, "--data")
     out = Path(out) if out is not None else None
     if out is not None:  # X.json (+ X.md), or a folder for eval_<task>.json/.md
@@ -91,17 +139,20 @@ def run_eval_command(
             names = [str(p) for p in models]
         for path, name in zip(models, names, strict=True):
             model = io.load_model(path)
+            if context is not None:  # e.g. "motion": the same weights without the clock
+                model.config.context = model.embed.context = context
             # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
             predictors.append(task_model(model, name=f"trajlm:{name}"))
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
-    for p in predictors:
-        if hasattr(p, "model") and hasattr(p.model, "config"):
-            io.coverage_note(p.model, df, f"--data {data}")
+    if holdout_by:
+        df = _resplit(df, holdout_by)
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
+    if task not in ("classify", "similarity"):
+        _warn_coverage(predictors, df, holdout_by or manifest.get("split_by", "time"), console)
     report = manifest.get("drop_report") or {}
     console.print(
         f"store {data}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} "
@@ -119,13 +170,13 @@ def run_eval_command(
 
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
-        result = run_eval(
-            df, task, models=tuple(predictors), seeds=tuple(range(seeds)), verbose=False
-        )
+        result = run_eval(df, task, models=tuple(predictors), seeds=tuple(range(seeds)),
+                          verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
     if len(predictors) > 1:
         names = [p.name for p in predictors]
         aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")
     result.meta["store"] = str(data)
+    result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False)
     if out is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import polars as pl
 
@@ -47,3 +49,76 @@ def chronological_split(
     idx = assign_splits(trajectory_index(df), fractions).select("traj_id", "split")
     joined = df.join(idx, on="traj_id", how="left")
     return {s: joined.filter(pl.col("split") == s).drop("split") for s in SPLITS}
+
+
+# ----------------------------------------------------------------------------- hold-out splits
+SPLIT_RULES = ("time", "hour", "hour=H", "user")
+
+
+def _cut(order: np.ndarray, weights: np.ndarray, fractions: tuple[float, float, float]):
+    """Labels for items taken in `order`, train until its share of `weights` reaches
+    fractions[0], then val until fractions[0] + fractions[1], then test."""
+    cum = np.cumsum(weights[order]) - weights[order]  # weight before each item
+    total = weights.sum()
+    labels = np.where(
+        cum < fractions[0] * total,
+        "train",
+        np.where(cum < (fractions[0] + fractions[1]) * total, "val", "test"),
+    )
+    out = np.empty(len(order), dtype=object)
+    out[order] = labels
+    return out
+
+
+def holdout_index(
+    df: pl.DataFrame, by: str = "time", fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
+) -> pl.DataFrame:
+    """Trajectory index with a `split` column by one of SPLIT_RULES:
+
+    - "time": chronological by trip start (`assign_splits`, PROTOCOL.md).
+    - "hour=H": test = trips starting at hour of day >= H (UTC), never seen in train;
+      the earlier hours are split chronologically into train / val (fractions[0]:fractions[1]).
+      PROTOCOL.md's Porto by-hour split is "hour=6".
+    - "hour": the same with H the latest whole hour that leaves at least fractions[2] of
+      the trips for test.
+    - "user": whole users / vehicles (`user_id`, else `vehicle_id`) held out; users are
+      ordered by a stable hash of their id and cut at 80 / 10 / 10 % of the trips.
+    """
+    index = trajectory_index(df)
+    if by == "time":
+        return assign_splits(index, fractions)
+    if by == "hour" or by.startswith("hour="):
+        hour = ((index["t_start"] % 86400) // 3600).to_numpy()
+        if by == "hour":
+            counts = np.bincount(hour, minlength=24)
+            tail = np.cumsum(counts[::-1])[::-1]  # trips starting at hour >= h
+            ok = np.flatnonzero(tail >= fractions[2] * len(index))
+            cut = int(ok.max()) if len(ok) else 0
+        else:
+            try:
+                cut = int(by.split("=", 1)[1])
+            except ValueError:
+                cut = -1
+            if not 0 < cut < 24:
+                raise ValueError(f"split rule {by!r}: H in hour=H must be 1..23")
+        rest = index.filter(pl.Series(hour < cut))
+        if len(rest) == 0:
+            raise ValueError(f"split rule {by!r}: no trips start before {cut:02d}:00 UTC")
+        share = fractions[0] + fractions[1]
+        head = assign_splits(rest, (fractions[0] / share, fractions[1] / share, 0.0))
+        test = index.filter(pl.Series(hour >= cut)).with_columns(split=pl.lit("test"))
+        return pl.concat([head, test]).sort(["t_start", "traj_id"])
+    if by == "user":
+        col = next((c for c in ("user_id", "vehicle_id") if c in df.columns), None)
+        if col is None:
+            raise ValueError("split rule 'user' needs a user_id or vehicle_id column")
+        owner = df.group_by("traj_id").agg(pl.col(col).first().cast(pl.Utf8).alias("owner"))
+        index = index.join(owner, on="traj_id", how="left")
+        users = index.group_by("owner").len().sort("owner")
+        key = np.array([zlib.crc32(str(u).encode()) for u in users["owner"].to_list()])
+        order = np.lexsort((np.arange(len(users)), key))
+        labels = _cut(order, users["len"].to_numpy().astype(np.float64), fractions)
+        users = users.with_columns(pl.Series("split", labels.tolist(), dtype=pl.Utf8))
+        index = index.join(users.select("owner", "split"), on="owner").drop("owner")
+        return index.sort(["t_start", "traj_id"])
+    raise ValueError(f"unknown split rule {by!r}; use one of {SPLIT_RULES}")

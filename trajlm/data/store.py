@@ -39,7 +39,7 @@ from trajlm._safety import (
 from trajlm._version import __version__
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
-from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
+from trajlm.data.splits import SPLITS, holdout_index
 
 ROW_GROUP_ROWS = 65_536
 
@@ -108,9 +108,11 @@ def write_store(
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
     rows_per_file: int = 1_000_000,
     overwrite: bool = True,
+    split_by: str = "time",
 ) -> dict:
     """Write a canonical table as a store at `out` and return its manifest. Splits are
-    chronological by trip start (`splits.assign_splits`).
+    chronological by trip start (`splits.assign_splits`), or by another
+    `splits.holdout_index` rule (hour of day, user) when `split_by` says so.
 
     An existing store is replaced only with `overwrite` (and then only the store's own files:
     a user's notes inside stay); a non-empty directory that is not a store is refused. The
@@ -125,7 +127,7 @@ def write_store(
         tmp = out.parent / tmp_name(out.name)
         tmp.mkdir()
         try:
-            manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file)
+            manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by)
             write_marker(tmp, "store")
             if existing:
                 _swap_files_in(tmp, out)
@@ -136,8 +138,8 @@ def write_store(
     return manifest
 
 
-def _write_tree(df, tmp, report, sources, fractions, rows_per_file) -> dict:
-    index = assign_splits(trajectory_index(df), fractions)
+def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="time") -> dict:
+    index = holdout_index(df, split_by, fractions)
     df = df.join(index.select("traj_id", "split"), on="traj_id", how="left").sort(
         ["traj_id", "t"], maintain_order=True
     )
@@ -178,6 +180,7 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file) -> dict:
         },
         "bbox": {k: ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
         "fractions": list(fractions),
+        "split_by": split_by,
         "splits": sizes,
         "files": files,
         "drop_report": report.to_dict() if report is not None else None,
@@ -202,6 +205,23 @@ def _swap_files_in(tmp: Path, out: Path) -> None:
 
 # What to do about a damaged store file: it is derived data, so write it again.
 _REBUILD = "write the store again (trajlm data ingest/synth ... --overwrite)"
+
+
+def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str) -> dict:
+    """Copy a store to `out` with its trajectories re-split by `split_by` (e.g. "hour=6",
+    "user"), so `trajlm train` and `trajlm eval` see the same hold-out split; the norm
+    statistics are refit on the new train split. Sources and drop report are kept."""
+    src, out = _open(src), Path(out)
+    if out.resolve() == src.resolve():
+        raise TrajlmInputError("resplit writes a new store; give another --out", path=out)
+    old = load_manifest(src)
+    manifest = write_store(read_store(src).drop("split"), out, sources=old.get("sources", ()),
+                           fractions=tuple(old.get("fractions", (0.8, 0.1, 0.1))),
+                           split_by=split_by, overwrite=False)  # fmt: skip
+    manifest["drop_report"] = old.get("drop_report")
+    manifest["resplit_from"] = str(src)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return manifest
 
 
 def _open(path: str | os.PathLike) -> Path:

@@ -36,6 +36,29 @@ TASKS = ("predict", "recover", "tte")
 # ------------------------------------------------------------------------------- tasks
 
 
+_UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_shift(spec: str) -> tuple[str, int]:
+    """A clock shift: "clock=+8h" (units s, m, h, d) or "weekday=+1" (days) -> (label,
+    seconds). Raises ValueError naming the bad spec."""
+    name, _, value = spec.partition("=")
+    value = value.strip()
+    try:
+        if name == "weekday":
+            return spec, int(value) * 86400
+        if name == "clock" and value and value[-1] in _UNITS_S:
+            return spec, int(float(value[:-1]) * _UNITS_S[value[-1]])
+    except ValueError:
+        pass
+    raise ValueError(f"--shift {spec!r}: expected clock=+4h / clock=-30m / clock=+1d / weekday=+1")
+
+
+def shift_clock(df: pl.DataFrame, seconds: int) -> pl.DataFrame:
+    """The same points with every timestamp moved by `seconds` (input and truth together)."""
+    return df.with_columns(pl.col("t") + int(seconds))
+
+
 def make_tte_task(df: pl.DataFrame) -> pl.DataFrame:
     """O-D table of the trips with a positive duration (MAPE is undefined at 0)."""
     return B.od_table(df).filter(pl.col("duration_s") > 0)
@@ -163,6 +186,7 @@ def run_eval(
     k: int = 5,
     intervals_s: tuple[float, ...] = (60.0, 120.0, 240.0),
     verbose: bool = True,
+    shifts: tuple[str, ...] = (),
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -172,6 +196,9 @@ def run_eval(
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    if shifts and task != "predict":
+        raise ValueError(f"--shift is implemented for --task predict, not {task!r}")
+    shift_s = [parse_shift(spec) for spec in shifts]
     parts = _split(df)
     train, val, test = parts["train"], parts["val"], parts["test"]
     proj = LocalProjection.fit(train)
@@ -196,6 +223,13 @@ def run_eval(
         n_traj, n_pts = test_task.target_t.shape[0], test_task.target_t.size
         rows = _evaluate(methods, _score_predict, [test_task], f"k={k}", n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
+        for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
+            moved = make_prediction_task(shift_clock(test, seconds), k=k)
+            base = {r["method"]: r["metrics"] for r in rows if r["setting"] == f"k={k}"}
+            for r in _evaluate(methods, _score_predict, [moved], f"k={k}, {label}", n_traj,
+                               n_pts, fits):  # fmt: skip
+                r["metrics"]["mae_ratio"] = r["metrics"]["mae_m"] / base[r["method"]]["mae_m"]
+                rows.append(r)
 
     elif task == "recover":
         spline = B.CubicSplineInterpolation("cubic")

@@ -18,6 +18,7 @@ METRIC_COLUMNS = {
     "mae_min": ("MAE (min)", "{:.2f}"),
     "rmse_min": ("RMSE (min)", "{:.2f}"),
     "mape_pct": ("MAPE (%)", "{:.1f}"),
+    "mae_ratio": ("MAE / unshifted", "{:.3f}"),
 }
 
 

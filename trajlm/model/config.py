@@ -15,6 +15,8 @@ from trajlm._version import __version__
 from trajlm.data.features import NormStats
 
 POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time")
+CONTEXTS = ("full", "motion", "auto")
+CONTEXT_FEATURES = ("time", "time+position")
 HEADS = ("gaussian", "mse")
 # What the span-step head predicts where a gap has a visible end (objectives/loss.py):
 # "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
@@ -60,6 +62,18 @@ class ModelConfig:
     # Steps whose normalized |dx|, |dy| or |dt| exceeds this are GPS glitches or gaps, not
     # motion: they are left out of the loss (they would dominate it) and clamped as inputs.
     max_step_norm: float = 25.0
+    # Context the model may not generalize from (docs/generalization.md). `context_features`
+    # names it: "time" (cyclic hour / weekday) or "time+position" (also absolute position).
+    # During training each window hides it with probability `context_dropout`, so the model
+    # learns a motion-only fallback. At inference `context` = "full" always reads it,
+    # "motion" always hides it (exactly as dropout does), "auto" hides it per trajectory when
+    # the input is outside `coverage` and the model learned the fallback (context_dropout > 0).
+    context: str = "auto"
+    context_dropout: float = 0.0
+    context_features: str = "time"
+    # What the model was trained on (trajlm.model.coverage.compute_coverage): bounding box,
+    # hour / weekday histograms, sampling intervals, speeds, sources. Recorded by the Trainer.
+    coverage: dict | None = None
     stats: dict | None = None  # NormStats.to_dict(); None = identity normalization
 
     def __post_init__(self) -> None:
@@ -103,6 +117,15 @@ class ModelConfig:
         need(self.rope_base > 1.0, f"rope_base must be > 1, got {self.rope_base}")
         need(
             self.rope_time_unit_s > 0, f"rope_time_unit_s must be > 0, got {self.rope_time_unit_s}"
+        )
+        need(self.context in CONTEXTS, f"context must be one of {CONTEXTS}, got {self.context!r}")
+        need(
+            self.context_features in CONTEXT_FEATURES,
+            f"context_features must be one of {CONTEXT_FEATURES}, got {self.context_features!r}",
+        )
+        need(
+            0.0 <= self.context_dropout <= 1.0,
+            f"context_dropout must be in [0, 1], got {self.context_dropout}",
         )
         if self.stats is not None:
             try:

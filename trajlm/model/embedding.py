@@ -8,6 +8,11 @@ Features, in order (all normalized by the NormStats the model carries):
 Features 2-4 are 0 at a row's first point (no previous point); all 9 are 0 at padding.
 Features 2-4 are also the regression targets (the next point's step), so the model predicts
 exactly what it reads.
+
+Context (features 5-8, optionally 0-1) can be hidden per row by zeroing it (`hide_context`):
+at random during training (context dropout) and at inference when the input lies outside the
+training coverage. Zero is an impossible clock (sin^2 + cos^2 = 1), so a hidden clock is never
+mistaken for a real one. See docs/generalization.md.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import torch.nn.functional as F
 from trajlm.data.features import NormStats
 
 N_FEATURES = 9
+POSITION = slice(0, 2)  # normalized absolute position
 DELTA = slice(2, 5)  # the (dx, dy, dt) features = regression targets
+TIME = slice(5, 9)  # sin/cos hour of day, sin/cos day of week
 
 
 def identity_stats() -> NormStats:
@@ -76,6 +83,27 @@ def build_features(
     return feats * mask[..., None]
 
 
+def hide_context(
+    feats: torch.Tensor, hide_time: torch.Tensor | None, hide_position: torch.Tensor | None
+) -> torch.Tensor:
+    """Zero the time features (5-8) of rows where hide_time (B,) is True and the position
+    features (0-1) where hide_position (B,) is True; None hides nothing. The motion features
+    (steps, dt) are never touched."""
+    keep = torch.ones_like(feats[:, :1])  # (B, 1, 9)
+    if hide_time is not None:
+        keep[:, :, TIME] = (~hide_time).to(feats.dtype)[:, None, None]
+    if hide_position is not None:
+        keep[:, :, POSITION] = (~hide_position).to(feats.dtype)[:, None, None]
+    return feats * keep
+
+
+def _angle_bin(sin: torch.Tensor, cos: torch.Tensor, n: int, rounded: bool) -> torch.Tensor:
+    """sin/cos of 2 pi k / n -> k in [0, n) (long)."""
+    k = torch.remainder(torch.atan2(sin, cos) * (n / (2 * math.pi)), n)
+    k = torch.round(k) if rounded else torch.floor(k)
+    return torch.remainder(k, n).long()
+
+
 class FourierPositions(nn.Module):
     """Absolute position (features 0-1) -> sin/cos at n_bands wavelengths -> Linear -> d_model.
 
@@ -111,8 +139,24 @@ class PointEmbedding(nn.Module):
         clamp: float = 25.0,
         fourier_bands: int = 0,
         fourier_min_m: float = 40.0,
+        context: str = "full",
+        context_dropout: float = 0.0,
+        context_features: str = "time",
+        coverage: dict | None = None,
     ):
         super().__init__()
+        # "full" | "motion" | "auto"; may be switched after loading (model.embed.context = ...)
+        self.context = context
+        self.context_dropout = context_dropout
+        self.context_position = context_features == "time+position"
+        self.has_coverage = coverage is not None  # buffers hour_ok, weekday_ok, xy_box: "auto"
+        if coverage is not None:
+            from trajlm.model.coverage import coverage_masks
+
+            hours, days, box = coverage_masks(coverage, stats)
+            self.register_buffer("hour_ok", torch.tensor(hours), persistent=False)
+            self.register_buffer("weekday_ok", torch.tensor(days), persistent=False)
+            self.register_buffer("xy_box", torch.tensor(box, dtype=torch.float32), False)
         self.clamp = clamp  # |normalized feature| cap: a GPS glitch must not blow up the input
         self.proj = nn.Linear(N_FEATURES, d_model, bias=bias)
         self.token_type = nn.Embedding(n_special_tokens, d_model)
@@ -133,7 +177,36 @@ class PointEmbedding(nn.Module):
         """build_features with this model's statistics: (B, T, 9)."""
         return build_features(pos, t, t0, mask, self.stats)
 
+    def outside_coverage(self, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Rows (B,) with any real point at an hour / weekday, or (B,) any point at a position,
+        outside the training coverage."""
+        tf = feats[..., TIME]
+        has_time = (tf != 0).any(-1)  # (B, T) hidden clocks and padding are all zero
+        hour = _angle_bin(tf[..., 0], tf[..., 1], 24, rounded=False)
+        day = _angle_bin(tf[..., 2], tf[..., 3], 7, rounded=True)
+        bad_time = has_time & ~(self.hour_ok[hour] & self.weekday_ok[day])  # (B, T)
+        xy = feats[..., POSITION]
+        has_pos = (xy != 0).any(-1)
+        lo, hi = self.xy_box[:2], self.xy_box[2:]
+        bad_pos = has_pos & ((xy < lo) | (xy > hi)).any(-1)
+        return bad_time.any(1), bad_pos.any(1)
+
+    def hide(self, feats: torch.Tensor) -> torch.Tensor:
+        """Hide the context features per row, as `context` and training mode say."""
+        B = feats.shape[0]
+        if self.context == "motion":
+            rows = torch.ones(B, dtype=torch.bool, device=feats.device)
+        elif self.training and self.context_dropout > 0:
+            rows = torch.rand(B, device=feats.device) < self.context_dropout
+        elif self.context == "auto" and self.has_coverage and self.context_dropout > 0:
+            bad_time, bad_pos = self.outside_coverage(feats)
+            return hide_context(feats, bad_time, bad_pos if self.context_position else None)
+        else:
+            return feats
+        return hide_context(feats, rows, rows if self.context_position else None)
+
     def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
+        feats = self.hide(feats)
         x = self.proj(feats.clamp(-self.clamp, self.clamp))  # (B, T, C)
         if self.fourier is not None:
             x = x + self.fourier(feats[..., 0:2])

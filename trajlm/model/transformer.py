@@ -127,6 +127,8 @@ class TrajectoryModel(nn.Module):
         self.embed = PointEmbedding(
             C, config.n_special_tokens, self.stats, config.bias, clamp=config.max_step_norm,
             fourier_bands=config.pos_fourier_bands, fourier_min_m=config.pos_fourier_min_m,
+            context=config.context, context_dropout=config.context_dropout,
+            context_features=config.context_features, coverage=config.coverage,
         )  # fmt: skip
         self.pos_emb = None  # absolute positions, added to the token embedding
         self.rope = None  # rotary positions, applied to q and k in every layer

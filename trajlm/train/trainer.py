@@ -70,6 +70,10 @@ class TrainConfig:
     # Objective mix (trajlm/train/objectives.py, TOML [train.objectives]); None = causal only.
     objectives: dict | None = None
     init_from: str | None = None  # start from this run's weights and model config (fine-tune)
+    # Clock-shift augmentation: with this probability per window, move its start time t0 by a
+    # random whole number of hours in [0, 7 x 24) (every hour of day and weekday), so the
+    # time features stop pinning the model to its training window (docs/generalization.md).
+    clock_shift_prob: float = 0.0
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -100,6 +104,10 @@ class TrainConfig:
         need(
             self.select_on in ("val_ade_m", "val_loss"),
             f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}",
+        )
+        need(
+            0.0 <= self.clock_shift_prob <= 1.0,
+            f"clock_shift_prob must be in [0, 1], got {self.clock_shift_prob}",
         )
 
     @classmethod
@@ -200,6 +208,7 @@ class Trainer:
         mc.max_len = max(mc.max_len, self.cfg.max_len)
         if self.mix is not None:
             mc.infill_heads = True  # the masked objectives need the infilling heads
+        mc.coverage = self._coverage(mc)
         torch.manual_seed(self.cfg.seed)
         self.model = TrajectoryModel(mc).to(self.device)
         if self.cfg.init_from:
@@ -216,6 +225,30 @@ class Trainer:
         self.best_val = float("inf")  # early stopping on val: RUN/best holds the best weights
         self._val_task = None  # the val prediction task, built on first use
         self.metrics_path = self.run / "metrics.jsonl"
+
+    def _coverage(self, mc: ModelConfig) -> dict:
+        """What this run trains on (saved in config.json); a fine-tune keeps what the
+        pretrained model saw too (histograms summed, boxes joined, sources listed)."""
+        from trajlm.data.features import NormStats
+        from trajlm.model.coverage import compute_coverage, merge_coverage
+
+        stats = NormStats.from_dict(mc.stats) if mc.stats else None
+        cov = compute_coverage(self.data, stats)
+        cov["clock_shift_prob"] = self.cfg.clock_shift_prob
+        return merge_coverage(mc.coverage, cov) if mc.coverage else cov
+
+    def _shift_clocks(self, batch: dict) -> dict:
+        """Clock-shift augmentation (TrainConfig.clock_shift_prob); drawn from (seed, step) so
+        a resumed run shifts exactly as an uninterrupted one."""
+        p = self.cfg.clock_shift_prob
+        if p <= 0:
+            return batch
+        g = step_generator(self.cfg.seed + 104_729, self.step)
+        n = batch["t0"].shape[0]
+        hit = torch.rand(n, generator=g) < p
+        hours = torch.randint(0, 7 * 24, (n,), generator=g)
+        shift = (hit * hours * 3600).to(batch["t0"].device)
+        return {**batch, "t0": batch["t0"] + shift}
 
     # -- data ---------------------------------------------------------------------------
     def _window_config(self) -> WindowConfig:
@@ -387,7 +420,7 @@ class Trainer:
             self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
         ) as bar:
             while self.step < self.cfg.max_steps:
-                batch = self._to_device(next(batches))
+                batch = self._shift_clocks(self._to_device(next(batches)))
                 lr = lr_at(self.step, self.cfg)
                 for group in self.optimizer.param_groups:
                     group["lr"] = lr

@@ -1,0 +1,241 @@
+"""What a model was trained on, and warnings when an input lies outside it.
+
+The Trainer records ``compute_coverage(store)`` in the model's config.json (``coverage``):
+bounding box (lat/lon and metres in the model's plane), hour-of-day and weekday histograms of
+the train points (UTC; Monday = 0), sampling-interval and speed percentiles, sources and the
+split rule. ``coverage_warnings(model, df)`` names each feature of ``df`` outside it; the same
+record drives the model's automatic motion-only fallback (embedding.PointEmbedding.hide).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import EARTH_RADIUS_M, NormStats
+
+# An hour / weekday bin counts as seen when it holds at least this share of the train points.
+MIN_BIN_SHARE = 0.002
+# Positions up to this far outside the training bounding box count as inside it.
+MARGIN_M = 5_000.0
+PERCENTILES = (1, 5, 50, 95, 99)
+_MAX_SAMPLES = 1_000_000  # dt / speed values kept for the percentiles
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _hour_weekday(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unix seconds -> (hour of day 0-23, weekday 0-6 with Monday = 0), UTC."""
+    t = np.asarray(t, dtype=np.int64)
+    return (t % 86400) // 3600, (t // 86400 + 3) % 7  # Unix day 0 was a Thursday
+
+
+def _steps(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(dt seconds, speed m/s) between consecutive points of the same trajectory."""
+    same = (df["traj_id"] == df["traj_id"].shift(1)).fill_null(False).to_numpy()[1:]
+    t = df["t"].to_numpy().astype(np.float64)
+    lat, lon = np.radians(df["lat"].to_numpy()), np.radians(df["lon"].to_numpy())
+    dt = np.diff(t)[same]
+    dlat, dlon = np.diff(lat)[same], np.diff(lon)[same]
+    a = (
+        np.sin(dlat / 2) ** 2
+        + np.cos(lat[1:][same]) * np.cos(lat[:-1][same]) * np.sin(dlon / 2) ** 2
+    )
+    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    ok = dt > 0
+    return dt[ok], dist[ok] / dt[ok]
+
+
+def _pct(x: np.ndarray) -> dict[str, float] | None:
+    if len(x) == 0:
+        return None
+    return {
+        f"p{p}": float(v) for p, v in zip(PERCENTILES, np.percentile(x, PERCENTILES), strict=True)
+    }
+
+
+def compute_coverage(
+    store: str | Path, stats: NormStats | None = None, split: str = "train"
+) -> dict:
+    """Coverage of one split of a store, streamed one row group at a time.
+
+    Positions are also boxed in metres in the plane of ``stats`` (the model's), so the model
+    can test its own inputs against the box without projecting.
+    """
+    from trajlm.data.store import iter_store_batches, load_manifest, load_stats
+
+    stats = stats or load_stats(store)
+    proj = stats.projection
+    hours, days = np.zeros(24, np.int64), np.zeros(7, np.int64)
+    lo, hi = np.full(2, np.inf), np.full(2, -np.inf)  # lat, lon
+    t_lo, t_hi, n = math.inf, -math.inf, 0
+    dts, speeds, traj = [], [], set()
+    n_samples = 0
+    for batch in iter_store_batches(store, split, columns=["traj_id", "t", "lat", "lon"]):
+        if len(batch) == 0:
+            continue
+        t, lat, lon = batch["t"].to_numpy(), batch["lat"].to_numpy(), batch["lon"].to_numpy()
+        h, d = _hour_weekday(t)
+        hours += np.bincount(h, minlength=24)
+        days += np.bincount(d, minlength=7)
+        lo = np.minimum(lo, [lat.min(), lon.min()])
+        hi = np.maximum(hi, [lat.max(), lon.max()])
+        t_lo, t_hi, n = min(t_lo, int(t.min())), max(t_hi, int(t.max())), n + len(batch)
+        traj.update(batch["traj_id"].unique().to_list())
+        if n_samples < _MAX_SAMPLES:  # a row group may cut a trajectory: one step lost, no harm
+            dt, v = _steps(batch)
+            dts.append(dt)
+            speeds.append(v)
+            n_samples += len(dt)
+    if n == 0:
+        raise ValueError(f"{store}: the {split} split is empty; no coverage to record")
+    corners_x, corners_y = proj.forward(np.array([lo[0], hi[0]]), np.array([lo[1], hi[1]]))
+    manifest = load_manifest(store)
+    return {
+        "n_points": int(n),
+        "n_trajectories": len(traj),
+        "sources": [Path(s).name for s in manifest.get("sources", [])],
+        "store": str(store),
+        "split_by": manifest.get("split_by", "time"),
+        "bbox": {"min_lat": lo[0], "min_lon": lo[1], "max_lat": hi[0], "max_lon": hi[1]},
+        "xy_box_m": [corners_x[0], corners_y[0], corners_x[1], corners_y[1]],
+        "time_span_unix": [t_lo, t_hi],
+        "hour_hist": hours.tolist(),
+        "weekday_hist": days.tolist(),
+        "dt_s": _pct(np.concatenate(dts)),
+        "speed_mps": _pct(np.concatenate(speeds)),
+        "clock_shift_prob": 0.0,  # set by the Trainer when it shifts clocks (all hours seen)
+    }
+
+
+def _seen(hist: list[int]) -> np.ndarray:
+    h = np.asarray(hist, dtype=np.float64)
+    return h >= max(1.0, MIN_BIN_SHARE * h.sum())
+
+
+def coverage_masks(coverage: dict, stats: NormStats) -> tuple[list, list, list]:
+    """(hour_ok (24,), weekday_ok (7,), xy box (4,) in normalized position units, widened by
+    MARGIN_M) for the model's automatic fallback. Clock-shift training has seen every hour."""
+    shifted = coverage.get("clock_shift_prob", 0.0) > 0
+    hours = [True] * 24 if shifted else _seen(coverage["hour_hist"]).tolist()
+    days = [True] * 7 if shifted else _seen(coverage["weekday_hist"]).tolist()
+    x0, y0, x1, y1 = coverage["xy_box_m"]
+    (mx, my), s = stats.xy_mean, stats.xy_scale
+    box = [(x0 - MARGIN_M - mx) / s, (y0 - MARGIN_M - my) / s]
+    box += [(x1 + MARGIN_M - mx) / s, (y1 + MARGIN_M - my) / s]
+    return hours, days, box
+
+
+def _ranges(ok: np.ndarray, names=None) -> str:
+    """Indices where ok is True as compact ranges: [T,T,F,T] -> '0-1, 3'."""
+    idx = np.flatnonzero(ok)
+    if len(idx) == 0:
+        return "none"
+    runs, start = [], idx[0]
+    for a, b in zip(idx, [*idx[1:], None], strict=True):
+        if b is None or b != a + 1:
+            runs.append((start, a))
+            start = b
+    fmt = (lambda i: names[i]) if names else (lambda i: f"{i:02d}")
+    return ", ".join(fmt(a) if a == b else f"{fmt(a)}-{fmt(b)}" for a, b in runs)
+
+
+def load_coverage(model_or_card: Any) -> dict | None:
+    """The coverage record of a TrajectoryModel, ModelConfig, run directory, config.json
+    path or coverage dict (None when the model predates coverage recording)."""
+    if isinstance(model_or_card, dict):
+        return model_or_card.get("coverage", model_or_card)
+    if isinstance(model_or_card, str | Path):
+        p = Path(model_or_card)
+        p = p / "config.json" if p.is_dir() else p
+        return json.loads(p.read_text()).get("coverage")
+    config = getattr(model_or_card, "config", model_or_card)
+    return getattr(config, "coverage", None)
+
+
+def _box_distance_m(coverage: dict, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle-ish distance (m) of each point to the training bounding box (0 inside)."""
+    b = coverage["bbox"]
+    clat = np.clip(lat, b["min_lat"], b["max_lat"])
+    clon = np.clip(lon, b["min_lon"], b["max_lon"])
+    dy = np.radians(lat - clat) * EARTH_RADIUS_M
+    dx = np.radians(lon - clon) * EARTH_RADIUS_M * np.cos(np.radians(lat))
+    return np.hypot(dx, dy)
+
+
+def coverage_warnings(model_or_card: Any, df: pl.DataFrame) -> list[str]:
+    """One line per feature of ``df`` (columns t, lat, lon) outside the training coverage;
+    [] when everything is inside or no coverage was recorded."""
+    cov = load_coverage(model_or_card)
+    if not cov or len(df) == 0:
+        return []
+    out = []
+    t = df["t"].to_numpy()
+    hour, day = _hour_weekday(t)
+    if cov.get("clock_shift_prob", 0.0) == 0:
+        seen_h, seen_d = _seen(cov["hour_hist"]), _seen(cov["weekday_hist"])
+        bad = ~seen_h[hour]
+        if bad.any():
+            out.append(
+                f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
+                f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of points"
+            )
+        bad = ~seen_d[day]
+        if bad.any():
+            names = list(WEEKDAYS)
+            out.append(
+                f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
+                f"in training (trained on {_ranges(seen_d, names)}): {bad.mean():.0%} of points"
+            )
+    dist = _box_distance_m(cov, df["lat"].to_numpy(), df["lon"].to_numpy())
+    far = dist > MARGIN_M
+    if far.any():
+        out.append(
+            f"positions up to {dist.max() / 1000:,.0f} km from the training area "
+            f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of points"
+        )
+    for key, label, unit in (("dt_s", "sampling interval", "s"), ("speed_mps", "speed", "m/s")):
+        ref = cov.get(key)
+        if ref is None or len(df) < 3:
+            continue
+        dt, v = _steps(df.sort(["traj_id", "t"]))
+        x = dt if key == "dt_s" else v
+        if len(x) == 0:
+            continue
+        med = float(np.median(x))
+        if med > 4 * ref["p95"] or med < ref["p5"] / 4:
+            out.append(
+                f"median {label} {med:.3g} {unit} outside the training range "
+                f"({ref['p5']:.3g}-{ref['p95']:.3g} {unit}, 5th-95th percentile)"
+            )
+    return out
+
+
+def _fmt_bbox(b: dict) -> str:
+    return f"lat {b['min_lat']:.3f}..{b['max_lat']:.3f}, lon {b['min_lon']:.3f}..{b['max_lon']:.3f}"
+
+
+def merge_coverage(old: dict, new: dict) -> dict:
+    """Coverage of training on both records' data (same model plane): histograms summed,
+    boxes joined, sources listed once; percentiles are the newer data's."""
+    b0, b1 = old["bbox"], new["bbox"]
+    x0, x1 = old["xy_box_m"], new["xy_box_m"]
+    return {
+        **new,
+        "n_points": old["n_points"] + new["n_points"],
+        "n_trajectories": old["n_trajectories"] + new["n_trajectories"],
+        "sources": list(dict.fromkeys([*old.get("sources", []), *new.get("sources", [])])),
+        "bbox": {k: (min if k.startswith("min") else max)(b0[k], b1[k]) for k in b1},
+        "xy_box_m": [min(x0[0], x1[0]), min(x0[1], x1[1]), max(x0[2], x1[2]), max(x0[3], x1[3])],
+        "time_span_unix": [
+            min(old["time_span_unix"][0], new["time_span_unix"][0]),
+            max(old["time_span_unix"][1], new["time_span_unix"][1]),
+        ],
+        "hour_hist": (np.add(old["hour_hist"], new["hour_hist"])).tolist(),
+        "weekday_hist": (np.add(old["weekday_hist"], new["weekday_hist"])).tolist(),
+        "clock_shift_prob": max(old.get("clock_shift_prob", 0.0), new["clock_shift_prob"]),
+    }
