@@ -206,8 +206,6 @@ def read_points(path: Path, option: str, split: str | None = None):
     (NaN, latitude 200, times going backwards: an error naming the file, field and row)."""
     import polars as pl
 
-    from trajlm.data.schema import check_model_input
-
     must_exist(path, option)
     if path.is_dir():
         return read_store_checked(path, option, split).drop("split", strict=False)
@@ -220,7 +218,16 @@ def read_points(path: Path, option: str, split: str | None = None):
             df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False)
     else:
         raise UserError(f"{option} {path}: expected a store directory, .csv or .parquet")
-    return check_model_input(df, source=str(path))
+    # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
+    # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
+    from trajlm.data.coerce import to_canonical
+    from trajlm.errors import TrajlmInputError
+
+    try:
+        return to_canonical(df)
+    except TrajlmInputError as e:
+        text = str(e)
+        raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
 
 
 def load_model(run: Path, option: str = "--model"):
@@ -236,9 +243,10 @@ def load_model(run: Path, option: str = "--model"):
 
 
 def coverage_note(model, df, source: str, far_m: float = 50_000.0) -> float | None:
-    """Print a note when most points of `df` lie far (> far_m + 10 position scales) from the
-    centre of the area the model was trained on, e.g. a Porto model given Beijing points;
-    returns the median distance in metres (None when the model has no statistics)."""
+    """Warn, naming the feature, where `df` lies outside the training coverage recorded in the
+    model's config.json (trajlm.model.coverage). A model trained before coverage was recorded
+    gets the older check: a note when most points lie far (> far_m + 10 position scales) from
+    the centre of its training area; returns that median distance in metres (else None)."""
     import numpy as np
 
     from trajlm.model.coverage import coverage_warnings, load_coverage
@@ -246,6 +254,7 @@ def coverage_note(model, df, source: str, far_m: float = 50_000.0) -> float | No
     if load_coverage(model) and len(df):  # the training coverage recorded in config.json
         for line in coverage_warnings(model, df):
             click.echo(f"warning: {source}: outside training coverage: {line}", err=True)
+        return None
     stats = model.config.stats
     if not stats or len(df) == 0:
         return None

@@ -99,6 +99,21 @@ def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str
     )
 
 
+def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
+    """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
+    first values that are not numbers."""
+    s = df[col]
+    out = s.cast(pl.Float64, strict=False)
+    bad = out.is_null() & s.is_not_null()
+    if bad.any():
+        raise TrajlmInputError(
+            f"values that are not numbers (first: {s.filter(bad).head(3).to_list()})",
+            field=col,
+            hint="coordinates must be decimal numbers",
+        )
+    return out.fill_nan(None)
+
+
 def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
     """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
     s = df[col]
@@ -229,8 +244,7 @@ def coerce(
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     t, time_kind, zone = _time_to_seconds(df, tcol)
-    la = df[lat].cast(pl.Float64).fill_nan(None)
-    lo = df[lon].cast(pl.Float64).fill_nan(None)
+    la, lo = _coordinate(df, lat), _coordinate(df, lon)
     if not geo.is_wgs84(crs):
         y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
         la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)

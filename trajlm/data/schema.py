@@ -142,7 +142,7 @@ def validate(df: pl.DataFrame) -> list[Problem]:
             problems.append(Problem(column, issue, len(idx), int(idx[0])))
 
     for c in REQUIRED:
-        _check(c, "null", pl.col(c).is_null())
+        _check(c, "missing value (null or NaN)", pl.col(c).is_null())
     for c in ("lat", "lon"):
         _check(c, "NaN or infinite", ~pl.col(c).is_finite())
     _check("lat", "out of range [-90, 90]", pl.col("lat").abs() > 90)
