@@ -20,6 +20,7 @@ a short task fine-tune uses alone (``ObjectiveMix.for_task``,
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any, Protocol, runtime_checkable
 
 import torch
 
@@ -177,3 +178,46 @@ def objective_loss(
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
     }
+
+
+# -- objectives of the training engine (trajlm.train.trainer.Trainer) ---------------------------
+
+
+@runtime_checkable
+class Objective(Protocol):
+    """What the Trainer optimizes. ``loss(model, batch, step) -> (loss, logs)``: a scalar to
+    minimize and a dict of floats for metrics.jsonl; ``step`` lets an objective draw its
+    randomness from (seed, step) so a resumed run draws exactly what an uninterrupted one does.
+
+    Optional: ``batches(epoch) -> Iterable[dict]`` yields one epoch of training batches when
+    the objective samples its own data (classification windows, contrastive pairs); it must be
+    a pure function of ``epoch`` (a resume skips the batches already consumed). Without it the
+    Trainer streams windows of the store. ``val_loss(model) -> float | None``: the validation
+    loss when the store's next-point loss is not the right one."""
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]: ...
+
+
+class NextPoint:
+    """Causal next-point prediction: the model's own ``forward(batch).loss``."""
+
+    name = "next_point"
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        return model(batch).loss, {}
+
+
+class MaskedMix:
+    """An ObjectiveMix (masked points, spans, od, future, causal): one objective per batch,
+    drawn with ``step_generator(seed, step)``. The infilling loss reaches into the model's
+    parts, so it is given the TrajectoryModel inside a PEFT wrapper (LoRA layers included)."""
+
+    name = "masked"
+
+    def __init__(self, mix: ObjectiveMix, seed: int = 0) -> None:
+        self.mix, self.seed = mix, seed
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        core = model.get_base_model() if hasattr(model, "get_base_model") else model
+        loss, parts = objective_loss(core, batch, self.mix, step_generator(self.seed, step))
+        return loss, parts
