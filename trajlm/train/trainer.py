@@ -62,7 +62,7 @@ _DEBUG_STEP_SLEEP_S = float(os.environ.get("TRAJLM_DEBUG_STEP_SLEEP_S", "0"))
 BEST_TRAINABLE = "best_trainable.safetensors"  # the best weights of a PEFT / task model
 # What a run directory holds (everything else in it is the user's and is never touched).
 RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR, OLD_STATE_DIR,
-             "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, MARKER)  # fmt: skip
+             "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER)  # fmt: skip
 
 
 @dataclass
@@ -210,7 +210,8 @@ class Trainer:
         if self.device.type == "cpu":  # one policy for every entry point (trajlm/_threads.py)
             n_params = sum(p.numel() for p in self.model.parameters())
             apply_threads(self.cfg.cpu_threads or None, n_params)
-        self.optimizer = adamw(self.model, self.cfg, lr_mults)
+        trainable = any(p.requires_grad for p in self.model.parameters())
+        self.optimizer = adamw(self.model, self.cfg, lr_mults) if trainable else None
         if metric is None and self.data is not None:
             fn = self.val_ade if self.cfg.select_on == "val_ade_m" else self.evaluate
             metric = Metric(self.cfg.select_on, lambda _m: fn())
@@ -497,6 +498,8 @@ class Trainer:
         )
 
     def _fit(self, resume: bool, stop_at: int | None = None) -> dict:
+        if self.optimizer is None:
+            raise ValueError("nothing to train: every parameter is frozen (mode 'frozen'?)")
         if self.run is not None:
             self.run.mkdir(parents=True, exist_ok=True)
         resumed = self.resume() if resume else False
