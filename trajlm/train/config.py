@@ -51,9 +51,11 @@ class TrainConfig:
                 raise ValueError(msg)
 
         for name in ("max_steps", "batch_size", "eval_batches", "save_every", "log_every",
-                     "shuffle_buffer", "select_max_traj"):  # fmt: skip
+                     "select_max_traj"):  # fmt: skip
             need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads"):
+        # shuffle_buffer 0 = stream order (WindowConfig)
+        for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads",
+                     "shuffle_buffer"):  # fmt: skip
             need(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
         need(self.max_len >= 2, f"max_len must be >= 2 (points per window), got {self.max_len}")
         need(self.stride is None or self.stride >= 1, f"stride must be >= 1, got {self.stride}")
