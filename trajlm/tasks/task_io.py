@@ -23,9 +23,8 @@ from typing import Any
 
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.model.transformer import WEIGHTS_NAME, resolve_weights
-from trajlm.train.modes import load_adapter, save_adapter
+from trajlm.train.modes import core_model, load_adapter, save_adapter
 from trajlm.train.pretrained import load_weights
-from trajlm.train.trainer import core_model
 
 BACKBONE_JSON = "backbone.json"
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch.nn as nn
 
@@ -179,3 +180,18 @@ def _is_peft(model: nn.Module) -> bool:
 def base_model(model: nn.Module) -> nn.Module:
     """The underlying TrajectoryModel of a PeftModel (LoRA layers still in place), or `model`."""
     return model.get_base_model() if _is_peft(model) else model
+
+
+def core_model(model: Any) -> Any:
+    """The TrajectoryModel inside DDP / torch.compile / PEFT / a task model (``backbone_model``)."""
+    while True:
+        if hasattr(model, "module"):  # DDP
+            model = model.module
+        elif hasattr(model, "_orig_mod"):  # torch.compile
+            model = model._orig_mod
+        elif hasattr(model, "backbone_model"):
+            model = model.backbone_model
+        elif hasattr(model, "get_base_model"):
+            model = model.get_base_model()
+        else:
+            return model

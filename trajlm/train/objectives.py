@@ -19,6 +19,8 @@ a short task fine-tune uses alone (``ObjectiveMix.for_task``,
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -210,7 +212,8 @@ class NextPoint:
 class MaskedMix:
     """An ObjectiveMix (masked points, spans, od, future, causal): one objective per batch,
     drawn with ``step_generator(seed, step)``. The infilling loss reaches into the model's
-    parts, so it is given the TrajectoryModel inside a PEFT wrapper (LoRA layers included)."""
+    parts, so it is given the TrajectoryModel inside a PEFT / compile wrapper (LoRA layers
+    included); that bypasses DDP's forward, hence no DDP for mixes."""
 
     name = "masked"
 
@@ -218,6 +221,26 @@ class MaskedMix:
         self.mix, self.seed = mix, seed
 
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
-        core = model.get_base_model() if hasattr(model, "get_base_model") else model
-        loss, parts = objective_loss(core, batch, self.mix, step_generator(self.seed, step))
+        from trajlm.train.modes import core_model  # unwraps torch.compile and PEFT
+
+        loss, parts = objective_loss(
+            core_model(model), batch, self.mix, step_generator(self.seed, step)
+        )
         return loss, parts
+
+
+@dataclass
+class Metric:
+    """What picks the kept weights on held-out data: ``fn(model) -> float | None`` (None = no
+    score, e.g. an empty split), evaluated every ``eval_every`` steps on the trained module."""
+
+    name: str
+    fn: Callable[[Any], float | None]
+    higher_is_better: bool = False
+
+    def better(self, score: float | None, best: float | None) -> bool:
+        if score is None or not math.isfinite(score):
+            return False
+        if best is None:
+            return True
+        return score > best if self.higher_is_better else score < best

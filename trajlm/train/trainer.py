@@ -26,8 +26,8 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +49,18 @@ from trajlm.train.checkpoint import (
     save_checkpoint,
 )
 from trajlm.train.config import TrainConfig
-from trajlm.train.modes import apply_mode
-from trajlm.train.objectives import MaskedMix, NextPoint, Objective, ObjectiveMix, step_generator
+from trajlm.train.modes import apply_mode, core_model
+from trajlm.train.objectives import (
+    MaskedMix,
+    Metric,
+    NextPoint,
+    Objective,
+    ObjectiveMix,
+    step_generator,
+)
 from trajlm.train.optim import adamw, lr_at, set_lr
 
-__all__ = ["Metric", "TrainConfig", "Trainer", "lr_at"]
+__all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
 # Seconds to sleep after each step; only for the kill -9 resume test (slows a tiny run down).
 _DEBUG_STEP_SLEEP_S = float(os.environ.get("TRAJLM_DEBUG_STEP_SLEEP_S", "0"))
@@ -63,23 +70,6 @@ BEST_TRAINABLE = "best_trainable.safetensors"  # the best weights of a PEFT / ta
 # What a run directory holds (everything else in it is the user's and is never touched).
 RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR, OLD_STATE_DIR,
              "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER)  # fmt: skip
-
-
-@dataclass
-class Metric:
-    """What picks the kept weights on held-out data: ``fn(model) -> float | None`` (None = no
-    score, e.g. an empty split), evaluated every ``eval_every`` steps on the trained module."""
-
-    name: str
-    fn: Callable[[Any], float | None]
-    higher_is_better: bool = False
-
-    def better(self, score: float | None, best: float | None) -> bool:
-        if score is None or not math.isfinite(score):
-            return False
-        if best is None:
-            return True
-        return score > best if self.higher_is_better else score < best
 
 
 def _legacy_run(d: Path) -> str | None:
@@ -107,21 +97,6 @@ def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
     if cfg.device.startswith("cuda:"):
         return torch.device(cfg.device)
     return torch.device("cuda", local_rank)
-
-
-def core_model(model: Any) -> Any:
-    """The TrajectoryModel inside DDP / torch.compile / PEFT / a task model (``backbone_model``)."""
-    while True:
-        if hasattr(model, "module"):  # DDP
-            model = model.module
-        elif hasattr(model, "_orig_mod"):  # torch.compile
-            model = model._orig_mod
-        elif hasattr(model, "backbone_model"):
-            model = model.backbone_model
-        elif hasattr(model, "get_base_model"):
-            model = model.get_base_model()
-        else:
-            return model
 
 
 class Trainer:
