@@ -23,6 +23,7 @@ import torch
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--n-trips", type=int, default=400)
     ap.add_argument("--pretrain-steps", type=int, default=200)
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0, help="seed of the fine-tunes (not the pretrain)")
@@ -48,7 +49,7 @@ def main() -> None:
     out = args.out
     store, run = out / "store", out / "pre"
     if not store.exists():
-        synth_store(store, n_trajectories=400, seed=0)
+        synth_store(store, n_trajectories=args.n_trips, seed=0)
     df = read_store(store)
     test = df.filter(pl.col("split") == "test")
     arch = ModelConfig(d_model=64, n_layers=3, n_heads=4, n_kv_heads=2, max_len=64,

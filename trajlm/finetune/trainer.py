@@ -47,9 +47,10 @@ class PrefixWindows(NextPoint):
 
     def __init__(self, data: str | Path, cfg: TrainConfig, fraction: float) -> None:
         wc = WindowConfig(max_len=cfg.max_len, stride=cfg.stride, seed=cfg.seed)
-        items = list(TrajectoryWindows(data, "train", wc))
-        self.limit = max(1, int(len(items) * fraction))
-        self.items = items[: self.limit]
+        n = sum(1 for _ in TrajectoryWindows(data, "train", wc))  # count, then keep a prefix
+        self.limit = max(1, int(n * fraction))
+        ds = TrajectoryWindows(data, "train", wc)
+        self.items = [w for _, w in zip(range(self.limit), ds, strict=False)]
         if not self.items:
             raise TrajlmInputError(f"{data}: the train split yields no windows")
         self.batch_size, self.seed = min(cfg.batch_size, len(self.items)), cfg.seed
