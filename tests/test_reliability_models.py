@@ -244,8 +244,6 @@ def ft_fails(base, tmp_path, *extra, names=(), protect=()):
         (["--epochs", "0"], ["--epochs"]),
         (["--n-last", "0"], ["--n-last"]),
         (["--split-by", "users"], ["--split-by"]),
-        (["--task", "recover", "--mode", "lora"], ["--mode lora", "full only"]),
-        (["--task", "similarity", "--mode", "selective"], ["full only"]),
     ],
 )
 def test_finetune_bad_options(base, tmp_path, extra, names):

@@ -345,7 +345,7 @@ def finetune(
     ),
     data: Path = typer.Option(..., "--data", help="Store to adapt on."),
     out: Path = typer.Option(..., "--out", help="Output run / adapter directory."),
-    mode: str = typer.Option("full", help="full | selective | lora (predict, classify)."),
+    mode: str = typer.Option("full", help="full | selective | lora (every task)."),
     steps: int = typer.Option(500, min=1, help="Fine-tuning steps (predict, recover, tte)."),
     epochs: int = typer.Option(
         10, min=1, help="Passes over the train split (classify, similarity)."
@@ -365,8 +365,6 @@ def finetune(
     io.choice(mode, ("full", "selective", "lora"), "--mode")
     io.choice(split_by, ("time", "user_time"), "--split-by")
     io.positive(fraction, "--fraction", upper=1.0)
-    if task in ("recover", "tte", "similarity") and mode != "full":
-        _fail(f"--mode {mode}: {task} fine-tuning is full only for now")
     for path in (model, data):
         if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
             _fail(f"--out {out} would write into the input {path}; choose another --out")
@@ -379,7 +377,8 @@ def finetune(
     if task in ("recover", "tte"):
         from trajlm.finetune.masked import finetune_task
 
-        summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists)
+        summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists,
+                                mode=mode, n_last=n_last, lora_r=lora_r)  # fmt: skip
     else:
         with DirLock(out / LOCK, what=f"--out {out}"):
             write_marker(out, kind)
@@ -410,11 +409,13 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         clf.fit(parts["train"], parts["val"])
         return {"adapter_bytes": clf.save(out), "mode": mode}
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
+    from trajlm.train.modes import apply_mode, merge_adapter
 
     cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
+    net = apply_mode(net, mode, n_last=n_last, lora_r=lora_r)
     summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
                               df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
-    net.save_pretrained(out)
+    merge_adapter(net).save_pretrained(out)  # a plain model: `trajlm similar --model OUT`
     spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
     (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
     return summary

@@ -1,4 +1,5 @@
-"""Fine-tuning: full, selective and LoRA (PEFT) modes, adapters, and small training loops."""
+"""Fine-tuning: full, selective and LoRA (PEFT) modes, adapters, and the fine-tune entry points
+(thin wrappers over the one training engine, trajlm.train.trainer.Trainer)."""
 
 from trajlm.finetune.modes import (
     LORA_TARGETS,

@@ -132,6 +132,9 @@ class ModelClassifier:
 
     def _backbone(self, train: pl.DataFrame) -> TrajectoryModel:
         if isinstance(self.model, (str, Path)):
+            from trajlm.tasks.task_io import base_reference
+
+            self.base_ = base_reference(self.model)  # saved instead of a copy of the base
             return TrajectoryModel.from_pretrained(self.model)
         if self.model is not None:
             return self.model
@@ -193,12 +196,16 @@ class ModelClassifier:
         return p / p.sum(1, keepdims=True)
 
     def save(self, directory: str | Path) -> int:
-        """Write a fitted classifier: ``backbone/`` (merged TrajectoryModel), ``adapter/`` (LoRA
-        or selective weights only, for size), ``head.safetensors``, ``classifier.json``.
-        Returns the bytes of what fine-tuning changed (adapter + head; whole model if full)."""
+        """Write a fitted classifier (``load`` / ``from_pretrained`` read it back):
+        ``classifier.json``, ``head.safetensors`` and the backbone as trajlm.tasks.task_io
+        stores it: LoRA / selective / frozen fine-tunes of a base checkpoint keep only
+        ``adapter/`` and a reference (path + sha256) to the base, never a merged copy; a full
+        fine-tune (or a model built in memory) keeps ``backbone/``. The fitted object is not
+        changed. Returns the bytes of what fine-tuning changed (adapter + head; whole backbone
+        when it is stored)."""
         from safetensors.torch import save_file
 
-        from trajlm.finetune.modes import merge_adapter, save_adapter
+        from trajlm.tasks.task_io import save_backbone
 
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
@@ -206,25 +213,24 @@ class ModelClassifier:
             k: v.detach().cpu().contiguous() for k, v in self.classifier_.head.state_dict().items()
         }
         save_file(head, str(d / "head.safetensors"), metadata={"format": "pt"})
-        backbone = self.classifier_.backbone_model
         n = (d / "head.safetensors").stat().st_size
-        if self.mode in ("lora", "selective"):
-            n += save_adapter(backbone, d / "adapter")
-        merged = merge_adapter(backbone)
-        self.classifier_.backbone_model = merged  # the adapter is folded in from here on
-        merged.save_pretrained(d / "backbone")
-        if self.mode == "full":
-            n += (d / "backbone" / "model.safetensors").stat().st_size
-        meta = {"classes": list(self.classes_), "max_len": self.max_len, "mode": self.mode,
-                "n_points": self.n_points, "head": self.head,
+        base = getattr(self, "base_", None)
+        n += save_backbone(self.classifier_.backbone_model, self.mode, d, base)
+        meta = {"format": 2, "classes": list(self.classes_), "max_len": self.max_len,
+                "mode": self.mode, "n_points": self.n_points, "head": self.head,
                 "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
 
+    save_pretrained = save
+
     @classmethod
     def load(cls, directory: str | Path, device: str = "cpu") -> ModelClassifier:
-        """A fitted classifier written by ``save`` (safetensors + JSON only)."""
+        """A fitted classifier written by ``save`` (safetensors + JSON only): base + adapter +
+        head; directories of older versions (a merged ``backbone/``) load too."""
         from safetensors.torch import load_file
+
+        from trajlm.tasks.task_io import BACKBONE_JSON, load_backbone
 
         d = Path(directory)
         meta = json.loads((d / "classifier.json").read_text())
@@ -238,11 +244,16 @@ class ModelClassifier:
             head=meta.get("head", "mlp"),
         )
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
-        backbone = TrajectoryModel.from_pretrained(d / "backbone")
+        if (d / BACKBONE_JSON).exists():
+            backbone = load_backbone(d)
+        else:  # format 1: a merged full backbone
+            backbone = TrajectoryModel.from_pretrained(d / "backbone")
         clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head)
         clf.head.load_state_dict(load_file(str(d / "head.safetensors"), device="cpu"))
         self.classifier_ = clf.to(device).eval()
         return self
+
+    from_pretrained = load
 
     def classify(self, segments: pl.DataFrame) -> np.ndarray:
         batch, owner, _ = self._windows(segments, self.classifier_)

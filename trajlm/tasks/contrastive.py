@@ -10,14 +10,17 @@ route, so it is a weak search key (docs/finetune.md). Here the same backbone lea
     loss = InfoNCE(z_A, z_B), in-batch negatives, symmetric, temperature tau
 
 The views are re-drawn every epoch from the train split only; the epoch with the best
-self-similarity top-1 on the val split is kept. Search then uses ``ModelEmbedder(model,
+self-similarity top-1 on the val split is kept. Training runs through the one engine
+(trajlm.train.trainer.Trainer with the ``ContrastivePairs`` objective). ``ContrastiveEmbedder``
+is the saved task model (adapter + base reference). Search then uses ``ModelEmbedder(model,
 n_points=...)`` (L2 on the embeddings; the training normalizes, so L2 and cosine agree).
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,17 +79,54 @@ def _windows(df: pl.DataFrame, model: Any, n_points: int) -> dict:
     return batch
 
 
+class ContrastivePairs:
+    """InfoNCE on two random views of each trip: an objective of the training engine with
+    its own batches. Epoch e draws fresh views with a (seed, e)-seeded generator (a pure
+    function of e, so a resumed run sees the same pairs); keys "a.*" / "b.*" hold the views."""
+
+    name = "contrastive"
+
+    def __init__(self, train: pl.DataFrame, model: Any, cfg: ContrastiveConfig) -> None:
+        self.train, self.model, self.cfg = train, model, cfg
+        self.n_trips = train["traj_id"].n_unique()
+        full, rest = divmod(self.n_trips, cfg.batch_size)
+        self.steps_per_epoch = full + (rest >= 2)  # a last batch of one trip has no negative
+
+    def batches(self, epoch: int) -> Iterator[dict]:
+        cfg = self.cfg
+        rng = np.random.default_rng([cfg.seed, epoch])
+        a, b = random_views(self.train, rng, cfg.n_points)
+        wa, wb = _windows(a, self.model, cfg.n_points), _windows(b, self.model, cfg.n_points)
+        order = torch.from_numpy(rng.permutation(self.n_trips))
+        for s in range(0, self.n_trips, cfg.batch_size):
+            idx = order[s : s + cfg.batch_size]
+            if len(idx) >= 2:
+                yield {f"a.{k}": v[idx] for k, v in wa.items()} | {
+                    f"b.{k}": v[idx] for k, v in wb.items()
+                }
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        za = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")})
+        zb = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")})
+        return info_nce(za, zb, self.cfg.temperature), {}
+
+
 def fit_contrastive(
     model: Any,
     train: pl.DataFrame,
     val: pl.DataFrame | None = None,
     config: ContrastiveConfig | None = None,
     verbose: bool = False,
+    run: str | Path | None = None,
 ) -> dict:
-    """Fine-tune ``model`` (TrajectoryModel or PeftModel) in place; returns a summary with the
-    per-epoch loss / val top-1 history. The best-val epoch's weights are restored."""
+    """Fine-tune ``model`` (TrajectoryModel or PeftModel) in place through the training engine
+    (AdamW with the one decay rule, warmup over the first 10 % + cosine); returns a summary
+    with the per-epoch loss / val top-1 history. The best-val epoch's weights are restored
+    (the starting weights are a candidate: epoch -1). ``run``: write the engine's run there
+    (metrics.jsonl, trainer_state)."""
     from trajlm.similarity import ranking_metrics
     from trajlm.tasks.embed import embed
+    from trajlm.train.trainer import Metric, TrainConfig, Trainer
 
     cfg = config or ContrastiveConfig()
     n = pl.len().over("traj_id")
@@ -94,55 +134,110 @@ def fit_contrastive(
     n_trips = train["traj_id"].n_unique()
     if n_trips < 2:
         raise ValueError(f"contrastive training needs >= 2 trips of >= {cfg.min_points} points")
-    torch.manual_seed(cfg.seed)
-    rng = np.random.default_rng(cfg.seed)
+    objective = ContrastivePairs(train, model, cfg)
+    spe = objective.steps_per_epoch
+    total = cfg.epochs * spe
     device = next(_core(model).parameters()).device
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    steps_per_epoch = -(-n_trips // cfg.batch_size)
-    total = cfg.epochs * steps_per_epoch
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=total, pct_start=0.1)
+    tc = TrainConfig(max_steps=total, batch_size=cfg.batch_size, lr=cfg.lr,
+                     warmup_steps=max(1, round(0.1 * total)), weight_decay=cfg.weight_decay,
+                     eval_every=spe, save_every=spe, log_every=spe, seed=cfg.seed,
+                     device=str(device), progress=verbose, select_on="val_loss")  # fmt: skip
 
-    def val_top1() -> float | None:
-        if val is None or val["traj_id"].n_unique() < 2:
-            return None
+    metric = None
+    if val is not None and val["traj_id"].n_unique() >= 2:
         from trajlm.similarity import make_similarity_task
 
         task = make_similarity_task(val, cfg.min_points)
-        q = embed(model, task.query, n_points=cfg.n_points)
-        d = embed(model, task.database, n_points=cfg.n_points)
-        dist = ((q[:, None, :] - d[None, :, :]) ** 2).sum(-1)
-        return ranking_metrics(dist)["top1_pct"]
 
-    best = (val_top1(), -1, {k: v.detach().clone() for k, v in model.state_dict().items()})
-    history, t0 = [], time.perf_counter()
-    for epoch in range(cfg.epochs):
-        model.train()
-        a, b = random_views(train, rng, cfg.n_points)
-        wa, wb = _windows(a, model, cfg.n_points), _windows(b, model, cfg.n_points)
-        order = torch.from_numpy(rng.permutation(n_trips))
-        losses = []
-        for s in range(0, n_trips, cfg.batch_size):
-            idx = order[s : s + cfg.batch_size]
-            if len(idx) < 2:
-                continue
-            za = _embed_batch(model, {k: v[idx].to(device) for k, v in wa.items()})
-            zb = _embed_batch(model, {k: v[idx].to(device) for k, v in wb.items()})
-            loss = info_nce(za, zb, cfg.temperature)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            losses.append(float(loss.detach()))
-        top1 = val_top1()
-        history.append({"epoch": epoch, "loss": float(np.mean(losses)), "val_top1_pct": top1})
-        if verbose:
-            print(history[-1], flush=True)
-        if top1 is not None and (best[0] is None or top1 > best[0]):
-            best = (top1, epoch, {k: v.detach().clone() for k, v in model.state_dict().items()})
-    if best[0] is not None:
-        model.load_state_dict(best[2])
+        def val_top1(m: Any) -> float:
+            q = embed(m, task.query, n_points=cfg.n_points)
+            d = embed(m, task.database, n_points=cfg.n_points)
+            return ranking_metrics(((q[:, None, :] - d[None, :, :]) ** 2).sum(-1))["top1_pct"]
+
+        metric = Metric("val_top1_pct", val_top1, higher_is_better=True)
+    trainer = Trainer(None, run, train_config=tc, model=model, objective=objective,
+                      metric=metric, select_from_start=True, restore_best=True)  # fmt: skip
+    s = trainer.fit(overwrite=run is not None)
     model.eval()
-    return {"config": cfg.to_dict(), "best_epoch": best[1], "best_val_top1_pct": best[0],
-            "train_s": time.perf_counter() - t0, "n_trips": n_trips, "history": history}  # fmt: skip
+    history = [{"epoch": r["step"] // spe - 1, "loss": r["train_loss"],
+                "val_top1_pct": r.get("val_top1_pct")} for r in trainer.history if r["step"]]  # fmt: skip
+    if verbose:
+        for rec in history:
+            print(rec, flush=True)
+    best_epoch = trainer.best_step // spe - 1 if trainer.best_step is not None else -1
+    return {"config": cfg.to_dict(), "best_epoch": best_epoch, "best_val_top1_pct": trainer.best_val,
+            "train_s": s["train_time_s"], "n_trips": n_trips, "history": history}  # fmt: skip
+
+
+class ContrastiveEmbedder:
+    """A trajectory embedder fine-tuned contrastively, saved as a task model.
+
+        emb = ContrastiveEmbedder(RUN, mode="lora", config=ContrastiveConfig(n_points=32))
+        emb.fit(train_df, val_df).save_pretrained(DIR)     # adapter + reference to RUN
+        Z = ContrastiveEmbedder.from_pretrained(DIR).embed(df)   # (N, C), sorted traj_ids
+
+    ``save_pretrained`` stores ``embedder.json`` and the backbone as trajlm.tasks.task_io does
+    (LoRA / selective: the adapter and the base's path + sha256, not a merged copy)."""
+
+    def __init__(
+        self,
+        model: Any,
+        mode: str = "full",
+        config: ContrastiveConfig | None = None,
+        n_last: int = 1,
+        lora_r: int = 8,
+        device: str = "cpu",
+    ) -> None:
+        self.model, self.mode, self.config = model, mode, config or ContrastiveConfig()
+        self.n_last, self.lora_r, self.device = n_last, lora_r, device
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ContrastiveEmbedder:
+        from trajlm.model import TrajectoryModel
+        from trajlm.tasks.task_io import base_reference
+        from trajlm.train.modes import apply_mode
+
+        base = self.model
+        self.base_ = None
+        if isinstance(base, (str, Path)):
+            self.base_ = base_reference(base)
+            base = TrajectoryModel.from_pretrained(base)
+        net = apply_mode(base, self.mode, n_last=self.n_last, lora_r=self.lora_r).to(self.device)
+        self.info_ = fit_contrastive(net, train, val, self.config)
+        self.model_ = net.eval()
+        return self
+
+    def embed(self, df: pl.DataFrame) -> np.ndarray:
+        from trajlm.tasks.embed import embed
+
+        return embed(self.model_, df, n_points=self.config.n_points)
+
+    def save_pretrained(self, directory: str | Path) -> int:
+        """Write embedder.json + the backbone (adapter + base reference, or a full copy);
+        returns the bytes of the backbone part."""
+        import json
+
+        from trajlm.tasks.task_io import save_backbone
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        n = save_backbone(self.model_, self.mode, d, getattr(self, "base_", None))
+        info = {k: v for k, v in self.info_.items() if k != "history"}
+        meta = {"format": 2, "kind": "contrastive_embedder", "mode": self.mode,
+                "n_points": self.config.n_points, "pooling": "mean", "metric": "l2",
+                "config": self.config.to_dict(), "info": info}  # fmt: skip
+        (d / "embedder.json").write_text(json.dumps(meta, indent=2))
+        return n
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path, device: str = "cpu") -> ContrastiveEmbedder:
+        import json
+
+        from trajlm.tasks.task_io import load_backbone
+
+        d = Path(directory)
+        meta = json.loads((d / "embedder.json").read_text())
+        self = cls(None, mode=meta["mode"], config=ContrastiveConfig(**meta["config"]),
+                   device=device)  # fmt: skip
+        self.info_ = meta.get("info", {})
+        self.model_ = load_backbone(d).to(device).eval()
+        return self

@@ -1,7 +1,9 @@
 """Atomic, pickle-free checkpoints: weights and optimizer in safetensors, the rest in JSON.
 
 Layout of a run directory:
-    RUN/model.safetensors, RUN/config.json   latest weights (TrajectoryModel.from_pretrained(RUN))
+    RUN/model.safetensors, RUN/config.json   latest weights (TrajectoryModel.from_pretrained(RUN));
+                                              absent when the trained module is not a plain
+                                              TrajectoryModel (LoRA-wrapped, classifier)
     RUN/train_config.json                     how the run was configured
     RUN/trainer_state/                        everything needed to resume exactly:
         model.safetensors                     weights at `step` (consistent with the optimizer)
@@ -24,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, load_model, save_file, save_model
 
 STATE_DIR = "trainer_state"
 OLD_STATE_DIR = ".trainer_state-old"
@@ -98,8 +100,12 @@ def save_checkpoint(
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / STATE_DIR).mkdir(parents=True)
 
-    model.save_pretrained(tmp)  # model.safetensors + config.json
-    shutil.copy2(tmp / "model.safetensors", tmp / STATE_DIR / "model.safetensors")
+    plain = _is_trajectory_model(model)
+    if plain:  # RUN/model.safetensors + config.json: the latest weights, loadable as a model
+        model.save_pretrained(tmp)
+        shutil.copy2(tmp / "model.safetensors", tmp / STATE_DIR / "model.safetensors")
+    else:  # a PEFT-wrapped or task model: its whole state, for resume only
+        save_model(model, str(tmp / STATE_DIR / "model.safetensors"))
     names = {i: n for i, (n, _) in enumerate(model.named_parameters())}
     opt_tensors, opt_meta = _optimizer_to_tensors(optimizer, names)
     save_file(opt_tensors, str(tmp / STATE_DIR / "optimizer.safetensors"))
@@ -115,10 +121,16 @@ def save_checkpoint(
     if cur.exists():
         os.rename(cur, old)
     os.rename(tmp / STATE_DIR, cur)
-    for f in ("model.safetensors", "config.json"):
+    for f in ("model.safetensors", "config.json") if plain else ():
         os.replace(tmp / f, run / f)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _is_trajectory_model(model: torch.nn.Module) -> bool:
+    from trajlm.model.transformer import TrajectoryModel
+
+    return isinstance(model, TrajectoryModel)
 
 
 def _fsync_tree(path: Path) -> None:
@@ -169,7 +181,10 @@ def _load_state_dir(d: Path, model: torch.nn.Module, optimizer: torch.optim.Opti
     with reading(d / "model.safetensors", todo):
         weights = load_file(str(d / "model.safetensors"))
     try:
-        model.load_state_dict(weights)
+        if _is_trajectory_model(model):
+            model.load_state_dict(weights)
+        else:  # written by save_model: shared tensors stored once
+            load_model(model, str(d / "model.safetensors"), strict=True)
     except RuntimeError as e:
         raise DamagedFileError(d / "model.safetensors", "weights of another model", todo) from e
     with reading(d / "state.json", todo):

@@ -19,7 +19,10 @@ a short task fine-tune uses alone (``ObjectiveMix.for_task``,
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any, Protocol, runtime_checkable
 
 import torch
 
@@ -177,3 +180,67 @@ def objective_loss(
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
     }
+
+
+# -- objectives of the training engine (trajlm.train.trainer.Trainer) ---------------------------
+
+
+@runtime_checkable
+class Objective(Protocol):
+    """What the Trainer optimizes. ``loss(model, batch, step) -> (loss, logs)``: a scalar to
+    minimize and a dict of floats for metrics.jsonl; ``step`` lets an objective draw its
+    randomness from (seed, step) so a resumed run draws exactly what an uninterrupted one does.
+
+    Optional: ``batches(epoch) -> Iterable[dict]`` yields one epoch of training batches when
+    the objective samples its own data (classification windows, contrastive pairs); it must be
+    a pure function of ``epoch`` (a resume skips the batches already consumed). Without it the
+    Trainer streams windows of the store. ``val_loss(model) -> float | None``: the validation
+    loss when the store's next-point loss is not the right one."""
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]: ...
+
+
+class NextPoint:
+    """Causal next-point prediction: the model's own ``forward(batch).loss``."""
+
+    name = "next_point"
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        return model(batch).loss, {}
+
+
+class MaskedMix:
+    """An ObjectiveMix (masked points, spans, od, future, causal): one objective per batch,
+    drawn with ``step_generator(seed, step)``. The infilling loss reaches into the model's
+    parts, so it is given the TrajectoryModel inside a PEFT / compile wrapper (LoRA layers
+    included); that bypasses DDP's forward, hence no DDP for mixes."""
+
+    name = "masked"
+
+    def __init__(self, mix: ObjectiveMix, seed: int = 0) -> None:
+        self.mix, self.seed = mix, seed
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        from trajlm.train.modes import core_model  # unwraps torch.compile and PEFT
+
+        loss, parts = objective_loss(
+            core_model(model), batch, self.mix, step_generator(self.seed, step)
+        )
+        return loss, parts
+
+
+@dataclass
+class Metric:
+    """What picks the kept weights on held-out data: ``fn(model) -> float | None`` (None = no
+    score, e.g. an empty split), evaluated every ``eval_every`` steps on the trained module."""
+
+    name: str
+    fn: Callable[[Any], float | None]
+    higher_is_better: bool = False
+
+    def better(self, score: float | None, best: float | None) -> bool:
+        if score is None or not math.isfinite(score):
+            return False
+        if best is None:
+            return True
+        return score > best if self.higher_is_better else score < best

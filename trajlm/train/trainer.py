@@ -1,9 +1,23 @@
-"""A plain training loop: data -> forward -> backward -> clip -> step -> log.
+"""The training engine: one loop for every objective. data -> loss -> backward -> clip -> step.
+
+    Trainer(STORE, RUN, ModelConfig(...), TrainConfig(...)).fit()                 # pretraining
+    Trainer(STORE, OUT, train_config=TrainConfig(init_from=RUN), mode="lora",     # fine-tuning
+            objective=MaskedMix(ObjectiveMix.for_task("recover"))).fit()
+    Trainer(None, OUT, train_config=cfg, model=classifier, objective=Classification(...),
+            metric=Metric("val_acc", accuracy, higher_is_better=True)).fit()      # a task
+
+What is trained: a model built from a config, a pretrained run (``init_from``, loaded with the
+target store's NormStats: trajlm/train/pretrained.py) or any given module; ``mode`` picks the
+trainable parameters (full / selective / LoRA: trajlm/train/modes.py). What is minimized: an
+``Objective`` (trajlm/train/objectives.py): next-point, masked mixes, or a task objective
+passed in from a higher layer (classification, contrastive). One optimizer rule and one
+schedule for all (trajlm/train/optim.py). ``metric`` picks the best weights on val.
 
 Runs on one CPU, one GPU, or many GPUs under `torchrun` (PyTorch DDP, detected from the
 environment). Resumes exactly: model, AdamW moments, RNG states and the data position are
 restored from RUN/trainer_state (see checkpoint.py), so a killed CPU run continued with
-`resume=True` reaches bit-identical weights to an uninterrupted one (tests/test_train.py).
+`resume=True` reaches bit-identical weights to an uninterrupted one (tests/test_train.py,
+tests/test_engine.py).
 """
 
 from __future__ import annotations
@@ -12,8 +26,10 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import torch
@@ -32,99 +48,28 @@ from trajlm.train.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from trajlm.train.objectives import ObjectiveMix, objective_loss, step_generator
+from trajlm.train.config import TrainConfig
+from trajlm.train.modes import apply_mode, core_model
+from trajlm.train.objectives import (
+    MaskedMix,
+    Metric,
+    NextPoint,
+    Objective,
+    ObjectiveMix,
+    step_generator,
+)
+from trajlm.train.optim import adamw, lr_at, set_lr
+
+__all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
 # Seconds to sleep after each step; only for the kill -9 resume test (slows a tiny run down).
 _DEBUG_STEP_SLEEP_S = float(os.environ.get("TRAJLM_DEBUG_STEP_SLEEP_S", "0"))
 
 
-@dataclass
-class TrainConfig:
-    max_steps: int = 1000
-    batch_size: int = 32
-    max_len: int = 64  # window length T (points)
-    stride: int | None = None  # window stride over long trajectories (None = max_len)
-    shuffle_buffer: int = 256
-    lr: float = 1e-3
-    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
-    warmup_steps: int = 50
-    weight_decay: float = 0.05
-    beta1: float = 0.9
-    beta2: float = 0.95
-    grad_clip: float = 1.0
-    eval_every: int = 200  # steps between validation passes (0 = never)
-    eval_batches: int = 20
-    save_every: int = 200  # steps between checkpoints (always at the end)
-    log_every: int = 10
-    seed: int = 0
-    num_workers: int = 0  # exact resume is guaranteed with 0 (see loader docs)
-    device: str = "auto"  # auto | cpu | cuda
-    cpu_threads: int = 0  # torch intra-op threads on CPU (0 = torch's default)
-    bf16: bool = False  # bf16 autocast (CUDA only)
-    compile: bool = False  # torch.compile the model
-    progress: bool = True
-    # Which val score picks RUN/best: "val_ade_m" (5-step rollout error, the task metric) or
-    # "val_loss" (the training loss on val; cheaper, but a poor proxy for rollout error).
-    select_on: str = "val_ade_m"
-    select_max_traj: int = 500  # val trips used for val_ade_m
-    # Objective mix (trajlm/train/objectives.py, TOML [train.objectives]); None = causal only.
-    objectives: dict | None = None
-    init_from: str | None = None  # start from this run's weights and model config (fine-tune)
-    # Clock-shift augmentation: with this probability per window, move its start time t0 by a
-    # random whole number of hours in [0, 7 x 24) (every hour of day and weekday), so the
-    # time features stop pinning the model to its training window (docs/generalization.md).
-    clock_shift_prob: float = 0.0
-
-    def __post_init__(self) -> None:
-        def need(ok: bool, msg: str) -> None:
-            if not ok:
-                raise ValueError(msg)
-
-        for name in ("max_steps", "batch_size", "eval_batches", "save_every", "log_every",
-                     "shuffle_buffer", "select_max_traj"):  # fmt: skip
-            need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads"):
-            need(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
-        need(self.max_len >= 2, f"max_len must be >= 2 (points per window), got {self.max_len}")
-        need(self.stride is None or self.stride >= 1, f"stride must be >= 1, got {self.stride}")
-        need(math.isfinite(self.lr) and self.lr > 0, f"lr must be > 0 and finite, got {self.lr}")
-        need(
-            0 <= self.min_lr_ratio <= 1, f"min_lr_ratio must be in [0, 1], got {self.min_lr_ratio}"
-        )
-        need(self.weight_decay >= 0, f"weight_decay must be >= 0, got {self.weight_decay}")
-        for name in ("beta1", "beta2"):
-            need(
-                0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}"
-            )
-        need(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip}")
-        need(
-            self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:"),
-            f"device must be auto, cpu or cuda, got {self.device!r}",
-        )
-        need(
-            self.select_on in ("val_ade_m", "val_loss"),
-            f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}",
-        )
-        need(
-            0.0 <= self.clock_shift_prob <= 1.0,
-            f"clock_shift_prob must be in [0, 1], got {self.clock_shift_prob}",
-        )
-
-    @classmethod
-    def from_dict(cls, d: dict, section: str = "train") -> TrainConfig:
-        """Strict: unknown keys (with the nearest valid name), wrong types and out-of-range values
-        are ConfigErrors naming `train.<key>`; [train.objectives] is checked as an ObjectiveMix."""
-        from trajlm._config import build
-
-        cfg = build(cls, d, section)
-        if cfg.objectives is not None:
-            ObjectiveMix.from_dict(cfg.objectives, section=f"{section}.objectives")
-        return cfg
-
-
+BEST_TRAINABLE = "best_trainable.safetensors"  # the best weights of a PEFT / task model
 # What a run directory holds (everything else in it is the user's and is never touched).
 RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR, OLD_STATE_DIR,
-             "metrics.jsonl", "train_summary.json", "best", MARKER)  # fmt: skip
+             "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER)  # fmt: skip
 
 
 def _legacy_run(d: Path) -> str | None:
@@ -140,16 +85,6 @@ def _metrics_step(line: str) -> float:
         return math.inf
 
 
-def lr_at(step: int, cfg: TrainConfig) -> float:
-    """Linear warmup, then cosine decay to lr * min_lr_ratio at max_steps."""
-    if step < cfg.warmup_steps:
-        return cfg.lr * (step + 1) / cfg.warmup_steps
-    span = max(1, cfg.max_steps - cfg.warmup_steps)
-    progress = min(1.0, (step - cfg.warmup_steps) / span)
-    floor = cfg.lr * cfg.min_lr_ratio
-    return floor + 0.5 * (cfg.lr - floor) * (1.0 + math.cos(math.pi * progress))
-
-
 def _dist_info() -> tuple[int, int, int]:
     """(rank, world_size, local_rank) from torchrun's environment, else a single process."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -159,72 +94,112 @@ def _dist_info() -> tuple[int, int, int]:
 def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
     if cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available()):
         return torch.device("cpu")
+    if cfg.device.startswith("cuda:"):
+        return torch.device(cfg.device)
     return torch.device("cuda", local_rank)
 
 
-def _optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
-    """AdamW with weight decay on matrices only (not on norms, biases, embeddings' 1-d params)."""
-    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
-    groups = [
-        {"params": decay, "weight_decay": cfg.weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
-    ]
-    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
-
-
 class Trainer:
-    """Trains a TrajectoryModel on a store directory; writes checkpoints and metrics to `run`."""
+    """Trains a model on an objective; writes checkpoints and metrics to `run` (None: nothing
+    is written, no resume). See the module docstring for the pieces.
+
+    data: store directory (None when the objective brings its own ``batches``); model_config:
+    for a model trained from scratch; model: a module to train as given (``mode`` None keeps
+    its requires_grad flags); mode: full | selective (``n_last`` blocks + heads) | lora (rank
+    ``lora_r``) | frozen; lr_mults: dotted-name prefix -> lr multiplier; metric: the selection
+    score (default: TrainConfig.select_on on the store's val split); select_from_start: score
+    the starting weights too (a fine-tune on little data may only hurt); restore_best: end
+    with the best weights loaded (fine-tunes) instead of the last (pretraining keeps the last
+    in RUN and the best in RUN/best); callbacks: objects with any of ``on_log(trainer,
+    record)``, ``on_eval(trainer, record)``, ``on_end(trainer, summary)``.
+    """
 
     def __init__(
         self,
-        data: str | Path,
-        run: str | Path,
+        data: str | Path | None,
+        run: str | Path | None,
         model_config: ModelConfig | None = None,
         train_config: TrainConfig | None = None,
+        *,
+        model: torch.nn.Module | None = None,
+        objective: Objective | None = None,
+        mode: str | None = None,
+        n_last: int = 1,
+        lora_r: int = 8,
+        modules_to_save: Sequence[str] | None = None,
+        lr_mults: dict[str, float] | None = None,
+        metric: Metric | None = None,
+        select_from_start: bool = False,
+        restore_best: bool = False,
+        callbacks: Sequence[Any] = (),
     ) -> None:
-        self.data, self.run = Path(data), Path(run)
+        from trajlm._threads import apply_threads
+
+        self.data = Path(data) if data is not None else None
+        self.run = Path(run) if run is not None else None
         self.cfg = train_config or TrainConfig()
         self.rank, self.world, local_rank = _dist_info()
         if self.world > 1 and not torch.distributed.is_initialized():
             backend = "nccl" if torch.cuda.is_available() and self.cfg.device != "cpu" else "gloo"
             torch.distributed.init_process_group(backend)
         self.device = _device(self.cfg, local_rank)
-        if self.device.type == "cpu" and self.cfg.cpu_threads > 0:
-            # Small models on a busy CPU: extra OpenMP threads spin and slow steps down a lot.
-            torch.set_num_threads(self.cfg.cpu_threads)
 
         self.mix = ObjectiveMix.from_dict(self.cfg.objectives) if self.cfg.objectives else None
         if self.mix is not None and self.mix.causal_only:
             self.mix = None  # the plain loop, exactly as before
-        if self.mix is not None and self.world > 1:
+        if objective is None:
+            objective = MaskedMix(self.mix, self.cfg.seed) if self.mix else NextPoint()
+        self.objective = objective
+        if isinstance(objective, MaskedMix) and self.world > 1:
             raise NotImplementedError("objective mixes are single-process for now (no DDP)")
-        if self.cfg.init_from:
-            init = Path(self.cfg.init_from)
-            mc = ModelConfig.from_dict(json.loads((init / "config.json").read_text()))
-        else:
-            mc = model_config or ModelConfig()
-            mc.stats = load_stats(self.data).to_dict()
-        mc.max_len = max(mc.max_len, self.cfg.max_len)
-        if self.mix is not None:
-            mc.infill_heads = True  # the masked objectives need the infilling heads
-        mc.coverage = self._coverage(mc)
+        if self.data is None and not hasattr(objective, "batches"):
+            raise ValueError("Trainer needs a store (data) unless the objective has batches()")
+
+        infill = isinstance(objective, MaskedMix)  # the masked objectives need infilling heads
+        fresh: list[str] = []
         torch.manual_seed(self.cfg.seed)
-        self.model = TrajectoryModel(mc).to(self.device)
-        if self.cfg.init_from:
-            from safetensors.torch import load_file
+        if model is None:
+            mode = mode or "full"
+            if self.cfg.init_from:
+                from trajlm.train.pretrained import load_weights, pretrained_config
 
-            from trajlm.model.transformer import WEIGHTS_NAME
-
-            weights = load_file(Path(self.cfg.init_from) / WEIGHTS_NAME, device="cpu")
-            missing, _ = self.model.load_state_dict(weights, strict=False)
-            if any(not k.startswith(("infill_head.", "end_head.", "span_pos.")) for k in missing):
-                raise ValueError(f"{self.cfg.init_from}: weights do not fit ({missing[:5]})")
-        self.optimizer = _optimizer(self.model, self.cfg)
+                mc, weights_dir = pretrained_config(self.cfg.init_from, self.data)
+            else:
+                mc, weights_dir = model_config or ModelConfig(), None
+                mc.stats = load_stats(self.data).to_dict()
+            mc.max_len = max(mc.max_len, self.cfg.max_len)
+            mc.infill_heads = mc.infill_heads or infill
+            mc.coverage = self._coverage(mc)
+            model = TrajectoryModel(mc)
+            if weights_dir is not None:
+                fresh = load_weights(model, weights_dir)
+        if mode is not None:
+            keep = list(modules_to_save or []) + (fresh if mode == "lora" else [])
+            model = apply_mode(model, mode, n_last=n_last, lora_r=lora_r,
+                               modules_to_save=keep or None)  # fmt: skip
+            if mode == "selective":  # heads the pretrained model lacked are always trained
+                for name, p in model.named_parameters():
+                    if name.startswith(tuple(f + "." for f in fresh)):
+                        p.requires_grad_(True)
+        self.model = model.to(self.device)
+        if self.device.type == "cpu":  # one policy for every entry point (trajlm/_threads.py)
+            n_params = sum(p.numel() for p in self.model.parameters())
+            apply_threads(self.cfg.cpu_threads or None, n_params)
+        trainable = any(p.requires_grad for p in self.model.parameters())
+        self.optimizer = adamw(self.model, self.cfg, lr_mults) if trainable else None
+        if metric is None and self.data is not None:
+            fn = self.val_ade if self.cfg.select_on == "val_ade_m" else self.evaluate
+            metric = Metric(self.cfg.select_on, lambda _m: fn())
+        self.metric = metric
+        self.select_from_start, self.restore_best = select_from_start, restore_best
+        self.callbacks = list(callbacks)
         self.step, self.epoch, self.batches_in_epoch = 0, 0, 0
-        self.best_val = float("inf")  # early stopping on val: RUN/best holds the best weights
+        self.best_val: float | None = None  # early stopping on val: the best weights are kept
+        self.best_step: int | None = None
+        self._best_state: dict | None = None
+        self.history: list[dict] = []  # every evaluation record
         self._val_task = None  # the val prediction task, built on first use
-        self.metrics_path = self.run / "metrics.jsonl"
+        self.metrics_path = self.run / "metrics.jsonl" if self.run else None
 
     def _coverage(self, mc: ModelConfig) -> dict:
         """What this run trains on (saved in config.json); a fine-tune keeps what the
@@ -241,7 +216,7 @@ class Trainer:
         """Clock-shift augmentation (TrainConfig.clock_shift_prob); drawn from (seed, step) so
         a resumed run shifts exactly as an uninterrupted one."""
         p = self.cfg.clock_shift_prob
-        if p <= 0:
+        if p <= 0 or "t0" not in batch:
             return batch
         g = step_generator(self.cfg.seed + 104_729, self.step)
         n = batch["t0"].shape[0]
@@ -259,30 +234,40 @@ class Trainer:
             seed=self.cfg.seed,
         )
 
-    def _train_batches(self):
+    def _epoch_batches(self) -> Iterator[dict]:
+        """The batches of epoch `self.epoch`, from the first not yet consumed on."""
+        if hasattr(self.objective, "batches"):  # the objective samples its own data
+            it = iter(self.objective.batches(self.epoch))
+            for _ in range(self.batches_in_epoch):  # resuming mid-epoch
+                next(it, None)
+            yield from it
+            return
+        ds = TrajectoryWindows(
+            self.data, "train", self._window_config(), rank=self.rank,
+            world_size=self.world, epoch=self.epoch,
+        )  # fmt: skip
+        if self.batches_in_epoch:  # resuming mid-epoch: skip what was already consumed
+            ds.load_state_dict(
+                resume_state(self.epoch, self.batches_in_epoch, self.cfg.batch_size,
+                             self.cfg.num_workers)
+            )  # fmt: skip
+        yield from DataLoader(
+            ds, batch_size=self.cfg.batch_size, num_workers=self.cfg.num_workers,
+            pin_memory=self.device.type == "cuda",
+        )  # fmt: skip
+
+    def _train_batches(self) -> Iterator[dict]:
         """Endless batches; tracks (epoch, batches_in_epoch) so a resume can skip exactly."""
         while True:
-            ds = TrajectoryWindows(
-                self.data, "train", self._window_config(), rank=self.rank,
-                world_size=self.world, epoch=self.epoch,
-            )  # fmt: skip
-            if self.batches_in_epoch:  # resuming mid-epoch: skip what was already consumed
-                ds.load_state_dict(
-                    resume_state(self.epoch, self.batches_in_epoch, self.cfg.batch_size,
-                                 self.cfg.num_workers)
-                )  # fmt: skip
-            loader = DataLoader(
-                ds, batch_size=self.cfg.batch_size, num_workers=self.cfg.num_workers,
-                pin_memory=self.device.type == "cuda",
-            )  # fmt: skip
             n = 0
-            for batch in loader:
+            for batch in self._epoch_batches():
                 n += 1
                 self.batches_in_epoch += 1
                 yield batch
             if n == 0 and self.batches_in_epoch == 0:
+                where = self.data if self.data is not None else type(self.objective).__name__
                 raise TrajlmInputError(
-                    f"{self.data}: the train split yields no windows of >= 2 points",
+                    f"{where}: the train split yields no batches (no windows of >= 2 points)",
                     hint="check the store with `trajlm data inspect`",
                 )
             self.epoch += 1
@@ -293,19 +278,29 @@ class Trainer:
 
     @torch.no_grad()
     def evaluate(self, split: str = "val") -> float | None:
-        """Mean loss over the first `eval_batches` batches of a split (deterministic order)."""
-        self.model.eval()
-        ds = TrajectoryWindows(self.data, split, WindowConfig(max_len=self.cfg.max_len, seed=0))
-        total, count = 0.0, 0
-        for i, batch in enumerate(DataLoader(ds, batch_size=self.cfg.batch_size)):
-            if i >= self.cfg.eval_batches:
-                break
-            with self._autocast():
-                out = self.model(self._to_device(batch))
-            if out.loss is not None and torch.isfinite(out.loss):
-                total, count = total + float(out.loss), count + 1
-        self.model.train()
-        return total / count if count else None
+        """Mean loss over the first `eval_batches` batches of a split (deterministic order):
+        the objective's ``val_loss`` when it has one (val only), else the store's next-point
+        loss (None without a store)."""
+        model = self._raw_model()
+        was_training = model.training
+        model.eval()
+        try:
+            if hasattr(self.objective, "val_loss"):
+                return self.objective.val_loss(model) if split == "val" else None
+            if self.data is None:
+                return None
+            ds = TrajectoryWindows(self.data, split, WindowConfig(max_len=self.cfg.max_len, seed=0))
+            total, count = 0.0, 0
+            for i, batch in enumerate(DataLoader(ds, batch_size=self.cfg.batch_size)):
+                if i >= self.cfg.eval_batches:
+                    break
+                with self._autocast():
+                    out = model(self._to_device(batch))
+                if out.loss is not None and torch.isfinite(out.loss):
+                    total, count = total + float(out.loss), count + 1
+            return total / count if count else None
+        finally:
+            model.train(was_training)
 
     @torch.no_grad()
     def val_ade(self) -> float | None:
@@ -325,10 +320,11 @@ class Trainer:
             )
         if len(self._val_task.lengths) == 0:
             return None
-        model = self._raw_model()
+        model = core_model(self.model)
+        was_training = model.training
         model.eval()
         pred = ModelPredictor(model).predict_next(self._val_task)
-        model.train()
+        model.train(was_training)
         return ade(pred, self._val_task.target_latlon)
 
     def _autocast(self):
@@ -337,40 +333,115 @@ class Trainer:
 
     # -- checkpoints ----------------------------------------------------------------------
     def save(self) -> None:
-        if self.rank != 0:
+        if self.rank != 0 or self.run is None:
             return
         state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
-                 "best_val": self.best_val}  # fmt: skip
+                 "best_val": self.best_val, "best_step": self.best_step}  # fmt: skip
         save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
         (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
 
     def resume(self) -> bool:
         """Restore from RUN/trainer_state if present; returns whether it resumed."""
-        if find_state_dir(self.run) is None:
+        if self.run is None or find_state_dir(self.run) is None:
             return False
-        state = load_checkpoint(self.run, self.model, self.optimizer)
+        state = load_checkpoint(self.run, self._raw_model(), self.optimizer)
         self.step, self.epoch = state["step"], state["epoch"]
         self.batches_in_epoch = state["batches_in_epoch"]
-        self.best_val = state.get("best_val", float("inf"))
+        best = state.get("best_val")
+        self.best_val = best if best is not None and math.isfinite(best) else None
+        self.best_step = state.get("best_step")
         if self.metrics_path.exists():  # drop metrics logged after the checkpoint
             keep = [line for line in self.metrics_path.read_text().splitlines()
                     if _metrics_step(line) <= self.step]  # fmt: skip
             self.metrics_path.write_text("".join(x + "\n" for x in keep))
+            self.history = [r for r in map(json.loads, keep) if "train_loss" in r]
         return True
 
-    def _raw_model(self) -> TrajectoryModel:
+    def _raw_model(self) -> torch.nn.Module:
+        """The trained module without its DDP / torch.compile wrappers (PEFT / task kept)."""
         m = self.model
         m = getattr(m, "module", m)  # DDP
         return getattr(m, "_orig_mod", m)  # torch.compile
 
     def _log(self, record: dict) -> None:
-        if self.rank == 0:
+        if self.rank == 0 and self.metrics_path is not None:
             with open(self.metrics_path, "a") as fh:
                 fh.write(json.dumps(record) + "\n")
 
+    def _call(self, hook: str, payload: dict) -> None:
+        for cb in self.callbacks:
+            fn = getattr(cb, hook, None)
+            if fn is not None:
+                fn(self, payload)
+
+    # -- model selection -----------------------------------------------------------------
+    def _trainable_state(self) -> dict[str, torch.Tensor]:
+        return {n: p.detach().cpu().clone() for n, p in self._raw_model().named_parameters()
+                if p.requires_grad}  # fmt: skip
+
+    def _keep_best(self, score: float) -> None:
+        """The current weights are the best so far: remember (and with a run, write) them."""
+        self.best_val, self.best_step = score, self.step
+        if self.rank != 0:
+            return
+        raw = self._raw_model()
+        if self.restore_best:
+            self._best_state = self._trainable_state()
+        if self.run is None:
+            return
+        if isinstance(raw, TrajectoryModel):
+            raw.save_pretrained(self.run / "best")
+        else:  # a PEFT / task model: only what training changes
+            from safetensors.torch import save_file
+
+            sd = self._best_state or self._trainable_state()
+            save_file({k: v.contiguous() for k, v in sd.items()}, str(self.run / BEST_TRAINABLE))
+
+    def _load_best(self) -> None:
+        """End on the best weights (restore_best): from memory, or from RUN after a resume."""
+        raw = self._raw_model()
+        sd = self._best_state
+        if sd is None and self.run is not None and self.best_step is not None:
+            from safetensors.torch import load_file
+
+            path = self.run / BEST_TRAINABLE
+            if isinstance(raw, TrajectoryModel):
+                path = self.run / "best" / "model.safetensors"
+            if path.exists():
+                sd = load_file(str(path), device="cpu")
+        if sd is not None:
+            raw.load_state_dict(sd, strict=False)
+
+    def _evaluate_and_select(self, train_loss: float | None) -> dict:
+        record: dict[str, Any] = {"step": self.step, "train_loss": train_loss}
+        if self.data is not None or hasattr(self.objective, "val_loss"):
+            record["val_loss"] = self.evaluate("val")
+        score = None
+        if self.metric is not None:
+            model = self._raw_model()
+            was_training = model.training
+            if self.metric.name == "val_loss" and "val_loss" in record:
+                score = record["val_loss"]
+            else:
+                model.eval()
+                with torch.no_grad():
+                    score = self.metric.fn(model)
+                model.train(was_training)
+            record[self.metric.name] = score
+            if self.metric.better(score, self.best_val):
+                self._keep_best(score)
+        self.history.append(record)
+        self._log(record)
+        self._call("on_eval", record)
+        return record
+
     # -- the loop ---------------------------------------------------------------------------
-    def fit(self, resume: bool = False, overwrite: bool = False) -> dict:
-        """Train until max_steps; returns a summary (final losses, time, tokens/s, params).
+    def fit(
+        self, resume: bool = False, overwrite: bool = False, stop_at: int | None = None
+    ) -> dict:
+        """Train until max_steps (or `stop_at`, saving a checkpoint there: a later
+        ``fit(resume=True)`` continues exactly); returns a summary (final losses, time,
+        tokens/s, params, the selection metric's best).
 
         An existing run is continued with `resume`, or replaced with `overwrite` (only the files
         a run writes are removed); without either it is refused, as is a non-empty directory
@@ -379,8 +450,12 @@ class Trainer:
 
         if resume and overwrite:
             raise UserError("choose one of --resume (continue) and --overwrite (start again)")
+        if self.run is None:
+            if resume:
+                raise UserError("resume needs a run directory (Trainer(run=...))")
+            return self._fit(False, stop_at)
         if self.rank != 0:  # rank 0 owns the directory (checks, lock, marker)
-            return self._fit(resume)
+            return self._fit(resume, stop_at)
         self.claim_run_dir(resume, overwrite, check_only=True)  # a foreign folder: no lock
         with DirLock(self.run / LOCK, what=f"run {self.run}"):
             existing = self.claim_run_dir(resume, overwrite)
@@ -388,7 +463,7 @@ class Trainer:
                 remove_owned(self.run, RUN_FILES)
             write_marker(self.run, "run")
             clean_stale_tmp(self.run)
-            return self._fit(resume)
+            return self._fit(resume, stop_at)
 
     def claim_run_dir(self, resume: bool, overwrite: bool, check_only: bool = False) -> bool:
         """check_output_dir for a run (legacy runs without a marker are recognised by their
@@ -397,10 +472,13 @@ class Trainer:
             self.run, "run", overwrite=overwrite or check_only, resume=resume, legacy=_legacy_run
         )
 
-    def _fit(self, resume: bool) -> dict:
-        self.run.mkdir(parents=True, exist_ok=True)
+    def _fit(self, resume: bool, stop_at: int | None = None) -> dict:
+        if self.optimizer is None:
+            raise ValueError("nothing to train: every parameter is frozen (mode 'frozen'?)")
+        if self.run is not None:
+            self.run.mkdir(parents=True, exist_ok=True)
         resumed = self.resume() if resume else False
-        if not resumed:
+        if not resumed and self.metrics_path is not None:
             self.metrics_path.unlink(missing_ok=True)
         model = self.model
         if self.cfg.compile:
@@ -410,72 +488,82 @@ class Trainer:
             model = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
         self.model = model
         model.train()
+        end = self.cfg.max_steps if stop_at is None else min(stop_at, self.cfg.max_steps)
+        if self.select_from_start and self.step == 0 and self.cfg.eval_every:
+            self._evaluate_and_select(None)  # the starting weights are a candidate too
 
         from trajlm.train.progress import TrainProgress  # rich, only when training
 
+        params = [p for p in model.parameters() if p.requires_grad]
         batches = self._train_batches()
         t_start, tokens, last_loss = time.perf_counter(), 0, float("nan")
-        val_loss = None
+        loss_sum, loss_n, val_loss = 0.0, 0, None
         with TrainProgress(
             self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
         ) as bar:
-            while self.step < self.cfg.max_steps:
-                batch = self._shift_clocks(self._to_device(next(batches)))
+            while self.step < end:
+                batch = self._to_device(next(batches))
+                if not hasattr(self.objective, "batches"):
+                    batch = self._shift_clocks(batch)
                 lr = lr_at(self.step, self.cfg)
-                for group in self.optimizer.param_groups:
-                    group["lr"] = lr
-                parts = None
+                set_lr(self.optimizer, lr)
                 with self._autocast():
-                    if self.mix is None:
-                        loss = model(batch).loss
-                    else:  # one objective per batch, drawn from (seed, step): resume-exact
-                        gen = step_generator(self.cfg.seed, self.step)
-                        loss, parts = objective_loss(self._raw_model(), batch, self.mix, gen)
+                    loss, parts = self.objective.loss(model, batch, self.step)
                 self.optimizer.zero_grad(set_to_none=True)
                 loss.backward()
-                grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), self.cfg.grad_clip)
+                grad_norm = torch.nn.utils.clip_grad_norm_(params, self.cfg.grad_clip)
                 self.optimizer.step()
                 self.step += 1
                 if _DEBUG_STEP_SLEEP_S:  # test hook: lets tests/test_train.py kill mid-run
                     time.sleep(_DEBUG_STEP_SLEEP_S)
-                n_tok = int(batch["mask"].sum()) * self.world
-                tokens += n_tok
+                first = next(iter(batch.values()))
+                n_tok = int(batch["mask"].sum()) if "mask" in batch else len(first)
+                tokens += n_tok * self.world
                 last_loss = loss.item()
+                loss_sum, loss_n = loss_sum + last_loss, loss_n + 1
                 elapsed = time.perf_counter() - t_start
                 if self.step % self.cfg.log_every == 0 or self.step == self.cfg.max_steps:
-                    self._log(
-                        {"step": self.step, "loss": last_loss, "lr": lr,
-                         "grad_norm": float(grad_norm), "tokens_per_s": tokens / elapsed}
-                        | ({"objective": parts["objective"]} if parts else {})
-                    )  # fmt: skip
+                    record = {
+                        "step": self.step,
+                        "loss": last_loss,
+                        "lr": lr,
+                        "grad_norm": float(grad_norm),
+                        "tokens_per_s": tokens / elapsed,
+                    }
+                    record |= {k: v for k, v in parts.items() if k != "loss"}  # fmt: skip
+                    self._log(record)
+                    self._call("on_log", record)
                 if self.cfg.eval_every and self.step % self.cfg.eval_every == 0:
-                    val_loss = self.evaluate("val")
-                    val_ade = self.val_ade() if self.cfg.select_on == "val_ade_m" else None
-                    self._log({"step": self.step, "val_loss": val_loss, "val_ade_m": val_ade})
-                    score = val_ade if self.cfg.select_on == "val_ade_m" else val_loss
-                    if score is not None and score < self.best_val and self.rank == 0:
-                        self.best_val = score
-                        self._raw_model().save_pretrained(self.run / "best")
-                if self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps:
+                    rec = self._evaluate_and_select(loss_sum / max(loss_n, 1))
+                    val_loss, loss_sum, loss_n = rec.get("val_loss"), 0.0, 0
+                if (self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps
+                        or self.step == end):  # fmt: skip
                     self.save()
                 bar.update(self.step, last_loss, tokens / elapsed, val_loss)
         elapsed = time.perf_counter() - t_start
+        if self.step >= self.cfg.max_steps and self.restore_best:
+            self._load_best()
+        raw = self._raw_model()
+        name = self.metric.name if self.metric is not None else self.cfg.select_on
         summary = {
             "steps": self.step,
             "final_loss": last_loss,
             "val_loss": self.evaluate("val"),
-            f"best_{self.cfg.select_on}": self.best_val if math.isfinite(self.best_val) else None,
+            f"best_{name}": self.best_val,
+            "best_step": self.best_step,
             "train_time_s": elapsed,
             "tokens_per_s": tokens / max(elapsed, 1e-9),
-            "n_params": self._raw_model().num_params(),
+            "n_params": core_model(raw).num_params(),
             "device": str(self.device),
             "world_size": self.world,
         }
-        if self.rank == 0:
+        if self.rank == 0 and self.run is not None:
             (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
-            if not (self.run / "best" / "model.safetensors").exists():
+            best = self.run / "best" / "model.safetensors"
+            if isinstance(raw, TrajectoryModel) and not best.exists():
                 # Nothing was selected on val (no val split, or eval_every = 0): best = final.
-                self._raw_model().save_pretrained(self.run / "best")
+                raw.save_pretrained(self.run / "best")
+        self._call("on_end", summary)
         if self.world > 1:
             torch.distributed.barrier()
             torch.distributed.destroy_process_group()

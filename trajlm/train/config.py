@@ -1,0 +1,94 @@
+"""How a training run is configured (TOML [train]); strict, with one-line errors."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from trajlm.train.objectives import ObjectiveMix
+
+
+@dataclass
+class TrainConfig:
+    max_steps: int = 1000
+    batch_size: int = 32
+    max_len: int = 64  # window length T (points)
+    stride: int | None = None  # window stride over long trajectories (None = max_len)
+    shuffle_buffer: int = 256
+    lr: float = 1e-3
+    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
+    warmup_steps: int = 50
+    weight_decay: float = 0.05
+    beta1: float = 0.9
+    beta2: float = 0.95
+    grad_clip: float = 1.0
+    eval_every: int = 200  # steps between validation passes (0 = never)
+    eval_batches: int = 20
+    save_every: int = 200  # steps between checkpoints (always at the end)
+    log_every: int = 10
+    seed: int = 0
+    num_workers: int = 0  # exact resume is guaranteed with 0 (see loader docs)
+    device: str = "auto"  # auto | cpu | cuda
+    cpu_threads: int = 0  # torch intra-op threads on CPU (0 = torch's default)
+    bf16: bool = False  # bf16 autocast (CUDA only)
+    compile: bool = False  # torch.compile the model
+    progress: bool = True
+    # Which val score picks RUN/best: "val_ade_m" (5-step rollout error, the task metric) or
+    # "val_loss" (the training loss on val; cheaper, but a poor proxy for rollout error).
+    select_on: str = "val_ade_m"
+    select_max_traj: int = 500  # val trips used for val_ade_m
+    # Objective mix (trajlm/train/objectives.py, TOML [train.objectives]); None = causal only.
+    objectives: dict | None = None
+    init_from: str | None = None  # start from this run's weights and model config (fine-tune)
+    # Clock-shift augmentation: with this probability per window, move its start time t0 by a
+    # random whole number of hours in [0, 7 x 24) (every hour of day and weekday), so the
+    # time features stop pinning the model to its training window (docs/generalization.md).
+    clock_shift_prob: float = 0.0
+
+    def __post_init__(self) -> None:
+        def need(ok: bool, msg: str) -> None:
+            if not ok:
+                raise ValueError(msg)
+
+        for name in ("max_steps", "batch_size", "eval_batches", "save_every", "log_every",
+                     "select_max_traj"):  # fmt: skip
+            need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
+        # shuffle_buffer 0 = stream order (WindowConfig)
+        for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads",
+                     "shuffle_buffer"):  # fmt: skip
+            need(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
+        need(self.max_len >= 2, f"max_len must be >= 2 (points per window), got {self.max_len}")
+        need(self.stride is None or self.stride >= 1, f"stride must be >= 1, got {self.stride}")
+        need(math.isfinite(self.lr) and self.lr > 0, f"lr must be > 0 and finite, got {self.lr}")
+        need(
+            0 <= self.min_lr_ratio <= 1, f"min_lr_ratio must be in [0, 1], got {self.min_lr_ratio}"
+        )
+        need(self.weight_decay >= 0, f"weight_decay must be >= 0, got {self.weight_decay}")
+        for name in ("beta1", "beta2"):
+            need(
+                0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}"
+            )
+        need(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip}")
+        need(
+            self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:"),
+            f"device must be auto, cpu or cuda, got {self.device!r}",
+        )
+        need(
+            self.select_on in ("val_ade_m", "val_loss"),
+            f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}",
+        )
+        need(
+            0.0 <= self.clock_shift_prob <= 1.0,
+            f"clock_shift_prob must be in [0, 1], got {self.clock_shift_prob}",
+        )
+
+    @classmethod
+    def from_dict(cls, d: dict, section: str = "train") -> TrainConfig:
+        """Strict: unknown keys (with the nearest valid name), wrong types and out-of-range values
+        are ConfigErrors naming `train.<key>`; [train.objectives] is checked as an ObjectiveMix."""
+        from trajlm._config import build
+
+        cfg = build(cls, d, section)
+        if cfg.objectives is not None:
+            ObjectiveMix.from_dict(cfg.objectives, section=f"{section}.objectives")
+        return cfg

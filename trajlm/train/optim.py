@@ -1,0 +1,82 @@
+"""The one optimizer rule and the one learning-rate schedule of every trajlm training run.
+
+    groups = param_groups(model, weight_decay=0.05, lr_mults={"head.": 3.0})
+    opt = adamw(model, cfg)                        # AdamW over param_groups(model, ...)
+    lr = lr_at(step, cfg)                          # linear warmup, then cosine to lr*min_lr_ratio
+
+Weight decay pulls a parameter towards zero. That is a sensible prior for weight matrices,
+and a wrong one for LayerNorm gains (whose neutral value is 1), biases, and learned position
+tables (each row is a single position's offset, seen by every sequence): those get none.
+Frozen parameters (requires_grad False) are left out entirely, so nothing can move them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import torch
+
+# Learned position tables (nn.Embedding weights, 2-d but not "matrices" in the decay sense);
+# matched anywhere in the dotted name, so PEFT's "base_model.model." prefix does not hide them.
+POSITION_TABLES = ("pos_emb.", "span_pos.")
+
+
+def decays(name: str, param: torch.Tensor) -> bool:
+    """Whether weight decay applies: matrices yes; norms, biases, position tables no."""
+    if param.dim() < 2:
+        return False
+    return not any(f".{t}" in f".{name}" for t in POSITION_TABLES)
+
+
+def param_groups(
+    model: torch.nn.Module, weight_decay: float, lr_mults: Mapping[str, float] | None = None
+) -> list[dict]:
+    """AdamW parameter groups of the trainable parameters of `model`.
+
+    lr_mults: dotted-name prefix -> learning-rate multiplier (e.g. a classifier head trained
+    faster than its backbone); the schedule sets each group's lr to lr_at(step) * lr_mult.
+    Each group records its parameter names ("names") so tests and logs can see the split.
+    """
+    lr_mults = dict(lr_mults or {})
+    buckets: dict[tuple[float, bool], tuple[list, list]] = {}
+    seen: set[int] = set()
+    for name, p in model.named_parameters():
+        if not p.requires_grad or id(p) in seen:
+            continue
+        seen.add(id(p))
+        mult = next((m for pre, m in lr_mults.items() if name.startswith(pre)), 1.0)
+        params, names = buckets.setdefault((mult, decays(name, p)), ([], []))
+        params.append(p)
+        names.append(name)
+    return [
+        {"params": ps, "names": ns, "weight_decay": weight_decay if decay else 0.0,
+         "lr_mult": mult}
+        for (mult, decay), (ps, ns) in sorted(buckets.items(), key=lambda kv: (kv[0][0], not kv[0][1]))
+    ]  # fmt: skip
+
+
+def adamw(
+    model: torch.nn.Module, cfg, lr_mults: Mapping[str, float] | None = None
+) -> torch.optim.AdamW:
+    """AdamW over ``param_groups(model, cfg.weight_decay, lr_mults)`` with cfg's lr and betas."""
+    groups = param_groups(model, cfg.weight_decay, lr_mults)
+    if not groups:
+        raise ValueError("the model has no trainable parameters (mode 'frozen' with no head?)")
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+
+
+def lr_at(step: int, cfg) -> float:
+    """Linear warmup, then cosine decay to lr * min_lr_ratio at max_steps."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    span = max(1, cfg.max_steps - cfg.warmup_steps)
+    progress = min(1.0, (step - cfg.warmup_steps) / span)
+    floor = cfg.lr * cfg.min_lr_ratio
+    return floor + 0.5 * (cfg.lr - floor) * (1.0 + math.cos(math.pi * progress))
+
+
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """Every group's lr = lr * its lr_mult (1 when absent)."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr * group.get("lr_mult", 1.0)
