@@ -27,9 +27,9 @@ LAYERS: list[set[str]] = [
     {"objectives"},
     {"train"},
     {"finetune"},
-    {"tasks"},
+    {"tasks", "llm"},  # llm: language-model bridges (text, images, query plans, reprogramming)
     {"eval"},
-    {"", "api", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},  # "" is trajlm/__init__.py
+    {"", "api", "ask", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},  # "" = __init__
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
