@@ -29,7 +29,8 @@ LAYERS: list[set[str]] = [
     {"finetune"},
     {"tasks", "llm"},  # llm: language-model bridges (text, images, query plans, reprogramming)
     {"eval"},
-    {"", "api", "ask", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},  # "" = __init__
+    # "" is trajlm/__init__.py; questions is trajlm.ask
+    {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
