@@ -2,9 +2,11 @@
 validate-and-retry), and the choice between it and the rule-based planner.
 
 With ``constrained=True`` (the default):
-  1. the assistant turn is started with ``{`` and every later token is restricted to the
-     characters a plan can contain (a vocabulary mask in a ``LogitsProcessor``), and decoding
-     stops as soon as the braces balance, so the output is one JSON object;
+  1. the assistant turn is started with ``{"`` and every later token is restricted (a
+     ``LogitsProcessor``) to the characters a plan can contain; inside a key only the plan's
+     field names can be spelled, inside the value of an enumerated field (action, metric,
+     mode, weekdays, place) only its allowed values; decoding stops as soon as the braces
+     balance, so the output is one JSON object with known keys;
   2. the object is validated against ``QueryPlan`` (pydantic); on an error the error is shown
      to the model and it tries again (``retries`` times) before the question is refused.
 With ``constrained=False`` the model writes freely and the first ``{...}`` of its answer is
@@ -19,7 +21,7 @@ import json
 import time
 from typing import Any
 
-from trajlm.llm.plan import PLACES, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import PLACES, WEEKDAYS, Action, CannotAnswer, Metric, QueryPlan, validate_plan
 from trajlm.llm.rules import RulePlanner, guard
 
 SYSTEM = (
@@ -55,7 +57,16 @@ EXAMPLES: list[tuple[str, dict]] = [
     ("Describe trip abc-9", {"action": "describe", "trip": "abc-9"}),
     ("Who won the football match?", {"refuse": "not a question about the trips"}),
 ]  # fmt: skip
-ALLOWED_CHARS = set('{}[]":,.-_ 0123456789abcdefghijklmnopqrstuvwxyz<>')
+ALLOWED_CHARS = set('{}[]":,.-_ 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ<>')
+OPEN = '{"'  # every plan (and a refusal) starts so; one token in the examples
+KEYS = [*QueryPlan.model_fields, "refuse"]
+ENUMS = {
+    "action": list(Action.__args__),
+    "metric": list(Metric.__args__),
+    "weekdays": list(WEEKDAYS),
+    "place": list(PLACES),
+    "mode": ["walk", "bike", "bus", "car", "taxi", "train", "subway", "airplane", "boat"],
+}
 
 
 class SmolPlanner:
@@ -77,6 +88,7 @@ class SmolPlanner:
         vocab = self.tok.convert_ids_to_tokens(list(range(len(self.tok))))
         text = [self.tok.convert_tokens_to_string([v]) for v in vocab]
         ok = [bool(s) and set(s) <= ALLOWED_CHARS for s in text]
+        self.token_text = text
         self.allowed = torch.tensor(ok)
         self.allowed[self.tok.eos_token_id] = True
 
@@ -95,19 +107,20 @@ class SmolPlanner:
         torch = self.torch
         prompt = self.tok.apply_chat_template(msgs, add_generation_prompt=True, tokenize=False)
         if self.constrained:
-            prompt += "{"
+            prompt += OPEN
         ids = self.tok(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"]
         kwargs: dict[str, Any] = {}
         if self.constrained:
             from transformers import LogitsProcessorList, StoppingCriteriaList
 
-            kwargs["logits_processor"] = LogitsProcessorList([_Mask(self.allowed)])
+            mask = _Grammar(self.allowed, self.token_text, self.tok, ids.shape[1])
+            kwargs["logits_processor"] = LogitsProcessorList([mask])
             kwargs["stopping_criteria"] = StoppingCriteriaList([_Balanced(self.tok, ids.shape[1])])
         with torch.inference_mode():
             out = self.model.generate(ids, max_new_tokens=self.max_new_tokens, do_sample=False,
                                       pad_token_id=self.tok.eos_token_id, **kwargs)  # fmt: skip
         text = self.tok.decode(out[0, ids.shape[1] :], skip_special_tokens=True)
-        return ("{" + text) if self.constrained else text
+        return (OPEN + text) if self.constrained else text
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
@@ -142,14 +155,67 @@ def _first_object(text: str) -> dict:
     raise CannotAnswer("did not parse: no JSON object in the answer")
 
 
-class _Mask:
-    """LogitsProcessor: only tokens made of plan characters (and end of text) can be chosen."""
+def _state(text: str) -> tuple[str | None, str]:
+    """Where a partial JSON answer is: ("key", partial) inside a key, ("value:KEY", partial)
+    inside a string value of KEY, or (None, "") elsewhere."""
+    stack: list[str] = []
+    expect_key, in_str, is_key, buf, key = False, False, False, "", ""
+    for ch in text:
+        if in_str:
+            if ch == '"':
+                in_str = False
+                if is_key:
+                    key = buf
+            else:
+                buf += ch
+        elif ch == '"':
+            in_str, is_key, buf = True, bool(stack) and stack[-1] == "{" and expect_key, ""
+        elif ch in "{[":
+            stack.append(ch)
+            expect_key = ch == "{"
+        elif ch in "}]":
+            stack = stack[:-1]
+        elif ch == ",":
+            expect_key = bool(stack) and stack[-1] == "{"
+        elif ch == ":":
+            expect_key = False
+    if not in_str:
+        return None, ""
+    return ("key", buf) if is_key else (f"value:{key}", buf)
 
-    def __init__(self, allowed):
-        self.allowed = allowed
+
+class _Grammar:
+    """LogitsProcessor: plan characters only; inside a key only field names, inside an
+    enumerated value only its allowed values (checked on the token's text, per step)."""
+
+    def __init__(self, allowed, token_text: list[str], tok, prompt_len: int):
+        self.allowed, self.text, self.tok, self.prompt_len = allowed, token_text, tok, prompt_len
+
+    def _fits(self, partial: str, words: list[str], closer: str) -> list[int]:
+        targets = [w + closer for w in words if w.startswith(partial)]
+        out = []
+        for i, s in enumerate(self.text):
+            if not s or not self.allowed[i]:
+                continue
+            cand = partial + s
+            for t in targets:
+                if t.startswith(cand) or (cand.startswith(t) and len(cand) - len(t) <= 3):
+                    out.append(i)
+                    break
+        return out
 
     def __call__(self, input_ids, scores):
-        return scores.masked_fill(~self.allowed[: scores.shape[-1]], float("-inf"))
+        mask = ~self.allowed[: scores.shape[-1]]
+        text = OPEN + self.tok.decode(input_ids[0, self.prompt_len :])
+        where, partial = _state(text)
+        words = KEYS if where == "key" else ENUMS.get((where or "")[6:])
+        if where is not None and words:
+            ok = self._fits(partial, words, '":' if where == "key" else '"')
+            if ok:
+                mask = mask.clone()
+                mask[:] = True
+                mask[ok] = False
+        return scores.masked_fill(mask, float("-inf"))
 
 
 class _Balanced:
@@ -161,7 +227,7 @@ class _Balanced:
     def __call__(self, input_ids, scores, **kwargs):
         import torch
 
-        text = "{" + self.tok.decode(input_ids[0, self.prompt_len :])
+        text = OPEN + self.tok.decode(input_ids[0, self.prompt_len :])
         done = text.count("{") <= text.count("}")
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool)
 

@@ -29,6 +29,7 @@ class Answer:
     value: Any = None
     table: pl.DataFrame | None = None
     seconds: float | None = None  # planning + running, set by trajlm.ask
+    n_total: int | None = None  # list / top: how many trips matched before the cut
 
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
@@ -52,7 +53,9 @@ class Answer:
                          + [c for c in ("mode", "vehicle") if c in t.columns])  # fmt: skip
             with pl.Config(tbl_rows=25, tbl_hide_dataframe_shape=True, tbl_width_chars=120,
                            tbl_hide_column_data_types=True, fmt_str_lengths=40):  # fmt: skip
-                return f"{len(self.table)} trips\n{t}" if "start" in t.columns else str(t)
+                n = self.n_total if self.n_total is not None else len(t)
+                head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
+                return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float):
             return f"{self.value:,.1f}"
         return str(self.value)
@@ -173,14 +176,14 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "count":
         return Answer(plan, value=len(chosen))
     if plan.action == "list":
-        return Answer(plan, table=chosen.head(plan.k or 20))
+        return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen))
     if plan.action == "mean":
         if len(chosen) == 0:
             return Answer(plan, value="no trips match")
         return Answer(plan, value=float(chosen[plan.metric].mean()))
     if plan.action == "top":
         ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
-        return Answer(plan, table=ranked.head(plan.k or 5))
+        return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen))
     if plan.action == "describe":
         one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
         if len(one) == 0:
