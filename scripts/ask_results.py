@@ -36,7 +36,7 @@ def _result(asker: Asker, plan):
         return f"refused: {e.reason}"
 
 
-def evaluate(kind: str, store: Path, rows: list[dict], model) -> dict:
+def evaluate(kind: str, store: Path, rows: list[dict], model, verbose: bool = False) -> dict:
     t0 = time.perf_counter()
     asker = Asker(store, planner=kind, model=model)
     load_s = time.perf_counter() - t0
@@ -64,9 +64,12 @@ def evaluate(kind: str, store: Path, rows: list[dict], model) -> dict:
             ok_result = ok_plan or _result(asker, got_plan) == _result(asker, want_plan)
         out["plan_ok"] += ok_plan
         out["result_ok"] += ok_result
+        got = got_plan.key() if got_plan is not None else why
         if not ok_result:
-            got = got_plan.key() if got_plan is not None else why
             out["misses"].append({"q": row["q"], "got": got})
+        if verbose:
+            print(f"  {kind} {out['seconds'][-1]:.1f}s plan={ok_plan} result={ok_result} "
+                  f"{row['q']!r} -> {got}", flush=True)  # fmt: skip
     s = out.pop("seconds")
     out["median_s"], out["max_s"] = statistics.median(s), max(s)
     return out
@@ -78,6 +81,7 @@ def main() -> None:
     ap.add_argument("--sets", default="ask_eval.jsonl,ask_heldout.jsonl")
     ap.add_argument("--every", type=int, default=1, help="every N-th question (a spread subset)")
     ap.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    ap.add_argument("--verbose", action="store_true", help="one line per question")
     args = ap.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,7 +97,7 @@ def main() -> None:
             rows = [json.loads(x) for x in (DATA / name).read_text().splitlines() if x.strip()]
             rows = rows[:: args.every]
             for kind in args.planners.split(","):
-                r = evaluate(kind, store, rows, model) | {"set": name}
+                r = evaluate(kind, store, rows, model, args.verbose) | {"set": name}
                 results.append(r)
                 print(f"| {name} | {kind} | {r['n']} | {r['plan_ok'] / r['n']:.1%} | "
                       f"{r['result_ok'] / r['n']:.1%} | {r['refused_ok']}/{r['n_refuse']} | "

@@ -237,9 +237,7 @@ def make_planner(kind: str = "auto", area: tuple[float, float] | None = None, **
     (see docs/llm.md for which one ``auto`` picks and why)."""
     from trajlm.llm import weights
 
-    if kind == "rules" or (kind == "auto" and not weights.has_smollm2()):
-        return RulePlanner(area)
-    if kind == "auto":
+    if kind in ("auto", "rules"):  # auto: the rules measured better (docs/llm.md)
         return RulePlanner(area)
     if kind in ("smollm2", "smollm2-free"):
         if not weights.has_smollm2():

@@ -51,6 +51,9 @@ class Answer:
                     pl.col("speed_kmh").round(1),
                 ).select(["traj_id", "start", "minutes", "km", "speed_kmh", "stop_s"]
                          + [c for c in ("mode", "vehicle") if c in t.columns])  # fmt: skip
+            if "step" in t.columns and t.schema.get("t", pl.Utf8).is_integer():  # predictions
+                t = t.with_columns(pl.from_epoch("t", time_unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+                                   pl.col("std_m").round(1))  # fmt: skip
             with pl.Config(tbl_rows=25, tbl_hide_dataframe_shape=True, tbl_width_chars=120,
                            tbl_hide_column_data_types=True, fmt_str_lengths=40):  # fmt: skip
                 n = self.n_total if self.n_total is not None else len(t)
