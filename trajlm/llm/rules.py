@@ -66,7 +66,7 @@ KNOWN = set(
     tell which were done average trips' stop stops stopped stopping stationary longest
     top fastest slowest shortest most least points fixes by vehicle user driver taxi
     taxis vehicles users people person be will where whole set made in words words
-    overall total there's what's mode modes please during per between
+    overall total there's what's mode modes please during per between ran
     trip's""".split()
 )
 
@@ -122,6 +122,8 @@ def guard(question: str) -> None:
         raise CannotAnswer("the question is empty")
     if len(question) > 500:
         raise CannotAnswer("the question is longer than 500 characters")
+    if not re.search(r"[A-Za-z]{2,}", question):
+        raise CannotAnswer("the question has no words")
     low = _Text(question).low
     if FORBIDDEN.search(low) or re.search(r"[(){}\[\]`$\\]", question):
         raise CannotAnswer("only read-only questions about the trips are answered; "
