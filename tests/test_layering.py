@@ -5,8 +5,8 @@ is caught without importing anything.
 
 Layers, lowest first (docs/architecture.md):
 
-    data, similarity -> model -> objectives -> train -> finetune -> tasks -> eval
-        -> api, viz, serve, cli and the package root
+    data, similarity -> model -> objectives -> train -> finetune -> tasks, llm -> eval
+        -> api, questions (trajlm.ask), viz, serve, cli and the package root
 
 ``trajlm/_version.py`` sits below everything (the checkpoint and store writers record it).
 """
