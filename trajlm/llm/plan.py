@@ -1,0 +1,167 @@
+"""The typed query plan that a question becomes, and its validation.
+
+A plan is data, never code: a flat pydantic model with one action, optional filters and a few
+options. The planners (trajlm/llm/planner.py) only fill it in; ``trajlm.llm.query`` runs it on
+Polars and ``trajlm.ask`` sends the model tasks to ``trajlm.TrajLM``. Anything a plan cannot
+say is refused with ``CannotAnswer`` ("can't answer that: ..."), never improvised.
+
+Semantics (docs/llm.md): filters select *trips*; time filters look at the trip's start in UTC
+(``hour_from <= hour < hour_to``; ``hour_from > hour_to`` wraps midnight); dates are inclusive;
+a place or circle matches trips with any point within ``radius_m``; speed is the trip's mean
+speed; ``min_stop_s`` is the trip's longest stop (consecutive fixes slower than 1 m/s).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from trajlm.errors import UserError
+
+Action = Literal["count", "list", "mean", "top", "predict", "describe"]
+Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_RADIUS_M = 500.0
+
+# A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
+# coordinates ("within 300 m of 41.15,-8.61").
+PLACES: dict[str, tuple[float, float]] = {
+    "porto airport": (41.2481, -8.6814),
+    "sao bento station": (41.1456, -8.6106),
+    "campanha station": (41.1488, -8.5856),
+    "beijing airport": (40.0799, 116.6031),
+    "tsinghua university": (40.0000, 116.3264),
+    "peking university": (39.9869, 116.3059),
+    "forbidden city": (39.9163, 116.3972),
+    "piazza castello": (45.0712, 7.6857),
+    "porta nuova station": (45.0620, 7.6785),
+}
+
+
+class CannotAnswer(UserError):
+    """A question that no plan can express, or a plan that does not validate."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"can't answer that: {reason}")
+        self.reason = reason
+
+
+class QueryPlan(BaseModel):
+    """What to compute (``action``), over which trips (the filters), and how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Action
+    metric: Metric | None = None  # for mean / top
+    k: int | None = Field(None, ge=1, le=1000)  # top-k, or at most k rows for list
+    ascending: bool = False  # top: smallest first
+    minutes: float | None = Field(None, gt=0, le=120)  # predict: horizon
+    # filters
+    trip: str | None = None
+    vehicle: str | None = None
+    mode: str | None = None
+    weekdays: list[Weekday] | None = None
+    hour_from: int | None = Field(None, ge=0, le=23)
+    hour_to: int | None = Field(None, ge=1, le=24)
+    date_from: date | None = None
+    date_to: date | None = None
+    place: str | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    radius_m: float | None = Field(None, gt=0, le=50_000)
+    bbox: tuple[float, float, float, float] | None = None  # lat_min, lon_min, lat_max, lon_max
+    min_speed_kmh: float | None = Field(None, ge=0)
+    max_speed_kmh: float | None = Field(None, gt=0)
+    min_duration_s: float | None = Field(None, ge=0)
+    max_duration_s: float | None = Field(None, gt=0)
+    min_length_m: float | None = Field(None, ge=0)
+    max_length_m: float | None = Field(None, gt=0)
+    min_stop_s: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QueryPlan:
+        a = self.action
+        if a in ("mean", "top") and self.metric is None:
+            raise ValueError(f"action {a!r} needs a metric ({', '.join(Metric.__args__)})")
+        if a in ("predict", "describe") and self.trip is None:
+            raise ValueError(f"action {a!r} needs one trip id")
+        if a == "predict" and self.minutes is None:
+            self.minutes = 5.0
+        if self.place is not None:
+            self.place = self.place.lower().strip()
+            if self.place not in PLACES:
+                known = ", ".join(sorted(PLACES))
+                raise ValueError(f"unknown place {self.place!r} (known: {known}; or give lat,lon)")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together")
+        if self.place is not None and self.lat is not None:
+            raise ValueError("give a place or lat/lon, not both")
+        if self.radius_m is not None and self.place is None and self.lat is None:
+            raise ValueError("radius_m needs a place or lat/lon")
+        if self.bbox is not None and not (
+            self.bbox[2] > self.bbox[0] and self.bbox[3] > self.bbox[1]
+        ):
+            raise ValueError("bbox is (lat_min, lon_min, lat_max, lon_max) with min < max")
+        for lo, hi in (
+            ("min_speed_kmh", "max_speed_kmh"),
+            ("min_duration_s", "max_duration_s"),
+            ("min_length_m", "max_length_m"),
+            ("date_from", "date_to"),
+        ):
+            a_lo, a_hi = getattr(self, lo), getattr(self, hi)
+            if a_lo is not None and a_hi is not None and a_lo > a_hi:
+                raise ValueError(f"{lo} {a_lo} is after {hi} {a_hi}: no trip can match")
+        if self.weekdays is not None:
+            self.weekdays = sorted(set(self.weekdays), key=WEEKDAYS.index)
+        return self
+
+    def center(self) -> tuple[float, float, float] | None:
+        """(lat, lon, radius_m) of the place or circle filter, if any."""
+        if self.place is not None:
+            return (*PLACES[self.place], self.radius_m or DEFAULT_RADIUS_M)
+        if self.lat is not None:
+            return (self.lat, self.lon, self.radius_m or DEFAULT_RADIUS_M)
+        return None
+
+    def key(self) -> dict:
+        """The plan without defaults, for comparing plans."""
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+    def describe(self) -> str:
+        """One line a person can check before the plan runs."""
+        what = {
+            "count": "count trips",
+            "list": f"list trips (at most {self.k or 20})",
+            "mean": f"mean {self.metric} of trips",
+            "top": f"top {self.k or 5} trips by {self.metric} ({'smallest' if self.ascending else 'largest'} first)",
+            "predict": f"predict the next {self.minutes:g} min of trip {self.trip}"
+            if self.minutes
+            else "",
+            "describe": f"describe trip {self.trip} in words",
+        }[self.action]
+        parts = [what]
+        skip = {"action", "metric", "k", "ascending", "minutes"}
+        if self.action in ("predict", "describe"):
+            skip.add("trip")
+        for name, value in self.key().items():
+            if name not in skip:
+                parts.append(f"{name}={value}")
+        if (c := self.center()) is not None:
+            parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
+        return " | ".join(parts)
+
+
+def validate_plan(data: dict | str) -> QueryPlan:
+    """A dict (or JSON text) -> ``QueryPlan``, or ``CannotAnswer`` naming the first problem."""
+    try:
+        if isinstance(data, str):
+            return QueryPlan.model_validate_json(data)
+        return QueryPlan.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "plan"
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        raise CannotAnswer(f"invalid plan: {where}: {msg}") from None

@@ -1,0 +1,196 @@
+"""Run a ``QueryPlan`` on trajectory points with Polars (the model tasks run in trajlm.ask).
+
+``trip_table(points)`` summarises each trip once (start, duration, length, mean speed, longest
+stop, mode, vehicle); ``select_trips`` applies a plan's filters; ``run_plan`` computes the
+action. Nothing here evaluates text from a question: every step is a fixed Polars expression
+whose parameters come from the validated plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.geometry import haversine_m
+from trajlm.llm.plan import WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.text import STOP_SPEED_MPS, encode
+
+TRIP_COLUMNS = ["traj_id", "start", "duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
+
+
+@dataclass
+class Answer:
+    """A plan and what it gave: ``value`` (a number, a text) or ``table`` (a frame)."""
+
+    plan: QueryPlan
+    value: Any = None
+    table: pl.DataFrame | None = None
+    seconds: float | None = None  # planning + running, set by trajlm.ask
+    n_total: int | None = None  # list / top: how many trips matched before the cut
+
+    def result(self) -> Any:
+        """What the evaluation compares: the number, the text, the trips' ids in order, or the
+        predicted positions (rounded to 1e-5 degrees)."""
+        if self.table is not None and self.plan.action == "predict":
+            return [(round(a, 5), round(o, 5)) for a, o in self.table.select("lat", "lon").rows()]
+        if self.table is not None:
+            return self.table["traj_id"].to_list()
+        return self.value
+
+    def __str__(self) -> str:
+        if self.table is not None:
+            t = self.table
+            if "start" in t.columns:  # a trip table: fewer, rounded columns
+                t = t.with_columns(
+                    pl.col("start").dt.strftime("%Y-%m-%d %H:%M"),
+                    (pl.col("duration_s") / 60).round(1).alias("minutes"),
+                    (pl.col("length_m") / 1000).round(2).alias("km"),
+                    pl.col("speed_kmh").round(1),
+                ).select(["traj_id", "start", "minutes", "km", "speed_kmh", "stop_s"]
+                         + [c for c in ("mode", "vehicle") if c in t.columns])  # fmt: skip
+            if "step" in t.columns and t.schema.get("t", pl.Utf8).is_integer():  # predictions
+                t = t.with_columns(pl.from_epoch("t", time_unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+                                   pl.col("std_m").round(1))  # fmt: skip
+            with pl.Config(tbl_rows=25, tbl_hide_dataframe_shape=True, tbl_width_chars=120,
+                           tbl_hide_column_data_types=True, fmt_str_lengths=40):  # fmt: skip
+                n = self.n_total if self.n_total is not None else len(t)
+                head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
+                return f"{head}\n{t}" if "start" in t.columns else str(t)
+        if isinstance(self.value, float):
+            return f"{self.value:,.1f}"
+        return str(self.value)
+
+
+def trip_table(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
+    stop_s (longest run of fixes slower than 1 m/s), n_points, and mode / vehicle when the
+    points carry ``label`` / ``vehicle_id`` (or ``user_id``)."""
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    step = points.sort(["traj_id", "t"]).with_columns(
+        pl.when(same)
+        .then(
+            haversine_m(
+                pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
+            )
+        )
+        .otherwise(0.0)
+        .alias("_d"),
+        pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
+    )
+    still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
+    step = step.with_columns(still.alias("_still"))
+    # a stop is a run of consecutive still steps: number the runs, sum each run's seconds
+    run = (pl.col("_still") != pl.col("_still").shift(1)).fill_null(True).cum_sum().over("traj_id")
+    stops = (
+        step.with_columns(run.alias("_run"))
+        .filter(pl.col("_still"))
+        .group_by("traj_id", "_run")
+        .agg(pl.col("_dt").sum().alias("_stop"))
+        .group_by("traj_id")
+        .agg(pl.col("_stop").max().alias("stop_s"))
+    )
+    aggs = [
+        pl.col("t").min().alias("_t0"),
+        (pl.col("t").max() - pl.col("t").min()).alias("duration_s"),
+        pl.col("_d").sum().alias("length_m"),
+        pl.len().alias("n_points"),
+    ]
+    if "label" in points.columns:
+        aggs.append(pl.col("label").drop_nulls().mode().sort().first().alias("mode"))
+    vehicle = next((c for c in ("vehicle_id", "user_id") if c in points.columns), None)
+    if vehicle is not None:
+        aggs.append(pl.col(vehicle).first().alias("vehicle"))
+    trips = step.group_by("traj_id", maintain_order=True).agg(aggs)
+    trips = trips.join(stops, on="traj_id", how="left").with_columns(
+        pl.col("stop_s").fill_null(0).cast(pl.Float64),
+        pl.col("duration_s").cast(pl.Float64),
+        pl.from_epoch("_t0", time_unit="s").dt.replace_time_zone("UTC").alias("start"),
+        (3.6 * pl.col("length_m") / pl.col("duration_s").clip(lower_bound=1)).alias("speed_kmh"),
+    )
+    extra = [c for c in ("mode", "vehicle") if c in trips.columns]
+    return trips.select(TRIP_COLUMNS + extra).sort("traj_id")
+
+
+def _need_column(trips: pl.DataFrame, column: str, field: str) -> None:
+    if column not in trips.columns:
+        raise CannotAnswer(f"this data has no {column} column, so '{field}' cannot be filtered")
+
+
+def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
+    """The trips that pass every filter of the plan."""
+    cond = pl.lit(True)
+    if plan.trip is not None:
+        cond &= pl.col("traj_id") == plan.trip
+    if plan.vehicle is not None:
+        _need_column(trips, "vehicle", "vehicle")
+        cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
+    if plan.mode is not None:
+        _need_column(trips, "mode", "mode")
+        cond &= pl.col("mode").str.to_lowercase() == plan.mode.lower()
+    if plan.weekdays:
+        days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays]  # Polars: Monday = 1
+        cond &= pl.col("start").dt.weekday().is_in(days)
+    hour = pl.col("start").dt.hour()
+    lo, hi = plan.hour_from, plan.hour_to
+    if lo is not None and hi is not None and lo > hi:
+        cond &= (hour >= lo) | (hour < hi)  # wraps midnight
+    else:
+        if lo is not None:
+            cond &= hour >= lo
+        if hi is not None:
+            cond &= hour < hi
+    if plan.date_from is not None:
+        cond &= pl.col("start").dt.date() >= plan.date_from
+    if plan.date_to is not None:
+        cond &= pl.col("start").dt.date() <= plan.date_to
+    for field, col, op in (
+        ("min_speed_kmh", "speed_kmh", "ge"),
+        ("max_speed_kmh", "speed_kmh", "le"),
+        ("min_duration_s", "duration_s", "ge"),
+        ("max_duration_s", "duration_s", "le"),
+        ("min_length_m", "length_m", "ge"),
+        ("max_length_m", "length_m", "le"),
+        ("min_stop_s", "stop_s", "ge"),
+    ):
+        if (v := getattr(plan, field)) is not None:
+            cond &= pl.col(col) >= v if op == "ge" else pl.col(col) <= v
+    out = trips.filter(cond)
+    space = pl.lit(True)
+    if (c := plan.center()) is not None:
+        lat, lon, radius = c
+        space &= haversine_m(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius
+    if plan.bbox is not None:
+        a, b, c2, d = plan.bbox
+        space &= pl.col("lat").is_between(a, c2) & pl.col("lon").is_between(b, d)
+    if plan.center() is not None or plan.bbox is not None:
+        hit = points.filter(space).select("traj_id").unique()
+        out = out.join(hit, on="traj_id", how="semi")
+    return out
+
+
+def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None = None) -> Answer:
+    """Run a data plan (count, list, mean, top, describe) on canonical points. ``predict``
+    needs a model and is run by ``trajlm.ask``."""
+    trips = trip_table(points) if trips is None else trips
+    chosen = select_trips(plan, points, trips)
+    if plan.action == "count":
+        return Answer(plan, value=len(chosen))
+    if plan.action == "list":
+        return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen))
+    if plan.action == "mean":
+        if len(chosen) == 0:
+            return Answer(plan, value="no trips match")
+        return Answer(plan, value=float(chosen[plan.metric].mean()))
+    if plan.action == "top":
+        ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
+        return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen))
+    if plan.action == "describe":
+        one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
+        if len(one) == 0:
+            raise CannotAnswer(f"no trip {plan.trip!r} in this data")
+        t, lat, lon = (np.asarray(one[c].to_numpy()) for c in ("t", "lat", "lon"))
+        return Answer(plan, value=encode(t, lat, lon, "semantic"))
+    raise CannotAnswer(f"action {plan.action!r} needs a model: run it through trajlm.ask")

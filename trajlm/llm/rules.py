@@ -1,0 +1,393 @@
+"""A rule-based planner: regular expressions from a question to a ``QueryPlan``.
+
+It is the planner that works without any language model (and the fallback when SmolLM2 is
+not installed). Every phrase it uses is blanked out of the question; if content words are left
+that it does not know ("happy drivers", "live in Porto"), it refuses rather than answer a
+different question. Phrases it reads are listed in docs/llm.md.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from trajlm.llm.plan import PLACES, WEEKDAYS, CannotAnswer, QueryPlan, validate_plan
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5,
+}  # fmt: skip
+NUM = r"(\d+(?:\.\d+)?|half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
+SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6}
+LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
+                "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0}  # fmt: skip
+TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minutes": 60.0,
+              "minute": 60.0, "mins": 60.0, "min": 60.0, "seconds": 1.0, "second": 1.0,
+              "secs": 1.0, "sec": 1.0, "s": 1.0}  # fmt: skip
+UNIT = "|".join(
+    re.escape(u) for u in sorted([*SPEED_UNITS, *LENGTH_UNITS, *TIME_UNITS], key=len, reverse=True)
+)
+MORE = r"(?:faster than|longer than|more than|greater than|over|above|at least|exceeding|>=?)"
+LESS = r"(?:slower than|shorter than|less than|fewer than|under|below|at most|within|<=?)"
+STOP_WORDS_NEAR = re.compile(r"\b(stop|stops|stopped|stopping|stationary|idle|waited|parked)\b")
+MODES = {
+    "walk": r"walk|walking|walks|on foot|pedestrians?|walkers?",
+    "bike": r"bike|bikes|biking|bicycles?|cycling|cyclists?",
+    "bus": r"bus|buses",
+    "car": r"car|cars|driving",
+    "taxi": r"taxi",
+    "train": r"trains?",
+    "subway": r"subway|metro",
+    "airplane": r"airplane|plane|flights?",
+    "boat": r"boats?",
+}
+DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
+             "lunchtime": (12, 14)}  # fmt: skip
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")  # fmt: skip
+FORBIDDEN = re.compile(
+    r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
+    r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
+    r"|os\.system|subprocess)\b|__|;\s*--"
+)
+RELATIVE = re.compile(
+    r"\b(yesterday|today|tomorrow|tonight|(?:last|this|next|past) (?:week|month|year|weekend))\b"
+)
+# words that may remain after the phrases are read: grammar and the domain's nouns and verbs
+KNOWN = set(
+    """a an the of in on at by for to from with and or is are was were be been did do does
+    made make have has had there their its it that which who what whose how many much
+    number count trips trip trajectories trajectory data journeys rides tracks segments all
+    any every each average mean typical speed speeds duration length distance long
+    took take takes taking lasted lasting last time took started start starting began begin
+    departed happened happen passed pass went go going travelled traveled covered moved
+    through near around close to area box rectangle show list give me find display
+    tell which were done average trips' stop stops stopped stopping stationary longest
+    top fastest slowest shortest most least points fixes by vehicle user driver taxi
+    taxis vehicles users people person be will where whole set made in words words
+    overall total there's what's mode modes please during per between ran
+    trip's""".split()
+)
+
+
+class _Text:
+    """The question, lower-cased, with each phrase blanked once it is read."""
+
+    def __init__(self, question: str):
+        self.raw = question
+        self.q = " " + " ".join(question.replace("?", " ").replace("!", " ").split()) + " "
+        self.low = self.q.lower()
+
+    def take(self, pattern: str | re.Pattern, flags: int = 0) -> re.Match | None:
+        m = (
+            re.search(pattern, self.low, flags)
+            if isinstance(pattern, str)
+            else pattern.search(self.low)
+        )
+        if m is not None:
+            self.low = self.low[: m.start()] + " " * (m.end() - m.start()) + self.low[m.end() :]
+        return m
+
+    def has(self, pattern: str) -> bool:
+        return re.search(pattern, self.low) is not None
+
+    def original(self, m: re.Match, group: int) -> str:
+        return self.q[m.start(group) : m.end(group)]
+
+    def leftover(self) -> list[str]:
+        words = re.findall(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,]", self.low)
+        return [w for w in words if w not in KNOWN]
+
+
+def _num(s: str) -> float:
+    s = s.strip()
+    return float(NUMBER_WORDS[s]) if s in NUMBER_WORDS else float(s)
+
+
+def _hour(n: str, suffix: str | None) -> int:
+    h = int(n)
+    if suffix == "pm" and h < 12:
+        h += 12
+    if suffix == "am" and h == 12:
+        h = 0
+    return h
+
+
+def guard(question: str) -> None:
+    """Refuse, before any planner, what no plan should come from: empty or very long
+    questions, requests to change data or run code, and relative dates (the data's "today" is
+    not known)."""
+    if not question or not question.strip():
+        raise CannotAnswer("the question is empty")
+    if len(question) > 500:
+        raise CannotAnswer("the question is longer than 500 characters")
+    if not re.search(r"[A-Za-z]{2,}", question):
+        raise CannotAnswer("the question has no words")
+    low = _Text(question).low
+    if FORBIDDEN.search(low) or re.search(r"[(){}\[\]`$\\]", question):
+        raise CannotAnswer("only read-only questions about the trips are answered; "
+                           "no changes, no code")  # fmt: skip
+    if (m := RELATIVE.search(low)) is not None:
+        raise CannotAnswer(f"relative dates ('{m.group(0)}') are not supported: "
+                           "give a date such as 2024-03-18")  # fmt: skip
+
+
+class RulePlanner:
+    """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
+
+    ``area=(lat, lon)`` (the data's centre) picks among gazetteer places of one kind ("the
+    airport") the nearest one."""
+
+    name = "rules"
+
+    def __init__(self, area: tuple[float, float] | None = None):
+        self.area = area
+
+    def plan(self, question: str) -> QueryPlan:
+        guard(question)
+        s = _Text(question)
+        f: dict = {}
+        self._ids(s, f)
+        self._space(s, f)
+        self._dates(s, f)
+        self._hours(s, f)
+        self._days(s, f)
+        self._quantities(s, f)
+        self._mode(s, f)
+        f.update(self._action(s, f))
+        unknown = s.leftover()
+        if unknown:
+            raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
+                               "(see docs/llm.md for what can be asked)")  # fmt: skip
+        return validate_plan(f)
+
+    # ------------------------------------------------------------------------ pieces
+    def _ids(self, s: _Text, f: dict) -> None:
+        m = s.take(r"\b(?:trip|trajectory|traj|track)\s+(?:id\s+)?([a-z0-9][\w\-:.]*\d[\w\-:]*)")
+        if m:
+            f["trip"] = s.original(m, 1)
+        m = s.take(
+            r"\b(?:(?:taxi|vehicle|user|driver)\s+(?:id\s+)?)?((?:user|taxi|vehicle)-?\d+)\b"
+        )
+        if m is None:
+            m = s.take(r"\b(?:taxi|vehicle|user|driver)\s+(?:id\s+)?(\d+)\b")
+        if m:
+            f["vehicle"] = s.original(m, 1)
+
+    def _space(self, s: _Text, f: dict) -> None:
+        coord = r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)"
+        m = s.take(
+            rf"\b(?:through |in |inside |within )?(?:the )?(?:box|bbox|rectangle|area)\s+{coord}\s*,\s*{coord}"
+        )
+        if m:
+            a, b, c, d = (float(m.group(i)) for i in range(1, 5))
+            f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
+        r = s.take(
+            rf"\bwithin\s+{NUM}\s*(km|kilometres|kilometers|m|metres|meters|miles?)\s+(?:of|from|around)\b"
+        )
+        if r:
+            f["radius_m"] = _num(r.group(1)) * LENGTH_UNITS[r.group(2)]
+        m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
+        if m:
+            f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
+            return
+        for name in sorted(PLACES, key=len, reverse=True):
+            if s.take(rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{name}\b"):
+                f["place"] = name
+                return
+        m = s.take(
+            r"\b(?:near|around|close to|next to)\s+(?:the\s+)?([a-z][a-z ]*?)(?=\s+(?:on|in|at|between|during|after|before|with|that|who|which|and|or|by)\b|\s*$)"
+        )
+        if m:
+            kind = m.group(1).strip()
+            options = [p for p in PLACES if kind in p.split() or kind == p]
+            if len(options) > 1 and self.area is not None:
+                lat, lon = self.area
+                options = sorted(
+                    options, key=lambda p: (PLACES[p][0] - lat) ** 2 + (PLACES[p][1] - lon) ** 2
+                )[:1]
+            if len(options) != 1:
+                known = ", ".join(sorted(PLACES))
+                raise CannotAnswer(f"unknown place {kind!r}: give lat,lon or one of {known}")
+            f["place"] = options[0]
+
+    def _dates(self, s: _Text, f: dict) -> None:
+        iso = r"(\d{4}-\d{2}-\d{2})"
+        month = "|".join(MONTHS)
+
+        def named(m: re.Match, i: int) -> str:  # "march 6, 2024" -> iso
+            return date(
+                int(m.group(i + 2)), MONTHS.index(m.group(i)) + 1, int(m.group(i + 1))
+            ).isoformat()
+
+        if m := s.take(rf"\b(?:between|from)\s+{iso}\s+(?:and|to|until)\s+{iso}"):
+            f["date_from"], f["date_to"] = m.group(1), m.group(2)
+        elif m := s.take(rf"\b(?:since|from|after)\s+{iso}"):
+            d = date.fromisoformat(m.group(1))
+            f["date_from"] = (d + timedelta(days=m.group(0).startswith("after"))).isoformat()
+        elif m := s.take(rf"\b(?:until|before|up to)\s+{iso}"):
+            d = date.fromisoformat(m.group(1))
+            f["date_to"] = (d - timedelta(days=m.group(0).startswith("before"))).isoformat()
+        elif m := s.take(rf"\b(?:on\s+)?{iso}"):
+            f["date_from"] = f["date_to"] = m.group(1)
+        elif m := s.take(rf"\b(?:on\s+)?({month})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"):
+            f["date_from"] = f["date_to"] = named(m, 1)
+        elif m := s.take(rf"\bin\s+({month})\s+(\d{{4}})"):
+            first = date(int(m.group(2)), MONTHS.index(m.group(1)) + 1, 1)
+            nxt = (first + timedelta(days=32)).replace(day=1)
+            f["date_from"], f["date_to"] = first.isoformat(), (nxt - timedelta(days=1)).isoformat()
+
+    def _hours(self, s: _Text, f: dict) -> None:
+        h = r"(\d{1,2})(?::00)?\s*(am|pm|h)?"
+        m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
+        if m and (m.group(2) or m.group(4) or ":" in m.group(0)):
+            suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
+            suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
+            f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
+        elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
+            s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
+        if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+            f["hour_from"] = _hour(m.group(1), m.group(2))
+        if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+            f["hour_to"] = _hour(m.group(1), m.group(2))
+        if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+            f["hour_from"] = _hour(m.group(1), m.group(2))
+            f["hour_to"] = f["hour_from"] + 1
+        for part, (lo, hi) in DAY_PARTS.items():
+            if s.take(rf"\b(?:in the |at |during the )?{part}s?\b"):
+                f["hour_from"], f["hour_to"] = lo, hi
+
+    def _days(self, s: _Text, f: dict) -> None:
+        days: list[str] = []
+        if s.take(r"\b(?:on\s+)?(?:weekdays|working days|workdays|week days)\b"):
+            days += list(WEEKDAYS[:5])
+        if s.take(r"\b(?:on\s+|at\s+|during\s+)?(?:the\s+)?weekends?\b"):
+            days += ["sat", "sun"]
+        full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        for i, name in enumerate(full):
+            if s.take(rf"\b(?:on\s+)?{name}s?\b"):
+                days.append(WEEKDAYS[i])
+        if days:
+            f["weekdays"] = days
+
+    def _quantities(self, s: _Text, f: dict) -> None:
+        s.take(
+            rf"\b(?:with\s+)?(?:an?\s+)?(?:average|mean)\s+speed\s+(?:was\s+|of\s+|is\s+)?(?={MORE}|{LESS}|between)"
+        )
+        both = rf"\bbetween\s+{NUM}\s*(?:{UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
+        while m := s.take(both):
+            stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
+            field, scale = self._field(m.group(3), stop)
+            f[f"min_{field}"], f[f"max_{field}"] = (
+                _num(m.group(1)) * scale,
+                _num(m.group(2)) * scale,
+            )
+        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*({UNIT})\b"
+        while m := s.take(pattern):
+            stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
+            field, scale = self._field(m.group(3), stop)
+            more = re.fullmatch(MORE, m.group(1)) is not None
+            if field == "stop_s":
+                if not more:
+                    raise CannotAnswer("only 'stopped longer than ...' is supported for stops")
+                f["min_stop_s"] = _num(m.group(2)) * scale
+            else:
+                f[f"{'min' if more else 'max'}_{field}"] = _num(m.group(2)) * scale
+        s.take(r"\bhad\s+a\s+stop\b")
+
+    @staticmethod
+    def _field(unit: str, stop: bool) -> tuple[str, float]:
+        if unit in SPEED_UNITS:
+            return "speed_kmh", SPEED_UNITS[unit]
+        if unit in TIME_UNITS:
+            return ("stop_s" if stop else "duration_s"), TIME_UNITS[unit]
+        return "length_m", LENGTH_UNITS[unit]
+
+    def _mode(self, s: _Text, f: dict) -> None:
+        for mode, words in MODES.items():
+            ambiguous = mode in ("taxi", "car")  # also how Porto / T-Drive name every vehicle
+            pat = (
+                rf"\b(?:by|on|using|via|in a|mode)\s+(?:a\s+|the\s+)?(?:{words})\b"
+                if ambiguous
+                else rf"\b(?:by|on|using|via|in a|mode)?\s*(?:a\s+|the\s+)?(?:{words})\b"
+            )
+            m = s.take(pat)
+            if m is None and ambiguous:
+                m = s.take(rf"\b(?:{words})\s+(?=trips|journeys|rides)")
+            if m is not None:
+                f["mode"] = mode
+                return
+
+    def _action(self, s: _Text, f: dict) -> dict:
+        k = None
+        if s.take(r"\b(?:predict|forecast|where will)\b"):
+            out: dict = {"action": "predict"}
+            if mm := s.take(
+                rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(minutes|minute|mins|min)\b"
+            ):
+                out["minutes"] = _num(mm.group(1))
+            s.take(r"\b(?:be|for|next)\b")
+            if "trip" not in f:
+                raise CannotAnswer("a prediction needs a trip id (e.g. 'predict trip X')")
+            return out
+        if s.take(r"\b(?:describe|summari[sz]e|tell me about)\b"):
+            if "trip" not in f:
+                raise CannotAnswer("describe needs a trip id (e.g. 'describe trip X')")
+            return {"action": "describe"}
+        if m := s.take(rf"\b(?:top|first)\s+(\d+|{NUM})\b"):
+            k = int(_num(m.group(1)))
+        elif m := s.take(
+            r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
+        ):
+            k = int(_num(m.group(1)))
+        superl = {
+            r"longest stops?|by longest stop|most stationary": ("stop_s", False),
+            r"took the longest time|took the longest|longest duration|longest time|longest-lasting": (
+                "duration_s",
+                False,
+            ),
+            r"longest|furthest|farthest": ("length_m", False),
+            r"shortest": ("length_m", True),
+            r"fastest": ("speed_kmh", False),
+            r"slowest": ("speed_kmh", True),
+            r"most points|most fixes": ("n_points", False),
+        }
+        if s.has(r"\b(average|mean|typical)\b") or s.has(r"\bon average\b"):
+            s.take(r"\b(?:on\s+)?(?:average|mean|typical)\b")
+            return {"action": "mean", "metric": self._metric(s)}
+        for pat, (metric, asc) in superl.items():
+            if s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
+                out = {
+                    "action": "top",
+                    "metric": metric,
+                    "k": k or (None if s.has(r"\btrips\b") else 1),
+                }
+                if out["k"] is None:
+                    out.pop("k")
+                if asc:
+                    out["ascending"] = True
+                return out
+        if s.take(r"\b(?:how many|count|number of|total number of)\b"):
+            return {"action": "count"}
+        if s.take(r"\b(?:list|show|which|find|give me|display|what)\b"):
+            return {"action": "list", **({"k": k} if k else {})}
+        raise CannotAnswer("no question about the trips found (ask to count, list, average, "
+                           "rank, predict or describe trips)")  # fmt: skip
+
+    @staticmethod
+    def _metric(s: _Text) -> str:
+        for pat, metric in (
+            (r"\bspeeds?\b|\bfast\b", "speed_kmh"),
+            (r"\b(?:longest )?stops?\b|\bstopped\b", "stop_s"),
+            (r"\bdistance\b|\blength\b|\bfar\b", "length_m"),
+            (r"\bduration\b|\bhow long\b|\btake\b|\blast\b|\btime\b", "duration_s"),
+            (r"\bpoints\b|\bfixes\b", "n_points"),
+        ):
+            if s.take(pat):
+                return metric
+        raise CannotAnswer("an average of what? (speed, duration, distance, stop, points)")
+
+
+def rule_plan(question: str, area: tuple[float, float] | None = None) -> QueryPlan:
+    return RulePlanner(area).plan(question)
