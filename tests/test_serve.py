@@ -223,7 +223,9 @@ def test_embed_and_similar(client, model, trips, work):
     # whole trips of the indexed store find themselves first, at distance 0
     store = read_store(work / "store", split="test").select("traj_id", "t", "lat", "lon")
     whole = store.filter(pl.len().over("traj_id") <= 90)
-    whole = whole.filter(pl.col("traj_id").is_in(whole["traj_id"].unique().sort().head(3).implode()))
+    whole = whole.filter(
+        pl.col("traj_id").is_in(whole["traj_id"].unique().sort().head(3).implode())
+    )
     r = client.post("/similar", json={"trajectories": rows(whole), "k": 2})
     assert r.status_code == 200, r.text
     res = r.json()["results"]

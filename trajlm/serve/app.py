@@ -3,7 +3,8 @@
     app = create_app(trajlm.TrajLM.from_pretrained("runs/porto"), index_store="data/porto")
     uvicorn.run(app, host="127.0.0.1", port=8000)      # or `trajlm serve --model runs/porto`
 
-Every model call runs on one thread (``batching.ModelWorker``); /predict requests with the same
+Handlers return their JSON directly (the pydantic response models document it at /docs without
+re-validating every answer). Every model call runs on one thread (``batching.ModelWorker``); /predict requests with the same
 number of steps share a model pass (``batching.MicroBatcher``). Errors are answered, never
 raised: bad input -> 4xx with ``{"error": "field ...: what is wrong", "field": ...}``; a full
 queue or a slow answer -> 503 with Retry-After; anything else is a bug -> logged, 500.
@@ -91,7 +92,7 @@ def create_app(
         return parse_trajectories(req.trajectories, cfg.limits, validate=validate)
 
     @app.post("/predict", response_model=s.PointsResponse, responses=errors)
-    async def predict(req: s.PredictRequest) -> dict:
+    async def predict(req: s.PredictRequest) -> JSONResponse:
         """Next points (`steps`) or positions at times (`at_times`, `seconds_ahead`), with
         `std_m`, the 1-sigma position uncertainty in metres."""
         given = [k for k in ("steps", "at_times", "seconds_ahead") if getattr(req, k) is not None]
@@ -106,18 +107,18 @@ def create_app(
             out = await batcher.submit(("steps", req.steps or 5), df)
         else:
             out = await worker.call(_predict_at, model, df, req.at_times, req.seconds_ahead)
-        return _points(out, req.output or fmt, ("step", "std_m"))
+        return JSONResponse(_points(out, req.output or fmt, ("step", "std_m")))
 
     @app.post("/recover", response_model=s.PointsResponse, responses=errors)
-    async def recover(req: s.RecoverRequest) -> dict:
+    async def recover(req: s.RecoverRequest) -> JSONResponse:
         """Fill points whose position is null (times given), between known points."""
         _need(model, "recover")
         df, fmt = parse(req, validate=False)
         out = await worker.call(lambda: model.recover(df, mode=req.mode))
-        return _points(out, req.output or fmt, ("recovered",))
+        return JSONResponse(_points(out, req.output or fmt, ("recovered",)))
 
     @app.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
-    async def travel_time(req: s.TravelTimeRequest) -> dict:
+    async def travel_time(req: s.TravelTimeRequest) -> JSONResponse:
         """Trip durations in seconds from origins to destinations departing at `depart`."""
         _need(model, "travel_time")
         if len(req.origins) != len(req.destinations):
@@ -125,19 +126,19 @@ def create_app(
                                    "destinations", field="destinations")  # fmt: skip
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
         secs = await worker.call(model.travel_time, o, d, req.depart)
-        return {"seconds": floats(secs)}
+        return JSONResponse({"seconds": floats(secs)})
 
     @app.post("/embed", response_model=s.EmbedResponse, responses=errors)
-    async def embed(req: s.TrajectoriesRequest) -> dict:
+    async def embed(req: s.TrajectoriesRequest) -> JSONResponse:
         """One vector per trajectory (mean-pooled final hidden state)."""
         df, _ = parse(req)
         emb = await worker.call(model.embed, df)
         Z = emb.select(pl.exclude("traj_id")).to_numpy()
-        return {"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding": z.tolist()}
-                for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]}  # fmt: skip
+        return JSONResponse({"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding":
+                z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]})  # fmt: skip
 
     @app.post("/classify", response_model=s.ClassifyResponse, responses=errors)
-    async def classify(req: s.TrajectoriesRequest) -> dict:
+    async def classify(req: s.TrajectoriesRequest) -> JSONResponse:
         """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
         _need(model, "classify")
         df, _ = parse(req)
@@ -151,10 +152,10 @@ def create_app(
             }
             for r in out.iter_rows(named=True)
         ]
-        return {"classes": classes, "results": rows}  # fmt: skip
+        return JSONResponse({"classes": classes, "results": rows})
 
     @app.post("/similar", response_model=s.SimilarResponse, responses=errors)
-    async def similar(req: s.SimilarRequest) -> dict:
+    async def similar(req: s.SimilarRequest) -> JSONResponse:
         """The k trajectories of the index (`--index STORE`) nearest to each query."""
         if index is None:
             raise NotAvailable("no similarity index: start the server with --index STORE")
@@ -174,7 +175,7 @@ def create_app(
                 matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
                                 "track": track})  # fmt: skip
             results.append({"traj_id": q, "matches": matches})
-        return {"results": results}
+        return JSONResponse({"results": results})
 
     @app.get("/health")
     async def health() -> dict:
@@ -316,3 +317,13 @@ def _handlers(app: FastAPI) -> None:
     async def bug(request: Request, e: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)
         return _error(500, f"internal error ({type(e).__name__}); it is logged on the server")
+
+
+def from_env() -> FastAPI:
+    """The app for `uvicorn --factory trajlm.serve.app:from_env --workers N`: the model from
+    $TRAJLM_MODEL, the optional index from $TRAJLM_INDEX (docs/serve.md)."""
+    import os
+
+    model = TrajLM.from_pretrained(os.environ["TRAJLM_MODEL"])
+    store = os.environ.get("TRAJLM_INDEX")
+    return create_app(model, index=SimilarIndex(model, store) if store else None)

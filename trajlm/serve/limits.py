@@ -1,14 +1,18 @@
 """The request body size limit, as plain ASGI middleware (before any JSON parsing).
 
-A declared Content-Length over the limit is refused at once; a chunked body is read up to the
-limit and refused as soon as it passes it. Either way the answer is 413 naming the limit, and
-the app never sees (nor buffers) more than `max_bytes`.
+A body over the limit (by its Content-Length, or counted while it streams) is answered 413
+naming the limit; the app never sees it and nothing past the limit is kept. The rest of the body
+is read and dropped first (up to DRAIN_FACTOR times the limit): answering while the client is
+still sending makes the server close the connection, which clients see as a dropped
+connection, and a kept-alive connection would fail the client's next request too.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+DRAIN_FACTOR = 8  # beyond this many times the limit, close the connection instead
 
 
 class BodySizeLimit:
@@ -23,6 +27,15 @@ class BodySizeLimit:
                                 (b"content-length", str(len(body)).encode())]})  # fmt: skip
         await send({"type": "http.response.body", "body": body})
 
+    async def _drain(self, receive: Any) -> None:
+        """Read and drop the body (bounded), so the answer does not cut the client off."""
+        left = DRAIN_FACTOR * self.max_bytes
+        while left > 0:
+            msg = await receive()
+            if msg["type"] != "http.request" or not msg.get("more_body", False):
+                return
+            left -= len(msg.get("body", b""))
+
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
@@ -33,6 +46,7 @@ class BodySizeLimit:
             except ValueError:
                 n = -1
             if n > self.max_bytes:
+                await self._drain(receive)
                 return await self._refuse(send, f"is {n:,} bytes")
         chunks, size, more = [], 0, True
         while more:
@@ -43,6 +57,9 @@ class BodySizeLimit:
             size += len(chunks[-1])
             more = msg.get("more_body", False)
             if size > self.max_bytes:
+                chunks.clear()
+                if more:
+                    await self._drain(receive)
                 return await self._refuse(send, f"passes {self.max_bytes:,} bytes")
         body, sent = b"".join(chunks), False
 

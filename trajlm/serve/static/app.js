@@ -97,7 +97,7 @@ async function eta(rows) {
   const a = points[0], b = rows[rows.length - 1];
   const out = await api("/travel-time", { origins: [[a.lat, a.lon]], destinations: [[b.lat, b.lon]], depart: a.t });
   const s = out.seconds[0];
-  $("eta").textContent = `ETA start → last predicted point: ${s === null ? "n/a" : (s / 60).toFixed(1) + " min"}`;
+  $("eta").textContent = `ETA start → last predicted point: ${s === null ? "n/a" : s < 120 ? s.toFixed(0) + " s" : (s / 60).toFixed(1) + " min"}`;
 }
 
 const COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
