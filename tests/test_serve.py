@@ -151,6 +151,44 @@ BAD = [  # (mutation of a valid body, status, words the message must hold)
         422,
         ["ISO"],
     ),
+    (lambda b: {"trajectories": b["trajectories"], "at_times": ["soon"]}, 422, ["at_times"]),
+    (
+        lambda b: {"trajectories": b["trajectories"], "seconds_ahead": [1e12]},
+        422,
+        ["seconds_ahead"],
+    ),
+    (
+        lambda b: (
+            b
+            | {
+                "trajectories": {
+                    "type": "Feature",
+                    "properties": {"times": []},
+                    "geometry": {"type": "LineString", "coordinates": []},
+                }
+            }
+        ),
+        422,
+        ["empty trajectory"],
+    ),
+    (
+        lambda b: (
+            b
+            | {
+                "trajectories": {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "geometry": {"type": "LineString", "coordinates": [[-8.6, 41.1]]},
+                        }
+                    ],
+                }
+            }
+        ),
+        422,
+        ["features[0].properties.times"],
+    ),
 ]
 
 
@@ -205,6 +243,8 @@ def test_travel_time(client):
            "destinations")  # fmt: skip
     _error(client.post("/travel-time", json=body | {"origins": [[41.1]]}), 422, "origins")
     _error(client.post("/travel-time", json=body | {"depart": [1, 2, 3]}), 422, "depart")
+    _error(client.post("/travel-time", json=body | {"depart": "at noon"}), 422, "field depart")
+    _error(client.post("/travel-time", json=body | {"depart": "at noon"}), 422, "field depart")
 
 
 def test_embed_and_similar(client, model, trips, work):
@@ -350,3 +390,13 @@ def test_overload_is_503_with_retry_after(model, trips):
         assert "overloaded" in r.json()["error"]
         r = c.post("/predict", json={"trajectories": rows(trips.head(12)), "steps": 2})
         assert r.status_code == 200  # and it recovers
+
+
+def test_cli_serve_refuses_a_missing_model_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    r = CliRunner().invoke(app, ["serve", "--model", str(tmp_path / "nope")])
+    assert r.exit_code == 2 and "--model" in r.output and "Traceback" not in r.output
+    assert "--max-batch" in CliRunner().invoke(app, ["serve", "--help"]).output

@@ -32,7 +32,7 @@ from trajlm.api import MULTITASK_HINT, TrajLM
 from trajlm.errors import TrajlmInputError
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker, Overloaded
-from trajlm.serve.formats import Limits, floats, parse_trajectories, render_points
+from trajlm.serve.formats import Limits, check_times, floats, parse_trajectories, render_points
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit
 
@@ -102,6 +102,8 @@ def create_app(
         if req.steps is not None and req.steps > max_steps:
             raise TrajlmInputError(f"{req.steps} is more than the model's {max_steps} "
                                    f"(max_len {model.config.max_len} - 2)", field="steps")  # fmt: skip
+        if req.at_times is not None:
+            check_times(req.at_times, "at_times")
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
             out = await batcher.submit(("steps", req.steps or 5), df)
@@ -124,6 +126,7 @@ def create_app(
         if len(req.origins) != len(req.destinations):
             raise TrajlmInputError(f"{len(req.origins)} origins but {len(req.destinations)} "
                                    "destinations", field="destinations")  # fmt: skip
+        check_times(req.depart, "depart")
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
         secs = await worker.call(model.travel_time, o, d, req.depart)
         return JSONResponse({"seconds": floats(secs)})
@@ -217,8 +220,10 @@ def predict_batch(model: TrajLM):
         _, steps = key
         if len(frames) == 1:
             return [model.predict(frames[0], steps=steps)]
-        merged = pl.concat([f.select("traj_id", "t", "lat", "lon").with_columns(
-            traj_id=pl.lit(f"{i:06d}{SEP}") + pl.col("traj_id")) for i, f in enumerate(frames)])  # fmt: skip
+        merged = pl.concat([f.select("traj_id", "t", "lat", "lon") for f in frames])
+        tags = np.repeat([f"{i:06d}{SEP}" for i in range(len(frames))], [len(f) for f in frames])
+        merged = merged.with_columns(traj_id=pl.Series(tags.astype(object) + merged["traj_id"]
+                                                       .to_numpy().astype(object)))  # fmt: skip
         out = model.predict(merged, steps=steps)
         parts = out.with_columns(
             _req=pl.col("traj_id").str.slice(0, 6).cast(pl.Int64),

@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
-from trajlm.data.schema import TrajlmInputError, check_model_input
+from trajlm.data.schema import MIN_T, TrajlmInputError, check_model_input
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 
@@ -96,28 +96,45 @@ class _Tracks:
         self.wheres.append(where)
 
     def frame(self) -> pl.DataFrame:
+        """The canonical table (unsorted; numpy and one DataFrame: this runs per request)."""
         if not self.lengths:
             raise _bad("no trajectories", self.field, "give at least one trajectory")
+        if len(set(self.ids)) < len(self.ids):
+            raise _bad("two trajectories share an id", self.field, "give each a unique traj_id")
         kinds = {isinstance(v, str) for v in self.t}
         if len(kinds) > 1:
             raise _bad("times mix strings and numbers", self.field, "use one kind")
         if kinds == {True}:
-            t = pl.Series("t", self.t, dtype=pl.Utf8)
+            secs = _seconds(pl.Series("t", self.t, dtype=pl.Utf8))
         else:
-            t = pl.Series("t", [float(v) for v in self.t], dtype=pl.Float64)
-            if not np.isfinite(t.to_numpy()).all():
+            t = np.array(self.t, dtype=np.float64)
+            if not np.isfinite(t).all():
                 raise _bad("a time is not a finite number", self.field)
-        secs, _, _ = _time_to_seconds(t.to_frame(), "t")
-        if secs.null_count():
-            raise _bad("a time does not parse", self.field, "use ISO 8601 or Unix seconds")
-        _check_order(secs.to_numpy(), self.lengths, self.wheres)
-        ids = np.repeat(np.array(self.ids, dtype=object), self.lengths).tolist()
-        df = pl.DataFrame({"traj_id": ids, "t": secs, "lat": self.lat, "lon": self.lon},
-                          schema_overrides={"traj_id": pl.Utf8})  # fmt: skip
-        dup = len(set(self.ids)) < len(self.ids)
-        if dup:
-            raise _bad("two trajectories share an id", self.field, "give each a unique traj_id")
-        return df.with_columns(pl.col("lat", "lon").fill_nan(None))
+            # milliseconds and the like: _time_to_seconds says what they look like
+            secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
+        _check_order(secs, self.lengths, self.wheres)
+        ids = np.repeat(np.array(self.ids, dtype=object), self.lengths)
+        return pl.DataFrame({
+            "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": secs,
+            "lat": pl.Series(np.array(self.lat), nan_to_null=True),
+            "lon": pl.Series(np.array(self.lon), nan_to_null=True),
+        })  # fmt: skip
+
+    def plausible(self) -> bool:
+        """Every position finite and in range and every time after MIN_T: a request that
+        check_model_input would pass (it runs on every model call; this skips a second run
+        per request on the hot path, and anything else is left to check_model_input)."""
+        lat, lon = np.array(self.lat), np.array(self.lon)
+        with np.errstate(invalid="ignore"):
+            return bool((np.abs(lat) <= 90).all() and (np.abs(lon) <= 180).all())
+
+
+def _seconds(t: Any) -> np.ndarray:
+    s = t if isinstance(t, pl.Series) else pl.Series("t", t)
+    secs, _, _ = _time_to_seconds(s.to_frame(), "t")
+    if secs.null_count():
+        raise TrajlmInputError("a time does not parse", field="t", hint="use ISO 8601 or Unix s")
+    return secs.to_numpy()
 
 
 def _check_order(t: np.ndarray, lengths: list[int], wheres: list[str]) -> None:
@@ -163,7 +180,9 @@ def parse_trajectories(
     doc: Any, limits: Limits, field: str = "trajectories", validate: bool = True
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
-    ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point)."""
+    ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
+    when a cheap look finds a NaN, out-of-range value or old time; every model method runs
+    ``check_model_input`` on what it is given anyway (and the batcher, on the whole batch)."""
     tracks = _Tracks(limits, field)
     if isinstance(doc, list):
         _table(doc, tracks, field)
@@ -192,7 +211,9 @@ def parse_trajectories(
     else:
         raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
     df = tracks.frame()
-    return (check_model_input(df, field) if validate else df), fmt
+    if validate and not (tracks.plausible() and df["t"].min() >= MIN_T):
+        df = check_model_input(df, field)  # raises, naming the column and the first bad row
+    return df, fmt
 
 
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
@@ -228,8 +249,22 @@ def floats(a: Any) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in a.tolist()]
 
 
-def iso(t: int) -> str:
-    return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def iso(t: int) -> str | None:
+    try:
+        return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError):  # beyond year 9999: no ISO form
+        return None
+
+
+def check_times(values: Any, field: str) -> None:
+    """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`."""
+    vals = values if isinstance(values, list) else [values]
+    if len({isinstance(v, str) for v in vals}) > 1:
+        raise _bad("mixes strings and numbers", field, "use one kind")
+    try:
+        _seconds(vals if isinstance(vals[0], str) else np.array(vals, dtype=np.float64))
+    except TrajlmInputError as e:
+        raise _bad(str(e).removeprefix("field t: "), field) from None
 
 
 def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> Any:

@@ -7,12 +7,13 @@ Unknown fields are refused (a typo such as ``step`` for ``steps`` is an error, n
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Format = Literal["table", "geojson", "mfjson"]
 Time = str | float
+MAX_AHEAD_S = 7 * 86_400.0  # far beyond any rollout; keeps times in range
 
 TRAJECTORIES = Field(
     description="GeoJSON FeatureCollection/Feature of LineStrings with `properties.times` "
@@ -38,7 +39,7 @@ class PredictRequest(TrajectoriesRequest):
     at_times: list[Time] | None = Field(
         None, min_length=1, max_length=64, description="Absolute times (ISO or Unix s)."
     )
-    seconds_ahead: list[float] | None = Field(
+    seconds_ahead: list[Annotated[float, Field(ge=0, le=MAX_AHEAD_S)]] | None = Field(
         None, min_length=1, max_length=64, description="Seconds after each last point."
     )
 
