@@ -400,3 +400,13 @@ def test_cli_serve_refuses_a_missing_model_in_one_line(tmp_path):
     r = CliRunner().invoke(app, ["serve", "--model", str(tmp_path / "nope")])
     assert r.exit_code == 2 and "--model" in r.output and "Traceback" not in r.output
     assert "--max-batch" in CliRunner().invoke(app, ["serve", "--help"]).output
+
+
+def test_from_env_factory_for_uvicorn_workers(work, monkeypatch):
+    from trajlm.serve.app import from_env
+
+    monkeypatch.setenv("TRAJLM_MODEL", str(work / "run"))
+    monkeypatch.setenv("TRAJLM_INDEX", str(work / "store"))
+    with TestClient(from_env()) as c:
+        card = c.get("/model").json()
+    assert card["index"]["trajectories"] > 0 and "predict" in card["tasks"]
