@@ -241,7 +241,7 @@ def model_passes(run: Path, n: int, points: int, steps: int, repeats: int = 3) -
             "speedup": round(min(one) / min(batched), 1)}  # fmt: skip
 
 
-def train_small(d: Path) -> tuple[Path, Path]:
+def train_small(d: Path, steps: int = 60) -> tuple[Path, Path]:
     """A multi-task model on a synthetic city at Porto, briefly trained (speed, not quality)."""
     import torch
 
@@ -257,8 +257,8 @@ def train_small(d: Path) -> tuple[Path, Path]:
     write_store(df, d / "store", report=rep)
     mix = {"causal": 1, "points": 1, "spans": 1, "features": 1, "od": 1, "future": 1}
     cfg = TrainConfig(batch_size=8, max_len=96, shuffle_buffer=32, lr=3e-3, warmup_steps=5,
-                      max_steps=60, eval_every=30, select_on="val_loss", log_every=30,
-                      progress=False, cpu_threads=1, objectives=mix)  # fmt: skip
+                      max_steps=steps, eval_every=max(30, steps // 4), select_on="val_loss",
+                      log_every=30, progress=False, cpu_threads=1, objectives=mix)  # fmt: skip
     # the model shape of configs/multitask.toml (~150 k parameters)
     mc = ModelConfig(d_model=64, n_layers=3, n_heads=4, n_kv_heads=2, max_len=96,
                      pos_type="rope_time", infill_heads=True)  # fmt: skip
