@@ -410,3 +410,21 @@ def test_from_env_factory_for_uvicorn_workers(work, monkeypatch):
     with TestClient(from_env()) as c:
         card = c.get("/model").json()
     assert card["index"]["trajectories"] > 0 and "predict" in card["tasks"]
+
+
+def test_model_worker_bounds_waiting_calls():
+    async def scenario():
+        worker = ModelWorker(max_pending=1, timeout_s=5)
+        first = asyncio.create_task(worker.call(time.sleep, 0.3))
+        await asyncio.sleep(0.05)
+        with pytest.raises(Overloaded, match="waiting"):
+            await worker.call(time.sleep, 0)
+        await first
+        assert await worker.call(lambda: 7) == 7  # free again
+        slow = ModelWorker(max_pending=4, timeout_s=0.05)
+        with pytest.raises(Overloaded, match="within"):
+            await slow.call(time.sleep, 0.3)
+        worker.close()
+        slow.close()
+
+    asyncio.run(scenario())
