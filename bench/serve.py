@@ -10,6 +10,7 @@ sends `--requests` requests at `--concurrency` with httpx: ~75 % valid (/predict
 (each must get a 4xx whose message names the problem), ~5 % oversized (413/422). Then
 `--throughput` /predict requests to a server with --max-batch 64 and to one with --max-batch 1.
 Writes bench/results/serve.json. Bounded: every request has a 30 s client timeout.
+Needs the serve and bench extras (httpx, fastapi, uvicorn, psutil).
 """
 
 from __future__ import annotations
