@@ -1,4 +1,4 @@
-"""The `trajlm` command line: data, train, predict, eval, ask.
+"""The `trajlm` command line: data, train, predict, eval, finetune, similar, ask, serve.
 
 Heavy imports (torch, readers) happen inside the commands so `trajlm --help` stays fast.
 """
@@ -482,6 +482,44 @@ def ask_cmd(
         typer.echo(str(e), err=True)
         raise typer.Exit(2) from None
     typer.echo(str(answer))
+
+
+@app.command("serve")
+def serve(
+    model: Path = typer.Option(
+        ..., "--model", help="Run directory (its best weights) or a classifier directory."
+    ),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every one)."),
+    port: int = typer.Option(8000, min=0, max=65535),
+    index: Path = typer.Option(None, "--index", help="Store whose trajectories /similar searches."),
+    index_limit: int = typer.Option(5000, min=1, help="Index at most this many trajectories."),
+    max_batch: int = typer.Option(64, min=1, help="Requests per model pass (1: no batching)."),
+    max_delay_ms: float = typer.Option(5.0, min=0.0, help="Wait this long to fill a batch."),
+    max_queue: int = typer.Option(256, min=1, help="Queued requests before 503."),
+    timeout: float = typer.Option(10.0, min=0.1, help="Seconds before a request gets 503."),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+) -> None:
+    """Serve the model over HTTP: the API (/docs) and a map page (/). docs/serve.md."""
+    try:
+        import uvicorn
+
+        from trajlm.serve import ServeSettings, create_app
+        from trajlm.serve.index import SimilarIndex
+    except ImportError as e:
+        _fail(f"serve needs the serve extra ({e.name} is missing): pip install 'trajlm[serve]'")
+    from trajlm.api import TrajLM
+
+    io.must_exist(model, "--model")
+    m = TrajLM.from_pretrained(model, threads=threads)
+    idx = None
+    if index is not None:
+        io.must_exist(index, "--index")
+        idx = SimilarIndex(m, index, limit=index_limit)
+        _say(f"indexed {len(idx):,} trajectories of {index}")
+    cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
+                        timeout_s=timeout)  # fmt: skip
+    _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
+    uvicorn.run(create_app(m, cfg, idx), host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover

@@ -1,0 +1,336 @@
+"""The HTTP API: a ``TrajLM`` behind FastAPI, with micro-batched /predict and a map page.
+
+    app = create_app(trajlm.TrajLM.from_pretrained("runs/porto"), index_store="data/porto")
+    uvicorn.run(app, host="127.0.0.1", port=8000)      # or `trajlm serve --model runs/porto`
+
+Handlers return their JSON directly (the pydantic response models document it at /docs without
+re-validating every answer). Every model call runs on one thread (``batching.ModelWorker``); /predict requests with the same
+number of steps share a model pass (``batching.MicroBatcher``). Errors are answered, never
+raised: bad input -> 4xx with ``{"error": "field ...: what is wrong", "field": ...}``; a full
+queue or a slow answer -> 503 with Retry-After; anything else is a bug -> logged, 500.
+docs/serve.md has the endpoints, limits and measurements.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from trajlm.api import MULTITASK_HINT, TrajLM
+from trajlm.errors import TrajlmInputError
+from trajlm.serve import schemas as s
+from trajlm.serve.batching import MicroBatcher, ModelWorker, Overloaded
+from trajlm.serve.formats import Limits, check_times, floats, parse_trajectories, render_points
+from trajlm.serve.index import SimilarIndex
+from trajlm.serve.limits import BodySizeLimit
+
+log = logging.getLogger("trajlm.serve")
+STATIC = Path(__file__).parent / "static"
+SEP = "\x1f"  # request number / traj_id inside a shared batch
+
+
+@dataclass
+class ServeSettings:
+    """Limits and batching knobs (the `trajlm serve` options)."""
+
+    limits: Limits = field(default_factory=Limits)
+    max_body_bytes: int = 4_000_000
+    max_batch: int = 64  # 1 = one request per model pass
+    max_delay_ms: float = 5.0
+    max_queue: int = 256
+    timeout_s: float = 10.0
+
+
+def _error(status: int, message: str, field: str | None = None, headers=None) -> JSONResponse:
+    return JSONResponse({"error": " ".join(message.split()), "field": field}, status, headers)
+
+
+class NotAvailable(Exception):
+    """The loaded checkpoint cannot do this (404 naming why)."""
+
+
+def create_app(
+    model: TrajLM, settings: ServeSettings | None = None, index: SimilarIndex | None = None
+) -> FastAPI:
+    """The FastAPI app serving `model` (and /similar against `index`, when given)."""
+    cfg = settings or ServeSettings()
+    worker = ModelWorker(max_pending=cfg.max_queue, timeout_s=cfg.timeout_s)
+    batcher = MicroBatcher(predict_batch(model), worker, cfg.max_batch, cfg.max_delay_ms,
+                           cfg.max_queue, cfg.timeout_s)  # fmt: skip
+    max_steps = model.config.max_len - 2
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        batcher.start()
+        yield
+        await batcher.stop()
+        worker.close()
+
+    app = FastAPI(title="trajlm", version="1", lifespan=lifespan,
+                  description="Trajectory model API: predict, recover, travel time, classify, "
+                  "embed, similar. Errors: `{error, field}` with 4xx; 503 + Retry-After when "
+                  "overloaded.")  # fmt: skip
+    app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
+    app.state.model, app.state.batcher, app.state.index = model, batcher, index
+    _handlers(app)
+    errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
+              503: {"model": s.ErrorResponse}}  # fmt: skip
+
+    def parse(req: s.TrajectoriesRequest, validate: bool = True):
+        return parse_trajectories(req.trajectories, cfg.limits, validate=validate)
+
+    @app.post("/predict", response_model=s.PointsResponse, responses=errors)
+    async def predict(req: s.PredictRequest) -> JSONResponse:
+        """Next points (`steps`) or positions at times (`at_times`, `seconds_ahead`), with
+        `std_m`, the 1-sigma position uncertainty in metres."""
+        given = [k for k in ("steps", "at_times", "seconds_ahead") if getattr(req, k) is not None]
+        if len(given) > 1:
+            raise TrajlmInputError(f"give one of steps, at_times, seconds_ahead (got {given})",
+                                   field=given[1])  # fmt: skip
+        if req.steps is not None and req.steps > max_steps:
+            raise TrajlmInputError(f"{req.steps} is more than the model's {max_steps} "
+                                   f"(max_len {model.config.max_len} - 2)", field="steps")  # fmt: skip
+        if req.at_times is not None:
+            check_times(req.at_times, "at_times")
+        df, fmt = parse(req)
+        if req.at_times is None and req.seconds_ahead is None:
+            out = await batcher.submit(("steps", req.steps or 5), df)
+        else:
+            out = await worker.call(_predict_at, model, df, req.at_times, req.seconds_ahead)
+        return JSONResponse(_points(out, req.output or fmt, ("step", "std_m")))
+
+    @app.post("/recover", response_model=s.PointsResponse, responses=errors)
+    async def recover(req: s.RecoverRequest) -> JSONResponse:
+        """Fill points whose position is null (times given), between known points."""
+        _need(model, "recover")
+        df, fmt = parse(req, validate=False)
+        out = await worker.call(lambda: model.recover(df, mode=req.mode))
+        return JSONResponse(_points(out, req.output or fmt, ("recovered",)))
+
+    @app.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
+    async def travel_time(req: s.TravelTimeRequest) -> JSONResponse:
+        """Trip durations in seconds from origins to destinations departing at `depart`."""
+        _need(model, "travel_time")
+        if len(req.origins) != len(req.destinations):
+            raise TrajlmInputError(f"{len(req.origins)} origins but {len(req.destinations)} "
+                                   "destinations", field="destinations")  # fmt: skip
+        check_times(req.depart, "depart")
+        o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
+        secs = await worker.call(model.travel_time, o, d, req.depart)
+        return JSONResponse({"seconds": floats(secs)})
+
+    @app.post("/embed", response_model=s.EmbedResponse, responses=errors)
+    async def embed(req: s.TrajectoriesRequest) -> JSONResponse:
+        """One vector per trajectory (mean-pooled final hidden state)."""
+        df, _ = parse(req)
+        emb = await worker.call(model.embed, df)
+        Z = emb.select(pl.exclude("traj_id")).to_numpy()
+        return JSONResponse({"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding":
+                z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]})  # fmt: skip
+
+    @app.post("/classify", response_model=s.ClassifyResponse, responses=errors)
+    async def classify(req: s.TrajectoriesRequest) -> JSONResponse:
+        """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
+        _need(model, "classify")
+        df, _ = parse(req)
+        out = await worker.call(model.classify, df)
+        classes = [c[2:] for c in out.columns if c.startswith("p_")]
+        rows = [
+            {
+                "traj_id": r["traj_id"],
+                "label": r["label"],
+                "proba": {c: r[f"p_{c}"] for c in classes},
+            }
+            for r in out.iter_rows(named=True)
+        ]
+        return JSONResponse({"classes": classes, "results": rows})
+
+    @app.post("/similar", response_model=s.SimilarResponse, responses=errors)
+    async def similar(req: s.SimilarRequest) -> JSONResponse:
+        """The k trajectories of the index (`--index STORE`) nearest to each query."""
+        if index is None:
+            raise NotAvailable("no similarity index: start the server with --index STORE")
+        df, _ = parse(req)
+        emb = await worker.call(lambda: model.embed(df, n_points=index.n_points))
+        dist, idx = index.query(emb.select(pl.exclude("traj_id")).to_numpy(), req.k)
+        results = []
+        for q, (dr, ir) in zip(emb["traj_id"].to_list(), zip(dist, idx, strict=True),
+                               strict=True):  # fmt: skip
+            matches = []
+            for r, (dd, j) in enumerate(zip(dr, ir, strict=True)):
+                tid = index.ids[j]
+                g = index.tracks[tid] if req.geometry else None
+                track = (
+                    None if g is None else [[a, b] for a, b in zip(g["lon"], g["lat"], strict=True)]
+                )
+                matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
+                                "track": track})  # fmt: skip
+            results.append({"traj_id": q, "matches": matches})
+        return JSONResponse({"results": results})
+
+    @app.get("/health")
+    async def health() -> dict:
+        q = batcher.queue
+        return {"status": "ok", "queued": q.qsize() if q else 0, "batches": batcher.batches,
+                "batched_requests": batcher.items, "model_calls_waiting": worker.pending}  # fmt: skip
+
+    @app.get("/model")
+    async def model_card() -> dict:
+        """The model card: config, parameters, tasks, training coverage, metrics, limits."""
+        return _card(model, cfg, index)
+
+    @app.get("/background")
+    async def background(limit: int = 300) -> dict:
+        """Indexed tracks (thinned) as GeoJSON, for the map's background."""
+        feats = []
+        if index is not None:
+            for tid in index.ids[: max(0, min(limit, 2_000))]:
+                g = index.tracks[tid]
+                feats.append({"type": "Feature", "properties": {"traj_id": tid},
+                              "geometry": {"type": "LineString", "coordinates":
+                                           [[a, b] for a, b in zip(g["lon"], g["lat"], strict=True)]}})  # fmt: skip
+        return {"type": "FeatureCollection", "features": feats}
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+# ---------------------------------------------------------------------------------- tasks
+def predict_batch(model: TrajLM):
+    """run_batch for the MicroBatcher: several requests' tables in one `model.predict` pass,
+    split back per request (traj_ids are prefixed with the request number meanwhile)."""
+
+    def run(key: tuple, frames: list[pl.DataFrame]) -> list[pl.DataFrame]:
+        _, steps = key
+        if len(frames) == 1:
+            return [model.predict(frames[0], steps=steps)]
+        merged = pl.concat([f.select("traj_id", "t", "lat", "lon") for f in frames])
+        tags = np.repeat([f"{i:06d}{SEP}" for i in range(len(frames))], [len(f) for f in frames])
+        merged = merged.with_columns(traj_id=pl.Series(tags.astype(object) + merged["traj_id"]
+                                                       .to_numpy().astype(object)))  # fmt: skip
+        out = model.predict(merged, steps=steps)
+        parts = out.with_columns(
+            _req=pl.col("traj_id").str.slice(0, 6).cast(pl.Int64),
+            traj_id=pl.col("traj_id").str.slice(7),
+        ).partition_by("_req", as_dict=True, include_key=False)
+        return [parts[(i,)] for i in range(len(frames))]
+
+    return run
+
+
+def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.DataFrame:
+    import warnings
+
+    with warnings.catch_warnings():  # times outside the rollout: null in the answer
+        warnings.simplefilter("ignore")
+        return model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead)
+
+
+def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
+    return {"format": fmt, "n_trajectories": df["traj_id"].n_unique(),
+            "points": render_points(df, fmt, extra)}  # fmt: skip
+
+
+def _need(model: TrajLM, task: str) -> None:
+    if task in model.tasks:
+        return
+    if task == "classify":
+        raise NotAvailable(f"classify: {model.path} is not a classifier; serve a classifier "
+                           "directory (classifier.json, from `trajlm finetune --task classify`)")  # fmt: skip
+    raise NotAvailable(f"{task}: this checkpoint has no infilling heads; {MULTITASK_HINT}")
+
+
+def _card(model: TrajLM, cfg: ServeSettings, index: SimilarIndex | None) -> dict:
+    conf = model.config.to_dict() if hasattr(model.config, "to_dict") else dict(vars(model.config))
+    stats = conf.pop("stats", None) or {}
+    # what the model was trained on (trajlm.model.coverage; recorded by the Trainer), plus the
+    # centre and scale of its plane, which every checkpoint has
+    coverage = (conf.pop("coverage", None) or {}) | {
+        "centre": {"lat": stats.get("lat0"), "lon": stats.get("lon0")},
+        "position_scale_m": stats.get("xy_scale"),
+    }
+    metrics = {}
+    for d in [] if model.path is None else [Path(model.path), Path(model.path).parent]:
+        for name in ("train_summary.json", "eval.json", "metrics.json"):
+            if (d / name).exists() and name not in metrics:
+                try:
+                    metrics[name] = json.loads((d / name).read_text())
+                except (OSError, ValueError):
+                    continue
+    n = sum(p.numel() for p in model.model.parameters())
+    return {"path": str(model.path), "tasks": model.tasks, "params": n,
+            "config": _jsonable(conf), "coverage": _jsonable(coverage),
+            "metrics": _jsonable(metrics), "max_steps": model.config.max_len - 2,
+            "limits": asdict(cfg) | {"limits": asdict(cfg.limits)},
+            "index": None if index is None else {"store": index.store, "trajectories": len(index)},
+            "classes": None if model.classifier is None else
+            [str(c) for c in model.classifier.classes_]}  # fmt: skip
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, str | int | float | bool) or x is None:
+        return x
+    return str(x)
+
+
+# ------------------------------------------------------------------------------ errors
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(TrajlmInputError)
+    async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
+        return _error(422, str(e), e.field)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
+        first = e.errors()[0] if e.errors() else {}
+        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        msg = first.get("msg", "invalid request")
+        if first.get("type") == "json_invalid":
+            return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
+                          "body")  # fmt: skip
+        return _error(422, f"field {loc}: {msg}", loc)
+
+    @app.exception_handler(NotAvailable)
+    async def not_available(request: Request, e: NotAvailable) -> JSONResponse:
+        return _error(404, str(e))
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, e: Overloaded) -> JSONResponse:
+        return _error(503, f"overloaded: {e}; retry later", None,
+                      {"Retry-After": str(e.retry_after)})  # fmt: skip
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, e: Exception) -> JSONResponse:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return _error(500, f"internal error ({type(e).__name__}); it is logged on the server")
+
+
+def from_env() -> FastAPI:
+    """The app for `uvicorn --factory trajlm.serve.app:from_env --workers N`: the model from
+    $TRAJLM_MODEL, the optional index from $TRAJLM_INDEX (docs/serve.md)."""
+    import os
+
+    model = TrajLM.from_pretrained(os.environ["TRAJLM_MODEL"])
+    store = os.environ.get("TRAJLM_INDEX")
+    return create_app(model, index=SimilarIndex(model, store) if store else None)

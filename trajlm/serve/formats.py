@@ -1,0 +1,298 @@
+"""Trajectories in and out of the HTTP API: GeoJSON, Moving Features JSON and a plain table.
+
+Accepted request documents (the ``trajectories`` field of a request):
+
+* GeoJSON: a ``FeatureCollection`` or a ``Feature`` whose geometry is a ``LineString`` (or
+  ``MultiPoint``) of ``[lon, lat]`` with one time per vertex in ``properties.times`` (or
+  ``datetimes``): ISO 8601 strings or Unix seconds. The trajectory id is ``properties.traj_id``,
+  else the Feature's ``id``, else its index in the collection.
+* OGC Moving Features JSON: Features with a ``temporalGeometry`` of type ``MovingPoint``
+  (``coordinates`` and ``datetimes``: ISO strings or, as the spec says, Unix milliseconds), or
+  a bare ``MovingPoint``.
+* A table: a list of ``{"traj_id": ..., "t": ..., "lat": ..., "lon": ...}`` rows.
+
+Everything becomes the canonical Polars table and goes through ``check_model_input``; every
+problem is a ``TrajlmInputError`` whose field is a JSON path (``trajectories.features[2]...``).
+Responses use the request's format (MF-JSON in, MF-JSON out).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.coerce import _time_to_seconds
+from trajlm.data.schema import MIN_T, TrajlmInputError, check_model_input
+
+TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may hold (the server's settings)."""
+
+    max_points_per_trajectory: int = 2_000
+    max_points_per_request: int = 20_000
+    max_trajectories_per_request: int = 500
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _bad(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
+    return TrajlmInputError(message, field=field, hint=hint)
+
+
+class _Tracks:
+    """Collects (traj_id, times, lats, lons) per trajectory while checking types and limits."""
+
+    def __init__(self, limits: Limits, field: str) -> None:
+        self.limits, self.field = limits, field
+        self.ids: list[str] = []
+        self.t: list[Any] = []
+        self.lat: list[float] = []
+        self.lon: list[float] = []
+        self.lengths: list[int] = []
+        self.wheres: list[str] = []
+
+    def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False) -> None:
+        if not isinstance(coords, list) or not isinstance(times, list):
+            raise _bad("coordinates and times must be lists", where)
+        if len(coords) != len(times):
+            raise _bad(f"{len(coords)} coordinates but {len(times)} times", where)
+        if len(coords) == 0:
+            raise _bad("empty trajectory (no points)", where, "give at least 2 points")
+        lim = self.limits
+        if len(coords) > lim.max_points_per_trajectory:
+            raise _bad(f"{len(coords)} points; the limit is {lim.max_points_per_trajectory} "
+                       "per trajectory", where, "send the last points only")  # fmt: skip
+        if len(self.lengths) >= lim.max_trajectories_per_request:
+            raise _bad(f"more than {lim.max_trajectories_per_request} trajectories in one "
+                       "request", self.field, "split the request")  # fmt: skip
+        if len(self.lat) + len(coords) > lim.max_points_per_request:
+            raise _bad(f"more than {lim.max_points_per_request} points in one request",
+                       self.field, "split the request")  # fmt: skip
+        for i, c in enumerate(coords):
+            ok = isinstance(c, list) and len(c) >= 2
+            if not (ok and all(_is_num(v) or v is None for v in c[:2])):
+                raise _bad(
+                    f"{c!r} is not a [lon, lat] pair of numbers", f"{where}.coordinates[{i}]"
+                )
+            self.lon.append(math.nan if c[0] is None else float(c[0]))  # null: a missing point
+            self.lat.append(math.nan if c[1] is None else float(c[1]))
+        for i, v in enumerate(times):
+            if not (_is_num(v) or isinstance(v, str)):
+                raise _bad(f"{v!r} is not a time (ISO 8601 string or Unix seconds)",
+                           f"{where}.times[{i}]")  # fmt: skip
+            self.t.append(v / 1000 if ms and _is_num(v) else v)
+        self.ids.append(str(tid))
+        self.lengths.append(len(coords))
+        self.wheres.append(where)
+
+    def frame(self) -> pl.DataFrame:
+        """The canonical table (unsorted; numpy and one DataFrame: this runs per request)."""
+        if not self.lengths:
+            raise _bad("no trajectories", self.field, "give at least one trajectory")
+        if len(set(self.ids)) < len(self.ids):
+            raise _bad("two trajectories share an id", self.field, "give each a unique traj_id")
+        kinds = {isinstance(v, str) for v in self.t}
+        if len(kinds) > 1:
+            raise _bad("times mix strings and numbers", self.field, "use one kind")
+        if kinds == {True}:
+            secs = _seconds(pl.Series("t", self.t, dtype=pl.Utf8))
+        else:
+            t = np.array(self.t, dtype=np.float64)
+            if not np.isfinite(t).all():
+                raise _bad("a time is not a finite number", self.field)
+            # milliseconds and the like: _time_to_seconds says what they look like
+            secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
+        _check_order(secs, self.lengths, self.wheres)
+        ids = np.repeat(np.array(self.ids, dtype=object), self.lengths)
+        return pl.DataFrame({
+            "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": secs,
+            "lat": pl.Series(np.array(self.lat), nan_to_null=True),
+            "lon": pl.Series(np.array(self.lon), nan_to_null=True),
+        })  # fmt: skip
+
+    def plausible(self) -> bool:
+        """Every position finite and in range and every time after MIN_T: a request that
+        check_model_input would pass (it runs on every model call; this skips a second run
+        per request on the hot path, and anything else is left to check_model_input)."""
+        lat, lon = np.array(self.lat), np.array(self.lon)
+        with np.errstate(invalid="ignore"):
+            return bool((np.abs(lat) <= 90).all() and (np.abs(lon) <= 180).all())
+
+
+def _seconds(t: Any) -> np.ndarray:
+    s = t if isinstance(t, pl.Series) else pl.Series("t", t)
+    secs, _, _ = _time_to_seconds(s.to_frame(), "t")
+    if secs.null_count():
+        raise TrajlmInputError("a time does not parse", field="t", hint="use ISO 8601 or Unix s")
+    return secs.to_numpy()
+
+
+def _check_order(t: np.ndarray, lengths: list[int], wheres: list[str]) -> None:
+    """Times must increase along each trajectory, as sent (the model reads them in order)."""
+    start = 0
+    for n, where in zip(lengths, wheres, strict=True):
+        d = np.diff(t[start : start + n])
+        bad = np.flatnonzero(d <= 0)
+        if bad.size:
+            i = int(bad[0]) + 1
+            what = "repeats" if d[bad[0]] == 0 else "is before"
+            raise _bad(f"time {i} {what} the time of point {i - 1}", f"{where}.times[{i}]",
+                       "send each trajectory's points in time order, one per timestamp")  # fmt: skip
+        start += n
+
+
+def _feature_track(feat: Any, where: str) -> tuple[list, list, bool, bool]:
+    """(coordinates, times, times_in_ms, is_mfjson) of one Feature."""
+    if not isinstance(feat, dict):
+        raise _bad("not a GeoJSON Feature object", where)
+    tg = feat.get("temporalGeometry")
+    if isinstance(tg, dict):
+        if tg.get("type") != "MovingPoint":
+            raise _bad(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)",
+                       f"{where}.temporalGeometry.type")  # fmt: skip
+        return tg.get("coordinates"), tg.get("datetimes"), True, True
+    geom = feat.get("geometry")
+    if not isinstance(geom, dict) or geom.get("type") not in ("LineString", "MultiPoint"):
+        kind = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
+        raise _bad(f"geometry is {kind!r}; expected a LineString with properties.times",
+                   f"{where}.geometry")  # fmt: skip
+    props = feat.get("properties") or {}
+    if not isinstance(props, dict):
+        raise _bad("properties must be an object", f"{where}.properties")
+    key = next((k for k in ("times", "datetimes", "timestamps") if k in props), None)
+    if key is None:
+        raise _bad("no times: give one time per vertex", f"{where}.properties.times",
+                   "ISO 8601 strings or Unix seconds")  # fmt: skip
+    return geom.get("coordinates"), props[key], key == "datetimes", key == "datetimes"
+
+
+def parse_trajectories(
+    doc: Any, limits: Limits, field: str = "trajectories", validate: bool = True
+) -> tuple[pl.DataFrame, str]:
+    """A request document -> (canonical table, format of the document). The table is checked by
+    ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
+    when a cheap look finds a NaN, out-of-range value or old time; every model method runs
+    ``check_model_input`` on what it is given anyway (and the batcher, on the whole batch)."""
+    tracks = _Tracks(limits, field)
+    if isinstance(doc, list):
+        _table(doc, tracks, field)
+        fmt = TABLE
+    elif isinstance(doc, dict):
+        kind = doc.get("type")
+        if kind == "FeatureCollection":
+            feats = doc.get("features")
+            if not isinstance(feats, list):
+                raise _bad("a FeatureCollection needs a 'features' list", f"{field}.features")
+            items = [(f, f"{field}.features[{k}]", k) for k, f in enumerate(feats)]
+        elif kind == "Feature":
+            items = [(doc, field, 0)]
+        elif kind == "MovingPoint":
+            items = [({"type": "Feature", "temporalGeometry": doc}, field, 0)]
+        else:
+            raise _bad(f"type {kind!r}: expected a GeoJSON FeatureCollection or Feature, a "
+                       "MovingPoint, or a list of {traj_id, t, lat, lon} rows", f"{field}.type")  # fmt: skip
+        fmt = GEOJSON
+        for feat, where, k in items:
+            coords, times, ms, mf = _feature_track(feat, where)
+            props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
+            tid = props.get("traj_id", feat.get("id", k))
+            tracks.add(tid, coords, times, where, ms=ms)
+            fmt = MFJSON if mf else fmt
+    else:
+        raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
+    df = tracks.frame()
+    if validate and not (tracks.plausible() and df["t"].min() >= MIN_T):
+        df = check_model_input(df, field)  # raises, naming the column and the first bad row
+    return df, fmt
+
+
+def _table(rows: list, tracks: _Tracks, field: str) -> None:
+    """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
+    groups: dict[Any, tuple[list, list]] = {}
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
+        for key in ("traj_id", "t", "lat", "lon"):
+            if key not in r:
+                raise _bad("missing", f"{field}[{i}].{key}")
+        for key in ("lat", "lon"):
+            if not _is_num(r[key]) and r[key] is not None:
+                raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
+        if not isinstance(r["traj_id"], str | int) or isinstance(r["traj_id"], bool):
+            raise _bad(f"{r['traj_id']!r} is not a string or integer", f"{field}[{i}].traj_id")
+        if not (_is_num(r["t"]) or isinstance(r["t"], str)):
+            raise _bad(f"{r['t']!r} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
+        c, t = groups.setdefault(str(r["traj_id"]), ([], []))
+        c.append([math.nan if r["lon"] is None else r["lon"],
+                  math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
+        t.append(r["t"])
+    if not groups:
+        raise _bad("empty table (no rows)", field, "give at least 2 points per trajectory")
+    for tid, (c, t) in groups.items():
+        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]")
+
+
+# ------------------------------------------------------------------------------ output
+def floats(a: Any) -> list[float | None]:
+    """A float array as a JSON list (NaN and inf become null: JSON has no NaN)."""
+    a = np.asarray(a, dtype=np.float64)
+    return [float(v) if math.isfinite(v) else None for v in a.tolist()]
+
+
+def iso(t: int) -> str | None:
+    try:
+        return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError):  # beyond year 9999: no ISO form
+        return None
+
+
+def check_times(values: Any, field: str) -> None:
+    """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`."""
+    vals = values if isinstance(values, list) else [values]
+    if len({isinstance(v, str) for v in vals}) > 1:
+        raise _bad("mixes strings and numbers", field, "use one kind")
+    try:
+        _seconds(vals if isinstance(vals[0], str) else np.array(vals, dtype=np.float64))
+    except TrajlmInputError as e:
+        raise _bad(str(e).removeprefix("field t: "), field) from None
+
+
+def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> Any:
+    """Point rows (traj_id, t, lat, lon and `extra` columns) in the request's format: table rows,
+    a GeoJSON FeatureCollection (a LineString per trajectory, per-vertex values as property
+    lists) or MF-JSON (a MovingPoint per trajectory)."""
+    if fmt == TABLE:
+        cols = {c: df[c].to_list() for c in ("traj_id", "t", *extra)}
+        lat, lon = floats(df["lat"]), floats(df["lon"])
+        fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
+        return [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
+                 "lat": lat[i], "lon": lon[i],
+                 **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
+                for i in range(len(df))]  # fmt: skip
+    feats = []
+    for (tid,), g in df.group_by("traj_id", maintain_order=True):
+        coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
+        times = [iso(t) for t in g["t"].to_list()]
+        vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
+        props = {"traj_id": tid, **vals}
+        if fmt == MFJSON:
+            tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,
+                  "interpolation": "Linear"}  # fmt: skip
+            feats.append({"type": "Feature", "id": tid, "temporalGeometry": tg,
+                          "properties": props})  # fmt: skip
+        else:
+            kind = "LineString" if len(coords) >= 2 else "MultiPoint"
+            props |= {"times": times, "t": g["t"].to_list()}
+            feats.append({"type": "Feature", "id": tid, "geometry": {"type": kind,
+                          "coordinates": coords}, "properties": props})  # fmt: skip
+    return {"type": "FeatureCollection", "features": feats}

@@ -1,0 +1,73 @@
+"""The request body size limit, as plain ASGI middleware (before any JSON parsing).
+
+A body over the limit (by its Content-Length, or counted while it streams) is answered 413
+naming the limit; the app never sees it and nothing past the limit is kept. The rest of the body
+is read and dropped first (up to DRAIN_FACTOR times the limit): answering while the client is
+still sending makes the server close the connection, which clients see as a dropped
+connection, and a kept-alive connection would fail the client's next request too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DRAIN_FACTOR = 8  # beyond this many times the limit, close the connection instead
+
+
+class BodySizeLimit:
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def _refuse(self, send: Any, what: str) -> None:
+        body = json.dumps({"error": f"request body {what}; the limit is {self.max_bytes:,} "
+                           "bytes (split the request)", "field": "body"}).encode()  # fmt: skip
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
+
+    async def _drain(self, receive: Any) -> None:
+        """Read and drop the body (bounded), so the answer does not cut the client off."""
+        left = DRAIN_FACTOR * self.max_bytes
+        while left > 0:
+            msg = await receive()
+            if msg["type"] != "http.request" or not msg.get("more_body", False):
+                return
+            left -= len(msg.get("body", b""))
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            try:
+                n = int(declared)
+            except ValueError:
+                n = -1
+            if n > self.max_bytes:
+                await self._drain(receive)
+                return await self._refuse(send, f"is {n:,} bytes")
+        chunks, size, more = [], 0, True
+        while more:
+            msg = await receive()
+            if msg["type"] != "http.request":  # the client went away
+                return
+            chunks.append(msg.get("body", b""))
+            size += len(chunks[-1])
+            more = msg.get("more_body", False)
+            if size > self.max_bytes:
+                chunks.clear()
+                if more:
+                    await self._drain(receive)
+                return await self._refuse(send, f"passes {self.max_bytes:,} bytes")
+        body, sent = b"".join(chunks), False
+
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

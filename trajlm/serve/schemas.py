@@ -1,0 +1,115 @@
+"""Request and response bodies of the HTTP API (pydantic: they are the OpenAPI at /docs).
+
+Trajectories travel as one JSON document, parsed by ``trajlm.serve.formats`` (GeoJSON,
+MF-JSON or a table of rows); everything else is typed here, so a wrong type names its field.
+Unknown fields are refused (a typo such as ``step`` for ``steps`` is an error, not a default).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Format = Literal["table", "geojson", "mfjson"]
+Time = str | float
+MAX_AHEAD_S = 7 * 86_400.0  # far beyond any rollout; keeps times in range
+
+TRAJECTORIES = Field(
+    description="GeoJSON FeatureCollection/Feature of LineStrings with `properties.times` "
+    "(ISO 8601 or Unix seconds), MF-JSON MovingPoint features, or a list of "
+    "{traj_id, t, lat, lon} rows.",
+    examples=[[{"traj_id": "a", "t": 1700000000, "lat": 41.15, "lon": -8.61},
+               {"traj_id": "a", "t": 1700000015, "lat": 41.151, "lon": -8.609}]],
+)  # fmt: skip
+OUTPUT = Field(None, description="Response format; default: the request's.")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class TrajectoriesRequest(Strict):
+    trajectories: Any = TRAJECTORIES
+    output: Format | None = OUTPUT
+
+
+class PredictRequest(TrajectoriesRequest):
+    steps: int | None = Field(None, ge=1, description="Next points of the rollout (default 5).")
+    at_times: list[Time] | None = Field(
+        None, min_length=1, max_length=64, description="Absolute times (ISO or Unix s)."
+    )
+    seconds_ahead: list[Annotated[float, Field(ge=0, le=MAX_AHEAD_S)]] | None = Field(
+        None, min_length=1, max_length=64, description="Seconds after each last point."
+    )
+
+
+class RecoverRequest(TrajectoriesRequest):
+    mode: Literal["inplace", "span"] = "inplace"
+
+
+class SimilarRequest(TrajectoriesRequest):
+    k: int = Field(5, ge=1, le=100)
+    geometry: bool = Field(False, description="Return each match's (thinned) track.")
+
+
+LatLon = tuple[float, float]
+
+
+class TravelTimeRequest(Strict):
+    origins: list[LatLon] = Field(..., min_length=1, max_length=10_000,
+                                  description="[lat, lon] pairs, degrees.")  # fmt: skip
+    destinations: list[LatLon] = Field(..., min_length=1, max_length=10_000)
+    depart: Time | list[Time] = Field(..., description="One time for all, or one per trip.")
+
+
+class PointsResponse(BaseModel):
+    format: Format
+    n_trajectories: int
+    points: Any = Field(description="In `format`: rows, or a FeatureCollection.")
+
+
+class TravelTimeResponse(BaseModel):
+    seconds: list[float | None]
+
+
+class Embedding(BaseModel):
+    traj_id: str
+    embedding: list[float]
+
+
+class EmbedResponse(BaseModel):
+    dim: int
+    embeddings: list[Embedding]
+
+
+class Classification(BaseModel):
+    traj_id: str
+    label: str
+    proba: dict[str, float]
+
+
+class ClassifyResponse(BaseModel):
+    classes: list[str]
+    results: list[Classification]
+
+
+class Match(BaseModel):
+    rank: int
+    traj_id: str
+    distance: float
+    track: list[list[float]] | None = Field(None, description="[lon, lat] vertices.")
+
+
+class SimilarResult(BaseModel):
+    traj_id: str
+    matches: list[Match]
+
+
+class SimilarResponse(BaseModel):
+    results: list[SimilarResult]
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="One line naming the field and the problem.")
+    field: str | None = None
