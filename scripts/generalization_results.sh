@@ -13,6 +13,7 @@ mkdir -p "$OUT"
 [ -f "$OUT/store_hour6/manifest.json" ] || "$BIN/trajlm" data resplit "$OUT/store" --by hour=6 \
   --out "$OUT/store_hour6"
 for split in store store_hour6; do
+  mkdir -p "$OUT/runs/$split"
   for recipe in $RECIPES; do
     models=()
     for seed in $SEEDS; do
