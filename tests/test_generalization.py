@@ -179,6 +179,9 @@ def test_coverage_warnings_fire_outside_and_stay_silent_inside(store):
     assert any("weekday Tue" in w for w in tuesday), tuesday
     far = coverage_warnings(cov, inside.with_columns(pl.col("lat") + 10.0))
     assert any("km from the training area" in w for w in far), far
+    t0 = pl.col("t").min().over("traj_id")
+    fast = coverage_warnings(cov, inside.with_columns(t0 + (pl.col("t") - t0) // 15))  # 1 s feed
+    assert any("sampling interval" in w for w in fast) and not any("hour" in w for w in fast)
 
 
 def test_trainer_records_coverage_and_auto_falls_back(store, tmp_path):
