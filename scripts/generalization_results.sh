@@ -13,6 +13,7 @@ mkdir -p "$OUT"
 [ -f "$OUT/store_hour6/manifest.json" ] || "$BIN/trajlm" data resplit "$OUT/store" --by hour=6 \
   --out "$OUT/store_hour6"
 for split in store store_hour6; do
+  mkdir -p "$OUT/runs/$split"
   for recipe in $RECIPES; do
     models=()
     for seed in $SEEDS; do
@@ -22,9 +23,9 @@ for split in store store_hour6; do
         > "$run.log" 2>&1
       models+=(--model "$run/best")
     done
-    shifts=(); [ "$split" = store ] && shifts=(--shift clock=+4h --shift clock=+8h --shift weekday=+1)
     "$BIN/trajlm" eval --task predict --data "$OUT/$split" "${models[@]}" --seeds 1 \
-      "${shifts[@]}" --out "$OUT/eval_${split}_$recipe.json"
+      --shift clock=+4h --shift clock=+8h --shift clock=+12h --shift weekday=+1 \
+      --shift weekday=+3 --out "$OUT/eval_${split}_$recipe.json"
   done
 done
 "$BIN/python" scripts/generalization_table.py "$OUT"/eval_*.json

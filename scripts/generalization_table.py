@@ -13,7 +13,7 @@ from pathlib import Path
 CV = "constant velocity"
 
 
-def rows(path: Path) -> tuple[list[str], list[str]]:
+def rows(path: Path, seen_cv: set) -> tuple[list[str], list[str]]:
     doc = json.loads(path.read_text())
     res, split = doc["results"], doc.get("split_by", "time")
     base = {r["method"]: r["metrics"] for r in res if r["setting"] == "k=5"}
@@ -22,6 +22,10 @@ def rows(path: Path) -> tuple[list[str], list[str]]:
     for method in base:
         if method != CV and not method.startswith("trajlm"):
             continue
+        if method == CV:  # one constant-velocity row per split
+            if split in seen_cv:
+                continue
+            seen_cv.add(split)
         mae = base[method]["mae_m"]
         cells = [path.stem, split, method, f"{mae:.1f}", f"{mae / base[CV]['mae_m']:.3f}"]
         for s in shifts:
@@ -36,8 +40,9 @@ def rows(path: Path) -> tuple[list[str], list[str]]:
 def main(paths: list[str]) -> None:
     header_shifts: list[str] = []
     lines = []
+    seen_cv: set = set()
     for p in paths:
-        body, shifts = rows(Path(p))
+        body, shifts = rows(Path(p), seen_cv)
         header_shifts = header_shifts or shifts
         lines += body
     head = ["file", "split", "method", "MAE (m)", "MAE / const. vel."]

@@ -179,6 +179,9 @@ def test_coverage_warnings_fire_outside_and_stay_silent_inside(store):
     assert any("weekday Tue" in w for w in tuesday), tuesday
     far = coverage_warnings(cov, inside.with_columns(pl.col("lat") + 10.0))
     assert any("km from the training area" in w for w in far), far
+    t0 = pl.col("t").min().over("traj_id")
+    fast = coverage_warnings(cov, inside.with_columns(t0 + (pl.col("t") - t0) // 15))  # 1 s feed
+    assert any("sampling interval" in w for w in fast) and not any("hour" in w for w in fast)
 
 
 def test_trainer_records_coverage_and_auto_falls_back(store, tmp_path):
@@ -211,3 +214,18 @@ def test_clock_shift_augmentation_is_whole_hours_and_resume_exact(store, tmp_pat
     shift = a - MONDAY
     assert (shift % 3600 == 0).all() and 10 < int((shift != 0).sum()) < 54
     assert trainer.model.config.coverage["clock_shift_prob"] == 0.5
+
+
+def test_coverage_merges_on_fine_tune_not_on_resume(store, tmp_path):
+    tc = dict(max_steps=1, batch_size=8, max_len=16, eval_every=0, progress=False)
+    Trainer(store, tmp_path / "a", ModelConfig(d_model=32, n_layers=1, n_heads=2),
+            TrainConfig(**tc)).fit()  # fmt: skip
+    saved = json.loads((tmp_path / "a" / "config.json").read_text())
+    n = saved["coverage"]["n_points"]
+    resumed = ModelConfig.from_dict({**saved, "stats": None})  # as `trajlm train --resume`
+    assert (
+        Trainer(store, tmp_path / "a", resumed, TrainConfig(**tc)).model.config.coverage["n_points"]
+        == n
+    )
+    tuned = Trainer(store, tmp_path / "b", None, TrainConfig(**tc, init_from=str(tmp_path / "a")))
+    assert tuned.model.config.coverage["n_points"] == 2 * n  # pretraining + fine-tune data

@@ -200,7 +200,7 @@ def coverage_warnings(model_or_card: Any, df: pl.DataFrame) -> list[str]:
         )
     for key, label, unit in (("dt_s", "sampling interval", "s"), ("speed_mps", "speed", "m/s")):
         ref = cov.get(key)
-        if ref is None or len(df) < 3:
+        if ref is None or len(df) < 3 or "traj_id" not in df.columns:
             continue
         dt, v = _steps(df.sort(["traj_id", "t"]))
         x = dt if key == "dt_s" else v

@@ -210,7 +210,9 @@ class Trainer:
         stats = NormStats.from_dict(mc.stats) if mc.stats else None
         cov = compute_coverage(self.data, stats)
         cov["clock_shift_prob"] = self.cfg.clock_shift_prob
-        return merge_coverage(mc.coverage, cov) if mc.coverage else cov
+        if self.cfg.init_from and mc.coverage:  # not on resume: that config is this run's own
+            return merge_coverage(mc.coverage, cov)
+        return cov
 
     def _shift_clocks(self, batch: dict) -> dict:
         """Clock-shift augmentation (TrainConfig.clock_shift_prob); drawn from (seed, step) so
