@@ -363,7 +363,7 @@ def test_threads_policy():
 def test_far_input_warns_and_movingpandas_comes_back(model, workdir):
     trips = pd.read_csv(workdir / "trips.csv", parse_dates=["timestamp"])
     one = trips[trips["trip_id"] == trips["trip_id"].iloc[0]]
-    with pytest.warns(UserWarning, match="km from its projection centre"):
+    with pytest.warns(UserWarning, match="training coverage.*km from the training area"):
         model.predict(one.assign(latitude=one["latitude"] + 5.0), steps=1)  # 550 km north
     mpd = pytest.importorskip("movingpandas")
     from trajlm.data.adapters import to_movingpandas
@@ -372,3 +372,33 @@ def test_far_input_warns_and_movingpandas_comes_back(model, workdir):
     pred = model.predict(tc, steps=2)
     assert isinstance(pred, mpd.TrajectoryCollection) and len(pred) == trips["trip_id"].nunique()
     assert pred.trajectories[0].df["step"].tolist() == [1, 2]
+
+
+def test_api_warns_outside_training_coverage(tmp_path):
+    """A model warns, naming the feature, on trips moved 5 degrees north of its training area,
+    and stays silent on its own train trips."""
+    import warnings
+
+    import trajlm
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.store import read_store
+    from trajlm.model import ModelConfig
+    from trajlm.train.trainer import TrainConfig, Trainer
+
+    store = tmp_path / "s"
+    synth_store(store, n_trajectories=40, seed=3)
+    cfg = TrainConfig(max_steps=2, batch_size=4, max_len=16, eval_every=0, save_every=2,
+                      progress=False, shuffle_buffer=8)  # fmt: skip
+    Trainer(store, tmp_path / "run", ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=24),
+            cfg).fit()  # fmt: skip
+    model = trajlm.TrajLM.from_pretrained(tmp_path / "run")
+    trips = read_store(store, split="train").drop("split").head(200)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict(trips, steps=2)
+    assert not [w for w in caught if "coverage" in str(w.message)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict(trips.with_columns(lat=trips["lat"] + 5.0), steps=2)
+    said = [str(w.message) for w in caught]
+    assert any("coverage" in m and "km from the training area" in m for m in said), said

@@ -46,6 +46,7 @@ from trajlm.data.coerce import (
 from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
+from trajlm.model.coverage import coverage_warnings, load_coverage
 from trajlm.model.transformer import resolve_weights
 from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
@@ -129,9 +130,20 @@ class TrajLM:
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True):
         df, layout = coerce(data, validate=validate, **columns)
-        p = self.projection
-        geo.check_extent(df, p.lat0, p.lon0, what="the input (from the model's training centre)")
+        self._check_coverage(df)
         return df, layout
+
+    def _check_coverage(self, df: pl.DataFrame) -> None:
+        """Warn, naming the feature, where the input lies outside what the model was trained on
+        (the coverage its Trainer recorded); older checkpoints: the projection's extent check."""
+        lines = coverage_warnings(self.model, df)
+        for line in lines:
+            warnings.warn(f"input outside the training coverage: {line}", stacklevel=3)
+        if load_coverage(self.model) is None:
+            p = self.projection
+            geo.check_extent(
+                df, p.lat0, p.lon0, what="the input (from the model's training centre)"
+            )
 
     def _require_infill(self, task: str) -> None:
         if getattr(self.model, "infill_head", None) is None:
@@ -221,8 +233,7 @@ class TrajLM:
         """
         self._require_infill("recover")
         df, layout, known = recovery_input(data, **columns)
-        p = self.projection
-        geo.check_extent(df, p.lat0, p.lon0, what="the input (from the model's training centre)")
+        self._check_coverage(df.filter(pl.Series(known)))
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
             return from_canonical(out, layout=layout, caller_order=True)
