@@ -87,18 +87,23 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
     dtype = next(model.parameters()).dtype
     if torch.is_autocast_enabled(dev.type):  # e.g. bf16 autocast on GPU: keys come out in bf16
         dtype = torch.get_autocast_dtype(dev.type)
-    caches = [
-        KVCache(B, cfg.kv_heads, n_hist + steps, cfg.head_dim, dev, dtype) for _ in model.blocks
-    ]
-    valid = torch.zeros(B, n_hist + steps, dtype=torch.bool, device=dev)  # (B, L) cache slots
-    valid[:, :n_hist] = mask
+    L = n_hist + steps
+    caches = [KVCache(B, cfg.kv_heads, L, cfg.head_dim, dev, dtype, zero_from=n_hist)
+              for _ in model.blocks]  # fmt: skip
+    # Equal-length histories (the common batch): every row writes the same slot each step, so
+    # the cache takes a slice copy, no row needs a mask and positions broadcast from (1, T).
+    uniform = bool((lengths == n_hist).all())
+    valid = None
+    if not uniform:
+        valid = torch.zeros(B, L, dtype=torch.bool, device=dev)  # (B, L) cache slots
+        valid[:, :n_hist] = mask
 
     # Prefill: causal attention over the padded history, keys/values into slots 0..n_hist-1.
     feats = model.embed.features(pos, t, t0, mask)  # (B, n_hist, 9)
-    index = torch.arange(n_hist, device=dev).expand(B, n_hist)  # (B, n_hist)
-    h = model.backbone(feats, None, index, t, None, True, caches, index)  # (B, n_hist, C)
+    index = torch.arange(L, device=dev)[None]  # (1, L) token index of each slot
+    h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0)  # (B, n_hist, C)
     last = lengths - 1  # (B,)
-    h = h[rows, last]  # (B, C) hidden state at each row's last real point
+    h = h[:, -1] if uniform else h[rows, last]  # (B, C) hidden state at each row's last point
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
 
@@ -117,11 +122,16 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
         win_pos = torch.stack([cur_pos, new_pos], dim=1)  # (B, 2, 2)
         win_t = torch.stack([cur_t, new_t], dim=1)  # (B, 2)
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
-        slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
-        valid[rows, slot[:, 0]] = True
-        S = n_hist + s + 1  # slots that can hold anything yet
-        attn_mask = valid[:, None, None, :S]  # (B, 1, 1, S)
-        h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot)[:, 0]
+        if uniform:  # slot n_hist + s for every row; every slot before it is valid
+            slot = n_hist + s
+            h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
+                               caches, slot)[:, 0]  # fmt: skip
+        else:
+            slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
+            valid[rows, slot[:, 0]] = True
+            attn_mask = valid[:, None, None, : n_hist + s + 1]  # (B, 1, 1, S) written slots
+            h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot)
+            h = h[:, 0]
         cur_pos, cur_t = new_pos, new_t
     return out_pos, out_t, out_lv
 

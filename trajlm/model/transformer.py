@@ -55,8 +55,9 @@ class CausalSelfAttention(nn.Module):
     def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
         """x (B, T, C); attn_mask bool (B|1, 1, T, S) True = attend, or None with is_causal.
 
-        With a cache, the new keys/values are written at `slots` (B, T) and attention reads
-        the cache's first S slots (S = attn_mask's last dim, or T at prefill).
+        With a cache, the new keys/values are written at `slots` (B, T) (or an int: every row
+        at slots..slots+T-1) and attention reads the cache's first S slots (S = attn_mask's
+        last dim, else slots + T for an int, else T at prefill).
         """
         B, T, C = x.shape
         H, Hkv, D = self.n_heads, self.n_kv_heads, self.head_dim
@@ -67,7 +68,10 @@ class CausalSelfAttention(nn.Module):
             q, k = apply_rope(q, *rope), apply_rope(k, *rope)
         if cache is not None:
             cache.write(k, v, slots)
-            S = attn_mask.shape[-1] if attn_mask is not None else T
+            if attn_mask is not None:
+                S = attn_mask.shape[-1]
+            else:
+                S = slots + T if isinstance(slots, int) else T
             k, v = cache.k[:, :, :S], cache.v[:, :, :S]  # (B, Hkv, S, D)
         y = F.scaled_dot_product_attention(
             q,
@@ -192,13 +196,14 @@ class TrajectoryModel(nn.Module):
         attn_mask: torch.Tensor | None = None,
         is_causal: bool = True,
         caches: list[KVCache] | None = None,
-        slots: torch.Tensor | None = None,
+        slots: torch.Tensor | int | None = None,
         span_index: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
         index (B, T) long token positions, t (B, T) seconds since window start (for rope_time);
-        caches: one KVCache per layer and slots (B, T) where the new tokens are written;
+        caches: one KVCache per layer and slots (B, T) where the new tokens are written (an int
+        s: every row's tokens at slots s..s+T-1); index may be (1, T) when all rows share it;
         span_index (B, T) long: the 2nd (within-span) position id of infilling sequences,
         0 outside spans; needs config.infill_heads.
         """
