@@ -61,6 +61,16 @@ class ModelConfig:
     # motion: they are left out of the loss (they would dominate it) and clamped as inputs.
     max_step_norm: float = 25.0
     stats: dict | None = None  # NormStats.to_dict(); None = identity normalization
+    # Mixture of experts in every block's MLP (docs/ablations.md): 0 = the dense MLP. A linear
+    # router sends each token to its top `moe_top_k` of `moe_experts` MLPs (each of the dense
+    # width), weighted by the renormalized router softmax; training adds `moe_aux_weight` x
+    # the Switch-Transformer load-balancing loss. `moe_capacity_factor` > 0 caps each expert
+    # at ceil(factor x tokens x top_k / experts) tokens per batch (the rest skip that expert);
+    # 0 = no cap.
+    moe_experts: int = 0
+    moe_top_k: int = 1
+    moe_capacity_factor: float = 0.0
+    moe_aux_weight: float = 0.01
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -109,6 +119,14 @@ class ModelConfig:
                 NormStats.from_dict(self.stats)
             except (TypeError, KeyError, ValueError, AttributeError) as e:
                 raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
+        need(self.moe_experts >= 0, f"moe_experts must be >= 0, got {self.moe_experts}")
+        if self.moe_experts:
+            need(
+                1 <= self.moe_top_k <= self.moe_experts,
+                f"moe_top_k must be in [1, moe_experts={self.moe_experts}], got {self.moe_top_k}",
+            )
+        need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
+        need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
 
     @property
     def head_dim(self) -> int:

@@ -98,6 +98,44 @@ class MLP(nn.Module):
         return self.drop(self.fc_out(F.gelu(self.fc_in(x))))
 
 
+class MoEMLP(nn.Module):
+    """Top-k mixture of MLP experts (Switch / Mixtral style), one loop over experts (not tokens).
+
+    Each token goes to its top_k experts by router logit; their outputs are summed with the
+    softmax weights renormalized over the chosen k. `aux_loss` (set by every forward) is the
+    Switch load-balancing loss E * sum_e f_e * P_e (f_e: fraction of token slots routed to e,
+    P_e: mean router probability of e): 1 when balanced, E when one expert takes all.
+    """
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.n_experts, self.top_k = config.moe_experts, config.moe_top_k
+        self.capacity_factor = config.moe_capacity_factor
+        self.router = nn.Linear(config.d_model, self.n_experts, bias=False)
+        self.experts = nn.ModuleList(MLP(config) for _ in range(self.n_experts))
+        self.aux_loss = torch.zeros(())
+
+    def forward(self, x):
+        shape = x.shape
+        x = x.reshape(-1, shape[-1])  # (N, C) tokens
+        N, E = x.shape[0], self.n_experts
+        probs = F.softmax(self.router(x), dim=-1, dtype=torch.float32)  # (N, E)
+        weight, chosen = probs.topk(self.top_k, dim=-1)  # (N, k) each
+        weight = (weight / weight.sum(-1, keepdim=True)).to(x.dtype)
+        routed = F.one_hot(chosen, E).sum(1)  # (N, E) 0/1: token n uses expert e
+        self.aux_loss = E * (routed.float().mean(0) / self.top_k * probs.mean(0)).sum()
+        gate = torch.zeros(N, E, dtype=x.dtype, device=x.device).scatter(1, chosen, weight)
+        cap = (
+            N if self.capacity_factor <= 0 else math.ceil(self.capacity_factor * N * self.top_k / E)
+        )
+        y = torch.zeros_like(x)
+        for e, expert in enumerate(self.experts):
+            idx = routed[:, e].nonzero().squeeze(1)[:cap]  # (n_e,) in token order; over cap: skip
+            if idx.numel():
+                y.index_add_(0, idx, expert(x[idx]) * gate[idx, e, None])
+        return y.reshape(shape)
+
+
 class Block(nn.Module):
     """Pre-norm residual block: x + attn(ln(x)), then x + mlp(ln(x))."""
 
@@ -106,7 +144,7 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
-        self.mlp = MLP(config)
+        self.mlp = MoEMLP(config) if config.moe_experts else MLP(config)
 
     def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
         x = x + self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots)
@@ -176,6 +214,11 @@ class TrajectoryModel(nn.Module):
     def num_params(self) -> int:
         """Number of parameters (no weights are tied)."""
         return sum(p.numel() for p in self.parameters())
+
+    def moe_aux_loss(self) -> torch.Tensor:
+        """Mean load-balancing loss of the blocks' MoE layers in the last forward (0 if dense)."""
+        losses = [b.mlp.aux_loss for b in self.blocks if isinstance(b.mlp, MoEMLP)]
+        return torch.stack(losses).mean() if losses else torch.zeros(())
 
     def check_length(self, n: int) -> None:
         """Raise if n points do not fit the absolute position table (RoPE has no limit)."""
@@ -261,6 +304,8 @@ class TrajectoryModel(nn.Module):
         loss = None
         if valid.shape[1] > 0:
             loss = masked_mse(p, y, valid) if lv is None else gaussian_nll(p, lv, y, valid)
+            if self.config.moe_experts and self.training:
+                loss = loss + self.config.moe_aux_weight * self.moe_aux_loss()
         return ModelOutput(pred=pred, log_var=log_var, loss=loss, hidden=h)
 
     @staticmethod
