@@ -372,3 +372,17 @@ def test_far_input_warns_and_movingpandas_comes_back(model, workdir):
     pred = model.predict(tc, steps=2)
     assert isinstance(pred, mpd.TrajectoryCollection) and len(pred) == trips["trip_id"].nunique()
     assert pred.trajectories[0].df["step"].tolist() == [1, 2]
+
+
+def test_int8_quantized_predict_is_close(model, workdir):
+    q = trajlm.TrajLM.from_pretrained(workdir / "runs" / "multitask", threads=1, quantize="int8")
+    trips = pl.read_csv(workdir / "trips.csv")
+    one = trips.filter(pl.col("trip_id") == trips["trip_id"][0]).head(8)
+    a, b = model.predict(one, steps=3), q.predict(one, steps=3)
+    moved = np.hypot(
+        a["latitude"][-1] - one["latitude"][-1], a["longitude"][-1] - one["longitude"][-1]
+    )
+    err = np.hypot(a["latitude"] - b["latitude"], a["longitude"] - b["longitude"]).max()
+    assert 0 < err <= 0.05 * moved  # int8 arithmetic, within 5 % of the distance predicted
+    with pytest.raises(ValueError, match="quantize must be"):
+        trajlm.TrajLM.from_pretrained(workdir / "runs" / "multitask", quantize="int4")
