@@ -6,7 +6,7 @@ import torch
 
 from tests.test_generate import STATS, make_batch
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model.transformer import MoEMLP
+from trajlm.model.moe import MoEMLP
 
 
 def build(**kw) -> TrajectoryModel:
@@ -78,3 +78,45 @@ def test_capacity_factor_drops_overflow_tokens():
 def test_bad_moe_config(kw, msg):
     with pytest.raises(ValueError, match=msg):
         ModelConfig(**kw)
+
+
+# ------------------------------------------------------------------------------------ patching
+
+
+def test_patch_rollout_with_patch_1_equals_per_point_decoding():
+    """The patch rollout (one pass per patch, prediction at i = point i + p) at p = 1 is plain
+    per-point decoding; patch_size=1 builds no patch layers (same weights as before)."""
+    from trajlm.model.generate import _patch_rollout, _to_output
+
+    model = build(patch_size=1).eval()
+    assert model.patch_merge is None and set(model.state_dict()) == set(build().state_dict())
+    b = make_batch()
+    lengths = b["mask"].sum(1)
+    with torch.inference_mode():
+        parts = _patch_rollout(model, b["pos"], b["t"], b["t0"], b["mask"], lengths, 7,
+                               False, None, 1.0, patch=1)  # fmt: skip
+    ref = model.generate(b, steps=7)
+    got = _to_output(model, *parts)
+    for k in ("pos", "t", "pos_std"):
+        torch.testing.assert_close(got[k], ref[k], atol=1e-5, rtol=1e-6)
+
+
+@pytest.mark.parametrize("pos_type", ["rope", "rope_time", "learned"])
+def test_patched_model_shapes_causality_and_rollout(pos_type):
+    model = build(patch_size=4, pos_type=pos_type).eval()
+    b = make_batch(lengths=(10, 9, 8, 7))
+    out = model(b)
+    assert out.pred.shape == (4, 12, 3) and torch.isfinite(out.loss)  # T padded 10 -> 12
+    # Causal per patch: changing points 8.. (patch 2) leaves the predictions of patches 0-1.
+    b2 = {k: v.clone() for k, v in b.items()}
+    b2["pos"][:, 8:] += 100.0
+    torch.testing.assert_close(model(b2).pred[:, :8], out.pred[:, :8])
+    assert not torch.allclose(model(b2).pred[:, 8:], out.pred[:, 8:])
+    g = model.generate(b, steps=6)
+    assert g["pos"].shape == (4, 6, 2) and torch.isfinite(g["pos_std"]).all()
+    assert torch.equal(model.generate(b, steps=6)["pos"], g["pos"])  # deterministic
+    with pytest.raises(ValueError, match="at least 4 history points"):
+        model.generate(make_batch(lengths=(10, 3)), steps=2)
+    model.train()
+    model(b).loss.backward()
+    assert model.patch_merge.weight.grad.abs().sum() > 0

@@ -71,6 +71,10 @@ class ModelConfig:
     moe_top_k: int = 1
     moe_capacity_factor: float = 0.0
     moe_aux_weight: float = 0.01
+    # Patching (TimesFM-style): tokens of `patch_size` consecutive points; each token predicts
+    # the steps of the next patch_size points, so a rollout needs one pass per patch. 1 = one
+    # token per point. Causal next-point objective only.
+    patch_size: int = 1
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -127,6 +131,9 @@ class ModelConfig:
             )
         need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
         need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
+        need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
+        if self.patch_size > 1:
+            need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
 
     @property
     def head_dim(self) -> int:

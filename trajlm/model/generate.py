@@ -62,6 +62,8 @@ def generate(
     model.eval()
     try:
         step_fn = _cached_rollout if use_cache else _recompute_rollout
+        if model.config.patch_size > 1:  # one forward pass per patch of new points
+            step_fn = _patch_rollout
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
         return _to_output(model, *step_fn(model, *args))
     finally:
@@ -159,6 +161,54 @@ def _recompute_rollout(model, pos, t, t0, mask, lengths, steps, sample, generato
         out_lv.append(log_var)
         P[rows, last + 1], Tt[rows, last + 1], M[rows, last + 1] = new_pos, new_t, True
     return out_pos, out_t, out_lv
+
+
+def _patch_rollout(
+    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, patch=None
+):
+    """Rollout of a patched model: each forward pass yields the next `patch` points (the
+    prediction at point i is the step of point i + patch). The oldest lengths % patch points of
+    a row are dropped so that it ends on a patch boundary, as in training, where the last
+    patch of a prediction's context is always complete."""
+    p = patch or model.config.patch_size
+    B, n_hist = mask.shape
+    dev = pos.device
+    rows = torch.arange(B, device=dev)
+    drop = lengths % p  # (B,)
+    n = lengths - drop  # (B,) history points kept
+    if int(n.min()) < p:
+        raise ValueError(f"patch_size={p}: every row needs at least {p} history points")
+    L = n_hist + -(-steps // p) * p
+    ar = torch.arange(n_hist, device=dev)
+    idx = (drop[:, None] + ar).clamp_max(n_hist - 1)  # (B, n_hist) source point of each slot
+    keep = ar[None] < n[:, None]  # (B, n_hist)
+    P = torch.zeros(B, L, 2, dtype=pos.dtype, device=dev)
+    Tt = torch.zeros(B, L, dtype=t.dtype, device=dev)
+    M = torch.zeros(B, L, dtype=torch.bool, device=dev)
+    P[:, :n_hist] = torch.where(keep[..., None], pos[rows[:, None], idx], 0.0)
+    Tt[:, :n_hist] = torch.where(keep, t[rows[:, None], idx], 0.0)
+    M[:, :n_hist] = keep
+    out_pos, out_t, out_lv = [], [], []
+    for made in range(0, steps, p):
+        cur = int(n.max()) + made
+        out = model({"pos": P[:, :cur], "t": Tt[:, :cur], "t0": t0, "mask": M[:, :cur]})
+        last = n + made - 1  # (B,) each row's newest point, the end of a patch
+        cur_pos, cur_t = P[rows, last], Tt[rows, last]
+        for j in range(p):
+            i = last + 1 + j - p  # (B,) the position whose prediction is point last + 1 + j
+            log_var = out.log_var[rows, i] if out.log_var is not None else None
+            cur_pos, cur_t = _next_point(
+                model, out.pred[rows, i], log_var, cur_pos, cur_t, sample, generator, temperature
+            )
+            P[rows, last + 1 + j], Tt[rows, last + 1 + j], M[rows, last + 1 + j] = (
+                cur_pos,
+                cur_t,
+                True,
+            )
+            out_pos.append(cur_pos)
+            out_t.append(cur_t)
+            out_lv.append(log_var)
+    return out_pos[:steps], out_t[:steps], out_lv[:steps]
 
 
 def _to_output(model, new_pos, new_t, log_vars) -> dict[str, torch.Tensor]:

@@ -28,6 +28,7 @@ from trajlm.model.config import ModelConfig
 from trajlm.model.embedding import DELTA, PointEmbedding, identity_stats
 from trajlm.model.generate import generate
 from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
+from trajlm.model.moe import MoEMLP
 from trajlm.model.positions import (
     LearnedPositions,
     RotaryEmbedding,
@@ -98,44 +99,6 @@ class MLP(nn.Module):
         return self.drop(self.fc_out(F.gelu(self.fc_in(x))))
 
 
-class MoEMLP(nn.Module):
-    """Top-k mixture of MLP experts (Switch / Mixtral style), one loop over experts (not tokens).
-
-    Each token goes to its top_k experts by router logit; their outputs are summed with the
-    softmax weights renormalized over the chosen k. `aux_loss` (set by every forward) is the
-    Switch load-balancing loss E * sum_e f_e * P_e (f_e: fraction of token slots routed to e,
-    P_e: mean router probability of e): 1 when balanced, E when one expert takes all.
-    """
-
-    def __init__(self, config: ModelConfig):
-        super().__init__()
-        self.n_experts, self.top_k = config.moe_experts, config.moe_top_k
-        self.capacity_factor = config.moe_capacity_factor
-        self.router = nn.Linear(config.d_model, self.n_experts, bias=False)
-        self.experts = nn.ModuleList(MLP(config) for _ in range(self.n_experts))
-        self.aux_loss = torch.zeros(())
-
-    def forward(self, x):
-        shape = x.shape
-        x = x.reshape(-1, shape[-1])  # (N, C) tokens
-        N, E = x.shape[0], self.n_experts
-        probs = F.softmax(self.router(x), dim=-1, dtype=torch.float32)  # (N, E)
-        weight, chosen = probs.topk(self.top_k, dim=-1)  # (N, k) each
-        weight = (weight / weight.sum(-1, keepdim=True)).to(x.dtype)
-        routed = F.one_hot(chosen, E).sum(1)  # (N, E) 0/1: token n uses expert e
-        self.aux_loss = E * (routed.float().mean(0) / self.top_k * probs.mean(0)).sum()
-        gate = torch.zeros(N, E, dtype=x.dtype, device=x.device).scatter(1, chosen, weight)
-        cap = (
-            N if self.capacity_factor <= 0 else math.ceil(self.capacity_factor * N * self.top_k / E)
-        )
-        y = torch.zeros_like(x)
-        for e, expert in enumerate(self.experts):
-            idx = routed[:, e].nonzero().squeeze(1)[:cap]  # (n_e,) in token order; over cap: skip
-            if idx.numel():
-                y.index_add_(0, idx, expert(x[idx]) * gate[idx, e, None])
-        return y.reshape(shape)
-
-
 class Block(nn.Module):
     """Pre-norm residual block: x + attn(ln(x)), then x + mlp(ln(x))."""
 
@@ -144,7 +107,7 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
-        self.mlp = MoEMLP(config) if config.moe_experts else MLP(config)
+        self.mlp = MoEMLP(config, lambda: MLP(config)) if config.moe_experts else MLP(config)
 
     def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
         x = x + self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots)
@@ -182,6 +145,12 @@ class TrajectoryModel(nn.Module):
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
         self.ln_f = nn.LayerNorm(C, bias=config.bias)
         self.head = RegressionHead(C, config.head == "gaussian", config.bias)
+        # Patching (TimesFM-style): p point embeddings -> one token, one hidden state -> the
+        # states of the p points that follow its patch (docs/ablations.md).
+        self.patch_merge = self.patch_split = None
+        if config.patch_size > 1:
+            self.patch_merge = nn.Linear(config.patch_size * C, C, bias=config.bias)
+            self.patch_split = nn.Linear(C, config.patch_size * C, bias=config.bias)
         self.infill_head = self.end_head = self.span_pos = None
         if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
@@ -251,6 +220,9 @@ class TrajectoryModel(nn.Module):
         0 outside spans; needs config.infill_heads.
         """
         x = self.embed(feats, token_type)  # (B, T, C)
+        if self.patch_merge is not None:  # p consecutive points -> one token (B, T/p, C)
+            B, T, C = x.shape
+            x = self.patch_merge(x.reshape(B, T // self.config.patch_size, -1))
         if self.pos_emb is not None:
             x = x + self.pos_emb(index)
         if span_index is not None:
@@ -284,18 +256,27 @@ class TrajectoryModel(nn.Module):
         are real; "identity" = this point's own step features (an autoencoder sanity check).
         """
         pos, t, t0, mask = batch["pos"], batch["t"], batch["t0"], batch["mask"]
+        P = self.config.patch_size  # points per token; 1 = per-point tokens
+        if P > 1:
+            if attn_mask is not None or not is_causal or target != "next":
+                raise ValueError("patch_size > 1 supports the causal next-point objective only")
+            pad = -mask.shape[1] % P  # the last patch is completed with padding points
+            pos, t, mask = F.pad(pos, (0, 0, 0, pad)), F.pad(t, (0, pad)), F.pad(mask, (0, pad))
         B, T = mask.shape
-        self.check_length(T)
+        self.check_length(T // P)
         feats = self.embed.features(pos, t, t0, mask)  # (B, T, 9)
-        index = torch.arange(T, device=mask.device).expand(B, T)  # (B, T)
+        index = torch.arange(T // P, device=mask.device).expand(B, T // P)  # (B, T/P) tokens
         attn_mask, is_causal = self._attention_mask(mask, attn_mask, is_causal)
-        h = self.backbone(feats, batch.get("token_type"), index, t, attn_mask, is_causal)
+        token_type = batch.get("token_type") if P == 1 else None
+        h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal)
+        if self.patch_split is not None:  # (B, T/P, C) -> (B, T, C): one state per point
+            h = self.patch_split(h).reshape(B, T, -1)
         pred, log_var = self.head(h)  # (B, T, 3) each
 
-        if target == "next":
-            y, p = feats[:, 1:, DELTA], pred[:, :-1]  # (B, T-1, 3): position i predicts i+1
-            lv = log_var[:, :-1] if log_var is not None else None
-            valid = mask[:, 1:] & mask[:, :-1]  # (B, T-1)
+        if target == "next":  # position i predicts point i + P (P = 1: the next point)
+            y, p = feats[:, P:, DELTA], pred[:, :-P]  # (B, T-P, 3)
+            lv = log_var[:, :-P] if log_var is not None else None
+            valid = mask[:, P:] & mask[:, P - 1 : -1]  # (B, T-P) the step's two points real
             valid = valid & (y.abs() <= self.config.max_step_norm).all(-1)  # drop glitch steps
         elif target == "identity":
             y, p, lv, valid = feats[..., DELTA], pred, log_var, mask
