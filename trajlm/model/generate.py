@@ -103,9 +103,9 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
     # Prefill: causal attention over the padded history, keys/values into slots 0..n_hist-1.
     feats = model.embed.features(pos, t, t0, mask)  # (B, n_hist, 9)
     index = torch.arange(L, device=dev)[None]  # (1, L) token index of each slot
-    h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0)  # (B, n_hist, C)
-    last = lengths - 1  # (B,)
-    h = h[:, -1] if uniform else h[rows, last]  # (B, C) hidden state at each row's last point
+    last = lengths - 1  # (B,) each row's last real point: the only state the rollout reads
+    h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0, keep=last)
+    h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
 

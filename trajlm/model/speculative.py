@@ -125,7 +125,8 @@ def _prefill(model, P, Tt, t0, mask, L) -> list[KVCache]:
               for _ in model.blocks]  # fmt: skip
     feats = model.embed.features(P[:, :n_hist], Tt[:, :n_hist], t0, mask)
     index = torch.arange(n_hist, device=P.device)[None]  # (1, n_hist)
-    model.backbone(feats, None, index, Tt[:, :n_hist], None, True, caches, 0)
+    keep = mask.sum(1) - 1  # the last block's queries and MLP are not needed: only one row
+    model.backbone(feats, None, index, Tt[:, :n_hist], None, True, caches, 0, keep=keep)
     return caches
 
 

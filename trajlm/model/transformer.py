@@ -53,20 +53,30 @@ class CausalSelfAttention(nn.Module):
         self.dropout = config.dropout
         self.resid_drop = nn.Dropout(config.dropout)
 
-    def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
+    def forward(
+        self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None, keep=None
+    ):
         """x (B, T, C); attn_mask bool (B|1, 1, T, S) True = attend, or None with is_causal.
 
         With a cache, the new keys/values are written at `slots` (B, T) (or an int: every row
         at slots..slots+T-1) and attention reads the cache's first S slots (S = attn_mask's
         last dim, else slots + T for an int, else T at prefill).
+        keep (B,) long: keys/values for all T tokens but only row b's query at position
+        keep[b] (causal: it sees positions <= keep[b]) -> (B, 1, C).
         """
         B, T, C = x.shape
         H, Hkv, D = self.n_heads, self.n_kv_heads, self.head_dim
-        q = self.q_proj(x).view(B, T, H, D).transpose(1, 2)  # (B, H, T, D)
+        rows = torch.arange(B, device=x.device) if keep is not None else None
+        xq = x if keep is None else x[rows, keep][:, None]  # (B, Tq, C)
+        Tq = xq.shape[1]
+        q = self.q_proj(xq).view(B, Tq, H, D).transpose(1, 2)  # (B, H, Tq, D)
         k = self.k_proj(x).view(B, T, Hkv, D).transpose(1, 2)  # (B, Hkv, T, D)
         v = self.v_proj(x).view(B, T, Hkv, D).transpose(1, 2)  # (B, Hkv, T, D)
         if rope is not None:
-            q, k = apply_rope(q, *rope), apply_rope(k, *rope)
+            k = apply_rope(k, *rope)
+            if keep is not None:  # (1|B, 1, T, D/2) -> (B, 1, 1, D/2) at each row's query
+                rope = [r.expand(B, -1, -1, -1)[rows, :, keep][:, :, None] for r in rope]
+            q = apply_rope(q, *rope)
         if cache is not None:
             cache.write(k, v, slots)
             if attn_mask is not None:
@@ -74,6 +84,9 @@ class CausalSelfAttention(nn.Module):
             else:
                 S = slots + T if isinstance(slots, int) else T
             k, v = cache.k[:, :, :S], cache.v[:, :, :S]  # (B, Hkv, S, D)
+        if keep is not None:
+            keys = torch.arange(k.shape[2], device=x.device)
+            attn_mask, is_causal = (keys <= keep[:, None])[:, None, None], False  # (B, 1, 1, S)
         y = F.scaled_dot_product_attention(
             q,
             k,
@@ -82,8 +95,8 @@ class CausalSelfAttention(nn.Module):
             dropout_p=self.dropout if self.training else 0.0,
             is_causal=is_causal,
             enable_gqa=Hkv != H,  # SDPA broadcasts each kv head over H / Hkv query heads
-        )  # (B, H, T, D)
-        y = y.transpose(1, 2).reshape(B, T, C)  # (B, T, C)
+        )  # (B, H, Tq, D)
+        y = y.transpose(1, 2).reshape(B, Tq, C)  # (B, Tq, C)
         return self.resid_drop(self.o_proj(y))
 
 
@@ -109,8 +122,12 @@ class Block(nn.Module):
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.mlp = MoEMLP(config, lambda: MLP(config)) if config.moe_experts else MLP(config)
 
-    def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
-        x = x + self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots)
+    def forward(
+        self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None, keep=None
+    ):
+        """keep (B,): only each row's token keep[b] goes on (-> (B, 1, C)); see attention."""
+        a = self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots, keep)
+        x = x + a if keep is None else x[torch.arange(x.shape[0]), keep][:, None] + a
         return x + self.mlp(self.ln_2(x))
 
 
@@ -210,6 +227,7 @@ class TrajectoryModel(nn.Module):
         caches: list[KVCache] | None = None,
         slots: torch.Tensor | int | None = None,
         span_index: torch.Tensor | None = None,
+        keep: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
@@ -217,7 +235,9 @@ class TrajectoryModel(nn.Module):
         caches: one KVCache per layer and slots (B, T) where the new tokens are written (an int
         s: every row's tokens at slots s..s+T-1); index may be (1, T) when all rows share it;
         span_index (B, T) long: the 2nd (within-span) position id of infilling sequences,
-        0 outside spans; needs config.infill_heads.
+        0 outside spans; needs config.infill_heads. keep (B,) long: return only the state of
+        row b's token keep[b] (B, 1, C); the last block then skips every other token's query
+        and MLP (a prefill needs only its keys/values, ~16 % of a 20-point rollout's FLOPs).
         """
         x = self.embed(feats, token_type)  # (B, T, C)
         if self.patch_merge is not None:  # p consecutive points -> one token (B, T/p, C)
@@ -235,9 +255,10 @@ class TrajectoryModel(nn.Module):
         elif self.config.pos_type == "rope_time":
             rope = self.rope(t / self.config.rope_time_unit_s)  # float positions, per row
         x = self.drop(x)
+        last = len(self.blocks) - 1
         for i, block in enumerate(self.blocks):
             cache = caches[i] if caches is not None else None
-            x = block(x, rope, attn_mask, is_causal, cache, slots)
+            x = block(x, rope, attn_mask, is_causal, cache, slots, keep if i == last else None)
         return self.ln_f(x)
 
     def forward(
