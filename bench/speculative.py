@@ -20,8 +20,10 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from inference import errors, eval_windows, split
+from scipy import stats as sps
 
 from trajlm.model import TrajectoryModel
 from trajlm.model.speculative import speculative_generate
@@ -73,12 +75,18 @@ def main() -> None:
             fn(big)
             times[(name, "batch")].append((time.perf_counter() - t) / big["pos"].shape[0])
 
-    rows = []
+    rows, base_win = [], None
     for name, fn in variants.items():
         out = fn(hist_all)
         q = errors(out["pos"], truth)
+        win = (out["pos"].double() - truth.double()).norm(dim=-1).mean(1).numpy()  # (N,) ADE
+        base_win = win if base_win is None else base_win
+        d = win - base_win  # paired per-window ADE change vs plain
+        ci = sps.t.ppf(0.975, N - 1) * d.std(ddof=1) / np.sqrt(N)
+        p = sps.ttest_rel(win, base_win).pvalue if d.any() else 1.0
         acc = out["accepted"].float().mean().item() / K if "accepted" in out else None
-        row = {"variant": name, **q, "accepted_fraction": acc}
+        row = {"variant": name, **q, "accepted_fraction": acc, "ade_diff_m": float(d.mean()),
+               "ade_diff_ci95_m": float(ci), "p_windows": float(p)}  # fmt: skip
         for s in ("B=1", "batch"):
             row[f"ms_per_traj_{s}"] = 1e3 * statistics.median(times[(name, s)])
         rows.append(row)
@@ -98,12 +106,12 @@ def main() -> None:
     print(f"{H}-point histories -> {K} steps, main {res['main_params']:,} / draft "
           f"{res['draft_params']:,} params, 1 thread, load {res['load_1min']:.1f}")  # fmt: skip
     print(f"{'variant':<18}{'ms B=1':>8}{'x':>6}{'ms/traj B':>10}{'x':>6}{'ADE m':>8}"
-          f"{'change':>8}{'kept':>6}")  # fmt: skip
+          f"{'change':>8}{'kept':>6}{'p':>9}")  # fmt: skip
     for r in rows:
         kept = f"{r['accepted_fraction']:6.2f}" if r["accepted_fraction"] is not None else ""
         print(f"{r['variant']:<18}{r['ms_per_traj_B=1']:8.2f}{r['speedup_B=1']:6.2f}"
               f"{r['ms_per_traj_batch']:10.3f}{r['speedup_batch']:6.2f}{r['ade_m']:8.2f}"
-              f"{100 * r['ade_change']:+7.2f}%{kept}")  # fmt: skip
+              f"{100 * r['ade_change']:+7.2f}%{kept:>6}{r['p_windows']:9.2g}")  # fmt: skip
     print(f"wrote {out}")
 
 
