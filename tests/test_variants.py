@@ -120,3 +120,51 @@ def test_patched_model_shapes_causality_and_rollout(pos_type):
     model.train()
     model(b).loss.backward()
     assert model.patch_merge.weight.grad.abs().sum() > 0
+
+
+# ------------------------------------------------------------------------ bounded KV cache
+
+
+def test_bounded_cache_without_eviction_equals_plain_generation():
+    from trajlm.model.eviction import generate_bounded
+
+    model, b = build().eval(), make_batch(lengths=(10, 10, 10))
+    ref = model.generate(b, steps=8)
+    out = generate_bounded(model, b, steps=8, window=32)
+    torch.testing.assert_close(out["pos"], ref["pos"], atol=1e-5, rtol=1e-6)
+
+
+@pytest.mark.parametrize("pos_type", ["rope", "rope_time"])
+def test_recency_eviction_is_sliding_window_attention(pos_type):
+    """Evicting the oldest slot == a banded causal mask of width `window` over the sequence."""
+    from trajlm.model.eviction import generate_bounded
+
+    model, b = build(pos_type=pos_type).eval(), make_batch(lengths=(6, 6, 6))
+    W, steps = 8, 10
+    out = generate_bounded(model, b, steps=steps, window=W, policy="recency")
+    assert out["cache_bytes"] == 2 * 2 * 3 * 4 * W * 8 * 4  # layers x k,v x B x H x W x D x 4 B
+    P, T = b["pos"][:, :6].clone(), b["t"][:, :6].clone()
+    for s in range(steps):
+        n = P.shape[1]
+        i = torch.arange(n)
+        band = (i[None] <= i[:, None]) & (i[None] > i[:, None] - W)  # (n, n)
+        seq = {"pos": P, "t": T, "t0": b["t0"], "mask": torch.ones(3, n, dtype=torch.bool)}
+        with torch.inference_mode():
+            o = model(seq, attn_mask=band)
+        step = o.pred[:, -1]
+        s_ = model.embed.stats
+        new_t = T[:, -1] + (step[:, 2] * s_["dt_scale"] + s_["dt_mean"]).clamp_min(1.0)
+        new_p = P[:, -1] + step[:, :2] * s_["dxy_scale"]
+        torch.testing.assert_close(out["pos"][:, s], new_p, atol=1e-4, rtol=1e-5)
+        P, T = torch.cat([P, new_p[:, None]], 1), torch.cat([T, new_t[:, None]], 1)
+
+
+def test_similarity_recency_eviction_runs_long_in_fixed_memory():
+    from trajlm.model.eviction import generate_bounded
+
+    model, b = build().eval(), make_batch(lengths=(10, 10))
+    out = generate_bounded(model, b, steps=200, window=16, policy="similarity_recency")
+    assert out["pos"].shape == (2, 200, 2) and torch.isfinite(out["pos"]).all()
+    assert out["cache_bytes"] == 2 * 2 * 2 * 4 * 16 * 8 * 4
+    with pytest.raises(ValueError, match="rope"):
+        generate_bounded(build(pos_type="learned").eval(), b, steps=3)
