@@ -6,7 +6,7 @@ windows (20-point history -> 5 steps, ADE in metres). Reported per variant:
     effect   mean over seeds of ADE(variant) - ADE(base), with a 95 % t interval (df = seeds-1)
     p_seeds  paired t-test over the seeds
     p_wins   paired t-test over windows (per-window ADE averaged over the seeds)
-    time     train tokens/s of the variant / base (its overhead)
+    speed    train tokens/s and 20 -> 5 rollout trajectories/s (B=256, 1 thread) vs the base
 int8 rows quantize each seed's base model (no training) and use the same tests.
 
     .venv/bin/python bench/ablate.py --data STORE --steps 300 --seeds 0 1 2
@@ -88,6 +88,25 @@ def compare(base: np.ndarray, var: np.ndarray) -> dict:
             "p_windows": float(p_wins), "per_seed_effect_m": d_seed.tolist()}  # fmt: skip
 
 
+def inference_speed(runs: dict[str, Path], hist: dict, B: int = 256, repeats: int = 7) -> dict:
+    """Median trajectories/s of a 20 -> 5 rollout of B rows per variant (first seed's model),
+    timed in interleaved repeats so that load from other jobs hits every variant alike."""
+    import statistics
+    import time
+
+    models = {n: TrajectoryModel.from_pretrained(r, weights="last").eval() for n, r in runs.items()}
+    h = {k: v[:B] for k, v in hist.items()}
+    times: dict[str, list[float]] = {n: [] for n in models}
+    for m in models.values():
+        m.generate(h, 5)  # warm-up
+    for _ in range(repeats):
+        for n, m in models.items():
+            t = time.perf_counter()
+            m.generate(h, 5)
+            times[n].append(time.perf_counter() - t)
+    return {n: h["pos"].shape[0] / statistics.median(ts) for n, ts in times.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True)
@@ -112,6 +131,7 @@ def main() -> None:
             if name == "dense":
                 ades.setdefault("int8", []).append(window_ade(quantize_int8(model), hist, truth))
             print(f"{name} seed {seed}: ADE {ades[name][-1].mean():.2f} m", flush=True)
+    speed_inf = inference_speed({n: Path(args.runs) / f"{n}_s{args.seeds[0]}" for n in speed}, hist)
     base = np.stack(ades["dense"])
     rows = {}
     for name, a in ades.items():
@@ -122,6 +142,7 @@ def main() -> None:
             rows[name]["train_speed_vs_dense"] = float(
                 np.median(speed[name]) / np.median(speed["dense"])
             )
+            rows[name]["inference_speed_vs_dense"] = speed_inf[name] / speed_inf["dense"]
     res = {"bench": "ablations", "steps": args.steps, "seeds": args.seeds, "base": BASE,
            "train": TRAIN, "eval_windows": int(truth.shape[0]), "variants": VARIANTS,
            "rows": rows}  # fmt: skip
