@@ -40,6 +40,7 @@ VARIANTS = {
     "moe4_top1": {"moe_experts": 4, "moe_top_k": 1},  # same active parameters as dense
     "moe4_top2": {"moe_experts": 4, "moe_top_k": 2},
     "patch4": {"patch_size": 4},  # 4 points per token: 4x fewer tokens
+    "attn_temp": {"attn_temperature": True},  # predicted per-head temperature
 }
 
 

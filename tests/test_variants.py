@@ -168,3 +168,23 @@ def test_similarity_recency_eviction_runs_long_in_fixed_memory():
     assert out["cache_bytes"] == 2 * 2 * 2 * 4 * 16 * 8 * 4
     with pytest.raises(ValueError, match="rope"):
         generate_bounded(build(pos_type="learned").eval(), b, steps=3)
+
+
+# ------------------------------------------------------------------- per-head temperature
+
+
+def test_attention_temperature_starts_as_plain_attention_and_learns():
+    plain, temp = build().eval(), build(attn_temperature=True).eval()
+    missing = temp.load_state_dict(plain.state_dict(), strict=False).missing_keys
+    assert missing and all(".attn.temp." in k for k in missing)
+    b = make_batch()
+    torch.testing.assert_close(temp(b).pred, plain(b).pred, atol=0, rtol=0)  # exp(0) = 1
+    temp.train()
+    temp(b).loss.backward()
+    assert temp.blocks[0].attn.temp.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        temp.blocks[0].attn.temp.bias.fill_(1.0)  # sharper heads: a different model
+    temp.eval()
+    assert not torch.allclose(temp(b).pred, plain(b).pred)
+    cached, full = temp.generate(b, 6), temp.generate(b, 6, use_cache=False)
+    torch.testing.assert_close(cached["pos"], full["pos"], atol=1e-5, rtol=1e-6)

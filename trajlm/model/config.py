@@ -75,6 +75,9 @@ class ModelConfig:
     # the steps of the next patch_size points, so a rollout needs one pass per patch. 1 = one
     # token per point. Causal next-point objective only.
     patch_size: int = 1
+    # Attention with a predicted per-head temperature (seed 002's "multi-scale attention"):
+    # queries scaled by exp(Linear(x)) per head and token, zero-initialized (= plain at init).
+    attn_temperature: bool = False
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:

@@ -50,6 +50,9 @@ class CausalSelfAttention(nn.Module):
         self.k_proj = nn.Linear(C, self.n_kv_heads * D, bias=config.bias)
         self.v_proj = nn.Linear(C, self.n_kv_heads * D, bias=config.bias)
         self.o_proj = nn.Linear(C, C, bias=config.bias)
+        # Predicted per-head inverse temperature exp(temp(x)) on the queries (zero-initialized:
+        # exactly the plain attention until trained); lets a head sharpen or flatten per token.
+        self.temp = nn.Linear(C, self.n_heads, bias=True) if config.attn_temperature else None
         self.dropout = config.dropout
         self.resid_drop = nn.Dropout(config.dropout)
 
@@ -84,6 +87,8 @@ class CausalSelfAttention(nn.Module):
             else:
                 S = slots + T if isinstance(slots, int) else T
             k, v = cache.k[:, :, :S], cache.v[:, :, :S]  # (B, Hkv, S, D)
+        if self.temp is not None:
+            q = q * torch.exp(self.temp(xq)).transpose(1, 2)[..., None]  # (B, H, Tq, 1) scale
         if keep is not None:
             keys = torch.arange(k.shape[2], device=x.device)
             attn_mask, is_causal = (keys <= keep[:, None])[:, None, None], False  # (B, 1, 1, S)
@@ -181,6 +186,8 @@ class TrajectoryModel(nn.Module):
         for name, p in self.named_parameters():
             if name.endswith(("o_proj.weight", "fc_out.weight")):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
+            elif ".attn.temp." in name:
+                nn.init.zeros_(p)  # temperature 1: starts as the plain model
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:
