@@ -402,3 +402,17 @@ def test_api_warns_outside_training_coverage(tmp_path):
         model.predict(trips.with_columns(lat=trips["lat"] + 5.0), steps=2)
     said = [str(w.message) for w in caught]
     assert any("coverage" in m and "km from the training area" in m for m in said), said
+
+
+def test_int8_quantized_predict_is_close(model, workdir):
+    q = trajlm.TrajLM.from_pretrained(workdir / "runs" / "multitask", threads=1, quantize="int8")
+    trips = pl.read_csv(workdir / "trips.csv")
+    one = trips.filter(pl.col("trip_id") == trips["trip_id"][0]).head(8)
+    a, b = model.predict(one, steps=3), q.predict(one, steps=3)
+    moved = np.hypot(
+        a["latitude"][-1] - one["latitude"][-1], a["longitude"][-1] - one["longitude"][-1]
+    )
+    err = np.hypot(a["latitude"] - b["latitude"], a["longitude"] - b["longitude"]).max()
+    assert 0 < err <= 0.05 * moved  # int8 arithmetic, within 5 % of the distance predicted
+    with pytest.raises(ValueError, match="quantize must be"):
+        trajlm.TrajLM.from_pretrained(workdir / "runs" / "multitask", quantize="int4")

@@ -80,3 +80,28 @@ def test_finetune_similarity_then_eval_and_search_with_it(tmp_path: Path) -> Non
                             "--out", str(tmp_path / "m.csv")])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert (tmp_path / "m.csv").read_text().count("\n") == 2 * 60 + 1
+
+
+def test_predict_int8_writes_predictions_close_to_fp32(tmp_path: Path) -> None:
+    import polars as pl
+    import torch
+    from helpers import STATS
+
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=32, n_layers=1, n_heads=2, max_len=32, stats=STATS)
+    TrajectoryModel(cfg).save_pretrained(tmp_path / "m")
+    rows = [f"a,{1_700_000_000 + 15 * i},{41.15 + 0.001 * i},-8.61" for i in range(8)]
+    csv = tmp_path / "h.csv"
+    csv.write_text("traj_id,t,lat,lon\n" + "\n".join(rows) + "\n")
+    outs = {}
+    for flag in ([], ["--int8"]):
+        out = tmp_path / f"p{len(flag)}.csv"
+        r = runner.invoke(app, ["predict", "--model", str(tmp_path / "m"), "--input", str(csv),
+                                "--out", str(out), "-k", "3", *flag])  # fmt: skip
+        assert r.exit_code == 0, r.output
+        outs[len(flag)] = pl.read_csv(out)
+    assert len(outs[1]) == len(outs[0]) == 3
+    diff = (outs[1]["lat"] - outs[0]["lat"]).abs().max()
+    assert 0 < diff < 1e-4  # int8 arithmetic, within ~10 m

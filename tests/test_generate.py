@@ -115,3 +115,13 @@ def test_overfit_single_trajectory_and_retrace_it():
     err_m = (out["pos"][0] - pos[0, 8:]).norm(dim=-1)
     assert err_m.max() < 5.0, err_m
     assert (out["t"][0] - t[0, 8:]).abs().max() < 5.0
+
+
+@pytest.mark.parametrize("pos_type", ["learned", "rope", "rope_time"])
+def test_equal_length_rows_fast_path_equals_recomputed(pos_type):
+    """Equal-length histories take the slice-write, mask-free cache path: same rollout."""
+    model, b = tiny(pos_type=pos_type, n_kv_heads=2), make_batch(lengths=(10, 10, 10))
+    cached = model.generate(b, steps=12)
+    full = model.generate(b, steps=12, use_cache=False)
+    for k in ("pos", "t", "pos_std"):
+        torch.testing.assert_close(cached[k], full[k], atol=1e-5, rtol=1e-6)

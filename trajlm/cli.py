@@ -265,6 +265,9 @@ def predict(
     split: str = typer.Option("test", help="Split to read when --input is a store."),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    int8: bool = typer.Option(
+        False, "--int8", help="int8 dynamic quantization of the transformer (CPU; faster)."
+    ),
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty)."""
     import polars as pl
@@ -292,6 +295,10 @@ def predict(
     m = io.load_model(model)
     io.coverage_note(m, df, f"--input {input}")
     _threads(threads, m.num_params())
+    if int8:
+        from trajlm.model.quantize import quantize_int8
+
+        m = quantize_int8(m)
     pred = predict_table(m, df, steps)
     write_points(pred, out)
     _say(f"wrote {len(pred):,} predicted points to {out}")

@@ -75,6 +75,23 @@ class ModelConfig:
     # hour / weekday histograms, sampling intervals, speeds, sources. Recorded by the Trainer.
     coverage: dict | None = None
     stats: dict | None = None  # NormStats.to_dict(); None = identity normalization
+    # Mixture of experts in every block's MLP (docs/ablations.md): 0 = the dense MLP. A linear
+    # router sends each token to its top `moe_top_k` of `moe_experts` MLPs (each of the dense
+    # width), weighted by the renormalized router softmax; training adds `moe_aux_weight` x
+    # the Switch-Transformer load-balancing loss. `moe_capacity_factor` > 0 caps each expert
+    # at ceil(factor x tokens x top_k / experts) tokens per batch (the rest skip that expert);
+    # 0 = no cap.
+    moe_experts: int = 0
+    moe_top_k: int = 1
+    moe_capacity_factor: float = 0.0
+    moe_aux_weight: float = 0.01
+    # Patching (TimesFM-style): tokens of `patch_size` consecutive points; each token predicts
+    # the steps of the next patch_size points, so a rollout needs one pass per patch. 1 = one
+    # token per point. Causal next-point objective only.
+    patch_size: int = 1
+    # Attention with a predicted per-head temperature (seed 002's "multi-scale attention"):
+    # queries scaled by exp(Linear(x)) per head and token, zero-initialized (= plain at init).
+    attn_temperature: bool = False
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -132,6 +149,17 @@ class ModelConfig:
                 NormStats.from_dict(self.stats)
             except (TypeError, KeyError, ValueError, AttributeError) as e:
                 raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
+        need(self.moe_experts >= 0, f"moe_experts must be >= 0, got {self.moe_experts}")
+        if self.moe_experts:
+            need(
+                1 <= self.moe_top_k <= self.moe_experts,
+                f"moe_top_k must be in [1, moe_experts={self.moe_experts}], got {self.moe_top_k}",
+            )
+        need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
+        need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
+        need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
+        if self.patch_size > 1:
+            need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
 
     @property
     def head_dim(self) -> int:

@@ -62,6 +62,8 @@ def generate(
     model.eval()
     try:
         step_fn = _cached_rollout if use_cache else _recompute_rollout
+        if model.config.patch_size > 1:  # one forward pass per patch of new points
+            step_fn = _patch_rollout
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
         return _to_output(model, *step_fn(model, *args))
     finally:
@@ -87,18 +89,23 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
     dtype = next(model.parameters()).dtype
     if torch.is_autocast_enabled(dev.type):  # e.g. bf16 autocast on GPU: keys come out in bf16
         dtype = torch.get_autocast_dtype(dev.type)
-    caches = [
-        KVCache(B, cfg.kv_heads, n_hist + steps, cfg.head_dim, dev, dtype) for _ in model.blocks
-    ]
-    valid = torch.zeros(B, n_hist + steps, dtype=torch.bool, device=dev)  # (B, L) cache slots
-    valid[:, :n_hist] = mask
+    L = n_hist + steps
+    caches = [KVCache(B, cfg.kv_heads, L, cfg.head_dim, dev, dtype, zero_from=n_hist)
+              for _ in model.blocks]  # fmt: skip
+    # Equal-length histories (the common batch): every row writes the same slot each step, so
+    # the cache takes a slice copy, no row needs a mask and positions broadcast from (1, T).
+    uniform = bool((lengths == n_hist).all())
+    valid = None
+    if not uniform:
+        valid = torch.zeros(B, L, dtype=torch.bool, device=dev)  # (B, L) cache slots
+        valid[:, :n_hist] = mask
 
     # Prefill: causal attention over the padded history, keys/values into slots 0..n_hist-1.
     feats = model.embed.features(pos, t, t0, mask)  # (B, n_hist, 9)
-    index = torch.arange(n_hist, device=dev).expand(B, n_hist)  # (B, n_hist)
-    h = model.backbone(feats, None, index, t, None, True, caches, index)  # (B, n_hist, C)
-    last = lengths - 1  # (B,)
-    h = h[rows, last]  # (B, C) hidden state at each row's last real point
+    index = torch.arange(L, device=dev)[None]  # (1, L) token index of each slot
+    last = lengths - 1  # (B,) each row's last real point: the only state the rollout reads
+    h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0, keep=last)
+    h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
 
@@ -117,11 +124,16 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
         win_pos = torch.stack([cur_pos, new_pos], dim=1)  # (B, 2, 2)
         win_t = torch.stack([cur_t, new_t], dim=1)  # (B, 2)
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
-        slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
-        valid[rows, slot[:, 0]] = True
-        S = n_hist + s + 1  # slots that can hold anything yet
-        attn_mask = valid[:, None, None, :S]  # (B, 1, 1, S)
-        h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot)[:, 0]
+        if uniform:  # slot n_hist + s for every row; every slot before it is valid
+            slot = n_hist + s
+            h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
+                               caches, slot)[:, 0]  # fmt: skip
+        else:
+            slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
+            valid[rows, slot[:, 0]] = True
+            attn_mask = valid[:, None, None, : n_hist + s + 1]  # (B, 1, 1, S) written slots
+            h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot)
+            h = h[:, 0]
         cur_pos, cur_t = new_pos, new_t
     return out_pos, out_t, out_lv
 
@@ -149,6 +161,54 @@ def _recompute_rollout(model, pos, t, t0, mask, lengths, steps, sample, generato
         out_lv.append(log_var)
         P[rows, last + 1], Tt[rows, last + 1], M[rows, last + 1] = new_pos, new_t, True
     return out_pos, out_t, out_lv
+
+
+def _patch_rollout(
+    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, patch=None
+):
+    """Rollout of a patched model: each forward pass yields the next `patch` points (the
+    prediction at point i is the step of point i + patch). The oldest lengths % patch points of
+    a row are dropped so that it ends on a patch boundary, as in training, where the last
+    patch of a prediction's context is always complete."""
+    p = patch or model.config.patch_size
+    B, n_hist = mask.shape
+    dev = pos.device
+    rows = torch.arange(B, device=dev)
+    drop = lengths % p  # (B,)
+    n = lengths - drop  # (B,) history points kept
+    if int(n.min()) < p:
+        raise ValueError(f"patch_size={p}: every row needs at least {p} history points")
+    L = n_hist + -(-steps // p) * p
+    ar = torch.arange(n_hist, device=dev)
+    idx = (drop[:, None] + ar).clamp_max(n_hist - 1)  # (B, n_hist) source point of each slot
+    keep = ar[None] < n[:, None]  # (B, n_hist)
+    P = torch.zeros(B, L, 2, dtype=pos.dtype, device=dev)
+    Tt = torch.zeros(B, L, dtype=t.dtype, device=dev)
+    M = torch.zeros(B, L, dtype=torch.bool, device=dev)
+    P[:, :n_hist] = torch.where(keep[..., None], pos[rows[:, None], idx], 0.0)
+    Tt[:, :n_hist] = torch.where(keep, t[rows[:, None], idx], 0.0)
+    M[:, :n_hist] = keep
+    out_pos, out_t, out_lv = [], [], []
+    for made in range(0, steps, p):
+        cur = int(n.max()) + made
+        out = model({"pos": P[:, :cur], "t": Tt[:, :cur], "t0": t0, "mask": M[:, :cur]})
+        last = n + made - 1  # (B,) each row's newest point, the end of a patch
+        cur_pos, cur_t = P[rows, last], Tt[rows, last]
+        for j in range(p):
+            i = last + 1 + j - p  # (B,) the position whose prediction is point last + 1 + j
+            log_var = out.log_var[rows, i] if out.log_var is not None else None
+            cur_pos, cur_t = _next_point(
+                model, out.pred[rows, i], log_var, cur_pos, cur_t, sample, generator, temperature
+            )
+            P[rows, last + 1 + j], Tt[rows, last + 1 + j], M[rows, last + 1 + j] = (
+                cur_pos,
+                cur_t,
+                True,
+            )
+            out_pos.append(cur_pos)
+            out_t.append(cur_t)
+            out_lv.append(log_var)
+    return out_pos[:steps], out_t[:steps], out_lv[:steps]
 
 
 def _to_output(model, new_pos, new_t, log_vars) -> dict[str, torch.Tensor]:

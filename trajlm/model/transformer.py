@@ -28,6 +28,7 @@ from trajlm.model.config import ModelConfig
 from trajlm.model.embedding import DELTA, PointEmbedding, identity_stats
 from trajlm.model.generate import generate
 from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
+from trajlm.model.moe import MoEMLP
 from trajlm.model.positions import (
     LearnedPositions,
     RotaryEmbedding,
@@ -49,26 +50,48 @@ class CausalSelfAttention(nn.Module):
         self.k_proj = nn.Linear(C, self.n_kv_heads * D, bias=config.bias)
         self.v_proj = nn.Linear(C, self.n_kv_heads * D, bias=config.bias)
         self.o_proj = nn.Linear(C, C, bias=config.bias)
+        # Predicted per-head inverse temperature exp(temp(x)) on the queries (zero-initialized:
+        # exactly the plain attention until trained); lets a head sharpen or flatten per token.
+        self.temp = nn.Linear(C, self.n_heads, bias=True) if config.attn_temperature else None
         self.dropout = config.dropout
         self.resid_drop = nn.Dropout(config.dropout)
 
-    def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
+    def forward(
+        self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None, keep=None
+    ):
         """x (B, T, C); attn_mask bool (B|1, 1, T, S) True = attend, or None with is_causal.
 
-        With a cache, the new keys/values are written at `slots` (B, T) and attention reads
-        the cache's first S slots (S = attn_mask's last dim, or T at prefill).
+        With a cache, the new keys/values are written at `slots` (B, T) (or an int: every row
+        at slots..slots+T-1) and attention reads the cache's first S slots (S = attn_mask's
+        last dim, else slots + T for an int, else T at prefill).
+        keep (B,) long: keys/values for all T tokens but only row b's query at position
+        keep[b] (causal: it sees positions <= keep[b]) -> (B, 1, C).
         """
         B, T, C = x.shape
         H, Hkv, D = self.n_heads, self.n_kv_heads, self.head_dim
-        q = self.q_proj(x).view(B, T, H, D).transpose(1, 2)  # (B, H, T, D)
+        rows = torch.arange(B, device=x.device) if keep is not None else None
+        xq = x if keep is None else x[rows, keep][:, None]  # (B, Tq, C)
+        Tq = xq.shape[1]
+        q = self.q_proj(xq).view(B, Tq, H, D).transpose(1, 2)  # (B, H, Tq, D)
         k = self.k_proj(x).view(B, T, Hkv, D).transpose(1, 2)  # (B, Hkv, T, D)
         v = self.v_proj(x).view(B, T, Hkv, D).transpose(1, 2)  # (B, Hkv, T, D)
         if rope is not None:
-            q, k = apply_rope(q, *rope), apply_rope(k, *rope)
+            k = apply_rope(k, *rope)
+            if keep is not None:  # (1|B, 1, T, D/2) -> (B, 1, 1, D/2) at each row's query
+                rope = [r.expand(B, -1, -1, -1)[rows, :, keep][:, :, None] for r in rope]
+            q = apply_rope(q, *rope)
         if cache is not None:
             cache.write(k, v, slots)
-            S = attn_mask.shape[-1] if attn_mask is not None else T
+            if attn_mask is not None:
+                S = attn_mask.shape[-1]
+            else:
+                S = slots + T if isinstance(slots, int) else T
             k, v = cache.k[:, :, :S], cache.v[:, :, :S]  # (B, Hkv, S, D)
+        if self.temp is not None:
+            q = q * torch.exp(self.temp(xq)).transpose(1, 2)[..., None]  # (B, H, Tq, 1) scale
+        if keep is not None:
+            keys = torch.arange(k.shape[2], device=x.device)
+            attn_mask, is_causal = (keys <= keep[:, None])[:, None, None], False  # (B, 1, 1, S)
         y = F.scaled_dot_product_attention(
             q,
             k,
@@ -77,8 +100,8 @@ class CausalSelfAttention(nn.Module):
             dropout_p=self.dropout if self.training else 0.0,
             is_causal=is_causal,
             enable_gqa=Hkv != H,  # SDPA broadcasts each kv head over H / Hkv query heads
-        )  # (B, H, T, D)
-        y = y.transpose(1, 2).reshape(B, T, C)  # (B, T, C)
+        )  # (B, H, Tq, D)
+        y = y.transpose(1, 2).reshape(B, Tq, C)  # (B, Tq, C)
         return self.resid_drop(self.o_proj(y))
 
 
@@ -102,10 +125,14 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
-        self.mlp = MLP(config)
+        self.mlp = MoEMLP(config, lambda: MLP(config)) if config.moe_experts else MLP(config)
 
-    def forward(self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None):
-        x = x + self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots)
+    def forward(
+        self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None, keep=None
+    ):
+        """keep (B,): only each row's token keep[b] goes on (-> (B, 1, C)); see attention."""
+        a = self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots, keep)
+        x = x + a if keep is None else x[torch.arange(x.shape[0]), keep][:, None] + a
         return x + self.mlp(self.ln_2(x))
 
 
@@ -142,6 +169,12 @@ class TrajectoryModel(nn.Module):
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
         self.ln_f = nn.LayerNorm(C, bias=config.bias)
         self.head = RegressionHead(C, config.head == "gaussian", config.bias)
+        # Patching (TimesFM-style): p point embeddings -> one token, one hidden state -> the
+        # states of the p points that follow its patch (docs/ablations.md).
+        self.patch_merge = self.patch_split = None
+        if config.patch_size > 1:
+            self.patch_merge = nn.Linear(config.patch_size * C, C, bias=config.bias)
+            self.patch_split = nn.Linear(C, config.patch_size * C, bias=config.bias)
         self.infill_head = self.end_head = self.span_pos = None
         if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
@@ -155,6 +188,8 @@ class TrajectoryModel(nn.Module):
         for name, p in self.named_parameters():
             if name.endswith(("o_proj.weight", "fc_out.weight")):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
+            elif ".attn.temp." in name:
+                nn.init.zeros_(p)  # temperature 1: starts as the plain model
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:
@@ -175,6 +210,11 @@ class TrajectoryModel(nn.Module):
         """Number of parameters (no weights are tied)."""
         return sum(p.numel() for p in self.parameters())
 
+    def moe_aux_loss(self) -> torch.Tensor:
+        """Mean load-balancing loss of the blocks' MoE layers in the last forward (0 if dense)."""
+        losses = [b.mlp.aux_loss for b in self.blocks if isinstance(b.mlp, MoEMLP)]
+        return torch.stack(losses).mean() if losses else torch.zeros(())
+
     def check_length(self, n: int) -> None:
         """Raise if n points do not fit the absolute position table (RoPE has no limit)."""
         if self.pos_emb is not None and n > self.config.max_len:
@@ -194,17 +234,24 @@ class TrajectoryModel(nn.Module):
         attn_mask: torch.Tensor | None = None,
         is_causal: bool = True,
         caches: list[KVCache] | None = None,
-        slots: torch.Tensor | None = None,
+        slots: torch.Tensor | int | None = None,
         span_index: torch.Tensor | None = None,
+        keep: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
         index (B, T) long token positions, t (B, T) seconds since window start (for rope_time);
-        caches: one KVCache per layer and slots (B, T) where the new tokens are written;
+        caches: one KVCache per layer and slots (B, T) where the new tokens are written (an int
+        s: every row's tokens at slots s..s+T-1); index may be (1, T) when all rows share it;
         span_index (B, T) long: the 2nd (within-span) position id of infilling sequences,
-        0 outside spans; needs config.infill_heads.
+        0 outside spans; needs config.infill_heads. keep (B,) long: return only the state of
+        row b's token keep[b] (B, 1, C); the last block then skips every other token's query
+        and MLP (a prefill needs only its keys/values, ~16 % of a 20-point rollout's FLOPs).
         """
         x = self.embed(feats, token_type)  # (B, T, C)
+        if self.patch_merge is not None:  # p consecutive points -> one token (B, T/p, C)
+            B, T, C = x.shape
+            x = self.patch_merge(x.reshape(B, T // self.config.patch_size, -1))
         if self.pos_emb is not None:
             x = x + self.pos_emb(index)
         if span_index is not None:
@@ -217,9 +264,10 @@ class TrajectoryModel(nn.Module):
         elif self.config.pos_type == "rope_time":
             rope = self.rope(t / self.config.rope_time_unit_s)  # float positions, per row
         x = self.drop(x)
+        last = len(self.blocks) - 1
         for i, block in enumerate(self.blocks):
             cache = caches[i] if caches is not None else None
-            x = block(x, rope, attn_mask, is_causal, cache, slots)
+            x = block(x, rope, attn_mask, is_causal, cache, slots, keep if i == last else None)
         return self.ln_f(x)
 
     def forward(
@@ -238,18 +286,27 @@ class TrajectoryModel(nn.Module):
         are real; "identity" = this point's own step features (an autoencoder sanity check).
         """
         pos, t, t0, mask = batch["pos"], batch["t"], batch["t0"], batch["mask"]
+        P = self.config.patch_size  # points per token; 1 = per-point tokens
+        if P > 1:
+            if attn_mask is not None or not is_causal or target != "next":
+                raise ValueError("patch_size > 1 supports the causal next-point objective only")
+            pad = -mask.shape[1] % P  # the last patch is completed with padding points
+            pos, t, mask = F.pad(pos, (0, 0, 0, pad)), F.pad(t, (0, pad)), F.pad(mask, (0, pad))
         B, T = mask.shape
-        self.check_length(T)
+        self.check_length(T // P)
         feats = self.embed.features(pos, t, t0, mask)  # (B, T, 9)
-        index = torch.arange(T, device=mask.device).expand(B, T)  # (B, T)
+        index = torch.arange(T // P, device=mask.device).expand(B, T // P)  # (B, T/P) tokens
         attn_mask, is_causal = self._attention_mask(mask, attn_mask, is_causal)
-        h = self.backbone(feats, batch.get("token_type"), index, t, attn_mask, is_causal)
+        token_type = batch.get("token_type") if P == 1 else None
+        h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal)
+        if self.patch_split is not None:  # (B, T/P, C) -> (B, T, C): one state per point
+            h = self.patch_split(h).reshape(B, T, -1)
         pred, log_var = self.head(h)  # (B, T, 3) each
 
-        if target == "next":
-            y, p = feats[:, 1:, DELTA], pred[:, :-1]  # (B, T-1, 3): position i predicts i+1
-            lv = log_var[:, :-1] if log_var is not None else None
-            valid = mask[:, 1:] & mask[:, :-1]  # (B, T-1)
+        if target == "next":  # position i predicts point i + P (P = 1: the next point)
+            y, p = feats[:, P:, DELTA], pred[:, :-P]  # (B, T-P, 3)
+            lv = log_var[:, :-P] if log_var is not None else None
+            valid = mask[:, P:] & mask[:, P - 1 : -1]  # (B, T-P) the step's two points real
             valid = valid & (y.abs() <= self.config.max_step_norm).all(-1)  # drop glitch steps
         elif target == "identity":
             y, p, lv, valid = feats[..., DELTA], pred, log_var, mask
@@ -258,6 +315,8 @@ class TrajectoryModel(nn.Module):
         loss = None
         if valid.shape[1] > 0:
             loss = masked_mse(p, y, valid) if lv is None else gaussian_nll(p, lv, y, valid)
+            if self.config.moe_experts and self.training:
+                loss = loss + self.config.moe_aux_weight * self.moe_aux_loss()
         return ModelOutput(pred=pred, log_var=log_var, loss=loss, hidden=h)
 
     @staticmethod
