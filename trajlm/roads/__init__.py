@@ -1,0 +1,18 @@
+"""Road networks (OSM extracts, edge files, the synthetic city) and map matching onto them.
+
+Data layer: imports only `trajlm.data` and `trajlm.errors`. `read_network` needs the
+`trajlm[roads]` extra for `.osm.pbf` (pyrosm); GeoJSON/GeoParquet need geopandas.
+"""
+
+from trajlm.roads.match import MatchConfig, match, match_summary
+from trajlm.roads.network import RoadGraph, from_synthetic, read_network, read_osm
+
+__all__ = [
+    "MatchConfig",
+    "RoadGraph",
+    "from_synthetic",
+    "match",
+    "match_summary",
+    "read_network",
+    "read_osm",
+]
