@@ -131,11 +131,32 @@ def _viterbi_trace(graph: RoadGraph, adj, xy: np.ndarray, c: Candidates, fixes: 
     return best, chain
 
 
+def match_xy(
+    network: RoadGraph, xy: np.ndarray, groups: np.ndarray, config: MatchConfig | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Match fixes in the network's metres, sorted by (trajectory, time), `groups` the
+    trajectory of each. Returns edge id (-1 unmatched), offset along the edge (m), distance
+    fix to matched point (m, NaN unmatched) and chain number (-1 unmatched)."""
+    cfg = config or MatchConfig()
+    cands = Candidates(network, xy, cfg)
+    adj = network.graph()
+    best = np.full(len(xy), -1, np.int64)
+    chain = np.full(len(xy), -1, np.int64)
+    bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+    for s, e in zip(bounds[:-1], bounds[1:], strict=True):
+        best[s:e], chain[s:e] = _viterbi_trace(network, adj, xy, cands, np.arange(s, e), cfg)
+    ok = best >= 0
+    edge = np.where(ok, cands.edge[best], -1)
+    offset = np.where(ok, cands.offset[best], np.nan)
+    dist = np.where(ok, cands.dist[best], np.nan)
+    return edge, offset, dist, chain
+
+
 def match(df, network: RoadGraph, config: MatchConfig | None = None, **overrides) -> pl.DataFrame:
     """Map-match trajectories (canonical frame: traj_id, t, lat, lon) onto `network`.
 
     Returns the input rows with `edge_id`, `way_id`, `edge_offset_m`, `edge_frac`, `match_lat`,
-    `match_lon` (null where unmatched), `match_dist_m` (fix to matched point) and `chain`
+    `match_lon`, `match_dist_m` (fix to matched point; all null where unmatched) and `chain`
     (piece of the trajectory the fix was matched in; -1 unmatched). Keyword overrides replace
     fields of `config` (sigma_m, beta_m, radius_m, max_candidates, backtrack_m).
     """
@@ -144,36 +165,26 @@ def match(df, network: RoadGraph, config: MatchConfig | None = None, **overrides
     cfg = replace(config or MatchConfig(), **overrides)
     df = check_model_input(df, "match input")
     x, y = network.projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
-    xy = np.stack([x, y], 1)
-    cands = Candidates(network, xy, cfg)
-    adj = network.graph()
-    best = np.full(len(df), -1, np.int64)
-    chain = np.full(len(df), -1, np.int64)
     tid = df["traj_id"].to_numpy()
-    bounds = np.flatnonzero(np.r_[True, tid[1:] != tid[:-1], True])
-    for s, e in zip(bounds[:-1], bounds[1:], strict=True):
-        fixes = np.arange(s, e)
-        best[s:e], chain[s:e] = _viterbi_trace(network, adj, xy, cands, fixes, cfg)
-    ok = best >= 0
-    edge = np.where(ok, cands.edge[best], 0)
-    off = np.where(ok, cands.offset[best], 0.0)
-    pt = network.point_along(edge[ok], off[ok])
+    edge, offset, dist, chain = match_xy(network, np.stack([x, y], 1), tid, cfg)
+    ok = edge >= 0
+    pt = np.full((len(df), 2), np.nan)
+    pt[ok] = network.point_along(edge[ok], offset[ok])
     lat, lon = network.projection.inverse(pt[:, 0], pt[:, 1])
+    e = np.where(ok, edge, 0)
+    null = np.flatnonzero(~ok)
 
-    def col(values, dtype):
-        out = np.full(len(df), np.nan) if dtype == pl.Float64 else np.zeros(len(df), np.int64)
-        out[ok] = values
-        return pl.Series(out, dtype=dtype).scatter(np.flatnonzero(~ok), None)
+    def col(name: str, values: np.ndarray, dtype) -> pl.Series:
+        return pl.Series(name, values, dtype=dtype, nan_to_null=True).scatter(null, None)
 
-    length = np.maximum(network.length_m[edge], 1e-9)
     return df.with_columns(
-        col(edge[ok], pl.Int64).alias("edge_id"),
-        col(network.way_id[edge[ok]], pl.Int64).alias("way_id"),
-        col(off[ok], pl.Float64).alias("edge_offset_m"),
-        col((off / length)[ok], pl.Float64).alias("edge_frac"),
-        col(lat, pl.Float64).alias("match_lat"),
-        col(lon, pl.Float64).alias("match_lon"),
-        col(cands.dist[best[ok]], pl.Float64).alias("match_dist_m"),
+        col("edge_id", e, pl.Int64),
+        col("way_id", network.way_id[e], pl.Int64),
+        col("edge_offset_m", offset, pl.Float64),
+        col("edge_frac", offset / np.maximum(network.length_m[e], 1e-9), pl.Float64),
+        col("match_lat", lat, pl.Float64),
+        col("match_lon", lon, pl.Float64),
+        col("match_dist_m", dist, pl.Float64),
         pl.Series("chain", chain),
     )
 

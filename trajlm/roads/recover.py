@@ -1,0 +1,107 @@
+"""Shortest-path interpolation: hidden fixes placed along the road route between known ones.
+
+The known fixes of each trajectory are map-matched (HMM, `match.py`); between two consecutive
+known fixes the route is their matched points joined by the shortest path in the graph, and
+each hidden fix goes to the time-proportional distance along that route (constant speed on
+the route instead of on the straight line). Where the two are not connected (or a known fix is
+unmatched) it falls back to the straight line, as `LinearInterpolation` does.
+
+Array convention as the recovery baselines (`trajlm/eval/baselines.py`), in the network's
+metres: t (P,), xy (P, 2), known (P,), groups (P,), sorted by (trajectory, t).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+from trajlm.roads.match import MatchConfig, match_xy
+from trajlm.roads.network import RoadGraph
+
+
+def _edge_lookup(graph: RoadGraph) -> dict[tuple[int, int], int]:
+    """(u, v) -> the shortest edge joining them (the one `graph.graph()` routes on)."""
+    out: dict[tuple[int, int], int] = {}
+    for e in np.argsort(-graph.length_m, kind="stable"):  # shortest written last, wins
+        out[int(graph.u[e]), int(graph.v[e])] = int(e)
+    return out
+
+
+def _piece(graph: RoadGraph, e: int, s0: float, s1: float) -> np.ndarray:
+    """Polyline of edge `e` from offset s0 to s1 (s0 <= s1), metres -> (k, 2)."""
+    lo, hi = graph.geom_offsets[e], graph.geom_offsets[e + 1]
+    cum = graph.vertex_offset_m[lo:hi]
+    inner = graph.coords_m[lo:hi][(cum > s0) & (cum < s1)]
+    ends = graph.point_along(np.array([e, e]), np.array([s0, s1]))
+    return np.concatenate([ends[:1], inner, ends[1:]])
+
+
+def route_polyline(
+    graph: RoadGraph, ea: int, oa: float, eb: int, ob: float, pred_row: np.ndarray, lookup
+) -> np.ndarray | None:
+    """Route from offset `oa` on edge `ea` to `ob` on `eb` ((k, 2) metres), None if unreachable;
+    `pred_row` is the Dijkstra predecessor row of node `graph.v[ea]`."""
+    if ea == eb and ob >= oa:
+        return _piece(graph, ea, oa, ob)
+    start, goal = int(graph.v[ea]), int(graph.u[eb])
+    nodes = [goal]
+    while nodes[-1] != start:
+        p = int(pred_row[nodes[-1]])
+        if p < 0:
+            return None
+        nodes.append(p)
+    nodes.reverse()
+    parts = [_piece(graph, ea, oa, graph.length_m[ea])]
+    for a, b in zip(nodes[:-1], nodes[1:], strict=True):
+        e = lookup[a, b]
+        parts.append(_piece(graph, e, 0.0, graph.length_m[e]))
+    parts.append(_piece(graph, eb, 0.0, ob))
+    return np.concatenate(parts)
+
+
+def _along(line: np.ndarray, frac: np.ndarray) -> np.ndarray:
+    step = np.hypot(*np.diff(line, axis=0).T)
+    cum = np.r_[0.0, np.cumsum(step)]
+    s = frac * cum[-1]
+    return np.stack([np.interp(s, cum, line[:, 0]), np.interp(s, cum, line[:, 1])], 1)
+
+
+def interpolate_on_roads(
+    graph: RoadGraph,
+    t: np.ndarray,
+    xy: np.ndarray,
+    known: np.ndarray,
+    groups: np.ndarray,
+    config: MatchConfig | None = None,
+) -> np.ndarray:
+    """Fill the unknown rows of `xy` along shortest road routes; known rows are copied."""
+    t, xy = np.asarray(t, np.float64), np.asarray(xy, np.float64)
+    known, groups = np.asarray(known, bool), np.asarray(groups)
+    out = xy.copy()
+    kidx = np.flatnonzero(known)
+    edge, off, _, _ = match_xy(graph, xy[kidx], groups[kidx], config)
+    adj, lookup = graph.graph(), _edge_lookup(graph)
+    # consecutive known fixes of one trajectory with hidden ones between them
+    gap = (groups[kidx[1:]] == groups[kidx[:-1]]) & (np.diff(kidx) > 1)
+    pairs = np.flatnonzero(gap)
+    ok = (edge[pairs] >= 0) & (edge[pairs + 1] >= 0)
+    src = np.unique(graph.v[edge[pairs[ok]]])
+    pred = dijkstra(adj, indices=src, return_predecessors=True)[1] if len(src) else None
+    row = {int(n): r for r, n in enumerate(src)}
+    for k in pairs:
+        a, b = kidx[k], kidx[k + 1]
+        hidden = np.arange(a + 1, b)
+        span = t[b] - t[a]
+        w = (t[hidden] - t[a]) / span if span > 0 else np.zeros(len(hidden))
+        line = None
+        if edge[k] >= 0 and edge[k + 1] >= 0:
+            ea, eb = int(edge[k]), int(edge[k + 1])
+            line = route_polyline(
+                graph, ea, off[k], eb, off[k + 1], pred[row[int(graph.v[ea])]], lookup
+            )
+        if line is None:
+            line = xy[[a, b]]
+        else:  # from the fix to the route and back, so the ends stay the known fixes
+            line = np.concatenate([xy[[a]], line, xy[[b]]])
+        out[hidden] = _along(line, np.clip(w, 0.0, 1.0))
+    return out
