@@ -8,6 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+pytest.importorskip("shapely")  # the matcher's candidate index; `pip install 'trajlm[roads]'`
+
 from trajlm.data.features import LocalProjection
 from trajlm.data.synthetic import generate_city
 from trajlm.errors import TrajlmInputError
@@ -140,3 +142,37 @@ def test_shortest_path_interpolation_follows_the_road():
     np.testing.assert_allclose(out[1], [200.0, 0.0], atol=1e-6)  # 1/3 of 600 m along
     np.testing.assert_allclose(out[2], [300.0, 100.0], atol=1e-6)
     np.testing.assert_allclose(out[[0, 3]], xy[[0, 3]])
+
+
+def test_cli_data_match_and_api_match(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    from typer.testing import CliRunner
+
+    from trajlm.api import TrajLM
+    from trajlm.cli import app
+
+    g = graph_from_xy([[[0, 0], [1000, 0]], [[1000, 0], [1000, 1000]]])
+    f = g.edges_frame().filter(pl.col("u") < pl.col("v"))
+    gpd.GeoDataFrame(
+        {"way_id": f["way_id"]}, geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326
+    ).to_file(tmp_path / "net.geojson", driver="GeoJSON")
+    pts = trace([[100, 5], [400, -6], [700, 3], [990, 200], [1004, 600]])
+    pts.write_parquet(tmp_path / "pts.parquet")
+    out = tmp_path / "matched.parquet"
+    args = ["data", "match", str(tmp_path / "pts.parquet"), "--network",
+            str(tmp_path / "net.geojson"), "--out", str(out)]  # fmt: skip
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "5 points, 0 unmatched, 0 chain breaks" in r.output
+    assert pl.read_parquet(out)["way_id"].to_list() == [0, 0, 0, 1, 1]
+    r = CliRunner().invoke(app, args)  # never overwrites
+    assert r.exit_code == 2 and "exists" in r.output
+    bad = args[:3] + ["--network", str(tmp_path / "nope.pbf"), "--out", str(tmp_path / "o.csv")]
+    r = CliRunner().invoke(app, bad)
+    assert r.exit_code == 2 and "--network" in r.output and "Traceback" not in r.output
+    # the API: pandas in, pandas out, the caller's column names kept
+    pdf = pts.rename({"traj_id": "trip"}).to_pandas()
+    m = TrajLM.match(pdf, tmp_path / "net.geojson", sigma_m=15.0)
+    assert list(m.columns[:4]) == ["trip", "t", "lat", "lon"]
+    assert m["way_id"].tolist() == [0, 0, 0, 1, 1]

@@ -242,7 +242,10 @@ def read_osm(path: str | Path, network_type: str = "driving") -> RoadGraph:
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise TrajlmInputError("reading .osm.pbf needs pyrosm: pip install 'trajlm[roads]'") from e
     # nodes=True splits ways at intersections (edges u -> v), which routing needs
-    _, edges = pyrosm.OSM(str(path)).get_network(network_type=network_type, nodes=True)
+    try:
+        _, edges = pyrosm.OSM(str(path)).get_network(network_type=network_type, nodes=True)
+    except Exception as e:  # pyrosm's own errors on a damaged or non-PBF file
+        raise TrajlmInputError(f"{path}: not a readable OSM PBF extract ({e})") from None
     if edges is None or len(edges) == 0:
         raise TrajlmInputError(f"{path}: no {network_type} roads in this extract")
     return _from_geodataframe(edges, str(path))
