@@ -176,3 +176,20 @@ def test_cli_data_match_and_api_match(tmp_path):
     m = TrajLM.match(pdf, tmp_path / "net.geojson", sigma_m=15.0)
     assert list(m.columns[:4]) == ["trip", "t", "lat", "lon"]
     assert m["way_id"].tolist() == [0, 0, 0, 1, 1]
+
+
+def test_shortest_path_recovery_as_a_harness_model():
+    from types import SimpleNamespace
+
+    from trajlm.roads import ShortestPathRecovery
+
+    g = graph_from_xy([[[0, 0], [300, 0]], [[300, 0], [300, 300]]])
+    xy = np.array([[0.0, 0.0], [200.0, 0.0], [300.0, 100.0], [300.0, 300.0]])
+    lat, lon = PROJ.inverse(xy[:, 0], xy[:, 1])
+    known = np.array([True, False, False, True])
+    task = SimpleNamespace(t=np.arange(4) * 10, latlon=np.stack([lat, lon], 1), known=known,
+                           groups=np.zeros(4, int))  # fmt: skip
+    task.latlon[~known] = 0.0  # the answers are not read
+    out = ShortestPathRecovery(g).recover(task)
+    x, y = PROJ.forward(out[:, 0], out[:, 1])
+    np.testing.assert_allclose(np.stack([x, y], 1), xy, atol=0.01)

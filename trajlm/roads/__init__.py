@@ -6,11 +6,14 @@ Data layer: imports only `trajlm.data` and `trajlm.errors`. `read_network` needs
 
 from trajlm.roads.match import MatchConfig, match, match_summary
 from trajlm.roads.network import RoadGraph, from_synthetic, read_network, read_osm
+from trajlm.roads.recover import ShortestPathRecovery, interpolate_on_roads
 
 __all__ = [
     "MatchConfig",
     "RoadGraph",
+    "ShortestPathRecovery",
     "from_synthetic",
+    "interpolate_on_roads",
     "match",
     "match_summary",
     "read_network",

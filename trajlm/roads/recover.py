@@ -105,3 +105,25 @@ def interpolate_on_roads(
             line = np.concatenate([xy[[a]], line, xy[[b]]])
         out[hidden] = _along(line, np.clip(w, 0.0, 1.0))
     return out
+
+
+class ShortestPathRecovery:
+    """`interpolate_on_roads` as a model for the recovery harness:
+    ``run_eval(df, "recover", models=(ShortestPathRecovery(graph),))`` scores it beside the
+    baselines (it reads only the known fixes of the task, like every method there)."""
+
+    name = "shortest path"
+
+    def __init__(self, graph: RoadGraph, config: MatchConfig | None = None) -> None:
+        self.graph, self.config = graph, config
+
+    def recover(self, task) -> np.ndarray:
+        """(P, 2) lat/lon for a `RecoveryTask` (known fixes copied)."""
+        proj = self.graph.projection
+        x, y = proj.forward(task.latlon[:, 0], task.latlon[:, 1])
+        xy = np.stack([x, y], 1)
+        xy[~task.known] = np.nan  # never look at the answers
+        out = interpolate_on_roads(
+            self.graph, task.t.astype(np.float64), xy, task.known, task.groups, self.config
+        )
+        return np.stack(proj.inverse(out[:, 0], out[:, 1]), 1)
