@@ -12,6 +12,7 @@ DistanceOverMeanSpeed), and the shortest free-flow route (speed limits by class)
 factor learned on train (median of actual / free-flow time). MAE (s) and MAPE on test.
 
     PYTHONPATH=. python bench/road_baselines.py [--n 400] [--gap 240]
+    PYTHONPATH=. python bench/road_baselines.py --harness --n 1000   # trajlm eval's protocol
 """
 
 from __future__ import annotations
@@ -110,12 +111,32 @@ def travel_time(city, graph, seed: int = 0) -> dict:
     return out
 
 
+def harness(n: int, seed: int) -> None:
+    """The recovery harness (`trajlm eval --task recover`) with ShortestPathRecovery added."""
+    import tempfile
+
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.store import read_store
+    from trajlm.eval.protocol import run_eval
+    from trajlm.roads import ShortestPathRecovery
+
+    with tempfile.TemporaryDirectory() as tmp:
+        synth_store(f"{tmp}/city", n_trajectories=n, seed=seed)
+        df = read_store(f"{tmp}/city")
+    city = generate_city(n_trajectories=n, seed=seed)  # the store's city: same seed, same graph
+    graph = from_synthetic(city.roads, city.projection)
+    run_eval(df, "recover", models=(ShortestPathRecovery(graph),), seeds=(0, 1, 2))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--gap", type=float, default=240.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--harness", action="store_true", help="run the recovery harness instead")
     args = ap.parse_args()
+    if args.harness:
+        return harness(args.n, args.seed)
     for modes in (None, {"car": 1.0}):
         kw = {} if modes is None else {"modes": modes}
         city = generate_city(n_trajectories=args.n, seed=args.seed, **kw)
