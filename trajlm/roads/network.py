@@ -58,6 +58,10 @@ class RoadGraph:
         self.length_m = cum[ends] - cum[starts]
         # distance of each vertex from the start of its edge
         self.vertex_offset_m = cum - np.repeat(cum[starts], ends - starts + 1)
+        # every vertex on one non-decreasing axis through all edges (each after the previous,
+        # 1 m apart), so `point_along` finds pieces with one searchsorted
+        edge_base = np.r_[0.0, np.cumsum(self.length_m + 1.0)[:-1]]
+        self._axis = self.vertex_offset_m + np.repeat(edge_base, ends - starts + 1)
 
     @property
     def n_nodes(self) -> int:
@@ -102,18 +106,23 @@ class RoadGraph:
         )
 
     def point_along(self, edge_id: np.ndarray, offset_m: np.ndarray) -> np.ndarray:
-        """(x, y) metres of the point `offset_m` along each edge (clipped to the edge) -> (P, 2)."""
-        edge_id = np.asarray(edge_id, np.int64)
-        offset_m = np.clip(np.asarray(offset_m, np.float64), 0.0, self.length_m[edge_id])
-        out = np.empty((len(edge_id), 2))
-        for i, (e, s) in enumerate(zip(edge_id, offset_m, strict=True)):
-            lo, hi = self.geom_offsets[e], self.geom_offsets[e + 1]
-            cum = self.vertex_offset_m[lo:hi]
-            k = int(np.clip(np.searchsorted(cum, s, side="right") - 1, 0, hi - lo - 2))
-            span = max(cum[k + 1] - cum[k], 1e-9)
-            a, b = self.coords_m[lo + k], self.coords_m[lo + k + 1]
-            out[i] = a + (s - cum[k]) / span * (b - a)
-        return out
+        """(x, y) metres of the point `offset_m` along each edge (clipped to the edge) -> (P, 2).
+        Vectorized: one searchsorted over the vertex offsets of all edges."""
+        e = np.asarray(edge_id, np.int64).ravel()
+        s = np.clip(np.asarray(offset_m, np.float64).ravel(), 0.0, self.length_m[e])
+        lo, hi = self.geom_offsets[e], self.geom_offsets[e + 1] - 2  # first / last piece start
+        k = np.clip(np.searchsorted(self._axis, self._axis[lo] + s, side="right") - 1, lo, hi)
+        cum = self.vertex_offset_m
+        w = (s - cum[k]) / np.maximum(cum[k + 1] - cum[k], 1e-9)
+        a, b = self.coords_m[k], self.coords_m[k + 1]
+        return a + np.clip(w, 0.0, 1.0)[:, None] * (b - a)
+
+    def latlon_at(self, edge_id: np.ndarray, frac: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(lat, lon) of the point at `frac` in [0, 1] along each edge: the inverse of the road
+        features (`edge_id`, `edge_frac`) that `match` writes."""
+        e = np.asarray(edge_id, np.int64)
+        pt = self.point_along(e, np.asarray(frac, np.float64) * self.length_m[e])
+        return self.projection.inverse(pt[:, 0], pt[:, 1])
 
     def edges_frame(self) -> pl.DataFrame:
         """One row per directed edge, geometry as a list of [lon, lat] pairs."""
