@@ -127,15 +127,17 @@ def main() -> None:
     city, graph = city_traces(args.n)
     pts = city.points
     ours, m = run_trajlm(city, graph, pts)
-    first = pts["traj_id"].unique(maintain_order=True)[: args.leuven_n].implode()
-    sub = pts.filter(pl.col("traj_id").is_in(first))
-    ours_sub, _ = run_trajlm(city, graph, sub)
     print(f"trajlm, {pts['traj_id'].n_unique()} trips, {len(pts)} fixes:", ours)
-    print(f"trajlm on leuven's {sub['traj_id'].n_unique()} trips, {len(sub)} fixes:", ours_sub)
-    try:
-        print("leuvenmapmatching, same subset:", run_leuven(city, sub))
-    except ImportError:
-        print("leuvenmapmatching not installed")
+    if args.leuven_n > 0:
+        first = pts["traj_id"].unique(maintain_order=True)[: args.leuven_n].implode()
+        sub = pts.filter(pl.col("traj_id").is_in(first))
+        ours_sub, _ = run_trajlm(city, graph, sub)
+        n_sub = sub["traj_id"].n_unique()
+        print(f"trajlm on leuven's {n_sub} trips, {len(sub)} fixes:", ours_sub)
+        try:
+            print("leuvenmapmatching, same subset:", run_leuven(city, sub))
+        except ImportError:
+            print("leuvenmapmatching not installed: pip install 'trajlm[bench]'")
     if args.plot:
         plot(city, m, args.plot)
 
