@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 from trajlm.data.synthetic import generate_city
 from trajlm.eval.baselines import LinearInterpolation
 from trajlm.roads import from_synthetic
-from trajlm.roads.match import Candidates, MatchConfig
+from trajlm.roads.hmm import Candidates, MatchConfig
 from trajlm.roads.recover import interpolate_on_roads
 
 

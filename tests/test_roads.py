@@ -14,7 +14,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.synthetic import generate_city
 from trajlm.errors import TrajlmInputError
 from trajlm.roads import from_synthetic, match, match_summary, read_network
-from trajlm.roads.match import Candidates, MatchConfig
+from trajlm.roads.hmm import Candidates, MatchConfig
 from trajlm.roads.network import from_polylines
 from trajlm.roads.recover import interpolate_on_roads
 
@@ -135,6 +135,9 @@ def test_matcher_accuracy_on_seeded_synthetic_trace():
     assert ok.mean() > 0.8  # all fixes, intersections included
     assert ok[~near].mean() > 0.93  # away from intersections (measured 0.97 on 200 trips)
     assert match_summary(m)["unmatched"] == 0
+    # the per-step Dijkstra (for graphs too big for one table per trajectory) agrees
+    per_step = match(city.points, g, route_table_cells=0)
+    assert per_step["edge_id"].to_list() == m["edge_id"].to_list()
 
 
 def test_shortest_path_interpolation_follows_the_road():

@@ -4,7 +4,7 @@ Data layer: imports only `trajlm.data` and `trajlm.errors`. `read_network` needs
 `trajlm[roads]` extra for `.osm.pbf` (pyrosm); GeoJSON/GeoParquet need geopandas.
 """
 
-from trajlm.roads.match import MatchConfig, match, match_summary
+from trajlm.roads.hmm import MatchConfig, match, match_summary
 from trajlm.roads.network import RoadGraph, from_synthetic, read_network, read_osm
 from trajlm.roads.recover import ShortestPathRecovery, interpolate_on_roads
 

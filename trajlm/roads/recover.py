@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from trajlm.roads.match import MatchConfig, match_xy
+from trajlm.roads.hmm import MatchConfig, match_xy
 from trajlm.roads.network import RoadGraph
 
 

@@ -36,6 +36,8 @@ class MatchConfig:
     radius_m: float = 80.0  # candidate search radius
     max_candidates: int = 12  # nearest edges kept per fix (a two-way street is two edges)
     backtrack_m: float = 30.0  # a projection this far behind on the same edge counts as standing
+    # one Dijkstra per trajectory while (sources x nodes) fits this, else one per step
+    route_table_cells: float = 2e7
 
 
 class Candidates:
@@ -77,6 +79,31 @@ class Candidates:
         self.tree = tree
 
 
+class _RouteTable:
+    """Road distances between nodes for one trajectory's steps. One Dijkstra from the end
+    nodes of all candidates when the (sources x nodes) table fits `max_cells` (a city of a few
+    thousand nodes), else one per step from that step's candidates only (a metropolitan
+    graph); each search stops at the step's `limit` (no plausible route is longer)."""
+
+    def __init__(self, adj, step_sources: list[np.ndarray], limits: np.ndarray,
+                 max_cells: float = 2e7) -> None:  # fmt: skip
+        self.adj, self.sources, self.limits = adj, step_sources, limits
+        n = adj.shape[0]
+        src = np.unique(np.concatenate(step_sources)) if step_sources else np.zeros(0, np.int64)
+        self.whole = len(src) * n <= max_cells
+        if self.whole and len(src):
+            self.dist = dijkstra(adj, indices=src, limit=float(limits.max()))
+            self.row = np.full(n, -1, np.int64)
+            self.row[src] = np.arange(len(src))
+
+    def get(self, k: int, from_nodes: np.ndarray, to_nodes: np.ndarray) -> np.ndarray:
+        if self.whole:
+            return self.dist[self.row[from_nodes], to_nodes]
+        src = np.unique(self.sources[k])
+        dist = dijkstra(self.adj, indices=src, limit=float(self.limits[k]))
+        return dist[np.searchsorted(src, from_nodes), to_nodes]
+
+
 def _viterbi_trace(graph: RoadGraph, adj, xy: np.ndarray, c: Candidates, fixes: np.ndarray,
                    cfg: MatchConfig) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Best candidate (flat index into `c`, -1 when none) and chain number for `fixes`."""
@@ -88,12 +115,9 @@ def _viterbi_trace(graph: RoadGraph, adj, xy: np.ndarray, c: Candidates, fixes: 
         return best, chain
     f = fixes[obs]
     step = np.hypot(*np.diff(xy[f], axis=0).T) if len(f) > 1 else np.zeros(0)
-    limit = 2.0 * (step.max() if len(step) else 0.0) + 4.0 * cfg.radius_m + 200.0
     ranges = [np.arange(c.start[i], c.start[i + 1]) for i in f]
-    src = np.unique(graph.v[c.edge[np.concatenate(ranges[:-1] or [np.zeros(0, np.int64)])]])
-    dist = dijkstra(adj, indices=src, limit=limit) if len(src) else np.zeros((0, graph.n_nodes))
-    row = np.full(graph.n_nodes, -1, np.int64)
-    row[src] = np.arange(len(src))
+    routes = _RouteTable(adj, [graph.v[c.edge[r]] for r in ranges[:-1]],
+                         2.0 * step + 4.0 * cfg.radius_m + 200.0, cfg.route_table_cells)  # fmt: skip
     length = graph.length_m
 
     emis = -0.5 * (c.dist / cfg.sigma_m) ** 2
@@ -104,7 +128,7 @@ def _viterbi_trace(graph: RoadGraph, adj, xy: np.ndarray, c: Candidates, fixes: 
         p, q = ranges[k - 1], ranges[k]
         ep, eq = c.edge[p][:, None], c.edge[q][None, :]
         op, oq = c.offset[p][:, None], c.offset[q][None, :]
-        route = (length[ep] - op) + dist[row[graph.v[ep]], graph.u[eq]] + oq
+        route = (length[ep] - op) + routes.get(k - 1, graph.v[ep], graph.u[eq]) + oq
         same = (ep == eq) & (oq >= op - cfg.backtrack_m)
         route = np.where(same, np.maximum(oq - op, 0.0), route)
         score = delta[:, None] - np.abs(route - step[k - 1]) / cfg.beta_m
