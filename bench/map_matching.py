@@ -9,7 +9,8 @@ truth is the city's `segment_id`/`segment_frac` per fix. Metrics per matcher:
   leuvenmapmatching reports edges, its projected point is taken from its own lattice);
 - points per second, one thread, wall clock of the match call only.
 
-    PYTHONPATH=. python bench/map_matching.py [--n 200] [--leuven-n 40] [--plot docs/img/x.png]
+    PYTHONPATH=. python bench/map_matching.py [--n 200] [--leuven-n 40] [--noise 20]
+                                              [--plot docs/img/x.png]
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from trajlm.data.synthetic import generate_city
 from trajlm.roads import from_synthetic, match, match_summary
 
 
-def city_traces(n: int, seed: int = 1):
+def city_traces(n: int, seed: int = 1, noise_m: float = 20.0):
     city = generate_city(
-        n_trajectories=n, seed=seed, gps_noise_m=20.0, sample_interval_s=(30.0, 30.0),
+        n_trajectories=n, seed=seed, gps_noise_m=noise_m, sample_interval_s=(30.0, 30.0),
         modes={"car": 1.0}, outlier_rate=0.0, missed_fix_rate=0.0,
     )  # fmt: skip
     return city, from_synthetic(city.roads, city.projection)
@@ -41,9 +42,27 @@ def scores(city, pts: pl.DataFrame, way: np.ndarray) -> dict:
     return {"edge_acc": ok.mean(), "edge_acc_off_node": ok[near > 20.0].mean()}
 
 
-def run_trajlm(city, graph, pts):
+def route_oracle(city, pts) -> dict:
+    """Upper bound from the noise alone: each fix on the nearest segment of its *true* route
+    (the route known, only "where on it" left to the fix)."""
+    roads = city.roads
+    x, y = city.projection.forward(pts["lat"].to_numpy(), pts["lon"].to_numpy())
+    seg, tid = pts["segment_id"].to_numpy(), pts["traj_id"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, tid[1:] != tid[:-1], True])
+    way = np.empty(len(pts), np.int64)
+    for s, e in zip(bounds[:-1], bounds[1:], strict=True):
+        route = np.unique(seg[s:e])
+        a, b = roads.node_xy_m[roads.edges[route, 0]], roads.node_xy_m[roads.edges[route, 1]]
+        p = np.stack([x[s:e], y[s:e]], 1)[:, None, :]
+        d = b - a
+        t = np.clip(((p - a) * d).sum(-1) / np.maximum((d**2).sum(-1), 1e-9), 0, 1)
+        way[s:e] = route[np.hypot(*(p - a - t[..., None] * d).transpose(2, 0, 1)).argmin(1)]
+    return scores(city, pts, way)
+
+
+def run_trajlm(city, graph, pts, **options):
     t0 = time.perf_counter()
-    m = match(pts, graph)
+    m = match(pts, graph, **options)
     dt = time.perf_counter() - t0
     true_xy = city.roads.point_at(pts["segment_id"].to_numpy(), pts["segment_frac"].to_numpy())
     mx, my = graph.projection.forward(m["match_lat"].to_numpy(), m["match_lon"].to_numpy())
@@ -57,7 +76,7 @@ def run_trajlm(city, graph, pts):
     return out | match_summary(m), m
 
 
-def run_leuven(city, pts):
+def run_leuven(city, pts, noise_m: float = 20.0):
     from leuvenmapmatching.map.inmem import InMemMap
     from leuvenmapmatching.matcher.distance import DistanceMatcher
 
@@ -77,7 +96,7 @@ def run_leuven(city, pts):
     t0 = time.perf_counter()
     for s, e in zip(bounds[:-1], bounds[1:], strict=True):
         matcher = DistanceMatcher(
-            mp, max_dist=200, obs_noise=20, obs_noise_ne=40, non_emitting_states=True,
+            mp, max_dist=200, obs_noise=noise_m, obs_noise_ne=2 * noise_m, non_emitting_states=True,
             max_lattice_width=10, dist_noise=60,
         )  # fmt: skip
         path = list(zip(x[s:e].tolist(), y[s:e].tolist(), strict=True))
@@ -122,20 +141,22 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=200, help="car trips for trajlm")
     ap.add_argument("--leuven-n", type=int, default=40, help="first trips also run by leuven")
+    ap.add_argument("--noise", type=float, default=20.0, help="GPS noise std per axis (m)")
     ap.add_argument("--plot", default=None)
     args = ap.parse_args()
-    city, graph = city_traces(args.n)
+    city, graph = city_traces(args.n, noise_m=args.noise)
     pts = city.points
-    ours, m = run_trajlm(city, graph, pts)
+    ours, m = run_trajlm(city, graph, pts, sigma_m=max(args.noise, 5.0))
     print(f"trajlm, {pts['traj_id'].n_unique()} trips, {len(pts)} fixes:", ours)
+    print("oracle (nearest segment of the true route), same fixes:", route_oracle(city, pts))
     if args.leuven_n > 0:
         first = pts["traj_id"].unique(maintain_order=True)[: args.leuven_n].implode()
         sub = pts.filter(pl.col("traj_id").is_in(first))
-        ours_sub, _ = run_trajlm(city, graph, sub)
+        ours_sub, _ = run_trajlm(city, graph, sub, sigma_m=max(args.noise, 5.0))
         n_sub = sub["traj_id"].n_unique()
         print(f"trajlm on leuven's {n_sub} trips, {len(sub)} fixes:", ours_sub)
         try:
-            print("leuvenmapmatching, same subset:", run_leuven(city, sub))
+            print("leuvenmapmatching, same subset:", run_leuven(city, sub, args.noise))
         except ImportError:
             print("leuvenmapmatching not installed: pip install 'trajlm[bench]'")
     if args.plot:
