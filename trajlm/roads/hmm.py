@@ -43,16 +43,11 @@ class MatchConfig:
 class Candidates:
     """Candidate edges of all fixes, flat and grouped by fix (`start[i]:start[i + 1]`)."""
 
-    def __init__(self, graph: RoadGraph, xy: np.ndarray, cfg: MatchConfig, tree=None):
+    def __init__(self, graph: RoadGraph, xy: np.ndarray, cfg: MatchConfig):
         import shapely
 
-        a, b, seg_edge, seg_off = graph.segments() if tree is None else tree[1]
-        if tree is None:
-            tree = (
-                shapely.STRtree(shapely.linestrings(np.stack([a, b], 1))),
-                (a, b, seg_edge, seg_off),
-            )
-        pi, si = tree[0].query(shapely.points(xy), predicate="dwithin", distance=cfg.radius_m)
+        tree, (a, b, seg_edge, seg_off) = graph.segment_index()
+        pi, si = tree.query(shapely.points(xy), predicate="dwithin", distance=cfg.radius_m)
         d = b[si] - a[si]
         seg_len = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-9)
         r = xy[pi] - a[si]
@@ -76,7 +71,6 @@ class Candidates:
         keep = rank < cfg.max_candidates
         self.fix, self.edge, self.dist, self.offset = pi[keep], edge[keep], dist[keep], off[keep]
         self.start = np.searchsorted(self.fix, np.arange(len(xy) + 1))
-        self.tree = tree
 
 
 class _RouteTable:

@@ -105,6 +105,16 @@ class RoadGraph:
             self.vertex_offset_m[idx],
         )
 
+    def segment_index(self):
+        """(shapely STRtree over `segments()`, the segments), built once per graph."""
+        if getattr(self, "_segment_index", None) is None:
+            import shapely
+
+            segs = self.segments()
+            tree = shapely.STRtree(shapely.linestrings(np.stack(segs[:2], 1)))
+            self._segment_index = (tree, segs)
+        return self._segment_index
+
     def point_along(self, edge_id: np.ndarray, offset_m: np.ndarray) -> np.ndarray:
         """(x, y) metres of the point `offset_m` along each edge (clipped to the edge) -> (P, 2).
         Vectorized: one searchsorted over the vertex offsets of all edges."""
