@@ -25,7 +25,7 @@ import polars as pl
 from scipy.sparse.csgraph import dijkstra
 
 from trajlm.data.synthetic import generate_city
-from trajlm.eval.baselines import LinearInterpolation
+from trajlm.eval.baselines import CubicSplineInterpolation, LinearInterpolation
 from trajlm.roads import from_synthetic
 from trajlm.roads.hmm import Candidates, MatchConfig
 from trajlm.roads.recover import interpolate_on_roads
@@ -125,7 +125,19 @@ def harness(n: int, seed: int) -> None:
         df = read_store(f"{tmp}/city")
     city = generate_city(n_trajectories=n, seed=seed)  # the store's city: same seed, same graph
     graph = from_synthetic(city.roads, city.projection)
-    run_eval(df, "recover", models=(ShortestPathRecovery(graph),), seeds=(0, 1, 2))
+
+    class Metres:  # a metre-space baseline as a harness model, on the graph's projection
+        def __init__(self, est) -> None:
+            self.est, self.name = est, est.name
+
+        def recover(self, task) -> np.ndarray:
+            xy = task.xy(graph.projection)
+            out = self.est.predict(task.t.astype(float), xy, task.known, task.groups)
+            return np.stack(graph.projection.inverse(out[:, 0], out[:, 1]), 1)
+
+    snapped = [ShortestPathRecovery(graph, base=Metres(b)) for b in (LinearInterpolation(),
+               CubicSplineInterpolation("akima"))]  # fmt: skip
+    run_eval(df, "recover", models=(ShortestPathRecovery(graph), *snapped), seeds=(0, 1, 2))
 
 
 def main() -> None:

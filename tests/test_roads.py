@@ -150,6 +150,11 @@ def test_shortest_path_interpolation_follows_the_road():
     np.testing.assert_allclose(out[1], [200.0, 0.0], atol=1e-6)  # 1/3 of 600 m along
     np.testing.assert_allclose(out[2], [300.0, 100.0], atol=1e-6)
     np.testing.assert_allclose(out[[0, 3]], xy[[0, 3]])
+    # a guess (say the chord's midpoints) is snapped onto the route instead
+    guess = np.array([[0.0, 0.0], [100.0, 100.0], [200.0, 210.0], [300.0, 300.0]])
+    out = interpolate_on_roads(g, t, xy, known, np.zeros(4, int), guess=guess)
+    np.testing.assert_allclose(out[1], [100.0, 0.0], atol=1e-6)  # nearest: the first leg
+    np.testing.assert_allclose(out[2], [300.0, 210.0], atol=1e-6)
 
 
 def test_cli_data_match_and_api_match(tmp_path):

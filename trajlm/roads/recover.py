@@ -66,6 +66,16 @@ def _along(line: np.ndarray, frac: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(s, cum, line[:, 0]), np.interp(s, cum, line[:, 1])], 1)
 
 
+def _project(points: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """Nearest point of the polyline `line` (k, 2) to each of `points` (H, 2)."""
+    a, d = line[:-1], np.diff(line, axis=0)  # (S, 2)
+    r = points[:, None, :] - a[None]  # (H, S, 2)
+    w = np.clip((r * d).sum(-1) / np.maximum((d**2).sum(-1), 1e-12), 0.0, 1.0)
+    near = a[None] + w[..., None] * d[None]
+    best = np.hypot(*(points[:, None, :] - near).transpose(2, 0, 1)).argmin(1)
+    return near[np.arange(len(points)), best]
+
+
 def interpolate_on_roads(
     graph: RoadGraph,
     t: np.ndarray,
@@ -73,8 +83,13 @@ def interpolate_on_roads(
     known: np.ndarray,
     groups: np.ndarray,
     config: MatchConfig | None = None,
+    guess: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Fill the unknown rows of `xy` along shortest road routes; known rows are copied."""
+    """Fill the unknown rows of `xy` along shortest road routes; known rows are copied.
+
+    Without `guess` a hidden fix goes to its time-proportional distance along the route; with
+    `guess` ((P, 2) metres, e.g. another method's recovery) it is that guess snapped to the
+    nearest point of the route (the route keeps the road, the guess keeps its speed profile)."""
     t, xy = np.asarray(t, np.float64), np.asarray(xy, np.float64)
     known, groups = np.asarray(known, bool), np.asarray(groups)
     out = xy.copy()
@@ -103,19 +118,25 @@ def interpolate_on_roads(
             line = xy[[a, b]]
         else:  # from the fix to the route and back, so the ends stay the known fixes
             line = np.concatenate([xy[[a]], line, xy[[b]]])
-        out[hidden] = _along(line, np.clip(w, 0.0, 1.0))
+        if guess is None:
+            out[hidden] = _along(line, np.clip(w, 0.0, 1.0))
+        else:
+            out[hidden] = _project(np.asarray(guess, np.float64)[hidden], line)
     return out
 
 
 class ShortestPathRecovery:
     """`interpolate_on_roads` as a model for the recovery harness:
     ``run_eval(df, "recover", models=(ShortestPathRecovery(graph),))`` scores it beside the
-    baselines (it reads only the known fixes of the task, like every method there)."""
+    baselines (it reads only the known fixes of the task, like every method there).
 
-    name = "shortest path"
+    With `base` (any harness model: ``.name``, ``.recover(task) -> (P, 2) lat/lon``) it snaps
+    that model's recovered points onto the shortest route instead ("recovery that snaps to the
+    network")."""
 
-    def __init__(self, graph: RoadGraph, config: MatchConfig | None = None) -> None:
-        self.graph, self.config = graph, config
+    def __init__(self, graph: RoadGraph, config: MatchConfig | None = None, base=None) -> None:
+        self.graph, self.config, self.base = graph, config, base
+        self.name = "shortest path" if base is None else f"{base.name} -> roads"
 
     def recover(self, task) -> np.ndarray:
         """(P, 2) lat/lon for a `RecoveryTask` (known fixes copied)."""
@@ -123,7 +144,11 @@ class ShortestPathRecovery:
         x, y = proj.forward(task.latlon[:, 0], task.latlon[:, 1])
         xy = np.stack([x, y], 1)
         xy[~task.known] = np.nan  # never look at the answers
+        guess = None
+        if self.base is not None:
+            g = np.asarray(self.base.recover(task), np.float64)
+            guess = np.stack(proj.forward(g[:, 0], g[:, 1]), 1)
         out = interpolate_on_roads(
-            self.graph, task.t.astype(np.float64), xy, task.known, task.groups, self.config
+            self.graph, task.t.astype(np.float64), xy, task.known, task.groups, self.config, guess
         )
         return np.stack(proj.inverse(out[:, 0], out[:, 1]), 1)
