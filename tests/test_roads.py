@@ -230,3 +230,30 @@ def test_road_features_round_trip_on_osm_polylines(helsinki):
     back_lat, back_lon = g.latlon_at(m["edge_id"].to_numpy(), m["edge_frac"].to_numpy())
     np.testing.assert_allclose(back_lat, m["match_lat"].to_numpy(), atol=1e-9)
     np.testing.assert_allclose(back_lon, m["lon"].to_numpy(), atol=1e-7)  # rows sorted by traj_id
+
+
+def test_cli_eval_recover_with_a_network(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    store = tmp_path / "city"
+    r = CliRunner().invoke(app, ["data", "synth", "--out", str(store), "-n", "60", "--seed", "3"])
+    assert r.exit_code == 0, r.output
+    city = generate_city(n_trajectories=60, seed=3)  # the store's city, so its graph
+    f = from_synthetic(city.roads, city.projection).edges_frame()
+    gpd.GeoDataFrame(
+        {"way_id": f["way_id"], "oneway": "yes"},
+        geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326,
+    ).to_file(tmp_path / "net.geojson", driver="GeoJSON")  # fmt: skip
+    args = ["eval", "--task", "recover", "--data", str(store), "--seeds", "1"]
+    r = CliRunner().invoke(app, [*args, "--network", str(tmp_path / "net.geojson")])
+    assert r.exit_code == 0, r.output
+    rows = [line for line in r.output.splitlines() if "every 240 s" in line]
+    mae = {row.split("|")[2].strip(): float(row.split("|")[3].split()[0]) for row in rows}
+    assert mae["shortest path"] < mae["linear interp."]
+    r = CliRunner().invoke(app, ["eval", "--task", "tte", "--data", str(store),
+                                 "--network", str(tmp_path / "net.geojson")])  # fmt: skip
+    assert r.exit_code == 2 and "--network is used by --task recover" in r.output

@@ -350,6 +350,12 @@ def evaluate(
         None, "--holdout-by", help="Re-split: hour | hour=H | user (train on the same split)."
     ),
     context: str = typer.Option(None, help="Models' context: full | motion | auto."),
+    network: Path = typer.Option(
+        None,
+        "--network",
+        help="recover: also score shortest-path interpolation on this road "
+        "network (.osm.pbf, .geojson, .parquet; docs/roads.md).",
+    ),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -359,7 +365,7 @@ def evaluate(
 
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads, shifts=shift,
-                     holdout_by=holdout_by, context=context)  # fmt: skip
+                     holdout_by=holdout_by, context=context, network=network)  # fmt: skip
 
 
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
