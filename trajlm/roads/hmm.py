@@ -6,7 +6,7 @@
 - Emission: Gaussian on the perpendicular distance, `sigma_m` (about the GPS noise).
 - Transition: exponential on |route distance - straight-line distance| with scale `beta_m`;
   route distances come from one Dijkstra per trajectory (scipy.sparse.csgraph, cut at a
-  distance no plausible route exceeds), so a candidate on a parallel street that is nearest to
+  distance no plausible route exceeds; one per step on graphs too big for that), so a candidate on a parallel street that is nearest to
   a fix but would need a detour loses to the one that continues the route.
 - Viterbi over each trajectory, one numpy step per fix (all candidate pairs at once).
 
@@ -26,11 +26,11 @@ from scipy.sparse.csgraph import dijkstra
 from trajlm.data.schema import check_model_input
 from trajlm.roads.network import RoadGraph
 
-MATCH_COLUMNS = ("edge_id", "way_id", "edge_offset_m", "edge_frac", "match_lat", "match_lon")
-
 
 @dataclass
 class MatchConfig:
+    """HMM parameters; defaults tuned for ~20 m noise at 30 s sampling (docs/roads.md)."""
+
     sigma_m: float = 20.0  # GPS noise (emission std)
     beta_m: float = 20.0  # scale of |route - straight| (transition); tuned on another seed
     radius_m: float = 80.0  # candidate search radius
