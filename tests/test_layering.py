@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "trajlm"
 
 LAYERS: list[set[str]] = [
     {"_version", "errors", "_safety", "_config", "_threads"},  # errors, output safety, configs
-    {"data", "similarity"},
+    {"data", "similarity", "roads"},  # roads: networks, map matching
     {"model"},
     {"objectives"},
     {"train"},

@@ -314,6 +314,24 @@ class TrajLM:
         })  # fmt: skip
         return from_canonical(out, layout=layout)
 
+    # ------------------------------------------------------------------------------ match
+    @staticmethod
+    def match(data: Any, network: Any, **options: Any) -> Any:
+        """Map-match onto a road network (a ``trajlm.roads.RoadGraph`` or a ``.osm.pbf`` /
+        ``.geojson`` / ``.parquet`` path): the input rows plus ``edge_id``, ``way_id``,
+        ``edge_offset_m``, ``edge_frac``, ``match_lat``/``match_lon``, ``match_dist_m`` (null
+        where unmatched) and ``chain``. ``options``: the HMM's ``sigma_m``, ``beta_m``,
+        ``radius_m``, ``max_candidates``, ``backtrack_m``, else column names as elsewhere.
+        Needs no checkpoint: ``TrajLM.match(df, net)`` and ``model.match(df, net)`` are the
+        same (``trajlm.roads.match`` is the Polars-only form)."""
+        from trajlm.roads import MatchConfig, RoadGraph, read_network
+        from trajlm.roads import match as match_roads
+
+        hmm = {k: options.pop(k) for k in list(options) if k in MatchConfig.__dataclass_fields__}
+        df, layout = coerce(data, **options)
+        graph = network if isinstance(network, RoadGraph) else read_network(network)
+        return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
+
 
 # ---------------------------------------------------------------------------------- helpers
 

@@ -187,6 +187,34 @@ def data_plot(
     _say(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
 
 
+@data_app.command("match")
+def data_match(
+    data: Path = typer.Argument(..., help="Store directory, .csv or .parquet of points."),
+    network: Path = typer.Option(..., "--network", help=".osm.pbf, .geojson or .parquet edges."),
+    out: Path = typer.Option(..., "--out", "-o", help="Matched points, .parquet or .csv."),
+    sigma_m: float = typer.Option(20.0, help="GPS noise (m): emission std of the HMM."),
+    radius_m: float = typer.Option(80.0, help="Candidate edges within this distance (m)."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+) -> None:
+    """Map-match points onto a road network (HMM); adds edge_id, edge_frac, match_lat/lon."""
+    from trajlm.roads import match, match_summary, read_network
+
+    io.suffix(out, (".parquet", ".csv"), "--out")
+    io.positive(sigma_m, "--sigma-m")
+    io.positive(radius_m, "--radius-m")
+    io.must_exist(network, "--network")
+    io.outputs({"--out": out}, [data, network], overwrite)
+    df = io.read_points(data, "DATA")
+    matched = match(df, read_network(network), sigma_m=sigma_m, radius_m=radius_m)
+    if out.suffix.lower() == ".csv":
+        matched.write_csv(out)
+    else:
+        matched.write_parquet(out)
+    c = match_summary(matched)
+    _say(f"wrote {out}: {c['points']:,} points, {c['unmatched']:,} unmatched, "
+         f"{c['breaks']:,} chain breaks")  # fmt: skip
+
+
 @data_app.command("resplit")
 def data_resplit(
     store: Path = typer.Argument(..., help="Store directory."),
@@ -329,6 +357,12 @@ def evaluate(
         None, "--holdout-by", help="Re-split: hour | hour=H | user (train on the same split)."
     ),
     context: str = typer.Option(None, help="Models' context: full | motion | auto."),
+    network: Path = typer.Option(
+        None,
+        "--network",
+        help="recover: also score shortest-path interpolation on this road "
+        "network (.osm.pbf, .geojson, .parquet; docs/roads.md).",
+    ),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -338,7 +372,7 @@ def evaluate(
 
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads, shifts=shift,
-                     holdout_by=holdout_by, context=context)  # fmt: skip
+                     holdout_by=holdout_by, context=context, network=network)  # fmt: skip
 
 
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")

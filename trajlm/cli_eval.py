@@ -97,6 +97,7 @@ def run_eval_command(
     shifts: list[str] | None = None,
     holdout_by: str | None = None,
     context: str | None = None,
+    network: Path | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -120,6 +121,13 @@ def run_eval_command(
             parse_shift(spec)
         except ValueError as e:
             raise UserError(str(e)) from None
+    roads = []  # the shortest-path baseline, when a road network is given
+    if network is not None:
+        if task != "recover":
+            raise UserError(f"--network is used by --task recover, not {task!r}")
+        from trajlm.roads import ShortestPathRecovery, read_network
+
+        roads = [ShortestPathRecovery(read_network(io.must_exist(network, "--network")))]
     io.store(data, "--data")
     out = Path(out) if out is not None else None
     if out is not None:  # X.json (+ X.md), or a folder for eval_<task>.json/.md
@@ -127,7 +135,7 @@ def run_eval_command(
         if out.suffix != ".json" and out.is_file():
             raise UserError(f"--out {out} is a file; give X.json or a folder")
         files = {"--out": js, "--out (markdown beside it)": js.with_suffix(".md")}
-        io.outputs(files, [data, *(models or [])], overwrite)
+        io.outputs(files, [data, *(models or []), *([network] if network else [])], overwrite)
     predictors = []
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
@@ -170,7 +178,7 @@ def run_eval_command(
 
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
-        result = run_eval(df, task, models=tuple(predictors), seeds=tuple(range(seeds)),
+        result = run_eval(df, task, models=(*predictors, *roads), seeds=tuple(range(seeds)),
                           verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
     if len(predictors) > 1:
         names = [p.name for p in predictors]
