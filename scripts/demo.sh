@@ -5,16 +5,18 @@ set -euo pipefail
 BIN=${BIN:-.venv/bin}; DATA=${DATA:-synth}; OUT=${OUT:-out/demo-$DATA}; STEPS=${STEPS:-600}
 SHARED=${SHARED:-../shared/data}
 mkdir -p "$OUT"
+# Everything below writes only into $OUT, which the demo owns: --overwrite makes `make demo`
+# re-runnable (trajlm replaces only its own files there, never anything else in the folder).
 case "$DATA" in
-  synth)   "$BIN/trajlm" data synth --out "$OUT/store" --n-trajectories 4000 --seed 0 ;;
-  porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$OUT/store" --on-error skip ;;
-  geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip ;;
+  synth)   "$BIN/trajlm" data synth --out "$OUT/store" --n-trajectories 4000 --seed 0 --overwrite ;;
+  porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$OUT/store" --on-error skip --overwrite ;;
+  geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip --overwrite ;;
   *) echo "DATA must be synth, porto or geolife (got $DATA)"; exit 2 ;;
 esac
 "$BIN/trajlm" data inspect "$OUT/store"
-"$BIN/trajlm" data plot "$OUT/store" --out "$OUT/map.png" --n 80
-"$BIN/trajlm" train --data "$OUT/store" --out "$OUT/run" --config configs/demo.toml --max-steps "$STEPS"
-"$BIN/trajlm" eval --task predict --data "$OUT/store" --model "$OUT/run" --seeds 1 --out "$OUT/eval_predict.json"
+"$BIN/trajlm" data plot "$OUT/store" --out "$OUT/map.png" --n 80 --overwrite
+"$BIN/trajlm" train --data "$OUT/store" --out "$OUT/run" --config configs/demo.toml --max-steps "$STEPS" --overwrite
+"$BIN/trajlm" eval --task predict --data "$OUT/store" --model "$OUT/run" --seeds 1 --out "$OUT/eval_predict.json" --overwrite
 "$BIN/trajlm" predict --model "$OUT/run" --input "$OUT/store" --split test --limit 6 --holdout 5 \
-  --steps 5 --out "$OUT/predictions.csv" --plot "$OUT/predictions.png"
+  --steps 5 --out "$OUT/predictions.csv" --plot "$OUT/predictions.png" --overwrite
 echo "demo done: see $OUT/map.png, $OUT/predictions.png, $OUT/eval_predict.json"
