@@ -25,7 +25,7 @@ for split in store store_hour6; do
     done
     "$BIN/trajlm" eval --task predict --data "$OUT/$split" "${models[@]}" --seeds 1 \
       --shift clock=+4h --shift clock=+8h --shift clock=+12h --shift weekday=+1 \
-      --shift weekday=+3 --out "$OUT/eval_${split}_$recipe.json"
+      --shift weekday=+3 --out "$OUT/eval_${split}_$recipe.json" --overwrite
   done
 done
 "$BIN/python" scripts/generalization_table.py "$OUT"/eval_*.json

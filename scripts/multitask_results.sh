@@ -27,8 +27,8 @@ if [[ -n "${STORE:-}" ]]; then
 else
   store="$OUT/store"
   case "$DATA" in
-    porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$store" --on-error skip ;;
-    geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$store" --on-error skip ;;
+    porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$store" --on-error skip --overwrite ;;
+    geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$store" --on-error skip --overwrite ;;
     *) echo "unknown data set $DATA"; exit 2 ;;
   esac
 fi
@@ -58,14 +58,14 @@ pretrain() {  # pretrain SEED
   # the fine-tunes start from RUN/best (the checkpoint evaluated zero-shot); give it the run's
   # window settings (batch_size, max_len, stride, cpu_threads), which finetune reads from there
   rm -rf "$run" &&
-    "$BIN/trajlm" train --data "$store" --out "$run" --config "$CONFIG" --max-steps "$STEPS" \
+    "$BIN/trajlm" train --data "$store" --out "$run" --config "$CONFIG" --max-steps "$STEPS" --overwrite \
       --seed "$1" &&
     cp "$run/train_config.json" "$run/best/"
 }
 finetune() {  # finetune SEED TASK
   after "pretrain-s$1" && rm -rf "$OUT/ft-$2-s$1" &&
     "$BIN/trajlm" finetune --model "$OUT/run-s$1/best" --task "$2" --data "$store" \
-      --out "$OUT/ft-$2-s$1" --steps "$FT_STEPS"
+      --out "$OUT/ft-$2-s$1" --steps "$FT_STEPS" --overwrite
 }
 check_failed() {
   local failed; failed=$(cd "$LOGS" && ls -- *.fail 2>/dev/null || true)
@@ -89,7 +89,7 @@ evaluate() {  # evaluate TASK KIND MODEL...
   local seeds=3; [[ $task == predict ]] && seeds=1  # mask seeds: only recovery is random
   local models=(); for m in "$@"; do models+=(--model "$m"); done
   "$BIN/trajlm" eval --task "$task" --data "$store" "${models[@]}" --seeds "$seeds" \
-    --out "$OUT/eval_${task}_$kind.json"
+    --out "$OUT/eval_${task}_$kind.json" --overwrite
 }
 for task in "${TASKS[@]}"; do
   zs=(); ft=()
