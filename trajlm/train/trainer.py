@@ -22,6 +22,7 @@ tests/test_engine.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -502,24 +503,30 @@ class Trainer:
             self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
         ) as bar:
             while self.step < end:
-                batch = self._to_device(next(batches))
-                if not hasattr(self.objective, "batches"):
-                    batch = self._shift_clocks(batch)
                 lr = lr_at(self.step, self.cfg)
                 set_lr(self.optimizer, lr)
-                with self._autocast():
-                    loss, parts = self.objective.loss(model, batch, self.step)
                 self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
+                n_acc, step_loss, n_tok = self.cfg.grad_accum_steps, 0.0, 0
+                for micro in range(n_acc):
+                    batch = self._to_device(next(batches))
+                    if not hasattr(self.objective, "batches"):
+                        batch = self._shift_clocks(batch)
+                    # DDP all-reduces on the last micro-batch's backward only.
+                    sync = micro == n_acc - 1 or not hasattr(model, "no_sync")
+                    with contextlib.nullcontext() if sync else model.no_sync():
+                        with self._autocast():
+                            loss, parts = self.objective.loss(model, batch, self.step)
+                        (loss / n_acc).backward()
+                    step_loss += loss.item() / n_acc
+                    first = next(iter(batch.values()))
+                    n_tok += int(batch["mask"].sum()) if "mask" in batch else len(first)
                 grad_norm = torch.nn.utils.clip_grad_norm_(params, self.cfg.grad_clip)
                 self.optimizer.step()
                 self.step += 1
                 if _DEBUG_STEP_SLEEP_S:  # test hook: lets tests/test_train.py kill mid-run
                     time.sleep(_DEBUG_STEP_SLEEP_S)
-                first = next(iter(batch.values()))
-                n_tok = int(batch["mask"].sum()) if "mask" in batch else len(first)
                 tokens += n_tok * self.world
-                last_loss = loss.item()
+                last_loss = step_loss
                 loss_sum, loss_n = loss_sum + last_loss, loss_n + 1
                 elapsed = time.perf_counter() - t_start
                 if self.step % self.cfg.log_every == 0 or self.step == self.cfg.max_steps:
