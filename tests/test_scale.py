@@ -164,3 +164,22 @@ def test_two_nodes_on_loopback(tmp_path):
     res = json.loads(out.read_text())["two_nodes"]
     assert res["returncodes"] == [0, 0]
     assert res["weights_equal_across_ranks"] is True
+
+
+def test_val_task_streams_only_the_first_trips(tmp_path, monkeypatch):
+    import trajlm.data.store as store
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.model import ModelConfig
+    from trajlm.train.config import TrainConfig
+    from trajlm.train.trainer import Trainer
+
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 40)  # many row groups per part file
+    write_store(make_table(n_traj=300, seed=5), tmp_path / "s")
+    tc = TrainConfig(max_len=16, progress=False, select_max_traj=7, cpu_threads=1)
+    tr = Trainer(tmp_path / "s", None, ModelConfig(d_model=16, n_layers=1, n_heads=2), tc)
+    assert tr.val_ade() is not None
+    val = store.read_store(tmp_path / "s", split="val")
+    keep = val["traj_id"].unique(maintain_order=True).head(7)
+    ref = make_prediction_task(val.filter(pl.col("traj_id").is_in(keep.implode())))
+    np.testing.assert_array_equal(tr._val_task.lengths, ref.lengths)
+    np.testing.assert_array_equal(tr._val_task.target_latlon, ref.target_latlon)

@@ -312,9 +312,17 @@ class Trainer:
         from trajlm.model.rollout import ModelPredictor
 
         if self._val_task is None:
-            from trajlm.data.store import read_store
+            from trajlm.data.store import iter_store_batches, read_store
 
-            df = read_store(self.data, split="val")
+            # Stream only up to the first select_max_traj trips (a 100 M-point store's val
+            # split would not fit in memory): stop once the next trip has started.
+            parts, n_seen = [], 0
+            for part in iter_store_batches(self.data, "val"):
+                parts.append(part)
+                n_seen += part["traj_id"].n_unique()  # over-counts a trip cut by batches: fine
+                if n_seen > self.cfg.select_max_traj + len(parts):
+                    break
+            df = pl.concat(parts) if parts else read_store(self.data, split="val")
             keep = df["traj_id"].unique(maintain_order=True).head(self.cfg.select_max_traj)
             self._val_task = make_prediction_task(
                 df.filter(pl.col("traj_id").is_in(keep.implode()))
