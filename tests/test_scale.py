@@ -5,6 +5,7 @@ covers every window once, gradient accumulation equals a bigger batch; slow tier
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -136,22 +137,76 @@ def _train(tmp_path: Path, name: str, **cfg) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in tr._raw_model().state_dict().items()}
 
 
-def test_grad_accum_equals_bigger_batch(tmp_path):
-    # Equal-length windows (no padding) so the mean over 2 micro-batches is the mean over 2B.
+def _equal_store(path: Path) -> Path:
+    """40 trips of exactly 16 points: every window full, so the mean over two micro-batches
+    (or two ranks) of B is the mean over 2B."""
     rows = []
     for i in range(40):
+        rng = np.random.default_rng(i)
         rows.append(pl.DataFrame({
             "traj_id": f"a{i:03d}", "t": T0 + 600 * i + 15 * np.arange(16),
-            "lat": 41.15 + 1e-4 * np.random.default_rng(i).normal(size=16).cumsum(),
-            "lon": -8.6 + 1e-4 * np.random.default_rng(99 + i).normal(size=16).cumsum(),
+            "lat": 41.15 + 1e-4 * rng.normal(size=16).cumsum(),
+            "lon": -8.6 + 1e-4 * rng.normal(size=16).cumsum(),
         }))  # fmt: skip
-    write_store(pl.concat(rows), tmp_path / "s")
+    write_store(pl.concat(rows), path)
+    return path
+
+
+def test_grad_accum_equals_bigger_batch(tmp_path):
+    _equal_store(tmp_path / "s")
     big = _train(tmp_path, "big", batch_size=8)
     acc = _train(tmp_path, "acc", batch_size=4, grad_accum_steps=2)
     one = _train(tmp_path, "one", batch_size=4)
     for k in big:
         torch.testing.assert_close(acc[k], big[k], rtol=1e-4, atol=1e-5)
     assert any(not torch.allclose(one[k], big[k]) for k in big)  # the test can fail
+
+
+TOML = """
+[model]
+d_model = 16
+n_layers = 1
+n_heads = 2
+max_len = 16
+[train]
+batch_size = {batch}
+grad_accum_steps = {accum}
+max_len = 16
+shuffle_buffer = 0
+lr = 3e-3
+warmup_steps = 0
+eval_every = 0
+log_every = 1
+progress = false
+"""
+
+
+def _cli_weights(store: Path, run: Path, batch: int, accum: int, nproc: int) -> dict:
+    from safetensors.torch import load_file
+
+    cfg = run.with_suffix(".toml")
+    cfg.write_text(TOML.format(batch=batch, accum=accum))
+    cli = ["-m", "trajlm.cli", "train", "--data", str(store), "--out", str(run),
+           "--config", str(cfg), "--max-steps", "4"]  # fmt: skip
+    torchrun = str(Path(sys.executable).with_name("torchrun"))
+    cmd = [torchrun, "--standalone", "--nproc_per_node", str(nproc), *cli] if nproc > 1 else [
+        sys.executable, *cli]  # fmt: skip
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return load_file(str(run / "model.safetensors"))
+
+
+@pytest.mark.slow
+def test_ddp_with_accumulation_equals_one_process_at_4b(tmp_path):
+    """2 ranks x batch 2 x 2 micro-batches (no_sync on the first) = 1 process at batch 8."""
+    store = _equal_store(tmp_path / "s")
+    ddp = _cli_weights(store, tmp_path / "ddp", batch=2, accum=2, nproc=2)
+    one = _cli_weights(store, tmp_path / "one", batch=8, accum=1, nproc=1)
+    half = _cli_weights(store, tmp_path / "half", batch=4, accum=1, nproc=1)
+    for k in one:
+        torch.testing.assert_close(ddp[k], one[k], rtol=1e-4, atol=1e-5)
+    assert any(not torch.allclose(half[k], one[k]) for k in one)  # the test can fail
 
 
 @pytest.mark.slow

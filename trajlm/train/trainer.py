@@ -494,7 +494,10 @@ class Trainer:
             model = torch.compile(model)
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
-            model = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
+            # Gradients live in the all-reduce buckets (no copy in and out each step).
+            model = torch.nn.parallel.DistributedDataParallel(
+                model, device_ids=ids, gradient_as_bucket_view=True
+            )
         self.model = model
         model.train()
         end = self.cfg.max_steps if stop_at is None else min(stop_at, self.cfg.max_steps)
