@@ -172,8 +172,9 @@ max_len = 16
 batch_size = {batch}
 grad_accum_steps = {accum}
 max_len = 16
-shuffle_buffer = 0
+shuffle_buffer = {shuffle}
 lr = 3e-3
+min_lr_ratio = 1.0
 warmup_steps = 0
 eval_every = 0
 log_every = 1
@@ -181,13 +182,22 @@ progress = false
 """
 
 
-def _cli_weights(store: Path, run: Path, batch: int, accum: int, nproc: int) -> dict:
+def _cli_weights(
+    store: Path,
+    run: Path,
+    batch: int,
+    accum: int,
+    nproc: int,
+    steps: int = 4,
+    resume=False,
+    shuffle: int = 0,
+) -> dict:
     from safetensors.torch import load_file
 
     cfg = run.with_suffix(".toml")
-    cfg.write_text(TOML.format(batch=batch, accum=accum))
+    cfg.write_text(TOML.format(batch=batch, accum=accum, shuffle=shuffle))
     cli = ["-m", "trajlm.cli", "train", "--data", str(store), "--out", str(run),
-           "--config", str(cfg), "--max-steps", "4"]  # fmt: skip
+           "--config", str(cfg), "--max-steps", str(steps), *(["--resume"] if resume else [])]  # fmt: skip
     torchrun = str(Path(sys.executable).with_name("torchrun"))
     cmd = [torchrun, "--standalone", "--nproc_per_node", str(nproc), *cli] if nproc > 1 else [
         sys.executable, *cli]  # fmt: skip
@@ -207,6 +217,19 @@ def test_ddp_with_accumulation_equals_one_process_at_4b(tmp_path):
     for k in one:
         torch.testing.assert_close(ddp[k], one[k], rtol=1e-4, atol=1e-5)
     assert any(not torch.allclose(half[k], one[k]) for k in one)  # the test can fail
+
+
+@pytest.mark.slow
+def test_ddp_resume_is_exact(tmp_path):
+    """2 ranks: 3 steps, then --resume to 6 = 6 steps straight (constant lr, shuffled stream;
+    5 steps per epoch, so the run resumes mid-epoch and crosses into the next)."""
+    store = _equal_store(tmp_path / "s")
+    kw = {"batch": 2, "accum": 2, "nproc": 2, "shuffle": 8}
+    straight = _cli_weights(store, tmp_path / "a", steps=6, **kw)
+    _cli_weights(store, tmp_path / "b", steps=3, **kw)
+    resumed = _cli_weights(store, tmp_path / "b", steps=6, resume=True, **kw)
+    for k in straight:
+        torch.testing.assert_close(resumed[k], straight[k], rtol=0, atol=0)
 
 
 @pytest.mark.slow
