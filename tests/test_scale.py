@@ -261,3 +261,30 @@ def test_val_task_streams_only_the_first_trips(tmp_path, monkeypatch):
     ref = make_prediction_task(val.filter(pl.col("traj_id").is_in(keep.implode())))
     np.testing.assert_array_equal(tr._val_task.lengths, ref.lengths)
     np.testing.assert_array_equal(tr._val_task.target_latlon, ref.target_latlon)
+
+
+def test_big_spill_buckets_are_split_again(tmp_path, monkeypatch):
+    """A spill bucket over 2 x chunk_rows is re-split (memory stays ~chunk_rows at 100 M
+    points); the chunks still hold every trajectory whole, once, rows in input order."""
+    import trajlm.data.readers._regroup as regroup
+    from trajlm.data.readers import iter_read
+
+    df = make_table(n_traj=150, seed=7).sample(fraction=1.0, shuffle=True, seed=1)
+    df = df.sort("t")  # time-ordered feed: trajectories interleaved
+    df.write_csv(tmp_path / "feed.csv")
+    monkeypatch.setattr(regroup, "SPILL_BUCKETS", 2)
+    seen = []
+    real = regroup._read_buckets
+
+    def spy(files, chunk_rows, depth=0):
+        seen.append(depth)
+        yield from real(files, chunk_rows, depth)
+
+    monkeypatch.setattr(regroup, "_read_buckets", spy)
+    chunks = [c for c, _ in iter_read(tmp_path / "feed.csv", "csv", chunk_rows=200) if len(c)]
+    assert max(seen) >= 1  # buckets of ~3,000 rows were split again
+    assert max(len(c) for c in chunks) <= 2 * 200 + 100  # + at most one whole trajectory
+    ids = [i for c in chunks for i in c["traj_id"].unique().to_list()]
+    assert len(ids) == len(set(ids)) == 150
+    whole = next(iter_read(tmp_path / "feed.csv", "csv", chunk_rows=10**9))[0]
+    assert pl.concat(chunks).sort("traj_id", "t").equals(whole.sort("traj_id", "t"))
