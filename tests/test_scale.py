@@ -288,3 +288,22 @@ def test_big_spill_buckets_are_split_again(tmp_path, monkeypatch):
     assert len(ids) == len(set(ids)) == 150
     whole = next(iter_read(tmp_path / "feed.csv", "csv", chunk_rows=10**9))[0]
     assert pl.concat(chunks).sort("traj_id", "t").equals(whole.sort("traj_id", "t"))
+
+
+def test_resume_on_another_world_size_warns(tmp_path):
+    from trajlm.model import ModelConfig
+    from trajlm.train.checkpoint import STATE_DIR
+    from trajlm.train.config import TrainConfig
+    from trajlm.train.trainer import Trainer
+
+    _equal_store(tmp_path / "s")
+    tc = TrainConfig(max_steps=2, max_len=16, batch_size=4, eval_every=0, progress=False,
+                     cpu_threads=1)  # fmt: skip
+    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=16)
+    Trainer(tmp_path / "s", tmp_path / "run", mc, tc).fit()
+    f = tmp_path / "run" / STATE_DIR / "state.json"
+    state = json.loads(f.read_text())
+    assert state["world_size"] == 1
+    f.write_text(json.dumps({**state, "world_size": 2}))
+    with pytest.warns(UserWarning, match="saved with 2 process"):
+        Trainer(tmp_path / "s", tmp_path / "run", mc, tc).resume()

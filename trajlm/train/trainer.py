@@ -27,6 +27,7 @@ import json
 import math
 import os
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -345,7 +346,8 @@ class Trainer:
         if self.rank != 0 or self.run is None:
             return
         state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
-                 "best_val": self.best_val, "best_step": self.best_step}  # fmt: skip
+                 "best_val": self.best_val, "best_step": self.best_step,
+                 "world_size": self.world}  # fmt: skip
         save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
         (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
 
@@ -356,6 +358,13 @@ class Trainer:
         state = load_checkpoint(self.run, self._raw_model(), self.optimizer)
         self.step, self.epoch = state["step"], state["epoch"]
         self.batches_in_epoch = state["batches_in_epoch"]
+        saved_world = state.get("world_size", self.world)
+        if saved_world != self.world:  # batches_in_epoch counts per-rank batches of that world
+            warnings.warn(
+                f"resuming a run saved with {saved_world} process(es) on {self.world}: the data "
+                "position is approximate (exact resume needs the same world size)",
+                stacklevel=2,
+            )
         best = state.get("best_val")
         self.best_val = best if best is not None and math.isfinite(best) else None
         self.best_step = state.get("best_step")
