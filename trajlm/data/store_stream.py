@@ -52,7 +52,7 @@ from trajlm.data.store import (
     _swap_files_in,
 )
 
-STATS_MAX_POINTS = 2_000_000  # train points NormStats is fit on (all of them below this)
+STATS_MAX_POINTS = 1_000_000  # train points NormStats is fit on (all of them below this)
 
 
 class StoreStreamWriter:
