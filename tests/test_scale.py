@@ -236,7 +236,7 @@ def test_ddp_resume_is_exact(tmp_path):
 def test_two_nodes_on_loopback(tmp_path):
     """bench/ddp.py --nodes: two torchrun "nodes" started separately, weights equal."""
     out = tmp_path / "ddp.json"
-    cmd = [sys.executable, str(ROOT / "bench" / "ddp.py"), "--nodes-only", "--steps", "6",
+    cmd = [sys.executable, str(ROOT / "bench" / "ddp.py"), "--nodes-only", "--steps", "6", "--points", "50000",
            "--work", str(tmp_path / "work"), "--out", str(out)]  # fmt: skip
     subprocess.run(cmd, check=True, cwd=ROOT, timeout=600)
     res = json.loads(out.read_text())["two_nodes"]
