@@ -76,11 +76,11 @@ def worker_train(args) -> None:
 
     from trajlm.train.trainer import Trainer
 
-    times: list[tuple[int, float]] = []
+    times: list[tuple[int, float, float]] = []
 
     class StepClock:
         def on_log(self, trainer, record):
-            times.append((record["step"], time.perf_counter()))
+            times.append((record["step"], time.perf_counter(), time.process_time()))
 
     mc, tc = _model_and_config(args)
     trainer = Trainer(args.store, None, mc, tc, callbacks=[StepClock()])
@@ -89,8 +89,11 @@ def worker_train(args) -> None:
     state = trainer._raw_model().state_dict()
     torch.save(state, Path(args.out_dir) / f"weights-rank{rank}.pt")
     if rank == 0:
-        (s0, t0), (s1, t1) = times[min(args.warmup, len(times) - 1)], times[-1]
+        (s0, t0, c0), (s1, t1, c1) = times[min(args.warmup, len(times) - 1)], times[-1]
         summary["steady_step_s"] = (t1 - t0) / max(s1 - s0, 1)
+        # CPU seconds this process used per step: the work, whatever else holds the cores.
+        summary["steady_cpu_step_s"] = (c1 - c0) / max(s1 - s0, 1)
+        summary["load_avg_1min"] = os.getloadavg()[0]
         (Path(args.out_dir) / "summary.json").write_text(json.dumps(summary))
 
 
@@ -226,13 +229,19 @@ def main() -> None:
             "efficiency": tps[2] / (2 * tps[1]),
             "steady_speedup": steady[2] / steady[1],
             "step_s": {p: r["steady_step_s"] for p, r in runs.items()},
+            "cpu_step_s": {p: r["steady_cpu_step_s"] for p, r in runs.items()},
+            # On P idle cores each rank would run at its CPU time per step: the speed-up the
+            # work itself allows, without the other jobs on a shared machine.
+            "cpu_bound_speedup": 2 * runs[1]["steady_cpu_step_s"] / runs[2]["steady_cpu_step_s"],
+            "load_avg_1min": {p: r["load_avg_1min"] for p, r in runs.items()},
         }
         result["profile_ms_per_step"] = {
             p: standalone(args, "profile", p, work / f"profile-{p}") for p in (1, 2)
         }
         s = result["scaling"]
         print(f"1 process {tps[1]:,.0f} tok/s | 2 processes {tps[2]:,.0f} tok/s | speed-up "
-              f"{s['speedup']:.2f}x (steady state {s['steady_speedup']:.2f}x)")  # fmt: skip
+              f"{s['speedup']:.2f}x (steady state {s['steady_speedup']:.2f}x; CPU-time bound "
+              f"{s['cpu_bound_speedup']:.2f}x; load {s['load_avg_1min']})")  # fmt: skip
         for p, prof in result["profile_ms_per_step"].items():
             print(f"  P={p} ms/step: " + ", ".join(f"{k} {v:.1f}" for k, v in prof.items()))
     result["two_nodes"] = two_nodes(args, work / "nodes")
