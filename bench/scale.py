@@ -77,19 +77,25 @@ class RssSampler:
 
         self.proc, self.every_s = psutil.Process(), every_s
         self.start = self.peak = self.proc.memory_info().rss
+        self.t0, self.series = time.perf_counter(), []  # (s, MB) once a second
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
+            rss = self.proc.memory_info().rss
+            self.peak = max(self.peak, rss)
+            now = time.perf_counter() - self.t0
+            if not self.series or now - self.series[-1][0] >= 1.0:
+                self.series.append((round(now, 1), round(rss / 2**20)))
 
     def stop(self) -> dict:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self.proc.memory_info().rss)
-        return {"rss_start_mb": self.start / 2**20, "rss_peak_mb": self.peak / 2**20}
+        return {"rss_start_mb": self.start / 2**20, "rss_peak_mb": self.peak / 2**20,
+                "rss_series_s_mb": self.series}  # fmt: skip
 
 
 def child_ingest(inp: str, fmt: str, store: str, n_points: int) -> dict:
