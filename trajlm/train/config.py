@@ -53,8 +53,8 @@ class TrainConfig:
             if not ok:
                 raise ValueError(msg)
 
-        for name in ("max_steps", "batch_size", "grad_accum_steps", "eval_batches", "save_every", "log_every",
-                     "select_max_traj"):  # fmt: skip
+        for name in ("max_steps", "batch_size", "grad_accum_steps", "eval_batches", "save_every",
+                     "log_every", "select_max_traj"):  # fmt: skip
             need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
         # shuffle_buffer 0 = stream order (WindowConfig)
         for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads",
