@@ -2,8 +2,9 @@
 
 Readers stream chunks in which every trajectory is whole and appears only once (`iter_read`
 regroups interleaved feeds), so each chunk is cleaned on its own, with the same result as
-cleaning the whole read at once, and only the (smaller) cleaned table is kept until the store
-is written.
+cleaning the whole read at once, and handed to the streaming store writer
+(`store_stream.StoreStreamWriter`): memory stays bounded by a chunk and a part file, whatever
+the input size (bench/scale.py: 100 M points).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import PRESETS, CleanConfig, clean
 from trajlm.data.readers import ReadLimits, iter_read
-from trajlm.data.schema import DropReport, TrajlmInputError, empty_table
+from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
+from trajlm.data.store_stream import StoreStreamWriter
 
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
@@ -86,13 +87,14 @@ def ingest(
         overrides.setdefault("min_t", columns.min_t)
     cfg = clean_config(format, preset, overrides, source=column_preset)
 
-    parts: list[pl.DataFrame] = []
     report = DropReport()
     bar = Progress(
         TextColumn(f"[bold]ingest {format}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
-    with bar:
+    sources = [str(Path(p)) for p in paths]
+    n_kept = 0
+    with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
             list(paths),
@@ -106,16 +108,15 @@ def ingest(
             cleaned, clean_report = clean(chunk, cfg)
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
-            parts.append(cleaned)
+            writer.add(cleaned)
+            n_kept += len(cleaned)
             bar.update(task, rows=f"{report.rows_in:,}")
-    df = pl.concat(parts, how="diagonal_relaxed") if parts else empty_table()
-    if len(df) == 0:
-        raise TrajlmInputError(
-            f"no points left after reading and cleaning {len(paths)} input(s): "
-            f"{report.to_dict()['dropped']}"
-        )
-    sources = [str(Path(p)) for p in paths]
-    manifest = write_store(df, out, report=report, sources=sources, overwrite=overwrite)
+        if n_kept == 0:
+            raise TrajlmInputError(
+                f"no points left after reading and cleaning {len(paths)} input(s): "
+                f"{report.to_dict()['dropped']}"
+            )
+        manifest = writer.close(report)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
 

@@ -11,7 +11,10 @@ from trajlm.train.objectives import ObjectiveMix
 @dataclass
 class TrainConfig:
     max_steps: int = 1000
-    batch_size: int = 32
+    batch_size: int = 32  # windows per micro-batch, per process
+    # Micro-batches per optimizer step (gradients summed, averaged): the effective batch is
+    # batch_size x grad_accum_steps x world_size. Under DDP only the last one all-reduces.
+    grad_accum_steps: int = 1
     max_len: int = 64  # window length T (points)
     stride: int | None = None  # window stride over long trajectories (None = max_len)
     shuffle_buffer: int = 256
@@ -50,8 +53,8 @@ class TrainConfig:
             if not ok:
                 raise ValueError(msg)
 
-        for name in ("max_steps", "batch_size", "eval_batches", "save_every", "log_every",
-                     "select_max_traj"):  # fmt: skip
+        for name in ("max_steps", "batch_size", "grad_accum_steps", "eval_batches", "save_every",
+                     "log_every", "select_max_traj"):  # fmt: skip
             need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
         # shuffle_buffer 0 = stream order (WindowConfig)
         for name in ("warmup_steps", "eval_every", "seed", "num_workers", "cpu_threads",

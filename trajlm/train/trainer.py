@@ -22,10 +22,12 @@ tests/test_engine.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -313,9 +315,17 @@ class Trainer:
         from trajlm.model.rollout import ModelPredictor
 
         if self._val_task is None:
-            from trajlm.data.store import read_store
+            from trajlm.data.store import iter_store_batches, read_store
 
-            df = read_store(self.data, split="val")
+            # Stream only up to the first select_max_traj trips (a 100 M-point store's val
+            # split would not fit in memory): stop once the next trip has started.
+            parts, n_seen = [], 0
+            for part in iter_store_batches(self.data, "val"):
+                parts.append(part)
+                n_seen += part["traj_id"].n_unique()  # over-counts a trip cut by batches: fine
+                if n_seen > self.cfg.select_max_traj + len(parts):
+                    break
+            df = pl.concat(parts) if parts else read_store(self.data, split="val")
             keep = df["traj_id"].unique(maintain_order=True).head(self.cfg.select_max_traj)
             self._val_task = make_prediction_task(
                 df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -338,7 +348,8 @@ class Trainer:
         if self.rank != 0 or self.run is None:
             return
         state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
-                 "best_val": self.best_val, "best_step": self.best_step}  # fmt: skip
+                 "best_val": self.best_val, "best_step": self.best_step,
+                 "world_size": self.world}  # fmt: skip
         save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
         (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
 
@@ -349,6 +360,13 @@ class Trainer:
         state = load_checkpoint(self.run, self._raw_model(), self.optimizer)
         self.step, self.epoch = state["step"], state["epoch"]
         self.batches_in_epoch = state["batches_in_epoch"]
+        saved_world = state.get("world_size", self.world)
+        if saved_world != self.world:  # batches_in_epoch counts per-rank batches of that world
+            warnings.warn(
+                f"resuming a run saved with {saved_world} process(es) on {self.world}: the data "
+                "position is approximate (exact resume needs the same world size)",
+                stacklevel=2,
+            )
         best = state.get("best_val")
         self.best_val = best if best is not None and math.isfinite(best) else None
         self.best_step = state.get("best_step")
@@ -487,7 +505,10 @@ class Trainer:
             model = torch.compile(model)
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
-            model = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
+            # Gradients live in the all-reduce buckets (no copy in and out each step).
+            model = torch.nn.parallel.DistributedDataParallel(
+                model, device_ids=ids, gradient_as_bucket_view=True
+            )
         self.model = model
         model.train()
         end = self.cfg.max_steps if stop_at is None else min(stop_at, self.cfg.max_steps)
@@ -504,24 +525,30 @@ class Trainer:
             self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
         ) as bar:
             while self.step < end:
-                batch = self._to_device(next(batches))
-                if not hasattr(self.objective, "batches"):
-                    batch = self._shift_clocks(batch)
                 lr = lr_at(self.step, self.cfg)
                 set_lr(self.optimizer, lr)
-                with self._autocast():
-                    loss, parts = self.objective.loss(model, batch, self.step)
                 self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
+                n_acc, step_loss, n_tok = self.cfg.grad_accum_steps, 0.0, 0
+                for micro in range(n_acc):
+                    batch = self._to_device(next(batches))
+                    if not hasattr(self.objective, "batches"):
+                        batch = self._shift_clocks(batch)
+                    # DDP all-reduces on the last micro-batch's backward only.
+                    sync = micro == n_acc - 1 or not hasattr(model, "no_sync")
+                    with contextlib.nullcontext() if sync else model.no_sync():
+                        with self._autocast():
+                            loss, parts = self.objective.loss(model, batch, self.step)
+                        (loss / n_acc).backward()
+                    step_loss += loss.item() / n_acc
+                    first = next(iter(batch.values()))
+                    n_tok += int(batch["mask"].sum()) if "mask" in batch else len(first)
                 grad_norm = torch.nn.utils.clip_grad_norm_(params, self.cfg.grad_clip)
                 self.optimizer.step()
                 self.step += 1
                 if _DEBUG_STEP_SLEEP_S:  # test hook: lets tests/test_train.py kill mid-run
                     time.sleep(_DEBUG_STEP_SLEEP_S)
-                first = next(iter(batch.values()))
-                n_tok = int(batch["mask"].sum()) if "mask" in batch else len(first)
                 tokens += n_tok * self.world
-                last_loss = loss.item()
+                last_loss = step_loss
                 loss_sum, loss_n = loss_sum + last_loss, loss_n + 1
                 elapsed = time.perf_counter() - t_start
                 if self.step % self.cfg.log_every == 0 or self.step == self.cfg.max_steps:

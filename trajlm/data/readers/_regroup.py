@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from trajlm.data.readers._common import Ctx
 from trajlm.data.schema import TrajlmInputError, conform
@@ -91,18 +92,55 @@ def _spill(
         n_out = 0
         for b in range(SPILL_BUCKETS):
             files = sorted((root / str(b)).glob("*.parquet"), key=lambda p: int(p.stem))
-            if not files:
-                continue
-            parts = [pl.read_parquet(f) for f in files]  # in input order
-            bucket = conform(pl.concat(parts, how="diagonal_relaxed"))
-            for piece in cut_whole(bucket, chunk_rows):
-                if out and n_out + len(piece) > chunk_rows:
-                    yield conform(pl.concat(out, how="diagonal_relaxed"))
-                    out, n_out = [], 0
-                out.append(piece)
-                n_out += len(piece)
+            for bucket in _read_buckets(files, chunk_rows):
+                for piece in cut_whole(bucket, chunk_rows):
+                    if out and n_out + len(piece) > chunk_rows:
+                        yield conform(pl.concat(out, how="diagonal_relaxed"))
+                        out, n_out = [], 0
+                    out.append(piece)
+                    n_out += len(piece)
         if out:
             yield conform(pl.concat(out, how="diagonal_relaxed"))
+
+
+def _read_buckets(files: list[Path], chunk_rows: int, depth: int = 0) -> Iterator[pl.DataFrame]:
+    """The rows of one spill bucket (files in input order), conformed, in frames of about
+    2 x chunk_rows at most: a bucket holds total / SPILL_BUCKETS points, which grows with the
+    input (1.6 M points at 100 M), so a big one is split again by another hash of traj_id
+    (trajectories stay whole; each one's rows keep their input order)."""
+    if not files:
+        return
+    n = sum(pq.read_metadata(f).num_rows for f in files)
+    if n <= 2 * chunk_rows or depth >= 4:  # depth: one huge trajectory cannot be split
+        parts = [pl.read_parquet(f, glob=False) for f in files]  # in input order
+        yield conform(pl.concat(parts, how="diagonal_relaxed"))
+        return
+    k = -(-n // chunk_rows)
+    sub = files[0].parent / f"split{depth}"
+    held: list[pl.DataFrame] = []
+    n_held = n_written = 0
+
+    def flush() -> None:
+        nonlocal held, n_held, n_written
+        if not held:
+            return
+        df = pl.concat(held, how="diagonal_relaxed")
+        bucket = (pl.col("traj_id").hash(seed=depth + 1) % k).alias("_bucket")
+        for (b,), part in df.with_columns(bucket).partition_by("_bucket", as_dict=True).items():
+            (sub / str(b)).mkdir(parents=True, exist_ok=True)
+            part.drop("_bucket").write_parquet(sub / str(b) / f"{n_written}.parquet")
+        held, n_held, n_written = [], 0, n_written + 1
+
+    for f in files:
+        held.append(pl.read_parquet(f, glob=False))
+        n_held += len(held[-1])
+        f.unlink()
+        if n_held >= chunk_rows:
+            flush()
+    flush()
+    for b in range(k):
+        parts = sorted((sub / str(b)).glob("*.parquet"), key=lambda p: int(p.stem))
+        yield from _read_buckets(parts, chunk_rows, depth + 1)
 
 
 def _each(chunks, fn: Callable[[pl.DataFrame], None]) -> None:
