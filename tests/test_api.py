@@ -416,3 +416,10 @@ def test_int8_quantized_predict_is_close(model, workdir):
     assert 0 < err <= 0.05 * moved  # int8 arithmetic, within 5 % of the distance predicted
     with pytest.raises(ValueError, match="quantize must be"):
         trajlm.TrajLM.from_pretrained(workdir / "runs" / "multitask", quantize="int4")
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.5, True, "5"])
+def test_predict_refuses_impossible_steps(model, workdir, steps):
+    trips = pl.read_csv(workdir / "trips.csv")
+    with pytest.raises(ValueError, match="steps must be an integer >= 1"):
+        model.predict(trips, steps=steps)

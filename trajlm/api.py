@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from numbers import Integral
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -187,9 +188,12 @@ class TrajLM:
         """
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
+        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
+                                  or steps < 1):  # fmt: skip
+            raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
         df, layout = self._input(data, columns)
         if at_times is None and seconds_ahead is None:
-            return from_canonical(predict_table(self.model, df, steps or 5), layout=layout)
+            return from_canonical(predict_table(self.model, df, int(steps or 5)), layout=layout)
         last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         if at_times is not None:
             req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
