@@ -423,3 +423,10 @@ def test_predict_refuses_impossible_steps(model, workdir, steps):
     trips = pl.read_csv(workdir / "trips.csv")
     with pytest.raises(ValueError, match="steps must be an integer >= 1"):
         model.predict(trips, steps=steps)
+
+
+@pytest.mark.parametrize("ahead", [[-5], [0, 10], [float("nan")], []])
+def test_predict_refuses_seconds_ahead_not_in_the_future(model, workdir, ahead):
+    trips = pl.read_csv(workdir / "trips.csv")
+    with pytest.raises(ValueError, match="seconds_ahead must be finite numbers > 0"):
+        model.predict(trips, seconds_ahead=ahead)

@@ -198,6 +198,12 @@ class TrajLM:
         if at_times is not None:
             req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
         else:
+            ahead = np.asarray(seconds_ahead, np.float64).reshape(-1)
+            if ahead.size == 0 or not np.all(np.isfinite(ahead)) or np.any(ahead <= 0):
+                raise ValueError(
+                    f"seconds_ahead must be finite numbers > 0 (after each trajectory's last "
+                    f"point), got {list(ahead[:5])}"
+                )
             req = np.broadcast_to(np.asarray(seconds_ahead, np.float64).reshape(1, -1),
                                   (len(last_t), np.size(seconds_ahead)))  # fmt: skip
         return from_canonical(self._predict_at(df, last_t, req), layout=layout)
@@ -306,7 +312,7 @@ class TrajLM:
         if self.classifier is None:
             raise ValueError(
                 f"classify: {self.path} is not a classifier; load the directory written by "
-                "ModelClassifier.save (or `trajlm classify train`), which holds classifier.json"
+                "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
         df, layout = self._input(data, columns)
         proba = self.classifier.predict_proba(df)
