@@ -175,7 +175,7 @@ def test_predict_at_times_interpolates_the_rollout(model, workdir):
     want = (last["latitude"][0] + pred["latitude"][0]) / 2
     assert abs(mid["latitude"][0] - want) < 1e-6
     with pytest.warns(UserWarning, match="NaN"):
-        far = model.predict(one, seconds_ahead=[1e6]  # beyond the rollout)
+        far = model.predict(one, seconds_ahead=[1e6])  # beyond the rollout
     assert far["latitude"].is_nan().all()
     with pytest.raises(ValueError, match="one of"):
         model.predict(one, steps=2, seconds_ahead=[1])
