@@ -24,7 +24,7 @@ import torch
 
 from trajlm.data.store import read_store
 from trajlm.eval.classify import run_classify_eval
-from trajlm.eval.report import markdown_table, mean_std
+from trajlm.eval.report import mean_std, write_markdown_table
 from trajlm.model import TrajectoryModel
 from trajlm.tasks.classify import ModelClassifier
 
@@ -81,11 +81,7 @@ def main(argv: list[str] | None = None) -> Path:
         info = first.info_
         table.append([first.name, *scores(first.name), f"{info['trainable']:,}",
                       f"{info['pct']:.1f}", f"{kb:.0f}", f"{train_s:.0f}"])  # fmt: skip
-    path = out / "classify.md"
-    text = markdown_table(HEADER, table)
-    path.write_text(text + "\n")
-    print(text)
-    return path
+    return write_markdown_table(out / "classify.md", HEADER, table)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,12 @@ import polars as pl
 import torch
 
 from trajlm.data.store import read_store
-from trajlm.eval.report import EvalResult, aggregate_runs, markdown_table, mean_std
+from trajlm.eval.report import (
+    EvalResult,
+    aggregate_runs,
+    mean_std,
+    write_markdown_table,
+)
 from trajlm.eval.similarity import run_similarity_eval
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
@@ -79,11 +84,7 @@ def main(argv: list[str] | None = None) -> Path:
          f"{dtw_ms / r['metrics']['query_ms']:.0f}x"]
         for name, r in rows.items()
     ]  # fmt: skip
-    path = args.out / "similarity.md"
-    text = markdown_table(HEADER, table)
-    path.write_text(text + "\n")
-    print(text)
-    return path
+    return write_markdown_table(args.out / "similarity.md", HEADER, table)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import torch
 
 from trajlm.data.store import read_store
 from trajlm.eval.protocol import run_eval
-from trajlm.eval.report import aggregate_runs, markdown_table, mean_std
+from trajlm.eval.report import aggregate_runs, mean_std, write_markdown_table
 from trajlm.finetune.trainer import finetune_next_point
 from trajlm.model import TrajectoryModel
 from trajlm.tasks.predict import ModelPredictor
@@ -99,11 +99,7 @@ def main(argv: list[str] | None = None) -> Path:
             cells[6] = f"{np.mean([x['train_s'] for x in s]):.0f}"
             cells[7] = ", ".join(str(x["best_step"]) for x in s)
         table.append(cells)
-    path = out / "transfer.md"
-    text = markdown_table(HEADER, table)
-    path.write_text(text + "\n")
-    print(text)
-    return path
+    return write_markdown_table(out / "transfer.md", HEADER, table)
 
 
 if __name__ == "__main__":

@@ -220,11 +220,11 @@ def read_points(path: Path, option: str, split: str | None = None):
         raise UserError(f"{option} {path}: expected a store directory, .csv or .parquet")
     # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
     # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
-    from trajlm.data.coerce import to_canonical
+    from trajlm.data.coerce import coerce
     from trajlm.errors import TrajlmInputError
 
     try:
-        return to_canonical(df)
+        return coerce(df, source=str(path))[0]
     except TrajlmInputError as e:
         text = str(e)
         raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None

@@ -47,6 +47,14 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
 
+def write_markdown_table(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """Write ``markdown_table(header, rows)`` to `path`, print it, and return `path`."""
+    text = markdown_table(header, rows)
+    Path(path).write_text(text + "\n")
+    print(text)
+    return Path(path)
+
+
 def git_commit() -> str | None:
     """`git rev-parse HEAD` of the source tree, or None outside a git checkout."""
     try:
