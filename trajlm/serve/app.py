@@ -180,6 +180,27 @@ def create_app(
             results.append({"traj_id": q, "matches": matches})
         return JSONResponse({"results": results})
 
+    @app.post("/validity", response_model=s.ValidityResponse, responses=errors)
+    async def validity(req: s.ValidityRequest) -> JSONResponse:
+        """Physical validity of every point (speed, acceleration, teleports, time order) with
+        a reason code and sentence, and a summary per trajectory (docs/reasoning.md)."""
+        from trajlm.errors import UserError
+        from trajlm.reason.validity import ValidityConfig, check_validity, summarize
+
+        if req.mode is not None:
+            try:
+                ValidityConfig().canonical_mode(req.mode)
+            except UserError as e:
+                raise TrajlmInputError(str(e), field="mode") from None
+        df, fmt = parse(req, validate=False)  # time going backwards is reported, not refused
+        pts = check_validity(df, mode=req.mode)
+        per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
+        body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
+        body["n_invalid_points"] = int((~pts["valid"]).sum())
+        body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
+                                 for k, v in r.items()} for r in per.iter_rows(named=True)]  # fmt: skip
+        return JSONResponse(body)
+
     @app.get("/health")
     async def health() -> dict:
         q = batcher.queue

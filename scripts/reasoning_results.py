@@ -1,0 +1,159 @@
+"""The tables of docs/reasoning.md: generation with rejection and DPO on the model's own samples.
+
+    python scripts/reasoning_results.py regen --data STORE --runs RUN [RUN ...] --out DIR
+        [--split test] [--mode car] [--max-tries 8] [--reps 4]
+    python scripts/reasoning_results.py dpo --data STORE --runs RUN [RUN ...] --out DIR
+        [--split test] [--beta 0.05 --lr 3e-5 --steps 100 --sft-weight 1.0]
+
+regen: per run, the invalid rate of plain sampling (one draw per history, `reps` passes) vs
+sampling with rejection (`max_tries`), the cost (rows drawn per row, and wall time per row vs
+plain), the 5-step ADE (m) of the plain draw, the regenerated draw and the mean rollout.
+dpo: per run (one seed each), pairs from the run's own samples on the TRAIN split, DPO through
+the Trainer, then the invalid rate of plain sampling and the mean-rollout 5-step ADE on
+`split`, before and after. Modes: the store's `label` per trip, else --mode (Porto: car).
+Writes DIR/reason_<cmd>.json and DIR/reason_<cmd>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import torch
+
+from trajlm.data.features import NormStats
+from trajlm.data.metrics import ade
+from trajlm.data.protocol_tasks import make_prediction_task
+from trajlm.data.store import read_store
+from trajlm.eval.report import write_markdown_table
+from trajlm.model import TrajectoryModel
+from trajlm.model.rollout import ModelPredictor
+from trajlm.reason.align import align, build_pairs
+from trajlm.reason.regenerate import ContinuationChecker, sample_valid, task_batches
+
+
+def task_and_modes(store: str, split: str, mode: str | None, limit: int | None):
+    df = read_store(store, split=split)
+    task = make_prediction_task(df)
+    if limit and len(task.lengths) > limit:  # the first `limit` trips (deterministic)
+        keep = df["traj_id"].unique(maintain_order=True).sort().head(limit)
+        task = make_prediction_task(df.filter(pl.col("traj_id").is_in(keep.implode())))
+    if mode is None and "label" in df.columns:
+        lab = df.group_by("traj_id").agg(pl.col("label").first().fill_null("any"))
+        lut = dict(zip(lab["traj_id"], lab["label"], strict=True))
+        modes = np.array([lut[i] for i in task.traj_ids], dtype=object)
+    else:
+        modes = np.full(len(task.lengths), mode or "any", dtype=object)
+    return task, modes
+
+
+def sampled(model, task, modes, max_tries: int, seed: int, reps: int) -> dict:
+    """Invalid rates, cost and ADE of `reps` passes of sample_valid over the task."""
+    proj = NormStats.from_dict(model.config.stats).projection
+    checker = ContinuationChecker(proj)
+    g = torch.Generator().manual_seed(seed)
+    first, final, tries, pos = [], [], [], []
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        for sl, batch in task_batches(task, proj):
+            r = sample_valid(model, batch, 5, modes[sl], checker, max_tries, g)
+            first.append(r.first_valid.numpy())
+            final.append(r.valid.numpy())
+            tries.append(r.tries.numpy())
+            pos.append(r.pos.double().numpy())
+    wall = time.perf_counter() - t0
+    xy = np.concatenate(pos)
+    latlon = np.stack(proj.inverse(xy[..., 0], xy[..., 1]), -1)
+    truth = np.concatenate([task.target_latlon] * reps)
+    return {"invalid_first": 1 - float(np.concatenate(first).mean()),
+            "invalid": 1 - float(np.concatenate(final).mean()),
+            "cost_rows": float(np.concatenate(tries).mean()), "wall_s": wall,
+            "ade_m": ade(latlon, truth), "n": len(truth)}  # fmt: skip
+
+
+def mean_ade(model, task) -> float:
+    return ade(ModelPredictor(model).predict_next(task), task.target_latlon)
+
+
+def regen(args) -> list[dict]:
+    task, modes = task_and_modes(args.data, args.split, args.mode, args.limit)
+    rows = []
+    for run in args.runs:
+        model = TrajectoryModel.from_pretrained(run)
+        plain = sampled(model, task, modes, 1, args.seed, args.reps)
+        regen_ = sampled(model, task, modes, args.max_tries, args.seed, args.reps)
+        rows.append({"run": run, "n_histories": plain["n"],
+                     "invalid_plain_pct": 100 * plain["invalid"],
+                     "invalid_regen_pct": 100 * regen_["invalid"],
+                     "cost_rows": regen_["cost_rows"],
+                     "cost_wall": regen_["wall_s"] / plain["wall_s"],
+                     "ade_plain_m": plain["ade_m"], "ade_regen_m": regen_["ade_m"],
+                     "ade_mean_m": mean_ade(model, task)})  # fmt: skip
+        print(json.dumps(rows[-1]))
+    return rows
+
+
+def dpo(args) -> list[dict]:
+    task, modes = task_and_modes(args.data, args.split, args.mode, args.limit)
+    train, train_modes = task_and_modes(args.data, "train", args.mode, args.limit_train)
+    rows = []
+    for i, run in enumerate(args.runs):
+        model = TrajectoryModel.from_pretrained(run)
+        before = sampled(model, task, modes, 1, args.seed, args.reps)
+        ade0 = mean_ade(model, task)
+        pairs = build_pairs(model, train, train_modes, generator=torch.Generator().manual_seed(i))
+        t0 = time.perf_counter()
+        align(model, pairs, args.steps, args.lr, args.beta, args.sft_weight, seed=i)
+        after = sampled(model, task, modes, 1, args.seed, args.reps)
+        ade1 = mean_ade(model, task)
+        rows.append({"run": run, "n_pairs": len(pairs["t0"]), "train_s": time.perf_counter() - t0,
+                     "invalid_before_pct": 100 * before["invalid"],
+                     "invalid_after_pct": 100 * after["invalid"],
+                     "ade_before_m": ade0, "ade_after_m": ade1,
+                     "ade_change_pct": 100 * (ade1 / ade0 - 1)})  # fmt: skip
+        print(json.dumps(rows[-1]))
+    return rows
+
+
+def mean_std(rows: list[dict], key: str) -> str:
+    v = np.array([r[key] for r in rows], dtype=float)
+    return f"{v.mean():.2f} ± {v.std(ddof=1) if len(v) > 1 else 0.0:.2f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("cmd", choices=("regen", "dpo"))
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--runs", nargs="+", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--split", default="test")
+    ap.add_argument("--mode", default=None, help="one mode for every trip (default: label)")
+    ap.add_argument("--limit", type=int, default=None, help="at most this many trips")
+    ap.add_argument("--limit-train", type=int, default=1500)
+    ap.add_argument("--max-tries", type=int, default=8)
+    ap.add_argument("--reps", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=123)
+    ap.add_argument("--beta", type=float, default=0.05)
+    ap.add_argument("--lr", type=float, default=3e-5)
+    ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--sft-weight", type=float, default=1.0)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    rows = regen(args) if args.cmd == "regen" else dpo(args)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"reason_{args.cmd}.json").write_text(json.dumps(rows, indent=2))
+    keys = [k for k in rows[0] if k != "run"]
+    summary = {k: mean_std(rows, k) for k in keys}
+    header = ["runs", *keys]
+    write_markdown_table(out / f"reason_{args.cmd}.md", header,
+                         [[str(len(rows)), *summary.values()]])  # fmt: skip
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
