@@ -88,8 +88,8 @@ def create_app(
     errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
               503: {"model": s.ErrorResponse}}  # fmt: skip
 
-    def parse(req: s.TrajectoriesRequest, validate: bool = True):
-        return parse_trajectories(req.trajectories, cfg.limits, validate=validate)
+    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True):
+        return parse_trajectories(req.trajectories, cfg.limits, validate=validate, ordered=ordered)
 
     @app.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: s.PredictRequest) -> JSONResponse:
@@ -192,7 +192,7 @@ def create_app(
                 ValidityConfig().canonical_mode(req.mode)
             except UserError as e:
                 raise TrajlmInputError(str(e), field="mode") from None
-        df, fmt = parse(req, validate=False)  # time going backwards is reported, not refused
+        df, fmt = parse(req, validate=False, ordered=False)  # reported here, not refused
         pts = check_validity(df, mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
