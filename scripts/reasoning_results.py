@@ -26,7 +26,7 @@ import polars as pl
 import torch
 
 from trajlm.data.features import NormStats
-from trajlm.data.metrics import ade
+from trajlm.data.metrics import ade, point_errors
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval.report import write_markdown_table
@@ -69,54 +69,97 @@ def sampled(model, task, modes, max_tries: int, seed: int, reps: int) -> dict:
     xy = np.concatenate(pos)
     latlon = np.stack(proj.inverse(xy[..., 0], xy[..., 1]), -1)
     truth = np.concatenate([task.target_latlon] * reps)
+    n = len(task.lengths)
+    # per history (averaged over the reps): invalid indicator and ADE, for paired bootstraps
+    per_invalid = (1 - np.concatenate(final).astype(float)).reshape(reps, n).mean(0)
+    per_ade = point_errors(latlon, truth).mean(1).reshape(reps, n).mean(0)
     return {"invalid_first": 1 - float(np.concatenate(first).mean()),
             "invalid": 1 - float(np.concatenate(final).mean()),
             "cost_rows": float(np.concatenate(tries).mean()), "wall_s": wall,
-            "ade_m": ade(latlon, truth), "n": len(truth)}  # fmt: skip
+            "ade_m": ade(latlon, truth), "n": len(truth),
+            "per_invalid": per_invalid, "per_ade": per_ade}  # fmt: skip
 
 
-def mean_ade(model, task) -> float:
-    return ade(ModelPredictor(model).predict_next(task), task.target_latlon)
+def mean_ade(model, task) -> tuple[float, np.ndarray]:
+    """(5-step ADE of the mean rollout, per-history ADE)."""
+    err = point_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
+    return float(err.mean()), err.mean(1)
+
+
+def paired_ci(
+    before: list[np.ndarray],
+    after: list[np.ndarray],
+    ratio: bool,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """95 % paired bootstrap CI (histories resampled, the same draw for every seed) of the
+    mean over seeds of after - before (or after / before - 1 with `ratio`)."""
+    b, a = np.stack(before), np.stack(after)  # (S, N)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, b.shape[1], size=(n_boot, b.shape[1]))
+    mb, ma = b[:, idx].mean(2), a[:, idx].mean(2)  # (S, n_boot)
+    stat = (ma / mb - 1 if ratio else ma - mb).mean(0)
+    lo, hi = np.percentile(stat, [2.5, 97.5])
+    return float(lo), float(hi)
 
 
 def regen(args) -> list[dict]:
     task, modes = task_and_modes(args.data, args.split, args.mode, args.limit)
-    rows = []
+    rows, paired = [], {"inv0": [], "inv1": [], "ade0": [], "ade1": []}
     for run in args.runs:
         model = TrajectoryModel.from_pretrained(run)
         plain = sampled(model, task, modes, 1, args.seed, args.reps)
         regen_ = sampled(model, task, modes, args.max_tries, args.seed, args.reps)
+        paired["inv0"].append(plain["per_invalid"])
+        paired["inv1"].append(regen_["per_invalid"])
+        paired["ade0"].append(plain["per_ade"])
+        paired["ade1"].append(regen_["per_ade"])
         rows.append({"run": run, "n_histories": plain["n"],
                      "invalid_plain_pct": 100 * plain["invalid"],
                      "invalid_regen_pct": 100 * regen_["invalid"],
                      "cost_rows": regen_["cost_rows"],
                      "cost_wall": regen_["wall_s"] / plain["wall_s"],
                      "ade_plain_m": plain["ade_m"], "ade_regen_m": regen_["ade_m"],
-                     "ade_mean_m": mean_ade(model, task)})  # fmt: skip
+                     "ade_mean_m": mean_ade(model, task)[0]})  # fmt: skip
         print(json.dumps(rows[-1]))
-    return rows
+    ci = {"invalid_change_pp_ci95": [100 * v for v in paired_ci(paired["inv0"], paired["inv1"],
+                                                                 False)],
+          "ade_change_pct_ci95": [100 * v for v in paired_ci(paired["ade0"], paired["ade1"],
+                                                              True)]}  # fmt: skip
+    return rows, ci
 
 
 def dpo(args) -> list[dict]:
     task, modes = task_and_modes(args.data, args.split, args.mode, args.limit)
     train, train_modes = task_and_modes(args.data, "train", args.mode, args.limit_train)
-    rows = []
+    rows, paired = [], {"inv0": [], "inv1": [], "ade0": [], "ade1": []}
     for i, run in enumerate(args.runs):
         model = TrajectoryModel.from_pretrained(run)
         before = sampled(model, task, modes, 1, args.seed, args.reps)
-        ade0 = mean_ade(model, task)
-        pairs = build_pairs(model, train, train_modes, generator=torch.Generator().manual_seed(i))
+        ade0, per0 = mean_ade(model, task)
+        g = torch.Generator().manual_seed(i)
+        pairs = build_pairs(model, train, train_modes, generator=g)
         t0 = time.perf_counter()
-        align(model, pairs, args.steps, args.lr, args.beta, args.sft_weight, seed=i)
+        if len(pairs["t0"]):  # a model whose draws are all valid (or all invalid) has none
+            align(model, pairs, args.steps, args.lr, args.beta, args.sft_weight, seed=i)
         after = sampled(model, task, modes, 1, args.seed, args.reps)
-        ade1 = mean_ade(model, task)
+        ade1, per1 = mean_ade(model, task)
+        paired["inv0"].append(before["per_invalid"])
+        paired["inv1"].append(after["per_invalid"])
+        paired["ade0"].append(per0)
+        paired["ade1"].append(per1)
         rows.append({"run": run, "n_pairs": len(pairs["t0"]), "train_s": time.perf_counter() - t0,
                      "invalid_before_pct": 100 * before["invalid"],
                      "invalid_after_pct": 100 * after["invalid"],
                      "ade_before_m": ade0, "ade_after_m": ade1,
                      "ade_change_pct": 100 * (ade1 / ade0 - 1)})  # fmt: skip
         print(json.dumps(rows[-1]))
-    return rows
+    ci = {"invalid_change_pp_ci95": [100 * v for v in paired_ci(paired["inv0"], paired["inv1"],
+                                                                 False)],
+          "ade_change_pct_ci95": [100 * v for v in paired_ci(paired["ade0"], paired["ade1"],
+                                                              True)]}  # fmt: skip
+    return rows, ci
 
 
 def mean_std(rows: list[dict], key: str) -> str:
@@ -143,16 +186,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sft-weight", type=float, default=1.0)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    rows = regen(args) if args.cmd == "regen" else dpo(args)
+    rows, ci = regen(args) if args.cmd == "regen" else dpo(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"reason_{args.cmd}.json").write_text(json.dumps(rows, indent=2))
+    (out / f"reason_{args.cmd}.json").write_text(json.dumps({"runs": rows, "paired_ci95": ci,
+                                                             "args": vars(args)}, indent=2))  # fmt: skip
     keys = [k for k in rows[0] if k != "run"]
     summary = {k: mean_std(rows, k) for k in keys}
-    header = ["runs", *keys]
-    write_markdown_table(out / f"reason_{args.cmd}.md", header,
-                         [[str(len(rows)), *summary.values()]])  # fmt: skip
-    print(json.dumps(summary, indent=2))
+    cis = [f"[{lo:+.2f}, {hi:+.2f}]" for lo, hi in ci.values()]
+    write_markdown_table(out / f"reason_{args.cmd}.md", ["runs", *keys, *ci],
+                         [[str(len(rows)), *summary.values(), *cis]])  # fmt: skip
 
 
 if __name__ == "__main__":
