@@ -3,7 +3,7 @@
     python scripts/reasoning_results.py regen --data STORE --runs RUN [RUN ...] --out DIR
         [--split test] [--mode car] [--max-tries 8] [--reps 4]
     python scripts/reasoning_results.py dpo --data STORE --runs RUN [RUN ...] --out DIR
-        [--split test] [--beta 0.05 --lr 3e-5 --steps 100 --sft-weight 1.0]
+        [--split test] [--beta 0.05 --lr 3e-5 --steps 100 --sft-weight 1.0 --rounds 1]
 
 regen: per run, the invalid rate of plain sampling (one draw per history, `reps` passes) vs
 sampling with rejection (`max_tries`), the cost (rows drawn per row, and wall time per row vs
@@ -138,18 +138,20 @@ def dpo(args) -> list[dict]:
         model = TrajectoryModel.from_pretrained(run)
         before = sampled(model, task, modes, 1, args.seed, args.reps)
         ade0, per0 = mean_ade(model, task)
-        g = torch.Generator().manual_seed(i)
-        pairs = build_pairs(model, train, train_modes, generator=g)
-        t0 = time.perf_counter()
-        if len(pairs["t0"]):  # a model whose draws are all valid (or all invalid) has none
-            align(model, pairs, args.steps, args.lr, args.beta, args.sft_weight, seed=i)
+        t0, n_pairs = time.perf_counter(), 0
+        for r in range(args.rounds):  # iterative DPO: round r+1 pairs the aligned model's draws
+            g = torch.Generator().manual_seed(1000 * r + i)
+            pairs = build_pairs(model, train, train_modes, generator=g)
+            n_pairs += len(pairs["t0"])
+            if len(pairs["t0"]):  # a model whose draws are all valid (or all invalid) has none
+                align(model, pairs, args.steps, args.lr, args.beta, args.sft_weight, seed=i)
         after = sampled(model, task, modes, 1, args.seed, args.reps)
         ade1, per1 = mean_ade(model, task)
         paired["inv0"].append(before["per_invalid"])
         paired["inv1"].append(after["per_invalid"])
         paired["ade0"].append(per0)
         paired["ade1"].append(per1)
-        rows.append({"run": run, "n_pairs": len(pairs["t0"]), "train_s": time.perf_counter() - t0,
+        rows.append({"run": run, "n_pairs": n_pairs, "train_s": time.perf_counter() - t0,
                      "invalid_before_pct": 100 * before["invalid"],
                      "invalid_after_pct": 100 * after["invalid"],
                      "ade_before_m": ade0, "ade_after_m": ade1,
@@ -184,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--sft-weight", type=float, default=1.0)
+    ap.add_argument("--rounds", type=int, default=1, help="DPO rounds (fresh pairs each)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     rows, ci = regen(args) if args.cmd == "regen" else dpo(args)

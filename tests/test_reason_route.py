@@ -62,7 +62,7 @@ def test_avoided_area_and_deadline(square):
                   arrive_before=T0 + 105)  # fmt: skip
     assert len(r.table) == 1 and r.table["length_m"][0] == pytest.approx(2200.0, rel=1e-3)
     assert not r.table["on_time"][0] and not r.table["feasible"][0]
-    assert "after the 08:01 deadline" in r.explanations[0]
+    assert "arriving 08:01:50 UTC, 0.1 min after the 08:01:45 deadline" in r.explanations[0]
     assert "outside the avoided area" in r.explanations[0]
     whole = (*latlon(-100, -100), *latlon(1100, 700))
     with pytest.raises(UserError):

@@ -281,7 +281,8 @@ def recommend(graph: Any, origin: tuple[float, float], destination: tuple[float,
 def _clock(unix: int) -> str:
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(unix, dt.UTC).strftime("%H:%M")
+    fmt = "%H:%M" if unix % 60 == 0 else "%H:%M:%S"
+    return dt.datetime.fromtimestamp(unix, dt.UTC).strftime(fmt)
 
 
 def explain(row: dict, arrive_before: int | None, avoided: bool, fastest_s: float) -> str:
