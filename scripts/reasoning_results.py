@@ -1,7 +1,7 @@
 """The tables of docs/reasoning.md: generation with rejection and DPO on the model's own samples.
 
     python scripts/reasoning_results.py regen --data STORE --runs RUN [RUN ...] --out DIR
-        [--split test] [--mode car] [--max-tries 8] [--reps 4]
+        [--split test] [--mode car] [--max-tries 8] [--retry-draws 1] [--reps 4]
     python scripts/reasoning_results.py dpo --data STORE --runs RUN [RUN ...] --out DIR
         [--split test] [--beta 0.05 --lr 3e-5 --steps 100 --sft-weight 1.0 --rounds 1]
 
@@ -51,7 +51,7 @@ def task_and_modes(store: str, split: str, mode: str | None, limit: int | None):
     return task, modes
 
 
-def sampled(model, task, modes, max_tries: int, seed: int, reps: int) -> dict:
+def sampled(model, task, modes, max_tries: int, seed: int, reps: int, retry_draws: int = 1) -> dict:
     """Invalid rates, cost and ADE of `reps` passes of sample_valid over the task."""
     proj = NormStats.from_dict(model.config.stats).projection
     checker = ContinuationChecker(proj)
@@ -60,7 +60,8 @@ def sampled(model, task, modes, max_tries: int, seed: int, reps: int) -> dict:
     t0 = time.perf_counter()
     for _ in range(reps):
         for sl, batch in task_batches(task, proj):
-            r = sample_valid(model, batch, 5, modes[sl], checker, max_tries, g)
+            r = sample_valid(model, batch, 5, modes[sl], checker, max_tries, g,
+                             retry_draws=retry_draws)  # fmt: skip
             first.append(r.first_valid.numpy())
             final.append(r.valid.numpy())
             tries.append(r.tries.numpy())
@@ -110,7 +111,7 @@ def regen(args) -> list[dict]:
     for run in args.runs:
         model = TrajectoryModel.from_pretrained(run)
         plain = sampled(model, task, modes, 1, args.seed, args.reps)
-        regen_ = sampled(model, task, modes, args.max_tries, args.seed, args.reps)
+        regen_ = sampled(model, task, modes, args.max_tries, args.seed, args.reps, args.retry_draws)
         paired["inv0"].append(plain["per_invalid"])
         paired["inv1"].append(regen_["per_invalid"])
         paired["ade0"].append(plain["per_ade"])
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit-train", type=int, default=1500)
     ap.add_argument("--max-tries", type=int, default=8)
     ap.add_argument("--reps", type=int, default=4)
+    ap.add_argument("--retry-draws", type=int, default=1, help="draws per invalid row per retry")
     ap.add_argument("--seed", type=int, default=123)
     ap.add_argument("--beta", type=float, default=0.05)
     ap.add_argument("--lr", type=float, default=3e-5)

@@ -69,3 +69,22 @@ def test_only_invalid_rows_are_resampled():
     assert r.first_valid.tolist() == [False, False, True, True]
     ok = sample_valid(model, b, 3, "car", Always(True), max_tries=5)
     assert ok.tries.tolist() == [1, 1, 1, 1]
+
+
+def test_retry_draws_batch_the_retries_and_count_every_draw():
+    model, b = tiny(), make_batch()
+    chk = Always(False)
+    r = sample_valid(model, b, 3, "car", chk, max_tries=8, retry_draws=4)
+    assert chk.seen == [4, 16, 12]  # 1 + 4 + 3 draws per row = 8, in three calls
+    assert (r.tries == 8).all() and r.cost == 8.0 and not r.valid.any()
+    calls = []
+
+    def second_draw_ok(batch, pos, t, modes):
+        calls.append(pos.shape[0])
+        c = np.full(pos.shape[:2], SPEED, np.int8)
+        if len(calls) > 1:
+            c[1::4] = 0  # the second of every row's 4 retry draws passes
+        return c
+
+    r = sample_valid(model, b, 3, "car", second_draw_ok, max_tries=8, retry_draws=4)
+    assert calls == [4, 16] and r.valid.all() and (r.tries == 5).all()

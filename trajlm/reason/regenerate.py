@@ -98,11 +98,14 @@ def sample_valid(
     generator: torch.Generator | None = None,
     temperature: float = 1.0,
     fallback: str = "last",
+    retry_draws: int = 1,
 ) -> Regenerated:
     """Sample `steps` new points per row, resampling the invalid rows (and only them) up to
-    `max_tries` draws per row. `modes`: one mode per row (or one for all) for the limits."""
-    if max_tries < 1:
-        raise ValueError(f"max_tries must be >= 1, got {max_tries}")
+    `max_tries` draws per row. `modes`: one mode per row (or one for all) for the limits.
+    `retry_draws`: draws per invalid row in each retry call (the first valid one is kept);
+    `tries` counts every draw, so the cost stays honest."""
+    if max_tries < 1 or retry_draws < 1:
+        raise ValueError(f"max_tries and retry_draws must be >= 1, got {max_tries}, {retry_draws}")
     if fallback not in ("last", "mean"):
         raise ValueError(f"fallback must be 'last' or 'mean', got {fallback!r}")
     checker = checker or ContinuationChecker.for_model(model)
@@ -114,18 +117,25 @@ def sample_valid(
     valid = torch.as_tensor((codes == OK).all(1))
     first_valid = valid.clone()
     tries = torch.ones(B, dtype=torch.long)
-    for _ in range(max_tries - 1):
-        todo = torch.nonzero(~valid).flatten()
+    while True:
+        todo = torch.nonzero(~valid & (tries < max_tries)).flatten()
         if len(todo) == 0:
             break
-        sub = _rows(batch, todo.to(batch["mask"].device))
+        # m draws per row in one call: fewer calls (each re-reads the history) for rows that
+        # keep failing, at the price of drawing all m even when the first would have passed
+        m = int(min(retry_draws, int((max_tries - tries[todo]).min())))
+        rep = todo.repeat_interleave(m)  # (R * m,) row of each draw
+        sub = _rows(batch, rep.to(batch["mask"].device))
         o = model.generate(sub, steps, sample=True, generator=generator, temperature=temperature)
-        c = checker(sub, o["pos"], o["t"], modes[todo.numpy()])
+        c = checker(sub, o["pos"], o["t"], modes[rep.numpy()]).reshape(len(todo), m, steps)
+        ok = torch.as_tensor((c == OK).all(2))  # (R, m)
+        pick = torch.where(ok.any(1), ok.float().argmax(1), m - 1)  # first valid, else the last
+        src = (torch.arange(len(todo)) * m + pick).to(pos.device)
         dev = pos.device
-        pos[todo.to(dev)], t[todo.to(dev)] = o["pos"], o["t"]
-        codes[todo.numpy()] = c
-        valid[todo] = torch.as_tensor((c == OK).all(1))
-        tries[todo] += 1
+        pos[todo.to(dev)], t[todo.to(dev)] = o["pos"][src], o["t"][src]
+        codes[todo.numpy()] = c[np.arange(len(todo)), pick.numpy()]
+        valid[todo] = ok.any(1)
+        tries[todo] += m
     if fallback == "mean" and not bool(valid.all()):
         todo = torch.nonzero(~valid).flatten()
         sub = _rows(batch, todo.to(batch["mask"].device))
