@@ -56,7 +56,7 @@ def sampled(model, task, modes, max_tries: int, seed: int, reps: int, retry_draw
     proj = NormStats.from_dict(model.config.stats).projection
     checker = ContinuationChecker(proj)
     g = torch.Generator().manual_seed(seed)
-    first, final, tries, pos = [], [], [], []
+    first, final, tries, pos, horizon = [], [], [], [], []
     t0 = time.perf_counter()
     for _ in range(reps):
         for sl, batch in task_batches(task, proj):
@@ -66,6 +66,8 @@ def sampled(model, task, modes, max_tries: int, seed: int, reps: int, retry_draw
             final.append(r.valid.numpy())
             tries.append(r.tries.numpy())
             pos.append(r.pos.double().numpy())
+            last = batch["t"][torch.arange(len(r.t)), batch["mask"].sum(1) - 1]
+            horizon.append((r.t[:, -1] - last).double().numpy())  # seconds to the 5th point
     wall = time.perf_counter() - t0
     xy = np.concatenate(pos)
     latlon = np.stack(proj.inverse(xy[..., 0], xy[..., 1]), -1)
@@ -74,7 +76,11 @@ def sampled(model, task, modes, max_tries: int, seed: int, reps: int, retry_draw
     # per history (averaged over the reps): invalid indicator and ADE, for paired bootstraps
     per_invalid = (1 - np.concatenate(final).astype(float)).reshape(reps, n).mean(0)
     per_ade = point_errors(latlon, truth).mean(1).reshape(reps, n).mean(0)
+    first_ok = np.concatenate(first).reshape(reps, n)
+    by_mode = {str(m): 100 * (1 - float(first_ok[:, modes == m].mean())) for m in np.unique(modes)}
     return {"invalid_first": 1 - float(np.concatenate(first).mean()),
+            "invalid_first_pct_by_mode": by_mode,
+            "horizon_s": float(np.concatenate(horizon).mean()),
             "invalid": 1 - float(np.concatenate(final).mean()),
             "cost_rows": float(np.concatenate(tries).mean()), "wall_s": wall,
             "ade_m": ade(latlon, truth), "n": len(truth),
@@ -122,7 +128,11 @@ def regen(args) -> list[dict]:
                      "cost_rows": regen_["cost_rows"],
                      "cost_wall": regen_["wall_s"] / plain["wall_s"],
                      "ade_plain_m": plain["ade_m"], "ade_regen_m": regen_["ade_m"],
-                     "ade_mean_m": mean_ade(model, task)[0]})  # fmt: skip
+                     "ade_mean_m": mean_ade(model, task)[0],
+                     "horizon_true_s": float((task.target_t[:, -1] - task.hist_t[
+                         np.arange(len(task.lengths)), task.lengths - 1]).mean()),
+                     "horizon_plain_s": plain["horizon_s"], "horizon_regen_s": regen_["horizon_s"],
+                     "invalid_plain_pct_by_mode": plain["invalid_first_pct_by_mode"]})  # fmt: skip
         print(json.dumps(rows[-1]))
     ci = {"invalid_change_pp_ci95": [100 * v for v in paired_ci(paired["inv0"], paired["inv1"],
                                                                  False)],
@@ -196,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"reason_{args.cmd}.json").write_text(json.dumps({"runs": rows, "paired_ci95": ci,
                                                              "args": vars(args)}, indent=2))  # fmt: skip
-    keys = [k for k in rows[0] if k != "run"]
+    keys = [k for k in rows[0] if k != "run" and not isinstance(rows[0][k], dict)]
     summary = {k: mean_std(rows, k) for k in keys}
     cis = [f"[{lo:+.2f}, {hi:+.2f}]" for lo, hi in ci.values()]
     write_markdown_table(out / f"reason_{args.cmd}.md", ["runs", *keys, *ci],

@@ -28,6 +28,12 @@ def test_reasoning_results_regen_and_dpo(tmp_path):
     assert lo <= hi <= 0  # rejection never adds invalid rows
     assert 0 <= row["invalid_regen_pct"] <= row["invalid_plain_pct"] <= 100
     assert 1.0 <= row["cost_rows"] <= 3.0 and row["ade_mean_m"] > 0
+    assert row["horizon_true_s"] > 0 and set(row["invalid_plain_pct_by_mode"]) <= {
+        "walk",
+        "bike",
+        "bus",
+        "car",
+    }
     mod.main(["dpo", *common, "--limit-train", "20", "--steps", "2"])
     row = json.loads((out / "reason_dpo.json").read_text())["runs"][0]
     assert row["n_pairs"] >= 0 and row["ade_before_m"] > 0 and row["ade_after_m"] > 0
