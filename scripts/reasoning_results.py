@@ -156,6 +156,8 @@ def dpo(args) -> list[dict]:
             n_pairs += len(pairs["t0"])
             if len(pairs["t0"]):  # a model whose draws are all valid (or all invalid) has none
                 align(model, pairs, args.steps, args.lr, args.beta, args.sft_weight, seed=i)
+        if args.save:  # the aligned model, e.g. for `regen` on it (rejection after DPO)
+            model.save_pretrained(Path(args.save) / f"aligned_{i}")
         after = sampled(model, task, modes, 1, args.seed, args.reps)
         ade1, per1 = mean_ade(model, task)
         paired["inv0"].append(before["per_invalid"])
@@ -199,6 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--sft-weight", type=float, default=1.0)
     ap.add_argument("--rounds", type=int, default=1, help="DPO rounds (fresh pairs each)")
+    ap.add_argument("--save", default=None, help="dpo: save each aligned model under this dir")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     rows, ci = regen(args) if args.cmd == "regen" else dpo(args)
