@@ -5,7 +5,7 @@ is caught without importing anything.
 
 Layers, lowest first (docs/architecture.md):
 
-    data, similarity -> model -> objectives -> train -> finetune -> tasks, llm -> eval
+    data, similarity -> model -> objectives -> train -> finetune -> tasks, llm -> eval -> reason
         -> api, questions (trajlm.ask), viz, serve, cli and the package root
 
 ``trajlm/_version.py`` sits below everything (the checkpoint and store writers record it).
@@ -29,9 +29,11 @@ LAYERS: list[set[str]] = [
     {"finetune"},
     {"tasks", "llm"},  # llm: language-model bridges (text, images, query plans, reprogramming)
     {"eval"},
+    {"reason"},  # trajectory reasoning: validity, regeneration, routes, preference alignment
     # "" is trajlm/__init__.py; questions is trajlm.ask
     {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},
 ]
+LAYERS[-1].add("cli_route")  # `trajlm route` (issue 20)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

@@ -32,6 +32,7 @@ _EXPORTS = {
     "check_model_input": "trajlm.data.schema",
     "TrajlmInputError": "trajlm.errors",
     "ask": "trajlm.questions",
+    "check_validity": "trajlm.reason.validity",
 }
 _SUBMODULES = ("baselines",)
 

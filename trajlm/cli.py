@@ -563,6 +563,11 @@ def serve(
     uvicorn.run(create_app(m, cfg, idx), host=host, port=port, log_level="warning")
 
 
+from trajlm.cli_route import route  # noqa: E402  (issue 20: trajlm route)
+
+app.command("route")(route)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

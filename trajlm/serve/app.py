@@ -88,8 +88,8 @@ def create_app(
     errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
               503: {"model": s.ErrorResponse}}  # fmt: skip
 
-    def parse(req: s.TrajectoriesRequest, validate: bool = True):
-        return parse_trajectories(req.trajectories, cfg.limits, validate=validate)
+    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True):
+        return parse_trajectories(req.trajectories, cfg.limits, validate=validate, ordered=ordered)
 
     @app.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: s.PredictRequest) -> JSONResponse:
@@ -179,6 +179,27 @@ def create_app(
                                 "track": track})  # fmt: skip
             results.append({"traj_id": q, "matches": matches})
         return JSONResponse({"results": results})
+
+    @app.post("/validity", response_model=s.ValidityResponse, responses=errors)
+    async def validity(req: s.ValidityRequest) -> JSONResponse:
+        """Physical validity of every point (speed, acceleration, teleports, time order) with
+        a reason code and sentence, and a summary per trajectory (docs/reasoning.md)."""
+        from trajlm.errors import UserError
+        from trajlm.reason.validity import ValidityConfig, check_validity, summarize
+
+        if req.mode is not None:
+            try:
+                ValidityConfig().canonical_mode(req.mode)
+            except UserError as e:
+                raise TrajlmInputError(str(e), field="mode") from None
+        df, fmt = parse(req, validate=False, ordered=False)  # reported here, not refused
+        pts = check_validity(df, mode=req.mode)
+        per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
+        body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
+        body["n_invalid_points"] = int((~pts["valid"]).sum())
+        body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
+                                 for k, v in r.items()} for r in per.iter_rows(named=True)]  # fmt: skip
+        return JSONResponse(body)
 
     @app.get("/health")
     async def health() -> dict:

@@ -95,8 +95,9 @@ class _Tracks:
         self.lengths.append(len(coords))
         self.wheres.append(where)
 
-    def frame(self) -> pl.DataFrame:
-        """The canonical table (unsorted; numpy and one DataFrame: this runs per request)."""
+    def frame(self, ordered: bool = True) -> pl.DataFrame:
+        """The canonical table (unsorted; numpy and one DataFrame: this runs per request);
+        `ordered`: refuse times that do not increase (False for /validity, which reports them)."""
         if not self.lengths:
             raise _bad("no trajectories", self.field, "give at least one trajectory")
         if len(set(self.ids)) < len(self.ids):
@@ -112,7 +113,8 @@ class _Tracks:
                 raise _bad("a time is not a finite number", self.field)
             # milliseconds and the like: _time_to_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
-        _check_order(secs, self.lengths, self.wheres)
+        if ordered:
+            _check_order(secs, self.lengths, self.wheres)
         ids = np.repeat(np.array(self.ids, dtype=object), self.lengths)
         return pl.DataFrame({
             "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": secs,
@@ -177,7 +179,11 @@ def _feature_track(feat: Any, where: str) -> tuple[list, list, bool, bool]:
 
 
 def parse_trajectories(
-    doc: Any, limits: Limits, field: str = "trajectories", validate: bool = True
+    doc: Any,
+    limits: Limits,
+    field: str = "trajectories",
+    validate: bool = True,
+    ordered: bool = True,
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
     ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
@@ -210,7 +216,7 @@ def parse_trajectories(
             fmt = MFJSON if mf else fmt
     else:
         raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
-    df = tracks.frame()
+    df = tracks.frame(ordered)
     if validate and not (tracks.plausible() and df["t"].min() >= MIN_T):
         df = check_model_input(df, field)  # raises, naming the column and the first bad row
     return df, fmt

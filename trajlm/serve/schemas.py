@@ -53,6 +53,29 @@ class SimilarRequest(TrajectoriesRequest):
     geometry: bool = Field(False, description="Return each match's (thinned) track.")
 
 
+class ValidityRequest(TrajectoriesRequest):
+    mode: str | None = Field(None, description="walk, bike, bus, car, train, vessel, ... "
+                             "(default: the fastest ground mode's limits).")  # fmt: skip
+
+
+class TrajectoryValidity(BaseModel):
+    traj_id: str
+    n_points: int
+    n_invalid: int
+    valid: bool
+    score: float
+    reason_code: str
+    reason: str
+
+
+class ValidityResponse(BaseModel):
+    format: Format
+    n_trajectories: int
+    n_invalid_points: int
+    points: Any = Field(description="Every point with valid, reason_code, reason, score.")
+    trajectories: list[TrajectoryValidity]
+
+
 LatLon = tuple[float, float]
 
 
