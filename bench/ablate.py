@@ -7,7 +7,10 @@ windows (20-point history -> 5 steps, ADE in metres). Reported per variant:
     p_seeds  paired t-test over the seeds
     p_wins   paired t-test over windows (per-window ADE averaged over the seeds)
     speed    train tokens/s and 20 -> 5 rollout trajectories/s (B=256, 1 thread) vs the base
-int8 rows quantize each seed's base model (no training) and use the same tests.
+int8 rows quantize each seed's base model (no training) and use the same tests; a variant
+with the step-cell head (region_head_cell_m) gets a second row "<name>_mean" of the same
+weights decoded as the expected step instead of the most likely cell.
+A variant may carry [train] overrides under the key "train" (e.g. the optimizer).
 
     .venv/bin/python bench/ablate.py --data STORE --steps 300 --seeds 0 1 2
 
@@ -168,6 +171,9 @@ def main() -> None:
             n_params[name] = int(summary["n_params"])
             if name == "dense":
                 ades.setdefault("int8", []).append(window_ade(quantize_int8(model), hist, truth))
+            if model.region_head is not None:  # the same weights, decoded as expected step
+                model.region_head.decode_mode = "mean"
+                ades.setdefault(f"{name}_mean", []).append(window_ade(model, hist, truth))
             print(f"{name} seed {seed}: ADE {ades[name][-1].mean():.2f} m", flush=True)
     speed_inf = inference_speed({n: Path(args.runs) / f"{n}_s{args.seeds[0]}" for n in speed}, hist)
     base = np.stack(ades["dense"])

@@ -47,6 +47,13 @@ def test_step_cell_head_encode_decode_reconstructs_the_step():
     logits, offs = head(h)
     c = logits.argmax(-1)
     torch.testing.assert_close(head.predict(h), head.decode(c, offs[torch.arange(5), c]))
+    # "mean": the expectation over the cells; a confident head gives the argmax step
+    every = head.decode(torch.arange(49).expand(5, 49), offs)  # (5, 49, 2)
+    expect = (logits.softmax(-1)[..., None] * every).sum(1)
+    torch.testing.assert_close(head.predict(h, "mean"), expect)
+    with torch.no_grad():
+        head.logits.weight.mul_(1e4)
+    torch.testing.assert_close(head.predict(h, "mean"), head.predict(h), atol=1e-4, rtol=0)
 
 
 def test_region_model_shapes_loss_rollout_and_off_by_default():

@@ -119,6 +119,7 @@ class ModelConfig:
     # inside it; the rollout moves by the decoded step (0 = off, the regression head only).
     region_head_cell_m: float = 0.0
     region_head_radius: int = 6
+    region_head_decode: str = "argmax"  # "argmax" cell (TrajGPT) | "mean" expected step
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -202,6 +203,10 @@ class ModelConfig:
         need(self.region_vocab >= 1, "region_vocab must be >= 1")
         need(self.region_head_cell_m >= 0, "region_head_cell_m must be >= 0")
         need(self.region_head_radius >= 1, "region_head_radius must be >= 1")
+        need(
+            self.region_head_decode in ("argmax", "mean"),
+            f"region_head_decode must be 'argmax' or 'mean', got {self.region_head_decode!r}",
+        )
 
     @property
     def points_out(self) -> int:

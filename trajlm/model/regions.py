@@ -66,6 +66,7 @@ class StepCellHead(nn.Module):
 
     def __init__(self, d_model: int, cell: float, radius: int, bias: bool):
         super().__init__()
+        self.decode_mode = "argmax"  # what predict() returns by default: "argmax" | "mean"
         self.cell, self.radius, self.side = cell, radius, 2 * radius + 1
         self.n_cells = self.side**2
         self.logits = nn.Linear(d_model, self.n_cells, bias=True)
@@ -90,9 +91,15 @@ class StepCellHead(nn.Module):
         ky = torch.remainder(cls, self.side) - self.radius
         return (torch.stack([kx, ky], -1).to(offset.dtype) + offset - 0.5) * self.cell
 
-    def predict(self, h: torch.Tensor) -> torch.Tensor:
-        """hidden (..., C) -> the most likely cell's step (..., 2)."""
+    def predict(self, h: torch.Tensor, decode: str | None = None) -> torch.Tensor:
+        """hidden (..., C) -> step (..., 2): the most likely cell's ("argmax", TrajGPT) or the
+        expected step over all cells, each at its own offset ("mean": the squared-error
+        optimum, where argmax snaps to the mode of a spread distribution)."""
         logits, off = self(h)
+        if (decode or self.decode_mode) == "mean":
+            cells = torch.arange(self.n_cells, device=h.device).expand(off.shape[:-1])
+            steps = self.decode(cells, off)  # (..., K, 2) every cell's step
+            return (logits.softmax(-1)[..., None] * steps).sum(-2)
         cls = logits.argmax(-1)  # (...)
         index = cls[..., None, None].expand(*cls.shape, 1, 2)
         return self.decode(cls, off.gather(-2, index)[..., 0, :])

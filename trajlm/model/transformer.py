@@ -206,6 +206,7 @@ class TrajectoryModel(nn.Module):
         if config.region_head_cell_m > 0:
             cell = config.region_head_cell_m / st.dxy_scale  # in normalized step units
             self.region_head = StepCellHead(C, cell, config.region_head_radius, config.bias)
+            self.region_head.decode_mode = config.region_head_decode
         self.dwell_norm = DWELL_M / st.dxy_scale
         self.infill_head = self.end_head = self.span_pos = None
         if config.infill_heads:  # see trajlm/objectives/infill.py
