@@ -54,6 +54,7 @@ VARIANTS = {
         "region_head_cell_m": 25.0,
         "region_head_radius": 8,
     },
+    "cellhead": {"region_head_cell_m": 25.0, "region_head_radius": 8},  # output only
     "patch4_out8": {"patch_size": 4, "patch_out": 8},  # one token predicts 8 points
     "moe4_top1_prob": {"moe_experts": 4, "moe_top_k": 1, "moe_gate_prob": True},
     "moe4_top1_motion": {
@@ -153,6 +154,13 @@ def main() -> None:
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS))
     ap.add_argument("--eval", type=int, default=1024)
     ap.add_argument("--out", default="bench/results/ablations.json")
+    ap.add_argument(
+        "--pairs",
+        nargs="*",
+        default=[],
+        metavar="VARIANT:BASELINE",
+        help="extra paired comparisons between variants, e.g. moe_b:moe_a",
+    )
     args = ap.parse_args()
     torch.set_num_threads(1)
     hist, truth = split(eval_windows(args.data, args.eval, 20, 5), 20)
@@ -194,9 +202,13 @@ def main() -> None:
                   "train_peak_rss_mb": float(np.median(rss["dense"])),
                   "inference_traj_per_s": speed_inf["dense"],
                   "per_seed_ade_m": base.mean(1).tolist()}  # fmt: skip
+    pairs = {}
+    for pair in args.pairs:  # variant vs another variant, same seeds and windows
+        var, ref = pair.split(":")
+        pairs[pair] = compare(np.stack(ades[ref]), np.stack(ades[var]))
     res = {"bench": "ablations", "steps": args.steps, "seeds": args.seeds, "base": BASE,
            "train": TRAIN, "eval_windows": int(truth.shape[0]), "variants": VARIANTS,
-           "dense": dense_info, "rows": rows}  # fmt: skip
+           "dense": dense_info, "rows": rows, "pairs": pairs}  # fmt: skip
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
@@ -204,6 +216,10 @@ def main() -> None:
         print(f"{name:<12} ADE {r['ade_m']:.2f} vs {r['base_ade_m']:.2f} m: "
               f"{r['effect_m']:+.2f} ± {r['ci95_m']:.2f} m ({100 * r['effect_rel']:+.2f} %), "
               f"p_seeds {r['p_seeds']:.3g}, p_windows {r['p_windows']:.3g}")  # fmt: skip
+    for pair, r in pairs.items():
+        print(f"{pair}: {r['effect_m']:+.2f} ± {r['ci95_m']:.2f} m "
+              f"({100 * r['effect_rel']:+.2f} %), p_seeds {r['p_seeds']:.3g}, "
+              f"p_windows {r['p_windows']:.3g}")  # fmt: skip
     print(f"wrote {out}")
 
 
