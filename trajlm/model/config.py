@@ -201,6 +201,11 @@ class ModelConfig:
         need(0.0 <= self.rope_adaptive_mix <= 1.0, "rope_adaptive_mix must be in [0, 1]")
         need(self.region_cell_m >= 0, "region_cell_m must be >= 0")
         need(self.region_vocab >= 1, "region_vocab must be >= 1")
+        need(
+            not (self.region_cell_m > 0 and self.context_features == "time+position"),
+            "region_cell_m > 0 needs context_features='time' (the cell tokens are not hidden "
+            "with the position context)",
+        )
         need(self.region_head_cell_m >= 0, "region_head_cell_m must be >= 0")
         need(self.region_head_radius >= 1, "region_head_radius must be >= 1")
         need(
