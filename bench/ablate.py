@@ -7,7 +7,10 @@ windows (20-point history -> 5 steps, ADE in metres). Reported per variant:
     p_seeds  paired t-test over the seeds
     p_wins   paired t-test over windows (per-window ADE averaged over the seeds)
     speed    train tokens/s and 20 -> 5 rollout trajectories/s (B=256, 1 thread) vs the base
-int8 rows quantize each seed's base model (no training) and use the same tests.
+int8 rows quantize each seed's base model (no training) and use the same tests; a variant
+with the step-cell head (region_head_cell_m) gets a second row "<name>_mean" of the same
+weights decoded as the expected step instead of the most likely cell.
+A variant may carry [train] overrides under the key "train" (e.g. the optimizer).
 
     .venv/bin/python bench/ablate.py --data STORE --steps 300 --seeds 0 1 2
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +45,27 @@ VARIANTS = {
     "moe4_top2": {"moe_experts": 4, "moe_top_k": 2},
     "patch4": {"patch_size": 4},  # 4 points per token: 4x fewer tokens
     "attn_temp": {"attn_temperature": True},  # predicted per-head temperature
+    # issue 18, second batch (docs/ablations.md sections 6-10); "train" = [train] overrides
+    "region_add": {"region_cell_m": 100.0},  # + hashed 100 m cell embedding
+    "region_head": {"region_cell_m": 100.0, "region_head_cell_m": 25.0, "region_head_radius": 8},
+    "region_replace_head": {
+        "region_cell_m": 100.0,
+        "region_replace": True,
+        "region_head_cell_m": 25.0,
+        "region_head_radius": 8,
+    },
+    "cellhead": {"region_head_cell_m": 25.0, "region_head_radius": 8},  # output only
+    "patch4_out8": {"patch_size": 4, "patch_out": 8},  # one token predicts 8 points
+    "moe4_top1_prob": {"moe_experts": 4, "moe_top_k": 1, "moe_gate_prob": True},
+    "moe4_top1_motion": {
+        "moe_experts": 4,
+        "moe_top_k": 1,
+        "moe_gate_prob": True,
+        "moe_router": "motion",
+    },
+    "rope_time": {"pos_type": "rope_time"},
+    "rope_adaptive": {"pos_type": "rope_adaptive", "rope_adaptive_mix": 0.5},
+    "guided_opt": {"train": {"optimizer": "guided"}},
 }
 
 
@@ -59,15 +84,27 @@ def toml(model: dict, train: dict) -> str:
 
 
 def train(store: str, run: Path, model: dict, steps: int, seed: int) -> dict:
+    """Train one (variant, seed) unless done; the summary gains the process's peak RSS."""
+    model = dict(model)
+    train_cfg = TRAIN | model.pop("train", {})
+    rss_file = run.parent / f"{run.name}.rss_mb"
     if not (run / "train_summary.json").exists():
         run.parent.mkdir(parents=True, exist_ok=True)
         cfg = run.parent / f"{run.name}.toml"
-        cfg.write_text(toml(BASE | model, TRAIN))
+        cfg.write_text(toml(BASE | model, train_cfg))
         cmd = [sys.executable, "-m", "trajlm.cli", "train", "--data", store, "--out", str(run),
                "--config", str(cfg), "--max-steps", str(steps), "--seed", str(seed),
                "--threads", "1", "--overwrite"]  # fmt: skip
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return json.loads((run / "train_summary.json").read_text())
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS (KiB on Linux)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        rss_file.write_text(f"{usage.ru_maxrss / 1024:.1f}\n")
+    summary = json.loads((run / "train_summary.json").read_text())
+    if rss_file.exists():
+        summary["peak_rss_mb"] = float(rss_file.read_text())
+    return summary
 
 
 def window_ade(model, hist: dict, truth: torch.Tensor) -> np.ndarray:
@@ -117,11 +154,20 @@ def main() -> None:
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS))
     ap.add_argument("--eval", type=int, default=1024)
     ap.add_argument("--out", default="bench/results/ablations.json")
+    ap.add_argument(
+        "--pairs",
+        nargs="*",
+        default=[],
+        metavar="VARIANT:BASELINE",
+        help="extra paired comparisons between variants, e.g. moe_b:moe_a",
+    )
     args = ap.parse_args()
     torch.set_num_threads(1)
     hist, truth = split(eval_windows(args.data, args.eval, 20, 5), 20)
     ades: dict[str, list[np.ndarray]] = {}
     speed: dict[str, list[float]] = {}
+    rss: dict[str, list[float]] = {}
+    n_params: dict[str, int] = {}
     for name in ["dense", *[v for v in args.variants if v != "dense"]]:
         for seed in args.seeds:
             run = Path(args.runs) / f"{name}_s{seed}"
@@ -129,8 +175,13 @@ def main() -> None:
             model = TrajectoryModel.from_pretrained(run, weights="last").eval()
             ades.setdefault(name, []).append(window_ade(model, hist, truth))
             speed.setdefault(name, []).append(summary["tokens_per_s"])
+            rss.setdefault(name, []).append(summary.get("peak_rss_mb", float("nan")))
+            n_params[name] = int(summary["n_params"])
             if name == "dense":
                 ades.setdefault("int8", []).append(window_ade(quantize_int8(model), hist, truth))
+            if model.region_head is not None:  # the same weights, decoded as expected step
+                model.region_head.decode_mode = "mean"
+                ades.setdefault(f"{name}_mean", []).append(window_ade(model, hist, truth))
             print(f"{name} seed {seed}: ADE {ades[name][-1].mean():.2f} m", flush=True)
     speed_inf = inference_speed({n: Path(args.runs) / f"{n}_s{args.seeds[0]}" for n in speed}, hist)
     base = np.stack(ades["dense"])
@@ -144,9 +195,20 @@ def main() -> None:
                 np.median(speed[name]) / np.median(speed["dense"])
             )
             rows[name]["inference_speed_vs_dense"] = speed_inf[name] / speed_inf["dense"]
+            rows[name]["inference_traj_per_s"] = speed_inf[name]
+            rows[name]["n_params"] = n_params[name]
+            rows[name]["train_peak_rss_mb"] = float(np.median(rss[name]))
+    dense_info = {"ade_m": float(base.mean()), "n_params": n_params["dense"],
+                  "train_peak_rss_mb": float(np.median(rss["dense"])),
+                  "inference_traj_per_s": speed_inf["dense"],
+                  "per_seed_ade_m": base.mean(1).tolist()}  # fmt: skip
+    pairs = {}
+    for pair in args.pairs:  # variant vs another variant, same seeds and windows
+        var, ref = pair.split(":")
+        pairs[pair] = compare(np.stack(ades[ref]), np.stack(ades[var]))
     res = {"bench": "ablations", "steps": args.steps, "seeds": args.seeds, "base": BASE,
            "train": TRAIN, "eval_windows": int(truth.shape[0]), "variants": VARIANTS,
-           "rows": rows}  # fmt: skip
+           "dense": dense_info, "rows": rows, "pairs": pairs}  # fmt: skip
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
@@ -154,6 +216,10 @@ def main() -> None:
         print(f"{name:<12} ADE {r['ade_m']:.2f} vs {r['base_ade_m']:.2f} m: "
               f"{r['effect_m']:+.2f} ± {r['ci95_m']:.2f} m ({100 * r['effect_rel']:+.2f} %), "
               f"p_seeds {r['p_seeds']:.3g}, p_windows {r['p_windows']:.3g}")  # fmt: skip
+    for pair, r in pairs.items():
+        print(f"{pair}: {r['effect_m']:+.2f} ± {r['ci95_m']:.2f} m "
+              f"({100 * r['effect_rel']:+.2f} %), p_seeds {r['p_seeds']:.3g}, "
+              f"p_windows {r['p_windows']:.3g}")  # fmt: skip
     print(f"wrote {out}")
 
 

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from trajlm._version import __version__
 from trajlm.data.features import NormStats
 
-POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time")
+POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time", "rope_adaptive")
+MOE_ROUTERS = ("token", "motion")
 CONTEXTS = ("full", "motion", "auto")
 CONTEXT_FEATURES = ("time", "time+position")
 HEADS = ("gaussian", "mse")
@@ -92,6 +93,33 @@ class ModelConfig:
     # Attention with a predicted per-head temperature (seed 002's "multi-scale attention"):
     # queries scaled by exp(Linear(x)) per head and token, zero-initialized (= plain at init).
     attn_temperature: bool = False
+    # --- issue 18, the variants of docs/ablations.md sections 6-10 (all off by default) ---
+    # Output patches longer than input patches (TimesFM): each token of `patch_size` points
+    # predicts the next `patch_out` points (a multiple of patch_size; 0 = patch_size).
+    patch_out: int = 0
+    # MoE router input: "token" = the hidden state; "motion" = statistics of the last
+    # `moe_motion_window` steps (speed, its spread, heading change, dwell, time step).
+    moe_router: str = "token"
+    moe_motion_window: int = 4
+    # Weight each chosen expert by its router probability, not renormalized over the top k
+    # (Switch Transformer): with top-1 the renormalized weight is exactly 1, so the router
+    # then learns only from the load-balancing loss, never from the task loss.
+    moe_gate_prob: bool = False
+    # pos_type "rope_adaptive": RoPE position = (1 - mix) x token index + mix x cumulative
+    # travelled distance in typical steps (dxy_scale); mix 0 = "rope".
+    rope_adaptive_mix: float = 0.5
+    # Discrete region tokens (TrajGPT): a grid of `region_cell_m` cells over the local frame,
+    # hashed into `region_vocab` embeddings added to the point embedding (0 = off);
+    # `region_replace` also drops the continuous absolute position (features 0-1).
+    region_cell_m: float = 0.0
+    region_vocab: int = 4096
+    region_replace: bool = False
+    # Output as cell + offset: the next step's cell of `region_head_cell_m` among the
+    # (2 r + 1)^2 cells around the current point (r = region_head_radius), plus the offset
+    # inside it; the rollout moves by the decoded step (0 = off, the regression head only).
+    region_head_cell_m: float = 0.0
+    region_head_radius: int = 6
+    region_head_decode: str = "argmax"  # "argmax" cell (TrajGPT) | "mean" expected step
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -118,7 +146,7 @@ class ModelConfig:
             self.span_target in SPAN_TARGETS,
             f"span_target must be one of {SPAN_TARGETS}, got {self.span_target!r}",
         )
-        if self.pos_type in ("rope", "rope_time"):
+        if self.pos_type in ("rope", "rope_time", "rope_adaptive"):
             need(self.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {self.head_dim}")
         need(
             self.pos_fourier_bands >= 0,
@@ -160,6 +188,35 @@ class ModelConfig:
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
         if self.patch_size > 1:
             need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
+        need(
+            self.patch_out >= 0 and self.patch_out % self.patch_size == 0,
+            f"patch_out must be 0 or a multiple of patch_size ({self.patch_size}), "
+            f"got {self.patch_out}",
+        )
+        need(
+            self.moe_router in MOE_ROUTERS,
+            f"moe_router must be one of {MOE_ROUTERS}, got {self.moe_router!r}",
+        )
+        need(self.moe_motion_window >= 2, "moe_motion_window must be >= 2")
+        need(0.0 <= self.rope_adaptive_mix <= 1.0, "rope_adaptive_mix must be in [0, 1]")
+        need(self.region_cell_m >= 0, "region_cell_m must be >= 0")
+        need(self.region_vocab >= 1, "region_vocab must be >= 1")
+        need(
+            not (self.region_cell_m > 0 and self.context_features == "time+position"),
+            "region_cell_m > 0 needs context_features='time' (the cell tokens are not hidden "
+            "with the position context)",
+        )
+        need(self.region_head_cell_m >= 0, "region_head_cell_m must be >= 0")
+        need(self.region_head_radius >= 1, "region_head_radius must be >= 1")
+        need(
+            self.region_head_decode in ("argmax", "mean"),
+            f"region_head_decode must be 'argmax' or 'mean', got {self.region_head_decode!r}",
+        )
+
+    @property
+    def points_out(self) -> int:
+        """Points each token predicts: patch_out, or patch_size when 0."""
+        return self.patch_out or self.patch_size
 
     @property
     def head_dim(self) -> int:

@@ -44,6 +44,8 @@ def generate_bounded(
     if cfg.pos_type not in ("rope", "rope_time"):
         raise ValueError("bounded rollouts need pos_type 'rope' or 'rope_time' (absolute "
                          "position tables end at max_len)")  # fmt: skip
+    if model.needs_trajectory_context:
+        raise ValueError("bounded rollouts do not support moe_router='motion'")
     mask = batch["mask"].bool()
     lengths = mask.sum(1)
     B, n_hist = mask.shape[0], int(lengths.max())
@@ -76,7 +78,7 @@ def generate_bounded(
         two = torch.ones(B, 2, dtype=torch.bool, device=dev)
         out_pos, out_t, out_lv = [], [], []
         for s in range(steps):
-            mean, log_var = model.head(h)
+            mean, log_var = model.predict_step(h)
             new_pos, new_t = _next_point(model, mean, log_var, cur_pos, cur_t, False, None, 1.0)
             out_pos.append(new_pos)
             out_t.append(new_t)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import torch
 
 from trajlm.model.cache import KVCache
+from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import build_features
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
@@ -62,7 +63,7 @@ def generate(
     model.eval()
     try:
         step_fn = _cached_rollout if use_cache else _recompute_rollout
-        if model.config.patch_size > 1:  # one forward pass per patch of new points
+        if model.config.points_out > 1:  # one forward pass per output patch of new points
             step_fn = _patch_rollout
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
         return _to_output(model, *step_fn(model, *args))
@@ -108,10 +109,11 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
     h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
+    context = RolloutContext(model, feats, last)
 
     out_pos, out_t, out_lv = [], [], []
     for s in range(steps):
-        mean, log_var = model.head(h)  # (B, 3) each
+        mean, log_var = model.predict_step(h)  # (B, 3) each
         new_pos, new_t = _next_point(
             model, mean, log_var, cur_pos, cur_t, sample, generator, temperature
         )
@@ -124,16 +126,17 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
         win_pos = torch.stack([cur_pos, new_pos], dim=1)  # (B, 2, 2)
         win_t = torch.stack([cur_t, new_t], dim=1)  # (B, 2)
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
+        motion, dist = context.step(f)
         if uniform:  # slot n_hist + s for every row; every slot before it is valid
             slot = n_hist + s
             h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
-                               caches, slot)[:, 0]  # fmt: skip
+                               caches, slot, motion=motion, dist=dist)[:, 0]  # fmt: skip
         else:
             slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
             valid[rows, slot[:, 0]] = True
             attn_mask = valid[:, None, None, : n_hist + s + 1]  # (B, 1, 1, S) written slots
-            h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot)
-            h = h[:, 0]
+            h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot,
+                               motion=motion, dist=dist)[:, 0]  # fmt: skip
         cur_pos, cur_t = new_pos, new_t
     return out_pos, out_t, out_lv
 
@@ -166,11 +169,12 @@ def _recompute_rollout(model, pos, t, t0, mask, lengths, steps, sample, generato
 def _patch_rollout(
     model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, patch=None
 ):
-    """Rollout of a patched model: each forward pass yields the next `patch` points (the
-    prediction at point i is the step of point i + patch). The oldest lengths % patch points of
-    a row are dropped so that it ends on a patch boundary, as in training, where the last
-    patch of a prediction's context is always complete."""
+    """Rollout of a patched model: each forward pass yields the next q = points_out points
+    (output j of the token ending at point i is the step of point i + 1 + j). The oldest
+    lengths % patch points of a row are dropped so that it ends on a patch boundary, as in
+    training, where the last patch of a prediction's context is always complete."""
     p = patch or model.config.patch_size
+    q = model.config.points_out if patch is None else patch
     B, n_hist = mask.shape
     dev = pos.device
     rows = torch.arange(B, device=dev)
@@ -178,7 +182,7 @@ def _patch_rollout(
     n = lengths - drop  # (B,) history points kept
     if int(n.min()) < p:
         raise ValueError(f"patch_size={p}: every row needs at least {p} history points")
-    L = n_hist + -(-steps // p) * p
+    L = n_hist + -(-steps // q) * q
     ar = torch.arange(n_hist, device=dev)
     idx = (drop[:, None] + ar).clamp_max(n_hist - 1)  # (B, n_hist) source point of each slot
     keep = ar[None] < n[:, None]  # (B, n_hist)
@@ -189,13 +193,14 @@ def _patch_rollout(
     Tt[:, :n_hist] = torch.where(keep, t[rows[:, None], idx], 0.0)
     M[:, :n_hist] = keep
     out_pos, out_t, out_lv = [], [], []
-    for made in range(0, steps, p):
+    for made in range(0, steps, q):
         cur = int(n.max()) + made
         out = model({"pos": P[:, :cur], "t": Tt[:, :cur], "t0": t0, "mask": M[:, :cur]})
         last = n + made - 1  # (B,) each row's newest point, the end of a patch
+        tok = (n + made) // p - 1  # (B,) the token that ends at `last`
         cur_pos, cur_t = P[rows, last], Tt[rows, last]
-        for j in range(p):
-            i = last + 1 + j - p  # (B,) the position whose prediction is point last + 1 + j
+        for j in range(q):
+            i = tok * q + j  # (B,) the output whose prediction is point last + 1 + j
             log_var = out.log_var[rows, i] if out.log_var is not None else None
             cur_pos, cur_t = _next_point(
                 model, out.pred[rows, i], log_var, cur_pos, cur_t, sample, generator, temperature

@@ -16,6 +16,33 @@ import torch.nn.functional as F
 
 from trajlm.model.config import ModelConfig
 
+N_MOTION_STATS = 5
+
+
+def motion_stats(steps: torch.Tensor, window: int, dwell: float, clamp: float) -> torch.Tensor:
+    """Causal motion statistics of each point's last `window` steps (seed 002's routing
+    context): mean step length, its standard deviation, mean |heading change|, fraction of
+    dwell steps (shorter than `dwell`) and mean time step.
+
+    steps (B, T, 3): the normalized (dx, dy, dt) features (0 at a row's first point);
+    -> (B, T, 5). Points before the sequence start count as zero steps (dwell), so those of
+    a point depend only on it and the window - 1 points before it (the rollout feeds the last
+    window + 1 steps and reads the last row: the same numbers as in training).
+    """
+    d = F.pad(steps.clamp(-clamp, clamp), (0, 0, window, 0))  # (B, W + T, 3) zero steps first
+    speed = d[..., :2].norm(dim=-1)  # (B, T)
+    prev = F.pad(d[..., :2], (0, 0, 1, 0))[:, :-1]  # (B, T, 2) the step before
+    cross = prev[..., 0] * d[..., 1] - prev[..., 1] * d[..., 0]
+    dot = (prev * d[..., :2]).sum(-1)
+    turn = torch.atan2(cross, dot).abs()  # (B, T) in [0, pi]; 0 when a step is zero
+    per_point = torch.stack(
+        [speed, speed.square(), turn, (speed < dwell).to(d.dtype), d[..., 2]], -1
+    )
+    csum = per_point.cumsum(1)  # (B, W + T, 5)
+    mean = (csum[:, window:] - csum[:, :-window]) / window  # (B, T, 5): the last W points
+    std = (mean[..., 1] - mean[..., 0].square()).clamp_min(0).sqrt()
+    return torch.stack([mean[..., 0], std, mean[..., 2], mean[..., 3], mean[..., 4]], -1)
+
 
 class MoEMLP(nn.Module):
     """Top-k mixture of MLP experts (Switch / Mixtral style), one loop over experts (not tokens).
@@ -30,17 +57,30 @@ class MoEMLP(nn.Module):
         super().__init__()
         self.n_experts, self.top_k = config.moe_experts, config.moe_top_k
         self.capacity_factor = config.moe_capacity_factor
-        self.router = nn.Linear(config.d_model, self.n_experts, bias=False)
+        # "motion": route on motion_stats of the token's window, not on its hidden state
+        self.motion_router = config.moe_router == "motion"
+        n_in = N_MOTION_STATS if self.motion_router else config.d_model
+        self.router = nn.Linear(n_in, self.n_experts, bias=self.motion_router)
+        self.prob_gate = config.moe_gate_prob
         self.experts = nn.ModuleList(make_expert() for _ in range(self.n_experts))
         self.aux_loss = torch.zeros(())
 
-    def forward(self, x):
+    def forward(self, x, motion=None):
+        """x (..., C); motion (..., 5) motion_stats of each token (the motion router's input)."""
         shape = x.shape
         x = x.reshape(-1, shape[-1])  # (N, C) tokens
         N, E = x.shape[0], self.n_experts
-        probs = F.softmax(self.router(x), dim=-1, dtype=torch.float32)  # (N, E)
+        if self.motion_router:
+            if motion is None:
+                raise ValueError("moe_router='motion' needs the tokens' motion statistics")
+            logits = self.router(motion.reshape(N, -1).to(x.dtype))
+        else:
+            logits = self.router(x)
+        probs = F.softmax(logits, dim=-1, dtype=torch.float32)  # (N, E)
         weight, chosen = probs.topk(self.top_k, dim=-1)  # (N, k) each
-        weight = (weight / weight.sum(-1, keepdim=True)).to(x.dtype)
+        if not self.prob_gate:  # renormalized over the k chosen (top-1: weight 1, no gradient)
+            weight = weight / weight.sum(-1, keepdim=True)
+        weight = weight.to(x.dtype)
         routed = F.one_hot(chosen, E).sum(1)  # (N, E) 0/1: token n uses expert e
         self.aux_loss = E * (routed.float().mean(0) / self.top_k * probs.mean(0)).sum()
         gate = torch.zeros(N, E, dtype=x.dtype, device=x.device).scatter(1, chosen, weight)

@@ -1,4 +1,5 @@
-"""Position information: learned / sinusoidal absolute embeddings, RoPE over index or time.
+"""Position information: learned / sinusoidal absolute embeddings, RoPE over index, time or
+travelled distance (rope_adaptive, see `travelled`).
 
 Absolute embeddings are added to the token embedding; RoPE rotates queries and keys inside
 attention so q.k depends only on the position difference. RoPE over elapsed time uses
@@ -81,6 +82,20 @@ class RotaryEmbedding(nn.Module):
         else:
             cos, sin = self.cos_table[positions], self.sin_table[positions]  # (B, T, D/2)
         return cos[:, None], sin[:, None]  # broadcast over heads
+
+
+def travelled(feats: torch.Tensor, clamp: float) -> torch.Tensor:
+    """Step length of each point in normalized units (typical steps: dxy_scale) from the
+    features (B, T, 9) -> (B, T); 0 at a row's first point and at padding; glitches capped.
+
+    pos_type "rope_adaptive" rotates by (1 - mix) x index + mix x its cumulative sum: a dwell
+    does not advance the position, a fast stretch advances it faster. Unlike rope_time it is
+    distance, not time (a stop is a long time but no distance), it is in units of the data's
+    typical step (not seconds), and it keeps a share of the token index, so order survives
+    even when nothing moves. The scale is the training set's, not each trajectory's own: a
+    per-trajectory mean step would read the points after a query (a leak in a causal model).
+    """
+    return feats[..., 2:4].clamp(-clamp, clamp).norm(dim=-1)
 
 
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:

@@ -51,6 +51,10 @@ def speculative_generate(
         raise ValueError(f"c must be >= 0, got {c}")
     if model.config.head != "gaussian":
         raise ValueError("speculative decoding needs the main model's 'gaussian' head (sigma)")
+    for m in (model, draft):
+        if m.needs_trajectory_context:
+            raise ValueError("speculative decoding does not support moe_router='motion' or "
+                             "pos_type='rope_adaptive' (their cached steps read past points)")  # fmt: skip
     mask = batch["mask"].bool()
     lengths = mask.sum(1)  # (B,)
     n_hist = int(lengths.max())
@@ -83,7 +87,7 @@ def speculative_generate(
             # Draft: re-read the last two committed points, then roll out k points.
             h = _run(draft, dc, P, Tt, t0, n - 2, 2, S)[:, -1]
             for j in range(k):
-                mean, log_var = draft.head(h)
+                mean, log_var = draft.predict_step(h)
                 prev = n - 1 + j
                 new_pos, new_t = _next_point(draft, mean, log_var, P[rows, prev], Tt[rows, prev],
                                              False, None, 1.0)  # fmt: skip
@@ -93,7 +97,7 @@ def speculative_generate(
             # Verify: the main model reads [n-1, d_1..d_k]; token j predicts the point after it.
             feats = _window_features(model, P, Tt, t0, n - 1, k + 1)  # (B, k+1, 9)
             h = _run(model, mc, P, Tt, t0, n - 1, k + 1, S, feats)  # (B, k+1, C)
-            mean, log_var = model.head(h)  # (B, k+1, 3) each
+            mean, log_var = model.predict_step(h)  # (B, k+1, 3) each
             drafted = feats[:, 1:, DELTA]  # (B, k, 3) normalized steps of d_1..d_k
             ok = ((drafted - mean[:, :k]).abs() <= c * torch.exp(0.5 * log_var[:, :k])).all(-1)
             a = ok.int().cumprod(1).sum(1)  # (B,) leading accepted drafts

@@ -25,7 +25,8 @@ from safetensors.torch import load_file, save_file
 from trajlm.data.features import NormStats
 from trajlm.model.cache import KVCache
 from trajlm.model.config import ModelConfig
-from trajlm.model.embedding import DELTA, PointEmbedding, identity_stats
+from trajlm.model.context import DWELL_M, needs_context, token_context
+from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_stats
 from trajlm.model.generate import generate
 from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
 from trajlm.model.moe import MoEMLP
@@ -35,6 +36,7 @@ from trajlm.model.positions import (
     SinusoidalPositions,
     apply_rope,
 )
+from trajlm.model.regions import RegionEmbedding, StepCellHead
 
 _log = logging.getLogger(__name__)
 WEIGHTS_NAME = "model.safetensors"
@@ -128,11 +130,27 @@ class Block(nn.Module):
         self.mlp = MoEMLP(config, lambda: MLP(config)) if config.moe_experts else MLP(config)
 
     def forward(
-        self, x, rope=None, attn_mask=None, is_causal=True, cache=None, slots=None, keep=None
+        self,
+        x,
+        rope=None,
+        attn_mask=None,
+        is_causal=True,
+        cache=None,
+        slots=None,
+        keep=None,
+        motion=None,
     ):
-        """keep (B,): only each row's token keep[b] goes on (-> (B, 1, C)); see attention."""
+        """keep (B,): only each row's token keep[b] goes on (-> (B, 1, C)); see attention.
+        motion (B, T, 5): the tokens' motion statistics (a motion-routed MoE reads them)."""
         a = self.attn(self.ln_1(x), rope, attn_mask, is_causal, cache, slots, keep)
-        x = x + a if keep is None else x[torch.arange(x.shape[0]), keep][:, None] + a
+        if keep is None:
+            x = x + a
+        else:
+            rows = torch.arange(x.shape[0], device=x.device)
+            x = x[rows, keep][:, None] + a
+            motion = motion[rows, keep][:, None] if motion is not None else None
+        if isinstance(self.mlp, MoEMLP):
+            return x + self.mlp(self.ln_2(x), motion)
         return x + self.mlp(self.ln_2(x))
 
 
@@ -171,10 +189,25 @@ class TrajectoryModel(nn.Module):
         self.head = RegressionHead(C, config.head == "gaussian", config.bias)
         # Patching (TimesFM-style): p point embeddings -> one token, one hidden state -> the
         # states of the p points that follow its patch (docs/ablations.md).
+        # patch_out > patch_size: one state -> the next patch_out points (TimesFM's longer
+        # output patches).
         self.patch_merge = self.patch_split = None
         if config.patch_size > 1:
             self.patch_merge = nn.Linear(config.patch_size * C, C, bias=config.bias)
-            self.patch_split = nn.Linear(C, config.patch_size * C, bias=config.bias)
+        if config.points_out > 1:
+            self.patch_split = nn.Linear(C, config.points_out * C, bias=config.bias)
+        # Discrete region tokens (input) and the step-cell + offset head (output); regions.py.
+        st = self.stats
+        self.region_emb = self.region_head = None
+        if config.region_cell_m > 0:
+            self.region_emb = RegionEmbedding(
+                C, config.region_vocab, config.region_cell_m, st.xy_mean, st.xy_scale
+            )
+        if config.region_head_cell_m > 0:
+            cell = config.region_head_cell_m / st.dxy_scale  # in normalized step units
+            self.region_head = StepCellHead(C, cell, config.region_head_radius, config.bias)
+            self.region_head.decode_mode = config.region_head_decode
+        self.dwell_norm = DWELL_M / st.dxy_scale
         self.infill_head = self.end_head = self.span_pos = None
         if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
@@ -237,6 +270,8 @@ class TrajectoryModel(nn.Module):
         slots: torch.Tensor | int | None = None,
         span_index: torch.Tensor | None = None,
         keep: torch.Tensor | None = None,
+        motion: torch.Tensor | None = None,
+        dist: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
@@ -247,8 +282,14 @@ class TrajectoryModel(nn.Module):
         0 outside spans; needs config.infill_heads. keep (B,) long: return only the state of
         row b's token keep[b] (B, 1, C); the last block then skips every other token's query
         and MLP (a prefill needs only its keys/values, ~16 % of a 20-point rollout's FLOPs).
+        motion (B, T, 5) / dist (B, T): the tokens' motion statistics (moe_router "motion") and
+        travelled distance (pos_type "rope_adaptive"); computed from feats when None, which is
+        right when feats starts at the sequence start (a cached step passes its own).
         """
-        x = self.embed(feats, token_type)  # (B, T, C)
+        motion, dist = self.trajectory_context(feats, motion, dist)
+        x = self.embed(self._region_input(feats), token_type)  # (B, T, C)
+        if self.region_emb is not None:
+            x = x + self.region_emb(feats[..., POSITION])
         if self.patch_merge is not None:  # p consecutive points -> one token (B, T/p, C)
             B, T, C = x.shape
             x = self.patch_merge(x.reshape(B, T // self.config.patch_size, -1))
@@ -263,12 +304,39 @@ class TrajectoryModel(nn.Module):
             rope = self.rope(index)
         elif self.config.pos_type == "rope_time":
             rope = self.rope(t / self.config.rope_time_unit_s)  # float positions, per row
+        elif self.config.pos_type == "rope_adaptive":
+            mix = self.config.rope_adaptive_mix  # float positions, per row
+            rope = self.rope((1.0 - mix) * index.to(dist.dtype) + mix * dist)
         x = self.drop(x)
         last = len(self.blocks) - 1
         for i, block in enumerate(self.blocks):
             cache = caches[i] if caches is not None else None
-            x = block(x, rope, attn_mask, is_causal, cache, slots, keep if i == last else None)
+            k = keep if i == last else None
+            x = block(x, rope, attn_mask, is_causal, cache, slots, k, motion)
         return self.ln_f(x)
+
+    def _region_input(self, feats: torch.Tensor) -> torch.Tensor:
+        """region_replace: the cell embedding stands in for the absolute position features."""
+        if self.region_emb is None or not self.config.region_replace:
+            return feats
+        return torch.cat([torch.zeros_like(feats[..., POSITION]), feats[..., 2:]], -1)
+
+    def trajectory_context(self, feats, motion=None, dist=None):
+        """(motion statistics, travelled distance) of each token, or None (context.py)."""
+        return token_context(self.config, feats, self.dwell_norm, motion, dist)
+
+    @property
+    def needs_trajectory_context(self) -> bool:
+        """Whether a cached step needs more than its own point (context.py)."""
+        return needs_context(self.config)
+
+    def predict_step(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """hidden (..., C) -> the step a rollout takes (..., 3) and its log-variance: the
+        regression head, with (dx, dy) from the step-cell head when the model has one."""
+        mean, log_var = self.head(h)
+        if self.region_head is not None:
+            mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
+        return mean, log_var
 
     def forward(
         self,
@@ -287,7 +355,8 @@ class TrajectoryModel(nn.Module):
         """
         pos, t, t0, mask = batch["pos"], batch["t"], batch["t0"], batch["mask"]
         P = self.config.patch_size  # points per token; 1 = per-point tokens
-        if P > 1:
+        Q = self.config.points_out  # points each token predicts
+        if P > 1 or Q > 1:
             if attn_mask is not None or not is_causal or target != "next":
                 raise ValueError("patch_size > 1 supports the causal next-point objective only")
             pad = -mask.shape[1] % P  # the last patch is completed with padding points
@@ -299,17 +368,24 @@ class TrajectoryModel(nn.Module):
         attn_mask, is_causal = self._attention_mask(mask, attn_mask, is_causal)
         token_type = batch.get("token_type") if P == 1 else None
         h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal)
-        if self.patch_split is not None:  # (B, T/P, C) -> (B, T, C): one state per point
-            h = self.patch_split(h).reshape(B, T, -1)
-        pred, log_var = self.head(h)  # (B, T, 3) each
+        if self.patch_split is not None:  # (B, T/P, C) -> (B, T/P * Q, C): token k's Q states
+            h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
+        pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
 
-        if target == "next":  # position i predicts point i + P (P = 1: the next point)
-            y, p = feats[:, P:, DELTA], pred[:, :-P]  # (B, T-P, 3)
+        if target == "next" and Q == P:  # position i predicts point i + P (P = 1: the next)
+            y, p, hp = feats[:, P:, DELTA], pred[:, :-P], h[:, :-P]  # (B, T-P, 3)
             lv = log_var[:, :-P] if log_var is not None else None
             valid = mask[:, P:] & mask[:, P - 1 : -1]  # (B, T-P) the step's two points real
             valid = valid & (y.abs() <= self.config.max_step_norm).all(-1)  # drop glitch steps
+        elif target == "next":  # output j of token k predicts point (k + 1) P + j
+            tok = torch.arange(T // P, device=mask.device)[:, None]
+            m = ((tok + 1) * P + torch.arange(Q, device=mask.device)).flatten()  # (T/P * Q,)
+            mc = m.clamp_max(T - 1)
+            y, p, lv, hp = feats[:, mc, DELTA], pred, log_var, h
+            valid = (m < T) & mask[:, mc] & mask[:, mc - 1]  # (B, T/P * Q)
+            valid = valid & (y.abs() <= self.config.max_step_norm).all(-1)
         elif target == "identity":
-            y, p, lv, valid = feats[..., DELTA], pred, log_var, mask
+            y, p, lv, valid, hp = feats[..., DELTA], pred, log_var, mask, h
         else:
             raise ValueError(f"target must be 'next' or 'identity', got {target!r}")
         loss = None
@@ -317,6 +393,13 @@ class TrajectoryModel(nn.Module):
             loss = masked_mse(p, y, valid) if lv is None else gaussian_nll(p, lv, y, valid)
             if self.config.moe_experts and self.training:
                 loss = loss + self.config.moe_aux_weight * self.moe_aux_loss()
+            if self.region_head is not None:  # the step's cell and offset, beside the NLL
+                C = hp.shape[-1]
+                loss = loss + self.region_head.loss(
+                    hp.reshape(-1, C), y[..., :2].reshape(-1, 2), valid.reshape(-1)
+                )
+        if self.region_head is not None:  # what a rollout moves by
+            pred = torch.cat([self.region_head.predict(h), pred[..., 2:]], -1)
         return ModelOutput(pred=pred, log_var=log_var, loss=loss, hidden=h)
 
     @staticmethod

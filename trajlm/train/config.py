@@ -47,6 +47,11 @@ class TrainConfig:
     # random whole number of hours in [0, 7 x 24) (every hour of day and weekday), so the
     # time features stop pinning the model to its training window (docs/generalization.md).
     clock_shift_prob: float = 0.0
+    # --- issue 18: optimizer variant (docs/ablations.md) ---
+    # "adamw" | "guided" (AdamW with the step scaled by gradient stability, optim.py's
+    # StabilityScaledAdamW; lr x clamp(1 + guided_strength x stability, 0.5, 1.5)).
+    optimizer: str = "adamw"
+    guided_strength: float = 0.5
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -84,6 +89,11 @@ class TrainConfig:
             0.0 <= self.clock_shift_prob <= 1.0,
             f"clock_shift_prob must be in [0, 1], got {self.clock_shift_prob}",
         )
+        need(
+            self.optimizer in ("adamw", "guided"),
+            f"optimizer must be 'adamw' or 'guided', got {self.optimizer!r}",
+        )
+        need(self.guided_strength >= 0, f"guided_strength must be >= 0, got {self.guided_strength}")
 
     @classmethod
     def from_dict(cls, d: dict, section: str = "train") -> TrainConfig:

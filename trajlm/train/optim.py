@@ -4,6 +4,8 @@
     opt = adamw(model, cfg)                        # AdamW over param_groups(model, ...)
     lr = lr_at(step, cfg)                          # linear warmup, then cosine to lr*min_lr_ratio
 
+cfg.optimizer = "guided" makes ``adamw`` return a StabilityScaledAdamW (docs/ablations.md).
+
 Weight decay pulls a parameter towards zero. That is a sensible prior for weight matrices,
 and a wrong one for LayerNorm gains (whose neutral value is 1), biases, and learned position
 tables (each row is a single position's offset, seen by every sequence): those get none.
@@ -56,13 +58,74 @@ def param_groups(
     ]  # fmt: skip
 
 
+class StabilityScaledAdamW(torch.optim.AdamW):
+    """AdamW whose step size follows the gradient's stability (seed 002's "trajectory-guided
+    optimizer": stability-scaled learning rate).
+
+    Stability s is a running mean (factor `beta`) of the cosine between each step's gradient
+    and AdamW's first moment (the momentum) over all parameters: near +1 when successive
+    gradients agree, near 0 for noise, negative when they oscillate. Each step runs AdamW at
+    lr x clamp(1 + strength x s, min_scale, max_scale), so noise leaves AdamW unchanged,
+    agreement speeds it up and oscillation slows it down. `fixed_scale` replaces the rule by a
+    constant (1.0 = plain AdamW; the equivalence test). The running s lives in each param
+    group ("stability"), so it is saved and restored with the optimizer's state_dict.
+    """
+
+    def __init__(self, params, beta: float = 0.9, strength: float = 0.5,
+                 min_scale: float = 0.5, max_scale: float = 1.5,
+                 fixed_scale: float | None = None, **kw):  # fmt: skip
+        super().__init__(params, **kw)
+        self.beta, self.strength, self.fixed_scale = beta, strength, fixed_scale
+        self.min_scale, self.max_scale = min_scale, max_scale
+        for g in self.param_groups:
+            g.setdefault("stability", 0.0)
+        self.last_scale = 1.0
+
+    @torch.no_grad()
+    def _scale(self) -> float:
+        if self.fixed_scale is not None:
+            return self.fixed_scale
+        dot = norm_g = norm_m = None
+        for g in self.param_groups:
+            for p in g["params"]:
+                m = self.state.get(p, {}).get("exp_avg")
+                if p.grad is None or m is None:
+                    continue
+                d, a, b = (p.grad * m).sum(), p.grad.square().sum(), m.square().sum()
+                dot, norm_g, norm_m = (
+                    (d, a, b) if dot is None else (dot + d, norm_g + a, norm_m + b)
+                )
+        if dot is None:  # first step: no momentum yet, plain AdamW
+            return 1.0
+        cos = float(dot / (norm_g.sqrt() * norm_m.sqrt()).clamp_min(1e-30))  # one host sync
+        s = self.beta * self.param_groups[0]["stability"] + (1 - self.beta) * cos
+        for g in self.param_groups:
+            g["stability"] = s
+        return min(self.max_scale, max(self.min_scale, 1.0 + self.strength * s))
+
+    def step(self, closure=None):
+        scale = self.last_scale = self._scale()
+        lrs = [g["lr"] for g in self.param_groups]
+        for g in self.param_groups:
+            g["lr"] = g["lr"] * scale
+        try:
+            return super().step(closure)
+        finally:
+            for g, lr in zip(self.param_groups, lrs, strict=True):
+                g["lr"] = lr
+
+
 def adamw(
     model: torch.nn.Module, cfg, lr_mults: Mapping[str, float] | None = None
 ) -> torch.optim.AdamW:
-    """AdamW over ``param_groups(model, cfg.weight_decay, lr_mults)`` with cfg's lr and betas."""
+    """AdamW over ``param_groups(model, cfg.weight_decay, lr_mults)`` with cfg's lr and betas
+    (a StabilityScaledAdamW when cfg.optimizer is "guided")."""
     groups = param_groups(model, cfg.weight_decay, lr_mults)
     if not groups:
         raise ValueError("the model has no trainable parameters (mode 'frozen' with no head?)")
+    if getattr(cfg, "optimizer", "adamw") == "guided":
+        return StabilityScaledAdamW(groups, strength=cfg.guided_strength, lr=cfg.lr,
+                                    betas=(cfg.beta1, cfg.beta2))  # fmt: skip
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
 
 
