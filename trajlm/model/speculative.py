@@ -51,6 +51,8 @@ def speculative_generate(
         raise ValueError(f"c must be >= 0, got {c}")
     if model.config.head != "gaussian":
         raise ValueError("speculative decoding needs the main model's 'gaussian' head (sigma)")
+    if model.config.uses_step_query or draft.config.uses_step_query:
+        raise ValueError("residual_base / time_query models roll out with model.generate only")
     mask = batch["mask"].bool()
     lengths = mask.sum(1)  # (B,)
     n_hist = int(lengths.max())

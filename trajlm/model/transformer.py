@@ -27,7 +27,7 @@ from trajlm.model.cache import KVCache
 from trajlm.model.config import ModelConfig
 from trajlm.model.embedding import DELTA, PointEmbedding, identity_stats
 from trajlm.model.generate import generate
-from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
+from trajlm.model.heads import RegressionHead, TimeQuery, gaussian_nll, masked_mse
 from trajlm.model.moe import MoEMLP
 from trajlm.model.positions import (
     LearnedPositions,
@@ -181,6 +181,8 @@ class TrajectoryModel(nn.Module):
             self.infill_head = RegressionHead(C, config.head == "gaussian", config.bias)
             self.end_head = nn.Linear(C, 1, bias=True)  # "this span ends after this point"
             self.span_pos = nn.Embedding(config.max_len + 2, C)  # 2nd position id (in span)
+        # issue 15: (dx, dy) at an asked time step (see step_head)
+        self.time_query = TimeQuery(C, config.bias) if config.time_query else None
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -190,6 +192,10 @@ class TrajectoryModel(nn.Module):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
             elif ".attn.temp." in name:
                 nn.init.zeros_(p)  # temperature 1: starts as the plain model
+            elif name == "time_query.fc_out.weight":
+                nn.init.zeros_(p)  # an untrained time query changes nothing
+            elif name.startswith("head.mean.") and config.residual_base != "none":
+                nn.init.zeros_(p)  # correction 0: an untrained model IS its residual base
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:
@@ -270,6 +276,45 @@ class TrajectoryModel(nn.Module):
             x = block(x, rope, attn_mask, is_causal, cache, slots, keep if i == last else None)
         return self.ln_f(x)
 
+    def step_head(
+        self,
+        h: torch.Tensor,
+        last_step: torch.Tensor | None = None,
+        dt_next: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Hidden states (..., C) -> the next step's normalized (dx, dy, dt) [, log-variance].
+
+        The plain model: ``head(h)``. With ``residual_base`` the mean is the base step plus the
+        head's correction; the base (constant velocity) is ``last_step`` (..., 3), each point's
+        own normalized step features (0 at a row's first point). With ``time_query`` (dx, dy)
+        are read at the asked normalized time step ``dt_next`` (...) (None: the model's own
+        predicted dt) and the base (dx, dy) is scaled by dt_next / dt_last (in seconds).
+        """
+        cfg = self.config
+        mean, log_var = self.head(h)  # (..., 3) each
+        if not cfg.uses_step_query:
+            return mean, log_var
+        if last_step is None and cfg.residual_base != "none":
+            raise ValueError("residual_base needs each point's last step (last_step)")
+        base = None
+        if cfg.residual_base == "constant_velocity":  # glitch steps are not repeated in full
+            base = last_step.clamp(-cfg.max_step_norm, cfg.max_step_norm)
+            mean = mean + base
+        if self.time_query is None:
+            return mean, log_var
+        dt_q = mean[..., 2] if dt_next is None else dt_next  # (...,) normalized
+        mq, lq = self.head(h + self.time_query(h, dt_q))
+        if base is not None:
+            s = self.embed.stats
+            sec_next = dt_q * s["dt_scale"] + s["dt_mean"]
+            sec_last = base[..., 2] * s["dt_scale"] + s["dt_mean"]
+            ratio = (sec_next / sec_last.clamp_min(1.0)).clamp(0.0, cfg.residual_max_ratio)
+            mq = torch.cat([mq[..., :2] + base[..., :2] * ratio[..., None], mq[..., 2:]], -1)
+        mean = torch.cat([mq[..., :2], mean[..., 2:]], dim=-1)  # dt stays unconditioned
+        if log_var is not None:
+            log_var = torch.cat([lq[..., :2], log_var[..., 2:]], dim=-1)
+        return mean, log_var
+
     def forward(
         self,
         batch: dict,
@@ -301,7 +346,11 @@ class TrajectoryModel(nn.Module):
         h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal)
         if self.patch_split is not None:  # (B, T/P, C) -> (B, T, C): one state per point
             h = self.patch_split(h).reshape(B, T, -1)
-        pred, log_var = self.head(h)  # (B, T, 3) each
+        if self.config.uses_step_query:  # teacher forcing: the true next time step is asked
+            dt_next = F.pad(feats[:, 1:, DELTA.stop - 1], (0, 1))  # (B, T); 0 after the last
+            pred, log_var = self.step_head(h, feats[..., DELTA], dt_next)
+        else:
+            pred, log_var = self.head(h)  # (B, T, 3) each
 
         if target == "next":  # position i predicts point i + P (P = 1: the next point)
             y, p = feats[:, P:, DELTA], pred[:, :-P]  # (B, T-P, 3)
@@ -345,9 +394,11 @@ class TrajectoryModel(nn.Module):
         generator: torch.Generator | None = None,
         use_cache: bool = True,
         temperature: float = 1.0,
+        target_t: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Roll out `steps` points after each row's last real point; see trajlm.model.generate."""
-        return generate(self, batch, steps, sample, generator, use_cache, temperature)
+        """Roll out `steps` points after each row's last real point; see trajlm.model.generate.
+        target_t (B, steps): asked times of the new points (a ``time_query`` model)."""
+        return generate(self, batch, steps, sample, generator, use_cache, temperature, target_t)
 
     def save_pretrained(self, directory: str | Path) -> None:
         """Write model.safetensors + config.json into `directory`, each atomically."""
