@@ -68,14 +68,14 @@ def blend_weight(model_val: np.ndarray, knn_val: np.ndarray, val_task) -> float:
     return float(BLEND_GRID[int(np.argmin(scores))])
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="a store (trajlm data ingest)")
     ap.add_argument("--split", choices=("val", "test"), default="val")
     ap.add_argument("--arm", action="append", default=[], help="NAME=RUN[,RUN...]")
     ap.add_argument("--blend", action="store_true", help="also kNN + w (model - kNN)")
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     apply_threads(1, None)
 
     parts = _split(read_store(args.data))

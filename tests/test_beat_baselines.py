@@ -169,3 +169,38 @@ def test_paired_bootstrap_ci():
     assert same["lo"] < 0 < same["hi"]
     with pytest.raises(ValueError, match="equal-length"):
         paired_bootstrap_ci(b, b[:-1])
+
+
+@pytest.mark.slow
+def test_beat_baselines_script_end_to_end(tmp_path):
+    """scripts/beat_baselines.py on the synthetic city: every baseline, one arm per lever
+    (the time-query arm also with its own times), the blend, the CI against the best."""
+    import json
+
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+    from trajlm.train.trainer import TrainConfig, Trainer
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=40, seed=2)
+    arms = []
+    for name, kw in (("residual", {}), ("restime", {"time_query": True})):
+        mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, pos_type="rope_time",
+                         residual_base="constant_velocity", **kw)  # fmt: skip
+        tc = TrainConfig(batch_size=4, max_len=32, max_steps=3, eval_every=3, log_every=1,
+                         progress=False, cpu_threads=1)  # fmt: skip
+        Trainer(store, tmp_path / name, mc, tc).fit()
+        arms += ["--arm", f"{name}={tmp_path / name}"]
+    out = tmp_path / "beat.json"
+    load_script("beat_baselines").main(["--data", str(store), "--split", "val", *arms,
+                                        "--blend", "--out", str(out)])  # fmt: skip
+    doc = json.loads(out.read_text())
+    names = [r["method"] for r in doc["rows"]]
+    assert "kNN continuation" in names and "constant velocity [time]" in names
+    assert "trajlm: restime (own times)" in names and "trajlm: residual" in names
+    blend = [r for r in doc["rows"] if r["kind"] == "blend"]
+    assert len(blend) == 3 and all(0 <= w <= 1 for r in blend for w in r["blend_w"])
+    ci = next(r for r in doc["rows"] if r["method"] == "trajlm: residual")["vs_best_baseline"]
+    assert ci["lo"] <= ci["diff"] <= ci["hi"] and ci["baseline"] == doc["meta"]["best_baseline"]
+    assert out.with_suffix(".md").read_text().count("\n| ") >= 8
