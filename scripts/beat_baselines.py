@@ -119,6 +119,17 @@ def main(argv: list[str] | None = None) -> None:
                 **paired_bootstrap_ci(np.mean(errs, 0), per_traj[best]),
             }
             rows.append(row)
+            if len(models) > 1:  # issue 15 lever 4: average the seeds' predicted points
+                e_err = point_errors(np.mean(preds, 0), task.target_latlon)
+                erow = {"method": f"trajlm: {label} ({len(models)}-seed ensemble)",
+                        "kind": "ensemble", "n_params": len(models) * row["n_params"],
+                        "latency_ms_per_traj": len(models) * row["latency_ms_per_traj"],
+                        **metrics(e_err)}  # fmt: skip
+                erow["vs_best_baseline"] = {
+                    "baseline": best,
+                    **paired_bootstrap_ci(e_err.mean(1), per_traj[best]),
+                }
+                rows.append(erow)
             if args.blend:
                 vals = [rollout(m, val_task, use_time)[0] for m in models]
                 ws = [blend_weight(v, knn_val, val_task) for v in vals]
