@@ -57,8 +57,24 @@ def test_untrained_residual_model_is_constant_velocity(use_cache, time_query):
     assert np.abs(out["pos"].double().numpy() - want).max() < 1e-3  # float32 rounding only
     p1, p0, t1, t0 = _last(batch)
     assert torch.allclose(out["t"], t1[:, None] + (t1 - t0)[:, None] * torch.arange(1, 6))
-    plain = _model(residual="none").generate(batch, 5)["pos"].double().numpy()
-    assert np.abs(plain - want).max() > 1.0  # a plain untrained model is not the baseline
+    plain = _model(residual="none")
+    assert plain.head.mean.weight.abs().min() > 0  # the plain model's init is untouched
+    got = plain.generate(batch, 5)["pos"].double().numpy()
+    assert np.abs(got - want).max() > 1.0  # a plain untrained model is not the baseline
+
+
+def test_residual_base_skips_glitch_steps_and_is_gated():
+    """A last step beyond max_step_norm (a GPS jump) is not repeated; the gate scales the
+    base and is exactly 1 at initialisation."""
+    m = _model()
+    big = 40.0 * torch.ones(1, 3)  # normalized: 40 x 40 m (dxy_scale) = a 1.6 km jump
+    h = torch.randn(1, m.config.d_model)
+    mean, _ = m.step_head(h, big)
+    assert torch.equal(mean[0, :2], torch.zeros(2))
+    ok = torch.tensor([[2.0, -1.0, 0.5]])
+    assert torch.allclose(m.step_head(h, ok)[0], ok)
+    torch.nn.init.constant_(m.base_gate.bias, -10.0)  # gate 1 + tanh(-10) ~ 0: base dropped
+    assert m.step_head(h, ok)[0].abs().max() < 1e-6
 
 
 @pytest.mark.parametrize("use_cache", [True, False])

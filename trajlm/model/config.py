@@ -96,7 +96,9 @@ class ModelConfig:
     # Beat-the-baselines levers (issue 15, docs/beat-baselines.md); causal next-point only.
     # residual_base = "constant_velocity": the head predicts a correction to the point's own
     # last step (dx, dy, dt), i.e. to "repeat the last displacement"; its mean layer is
-    # zero-initialized, so an untrained model rolls out exactly constant velocity.
+    # zero-initialized, so an untrained model rolls out exactly constant velocity (except
+    # after a glitch step, |step| > max_step_norm, which is not repeated); a learned gate in
+    # [0, 2] (1 at init) scales the base, so the model can drop it where it misleads.
     # time_query: (dx, dy) are conditioned on the time step to the next point (a query block
     # reads [hidden, dt_next]), so a rollout can be asked for positions AT given timestamps
     # (generate(target_t=...), TrajLM.predict(at_times=...)); dt is still predicted without

@@ -183,6 +183,9 @@ class TrajectoryModel(nn.Module):
             self.span_pos = nn.Embedding(config.max_len + 2, C)  # 2nd position id (in span)
         # issue 15: (dx, dy) at an asked time step (see step_head)
         self.time_query = TimeQuery(C, config.bias) if config.time_query else None
+        # residual base gate 1 + tanh(Linear(h)) for (dx, dy) and dt: 1 at init (zero weights),
+        # learned 0 where the last step says little about the next (a stop, a near-glitch)
+        self.base_gate = nn.Linear(C, 2, bias=True) if config.residual_base != "none" else None
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -194,7 +197,7 @@ class TrajectoryModel(nn.Module):
                 nn.init.zeros_(p)  # temperature 1: starts as the plain model
             elif name == "time_query.fc_out.weight":
                 nn.init.zeros_(p)  # an untrained time query changes nothing
-            elif name.startswith("head.mean.") and config.residual_base != "none":
+            elif config.residual_base != "none" and name.startswith(("head.mean.", "base_gate.")):
                 nn.init.zeros_(p)  # correction 0: an untrained model IS its residual base
 
     @staticmethod
@@ -284,9 +287,10 @@ class TrajectoryModel(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Hidden states (..., C) -> the next step's normalized (dx, dy, dt) [, log-variance].
 
-        The plain model: ``head(h)``. With ``residual_base`` the mean is the base step plus the
-        head's correction; the base (constant velocity) is ``last_step`` (..., 3), each point's
-        own normalized step features (0 at a row's first point). With ``time_query`` (dx, dy)
+        The plain model: ``head(h)``. With ``residual_base`` the mean is the gated base step plus
+        the head's correction; the base (constant velocity) is ``last_step`` (..., 3), each
+        point's own normalized step features (0 at a row's first point; a glitch step's
+        (dx, dy) count as 0), times a learned gate that is 1 at initialisation. With ``time_query`` (dx, dy)
         are read at the asked normalized time step ``dt_next`` (...) (None: the model's own
         predicted dt) and the base (dx, dy) is scaled by dt_next / dt_last (in seconds).
         """
@@ -297,8 +301,14 @@ class TrajectoryModel(nn.Module):
         if last_step is None and cfg.residual_base != "none":
             raise ValueError("residual_base needs each point's last step (last_step)")
         base = None
-        if cfg.residual_base == "constant_velocity":  # glitch steps are not repeated in full
-            base = last_step.clamp(-cfg.max_step_norm, cfg.max_step_norm)
+        if cfg.residual_base == "constant_velocity":
+            # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
+            # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
+            glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+            base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]], -1)
+            base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
+            gate = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
+            base = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
             mean = mean + base
         if self.time_query is None:
             return mean, log_var
