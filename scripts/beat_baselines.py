@@ -6,13 +6,13 @@
 Per arm (one lever setting, 3 training seeds): MAE / RMSE / FDE (5-step, haversine m) as
 mean ± std over the seeds (population std, as `trajlm eval`'s aggregate row), and the paired
 bootstrap 95 % CI of the per-trajectory ADE difference (seed-averaged) against the best
-baseline on that split. Also the cost: parameters, train time (the run's last log record) and
+baseline on that split, and against the first arm (the lever's own effect). Also the cost: parameters, train time (the run's last log record) and
 rollout latency per trajectory (one thread, the whole split in batches of 256).
 
 A model built with ``time_query`` is scored at the targets' true times (comparable with the
 "[time]" baselines) and again with its own predicted times ("own times", comparable with
 the per-step ones). ``--blend``: the retrieval lever's cheap form, kNN + w (model - kNN) with
-w picked on val (grid 0..1) and applied as is on the split scored.
+w picked on val (grid 0, 0.05, ..., 1) and applied as is on the split scored.
 
 Baselines are fit on train; kNN's k and history are tuned on val (so on --split val its row is
 optimistic, which only makes the comparison harder for the model). Markdown -> stdout and
@@ -38,7 +38,7 @@ from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
 
-BLEND_GRID = np.round(np.linspace(0.0, 1.0, 11), 2)
+BLEND_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
 
 
 def metrics(err: np.ndarray) -> dict[str, float]:
@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> None:
                 "baseline": best,
                 **paired_bootstrap_ci(np.mean(errs, 0), per_traj[best]),
             }
+            first = next((r["method"] for r in rows if r["kind"] == "model"), None)
+            if first is not None:  # the lever's own effect: against the first arm
+                ci = paired_bootstrap_ci(np.mean(errs, 0), per_traj[first])
+                row["vs_first_arm"] = {"arm": first, **ci}
             rows.append(row)
             if len(models) > 1:  # issue 15 lever 4: average the seeds' predicted points
                 e_err = point_errors(np.mean(preds, 0), task.target_latlon)
@@ -173,7 +177,11 @@ def to_markdown(rows: list[dict], meta: dict) -> str:
         ci = r.get("vs_best_baseline")
         ci_txt = (f"{ci['diff']:+.1f} [{ci['lo']:+.1f}, {ci['hi']:+.1f}] ({100 * ci['rel']:+.1f} %)"
                   if ci else "")  # fmt: skip
-        extra = f" (w = {', '.join(f'{w:.1f}' for w in r['blend_w'])})" if "blend_w" in r else ""
+        lever = r.get("vs_first_arm")
+        if lever:
+            ci_txt += (f"; vs {lever['arm']}: {lever['diff']:+.1f} [{lever['lo']:+.1f}, "
+                       f"{lever['hi']:+.1f}]")  # fmt: skip
+        extra = f" (w = {', '.join(f'{w:.2f}' for w in r['blend_w'])})" if "blend_w" in r else ""
         params = f"{r['n_params']:,}" if "n_params" in r else ""
         lat = f"{r['latency_ms_per_traj']:.2f}" if "latency_ms_per_traj" in r else ""
         lines.append(f"| {r['method']}{extra} | {cell('mae_m')} | {cell('rmse_m')} | "
