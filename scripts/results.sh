@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Reproduce docs/results.md prediction tables: ingest -> train 3 seeds -> eval beside baselines.
-# Usage: scripts/results.sh porto|geolife [OUT=out/results] [STEPS=2000]
+# Usage: scripts/results.sh porto|geolife
+#   env: OUT=out/results  STEPS=2000  CONFIG=configs/porto.toml  SHIFT="clock=+8h weekday=+3"
 # ~20-30 min per data set on 2 CPU cores (each run uses one thread; early stopping on val).
+# Also writes beat_test.json/.md: the 3 runs' paired bootstrap 95 % CI against the best
+# baseline (scripts/beat_baselines.py, issue 15).
 set -euo pipefail
 DATA=${1:?usage: scripts/results.sh porto|geolife}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/results}/$DATA; STEPS=${STEPS:-2000}
+CONFIG=${CONFIG:-configs/porto.toml}; shifts=(); for s in ${SHIFT:-}; do shifts+=(--shift "$s"); done
 SHARED=${SHARED:-${TRAJLM_DATA:-../shared/data}}
 mkdir -p "$OUT"
 case "$DATA" in
@@ -12,12 +16,15 @@ case "$DATA" in
   geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip --overwrite ;;
   *) echo "unknown data set $DATA"; exit 2 ;;
 esac
-models=()
+models=(); runs=""
 for seed in 0 1 2; do
   run="$OUT/run-s$seed"
-  "$BIN/trajlm" train --data "$OUT/store" --out "$run" --config configs/porto.toml \
+  "$BIN/trajlm" train --data "$OUT/store" --out "$run" --config "$CONFIG" \
     --max-steps "$STEPS" --seed "$seed" --overwrite > "$OUT/train-s$seed.log" 2>&1
-  models+=(--model "$run/best")
+  models+=(--model "$run/best"); runs="$runs${runs:+,}$run"
 done
-"$BIN/trajlm" eval --task predict --data "$OUT/store" "${models[@]}" --seeds 1 --out "$OUT/eval_predict.json" --overwrite
+"$BIN/trajlm" eval --task predict --data "$OUT/store" "${models[@]}" --seeds 1 "${shifts[@]}" \
+  --out "$OUT/eval_predict.json" --overwrite
+"$BIN/python" scripts/beat_baselines.py --data "$OUT/store" --split test --arm "trajlm=$runs" \
+  --out "$OUT/beat_test.json"
 "$BIN/python" scripts/plot_results.py "$OUT"

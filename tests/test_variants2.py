@@ -255,3 +255,17 @@ def test_new_fields_default_off():
     assert (cfg.patch_out, cfg.moe_router, cfg.region_cell_m, cfg.region_head_cell_m) == (
         0, "token", 0.0, 0.0)  # fmt: skip
     assert cfg.pos_type == "rope" and not cfg.moe_gate_prob
+
+
+@pytest.mark.parametrize(
+    "extra", [{"moe_router": "motion", "moe_experts": 2}, {"pos_type": "rope_adaptive"}]
+)
+def test_residual_base_combines_with_context_variants(extra):
+    """Issue 15's residual step head beside issue 18's context variants: the cached rollout
+    still equals the full recompute (both carry the last step and the motion context)."""
+    torch.manual_seed(0)
+    model = build(residual_base="constant_velocity", **extra)
+    with torch.no_grad():  # a non-zero correction, so the residual path is exercised
+        for p in model.head.parameters():
+            p.add_(0.01 * torch.randn_like(p))
+    cached_equals_recompute(model, make_batch())

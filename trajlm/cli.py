@@ -284,6 +284,13 @@ def predict(
     model: Path = typer.Option(..., "--model", help="Run directory (model.safetensors)."),
     input: Path = typer.Option(..., "--input", help="History points: store dir, CSV or Parquet."),
     steps: int = typer.Option(5, "--steps", "-k", min=1),
+    seconds_ahead: str = typer.Option(
+        None,
+        "--seconds-ahead",
+        help="Positions at these seconds after each trajectory's last "
+        "point, comma-separated (e.g. 30,60,300) instead of --steps: exact for a time_query "
+        "model, the rollout interpolated otherwise.",
+    ),  # fmt: skip
     out: Path = typer.Option(Path("predictions.csv"), "--out", help=".csv/.parquet/.geojson"),
     plot: Path = typer.Option(None, "--plot", help="Write a PNG of history/truth/prediction."),
     holdout: int = typer.Option(
@@ -303,6 +310,12 @@ def predict(
     from trajlm.tasks.predict import predict_table, write_points
 
     io.choice(split, SPLIT_NAMES, "--split")
+    ahead = None
+    if seconds_ahead is not None:
+        try:
+            ahead = [float(x) for x in seconds_ahead.split(",") if x.strip()]
+        except ValueError:
+            _fail(f"--seconds-ahead {seconds_ahead!r}: expected numbers like 30,60,300")
     io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
@@ -327,7 +340,15 @@ def predict(
         from trajlm.model.quantize import quantize_int8
 
         m = quantize_int8(m)
-    pred = predict_table(m, df, steps)
+    if ahead is not None:  # the API's positions-at-times (issue 15)
+        from trajlm.api import TrajLM
+
+        try:
+            pred = TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead)
+        except ValueError as e:
+            _fail(f"--seconds-ahead: {e}")
+    else:
+        pred = predict_table(m, df, steps)
     write_points(pred, out)
     _say(f"wrote {len(pred):,} predicted points to {out}")
     if plot:

@@ -23,6 +23,7 @@ HEADS = ("gaussian", "mse")
 # "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
 # (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
 SPAN_TARGETS = ("bridge_residual", "raw")
+RESIDUAL_BASES = ("none", "constant_velocity")  # what the step head corrects (issue 15)
 FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
 MODEL_TYPE = "trajlm-transformer"
 CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
@@ -120,6 +121,20 @@ class ModelConfig:
     region_head_cell_m: float = 0.0
     region_head_radius: int = 6
     region_head_decode: str = "argmax"  # "argmax" cell (TrajGPT) | "mean" expected step
+    # Beat-the-baselines levers (issue 15, docs/beat-baselines.md); causal next-point only.
+    # residual_base = "constant_velocity": the head predicts a correction to the point's own
+    # last step (dx, dy, dt), i.e. to "repeat the last displacement"; its mean layer is
+    # zero-initialized, so an untrained model rolls out exactly constant velocity (except
+    # after a glitch step, |step| > max_step_norm, which is not repeated); a learned gate in
+    # [0, 2] (1 at init) scales the base, so the model can drop it where it misleads.
+    # time_query: (dx, dy) are conditioned on the time step to the next point (a query block
+    # reads [hidden, dt_next]), so a rollout can be asked for positions AT given timestamps
+    # (generate(target_t=...), TrajLM.predict(at_times=...)); dt is still predicted without
+    # it, and a rollout without asked times feeds its own dt. With both, the base step is
+    # scaled by dt_next / dt_last (constant velocity [time]), capped at residual_max_ratio.
+    residual_base: str = "none"
+    time_query: bool = False
+    residual_max_ratio: float = 4.0
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -212,11 +227,29 @@ class ModelConfig:
             self.region_head_decode in ("argmax", "mean"),
             f"region_head_decode must be 'argmax' or 'mean', got {self.region_head_decode!r}",
         )
+        need(
+            self.residual_base in RESIDUAL_BASES,
+            f"residual_base must be one of {RESIDUAL_BASES}, got {self.residual_base!r}",
+        )
+        need(self.residual_max_ratio > 0, "residual_max_ratio must be > 0")
+        if self.patch_size > 1:
+            need(not self.uses_step_query, "patch_size > 1 does not support residual_base / "
+                 "time_query")  # fmt: skip
+        need(
+            not (self.uses_step_query and (self.points_out > 1 or self.region_head_cell_m > 0)),
+            "residual_base / time_query do not support patch_out or region_head_cell_m",
+        )
 
     @property
     def points_out(self) -> int:
         """Points each token predicts: patch_out, or patch_size when 0."""
         return self.patch_out or self.patch_size
+
+    @property
+    def uses_step_query(self) -> bool:
+        """Whether the step head needs more than the hidden state (residual base, asked time):
+        only the rollouts of trajlm.model.generate know how to feed it."""
+        return self.residual_base != "none" or self.time_query
 
     @property
     def head_dim(self) -> int:

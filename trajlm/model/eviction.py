@@ -41,6 +41,8 @@ def generate_bounded(
     cfg = model.config
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
+    if cfg.uses_step_query:
+        raise ValueError("residual_base / time_query models roll out with model.generate only")
     if cfg.pos_type not in ("rope", "rope_time"):
         raise ValueError("bounded rollouts need pos_type 'rope' or 'rope_time' (absolute "
                          "position tables end at max_len)")  # fmt: skip

@@ -13,6 +13,9 @@ them until the row's own new points overwrite them.
 
 use_cache=False recomputes the full forward on the growing sequence every step (the
 reference the cached path is tested against).
+
+Asked times (``target_t``, a model built with ``time_query``): step s goes to time
+target_t[:, s] instead of the model's own next time, and (dx, dy) are read at that time step.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import torch
 
 from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
-from trajlm.model.embedding import build_features
+from trajlm.model.embedding import DELTA, build_features
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
 
@@ -35,6 +38,7 @@ def generate(
     generator: torch.Generator | None = None,
     use_cache: bool = True,
     temperature: float = 1.0,
+    target_t: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
     """Roll out `steps` new points per row.
 
@@ -43,10 +47,18 @@ def generate(
     deviation of the position / time after k steps, assuming independent step errors
     (sqrt of the cumulative step variance); NaN for the "mse" head, which has no variance.
     sample=True draws each step from the predicted Gaussian (std scaled by temperature)
-    with `generator`; otherwise the mean is used.
+    with `generator`; otherwise the mean is used. target_t (B, steps) seconds since window
+    start, non-decreasing and after each row's last point: the times of the new points (needs
+    a model built with ``time_query``); the returned t is then target_t.
     """
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
+    if target_t is not None:
+        if not model.config.time_query:
+            raise ValueError("target_t needs a model built with time_query=True")
+        if tuple(target_t.shape) != (batch["mask"].shape[0], steps):
+            raise ValueError(f"target_t must be (B, steps={steps}), got {tuple(target_t.shape)}")
+        target_t = target_t.float()
     if sample and model.config.head != "gaussian":
         raise ValueError("sample=True needs the 'gaussian' head (the 'mse' head has no variance)")
     mask = batch["mask"].bool()
@@ -66,13 +78,26 @@ def generate(
         if model.config.points_out > 1:  # one forward pass per output patch of new points
             step_fn = _patch_rollout
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
-        return _to_output(model, *step_fn(model, *args))
+        if step_fn is _patch_rollout:
+            return _to_output(model, *step_fn(model, *args))
+        return _to_output(model, *step_fn(model, *args, target_t))
     finally:
         model.train(was_training)
 
 
-def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature):
-    """(B, 3) normalized step -> new absolute (B, 2) position and (B,) time."""
+def _query(model, h, last_step, cur_t, target_t, s):
+    """Step head at hidden states h (B, C): (mean, log_var) (B, 3), reading the asked time
+    step to target_t[:, s] when times are given."""
+    if target_t is None:
+        return model.predict_step(h, last_step)
+    st = model.embed.stats
+    dt_next = ((target_t[:, s] - cur_t) - st["dt_mean"]) / st["dt_scale"]  # (B,) normalized
+    return model.predict_step(h, last_step, dt_next)
+
+
+def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at=None):
+    """(B, 3) normalized step -> new absolute (B, 2) position and (B,) time (`at` when the
+    time was asked)."""
     s = model.embed.stats
     delta = mean
     if sample:
@@ -80,10 +105,12 @@ def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, tempera
         delta = mean + temperature * torch.exp(0.5 * log_var) * noise
     dxy = delta[:, :2] * s["dxy_scale"]  # (B, 2) metres
     dt = (delta[:, 2] * s["dt_scale"] + s["dt_mean"]).clamp_min(MIN_DT_S)  # (B,) seconds
-    return cur_pos + dxy, cur_t + dt
+    return cur_pos + dxy, (cur_t + dt) if at is None else at
 
 
-def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, temperature):
+def _cached_rollout(
+    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None
+):
     B, n_hist = mask.shape
     cfg, dev = model.config, pos.device
     rows = torch.arange(B, device=dev)
@@ -108,14 +135,16 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
     h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0, keep=last)
     h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
+    last_step = feats[rows, last, DELTA]  # (B, 3) the residual base's input
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
     context = RolloutContext(model, feats, last)
 
     out_pos, out_t, out_lv = [], [], []
     for s in range(steps):
-        mean, log_var = model.predict_step(h)  # (B, 3) each
+        mean, log_var = _query(model, h, last_step, cur_t, target_t, s)  # (B, 3) each
+        at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
-            model, mean, log_var, cur_pos, cur_t, sample, generator, temperature
+            model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at
         )
         out_pos.append(new_pos)
         out_t.append(new_t)
@@ -127,6 +156,7 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
         win_t = torch.stack([cur_t, new_t], dim=1)  # (B, 2)
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
         motion, dist = context.step(f)
+        last_step = f[:, 0, DELTA]
         if uniform:  # slot n_hist + s for every row; every slot before it is valid
             slot = n_hist + s
             h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
@@ -141,7 +171,9 @@ def _cached_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, 
     return out_pos, out_t, out_lv
 
 
-def _recompute_rollout(model, pos, t, t0, mask, lengths, steps, sample, generator, temperature):
+def _recompute_rollout(
+    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None
+):
     B, n_hist = mask.shape
     L = n_hist + steps
     rows = torch.arange(B, device=pos.device)
@@ -156,8 +188,21 @@ def _recompute_rollout(model, pos, t, t0, mask, lengths, steps, sample, generato
         last = lengths - 1 + s  # (B,) each row's newest point
         mean = out.pred[rows, last]  # (B, 3)
         log_var = out.log_var[rows, last] if out.log_var is not None else None
+        if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
+            feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
+            h, last_step = out.hidden[rows, last], feats[rows, last, DELTA]
+            mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s)
+        at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
-            model, mean, log_var, P[rows, last], Tt[rows, last], sample, generator, temperature
+            model,
+            mean,
+            log_var,
+            P[rows, last],
+            Tt[rows, last],
+            sample,
+            generator,
+            temperature,
+            at,
         )
         out_pos.append(new_pos)
         out_t.append(new_t)

@@ -48,3 +48,22 @@ def _masked_mean(x: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
     # No .item()/host sync: an empty selection gives 0 rather than NaN.
     total = torch.where(valid[..., None], x, 0.0).sum()  # where, not *: padding may hold inf
     return total / (valid.sum() * x.shape[-1]).clamp_min(1)
+
+
+class TimeQuery(nn.Module):
+    """[hidden (..., C), asked normalized dt (...)] -> an update (..., C) to the hidden state.
+
+    The step head reads h + TimeQuery(h, dt) for (dx, dy): the position at a given time step
+    instead of at the model's own next time (issue 15). A 2-layer MLP, not an additive
+    embedding of dt, so the answer can depend on the motion state (speed, stop) nonlinearly.
+    The output layer is zero-initialized: an untrained query changes nothing.
+    """
+
+    def __init__(self, d_model: int, bias: bool):
+        super().__init__()
+        self.fc_in = nn.Linear(d_model + 1, 2 * d_model, bias=True)
+        self.fc_out = nn.Linear(2 * d_model, d_model, bias=bias)
+
+    def forward(self, h: torch.Tensor, dt: torch.Tensor) -> torch.Tensor:
+        x = torch.cat([h, dt[..., None].to(h.dtype)], dim=-1)  # (..., C + 1)
+        return self.fc_out(torch.nn.functional.gelu(self.fc_in(x)))

@@ -21,6 +21,9 @@ class ModelPredictor:
     Histories become loader-format batches (``pos`` metres in ``projection``, ``t`` seconds
     since the first point, ``t0``, ``mask`` right-padded) of ``batch_size`` rows; the model's
     ``generate(batch, steps=k)["pos"]`` (B, k, 2) metres is projected back to lat/lon.
+    A model built with ``time_query`` is asked for the positions at the targets' true times
+    (``task.target_t``), like the harness's "[time]" baselines; ``use_time=False`` lets it
+    predict its own times instead.
     """
 
     def __init__(
@@ -29,6 +32,7 @@ class ModelPredictor:
         projection: LocalProjection | None = None,
         batch_size: int = 256,
         name: str | None = None,
+        use_time: bool | None = None,
     ) -> None:
         if projection is None:  # the model's own plane, from the stats it carries
             from trajlm.data.features import NormStats
@@ -36,6 +40,8 @@ class ModelPredictor:
             projection = NormStats.from_dict(model.config.stats).projection
         self.model, self.projection, self.batch_size = model, projection, batch_size
         self.name = name or getattr(model, "name", type(model).__name__)
+        config = getattr(model, "config", None)
+        self.use_time = bool(getattr(config, "time_query", False)) if use_time is None else use_time
 
     def predict_next(self, task: PredictionTask) -> np.ndarray:
         import torch
@@ -58,8 +64,15 @@ class ModelPredictor:
                 "mask": torch.as_tensor(mask),
             }
             batch = {key: v.to(device) for key, v in batch.items()}
+            asked = None
+            if self.use_time:  # seconds since each row's first point, like batch["t"]
+                tt = task.target_t[a : a + self.batch_size] - t[:, :1]
+                asked = torch.as_tensor(tt, dtype=torch.float32, device=device)
             with torch.inference_mode():
-                pos = self.model.generate(batch, steps=k)["pos"]
+                if asked is None:
+                    pos = self.model.generate(batch, steps=k)["pos"]
+                else:
+                    pos = self.model.generate(batch, steps=k, target_t=asked)["pos"]
             out[a : a + self.batch_size] = pos.detach().to("cpu", torch.float64).numpy()
         return np.stack(self.projection.inverse(out[..., 0], out[..., 1]), axis=-1)
 

@@ -55,6 +55,8 @@ def speculative_generate(
         if m.needs_trajectory_context:
             raise ValueError("speculative decoding does not support moe_router='motion' or "
                              "pos_type='rope_adaptive' (their cached steps read past points)")  # fmt: skip
+    if model.config.uses_step_query or draft.config.uses_step_query:
+        raise ValueError("residual_base / time_query models roll out with model.generate only")
     mask = batch["mask"].bool()
     lengths = mask.sum(1)  # (B,)
     n_hist = int(lengths.max())

@@ -28,7 +28,7 @@ from trajlm.model.config import ModelConfig
 from trajlm.model.context import DWELL_M, needs_context, token_context
 from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_stats
 from trajlm.model.generate import generate
-from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
+from trajlm.model.heads import RegressionHead, TimeQuery, gaussian_nll, masked_mse
 from trajlm.model.moe import MoEMLP
 from trajlm.model.positions import (
     LearnedPositions,
@@ -214,6 +214,11 @@ class TrajectoryModel(nn.Module):
             self.infill_head = RegressionHead(C, config.head == "gaussian", config.bias)
             self.end_head = nn.Linear(C, 1, bias=True)  # "this span ends after this point"
             self.span_pos = nn.Embedding(config.max_len + 2, C)  # 2nd position id (in span)
+        # issue 15: (dx, dy) at an asked time step (see step_head)
+        self.time_query = TimeQuery(C, config.bias) if config.time_query else None
+        # residual base gate 1 + tanh(Linear(h)) for (dx, dy) and dt: 1 at init (zero weights),
+        # learned 0 where the last step says little about the next (a stop, a near-glitch)
+        self.base_gate = nn.Linear(C, 2, bias=True) if config.residual_base != "none" else None
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -223,6 +228,10 @@ class TrajectoryModel(nn.Module):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
             elif ".attn.temp." in name:
                 nn.init.zeros_(p)  # temperature 1: starts as the plain model
+            elif name == "time_query.fc_out.weight":
+                nn.init.zeros_(p)  # an untrained time query changes nothing
+            elif config.residual_base != "none" and name.startswith(("head.mean.", "base_gate.")):
+                nn.init.zeros_(p)  # correction 0: an untrained model IS its residual base
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:
@@ -330,12 +339,64 @@ class TrajectoryModel(nn.Module):
         """Whether a cached step needs more than its own point (context.py)."""
         return needs_context(self.config)
 
-    def predict_step(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """hidden (..., C) -> the step a rollout takes (..., 3) and its log-variance: the
-        regression head, with (dx, dy) from the step-cell head when the model has one."""
-        mean, log_var = self.head(h)
+    def predict_step(
+        self,
+        h: torch.Tensor,
+        last_step: torch.Tensor | None = None,
+        dt_next: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """hidden (..., C) -> the step a rollout takes (..., 3) and its log-variance: the step
+        head (with its residual base / asked time), and (dx, dy) from the step-cell head when
+        the model has one."""
+        mean, log_var = self.step_head(h, last_step, dt_next)
         if self.region_head is not None:
             mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
+        return mean, log_var
+
+    def step_head(
+        self,
+        h: torch.Tensor,
+        last_step: torch.Tensor | None = None,
+        dt_next: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Hidden states (..., C) -> the next step's normalized (dx, dy, dt) [, log-variance].
+
+        The plain model: ``head(h)``. With ``residual_base`` the mean is the gated base step plus
+        the head's correction; the base (constant velocity) is ``last_step`` (..., 3), each
+        point's own normalized step features (0 at a row's first point; a glitch step's
+        (dx, dy) count as 0), times a learned gate that is 1 at initialisation. With ``time_query`` (dx, dy)
+        are read at the asked normalized time step ``dt_next`` (...) (None: the model's own
+        predicted dt) and the base (dx, dy) is scaled by dt_next / dt_last (in seconds).
+        """
+        cfg = self.config
+        mean, log_var = self.head(h)  # (..., 3) each
+        if not cfg.uses_step_query:
+            return mean, log_var
+        if last_step is None and cfg.residual_base != "none":
+            raise ValueError("residual_base needs each point's last step (last_step)")
+        base = None
+        if cfg.residual_base == "constant_velocity":
+            # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
+            # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
+            glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+            base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]], -1)
+            base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
+            gate = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
+            base = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
+            mean = mean + base
+        if self.time_query is None:
+            return mean, log_var
+        dt_q = mean[..., 2] if dt_next is None else dt_next  # (...,) normalized
+        mq, lq = self.head(h + self.time_query(h, dt_q))
+        if base is not None:
+            s = self.embed.stats
+            sec_next = dt_q * s["dt_scale"] + s["dt_mean"]
+            sec_last = base[..., 2] * s["dt_scale"] + s["dt_mean"]
+            ratio = (sec_next / sec_last.clamp_min(1.0)).clamp(0.0, cfg.residual_max_ratio)
+            mq = torch.cat([mq[..., :2] + base[..., :2] * ratio[..., None], mq[..., 2:]], -1)
+        mean = torch.cat([mq[..., :2], mean[..., 2:]], dim=-1)  # dt stays unconditioned
+        if log_var is not None:
+            log_var = torch.cat([lq[..., :2], log_var[..., 2:]], dim=-1)
         return mean, log_var
 
     def forward(
@@ -370,7 +431,11 @@ class TrajectoryModel(nn.Module):
         h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal)
         if self.patch_split is not None:  # (B, T/P, C) -> (B, T/P * Q, C): token k's Q states
             h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
-        pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
+        if self.config.uses_step_query:  # teacher forcing: the true next time step is asked
+            dt_next = F.pad(feats[:, 1:, DELTA.stop - 1], (0, 1))  # (B, T); 0 after the last
+            pred, log_var = self.step_head(h, feats[..., DELTA], dt_next)
+        else:
+            pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
 
         if target == "next" and Q == P:  # position i predicts point i + P (P = 1: the next)
             y, p, hp = feats[:, P:, DELTA], pred[:, :-P], h[:, :-P]  # (B, T-P, 3)
@@ -428,9 +493,11 @@ class TrajectoryModel(nn.Module):
         generator: torch.Generator | None = None,
         use_cache: bool = True,
         temperature: float = 1.0,
+        target_t: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Roll out `steps` points after each row's last real point; see trajlm.model.generate."""
-        return generate(self, batch, steps, sample, generator, use_cache, temperature)
+        """Roll out `steps` points after each row's last real point; see trajlm.model.generate.
+        target_t (B, steps): asked times of the new points (a ``time_query`` model)."""
+        return generate(self, batch, steps, sample, generator, use_cache, temperature, target_t)
 
     def save_pretrained(self, directory: str | Path) -> None:
         """Write model.safetensors + config.json into `directory`, each atomically."""

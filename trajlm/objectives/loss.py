@@ -27,6 +27,8 @@ def infill_forward(model, ib: InfillBatch) -> InfillOutput:
     """Run the model over an InfillBatch: one backbone pass, three heads."""
     if model.infill_head is None:
         raise ValueError("this model has no infilling heads: build it with infill_heads=True")
+    if model.config.uses_step_query:
+        raise ValueError("residual_base / time_query are for the causal next-point objective")
     model.check_length(int(ib.index.max()) + 1)
     h = model.backbone(
         ib.feats, ib.token_type, ib.index, ib.t_rope, ib.attention_mask(), False,

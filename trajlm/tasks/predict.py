@@ -75,6 +75,67 @@ def predict_table(model, df: pl.DataFrame, steps: int, history: int | None = Non
     )
 
 
+def predict_at_table(model, df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame:
+    """Positions AT asked times from a ``time_query`` model (issue 15): every trajectory's
+    rollout goes to exactly its requested times, ``ahead`` (B, m) seconds after its last point
+    (rows: trajectories in the order they first appear in ``df``; times in any order; 0 is
+    the last point itself). Rows come back in the same order. Returns
+    traj_id, step (1..m, the request's order), t (UTC s), lat, lon, std_m; negative times
+    (before the last point) are NaN.
+    """
+    if not getattr(model.config, "time_query", False):
+        raise ValueError("predict_at_table needs a model built with time_query=True")
+    B, m = np.shape(ahead)
+    proj = model.stats.projection
+    # One rollout step per distinct future time, in order: a zero-length step would lose the
+    # velocity the next step's residual base reads. Rows with fewer distinct times are padded
+    # with steps 1 s apart past their last one (computed, not returned).
+    uniq = [np.unique(a[a > 0]) for a in np.asarray(ahead, np.float64)]
+    U = max(1, max(len(u) for u in uniq))
+    if U > model.config.max_len - 2:
+        raise ValueError(f"{U} asked times exceed what max_len {model.config.max_len} allows")
+    batch, ids = history_batch(df, proj, model.config.max_len - U)  # rows in traj_id order
+    first = df["traj_id"].unique(maintain_order=True).to_list()
+    where = {tid: n for n, tid in enumerate(first)}
+    order = [where[i] for i in ids]
+    ahead = np.asarray(ahead, np.float64)[order]  # (B, m) in batch order
+    uniq = [uniq[i] for i in order]
+    steps = np.stack(
+        [np.r_[u, (u[-1] if len(u) else 0.0) + np.arange(1, U - len(u) + 1)] for u in uniq]
+    )  # (B, U) fmt: skip
+    rows = np.arange(B)
+    last = batch["mask"].sum(1).numpy() - 1
+    t_last = batch["t"].numpy()[rows, last].astype(np.float64)  # (B,) since window start
+    device = next(model.parameters()).device
+    target = torch.as_tensor(t_last[:, None] + steps, dtype=torch.float32, device=device)
+    out = model.generate({k: v.to(device) for k, v in batch.items()}, U, target_t=target)
+    col = np.stack([np.searchsorted(steps[b], np.maximum(ahead[b], 0.0)) for b in rows])
+    col = np.minimum(col, U - 1)  # (B, m) the step that answers each asked time
+    pos = out["pos"].double().cpu().numpy()[rows[:, None], col]  # (B, m, 2)
+    s = out["pos_std"].double().cpu().numpy()[rows[:, None], col]
+    std = np.sqrt(0.5 * (s**2).sum(-1))
+    at_last = ahead == 0  # the last observed point itself, not a zero-length step
+    pos[at_last] = batch["pos"].double().numpy()[rows, last][:, None].repeat(m, 1)[at_last]
+    std[at_last] = 0.0
+    before = ahead < 0
+    pos[before], std[before] = np.nan, np.nan
+    lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
+    t = batch["t0"].numpy()[:, None] + np.rint(t_last[:, None] + ahead).astype(np.int64)
+    row_of = {tid: n for n, tid in enumerate(ids)}
+    back = [row_of[tid] for tid in first]  # batch order -> the caller's order
+    lat, lon, t, std = lat[back], lon[back], t[back], std[back]
+    return pl.DataFrame(
+        {
+            "traj_id": np.repeat(np.array(first, dtype=object), m).tolist(),
+            "step": np.tile(np.arange(1, m + 1), B),
+            "t": t.reshape(-1),
+            "lat": lat.reshape(-1),
+            "lon": lon.reshape(-1),
+            "std_m": std.reshape(-1),
+        }
+    )
+
+
 def write_points(df: pl.DataFrame, path: str | Path) -> None:
     """Write predicted points as CSV, Parquet or GeoJSON (by file extension)."""
     path = Path(path)

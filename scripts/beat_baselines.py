@@ -1,0 +1,193 @@
+"""Issue 15: each lever's model beside every prediction baseline, on val (ablation) or test.
+
+    python scripts/beat_baselines.py --data STORE --split val \
+        --arm plain=RUN_s0,RUN_s1,RUN_s2 --arm residual=R_s0,R_s1,R_s2 [--blend] --out OUT.json
+
+Per arm (one lever setting, 3 training seeds): MAE / RMSE / FDE (5-step, haversine m) as
+mean ± std over the seeds (population std, as `trajlm eval`'s aggregate row), and the paired
+bootstrap 95 % CI of the per-trajectory ADE difference (seed-averaged) against the best
+baseline on that split, and against the first arm (the lever's own effect). Also the cost: parameters, train time (the run's last log record) and
+rollout latency per trajectory (one thread, the whole split in batches of 256).
+
+A model built with ``time_query`` is scored at the targets' true times (comparable with the
+"[time]" baselines) and again with its own predicted times ("own times", comparable with
+the per-step ones). ``--blend``: the retrieval lever's cheap form, kNN + w (model - kNN) with
+w picked on val (grid 0, 0.05, ..., 1) and applied as is on the split scored.
+
+Baselines are fit on train; kNN's k and history are tuned on val (so on --split val its row is
+optimistic, which only makes the comparison harder for the model). Markdown -> stdout and
+OUT.md; JSON -> OUT.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from trajlm._threads import apply_threads
+from trajlm.data.features import LocalProjection
+from trajlm.data.store import read_store
+from trajlm.eval import baselines as B
+from trajlm.eval.compare import paired_bootstrap_ci
+from trajlm.eval.metrics import point_errors
+from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.model.rollout import ModelPredictor
+from trajlm.model.transformer import TrajectoryModel
+
+BLEND_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
+
+
+def metrics(err: np.ndarray) -> dict[str, float]:
+    """(N, k) point errors -> MAE, RMSE over all points, FDE (error at the k-th)."""
+    return {"mae_m": float(err.mean()), "rmse_m": float(np.sqrt((err**2).mean())),
+            "fde_m": float(err[:, -1].mean())}  # fmt: skip
+
+
+def train_seconds(run: Path) -> float | None:
+    """Wall seconds of training, from the run's train_summary.json (None if absent)."""
+    f = run / "train_summary.json"
+    return float(json.loads(f.read_text())["train_time_s"]) if f.exists() else None
+
+
+def rollout(model, task, use_time: bool | None) -> tuple[np.ndarray, float]:
+    """(N, k, 2) lat/lon predictions and seconds per trajectory."""
+    pred = ModelPredictor(model, use_time=use_time)
+    t0 = time.perf_counter()
+    out = pred.predict_next(task)
+    return out, (time.perf_counter() - t0) / len(out)
+
+
+def blend_weight(model_val: np.ndarray, knn_val: np.ndarray, val_task) -> float:
+    """The w in kNN + w (model - kNN) with the lowest val MAE."""
+    scores = [point_errors(knn_val + w * (model_val - knn_val), val_task.target_latlon).mean()
+              for w in BLEND_GRID]  # fmt: skip
+    return float(BLEND_GRID[int(np.argmin(scores))])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True, help="a store (trajlm data ingest)")
+    ap.add_argument("--split", choices=("val", "test"), default="val")
+    ap.add_argument("--arm", action="append", default=[], help="NAME=RUN[,RUN...]")
+    ap.add_argument("--blend", action="store_true", help="also kNN + w (model - kNN)")
+    ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
+    args = ap.parse_args(argv)
+    apply_threads(1, None)
+
+    parts = _split(read_store(args.data))
+    train, val = parts["train"], parts["val"]
+    proj = LocalProjection.fit(train)
+    task = make_prediction_task(parts[args.split])
+    val_task = make_prediction_task(val)
+    knn, _ = tune_knn(train, val_task, proj)
+    ests = [B.ConstantVelocity(), B.LinearExtrapolation(3), B.ConstantVelocity(use_time=True),
+            B.LinearExtrapolation(3, "fit", True), knn]  # fmt: skip
+    rows, per_traj = [], {}
+    for e in ests:
+        err = point_errors(_Projected(e, proj).predict_next(task), task.target_latlon)
+        rows.append({"method": e.name, "kind": "baseline", **metrics(err)})
+        per_traj[e.name] = err.mean(1)
+    best = min((r for r in rows), key=lambda r: r["mae_m"])["method"]
+    knn_pred = _Projected(knn, proj).predict_next(task)
+    knn_val = _Projected(knn, proj).predict_next(val_task) if args.blend else None
+
+    for spec in args.arm:
+        name, _, runs = spec.partition("=")
+        runs = [Path(r) for r in runs.split(",") if r]
+        models = [TrajectoryModel.from_pretrained(r) for r in runs]
+        variants = [(name, None)]
+        if models[0].config.time_query:
+            variants.append((f"{name} (own times)", False))
+        for label, use_time in variants:
+            preds, lat = zip(*(rollout(m, task, use_time) for m in models), strict=True)
+            seed_rows = [metrics(point_errors(p, task.target_latlon)) for p in preds]
+            errs = [point_errors(p, task.target_latlon).mean(1) for p in preds]
+            row = {"method": f"trajlm: {label}", "kind": "model", "n_seeds": len(models),
+                   "n_params": models[0].num_params(),
+                   "train_s": [train_seconds(r) for r in runs],
+                   "latency_ms_per_traj": 1000 * float(np.mean(lat))}  # fmt: skip
+            for k in seed_rows[0]:
+                row[k] = float(np.mean([s[k] for s in seed_rows]))
+                row[k + "_std"] = float(np.std([s[k] for s in seed_rows]))
+            per_traj[row["method"]] = np.mean(errs, 0)
+            row["vs_best_baseline"] = {
+                "baseline": best,
+                **paired_bootstrap_ci(np.mean(errs, 0), per_traj[best]),
+            }
+            first = next((r["method"] for r in rows if r["kind"] == "model"), None)
+            if first is not None:  # the lever's own effect: against the first arm
+                ci = paired_bootstrap_ci(np.mean(errs, 0), per_traj[first])
+                row["vs_first_arm"] = {"arm": first, **ci}
+            rows.append(row)
+            if len(models) > 1:  # issue 15 lever 4: average the seeds' predicted points
+                e_err = point_errors(np.mean(preds, 0), task.target_latlon)
+                erow = {"method": f"trajlm: {label} ({len(models)}-seed ensemble)",
+                        "kind": "ensemble", "n_params": len(models) * row["n_params"],
+                        "latency_ms_per_traj": len(models) * row["latency_ms_per_traj"],
+                        **metrics(e_err)}  # fmt: skip
+                erow["vs_best_baseline"] = {
+                    "baseline": best,
+                    **paired_bootstrap_ci(e_err.mean(1), per_traj[best]),
+                }
+                rows.append(erow)
+            if args.blend:
+                vals = [rollout(m, val_task, use_time)[0] for m in models]
+                ws = [blend_weight(v, knn_val, val_task) for v in vals]
+                b_err = [point_errors(knn_pred + w * (p - knn_pred), task.target_latlon)
+                         for w, p in zip(ws, preds, strict=True)]  # fmt: skip
+                b_seed = [metrics(e) for e in b_err]
+                brow = {"method": f"kNN + w (trajlm: {label} - kNN)", "kind": "blend",
+                        "n_seeds": len(models), "blend_w": ws}  # fmt: skip
+                for k in b_seed[0]:
+                    brow[k] = float(np.mean([s[k] for s in b_seed]))
+                    brow[k + "_std"] = float(np.std([s[k] for s in b_seed]))
+                b_pt = np.mean([e.mean(1) for e in b_err], 0)
+                brow["vs_best_baseline"] = {
+                    "baseline": best,
+                    **paired_bootstrap_ci(b_pt, per_traj[best]),
+                }
+                rows.append(brow)
+
+    meta = {"data": str(args.data), "split": args.split, "n_trajectories": len(task.lengths),
+            "knn": {"n_neighbors": knn.n_neighbors, "history": knn.history},
+            "best_baseline": best}  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
+    md = to_markdown(rows, meta)
+    args.out.with_suffix(".md").write_text(md + "\n")
+    print(md)
+
+
+def to_markdown(rows: list[dict], meta: dict) -> str:
+    head = (f"{meta['data']} ({meta['split']}, {meta['n_trajectories']} trajectories; kNN k="
+            f"{meta['knn']['n_neighbors']}, history {meta['knn']['history']})\n\n"
+            f"| method | MAE (m) | RMSE (m) | FDE (m) | Δ MAE vs {meta['best_baseline']} "
+            "[95 % CI] | params | latency (ms/traj) |\n|---|---|---|---|---|---|---|")  # fmt: skip
+    lines = [head]
+    for r in rows:
+
+        def cell(k, r=r):
+            s = r.get(k + "_std")
+            return f"{r[k]:.1f}" + (f" ± {s:.1f}" if s is not None else "")
+
+        ci = r.get("vs_best_baseline")
+        ci_txt = (f"{ci['diff']:+.1f} [{ci['lo']:+.1f}, {ci['hi']:+.1f}] ({100 * ci['rel']:+.1f} %)"
+                  if ci else "")  # fmt: skip
+        lever = r.get("vs_first_arm")
+        if lever:
+            ci_txt += (f"; vs {lever['arm']}: {lever['diff']:+.1f} [{lever['lo']:+.1f}, "
+                       f"{lever['hi']:+.1f}]")  # fmt: skip
+        extra = f" (w = {', '.join(f'{w:.2f}' for w in r['blend_w'])})" if "blend_w" in r else ""
+        params = f"{r['n_params']:,}" if "n_params" in r else ""
+        lat = f"{r['latency_ms_per_traj']:.2f}" if "latency_ms_per_traj" in r else ""
+        lines.append(f"| {r['method']}{extra} | {cell('mae_m')} | {cell('rmse_m')} | "
+                     f"{cell('fde_m')} | {ci_txt} | {params} | {lat} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
