@@ -29,8 +29,10 @@ LAYERS: list[set[str]] = [
     {"finetune"},
     {"tasks", "llm"},  # llm: language-model bridges (text, images, query plans, reprogramming)
     {"eval"},
+    {"reason"},  # validity, anomalies, routes, alignment (issue 20)
     # "" is trajlm/__init__.py; questions is trajlm.ask
-    {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},
+    {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"}
+    | {"cli_anomalies"},  # `trajlm anomalies` (issue 20)
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -32,6 +32,7 @@ _EXPORTS = {
     "check_model_input": "trajlm.data.schema",
     "TrajlmInputError": "trajlm.errors",
     "ask": "trajlm.questions",
+    "AnomalyDetector": "trajlm.reason.anomaly",
 }
 _SUBMODULES = ("baselines",)
 

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from trajlm import _cli_io as io
+from trajlm import cli_anomalies
 from trajlm._safety import UserError
 from trajlm.errors import TrajlmInputError
 
@@ -561,6 +562,9 @@ def serve(
                         timeout_s=timeout)  # fmt: skip
     _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
     uvicorn.run(create_app(m, cfg, idx), host=host, port=port, log_level="warning")
+
+
+app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 
 
 def main() -> None:  # pragma: no cover
