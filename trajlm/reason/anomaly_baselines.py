@@ -20,7 +20,7 @@ import polars as pl
 
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.eval.classify import segment_features
-from trajlm.reason.explain import MOVING_M, TURN_AROUND_DEG, _steps, _stop_runs
+from trajlm.reason.explain import MOVING_M, TURN_AROUND_DEG, _steps, _still_speed, _stop_runs
 
 
 def kinematics(df: pl.DataFrame) -> pl.DataFrame:
@@ -31,7 +31,7 @@ def kinematics(df: pl.DataFrame) -> pl.DataFrame:
     t, lat, lon = df["t"].to_numpy().astype(np.int64), df["lat"].to_numpy(), df["lon"].to_numpy()
     d, dt, v, head = _steps(t, lat, lon, start)
     traj = np.repeat(np.arange(len(start)), length)
-    s_lo, _, secs = _stop_runs(v, dt, start, length)
+    s_lo, _, secs = _stop_runs(_still_speed(t, lat, lon, start, length), dt, start, length)
     stop = np.zeros(len(start))
     np.maximum.at(stop, traj[s_lo], secs) if len(s_lo) else None
     mv = np.flatnonzero(d > MOVING_M)

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 import numpy as np
 import polars as pl
 
+from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import haversine, trajectory_offsets
 from trajlm.llm.text import SECTORS, STOP_SPEED_MPS, encode
 
@@ -50,6 +51,19 @@ def _steps(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, start: np.ndarray):
     for a in (d, dt, head):
         a[first] = np.nan
     return d, dt, d / np.maximum(dt, 1.0), head
+
+
+def _still_speed(t, lat, lon, start: np.ndarray, length: np.ndarray, k: int = 3) -> np.ndarray:
+    """Per row: mean speed (m/s) over the last `k` steps (fewer at a trajectory's start; NaN
+    at first points). Over k steps GPS jitter of a few metres averages out, where one step
+    of it can read as > 1 m/s and cut a stop in pieces."""
+    rows = np.arange(len(t))
+    first = np.repeat(start, length)
+    back = np.maximum(rows - k, first)
+    d = haversine(lat[back], lon[back], lat, lon)
+    v = d / np.maximum((t - t[back]).astype(np.float64), 1.0)
+    v[rows == first] = np.nan
+    return v
 
 
 def _stop_runs(speed: np.ndarray, dt: np.ndarray, start: np.ndarray, length: np.ndarray):
@@ -79,9 +93,10 @@ def usual_stats(points: pl.DataFrame) -> dict:
     stop durations, in m, s and m/s."""
     start, length = trajectory_offsets(points)
     t, lat, lon = (points[c].to_numpy() for c in ("t", "lat", "lon"))
-    d, dt, v, _ = _steps(t.astype(np.int64), lat, lon, start)
+    t = t.astype(np.int64)
+    d, dt, v, _ = _steps(t, lat, lon, start)
     ok = np.isfinite(v)
-    _, _, stops = _stop_runs(v, dt, start, length)
+    _, _, stops = _stop_runs(_still_speed(t, lat, lon, start, length), dt, start, length)
 
     def q(a: np.ndarray, p: float, default: float) -> float:
         return float(np.quantile(a, p)) if len(a) else default
@@ -126,6 +141,15 @@ def _loop(lat, lon, cum, lo: int, hi: int, min_len_m: float = 200.0):
     return int(idx[i]), int(idx[j])
 
 
+def _roundness(lat, lon, i: int, j: int) -> float:
+    """4 pi area / perimeter^2 of the closed track i..j: 1 for a circle, ~0.75 for a loop
+    around a block, ~0 for driving out and back along one street."""
+    x, y = LocalProjection(float(lat[i]), float(lon[i])).forward(lat[i : j + 1], lon[i : j + 1])
+    area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    per = np.hypot(np.diff(np.r_[x, x[:1]]), np.diff(np.r_[y, y[:1]])).sum()
+    return float(4 * np.pi * area / max(per, 1e-9) ** 2)
+
+
 def explain_one(
     t: np.ndarray, lat: np.ndarray, lon: np.ndarray, lo: int, hi: int, usual: dict, pad: int = 8
 ) -> tuple[str, str]:
@@ -153,7 +177,8 @@ def explain_one(
             f"{_when_where(t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
             f"usual top speed ({3.6 * v_top:.0f} km/h)"
         )
-    s_lo, s_hi, secs = _stop_runs(v, dt, np.array([0]), np.array([n]))
+    one, whole = np.array([0]), np.array([n])
+    s_lo, s_hi, secs = _stop_runs(_still_speed(t, lat, lon, one, whole), dt, one, whole)
     touch = (s_hi >= A) & (s_lo <= B)
     if touch.any():
         k = np.flatnonzero(touch)[np.argmax(secs[touch])]
@@ -165,35 +190,35 @@ def explain_one(
                 f"{secs[k] / p95:.1f}x longer than usual here (95 % of stops end within "
                 f"{_duration(p95)})"
             )
-    moving = np.flatnonzero(d > MOVING_M)
-    mv = moving[(moving >= max(A, 1)) & (moving <= B)]
-    turn = np.abs((np.diff(head[mv]) + 180.0) % 360.0 - 180.0) if len(mv) > 1 else np.zeros(0)
-    cum = np.r_[0.0, np.nancumsum(d[1:])]
-    # a U-turn, unless the next moving step turns around again: that is a GPS spike (one
-    # point off and back), not travel in the other direction
-    sharp = turn >= TURN_AROUND_DEG
-    around = np.flatnonzero(sharp & ~np.r_[sharp[1:], False] & ~np.r_[False, sharp[:-1]])
-    if len(around):
-        i = int(mv[around[0]] - 1)  # the turning point
-        # how far back: until the next U-turn among all moving steps, or the segment's end
-        later = moving[moving > mv[around[0]]]
-        tt = np.abs((np.diff(head[later]) + 180.0) % 360.0 - 180.0) if len(later) > 1 else []
-        nxt = np.flatnonzero(np.asarray(tt) >= TURN_AROUND_DEG)
-        end = int(later[nxt[0]] - 1) if len(nxt) else B
-        back = cum[end] - cum[i]
-        sector = SECTORS[int(np.rint(head[mv[around[0]]] / 45.0)) % 8]
-        again = ", then turned again" if len(nxt) else ""
-        return "wrong_way", (
-            f"turned around at {_when_where(t[i], lat[i], lon[i])} and drove "
-            f"{_distance(back)} back {sector} against its direction of travel{again}"
-        )
+    cum = np.r_[0.0, np.nancumsum(d[1:])]  # distance travelled to each row
     loop = _loop(lat, lon, cum, max(A - 3 * pad, 0), min(B + 3 * pad, n - 1))
-    if loop is not None:
+    if loop is not None and _roundness(lat, lon, *loop) >= 0.2:  # not a there-and-back
         i, k = loop
         return "detour", (
             f"left its route at {_when_where(t[i], lat[i], lon[i])} for a "
             f"{_distance(cum[k] - cum[i])} loop ({_duration(float(t[k] - t[i]))}) that came "
             "back to where it left"
+        )
+    moving = np.flatnonzero(d > MOVING_M)
+    mv = moving[(moving >= max(A, 1)) & (moving <= B)]
+    turn = np.abs((np.diff(head[mv]) + 180.0) % 360.0 - 180.0) if len(mv) > 1 else np.zeros(0)
+    # a U-turn, unless the next moving step turns around again: that is a GPS spike (one
+    # point off and back), not travel in the other direction
+    sharp = turn >= TURN_AROUND_DEG
+    around = np.flatnonzero(sharp & ~np.r_[sharp[1:], False] & ~np.r_[False, sharp[:-1]])
+    if len(around):
+        i = int(mv[around[0]])  # the turning point: where the step before the turn ends
+        # how far back: until the next U-turn among all moving steps, or the segment's end
+        later = moving[moving > mv[around[0]]]
+        tt = np.abs((np.diff(head[later]) + 180.0) % 360.0 - 180.0) if len(later) > 1 else []
+        nxt = np.flatnonzero(np.asarray(tt) >= TURN_AROUND_DEG)
+        end = int(later[nxt[0]]) if len(nxt) else B
+        back = cum[end] - cum[i]
+        sector = SECTORS[int(np.rint(head[mv[around[0] + 1]] / 45.0)) % 8]  # after the turn
+        again = ", then turned again" if len(nxt) else ""
+        return "wrong_way", (
+            f"turned around at {_when_where(t[i], lat[i], lon[i])} and drove "
+            f"{_distance(back)} back {sector} against its direction of travel{again}"
         )
     legs = encode(t[A : B + 1], lat[A : B + 1], lon[A : B + 1], "semantic").split("; ")[1:-1]
     seg = "; ".join(legs[:4]) + ("; ..." if len(legs) > 4 else "")

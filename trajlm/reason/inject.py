@@ -170,8 +170,9 @@ def inject_anomalies(
     back_row = np.where(j <= m, g[ti] - j, g[ti] - 2 * m + j)  # back along the route, then forth
     back_row = np.clip(back_row, start[ti], last[ti])
     k = kind[ti]
-    ins_x = np.where(k == KINDS.index("wrong_way"), x[back_row], x[g[ti]] + loop_x)
-    ins_y = np.where(k == KINDS.index("wrong_way"), y[back_row], y[g[ti]] + loop_y)
+    loop = k == KINDS.index("detour")  # a stop stays at the anchor
+    ins_x = np.where(k == KINDS.index("wrong_way"), x[back_row], x[g[ti]] + loop * loop_x)
+    ins_y = np.where(k == KINDS.index("wrong_way"), y[back_row], y[g[ti]] + loop * loop_y)
     ins_x = ins_x + rng.normal(0.0, cfg.noise_m, len(ti))
     ins_y = ins_y + rng.normal(0.0, cfg.noise_m, len(ti))
     ins_t = t[g[ti]] + dt_int[ti] * j
