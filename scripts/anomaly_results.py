@@ -92,27 +92,31 @@ def _traj_score(det: AnomalyDetector, points: pl.DataFrame, labels: pl.DataFrame
     return labels.join(s, on="traj_id", how="left")["score"].to_numpy().astype(np.float64)
 
 
-def _bootstrap(per_seed: list[tuple], n_boot: int, rng) -> dict:
-    """per_seed: (labels, model score, baseline score) per seed -> mean diff and 95 % CI per row,
-    over resamples of each seed's test trajectories (the same for model and baseline)."""
-    out = {}
-    for row in ROWS:
-        diffs = np.zeros(n_boot)
-        point = []
-        for labels, a, b in per_seed:
-            sel = _masks(labels)[row]
-            y = (labels["anomaly_type"] != "normal").to_numpy()[sel]
-            a_, b_ = np.nan_to_num(a[sel], nan=-1e30), np.nan_to_num(b[sel], nan=-1e30)
-            point.append(roc_auc_score(y, a_) - roc_auc_score(y, b_))
-            for i in range(n_boot):
-                idx = rng.integers(0, len(y), len(y))
-                if y[idx].all() or not y[idx].any():
-                    continue
-                diffs[i] += roc_auc_score(y[idx], a_[idx]) - roc_auc_score(y[idx], b_[idx])
-        diffs /= len(per_seed)
-        out[row] = {"diff": float(np.mean(point)), "lo": float(np.quantile(diffs, 0.025)),
-                    "hi": float(np.quantile(diffs, 0.975))}  # fmt: skip
-    return out
+def _bootstrap(per_seed: list[tuple], row: str, n_boot: int, rng) -> dict:
+    """per_seed: (labels, scores a, scores b) per seed -> AUROC(a) - AUROC(b) on `row`: the mean
+    over seeds and a 95 % CI over resamples of each seed's test trajectories (the same
+    resample for a and b: paired), averaged over the seeds."""
+    diffs, point = np.zeros(n_boot), []
+    for labels, a, b in per_seed:
+        sel = _masks(labels)[row]
+        y = (labels["anomaly_type"] != "normal").to_numpy()[sel]
+        a_, b_ = np.nan_to_num(a[sel], nan=-1e30), np.nan_to_num(b[sel], nan=-1e30)
+        point.append(roc_auc_score(y, a_) - roc_auc_score(y, b_))
+        for i in range(n_boot):
+            idx = rng.integers(0, len(y), len(y))
+            if y[idx].all() or not y[idx].any():
+                continue
+            diffs[i] += roc_auc_score(y[idx], a_[idx]) - roc_auc_score(y[idx], b_[idx])
+    diffs /= len(per_seed)
+    return {"diff": float(np.mean(point)), "lo": float(np.quantile(diffs, 0.025)),
+            "hi": float(np.quantile(diffs, 0.975))}  # fmt: skip
+
+
+def _p_value(ref: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Fraction of the normal reference scores >= s (+1 smoothing), as the detector's."""
+    ref = np.sort(ref)
+    above = len(ref) - np.searchsorted(ref, np.nan_to_num(s, nan=-np.inf), side="left")
+    return (1.0 + above) / (1.0 + len(ref))
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -147,7 +151,7 @@ def main(argv: list[str] | None = None) -> dict:
             val_auc[v].append(metrics(val_lab, s)["all"]["auroc"])
         seeds.append((seed, run, model))
     best = max(variants, key=lambda v: np.mean(val_auc[v]))
-    results, boot_in, examples, explained, alarms = [], {"rule": [], "iforest": []}, {}, [], []
+    results, per_seed, examples, explained, alarms = [], [], {}, [], []
     for seed, run, model in seeds:
         test_pts, test_lab = inject_anomalies(test, seed=seed)
         det = AnomalyDetector(model, score=best[0], aggregate=best[1]).fit(val)
@@ -166,28 +170,33 @@ def main(argv: list[str] | None = None) -> dict:
                 row = bad.filter(pl.col("anomaly_type") == k).sort("score", descending=True)
                 if len(row):
                     examples[k] = row["explanation"][len(row) // 2]  # a median-scored one
-        rec = {"seed": seed, "run": str(run), "model": metrics(test_lab, s_model)}
+        scores = {"model": s_model}
         for name, base in (
             ("rule", RuleDetector()),
             ("iforest", IsolationForestDetector(seed=seed)),
         ):
-            sb = test_lab.join(base.fit(train).score(test_pts), on="traj_id", how="left")
-            rec[name] = metrics(test_lab, sb["score"].to_numpy())
-            boot_in[name].append((test_lab, s_model, sb["score"].to_numpy()))
+            base.fit(train)
+            sb = test_lab.join(base.score(test_pts), on="traj_id", how="left")
+            scores[name] = sb["score"].to_numpy()
+            if name == "rule":  # model + rule: the smaller of the two calibrated p-values
+                p_rule = _p_value(base.score(val)["score"].to_numpy(), scores[name])
+                scores["hybrid"] = -np.minimum(det.p_values(s_model), p_rule)
+        rec = {"seed": seed, "run": str(run)} | {m: metrics(test_lab, v) for m, v in scores.items()}
         results.append(rec)
+        per_seed.append((test_lab, scores))
     summary = {}
+    rng = np.random.default_rng(0)
     for row in ROWS:
         summary[row] = {}
-        for m in ("model", "rule", "iforest"):
+        for m in ("model", "hybrid", "rule", "iforest"):
             for key in ("auroc", "auprc"):
                 vals = [r[m][row][key] for r in results if row in r[m]]
                 summary[row][f"{m}_{key}"] = [float(np.mean(vals)), float(np.std(vals))]
-    rng = np.random.default_rng(0)
-    boot = {name: _bootstrap(boot_in[name], args.n_boot, rng) for name in boot_in}
-    for row in ROWS:
         b = max(("rule", "iforest"), key=lambda n: summary[row][f"{n}_auroc"][0])
         summary[row]["best_baseline"] = b
-        summary[row]["diff_ci"] = boot[b][row]
+        for m in ("model", "hybrid"):
+            pairs = [(lab, sc[m], sc[b]) for lab, sc in per_seed]
+            summary[row][f"{m}_diff_ci"] = _bootstrap(pairs, row, args.n_boot, rng)
     doc = {
         "data": str(args.data), "runs": [str(r) for r in runs], "chosen_variant": list(best),
         "val_auroc": {f"{v[0]}/{v[1]}": [float(np.mean(a)), float(np.std(a))]
@@ -206,14 +215,16 @@ def _pm(x: list[float]) -> str:
 
 
 def _write_md(path: Path, doc: dict) -> None:
-    header = ["injected kind", "model AUROC", "rule AUROC", "iforest AUROC", "model AUPRC",
-              "rule AUPRC", "iforest AUPRC", "model - best baseline AUROC (95 % CI)"]  # fmt: skip
+    header = ["injected kind", "model AUROC", "model + rule", "rule", "isolation forest",
+              "model AUPRC", "model + rule", "rule", "isolation forest",
+              "model - best baseline (95 % CI)", "model + rule - best baseline"]  # fmt: skip
     rows = []
     for row, s in doc["summary"].items():
-        ci = s["diff_ci"]
-        rows.append([row, _pm(s["model_auroc"]), _pm(s["rule_auroc"]), _pm(s["iforest_auroc"]),
-                     _pm(s["model_auprc"]), _pm(s["rule_auprc"]), _pm(s["iforest_auprc"]),
-                     f"{ci['diff']:+.3f} [{ci['lo']:+.3f}, {ci['hi']:+.3f}] vs {s['best_baseline']}"])  # fmt: skip
+        ci = [s[f"{m}_diff_ci"] for m in ("model", "hybrid")]
+        rows.append([row, *(_pm(s[f"{m}_auroc"]) for m in ("model", "hybrid", "rule", "iforest")),
+                     *(_pm(s[f"{m}_auprc"]) for m in ("model", "hybrid", "rule", "iforest")),
+                     *(f"{c['diff']:+.3f} [{c['lo']:+.3f}, {c['hi']:+.3f}]" for c in ci)])  # fmt: skip
+        rows[-1][-2] += f" vs {s['best_baseline']}"
     write_markdown_table(path, header, rows)
     al = doc["alarms_at_alpha_0.01"]
     extra = [
