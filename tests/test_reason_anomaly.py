@@ -202,7 +202,8 @@ def test_detector_surface_pvalues_and_save_load(tmp_path):
     assert trajlm.AnomalyDetector is AnomalyDetector
     model = _tiny_model()
     clean = straight(n_traj=12, n=40)
-    det = AnomalyDetector(model, horizon=3).fit(clean.filter(pl.col("traj_id") != "tr0"))
+    with pytest.warns(UserWarning, match="alpha=0.01 flags nothing"):  # 11 < 100 normal ones
+        det = AnomalyDetector(model, horizon=3).fit(clean.filter(pl.col("traj_id") != "tr0"))
     cal = det.calibration_
     assert cal["n_trajectories"] == 11 and cal["scores"] == sorted(cal["scores"])
     pts, lab = inject_anomalies(clean, kinds=("teleport",), fraction=0.25, seed=0)
@@ -264,15 +265,17 @@ def test_injected_trajectories_score_higher_than_clean(tiny_run):
     store = tiny_run / "store"
     val = read_store(store, split="val").drop("split")
     test = read_store(store, split="test").drop("split")
-    det = AnomalyDetector(tiny_run / "run").fit(val)
+    with pytest.warns(UserWarning, match="flags nothing"):  # ~30 val trajectories
+        AnomalyDetector(tiny_run / "run").fit(val.head(2000))
+    det = AnomalyDetector(tiny_run / "run", alpha=0.1).fit(val)
     pts, lab = inject_anomalies(test, fraction=0.5, seed=0)
     out = det.score(pts, explain=False)
     s = lab.join(out, on="traj_id", how="left")
     y = (s["anomaly_type"] != "normal").to_numpy()
     assert roc_auc_score(y, s["score"].to_numpy()) > 0.75
-    # calibrated: clean test trajectories are rarely flagged at alpha = 0.01
+    # calibrated: about alpha of the clean test trajectories are flagged (few: ~30 of them)
     clean = det.score(test, explain=False)
-    assert clean["is_anomaly"].mean() <= 0.1
+    assert clean["is_anomaly"].mean() <= 0.3
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ worst score covers) and, with ``explain``, what is unusual there (trajlm/reason/
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,14 @@ class AnomalyDetector:
         scores = np.sort(scores[np.isfinite(scores.astype(np.float64))].astype(np.float64))
         if len(scores) == 0:
             raise ValueError("fit: no trajectory with at least 3 points to calibrate on")
+        if 1.0 / (len(scores) + 1) >= self.config.alpha:
+            warnings.warn(
+                f"calibrated on {len(scores)} normal trajectories: p-values below "
+                f"1/{len(scores) + 1} are impossible, so alpha={self.config.alpha:g} flags "
+                f"nothing; calibrate on >= {int(np.ceil(1 / self.config.alpha))} trajectories "
+                "or raise alpha",
+                stacklevel=2,
+            )
         self.calibration_ = {
             "version": CALIBRATION_VERSION,
             "config": asdict(self.config),
