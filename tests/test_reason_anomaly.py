@@ -227,6 +227,8 @@ def test_detector_surface_pvalues_and_save_load(tmp_path):
         AnomalyDetector(model).score(pts)
     with pytest.raises(ValueError, match="aggregate"):
         AnomalyDetector(model, aggregate="median")
+    wrapped = AnomalyDetector(trajlm.TrajLM(model), horizon=3)  # the API object works too
+    assert wrapped.model is model
 
 
 def test_one_step_scores_windows_cover_every_step():
