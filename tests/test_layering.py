@@ -29,11 +29,11 @@ LAYERS: list[set[str]] = [
     {"finetune"},
     {"tasks", "llm"},  # llm: language-model bridges (text, images, query plans, reprogramming)
     {"eval"},
-    {"reason"},  # trajectory reasoning: validity, regeneration, routes, preference alignment
+    {"reason"},  # validity, anomalies, routes, preference alignment (issue 20)
     # "" is trajlm/__init__.py; questions is trajlm.ask
-    {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},
+    {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"}
+    | {"cli_anomalies", "cli_route"},  # `trajlm anomalies`, `trajlm route` (issue 20)
 ]
-LAYERS[-1].add("cli_route")  # `trajlm route` (issue 20)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

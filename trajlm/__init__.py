@@ -33,6 +33,7 @@ _EXPORTS = {
     "TrajlmInputError": "trajlm.errors",
     "ask": "trajlm.questions",
     "check_validity": "trajlm.reason.validity",
+    "AnomalyDetector": "trajlm.reason.anomaly",
 }
 _SUBMODULES = ("baselines",)
 

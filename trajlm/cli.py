@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from trajlm import _cli_io as io
+from trajlm import cli_anomalies, cli_route
 from trajlm._safety import UserError
 from trajlm.errors import TrajlmInputError
 
@@ -584,9 +585,8 @@ def serve(
     uvicorn.run(create_app(m, cfg, idx), host=host, port=port, log_level="warning")
 
 
-from trajlm.cli_route import route  # noqa: E402  (issue 20: trajlm route)
-
-app.command("route")(route)
+app.command("route")(cli_route.route)  # trajlm/cli_route.py
+app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 
 
 def main() -> None:  # pragma: no cover

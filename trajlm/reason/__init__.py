@@ -1,6 +1,6 @@
 """Trajectory reasoning: physical validity checks, generation with rejection / regeneration,
-route recommendation with local tools, preference alignment (DPO) on the model's own samples
-(docs/reasoning.md).
+anomaly detection with explanations, route recommendation with local tools, preference
+alignment (DPO) on the model's own samples (docs/reasoning.md, docs/anomalies.md).
 
 Layer: above ``eval`` (it may import data, roads, model, objectives, train, finetune, tasks,
 llm, eval); below the API, CLI and server. The validity checks import only NumPy and Polars;
@@ -35,6 +35,10 @@ _LAZY = {
     "Routes": "trajlm.reason.route",
     "recommend": "trajlm.reason.route",
     "draw_routes": "trajlm.reason.route",
+    "AnomalyDetector": "trajlm.reason.anomaly",
+    "KINDS": "trajlm.reason.inject",
+    "InjectConfig": "trajlm.reason.inject",
+    "inject_anomalies": "trajlm.reason.inject",
 }
 
 __all__ = [

@@ -1,0 +1,110 @@
+"""`trajlm anomalies`: score every trajectory of a store or file, explain the worst ones.
+
+    trajlm anomalies --model runs/synth --data stores/synth --split test --out anomalies.csv
+
+The detector (trajlm/reason/anomaly.py) is calibrated on normal trajectories: the --data
+store's val split by default (--calibrate-on another split, or a store / file of normal
+trajectories), or a calibration saved before (--calibration FILE.json, written by
+--save-calibration). Registered in trajlm/cli.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+SPLITS = ("train", "val", "test")
+
+
+def anomalies(
+    model: Path = typer.Option(..., "--model", help="Run directory of a trained model."),
+    data: Path = typer.Option(..., "--data", help="Store directory, CSV or Parquet to score."),
+    out: Path = typer.Option(..., "--out", help="Per-trajectory table: .csv or .parquet."),
+    split: str = typer.Option("test", help="Split to score when --data is a store."),
+    calibrate_on: str = typer.Option(
+        "val", "--calibrate-on", help="Normal data: a split of --data, or a store / file."
+    ),
+    calibration: Path = typer.Option(
+        None, "--calibration", help="A calibration JSON from --save-calibration (no refit)."
+    ),
+    save_calibration: Path = typer.Option(
+        None, "--save-calibration", help="Write the fitted calibration here (.json)."
+    ),
+    alpha: float = typer.Option(0.01, help="Flag trajectories with p-value below this."),
+    top: int = typer.Option(10, min=0, help="Print this many of the highest scores."),
+    limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
+    overwrite: bool = typer.Option(False, help="Replace existing outputs (never an input)."),
+    threads: int = typer.Option(None, min=1, help="Torch CPU threads."),
+) -> None:
+    """Anomaly scores (the model's own likelihood, calibrated on normal data) with explanations."""
+    import polars as pl
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError
+    from trajlm._threads import apply_threads
+    from trajlm.reason.anomaly import AnomalyDetector
+
+    io.choice(split, SPLITS, "--split")
+    io.positive(alpha, "--alpha", upper=0.999)
+    io.suffix(out, (".csv", ".parquet"), "--out")
+    io.suffix(save_calibration, (".json",), "--save-calibration")
+    io.outputs({"--out": out, "--save-calibration": save_calibration}, [data, model], overwrite)
+    m = io.load_model(model)
+    if m.config.head != "gaussian":
+        raise UserError(f"--model {model}: anomaly scores need the Gaussian head (head = "
+                        f"'gaussian'); this model has head = {m.config.head!r}")  # fmt: skip
+    apply_threads(threads, m.num_params())
+    df = io.read_points(data, "--data", split)
+    if limit:
+        df = df.filter(pl.col("traj_id").is_in(df["traj_id"].unique(maintain_order=True)
+                                                .head(limit).implode()))  # fmt: skip
+    if calibration is not None:
+        io.must_exist(calibration, "--calibration")
+        det = AnomalyDetector.load(m, calibration)
+        det.config.alpha = alpha
+    else:
+        det = AnomalyDetector(m, alpha=alpha).fit(_normal(data, calibrate_on, split))
+    if save_calibration is not None:
+        det.save(save_calibration)
+    table = det.score(df)
+    if out.suffix.lower() == ".csv":
+        table.write_csv(out)
+    else:
+        table.write_parquet(out)
+    console = Console()
+    n_flag = int(table["is_anomaly"].sum())
+    console.print(f"scored {len(table):,} trajectories of {data}: {n_flag:,} with p < {alpha:g}; "
+                  f"wrote {out}", markup=False, highlight=False)  # fmt: skip
+    if top:
+        t = Table(title=f"top {min(top, len(table))} by score")
+        for c in ("traj_id", "score", "p_value", "explanation"):
+            t.add_column(c, overflow="fold")
+        for r in table.head(top).iter_rows(named=True):
+            t.add_row(escape(str(r["traj_id"])), f"{r['score']:.1f}", f"{r['p_value']:.3g}",
+                      escape(r["explanation"]))  # fmt: skip
+        console.print(t)
+
+
+def _normal(data: Path, calibrate_on: str, split: str):
+    """The normal trajectories to calibrate on: a split of the --data store, or a path."""
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError
+
+    if calibrate_on in SPLITS:
+        if not data.is_dir():
+            raise UserError(
+                f"--calibrate-on {calibrate_on}: --data {data} is a file, not a store with "
+                "splits; give --calibrate-on STORE_OR_FILE of normal trajectories, or "
+                "--calibration FILE.json"
+            )
+        if calibrate_on == split:
+            raise UserError(f"--calibrate-on {calibrate_on} is the split being scored "
+                            f"(--split {split}); calibrate on normal data you do not score")  # fmt: skip
+        return io.read_points(data, "--data", calibrate_on)
+    path = Path(calibrate_on)
+    io.must_exist(path, "--calibrate-on")
+    return io.read_points(path, "--calibrate-on", "val")

@@ -1,0 +1,259 @@
+"""Anomaly detection with the model's own predictive distribution, calibrated on normal data.
+
+    det = trajlm.AnomalyDetector(model).fit(val_df)   # normal trajectories: the calibration
+    table = det.score(df)                             # one row per trajectory, worst first
+    det.save("runs/synth/anomaly.json")               # the calibration, beside the model
+    det = AnomalyDetector.load(model, "runs/synth/anomaly.json")
+
+Per point (trajlm/reason/anomaly_scores.py), one of:
+
+    "rollout"  (default) the model rolls out `horizon` points from the point and the observed
+               next ones are scored under that rollout (mean Gaussian NLL, nats per point)
+    "nll"      the one-step NLL of the step into the point (teacher-forced)
+    "z2"       the same step's squared error in the model's predicted scale
+
+and per trajectory an aggregate of those: "max" (its worst point), "top3" (mean of its three
+worst; the default: tuned on injected val data, docs/anomalies.md), "segment" (the worst mean
+over `segment_steps` consecutive points) or "mean".
+
+The calibration is the sorted scores of normal (val) trajectories: ``p_value`` = the fraction
+of normal trajectories that score at least as high (+1 smoothing), so ``alpha`` is the same
+false-alarm rate on any data set. Each row also names the worst segment (the points the
+worst score covers) and, with ``explain``, what is unusual there (trajlm/reason/explain.py).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.coerce import coerce, from_canonical
+from trajlm.data.geometry import trajectory_offsets
+from trajlm.reason.anomaly_scores import rollout_scores, segment_means, step_scores
+
+SCORES = ("rollout", "nll", "z2")
+AGGREGATES = ("top3", "max", "segment", "mean")
+CALIBRATION_VERSION = 1
+
+
+@dataclass
+class DetectorConfig:
+    score: str = "rollout"  # one of SCORES
+    aggregate: str = "top3"  # one of AGGREGATES
+    horizon: int = 4  # rollout: observed points scored after each point
+    history: int = 24  # rollout: points of history each rollout starts from
+    segment_steps: int = 5  # "segment": points per segment
+    alpha: float = 0.01  # is_anomaly = p_value < alpha (false alarms on normal data)
+    window: int = 48  # nll / z2: points per window (the demo / porto configs train on 48)
+    batch_size: int = 512
+
+    def __post_init__(self) -> None:
+        if self.score not in SCORES:
+            raise ValueError(f"score must be one of {SCORES}, got {self.score!r}")
+        if self.aggregate not in AGGREGATES:
+            raise ValueError(f"aggregate must be one of {AGGREGATES}, got {self.aggregate!r}")
+        for name in ("horizon", "history", "segment_steps", "batch_size"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.window < 4:
+            raise ValueError(f"window must be >= 4, got {self.window}")
+        if not 0.0 < self.alpha < 1.0:
+            raise ValueError(f"alpha must be in (0, 1), got {self.alpha}")
+
+
+def raw_scores(model, df: pl.DataFrame, config: DetectorConfig) -> np.ndarray:
+    """The per-point values of `config.score` for `df` sorted by (traj_id, t), NaN where
+    undefined (what ``point_scores`` aggregates; computed once, reusable across aggregates)."""
+    df = df.sort(["traj_id", "t"])
+    if config.score == "rollout":
+        return rollout_scores(model, df, config.history, config.horizon, config.batch_size)
+    s = step_scores(model, df, config.window, config.batch_size)
+    return s[config.score].fill_null(np.nan).to_numpy()
+
+
+def point_scores(
+    model, df: pl.DataFrame, config: DetectorConfig, raw: np.ndarray | None = None
+) -> pl.DataFrame:
+    """The canonical table sorted by (traj_id, t) plus ``value`` (the per-point score of
+    `config.score`, null where undefined) and ``seg_lo`` / ``seg_hi`` (the rows, within the
+    trajectory, that each value covers). `raw`: ``raw_scores`` already computed."""
+    df = df.sort(["traj_id", "t"])
+    start, length = trajectory_offsets(df)
+    local = np.arange(len(df)) - np.repeat(start, length)
+    last = np.repeat(length - 1, length)
+    v = raw_scores(model, df, config) if raw is None else raw
+    if config.score == "rollout":
+        lo, hi = local, np.minimum(local + config.horizon, last)
+    else:
+        lo, hi = np.maximum(local - 1, 0), local
+    if config.aggregate == "segment":
+        k = config.segment_steps
+        v = segment_means(np.nan_to_num(v), start, length, k)
+        lo = np.maximum(lo - k + 1, 0)
+    return df.with_columns(
+        value=pl.Series(v, dtype=pl.Float64).fill_nan(None),
+        seg_lo=pl.Series(lo), seg_hi=pl.Series(hi),
+    )  # fmt: skip
+
+
+def trajectory_scores(points: pl.DataFrame, aggregate: str) -> pl.DataFrame:
+    """One row per trajectory of ``point_scores`` output: traj_id, score, the row of its worst
+    value (``worst``, global) and that value (``seg_score``)."""
+    agg = {
+        "max": pl.col("value").max(),
+        "segment": pl.col("value").max(),
+        "mean": pl.col("value").mean(),
+        "top3": pl.col("value").drop_nulls().sort(descending=True).head(3).mean(),
+    }[aggregate]
+    frame = points.select("traj_id", "value").with_row_index("row")
+    return frame.group_by("traj_id", maintain_order=True).agg(
+        agg.alias("score"),
+        pl.col("value").max().alias("seg_score"),
+        pl.col("row").get(pl.col("value").fill_null(-np.inf).arg_max()).alias("worst"),
+    )
+
+
+def _as_model(model: Any):
+    """A TrajectoryModel from a TrajectoryModel, a trajlm.TrajLM or a run / weights path."""
+    if hasattr(model, "model") and hasattr(model, "predict"):  # trajlm.TrajLM
+        return model.model
+    if isinstance(model, str | Path):
+        from trajlm.model import TrajectoryModel
+
+        return TrajectoryModel.from_pretrained(model).eval()
+    return model.eval()
+
+
+class AnomalyDetector:
+    """scikit-learn-like: ``AnomalyDetector(model, **DetectorConfig fields).fit(normal).score(df)``.
+
+    model: a ``TrajectoryModel`` (Gaussian head), a ``trajlm.TrajLM`` or a run directory.
+    After ``fit``: ``calibration_`` (the sorted normal scores and the kinematics of normal
+    data that explanations compare with), JSON-serializable (``save`` / ``load``).
+    """
+
+    def __init__(self, model: Any, **config: Any) -> None:
+        self.model = _as_model(model)
+        if self.model.config.head != "gaussian":
+            raise ValueError("AnomalyDetector needs a model with the Gaussian head")
+        self.config = DetectorConfig(**config)
+        self.calibration_: dict | None = None
+
+    def _canonical(self, data: Any, columns: dict) -> tuple[pl.DataFrame, Any]:
+        if (
+            isinstance(data, pl.DataFrame)
+            and not columns
+            and {"traj_id", "t", "lat", "lon"} <= set(data.columns)
+        ):
+            from trajlm.data.schema import check_model_input
+
+            return check_model_input(data, "anomaly input"), None
+        return coerce(data, **columns)
+
+    def score_points(self, data: Any, **columns: Any) -> pl.DataFrame:
+        """Per-point scores (Polars): the canonical columns + value, seg_lo, seg_hi."""
+        return point_scores(self.model, self._canonical(data, columns)[0], self.config)
+
+    def fit(self, data: Any, **columns: Any) -> AnomalyDetector:
+        """Calibrate on normal trajectories (e.g. the val split of the model's store)."""
+        from trajlm.reason.explain import usual_stats
+
+        points = self.score_points(data, **columns)
+        scores = trajectory_scores(points, self.config.aggregate)["score"].to_numpy()
+        scores = np.sort(scores[np.isfinite(scores.astype(np.float64))].astype(np.float64))
+        if len(scores) == 0:
+            raise ValueError("fit: no trajectory with at least 3 points to calibrate on")
+        if 1.0 / (len(scores) + 1) >= self.config.alpha:
+            warnings.warn(
+                f"calibrated on {len(scores)} normal trajectories: p-values below "
+                f"1/{len(scores) + 1} are impossible, so alpha={self.config.alpha:g} flags "
+                f"nothing; calibrate on >= {int(np.ceil(1 / self.config.alpha))} trajectories "
+                "or raise alpha",
+                stacklevel=2,
+            )
+        self.calibration_ = {
+            "version": CALIBRATION_VERSION,
+            "config": asdict(self.config),
+            "n_trajectories": int(len(scores)),
+            "scores": scores.tolist(),
+            "usual": usual_stats(points),
+        }
+        return self
+
+    def p_values(self, scores: np.ndarray) -> np.ndarray:
+        """Fraction of the calibration's normal trajectories scoring >= each score (+1
+        smoothing: a p-value is never below 1 / (n + 1))."""
+        ref = np.asarray(self._calibration()["scores"])
+        s = np.nan_to_num(np.asarray(scores, np.float64), nan=-np.inf)
+        above = len(ref) - np.searchsorted(ref, s, side="left")
+        return (1.0 + above) / (1.0 + len(ref))
+
+    def score(self, data: Any, explain: bool = True, **columns: Any) -> Any:
+        """One row per trajectory, highest score first: traj_id, score, p_value, is_anomaly,
+        the worst segment (seg_start_t, seg_end_t, seg_lat, seg_lon, seg_score) and, with
+        ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind."""
+        df, layout = self._canonical(data, columns)
+        out = self.table(point_scores(self.model, df, self.config), explain)
+        return out if layout is None else from_canonical(out, layout=layout)
+
+    def table(self, points: pl.DataFrame, explain: bool = True) -> pl.DataFrame:
+        """``score``'s table from ``score_points`` output (Polars)."""
+        cal = self._calibration()
+        traj = trajectory_scores(points, self.config.aggregate)
+        start, _ = trajectory_offsets(points)
+        worst = traj["worst"].to_numpy()
+        first = np.repeat(start, np.diff(np.append(start, len(points))))
+        lo = first[worst] + points["seg_lo"].to_numpy()[worst]
+        hi = first[worst] + points["seg_hi"].to_numpy()[worst]
+        t, lat, lon = (points[c].to_numpy() for c in ("t", "lat", "lon"))
+        p = self.p_values(traj["score"].to_numpy())
+        mid = (lo + hi) // 2
+        out = traj.select("traj_id", "score").with_columns(
+            p_value=pl.Series(p),
+            is_anomaly=pl.Series(p < self.config.alpha),
+            seg_start_t=pl.Series(t[lo]),
+            seg_end_t=pl.Series(t[hi]),
+            seg_lat=pl.Series(lat[mid]),
+            seg_lon=pl.Series(lon[mid]),
+            seg_score=traj["seg_score"],
+        )
+        if explain:
+            from trajlm.reason.explain import explain_segments
+
+            kinds, text = explain_segments(points, start, lo, hi, cal["usual"])
+            out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
+        return out.sort("score", descending=True, nulls_last=True)
+
+    def _calibration(self) -> dict:
+        if self.calibration_ is None:
+            raise ValueError("AnomalyDetector: call fit(normal_data) (or load) before scoring")
+        return self.calibration_
+
+    def save(self, path: str | Path) -> Path:
+        """Write the calibration (with the detector's config) as JSON, atomically."""
+        from trajlm.model.transformer import _atomic_write
+
+        path = Path(path)
+        text = json.dumps(self._calibration())
+        _atomic_write(path, lambda p: Path(p).write_text(text))
+        return path
+
+    @classmethod
+    def load(cls, model: Any, path: str | Path) -> AnomalyDetector:
+        """A fitted detector from ``save``'s JSON and the model it was fitted with."""
+        from trajlm._safety import reading
+
+        todo = "fit the detector again (AnomalyDetector(model).fit(val))"
+        with reading(Path(path), todo, (TypeError, KeyError, ValueError)):
+            cal = json.loads(Path(path).read_text())
+            if not isinstance(cal, dict) or cal.get("version") != CALIBRATION_VERSION:
+                raise ValueError(f"not an anomaly calibration of version {CALIBRATION_VERSION}")
+            det = cls(model, **cal["config"])
+        det.calibration_ = cal
+        return det

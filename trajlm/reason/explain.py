@@ -1,0 +1,241 @@
+"""Explanations: what is unusual in a trajectory's worst segment, in one sentence.
+
+The detector (trajlm/reason/anomaly.py) finds the segment whose steps the model found least
+likely; this module looks at the points there (the segment padded by `pad` points each side),
+measures the kinematics and compares them with what is usual in normal data (``usual_stats``
+of the calibration split), then fills the first template that applies:
+
+    jump       "jumped 2.3 km in 15 s (550 km/h) at 03:10 UTC near (41.16120, -8.61020)"
+    speed      "moved at 140 km/h for 20 s from 03:10 UTC near (...), 3.1x the usual top speed
+                (45 km/h)"
+    stop       "stopped 14 min at 03:10 UTC near (...), 6.0x longer than usual here (95 % of
+                stops end within 2.3 min)"
+    wrong_way  "turned around at 03:10 UTC near (...) and drove 420 m back south-west against
+                its direction of travel"
+    detour     "left its route at 03:10 UTC near (...) for a 1.2 km loop (4 min) that came back
+                to where it left"
+    unusual    "moved unlike usual from 03:10 UTC near (...): <the segment in the semantic text
+                encoding of trajlm/llm/text.py>"
+
+Directions are trajlm.llm.text's compass SECTORS and a step slower than its STOP_SPEED_MPS is
+standing still, so the sentences read like the semantic text encoding of the same points.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.geometry import haversine, trajectory_offsets
+from trajlm.llm.text import SECTORS, STOP_SPEED_MPS, encode
+
+EXPLAIN_KINDS = ("jump", "speed", "stop", "wrong_way", "detour", "unusual")
+TURN_AROUND_DEG = 150.0  # a heading change this sharp between moving steps is a U-turn
+MOVING_M = 12.0  # steps shorter than this have GPS-noise headings (noise ~5 m per axis)
+
+
+def _steps(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, start: np.ndarray):
+    """Per row: distance (m), dt (s), speed (m/s) and heading (deg, clockwise from north) of the
+    step into it; NaN at first points."""
+    first = np.zeros(len(t), bool)
+    first[start] = True
+    plat, plon = np.r_[lat[:1], lat[:-1]], np.r_[lon[:1], lon[:-1]]
+    d = haversine(plat, plon, lat, lon)
+    dt = np.diff(t, prepend=t[:1]).astype(np.float64)
+    dx = np.radians(lon - plon) * np.cos(np.radians(lat)) * 6_371_008.8
+    dy = np.radians(lat - plat) * 6_371_008.8
+    head = np.degrees(np.arctan2(dx, dy)) % 360.0
+    for a in (d, dt, head):
+        a[first] = np.nan
+    return d, dt, d / np.maximum(dt, 1.0), head
+
+
+def _still_speed(t, lat, lon, start: np.ndarray, length: np.ndarray, k: int = 3) -> np.ndarray:
+    """Per row: mean speed (m/s) over the last `k` steps (fewer at a trajectory's start; NaN
+    at first points). Over k steps GPS jitter of a few metres averages out, where one step
+    of it can read as > 1 m/s and cut a stop in pieces."""
+    rows = np.arange(len(t))
+    first = np.repeat(start, length)
+    back = np.maximum(rows - k, first)
+    d = haversine(lat[back], lon[back], lat, lon)
+    v = d / np.maximum((t - t[back]).astype(np.float64), 1.0)
+    v[rows == first] = np.nan
+    return v
+
+
+def _stop_runs(speed: np.ndarray, dt: np.ndarray, start: np.ndarray, length: np.ndarray):
+    """Runs of consecutive stationary steps: (first row, last row, seconds) arrays."""
+    traj = np.repeat(np.arange(len(start)), length)
+    still = speed < STOP_SPEED_MPS  # NaN (first points) is not still
+    same = np.r_[False, traj[1:] == traj[:-1]]  # row i and i-1 in one trajectory
+    # one GPS-noise "step" between still ones does not end a stop (jitter of a few metres
+    # reads as > 1 m/s now and then at short intervals)
+    bridged = np.r_[False, still[:-2] & still[2:] & same[1:-1] & same[2:], False]
+    still = still | bridged if len(still) > 2 else still
+    new = still & ~np.r_[False, still[:-1] & same[1:]]
+    run = np.cumsum(new) - 1
+    rows = np.flatnonzero(still)
+    if len(rows) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    g = pl.DataFrame({"run": run[rows], "row": rows, "dt": dt[rows]}).group_by(
+        "run", maintain_order=True
+    )
+    agg = g.agg(pl.col("row").min().alias("lo"), pl.col("row").max().alias("hi"),
+                pl.col("dt").sum().alias("s"))  # fmt: skip
+    return agg["lo"].to_numpy(), agg["hi"].to_numpy(), agg["s"].to_numpy()
+
+
+def usual_stats(points: pl.DataFrame) -> dict:
+    """What normal data looks like (the calibration split): speed and step-length percentiles,
+    stop durations, in m, s and m/s."""
+    start, length = trajectory_offsets(points)
+    t, lat, lon = (points[c].to_numpy() for c in ("t", "lat", "lon"))
+    t = t.astype(np.int64)
+    d, dt, v, _ = _steps(t, lat, lon, start)
+    ok = np.isfinite(v)
+    _, _, stops = _stop_runs(_still_speed(t, lat, lon, start, length), dt, start, length)
+
+    def q(a: np.ndarray, p: float, default: float) -> float:
+        return float(np.quantile(a, p)) if len(a) else default
+
+    return {
+        "speed_p50_mps": q(v[ok], 0.5, 5.0),
+        "speed_p99_mps": q(v[ok], 0.99, 20.0),
+        "speed_p999_mps": q(v[ok], 0.999, 30.0),
+        "step_p99_m": q(d[ok], 0.99, 300.0),
+        "dt_p50_s": q(dt[ok], 0.5, 10.0),
+        "stop_p50_s": q(stops, 0.5, 30.0),
+        "stop_p95_s": q(stops, 0.95, 120.0),
+    }
+
+
+def _when_where(t: int, lat: float, lon: float) -> str:
+    hhmm = datetime.fromtimestamp(int(t), UTC).strftime("%H:%M")
+    return f"{hhmm} UTC near ({lat:.5f}, {lon:.5f})"
+
+
+def _duration(s: float) -> str:
+    return f"{s / 60:.0f} min" if s >= 600 else f"{s / 60:.1f} min" if s >= 60 else f"{s:.0f} s"
+
+
+def _distance(m: float) -> str:
+    return f"{m / 1000:.1f} km" if m >= 1000 else f"{m:.0f} m"
+
+
+def _loop(lat, lon, cum, lo: int, hi: int, min_len_m: float = 200.0):
+    """The longest closed loop within rows [lo, hi]: (i, j) rows where the track comes back
+    within 30 m of an earlier point after >= 4 steps and >= min_len_m of travel, else None."""
+    idx = np.arange(lo, hi + 1)
+    if len(idx) < 5:
+        return None
+    d = haversine(lat[idx, None], lon[idx, None], lat[None, idx], lon[None, idx])
+    gap = idx[None, :] - idx[:, None]
+    travel = cum[idx][None, :] - cum[idx][:, None]
+    ok = (d < 30.0) & (gap >= 4) & (travel >= min_len_m)
+    if not ok.any():
+        return None
+    i, j = np.unravel_index(np.where(ok, travel, -1.0).argmax(), ok.shape)
+    return int(idx[i]), int(idx[j])
+
+
+def _roundness(lat, lon, i: int, j: int) -> float:
+    """4 pi area / perimeter^2 of the closed track i..j: 1 for a circle, ~0.75 for a loop
+    around a block, ~0 for driving out and back along one street."""
+    x, y = LocalProjection(float(lat[i]), float(lon[i])).forward(lat[i : j + 1], lon[i : j + 1])
+    area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    per = np.hypot(np.diff(np.r_[x, x[:1]]), np.diff(np.r_[y, y[:1]])).sum()
+    return float(4 * np.pi * area / max(per, 1e-9) ** 2)
+
+
+def explain_one(
+    t: np.ndarray, lat: np.ndarray, lon: np.ndarray, lo: int, hi: int, usual: dict, pad: int = 8
+) -> tuple[str, str]:
+    """(kind, sentence) for rows [lo, hi] of ONE trajectory (arrays of its points)."""
+    n = len(t)
+    t = np.asarray(t, np.int64)
+    d, dt, v, head = _steps(t, lat, lon, np.array([0]))
+    A, B = max(lo - pad, 0), min(hi + pad, n - 1)
+    r = np.arange(max(A, 1), B + 1)  # steps into these rows
+    if len(r) == 0:
+        return "unusual", f"too short to explain ({n} point{'s' * (n != 1)})"
+    v_top = usual["speed_p99_mps"]
+    # jump: one step far longer than any normal one, at an impossible speed
+    j = r[np.nanargmax(d[r])]
+    if d[j] > max(3 * usual["step_p99_m"], 500.0) and v[j] > 2 * usual["speed_p999_mps"]:
+        return "jump", (
+            f"jumped {_distance(d[j])} in {dt[j]:.0f} s ({3.6 * v[j]:.0f} km/h) at "
+            f"{_when_where(t[j], lat[j], lon[j])}"
+        )
+    fast = r[v[r] > 1.5 * v_top]
+    if len(fast):
+        k = fast[np.argmax(v[fast])]
+        return "speed", (
+            f"moved at {3.6 * v[k]:.0f} km/h for {dt[fast].sum():.0f} s from "
+            f"{_when_where(t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
+            f"usual top speed ({3.6 * v_top:.0f} km/h)"
+        )
+    one, whole = np.array([0]), np.array([n])
+    s_lo, s_hi, secs = _stop_runs(_still_speed(t, lat, lon, one, whole), dt, one, whole)
+    touch = (s_hi >= A) & (s_lo <= B)
+    if touch.any():
+        k = np.flatnonzero(touch)[np.argmax(secs[touch])]
+        p95 = max(usual["stop_p95_s"], 1.0)
+        if secs[k] > max(2 * p95, 120.0):
+            i = max(int(s_lo[k]) - 1, 0)  # where the vehicle stood (the step's start point)
+            return "stop", (
+                f"stopped {_duration(secs[k])} at {_when_where(t[i], lat[i], lon[i])}, "
+                f"{secs[k] / p95:.1f}x longer than usual here (95 % of stops end within "
+                f"{_duration(p95)})"
+            )
+    cum = np.r_[0.0, np.nancumsum(d[1:])]  # distance travelled to each row
+    loop = _loop(lat, lon, cum, max(A - 3 * pad, 0), min(B + 3 * pad, n - 1))
+    if loop is not None and _roundness(lat, lon, *loop) >= 0.2:  # not a there-and-back
+        i, k = loop
+        return "detour", (
+            f"left its route at {_when_where(t[i], lat[i], lon[i])} for a "
+            f"{_distance(cum[k] - cum[i])} loop ({_duration(float(t[k] - t[i]))}) that came "
+            "back to where it left"
+        )
+    moving = np.flatnonzero(d > MOVING_M)
+    mv = moving[(moving >= max(A, 1)) & (moving <= B)]
+    turn = np.abs((np.diff(head[mv]) + 180.0) % 360.0 - 180.0) if len(mv) > 1 else np.zeros(0)
+    # a U-turn, unless the next moving step turns around again: that is a GPS spike (one
+    # point off and back), not travel in the other direction
+    sharp = turn >= TURN_AROUND_DEG
+    around = np.flatnonzero(sharp & ~np.r_[sharp[1:], False] & ~np.r_[False, sharp[:-1]])
+    if len(around):
+        i = int(mv[around[0]])  # the turning point: where the step before the turn ends
+        # how far back: until the next U-turn among all moving steps, or the segment's end
+        later = moving[moving > mv[around[0]]]
+        tt = np.abs((np.diff(head[later]) + 180.0) % 360.0 - 180.0) if len(later) > 1 else []
+        nxt = np.flatnonzero(np.asarray(tt) >= TURN_AROUND_DEG)
+        end = int(later[nxt[0]]) if len(nxt) else B
+        back = cum[end] - cum[i]
+        sector = SECTORS[int(np.rint(head[mv[around[0] + 1]] / 45.0)) % 8]  # after the turn
+        again = ", then turned again" if len(nxt) else ""
+        return "wrong_way", (
+            f"turned around at {_when_where(t[i], lat[i], lon[i])} and drove "
+            f"{_distance(back)} back {sector} against its direction of travel{again}"
+        )
+    legs = encode(t[A : B + 1], lat[A : B + 1], lon[A : B + 1], "semantic").split("; ")[1:-1]
+    seg = "; ".join(legs[:4]) + ("; ..." if len(legs) > 4 else "")
+    return "unusual", f"moved unlike usual from {_when_where(t[A], lat[A], lon[A])}: {seg}"
+
+
+def explain_segments(
+    points: pl.DataFrame, start: np.ndarray, lo: np.ndarray, hi: np.ndarray, usual: dict
+) -> tuple[list[str], list[str]]:
+    """(kinds, sentences) for each trajectory's segment [lo, hi] (global rows of `points`,
+    sorted by traj_id, t). A loop over trajectories; the work inside is vectorized."""
+    t = points["t"].to_numpy().astype(np.int64)
+    lat, lon = points["lat"].to_numpy(), points["lon"].to_numpy()
+    ends = np.r_[start[1:], len(points)]
+    kinds, text = [], []
+    for s, e, a, b in zip(start, ends, lo, hi, strict=True):
+        k, sentence = explain_one(t[s:e], lat[s:e], lon[s:e], int(a - s), int(b - s), usual)
+        kinds.append(k)
+        text.append(sentence)
+    return kinds, text
