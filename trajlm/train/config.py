@@ -47,6 +47,11 @@ class TrainConfig:
     # random whole number of hours in [0, 7 x 24) (every hour of day and weekday), so the
     # time features stop pinning the model to its training window (docs/generalization.md).
     clock_shift_prob: float = 0.0
+    # Road domain (issue 19): the network road-path anchors route on ("synthetic:seed=S,n=N"
+    # rebuilds the synthetic city's graph, else a file `read_network` reads); road_columns: the
+    # store's (edge id, fraction along the edge) columns the loader carries as road inputs.
+    road_network: str | None = None
+    road_columns: list[str] | None = None
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
