@@ -35,7 +35,7 @@ from trajlm.eval.metrics import point_errors
 from trajlm.model.config import ModelConfig
 from trajlm.model.transformer import TrajectoryModel
 from trajlm.roads import ShortestPathRecovery
-from trajlm.roads.anchor import network_from_spec
+from trajlm.roads.anchor import RouteRecovery, network_from_spec
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.train.config import TrainConfig
 from trajlm.train.trainer import Trainer
@@ -45,7 +45,8 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
     "plain": ("model (no roads)", {}, {}),
     "inputs": ("model + road inputs", {"n_edge_buckets": 1024},
                {"road_columns": ["segment_id", "segment_frac"]}),
-    "anchor": ("model + road-path anchor", {}, {"road_network": "NETWORK"}),
+    "anchor": ("model + road-path anchor (fastest route)", {"road_route": "fastest"},
+               {"road_network": "NETWORK"}),
 }  # fmt: skip
 
 
@@ -125,7 +126,7 @@ def main(argv=None) -> dict:
     shortest = ShortestPathRecovery(graph)
     base = {"linear interpolation": Metres(LinearInterpolation(), proj),
             "akima spline": Metres(CubicSplineInterpolation("akima"), proj),
-            "shortest path": shortest}  # fmt: skip
+            "shortest path": shortest, "fastest path": RouteRecovery(graph, "fastest")}  # fmt: skip
     err = {name: errors(m, task) for name, m in base.items()}
     per_seed: dict[str, list[np.ndarray]] = {}
     for (v, _seed), path in runs.items():

@@ -22,6 +22,7 @@ from trajlm.model.transformer import TrajectoryModel
 from trajlm.objectives import masking as mk
 from trajlm.objectives.sequence import build_infill
 from trajlm.roads.anchor import RoadAnchor, RoadPaths, network_from_spec
+from trajlm.roads.network import from_polylines
 from trajlm.roads.recover import interpolate_on_roads
 
 ROAD_COLUMNS = ("segment_id", "segment_frac")
@@ -98,6 +99,28 @@ def test_road_path_anchor_equals_shortest_path_interpolation():
     # vectorized tables: the next hop of 0 -> 2 passes the corner node, the distance adds up
     paths = RoadPaths(g)
     assert np.isfinite(paths.dist).all() and paths.dist.max() == pytest.approx(600.0)
+
+
+def test_fastest_route_anchor_takes_the_fast_detour():
+    # A -> B straight (400 m at 5 m/s, 80 s) or via C (2 x 300 m at 20 m/s, 30 s); the fixes
+    # lie on the streets leading to A (from S) and away from B (to E)
+    lines_xy = [[[0, 0], [400, 0]], [[0, 0], [200, 224]], [[200, 224], [400, 0]],
+                [[0, -100], [0, 0]], [[400, 0], [400, -100]]]  # fmt: skip
+    lines = []
+    for xy in lines_xy:
+        lat, lon = PROJ.inverse(np.array(xy, float)[:, 0], np.array(xy, float)[:, 1])
+        lines.append(np.stack([lon, lat], 1))
+    g = from_polylines(lines, ["local"] * 5, np.array([5.0, 20, 20, 10, 10]), np.arange(5),
+                       np.zeros(5, bool), PROJ)  # fmt: skip
+    # one hidden fix halfway in time: 250 m of 500 (shortest) or 350 m of 700 (fastest)
+    xy = np.array([[0, -50], [0, 0], [400, -50.0]])[None]
+    t, mask = np.array([[0.0, 10.0, 20.0]]), np.ones((1, 3), bool)
+    known = np.array([[True, False, True]])
+    short = RoadAnchor(g, PROJ, route="shortest").anchor(xy, t, mask, known, ~known)[0, 1]
+    fast = RoadAnchor(g, PROJ, route="fastest").anchor(xy, t, mask, known, ~known)[0, 1]
+    np.testing.assert_allclose(short, [200.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(fast, [200.0, 224.0], atol=1.0)  # at C, halfway round
+    assert RoadPaths(g, "time").dist.max() > RoadPaths(g).dist.max()  # metres along routes
 
 
 def test_road_path_anchor_on_the_synthetic_city_matches_the_baseline():
@@ -194,6 +217,25 @@ def test_tiny_train_step_with_road_features(city_store, tmp_path):
     graph = network_from_spec("synthetic:seed=3,n=30")
     out = ModelRecoverer(model, road=graph, road_ids="way").recover(task)
     assert out.shape == task.latlon.shape and np.isfinite(out).all()
+    # trajlm eval --task recover: a road model needs --network, and scores with it
+    gpd = pytest.importorskip("geopandas")
+    import shapely
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    f = graph.edges_frame()
+    gpd.GeoDataFrame(
+        {"way_id": f["way_id"], "oneway": "yes"},
+        geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326,
+    ).to_file(tmp_path / "net.geojson", driver="GeoJSON")  # fmt: skip
+    args = ["eval", "--task", "recover", "--data", str(city_store), "--seeds", "1",
+            "--model", str(tmp_path / "run" / "best")]  # fmt: skip
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and "give --network" in r.output
+    r = CliRunner().invoke(app, [*args, "--network", str(tmp_path / "net.geojson")])
+    assert r.exit_code == 0, r.output
+    assert "trajlm:best" in r.output and "shortest path" in r.output
 
 
 @pytest.mark.slow

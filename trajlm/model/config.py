@@ -100,6 +100,7 @@ class ModelConfig:
     # point also reads a hashed embedding of its road edge id and its fraction along the edge
     # (batch["edge_id"], -1 = none, and batch["edge_frac"]).
     road_anchor: bool = False
+    road_route: str = "shortest"  # the anchor's route: shortest | fastest (free-flow) | auto
     n_edge_buckets: int = 0
 
     def __post_init__(self) -> None:
@@ -166,6 +167,10 @@ class ModelConfig:
             )
         need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
         need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
+        need(
+            self.road_route in ("shortest", "fastest", "auto"),
+            f"road_route must be shortest, fastest or auto, got {self.road_route!r}",
+        )
         need(self.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {self.n_edge_buckets}")
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
         if self.patch_size > 1:

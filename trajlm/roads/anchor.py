@@ -21,21 +21,26 @@ from trajlm.data.features import LocalProjection
 from trajlm.roads.hmm import MatchConfig, match_xy
 from trajlm.roads.network import RoadGraph
 
+ROUTES = ("shortest", "fastest", "auto")  # auto: fastest where the gap is driven (fast_mps)
 MAX_TABLE_NODES = 6000  # all-pairs tables are (N, N): ~300 MB of int64 + float64 at 6000
 
 
 class RoadPaths:
     """All-pairs shortest-path tables of `graph` (lengths in metres, routed on `graph.graph()`)."""
 
-    def __init__(self, graph: RoadGraph) -> None:
+    def __init__(self, graph: RoadGraph, weight: str = "length") -> None:
         n = graph.n_nodes
         if n > MAX_TABLE_NODES:
             raise ValueError(
                 f"road-path anchors need all-pairs tables; the graph has {n} nodes "
                 f"(> {MAX_TABLE_NODES}): cut the network to the study area"
             )
+        if weight not in ("length", "time"):
+            raise ValueError(f"weight must be 'length' or 'time', got {weight!r}")
         self.graph = graph
-        self.dist, pred = dijkstra(graph.graph(), return_predecessors=True)  # (N, N)
+        # routes: shortest ("length") or fastest at free-flow speeds ("time", what cars take)
+        w = graph.length_m if weight == "length" else graph.length_m / graph.speed_mps()
+        cost, pred = dijkstra(graph.graph(w), return_predecessors=True)  # (N, N)
         # next hop: nh[i, j] = first node after i on the route i -> j (j itself when adjacent)
         cols = np.broadcast_to(np.arange(n), (n, n))
         rows = np.broadcast_to(np.arange(n)[:, None], (n, n))
@@ -46,10 +51,20 @@ class RoadPaths:
                 break
             nh = np.where(todo, nh[rows, np.maximum(pred, 0)], nh)
         self.next_hop = nh
-        # the edge a route takes between adjacent nodes: the shortest one (as graph() routes)
+        # the edge a route takes between adjacent nodes: the cheapest one (as graph() routes)
         self.edge_of = np.full((n, n), -1, np.int64)
-        order = np.argsort(-graph.length_m, kind="stable")  # shortest written last, wins
+        order = np.argsort(-w, kind="stable")  # cheapest written last, wins
         self.edge_of[graph.u[order], graph.v[order]] = order
+        # metres along each route: dist[i, j] = dist[i, pred] + length(pred -> j)
+        self.dist = np.where(np.eye(n, dtype=bool), 0.0, np.inf)
+        last = np.maximum(pred, 0)
+        hop = np.where(pred >= 0, graph.length_m[self.edge_of[last, cols]], np.inf)
+        for _ in range(n):
+            new = np.where(pred >= 0, self.dist[rows, last] + hop, self.dist)
+            if np.array_equal(new, self.dist):
+                break
+            self.dist = new
+        self.dist[~np.isfinite(cost)] = np.inf
 
     def along(
         self,
@@ -134,11 +149,20 @@ class RoadAnchor:
     time fraction along the shortest route between its visible neighbours."""
 
     def __init__(
-        self, graph: RoadGraph, projection: LocalProjection, config: MatchConfig | None = None
+        self,
+        graph: RoadGraph,
+        projection: LocalProjection,
+        config: MatchConfig | None = None,
+        route: str = "shortest",
+        fast_mps: float = 6.0,
     ) -> None:
+        if route not in ROUTES:
+            raise ValueError(f"route must be one of {ROUTES}, got {route!r}")
         self.graph, self.projection = graph, projection
         self.config = config or MatchConfig()
-        self.paths = RoadPaths(graph)
+        self.route, self.fast_mps = route, fast_mps
+        self.paths = RoadPaths(graph) if route != "fastest" else None
+        self.fast_paths = RoadPaths(graph, "time") if route != "shortest" else None
 
     def _to_graph(self, xy: np.ndarray) -> np.ndarray:
         lat, lon = self.projection.inverse(xy[..., 0], xy[..., 1])
@@ -197,11 +221,47 @@ class RoadAnchor:
         r, p, n = rows[q], prev[q], nxt[q]
         span = t[r, n] - t[r, p]
         frac = np.where(span > 0, (t[q] - t[r, p]) / np.where(span > 0, span, 1.0), 0.0)
-        pts = self.paths.along(
-            gxy[r, p], edge[r, p], off[r, p], gxy[r, n], edge[r, n], off[r, n], frac
-        )
+        args = (gxy[r, p], edge[r, p], off[r, p], gxy[r, n], edge[r, n], off[r, n], frac)
+        if self.route == "auto":  # fast gaps (motor traffic) take the fastest route
+            speed = np.hypot(*(gxy[r, n] - gxy[r, p]).T) / np.maximum(span, 1e-9)
+            fast = speed >= self.fast_mps
+            pts = np.where(fast[:, None], self.fast_paths.along(*args), self.paths.along(*args))
+        else:
+            pts = (self.paths or self.fast_paths).along(*args)
         out[q] = self._from_graph(pts)
         return out
+
+
+class RouteRecovery:
+    """Route interpolation as a recovery-harness model (``.name``, ``.recover(task)``): the
+    hidden fixes of each trajectory at their time fraction along the `route` (shortest: the
+    same as `ShortestPathRecovery`; fastest: the free-flow fastest route) between the known
+    fixes around them."""
+
+    def __init__(self, graph: RoadGraph, route: str = "fastest", **options) -> None:
+        self.road = RoadAnchor(graph, graph.projection, route=route, **options)
+        self.name = f"{route} path" if route != "auto" else "auto route"
+
+    def recover(self, task) -> np.ndarray:
+        proj = self.road.graph.projection
+        xy = task.xy(proj)
+        known = np.asarray(task.known, bool)
+        groups = np.asarray(task.groups)
+        bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+        lens = np.diff(bounds)
+        T = int(lens.max())
+        mask = np.arange(T)[None] < lens[:, None]
+        idx = np.zeros(mask.shape, np.int64)
+        idx[mask] = np.arange(len(xy))
+        xy_in = np.where(known[:, None], xy, 0.0)  # the answers are never read
+        t = task.t.astype(np.float64)
+        a = self.road.anchor(xy_in[idx], t[idx], mask, known[idx] & mask, ~known[idx] & mask)
+        out = xy.copy()
+        fill = ~known & np.isfinite(a[mask]).all(1)
+        out[fill] = a[mask][fill]
+        res = np.stack(proj.inverse(out[:, 0], out[:, 1]), 1)
+        res[known] = task.latlon[known]
+        return res
 
 
 def network_from_spec(spec: str) -> RoadGraph:

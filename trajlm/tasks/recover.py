@@ -85,7 +85,8 @@ class ModelRecoverer:
         if road is not None and not hasattr(road, "anchor"):
             from trajlm.roads.anchor import RoadAnchor
 
-            road = RoadAnchor(road, self.projection)
+            route = getattr(model.config, "road_route", "shortest")
+            road = RoadAnchor(road, self.projection, route=route)
         if getattr(model.config, "n_edge_buckets", 0) and road is None:
             raise ValueError("this model reads road inputs: pass road=<graph> to match points")
         self.road, self.road_ids = road, road_ids

@@ -250,7 +250,7 @@ class MaskedMix:
             from trajlm.roads.anchor import RoadAnchor
 
             projection = NormStats.from_dict(core.config.stats).projection
-            self._road = RoadAnchor(self.road_graph, projection)
+            self._road = RoadAnchor(self.road_graph, projection, route=core.config.road_route)
         loss, parts = objective_loss(
             core, batch, self.mix, step_generator(self.seed, step), self._road
         )
