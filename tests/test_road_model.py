@@ -250,7 +250,8 @@ def test_road_recovery_results_script_smoke(tmp_path):
     main = mod.main
     out = main(["--out", str(tmp_path), "--n", "40", "--steps", "2", "--seeds", "0", "1"])
     names = [r["method"] for r in out["rows"]]
-    assert "shortest path" in names and "model + road-path anchor -> snap" in names
-    row = next(r for r in out["rows"] if r["method"] == "model + road-path anchor")
+    anchor = "model + road-path anchor (fastest route)"
+    assert "shortest path" in names and f"{anchor} -> snap" in names and "fastest path" in names
+    row = next(r for r in out["rows"] if r["method"] == anchor)
     assert len(row["per_seed_m"]) == 2 and row["ci_vs_shortest_m"][0] <= row["ci_vs_shortest_m"][1]
     assert "| shortest path |" in (tmp_path / "road_recovery.md").read_text()
