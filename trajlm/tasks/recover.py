@@ -80,7 +80,7 @@ class ModelRecoverer:
         # road-path anchors (a RoadGraph or RoadAnchor): what a road_anchor model was trained on
         if getattr(model.config, "road_anchor", False) and road is None:
             raise ValueError("this model was trained with road-path anchors: pass road=<graph>")
-        if road is not None and mode != "inplace":
+        if getattr(model.config, "road_anchor", False) and mode != "inplace":
             raise ValueError("road-path anchors are read by mode='inplace' only")
         if road is not None and not hasattr(road, "anchor"):
             from trajlm.roads.anchor import RoadAnchor
