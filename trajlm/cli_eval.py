@@ -121,13 +121,14 @@ def run_eval_command(
             parse_shift(spec)
         except ValueError as e:
             raise UserError(str(e)) from None
-    roads = []  # the shortest-path baseline, when a road network is given
+    roads, graph = [], None  # the shortest-path baseline, when a road network is given
     if network is not None:
         if task != "recover":
             raise UserError(f"--network is used by --task recover, not {task!r}")
         from trajlm.roads import ShortestPathRecovery, read_network
 
-        roads = [ShortestPathRecovery(read_network(io.must_exist(network, "--network")))]
+        graph = read_network(io.must_exist(network, "--network"))
+        roads = [ShortestPathRecovery(graph)]
     io.store(data, "--data")
     out = Path(out) if out is not None else None
     if out is not None:  # X.json (+ X.md), or a folder for eval_<task>.json/.md
@@ -140,7 +141,7 @@ def run_eval_command(
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
     elif models:
-        from trajlm.tasks.adapter import task_model
+        from trajlm.tasks.adapter import needs_network, task_model
 
         names = [p.name for p in models]
         if len(set(names)) < len(names):
@@ -149,8 +150,10 @@ def run_eval_command(
             model = io.load_model(path)
             if context is not None:  # e.g. "motion": the same weights without the clock
                 model.config.context = model.embed.context = context
+            if task == "recover" and graph is None and needs_network(model):
+                raise UserError(f"--model {path}: a road-domain model; give --network")
             # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
-            predictors.append(task_model(model, name=f"trajlm:{name}"))
+            predictors.append(task_model(model, name=f"trajlm:{name}", road=graph))
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")

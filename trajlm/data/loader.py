@@ -45,6 +45,7 @@ import numpy as np
 import polars as pl
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pyarrow.types as pa_types
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
@@ -61,6 +62,10 @@ class WindowConfig:
     shuffle_buffer: int = 0  # 0 = stream order; else a seeded shuffle buffer of this many windows
     seed: int = 0
     read_rows: int = 65_536  # Parquet rows per read batch (memory vs. per-batch overhead)
+    # Road inputs (issue 19): the store's (edge id, fraction along the edge) columns, e.g.
+    # ("edge_id", "edge_frac") of `trajlm data match` or the synthetic city's ("segment_id",
+    # "segment_frac"); windows then carry edge_id (T,) int64 (-1: none) and edge_frac (T,).
+    road_columns: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.max_len < 1 or self.min_len < 1:
@@ -115,6 +120,18 @@ def gather_windows(
     return {"pos": pos, "t": t_rel, "t0": t0.astype(np.int64), "mask": mask}
 
 
+def road_windows(
+    edge_id: np.ndarray, edge_frac: np.ndarray, win_start: np.ndarray, mask: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Padded road inputs of windows: edge_id (N, T) int64 (-1 padding or none) and
+    edge_frac (N, T) float32 (0 padding or none)."""
+    T = mask.shape[1]
+    idx = np.where(mask, win_start[:, None] + np.arange(T)[None, :], 0)
+    eid = np.where(mask, np.asarray(edge_id, np.int64)[idx], -1)
+    frac = np.where(mask & (eid >= 0), np.nan_to_num(np.asarray(edge_frac)[idx]), 0.0)
+    return {"edge_id": eid, "edge_frac": frac.astype(np.float32)}
+
+
 def _xy(projection: LocalProjection, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     x, y = projection.forward(lat, lon)  # float64 metres
     return np.stack([x, y], axis=-1)  # (n, 2)
@@ -163,38 +180,51 @@ def iter_trajectory_chunks(
     The last trajectory of each read batch may continue in the next one, so it is carried over
     and prepended to the next batch (works across part files too).
     """
-    carry: tuple[object, np.ndarray, np.ndarray, np.ndarray] | None = None
+    for cols, starts, lens in iter_column_chunks(files, read_rows):
+        yield cols["t"], cols["lat"], cols["lon"], starts, lens
+
+
+def _column(batch, name: str) -> np.ndarray:
+    if name == "t":
+        return np.asarray(batch.column("t").to_numpy(), dtype=np.int64)
+    col = batch.column(name)
+    if pa_types.is_integer(col.type):  # edge ids: null (unmatched) -> -1
+        return np.asarray(pc.fill_null(col, -1).to_numpy(), dtype=np.int64)
+    return np.asarray(pc.fill_null(col, np.nan).to_numpy(), dtype=np.float64)
+
+
+def iter_column_chunks(
+    files: list[Path], read_rows: int = 65_536, extra: tuple[str, ...] = ()
+) -> Iterator[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]]:
+    """`iter_trajectory_chunks` with the columns as a dict (t, lat, lon and `extra`)."""
+    names = ["t", "lat", "lon", *extra]
+    carry: tuple[object, dict[str, np.ndarray]] | None = None
     for path in files:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=read_rows, columns=POINT_COLUMNS):
+        pf = pq.ParquetFile(path)
+        for batch in pf.iter_batches(batch_size=read_rows, columns=POINT_COLUMNS + list(extra)):
             n = batch.num_rows
             if n == 0:
                 continue
             ids = batch.column("traj_id")
-            t = np.asarray(batch.column("t").to_numpy(), dtype=np.int64)
-            lat = np.asarray(batch.column("lat").to_numpy(), dtype=np.float64)
-            lon = np.asarray(batch.column("lon").to_numpy(), dtype=np.float64)
+            cols = {k: _column(batch, k) for k in names}
             change = pc.fill_null(pc.not_equal(ids.slice(1), ids.slice(0, n - 1)), True)
             starts = np.concatenate(
                 [[0], np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
             )
             if carry is not None:
-                cid, ct, clat, clon = carry
-                m = len(ct)
-                t, lat, lon = (
-                    np.concatenate([ct, t]),
-                    np.concatenate([clat, lat]),
-                    np.concatenate([clon, lon]),
-                )
+                cid, ccols = carry
+                m = len(ccols["t"])
+                cols = {k: np.concatenate([ccols[k], cols[k]]) for k in names}
                 # Same id at the head: the carried trajectory continues; else it was complete.
                 starts = starts[1:] + m if ids[0].as_py() == cid else starts + m
                 starts = np.concatenate([[0], starts])
             last = int(starts[-1])
-            carry = (ids[n - 1].as_py(), t[last:], lat[last:], lon[last:])
+            carry = (ids[n - 1].as_py(), {k: v[last:] for k, v in cols.items()})
             if len(starts) > 1:
-                yield t[:last], lat[:last], lon[:last], starts[:-1], np.diff(starts)
+                yield {k: v[:last] for k, v in cols.items()}, starts[:-1], np.diff(starts)
     if carry is not None:
-        _, ct, clat, clon = carry
-        yield ct, clat, clon, np.zeros(1, dtype=np.int64), np.array([len(ct)], dtype=np.int64)
+        ccols = carry[1]
+        yield ccols, np.zeros(1, dtype=np.int64), np.array([len(ccols["t"])], dtype=np.int64)
 
 
 def resume_state(epoch: int, batches: int, batch_size: int, num_workers: int = 0) -> dict:
@@ -296,7 +326,9 @@ class TrajectoryWindows(IterableDataset):
             order = np.random.default_rng([cfg.seed, self.epoch]).permutation(len(files))
             files = [files[i] for i in order]
         k0 = 0  # running trajectory counter over the split: decides ownership
-        for t, lat, lon, starts, lens in iter_trajectory_chunks(files, cfg.read_rows):
+        extra = tuple(cfg.road_columns or ())
+        for cols, starts, lens in iter_column_chunks(files, cfg.read_rows, extra):
+            t, lat, lon = cols["t"], cols["lat"], cols["lon"]
             mine = (np.arange(k0, k0 + len(starts)) % n_consumers) == consumer
             k0 += len(starts)
             ws, wl, n_short = window_spans(starts[mine], lens[mine], cfg)
@@ -310,7 +342,10 @@ class TrajectoryWindows(IterableDataset):
             used = slice(int(ws.min()), int((ws + wl).max()))  # project only rows in a window
             xy = np.zeros((len(t), 2))
             xy[used] = _xy(self.projection, lat[used], lon[used])
-            yield gather_windows(xy, t, ws, wl, cfg.max_len)
+            w = gather_windows(xy, t, ws, wl, cfg.max_len)
+            if extra:
+                w |= road_windows(cols[extra[0]], cols[extra[1]], ws, w["mask"])
+            yield w
 
     def _windows(
         self, consumer: int, n_consumers: int, worker: int, pass_state: dict
@@ -323,6 +358,8 @@ class TrajectoryWindows(IterableDataset):
             for i in range(len(w["t0"])):
                 # Copies, so a window lingering in the buffer does not pin its whole chunk.
                 item = (w["pos"][i].copy(), w["t"][i].copy(), w["t0"][i], w["mask"][i].copy())
+                if "edge_id" in w:
+                    item += (w["edge_id"][i].copy(), w["edge_frac"][i].copy())
                 if size == 0:
                     yield item
                 elif len(buf) < size:
@@ -349,15 +386,18 @@ class TrajectoryWindows(IterableDataset):
         replay = skip if self.config.shuffle_buffer > 0 else 0
         self._position = skip
         items = self._windows(consumer, n_consumers, worker, pass_state)
-        for n, (pos, t, t0, mask) in enumerate(items):
+        for n, (pos, t, t0, mask, *road) in enumerate(items):
             if n < replay:
                 continue
             self._position += 1  # before the yield: counts windows the consumer has received
             self.n_short_windows = pass_state["short"]
-            yield {
+            item = {
                 "pos": torch.from_numpy(pos),
                 "t": torch.from_numpy(t),
                 "t0": torch.from_numpy(np.array(t0, dtype=np.int64)),  # 0-d
                 "mask": torch.from_numpy(mask),
             }
+            if road:
+                item["edge_id"], item["edge_frac"] = map(torch.from_numpy, road)
+            yield item
         self.n_short_windows = pass_state["short"]

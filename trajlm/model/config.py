@@ -135,6 +135,16 @@ class ModelConfig:
     residual_base: str = "none"
     time_query: bool = False
     residual_max_ratio: float = 4.0
+    # Road domain (issue 19, docs/roads.md "The road domain in the model"). road_anchor: a
+    # position-hidden in-place point is relative to (and, with infill_anchor_inputs, reads) the
+    # shortest-path interpolation on the road network between its visible neighbours
+    # (batch["road_anchor"], trajlm/roads/anchor.py) instead of the linear one; training needs
+    # train.road_network, recovery ModelRecoverer(road=...). n_edge_buckets > 0: each visible
+    # point also reads a hashed embedding of its road edge id and its fraction along the edge
+    # (batch["edge_id"], -1 = none, and batch["edge_frac"]).
+    road_anchor: bool = False
+    road_route: str = "shortest"  # the anchor's route: shortest | fastest (free-flow) | auto
+    n_edge_buckets: int = 0
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -200,6 +210,11 @@ class ModelConfig:
             )
         need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
         need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
+        need(
+            self.road_route in ("shortest", "fastest", "auto"),
+            f"road_route must be shortest, fastest or auto, got {self.road_route!r}",
+        )
+        need(self.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {self.n_edge_buckets}")
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
         if self.patch_size > 1:
             need(not self.infill_heads, "patch_size > 1 does not support infill_heads")

@@ -30,6 +30,31 @@ N_FEATURES = 9
 POSITION = slice(0, 2)  # normalized absolute position
 DELTA = slice(2, 5)  # the (dx, dy, dt) features = regression targets
 TIME = slice(5, 9)  # sin/cos hour of day, sin/cos day of week
+# Optional road inputs after the 9 point features (ModelConfig.n_edge_buckets > 0): column 9 is
+# the hashed edge bucket (0 = no edge, 1..n_buckets), column 10 the fraction along the edge.
+ROAD = slice(N_FEATURES, N_FEATURES + 2)
+
+
+def edge_bucket(edge_id: torch.Tensor, n_buckets: int) -> torch.Tensor:
+    """Hashed bucket of road edge ids: 1..n_buckets, 0 where the id is < 0 (no edge).
+
+    A fixed multiplicative hash (int64 wrap-around, no salt), so a bucket is the same in every
+    process and run: ids of any size (OSM way ids ~1e10) share a small embedding table."""
+    e = edge_id.long()
+    h = e * 2654435761  # Knuth's multiplicative constant
+    h = h ^ (h >> 16)
+    return torch.where(e >= 0, 1 + torch.remainder(h, n_buckets), torch.zeros_like(e))
+
+
+def road_features(batch: Mapping, n_buckets: int, like: torch.Tensor) -> torch.Tensor:
+    """(B, T, 2) road input columns (bucket as a float, fraction) from batch["edge_id"] and
+    batch["edge_frac"]; all zero (no edge) when the batch has none. `like`: a (B, T) tensor."""
+    eid = batch.get("edge_id")
+    if eid is None:
+        return torch.zeros(*like.shape[:2], 2, device=like.device)
+    eid = eid.to(like.device)
+    frac = torch.nan_to_num(batch["edge_frac"].to(like.device).float()) * (eid >= 0)
+    return torch.stack([edge_bucket(eid, n_buckets).float(), frac], -1)
 
 
 def identity_stats() -> NormStats:
@@ -143,6 +168,7 @@ class PointEmbedding(nn.Module):
         context_dropout: float = 0.0,
         context_features: str = "time",
         coverage: dict | None = None,
+        n_edge_buckets: int = 0,
     ):
         super().__init__()
         # "full" | "motion" | "auto"; may be switched after loading (model.embed.context = ...)
@@ -160,6 +186,10 @@ class PointEmbedding(nn.Module):
         self.clamp = clamp  # |normalized feature| cap: a GPS glitch must not blow up the input
         self.proj = nn.Linear(N_FEATURES, d_model, bias=bias)
         self.token_type = nn.Embedding(n_special_tokens, d_model)
+        self.edge_embed = self.edge_frac = None  # road inputs (columns ROAD of the features)
+        if n_edge_buckets > 0:
+            self.edge_embed = nn.Embedding(n_edge_buckets + 1, d_model)
+            self.edge_frac = nn.Linear(1, d_model, bias=False)
         self.fourier = None
         if fourier_bands > 0:
             self.fourier = FourierPositions(d_model, fourier_bands, fourier_min_m, stats.xy_scale)
@@ -207,7 +237,13 @@ class PointEmbedding(nn.Module):
 
     def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
         feats = self.hide(feats)
-        x = self.proj(feats.clamp(-self.clamp, self.clamp))  # (B, T, C)
+        x = self.proj(feats[..., :N_FEATURES].clamp(-self.clamp, self.clamp))  # (B, T, C)
+        if self.edge_embed is not None:
+            if feats.shape[-1] > N_FEATURES:  # bucket 0 and fraction 0 where there is no edge
+                road = feats[..., ROAD]
+                x = x + self.edge_embed(road[..., 0].long()) + self.edge_frac(road[..., 1:2])
+            else:  # features without road columns: every point reads "no edge"
+                x = x + self.edge_embed.weight[0]
         if self.fourier is not None:
             x = x + self.fourier(feats[..., 0:2])
         if token_type is None:

@@ -26,7 +26,7 @@ from trajlm.data.features import NormStats
 from trajlm.model.cache import KVCache
 from trajlm.model.config import ModelConfig
 from trajlm.model.context import DWELL_M, needs_context, token_context
-from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_stats
+from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_stats, road_features
 from trajlm.model.generate import generate
 from trajlm.model.heads import RegressionHead, TimeQuery, gaussian_nll, masked_mse
 from trajlm.model.moe import MoEMLP
@@ -174,6 +174,7 @@ class TrajectoryModel(nn.Module):
             fourier_bands=config.pos_fourier_bands, fourier_min_m=config.pos_fourier_min_m,
             context=config.context, context_dropout=config.context_dropout,
             context_features=config.context_features, coverage=config.coverage,
+            n_edge_buckets=config.n_edge_buckets,
         )  # fmt: skip
         self.pos_emb = None  # absolute positions, added to the token embedding
         self.rope = None  # rotary positions, applied to q and k in every layer
@@ -425,6 +426,8 @@ class TrajectoryModel(nn.Module):
         B, T = mask.shape
         self.check_length(T // P)
         feats = self.embed.features(pos, t, t0, mask)  # (B, T, 9)
+        if self.config.n_edge_buckets and P == 1:  # road inputs: (B, T, 11)
+            feats = torch.cat([feats, road_features(batch, self.config.n_edge_buckets, mask)], -1)
         index = torch.arange(T // P, device=mask.device).expand(B, T // P)  # (B, T/P) tokens
         attn_mask, is_causal = self._attention_mask(mask, attn_mask, is_causal)
         token_type = batch.get("token_type") if P == 1 else None

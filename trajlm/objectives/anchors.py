@@ -98,3 +98,8 @@ def anchor_features(feats, pos, t, t0, anchor, mask, dm: DomainMask, hidden, sta
 def anchor_inputs_of(model) -> bool:
     """Whether ``model`` reads anchors at hidden positions (ModelConfig.infill_anchor_inputs)."""
     return bool(getattr(getattr(model, "config", None), "infill_anchor_inputs", False))
+
+
+def road_inputs_of(model) -> int:
+    """Edge buckets of ``model``'s road inputs (ModelConfig.n_edge_buckets; 0 = none)."""
+    return int(getattr(getattr(model, "config", None), "n_edge_buckets", 0) or 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 
 from trajlm.model.cache import KVCache
-from trajlm.objectives.anchors import _shift_right, anchor_inputs_of, span_bridge
+from trajlm.objectives.anchors import _shift_right, anchor_inputs_of, road_inputs_of, span_bridge
 from trajlm.objectives.loss import (
     InfillOutput,
     infill_forward,
@@ -96,7 +96,14 @@ def fill_in_place(model, batch: dict, dm: DomainMask) -> dict[str, torch.Tensor]
     model.eval()
     try:
         anchored_in = anchor_inputs_of(model)
-        ib = build_infill(batch, dm, model.embed.stats, spans=False, anchor_inputs=anchored_in)
+        ib = build_infill(
+            batch,
+            dm,
+            model.embed.stats,
+            spans=False,
+            anchor_inputs=anchored_in,
+            edge_buckets=road_inputs_of(model),
+        )
         o = infill_forward(model, ib)
     finally:
         model.train(was)
@@ -158,7 +165,14 @@ def generate_spans(
         cache = None
         for j in range(n_max):
             b_j = {**batch, "pos": pos, "t": t}
-            ib = build_infill(b_j, dm, s, spans=True, anchor_inputs=anchor_inputs_of(model))
+            ib = build_infill(
+                b_j,
+                dm,
+                s,
+                spans=True,
+                anchor_inputs=anchor_inputs_of(model),
+                edge_buckets=road_inputs_of(model),
+            )
             if not use_cache:
                 o = infill_forward(model, ib)
             elif cache is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 
 import torch
 
-from trajlm.model.embedding import DELTA, build_features
+from trajlm.model.embedding import DELTA, build_features, road_features
 from trajlm.objectives.anchors import (
     _anchors,
     _shift_left,
@@ -65,13 +65,23 @@ class InfillBatch:
 
 
 def build_infill(
-    batch: dict, dm: DomainMask, stats, spans: bool = True, anchor_inputs: bool = False
+    batch: dict,
+    dm: DomainMask,
+    stats,
+    spans: bool = True,
+    anchor_inputs: bool = False,
+    edge_buckets: int = 0,
 ) -> InfillBatch:
     """Loader batch + DomainMask -> InfillBatch (vectorized over rows and points).
 
     ``stats``: the model's ``embed.stats`` (or a NormStats). A row's first real point must
     not be fully hidden. Runs of fully hidden points become [m] (+ a span when ``spans``).
     ``anchor_inputs``: hidden in-place positions read their anchor (``anchor_features``).
+    ``batch["road_anchor"]`` (optional, (B, T, 2) metres, NaN = none): replaces the linear
+    anchor of position-hidden in-place points (shortest-path interpolation on the network).
+    ``edge_buckets`` > 0 (ModelConfig.n_edge_buckets): the features get the road columns
+    (``road_features`` of batch["edge_id"], batch["edge_frac"]), "no edge" wherever the
+    position is hidden (an edge says where the point is).
     """
     pos, t, t0 = batch["pos"].float(), batch["t"].float(), batch["t0"]
     mask = batch["mask"].bool()
@@ -83,11 +93,19 @@ def build_infill(
         raise ValueError("a row's first point must keep a visible domain (it anchors the row)")
     partial = DomainMask(dm.space & ~both, dm.time & ~both)  # in-place hidden domains
     feats = build_features(pos, t, t0, mask, stats)  # (B, T, 9)
+    if edge_buckets:  # road inputs (B, T, 11), none where the position is hidden
+        road = road_features(batch, edge_buckets, mask) * ~dm.space[..., None]
+        feats = torch.cat([feats, road], -1)
     ratio = float(_stat(stats, "xy_scale")) / float(_stat(stats, "dxy_scale"))
     feats_c = mask_features(feats, mask, dm, ratio)  # corrupted part: nothing hidden is read
     feats_s = mask_features(feats, mask, partial, ratio)  # span points: own run teacher forced
     types = dm.token_type(mask)  # in-place types (hidden-both points are not kept in place)
     anchor, t_ref = _anchors(pos, t, mask, dm)
+    road = batch.get("road_anchor")  # (B, T, 2) road-path anchors, NaN = none (roads/anchor.py)
+    if road is not None:
+        road = road.to(dev).float()
+        use = partial.space & ~torch.isnan(road).any(-1)
+        anchor = torch.where(use[..., None], torch.nan_to_num(road), anchor)
     if anchor_inputs:
         feats_c = anchor_features(feats_c, pos, t, t0, anchor, mask, dm, partial.space, stats)
     idx = torch.arange(T, device=dev).expand(B, T)

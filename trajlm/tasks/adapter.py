@@ -11,22 +11,34 @@ class MultiTaskModel:
     """``TaskModel`` with predict_next (causal rollout), and, for a model with infilling heads,
     recover (masked spatial domain) and travel_time (masked destination time)."""
 
-    def __init__(self, model: Any, name: str, recover_mode: str = "inplace") -> None:
+    def __init__(
+        self, model: Any, name: str, recover_mode: str = "inplace", road: Any = None
+    ) -> None:
         self.model, self.name = model, name
         self._predictor = ModelPredictor(model, name=name)
         if getattr(model, "infill_head", None) is not None:
             from trajlm.tasks.recover import ModelRecoverer
             from trajlm.tasks.travel_time import ModelTravelTime
 
-            self.recover = ModelRecoverer(model, mode=recover_mode, name=name).recover
+            # a model of the road domain recovers only with its network (road: a RoadGraph)
+            if road is not None or not needs_network(model):
+                rec = ModelRecoverer(model, mode=recover_mode, name=name, road=road)
+                self.recover = rec.recover
             self.travel_time = ModelTravelTime(model, name=name).travel_time
 
     def predict_next(self, task):
         return self._predictor.predict_next(task)
 
 
-def task_model(model: Any, name: str) -> Any:
-    """The harness adapter for a loaded TrajectoryModel: every task it can serve."""
+def needs_network(model: Any) -> bool:
+    """Whether recovery with ``model`` needs a road network (road-path anchors, road inputs)."""
+    config = getattr(model, "config", None)
+    return bool(getattr(config, "road_anchor", False) or getattr(config, "n_edge_buckets", 0))
+
+
+def task_model(model: Any, name: str, road: Any = None) -> Any:
+    """The harness adapter for a loaded TrajectoryModel: every task it can serve (``road``:
+    the RoadGraph a road-domain model recovers on)."""
     if getattr(model, "infill_head", None) is None:
         return ModelPredictor(model, name=name)
-    return MultiTaskModel(model, name)
+    return MultiTaskModel(model, name, road=road)

@@ -13,6 +13,10 @@ mode="span": every gap is collapsed to [m] and generated point by point after [s
     (infill.span_bridge), so the span ends on that point. The checkpoint's
     ``span_target`` says how to decode (``"raw"``: plain steps, checkpoints trained before the
     bridge residual); ``span_anchor`` overrides it (see infill.use_anchor).
+``road`` (a RoadGraph): hidden positions are offsets to the shortest-path interpolation on the
+    network instead (models trained with ``road_anchor``; trajlm/roads/anchor.py), and a model
+    with road inputs (``n_edge_buckets``) reads the matched edges of the known points
+    (``road_ids``: "edge", or "way" for models trained on the synthetic city's segment ids).
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class ModelRecoverer:
         mode: str = "inplace",
         name: str | None = None,
         span_anchor: bool | None = None,
+        road=None,
+        road_ids: str = "edge",
     ) -> None:
         if getattr(model, "infill_head", None) is None:
             raise ValueError("recovery needs a model trained with infilling heads (infill_heads)")
@@ -71,6 +77,19 @@ class ModelRecoverer:
         self.projection = projection or NormStats.from_dict(model.config.stats).projection
         self.max_points = max_points or model.config.max_len
         self.name = name or f"trajlm recover ({mode})"
+        # road-path anchors (a RoadGraph or RoadAnchor): what a road_anchor model was trained on
+        if getattr(model.config, "road_anchor", False) and road is None:
+            raise ValueError("this model was trained with road-path anchors: pass road=<graph>")
+        if getattr(model.config, "road_anchor", False) and mode != "inplace":
+            raise ValueError("road-path anchors are read by mode='inplace' only")
+        if road is not None and not hasattr(road, "anchor"):
+            from trajlm.roads.anchor import RoadAnchor
+
+            route = getattr(model.config, "road_route", "shortest")
+            road = RoadAnchor(road, self.projection, route=route)
+        if getattr(model.config, "n_edge_buckets", 0) and road is None:
+            raise ValueError("this model reads road inputs: pass road=<graph> to match points")
+        self.road, self.road_ids = road, road_ids
 
     def recover(self, task) -> np.ndarray:
         """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""
@@ -97,6 +116,14 @@ class ModelRecoverer:
             }
             batch = {k: v.to(device) for k, v in batch.items()}
             hidden = torch.as_tensor(~known[idx] & mask, device=device)
+            if getattr(self.model.config, "road_anchor", False):  # shortest-path interpolation
+                road = self.road.anchor(xy[idx], t - t[:, :1], mask, known[idx] & mask,
+                                        ~known[idx] & mask)  # fmt: skip
+                batch["road_anchor"] = torch.as_tensor(road, dtype=torch.float32, device=device)
+            if getattr(self.model.config, "n_edge_buckets", 0):  # road inputs of known points
+                eid, frac = self.road.road_inputs(xy[idx], mask, known[idx], self.road_ids)
+                batch["edge_id"] = torch.as_tensor(eid, device=device)
+                batch["edge_frac"] = torch.as_tensor(frac, dtype=torch.float32, device=device)
             if self.mode == "inplace":
                 pos = fill_in_place(self.model, batch, mk.interior(batch["mask"], ~hidden))["pos"]
             else:

@@ -52,6 +52,11 @@ class TrainConfig:
     # StabilityScaledAdamW; lr x clamp(1 + guided_strength x stability, 0.5, 1.5)).
     optimizer: str = "adamw"
     guided_strength: float = 0.5
+    # Road domain (issue 19): the network road-path anchors route on ("synthetic:seed=S,n=N"
+    # rebuilds the synthetic city's graph, else a file `read_network` reads); road_columns: the
+    # store's (edge id, fraction along the edge) columns the loader carries as road inputs.
+    road_network: str | None = None
+    road_columns: list[str] | None = None
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:

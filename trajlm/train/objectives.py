@@ -27,6 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 import torch
 
 from trajlm.objectives import masking as mk
+from trajlm.objectives.anchors import road_inputs_of
 from trajlm.objectives.infill import anchor_inputs_of, build_infill, infill_loss
 
 OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
@@ -123,12 +124,16 @@ def sub_trip(batch: dict, generator: torch.Generator, min_points: int = 3) -> di
     t = torch.gather(batch["t"], 1, idx)
     t_start = t[:, :1]
     new_mask = torch.arange(T, device=mask.device)[None] < length[:, None]
-    return {
+    out = {
         "pos": torch.gather(batch["pos"], 1, idx[..., None].expand(B, T, 2)) * new_mask[..., None],
         "t": (t - t_start) * new_mask,
         "t0": batch["t0"] + t_start[:, 0].round().long(),
         "mask": new_mask,
     }
+    if "edge_id" in batch:  # road inputs travel with their points
+        out["edge_id"] = torch.gather(batch["edge_id"], 1, idx).where(new_mask, -1)
+        out["edge_frac"] = torch.gather(batch["edge_frac"], 1, idx) * new_mask
+    return out
 
 
 def task_mask(
@@ -158,16 +163,28 @@ def task_mask(
     raise ValueError(f"unknown objective {name!r}; known: {OBJECTIVES}")
 
 
+def road_anchor_tensor(road, batch: dict, dm: mk.DomainMask) -> torch.Tensor:
+    """(B, T, 2) road-path anchors (NaN = none) of the in-place position-hidden points."""
+    mask = batch["mask"].bool()
+    hidden = (dm.space & ~dm.time & mask).cpu().numpy()
+    visible = (mask & ~dm.space).cpu().numpy()
+    out = road.anchor(batch["pos"].double().cpu().numpy(), batch["t"].double().cpu().numpy(),
+                      mask.cpu().numpy(), visible, hidden)  # fmt: skip
+    return torch.as_tensor(out, dtype=torch.float32, device=mask.device)
+
+
 def pick_objective(mix: ObjectiveMix, generator: torch.Generator) -> str:
     return OBJECTIVES[int(torch.multinomial(mix.weights, 1, generator=generator))]
 
 
 def objective_loss(
-    model, batch: dict, mix: ObjectiveMix, generator: torch.Generator
+    model, batch: dict, mix: ObjectiveMix, generator: torch.Generator, road=None
 ) -> tuple[torch.Tensor, dict]:
     """Draw one objective from `mix` with `generator`, build its inputs, return (loss, parts).
 
     parts: {"objective": name, "loss": float, ...} plus the infilling loss terms.
+    ``road`` (a `trajlm.roads.RoadAnchor`): the `points` objective's hidden positions get
+    road-path anchors (its hidden points keep their times, so the time fraction is known).
     """
     name = pick_objective(mix, generator)
     if name == "causal":
@@ -175,7 +192,10 @@ def objective_loss(
         return loss, {"objective": name, "loss": float(loss.detach())}
     b, dm = task_mask(name, batch, mix, generator)
     spans = name in ("spans", "od", "future")
-    ib = build_infill(b, dm, model.embed.stats, spans=spans, anchor_inputs=anchor_inputs_of(model))
+    if road is not None and name == "points":
+        b = {**b, "road_anchor": road_anchor_tensor(road, b, dm)}
+    ib = build_infill(b, dm, model.embed.stats, spans=spans, anchor_inputs=anchor_inputs_of(model),
+                      edge_buckets=road_inputs_of(model))  # fmt: skip
     loss, parts = infill_loss(model, ib)
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
@@ -217,14 +237,22 @@ class MaskedMix:
 
     name = "masked"
 
-    def __init__(self, mix: ObjectiveMix, seed: int = 0) -> None:
+    def __init__(self, mix: ObjectiveMix, seed: int = 0, road_graph=None) -> None:
         self.mix, self.seed = mix, seed
+        self.road_graph, self._road = road_graph, None  # road-path anchors (roads/anchor.py)
 
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
         from trajlm.train.modes import core_model  # unwraps torch.compile and PEFT
 
+        core = core_model(model)
+        if self.road_graph is not None and self._road is None:
+            from trajlm.data.features import NormStats
+            from trajlm.roads.anchor import RoadAnchor
+
+            projection = NormStats.from_dict(core.config.stats).projection
+            self._road = RoadAnchor(self.road_graph, projection, route=core.config.road_route)
         loss, parts = objective_loss(
-            core_model(model), batch, self.mix, step_generator(self.seed, step)
+            core, batch, self.mix, step_generator(self.seed, step), self._road
         )
         return loss, parts
 

@@ -150,7 +150,12 @@ class Trainer:
         if self.mix is not None and self.mix.causal_only:
             self.mix = None  # the plain loop, exactly as before
         if objective is None:
-            objective = MaskedMix(self.mix, self.cfg.seed) if self.mix else NextPoint()
+            road = None
+            if self.cfg.road_network and self.mix:  # road-path anchors (docs/roads.md)
+                from trajlm.roads.anchor import network_from_spec
+
+                road = network_from_spec(self.cfg.road_network)
+            objective = MaskedMix(self.mix, self.cfg.seed, road) if self.mix else NextPoint()
         self.objective = objective
         if isinstance(objective, MaskedMix) and self.world > 1:
             raise NotImplementedError("objective mixes are single-process for now (no DDP)")
@@ -171,6 +176,7 @@ class Trainer:
                 mc.stats = load_stats(self.data).to_dict()
             mc.max_len = max(mc.max_len, self.cfg.max_len)
             mc.infill_heads = mc.infill_heads or infill
+            mc.road_anchor = mc.road_anchor or bool(self.cfg.road_network and infill)
             mc.coverage = self._coverage(mc)
             model = TrajectoryModel(mc)
             if weights_dir is not None:
@@ -236,6 +242,7 @@ class Trainer:
             stride=self.cfg.stride,
             shuffle_buffer=self.cfg.shuffle_buffer,
             seed=self.cfg.seed,
+            road_columns=tuple(self.cfg.road_columns) if self.cfg.road_columns else None,
         )
 
     def _epoch_batches(self) -> Iterator[dict]:
