@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "trajlm"
 
 LAYERS: list[set[str]] = [
     {"_version", "errors", "_safety", "_config", "_threads"},  # errors, output safety, configs
-    {"data", "similarity", "roads"},  # roads: networks, map matching
+    {"data", "similarity", "roads", "checkpoints"},  # roads: networks, map matching
     {"model"},
     {"objectives"},
     {"train"},
@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     # "" is trajlm/__init__.py; questions is trajlm.ask
     {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"},
 ]
+LAYERS[-1].add("cli_corpus")  # `trajlm data corpus` (its own module, one line in cli.py)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

@@ -18,6 +18,7 @@ POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time")
 CONTEXTS = ("full", "motion", "auto")
 CONTEXT_FEATURES = ("time", "time+position")
 HEADS = ("gaussian", "mse")
+POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
 # What the span-step head predicts where a gap has a visible end (objectives/loss.py):
 # "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
 # (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
@@ -92,6 +93,12 @@ class ModelConfig:
     # Attention with a predicted per-head temperature (seed 002's "multi-scale attention"):
     # queries scaled by exp(Linear(x)) per head and token, zero-initialized (= plain at init).
     attn_temperature: bool = False
+    # Pretraining corpus (docs/pretraining.md): "store" reads the absolute position in the
+    # store's plane (features 0-1); "trajectory" never does, so every trajectory is seen in
+    # its own local frame (steps, time steps and the clock only) and one model serves every
+    # city. Its NormStats scales are then the corpus's and stay with the model when it is
+    # loaded on another store (only the projection centre is the store's).
+    position_frame: str = "store"
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -158,6 +165,10 @@ class ModelConfig:
         need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
         need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
+        need(
+            self.position_frame in POSITION_FRAMES,
+            f"position_frame must be one of {POSITION_FRAMES}, got {self.position_frame!r}",
+        )
         if self.patch_size > 1:
             need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
 

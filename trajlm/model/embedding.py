@@ -143,8 +143,11 @@ class PointEmbedding(nn.Module):
         context_dropout: float = 0.0,
         context_features: str = "time",
         coverage: dict | None = None,
+        trajectory_frame: bool = False,
     ):
         super().__init__()
+        # position_frame "trajectory": the absolute position is never an input (pretraining)
+        self.trajectory_frame = trajectory_frame
         # "full" | "motion" | "auto"; may be switched after loading (model.embed.context = ...)
         self.context = context
         self.context_dropout = context_dropout
@@ -206,6 +209,8 @@ class PointEmbedding(nn.Module):
         return hide_context(feats, rows, rows if self.context_position else None)
 
     def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
+        if self.trajectory_frame:  # every row in its own frame: no absolute position
+            feats = hide_context(feats, None, torch.ones_like(feats[:, 0, 0], dtype=torch.bool))
         feats = self.hide(feats)
         x = self.proj(feats.clamp(-self.clamp, self.clamp))  # (B, T, C)
         if self.fourier is not None:
