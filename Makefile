@@ -48,7 +48,7 @@ bench: setup
 
 # the pretraining corpus (every shared data set present) + the pretrained checkpoint in
 # runs/pretrain/run; within 60 minutes on 2 cores (docs/pretraining.md)
-PRETRAIN_STEPS ?= 6000
+PRETRAIN_STEPS ?= 20000
 pretrain: setup
 	SHARED=$(SHARED) STEPS=$(PRETRAIN_STEPS) BIN=$(BIN) bash scripts/pretrain.sh
 

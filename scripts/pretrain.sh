@@ -3,11 +3,11 @@
 # (configs/pretrain.toml; missing ones are skipped with a note) and pretrain the
 # position_frame="trajectory" model on it (configs/pretrain_model.toml). docs/pretraining.md.
 # The default STEPS fits in 60 minutes on 2 cores (measured rate in docs/pretraining.md).
-#   SHARED=../shared/data OUT=runs/pretrain STEPS=6000 THREADS=2 bash scripts/pretrain.sh
+#   SHARED=../shared/data OUT=runs/pretrain STEPS=20000 THREADS=2 bash scripts/pretrain.sh
 set -euo pipefail
 SHARED=${SHARED:-../shared/data}
 OUT=${OUT:-runs/pretrain}
-STEPS=${STEPS:-6000}
+STEPS=${STEPS:-20000}
 THREADS=${THREADS:-2}
 SEED=${SEED:-0}
 BIN=${BIN:-.venv/bin}
