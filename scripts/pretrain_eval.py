@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 "n_trips": len(base), "mae_m": float(base.mean()), "ratio": 1.0}]  # fmt: skip
     for spec in args.model:
         name, dirs = spec.split("=", 1)
+        if not dirs:  # no run of this model yet (pretrain_results.sh lists every model)
+            print(f"skipping {name}: no weights given")
+            continue
         per_seed = [model_errors(d, task) for d in dirs.split(",")]
         maes = np.array([e.mean() for e in per_seed])
         ratios = maes / base.mean()

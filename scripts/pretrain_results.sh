@@ -14,6 +14,7 @@ STEPS=${STEPS:-600}
 PRE_STEPS=${PRE_STEPS:-1500}
 PY=${PY:-python}
 EXTRA_SEEDS=${EXTRA_SEEDS:-0}  # seeds of the by-user and absolute-position runs
+LOWLR_SEEDS=${LOWLR_SEEDS:-0}  # seeds of the lr-2e-4 fine-tunes
 STAGE=${STAGE:-all}   # all | pretrain | downstream | eval
 export OMP_NUM_THREADS=1
 T="$PY -m trajlm.cli"
@@ -26,8 +27,9 @@ train() {  # train STORE OUT STEPS SEED [INIT_FROM | "store"]
         cfg="$2.toml"; sed 's/position_frame = "trajectory"/position_frame = "store"/' \
             configs/pretrain_model.toml > "$cfg"
     elif [ -n "${5:-}" ]; then  # fine-tune: the recipe's [train] plus init_from (last section)
-        cfg="$2.toml"; mkdir -p "$(dirname "$cfg")"
-        { cat configs/pretrain_model.toml; echo "init_from = \"$5\""; } > "$cfg"
+        cfg="$2.toml"; mkdir -p "$(dirname "$cfg")"  # FT_LR: the fine-tune's peak lr
+        { sed "s/^lr = 1e-3/lr = ${FT_LR:-1e-3}/" configs/pretrain_model.toml
+          echo "init_from = \"$5\""; } > "$cfg"
     fi
     /usr/bin/time -f "$2: %e s wall, %U s user" \
         $T train --data "$1" --out "$2" --config "$cfg" --max-steps "$3" --seed "$4" \
@@ -52,6 +54,9 @@ if [ "$STAGE" = all ] || [ "$STAGE" = downstream ]; then
         for d in porto geolife; do
             train "$R/$d" "$R/scratch_${d}_s$s" "$STEPS" "$s"
             train "$R/$d" "$R/ft_${d}_s$s" "$STEPS" "$s" "$R/pre_corpus"
+            case " $LOWLR_SEEDS " in *" $s "*)  # a gentler fine-tune (lr 2e-4), picked on val
+                FT_LR=2e-4 train "$R/$d" "$R/ftlow_${d}_s$s" "$STEPS" "$s" "$R/pre_corpus" ;;
+            esac
         done
         case " $EXTRA_SEEDS " in *" $s "*)  # the hold-outs and the ablation: fewer seeds
             for d in porto geolife; do train "$R/${d}_user" "$R/user_${d}_s$s" "$STEPS" "$s"; done
@@ -65,6 +70,7 @@ if [ "$STAGE" = all ] || [ "$STAGE" = eval ]; then
     $E --data "$R/porto" --label "Porto" --out "$O/scores.json" \
         --model "scratch (Porto)=$(seeds "$R/scratch_porto")" \
         --model "corpus, fine-tuned=$(seeds "$R/ft_porto")" \
+        --model "corpus, fine-tuned at lr 2e-4=$(seeds "$R/ftlow_porto")" \
         --model "corpus, zero-shot=$R/pre_corpus/best" \
         --model "trajlm-small, zero-shot=trajlm-small" \
         --model "GeoLife-trained (cross-city)=$(seeds "$R/scratch_geolife")" \
@@ -72,6 +78,7 @@ if [ "$STAGE" = all ] || [ "$STAGE" = eval ]; then
     $E --data "$R/geolife" --label "GeoLife" --out "$O/scores.json" \
         --model "scratch (GeoLife)=$(seeds "$R/scratch_geolife")" \
         --model "corpus, fine-tuned=$(seeds "$R/ft_geolife")" \
+        --model "corpus, fine-tuned at lr 2e-4=$(seeds "$R/ftlow_geolife")" \
         --model "corpus, zero-shot=$R/pre_corpus/best" \
         --model "trajlm-small, zero-shot (cross-city)=trajlm-small" \
         --model "Porto-trained (cross-city)=$(seeds "$R/scratch_porto")" \

@@ -321,14 +321,14 @@ class CorpusWindows(IterableDataset):
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
 
-    def _stream(self, i: int, rng_seed: list[int]):
+    def _stream(self, i: int):
         """Endless windows of source i (pass after pass, each pass reshuffled)."""
-        name, files, proj = self.sources[i]
+        _, files, proj = self.sources[i]
         for n_pass in range(1 << 30):
             ds = TrajectoryWindows(self.corpus, self.split, self.config, projection=proj,
                                    rank=self.rank, world_size=self.world_size,
                                    epoch=self.epoch * 1000 + n_pass)  # fmt: skip
-            ds.files = files
+            ds.files = files  # this source's part files only
             got = False
             for item in ds:
                 got = True
@@ -337,9 +337,8 @@ class CorpusWindows(IterableDataset):
                 return
 
     def __iter__(self):
-        seed = [self.config.seed, self.epoch, self.rank]
-        rng = np.random.default_rng(seed)
-        streams = [self._stream(i, seed) for i in range(len(self.sources))]
+        rng = np.random.default_rng([self.config.seed, self.epoch, self.rank])
+        streams = [self._stream(i) for i in range(len(self.sources))]
         for _ in range(self.n_windows // self.world_size):
             item = next(streams[int(rng.choice(len(streams), p=self.p))], None)
             if item is not None:
