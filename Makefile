@@ -9,7 +9,7 @@ OUT     ?= out/demo-$(DATA)
 STEPS   ?= 2000
 SHARED  ?= ../shared/data
 
-.PHONY: setup demo test test-fast lint format bench clean
+.PHONY: setup demo test test-fast lint format bench clean pretrain
 
 $(BIN)/trajlm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,12 @@ bench: setup
 	$(BIN)/python bench/span_cache.py
 	$(BIN)/python bench/loader_memory.py
 	$(BIN)/python bench/train_throughput.py
+
+# the pretraining corpus (every shared data set present) + the pretrained checkpoint in
+# runs/pretrain/run; within 60 minutes on 2 cores (docs/pretraining.md)
+PRETRAIN_STEPS ?= 20000
+pretrain: setup
+	SHARED=$(SHARED) STEPS=$(PRETRAIN_STEPS) BIN=$(BIN) bash scripts/pretrain.sh
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

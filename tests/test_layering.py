@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "trajlm"
 
 LAYERS: list[set[str]] = [
     {"_version", "errors", "_safety", "_config", "_threads"},  # errors, output safety, configs
-    {"data", "similarity", "roads"},  # roads: networks, map matching
+    {"data", "similarity", "roads", "checkpoints"},  # roads: networks, map matching
     {"model"},
     {"objectives"},
     {"train"},
@@ -34,6 +34,7 @@ LAYERS: list[set[str]] = [
     {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"}
     | {"cli_anomalies", "cli_route"},  # `trajlm anomalies`, `trajlm route` (issue 20)
 ]
+LAYERS[-1].add("cli_corpus")  # `trajlm data corpus` (its own module, one line in cli.py)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from trajlm import _cli_io as io
 from trajlm import cli_anomalies, cli_route
 from trajlm._safety import UserError
+from trajlm.cli_corpus import register as register_corpus
 from trajlm.errors import TrajlmInputError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )  # fmt: skip
 data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look at trajectories.")
 app.add_typer(data_app, name="data")
+register_corpus(data_app)  # `trajlm data corpus` (trajlm/cli_corpus.py)
 console = Console()
 
 SPLIT_NAMES = ("train", "val", "test")

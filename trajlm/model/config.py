@@ -19,6 +19,7 @@ MOE_ROUTERS = ("token", "motion")
 CONTEXTS = ("full", "motion", "auto")
 CONTEXT_FEATURES = ("time", "time+position")
 HEADS = ("gaussian", "mse")
+POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
 # What the span-step head predicts where a gap has a visible end (objectives/loss.py):
 # "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
 # (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
@@ -145,6 +146,12 @@ class ModelConfig:
     road_anchor: bool = False
     road_route: str = "shortest"  # the anchor's route: shortest | fastest (free-flow) | auto
     n_edge_buckets: int = 0
+    # Pretraining corpus (docs/pretraining.md): "store" reads the absolute position in the
+    # store's plane (features 0-1); "trajectory" never does, so every trajectory is seen in
+    # its own local frame (steps, time steps and the clock only) and one model serves every
+    # city. Its NormStats scales are then the corpus's and stay with the model when it is
+    # loaded on another store (only the projection centre is the store's).
+    position_frame: str = "store"
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -216,6 +223,10 @@ class ModelConfig:
         )
         need(self.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {self.n_edge_buckets}")
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
+        need(
+            self.position_frame in POSITION_FRAMES,
+            f"position_frame must be one of {POSITION_FRAMES}, got {self.position_frame!r}",
+        )
         if self.patch_size > 1:
             need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
         need(

@@ -169,8 +169,11 @@ class PointEmbedding(nn.Module):
         context_features: str = "time",
         coverage: dict | None = None,
         n_edge_buckets: int = 0,
+        trajectory_frame: bool = False,
     ):
         super().__init__()
+        # position_frame "trajectory": the absolute position is never an input (pretraining)
+        self.trajectory_frame = trajectory_frame
         # "full" | "motion" | "auto"; may be switched after loading (model.embed.context = ...)
         self.context = context
         self.context_dropout = context_dropout
@@ -236,6 +239,8 @@ class PointEmbedding(nn.Module):
         return hide_context(feats, rows, rows if self.context_position else None)
 
     def forward(self, feats: torch.Tensor, token_type: torch.Tensor | None) -> torch.Tensor:
+        if self.trajectory_frame:  # every row in its own frame: no absolute position
+            feats = hide_context(feats, None, torch.ones_like(feats[:, 0, 0], dtype=torch.bool))
         feats = self.hide(feats)
         x = self.proj(feats[..., :N_FEATURES].clamp(-self.clamp, self.clamp))  # (B, T, C)
         if self.edge_embed is not None:

@@ -34,10 +34,13 @@ class ModelPredictor:
         name: str | None = None,
         use_time: bool | None = None,
     ) -> None:
-        if projection is None:  # the model's own plane, from the stats it carries
+        config = getattr(model, "config", None)
+        trajectory_frame = getattr(config, "position_frame", "store") == "trajectory"
+        if projection is None and not trajectory_frame:  # the model's plane, from its stats
             from trajlm.data.features import NormStats
 
             projection = NormStats.from_dict(model.config.stats).projection
+        # None: a position_frame="trajectory" model; each history in its own plane
         self.model, self.projection, self.batch_size = model, projection, batch_size
         self.name = name or getattr(model, "name", type(model).__name__)
         config = getattr(model, "config", None)
@@ -48,7 +51,8 @@ class ModelPredictor:
 
         params = list(model_params(self.model))
         device = params[0].device if params else torch.device("cpu")
-        xy, k = task.xy(self.projection), task.target_t.shape[1]
+        projection = self.projection or TrajectoryFrames.about_last_point(task)
+        xy, k = task.xy(projection), task.target_t.shape[1]
         out = np.empty((len(xy), k, 2))
         for a in range(0, len(xy), self.batch_size):
             n = task.lengths[a : a + self.batch_size]
@@ -74,7 +78,37 @@ class ModelPredictor:
                 else:
                     pos = self.model.generate(batch, steps=k, target_t=asked)["pos"]
             out[a : a + self.batch_size] = pos.detach().to("cpu", torch.float64).numpy()
-        return np.stack(self.projection.inverse(out[..., 0], out[..., 1]), axis=-1)
+        return np.stack(projection.inverse(out[..., 0], out[..., 1]), axis=-1)
+
+
+class TrajectoryFrames:
+    """One equirectangular plane per row (history), centred on (lat0[i], lon0[i]): the
+    ``LocalProjection`` interface on (N, ...) arrays. For position_frame="trajectory" models,
+    whose inputs carry no absolute position, so a history anywhere on Earth is projected
+    without the distortion of a plane centred on another city."""
+
+    def __init__(self, lat0: np.ndarray, lon0: np.ndarray) -> None:
+        from trajlm.data.geometry import EARTH_RADIUS_M
+
+        self.lat0 = np.asarray(lat0, dtype=np.float64)[:, None]  # (N, 1)
+        self.lon0 = np.asarray(lon0, dtype=np.float64)[:, None]
+        self._ky = EARTH_RADIUS_M * np.pi / 180.0
+        self._kx = self._ky * np.cos(np.radians(self.lat0))  # (N, 1)
+
+    @classmethod
+    def about_last_point(cls, task: PredictionTask) -> TrajectoryFrames:
+        last = task.hist_latlon[np.arange(len(task.lengths)), task.lengths - 1]  # (N, 2)
+        return cls(last[:, 0], last[:, 1])
+
+    def forward(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(N, T) degrees -> (N, T) metres east / north of each row's centre."""
+        dlon = (np.asarray(lon, dtype=np.float64) - self.lon0 + 180.0) % 360.0 - 180.0
+        return dlon * self._kx, (np.asarray(lat, dtype=np.float64) - self.lat0) * self._ky
+
+    def inverse(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lat = np.asarray(y, dtype=np.float64) / self._ky + self.lat0
+        lon = np.asarray(x, dtype=np.float64) / self._kx + self.lon0
+        return lat, (lon + 180.0) % 360.0 - 180.0
 
 
 def model_params(model: Any):

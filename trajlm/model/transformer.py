@@ -175,6 +175,7 @@ class TrajectoryModel(nn.Module):
             context=config.context, context_dropout=config.context_dropout,
             context_features=config.context_features, coverage=config.coverage,
             n_edge_buckets=config.n_edge_buckets,
+            trajectory_frame=config.position_frame == "trajectory",
         )  # fmt: skip
         self.pos_emb = None  # absolute positions, added to the token embedding
         self.rope = None  # rotary positions, applied to q and k in every layer
@@ -548,12 +549,20 @@ class TrajectoryModel(nn.Module):
         return model.to(map_location)
 
 
+# Checkpoints shipped with the package (trajlm/checkpoints/<name>/: config.json,
+# model.safetensors, MODEL_CARD.md), loadable by name; a local folder of that name wins.
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
 def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
     """The weights directory `from_pretrained` reads: RUN/best for a run that has one (unless
     weights="last"), else `directory` itself; a clear error when neither holds a model."""
     if weights not in ("best", "last"):
         raise ValueError(f'weights must be "best" or "last", got {weights!r}')
     d = Path(directory)
+    shipped = SHIPPED_DIR / str(directory)
+    if not d.exists() and d.name == str(directory) and (shipped / CONFIG_NAME).is_file():
+        return shipped  # a checkpoint shipped inside the package ("trajlm-small"), offline
     best = d / "best"
     if weights == "best" and (best / CONFIG_NAME).exists():
         _log.info(

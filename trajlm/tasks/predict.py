@@ -52,6 +52,10 @@ def predict_table(model, df: pl.DataFrame, steps: int, history: int | None = Non
         raise ValueError("no input points to predict from")
     stats = model.stats
     proj = stats.projection
+    if getattr(model.config, "position_frame", "store") == "trajectory":
+        from trajlm.data.features import LocalProjection
+
+        proj = LocalProjection.fit(df)  # no absolute position: the input's own plane
     max_hist = history or (model.config.max_len - steps)
     if max_hist < 2:
         raise ValueError(f"model max_len {model.config.max_len} leaves no room for {steps} steps")

@@ -40,7 +40,12 @@ def pretrained_config(run: str | Path, data: str | Path | None = None) -> tuple[
     run = resolve_weights(run)
     cfg = json.loads((run / "config.json").read_text())
     if data is not None:
-        cfg["stats"] = load_stats(data).to_dict()
+        target = load_stats(data).to_dict()
+        if cfg.get("position_frame") == "trajectory" and cfg.get("stats"):
+            # No absolute position: the corpus-wide step / time scales stay (the weights
+            # read them); only the plane is the target store's.
+            target = {**cfg["stats"], **{k: target[k] for k in ("lat0", "lon0", "xy_mean")}}
+        cfg["stats"] = target
     return ModelConfig.from_dict(cfg, section=str(run / "config.json")), run
 
 

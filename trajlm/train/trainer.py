@@ -253,6 +253,16 @@ class Trainer:
                 next(it, None)
             yield from it
             return
+        from trajlm.data.corpus import CorpusWindows, is_corpus
+
+        if is_corpus(self.data):  # a pretraining corpus: sources drawn by weight
+            it = iter(DataLoader(CorpusWindows(self.data, "train", self._window_config(),
+                                               self.rank, self.world, self.epoch),
+                                 batch_size=self.cfg.batch_size))  # fmt: skip
+            for _ in range(self.batches_in_epoch):  # resuming mid-epoch
+                next(it, None)
+            yield from it
+            return
         ds = TrajectoryWindows(
             self.data, "train", self._window_config(), rank=self.rank,
             world_size=self.world, epoch=self.epoch,

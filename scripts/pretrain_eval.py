@@ -1,0 +1,113 @@
+"""Score models on a store's test split (PROTOCOL task 1: 20 points in, the next 5 out) as a
+ratio to constant velocity, with a paired bootstrap 95 % CI over trips (docs/pretraining.md).
+
+    python scripts/pretrain_eval.py --data /tmp/stores/geolife \
+        --model "porto scratch=runs/a/best,runs/b/best" --model "small=trajlm-small" \
+        --label "Porto -> GeoLife" --out out/pretrain/x.json
+
+A --model NAME=DIR[,DIR...] lists one weights directory per seed (a run: its best/; or a
+named checkpoint such as trajlm-small). Per seed: 5-step MAE (m) and MAE / CV. Over seeds:
+mean ± std, and the CI of the ratio of the seed-averaged per-trip errors to CV's, from 2,000
+paired resamples of the test trips. Appends one JSON record per model to --out (a list).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+N_BOOT = 2000
+
+
+def trip_errors(pred: np.ndarray, true: np.ndarray) -> np.ndarray:
+    from trajlm.data.metrics import point_errors
+
+    return point_errors(pred, true).mean(axis=1)  # (N,) metres, mean over the k steps
+
+
+def cv_errors(task, store: Path) -> np.ndarray:
+    from trajlm.data.store import load_stats
+    from trajlm.eval.baselines import ConstantVelocity
+
+    proj = load_stats(store).projection
+    xy = task.xy(proj)
+    out = ConstantVelocity().predict(xy, task.lengths, k=task.target_t.shape[1])
+    pred = np.stack(proj.inverse(out[..., 0], out[..., 1]), axis=-1)
+    return trip_errors(pred, task.target_latlon)
+
+
+def model_errors(weights: str, task) -> np.ndarray:
+    from trajlm.model import TrajectoryModel
+    from trajlm.model.rollout import ModelPredictor
+
+    model = TrajectoryModel.from_pretrained(weights).eval()
+    return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
+
+
+def ratio_ci(model: np.ndarray, base: np.ndarray, seed: int = 0) -> tuple[float, float]:
+    """Paired bootstrap 95 % CI of mean(model) / mean(base) over trips."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(base), size=(N_BOOT, len(base)))
+    r = model[idx].mean(1) / base[idx].mean(1)
+    return float(np.percentile(r, 2.5)), float(np.percentile(r, 97.5))
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", required=True, type=Path, help="store; its test split is scored")
+    ap.add_argument("--model", action="append", default=[], help="NAME=DIR[,DIR...] (seeds)")
+    ap.add_argument("--label", default="", help="row label, e.g. 'Porto -> GeoLife'")
+    ap.add_argument("--max-trips", type=int, default=0, help="score the first N test trips only")
+    ap.add_argument("--out", type=Path, help="append the records to this JSON list")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.data.store import read_store
+
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    df = read_store(args.data, split="test")
+    if args.max_trips:
+        keep = df["traj_id"].unique(maintain_order=True).head(args.max_trips)
+        df = df.filter(df["traj_id"].is_in(keep.implode()))
+    task = make_prediction_task(df)
+    base = cv_errors(task, args.data)
+    records = [{"label": args.label, "data": str(args.data), "model": "constant velocity",
+                "n_trips": len(base), "mae_m": float(base.mean()), "ratio": 1.0}]  # fmt: skip
+    for spec in args.model:
+        name, dirs = spec.split("=", 1)
+        if not dirs:  # no run of this model yet (pretrain_results.sh lists every model)
+            print(f"skipping {name}: no weights given")
+            continue
+        per_seed = [model_errors(d, task) for d in dirs.split(",")]
+        maes = np.array([e.mean() for e in per_seed])
+        ratios = maes / base.mean()
+        lo, hi = ratio_ci(np.mean(per_seed, axis=0), base)
+        records.append({
+            "label": args.label, "data": str(args.data), "model": name, "weights": dirs,
+            "n_trips": len(base), "n_seeds": len(per_seed),
+            "mae_m": float(maes.mean()), "mae_std_m": float(maes.std(ddof=1)) if len(maes) > 1
+            else 0.0, "mae_per_seed": maes.tolist(),
+            "ratio": float(ratios.mean()), "ratio_std": float(ratios.std(ddof=1))
+            if len(ratios) > 1 else 0.0, "ratio_ci95": [lo, hi],
+        })  # fmt: skip
+    for r in records:
+        ci = r.get("ratio_ci95")
+        extra = f" (95% CI {ci[0]:.3f}-{ci[1]:.3f}, {r['n_seeds']} seed(s))" if ci else ""
+        print(
+            f"{r['label']:<22} {r['model']:<28} {r['mae_m']:8.1f} m  / CV {r['ratio']:.3f}{extra}"
+        )
+    if args.out:
+        old = json.loads(args.out.read_text()) if args.out.exists() else []
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(old + records, indent=2))
+    return records
+
+
+if __name__ == "__main__":
+    main()

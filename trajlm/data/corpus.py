@@ -1,0 +1,366 @@
+"""A pretraining corpus: many data sets in one store, streamed with per-source weights.
+
+    spec = load_corpus_spec("configs/pretrain.toml")        # sources, formats, weights, licences
+    build_corpus(spec, "runs/corpus")                        # ingest each, then merge
+    ds = CorpusWindows("runs/corpus", "train", WindowConfig(max_len=48))   # weighted stream
+
+Layout (a store: every store reader, the Trainer and `trajlm eval` read it as one):
+
+    DIR/sources/<name>/                  each source's own store (its own plane, splits, stats)
+    DIR/points/split=<s>/part-<i>.parquet  source i's split s, traj_id "<name>/<original id>"
+    DIR/stats.json                       the corpus NormStats: steps and time steps mixed over
+                                         the sources by weight (see `corpus_stats`)
+    DIR/corpus.json                      sources: weight, licence, files, plane, counts
+
+Each source keeps its own split (a chronological split over the merged table would put all of
+GeoLife's 2007-2011 in train and Porto's 2013 in test). The val split holds at most
+`val_trips_per_source` trips of each source, so model selection sees every source.
+
+Every trajectory is read in its own source's plane and, for a ``position_frame =
+"trajectory"`` model, never by its absolute position: no feature needs a city-specific
+normalization. Train windows are drawn source by source with probability weight / sum of
+weights (`CorpusWindows`); an epoch is as many windows as the train split holds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow.parquet as pq
+from torch.utils.data import IterableDataset
+
+from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
+from trajlm.data.features import LocalProjection, NormStats
+from trajlm.data.loader import TrajectoryWindows, WindowConfig, window_spans
+from trajlm.data.schema import TrajlmInputError
+from trajlm.data.splits import SPLITS
+
+CORPUS_FILE = "corpus.json"
+KEEP = ["traj_id", "t", "lat", "lon"]  # the columns every source has
+
+
+@dataclass
+class CorpusSource:
+    """One data set of the corpus (a [[source]] table of the spec)."""
+
+    name: str  # [a-z0-9_]+: prefixes its traj_ids ("name/id")
+    format: str  # a reader format (trajlm.data.readers.FORMATS) or "synthetic"
+    path: list[str] = field(default_factory=list)  # files / folders, relative to data_root
+    columns: str | None = None  # a column preset for csv (readers.PRESETS)
+    weight: float = 1.0  # sampling weight of its train windows (0 = ingested, not sampled)
+    licence: str = ""
+    redistributable: bool = False  # may weights trained on it be shipped?
+    city: dict = field(default_factory=dict)  # format "synthetic": CityConfig overrides
+
+    def __post_init__(self) -> None:
+        if not self.name or not all(c.islower() or c.isdigit() or c == "_" for c in self.name):
+            raise ValueError(f"name must be lowercase letters, digits and _, got {self.name!r}")
+        if not (math.isfinite(self.weight) and self.weight >= 0):
+            raise ValueError(f"weight must be >= 0, got {self.weight}")
+        if self.format != "synthetic" and not self.path:
+            raise ValueError(f"source {self.name!r} needs a path")
+
+
+@dataclass
+class CorpusSpec:
+    name: str = "corpus"
+    data_root: str = "../shared/data"  # relative to the spec's working directory
+    val_trips_per_source: int = 50
+    sources: list[CorpusSource] = field(default_factory=list)
+
+    def select(self, redistributable_only: bool) -> CorpusSpec:
+        keep = [s for s in self.sources if s.redistributable or not redistributable_only]
+        return CorpusSpec(self.name, self.data_root, self.val_trips_per_source, keep)
+
+
+def load_corpus_spec(path: str | Path, data_root: str | None = None) -> CorpusSpec:
+    """Read a corpus spec (TOML: [corpus] and [[source]] tables); errors name the key."""
+    from trajlm._config import build
+    from trajlm.errors import ConfigError
+
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from e
+    unknown = set(raw) - {"corpus", "source"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section [{sorted(unknown)[0]}] (use [corpus], [[source]])"
+        )
+    head = dict(raw.get("corpus", {}))
+    sources = []
+    for i, s in enumerate(raw.get("source", [])):
+        s = dict(s)
+        if isinstance(s.get("path"), str):
+            s["path"] = [s["path"]]
+        sources.append(build(CorpusSource, s, f"{path}: source[{i}]"))
+    names = [s.name for s in sources]
+    if len(set(names)) != len(names) or not names:
+        raise ConfigError(f"{path}: source names must be unique and at least one, got {names}")
+    spec = build(CorpusSpec, head, f"{path}: corpus")
+    spec.sources = sources
+    if data_root is not None:
+        spec.data_root = data_root
+    return spec
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
+    from trajlm.data.ingest import ingest
+
+    if src.format == "synthetic":
+        from trajlm.data.clean import PRESETS, clean
+        from trajlm.data.store import write_store
+        from trajlm.data.synthetic import generate_city
+
+        city = generate_city(**src.city)
+        df, report = clean(city.points, PRESETS["default"])
+        return write_store(df, out, report=report, sources=[f"synthetic:{src.city}"])
+    paths = [root / p for p in src.path]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(missing[0])
+    return ingest(paths, src.format, out, on_error="skip", column_preset=src.columns)
+
+
+def corpus_stats(stats: list[NormStats], weights: list[float]) -> NormStats:
+    """Step and time-step scales of the weighted mixture of the sources (the RMS step of the
+    mix; the mean and standard deviation of dt over the mix); the plane and position scale
+    of the heaviest source (a position_frame="trajectory" model never reads them)."""
+    p = np.asarray(weights, dtype=np.float64) / float(np.sum(weights))
+    dxy = float(np.sqrt(np.sum(p * np.array([s.dxy_scale for s in stats]) ** 2)))
+    m = np.array([s.dt_mean for s in stats])
+    sd = np.array([s.dt_scale for s in stats])
+    dt_mean = float(np.sum(p * m))
+    dt_scale = float(np.sqrt(max(np.sum(p * (sd**2 + m**2)) - dt_mean**2, 1.0)))
+    top = stats[int(np.argmax(p))]
+    return NormStats(top.lat0, top.lon0, top.xy_mean, top.xy_scale, dxy, dt_mean, dt_scale,
+                     n_points=sum(s.n_points for s in stats))  # fmt: skip
+
+
+def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log=print) -> dict:
+    """Ingest every source of `spec` into OUT/sources/<name> and merge them into the store OUT.
+
+    A source whose files are missing is skipped with a note (recorded in corpus.json), so a
+    machine with only some of the data still builds a corpus. Returns the corpus record."""
+    from trajlm.data.store import _write_split, load_stats, read_store
+
+    out = Path(out)
+    existing = check_output_dir(out, "store", overwrite=overwrite)
+    root = Path(spec.data_root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with DirLock(out.parent / f".{out.name}.lock", what=f"corpus {out}"):
+        clean_stale_tmp(out.parent, out.name)
+        tmp = out.parent / tmp_name(out.name)
+        tmp.mkdir()
+        try:
+            record = {"name": spec.name, "spec": asdict(spec), "sources": [], "skipped": []}
+            kept, stats = [], []
+            for src in sorted(spec.sources, key=lambda s: s.name):
+                try:
+                    manifest = _ingest_source(src, root, tmp / "sources" / src.name)
+                except (FileNotFoundError, TrajlmInputError) as e:
+                    log(f"corpus: skipping source {src.name}: {e}")
+                    record["skipped"].append({"name": src.name, "reason": str(e)})
+                    continue
+                log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
+                    f"{manifest['n_points']} points")  # fmt: skip
+                kept.append((src, manifest))
+                stats.append(load_stats(tmp / "sources" / src.name))
+            if not kept:
+                raise TrajlmInputError("no source of the corpus could be read", path=root)
+            weights = [max(s.weight, 1e-12) for s, _ in kept]
+            index_parts, sizes = [], {s: {"n_trajectories": 0, "n_points": 0} for s in SPLITS}
+            for i, ((src, manifest), st) in enumerate(zip(kept, stats, strict=True)):
+                store = tmp / "sources" / src.name
+                df = read_store(store, columns=KEEP)
+                df = df.with_columns(
+                    (pl.lit(f"{src.name}/") + pl.col("traj_id").cast(pl.Utf8)).alias("traj_id")
+                )
+                files = {}
+                for s in SPLITS:
+                    part = df.filter(pl.col("split") == s).select(KEEP)
+                    if s == "val":  # the first trips of each source, so selection sees all
+                        ids = part["traj_id"].unique(maintain_order=True)
+                        part = part.filter(
+                            pl.col("traj_id").is_in(ids.head(spec.val_trips_per_source).implode())
+                        )
+                    folder = tmp / "sources" / src.name / f".merge-{s}"
+                    names = _write_split(part, folder, 1_000_000)
+                    files[s] = []
+                    for k, name in enumerate(names):
+                        dest = tmp / "points" / f"split={s}" / f"part-{i:03d}{k:02d}.parquet"
+                        dest.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(folder / name, dest)
+                        files[s].append(dest.name)
+                    shutil.rmtree(folder)
+                    sizes[s]["n_trajectories"] += part["traj_id"].n_unique()
+                    sizes[s]["n_points"] += len(part)
+                    index_parts.append(
+                        part.group_by("traj_id", maintain_order=True).agg(
+                            pl.col("t").min().alias("t_start"), pl.col("t").max().alias("t_end"),
+                            pl.len().cast(pl.Int64).alias("n_points"),
+                        ).with_columns(pl.lit(s).alias("split"))
+                    )  # fmt: skip
+                record["sources"].append({
+                    "name": src.name, "format": src.format, "weight": src.weight,
+                    "licence": src.licence, "redistributable": src.redistributable,
+                    "files": files, "lat0": st.lat0, "lon0": st.lon0,
+                    "n_trajectories": manifest["n_trajectories"], "n_points": manifest["n_points"],
+                    "splits": manifest["splits"], "stats": st.to_dict(),
+                })  # fmt: skip
+            mixed = corpus_stats(stats, weights)
+            mixed.save(tmp / "stats.json")
+            pl.concat(index_parts).write_parquet(tmp / "index.parquet")
+            record["stats"] = mixed.to_dict()
+            (tmp / CORPUS_FILE).write_text(json.dumps(record, indent=2))
+            manifest = _corpus_manifest(record, sizes, kept)
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+            write_marker(tmp, "store")
+            if existing:
+                shutil.rmtree(out)
+            os.replace(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return record
+
+
+def _corpus_manifest(record: dict, sizes: dict, kept: list) -> dict:
+    from datetime import UTC, datetime
+
+    from trajlm._version import __version__
+    from trajlm.data.schema import SCHEMA_VERSION
+
+    boxes = [m["bbox"] for _, m in kept]
+    spans = [m["time_span"] for _, m in kept]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "trajlm_version": __version__,
+        "created_at": datetime.now(tz=UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "sources": [f"corpus:{s['name']}" for s in record["sources"]],
+        "n_points": sum(v["n_points"] for v in sizes.values()),
+        "n_trajectories": sum(v["n_trajectories"] for v in sizes.values()),
+        "columns": {"traj_id": "String", "t": "Int64", "lat": "Float64", "lon": "Float64"},
+        "time_span": {
+            "start_unix": min(s["start_unix"] for s in spans),
+            "end_unix": max(s["end_unix"] for s in spans),
+            "start_iso": min(s["start_iso"] for s in spans),
+            "end_iso": max(s["end_iso"] for s in spans),
+        },
+        "bbox": {
+            "min_lat": min(b["min_lat"] for b in boxes),
+            "min_lon": min(b["min_lon"] for b in boxes),
+            "max_lat": max(b["max_lat"] for b in boxes),
+            "max_lon": max(b["max_lon"] for b in boxes),
+        },
+        "split_by": "per-source",
+        "splits": sizes,
+        "corpus": record["name"],
+    }
+
+
+def is_corpus(path: str | Path) -> bool:
+    return (Path(path) / CORPUS_FILE).is_file()
+
+
+def load_corpus(path: str | Path) -> dict:
+    return json.loads((Path(path) / CORPUS_FILE).read_text())
+
+
+# ----------------------------------------------------------------------------- streaming
+
+
+class CorpusWindows(IterableDataset):
+    """Train windows of a corpus: each draw picks a source with probability weight / total and
+    takes that source's next window (its own `TrajectoryWindows`, in its own plane, starting a
+    new pass when it runs dry). One epoch = as many windows as the split holds. Deterministic
+    in (seed, epoch, rank); single-process loading only (num_workers = 0)."""
+
+    def __init__(
+        self,
+        corpus: str | Path,
+        split: str = "train",
+        config: WindowConfig | None = None,
+        rank: int = 0,
+        world_size: int = 1,
+        epoch: int = 0,
+    ) -> None:
+        super().__init__()
+        self.corpus, self.config = Path(corpus), config or WindowConfig()
+        self.rank, self.world_size, self.epoch = rank, world_size, epoch
+        record = load_corpus(corpus)
+        index = pl.read_parquet(self.corpus / "index.parquet").filter(pl.col("split") == split)
+        self.sources, weights, self.n_windows = [], [], 0
+        for s in record["sources"]:
+            files = [self.corpus / "points" / f"split={split}" / f for f in s["files"][split]]
+            lens = index.filter(pl.col("traj_id").str.starts_with(s["name"] + "/"))["n_points"]
+            n = len(window_spans(np.zeros(len(lens), np.int64), lens.to_numpy(), self.config)[0])
+            self.n_windows += n
+            if s["weight"] <= 0 or n == 0 or not any(pq.read_metadata(f).num_rows for f in files):
+                continue
+            self.sources.append((s["name"], files, LocalProjection(s["lat0"], s["lon0"])))
+            weights.append(float(s["weight"]))
+        if not self.sources:
+            raise TrajlmInputError(
+                f"the corpus has no {split} windows with weight > 0", path=corpus
+            )
+        self.p = np.asarray(weights) / float(np.sum(weights))
+        self.split = split
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def _stream(self, i: int):
+        """Endless windows of source i (pass after pass, each pass reshuffled)."""
+        _, files, proj = self.sources[i]
+        for n_pass in range(1 << 30):
+            ds = TrajectoryWindows(self.corpus, self.split, self.config, projection=proj,
+                                   rank=self.rank, world_size=self.world_size,
+                                   epoch=self.epoch * 1000 + n_pass)  # fmt: skip
+            ds.files = files  # this source's part files only
+            got = False
+            for item in ds:
+                got = True
+                yield item
+            if not got:
+                return
+
+    def __iter__(self):
+        rng = np.random.default_rng([self.config.seed, self.epoch, self.rank])
+        streams = [self._stream(i) for i in range(len(self.sources))]
+        for _ in range(self.n_windows // self.world_size):
+            item = next(streams[int(rng.choice(len(streams), p=self.p))], None)
+            if item is not None:
+                yield item
+
+    def __len__(self) -> int:
+        return self.n_windows // self.world_size
+
+
+def corpus_summary(path: str | Path) -> list[dict]:
+    """Per source: name, weight, sampling share, trajectories, points, licence."""
+    record = load_corpus(path)
+    total = sum(s["weight"] for s in record["sources"]) or 1.0
+    return [
+        {"source": s["name"], "weight": s["weight"], "share": s["weight"] / total,
+         "trajectories": s["n_trajectories"], "points": s["n_points"],
+         "licence": s["licence"], "redistributable": s["redistributable"]}
+        for s in record["sources"]
+    ]  # fmt: skip
+
+
+__all__ = [
+    "CorpusSource", "CorpusSpec", "CorpusWindows", "build_corpus", "corpus_stats",
+    "corpus_summary", "is_corpus", "load_corpus", "load_corpus_spec",
+]  # fmt: skip
