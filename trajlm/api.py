@@ -49,7 +49,7 @@ from trajlm.data.schema import TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import coverage_warnings, load_coverage
 from trajlm.model.quantize import QUANTIZE_MODES, quantize_int8
-from trajlm.model.transformer import resolve_weights
+from trajlm.model.weights import resolve_weights
 from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.predict import predict_at_table, predict_table

@@ -237,11 +237,11 @@ class AnomalyDetector:
 
     def save(self, path: str | Path) -> Path:
         """Write the calibration (with the detector's config) as JSON, atomically."""
-        from trajlm.model.transformer import _atomic_write
+        from trajlm.model.weights import atomic_write
 
         path = Path(path)
         text = json.dumps(self._calibration())
-        _atomic_write(path, lambda p: Path(p).write_text(text))
+        atomic_write(path, lambda p: Path(p).write_text(text))
         return path
 
     @classmethod

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model.transformer import WEIGHTS_NAME, resolve_weights
+from trajlm.model.weights import WEIGHTS_NAME, resolve_weights
 from trajlm.train.modes import core_model, load_adapter, save_adapter
 from trajlm.train.pretrained import load_weights
 

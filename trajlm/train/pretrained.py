@@ -24,7 +24,7 @@ from safetensors.torch import load_file
 
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.model.transformer import WEIGHTS_NAME, resolve_weights
+from trajlm.model.weights import WEIGHTS_NAME, resolve_weights
 
 # Heads a fine-tune may add to a model pretrained without them (initialised fresh).
 OPTIONAL_PREFIXES = ("infill_head.", "end_head.", "span_pos.")
