@@ -257,7 +257,8 @@ def train(
 ) -> None:
     """Pretrain the causal trajectory transformer (next-point prediction)."""
     from trajlm._safety import check_output_dir
-    from trajlm.train.trainer import Trainer, _legacy_run
+    from trajlm.train.run_dir import _legacy_run
+    from trajlm.train.trainer import Trainer
 
     io.choice(device, ("auto", "cpu", "cuda"), "--device")
     if resume and overwrite:

@@ -6,6 +6,9 @@
     Trainer(None, OUT, train_config=cfg, model=classifier, objective=Classification(...),
             metric=Metric("val_acc", accuracy, higher_is_better=True)).fit()      # a task
 
+The data feed (trajlm/train/feed.py) and the run directory (checkpoints, best weights,
+the claim on the folder: trajlm/train/run_dir.py) are mixins of Trainer.
+
 What is trained: a model built from a config, a pretrained run (``init_from``, loaded with the
 target store's NormStats: trajlm/train/pretrained.py) or any given module; ``mode`` picks the
 trainable parameters (full / selective / LoRA: trajlm/train/modes.py). What is minimized: an
@@ -24,12 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import time
-import warnings
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +37,13 @@ import polars as pl
 import torch
 from torch.utils.data import DataLoader
 
-from trajlm._safety import MARKER, UserError, check_output_dir, remove_owned, write_marker
-from trajlm.data.loader import TrajectoryWindows, WindowConfig, resume_state
-from trajlm.data.schema import TrajlmInputError
+from trajlm._safety import UserError, remove_owned, write_marker
+from trajlm.data.loader import TrajectoryWindows, WindowConfig
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.train.checkpoint import (
-    OLD_STATE_DIR,
-    STATE_DIR,
-    clean_stale_tmp,
-    find_state_dir,
-    load_checkpoint,
-    save_checkpoint,
-)
+from trajlm.train.checkpoint import clean_stale_tmp
 from trajlm.train.config import TrainConfig
+from trajlm.train.feed import BatchFeed
 from trajlm.train.modes import apply_mode, core_model
 from trajlm.train.objectives import (
     MaskedMix,
@@ -58,33 +51,14 @@ from trajlm.train.objectives import (
     NextPoint,
     Objective,
     ObjectiveMix,
-    step_generator,
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
+from trajlm.train.run_dir import RUN_FILES, RunDirectory
 
 __all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
 # Seconds to sleep after each step; only for the kill -9 resume test (slows a tiny run down).
 _DEBUG_STEP_SLEEP_S = float(os.environ.get("TRAJLM_DEBUG_STEP_SLEEP_S", "0"))
-
-
-BEST_TRAINABLE = "best_trainable.safetensors"  # the best weights of a PEFT / task model
-# What a run directory holds (everything else in it is the user's and is never touched).
-RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR, OLD_STATE_DIR,
-             "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER)  # fmt: skip
-
-
-def _legacy_run(d: Path) -> str | None:
-    """A run written before directories carried a marker."""
-    return "run" if (d / "train_config.json").exists() or (d / STATE_DIR).exists() else None
-
-
-def _metrics_step(line: str) -> float:
-    """The step of a metrics.jsonl line; inf for a line cut short by a kill (dropped)."""
-    try:
-        return json.loads(line).get("step", 0)
-    except (ValueError, AttributeError):
-        return math.inf
 
 
 def _dist_info() -> tuple[int, int, int]:
@@ -101,7 +75,7 @@ def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
     return torch.device("cuda", local_rank)
 
 
-class Trainer:
+class Trainer(BatchFeed, RunDirectory):
     """Trains a model on an objective; writes checkpoints and metrics to `run` (None: nothing
     is written, no resume). See the module docstring for the pieces.
 
@@ -222,78 +196,6 @@ class Trainer:
             return merge_coverage(mc.coverage, cov)
         return cov
 
-    def _shift_clocks(self, batch: dict) -> dict:
-        """Clock-shift augmentation (TrainConfig.clock_shift_prob); drawn from (seed, step) so
-        a resumed run shifts exactly as an uninterrupted one."""
-        p = self.cfg.clock_shift_prob
-        if p <= 0 or "t0" not in batch:
-            return batch
-        g = step_generator(self.cfg.seed + 104_729, self.step)
-        n = batch["t0"].shape[0]
-        hit = torch.rand(n, generator=g) < p
-        hours = torch.randint(0, 7 * 24, (n,), generator=g)
-        shift = (hit * hours * 3600).to(batch["t0"].device)
-        return {**batch, "t0": batch["t0"] + shift}
-
-    # -- data ---------------------------------------------------------------------------
-    def _window_config(self) -> WindowConfig:
-        return WindowConfig(
-            max_len=self.cfg.max_len,
-            stride=self.cfg.stride,
-            shuffle_buffer=self.cfg.shuffle_buffer,
-            seed=self.cfg.seed,
-            road_columns=tuple(self.cfg.road_columns) if self.cfg.road_columns else None,
-        )
-
-    def _epoch_batches(self) -> Iterator[dict]:
-        """The batches of epoch `self.epoch`, from the first not yet consumed on."""
-        if hasattr(self.objective, "batches"):  # the objective samples its own data
-            it = iter(self.objective.batches(self.epoch))
-            for _ in range(self.batches_in_epoch):  # resuming mid-epoch
-                next(it, None)
-            yield from it
-            return
-        from trajlm.data.corpus import CorpusWindows, is_corpus
-
-        if is_corpus(self.data):  # a pretraining corpus: sources drawn by weight
-            it = iter(DataLoader(CorpusWindows(self.data, "train", self._window_config(),
-                                               self.rank, self.world, self.epoch),
-                                 batch_size=self.cfg.batch_size))  # fmt: skip
-            for _ in range(self.batches_in_epoch):  # resuming mid-epoch
-                next(it, None)
-            yield from it
-            return
-        ds = TrajectoryWindows(
-            self.data, "train", self._window_config(), rank=self.rank,
-            world_size=self.world, epoch=self.epoch,
-        )  # fmt: skip
-        if self.batches_in_epoch:  # resuming mid-epoch: skip what was already consumed
-            ds.load_state_dict(
-                resume_state(self.epoch, self.batches_in_epoch, self.cfg.batch_size,
-                             self.cfg.num_workers)
-            )  # fmt: skip
-        yield from DataLoader(
-            ds, batch_size=self.cfg.batch_size, num_workers=self.cfg.num_workers,
-            pin_memory=self.device.type == "cuda",
-        )  # fmt: skip
-
-    def _train_batches(self) -> Iterator[dict]:
-        """Endless batches; tracks (epoch, batches_in_epoch) so a resume can skip exactly."""
-        while True:
-            n = 0
-            for batch in self._epoch_batches():
-                n += 1
-                self.batches_in_epoch += 1
-                yield batch
-            if n == 0 and self.batches_in_epoch == 0:
-                where = self.data if self.data is not None else type(self.objective).__name__
-                raise TrajlmInputError(
-                    f"{where}: the train split yields no batches (no windows of >= 2 points)",
-                    hint="check the store with `trajlm data inspect`",
-                )
-            self.epoch += 1
-            self.batches_in_epoch = 0
-
     def _to_device(self, batch: dict) -> dict:
         return {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
 
@@ -360,40 +262,6 @@ class Trainer:
         enabled = self.cfg.bf16 and self.device.type == "cuda"
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=enabled)
 
-    # -- checkpoints ----------------------------------------------------------------------
-    def save(self) -> None:
-        if self.rank != 0 or self.run is None:
-            return
-        state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
-                 "best_val": self.best_val, "best_step": self.best_step,
-                 "world_size": self.world}  # fmt: skip
-        save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
-        (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
-
-    def resume(self) -> bool:
-        """Restore from RUN/trainer_state if present; returns whether it resumed."""
-        if self.run is None or find_state_dir(self.run) is None:
-            return False
-        state = load_checkpoint(self.run, self._raw_model(), self.optimizer)
-        self.step, self.epoch = state["step"], state["epoch"]
-        self.batches_in_epoch = state["batches_in_epoch"]
-        saved_world = state.get("world_size", self.world)
-        if saved_world != self.world:  # batches_in_epoch counts per-rank batches of that world
-            warnings.warn(
-                f"resuming a run saved with {saved_world} process(es) on {self.world}: the data "
-                "position is approximate (exact resume needs the same world size)",
-                stacklevel=2,
-            )
-        best = state.get("best_val")
-        self.best_val = best if best is not None and math.isfinite(best) else None
-        self.best_step = state.get("best_step")
-        if self.metrics_path.exists():  # drop metrics logged after the checkpoint
-            keep = [line for line in self.metrics_path.read_text().splitlines()
-                    if _metrics_step(line) <= self.step]  # fmt: skip
-            self.metrics_path.write_text("".join(x + "\n" for x in keep))
-            self.history = [r for r in map(json.loads, keep) if "train_loss" in r]
-        return True
-
     def _raw_model(self) -> torch.nn.Module:
         """The trained module without its DDP / torch.compile wrappers (PEFT / task kept)."""
         m = self.model
@@ -412,43 +280,6 @@ class Trainer:
                 fn(self, payload)
 
     # -- model selection -----------------------------------------------------------------
-    def _trainable_state(self) -> dict[str, torch.Tensor]:
-        return {n: p.detach().cpu().clone() for n, p in self._raw_model().named_parameters()
-                if p.requires_grad}  # fmt: skip
-
-    def _keep_best(self, score: float) -> None:
-        """The current weights are the best so far: remember (and with a run, write) them."""
-        self.best_val, self.best_step = score, self.step
-        if self.rank != 0:
-            return
-        raw = self._raw_model()
-        if self.restore_best:
-            self._best_state = self._trainable_state()
-        if self.run is None:
-            return
-        if isinstance(raw, TrajectoryModel):
-            raw.save_pretrained(self.run / "best")
-        else:  # a PEFT / task model: only what training changes
-            from safetensors.torch import save_file
-
-            sd = self._best_state or self._trainable_state()
-            save_file({k: v.contiguous() for k, v in sd.items()}, str(self.run / BEST_TRAINABLE))
-
-    def _load_best(self) -> None:
-        """End on the best weights (restore_best): from memory, or from RUN after a resume."""
-        raw = self._raw_model()
-        sd = self._best_state
-        if sd is None and self.run is not None and self.best_step is not None:
-            from safetensors.torch import load_file
-
-            path = self.run / BEST_TRAINABLE
-            if isinstance(raw, TrajectoryModel):
-                path = self.run / "best" / "model.safetensors"
-            if path.exists():
-                sd = load_file(str(path), device="cpu")
-        if sd is not None:
-            raw.load_state_dict(sd, strict=False)
-
     def _evaluate_and_select(self, train_loss: float | None) -> dict:
         record: dict[str, Any] = {"step": self.step, "train_loss": train_loss}
         if self.data is not None or hasattr(self.objective, "val_loss"):
@@ -501,13 +332,6 @@ class Trainer:
             write_marker(self.run, "run")
             clean_stale_tmp(self.run)
             return self._fit(resume, stop_at)
-
-    def claim_run_dir(self, resume: bool, overwrite: bool, check_only: bool = False) -> bool:
-        """check_output_dir for a run (legacy runs without a marker are recognised by their
-        files); returns whether the run exists."""
-        return check_output_dir(
-            self.run, "run", overwrite=overwrite or check_only, resume=resume, legacy=_legacy_run
-        )
 
     def _fit(self, resume: bool, stop_at: int | None = None) -> dict:
         if self.optimizer is None:

@@ -1,0 +1,91 @@
+"""The batches a ``Trainer`` trains on: windows of the store's train split (or of a
+pretraining corpus, or the objective's own batches), endless over epochs, resumable at the
+exact batch, with the clock-shift augmentation drawn from (seed, step). A mixin of
+``Trainer`` (trajlm/train/trainer.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+from torch.utils.data import DataLoader
+
+from trajlm.data.loader import TrajectoryWindows, WindowConfig, resume_state
+from trajlm.data.schema import TrajlmInputError
+from trajlm.train.objectives import step_generator
+
+
+class BatchFeed:
+    """Data methods of ``Trainer``."""
+
+    def _shift_clocks(self, batch: dict) -> dict:
+        """Clock-shift augmentation (TrainConfig.clock_shift_prob); drawn from (seed, step) so
+        a resumed run shifts exactly as an uninterrupted one."""
+        p = self.cfg.clock_shift_prob
+        if p <= 0 or "t0" not in batch:
+            return batch
+        g = step_generator(self.cfg.seed + 104_729, self.step)
+        n = batch["t0"].shape[0]
+        hit = torch.rand(n, generator=g) < p
+        hours = torch.randint(0, 7 * 24, (n,), generator=g)
+        shift = (hit * hours * 3600).to(batch["t0"].device)
+        return {**batch, "t0": batch["t0"] + shift}
+
+    def _window_config(self) -> WindowConfig:
+        return WindowConfig(
+            max_len=self.cfg.max_len,
+            stride=self.cfg.stride,
+            shuffle_buffer=self.cfg.shuffle_buffer,
+            seed=self.cfg.seed,
+            road_columns=tuple(self.cfg.road_columns) if self.cfg.road_columns else None,
+        )
+
+    def _epoch_batches(self) -> Iterator[dict]:
+        """The batches of epoch `self.epoch`, from the first not yet consumed on."""
+        if hasattr(self.objective, "batches"):  # the objective samples its own data
+            it = iter(self.objective.batches(self.epoch))
+            for _ in range(self.batches_in_epoch):  # resuming mid-epoch
+                next(it, None)
+            yield from it
+            return
+        from trajlm.data.corpus import CorpusWindows, is_corpus
+
+        if is_corpus(self.data):  # a pretraining corpus: sources drawn by weight
+            it = iter(DataLoader(CorpusWindows(self.data, "train", self._window_config(),
+                                               self.rank, self.world, self.epoch),
+                                 batch_size=self.cfg.batch_size))  # fmt: skip
+            for _ in range(self.batches_in_epoch):  # resuming mid-epoch
+                next(it, None)
+            yield from it
+            return
+        ds = TrajectoryWindows(
+            self.data, "train", self._window_config(), rank=self.rank,
+            world_size=self.world, epoch=self.epoch,
+        )  # fmt: skip
+        if self.batches_in_epoch:  # resuming mid-epoch: skip what was already consumed
+            ds.load_state_dict(
+                resume_state(self.epoch, self.batches_in_epoch, self.cfg.batch_size,
+                             self.cfg.num_workers)
+            )  # fmt: skip
+        yield from DataLoader(
+            ds, batch_size=self.cfg.batch_size, num_workers=self.cfg.num_workers,
+            pin_memory=self.device.type == "cuda",
+        )  # fmt: skip
+
+    def _train_batches(self) -> Iterator[dict]:
+        """Endless batches; tracks (epoch, batches_in_epoch) so a resume can skip exactly."""
+        while True:
+            n = 0
+            for batch in self._epoch_batches():
+                n += 1
+                self.batches_in_epoch += 1
+                yield batch
+            if n == 0 and self.batches_in_epoch == 0:
+                where = self.data if self.data is not None else type(self.objective).__name__
+                raise TrajlmInputError(
+                    f"{where}: the train split yields no batches (no windows of >= 2 points)",
+                    hint="check the store with `trajlm data inspect`",
+                )
+            self.epoch += 1
+            self.batches_in_epoch = 0
