@@ -146,3 +146,25 @@ def test_transfer_results_table(pretrained, tmp_path):
     assert f"| transfer, full | 10 % | {row['metrics']['mae_m']:.1f} ± 0.0 |" in md
     assert "| constant velocity |" in md and "| scratch, 100 % | 100 % |" in md
     assert "transfer, full s0" not in md  # the per-seed rows fold into their variant's row
+
+
+@pytest.mark.slow
+def test_train_trace_same_code_is_identical_and_a_change_is_found(tmp_path):
+    trace = load_script("train_trace")
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=30, seed=3)
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        '[model]\nd_model = 16\nn_layers = 1\nn_heads = 2\nmax_len = 16\npos_type = "learned"\n'
+        "[train]\nbatch_size = 4\nmax_len = 16\nlr = 3e-3\nwarmup_steps = 1\nmax_steps = 50\n"
+        'select_on = "val_loss"\n[train.objectives]\ncausal = 1.0\npoints = 1.0\n'
+    )
+    common = ["--data", str(store), "--config", str(config), "--steps", "3", "--eval-every", "3"]
+    for name, seed in (("a", "0"), ("b", "0"), ("c", "1")):
+        assert trace.main([*common, "--out", str(tmp_path / name), "--seed", seed]) == 0
+    a = json.loads((tmp_path / "a" / "trace.json").read_text())
+    assert a["steps"] == 3 and [r["step"] for r in a["records"]] == [1, 2, 3, 3]
+    assert trace.main(["--compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    assert trace.main(["--compare", str(tmp_path / "a"), str(tmp_path / "c")]) == 1
+    same, line = trace.compare(a, json.loads((tmp_path / "c" / "trace.json").read_text()))
+    assert not same and line.startswith("step 1:")
