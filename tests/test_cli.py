@@ -105,3 +105,24 @@ def test_predict_int8_writes_predictions_close_to_fp32(tmp_path: Path) -> None:
     assert len(outs[1]) == len(outs[0]) == 3
     diff = (outs[1]["lat"] - outs[0]["lat"]).abs().max()
     assert 0 < diff < 1e-4  # int8 arithmetic, within ~10 m
+
+
+def test_eval_score_on_val_scores_the_val_split(tmp_path: Path) -> None:
+    """--score-on val swaps val and test, so a recipe can be chosen without reading test: the
+    scored trajectories are the val split's; a wrong value is a one-line option error."""
+    import json
+
+    store = tmp_path / "s"
+    assert runner.invoke(app, ["data", "synth", "--out", str(store), "-n", "40"]).exit_code == 0
+    counts = {}
+    for on in ("test", "val"):
+        out = tmp_path / f"{on}.json"
+        r = runner.invoke(app, ["eval", "--task", "predict", "--data", str(store), "--out",
+                                str(out), "--score-on", on])  # fmt: skip
+        assert r.exit_code == 0, said(r)
+        meta = json.loads(out.read_text())
+        counts[on] = (meta["scored_split"], meta["split_sizes"])
+    assert counts["val"][0] == "val" and counts["test"][0] == "test"
+    assert counts["val"][1]["test"] == counts["test"][1]["val"]  # the roles swapped
+    r = runner.invoke(app, ["eval", "--task", "predict", "--data", str(store), "--score-on", "x"])
+    assert r.exit_code == 2 and "--score-on" in said(r)

@@ -382,6 +382,12 @@ def evaluate(
         None, "--holdout-by", help="Re-split: hour | hour=H | user (train on the same split)."
     ),
     context: str = typer.Option(None, help="Models' context: full | motion | auto."),
+    score_on: str = typer.Option(
+        "test",
+        "--score-on",
+        help="test, or val: score on the val split (val and test swap roles), to choose a "
+        "recipe without reading test.",
+    ),
     network: Path = typer.Option(
         None,
         "--network",
@@ -397,7 +403,8 @@ def evaluate(
 
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads, shifts=shift,
-                     holdout_by=holdout_by, context=context, network=network)  # fmt: skip
+                     holdout_by=holdout_by, context=context, network=network,
+                     score_on=score_on)  # fmt: skip
 
 
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")

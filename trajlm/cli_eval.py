@@ -98,6 +98,7 @@ def run_eval_command(
     holdout_by: str | None = None,
     context: str | None = None,
     network: Path | None = None,
+    score_on: str = "test",
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -110,6 +111,7 @@ def run_eval_command(
 
     io.choice(task, ALL_TASKS, "--task")
     io.choice(split_by, ("time", "user_time"), "--split-by")
+    io.choice(score_on, ("test", "val"), "--score-on")
     if context is not None:
         io.choice(context, ("full", "motion", "auto"), "--context")
     if seeds < 1:
@@ -159,6 +161,11 @@ def run_eval_command(
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
     if holdout_by:
         df = _resplit(df, holdout_by)
+    if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
+        import polars as pl
+
+        swap = {"val": "test", "test": "val"}
+        df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
@@ -188,6 +195,7 @@ def run_eval_command(
         aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")
     result.meta["store"] = str(data)
     result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
+    result.meta["scored_split"] = score_on
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False)
     if out is not None:
