@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the shipped trajlm-small checkpoint (trajlm/checkpoints/trajlm-small/): the corpus of
 # redistributable data only (configs/pretrain_small.toml: Porto CC BY 4.0 + trajlm's synthetic
-# cities), the pretraining recipe (configs/pretrain_model.toml: trajectory frame + context
-# dropout), seed 0, one CPU thread, then its val-selected weights copied into the package.
+# cities), the trajlm-small recipe (configs/trajlm_small.toml: the pretraining recipe's trajectory
+# frame + context dropout, plus the residual on constant velocity), seed 0, one CPU thread, then its val-selected weights copied into the package.
 # MODEL_CARD.md beside them is not touched (its metrics: scripts/pretrain_results.sh).
 #   SHARED=../shared/data bash scripts/build_trajlm_small.sh      (~8 min on one core)
 set -euo pipefail
@@ -14,7 +14,7 @@ DEST=${DEST:-trajlm/checkpoints/trajlm-small}
 export OMP_NUM_THREADS=1
 T="$PY -m trajlm.cli"
 $T data corpus configs/pretrain_small.toml --data-root "$SHARED" --out "$OUT/corpus" --overwrite
-$T train --data "$OUT/corpus" --out "$OUT/run" --config configs/pretrain_model.toml \
+$T train --data "$OUT/corpus" --out "$OUT/run" --config configs/trajlm_small.toml \
     --max-steps "$STEPS" --seed 0 --threads 1 --overwrite
 mkdir -p "$DEST"
 cp "$OUT/run/best/config.json" "$OUT/run/best/model.safetensors" "$DEST/"
