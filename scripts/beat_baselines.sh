@@ -3,13 +3,13 @@
 # beside every prediction baseline on val (the ablation, with --blend), then on test (read once).
 # Usage: scripts/beat_baselines.sh porto|geolife
 #   env: OUT=out/beat  STEPS=600  STORE=<an existing store; default: ingest as results.sh does>
-#        ARMS="plain=configs/porto_plain.toml residual=configs/porto.toml ..."  SEEDS="0 1 2"
+#        ARMS="plain=configs/porto_plain.toml residual=configs/porto_residual.toml ..."  SEEDS="0 1 2"
 # ~5 min per run on one busy CPU thread (600 steps); runs that exist are reused.
 set -euo pipefail
 DATA=${1:?usage: scripts/beat_baselines.sh porto|geolife}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/beat}/$DATA; STEPS=${STEPS:-600}; SEEDS=${SEEDS:-0 1 2}
 SHARED=${SHARED:-${TRAJLM_DATA:-../shared/data}}
-ARMS=${ARMS:-plain=configs/porto_plain.toml residual=configs/porto.toml restime=configs/porto_residual_time.toml}
+ARMS=${ARMS:-plain=configs/porto_plain.toml residual=configs/porto_residual.toml restime=configs/porto_residual_time.toml}
 mkdir -p "$OUT"
 STORE=${STORE:-$OUT/store}
 if [ ! -d "$STORE" ]; then

@@ -2,10 +2,10 @@
 # docs/generalization.md: each recipe on Porto's default (time) split with its clocks moved,
 # and on PROTOCOL's by-hour hold-out (train/val 00-06 UTC, test 06-09:11).
 # Usage: scripts/generalization_results.sh   [OUT=out/gen] [STEPS=1600] [SEEDS="0"]
-#        [RECIPES="porto porto_context_dropout porto_clock_shift"]   (~10 min per training)
+#        [RECIPES="porto_plain porto_context_dropout porto_clock_shift"]   (~10 min per training)
 set -euo pipefail
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/gen}; STEPS=${STEPS:-1600}; SEEDS=${SEEDS:-0}
-RECIPES=${RECIPES:-porto porto_context_dropout porto_clock_shift}
+RECIPES=${RECIPES:-porto_plain porto_context_dropout porto_clock_shift}
 SHARED=${SHARED:-${TRAJLM_DATA:-../shared/data}}
 mkdir -p "$OUT"
 [ -f "$OUT/store/manifest.json" ] || "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" \
