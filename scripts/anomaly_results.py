@@ -38,8 +38,11 @@ from trajlm.reason.inject import KINDS, inject_anomalies
 
 VARIANTS = [("rollout", "top3"), ("rollout", "max"), ("rollout", "segment"),
             ("nll", "segment"), ("nll", "max"), ("z2", "segment"),
-            ("rollout+dwell", "top3")]  # fmt: skip
-RAW_OF = {"rollout+dwell": "rollout"}  # variants sharing per-point scores
+            ("rollout+dwell", "top3"), ("rollout+z2+dwell", "top3")]  # fmt: skip
+RAW_OF = {
+    "rollout+dwell": "rollout",
+    "rollout+z2+dwell": "rollout",
+}  # variants sharing per-point scores
 EXPLAINED_AS = {"detour": "detour", "teleport": "jump", "stop": "stop",
                 "wrong_way": "wrong_way", "speed": "speed"}  # fmt: skip
 ROWS = ["all", *KINDS]

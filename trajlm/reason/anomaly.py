@@ -17,6 +17,7 @@ Per point (trajlm/reason/anomaly_scores.py), one of:
                into a p-value against normal data, and the trajectory's score is
                -log10 of the smaller one (min-p), itself calibrated on the normal data, so
                ``p_value`` stays a proper false-alarm rate
+    "rollout+z2+dwell"  the same with a third piece: the worst one-step ``z2`` (spikes)
 
 and per trajectory an aggregate of those: "max" (its worst point), "top3" (mean of its three
 worst; the default: tuned on injected val data, docs/anomalies.md), "segment" (the worst mean
@@ -48,7 +49,10 @@ from trajlm.reason.anomaly_scores import (
     step_scores,
 )
 
-SCORES = ("rollout", "nll", "z2", "rollout+dwell")
+SCORES = ("rollout", "nll", "z2", "rollout+dwell", "rollout+z2+dwell")
+# combined scores: their pieces of evidence, each a p-value against normal data (min-p);
+# a tie names the first piece's segment (a stop's whole still run says more than one point)
+COMBINED = {"rollout+dwell": ("dwell", "rollout"), "rollout+z2+dwell": ("dwell", "rollout", "z2")}
 AGGREGATES = ("top3", "max", "segment", "mean")
 CALIBRATION_VERSION = 1
 
@@ -84,7 +88,7 @@ def raw_scores(model, df: pl.DataFrame, config: DetectorConfig) -> np.ndarray:
     """The per-point values of `config.score` for `df` sorted by (traj_id, t), NaN where
     undefined (what ``point_scores`` aggregates; computed once, reusable across aggregates)."""
     df = df.sort(["traj_id", "t"])
-    if config.score in ("rollout", "rollout+dwell"):
+    if config.score == "rollout" or config.score in COMBINED:
         return rollout_scores(model, df, config.history, config.horizon, config.batch_size)
     s = step_scores(model, df, config.window, config.batch_size)
     return s[config.score].fill_null(np.nan).to_numpy()
@@ -96,17 +100,20 @@ def point_scores(
     """The canonical table sorted by (traj_id, t) plus ``value`` (the per-point score of
     `config.score`, null where undefined) and ``seg_lo`` / ``seg_hi`` (the rows, within the
     trajectory, that each value covers). `raw`: ``raw_scores`` already computed. With
-    "rollout+dwell" also ``dwell`` and ``dwell_lo`` (``dwell_scores``)."""
+    a combined score also ``dwell`` and ``dwell_lo`` (``dwell_scores``) and, with "z2",
+    ``step_z2`` (``step_scores``)."""
     df = df.sort(["traj_id", "t"])
     start, length = trajectory_offsets(df)
     local = np.arange(len(df)) - np.repeat(start, length)
     last = np.repeat(length - 1, length)
     v = raw_scores(model, df, config) if raw is None else raw
     extra = {}
-    if config.score == "rollout+dwell":
+    if "dwell" in COMBINED.get(config.score, ()):
         dwell, dwell_lo = dwell_scores(v, df, config.still_m)
         extra = {"dwell": pl.Series(dwell), "dwell_lo": pl.Series(dwell_lo)}
-    if config.score in ("rollout", "rollout+dwell"):
+    if "z2" in COMBINED.get(config.score, ()):
+        extra["step_z2"] = step_scores(model, df, config.window, config.batch_size)["z2"]
+    if config.score == "rollout" or config.score in COMBINED:
         lo, hi = local, np.minimum(local + config.horizon, last)
     else:
         lo, hi = np.maximum(local - 1, 0), local
@@ -129,13 +136,14 @@ def trajectory_scores(points: pl.DataFrame, aggregate: str) -> pl.DataFrame:
         "mean": pl.col("value").mean(),
         "top3": pl.col("value").drop_nulls().sort(descending=True).head(3).mean(),
     }[aggregate]
-    has_dwell = "dwell" in points.columns
-    frame = points.select("traj_id", "value", *(["dwell"] if has_dwell else []))
+    more = [c for c in ("dwell", "step_z2") if c in points.columns]
+    frame = points.select("traj_id", "value", *more)
     extra = []
-    if has_dwell:
-        extra = [
-            pl.col("dwell").max(),
-            pl.col("row").get(pl.col("dwell").arg_max()).alias("dwell_worst"),
+    for c in more:
+        name = c.removeprefix("step_")
+        extra += [
+            pl.col(c).max().alias(name),
+            pl.col("row").get(pl.col(c).fill_null(-np.inf).arg_max()).alias(f"{name}_worst"),
         ]
     return (
         frame.with_row_index("row")
@@ -149,7 +157,7 @@ def trajectory_scores(points: pl.DataFrame, aggregate: str) -> pl.DataFrame:
     )
 
 
-_PARTS = {"rollout": "score", "dwell": "dwell"}  # "rollout+dwell": evidence -> column
+_PARTS = {"rollout": "score", "z2": "z2", "dwell": "dwell"}  # evidence -> its column
 
 
 def _finite_sorted(x: np.ndarray) -> np.ndarray:
@@ -163,11 +171,15 @@ def _p(ref: np.ndarray, s: np.ndarray) -> np.ndarray:
     return (1.0 + len(ref) - np.searchsorted(ref, s, side="left")) / (1.0 + len(ref))
 
 
+def _part_p(traj: pl.DataFrame, parts: dict) -> np.ndarray:
+    """(pieces, trajectories): each piece's p-value, in the order of `parts`."""
+    return np.stack([_p(np.asarray(ref), traj[_PARTS[k]].to_numpy()) for k, ref in parts.items()])
+
+
 def _min_p_score(traj: pl.DataFrame, parts: dict) -> np.ndarray:
     """-log10 of the smaller of the pieces' p-values: higher = more anomalous (the detector
     calibrates this statistic again on normal data, so the minimum costs no false alarms)."""
-    p = np.minimum.reduce([_p(parts[k], traj[c].to_numpy()) for k, c in _PARTS.items()])
-    return -np.log10(p)
+    return -np.log10(_part_p(traj, parts).min(0))
 
 
 def _as_model(model: Any):
@@ -218,8 +230,10 @@ class AnomalyDetector:
         points = self.score_points(data, **columns)
         traj = trajectory_scores(points, self.config.aggregate)
         parts = None
-        if self.config.score == "rollout+dwell":  # the reference of each piece of evidence
-            parts = {k: _finite_sorted(traj[c].to_numpy()) for k, c in _PARTS.items()}
+        if self.config.score in COMBINED:  # the normal reference of each piece of evidence
+            parts = {
+                k: _finite_sorted(traj[_PARTS[k]].to_numpy()) for k in COMBINED[self.config.score]
+            }
             traj = traj.with_columns(score=pl.Series(_min_p_score(traj, parts)))
         scores = _finite_sorted(traj["score"].to_numpy())
         if len(scores) == 0:
@@ -244,26 +258,34 @@ class AnomalyDetector:
         return self
 
     def trajectory_table(self, points: pl.DataFrame) -> pl.DataFrame:
-        """``trajectory_scores`` with the detector's final ``score`` (for "rollout+dwell" the
-        min-p evidence; where the dwell wins, ``worst`` is the end of that still run and
-        ``seg_start`` its start, else ``seg_start`` is null)."""
+        """``trajectory_scores`` with the detector's final ``score``. For a combined score
+        that is the min-p evidence, and the piece with the smallest p-value names the worst
+        segment: ``worst`` its last row and ``seg_start`` its first (the still run of a
+        dwell, the step into the point of a z2); null ``seg_start`` = the row's own segment."""
         traj = trajectory_scores(points, self.config.aggregate)
-        if self.config.score != "rollout+dwell":
+        if self.config.score not in COMBINED:
             return traj.with_columns(seg_start=pl.lit(None, pl.Int64))
-        parts = {k: np.asarray(v) for k, v in self._calibration()["parts"].items()}
+        parts = self._calibration()["parts"]
+        p = _part_p(traj, parts)
+        win = np.array(list(parts))[p.argmin(0)]
         start, _ = trajectory_offsets(points)
         first = np.repeat(start, np.diff(np.append(start, len(points))))
-        end = traj["dwell_worst"].to_numpy()
-        wins = _p(parts["dwell"], traj["dwell"].to_numpy()) < _p(
-            parts["rollout"], traj["score"].to_numpy()
-        )
+        worst, seg_score = traj["worst"].to_numpy(), traj["seg_score"].to_numpy()
+        seg_start = np.full(len(traj), -1)
+        for k in ("z2", "dwell"):
+            if k in parts:
+                w = win == k
+                worst = np.where(w, traj[f"{k}_worst"].to_numpy(), worst)
+                seg_score = np.where(w, traj[k].to_numpy(), seg_score)
+        if "dwell" in parts:
+            lo = first[worst] + points["dwell_lo"].to_numpy()[worst]
+            seg_start = np.where(win == "dwell", lo, seg_start)
+        seg_start = np.where(win == "z2", np.maximum(worst - 1, first[worst]), seg_start)
         return traj.with_columns(
-            score=pl.Series(_min_p_score(traj, parts)),
-            worst=pl.Series(np.where(wins, end, traj["worst"].to_numpy())),
-            seg_score=pl.Series(np.where(wins, traj["dwell"], traj["seg_score"])),
-            seg_start=pl.Series(
-                np.where(wins, first[end] + points["dwell_lo"].to_numpy()[end], -1)
-            ).replace(-1, None),
+            score=pl.Series(-np.log10(p.min(0))),
+            worst=pl.Series(worst),
+            seg_score=pl.Series(seg_score),
+            seg_start=pl.Series(seg_start).replace(-1, None),
         )
 
     def p_values(self, scores: np.ndarray) -> np.ndarray:
