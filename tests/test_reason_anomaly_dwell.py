@@ -69,3 +69,14 @@ def test_evidence_script_end_to_end(tiny_run, tmp_path):  # noqa: F811
     assert auc["dwell(rollout4)"][0][3] > 0.9  # the stop column: what the dwell is for
     md = (tmp_path / "anomaly_evidence.md").read_text()
     assert md.startswith("| val evidence | all | detour |")
+
+
+def test_cli_refuses_an_unknown_score(tmp_path):
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    args = ["anomalies", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "s"),
+            "--out", str(tmp_path / "a.csv"), "--score", "rollout+dwel"]  # fmt: skip
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and "--score" in r.output and "rollout+dwell" in r.output
