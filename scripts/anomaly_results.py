@@ -37,7 +37,12 @@ from trajlm.reason.anomaly_baselines import IsolationForestDetector, RuleDetecto
 from trajlm.reason.inject import KINDS, inject_anomalies
 
 VARIANTS = [("rollout", "top3"), ("rollout", "max"), ("rollout", "segment"),
-            ("nll", "segment"), ("nll", "max"), ("z2", "segment")]  # fmt: skip
+            ("nll", "segment"), ("nll", "max"), ("z2", "segment"),
+            ("rollout+dwell", "top3"), ("rollout+z2+dwell", "top3")]  # fmt: skip
+RAW_OF = {
+    "rollout+dwell": "rollout",
+    "rollout+z2+dwell": "rollout",
+}  # variants sharing per-point scores
 EXPLAINED_AS = {"detour": "detour", "teleport": "jump", "stop": "stop",
                 "wrong_way": "wrong_way", "speed": "speed"}  # fmt: skip
 ROWS = ["all", *KINDS]
@@ -88,7 +93,10 @@ def _agg(model, df, variant, raw):
 def _traj_score(det: AnomalyDetector, points: pl.DataFrame, labels: pl.DataFrame) -> np.ndarray:
     from trajlm.reason.anomaly import trajectory_scores
 
-    s = trajectory_scores(points, det.config.aggregate)
+    if det.calibration_ is not None:  # the detector's final score (e.g. min-p evidence)
+        s = det.trajectory_table(points)
+    else:
+        s = trajectory_scores(points, det.config.aggregate)
     return labels.join(s, on="traj_id", how="left")["score"].to_numpy().astype(np.float64)
 
 
@@ -144,10 +152,13 @@ def main(argv: list[str] | None = None) -> dict:
         raw_cache = {}
         for v in variants:  # tune on injected val
             cfg = DetectorConfig(score=v[0], aggregate=v[1])
-            if v[0] not in raw_cache:
-                raw_cache[v[0]] = raw_scores(model, val_pts, cfg)
+            key = RAW_OF.get(v[0], v[0])
+            if key not in raw_cache:
+                raw_cache[key] = raw_scores(model, val_pts, cfg)
             det = AnomalyDetector(model, score=v[0], aggregate=v[1])
-            s = _traj_score(det, _agg(model, val_pts, v, raw_cache[v[0]]), val_lab)
+            if v[0] in RAW_OF:  # a combination of evidence: calibrated on the clean val split
+                det.fit(val)
+            s = _traj_score(det, _agg(model, val_pts, v, raw_cache[key]), val_lab)
             val_auc[v].append(metrics(val_lab, s)["all"]["auroc"])
         seeds.append((seed, run, model))
     best = max(variants, key=lambda v: np.mean(val_auc[v]))

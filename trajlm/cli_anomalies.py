@@ -32,6 +32,9 @@ def anomalies(
         None, "--save-calibration", help="Write the fitted calibration here (.json)."
     ),
     alpha: float = typer.Option(0.01, help="Flag trajectories with p-value below this."),
+    score: str = typer.Option(
+        "rollout", help="Evidence: rollout, nll, z2, rollout+dwell, rollout+z2+dwell."
+    ),
     top: int = typer.Option(10, min=0, help="Print this many of the highest scores."),
     limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
     overwrite: bool = typer.Option(False, help="Replace existing outputs (never an input)."),
@@ -46,9 +49,10 @@ def anomalies(
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
-    from trajlm.reason.anomaly import AnomalyDetector
+    from trajlm.reason.anomaly import SCORES, AnomalyDetector
 
     io.choice(split, SPLITS, "--split")
+    io.choice(score, SCORES, "--score")
     io.positive(alpha, "--alpha", upper=0.999)
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.suffix(save_calibration, (".json",), "--save-calibration")
@@ -67,7 +71,7 @@ def anomalies(
         det = AnomalyDetector.load(m, calibration)
         det.config.alpha = alpha
     else:
-        det = AnomalyDetector(m, alpha=alpha).fit(_normal(data, calibrate_on, split))
+        det = AnomalyDetector(m, alpha=alpha, score=score).fit(_normal(data, calibrate_on, split))
     if save_calibration is not None:
         det.save(save_calibration)
     table = det.score(df)

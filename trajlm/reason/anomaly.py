@@ -11,6 +11,13 @@ Per point (trajlm/reason/anomaly_scores.py), one of:
                next ones are scored under that rollout (mean Gaussian NLL, nats per point)
     "nll"      the one-step NLL of the step into the point (teacher-forced)
     "z2"       the same step's squared error in the model's predicted scale
+    "rollout+dwell"  two pieces of evidence: the rollout score's trajectory aggregate, and
+               the rollout score summed over the trajectory's longest-evidence still run
+               (``dwell_scores``: long stops, which a per-point score misses); each is turned
+               into a p-value against normal data, and the trajectory's score is
+               -log10 of the smaller one (min-p), itself calibrated on the normal data, so
+               ``p_value`` stays a proper false-alarm rate
+    "rollout+z2+dwell"  the same with a third piece: the worst one-step ``z2`` (spikes)
 
 and per trajectory an aggregate of those: "max" (its worst point), "top3" (mean of its three
 worst; the default: tuned on injected val data, docs/anomalies.md), "segment" (the worst mean
@@ -35,9 +42,17 @@ import polars as pl
 
 from trajlm.data.coerce import coerce, from_canonical
 from trajlm.data.geometry import trajectory_offsets
-from trajlm.reason.anomaly_scores import rollout_scores, segment_means, step_scores
+from trajlm.reason.anomaly_scores import (
+    dwell_scores,
+    rollout_scores,
+    segment_means,
+    step_scores,
+)
 
-SCORES = ("rollout", "nll", "z2")
+SCORES = ("rollout", "nll", "z2", "rollout+dwell", "rollout+z2+dwell")
+# combined scores: their pieces of evidence, each a p-value against normal data (min-p);
+# a tie names the first piece's segment (a stop's whole still run says more than one point)
+COMBINED = {"rollout+dwell": ("dwell", "rollout"), "rollout+z2+dwell": ("dwell", "rollout", "z2")}
 AGGREGATES = ("top3", "max", "segment", "mean")
 CALIBRATION_VERSION = 1
 
@@ -52,6 +67,8 @@ class DetectorConfig:
     alpha: float = 0.01  # is_anomaly = p_value < alpha (false alarms on normal data)
     window: int = 48  # nll / z2: points per window (the demo / porto configs train on 48)
     batch_size: int = 512
+    # "rollout+dwell" (duration-aware stop evidence, docs/anomalies.md)
+    still_m: float = 10.0  # a step under this many metres is standing still
 
     def __post_init__(self) -> None:
         if self.score not in SCORES:
@@ -71,7 +88,7 @@ def raw_scores(model, df: pl.DataFrame, config: DetectorConfig) -> np.ndarray:
     """The per-point values of `config.score` for `df` sorted by (traj_id, t), NaN where
     undefined (what ``point_scores`` aggregates; computed once, reusable across aggregates)."""
     df = df.sort(["traj_id", "t"])
-    if config.score == "rollout":
+    if config.score == "rollout" or config.score in COMBINED:
         return rollout_scores(model, df, config.history, config.horizon, config.batch_size)
     s = step_scores(model, df, config.window, config.batch_size)
     return s[config.score].fill_null(np.nan).to_numpy()
@@ -82,13 +99,21 @@ def point_scores(
 ) -> pl.DataFrame:
     """The canonical table sorted by (traj_id, t) plus ``value`` (the per-point score of
     `config.score`, null where undefined) and ``seg_lo`` / ``seg_hi`` (the rows, within the
-    trajectory, that each value covers). `raw`: ``raw_scores`` already computed."""
+    trajectory, that each value covers). `raw`: ``raw_scores`` already computed. With
+    a combined score also ``dwell`` and ``dwell_lo`` (``dwell_scores``) and, with "z2",
+    ``step_z2`` (``step_scores``)."""
     df = df.sort(["traj_id", "t"])
     start, length = trajectory_offsets(df)
     local = np.arange(len(df)) - np.repeat(start, length)
     last = np.repeat(length - 1, length)
     v = raw_scores(model, df, config) if raw is None else raw
-    if config.score == "rollout":
+    extra = {}
+    if "dwell" in COMBINED.get(config.score, ()):
+        dwell, dwell_lo = dwell_scores(v, df, config.still_m)
+        extra = {"dwell": pl.Series(dwell), "dwell_lo": pl.Series(dwell_lo)}
+    if "z2" in COMBINED.get(config.score, ()):
+        extra["step_z2"] = step_scores(model, df, config.window, config.batch_size)["z2"]
+    if config.score == "rollout" or config.score in COMBINED:
         lo, hi = local, np.minimum(local + config.horizon, last)
     else:
         lo, hi = np.maximum(local - 1, 0), local
@@ -98,7 +123,7 @@ def point_scores(
         lo = np.maximum(lo - k + 1, 0)
     return df.with_columns(
         value=pl.Series(v, dtype=pl.Float64).fill_nan(None),
-        seg_lo=pl.Series(lo), seg_hi=pl.Series(hi),
+        seg_lo=pl.Series(lo), seg_hi=pl.Series(hi), **extra,
     )  # fmt: skip
 
 
@@ -111,12 +136,50 @@ def trajectory_scores(points: pl.DataFrame, aggregate: str) -> pl.DataFrame:
         "mean": pl.col("value").mean(),
         "top3": pl.col("value").drop_nulls().sort(descending=True).head(3).mean(),
     }[aggregate]
-    frame = points.select("traj_id", "value").with_row_index("row")
-    return frame.group_by("traj_id", maintain_order=True).agg(
-        agg.alias("score"),
-        pl.col("value").max().alias("seg_score"),
-        pl.col("row").get(pl.col("value").fill_null(-np.inf).arg_max()).alias("worst"),
+    more = [c for c in ("dwell", "step_z2") if c in points.columns]
+    frame = points.select("traj_id", "value", *more)
+    extra = []
+    for c in more:
+        name = c.removeprefix("step_")
+        extra += [
+            pl.col(c).max().alias(name),
+            pl.col("row").get(pl.col(c).fill_null(-np.inf).arg_max()).alias(f"{name}_worst"),
+        ]
+    return (
+        frame.with_row_index("row")
+        .group_by("traj_id", maintain_order=True)
+        .agg(
+            agg.alias("score"),
+            pl.col("value").max().alias("seg_score"),
+            pl.col("row").get(pl.col("value").fill_null(-np.inf).arg_max()).alias("worst"),
+            *extra,
+        )
     )
+
+
+_PARTS = {"rollout": "score", "z2": "z2", "dwell": "dwell"}  # evidence -> its column
+
+
+def _finite_sorted(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, np.float64)
+    return np.sort(x[np.isfinite(x)])
+
+
+def _p(ref: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Fraction of the sorted normal `ref` scoring >= each of `s` (+1 smoothing)."""
+    s = np.nan_to_num(np.asarray(s, np.float64), nan=-np.inf)
+    return (1.0 + len(ref) - np.searchsorted(ref, s, side="left")) / (1.0 + len(ref))
+
+
+def _part_p(traj: pl.DataFrame, parts: dict) -> np.ndarray:
+    """(pieces, trajectories): each piece's p-value, in the order of `parts`."""
+    return np.stack([_p(np.asarray(ref), traj[_PARTS[k]].to_numpy()) for k, ref in parts.items()])
+
+
+def _min_p_score(traj: pl.DataFrame, parts: dict) -> np.ndarray:
+    """-log10 of the smaller of the pieces' p-values: higher = more anomalous (the detector
+    calibrates this statistic again on normal data, so the minimum costs no false alarms)."""
+    return -np.log10(_part_p(traj, parts).min(0))
 
 
 def _as_model(model: Any):
@@ -165,8 +228,14 @@ class AnomalyDetector:
         from trajlm.reason.explain import usual_stats
 
         points = self.score_points(data, **columns)
-        scores = trajectory_scores(points, self.config.aggregate)["score"].to_numpy()
-        scores = np.sort(scores[np.isfinite(scores.astype(np.float64))].astype(np.float64))
+        traj = trajectory_scores(points, self.config.aggregate)
+        parts = None
+        if self.config.score in COMBINED:  # the normal reference of each piece of evidence
+            parts = {
+                k: _finite_sorted(traj[_PARTS[k]].to_numpy()) for k in COMBINED[self.config.score]
+            }
+            traj = traj.with_columns(score=pl.Series(_min_p_score(traj, parts)))
+        scores = _finite_sorted(traj["score"].to_numpy())
         if len(scores) == 0:
             raise ValueError("fit: no trajectory with at least 3 points to calibrate on")
         if 1.0 / (len(scores) + 1) >= self.config.alpha:
@@ -184,15 +253,45 @@ class AnomalyDetector:
             "scores": scores.tolist(),
             "usual": usual_stats(points),
         }
+        if parts is not None:
+            self.calibration_["parts"] = {k: v.tolist() for k, v in parts.items()}
         return self
+
+    def trajectory_table(self, points: pl.DataFrame) -> pl.DataFrame:
+        """``trajectory_scores`` with the detector's final ``score``. For a combined score
+        that is the min-p evidence, and the piece with the smallest p-value names the worst
+        segment: ``worst`` its last row and ``seg_start`` its first (the still run of a
+        dwell, the step into the point of a z2); null ``seg_start`` = the row's own segment."""
+        traj = trajectory_scores(points, self.config.aggregate)
+        if self.config.score not in COMBINED:
+            return traj.with_columns(seg_start=pl.lit(None, pl.Int64))
+        parts = self._calibration()["parts"]
+        p = _part_p(traj, parts)
+        win = np.array(list(parts))[p.argmin(0)]
+        start, _ = trajectory_offsets(points)
+        first = np.repeat(start, np.diff(np.append(start, len(points))))
+        worst, seg_score = traj["worst"].to_numpy(), traj["seg_score"].to_numpy()
+        seg_start = np.full(len(traj), -1)
+        for k in ("z2", "dwell"):
+            if k in parts:
+                w = win == k
+                worst = np.where(w, traj[f"{k}_worst"].to_numpy(), worst)
+                seg_score = np.where(w, traj[k].to_numpy(), seg_score)
+        if "dwell" in parts:
+            lo = first[worst] + points["dwell_lo"].to_numpy()[worst]
+            seg_start = np.where(win == "dwell", lo, seg_start)
+        seg_start = np.where(win == "z2", np.maximum(worst - 1, first[worst]), seg_start)
+        return traj.with_columns(
+            score=pl.Series(-np.log10(p.min(0))),
+            worst=pl.Series(worst),
+            seg_score=pl.Series(seg_score),
+            seg_start=pl.Series(seg_start).replace(-1, None),
+        )
 
     def p_values(self, scores: np.ndarray) -> np.ndarray:
         """Fraction of the calibration's normal trajectories scoring >= each score (+1
         smoothing: a p-value is never below 1 / (n + 1))."""
-        ref = np.asarray(self._calibration()["scores"])
-        s = np.nan_to_num(np.asarray(scores, np.float64), nan=-np.inf)
-        above = len(ref) - np.searchsorted(ref, s, side="left")
-        return (1.0 + above) / (1.0 + len(ref))
+        return _p(np.asarray(self._calibration()["scores"]), scores)
 
     def score(self, data: Any, explain: bool = True, **columns: Any) -> Any:
         """One row per trajectory, highest score first: traj_id, score, p_value, is_anomaly,
@@ -205,12 +304,14 @@ class AnomalyDetector:
     def table(self, points: pl.DataFrame, explain: bool = True) -> pl.DataFrame:
         """``score``'s table from ``score_points`` output (Polars)."""
         cal = self._calibration()
-        traj = trajectory_scores(points, self.config.aggregate)
+        traj = self.trajectory_table(points)
         start, _ = trajectory_offsets(points)
         worst = traj["worst"].to_numpy()
         first = np.repeat(start, np.diff(np.append(start, len(points))))
         lo = first[worst] + points["seg_lo"].to_numpy()[worst]
         hi = first[worst] + points["seg_hi"].to_numpy()[worst]
+        dwell_start = traj["seg_start"].fill_null(-1).to_numpy()
+        lo, hi = np.where(dwell_start >= 0, dwell_start, lo), np.where(dwell_start >= 0, worst, hi)
         t, lat, lon = (points[c].to_numpy() for c in ("t", "lat", "lon"))
         p = self.p_values(traj["score"].to_numpy())
         mid = (lo + hi) // 2

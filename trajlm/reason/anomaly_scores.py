@@ -147,3 +147,32 @@ def segment_means(values: np.ndarray, start: np.ndarray, length: np.ndarray, k: 
         end = start[short] + length[short] - 1
         seg[end] = (c[end + 1] - c[start[short] + 1]) / np.maximum(length[short] - 1, 1)
     return seg
+
+
+def dwell_scores(
+    values: np.ndarray, df: pl.DataFrame, still_m: float = 10.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Duration-aware evidence: per row of a canonical table (sorted by traj_id, t), the sum
+    of the per-point `values` (e.g. ``rollout_scores``) over the run of still steps (each
+    under `still_m` metres) that ends at the row, 0 where the step into the row moves; and
+    the row, within its trajectory, where that run starts.
+
+    Why: after a minute of standing still the model expects the vehicle to keep standing, so
+    each point of a long stop is only mildly surprising; summed over the stop, the surprise
+    grows with its duration, which a per-point score (or the mean of a few) never sees.
+    """
+    start, length = trajectory_offsets(df)
+    n = len(df)
+    local = np.arange(n) - np.repeat(start, length)
+    lat, lon = np.radians(df["lat"].to_numpy()), np.radians(df["lon"].to_numpy())
+    step = np.full(n, np.inf)  # equirectangular metres; plenty at these distances
+    dx = np.diff(lon) * np.cos(0.5 * (lat[1:] + lat[:-1]))
+    step[1:] = 6_371_000.0 * np.hypot(dx, np.diff(lat))
+    still = (step < still_m) & (local > 0)
+    v = np.where(still, np.nan_to_num(np.asarray(values, np.float64)), 0.0)
+    run_id = np.cumsum(~still)  # a new run at every moving step (and trajectory start)
+    c = np.cumsum(v)
+    first_row = np.flatnonzero(~still)  # run r starts (its anchor) at first_row[r - 1]
+    run_start = first_row[run_id - 1]
+    dwell = c - c[run_start]
+    return np.where(still, dwell, 0.0), np.where(still, run_start - (np.arange(n) - local), local)
