@@ -33,7 +33,8 @@ def anomalies(
     ),
     alpha: float = typer.Option(0.01, help="Flag trajectories with p-value below this."),
     score: str = typer.Option(
-        "rollout", help="Evidence: rollout, nll, z2, rollout+dwell, rollout+z2+dwell."
+        "rollout+z2+dwell",
+        help="Evidence: rollout, nll, z2, rollout+dwell, rollout+z2+dwell (best on val: docs/anomalies.md).",
     ),
     top: int = typer.Option(10, min=0, help="Print this many of the highest scores."),
     limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),

@@ -59,7 +59,7 @@ CALIBRATION_VERSION = 1
 
 @dataclass
 class DetectorConfig:
-    score: str = "rollout"  # one of SCORES
+    score: str = "rollout+z2+dwell"  # one of SCORES (the best or tied on val, docs/anomalies.md)
     aggregate: str = "top3"  # one of AGGREGATES
     horizon: int = 4  # rollout: observed points scored after each point
     history: int = 24  # rollout: points of history each rollout starts from
