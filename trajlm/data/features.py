@@ -32,7 +32,8 @@ class LocalProjection:
 
     @property
     def _kx(self) -> float:
-        return EARTH_RADIUS_M * math.cos(math.radians(self.lat0)) * math.pi / 180.0
+        # np.cos: lat0 may also be an (N, 1) array of per-row centres (TrajectoryFrames)
+        return EARTH_RADIUS_M * np.cos(np.radians(self.lat0)) * math.pi / 180.0
 
     @property
     def _ky(self) -> float:

@@ -81,34 +81,20 @@ class ModelPredictor:
         return np.stack(projection.inverse(out[..., 0], out[..., 1]), axis=-1)
 
 
-class TrajectoryFrames:
+class TrajectoryFrames(LocalProjection):
     """One equirectangular plane per row (history), centred on (lat0[i], lon0[i]): the
-    ``LocalProjection`` interface on (N, ...) arrays. For position_frame="trajectory" models,
-    whose inputs carry no absolute position, so a history anywhere on Earth is projected
-    without the distortion of a plane centred on another city."""
+    ``LocalProjection`` interface on (N, ...) arrays (its centre is an (N, 1) column). For
+    position_frame="trajectory" models, whose inputs carry no absolute position, so a history
+    anywhere on Earth is projected without the distortion of a plane centred on another city."""
 
     def __init__(self, lat0: np.ndarray, lon0: np.ndarray) -> None:
-        from trajlm.data.geometry import EARTH_RADIUS_M
-
-        self.lat0 = np.asarray(lat0, dtype=np.float64)[:, None]  # (N, 1)
-        self.lon0 = np.asarray(lon0, dtype=np.float64)[:, None]
-        self._ky = EARTH_RADIUS_M * np.pi / 180.0
-        self._kx = self._ky * np.cos(np.radians(self.lat0))  # (N, 1)
+        super().__init__(np.asarray(lat0, dtype=np.float64)[:, None],  # (N, 1)
+                         np.asarray(lon0, dtype=np.float64)[:, None])  # fmt: skip
 
     @classmethod
     def about_last_point(cls, task: PredictionTask) -> TrajectoryFrames:
         last = task.hist_latlon[np.arange(len(task.lengths)), task.lengths - 1]  # (N, 2)
         return cls(last[:, 0], last[:, 1])
-
-    def forward(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(N, T) degrees -> (N, T) metres east / north of each row's centre."""
-        dlon = (np.asarray(lon, dtype=np.float64) - self.lon0 + 180.0) % 360.0 - 180.0
-        return dlon * self._kx, (np.asarray(lat, dtype=np.float64) - self.lat0) * self._ky
-
-    def inverse(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lat = np.asarray(y, dtype=np.float64) / self._ky + self.lat0
-        lon = np.asarray(x, dtype=np.float64) / self._kx + self.lon0
-        return lat, (lon + 180.0) % 360.0 - 180.0
 
 
 def model_params(model: Any):
