@@ -271,3 +271,19 @@ def test_pretrain_eval_script_end_to_end(tmp_path):
     assert lo <= recs[1]["ratio"] <= hi and recs[1]["n_seeds"] == 2
     assert recs[1]["mae_std_m"] == 0.0  # the same weights twice
     assert len(json.loads(out.read_text())) == 2
+
+
+def test_coverage_warning_says_a_trajectory_frame_model_does_not_read_positions():
+    """trajlm-small reads no absolute position: a far-away input still warns (its streets were
+    never seen), and says that position itself is not an input."""
+    import numpy as np
+    import polars as pl
+
+    from trajlm.model import TrajectoryModel
+    from trajlm.model.coverage import coverage_warnings
+
+    model = TrajectoryModel.from_pretrained("trajlm-small")
+    far = pl.DataFrame({"traj_id": ["a"] * 10, "t": 1.7e9 + 15.0 * np.arange(10),
+                        "lat": 39.9 + 1e-4 * np.arange(10), "lon": 116.4 + 1e-4 * np.arange(10)})  # fmt: skip
+    lines = [w for w in coverage_warnings(model, far) if w.startswith("positions")]
+    assert len(lines) == 1 and "does not read positions" in lines[0]

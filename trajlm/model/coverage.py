@@ -194,10 +194,11 @@ def coverage_warnings(model_or_card: Any, df: pl.DataFrame) -> list[str]:
     dist = _box_distance_m(cov, df["lat"].to_numpy(), df["lon"].to_numpy())
     far = dist > MARGIN_M
     if far.any():
-        out.append(
-            f"positions up to {dist.max() / 1000:,.0f} km from the training area "
-            f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of points"
-        )
+        line = (f"positions up to {dist.max() / 1000:,.0f} km from the training area "
+                f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of points")  # fmt: skip
+        if _position_frame(model_or_card) == "trajectory":  # position is not an input
+            line += " (the model does not read positions, but this place's streets were not seen)"
+        out.append(line)
     for key, label, unit in (("dt_s", "sampling interval", "s"), ("speed_mps", "speed", "m/s")):
         ref = cov.get(key)
         if ref is None or len(df) < 3 or "traj_id" not in df.columns:
@@ -213,6 +214,14 @@ def coverage_warnings(model_or_card: Any, df: pl.DataFrame) -> list[str]:
                 f"({ref['p5']:.3g}-{ref['p95']:.3g} {unit}, 5th-95th percentile)"
             )
     return out
+
+
+def _position_frame(model_or_card: Any) -> str | None:
+    """The model's position_frame ("store" | "trajectory"), from a model or a config dict."""
+    config = getattr(model_or_card, "config", None)
+    if config is not None:
+        return getattr(config, "position_frame", None)
+    return model_or_card.get("position_frame") if isinstance(model_or_card, dict) else None
 
 
 def _fmt_bbox(b: dict) -> str:
