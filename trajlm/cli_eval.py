@@ -73,7 +73,10 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
         cov = load_coverage(model) if model is not None else None
         if not cov:
             continue
-        if cov.get("split_by", "time") != split_by:
+        trained_on = cov.get("split_by", "time")
+        if trained_on == "per-source":  # a corpus keeps each source's own chronological split
+            trained_on = "time"
+        if trained_on != split_by:
             console.print(
                 f"warning: {p.name} was trained on a {cov.get('split_by')!r} "
                 f"split, this evaluation uses {split_by!r}: its test trips may have been in "
