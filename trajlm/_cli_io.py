@@ -233,7 +233,13 @@ def read_points(path: Path, option: str, split: str | None = None):
 def load_model(run: Path, option: str = "--model"):
     """TrajectoryModel.from_pretrained with errors that name the option and the file."""
     from trajlm.model import TrajectoryModel
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
 
+    if not Path(run).exists() and (SHIPPED_DIR / str(run) / CONFIG_NAME).is_file():
+        try:  # a named checkpoint of the package ("trajlm-small")
+            return TrajectoryModel.from_pretrained(str(run)).eval()
+        except FileNotFoundError as e:  # its weights are not built here
+            raise UserError(f"{option} {e}") from None
     must_exist(run, option)
     if not (run / "model.safetensors").exists():
         raise UserError(

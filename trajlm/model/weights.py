@@ -25,7 +25,15 @@ def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
     d = Path(directory)
     shipped = SHIPPED_DIR / str(directory)
     if not d.exists() and d.name == str(directory) and (shipped / CONFIG_NAME).is_file():
-        return shipped  # a checkpoint shipped inside the package ("trajlm-small"), offline
+        # a named checkpoint ("trajlm-small"): its card and config.json come with the package,
+        # its weights are built locally (the repository holds no weight files)
+        if not (shipped / WEIGHTS_NAME).is_file():
+            raise FileNotFoundError(
+                f"{directory}: its weights are not built in this install; build them offline "
+                f"with `bash scripts/build_{str(directory).replace('-', '_')}.sh` (needs "
+                f"../shared/data/porto, a few minutes on one core; see {shipped / 'MODEL_CARD.md'})"
+            )
+        return shipped
     best = d / "best"
     if weights == "best" and (best / CONFIG_NAME).exists():
         _log.info(
