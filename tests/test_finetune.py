@@ -56,6 +56,20 @@ def test_lora_wraps_named_targets_and_trains_few_params():
     assert all(p.grad is not None for n, p in model.named_parameters() if "lora_" in n)
 
 
+def test_lora_init_depends_on_its_seed_not_on_the_global_generator():
+    def lora_a(seed: int, draws_before: int) -> torch.Tensor:
+        net = _model()
+        torch.randn(draws_before)  # whatever ran earlier in the same process
+        state = torch.get_rng_state()
+        net = apply_mode(net, "lora", lora_r=2, seed=seed)
+        assert torch.equal(torch.get_rng_state(), state)  # the global generator is left alone
+        return torch.cat([p.detach().flatten() for n, p in net.named_parameters()
+                          if "lora_A" in n])  # fmt: skip
+
+    assert torch.equal(lora_a(0, 0), lora_a(0, 7))
+    assert not torch.equal(lora_a(0, 0), lora_a(1, 0))
+
+
 def test_lora_adapter_round_trip_and_merge_equality(tmp_path):
     batch = _batch()
     tuned = apply_mode(_model(), "lora", lora_r=4)

@@ -106,7 +106,8 @@ def finetune_next_point(
         base = model
     run_cfg = replace(cfg, max_steps=max(1, max_steps), device=device, select_on="val_loss")
     objective = PrefixWindows(data, run_cfg, fraction) if fraction < 1.0 else NextPoint()
-    net = apply_mode(base, mode, n_last=n_last, lora_r=lora_r, modules_to_save=modules_to_save)
+    net = apply_mode(base, mode, n_last=n_last, lora_r=lora_r, modules_to_save=modules_to_save,
+                     seed=cfg.seed)  # fmt: skip
     if max_steps and not any(p.requires_grad for p in net.parameters()):
         raise ValueError(f"mode {mode!r} leaves nothing to train; use max_steps=0")
     trainer = Trainer(data, out / "train", train_config=run_cfg, model=net, objective=objective,

@@ -150,7 +150,7 @@ class ModelClassifier:
 
         self.classes_ = sorted(np.unique(segment_labels(train)).tolist())
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
-                              lora_r=self.lora_r)  # fmt: skip
+                              lora_r=self.lora_r, seed=self.seed)  # fmt: skip
         torch.manual_seed(self.seed)
         clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head).to(self.device)
         for p in clf.head.parameters():

@@ -201,7 +201,8 @@ class ContrastiveEmbedder:
         if isinstance(base, (str, Path)):
             self.base_ = base_reference(base)
             base = TrajectoryModel.from_pretrained(base)
-        net = apply_mode(base, self.mode, n_last=self.n_last, lora_r=self.lora_r).to(self.device)
+        net = apply_mode(base, self.mode, n_last=self.n_last, lora_r=self.lora_r,
+                         seed=self.config.seed).to(self.device)  # fmt: skip
         self.info_ = fit_contrastive(net, train, val, self.config)
         self.model_ = net.eval()
         return self

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import torch
 import torch.nn as nn
 
 MODES = ("full", "selective", "lora", "frozen")
@@ -40,6 +41,7 @@ def apply_mode(
     lora_dropout: float = 0.0,
     target_modules: Sequence[str] = LORA_TARGETS,
     modules_to_save: Sequence[str] | None = None,
+    seed: int = 0,
 ) -> nn.Module:
     """Prepare a TrajectoryModel for fine-tuning; returns the model to train.
 
@@ -73,7 +75,9 @@ def apply_mode(
         modules_to_save=list(modules_to_save) if modules_to_save else None,
         bias="none",
     )
-    return get_peft_model(model, config)
+    with torch.random.fork_rng(devices=[]):  # why: PEFT draws from the global generator
+        torch.manual_seed(seed)
+        return get_peft_model(model, config)
 
 
 def _selective(model: nn.Module, n_last: int, train_modules: Sequence[str] | None) -> nn.Module:

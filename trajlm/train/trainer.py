@@ -158,7 +158,7 @@ class Trainer(BatchFeed, RunDirectory):
         if mode is not None:
             keep = list(modules_to_save or []) + (fresh if mode == "lora" else [])
             model = apply_mode(model, mode, n_last=n_last, lora_r=lora_r,
-                               modules_to_save=keep or None)  # fmt: skip
+                               modules_to_save=keep or None, seed=self.cfg.seed)  # fmt: skip
             if mode == "selective":  # heads the pretrained model lacked are always trained
                 for name, p in model.named_parameters():
                     if name.startswith(tuple(f + "." for f in fresh)):
