@@ -5,7 +5,7 @@ a correction that actually corrects a biased base."""
 import numpy as np
 import polars as pl
 import pytest
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
 from trajlm.errors import UserError
 from trajlm.eval import baselines as B
@@ -43,13 +43,14 @@ class Recorder(BaseEstimator):
 
 
 def test_residual_is_gradient_boosting_exactly_at_init():
-    train, test = od_frame(300, seed=1), od_frame(80, seed=2)
-    gb = B.GradientBoostingTTE().fit(train).predict(test)
-    for hidden in (0, 16):
-        res = ResidualTTE(steps=0, hidden=hidden).fit(train)  # default base: the harness GB
-        np.testing.assert_array_equal(res.predict(test), gb)  # bit for bit, not approximately
+    train, test = od_frame(200, seed=1), od_frame(80, seed=2)
+    gb = B.GradientBoostingTTE(max_iter=30)  # small for speed; any base works the same way
+    want = clone(gb).fit(train).predict(test)
+    for hidden in (16, 0):  # the MLP head (default) and the linear one
+        res = ResidualTTE(base=gb, n_folds=2, steps=0, hidden=hidden).fit(train)
+        np.testing.assert_array_equal(res.predict(test), want)  # bit for bit
         base, corr = res.predict_parts(test)
-        assert (corr == 0).all() and res.num_params() > 0
+        assert (corr == 0).all() and (base == want).all() and res.num_params() > 0
 
 
 def test_out_of_fold_never_uses_a_rows_own_fold():
@@ -77,7 +78,7 @@ def test_fit_trains_on_out_of_fold_base_not_in_sample():
 def test_head_corrects_a_biased_base():
     class Slow(BaseEstimator):  # twice the true travel time, distance-blind beyond that
         def fit(self, od):
-            self.gb_ = B.GradientBoostingTTE().fit(od)
+            self.gb_ = B.GradientBoostingTTE(max_iter=50).fit(od)
             return self
 
         def predict(self, od):
@@ -86,7 +87,7 @@ def test_head_corrects_a_biased_base():
     train, test = od_frame(400, seed=5), od_frame(150, seed=6)
     y = test["duration_s"].to_numpy()
     base = Slow().fit(train).predict(test)
-    res = ResidualTTE(base=Slow(), steps=300).fit(train).predict(test)
+    res = ResidualTTE(base=Slow(), n_folds=3, steps=300).fit(train).predict(test)
     mape = lambda p: np.mean(np.abs(p - y) / y)  # noqa: E731
     assert mape(base) > 0.9 and mape(res) < 0.5 * mape(base)
 
@@ -122,3 +123,37 @@ def test_point_table_in_o_d_table_out():
                         "lon": -8.61 + rng.normal(0, 0.001, n * k).cumsum()})  # fmt: skip
     res = ResidualTTE(steps=3, n_folds=3).fit(pts)
     assert res.predict(pts).shape == (n,)
+
+
+@pytest.mark.slow
+def test_tte_residual_script_end_to_end(tmp_path):
+    """scripts/tte_residual.py on the synthetic city: every arm, a (random-init) model per seed,
+    the paired CIs against GB."""
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.store import load_stats
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=60, seed=1)
+    runs = []
+    for s in (0, 1):
+        cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, infill_heads=True,
+                          stats=load_stats(store).to_dict())  # fmt: skip
+        TrajectoryModel(cfg).save_pretrained(tmp_path / f"run{s}")
+        runs.append(str(tmp_path / f"run{s}"))
+    out = tmp_path / "tte" / "val.json"
+    doc = load_script("tte_residual").main(
+        ["--data", str(store), "--split", "val", "--seeds", "0", "1", "--runs", ",".join(runs),
+         "--arms", "model", "residual l1 linear", "residual+model l1 mlp16", "--out", str(out)]
+    )  # fmt: skip
+    rows = {r["method"]: r for r in doc["rows"]}
+    assert list(rows) == ["gb", "model", "residual l1 linear", "residual+model l1 mlp16"]
+    assert rows["gb"]["n_seeds"] == 1 and rows["residual l1 linear"]["n_seeds"] == 2
+    assert rows["residual l1 linear"]["head_params"] == 3  # 2 features + bias
+    assert rows["residual+model l1 mlp16"]["model_params"] > 0
+    for name in ("model", "residual l1 linear", "residual+model l1 mlp16"):
+        ci = rows[name]["vs_gb"]["mape_pct"]
+        assert ci["lo"] <= ci["diff"] <= ci["hi"] and ci["n"] == doc["meta"]["n_trips"]
+    assert "| residual l1 linear |" in out.with_suffix(".md").read_text()

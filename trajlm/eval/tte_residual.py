@@ -161,6 +161,8 @@ class ResidualTTE(BaseEstimator):
 
     def _train(self, z: torch.Tensor, target: torch.Tensor) -> list[float]:
         """Full-batch AdamW on the head (a few hundred rows to a few thousand: no batching)."""
+        if self.steps == 0:  # the head stays at zero (and torch.optim's first import is slow)
+            return []
         opt = torch.optim.AdamW(self.head_.parameters(), lr=self.lr,
                                 weight_decay=self.weight_decay)  # fmt: skip
         losses = []
