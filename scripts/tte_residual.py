@@ -42,9 +42,17 @@ ARMS: dict[str, dict | None] = {
     "residual l1 linear": {"hidden": 0, "loss": "l1"},
     "residual l1 mlp16": {"hidden": 16, "loss": "l1"},
     "residual l2 mlp16": {"hidden": 16, "loss": "l2"},
+    "residual l1 mlp32 600 steps": {"hidden": 32, "loss": "l1", "steps": 600},
+    "residual l1 mlp16 wd0.1": {"hidden": 16, "loss": "l1", "weight_decay": 0.1},
+    "residual metric mlp16": {"hidden": 16, "loss": "metric"},
+    "residual l1 mlp16 knn10": {"hidden": 16, "loss": "l1", "n_neighbors": 10},
+    "residual metric mlp16 knn10": {"hidden": 16, "loss": "metric", "n_neighbors": 10},
+    "residual l1 mlp16 knn30": {"hidden": 16, "loss": "l1", "n_neighbors": 30},
     "residual+model l1 linear": {"hidden": 0, "loss": "l1", "model": True},
     "residual+model l1 mlp16": {"hidden": 16, "loss": "l1", "model": True},
     "residual+model l2 mlp16": {"hidden": 16, "loss": "l2", "model": True},
+    "residual+model metric mlp16": {"hidden": 16, "loss": "metric", "model": True},
+    "residual+model l1 mlp16 knn10": {"hidden": 16, "loss": "l1", "n_neighbors": 10, "model": True},
 }
 DEFAULT_ARMS = ("gb", "model", "residual l1 mlp16", "residual+model l1 mlp16")
 

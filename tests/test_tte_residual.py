@@ -2,6 +2,8 @@
 out-of-fold base predictions that never see their own fold, one clear error on bad input, and
 a correction that actually corrects a biased base."""
 
+import json
+
 import numpy as np
 import polars as pl
 import pytest
@@ -157,3 +159,28 @@ def test_tte_residual_script_end_to_end(tmp_path):
         ci = rows[name]["vs_gb"]["mape_pct"]
         assert ci["lo"] <= ci["diff"] <= ci["hi"] and ci["n"] == doc["meta"]["n_trips"]
     assert "| residual l1 linear |" in out.with_suffix(".md").read_text()
+
+
+@pytest.mark.slow
+def test_tte_residual_shell_end_to_end(tmp_path):
+    """scripts/tte_residual.sh: trains the od-only model (2 steps) and writes both tables."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from trajlm.data.ingest import synth_store
+
+    root = Path(__file__).resolve().parents[1]
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=60, seed=1)
+    env = {**os.environ, "OUT": str(tmp_path / "tte"), "SEEDS": "0", "STEPS": "2",
+           "BIN": str(Path(sys.executable).parent), "PYTHONPATH": str(root)}  # fmt: skip
+    subprocess.run(["bash", "scripts/tte_residual.sh", "synth", str(store)], cwd=root, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    for split in ("val", "test"):
+        doc = json.loads((tmp_path / "tte" / f"synth_{split}.json").read_text())
+        assert doc["meta"]["split"] == split and doc["meta"]["runs"] == [
+            str(tmp_path / "tte" / "runs" / "synth-s0")
+        ]
+        assert [r["method"] for r in doc["rows"]][:3] == ["gb", "model", "residual l1 mlp16"]

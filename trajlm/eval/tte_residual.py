@@ -31,7 +31,7 @@ from trajlm.errors import UserError
 from trajlm.eval import baselines as B
 
 OD_COLUMNS = ("o_lat", "o_lon", "d_lat", "d_lon", "t_start")
-LOSSES = ("l1", "l2")
+LOSSES = ("l1", "l2", "metric")
 
 
 def fold_ids(n: int, n_folds: int, seed: int = 0) -> np.ndarray:
@@ -81,6 +81,13 @@ def _check_od(od: Any, need_duration: bool) -> pl.DataFrame:
     return od
 
 
+def _od_xy(od: pl.DataFrame, lat0: float) -> np.ndarray:
+    """(N, 4) origin and destination in metres (equirectangular about lat0; neighbours only)."""
+    ky, kx = 111_195.0, 111_195.0 * np.cos(np.radians(lat0))
+    cols = [od[c].to_numpy().astype(np.float64) for c in ("o_lat", "o_lon", "d_lat", "d_lon")]
+    return np.stack([cols[0] * ky, cols[1] * kx, cols[2] * ky, cols[3] * kx], 1)
+
+
 class ResidualHead(torch.nn.Module):
     """z (N, F) -> (N,) correction to log seconds; the output layer starts at zero.
 
@@ -121,20 +128,44 @@ class ResidualTTE(BaseEstimator):
         lr: float = 1e-2,
         weight_decay: float = 1e-2,
         loss: str = "l1",
+        n_neighbors: int = 0,
         random_state: int = 0,
     ) -> None:
         self.base, self.model, self.n_folds, self.hidden = base, model, n_folds, hidden
+        self.n_neighbors = n_neighbors
         self.steps, self.lr, self.weight_decay, self.loss = steps, lr, weight_decay, loss
         self.random_state = random_state
 
     # ------------------------------------------------------------------ features
-    def _features(self, od: pl.DataFrame, base_s: np.ndarray) -> np.ndarray:
-        """(N, F) raw head inputs: log base seconds, log1p distance[, log model/base]."""
+    def _features(self, od: pl.DataFrame, base_s: np.ndarray, train: bool = False) -> np.ndarray:
+        """(N, F) raw head inputs: log base seconds, log1p distance[, log model / base][, the
+        neighbours' log speed]. ``train``: the rows are the training trips (neighbours from
+        other folds only)."""
         cols = [np.log(base_s), np.log1p(od["distance_m"].to_numpy().astype(np.float64))]
         if self.model is not None:
             model_s = np.maximum(np.asarray(self.model.travel_time(od), np.float64), 1.0)
             cols.append(np.log(model_s) - np.log(base_s))
+        if self.n_neighbors:
+            cols.append(self._neighbour_speed(od, train))
         return np.stack(cols, 1)
+
+    def _neighbour_speed(self, od: pl.DataFrame, train: bool) -> np.ndarray:
+        """(N,) median log O-D speed (m/s) of the n_neighbors train trips nearest in (origin,
+        destination) metres. A training trip's neighbours come from the other folds, so its
+        own duration (and its fold's) never enters its feature."""
+        from sklearn.neighbors import NearestNeighbors
+
+        q, k = _od_xy(od, self.lat0_), self.n_neighbors
+        if not train:
+            _, idx = NearestNeighbors(n_neighbors=k).fit(self.nn_xy_).kneighbors(q)
+            return np.median(self.nn_speed_[idx], 1)
+        out = np.empty(len(od))
+        for f in np.unique(self.folds_):
+            held = self.folds_ == f
+            nn = NearestNeighbors(n_neighbors=k).fit(self.nn_xy_[~held])
+            _, idx = nn.kneighbors(q[held])
+            out[held] = np.median(self.nn_speed_[~held][idx], 1)
+        return out
 
     def _z(self, x: np.ndarray) -> torch.Tensor:
         return torch.as_tensor((x - self.mu_) / self.sd_, dtype=torch.float32)
@@ -150,12 +181,21 @@ class ResidualTTE(BaseEstimator):
         self.folds_ = fold_ids(len(od), self.n_folds, self.random_state)
         oof = out_of_fold(base, od, self.folds_)
         self.base_ = clone(base).fit(od)  # the one that predicts: fitted on all of train
-        x = self._features(od, oof)
+        if self.n_neighbors:
+            if self.n_neighbors >= len(od) * (self.n_folds - 1) // self.n_folds:
+                raise UserError(f"n_neighbors={self.n_neighbors}: more than a fold's complement "
+                                f"of {len(od)} training trips")  # fmt: skip
+            self.lat0_ = float(od["o_lat"].mean())
+            self.nn_xy_ = _od_xy(od, self.lat0_)
+            y_s = od["duration_s"].to_numpy().astype(np.float64)
+            self.nn_speed_ = np.log1p(od["distance_m"].to_numpy()) - np.log(y_s)
+        x = self._features(od, oof, train=True)
         self.mu_, self.sd_ = x.mean(0), np.maximum(x.std(0), 1e-6)
         target = torch.as_tensor(np.log(od["duration_s"].to_numpy()) - np.log(oof),
                                  dtype=torch.float32)  # fmt: skip
         torch.manual_seed(self.random_state)
         self.head_ = ResidualHead(x.shape[1], self.hidden)
+        self.y_ = torch.as_tensor(od["duration_s"].to_numpy(), dtype=torch.float32)
         self.train_loss_ = self._train(self._z(x), target)
         return self
 
@@ -167,8 +207,14 @@ class ResidualTTE(BaseEstimator):
                                 weight_decay=self.weight_decay)  # fmt: skip
         losses = []
         for _ in range(self.steps):
-            r = self.head_(z) - target
-            loss = r.abs().mean() if self.loss == "l1" else r.square().mean()
+            r = self.head_(z) - target  # log(prediction / truth)
+            if self.loss == "l1":
+                loss = r.abs().mean()
+            elif self.loss == "l2":
+                loss = r.square().mean()
+            else:  # "metric": MAPE + MAE / mean duration, the two scores of the task, as is
+                ape = (r.exp() - 1).abs()  # |p - y| / y
+                loss = ape.mean() + (ape * self.y_).sum() / self.y_.sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
