@@ -12,7 +12,8 @@ DATA=${1:?usage: scripts/tte_residual.sh porto|geolife STORE}
 STORE=${2:?usage: scripts/tte_residual.sh porto|geolife STORE}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/tte}; SEEDS=${SEEDS:-0 1 2}; STEPS=${STEPS:-1000}
 SPLITS=${SPLITS:-val test}
-ARMS=("model" "residual l1 mlp16" "residual+model l1 linear" "residual+model l1 mlp16")
+ARMS=("model" "residual l1 mlp16" "residual l2 mlp16" "residual+model l1 linear"
+      "residual+model l1 mlp16")
 mkdir -p "$OUT"
 runs=()
 for seed in $SEEDS; do

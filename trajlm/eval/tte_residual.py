@@ -195,7 +195,7 @@ class ResidualTTE(BaseEstimator):
                                  dtype=torch.float32)  # fmt: skip
         torch.manual_seed(self.random_state)
         self.head_ = ResidualHead(x.shape[1], self.hidden)
-        self.y_ = torch.as_tensor(od["duration_s"].to_numpy(), dtype=torch.float32)
+        self.y_ = torch.tensor(od["duration_s"].to_numpy(), dtype=torch.float32)  # a copy
         self.train_loss_ = self._train(self._z(x), target)
         return self
 
