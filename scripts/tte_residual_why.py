@@ -2,7 +2,8 @@
 residual does to GB"): on --split (val), seed 0, per tercile of GB's prediction the mean log
 correction of the features-only head and of the head reading --run's model; per tercile of the
 true duration the median log(prediction / truth) of GB and of the model alone; on train, the
-median and mean of the out-of-fold log residual log(truth / GB).
+median and mean of the out-of-fold log residual log(truth / GB), GB's MAPE in-sample vs out of
+fold, and the model's MAPE on train vs --split (is it overfit on the rows the head trains on?).
 
     python scripts/tte_residual_why.py --data /tmp/stores/porto --run out/tte/runs/porto-s0
 """
@@ -28,6 +29,10 @@ from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE, fold_ids, out_of_fold  # noqa: E402
+
+
+def mape(pred: np.ndarray, y: np.ndarray) -> float:
+    return float(100 * np.mean(np.abs(pred - y) / y))
 
 
 def terciles(x: np.ndarray) -> np.ndarray:
@@ -63,6 +68,10 @@ def main(argv: list[str] | None = None) -> dict:
     oof = out_of_fold(B.GradientBoostingTTE(), train, fold_ids(len(train), 5, 0))
     res = np.log(yt / oof)
     out["train out-of-fold log residual median, mean"] = [float(np.median(res)), float(res.mean())]
+    gb_in = B.GradientBoostingTTE().fit(train).predict(train)
+    out["train GB MAPE % in-sample, out-of-fold"] = [mape(gb_in, yt), mape(oof, yt)]
+    out[f"model MAPE % train, {args.split}"] = [mape(model.travel_time(train), yt),
+                                                 mape(model.travel_time(target), y)]  # fmt: skip
     print(json.dumps(out, indent=1))
     return out
 

@@ -160,7 +160,7 @@ def test_tte_residual_script_end_to_end(tmp_path):
         assert ci["lo"] <= ci["diff"] <= ci["hi"] and ci["n"] == doc["meta"]["n_trips"]
     assert "| residual l1 linear |" in out.with_suffix(".md").read_text()
     why = load_script("tte_residual_why").main(["--data", str(store), "--run", runs[0]])
-    assert len(why) == 5 and all(np.isfinite(v).all() for v in why.values())
+    assert len(why) == 7 and all(np.isfinite(v).all() for v in why.values())
 
 
 @pytest.mark.slow
