@@ -358,6 +358,11 @@ def od_table(df: pl.DataFrame) -> pl.DataFrame:
             (pl.col("t").last() - pl.col("t").first()).alias("duration_s"),
         )
     )
+    return od_features(od)
+
+
+def od_features(od: pl.DataFrame) -> pl.DataFrame:
+    """An O-D table (o_lat, o_lon, d_lat, d_lon, t_start) with TTE_FEATURES added."""
     return od.with_columns(
         pl.Series(
             "distance_m",
