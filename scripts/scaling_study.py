@@ -4,7 +4,7 @@ seen), varying either the model size at the whole corpus or the corpus fraction 
 
     python scripts/scaling_study.py --corpus /tmp/scaling/corpus --porto /tmp/stores/porto \
         --out /tmp/scaling/out --steps 800 --sizes 16x2 32x2 48x3 64x4 96x4 128x5 \
-        --fractions 0.125 0.25 0.5 1 --data-size 64x4 --extra-seeds 1
+        --fractions 0.125 0.25 0.5 1 --data-size 64x4 --extra-seeds 1 --seeded-fractions 3
     python scripts/scaling_fit.py /tmp/scaling/out/scaling.json --img docs/img   # fits, plots
 
 A size is D x L (d_model x n_layers; d_model / 16 heads, half as many kv heads); the rest of
@@ -198,7 +198,7 @@ def train_one(data: Path, run: Path, size: tuple[int, int], steps: int, seed: in
 
 def grid(args) -> list[dict]:
     """(kind, size, fraction, seed): the size sweep at the largest fraction, the data sweep at
-    --data-size, extra seeds for the smallest sizes and the smallest fraction; interleaved so
+    --data-size, extra seeds for the smallest sizes and fractions; interleaved so
     a grid cut short still has points on both curves."""
     full = max(args.fractions)
     sizes = [parse_size(s) for s in args.sizes]
@@ -216,7 +216,8 @@ def grid(args) -> list[dict]:
             runs.append(data_runs.pop(0))
     for s in args.extra_seeds:
         runs += [("params", z, full, s) for z in sorted(sizes)[: args.seeded_sizes]]
-        runs += [("data", dsize, min(args.fractions), s)] if args.seeded_fraction else []
+        small = sorted(f for f in args.fractions if f != full)[: args.seeded_fractions]
+        runs += [("data", dsize, f, s) for f in small]
     return [{"kind": k, "size": f"{d}x{n}", "fraction": f, "seed": s}
             for k, (d, n), f, s in runs]  # fmt: skip
 
@@ -234,7 +235,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--extra-seeds", nargs="*", type=int, default=[])
     ap.add_argument("--seeded-sizes", type=int, default=3, help="smallest sizes run per seed")
-    ap.add_argument("--seeded-fraction", action="store_true", help="smallest fraction too")
+    ap.add_argument("--seeded-fractions", type=int, default=0, help="smallest fractions too")
     ap.add_argument("--only", type=int, default=0, help="stop after N new runs (0 = all)")
     args = ap.parse_args(argv)
 
