@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-METRICS = [("val_loss", "corpus val loss (NLL)"), ("corpus_val_mae_m", "corpus val 5-step MAE (m)"),
+METRICS = [("val_loss", "corpus val loss (NLL)"), ("val_exp_loss", "exp(val loss)"), ("corpus_val_mae_m", "corpus val 5-step MAE (m)"),
            ("corpus_val_ratio_cv", "corpus val MAE / CV (geo. mean over sources)"),
            ("porto_val_mae_m", "Porto val 5-step MAE (m)")]  # fmt: skip
 AXES = {"params": ("n_params", "parameters N"), "data": ("train_points", "train points D")}
@@ -29,9 +29,12 @@ AXES = {"params": ("n_params", "parameters N"), "data": ("train_points", "train 
 
 def derive(runs: list[dict]) -> list[dict]:
     """Adds corpus_val_ratio_cv: the geometric mean over sources of each source's MAE / constant
-    velocity's (the corpus MAE in metres is dominated by the km-scale steps of T-Drive and AIS;
+    velocity's, and val_exp_loss = exp(val loss): the Gaussian NLL's offset depends on the
+    units, so L itself has no natural zero, while exp(L) (the predictive density's effective
+    volume, a perplexity for continuous targets) only scales with them (the corpus MAE in metres is dominated by the km-scale steps of T-Drive and AIS;
     the ratio weighs every source alike)."""
     for r in runs:
+        r["val_exp_loss"] = float(np.exp(r["val_loss"]))
         by = r.get("corpus_val_by_source", {})
         ratios = [v["mae_m"] / v["cv_mae_m"] for v in by.values() if v["cv_mae_m"] > 0]
         if ratios:
@@ -61,8 +64,10 @@ def fit3(x: np.ndarray, y: np.ndarray) -> dict | None:
     a, alpha, c = p
     err = float(np.sqrt(cov[1, 1])) if np.all(np.isfinite(cov)) else float("nan")
     rmse = float(np.sqrt(np.mean((power_law(x / x0, *p) - y) ** 2)))
+    # alpha at a bound: the points do not pin the curve (alpha -> 0 is the logarithm's limit)
+    at_bound = bool(alpha < 1e-3 or alpha > 4.99)
     return {"a": float(a * x0**alpha), "alpha": float(alpha), "alpha_se": err, "c": float(c),
-            "rmse": rmse, "dof": len(x) - 3}  # fmt: skip
+            "rmse": rmse, "dof": len(x) - 3, "at_bound": at_bound}  # fmt: skip
 
 
 def fit_loglog(x: np.ndarray, y: np.ndarray) -> dict | None:
@@ -135,7 +140,7 @@ def plot(runs: list[dict], fitted: dict, kind: str, path: Path) -> None:
         ax.errorbar(x, y, yerr=s, fmt="o", color="C0", capsize=3, label="runs (mean over seeds)")
         f = fitted.get(f"{kind}/{metric}", {})
         grid = np.geomspace(x.min() / 1.5, x.max() * 4, 100)
-        if f.get("power_law"):
+        if f.get("power_law") and not f["power_law"]["at_bound"]:
             p = f["power_law"]
             ax.plot(grid, power_law(grid, p["a"], p["alpha"], p["c"]), "-", color="C1",
                     label=f"a x^-{p['alpha']:.2f} + {p['c']:.3g}")  # fmt: skip
@@ -177,6 +182,25 @@ def table(runs: list[dict], kind: str) -> str:
     return "\n".join(lines)
 
 
+def compute_table(runs: list[dict]) -> str:
+    """The compute check: the data sweep's size at its fractions, trained longer (seed 0)."""
+    longer = [r for r in runs if r["kind"] == "compute"]
+    if not longer:
+        return ""
+    size = longer[0]["size"]
+    pick = [r for r in runs if r["size"] == size and r["seed"] == longer[0]["seed"]
+            and r["fraction"] in {c["fraction"] for c in longer}]  # fmt: skip
+    lines = ["| size | fraction | steps | tokens seen | epochs of its train windows | val loss | "
+             "corpus val MAE (m) | corpus MAE / CV | Porto val MAE (m) |",
+             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in sorted(pick, key=lambda r: (-r["fraction"], r["steps"])):
+        epochs = r["steps"] * r["batch_size"] / r["train_windows"] if r.get("train_windows") else 0
+        lines.append(f"| {r['size']} | {r['fraction']:g} | {r['steps']} | {r['tokens_seen']:,} | "
+                     f"{epochs:.1f} | {r['val_loss']:.4f} | {r['corpus_val_mae_m']:.1f} | "
+                     f"{r['corpus_val_ratio_cv']:.3f} | {r.get('porto_val_mae_m', float('nan')):.1f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def fit_table(fitted: dict) -> str:
     lines = ["| axis | metric | a x^-alpha + c: alpha (± se) | c | LOO alpha range | "
              "log-log alpha | LOO range |", "|---|---|---|---|---|---|---|"]  # fmt: skip
@@ -185,6 +209,8 @@ def fit_table(fitted: dict) -> str:
         p, q = f["power_law"], f["loglog"]
         pl_ = f"{p['alpha']:.3f} ± {p['alpha_se']:.3f} ({p['dof']} dof)" if p else "no fit"
         c = f"{p['c']:.4g}" if p else ""
+        if p and p["at_bound"]:
+            pl_, c = f"not identified (alpha -> {p['alpha']:.0f}, {p['dof']} dof)", ""
         loo = f["power_law_loo_alpha"]
         loo = f"{loo[0]:.3f}-{loo[1]:.3f}" if loo else ""
         ll = f"{q['alpha']:.3f}" if q else "n/a (loss < 0)"
@@ -207,6 +233,7 @@ def main(argv: list[str] | None = None) -> dict:
             plot(runs, fitted, kind, args.img / f"scaling_{kind}.png")
     for kind in AXES:
         print(f"\n{kind} sweep\n\n{table(runs, kind)}")
+    print(f"\ncompute check\n\n{compute_table(runs)}")
     print(f"\nfits\n\n{fit_table(fitted)}")
     if args.out:
         args.out.write_text(json.dumps(fitted, indent=2))

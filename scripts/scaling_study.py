@@ -192,8 +192,16 @@ def train_one(data: Path, run: Path, size: tuple[int, int], steps: int, seed: in
             "tokens_seen": round(summary["tokens_per_s"] * summary["train_time_s"]),
             "train_wall_s": summary["train_time_s"], "train_cpu_s": time.process_time() - cpu0,
             "final_train_loss": summary["final_loss"], "batch_size": tc.batch_size,
-            "window": tc.max_len, "lr": tc.lr, "total_wall_s": time.perf_counter() - t0}  # fmt: skip
+            "window": tc.max_len, "stride": tc.stride, "lr": tc.lr, "total_wall_s": time.perf_counter() - t0}  # fmt: skip
     return trainer._raw_model(), info
+
+
+def train_windows(data: Path, window: int, stride: int | None) -> int:
+    """Windows in one epoch of the train split (CorpusWindows' epoch)."""
+    from trajlm.data.corpus import CorpusWindows
+    from trajlm.data.loader import WindowConfig
+
+    return len(CorpusWindows(data, "train", WindowConfig(max_len=window, stride=stride)))
 
 
 def grid(args) -> list[dict]:
@@ -218,8 +226,12 @@ def grid(args) -> list[dict]:
         runs += [("params", z, full, s) for z in sorted(sizes)[: args.seeded_sizes]]
         small = sorted(f for f in args.fractions if f != full)[: args.seeded_fractions]
         runs += [("data", dsize, f, s) for f in small]
-    return [{"kind": k, "size": f"{d}x{n}", "fraction": f, "seed": s}
-            for k, (d, n), f, s in runs]  # fmt: skip
+    runs = [(k, z, f, s, args.steps) for k, z, f, s in runs]
+    # the compute check: the data sweep's size trained longer, at some fractions
+    runs += [("compute", dsize, f, args.seed, n) for n in args.compute_steps
+             for f in args.compute_fractions]  # fmt: skip
+    return [{"kind": k, "size": f"{d}x{n}", "fraction": f, "seed": s, "steps": st}
+            for k, (d, n), f, s, st in runs]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -236,6 +248,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--extra-seeds", nargs="*", type=int, default=[])
     ap.add_argument("--seeded-sizes", type=int, default=3, help="smallest sizes run per seed")
     ap.add_argument("--seeded-fractions", type=int, default=0, help="smallest fractions too")
+    ap.add_argument(
+        "--compute-steps",
+        nargs="*",
+        type=int,
+        default=[],
+        help="also train --data-size this many steps (the compute check)",
+    )
+    ap.add_argument("--compute-fractions", nargs="+", type=float, default=[1.0])
     ap.add_argument("--only", type=int, default=0, help="stop after N new runs (0 = all)")
     args = ap.parse_args(argv)
 
@@ -248,10 +268,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
     doc["setup"] = {"corpus": str(args.corpus), "porto": str(args.porto), "steps": args.steps,
                     "config": str(args.config), "held_constant": "optimizer steps x batch "
                     "(tokens seen), lr schedule, recipe; final weights scored"}  # fmt: skip
-    done = {(r["kind"], r["size"], r["fraction"], r["seed"]) for r in doc["runs"]}
+    done = {(r["kind"], r["size"], r["fraction"], r["seed"], r["steps"]) for r in doc["runs"]}
+    for r in doc["runs"]:  # records from before train_windows was recorded
+        if "train_windows" not in r:
+            stride = r.get("stride", 16)
+            r["train_windows"] = train_windows(fraction_corpus(args.corpus, r["fraction"],
+                                                               args.out), r["window"], stride)  # fmt: skip
+            r["stride"] = stride
     new = 0
     for spec in grid(args):
-        key = (spec["kind"], spec["size"], spec["fraction"], spec["seed"])
+        key = (spec["kind"], spec["size"], spec["fraction"], spec["seed"], spec["steps"])
         # the size sweep's run at --data-size is also the data sweep's whole-corpus point
         if key in done or (spec["kind"] == "data" and ("params",) + key[1:] in done):
             continue
@@ -259,16 +285,21 @@ def main(argv: list[str] | None = None) -> list[dict]:
             break
         data = fraction_corpus(args.corpus, spec["fraction"], args.out)
         name = f"{spec['size']}-f{spec['fraction']:g}-s{spec['seed']}"
+        name += f"-n{spec['steps']}" if spec["steps"] != args.steps else ""
         print(f"[{time.strftime('%H:%M:%S')}] training {name}", flush=True)
         model, info = train_one(data, args.out / "runs" / name, parse_size(spec["size"]),
-                                args.steps, spec["seed"], args.config)  # fmt: skip
+                                spec["steps"], spec["seed"], args.config)  # fmt: skip
         t0 = time.perf_counter()
         rec = spec | info | score(model, args.corpus, args.porto, info["window"])
         rec |= {"eval_wall_s": time.perf_counter() - t0, "run": str(args.out / "runs" / name)}
         import polars as pl
 
         idx = pl.read_parquet(data / "index.parquet").filter(pl.col("split") == "train")
-        rec |= {"train_trajectories": idx.height, "train_points": int(idx["n_points"].sum())}
+        rec |= {
+            "train_trajectories": idx.height,
+            "train_points": int(idx["n_points"].sum()),
+            "train_windows": train_windows(data, info["window"], info["stride"]),
+        }
         doc["runs"].append(rec)
         path.write_text(json.dumps(doc, indent=2))
         done.add(key)

@@ -86,26 +86,30 @@ def test_scaling_grid_end_to_end(corpus, tmp_path):
     out = tmp_path / "out"
     args = ["--corpus", str(corpus), "--porto", str(porto), "--out", str(out), "--steps", "2",
             "--sizes", "16x1", "32x1", "--fractions", "0.5", "1", "--data-size", "16x1",
-            "--extra-seeds", "1", "--seeded-sizes", "1"]  # fmt: skip
+            "--extra-seeds", "1", "--seeded-sizes", "1", "--compute-steps", "3"]  # fmt: skip
     runs = study.main(args)
     assert [(r["kind"], r["size"], r["fraction"], r["seed"]) for r in runs] == [
         ("params", "16x1", 1.0, 0), ("data", "16x1", 0.5, 0), ("params", "32x1", 1.0, 0),
-        ("params", "16x1", 1.0, 1),
+        ("params", "16x1", 1.0, 1), ("compute", "16x1", 1.0, 0),
     ]  # fmt: skip
+    assert [r["steps"] for r in runs] == [2, 2, 2, 2, 3]
+    assert runs[4]["run"].endswith("16x1-f1-s0-n3")
     assert runs[0]["n_params"] < runs[2]["n_params"]
     assert runs[1]["train_points"] < runs[0]["train_points"]
+    assert 0 < runs[1]["train_windows"] < runs[0]["train_windows"]
     for r in runs:
         assert r["steps"] == 2 and r["tokens_seen"] > 0
         assert np.isfinite(r["val_loss"]) and r["corpus_val_mae_m"] > 0
         assert set(r["corpus_val_by_source"]) == {"city_a", "city_b"}
         assert r["porto_val_mae_m"] > 0 and r["porto_val_cv_mae_m"] > 0
     saved = json.loads((out / "scaling.json").read_text())
-    assert len(saved["runs"]) == 4
+    assert len(saved["runs"]) == 5
     assert study.main(args) == saved["runs"]  # a second call trains nothing new
     x, y, s = fit.curve(runs, "params", "val_loss")
     assert len(x) == 2 and s[0] > 0 and s[1] == 0  # two seeds at the smallest size
     x, _, _ = fit.curve(runs, "data", "val_loss")  # the shared whole-corpus point included
     assert x.tolist() == sorted({runs[1]["train_points"], runs[0]["train_points"]})
     fit.main([str(out / "scaling.json"), "--img", str(tmp_path / "img")])
+    assert "| 16x1 | 1 | 3 |" in fit.compute_table(fit.derive(runs))  # the longer run's row
     assert (tmp_path / "img" / "scaling_params.png").stat().st_size > 1000
     assert (tmp_path / "img" / "scaling_data.png").stat().st_size > 1000
