@@ -21,20 +21,30 @@ from pathlib import Path
 
 import numpy as np
 
-METRICS = [("val_loss", "corpus val loss (NLL)"), ("val_exp_loss", "exp(val loss)"), ("corpus_val_mae_m", "corpus val 5-step MAE (m)"),
+# (key, label); the losses (NLL, no natural zero) get their log-log fit on exp(L)
+METRICS = [("val_loss", "corpus val loss (NLL, all sources)"),
+           ("val_loss_road", "val loss without AIS and T-Drive"),
            ("corpus_val_ratio_cv", "corpus val MAE / CV (geo. mean over sources)"),
            ("porto_val_mae_m", "Porto val 5-step MAE (m)")]  # fmt: skip
+LOSSES = ("val_loss", "val_loss_road")
+NOISY = ("ais", "tdrive")  # 25 val trips each, km-scale steps: their NLL swings by 1-2 per seed
 AXES = {"params": ("n_params", "parameters N"), "data": ("train_points", "train points D")}
 
 
 def derive(runs: list[dict]) -> list[dict]:
-    """Adds corpus_val_ratio_cv: the geometric mean over sources of each source's MAE / constant
-    velocity's, and val_exp_loss = exp(val loss): the Gaussian NLL's offset depends on the
-    units, so L itself has no natural zero, while exp(L) (the predictive density's effective
-    volume, a perplexity for continuous targets) only scales with them (the corpus MAE in metres is dominated by the km-scale steps of T-Drive and AIS;
-    the ratio weighs every source alike)."""
+    """Adds corpus_val_ratio_cv, the geometric mean over sources of each source's MAE / constant
+    velocity's (the corpus MAE in metres is dominated by the km-scale steps of T-Drive and AIS;
+    the ratio weighs every source alike), and val_loss_road, the training-weighted val loss
+    without the two sources whose few val trips make it swing from seed to seed (NOISY)."""
+    from trajlm.data.corpus import load_corpus_spec
+
+    spec = Path(__file__).resolve().parent.parent / "configs" / "pretrain.toml"
+    weights = {s.name: s.weight for s in load_corpus_spec(spec).sources}  # the training weights
     for r in runs:
-        r["val_exp_loss"] = float(np.exp(r["val_loss"]))
+        per = {k: v for k, v in r.get("val_loss_by_source", {}).items() if k not in NOISY}
+        if per:
+            w = {k: weights.get(k, 1.0) for k in per}
+            r["val_loss_road"] = sum(per[k] * w[k] for k in per) / sum(w.values())
         by = r.get("corpus_val_by_source", {})
         ratios = [v["mae_m"] / v["cv_mae_m"] for v in by.values() if v["cv_mae_m"] > 0]
         if ratios:
@@ -116,11 +126,12 @@ def fits(runs: list[dict]) -> dict:
             x, y, _s = curve(runs, kind, metric)
             if len(x) < 2:
                 continue
+            ylog = np.exp(y) if metric in LOSSES else y  # exp(NLL): a positive "perplexity"
             out[f"{kind}/{metric}"] = {
                 "x": x.tolist(), "y": y.tolist(),
                 "power_law": fit3(x, y), "power_law_loo_alpha": loo_alpha(x, y, fit3),
-                "loglog": fit_loglog(x, y), "loglog_loo_alpha": loo_alpha(x, y, fit_loglog)
-                if len(x) > 2 else None,
+                "loglog": fit_loglog(x, ylog), "loglog_loo_alpha": loo_alpha(x, ylog, fit_loglog)
+                if len(x) > 2 else None, "loglog_on_exp": metric in LOSSES,
             }  # fmt: skip
     return out
 
@@ -146,8 +157,10 @@ def plot(runs: list[dict], fitted: dict, kind: str, path: Path) -> None:
                     label=f"a x^-{p['alpha']:.2f} + {p['c']:.3g}")  # fmt: skip
         if f.get("loglog"):
             p = f["loglog"]
-            ax.plot(grid, p["a"] * grid ** -p["alpha"], "--", color="C2",
-                    label=f"a x^-{p['alpha']:.2f} (log-log)")  # fmt: skip
+            yfit = p["a"] * grid ** -p["alpha"]
+            yfit = np.log(yfit) if f["loglog_on_exp"] else yfit
+            name = "exp(L) = a x^-" if f["loglog_on_exp"] else "a x^-"
+            ax.plot(grid, yfit, "--", color="C2", label=f"{name}{p['alpha']:.3f} (log-log)")
         cv = {"corpus_val_mae_m": "corpus_val_cv_mae_m", "porto_val_mae_m": "porto_val_cv_mae_m"}
         if metric in cv and runs and cv[metric] in runs[0]:
             ax.axhline(runs[0][cv[metric]], color="grey", lw=1, ls=":", label="constant velocity")
@@ -213,7 +226,7 @@ def fit_table(fitted: dict) -> str:
             pl_, c = f"not identified (alpha -> {p['alpha']:.0f}, {p['dof']} dof)", ""
         loo = f["power_law_loo_alpha"]
         loo = f"{loo[0]:.3f}-{loo[1]:.3f}" if loo else ""
-        ll = f"{q['alpha']:.3f}" if q else "n/a (loss < 0)"
+        ll = (f"{q['alpha']:.3f}" + (" (of exp L)" if f["loglog_on_exp"] else "")) if q else ""
         loo2 = f["loglog_loo_alpha"]
         loo2 = f"{loo2[0]:.3f}-{loo2[1]:.3f}" if loo2 else ""
         lines.append(f"| {kind} | {metric} | {pl_} | {c} | {loo} | {ll} | {loo2} |")
