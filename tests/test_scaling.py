@@ -98,7 +98,7 @@ def test_scaling_grid_end_to_end(corpus, tmp_path):
     assert runs[1]["train_points"] < runs[0]["train_points"]
     assert 0 < runs[1]["train_windows"] < runs[0]["train_windows"]
     for r in runs:
-        assert r["steps"] == 2 and r["tokens_seen"] > 0
+        assert r["tokens_seen"] > 0
         assert np.isfinite(r["val_loss"]) and r["corpus_val_mae_m"] > 0
         assert set(r["corpus_val_by_source"]) == {"city_a", "city_b"}
         assert r["porto_val_mae_m"] > 0 and r["porto_val_cv_mae_m"] > 0
