@@ -4,7 +4,8 @@ seen), varying either the model size at the whole corpus or the corpus fraction 
 
     python scripts/scaling_study.py --corpus /tmp/scaling/corpus --porto /tmp/stores/porto \
         --out /tmp/scaling/out --steps 800 --sizes 16x2 32x2 48x3 64x4 96x4 128x5 \
-        --fractions 0.125 0.25 0.5 1 --data-size 64x4 --extra-seeds 1 --seeded-fractions 3
+        --fractions 0.125 0.25 0.5 1 --data-size 64x4 --extra-seeds 1 --seeded-sizes 4 \
+        --seeded-fractions 3 --compute-steps 2400 --compute-fractions 1 0.125
     python scripts/scaling_fit.py /tmp/scaling/out/scaling.json --img docs/img   # fits, plots
 
 A size is D x L (d_model x n_layers; d_model / 16 heads, half as many kv heads); the rest of
