@@ -25,6 +25,7 @@ import torch
 from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
+from trajlm.model.retrieval import last_base_step
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
 
@@ -136,6 +137,12 @@ def _cached_rollout(
     h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     last_step = feats[rows, last, DELTA]  # (B, 3) the residual base's input
+    track = None  # residual_base "retrieval": the history so far, re-queried every step
+    if cfg.residual_base == "retrieval":
+        track = torch.zeros(B, L, 2, dtype=pos.dtype, device=dev)  # (B, L, 2)
+        track[:, :n_hist] = pos
+        last_step = last_base_step(model.retrieval_index(), track, lengths, model.embed.stats,
+                                   last_step)  # fmt: skip
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
     context = RolloutContext(model, feats, last)
 
@@ -157,6 +164,10 @@ def _cached_rollout(
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
         motion, dist = context.step(f)
         last_step = f[:, 0, DELTA]
+        if track is not None:
+            track[rows, lengths + s] = new_pos
+            last_step = last_base_step(model.retrieval_index(), track, lengths + s + 1,
+                                       model.embed.stats, last_step)  # fmt: skip
         if uniform:  # slot n_hist + s for every row; every slot before it is valid
             slot = n_hist + s
             h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
@@ -191,6 +202,9 @@ def _recompute_rollout(
         if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
             feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
             h, last_step = out.hidden[rows, last], feats[rows, last, DELTA]
+            if model.config.residual_base == "retrieval":
+                last_step = last_base_step(model.retrieval_index(), P[:, :n], last + 1,
+                                           model.embed.stats, last_step)  # fmt: skip
             mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(

@@ -34,6 +34,7 @@ from trajlm.model.positions import (
     SinusoidalPositions,
 )
 from trajlm.model.regions import RegionEmbedding, StepCellHead
+from trajlm.model.retrieval import RETRIEVAL_NAME, window_base_steps
 from trajlm.model.weights import CONFIG_NAME, WEIGHTS_NAME, atomic_write, resolve_weights
 
 
@@ -51,6 +52,7 @@ class TrajectoryModel(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = config
+        self.retrieval = None  # residual_base "retrieval": its RetrievalIndex (not a parameter)
         C = config.d_model
         self.embed = PointEmbedding(
             C, config.n_special_tokens, self.stats, config.bias, clamp=config.max_step_norm,
@@ -238,6 +240,23 @@ class TrajectoryModel(nn.Module):
             mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
         return mean, log_var
 
+    def base_steps(self, batch: dict, feats: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The residual base's input at every point (B, T, 3): the point's own last step, or
+        with residual_base "retrieval" the index's next step (leaving out batch["traj_key"])."""
+        if self.config.residual_base != "retrieval":
+            return feats[..., DELTA]
+        return window_base_steps(self.retrieval_index(), batch["pos"], mask, self.embed.stats,
+                                 feats[..., DELTA], batch.get("traj_key"))  # fmt: skip
+
+    def retrieval_index(self):
+        """The attached RetrievalIndex; a clear error when a retrieval model has none."""
+        if self.retrieval is None:
+            raise ValueError(
+                f"residual_base='retrieval' needs its index: load the model from a directory "
+                f"with {RETRIEVAL_NAME} or set model.retrieval = RetrievalIndex(...).fit(...)"
+            )
+        return self.retrieval
+
     def step_head(
         self,
         h: torch.Tensor,
@@ -260,7 +279,7 @@ class TrajectoryModel(nn.Module):
         if last_step is None and cfg.residual_base != "none":
             raise ValueError("residual_base needs each point's last step (last_step)")
         base = None
-        if cfg.residual_base == "constant_velocity":
+        if cfg.residual_base in ("constant_velocity", "retrieval"):
             # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
             # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
             glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
@@ -320,7 +339,7 @@ class TrajectoryModel(nn.Module):
             h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
         if self.config.uses_step_query:  # teacher forcing: the true next time step is asked
             dt_next = F.pad(feats[:, 1:, DELTA.stop - 1], (0, 1))  # (B, T); 0 after the last
-            pred, log_var = self.step_head(h, feats[..., DELTA], dt_next)
+            pred, log_var = self.step_head(h, self.base_steps(batch, feats, mask), dt_next)
         else:
             pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
 
@@ -394,6 +413,8 @@ class TrajectoryModel(nn.Module):
         atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata={"format": "pt"}))
         text = json.dumps(self.config.to_checkpoint_dict(), indent=2)
         atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
+        if self.retrieval is not None:  # the retrieval base's train windows (docs/retrieval.md)
+            atomic_write(d / RETRIEVAL_NAME, self.retrieval.save)
 
     @classmethod
     def from_pretrained(
@@ -429,4 +450,9 @@ class TrajectoryModel(nn.Module):
             first = str(e).strip().splitlines()[-1].strip()[:200]
             problem = f"does not fit config.json: {first}"
             raise DamagedFileError(d / WEIGHTS_NAME, problem, todo) from e
+        if (d / RETRIEVAL_NAME).is_file():
+            from trajlm.data.retrieval import RetrievalIndex
+
+            with reading(d / RETRIEVAL_NAME, todo, also=(ValueError, KeyError)):
+                model.retrieval = RetrievalIndex.load(d / RETRIEVAL_NAME)
         return model.to(map_location)

@@ -1,0 +1,141 @@
+"""Issue 15 lever 2, retrieval: the index leaves the query's own trajectory out, holds train
+trajectories only, is deterministic and round-trips; an untrained retrieval-base model rolls
+out exactly the iterated one-step retrieval; training windows carry their trajectory key."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from helpers import STATS
+
+from trajlm.data.retrieval import RetrievalIndex, traj_keys
+from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.model.retrieval import window_base_steps
+
+T0 = 1_700_000_000
+
+
+def _tracks(n_traj: int = 12, n_pts: int = 30, seed: int = 0):
+    """Per-point xy (n, 2) metres and keys (n,): wiggly tracks of different speeds."""
+    rng = np.random.default_rng(seed)
+    xy, keys = [], []
+    for i in range(n_traj):
+        heading = np.cumsum(rng.normal(0, 0.3, n_pts))
+        speed = 50 + 20 * i
+        steps = speed * np.stack([np.cos(heading), np.sin(heading)], 1)
+        xy.append(np.cumsum(steps, 0) + rng.normal(0, 500, 2))
+        keys.append(np.full(n_pts, traj_keys(np.array([f"trip-{i}"]))[0]))
+    return np.concatenate(xy), np.concatenate(keys)
+
+
+def test_index_leaves_the_query_trajectory_out():
+    xy, keys = _tracks()
+    index = RetrievalIndex(history=5, horizon=5, n_neighbors=3).fit(xy, keys)
+    q = xy[60:65][None]  # trajectory 2's points 0-4: its own window is in the library
+    own = keys[60]
+    feats, _, _ = index.features(q, np.array([5]))
+    dist, nb = index.neighbours(feats, 3)
+    assert index.traj_keys_[nb[0, 0]] == own and dist[0, 0] < 1e-9  # without: itself first
+    dist, nb = index.neighbours(feats, 3, exclude=np.array([own]))
+    assert (index.traj_keys_[nb[0]] != own).all() and dist[0, 0] > 1.0
+    # ... also when most of the library is that trajectory (the loop asks for more)
+    many = np.r_[np.full(len(xy) - 30, own), keys[-30:]]
+    big = RetrievalIndex(history=5, horizon=5, n_neighbors=8).fit(xy, many)
+    _, nb = big.neighbours(feats, 8, exclude=np.array([own]))
+    assert (big.traj_keys_[nb[0]] != own).all()
+    # the answer to the query: with n_neighbors = 1 and no guard, the window's own future
+    got = index.query(q, np.array([5]), k=1, n_neighbors=1)
+    assert np.allclose(got.continuation[0, 0], xy[65] - xy[64])
+    got = index.query(q, np.array([5]), k=1, n_neighbors=1, exclude=np.array([own]))
+    assert not np.allclose(got.continuation[0, 0], xy[65] - xy[64])
+
+
+def test_index_is_deterministic_and_round_trips(tmp_path):
+    xy, keys = _tracks()
+    a = RetrievalIndex(n_neighbors=4, max_windows=100).fit(xy, keys)
+    b = RetrievalIndex(n_neighbors=4, max_windows=100).fit(xy, keys)
+    q, n = xy[None, 100:108], np.array([8])
+    assert np.array_equal(a.query(q, n).continuation, b.query(q, n).continuation)
+    a.save(tmp_path / "r.tmp")  # any suffix: written where asked
+    c = RetrievalIndex.load(tmp_path / "r.tmp")
+    assert np.array_equal(c.traj_keys_, a.traj_keys_) and c.n_neighbors == 4
+    assert np.array_equal(c.query(q, n).continuation, a.query(q, n).continuation)
+    assert traj_keys(np.array(["x", "y", "x"])).tolist()[0] == traj_keys(np.array(["x"]))[0]
+
+
+def test_index_of_a_store_holds_train_trajectories_only(tmp_path):
+    from trajlm.data.clean import PRESETS, clean
+    from trajlm.data.loader import TrajectoryWindows, WindowConfig
+    from trajlm.data.store import read_store, write_store
+    from trajlm.data.synthetic import generate_city
+    from trajlm.model.retrieval import build_index
+
+    city = generate_city(n_trajectories=40, seed=1, center_lat=41.15, center_lon=-8.61)
+    df, rep = clean(city.points, PRESETS["default"])
+    write_store(df, tmp_path / "store", report=rep)
+    index = build_index(tmp_path / "store", ModelConfig(residual_base="retrieval"))
+    split = {s: set(traj_keys(read_store(tmp_path / "store", s)["traj_id"].to_numpy()).tolist())
+             for s in ("train", "val", "test")}  # fmt: skip
+    held = set(index.traj_keys_.tolist())
+    assert held and held <= split["train"]
+    assert not held & (split["val"] | split["test"])
+    # training windows carry their trajectory's key (the guard's input)
+    ds = TrajectoryWindows(tmp_path / "store", "train", WindowConfig(max_len=16, traj_keys=True))
+    got = {int(w["traj_key"]) for w in ds}
+    assert got == split["train"]
+    assert "traj_key" not in next(iter(TrajectoryWindows(tmp_path / "store", "train")))
+
+
+def _model(index, seed: int = 0):
+    torch.manual_seed(seed)
+    cfg = ModelConfig(d_model=32, n_layers=2, n_heads=2, max_len=64, pos_type="rope_time",
+                      stats=STATS, residual_base="retrieval")  # fmt: skip
+    m = TrajectoryModel(cfg).eval()
+    m.retrieval = index
+    return m
+
+
+def _batch(xy: np.ndarray, starts, T: int = 9):
+    pos = torch.tensor(np.stack([xy[s : s + T] for s in starts]), dtype=torch.float32)
+    B = len(starts)
+    t = torch.arange(T, dtype=torch.float32).expand(B, T) * 15.0
+    mask = torch.ones(B, T, dtype=torch.bool)
+    mask[1, 7:] = False
+    return {"pos": pos, "t": t.clone(), "t0": torch.full((B,), T0), "mask": mask}
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_untrained_retrieval_model_is_the_iterated_one_step_retrieval(use_cache):
+    xy, keys = _tracks()
+    index = RetrievalIndex(n_neighbors=3).fit(xy[:300], keys[:300])  # queries: unseen trips
+    batch = _batch(xy, [300, 330, 345])
+    out = _model(index).generate(batch, 4, use_cache=use_cache)["pos"].double().numpy()
+    hist = batch["pos"].double().numpy()
+    n = batch["mask"].sum(1).numpy()
+    track = np.zeros((3, 9 + 4, 2))
+    track[:, :9] = hist
+    for s in range(4):  # re-query on the rolled-out history before every step
+        step = index.query(track, n + s, k=1).continuation[:, 0]
+        track[np.arange(3), n + s] = track[np.arange(3), n + s - 1] + step
+        assert np.abs(out[:, s] - track[np.arange(3), n + s]).max() < 1e-2
+
+
+def test_training_forward_leaves_the_window_trajectory_out():
+    xy, keys = _tracks()
+    index = RetrievalIndex(n_neighbors=1).fit(xy, keys)
+    batch = _batch(xy, [0, 30, 60])
+    feats = torch.zeros(3, 9, 3)
+    base = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats)
+    true = (batch["pos"][:, 5:] - batch["pos"][:, 4:-1]) / STATS["dxy_scale"]
+    assert torch.allclose(base[0, 4:-1, :2], true[0], atol=1e-4)  # the leak: its own future
+    own = torch.tensor(keys[[0, 30, 60]])
+    guarded = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own)
+    assert (guarded[0, 4:-1, :2] - true[0]).abs().max() > 0.1
+    assert torch.equal(guarded[:, :4], feats[:, :4])  # < history points: the fallback
+    m = _model(index)
+    out = m({**batch, "traj_key": own})
+    assert out.loss is not None and torch.isfinite(out.loss)
+    m.retrieval = None
+    with pytest.raises(ValueError, match="needs its index"):
+        m(batch)
