@@ -87,10 +87,10 @@ def test_index_of_a_store_holds_train_trajectories_only(tmp_path):
     assert "traj_key" not in next(iter(TrajectoryWindows(tmp_path / "store", "train")))
 
 
-def _model(index, seed: int = 0):
+def _model(index, seed: int = 0, mode: str = "requery"):
     torch.manual_seed(seed)
     cfg = ModelConfig(d_model=32, n_layers=2, n_heads=2, max_len=64, pos_type="rope_time",
-                      stats=STATS, residual_base="retrieval")  # fmt: skip
+                      stats=STATS, residual_base="retrieval", retrieval_mode=mode)  # fmt: skip
     m = TrajectoryModel(cfg).eval()
     m.retrieval = index
     return m
@@ -119,6 +119,42 @@ def test_untrained_retrieval_model_is_the_iterated_one_step_retrieval(use_cache)
         step = index.query(track, n + s, k=1).continuation[:, 0]
         track[np.arange(3), n + s] = track[np.arange(3), n + s - 1] + step
         assert np.abs(out[:, s] - track[np.arange(3), n + s]).max() < 1e-2
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_untrained_anchored_retrieval_model_is_knn_continuation(use_cache):
+    """retrieval_mode "anchored": step s reads step s of the continuation from the rollout's
+    start, so before training the model rolls out exactly kNN continuation."""
+    from trajlm.eval.baselines import KNNContinuation
+
+    xy, keys = _tracks()
+    index = RetrievalIndex(n_neighbors=3).fit(xy[:300], keys[:300])
+    batch = _batch(xy, [300, 330, 345])
+    out = _model(index, mode="anchored").generate(batch, 5, use_cache=use_cache)["pos"]
+    knn = KNNContinuation(n_neighbors=3)
+    knn.index_ = index
+    want = knn.predict(batch["pos"].double().numpy(), batch["mask"].sum(1).numpy(), 5)
+    assert np.abs(out.double().numpy() - want).max() < 1e-2
+
+
+def test_anchored_training_base_reads_the_lagged_continuation():
+    xy, keys = _tracks()
+    index = RetrievalIndex(n_neighbors=2).fit(xy[:300], keys[:300])
+    batch = _batch(xy, [300, 330, 345])
+    feats = torch.zeros(3, 9, 3)
+    torch.manual_seed(0)
+    got = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, None, 4)
+    assert not torch.allclose(got, window_base_steps(index, batch["pos"], batch["mask"],
+                                                     STATS, feats))  # fmt: skip
+    p = batch["pos"].double().numpy()
+    for t in range(4, 9):  # row 0: the base is step (t - end) of the continuation from end
+        cands = []
+        for end in range(max(4, t - 4), t + 1):
+            c = index.query(p[:1, end - 4 : end + 1], np.array([5])).continuation[0]
+            lag = t - end
+            cands.append((c[lag] - (c[lag - 1] if lag else 0)) / STATS["dxy_scale"])
+        dist = [np.abs(got[0, t, :2].double().numpy() - c).max() for c in cands]
+        assert min(dist) < 1e-4
 
 
 def test_training_forward_leaves_the_window_trajectory_out():

@@ -157,8 +157,12 @@ class ModelConfig:
     # of the `retrieval_neighbors` nearest train windows of `retrieval_history` points
     # (trajlm.data.retrieval), not the point's own last step; the index is built by the
     # Trainer from the train split and saved beside the weights (retrieval.npz).
+    # retrieval_mode "requery": rollout step s reads the first step from the current
+    # (rolled-out) history; "anchored": step s of the continuation from the rollout's start
+    # (an untrained model then IS kNN continuation), trained with a random lag per point.
     retrieval_neighbors: int = 10
     retrieval_history: int = 5
+    retrieval_mode: str = "requery"
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -267,6 +271,10 @@ class ModelConfig:
         need(self.residual_max_ratio > 0, "residual_max_ratio must be > 0")
         need(self.retrieval_neighbors >= 1, "retrieval_neighbors must be >= 1")
         need(self.retrieval_history >= 2, "retrieval_history must be >= 2")
+        need(
+            self.retrieval_mode in ("requery", "anchored"),
+            f"retrieval_mode must be 'requery' or 'anchored', got {self.retrieval_mode!r}",
+        )
         if self.patch_size > 1:
             need(not self.uses_step_query, "patch_size > 1 does not support residual_base / "
                  "time_query")  # fmt: skip

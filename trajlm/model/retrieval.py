@@ -24,14 +24,25 @@ def _dxy_scale(stats) -> float:
     return float(v) if not torch.is_tensor(v) else float(v.reshape(-1)[0])
 
 
+def _steps(cont: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Step `lag` of continuations (Q, H, 2) (points relative to the anchor): (Q, 2)."""
+    q = np.arange(len(cont))
+    prev = np.where((lag > 0)[:, None], cont[q, np.maximum(lag - 1, 0)], 0.0)
+    return cont[q, lag] - prev
+
+
 def window_base_steps(
     index, pos: torch.Tensor, mask: torch.Tensor, stats, base: torch.Tensor,
-    traj_key: torch.Tensor | None = None,
+    traj_key: torch.Tensor | None = None, max_lag: int = 0,
 ) -> torch.Tensor:  # fmt: skip
-    """Every point's base step (B, T, 3): (dx, dy) = the retrieval's first continuation step
-    from the `history` points ending at it (normalized by dxy_scale), dt from `base` (the
-    point's own normalized step features, also the fallback for early points).
+    """Every point's base step (B, T, 3): (dx, dy) = a step of the retrieval's continuation
+    (normalized by dxy_scale), dt from `base` (the point's own normalized step features, also
+    the fallback for points with fewer than `history` points before them).
 
+    max_lag 0 ("requery"): the first step from the `history` points ending at the point.
+    max_lag > 0 ("anchored", training): step `lag` of the continuation from the history ending
+    `lag` points earlier, lag drawn uniformly from 0..max_lag per point (torch's RNG), as
+    rollout step lag + 1 reads the continuation from the rollout's start.
     pos (B, T, 2) metres, mask (B, T) bool (right padding), traj_key (B,) int64: the window's
     trajectory, whose library windows the query may not see (None: exclude nothing)."""
     h = index.history
@@ -44,29 +55,53 @@ def window_base_steps(
     if len(bt) == 0:
         return out
     b, t = bt[:, 0], bt[:, 1] + h - 1
+    lag = np.zeros(len(b), np.int64)
+    if max_lag > 0:
+        lag = torch.randint(0, max_lag + 1, (len(b),)).numpy()
+        lag = np.minimum(lag, t - (h - 1))  # the anchor needs h points too
+    end = t - lag  # the anchor: the history ends here
     p = pos.detach().to(torch.float64).cpu().numpy()
-    hist = p[b[:, None], t[:, None] - h + 1 + np.arange(h)]  # (Q, h, 2)
+    hist = p[b[:, None], end[:, None] - h + 1 + np.arange(h)]  # (Q, h, 2)
     ex = None if traj_key is None else traj_key.cpu().numpy()[b]
-    got = index.query(hist, np.full(len(b), h), k=1, exclude=ex)
-    step = torch.as_tensor(got.continuation[:, 0] / _dxy_scale(stats), dtype=base.dtype)
+    got = index.query(hist, np.full(len(b), h), k=int(lag.max()) + 1, exclude=ex)
+    step = torch.as_tensor(_steps(got.continuation, lag) / _dxy_scale(stats), dtype=base.dtype)
     out[torch.as_tensor(b), torch.as_tensor(t), :2] = step.to(base.device)
     return out
 
 
-def last_base_step(
-    index, pos: torch.Tensor, lengths: torch.Tensor, stats, base: torch.Tensor
-) -> torch.Tensor:
-    """Base step (B, 3) at each row's last real point (index lengths - 1) of pos (B, L, 2):
-    the rollout's query (no exclusion: the history is the caller's, not a train trip)."""
-    out = base.clone()
-    n = lengths.cpu().numpy()
-    ok = n >= index.history
-    if ok.any():
-        p = pos.detach().to(torch.float64).cpu().numpy()[ok]
-        got = index.query(p, n[ok], k=1)
-        step = torch.as_tensor(got.continuation[:, 0] / _dxy_scale(stats), dtype=base.dtype)
-        out[torch.as_tensor(np.flatnonzero(ok)), :2] = step.to(base.device)
-    return out
+class RolloutBase:
+    """The retrieval base of a rollout: the history so far (B, L, 2) and, per step, the base
+    step (B, 3). "requery": the next step from the current (rolled-out) history; "anchored":
+    step s of the continuation from the rollout's start, anchored again every `horizon` steps.
+    No exclusion: the history is the caller's, not a train trip."""
+
+    def __init__(self, model, pos: torch.Tensor, lengths: torch.Tensor, steps: int) -> None:
+        self.index, self.stats = model.retrieval_index(), model.embed.stats
+        self.anchored = model.config.retrieval_mode == "anchored"
+        B, n = pos.shape[:2]
+        self.track = np.zeros((B, n + steps, 2))
+        self.track[:, :n] = pos.detach().to(torch.float64).cpu().numpy()
+        self.n = lengths.cpu().numpy().copy()  # (B,) real points so far
+        self.cont, self.found = None, None
+
+    def step(self, s: int, base: torch.Tensor) -> torch.Tensor:
+        """Base step (B, 3) for rollout step s; `base` is the constant-velocity one (its dt is
+        kept, and so is its (dx, dy) where the history is shorter than `history`)."""
+        H = self.index.horizon if self.anchored else 1
+        if s % H == 0:
+            got = self.index.query(self.track, self.n, k=H)
+            self.cont, self.found = got.continuation, got.found
+        lag = np.full(len(self.n), s % H)
+        step = torch.as_tensor(_steps(self.cont, lag) / _dxy_scale(self.stats), dtype=base.dtype)
+        out = base.clone()
+        ok = torch.as_tensor(self.found)
+        out[ok, :2] = step.to(base.device)[ok]
+        return out
+
+    def push(self, new_pos: torch.Tensor) -> None:
+        """Append each row's new point."""
+        self.track[np.arange(len(self.n)), self.n] = new_pos.detach().double().cpu().numpy()
+        self.n = self.n + 1
 
 
 def build_index(store, config):

@@ -245,8 +245,10 @@ class TrajectoryModel(nn.Module):
         with residual_base "retrieval" the index's next step (leaving out batch["traj_key"])."""
         if self.config.residual_base != "retrieval":
             return feats[..., DELTA]
-        return window_base_steps(self.retrieval_index(), batch["pos"], mask, self.embed.stats,
-                                 feats[..., DELTA], batch.get("traj_key"))  # fmt: skip
+        index = self.retrieval_index()
+        lag = index.horizon - 1 if self.training and self.config.retrieval_mode == "anchored" else 0
+        return window_base_steps(index, batch["pos"], mask, self.embed.stats, feats[..., DELTA],
+                                 batch.get("traj_key"), lag)  # fmt: skip
 
     def retrieval_index(self):
         """The attached RetrievalIndex; a clear error when a retrieval model has none."""
