@@ -175,3 +175,33 @@ def test_training_forward_leaves_the_window_trajectory_out():
     m.retrieval = None
     with pytest.raises(ValueError, match="needs its index"):
         m(batch)
+
+
+def test_a_large_retrieval_step_is_kept():
+    """The glitch rule (a step beyond max_step_norm is not repeated) is constant velocity's:
+    a large retrieval step is what similar train histories did (e.g. jump back after a GPS
+    jump) and is kept as it is."""
+    xy, keys = _tracks()
+    m = _model(RetrievalIndex().fit(xy, keys))
+    big = torch.tensor([[40.0, -30.0, 0.5]])  # normalized: a 1.6 km step
+    mean, _ = m.step_head(torch.randn(1, m.config.d_model), big)
+    assert torch.equal(mean, big)
+
+
+def test_precomputed_answers_match_the_query():
+    """Training looks up each train point's answer, computed once with its own trajectory
+    left out; it equals querying the window (and a point not in the table is queried)."""
+    xy, keys = _tracks()
+    index = RetrievalIndex(n_neighbors=3).fit(xy, keys)
+    t = np.tile(T0 + 15 * np.arange(30), 12)
+    index.precompute(xy, keys, t)
+    batch = _batch(xy, [0, 30, 60])
+    own = torch.tensor(keys[[0, 30, 60]])
+    t_abs = batch["t"].long() + batch["t0"][:, None]
+    t_abs[2] += 7  # row 2: times not in the table -> queried
+    feats = torch.zeros(3, 9, 3)
+    looked = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own, 0, t_abs)
+    asked = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own)
+    assert torch.allclose(looked, asked, atol=1e-4)
+    _, hit = index.lookup(keys[[0, 60]], np.array([T0 + 15 * 4, T0 + 15 * 3]))
+    assert hit.tolist() == [True, False]  # point 3 of a trip has no 5-point history

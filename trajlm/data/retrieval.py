@@ -59,6 +59,11 @@ def rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
     return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
 
 
+def _pair(keys: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """(trajectory key < 2^32, Unix seconds < 2^32) -> one sortable uint64."""
+    return (keys.astype(np.uint64) << np.uint64(32)) | (t.astype(np.uint64) & np.uint64(0xFFFFFFFF))
+
+
 @dataclass
 class Retrieved:
     """One answer per query row. continuation (N, k, 2): the aggregated next k points minus
@@ -198,6 +203,37 @@ class RetrievalIndex:
             out.distance[ok] = dist.mean(1)
             out.spread[ok] = np.linalg.norm(conts[:, :, -1] - agg[:, None, -1], axis=-1).mean(1)
         return out
+
+    # -- the train split's own answers, once ----------------------------------------------------
+
+    def precompute(self, xy: np.ndarray, keys: np.ndarray, t: np.ndarray) -> RetrievalIndex:
+        """Answer every point of a split once (per-point xy (n, 2), keys (n,), t (n,) Unix
+        seconds, rows sorted by (trajectory, time)): the continuation from the `history`
+        points ending at it, leaving its own trajectory out. ``lookup`` then serves training
+        windows without a query per batch. Not saved (a rollout queries)."""
+        keys, t = np.asarray(keys, np.int64), np.asarray(t, np.int64)
+        h, n = self.history, len(keys)
+        new = np.r_[True, keys[1:] != keys[:-1]] if n else np.zeros(0, bool)
+        first = np.maximum.accumulate(np.where(new, np.arange(n), 0))  # trajectory's first row
+        ends = np.flatnonzero(np.arange(n) - first >= h - 1)  # rows with h points ending there
+        hist = np.asarray(xy, np.float64)[ends[:, None] - h + 1 + np.arange(h)]
+        got = self.query(hist, np.full(len(ends), h), exclude=keys[ends])
+        order = np.argsort(_pair(keys[ends], t[ends]), kind="stable")
+        self.table_ = (_pair(keys[ends], t[ends])[order], got.continuation[order])
+        return self
+
+    def lookup(self, keys: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Precomputed continuations (Q, horizon, 2) of points (key, Unix time) and whether
+        each was found (Q,); rows not found are 0."""
+        want = _pair(np.asarray(keys, np.int64), np.asarray(t, np.int64))
+        cont = np.zeros((len(want), self.horizon, 2))
+        table_key, table_cont = getattr(self, "table_", (np.zeros(0, np.uint64), None))
+        if len(table_key) == 0:
+            return cont, np.zeros(len(want), bool)
+        i = np.minimum(np.searchsorted(table_key, want), len(table_key) - 1)
+        hit = table_key[i] == want
+        cont[hit] = table_cont[i[hit]]
+        return cont, hit
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ def _steps(cont: np.ndarray, lag: np.ndarray) -> np.ndarray:
 
 def window_base_steps(
     index, pos: torch.Tensor, mask: torch.Tensor, stats, base: torch.Tensor,
-    traj_key: torch.Tensor | None = None, max_lag: int = 0,
+    traj_key: torch.Tensor | None = None, max_lag: int = 0, t_abs: torch.Tensor | None = None,
 ) -> torch.Tensor:  # fmt: skip
     """Every point's base step (B, T, 3): (dx, dy) = a step of the retrieval's continuation
     (normalized by dxy_scale), dt from `base` (the point's own normalized step features, also
@@ -44,7 +44,9 @@ def window_base_steps(
     `lag` points earlier, lag drawn uniformly from 0..max_lag per point (torch's RNG), as
     rollout step lag + 1 reads the continuation from the rollout's start.
     pos (B, T, 2) metres, mask (B, T) bool (right padding), traj_key (B,) int64: the window's
-    trajectory, whose library windows the query may not see (None: exclude nothing)."""
+    trajectory, whose library windows the query may not see (None: exclude nothing);
+    t_abs (B, T) Unix seconds: with traj_key, answers precomputed by ``index.precompute``
+    (the same leave-own-trajectory-out query, done once) are looked up instead of queried."""
     h = index.history
     B, T = mask.shape
     out = base.clone()
@@ -63,8 +65,16 @@ def window_base_steps(
     p = pos.detach().to(torch.float64).cpu().numpy()
     hist = p[b[:, None], end[:, None] - h + 1 + np.arange(h)]  # (Q, h, 2)
     ex = None if traj_key is None else traj_key.cpu().numpy()[b]
-    got = index.query(hist, np.full(len(b), h), k=int(lag.max()) + 1, exclude=ex)
-    step = torch.as_tensor(_steps(got.continuation, lag) / _dxy_scale(stats), dtype=base.dtype)
+    cont = np.zeros((len(b), index.horizon, 2))
+    miss = np.ones(len(b), bool)
+    if ex is not None and t_abs is not None:  # a train window: its precomputed answers
+        cont, hit = index.lookup(ex, t_abs.cpu().numpy()[b, end])
+        miss = ~hit
+    if miss.any():
+        got = index.query(hist[miss], np.full(int(miss.sum()), h), exclude=ex if ex is None
+                          else ex[miss])  # fmt: skip
+        cont[miss] = got.continuation
+    step = torch.as_tensor(_steps(cont, lag) / _dxy_scale(stats), dtype=base.dtype)
     out[torch.as_tensor(b), torch.as_tensor(t), :2] = step.to(base.device)
     return out
 
@@ -104,20 +114,25 @@ class RolloutBase:
         self.n = self.n + 1
 
 
-def build_index(store, config):
+def build_index(store, config, precompute: bool = False):
     """The RetrievalIndex of a model config (retrieval_history / retrieval_neighbors) over the
     TRAIN split of a store only, in the store's own local projection."""
     import json
     from pathlib import Path
 
-    from trajlm.data.features import LocalProjection
-    from trajlm.data.retrieval import RetrievalIndex
+    from trajlm.data.features import LocalProjection, add_local_xy
+    from trajlm.data.retrieval import RetrievalIndex, traj_keys
     from trajlm.data.store import read_store
 
     stats = json.loads((Path(store) / "stats.json").read_text())
     projection = LocalProjection(float(stats["lat0"]), float(stats["lon0"]))
     train = read_store(store, split="train", columns=["traj_id", "t", "lat", "lon"])
-    return RetrievalIndex.from_table(
+    index = RetrievalIndex.from_table(
         train, projection, history=config.retrieval_history, horizon=5,
         n_neighbors=config.retrieval_neighbors,
     )  # fmt: skip
+    if precompute:  # the train windows' answers (own trajectory left out), once
+        f = add_local_xy(train.sort(["traj_id", "t"]), projection)
+        xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
+        index.precompute(xy, traj_keys(f["traj_id"].to_numpy()), f["t"].to_numpy())
+    return index

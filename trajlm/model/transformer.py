@@ -247,8 +247,10 @@ class TrajectoryModel(nn.Module):
             return feats[..., DELTA]
         index = self.retrieval_index()
         lag = index.horizon - 1 if self.training and self.config.retrieval_mode == "anchored" else 0
+        key = batch.get("traj_key")
+        t_abs = None if key is None else batch["t"].round().long() + batch["t0"][:, None]
         return window_base_steps(index, batch["pos"], mask, self.embed.stats, feats[..., DELTA],
-                                 batch.get("traj_key"), lag)  # fmt: skip
+                                 key, lag, t_abs)  # fmt: skip
 
     def retrieval_index(self):
         """The attached RetrievalIndex; a clear error when a retrieval model has none."""
@@ -284,9 +286,14 @@ class TrajectoryModel(nn.Module):
         if cfg.residual_base in ("constant_velocity", "retrieval"):
             # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
             # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
-            glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
-            base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]], -1)
-            base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
+            # The retrieval base is a median over train windows and kept as is: a large step
+            # there is what similar histories did (e.g. jumped back after a GPS jump).
+            base = last_step
+            if cfg.residual_base == "constant_velocity":
+                glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+                base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]],
+                                 -1)  # fmt: skip
+                base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
             gate = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
             base = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
             mean = mean + base
