@@ -155,6 +155,7 @@ def test_anchored_training_base_reads_the_lagged_continuation():
             cands.append((c[lag] - (c[lag - 1] if lag else 0)) / STATS["dxy_scale"])
         dist = [np.abs(got[0, t, :2].double().numpy() - c).max() for c in cands]
         assert min(dist) < 1e-4
+        assert np.isclose(float(got[0, t, 3]) * 4, int(np.argmin(dist[::-1])))  # the lag read
 
 
 def test_training_forward_leaves_the_window_trajectory_out():
@@ -168,7 +169,8 @@ def test_training_forward_leaves_the_window_trajectory_out():
     own = torch.tensor(keys[[0, 30, 60]])
     guarded = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own)
     assert (guarded[0, 4:-1, :2] - true[0]).abs().max() > 0.1
-    assert torch.equal(guarded[:, :4], feats[:, :4])  # < history points: the fallback
+    assert torch.equal(guarded[:, :4, :3], feats[:, :4])  # < history points: the fallback
+    assert not guarded[..., 3].any()  # lag 0 (max_lag 0)
     m = _model(index)
     out = m({**batch, "traj_key": own})
     assert out.loss is not None and torch.isfinite(out.loss)
@@ -183,9 +185,9 @@ def test_a_large_retrieval_step_is_kept():
     jump) and is kept as it is."""
     xy, keys = _tracks()
     m = _model(RetrievalIndex().fit(xy, keys))
-    big = torch.tensor([[40.0, -30.0, 0.5]])  # normalized: a 1.6 km step
+    big = torch.tensor([[40.0, -30.0, 0.5, 0.25]])  # normalized: a 1.6 km step; lag 1 of 4
     mean, _ = m.step_head(torch.randn(1, m.config.d_model), big)
-    assert torch.equal(mean, big)
+    assert torch.equal(mean, big[:, :3])
 
 
 def test_precomputed_answers_match_the_query():

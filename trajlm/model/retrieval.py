@@ -35,9 +35,10 @@ def window_base_steps(
     index, pos: torch.Tensor, mask: torch.Tensor, stats, base: torch.Tensor,
     traj_key: torch.Tensor | None = None, max_lag: int = 0, t_abs: torch.Tensor | None = None,
 ) -> torch.Tensor:  # fmt: skip
-    """Every point's base step (B, T, 3): (dx, dy) = a step of the retrieval's continuation
+    """Every point's base step and its lag (B, T, 4): (dx, dy) = a step of the retrieval's continuation
     (normalized by dxy_scale), dt from `base` (the point's own normalized step features, also
-    the fallback for points with fewer than `history` points before them).
+    the fallback for points with fewer than `history` points before them), lag / (horizon - 1)
+    (0 for the fallback).
 
     max_lag 0 ("requery"): the first step from the `history` points ending at the point.
     max_lag > 0 ("anchored", training): step `lag` of the continuation from the history ending
@@ -49,7 +50,7 @@ def window_base_steps(
     (the same leave-own-trajectory-out query, done once) are looked up instead of queried."""
     h = index.history
     B, T = mask.shape
-    out = base.clone()
+    out = torch.cat([base, torch.zeros_like(base[..., :1])], -1)  # (B, T, 4): + the lag
     if T < h:
         return out
     # (b, t) of every real point with h real points ending at it
@@ -75,7 +76,9 @@ def window_base_steps(
                           else ex[miss])  # fmt: skip
         cont[miss] = got.continuation
     step = torch.as_tensor(_steps(cont, lag) / _dxy_scale(stats), dtype=base.dtype)
-    out[torch.as_tensor(b), torch.as_tensor(t), :2] = step.to(base.device)
+    b, t = torch.as_tensor(b), torch.as_tensor(t)
+    out[b, t, :2] = step.to(base.device)
+    out[b, t, 3] = torch.as_tensor(lag / max(index.horizon - 1, 1), dtype=base.dtype)
     return out
 
 
@@ -95,7 +98,7 @@ class RolloutBase:
         self.cont, self.found = None, None
 
     def step(self, s: int, base: torch.Tensor) -> torch.Tensor:
-        """Base step (B, 3) for rollout step s; `base` is the constant-velocity one (its dt is
+        """Base step and its lag (B, 4) for rollout step s; `base` (B, 3 or 4) is the constant-velocity one (its dt is
         kept, and so is its (dx, dy) where the history is shorter than `history`)."""
         H = self.index.horizon if self.anchored else 1
         if s % H == 0:
@@ -103,9 +106,10 @@ class RolloutBase:
             self.cont, self.found = got.continuation, got.found
         lag = np.full(len(self.n), s % H)
         step = torch.as_tensor(_steps(self.cont, lag) / _dxy_scale(self.stats), dtype=base.dtype)
-        out = base.clone()
+        out = torch.cat([base[..., :3], torch.zeros_like(base[..., :1])], -1)  # (B, 4)
         ok = torch.as_tensor(self.found)
         out[ok, :2] = step.to(base.device)[ok]
+        out[ok, 3] = (s % H) / max(self.index.horizon - 1, 1)
         return out
 
     def push(self, new_pos: torch.Tensor) -> None:

@@ -106,6 +106,9 @@ class TrajectoryModel(nn.Module):
         # residual base gate 1 + tanh(Linear(h)) for (dx, dy) and dt: 1 at init (zero weights),
         # learned 0 where the last step says little about the next (a stop, a near-glitch)
         self.base_gate = nn.Linear(C, 2, bias=True) if config.residual_base != "none" else None
+        # residual_base "retrieval": the step head also reads the base it corrects (dx, dy, dt and
+        # the anchor lag, trajlm/model/retrieval.py), which the backbone never sees
+        self.base_in = nn.Linear(4, C, bias=True) if config.residual_base == "retrieval" else None
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -283,6 +286,11 @@ class TrajectoryModel(nn.Module):
         if last_step is None and cfg.residual_base != "none":
             raise ValueError("residual_base needs each point's last step (last_step)")
         base = None
+        if self.base_in is not None:  # (..., 4): the retrieval base and its lag
+            lim = cfg.max_step_norm
+            h = h + self.base_in(last_step.clamp(-lim, lim))
+            mean, log_var = self.head(h)
+            last_step = last_step[..., :3]
         if cfg.residual_base in ("constant_velocity", "retrieval"):
             # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
             # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
