@@ -170,7 +170,9 @@ def test_training_forward_leaves_the_window_trajectory_out():
     guarded = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own)
     assert (guarded[0, 4:-1, :2] - true[0]).abs().max() > 0.1
     assert torch.equal(guarded[:, :4, :3], feats[:, :4])  # < history points: the fallback
+    assert not guarded[:, :4, 4].any() and guarded[:, 4:7, 4].all()  # found only with 5 points
     assert not guarded[..., 3].any()  # lag 0 (max_lag 0)
+    assert (guarded[:, 4:7, 5] > 0).all()  # distance to the (one: no spread) neighbour
     m = _model(index)
     out = m({**batch, "traj_key": own})
     assert out.loss is not None and torch.isfinite(out.loss)
@@ -185,7 +187,7 @@ def test_a_large_retrieval_step_is_kept():
     jump) and is kept as it is."""
     xy, keys = _tracks()
     m = _model(RetrievalIndex().fit(xy, keys))
-    big = torch.tensor([[40.0, -30.0, 0.5, 0.25]])  # normalized: a 1.6 km step; lag 1 of 4
+    big = torch.tensor([[40.0, -30.0, 0.5, 0.25, 1.0, 0.3, 0.2]])  # a 1.6 km step; lag 1 of 4
     mean, _ = m.step_head(torch.randn(1, m.config.d_model), big)
     assert torch.equal(mean, big[:, :3])
 
@@ -205,5 +207,5 @@ def test_precomputed_answers_match_the_query():
     looked = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own, 0, t_abs)
     asked = window_base_steps(index, batch["pos"], batch["mask"], STATS, feats, own)
     assert torch.allclose(looked, asked, atol=1e-4)
-    _, hit = index.lookup(keys[[0, 60]], np.array([T0 + 15 * 4, T0 + 15 * 3]))
+    _, _, hit = index.lookup(keys[[0, 60]], np.array([T0 + 15 * 4, T0 + 15 * 3]))
     assert hit.tolist() == [True, False]  # point 3 of a trip has no 5-point history

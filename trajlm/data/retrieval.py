@@ -219,21 +219,22 @@ class RetrievalIndex:
         hist = np.asarray(xy, np.float64)[ends[:, None] - h + 1 + np.arange(h)]
         got = self.query(hist, np.full(len(ends), h), exclude=keys[ends])
         order = np.argsort(_pair(keys[ends], t[ends]), kind="stable")
-        self.table_ = (_pair(keys[ends], t[ends])[order], got.continuation[order])
+        quality = np.stack([got.distance, got.spread], 1)[order]  # (Q, 2) metres
+        self.table_ = (_pair(keys[ends], t[ends])[order], got.continuation[order], quality)
         return self
 
-    def lookup(self, keys: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Precomputed continuations (Q, horizon, 2) of points (key, Unix time) and whether
-        each was found (Q,); rows not found are 0."""
+    def lookup(self, keys: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Precomputed continuations (Q, horizon, 2) of points (key, Unix time), their
+        (distance, spread) (Q, 2) and whether each was found (Q,); rows not found are 0."""
         want = _pair(np.asarray(keys, np.int64), np.asarray(t, np.int64))
-        cont = np.zeros((len(want), self.horizon, 2))
-        table_key, table_cont = getattr(self, "table_", (np.zeros(0, np.uint64), None))
+        cont, quality = np.zeros((len(want), self.horizon, 2)), np.zeros((len(want), 2))
+        table_key, table_cont, table_quality = getattr(self, "table_", (np.zeros(0), None, None))
         if len(table_key) == 0:
-            return cont, np.zeros(len(want), bool)
+            return cont, quality, np.zeros(len(want), bool)
         i = np.minimum(np.searchsorted(table_key, want), len(table_key) - 1)
         hit = table_key[i] == want
-        cont[hit] = table_cont[i[hit]]
-        return cont, hit
+        cont[hit], quality[hit] = table_cont[i[hit]], table_quality[i[hit]]
+        return cont, quality, hit
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 RETRIEVAL_NAME = "retrieval.npz"
 
@@ -22,6 +23,20 @@ RETRIEVAL_NAME = "retrieval.npz"
 def _dxy_scale(stats) -> float:
     v = stats["dxy_scale"]
     return float(v) if not torch.is_tensor(v) else float(v.reshape(-1)[0])
+
+
+N_BASE = 7  # dx, dy, dt, lag / (horizon - 1), found, log1p(distance), log1p(spread)
+
+
+def _channels(cont, quality, lag, horizon: int, scale: float) -> np.ndarray:
+    """(Q, N_BASE) base channels (dt left 0 for the caller): the step, its lag, found = 1 and
+    the neighbours' distance and spread (metres / dxy_scale, log1p): how far to trust it."""
+    out = np.zeros((len(lag), N_BASE))
+    out[:, :2] = _steps(cont, lag) / scale
+    out[:, 3] = lag / max(horizon - 1, 1)
+    out[:, 4] = 1.0
+    out[:, 5:] = np.log1p(np.nan_to_num(quality) / scale)
+    return out
 
 
 def _steps(cont: np.ndarray, lag: np.ndarray) -> np.ndarray:
@@ -35,10 +50,11 @@ def window_base_steps(
     index, pos: torch.Tensor, mask: torch.Tensor, stats, base: torch.Tensor,
     traj_key: torch.Tensor | None = None, max_lag: int = 0, t_abs: torch.Tensor | None = None,
 ) -> torch.Tensor:  # fmt: skip
-    """Every point's base step and its lag (B, T, 4): (dx, dy) = a step of the retrieval's continuation
+    """Every point's base (B, T, N_BASE): (dx, dy) = a step of the retrieval's continuation
     (normalized by dxy_scale), dt from `base` (the point's own normalized step features, also
-    the fallback for points with fewer than `history` points before them), lag / (horizon - 1)
-    (0 for the fallback).
+    the fallback for points with fewer than `history` points before them), then lag /
+    (horizon - 1), found, log1p distance and spread (/ dxy_scale; see _channels; 0 for the
+    fallback).
 
     max_lag 0 ("requery"): the first step from the `history` points ending at the point.
     max_lag > 0 ("anchored", training): step `lag` of the continuation from the history ending
@@ -50,7 +66,7 @@ def window_base_steps(
     (the same leave-own-trajectory-out query, done once) are looked up instead of queried."""
     h = index.history
     B, T = mask.shape
-    out = torch.cat([base, torch.zeros_like(base[..., :1])], -1)  # (B, T, 4): + the lag
+    out = F.pad(base, (0, N_BASE - 3))  # (B, T, N_BASE): the fallback, lag 0, not found
     if T < h:
         return out
     # (b, t) of every real point with h real points ending at it
@@ -66,19 +82,20 @@ def window_base_steps(
     p = pos.detach().to(torch.float64).cpu().numpy()
     hist = p[b[:, None], end[:, None] - h + 1 + np.arange(h)]  # (Q, h, 2)
     ex = None if traj_key is None else traj_key.cpu().numpy()[b]
-    cont = np.zeros((len(b), index.horizon, 2))
+    cont, quality = np.zeros((len(b), index.horizon, 2)), np.zeros((len(b), 2))
     miss = np.ones(len(b), bool)
     if ex is not None and t_abs is not None:  # a train window: its precomputed answers
-        cont, hit = index.lookup(ex, t_abs.cpu().numpy()[b, end])
+        cont, quality, hit = index.lookup(ex, t_abs.cpu().numpy()[b, end])
         miss = ~hit
     if miss.any():
         got = index.query(hist[miss], np.full(int(miss.sum()), h), exclude=ex if ex is None
                           else ex[miss])  # fmt: skip
-        cont[miss] = got.continuation
-    step = torch.as_tensor(_steps(cont, lag) / _dxy_scale(stats), dtype=base.dtype)
+        cont[miss], quality[miss] = got.continuation, np.stack([got.distance, got.spread], 1)
+    scale = _dxy_scale(stats)
     b, t = torch.as_tensor(b), torch.as_tensor(t)
-    out[b, t, :2] = step.to(base.device)
-    out[b, t, 3] = torch.as_tensor(lag / max(index.horizon - 1, 1), dtype=base.dtype)
+    out[b, t] = torch.as_tensor(_channels(cont, quality, lag, index.horizon, scale),
+                                dtype=base.dtype).to(base.device)  # fmt: skip
+    out[b, t, 2] = base[b, t, 2]  # dt: the point's own last time step
     return out
 
 
@@ -98,18 +115,20 @@ class RolloutBase:
         self.cont, self.found = None, None
 
     def step(self, s: int, base: torch.Tensor) -> torch.Tensor:
-        """Base step and its lag (B, 4) for rollout step s; `base` (B, 3 or 4) is the constant-velocity one (its dt is
+        """Base (B, N_BASE) for rollout step s; `base` (B, 3 or N_BASE) is the constant-velocity one (its dt is
         kept, and so is its (dx, dy) where the history is shorter than `history`)."""
         H = self.index.horizon if self.anchored else 1
         if s % H == 0:
             got = self.index.query(self.track, self.n, k=H)
             self.cont, self.found = got.continuation, got.found
+            self.quality = np.stack([got.distance, got.spread], 1)
         lag = np.full(len(self.n), s % H)
-        step = torch.as_tensor(_steps(self.cont, lag) / _dxy_scale(self.stats), dtype=base.dtype)
-        out = torch.cat([base[..., :3], torch.zeros_like(base[..., :1])], -1)  # (B, 4)
+        ch = _channels(self.cont, self.quality, lag, self.index.horizon, _dxy_scale(self.stats))
+        out = F.pad(base[..., :3], (0, N_BASE - 3))  # (B, N_BASE)
         ok = torch.as_tensor(self.found)
-        out[ok, :2] = step.to(base.device)[ok]
-        out[ok, 3] = (s % H) / max(self.index.horizon - 1, 1)
+        new = torch.as_tensor(ch, dtype=base.dtype).to(base.device)
+        new[:, 2] = base[:, 2]
+        out[ok] = new[ok]
         return out
 
     def push(self, new_pos: torch.Tensor) -> None:

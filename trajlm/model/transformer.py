@@ -34,7 +34,7 @@ from trajlm.model.positions import (
     SinusoidalPositions,
 )
 from trajlm.model.regions import RegionEmbedding, StepCellHead
-from trajlm.model.retrieval import RETRIEVAL_NAME, window_base_steps
+from trajlm.model.retrieval import N_BASE, RETRIEVAL_NAME, window_base_steps
 from trajlm.model.weights import CONFIG_NAME, WEIGHTS_NAME, atomic_write, resolve_weights
 
 
@@ -106,9 +106,11 @@ class TrajectoryModel(nn.Module):
         # residual base gate 1 + tanh(Linear(h)) for (dx, dy) and dt: 1 at init (zero weights),
         # learned 0 where the last step says little about the next (a stop, a near-glitch)
         self.base_gate = nn.Linear(C, 2, bias=True) if config.residual_base != "none" else None
-        # residual_base "retrieval": the step head also reads the base it corrects (dx, dy, dt and
-        # the anchor lag, trajlm/model/retrieval.py), which the backbone never sees
-        self.base_in = nn.Linear(4, C, bias=True) if config.residual_base == "retrieval" else None
+        # residual_base "retrieval": the step head also reads the base it corrects (the step, its
+        # anchor lag and how close the neighbours were: trajlm/model/retrieval.py N_BASE), which
+        # the backbone never sees
+        self.base_in = (nn.Linear(N_BASE, C, bias=True) if config.residual_base == "retrieval"
+                        else None)  # fmt: skip
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -286,7 +288,7 @@ class TrajectoryModel(nn.Module):
         if last_step is None and cfg.residual_base != "none":
             raise ValueError("residual_base needs each point's last step (last_step)")
         base = None
-        if self.base_in is not None:  # (..., 4): the retrieval base and its lag
+        if self.base_in is not None:  # (..., N_BASE): the retrieval base and its reliability
             lim = cfg.max_step_norm
             h = h + self.base_in(last_step.clamp(-lim, lim))
             mean, log_var = self.head(h)
