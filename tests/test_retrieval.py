@@ -209,3 +209,37 @@ def test_precomputed_answers_match_the_query():
     assert torch.allclose(looked, asked, atol=1e-4)
     _, _, hit = index.lookup(keys[[0, 60]], np.array([T0 + 15 * 4, T0 + 15 * 3]))
     assert hit.tolist() == [True, False]  # point 3 of a trip has no 5-point history
+
+
+@pytest.mark.slow
+def test_trainer_builds_the_index_and_the_diag_script_reads_the_run(tmp_path, capsys):
+    """A retrieval model trains end to end (index from the train split, windows with their
+    trajectory keys), saves retrieval.npz beside RUN/ and RUN/best weights, loads it back, and
+    scripts/retrieval_diag.py tables the run against its base."""
+    import importlib.util
+    from pathlib import Path
+
+    from trajlm.data.ingest import synth_store
+    from trajlm.train.config import TrainConfig
+    from trajlm.train.trainer import Trainer
+
+    synth_store(tmp_path / "s", n_trajectories=40, seed=2)
+    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, pos_type="rope_time",
+                     residual_base="retrieval", retrieval_mode="anchored")  # fmt: skip
+    tc = TrainConfig(batch_size=4, max_len=32, max_steps=4, eval_every=2, progress=False,
+                     cpu_threads=1, warmup_steps=1)  # fmt: skip
+    trainer = Trainer(tmp_path / "s", tmp_path / "run", mc, tc)
+    assert trainer.model.retrieval is not None and len(trainer.model.retrieval.table_[0])
+    trainer.fit()
+    for d in ("run", "run/best"):
+        assert (tmp_path / d / "retrieval.npz").is_file()
+    m = TrajectoryModel.from_pretrained(tmp_path / "run")
+    assert m.retrieval.n_windows_ == trainer.model.retrieval.n_windows_
+    path = Path(__file__).resolve().parent.parent / "scripts" / "retrieval_diag.py"
+    spec = importlib.util.spec_from_file_location("retrieval_diag", path)
+    diag = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(diag)
+    diag.main(["--data", str(tmp_path / "s"), "--run", str(tmp_path / "run")])
+    out = capsys.readouterr().out
+    assert "| base (anchored) |" in out and "| trained (requery) |" in out
+    assert "ADE model - base per trip" in out
