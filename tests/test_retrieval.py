@@ -243,3 +243,18 @@ def test_trainer_builds_the_index_and_the_diag_script_reads_the_run(tmp_path, ca
     out = capsys.readouterr().out
     assert "| base (anchored) |" in out and "| trained (requery) |" in out
     assert "ADE model - base per trip" in out
+
+
+def test_a_glitch_size_retrieval_step_is_not_corrected():
+    """The loss never trains steps beyond max_step_norm, so a retrieval base of that size is
+    taken as it is even by a model whose correction and gate are not zero."""
+    xy, keys = _tracks()
+    m = _model(RetrievalIndex().fit(xy, keys))
+    torch.nn.init.normal_(m.head.mean.weight)
+    torch.nn.init.normal_(m.base_gate.weight)
+    h = torch.randn(2, m.config.d_model)
+    base = torch.tensor([[40.0, -3.0, 0.5, 0.25, 1.0, 0.3, 0.2],
+                         [4.0, -3.0, 0.5, 0.25, 1.0, 0.3, 0.2]])  # fmt: skip
+    mean, _ = m.step_head(h, base)
+    assert torch.equal(mean[0], base[0, :3])
+    assert not torch.allclose(mean[1], base[1, :3])  # an ordinary step is corrected

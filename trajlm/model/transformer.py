@@ -305,8 +305,15 @@ class TrajectoryModel(nn.Module):
                                  -1)  # fmt: skip
                 base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
             gate = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
-            base = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
-            mean = mean + base
+            gated = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
+            if cfg.residual_base == "retrieval":
+                # Steps beyond max_step_norm are never learned (the loss leaves them out), so
+                # where the retrieval says "such a step" (jump back after a GPS jump) the model
+                # has no correction to offer: the base is taken as it is there.
+                big = (base[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+                mean = torch.where(big, base, mean + gated)
+            else:
+                mean = mean + gated
         if self.time_query is None:
             return mean, log_var
         dt_q = mean[..., 2] if dt_next is None else dt_next  # (...,) normalized
