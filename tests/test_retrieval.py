@@ -239,10 +239,10 @@ def test_trainer_builds_the_index_and_the_diag_script_reads_the_run(tmp_path, ca
     spec = importlib.util.spec_from_file_location("retrieval_diag", path)
     diag = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(diag)
-    diag.main(["--data", str(tmp_path / "s"), "--run", str(tmp_path / "run")])
+    diag.main(["--data", str(tmp_path / "s"), "--run", str(tmp_path / "run"), "--base-quality"])
     out = capsys.readouterr().out
     assert "| base (anchored) |" in out and "| trained (requery) |" in out
-    assert "ADE model - base per trip" in out
+    assert "ADE model - base per trip" in out and "| val |" in out
 
 
 def test_a_glitch_size_retrieval_step_is_not_corrected():
