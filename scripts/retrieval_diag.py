@@ -5,7 +5,7 @@
 For each run (a `residual_base = "retrieval"` model): the 5-step errors per step (mean and
 median, haversine m) of the trained model, of the same model with its correction and gate
 zeroed (= its base: kNN continuation in "anchored" mode, iterated 1-step retrieval in
-"requery" mode) and of the trained model rolled out in the other mode; and the per-trajectory
+"requery" mode) and of the trained model and its base rolled out in the other mode; and the per-trajectory
 ADE difference model - base (mean, median, share of trips better, the trips that move it
 most). ``--base-quality``: per split, the retrieval's 1-step error (the leave-own-trajectory-out
 answer on train, as training sees it) beside constant velocity's, and the median distance to
@@ -94,8 +94,9 @@ def main(argv: list[str] | None = None) -> None:
         other = copy.deepcopy(model)
         other.config.retrieval_mode = "requery" if mode == "anchored" else "anchored"
         errs = {}
+        om = other.config.retrieval_mode
         for label, m in ((f"trained ({mode})", model), (f"base ({mode})", as_base(model)),
-                         (f"trained ({other.config.retrieval_mode})", other)):  # fmt: skip
+                         (f"trained ({om})", other), (f"base ({om})", as_base(other))):  # fmt: skip
             e = point_errors(ModelPredictor(m).predict_next(task), task.target_latlon)
             errs[label] = e.mean(1)
             print(f"| {run} | {label} | {e.mean():.1f} | {' / '.join(f'{v:.0f}' for v in e.mean(0))}"
