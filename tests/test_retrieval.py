@@ -258,3 +258,17 @@ def test_a_glitch_size_retrieval_step_is_not_corrected():
     mean, _ = m.step_head(h, base)
     assert torch.equal(mean[0], base[0, :3])
     assert not torch.allclose(mean[1], base[1, :3])  # an ordinary step is corrected
+
+
+def test_a_loader_state_saved_before_traj_keys_still_loads(tmp_path):
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.loader import TrajectoryWindows
+
+    synth_store(tmp_path / "s", n_trajectories=10, seed=2)
+    ds = TrajectoryWindows(tmp_path / "s", "train")
+    state = ds.state_dict()
+    del state["config"]["traj_keys"]  # as written before the field existed
+    ds.load_state_dict(state)
+    state["config"]["max_len"] = 7
+    with pytest.raises(ValueError, match="saved with config"):
+        ds.load_state_dict(state)

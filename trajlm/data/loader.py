@@ -303,6 +303,8 @@ class TrajectoryWindows(IterableDataset):
     def load_state_dict(self, state: dict) -> None:
         """Continue `state["epoch"]` after the windows already yielded (per worker)."""
         cfg = state.get("config")
+        if cfg is not None:  # a state saved before a field existed has that field's default
+            cfg = {**asdict(WindowConfig()), **cfg}
         if cfg is not None and {**cfg, "read_rows": 0} != {**asdict(self.config), "read_rows": 0}:
             raise ValueError(f"state was saved with config {cfg}, dataset has {self.config}")
         if state.get("world_size", self.world_size) != self.world_size:
