@@ -50,8 +50,10 @@ import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.retrieval import traj_keys
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon"]
+TRAJ_KEY = "traj_key"  # a derived column (WindowConfig.traj_keys)
 
 
 @dataclass
@@ -66,6 +68,10 @@ class WindowConfig:
     # ("edge_id", "edge_frac") of `trajlm data match` or the synthetic city's ("segment_id",
     # "segment_frac"); windows then carry edge_id (T,) int64 (-1: none) and edge_frac (T,).
     road_columns: tuple[str, str] | None = None
+    # Retrieval (issue 15, docs/retrieval.md): windows also carry traj_key () int64, their
+    # trajectory's trajlm.data.retrieval.traj_keys key, so the retrieval base can leave the
+    # window's own trajectory out.
+    traj_keys: bool = False
 
     def __post_init__(self) -> None:
         if self.max_len < 1 or self.min_len < 1:
@@ -185,6 +191,8 @@ def iter_trajectory_chunks(
 
 
 def _column(batch, name: str) -> np.ndarray:
+    if name == TRAJ_KEY:  # not stored: a stable integer key of traj_id
+        return traj_keys(batch.column("traj_id").to_numpy(zero_copy_only=False))
     if name == "t":
         return np.asarray(batch.column("t").to_numpy(), dtype=np.int64)
     col = batch.column(name)
@@ -201,7 +209,8 @@ def iter_column_chunks(
     carry: tuple[object, dict[str, np.ndarray]] | None = None
     for path in files:
         pf = pq.ParquetFile(path)
-        for batch in pf.iter_batches(batch_size=read_rows, columns=POINT_COLUMNS + list(extra)):
+        read = POINT_COLUMNS + [c for c in extra if c != TRAJ_KEY]
+        for batch in pf.iter_batches(batch_size=read_rows, columns=read):
             n = batch.num_rows
             if n == 0:
                 continue
@@ -294,6 +303,8 @@ class TrajectoryWindows(IterableDataset):
     def load_state_dict(self, state: dict) -> None:
         """Continue `state["epoch"]` after the windows already yielded (per worker)."""
         cfg = state.get("config")
+        if cfg is not None:  # a state saved before a field existed has that field's default
+            cfg = {**asdict(WindowConfig()), **cfg}
         if cfg is not None and {**cfg, "read_rows": 0} != {**asdict(self.config), "read_rows": 0}:
             raise ValueError(f"state was saved with config {cfg}, dataset has {self.config}")
         if state.get("world_size", self.world_size) != self.world_size:
@@ -326,7 +337,7 @@ class TrajectoryWindows(IterableDataset):
             order = np.random.default_rng([cfg.seed, self.epoch]).permutation(len(files))
             files = [files[i] for i in order]
         k0 = 0  # running trajectory counter over the split: decides ownership
-        extra = tuple(cfg.road_columns or ())
+        extra = tuple(cfg.road_columns or ()) + ((TRAJ_KEY,) if cfg.traj_keys else ())
         for cols, starts, lens in iter_column_chunks(files, cfg.read_rows, extra):
             t, lat, lon = cols["t"], cols["lat"], cols["lon"]
             mine = (np.arange(k0, k0 + len(starts)) % n_consumers) == consumer
@@ -343,8 +354,10 @@ class TrajectoryWindows(IterableDataset):
             xy = np.zeros((len(t), 2))
             xy[used] = _xy(self.projection, lat[used], lon[used])
             w = gather_windows(xy, t, ws, wl, cfg.max_len)
-            if extra:
+            if cfg.road_columns:
                 w |= road_windows(cols[extra[0]], cols[extra[1]], ws, w["mask"])
+            if cfg.traj_keys:
+                w[TRAJ_KEY] = cols[TRAJ_KEY][ws]
             yield w
 
     def _windows(
@@ -360,6 +373,8 @@ class TrajectoryWindows(IterableDataset):
                 item = (w["pos"][i].copy(), w["t"][i].copy(), w["t0"][i], w["mask"][i].copy())
                 if "edge_id" in w:
                     item += (w["edge_id"][i].copy(), w["edge_frac"][i].copy())
+                if TRAJ_KEY in w:
+                    item += (w[TRAJ_KEY][i],)
                 if size == 0:
                     yield item
                 elif len(buf) < size:
@@ -386,7 +401,7 @@ class TrajectoryWindows(IterableDataset):
         replay = skip if self.config.shuffle_buffer > 0 else 0
         self._position = skip
         items = self._windows(consumer, n_consumers, worker, pass_state)
-        for n, (pos, t, t0, mask, *road) in enumerate(items):
+        for n, (pos, t, t0, mask, *rest) in enumerate(items):
             if n < replay:
                 continue
             self._position += 1  # before the yield: counts windows the consumer has received
@@ -397,7 +412,9 @@ class TrajectoryWindows(IterableDataset):
                 "t0": torch.from_numpy(np.array(t0, dtype=np.int64)),  # 0-d
                 "mask": torch.from_numpy(mask),
             }
-            if road:
-                item["edge_id"], item["edge_frac"] = map(torch.from_numpy, road)
+            if self.config.traj_keys:
+                item[TRAJ_KEY] = torch.tensor(int(rest.pop()), dtype=torch.int64)  # 0-d
+            if rest:
+                item["edge_id"], item["edge_frac"] = map(torch.from_numpy, rest)
             yield item
         self.n_short_windows = pass_state["short"]

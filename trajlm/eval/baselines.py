@@ -30,7 +30,8 @@ import polars as pl
 from sklearn.base import BaseEstimator
 
 from trajlm.data.coerce import to_canonical
-from trajlm.data.features import LocalProjection, add_local_xy
+from trajlm.data.features import LocalProjection
+from trajlm.data.retrieval import RetrievalIndex, last_point
 from trajlm.eval.frames import _PredictsFrames, _RecoversFrames
 from trajlm.eval.metrics import haversine
 
@@ -45,9 +46,7 @@ def _table(df: Any) -> pl.DataFrame:
 # ---------------------------------------------------------------------------- prediction
 
 
-def _last(xy: np.ndarray, lengths: np.ndarray, back: int = 0) -> np.ndarray:
-    """Point `back` steps before the last real one of each row: (N, 2)."""
-    return xy[np.arange(len(xy)), np.asarray(lengths) - 1 - back]
+_last = last_point  # point `back` steps before the last real one of each row: (N, 2)
 
 
 class ConstantVelocity(_PredictsFrames, BaseEstimator):
@@ -148,22 +147,6 @@ class LinearExtrapolation(_PredictsFrames, BaseEstimator):
         return start[:, None] + slope[:, None] * s_new[..., None]
 
 
-def _rotation(xy: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """cos/sin of the heading of the last displacement (1, 0 when the object stands still)."""
-    d = _last(xy, lengths) - _last(xy, lengths, 1)
-    norm = np.hypot(d[:, 0], d[:, 1])
-    moving = norm > 1e-9
-    c = np.where(moving, d[:, 0] / np.where(moving, norm, 1.0), 1.0)
-    s = np.where(moving, d[:, 1] / np.where(moving, norm, 1.0), 0.0)
-    return c, s
-
-
-def _rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Rotate (N, m, 2) points by the angle with cos c, sin s (N,)."""
-    c, s = c[:, None], s[:, None]
-    return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
-
-
 class KNNContinuation(_PredictsFrames, BaseEstimator):
     """Historical continuation: average what similar train histories did next.
 
@@ -172,8 +155,10 @@ class KNNContinuation(_PredictsFrames, BaseEstimator):
     displacement points east. A query is normalised the same way, its ``n_neighbors``
     nearest library histories (Euclidean in metres, so speed matters as well as shape) vote
     with the coordinate-wise median (``aggregate="median"``, robust to the odd neighbour that
-    jumped across a GPS gap) or mean of their continuations, which is rotated back. Queries shorter than
-    ``history`` fall back to constant velocity. Tune n_neighbors/history on val only.
+    jumped across a GPS gap) or mean of their continuations, which is rotated back. Queries
+    shorter than ``history`` fall back to constant velocity. Tune n_neighbors/history on val
+    only. The index is ``trajlm.data.retrieval.RetrievalIndex`` (``index_``), shared with the
+    model's retrieval residual base.
     """
 
     name = "kNN continuation"
@@ -195,41 +180,15 @@ class KNNContinuation(_PredictsFrames, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, train_df: Any, projection: LocalProjection | None = None) -> KNNContinuation:
-        from sklearn.neighbors import NearestNeighbors
-
         train_df = _table(train_df)
         self.projection_ = projection or LocalProjection.fit(train_df)
-        f = add_local_xy(train_df.sort(["traj_id", "t"]), self.projection_)
-        xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
-        w = self.history + self.horizon
-        # a window may start at i when the trajectory's last point index is >= i + w - 1
-        new = (f["traj_id"] != f["traj_id"].shift(1)).fill_null(True).to_numpy()
-        start = np.flatnonzero(new)
-        end = np.append(start[1:], len(f)) - 1
-        last_of = np.repeat(end, np.diff(np.append(start, len(f))))
-        starts = np.flatnonzero(np.arange(len(f)) + w - 1 <= last_of)
-        if len(starts) == 0:
-            raise ValueError(f"no train trajectory has {w} points for a kNN window")
-        if len(starts) > self.max_windows:
-            rng = np.random.default_rng(self.random_state)
-            starts = np.sort(rng.choice(starts, self.max_windows, replace=False))
-        win = xy[starts[:, None] + np.arange(w)]  # (M, w, 2)
-        h = np.full(len(win), self.history)
-        feats, c, s = self._features(win[:, : self.history], h)
-        origin = win[:, self.history - 1 : self.history]
-        self.continuations_ = _rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
-        self.nn_ = NearestNeighbors().fit(feats)
-        self.n_windows_ = len(win)
+        self.index_ = RetrievalIndex.from_table(
+            train_df, self.projection_, history=self.history, horizon=self.horizon,
+            n_neighbors=self.n_neighbors, aggregate=self.aggregate,
+            max_windows=self.max_windows, random_state=self.random_state,
+        )  # fmt: skip
+        self.n_windows_ = self.index_.n_windows_
         return self
-
-    def _features(self, hist: np.ndarray, lengths: np.ndarray):
-        """Relative, heading-aligned last `history` points -> (N, 2 * (history - 1))."""
-        rows = np.arange(len(hist))[:, None]
-        idx = np.asarray(lengths)[:, None] - self.history + np.arange(self.history)[None, :]
-        h = hist[rows, idx]  # (N, history, 2)
-        c, s = _rotation(h, np.full(len(h), self.history))
-        rel = _rotate(h[:, :-1] - h[:, -1:], c, -s)
-        return rel.reshape(len(h), -1), c, s
 
     def predict(
         self, xy: Any, lengths: np.ndarray | None = None, k: int = 5, *_,
@@ -241,14 +200,10 @@ class KNNContinuation(_PredictsFrames, BaseEstimator):
             raise ValueError(f"fitted for horizon {self.horizon}, asked for k={k}")
         lengths = np.asarray(lengths)
         out = ConstantVelocity().predict(xy, lengths, k)
-        ok = lengths >= self.history
-        if ok.any():
-            feats, c, s = self._features(xy[ok], lengths[ok])
-            # n_neighbors is read at predict time so that tuning needs no refit
-            _, nb = self.nn_.kneighbors(feats, n_neighbors=min(self.n_neighbors, self.n_windows_))
-            agg = np.median if self.aggregate == "median" else np.mean
-            cont = agg(self.continuations_[nb, :k], axis=1)  # (Q, k, 2)
-            out[ok] = _last(xy[ok], lengths[ok])[:, None] + _rotate(cont, c, s)
+        # n_neighbors is read at predict time so that tuning needs no refit
+        got = self.index_.query(xy, lengths, k, n_neighbors=self.n_neighbors)
+        ok = got.found
+        out[ok] = _last(xy[ok], lengths[ok])[:, None] + got.continuation[ok]
         return out
 
 

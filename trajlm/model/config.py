@@ -24,7 +24,7 @@ POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
 # "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
 # (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
 SPAN_TARGETS = ("bridge_residual", "raw")
-RESIDUAL_BASES = ("none", "constant_velocity")  # what the step head corrects (issue 15)
+RESIDUAL_BASES = ("none", "constant_velocity", "retrieval")  # what the step head corrects (#15)
 FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
 MODEL_TYPE = "trajlm-transformer"
 CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
@@ -152,6 +152,17 @@ class ModelConfig:
     # city. Its NormStats scales are then the corpus's and stay with the model when it is
     # loaded on another store (only the projection centre is the store's).
     position_frame: str = "store"
+    # --- issue 15 lever 2, retrieval (docs/retrieval.md) ---
+    # residual_base = "retrieval": the base step is the first step of the median continuation
+    # of the `retrieval_neighbors` nearest train windows of `retrieval_history` points
+    # (trajlm.data.retrieval), not the point's own last step; the index is built by the
+    # Trainer from the train split and saved beside the weights (retrieval.npz).
+    # retrieval_mode "requery": rollout step s reads the first step from the current
+    # (rolled-out) history; "anchored": step s of the continuation from the rollout's start
+    # (an untrained model then IS kNN continuation), trained with a random lag per point.
+    retrieval_neighbors: int = 10
+    retrieval_history: int = 5
+    retrieval_mode: str = "requery"
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -258,6 +269,12 @@ class ModelConfig:
             f"residual_base must be one of {RESIDUAL_BASES}, got {self.residual_base!r}",
         )
         need(self.residual_max_ratio > 0, "residual_max_ratio must be > 0")
+        need(self.retrieval_neighbors >= 1, "retrieval_neighbors must be >= 1")
+        need(self.retrieval_history >= 2, "retrieval_history must be >= 2")
+        need(
+            self.retrieval_mode in ("requery", "anchored"),
+            f"retrieval_mode must be 'requery' or 'anchored', got {self.retrieval_mode!r}",
+        )
         if self.patch_size > 1:
             need(not self.uses_step_query, "patch_size > 1 does not support residual_base / "
                  "time_query")  # fmt: skip

@@ -25,6 +25,7 @@ import torch
 from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
+from trajlm.model.retrieval import RolloutBase
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
 
@@ -136,11 +137,16 @@ def _cached_rollout(
     h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     last_step = feats[rows, last, DELTA]  # (B, 3) the residual base's input
+    retrieval = (
+        RolloutBase(model, pos, lengths, steps) if cfg.residual_base == "retrieval" else None
+    )
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
     context = RolloutContext(model, feats, last)
 
     out_pos, out_t, out_lv = [], [], []
     for s in range(steps):
+        if retrieval is not None:  # the retrieval base's step s (docs/retrieval.md)
+            last_step = retrieval.step(s, last_step)
         mean, log_var = _query(model, h, last_step, cur_t, target_t, s)  # (B, 3) each
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
@@ -157,6 +163,8 @@ def _cached_rollout(
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
         motion, dist = context.step(f)
         last_step = f[:, 0, DELTA]
+        if retrieval is not None:
+            retrieval.push(new_pos)
         if uniform:  # slot n_hist + s for every row; every slot before it is valid
             slot = n_hist + s
             h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
@@ -182,6 +190,9 @@ def _recompute_rollout(
     M = torch.zeros(B, L, dtype=torch.bool, device=mask.device)  # (B, L)
     P[:, :n_hist], Tt[:, :n_hist], M[:, :n_hist] = pos, t, mask
     out_pos, out_t, out_lv = [], [], []
+    retrieval = None
+    if model.config.residual_base == "retrieval":
+        retrieval = RolloutBase(model, pos, lengths, steps)
     for s in range(steps):
         n = n_hist + s
         out = model({"pos": P[:, :n], "t": Tt[:, :n], "t0": t0, "mask": M[:, :n]})
@@ -191,6 +202,8 @@ def _recompute_rollout(
         if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
             feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
             h, last_step = out.hidden[rows, last], feats[rows, last, DELTA]
+            if retrieval is not None:
+                last_step = retrieval.step(s, last_step)
             mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
@@ -208,6 +221,8 @@ def _recompute_rollout(
         out_t.append(new_t)
         out_lv.append(log_var)
         P[rows, last + 1], Tt[rows, last + 1], M[rows, last + 1] = new_pos, new_t, True
+        if retrieval is not None:
+            retrieval.push(new_pos)
     return out_pos, out_t, out_lv
 
 

@@ -34,6 +34,7 @@ from trajlm.model.positions import (
     SinusoidalPositions,
 )
 from trajlm.model.regions import RegionEmbedding, StepCellHead
+from trajlm.model.retrieval import N_BASE, RETRIEVAL_NAME, window_base_steps
 from trajlm.model.weights import CONFIG_NAME, WEIGHTS_NAME, atomic_write, resolve_weights
 
 
@@ -51,6 +52,7 @@ class TrajectoryModel(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = config
+        self.retrieval = None  # residual_base "retrieval": its RetrievalIndex (not a parameter)
         C = config.d_model
         self.embed = PointEmbedding(
             C, config.n_special_tokens, self.stats, config.bias, clamp=config.max_step_norm,
@@ -104,6 +106,11 @@ class TrajectoryModel(nn.Module):
         # residual base gate 1 + tanh(Linear(h)) for (dx, dy) and dt: 1 at init (zero weights),
         # learned 0 where the last step says little about the next (a stop, a near-glitch)
         self.base_gate = nn.Linear(C, 2, bias=True) if config.residual_base != "none" else None
+        # residual_base "retrieval": the step head also reads the base it corrects (the step, its
+        # anchor lag and how close the neighbours were: trajlm/model/retrieval.py N_BASE), which
+        # the backbone never sees
+        self.base_in = (nn.Linear(N_BASE, C, bias=True) if config.residual_base == "retrieval"
+                        else None)  # fmt: skip
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -238,6 +245,27 @@ class TrajectoryModel(nn.Module):
             mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
         return mean, log_var
 
+    def base_steps(self, batch: dict, feats: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The residual base's input at every point (B, T, 3): the point's own last step, or
+        with residual_base "retrieval" the index's next step (leaving out batch["traj_key"])."""
+        if self.config.residual_base != "retrieval":
+            return feats[..., DELTA]
+        index = self.retrieval_index()
+        lag = index.horizon - 1 if self.training and self.config.retrieval_mode == "anchored" else 0
+        key = batch.get("traj_key")
+        t_abs = None if key is None else batch["t"].round().long() + batch["t0"][:, None]
+        return window_base_steps(index, batch["pos"], mask, self.embed.stats, feats[..., DELTA],
+                                 key, lag, t_abs)  # fmt: skip
+
+    def retrieval_index(self):
+        """The attached RetrievalIndex; a clear error when a retrieval model has none."""
+        if self.retrieval is None:
+            raise ValueError(
+                f"residual_base='retrieval' needs its index: load the model from a directory "
+                f"with {RETRIEVAL_NAME} or set model.retrieval = RetrievalIndex(...).fit(...)"
+            )
+        return self.retrieval
+
     def step_head(
         self,
         h: torch.Tensor,
@@ -260,15 +288,32 @@ class TrajectoryModel(nn.Module):
         if last_step is None and cfg.residual_base != "none":
             raise ValueError("residual_base needs each point's last step (last_step)")
         base = None
-        if cfg.residual_base == "constant_velocity":
+        if self.base_in is not None:  # (..., N_BASE): the retrieval base and its reliability
+            lim = cfg.max_step_norm
+            h = h + self.base_in(last_step.clamp(-lim, lim))
+            mean, log_var = self.head(h)
+            last_step = last_step[..., :3]
+        if cfg.residual_base in ("constant_velocity", "retrieval"):
             # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
             # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
-            glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
-            base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]], -1)
-            base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
+            # The retrieval base is a median over train windows and kept as is: a large step
+            # there is what similar histories did (e.g. jumped back after a GPS jump).
+            base = last_step
+            if cfg.residual_base == "constant_velocity":
+                glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+                base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]],
+                                 -1)  # fmt: skip
+                base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
             gate = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
-            base = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
-            mean = mean + base
+            gated = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
+            if cfg.residual_base == "retrieval":
+                # Steps beyond max_step_norm are never learned (the loss leaves them out), so
+                # where the retrieval says "such a step" (jump back after a GPS jump) the model
+                # has no correction to offer: the base is taken as it is there.
+                big = (base[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+                mean = torch.where(big, base, mean + gated)
+            else:
+                mean = mean + gated
         if self.time_query is None:
             return mean, log_var
         dt_q = mean[..., 2] if dt_next is None else dt_next  # (...,) normalized
@@ -320,7 +365,7 @@ class TrajectoryModel(nn.Module):
             h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
         if self.config.uses_step_query:  # teacher forcing: the true next time step is asked
             dt_next = F.pad(feats[:, 1:, DELTA.stop - 1], (0, 1))  # (B, T); 0 after the last
-            pred, log_var = self.step_head(h, feats[..., DELTA], dt_next)
+            pred, log_var = self.step_head(h, self.base_steps(batch, feats, mask), dt_next)
         else:
             pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
 
@@ -394,6 +439,8 @@ class TrajectoryModel(nn.Module):
         atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata={"format": "pt"}))
         text = json.dumps(self.config.to_checkpoint_dict(), indent=2)
         atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
+        if self.retrieval is not None:  # the retrieval base's train windows (docs/retrieval.md)
+            atomic_write(d / RETRIEVAL_NAME, self.retrieval.save)
 
     @classmethod
     def from_pretrained(
@@ -429,4 +476,9 @@ class TrajectoryModel(nn.Module):
             first = str(e).strip().splitlines()[-1].strip()[:200]
             problem = f"does not fit config.json: {first}"
             raise DamagedFileError(d / WEIGHTS_NAME, problem, todo) from e
+        if (d / RETRIEVAL_NAME).is_file():
+            from trajlm.data.retrieval import RetrievalIndex
+
+            with reading(d / RETRIEVAL_NAME, todo, also=(ValueError, KeyError)):
+                model.retrieval = RetrievalIndex.load(d / RETRIEVAL_NAME)
         return model.to(map_location)

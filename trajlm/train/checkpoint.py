@@ -121,8 +121,9 @@ def save_checkpoint(
     if cur.exists():
         os.rename(cur, old)
     os.rename(tmp / STATE_DIR, cur)
-    for f in ("model.safetensors", "config.json") if plain else ():
-        os.replace(tmp / f, run / f)
+    for f in ("model.safetensors", "config.json", "retrieval.npz") if plain else ():
+        if (tmp / f).exists():  # retrieval.npz: a residual_base="retrieval" model's index
+            os.replace(tmp / f, run / f)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(tmp, ignore_errors=True)
 

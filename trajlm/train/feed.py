@@ -13,6 +13,7 @@ from torch.utils.data import DataLoader
 
 from trajlm.data.loader import TrajectoryWindows, WindowConfig, resume_state
 from trajlm.data.schema import TrajlmInputError
+from trajlm.train.modes import core_model
 from trajlm.train.objectives import step_generator
 
 
@@ -39,6 +40,8 @@ class BatchFeed:
             shuffle_buffer=self.cfg.shuffle_buffer,
             seed=self.cfg.seed,
             road_columns=tuple(self.cfg.road_columns) if self.cfg.road_columns else None,
+            traj_keys=getattr(core_model(self.model), "retrieval", None)
+            is not None,  # own trip out
         )
 
     def _epoch_batches(self) -> Iterator[dict]:

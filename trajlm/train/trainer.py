@@ -155,6 +155,11 @@ class Trainer(BatchFeed, RunDirectory):
             model = TrajectoryModel(mc)
             if weights_dir is not None:
                 fresh = load_weights(model, weights_dir)
+        core = core_model(model)
+        if getattr(core.config, "residual_base", None) == "retrieval" and core.retrieval is None:
+            from trajlm.model.retrieval import build_index  # issue 15 lever 2: train split only
+
+            core.retrieval = build_index(self.data, core.config, precompute=True)
         if mode is not None:
             keep = list(modules_to_save or []) + (fresh if mode == "lora" else [])
             model = apply_mode(model, mode, n_last=n_last, lora_r=lora_r,

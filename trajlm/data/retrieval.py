@@ -1,0 +1,255 @@
+"""Retrieval index over train windows: "what did similar train histories do next?"
+
+The shared core of the kNN continuation baseline (``trajlm.eval.baselines.KNNContinuation``)
+and the model's retrieval residual base (``ModelConfig.residual_base = "retrieval"``,
+docs/retrieval.md). A library window is ``history`` + ``horizon`` consecutive points of one
+train trajectory, expressed relative to its last history point and rotated so that its last
+displacement points east (the object's own frame); it is tagged with a key of its trajectory.
+A query history is normalised the same way; its ``n_neighbors`` nearest library histories
+(Euclidean in metres, so speed matters as well as shape) vote with the coordinate-wise median
+(or mean) of their continuations, which is rotated back to the query's frame.
+
+Leak guard: ``query(..., exclude=keys)`` never lets a query see a window of its own trajectory
+(during training a window's own future is in the library otherwise). Build the index from the
+train split only (``RetrievalIndex.from_table(train_df, projection)``); ``traj_keys`` are kept
+so that a test can assert which trajectories it holds.
+
+Array conventions (float64 metres in any planar frame; the features are translation and
+rotation invariant): xy (N, T, 2) right-padded, lengths (N,) real points per row.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+AGGREGATES = ("median", "mean")
+
+
+def traj_keys(ids) -> np.ndarray:
+    """Stable int64 key per trajectory id (CRC-32 of its text): the same id gives the same key
+    in every process and on every machine (Python's hash() is salted per process)."""
+    ids = np.asarray(ids)
+    uniq, inv = np.unique(ids, return_inverse=True)
+    keys = np.array([zlib.crc32(str(u).encode()) for u in uniq], dtype=np.int64)
+    return keys[inv.reshape(-1)].reshape(ids.shape)
+
+
+def last_point(xy: np.ndarray, lengths: np.ndarray, back: int = 0) -> np.ndarray:
+    """Point `back` steps before the last real one of each row: (N, 2)."""
+    return xy[np.arange(len(xy)), np.asarray(lengths) - 1 - back]
+
+
+def heading(xy: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """cos/sin of the heading of the last displacement (1, 0 when the object stands still)."""
+    d = last_point(xy, lengths) - last_point(xy, lengths, 1)
+    norm = np.hypot(d[:, 0], d[:, 1])
+    moving = norm > 1e-9
+    c = np.where(moving, d[:, 0] / np.where(moving, norm, 1.0), 1.0)
+    s = np.where(moving, d[:, 1] / np.where(moving, norm, 1.0), 0.0)
+    return c, s
+
+
+def rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Rotate (N, m, 2) points by the angle with cos c, sin s (N,)."""
+    c, s = c[:, None], s[:, None]
+    return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
+
+
+def _pair(keys: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """(trajectory key < 2^32, Unix seconds < 2^32) -> one sortable uint64."""
+    return (keys.astype(np.uint64) << np.uint64(32)) | (t.astype(np.uint64) & np.uint64(0xFFFFFFFF))
+
+
+@dataclass
+class Retrieved:
+    """One answer per query row. continuation (N, k, 2): the aggregated next k points minus
+    the query's last point, in the query's frame (metres); distance (N,): mean feature distance
+    to the neighbours (metres); spread (N,): mean distance of the neighbours' k-th points from
+    the aggregate (metres). Rows with fewer than `history` points are not answered
+    (found False; continuation 0, distance and spread NaN)."""
+
+    continuation: np.ndarray
+    distance: np.ndarray
+    spread: np.ndarray
+    found: np.ndarray
+
+
+class RetrievalIndex:
+    """Nearest train windows by normalised history; see the module docstring."""
+
+    def __init__(
+        self,
+        history: int = 5,
+        horizon: int = 5,
+        n_neighbors: int = 10,
+        aggregate: str = "median",
+        max_windows: int = 300_000,
+        random_state: int = 0,
+    ) -> None:
+        if history < 2 or horizon < 1 or n_neighbors < 1 or aggregate not in AGGREGATES:
+            raise ValueError(
+                f"need history >= 2, horizon >= 1, n_neighbors >= 1, aggregate in {AGGREGATES}"
+            )
+        self.history, self.horizon = int(history), int(horizon)
+        self.n_neighbors, self.aggregate = int(n_neighbors), aggregate
+        self.max_windows, self.random_state = int(max_windows), int(random_state)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def fit(self, xy: np.ndarray, keys: np.ndarray) -> RetrievalIndex:
+        """Library from per-point xy (n, 2) metres and trajectory keys (n,), rows sorted by
+        (trajectory, time)."""
+        keys = np.asarray(keys, np.int64)
+        n, w = len(keys), self.history + self.horizon
+        # a window may start at i when its trajectory's last point index is >= i + w - 1
+        new = np.r_[True, keys[1:] != keys[:-1]] if n else np.zeros(0, bool)
+        start = np.flatnonzero(new)
+        end = np.append(start[1:], n) - 1
+        last_of = np.repeat(end, np.diff(np.append(start, n)))
+        starts = np.flatnonzero(np.arange(n) + w - 1 <= last_of)
+        if len(starts) == 0:
+            raise ValueError(f"no train trajectory has {w} points for a retrieval window")
+        if len(starts) > self.max_windows:
+            rng = np.random.default_rng(self.random_state)
+            starts = np.sort(rng.choice(starts, self.max_windows, replace=False))
+        win = np.asarray(xy, np.float64)[starts[:, None] + np.arange(w)]  # (M, w, 2)
+        feats, c, s = self.features(win[:, : self.history], np.full(len(win), self.history))
+        origin = win[:, self.history - 1 : self.history]
+        conts = rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
+        return self._set(feats, conts, keys[starts])
+
+    @classmethod
+    def from_table(cls, df, projection, **params) -> RetrievalIndex:
+        """Library of a canonical table (traj_id, t, lat, lon): pass the TRAIN split only."""
+        from trajlm.data.features import add_local_xy
+
+        f = add_local_xy(df.sort(["traj_id", "t"]), projection)
+        xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
+        return cls(**params).fit(xy, traj_keys(f["traj_id"].to_numpy()))
+
+    def _set(self, feats, conts, keys) -> RetrievalIndex:
+        from sklearn.neighbors import NearestNeighbors
+
+        self.features_, self.continuations_ = feats, conts
+        self.traj_keys_ = np.asarray(keys, np.int64)  # (M,) the trajectory of each window
+        self.nn_ = NearestNeighbors().fit(feats)
+        self.n_windows_ = len(feats)
+        return self
+
+    def features(self, hist: np.ndarray, lengths: np.ndarray):
+        """Relative, heading-aligned last `history` points -> (N, 2 * (history - 1)), cos, sin."""
+        rows = np.arange(len(hist))[:, None]
+        idx = np.asarray(lengths)[:, None] - self.history + np.arange(self.history)[None, :]
+        h = hist[rows, idx]  # (N, history, 2)
+        c, s = heading(h, np.full(len(h), self.history))
+        rel = rotate(h[:, :-1] - h[:, -1:], c, -s)
+        return rel.reshape(len(h), -1), c, s
+
+    # -- querying ------------------------------------------------------------------------------
+
+    def neighbours(
+        self, feats: np.ndarray, n_neighbors: int, exclude: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(N, k) distances and library indices of the nearest windows, leaving out every
+        window whose trajectory key equals the row's `exclude` key (its own trajectory)."""
+        k = min(n_neighbors, self.n_windows_)
+        if exclude is None:
+            return self.nn_.kneighbors(feats, n_neighbors=k)
+        exclude = np.asarray(exclude, np.int64)
+        dist, idx = np.zeros((len(feats), k)), np.zeros((len(feats), k), np.int64)
+        todo, ask = np.arange(len(feats)), 4 * k
+        while len(todo):  # ask for more until k windows of other trajectories remain
+            ask = min(ask, self.n_windows_)
+            d, i = self.nn_.kneighbors(feats[todo], n_neighbors=ask)
+            other = self.traj_keys_[i] != exclude[todo, None]  # (n, ask)
+            ok = other.sum(1) >= k
+            if ask == self.n_windows_:
+                ok[:] = True  # the whole library: keep what there is (fewer only if tiny)
+            rank = np.argsort(~other[ok], axis=1, kind="stable")[:, :k]  # others first, in order
+            dist[todo[ok]] = np.take_along_axis(d[ok], rank, 1)
+            idx[todo[ok]] = np.take_along_axis(i[ok], rank, 1)
+            todo, ask = todo[~ok], ask * 4
+        return dist, idx
+
+    def query(
+        self,
+        xy: np.ndarray,
+        lengths: np.ndarray,
+        k: int | None = None,
+        exclude: np.ndarray | None = None,
+        n_neighbors: int | None = None,
+    ) -> Retrieved:
+        """Aggregated k-step continuation (default: horizon) of each row's nearest windows;
+        `exclude` (N,) trajectory keys: leave out the windows of the row's own trajectory."""
+        k = self.horizon if k is None else k
+        if k > self.horizon:
+            raise ValueError(f"built for horizon {self.horizon}, asked for k={k}")
+        xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
+        n = len(xy)
+        out = Retrieved(np.zeros((n, k, 2)), np.full(n, np.nan), np.full(n, np.nan),
+                        lengths >= self.history)  # fmt: skip
+        ok = out.found
+        if ok.any():
+            feats, c, s = self.features(xy[ok], lengths[ok])
+            ex = None if exclude is None else np.asarray(exclude)[ok]
+            dist, nb = self.neighbours(feats, n_neighbors or self.n_neighbors, ex)
+            conts = self.continuations_[nb, :k]  # (Q, n_nb, k, 2)
+            agg = np.median(conts, 1) if self.aggregate == "median" else conts.mean(1)
+            out.continuation[ok] = rotate(agg, c, s)
+            out.distance[ok] = dist.mean(1)
+            out.spread[ok] = np.linalg.norm(conts[:, :, -1] - agg[:, None, -1], axis=-1).mean(1)
+        return out
+
+    # -- the train split's own answers, once ----------------------------------------------------
+
+    def precompute(self, xy: np.ndarray, keys: np.ndarray, t: np.ndarray) -> RetrievalIndex:
+        """Answer every point of a split once (per-point xy (n, 2), keys (n,), t (n,) Unix
+        seconds, rows sorted by (trajectory, time)): the continuation from the `history`
+        points ending at it, leaving its own trajectory out. ``lookup`` then serves training
+        windows without a query per batch. Not saved (a rollout queries)."""
+        keys, t = np.asarray(keys, np.int64), np.asarray(t, np.int64)
+        h, n = self.history, len(keys)
+        new = np.r_[True, keys[1:] != keys[:-1]] if n else np.zeros(0, bool)
+        first = np.maximum.accumulate(np.where(new, np.arange(n), 0))  # trajectory's first row
+        ends = np.flatnonzero(np.arange(n) - first >= h - 1)  # rows with h points ending there
+        hist = np.asarray(xy, np.float64)[ends[:, None] - h + 1 + np.arange(h)]
+        got = self.query(hist, np.full(len(ends), h), exclude=keys[ends])
+        order = np.argsort(_pair(keys[ends], t[ends]), kind="stable")
+        quality = np.stack([got.distance, got.spread], 1)[order]  # (Q, 2) metres
+        self.table_ = (_pair(keys[ends], t[ends])[order], got.continuation[order], quality)
+        return self
+
+    def lookup(self, keys: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Precomputed continuations (Q, horizon, 2) of points (key, Unix time), their
+        (distance, spread) (Q, 2) and whether each was found (Q,); rows not found are 0."""
+        want = _pair(np.asarray(keys, np.int64), np.asarray(t, np.int64))
+        cont, quality = np.zeros((len(want), self.horizon, 2)), np.zeros((len(want), 2))
+        table_key, table_cont, table_quality = getattr(self, "table_", (np.zeros(0), None, None))
+        if len(table_key) == 0:
+            return cont, quality, np.zeros(len(want), bool)
+        i = np.minimum(np.searchsorted(table_key, want), len(table_key) - 1)
+        hit = table_key[i] == want
+        cont[hit], quality[hit] = table_cont[i[hit]], table_quality[i[hit]]
+        return cont, quality, hit
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        """One .npz (no pickle): parameters, features, continuations, trajectory keys; written
+        to `path` exactly (np.savez alone would append .npz to another suffix)."""
+        with open(path, "wb") as f:
+            np.savez(f, features=self.features_, continuations=self.continuations_,
+                     traj_keys=self.traj_keys_,
+                     params=np.array([self.history, self.horizon, self.n_neighbors,
+                                      AGGREGATES.index(self.aggregate)]))  # fmt: skip
+
+    @classmethod
+    def load(cls, path: str | Path) -> RetrievalIndex:
+        with np.load(path, allow_pickle=False) as z:
+            h, hz, k, agg = (int(v) for v in z["params"])
+            index = cls(history=h, horizon=hz, n_neighbors=k, aggregate=AGGREGATES[agg])
+            return index._set(z["features"], z["continuations"], z["traj_keys"])
