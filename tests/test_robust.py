@@ -118,3 +118,29 @@ def test_coverage_records_trajectory_median_speeds(tmp_path):
     cov = compute_coverage(tmp_path / "s")
     tv = cov["traj_speed_mps"]
     assert 0 < tv["p5"] <= tv["p50"] <= tv["p95"] < 40
+
+
+def test_speed_augmentation_scales_about_the_first_point_deterministically():
+    from types import SimpleNamespace
+
+    from trajlm.train.config import TrainConfig
+    from trajlm.train.feed import BatchFeed
+
+    cfg = TrainConfig(speed_scale_prob=0.5, speed_scale_range=[0.1, 1.0], seed=3)
+    feed = SimpleNamespace(cfg=cfg, step=7)
+    batch = make_batch(B=64, T=6, lengths=[6] * 64)
+    a = BatchFeed._scale_speeds(feed, batch)
+    b = BatchFeed._scale_speeds(feed, batch)
+    assert torch.equal(a["pos"], b["pos"]) and torch.equal(a["t"], batch["t"])
+    assert torch.equal(a["pos"][:, 0], batch["pos"][:, 0])  # about the first point
+    rel = (a["pos"] - a["pos"][:, :1]).norm(dim=-1)[:, 1:] / (
+        batch["pos"] - batch["pos"][:, :1]
+    ).norm(dim=-1)[:, 1:]
+    f = rel.mean(1)
+    assert torch.allclose(rel, f[:, None], rtol=1e-4)  # one factor per window
+    hit = f < 1 - 1e-6
+    assert 16 < int(hit.sum()) < 48 and float(f.min()) >= 0.1 - 1e-6
+    other = BatchFeed._scale_speeds(SimpleNamespace(cfg=cfg, step=8), batch)
+    assert not torch.equal(other["pos"], a["pos"])  # a new draw each step
+    with pytest.raises(ValueError, match="speed_scale_range"):
+        TrainConfig(speed_scale_range=[1.0, 0.1])
