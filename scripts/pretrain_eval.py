@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     task = make_prediction_task(df)
     base = cv_errors(task, args.data)
     records = [{"label": args.label, "data": str(args.data), "model": "constant velocity",
+                "split": args.split,
                 "n_trips": len(base), "mae_m": float(base.mean()), "ratio": 1.0}]  # fmt: skip
     for spec in args.model:
         name, dirs = spec.split("=", 1)

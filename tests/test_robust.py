@@ -144,3 +144,39 @@ def test_speed_augmentation_scales_about_the_first_point_deterministically():
     assert not torch.equal(other["pos"], a["pos"])  # a new draw each step
     with pytest.raises(ValueError, match="speed_scale_range"):
         TrainConfig(speed_scale_range=[1.0, 0.1])
+
+
+@pytest.mark.slow
+def test_eval_script_scores_val_gated_and_the_table_lists_cv_once(tmp_path):
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from trajlm.data.ingest import synth_store
+
+    scripts = Path(__file__).resolve().parent.parent / "scripts"
+
+    def load(name):
+        spec = importlib.util.spec_from_file_location(name, scripts / f"{name}.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+
+    store = tmp_path / "s"
+    synth_store(store, n_trajectories=60, seed=4)
+    m = model()
+    cov = compute_coverage(store)  # its own coverage, but its speeds far above the city's
+    m.config.coverage = {**cov, "traj_speed_mps": {"p5": 100.0, "p95": 200.0}}
+    m.save_pretrained(tmp_path / "m")
+    out = tmp_path / "r.json"
+    ev = load("pretrain_eval")
+    args = ["--data", str(store), "--label", "x", "--split", "val", "--out", str(out)]
+    plain = ev.main([*args, "--model", f"tiny={tmp_path / 'm'}"])
+    gated = ev.main([*args, "--coverage-gate", "speed", "--model", f"tiny gated={tmp_path / 'm'}"])
+    assert plain[0]["split"] == "val" and gated[1]["coverage_gate"] == "speed"
+    assert plain[0]["n_trips"] == gated[0]["n_trips"] > 0
+    # the city is slower than the coverage: the gated model is nearer constant velocity
+    assert abs(gated[1]["ratio"] - 1) < 0.5 * abs(plain[1]["ratio"] - 1)
+    table = load("pretrain_table").main([str(out)])
+    assert table.count("| constant velocity |") == 1 and "tiny gated" in table
+    assert len(json.loads(out.read_text())) == 4
