@@ -12,7 +12,9 @@ paired resamples of the test trips. Appends one JSON record per model to --out (
 
 --split val scores the val split instead (to choose a recipe without reading test);
 --coverage-gate speed scores every model with ModelConfig.coverage_gate = "speed" (an
-inference-time setting, docs/generalization.md "Graceful degradation").
+inference-time setting, docs/generalization.md "Graceful degradation"); --speed-range LO:HI
+scores only the trips whose history's median step speed (m/s) lies in [LO, HI) (e.g. the slow
+movers a taxi model never saw).
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ def model_errors(weights: str, task, coverage_gate: str | None = None) -> np.nda
     return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
 
 
+def median_speeds(task) -> np.ndarray:
+    """(N,) median step speed (m/s) of each history (haversine over its real points)."""
+    from trajlm.data.features import EARTH_RADIUS_M
+
+    lat, lon = np.radians(task.hist_latlon[..., 0]), np.radians(task.hist_latlon[..., 1])
+    a = (
+        np.sin(np.diff(lat, axis=1) / 2) ** 2
+        + np.cos(lat[:, 1:]) * np.cos(lat[:, :-1]) * np.sin(np.diff(lon, axis=1) / 2) ** 2
+    )
+    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))  # (N, T-1)
+    dt = np.diff(task.hist_t, axis=1).astype(np.float64)
+    real = np.arange(dist.shape[1])[None] < (task.lengths - 1)[:, None]
+    v = np.where(real & (dt > 0), dist / np.where(dt > 0, dt, 1.0), np.nan)
+    return np.nan_to_num(np.nanmedian(v, axis=1), nan=0.0)
+
+
 def ratio_ci(model: np.ndarray, base: np.ndarray, seed: int = 0) -> tuple[float, float]:
     """Paired bootstrap 95 % CI of mean(model) / mean(base) over trips."""
     rng = np.random.default_rng(seed)
@@ -71,6 +89,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--out", type=Path, help="append the records to this JSON list")
     ap.add_argument("--split", default="test", choices=("test", "val"), help="split scored")
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
+    ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")
     args = ap.parse_args(argv)
 
     import torch
@@ -84,6 +103,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
         keep = df["traj_id"].unique(maintain_order=True).head(args.max_trips)
         df = df.filter(df["traj_id"].is_in(keep.implode()))
     task = make_prediction_task(df)
+    if args.speed_range:
+        import dataclasses
+
+        lo, hi = (float(x) for x in args.speed_range.split(":"))
+        v = median_speeds(task)
+        keep = (v >= lo) & (v < hi)
+        arrays = ("hist_latlon", "hist_t", "lengths", "target_latlon", "target_t")
+        task = dataclasses.replace(task, traj_ids=[i for i, k in zip(task.traj_ids, keep,
+                                   strict=True) if k], **{f: getattr(task, f)[keep] for f in arrays})  # fmt: skip
+        args.label = f"{args.label}, history median speed {lo:g}-{hi:g} m/s"
     base = cv_errors(task, args.data)
     records = [{"label": args.label, "data": str(args.data), "model": "constant velocity",
                 "split": args.split,
