@@ -180,3 +180,24 @@ def test_eval_script_scores_val_gated_and_the_table_lists_cv_once(tmp_path):
     table = load("pretrain_table").main([str(out)])
     assert table.count("| constant velocity |") == 1 and "tiny gated" in table
     assert len(json.loads(out.read_text())) == 4
+
+
+def test_results_driver_parses_and_names_its_recipes():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = root / "scripts" / "robust_results.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    text = script.read_text()
+    for recipe in ("trajlm_small", "robust_scale", "robust_speed_aug"):
+        assert recipe in text and (root / "configs" / f"{recipe}.toml").is_file()
+    import tomllib
+
+    from trajlm.train.config import TrainConfig
+
+    for toml in ("robust_scale", "robust_speed_aug"):  # the recipes build as configs
+        cfg = tomllib.loads((root / "configs" / f"{toml}.toml").read_text())
+        ModelConfig.from_dict(cfg["model"])
+        TrainConfig.from_dict(cfg["train"])
+    assert ModelConfig.from_dict(cfg["model"]).residual_base == "constant_velocity"
