@@ -9,6 +9,12 @@ A --model NAME=DIR[,DIR...] lists one weights directory per seed (a run: its bes
 named checkpoint such as trajlm-small). Per seed: 5-step MAE (m) and MAE / CV. Over seeds:
 mean ± std, and the CI of the ratio of the seed-averaged per-trip errors to CV's, from 2,000
 paired resamples of the test trips. Appends one JSON record per model to --out (a list).
+
+--split val scores the val split instead (to choose a recipe without reading test);
+--coverage-gate speed scores every model with ModelConfig.coverage_gate = "speed" (an
+inference-time setting, docs/generalization.md "Graceful degradation"); --speed-range LO:HI
+scores only the trips whose history's median step speed (m/s) lies in [LO, HI) (e.g. the slow
+movers a taxi model never saw).
 """
 
 from __future__ import annotations
@@ -40,12 +46,30 @@ def cv_errors(task, store: Path) -> np.ndarray:
     return trip_errors(pred, task.target_latlon)
 
 
-def model_errors(weights: str, task) -> np.ndarray:
+def model_errors(weights: str, task, coverage_gate: str | None = None) -> np.ndarray:
     from trajlm.model import TrajectoryModel
     from trajlm.model.rollout import ModelPredictor
 
     model = TrajectoryModel.from_pretrained(weights).eval()
+    if coverage_gate is not None:
+        model.config.coverage_gate = coverage_gate
     return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
+
+
+def median_speeds(task) -> np.ndarray:
+    """(N,) median step speed (m/s) of each history (haversine over its real points)."""
+    from trajlm.data.features import EARTH_RADIUS_M
+
+    lat, lon = np.radians(task.hist_latlon[..., 0]), np.radians(task.hist_latlon[..., 1])
+    a = (
+        np.sin(np.diff(lat, axis=1) / 2) ** 2
+        + np.cos(lat[:, 1:]) * np.cos(lat[:, :-1]) * np.sin(np.diff(lon, axis=1) / 2) ** 2
+    )
+    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))  # (N, T-1)
+    dt = np.diff(task.hist_t, axis=1).astype(np.float64)
+    real = np.arange(dist.shape[1])[None] < (task.lengths - 1)[:, None]
+    v = np.where(real & (dt > 0), dist / np.where(dt > 0, dt, 1.0), np.nan)
+    return np.nan_to_num(np.nanmedian(v, axis=1), nan=0.0)
 
 
 def ratio_ci(model: np.ndarray, base: np.ndarray, seed: int = 0) -> tuple[float, float]:
@@ -63,6 +87,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--label", default="", help="row label, e.g. 'Porto -> GeoLife'")
     ap.add_argument("--max-trips", type=int, default=0, help="score the first N test trips only")
     ap.add_argument("--out", type=Path, help="append the records to this JSON list")
+    ap.add_argument("--split", default="test", choices=("test", "val"), help="split scored")
+    ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
+    ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")
     args = ap.parse_args(argv)
 
     import torch
@@ -71,25 +98,37 @@ def main(argv: list[str] | None = None) -> list[dict]:
     from trajlm.data.store import read_store
 
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    df = read_store(args.data, split="test")
+    df = read_store(args.data, split=args.split)
     if args.max_trips:
         keep = df["traj_id"].unique(maintain_order=True).head(args.max_trips)
         df = df.filter(df["traj_id"].is_in(keep.implode()))
     task = make_prediction_task(df)
+    if args.speed_range:
+        import dataclasses
+
+        lo, hi = (float(x) for x in args.speed_range.split(":"))
+        v = median_speeds(task)
+        keep = (v >= lo) & (v < hi)
+        arrays = ("hist_latlon", "hist_t", "lengths", "target_latlon", "target_t")
+        task = dataclasses.replace(task, traj_ids=[i for i, k in zip(task.traj_ids, keep,
+                                   strict=True) if k], **{f: getattr(task, f)[keep] for f in arrays})  # fmt: skip
+        args.label = f"{args.label}, history median speed {lo:g}-{hi:g} m/s"
     base = cv_errors(task, args.data)
     records = [{"label": args.label, "data": str(args.data), "model": "constant velocity",
+                "split": args.split,
                 "n_trips": len(base), "mae_m": float(base.mean()), "ratio": 1.0}]  # fmt: skip
     for spec in args.model:
         name, dirs = spec.split("=", 1)
         if not dirs:  # no run of this model yet (pretrain_results.sh lists every model)
             print(f"skipping {name}: no weights given")
             continue
-        per_seed = [model_errors(d, task) for d in dirs.split(",")]
+        per_seed = [model_errors(d, task, args.coverage_gate) for d in dirs.split(",")]
         maes = np.array([e.mean() for e in per_seed])
         ratios = maes / base.mean()
         lo, hi = ratio_ci(np.mean(per_seed, axis=0), base)
         records.append({
             "label": args.label, "data": str(args.data), "model": name, "weights": dirs,
+            "split": args.split, "coverage_gate": args.coverage_gate,
             "n_trips": len(base), "n_seeds": len(per_seed),
             "mae_m": float(maes.mean()), "mae_std_m": float(maes.std(ddof=1)) if len(maes) > 1
             else 0.0, "mae_per_seed": maes.tolist(),

@@ -1,6 +1,9 @@
 """The docs/pretraining.md tables from scripts/pretrain_eval.py's records.
 
-python scripts/pretrain_table.py out/pretrain/scores.json
+python scripts/pretrain_table.py out/pretrain/scores.json [more.json ...]
+
+Several files (or one with repeated scorings of a split) list each split's constant-velocity
+row once (scripts/robust_results.sh scores every model twice: plain and gated).
 """
 
 from __future__ import annotations
@@ -15,8 +18,13 @@ def rows(records: list[dict]) -> list[str]:
         "| test split | model | seeds | 5-step MAE (m) | / constant velocity | 95 % CI (paired bootstrap) |",
         "|---|---|---|---|---|---|",
     ]  # fmt: skip
+    seen = set()
     for r in records:
         if r["model"] == "constant velocity":
+            key = (r["label"], r["data"], r.get("split", "test"), r["n_trips"])
+            if key in seen:
+                continue
+            seen.add(key)
             out.append(f"| {r['label']} ({r['n_trips']} trips) | constant velocity | | "
                        f"{r['mae_m']:.1f} | 1.000 | |")  # fmt: skip
             continue
@@ -30,7 +38,7 @@ def rows(records: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> str:
     argv = sys.argv[1:] if argv is None else argv
-    records = json.loads(Path(argv[0]).read_text())
+    records = [r for a in argv for r in json.loads(Path(a).read_text())]
     text = "\n".join(rows(records))
     print(text)
     return text

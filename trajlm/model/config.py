@@ -25,6 +25,7 @@ POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
 # (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
 SPAN_TARGETS = ("bridge_residual", "raw")
 RESIDUAL_BASES = ("none", "constant_velocity", "retrieval")  # what the step head corrects (#15)
+COVERAGE_GATES = ("none", "speed")  # ModelConfig.coverage_gate (issue 14)
 FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
 MODEL_TYPE = "trajlm-transformer"
 CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
@@ -163,6 +164,15 @@ class ModelConfig:
     retrieval_neighbors: int = 10
     retrieval_history: int = 5
     retrieval_mode: str = "requery"
+    # --- issue 14, graceful degradation off the training distribution (trajlm/model/scale.py,
+    # docs/generalization.md "Graceful degradation"); both need residual_base, both off by
+    # default. scale_invariant (trained): the (dx, dy) inputs are divided by the window's mean
+    # step length so far and the head's correction multiplied back by it, so a window scaled
+    # by s yields a prediction scaled by s. coverage_gate = "speed" (inference only; may be
+    # set after loading): the prediction is shrunk toward constant velocity when the
+    # history's median speed or time step lies outside the checkpoint's coverage.
+    scale_invariant: bool = False
+    coverage_gate: str = "none"  # one of COVERAGE_GATES
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -240,6 +250,16 @@ class ModelConfig:
         )
         if self.patch_size > 1:
             need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
+        need(
+            self.coverage_gate in COVERAGE_GATES,
+            f"coverage_gate must be one of {COVERAGE_GATES}, got {self.coverage_gate!r}",
+        )
+        if self.scale_invariant or self.coverage_gate != "none":
+            need(self.residual_base != "none", "scale_invariant / coverage_gate need residual_base")
+        need(not (self.coverage_gate != "none" and self.time_query),
+             "coverage_gate does not support time_query")  # fmt: skip
+        need(not (self.scale_invariant and self.residual_base == "retrieval"),
+             "scale_invariant does not support residual_base='retrieval'")  # fmt: skip
         need(
             self.patch_out >= 0 and self.patch_out % self.patch_size == 0,
             f"patch_out must be 0 or a multiple of patch_size ({self.patch_size}), "

@@ -50,6 +50,25 @@ def _steps(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return dt[ok], dist[ok] / dt[ok]
 
 
+def _traj_median_speeds(df: pl.DataFrame) -> np.ndarray:
+    """Median step speed (m/s) of each trajectory of df with at least one step."""
+    same = (df["traj_id"] == df["traj_id"].shift(1)).fill_null(False).to_numpy()
+    ids = df["traj_id"].to_numpy()
+    t = df["t"].to_numpy().astype(np.float64)
+    lat, lon = np.radians(df["lat"].to_numpy()), np.radians(df["lon"].to_numpy())
+    a = (
+        np.sin(np.diff(lat) / 2) ** 2
+        + np.cos(lat[1:]) * np.cos(lat[:-1]) * np.sin(np.diff(lon) / 2) ** 2
+    )
+    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    dt = np.diff(t)
+    ok = same[1:] & (dt > 0)
+    if not ok.any():
+        return np.zeros(0)
+    steps = pl.DataFrame({"id": ids[1:][ok], "v": dist[ok] / dt[ok]})
+    return steps.group_by("id").agg(pl.col("v").median())["v"].to_numpy()
+
+
 def _pct(x: np.ndarray) -> dict[str, float] | None:
     if len(x) == 0:
         return None
@@ -73,7 +92,7 @@ def compute_coverage(
     hours, days = np.zeros(24, np.int64), np.zeros(7, np.int64)
     lo, hi = np.full(2, np.inf), np.full(2, -np.inf)  # lat, lon
     t_lo, t_hi, n = math.inf, -math.inf, 0
-    dts, speeds, traj = [], [], set()
+    dts, speeds, traj, traj_speeds = [], [], set(), []
     n_samples = 0
     for batch in iter_store_batches(store, split, columns=["traj_id", "t", "lat", "lon"]):
         if len(batch) == 0:
@@ -88,6 +107,7 @@ def compute_coverage(
         traj.update(batch["traj_id"].unique().to_list())
         if n_samples < _MAX_SAMPLES:  # a row group may cut a trajectory: one step lost, no harm
             dt, v = _steps(batch)
+            traj_speeds.append(_traj_median_speeds(batch))
             dts.append(dt)
             speeds.append(v)
             n_samples += len(dt)
@@ -108,6 +128,9 @@ def compute_coverage(
         "weekday_hist": days.tolist(),
         "dt_s": _pct(np.concatenate(dts)),
         "speed_mps": _pct(np.concatenate(speeds)),
+        # each train trajectory's median step speed: what the coverage gate (model/scale.py)
+        # compares a history's median speed with
+        "traj_speed_mps": _pct(np.concatenate(traj_speeds)),
         "clock_shift_prob": 0.0,  # set by the Trainer when it shifts clocks (all hours seen)
     }
 

@@ -26,6 +26,7 @@ from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
 from trajlm.model.retrieval import RolloutBase
+from trajlm.model.scale import RunningScale, history_gate
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
 
@@ -86,14 +87,14 @@ def generate(
         model.train(was_training)
 
 
-def _query(model, h, last_step, cur_t, target_t, s):
+def _query(model, h, last_step, cur_t, target_t, s, scale=None, gate=None):
     """Step head at hidden states h (B, C): (mean, log_var) (B, 3), reading the asked time
-    step to target_t[:, s] when times are given."""
+    step to target_t[:, s] when times are given; scale / gate (B,): model/scale.py."""
     if target_t is None:
-        return model.predict_step(h, last_step)
+        return model.predict_step(h, last_step, None, scale, gate)
     st = model.embed.stats
     dt_next = ((target_t[:, s] - cur_t) - st["dt_mean"]) / st["dt_scale"]  # (B,) normalized
-    return model.predict_step(h, last_step, dt_next)
+    return model.predict_step(h, last_step, dt_next, scale, gate)
 
 
 def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at=None):
@@ -142,12 +143,17 @@ def _cached_rollout(
     )
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
     context = RolloutContext(model, feats, last)
+    gate = history_gate(model, feats, last)  # (B,) | None: fixed by the history
+    scaler = None
+    if cfg.scale_invariant:  # the running step scale (model/scale.py)
+        scaler = RunningScale(feats, last, cfg.max_step_norm, model.scale_floor)
 
     out_pos, out_t, out_lv = [], [], []
     for s in range(steps):
         if retrieval is not None:  # the retrieval base's step s (docs/retrieval.md)
             last_step = retrieval.step(s, last_step)
-        mean, log_var = _query(model, h, last_step, cur_t, target_t, s)  # (B, 3) each
+        scale = scaler.scale if scaler is not None else None
+        mean, log_var = _query(model, h, last_step, cur_t, target_t, s, scale, gate)  # (B, 3)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
             model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at
@@ -162,19 +168,20 @@ def _cached_rollout(
         win_t = torch.stack([cur_t, new_t], dim=1)  # (B, 2)
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
         motion, dist = context.step(f)
+        scale = scaler.step(f) if scaler is not None else None  # (B, 1)
         last_step = f[:, 0, DELTA]
         if retrieval is not None:
             retrieval.push(new_pos)
         if uniform:  # slot n_hist + s for every row; every slot before it is valid
             slot = n_hist + s
             h = model.backbone(f, None, index[:, slot : slot + 1], new_t[:, None], None, False,
-                               caches, slot, motion=motion, dist=dist)[:, 0]  # fmt: skip
+                               caches, slot, motion=motion, dist=dist, scale=scale)[:, 0]  # fmt: skip
         else:
             slot = (lengths + s)[:, None]  # (B, 1) this row's next free slot = its token index
             valid[rows, slot[:, 0]] = True
             attn_mask = valid[:, None, None, : n_hist + s + 1]  # (B, 1, 1, S) written slots
             h = model.backbone(f, None, slot, new_t[:, None], attn_mask, False, caches, slot,
-                               motion=motion, dist=dist)[:, 0]  # fmt: skip
+                               motion=motion, dist=dist, scale=scale)[:, 0]  # fmt: skip
         cur_pos, cur_t = new_pos, new_t
     return out_pos, out_t, out_lv
 
@@ -189,6 +196,7 @@ def _recompute_rollout(
     Tt = torch.zeros(B, L, dtype=t.dtype, device=t.device)  # (B, L)
     M = torch.zeros(B, L, dtype=torch.bool, device=mask.device)  # (B, L)
     P[:, :n_hist], Tt[:, :n_hist], M[:, :n_hist] = pos, t, mask
+    gate = history_gate(model, model.embed.features(pos, t, t0, mask), lengths - 1)
     out_pos, out_t, out_lv = [], [], []
     retrieval = None
     if model.config.residual_base == "retrieval":
@@ -204,7 +212,8 @@ def _recompute_rollout(
             h, last_step = out.hidden[rows, last], feats[rows, last, DELTA]
             if retrieval is not None:
                 last_step = retrieval.step(s, last_step)
-            mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s)
+            scale = model.step_scale(feats)[rows, last] if model.config.scale_invariant else None
+            mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s, scale, gate)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
             model,

@@ -35,6 +35,7 @@ from trajlm.model.positions import (
 )
 from trajlm.model.regions import RegionEmbedding, StepCellHead
 from trajlm.model.retrieval import N_BASE, RETRIEVAL_NAME, window_base_steps
+from trajlm.model.scale import SCALE_FLOOR_M, scale_inputs, scale_output, step_scale
 from trajlm.model.weights import CONFIG_NAME, WEIGHTS_NAME, atomic_write, resolve_weights
 
 
@@ -95,6 +96,7 @@ class TrajectoryModel(nn.Module):
             self.region_head = StepCellHead(C, cell, config.region_head_radius, config.bias)
             self.region_head.decode_mode = config.region_head_decode
         self.dwell_norm = DWELL_M / st.dxy_scale
+        self.scale_floor = SCALE_FLOOR_M / st.dxy_scale  # scale_invariant (model/scale.py)
         self.infill_head = self.end_head = self.span_pos = None
         if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
@@ -173,6 +175,7 @@ class TrajectoryModel(nn.Module):
         keep: torch.Tensor | None = None,
         motion: torch.Tensor | None = None,
         dist: torch.Tensor | None = None,
+        scale: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
@@ -186,8 +189,12 @@ class TrajectoryModel(nn.Module):
         motion (B, T, 5) / dist (B, T): the tokens' motion statistics (moe_router "motion") and
         travelled distance (pos_type "rope_adaptive"); computed from feats when None, which is
         right when feats starts at the sequence start (a cached step passes its own).
+        scale (B, T): the step scale of ``scale_invariant`` (model/scale.py), the same way.
         """
         motion, dist = self.trajectory_context(feats, motion, dist)
+        if self.config.scale_invariant:
+            feats = scale_inputs(feats, self.step_scale(feats) if scale is None else scale,
+                                 self.config.max_step_norm)  # fmt: skip
         x = self.embed(self._region_input(feats), token_type)  # (B, T, C)
         if self.region_emb is not None:
             x = x + self.region_emb(feats[..., POSITION])
@@ -231,16 +238,22 @@ class TrajectoryModel(nn.Module):
         """Whether a cached step needs more than its own point (context.py)."""
         return needs_context(self.config)
 
+    def step_scale(self, feats: torch.Tensor) -> torch.Tensor:
+        """(B, T) causal mean step length of sequences that start at their first point."""
+        return step_scale(feats, self.config.max_step_norm, self.scale_floor)
+
     def predict_step(
         self,
         h: torch.Tensor,
         last_step: torch.Tensor | None = None,
         dt_next: torch.Tensor | None = None,
+        scale: torch.Tensor | None = None,
+        gate: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """hidden (..., C) -> the step a rollout takes (..., 3) and its log-variance: the step
         head (with its residual base / asked time), and (dx, dy) from the step-cell head when
         the model has one."""
-        mean, log_var = self.step_head(h, last_step, dt_next)
+        mean, log_var = self.step_head(h, last_step, dt_next, scale, gate)
         if self.region_head is not None:
             mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
         return mean, log_var
@@ -271,6 +284,8 @@ class TrajectoryModel(nn.Module):
         h: torch.Tensor,
         last_step: torch.Tensor | None = None,
         dt_next: torch.Tensor | None = None,
+        scale: torch.Tensor | None = None,
+        gate: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Hidden states (..., C) -> the next step's normalized (dx, dy, dt) [, log-variance].
 
@@ -280,6 +295,9 @@ class TrajectoryModel(nn.Module):
         (dx, dy) count as 0), times a learned gate that is 1 at initialisation. With ``time_query`` (dx, dy)
         are read at the asked normalized time step ``dt_next`` (...) (None: the model's own
         predicted dt) and the base (dx, dy) is scaled by dt_next / dt_last (in seconds).
+        ``scale_invariant``: the head's (dx, dy) are multiplied by ``scale`` (...). ``gate``
+        (...) in [0, 1]: the result is base + gate * (result - base), base = constant velocity
+        (model/scale.py); None = 1.
         """
         cfg = self.config
         mean, log_var = self.head(h)  # (..., 3) each
@@ -287,12 +305,16 @@ class TrajectoryModel(nn.Module):
             return mean, log_var
         if last_step is None and cfg.residual_base != "none":
             raise ValueError("residual_base needs each point's last step (last_step)")
-        base = None
         if self.base_in is not None:  # (..., N_BASE): the retrieval base and its reliability
             lim = cfg.max_step_norm
             h = h + self.base_in(last_step.clamp(-lim, lim))
             mean, log_var = self.head(h)
             last_step = last_step[..., :3]
+        if cfg.scale_invariant:
+            if scale is None:
+                raise ValueError("scale_invariant needs each point's step scale (scale)")
+            mean, log_var = scale_output(mean, log_var, scale)
+        base = None
         if cfg.residual_base in ("constant_velocity", "retrieval"):
             # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
             # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
@@ -304,20 +326,25 @@ class TrajectoryModel(nn.Module):
                 base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]],
                                  -1)  # fmt: skip
                 base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
-            gate = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
-            gated = base * torch.cat([gate[..., :1], gate[..., :1], gate[..., 1:]], -1)
+            plain = base  # before the learned gate: what an untrained model predicts
+            learned = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
+            base = base * torch.cat([learned[..., :1], learned[..., :1], learned[..., 1:]], -1)
+            mean = mean + base
             if cfg.residual_base == "retrieval":
                 # Steps beyond max_step_norm are never learned (the loss leaves them out), so
                 # where the retrieval says "such a step" (jump back after a GPS jump) the model
                 # has no correction to offer: the base is taken as it is there.
-                big = (base[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
-                mean = torch.where(big, base, mean + gated)
-            else:
-                mean = mean + gated
+                big = (plain[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
+                mean = torch.where(big, plain, mean)
+            if gate is not None:  # shrink toward the plain base (coverage_gate)
+                g = gate[..., None]  # exactly the model where g = 1
+                mean = torch.where(g == 1, mean, plain + g * (mean - plain))
         if self.time_query is None:
             return mean, log_var
         dt_q = mean[..., 2] if dt_next is None else dt_next  # (...,) normalized
         mq, lq = self.head(h + self.time_query(h, dt_q))
+        if cfg.scale_invariant:
+            mq, lq = scale_output(mq, lq, scale)
         if base is not None:
             s = self.embed.stats
             sec_next = dt_q * s["dt_scale"] + s["dt_mean"]
@@ -360,12 +387,14 @@ class TrajectoryModel(nn.Module):
         index = torch.arange(T // P, device=mask.device).expand(B, T // P)  # (B, T/P) tokens
         attn_mask, is_causal = self._attention_mask(mask, attn_mask, is_causal)
         token_type = batch.get("token_type") if P == 1 else None
-        h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal)
+        scale = self.step_scale(feats) if self.config.scale_invariant else None  # (B, T)
+        h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal,
+                          scale=scale)  # fmt: skip
         if self.patch_split is not None:  # (B, T/P, C) -> (B, T/P * Q, C): token k's Q states
             h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
         if self.config.uses_step_query:  # teacher forcing: the true next time step is asked
             dt_next = F.pad(feats[:, 1:, DELTA.stop - 1], (0, 1))  # (B, T); 0 after the last
-            pred, log_var = self.step_head(h, self.base_steps(batch, feats, mask), dt_next)
+            pred, log_var = self.step_head(h, self.base_steps(batch, feats, mask), dt_next, scale)
         else:
             pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
 

@@ -57,6 +57,12 @@ class TrainConfig:
     # store's (edge id, fraction along the edge) columns the loader carries as road inputs.
     road_network: str | None = None
     road_columns: list[str] | None = None
+    # --- issue 14: speed augmentation (docs/generalization.md "Graceful degradation") ---
+    # With this probability per window, scale its positions about its first point by a
+    # factor drawn log-uniformly from speed_scale_range (times unchanged), so the model sees
+    # slower (or faster) movers than its data holds; the coverage's speed ranges widen to match.
+    speed_scale_prob: float = 0.0
+    speed_scale_range: list[float] | None = None  # [low, high]; None = [0.1, 1.0]
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -99,6 +105,19 @@ class TrainConfig:
             f"optimizer must be 'adamw' or 'guided', got {self.optimizer!r}",
         )
         need(self.guided_strength >= 0, f"guided_strength must be >= 0, got {self.guided_strength}")
+        need(
+            0.0 <= self.speed_scale_prob <= 1.0,
+            f"speed_scale_prob must be in [0, 1], got {self.speed_scale_prob}",
+        )
+        lo, hi = self.speed_scales
+        need(0 < lo <= hi, f"speed_scale_range must be [low, high] with 0 < low <= high, got "
+             f"{self.speed_scale_range}")  # fmt: skip
+
+    @property
+    def speed_scales(self) -> tuple[float, float]:
+        """(low, high) of the speed augmentation's factor."""
+        r = self.speed_scale_range or [0.1, 1.0]
+        return (float(r[0]), float(r[-1])) if len(r) == 2 else (0.0, 0.0)
 
     @classmethod
     def from_dict(cls, d: dict, section: str = "train") -> TrainConfig:

@@ -6,6 +6,7 @@ exact batch, with the clock-shift augmentation drawn from (seed, step). A mixin 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import torch
@@ -32,6 +33,22 @@ class BatchFeed:
         hours = torch.randint(0, 7 * 24, (n,), generator=g)
         shift = (hit * hours * 3600).to(batch["t0"].device)
         return {**batch, "t0": batch["t0"] + shift}
+
+    def _scale_speeds(self, batch: dict) -> dict:
+        """Speed augmentation (TrainConfig.speed_scale_prob): each hit window's positions are
+        scaled about its first point by a log-uniform factor; drawn from (seed, step)."""
+        p = self.cfg.speed_scale_prob
+        if p <= 0 or "pos" not in batch:
+            return batch
+        g = step_generator(self.cfg.seed + 7_919, self.step)
+        n = batch["pos"].shape[0]
+        hit = torch.rand(n, generator=g) < p
+        lo, hi = self.cfg.speed_scales
+        u = torch.rand(n, generator=g)
+        f = torch.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
+        f = torch.where(hit, f, torch.ones_like(f)).to(batch["pos"])[:, None, None]  # (B, 1, 1)
+        first = batch["pos"][:, :1]
+        return {**batch, "pos": first + (batch["pos"] - first) * f}
 
     def _window_config(self) -> WindowConfig:
         return WindowConfig(

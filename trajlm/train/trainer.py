@@ -197,6 +197,12 @@ class Trainer(BatchFeed, RunDirectory):
         stats = NormStats.from_dict(mc.stats) if mc.stats else None
         cov = compute_coverage(self.data, stats)
         cov["clock_shift_prob"] = self.cfg.clock_shift_prob
+        if self.cfg.speed_scale_prob > 0:  # slower / faster movers were seen: widen the ranges
+            lo, hi = self.cfg.speed_scales
+            for key in ("speed_mps", "traj_speed_mps"):
+                if cov.get(key):
+                    cov[key] = {k: v * (lo if k in ("p1", "p5") else hi if k in ("p95", "p99")
+                                        else 1.0) for k, v in cov[key].items()}  # fmt: skip
         if self.cfg.init_from and mc.coverage:  # not on resume: that config is this run's own
             return merge_coverage(mc.coverage, cov)
         return cov
@@ -378,7 +384,7 @@ class Trainer(BatchFeed, RunDirectory):
                 for micro in range(n_acc):
                     batch = self._to_device(next(batches))
                     if not hasattr(self.objective, "batches"):
-                        batch = self._shift_clocks(batch)
+                        batch = self._scale_speeds(self._shift_clocks(batch))
                     # DDP all-reduces on the last micro-batch's backward only.
                     sync = micro == n_acc - 1 or not hasattr(model, "no_sync")
                     with contextlib.nullcontext() if sync else model.no_sync():
