@@ -105,6 +105,56 @@ class FeatureGBClassifier:
     def classify(self, segments: pl.DataFrame) -> np.ndarray:
         return self.model_.predict(segment_features(segments)[0]).astype(str)
 
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        """(N, K) class probabilities, columns in ``classes_`` order (sorted)."""
+        return self.model_.predict_proba(segment_features(segments)[0])
+
+
+class ProbabilityEnsemble:
+    """``w * p_a + (1 - w) * p_b`` of two classifiers with ``predict_proba`` (issue 15).
+
+    ``fit(train, val)`` fits each member that is not fitted yet (a member already fitted, e.g.
+    the same model object scored alone just before, is reused as is), then picks ``w`` on a
+    0.05 grid by val accuracy (ties: lower val log-loss, then the larger w). Without val, w = 0.5.
+    Members must share their sorted classes.
+    """
+
+    def __init__(self, a: Any, b: Any, name: str | None = None) -> None:
+        self.a, self.b = a, b
+        self.name = name or f"ensemble [{a.name} + {b.name}]"
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ProbabilityEnsemble:
+        for m in (self.a, self.b):
+            if not hasattr(m, "classes_"):
+                m.fit(train, val)
+        ca, cb = [str(c) for c in self.a.classes_], [str(c) for c in self.b.classes_]
+        if ca != cb:
+            raise ValueError(f"ensemble members disagree on classes: {ca} vs {cb}")
+        self.classes_ = np.asarray(ca)
+        self.weight_, self.val_curve_ = 0.5, []
+        if val is None or len(val) == 0:
+            return self
+        pa, pb, y = self.a.predict_proba(val), self.b.predict_proba(val), segment_labels(val)
+        yi = np.searchsorted(self.classes_, y)
+        best = None
+        for w in np.round(np.arange(0.0, 1.0001, 0.05), 2):
+            p = w * pa + (1 - w) * pb
+            acc = float(np.mean(p.argmax(1) == yi) * 100.0)
+            nll = float(-np.mean(np.log(np.clip(p[np.arange(len(yi)), yi], 1e-12, None))))
+            self.val_curve_.append({"w": float(w), "val_acc": acc, "val_nll": nll})
+            key = (acc, -nll, w)
+            if best is None or key > best[0]:
+                best = (key, float(w))
+        self.weight_ = best[1]
+        return self
+
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        w = self.weight_
+        return w * self.a.predict_proba(segments) + (1 - w) * self.b.predict_proba(segments)
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        return self.classes_[self.predict_proba(segments).argmax(1)].astype(str)
+
 
 class MajorityClassifier:
     """Always the most frequent train class: the floor any model must beat."""
@@ -178,6 +228,7 @@ def run_classify_eval(
     min_points: int = 10,
     split_by: str = "time",
     verbose: bool = True,
+    score_on: str = "test",  # issue 15: "val" while tuning, so test is read once
 ) -> EvalResult:
     """Cut segments, split them by time, fit the baselines on train, score everything on test.
 
@@ -185,12 +236,14 @@ def run_classify_eval(
     and ``FeatureGBClassifier`` (plain and class-balanced) refit for each seed in ``seeds``
     (its ``random_state``; mean ± std). ``models`` are ``ClassifierModel`` objects (or lists of them:
     seed replicates of one method, reported as mean ± std), fitted with ``fit(train, val)``
-    when they have it. ``split_by``: see ``split_segments``. With ``out``, writes ``eval_classify.json``/``.md``
+    when they have it. ``split_by``: see ``split_segments``. ``score_on="val"`` scores on val instead of test (tuning). With ``out``, writes ``eval_classify.json``/``.md``
     and one confusion-matrix PNG per method.
     """
     segments, seg_report = make_mode_segments(df, class_map, min_points)
     parts = split_segments(segments, split_by)
-    train, val, test = parts["train"], parts["val"], parts["test"]
+    if score_on not in ("val", "test"):
+        raise ValueError(f'score_on must be "val" or "test", got {score_on!r}')
+    train, val, test = parts["train"], parts["val"], parts[score_on]
     if len(train) == 0 or len(test) == 0:
         raise ValueError("classification needs non-empty train and test splits of segments")
     classes = sorted(set(class_map.values()))
@@ -220,7 +273,8 @@ def run_classify_eval(
         std = {k: float(np.std([s[k] for s in scores])) for k in scores[0]}  # NaN: class absent
         cms[name] = cm_sum
         rows.append(
-            {"setting": f"{len(classes)} classes, split by {split_by}", "method": name, "metrics": mean,
+            {"setting": f"{len(classes)} classes, split by {split_by}"
+                        + (" (SCORED ON VAL)" if score_on == "val" else ""), "method": name, "metrics": mean,
              "std": std if len(ms) > 1 else None, "n_trajectories": len(y_test),
              "n_points": len(test), "fit_s": float(np.mean(fit_s)),
              "predict_s": float(np.mean(pred_s)),
@@ -244,6 +298,7 @@ def run_classify_eval(
         "segment_report": seg_report.to_dict(),
         "class_map": dict(class_map),
         "split_by": split_by,
+        "scored_on": score_on,
         "seeds": list(seeds),
         "git_commit": git_commit(),
     }
