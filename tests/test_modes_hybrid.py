@@ -3,10 +3,16 @@ the class-balanced loss and the GB + model probability ensemble."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
 import torch
+from test_results_scripts import pretrained  # noqa: F401  (the module fixture)
 
 from trajlm.data.motion_features import segment_features
 from trajlm.data.synthetic import generate_city
@@ -143,3 +149,21 @@ def test_ensemble_reuses_a_fitted_model_and_fits_gb():
     ens = ProbabilityEnsemble(gb, model).fit(seg, seg)
     assert hasattr(gb, "model_") and ens.weight_ > 0  # a uniform model adds nothing: GB counts
     np.testing.assert_allclose(gb.predict_proba(seg).sum(1), 1.0)
+
+
+@pytest.mark.slow
+def test_modes_hybrid_results_script_smoke(pretrained, tmp_path):  # noqa: F811
+    """scripts/modes_hybrid_results.sh end to end on the synthetic city (1 epoch, 1 seed)."""
+    store, run = pretrained
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "OUT": str(tmp_path), "BIN": str(Path(sys.executable).parent),
+           "GEOLIFE": str(store), "PRE": str(run), "EPOCHS": "1", "SEEDS": "0",
+           "SPLITS": "time", "SPECS": "pre:full:16:linear:feat", "PYTHONPATH": str(root)}  # fmt: skip
+    subprocess.run(["bash", "scripts/modes_hybrid_results.sh"], cwd=root, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    md = (tmp_path / "modes_test.md").read_text().splitlines()
+    assert md[0].startswith("| method | time: accuracy (%) | macro-F1 (%) | Δ acc vs GB")
+    names = [line.split(" | ")[0].lstrip("| ") for line in md[2:]]
+    assert names[3] == "trajlm pre:full:16:linear:feat"
+    assert names[4] == "GB + trajlm pre:full:16:linear:feat (w on val)"
+    assert "(w_GB " in md[6] and "[" in md[5]
