@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> Path:
     header = ["method"]
     for split in args.splits:
         header += [f"{split}: accuracy (%)", "macro-F1 (%)", "Δ acc vs GB, pp [95 % CI]"]
-    header.append("fit (s)")
+    header.append("fit (s), per split")
     table = []
     for name in methods:
         row = [name]
@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> Path:
             if w:
                 ci_text += " (w_GB " + " / ".join(f"{x:.2f}" for x in w) + ")"
             row += [mean_std(r, "accuracy_pct"), mean_std(r, "macro_f1_pct"), ci_text]
-        row.append(" / ".join(f"{runs[s][0][name]['fit_s']:.0f}" for s in args.splits))
+        fit = " / ".join(f"{runs[s][0][name]['fit_s']:.0f}" for s in args.splits)
+        ens = any(runs[s][1].get(name, {}).get("weights") for s in args.splits)
+        row.append(fit + (" (GB; + the model's)" if ens else ""))  # the model is reused
         table.append(row)
     return write_markdown_table(args.out / f"modes_{args.score_on}.md", header, table)
 
