@@ -31,7 +31,12 @@ import torch
 
 from trajlm.data.segments import make_mode_segments, segment_labels, split_segments
 from trajlm.data.store import read_store
-from trajlm.eval.classify import FeatureGBClassifier, ProbabilityEnsemble, run_classify_eval
+from trajlm.eval.classify import (
+    FeatureGBClassifier,
+    MeanEnsemble,
+    ProbabilityEnsemble,
+    run_classify_eval,
+)
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.report import mean_std, write_markdown_table
 from trajlm.model import TrajectoryModel
@@ -80,6 +85,8 @@ def main(argv: list[str] | None = None) -> Path:
     ap.add_argument("--split-by", default="user_time", choices=("time", "user_time"))
     ap.add_argument("--ensemble", action="store_true", help="Also GB + model probabilities.")
     ap.add_argument("--score-on", default="test", choices=("val", "test"))
+    ap.add_argument("--seed-average", action="store_true",
+                    help="Also each spec's seeds averaged into one model (+ GB).")  # fmt: skip
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     out: Path = args.out
@@ -90,6 +97,13 @@ def main(argv: list[str] | None = None) -> Path:
         ensembles = [[ProbabilityEnsemble(FeatureGBClassifier(random_state=m.seed), m,
                                           name=f"GB + {m.name} (w on val)") for m in g]
                      for g in groups]  # fmt: skip
+    if args.seed_average:  # one method: the mean of a spec's seed replicates (+ GB)
+        for g in groups:
+            avg = MeanEnsemble(g, name=f"{g[0].name}, mean of {len(g)} seeds")
+            avg.seed = g[0].seed
+            ensembles.append([avg])
+            ensembles.append([ProbabilityEnsemble(FeatureGBClassifier(random_state=0), avg,
+                                                  name=f"GB + {avg.name} (w on val)")])  # fmt: skip
     res = run_classify_eval(df, models=tuple(groups + ensembles), seeds=tuple(args.seeds),
                             split_by=args.split_by, out=out, verbose=True,
                             score_on=args.score_on)  # fmt: skip
@@ -110,9 +124,14 @@ def main(argv: list[str] | None = None) -> Path:
         correct = np.mean([m.classify(scored) == y for m in group], axis=0)  # (N,) over seeds
         ci_text, ci = gb_ci(correct, gb_correct)
         rec = summary["methods"][first.name] = {"ci_vs_gb": ci, "seeds": {}}
+        if isinstance(first, MeanEnsemble):
+            table.append([first.name, *scores(first.name), ci_text, "", "", "",
+                          f"{len(first.members)} models"])  # fmt: skip
+            continue
         if isinstance(first, ProbabilityEnsemble):
             rec["weights"] = [m.weight_ for m in group]
-            train_s = np.mean([m.b.info_["train_s"] for m in group])
+            inner = [getattr(m.b, "members", [m.b]) for m in group]
+            train_s = np.mean([sum(x.info_["train_s"] for x in ms) for ms in inner])
             w = ", ".join(f"{m.weight_:.2f}" for m in group)
             table.append([f"{first.name}, w_GB = {w}", *scores(first.name), ci_text, "", "", "",
                           f"{train_s:.0f} + GB"])  # fmt: skip

@@ -107,7 +107,8 @@ def test_modes_results_table(pretrained, tmp_path):
     store, run = pretrained
     args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --seeds 0"
     args += " --split-by time --specs pre:lora1:16:linear scratch:full:16:linear:feat+bal"
-    md = load_script("modes_results").main([*args.split(), "--ensemble"]).read_text()
+    md = load_script("modes_results").main([*args.split(), "--ensemble", "--seed-average"])
+    md = md.read_text()
     lines = md.splitlines()
     assert lines[0].startswith(
         "| method | accuracy (%) | macro-F1 (%) | Δ acc vs GB, pp [95 % CI] |"
@@ -116,7 +117,9 @@ def test_modes_results_table(pretrained, tmp_path):
     assert names[:5] == ["majority class", "GB features", "GB features [balanced]",
                          "trajlm pre:lora1:16:linear", "trajlm scratch:full:16:linear:feat+bal"]  # fmt: skip
     assert names[5].startswith("GB + trajlm pre:lora1:16:linear (w on val), w_GB = ")
-    assert len(names) == 7
+    assert names[7] == "trajlm pre:lora1:16:linear, mean of 1 seeds"
+    assert names[8].startswith("GB + trajlm pre:lora1:16:linear, mean of 1 seeds (w on val)")
+    assert len(names) == 3 + 2 + 2 + 4
     harness = json.loads((tmp_path / "eval_classify.json").read_text())
     acc = {r["method"]: r["metrics"]["accuracy_pct"] for r in harness["results"]}
     name = "trajlm scratch:full:16:linear:feat+bal"

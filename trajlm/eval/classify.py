@@ -110,6 +110,29 @@ class FeatureGBClassifier:
         return self.model_.predict_proba(segment_features(segments)[0])
 
 
+class MeanEnsemble:
+    """The mean of several classifiers' probabilities (e.g. one model's seed replicates).
+
+    ``fit`` fits only the members not fitted yet, so replicates scored alone are reused.
+    """
+
+    def __init__(self, members: list[Any], name: str) -> None:
+        self.members, self.name = list(members), name
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> MeanEnsemble:
+        for m in self.members:
+            if not hasattr(m, "classes_"):
+                m.fit(train, val)
+        self.classes_ = np.asarray([str(c) for c in self.members[0].classes_])
+        return self
+
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        return np.mean([m.predict_proba(segments) for m in self.members], axis=0)
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        return self.classes_[self.predict_proba(segments).argmax(1)].astype(str)
+
+
 class ProbabilityEnsemble:
     """``w * p_a + (1 - w) * p_b`` of two classifiers with ``predict_proba`` (issue 15).
 
