@@ -1,10 +1,16 @@
 """Transport modes (PROTOCOL.md task 4, issue 7): fine-tuning modes of a pretrained model.
 
-Each --spec is INIT:MODE[:N_POINTS[:HEAD]]: INIT ``pre`` (the --pretrained run) or ``scratch``
-(its architecture, random init); MODE full | selective | lora<r> | frozen; N_POINTS thins every
-segment to that many points (one window) instead of 64-point windows; HEAD mlp | linear. Every
-spec is fitted once per --seeds seed and reported as mean ± std beside the harness baselines,
-with the trainable share, the bytes fine-tuning saves and the training time.
+Each --spec is INIT:MODE[:N_POINTS[:HEAD[:OPTS]]]: INIT ``pre`` (the --pretrained run) or
+``scratch`` (its architecture, random init); MODE full | selective | lora<r> | frozen; N_POINTS
+thins every segment to that many points (one window) instead of 64-point windows; HEAD mlp |
+linear; OPTS (issue 15) ``+``-joined: ``feat`` (hybrid head: the GB baseline's segment features
+beside the pooled embedding), ``bal`` (class-balanced loss). Every spec is fitted once per
+--seeds seed and reported as mean ± std beside the harness baselines, with the trainable share,
+the bytes fine-tuning saves and the training time. ``--ensemble`` also scores, per spec, the
+average of GB's and the model's probabilities (weight fitted on val; the same fitted models).
+Every model row gets the paired bootstrap 95 % CI of its accuracy minus GB's (per segment,
+correctness averaged over seeds; trajlm.eval.compare). ``--score-on val`` tunes without
+reading test.
 
     python scripts/modes_results.py --data GEOLIFE_STORE --pretrained RUN/best --out DIR \
         --specs pre:full:64:linear pre:lora1:64:linear scratch:full:64:linear \
@@ -17,30 +23,43 @@ classifier) and DIR/classify.md (the table of docs/results.md).
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from trajlm.data.segments import make_mode_segments, segment_labels, split_segments
 from trajlm.data.store import read_store
-from trajlm.eval.classify import run_classify_eval
+from trajlm.eval.classify import (
+    FeatureGBClassifier,
+    MeanEnsemble,
+    ProbabilityEnsemble,
+    run_classify_eval,
+)
+from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.report import mean_std, write_markdown_table
 from trajlm.model import TrajectoryModel
 from trajlm.tasks.classify import ModelClassifier
 
 BASELINES = ("majority class", "GB features", "GB features [balanced]")
-HEADER = ["method", "accuracy (%)", "macro-F1 (%)", "trainable", "trainable (%)",
-          "saved by fine-tuning (kB)", "train (s)"]  # fmt: skip
+HEADER = ["method", "accuracy (%)", "macro-F1 (%)", "Δ acc vs GB, pp [95 % CI]", "trainable",
+          "trainable (%)", "saved by fine-tuning (kB)", "train (s)"]  # fmt: skip
+OPTS = {"feat": "features", "bal": "class_weight"}
 
 
 def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: float) -> list:
-    """One ModelClassifier per seed for a spec INIT:MODE[:N_POINTS[:HEAD]]."""
+    """One ModelClassifier per seed for a spec INIT:MODE[:N_POINTS[:HEAD[:OPTS]]]."""
     init, mode, *rest = spec.split(":")
     if init not in ("pre", "scratch"):
         raise SystemExit(f"--specs {spec}: INIT must be pre or scratch, got {init!r}")
     n_points = int(rest[0]) if rest and rest[0] else None
     head = rest[1] if len(rest) > 1 else "mlp"
-    kw = dict(mode=mode, epochs=epochs, lr=lr, name=f"trajlm {spec}", n_points=n_points, head=head)
+    opts = [o for o in (rest[2].split("+") if len(rest) > 2 else []) if o]
+    if bad := [o for o in opts if o not in OPTS]:
+        raise SystemExit(f"--specs {spec}: unknown option {bad[0]!r} (choose from {sorted(OPTS)})")
+    kw = dict(mode=mode, epochs=epochs, lr=lr, name=f"trajlm {spec}", n_points=n_points, head=head,
+              features="feat" in opts, class_weight="balanced" if "bal" in opts else None)  # fmt: skip
     if mode.startswith("lora"):
         kw["mode"], kw["lora_r"] = "lora", int(mode[4:] or 8)
     arch = TrajectoryModel.from_pretrained(pretrained).config
@@ -48,39 +67,86 @@ def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: f
     return [ModelClassifier(source, model_config=arch, seed=s, **kw) for s in seeds]
 
 
+def gb_ci(correct: np.ndarray, gb_correct: np.ndarray) -> tuple[str, dict]:
+    """'+1.2 [-3.0, +5.1]' (pp): paired bootstrap of per-segment correctness minus GB's."""
+    ci = paired_bootstrap_ci(correct, gb_correct)
+    return f"{100 * ci['diff']:+.1f} [{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}]", ci
+
+
 def main(argv: list[str] | None = None) -> Path:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, help="Store with per-point labels (GeoLife).")
     ap.add_argument("--pretrained", required=True, help="Pretrained run directory.")
     ap.add_argument("--out", required=True, type=Path, help="Output directory.")
-    ap.add_argument("--specs", nargs="+", required=True, help="INIT:MODE[:N_POINTS[:HEAD]]")
+    ap.add_argument("--specs", nargs="+", required=True, help="INIT:MODE[:N_POINTS[:HEAD[:OPTS]]]")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--split-by", default="user_time", choices=("time", "user_time"))
+    ap.add_argument("--ensemble", action="store_true", help="Also GB + model probabilities.")
+    ap.add_argument("--score-on", default="test", choices=("val", "test"))
+    ap.add_argument("--seed-average", action="store_true",
+                    help="Also each spec's seeds averaged into one model (+ GB).")  # fmt: skip
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     out: Path = args.out
     df = read_store(args.data).drop("split")
     groups = [classifiers(s, args.pretrained, args.seeds, args.epochs, args.lr) for s in args.specs]
-    res = run_classify_eval(df, models=tuple(groups), seeds=tuple(args.seeds),
-                            split_by=args.split_by, out=out, verbose=True)  # fmt: skip
+    ensembles = []
+    if args.ensemble:  # the same fitted model objects, plus one GB per seed
+        ensembles = [[ProbabilityEnsemble(FeatureGBClassifier(random_state=m.seed), m,
+                                          name=f"GB + {m.name} (w on val)") for m in g]
+                     for g in groups]  # fmt: skip
+    if args.seed_average:  # one method: the mean of a spec's seed replicates (+ GB)
+        for g in groups:
+            avg = MeanEnsemble(g, name=f"{g[0].name}, mean of {len(g)} seeds")
+            avg.seed = g[0].seed
+            ensembles.append([avg])
+            ensembles.append([ProbabilityEnsemble(FeatureGBClassifier(random_state=0), avg,
+                                                  name=f"GB + {avg.name} (w on val)")])  # fmt: skip
+    res = run_classify_eval(df, models=tuple(groups + ensembles), seeds=tuple(args.seeds),
+                            split_by=args.split_by, out=out, verbose=True,
+                            score_on=args.score_on)  # fmt: skip
     rows = {r["method"]: r for r in res.rows}
+    parts = split_segments(make_mode_segments(df)[0], args.split_by)
+    scored = parts[args.score_on]
+    y = segment_labels(scored)
+    gb_correct = FeatureGBClassifier(random_state=0).fit(parts["train"]).classify(scored) == y
 
     def scores(name: str) -> list[str]:
         return [mean_std(rows[name], "accuracy_pct"), mean_std(rows[name], "macro_f1_pct")]
 
-    table = [[name, *scores(name), "", "", "", f"{rows[name]['fit_s']:.1f}"] for name in BASELINES]
-    for group in groups:
+    table = [[name, *scores(name), "", "", "", "", f"{rows[name]['fit_s']:.1f}"]
+             for name in BASELINES]  # fmt: skip
+    summary: dict = {"split_by": args.split_by, "scored_on": args.score_on, "methods": {}}
+    for group in groups + ensembles:
         first = group[0]
+        correct = np.mean([m.classify(scored) == y for m in group], axis=0)  # (N,) over seeds
+        ci_text, ci = gb_ci(correct, gb_correct)
+        rec = summary["methods"][first.name] = {"ci_vs_gb": ci, "seeds": {}}
+        if isinstance(first, MeanEnsemble):
+            table.append([first.name, *scores(first.name), ci_text, "", "", "",
+                          f"{len(first.members)} models"])  # fmt: skip
+            continue
+        if isinstance(first, ProbabilityEnsemble):
+            rec["weights"] = [m.weight_ for m in group]
+            inner = [getattr(m.b, "members", [m.b]) for m in group]
+            train_s = np.mean([sum(x.info_["train_s"] for x in ms) for ms in inner])
+            w = ", ".join(f"{m.weight_:.2f}" for m in group)
+            table.append([f"{first.name}, w_GB = {w}", *scores(first.name), ci_text, "", "", "",
+                          f"{train_s:.0f} + GB"])  # fmt: skip
+            continue
         for m in group:
-            print(m.name, m.seed, {k: v for k, v in m.info_.items() if k != "history"}, flush=True)
-        saved = out / f"model-{first.name.replace(' ', '_').replace(':', '-')}"
+            info = {k: v for k, v in m.info_.items() if k != "history"}
+            rec["seeds"][m.seed] = info
+            print(m.name, m.seed, info, flush=True)
+        saved = out / f"model-{first.name.replace(' ', '_').replace(':', '-').replace('+', '_')}"
         kb = first.save(saved) / 1e3
         train_s = np.mean([m.info_["train_s"] for m in group])
         info = first.info_
-        table.append([first.name, *scores(first.name), f"{info['trainable']:,}",
+        table.append([first.name, *scores(first.name), ci_text, f"{info['trainable']:,}",
                       f"{info['pct']:.1f}", f"{kb:.0f}", f"{train_s:.0f}"])  # fmt: skip
+    (out / "modes_summary.json").write_text(json.dumps(summary, indent=2, default=float))
     return write_markdown_table(out / "classify.md", HEADER, table)
 
 

@@ -106,17 +106,28 @@ def pretrained(tmp_path_factory) -> tuple[Path, Path]:
 def test_modes_results_table(pretrained, tmp_path):
     store, run = pretrained
     args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --seeds 0"
-    args += " --split-by time --specs pre:lora1:16:linear scratch:full:16"
-    md = load_script("modes_results").main(args.split()).read_text()
+    args += " --split-by time --specs pre:lora1:16:linear scratch:full:16:linear:feat+bal"
+    md = load_script("modes_results").main([*args.split(), "--ensemble", "--seed-average"])
+    md = md.read_text()
     lines = md.splitlines()
-    assert lines[0].startswith("| method | accuracy (%) | macro-F1 (%) | trainable |")
+    assert lines[0].startswith(
+        "| method | accuracy (%) | macro-F1 (%) | Δ acc vs GB, pp [95 % CI] |"
+    )
     names = [line.split(" | ")[0].lstrip("| ") for line in lines[2:]]
-    assert names == ["majority class", "GB features", "GB features [balanced]",
-                     "trajlm pre:lora1:16:linear", "trajlm scratch:full:16"]  # fmt: skip
+    assert names[:5] == ["majority class", "GB features", "GB features [balanced]",
+                         "trajlm pre:lora1:16:linear", "trajlm scratch:full:16:linear:feat+bal"]  # fmt: skip
+    assert names[5].startswith("GB + trajlm pre:lora1:16:linear (w on val), w_GB = ")
+    assert names[7] == "trajlm pre:lora1:16:linear, mean of 1 seeds"
+    assert names[8].startswith("GB + trajlm pre:lora1:16:linear, mean of 1 seeds (w on val)")
+    assert len(names) == 3 + 2 + 2 + 4
     harness = json.loads((tmp_path / "eval_classify.json").read_text())
     acc = {r["method"]: r["metrics"]["accuracy_pct"] for r in harness["results"]}
-    assert f"| trajlm scratch:full:16 | {acc['trajlm scratch:full:16']:.1f} ± 0.0 |" in md
+    name = "trajlm scratch:full:16:linear:feat+bal"
+    assert f"| {name} | {acc[name]:.1f} ± 0.0 |" in md
     assert (tmp_path / "model-trajlm_pre-lora1-16-linear").is_dir()
+    summary = json.loads((tmp_path / "modes_summary.json").read_text())
+    ci = summary["methods"][name]["ci_vs_gb"]
+    assert ci["lo"] <= ci["diff"] <= ci["hi"] and summary["scored_on"] == "test"
 
 
 @pytest.mark.slow

@@ -26,7 +26,14 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
-from trajlm.data.geometry import haversine_m
+# moved to trajlm/data/motion_features.py (the hybrid classifier head needs them); re-exported
+from trajlm.data.motion_features import (  # noqa: F401
+    _SERIES,
+    _STATS,
+    STOP_SPEED_MPS,
+    _point_kinematics,
+    segment_features,
+)
 
 # moved to trajlm/data/segments.py (the classifier needs them too); re-exported for old callers
 from trajlm.data.segments import (  # noqa: F401
@@ -38,94 +45,11 @@ from trajlm.data.segments import (  # noqa: F401
 )
 from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit
 
-STOP_SPEED_MPS = 1.0  # below this a fix counts as stopped (GPS noise at 15 s is ~0.3 m/s)
-
 for _k, _col in {
     "accuracy_pct": ("accuracy (%)", "{:.1f}"),
     "macro_f1_pct": ("macro-F1 (%)", "{:.1f}"),
 }.items():  # let EvalResult.to_markdown show these columns
     METRIC_COLUMNS.setdefault(_k, _col)
-
-
-# ------------------------------------------------------------------------------ features
-
-_STATS = ("p10", "p50", "p90", "max", "mean", "std")
-_SERIES = ("speed_mps", "accel_mps2", "turn_deg", "turn_rate_dps")
-
-
-def _point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
-    """Per point: step length, dt, speed, signed acceleration, heading change and its rate."""
-    first = _FIRST.fill_null(True)
-    prev = pl.col("traj_id") == pl.col("traj_id").shift(1)
-    step = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
-    dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
-    # heading of the step into each point, from a local flat-earth delta (fine over < 1 km)
-    dy = pl.col("lat") - pl.col("lat").shift(1)
-    dx = (pl.col("lon") - pl.col("lon").shift(1)) * pl.col("lat").radians().cos()
-    f = df.select(
-        "traj_id",
-        "t",
-        pl.when(first).then(None).otherwise(step).alias("step_m"),
-        pl.when(first).then(None).otherwise(dt).alias("dt_s"),
-        pl.when(first).then(None).otherwise(pl.arctan2(dy, dx).degrees()).alias("_hd"),
-        prev.shift(-1).fill_null(False).alias("_has_next"),
-    ).with_columns((pl.col("step_m") / pl.col("dt_s")).alias("speed_mps"))
-    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
-    dv = pl.col("speed_mps") - pl.col("speed_mps").shift(1)
-    dh = ((pl.col("_hd") - pl.col("_hd").shift(1) + 180.0) % 360.0 - 180.0).abs()
-    return f.with_columns(
-        pl.when(same).then(dv / pl.col("dt_s")).alias("accel_mps2"),
-        pl.when(same).then(dh).alias("turn_deg"),
-        pl.when(same).then(dh / pl.col("dt_s")).alias("turn_rate_dps"),
-    )
-
-
-def segment_features(segments: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Hand-made features per segment: ``(X (N, F) float64, feature_names)``.
-
-    Rows follow the sorted segment ids (as ``segment_labels``). Per series (speed m/s, signed
-    acceleration m/s², absolute heading change deg and its rate deg/s): p10, p50, p90, max,
-    mean, std; plus length (m), duration (s), n points, stop fraction (speed < 1 m/s),
-    straightness (end-to-end distance / length) and median sampling interval (s).
-    Undefined values (e.g. a std of one value) become 0.
-    """
-    f = _point_kinematics(segments.sort(["traj_id", "t"]))
-    aggs: list[pl.Expr] = []
-    for s in _SERIES:
-        c = pl.col(s)
-        aggs += [
-            c.quantile(0.1, "linear").alias(f"{s}_p10"),
-            c.median().alias(f"{s}_p50"),
-            c.quantile(0.9, "linear").alias(f"{s}_p90"),
-            c.max().alias(f"{s}_max"),
-            c.mean().alias(f"{s}_mean"),
-            c.std().alias(f"{s}_std"),
-        ]
-    seg = segments.sort(["traj_id", "t"]).group_by("traj_id", maintain_order=True)
-    ends = seg.agg(
-        haversine_m(
-            pl.col("lat").first(), pl.col("lon").first(), pl.col("lat").last(), pl.col("lon").last()
-        ).alias("chord_m")
-    )
-    g = (
-        f.group_by("traj_id", maintain_order=True)
-        .agg(
-            *aggs,
-            pl.col("step_m").sum().alias("length_m"),
-            (pl.col("t").max() - pl.col("t").min()).cast(pl.Float64).alias("duration_s"),
-            pl.len().cast(pl.Float64).alias("n_points"),
-            (pl.col("speed_mps") < STOP_SPEED_MPS).mean().alias("stop_frac"),
-            pl.col("dt_s").median().alias("dt_p50_s"),
-        )
-        .join(ends, on="traj_id", how="left")
-        .with_columns((pl.col("chord_m") / pl.col("length_m")).alias("straightness"))
-        .drop("chord_m")
-        .sort("traj_id")
-    )
-    names = [c for c in g.columns if c != "traj_id"]
-    X = g.select(names).to_numpy().astype(np.float64)
-    X[~np.isfinite(X)] = 0.0
-    return X, names
 
 
 # ------------------------------------------------------------------------------- models
@@ -180,6 +104,79 @@ class FeatureGBClassifier:
 
     def classify(self, segments: pl.DataFrame) -> np.ndarray:
         return self.model_.predict(segment_features(segments)[0]).astype(str)
+
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        """(N, K) class probabilities, columns in ``classes_`` order (sorted)."""
+        return self.model_.predict_proba(segment_features(segments)[0])
+
+
+class MeanEnsemble:
+    """The mean of several classifiers' probabilities (e.g. one model's seed replicates).
+
+    ``fit`` fits only the members not fitted yet, so replicates scored alone are reused.
+    """
+
+    def __init__(self, members: list[Any], name: str) -> None:
+        self.members, self.name = list(members), name
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> MeanEnsemble:
+        for m in self.members:
+            if not hasattr(m, "classes_"):
+                m.fit(train, val)
+        self.classes_ = np.asarray([str(c) for c in self.members[0].classes_])
+        return self
+
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        return np.mean([m.predict_proba(segments) for m in self.members], axis=0)
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        return self.classes_[self.predict_proba(segments).argmax(1)].astype(str)
+
+
+class ProbabilityEnsemble:
+    """``w * p_a + (1 - w) * p_b`` of two classifiers with ``predict_proba`` (issue 15).
+
+    ``fit(train, val)`` fits each member that is not fitted yet (a member already fitted, e.g.
+    the same model object scored alone just before, is reused as is), then picks ``w`` on a
+    0.05 grid by val accuracy (ties: lower val log-loss, then the larger w). Without val, w = 0.5.
+    Members must share their sorted classes.
+    """
+
+    def __init__(self, a: Any, b: Any, name: str | None = None) -> None:
+        self.a, self.b = a, b
+        self.name = name or f"ensemble [{a.name} + {b.name}]"
+
+    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ProbabilityEnsemble:
+        for m in (self.a, self.b):
+            if not hasattr(m, "classes_"):
+                m.fit(train, val)
+        ca, cb = [str(c) for c in self.a.classes_], [str(c) for c in self.b.classes_]
+        if ca != cb:
+            raise ValueError(f"ensemble members disagree on classes: {ca} vs {cb}")
+        self.classes_ = np.asarray(ca)
+        self.weight_, self.val_curve_ = 0.5, []
+        if val is None or len(val) == 0:
+            return self
+        pa, pb, y = self.a.predict_proba(val), self.b.predict_proba(val), segment_labels(val)
+        yi = np.searchsorted(self.classes_, y)
+        best = None
+        for w in np.round(np.arange(0.0, 1.0001, 0.05), 2):
+            p = w * pa + (1 - w) * pb
+            acc = float(np.mean(p.argmax(1) == yi) * 100.0)
+            nll = float(-np.mean(np.log(np.clip(p[np.arange(len(yi)), yi], 1e-12, None))))
+            self.val_curve_.append({"w": float(w), "val_acc": acc, "val_nll": nll})
+            key = (acc, -nll, w)
+            if best is None or key > best[0]:
+                best = (key, float(w))
+        self.weight_ = best[1]
+        return self
+
+    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+        w = self.weight_
+        return w * self.a.predict_proba(segments) + (1 - w) * self.b.predict_proba(segments)
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        return self.classes_[self.predict_proba(segments).argmax(1)].astype(str)
 
 
 class MajorityClassifier:
@@ -254,6 +251,7 @@ def run_classify_eval(
     min_points: int = 10,
     split_by: str = "time",
     verbose: bool = True,
+    score_on: str = "test",  # issue 15: "val" while tuning, so test is read once
 ) -> EvalResult:
     """Cut segments, split them by time, fit the baselines on train, score everything on test.
 
@@ -261,12 +259,14 @@ def run_classify_eval(
     and ``FeatureGBClassifier`` (plain and class-balanced) refit for each seed in ``seeds``
     (its ``random_state``; mean ± std). ``models`` are ``ClassifierModel`` objects (or lists of them:
     seed replicates of one method, reported as mean ± std), fitted with ``fit(train, val)``
-    when they have it. ``split_by``: see ``split_segments``. With ``out``, writes ``eval_classify.json``/``.md``
+    when they have it. ``split_by``: see ``split_segments``. ``score_on="val"`` scores on val instead of test (tuning). With ``out``, writes ``eval_classify.json``/``.md``
     and one confusion-matrix PNG per method.
     """
     segments, seg_report = make_mode_segments(df, class_map, min_points)
     parts = split_segments(segments, split_by)
-    train, val, test = parts["train"], parts["val"], parts["test"]
+    if score_on not in ("val", "test"):
+        raise ValueError(f'score_on must be "val" or "test", got {score_on!r}')
+    train, val, test = parts["train"], parts["val"], parts[score_on]
     if len(train) == 0 or len(test) == 0:
         raise ValueError("classification needs non-empty train and test splits of segments")
     classes = sorted(set(class_map.values()))
@@ -296,7 +296,8 @@ def run_classify_eval(
         std = {k: float(np.std([s[k] for s in scores])) for k in scores[0]}  # NaN: class absent
         cms[name] = cm_sum
         rows.append(
-            {"setting": f"{len(classes)} classes, split by {split_by}", "method": name, "metrics": mean,
+            {"setting": f"{len(classes)} classes, split by {split_by}"
+                        + (" (SCORED ON VAL)" if score_on == "val" else ""), "method": name, "metrics": mean,
              "std": std if len(ms) > 1 else None, "n_trajectories": len(y_test),
              "n_points": len(test), "fit_s": float(np.mean(fit_s)),
              "predict_s": float(np.mean(pred_s)),
@@ -320,6 +321,7 @@ def run_classify_eval(
         "segment_report": seg_report.to_dict(),
         "class_map": dict(class_map),
         "split_by": split_by,
+        "scored_on": score_on,
         "seeds": list(seeds),
         "git_commit": git_commit(),
     }

@@ -153,9 +153,17 @@ class Classification:
 
     name = "classification"
 
-    def __init__(self, windows: dict, labels: np.ndarray, batch_size: int, seed: int) -> None:
+    def __init__(
+        self,
+        windows: dict,
+        labels: np.ndarray,
+        batch_size: int,
+        seed: int,
+        class_weight: np.ndarray | None = None,  # (K,) per-class loss weights (issue 15)
+    ) -> None:
         self.windows, self.labels = windows, torch.from_numpy(np.asarray(labels))
         self.batch_size, self.seed = batch_size, seed
+        self.class_weight = None if class_weight is None else torch.as_tensor(class_weight).float()
         self.steps_per_epoch = max(1, len(self.labels) // batch_size)
 
     def batches(self, epoch: int) -> Iterator[dict]:
@@ -167,7 +175,9 @@ class Classification:
 
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
         x = {k: v for k, v in batch.items() if k != "label"}
-        return F.cross_entropy(model(x), batch["label"]), {}
+        logits = model(x)
+        w = None if self.class_weight is None else self.class_weight.to(logits.device)
+        return F.cross_entropy(logits, batch["label"], weight=w), {}
 
 
 def train_classifier(
@@ -189,16 +199,17 @@ def train_classifier(
     resume: bool = False,
     max_steps: int | None = None,
     stop_at: int | None = None,
+    class_weight: np.ndarray | None = None,
 ) -> tuple[int, list[dict]]:
     """Cross-entropy on window labels; keeps (restores) the epoch with the best val accuracy.
 
     windows: stacked loader batch (W windows); labels (W,) int; val: (windows, owner, segment
     labels as strings) scored with ``predict(clf, windows, owner) -> (N, K) scores``.
     run: an engine run directory (metrics.jsonl, resume); max_steps / stop_at: the schedule's
-    length and where to stop (tests). Returns (best epoch (0 = the last when there is no val),
+    length and where to stop (tests); class_weight: (K,) cross-entropy weights. Returns (best epoch (0 = the last when there is no val),
     per-epoch history).
     """
-    objective = Classification(windows, labels, batch_size, seed)
+    objective = Classification(windows, labels, batch_size, seed, class_weight)
     spe = objective.steps_per_epoch
     cfg = TrainConfig(max_steps=max_steps or max(1, epochs * spe), batch_size=batch_size, lr=lr,
                       warmup_steps=min(50, spe), weight_decay=weight_decay, eval_every=spe,

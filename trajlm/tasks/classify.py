@@ -3,6 +3,11 @@
     TrajectoryClassifier: backbone (TrajectoryModel, optionally LoRA-wrapped) -> hidden (B, T, C)
         -> pool [mean over real points ; last real point] (B, 2C) -> MLP head -> logits (B, K)
 
+With ``features=True`` (the hybrid head, issue 15) the head reads
+``[pooled (B, 2C) ; standardized segment features (B, F)]``: the speed / acceleration / turn
+percentiles the gradient-boosting baseline uses (trajlm.data.motion_features), computed from
+each segment's own points before thinning, trained end to end with the backbone.
+
 Segments longer than ``max_len`` points are cut into windows; every window carries its
 segment's label in training, and a segment's prediction is the class with the highest mean
 log-probability over its windows. With ``n_points`` every segment is instead thinned to at most
@@ -26,38 +31,83 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from trajlm.data.features import NormStats
+from trajlm.data.motion_features import segment_features
 from trajlm.data.segments import segment_labels
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.embed import _core, segment_windows, thin_points
 
 
+def _head_layers(n_in: int, C: int, n_classes: int, dropout: float, head: str) -> nn.Sequential:
+    if head == "mlp":
+        return nn.Sequential(
+            nn.LayerNorm(n_in),
+            nn.Linear(n_in, C),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(C, n_classes),
+        )
+    if head == "linear":  # ~2C * K parameters: keeps LoRA's trainable share small
+        return nn.Sequential(nn.LayerNorm(n_in), nn.Dropout(dropout), nn.Linear(n_in, n_classes))
+    raise ValueError(f'head must be "mlp" or "linear", got {head!r}')
+
+
+class FeatureHead(nn.Module):
+    """Head over [pooled embedding ; segment features]: ``forward(pooled (B, 2C), feats (B, F))``.
+
+    Features go through a signed log1p (lengths and durations span 4 orders of magnitude), then
+    are standardized with train statistics kept as buffers (saved with the head) and clipped to
+    +-5 so one odd segment cannot dominate.
+    """
+
+    def __init__(self, C: int, n_features: int, n_classes: int, dropout: float, head: str) -> None:
+        super().__init__()
+        self.register_buffer("feat_mean", torch.zeros(n_features))
+        self.register_buffer("feat_std", torch.ones(n_features))
+        self.layers = _head_layers(2 * C + n_features, C, n_classes, dropout, head)
+
+    @staticmethod
+    def _squash(x: torch.Tensor) -> torch.Tensor:
+        return torch.sign(x) * torch.log1p(x.abs())
+
+    def fit_scaler(self, feats: np.ndarray) -> None:
+        """Standardization statistics from the train segments' features (N, F)."""
+        z = self._squash(torch.as_tensor(feats, dtype=torch.float32))
+        self.feat_mean.copy_(z.mean(0))
+        self.feat_std.copy_(z.std(0).clamp(min=1e-6) if len(z) > 1 else torch.ones(z.shape[1]))
+
+    def forward(self, pooled: torch.Tensor, feats: torch.Tensor) -> torch.Tensor:
+        z = ((self._squash(feats.float()) - self.feat_mean) / self.feat_std).clamp(-5.0, 5.0)
+        return self.layers(torch.cat([pooled, z.to(pooled.dtype)], dim=-1))  # (B, K)
+
+
 class TrajectoryClassifier(nn.Module):
-    """Backbone + pooled classification head: ``forward(batch) -> logits (B, n_classes)``."""
+    """Backbone + pooled classification head: ``forward(batch) -> logits (B, n_classes)``.
+
+    ``n_features`` > 0: the hybrid head (``FeatureHead``), which also reads ``batch["features"]``
+    (B, n_features).
+    """
 
     def __init__(
-        self, backbone: nn.Module, n_classes: int, dropout: float = 0.1, head: str = "mlp"
+        self,
+        backbone: nn.Module,
+        n_classes: int,
+        dropout: float = 0.1,
+        head: str = "mlp",
+        n_features: int = 0,
     ) -> None:
         super().__init__()
         self.backbone_model = backbone  # TrajectoryModel or peft.PeftModel around one
+        self.n_features = n_features
         C = _core(backbone).config.d_model
-        if head == "mlp":
-            self.head = nn.Sequential(
-                nn.LayerNorm(2 * C),
-                nn.Linear(2 * C, C),
-                nn.GELU(),
-                nn.Dropout(dropout),
-                nn.Linear(C, n_classes),
-            )
-        elif head == "linear":  # ~2C * K parameters: keeps LoRA's trainable share small
-            self.head = nn.Sequential(
-                nn.LayerNorm(2 * C), nn.Dropout(dropout), nn.Linear(2 * C, n_classes)
-            )
+        if n_features > 0:
+            self.head = FeatureHead(C, n_features, n_classes, dropout, head)
         else:
-            raise ValueError(f'head must be "mlp" or "linear", got {head!r}')
+            self.head = _head_layers(2 * C, C, n_classes, dropout, head)
 
     def pool(self, batch: dict) -> torch.Tensor:
         """(B, 2C): mean of the hidden states over real points and the last real point's."""
-        h = self.backbone_model(batch).hidden  # (B, T, C)
+        x = {k: v for k, v in batch.items() if k != "features"}
+        h = self.backbone_model(x).hidden  # (B, T, C)
         mask = batch["mask"]
         m = mask.to(h.dtype)[..., None]  # (B, T, 1)
         mean = (h * m).sum(1) / m.sum(1).clamp(min=1)  # (B, C)
@@ -66,7 +116,16 @@ class TrajectoryClassifier(nn.Module):
         return torch.cat([mean, h_last], dim=-1)
 
     def forward(self, batch: dict) -> torch.Tensor:
-        return self.head(self.pool(batch))
+        if not self.n_features:
+            return self.head(self.pool(batch))
+        feats = batch.get("features")
+        if feats is None or tuple(feats.shape) != (batch["mask"].shape[0], self.n_features):
+            got = None if feats is None else tuple(feats.shape)
+            raise ValueError(
+                f"this classifier's hybrid head reads batch['features'] of shape "
+                f"(B, {self.n_features}) (trajlm.data.motion_features.segment_features); got {got}"
+            )
+        return self.head(self.pool(batch), feats)
 
 
 def window_dataset(
@@ -91,6 +150,10 @@ class ModelClassifier:
     Training: AdamW, ``epochs`` passes over the train windows, cosine LR; the epoch with the best
     val accuracy (segment level) is kept. After ``fit``: ``classes_``, ``info_`` (trainable
     params, train time, best epoch), ``classifier_``.
+
+    Issue 15 options (opt-in): ``features=True``, the hybrid head (the baseline's segment
+    features beside the pooled embedding); ``class_weight="balanced"``, cross-entropy weighted
+    by inverse train class frequency (for macro-F1).
     """
 
     def __init__(
@@ -112,7 +175,15 @@ class ModelClassifier:
         seed: int = 0,
         device: str = "cpu",
         verbose: bool = False,
+        # issue 15: hybrid head and class-balanced loss
+        features: bool = False,
+        class_weight: str | None = None,
     ) -> None:
+        if not isinstance(features, bool):
+            raise ValueError(f"features must be True or False, got {features!r}")
+        if class_weight not in (None, "balanced"):
+            raise ValueError(f'class_weight must be None or "balanced", got {class_weight!r}')
+        self.features, self.class_weight = features, class_weight
         self.model, self.mode, self.model_config = model, mode, model_config
         self.n_last, self.lora_r, self.n_points, self.head = n_last, lora_r, n_points, head
         self.max_len = max(max_len, n_points or 0)
@@ -126,9 +197,15 @@ class ModelClassifier:
         self.name = name or f"trajlm classifier ({mode})"
 
     def _windows(self, segments: pl.DataFrame, model: Any, classes: list[str] | None = None):
+        segments = segments.sort(["traj_id", "t"])
+        # the hybrid head's features come from the whole segment, before thinning (as GB's)
+        feats = segment_features(segments)[0] if self.features else None
         if self.n_points is not None:
-            segments = thin_points(segments.sort(["traj_id", "t"]), self.n_points)
-        return window_dataset(segments, model, self.max_len, classes)
+            segments = thin_points(segments, self.n_points)
+        batch, owner, y = window_dataset(segments, model, self.max_len, classes)
+        if feats is not None:
+            batch["features"] = torch.from_numpy(feats[owner]).float()  # (W, F)
+        return batch, owner, y
 
     def _backbone(self, train: pl.DataFrame) -> TrajectoryModel:
         if isinstance(self.model, (str, Path)):
@@ -152,7 +229,12 @@ class ModelClassifier:
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip
         torch.manual_seed(self.seed)
-        clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head).to(self.device)
+        n_features = segment_features(train.head(0))[0].shape[1] if self.features else 0
+        clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head,
+                                   n_features=n_features)  # fmt: skip
+        if n_features:
+            clf.head.fit_scaler(segment_features(train.sort(["traj_id", "t"]))[0])
+        clf = clf.to(self.device)
         for p in clf.head.parameters():
             p.requires_grad_(True)
         tr = self._windows(train, clf, self.classes_)
@@ -160,12 +242,16 @@ class ModelClassifier:
         if val is not None and len(val):
             vb, vo, _ = self._windows(val, clf)
             va = (vb, vo, segment_labels(val))
+        weight = None
+        if self.class_weight == "balanced":  # inverse frequency of the train windows' labels
+            counts = np.bincount(tr[2], minlength=len(self.classes_)).astype(np.float64)
+            weight = len(tr[2]) / (len(counts) * np.maximum(counts, 1.0))
         t0 = time.perf_counter()
         best_epoch, history = train_classifier(
             clf, tr[0], tr[2], val=va, classes=self.classes_, predict=self._predict,
             epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, head_lr=self.head_lr,
             weight_decay=self.weight_decay, seed=self.seed, device=self.device,
-            verbose=self.verbose,
+            verbose=self.verbose, class_weight=weight,
         )  # fmt: skip
         self.classifier_ = clf.eval()
         self.info_ = {**count_trainable(clf), "train_s": time.perf_counter() - t0,
@@ -218,6 +304,7 @@ class ModelClassifier:
         n += save_backbone(self.classifier_.backbone_model, self.mode, d, base)
         meta = {"format": 2, "classes": list(self.classes_), "max_len": self.max_len,
                 "mode": self.mode, "n_points": self.n_points, "head": self.head,
+                "features": self.features, "class_weight": self.class_weight,
                 "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
@@ -242,14 +329,19 @@ class ModelClassifier:
             device=device,
             n_points=meta.get("n_points"),
             head=meta.get("head", "mlp"),
+            features=meta.get("features", False),
+            class_weight=meta.get("class_weight"),
         )
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
         if (d / BACKBONE_JSON).exists():
             backbone = load_backbone(d)
         else:  # format 1: a merged full backbone
             backbone = TrajectoryModel.from_pretrained(d / "backbone")
-        clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head)
-        clf.head.load_state_dict(load_file(str(d / "head.safetensors"), device="cpu"))
+        head = load_file(str(d / "head.safetensors"), device="cpu")
+        n_features = len(head["feat_mean"]) if "feat_mean" in head else 0
+        clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head,
+                                   n_features=n_features)  # fmt: skip
+        clf.head.load_state_dict(head)
         self.classifier_ = clf.to(device).eval()
         return self
 
