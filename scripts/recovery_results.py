@@ -44,7 +44,12 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
     "linear": ("model over linear anchor", {"infill_anchor": "linear"}, {}),
     "pchip": ("model over PCHIP anchor", {"infill_anchor": "pchip"}, {}),
     "gate": ("model over Akima anchor + gate", {"recovery_gate": True}, {}),
+    # levers that start from another variant's run of the same seed (INIT below)
+    "more": ("model over Akima anchor, twice the steps", {}, {}),
+    "head": ("linear-anchor model, Akima anchor, output side only", {}, {}),
 }
+# variant -> (the run it starts from, train only the output side: ln_f and the heads)
+INIT = {"more": ("akima", False), "head": ("linear", True)}
 
 
 def train_run(store: Path, run: Path, variant: str, seed: int, steps: int, config: Path) -> Path:
@@ -58,9 +63,29 @@ def train_run(store: Path, run: Path, variant: str, seed: int, steps: int, confi
           "seed": seed, "progress": False, **train_over}  # fmt: skip
     mc = ModelConfig.from_dict({**cfg["model"], **model_over})
     t0 = time.perf_counter()
-    Trainer(store, run, mc, TrainConfig.from_dict(tc)).fit()
+    kw = {}
+    if variant in INIT:  # continue from the same seed's run of another variant
+        base, head_only = INIT[variant]
+        start = train_run(store, run.parent / f"{base}-s{seed}", base, seed, steps, config)
+        tc["init_from"] = str(akima_init(start, run.parent / f"{run.name}-init"))
+        if head_only:
+            kw = {"mode": "selective", "n_last": 0}
+    Trainer(store, run, mc, TrainConfig.from_dict(tc), **kw).fit()
     (run / "train_seconds.txt").write_text(f"{time.perf_counter() - t0:.1f}\n")
     return best
+
+
+def akima_init(start: Path, out: Path) -> Path:
+    """``start``'s weights with the Akima anchor; a model trained on another anchor gets its
+    offset head zeroed (it starts AS the Akima baseline and learns the head from there)."""
+    model = TrajectoryModel.from_pretrained(start)
+    if model.config.infill_anchor != "akima":
+        model.config.infill_anchor = "akima"
+        torch.nn.init.zeros_(model.infill_head.mean.weight)
+        if model.infill_head.mean.bias is not None:
+            torch.nn.init.zeros_(model.infill_head.mean.bias)
+    model.save_pretrained(out)
+    return out
 
 
 class Metres:
@@ -102,7 +127,7 @@ def settings(df, mask_seeds, intervals) -> dict[str, list]:
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=Path("/tmp/stores/porto"))
     ap.add_argument("--out", type=Path, default=Path("out/recovery"))
@@ -115,7 +140,7 @@ def main() -> None:
     ap.add_argument("--variants", nargs="+", default=["akima"], choices=list(VARIANTS))
     ap.add_argument("--train-only", action="store_true")
     ap.add_argument("--eval-only", action="store_true")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     runs: dict[str, list[Path]] = {v: [] for v in args.variants}
