@@ -179,3 +179,30 @@ def test_train_trace_same_code_is_identical_and_a_change_is_found(tmp_path):
     assert trace.main(["--compare", str(tmp_path / "a"), str(tmp_path / "c")]) == 1
     same, line = trace.compare(a, json.loads((tmp_path / "c" / "trace.json").read_text()))
     assert not same and line.startswith("step 1:")
+
+
+@pytest.mark.slow
+def test_recovery_results_end_to_end(tmp_path):
+    """scripts/recovery_results.py (docs/recovery.md): trains, scores, writes the table; a
+    3-step spline-anchor model is still within a metre of its Akima baseline."""
+    rec = load_script("recovery_results")
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=40, seed=2)
+    out = tmp_path / "rec"
+    args = ["--data", str(store), "--out", str(out), "--steps", "3", "--seeds", "0",
+            "--variants", "akima", "linear", "--intervals", "120", "--mask-seeds", "0"]  # fmt: skip
+    rec.main(args)
+    doc = json.loads((out / "recovery_val.json").read_text())
+    rows = {(r["setting"], r["method"]): r for r in doc["rows"]}
+    assert {s for s, _ in rows} == {"random 50 %", "every 120 s"}
+    for setting in ("random 50 %", "every 120 s"):
+        akima = rows[(setting, "akima spline")]["mae_m"]
+        model = rows[(setting, "model over Akima anchor")]
+        assert len(model["mae_m_per_seed"]) == 1 and model["ci"]["lo"] <= model["ci"]["hi"]
+        assert abs(model["mae_m_per_seed"][0] - akima) < 0.05 * akima
+        assert (setting, "model over linear anchor") in rows
+    md = (out / "recovery_val.md").read_text()
+    assert "| random 50 % | akima spline |" in md and "model over Akima anchor" in md
+    mtime = (out / "akima-s0" / "best" / "model.safetensors").stat().st_mtime
+    rec.main(args + ["--eval-only"])  # reuses the runs
+    assert (out / "akima-s0" / "best" / "model.safetensors").stat().st_mtime == mtime

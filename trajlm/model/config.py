@@ -174,6 +174,16 @@ class ModelConfig:
     scale_invariant: bool = False
     coverage_gate: str = "none"  # one of COVERAGE_GATES
 
+    # Spline anchors (issue 15 lever 3, docs/recovery.md). infill_anchor "akima" | "pchip": a
+    # position-hidden in-place point is relative to (and, with infill_anchor_inputs, reads)
+    # the Akima / PCHIP interpolation in time of its row's visible points (linear where a
+    # spline is not defined: < 3 visible points, before the first / after the last), and the
+    # mean of infill_head starts at zero, so an untrained model recovers exactly like the
+    # spline baseline. recovery_gate: the in-place (dx, dy) offset is scaled by a learned gate
+    # sigmoid(Linear(h)) in (0, 1) (0.5 at init), so the model can fall back to its anchor.
+    infill_anchor: str = "linear"
+    recovery_gate: bool = False
+
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
             if not ok:
@@ -244,6 +254,10 @@ class ModelConfig:
         )
         need(self.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {self.n_edge_buckets}")
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
+        need(
+            self.infill_anchor in ("linear", "akima", "pchip"),
+            f"infill_anchor must be linear, akima or pchip, got {self.infill_anchor!r}",
+        )
         need(
             self.position_frame in POSITION_FRAMES,
             f"position_frame must be one of {POSITION_FRAMES}, got {self.position_frame!r}",

@@ -113,6 +113,10 @@ class TrajectoryModel(nn.Module):
         # the backbone never sees
         self.base_in = (nn.Linear(N_BASE, C, bias=True) if config.residual_base == "retrieval"
                         else None)  # fmt: skip
+        # recovery: a gate in (0, 1) on the in-place (dx, dy) offset (docs/recovery.md)
+        self.recovery_gate = None
+        if config.recovery_gate and config.infill_heads:
+            self.recovery_gate = nn.Linear(C, 1, bias=True)
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -126,6 +130,8 @@ class TrajectoryModel(nn.Module):
                 nn.init.zeros_(p)  # an untrained time query changes nothing
             elif config.residual_base != "none" and name.startswith(("head.mean.", "base_gate.")):
                 nn.init.zeros_(p)  # correction 0: an untrained model IS its residual base
+            elif config.infill_anchor != "linear" and name.startswith("infill_head.mean."):
+                nn.init.zeros_(p)  # offset 0: an untrained model recovers like its spline
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:

@@ -103,3 +103,8 @@ def anchor_inputs_of(model) -> bool:
 def road_inputs_of(model) -> int:
     """Edge buckets of ``model``'s road inputs (ModelConfig.n_edge_buckets; 0 = none)."""
     return int(getattr(getattr(model, "config", None), "n_edge_buckets", 0) or 0)
+
+
+def anchor_kind_of(model) -> str:
+    """The anchor of ``model``'s hidden in-place positions (ModelConfig.infill_anchor)."""
+    return str(getattr(getattr(model, "config", None), "infill_anchor", "linear") or "linear")

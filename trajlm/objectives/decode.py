@@ -14,7 +14,13 @@ from __future__ import annotations
 import torch
 
 from trajlm.model.cache import KVCache
-from trajlm.objectives.anchors import _shift_right, anchor_inputs_of, road_inputs_of, span_bridge
+from trajlm.objectives.anchors import (
+    _shift_right,
+    anchor_inputs_of,
+    anchor_kind_of,
+    road_inputs_of,
+    span_bridge,
+)
 from trajlm.objectives.loss import (
     InfillOutput,
     infill_forward,
@@ -103,6 +109,7 @@ def fill_in_place(model, batch: dict, dm: DomainMask) -> dict[str, torch.Tensor]
             spans=False,
             anchor_inputs=anchored_in,
             edge_buckets=road_inputs_of(model),
+            anchor_kind=anchor_kind_of(model),
         )
         o = infill_forward(model, ib)
     finally:
@@ -172,6 +179,7 @@ def generate_spans(
                 spans=True,
                 anchor_inputs=anchor_inputs_of(model),
                 edge_buckets=road_inputs_of(model),
+                anchor_kind=anchor_kind_of(model),
             )
             if not use_cache:
                 o = infill_forward(model, ib)

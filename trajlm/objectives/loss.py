@@ -41,6 +41,10 @@ def infill_heads(model, h: torch.Tensor) -> InfillOutput:
     """The three heads on hidden states (B, L, C)."""
     sm, slv = model.head(h)
     im, ilv = model.infill_head(h)
+    gate = getattr(model, "recovery_gate", None)
+    if gate is not None:  # (dx, dy) offset x sigmoid(gate): the model may keep its anchor
+        g = torch.sigmoid(gate(h))
+        im = torch.cat([im[..., :2] * g, im[..., 2:]], -1)
     return InfillOutput(sm, slv, im, ilv, model.end_head(h)[..., 0])
 
 

@@ -18,6 +18,7 @@ from trajlm.objectives.anchors import (
     span_bridge,
 )
 from trajlm.objectives.masking import TOK_GAP, TOK_SPAN_START, DomainMask, mask_features
+from trajlm.objectives.spline import spline_anchor
 
 SEG_PAD, SEG_CORRUPT = 0, 1  # segment ids; span r (1-based) has segment 1 + r
 
@@ -71,6 +72,7 @@ def build_infill(
     spans: bool = True,
     anchor_inputs: bool = False,
     edge_buckets: int = 0,
+    anchor_kind: str = "linear",
 ) -> InfillBatch:
     """Loader batch + DomainMask -> InfillBatch (vectorized over rows and points).
 
@@ -82,6 +84,10 @@ def build_infill(
     ``edge_buckets`` > 0 (ModelConfig.n_edge_buckets): the features get the road columns
     (``road_features`` of batch["edge_id"], batch["edge_frac"]), "no edge" wherever the
     position is hidden (an edge says where the point is).
+    ``anchor_kind`` "akima" | "pchip" (ModelConfig.infill_anchor): position-hidden in-place
+    points are anchored on the spline in time through the row's fully visible points
+    (``spline_anchor``; linear where it is not defined). ``batch["spline_anchor"]`` (optional,
+    (B, T, 2) metres, NaN = none) overrides it (recovery computes it on whole trajectories).
     """
     pos, t, t0 = batch["pos"].float(), batch["t"].float(), batch["t0"]
     mask = batch["mask"].bool()
@@ -101,6 +107,15 @@ def build_infill(
     feats_s = mask_features(feats, mask, partial, ratio)  # span points: own run teacher forced
     types = dm.token_type(mask)  # in-place types (hidden-both points are not kept in place)
     anchor, t_ref = _anchors(pos, t, mask, dm)
+    if anchor_kind != "linear":  # the spline of the fully visible points (objectives/spline.py)
+        nodes = mask & ~dm.any
+        spline, ok = spline_anchor(pos, t, nodes, partial.space, anchor_kind)
+        anchor = torch.where(ok[..., None], spline, anchor)
+        given = batch.get("spline_anchor")  # (B, T, 2), NaN = none
+        if given is not None:
+            given = given.to(dev).float()
+            use = partial.space & ~torch.isnan(given).any(-1)
+            anchor = torch.where(use[..., None], torch.nan_to_num(given), anchor)
     road = batch.get("road_anchor")  # (B, T, 2) road-path anchors, NaN = none (roads/anchor.py)
     if road is not None:
         road = road.to(dev).float()

@@ -29,6 +29,7 @@ import torch
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.objectives import masking as mk
 from trajlm.objectives.infill import fill_in_place, generate_spans
+from trajlm.objectives.spline import spline_per_trajectory
 
 
 def chunk_indices(groups: np.ndarray, known: np.ndarray, max_points: int) -> list[np.ndarray]:
@@ -101,6 +102,10 @@ class ModelRecoverer:
         chunks = [c for c in chunk_indices(task.groups, known, self.max_points)
                   if not known[c].all()]  # fmt: skip
         device = next(self.model.parameters()).device
+        kind = getattr(self.model.config, "infill_anchor", "linear")
+        spline = None  # spline anchors (docs/recovery.md), on whole trajectories
+        if kind != "linear":
+            spline = spline_per_trajectory(xy, task.t, known, task.groups, kind)
         for a in range(0, len(chunks), self.batch_size):
             part = chunks[a : a + self.batch_size]
             n = np.array([len(c) for c in part])
@@ -120,6 +125,9 @@ class ModelRecoverer:
                 road = self.road.anchor(xy[idx], t - t[:, :1], mask, known[idx] & mask,
                                         ~known[idx] & mask)  # fmt: skip
                 batch["road_anchor"] = torch.as_tensor(road, dtype=torch.float32, device=device)
+            if spline is not None:
+                batch["spline_anchor"] = torch.as_tensor(spline[idx], dtype=torch.float32,
+                                                         device=device)  # fmt: skip
             if getattr(self.model.config, "n_edge_buckets", 0):  # road inputs of known points
                 eid, frac = self.road.road_inputs(xy[idx], mask, known[idx], self.road_ids)
                 batch["edge_id"] = torch.as_tensor(eid, device=device)

@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 import torch
 
 from trajlm.objectives import masking as mk
-from trajlm.objectives.anchors import road_inputs_of
+from trajlm.objectives.anchors import anchor_kind_of, road_inputs_of
 from trajlm.objectives.infill import anchor_inputs_of, build_infill, infill_loss
 
 OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
@@ -195,7 +195,8 @@ def objective_loss(
     if road is not None and name == "points":
         b = {**b, "road_anchor": road_anchor_tensor(road, b, dm)}
     ib = build_infill(b, dm, model.embed.stats, spans=spans, anchor_inputs=anchor_inputs_of(model),
-                      edge_buckets=road_inputs_of(model))  # fmt: skip
+                      edge_buckets=road_inputs_of(model),
+                      anchor_kind=anchor_kind_of(model))  # fmt: skip
     loss, parts = infill_loss(model, ib)
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
