@@ -151,8 +151,9 @@ class ModelClassifier:
     val accuracy (segment level) is kept. After ``fit``: ``classes_``, ``info_`` (trainable
     params, train time, best epoch), ``classifier_``.
 
-    Issue 15 options (opt-in): ``features=True``, the hybrid head (the baseline's segment
-    features beside the pooled embedding); ``class_weight="balanced"``, cross-entropy weighted
+    Issue 15 options: ``features=True`` (the default; ``False`` = the plain head), the hybrid
+    head (the baseline's segment features beside the pooled embedding); ``class_weight=
+    "balanced"`` (opt-in), cross-entropy weighted
     by inverse train class frequency (for macro-F1).
     """
 
@@ -175,8 +176,9 @@ class ModelClassifier:
         seed: int = 0,
         device: str = "cpu",
         verbose: bool = False,
-        # issue 15: hybrid head and class-balanced loss
-        features: bool = False,
+        # issue 15: the hybrid head (default since session 6: above the plain head on val on
+        # both splits, docs/modes.md) and class-balanced loss
+        features: bool = True,
         class_weight: str | None = None,
     ) -> None:
         if not isinstance(features, bool):
