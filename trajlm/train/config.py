@@ -57,6 +57,10 @@ class TrainConfig:
     # store's (edge id, fraction along the edge) columns the loader carries as road inputs.
     road_network: str | None = None
     road_columns: list[str] | None = None
+    # --- issue 14 item 7: the foundation premise (docs/pretraining.md) ---
+    # A fine-tune (init_from) of a trajectory-frame model: "keep" the pretraining step scale,
+    # "refit" it to this store's, or "adapt" (refit, weights rescaled to predict as before).
+    refit_scales: str = "keep"
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -99,6 +103,10 @@ class TrainConfig:
             f"optimizer must be 'adamw' or 'guided', got {self.optimizer!r}",
         )
         need(self.guided_strength >= 0, f"guided_strength must be >= 0, got {self.guided_strength}")
+        need(
+            self.refit_scales in ("keep", "refit", "adapt"),
+            f"refit_scales must be 'keep', 'refit' or 'adapt', got {self.refit_scales!r}",
+        )
 
     @classmethod
     def from_dict(cls, d: dict, section: str = "train") -> TrainConfig:

@@ -144,7 +144,8 @@ class Trainer(BatchFeed, RunDirectory):
             if self.cfg.init_from:
                 from trajlm.train.pretrained import load_weights, pretrained_config
 
-                mc, weights_dir = pretrained_config(self.cfg.init_from, self.data)
+                refit = self.cfg.refit_scales
+                mc, weights_dir = pretrained_config(self.cfg.init_from, self.data, refit)
             else:
                 mc, weights_dir = model_config or ModelConfig(), None
                 mc.stats = load_stats(self.data).to_dict()
@@ -155,6 +156,10 @@ class Trainer(BatchFeed, RunDirectory):
             model = TrajectoryModel(mc)
             if weights_dir is not None:
                 fresh = load_weights(model, weights_dir)
+                if self.cfg.init_from and self.cfg.refit_scales == "adapt":
+                    from trajlm.train.pretrained import adapt_step_scale, source_dxy_scale
+
+                    adapt_step_scale(model, source_dxy_scale(weights_dir))
         if mode is not None:
             keep = list(modules_to_save or []) + (fresh if mode == "lora" else [])
             model = apply_mode(model, mode, n_last=n_last, lora_r=lora_r,
