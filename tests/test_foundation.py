@@ -150,3 +150,65 @@ def test_foundation_eval_script_predict_init_and_val(run, store, tmp_path):
     assert mod.main(["val", str(tmp_path / "v")]) == {
         "a": {"best_val_ade_m": 7.0, "best_step": 9, "steps": 9}
     }
+
+
+TINY_RECIPE = """
+[model]
+d_model = 16
+n_layers = 1
+n_heads = 2
+max_len = 32
+pos_type = "rope_time"
+head = "gaussian"
+position_frame = "trajectory"
+
+[train]
+batch_size = 8
+max_len = 16
+stride = 8
+lr = 1e-3
+warmup_steps = 1
+eval_every = 2
+eval_batches = 2
+save_every = 4
+select_max_traj = 20
+cpu_threads = 1
+"""
+
+
+@pytest.mark.slow
+def test_foundation_results_driver_smoke(store, tmp_path):
+    """scripts/foundation_results.sh end to end in a few steps: every stage, both arms, the
+    table with one row per task (the synthetic store stands in for Porto and GeoLife)."""
+    import os
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text(TINY_RECIPE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    pre = tmp_path / "pre"
+    cli = [sys.executable, "-m", "trajlm.cli"]
+    subprocess.run([*cli, "train", "--data", str(store), "--out", str(pre), "--config", str(cfg),
+                    "--max-steps", "4"], check=True, env=env, cwd=ROOT, capture_output=True)  # fmt: skip
+    env |= {"R": str(tmp_path / "r"), "O": str(tmp_path / "o"), "PY": sys.executable,
+            "PRE": str(pre), "PORTO": str(store), "GEOLIFE": str(store), "CONFIG": str(cfg),
+            "SEEDS": "0 1", "STEPS": "4", "TASK_STEPS": "2", "REFIT": "adapt"}  # fmt: skip
+    res = subprocess.run(["bash", str(ROOT / "scripts" / "foundation_results.sh"), "all"],
+                         env=env, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    scores = json.loads((tmp_path / "o" / "scores.json").read_text())
+    assert [(r["task"], r["setting"]) for r in scores] == [
+        ("predict", ""), ("predict", ""), ("recover", "random:0.5"),
+        ("recover", "downsample:240"), ("tte", ""),
+    ]  # fmt: skip
+    for r in scores:
+        assert len(r["pretrained"]["per_seed"]) == 2 and r["pretrained"]["mean"] > 0
+    table = (tmp_path / "o" / "table.md").read_text()
+    assert table.count("\n") == 6 and "| tte |" in table and "recover (random:0.5)" in table
+    saved = json.loads((tmp_path / "r" / "pre_porto_s0" / "config.json").read_text())
+    assert (
+        saved["stats"]["dxy_scale"] == json.loads((store / "stats.json").read_text())["dxy_scale"]
+    )
+    val = json.loads((tmp_path / "o" / "val.json").read_text())[0]
+    assert {"scratch", "keep_1e-3", "refit_1e-3", "adapt_1e-3"} <= set(val)
