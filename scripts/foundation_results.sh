@@ -52,7 +52,7 @@ train() {  # train STORE OUT STEPS SEED [INIT_FROM LR REFIT]: configs/pretrain_m
     fi
     $T train --data "$1" --out "$2" --config "$cfg" --max-steps "$3" --seed "$4" \
         --threads 1 --overwrite > "$2.log" 2>&1
-    echo "$2: $(tail -1 "$2.log")"
+    echo "$2: $(grep -o "best_val_ade_m *│ *[0-9.]*" "$2.log" | tr -s " ")"
 }
 finetune() {  # finetune TASK STORE INIT OUT SEED [REFIT]: `trajlm finetune --task TASK`, seeded
     [ -f "$4/best/model.safetensors" ] && return 0

@@ -67,6 +67,19 @@ def test_refit_takes_the_target_step_scale_and_keeps_the_time_scales(run, store)
         pretrained_config(run, store, "refitt")
 
 
+def test_adapt_leaves_a_store_frame_model_as_before(store, tmp_path):
+    from trajlm.train.pretrained import load_pretrained
+
+    model = _tiny()
+    model.config.position_frame = "store"
+    run = tmp_path / "store_frame"
+    model.save_pretrained(run)
+    a, b = load_pretrained(run, store), load_pretrained(run, store, refit_scales="adapt")
+    assert a.stats.dxy_scale == b.stats.dxy_scale  # the target's, either way
+    for (name, p), q in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
+        assert torch.equal(p, q), name
+
+
 def test_adapt_predicts_what_keep_predicts_and_refit_does_not(run, store):
     from trajlm.model.rollout import ModelPredictor
     from trajlm.train.pretrained import load_pretrained
@@ -98,7 +111,7 @@ def test_adapt_rescales_the_log_variance_and_is_deterministic(store, tmp_path):
 def test_train_config_checks_refit_scales():
     from trajlm.train.config import TrainConfig
 
-    assert TrainConfig().refit_scales == "keep"
+    assert TrainConfig().refit_scales == "adapt"  # the val-chosen default
     with pytest.raises(ValueError, match="refit_scales"):
         TrainConfig(refit_scales="auto")
 

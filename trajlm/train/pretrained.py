@@ -83,7 +83,11 @@ def load_weights(model: TrajectoryModel, directory: str | Path) -> list[str]:
 def adapt_step_scale(model: TrajectoryModel, old_dxy_scale: float) -> None:
     """Rescale ``model``'s weights, loaded for a step scale ``old_dxy_scale``, to its config's
     step scale, so it predicts as before: a step reaches the input layer as step / scale
-    (feature columns 2-3) and the heads predict (dx, dy) in those units (rows 0-1)."""
+    (feature columns 2-3) and the heads predict (dx, dy) in those units (rows 0-1). Only for a
+    trajectory-frame model: a store-frame fine-tune has always taken the target's scales as
+    they are, and that path stays unchanged."""
+    if model.config.position_frame != "trajectory":
+        return
     ratio = model.stats.dxy_scale / old_dxy_scale  # new units per old unit
     with torch.no_grad():
         model.embed.proj.weight[:, 2:4] *= ratio  # input: the same step is 1/ratio as large
