@@ -121,12 +121,12 @@ def load_pretrained(
         mc.infill_heads = True
     model = TrajectoryModel(mc)
     load_weights(model, weights_dir)
-    if refit_scales == "adapt":
+    if refit_scales == "adapt" and mc.position_frame == "trajectory":
         adapt_step_scale(model, source_dxy_scale(weights_dir))
     return model
 
 
 def source_dxy_scale(weights_dir: str | Path) -> float:
     """The step scale the weights in ``weights_dir`` were trained with (its config.json)."""
-    cfg = json.loads((Path(weights_dir) / "config.json").read_text())
-    return float(cfg["stats"]["dxy_scale"])
+    stats = json.loads((Path(weights_dir) / "config.json").read_text()).get("stats")
+    return float(stats["dxy_scale"]) if stats else 1.0  # no stats: identity normalization

@@ -156,7 +156,7 @@ class Trainer(BatchFeed, RunDirectory):
             model = TrajectoryModel(mc)
             if weights_dir is not None:
                 fresh = load_weights(model, weights_dir)
-                if self.cfg.init_from and self.cfg.refit_scales == "adapt":
+                if self.cfg.refit_scales == "adapt" and mc.position_frame == "trajectory":
                     from trajlm.train.pretrained import adapt_step_scale, source_dxy_scale
 
                     adapt_step_scale(model, source_dxy_scale(weights_dir))
