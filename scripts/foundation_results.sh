@@ -3,12 +3,13 @@
 # the corpus checkpoint fine-tuned vs the same architecture trained from scratch, with the
 # same steps, lr and schedule on each downstream task, 3 seeds, paired bootstrap CI.
 #   SHARED=../shared/data PORTO=STORE GEOLIFE=STORE SEEDS="0 1 2" STEPS=600 \
-#       bash scripts/foundation_results.sh [val|predict|recover|tte|table|all]
-# val: the Porto fine-tune diagnosis on the val split (seed 0: scale re-fit, lr, length);
+#       bash scripts/foundation_results.sh [val|predict|recover|tte|table|all|modes]
+# val: the Porto fine-tune diagnosis on the val split (seed 0: step-scale re-fit x lr);
 # predict: next-point on Porto and GeoLife (`trajlm train`, init_from = the corpus checkpoint
 # for the pretrained runs); recover, tte: `trajlm finetune --task T` from the corpus checkpoint
 # and from a random init of its architecture with the target store's scales
-# (scripts/foundation_eval.py init); table: the scores (scripts/foundation_eval.py).
+# (scripts/foundation_eval.py init); table: the scores (scripts/foundation_eval.py); modes
+# (not in all): scripts/modes_results.py's pre:full vs scratch:full on both GeoLife splits.
 # Idempotent: a run that exists is reused. One CPU thread, one process at a time.
 set -euo pipefail
 STAGE=${1:-all}
@@ -20,7 +21,7 @@ SEEDS=${SEEDS:-0 1 2}
 STEPS=${STEPS:-600}              # every downstream run, pretrained and scratch alike
 PRE_STEPS=${PRE_STEPS:-1500}     # corpus pretraining (scripts/pretrain_results.sh's recipe)
 FT_LR=${FT_LR:-1e-3}             # the fine-tune recipe the val stage picked (both arms)
-REFIT=${REFIT:-keep}             # TrainConfig.refit_scales of the pretrained arm
+REFIT=${REFIT:-adapt}            # TrainConfig.refit_scales of the pretrained arm (val-picked)
 TASK_STEPS=${TASK_STEPS:-300}    # recover / tte fine-tunes (both arms)
 CONFIG=${CONFIG:-configs/pretrain_model.toml}  # the architecture and [train] recipe of every run
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -106,6 +107,14 @@ if [ "$STAGE" = recover ] || [ "$STAGE" = tte ] || [ "$STAGE" = all ]; then
             finetune "$task" "$PORTO" "$init" "$R/${task}_scratch_porto_s$s" "$s"
             finetune "$task" "$PORTO" "$PRE/best" "$R/${task}_pre_porto_s$s" "$s" "$REFIT"
         done
+    done
+fi
+if [ "$STAGE" = modes ]; then  # transport modes (GeoLife labels): scripts/modes_results.py
+    for split in time user_time; do  # full fine-tune from the checkpoint vs its random init
+        $PY scripts/modes_results.py --data "$GEOLIFE" --pretrained "$PRE/best" \
+            --out "$O/modes-$split" --specs pre:full:64:linear scratch:full:64:linear \
+            --epochs "${MODES_EPOCHS:-8}" --lr 3e-3 --seeds $SEEDS --split-by "$split" \
+            > "$O/modes-$split.log" 2>&1
     done
 fi
 if [ "$STAGE" = table ] || [ "$STAGE" = all ]; then

@@ -206,7 +206,7 @@ def test_foundation_results_driver_smoke(store, tmp_path):
                     "--max-steps", "4"], check=True, env=env, cwd=ROOT, capture_output=True)  # fmt: skip
     env |= {"R": str(tmp_path / "r"), "O": str(tmp_path / "o"), "PY": sys.executable,
             "PRE": str(pre), "PORTO": str(store), "GEOLIFE": str(store), "CONFIG": str(cfg),
-            "SEEDS": "0 1", "STEPS": "4", "TASK_STEPS": "2", "REFIT": "adapt"}  # fmt: skip
+            "SEEDS": "0", "STEPS": "4", "TASK_STEPS": "2"}  # fmt: skip
     res = subprocess.run(["bash", str(ROOT / "scripts" / "foundation_results.sh"), "all"],
                          env=env, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert res.returncode == 0, res.stderr[-2000:]
@@ -216,9 +216,10 @@ def test_foundation_results_driver_smoke(store, tmp_path):
         ("recover", "downsample:240"), ("tte", ""),
     ]  # fmt: skip
     for r in scores:
-        assert len(r["pretrained"]["per_seed"]) == 2 and r["pretrained"]["mean"] > 0
+        assert len(r["pretrained"]["per_seed"]) == 1 and r["pretrained"]["mean"] > 0
     table = (tmp_path / "o" / "table.md").read_text()
-    assert table.count("\n") == 6 and "| tte |" in table and "recover (random:0.5)" in table
+    assert len(table.strip().splitlines()) == 7  # header, rule, one row per task
+    assert "| tte |" in table and "recover (random:0.5)" in table
     saved = json.loads((tmp_path / "r" / "pre_porto_s0" / "config.json").read_text())
     assert (
         saved["stats"]["dxy_scale"] == json.loads((store / "stats.json").read_text())["dxy_scale"]
