@@ -35,10 +35,12 @@ from trajlm.train.pretrained import load_pretrained
 from trajlm.train.trainer import Metric, TrainConfig, Trainer
 
 
-def load_for_store(run: str | Path, data: str | Path | None = None) -> TrajectoryModel:
+def load_for_store(
+    run: str | Path, data: str | Path | None = None, refit_scales: str = "keep"
+) -> TrajectoryModel:
     """A pretrained model whose normalization (projection, scales) is the target store's:
     ``trajlm.train.pretrained.load_pretrained``, the one way every fine-tune loads a model."""
-    return load_pretrained(run, data)
+    return load_pretrained(run, data, refit_scales=refit_scales)
 
 
 class PrefixWindows(NextPoint):
@@ -95,7 +97,7 @@ def finetune_next_point(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if isinstance(model, (str, Path)):
-        base = load_for_store(model, data)
+        base = load_for_store(model, data, cfg.refit_scales)
     elif model is None:
         mc = ModelConfig(**(model_config or ModelConfig()).to_dict())
         mc.stats = load_stats(data).to_dict()

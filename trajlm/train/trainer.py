@@ -144,7 +144,8 @@ class Trainer(BatchFeed, RunDirectory):
             if self.cfg.init_from:
                 from trajlm.train.pretrained import load_weights, pretrained_config
 
-                mc, weights_dir = pretrained_config(self.cfg.init_from, self.data)
+                refit = self.cfg.refit_scales
+                mc, weights_dir = pretrained_config(self.cfg.init_from, self.data, refit)
             else:
                 mc, weights_dir = model_config or ModelConfig(), None
                 mc.stats = load_stats(self.data).to_dict()
@@ -155,6 +156,10 @@ class Trainer(BatchFeed, RunDirectory):
             model = TrajectoryModel(mc)
             if weights_dir is not None:
                 fresh = load_weights(model, weights_dir)
+                if self.cfg.refit_scales == "adapt" and mc.position_frame == "trajectory":
+                    from trajlm.train.pretrained import adapt_step_scale, source_dxy_scale
+
+                    adapt_step_scale(model, source_dxy_scale(weights_dir))
         core = core_model(model)
         if getattr(core.config, "residual_base", None) == "retrieval" and core.retrieval is None:
             from trajlm.model.retrieval import build_index  # issue 15 lever 2: train split only
