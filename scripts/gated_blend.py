@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> None:
     assert offsets[0] == 0, "--offsets must start with 0 (the protocol's val task)"
 
     task = val_task if args.split == "val" else make_prediction_task(parts["test"])
+    fit_trips = set(fit_sets[0].groups)  # the leak guard: no fit window from a scored test trip
+    leaked = len(fit_trips & set(map(str, task.traj_ids))) if args.split == "test" else 0
+    if leaked or {f.split for f in fit_sets} != {"val"}:
+        raise RuntimeError(f"gate fit set holds {leaked} test trajectories")
     if args.split == "val":
         evals, target = val_sets[0], val_sets[0][0].target
     else:
@@ -183,7 +187,8 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"data": str(args.data), "split": args.split, "n_trajectories": len(target),
             "n_fit_windows": len(fit_sets[0]), "offsets": offsets,
             "knn": {"n_neighbors": knn.n_neighbors, "history": knn.history},
-            "runs": args.runs.split(","),
+            "runs": args.runs.split(","), "fit_splits": sorted({f.split for f in fit_sets}),
+            "fit_trajectories_in_scored_test": leaked,
             "val_number": "cross-fitted, 5 folds by trajectory" if args.split == "val" else None}  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")

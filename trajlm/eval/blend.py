@@ -180,9 +180,10 @@ class GatedBlend:
 
 
 def blend(base: np.ndarray, model: np.ndarray, w: np.ndarray | float) -> np.ndarray:
-    """base + w (model - base), w per row (N,) or one number; w = 0 returns base exactly."""
+    """base + w (model - base), w per row (N,) or one number; w = 0 is base, 1 model, exactly."""
     w = np.broadcast_to(np.asarray(w, np.float64), (len(base),))[:, None, None]
-    return np.where(w == 0, base, base + w * (model - base))
+    mixed = np.where(w == 0, base, base + w * (model - base))
+    return np.where(w == 1, model, mixed)  # exact at both ends, not up to rounding
 
 
 def cross_fit_predict(
