@@ -18,4 +18,13 @@ $T train --data "$OUT/corpus" --out "$OUT/run" --config configs/trajlm_small.tom
     --max-steps "$STEPS" --seed 0 --threads 1 --overwrite
 mkdir -p "$DEST"
 cp "$OUT/run/best/config.json" "$OUT/run/best/model.safetensors" "$DEST/"
+# the coverage gate (inference only; chosen on val, docs/generalization.md "trajlm-small"):
+# outside the recorded speed / time-step range the prediction shrinks toward constant velocity
+"$PY" - "$DEST/config.json" <<'PYEOF'
+import json, sys
+path = sys.argv[1]
+config = json.load(open(path))
+config["coverage_gate"] = "speed"
+open(path, "w").write(json.dumps(config, indent=2) + "\n")
+PYEOF
 sha256sum "$DEST/model.safetensors"
