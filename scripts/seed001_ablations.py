@@ -18,7 +18,8 @@ keeps it):
 - ``store_abs``: ``store`` with absolute targets (step_target "absolute": the head says the
   next point's position, not the step).
 
-``store_ctx`` is scored three ways with the same weights: ``full`` (reads the position),
+``trajectory`` is also scored with its clock hidden (``trajectory/motion``), and
+``store_ctx`` three ways with the same weights: ``full`` (reads the position),
 ``motion`` (hides clock and position, as its dropout did) and ``auto`` (hides them per trip
 outside the training coverage). Every arm is scored on each --score store's --split (PROTOCOL
 task 1: 20 points in, the next 5 out): 5-step MAE per seed, ratio to constant velocity with a
@@ -49,13 +50,14 @@ ARMS = {  # name -> [model] overrides of configs/pretrain_model.toml
     "store_abs": {"position_frame": '"store"', "step_target": '"absolute"'},
 }
 # (arm, inference context) scored; None = the arm's own setting (auto for every arm here)
-VARIANTS = [("trajectory", None), ("store", None), ("store_ctx", "full"),
+VARIANTS = [("trajectory", None), ("trajectory", "motion"), ("store", None), ("store_ctx", "full"),
             ("store_ctx", "motion"), ("store_ctx", "auto"), ("store_abs", None)]  # fmt: skip
 PAIRS = [  # (a, b, question): a - b per trip, negative = a better
     ("store_abs", "store", "Q1 absolute vs delta targets"),
     ("trajectory", "store", "Q2 normalized vs absolute coordinates"),
     ("store_ctx/motion", "store_ctx/full", "Q3 without vs with the position context"),
     ("store_ctx/full", "store", "Q3 position as droppable context vs always read"),
+    ("trajectory/motion", "trajectory", "clock hidden vs read (auto)"),
 ]
 
 

@@ -220,8 +220,9 @@ def test_seed001_ablations_end_to_end(tmp_path):
             "n_layers=1", "--out", str(out)]  # fmt: skip
     (scores,) = abl.main(args)
     rows = {r["model"]: r for r in scores["rows"]}
-    assert list(rows) == ["constant velocity", "trajectory", "store", "store_ctx/full",
-                          "store_ctx/motion", "store_ctx/auto", "store_abs"]  # fmt: skip
+    assert list(rows) == ["constant velocity", "trajectory", "trajectory/motion", "store",
+                          "store_ctx/full", "store_ctx/motion", "store_ctx/auto",
+                          "store_abs"]  # fmt: skip
     for name, r in rows.items():
         if name != "constant velocity":
             assert r["n_seeds"] == 2 and r["mae_m"] > 0
@@ -239,7 +240,8 @@ def test_seed001_ablations_end_to_end(tmp_path):
     assert saved["step_target"] == "absolute"
     # hiding the position context changes the prediction of a store-frame model
     assert rows["store_ctx/motion"]["mae_per_seed"] != rows["store_ctx/full"]["mae_per_seed"]
-    pairs = ["store_abs", "trajectory", "store_ctx/motion", "store_ctx/full"]
+    pairs = ["store_abs", "trajectory", "store_ctx/motion", "store_ctx/full",
+             "trajectory/motion"]  # fmt: skip
     assert [p["a"] for p in scores["pairs"]] == pairs
     for p in scores["pairs"]:
         assert p["lo"] <= p["diff"] <= p["hi"] and p["n"] == scores["n_trips"]
