@@ -57,6 +57,7 @@ PAIRS = [  # (a, b, question): a - b per trip, negative = a better
     ("trajectory", "store", "Q2 normalized vs absolute coordinates"),
     ("store_ctx/motion", "store_ctx/full", "Q3 without vs with the position context"),
     ("store_ctx/full", "store", "Q3 position as droppable context vs always read"),
+    ("store_ctx/auto", "trajectory", "Q3 position as droppable context vs never read"),
     ("trajectory/motion", "trajectory", "clock hidden vs read (auto)"),
 ]
 

@@ -241,7 +241,7 @@ def test_seed001_ablations_end_to_end(tmp_path):
     # hiding the position context changes the prediction of a store-frame model
     assert rows["store_ctx/motion"]["mae_per_seed"] != rows["store_ctx/full"]["mae_per_seed"]
     pairs = ["store_abs", "trajectory", "store_ctx/motion", "store_ctx/full",
-             "trajectory/motion"]  # fmt: skip
+             "store_ctx/auto", "trajectory/motion"]  # fmt: skip
     assert [p["a"] for p in scores["pairs"]] == pairs
     for p in scores["pairs"]:
         assert p["lo"] <= p["diff"] <= p["hi"] and p["n"] == scores["n_trips"]
