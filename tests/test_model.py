@@ -266,3 +266,36 @@ def test_span_target_in_the_config_sets_how_spans_decode():
                                             infill_heads=True, span_target=target))  # fmt: skip
         assert use_anchor(model) is anchored
         assert use_anchor(model, anchor=not anchored) is (not anchored)  # explicit override
+
+
+# ---------------------------------------------------------------- step_target (issue 14 item 5)
+
+
+def test_absolute_step_target_predicts_the_next_position():
+    """step_target "absolute": the head's (x, y) is the next point's normalized position in
+    the store's plane; forward, loss and both rollouts read it as the step from the current
+    point, so the rollout lands exactly where the head says."""
+    with pytest.raises(ValueError, match="step_target must be one of"):
+        tiny(step_target="relative")
+    with pytest.raises(ValueError, match="position_frame='store'"):
+        tiny(step_target="absolute", position_frame="trajectory")
+    with pytest.raises(ValueError, match="plain causal step head"):
+        tiny(step_target="absolute", residual_base="constant_velocity")
+    model, delta = tiny(step_target="absolute"), tiny()
+    b = make_batch()
+    out, ref = model(b), delta(b)
+    raw, _ = model.head(out.hidden)  # (B, T, 3): what the head said
+    torch.testing.assert_close(ref.pred, delta.head(ref.hidden)[0])  # delta: the head's output
+    cur = (b["pos"] - torch.tensor(STATS["xy_mean"])) / STATS["xy_scale"]
+    scale = STATS["xy_scale"] / STATS["dxy_scale"]
+    torch.testing.assert_close(out.pred[..., :2], (raw[..., :2] - cur) * scale)
+    torch.testing.assert_close(out.pred[..., 2], raw[..., 2])
+    assert out.loss is not None and torch.isfinite(out.loss)
+    cached = model.generate(b, steps=6)
+    full = model.generate(b, steps=6, use_cache=False)
+    torch.testing.assert_close(cached["pos"], full["pos"], atol=1e-3, rtol=1e-5)
+    last = torch.tensor([11, 6, 2])
+    first = torch.tensor(STATS["xy_mean"]) + raw[torch.arange(3), last, :2] * STATS["xy_scale"]
+    torch.testing.assert_close(cached["pos"][:, 0], first, atol=1e-3, rtol=1e-5)
+    with pytest.raises(ValueError, match="needs the current position"):
+        model.predict_step(out.hidden[:, -1])  # e.g. speculative decoding: not supported

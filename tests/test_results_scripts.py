@@ -206,3 +206,48 @@ def test_recovery_results_end_to_end(tmp_path):
     mtime = (out / "akima-s0" / "best" / "model.safetensors").stat().st_mtime
     rec.main(args + ["--eval-only"])  # reuses the runs
     assert (out / "akima-s0" / "best" / "model.safetensors").stat().st_mtime == mtime
+
+
+@pytest.mark.slow
+def test_seed001_ablations_end_to_end(tmp_path):
+    """Four arms x two seeds, 3 steps each, scored on the synthetic city's test split."""
+    abl = load_script("seed001_ablations")
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=40, seed=2)
+    out = tmp_path / "s001"
+    args = ["--train", str(store), "--score", f"synth={store}", "--seeds", "0", "1",
+            "--steps", "3", "--set", "eval_every=0", "batch_size=4", "d_model=16",
+            "n_layers=1", "--out", str(out)]  # fmt: skip
+    (scores,) = abl.main(args)
+    rows = {r["model"]: r for r in scores["rows"]}
+    assert list(rows) == ["constant velocity", "trajectory", "trajectory/motion", "store",
+                          "store_ctx/full", "store_ctx/motion", "store_ctx/auto",
+                          "store_abs"]  # fmt: skip
+    for name, r in rows.items():
+        if name != "constant velocity":
+            assert r["n_seeds"] == 2 and r["mae_m"] > 0
+            assert r["ratio_ci95"][0] <= r["ratio"] * 1.5
+    # each arm's config says what the arm is
+    cfgs = {a: (out / "configs" / f"{a}.toml").read_text() for a in abl.ARMS}
+    assert 'position_frame = "trajectory"' in cfgs["trajectory"]
+    assert (
+        'position_frame = "store"' in cfgs["store"] and 'context_features = "time"' in cfgs["store"]
+    )
+    assert 'context_features = "time+position"' in cfgs["store_ctx"]
+    assert 'step_target = "absolute"' in cfgs["store_abs"] and "step_target" not in cfgs["store"]
+    saved = json.loads((out / "runs" / "store_abs_s1" / "config.json").read_text())
+    assert saved["position_frame"] == "store" and saved["d_model"] == 16
+    assert saved["step_target"] == "absolute"
+    # hiding the position context changes the prediction of a store-frame model
+    assert rows["store_ctx/motion"]["mae_per_seed"] != rows["store_ctx/full"]["mae_per_seed"]
+    pairs = ["store_abs", "trajectory", "store_ctx/motion", "store_ctx/full",
+             "store_ctx/auto", "trajectory/motion"]  # fmt: skip
+    assert [p["a"] for p in scores["pairs"]] == pairs
+    for p in scores["pairs"]:
+        assert p["lo"] <= p["diff"] <= p["hi"] and p["n"] == scores["n_trips"]
+    md = (out / "table.md").read_text()
+    assert "| synth test (" in md and "| constant velocity | | " in md
+    # a second call reuses the runs instead of retraining
+    mtime = (out / "runs" / "store_s0" / "model.safetensors").stat().st_mtime
+    abl.main(args)
+    assert (out / "runs" / "store_s0" / "model.safetensors").stat().st_mtime == mtime

@@ -26,6 +26,7 @@ POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
 SPAN_TARGETS = ("bridge_residual", "raw")
 RESIDUAL_BASES = ("none", "constant_velocity", "retrieval")  # what the step head corrects (#15)
 COVERAGE_GATES = ("none", "speed")  # ModelConfig.coverage_gate (issue 14)
+STEP_TARGETS = ("delta", "absolute")  # ModelConfig.step_target (issue 14 item 5)
 FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
 MODEL_TYPE = "trajlm-transformer"
 CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
@@ -183,6 +184,13 @@ class ModelConfig:
     # sigmoid(Linear(h)) in (0, 1) (0.5 at init), so the model can fall back to its anchor.
     infill_anchor: str = "linear"
     recovery_gate: bool = False
+    # --- issue 14 item 5, seed 001's "delta vs absolute targets" (docs/generalization.md) ---
+    # What the step head's (x, y) mean is: "delta" = the next step (dx, dy); "absolute" = the
+    # next point's normalized absolute position in the store's plane, turned into the step
+    # (output - current position) x xy_scale / dxy_scale before the loss and the rollout (so
+    # the loss, the rollouts and every reader of `pred` are unchanged). An ablation: it needs
+    # position_frame "store" and the plain causal step head.
+    step_target: str = "delta"  # one of STEP_TARGETS
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -316,6 +324,19 @@ class ModelConfig:
             not (self.uses_step_query and (self.points_out > 1 or self.region_head_cell_m > 0)),
             "residual_base / time_query do not support patch_out or region_head_cell_m",
         )
+
+        need(
+            self.step_target in STEP_TARGETS,
+            f"step_target must be one of {STEP_TARGETS}, got {self.step_target!r}",
+        )
+        if self.step_target == "absolute":
+            need(
+                self.position_frame == "store" and not self.uses_step_query
+                and self.points_out == 1 and not self.infill_heads
+                and self.region_head_cell_m == 0,
+                "step_target='absolute' needs position_frame='store' and the plain causal step "
+                "head (no residual_base, time_query, patches, infill_heads or region head)",
+            )  # fmt: skip
 
     @property
     def points_out(self) -> int:

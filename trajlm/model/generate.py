@@ -87,14 +87,15 @@ def generate(
         model.train(was_training)
 
 
-def _query(model, h, last_step, cur_t, target_t, s, scale=None, gate=None):
+def _query(model, h, last_step, cur_t, target_t, s, scale=None, gate=None, cur_pos=None):
     """Step head at hidden states h (B, C): (mean, log_var) (B, 3), reading the asked time
-    step to target_t[:, s] when times are given; scale / gate (B,): model/scale.py."""
+    step to target_t[:, s] when times are given; scale / gate (B,): model/scale.py; cur_pos
+    (B, 2) metres: the current point (step_target "absolute")."""
     if target_t is None:
-        return model.predict_step(h, last_step, None, scale, gate)
+        return model.predict_step(h, last_step, None, scale, gate, cur_pos)
     st = model.embed.stats
     dt_next = ((target_t[:, s] - cur_t) - st["dt_mean"]) / st["dt_scale"]  # (B,) normalized
-    return model.predict_step(h, last_step, dt_next, scale, gate)
+    return model.predict_step(h, last_step, dt_next, scale, gate, cur_pos)
 
 
 def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at=None):
@@ -153,7 +154,7 @@ def _cached_rollout(
         if retrieval is not None:  # the retrieval base's step s (docs/retrieval.md)
             last_step = retrieval.step(s, last_step)
         scale = scaler.scale if scaler is not None else None
-        mean, log_var = _query(model, h, last_step, cur_t, target_t, s, scale, gate)  # (B, 3)
+        mean, log_var = _query(model, h, last_step, cur_t, target_t, s, scale, gate, cur_pos)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
             model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at

@@ -255,11 +255,17 @@ class TrajectoryModel(nn.Module):
         dt_next: torch.Tensor | None = None,
         scale: torch.Tensor | None = None,
         gate: torch.Tensor | None = None,
+        cur_pos: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """hidden (..., C) -> the step a rollout takes (..., 3) and its log-variance: the step
         head (with its residual base / asked time), and (dx, dy) from the step-cell head when
-        the model has one."""
+        the model has one. ``cur_pos`` (..., 2) metres: the current point, which step_target
+        "absolute" needs (absolute_to_step)."""
         mean, log_var = self.step_head(h, last_step, dt_next, scale, gate)
+        if self.config.step_target == "absolute":
+            if cur_pos is None:
+                raise ValueError("step_target='absolute' needs the current position (cur_pos)")
+            mean = self.absolute_to_step(mean, cur_pos)
         if self.region_head is not None:
             mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
         return mean, log_var
@@ -284,6 +290,14 @@ class TrajectoryModel(nn.Module):
                 f"with {RETRIEVAL_NAME} or set model.retrieval = RetrievalIndex(...).fit(...)"
             )
         return self.retrieval
+
+    def absolute_to_step(self, mean: torch.Tensor, cur_pos: torch.Tensor) -> torch.Tensor:
+        """step_target "absolute": head output (..., 3) whose (x, y) is the next point's
+        normalized position -> the normalized step (..., 3) from cur_pos (..., 2) metres."""
+        s = self.embed.stats
+        cur = (cur_pos.to(mean.dtype) - s["xy_mean"]) / s["xy_scale"]  # (..., 2)
+        dxy = (mean[..., :2] - cur) * (s["xy_scale"] / s["dxy_scale"])
+        return torch.cat([dxy, mean[..., 2:]], dim=-1)
 
     def step_head(
         self,
@@ -403,6 +417,8 @@ class TrajectoryModel(nn.Module):
             pred, log_var = self.step_head(h, self.base_steps(batch, feats, mask), dt_next, scale)
         else:
             pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
+            if self.config.step_target == "absolute":  # the next position -> the step
+                pred = self.absolute_to_step(pred, pos)
 
         if target == "next" and Q == P:  # position i predicts point i + P (P = 1: the next)
             y, p, hp = feats[:, P:, DELTA], pred[:, :-P], h[:, :-P]  # (B, T-P, 3)
