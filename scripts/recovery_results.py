@@ -48,6 +48,11 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
     "linear": ("model over linear anchor", {"infill_anchor": "linear"}, {}),
     "pchip": ("model over PCHIP anchor", {"infill_anchor": "pchip"}, {}),
     "auto": ("model over gap-switched anchor", {"infill_anchor": "auto"}, {}),
+    "auto60": (
+        "model over gap-switched anchor, 60 s",
+        {"infill_anchor": "auto", "infill_anchor_gap_s": 60.0},
+        {},
+    ),  # fmt: skip
     "gate": ("model over Akima anchor + gate", {"recovery_gate": True}, {}),
     # levers that start from another variant's run of the same seed (INIT below)
     "more": ("model over Akima anchor, twice the steps", {}, {}),
@@ -55,7 +60,8 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
 }
 # the baseline each variant's untrained model equals (its anchor)
 ANCHOR = {"linear": "linear interp.", "pchip": "pchip spline",
-          "auto": GapSwitchedInterpolation().name}  # fmt: skip
+          "auto": GapSwitchedInterpolation().name,
+          "auto60": GapSwitchedInterpolation(gap_s=60.0).name}  # fmt: skip
 # variant -> (the run it starts from, train only the output side: ln_f and the heads)
 INIT = {"more": ("akima", False), "head": ("linear", True)}
 
@@ -166,8 +172,9 @@ def main(argv: list[str] | None = None) -> None:
     df = read_store(args.data, split=args.split)
     baselines = [Metres(LinearInterpolation(), proj)]
     baselines += [Metres(CubicSplineInterpolation(k), proj) for k in ("cubic", "pchip", "akima")]
-    # gap-switched: Akima over gaps <= 180 s, linear (the "auto" anchor) or PCHIP beyond
-    baselines += [Metres(GapSwitchedInterpolation(long=k), proj) for k in ("linear", "pchip")]
+    # gap-switched: Akima over gaps <= 180 (or 60) s, linear (the "auto" anchors) or PCHIP beyond
+    baselines += [Metres(GapSwitchedInterpolation(long=k, gap_s=g), proj)
+                  for g in (180.0, 60.0) for k in ("linear", "pchip")]  # fmt: skip
     result = {"split": args.split, "data": str(args.data), "steps": args.steps, "rows": []}
     lines = [f"Recovery on the {args.split} split of {args.data} ({args.steps} steps per run)",
              "", "| setting | method | seeds | MAE (m) | vs best baseline | paired 95 % CI "
