@@ -48,11 +48,15 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
     "linear": ("model over linear anchor", {"infill_anchor": "linear"}, {}),
     "pchip": ("model over PCHIP anchor", {"infill_anchor": "pchip"}, {}),
     "auto": ("model over gap-switched anchor", {"infill_anchor": "auto"}, {}),
-    "auto60": (
-        "model over gap-switched anchor, 60 s",
-        {"infill_anchor": "auto", "infill_anchor_gap_s": 60.0},
-        {},
-    ),  # fmt: skip
+    # the same with another threshold (seconds), tried on val
+    **{
+        f"auto{g}": (
+            f"model over gap-switched anchor, {g} s",
+            {"infill_anchor": "auto", "infill_anchor_gap_s": float(g)},
+            {},
+        )
+        for g in (60, 90)
+    },  # fmt: skip
     "gate": ("model over Akima anchor + gate", {"recovery_gate": True}, {}),
     # levers that start from another variant's run of the same seed (INIT below)
     "more": ("model over Akima anchor, twice the steps", {}, {}),
@@ -61,7 +65,8 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
 # the baseline each variant's untrained model equals (its anchor)
 ANCHOR = {"linear": "linear interp.", "pchip": "pchip spline",
           "auto": GapSwitchedInterpolation().name,
-          "auto60": GapSwitchedInterpolation(gap_s=60.0).name}  # fmt: skip
+          "auto60": GapSwitchedInterpolation(gap_s=60.0).name,
+          "auto90": GapSwitchedInterpolation(gap_s=90.0).name}  # fmt: skip
 # variant -> (the run it starts from, train only the output side: ln_f and the heads)
 INIT = {"more": ("akima", False), "head": ("linear", True)}
 
@@ -172,9 +177,9 @@ def main(argv: list[str] | None = None) -> None:
     df = read_store(args.data, split=args.split)
     baselines = [Metres(LinearInterpolation(), proj)]
     baselines += [Metres(CubicSplineInterpolation(k), proj) for k in ("cubic", "pchip", "akima")]
-    # gap-switched: Akima over gaps <= 180 (or 60) s, linear (the "auto" anchors) or PCHIP beyond
+    # gap-switched: Akima over gaps <= 180 (90, 60) s, linear (the "auto" anchors) or PCHIP beyond
     baselines += [Metres(GapSwitchedInterpolation(long=k, gap_s=g), proj)
-                  for g in (180.0, 60.0) for k in ("linear", "pchip")]  # fmt: skip
+                  for g in (180.0, 90.0, 60.0) for k in ("linear", "pchip")]  # fmt: skip
     result = {"split": args.split, "data": str(args.data), "steps": args.steps, "rows": []}
     lines = [f"Recovery on the {args.split} split of {args.data} ({args.steps} steps per run)",
              "", "| setting | method | seeds | MAE (m) | vs best baseline | paired 95 % CI "
