@@ -10,7 +10,7 @@ trajectories; the seed-averaged error per point) of the difference to the best b
 each setting.
 
     PYTHONPATH=. python scripts/recovery_results.py --data /tmp/stores/porto --out out/recovery \
-        --split val --seeds 0 --steps 1500 [--variants akima linear gate]
+        --split val --seeds 0 --steps 1500 [--variants akima linear gate auto]
         [--intervals 240] [--train-only | --eval-only]
 
 Writes OUT/recovery_<split>.md and .json. Every run uses one thread.
@@ -30,7 +30,11 @@ import torch
 from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.data.store import read_store
-from trajlm.eval.baselines import CubicSplineInterpolation, LinearInterpolation
+from trajlm.eval.baselines import (
+    CubicSplineInterpolation,
+    GapSwitchedInterpolation,
+    LinearInterpolation,
+)
 from trajlm.eval.metrics import point_errors
 from trajlm.model.config import ModelConfig
 from trajlm.model.transformer import TrajectoryModel
@@ -43,11 +47,26 @@ VARIANTS = {  # name -> (label, model overrides, train overrides)
     "akima": ("model over Akima anchor", {}, {}),
     "linear": ("model over linear anchor", {"infill_anchor": "linear"}, {}),
     "pchip": ("model over PCHIP anchor", {"infill_anchor": "pchip"}, {}),
+    "auto": ("model over gap-switched anchor", {"infill_anchor": "auto"}, {}),
+    # the same with another threshold (seconds), tried on val
+    **{
+        f"auto{g}": (
+            f"model over gap-switched anchor, {g} s",
+            {"infill_anchor": "auto", "infill_anchor_gap_s": float(g)},
+            {},
+        )
+        for g in (60, 90)
+    },  # fmt: skip
     "gate": ("model over Akima anchor + gate", {"recovery_gate": True}, {}),
     # levers that start from another variant's run of the same seed (INIT below)
     "more": ("model over Akima anchor, twice the steps", {}, {}),
     "head": ("linear-anchor model, Akima anchor, output side only", {}, {}),
 }
+# the baseline each variant's untrained model equals (its anchor)
+ANCHOR = {"linear": "linear interp.", "pchip": "pchip spline",
+          "auto": GapSwitchedInterpolation().name,
+          "auto60": GapSwitchedInterpolation(gap_s=60.0).name,
+          "auto90": GapSwitchedInterpolation(gap_s=90.0).name}  # fmt: skip
 # variant -> (the run it starts from, train only the output side: ln_f and the heads)
 INIT = {"more": ("akima", False), "head": ("linear", True)}
 
@@ -158,10 +177,13 @@ def main(argv: list[str] | None = None) -> None:
     df = read_store(args.data, split=args.split)
     baselines = [Metres(LinearInterpolation(), proj)]
     baselines += [Metres(CubicSplineInterpolation(k), proj) for k in ("cubic", "pchip", "akima")]
+    # gap-switched: Akima over gaps <= 180 (90, 60) s, linear (the "auto" anchors) or PCHIP beyond
+    baselines += [Metres(GapSwitchedInterpolation(long=k, gap_s=g), proj)
+                  for g in (180.0, 90.0, 60.0) for k in ("linear", "pchip")]  # fmt: skip
     result = {"split": args.split, "data": str(args.data), "steps": args.steps, "rows": []}
     lines = [f"Recovery on the {args.split} split of {args.data} ({args.steps} steps per run)",
              "", "| setting | method | seeds | MAE (m) | vs best baseline | paired 95 % CI "
-             "of the difference (m) | vs Akima, 95 % CI (m) |",
+             "of the difference (m) | vs its anchor, 95 % CI (m) |",
              "|---|---|---|---|---|---|---|"]  # fmt: skip
     for name, tasks in settings(df, args.mask_seeds, args.intervals).items():
         groups = np.concatenate([t.groups[~t.known] for t in tasks])
@@ -183,9 +205,12 @@ def main(argv: list[str] | None = None) -> None:
             sec = time.perf_counter() - t0
             maes = per_seed.mean(1)
             ci = traj_bootstrap(per_seed.mean(0), base[best], groups)
-            vs = traj_bootstrap(per_seed.mean(0), base["akima spline"], groups)  # its anchor
+            vs_akima = traj_bootstrap(per_seed.mean(0), base["akima spline"], groups)
+            anchor = ANCHOR.get(v, "akima spline")
+            vs = traj_bootstrap(per_seed.mean(0), base[anchor], groups)
             result["rows"].append({"setting": name, "method": VARIANTS[v][0], "variant": v,
-                                   "mae_m_per_seed": maes.tolist(), "ci": ci, "vs_akima": vs,
+                                   "mae_m_per_seed": maes.tolist(), "ci": ci,
+                                   "vs_akima": vs_akima, "anchor": anchor, "vs_anchor": vs,
                                    "eval_seconds": sec})  # fmt: skip
             std = f" ± {maes.std(ddof=1):.1f}" if len(maes) > 1 else ""
             lines.append(f"| {name} | {VARIANTS[v][0]} | {len(maes)} | {maes.mean():.1f}{std} | "

@@ -190,7 +190,8 @@ def test_recovery_results_end_to_end(tmp_path):
     synth_store(store, n_trajectories=40, seed=2)
     out = tmp_path / "rec"
     args = ["--data", str(store), "--out", str(out), "--steps", "3", "--seeds", "0",
-            "--variants", "akima", "linear", "--intervals", "120", "--mask-seeds", "0"]  # fmt: skip
+            "--variants", "akima", "linear", "auto", "--intervals", "120",
+            "--mask-seeds", "0"]  # fmt: skip
     rec.main(args)
     doc = json.loads((out / "recovery_val.json").read_text())
     rows = {(r["setting"], r["method"]): r for r in doc["rows"]}
@@ -201,6 +202,10 @@ def test_recovery_results_end_to_end(tmp_path):
         assert len(model["mae_m_per_seed"]) == 1 and model["ci"]["lo"] <= model["ci"]["hi"]
         assert abs(model["mae_m_per_seed"][0] - akima) < 0.05 * akima
         assert (setting, "model over linear anchor") in rows
+        auto = rows[(setting, "model over gap-switched anchor")]  # Akima <= 180 s, else linear
+        anchor = rows[(setting, "akima <= 180 s, else linear")]["mae_m"]
+        assert auto["anchor"] == "akima <= 180 s, else linear"
+        assert abs(auto["mae_m_per_seed"][0] - anchor) < 0.05 * anchor
     md = (out / "recovery_val.md").read_text()
     assert "| random 50 % | akima spline |" in md and "model over Akima anchor" in md
     mtime = (out / "akima-s0" / "best" / "model.safetensors").stat().st_mtime

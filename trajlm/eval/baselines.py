@@ -291,6 +291,52 @@ class CubicSplineInterpolation(_RecoversFrames, BaseEstimator):
         return out
 
 
+class GapSwitchedInterpolation(_RecoversFrames, BaseEstimator):
+    """A spline over short gaps, another interpolation over long ones (issue 15).
+
+    A hidden point whose known neighbours are at most ``gap_s`` seconds apart takes the
+    ``short`` spline (``CubicSplineInterpolation(short)`` through the whole trajectory), a
+    point in a longer gap the ``long`` one ("linear" or a spline kind): Akima wins over short
+    gaps and overshoots at turns over long ones, where the chord or PCHIP is better. The
+    defaults are what a model with ``ModelConfig.infill_anchor = "auto"`` starts from.
+    """
+
+    def __init__(self, short: str = "akima", long: str = "linear", gap_s: float = 180.0) -> None:
+        self.short, self.long, self.gap_s = short, long, gap_s
+
+    @property
+    def name(self) -> str:
+        return f"{self.short} <= {self.gap_s:g} s, else {self.long}"
+
+    def fit(self, train_df: Any = None) -> GapSwitchedInterpolation:
+        for kind in (self.short, self.long):
+            if kind not in ("linear", "cubic", "pchip", "akima"):
+                raise ValueError(f"kind must be linear, cubic, pchip or akima, got {kind!r}")
+        if not self.gap_s > 0:
+            raise ValueError(f"gap_s must be > 0, got {self.gap_s!r}")
+        return self
+
+    def predict(
+        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
+        groups: np.ndarray | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
+            return self._recover_frame(t, columns)
+        known, groups = np.asarray(known, bool), np.asarray(groups)
+        _check_known(known, groups)
+        make = {"linear": LinearInterpolation}
+        short, long = (
+            make[k]() if k in make else CubicSplineInterpolation(k) for k in (self.short, self.long)
+        )
+        i = np.arange(len(t))
+        prev = np.maximum.accumulate(np.where(known, i, -1))  # never crosses a trajectory
+        nxt = np.minimum.accumulate(np.where(known, i, len(t))[::-1])[::-1]
+        tt = np.asarray(t, np.float64)
+        is_short = (tt[nxt] - tt[prev] <= self.gap_s)[:, None]
+        return np.where(is_short, short.predict(t, xy, known, groups),
+                        long.predict(t, xy, known, groups))  # fmt: skip
+
+
 # --------------------------------------------------------------------------- travel time
 
 TTE_FEATURES = ("distance_m", "o_lat", "o_lon", "d_lat", "d_lon", "hour", "dow")

@@ -192,6 +192,11 @@ class ModelConfig:
     # position_frame "store" and the plain causal step head.
     step_target: str = "delta"  # one of STEP_TARGETS
 
+    # Anchor by gap length (issue 15, docs/recovery.md): infill_anchor "auto" is the Akima
+    # anchor where the gap between a hidden point's visible neighbours is at most
+    # infill_anchor_gap_s seconds and the linear anchor beyond (Akima overshoots long gaps).
+    infill_anchor_gap_s: float = 180.0
+
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
             if not ok:
@@ -263,9 +268,10 @@ class ModelConfig:
         need(self.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {self.n_edge_buckets}")
         need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
         need(
-            self.infill_anchor in ("linear", "akima", "pchip"),
-            f"infill_anchor must be linear, akima or pchip, got {self.infill_anchor!r}",
+            self.infill_anchor in ("linear", "akima", "pchip", "auto"),
+            f"infill_anchor must be linear, akima, pchip or auto, got {self.infill_anchor!r}",
         )
+        need(self.infill_anchor_gap_s > 0, "infill_anchor_gap_s must be > 0")
         need(
             self.position_frame in POSITION_FRAMES,
             f"position_frame must be one of {POSITION_FRAMES}, got {self.position_frame!r}",

@@ -108,3 +108,10 @@ def road_inputs_of(model) -> int:
 def anchor_kind_of(model) -> str:
     """The anchor of ``model``'s hidden in-place positions (ModelConfig.infill_anchor)."""
     return str(getattr(getattr(model, "config", None), "infill_anchor", "linear") or "linear")
+
+
+def anchor_gap_of(model) -> float:
+    """Seconds up to which an "auto" anchor is the spline (ModelConfig.infill_anchor_gap_s)."""
+    from trajlm.objectives.spline import DEFAULT_GAP_S
+
+    return float(getattr(getattr(model, "config", None), "infill_anchor_gap_s", DEFAULT_GAP_S))

@@ -16,6 +16,7 @@ import torch
 from trajlm.model.cache import KVCache
 from trajlm.objectives.anchors import (
     _shift_right,
+    anchor_gap_of,
     anchor_inputs_of,
     anchor_kind_of,
     road_inputs_of,
@@ -110,6 +111,7 @@ def fill_in_place(model, batch: dict, dm: DomainMask) -> dict[str, torch.Tensor]
             anchor_inputs=anchored_in,
             edge_buckets=road_inputs_of(model),
             anchor_kind=anchor_kind_of(model),
+            anchor_gap_s=anchor_gap_of(model),
         )
         o = infill_forward(model, ib)
     finally:
@@ -180,6 +182,7 @@ def generate_spans(
                 anchor_inputs=anchor_inputs_of(model),
                 edge_buckets=road_inputs_of(model),
                 anchor_kind=anchor_kind_of(model),
+                anchor_gap_s=anchor_gap_of(model),
             )
             if not use_cache:
                 o = infill_forward(model, ib)

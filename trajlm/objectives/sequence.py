@@ -18,7 +18,7 @@ from trajlm.objectives.anchors import (
     span_bridge,
 )
 from trajlm.objectives.masking import TOK_GAP, TOK_SPAN_START, DomainMask, mask_features
-from trajlm.objectives.spline import spline_anchor
+from trajlm.objectives.spline import DEFAULT_GAP_S, anchor_spline
 
 SEG_PAD, SEG_CORRUPT = 0, 1  # segment ids; span r (1-based) has segment 1 + r
 
@@ -73,6 +73,7 @@ def build_infill(
     anchor_inputs: bool = False,
     edge_buckets: int = 0,
     anchor_kind: str = "linear",
+    anchor_gap_s: float = DEFAULT_GAP_S,
 ) -> InfillBatch:
     """Loader batch + DomainMask -> InfillBatch (vectorized over rows and points).
 
@@ -88,6 +89,8 @@ def build_infill(
     points are anchored on the spline in time through the row's fully visible points
     (``spline_anchor``; linear where it is not defined). ``batch["spline_anchor"]`` (optional,
     (B, T, 2) metres, NaN = none) overrides it (recovery computes it on whole trajectories).
+    ``anchor_kind`` "auto": Akima where the gap between the visible neighbours is at most
+    ``anchor_gap_s`` seconds (ModelConfig.infill_anchor_gap_s), linear beyond.
     """
     pos, t, t0 = batch["pos"].float(), batch["t"].float(), batch["t0"]
     mask = batch["mask"].bool()
@@ -109,7 +112,7 @@ def build_infill(
     anchor, t_ref = _anchors(pos, t, mask, dm)
     if anchor_kind != "linear":  # the spline of the fully visible points (objectives/spline.py)
         nodes = mask & ~dm.any
-        spline, ok = spline_anchor(pos, t, nodes, partial.space, anchor_kind)
+        spline, ok = anchor_spline(pos, t, nodes, partial.space, anchor_kind, anchor_gap_s)
         anchor = torch.where(ok[..., None], spline, anchor)
         given = batch.get("spline_anchor")  # (B, T, 2), NaN = none
         if given is not None:

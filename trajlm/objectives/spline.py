@@ -16,6 +16,12 @@ import numpy as np
 import torch
 
 SPLINE_KINDS = ("akima", "pchip")
+# "auto" (issue 15, docs/recovery.md "Anchor by gap length"): the Akima spline over gaps of at
+# most ``gap_s`` seconds between a point's visible neighbours, the linear anchor beyond (Akima
+# overshoots over long gaps, where the chord is the better start).
+ANCHOR_KINDS = ("linear", *SPLINE_KINDS, "auto")
+AUTO_SHORT_KIND = "akima"
+DEFAULT_GAP_S = 180.0  # a priori: between Porto's 120 s and 240 s settings (15 s feed)
 _AKIMA_BREAK = 1e-9  # scipy's break_mult: node slopes with f1 + f2 below this x max are "flat"
 
 
@@ -133,9 +139,35 @@ def spline_anchor(
     return torch.where(ok[..., None], val, 0.0).to(out_dtype), ok
 
 
+def gap_seconds(t: torch.Tensor, nodes: torch.Tensor) -> torch.Tensor:
+    """(B, T) time between the last node at or before and the first node at or after each
+    point (0 at a node itself); inf where one side has none (a gap at a row end)."""
+    B, T = nodes.shape
+    idx = torch.arange(T, device=nodes.device).expand(B, T)
+    before = torch.where(nodes, idx, -1).cummax(1).values
+    after = torch.where(nodes, idx, T).flip(1).cummin(1).values.flip(1)
+    t = t.double()
+    gap = torch.gather(t, 1, after.clamp(max=T - 1)) - torch.gather(t, 1, before.clamp_min(0))
+    return torch.where((before < 0) | (after >= T), torch.inf, gap)
+
+
+def anchor_spline(
+    pos: torch.Tensor, t: torch.Tensor, nodes: torch.Tensor, query: torch.Tensor, kind: str,
+    gap_s: float = DEFAULT_GAP_S,
+) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+    """``spline_anchor`` of ``kind`` "akima" | "pchip" | "auto"; for "auto", Akima where the
+    gap between a point's nodes is at most ``gap_s`` seconds and ``ok`` False beyond (the
+    caller keeps its linear anchor there)."""
+    if kind != "auto":
+        return spline_anchor(pos, t, nodes, query, kind)
+    val, ok = spline_anchor(pos, t, nodes, query, AUTO_SHORT_KIND)
+    return val, ok & (gap_seconds(t, nodes) <= gap_s)
+
+
 def spline_per_trajectory(
-    xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray, kind: str
-) -> np.ndarray:
+    xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray, kind: str,
+    gap_s: float = DEFAULT_GAP_S,
+) -> np.ndarray:  # fmt: skip
     """(P, 2) spline positions of the unknown points of flat, grouped trajectories (the
     harness's recovery layout: rows sorted by trajectory, then time); NaN where the spline is
     not defined. One spline per whole trajectory, like ``CubicSplineInterpolation``, so a
@@ -147,12 +179,13 @@ def spline_per_trajectory(
         if kn.all() or kn.sum() < 3:
             continue
         tt = np.asarray(t[a:b], np.float64)
-        val, ok = spline_anchor(
+        val, ok = anchor_spline(
             torch.as_tensor(xy[a:b], dtype=torch.float64)[None],
             torch.as_tensor(tt - tt[0])[None],
             torch.as_tensor(kn)[None],
             torch.as_tensor(~kn)[None],
             kind,
+            gap_s,
         )
         ok = ok[0].numpy()
         out[a:b][ok] = val[0].numpy()[ok]

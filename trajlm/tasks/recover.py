@@ -29,7 +29,7 @@ import torch
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.objectives import masking as mk
 from trajlm.objectives.infill import fill_in_place, generate_spans
-from trajlm.objectives.spline import spline_per_trajectory
+from trajlm.objectives.spline import DEFAULT_GAP_S, spline_per_trajectory
 
 
 def chunk_indices(groups: np.ndarray, known: np.ndarray, max_points: int) -> list[np.ndarray]:
@@ -105,7 +105,8 @@ class ModelRecoverer:
         kind = getattr(self.model.config, "infill_anchor", "linear")
         spline = None  # spline anchors (docs/recovery.md), on whole trajectories
         if kind != "linear":
-            spline = spline_per_trajectory(xy, task.t, known, task.groups, kind)
+            gap_s = getattr(self.model.config, "infill_anchor_gap_s", DEFAULT_GAP_S)
+            spline = spline_per_trajectory(xy, task.t, known, task.groups, kind, gap_s)
         for a in range(0, len(chunks), self.batch_size):
             part = chunks[a : a + self.batch_size]
             n = np.array([len(c) for c in part])

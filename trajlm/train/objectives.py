@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 import torch
 
 from trajlm.objectives import masking as mk
-from trajlm.objectives.anchors import anchor_kind_of, road_inputs_of
+from trajlm.objectives.anchors import anchor_gap_of, anchor_kind_of, road_inputs_of
 from trajlm.objectives.infill import anchor_inputs_of, build_infill, infill_loss
 
 OBJECTIVES = ("causal", "points", "spans", "features", "od", "future")
@@ -196,7 +196,8 @@ def objective_loss(
         b = {**b, "road_anchor": road_anchor_tensor(road, b, dm)}
     ib = build_infill(b, dm, model.embed.stats, spans=spans, anchor_inputs=anchor_inputs_of(model),
                       edge_buckets=road_inputs_of(model),
-                      anchor_kind=anchor_kind_of(model))  # fmt: skip
+                      anchor_kind=anchor_kind_of(model),
+                      anchor_gap_s=anchor_gap_of(model))  # fmt: skip
     loss, parts = infill_loss(model, ib)
     return loss, {"objective": name, "loss": float(loss.detach())} | {
         k: float(v) for k, v in parts.items()
