@@ -101,6 +101,7 @@ class StepHead:
 
     @property
     def step_config(self) -> StepHeadConfig:
+        """The step head's view of the model's (live) config."""
         return StepHeadConfig.from_model_config(self.config)
 
     def _build_head(self) -> None:
@@ -125,8 +126,9 @@ class StepHead:
                         if c.residual_base == "retrieval" else None)  # fmt: skip
 
     def zero_init_step_param(self, name: str) -> bool:
-        """Whether parameter `name` starts at zero: with a residual base the correction and the
-        gate's input weights do, so an untrained model IS its residual base."""
+        """Whether parameter `name` starts at zero: with a residual base the correction
+        (head.mean) and the base gate do (gate 1 + tanh(0) = 1), so an untrained model IS its
+        residual base."""
         return self.config.residual_base != "none" and name.startswith(("head.mean.", "base_gate."))
 
     def step_scale(self, feats: torch.Tensor) -> torch.Tensor:
