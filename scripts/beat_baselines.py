@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -37,6 +38,9 @@ from trajlm.eval.metrics import point_errors
 from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_report.py
+from _report import ci_text, pm, seed_stats, weights_text, write_results  # noqa: E402
 
 BLEND_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
 
@@ -110,9 +114,7 @@ def main(argv: list[str] | None = None) -> None:
                    "n_params": models[0].num_params(),
                    "train_s": [train_seconds(r) for r in runs],
                    "latency_ms_per_traj": 1000 * float(np.mean(lat))}  # fmt: skip
-            for k in seed_rows[0]:
-                row[k] = float(np.mean([s[k] for s in seed_rows]))
-                row[k + "_std"] = float(np.std([s[k] for s in seed_rows]))
+            row |= seed_stats(seed_rows)
             per_traj[row["method"]] = np.mean(errs, 0)
             row["vs_best_baseline"] = {
                 "baseline": best,
@@ -142,9 +144,7 @@ def main(argv: list[str] | None = None) -> None:
                 b_seed = [metrics(e) for e in b_err]
                 brow = {"method": f"kNN + w (trajlm: {label} - kNN)", "kind": "blend",
                         "n_seeds": len(models), "blend_w": ws}  # fmt: skip
-                for k in b_seed[0]:
-                    brow[k] = float(np.mean([s[k] for s in b_seed]))
-                    brow[k + "_std"] = float(np.std([s[k] for s in b_seed]))
+                brow |= seed_stats(b_seed)
                 b_pt = np.mean([e.mean(1) for e in b_err], 0)
                 brow["vs_best_baseline"] = {
                     "baseline": best,
@@ -155,11 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"data": str(args.data), "split": args.split, "n_trajectories": len(task.lengths),
             "knn": {"n_neighbors": knn.n_neighbors, "history": knn.history},
             "best_baseline": best}  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
-    md = to_markdown(rows, meta)
-    args.out.with_suffix(".md").write_text(md + "\n")
-    print(md)
+    write_results(args.out, {"meta": meta, "rows": rows}, to_markdown(rows, meta))
 
 
 def to_markdown(rows: list[dict], meta: dict) -> str:
@@ -169,19 +165,13 @@ def to_markdown(rows: list[dict], meta: dict) -> str:
             "[95 % CI] | params | latency (ms/traj) |\n|---|---|---|---|---|---|---|")  # fmt: skip
     lines = [head]
     for r in rows:
-
-        def cell(k, r=r):
-            s = r.get(k + "_std")
-            return f"{r[k]:.1f}" + (f" ± {s:.1f}" if s is not None else "")
-
+        cell = lambda k, r=r: pm(r[k], r.get(k + "_std"))  # noqa: E731
         ci = r.get("vs_best_baseline")
-        ci_txt = (f"{ci['diff']:+.1f} [{ci['lo']:+.1f}, {ci['hi']:+.1f}] ({100 * ci['rel']:+.1f} %)"
-                  if ci else "")  # fmt: skip
+        ci_txt = ci_text(ci) if ci else ""
         lever = r.get("vs_first_arm")
         if lever:
-            ci_txt += (f"; vs {lever['arm']}: {lever['diff']:+.1f} [{lever['lo']:+.1f}, "
-                       f"{lever['hi']:+.1f}]")  # fmt: skip
-        extra = f" (w = {', '.join(f'{w:.2f}' for w in r['blend_w'])})" if "blend_w" in r else ""
+            ci_txt += f"; vs {lever['arm']}: {ci_text(lever, rel=False)}"
+        extra = weights_text(r["blend_w"]) if "blend_w" in r else ""
         params = f"{r['n_params']:,}" if "n_params" in r else ""
         lat = f"{r['latency_ms_per_traj']:.2f}" if "latency_ms_per_traj" in r else ""
         lines.append(f"| {r['method']}{extra} | {cell('mae_m')} | {cell('rmse_m')} | "

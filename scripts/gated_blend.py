@@ -18,7 +18,7 @@ difference (seed-averaged) against kNN. Markdown -> stdout and OUT.md; JSON -> O
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,9 @@ from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.protocol import _split, tune_knn
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_report.py
+from _report import ci_text, pm, seed_stats, weights_text, write_results  # noqa: E402
 
 W_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
 
@@ -117,11 +120,9 @@ def row(name, per_seed_pred, target, proj, knn_err, target_ll, **extra) -> dict:
 
     errs = [point_errors(to_latlon(p, proj), target_ll) for p in per_seed_pred]
     per_traj = np.mean([e.mean(1) for e in errs], 0)
-    mae = [e.mean() for e in errs]
-    fde = [e[:, -1].mean() for e in errs]
-    return {"method": name, "mae_m": float(np.mean(mae)), "mae_m_std": float(np.std(mae)),
-            "fde_m": float(np.mean(fde)), "fde_m_std": float(np.std(fde)),
-            "n_seeds": len(errs), "vs_knn": paired_bootstrap_ci(per_traj, knn_err), **extra}  # fmt: skip
+    stats = seed_stats([{"mae_m": e.mean(), "fde_m": e[:, -1].mean()} for e in errs])
+    return {"method": name, **stats, "n_seeds": len(errs),
+            "vs_knn": paired_bootstrap_ci(per_traj, knn_err), **extra}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -211,11 +212,7 @@ def main(argv: list[str] | None = None) -> None:
             "runs": args.runs.split(","), "fit_splits": sorted({f.split for f in fit_sets}),
             "fit_trajectories_in_scored_test": leaked,
             "val_number": "cross-fitted, 5 folds by trajectory" if args.split == "val" else None}  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
-    md = to_markdown(rows, meta)
-    args.out.with_suffix(".md").write_text(md + "\n")
-    print(md)
+    write_results(args.out, {"meta": meta, "rows": rows}, to_markdown(rows, meta))
 
 
 def to_markdown(rows: list[dict], meta: dict) -> str:
@@ -225,13 +222,11 @@ def to_markdown(rows: list[dict], meta: dict) -> str:
              "| method | MAE (m) | FDE (m) | Δ MAE vs kNN [95 % CI] | mean gate |",
              "|---|---|---|---|---|"]  # fmt: skip
     for r in rows:
-        sd = lambda k, r=r: f" ± {r[k + '_std']:.1f}" if r["n_seeds"] > 1 else ""  # noqa: E731
-        ci = r["vs_knn"]
-        ci_txt = f"{ci['diff']:+.1f} [{ci['lo']:+.1f}, {ci['hi']:+.1f}] ({100 * ci['rel']:+.1f} %)"
-        name = r["method"] + (f" (w = {', '.join(f'{w:.2f}' for w in r['w'])})" if "w" in r else "")
-        gate = f"{r['gate_mean']:.2f} ± {r['gate_std']:.2f}" if "gate_mean" in r else ""
-        lines.append(f"| {name} | {r['mae_m']:.1f}{sd('mae_m')} | {r['fde_m']:.1f}{sd('fde_m')} "
-                     f"| {ci_txt if r['method'] != 'kNN continuation' else ''} | {gate} |")  # fmt: skip
+        cell = lambda k, r=r: pm(r[k], r[k + "_std"] if r["n_seeds"] > 1 else None)  # noqa: E731
+        ci_txt = ci_text(r["vs_knn"]) if r["method"] != "kNN continuation" else ""
+        name = r["method"] + (weights_text(r["w"]) if "w" in r else "")
+        gate = pm(r["gate_mean"], r["gate_std"], 2) if "gate_mean" in r else ""
+        lines.append(f"| {name} | {cell('mae_m')} | {cell('fde_m')} | {ci_txt} | {gate} |")
     return "\n".join(lines)
 
 

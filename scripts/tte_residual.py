@@ -17,7 +17,6 @@ also reads the model's log duration / GB's), each variant named by its head sett
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -34,6 +33,9 @@ from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.compare import paired_bootstrap_ci  # noqa: E402
 from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_report.py
+from _report import ci_text, pm, seed_stats, write_results  # noqa: E402
 
 # name -> ResidualTTE settings (None: not a residual arm). "+model" arms need --runs.
 ARMS: dict[str, dict | None] = {
@@ -96,15 +98,13 @@ def run_arm(name, spec, seeds, models, train, target) -> tuple[dict, dict]:
            "latency_ms_per_trip": 1000 * float(np.mean(pred_s)) / len(y)}  # fmt: skip
     if spec and spec.get("model") or name == "model":
         row["model_params"] = sum(p.numel() for p in models[0].model.parameters())
-    for k in ("mae_min", "mape_pct"):
-        per_seed = [float(e[k].mean()) for e in errs]
-        row[k], row[k + "_std"] = float(np.mean(per_seed)), float(np.std(per_seed))
+    row |= seed_stats([{k: float(e[k].mean()) for k in ("mae_min", "mape_pct")} for e in errs])
     mean_err = {k: np.mean([e[k] for e in errs], 0) for k in ("mae_min", "mape_pct")}
     return row, mean_err
 
 
 def _pm(r: dict, k: str) -> str:
-    return f"{r[k]:.2f}" + (f" ± {r[k + '_std']:.2f}" if r["n_seeds"] > 1 else "")
+    return pm(r[k], r[k + "_std"] if r["n_seeds"] > 1 else None, 2)
 
 
 def to_markdown(rows: list[dict], meta: dict) -> str:
@@ -115,7 +115,7 @@ def to_markdown(rows: list[dict], meta: dict) -> str:
         cis = []
         for k in ("mae_min", "mape_pct"):
             c = r.get("vs_gb", {}).get(k)
-            cis.append("–" if c is None else f"{c['diff']:+.2f} [{c['lo']:+.2f}, {c['hi']:+.2f}]")
+            cis.append("–" if c is None else ci_text(c, 2, rel=False))
         out.append(f"| {r['method']} | {_pm(r, 'mae_min')} | {_pm(r, 'mape_pct')} | {cis[0]} | {cis[1]} "
                    f"| {r['head_params']} | {r['fit_s']:.1f} | {r['latency_ms_per_trip']:.3f} |")  # fmt: skip
     return "\n".join(out) + "\n"
@@ -149,11 +149,7 @@ def main(argv: list[str] | None = None) -> dict:
     meta = {"data": str(args.data), "split": args.split, "n_trips": len(target),
             "n_train_trips": len(train), "seeds": args.seeds, "runs": runs}  # fmt: skip
     doc = {"meta": meta, "rows": rows}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=2) + "\n")
-    md = to_markdown(rows, meta)
-    args.out.with_suffix(".md").write_text(md)
-    print(md)
+    write_results(args.out, doc, to_markdown(rows, meta))
     return doc
 
 

@@ -1,4 +1,5 @@
-"""Strong, simple baselines for prediction, recovery and travel time (PROTOCOL.md).
+"""Strong, simple baselines for prediction and travel time (PROTOCOL.md); the recovery
+baselines are in ``recovery_baselines.py`` and re-exported here.
 
 Every baseline is a scikit-learn estimator (``BaseEstimator``: ``clone``, ``get_params`` and
 grid search work): hyper-parameters in ``__init__``, ``fit(train_df) -> self`` (learned state
@@ -14,11 +15,9 @@ prediction's times continue each trajectory's last sampling interval.
 
 Array conventions (all float64):
     prediction  xy (N, T, 2) metres, right-padded; lengths (N,) real points per row (>= 2);
+                t (N, T) and t_future (N, k) seconds (read by the [time] variants only);
                 predict returns (N, k, 2) metres.
-    recovery    flat arrays over all points of all trajectories, sorted by (trajectory, t):
-                t (P,) seconds, xy (P, 2) metres (ignored where not known), known (P,) bool,
-                groups (P,) trajectory number. The first and last point of every trajectory
-                must be known. predict returns (P, 2) metres (known points copied).
+    recovery    see recovery_baselines.py.
 """
 
 from __future__ import annotations
@@ -32,8 +31,31 @@ from sklearn.base import BaseEstimator
 from trajlm.data.coerce import to_canonical
 from trajlm.data.features import LocalProjection
 from trajlm.data.retrieval import RetrievalIndex, last_point
-from trajlm.eval.frames import _PredictsFrames, _RecoversFrames
+from trajlm.eval.frames import _PredictsFrames
 from trajlm.eval.metrics import haversine
+from trajlm.eval.recovery_baselines import (
+    CubicSplineInterpolation,
+    GapSwitchedInterpolation,
+    LinearInterpolation,
+    RecoveryBaseline,
+)
+
+__all__ = [
+    "TTE_FEATURES",
+    "ConstantVelocity",
+    "CubicSplineInterpolation",
+    "DistanceOverMeanSpeed",
+    "GapSwitchedInterpolation",
+    "GradientBoostingTTE",
+    "KNNContinuation",
+    "LinearExtrapolation",
+    "LinearInterpolation",
+    "LinearRegressionTTE",
+    "PredictionBaseline",
+    "RecoveryBaseline",
+    "od_features",
+    "od_table",
+]
 
 
 def _table(df: Any) -> pl.DataFrame:
@@ -49,7 +71,41 @@ def _table(df: Any) -> pl.DataFrame:
 _last = last_point  # point `back` steps before the last real one of each row: (N, 2)
 
 
-class ConstantVelocity(_PredictsFrames, BaseEstimator):
+class PredictionBaseline(_PredictsFrames, BaseEstimator):
+    """The shared surface: ``predict`` dispatches a frame to the frame-level path; a subclass
+    implements ``_extrapolate`` on arrays (module doc)."""
+
+    def fit(self, train_df: Any = None) -> PredictionBaseline:
+        return self
+
+    def predict(
+        self,
+        xy: Any,
+        lengths: np.ndarray | None = None,
+        k: int = 5,
+        t: np.ndarray | None = None,
+        t_future: np.ndarray | None = None,
+        *,
+        steps: int | None = None,
+        **columns: Any,
+    ) -> Any:
+        """A frame -> its next ``steps`` points per trajectory; arrays -> (N, k, 2) metres."""
+        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
+            return self._predict_frame(xy, steps or k, columns)
+        return self._extrapolate(xy, np.asarray(lengths), k, t, t_future)
+
+    def _extrapolate(
+        self,
+        xy: np.ndarray,
+        lengths: np.ndarray,
+        k: int,
+        t: np.ndarray | None,
+        t_future: np.ndarray | None,
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+
+class ConstantVelocity(PredictionBaseline):
     """Repeat the last displacement k times.
 
     ``use_time=False`` (default): one displacement per future step, needing no future
@@ -65,26 +121,13 @@ class ConstantVelocity(_PredictsFrames, BaseEstimator):
     def name(self) -> str:
         return "constant velocity" + (" [time]" if self.use_time else "")
 
-    def fit(self, train_df: Any = None) -> ConstantVelocity:
-        return self
-
-    def predict(
-        self,
-        xy: Any,
-        lengths: np.ndarray | None = None,
-        k: int = 5,
-        t: np.ndarray | None = None,
-        t_future: np.ndarray | None = None,
-        *,
-        steps: int | None = None,
-        **columns: Any,
-    ) -> Any:
-        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
-            return self._predict_frame(xy, steps or k, columns)
-        return LinearExtrapolation(2, "last", self.use_time).predict(xy, lengths, k, t, t_future)
+    def _extrapolate(self, xy, lengths, k, t, t_future):
+        return LinearExtrapolation(2, "last", self.use_time)._extrapolate(
+            xy, lengths, k, t, t_future
+        )
 
 
-class LinearExtrapolation(_PredictsFrames, BaseEstimator):
+class LinearExtrapolation(PredictionBaseline):
     """Least-squares line through the last ``n_last`` points, continued k steps.
 
     Parameterisation: x and y are fit separately against point index (default) or, with
@@ -110,20 +153,7 @@ class LinearExtrapolation(_PredictsFrames, BaseEstimator):
             raise ValueError("need n_last >= 2 and anchor in {'last', 'fit'}")
         return self
 
-    def predict(
-        self,
-        xy: Any,
-        lengths: np.ndarray | None = None,
-        k: int = 5,
-        t: np.ndarray | None = None,
-        t_future: np.ndarray | None = None,
-        *,
-        steps: int | None = None,
-        **columns: Any,
-    ) -> Any:
-        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
-            return self._predict_frame(xy, steps or k, columns)
-        lengths = np.asarray(lengths)
+    def _extrapolate(self, xy, lengths, k, t, t_future):
         rows = np.arange(len(xy))
         idx = lengths[:, None] - self.n_last + np.arange(self.n_last)[None, :]  # (N, m)
         w = (idx >= 0).astype(np.float64)  # rows shorter than n_last use what they have
@@ -147,7 +177,7 @@ class LinearExtrapolation(_PredictsFrames, BaseEstimator):
         return start[:, None] + slope[:, None] * s_new[..., None]
 
 
-class KNNContinuation(_PredictsFrames, BaseEstimator):
+class KNNContinuation(PredictionBaseline):
     """Historical continuation: average what similar train histories did next.
 
     The library holds every window of ``history`` + ``horizon`` consecutive train points,
@@ -190,151 +220,15 @@ class KNNContinuation(_PredictsFrames, BaseEstimator):
         self.n_windows_ = self.index_.n_windows_
         return self
 
-    def predict(
-        self, xy: Any, lengths: np.ndarray | None = None, k: int = 5, *_,
-        steps: int | None = None, **columns: Any,
-    ) -> Any:  # fmt: skip
-        if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
-            return self._predict_frame(xy, steps or k, columns)
+    def _extrapolate(self, xy, lengths, k, t, t_future):
         if k > self.horizon:
             raise ValueError(f"fitted for horizon {self.horizon}, asked for k={k}")
-        lengths = np.asarray(lengths)
-        out = ConstantVelocity().predict(xy, lengths, k)
+        out = ConstantVelocity()._extrapolate(xy, lengths, k, None, None)
         # n_neighbors is read at predict time so that tuning needs no refit
         got = self.index_.query(xy, lengths, k, n_neighbors=self.n_neighbors)
         ok = got.found
         out[ok] = _last(xy[ok], lengths[ok])[:, None] + got.continuation[ok]
         return out
-
-
-# ------------------------------------------------------------------------------ recovery
-
-
-def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
-    first = np.r_[True, groups[1:] != groups[:-1]]
-    last = np.r_[groups[1:] != groups[:-1], True]
-    if not known[first | last].all():
-        raise ValueError("the first and last point of every trajectory must be known")
-
-
-class LinearInterpolation(_RecoversFrames, BaseEstimator):
-    """Straight line in time between the nearest known points before and after."""
-
-    name = "linear interp."
-
-    def fit(self, train_df: Any = None) -> LinearInterpolation:
-        return self
-
-    def predict(
-        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
-        groups: np.ndarray | None = None, **columns: Any,
-    ) -> Any:  # fmt: skip
-        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
-            return self._recover_frame(t, columns)
-        known, groups = np.asarray(known, bool), np.asarray(groups)
-        _check_known(known, groups)
-        i = np.arange(len(t))
-        # index of the previous / next known point; never crosses a trajectory because every
-        # trajectory starts and ends with a known point
-        prev = np.maximum.accumulate(np.where(known, i, -1))
-        nxt = np.minimum.accumulate(np.where(known, i, len(t))[::-1])[::-1]
-        t = np.asarray(t, np.float64)
-        span = t[nxt] - t[prev]
-        w = np.where(span > 0, (t - t[prev]) / np.where(span > 0, span, 1.0), 0.0)[:, None]
-        out = (1 - w) * xy[prev] + w * xy[nxt]
-        out[known] = xy[known]
-        return out
-
-
-class CubicSplineInterpolation(_RecoversFrames, BaseEstimator):
-    """Per-trajectory spline in time through the known points (scipy.interpolate).
-
-    ``kind="cubic"`` is a not-a-knot cubic spline, ``"pchip"`` a shape-preserving cubic that
-    does not overshoot at sharp turns, ``"akima"`` in between. Two known points give a line.
-    """
-
-    def __init__(self, kind: str = "cubic") -> None:
-        self.kind = kind
-
-    @property
-    def name(self) -> str:
-        return f"{self.kind} spline"
-
-    def fit(self, train_df: Any = None) -> CubicSplineInterpolation:
-        if self.kind not in ("cubic", "pchip", "akima"):
-            raise ValueError(f"kind must be cubic, pchip or akima, got {self.kind!r}")
-        return self
-
-    def predict(
-        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
-        groups: np.ndarray | None = None, **columns: Any,
-    ) -> Any:  # fmt: skip
-        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
-            return self._recover_frame(t, columns)
-        from scipy import interpolate
-
-        make = {
-            "cubic": interpolate.CubicSpline,
-            "pchip": interpolate.PchipInterpolator,
-            "akima": interpolate.Akima1DInterpolator,
-        }[self.kind]
-        known, groups = np.asarray(known, bool), np.asarray(groups)
-        out = LinearInterpolation().predict(t, xy, known, groups)  # also the 2-point fallback
-        t = np.asarray(t, np.float64)
-        bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
-        # one spline per trajectory (a loop over trajectories, not points)
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            kn, miss = known[a:b], ~known[a:b]
-            if miss.any() and kn.sum() >= 3:
-                f = make(t[a:b][kn], xy[a:b][kn], axis=0)
-                out[a:b][miss] = f(t[a:b][miss])
-        return out
-
-
-class GapSwitchedInterpolation(_RecoversFrames, BaseEstimator):
-    """A spline over short gaps, another interpolation over long ones (issue 15).
-
-    A hidden point whose known neighbours are at most ``gap_s`` seconds apart takes the
-    ``short`` spline (``CubicSplineInterpolation(short)`` through the whole trajectory), a
-    point in a longer gap the ``long`` one ("linear" or a spline kind): Akima wins over short
-    gaps and overshoots at turns over long ones, where the chord or PCHIP is better. The
-    defaults are what a model with ``ModelConfig.infill_anchor = "auto"`` starts from.
-    """
-
-    def __init__(self, short: str = "akima", long: str = "linear", gap_s: float = 180.0) -> None:
-        self.short, self.long, self.gap_s = short, long, gap_s
-
-    @property
-    def name(self) -> str:
-        return f"{self.short} <= {self.gap_s:g} s, else {self.long}"
-
-    def fit(self, train_df: Any = None) -> GapSwitchedInterpolation:
-        for kind in (self.short, self.long):
-            if kind not in ("linear", "cubic", "pchip", "akima"):
-                raise ValueError(f"kind must be linear, cubic, pchip or akima, got {kind!r}")
-        if not self.gap_s > 0:
-            raise ValueError(f"gap_s must be > 0, got {self.gap_s!r}")
-        return self
-
-    def predict(
-        self, t: Any, xy: np.ndarray | None = None, known: np.ndarray | None = None,
-        groups: np.ndarray | None = None, **columns: Any,
-    ) -> Any:  # fmt: skip
-        if not isinstance(t, np.ndarray):  # a frame: the user-facing path
-            return self._recover_frame(t, columns)
-        known, groups = np.asarray(known, bool), np.asarray(groups)
-        _check_known(known, groups)
-        make = {"linear": LinearInterpolation}
-        short, long = (
-            make[k]() if k in make else CubicSplineInterpolation(k) for k in (self.short, self.long)
-        )
-        i = np.arange(len(t))
-        prev = np.maximum.accumulate(np.where(known, i, -1))  # never crosses a trajectory
-        nxt = np.minimum.accumulate(np.where(known, i, len(t))[::-1])[::-1]
-        tt = np.asarray(t, np.float64)
-        is_short = (tt[nxt] - tt[prev] <= self.gap_s)[:, None]
-        return np.where(is_short, short.predict(t, xy, known, groups),
-                        long.predict(t, xy, known, groups))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- travel time

@@ -2,7 +2,7 @@
 
     batch -> build_features (B, T, 9) -> PointEmbedding (B, T, C) [+ absolute positions]
           -> n_layers x Block (pre-norm attention with optional RoPE, GELU MLP) -> LayerNorm
-          -> RegressionHead: next point's normalized (dx, dy, dt) [+ log-variance]
+          -> step head (step_head.py): next point's normalized (dx, dy, dt) [+ log-variance]
 
 Module names (q_proj, k_proj, v_proj, o_proj, fc_in, fc_out) are the LoRA targets.
 """
@@ -26,7 +26,7 @@ from trajlm.model.config import ModelConfig
 from trajlm.model.context import DWELL_M, needs_context, token_context
 from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_stats, road_features
 from trajlm.model.generate import generate
-from trajlm.model.heads import RegressionHead, TimeQuery, gaussian_nll, masked_mse
+from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
 from trajlm.model.moe import MoEMLP
 from trajlm.model.positions import (
     LearnedPositions,
@@ -34,8 +34,9 @@ from trajlm.model.positions import (
     SinusoidalPositions,
 )
 from trajlm.model.regions import RegionEmbedding, StepCellHead
-from trajlm.model.retrieval import N_BASE, RETRIEVAL_NAME, window_base_steps
-from trajlm.model.scale import SCALE_FLOOR_M, scale_inputs, scale_output, step_scale
+from trajlm.model.retrieval import RETRIEVAL_NAME
+from trajlm.model.scale import scale_inputs
+from trajlm.model.step_head import StepHead
 from trajlm.model.weights import CONFIG_NAME, WEIGHTS_NAME, atomic_write, resolve_weights
 
 
@@ -47,7 +48,7 @@ class ModelOutput:
     hidden: torch.Tensor  # (B, T, C) final hidden states (after the last LayerNorm)
 
 
-class TrajectoryModel(nn.Module):
+class TrajectoryModel(StepHead, nn.Module):
     """Causal transformer over GPS points; see docs/architecture.md."""
 
     def __init__(self, config: ModelConfig):
@@ -74,7 +75,7 @@ class TrajectoryModel(nn.Module):
         self.drop = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
         self.ln_f = nn.LayerNorm(C, bias=config.bias)
-        self.head = RegressionHead(C, config.head == "gaussian", config.bias)
+        self._build_head()  # the plain step head (step_head.py)
         # Patching (TimesFM-style): p point embeddings -> one token, one hidden state -> the
         # states of the p points that follow its patch (docs/ablations.md).
         # patch_out > patch_size: one state -> the next patch_out points (TimesFM's longer
@@ -96,23 +97,13 @@ class TrajectoryModel(nn.Module):
             self.region_head = StepCellHead(C, cell, config.region_head_radius, config.bias)
             self.region_head.decode_mode = config.region_head_decode
         self.dwell_norm = DWELL_M / st.dxy_scale
-        self.scale_floor = SCALE_FLOOR_M / st.dxy_scale  # scale_invariant (model/scale.py)
         self.infill_head = self.end_head = self.span_pos = None
         if config.infill_heads:  # see trajlm/objectives/infill.py
             # own point of a masked token: (dx, dy) to its anchor, log1p of its time offset
             self.infill_head = RegressionHead(C, config.head == "gaussian", config.bias)
             self.end_head = nn.Linear(C, 1, bias=True)  # "this span ends after this point"
             self.span_pos = nn.Embedding(config.max_len + 2, C)  # 2nd position id (in span)
-        # issue 15: (dx, dy) at an asked time step (see step_head)
-        self.time_query = TimeQuery(C, config.bias) if config.time_query else None
-        # residual base gate 1 + tanh(Linear(h)) for (dx, dy) and dt: 1 at init (zero weights),
-        # learned 0 where the last step says little about the next (a stop, a near-glitch)
-        self.base_gate = nn.Linear(C, 2, bias=True) if config.residual_base != "none" else None
-        # residual_base "retrieval": the step head also reads the base it corrects (the step, its
-        # anchor lag and how close the neighbours were: trajlm/model/retrieval.py N_BASE), which
-        # the backbone never sees
-        self.base_in = (nn.Linear(N_BASE, C, bias=True) if config.residual_base == "retrieval"
-                        else None)  # fmt: skip
+        self._build_step_levers(st.dxy_scale)  # residual base, time query (step_head.py)
         # recovery: a gate in (0, 1) on the in-place (dx, dy) offset (docs/recovery.md)
         self.recovery_gate = None
         if config.recovery_gate and config.infill_heads:
@@ -122,13 +113,13 @@ class TrajectoryModel(nn.Module):
         # grow with depth (each block adds two of them).
         self.apply(self._init_weights)
         for name, p in self.named_parameters():
+            # time_query.fc_out.weight too: small at init, not zero as heads.TimeQuery says
+            # (zeroing it would change every seeded time_query model)
             if name.endswith(("o_proj.weight", "fc_out.weight")):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
             elif ".attn.temp." in name:
                 nn.init.zeros_(p)  # temperature 1: starts as the plain model
-            elif name == "time_query.fc_out.weight":
-                nn.init.zeros_(p)  # an untrained time query changes nothing
-            elif config.residual_base != "none" and name.startswith(("head.mean.", "base_gate.")):
+            elif self.zero_init_step_param(name):
                 nn.init.zeros_(p)  # correction 0: an untrained model IS its residual base
             elif config.infill_anchor != "linear" and name.startswith("infill_head.mean."):
                 nn.init.zeros_(p)  # offset 0: an untrained model recovers like its spline
@@ -244,138 +235,6 @@ class TrajectoryModel(nn.Module):
         """Whether a cached step needs more than its own point (context.py)."""
         return needs_context(self.config)
 
-    def step_scale(self, feats: torch.Tensor) -> torch.Tensor:
-        """(B, T) causal mean step length of sequences that start at their first point."""
-        return step_scale(feats, self.config.max_step_norm, self.scale_floor)
-
-    def predict_step(
-        self,
-        h: torch.Tensor,
-        last_step: torch.Tensor | None = None,
-        dt_next: torch.Tensor | None = None,
-        scale: torch.Tensor | None = None,
-        gate: torch.Tensor | None = None,
-        cur_pos: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """hidden (..., C) -> the step a rollout takes (..., 3) and its log-variance: the step
-        head (with its residual base / asked time), and (dx, dy) from the step-cell head when
-        the model has one. ``cur_pos`` (..., 2) metres: the current point, which step_target
-        "absolute" needs (absolute_to_step)."""
-        mean, log_var = self.step_head(h, last_step, dt_next, scale, gate)
-        if self.config.step_target == "absolute":
-            if cur_pos is None:
-                raise ValueError("step_target='absolute' needs the current position (cur_pos)")
-            mean = self.absolute_to_step(mean, cur_pos)
-        if self.region_head is not None:
-            mean = torch.cat([self.region_head.predict(h), mean[..., 2:]], -1)
-        return mean, log_var
-
-    def base_steps(self, batch: dict, feats: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """The residual base's input at every point (B, T, 3): the point's own last step, or
-        with residual_base "retrieval" the index's next step (leaving out batch["traj_key"])."""
-        if self.config.residual_base != "retrieval":
-            return feats[..., DELTA]
-        index = self.retrieval_index()
-        lag = index.horizon - 1 if self.training and self.config.retrieval_mode == "anchored" else 0
-        key = batch.get("traj_key")
-        t_abs = None if key is None else batch["t"].round().long() + batch["t0"][:, None]
-        return window_base_steps(index, batch["pos"], mask, self.embed.stats, feats[..., DELTA],
-                                 key, lag, t_abs)  # fmt: skip
-
-    def retrieval_index(self):
-        """The attached RetrievalIndex; a clear error when a retrieval model has none."""
-        if self.retrieval is None:
-            raise ValueError(
-                f"residual_base='retrieval' needs its index: load the model from a directory "
-                f"with {RETRIEVAL_NAME} or set model.retrieval = RetrievalIndex(...).fit(...)"
-            )
-        return self.retrieval
-
-    def absolute_to_step(self, mean: torch.Tensor, cur_pos: torch.Tensor) -> torch.Tensor:
-        """step_target "absolute": head output (..., 3) whose (x, y) is the next point's
-        normalized position -> the normalized step (..., 3) from cur_pos (..., 2) metres."""
-        s = self.embed.stats
-        cur = (cur_pos.to(mean.dtype) - s["xy_mean"]) / s["xy_scale"]  # (..., 2)
-        dxy = (mean[..., :2] - cur) * (s["xy_scale"] / s["dxy_scale"])
-        return torch.cat([dxy, mean[..., 2:]], dim=-1)
-
-    def step_head(
-        self,
-        h: torch.Tensor,
-        last_step: torch.Tensor | None = None,
-        dt_next: torch.Tensor | None = None,
-        scale: torch.Tensor | None = None,
-        gate: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Hidden states (..., C) -> the next step's normalized (dx, dy, dt) [, log-variance].
-
-        The plain model: ``head(h)``. With ``residual_base`` the mean is the gated base step plus
-        the head's correction; the base (constant velocity) is ``last_step`` (..., 3), each
-        point's own normalized step features (0 at a row's first point; a glitch step's
-        (dx, dy) count as 0), times a learned gate that is 1 at initialisation. With ``time_query`` (dx, dy)
-        are read at the asked normalized time step ``dt_next`` (...) (None: the model's own
-        predicted dt) and the base (dx, dy) is scaled by dt_next / dt_last (in seconds).
-        ``scale_invariant``: the head's (dx, dy) are multiplied by ``scale`` (...). ``gate``
-        (...) in [0, 1]: the result is base + gate * (result - base), base = constant velocity
-        (model/scale.py); None = 1.
-        """
-        cfg = self.config
-        mean, log_var = self.head(h)  # (..., 3) each
-        if not cfg.uses_step_query:
-            return mean, log_var
-        if last_step is None and cfg.residual_base != "none":
-            raise ValueError("residual_base needs each point's last step (last_step)")
-        if self.base_in is not None:  # (..., N_BASE): the retrieval base and its reliability
-            lim = cfg.max_step_norm
-            h = h + self.base_in(last_step.clamp(-lim, lim))
-            mean, log_var = self.head(h)
-            last_step = last_step[..., :3]
-        if cfg.scale_invariant:
-            if scale is None:
-                raise ValueError("scale_invariant needs each point's step scale (scale)")
-            mean, log_var = scale_output(mean, log_var, scale)
-        base = None
-        if cfg.residual_base in ("constant_velocity", "retrieval"):
-            # A step beyond max_step_norm is a GPS glitch or gap, not motion (as for the loss):
-            # it is not repeated. Its dt is kept (the base time step), its (dx, dy) become 0.
-            # The retrieval base is a median over train windows and kept as is: a large step
-            # there is what similar histories did (e.g. jumped back after a GPS jump).
-            base = last_step
-            if cfg.residual_base == "constant_velocity":
-                glitch = (last_step[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
-                base = torch.cat([last_step[..., :2].masked_fill(glitch, 0.0), last_step[..., 2:]],
-                                 -1)  # fmt: skip
-                base = base.clamp(-cfg.max_step_norm, cfg.max_step_norm)
-            plain = base  # before the learned gate: what an untrained model predicts
-            learned = 1.0 + torch.tanh(self.base_gate(h))  # (..., 2): (dx, dy) and dt
-            base = base * torch.cat([learned[..., :1], learned[..., :1], learned[..., 1:]], -1)
-            mean = mean + base
-            if cfg.residual_base == "retrieval":
-                # Steps beyond max_step_norm are never learned (the loss leaves them out), so
-                # where the retrieval says "such a step" (jump back after a GPS jump) the model
-                # has no correction to offer: the base is taken as it is there.
-                big = (plain[..., :2].abs() > cfg.max_step_norm).any(-1, keepdim=True)
-                mean = torch.where(big, plain, mean)
-            if gate is not None:  # shrink toward the plain base (coverage_gate)
-                g = gate[..., None]  # exactly the model where g = 1
-                mean = torch.where(g == 1, mean, plain + g * (mean - plain))
-        if self.time_query is None:
-            return mean, log_var
-        dt_q = mean[..., 2] if dt_next is None else dt_next  # (...,) normalized
-        mq, lq = self.head(h + self.time_query(h, dt_q))
-        if cfg.scale_invariant:
-            mq, lq = scale_output(mq, lq, scale)
-        if base is not None:
-            s = self.embed.stats
-            sec_next = dt_q * s["dt_scale"] + s["dt_mean"]
-            sec_last = base[..., 2] * s["dt_scale"] + s["dt_mean"]
-            ratio = (sec_next / sec_last.clamp_min(1.0)).clamp(0.0, cfg.residual_max_ratio)
-            mq = torch.cat([mq[..., :2] + base[..., :2] * ratio[..., None], mq[..., 2:]], -1)
-        mean = torch.cat([mq[..., :2], mean[..., 2:]], dim=-1)  # dt stays unconditioned
-        if log_var is not None:
-            log_var = torch.cat([lq[..., :2], log_var[..., 2:]], dim=-1)
-        return mean, log_var
-
     def forward(
         self,
         batch: dict,
@@ -412,13 +271,7 @@ class TrajectoryModel(nn.Module):
                           scale=scale)  # fmt: skip
         if self.patch_split is not None:  # (B, T/P, C) -> (B, T/P * Q, C): token k's Q states
             h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
-        if self.config.uses_step_query:  # teacher forcing: the true next time step is asked
-            dt_next = F.pad(feats[:, 1:, DELTA.stop - 1], (0, 1))  # (B, T); 0 after the last
-            pred, log_var = self.step_head(h, self.base_steps(batch, feats, mask), dt_next, scale)
-        else:
-            pred, log_var = self.head(h)  # (B, T, 3) each (B, T/P * Q, 3 with patch_out)
-            if self.config.step_target == "absolute":  # the next position -> the step
-                pred = self.absolute_to_step(pred, pos)
+        pred, log_var = self.teacher_forced_step(h, batch, feats, pos, mask, scale)
 
         if target == "next" and Q == P:  # position i predicts point i + P (P = 1: the next)
             y, p, hp = feats[:, P:, DELTA], pred[:, :-P], h[:, :-P]  # (B, T-P, 3)
