@@ -3,7 +3,7 @@ visible points, vectorized over rows and points (no loop over trajectories or ga
 
 ``spline_anchor`` reproduces ``scipy.interpolate.Akima1DInterpolator`` (method "akima") and
 ``PchipInterpolator`` — the recovery baselines ``CubicSplineInterpolation(kind="akima" |
-"pchip")`` of trajlm/eval/baselines.py — to float64 round-off (tests/test_recovery_anchor.py):
+"pchip")`` of trajlm/eval/recovery_baselines.py — to float64 round-off (tests/test_recovery_anchor.py):
 the same node derivatives, the same cubic Hermite pieces. Where a spline is not defined (fewer
 than 3 nodes in the row, a query before the first or after the last node, two nodes at one
 time) it says so (``ok`` False) and the caller keeps its linear anchor, like the baseline,

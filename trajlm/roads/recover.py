@@ -6,7 +6,7 @@ each hidden fix goes to the time-proportional distance along that route (constan
 the route instead of on the straight line). Where the two are not connected (or a known fix is
 unmatched) it falls back to the straight line, as `LinearInterpolation` does.
 
-Array convention as the recovery baselines (`trajlm/eval/baselines.py`), in the network's
+Array convention as the recovery baselines (`trajlm/eval/recovery_baselines.py`), in the network's
 metres: t (P,), xy (P, 2), known (P,), groups (P,), sorted by (trajectory, t).
 """
 
