@@ -38,6 +38,8 @@ from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
 # name -> ResidualTTE settings (None: not a residual arm). "+model" arms need --runs.
 ARMS: dict[str, dict | None] = {
     "gb": None,
+    "linear regression": None,  # the protocol's other two baselines (deterministic, one fit)
+    "distance / mean speed": None,
     "model": None,
     "residual l1 linear": {"hidden": 0, "loss": "l1"},
     "residual l1 mlp16": {"hidden": 16, "loss": "l1"},
@@ -54,6 +56,27 @@ ARMS: dict[str, dict | None] = {
     "residual+model metric mlp16": {"hidden": 16, "loss": "metric", "model": True},
     "residual+model l1 mlp16 knn10": {"hidden": 16, "loss": "l1", "n_neighbors": 10, "model": True},
 }
+# session 7: L1 in minutes + lambda * L1 in log space ("mae+log", lambda = log_weight), and
+# bags of heads (n_bags fold splits, corrections averaged); lambda is chosen on val
+for _lam in (0.0, 0.25, 0.5, 1.0, 2.0):
+    for _head, _hidden in (("linear", 0), ("mlp16", 16)):
+        for _bags in (1, 5):
+            _name = f"mae+log{_lam:g} {_head}" + (f" bag{_bags}" if _bags > 1 else "")
+            _kw = {"hidden": _hidden, "loss": "mae+log", "log_weight": _lam, "n_bags": _bags}
+            ARMS[f"residual {_name}"] = _kw
+            ARMS[f"residual+model {_name}"] = {**_kw, "model": True}
+for _head, _hidden in (("linear", 0), ("mlp16", 16)):
+    ARMS[f"residual l1 {_head} bag5"] = {"hidden": _hidden, "loss": "l1", "n_bags": 5}
+    ARMS[f"residual+model l1 {_head} bag5"] = {"hidden": _hidden, "loss": "l1", "n_bags": 5,
+                                               "model": True}  # fmt: skip
+for _loss in ("l1", "mae+log"):
+    for _head, _hidden in (("linear", 0), ("mlp16", 16)):
+        _kw = {"hidden": _hidden, "loss": _loss, "log_weight": 0.5, "query_features": True}
+        _name = f"{_loss}{0.5 if _loss != 'l1' else ''} {_head} +query"
+        ARMS[f"residual {_name}"] = _kw
+        ARMS[f"residual+model {_name}"] = {**_kw, "model": True}
+BASELINES = {"gb": B.GradientBoostingTTE, "linear regression": B.LinearRegressionTTE,
+             "distance / mean speed": B.DistanceOverMeanSpeed}  # fmt: skip
 DEFAULT_ARMS = ("gb", "model", "residual l1 mlp16", "residual+model l1 mlp16")
 
 
@@ -75,8 +98,8 @@ def run_arm(name, spec, seeds, models, train, target) -> tuple[dict, dict]:
     preds, fit_s, pred_s, n_params = [], [], [], 0
     for i, seed in enumerate(seeds):
         t0 = time.perf_counter()
-        if name == "gb":
-            est = B.GradientBoostingTTE().fit(train)
+        if name in BASELINES:
+            est = BASELINES[name]().fit(train)
         elif name == "model":
             est = models[i]
         else:
@@ -88,7 +111,7 @@ def run_arm(name, spec, seeds, models, train, target) -> tuple[dict, dict]:
         t0 = time.perf_counter()
         preds.append(est.travel_time(target) if name == "model" else est.predict(target))
         pred_s.append(time.perf_counter() - t0)
-        if name == "gb":
+        if name in BASELINES:
             break  # deterministic: one fit is every seed's
     errs = [per_trip(p, y) for p in preds]
     row = {"method": name, "n_seeds": len(preds), "head_params": n_params,
