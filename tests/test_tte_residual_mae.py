@@ -2,6 +2,8 @@
 loss, bags of heads and the route-free query features. Each is exactly GB at init, is
 deterministic per seed, and trains toward what its loss says."""
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -82,3 +84,24 @@ def test_bad_new_options_are_one_clear_error():
         ResidualTTE(loss="mae+log", log_weight=-1).fit(train)
     with pytest.raises(UserError, match="n_bags=0"):
         ResidualTTE(n_bags=0).fit(train)
+
+
+def test_choice_rule_prefers_arms_below_gb_on_all_four(tmp_path):
+    """scripts/tte_choose.py: an arm below GB on all four wins over one with a lower mean that is
+    above GB somewhere; test tables are refused."""
+    from test_results_scripts import load_script
+
+    def table(name, rows, split="val"):
+        doc = {"meta": {"split": split},
+               "rows": [{"method": m, "mae_min": a, "mape_pct": b} for m, a, b in rows]}  # fmt: skip
+        (tmp_path / name).write_text(json.dumps(doc))
+        return str(tmp_path / name)
+
+    a = table("a.json", [("gb", 10, 50), ("steady", 9.9, 49), ("bold", 10.5, 20)])
+    b = table("b.json", [("gb", 20, 60), ("steady", 19.9, 59), ("bold", 19, 40)])
+    out = load_script("tte_choose").main(["--a", a, "--b", b])
+    assert [r["arm"] for r in out["rows"]] == ["bold", "steady"]  # bold: lower mean
+    assert out["chosen"] == "steady"  # but above GB on A's MAE
+    t = table("t.json", [("gb", 1, 1)], split="test")
+    with pytest.raises(SystemExit, match="val only"):
+        load_script("tte_choose").main(["--a", t, "--b", b])
