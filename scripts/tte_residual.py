@@ -118,7 +118,7 @@ def per_trip(pred: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
 def run_arm(name, spec, seeds, models, train, target) -> tuple[dict, dict]:
     """(row, per-trip errors averaged over seeds) of one arm."""
     y = target["duration_s"].to_numpy().astype(np.float64)
-    preds, fit_s, pred_s, n_params = [], [], [], 0
+    preds, fit_s, pred_s, n_params, weights = [], [], [], 0, []
     for i, seed in enumerate(seeds):
         t0 = time.perf_counter()
         if name in BASELINES:
@@ -130,6 +130,9 @@ def run_arm(name, spec, seeds, models, train, target) -> tuple[dict, dict]:
             model = models[i] if spec.get("model") else None
             est = ResidualTTE(model=model, random_state=seed, **kw).fit(train)
             n_params = est.num_params()
+            if not est.hidden:  # a linear head: its weights on the standardized inputs, bag 0
+                w = est.bags_[0][2].out.weight.detach().double().numpy()[0]
+                weights.append(dict(zip(est.feature_names(), w.tolist(), strict=True)))
         fit_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         preds.append(est.travel_time(target) if name == "model" else est.predict(target))
@@ -140,6 +143,8 @@ def run_arm(name, spec, seeds, models, train, target) -> tuple[dict, dict]:
     row = {"method": name, "n_seeds": len(preds), "head_params": n_params,
            "fit_s": float(np.mean(fit_s)),
            "latency_ms_per_trip": 1000 * float(np.mean(pred_s)) / len(y)}  # fmt: skip
+    if weights:
+        row["head_weights"] = weights  # per seed
     if spec and spec.get("model") or name == "model":
         row["model_params"] = sum(p.numel() for p in models[0].model.parameters())
     for k in ("mae_min", "mape_pct"):

@@ -51,6 +51,11 @@ def test_a_single_bag_is_the_single_head_recipe_and_bags_average():
                  for mu, sd, h in three.bags_]  # fmt: skip
     np.testing.assert_allclose(corr, np.mean(heads, 0), rtol=1e-6, atol=1e-9)
     assert x.shape[1] == 2 and np.ptp(heads, 0).max() > 0  # the bags differ
+    assert three.feature_names() == ["log GB", "log distance"]
+    q = ResidualTTE(base=GB, n_folds=3, steps=0, query_features=True).fit(train)
+    xq = q._features(test, base)
+    assert xq.shape[1] == len(q.feature_names()) == 8 and np.isfinite(xq).all()
+    assert np.allclose(xq[:, 2] ** 2 + xq[:, 3] ** 2, 1)  # the hour on a circle
 
 
 def test_mae_loss_finds_the_minutes_median_and_log_l1_the_ratio_median():

@@ -279,5 +279,14 @@ class ResidualTTE(BaseEstimator):
         """The harness's TaskModel surface (``trajlm eval`` / ``run_eval(models=...)``)."""
         return self.predict(od)
 
+    def feature_names(self) -> list[str]:
+        """The head's inputs, in order (they are standardized on train before the head)."""
+        names = ["log GB", "log distance"] + ["log model / GB"] * (self.model is not None)
+        names += ["neighbours' log speed"] * bool(self.n_neighbors)
+        if self.query_features:
+            names += ["sin hour", "cos hour", "sin bearing", "cos bearing", "log r origin",
+                      "log r destination"]  # fmt: skip
+        return names
+
     def num_params(self) -> int:
         return sum(p.numel() for _, _, h in self.bags_ for p in h.parameters())
