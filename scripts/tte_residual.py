@@ -82,6 +82,11 @@ for _loss, _lam in (("l1", 1.0), ("mae+log", 0.0), ("mae+log", 0.5), ("mae+log",
 for _name in ("l1 mlp16", "l1 linear", "mae+log0.5 linear", "mae+log0.5 mlp16"):
     for _pre in ("residual", "residual+model"):  # 10 folds: the out-of-fold base is nearer
         ARMS[f"{_pre} {_name} k10"] = {**ARMS[f"{_pre} {_name}"], "n_folds": 10}  # the full one
+for _lam in (0.0, 0.5):  # the query features without the hour (it extrapolates in time)
+    _kw = {"hidden": 0, "loss": "mae+log", "log_weight": _lam, "query_features": True,
+           "query_hour": False}  # fmt: skip
+    ARMS[f"residual mae+log{_lam:g} linear +geo"] = _kw
+    ARMS[f"residual+model mae+log{_lam:g} linear +geo"] = {**_kw, "model": True}
 BASELINES = {"gb": B.GradientBoostingTTE, "linear regression": B.LinearRegressionTTE,
              "distance / mean speed": B.DistanceOverMeanSpeed}  # fmt: skip
 DEFAULT_ARMS = ("gb", "model", "residual l1 mlp16", "residual+model l1 mlp16")

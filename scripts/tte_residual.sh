@@ -25,7 +25,7 @@ VAL_ARMS=("model" "residual l1 mlp16" "residual l2 mlp16" "residual+model l1 lin
           "residual mae+log0.5 linear k10" "residual l1 linear +query"
           "residual mae+log0 linear +query" "residual mae+log0.5 linear +query")
 TEST_ARMS=("linear regression" "distance / mean speed" "model" "residual+model l1 linear"
-           "CHOSEN")
+           "residual+model mae+log0 linear +query" "residual mae+log0 linear +query")
 mkdir -p "$OUT"
 runs=()
 for seed in $SEEDS; do

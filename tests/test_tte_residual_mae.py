@@ -56,6 +56,9 @@ def test_a_single_bag_is_the_single_head_recipe_and_bags_average():
     xq = q._features(test, base)
     assert xq.shape[1] == len(q.feature_names()) == 8 and np.isfinite(xq).all()
     assert np.allclose(xq[:, 2] ** 2 + xq[:, 3] ** 2, 1)  # the hour on a circle
+    q.query_hour = False
+    assert q.feature_names()[2:4] == ["sin bearing", "cos bearing"]
+    np.testing.assert_array_equal(q._features(test, base), np.delete(xq, [2, 3], 1))
 
 
 def test_mae_loss_finds_the_minutes_median_and_log_l1_the_ratio_median():

@@ -135,13 +135,14 @@ class ResidualTTE(BaseEstimator):
         log_weight: float = 1.0,
         n_bags: int = 1,
         query_features: bool = False,
+        query_hour: bool = True,
     ) -> None:
         self.base, self.model, self.n_folds, self.hidden = base, model, n_folds, hidden
         self.n_neighbors = n_neighbors
         self.steps, self.lr, self.weight_decay, self.loss = steps, lr, weight_decay, loss
         self.random_state = random_state
         self.log_weight, self.n_bags = log_weight, n_bags
-        self.query_features = query_features
+        self.query_features, self.query_hour = query_features, query_hour
 
     # ------------------------------------------------------------------ features
     def _features(self, od: pl.DataFrame, base_s: np.ndarray, train: bool = False) -> np.ndarray:
@@ -161,13 +162,16 @@ class ResidualTTE(BaseEstimator):
     def _query_features(self, od: pl.DataFrame) -> np.ndarray:
         """(N, 6) route-free query features GB is not given as such: the hour on a circle, the
         O-D bearing on a circle, and the log distance of origin and of destination from the
-        train trips' median origin (the city centre, roughly)."""
+        train trips' median origin (the city centre, roughly). ``query_hour=False`` drops the
+        hour (N, 4): under a chronological split a linear head extrapolates it to hours that
+        train never saw (Porto: train 0-8 h UTC, val 7-8 h, test 8-9 h)."""
         o = _od_xy(od, self.lat0_)
         hour = 2 * np.pi * (od["t_start"].to_numpy() % 86400) / 86400
         bearing = np.arctan2(o[:, 2] - o[:, 0], o[:, 3] - o[:, 1])  # (dy, dx) on the ground
         r_o = np.log1p(np.hypot(*(o[:, :2] - self.centre_).T))
         r_d = np.log1p(np.hypot(*(o[:, 2:] - self.centre_).T))
-        return np.stack([np.sin(hour), np.cos(hour), np.sin(bearing), np.cos(bearing), r_o, r_d], 1)
+        cols = [np.sin(hour), np.cos(hour)] * self.query_hour
+        return np.stack([*cols, np.sin(bearing), np.cos(bearing), r_o, r_d], 1)
 
     def _neighbour_speed(self, od: pl.DataFrame, train: bool) -> np.ndarray:
         """(N,) median log O-D speed (m/s) of the n_neighbors train trips nearest in (origin,
@@ -284,8 +288,8 @@ class ResidualTTE(BaseEstimator):
         names = ["log GB", "log distance"] + ["log model / GB"] * (self.model is not None)
         names += ["neighbours' log speed"] * bool(self.n_neighbors)
         if self.query_features:
-            names += ["sin hour", "cos hour", "sin bearing", "cos bearing", "log r origin",
-                      "log r destination"]  # fmt: skip
+            names += ["sin hour", "cos hour"] * self.query_hour
+            names += ["sin bearing", "cos bearing", "log r origin", "log r destination"]
         return names
 
     def num_params(self) -> int:
