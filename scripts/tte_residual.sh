@@ -23,7 +23,9 @@ VAL_ARMS=("model" "residual l1 mlp16" "residual l2 mlp16" "residual+model l1 lin
           "residual+model l1 linear k10" "residual+model mae+log0.5 linear k10"
           "residual l1 mlp16 k10" "residual l1 mlp16 +query" "residual mae+log0.5 mlp16 +query"
           "residual mae+log0.5 linear k10" "residual l1 linear +query"
-          "residual mae+log0 linear +query" "residual mae+log0.5 linear +query")
+          "residual mae+log0 linear +query" "residual mae+log0.5 linear +query"
+          "residual mae+log0 linear +geo" "residual+model mae+log0 linear +geo"
+          "residual+model mae+log0.5 linear +geo")
 TEST_ARMS=("linear regression" "distance / mean speed" "model" "residual+model l1 linear"
            "residual+model mae+log0 linear +query" "residual mae+log0 linear +query")
 mkdir -p "$OUT"
