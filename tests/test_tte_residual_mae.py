@@ -113,3 +113,19 @@ def test_choice_rule_prefers_arms_below_gb_on_all_four(tmp_path):
     t = table("t.json", [("gb", 1, 1)], split="test")
     with pytest.raises(SystemExit, match="val only"):
         load_script("tte_choose").main(["--a", t, "--b", b])
+
+
+@pytest.mark.slow
+def test_hour_drift_script_on_the_synthetic_city(tmp_path):
+    """scripts/tte_hour_drift.py: one row per split; the hour terms average zero on train
+    (standardized on train, a linear head) and are finite elsewhere."""
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=60, seed=1)
+    out = load_script("tte_hour_drift").main(["--data", str(store)])
+    assert list(out) == ["train", "val", "test"] and out["train"]["n"] > out["test"]["n"] > 0
+    assert abs(out["train"]["hour_correction"]) < 1e-6
+    assert all(np.isfinite(r["hour_correction"]) for r in out.values())
