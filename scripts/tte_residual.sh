@@ -26,7 +26,10 @@ VAL_ARMS=("model" "residual l1 mlp16" "residual l2 mlp16" "residual+model l1 lin
           "residual mae+log0 linear +query" "residual mae+log0.5 linear +query"
           "residual mae+log0 linear +geo" "residual+model mae+log0 linear +geo"
           "residual+model mae+log0.5 linear +geo")
-TEST_ARMS=("linear regression" "distance / mean speed" "model" "residual+model l1 linear"
+# test: the baselines, the model, session 6's arms (its choice: residual+model l1 linear) and
+# session 7's choice with its features-only ablation
+TEST_ARMS=("linear regression" "distance / mean speed" "model" "residual l1 mlp16"
+           "residual l2 mlp16" "residual+model l1 linear" "residual+model l1 mlp16"
            "residual+model mae+log0 linear +query" "residual mae+log0 linear +query")
 mkdir -p "$OUT"
 runs=()
