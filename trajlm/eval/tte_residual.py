@@ -16,6 +16,12 @@ time is the median of time, which is what MAE rewards.
 
 Only the protocol's query is read (origin, destination, departure time): the route is not an
 input of the travel-time task (PROTOCOL.md, task 3).
+
+Opt-in since session 7 (docs/travel-time.md): ``loss="mae+log"`` (MAE in minutes, relative to
+the mean duration, plus ``log_weight`` times L1 on log time), ``n_bags`` averaged heads, and
+``query_features`` (hour and bearing on circles, distances from the city centre;
+``query_hour=False`` drops the hour, which a linear head extrapolates under a chronological
+split).
 """
 
 from __future__ import annotations
