@@ -129,3 +129,26 @@ def test_hour_drift_script_on_the_synthetic_city(tmp_path):
     assert list(out) == ["train", "val", "test"] and out["train"]["n"] > out["test"]["n"] > 0
     assert abs(out["train"]["hour_correction"]) < 1e-6
     assert all(np.isfinite(r["hour_correction"]) for r in out.values())
+
+
+@pytest.mark.slow
+def test_train_tail_split_scores_the_latest_train_trips(tmp_path):
+    """scripts/tte_residual.py --split train-tail: fit on the earliest 80 % of train trips,
+    score the latest 20 %; model arms are refused there (the models saw those trips)."""
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=60, seed=1)
+    script = load_script("tte_residual")
+    out = tmp_path / "tail.json"
+    doc = script.main(["--data", str(store), "--split", "train-tail", "--seeds", "0",
+                       "--arms", "residual mae+log0 linear +geo", "--out", str(out)])  # fmt: skip
+    meta = doc["meta"]
+    n, n_fit = meta["n_trips"], meta["n_train_trips"]
+    assert meta["split"] == "train-tail" and n == (n + n_fit) - int(0.8 * (n + n_fit)) > 0
+    assert [r["method"] for r in doc["rows"]] == ["gb", "residual mae+log0 linear +geo"]
+    with pytest.raises(SystemExit):
+        script.main(["--data", str(store), "--split", "train-tail", "--runs", "x",
+                     "--seeds", "0", "--out", str(out)])  # fmt: skip
