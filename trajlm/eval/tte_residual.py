@@ -16,6 +16,12 @@ time is the median of time, which is what MAE rewards.
 
 Only the protocol's query is read (origin, destination, departure time): the route is not an
 input of the travel-time task (PROTOCOL.md, task 3).
+
+Opt-in since session 7 (docs/travel-time.md): ``loss="mae+log"`` (MAE in minutes, relative to
+the mean duration, plus ``log_weight`` times L1 on log time), ``n_bags`` averaged heads, and
+``query_features`` (hour and bearing on circles, distances from the city centre;
+``query_hour=False`` drops the hour, which a linear head extrapolates under a chronological
+split).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from trajlm.errors import UserError
 from trajlm.eval import baselines as B
 
 OD_COLUMNS = ("o_lat", "o_lon", "d_lat", "d_lon", "t_start")
-LOSSES = ("l1", "l2", "metric")
+LOSSES = ("l1", "l2", "metric", "mae+log")
 
 
 def fold_ids(n: int, n_folds: int, seed: int = 0) -> np.ndarray:
@@ -130,11 +136,19 @@ class ResidualTTE(BaseEstimator):
         loss: str = "l1",
         n_neighbors: int = 0,
         random_state: int = 0,
+        # session 7 (MAE below GB too): the "mae+log" loss's weight on L1 in log space, and
+        # n_bags heads (each on its own fold split and init) whose corrections are averaged
+        log_weight: float = 1.0,
+        n_bags: int = 1,
+        query_features: bool = False,
+        query_hour: bool = True,
     ) -> None:
         self.base, self.model, self.n_folds, self.hidden = base, model, n_folds, hidden
         self.n_neighbors = n_neighbors
         self.steps, self.lr, self.weight_decay, self.loss = steps, lr, weight_decay, loss
         self.random_state = random_state
+        self.log_weight, self.n_bags = log_weight, n_bags
+        self.query_features, self.query_hour = query_features, query_hour
 
     # ------------------------------------------------------------------ features
     def _features(self, od: pl.DataFrame, base_s: np.ndarray, train: bool = False) -> np.ndarray:
@@ -147,7 +161,23 @@ class ResidualTTE(BaseEstimator):
             cols.append(np.log(model_s) - np.log(base_s))
         if self.n_neighbors:
             cols.append(self._neighbour_speed(od, train))
+        if self.query_features:
+            cols += list(self._query_features(od).T)
         return np.stack(cols, 1)
+
+    def _query_features(self, od: pl.DataFrame) -> np.ndarray:
+        """(N, 6) route-free query features GB is not given as such: the hour on a circle, the
+        O-D bearing on a circle, and the log distance of origin and of destination from the
+        train trips' median origin (the city centre, roughly). ``query_hour=False`` drops the
+        hour (N, 4): under a chronological split a linear head extrapolates it to hours that
+        train never saw (Porto: train 0-8 h UTC, val 7-8 h, test 8-9 h)."""
+        o = _od_xy(od, self.lat0_)
+        hour = 2 * np.pi * (od["t_start"].to_numpy() % 86400) / 86400
+        bearing = np.arctan2(o[:, 2] - o[:, 0], o[:, 3] - o[:, 1])  # (dy, dx) on the ground
+        r_o = np.log1p(np.hypot(*(o[:, :2] - self.centre_).T))
+        r_d = np.log1p(np.hypot(*(o[:, 2:] - self.centre_).T))
+        cols = [np.sin(hour), np.cos(hour)] * self.query_hour
+        return np.stack([*cols, np.sin(bearing), np.cos(bearing), r_o, r_d], 1)
 
     def _neighbour_speed(self, od: pl.DataFrame, train: bool) -> np.ndarray:
         """(N,) median log O-D speed (m/s) of the n_neighbors train trips nearest in (origin,
@@ -174,13 +204,12 @@ class ResidualTTE(BaseEstimator):
     def fit(self, train_df: pl.DataFrame) -> ResidualTTE:
         if self.loss not in LOSSES:
             raise UserError(f"loss={self.loss!r}: expected one of {', '.join(LOSSES)}")
-        if self.steps < 0 or self.hidden < 0:
-            raise UserError(f"steps={self.steps}, hidden={self.hidden}: must be >= 0")
+        if self.steps < 0 or self.hidden < 0 or self.n_bags < 1 or self.log_weight < 0:
+            raise UserError(f"steps={self.steps}, hidden={self.hidden}, n_bags={self.n_bags}, "
+                            f"log_weight={self.log_weight}: steps, hidden and log_weight must "
+                            "be >= 0, n_bags >= 1")  # fmt: skip
         od = _check_od(train_df, need_duration=True).filter(pl.col("duration_s") > 0)
         base = self.base if self.base is not None else B.GradientBoostingTTE()
-        self.folds_ = fold_ids(len(od), self.n_folds, self.random_state)
-        oof = out_of_fold(base, od, self.folds_)
-        self.base_ = clone(base).fit(od)  # the one that predicts: fitted on all of train
         if self.n_neighbors:
             if self.n_neighbors >= len(od) * (self.n_folds - 1) // self.n_folds:
                 raise UserError(f"n_neighbors={self.n_neighbors}: more than a fold's complement "
@@ -189,14 +218,26 @@ class ResidualTTE(BaseEstimator):
             self.nn_xy_ = _od_xy(od, self.lat0_)
             y_s = od["duration_s"].to_numpy().astype(np.float64)
             self.nn_speed_ = np.log1p(od["distance_m"].to_numpy()) - np.log(y_s)
-        x = self._features(od, oof, train=True)
-        self.mu_, self.sd_ = x.mean(0), np.maximum(x.std(0), 1e-6)
-        target = torch.as_tensor(np.log(od["duration_s"].to_numpy()) - np.log(oof),
-                                 dtype=torch.float32)  # fmt: skip
-        torch.manual_seed(self.random_state)
-        self.head_ = ResidualHead(x.shape[1], self.hidden)
+        if self.query_features:
+            self.lat0_ = float(od["o_lat"].mean())
+            self.centre_ = np.median(_od_xy(od, self.lat0_)[:, :2], 0)
         self.y_ = torch.tensor(od["duration_s"].to_numpy(), dtype=torch.float32)  # a copy
-        self.train_loss_ = self._train(self._z(x), target)
+        self.bags_, self.train_loss_ = [], []
+        for b in range(self.n_bags):  # bag 0 is the single-head recipe, seed for seed
+            seed = self.random_state + 1000 * b
+            self.folds_ = fold_ids(len(od), self.n_folds, seed)
+            oof = out_of_fold(base, od, self.folds_)
+            x = self._features(od, oof, train=True)
+            self.mu_, self.sd_ = x.mean(0), np.maximum(x.std(0), 1e-6)
+            target = torch.as_tensor(np.log(od["duration_s"].to_numpy()) - np.log(oof),
+                                     dtype=torch.float32)  # fmt: skip
+            torch.manual_seed(seed)
+            self.head_ = ResidualHead(x.shape[1], self.hidden)
+            self.train_loss_.append(self._train(self._z(x), target))
+            self.bags_.append((self.mu_, self.sd_, self.head_))
+        if self.n_bags == 1:
+            self.train_loss_ = self.train_loss_[0]
+        self.base_ = clone(base).fit(od)  # the one that predicts: fitted on all of train
         return self
 
     def _train(self, z: torch.Tensor, target: torch.Tensor) -> list[float]:
@@ -212,9 +253,12 @@ class ResidualTTE(BaseEstimator):
                 loss = r.abs().mean()
             elif self.loss == "l2":
                 loss = r.square().mean()
-            else:  # "metric": MAPE + MAE / mean duration, the two scores of the task, as is
+            elif self.loss == "metric":  # MAPE + MAE / mean duration, the two scores, as is
                 ape = (r.exp() - 1).abs()  # |p - y| / y
                 loss = ape.mean() + (ape * self.y_).sum() / self.y_.sum()
+            else:  # "mae+log": MAE / mean duration + log_weight * L1 on log time
+                mae = ((r.exp() - 1).abs() * self.y_).sum() / self.y_.sum()  # sum|p - y| / sum y
+                loss = mae + self.log_weight * r.abs().mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -228,8 +272,12 @@ class ResidualTTE(BaseEstimator):
             raise UserError("ResidualTTE: call fit(train_df) before predict")
         od = _check_od(od, need_duration=False)
         base_s = self.base_.predict(od)
+        x = self._features(od, base_s)
+        c = np.zeros(len(od))
         with torch.no_grad():
-            c = self.head_(self._z(self._features(od, base_s))).double().numpy()
+            for mu, sd, head in self.bags_:  # the mean log correction of the bags
+                z = torch.as_tensor((x - mu) / sd, dtype=torch.float32)
+                c += head(z).double().numpy() / len(self.bags_)
         return base_s, c
 
     def predict(self, od: pl.DataFrame) -> np.ndarray:
@@ -241,5 +289,14 @@ class ResidualTTE(BaseEstimator):
         """The harness's TaskModel surface (``trajlm eval`` / ``run_eval(models=...)``)."""
         return self.predict(od)
 
+    def feature_names(self) -> list[str]:
+        """The head's inputs, in order (they are standardized on train before the head)."""
+        names = ["log GB", "log distance"] + ["log model / GB"] * (self.model is not None)
+        names += ["neighbours' log speed"] * bool(self.n_neighbors)
+        if self.query_features:
+            names += ["sin hour", "cos hour"] * self.query_hour
+            names += ["sin bearing", "cos bearing", "log r origin", "log r destination"]
+        return names
+
     def num_params(self) -> int:
-        return sum(p.numel() for p in self.head_.parameters())
+        return sum(p.numel() for _, _, h in self.bags_ for p in h.parameters())
