@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from trajlm.data.augment_segments import SegmentAugment
 from trajlm.data.segments import make_mode_segments, segment_labels, split_segments
 from trajlm.data.store import read_store
 from trajlm.eval.classify import (
@@ -45,7 +46,8 @@ from trajlm.tasks.classify import ModelClassifier
 BASELINES = ("majority class", "GB features", "GB features [balanced]")
 HEADER = ["method", "accuracy (%)", "macro-F1 (%)", "Δ acc vs GB, pp [95 % CI]", "trainable",
           "trainable (%)", "saved by fine-tuning (kB)", "train (s)"]  # fmt: skip
-OPTS = {"feat": "features", "bal": "class_weight"}
+# aug / augw: train segments re-cut per epoch, hybrid features of the view / whole segment
+OPTS = {"feat": "features", "bal": "class_weight", "aug": "augment", "augw": "augment"}
 
 
 def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: float) -> list:
@@ -60,6 +62,8 @@ def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: f
         raise SystemExit(f"--specs {spec}: unknown option {bad[0]!r} (choose from {sorted(OPTS)})")
     kw = dict(mode=mode, epochs=epochs, lr=lr, name=f"trajlm {spec}", n_points=n_points, head=head,
               features="feat" in opts, class_weight="balanced" if "bal" in opts else None)  # fmt: skip
+    if "aug" in opts or "augw" in opts:  # issue 15, lever 5: re-cut per epoch (modes7)
+        kw |= dict(augment=SegmentAugment(), augment_features="whole" if "augw" in opts else "view")
     if mode.startswith("lora"):
         kw["mode"], kw["lora_r"] = "lora", int(mode[4:] or 8)
     arch = TrajectoryModel.from_pretrained(pretrained).config

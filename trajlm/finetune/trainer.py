@@ -202,16 +202,19 @@ def train_classifier(
     max_steps: int | None = None,
     stop_at: int | None = None,
     class_weight: np.ndarray | None = None,
+    objective: Classification | None = None,  # issue 15: e.g. windows re-cut every epoch
 ) -> tuple[int, list[dict]]:
     """Cross-entropy on window labels; keeps (restores) the epoch with the best val accuracy.
 
     windows: stacked loader batch (W windows); labels (W,) int; val: (windows, owner, segment
     labels as strings) scored with ``predict(clf, windows, owner) -> (N, K) scores``.
     run: an engine run directory (metrics.jsonl, resume); max_steps / stop_at: the schedule's
-    length and where to stop (tests); class_weight: (K,) cross-entropy weights. Returns (best epoch (0 = the last when there is no val),
+    length and where to stop (tests); class_weight: (K,) cross-entropy weights; objective: a
+    ``Classification`` to train on instead of one over ``windows`` (its own batches per epoch). Returns (best epoch (0 = the last when there is no val),
     per-epoch history).
     """
-    objective = Classification(windows, labels, batch_size, seed, class_weight)
+    if objective is None:
+        objective = Classification(windows, labels, batch_size, seed, class_weight)
     spe = objective.steps_per_epoch
     cfg = TrainConfig(max_steps=max_steps or max(1, epochs * spe), batch_size=batch_size, lr=lr,
                       warmup_steps=min(50, spe), weight_decay=weight_decay, eval_every=spe,

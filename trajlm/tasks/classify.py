@@ -30,9 +30,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from trajlm.data.augment_segments import SegmentAugment
 from trajlm.data.features import NormStats
 from trajlm.data.motion_features import segment_features
 from trajlm.data.segments import segment_labels
+from trajlm.finetune.trainer import Classification
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.embed import _core, segment_windows, thin_points
 
@@ -141,6 +143,30 @@ def window_dataset(
     return batch, owner, y
 
 
+class RecutClassification(Classification):
+    """``Classification`` over windows re-cut every epoch: ``make_windows(epoch) -> (windows,
+    labels)`` (issue 15: a new random view of every train segment per epoch). The number of
+    steps per epoch is fixed by epoch 0's windows (the engine's schedule needs it up front)."""
+
+    def __init__(self, make_windows: Any, batch_size: int, seed: int,
+                 class_weight: np.ndarray | None = None) -> None:  # fmt: skip
+        windows, labels = make_windows(0)
+        super().__init__(windows, labels, batch_size, seed, class_weight)
+        self.make_windows, self.epoch_ = make_windows, 0
+
+    def batches(self, epoch: int):
+        if epoch != self.epoch_:
+            windows, labels = self.make_windows(epoch)
+            self.windows, self.labels = windows, torch.from_numpy(np.asarray(labels))
+            self.epoch_ = epoch
+        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+        perm = torch.randperm(len(self.labels), generator=gen)
+        n = min(self.steps_per_epoch, max(1, len(self.labels) // self.batch_size))  # as the base
+        for a in range(0, n * self.batch_size, self.batch_size):
+            i = perm[a : a + self.batch_size]
+            yield {**{k: v[i] for k, v in self.windows.items()}, "label": self.labels[i]}
+
+
 class ModelClassifier:
     """``run_classify_eval`` adapter: fine-tunes a ``TrajectoryClassifier`` in ``fit``.
 
@@ -154,7 +180,11 @@ class ModelClassifier:
     Issue 15 options: ``features=True`` (the default; ``False`` = the plain head), the hybrid
     head (the baseline's segment features beside the pooled embedding); ``class_weight=
     "balanced"`` (opt-in), cross-entropy weighted
-    by inverse train class frequency (for macro-F1).
+    by inverse train class frequency (for macro-F1); ``augment=SegmentAugment(...)`` (opt-in),
+    the train segments re-cut every epoch (random crop / thinning / rotation, deterministic per
+    (seed, epoch); trajlm.data.augment_segments), the hybrid head's features computed on each
+    view (``augment_features="view"``) or on the whole segment (``"whole"``); val and test
+    segments are read whole, as without it.
     """
 
     def __init__(
@@ -180,7 +210,17 @@ class ModelClassifier:
         # both splits, docs/modes.md) and class-balanced loss
         features: bool = True,
         class_weight: str | None = None,
+        # issue 15, lever 5: train segments re-cut every epoch (opt-in)
+        augment: SegmentAugment | None = None,
+        augment_features: str = "view",
     ) -> None:
+        if augment is not None and not isinstance(augment, SegmentAugment):
+            raise ValueError(f"augment must be a SegmentAugment or None, got {augment!r}")
+        if augment_features not in ("view", "whole"):
+            raise ValueError(
+                f'augment_features must be "view" or "whole", got {augment_features!r}'
+            )
+        self.augment, self.augment_features = augment, augment_features
         if not isinstance(features, bool):
             raise ValueError(f"features must be True or False, got {features!r}")
         if class_weight not in (None, "balanced"):
@@ -198,10 +238,17 @@ class ModelClassifier:
         )
         self.name = name or f"trajlm classifier ({mode})"
 
-    def _windows(self, segments: pl.DataFrame, model: Any, classes: list[str] | None = None):
+    def _windows(
+        self,
+        segments: pl.DataFrame,
+        model: Any,
+        classes: list[str] | None = None,
+        feats: np.ndarray | None = None,
+    ):
         segments = segments.sort(["traj_id", "t"])
         # the hybrid head's features come from the whole segment, before thinning (as GB's)
-        feats = segment_features(segments)[0] if self.features else None
+        if self.features and feats is None:
+            feats = segment_features(segments)[0]
         if self.n_points is not None:
             segments = thin_points(segments, self.n_points)
         batch, owner, y = window_dataset(segments, model, self.max_len, classes)
@@ -239,7 +286,22 @@ class ModelClassifier:
         clf = clf.to(self.device)
         for p in clf.head.parameters():
             p.requires_grad_(True)
-        tr = self._windows(train, clf, self.classes_)
+        objective = None
+        if self.augment is not None:
+            train = train.sort(["traj_id", "t"])
+            whole = None
+            if self.features and self.augment_features == "whole":
+                whole = segment_features(train)[0]
+
+            def make_windows(epoch: int) -> tuple[dict, np.ndarray]:
+                view = self.augment.view(train, self.seed, epoch)
+                batch, _, y = self._windows(view, clf, self.classes_, feats=whole)
+                return batch, y
+
+            objective = RecutClassification(make_windows, self.batch_size, self.seed)
+            tr = (objective.windows, None, objective.labels.numpy())
+        else:
+            tr = self._windows(train, clf, self.classes_)
         va = None
         if val is not None and len(val):
             vb, vo, _ = self._windows(val, clf)
@@ -248,12 +310,14 @@ class ModelClassifier:
         if self.class_weight == "balanced":  # inverse frequency of the train windows' labels
             counts = np.bincount(tr[2], minlength=len(self.classes_)).astype(np.float64)
             weight = len(tr[2]) / (len(counts) * np.maximum(counts, 1.0))
+            if objective is not None:
+                objective.class_weight = torch.as_tensor(weight).float()
         t0 = time.perf_counter()
         best_epoch, history = train_classifier(
             clf, tr[0], tr[2], val=va, classes=self.classes_, predict=self._predict,
             epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, head_lr=self.head_lr,
             weight_decay=self.weight_decay, seed=self.seed, device=self.device,
-            verbose=self.verbose, class_weight=weight,
+            verbose=self.verbose, class_weight=weight, objective=objective,
         )  # fmt: skip
         self.classifier_ = clf.eval()
         self.info_ = {**count_trainable(clf), "train_s": time.perf_counter() - t0,
