@@ -39,6 +39,7 @@ from trajlm.eval.metrics import point_errors
 from trajlm.eval.protocol import _split, tune_knn
 
 K = 5
+CACHE_FORMAT = 2  # bump when CandidateSet's fields or features change
 
 
 def to_xy(latlon: np.ndarray, proj: LocalProjection) -> np.ndarray:
@@ -143,6 +144,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-train-windows", type=int, default=30000)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--max-epochs", type=int, default=40)
+    ap.add_argument("--no-set-context", action="store_true", help="score candidates independently")
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
     args = ap.parse_args(argv)
@@ -161,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
                                       w_heading=place["w_heading"]).fit(train_xy, train_keys)  # fmt: skip
     print(f"kNN: history {knn.history}, n_neighbors {knn.n_neighbors}; place-aware: {place}")
 
-    tag = hashlib.sha1(json.dumps([str(args.data.resolve()), knn.history, knn.n_neighbors, place,
+    tag = hashlib.sha1(json.dumps([CACHE_FORMAT, str(args.data.resolve()), knn.history, knn.n_neighbors, place,
                                    args.top_k, args.max_train_windows]).encode()).hexdigest()[:10]  # fmt: skip
     build = lambda xy, lengths, split, exclude=None, groups=None: build_candidates(  # noqa: E731
         xy, lengths, knn.index_, place_index, knn.n_neighbors, place["n_neighbors"], K,
@@ -185,7 +188,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.stage == "test":
         tasks["test"] = make_prediction_task(parts["test"])
     task_cs = {s: build(t.xy(proj), t.lengths, s) for s, t in tasks.items()}
-    config = SelectorConfig(d_hidden=args.hidden, dropout=args.dropout)
+    config = SelectorConfig(
+        d_hidden=args.hidden,
+        dropout=args.dropout,
+        max_epochs=args.max_epochs,
+        set_context=not args.no_set_context,
+    )
     models, logs = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:
         m, log = fit_selector(train_cs, tw[3], val_win_cs, vw[3], config, seed)

@@ -34,23 +34,23 @@ class SelectorConfig:
     batch_size: int = 256  # queries per step
     max_epochs: int = 40
     patience: int = 8  # epochs without a val improvement before stopping
+    set_context: bool = True  # candidates see the mean encoding of the whole set
 
 
 class CandidateSelector(nn.Module):
     def __init__(self, config: SelectorConfig, q_dim: int, c_dim: int) -> None:
         super().__init__()
         self.config, self.q_dim, self.c_dim = config, q_dim, c_dim
-        d = config.d_hidden
-        layers: list[nn.Module] = [
-            nn.Linear(q_dim + c_dim, d),
-            nn.GELU(),
-            nn.Dropout(config.dropout),
-        ]
+        d, p = config.d_hidden, config.dropout
+        layers: list[nn.Module] = [nn.Linear(q_dim + c_dim, d), nn.GELU(), nn.Dropout(p)]
         for _ in range(config.n_layers - 1):
-            layers += [nn.Linear(d, d), nn.GELU(), nn.Dropout(config.dropout)]
-        layers.append(nn.Linear(d, 1))
-        self.scorer = nn.Sequential(*layers)
-        self.gate = nn.Sequential(nn.Linear(q_dim, d), nn.GELU(), nn.Linear(d, 1))
+            layers += [nn.Linear(d, d), nn.GELU(), nn.Dropout(p)]
+        self.encoder = nn.Sequential(*layers)  # one (query, candidate) pair -> d
+        # set context: each candidate also sees the mean of all candidates' encodings (what
+        # the others say), DeepSets-style; off = candidates scored independently
+        d_ctx = d if config.set_context else 0
+        self.scorer = nn.Sequential(nn.Linear(d + d_ctx, d), nn.GELU(), nn.Linear(d, 1))
+        self.gate = nn.Sequential(nn.Linear(q_dim + d_ctx, d), nn.GELU(), nn.Linear(d, 1))
         nn.init.zeros_(self.gate[-1].weight)  # untrained: pred = base exactly
         nn.init.zeros_(self.gate[-1].bias)
 
@@ -60,9 +60,14 @@ class CandidateSelector(nn.Module):
         """q (B, Q), f (B, C, F) float32; cands (B, C, k, 2) float64 metres ->
         pred (B, k, 2) float64, weights (B, C), gate (B,)."""
         B, C, _ = f.shape
-        x = torch.cat([q[:, None].expand(B, C, self.q_dim), f], dim=-1)  # (B, C, Q + F)
-        w = torch.softmax(self.scorer(x).squeeze(-1), dim=-1)  # (B, C)
-        g = torch.tanh(self.gate(q).squeeze(-1))  # (B,)
+        h = self.encoder(torch.cat([q[:, None].expand(B, C, self.q_dim), f], dim=-1))  # (B, C, d)
+        gate_in = q
+        if self.config.set_context:
+            ctx = h.mean(1)  # (B, d)
+            h = torch.cat([h, ctx[:, None].expand_as(h)], dim=-1)  # (B, C, 2d)
+            gate_in = torch.cat([q, ctx], dim=-1)  # (B, Q + d)
+        w = torch.softmax(self.scorer(h).squeeze(-1), dim=-1)  # (B, C)
+        g = torch.tanh(self.gate(gate_in).squeeze(-1))  # (B,)
         mix = (w.double()[..., None, None] * cands).sum(1)  # (B, k, 2)
         b = cands[:, base]  # (B, k, 2)
         return b + g.double()[:, None, None] * (mix - b), w, g

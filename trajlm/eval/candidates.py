@@ -37,8 +37,10 @@ SCALE_M = 500.0  # continuations and histories are divided by this before the ne
 class CandidateSet:
     """N queries x C candidates of k steps. ``cands`` (N, C, k, 2) world-frame continuations;
     ``kind`` (C,) index into KINDS; ``cand_feats`` (N, C, F); ``query_feats`` (N, Q);
-    ``last`` (N, 2) the query's last point; ``groups`` (N,) trajectory keys; ``split`` where
-    the queries come from; column ``base`` is the plain kNN aggregate."""
+    ``last`` (N, 2) the query's last point; ``groups`` (N,) trajectory keys; ``source``
+    (N, C) the trajectory key of each individual neighbour's library window (-1 for the
+    aggregates, constant velocity and unanswered rows); ``split`` where the queries come from;
+    column ``base`` is the plain kNN aggregate."""
 
     cands: np.ndarray
     kind: np.ndarray
@@ -46,6 +48,7 @@ class CandidateSet:
     query_feats: np.ndarray
     last: np.ndarray
     groups: np.ndarray
+    source: np.ndarray
     split: str
     base: int = 0
 
@@ -78,6 +81,7 @@ def _pool(index, xy, lengths, ok, k, n_agg, top_k, exclude):
     n = len(xy)
     conts = np.zeros((n, top_k, k, 2))
     dist, src, head = np.full((n, top_k), np.nan), np.zeros((n, top_k, 2)), np.zeros((n, top_k, 2))
+    source = np.full((n, top_k), -1, np.int64)
     if ok.any():
         feats, c, s = index.features(xy[ok], lengths[ok])
         ex = None if exclude is None else np.asarray(exclude)[ok]
@@ -86,13 +90,14 @@ def _pool(index, xy, lengths, ok, k, n_agg, top_k, exclude):
         own = index.continuations_[top, :k].reshape(len(nb), -1, 2)  # (Q, top_k * k, 2)
         conts[ok] = rotate(own, c, s).reshape(len(nb), top_k, k, 2)
         dist[ok], src[ok], head[ok] = d[:, :top_k], index.origins_[top], index.headings_[top]
+        source[ok] = index.traj_keys_[top]
         here = last_point(xy[ok], lengths[ok])[:, None]  # (Q, 1, 2)
         agg_place = np.linalg.norm(index.origins_[nb[:, :n_agg]] - here, axis=-1).mean(1)
     else:
         agg_place = np.zeros(0)
     place_agg = np.full(n, np.nan)
     place_agg[ok] = agg_place
-    return got, conts, dist, src, head, place_agg
+    return got, conts, dist, src, head, place_agg, source
 
 
 def build_candidates(
@@ -120,14 +125,14 @@ def build_candidates(
     pools = []
     for index, n_agg in ((shape_index, n_shape), (place_index, n_place)):
         ok = lengths >= index.history
-        got, conts, dist, src, head, place_agg = _pool(
+        got, conts, dist, src, head, place_agg, source = _pool(
             index, xy, lengths, ok, k, n_agg, top_k, exclude
         )
         agg = np.where(ok[:, None, None], got.continuation, cv)  # kNN falls back to CV
         conts = np.where(ok[:, None, None, None], conts, cv[:, None])
-        pools.append((ok, got, agg, conts, dist, src, head, place_agg))
-    (s_ok, s_got, s_agg, s_conts, s_dist, s_src, s_head, s_place), \
-        (p_ok, p_got, p_agg, p_conts, p_dist, p_src, p_head, p_place) = pools  # fmt: skip
+        pools.append((ok, got, agg, conts, dist, src, head, place_agg, source))
+    (s_ok, s_got, s_agg, s_conts, s_dist, s_src, s_head, s_place, s_source), \
+        (p_ok, p_got, p_agg, p_conts, p_dist, p_src, p_head, p_place, p_source) = pools  # fmt: skip
     cands = np.concatenate([s_agg[:, None], p_agg[:, None], cv[:, None], s_conts, p_conts], 1)
     kind = np.array([0, 1, 2] + [3] * top_k + [4] * top_k)
     C = len(kind)
@@ -172,7 +177,8 @@ def build_candidates(
         np.log(np.asarray(lengths, np.float64))[:, None],
     ], axis=1)  # fmt: skip
     groups = np.zeros(n, np.int64) if groups is None else np.asarray(groups)
-    return CandidateSet(cands, kind, cand_feats, query_feats, last, groups, split)
+    source = np.concatenate([np.full((n, 3), -1, np.int64), s_source, p_source], 1)
+    return CandidateSet(cands, kind, cand_feats, query_feats, last, groups, source, split)
 
 
 def windows_of(
