@@ -39,7 +39,7 @@ from trajlm.eval.metrics import point_errors
 from trajlm.eval.protocol import _split, tune_knn
 
 K = 5
-CACHE_FORMAT = 2  # bump when CandidateSet's fields or features change
+CACHE_FORMAT = 3  # bump when CandidateSet's fields or features change
 
 
 def to_xy(latlon: np.ndarray, proj: LocalProjection) -> np.ndarray:
@@ -141,10 +141,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--w-heading", default="0,30,100,300")
     ap.add_argument("--n-place", default="5,10,20,40")
     ap.add_argument("--top-k", type=int, default=8, help="individual neighbours per pool")
+    ap.add_argument("--local", default="", help="W_PLACE,W_HEADING,N: a third, local pool")
     ap.add_argument("--max-train-windows", type=int, default=30000)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--max-epochs", type=int, default=40)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--constant-lr", action="store_true", help="no cosine decay")
     ap.add_argument("--no-set-context", action="store_true", help="score candidates independently")
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
@@ -165,10 +168,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"kNN: history {knn.history}, n_neighbors {knn.n_neighbors}; place-aware: {place}")
 
     tag = hashlib.sha1(json.dumps([CACHE_FORMAT, str(args.data.resolve()), knn.history, knn.n_neighbors, place,
-                                   args.top_k, args.max_train_windows]).encode()).hexdigest()[:10]  # fmt: skip
+                                   args.top_k, args.max_train_windows, args.local]).encode()).hexdigest()[:10]  # fmt: skip
+    local, n_local = None, 10
+    if args.local:
+        wp, wh, n_local = (float(v) for v in args.local.split(","))
+        local = PlaceRetrievalIndex(knn.history, K, w_place=wp, w_heading=wh)
+        local.fit(train_xy, train_keys)
     build = lambda xy, lengths, split, exclude=None, groups=None: build_candidates(  # noqa: E731
         xy, lengths, knn.index_, place_index, knn.n_neighbors, place["n_neighbors"], K,
-        args.top_k, exclude=exclude, groups=groups, split=split)  # fmt: skip
+        args.top_k, exclude=exclude, groups=groups, split=split, local_index=local,
+        n_local=int(n_local))  # fmt: skip
     t0 = time.time()
     tw = windows_of(train_xy, train_keys, K, max_windows=args.max_train_windows)
     train_cs = cached(
@@ -193,6 +202,8 @@ def main(argv: list[str] | None = None) -> None:
         dropout=args.dropout,
         max_epochs=args.max_epochs,
         set_context=not args.no_set_context,
+        lr=args.lr,
+        cosine=not args.constant_lr,
     )
     models, logs = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:

@@ -40,16 +40,18 @@ def test_candidates_never_come_from_the_own_trajectory_or_a_non_train_trip():
     xy, keys, cut, shape, place = _setup()
     train_w = windows_of(xy[:cut], keys[:cut], 5)
     cs = _build(train_w, shape, place, "train")
-    individual = cs.source[:, 3:]  # (N, 2 * TOP_K) the neighbours' trajectories
+    single = np.isin(cs.kind, (3, 4))  # the individual neighbours (the rest pool them)
+    individual = cs.source[:, single]  # (N, 2 * TOP_K) the neighbours' trajectories
+    assert single.sum() == 2 * TOP_K and (cs.source[:, ~single] == -1).all()
     assert (individual >= 0).all()  # every window here is long enough to be answered
     assert not (individual == cs.groups[:, None]).any()  # leak guard: own trip left out
     # without the guard the own trajectory IS retrieved (so the assertion above can fail)
     leaky = _build(train_w, shape, place, "train", exclude=False)
-    assert (leaky.source[:, 3:] == leaky.groups[:, None]).any()
+    assert (leaky.source[:, single] == leaky.groups[:, None]).any()
     # held-out queries only ever see train trajectories
     val_w = windows_of(xy[cut:], keys[cut:], 5)
     val = _build(val_w, shape, place, "val", exclude=False)
-    assert set(np.unique(val.source[:, 3:])) <= set(np.unique(keys[:cut]))
+    assert set(np.unique(val.source[:, single])) <= set(np.unique(keys[:cut]))
     assert not set(np.unique(keys[cut:])) & set(np.unique(shape.traj_keys_))
     assert not set(np.unique(keys[cut:])) & set(np.unique(place.traj_keys_))
 
@@ -58,10 +60,10 @@ def test_shapes_and_features_are_finite():
     xy, keys, cut, shape, place = _setup()
     w = windows_of(xy[cut:], keys[cut:], 5)
     cs = _build(w, shape, place, "val", exclude=False)
-    n, C = len(w[0]), 3 + 2 * TOP_K
+    n, C = len(w[0]), 3 + 2 * TOP_K + 2 * 3 + 1  # + medians over 5 / 10 / 40, + both pools
     assert cs.cands.shape == (n, C, 5, 2) and cs.source.shape == (n, C)
     assert cs.cand_feats.shape[:2] == (n, C) and cs.query_feats.shape[0] == n
-    assert list(cs.kind[:3]) == [0, 1, 2] and len(KINDS) == 5
+    assert list(cs.kind[:3]) == [0, 1, 2] and sorted(set(cs.kind)) == list(range(len(KINDS)))
     assert np.isfinite(cs.cand_feats).all() and np.isfinite(cs.query_feats).all()
     # windows: history of at most 20 real points, target the next 5 of the same trip
     hist, lengths, wkeys, target = w

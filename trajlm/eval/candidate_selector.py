@@ -35,6 +35,7 @@ class SelectorConfig:
     max_epochs: int = 40
     patience: int = 8  # epochs without a val improvement before stopping
     set_context: bool = True  # candidates see the mean encoding of the whole set
+    cosine: bool = True  # learning rate decays to 0 over max_epochs (steadier early stopping)
 
 
 class CandidateSelector(nn.Module):
@@ -112,6 +113,9 @@ def fit_selector(
     gen = torch.Generator().manual_seed(seed)
     model = CandidateSelector(config, train.query_feats.shape[1], train.cand_feats.shape[2])
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    steps_per_epoch = -(-len(train.cands) // config.batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 0.5 * (1 + np.cos(np.pi * min(
+        i / (config.max_epochs * steps_per_epoch), 1.0))) if config.cosine else 1.0)  # fmt: skip
     q, f, c = _tensors(train)
     y = torch.as_tensor(train_target - train.last[:, None], dtype=torch.float64)
     val_y = torch.as_tensor(val_target, dtype=torch.float64)
@@ -134,6 +138,7 @@ def fit_selector(
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            sched.step()
             losses.append(float(loss.detach()))
         v = val_ade()
         log["epochs"].append({"epoch": epoch, "train_ade": float(np.mean(losses)), "val_ade": v})

@@ -29,7 +29,19 @@ import numpy as np
 
 from trajlm.data.retrieval import RetrievalIndex, heading, last_point, rotate
 
-KINDS = ("shape kNN", "place kNN", "constant velocity", "shape neighbour", "place neighbour")
+KINDS = (
+    "shape kNN",
+    "place kNN",
+    "constant velocity",
+    "shape neighbour",
+    "place neighbour",
+    "shape kNN (other n)",
+    "place kNN (other n)",
+    "both kNN",
+    "local kNN",
+    "local neighbour",
+    "local kNN (other n)",
+)
 SCALE_M = 500.0  # continuations and histories are divided by this before the network
 
 
@@ -74,30 +86,67 @@ def _log(x: np.ndarray, unit: float) -> np.ndarray:
     return np.log1p(np.nan_to_num(np.asarray(x, np.float64), nan=0.0) / unit)
 
 
-def _pool(index, xy, lengths, ok, k, n_agg, top_k, exclude):
-    """One retrieval pool: the aggregate (exactly ``index.query``) and the top_k individual
-    continuations (world frame), their distances, source places and headings."""
+@dataclass
+class _Block:
+    """m candidates of one pool for N queries: continuations (N, m, k, 2) world frame; kind
+    (m,); mean retrieval distance, distance of the source windows from the query's last point,
+    cos of their heading difference, log of the neighbours pooled, rank (N, m); source (N, m)."""
+
+    cont: np.ndarray
+    kind: list[int]
+    dist: np.ndarray
+    place: np.ndarray
+    head: np.ndarray
+    pooled: np.ndarray
+    rank: np.ndarray
+    source: np.ndarray
+
+
+def _pool(index, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, kinds):
+    """One retrieval pool: its tuned aggregate (exactly ``index.query``, constant velocity
+    where the history is too short), medians over the first n neighbours for each n in
+    ``sizes``, and the top_k individual continuations. kinds: (aggregate, other n, single).
+    Also returns the own-frame continuations of the first n_agg neighbours and ok (N,)."""
     got = index.query(xy, lengths, k, exclude=exclude, n_neighbors=n_agg)
-    n = len(xy)
-    conts = np.zeros((n, top_k, k, 2))
-    dist, src, head = np.full((n, top_k), np.nan), np.zeros((n, top_k, 2)), np.zeros((n, top_k, 2))
-    source = np.full((n, top_k), -1, np.int64)
+    ok, n = got.found, len(xy)
+    m = min(max(top_k, n_agg, *sizes), index.n_windows_)  # neighbours read per query
+    own = np.zeros((n, m, k, 2))  # (N, m, k, 2) continuations in the query's own frame
+    dist, place, head = np.full((n, m), np.nan), np.full((n, m), np.nan), np.ones((n, m))
+    source, c, s = np.full((n, m), -1, np.int64), np.ones(n), np.zeros(n)
     if ok.any():
-        feats, c, s = index.features(xy[ok], lengths[ok])
+        feats, c[ok], s[ok] = index.features(xy[ok], lengths[ok])
         ex = None if exclude is None else np.asarray(exclude)[ok]
-        d, nb = index.neighbours(feats, max(top_k, n_agg), ex)
-        top = nb[:, :top_k]  # (Q, top_k) library windows
-        own = index.continuations_[top, :k].reshape(len(nb), -1, 2)  # (Q, top_k * k, 2)
-        conts[ok] = rotate(own, c, s).reshape(len(nb), top_k, k, 2)
-        dist[ok], src[ok], head[ok] = d[:, :top_k], index.origins_[top], index.headings_[top]
-        source[ok] = index.traj_keys_[top]
-        here = last_point(xy[ok], lengths[ok])[:, None]  # (Q, 1, 2)
-        agg_place = np.linalg.norm(index.origins_[nb[:, :n_agg]] - here, axis=-1).mean(1)
-    else:
-        agg_place = np.zeros(0)
-    place_agg = np.full(n, np.nan)
-    place_agg[ok] = agg_place
-    return got, conts, dist, src, head, place_agg, source
+        d, nb = index.neighbours(feats, m, ex)  # (Q, m)
+        own[ok], dist[ok], source[ok] = index.continuations_[nb, :k], d, index.traj_keys_[nb]
+        place[ok] = np.linalg.norm(
+            index.origins_[nb] - last_point(xy[ok], lengths[ok])[:, None], axis=-1
+        )
+        head[ok] = index.headings_[nb, 0] * c[ok, None] + index.headings_[nb, 1] * s[ok, None]
+
+    def world(cont_own):  # (N, j, k, 2) own frame -> world frame; CV where not answered
+        j = cont_own.shape[1]
+        w = rotate(cont_own.reshape(n, -1, 2), c, s).reshape(n, j, k, 2)
+        return np.where(ok[:, None, None, None], w, cv[:, None])
+
+    def summary(j):  # mean features of the first j neighbours (N, 1) each
+        return [a[:, :j].mean(1, keepdims=True) for a in (dist, place, head)]  # NaN: unanswered
+
+    blocks = []
+    agg = np.where(ok[:, None, None], got.continuation, cv)[:, None]  # (N, 1, k, 2)
+    d1, p1, h1 = summary(n_agg)
+    none = np.full((n, 1), -1, np.int64)
+    blocks.append(_Block(agg, [kinds[0]], got.distance[:, None], p1, h1,
+                         np.full((n, 1), np.log(n_agg)), np.zeros((n, 1)), none))  # fmt: skip
+    for j in sizes:
+        dj, pj, hj = summary(j)
+        med = world(np.median(own[:, :j], 1)[:, None])
+        blocks.append(_Block(med, [kinds[1]], dj, pj, hj, np.full((n, 1), np.log(j)),
+                             np.zeros((n, 1)), none))  # fmt: skip
+    rank = np.tile(np.arange(top_k) / top_k, (n, 1))
+    blocks.append(_Block(world(own[:, :top_k]), [kinds[2]] * top_k, dist[:, :top_k],
+                         place[:, :top_k], head[:, :top_k], np.zeros((n, top_k)), rank,
+                         source[:, :top_k]))  # fmt: skip
+    return blocks, got, own[:, :n_agg], ok, (c, s)
 
 
 def build_candidates(
@@ -112,53 +161,64 @@ def build_candidates(
     exclude: np.ndarray | None = None,
     groups: np.ndarray | None = None,
     split: str = "val",
+    sizes: tuple[int, ...] = (5, 10, 40),
+    local_index: RetrievalIndex | None = None,
+    n_local: int = 10,
 ) -> CandidateSet:
     """Candidates and features for N query histories xy (N, T, 2) metres, right-padded, with
     ``lengths`` (N,) real points. ``exclude`` (N,) trajectory keys leaves each query's own
     trajectory out of both pools (pass it for TRAIN queries; val/test trips are not in a
-    train-only library). ``n_shape`` / ``n_place``: neighbours of each aggregate (tuned on val)."""
+    train-only library). ``n_shape`` / ``n_place``: neighbours of each tuned aggregate;
+    ``sizes``: further medians over that many neighbours of each pool (the selector may prefer
+    a wider or narrower vote per query). ``local_index``: an optional third pool (a place
+    index with a large place weight: what vehicles did at this very spot), appended last."""
     xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
     n = len(xy)
     last = last_point(xy, lengths)
     step = last - last_point(xy, lengths, 1)  # (N, 2) last displacement
     cv = step[:, None] * np.arange(1, k + 1)[None, :, None]  # (N, k, 2)
-    pools = []
-    for index, n_agg in ((shape_index, n_shape), (place_index, n_place)):
-        ok = lengths >= index.history
-        got, conts, dist, src, head, place_agg, source = _pool(
-            index, xy, lengths, ok, k, n_agg, top_k, exclude
+    s_blocks, s_got, s_own, s_ok, (c, s) = _pool(
+        shape_index, xy, lengths, cv, k, n_shape, sizes, top_k, exclude, (0, 5, 3)
+    )
+    p_blocks, p_got, p_own, p_ok, _ = _pool(
+        place_index, xy, lengths, cv, k, n_place, sizes, top_k, exclude, (1, 6, 4))  # fmt: skip
+    # both pools' tuned neighbours in one vote (both are in the query's own frame)
+    both_ok = s_ok & p_ok
+    both = rotate(np.median(np.concatenate([s_own, p_own], 1), 1), c, s)  # (N, k, 2)
+    both = np.where(both_ok[:, None, None], both, cv)[:, None]
+    zeros, none = np.zeros((n, 1)), np.full((n, 1), -1, np.int64)
+    blocks = [s_blocks[0], p_blocks[0],
+              _Block(cv[:, None], [2], zeros, zeros, np.ones((n, 1)), zeros, zeros, none),
+              s_blocks[-1], p_blocks[-1], *s_blocks[1:-1], *p_blocks[1:-1],
+              _Block(both, [7], np.c_[s_got.distance, p_got.distance].mean(1, keepdims=True),
+                     zeros, np.ones((n, 1)), np.full((n, 1), np.log(n_shape + n_place)), zeros,
+                     none)]  # fmt: skip
+    extra_q = []
+    if local_index is not None:
+        l_blocks, l_got, _, _, _ = _pool(
+            local_index, xy, lengths, cv, k, n_local, sizes, top_k, exclude, (8, 10, 9)
         )
-        agg = np.where(ok[:, None, None], got.continuation, cv)  # kNN falls back to CV
-        conts = np.where(ok[:, None, None, None], conts, cv[:, None])
-        pools.append((ok, got, agg, conts, dist, src, head, place_agg, source))
-    (s_ok, s_got, s_agg, s_conts, s_dist, s_src, s_head, s_place, s_source), \
-        (p_ok, p_got, p_agg, p_conts, p_dist, p_src, p_head, p_place, p_source) = pools  # fmt: skip
-    cands = np.concatenate([s_agg[:, None], p_agg[:, None], cv[:, None], s_conts, p_conts], 1)
-    kind = np.array([0, 1, 2] + [3] * top_k + [4] * top_k)
+        blocks += [l_blocks[0], l_blocks[-1], *l_blocks[1:-1]]  # fmt: skip
+        extra_q = [_log(np.stack([l_got.distance, l_got.spread], 1), 10.0)]
+    cat = lambda name: np.concatenate([getattr(b, name) for b in blocks], 1)  # noqa: E731
+    cands, kind = cat("cont"), np.array([i for b in blocks for i in b.kind])
     C = len(kind)
 
     # -- per-candidate features, in the query's own frame --------------------------------------
     c, s = heading(xy, lengths)  # (N,) the query's heading
     own = rotate(cands.reshape(n, -1, 2), c, -s).reshape(n, C, k, 2)
-    dist = np.concatenate([s_got.distance[:, None], p_got.distance[:, None], np.zeros((n, 1)),
-                           s_dist, p_dist], 1)  # fmt: skip
-    place = np.concatenate([s_place[:, None], p_place[:, None], np.zeros((n, 1)),
-                            np.linalg.norm(s_src - last[:, None], axis=-1),
-                            np.linalg.norm(p_src - last[:, None], axis=-1)], 1)  # fmt: skip
-    head_cos = np.concatenate([np.ones((n, 3)), s_head[..., 0] * c[:, None] + s_head[..., 1] * s[:, None],
-                               p_head[..., 0] * c[:, None] + p_head[..., 1] * s[:, None]], 1)  # fmt: skip
     end = cands[:, :, -1]  # (N, C, 2)
     consensus = np.median(end, axis=1, keepdims=True)  # (N, 1, 2)
-    rank = np.concatenate([np.zeros((n, 3)), np.tile(np.arange(top_k) / top_k, (n, 2))], 1)
     cand_feats = np.concatenate([
-        np.eye(len(KINDS))[kind][None].repeat(n, 0),  # (N, C, 5)
+        np.eye(len(KINDS))[kind][None].repeat(n, 0),  # (N, C, kinds)
         own.reshape(n, C, -1) / SCALE_M,  # (N, C, 2k)
-        _log(dist, 10.0)[..., None],
-        _log(place, 100.0)[..., None],
-        head_cos[..., None],
+        _log(cat("dist"), 10.0)[..., None],
+        _log(cat("place"), 100.0)[..., None],
+        np.nan_to_num(cat("head"), nan=1.0)[..., None],
+        cat("pooled")[..., None] / 4.0,
+        cat("rank")[..., None],
         _log(np.linalg.norm(end - consensus, axis=-1), 10.0)[..., None],
         _log(np.linalg.norm(end - cands[:, :1, -1], axis=-1), 10.0)[..., None],
-        rank[..., None],
     ], axis=-1)  # fmt: skip
 
     # -- per-query features -------------------------------------------------------------------
@@ -175,10 +235,10 @@ def build_candidates(
         _log(np.stack([s_got.distance, p_got.distance, s_got.spread, p_got.spread], 1), 10.0),
         np.stack([s_ok, p_ok], 1).astype(np.float64),
         np.log(np.asarray(lengths, np.float64))[:, None],
+        *extra_q,
     ], axis=1)  # fmt: skip
     groups = np.zeros(n, np.int64) if groups is None else np.asarray(groups)
-    source = np.concatenate([np.full((n, 3), -1, np.int64), s_source, p_source], 1)
-    return CandidateSet(cands, kind, cand_feats, query_feats, last, groups, source, split)
+    return CandidateSet(cands, kind, cand_feats, query_feats, last, groups, cat("source"), split)
 
 
 def windows_of(
