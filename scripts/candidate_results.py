@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--top-k", type=int, default=8, help="individual neighbours per pool")
     ap.add_argument("--local", default="", help="W_PLACE,W_HEADING,N: a third, local pool")
     ap.add_argument("--max-train-windows", type=int, default=30000)
+    ap.add_argument("--max-val-windows", type=int, default=10000, help="early-stopping set")
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--max-epochs", type=int, default=40)
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"kNN: history {knn.history}, n_neighbors {knn.n_neighbors}; place-aware: {place}")
 
     tag = hashlib.sha1(json.dumps([CACHE_FORMAT, str(args.data.resolve()), knn.history, knn.n_neighbors, place,
-                                   args.top_k, args.max_train_windows, args.local]).encode()).hexdigest()[:10]  # fmt: skip
+                                   args.top_k, args.max_train_windows, args.max_val_windows, args.local]).encode()).hexdigest()[:10]  # fmt: skip
     local, n_local = None, 10
     if args.local:
         wp, wh, n_local = (float(v) for v in args.local.split(","))
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         args.cache / tag / "train.npz", lambda: build(tw[0], tw[1], "train", tw[2], tw[2])
     )
     val_xy, val_keys = split_xy(parts["val"], proj)
-    vw = windows_of(val_xy, val_keys, K)
+    vw = windows_of(val_xy, val_keys, K, max_windows=args.max_val_windows)
     val_win_cs = cached(
         args.cache / tag / "val_windows.npz", lambda: build(vw[0], vw[1], "val", None, vw[2])
     )
@@ -196,7 +197,11 @@ def main(argv: list[str] | None = None) -> None:
     tasks = {"val": val_task}
     if args.stage == "test":
         tasks["test"] = make_prediction_task(parts["test"])
-    task_cs = {s: build(t.xy(proj), t.lengths, s) for s, t in tasks.items()}
+    task_cs, build_ms = {}, {}  # build_ms: candidate retrieval per 1,000 queries
+    for s, t in tasks.items():
+        t0 = time.time()
+        task_cs[s] = build(t.xy(proj), t.lengths, s)
+        build_ms[s] = (time.time() - t0) / len(t.lengths) * 1e6
     config = SelectorConfig(
         d_hidden=args.hidden,
         dropout=args.dropout,
@@ -235,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
                 row("kNN continuation", [base], None, pl_err),
                 row("kNN continuation (place-aware)", [pl_err], base, None),
                 row("candidate selector", sel, base, pl_err, n_params=logs[0]["n_params"],
-                    latency_ms_per_1000=1000 * latency),
+                    latency_ms_per_1000=1000 * latency, retrieval_ms_per_1000=build_ms[split]),
                 row("candidate selector (3-seed mean)", [ens], base, pl_err),
                 row("oracle: best candidate per trip (reads the targets)",
                     [np.repeat(oracle[:, None], K, 1)], base, pl_err)]  # fmt: skip

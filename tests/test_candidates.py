@@ -147,3 +147,30 @@ def test_candidate_results_script_end_to_end(tmp_path):
     for r in doc["tables"]["test"]:
         assert r["mae_m"] > 0
     assert (tmp_path / "cand.md").read_text().count("| candidate selector") == 2
+
+
+def test_place_knn_baseline_without_weights_is_plain_knn_and_tunes_on_val(tmp_path):
+    from trajlm.data.features import LocalProjection
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.data.store import read_store
+    from trajlm.eval.baselines import KNNContinuation
+    from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
+    from trajlm.eval.protocol import _split
+
+    synth_store(tmp_path / "s", n_trajectories=30, seed=3)
+    parts = _split(read_store(tmp_path / "s"))
+    val = make_prediction_task(parts["val"])
+    proj = LocalProjection.fit(parts["train"])
+    xy = val.xy(proj)
+    plain = KNNContinuation(5).fit(parts["train"], proj).predict(xy, val.lengths, 5)
+    flat = PlaceKNNContinuation(5, w_place=0, w_heading=0).fit(parts["train"], proj)
+    assert np.array_equal(flat.predict(xy, val.lengths, 5), plain)
+    assert flat.get_params()["w_place"] == 0  # sklearn-style: params round-trip
+    grid = {"w_place": (0.1, 1.0), "w_heading": (0.0,), "n_neighbors": (3, 5)}
+    est, scores = tune_place_knn(parts["train"], val, proj, grid=grid)
+    assert (
+        len(scores) == 4
+        and min(scores.values())
+        == scores[f"w_place={est.w_place},w_heading={est.w_heading},n_neighbors={est.n_neighbors}"]
+    )
