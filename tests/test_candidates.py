@@ -146,7 +146,7 @@ def test_candidate_results_script_end_to_end(tmp_path):
                            "kNN continuation (place-aware)", "candidate selector"]  # fmt: skip
     for r in doc["tables"]["test"]:
         assert r["mae_m"] > 0
-    assert (tmp_path / "cand.md").read_text().count("| candidate selector") == 2
+    assert (tmp_path / "cand.md").read_text().count("| candidate selector |") == 2
 
 
 def test_place_knn_baseline_without_weights_is_plain_knn_and_tunes_on_val(tmp_path):
