@@ -30,27 +30,33 @@ def _setup(n_train_traj: int = 24):
     return xy, keys, cut, shape, place
 
 
-def _build(windows, shape, place, split, exclude=True):
+def _local(xy, keys, cut):
+    return PlaceRetrievalIndex(5, 5, w_place=1.0, w_heading=300.0).fit(xy[:cut], keys[:cut])
+
+
+def _build(windows, shape, place, split, exclude=True, local=None):
     hist, lengths, wkeys, _ = windows
     return build_candidates(hist, lengths, shape, place, 6, 6, 5, TOP_K,
-                            exclude=wkeys if exclude else None, groups=wkeys, split=split)  # fmt: skip
+                            exclude=wkeys if exclude else None, groups=wkeys, split=split,
+                            local_index=local, n_local=3)  # fmt: skip
 
 
 def test_candidates_never_come_from_the_own_trajectory_or_a_non_train_trip():
     xy, keys, cut, shape, place = _setup()
     train_w = windows_of(xy[:cut], keys[:cut], 5)
-    cs = _build(train_w, shape, place, "train")
-    single = np.isin(cs.kind, (3, 4))  # the individual neighbours (the rest pool them)
-    individual = cs.source[:, single]  # (N, 2 * TOP_K) the neighbours' trajectories
-    assert single.sum() == 2 * TOP_K and (cs.source[:, ~single] == -1).all()
+    local = _local(xy, keys, cut)
+    cs = _build(train_w, shape, place, "train", local=local)
+    single = np.isin(cs.kind, (3, 4, 9))  # the individual neighbours (the rest pool them)
+    individual = cs.source[:, single]  # (N, 3 * TOP_K) the neighbours' trajectories
+    assert single.sum() == 3 * TOP_K and (cs.source[:, ~single] == -1).all()
     assert (individual >= 0).all()  # every window here is long enough to be answered
     assert not (individual == cs.groups[:, None]).any()  # leak guard: own trip left out
     # without the guard the own trajectory IS retrieved (so the assertion above can fail)
-    leaky = _build(train_w, shape, place, "train", exclude=False)
+    leaky = _build(train_w, shape, place, "train", exclude=False, local=local)
     assert (leaky.source[:, single] == leaky.groups[:, None]).any()
     # held-out queries only ever see train trajectories
     val_w = windows_of(xy[cut:], keys[cut:], 5)
-    val = _build(val_w, shape, place, "val", exclude=False)
+    val = _build(val_w, shape, place, "val", exclude=False, local=local)
     assert set(np.unique(val.source[:, single])) <= set(np.unique(keys[:cut]))
     assert not set(np.unique(keys[cut:])) & set(np.unique(shape.traj_keys_))
     assert not set(np.unique(keys[cut:])) & set(np.unique(place.traj_keys_))
@@ -59,9 +65,13 @@ def test_candidates_never_come_from_the_own_trajectory_or_a_non_train_trip():
 def test_shapes_and_features_are_finite():
     xy, keys, cut, shape, place = _setup()
     w = windows_of(xy[cut:], keys[cut:], 5)
-    cs = _build(w, shape, place, "val", exclude=False)
-    n, C = len(w[0]), 3 + 2 * TOP_K + 2 * 3 + 1  # + medians over 5 / 10 / 40, + both pools
+    cs = _build(w, shape, place, "val", exclude=False, local=_local(xy, keys, cut))
+    # 3 pools x (aggregate, medians over 5 / 10 / 40, TOP_K neighbours) + CV + both-pool vote
+    n, C = len(w[0]), 3 * (1 + 3 + TOP_K) + 2
     assert cs.cands.shape == (n, C, 5, 2) and cs.source.shape == (n, C)
+    plain = _build(w, shape, place, "val", exclude=False)  # without the local pool
+    assert plain.cands.shape[1] == C - (1 + 3 + TOP_K)
+    assert np.array_equal(plain.cands, cs.cands[:, : plain.cands.shape[1]])  # appended last
     assert cs.cand_feats.shape[:2] == (n, C) and cs.query_feats.shape[0] == n
     assert list(cs.kind[:3]) == [0, 1, 2] and sorted(set(cs.kind)) == list(range(len(KINDS)))
     assert np.isfinite(cs.cand_feats).all() and np.isfinite(cs.query_feats).all()
