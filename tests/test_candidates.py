@@ -148,15 +148,19 @@ def test_candidate_results_script_end_to_end(tmp_path):
     load_script("candidate_results").main([
         "--data", str(store), "--stage", "test", "--seeds", "0,1", "--w-place", "0.1",
         "--w-heading", "0,100", "--n-place", "5", "--top-k", "3", "--max-epochs", "2",
-        "--cache", str(tmp_path / "cache"), "--out", str(out)])  # fmt: skip
+        "--cache", str(tmp_path / "cache"), "--all-windows", "--out", str(out)])  # fmt: skip
     doc = json.loads(out.read_text())
-    assert set(doc["tables"]) == {"val", "test"} and len(doc["logs"]) == 2
+    assert set(doc["tables"]) == {"val", "test", "test_all_windows"} and len(doc["logs"]) == 2
+    whole = doc["tables"]["test_all_windows"]
+    # one bootstrap item per trip (not per window): at most the protocol's test trips
+    assert whole[1]["method"] == "kNN continuation"
+    assert 0 < whole[3]["vs_knn"]["n"] <= doc["tables"]["test"][3]["vs_knn"]["n"]
     methods = [r["method"] for r in doc["tables"]["test"]]
     assert methods[:4] == ["constant velocity", "kNN continuation",
                            "kNN continuation (place-aware)", "candidate selector"]  # fmt: skip
     for r in doc["tables"]["test"]:
         assert r["mae_m"] > 0
-    assert (tmp_path / "cand.md").read_text().count("| candidate selector |") == 2
+    assert (tmp_path / "cand.md").read_text().count("| candidate selector |") == 3
 
 
 def test_place_knn_baseline_without_weights_is_plain_knn_and_tunes_on_val(tmp_path):
