@@ -120,7 +120,11 @@ class RetrievalIndex:
         feats, c, s = self.features(win[:, : self.history], np.full(len(win), self.history))
         origin = win[:, self.history - 1 : self.history]
         conts = rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
-        return self._set(feats, conts, keys[starts])
+        self._set(feats, conts, keys[starts])
+        # where each window's history ends and which way it heads (absolute frame): read by
+        # place-aware candidates (trajlm.eval.candidates); not saved, unused by queries
+        self.origins_, self.headings_ = origin[:, 0], np.stack([c, s], axis=1)  # (M, 2) each
+        return self
 
     @classmethod
     def from_table(cls, df, projection, **params) -> RetrievalIndex:

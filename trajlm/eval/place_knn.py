@@ -1,0 +1,86 @@
+"""kNN continuation that also matches place and heading: a baseline (docs/candidates.md).
+
+``PlaceKNNContinuation`` is ``KNNContinuation`` over a ``PlaceRetrievalIndex``: neighbours
+must be similar in shape and speed AND lie near the query's last point, heading the same way.
+It is a baseline in its own right (no training beyond the index): where it beats plain kNN it
+is the strongest baseline a model must beat. ``tune_place_knn`` picks its weights and
+neighbour count on the val task only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.place_retrieval import PlaceRetrievalIndex
+from trajlm.data.protocol_tasks import PredictionTask
+from trajlm.eval.baselines import KNNContinuation, _table
+
+GRID = {"w_place": (0.03, 0.1, 0.3, 1.0), "w_heading": (0.0, 30.0, 100.0, 300.0),
+        "n_neighbors": (5, 10, 20, 40)}  # fmt: skip
+
+
+class PlaceKNNContinuation(KNNContinuation):
+    """kNN continuation whose features add w_place * last point (metres) and w_heading *
+    (cos, sin) of the last heading (trajlm.data.place_retrieval)."""
+
+    name = "kNN continuation (place-aware)"
+
+    def __init__(
+        self,
+        n_neighbors: int = 20,
+        history: int = 5,
+        horizon: int = 5,
+        aggregate: str = "median",
+        max_windows: int = 300_000,
+        random_state: int = 0,
+        w_place: float = 0.1,
+        w_heading: float = 100.0,
+    ) -> None:
+        super().__init__(n_neighbors, history, horizon, aggregate, max_windows, random_state)
+        self.w_place = w_place
+        self.w_heading = w_heading
+
+    def fit(self, train_df: Any, projection: LocalProjection | None = None) -> PlaceKNNContinuation:
+        train_df = _table(train_df)
+        self.projection_ = projection or LocalProjection.fit(train_df)
+        self.index_ = PlaceRetrievalIndex.from_table(
+            train_df, self.projection_, history=self.history, horizon=self.horizon,
+            n_neighbors=self.n_neighbors, aggregate=self.aggregate, max_windows=self.max_windows,
+            random_state=self.random_state, w_place=self.w_place, w_heading=self.w_heading,
+        )  # fmt: skip
+        self.n_windows_ = self.index_.n_windows_
+        return self
+
+
+def tune_place_knn(
+    train: pl.DataFrame,
+    val_task: PredictionTask,
+    proj: LocalProjection,
+    history: int = 5,
+    grid: dict | None = None,
+) -> tuple[PlaceKNNContinuation, dict[str, float]]:
+    """Grid search on the val task only (history: the plain kNN's tuned one); returns the
+    best fitted estimator and val ADE (haversine metres) per cell."""
+    from trajlm.eval import metrics as M
+
+    grid = {**GRID, **(grid or {})}
+    k = val_task.target_t.shape[1]
+    scores, best = {}, (np.inf, None)
+    xy = val_task.xy(proj)
+    for wp in grid["w_place"]:
+        for wh in grid["w_heading"]:
+            est = PlaceKNNContinuation(1, history, k, w_place=wp, w_heading=wh).fit(train, proj)
+            for nb in grid["n_neighbors"]:
+                est.n_neighbors = nb  # read at predict time: one library per weight pair
+                pred = est.predict(xy, val_task.lengths, k)  # (N, k, 2) metres
+                ll = np.stack(proj.inverse(pred[..., 0], pred[..., 1]), axis=-1)
+                ade = M.ade(ll, val_task.target_latlon)
+                scores[f"w_place={wp},w_heading={wh},n_neighbors={nb}"] = ade
+                if ade < best[0]:
+                    best = (ade, dict(n_neighbors=nb, w_place=wp, w_heading=wh))
+    est = PlaceKNNContinuation(history=history, horizon=k, **best[1]).fit(train, proj)
+    return est, scores
