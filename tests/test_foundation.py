@@ -226,3 +226,29 @@ def test_foundation_results_driver_smoke(store, tmp_path):
     )
     val = json.loads((tmp_path / "o" / "val.json").read_text())[0]
     assert {"scratch", "keep_1e-3", "refit_1e-3", "adapt_1e-3"} <= set(val)
+
+
+def test_classifier_adapt_refits_the_step_scale_and_keeps_the_hidden_states(run, store):
+    """ModelClassifier(refit_scales=...): the backbone takes the train segments' step scale;
+    "adapt" reads every window as the loaded checkpoint did, "refit" does not."""
+    from trajlm.data.store import read_store
+    from trajlm.tasks.classify import ModelClassifier
+    from trajlm.tasks.embed import pooled_hidden, segment_windows
+
+    train = read_store(store, split="train").drop("split")
+    own = NormStats.fit(train.sort(["traj_id", "t"])).dxy_scale
+    assert own != pytest.approx(442.0, rel=0.05)  # the test needs a mismatch
+    hidden, scale = {}, {}
+    for mode in ("keep", "refit", "adapt"):
+        clf = ModelClassifier(str(run), refit_scales=mode)
+        model = clf._backbone(train).eval()
+        scale[mode] = model.config.stats["dxy_scale"]
+        batch, _, _ = segment_windows(train, model, 32)
+        with torch.no_grad():
+            hidden[mode] = pooled_hidden(model, batch)[0].numpy()
+        assert (getattr(clf, "base_", None) is None) == (mode != "keep")  # saved as a copy
+    assert scale == {"keep": 442.0, "refit": pytest.approx(own), "adapt": pytest.approx(own)}
+    np.testing.assert_allclose(hidden["adapt"], hidden["keep"], rtol=1e-4, atol=1e-4)
+    assert np.abs(hidden["refit"] - hidden["keep"]).max() > 1e-3
+    with pytest.raises(ValueError, match="refit_scales"):
+        ModelClassifier(str(run), refit_scales="fit")

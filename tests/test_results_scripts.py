@@ -290,3 +290,23 @@ def test_similarity_results_scratch_arm(pretrained, tmp_path):
     premise = json.loads((tmp_path / "premise.json").read_text())
     assert premise["mean rank"]["n"] == len(ranks["random init + contrastive (8 pts)"])
     assert (tmp_path / "premise.md").exists()
+
+
+@pytest.mark.slow
+def test_modes_results_paired_pretrained_vs_scratch(pretrained, tmp_path):
+    store, run = pretrained
+    args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --seeds 0 1"
+    args += " --split-by time --specs pre:full:16:linear:adapt scratch:full:16:linear"
+    mod = load_script("modes_results")
+    mod.main([*args.split(), "--paired", "pre:full:16:linear:adapt", "scratch:full:16:linear"])
+    summary = json.loads((tmp_path / "modes_summary.json").read_text())
+    y = np.array(summary["labels"])
+    pred = {k: np.array(v["pred"]) for k, v in summary["methods"].items()}
+    a, b = pred["trajlm pre:full:16:linear:adapt"], pred["trajlm scratch:full:16:linear"]
+    assert a.shape == b.shape == (2, len(y))  # (seeds, segments)
+    paired = summary["paired"]
+    want = (a == y).mean(0).mean() - (b == y).mean(0).mean()  # seed-averaged correctness
+    assert paired["diff"] == pytest.approx(want) and paired["n"] == len(y)
+    assert paired["lo"] <= paired["diff"] <= paired["hi"]
+    with pytest.raises(SystemExit, match="--paired pre:full"):
+        mod.main([*args.split(), "--paired", "pre:full:16:linear", "scratch:full:16:linear"])
