@@ -12,8 +12,8 @@ the bytes fine-tuning saves and the training time. ``--ensemble`` also scores, p
 average of GB's and the model's probabilities (weight fitted on val; the same fitted models).
 Every model row gets the paired bootstrap 95 % CI of its accuracy minus GB's (per segment,
 correctness averaged over seeds; trajlm.eval.compare). ``--score-on val`` tunes without
-reading test. ``--paired A B`` (the foundation premise, docs/pretraining.md) adds the same
-paired CI of spec A's accuracy minus spec B's (DIR/modes_summary.json "paired"), and every
+reading test. ``--paired A B`` (repeatable; the foundation premise, docs/pretraining.md) adds the
+same paired CI of spec A's accuracy minus spec B's (DIR/modes_summary.json "paired"), and every
 spec's per-seed predicted labels are saved there ("pred") for later pairings.
 
     python scripts/modes_results.py --data GEOLIFE_STORE --pretrained RUN/best --out DIR \
@@ -90,12 +90,13 @@ def main(argv: list[str] | None = None) -> Path:
     ap.add_argument("--split-by", default="user_time", choices=("time", "user_time"))
     ap.add_argument("--ensemble", action="store_true", help="Also GB + model probabilities.")
     ap.add_argument("--score-on", default="test", choices=("val", "test"))
-    ap.add_argument("--paired", nargs=2, metavar=("A", "B"),
-                    help="Paired CI of spec A's accuracy minus spec B's (both in --specs).")  # fmt: skip
+    ap.add_argument("--paired", nargs=2, metavar=("A", "B"), action="append", default=[],
+                    help="Paired CI of spec A's accuracy minus spec B's (both in --specs); "
+                    "repeatable.")  # fmt: skip
     ap.add_argument("--seed-average", action="store_true",
                     help="Also each spec's seeds averaged into one model (+ GB).")  # fmt: skip
     args = ap.parse_args(argv)
-    if args.paired and (bad := [s for s in args.paired if s not in args.specs]):
+    if bad := [s for pair in args.paired for s in pair if s not in args.specs]:
         raise SystemExit(f"--paired {bad[0]}: not one of --specs {args.specs}")
     torch.set_num_threads(1)
     out: Path = args.out
@@ -159,10 +160,11 @@ def main(argv: list[str] | None = None) -> Path:
         info = first.info_
         table.append([first.name, *scores(first.name), ci_text, f"{info['trainable']:,}",
                       f"{info['pct']:.1f}", f"{kb:.0f}", f"{train_s:.0f}"])  # fmt: skip
-    if args.paired:  # A minus B, per segment, correctness seed-averaged (positive: A better)
-        a, b = (groups[args.specs.index(s)][0].name for s in args.paired)
+    summary["paired"] = []
+    for pair in args.paired:  # A minus B, per segment, correctness seed-averaged (+: A better)
+        a, b = (groups[args.specs.index(s)][0].name for s in pair)
         ci = paired_bootstrap_ci(correct_of[a], correct_of[b])
-        summary["paired"] = {"a": a, "b": b, **ci}
+        summary["paired"].append({"a": a, "b": b, **ci})
         print(f"{a} - {b}: {100 * ci['diff']:+.1f} pp accuracy "
               f"[{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}] (n={ci['n']})", flush=True)  # fmt: skip
     (out / "modes_summary.json").write_text(json.dumps(summary, indent=2, default=float))

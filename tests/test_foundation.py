@@ -226,6 +226,20 @@ def test_foundation_results_driver_smoke(store, tmp_path):
     )
     val = json.loads((tmp_path / "o" / "val.json").read_text())[0]
     assert {"scratch", "keep_1e-3", "refit_1e-3", "adapt_1e-3"} <= set(val)
+    env |= {"SIM_EPOCHS": "1", "SIM_POINTS": "8", "MODES_EPOCHS": "1"}
+    for stage in ("similarity", "modes"):
+        res = subprocess.run(["bash", str(ROOT / "scripts" / "foundation_results.sh"), stage],
+                             env=env, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+        assert res.returncode == 0, res.stderr[-2000:]
+    for d in ("geolife", "porto"):
+        premise = json.loads((tmp_path / "o" / f"similarity-{d}" / "premise.json").read_text())
+        assert premise["seeds"] == [0] and premise["mean rank"]["n"] > 0
+    modes = json.loads((tmp_path / "o" / "modes-time" / "modes_summary.json").read_text())
+    assert [(p["a"], p["b"]) for p in modes["paired"]] == [
+        ("trajlm pre:full:64:linear", "trajlm scratch:full:64:linear"),
+        ("trajlm pre:full:64:linear:adapt", "trajlm scratch:full:64:linear"),
+        ("trajlm pre:full:64:linear:adapt", "trajlm pre:full:64:linear"),
+    ]  # fmt: skip
 
 
 def test_classifier_adapt_refits_the_step_scale_and_keeps_the_hidden_states(run, store):

@@ -304,7 +304,8 @@ def test_modes_results_paired_pretrained_vs_scratch(pretrained, tmp_path):
     pred = {k: np.array(v["pred"]) for k, v in summary["methods"].items()}
     a, b = pred["trajlm pre:full:16:linear:adapt"], pred["trajlm scratch:full:16:linear"]
     assert a.shape == b.shape == (2, len(y))  # (seeds, segments)
-    paired = summary["paired"]
+    assert len(summary["paired"]) == 1
+    paired = summary["paired"][0]
     want = (a == y).mean(0).mean() - (b == y).mean(0).mean()  # seed-averaged correctness
     assert paired["diff"] == pytest.approx(want) and paired["n"] == len(y)
     assert paired["lo"] <= paired["diff"] <= paired["hi"]
