@@ -266,3 +266,32 @@ def test_classifier_adapt_refits_the_step_scale_and_keeps_the_hidden_states(run,
     assert np.abs(hidden["refit"] - hidden["keep"]).max() > 1e-3
     with pytest.raises(ValueError, match="refit_scales"):
         ModelClassifier(str(run), refit_scales="fit")
+
+
+def test_foundation_eval_rows_for_similarity_and_modes(tmp_path):
+    """`foundation_eval.py rows`: the similarity and modes rows from the stages' JSON."""
+    fe = _script("foundation_eval")
+    sim = tmp_path / "similarity-geolife"
+    sim.mkdir()
+    premise = {"seeds": [0, 1], "n_points": 32}
+    for metric in ("mean rank", "top-1 (%)", "top-5 (%)"):
+        premise[metric] = {"diff": 0.5, "lo": 0.25, "hi": 0.75, "rel": 0.5, "n": 3,
+                           "random init": [1.0, 1.0], "pretrained": [1.25, 1.75]}  # fmt: skip
+    (sim / "premise.json").write_text(json.dumps(premise))
+    modes = tmp_path / "modes-time"
+    modes.mkdir()
+    y = ["bus", "car", "bus", "bike"]
+    summary = {"split_by": "time", "scored_on": "test", "labels": y,
+               "methods": {"trajlm pre:x": {"pred": [y, ["bus"] * 4]},
+                           "trajlm scratch:x": {"pred": [["bus"] * 4, ["car"] * 4]}},
+               "paired": [{"a": "trajlm pre:x", "b": "trajlm scratch:x", "diff": 0.5,
+                           "lo": 0.25, "hi": 0.75, "rel": 1.0, "n": 4}]}  # fmt: skip
+    (modes / "modes_summary.json").write_text(json.dumps(summary))
+    lines = fe.rows_of(tmp_path).splitlines()
+    assert len(lines) == 4
+    assert lines[0] == ("| similarity, + contrastive | geolife (3 queries, 2 seeds) | mean rank | "
+                        "1.00 ± 0.00 | 1.50 ± 0.35 | +0.50 (+0.25 to +0.75) | +50.0% |")  # fmt: skip
+    # pre: accuracy 100 and 50 %, macro-F1 100 and 22.2 % (the 3 true classes); scratch 50, 25 %
+    assert "| 37.5 ± 17.7 / 17.8 ± 6.3 |" in lines[3]
+    assert "| 75.0 ± 35.4 / 61.1 ± 55.0 | +50.0 pp (+25.0 to +75.0) | +100.0% |" in lines[3]
+    assert lines[3].startswith("| modes (pre:x vs scratch:x) | GeoLife time split, test (4 ")
