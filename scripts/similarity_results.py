@@ -6,8 +6,8 @@ train split, best epoch on val) with queries of N and N / 2 points, beside DTW, 
 Hausdorff and the resampled shape; mean ± std over seeds (``trajlm.eval.report.aggregate_runs``)
 and each method's query speed relative to DTW's.
 
-``--scratch-arm`` (issue 14 item 7, the foundation premise) adds "random init + contrastive": the
-same random init (the --pretrained architecture and NormStats, seeded) through the same
+``--scratch-arm`` (issue 14 item 7, the foundation premise) adds "random init + contrastive": a
+random init (the --pretrained architecture and NormStats, seeded) through the same
 contrastive fine-tune, and writes the per-query ranks of every embedding (DIR/ranks.json) and
 the paired bootstrap 95 % CI (trajlm.eval.compare) of pretrained + contrastive minus random
 init + contrastive on the seed-averaged per-query rank, top-1 and top-5 hits
@@ -66,7 +66,7 @@ def embedders(
         ModelEmbedder(ft, name=f"pretrained + contrastive ({n} pts)", n_points=n),
         ModelEmbedder(ft, name=f"pretrained + contrastive ({n // 2} pts)", n_points=n // 2),
     ]
-    if scratch_arm:  # a second copy of the same random init (rand above stays untrained)
+    if scratch_arm:  # a fresh seeded random init (another draw than rand, which stays untrained)
         torch.manual_seed(seed)
         scratch = TrajectoryModel(ModelConfig.from_dict(cfg.to_dict()))
         info = fit_contrastive(scratch, train, val, contrastive)
