@@ -28,6 +28,8 @@ FT_LR=${FT_LR:-1e-3}             # the fine-tune recipe the val stage picked (bo
 REFIT=${REFIT:-adapt}            # TrainConfig.refit_scales of the pretrained arm (val-picked)
 TASK_STEPS=${TASK_STEPS:-300}    # recover / tte fine-tunes (both arms)
 CONFIG=${CONFIG:-configs/pretrain_model.toml}  # the architecture and [train] recipe of every run
+# DATASETS: the predict stage's targets (default "porto geolife"); R, O, PRE, PRE_STEPS: a
+# longer pretraining in its own folders, e.g. R=runs/f6k O=out/f6k PRE_STEPS=6000
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 T="$PY -m trajlm.cli"
 mkdir -p "$R" "$O"
@@ -95,7 +97,7 @@ if [ "$STAGE" = val ] || [ "$STAGE" = all ]; then
 fi
 if [ "$STAGE" = predict ] || [ "$STAGE" = all ]; then
     for s in $SEEDS; do
-        for d in porto geolife; do
+        for d in ${DATASETS:-porto geolife}; do
             store=$PORTO; [ $d = geolife ] && store=$GEOLIFE
             train "$store" "$R/scratch_${d}_s$s" "$STEPS" "$s"
             train "$store" "$R/pre_${d}_s$s" "$STEPS" "$s" "$PRE" "$FT_LR" "$REFIT"
