@@ -29,7 +29,8 @@ REFIT=${REFIT:-adapt}            # TrainConfig.refit_scales of the pretrained ar
 TASK_STEPS=${TASK_STEPS:-300}    # recover / tte fine-tunes (both arms)
 CONFIG=${CONFIG:-configs/pretrain_model.toml}  # the architecture and [train] recipe of every run
 # DATASETS: the predict stage's targets (default "porto geolife"); R, O, PRE, PRE_STEPS: a
-# longer pretraining in its own folders, e.g. R=runs/f6k O=out/f6k PRE_STEPS=6000
+# longer pretraining in its own folders, e.g. R=runs/f6k O=out/f6k PRE_STEPS=6000 (any other
+# stage name, e.g. pretrain-only, builds the stores and the checkpoint and nothing else)
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 T="$PY -m trajlm.cli"
 mkdir -p "$R" "$O"
