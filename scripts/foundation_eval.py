@@ -5,6 +5,7 @@
     python scripts/foundation_eval.py finetune recover STORE INIT OUT --seed 0 --steps 300
     python scripts/foundation_eval.py predict --data STORE --label Porto \
         --scratch RUN_s0/best,RUN_s1/best --pretrained RUN_s0/best,... --out scores.json
+    python scripts/foundation_eval.py rows out/foundation
 
 val: every run under a folder, its best val 5-step ADE (the Trainer's val_ade_m). init: a
 random init of PRE_RUN's architecture with STORE's NormStats (the scratch arm of a task
@@ -12,7 +13,11 @@ fine-tune, so both arms go through the same fine-tune). finetune: ``finetune_tas
 `trajlm finetune --task recover|tte` path) with a seed. predict | recover | tte: per-trip test
 errors of every seed of both arms, mean ± std over seeds, and the paired bootstrap 95 % CI
 (trajlm.eval.compare) of pretrained minus scratch on the seed-averaged per-trip errors
-(negative = pretraining helps). Appends one JSON record per call to --out.
+(negative = pretraining helps). Appends one JSON record per call to --out. rows: the
+similarity and modes rows of the same table from the driver's `similarity` and `modes` stages
+(OUT/similarity-*/premise.json of scripts/similarity_results.py --scratch-arm,
+OUT/modes-*/modes_summary.json of scripts/modes_results.py --paired; "±": std over seeds, ddof
+1, as the other rows).
 """
 
 from __future__ import annotations
@@ -155,6 +160,63 @@ def table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _ms(values, digits: int = 2) -> str:
+    v = np.asarray(values, np.float64)
+    return f"{v.mean():.{digits}f} ± {v.std(ddof=1) if len(v) > 1 else 0.0:.{digits}f}"
+
+
+def similarity_rows(premise: dict, label: str) -> list[str]:
+    """Mean rank, top-1 and top-5 rows: random init vs pretrained, both + contrastive."""
+    rows = []
+    for metric in ("mean rank", "top-1 (%)", "top-5 (%)"):
+        r = premise[metric]
+        rel = f"{r['rel']:+.1%}"
+        rows.append(f"| similarity, + contrastive | {label} ({r['n']} queries, "
+                    f"{len(premise['seeds'])} seeds) | {metric} | {_ms(r['random init'])} | "
+                    f"{_ms(r['pretrained'])} | {r['diff']:+.2f} ({r['lo']:+.2f} to {r['hi']:+.2f})"
+                    f" | {rel} |")  # fmt: skip
+    return rows
+
+
+def modes_rows(summary: dict, label: str) -> list[str]:
+    """Accuracy / macro-F1 rows of every --paired pair vs its seeds' predictions (percent)."""
+    from sklearn.metrics import f1_score
+
+    y = np.asarray(summary["labels"])
+    classes = sorted(set(y.tolist()))
+
+    def per_seed(name: str) -> tuple[list[float], list[float]]:
+        pred = [np.asarray(p) for p in summary["methods"][name]["pred"]]
+        acc = [100.0 * float(np.mean(p == y)) for p in pred]
+        f1 = [100.0 * f1_score(y, p, labels=classes, average="macro", zero_division=0)
+              for p in pred]  # fmt: skip
+        return acc, f1
+
+    rows = []
+    for pair in summary.get("paired", []):
+        (acc_a, f1_a), (acc_b, f1_b) = per_seed(pair["a"]), per_seed(pair["b"])
+        arms = [f"{_ms(acc, 1)} / {_ms(f1, 1)}" for acc, f1 in ((acc_b, f1_b), (acc_a, f1_a))]
+        ci = " to ".join(f"{100 * pair[k]:+.1f}" for k in ("lo", "hi"))
+        rows.append(f"| modes ({pair['a'].removeprefix('trajlm ')} vs "
+                    f"{pair['b'].removeprefix('trajlm ')}) | {label} ({pair['n']} segments, "
+                    f"{len(acc_a)} seeds) | accuracy / macro-F1 (%) | {arms[0]} | {arms[1]} | "
+                    f"{100 * pair['diff']:+.1f} pp ({ci}) | {pair['rel']:+.1%} |")  # fmt: skip
+    return rows
+
+
+def rows_of(out: Path) -> str:
+    """The similarity and modes rows found under ``out`` (markdown, one per line)."""
+    lines = []
+    for path in sorted(out.glob("similarity-*/premise.json")):
+        label = path.parent.name.removeprefix("similarity-")
+        lines += similarity_rows(json.loads(path.read_text()), label)
+    for path in sorted(out.glob("modes-*/modes_summary.json")):
+        summary = json.loads(path.read_text())
+        label = f"GeoLife {summary['split_by']} split, {summary['scored_on']}"
+        lines += modes_rows(summary, label)
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -185,7 +247,12 @@ def main(argv: list[str] | None = None) -> dict:
         c.add_argument("--out", type=Path)
     t = sub.add_parser("table")
     t.add_argument("scores", type=Path)
+    r = sub.add_parser("rows")
+    r.add_argument("out", type=Path, help="the driver's output folder (O)")
     args = ap.parse_args(argv)
+    if args.cmd == "rows":
+        print(rows_of(args.out))
+        return {}
 
     import torch
 

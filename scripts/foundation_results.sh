@@ -3,13 +3,17 @@
 # the corpus checkpoint fine-tuned vs the same architecture trained from scratch, with the
 # same steps, lr and schedule on each downstream task, 3 seeds, paired bootstrap CI.
 #   SHARED=../shared/data PORTO=STORE GEOLIFE=STORE SEEDS="0 1 2" STEPS=600 \
-#       bash scripts/foundation_results.sh [val|predict|recover|tte|table|all|modes]
+#       bash scripts/foundation_results.sh [val|predict|recover|tte|table|all|modes|modes-val|similarity]
 # val: the Porto fine-tune diagnosis on the val split (seed 0: step-scale re-fit x lr);
 # predict: next-point on Porto and GeoLife (`trajlm train`, init_from = the corpus checkpoint
 # for the pretrained runs); recover, tte: `trajlm finetune --task T` from the corpus checkpoint
 # and from a random init of its architecture with the target store's scales
 # (scripts/foundation_eval.py init); table: the scores (scripts/foundation_eval.py); modes
-# (not in all): scripts/modes_results.py's pre:full vs scratch:full on both GeoLife splits.
+# (not in all): scripts/modes_results.py's pre:full (the checkpoint's step scale kept, and
+# re-fitted with `adapt`) vs scratch:full on both GeoLife splits, with per-segment paired CIs;
+# modes-val: the same on the val split (keep vs adapt is picked there); similarity (not in all):
+# scripts/similarity_results.py --scratch-arm on GeoLife and Porto (pretrained vs random init,
+# both through the same contrastive fine-tune; paired CI over queries).
 # Idempotent: a run that exists is reused. One CPU thread, one process at a time.
 set -euo pipefail
 STAGE=${1:-all}
@@ -24,6 +28,9 @@ FT_LR=${FT_LR:-1e-3}             # the fine-tune recipe the val stage picked (bo
 REFIT=${REFIT:-adapt}            # TrainConfig.refit_scales of the pretrained arm (val-picked)
 TASK_STEPS=${TASK_STEPS:-300}    # recover / tte fine-tunes (both arms)
 CONFIG=${CONFIG:-configs/pretrain_model.toml}  # the architecture and [train] recipe of every run
+# DATASETS: the predict stage's targets (default "porto geolife"); R, O, PRE, PRE_STEPS: a
+# longer pretraining in its own folders, e.g. R=runs/f6k O=out/f6k PRE_STEPS=6000 (any other
+# stage name, e.g. pretrain-only, builds the stores and the checkpoint and nothing else)
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 T="$PY -m trajlm.cli"
 mkdir -p "$R" "$O"
@@ -91,7 +98,7 @@ if [ "$STAGE" = val ] || [ "$STAGE" = all ]; then
 fi
 if [ "$STAGE" = predict ] || [ "$STAGE" = all ]; then
     for s in $SEEDS; do
-        for d in porto geolife; do
+        for d in ${DATASETS:-porto geolife}; do
             store=$PORTO; [ $d = geolife ] && store=$GEOLIFE
             train "$store" "$R/scratch_${d}_s$s" "$STEPS" "$s"
             train "$store" "$R/pre_${d}_s$s" "$STEPS" "$s" "$PRE" "$FT_LR" "$REFIT"
@@ -109,12 +116,28 @@ if [ "$STAGE" = recover ] || [ "$STAGE" = tte ] || [ "$STAGE" = all ]; then
         done
     done
 fi
-if [ "$STAGE" = modes ]; then  # transport modes (GeoLife labels): scripts/modes_results.py
+if [ "$STAGE" = modes ] || [ "$STAGE" = modes-val ]; then  # transport modes (GeoLife labels)
+    on=test; [ "$STAGE" = modes-val ] && on=val
+    sfx=""; [ $on = val ] && sfx=-val
     for split in time user_time; do  # full fine-tune from the checkpoint vs its random init
         $PY scripts/modes_results.py --data "$GEOLIFE" --pretrained "$PRE/best" \
-            --out "$O/modes-$split" --specs pre:full:64:linear scratch:full:64:linear \
-            --epochs "${MODES_EPOCHS:-8}" --lr 3e-3 --seeds $SEEDS --split-by "$split" \
-            > "$O/modes-$split.log" 2>&1
+            --out "$O/modes-$split$sfx" --specs pre:full:64:linear pre:full:64:linear:adapt \
+            scratch:full:64:linear --epochs "${MODES_EPOCHS:-8}" --lr 3e-3 --seeds $SEEDS \
+            --split-by "$split" --score-on $on \
+            --paired pre:full:64:linear scratch:full:64:linear \
+            --paired pre:full:64:linear:adapt scratch:full:64:linear \
+            --paired pre:full:64:linear:adapt pre:full:64:linear > "$O/modes-$split$sfx.log" 2>&1
+        grep -- " - trajlm" "$O/modes-$split$sfx.log"
+    done
+fi
+if [ "$STAGE" = similarity ]; then  # PROTOCOL task 5: pretrained vs random init, same fine-tune
+    for d in geolife porto; do
+        store=$PORTO; [ $d = geolife ] && store=$GEOLIFE
+        [ -f "$O/similarity-$d/premise.json" ] && continue
+        $PY scripts/similarity_results.py --data "$store" --pretrained "$PRE/best" \
+            --out "$O/similarity-$d" --epochs "${SIM_EPOCHS:-8}" --n-points "${SIM_POINTS:-32}" \
+            --seeds $SEEDS --scratch-arm > "$O/similarity-$d.log" 2>&1
+        cat "$O/similarity-$d/premise.md"
     done
 fi
 if [ "$STAGE" = table ] || [ "$STAGE" = all ]; then

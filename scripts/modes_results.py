@@ -4,13 +4,17 @@ Each --spec is INIT:MODE[:N_POINTS[:HEAD[:OPTS]]]: INIT ``pre`` (the --pretraine
 ``scratch`` (its architecture, random init); MODE full | selective | lora<r> | frozen; N_POINTS
 thins every segment to that many points (one window) instead of 64-point windows; HEAD mlp |
 linear; OPTS (issue 15) ``+``-joined: ``feat`` (hybrid head: the GB baseline's segment features
-beside the pooled embedding), ``bal`` (class-balanced loss). Every spec is fitted once per
+beside the pooled embedding), ``bal`` (class-balanced loss), ``adapt`` (issue 14 item 7: a
+``pre`` checkpoint's step scale re-fitted on the train segments, weights rescaled;
+``ModelClassifier(refit_scales="adapt")``). Every spec is fitted once per
 --seeds seed and reported as mean ± std beside the harness baselines, with the trainable share,
 the bytes fine-tuning saves and the training time. ``--ensemble`` also scores, per spec, the
 average of GB's and the model's probabilities (weight fitted on val; the same fitted models).
 Every model row gets the paired bootstrap 95 % CI of its accuracy minus GB's (per segment,
 correctness averaged over seeds; trajlm.eval.compare). ``--score-on val`` tunes without
-reading test.
+reading test. ``--paired A B`` (repeatable; the foundation premise, docs/pretraining.md) adds the
+same paired CI of spec A's accuracy minus spec B's (DIR/modes_summary.json "paired"), and every
+spec's per-seed predicted labels are saved there ("pred") for later pairings.
 
     python scripts/modes_results.py --data GEOLIFE_STORE --pretrained RUN/best --out DIR \
         --specs pre:full:64:linear pre:lora1:64:linear scratch:full:64:linear \
@@ -47,7 +51,8 @@ BASELINES = ("majority class", "GB features", "GB features [balanced]")
 HEADER = ["method", "accuracy (%)", "macro-F1 (%)", "Δ acc vs GB, pp [95 % CI]", "trainable",
           "trainable (%)", "saved by fine-tuning (kB)", "train (s)"]  # fmt: skip
 # aug / augw: train segments re-cut per epoch, hybrid features of the view / whole segment
-OPTS = {"feat": "features", "bal": "class_weight", "aug": "augment", "augw": "augment"}
+OPTS = {"feat": "features", "bal": "class_weight", "aug": "augment", "augw": "augment",
+        "adapt": "refit_scales"}  # fmt: skip
 
 
 def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: float) -> list:
@@ -61,7 +66,8 @@ def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: f
     if bad := [o for o in opts if o not in OPTS]:
         raise SystemExit(f"--specs {spec}: unknown option {bad[0]!r} (choose from {sorted(OPTS)})")
     kw = dict(mode=mode, epochs=epochs, lr=lr, name=f"trajlm {spec}", n_points=n_points, head=head,
-              features="feat" in opts, class_weight="balanced" if "bal" in opts else None)  # fmt: skip
+              features="feat" in opts, class_weight="balanced" if "bal" in opts else None,
+              refit_scales="adapt" if "adapt" in opts else "keep")  # fmt: skip
     if "aug" in opts or "augw" in opts:  # issue 15, lever 5: re-cut per epoch (modes7)
         kw |= dict(augment=SegmentAugment(), augment_features="whole" if "augw" in opts else "view")
     if mode.startswith("lora"):
@@ -89,9 +95,14 @@ def main(argv: list[str] | None = None) -> Path:
     ap.add_argument("--split-by", default="user_time", choices=("time", "user_time"))
     ap.add_argument("--ensemble", action="store_true", help="Also GB + model probabilities.")
     ap.add_argument("--score-on", default="test", choices=("val", "test"))
+    ap.add_argument("--paired", nargs=2, metavar=("A", "B"), action="append", default=[],
+                    help="Paired CI of spec A's accuracy minus spec B's (both in --specs); "
+                    "repeatable.")  # fmt: skip
     ap.add_argument("--seed-average", action="store_true",
                     help="Also each spec's seeds averaged into one model (+ GB).")  # fmt: skip
     args = ap.parse_args(argv)
+    if bad := [s for pair in args.paired for s in pair if s not in args.specs]:
+        raise SystemExit(f"--paired {bad[0]}: not one of --specs {args.specs}")
     torch.set_num_threads(1)
     out: Path = args.out
     df = read_store(args.data).drop("split")
@@ -122,12 +133,16 @@ def main(argv: list[str] | None = None) -> Path:
 
     table = [[name, *scores(name), "", "", "", "", f"{rows[name]['fit_s']:.1f}"]
              for name in BASELINES]  # fmt: skip
-    summary: dict = {"split_by": args.split_by, "scored_on": args.score_on, "methods": {}}
+    summary: dict = {"split_by": args.split_by, "scored_on": args.score_on, "methods": {},
+                     "labels": y.tolist()}  # fmt: skip
+    correct_of = {}  # method -> (N,) per-segment correctness averaged over seeds
     for group in groups + ensembles:
         first = group[0]
-        correct = np.mean([m.classify(scored) == y for m in group], axis=0)  # (N,) over seeds
+        pred = [m.classify(scored) for m in group]  # (seeds,) x (N,) labels
+        correct = correct_of[first.name] = np.mean([p == y for p in pred], axis=0)
         ci_text, ci = gb_ci(correct, gb_correct)
-        rec = summary["methods"][first.name] = {"ci_vs_gb": ci, "seeds": {}}
+        rec = summary["methods"][first.name] = {"ci_vs_gb": ci, "seeds": {},
+                                                "pred": [p.tolist() for p in pred]}  # fmt: skip
         if isinstance(first, MeanEnsemble):
             table.append([first.name, *scores(first.name), ci_text, "", "", "",
                           f"{len(first.members)} models"])  # fmt: skip
@@ -150,6 +165,13 @@ def main(argv: list[str] | None = None) -> Path:
         info = first.info_
         table.append([first.name, *scores(first.name), ci_text, f"{info['trainable']:,}",
                       f"{info['pct']:.1f}", f"{kb:.0f}", f"{train_s:.0f}"])  # fmt: skip
+    summary["paired"] = []
+    for pair in args.paired:  # A minus B, per segment, correctness seed-averaged (+: A better)
+        a, b = (groups[args.specs.index(s)][0].name for s in pair)
+        ci = paired_bootstrap_ci(correct_of[a], correct_of[b])
+        summary["paired"].append({"a": a, "b": b, **ci})
+        print(f"{a} - {b}: {100 * ci['diff']:+.1f} pp accuracy "
+              f"[{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}] (n={ci['n']})", flush=True)  # fmt: skip
     (out / "modes_summary.json").write_text(json.dumps(summary, indent=2, default=float))
     return write_markdown_table(out / "classify.md", HEADER, table)
 

@@ -226,3 +226,72 @@ def test_foundation_results_driver_smoke(store, tmp_path):
     )
     val = json.loads((tmp_path / "o" / "val.json").read_text())[0]
     assert {"scratch", "keep_1e-3", "refit_1e-3", "adapt_1e-3"} <= set(val)
+    env |= {"SIM_EPOCHS": "1", "SIM_POINTS": "8", "MODES_EPOCHS": "1"}
+    for stage in ("similarity", "modes"):
+        res = subprocess.run(["bash", str(ROOT / "scripts" / "foundation_results.sh"), stage],
+                             env=env, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+        assert res.returncode == 0, res.stderr[-2000:]
+    for d in ("geolife", "porto"):
+        premise = json.loads((tmp_path / "o" / f"similarity-{d}" / "premise.json").read_text())
+        assert premise["seeds"] == [0] and premise["mean rank"]["n"] > 0
+    modes = json.loads((tmp_path / "o" / "modes-time" / "modes_summary.json").read_text())
+    assert [(p["a"], p["b"]) for p in modes["paired"]] == [
+        ("trajlm pre:full:64:linear", "trajlm scratch:full:64:linear"),
+        ("trajlm pre:full:64:linear:adapt", "trajlm scratch:full:64:linear"),
+        ("trajlm pre:full:64:linear:adapt", "trajlm pre:full:64:linear"),
+    ]  # fmt: skip
+
+
+def test_classifier_adapt_refits_the_step_scale_and_keeps_the_hidden_states(run, store):
+    """ModelClassifier(refit_scales=...): the backbone takes the train segments' step scale;
+    "adapt" reads every window as the loaded checkpoint did, "refit" does not."""
+    from trajlm.data.store import read_store
+    from trajlm.tasks.classify import ModelClassifier
+    from trajlm.tasks.embed import pooled_hidden, segment_windows
+
+    train = read_store(store, split="train").drop("split")
+    own = NormStats.fit(train.sort(["traj_id", "t"])).dxy_scale
+    assert own != pytest.approx(442.0, rel=0.05)  # the test needs a mismatch
+    hidden, scale = {}, {}
+    for mode in ("keep", "refit", "adapt"):
+        clf = ModelClassifier(str(run), refit_scales=mode)
+        model = clf._backbone(train).eval()
+        scale[mode] = model.config.stats["dxy_scale"]
+        batch, _, _ = segment_windows(train, model, 32)
+        with torch.no_grad():
+            hidden[mode] = pooled_hidden(model, batch)[0].numpy()
+        assert (getattr(clf, "base_", None) is None) == (mode != "keep")  # saved as a copy
+    assert scale == {"keep": 442.0, "refit": pytest.approx(own), "adapt": pytest.approx(own)}
+    np.testing.assert_allclose(hidden["adapt"], hidden["keep"], rtol=1e-4, atol=1e-4)
+    assert np.abs(hidden["refit"] - hidden["keep"]).max() > 1e-3
+    with pytest.raises(ValueError, match="refit_scales"):
+        ModelClassifier(str(run), refit_scales="fit")
+
+
+def test_foundation_eval_rows_for_similarity_and_modes(tmp_path):
+    """`foundation_eval.py rows`: the similarity and modes rows from the stages' JSON."""
+    fe = _script("foundation_eval")
+    sim = tmp_path / "similarity-geolife"
+    sim.mkdir()
+    premise = {"seeds": [0, 1], "n_points": 32}
+    for metric in ("mean rank", "top-1 (%)", "top-5 (%)"):
+        premise[metric] = {"diff": 0.5, "lo": 0.25, "hi": 0.75, "rel": 0.5, "n": 3,
+                           "random init": [1.0, 1.0], "pretrained": [1.25, 1.75]}  # fmt: skip
+    (sim / "premise.json").write_text(json.dumps(premise))
+    modes = tmp_path / "modes-time"
+    modes.mkdir()
+    y = ["bus", "car", "bus", "bike"]
+    summary = {"split_by": "time", "scored_on": "test", "labels": y,
+               "methods": {"trajlm pre:x": {"pred": [y, ["bus"] * 4]},
+                           "trajlm scratch:x": {"pred": [["bus"] * 4, ["car"] * 4]}},
+               "paired": [{"a": "trajlm pre:x", "b": "trajlm scratch:x", "diff": 0.5,
+                           "lo": 0.25, "hi": 0.75, "rel": 1.0, "n": 4}]}  # fmt: skip
+    (modes / "modes_summary.json").write_text(json.dumps(summary))
+    lines = fe.rows_of(tmp_path).splitlines()
+    assert len(lines) == 4
+    assert lines[0] == ("| similarity, + contrastive | geolife (3 queries, 2 seeds) | mean rank | "
+                        "1.00 ± 0.00 | 1.50 ± 0.35 | +0.50 (+0.25 to +0.75) | +50.0% |")  # fmt: skip
+    # pre: accuracy 100 and 50 %, macro-F1 100 and 22.2 % (the 3 true classes); scratch 50, 25 %
+    assert "| 37.5 ± 17.7 / 17.8 ± 6.3 |" in lines[3]
+    assert "| 75.0 ± 35.4 / 61.1 ± 55.0 | +50.0 pp (+25.0 to +75.0) | +100.0% |" in lines[3]
+    assert lines[3].startswith("| modes (pre:x vs scratch:x) | GeoLife time split, test (4 ")

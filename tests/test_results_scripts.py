@@ -256,3 +256,58 @@ def test_seed001_ablations_end_to_end(tmp_path):
     mtime = (out / "runs" / "store_s0" / "model.safetensors").stat().st_mtime
     abl.main(args)
     assert (out / "runs" / "store_s0" / "model.safetensors").stat().st_mtime == mtime
+
+
+def test_similarity_premise_table_pairs_queries_over_seeds(tmp_path):
+    """The foundation premise CI (issue 14 item 7): seed-averaged per-query ranks and hits of
+    pretrained + contrastive minus random init + contrastive."""
+    sim = load_script("similarity_results")
+    pre, scr = "pretrained + contrastive (8 pts)", "random init + contrastive (8 pts)"
+    ranks = {0: {pre: [1, 1, 3, 1], scr: [1, 2, 6, 1]}, 1: {pre: [1, 1, 1, 1], scr: [2, 2, 6, 1]}}
+    md = sim.premise_table(ranks, 8, tmp_path).read_text()
+    rec = json.loads((tmp_path / "premise.json").read_text())
+    # seed-averaged ranks: pretrained (1, 1, 2, 1), random init (1.5, 2, 6, 1) -> diff -1.375
+    assert rec["mean rank"]["diff"] == pytest.approx(-1.375)
+    assert rec["mean rank"]["pretrained"] == [1.5, 1.0] and rec["seeds"] == [0, 1]
+    # top-1: pretrained hits (1, 1, .5, 1), random init (.5, 0, 0, 1) in % -> +50
+    assert rec["top-1 (%)"]["diff"] == pytest.approx(50.0)
+    assert rec["top-5 (%)"]["diff"] == pytest.approx(25.0)  # query 2: rank 6 twice
+    assert rec["mean rank"]["lo"] <= -1.375 <= rec["mean rank"]["hi"] < 0
+    assert "| mean rank | 2.62 ± 0.12 | 1.25 ± 0.25 | -1.38 (" in md
+
+
+@pytest.mark.slow
+def test_similarity_results_scratch_arm(pretrained, tmp_path):
+    store, run = pretrained
+    args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --n-points 8"
+    md = load_script("similarity_results").main([*args.split(), "--seeds", "0", "--scratch-arm"])
+    assert "| random init + contrastive (8 pts) |" in md.read_text()
+    ranks = json.loads((tmp_path / "ranks.json").read_text())["0"]
+    harness = json.loads((tmp_path / "seed0" / "eval_similarity.json").read_text())
+    for name in ("random init + contrastive (8 pts)", "pretrained + contrastive (8 pts)"):
+        row = next(r for r in harness["results"] if r["method"] == name)
+        assert np.mean(ranks[name]) == pytest.approx(row["metrics"]["mean_rank"])  # same task
+    premise = json.loads((tmp_path / "premise.json").read_text())
+    assert premise["mean rank"]["n"] == len(ranks["random init + contrastive (8 pts)"])
+    assert (tmp_path / "premise.md").exists()
+
+
+@pytest.mark.slow
+def test_modes_results_paired_pretrained_vs_scratch(pretrained, tmp_path):
+    store, run = pretrained
+    args = f"--data {store} --pretrained {run} --out {tmp_path} --epochs 1 --seeds 0 1"
+    args += " --split-by time --specs pre:full:16:linear:adapt scratch:full:16:linear"
+    mod = load_script("modes_results")
+    mod.main([*args.split(), "--paired", "pre:full:16:linear:adapt", "scratch:full:16:linear"])
+    summary = json.loads((tmp_path / "modes_summary.json").read_text())
+    y = np.array(summary["labels"])
+    pred = {k: np.array(v["pred"]) for k, v in summary["methods"].items()}
+    a, b = pred["trajlm pre:full:16:linear:adapt"], pred["trajlm scratch:full:16:linear"]
+    assert a.shape == b.shape == (2, len(y))  # (seeds, segments)
+    assert len(summary["paired"]) == 1
+    paired = summary["paired"][0]
+    want = (a == y).mean(0).mean() - (b == y).mean(0).mean()  # seed-averaged correctness
+    assert paired["diff"] == pytest.approx(want) and paired["n"] == len(y)
+    assert paired["lo"] <= paired["diff"] <= paired["hi"]
+    with pytest.raises(SystemExit, match="--paired pre:full"):
+        mod.main([*args.split(), "--paired", "pre:full:16:linear", "scratch:full:16:linear"])

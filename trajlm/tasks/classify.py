@@ -213,6 +213,9 @@ class ModelClassifier:
         # issue 15, lever 5: train segments re-cut every epoch (opt-in)
         augment: SegmentAugment | None = None,
         augment_features: str = "view",
+        # issue 14 item 7 (docs/pretraining.md): a trajectory-frame checkpoint's step scale on
+        # the train segments' own (trajlm.train.pretrained REFIT_SCALES; "keep": as loaded)
+        refit_scales: str = "keep",
     ) -> None:
         if augment is not None and not isinstance(augment, SegmentAugment):
             raise ValueError(f"augment must be a SegmentAugment or None, got {augment!r}")
@@ -225,7 +228,11 @@ class ModelClassifier:
             raise ValueError(f"features must be True or False, got {features!r}")
         if class_weight not in (None, "balanced"):
             raise ValueError(f'class_weight must be None or "balanced", got {class_weight!r}')
-        self.features, self.class_weight = features, class_weight
+        from trajlm.train.pretrained import REFIT_SCALES
+
+        if refit_scales not in REFIT_SCALES:
+            raise ValueError(f"refit_scales must be one of {REFIT_SCALES}, got {refit_scales!r}")
+        self.features, self.class_weight, self.refit_scales = features, class_weight, refit_scales
         self.model, self.mode, self.model_config = model, mode, model_config
         self.n_last, self.lora_r, self.n_points, self.head = n_last, lora_r, n_points, head
         self.max_len = max(max_len, n_points or 0)
@@ -261,6 +268,8 @@ class ModelClassifier:
             from trajlm.tasks.task_io import base_reference
 
             self.base_ = base_reference(self.model)  # saved instead of a copy of the base
+            if self.refit_scales != "keep":
+                return self._refit_backbone(train)
             return TrajectoryModel.from_pretrained(self.model)
         if self.model is not None:
             return self.model
@@ -269,6 +278,27 @@ class ModelClassifier:
         cfg.max_len = max(cfg.max_len, self.max_len)
         torch.manual_seed(self.seed)
         return TrajectoryModel(cfg)
+
+    def _refit_backbone(self, train: pl.DataFrame) -> TrajectoryModel:
+        """The checkpoint with the train segments' step scale ("refit"), its weights rescaled
+        to predict as before ("adapt"); a store-frame model loads as it is."""
+        from trajlm.train.pretrained import (
+            adapt_step_scale,
+            load_weights,
+            pretrained_config,
+            source_dxy_scale,
+        )
+
+        cfg, weights_dir = pretrained_config(self.model)
+        if cfg.position_frame == "trajectory" and cfg.stats:
+            step = NormStats.fit(train.sort(["traj_id", "t"])).dxy_scale
+            cfg.stats = {**cfg.stats, "dxy_scale": step}
+            self.base_ = None  # the stored backbone is no longer the base on disk: keep a copy
+        model = TrajectoryModel(cfg)
+        load_weights(model, weights_dir)
+        if self.refit_scales == "adapt":
+            adapt_step_scale(model, source_dxy_scale(weights_dir))
+        return model
 
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ModelClassifier:
         from trajlm.finetune.modes import apply_mode, count_trainable
