@@ -20,6 +20,7 @@ split of the store it was fitted on: score it on that store's val/test only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -110,6 +111,12 @@ def tune_place(train_xy, train_keys, task, proj, history, grid, k: int = 5) -> t
     return best[1], scores
 
 
+def trips_fingerprint(df: pl.DataFrame) -> str:
+    """sha1 of a split's sorted trajectory ids: which trips a selector's pools were built on."""
+    ids = sorted(str(v) for v in df["traj_id"].unique().to_list())
+    return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+
 def is_selector_dir(path: str | os.PathLike) -> bool:
     """Whether `path` holds a saved selector (its config.json says kind candidate_selector)."""
     try:
@@ -161,7 +168,8 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         place, _ = tune_place(train_xy, train_keys, val_task, proj, knn.history, grid, k)
         self.settings_ = {"knn": {"history": knn.history, "n_neighbors": knn.n_neighbors},
                           "place": place, "local": list(self.local) if self.local else None,
-                          "top_k": self.top_k, "horizon": k}  # fmt: skip
+                          "top_k": self.top_k, "horizon": k,
+                          "train_trips_sha1": trips_fingerprint(train)}  # fmt: skip
         h = knn.history
         self.indexes_ = {"shape": knn.index_, "place": PlaceRetrievalIndex(
             h, k, w_place=place["w_place"], w_heading=place["w_heading"]).fit(train_xy, train_keys)}  # fmt: skip
