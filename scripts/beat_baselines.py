@@ -3,6 +3,9 @@
     python scripts/beat_baselines.py --data STORE --split val \
         --arm plain=RUN_s0,RUN_s1,RUN_s2 --arm residual=R_s0,R_s1,R_s2 [--blend] --out OUT.json
 
+An arm's directories may also be saved candidate selectors (trajlm train-selector,
+docs/candidates.md): --arm selector=SEL_s0,SEL_s1,SEL_s2.
+
 Per arm (one lever setting, 3 training seeds): MAE / RMSE / FDE (5-step, haversine m) as
 mean ± std over the seeds (population std, as `trajlm eval`'s aggregate row), and the paired
 bootstrap 95 % CI of the per-trajectory ADE difference (seed-averaged) against the best
@@ -36,6 +39,7 @@ from trajlm.eval import baselines as B
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.metrics import point_errors
 from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.eval.selector_predictor import CandidateSelectorPredictor, is_selector_dir
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
 
@@ -57,9 +61,16 @@ def train_seconds(run: Path) -> float | None:
     return float(json.loads(f.read_text())["train_time_s"]) if f.exists() else None
 
 
+def load_arm(run: Path):
+    """A model run, or a saved candidate selector (trajlm train-selector)."""
+    if is_selector_dir(run):
+        return CandidateSelectorPredictor.load(run)
+    return TrajectoryModel.from_pretrained(run)
+
+
 def rollout(model, task, use_time: bool | None) -> tuple[np.ndarray, float]:
     """(N, k, 2) lat/lon predictions and seconds per trajectory."""
-    pred = ModelPredictor(model, use_time=use_time)
+    pred = model if hasattr(model, "predict_next") else ModelPredictor(model, use_time=use_time)
     t0 = time.perf_counter()
     out = pred.predict_next(task)
     return out, (time.perf_counter() - t0) / len(out)
@@ -102,15 +113,18 @@ def main(argv: list[str] | None = None) -> None:
     for spec in args.arm:
         name, _, runs = spec.partition("=")
         runs = [Path(r) for r in runs.split(",") if r]
-        models = [TrajectoryModel.from_pretrained(r) for r in runs]
+        models = [load_arm(r) for r in runs]
+        who = (
+            "candidate selector" if isinstance(models[0], CandidateSelectorPredictor) else "trajlm"
+        )
         variants = [(name, None)]
-        if models[0].config.time_query:
+        if getattr(getattr(models[0], "config", None), "time_query", False):
             variants.append((f"{name} (own times)", False))
         for label, use_time in variants:
             preds, lat = zip(*(rollout(m, task, use_time) for m in models), strict=True)
             seed_rows = [metrics(point_errors(p, task.target_latlon)) for p in preds]
             errs = [point_errors(p, task.target_latlon).mean(1) for p in preds]
-            row = {"method": f"trajlm: {label}", "kind": "model", "n_seeds": len(models),
+            row = {"method": f"{who}: {label}", "kind": "model", "n_seeds": len(models),
                    "n_params": models[0].num_params(),
                    "train_s": [train_seconds(r) for r in runs],
                    "latency_ms_per_traj": 1000 * float(np.mean(lat))}  # fmt: skip
@@ -127,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(row)
             if len(models) > 1:  # issue 15 lever 4: average the seeds' predicted points
                 e_err = point_errors(np.mean(preds, 0), task.target_latlon)
-                erow = {"method": f"trajlm: {label} ({len(models)}-seed ensemble)",
+                erow = {"method": f"{who}: {label} ({len(models)}-seed ensemble)",
                         "kind": "ensemble", "n_params": len(models) * row["n_params"],
                         "latency_ms_per_traj": len(models) * row["latency_ms_per_traj"],
                         **metrics(e_err)}  # fmt: skip
@@ -142,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
                 b_err = [point_errors(knn_pred + w * (p - knn_pred), task.target_latlon)
                          for w, p in zip(ws, preds, strict=True)]  # fmt: skip
                 b_seed = [metrics(e) for e in b_err]
-                brow = {"method": f"kNN + w (trajlm: {label} - kNN)", "kind": "blend",
+                brow = {"method": f"kNN + w ({who}: {label} - kNN)", "kind": "blend",
                         "n_seeds": len(models), "blend_w": ws}  # fmt: skip
                 brow |= seed_stats(b_seed)
                 b_pt = np.mean([e.mean(1) for e in b_err], 0)

@@ -27,16 +27,15 @@ from pathlib import Path
 import numpy as np
 
 from trajlm._threads import apply_threads
-from trajlm.data.features import LocalProjection, add_local_xy
+from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import make_prediction_task
-from trajlm.data.retrieval import traj_keys
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import CandidateSet, build_candidates, windows_of
 from trajlm.eval.compare import paired_bootstrap_ci
-from trajlm.eval.metrics import point_errors
 from trajlm.eval.protocol import _split, tune_knn
+from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
 
 K = 5
 CACHE_FORMAT = 3  # bump when CandidateSet's fields or features change
@@ -44,50 +43,6 @@ CACHE_FORMAT = 3  # bump when CandidateSet's fields or features change
 
 def to_xy(latlon: np.ndarray, proj: LocalProjection) -> np.ndarray:
     return np.stack(proj.forward(latlon[..., 0], latlon[..., 1]), axis=-1)
-
-
-def to_latlon(xy: np.ndarray, proj: LocalProjection) -> np.ndarray:
-    return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
-
-
-def split_xy(df, proj) -> tuple[np.ndarray, np.ndarray]:
-    f = add_local_xy(df.sort(["traj_id", "t"]), proj)
-    return np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], 1), traj_keys(
-        f["traj_id"].to_numpy()
-    )
-
-
-def knn_points(index, xy, lengths, n_neighbors) -> np.ndarray:
-    """kNN continuation as KNNContinuation.predict: constant velocity where too short."""
-    last = xy[np.arange(len(xy)), lengths - 1]
-    step = last - xy[np.arange(len(xy)), lengths - 2]
-    out = last[:, None] + step[:, None] * np.arange(1, K + 1)[None, :, None]
-    got = index.query(xy, lengths, K, n_neighbors=n_neighbors)
-    out[got.found] = last[got.found][:, None] + got.continuation[got.found]
-    return out
-
-
-def per_trip(points_xy, target_ll, proj) -> np.ndarray:
-    """(N, k) haversine errors in metres."""
-    return point_errors(to_latlon(points_xy, proj), target_ll)
-
-
-def tune_place(train_xy, train_keys, task, proj, history, grid) -> tuple[dict, dict]:
-    xy, lengths = task.xy(proj), task.lengths
-    scores, best = {}, (np.inf, None)
-    for wp in grid["w_place"]:
-        for wh in grid["w_heading"]:
-            index = PlaceRetrievalIndex(history, K, w_place=wp, w_heading=wh).fit(
-                train_xy, train_keys
-            )
-            for nb in grid["n_neighbors"]:
-                ade = float(
-                    per_trip(knn_points(index, xy, lengths, nb), task.target_latlon, proj).mean()
-                )
-                scores[f"w_place={wp},w_heading={wh},n_neighbors={nb}"] = ade
-                if ade < best[0]:
-                    best = (ade, {"w_place": wp, "w_heading": wh, "n_neighbors": nb})
-    return best[1], scores
 
 
 def cached(path: Path, make) -> CandidateSet:

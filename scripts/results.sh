@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Reproduce docs/results.md prediction tables: ingest -> train 3 seeds -> eval beside baselines.
-# Usage: scripts/results.sh porto|geolife
+# Usage: scripts/results.sh porto|geolife   (synth: the synthetic city, for a smoke test)
 #   env: OUT=out/results  STEPS=2000  CONFIG=configs/porto.toml  SHIFT="clock=+8h weekday=+3"
 # ~20-30 min per data set on 2 CPU cores (each run uses one thread; early stopping on val).
 # Also writes beat_test.json/.md: the 3 runs' paired bootstrap 95 % CI against the best
 # baseline (scripts/beat_baselines.py, issue 15).
+# SELECTOR=1 (default): also 3 seeds of the candidate selector over retrieved futures
+# (trajlm train-selector, SELECTOR_CONFIG=configs/porto_selector.toml, docs/candidates.md):
+# its own "candidate selector (mean ± std over 3 runs)" row in eval_predict.json and its own
+# arm in beat_test.json. ~15 min more on Porto (one thread). SELECTOR=0 leaves it out.
 set -euo pipefail
 DATA=${1:?usage: scripts/results.sh porto|geolife}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/results}/$DATA; STEPS=${STEPS:-2000}
-CONFIG=${CONFIG:-configs/porto.toml}; shifts=(); for s in ${SHIFT:-}; do shifts+=(--shift "$s"); done
+CONFIG=${CONFIG:-configs/porto.toml}; SELECTOR=${SELECTOR:-1}
+SELECTOR_CONFIG=${SELECTOR_CONFIG:-configs/porto_selector.toml}; shifts=(); for s in ${SHIFT:-}; do shifts+=(--shift "$s"); done
 SHARED=${SHARED:-${TRAJLM_DATA:-../shared/data}}
 mkdir -p "$OUT"
 case "$DATA" in
   porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$OUT/store" --on-error skip --overwrite ;;
   geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip --overwrite ;;
+  synth)   "$BIN/trajlm" data synth --out "$OUT/store" -n "${N_SYNTH:-200}" --overwrite ;;  # smoke test
   *) echo "unknown data set $DATA"; exit 2 ;;
 esac
 models=(); runs=""
@@ -23,8 +29,19 @@ for seed in 0 1 2; do
     --max-steps "$STEPS" --seed "$seed" --overwrite > "$OUT/train-s$seed.log" 2>&1
   models+=(--model "$run/best"); runs="$runs${runs:+,}$run"
 done
+arms=(--arm "trajlm=$runs")
+if [ "$SELECTOR" = 1 ]; then
+  sels=""
+  for seed in 0 1 2; do
+    sel="$OUT/selector-s$seed"
+    "$BIN/trajlm" train-selector --data "$OUT/store" --out "$sel" --config "$SELECTOR_CONFIG" \
+      --seed "$seed" --overwrite > "$OUT/selector-s$seed.log" 2>&1
+    models+=(--model "$sel"); sels="$sels${sels:+,}$sel"
+  done
+  arms+=(--arm "selector=$sels")
+fi
 "$BIN/trajlm" eval --task predict --data "$OUT/store" "${models[@]}" --seeds 1 "${shifts[@]}" \
   --out "$OUT/eval_predict.json" --overwrite
-"$BIN/python" scripts/beat_baselines.py --data "$OUT/store" --split test --arm "trajlm=$runs" \
+"$BIN/python" scripts/beat_baselines.py --data "$OUT/store" --split test "${arms[@]}" \
   --out "$OUT/beat_test.json"
 "$BIN/python" scripts/plot_results.py "$OUT"

@@ -35,6 +35,7 @@ LAYERS: list[set[str]] = [
     | {"cli_anomalies", "cli_route"},  # `trajlm anomalies`, `trajlm route` (issue 20)
 ]
 LAYERS[-1].add("cli_corpus")  # `trajlm data corpus` (its own module, one line in cli.py)
+LAYERS[-1].add("cli_selector")  # `trajlm train-selector` (issue 15, docs/candidates.md)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

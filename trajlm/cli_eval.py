@@ -48,6 +48,41 @@ def _downstream_model(task: str, path: Path):
     return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=io.embedding_spec(path))
 
 
+SELECTOR_PREFIX = "candidate selector:"
+
+
+def _selector(task: str, path: Path, name: str):
+    """--model DIR holding a saved candidate selector: scored as is, never refit."""
+    from trajlm._safety import UserError
+    from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+
+    if task != "predict":
+        raise UserError(f"--model {path}: a candidate selector serves --task predict, not {task!r}")
+    sel = CandidateSelectorPredictor.load(path)
+    sel.name = f"{SELECTOR_PREFIX}{name}"
+    return sel
+
+
+def _warn_selector_library(predictors, df, console: Console) -> None:
+    """A selector retrieves from the train trips it was fitted on: name one whose trips are
+    not this evaluation's train split (then scored trips may sit in its library)."""
+    import polars as pl
+
+    from trajlm.eval.selector_predictor import trips_fingerprint
+
+    sels = [p for p in predictors if p.name.startswith(SELECTOR_PREFIX)]
+    if not sels:
+        return
+    here = trips_fingerprint(df.filter(pl.col("split") == "train"))
+    for p in sels:
+        if p.settings_.get("train_trips_sha1") not in (None, here):
+            console.print(
+                f"warning: {p.name} was fitted on other train trips than this store's train "
+                "split: scored trips may be in its retrieval library (fit it on this store)",
+                markup=False,
+            )
+
+
 def _resplit(df, by: str):
     """The store's table with its `split` column replaced by the hold-out rule `by`."""
     from trajlm._safety import UserError
@@ -146,12 +181,16 @@ def run_eval_command(
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
     elif models:
+        from trajlm.eval.selector_predictor import is_selector_dir
         from trajlm.tasks.adapter import needs_network, task_model
 
         names = [p.name for p in models]
         if len(set(names)) < len(names):
             names = [str(p) for p in models]
         for path, name in zip(models, names, strict=True):
+            if is_selector_dir(path):  # a saved candidate selector (trajlm train-selector)
+                predictors.append(_selector(task, path, name))
+                continue
             model = io.load_model(path)
             if context is not None:  # e.g. "motion": the same weights without the clock
                 model.config.context = model.embed.context = context
@@ -193,9 +232,13 @@ def run_eval_command(
     else:
         result = run_eval(df, task, models=(*predictors, *roads), seeds=tuple(range(seeds)),
                           verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
-    if len(predictors) > 1:
-        names = [p.name for p in predictors]
-        aggregate_runs(result, names, f"trajlm (mean ± std over {len(names)} runs)")
+    if task not in ("classify", "similarity"):
+        _warn_selector_library(predictors, df, console)
+    # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
+    for prefix, label in (("trajlm:", "trajlm"), (SELECTOR_PREFIX, "candidate selector")):
+        names = [p.name for p in predictors if p.name.startswith(prefix)]
+        if len(names) > 1:
+            aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
     result.meta["store"] = str(data)
     result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on

@@ -1,0 +1,101 @@
+"""`trajlm train-selector`: fit the candidate selector over retrieved futures on a store.
+
+    trajlm train-selector --data STORE --out runs/sel-s0 --seed 0 [--config configs/porto_selector.toml]
+    trajlm eval --task predict --data STORE --model runs/sel-s0 --model runs/sel-s1 ...
+
+The selector (trajlm/eval/selector_predictor.py, docs/candidates.md) tunes its kNN pools on the
+store's val split, retrieves from its train split only and is early-stopped on val windows.
+Registered in trajlm/cli.py.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+
+import typer
+
+TOP_KEYS = {"kind", "top_k", "local", "max_train_windows", "max_val_windows", "place_grid",
+            "network"}  # fmt: skip
+GRID_KEYS = {"w_place", "w_heading", "n_neighbors"}
+
+
+def selector_params(path: Path | None, max_epochs: int | None = None) -> dict:
+    """CandidateSelectorPredictor's keyword arguments from a TOML [selector] section; an unknown
+    section or key is one UserError naming the file and the key."""
+    from trajlm import _cli_io as io
+    from trajlm._safety import ConfigError
+    from trajlm.eval.candidate_selector import SelectorConfig
+
+    sec: dict = {}
+    if path is not None:
+        io.must_exist(path, "--config")
+        try:
+            doc = tomllib.loads(path.read_text())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"--config {path}: not valid TOML ({e})") from None
+        if set(doc) - {"selector"}:
+            raise ConfigError(f"--config {path}: unknown section(s) {sorted(set(doc) - {'selector'})}; "
+                              "a selector config has [selector] only")  # fmt: skip
+        sec = doc.get("selector", {})
+    where = f"--config {path}: [selector]"
+    for keys, got, name in ((TOP_KEYS, sec, ""), (GRID_KEYS, sec.get("place_grid", {}), ".place_grid"),
+                            ({f.name for f in fields(SelectorConfig)}, sec.get("network", {}), ".network")):  # fmt: skip
+        if set(got) - keys:
+            raise ConfigError(f"{where}{name}: unknown key(s) {sorted(set(got) - keys)}")
+    if sec.get("kind", "candidate_selector") != "candidate_selector":
+        raise ConfigError(f'{where}: kind must be "candidate_selector", got {sec["kind"]!r}')
+    network = dict(sec.get("network", {}))
+    if max_epochs is not None:
+        network["max_epochs"] = max_epochs
+    local = sec.get("local", [1.0, 300.0, 10])
+    if local is not False and (not isinstance(local, list) or len(local) != 3):
+        raise ConfigError(f"{where}.local: give [w_place, w_heading, n_neighbors] or false")
+    params = {k: sec[k] for k in ("top_k", "max_train_windows", "max_val_windows") if k in sec}
+    try:
+        selector = SelectorConfig(**network)
+    except TypeError as e:
+        raise ConfigError(f"{where}.network: {e}") from None
+    return {**params, "local": tuple(local) if local else None, "selector": selector,
+            "place_grid": {k: tuple(v) for k, v in sec.get("place_grid", {}).items()} or None}  # fmt: skip
+
+
+def train_selector(
+    data: Path = typer.Option(..., "--data", help="Store directory (trajlm data ingest/synth)."),
+    out: Path = typer.Option(..., "--out", help="Folder for the fitted selector."),
+    config: Path = typer.Option(None, "--config", help="TOML with a [selector] section."),
+    seed: int = typer.Option(0, min=0, help="Seed of the network's initialisation and batches."),
+    max_epochs: int = typer.Option(None, min=1, help="Override [selector.network] max_epochs."),
+    overwrite: bool = typer.Option(False, help="Replace an existing selector folder."),
+    threads: int = typer.Option(1, min=1, help="torch threads (1: the published setting)."),
+) -> None:
+    """Fit the candidate selector over retrieved futures (docs/candidates.md) on a store."""
+    from rich.console import Console
+
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError, check_output_dir
+    from trajlm._threads import apply_threads
+    from trajlm.eval.protocol import _split
+    from trajlm.eval.selector_predictor import MARKER_KIND, CandidateSelectorPredictor
+
+    console = Console(stderr=False)
+    io.store(data)
+    if out.resolve() == data.resolve() or data.resolve() in out.resolve().parents:
+        raise UserError(f"--out {out} is inside the store --data {data}; choose another --out")
+    check_output_dir(out, MARKER_KIND, overwrite=overwrite, option="--out")
+    params = selector_params(config, max_epochs)
+    apply_threads(threads, None)
+    parts = _split(io.read_store_checked(data, "--data"))
+    if len(parts["val"]) == 0:
+        raise UserError(f"--data {data}: the val split is empty; the selector tunes on val")
+    sel = CandidateSelectorPredictor(**params).fit(parts["train"], parts["val"], seed=seed)
+    sel.save(out, overwrite=overwrite)
+    log = sel.log_
+    console.print(io.dict_table({
+        "settings": sel.settings_ | {"train_trips_sha1": sel.settings_["train_trips_sha1"][:10]},
+        "val-window ADE (m)": f"{log['val_ade_init']:.1f} (kNN) -> {log['val_ade']:.1f}",
+        "best epoch": log["best_epoch"], "params": log["n_params"],
+        "fit (s)": f"{log['fit_s']:.0f} (tuning {log['tune_s']:.0f}, candidates "
+                   f"{log['build_s']:.0f}, network {log['train_s']:.0f})",
+    }, f"selector {out}"))  # fmt: skip

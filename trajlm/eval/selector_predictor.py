@@ -1,0 +1,334 @@
+"""The candidate selector as a predictor: fit, predict, save, load (issue 15; docs/candidates.md).
+
+``CandidateSelectorPredictor`` wraps the recipe of ``scripts/candidate_results.py`` (the one
+behind the published numbers) in the prediction baselines' interface:
+
+    sel = CandidateSelectorPredictor().fit(train_df, val_df, seed=0)  # train only; val tunes
+    sel.predict(xy, lengths, 5)      # (N, 5, 2) metres in sel.projection_, like the baselines
+    sel.predict(df, steps=5)         # a frame of any kind coerce reads (traj_id, step, t, ...)
+    sel.predict_next(task)           # (N, 5, 2) lat/lon: what `trajlm eval` scores
+    sel.save("out/sel-s0"); CandidateSelectorPredictor.load("out/sel-s0")
+
+``fit`` tunes the plain kNN (``tune_knn``) and the place-aware kNN on val, builds the three
+retrieval pools (shape, place, local) on TRAIN only, builds candidate sets for train windows
+(own trajectory left out of retrieval) and val windows, and trains the selector with early
+stopping on the val windows. A saved selector is a folder: ``config.json`` (``kind`` =
+"candidate_selector", the tuned settings, the projection), ``selector.safetensors`` (the
+network) and ``indexes.npz`` (the pools' arrays); no pickle anywhere. The pools are the TRAIN
+split of the store it was fitted on: score it on that store's val/test only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import zipfile
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.base import BaseEstimator
+
+from trajlm._safety import (
+    UserError,
+    check_output_dir,
+    clean_stale_tmp,
+    reading,
+    tmp_name,
+    write_marker,
+)
+from trajlm.data.features import LocalProjection, add_local_xy
+from trajlm.data.place_retrieval import PlaceRetrievalIndex
+from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
+from trajlm.data.retrieval import RetrievalIndex, traj_keys
+from trajlm.eval.baselines import _table
+from trajlm.eval.candidate_selector import (
+    CandidateSelector,
+    SelectorConfig,
+    fit_selector,
+    predict_selector,
+)
+from trajlm.eval.candidates import build_candidates, windows_of
+from trajlm.eval.frames import _PredictsFrames
+from trajlm.eval.metrics import point_errors
+
+KIND = "candidate_selector"  # config.json's "kind": what `trajlm eval --model` dispatches on
+MARKER_KIND = "selector"  # the .trajlm marker (trajlm/_safety.py)
+FORMAT = 1
+FILES = ("config.json", "selector.safetensors", "indexes.npz", "train_summary.json")
+POOLS = ("shape", "place", "local")
+PLACE_GRID = {"w_place": (0.03, 0.1, 0.3, 1.0), "w_heading": (0.0, 30.0, 100.0, 300.0),
+              "n_neighbors": (5, 10, 20, 40)}  # fmt: skip
+TODO = "train the selector again (trajlm train-selector)"
+
+
+# ------------------------------------------------- the recipe's pieces (candidate_results.py)
+def to_latlon(xy: np.ndarray, proj: LocalProjection) -> np.ndarray:
+    return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
+
+
+def split_xy(df: pl.DataFrame, proj: LocalProjection) -> tuple[np.ndarray, np.ndarray]:
+    """Per-point xy (n, 2) metres and trajectory keys (n,), rows sorted by (trajectory, t)."""
+    f = add_local_xy(df.sort(["traj_id", "t"]), proj)
+    xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], 1)
+    return xy, traj_keys(f["traj_id"].to_numpy())
+
+
+def knn_points(index, xy, lengths, n_neighbors, k: int = 5) -> np.ndarray:
+    """kNN continuation as KNNContinuation.predict: constant velocity where too short."""
+    last = xy[np.arange(len(xy)), lengths - 1]
+    step = last - xy[np.arange(len(xy)), lengths - 2]
+    out = last[:, None] + step[:, None] * np.arange(1, k + 1)[None, :, None]
+    got = index.query(xy, lengths, k, n_neighbors=n_neighbors)
+    out[got.found] = last[got.found][:, None] + got.continuation[got.found]
+    return out
+
+
+def per_trip(points_xy, target_ll, proj) -> np.ndarray:
+    """(N, k) haversine errors in metres."""
+    return point_errors(to_latlon(points_xy, proj), target_ll)
+
+
+def tune_place(train_xy, train_keys, task, proj, history, grid, k: int = 5) -> tuple[dict, dict]:
+    """The place-aware kNN's (w_place, w_heading, n_neighbors) with the lowest val ADE."""
+    xy, lengths = task.xy(proj), task.lengths
+    scores, best = {}, (np.inf, None)
+    for wp in grid["w_place"]:
+        for wh in grid["w_heading"]:
+            index = PlaceRetrievalIndex(history, k, w_place=wp, w_heading=wh)
+            index.fit(train_xy, train_keys)
+            for nb in grid["n_neighbors"]:
+                pts = knn_points(index, xy, lengths, nb, k)
+                ade = float(per_trip(pts, task.target_latlon, proj).mean())
+                scores[f"w_place={wp},w_heading={wh},n_neighbors={nb}"] = ade
+                if ade < best[0]:
+                    best = (ade, {"w_place": wp, "w_heading": wh, "n_neighbors": nb})
+    return best[1], scores
+
+
+def trips_fingerprint(df: pl.DataFrame) -> str:
+    """sha1 of a split's sorted trajectory ids: which trips a selector's pools were built on."""
+    ids = sorted(str(v) for v in df["traj_id"].unique().to_list())
+    return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+
+def is_selector_dir(path: str | os.PathLike) -> bool:
+    """Whether `path` holds a saved selector (its config.json says kind candidate_selector)."""
+    try:
+        return json.loads((Path(path) / "config.json").read_text()).get("kind") == KIND
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+# ----------------------------------------------------------------------------- the predictor
+class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
+    """Learned selector over retrieved futures, fitted on a store's train split (val tunes and
+    early-stops). Hyper-parameters are those of the published recipe (docs/candidates.md)."""
+
+    name = "candidate selector"
+
+    def __init__(
+        self,
+        horizon: int = 5,
+        top_k: int = 8,
+        local: tuple[float, float, int] | None = (1.0, 300.0, 10),
+        max_train_windows: int = 30_000,
+        max_val_windows: int = 10_000,
+        place_grid: dict | None = None,
+        selector: SelectorConfig | None = None,
+    ) -> None:
+        self.horizon = horizon
+        self.top_k = top_k
+        self.local = local  # (w_place, w_heading m, n_neighbors) of the third pool; None: off
+        self.max_train_windows = max_train_windows
+        self.max_val_windows = max_val_windows
+        self.place_grid = place_grid
+        self.selector = selector
+
+    # -- fitting -------------------------------------------------------------------------------
+    def fit(
+        self, train_df: Any, val_df: Any, seed: int = 0, projection: LocalProjection | None = None
+    ) -> CandidateSelectorPredictor:
+        from trajlm.eval.protocol import tune_knn
+
+        t0, k = time.time(), self.horizon
+        train, val = _table(train_df), _table(val_df)
+        proj = self.projection_ = projection or LocalProjection.fit(train)
+        val_task = make_prediction_task(val, k=k)
+        if len(val_task.lengths) == 0:
+            raise ValueError("the val split has no trip long enough to tune on")
+        knn, _ = tune_knn(train, val_task, proj)
+        train_xy, train_keys = split_xy(train, proj)
+        grid = {**PLACE_GRID, **(self.place_grid or {})}
+        place, _ = tune_place(train_xy, train_keys, val_task, proj, knn.history, grid, k)
+        self.settings_ = {"knn": {"history": knn.history, "n_neighbors": knn.n_neighbors},
+                          "place": place, "local": list(self.local) if self.local else None,
+                          "top_k": self.top_k, "horizon": k,
+                          "train_trips_sha1": trips_fingerprint(train)}  # fmt: skip
+        h = knn.history
+        self.indexes_ = {"shape": knn.index_, "place": PlaceRetrievalIndex(
+            h, k, w_place=place["w_place"], w_heading=place["w_heading"]).fit(train_xy, train_keys)}  # fmt: skip
+        if self.local:
+            wp, wh, _ = self.local
+            local = PlaceRetrievalIndex(h, k, w_place=wp, w_heading=wh)
+            self.indexes_["local"] = local.fit(train_xy, train_keys)
+        tune_s = time.time() - t0
+        tw = windows_of(train_xy, train_keys, k, max_windows=self.max_train_windows)
+        train_cs = self._candidates(tw[0], tw[1], "train", exclude=tw[2], groups=tw[2])
+        vw = windows_of(*split_xy(val, proj), k, max_windows=self.max_val_windows)
+        val_cs = self._candidates(vw[0], vw[1], "val", groups=vw[2])
+        build_s = time.time() - t0 - tune_s
+        config = self.selector or SelectorConfig()
+        self.selector_, log = fit_selector(train_cs, tw[3], val_cs, vw[3], config, seed)
+        log.update(tune_s=tune_s, build_s=build_s, fit_s=time.time() - t0,
+                   n_train_windows=len(tw[0]), n_val_windows=len(vw[0]))  # fmt: skip
+        self.log_ = log
+        return self
+
+    def _candidates(self, xy, lengths, split, exclude=None, groups=None):
+        s, ix = self.settings_, self.indexes_
+        n_local = int(s["local"][2]) if s["local"] else 10
+        return build_candidates(
+            xy, lengths, ix["shape"], ix["place"], s["knn"]["n_neighbors"],
+            s["place"]["n_neighbors"], s["horizon"], s["top_k"], exclude=exclude, groups=groups,
+            split=split, local_index=ix.get("local"), n_local=n_local,
+        )  # fmt: skip
+
+    # -- predicting ----------------------------------------------------------------------------
+    def predict(
+        self, xy: Any, lengths: np.ndarray | None = None, k: int = 5, *_,
+        steps: int | None = None, **columns: Any,
+    ) -> Any:  # fmt: skip
+        """(N, T, 2) metres in ``projection_``, right-padded, lengths (N,) -> (N, k, 2) metres;
+        or a frame (the user-facing path, as the baselines)."""
+        if not isinstance(xy, np.ndarray):
+            return self._predict_frame(xy, steps or k, columns)
+        if k > self.settings_["horizon"]:
+            raise ValueError(f"fitted for horizon {self.settings_['horizon']}, asked for k={k}")
+        xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
+        cs = self._candidates(xy, lengths, "test")
+        return predict_selector(self.selector_, cs)[:, :k]
+
+    def predict_next(self, task: PredictionTask) -> np.ndarray:
+        """(N, k, 2) lat/lon: the ``TaskModel`` interface ``trajlm eval`` scores."""
+        k = task.target_t.shape[1]
+        return to_latlon(self.predict(task.xy(self.projection_), task.lengths, k), self.projection_)
+
+    def parameters(self):
+        """The network's parameters (``trajlm eval`` counts them)."""
+        return self.selector_.parameters()
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.selector_.parameters())
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save(self, directory: str | os.PathLike, overwrite: bool = False) -> Path:
+        """Write the fitted selector to `directory` at once (a temporary sibling renamed into
+        place). An existing non-empty `directory` is refused unless it is a selector and
+        ``overwrite``; anything not trajlm's is never touched."""
+        from safetensors.torch import save_file
+
+        out = Path(directory)
+        existed = check_output_dir(out, MARKER_KIND, overwrite=overwrite, option="selector")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_tmp(out.parent, out.name)
+        tmp = out.parent / tmp_name(out.name)
+        tmp.mkdir()
+        try:
+            sel = self.selector_
+            state = {k: v.detach().cpu().contiguous() for k, v in sel.state_dict().items()}
+            save_file(state, str(tmp / "selector.safetensors"), metadata={"format": "pt"})
+            arrays = {}
+            for pool, index in self.indexes_.items():
+                arrays.update({f"{pool}.features": index.features_,
+                               f"{pool}.continuations": index.continuations_,
+                               f"{pool}.traj_keys": index.traj_keys_,
+                               f"{pool}.origins": index.origins_,
+                               f"{pool}.headings": index.headings_})  # fmt: skip
+            with open(tmp / "indexes.npz", "wb") as f:
+                np.savez(f, **arrays)
+            config = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
+                      "settings": self.settings_, "selector": asdict(sel.config),
+                      "q_dim": sel.q_dim, "c_dim": sel.c_dim,
+                      "projection": {"lat0": self.projection_.lat0,
+                                     "lon0": self.projection_.lon0},
+                      "log": getattr(self, "log_", {})}  # fmt: skip
+            (tmp / "config.json").write_text(json.dumps(config, indent=1) + "\n")
+            summary = {"train_time_s": float(getattr(self, "log_", {}).get("fit_s", 0.0))}
+            (tmp / "train_summary.json").write_text(json.dumps(summary) + "\n")
+            write_marker(tmp, MARKER_KIND)
+            if existed:  # swap: the old folder leaves only once the new one is complete
+                old = out.parent / tmp_name(out.name)
+                os.replace(out, old)
+                os.replace(tmp, out)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                if out.exists():  # empty (or only a stale marker): replaceable by rename
+                    shutil.rmtree(out)
+                os.replace(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return out
+
+    def _params_json(self) -> dict:
+        p = self.get_params(deep=False)
+        p["selector"] = asdict(p["selector"]) if p["selector"] is not None else None
+        p["local"] = list(p["local"]) if p["local"] else None
+        return p
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> CandidateSelectorPredictor:
+        """A selector written by ``save``; a missing or damaged file is one UserError line."""
+        from safetensors.torch import load_file
+
+        d = Path(directory)
+        if not d.is_dir():
+            raise UserError(f"{d}: no such selector folder")
+        for name in FILES[:3]:
+            if not (d / name).is_file():
+                raise UserError(f"{d}: not a whole candidate selector (no {name})", hint=TODO)
+        with reading(d / "config.json", TODO, (AttributeError,)):
+            cfg = json.loads((d / "config.json").read_text())
+            if cfg.get("kind") != KIND:
+                raise UserError(f"{d / 'config.json'}: kind {cfg.get('kind')!r}, not {KIND!r}")
+            if int(cfg["format"]) > FORMAT:
+                raise UserError(f"{d}: selector format {cfg['format']} is newer than this trajlm")
+            p = dict(cfg["params"])
+            p["selector"] = SelectorConfig(**p["selector"]) if p["selector"] else None
+            p["local"] = tuple(p["local"]) if p["local"] else None
+            self = cls(**p)
+            self.settings_, self.log_ = cfg["settings"], cfg.get("log", {})
+            self.projection_ = LocalProjection(**cfg["projection"])
+            known = {f.name for f in fields(SelectorConfig)}
+            sel_cfg = SelectorConfig(**{k: v for k, v in cfg["selector"].items() if k in known})
+            net = CandidateSelector(sel_cfg, int(cfg["q_dim"]), int(cfg["c_dim"]))
+        with reading(d / "selector.safetensors", TODO, (RuntimeError,)):
+            net.load_state_dict(load_file(str(d / "selector.safetensors"), device="cpu"))
+        self.selector_ = net.eval()
+        s = self.settings_
+        with reading(d / "indexes.npz", TODO, (zipfile.BadZipFile, OSError)):
+            with np.load(d / "indexes.npz", allow_pickle=False) as z:
+                self.indexes_ = {}
+                for pool in POOLS:
+                    if pool == "local" and not s["local"]:
+                        continue
+                    if pool == "shape":
+                        index = RetrievalIndex(s["knn"]["history"], s["horizon"])
+                    else:
+                        wp, wh = ((s["place"]["w_place"], s["place"]["w_heading"])
+                                  if pool == "place" else s["local"][:2])  # fmt: skip
+                        index = PlaceRetrievalIndex(s["knn"]["history"], s["horizon"],
+                                                    w_place=wp, w_heading=wh)  # fmt: skip
+                    index._set(z[f"{pool}.features"], z[f"{pool}.continuations"],
+                               z[f"{pool}.traj_keys"])  # fmt: skip
+                    index.origins_, index.headings_ = z[f"{pool}.origins"], z[f"{pool}.headings"]
+                    self.indexes_[pool] = index
+        return self
+
+    from_pretrained = load
