@@ -77,7 +77,7 @@ if [ "$STAGE" = choice ]; then
         score "$GEOLIFE" "Porto -> GeoLife" val "$r" "$R/porto_$r"
         score "$PORTO" "Porto" val "$r" "$R/porto_$r"
         for g in none speed; do
-            $E --data "$GEOLIFE" --split val --speed-range 0:2.2 --label "Porto -> GeoLife, 0-2.2 m/s" \
+            $E --data "$GEOLIFE" --split val --speed-range 0:2.2 --label "Porto -> GeoLife" \
                 --coverage-gate $g --model "$r (gate $g)=$(runs "$R/porto_$r")" --out "$O/scores_choice.json"
         done
     done

@@ -256,3 +256,10 @@ def test_compare_script_pairs_two_recipes_on_the_same_trips(tmp_path):
     assert diff["lo"] <= diff["diff"] <= diff["hi"]
     assert abs(diff["diff"] - (diff["mae_a_m"] - diff["mae_b_m"])) < 1e-6
     assert len(json.loads(out.read_text())) == 2
+    spec = importlib.util.spec_from_file_location(
+        "pretrain_table", path.with_name("pretrain_table.py")
+    )
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    text = table.main([str(out)])
+    assert "| m | cv | 2/1 |" in text and "| constant velocity |" not in text
