@@ -12,6 +12,9 @@
 #   STAGE=choice: (session 7) VAL_RECIPES x SEEDS trained on Porto, scored on the VAL splits
 #                 of GeoLife (all trips and the slow ones) and Porto, plain and gated, into
 #                 $O/scores_choice.json (the 3-seed check of the finalists)
+#   STAGE=compare: COMPARE="A B" (two recipes): A - B paired on every split of STAGE=test
+#                 (and GeoLife's slow val trips) with a 95 % CI (scripts/robust_compare.py),
+#                 plain and gated, into $O/compare.json
 #   A recipe may carry its own step count, RECIPE@STEPS (run dirs porto_RECIPE@STEPS_sN).
 #   A val check on GeoLife's slow trips (history median speed below 2.2 m/s, the Porto
 #   trajectories' 5th percentile) is scripts/pretrain_eval.py --split val --speed-range 0:2.2.
@@ -115,4 +118,27 @@ if [ "$STAGE" = test ] || [ "$STAGE" = score ]; then
         score "$R/porto_hour6" "Porto, by hour (06-09)" test "$r" "$R/hour6_$r"
     done
 fi
-for f in "$O"/scores_*.json; do echo "$f"; $PY scripts/pretrain_table.py "$f"; done
+if [ "$STAGE" = compare ]; then
+    set -- $COMPARE
+    rm -f "$O/compare.json"
+    pair() {  # pair STORE LABEL SPLIT PREFIX [more robust_compare.py args]
+        local s="$1" l="$2" sp="$3" p="$4"; shift 4
+        [ -n "$(runs "$R/${p}_$A")" ] && [ -n "$(runs "$R/${p}_$B")" ] || return 0
+        for g in none speed; do
+            $PY scripts/robust_compare.py --data "$s" --label "$l" --split "$sp" --coverage-gate $g \
+                --a "$A=$(runs "$R/${p}_$A")" --b "$B=$(runs "$R/${p}_$B")" --out "$O/compare.json" "$@"
+        done
+    }
+    A=$1 B=$2
+    pair "$GEOLIFE" "Porto -> GeoLife" val porto --speed-range 0:2.2
+    pair "$GEOLIFE" "Porto -> GeoLife" val porto
+    pair "$PORTO" "Porto" val porto
+    pair "$GEOLIFE" "Porto -> GeoLife" test porto
+    pair "$PORTO" "GeoLife -> Porto" test geolife
+    pair "$PORTO" "Porto" test porto
+    pair "$GEOLIFE" "GeoLife" test geolife
+    pair "$R/porto_user" "Porto, by taxi" test portouser
+    pair "$R/geolife_user" "GeoLife, by user" test geolifeuser
+    pair "$R/porto_hour6" "Porto, by hour (06-09)" test hour6
+fi
+for f in "$O"/scores_*.json "$O"/compare.json; do [ -f "$f" ] || continue; echo "$f"; $PY scripts/pretrain_table.py "$f"; done

@@ -263,3 +263,26 @@ def test_compare_script_pairs_two_recipes_on_the_same_trips(tmp_path):
     spec.loader.exec_module(table)
     text = table.main([str(out)])
     assert "| m | cv | 2/1 |" in text and "| constant velocity |" not in text
+
+
+def test_results_driver_compare_stage_pairs_the_runs_that_exist(tmp_path):
+    """STAGE=compare dry run (PY=echo): A - B on a split only where both recipes have runs,
+    plain and gated, each recipe's seeds as one comma-separated list."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    r = tmp_path / "r"
+    for run in ("porto_x_s0", "porto_x_s1", "porto_y_s0", "geolife_x_s0"):
+        (r / run / "best").mkdir(parents=True)
+    env = {**os.environ, "PY": "echo", "STAGE": "compare", "SEEDS": "0 1", "R": str(r),
+           "O": str(tmp_path / "o"), "COMPARE": "x y"}  # fmt: skip
+    out = subprocess.run(["bash", "scripts/robust_results.sh"], cwd=root, env=env, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    calls = [line for line in out.splitlines() if "robust_compare.py" in line]
+    assert len(calls) == 3 * 2 + 2 * 2  # val slow, val, Porto val; Porto -> GeoLife, Porto test
+    assert all(f"--a x={r}/porto_x_s0/best,{r}/porto_x_s1/best --b y={r}/porto_y_s0/best" in c
+               for c in calls)  # fmt: skip
+    assert sum("--coverage-gate speed" in c for c in calls) == 5
+    assert not any("GeoLife -> Porto" in c for c in calls)  # geolife_y has no run
