@@ -14,7 +14,7 @@
 #                 $O/scores_choice.json (the 3-seed check of the finalists)
 #   STAGE=compare: COMPARE="A B" (two recipes): A - B paired on every split of STAGE=test
 #                 (and GeoLife's slow val trips) with a 95 % CI (scripts/robust_compare.py),
-#                 plain and gated, into $O/compare.json
+#                 plain and gated (COMPARE_GATES="none speed"), into $O/compare.json
 #   A recipe may carry its own step count, RECIPE@STEPS (run dirs porto_RECIPE@STEPS_sN).
 #   A val check on GeoLife's slow trips (history median speed below 2.2 m/s, the Porto
 #   trajectories' 5th percentile) is scripts/pretrain_eval.py --split val --speed-range 0:2.2.
@@ -124,7 +124,7 @@ if [ "$STAGE" = compare ]; then
     pair() {  # pair STORE LABEL SPLIT PREFIX [more robust_compare.py args]
         local s="$1" l="$2" sp="$3" p="$4"; shift 4
         [ -n "$(runs "$R/${p}_$A")" ] && [ -n "$(runs "$R/${p}_$B")" ] || return 0
-        for g in none speed; do
+        for g in ${COMPARE_GATES:-none speed}; do
             $PY scripts/robust_compare.py --data "$s" --label "$l" --split "$sp" --coverage-gate $g \
                 --a "$A=$(runs "$R/${p}_$A")" --b "$B=$(runs "$R/${p}_$B")" --out "$O/compare.json" "$@"
         done
