@@ -42,15 +42,17 @@ def rows(records: list[dict]) -> list[str]:
 def compare_rows(records: list[dict]) -> list[str]:
     """scripts/robust_compare.py's records: a - b, paired."""
     out = [
-        "| split | a | b | seeds | MAE a / b (m) | a - b (m) | 95 % CI (paired) |",
+        "| split | a | b | seeds | MAE a / b (m) | a - b (m) | CI (paired; 95 % unless named) |",
         "|---|---|---|---|---|---|---|",
     ]  # fmt: skip
     for r in records:
         gate = " (gated)" if r.get("coverage_gate") == "speed" else ""
-        seeds = "/".join(str(n) for n in r["n_seeds"])
+        seeds = "/".join(str(n) for n in r["n_seeds"] if n)  # n = 0: constant velocity
+        level = r.get("level", 0.95)
+        named = "" if level == 0.95 else f" ({100 * level:g} %)"
         out.append(f"| {r['label']} ({r['split']}, {r['n']} trips){gate} | {r['a']} | {r['b']} | "
                    f"{seeds} | {r['mae_a_m']:.1f} / {r['mae_b_m']:.1f} | {r['diff']:+.1f} "
-                   f"({100 * r['rel']:+.1f} %) | {r['lo']:+.1f} to {r['hi']:+.1f} |")  # fmt: skip
+                   f"({100 * r['rel']:+.1f} %) | {r['lo']:+.1f} to {r['hi']:+.1f}{named} |")  # fmt: skip
     return out
 
 

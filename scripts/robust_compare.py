@@ -8,7 +8,8 @@ each against constant velocity.
         --b "speed_aug=runs/rb/porto_robust_speed_aug_s0/best,..." \\
         --label "Porto -> GeoLife" --out out/robust7/compare_val.json
 
---coverage-gate speed scores both with the gate; --speed-range LO:HI scores only the trips
+--b cv is constant velocity (so --level 0.975 tests "below CV" at a Bonferroni level for two
+recipes read on test); --coverage-gate speed scores both with the gate; --speed-range LO:HI scores only the trips
 whose history's median speed lies in [LO, HI) (as scripts/pretrain_eval.py). Appends one JSON
 record to --out (a list).
 """
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True, type=Path, help="store whose split is scored")
     ap.add_argument("--a", required=True, help="NAME=DIR[,DIR...] (one weights dir per seed)")
-    ap.add_argument("--b", required=True, help="NAME=DIR[,DIR...], the reference")
+    ap.add_argument("--b", required=True, help="NAME=DIR[,DIR...], the reference, or cv")
+    ap.add_argument("--level", type=float, default=0.95, help="confidence level of the CI")
     ap.add_argument("--label", default="", help="row label, e.g. 'Porto -> GeoLife'")
     ap.add_argument("--split", default="test", choices=("test", "val"))
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override both models'")
@@ -71,16 +73,21 @@ def main(argv: list[str] | None = None) -> dict:
             **{f: getattr(task, f)[keep] for f in arrays},
         )
         args.label = f"{args.label}, history median speed {lo:g}-{hi:g} m/s"
-    (name_a, dirs_a), (name_b, dirs_b) = (s.split("=", 1) for s in (args.a, args.b))
+    name_a, dirs_a = args.a.split("=", 1)
     err_a = seed_averaged(ev, dirs_a, task, args.coverage_gate)
-    err_b = seed_averaged(ev, dirs_b, task, args.coverage_gate)
-    ci = paired_bootstrap_ci(err_a, err_b)
+    if args.b == "cv":
+        name_b, dirs_b, err_b = "constant velocity", "", ev.cv_errors(task, args.data)
+    else:
+        name_b, dirs_b = args.b.split("=", 1)
+        err_b = seed_averaged(ev, dirs_b, task, args.coverage_gate)
+    ci = paired_bootstrap_ci(err_a, err_b, level=args.level)
     record = {"label": args.label, "data": str(args.data), "split": args.split,
               "coverage_gate": args.coverage_gate, "a": name_a, "b": name_b,
-              "n_seeds": [len(dirs_a.split(",")), len(dirs_b.split(","))],
+              "n_seeds": [len(dirs_a.split(",")), len(dirs_b.split(",")) if dirs_b else 0],
+              "level": args.level,
               "mae_a_m": float(err_a.mean()), "mae_b_m": float(err_b.mean()), **ci}  # fmt: skip
     print(f"{args.label}: {name_a} - {name_b} = {ci['diff']:+.2f} m ({100 * ci['rel']:+.1f} %), "
-          f"95% CI {ci['lo']:+.2f} to {ci['hi']:+.2f} (n = {ci['n']})")  # fmt: skip
+          f"{100 * args.level:g}% CI {ci['lo']:+.2f} to {ci['hi']:+.2f} (n = {ci['n']})")  # fmt: skip
     if args.out:
         old = json.loads(args.out.read_text()) if args.out.exists() else []
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -255,14 +255,19 @@ def test_compare_script_pairs_two_recipes_on_the_same_trips(tmp_path):
     assert diff["n_seeds"] == [2, 1] and diff["diff"] != 0
     assert diff["lo"] <= diff["diff"] <= diff["hi"]
     assert abs(diff["diff"] - (diff["mae_a_m"] - diff["mae_b_m"])) < 1e-6
-    assert len(json.loads(out.read_text())) == 2
+    wider = cmp.main([*args, "--a", f"m={both}", "--b", "cv", "--level", "0.99"])
+    assert wider["b"] == "constant velocity" and wider["n_seeds"] == [2, 0]
+    assert abs(wider["diff"] - diff["diff"]) < 1e-3  # the zero-correction model IS CV
+    assert wider["hi"] - wider["lo"] > diff["hi"] - diff["lo"]  # 99 % is wider than 95 %
+    assert len(json.loads(out.read_text())) == 3
     spec = importlib.util.spec_from_file_location(
         "pretrain_table", path.with_name("pretrain_table.py")
     )
     table = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(table)
     text = table.main([str(out)])
-    assert "| m | cv | 2/1 |" in text and "| constant velocity |" not in text
+    assert "| m | cv | 2/1 |" in text and "| m | constant velocity | 2 |" in text
+    assert text.count("(99 %) |") == 1  # the one record at another level names it
 
 
 def test_results_driver_compare_stage_pairs_the_runs_that_exist(tmp_path):
