@@ -196,8 +196,98 @@ def test_results_driver_parses_and_names_its_recipes():
 
     from trajlm.train.config import TrainConfig
 
-    for toml in ("robust_scale", "robust_speed_aug"):  # the recipes build as configs
+    recipes = ("robust_scale", "robust_speed_aug", "robust_aug_ctxpos", "robust_aug_scale",
+               "robust_aug_wide")  # fmt: skip
+    for toml in recipes:  # the recipes build as configs
         cfg = tomllib.loads((root / "configs" / f"{toml}.toml").read_text())
         ModelConfig.from_dict(cfg["model"])
         TrainConfig.from_dict(cfg["train"])
     assert ModelConfig.from_dict(cfg["model"]).residual_base == "constant_velocity"
+
+
+def test_results_driver_choice_stage_reads_recipe_steps(tmp_path):
+    """STAGE=choice dry run (PY=echo): RECIPE@STEPS trains configs/RECIPE.toml for STEPS steps
+    into its own run dir, every seed of every recipe, and scores nothing it has not trained."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PY": "echo", "STAGE": "choice", "SEEDS": "0 1",
+           "R": str(tmp_path / "r"), "O": str(tmp_path / "o"),
+           "VAL_RECIPES": "robust_speed_aug robust_speed_aug@1200"}  # fmt: skip
+    subprocess.run(["bash", "scripts/robust_results.sh"], cwd=root, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    logs = sorted(p.name for p in (tmp_path / "r").glob("*.log"))
+    assert logs == ["porto_robust_speed_aug@1200_s0.log", "porto_robust_speed_aug@1200_s1.log",
+                    "porto_robust_speed_aug_s0.log", "porto_robust_speed_aug_s1.log"]  # fmt: skip
+    long = (tmp_path / "r" / "porto_robust_speed_aug@1200_s1.log").read_text()
+    assert "configs/robust_speed_aug.toml --max-steps 1200 --seed 1" in long
+    short = (tmp_path / "r" / "porto_robust_speed_aug_s0.log").read_text()
+    assert "--max-steps 600 --seed 0" in short
+    assert not (tmp_path / "o" / "scores_choice.json").exists()  # echo wrote no scores
+
+
+def test_compare_script_pairs_two_recipes_on_the_same_trips(tmp_path):
+    """scripts/robust_compare.py: a model against itself differs by exactly 0; against constant
+    velocity's twin (the zero-correction model) the paired CI brackets the mean difference."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from trajlm.data.ingest import synth_store
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "robust_compare.py"
+    spec = importlib.util.spec_from_file_location("robust_compare", path)
+    cmp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cmp)
+    store = tmp_path / "s"
+    synth_store(store, n_trajectories=60, seed=4)
+    model().save_pretrained(tmp_path / "m")
+    plain = TrajectoryModel(model().config)  # zero-initialized correction: constant velocity
+    plain.save_pretrained(tmp_path / "cv")
+    out = tmp_path / "c.json"
+    args = ["--data", str(store), "--split", "val", "--out", str(out)]
+    same = cmp.main([*args, "--a", f"m={tmp_path / 'm'}", "--b", f"m2={tmp_path / 'm'}"])
+    assert same["diff"] == same["lo"] == same["hi"] == 0.0 and same["n"] > 0
+    both = ",".join([str(tmp_path / "m")] * 2)
+    diff = cmp.main([*args, "--a", f"m={both}", "--b", f"cv={tmp_path / 'cv'}"])
+    assert diff["n_seeds"] == [2, 1] and diff["diff"] != 0
+    assert diff["lo"] <= diff["diff"] <= diff["hi"]
+    assert abs(diff["diff"] - (diff["mae_a_m"] - diff["mae_b_m"])) < 1e-6
+    wider = cmp.main([*args, "--a", f"m={both}", "--b", "cv", "--level", "0.99"])
+    assert wider["b"] == "constant velocity" and wider["n_seeds"] == [2, 0]
+    assert abs(wider["diff"] - diff["diff"]) < 1e-3  # the zero-correction model IS CV
+    assert wider["hi"] - wider["lo"] > diff["hi"] - diff["lo"]  # 99 % is wider than 95 %
+    assert len(json.loads(out.read_text())) == 3
+    spec = importlib.util.spec_from_file_location(
+        "pretrain_table", path.with_name("pretrain_table.py")
+    )
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    text = table.main([str(out)])
+    assert "| m | cv | 2/1 |" in text and "| m | constant velocity | 2 |" in text
+    assert text.count("(99 %) |") == 1  # the one record at another level names it
+
+
+def test_results_driver_compare_stage_pairs_the_runs_that_exist(tmp_path):
+    """STAGE=compare dry run (PY=echo): A - B on a split only where both recipes have runs,
+    plain and gated, each recipe's seeds as one comma-separated list."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    r = tmp_path / "r"
+    for run in ("porto_x_s0", "porto_x_s1", "porto_y_s0", "geolife_x_s0"):
+        (r / run / "best").mkdir(parents=True)
+    env = {**os.environ, "PY": "echo", "STAGE": "compare", "SEEDS": "0 1", "R": str(r),
+           "O": str(tmp_path / "o"), "COMPARE": "x y"}  # fmt: skip
+    out = subprocess.run(["bash", "scripts/robust_results.sh"], cwd=root, env=env, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    calls = [line for line in out.splitlines() if "robust_compare.py" in line]
+    assert len(calls) == 3 * 2 + 2 * 2  # val slow, val, Porto val; Porto -> GeoLife, Porto test
+    assert all(f"--a x={r}/porto_x_s0/best,{r}/porto_x_s1/best --b y={r}/porto_y_s0/best" in c
+               for c in calls)  # fmt: skip
+    assert sum("--coverage-gate speed" in c for c in calls) == 5
+    assert not any("GeoLife -> Porto" in c for c in calls)  # geolife_y has no run
