@@ -105,7 +105,8 @@ class TrajLM:
         quantize: str | None = None,
     ) -> TrajLM:
         """Load a training run (its val-selected ``RUN/best``; ``weights="last"`` for the final
-        step), a weights directory, or a classifier directory (``classifier.json``).
+        step), a weights directory, a classifier directory (``classifier.json``), or a
+        candidate selector (``trajlm.api_selector.SelectorTrajLM``: ``predict`` only).
 
         ``quantize="int8"``: the transformer blocks run int8 dynamic quantization on the CPU
         (trajlm.model.quantize; ~4x smaller, faster, predictions within ~0.1 % ADE,
@@ -115,6 +116,14 @@ class TrajLM:
         if quantize and device != "cpu":
             raise ValueError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
         p = Path(path)
+        from trajlm.eval.selector_predictor import is_selector_dir
+
+        if is_selector_dir(p):  # a candidate selector: predict(steps<=horizon) only
+            from trajlm.api_selector import SelectorTrajLM
+
+            if quantize or device != "cpu":
+                raise ValueError("a candidate selector runs on the CPU, unquantized")
+            return SelectorTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
         if (p / "classifier.json").exists():
             if quantize:
                 raise ValueError("quantize applies to prediction checkpoints, not classifiers")

@@ -285,7 +285,9 @@ def train(
 
 @app.command("predict")
 def predict(
-    model: Path = typer.Option(..., "--model", help="Run directory (model.safetensors)."),
+    model: Path = typer.Option(
+        ..., "--model", help="Run directory (model.safetensors) or a candidate selector folder."
+    ),
     input: Path = typer.Option(..., "--input", help="History points: store dir, CSV or Parquet."),
     steps: int = typer.Option(5, "--steps", "-k", min=1),
     seconds_ahead: str = typer.Option(
@@ -337,22 +339,33 @@ def predict(
             )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
-    m = io.load_model(model)
-    io.coverage_note(m, df, f"--input {input}")
-    _threads(threads, m.num_params())
-    if int8:
-        from trajlm.model.quantize import quantize_int8
+    from trajlm.eval.selector_predictor import is_selector_dir
 
-        m = quantize_int8(m)
-    if ahead is not None:  # the API's positions-at-times (issue 15)
-        from trajlm.api import TrajLM
+    if is_selector_dir(model):  # a candidate selector (trajlm/api_selector.py): --steps only
+        from trajlm.api_selector import SelectorTrajLM
 
-        try:
-            pred = TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead)
-        except ValueError as e:
-            _fail(f"--seconds-ahead: {e}")
+        if int8 or ahead is not None:
+            _fail(
+                f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
+            )
+        pred = SelectorTrajLM.from_pretrained(model, threads=threads).predict(df, steps=steps)
     else:
-        pred = predict_table(m, df, steps)
+        m = io.load_model(model)
+        io.coverage_note(m, df, f"--input {input}")
+        _threads(threads, m.num_params())
+        if int8:
+            from trajlm.model.quantize import quantize_int8
+
+            m = quantize_int8(m)
+        if ahead is not None:  # the API's positions-at-times (issue 15)
+            from trajlm.api import TrajLM
+
+            try:
+                pred = TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead)
+            except ValueError as e:
+                _fail(f"--seconds-ahead: {e}")
+        else:
+            pred = predict_table(m, df, steps)
     write_points(pred, out)
     _say(f"wrote {len(pred):,} predicted points to {out}")
     if plot:

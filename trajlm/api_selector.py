@@ -1,0 +1,102 @@
+"""A saved candidate selector behind the Python API: ``TrajLM.from_pretrained(SELECTOR_DIR)``.
+
+    model = trajlm.TrajLM.from_pretrained("runs/sel-s0")  # config.json kind "candidate_selector"
+    pred = model.predict(df, steps=5)                     # traj_id, step, t, lat, lon, std_m
+
+The selector (trajlm/eval/selector_predictor.py, docs/candidates.md) only predicts the next
+k <= horizon points; it has no time query, no infilling heads and no embedding, so every other
+task method is one UserError line. Its retrieval pools are the train split of the store it was
+fitted on (absolute places in that store's plane): input far from that centre gets a warning.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from pathlib import Path
+from typing import Any
+
+from trajlm._threads import apply_threads
+from trajlm.data import geo
+from trajlm.data.coerce import coerce, from_canonical
+from trajlm.errors import UserError
+from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+
+
+class SelectorTrajLM:
+    """A fitted ``CandidateSelectorPredictor`` with ``TrajLM``'s ``predict`` (steps only).
+
+    ``std_m`` is NaN: the selector gives a point estimate (a blend of retrieved futures), no
+    calibrated uncertainty. Output times extrapolate each trajectory's last time step."""
+
+    def __init__(
+        self,
+        selector: CandidateSelectorPredictor,
+        threads: int | None = None,
+        path: str | Path | None = None,
+    ) -> None:
+        self.selector, self.path = selector, path
+        self.threads = apply_threads(threads, selector.num_params())
+        self.horizon = int(selector.settings_["horizon"])
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, *, threads: int | None = None) -> SelectorTrajLM:
+        """A folder written by ``CandidateSelectorPredictor.save`` / `trajlm train-selector`."""
+        return cls(CandidateSelectorPredictor.load(path), threads, Path(path))
+
+    @property
+    def tasks(self) -> list[str]:
+        return ["predict"]
+
+    def __repr__(self) -> str:
+        return (f"SelectorTrajLM({str(self.path or '<in memory>')!r}, horizon={self.horizon}, "
+                f"tasks={self.tasks})")  # fmt: skip
+
+    def _only_predicts(self, what: str) -> UserError:
+        return UserError(
+            f"{what}: {self.path or 'this model'} is a candidate selector, which only predicts "
+            f"the next k <= {self.horizon} points (predict(df, steps=k)); load a trajlm "
+            "training run for the other tasks"
+        )
+
+    def predict(
+        self,
+        data: Any,
+        steps: int | None = None,
+        *,
+        at_times: Any = None,
+        seconds_ahead: Any = None,
+        **columns: Any,
+    ) -> Any:
+        """The next ``steps`` (default 5, at most the selector's horizon) points of every
+        trajectory in `data` (all of it is history). Returns traj_id, step (1..k), t (the last
+        time plus k times the last interval), lat, lon, std_m (NaN), in the caller's kind."""
+        if at_times is not None or seconds_ahead is not None:
+            raise self._only_predicts("at_times/seconds_ahead")
+        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
+                                  or steps < 1):  # fmt: skip
+            raise UserError(f"steps must be an integer >= 1, got {steps!r}")
+        k = int(steps or 5)
+        if k > self.horizon:
+            raise UserError(f"steps={k}: {self.path or 'this model'} is a candidate selector "
+                            f"fitted for the next {self.horizon} points; ask for steps <= "
+                            f"{self.horizon}")  # fmt: skip
+        df, layout = coerce(data, **columns)  # check_model_input inside
+        p = self.selector.projection_
+        geo.check_extent(df, p.lat0, p.lon0, what="the input (from the selector's training centre)")
+        pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
+        return from_canonical(pred, layout=layout)
+
+    def recover(self, *_: Any, **__: Any) -> Any:
+        raise self._only_predicts("recover")
+
+    def travel_time(self, *_: Any, **__: Any) -> Any:
+        raise self._only_predicts("travel_time")
+
+    def embed(self, *_: Any, **__: Any) -> Any:
+        raise self._only_predicts("embed")
+
+    def classify(self, *_: Any, **__: Any) -> Any:
+        raise self._only_predicts("classify")
+
+
+__all__ = ["SelectorTrajLM"]
