@@ -125,7 +125,13 @@ def test_run_eval_end_to_end(tmp_path):
         for t in P.TASKS
     }
     methods = {t: {r["method"] for r in res[t].rows} for t in P.TASKS}
-    assert methods["predict"] >= {"constant velocity", "linear-3", "kNN continuation", "fake model"}
+    assert methods["predict"] >= {
+        "constant velocity",
+        "linear-3",
+        "kNN continuation",
+        "fake model",
+        "kNN continuation (place-aware)",
+    }
     assert len(methods["recover"]) == 2 and "linear interp." in methods["recover"]
     spline = res["recover"].rows[1]
     assert spline["method"] == f"{spline['params']['kind']} spline"  # flavour picked on val

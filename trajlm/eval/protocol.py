@@ -27,6 +27,7 @@ from trajlm.data.protocol_tasks import (  # noqa: F401
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
+from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.report import EvalResult, git_commit, split_meta
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
@@ -218,6 +219,15 @@ def run_eval(
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
                                 "n_windows": knn.n_windows_, "val_ade_m": scores}  # fmt: skip
             ests.append(knn)
+            # the place-aware kNN (docs/candidates.md): where the road at this place decides the
+            # next move it can beat plain kNN, so it is a baseline a model must face too
+            (place, pscores), fits[PlaceKNNContinuation.name] = _timed(
+                tune_place_knn, train, val_task, proj, knn.history
+            )
+            params[place.name] = {"n_neighbors": place.n_neighbors, "w_place": place.w_place,
+                                  "w_heading": place.w_heading, "history": place.history,
+                                  "val_ade_m": pscores}  # fmt: skip
+            ests.append(place)
         methods = [_Projected(e, proj) for e in ests]
         methods += [m for m in models if hasattr(m, "predict_next")]
         n_traj, n_pts = test_task.target_t.shape[0], test_task.target_t.size

@@ -56,7 +56,9 @@ class TimeQuery(nn.Module):
     The step head reads h + TimeQuery(h, dt) for (dx, dy): the position at a given time step
     instead of at the model's own next time (issue 15). A 2-layer MLP, not an additive
     embedding of dt, so the answer can depend on the motion state (speed, stop) nonlinearly.
-    The output layer is zero-initialized: an untrained query changes nothing.
+    The output layer starts small (the residual-projection init of transformer.py, std
+    0.02/sqrt(2 L)), not zero: an untrained query nudges h slightly. Zeroing it would change
+    every seeded time_query model, so the published runs keep this init.
     """
 
     def __init__(self, d_model: int, bias: bool):
