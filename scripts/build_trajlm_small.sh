@@ -11,10 +11,11 @@ OUT=${OUT:-runs/trajlm-small}
 STEPS=${STEPS:-1500}
 PY=${PY:-python}
 DEST=${DEST:-trajlm/checkpoints/trajlm-small}
+CONFIG=${CONFIG:-configs/trajlm_small.toml}  # another recipe: a candidate, built to a scratch DEST
 export OMP_NUM_THREADS=1
 T="$PY -m trajlm.cli"
 $T data corpus configs/pretrain_small.toml --data-root "$SHARED" --out "$OUT/corpus" --overwrite
-$T train --data "$OUT/corpus" --out "$OUT/run" --config configs/trajlm_small.toml \
+$T train --data "$OUT/corpus" --out "$OUT/run" --config "$CONFIG" \
     --max-steps "$STEPS" --seed 0 --threads 1 --overwrite
 mkdir -p "$DEST"
 cp "$OUT/run/best/config.json" "$OUT/run/best/model.safetensors" "$DEST/"
