@@ -49,13 +49,17 @@ def cv_errors(task, store: Path) -> np.ndarray:
     return trip_errors(pred, task.target_latlon)
 
 
-def model_errors(weights: str, task, coverage_gate: str | None = None) -> np.ndarray:
+def model_errors(
+    weights: str, task, coverage_gate: str | None = None, context: str | None = None
+) -> np.ndarray:
     from trajlm.model import TrajectoryModel
     from trajlm.model.rollout import ModelPredictor
 
     model = TrajectoryModel.from_pretrained(weights).eval()
     if coverage_gate is not None:
         model.config.coverage_gate = coverage_gate
+    if context is not None:  # inference-time, like the gate: full | motion | auto
+        model.config.context = model.embed.context = context
     return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
 
 
@@ -111,6 +115,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--out", type=Path, help="append the records to this JSON list")
     ap.add_argument("--split", default="test", choices=("test", "val"), help="split scored")
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
+    ap.add_argument("--context", choices=("full", "motion", "auto"), help="override every model's")
     ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")
     ap.add_argument("--knn", action="store_true", help="add the kNN baseline and CIs vs it")
     ap.add_argument("--knn-from", type=Path, help="fit / tune kNN on this store (default --data)")
@@ -159,13 +164,15 @@ def main(argv: list[str] | None = None) -> list[dict]:
         if not dirs:  # no run of this model yet (pretrain_results.sh lists every model)
             print(f"skipping {name}: no weights given")
             continue
-        per_seed = [model_errors(d, task, args.coverage_gate) for d in dirs.split(",")]
+        per_seed = [
+            model_errors(d, task, args.coverage_gate, args.context) for d in dirs.split(",")
+        ]
         maes = np.array([e.mean() for e in per_seed])
         ratios = maes / base.mean()
         lo, hi = ratio_ci(np.mean(per_seed, axis=0), base)
         records.append({
             "label": args.label, "data": str(args.data), "model": name, "weights": dirs,
-            "split": args.split, "coverage_gate": args.coverage_gate,
+            "split": args.split, "coverage_gate": args.coverage_gate, "context": args.context,
             "n_trips": len(base), "n_seeds": len(per_seed),
             "mae_m": float(maes.mean()), "mae_std_m": float(maes.std(ddof=1)) if len(maes) > 1
             else 0.0, "mae_per_seed": maes.tolist(),
