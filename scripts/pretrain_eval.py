@@ -14,7 +14,10 @@ paired resamples of the test trips. Appends one JSON record per model to --out (
 --coverage-gate speed scores every model with ModelConfig.coverage_gate = "speed" (an
 inference-time setting, docs/generalization.md "Graceful degradation"); --speed-range LO:HI
 scores only the trips whose history's median step speed (m/s) lies in [LO, HI) (e.g. the slow
-movers a taxi model never saw).
+movers a taxi model never saw). --knn adds PROTOCOL's kNN continuation (fitted on a store's
+train split, n_neighbors / history tuned on its val split: trajlm.eval.protocol.tune_knn; the
+scored store unless --knn-from names another, e.g. the model's own city for a cross-city row)
+and each model's paired bootstrap 95 % CI of its per-trip error minus kNN's.
 """
 
 from __future__ import annotations
@@ -46,14 +49,37 @@ def cv_errors(task, store: Path) -> np.ndarray:
     return trip_errors(pred, task.target_latlon)
 
 
-def model_errors(weights: str, task, coverage_gate: str | None = None) -> np.ndarray:
+def model_errors(
+    weights: str, task, coverage_gate: str | None = None, context: str | None = None
+) -> np.ndarray:
     from trajlm.model import TrajectoryModel
     from trajlm.model.rollout import ModelPredictor
 
     model = TrajectoryModel.from_pretrained(weights).eval()
     if coverage_gate is not None:
         model.config.coverage_gate = coverage_gate
+    if context is not None:  # inference-time, like the gate: full | motion | auto
+        model.config.context = model.embed.context = context
     return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
+
+
+def knn_errors(task, store: Path, train_store: Path) -> tuple[np.ndarray, str]:
+    """(N,) per-trip errors of the kNN continuation fitted on train_store's train split and
+    tuned on its val split, and the chosen setting."""
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.data.store import load_stats, read_store
+    from trajlm.eval.protocol import tune_knn
+
+    train_proj = load_stats(train_store).projection
+    val_task = make_prediction_task(read_store(train_store, split="val"))
+    knn, scores = tune_knn(read_store(train_store, split="train"), val_task, train_proj)
+    proj = load_stats(store).projection  # the inputs are relative metres: any local frame works
+    t0 = task.hist_t[:, :1]
+    k = task.target_t.shape[1]
+    out = knn.predict(task.xy(proj), task.lengths, k, task.hist_t - t0, task.target_t - t0)
+    pred = np.stack(proj.inverse(out[..., 0], out[..., 1]), axis=-1)
+    setting = f"history={knn.history},n_neighbors={knn.n_neighbors}"
+    return trip_errors(pred, task.target_latlon), setting
 
 
 def median_speeds(task) -> np.ndarray:
@@ -89,8 +115,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--out", type=Path, help="append the records to this JSON list")
     ap.add_argument("--split", default="test", choices=("test", "val"), help="split scored")
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
+    ap.add_argument("--context", choices=("full", "motion", "auto"), help="override every model's")
     ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")
+    ap.add_argument("--knn", action="store_true", help="add the kNN baseline and CIs vs it")
+    ap.add_argument("--knn-from", type=Path, help="fit / tune kNN on this store (default --data)")
     args = ap.parse_args(argv)
+    if args.knn and args.split == "val" and args.knn_from in (None, args.data):
+        ap.error("--knn tunes on the val split: score test, or fit it on another store")
 
     import torch
 
@@ -117,27 +148,45 @@ def main(argv: list[str] | None = None) -> list[dict]:
     records = [{"label": args.label, "data": str(args.data), "model": "constant velocity",
                 "split": args.split,
                 "n_trips": len(base), "mae_m": float(base.mean()), "ratio": 1.0}]  # fmt: skip
+    knn = None
+    if args.knn:
+        from trajlm.eval.compare import paired_bootstrap_ci
+
+        knn, setting = knn_errors(task, args.data, args.knn_from or args.data)
+        lo, hi = ratio_ci(knn, base)
+        records.append({"label": args.label, "data": str(args.data), "model": "kNN continuation",
+                        "knn_from": str(args.knn_from or args.data), "knn_setting": setting,
+                        "split": args.split, "n_trips": len(base), "mae_m": float(knn.mean()),
+                        "ratio": float(knn.mean() / base.mean()), "ratio_ci95": [lo, hi],
+                        "n_seeds": 1})  # fmt: skip
     for spec in args.model:
         name, dirs = spec.split("=", 1)
         if not dirs:  # no run of this model yet (pretrain_results.sh lists every model)
             print(f"skipping {name}: no weights given")
             continue
-        per_seed = [model_errors(d, task, args.coverage_gate) for d in dirs.split(",")]
+        per_seed = [
+            model_errors(d, task, args.coverage_gate, args.context) for d in dirs.split(",")
+        ]
         maes = np.array([e.mean() for e in per_seed])
         ratios = maes / base.mean()
         lo, hi = ratio_ci(np.mean(per_seed, axis=0), base)
         records.append({
             "label": args.label, "data": str(args.data), "model": name, "weights": dirs,
-            "split": args.split, "coverage_gate": args.coverage_gate,
+            "split": args.split, "coverage_gate": args.coverage_gate, "context": args.context,
             "n_trips": len(base), "n_seeds": len(per_seed),
             "mae_m": float(maes.mean()), "mae_std_m": float(maes.std(ddof=1)) if len(maes) > 1
             else 0.0, "mae_per_seed": maes.tolist(),
             "ratio": float(ratios.mean()), "ratio_std": float(ratios.std(ddof=1))
             if len(ratios) > 1 else 0.0, "ratio_ci95": [lo, hi],
         })  # fmt: skip
+        if knn is not None:  # per-trip model - kNN (seed-averaged), paired over trips
+            records[-1]["vs_knn"] = paired_bootstrap_ci(np.mean(per_seed, axis=0), knn)
     for r in records:
         ci = r.get("ratio_ci95")
         extra = f" (95% CI {ci[0]:.3f}-{ci[1]:.3f}, {r['n_seeds']} seed(s))" if ci else ""
+        if "vs_knn" in r:
+            v = r["vs_knn"]
+            extra += f"; - kNN {v['diff']:+.1f} m ({100 * v['rel']:+.1f} %, {v['lo']:+.1f} to {v['hi']:+.1f})"
         print(
             f"{r['label']:<22} {r['model']:<28} {r['mae_m']:8.1f} m  / CV {r['ratio']:.3f}{extra}"
         )
