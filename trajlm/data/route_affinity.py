@@ -90,7 +90,7 @@ class RouteAffinity:
         n_shape: int = 8,
         n_query: int = 48,
         voxel_m: float = 10.0,
-        exclude_gap_s: float = 3600.0,
+        exclude_gap_s: float = 86_400.0,  # the same user within a day: chosen on val (modes.md)
         k_search: int = 64,
     ) -> None:
         if not radii_m or min(radii_m) <= 0 or max_dist_m <= max(radii_m):

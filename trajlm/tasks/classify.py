@@ -186,7 +186,8 @@ class ModelClassifier:
     the train segments re-cut every epoch (random crop / thinning / rotation, deterministic per
     (seed, epoch); trajlm.data.augment_segments), the hybrid head's features computed on each
     view (``augment_features="view"``) or on the whole segment (``"whole"``); val and test
-    segments are read whole, as without it.
+    segments are read whole, as without it. ``route=RouteAffinity(...)`` (opt-in, session 8):
+    route-affinity features (trajlm.data.route_affinity) appended to the hybrid head's.
     """
 
     def __init__(
