@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from trajlm.data.augment_segments import SegmentAugment
+from trajlm.data.route_affinity import RouteAffinity
 from trajlm.data.segments import make_mode_segments, segment_labels, split_segments
 from trajlm.data.store import read_store
 from trajlm.eval.classify import (
@@ -42,6 +43,7 @@ from trajlm.eval.classify import (
     ProbabilityEnsemble,
     run_classify_eval,
 )
+from trajlm.eval.classify_route import RouteGBClassifier, RouteVoteClassifier
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.report import mean_std, write_markdown_table
 from trajlm.model import TrajectoryModel
@@ -52,7 +54,8 @@ HEADER = ["method", "accuracy (%)", "macro-F1 (%)", "Δ acc vs GB, pp [95 % CI]"
           "trainable (%)", "saved by fine-tuning (kB)", "train (s)"]  # fmt: skip
 # aug / augw: train segments re-cut per epoch, hybrid features of the view / whole segment
 OPTS = {"feat": "features", "bal": "class_weight", "aug": "augment", "augw": "augment",
-        "adapt": "refit_scales"}  # fmt: skip
+        "adapt": "refit_scales", "route": "route"}  # fmt: skip
+ROUTE_GAP_S = 86400.0  # route features' leak guard: the same user's segments within a day (val)
 
 
 def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: float) -> list:
@@ -70,6 +73,8 @@ def classifiers(spec: str, pretrained: str, seeds: list[int], epochs: int, lr: f
               refit_scales="adapt" if "adapt" in opts else "keep")  # fmt: skip
     if "aug" in opts or "augw" in opts:  # issue 15, lever 5: re-cut per epoch (modes7)
         kw |= dict(augment=SegmentAugment(), augment_features="whole" if "augw" in opts else "view")
+    if "route" in opts:  # session 8: route-affinity features beside the motion ones
+        kw["route"] = RouteAffinity(exclude_gap_s=ROUTE_GAP_S)
     if mode.startswith("lora"):
         kw["mode"], kw["lora_r"] = "lora", int(mode[4:] or 8)
     arch = TrajectoryModel.from_pretrained(pretrained).config
@@ -100,6 +105,9 @@ def main(argv: list[str] | None = None) -> Path:
                     "repeatable.")  # fmt: skip
     ap.add_argument("--seed-average", action="store_true",
                     help="Also each spec's seeds averaged into one model (+ GB).")  # fmt: skip
+    ap.add_argument("--route", action="store_true",
+                    help="Also GB + route features, the route kNN vote + GB and every model "
+                    "ensembled with GB + route features (session 8).")  # fmt: skip
     args = ap.parse_args(argv)
     if bad := [s for pair in args.paired for s in pair if s not in args.specs]:
         raise SystemExit(f"--paired {bad[0]}: not one of --specs {args.specs}")
@@ -112,6 +120,16 @@ def main(argv: list[str] | None = None) -> Path:
         ensembles = [[ProbabilityEnsemble(FeatureGBClassifier(random_state=m.seed), m,
                                           name=f"GB + {m.name} (w on val)") for m in g]
                      for g in groups]  # fmt: skip
+    route_gb = []
+    if args.route:  # the stronger baseline, retrieval alone, and each model with it
+        rgap = RouteAffinity(exclude_gap_s=ROUTE_GAP_S)
+        route_gb = [RouteGBClassifier(rgap, random_state=s) for s in args.seeds]
+        ensembles.append(route_gb)
+        ensembles.append([ProbabilityEnsemble(FeatureGBClassifier(random_state=0),
+                                              RouteVoteClassifier(rgap),
+                                              name="GB + route kNN vote (w on val)")])  # fmt: skip
+        ensembles += [[ProbabilityEnsemble(r, m, name=f"GB + route features + {m.name} (w on val)")
+                       for r, m in zip(route_gb, g, strict=True)] for g in groups]  # fmt: skip
     if args.seed_average:  # one method: the mean of a spec's seed replicates (+ GB)
         for g in groups:
             avg = MeanEnsemble(g, name=f"{g[0].name}, mean of {len(g)} seeds")
@@ -127,6 +145,9 @@ def main(argv: list[str] | None = None) -> Path:
     scored = parts[args.score_on]
     y = segment_labels(scored)
     gb_correct = FeatureGBClassifier(random_state=0).fit(parts["train"]).classify(scored) == y
+    rgb_correct = None  # GB + route features, seed 0: the strongest baseline when --route
+    if route_gb:
+        rgb_correct = route_gb[0].classify(scored) == y
 
     def scores(name: str) -> list[str]:
         return [mean_std(rows[name], "accuracy_pct"), mean_std(rows[name], "macro_f1_pct")]
@@ -143,6 +164,13 @@ def main(argv: list[str] | None = None) -> Path:
         ci_text, ci = gb_ci(correct, gb_correct)
         rec = summary["methods"][first.name] = {"ci_vs_gb": ci, "seeds": {},
                                                 "pred": [p.tolist() for p in pred]}  # fmt: skip
+        if rgb_correct is not None:
+            rtext, rec["ci_vs_route_gb"] = gb_ci(correct, rgb_correct)
+            ci_text += f"; vs GB + route {rtext}"
+        if isinstance(first, RouteGBClassifier):
+            table.append([first.name, *scores(first.name), ci_text, "", "", "",
+                          f"{rows[first.name]['fit_s']:.1f}"])  # fmt: skip
+            continue
         if isinstance(first, MeanEnsemble):
             table.append([first.name, *scores(first.name), ci_text, "", "", "",
                           f"{len(first.members)} models"])  # fmt: skip
@@ -150,7 +178,8 @@ def main(argv: list[str] | None = None) -> Path:
         if isinstance(first, ProbabilityEnsemble):
             rec["weights"] = [m.weight_ for m in group]
             inner = [getattr(m.b, "members", [m.b]) for m in group]
-            train_s = np.mean([sum(x.info_["train_s"] for x in ms) for ms in inner])
+            train_s = np.mean([sum(x.info_.get("train_s", 0) if hasattr(x, "info_") else 0
+                                   for x in ms) for ms in inner])  # fmt: skip
             w = ", ".join(f"{m.weight_:.2f}" for m in group)
             table.append([f"{first.name}, w_GB = {w}", *scores(first.name), ci_text, "", "", "",
                           f"{train_s:.0f} + GB"])  # fmt: skip
@@ -160,7 +189,7 @@ def main(argv: list[str] | None = None) -> Path:
             rec["seeds"][m.seed] = info
             print(m.name, m.seed, info, flush=True)
         saved = out / f"model-{first.name.replace(' ', '_').replace(':', '-').replace('+', '_')}"
-        kb = first.save(saved) / 1e3
+        kb = first.save(saved) / 1e3 if first.route is None else float("nan")  # not storable
         train_s = np.mean([m.info_["train_s"] for m in group])
         info = first.info_
         table.append([first.name, *scores(first.name), ci_text, f"{info['trainable']:,}",

@@ -19,6 +19,7 @@ with the best validation accuracy; ``classify(segments)`` returns one label per 
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ import torch.nn.functional as F
 from trajlm.data.augment_segments import SegmentAugment
 from trajlm.data.features import NormStats
 from trajlm.data.motion_features import segment_features
+from trajlm.data.route_affinity import RouteAffinity
 from trajlm.data.segments import segment_labels
 from trajlm.finetune.trainer import Classification
 from trajlm.model import ModelConfig, TrajectoryModel
@@ -184,7 +186,8 @@ class ModelClassifier:
     the train segments re-cut every epoch (random crop / thinning / rotation, deterministic per
     (seed, epoch); trajlm.data.augment_segments), the hybrid head's features computed on each
     view (``augment_features="view"``) or on the whole segment (``"whole"``); val and test
-    segments are read whole, as without it.
+    segments are read whole, as without it. ``route=RouteAffinity(...)`` (opt-in, session 8):
+    route-affinity features (trajlm.data.route_affinity) appended to the hybrid head's.
     """
 
     def __init__(
@@ -216,7 +219,13 @@ class ModelClassifier:
         # issue 14 item 7 (docs/pretraining.md): a trajectory-frame checkpoint's step scale on
         # the train segments' own (trajlm.train.pretrained REFIT_SCALES; "keep": as loaded)
         refit_scales: str = "keep",
+        # issue 15, session 8: route-affinity features beside the motion ones (features=True;
+        # an unfitted RouteAffinity, fitted on the train segments in fit; docs/modes.md)
+        route: RouteAffinity | None = None,
     ) -> None:
+        if route is not None and (not isinstance(route, RouteAffinity) or not features):
+            raise ValueError(f"route must be a RouteAffinity with features=True, got {route!r}")
+        self.route = route
         if augment is not None and not isinstance(augment, SegmentAugment):
             raise ValueError(f"augment must be a SegmentAugment or None, got {augment!r}")
         if augment_features not in ("view", "whole"):
@@ -255,13 +264,20 @@ class ModelClassifier:
         segments = segments.sort(["traj_id", "t"])
         # the hybrid head's features come from the whole segment, before thinning (as GB's)
         if self.features and feats is None:
-            feats = segment_features(segments)[0]
+            feats = self._segment_features(segments)
         if self.n_points is not None:
             segments = thin_points(segments, self.n_points)
         batch, owner, y = window_dataset(segments, model, self.max_len, classes)
         if feats is not None:
             batch["features"] = torch.from_numpy(feats[owner]).float()  # (W, F)
         return batch, owner, y
+
+    def _segment_features(self, segments: pl.DataFrame) -> np.ndarray:
+        """(N, F) the hybrid head's features: motion (+ route affinity, leak-guarded)."""
+        X = segment_features(segments)[0]
+        if getattr(self, "route_", None) is None:
+            return X
+        return np.concatenate([X, self.route_.transform(segments)[0]], axis=1)
 
     def _backbone(self, train: pl.DataFrame) -> TrajectoryModel:
         if isinstance(self.model, (str, Path)):
@@ -308,20 +324,20 @@ class ModelClassifier:
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip
         torch.manual_seed(self.seed)
-        n_features = segment_features(train.head(0))[0].shape[1] if self.features else 0
+        self.route_ = copy.deepcopy(self.route).fit(train) if self.route is not None else None
+        train = train.sort(["traj_id", "t"])
+        train_feats = self._segment_features(train) if self.features else None
+        n_features = train_feats.shape[1] if self.features else 0
         clf = TrajectoryClassifier(backbone, len(self.classes_), head=self.head,
                                    n_features=n_features)  # fmt: skip
         if n_features:
-            clf.head.fit_scaler(segment_features(train.sort(["traj_id", "t"]))[0])
+            clf.head.fit_scaler(train_feats)
         clf = clf.to(self.device)
         for p in clf.head.parameters():
             p.requires_grad_(True)
         objective = None
         if self.augment is not None:
-            train = train.sort(["traj_id", "t"])
-            whole = None
-            if self.features and self.augment_features == "whole":
-                whole = segment_features(train)[0]
+            whole = train_feats if self.augment_features == "whole" else None
 
             def make_windows(epoch: int) -> tuple[dict, np.ndarray]:
                 view = self.augment.view(train, self.seed, epoch)
@@ -331,7 +347,7 @@ class ModelClassifier:
             objective = RecutClassification(make_windows, self.batch_size, self.seed)
             tr = (objective.windows, None, objective.labels.numpy())
         else:
-            tr = self._windows(train, clf, self.classes_)
+            tr = self._windows(train, clf, self.classes_, feats=train_feats)
         va = None
         if val is not None and len(val):
             vb, vo, _ = self._windows(val, clf)
@@ -389,6 +405,8 @@ class ModelClassifier:
 
         from trajlm.tasks.task_io import save_backbone
 
+        if self.route is not None:  # its index is train data; not stored yet (docs/modes.md)
+            raise ValueError("saving a classifier with route features is not supported yet")
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         head = {
