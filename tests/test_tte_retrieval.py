@@ -136,3 +136,31 @@ def test_a_zero_head_over_retrieval_is_its_base_exactly():
         ResidualTTE(
             base=B.GradientBoostingTTE(max_iter=20), n_folds=3, steps=0, extra_features=("nope",)
         ).fit(train)
+
+
+def test_retrieval_script_and_choice_prefix_on_the_synthetic_city(tmp_path):
+    """scripts/tte_retrieval.py: GB, GB + retrieval and a residual over retrieval, CIs against
+    both references; tte_choose --prefix keeps the baselines out of the candidates."""
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=60, seed=1)
+    out = tmp_path / "val.json"
+    arms = ["gb +ret k5", "residual mae+log0 linear +ret k5"]
+    doc = load_script("tte_retrieval").main(
+        ["--data", str(store), "--split", "val", "--seeds", "0", "--ref", "gb +ret k5",
+         "--arms", *arms, "--out", str(out)]
+    )  # fmt: skip
+    rows = {r["method"]: r for r in doc["rows"]}
+    assert list(rows) == ["gb", *arms]
+    assert "vs_ref" not in rows["gb +ret k5"] and "vs_gb" not in rows["gb"]
+    ci = rows[arms[1]]["vs_ref"]["mae_min"]
+    assert ci["lo"] <= ci["diff"] <= ci["hi"] and ci["n"] == doc["meta"]["n_trips"]
+    assert rows[arms[1]]["head_params"] == 2 + 5 + 1  # log base, log distance, 5 columns, bias
+    chosen = load_script("tte_choose").main(["--a", str(out), "--b", str(out), "--prefix", "res"])
+    assert chosen["chosen"] == arms[1] and len(chosen["rows"]) == 1
+    with pytest.raises(SystemExit):
+        load_script("tte_retrieval").main(["--data", str(store), "--arms", "nope", "--out",
+                                           str(out)])  # fmt: skip
