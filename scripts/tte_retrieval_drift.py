@@ -5,7 +5,11 @@ log(prediction / truth) of gradient boosting, of GB + retrieval columns (``gb +r
 retrieval columns themselves (the neighbours' median duration, the sub-trip estimate): a
 positive value is a split whose trips are shorter than what was retrieved for them.
 
-    python scripts/tte_retrieval_drift.py --data /tmp/stores/geolife
+    python scripts/tte_retrieval_drift.py --data /tmp/stores/geolife [--run RUN-s0]
+
+With ``--run`` (a trained od model), also session 8's chosen arm (``residual+model mae+log0
+linear on gb+ret k20 +ret``, seed 0): its head's mean log correction over its base, and its
+median log(prediction / truth).
 """
 
 from __future__ import annotations
@@ -23,13 +27,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
 from trajlm.eval.tte_retrieval import GBExtraTTE, RetrievalFeatures  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/tte_residual.py
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True)
     ap.add_argument("--k", type=int, default=20)
+    ap.add_argument("--run", default="", help="an od model run: add the chosen arm (seed 0)")
     args = ap.parse_args(argv)
     parts = _split(read_store(args.data))
     rf = RetrievalFeatures(k=args.k).fit(parts["train"])
@@ -38,8 +46,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
     tables |= {s: rf.transform(make_tte_task(parts[s])) for s in ("val", "test")}
     gb = B.GradientBoostingTTE().fit(tables["train"])
     gbr = GBExtraTTE().fit(tables["train"])
+    head = None
+    if args.run:
+        from tte_residual import load_model
+
+        head = ResidualTTE(base=GBExtraTTE(), model=load_model(args.run), hidden=0,
+                           loss="mae+log", log_weight=0.0, extra_features=rf.columns,
+                           random_state=0).fit(tables["train"])  # fmt: skip
     print("| split | trips | mean duration (min) | GB | gb +ret | neighbours' duration | "
-          "sub-trip estimate | GB MAE | gb +ret MAE |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+          "sub-trip estimate | GB MAE | gb +ret MAE | head: mean log correction | chosen |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
     rows = []
     for s, t in tables.items():
         y = t["duration_s"].to_numpy().astype(np.float64)
@@ -49,9 +65,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
              "nn": np.median(t["nn_log_dur"].to_numpy() - np.log(y)),
              "sub": np.median(t["sub_log_dur"].to_numpy() - np.log(y)),
              "gb_mae": np.abs(p_gb - y).mean() / 60, "ret_mae": np.abs(p_r - y).mean() / 60}  # fmt: skip
+        extra = " – | – |"
+        if head is not None:
+            base, corr = head.predict_parts(t)
+            r["head_corr"] = float(corr.mean())
+            r["chosen"] = float(np.median(np.log(base * np.exp(corr) / y)))
+            extra = f" {r['head_corr']:+.3f} | {r['chosen']:+.3f} |"
         rows.append(r)
         print(f"| {s} | {len(t)} | {r['mean_min']:.2f} | {r['gb']:+.3f} | {r['gb_ret']:+.3f} | "
-              f"{r['nn']:+.3f} | {r['sub']:+.3f} | {r['gb_mae']:.2f} | {r['ret_mae']:.2f} |")  # fmt: skip
+              f"{r['nn']:+.3f} | {r['sub']:+.3f} | {r['gb_mae']:.2f} | {r['ret_mae']:.2f} |"
+              + extra)  # fmt: skip
     return rows
 
 

@@ -164,3 +164,14 @@ def test_retrieval_script_and_choice_prefix_on_the_synthetic_city(tmp_path):
     with pytest.raises(SystemExit):
         load_script("tte_retrieval").main(["--data", str(store), "--arms", "nope", "--out",
                                            str(out)])  # fmt: skip
+
+
+def test_drift_script_on_the_synthetic_city(tmp_path):
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+
+    synth_store(tmp_path / "synth", n_trajectories=60, seed=2)
+    rows = load_script("tte_retrieval_drift").main(["--data", str(tmp_path / "synth"), "--k", "5"])
+    assert [r["split"] for r in rows] == ["train", "val", "test"]
+    assert all(np.isfinite([r["gb"], r["gb_ret"], r["nn"], r["sub"]]).all() for r in rows)
