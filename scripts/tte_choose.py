@@ -32,10 +32,13 @@ def relative_to_gb(paths: list[Path]) -> dict[str, dict[str, float]]:
     return out
 
 
-def choose(a: dict, b: dict) -> tuple[list[dict], str]:
-    """(rows sorted by the mean of the four differences, the chosen arm)."""
+def choose(a: dict, b: dict, prefix: str = "") -> tuple[list[dict], str]:
+    """(rows sorted by the mean of the four differences, the chosen arm); only arms whose name
+    starts with ``prefix`` (e.g. "residual": the baselines' rows are not candidates)."""
     rows = []
-    for arm in sorted(set(a) & set(b)):
+    for arm in sorted(a.keys() & b.keys()):
+        if not arm.startswith(prefix):
+            continue
         d = [a[arm][k] for k in METRICS] + [b[arm][k] for k in METRICS]
         rows.append({"arm": arm, "diffs": d, "mean": sum(d) / 4, "all_below": max(d) < 0})
     rows.sort(key=lambda r: r["mean"])
@@ -47,8 +50,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--a", nargs="+", type=Path, required=True, help="val JSONs, data set A")
     ap.add_argument("--b", nargs="+", type=Path, required=True, help="val JSONs, data set B")
+    ap.add_argument("--prefix", default="", help="candidates: arms whose name starts with it")
     args = ap.parse_args(argv)
-    rows, chosen = choose(relative_to_gb(args.a), relative_to_gb(args.b))
+    rows, chosen = choose(relative_to_gb(args.a), relative_to_gb(args.b), args.prefix)
     print("| arm | A MAE | A MAPE | B MAE | B MAPE | mean | below GB on all four |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:

@@ -142,6 +142,10 @@ class ResidualTTE(BaseEstimator):
         n_bags: int = 1,
         query_features: bool = False,
         query_hour: bool = True,
+        # session 8: columns of the O-D table the head also reads as they are (the retrieval
+        # features of trajlm.eval.tte_retrieval), and the bags' median instead of their mean
+        extra_features: tuple[str, ...] = (),
+        bag_median: bool = False,
     ) -> None:
         self.base, self.model, self.n_folds, self.hidden = base, model, n_folds, hidden
         self.n_neighbors = n_neighbors
@@ -149,6 +153,7 @@ class ResidualTTE(BaseEstimator):
         self.random_state = random_state
         self.log_weight, self.n_bags = log_weight, n_bags
         self.query_features, self.query_hour = query_features, query_hour
+        self.extra_features, self.bag_median = extra_features, bag_median
 
     # ------------------------------------------------------------------ features
     def _features(self, od: pl.DataFrame, base_s: np.ndarray, train: bool = False) -> np.ndarray:
@@ -163,6 +168,12 @@ class ResidualTTE(BaseEstimator):
             cols.append(self._neighbour_speed(od, train))
         if self.query_features:
             cols += list(self._query_features(od).T)
+        if self.extra_features:
+            missing = [c for c in self.extra_features if c not in od.columns]
+            if missing:
+                raise UserError(f"ResidualTTE: the O-D table lacks {', '.join(missing)}",
+                                hint="add them with tte_retrieval.RetrievalFeatures.transform")  # fmt: skip
+            cols += list(od.select(self.extra_features).to_numpy().astype(np.float64).T)
         return np.stack(cols, 1)
 
     def _query_features(self, od: pl.DataFrame) -> np.ndarray:
@@ -273,11 +284,13 @@ class ResidualTTE(BaseEstimator):
         od = _check_od(od, need_duration=False)
         base_s = self.base_.predict(od)
         x = self._features(od, base_s)
-        c = np.zeros(len(od))
+        cs = []
         with torch.no_grad():
-            for mu, sd, head in self.bags_:  # the mean log correction of the bags
+            for mu, sd, head in self.bags_:
                 z = torch.as_tensor((x - mu) / sd, dtype=torch.float32)
-                c += head(z).double().numpy() / len(self.bags_)
+                cs.append(head(z).double().numpy())
+        # the bags' mean (or median) log correction
+        c = np.median(cs, 0) if self.bag_median else np.mean(cs, 0)
         return base_s, c
 
     def predict(self, od: pl.DataFrame) -> np.ndarray:
@@ -296,7 +309,7 @@ class ResidualTTE(BaseEstimator):
         if self.query_features:
             names += ["sin hour", "cos hour"] * self.query_hour
             names += ["sin bearing", "cos bearing", "log r origin", "log r destination"]
-        return names
+        return names + list(self.extra_features)
 
     def num_params(self) -> int:
         return sum(p.numel() for _, _, h in self.bags_ for p in h.parameters())
