@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-epochs", type=int, default=40)
     ap.add_argument("--no-selector", action="store_true")
     ap.add_argument("--max-train-rows", type=int, default=None,
-                    help="train the selector on a seeded subset of the train gaps' points")
+                    help="train the selector on a seeded subset of the train gaps' points")  # fmt: skip
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -193,7 +193,8 @@ def main(argv: list[str] | None = None) -> None:
 def subset(cs, rows: np.ndarray):
     """The candidate set's rows ``rows``."""
     return type(cs)(cs.cands[rows], cs.kind, cs.cand_feats[rows], cs.query_feats[rows],
-                    cs.last[rows], cs.groups[rows], cs.source[rows], cs.split, cs.base)
+                    cs.last[rows], cs.groups[rows], cs.source[rows], cs.split,
+                    cs.base)  # fmt: skip
 
 
 def build_target(tasks, proj: LocalProjection) -> np.ndarray:
