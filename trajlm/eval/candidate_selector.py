@@ -36,6 +36,9 @@ class SelectorConfig:
     patience: int = 8  # epochs without a val improvement before stopping
     set_context: bool = True  # candidates see the mean encoding of the whole set
     cosine: bool = True  # learning rate decays to 0 over max_epochs (steadier early stopping)
+    # loss per query in units of its own step length (weights 1 / CandidateSet.scale, mean 1):
+    # a slow walker's 20 m miss counts like a car's 200 m one, not 10x less
+    relative_loss: bool = False
 
 
 class CandidateSelector(nn.Module):
@@ -118,6 +121,12 @@ def fit_selector(
         i / (config.max_epochs * steps_per_epoch), 1.0))) if config.cosine else 1.0)  # fmt: skip
     q, f, c = _tensors(train)
     y = torch.as_tensor(train_target - train.last[:, None], dtype=torch.float64)
+    weight = torch.ones(len(q), dtype=torch.float64)
+    if config.relative_loss:
+        if train.scale is None:
+            raise ValueError("relative_loss needs candidate sets with a scale (build_candidates)")
+        inv = 1.0 / np.asarray(train.scale, np.float64)
+        weight = torch.as_tensor(inv / inv.mean())
     val_y = torch.as_tensor(val_target, dtype=torch.float64)
 
     def val_ade() -> float:
@@ -133,7 +142,7 @@ def fit_selector(
         for i in range(0, len(q), config.batch_size):
             j = order[i : i + config.batch_size]
             pred = model(q[j], f[j], c[j], train.base)[0]
-            loss = ade_m(pred, y[j]).mean()
+            loss = (ade_m(pred, y[j]) * weight[j]).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
