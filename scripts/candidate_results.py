@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="train on the ADE in units of each query's own step length",
     )
+    ap.add_argument(
+        "--per-step", action="store_true", help="one softmax over candidates per future step"
+    )
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
         "--all-windows",
@@ -247,6 +250,7 @@ def main(argv: list[str] | None = None) -> None:
         lr=args.lr,
         cosine=not args.constant_lr,
         relative_loss=args.relative_loss,
+        per_step=args.per_step,
     )
     models, logs = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:

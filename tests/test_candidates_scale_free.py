@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from test_candidates import TOP_K, _local, _setup
 
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
@@ -107,6 +108,16 @@ def test_untrained_selector_is_knn_with_the_options_and_relative_loss_trains():
     plain_cfg = SelectorConfig(d_hidden=8, max_epochs=2, batch_size=64)
     _, plain_log = fit_selector(train, tw[3], val, vw[3], plain_cfg, seed=1)
     assert plain_log["epochs"][0]["train_ade"] != log["epochs"][0]["train_ade"]
+    # per-step blending: zero gate is still the kNN aggregate; the weights are per step
+    step_cfg = SelectorConfig(d_hidden=8, max_epochs=1, batch_size=64, per_step=True)
+    per_step = CandidateSelector(step_cfg, train.query_feats.shape[1], train.cand_feats.shape[2])
+    assert np.array_equal(predict_selector(per_step, val), knn)
+    fitted, step_log = fit_selector(train, tw[3], val, vw[3], step_cfg, seed=1)
+    q, f, c = (torch.as_tensor(a) for a in (val.query_feats, val.cand_feats, val.cands))
+    w = fitted(q.float(), f.float(), c)[1]
+    assert w.shape == (len(val.cands), val.cands.shape[1], 5)
+    assert torch.allclose(w.sum(1), torch.ones(len(val.cands), 5))
+    assert step_log["val_ade"] <= step_log["val_ade_init"]
     no_scale = CandidateSet(**{**train.__dict__, "scale": None})
     with pytest.raises(ValueError, match="scale"):
         fit_selector(no_scale, tw[3], val, vw[3], config)

@@ -39,6 +39,10 @@ class SelectorConfig:
     # loss per query in units of its own step length (weights 1 / CandidateSet.scale, mean 1):
     # a slow walker's 20 m miss counts like a car's 200 m one, not 10x less
     relative_loss: bool = False
+    # one softmax per future step instead of one per query: the first steps may follow one
+    # candidate and the last another (the future is multimodal in time); gate stays per query
+    per_step: bool = False
+    horizon: int = 5  # future steps of the candidate sets (read by per_step only)
 
 
 class CandidateSelector(nn.Module):
@@ -53,7 +57,8 @@ class CandidateSelector(nn.Module):
         # set context: each candidate also sees the mean of all candidates' encodings (what
         # the others say), DeepSets-style; off = candidates scored independently
         d_ctx = d if config.set_context else 0
-        self.scorer = nn.Sequential(nn.Linear(d + d_ctx, d), nn.GELU(), nn.Linear(d, 1))
+        n_out = config.horizon if config.per_step else 1
+        self.scorer = nn.Sequential(nn.Linear(d + d_ctx, d), nn.GELU(), nn.Linear(d, n_out))
         self.gate = nn.Sequential(nn.Linear(q_dim + d_ctx, d), nn.GELU(), nn.Linear(d, 1))
         nn.init.zeros_(self.gate[-1].weight)  # untrained: pred = base exactly
         nn.init.zeros_(self.gate[-1].bias)
@@ -62,7 +67,7 @@ class CandidateSelector(nn.Module):
         self, q: torch.Tensor, f: torch.Tensor, cands: torch.Tensor, base: int = 0
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """q (B, Q), f (B, C, F) float32; cands (B, C, k, 2) float64 metres ->
-        pred (B, k, 2) float64, weights (B, C), gate (B,)."""
+        pred (B, k, 2) float64, weights (B, C) (per_step: (B, C, k)), gate (B,)."""
         B, C, _ = f.shape
         h = self.encoder(torch.cat([q[:, None].expand(B, C, self.q_dim), f], dim=-1))  # (B, C, d)
         gate_in = q
@@ -70,9 +75,13 @@ class CandidateSelector(nn.Module):
             ctx = h.mean(1)  # (B, d)
             h = torch.cat([h, ctx[:, None].expand_as(h)], dim=-1)  # (B, C, 2d)
             gate_in = torch.cat([q, ctx], dim=-1)  # (B, Q + d)
-        w = torch.softmax(self.scorer(h).squeeze(-1), dim=-1)  # (B, C)
         g = torch.tanh(self.gate(gate_in).squeeze(-1))  # (B,)
-        mix = (w.double()[..., None, None] * cands).sum(1)  # (B, k, 2)
+        if self.config.per_step:
+            w = torch.softmax(self.scorer(h), dim=1)  # (B, C, k): over candidates, per step
+            mix = (w.double()[..., None] * cands).sum(1)  # (B, k, 2)
+        else:
+            w = torch.softmax(self.scorer(h).squeeze(-1), dim=-1)  # (B, C)
+            mix = (w.double()[..., None, None] * cands).sum(1)  # (B, k, 2)
         b = cands[:, base]  # (B, k, 2)
         return b + g.double()[:, None, None] * (mix - b), w, g
 
