@@ -134,3 +134,27 @@ def test_step_scale_and_round_trip_with_and_without_scale(tmp_path):
     assert np.array_equal(CandidateSet.load(tmp_path / "a.npz").scale, cs.scale)
     CandidateSet(**{**cs.__dict__, "scale": None}).save(tmp_path / "b.npz")  # an old cache
     assert CandidateSet.load(tmp_path / "b.npz").scale is None
+
+
+def test_retime_reads_a_continuation_at_the_asked_times_and_is_cv_time_on_cv():
+    from trajlm.eval.baselines import ConstantVelocity
+    from trajlm.eval.candidates import retime
+
+    rng = np.random.default_rng(0)
+    n, T, k = 6, 8, 5
+    t = np.cumsum(rng.integers(5, 40, (n, T)), 1)  # irregular sampling, seconds
+    xy = np.cumsum(rng.normal(0, 30, (n, T, 2)), 1)
+    lengths = np.full(n, T)
+    t_future = t[:, -1:] + np.cumsum(rng.integers(5, 90, (n, k)), 1)
+    step = xy[:, -1] - xy[:, -2]
+    cv = step[:, None] * np.arange(1, k + 1)[None, :, None]
+    got = xy[:, -1][:, None] + retime(cv, t, lengths, t_future)
+    want = ConstantVelocity(use_time=True).predict(xy, lengths, k, t=t, t_future=t_future)
+    assert np.allclose(got, want)
+    # asked exactly at the query's own interval: unchanged; half an interval: the midpoint
+    dt = (t[:, -1] - t[:, -2])[:, None]
+    cont = rng.normal(0, 50, (n, k, 2))
+    assert np.allclose(retime(cont, t, lengths, t[:, -1:] + dt * np.arange(1, k + 1)), cont)
+    half = retime(cont, t, lengths, t[:, -1:] + dt * (np.arange(k) + 0.5))
+    assert np.allclose(half[:, 1], (cont[:, 0] + cont[:, 1]) / 2)
+    assert not np.allclose(half, cont)

@@ -337,3 +337,20 @@ def windows_of(
     hist_idx = start[:, None] + np.minimum(np.arange(n_input)[None], lengths[:, None] - 1)
     xy = np.asarray(xy, np.float64)
     return xy[hist_idx], lengths, keys[ends], xy[ends[:, None] + 1 + np.arange(k)]
+
+
+def retime(cont: np.ndarray, hist_t: np.ndarray, lengths: np.ndarray, target_t: np.ndarray):
+    """Read k-step continuations (N, k, 2) (relative to the last point) at asked timestamps
+    (N, k) Unix seconds: step j is taken to lie j x the query's last sampling interval ahead
+    (what a library window's steps mean for this query), positions are linearly interpolated
+    in time and extrapolated past step k along the last step. On constant velocity this is the
+    "constant velocity [time]" baseline exactly; it answers PROTOCOL's "where at t + Δ"."""
+    n, k = cont.shape[:2]
+    rows, lengths = np.arange(n), np.asarray(lengths)
+    t_last = hist_t[rows, lengths - 1].astype(np.float64)
+    dt = np.maximum(t_last - hist_t[rows, np.maximum(lengths - 2, 0)], 1.0)  # (N,) seconds
+    u = np.maximum((np.asarray(target_t, np.float64) - t_last[:, None]) / dt[:, None], 0.0)
+    i = np.minimum(np.floor(u).astype(np.int64), k - 1)  # (N, k) segment index
+    pts = np.concatenate([np.zeros((n, 1, 2)), cont], axis=1)  # (N, k + 1, 2): origin first
+    a, b = pts[rows[:, None], i], pts[rows[:, None], i + 1]
+    return a + (u - i)[..., None] * (b - a)
