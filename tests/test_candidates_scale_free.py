@@ -158,3 +158,29 @@ def test_retime_reads_a_continuation_at_the_asked_times_and_is_cv_time_on_cv():
     half = retime(cont, t, lengths, t[:, -1:] + dt * (np.arange(k) + 0.5))
     assert np.allclose(half[:, 1], (cont[:, 0] + cont[:, 1]) / 2)
     assert not np.allclose(half, cont)
+
+
+def test_results_script_runs_with_every_option(tmp_path):
+    import json
+
+    from test_results_scripts import load_script
+
+    from trajlm.data.ingest import synth_store
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=40, seed=2)
+    out = tmp_path / "cand.json"
+    load_script("candidate_results").main([
+        "--data", str(store), "--stage", "test", "--seeds", "0", "--w-place", "0.1",
+        "--w-heading", "100", "--n-place", "5", "--top-k", "3", "--max-epochs", "1",
+        "--local", "1.0,300,5", "--scale-free", "--speed-match", "--relative-loss", "--per-step",
+        "--time", "--cache", str(tmp_path / "cache"), "--out", str(out)])  # fmt: skip
+    doc = json.loads(out.read_text())
+    assert {"val", "test", "val_time", "test_time"} <= set(doc["tables"])
+    timed = [r["method"] for r in doc["tables"]["test_time"]]
+    assert timed == ["constant velocity [time]", "kNN continuation [time]",
+                     "candidate selector [time]"]  # fmt: skip
+    assert all(r["mae_m"] > 0 for r in doc["tables"]["test_time"])
+    bins = doc["by_speed"]["test"]
+    assert sum(b["n"] for b in bins) == doc["tables"]["test"][0]["vs_knn"]["n"]
+    assert doc["selector_config"]["per_step"] and doc["selector_config"]["relative_loss"]
