@@ -32,7 +32,13 @@ from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
-from trajlm.eval.candidates import CandidateSet, build_candidates, windows_of
+from trajlm.eval.candidates import (
+    CandidateSet,
+    build_candidates,
+    retime,
+    step_scale,
+    windows_of,
+)
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.protocol import _split, tune_knn
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
@@ -87,6 +93,72 @@ def markdown(title: str, rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+SPEED_BINS = (0.0, 30.0, 100.0, np.inf)  # metres per step: foot-ish, bike/bus, car/rail
+
+
+def by_group(masks: dict, base_err, sel_errs, cv_err) -> list[dict]:
+    """kNN, selector (seed mean) and constant velocity MAE per group of trips (label -> (N,)
+    mask), with the paired CI of selector - kNN per group."""
+    out = []
+    sel = np.mean([e.mean(1) for e in sel_errs], 0)
+    for label, m in masks.items():
+        if m.sum() < 2:
+            out.append({"group": label, "n": int(m.sum())})
+            continue
+        ci = paired_bootstrap_ci(sel[m], base_err[m].mean(1))
+        out.append({"group": label, "n": int(m.sum()), "knn": float(base_err[m].mean()),
+                    "selector": float(sel[m].mean()), "cv": float(cv_err[m].mean()),
+                    "vs_knn": ci})  # fmt: skip
+    return out
+
+
+def speed_masks(speed: np.ndarray) -> dict:
+    """The query's mean step length (``step_scale``) in SPEED_BINS: does a gain on one
+    split's speed mix carry to another's?"""
+    edges = zip(SPEED_BINS[:-1], SPEED_BINS[1:], strict=True)
+    return {(f"{lo:.0f}-{hi:.0f}" if np.isfinite(hi) else f">= {lo:.0f}"): (speed >= lo) & (speed < hi)
+            for lo, hi in edges}  # fmt: skip
+
+
+def owner_masks(traj_ids: list[str], train_ids) -> dict:
+    """Trips whose owner (the "<user>/" prefix of GeoLife's traj_id) has train trips, and the
+    rest; empty when the ids carry no owner. GeoLife's chronological split puts mostly new
+    users in test, so the second group is the test-like part of val."""
+    if not traj_ids or not all("/" in t for t in traj_ids):
+        return {}
+    known = {t.split("/")[0] for t in train_ids}
+    m = np.array([t.split("/")[0] in known for t in traj_ids])
+    return {"owner has train trips": m, "new owner": ~m}
+
+
+def group_markdown(title: str, head: str, rows: list[dict]) -> str:
+    lines = [f"_{title}_", "", f"| {head} | trips | constant velocity | kNN | selector | Δ vs kNN [95 % CI] |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for b in rows:
+        if "knn" not in b:
+            lines.append(f"| {b['group']} | {b['n']} | | | | |")
+            continue
+        c = b["vs_knn"]
+        lines.append(f"| {b['group']} | {b['n']} | {b['cv']:.1f} | {b['knn']:.1f} | {b['selector']:.1f} | "
+                     f"{c['diff']:+.1f} [{c['lo']:+.1f}, {c['hi']:+.1f}] ({100 * c['rel']:+.1f} %) |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def timed_rows(cs, task, preds, knn, proj, untimed_knn_err) -> list[dict]:
+    """Constant velocity, kNN and the selector read at the task's asked timestamps
+    (``retime``): PROTOCOL's time-conditioned question ("[time]" rows), same targets."""
+    tgt, lengths = task.target_latlon, task.lengths
+
+    def at(p):  # absolute points (N, k, 2) -> read at target_t
+        cont = retime(p - cs.last[:, None], task.hist_t, lengths, task.target_t)
+        return per_trip(cs.last[:, None] + cont, tgt, proj)
+
+    t_base = at(knn_points(knn.index_, task.xy(proj), lengths, knn.n_neighbors))
+    return [row("constant velocity [time]", [at(cs.points(cs.cands[:, 2]))], t_base, untimed_knn_err),
+            row("kNN continuation [time]", [t_base], None, untimed_knn_err),
+            row("candidate selector [time]", [at(p) for p in preds], t_base, untimed_knn_err)]  # fmt: skip
+
+
 def all_windows_rows(test_df, proj, build, knn, place_index, place, models):
     """The rows on every window of the test trips (>= 8 points before, 5 after), each trip's
     windows averaged first so that the bootstrap resamples trips, not correlated windows."""
@@ -131,6 +203,25 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--constant-lr", action="store_true", help="no cosine decay")
     ap.add_argument("--no-set-context", action="store_true", help="score candidates independently")
+    ap.add_argument(
+        "--scale-free",
+        action="store_true",
+        help="features in units of the query's own step length, no absolute speed/place",
+    )
+    ap.add_argument(
+        "--speed-match",
+        action="store_true",
+        help="also the pools' medians time-warped to the query's speed",
+    )
+    ap.add_argument(
+        "--relative-loss",
+        action="store_true",
+        help="train on the ADE in units of each query's own step length",
+    )
+    ap.add_argument(
+        "--per-step", action="store_true", help="one softmax over candidates per future step"
+    )
+    ap.add_argument("--time", action="store_true", help="also the rows read at the asked times")
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
         "--all-windows",
@@ -155,7 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"kNN: history {knn.history}, n_neighbors {knn.n_neighbors}; place-aware: {place}")
 
     tag = hashlib.sha1(json.dumps([CACHE_FORMAT, str(args.data.resolve()), knn.history, knn.n_neighbors, place,
-                                   args.top_k, args.max_train_windows, args.max_val_windows, args.local]).encode()).hexdigest()[:10]  # fmt: skip
+                                   args.top_k, args.max_train_windows, args.max_val_windows, args.local]
+                              + ([args.scale_free, args.speed_match] if args.scale_free or args.speed_match else [])
+                              ).encode()).hexdigest()[:10]  # fmt: skip
     local, n_local = None, 10
     if args.local:
         wp, wh, n_local = (float(v) for v in args.local.split(","))
@@ -164,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     build = lambda xy, lengths, split, exclude=None, groups=None: build_candidates(  # noqa: E731
         xy, lengths, knn.index_, place_index, knn.n_neighbors, place["n_neighbors"], K,
         args.top_k, exclude=exclude, groups=groups, split=split, local_index=local,
-        n_local=int(n_local))  # fmt: skip
+        n_local=int(n_local), scale_free=args.scale_free, speed_match=args.speed_match)  # fmt: skip
     t0 = time.time()
     tw = windows_of(train_xy, train_keys, K, max_windows=args.max_train_windows)
     train_cs = cached(
@@ -195,6 +288,8 @@ def main(argv: list[str] | None = None) -> None:
         set_context=not args.no_set_context,
         lr=args.lr,
         cosine=not args.constant_lr,
+        relative_loss=args.relative_loss,
+        per_step=args.per_step,
     )
     models, logs = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:
@@ -234,6 +329,23 @@ def main(argv: list[str] | None = None) -> None:
         title = f"{args.data.name} ({split}, {len(xy)} trips; kNN k={knn.n_neighbors}, history {knn.history}; place-aware {place})"
         md.append(markdown(title, rows))
         result["tables"][split] = rows
+        by = by_group(speed_masks(step_scale(xy, lengths)), base, sel, cv)
+        md.append(
+            group_markdown(
+                f"{args.data.name} ({split}) by the query's speed", "step length (m)", by
+            )
+        )
+        result.setdefault("by_speed", {})[split] = by
+        owners = owner_masks(task.traj_ids, parts["train"]["traj_id"].unique().to_list())
+        if owners:
+            by = by_group(owners, base, sel, cv)
+            md.append(group_markdown(f"{args.data.name} ({split}) by owner", "owner", by))
+            result.setdefault("by_owner", {})[split] = by
+        if args.time:  # the time-conditioned question: every row read at the asked timestamps
+            t_rows = timed_rows(cs, task, preds, knn, proj, base)
+            md.append(markdown(f"{args.data.name} ({split}) read at the asked timestamps; "
+                               "the second CI column is against the plain (untimed) kNN", t_rows))  # fmt: skip
+            result["tables"][f"{split}_time"] = t_rows
     if args.all_windows and args.stage == "test":  # supplementary: every window of the test trips
         rows, n_trips, n_win = all_windows_rows(
             parts["test"], proj, build, knn, place_index, place, models

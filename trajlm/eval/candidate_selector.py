@@ -36,6 +36,13 @@ class SelectorConfig:
     patience: int = 8  # epochs without a val improvement before stopping
     set_context: bool = True  # candidates see the mean encoding of the whole set
     cosine: bool = True  # learning rate decays to 0 over max_epochs (steadier early stopping)
+    # loss per query in units of its own step length (weights 1 / CandidateSet.scale, mean 1):
+    # a slow walker's 20 m miss counts like a car's 200 m one, not 10x less
+    relative_loss: bool = False
+    # one softmax per future step instead of one per query: the first steps may follow one
+    # candidate and the last another (the future is multimodal in time); gate stays per query
+    per_step: bool = False
+    horizon: int = 5  # future steps of the candidate sets (read by per_step only)
 
 
 class CandidateSelector(nn.Module):
@@ -50,7 +57,8 @@ class CandidateSelector(nn.Module):
         # set context: each candidate also sees the mean of all candidates' encodings (what
         # the others say), DeepSets-style; off = candidates scored independently
         d_ctx = d if config.set_context else 0
-        self.scorer = nn.Sequential(nn.Linear(d + d_ctx, d), nn.GELU(), nn.Linear(d, 1))
+        n_out = config.horizon if config.per_step else 1
+        self.scorer = nn.Sequential(nn.Linear(d + d_ctx, d), nn.GELU(), nn.Linear(d, n_out))
         self.gate = nn.Sequential(nn.Linear(q_dim + d_ctx, d), nn.GELU(), nn.Linear(d, 1))
         nn.init.zeros_(self.gate[-1].weight)  # untrained: pred = base exactly
         nn.init.zeros_(self.gate[-1].bias)
@@ -59,7 +67,7 @@ class CandidateSelector(nn.Module):
         self, q: torch.Tensor, f: torch.Tensor, cands: torch.Tensor, base: int = 0
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """q (B, Q), f (B, C, F) float32; cands (B, C, k, 2) float64 metres ->
-        pred (B, k, 2) float64, weights (B, C), gate (B,)."""
+        pred (B, k, 2) float64, weights (B, C) (per_step: (B, C, k)), gate (B,)."""
         B, C, _ = f.shape
         h = self.encoder(torch.cat([q[:, None].expand(B, C, self.q_dim), f], dim=-1))  # (B, C, d)
         gate_in = q
@@ -67,9 +75,13 @@ class CandidateSelector(nn.Module):
             ctx = h.mean(1)  # (B, d)
             h = torch.cat([h, ctx[:, None].expand_as(h)], dim=-1)  # (B, C, 2d)
             gate_in = torch.cat([q, ctx], dim=-1)  # (B, Q + d)
-        w = torch.softmax(self.scorer(h).squeeze(-1), dim=-1)  # (B, C)
         g = torch.tanh(self.gate(gate_in).squeeze(-1))  # (B,)
-        mix = (w.double()[..., None, None] * cands).sum(1)  # (B, k, 2)
+        if self.config.per_step:
+            w = torch.softmax(self.scorer(h), dim=1)  # (B, C, k): over candidates, per step
+            mix = (w.double()[..., None] * cands).sum(1)  # (B, k, 2)
+        else:
+            w = torch.softmax(self.scorer(h).squeeze(-1), dim=-1)  # (B, C)
+            mix = (w.double()[..., None, None] * cands).sum(1)  # (B, k, 2)
         b = cands[:, base]  # (B, k, 2)
         return b + g.double()[:, None, None] * (mix - b), w, g
 
@@ -118,6 +130,12 @@ def fit_selector(
         i / (config.max_epochs * steps_per_epoch), 1.0))) if config.cosine else 1.0)  # fmt: skip
     q, f, c = _tensors(train)
     y = torch.as_tensor(train_target - train.last[:, None], dtype=torch.float64)
+    weight = torch.ones(len(q), dtype=torch.float64)
+    if config.relative_loss:
+        if train.scale is None:
+            raise ValueError("relative_loss needs candidate sets with a scale (build_candidates)")
+        inv = 1.0 / np.asarray(train.scale, np.float64)
+        weight = torch.as_tensor(inv / inv.mean())
     val_y = torch.as_tensor(val_target, dtype=torch.float64)
 
     def val_ade() -> float:
@@ -133,7 +151,7 @@ def fit_selector(
         for i in range(0, len(q), config.batch_size):
             j = order[i : i + config.batch_size]
             pred = model(q[j], f[j], c[j], train.base)[0]
-            loss = ade_m(pred, y[j]).mean()
+            loss = (ade_m(pred, y[j]) * weight[j]).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
