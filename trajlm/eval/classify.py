@@ -87,10 +87,16 @@ class FeatureGBClassifier:
 
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> FeatureGBClassifier:
         """Fit on train segments (``label`` column); ``val`` is unused (fixed settings)."""
+        X, self.feature_names_ = segment_features(train)
+        self.model_ = self._new_gb().fit(X, segment_labels(train))
+        self.classes_ = self.model_.classes_
+        return self
+
+    def _new_gb(self):
+        """An unfitted HistGradientBoostingClassifier with this object's settings."""
         from sklearn.ensemble import HistGradientBoostingClassifier
 
-        X, self.feature_names_ = segment_features(train)
-        self.model_ = HistGradientBoostingClassifier(
+        return HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
@@ -98,9 +104,7 @@ class FeatureGBClassifier:
             class_weight=self.class_weight,
             early_stopping=False,
             random_state=self.random_state,
-        ).fit(X, segment_labels(train))
-        self.classes_ = self.model_.classes_
-        return self
+        )
 
     def classify(self, segments: pl.DataFrame) -> np.ndarray:
         return self.model_.predict(segment_features(segments)[0]).astype(str)

@@ -46,19 +46,9 @@ class RouteGBClassifier(FeatureGBClassifier):
 
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> RouteGBClassifier:
         """Index the train segments, then fit GB on their (leave-out) features; val unused."""
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
         self.route_ = copy.deepcopy(self.route).fit(train)
         X, self.feature_names_ = motion_route_features(train, self.route_)
-        self.model_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter,
-            learning_rate=self.learning_rate,
-            max_leaf_nodes=self.max_leaf_nodes,
-            l2_regularization=self.l2_regularization,
-            class_weight=self.class_weight,
-            early_stopping=False,
-            random_state=self.random_state,
-        ).fit(X, segment_labels(train))
+        self.model_ = self._new_gb().fit(X, segment_labels(train))
         self.classes_ = self.model_.classes_
         return self
 
