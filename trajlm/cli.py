@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from trajlm import _cli_io as io
-from trajlm import cli_anomalies, cli_route, cli_selector
+from trajlm import cli_anomalies, cli_recovery, cli_route, cli_selector
 from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
 from trajlm.errors import TrajlmInputError
@@ -611,6 +611,7 @@ def serve(
 app.command("route")(cli_route.route)  # trajlm/cli_route.py
 app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 app.command("train-selector")(cli_selector.train_selector)  # trajlm/cli_selector.py
+app.command("train-recovery")(cli_recovery.train_recovery)  # trajlm/cli_recovery.py
 
 
 def main() -> None:  # pragma: no cover
