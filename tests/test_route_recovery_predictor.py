@@ -76,6 +76,32 @@ def test_zero_gated_model_is_its_base_akima_short_pchip_long(fitted):
     np.testing.assert_allclose(rec.recover(task), _spline("pchip", task, proj), atol=1e-9)
 
 
+def test_threshold_scores_are_what_inference_does(fitted):
+    """Each grid value's val score is the zero-gated model's recovery MAE with that threshold
+    (so a boundary gap, e.g. exactly 30 s, is counted on the side inference puts it)."""
+    from trajlm.eval.route_recovery_predictor import protocol_tasks
+
+    _, parts, _ = fitted
+    grid = (0.0, 30.0, 45.0, 60.0, 120.0, float("inf"))
+    rec = RouteRecoveryPredictor(**TINY, long_gap_grid=grid,
+                                 selector=SelectorConfig(max_epochs=0, cosine=False))  # fmt: skip
+    rec.fit(parts["train"], parts["val"], seed=0)
+    tasks = protocol_tasks(parts["val"], (0,), (120.0,))
+    proj = rec.projection_
+    for thr in grid:
+        rec.settings_["long_gap_s"] = thr
+        maes = []
+        for ts in tasks.values():
+            e = []
+            for t in ts:
+                h = ~t.known
+                got = np.stack(proj.forward(*rec.recover(t)[h].T), 1)
+                e.append(np.linalg.norm(got - np.stack(proj.forward(*t.latlon[h].T), 1), axis=1))
+            maes.append(np.concatenate(e).mean())
+        assert rec.settings_["val_base_mae_m"][f"{thr:g}"] == pytest.approx(np.mean(maes),
+                                                                            rel=1e-6), thr
+
+
 def test_base_threshold_is_chosen_on_val(fitted):
     rec = fitted[2]
     s = rec.settings_
@@ -152,6 +178,9 @@ def test_eval_scores_saved_models_beside_the_baselines(fitted, tmp_path):
     r = runner.invoke(app, ["eval", "--task", "predict", "--data", str(store),
                             "--model", str(tmp_path / "rec-a")])  # fmt: skip
     assert r.exit_code == 2 and "serves --task recover" in said(r)
+    r = runner.invoke(app, ["predict", "--model", str(tmp_path / "rec-a"), "--input", str(store),
+                            "--out", str(tmp_path / "p.csv")])  # fmt: skip
+    assert r.exit_code == 2 and "is a route-recovery model" in said(r)
 
 
 def test_train_recovery_cli_and_its_config_errors(fitted, tmp_path):

@@ -339,8 +339,12 @@ def predict(
             )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
 
+    if is_route_recovery_dir(model):
+        _fail(f"--model {model} is a route-recovery model: it fills gaps (trajlm eval --task "
+              "recover, TrajLM.from_pretrained(DIR).recover), it does not predict")  # fmt: skip
     if is_selector_dir(model):  # a candidate selector (trajlm/api_selector.py): --steps only
         from trajlm.api_selector import SelectorTrajLM
 

@@ -155,7 +155,9 @@ class RouteRecoveryPredictor(BaseEstimator):
         per = []
         for ts in tasks.values():
             cs, y, _ = self._build(ts, "val", base_long=None)
-            dt = np.expm1(cs.query_feats[:, 0]) * 15.0  # the gap's seconds (a query feature)
+            # the gap's seconds (a query feature); rounded so that a 30 s gap compares with
+            # the grid as the exact integer seconds do at inference (expm1(log1p(2)) * 15 > 30)
+            dt = np.round(np.expm1(cs.query_feats[:, 0]) * 15.0, 6)
             akima, pchip = (cs.last + cs.cands[:, j, 0] for j in (2, 3))
             per.append((dt, akima, pchip, y[:, 0]))
         scores = {}
