@@ -241,3 +241,29 @@ def test_api_recover_fills_the_asked_timestamps(fitted, tmp_path):
     np.testing.assert_allclose(out[["lat", "lon"]].to_numpy(), want, atol=1e-9)
     with pytest.raises(UserError, match="only fills gaps"):
         model.predict(test, steps=3)
+
+
+def test_ci_script_scores_saved_models_against_every_baseline(fitted, tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "route_recovery_ci.py"
+    spec = importlib.util.spec_from_file_location("route_recovery_ci", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    store, parts, rec = fitted
+    dirs = [str(rec.save(tmp_path / f"rec-{i}")) for i in range(2)]
+    res = mod.main(["--data", str(store), "--split", "val", "--model", *dirs, "--mask-seeds", "0",
+                    "--intervals", "120", "--out", str(tmp_path / "o")])  # fmt: skip
+    rows = {r["setting"]: r for r in res["rows"]}
+    assert set(rows) == {"random 50 %", "every 120 s"}
+    task = make_recovery_task(parts["val"], "downsample", interval_s=120)
+    h = ~task.known
+    from trajlm.eval.metrics import point_errors
+
+    want = point_errors(rec.recover(task)[h], task.latlon[h]).mean()
+    r = rows["every 120 s"]
+    assert r["mae_m"] == pytest.approx(want) and r["std_m"] == 0.0  # the same model twice
+    assert r["best"] == min(r["baselines_mae_m"], key=r["baselines_mae_m"].get)
+    assert r["ci_points"]["lo"] <= r["ci_points"]["diff"] <= r["ci_points"]["hi"]
+    assert (tmp_path / "o" / "route_recovery_val.md").read_text().count("\n") == 6
