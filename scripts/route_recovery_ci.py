@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> dict:
         result["rows"].append({"setting": name, "baselines_mae_m": {b: float(e.mean()) for b, e in err.items()},
                                "best": best, "mae_m_per_model": maes.tolist(), "mae_m": float(maes.mean()),
                                "std_m": std, "ci_points": ci, "ci_traj": tci, "n_points": len(truth)})  # fmt: skip
-        cells = [f"**{err[b].mean():.1f}**" if b == best else f"{err[b].mean():.1f}" for b in BASELINES]
+        cells = [
+            f"**{err[b].mean():.1f}**" if b == best else f"{err[b].mean():.1f}" for b in BASELINES
+        ]
         lines.append(f"| {name} | {' | '.join(cells)} | {maes.mean():.1f} ± {std:.1f} | "
                      f"{ci['rel']:+.1%} | [{ci['lo']:+.1f}, {ci['hi']:+.1f}] | "
                      f"[{tci['lo']:+.1f}, {tci['hi']:+.1f}] |")  # fmt: skip

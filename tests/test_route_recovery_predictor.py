@@ -98,8 +98,9 @@ def test_threshold_scores_are_what_inference_does(fitted):
                 got = np.stack(proj.forward(*rec.recover(t)[h].T), 1)
                 e.append(np.linalg.norm(got - np.stack(proj.forward(*t.latlon[h].T), 1), axis=1))
             maes.append(np.concatenate(e).mean())
-        assert rec.settings_["val_base_mae_m"][f"{thr:g}"] == pytest.approx(np.mean(maes),
-                                                                            rel=1e-6), thr
+        assert rec.settings_["val_base_mae_m"][f"{thr:g}"] == pytest.approx(
+            np.mean(maes), rel=1e-6
+        ), thr
 
 
 def test_base_threshold_is_chosen_on_val(fitted):
