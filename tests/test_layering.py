@@ -37,6 +37,8 @@ LAYERS: list[set[str]] = [
 LAYERS[-1].add("cli_corpus")  # `trajlm data corpus` (its own module, one line in cli.py)
 LAYERS[-1].add("cli_selector")  # `trajlm train-selector` (issue 15, docs/candidates.md)
 LAYERS[-1].add("api_selector")  # TrajLM.from_pretrained(SELECTOR_DIR) (docs/api.md)
+LAYERS[-1].add("cli_recovery")  # `trajlm train-recovery` (issue 15, docs/recovery-retrieval.md)
+LAYERS[-1].add("api_recovery")  # TrajLM.from_pretrained(ROUTE_RECOVERY_DIR)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

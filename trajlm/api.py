@@ -106,7 +106,8 @@ class TrajLM:
     ) -> TrajLM:
         """Load a training run (its val-selected ``RUN/best``; ``weights="last"`` for the final
         step), a weights directory, a classifier directory (``classifier.json``), or a
-        candidate selector (``trajlm.api_selector.SelectorTrajLM``: ``predict`` only).
+        candidate selector (``trajlm.api_selector.SelectorTrajLM``: ``predict`` only), or a route-
+        recovery model (``trajlm.api_recovery.RecoveryTrajLM``: ``recover`` only).
 
         ``quantize="int8"``: the transformer blocks run int8 dynamic quantization on the CPU
         (trajlm.model.quantize; ~4x smaller, faster, predictions within ~0.1 % ADE,
@@ -124,6 +125,14 @@ class TrajLM:
             if quantize or device != "cpu":
                 raise ValueError("a candidate selector runs on the CPU, unquantized")
             return SelectorTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
+        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+
+        if is_route_recovery_dir(p):  # route retrieval + selector: recover(df) only
+            from trajlm.api_recovery import RecoveryTrajLM
+
+            if quantize or device != "cpu":
+                raise ValueError("a route-recovery model runs on the CPU, unquantized")
+            return RecoveryTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
         if (p / "classifier.json").exists():
             if quantize:
                 raise ValueError("quantize applies to prediction checkpoints, not classifiers")

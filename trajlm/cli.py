@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from trajlm import _cli_io as io
-from trajlm import cli_anomalies, cli_route, cli_selector
+from trajlm import cli_anomalies, cli_recovery, cli_route, cli_selector
 from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
 from trajlm.errors import TrajlmInputError
@@ -339,8 +339,12 @@ def predict(
             )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
 
+    if is_route_recovery_dir(model):
+        _fail(f"--model {model} is a route-recovery model: it fills gaps (trajlm eval --task "
+              "recover, TrajLM.from_pretrained(DIR).recover), it does not predict")  # fmt: skip
     if is_selector_dir(model):  # a candidate selector (trajlm/api_selector.py): --steps only
         from trajlm.api_selector import SelectorTrajLM
 
@@ -611,6 +615,7 @@ def serve(
 app.command("route")(cli_route.route)  # trajlm/cli_route.py
 app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 app.command("train-selector")(cli_selector.train_selector)  # trajlm/cli_selector.py
+app.command("train-recovery")(cli_recovery.train_recovery)  # trajlm/cli_recovery.py
 
 
 def main() -> None:  # pragma: no cover

@@ -63,6 +63,21 @@ def _selector(task: str, path: Path, name: str):
     return sel
 
 
+ROUTE_PREFIX = "route recovery:"
+
+
+def _route_recovery(task: str, path: Path, name: str):
+    """--model DIR holding a saved route-recovery model: scored as is, never refit."""
+    from trajlm._safety import UserError
+    from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
+
+    if task != "recover":
+        raise UserError(f"--model {path}: a route-recovery model serves --task recover, not {task!r}")
+    rec = RouteRecoveryPredictor.load(path)
+    rec.name = f"{ROUTE_PREFIX}{name}"
+    return rec
+
+
 def _warn_selector_library(predictors, df, console: Console) -> None:
     """A selector retrieves from the train trips it was fitted on: name one whose trips are
     not this evaluation's train split (then scored trips may sit in its library)."""
@@ -70,7 +85,7 @@ def _warn_selector_library(predictors, df, console: Console) -> None:
 
     from trajlm.eval.selector_predictor import trips_fingerprint
 
-    sels = [p for p in predictors if p.name.startswith(SELECTOR_PREFIX)]
+    sels = [p for p in predictors if p.name.startswith((SELECTOR_PREFIX, ROUTE_PREFIX))]
     if not sels:
         return
     here = trips_fingerprint(df.filter(pl.col("split") == "train"))
@@ -181,6 +196,7 @@ def run_eval_command(
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
     elif models:
+        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
         from trajlm.eval.selector_predictor import is_selector_dir
         from trajlm.tasks.adapter import needs_network, task_model
 
@@ -190,6 +206,9 @@ def run_eval_command(
         for path, name in zip(models, names, strict=True):
             if is_selector_dir(path):  # a saved candidate selector (trajlm train-selector)
                 predictors.append(_selector(task, path, name))
+                continue
+            if is_route_recovery_dir(path):  # a saved route-recovery model (train-recovery)
+                predictors.append(_route_recovery(task, path, name))
                 continue
             model = io.load_model(path)
             if context is not None:  # e.g. "motion": the same weights without the clock
@@ -235,7 +254,8 @@ def run_eval_command(
     if task not in ("classify", "similarity"):
         _warn_selector_library(predictors, df, console)
     # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
-    for prefix, label in (("trajlm:", "trajlm"), (SELECTOR_PREFIX, "candidate selector")):
+    for prefix, label in (("trajlm:", "trajlm"), (SELECTOR_PREFIX, "candidate selector"),
+                          (ROUTE_PREFIX, "route recovery")):
         names = [p.name for p in predictors if p.name.startswith(prefix)]
         if len(names) > 1:
             aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")

@@ -82,9 +82,13 @@ def build_recovery_candidates(
     base: str = "akima",
     exclude: np.ndarray | None = None,
     split: str = "val",
+    base_long: str | None = None,
+    long_gap_s: float = float("inf"),
 ) -> tuple[CandidateSet, np.ndarray, np.ndarray]:
     """Candidates for the hidden points of ``task``. ``exclude`` (n_groups,) library key of
     each task trajectory (TRAIN tasks: ``task_keys``), left out of its own retrieval.
+    ``base_long``: the base of points whose gap lasts more than ``long_gap_s`` seconds (one
+    model for every setting: the base is a function of what inference knows, the gap).
     Returns (CandidateSet over the H hidden points, target (H, 1, 2) metres (for training and
     scoring only; no candidate reads it), hidden (P,) bool)."""
     xy = task.xy(proj)  # hidden rows are NaN
@@ -97,8 +101,8 @@ def build_recovery_candidates(
         "akima": CubicSplineInterpolation("akima")._recover(t, xy, known, groups),
         "pchip": CubicSplineInterpolation("pchip")._recover(t, xy, known, groups),
     }
-    if base not in base_cols:
-        raise ValueError(f"base must be linear, akima or pchip, got {base!r}")
+    if base not in base_cols or base_long not in (None, *base_cols):
+        raise ValueError(f"base must be linear, akima or pchip, got {base!r} / {base_long!r}")
     prev, nxt = _known_neighbours(known)
     ph, nh = prev[hidden], nxt[hidden]
     gap_prev, gap = np.unique(ph, return_inverse=True)  # one gap per previous known point
@@ -114,6 +118,9 @@ def build_recovery_candidates(
     has = found > 0
     H = int(hidden.sum())
     ref = base_cols[base][hidden]  # (H, 2)
+    if base_long is not None:
+        long = (tb - ta)[gap] > long_gap_s
+        ref = np.where(long[:, None], base_cols[base_long][hidden], ref)
 
     def agg(f, r):
         o = ref.copy()

@@ -1,0 +1,81 @@
+"""A saved route-recovery model behind the Python API: ``TrajLM.from_pretrained(DIR)``.
+
+    model = trajlm.TrajLM.from_pretrained("runs/rec-s0")  # config.json kind "route_recovery"
+    filled = model.recover(df)  # rows with missing lat/lon filled, a boolean `recovered` column
+
+The model (trajlm/eval/route_recovery_predictor.py, docs/recovery-retrieval.md) only fills
+gaps; every other task method is one UserError line. Its library is the train split of the
+store it was fitted on (absolute places in that store's plane): input far from that centre
+gets a warning, and far from any library trip it returns its spline base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from trajlm._threads import apply_threads
+from trajlm.data import geo
+from trajlm.data.coerce import from_canonical, recovery_input
+from trajlm.errors import UserError
+from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
+
+
+class RecoveryTrajLM:
+    """A fitted ``RouteRecoveryPredictor`` with ``TrajLM``'s ``recover``."""
+
+    def __init__(
+        self, model: RouteRecoveryPredictor, threads: int | None = None,
+        path: str | Path | None = None,
+    ) -> None:  # fmt: skip
+        self.model, self.path = model, path
+        self.threads = apply_threads(threads, model.num_params())
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, *, threads: int | None = None) -> RecoveryTrajLM:
+        """A folder written by ``RouteRecoveryPredictor.save`` / `trajlm train-recovery`."""
+        return cls(RouteRecoveryPredictor.load(path), threads, Path(path))
+
+    @property
+    def tasks(self) -> list[str]:
+        return ["recover"]
+
+    def __repr__(self) -> str:
+        return f"RecoveryTrajLM({str(self.path or '<in memory>')!r}, tasks={self.tasks})"
+
+    def _only_recovers(self, what: str) -> UserError:
+        return UserError(
+            f"{what}: {self.path or 'this model'} is a route-recovery model, which only fills "
+            "gaps (recover(df)); load a trajlm training run for the other tasks"
+        )
+
+    def recover(self, data: Any, *, mode: str = "inplace", **columns: Any) -> Any:
+        """Fill the points whose lat/lon are missing (null / NaN); every trajectory must start
+        and end with a known point. Returns the input's rows with the positions filled and a
+        boolean ``recovered`` column, in the caller's kind (as ``TrajLM.recover``). ``mode`` is
+        accepted for TrajLM's signature; the retrieval fills each gap in one pass."""
+        if mode not in ("inplace", "span"):
+            raise UserError(f"mode must be 'inplace' or 'span', got {mode!r}")
+        df, layout, known = recovery_input(data, **columns)
+        p = self.model.projection_
+        geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,
+                         what="the input (from the model's training centre)")  # fmt: skip
+        out = self.model.recover_canonical(df, known)
+        return from_canonical(out, layout=layout, caller_order=True)
+
+    def predict(self, *_: Any, **__: Any) -> Any:
+        raise self._only_recovers("predict")
+
+    def travel_time(self, *_: Any, **__: Any) -> Any:
+        raise self._only_recovers("travel_time")
+
+    def embed(self, *_: Any, **__: Any) -> Any:
+        raise self._only_recovers("embed")
+
+    def classify(self, *_: Any, **__: Any) -> Any:
+        raise self._only_recovers("classify")
+
+
+__all__ = ["RecoveryTrajLM"]
