@@ -1,20 +1,12 @@
 """Transport-mode classification with a trajectory model (PROTOCOL.md task 4).
 
-    TrajectoryClassifier: backbone (TrajectoryModel, optionally LoRA-wrapped) -> hidden (B, T, C)
-        -> pool [mean over real points ; last real point] (B, 2C) -> MLP head -> logits (B, K)
-
-With ``features=True`` (the hybrid head, issue 15) the head reads
-``[pooled (B, 2C) ; standardized segment features (B, F)]``: the speed / acceleration / turn
-percentiles the gradient-boosting baseline uses (trajlm.data.motion_features), computed from
-each segment's own points before thinning, trained end to end with the backbone.
-
-Segments longer than ``max_len`` points are cut into windows; every window carries its
-segment's label in training, and a segment's prediction is the class with the highest mean
-log-probability over its windows. With ``n_points`` every segment is instead thinned to at most
-that many evenly spaced points and read whole, in one window (its full extent and duration, as
-the feature baseline sees it, at a coarser sampling). ``ModelClassifier`` is the ``run_classify_eval`` adapter:
-``fit(train, val)`` fine-tunes (full / selective / LoRA, trajlm.finetune) and keeps the epoch
-with the best validation accuracy; ``classify(segments)`` returns one label per sorted segment.
+``ModelClassifier`` is the ``run_classify_eval`` adapter: ``fit(train, val)`` fine-tunes a
+``TrajectoryClassifier`` (trajlm.tasks.classify_head; full / selective / LoRA,
+trajlm.finetune) and keeps the epoch with the best validation accuracy; ``classify(segments)``
+returns one label per sorted segment, the class with the highest mean log-probability over the
+segment's windows; ``save`` / ``load`` write and read a fitted one. How segments become windows
+(thinning to ``n_points``, the hybrid head's features, augmentation, the refit step scale) is
+trajlm.tasks.classify_windows; every name of those two modules stays importable from here.
 """
 
 from __future__ import annotations
@@ -23,153 +15,25 @@ import copy
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import polars as pl
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from trajlm.data.augment_segments import SegmentAugment
-from trajlm.data.features import NormStats
-from trajlm.data.motion_features import segment_features
 from trajlm.data.route_affinity import RouteAffinity
 from trajlm.data.segments import segment_labels
-from trajlm.finetune.trainer import Classification
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.tasks.embed import _core, segment_windows, thin_points
+from trajlm.tasks.classify_head import FeatureHead, TrajectoryClassifier
+from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
+
+# re-exported: callers import these from here
+__all__ = ["FeatureHead", "ModelClassifier", "RecutClassification", "TrajectoryClassifier",
+           "WindowPrep", "window_dataset"]  # fmt: skip
 
 
-def _head_layers(n_in: int, C: int, n_classes: int, dropout: float, head: str) -> nn.Sequential:
-    if head == "mlp":
-        return nn.Sequential(
-            nn.LayerNorm(n_in),
-            nn.Linear(n_in, C),
-            nn.GELU(),
-            nn.Dropout(dropout),
-            nn.Linear(C, n_classes),
-        )
-    if head == "linear":  # ~2C * K parameters: keeps LoRA's trainable share small
-        return nn.Sequential(nn.LayerNorm(n_in), nn.Dropout(dropout), nn.Linear(n_in, n_classes))
-    raise ValueError(f'head must be "mlp" or "linear", got {head!r}')
-
-
-class FeatureHead(nn.Module):
-    """Head over [pooled embedding ; segment features]: ``forward(pooled (B, 2C), feats (B, F))``.
-
-    Features go through a signed log1p (lengths and durations span 4 orders of magnitude), then
-    are standardized with train statistics kept as buffers (saved with the head) and clipped to
-    +-5 so one odd segment cannot dominate.
-    """
-
-    def __init__(self, C: int, n_features: int, n_classes: int, dropout: float, head: str) -> None:
-        super().__init__()
-        self.register_buffer("feat_mean", torch.zeros(n_features))
-        self.register_buffer("feat_std", torch.ones(n_features))
-        self.layers = _head_layers(2 * C + n_features, C, n_classes, dropout, head)
-
-    @staticmethod
-    def _squash(x: torch.Tensor) -> torch.Tensor:
-        return torch.sign(x) * torch.log1p(x.abs())
-
-    def fit_scaler(self, feats: np.ndarray) -> None:
-        """Standardization statistics from the train segments' features (N, F)."""
-        z = self._squash(torch.as_tensor(feats, dtype=torch.float32))
-        self.feat_mean.copy_(z.mean(0))
-        self.feat_std.copy_(z.std(0).clamp(min=1e-6) if len(z) > 1 else torch.ones(z.shape[1]))
-
-    def forward(self, pooled: torch.Tensor, feats: torch.Tensor) -> torch.Tensor:
-        z = ((self._squash(feats.float()) - self.feat_mean) / self.feat_std).clamp(-5.0, 5.0)
-        return self.layers(torch.cat([pooled, z.to(pooled.dtype)], dim=-1))  # (B, K)
-
-
-class TrajectoryClassifier(nn.Module):
-    """Backbone + pooled classification head: ``forward(batch) -> logits (B, n_classes)``.
-
-    ``n_features`` > 0: the hybrid head (``FeatureHead``), which also reads ``batch["features"]``
-    (B, n_features).
-    """
-
-    def __init__(
-        self,
-        backbone: nn.Module,
-        n_classes: int,
-        dropout: float = 0.1,
-        head: str = "mlp",
-        n_features: int = 0,
-    ) -> None:
-        super().__init__()
-        self.backbone_model = backbone  # TrajectoryModel or peft.PeftModel around one
-        self.n_features = n_features
-        C = _core(backbone).config.d_model
-        if n_features > 0:
-            self.head = FeatureHead(C, n_features, n_classes, dropout, head)
-        else:
-            self.head = _head_layers(2 * C, C, n_classes, dropout, head)
-
-    def pool(self, batch: dict) -> torch.Tensor:
-        """(B, 2C): mean of the hidden states over real points and the last real point's."""
-        x = {k: v for k, v in batch.items() if k != "features"}
-        h = self.backbone_model(x).hidden  # (B, T, C)
-        mask = batch["mask"]
-        m = mask.to(h.dtype)[..., None]  # (B, T, 1)
-        mean = (h * m).sum(1) / m.sum(1).clamp(min=1)  # (B, C)
-        last = (mask.sum(1) - 1).clamp(min=0)  # (B,) index of the last real point
-        h_last = h[torch.arange(h.shape[0], device=h.device), last]  # (B, C)
-        return torch.cat([mean, h_last], dim=-1)
-
-    def forward(self, batch: dict) -> torch.Tensor:
-        if not self.n_features:
-            return self.head(self.pool(batch))
-        feats = batch.get("features")
-        if feats is None or tuple(feats.shape) != (batch["mask"].shape[0], self.n_features):
-            got = None if feats is None else tuple(feats.shape)
-            raise ValueError(
-                f"this classifier's hybrid head reads batch['features'] of shape "
-                f"(B, {self.n_features}) (trajlm.data.motion_features.segment_features); got {got}"
-            )
-        return self.head(self.pool(batch), feats)
-
-
-def window_dataset(
-    segments: pl.DataFrame, model: Any, max_len: int, classes: list[str] | None = None
-) -> tuple[dict, np.ndarray, np.ndarray | None]:
-    """(batch of all windows, owner (W,) segment index, window labels (W,) int or None)."""
-    batch, owner, _ = segment_windows(segments, model, max_len)
-    y = None
-    if classes is not None and "label" in segments.columns:
-        lab = segment_labels(segments)
-        index = {c: i for i, c in enumerate(classes)}
-        y = np.array([index[c] for c in lab], dtype=np.int64)[owner]
-    return batch, owner, y
-
-
-class RecutClassification(Classification):
-    """``Classification`` over windows re-cut every epoch: ``make_windows(epoch) -> (windows,
-    labels)`` (issue 15: a new random view of every train segment per epoch). The number of
-    steps per epoch is fixed by epoch 0's windows (the engine's schedule needs it up front)."""
-
-    def __init__(self, make_windows: Any, batch_size: int, seed: int,
-                 class_weight: np.ndarray | None = None) -> None:  # fmt: skip
-        windows, labels = make_windows(0)
-        super().__init__(windows, labels, batch_size, seed, class_weight)
-        self.make_windows, self.epoch_ = make_windows, 0
-
-    def batches(self, epoch: int):
-        if epoch != self.epoch_:
-            windows, labels = self.make_windows(epoch)
-            self.windows, self.labels = windows, torch.from_numpy(np.asarray(labels))
-            self.epoch_ = epoch
-        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-        perm = torch.randperm(len(self.labels), generator=gen)
-        n = min(self.steps_per_epoch, max(1, len(self.labels) // self.batch_size))  # as the base
-        for a in range(0, n * self.batch_size, self.batch_size):
-            i = perm[a : a + self.batch_size]
-            yield {**{k: v[i] for k, v in self.windows.items()}, "label": self.labels[i]}
-
-
-class ModelClassifier:
+class ModelClassifier(WindowPrep):
     """``run_classify_eval`` adapter: fine-tunes a ``TrajectoryClassifier`` in ``fit``.
 
     model: a TrajectoryModel, a run / ``best`` directory, or None for a randomly initialised
@@ -223,18 +87,8 @@ class ModelClassifier:
         # an unfitted RouteAffinity, fitted on the train segments in fit; docs/modes.md)
         route: RouteAffinity | None = None,
     ) -> None:
-        if route is not None and (not isinstance(route, RouteAffinity) or not features):
-            raise ValueError(f"route must be a RouteAffinity with features=True, got {route!r}")
-        self.route = route
-        if augment is not None and not isinstance(augment, SegmentAugment):
-            raise ValueError(f"augment must be a SegmentAugment or None, got {augment!r}")
-        if augment_features not in ("view", "whole"):
-            raise ValueError(
-                f'augment_features must be "view" or "whole", got {augment_features!r}'
-            )
-        self.augment, self.augment_features = augment, augment_features
-        if not isinstance(features, bool):
-            raise ValueError(f"features must be True or False, got {features!r}")
+        self._check_window_options(features, augment, augment_features, route)
+        self.route, self.augment, self.augment_features = route, augment, augment_features
         if class_weight not in (None, "balanced"):
             raise ValueError(f'class_weight must be None or "balanced", got {class_weight!r}')
         from trajlm.train.pretrained import REFIT_SCALES
@@ -253,68 +107,6 @@ class ModelClassifier:
             verbose,
         )
         self.name = name or f"trajlm classifier ({mode})"
-
-    def _windows(
-        self,
-        segments: pl.DataFrame,
-        model: Any,
-        classes: list[str] | None = None,
-        feats: np.ndarray | None = None,
-    ):
-        segments = segments.sort(["traj_id", "t"])
-        # the hybrid head's features come from the whole segment, before thinning (as GB's)
-        if self.features and feats is None:
-            feats = self._segment_features(segments)
-        if self.n_points is not None:
-            segments = thin_points(segments, self.n_points)
-        batch, owner, y = window_dataset(segments, model, self.max_len, classes)
-        if feats is not None:
-            batch["features"] = torch.from_numpy(feats[owner]).float()  # (W, F)
-        return batch, owner, y
-
-    def _segment_features(self, segments: pl.DataFrame) -> np.ndarray:
-        """(N, F) the hybrid head's features: motion (+ route affinity, leak-guarded)."""
-        X = segment_features(segments)[0]
-        if getattr(self, "route_", None) is None:
-            return X
-        return np.concatenate([X, self.route_.transform(segments)[0]], axis=1)
-
-    def _backbone(self, train: pl.DataFrame) -> TrajectoryModel:
-        if isinstance(self.model, (str, Path)):
-            from trajlm.tasks.task_io import base_reference
-
-            self.base_ = base_reference(self.model)  # saved instead of a copy of the base
-            if self.refit_scales != "keep":
-                return self._refit_backbone(train)
-            return TrajectoryModel.from_pretrained(self.model)
-        if self.model is not None:
-            return self.model
-        cfg = ModelConfig(**(self.model_config or ModelConfig()).to_dict())
-        cfg.stats = NormStats.fit(train).to_dict()
-        cfg.max_len = max(cfg.max_len, self.max_len)
-        torch.manual_seed(self.seed)
-        return TrajectoryModel(cfg)
-
-    def _refit_backbone(self, train: pl.DataFrame) -> TrajectoryModel:
-        """The checkpoint with the train segments' step scale ("refit"), its weights rescaled
-        to predict as before ("adapt"); a store-frame model loads as it is."""
-        from trajlm.train.pretrained import (
-            adapt_step_scale,
-            load_weights,
-            pretrained_config,
-            source_dxy_scale,
-        )
-
-        cfg, weights_dir = pretrained_config(self.model)
-        if cfg.position_frame == "trajectory" and cfg.stats:
-            step = NormStats.fit(train.sort(["traj_id", "t"])).dxy_scale
-            cfg.stats = {**cfg.stats, "dxy_scale": step}
-            self.base_ = None  # the stored backbone is no longer the base on disk: keep a copy
-        model = TrajectoryModel(cfg)
-        load_weights(model, weights_dir)
-        if self.refit_scales == "adapt":
-            adapt_step_scale(model, source_dxy_scale(weights_dir))
-        return model
 
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ModelClassifier:
         from trajlm.finetune.modes import apply_mode, count_trainable
@@ -335,19 +127,7 @@ class ModelClassifier:
         clf = clf.to(self.device)
         for p in clf.head.parameters():
             p.requires_grad_(True)
-        objective = None
-        if self.augment is not None:
-            whole = train_feats if self.augment_features == "whole" else None
-
-            def make_windows(epoch: int) -> tuple[dict, np.ndarray]:
-                view = self.augment.view(train, self.seed, epoch)
-                batch, _, y = self._windows(view, clf, self.classes_, feats=whole)
-                return batch, y
-
-            objective = RecutClassification(make_windows, self.batch_size, self.seed)
-            tr = (objective.windows, None, objective.labels.numpy())
-        else:
-            tr = self._windows(train, clf, self.classes_, feats=train_feats)
+        tr, objective = self._train_windows(train, clf, train_feats)
         va = None
         if val is not None and len(val):
             vb, vo, _ = self._windows(val, clf)
