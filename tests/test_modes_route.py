@@ -88,7 +88,9 @@ def test_route_features_read_no_label_and_separate_the_lines():
 
 def test_gb_with_route_features_and_the_vote_ensemble():
     train, test = _lines(n_per=25), _lines(n_per=2, t0=1_700_000_000)  # same speeds: place only
-    test = test.with_columns(pl.lit("u7").alias("user_id"), ("t" + pl.col("traj_id")).alias("traj_id"))
+    test = test.with_columns(
+        pl.lit("u7").alias("user_id"), ("t" + pl.col("traj_id")).alias("traj_id")
+    )
     gb = RouteGBClassifier(max_iter=20).fit(train)
     assert gb.name == "GB + route features" and len(gb.feature_names_) == 30 + 2 * 3 + 2 + 1
     assert gb.predict_proba(test).shape == (4, 2)

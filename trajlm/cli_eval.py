@@ -72,7 +72,9 @@ def _route_recovery(task: str, path: Path, name: str):
     from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
 
     if task != "recover":
-        raise UserError(f"--model {path}: a route-recovery model serves --task recover, not {task!r}")
+        raise UserError(
+            f"--model {path}: a route-recovery model serves --task recover, not {task!r}"
+        )
     rec = RouteRecoveryPredictor.load(path)
     rec.name = f"{ROUTE_PREFIX}{name}"
     return rec
@@ -254,8 +256,11 @@ def run_eval_command(
     if task not in ("classify", "similarity"):
         _warn_selector_library(predictors, df, console)
     # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
-    for prefix, label in (("trajlm:", "trajlm"), (SELECTOR_PREFIX, "candidate selector"),
-                          (ROUTE_PREFIX, "route recovery")):
+    for prefix, label in (
+        ("trajlm:", "trajlm"),
+        (SELECTOR_PREFIX, "candidate selector"),
+        (ROUTE_PREFIX, "route recovery"),
+    ):
         names = [p.name for p in predictors if p.name.startswith(prefix)]
         if len(names) > 1:
             aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
