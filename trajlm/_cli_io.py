@@ -201,6 +201,28 @@ def read_store_checked(path: Path, option: str, split: str | None = None):
     return check_model_input(read_store(store(path, option), split=split), source=str(path))
 
 
+def fit_output(data: Path, out: Path, kind: str, overwrite: bool) -> None:
+    """Checks before fitting a store-bound model (selector, route recovery) into `out`: the
+    store is whole, `out` is not inside it, and `out` holds nothing but our own `kind`."""
+    from trajlm._safety import check_output_dir
+
+    store(data)
+    if out.resolve() == data.resolve() or data.resolve() in out.resolve().parents:
+        raise UserError(f"--out {out} is inside the store --data {data}; choose another --out")
+    check_output_dir(out, kind, overwrite=overwrite, option="--out")
+
+
+def fit_splits(data: Path, what: str) -> dict:
+    """The store's train / val / test tables; `what` (e.g. "the selector") tunes on val, so an
+    empty val split is one clear line."""
+    from trajlm.eval.protocol import _split
+
+    parts = _split(read_store_checked(data, "--data"))
+    if len(parts["val"]) == 0:
+        raise UserError(f"--data {data}: the val split is empty; {what} tunes on val")
+    return parts
+
+
 def read_points(path: Path, option: str, split: str | None = None):
     """Model input from a store directory, CSV or Parquet, validated by check_model_input
     (NaN, latitude 200, times going backwards: an error naming the file, field and row)."""

@@ -77,21 +77,15 @@ def train_recovery(
     from rich.console import Console
 
     from trajlm import _cli_io as io
-    from trajlm._safety import UserError, check_output_dir
+    from trajlm._safety import UserError
     from trajlm._threads import apply_threads
-    from trajlm.eval.protocol import _split
     from trajlm.eval.route_recovery_predictor import MARKER_KIND, RouteRecoveryPredictor
 
     console = Console(stderr=False)
-    io.store(data)
-    if out.resolve() == data.resolve() or data.resolve() in out.resolve().parents:
-        raise UserError(f"--out {out} is inside the store --data {data}; choose another --out")
-    check_output_dir(out, MARKER_KIND, overwrite=overwrite, option="--out")
+    io.fit_output(data, out, MARKER_KIND, overwrite)
     params = recovery_params(config, max_epochs)
     apply_threads(threads, None)
-    parts = _split(io.read_store_checked(data, "--data"))
-    if len(parts["val"]) == 0:
-        raise UserError(f"--data {data}: the val split is empty; route recovery tunes on val")
+    parts = io.fit_splits(data, "route recovery")
     try:
         rec = RouteRecoveryPredictor(**params).fit(parts["train"], parts["val"], seed=seed)
     except ValueError as e:
