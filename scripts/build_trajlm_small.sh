@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Rebuild the shipped trajlm-small checkpoint (trajlm/checkpoints/trajlm-small/): the corpus of
+# Build the trajlm-small checkpoint (trajlm/checkpoints/trajlm-small/): the corpus of
 # redistributable data only (configs/pretrain_small.toml: Porto CC BY 4.0 + trajlm's synthetic
 # cities), the trajlm-small recipe (configs/trajlm_small.toml: the pretraining recipe's trajectory
 # frame + context dropout, the residual on constant velocity, speed augmentation and the
 # scale-invariant residual), seed 0, one CPU thread, then its val-selected weights copied into
-# the package. The weights are committed (issue 14 item 8): a rebuild reproduces them bit for bit.
+# the package folder (git ignores them: the repository holds no weights); bit for bit: the
+# SHA-256 in MODEL_CARD.md is the file its metrics were measured on.
 # MODEL_CARD.md beside them is not touched (its metrics: scripts/pretrain_results.sh).
 #   SHARED=../shared/data bash scripts/build_trajlm_small.sh      (~8 min on one core)
 set -euo pipefail

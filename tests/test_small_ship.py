@@ -1,5 +1,6 @@
-"""Issue 14 item 8 (session 8): shipping trajlm-small's weights in the repository without
-letting any other weight file in, and the card's kNN rows (scripts/pretrain_eval.py --knn)."""
+"""Issue 14 item 8 (session 8): no weight file is ever tracked (trajlm-small's are built locally,
+bit for bit), the package data would carry them, and the card's kNN rows
+(scripts/pretrain_eval.py --knn)."""
 
 import importlib.util
 import shutil
@@ -19,21 +20,24 @@ def _ignored(path: str) -> bool:
 
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
                     reason="not a git checkout")  # fmt: skip
-def test_gitignore_lets_through_only_the_shipped_weights():
-    assert not _ignored("trajlm/checkpoints/trajlm-small/model.safetensors")
-    for other in ("trajlm/checkpoints/other/model.safetensors", "runs/a/best/model.safetensors",
-                  "model.safetensors", "trajlm/checkpoints/trajlm-small/extra.safetensors"):  # fmt: skip
-        assert _ignored(other), other
+def test_gitignore_keeps_every_weight_file_out():
+    for path in ("trajlm/checkpoints/trajlm-small/model.safetensors", "model.safetensors",
+                 "trajlm/checkpoints/other/model.safetensors", "runs/a/best/model.safetensors"):  # fmt: skip
+        assert _ignored(path), path
 
 
-def test_pyproject_package_data_covers_the_shipped_weights():
+def test_pyproject_package_data_covers_built_weights():
     import tomllib
 
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())
     globs = cfg["tool"]["setuptools"]["package-data"]["trajlm.checkpoints"]
     base = ROOT / "trajlm" / "checkpoints"
     shipped = {p for g in globs for p in base.glob(g)}
-    for name in ("model.safetensors", "config.json", "MODEL_CARD.md"):
+    names = ["config.json", "MODEL_CARD.md"]
+    names += (
+        ["model.safetensors"] if (base / "trajlm-small" / "model.safetensors").is_file() else []
+    )
+    for name in names:
         assert base / "trajlm-small" / name in shipped, name
 
 
@@ -53,6 +57,8 @@ def store(tmp_path_factory):
     return path
 
 
+@pytest.mark.skipif(not (ROOT / "trajlm/checkpoints/trajlm-small/model.safetensors").is_file(),
+                    reason="trajlm-small weights not built (scripts/build_trajlm_small.sh)")  # fmt: skip
 def test_pretrain_eval_knn_rows_and_paired_ci(store):
     mod = _script()
     recs = mod.main(["--data", str(store), "--model", "small=trajlm-small", "--knn",

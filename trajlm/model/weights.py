@@ -25,8 +25,8 @@ def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
     d = Path(directory)
     shipped = SHIPPED_DIR / str(directory)
     if not d.exists() and d.name == str(directory) and (shipped / CONFIG_NAME).is_file():
-        # a named checkpoint ("trajlm-small"): card, config.json and weights come with the
-        # package; an install that lost the weights is told how to rebuild them
+        # a named checkpoint ("trajlm-small"): its card and config.json come with the package,
+        # its weights are built locally (the repository holds no weight files)
         if not (shipped / WEIGHTS_NAME).is_file():
             raise FileNotFoundError(
                 f"{directory}: its weights are not built in this install; build them offline "
