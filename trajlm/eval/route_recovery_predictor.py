@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 import zipfile
 from dataclasses import asdict, fields
@@ -36,11 +35,7 @@ from sklearn.base import BaseEstimator
 
 from trajlm._safety import (
     UserError,
-    check_output_dir,
-    clean_stale_tmp,
     reading,
-    tmp_name,
-    write_marker,
 )
 from trajlm.data.coerce import from_canonical, recovery_input, trajectory_numbers
 from trajlm.data.features import LocalProjection
@@ -59,7 +54,7 @@ from trajlm.eval.recovery_candidates import (
     library_from_frame,
     task_keys,
 )
-from trajlm.eval.selector_predictor import trips_fingerprint
+from trajlm.eval.selector_predictor import trips_fingerprint, write_selector_folder
 
 KIND = "route_recovery"  # config.json's "kind": what `trajlm eval --model` dispatches on
 MARKER_KIND = "route-recovery"  # the .trajlm marker (trajlm/_safety.py)
@@ -223,43 +218,11 @@ class RouteRecoveryPredictor(BaseEstimator):
         """Write the fitted model to `directory` at once (a temporary sibling renamed into
         place). An existing non-empty `directory` is refused unless it is a route-recovery
         model and ``overwrite``; anything not trajlm's is never touched."""
-        from safetensors.torch import save_file
-
-        out = Path(directory)
-        existed = check_output_dir(out, MARKER_KIND, overwrite=overwrite, option="model")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        clean_stale_tmp(out.parent, out.name)
-        tmp = out.parent / tmp_name(out.name)
-        tmp.mkdir()
-        try:
-            sel, lib = self.selector_, self.library_
-            state = {k: v.detach().cpu().contiguous() for k, v in sel.state_dict().items()}
-            save_file(state, str(tmp / "selector.safetensors"), metadata={"format": "pt"})
-            with open(tmp / "library.npz", "wb") as f:
-                np.savez(f, xy=lib.xy_, t=lib.t_, keys=lib.keys_)
-            config = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
-                      "settings": self.settings_, "selector": asdict(sel.config),
-                      "q_dim": sel.q_dim, "c_dim": sel.c_dim,
-                      "projection": {"lat0": self.projection_.lat0,
-                                     "lon0": self.projection_.lon0},
-                      "log": getattr(self, "log_", {})}  # fmt: skip
-            (tmp / "config.json").write_text(json.dumps(config, indent=1) + "\n")
-            summary = {"train_time_s": float(getattr(self, "log_", {}).get("fit_s", 0.0))}
-            (tmp / "train_summary.json").write_text(json.dumps(summary) + "\n")
-            write_marker(tmp, MARKER_KIND)
-            if existed:  # swap: the old folder leaves only once the new one is complete
-                old = out.parent / tmp_name(out.name)
-                os.replace(out, old)
-                os.replace(tmp, out)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                if out.exists():  # empty (or only a stale marker): replaceable by rename
-                    shutil.rmtree(out)
-                os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out
+        lib = self.library_
+        head = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
+                "settings": self.settings_}  # fmt: skip
+        return write_selector_folder(self, directory, overwrite, "model", MARKER_KIND, head,
+                                     "library.npz", {"xy": lib.xy_, "t": lib.t_, "keys": lib.keys_})  # fmt: skip
 
     def _params_json(self) -> dict:
         p = self.get_params(deep=False)

@@ -231,50 +231,17 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         """Write the fitted selector to `directory` at once (a temporary sibling renamed into
         place). An existing non-empty `directory` is refused unless it is a selector and
         ``overwrite``; anything not trajlm's is never touched."""
-        from safetensors.torch import save_file
-
-        out = Path(directory)
-        existed = check_output_dir(out, MARKER_KIND, overwrite=overwrite, option="selector")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        clean_stale_tmp(out.parent, out.name)
-        tmp = out.parent / tmp_name(out.name)
-        tmp.mkdir()
-        try:
-            sel = self.selector_
-            state = {k: v.detach().cpu().contiguous() for k, v in sel.state_dict().items()}
-            save_file(state, str(tmp / "selector.safetensors"), metadata={"format": "pt"})
-            arrays = {}
-            for pool, index in self.indexes_.items():
-                arrays.update({f"{pool}.features": index.features_,
-                               f"{pool}.continuations": index.continuations_,
-                               f"{pool}.traj_keys": index.traj_keys_,
-                               f"{pool}.origins": index.origins_,
-                               f"{pool}.headings": index.headings_})  # fmt: skip
-            with open(tmp / "indexes.npz", "wb") as f:
-                np.savez(f, **arrays)
-            config = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
-                      "settings": self.settings_, "selector": asdict(sel.config),
-                      "q_dim": sel.q_dim, "c_dim": sel.c_dim,
-                      "projection": {"lat0": self.projection_.lat0,
-                                     "lon0": self.projection_.lon0},
-                      "log": getattr(self, "log_", {})}  # fmt: skip
-            (tmp / "config.json").write_text(json.dumps(config, indent=1) + "\n")
-            summary = {"train_time_s": float(getattr(self, "log_", {}).get("fit_s", 0.0))}
-            (tmp / "train_summary.json").write_text(json.dumps(summary) + "\n")
-            write_marker(tmp, MARKER_KIND)
-            if existed:  # swap: the old folder leaves only once the new one is complete
-                old = out.parent / tmp_name(out.name)
-                os.replace(out, old)
-                os.replace(tmp, out)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                if out.exists():  # empty (or only a stale marker): replaceable by rename
-                    shutil.rmtree(out)
-                os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out
+        arrays = {}
+        for pool, index in self.indexes_.items():
+            arrays.update({f"{pool}.features": index.features_,
+                           f"{pool}.continuations": index.continuations_,
+                           f"{pool}.traj_keys": index.traj_keys_,
+                           f"{pool}.origins": index.origins_,
+                           f"{pool}.headings": index.headings_})  # fmt: skip
+        head = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
+                "settings": self.settings_}  # fmt: skip
+        return write_selector_folder(self, directory, overwrite, "selector", MARKER_KIND, head,
+                                     "indexes.npz", arrays)  # fmt: skip
 
     def _params_json(self) -> dict:
         p = self.get_params(deep=False)
@@ -332,3 +299,47 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         return self
 
     from_pretrained = load
+
+
+def write_selector_folder(
+    model: Any, directory: str | os.PathLike, overwrite: bool, option: str, marker_kind: str,
+    head: dict, arrays_file: str, arrays: dict[str, np.ndarray],
+) -> Path:  # fmt: skip
+    """Write a fitted selector model (`model.selector_`, `.projection_`, `.log_`) at once: a
+    temporary sibling renamed into place. An existing non-empty `directory` is refused unless
+    it holds `marker_kind` and ``overwrite``; anything not trajlm's is never touched. Shared by
+    the candidate selector and route recovery (same network, other library arrays)."""
+    from safetensors.torch import save_file
+
+    out = Path(directory)
+    existed = check_output_dir(out, marker_kind, overwrite=overwrite, option=option)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_tmp(out.parent, out.name)
+    tmp = out.parent / tmp_name(out.name)
+    tmp.mkdir()
+    try:
+        sel, log = model.selector_, getattr(model, "log_", {})
+        state = {k: v.detach().cpu().contiguous() for k, v in sel.state_dict().items()}
+        save_file(state, str(tmp / "selector.safetensors"), metadata={"format": "pt"})
+        with open(tmp / arrays_file, "wb") as f:
+            np.savez(f, **arrays)
+        config = {**head, "selector": asdict(sel.config), "q_dim": sel.q_dim, "c_dim": sel.c_dim,
+                  "projection": {"lat0": model.projection_.lat0, "lon0": model.projection_.lon0},
+                  "log": log}  # fmt: skip
+        (tmp / "config.json").write_text(json.dumps(config, indent=1) + "\n")
+        summary = {"train_time_s": float(log.get("fit_s", 0.0))}
+        (tmp / "train_summary.json").write_text(json.dumps(summary) + "\n")
+        write_marker(tmp, marker_kind)
+        if existed:  # swap: the old folder leaves only once the new one is complete
+            old = out.parent / tmp_name(out.name)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            if out.exists():  # empty (or only a stale marker): replaceable by rename
+                shutil.rmtree(out)
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
