@@ -9,11 +9,16 @@
 # (trajlm train-selector, SELECTOR_CONFIG=configs/porto_selector.toml, docs/candidates.md):
 # its own "candidate selector (mean ± std over 3 runs)" row in eval_predict.json and its own
 # arm in beat_test.json. ~15 min more on Porto (one thread). SELECTOR=0 leaves it out.
+# RECOVERY=1 (default): also 3 seeds of route-retrieval recovery (trajlm train-recovery,
+# RECOVERY_CONFIG=configs/porto_recovery.toml, docs/recovery-retrieval.md): eval_recover.json
+# (every recovery baseline + a "route recovery (mean ± std)" row) and route_recovery_test.md
+# (CIs vs the best baseline per setting, scripts/route_recovery_ci.py). ~8 min more on Porto.
 set -euo pipefail
 DATA=${1:?usage: scripts/results.sh porto|geolife}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/results}/$DATA; STEPS=${STEPS:-2000}
 CONFIG=${CONFIG:-configs/porto.toml}; SELECTOR=${SELECTOR:-1}
-SELECTOR_CONFIG=${SELECTOR_CONFIG:-configs/porto_selector.toml}; shifts=(); for s in ${SHIFT:-}; do shifts+=(--shift "$s"); done
+SELECTOR_CONFIG=${SELECTOR_CONFIG:-configs/porto_selector.toml}
+RECOVERY=${RECOVERY:-1}; RECOVERY_CONFIG=${RECOVERY_CONFIG:-configs/porto_recovery.toml}; shifts=(); for s in ${SHIFT:-}; do shifts+=(--shift "$s"); done
 SHARED=${SHARED:-${TRAJLM_DATA:-../shared/data}}
 mkdir -p "$OUT"
 case "$DATA" in
@@ -45,3 +50,17 @@ fi
 "$BIN/python" scripts/beat_baselines.py --data "$OUT/store" --split test "${arms[@]}" \
   --out "$OUT/beat_test.json"
 "$BIN/python" scripts/plot_results.py "$OUT"
+if [ "$RECOVERY" = 1 ]; then
+  recs=()
+  for seed in 0 1 2; do
+    rec="$OUT/recovery-s$seed"
+    "$BIN/trajlm" train-recovery --data "$OUT/store" --out "$rec" --config "$RECOVERY_CONFIG" \
+      --seed "$seed" --overwrite > "$OUT/recovery-s$seed.log" 2>&1
+    recs+=("$rec")
+  done
+  rec_models=(); for rec in "${recs[@]}"; do rec_models+=(--model "$rec"); done
+  "$BIN/trajlm" eval --task recover --data "$OUT/store" "${rec_models[@]}" \
+    --out "$OUT/eval_recover.json" --overwrite
+  "$BIN/python" scripts/route_recovery_ci.py --data "$OUT/store" --split test \
+    --model "${recs[@]}" --out "$OUT"
+fi

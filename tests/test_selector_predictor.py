@@ -185,7 +185,8 @@ def test_results_sh_trains_and_scores_the_selector_arm(tmp_path):
     sel_cfg.write_text(TINY_TOML)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1",
            "BIN": str(Path(sys.executable).parent), "OUT": str(tmp_path / "o"), "STEPS": "3",
-           "CONFIG": str(model_cfg), "SELECTOR_CONFIG": str(sel_cfg), "N_SYNTH": "60"}  # fmt: skip
+           "CONFIG": str(model_cfg), "SELECTOR_CONFIG": str(sel_cfg), "N_SYNTH": "60",
+           "RECOVERY": "0"}  # fmt: skip
     res = subprocess.run(["bash", str(ROOT / "scripts" / "results.sh"), "synth"], env=env,
                          cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert res.returncode == 0, res.stderr[-2000:]
