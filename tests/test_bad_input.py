@@ -126,12 +126,15 @@ def test_header_only(tmp_path):
 
 
 def test_missing_columns_lists_available(tmp_path):
-    p = write(tmp_path, "x.csv", "id,time,y,x\na,1600000000,41,-8\n")
+    p = write(tmp_path, "x.csv", "key,when,north,east\na,1600000000,41,-8\n")
     for mode in ("raise", "skip"):  # a mapping problem, not a row problem: raises in both modes
-        with pytest.raises(TrajlmInputError, match=r"missing column.*'id', 'time', 'y', 'x'"):
+        with pytest.raises(TrajlmInputError, match=r"missing column.*'key', 'when', 'north'"):
             read(p, "csv", on_error=mode)
-    df, _ = read(p, "csv", columns=ColumnMap(traj_id="id", t="time", lat="y", lon="x"))
+    df, _ = read(p, "csv", columns=ColumnMap(traj_id="key", t="when", lat="north", lon="east"))
     assert df["lat"].to_list() == [41.0]
+    # recognised names (id, time, y, x) are read without a mapping (readers/detect.py)
+    q = write(tmp_path, "y.csv", "id,time,y,x\na,1600000000,41,-8\n")
+    assert read(q, "csv")[0]["lat"].to_list() == [41.0]
 
 
 def test_swapped_lat_lon(tmp_path):

@@ -63,7 +63,9 @@ FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson"
 @data_app.command("ingest")
 def data_ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders to read."),
-    format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP),
+    format: str = typer.Option(
+        "auto", "--format", "-f", help=f"auto (from names and CSV headers) | {FORMAT_HELP}"
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Store directory to write."),
     preset: str = typer.Option(
         "auto", help="Cleaning preset (auto = the format's PROTOCOL preset, else 'default')."
@@ -95,7 +97,7 @@ def data_ingest(
     from trajlm.data.readers import PRESETS as COLUMN_PRESETS
     from trajlm.data.store import _legacy_store
 
-    io.choice(format, FORMATS, "--format")
+    io.choice(format, ("auto", *FORMATS), "--format")
     io.choice(preset, ("auto", *PRESETS), "--preset")
     io.choice(on_error, ("raise", "skip"), "--on-error")
     io.choice(columns, COLUMN_PRESETS, "--columns")
@@ -136,6 +138,12 @@ def data_ingest(
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise
         raise UserError(str(e)) from e
+    reading = manifest.get("reading", {})
+    if reading.get("format_detected"):
+        _say(f"format: {reading['format']} (detected; --format to choose another)")
+    if reading.get("columns_guessed"):
+        said = ", ".join(f"{k} <- {v!r}" for k, v in reading["columns_guessed"].items())
+        _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
     console.print(io.report_table(manifest["drop_report"]))
     _say(
         f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "

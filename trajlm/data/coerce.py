@@ -10,7 +10,7 @@ with a time column) or of LineStrings (one row per trajectory, times in a list c
 vertex); MovingPandas Trajectory / TrajectoryCollection. Columns are found by name when not
 given (case-insensitive; the first tier with a match wins, two matches in one tier is an
 error): scikit-mobility (uid, tid, lat, lng, datetime), trackintel positionfixes (user_id,
-tracked_at, geom) and the common names in ``TRAJ``, ``TIME``, ``LAT``, ``LON`` below.
+tracked_at, geom) and the common names in ``trajlm.data.column_names``.
 Times may be datetimes (tz-aware, or naive = UTC), Unix seconds, or ISO strings.
 Coordinates in another CRS (``crs=``, or the GeoDataFrame's own) are reprojected with pyproj;
 for projected columns ``lat_col`` names the northing (y) and ``lon_col`` the easting (x).
@@ -25,18 +25,9 @@ import numpy as np
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates
 from trajlm.data.schema import TrajlmInputError, check_model_input, conform
 
-# Candidate names per canonical column, in tiers of decreasing specificity.
-TRAJ = (
-    ("traj_id",),
-    ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
-    ("id", "track", "trip"),
-    ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id"),
-)
-TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime"))
-LAT = (("lat", "latitude"), ("y",))
-LON = (("lon", "lng", "longitude", "long"), ("x",))
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
 
 
@@ -80,17 +71,15 @@ def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str
                 f"{hint}={given!r} is not a column; the columns are {cols}", field=given
             )
         return given
-    lower = {c.lower(): c for c in cols}
-    for tier in tiers:
-        found = [lower[n] for n in tier if n in lower]
-        if len(found) > 1:
-            raise TrajlmInputError(
-                f"several columns could be {what}: {found}; the columns are {cols}",
-                field=what,
-                hint=f"choose one with {hint}=...",
-            )
-        if found:
-            return found[0]
+    found = candidates(tiers, cols)
+    if len(found) > 1:
+        raise TrajlmInputError(
+            f"several columns could be {what}: {found}; the columns are {cols}",
+            field=what,
+            hint=f"choose one with {hint}=...",
+        )
+    if found:
+        return found[0]
     names = [n for tier in tiers for n in tier]
     raise TrajlmInputError(
         f"no {what} column: none of {names} among the columns {cols}",

@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import PRESETS, CleanConfig, clean
-from trajlm.data.readers import ReadLimits, iter_read
+from trajlm.data.readers import ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -71,6 +71,10 @@ def ingest(
             raise TrajlmInputError("no such file or folder", path=p)
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    reading: dict = {"format": format}
+    if format == "auto":
+        format = reading["format"] = detect_format(paths)
+        reading["format_detected"] = True
     columns = None
     if column_preset or column_map:
         from trajlm.data.readers import PRESETS as COLUMN_PRESETS
@@ -82,6 +86,9 @@ def ingest(
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
         columns = dataclasses.replace(base, **(column_map or {}))
+    columns, guessed = resolve_columns(paths, format, columns)
+    if guessed:
+        reading["columns_guessed"] = guessed
     overrides = dict(clean_overrides or {})
     if columns is not None and columns.min_t is not None:  # historical records (hurricanes)
         overrides.setdefault("min_t", columns.min_t)
@@ -116,7 +123,7 @@ def ingest(
                 f"no points left after reading and cleaning {len(paths)} input(s): "
                 f"{report.to_dict()['dropped']}"
             )
-        manifest = writer.close(report)
+        manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
 

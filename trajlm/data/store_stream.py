@@ -130,10 +130,11 @@ class StoreStreamWriter:
             self.ext[k] = keep(self.ext.get(k, v), v)
 
     # -- passes 2 and 3 --------------------------------------------------------------------
-    def close(self, report: DropReport | None = None) -> dict:
-        """Split, route, sort and write the store; move it into place; return its manifest."""
+    def close(self, report: DropReport | None = None, reading: dict | None = None) -> dict:
+        """Split, route, sort and write the store; move it into place; return its manifest
+        (`reading`: how the inputs were read, e.g. the detected format, kept in the manifest)."""
         try:
-            manifest = self._finish(report)
+            manifest = self._finish(report, reading)
             write_marker(self.tmp, "store")
             shutil.rmtree(self.tmp / ".spill")
             if self.existing:
@@ -181,7 +182,7 @@ class StoreStreamWriter:
         ]
         return df.select(cols)
 
-    def _finish(self, report: DropReport | None) -> dict:
+    def _finish(self, report: DropReport | None, reading: dict | None = None) -> dict:
         index = self._split_index()
         place = self._placement(index)
         spill, buckets = self.tmp / ".spill", self.tmp / ".spill" / "buckets"
@@ -249,5 +250,7 @@ class StoreStreamWriter:
             "files": files,
             "drop_report": report.to_dict() if report is not None else None,
         }
+        if reading:
+            manifest["reading"] = reading
         (self.tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
         return manifest

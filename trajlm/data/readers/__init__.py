@@ -4,6 +4,7 @@
     for chunk, report in iter_read("Data/", "geolife", chunk_rows=200_000): ...   # streaming
     read("route14_outbound.csv", "csv", columns=PRESETS["liverpool_bus"])
     read("icebergs_v5.zip", "csv", columns=PRESETS["icebergs"])        # zip members, streamed
+    read("points.csv", "auto")   # format from names / headers; id, time, lat, lon columns guessed
 
 Readers only parse. They drop (on_error="skip", counted) or raise on (on_error="raise", the
 default: TrajlmInputError naming file, line and field) rows that cannot be canonical points:
@@ -26,6 +27,7 @@ from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
 from trajlm.data.readers._lines import expand_paths
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers.ais import iter_ais
+from trajlm.data.readers.detect import detect_format, resolve_columns
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
 from trajlm.data.readers.mapmatched import iter_mapmatched
@@ -51,7 +53,8 @@ _PATTERNS = {
 # trajectory, duplicate ids refused). The others go through `regroup`.
 _WHOLE = ("porto", "geolife")
 
-__all__ = ["FORMATS", "PRESETS", "ColumnMap", "ReadLimits", "iter_read", "read"]
+__all__ = ["FORMATS", "PRESETS", "ColumnMap", "ReadLimits", "detect_format", "iter_read", "read",
+           "resolve_columns"]  # fmt: skip
 
 
 def _open(
@@ -62,8 +65,11 @@ def _open(
     chunk_rows: int,
     limits: ReadLimits | None,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
+    if format == "auto":
+        format = detect_format(paths)
     if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r}; choose one of {FORMATS}")
+        raise ValueError(f"unknown format {format!r}; choose 'auto' or one of {FORMATS}")
+    columns, _ = resolve_columns(paths, format, columns)
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
@@ -106,7 +112,7 @@ def _limit_points(chunks: Iterator[pl.DataFrame], ctx: Ctx) -> Iterator[pl.DataF
 
 def iter_read(
     paths: str | Path | Sequence[str | Path],
-    format: str,
+    format: str = "auto",
     *,
     on_error: OnError = "raise",
     columns: ColumnMap | None = None,
@@ -142,7 +148,7 @@ def _delta(now: DropReport, seen: DropReport, n_kept: int) -> DropReport:
 
 def read(
     paths: str | Path | Sequence[str | Path],
-    format: str,
+    format: str = "auto",
     *,
     on_error: OnError = "raise",
     columns: ColumnMap | None = None,

@@ -162,7 +162,8 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
             f"missing column(s) {missing}; the file has {have}",
             path=path,
             line=1,
-            hint="map them with columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...)",
+            hint="name them with --traj-col / --time-col / --lat-col / --lon-col "
+            "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))",
         )
 
 

@@ -1,0 +1,148 @@
+"""What a user would otherwise have to say: the format of the inputs, and which columns of a
+generic CSV / Parquet file hold the trajectory id, time, latitude and longitude.
+
+    detect_format(["Data/"])            -> "geolife"   (*.plt files under it)
+    detect_format(["trips.csv"])        -> "porto" if the header has TRIP_ID and POLYLINE, ...
+    resolve_columns(["pts.csv"], "csv", None) -> (ColumnMap(traj_id="id", t="time", ...),
+                                                 {"traj_id": "id", "t": "time"})
+
+Guesses are never silent: `resolve_columns` returns what it guessed (the CLI prints it, the
+store manifest records it), and anything it cannot decide (two candidate columns, no
+recognisable name, a mix of formats) is one TrajlmInputError naming the file and what to pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.readers._common import ColumnMap
+from trajlm.data.readers._lines import header_names
+from trajlm.data.schema import TrajlmInputError
+
+_BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
+              ".json": "mfjson", ".geojson": "mfjson"}  # fmt: skip
+_TABULAR = (".csv", ".tsv", ".txt", ".zip")
+_CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
+
+
+def _first_line(path: Path) -> str:
+    with open(path, "rb") as f:
+        return f.readline(1 << 16).decode("utf-8", errors="replace")
+
+
+def _csv_format(path: Path) -> str:
+    """porto / ais / tdrive by their documented headers, else the generic csv."""
+    if path.suffix.lower() == ".zip":
+        return "csv"
+    names = {n.strip().strip('"').lstrip("\ufeff") for n in _first_line(path).split(",")}
+    if {"TRIP_ID", "POLYLINE"} <= names:
+        return "porto"
+    if "ais_pos_timestamp" in names:
+        return "ais"
+    if {"TaxiID", "TimeStamp", "Longitude", "Latitude"} <= names:
+        return "tdrive"
+    return "csv"
+
+
+def _file_format(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if path.name.endswith("_input.txt"):
+        return "porto_mapmatched"
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    if suffix in _TABULAR:
+        return _csv_format(path)
+    return None
+
+
+def _dir_format(path: Path) -> str | None:
+    """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
+    for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
+                         ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson")):  # fmt: skip
+        if next(path.rglob(pattern), None) is not None:
+            return fmt
+    first = next(iter(sorted(path.rglob("*.csv"))), None)
+    return _csv_format(first) if first is not None else None
+
+
+def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
+    """The reader format of `paths` (files or folders), from names and CSV headers."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    found: dict[str, Path] = {}
+    for p in map(Path, paths):
+        if not p.exists():
+            raise TrajlmInputError("no such file or folder", path=p)
+        fmt = _dir_format(p) if p.is_dir() else _file_format(p)
+        if fmt is None:
+            raise TrajlmInputError(
+                "cannot tell the format from the name",
+                path=p,
+                hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
+                "parquet, porto_mapmatched or mfjson",
+            )
+        found.setdefault(fmt, p)
+    if len(found) > 1:
+        mix = ", ".join(f"{p} ({fmt})" for fmt, p in found.items())
+        raise TrajlmInputError(
+            f"the inputs mix formats: {mix}", hint="ingest each format on its own (--format)"
+        )
+    return next(iter(found))
+
+
+def _header(path: Path, format: str, sep: str) -> list[str] | None:
+    if format == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        except Exception:  # the reader says what is wrong with the file
+            return None
+    if path.suffix.lower() == ".zip":
+        return None  # members may differ; the reader checks each
+    line = _first_line(path)
+    return header_names(line, sep, path) if line.strip() else None
+
+
+def resolve_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> tuple[ColumnMap | None, dict[str, str]]:
+    """For csv / parquet: each canonical field still at its default name but absent from the
+    first file's header is matched to a recognised name (trajlm.data.column_names). Returns the
+    map to read with and {field: column} for what was guessed (empty when nothing was)."""
+    if format not in ("csv", "parquet"):
+        return columns, {}
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    first = Path(paths[0])
+    if first.is_dir():
+        pattern = "*.parquet" if format == "parquet" else "*.csv"
+        first = next(iter(sorted(first.rglob(pattern))), first)
+    cm = columns or ColumnMap()
+    if not first.is_file() or cm.coord_sources or cm.t_parts:
+        return columns, {}
+    have = _header(first, format, cm.sep)
+    if not have:
+        return columns, {}
+    default = ColumnMap()
+    guessed: dict[str, str] = {}
+    for name in ("traj_id", "t", "lat", "lon"):
+        given = getattr(cm, name)
+        if given != getattr(default, name) or given in have:
+            continue
+        found = candidates(TIERS[name], have)
+        if len(found) > 1:
+            raise TrajlmInputError(
+                f"several columns could be {name}: {found}; the file has {have}",
+                path=first,
+                line=1,
+                hint=f"choose one with {_CLI[name]} (Python: columns=ColumnMap({name}=...))",
+            )
+        if found:
+            guessed[name] = found[0]
+    if not guessed:
+        return columns, {}
+    return dataclasses.replace(cm, **guessed), guessed
