@@ -109,3 +109,23 @@ def test_cli_ingest_without_format_says_what_it_detected(tmp_path):
     r = runner.invoke(app, ["data", "ingest", str(bad), "--out", str(tmp_path / "s2")])
     assert r.exit_code == 2 and "Traceback" not in r.output
     assert "--traj-col" in " ".join(r.output.split())
+
+
+def test_cli_input_reads_raw_formats_and_names_column_flags(tmp_path):
+    """`trajlm predict --input` (io.read_points): a GPX file is read by its reader; a table
+    whose columns are not recognised gets the CLI flag to name them, and the flags work."""
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError
+
+    gpx = write(tmp_path / "t.gpx", '<?xml version="1.0"?><gpx version="1.1"><trk><trkseg>'
+                + "".join(f'<trkpt lat="41.{15 + i}" lon="-8.61"><time>2020-01-01T00:00:{i:02d}Z'
+                          "</time></trkpt>" for i in range(3))
+                + "</trkseg></trk></gpx>\n")  # fmt: skip
+    assert len(io.read_points(gpx, "--input")) == 3
+    f = write(tmp_path / "v.csv", "vehicle,when,latitude,longitude\n" + ROWS)
+    with pytest.raises(UserError, match=r"--traj-col NAME"):
+        io.read_points(f, "--input")
+    df = io.read_points(f, "--input", columns={"traj_col": "vehicle", "time_col": "when"})
+    assert df["traj_id"].to_list() == ["1", "1"] and df["lat"].to_list() == [41.15, 41.16]
+    with pytest.raises(UserError, match=r"expected a store directory"):
+        io.read_points(write(tmp_path / "x.xyz", "x\n"), "--input")

@@ -223,32 +223,50 @@ def fit_splits(data: Path, what: str) -> dict:
     return parts
 
 
-def read_points(path: Path, option: str, split: str | None = None):
-    """Model input from a store directory, CSV or Parquet, validated by check_model_input
-    (NaN, latitude 200, times going backwards: an error naming the file, field and row)."""
+_COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
+                 "lon_col": "--lon-col"}  # fmt: skip
+
+
+def read_points(path: Path, option: str, split: str | None = None, columns: dict | None = None):
+    """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
+    MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
+    going backwards: an error naming the file, field and row). `columns`: the --traj-col /
+    --time-col / --lat-col / --lon-col names (traj_col=..., as coerce takes them)."""
     import polars as pl
+
+    from trajlm.data.coerce import coerce
+    from trajlm.errors import TrajlmInputError
 
     must_exist(path, option)
     if path.is_dir():
         return read_store_checked(path, option, split).drop("split", strict=False)
     todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
-    if path.suffix.lower() == ".parquet":
-        with reading(path, todo):
-            df = pl.read_parquet(path, glob=False)
-    elif path.suffix.lower() == ".csv":
-        with reading(path, todo):
-            df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False)
-    else:
-        raise UserError(f"{option} {path}: expected a store directory, .csv or .parquet")
-    # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
-    # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
-    from trajlm.data.coerce import coerce
-    from trajlm.errors import TrajlmInputError
-
+    columns = {k: v for k, v in (columns or {}).items() if v is not None}
     try:
-        return coerce(df, source=str(path))[0]
+        if path.suffix.lower() == ".parquet":
+            with reading(path, todo):
+                df = pl.read_parquet(path, glob=False)
+        elif path.suffix.lower() == ".csv":
+            with reading(path, todo):
+                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False)
+        else:  # a raw format a reader knows: read it whole (errors name file, line, field)
+            from trajlm.data.readers import detect_format, read
+
+            try:
+                fmt = detect_format(path)
+            except TrajlmInputError:
+                raise UserError(
+                    f"{option} {path}: expected a store directory, .csv, .parquet or a file "
+                    "trajlm reads (.gpx, .plt, .json)"
+                ) from None
+            df = read(path, fmt)[0]
+        # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
+        # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
+        return coerce(df, source=str(path), **columns)[0]
     except TrajlmInputError as e:
         text = str(e)
+        for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
+            text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
         raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
 
 

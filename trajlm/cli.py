@@ -296,7 +296,9 @@ def predict(
     model: Path = typer.Option(
         ..., "--model", help="Run directory (model.safetensors) or a candidate selector folder."
     ),
-    input: Path = typer.Option(..., "--input", help="History points: store dir, CSV or Parquet."),
+    input: Path = typer.Option(
+        ..., "--input", help="History points: store dir, CSV, Parquet, GPX, PLT or MF-JSON."
+    ),
     steps: int = typer.Option(5, "--steps", "-k", min=1),
     seconds_ahead: str = typer.Option(
         None,
@@ -317,6 +319,10 @@ def predict(
     int8: bool = typer.Option(
         False, "--int8", help="int8 dynamic quantization of the transformer (CPU; faster)."
     ),
+    traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
+    time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
+    lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
+    lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty)."""
     import polars as pl
@@ -333,7 +339,8 @@ def predict(
     io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
-    df = io.read_points(input, "--input", split)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    df = io.read_points(input, "--input", split, cols)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
