@@ -19,12 +19,29 @@ import os
 from pathlib import Path
 
 import click
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
 from trajlm._safety import UserError, check_output_files, reading
 from trajlm.data.schema import TrajlmInputError
+
+SPLIT_NAMES = ("train", "val", "test")
+THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
+OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
+console = Console()
+
+
+def fail(message: str) -> None:
+    """A user error: one line `error: ...`, exit status 2 (the boundary below)."""
+    raise UserError(message)
+
+
+def say(message: str) -> None:
+    """A plain line: no markup, no highlighting (paths are shown as they are)."""
+    console.print(message, markup=False, highlight=False)
+
 
 # OSErrors that are about the user's files or machine, not about trajlm's code.
 _USER_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR,

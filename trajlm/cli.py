@@ -10,26 +10,19 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from trajlm import _cli_io as io
 from trajlm import cli_anomalies, cli_recovery, cli_route, cli_selector
-from trajlm._safety import UserError
-from trajlm.cli_corpus import register as register_corpus
-from trajlm.errors import TrajlmInputError
+from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
+from trajlm._cli_io import fail as _fail
+from trajlm._cli_io import say as _say
+from trajlm.cli_data import data_app
 
 app = typer.Typer(
     cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
     help="Large trajectory models.", pretty_exceptions_show_locals=False,
 )  # fmt: skip
-data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look at trajectories.")
-app.add_typer(data_app, name="data")
-register_corpus(data_app)  # `trajlm data corpus` (trajlm/cli_corpus.py)
-console = Console()
-
-SPLIT_NAMES = ("train", "val", "test")
-THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
-OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
+app.add_typer(data_app, name="data")  # `trajlm data ...` (trajlm/cli_data.py)
 
 
 @app.callback()
@@ -41,211 +34,12 @@ def _options(
     ctx.meta["trajlm_debug"] = debug
 
 
-def _fail(message: str) -> None:
-    raise UserError(message)
-
-
-def _say(message: str) -> None:
-    """A plain line: no markup, no highlighting (paths are shown as they are)."""
-    console.print(message, markup=False, highlight=False)
-
-
 def _threads(requested: int | None, n_params: int | None) -> int:
     from trajlm._threads import apply_threads
 
     return apply_threads(requested, n_params)
 
 
-# ----------------------------------------------------------------------------- data
-FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson"
-
-
-@data_app.command("ingest")
-def data_ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders to read."),
-    format: str = typer.Option(
-        "auto", "--format", "-f", help=f"auto (from names and CSV headers) | {FORMAT_HELP}"
-    ),
-    out: Path = typer.Option(..., "--out", "-o", help="Store directory to write."),
-    preset: str = typer.Option(
-        "auto", help="Cleaning preset (auto = the format's PROTOCOL preset, else 'default')."
-    ),
-    on_error: str = typer.Option("raise", help="raise | skip (count and drop bad rows)."),
-    max_speed_mps: float = typer.Option(None, help="Drop points implying a faster speed."),
-    max_gap_s: float = typer.Option(None, help="Split trajectories at time gaps longer than this."),
-    min_points: int = typer.Option(None, min=1, help="Drop trajectories with fewer points."),
-    traj_col: str = typer.Option(None, "--traj-col", help="csv/parquet: trajectory id column."),
-    time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
-    lat_col: str = typer.Option(None, "--lat-col", help="csv/parquet: latitude column."),
-    lon_col: str = typer.Option(None, "--lon-col", help="csv/parquet: longitude column."),
-    time_format: str = typer.Option(None, help="csv/parquet: unix | unix_ms | iso | strptime."),
-    sep: str = typer.Option(None, help="csv: field separator."),
-    zip_members: str = typer.Option(
-        None, "--zip-members", help="csv: glob of the members read from a .zip input (*.csv)."
-    ),
-    columns: str = typer.Option(
-        None,
-        help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
-    ),
-    overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
-) -> None:
-    """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
-    from trajlm._safety import check_output_dir
-    from trajlm.data.clean import PRESETS
-    from trajlm.data.ingest import ingest
-    from trajlm.data.readers import FORMATS
-    from trajlm.data.readers import PRESETS as COLUMN_PRESETS
-    from trajlm.data.store import _legacy_store
-
-    io.choice(format, ("auto", *FORMATS), "--format")
-    io.choice(preset, ("auto", *PRESETS), "--preset")
-    io.choice(on_error, ("raise", "skip"), "--on-error")
-    io.choice(columns, COLUMN_PRESETS, "--columns")
-    io.positive(max_speed_mps, "--max-speed-mps")
-    io.positive(max_gap_s, "--max-gap-s")
-    if sep is not None and len(sep) != 1:
-        _fail(f"--sep must be one character, got {sep!r}")
-    for p in paths:
-        io.must_exist(p, "input")
-        if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents:
-            _fail(f"--out {out} would write over the input {p}; choose another --out")
-    check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
-    overrides = {
-        k: v
-        for k, v in dict(
-            max_speed_mps=max_speed_mps, max_gap_s=max_gap_s, min_points=min_points
-        ).items()
-        if v is not None
-    }
-    mapping = {
-        k: v
-        for k, v in dict(
-            traj_id=traj_col,
-            t=time_col,
-            lat=lat_col,
-            lon=lon_col,
-            time_format=time_format,
-            sep=sep,
-            zip_members=zip_members,
-        ).items()
-        if v is not None
-    }
-    try:
-        manifest = ingest(paths, format, out, preset=preset, on_error=on_error,
-                          clean_overrides=overrides, column_map=mapping, column_preset=columns,
-                          progress=True, overwrite=overwrite)  # fmt: skip
-    except ValueError as e:  # readers' option errors (e.g. a column mapping that does not fit)
-        if isinstance(e, UserError) or type(e) is not ValueError:
-            raise
-        raise UserError(str(e)) from e
-    reading = manifest.get("reading", {})
-    if reading.get("format_detected"):
-        _say(f"format: {reading['format']} (detected; --format to choose another)")
-    if reading.get("columns_guessed"):
-        said = ", ".join(f"{k} <- {v!r}" for k, v in reading["columns_guessed"].items())
-        _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
-    console.print(io.report_table(manifest["drop_report"]))
-    _say(
-        f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
-        f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}"
-    )
-
-
-@data_app.command("inspect")
-def data_inspect(store: Path = typer.Argument(..., help="Store directory.")) -> None:
-    """Counts, sampling-interval percentiles, bbox and time span of a store."""
-    from trajlm.data.store import inspect_store
-
-    io.store(store, "store")
-    console.print(io.dict_table(inspect_store(store), f"store {store}"))
-
-
-@data_app.command("synth")
-def data_synth(
-    out: Path = typer.Option(..., "--out", "-o"),
-    n_trajectories: int = typer.Option(1000, "--n-trajectories", "-n", min=10),
-    seed: int = typer.Option(0, min=0),
-    overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
-) -> None:
-    """Generate the synthetic city and write it as a store."""
-    from trajlm._safety import check_output_dir
-    from trajlm.data.ingest import synth_store
-    from trajlm.data.store import _legacy_store
-
-    check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
-    manifest = synth_store(out, n_trajectories=n_trajectories, seed=seed, overwrite=overwrite)
-    _say(
-        f"wrote {out}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} points"
-    )
-
-
-@data_app.command("plot")
-def data_plot(
-    store: Path = typer.Argument(...),
-    out: Path = typer.Option(Path("map.png"), "--out", "-o"),
-    n: int = typer.Option(100, min=1, help="Number of trajectories to draw."),
-    split: str = typer.Option(None, help="Only this split."),
-    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
-) -> None:
-    """A matplotlib map of a sample of trajectories (coloured by label when present)."""
-    from trajlm.data.store import read_store
-    from trajlm.viz import plot_trajectories
-
-    io.choice(split, SPLIT_NAMES, "--split")
-    io.suffix(out, (".png", ".pdf", ".svg", ".jpg"), "--out")
-    io.store(store, "store")
-    io.outputs({"--out": out}, [store], overwrite)
-    _say(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
-
-
-@data_app.command("match")
-def data_match(
-    data: Path = typer.Argument(..., help="Store directory, .csv or .parquet of points."),
-    network: Path = typer.Option(..., "--network", help=".osm.pbf, .geojson or .parquet edges."),
-    out: Path = typer.Option(..., "--out", "-o", help="Matched points, .parquet or .csv."),
-    sigma_m: float = typer.Option(20.0, help="GPS noise (m): emission std of the HMM."),
-    radius_m: float = typer.Option(80.0, help="Candidate edges within this distance (m)."),
-    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
-) -> None:
-    """Map-match points onto a road network (HMM); adds edge_id, edge_frac, match_lat/lon."""
-    from trajlm.roads import match, match_summary, read_network
-
-    io.suffix(out, (".parquet", ".csv"), "--out")
-    io.positive(sigma_m, "--sigma-m")
-    io.positive(radius_m, "--radius-m")
-    io.must_exist(network, "--network")
-    io.outputs({"--out": out}, [data, network], overwrite)
-    df = io.read_points(data, "DATA")
-    matched = match(df, read_network(network), sigma_m=sigma_m, radius_m=radius_m)
-    if out.suffix.lower() == ".csv":
-        matched.write_csv(out)
-    else:
-        matched.write_parquet(out)
-    c = match_summary(matched)
-    _say(f"wrote {out}: {c['points']:,} points, {c['unmatched']:,} unmatched, "
-         f"{c['breaks']:,} chain breaks")  # fmt: skip
-
-
-@data_app.command("resplit")
-def data_resplit(
-    store: Path = typer.Argument(..., help="Store directory."),
-    by: str = typer.Option(..., "--by", help="time | hour | hour=H (test: hours >= H) | user"),
-    out: Path = typer.Option(..., "--out", "-o", help="New store directory."),
-) -> None:
-    """Copy a store with a hold-out split (by hour of day or user) for `train` and `eval`."""
-    from trajlm.data.store import resplit_store
-
-    io.store(store, "store")
-    try:
-        manifest = resplit_store(store, out, by)
-    except TrajlmInputError:  # already names what is wrong (e.g. --out exists)
-        raise
-    except ValueError as e:  # a split rule that does not parse or leaves a split empty
-        _fail(f"--by {by}: {e}")
-    _say(f"wrote {out} split by {by}: {json.dumps(manifest['splits'])}")
-
-
-# ----------------------------------------------------------------------------- model
 def _approx_params(cfg) -> int:
     """Transformer parameters from the config (12 d^2 per layer), for the threads policy."""
     return 12 * cfg.d_model * cfg.d_model * cfg.n_layers
