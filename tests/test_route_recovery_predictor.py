@@ -7,7 +7,6 @@ recover --model DIR` (a row per model and a mean ± std row) and
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -269,31 +268,3 @@ def test_ci_script_scores_saved_models_against_every_baseline(fitted, tmp_path):
     assert r["best"] == min(r["baselines_mae_m"], key=r["baselines_mae_m"].get)
     assert r["ci_points"]["lo"] <= r["ci_points"]["diff"] <= r["ci_points"]["hi"]
     assert (tmp_path / "o" / "route_recovery_val.md").read_text().count("\n") == 6
-
-
-@pytest.mark.slow
-def test_results_sh_trains_and_scores_the_route_recovery_arm(tmp_path):
-    """scripts/results.sh's recovery arm on the synthetic city: 3 tiny route-recovery models,
-    eval_recover.json with their mean ± std row, route_recovery_test.md with a CI per setting."""
-    import os
-    import subprocess
-    import sys
-
-    from test_foundation import TINY_RECIPE
-
-    model_cfg, rec_cfg = tmp_path / "tiny.toml", tmp_path / "rec.toml"
-    model_cfg.write_text(TINY_RECIPE)
-    rec_cfg.write_text(TINY_TOML)
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1",
-           "BIN": str(Path(sys.executable).parent), "OUT": str(tmp_path / "o"), "STEPS": "3",
-           "CONFIG": str(model_cfg), "SELECTOR": "0", "RECOVERY_CONFIG": str(rec_cfg),
-           "N_SYNTH": "60"}  # fmt: skip
-    res = subprocess.run(["bash", str(root / "scripts" / "results.sh"), "synth"], env=env,
-                         cwd=root, capture_output=True, text=True)  # fmt: skip
-    assert res.returncode == 0, res.stderr[-2000:]
-    o = tmp_path / "o" / "synth"
-    methods = [r["method"] for r in json.loads((o / "eval_recover.json").read_text())["results"]]
-    assert any(m.startswith("route recovery (mean ± std") for m in methods), methods
-    table = (o / "route_recovery_test.md").read_text()
-    assert "random 50 %" in table and "every 120 s" in table

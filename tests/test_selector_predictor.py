@@ -177,16 +177,20 @@ def test_shipped_selector_config_is_the_published_recipe():
 @pytest.mark.slow
 def test_results_sh_trains_and_scores_the_selector_arm(tmp_path):
     """scripts/results.sh on the synthetic city: 3 tiny transformer runs and 3 tiny selectors,
-    one eval_predict.json with both mean ± std rows, and both arms in beat_test.json."""
+    one eval_predict.json with both mean ± std rows, and both arms in beat_test.json; and its
+    route-recovery arm: 3 tiny models, eval_recover.json with their mean ± std row,
+    route_recovery_test.md with a CI per setting (one run of the script for both: CI time)."""
     from test_foundation import TINY_RECIPE
+    from test_route_recovery_predictor import TINY_TOML as TINY_RECOVERY
 
-    model_cfg, sel_cfg = tmp_path / "tiny.toml", tmp_path / "sel.toml"
+    model_cfg, sel_cfg, rec_cfg = tmp_path / "tiny.toml", tmp_path / "sel.toml", tmp_path / "r.toml"
     model_cfg.write_text(TINY_RECIPE)
     sel_cfg.write_text(TINY_TOML)
+    rec_cfg.write_text(TINY_RECOVERY)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1",
            "BIN": str(Path(sys.executable).parent), "OUT": str(tmp_path / "o"), "STEPS": "3",
            "CONFIG": str(model_cfg), "SELECTOR_CONFIG": str(sel_cfg), "N_SYNTH": "60",
-           "RECOVERY": "0"}  # fmt: skip
+           "RECOVERY_CONFIG": str(rec_cfg)}  # fmt: skip
     res = subprocess.run(["bash", str(ROOT / "scripts" / "results.sh"), "synth"], env=env,
                          cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert res.returncode == 0, res.stderr[-2000:]
@@ -196,3 +200,7 @@ def test_results_sh_trains_and_scores_the_selector_arm(tmp_path):
     assert "candidate selector (mean ± std over 3 runs)" in methods
     beat = [r["method"] for r in json.loads((o / "beat_test.json").read_text())["rows"]]
     assert "trajlm: trajlm" in beat and "candidate selector: selector" in beat
+    rec = [r["method"] for r in json.loads((o / "eval_recover.json").read_text())["results"]]
+    assert "route recovery (mean ± std over 3 runs)" in rec, rec
+    table = (o / "route_recovery_test.md").read_text()
+    assert "random 50 %" in table and "every 120 s" in table
