@@ -104,6 +104,31 @@ def test_gated_model_is_unchanged_inside_and_nearer_cv_outside():
     assert err_gated > 0  # shrunk, not switched off
 
 
+def test_gate_off_coverage_repeats_long_steps_of_coarse_sampling():
+    """A ship fixed every 20 min moves km between fixes: steps the model's own base drops as
+    glitches (|step| > max_step_norm store units). Off coverage the gate shrinks toward the
+    input's own constant velocity (model/scale.py coverage_base): far steps are repeated, the
+    rollout keeps the 20-min sampling, and a step at a glitch's speed is still not repeated."""
+    gated = model(coverage_gate="speed")
+    gated.config.coverage = COVERAGE
+    dxy = float(STATS["dxy_scale"])
+    step = 40.0 * dxy  # beyond max_step_norm (25) store units, but ~2-3 m/s over 1,200 s
+    t = torch.arange(6.0)[None] * 1200
+    pos = torch.stack([torch.arange(6.0) * step, torch.zeros(6)], -1)[None]
+    batch = {"pos": pos, "t": t, "t0": torch.zeros(1), "mask": torch.ones(1, 6, dtype=torch.bool)}
+    out = gated.generate(batch, 3)
+    f = gated.embed.features(pos, t, batch["t0"], batch["mask"])
+    g = float(history_gate(gated, f, torch.tensor([5]))[0])
+    assert g < 0.05  # 1,200 s against a 20 s training range
+    cv = pos[0, -1, 0] + step * torch.arange(1, 4)
+    assert torch.allclose(out["pos"][0, :, 0], cv, rtol=0.1)  # near CV, not standing still
+    assert torch.allclose(torch.diff(out["t"][0]), torch.full((2,), 1200.0), rtol=0.1)
+    jump = pos.clone()
+    jump[0, -1, 0] += 1e4 * step  # a step no mover makes in 20 min
+    far = gated.generate({**batch, "pos": jump}, 3)["pos"][0, :, 0]
+    assert (far - jump[0, -1, 0]).abs().max() < 1e3 * step
+
+
 def test_new_fields_need_the_residual_and_old_configs_load():
     with pytest.raises(ValueError, match="need residual_base"):
         ModelConfig(scale_invariant=True)

@@ -22,6 +22,14 @@ time step (s); [d_lo, d_hi]: the 1st and 99th percentiles of the training time s
 (coverage ``dt_s``). Inside both ranges g is exactly 1 (the model unchanged); a walker at a
 third of the slowest taxis' speed keeps a third of the correction. A checkpoint without
 those coverage keys gets g = 1.
+
+What the gate shrinks toward, where g < 1, is constant velocity *in the input's own terms*
+(``coverage_base``): the last step (dx, dy, dt) as it is. The model's own base drops a step
+longer than max_step_norm as a GPS glitch and clamps dt, thresholds in units of the training
+data's steps: a ship fixed every 20 min moves 3 km between fixes, which a 15 s taxi model
+would call a glitch (and it predicted the ship standing still, 10 km off). Off coverage a
+step is a glitch only if its *speed* is one: above max_step_norm steps per the training
+data's longest regular time step (dt_s p99).
 """
 
 from __future__ import annotations
@@ -140,3 +148,17 @@ def history_gate(model, feats: torch.Tensor, last: torch.Tensor) -> torch.Tensor
     )
     # a single-point history has no speed: keep the model as it is
     return torch.where(last >= 1, g, torch.ones_like(g))
+
+
+def coverage_base(last_step: torch.Tensor, stats: dict, coverage: dict | None,
+                  max_step_norm: float) -> torch.Tensor:  # fmt: skip
+    """Constant velocity for rows off coverage: each point's own last step (..., 3) in
+    normalized units, repeated as it is, unless its speed is a glitch's (module docstring);
+    dt is not clamped, so the rollout keeps the input's sampling interval."""
+    dt_hi = max(float(((coverage or {}).get("dt_s") or {}).get("p99", 0.0)), 1.0)
+    v_glitch = max_step_norm * float(stats["dxy_scale"]) / dt_hi  # m/s
+    seconds = (last_step[..., 2:] * stats["dt_scale"] + stats["dt_mean"]).clamp_min(1e-3)
+    speed = last_step[..., :2].norm(dim=-1, keepdim=True) * stats["dxy_scale"] / seconds
+    return torch.cat(
+        [last_step[..., :2].masked_fill(speed > v_glitch, 0.0), last_step[..., 2:]], -1
+    )

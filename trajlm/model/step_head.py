@@ -24,7 +24,7 @@ from trajlm.model.config import ModelConfig
 from trajlm.model.embedding import DELTA
 from trajlm.model.heads import RegressionHead, TimeQuery
 from trajlm.model.retrieval import N_BASE, RETRIEVAL_NAME, window_base_steps
-from trajlm.model.scale import SCALE_FLOOR_M, scale_output, step_scale
+from trajlm.model.scale import SCALE_FLOOR_M, coverage_base, scale_output, step_scale
 
 
 @dataclass(frozen=True)
@@ -271,7 +271,10 @@ class StepHead:
             # has no correction to offer: the base is taken as it is there.
             big = (plain[..., :2].abs() > c.max_step_norm).any(-1, keepdim=True)
             mean = torch.where(big, plain, mean)
-        if gate is not None:  # shrink toward the plain base (coverage_gate)
+        if gate is not None:  # shrink toward constant velocity as the input has it (coverage_gate)
+            if c.residual_base == "constant_velocity":
+                plain = coverage_base(last_step, self.embed.stats, self.config.coverage,
+                                      c.max_step_norm)  # fmt: skip
             mean = shrink_to_base(mean, plain, gate)
         return mean, base
 
