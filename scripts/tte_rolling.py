@@ -58,6 +58,7 @@ GB_ARMS = {"gb": lambda: B.GradientBoostingTTE(), "gb abs": lambda: GradientBoos
 FAMILIES = {
     "residual mae+log0 linear": (None, {}),
     "residual mae+log0 linear on gb abs": (GradientBoostingMAE, {}),
+    "residual mae+log0 linear on gb abs raw": (lambda: GradientBoostingMAE(log_target=False), {}),
     f"residual mae+log0 linear +ret k{K}": (None, {"extra_features": RET}),
     "residual mae+log0 linear bag5med": (None, {"n_bags": 5, "bag_median": True}),
 }
