@@ -68,7 +68,9 @@ BASELINES = {"linear regression": B.LinearRegressionTTE,
 
 
 def arm_names() -> list[str]:
-    return [*GB_ARMS] + [f"{f}{'' if a == 1 else f' shrink{a:g}'}" for f in FAMILIES for a in SHRINK]
+    return [*GB_ARMS] + [
+        f"{f}{'' if a == 1 else f' shrink{a:g}'}" for f in FAMILIES for a in SHRINK
+    ]
 
 
 def _family(arm: str) -> tuple[str, float]:
