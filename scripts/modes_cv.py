@@ -38,6 +38,7 @@ from trajlm.data.store import read_store
 from trajlm.eval.classify import FeatureGBClassifier
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.grouped_cv import cv_accuracy, grouped_folds, segment_users, user_time_folds
+from trajlm.eval.user_prior import UserPrior
 
 ALL = tuple(LIT_GROUPS)
 # stage B grid: (learning_rate, max_iter), max_leaf_nodes, class_weight
@@ -58,6 +59,19 @@ class Sliced(FeatureGBClassifier):
 
     def proba_arrays(self, X: np.ndarray) -> np.ndarray:
         return super().proba_arrays(X[:, self.cols])
+
+
+class WithUser(Sliced):
+    """Sliced + UserPrior columns; the rows' last column is a user code (never a feature)."""
+
+    def fit_arrays(self, X: np.ndarray, y: np.ndarray) -> WithUser:
+        self.prior_ = UserPrior()
+        P = self.prior_.fit_transform(X[:, -1], y)
+        return FeatureGBClassifier.fit_arrays(self, np.hstack([X[:, self.cols], P]), y)
+
+    def proba_arrays(self, X: np.ndarray) -> np.ndarray:
+        P = self.prior_.transform(X[:, -1])
+        return FeatureGBClassifier.proba_arrays(self, np.hstack([X[:, self.cols], P]))
 
 
 def _cols(names: list[str], lit: tuple[str, ...]) -> np.ndarray:
@@ -120,6 +134,9 @@ def main(argv: list[str] | None = None) -> Path:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--read-test", action="store_true", help="Score the chosen recipe on test.")
+    ap.add_argument("--user-prior", action="store_true",
+                    help="Stage D: + the user's own train mode mix (trajlm.eval.user_prior); "
+                    "reuses DIR/cv_<split>.json's stages A-C when present.")  # fmt: skip
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     logf = (args.out / "log.txt").open("a")
@@ -132,56 +149,89 @@ def main(argv: list[str] | None = None) -> Path:
     segs = make_mode_segments(read_store(args.data).drop("split"))[0]
     lines = ["# Transport modes: grouped-CV choice (session 9)", ""]
     for split in args.split_by:
-        parts = split_segments(segs, split)
-        pool = pl.concat([parts["train"], parts["val"]])
-        full = FeatureGBClassifier(lit=ALL)
-        X, names = full.features(pool)
-        y = segment_labels(pool)
-        scheme = args.cv if args.cv != "auto" else ("user_time" if split == "user_time" else "user")
-        schemes = {"user": grouped_folds(segment_users(pool)[1], args.folds),
-                   "user_time": user_time_folds(pool, args.folds)}  # fmt: skip
-        log(f"== {split}: pool {len(y)} segments, CV {scheme} ({args.folds} folds)")
+        lines += run_split(args, split, split_segments(segs, split), log)
+    path = args.out / "modes_cv.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_split(args, split: str, parts: dict, log) -> list[str]:
+    """Search (or reuse DIR/cv_<split>.json with --user-prior), confirm on val, read test."""
+    pool = pl.concat([parts["train"], parts["val"]])
+    X, names = FeatureGBClassifier(lit=ALL).features(pool)
+    y = segment_labels(pool)
+    users = segment_users(pool)[1]
+    scheme = args.cv if args.cv != "auto" else ("user_time" if split == "user_time" else "user")
+    other = "user" if scheme == "user_time" else "user_time"
+    schemes = {"user": grouped_folds(users, args.folds), "user_time": user_time_folds(pool, args.folds)}
+    log(f"== {split}: pool {len(y)} segments, CV {scheme} ({args.folds} folds)")
+    saved = args.out / f"cv_{split}.json"
+    if args.user_prior and saved.exists() and json.loads(saved.read_text())["cv"] == scheme:
+        rec = json.loads(saved.read_text())  # stages A-C done: reuse their choice
+        rec["recipe"]["lit"] = tuple(rec["recipe"]["lit"])
+        log(f"  reusing {saved}: {rec['chosen']}")
+    else:
         ch = search(X, y, names, schemes[scheme], log)
-        ci = paired_bootstrap_ci(ch["correct"], ch["base_correct"])
-        other = "user" if scheme == "user_time" else "user_time"
         recipe = dict(lit=ch["lit"], **ch["gb"])
-        ocv = {n: cv_accuracy(X, y, schemes[other], lambda c=c, nm=names: Sliced(_cols(nm, c[0]), **c[1]))
+        ocv = {n: cv_accuracy(X, y, schemes[other], lambda c=c: Sliced(_cols(names, c[0]), **c[1]))
                ["accuracy"] for n, c in (("GB", ((), {})), ("chosen", (ch["lit"], ch["gb"])))}  # fmt: skip
         rec = {"split": split, "cv": scheme, "chosen": _label(ch), "recipe": recipe,
                "cv_acc": ch["cv"], "cv_base": float(ch["base_correct"].mean()),
-               "cv_ci_vs_base": ci, f"cv_{other}": ocv, "candidates": ch["all"]}  # fmt: skip
-        # val confirms (fit train, score val); test read once for the chosen recipe
-        rows = []
-        for part in ("val", "test") if args.read_test else ("val",):
-            yy = segment_labels(parts[part])
-            gb = FeatureGBClassifier().fit(parts["train"])
-            gb_ok = gb.classify(parts[part]) == yy
+               "cv_ci_vs_base": paired_bootstrap_ci(ch["correct"], ch["base_correct"]),
+               f"cv_{other}": ocv, "candidates": ch["all"]}  # fmt: skip
+    recipes = {"chosen": rec["recipe"]}
+    if args.user_prior:  # stage D: the user's own train mode mix beside the features
+        codes = np.unique(users, return_inverse=True)[1].astype(float)[:, None]
+        XU = np.hstack([X, codes])
+        lit, gb = rec["recipe"]["lit"], {k: v for k, v in rec["recipe"].items() if k != "lit"}
+        for lab, (lt, kw) in (("GB + user prior", ((), {})), ("chosen + user prior", (lit, gb))):
+            r = cv_accuracy(XU, y, schemes[scheme], lambda lt=lt, kw=kw: WithUser(_cols(names, lt), **kw))
+            rec.setdefault("cv_user_prior", {})[lab] = r["accuracy"]
+            log(f"  CV {100 * r['accuracy']:.1f} % (F1 {100 * r['macro_f1']:.1f}) {lab}")
+        if rec["cv_user_prior"]["chosen + user prior"] > rec["cv_acc"]:
+            recipes["chosen + user prior"] = {**rec["recipe"], "user_prior": True}
+    rows = []  # val confirms (fit train, score val); test read once per recipe
+    for part in ("val", "test") if args.read_test else ("val",):
+        yy = segment_labels(parts[part])
+        gb_pred = FeatureGBClassifier().fit(parts["train"]).classify(parts[part])
+        gb_ok = (gb_pred == yy).astype(float)
+        rows.append((part, "GB features (baseline)", [100 * gb_ok.mean()], [_f1(yy, gb_pred)], None))
+        for lab, recipe in recipes.items():
             preds = [FeatureGBClassifier(random_state=s, **recipe).fit(parts["train"])
                      .classify(parts[part]) for s in args.seeds]  # fmt: skip
             ok = np.mean([p == yy for p in preds], axis=0)
             accs = [100 * float(np.mean(p == yy)) for p in preds]
-            pci = paired_bootstrap_ci(ok, gb_ok.astype(float))
-            rec[part] = {"gb_acc": 100 * float(gb_ok.mean()), "acc": accs, "ci_vs_gb": pci,
-                         "n": len(yy), "pred": [p.tolist() for p in preds]}  # fmt: skip
-            rows.append((part, 100 * gb_ok.mean(), accs, pci))
-            log(f"  {part}: GB {100 * gb_ok.mean():.1f} %, chosen {np.mean(accs):.1f} ± "
+            pci = paired_bootstrap_ci(ok, gb_ok)
+            rec.setdefault(part, {})[lab] = {"gb_acc": 100 * float(gb_ok.mean()), "acc": accs,
+                                             "ci_vs_gb": pci, "n": len(yy),
+                                             "pred": [p.tolist() for p in preds]}  # fmt: skip
+            rows.append((part, lab, accs, [_f1(yy, p) for p in preds], pci))
+            log(f"  {part}: GB {100 * gb_ok.mean():.1f} %, {lab} {np.mean(accs):.1f} ± "
                 f"{np.std(accs):.1f} %, Δ {100 * pci['diff']:+.1f} "
                 f"[{100 * pci['lo']:+.1f}, {100 * pci['hi']:+.1f}] (n={len(yy)})")  # fmt: skip
-        (args.out / f"cv_{split}.json").write_text(json.dumps(rec, indent=1, default=_json))
-        lines += [f"## {split} (CV: {scheme}, pool {len(y)} segments)", "",
-                  f"chosen: `{_label(ch)}`; CV accuracy {100 * ch['cv']:.1f} % vs GB "
-                  f"{100 * rec['cv_base']:.1f} % (Δ {100 * ci['diff']:+.1f} "
-                  f"[{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}]); {other} CV: GB "
-                  f"{100 * ocv['GB']:.1f} %, chosen {100 * ocv['chosen']:.1f} %", "",
-                  "| part | GB (%) | chosen (%) | Δ vs GB, pp [95 % CI] |", "|---|---|---|---|"]  # fmt: skip
-        for part, g, accs, pci in rows:
-            lines.append(f"| {part} | {g:.1f} | {np.mean(accs):.1f} ± {np.std(accs):.1f} | "
-                         f"{100 * pci['diff']:+.1f} [{100 * pci['lo']:+.1f}, "
-                         f"{100 * pci['hi']:+.1f}] |")  # fmt: skip
-        lines.append("")
-    path = args.out / "modes_cv.md"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    saved.write_text(json.dumps(rec, indent=1, default=_json))
+    ci, ocv = rec["cv_ci_vs_base"], rec[f"cv_{other}"]
+    lines = [f"## {split} (CV: {scheme}, pool {len(y)} segments)", "",
+             f"chosen: `{rec['chosen']}`; CV accuracy {100 * rec['cv_acc']:.1f} % vs GB "
+             f"{100 * rec['cv_base']:.1f} % (Δ {100 * ci['diff']:+.1f} "
+             f"[{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}]); {other} CV: GB "
+             f"{100 * ocv['GB']:.1f} %, chosen {100 * ocv['chosen']:.1f} %"]  # fmt: skip
+    if "cv_user_prior" in rec:
+        lines[-1] += "; " + ", ".join(f"{k} {100 * v:.1f} %" for k, v in rec["cv_user_prior"].items())
+    lines += ["", "| part | method | accuracy (%) | macro-F1 (%) | Δ acc vs GB, pp [95 % CI] |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for part, lab, accs, f1s, pci in rows:
+        d = "" if pci is None else (f"{100 * pci['diff']:+.1f} [{100 * pci['lo']:+.1f}, "
+                                    f"{100 * pci['hi']:+.1f}]")  # fmt: skip
+        lines.append(f"| {part} | {lab} | {np.mean(accs):.1f} ± {np.std(accs):.1f} | "
+                     f"{np.mean(f1s):.1f} | {d} |")  # fmt: skip
+    return lines + [""]
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    return 100 * float(f1_score(y, pred, labels=np.unique(y), average="macro", zero_division=0))
 
 
 def _json(o):

@@ -126,3 +126,36 @@ def test_feature_gb_defaults_unchanged_and_options() -> None:
     parts = [m.predict_proba(avg.features(pool)[0]) for m in avg.models_]
     np.testing.assert_allclose(p, np.mean(parts, axis=0))
     assert not np.allclose(parts[0], parts[1])  # the feature share makes the seeds differ
+
+
+def test_user_prior_hides_a_train_rows_own_label_and_falls_back_to_global() -> None:
+    from trajlm.eval.user_prior import UserPrior
+
+    rng = np.random.default_rng(0)
+    users = np.repeat(["a", "b", "c"], 20)
+    y = rng.choice(["bike", "bus"], 60)
+    out = UserPrior(alpha=1.0).fit_transform(users, y)
+    for i in (0, 25, 59):  # flipping a row's own label never moves its own encoding
+        y2 = y.copy()
+        y2[i] = "bus" if y[i] == "bike" else "bike"
+        np.testing.assert_array_equal(UserPrior(alpha=1.0).fit_transform(users, y2)[i], out[i])
+    p = UserPrior(alpha=1.0).fit(users, y)
+    glob = np.array([(y == "bike").mean(), (y == "bus").mean()])
+    np.testing.assert_allclose(p.transform(np.array(["new"]))[0], glob)  # unknown user
+    a = (np.array([(y[:20] == "bike").sum(), (y[:20] == "bus").sum()]) + glob) / 21
+    np.testing.assert_allclose(p.transform(np.array(["a"]))[0], a)
+
+
+def test_gb_user_prior_learns_who_travels_how() -> None:
+    # every segment moves alike; only the user tells the mode (u0-u3 bike, u4-u7 bus)
+    rng = np.random.default_rng(1)
+    segs = [_track(f"u{u}-{k:02d}", list(rng.uniform(3, 6, 15)), user=f"u{u}",
+                   label="bike" if u < 4 else "bus", t0=1000 * k)
+            for u in range(8) for k in range(12)]  # fmt: skip
+    train = pl.concat([s for i, s in enumerate(segs) if i % 12 < 9])
+    test = pl.concat([s for i, s in enumerate(segs) if i % 12 >= 9])
+    y = segment_labels(test)
+    plain = FeatureGBClassifier(max_iter=30).fit(train).classify(test)
+    prior = FeatureGBClassifier(max_iter=30, user_prior=True).fit(train)
+    assert (prior.classify(test) == y).mean() == 1.0 > (plain == y).mean()
+    assert prior.name == "GB features + user prior"

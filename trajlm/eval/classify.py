@@ -80,6 +80,7 @@ class FeatureGBClassifier:
         max_features: float = 1.0,
         n_avg: int = 1,
         max_depth: int | None = None,
+        user_prior: bool = False,
     ) -> None:
         self.max_iter, self.learning_rate = max_iter, learning_rate
         self.max_leaf_nodes, self.l2_regularization = max_leaf_nodes, l2_regularization
@@ -88,10 +89,13 @@ class FeatureGBClassifier:
         # a per-split feature share (makes seeds differ) and n_avg seeds' probabilities averaged
         self.lit, self.max_features, self.n_avg = tuple(lit), max_features, n_avg
         self.max_depth = max_depth
+        # a known user's train mode mix (trajlm.eval.user_prior), out of fold on train rows
+        self.user_prior = user_prior
 
     @property
     def name(self) -> str:
         extra = f" + lit[{'+'.join(self.lit)}]" if self.lit else ""
+        extra += " + user prior" if self.user_prior else ""
         return "GB features" + extra + (" [balanced]" if self.class_weight == "balanced" else "")
 
     def features(self, segments: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -107,7 +111,13 @@ class FeatureGBClassifier:
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> FeatureGBClassifier:
         """Fit on train segments (``label`` column); ``val`` is unused (fixed settings)."""
         X, self.feature_names_ = self.features(train)
-        return self.fit_arrays(X, segment_labels(train))
+        y = segment_labels(train)
+        if self.user_prior:
+            from trajlm.eval.user_prior import UserPrior
+
+            self.prior_ = UserPrior(seed=self.random_state)
+            X = np.hstack([X, self.prior_.fit_transform(_users(train), y)])
+        return self.fit_arrays(X, y)
 
     def fit_arrays(self, X: np.ndarray, y: np.ndarray) -> FeatureGBClassifier:
         """Fit on precomputed ``features`` rows (the grouped CV computes them once)."""
@@ -141,7 +151,17 @@ class FeatureGBClassifier:
 
     def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
         """(N, K) class probabilities, columns in ``classes_`` order (sorted)."""
-        return self.proba_arrays(self.features(segments)[0])
+        X = self.features(segments)[0]
+        if self.user_prior:
+            X = np.hstack([X, self.prior_.transform(_users(segments))])
+        return self.proba_arrays(X)
+
+
+def _users(segments: pl.DataFrame) -> np.ndarray:
+    """``user_id`` of each segment in sorted segment-id order (the user prior's key)."""
+    from trajlm.eval.grouped_cv import segment_users
+
+    return segment_users(segments)[1]
 
 
 class MeanEnsemble:
