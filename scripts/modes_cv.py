@@ -169,6 +169,7 @@ def run_split(args, split: str, parts: dict, log) -> list[str]:
     if args.user_prior and saved.exists() and json.loads(saved.read_text())["cv"] == scheme:
         rec = json.loads(saved.read_text())  # stages A-C done: reuse their choice
         rec["recipe"]["lit"] = tuple(rec["recipe"]["lit"])
+        rec.pop("val", None), rec.pop("test", None)  # re-scored below (deterministic)
         log(f"  reusing {saved}: {rec['chosen']}")
     else:
         ch = search(X, y, names, schemes[scheme], log)
