@@ -75,8 +75,10 @@ def diagnose(s, tasks) -> dict:
     ak, med = s.err(s.column(AKIMA)), s.err(s.column(MEDIAN))
     found = np.expm1(s.cs.query_feats[:, 5]).round()
     has = found > 0
-    dt = np.expm1(s.cs.query_feats[:, 0]) * 15.0  # the gap's elapsed time (features' inverse)
-    dm = np.expm1(s.cs.query_feats[:, 1]) * 100.0  # |AB| metres
+    # the gap's elapsed time and |AB| (the features' inverse; rounded so that a 30 s gap
+    # lands in the (0, 30] bin, not in (30, 60] by a float's last digit)
+    dt = np.round(np.expm1(s.cs.query_feats[:, 0]) * 15.0, 3)
+    dm = np.round(np.expm1(s.cs.query_feats[:, 1]) * 100.0, 3)
     gid = gap_ids(tasks)
     per_gap = np.bincount(gid, weights=ak)
     worst = np.sort(per_gap)[::-1]
