@@ -105,3 +105,23 @@ def test_diagnose_script_and_library_flags(tmp_path):
         assert d["floor_best_of_two"] <= d["akima_mae"] + 1e-9
         assert abs(sum(r["points"] for r in d["by_seconds"]) - 1) < 1e-9
         assert abs(sum(r["akima_mass"] for r in d["by_metres"]) - 1) < 1e-9
+
+
+def test_predictor_and_config_carry_reverse(tmp_path):
+    import pytest
+
+    from trajlm.cli_recovery import recovery_params
+    from trajlm.errors import ConfigError
+    from trajlm.eval.route_recovery_predictor import LIB_KEYS, RouteRecoveryPredictor
+
+    assert RouteRecoveryPredictor().reverse is False
+    # saved with the params (config.json) and handed to the library on fit and load
+    assert "reverse" in LIB_KEYS and RouteRecoveryPredictor(reverse=True).get_params()["reverse"]
+    root = Path(__file__).resolve().parents[1] / "configs"
+    p = recovery_params(root / "geolife_recovery.toml")
+    assert (p["reverse"], p["radius_m"], p["max_ratio"], p["slack_s"]) == (True, 150.0, 3.0, 60.0)
+    assert recovery_params(root / "porto_recovery.toml")["reverse"] is False
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[recovery]\nreverse = "yes"\n')
+    with pytest.raises(ConfigError, match="reverse: give true or false"):
+        recovery_params(bad)
