@@ -17,7 +17,8 @@ from pathlib import Path
 import typer
 
 TOP_KEYS = {"kind", "radius_m", "max_ratio", "slack_s", "speed_m_s", "max_pieces", "intervals",
-            "train_mask_seeds", "val_mask_seeds", "long_gap_grid", "max_train_rows", "network"}  # fmt: skip
+            "train_mask_seeds", "val_mask_seeds", "long_gap_grid", "max_train_rows", "network",
+            "reverse"}  # fmt: skip
 TUPLES = ("intervals", "train_mask_seeds", "val_mask_seeds", "long_gap_grid")
 
 
@@ -57,6 +58,8 @@ def recovery_params(path: Path | None, max_epochs: int | None = None) -> dict:
             # TOML has no infinity literal that reads well: "inf" in the grid = always Akima
             params[k] = tuple(float(v) if k in ("intervals", "long_gap_grid") else int(v)
                               for v in params[k])  # fmt: skip
+    if not isinstance(params.get("reverse", False), bool):
+        raise ConfigError(f"{where}.reverse: give true or false")
     try:
         selector = SelectorConfig(**network)
     except TypeError as e:

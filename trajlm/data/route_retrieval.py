@@ -49,6 +49,9 @@ class RouteLibrary:
     ``radius_m``: how far a piece's ends may lie from A and B; ``max_ratio``: the piece's
     elapsed time must lie within [dt / max_ratio - slack_s, dt * max_ratio + slack_s];
     pieces are ranked by d_A + d_B + ``speed_m_s`` * |elapsed - dt| (metres).
+    ``reverse``: also take pieces that went from near B to near A and read them backwards
+    (people walk a path both ways; cars on one-way streets do not, so off by default). A
+    reversed piece has ``start > end`` in ``Pieces`` (start is still the row near A).
     """
 
     def __init__(
@@ -58,12 +61,13 @@ class RouteLibrary:
         slack_s: float = 30.0,
         speed_m_s: float = 2.0,
         max_pieces: int = 16,
+        reverse: bool = False,
     ) -> None:
         if not (radius_m > 0 and max_ratio >= 1 and max_pieces >= 1):
             raise ValueError(f"need radius_m > 0, max_ratio >= 1, max_pieces >= 1; got "
                              f"{radius_m}, {max_ratio}, {max_pieces}")  # fmt: skip
         self.radius_m, self.max_ratio, self.slack_s = radius_m, max_ratio, slack_s
-        self.speed_m_s, self.max_pieces = speed_m_s, max_pieces
+        self.speed_m_s, self.max_pieces, self.reverse = speed_m_s, max_pieces, reverse
 
     def fit(self, xy: np.ndarray, t: np.ndarray, keys: np.ndarray) -> RouteLibrary:
         """xy (n, 2) metres, t (n,) seconds, keys (n,) int trajectory keys, sorted by (key, t)."""
@@ -111,10 +115,12 @@ class RouteLibrary:
             kb = self.keys_[rb]
             row_a = a_row[kb]
             ok = (row_a >= 0) & (rb > row_a)  # same trajectory, B reached after A
+            if self.reverse:  # or B passed before A: the piece B -> A, read backwards
+                ok |= (row_a >= 0) & (rb < row_a)
             if ok.any():
                 rb_, db_, ra_ = rb[ok], db[ok], row_a[ok]
                 dt = tb[g] - ta[g]
-                el = self.t_[rb_] - self.t_[ra_]
+                el = np.abs(self.t_[rb_] - self.t_[ra_])
                 ok2 = (el <= dt * self.max_ratio + self.slack_s) & (
                     el >= dt / self.max_ratio - self.slack_s) & (el > 0)  # fmt: skip
                 rb_, db_, ra_, el = rb_[ok2], db_[ok2], ra_[ok2], el[ok2]
@@ -173,6 +179,9 @@ def read_pieces(
             s, e = pieces.start[g, m], pieces.end[g, m]
             if s < 0:
                 break
-            out[hs, m] = read_piece(lib.xy_[s : e + 1], lib.t_[s : e + 1], a[g], b[g],
-                                    frac[hs], by)  # fmt: skip
+            if s < e:
+                xy, t = lib.xy_[s : e + 1], lib.t_[s : e + 1]
+            else:  # a reversed piece (B -> A walked backwards): rows s, s-1, ..., e
+                xy, t = lib.xy_[e : s + 1][::-1], -lib.t_[e : s + 1][::-1]
+            out[hs, m] = read_piece(xy, t, a[g], b[g], frac[hs], by)
     return out

@@ -61,7 +61,7 @@ MARKER_KIND = "route-recovery"  # the .trajlm marker (trajlm/_safety.py)
 FORMAT = 1
 FILES = ("config.json", "selector.safetensors", "library.npz", "train_summary.json")
 LONG_GAP_GRID = (0.0, 30.0, 45.0, 60.0, 90.0, 120.0, float("inf"))  # s; 0: PCHIP, inf: Akima
-LIB_KEYS = ("radius_m", "max_ratio", "slack_s", "speed_m_s", "max_pieces")
+LIB_KEYS = ("radius_m", "max_ratio", "slack_s", "speed_m_s", "max_pieces", "reverse")
 TODO = "train the model again (trajlm train-recovery)"
 
 
@@ -102,6 +102,7 @@ class RouteRecoveryPredictor(BaseEstimator):
         long_gap_grid: tuple[float, ...] = LONG_GAP_GRID,
         max_train_rows: int | None = None,
         selector: SelectorConfig | None = None,
+        reverse: bool = False,  # also pieces walked B -> A (GeoLife's people; not Porto's cars)
     ) -> None:
         self.radius_m, self.max_ratio, self.slack_s = radius_m, max_ratio, slack_s
         self.speed_m_s, self.max_pieces = speed_m_s, max_pieces
@@ -111,6 +112,7 @@ class RouteRecoveryPredictor(BaseEstimator):
         self.long_gap_grid = long_gap_grid
         self.max_train_rows = max_train_rows
         self.selector = selector
+        self.reverse = reverse
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(
