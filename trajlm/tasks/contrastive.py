@@ -41,6 +41,8 @@ class ContrastiveConfig:
     n_points: int = 64  # points per view (and per query at search time)
     min_points: int = 10  # trips shorter than this are not used
     seed: int = 0
+    # pooled states: None = the final ones; an earlier block's index or "all" (tasks.embed)
+    layer: int | str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -60,9 +62,9 @@ def random_views(
     return a, b
 
 
-def _embed_batch(model: Any, batch: dict) -> torch.Tensor:
+def _embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
     """(B, C) unit-norm mean-pooled hidden states of a batch of one-window trips."""
-    s, c = pooled_hidden(model, batch)
+    s, c = pooled_hidden(model, batch, layer)
     return F.normalize(s / c.clamp(min=1)[:, None], dim=-1)
 
 
@@ -106,8 +108,10 @@ class ContrastivePairs:
                 }
 
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
-        za = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")})
-        zb = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")})
+        a = {k[2:]: v for k, v in batch.items() if k.startswith("a.")}
+        za = _embed_batch(model, a, self.cfg.layer)
+        zb = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")},
+                          self.cfg.layer)  # fmt: skip
         return info_nce(za, zb, self.cfg.temperature), {}
 
 
@@ -150,8 +154,8 @@ def fit_contrastive(
         task = make_similarity_task(val, cfg.min_points)
 
         def val_top1(m: Any) -> float:
-            q = embed(m, task.query, n_points=cfg.n_points)
-            d = embed(m, task.database, n_points=cfg.n_points)
+            q = embed(m, task.query, n_points=cfg.n_points, layer=cfg.layer)
+            d = embed(m, task.database, n_points=cfg.n_points, layer=cfg.layer)
             return ranking_metrics(((q[:, None, :] - d[None, :, :]) ** 2).sum(-1))["top1_pct"]
 
         metric = Metric("val_top1_pct", val_top1, higher_is_better=True)
@@ -210,7 +214,7 @@ class ContrastiveEmbedder:
     def embed(self, df: pl.DataFrame) -> np.ndarray:
         from trajlm.tasks.embed import embed
 
-        return embed(self.model_, df, n_points=self.config.n_points)
+        return embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
 
     def save_pretrained(self, directory: str | Path) -> int:
         """Write embedder.json + the backbone (adapter + base reference, or a full copy);
