@@ -84,10 +84,12 @@ def parse_layer(x: str) -> int | str | None:
 
 
 def parse_config(text: str, seed: int) -> ContrastiveConfig:
-    """LR:TEMPERATURE:EPOCHS:LAYER -> the contrastive recipe (32-point views)."""
-    lr, temp, epochs, layer = text.split(":")
+    """LR:TEMPERATURE:EPOCHS:LAYER[:aug] -> the contrastive recipe (32-point views; "aug":
+    sub-window + noise augmented views, ContrastiveConfig.augment)."""
+    lr, temp, epochs, layer, *aug = text.split(":")
     return ContrastiveConfig(epochs=int(epochs), lr=float(lr), temperature=float(temp),
-                             n_points=N_POINTS, seed=seed, layer=parse_layer(layer))  # fmt: skip
+                             n_points=N_POINTS, seed=seed, layer=parse_layer(layer),
+                             augment=aug == ["aug"])  # fmt: skip
 
 
 def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val) -> tuple:

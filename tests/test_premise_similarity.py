@@ -113,3 +113,17 @@ def test_contrastive_on_an_earlier_layer_trains_and_reports():
     info = fit_contrastive(model, df, df, cfg)
     assert info["config"]["layer"] == 0 and len(info["history"]) == 1
     assert np.isfinite(info["history"][0]["loss"])
+
+
+def test_augmented_views_are_partial_noisy_and_seeded():
+    from trajlm.tasks.contrastive import random_views
+
+    df = _table(n_traj=5, n_pts=60)
+    a0, b0 = random_views(df, np.random.default_rng(1), 100)
+    a, b = random_views(df, np.random.default_rng(1), 100, augment=True)
+    a2, _ = random_views(df, np.random.default_rng(1), 100, augment=True)
+    assert a.equals(a2) and len(a) <= len(a0) and len(b) <= len(b0)
+    assert a["traj_id"].n_unique() == 5 and len(a) < len(a0)  # sub-windows on some trip
+    moved = a.join(a0, on=["traj_id", "t"], suffix="_0")
+    assert len(moved) == len(a)  # the same points (a subset of the view)...
+    assert not np.allclose(moved["lat"], moved["lat_0"])  # ...moved by noise

@@ -19,6 +19,7 @@ from trajlm.similarity.task import (
     SimilarityTask,
     make_hard_similarity_task,
     make_similarity_task,
+    perturb_trips,
     to_padded,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "hausdorff_matrix",
     "make_hard_similarity_task",
     "make_similarity_task",
+    "perturb_trips",
     "ranking_metrics",
     "reference_distance",
     "resample_by_arc_length",

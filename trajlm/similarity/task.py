@@ -67,21 +67,35 @@ def make_hard_similarity_task(
 
     ``None`` / 1 switches a part off (the other parts' draws stay the same). Deterministic in
     ``seed`` (one generator, trips in sorted order); the database is ``make_similarity_task``'s."""
+    base = make_similarity_task(test_df, min_points)
+    rng = np.random.default_rng(seed)
+    q = perturb_trips(base.query, rng, noise_m, keep_every, window)
+    return SimilarityTask(base.traj_ids, q, base.database)
+
+
+def perturb_trips(
+    df: pl.DataFrame,
+    rng: np.random.Generator,
+    noise_m: tuple[float, float] | None = (20.0, 50.0),
+    keep_every: int = 2,
+    window: tuple[float, float] | None = (0.5, 0.8),
+) -> pl.DataFrame:
+    """Every trip of a table sorted by (traj_id, t) cut to a random sub-window, re-sampled
+    every ``keep_every``-th point and given Gaussian noise (``make_hard_similarity_task``;
+    also the contrastive views' augmentation). Draws from ``rng`` in trip order."""
     if keep_every < 1:
         raise ValueError(f"keep_every must be >= 1, got {keep_every}")
-    base = make_similarity_task(test_df, min_points)
-    q = base.query  # sorted by (traj_id, t)
-    rng = np.random.default_rng(seed)
-    start, lengths = trajectory_offsets(q)
+    if len(df) == 0:
+        return df
+    start, lengths = trajectory_offsets(df)
     rows, sigma = [], []
     for s, m in zip(start, lengths, strict=True):
         w = m if window is None else int(min(m, max(4, round(rng.uniform(*window) * m))))
         a = int(rng.integers(0, m - w + 1))
         rows.append(s + a + np.arange(0, w, keep_every))
         sigma.append(rng.uniform(*(noise_m or (0.0, 0.0))))  # drawn always: same windows
-    idx = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-    q = q[idx]
-    if noise_m is not None and len(q):
+    q = df[np.concatenate(rows)]
+    if noise_m is not None:
         sd = np.repeat(sigma, [len(r) for r in rows])
         dy, dx = rng.normal(size=len(q)) * sd, rng.normal(size=len(q)) * sd  # north, east (m)
         lat = q["lat"].to_numpy()
@@ -90,4 +104,4 @@ def make_hard_similarity_task(
         q = q.with_columns(
             pl.Series("lat", lat + dlat), pl.Series("lon", q["lon"].to_numpy() + dlon)
         )
-    return SimilarityTask(base.traj_ids, q, base.database)
+    return q

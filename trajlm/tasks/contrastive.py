@@ -43,23 +43,30 @@ class ContrastiveConfig:
     seed: int = 0
     # pooled states: None = the final ones; an earlier block's index or "all" (tasks.embed)
     layer: int | str | None = None
+    # views also cut to a 50-100 % sub-window with 0-50 m of GPS noise (the hard task's
+    # changes, trajlm.similarity.perturb_trips), so matching cannot rest on shared exact steps
+    augment: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def random_views(
-    df: pl.DataFrame, rng: np.random.Generator, n_points: int
+    df: pl.DataFrame, rng: np.random.Generator, n_points: int, augment: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Two disjoint random samplings of every trip (a fair coin per point, the first point to
-    A and the second to B so neither is empty), each thinned to <= n_points points."""
+    A and the second to B so neither is empty), each thinned to <= n_points points; with
+    ``augment`` each view is also cut to a sub-window and given GPS noise."""
     df = df.sort(["traj_id", "t"], maintain_order=True)
     k = df.select(pl.int_range(pl.len()).over("traj_id")).to_series().to_numpy()
     to_a = rng.random(len(df)) < 0.5
     to_a[k == 0], to_a[k == 1] = True, False
-    a = thin_points(df.filter(pl.Series(to_a)), n_points)
-    b = thin_points(df.filter(pl.Series(~to_a)), n_points)
-    return a, b
+    a, b = df.filter(pl.Series(to_a)), df.filter(pl.Series(~to_a))
+    if augment:
+        from trajlm.similarity import perturb_trips
+
+        a, b = (perturb_trips(v, rng, (0.0, 50.0), 1, (0.5, 1.0)) for v in (a, b))
+    return thin_points(a, n_points), thin_points(b, n_points)
 
 
 def _embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
@@ -97,7 +104,7 @@ class ContrastivePairs:
     def batches(self, epoch: int) -> Iterator[dict]:
         cfg = self.cfg
         rng = np.random.default_rng([cfg.seed, epoch])
-        a, b = random_views(self.train, rng, cfg.n_points)
+        a, b = random_views(self.train, rng, cfg.n_points, cfg.augment)
         wa, wb = _windows(a, self.model, cfg.n_points), _windows(b, self.model, cfg.n_points)
         order = torch.from_numpy(rng.permutation(self.n_trips))
         for s in range(0, self.n_trips, cfg.batch_size):
