@@ -124,6 +124,12 @@ def test_augmented_views_are_partial_noisy_and_seeded():
     a2, _ = random_views(df, np.random.default_rng(1), 100, augment=True)
     assert a.equals(a2) and len(a) <= len(a0) and len(b) <= len(b0)
     assert a["traj_id"].n_unique() == 5 and len(a) < len(a0)  # sub-windows on some trip
-    moved = a.join(a0, on=["traj_id", "t"], suffix="_0")
-    assert len(moved) == len(a)  # the same points (a subset of the view)...
-    assert not np.allclose(moved["lat"], moved["lat_0"])  # ...moved by noise
+    for tid in a["traj_id"].unique():  # per trip: one clock shift for all its points
+        t, t0 = (v.filter(pl.col("traj_id") == tid)["t"].to_numpy() for v in (a, a0))
+        assert len(np.unique((t - t0[0]) % 15)) == 1  # the fixture samples every 15 s
+        assert t.max() - t.min() <= t0.max() - t0.min()  # a window of the view
+    assert not np.isin(a["lat"], a0["lat"]).any()  # every point moved by noise
+    assert (
+        a.group_by("traj_id").agg(pl.col("t").min()).sort("traj_id")["t"]
+        != a0.group_by("traj_id").agg(pl.col("t").min()).sort("traj_id")["t"]
+    ).all()

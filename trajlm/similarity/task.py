@@ -54,6 +54,7 @@ def make_hard_similarity_task(
     keep_every: int = 2,
     window: tuple[float, float] | None = (0.5, 0.8),
     min_points: int = 10,
+    shift_s: tuple[float, float] | None = None,
 ) -> SimilarityTask:
     """A harder self-similarity task: the database is each trip's even-indexed half, as in
     ``make_similarity_task``; the query is its odd-indexed half made unlike it three ways, so a
@@ -65,11 +66,19 @@ def make_hard_similarity_task(
     - noisy: i.i.d. Gaussian GPS noise on every query point, its std U(``noise_m``) metres per
       trip (local east / north metres converted to degrees).
 
+    - clock-shifted (``shift_s``, off by default): every query's timestamps moved by one
+      U(``shift_s``) seconds per trip, so a model cannot match on the time of day either.
+
     ``None`` / 1 switches a part off (the other parts' draws stay the same). Deterministic in
     ``seed`` (one generator, trips in sorted order); the database is ``make_similarity_task``'s."""
     base = make_similarity_task(test_df, min_points)
     rng = np.random.default_rng(seed)
     q = perturb_trips(base.query, rng, noise_m, keep_every, window)
+    if shift_s is not None:  # its own generator: the other parts stay as without it
+        start, lengths = trajectory_offsets(q)
+        off = np.random.default_rng([seed, 1]).uniform(*shift_s, size=len(start))
+        t = q["t"].to_numpy() + np.round(np.repeat(off, lengths)).astype(np.int64)
+        q = q.with_columns(pl.Series("t", t, dtype=q.schema["t"]))
     return SimilarityTask(base.traj_ids, q, base.database)
 
 

@@ -44,7 +44,8 @@ class ContrastiveConfig:
     # pooled states: None = the final ones; an earlier block's index or "all" (tasks.embed)
     layer: int | str | None = None
     # views also cut to a 50-100 % sub-window with 0-50 m of GPS noise (the hard task's
-    # changes, trajlm.similarity.perturb_trips), so matching cannot rest on shared exact steps
+    # changes, trajlm.similarity.perturb_trips) and each moved by its own 0-24 h clock shift,
+    # so matching can rest neither on shared exact steps nor on the time of day
     augment: bool = False
 
     def to_dict(self) -> dict:
@@ -65,8 +66,18 @@ def random_views(
     if augment:
         from trajlm.similarity import perturb_trips
 
-        a, b = (perturb_trips(v, rng, (0.0, 50.0), 1, (0.5, 1.0)) for v in (a, b))
+        a, b = (_shift_clock(perturb_trips(v, rng, (0.0, 50.0), 1, (0.5, 1.0)), rng)
+                for v in (a, b))  # fmt: skip
     return thin_points(a, n_points), thin_points(b, n_points)
+
+
+def _shift_clock(df: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Every trip's timestamps moved by its own U(0, 24 h) (a sorted table)."""
+    ids = df["traj_id"]
+    new = (ids != ids.shift(1)).fill_null(True).to_numpy()
+    off = rng.uniform(0, 86_400, int(new.sum())).round().astype(np.int64)
+    t = df["t"].to_numpy() + off[np.cumsum(new) - 1]
+    return df.with_columns(pl.Series("t", t, dtype=df.schema["t"]))
 
 
 def _embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
