@@ -45,7 +45,8 @@ class ContrastiveConfig:
     layer: int | str | None = None
     # views also cut to a 50-100 % sub-window with 0-50 m of GPS noise (the hard task's
     # changes, trajlm.similarity.perturb_trips) and each moved by its own 0-24 h clock shift,
-    # so matching can rest neither on shared exact steps nor on the time of day
+    # so matching can rest neither on shared exact steps nor on the time of day; the best
+    # epoch is then picked on the val split's clock-shifted hard queries
     augment: bool = False
 
     def to_dict(self) -> dict:
@@ -167,9 +168,12 @@ def fit_contrastive(
 
     metric = None
     if val is not None and val["traj_id"].n_unique() >= 2:
-        from trajlm.similarity import make_similarity_task
+        from trajlm.similarity import make_hard_similarity_task, make_similarity_task
 
         task = make_similarity_task(val, cfg.min_points)
+        if cfg.augment:  # trained for changed queries: pick the epoch on such queries too
+            task = make_hard_similarity_task(val, 0, min_points=cfg.min_points,
+                                             shift_s=(7_200.0, 36_000.0))  # fmt: skip
 
         def val_top1(m: Any) -> float:
             q = embed(m, task.query, n_points=cfg.n_points, layer=cfg.layer)
