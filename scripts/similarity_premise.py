@@ -168,6 +168,7 @@ def test(args, train, val, test_df) -> None:
     for t, task in ts.items():
         ranks[t] = {k: v[None].astype(float) for k, v in baseline_ranks(train, task).items()}
     arms = {"pretrained": args.pre_config, "random init": args.scratch_config}
+    norms = {"pretrained": args.norm, "random init": args.scratch_norm or args.norm}
     infos = {}
     for arm, text in arms.items():
         per = {t: [] for t in ts}
@@ -176,13 +177,14 @@ def test(args, train, val, test_df) -> None:
                      else random_init(args.pretrained, s))  # fmt: skip
             cfg = parse_config(text, s)
             model, infos[f"{arm} s{s}"] = fine_tuned(model, cfg, train, val)
-            emb = normed(ModelEmbedder(model, n_points=N_POINTS, layer=cfg.layer), train, args.norm)
+            emb = ModelEmbedder(model, n_points=N_POINTS, layer=cfg.layer)
+            emb = normed(emb, train, norms[arm])
             for t, task in ts.items():
                 per[t].append(embedder_ranks(emb, task))
             print(arm, s, infos[f"{arm} s{s}"], {t: summary(per[t][-1]) for t in ts}, flush=True)
         for t in ts:
             ranks[t][f"{arm} + contrastive"] = np.array(per[t], float)
-    rows, rec = [], {"arms": arms, "norm": args.norm, "seeds": args.seeds, "infos": infos}
+    rows, rec = [], {"arms": arms, "norms": norms, "seeds": args.seeds, "infos": infos}
     metrics = {"mean rank": lambda r: r, "top-1 (%)": lambda r: 100.0 * (r <= 1),
                "top-5 (%)": lambda r: 100.0 * (r <= 5)}  # fmt: skip
     for t in ts:
@@ -229,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pre-config", default="1e-3:0.1:8:final")
     ap.add_argument("--scratch-config", default="1e-3:0.1:8:final")
     ap.add_argument("--norm", default="raw", help="test: raw, standardize or whiten")
+    ap.add_argument("--scratch-norm", default=None, help="test: the random arm's (--norm)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
