@@ -105,6 +105,8 @@ def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val) -> tu
 
 def diag(args, train, val) -> None:
     ts, rows, rec = tasks(val), [], []
+    # the same points with the query's clock moved: what a model matches on the time of day
+    ts["halves, clock-shifted"] = make_hard_similarity_task(val, 0, None, 1, None, shift_s=SHIFT_S)
     models = {"pretrained": TrajectoryModel.from_pretrained(args.pretrained).eval()}
     for s in args.seeds:
         models[f"random init s{s}"] = random_init(args.pretrained, s)
