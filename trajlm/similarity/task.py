@@ -57,15 +57,14 @@ def make_hard_similarity_task(
     shift_s: tuple[float, float] | None = None,
 ) -> SimilarityTask:
     """A harder self-similarity task: the database is each trip's even-indexed half, as in
-    ``make_similarity_task``; the query is its odd-indexed half made unlike it three ways, so a
-    method cannot match on shared exact steps, time steps or length:
+    ``make_similarity_task``; the query is its odd-indexed half made unlike it three (with
+    ``shift_s`` four) ways, so a method cannot match on shared exact steps, time steps or length:
 
     - partial: a contiguous sub-window of the odd half, a fraction U(``window``) of it (at
       least 4 points) at a uniformly drawn start;
     - re-sampled: every ``keep_every``-th point of that window (another sampling rate);
     - noisy: i.i.d. Gaussian GPS noise on every query point, its std U(``noise_m``) metres per
-      trip (local east / north metres converted to degrees).
-
+      trip (local east / north metres converted to degrees);
     - clock-shifted (``shift_s``, off by default): every query's timestamps moved by one
       U(``shift_s``) seconds per trip, so a model cannot match on the time of day either.
 
