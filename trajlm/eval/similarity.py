@@ -33,6 +33,7 @@ from trajlm.similarity import (  # noqa: F401
     discrete_frechet_matrix,
     dtw_distance_matrix,
     hausdorff_matrix,
+    make_hard_similarity_task,
     make_similarity_task,
     ranking_metrics,
     reference_distance,
@@ -59,13 +60,15 @@ def run_similarity_eval(
     min_points: int = 10,
     device: str = "cpu",
     verbose: bool = True,
+    task: SimilarityTask | None = None,
 ) -> EvalResult:
     """Self-similarity on the test split: DTW, discrete Fréchet, Hausdorff (local metres, the
     projection fit on train), resampled-shape and ``models`` (``embed(df) -> (N, d)``, L2).
 
     ``df``: canonical table, with a ``split`` column or split chronologically here. Time per
     query covers everything done per query (distance row or query embedding + search); for
-    embeddings, embedding and indexing the database is ``fit_s``.
+    embeddings, embedding and indexing the database is ``fit_s``. ``task``: another task built
+    from the test split (e.g. ``make_hard_similarity_task``) instead of the odd / even halves.
     """
     if "split" not in df.columns:
         idx = assign_splits(trajectory_index(df)).select("traj_id", "split")
@@ -74,13 +77,14 @@ def run_similarity_eval(
     if len(parts["train"]) == 0 or len(parts["test"]) == 0:
         raise ValueError("similarity evaluation needs non-empty train and test splits")
     proj = LocalProjection.fit(parts["train"])
-    task = make_similarity_task(parts["test"], min_points)
+    setting = "odd/even halves" if task is None else "hard queries"
+    task = task if task is not None else make_similarity_task(parts["test"], min_points)
     Q, q_len, D, d_len = task.padded(proj)
     n = len(task.traj_ids)
     rows = []
 
     def row(name: str, dist: np.ndarray, fit_s: float, query_s: float, params: dict) -> dict:
-        return {"setting": "odd/even halves", "method": name,
+        return {"setting": setting, "method": name,
                 "metrics": {**ranking_metrics(dist), "query_ms": query_s / n * 1e3},
                 "std": None, "n_trajectories": n, "n_points": len(task.query) + len(task.database),
                 "fit_s": fit_s, "predict_s": query_s, "params": params}  # fmt: skip

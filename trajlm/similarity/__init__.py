@@ -15,7 +15,13 @@ from trajlm.similarity.search import (
     ranking_metrics,
     resample_by_arc_length,
 )
-from trajlm.similarity.task import SimilarityTask, make_similarity_task, to_padded
+from trajlm.similarity.task import (
+    SimilarityTask,
+    make_hard_similarity_task,
+    make_similarity_task,
+    perturb_trips,
+    to_padded,
+)
 
 __all__ = [
     "BLOCK_CELLS",
@@ -26,7 +32,9 @@ __all__ = [
     "discrete_frechet_matrix",
     "dtw_distance_matrix",
     "hausdorff_matrix",
+    "make_hard_similarity_task",
     "make_similarity_task",
+    "perturb_trips",
     "ranking_metrics",
     "reference_distance",
     "resample_by_arc_length",

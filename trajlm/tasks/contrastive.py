@@ -41,28 +41,49 @@ class ContrastiveConfig:
     n_points: int = 64  # points per view (and per query at search time)
     min_points: int = 10  # trips shorter than this are not used
     seed: int = 0
+    # pooled states: None = the final ones; an earlier block's index or "all" (tasks.embed)
+    layer: int | str | None = None
+    # views also cut to a 50-100 % sub-window with 0-50 m of GPS noise (the hard task's
+    # changes, trajlm.similarity.perturb_trips) and each moved by its own 0-24 h clock shift,
+    # so matching can rest neither on shared exact steps nor on the time of day; the best
+    # epoch is then picked on the val split's clock-shifted hard queries
+    augment: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def random_views(
-    df: pl.DataFrame, rng: np.random.Generator, n_points: int
+    df: pl.DataFrame, rng: np.random.Generator, n_points: int, augment: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Two disjoint random samplings of every trip (a fair coin per point, the first point to
-    A and the second to B so neither is empty), each thinned to <= n_points points."""
+    A and the second to B so neither is empty), each thinned to <= n_points points; with
+    ``augment`` each view is also cut to a sub-window and given GPS noise."""
     df = df.sort(["traj_id", "t"], maintain_order=True)
     k = df.select(pl.int_range(pl.len()).over("traj_id")).to_series().to_numpy()
     to_a = rng.random(len(df)) < 0.5
     to_a[k == 0], to_a[k == 1] = True, False
-    a = thin_points(df.filter(pl.Series(to_a)), n_points)
-    b = thin_points(df.filter(pl.Series(~to_a)), n_points)
-    return a, b
+    a, b = df.filter(pl.Series(to_a)), df.filter(pl.Series(~to_a))
+    if augment:
+        from trajlm.similarity import perturb_trips
+
+        a, b = (_shift_clock(perturb_trips(v, rng, (0.0, 50.0), 1, (0.5, 1.0)), rng)
+                for v in (a, b))  # fmt: skip
+    return thin_points(a, n_points), thin_points(b, n_points)
 
 
-def _embed_batch(model: Any, batch: dict) -> torch.Tensor:
+def _shift_clock(df: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Every trip's timestamps moved by its own U(0, 24 h) (a sorted table)."""
+    ids = df["traj_id"]
+    new = (ids != ids.shift(1)).fill_null(True).to_numpy()
+    off = rng.uniform(0, 86_400, int(new.sum())).round().astype(np.int64)
+    t = df["t"].to_numpy() + off[np.cumsum(new) - 1]
+    return df.with_columns(pl.Series("t", t, dtype=df.schema["t"]))
+
+
+def _embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
     """(B, C) unit-norm mean-pooled hidden states of a batch of one-window trips."""
-    s, c = pooled_hidden(model, batch)
+    s, c = pooled_hidden(model, batch, layer)
     return F.normalize(s / c.clamp(min=1)[:, None], dim=-1)
 
 
@@ -95,7 +116,7 @@ class ContrastivePairs:
     def batches(self, epoch: int) -> Iterator[dict]:
         cfg = self.cfg
         rng = np.random.default_rng([cfg.seed, epoch])
-        a, b = random_views(self.train, rng, cfg.n_points)
+        a, b = random_views(self.train, rng, cfg.n_points, cfg.augment)
         wa, wb = _windows(a, self.model, cfg.n_points), _windows(b, self.model, cfg.n_points)
         order = torch.from_numpy(rng.permutation(self.n_trips))
         for s in range(0, self.n_trips, cfg.batch_size):
@@ -106,8 +127,10 @@ class ContrastivePairs:
                 }
 
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
-        za = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")})
-        zb = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")})
+        a = {k[2:]: v for k, v in batch.items() if k.startswith("a.")}
+        za = _embed_batch(model, a, self.cfg.layer)
+        zb = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")},
+                          self.cfg.layer)  # fmt: skip
         return info_nce(za, zb, self.cfg.temperature), {}
 
 
@@ -145,13 +168,16 @@ def fit_contrastive(
 
     metric = None
     if val is not None and val["traj_id"].n_unique() >= 2:
-        from trajlm.similarity import make_similarity_task
+        from trajlm.similarity import make_hard_similarity_task, make_similarity_task
 
         task = make_similarity_task(val, cfg.min_points)
+        if cfg.augment:  # trained for changed queries: pick the epoch on such queries too
+            task = make_hard_similarity_task(val, 0, min_points=cfg.min_points,
+                                             shift_s=(7_200.0, 36_000.0))  # fmt: skip
 
         def val_top1(m: Any) -> float:
-            q = embed(m, task.query, n_points=cfg.n_points)
-            d = embed(m, task.database, n_points=cfg.n_points)
+            q = embed(m, task.query, n_points=cfg.n_points, layer=cfg.layer)
+            d = embed(m, task.database, n_points=cfg.n_points, layer=cfg.layer)
             return ranking_metrics(((q[:, None, :] - d[None, :, :]) ** 2).sum(-1))["top1_pct"]
 
         metric = Metric("val_top1_pct", val_top1, higher_is_better=True)
@@ -210,7 +236,7 @@ class ContrastiveEmbedder:
     def embed(self, df: pl.DataFrame) -> np.ndarray:
         from trajlm.tasks.embed import embed
 
-        return embed(self.model_, df, n_points=self.config.n_points)
+        return embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
 
     def save_pretrained(self, directory: str | Path) -> int:
         """Write embedder.json + the backbone (adapter + base reference, or a full copy);

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import torch
+import torch.nn.functional as F
 
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.data.loader import WindowConfig, window_spans, windows_from_table
@@ -69,9 +70,47 @@ def _core(model: Any) -> Any:
             return model
 
 
-def pooled_hidden(model: Any, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
-    """(sum of hidden states over real points (B, C), number of real points (B,))."""
-    h = model(batch).hidden  # (B, T, C)
+def check_layer(layer: int | str | None, n_layers: int) -> int | str | None:
+    """A pooling layer: None / "final" (after the last LayerNorm, the default), "all" (the mean
+    of every block's output) or a block index 0..n_layers-1 (negative counts from the end)."""
+    if layer is None or layer in ("final", "all"):
+        return layer
+    try:
+        k = int(layer)
+    except (TypeError, ValueError):
+        raise ValueError(f'layer must be "final", "all" or a block index, got {layer!r}') from None
+    if not -n_layers <= k < n_layers:
+        raise ValueError(f"layer {k} out of range for a model of {n_layers} blocks")
+    return k % n_layers
+
+
+def layer_hidden(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
+    """(B, T, C) states to pool: the final hidden states, or those of block ``layer`` / the
+    mean over blocks ("all"). A block's output is the raw residual stream, whose scale grows
+    with depth, so each is layer-normed (no affine) before it is used or averaged."""
+    core = _core(model)
+    layer = check_layer(layer, len(core.blocks))
+    if layer is None or layer == "final":
+        return model(batch).hidden
+    if core.config.patch_size > 1:  # block outputs are per patch, not per point
+        raise ValueError("per-layer pooling needs patch_size 1")
+    outs: list[torch.Tensor] = []
+    hooks = [b.register_forward_hook(lambda _m, _i, o: outs.append(o)) for b in core.blocks]
+    try:
+        model(batch)
+    finally:
+        for h in hooks:
+            h.remove()
+    normed = [F.layer_norm(o, o.shape[-1:]) for o in outs]
+    return torch.stack(normed).mean(0) if layer == "all" else normed[layer]
+
+
+def pooled_hidden(
+    model: Any, batch: dict, layer: int | str | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(sum of hidden states over real points (B, C), number of real points (B,));
+    ``layer``: which states (``layer_hidden``), the final ones by default."""
+    h = layer_hidden(model, batch, layer)  # (B, T, C)
     m = batch["mask"].to(h.dtype)[..., None]  # (B, T, 1)
     return (h * m).sum(1), m.sum((1, 2))
 
@@ -83,12 +122,14 @@ def embed(
     batch_size: int = 256,
     max_len: int | None = None,
     n_points: int | None = None,
+    layer: int | str | None = None,
 ) -> np.ndarray:
     """(N, C) float32 mean-pooled final hidden states, one row per sorted unique traj_id.
 
     model: a TrajectoryModel (or a PeftModel around one); ``max_len`` defaults to the model's
     ``config.max_len``. Longer trajectories are cut into windows and pooled over all points;
     with ``n_points`` they are thinned to that many points first (one window each).
+    ``layer``: pool another layer's states (``layer_hidden``), e.g. an earlier block or "all".
     """
     core = _core(model)
     max_len = max_len or core.config.max_len
@@ -114,7 +155,7 @@ def embed(
         b = {k: v[rows].to(device) for k, v in batch.items()}
         T = int(b["mask"].sum(1).max())
         b = {k: (v[:, :T] if v.dim() >= 2 else v) for k, v in b.items()}
-        s, c = pooled_hidden(model, b)
+        s, c = pooled_hidden(model, b, layer)
         sums.index_add_(0, own[rows], s.double().cpu())
         counts.index_add_(0, own[rows], c.double().cpu())
     model.train(was_training)
@@ -125,12 +166,51 @@ class ModelEmbedder:
     """``run_similarity_eval`` adapter: ``embed(df) -> (N, C)`` mean-pooled hidden states."""
 
     def __init__(self, model: Any, name: str = "trajlm mean-pooled", batch_size: int = 256,
-                 max_len: int | None = None, n_points: int | None = None) -> None:  # fmt: skip
+                 max_len: int | None = None, n_points: int | None = None,
+                 layer: int | str | None = None) -> None:  # fmt: skip
         self.model, self.name, self.batch_size, self.max_len = model, name, batch_size, max_len
-        self.n_points = n_points
+        self.n_points, self.layer = n_points, layer
 
     def embed(self, df: pl.DataFrame) -> np.ndarray:
-        return embed(self.model, df, self.batch_size, self.max_len, self.n_points)
+        return embed(self.model, df, self.batch_size, self.max_len, self.n_points, self.layer)
+
+
+class StandardizedEmbedder:
+    """Another embedder's vectors, centred and scaled with statistics of a train table (so no
+    test trip informs them): "standardize" divides each dimension by its std, "whiten" rotates
+    to the principal axes and divides by their std (PCA whitening, eps-regularised). Why: if
+    every trip shares one large common direction (next-point pretraining's "recent motion"),
+    L2 distances are dominated by it; removing the mean and equalising the scales lets the
+    dimensions that tell trips apart count."""
+
+    def __init__(self, inner: Any, train: pl.DataFrame, mode: str = "standardize",
+                 eps: float = 1e-3, name: str | None = None) -> None:  # fmt: skip
+        if mode not in ("center", "standardize", "whiten"):
+            raise ValueError(f'mode must be "center", "standardize" or "whiten", got {mode!r}')
+        self.inner, self.mode = inner, mode
+        self.name = name or f"{inner.name}, {mode}"
+        z = np.asarray(inner.embed(train), np.float64)
+        self.mean_ = z.mean(0)
+        if mode == "center":
+            self.proj_ = np.eye(z.shape[1])
+        elif mode == "standardize":
+            self.proj_ = np.diag(1.0 / (z.std(0) + eps))
+        else:
+            w, v = np.linalg.eigh(np.cov(z - self.mean_, rowvar=False))
+            self.proj_ = v / np.sqrt(np.clip(w, 0, None) + eps)[None, :]
+
+    def embed(self, df: pl.DataFrame) -> np.ndarray:
+        return ((np.asarray(self.inner.embed(df), np.float64) - self.mean_) @ self.proj_).astype(
+            np.float32
+        )
+
+
+def mean_pair_cosine(z: np.ndarray) -> float:
+    """Mean cosine similarity between the embeddings of different trips (rows of z): near 1
+    means every trip maps to nearly the same direction."""
+    u = z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+    g, n = u @ u.T, len(u)
+    return float((g.sum() - np.trace(g)) / max(n * (n - 1), 1))
 
 
 def similar(
