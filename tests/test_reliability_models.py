@@ -87,9 +87,9 @@ def test_predict_missing_columns_and_garbage_files(base, tmp_path):
     q = tmp_path / "x.parquet"
     q.write_bytes(b"PAR1 this is not parquet")
     predict_fails(base, tmp_path, q, names=("x.parquet",))
-    t = tmp_path / "x.txt"
+    t = tmp_path / "x.xyz"  # (a .txt of CSV lines is read as CSV: readers/detect.py)
     t.write_text(GOOD_CSV)
-    predict_fails(base, tmp_path, t, names=("--input", "x.txt", ".csv"))
+    predict_fails(base, tmp_path, t, names=("--input", "x.xyz", ".csv"))
     predict_fails(base, tmp_path, tmp_path / "nope[/].csv", names=("nope[/].csv", "no such file"))
 
 
