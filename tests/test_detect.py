@@ -60,6 +60,9 @@ def test_undecidable_formats_are_one_clear_error(tmp_path):
         detect_format([porto, plain])
     with pytest.raises(TrajlmInputError, match="no such file"):
         detect_format(tmp_path / "missing.csv")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TrajlmInputError, match="no file trajlm reads under the folder"):
+        detect_format(tmp_path / "empty")
 
 
 def test_columns_guessed_only_where_the_default_name_is_absent(tmp_path):

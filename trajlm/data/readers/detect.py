@@ -78,8 +78,10 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError("no such file or folder", path=p)
         fmt = _dir_format(p) if p.is_dir() else _file_format(p)
         if fmt is None:
+            what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
+                    "*_input.txt)" if p.is_dir() else "cannot tell the format from the name")  # fmt: skip
             raise TrajlmInputError(
-                "cannot tell the format from the name",
+                what,
                 path=p,
                 hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
                 "parquet, porto_mapmatched or mfjson",
