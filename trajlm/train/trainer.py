@@ -30,6 +30,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +243,26 @@ class Trainer(BatchFeed, RunDirectory):
             model.train(was_training)
 
     @torch.no_grad()
+    def val_objective_loss(self) -> float | None:
+        """A masked mix's own loss on the first `eval_batches` val batches (fixed masks:
+        ``MaskedMix.eval_loss``); None for other objectives or without a store."""
+        if not isinstance(self.objective, MaskedMix) or self.data is None:
+            return None
+        model = self._raw_model()
+        was_training = model.training
+        model.eval()
+        devices = [self.device.index or 0] if self.device.type == "cuda" else []
+        try:  # the global RNG (a DataLoader draws its seed there) is left as it was: a run
+            with torch.random.fork_rng(devices=devices):  # trains exactly as without this
+                wc = WindowConfig(max_len=self.cfg.max_len, seed=0)
+                loader = DataLoader(TrajectoryWindows(self.data, "val", wc), self.cfg.batch_size)
+                batches = (self._to_device(b) for b in islice(loader, self.cfg.eval_batches))
+                with self._autocast():
+                    return self.objective.eval_loss(model, batches)
+        finally:
+            model.train(was_training)
+
+    @torch.no_grad()
     def val_ade(self) -> float | None:
         """PROTOCOL task 1 on (up to `select_max_traj` trips of) the val split: the 5-step ADE
         in metres of the model's rollout; used to pick RUN/best (model selection on val)."""
@@ -300,6 +321,8 @@ class Trainer(BatchFeed, RunDirectory):
         record: dict[str, Any] = {"step": self.step, "train_loss": train_loss}
         if self.data is not None or hasattr(self.objective, "val_loss"):
             record["val_loss"] = self.evaluate("val")
+        if isinstance(self.objective, MaskedMix):  # the loss the mix optimizes, on val
+            record["val_objective_loss"] = self.val_objective_loss()
         score = None
         if self.metric is not None:
             model = self._raw_model()
@@ -434,7 +457,7 @@ class Trainer(BatchFeed, RunDirectory):
         summary = {
             "steps": self.step,
             "final_loss": last_loss,
-            "val_loss": self.evaluate("val"),
+            "val_loss": self.evaluate("val"),  # next-point (causal head), whatever the objective
             f"best_{name}": self.best_val,
             "best_step": self.best_step,
             "train_time_s": elapsed,
@@ -443,6 +466,8 @@ class Trainer(BatchFeed, RunDirectory):
             "device": str(self.device),
             "world_size": self.world,
         }
+        if isinstance(self.objective, MaskedMix):
+            summary["val_objective_loss"] = self.val_objective_loss()
         if self.rank == 0 and self.run is not None:
             (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
             best = self.run / "best" / "model.safetensors"
