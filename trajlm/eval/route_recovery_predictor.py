@@ -25,7 +25,7 @@ import json
 import os
 import time
 import zipfile
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ import polars as pl
 from sklearn.base import BaseEstimator
 
 from trajlm._safety import (
-    UserError,
     reading,
 )
 from trajlm.data.coerce import from_canonical, recovery_input, trajectory_numbers
@@ -43,7 +42,6 @@ from trajlm.data.protocol_tasks import RecoveryTask, make_recovery_task
 from trajlm.data.route_retrieval import RouteLibrary
 from trajlm.eval.baselines import _table
 from trajlm.eval.candidate_selector import (
-    CandidateSelector,
     SelectorConfig,
     fit_selector,
     predict_selector,
@@ -54,7 +52,12 @@ from trajlm.eval.recovery_candidates import (
     library_from_frame,
     task_keys,
 )
-from trajlm.eval.selector_predictor import trips_fingerprint, write_selector_folder
+from trajlm.eval.selector_predictor import (
+    read_selector_config,
+    read_selector_net,
+    trips_fingerprint,
+    write_selector_folder,
+)
 
 KIND = "route_recovery"  # config.json's "kind": what `trajlm eval --model` dispatches on
 MARKER_KIND = "route-recovery"  # the .trajlm marker (trajlm/_safety.py)
@@ -238,21 +241,9 @@ class RouteRecoveryPredictor(BaseEstimator):
     @classmethod
     def load(cls, directory: str | os.PathLike) -> RouteRecoveryPredictor:
         """A model written by ``save``; a missing or damaged file is one UserError line."""
-        from safetensors.torch import load_file
-
-        d = Path(directory)
-        if not d.is_dir():
-            raise UserError(f"{d}: no such route-recovery folder")
-        for name in FILES[:3]:
-            if not (d / name).is_file():
-                raise UserError(f"{d}: not a whole route-recovery model (no {name})", hint=TODO)
+        d, cfg = read_selector_config(directory, KIND, FORMAT, FILES[:3],
+                                      ("route-recovery", "route-recovery model"), TODO)  # fmt: skip
         with reading(d / "config.json", TODO, (AttributeError,)):
-            cfg = json.loads((d / "config.json").read_text())
-            if cfg.get("kind") != KIND:
-                raise UserError(f"{d / 'config.json'}: kind {cfg.get('kind')!r}, not {KIND!r}")
-            if int(cfg["format"]) > FORMAT:
-                raise UserError(f"{d}: route-recovery format {cfg['format']} is newer than "
-                                "this trajlm")  # fmt: skip
             p = dict(cfg["params"])
             p["selector"] = SelectorConfig(**p["selector"]) if p["selector"] else None
             for k in ("intervals", "train_mask_seeds", "val_mask_seeds"):
@@ -263,12 +254,7 @@ class RouteRecoveryPredictor(BaseEstimator):
             self.settings_, self.log_ = cfg["settings"], cfg.get("log", {})
             self.settings_["long_gap_s"] = float(self.settings_["long_gap_s"])
             self.projection_ = LocalProjection(**cfg["projection"])
-            known = {f.name for f in fields(SelectorConfig)}
-            sel_cfg = SelectorConfig(**{k: v for k, v in cfg["selector"].items() if k in known})
-            net = CandidateSelector(sel_cfg, int(cfg["q_dim"]), int(cfg["c_dim"]))
-        with reading(d / "selector.safetensors", TODO, (RuntimeError,)):
-            net.load_state_dict(load_file(str(d / "selector.safetensors"), device="cpu"))
-        self.selector_ = net.eval()
+        self.selector_ = read_selector_net(d, cfg, TODO)
         with reading(d / "library.npz", TODO, (zipfile.BadZipFile, OSError)):
             with np.load(d / "library.npz", allow_pickle=False) as z:
                 lib = RouteLibrary(**{k: self.get_params()[k] for k in LIB_KEYS})

@@ -252,32 +252,16 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
     @classmethod
     def load(cls, directory: str | os.PathLike) -> CandidateSelectorPredictor:
         """A selector written by ``save``; a missing or damaged file is one UserError line."""
-        from safetensors.torch import load_file
-
-        d = Path(directory)
-        if not d.is_dir():
-            raise UserError(f"{d}: no such selector folder")
-        for name in FILES[:3]:
-            if not (d / name).is_file():
-                raise UserError(f"{d}: not a whole candidate selector (no {name})", hint=TODO)
+        d, cfg = read_selector_config(directory, KIND, FORMAT, FILES[:3],
+                                      ("selector", "candidate selector"), TODO)  # fmt: skip
         with reading(d / "config.json", TODO, (AttributeError,)):
-            cfg = json.loads((d / "config.json").read_text())
-            if cfg.get("kind") != KIND:
-                raise UserError(f"{d / 'config.json'}: kind {cfg.get('kind')!r}, not {KIND!r}")
-            if int(cfg["format"]) > FORMAT:
-                raise UserError(f"{d}: selector format {cfg['format']} is newer than this trajlm")
             p = dict(cfg["params"])
             p["selector"] = SelectorConfig(**p["selector"]) if p["selector"] else None
             p["local"] = tuple(p["local"]) if p["local"] else None
             self = cls(**p)
             self.settings_, self.log_ = cfg["settings"], cfg.get("log", {})
             self.projection_ = LocalProjection(**cfg["projection"])
-            known = {f.name for f in fields(SelectorConfig)}
-            sel_cfg = SelectorConfig(**{k: v for k, v in cfg["selector"].items() if k in known})
-            net = CandidateSelector(sel_cfg, int(cfg["q_dim"]), int(cfg["c_dim"]))
-        with reading(d / "selector.safetensors", TODO, (RuntimeError,)):
-            net.load_state_dict(load_file(str(d / "selector.safetensors"), device="cpu"))
-        self.selector_ = net.eval()
+        self.selector_ = read_selector_net(d, cfg, TODO)
         s = self.settings_
         with reading(d / "indexes.npz", TODO, (zipfile.BadZipFile, OSError)):
             with np.load(d / "indexes.npz", allow_pickle=False) as z:
@@ -299,6 +283,42 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         return self
 
     from_pretrained = load
+
+
+def read_selector_config(
+    directory: str | os.PathLike, kind: str, fmt: int, files: tuple[str, ...],
+    names: tuple[str, str], todo: str,
+) -> tuple[Path, dict]:  # fmt: skip
+    """(folder, config.json) of a selector model written by ``write_selector_folder``, after
+    the checks every loader makes (folder, `files` present, kind, format); a missing or damaged
+    file is one UserError line. names: (folder noun, model noun), e.g. ("selector",
+    "candidate selector"). Shared by the candidate selector and route recovery."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise UserError(f"{d}: no such {names[0]} folder")
+    for name in files:
+        if not (d / name).is_file():
+            raise UserError(f"{d}: not a whole {names[1]} (no {name})", hint=todo)
+    with reading(d / "config.json", todo, (AttributeError,)):
+        cfg = json.loads((d / "config.json").read_text())
+        if cfg.get("kind") != kind:
+            raise UserError(f"{d / 'config.json'}: kind {cfg.get('kind')!r}, not {kind!r}")
+        if int(cfg["format"]) > fmt:
+            raise UserError(f"{d}: {names[0]} format {cfg['format']} is newer than this trajlm")
+    return d, cfg
+
+
+def read_selector_net(d: Path, cfg: dict, todo: str) -> CandidateSelector:
+    """The saved network (eval mode) of a selector folder whose config.json is `cfg`."""
+    from safetensors.torch import load_file
+
+    with reading(d / "config.json", todo, (AttributeError,)):
+        known = {f.name for f in fields(SelectorConfig)}
+        sel_cfg = SelectorConfig(**{k: v for k, v in cfg["selector"].items() if k in known})
+        net = CandidateSelector(sel_cfg, int(cfg["q_dim"]), int(cfg["c_dim"]))
+    with reading(d / "selector.safetensors", todo, (RuntimeError,)):
+        net.load_state_dict(load_file(str(d / "selector.safetensors"), device="cpu"))
+    return net.eval()
 
 
 def write_selector_folder(
