@@ -6,8 +6,9 @@
     Trainer(None, OUT, train_config=cfg, model=classifier, objective=Classification(...),
             metric=Metric("val_acc", accuracy, higher_is_better=True)).fit()      # a task
 
-The data feed (trajlm/train/feed.py) and the run directory (checkpoints, best weights,
-the claim on the folder: trajlm/train/run_dir.py) are mixins of Trainer.
+The data feed (trajlm/train/feed.py), the run directory (checkpoints, best weights, the claim
+on the folder: trajlm/train/run_dir.py) and the val scores with model selection
+(trajlm/train/validation.py) are mixins of Trainer.
 
 What is trained: a model built from a config, a pretrained run (``init_from``, loaded with the
 target store's NormStats: trajlm/train/pretrained.py) or any given module; ``mode`` picks the
@@ -30,16 +31,12 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import torch
-from torch.utils.data import DataLoader
 
 from trajlm._safety import UserError, remove_owned, write_marker
-from trajlm.data.loader import TrajectoryWindows, WindowConfig
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.checkpoint import clean_stale_tmp
@@ -55,6 +52,7 @@ from trajlm.train.objectives import (
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
 from trajlm.train.run_dir import RUN_FILES, RunDirectory
+from trajlm.train.validation import ValidationScores
 
 __all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
@@ -76,7 +74,7 @@ def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
     return torch.device("cuda", local_rank)
 
 
-class Trainer(BatchFeed, RunDirectory):
+class Trainer(BatchFeed, RunDirectory, ValidationScores):
     """Trains a model on an objective; writes checkpoints and metrics to `run` (None: nothing
     is written, no resume). See the module docstring for the pieces.
 
@@ -216,85 +214,6 @@ class Trainer(BatchFeed, RunDirectory):
     def _to_device(self, batch: dict) -> dict:
         return {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
 
-    @torch.no_grad()
-    def evaluate(self, split: str = "val") -> float | None:
-        """Mean loss over the first `eval_batches` batches of a split (deterministic order):
-        the objective's ``val_loss`` when it has one (val only), else the store's next-point
-        loss (None without a store)."""
-        model = self._raw_model()
-        was_training = model.training
-        model.eval()
-        try:
-            if hasattr(self.objective, "val_loss"):
-                return self.objective.val_loss(model) if split == "val" else None
-            if self.data is None:
-                return None
-            ds = TrajectoryWindows(self.data, split, WindowConfig(max_len=self.cfg.max_len, seed=0))
-            total, count = 0.0, 0
-            for i, batch in enumerate(DataLoader(ds, batch_size=self.cfg.batch_size)):
-                if i >= self.cfg.eval_batches:
-                    break
-                with self._autocast():
-                    out = model(self._to_device(batch))
-                if out.loss is not None and torch.isfinite(out.loss):
-                    total, count = total + float(out.loss), count + 1
-            return total / count if count else None
-        finally:
-            model.train(was_training)
-
-    @torch.no_grad()
-    def val_objective_loss(self) -> float | None:
-        """A masked mix's own loss on the first `eval_batches` val batches (fixed masks:
-        ``MaskedMix.eval_loss``); None for other objectives or without a store."""
-        if not isinstance(self.objective, MaskedMix) or self.data is None:
-            return None
-        model = self._raw_model()
-        was_training = model.training
-        model.eval()
-        devices = [self.device.index or 0] if self.device.type == "cuda" else []
-        try:  # the global RNG (a DataLoader draws its seed there) is left as it was: a run
-            with torch.random.fork_rng(devices=devices):  # trains exactly as without this
-                wc = WindowConfig(max_len=self.cfg.max_len, seed=0)
-                loader = DataLoader(TrajectoryWindows(self.data, "val", wc), self.cfg.batch_size)
-                batches = (self._to_device(b) for b in islice(loader, self.cfg.eval_batches))
-                with self._autocast():
-                    return self.objective.eval_loss(model, batches)
-        finally:
-            model.train(was_training)
-
-    @torch.no_grad()
-    def val_ade(self) -> float | None:
-        """PROTOCOL task 1 on (up to `select_max_traj` trips of) the val split: the 5-step ADE
-        in metres of the model's rollout; used to pick RUN/best (model selection on val)."""
-        from trajlm.data.metrics import ade
-        from trajlm.data.protocol_tasks import make_prediction_task
-        from trajlm.model.rollout import ModelPredictor
-
-        if self._val_task is None:
-            from trajlm.data.store import iter_store_batches, read_store
-
-            # Stream only up to the first select_max_traj trips (a 100 M-point store's val
-            # split would not fit in memory): stop once the next trip has started.
-            parts, n_seen = [], 0
-            for part in iter_store_batches(self.data, "val"):
-                parts.append(part)
-                n_seen += part["traj_id"].n_unique()  # over-counts a trip cut by batches: fine
-                if n_seen > self.cfg.select_max_traj + len(parts):
-                    break
-            df = pl.concat(parts) if parts else read_store(self.data, split="val")
-            keep = df["traj_id"].unique(maintain_order=True).head(self.cfg.select_max_traj)
-            self._val_task = make_prediction_task(
-                df.filter(pl.col("traj_id").is_in(keep.implode()))
-            )
-        if len(self._val_task.lengths) == 0:
-            return None
-        model = core_model(self.model)
-        was_training = model.training
-        model.eval()
-        pred = ModelPredictor(model).predict_next(self._val_task)
-        model.train(was_training)
-        return ade(pred, self._val_task.target_latlon)
-
     def _autocast(self):
         enabled = self.cfg.bf16 and self.device.type == "cuda"
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=enabled)
@@ -315,32 +234,6 @@ class Trainer(BatchFeed, RunDirectory):
             fn = getattr(cb, hook, None)
             if fn is not None:
                 fn(self, payload)
-
-    # -- model selection -----------------------------------------------------------------
-    def _evaluate_and_select(self, train_loss: float | None) -> dict:
-        record: dict[str, Any] = {"step": self.step, "train_loss": train_loss}
-        if self.data is not None or hasattr(self.objective, "val_loss"):
-            record["val_loss"] = self.evaluate("val")
-        if isinstance(self.objective, MaskedMix):  # the loss the mix optimizes, on val
-            record["val_objective_loss"] = self.val_objective_loss()
-        score = None
-        if self.metric is not None:
-            model = self._raw_model()
-            was_training = model.training
-            if self.metric.name == "val_loss" and "val_loss" in record:
-                score = record["val_loss"]
-            else:
-                model.eval()
-                with torch.no_grad():
-                    score = self.metric.fn(model)
-                model.train(was_training)
-            record[self.metric.name] = score
-            if self.metric.better(score, self.best_val):
-                self._keep_best(score)
-        self.history.append(record)
-        self._log(record)
-        self._call("on_eval", record)
-        return record
 
     # -- the loop ---------------------------------------------------------------------------
     def fit(
