@@ -20,11 +20,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from trajlm.errors import UserError
 
-Action = Literal["count", "list", "mean", "top", "predict", "describe"]
+Action = Literal["count", "list", "mean", "top", "predict", "describe", "median", "sum"]
+AGGREGATES = ("mean", "median", "sum")  # one number over the chosen trips' metric
 Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_RADIUS_M = 500.0
+# units an aggregate may be reported in: metric -> unit -> the metric's own units per unit
+UNITS: dict[str, dict[str, float]] = {
+    "duration_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    "stop_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344},
+    "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6},
+}
 
 # A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
 # coordinates ("within 300 m of 41.15,-8.61").
@@ -55,7 +63,7 @@ class QueryPlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Action
-    metric: Metric | None = None  # for mean / top
+    metric: Metric | None = None  # for mean / median / sum / top
     k: int | None = Field(None, ge=1, le=1000)  # top-k, or at most k rows for list
     ascending: bool = False  # top: smallest first
     minutes: float | None = Field(None, gt=0, le=120)  # predict: horizon
@@ -80,12 +88,18 @@ class QueryPlan(BaseModel):
     min_length_m: float | None = Field(None, ge=0)
     max_length_m: float | None = Field(None, gt=0)
     min_stop_s: float | None = Field(None, gt=0)
+    unit: str | None = None  # mean / median / sum reported in this unit (UNITS), else the metric's
 
     @model_validator(mode="after")
     def _consistent(self) -> QueryPlan:
         a = self.action
-        if a in ("mean", "top") and self.metric is None:
+        if (a in AGGREGATES or a == "top") and self.metric is None:
             raise ValueError(f"action {a!r} needs a metric ({', '.join(Metric.__args__)})")
+        if self.unit is not None:
+            allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES else {}
+            if self.unit not in allowed:
+                raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
+                                 f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
         if a in ("predict", "describe") and self.trip is None:
             raise ValueError(f"action {a!r} needs one trip id")
         if a == "predict" and self.minutes is None:
@@ -136,14 +150,18 @@ class QueryPlan(BaseModel):
             "count": "count trips",
             "list": f"list trips (at most {self.k or 20})",
             "mean": f"mean {self.metric} of trips",
+            "median": f"median {self.metric} of trips",
+            "sum": f"total {self.metric} of trips",
             "top": f"top {self.k or 5} trips by {self.metric} ({'smallest' if self.ascending else 'largest'} first)",
             "predict": f"predict the next {self.minutes:g} min of trip {self.trip}"
             if self.minutes
             else "",
             "describe": f"describe trip {self.trip} in words",
         }[self.action]
+        if self.unit is not None:
+            what += f" in {self.unit}"
         parts = [what]
-        skip = {"action", "metric", "k", "ascending", "minutes"}
+        skip = {"action", "metric", "k", "ascending", "minutes", "unit"}
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():

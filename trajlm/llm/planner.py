@@ -26,15 +26,16 @@ from trajlm.llm.rules import RulePlanner, guard
 
 SYSTEM = (
     "You turn questions about GPS trips into a JSON query plan. Reply with one JSON object only.\n"
-    'Keys: "action" (count|list|mean|top|predict|describe), "metric" (duration_s|length_m|'
-    'speed_kmh|stop_s|n_points; for mean and top), "k" (top-k), "ascending" (true for '
+    'Keys: "action" (count|list|mean|median|sum|top|predict|describe), "metric" '
+    '(duration_s|length_m|speed_kmh|stop_s|n_points; for mean, median, sum and top), "k" (top-k), "ascending" (true for '
     'smallest first), "minutes" (predict horizon), "trip" (trip id), "vehicle", "mode" '
     '(walk|bike|bus|car|train|subway), "weekdays" (list of mon..sun), "hour_from", "hour_to" '
     '(start hour range, UTC), "date_from", "date_to" (YYYY-MM-DD), "place" (one of: '
     + ", ".join(sorted(PLACES))
     + '), "lat", "lon", "radius_m", "bbox" ([lat_min, lon_min, lat_max, lon_max]), '
     '"min_speed_kmh", "max_speed_kmh", "min_duration_s", "max_duration_s", "min_length_m", '
-    '"max_length_m", "min_stop_s". Leave out keys that are not asked. Morning is hours 6-12, '
+    '"max_length_m", "min_stop_s", "unit" (answer unit for mean, median and sum: s|min|h, '
+    "m|km|mi, km/h|mph|m/s). Leave out keys that are not asked. Morning is hours 6-12, "
     "afternoon 12-18, evening 18-22, night 22-6. If the question is not about the trips, "
     'reply {"refuse": "<why>"}.'
 )

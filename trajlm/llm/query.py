@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.geometry import haversine_m
-from trajlm.llm.plan import WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import STOP_SPEED_MPS, encode
 
 TRIP_COLUMNS = ["traj_id", "start", "duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
@@ -60,7 +60,7 @@ class Answer:
                 head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float):
-            return f"{self.value:,.1f}"
+            return f"{self.value:,.1f}" + (f" {self.plan.unit}" if self.plan.unit else "")
         return str(self.value)
 
 
@@ -172,7 +172,7 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
 
 
 def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None = None) -> Answer:
-    """Run a data plan (count, list, mean, top, describe) on canonical points. ``predict``
+    """Run a data plan (count, list, mean / median / sum, top, describe) on canonical points. ``predict``
     needs a model and is run by ``trajlm.ask``."""
     trips = trip_table(points) if trips is None else trips
     chosen = select_trips(plan, points, trips)
@@ -180,10 +180,13 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=len(chosen))
     if plan.action == "list":
         return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen))
-    if plan.action == "mean":
+    if plan.action in AGGREGATES:
         if len(chosen) == 0:
             return Answer(plan, value="no trips match")
-        return Answer(plan, value=float(chosen[plan.metric].mean()))
+        column = chosen[plan.metric]
+        value = {"mean": column.mean, "median": column.median, "sum": column.sum}[plan.action]()
+        scale = UNITS[plan.metric][plan.unit] if plan.unit is not None else 1.0
+        return Answer(plan, value=float(value) / scale)
     if plan.action == "top":
         ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
         return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen))

@@ -9,9 +9,10 @@ different question. Phrases it reads are listed in docs/llm.md.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, timedelta
 
-from trajlm.llm.plan import PLACES, WEEKDAYS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import AGGREGATES, PLACES, WEEKDAYS, CannotAnswer, QueryPlan, validate_plan
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -28,8 +29,10 @@ TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minu
 UNIT = "|".join(
     re.escape(u) for u in sorted([*SPEED_UNITS, *LENGTH_UNITS, *TIME_UNITS], key=len, reverse=True)
 )
-MORE = r"(?:faster than|longer than|more than|greater than|over|above|at least|exceeding|>=?)"
-LESS = r"(?:slower than|shorter than|less than|fewer than|under|below|at most|within|<=?)"
+MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
+LESS = (
+    r"(?:slower than|shorter than|less than|fewer than|lower than|under|below|at most|within|<=?)"
+)
 STOP_WORDS_NEAR = re.compile(r"\b(stop|stops|stopped|stopping|stationary|idle|waited|parked)\b")
 MODES = {
     "walk": r"walk|walking|walks|on foot|pedestrians?|walkers?",
@@ -54,6 +57,37 @@ FORBIDDEN = re.compile(
 RELATIVE = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|(?:last|this|next|past) (?:week|month|year|weekend))\b"
 )
+# a trip id named without the word "trip": letters joined to digits by - or _
+# ("syn-000042_0", "t_17"), or a long number (Porto's 19-digit ids); never a date or coordinate
+ID_TOKEN = (
+    r"(?<![\w.\-])((?:[a-z]+[\-_])+\d[\w\-]*|[a-z]+\d{3,}[\w\-]*|\d{6,}(?:[_\-]\w+)?)(?![\w.])"
+)
+# a unit the answer is asked in ("average length in km"): values are reported in the metric's
+# own unit (metres, seconds, km/h), which the printed plan names
+ANSWER_UNIT = r"\b(?:in|as)\s+(km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes|mins|hours|seconds)\s*$"
+# "Porta Nuova", "Sao Bento": a place without its kind word, where that name is unique
+PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
+# superlatives that rank by a named metric: word -> smallest first?
+EXTREMES = {"greatest": False, "largest": False, "biggest": False, "highest": False,
+            "most": False, "maximum": False, "max": False, "smallest": True, "lowest": True,
+            "least": True, "fewest": True, "minimum": True, "min": True}  # fmt: skip
+METRIC_WORDS = r"speeds?|distances?|lengths?|durations?|time|stops?|stop time|points|fixes"
+ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km": "km",
+                "kilometres": "km", "kilometers": "km", "metres": "m", "meters": "m", "miles": "mi",
+                "minutes": "min", "mins": "min", "hours": "h", "seconds": "s"}  # fmt: skip
+# a superlative alone: pattern -> (metric, smallest first?)
+SUPERLATIVES = {
+    r"longest stops?|by longest stop|most stationary": ("stop_s", False),
+    r"took the longest time|took the longest|longest duration|longest time|longest-lasting": (
+        "duration_s",
+        False,
+    ),
+    r"longest|furthest|farthest": ("length_m", False),
+    r"shortest": ("length_m", True),
+    r"fastest": ("speed_kmh", False),
+    r"slowest": ("speed_kmh", True),
+    r"most points|most fixes": ("n_points", False),
+}
 # words that may remain after the phrases are read: grammar and the domain's nouns and verbs
 KNOWN = set(
     """a an the of in on at by for to from with and or is are was were be been did do does
@@ -67,7 +101,12 @@ KNOWN = set(
     top fastest slowest shortest most least points fixes by vehicle user driver taxi
     taxis vehicles users people person be will where whole set made in words words
     overall total there's what's mode modes please during per between ran
-    trip's""".split()
+    trip's dataset database data set recorded logged exist exists we i you us my our can could
+    would like want know see get got came come comes coming visited visit visits visiting
+    reached reach entered enter crossed cross crossing passing passes gps made completed
+    ride ride's runs altogether as long ones one those these them they than among amongst
+    across goes head heads heading move moves moving rank sort order belong belongs belonging
+    belonged owned took place occurred""".split()
 )
 
 
@@ -76,8 +115,10 @@ class _Text:
 
     def __init__(self, question: str):
         self.raw = question
-        self.q = " " + " ".join(question.replace("?", " ").replace("!", " ").split()) + " "
-        self.low = self.q.lower()
+        plain = "".join(c for c in unicodedata.normalize("NFKD", question)
+                        if not unicodedata.combining(c))  # fmt: skip
+        self.q = " " + " ".join(plain.replace("?", " ").replace("!", " ").split()) + " "
+        self.low = re.sub(r"(?<=\d)'s\b", "  ", self.q.lower())  # "user-0004's trips"
 
     def take(self, pattern: str | re.Pattern, flags: int = 0) -> re.Match | None:
         m = (
@@ -168,17 +209,19 @@ class RulePlanner:
         if m:
             f["trip"] = s.original(m, 1)
         m = s.take(
-            r"\b(?:(?:taxi|vehicle|user|driver)\s+(?:id\s+)?)?((?:user|taxi|vehicle)-?\d+)\b"
+            r"\b(?:(?:taxi|vehicle|user|driver)\s+(?:id\s+)?)?((?:user|taxi|vehicle)-?\d+)\b(?:'s\b)?"
         )
         if m is None:
-            m = s.take(r"\b(?:taxi|vehicle|user|driver)\s+(?:id\s+)?(\d+)\b")
+            m = s.take(r"\b(?:taxi|vehicle|user|driver)\s+(?:id\s+)?(\d+)\b(?:'s\b)?")
         if m:
             f["vehicle"] = s.original(m, 1)
+        if "trip" not in f and (m := s.take(ID_TOKEN)):  # "forecast syn-000005_0 ..."
+            f["trip"] = s.original(m, 1)
 
     def _space(self, s: _Text, f: dict) -> None:
         coord = r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)"
         m = s.take(
-            rf"\b(?:through |in |inside |within )?(?:the )?(?:box|bbox|rectangle|area)\s+{coord}\s*,\s*{coord}"
+            rf"\b(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+{coord}\s*,\s*{coord}"
         )
         if m:
             a, b, c, d = (float(m.group(i)) for i in range(1, 5))
@@ -192,9 +235,10 @@ class RulePlanner:
         if m:
             f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
             return
-        for name in sorted(PLACES, key=len, reverse=True):
+        names = {**{p: p for p in PLACES}, **PLACE_ALIASES}
+        for name in sorted(names, key=len, reverse=True):
             if s.take(rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{name}\b"):
-                f["place"] = name
+                f["place"] = names[name]
                 return
         m = s.take(
             r"\b(?:near|around|close to|next to)\s+(?:the\s+)?([a-z][a-z ]*?)(?=\s+(?:on|in|at|between|during|after|before|with|that|who|which|and|or|by)\b|\s*$)"
@@ -221,7 +265,7 @@ class RulePlanner:
                 int(m.group(i + 2)), MONTHS.index(m.group(i)) + 1, int(m.group(i + 1))
             ).isoformat()
 
-        if m := s.take(rf"\b(?:between|from)\s+{iso}\s+(?:and|to|until)\s+{iso}"):
+        if m := s.take(rf"\b(?:between|from)\s+{iso}\s+(?:and|to|until|till|through|thru)\s+{iso}"):
             f["date_from"], f["date_to"] = m.group(1), m.group(2)
         elif m := s.take(rf"\b(?:since|from|after)\s+{iso}"):
             d = date.fromisoformat(m.group(1))
@@ -308,7 +352,7 @@ class RulePlanner:
         for mode, words in MODES.items():
             ambiguous = mode in ("taxi", "car")  # also how Porto / T-Drive name every vehicle
             pat = (
-                rf"\b(?:by|on|using|via|in a|mode)\s+(?:a\s+|the\s+)?(?:{words})\b"
+                rf"\b(?:by|on|using|via|in a|mode|for)\s+(?:a\s+|the\s+|all\s+)?(?:{words})\b"
                 if ambiguous
                 else rf"\b(?:by|on|using|via|in a|mode)?\s*(?:a\s+|the\s+)?(?:{words})\b"
             )
@@ -321,7 +365,8 @@ class RulePlanner:
 
     def _action(self, s: _Text, f: dict) -> dict:
         k = None
-        if s.take(r"\b(?:predict|forecast|where will)\b"):
+        horizon = rf"\bnext\s+{NUM}\s*(?:minutes|minute|mins|min)\b"
+        if s.take(r"\b(?:predict|forecast|where will)\b") or ("trip" in f and s.has(horizon)):
             out: dict = {"action": "predict"}
             if mm := s.take(
                 rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(minutes|minute|mins|min)\b"
@@ -341,23 +386,44 @@ class RulePlanner:
             r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
         ):
             k = int(_num(m.group(1)))
-        superl = {
-            r"longest stops?|by longest stop|most stationary": ("stop_s", False),
-            r"took the longest time|took the longest|longest duration|longest time|longest-lasting": (
-                "duration_s",
-                False,
-            ),
-            r"longest|furthest|farthest": ("length_m", False),
-            r"shortest": ("length_m", True),
-            r"fastest": ("speed_kmh", False),
-            r"slowest": ("speed_kmh", True),
-            r"most points|most fixes": ("n_points", False),
-        }
+        unit = s.take(ANSWER_UNIT)
+        hint = self._field(unit.group(1), False)[0] if unit else None
+        out = self._aggregate(s, f, k, hint)
+        if out.get("action") in AGGREGATES and unit is not None:
+            out["unit"] = ANSWER_UNITS[unit.group(1)]  # "average length in km"
+        return out
+
+    def _aggregate(self, s: _Text, f: dict, k: int | None, hint: str | None) -> dict:
+        """The action after the predict / describe / top-k reading: a rank by a named metric,
+        an aggregate (median, sum, mean), a superlative, a count or a list."""
+        by = s.take(
+            rf"\bby\s+(?:the\s+)?(?:their\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
+        )
+        by_metric = self._metric(_Text(by.group(1))) if by else None
+        if m := s.take(  # "the highest average speed", "the greatest distance": rank, not average
+            rf"\b(?:the\s+)?({'|'.join(EXTREMES)})\s+(?:average\s+|mean\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
+        ):
+            metric = self._metric(_Text(m.group(2)))
+            return self._top(s, k, by_metric or metric, EXTREMES[m.group(1)])
+        if s.has(r"\bmedian\b"):
+            s.take(r"\b(?:the\s+)?median\b")
+            return {"action": "median", "metric": self._metric(s, hint)}
+        if s.has(r"\b(?:total|sum|combined|cumulative)\b") and not s.has(
+            r"\b(?:how many|(?:total|overall) (?:number|count) of)\b"
+        ):
+            s.take(r"\b(?:the\s+)?(?:total|sum(?: of)?|combined|cumulative)\b")
+            s.take(r"\b(?:number of|travel)\b")
+            metric = self._metric(s, hint)
+            if metric == "speed_kmh":
+                raise CannotAnswer("a total of speeds means nothing: ask for the average")
+            return {"action": "sum", "metric": metric}
         if s.has(r"\b(average|mean|typical)\b") or s.has(r"\bon average\b"):
             s.take(r"\b(?:on\s+)?(?:average|mean|typical)\b")
-            return {"action": "mean", "metric": self._metric(s)}
-        for pat, (metric, asc) in superl.items():
+            return {"action": "mean", "metric": self._metric(s, hint)}
+        for pat, (metric, asc) in SUPERLATIVES.items():
             if s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
+                if by_metric is not None:  # "the two shortest trips by duration"
+                    metric = by_metric
                 out = {
                     "action": "top",
                     "metric": metric,
@@ -368,25 +434,51 @@ class RulePlanner:
                 if asc:
                     out["ascending"] = True
                 return out
-        if s.take(r"\b(?:how many|count|number of|total number of)\b"):
+        ranked = s.take(r"\b(?:rank|sort|order)(?:ed)?\b")
+        if by_metric is not None and (k is not None or ranked):  # "top 5 trips by points"
+            return self._top(s, k, by_metric, False)
+        if s.take(r"\b(?:how many|(?:total |overall )?count(?: of)?|(?:total )?number of)\b"):
             return {"action": "count"}
-        if s.take(r"\b(?:list|show|which|find|give me|display|what)\b"):
+        if s.take(r"\b(?:list|show|find|give me|display)\b"):
             return {"action": "list", **({"k": k} if k else {})}
+        # "which / what trips ...", or a bare "trips faster than 30 km/h": the trips asked for
+        # ("what time is it" names neither trips nor a filter: refused)
+        if (set(f) - {"trip"}) or s.has(r"\b(?:trips?|journeys|rides|trajectories|tracks)\b"):
+            s.take(r"\b(?:which|what)\b")
+            return {"action": "list", **({"k": k} if k else {})}
+        if unknown := s.leftover():
+            raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
+                               "(see docs/llm.md for what can be asked)")  # fmt: skip
         raise CannotAnswer("no question about the trips found (ask to count, list, average, "
                            "rank, predict or describe trips)")  # fmt: skip
 
     @staticmethod
-    def _metric(s: _Text) -> str:
+    def _top(s: _Text, k: int | None, metric: str, ascending: bool) -> dict:
+        out = {"action": "top", "metric": metric, "k": k or (None if s.has(r"\btrips\b") else 1)}
+        if out["k"] is None:
+            out.pop("k")
+        if ascending:
+            out["ascending"] = True
+        return out
+
+    @staticmethod
+    def _metric(s: _Text, hint: str | None = None) -> str:
+        """The measure named in the question; ``hint``: the one the answer's unit implies
+        ("how long ... in meters" is a length)."""
+        if hint is not None and s.take(r"\bhow (?:long|far)\b"):
+            return hint
         for pat, metric in (
             (r"\bspeeds?\b|\bfast\b", "speed_kmh"),
             (r"\b(?:longest )?stops?\b|\bstopped\b", "stop_s"),
-            (r"\bdistance\b|\blength\b|\bfar\b", "length_m"),
-            (r"\bduration\b|\bhow long\b|\btake\b|\blast\b|\btime\b", "duration_s"),
+            (r"\bdistances?\b|\blengths?\b|\bfar\b", "length_m"),
+            (r"\bdurations?\b|\bhow long\b|\btake\b|\blast\b|\btime\b", "duration_s"),
             (r"\bpoints\b|\bfixes\b", "n_points"),
         ):
             if s.take(pat):
                 return metric
-        raise CannotAnswer("an average of what? (speed, duration, distance, stop, points)")
+        if hint is not None:
+            return hint
+        raise CannotAnswer("of which measure? (speed, duration, distance, stop, points)")
 
 
 def rule_plan(question: str, area: tuple[float, float] | None = None) -> QueryPlan:
