@@ -111,6 +111,52 @@ def test_rule_planner_reads_phrasings_found_by_later_question_sets(question, pla
 
 
 @pytest.mark.parametrize(
+    "question,plan",
+    [
+        ("count car trips on 12 March 2024",
+         {"action": "count", "mode": "car", "date_from": "2024-03-12", "date_to": "2024-03-12"}),
+        ("night-time car trips between 8 and 14 March",
+         {"action": "list", "mode": "car", "hour_from": 22, "hour_to": 6,
+          "date_from": "2024-03-08", "date_to": "2024-03-14"}),
+        ("trips from the 10th of March onwards", {"action": "list", "date_from": "2024-03-10"}),
+        ("How many trips averaged over 25 km/h?", {"action": "count", "min_speed_kmh": 25}),
+        ("car trips slower than 15 km/h on average", {"action": "list", "mode": "car", "max_speed_kmh": 15}),
+        ("trips in the box lat 45.04-45.07, lon 7.66-7.69",
+         {"action": "list", "bbox": [45.04, 7.66, 45.07, 7.69]}),
+        ("avg speed in mph for bus trips",
+         {"action": "mean", "metric": "speed_kmh", "mode": "bus", "unit": "mph"}),
+        ("How many hours in total did people spend on the bus?",
+         {"action": "sum", "metric": "duration_s", "mode": "bus", "unit": "h"}),
+        ("forecast trip syn-000250_0 half an hour ahead",
+         {"action": "predict", "trip": "syn-000250_0", "minutes": 30}),
+    ],
+)  # fmt: skip
+def test_rule_planner_reads_dates_units_and_phrasings_of_an_independent_set(question, plan):
+    got = RulePlanner(years=[2024]).plan(question).key()
+    assert got == validate_plan(plan).key()
+
+
+def test_a_date_without_a_year_needs_the_data_to_have_one():
+    with pytest.raises(CannotAnswer, match="which year"):
+        RulePlanner().plan("trips on 12 March")
+    with pytest.raises(CannotAnswer, match="which year"):
+        RulePlanner(years=[2023, 2024]).plan("trips on 12 March")
+    assert RulePlanner(years=[2024]).plan("trips on 12 March").key()["date_from"] == "2024-03-12"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["average speed per mode", "which user made the most trips?", "trip counts by day of week",
+     "how many trips for each user"],
+)  # fmt: skip
+def test_grouped_questions_are_refused_not_answered_for_all_trips(question):
+    with pytest.raises(CannotAnswer, match="per group"):
+        RulePlanner().plan(question)
+    assert RulePlanner().plan("how many trips by user-0003").key()["vehicle"] == "user-0003"
+    assert RulePlanner().plan("trips faster than 30 km per hour").key()["min_speed_kmh"] == 30
+
+
+@pytest.mark.parametrize(
     "question,reason",
     [("what time is it", "no question about the trips"),
      ("How many trips never went faster than 5 km/h", "did not understand 'never'"),

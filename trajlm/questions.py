@@ -57,7 +57,8 @@ class Asker:
             raise CannotAnswer("the data has no points")
         self.trips = trip_table(self.points)
         area = (float(self.points["lat"].median()), float(self.points["lon"].median()))
-        self.planner = make_planner(planner, area) if isinstance(planner, str) else planner
+        years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
+        self.planner = make_planner(planner, area, years) if isinstance(planner, str) else planner
         self._model = model
 
     def plan(self, question: str) -> QueryPlan:

@@ -233,13 +233,18 @@ class _Balanced:
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool)
 
 
-def make_planner(kind: str = "auto", area: tuple[float, float] | None = None, **kwargs):
+def make_planner(
+    kind: str = "auto",
+    area: tuple[float, float] | None = None,
+    years: list[int] | None = None,
+    **kwargs,
+):
     """``rules``, ``smollm2`` (constrained; ``smollm2-free`` without constraints) or ``auto``
     (see docs/llm.md for which one ``auto`` picks and why)."""
     from trajlm.llm import weights
 
     if kind in ("auto", "rules"):  # auto: the rules measured better (docs/llm.md)
-        return RulePlanner(area)
+        return RulePlanner(area, years)
     if kind in ("smollm2", "smollm2-free"):
         if not weights.has_smollm2():
             raise CannotAnswer(f"the smollm2 planner needs: {weights.INSTALL_HINT['smollm2']}")

@@ -9,26 +9,20 @@ different question. Phrases it reads are listed in docs/llm.md.
 from __future__ import annotations
 
 import re
-import unicodedata
-from datetime import date, timedelta
+from collections.abc import Sequence
 
+from trajlm.llm.phrases import (
+    LENGTH_UNITS,
+    NUM,
+    SPEED_UNITS,
+    TIME_UNITS,
+    UNIT,
+    QuestionText,
+    num,
+    read_dates,
+)
 from trajlm.llm.plan import AGGREGATES, PLACES, WEEKDAYS, CannotAnswer, QueryPlan, validate_plan
 
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5,
-}  # fmt: skip
-NUM = r"(\d+(?:\.\d+)?|half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
-SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6}
-LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
-                "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0}  # fmt: skip
-TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minutes": 60.0,
-              "minute": 60.0, "mins": 60.0, "min": 60.0, "seconds": 1.0, "second": 1.0,
-              "secs": 1.0, "sec": 1.0, "s": 1.0}  # fmt: skip
-UNIT = "|".join(
-    re.escape(u) for u in sorted([*SPEED_UNITS, *LENGTH_UNITS, *TIME_UNITS], key=len, reverse=True)
-)
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
 LESS = (
     r"(?:slower than|shorter than|less than|fewer than|lower than|under|below|at most|within|<=?)"
@@ -36,7 +30,7 @@ LESS = (
 STOP_WORDS_NEAR = re.compile(r"\b(stop|stops|stopped|stopping|stationary|idle|waited|parked)\b")
 MODES = {
     "walk": r"walk|walking|walks|on foot|pedestrians?|walkers?",
-    "bike": r"bike|bikes|biking|bicycles?|cycling|cyclists?",
+    "bike": r"bike|bikes|biking|bicycles?|cycling|cycled|cyclists?",
     "bus": r"bus|buses",
     "car": r"car|cars|driving",
     "taxi": r"taxi",
@@ -47,8 +41,6 @@ MODES = {
 }
 DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
              "lunchtime": (12, 14)}  # fmt: skip
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")  # fmt: skip
 FORBIDDEN = re.compile(
     r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
     r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
@@ -64,7 +56,12 @@ ID_TOKEN = (
 )
 # a unit the answer is asked in ("average length in km"): values are reported in the metric's
 # own unit (metres, seconds, km/h), which the printed plan names
-ANSWER_UNIT = r"\b(?:in|as)\s+(km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes|mins|hours|seconds)\s*$"
+_UNIT_WORDS = (
+    r"km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes|mins|hours|hrs|seconds"
+)
+ANSWER_UNIT = rf"(?<![\d.])\s(?:in|as)\s+({_UNIT_WORDS})(?=[\s,])"
+# "how many hours ...", "total km cycled": a unit standing for the measure it is in
+UNIT_ALONE = rf"\b(?:how many\s+)?({_UNIT_WORDS})\b"
 # "Porta Nuova", "Sao Bento": a place without its kind word, where that name is unique
 PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
 # superlatives that rank by a named metric: word -> smallest first?
@@ -72,9 +69,19 @@ EXTREMES = {"greatest": False, "largest": False, "biggest": False, "highest": Fa
             "most": False, "maximum": False, "max": False, "smallest": True, "lowest": True,
             "least": True, "fewest": True, "minimum": True, "min": True}  # fmt: skip
 METRIC_WORDS = r"speeds?|distances?|lengths?|durations?|time|stops?|stop time|points|fixes"
-ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km": "km",
+ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km": "km", "hrs": "h",
                 "kilometres": "km", "kilometers": "km", "metres": "m", "meters": "m", "miles": "mi",
                 "minutes": "min", "mins": "min", "hours": "h", "seconds": "s"}  # fmt: skip
+# questions whose answer is one row per group ("average speed per mode", "which user made the
+# most trips"): no plan has a group-by, so they are refused rather than answered for all trips
+_GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
+          r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
+GROUPED = (
+    rf"(?<!km )(?<!miles )\b(?:per|for each|for every|each|broken down by|grouped by|group by|across)"
+    rf"\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)"
+    rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+    rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+)
 # a superlative alone: pattern -> (metric, smallest first?)
 SUPERLATIVES = {
     r"longest stops?|by longest stop|most stationary": ("stop_s", False),
@@ -91,9 +98,9 @@ SUPERLATIVES = {
 # words that may remain after the phrases are read: grammar and the domain's nouns and verbs
 KNOWN = set(
     """a an the of in on at by for to from with and or is are was were be been did do does
-    made make have has had there their its it that which who what whose how many much
+    made make have has had there their its it that which what how many much
     number count trips trip trajectories trajectory data journeys rides tracks segments all
-    any every each average mean typical speed speeds duration length distance long
+    any every each average mean typical avg speed speeds duration length distance long
     took take takes taking lasted lasting last time took started start starting began begin
     departed happened happen passed pass went go going travelled traveled covered moved
     through near around close to area box rectangle show list give me find display
@@ -106,44 +113,10 @@ KNOWN = set(
     reached reach entered enter crossed cross crossing passing passes gps made completed
     ride ride's runs altogether as long ones one those these them they than among amongst
     across goes head heads heading move moves moving rank sort order belong belongs belonging
-    belonged owned took place occurred""".split()
+    belonged owned took place occurred included include includes spend spent past ahead cover
+    covers
+    plain""".split()
 )
-
-
-class _Text:
-    """The question, lower-cased, with each phrase blanked once it is read."""
-
-    def __init__(self, question: str):
-        self.raw = question
-        plain = "".join(c for c in unicodedata.normalize("NFKD", question)
-                        if not unicodedata.combining(c))  # fmt: skip
-        self.q = " " + " ".join(plain.replace("?", " ").replace("!", " ").split()) + " "
-        self.low = re.sub(r"(?<=\d)'s\b", "  ", self.q.lower())  # "user-0004's trips"
-
-    def take(self, pattern: str | re.Pattern, flags: int = 0) -> re.Match | None:
-        m = (
-            re.search(pattern, self.low, flags)
-            if isinstance(pattern, str)
-            else pattern.search(self.low)
-        )
-        if m is not None:
-            self.low = self.low[: m.start()] + " " * (m.end() - m.start()) + self.low[m.end() :]
-        return m
-
-    def has(self, pattern: str) -> bool:
-        return re.search(pattern, self.low) is not None
-
-    def original(self, m: re.Match, group: int) -> str:
-        return self.q[m.start(group) : m.end(group)]
-
-    def leftover(self) -> list[str]:
-        words = re.findall(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,]", self.low)
-        return [w for w in words if w not in KNOWN]
-
-
-def _num(s: str) -> float:
-    s = s.strip()
-    return float(NUMBER_WORDS[s]) if s in NUMBER_WORDS else float(s)
 
 
 def _hour(n: str, suffix: str | None) -> int:
@@ -165,7 +138,7 @@ def guard(question: str) -> None:
         raise CannotAnswer("the question is longer than 500 characters")
     if not re.search(r"[A-Za-z]{2,}", question):
         raise CannotAnswer("the question has no words")
-    low = _Text(question).low
+    low = QuestionText(question).low
     if FORBIDDEN.search(low) or re.search(r"[(){}\[\]`$\\]", question):
         raise CannotAnswer("only read-only questions about the trips are answered; "
                            "no changes, no code")  # fmt: skip
@@ -178,33 +151,38 @@ class RulePlanner:
     """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
 
     ``area=(lat, lon)`` (the data's centre) picks among gazetteer places of one kind ("the
-    airport") the nearest one."""
+    airport") the nearest one; ``years`` (the data's) completes dates written without a year
+    when there is one."""
 
     name = "rules"
 
-    def __init__(self, area: tuple[float, float] | None = None):
+    def __init__(self, area: tuple[float, float] | None = None, years: Sequence[int] | None = None):
         self.area = area
+        self.years = list(years or ())
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
-        s = _Text(question)
+        s = QuestionText(question)
+        if m := re.search(GROUPED, s.low):
+            raise CannotAnswer(f"answers per group ({m.group(0).strip()!r}) are not supported: "
+                               "ask about one mode, user or time at a time")  # fmt: skip
         f: dict = {}
         self._ids(s, f)
         self._space(s, f)
-        self._dates(s, f)
+        read_dates(s, f, self.years)
         self._hours(s, f)
         self._days(s, f)
         self._quantities(s, f)
         self._mode(s, f)
         f.update(self._action(s, f))
-        unknown = s.leftover()
+        unknown = s.leftover(KNOWN)
         if unknown:
             raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
         return validate_plan(f)
 
     # ------------------------------------------------------------------------ pieces
-    def _ids(self, s: _Text, f: dict) -> None:
+    def _ids(self, s: QuestionText, f: dict) -> None:
         m = s.take(r"\b(?:trip|trajectory|traj|track)\s+(?:id\s+)?([a-z0-9][\w\-:.]*\d[\w\-:]*)")
         if m:
             f["trip"] = s.original(m, 1)
@@ -218,19 +196,27 @@ class RulePlanner:
         if "trip" not in f and (m := s.take(ID_TOKEN)):  # "forecast syn-000005_0 ..."
             f["trip"] = s.original(m, 1)
 
-    def _space(self, s: _Text, f: dict) -> None:
+    def _space(self, s: QuestionText, f: dict) -> None:
         coord = r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)"
         m = s.take(
-            rf"\b(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+{coord}\s*,\s*{coord}"
+            rf"\b(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)"
+            rf"\s+(?:from\s+)?{coord}\s*(?:,|to|and|-)\s*{coord}"
         )
         if m:
             a, b, c, d = (float(m.group(i)) for i in range(1, 5))
+            f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
+        span = r"(-?\d{1,3}(?:\.\d+)?)\s*(?:-|to)\s*(-?\d{1,3}(?:\.\d+)?)"
+        if m := s.take(  # "in the box lat 45.04-45.07, lon 7.66-7.69"
+            rf"\b(?:(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+)?"
+            rf"lat(?:itude)?\s+{span}\s*,?\s*(?:and\s+)?lon(?:gitude)?\s+{span}"
+        ):
+            a, c, b, d = (float(m.group(i)) for i in range(1, 5))
             f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
         r = s.take(
             rf"\bwithin\s+{NUM}\s*(km|kilometres|kilometers|m|metres|meters|miles?)\s+(?:of|from|around)\b"
         )
         if r:
-            f["radius_m"] = _num(r.group(1)) * LENGTH_UNITS[r.group(2)]
+            f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
         m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
         if m:
             f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
@@ -256,33 +242,7 @@ class RulePlanner:
                 raise CannotAnswer(f"unknown place {kind!r}: give lat,lon or one of {known}")
             f["place"] = options[0]
 
-    def _dates(self, s: _Text, f: dict) -> None:
-        iso = r"(\d{4}-\d{2}-\d{2})"
-        month = "|".join(MONTHS)
-
-        def named(m: re.Match, i: int) -> str:  # "march 6, 2024" -> iso
-            return date(
-                int(m.group(i + 2)), MONTHS.index(m.group(i)) + 1, int(m.group(i + 1))
-            ).isoformat()
-
-        if m := s.take(rf"\b(?:between|from)\s+{iso}\s+(?:and|to|until|till|through|thru)\s+{iso}"):
-            f["date_from"], f["date_to"] = m.group(1), m.group(2)
-        elif m := s.take(rf"\b(?:since|from|after)\s+{iso}"):
-            d = date.fromisoformat(m.group(1))
-            f["date_from"] = (d + timedelta(days=m.group(0).startswith("after"))).isoformat()
-        elif m := s.take(rf"\b(?:until|before|up to)\s+{iso}"):
-            d = date.fromisoformat(m.group(1))
-            f["date_to"] = (d - timedelta(days=m.group(0).startswith("before"))).isoformat()
-        elif m := s.take(rf"\b(?:on\s+)?{iso}"):
-            f["date_from"] = f["date_to"] = m.group(1)
-        elif m := s.take(rf"\b(?:on\s+)?({month})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"):
-            f["date_from"] = f["date_to"] = named(m, 1)
-        elif m := s.take(rf"\bin\s+({month})\s+(\d{{4}})"):
-            first = date(int(m.group(2)), MONTHS.index(m.group(1)) + 1, 1)
-            nxt = (first + timedelta(days=32)).replace(day=1)
-            f["date_from"], f["date_to"] = first.isoformat(), (nxt - timedelta(days=1)).isoformat()
-
-    def _hours(self, s: _Text, f: dict) -> None:
+    def _hours(self, s: QuestionText, f: dict) -> None:
         h = r"(\d{1,2})(?::00)?\s*(am|pm|h)?"
         m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
         if m and (m.group(2) or m.group(4) or ":" in m.group(0)):
@@ -299,10 +259,10 @@ class RulePlanner:
             f["hour_from"] = _hour(m.group(1), m.group(2))
             f["hour_to"] = f["hour_from"] + 1
         for part, (lo, hi) in DAY_PARTS.items():
-            if s.take(rf"\b(?:in the |at |during the )?{part}s?\b"):
+            if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
                 f["hour_from"], f["hour_to"] = lo, hi
 
-    def _days(self, s: _Text, f: dict) -> None:
+    def _days(self, s: QuestionText, f: dict) -> None:
         days: list[str] = []
         if s.take(r"\b(?:on\s+)?(?:weekdays|working days|workdays|week days)\b"):
             days += list(WEEKDAYS[:5])
@@ -315,19 +275,20 @@ class RulePlanner:
         if days:
             f["weekdays"] = days
 
-    def _quantities(self, s: _Text, f: dict) -> None:
+    def _quantities(self, s: QuestionText, f: dict) -> None:
         s.take(
-            rf"\b(?:with\s+)?(?:an?\s+)?(?:average|mean)\s+speed\s+(?:was\s+|of\s+|is\s+)?(?={MORE}|{LESS}|between)"
+            rf"\b(?:with\s+)?(?:an?\s+)?(?:average|mean|avg)\s+speed\s+(?:was\s+|of\s+|is\s+)?(?={MORE}|{LESS}|between)"
         )
+        s.take(rf"\baveraged?\s+(?:a speed\s+)?(?=(?:{MORE}|{LESS}|between)\s)")
         both = rf"\bbetween\s+{NUM}\s*(?:{UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
         while m := s.take(both):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
             f[f"min_{field}"], f[f"max_{field}"] = (
-                _num(m.group(1)) * scale,
-                _num(m.group(2)) * scale,
+                num(m.group(1)) * scale,
+                num(m.group(2)) * scale,
             )
-        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*({UNIT})\b"
+        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*({UNIT})\b(?:\s+on average\b)?"
         while m := s.take(pattern):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
@@ -335,9 +296,9 @@ class RulePlanner:
             if field == "stop_s":
                 if not more:
                     raise CannotAnswer("only 'stopped longer than ...' is supported for stops")
-                f["min_stop_s"] = _num(m.group(2)) * scale
+                f["min_stop_s"] = num(m.group(2)) * scale
             else:
-                f[f"{'min' if more else 'max'}_{field}"] = _num(m.group(2)) * scale
+                f[f"{'min' if more else 'max'}_{field}"] = num(m.group(2)) * scale
         s.take(r"\bhad\s+a\s+stop\b")
 
     @staticmethod
@@ -348,7 +309,7 @@ class RulePlanner:
             return ("stop_s" if stop else "duration_s"), TIME_UNITS[unit]
         return "length_m", LENGTH_UNITS[unit]
 
-    def _mode(self, s: _Text, f: dict) -> None:
+    def _mode(self, s: QuestionText, f: dict) -> None:
         for mode, words in MODES.items():
             ambiguous = mode in ("taxi", "car")  # also how Porto / T-Drive name every vehicle
             pat = (
@@ -363,47 +324,52 @@ class RulePlanner:
                 f["mode"] = mode
                 return
 
-    def _action(self, s: _Text, f: dict) -> dict:
+    def _action(self, s: QuestionText, f: dict) -> dict:
         k = None
-        horizon = rf"\bnext\s+{NUM}\s*(?:minutes|minute|mins|min)\b"
+        horizon = rf"\bnext\s+{NUM}\s*(?:minutes|minute|mins|min|hours?|hrs)\b"
         if s.take(r"\b(?:predict|forecast|where will)\b") or ("trip" in f and s.has(horizon)):
             out: dict = {"action": "predict"}
             if mm := s.take(
-                rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(minutes|minute|mins|min)\b"
+                rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(minutes|minute|mins|min|hours?|hrs)\b(?:\s+ahead)?"
             ):
-                out["minutes"] = _num(mm.group(1))
+                out["minutes"] = num(mm.group(1)) * (60 if mm.group(2).startswith("h") else 1)
             s.take(r"\b(?:be|for|next)\b")
             if "trip" not in f:
                 raise CannotAnswer("a prediction needs a trip id (e.g. 'predict trip X')")
             return out
         if s.take(r"\b(?:describe|summari[sz]e|tell me about)\b"):
+            s.take(r"\bin (?:plain )?(?:words|english|language|text)\b")
             if "trip" not in f:
                 raise CannotAnswer("describe needs a trip id (e.g. 'describe trip X')")
             return {"action": "describe"}
         if m := s.take(rf"\b(?:top|first)\s+(\d+|{NUM})\b"):
-            k = int(_num(m.group(1)))
+            k = int(num(m.group(1)))
         elif m := s.take(
             r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
         ):
-            k = int(_num(m.group(1)))
+            k = int(num(m.group(1)))
+        if m := s.take(rf"\bhow (?:many|much)\s+({_UNIT_WORDS}|time|distance)\b"):
+            return self._total(s, m.group(1))  # "how many hours did people spend on the bus"
         unit = s.take(ANSWER_UNIT)
+        if unit is None and not s.has(rf"\b(?:{METRIC_WORDS}|how long|how far|fast)\b"):
+            unit = s.take(UNIT_ALONE)  # "total km cycled"
         hint = self._field(unit.group(1), False)[0] if unit else None
         out = self._aggregate(s, f, k, hint)
         if out.get("action") in AGGREGATES and unit is not None:
             out["unit"] = ANSWER_UNITS[unit.group(1)]  # "average length in km"
         return out
 
-    def _aggregate(self, s: _Text, f: dict, k: int | None, hint: str | None) -> dict:
+    def _aggregate(self, s: QuestionText, f: dict, k: int | None, hint: str | None) -> dict:
         """The action after the predict / describe / top-k reading: a rank by a named metric,
         an aggregate (median, sum, mean), a superlative, a count or a list."""
         by = s.take(
             rf"\bby\s+(?:the\s+)?(?:their\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
         )
-        by_metric = self._metric(_Text(by.group(1))) if by else None
+        by_metric = self._metric(QuestionText(by.group(1))) if by else None
         if m := s.take(  # "the highest average speed", "the greatest distance": rank, not average
             rf"\b(?:the\s+)?({'|'.join(EXTREMES)})\s+(?:average\s+|mean\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
         ):
-            metric = self._metric(_Text(m.group(2)))
+            metric = self._metric(QuestionText(m.group(2)))
             return self._top(s, k, by_metric or metric, EXTREMES[m.group(1)])
         if s.has(r"\bmedian\b"):
             s.take(r"\b(?:the\s+)?median\b")
@@ -417,8 +383,8 @@ class RulePlanner:
             if metric == "speed_kmh":
                 raise CannotAnswer("a total of speeds means nothing: ask for the average")
             return {"action": "sum", "metric": metric}
-        if s.has(r"\b(average|mean|typical)\b") or s.has(r"\bon average\b"):
-            s.take(r"\b(?:on\s+)?(?:average|mean|typical)\b")
+        if s.has(r"\b(average|mean|typical|avg)\b") or s.has(r"\bon average\b"):
+            s.take(r"\b(?:on\s+)?(?:average|mean|typical|avg)\b")
             return {"action": "mean", "metric": self._metric(s, hint)}
         for pat, (metric, asc) in SUPERLATIVES.items():
             if s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
@@ -446,14 +412,26 @@ class RulePlanner:
         if (set(f) - {"trip"}) or s.has(r"\b(?:trips?|journeys|rides|trajectories|tracks)\b"):
             s.take(r"\b(?:which|what)\b")
             return {"action": "list", **({"k": k} if k else {})}
-        if unknown := s.leftover():
+        if unknown := s.leftover(KNOWN):
             raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
         raise CannotAnswer("no question about the trips found (ask to count, list, average, "
                            "rank, predict or describe trips)")  # fmt: skip
 
+    def _total(self, s: QuestionText, word: str) -> dict:
+        """A sum asked as "how many hours / km ..." or "how much time / distance ..."."""
+        stop = STOP_WORDS_NEAR.search(s.low) is not None
+        s.take(r"\b(?:in total|in all|total|altogether|combined)\b")
+        if word in ("time", "distance"):
+            return {"action": "sum", "metric": {"time": "stop_s" if stop else "duration_s",
+                                                  "distance": "length_m"}[word]}  # fmt: skip
+        metric = self._field(word, stop)[0]
+        if metric == "speed_kmh":
+            raise CannotAnswer("a total of speeds means nothing: ask for the average")
+        return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
+
     @staticmethod
-    def _top(s: _Text, k: int | None, metric: str, ascending: bool) -> dict:
+    def _top(s: QuestionText, k: int | None, metric: str, ascending: bool) -> dict:
         out = {"action": "top", "metric": metric, "k": k or (None if s.has(r"\btrips\b") else 1)}
         if out["k"] is None:
             out.pop("k")
@@ -462,7 +440,7 @@ class RulePlanner:
         return out
 
     @staticmethod
-    def _metric(s: _Text, hint: str | None = None) -> str:
+    def _metric(s: QuestionText, hint: str | None = None) -> str:
         """The measure named in the question; ``hint``: the one the answer's unit implies
         ("how long ... in meters" is a length)."""
         if hint is not None and s.take(r"\bhow (?:long|far)\b"):
@@ -481,5 +459,7 @@ class RulePlanner:
         raise CannotAnswer("of which measure? (speed, duration, distance, stop, points)")
 
 
-def rule_plan(question: str, area: tuple[float, float] | None = None) -> QueryPlan:
-    return RulePlanner(area).plan(question)
+def rule_plan(
+    question: str, area: tuple[float, float] | None = None, years: Sequence[int] | None = None
+) -> QueryPlan:
+    return RulePlanner(area, years).plan(question)

@@ -1,0 +1,164 @@
+"""The rule planner's reading tools: the question as text whose phrases are blanked once read,
+numbers and units in words, and calendar dates (trajlm/llm/rules.py uses them).
+
+Dates are read as a person writes them: ISO (2024-03-12), "March 12, 2024", "12 March 2024",
+"the 12th of March", ranges ("between 8 and 14 March", "from 4 to 6 March", "March 4-6"),
+open ends ("from 10 March onwards", "until 12 March") and months ("in March 2024"). A date
+without a year takes the data's year when the data spans one year; otherwise the planner asks
+for it (``CannotAnswer``) instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from trajlm.llm.plan import CannotAnswer
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5, "half": 0.5,
+}  # fmt: skip
+NUM = r"(\d+(?:\.\d+)?|half an?|half|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
+SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6}
+LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
+                "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0}  # fmt: skip
+TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minutes": 60.0,
+              "minute": 60.0, "mins": 60.0, "min": 60.0, "seconds": 1.0, "second": 1.0,
+              "secs": 1.0, "sec": 1.0, "s": 1.0}  # fmt: skip
+UNIT = "|".join(
+    re.escape(u) for u in sorted([*SPEED_UNITS, *LENGTH_UNITS, *TIME_UNITS], key=len, reverse=True)
+)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")  # fmt: skip
+_MONTH = "(" + "|".join([*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept"]) + r")\.?"
+_DAY = r"(\d{1,2})(?!\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+# one date, as groups (iso) | (day, month, year) | (month, day, year)
+DATE = (
+    rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}"
+    rf"|{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR})"
+)
+_TO = r"(?:and|to|until|till|through|thru|-)"
+
+
+class QuestionText:
+    """The question, lower-cased and without accents, with each phrase blanked once read."""
+
+    def __init__(self, question: str):
+        self.raw = question
+        plain = "".join(c for c in unicodedata.normalize("NFKD", question)
+                        if not unicodedata.combining(c))  # fmt: skip
+        self.q = " " + " ".join(plain.replace("?", " ").replace("!", " ").split()) + " "
+        self.low = re.sub(r"(?<=\d)'s\b", "  ", self.q.lower())  # "user-0004's trips"
+
+    def take(self, pattern: str | re.Pattern, flags: int = 0) -> re.Match | None:
+        m = (
+            re.search(pattern, self.low, flags)
+            if isinstance(pattern, str)
+            else pattern.search(self.low)
+        )
+        if m is not None:
+            self.low = self.low[: m.start()] + " " * (m.end() - m.start()) + self.low[m.end() :]
+        return m
+
+    def has(self, pattern: str) -> bool:
+        return re.search(pattern, self.low) is not None
+
+    def original(self, m: re.Match, group: int) -> str:
+        return self.q[m.start(group) : m.end(group)]
+
+    def leftover(self, known: set[str]) -> list[str]:
+        words = re.findall(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,]", self.low)
+        return [w for w in words if w not in known]
+
+
+def num(s: str) -> float:
+    s = s.strip()
+    return float(NUMBER_WORDS[s]) if s in NUMBER_WORDS else float(s)
+
+
+def _month(name: str) -> int:
+    name = name.rstrip(".")
+    return next(i + 1 for i, m in enumerate(MONTHS) if m.startswith(name[:3]))
+
+
+class _Calendar:
+    """Builds dates from matched parts; a missing year is the data's only year."""
+
+    def __init__(self, years: Sequence[int] | None):
+        self.years = sorted(set(years or ()))
+
+    def year(self, given: str | None) -> int:
+        if given:
+            return int(given)
+        if len(self.years) == 1:
+            return self.years[0]
+        spans = f"the data spans {self.years[0]}-{self.years[-1]}" if self.years else "no data"
+        raise CannotAnswer(f"which year? give it, e.g. 2024-03-12 ({spans})")
+
+    def day(self, d: str, m: str, y: str | None) -> date:
+        year = self.year(y)
+        try:
+            return date(year, _month(m), int(d))
+        except ValueError:
+            raise CannotAnswer(f"no such date: {d} {m}") from None
+
+    def one(self, g: Sequence[str | None]) -> date:
+        """A DATE match's 7 groups -> the date."""
+        if g[0]:
+            return date.fromisoformat(g[0])
+        if g[1]:
+            return self.day(g[1], g[2], g[3])
+        return self.day(g[5], g[4], g[6])
+
+
+def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> None:
+    """Date filters (``date_from`` / ``date_to``, inclusive) into ``f``."""
+    cal = _Calendar(years)
+    month = _MONTH
+
+    def put(lo: date | None, hi: date | None) -> None:
+        if lo is not None:
+            f["date_from"] = lo.isoformat()
+        if hi is not None:
+            f["date_to"] = hi.isoformat()
+
+    # "between 8 and 14 March (2024)", "from 4 to 6 March", "4-6 March"
+    if m := s.take(
+        rf"\b(?:(?:between|from)\s+)?{_DAY}\s*{_TO}\s*{_DAY}\s+(?:of\s+)?{month}{_YEAR}"
+    ):
+        put(
+            cal.day(m.group(1), m.group(3), m.group(4)), cal.day(m.group(2), m.group(3), m.group(4))
+        )
+        return
+    # "March 4-6", "March 4 to 6"
+    if m := s.take(rf"\b(?:(?:between|from)\s+)?{month}\s+{_DAY}\s*{_TO}\s*{_DAY}{_YEAR}\b"):
+        put(
+            cal.day(m.group(2), m.group(1), m.group(4)), cal.day(m.group(3), m.group(1), m.group(4))
+        )
+        return
+    if m := s.take(rf"\b(?:between|from)\s+{DATE}\s+{_TO}\s+{DATE}"):
+        put(cal.one(m.groups()[:7]), cal.one(m.groups()[7:]))
+        return
+    if m := s.take(
+        rf"\b(since|from|after|starting)\s+(?:on\s+)?{DATE}(?:\s+(?:onwards|on|onward))?"
+    ):
+        d = cal.one(m.groups()[1:])
+        put(d + timedelta(days=m.group(1) == "after"), None)
+        return
+    if m := s.take(rf"\b(until|till|before|up to|through)\s+{DATE}"):
+        d = cal.one(m.groups()[1:])
+        put(None, d - timedelta(days=m.group(1) == "before"))
+        return
+    if m := s.take(rf"\b(?:on\s+)?{DATE}"):
+        d = cal.one(m.groups())
+        put(d, d)
+        return
+    if m := s.take(rf"\b(?:in|during)\s+{month}(?:\s+(\d{{4}}))?\b"):
+        first = date(cal.year(m.group(2)), _month(m.group(1)), 1)
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        put(first, nxt - timedelta(days=1))
