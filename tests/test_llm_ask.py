@@ -129,6 +129,10 @@ def test_rule_planner_reads_phrasings_found_by_later_question_sets(question, pla
          {"action": "sum", "metric": "duration_s", "mode": "bus", "unit": "h"}),
         ("forecast trip syn-000250_0 half an hour ahead",
          {"action": "predict", "trip": "syn-000250_0", "minutes": 30}),
+        ("How many trips did user-0021 make on 14/03/2024?",
+         {"action": "count", "vehicle": "user-0021", "date_from": "2024-03-14", "date_to": "2024-03-14"}),
+        ("bus trips mon morning count",
+         {"action": "count", "mode": "bus", "weekdays": ["mon"], "hour_from": 6, "hour_to": 12}),
     ],
 )  # fmt: skip
 def test_rule_planner_reads_dates_units_and_phrasings_of_an_independent_set(question, plan):
@@ -142,6 +146,8 @@ def test_a_date_without_a_year_needs_the_data_to_have_one():
     with pytest.raises(CannotAnswer, match="which year"):
         RulePlanner(years=[2023, 2024]).plan("trips on 12 March")
     assert RulePlanner(years=[2024]).plan("trips on 12 March").key()["date_from"] == "2024-03-12"
+    with pytest.raises(CannotAnswer, match="day/month or month/day"):
+        RulePlanner().plan("trips on 03/05/2024")
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,11 @@ class QuestionText:
             self.low = self.low[: m.start()] + " " * (m.end() - m.start()) + self.low[m.end() :]
         return m
 
+    def rewrite(self, start: int, end: int, text: str) -> None:
+        """Replace a span with a canonical spelling (in the text and its lower-cased copy)."""
+        self.q = self.q[:start] + text + self.q[end:]
+        self.low = self.low[:start] + text.lower() + self.low[end:]
+
     def has(self, pattern: str) -> bool:
         return re.search(pattern, self.low) is not None
 
@@ -120,6 +125,7 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
     """Date filters (``date_from`` / ``date_to``, inclusive) into ``f``."""
     cal = _Calendar(years)
     month = _MONTH
+    _numeric_dates_to_iso(s)
 
     def put(lo: date | None, hi: date | None) -> None:
         if lo is not None:
@@ -162,3 +168,22 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
         first = date(cal.year(m.group(2)), _month(m.group(1)), 1)
         nxt = (first + timedelta(days=32)).replace(day=1)
         put(first, nxt - timedelta(days=1))
+
+
+def _numeric_dates_to_iso(s: QuestionText) -> None:
+    """14/03/2024, 3/14/2024, 14.03.2024 -> ISO where the order is certain (one part > 12);
+    03/05/2024 could be either and is refused rather than guessed."""
+    while m := re.search(r"(?<![\d/.\-])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/.])", s.low):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12 or a == b:
+            day, mon = a, b
+        elif b > 12:
+            day, mon = b, a
+        else:
+            raise CannotAnswer(f"is {m.group(0)} day/month or month/day? write it as "
+                               f"{y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}")  # fmt: skip
+        try:
+            iso = date(y, mon, day).isoformat()
+        except ValueError:
+            raise CannotAnswer(f"no such date: {m.group(0)}") from None
+        s.rewrite(m.start(), m.end(), iso)

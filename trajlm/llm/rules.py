@@ -114,8 +114,7 @@ KNOWN = set(
     ride ride's runs altogether as long ones one those these them they than among amongst
     across goes head heads heading move moves moving rank sort order belong belongs belonging
     belonged owned took place occurred included include includes spend spent past ahead cover
-    covers
-    plain""".split()
+    covers plain but single journey travel travelling traveling""".split()
 )
 
 
@@ -183,7 +182,9 @@ class RulePlanner:
 
     # ------------------------------------------------------------------------ pieces
     def _ids(self, s: QuestionText, f: dict) -> None:
-        m = s.take(r"\b(?:trip|trajectory|traj|track)\s+(?:id\s+)?([a-z0-9][\w\-:.]*\d[\w\-:]*)")
+        m = s.take(
+            r"\b(?:trip|trajectory|traj|track|journey|ride)\s+(?:id\s+)?([a-z0-9][\w\-:.]*\d[\w\-:]*)"
+        )
         if m:
             f["trip"] = s.original(m, 1)
         m = s.take(
@@ -264,13 +265,14 @@ class RulePlanner:
 
     def _days(self, s: QuestionText, f: dict) -> None:
         days: list[str] = []
-        if s.take(r"\b(?:on\s+)?(?:weekdays|working days|workdays|week days)\b"):
+        if s.take(r"\b(?:on\s+)?(?:weekdays?|working days?|workdays?|week days?)\b"):
             days += list(WEEKDAYS[:5])
         if s.take(r"\b(?:on\s+|at\s+|during\s+)?(?:the\s+)?weekends?\b"):
             days += ["sat", "sun"]
         full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        short = ("mon", "tues?", "wed", "thu(?:rs?)?", "fri", "sat", "sun")  # "bus trips mon"
         for i, name in enumerate(full):
-            if s.take(rf"\b(?:on\s+)?{name}s?\b"):
+            if s.take(rf"\b(?:on\s+)?(?:{name}s?|{short[i]}\.?(?=\s))"):
                 days.append(WEEKDAYS[i])
         if days:
             f["weekdays"] = days
@@ -279,7 +281,7 @@ class RulePlanner:
         s.take(
             rf"\b(?:with\s+)?(?:an?\s+)?(?:average|mean|avg)\s+speed\s+(?:was\s+|of\s+|is\s+)?(?={MORE}|{LESS}|between)"
         )
-        s.take(rf"\baveraged?\s+(?:a speed\s+)?(?=(?:{MORE}|{LESS}|between)\s)")
+        s.take(rf"\baverag(?:ed?|ing)\s+(?:a speed\s+)?(?=(?:{MORE}|{LESS}|between)\s)")
         both = rf"\bbetween\s+{NUM}\s*(?:{UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
         while m := s.take(both):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
