@@ -78,3 +78,19 @@ def test_pretrain_eval_knn_refuses_to_tune_on_the_split_it_scores(store, capsys)
     with pytest.raises(SystemExit):
         _script().main(["--data", str(store), "--split", "val", "--knn"])
     assert "tunes on the val split" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (ROOT / "trajlm/checkpoints/trajlm-small/model.safetensors").is_file(),
+                    reason="trajlm-small weights not built (scripts/build_trajlm_small.sh)")  # fmt: skip
+def test_eval_takes_the_named_checkpoint_for_similarity_and_names_what_classify_needs(store):
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    run = CliRunner().invoke(app, ["eval", "--task", "similarity", "--data", str(store),
+                                   "--model", "trajlm-small"])  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert "trajlm:trajlm-small" in run.output
+    bad = CliRunner().invoke(app, ["eval", "--task", "classify", "--data", str(store),
+                                   "--model", "trajlm-small"])  # fmt: skip
+    assert bad.exit_code == 2 and "not a classifier" in bad.output

@@ -33,8 +33,10 @@ def _downstream_model(task: str, path: Path):
     ``embedding.json`` from ``trajlm finetune --task similarity`` sets the query thinning)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError, reading
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
 
-    io.must_exist(path, "--model")
+    if path.exists() or not (SHIPPED_DIR / str(path) / CONFIG_NAME).is_file():
+        io.must_exist(path, "--model")  # else a named checkpoint ("trajlm-small"): embeds
     if task == "classify":
         if not (path / "classifier.json").exists():
             raise UserError(
