@@ -57,7 +57,8 @@ def test_plan_validation_names_the_problem():
 @pytest.mark.parametrize(
     "name,floor",
     [("ask_eval.jsonl", 0.95), ("ask_heldout.jsonl", 0.9), ("ask_heldout2.jsonl", 0.9),
-     ("ask_heldout3.jsonl", 0.9), ("ask_heldout4.jsonl", 0.9)],
+     ("ask_heldout3.jsonl", 0.9), ("ask_heldout4.jsonl", 0.9), ("ask_heldout5.jsonl", 0.9),
+     ("ask_heldout6.jsonl", 0.9), ("ask_heldout7.jsonl", 0.9)],
 )  # fmt: skip
 def test_rule_planner_on_the_evaluation_set(name, floor):
     rows = _rows(name)
@@ -131,6 +132,17 @@ def test_rule_planner_reads_phrasings_found_by_later_question_sets(question, pla
          {"action": "predict", "trip": "syn-000250_0", "minutes": 30}),
         ("How many trips did user-0021 make on 14/03/2024?",
          {"action": "count", "vehicle": "user-0021", "date_from": "2024-03-14", "date_to": "2024-03-14"}),
+        ("Which walk lasted the longest?", {"action": "top", "metric": "duration_s", "k": 1, "mode": "walk"}),
+        ("Where will trip syn-000150_0 be in a quarter of an hour?",
+         {"action": "predict", "trip": "syn-000150_0", "minutes": 15}),
+        ("trips between latitude 45.06 and 45.08 and longitude 7.67 and 7.70",
+         {"action": "list", "bbox": [45.06, 7.67, 45.08, 7.70]}),
+        ("walks on the 9th or 10th of March 2024",
+         {"action": "list", "mode": "walk", "date_from": "2024-03-09", "date_to": "2024-03-10"}),
+        ("How many trips started between 7 and 9 in the morning?",
+         {"action": "count", "hour_from": 7, "hour_to": 9}),
+        ("What is the average speed, in miles per hour, of car trips?",
+         {"action": "mean", "metric": "speed_kmh", "mode": "car", "unit": "mph"}),
         ("bus trips mon morning count",
          {"action": "count", "mode": "bus", "weekdays": ["mon"], "hour_from": 6, "hour_to": 12}),
     ],
@@ -167,6 +179,8 @@ def test_grouped_questions_are_refused_not_answered_for_all_trips(question):
     [("what time is it", "no question about the trips"),
      ("How many trips never went faster than 5 km/h", "did not understand 'never'"),
      ("total speed of all trips", "a total of speeds means nothing"),
+     ("What was the maximum speed any bus reached?", "fastest moment is not stored"),
+     ("walks on the 9th or 12th of March 2024", "not a list of days"),
      ("How many trips had between 50 and 100 points?", "did not understand")],
 )  # fmt: skip
 def test_rule_planner_refuses_what_no_plan_expresses(question, reason):

@@ -21,8 +21,9 @@ NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5, "half": 0.5,
+    "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75,
 }  # fmt: skip
-NUM = r"(\d+(?:\.\d+)?|half an?|half|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
+NUM = r"(\d+(?:\.\d+)?|half an?|half|three quarters|a quarter|quarter|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
 SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6}
 LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
                 "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0}  # fmt: skip
@@ -42,7 +43,7 @@ DATE = (
     rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}"
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR})"
 )
-_TO = r"(?:and|to|until|till|through|thru|-)"
+_TO = r"(?:and|to|until|till|through|thru|-|or)"
 
 
 class QuestionText:
@@ -77,7 +78,7 @@ class QuestionText:
         return self.q[m.start(group) : m.end(group)]
 
     def leftover(self, known: set[str]) -> list[str]:
-        words = re.findall(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,]", self.low)
+        words = re.findall(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,\-:']", self.low)
         return [w for w in words if w not in known]
 
 
@@ -135,11 +136,12 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
 
     # "between 8 and 14 March (2024)", "from 4 to 6 March", "4-6 March"
     if m := s.take(
-        rf"\b(?:(?:between|from)\s+)?{_DAY}\s*{_TO}\s*{_DAY}\s+(?:of\s+)?{month}{_YEAR}"
+        rf"\b(?:(?:between|from|on)\s+)?(?:the\s+)?{_DAY}\s*({_TO})\s*(?:the\s+)?{_DAY}\s+(?:of\s+)?{month}{_YEAR}"
     ):
-        put(
-            cal.day(m.group(1), m.group(3), m.group(4)), cal.day(m.group(2), m.group(3), m.group(4))
-        )
+        lo, hi = (cal.day(m.group(i), m.group(4), m.group(5)) for i in (1, 3))
+        if m.group(2) == "or" and (hi - lo).days != 1:  # "the 9th or 10th": two days in a row
+            raise CannotAnswer("one date or a range of dates, please (not a list of days)")
+        put(lo, hi)
         return
     # "March 4-6", "March 4 to 6"
     if m := s.take(rf"\b(?:(?:between|from)\s+)?{month}\s+{_DAY}\s*{_TO}\s*{_DAY}{_YEAR}\b"):

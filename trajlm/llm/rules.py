@@ -57,7 +57,9 @@ ID_TOKEN = (
 # a unit the answer is asked in ("average length in km"): values are reported in the metric's
 # own unit (metres, seconds, km/h), which the printed plan names
 _UNIT_WORDS = (
-    r"km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes|mins|hours|hrs|seconds"
+    r"miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
+    r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
+    r"|mins|min|hours|hrs|seconds|secs"
 )
 ANSWER_UNIT = rf"(?<![\d.])\s(?:in|as)\s+({_UNIT_WORDS})(?=[\s,])"
 # "how many hours ...", "total km cycled": a unit standing for the measure it is in
@@ -71,7 +73,14 @@ EXTREMES = {"greatest": False, "largest": False, "biggest": False, "highest": Fa
 METRIC_WORDS = r"speeds?|distances?|lengths?|durations?|time|stops?|stop time|points|fixes"
 ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km": "km", "hrs": "h",
                 "kilometres": "km", "kilometers": "km", "metres": "m", "meters": "m", "miles": "mi",
-                "minutes": "min", "mins": "min", "hours": "h", "seconds": "s"}  # fmt: skip
+                "minutes": "min", "mins": "min", "min": "min", "hours": "h", "seconds": "s",
+                "secs": "s", "miles per hour": "mph", "km per hour": "km/h",
+                "kilometres per hour": "km/h", "kilometers per hour": "km/h",
+                "metres per second": "m/s", "meters per second": "m/s"}  # fmt: skip
+# the measure a unit is a unit of (a time unit is a duration unless stops are asked about)
+UNIT_METRIC = {"km/h": "speed_kmh", "mph": "speed_kmh", "m/s": "speed_kmh", "km": "length_m",
+               "m": "length_m", "mi": "length_m", "min": "duration_s", "h": "duration_s",
+               "s": "duration_s"}  # fmt: skip
 # questions whose answer is one row per group ("average speed per mode", "which user made the
 # most trips"): no plan has a group-by, so they are refused rather than answered for all trips
 _GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
@@ -82,10 +91,20 @@ GROUPED = (
     rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
     rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
 )
+# the fastest moment of a trip is not in the trip table (speed filters are mean speeds)
+MOMENT_SPEED = (
+    r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
+    r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s)"
+    r"|\bat (?:some|any) point\b"
+)
 # a superlative alone: pattern -> (metric, smallest first?)
 SUPERLATIVES = {
     r"longest stops?|by longest stop|most stationary": ("stop_s", False),
-    r"took the longest time|took the longest|longest duration|longest time|longest-lasting": (
+    r"(?:took|lasted) the shortest time|took the least time|(?:took|lasted) the shortest": (
+        "duration_s",
+        True,
+    ),
+    r"took the longest time|(?:took|lasted) the longest|longest duration|longest time|longest-lasting|lasted longest": (
         "duration_s",
         False,
     ),
@@ -114,7 +133,7 @@ KNOWN = set(
     ride ride's runs altogether as long ones one those these them they than among amongst
     across goes head heads heading move moves moving rank sort order belong belongs belonging
     belonged owned took place occurred included include includes spend spent past ahead cover
-    covers plain but single journey travel travelling traveling""".split()
+    covers plain but single journey travel travelling traveling i'd i'm utc gmt""".split()
 )
 
 
@@ -162,6 +181,9 @@ class RulePlanner:
     def plan(self, question: str) -> QueryPlan:
         guard(question)
         s = QuestionText(question)
+        if re.search(MOMENT_SPEED, s.low) and not re.search(r"\b(?:average|mean|avg)\b", s.low):
+            raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
+                               "('trips faster than 30 km/h on average')")  # fmt: skip
         if m := re.search(GROUPED, s.low):
             raise CannotAnswer(f"answers per group ({m.group(0).strip()!r}) are not supported: "
                                "ask about one mode, user or time at a time")  # fmt: skip
@@ -206,10 +228,10 @@ class RulePlanner:
         if m:
             a, b, c, d = (float(m.group(i)) for i in range(1, 5))
             f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
-        span = r"(-?\d{1,3}(?:\.\d+)?)\s*(?:-|to)\s*(-?\d{1,3}(?:\.\d+)?)"
+        span = r"(?:between\s+)?(-?\d{1,3}(?:\.\d+)?)\s*(?:-|to|and)\s*(-?\d{1,3}(?:\.\d+)?)"
         if m := s.take(  # "in the box lat 45.04-45.07, lon 7.66-7.69"
             rf"\b(?:(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+)?"
-            rf"lat(?:itude)?\s+{span}\s*,?\s*(?:and\s+)?lon(?:gitude)?\s+{span}"
+            rf"(?:between\s+)?lat(?:itude)?\s+{span}\s*,?\s*(?:and\s+)?lon(?:gitude)?\s+{span}"
         ):
             a, c, b, d = (float(m.group(i)) for i in range(1, 5))
             f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
@@ -250,6 +272,11 @@ class RulePlanner:
             suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
             suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
             f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
+        elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
+                                  s.low[m.end() :])):  # fmt: skip
+            suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
+            f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
+            s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
         elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
             s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
         if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
@@ -329,10 +356,12 @@ class RulePlanner:
     def _action(self, s: QuestionText, f: dict) -> dict:
         k = None
         horizon = rf"\bnext\s+{NUM}\s*(?:minutes|minute|mins|min|hours?|hrs)\b"
-        if s.take(r"\b(?:predict|forecast|where will)\b") or ("trip" in f and s.has(horizon)):
+        if s.take(r"\b(?:predict|forecast|where will|going to be)\b") or (
+            "trip" in f and s.has(horizon)
+        ):
             out: dict = {"action": "predict"}
             if mm := s.take(
-                rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(minutes|minute|mins|min|hours?|hrs)\b(?:\s+ahead)?"
+                rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(?:of\s+an?\s+)?(minutes|minute|mins|min|hours?|hrs)\b(?:\s+(?:ahead|from now))?"
             ):
                 out["minutes"] = num(mm.group(1)) * (60 if mm.group(2).startswith("h") else 1)
             s.take(r"\b(?:be|for|next)\b")
@@ -355,7 +384,7 @@ class RulePlanner:
         unit = s.take(ANSWER_UNIT)
         if unit is None and not s.has(rf"\b(?:{METRIC_WORDS}|how long|how far|fast)\b"):
             unit = s.take(UNIT_ALONE)  # "total km cycled"
-        hint = self._field(unit.group(1), False)[0] if unit else None
+        hint = UNIT_METRIC[ANSWER_UNITS[unit.group(1)]] if unit else None
         out = self._aggregate(s, f, k, hint)
         if out.get("action") in AGGREGATES and unit is not None:
             out["unit"] = ANSWER_UNITS[unit.group(1)]  # "average length in km"
@@ -427,7 +456,9 @@ class RulePlanner:
         if word in ("time", "distance"):
             return {"action": "sum", "metric": {"time": "stop_s" if stop else "duration_s",
                                                   "distance": "length_m"}[word]}  # fmt: skip
-        metric = self._field(word, stop)[0]
+        metric = UNIT_METRIC[ANSWER_UNITS[word]]
+        if metric == "duration_s" and stop:
+            metric = "stop_s"
         if metric == "speed_kmh":
             raise CannotAnswer("a total of speeds means nothing: ask for the average")
         return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
