@@ -264,8 +264,13 @@ def read_points(path: Path, option: str, split: str | None = None, columns: dict
             with reading(path, todo):
                 df = pl.read_parquet(path, glob=False)
         elif path.suffix.lower() == ".csv":
+            from trajlm.data.readers import sniff_sep
+
             with reading(path, todo):
-                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False)
+                with open(path, "rb") as f:  # `;` / tab separated files too
+                    sep = sniff_sep(f.readline(1 << 16).decode("utf-8", errors="replace"))
+                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
+                                 separator=sep or ",")  # fmt: skip
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 

@@ -380,6 +380,8 @@ def _seconds(values: Any, what: str) -> np.ndarray:
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]  # one time for every row
     s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
+    if len(s) == 0:
+        raise ValueError(f"{what} is empty: give at least one time")
     t, _, _ = _time_to_seconds(s.to_frame(), "t")
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)

@@ -114,6 +114,18 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         if zone is None:
             s = s.dt.replace_time_zone("UTC")  # naive = UTC
         return s.dt.epoch("s"), "datetime", zone
+    if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
+        # Unix seconds as text (a CSV read with dtype=str): the numbers' path, ms check included
+        return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
+    slash = r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"  # 02/12/2026, 02.12.2026
+    if dt == pl.Utf8 and s.str.contains(slash).any():
+        raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
+            f"times like {s.filter(s.str.contains(slash)).head(1).to_list()} leave the "
+            "day/month order to a guess",
+            field=col,
+            hint="parse them first, e.g. pd.to_datetime(df[col], format='%d/%m/%Y %H:%M'), "
+            "or give ISO 8601 strings (2026-12-02T10:05:00Z)",
+        )
     if dt == pl.Utf8:
         try:
             parsed = s.str.to_datetime(time_zone="UTC")

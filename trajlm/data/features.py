@@ -54,7 +54,23 @@ class LocalProjection:
     def fit(cls, df: pl.DataFrame) -> LocalProjection:
         if len(df) == 0:
             raise ValueError("cannot fit a projection on an empty table")
-        return cls(float(df["lat"].median()), float(df["lon"].median()))
+        return cls(float(df["lat"].median()), median_lon(df["lon"]))
+
+
+def median_lon(lon: pl.Series | np.ndarray) -> float:
+    """The median longitude, on the circle when the points straddle the antimeridian.
+
+    The plain median of [179.9, -179.9] is 0, the far side of the Earth, and would put the
+    plane's seam (centre + 180 deg) inside the data: a 360 deg jump between neighbours. Where
+    the values span more than 180 deg they are taken relative to the first one (wrapped to
+    [-180, 180)) instead; otherwise the plain median, bit for bit as before."""
+    arr = lon.drop_nulls().to_numpy() if isinstance(lon, pl.Series) else np.asarray(lon)
+    arr = np.asarray(arr, dtype=np.float64)
+    arr = arr[np.isfinite(arr)]
+    if len(arr) == 0 or float(arr.max() - arr.min()) <= 180.0:
+        return float(lon.median()) if isinstance(lon, pl.Series) else float(np.median(arr))
+    d = (arr - arr[0] + 180.0) % 360.0 - 180.0
+    return float((arr[0] + np.median(d) + 180.0) % 360.0 - 180.0)
 
 
 def add_local_xy(df: pl.DataFrame, proj: LocalProjection) -> pl.DataFrame:

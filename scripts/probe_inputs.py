@@ -1,0 +1,231 @@
+"""Adversarial input probe: unusual and bad files through `trajlm data ingest` / `predict`.
+
+Generates inputs under OUT (default /tmp/probeio/cases), runs each through the CLI and prints a
+markdown table: case, expectation (valid / invalid), exit status, the last stderr line, and a
+verdict. A valid case must exit 0; an invalid one must exit 2 with one line and no traceback.
+Findings and fixes: docs/robustness-probe.md (the regression tests: tests/test_probe_inputs.py).
+
+    PYTHONPATH=$PWD python scripts/probe_inputs.py [--out DIR] [--model trajlm-small] [--only ingest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
+
+
+def _rows(n: int = 20, dt: int = 15, lat0: float = 41.15, lon0: float = -8.61, traj: str = "a"):
+    return [(traj, T0 + i * dt, lat0 + i * 1e-4, lon0 + i * 1.2e-4) for i in range(n)]
+
+
+def _csv(rows, header="traj_id,t,lat,lon", sep=",", fmt=None) -> str:
+    lines = [header]
+    for r in rows:
+        vals = fmt(r) if fmt else r
+        lines.append(sep.join(str(v) for v in vals))
+    return "\n".join(lines) + "\n"
+
+
+def _iso(t: int, tz: str = "Z") -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S") + tz
+
+
+def cases() -> list[tuple[str, str, bytes, str]]:
+    """(name, file name, bytes, "valid" | "invalid")."""
+    base = _rows() + _rows(traj="b", lat0=41.16)
+    txt = _csv(base)
+    c: list[tuple[str, str, bytes, str]] = []
+
+    def add(name, fname, text, kind="valid"):
+        c.append((name, fname, text if isinstance(text, bytes) else text.encode(), kind))
+
+    add("plain", "plain.csv", txt)
+    add("semicolon", "semi.csv", _csv(base, "traj_id;t;lat;lon", ";"))
+    add("tab .tsv", "tab.tsv", _csv(base, "traj_id\tt\tlat\tlon", "\t"))
+    add("tab .csv", "tab.csv", _csv(base, "traj_id\tt\tlat\tlon", "\t"))
+    add("BOM", "bom.csv", "\ufeff" + txt)
+    add("CRLF", "crlf.csv", txt.replace("\n", "\r\n"))
+    add("quoted header", "quoted.csv", _csv(base, '"traj_id","t","lat","lon"'))
+    add("upper-case header", "upper.csv", _csv(base, "TRAJ_ID,T,LAT,LON"))
+    add("Latitude/Longitude", "latlong.csv", _csv(base, "id,timestamp,Latitude,Longitude"))
+    add(
+        "extra columns",
+        "extra.csv",
+        _csv([(*r, "x", 3.5) for r in base], "traj_id,t,lat,lon,name,speed"),
+    )
+    add(
+        "lon,lat order",
+        "lonlat.csv",
+        _csv(base, "traj_id,t,lon,lat", fmt=lambda r: (r[0], r[1], r[3], r[2])),
+    )
+    add(
+        "lat/lon values swapped",
+        "swapped.csv",
+        _csv([(a, t, 100 + la, lo) for a, t, la, lo in base]),
+        "invalid",
+    )
+    add(
+        "decimal commas (;)",
+        "comma_dec.csv",
+        _csv(
+            base,
+            "traj_id;t;lat;lon",
+            ";",
+            fmt=lambda r: (r[0], r[1], str(r[2]).replace(".", ","), str(r[3]).replace(".", ",")),
+        ),
+        "invalid",
+    )
+    add("ISO Z", "isoz.csv", _csv(base, fmt=lambda r: (r[0], _iso(r[1]), r[2], r[3])))
+    add(
+        "ISO +02:00",
+        "isotz.csv",
+        _csv(base, fmt=lambda r: (r[0], _iso(r[1] + 7200, "+02:00"), r[2], r[3])),
+    )
+    add("ISO naive", "isonaive.csv", _csv(base, fmt=lambda r: (r[0], _iso(r[1], ""), r[2], r[3])))
+    add(
+        "ISO space",
+        "isospace.csv",
+        _csv(base, fmt=lambda r: (r[0], _iso(r[1], "").replace("T", " "), r[2], r[3])),
+    )
+    add("epoch ms", "ms.csv", _csv(base, fmt=lambda r: (r[0], r[1] * 1000, r[2], r[3])), "invalid")
+    add("epoch float s", "floats.csv", _csv(base, fmt=lambda r: (r[0], f"{r[1]}.25", r[2], r[3])))
+
+    def excel(r):
+        import datetime as dt
+
+        return (
+            r[0],
+            dt.datetime.fromtimestamp(r[1], dt.UTC).strftime("%d/%m/%Y %H:%M:%S"),
+            r[2],
+            r[3],
+        )
+
+    add("Excel dd/mm/yyyy", "excel.csv", _csv(base, fmt=excel), "invalid")
+    add(
+        "time-only",
+        "timeonly.csv",
+        _csv(base, fmt=lambda r: (r[0], _iso(r[1], "")[11:], r[2], r[3])),
+        "invalid",
+    )
+    add(
+        "no time column",
+        "notime.csv",
+        _csv(base, "traj_id,lat,lon", fmt=lambda r: (r[0], r[2], r[3])),
+        "invalid",
+    )
+    add("duplicate timestamps", "dupt.csv", _csv(base + base[:3]))
+    add("unsorted rows", "unsorted.csv", _csv(base[::-1]))
+    add("empty cell", "emptycell.csv", txt.replace("41.1501", "", 1), "invalid")
+    add("NaN cell", "nancell.csv", txt.replace("41.1501", "NaN", 1), "invalid")
+    add("single point", "single.csv", _csv(base[:1]))
+    add("identical points", "same.csv", _csv([("a", T0 + 15 * i, 41.15, -8.61) for i in range(20)]))
+    add("1 Hz", "1hz.csv", _csv(_rows(200, 1)))
+    add("1 day", "1day.csv", _csv(_rows(20, 86400)))
+    add("south/west", "sw.csv", _csv(_rows(lat0=-33.9, lon0=-70.6)))
+    add(
+        "antimeridian",
+        "am.csv",
+        _csv(
+            [
+                (
+                    "a",
+                    T0 + 60 * i,
+                    -17.0,
+                    179.95 + 0.01 * i - (360 if 179.95 + 0.01 * i > 180 else 0),
+                )
+                for i in range(20)
+            ]
+        ),
+    )
+    add("near pole", "pole.csv", _csv(_rows(lat0=89.9, lon0=10.0)))
+    add("huge id", "hugeid.csv", _csv([("9" * 300, *r[1:]) for r in base[:20]]))
+    add("numeric id 2^64", "bigint.csv", _csv([(18446744073709551617, *r[1:]) for r in base[:20]]))
+    add("0-byte", "empty.csv", b"", "invalid")
+    add("header only", "header.csv", "traj_id,t,lat,lon\n", "invalid")
+    add("binary garbage", "garbage.csv", os.urandom(2000), "invalid")
+    add("gzip", "plain.csv.gz", gzip.compress(txt.encode()))
+    add("json array (not mfjson)", "arr.json", '[{"lat": 1}]', "invalid")
+    add("geojson points", "pts.geojson", _geojson(base))
+    return c
+
+
+def _geojson(rows) -> str:
+    import json
+
+    feats = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lo, la]},
+         "properties": {"traj_id": a, "time": _iso(t)}}
+        for a, t, la, lo in rows
+    ]  # fmt: skip
+    return json.dumps({"type": "FeatureCollection", "features": feats})
+
+
+def _run(args: list[str], cwd: Path) -> tuple[int, str]:
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    p = subprocess.run([sys.executable, "-m", "trajlm.cli", *args], cwd=cwd, env=env,
+                       capture_output=True, text=True, timeout=300)  # fmt: skip
+    err = p.stderr.strip()
+    if "Traceback" in err:
+        return p.returncode, "TRACEBACK: " + err.splitlines()[-1]
+    lines = (
+        [ln for ln in err.splitlines() if ln.startswith("error")] or err.splitlines()[-1:] or [""]
+    )
+    return p.returncode, lines[-1][:200]
+
+
+def _verdict(kind: str, rc: int, msg: str) -> str:
+    if msg.startswith("TRACEBACK"):
+        return "FAIL traceback"
+    if kind == "valid":
+        return "ok" if rc == 0 else "FAIL refused"
+    return "ok" if rc == 2 else ("FAIL accepted" if rc == 0 else "FAIL rc")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="/tmp/probeio/cases")
+    ap.add_argument("--model", default="trajlm-small")
+    ap.add_argument("--only", choices=["ingest", "predict"], default=None)
+    a = ap.parse_args()
+    out = Path(a.out)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    (out / "a_dir").mkdir()
+    zipfile.ZipFile(out / "zipped.zip", "w").writestr("inner.csv", _csv(_rows()))
+    extra = [("a directory", "a_dir", "invalid"), ("zip of CSV", "zipped.zip", "valid")]
+    rows = []
+    for name, fname, data, kind in cases():
+        (out / fname).write_bytes(data)
+        extra.append((name, fname, kind))
+    print(
+        "| case | file | expect | command | rc | message | verdict |\n|---|---|---|---|---|---|---|"
+    )
+    for name, fname, kind in extra:
+        for cmd in ("ingest", "predict"):
+            if a.only and cmd != a.only:
+                continue
+            st = out / f"store_{fname}"
+            args = (["data", "ingest", fname, "--out", str(st), "--overwrite"] if cmd == "ingest"
+                    else ["predict", "--model", a.model, "--input", fname, "--out",
+                          str(out / f"pred_{fname}.csv"), "--overwrite"])  # fmt: skip
+            rc, msg = _run(args, out)
+            v = _verdict(kind, rc, msg)
+            rows.append(v)
+            print(
+                f"| {name} | `{fname}` | {kind} | {cmd} | {rc} | {msg.replace('|', '/')} | {v} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
