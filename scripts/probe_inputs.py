@@ -19,7 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
+T0 = 1_700_000_000 - 12 * 3600  # 2023-11-14T10:13:20Z (an hour trajlm-small saw)
 
 
 def _rows(n: int = 20, dt: int = 15, lat0: float = 41.15, lon0: float = -8.61, traj: str = "a"):
@@ -41,7 +41,9 @@ def _iso(t: int, tz: str = "Z") -> str:
 
 
 def cases() -> list[tuple[str, str, bytes, str]]:
-    """(name, file name, bytes, "valid" | "invalid")."""
+    """(name, file name, bytes, kind): kind "valid" / "invalid" for both commands, "model-only"
+    (predict reads it; ingest's default cleaning keeps nothing, and says which option to change)
+    or "ingest-only" (ingest repairs it; model input must be clean and is refused)."""
     base = _rows() + _rows(traj="b", lat0=41.16)
     txt = _csv(base)
     c: list[tuple[str, str, bytes, str]] = []
@@ -123,14 +125,14 @@ def cases() -> list[tuple[str, str, bytes, str]]:
         _csv(base, "traj_id,lat,lon", fmt=lambda r: (r[0], r[2], r[3])),
         "invalid",
     )
-    add("duplicate timestamps", "dupt.csv", _csv(base + base[:3]))
+    add("duplicate timestamps", "dupt.csv", _csv(base + base[:3]), "ingest-only")
     add("unsorted rows", "unsorted.csv", _csv(base[::-1]))
     add("empty cell", "emptycell.csv", txt.replace("41.1501", "", 1), "invalid")
     add("NaN cell", "nancell.csv", txt.replace("41.1501", "NaN", 1), "invalid")
-    add("single point", "single.csv", _csv(base[:1]))
+    add("single point", "single.csv", _csv(base[:1]), "model-only")
     add("identical points", "same.csv", _csv([("a", T0 + 15 * i, 41.15, -8.61) for i in range(20)]))
     add("1 Hz", "1hz.csv", _csv(_rows(200, 1)))
-    add("1 day", "1day.csv", _csv(_rows(20, 86400)))
+    add("1 day", "1day.csv", _csv(_rows(20, 86400)), "model-only")
     add("south/west", "sw.csv", _csv(_rows(lat0=-33.9, lon0=-70.6)))
     add(
         "antimeridian",
@@ -155,8 +157,26 @@ def cases() -> list[tuple[str, str, bytes, str]]:
     add("binary garbage", "garbage.csv", os.urandom(2000), "invalid")
     add("gzip", "plain.csv.gz", gzip.compress(txt.encode()))
     add("json array (not mfjson)", "arr.json", '[{"lat": 1}]', "invalid")
-    add("geojson points", "pts.geojson", _geojson(base))
+    add("geojson points", "pts.geojson", _geojson(base), "invalid")
     return c
+
+
+# Shared data files with format auto (docs/data.md): valid ones read without options.
+SHARED = [
+    ("geolife_small/geolife_small.csv", "valid"),  # ';'-separated
+    ("bus_gpx_limerick/304 to UL 2019-02-18 0745.gpx", "valid"),
+    ("movingfeatures_json/mf-trajectory.json", "valid"),
+    ("movingfeatures_json/movingfeatures.json", "valid"),
+    ("trackintel/examples/data/geolife_trajectory.csv", "valid"),  # ';', tracked_at
+    ("trackintel/examples/data/posmo_trajectory.csv", "valid"),
+    ("trackintel/tests/data/geolife/000/Trajectory/20081024020959.plt", "valid"),
+    ("trackintel/examples/data/pfs_tutorial.geojson", "invalid"),  # Point features
+    ("trackintel/tests/data/geolife_long/trips.csv", "invalid"),  # derived, not points
+    ("liverpool_bus/route14_outbound.csv", "valid"),
+    ("vehicles/specific_test.csv", "invalid"),  # EPSG:2100 metres, elapsed seconds
+    ("animals/specific_test.csv", "invalid"),  # elapsed hours
+    ("hurricanes/Hurricanes_1944_to_2013.csv", "invalid"),  # needs --columns hurricanes
+]
 
 
 def _geojson(rows) -> str:
@@ -183,7 +203,9 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str]:
     return p.returncode, lines[-1][:200]
 
 
-def _verdict(kind: str, rc: int, msg: str) -> str:
+def _verdict(kind: str, cmd: str, rc: int, msg: str) -> str:
+    if kind in ("model-only", "ingest-only"):
+        kind = "valid" if kind.startswith("model" if cmd == "predict" else "ingest") else "invalid"
     if msg.startswith("TRACEBACK"):
         return "FAIL traceback"
     if kind == "valid":
@@ -196,6 +218,7 @@ def main() -> None:
     ap.add_argument("--out", default="/tmp/probeio/cases")
     ap.add_argument("--model", default="trajlm-small")
     ap.add_argument("--only", choices=["ingest", "predict"], default=None)
+    ap.add_argument("--shared", default="/work/shared/data", help="the shared data (if present)")
     a = ap.parse_args()
     out = Path(a.out)
     shutil.rmtree(out, ignore_errors=True)
@@ -207,6 +230,10 @@ def main() -> None:
     for name, fname, data, kind in cases():
         (out / fname).write_bytes(data)
         extra.append((name, fname, kind))
+    shared = Path(a.shared)
+    for rel, kind in SHARED:
+        if (shared / rel).exists():
+            extra.append((f"shared {rel.split('/')[0]}", str(shared / rel), kind))
     print(
         "| case | file | expect | command | rc | message | verdict |\n|---|---|---|---|---|---|---|"
     )
@@ -219,12 +246,14 @@ def main() -> None:
                     else ["predict", "--model", a.model, "--input", fname, "--out",
                           str(out / f"pred_{fname}.csv"), "--overwrite"])  # fmt: skip
             rc, msg = _run(args, out)
-            v = _verdict(kind, rc, msg)
+            v = _verdict(kind, cmd, rc, msg)
             rows.append(v)
+            shown = fname.replace(str(shared), "$SHARED")
             print(
-                f"| {name} | `{fname}` | {kind} | {cmd} | {rc} | {msg.replace('|', '/')} | {v} |",
+                f"| {name} | `{shown}` | {kind} | {cmd} | {rc} | {msg.replace('|', '/')} | {v} |",
                 flush=True,
             )
+    print(f"\n{sum(v == 'ok' for v in rows)} ok, {sum(v != 'ok' for v in rows)} failed")
 
 
 if __name__ == "__main__":

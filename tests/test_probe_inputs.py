@@ -208,3 +208,15 @@ def test_too_many_steps_is_one_line(tmp_path):
     (tmp_path / "p.csv").write_text(_rows())
     fails("predict", "--model", "trajlm-small", "--input", tmp_path / "p.csv", "--out",
           tmp_path / "o.csv", "--steps", "10000", names=("steps=10000", "at most 62"))  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not __import__("pathlib").Path(SMALL).is_file(), reason="trajlm-small not built"
+)
+def test_eval_recover_with_a_model_that_cannot_recover_is_refused(tmp_path):
+    (tmp_path / "p.csv").write_text(
+        _rows(n=30) + _rows(n=30).replace("\na,", "\nb,").split("\n", 1)[1]
+    )
+    assert invoke("data", "ingest", tmp_path / "p.csv", "--out", tmp_path / "st").exit_code == 0
+    fails("eval", "--task", "recover", "--model", "trajlm-small", "--data", tmp_path / "st",
+          names=("--model trajlm-small", "no infilling heads"))  # fmt: skip
