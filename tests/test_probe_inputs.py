@@ -220,3 +220,14 @@ def test_eval_recover_with_a_model_that_cannot_recover_is_refused(tmp_path):
     assert invoke("data", "ingest", tmp_path / "p.csv", "--out", tmp_path / "st").exit_code == 0
     fails("eval", "--task", "recover", "--model", "trajlm-small", "--data", tmp_path / "st",
           names=("--model trajlm-small", "no infilling heads"))  # fmt: skip
+
+
+def test_data_all_around_the_globe_keep_the_plain_median():
+    import numpy as np
+
+    from trajlm.data.features import median_lon
+
+    everywhere = np.linspace(-179.0, 179.0, 41)  # icebergs around Antarctica: no seam-free centre
+    assert median_lon(everywhere) == float(np.median(everywhere))
+    assert median_lon(np.array([170.0, 175.0, -175.0])) == 175.0
+    assert median_lon(np.array([-170.0, -175.0, 175.0])) == -175.0
