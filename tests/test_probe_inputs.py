@@ -231,3 +231,25 @@ def test_data_all_around_the_globe_keep_the_plain_median():
     assert median_lon(everywhere) == float(np.median(everywhere))
     assert median_lon(np.array([170.0, 175.0, -175.0])) == 175.0
     assert median_lon(np.array([-170.0, -175.0, 175.0])) == -175.0
+
+
+def test_at_times_as_numpy_datetime64_of_any_unit():
+    import numpy as np
+
+    from trajlm.api import _seconds
+
+    for unit in ("s", "ms", "ns", "m"):
+        got = _seconds(np.array([np.datetime64(T0 + 40, "s")]).astype(f"datetime64[{unit}]"), "x")
+        assert got.tolist() == [float(T0 + 40)]  # a whole minute
+
+
+def test_unknown_crs_is_one_line():
+    pytest.importorskip("pyproj")
+    from trajlm.data.coerce import coerce
+    from trajlm.errors import TrajlmInputError
+
+    df = pl.DataFrame({"traj_id": ["a", "a"], "t": [T0, T0 + 15], "lat": [4555000.0, 4555010.0],
+                       "lon": [532000.0, 532010.0]})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="EPSG:999999.*pyproj does not know"):
+        coerce(df, crs="EPSG:999999")
+    assert coerce(df, crs="EPSG:32629")[0]["lat"][0] == pytest.approx(41.15, abs=0.01)

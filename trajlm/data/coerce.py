@@ -160,6 +160,8 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
         raise TrajlmInputError(
             "the GeoDataFrame has no CRS", field="geometry", hint="set one (gdf.set_crs) or crs="
         )
+    if not geo.is_wgs84(src_crs) and geo.crs_refusal(src_crs):
+        raise TrajlmInputError(geo.crs_refusal(src_crs), field="crs")
     g = gdf if geo.is_wgs84(src_crs) else gdf.set_crs(src_crs, allow_override=True).to_crs(4326)
     geom = g.geometry
     types = set(geom.dropna().geom_type.unique())
@@ -247,6 +249,8 @@ def coerce(
     t, time_kind, zone = _time_to_seconds(df, tcol)
     la, lo = _coordinate(df, lat), _coordinate(df, lon)
     if not geo.is_wgs84(crs):
+        if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
+            raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
         y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
         la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
     else:
