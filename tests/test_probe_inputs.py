@@ -253,3 +253,43 @@ def test_unknown_crs_is_one_line():
     with pytest.raises(TrajlmInputError, match="EPSG:999999.*pyproj does not know"):
         coerce(df, crs="EPSG:999999")
     assert coerce(df, crs="EPSG:32629")[0]["lat"][0] == pytest.approx(41.15, abs=0.01)
+
+
+def _utm_csv(path):
+    pyproj = pytest.importorskip("pyproj")
+    tr = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32629", always_xy=True)
+    rows = ["trip,unix_s,easting,northing"]
+    for i in range(12):
+        x, y = tr.transform(-8.61 + i * 1e-4, 41.15 + i * 1e-4)
+        rows.append(f"a,{T0 + 15 * i},{x:.2f},{y:.2f}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+UTM_COLS = ("--traj-col", "trip", "--time-col", "unix_s", "--lat-col", "northing",
+            "--lon-col", "easting")  # fmt: skip
+
+
+def test_ingest_projected_csv_with_crs(tmp_path):
+    f = _utm_csv(tmp_path / "utm.csv")
+    fails("data", "ingest", f, "--out", tmp_path / "st", *UTM_COLS,
+          names=("look projected", "--crs"))  # fmt: skip
+    r = invoke("data", "ingest", f, "--out", tmp_path / "st", *UTM_COLS, "--crs", "EPSG:32629")
+    assert r.exit_code == 0, r.output
+    pts = pl.read_parquet(tmp_path / "st" / "points" / "*" / "*.parquet")
+    assert pts["lat"].min() == pytest.approx(41.15, abs=1e-6)
+    fails("data", "ingest", f, "--out", tmp_path / "st2", *UTM_COLS, "--crs", "EPSG:999999",
+          names=("EPSG:999999", "pyproj does not know"))  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not __import__("pathlib").Path(SMALL).is_file(), reason="trajlm-small not built"
+)
+def test_predict_projected_csv_with_crs(tmp_path):
+    f = _utm_csv(tmp_path / "utm.csv")
+    fails("predict", "--model", "trajlm-small", "--input", f, "--out", tmp_path / "p.csv",
+          *UTM_COLS, names=("not a latitude", "--crs"))  # fmt: skip
+    r = invoke("predict", "--model", "trajlm-small", "--input", f, "--out", tmp_path / "p.csv",
+               *UTM_COLS, "--crs", "EPSG:32629")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert pl.read_csv(tmp_path / "p.csv")["lat"].mean() == pytest.approx(41.151, abs=0.01)

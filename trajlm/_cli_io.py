@@ -241,7 +241,7 @@ def fit_splits(data: Path, what: str) -> dict:
 
 
 _COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
-                 "lon_col": "--lon-col"}  # fmt: skip
+                 "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
 
 
 def read_points(path: Path, option: str, split: str | None = None, columns: dict | None = None):

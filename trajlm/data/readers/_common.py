@@ -322,7 +322,8 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             f"lon={ok['lon'][0]}): they look projected (metres), not WGS84 degrees",
             path=ctx.paths[file],
             field=fields["lat"],
-            hint="reproject to EPSG:4326 before reading",
+            hint="name their CRS (ColumnMap(crs='EPSG:...'), --crs on the CLI; lat = northing, "
+            "lon = easting) or reproject to EPSG:4326 before reading",
         )
 
 
