@@ -156,6 +156,44 @@ def cases() -> list[tuple[str, str, bytes, str]]:
     add("header only", "header.csv", "traj_id,t,lat,lon\n", "invalid")
     add("binary garbage", "garbage.csv", os.urandom(2000), "invalid")
     add("gzip", "plain.csv.gz", gzip.compress(txt.encode()))
+    add("trailing separator", "trailsep.csv", _csv([(*r, "") for r in base], "traj_id,t,lat,lon,"))
+    add(
+        "duplicate column names",
+        "dupcol.csv",
+        _csv([(*r, r[2]) for r in base], "traj_id,t,lat,lon,lat"),
+        "invalid",
+    )
+    add(
+        "Time and time",
+        "twotime.csv",
+        _csv([(*r, r[1]) for r in base], "traj_id,Time,lat,lon,time"),
+        "invalid",
+    )
+    add(
+        "sci notation, + signs",
+        "sci.csv",
+        _csv(
+            base,
+            fmt=lambda r: (
+                r[0],
+                r[1],
+                f"{r[2]:.6e}",
+                f"+{r[3]:.6f}" if r[3] > 0 else f"{r[3]:.6e}",
+            ),
+        ),
+    )
+    add(
+        "ISO with fraction",
+        "isofrac.csv",
+        _csv(base, fmt=lambda r: (r[0], _iso(r[1], ".123Z"), r[2], r[3])),
+    )
+    add(
+        "DMS strings",
+        "dms.csv",
+        _csv(base, fmt=lambda r: (r[0], r[1], "41°09'N", "8°36'W")),
+        "invalid",
+    )
+    add("spaces around values", "spaces.csv", _csv(base, "traj_id, t, lat, lon", ", "))
     add("json array (not mfjson)", "arr.json", '[{"lat": 1}]', "invalid")
     add("geojson points", "pts.geojson", _geojson(base), "invalid")
     return c

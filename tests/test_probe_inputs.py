@@ -293,3 +293,34 @@ def test_predict_projected_csv_with_crs(tmp_path):
                *UTM_COLS, "--crs", "EPSG:32629")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert pl.read_csv(tmp_path / "p.csv")["lat"].mean() == pytest.approx(41.151, abs=0.01)
+
+
+def test_a_column_name_given_twice_is_one_line(tmp_path):
+    from trajlm._cli_io import read_points
+    from trajlm.errors import TrajlmInputError
+
+    f = tmp_path / "dup.csv"
+    f.write_text(
+        "traj_id,t,lat,lon,lat\n"
+        + "\n".join(ln + ",41.1" for ln in _rows().splitlines()[1:])
+        + "\n"
+    )
+    fails(
+        "data",
+        "ingest",
+        f,
+        "--out",
+        tmp_path / "st",
+        names=("dup.csv line 1", "['lat']", "more than once"),
+    )
+    with pytest.raises(TrajlmInputError, match="more than once"):
+        read_points(f, "--input")
+
+
+def test_spaces_after_the_separator_in_model_input(tmp_path):
+    from trajlm._cli_io import read_points
+
+    f = tmp_path / "sp.csv"
+    f.write_text(_rows().replace(",", ", "))
+    df = read_points(f, "--input")
+    assert df["lat"][0] == pytest.approx(41.15) and len(df) == 12

@@ -264,13 +264,15 @@ def read_points(path: Path, option: str, split: str | None = None, columns: dict
             with reading(path, todo):
                 df = pl.read_parquet(path, glob=False)
         elif path.suffix.lower() == ".csv":
-            from trajlm.data.readers import sniff_sep
+            from trajlm.data.readers import header_names, sniff_sep
 
+            with open(path, "rb") as f:  # `;` / tab separated files too
+                head = f.readline(1 << 16).decode("utf-8", errors="replace")
+            sep = sniff_sep(head) or ","
+            names = header_names(head, sep, path) if head.strip() else []  # a name given twice
             with reading(path, todo):
-                with open(path, "rb") as f:  # `;` / tab separated files too
-                    sep = sniff_sep(f.readline(1 << 16).decode("utf-8", errors="replace"))
                 df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
-                                 separator=sep or ",")  # fmt: skip
+                                 separator=sep, new_columns=names or None)  # fmt: skip
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 

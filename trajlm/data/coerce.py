@@ -92,7 +92,7 @@ def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
     """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
     first values that are not numbers."""
     s = df[col]
-    out = s.cast(pl.Float64, strict=False)
+    out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
     bad = out.is_null() & s.is_not_null()
     if bad.any():
         raise TrajlmInputError(

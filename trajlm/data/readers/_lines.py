@@ -283,7 +283,16 @@ def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
         names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
     except (csv.Error, StopIteration) as e:
         raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
-    return [n.strip() for n in names]
+    names = [n.strip() for n in names]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # which one is meant cannot be told (and the line parser needs unique names)
+        raise TrajlmInputError(
+            f"column name(s) {twice} appear more than once in the header {names}",
+            path=path,
+            line=1,
+            hint="rename the copies so that every column has its own name",
+        )
+    return names
 
 
 def sniff_sep(line: str) -> str | None:
