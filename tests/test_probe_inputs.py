@@ -213,13 +213,14 @@ def test_too_many_steps_is_one_line(tmp_path):
 @pytest.mark.skipif(
     not __import__("pathlib").Path(SMALL).is_file(), reason="trajlm-small not built"
 )
-def test_eval_recover_with_a_model_that_cannot_recover_is_refused(tmp_path):
+def test_eval_with_a_model_that_cannot_do_the_task_is_refused(tmp_path):
     (tmp_path / "p.csv").write_text(
         _rows(n=30) + _rows(n=30).replace("\na,", "\nb,").split("\n", 1)[1]
     )
     assert invoke("data", "ingest", tmp_path / "p.csv", "--out", tmp_path / "st").exit_code == 0
-    fails("eval", "--task", "recover", "--model", "trajlm-small", "--data", tmp_path / "st",
-          names=("--model trajlm-small", "no infilling heads"))  # fmt: skip
+    for task, what in (("recover", "recover gaps"), ("tte", "estimate travel times")):
+        fails("eval", "--task", task, "--model", "trajlm-small", "--data", tmp_path / "st",
+              names=("--model trajlm-small", "no infilling heads", what))  # fmt: skip
 
 
 def test_data_all_around_the_globe_keep_the_plain_median():
