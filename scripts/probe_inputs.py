@@ -206,7 +206,10 @@ SHARED = [
     ("movingfeatures_json/mf-trajectory.json", "valid"),
     ("movingfeatures_json/movingfeatures.json", "valid"),
     ("trackintel/examples/data/geolife_trajectory.csv", "valid"),  # ';', tracked_at
-    ("trackintel/examples/data/posmo_trajectory.csv", "ingest-only"),  # sub-second fixes: equal seconds
+    (
+        "trackintel/examples/data/posmo_trajectory.csv",
+        "ingest-only",
+    ),  # sub-second fixes: equal seconds
     ("trackintel/tests/data/geolife/000/Trajectory/20081024020959.plt", "valid"),
     ("trackintel/examples/data/pfs_tutorial.geojson", "invalid"),  # Point features
     ("trackintel/tests/data/geolife_long/trips.csv", "invalid"),  # derived, not points
