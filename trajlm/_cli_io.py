@@ -241,7 +241,7 @@ def fit_splits(data: Path, what: str) -> dict:
 
 
 _COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
-                 "lon_col": "--lon-col"}  # fmt: skip
+                 "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
 
 
 def read_points(path: Path, option: str, split: str | None = None, columns: dict | None = None):
@@ -264,8 +264,15 @@ def read_points(path: Path, option: str, split: str | None = None, columns: dict
             with reading(path, todo):
                 df = pl.read_parquet(path, glob=False)
         elif path.suffix.lower() == ".csv":
+            from trajlm.data.readers import header_names, sniff_sep
+
+            with open(path, "rb") as f:  # `;` / tab separated files too
+                head = f.readline(1 << 16).decode("utf-8", errors="replace")
+            sep = sniff_sep(head) or ","
+            names = header_names(head, sep, path) if head.strip() else []  # a name given twice
             with reading(path, todo):
-                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False)
+                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
+                                 separator=sep, new_columns=names or None)  # fmt: skip
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 

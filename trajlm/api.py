@@ -379,7 +379,11 @@ def _seconds(values: Any, what: str) -> np.ndarray:
     """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]  # one time for every row
+    if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
+        values = np.asarray(values).astype("datetime64[us]")
     s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
+    if len(s) == 0:
+        raise ValueError(f"{what} is empty: give at least one time")
     t, _, _ = _time_to_seconds(s.to_frame(), "t")
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)

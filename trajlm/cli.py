@@ -117,6 +117,12 @@ def predict(
     time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
     lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
+    crs: str = typer.Option(
+        None,
+        "--crs",
+        help="--input table: CRS of projected coordinates (EPSG:32629; "
+        "--lat-col = northing); predictions are written in WGS84 lat/lon.",
+    ),  # fmt: skip
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty)."""
     import polars as pl
@@ -133,7 +139,7 @@ def predict(
     io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     df = io.read_points(input, "--input", split, cols)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)

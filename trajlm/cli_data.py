@@ -50,6 +50,11 @@ def data_ingest(
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
     ),
     overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
+    crs: str = typer.Option(
+        None,
+        "--crs",
+        help="csv/parquet: CRS of projected coordinates (EPSG:32629; lat = northing).",
+    ),
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
     from trajlm._safety import check_output_dir
@@ -89,6 +94,7 @@ def data_ingest(
             time_format=time_format,
             sep=sep,
             zip_members=zip_members,
+            crs=crs,
         ).items()
         if v is not None
     }

@@ -221,6 +221,14 @@ def run_eval_command(
                 raise UserError(f"--model {path}: a road-domain model; give --network")
             # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
             predictors.append(task_model(model, name=f"trajlm:{name}", road=graph))
+            need = {"recover": ("recover", "recover gaps"),
+                    "tte": ("travel_time", "estimate travel times")}.get(task)  # fmt: skip
+            if need and not hasattr(predictors[-1], need[0]):  # the harness would drop it silently
+                raise UserError(
+                    f"--model {path}: this checkpoint has no infilling heads, so it cannot "
+                    f"{need[1]}; give a multi-task run (trajlm train --config "
+                    "configs/multitask.toml), or leave --model out to score the baselines"
+                )
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")

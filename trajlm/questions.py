@@ -24,6 +24,7 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.data.features import median_lon
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
@@ -56,7 +57,7 @@ class Asker:
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         self.trips = trip_table(self.points)
-        area = (float(self.points["lat"].median()), float(self.points["lon"].median()))
+        area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
         self.planner = make_planner(planner, area, years) if isinstance(planner, str) else planner
         self._model = model

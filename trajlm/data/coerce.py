@@ -92,7 +92,7 @@ def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
     """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
     first values that are not numbers."""
     s = df[col]
-    out = s.cast(pl.Float64, strict=False)
+    out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
     bad = out.is_null() & s.is_not_null()
     if bad.any():
         raise TrajlmInputError(
@@ -114,6 +114,18 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         if zone is None:
             s = s.dt.replace_time_zone("UTC")  # naive = UTC
         return s.dt.epoch("s"), "datetime", zone
+    if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
+        # Unix seconds as text (a CSV read with dtype=str): the numbers' path, ms check included
+        return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
+    slash = r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"  # 02/12/2026, 02.12.2026
+    if dt == pl.Utf8 and s.str.contains(slash).any():
+        raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
+            f"times like {s.filter(s.str.contains(slash)).head(1).to_list()} leave the "
+            "day/month order to a guess",
+            field=col,
+            hint="parse them first, e.g. pd.to_datetime(df[col], format='%d/%m/%Y %H:%M'), "
+            "or give ISO 8601 strings (2026-12-02T10:05:00Z)",
+        )
     if dt == pl.Utf8:
         try:
             parsed = s.str.to_datetime(time_zone="UTC")
@@ -148,6 +160,8 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
         raise TrajlmInputError(
             "the GeoDataFrame has no CRS", field="geometry", hint="set one (gdf.set_crs) or crs="
         )
+    if not geo.is_wgs84(src_crs) and geo.crs_refusal(src_crs):
+        raise TrajlmInputError(geo.crs_refusal(src_crs), field="crs")
     g = gdf if geo.is_wgs84(src_crs) else gdf.set_crs(src_crs, allow_override=True).to_crs(4326)
     geom = g.geometry
     types = set(geom.dropna().geom_type.unique())
@@ -235,6 +249,8 @@ def coerce(
     t, time_kind, zone = _time_to_seconds(df, tcol)
     la, lo = _coordinate(df, lat), _coordinate(df, lon)
     if not geo.is_wgs84(crs):
+        if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
+            raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
         y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
         la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
     else:

@@ -54,7 +54,31 @@ class LocalProjection:
     def fit(cls, df: pl.DataFrame) -> LocalProjection:
         if len(df) == 0:
             raise ValueError("cannot fit a projection on an empty table")
-        return cls(float(df["lat"].median()), float(df["lon"].median()))
+        return cls(float(df["lat"].median()), median_lon(df["lon"]))
+
+
+def median_lon(lon: pl.Series | np.ndarray) -> float:
+    """The median longitude, on the circle when the points straddle the antimeridian.
+
+    The plain median of [179.9, -179.9] is 0, the far side of the Earth, and would put the
+    plane's seam (centre + 180 deg) inside the data: a 360 deg jump between neighbours. Where
+    the values span more than 180 deg but fit in an arc of at most 180 deg of the circle (a
+    region across the antimeridian), the median is taken along that arc. Otherwise the plain
+    median, bit for bit as before (also for data all around the globe, where every seam cuts
+    some track: icebergs around Antarctica)."""
+    arr = lon.drop_nulls().to_numpy() if isinstance(lon, pl.Series) else np.asarray(lon)
+    arr = np.asarray(arr, dtype=np.float64)
+    arr = np.sort(arr[np.isfinite(arr)])
+    plain = float(lon.median()) if isinstance(lon, pl.Series) else float(np.median(arr))
+    if len(arr) < 2 or float(arr[-1] - arr[0]) <= 180.0:
+        return plain
+    gaps = np.diff(arr)  # the widest empty stretch inside [-180, 180]: the arc starts after it
+    k = int(np.argmax(gaps))
+    if 360.0 - float(gaps[k]) > 180.0:
+        return plain
+    start = arr[k + 1]
+    d = (arr - start) % 360.0
+    return float((start + np.median(d) + 180.0) % 360.0 - 180.0)
 
 
 def add_local_xy(df: pl.DataFrame, proj: LocalProjection) -> pl.DataFrame:

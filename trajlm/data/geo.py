@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.features import EARTH_RADIUS_M
+from trajlm.data.features import EARTH_RADIUS_M, median_lon
 
 INSTALL = "pip install 'trajlm[geo]' (pyproj, geopandas, shapely)"
 WGS84_NAMES = ("EPSG:4326", "WGS84", "WGS 84", "CRS84", "OGC:CRS84")
@@ -163,7 +163,7 @@ class AeqdProjection:
     @classmethod
     def fit(cls, df: pl.DataFrame) -> AeqdProjection:
         """Centred on the median point, like ``LocalProjection.fit``."""
-        return cls(float(df["lat"].median()), float(df["lon"].median()))
+        return cls(float(df["lat"].median()), median_lon(df["lon"]))
 
 
 def local_xy(df: pl.DataFrame) -> pl.DataFrame:
@@ -199,7 +199,7 @@ def check_extent(
     if len(lat) == 0:
         return {"max_km": 0.0, "scale_error": 0.0}
     lat0 = float(np.median(lat)) if lat0 is None else lat0
-    lon0 = float(np.median(lon)) if lon0 is None else lon0
+    lon0 = median_lon(lon) if lon0 is None else lon0
     p1, p2 = np.radians(lat0), np.radians(lat)
     dl = np.radians((lon - lon0 + 180.0) % 360.0 - 180.0)
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2

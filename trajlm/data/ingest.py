@@ -121,11 +121,32 @@ def ingest(
         if n_kept == 0:
             raise TrajlmInputError(
                 f"no points left after reading and cleaning {len(paths)} input(s): "
-                f"{report.to_dict()['dropped']}"
+                f"{report.to_dict()['dropped']}",
+                hint=_nothing_left_hint(report, cfg),
             )
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
+
+
+def _nothing_left_hint(report: DropReport, cfg: CleanConfig) -> str | None:
+    """What to change when the most common drop reason took every point."""
+    top = report.dropped.most_common(1)[0][0] if report.dropped else None
+    if top == "short_trajectory":
+        split = f" after splitting at gaps > {cfg.max_gap_s:g} s" if cfg.max_gap_s else ""
+        return (
+            f"every trajectory had fewer than {cfg.min_points} points{split}: for sparse or "
+            "very short tracks pass a larger --max-gap-s and/or a smaller --min-points"
+        )
+    if top in ("timestamp_before_1990", "timestamp_before_min_t"):
+        return (
+            "times are read as Unix seconds (UTC); small numbers such as 0, 1.84, 30 are "
+            "elapsed times, which need an absolute start: convert them, or name the real time "
+            "column with --time-col"
+        )
+    if top == "timestamp_in_future":
+        return "times far in the future are often milliseconds: pass --time-format unix_ms"
+    return None
 
 
 def synth_store(

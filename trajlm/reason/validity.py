@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.features import LocalProjection
+from trajlm.data.features import LocalProjection, median_lon
 from trajlm.errors import UserError
 
 CODES = ("ok", "missing", "time_backwards", "duplicate_time", "teleport", "speed",
@@ -266,7 +266,7 @@ def check_frame(
     finite = np.isfinite(lat) & np.isfinite(lon)
     proj = network.projection if network is not None else LocalProjection(
         float(np.median(lat[finite])) if finite.any() else 0.0,
-        float(np.median(lon[finite])) if finite.any() else 0.0,
+        median_lon(lon[finite]) if finite.any() else 0.0,
     )  # fmt: skip
     x, y = proj.forward(lat, lon)
     ids = df["traj_id"]

@@ -10,6 +10,7 @@ import polars as pl
 import torch
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.schema import TrajlmInputError
 from trajlm.model.rollout import ModelPredictor  # noqa: F401  (in model/: the trainer uses it)
 
 
@@ -58,7 +59,13 @@ def predict_table(model, df: pl.DataFrame, steps: int, history: int | None = Non
         proj = LocalProjection.fit(df)  # no absolute position: the input's own plane
     max_hist = history or (model.config.max_len - steps)
     if max_hist < 2:
-        raise ValueError(f"model max_len {model.config.max_len} leaves no room for {steps} steps")
+        raise TrajlmInputError(
+            f"steps={steps} is more than this model rolls out: at most "
+            f"{model.config.max_len - 2} (its max_len {model.config.max_len} less 2 points of "
+            "history)",
+            field="steps",
+            hint="ask for fewer steps (--steps)",
+        )
     batch, ids = history_batch(df, proj, max_hist)
     device = next(model.parameters()).device
     out = model.generate({k: v.to(device) for k, v in batch.items()}, steps=steps)

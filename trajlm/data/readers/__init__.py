@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
-from trajlm.data.readers._lines import expand_paths
+from trajlm.data.readers._lines import expand_paths, header_names, sniff_sep
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.detect import detect_format, resolve_columns
@@ -54,7 +54,7 @@ _PATTERNS = {
 _WHOLE = ("porto", "geolife")
 
 __all__ = ["FORMATS", "PRESETS", "ColumnMap", "ReadLimits", "detect_format", "iter_read", "read",
-           "resolve_columns"]  # fmt: skip
+           "resolve_columns", "header_names", "sniff_sep"]  # fmt: skip
 
 
 def _open(

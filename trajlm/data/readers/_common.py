@@ -28,6 +28,8 @@ from trajlm.data.schema import MIN_T, DropReport, OnError, TrajlmInputError
 HINT_SKIP = 'use on_error="skip" (--on-error skip on the CLI) to drop and count such rows'
 # A fix more than this far in the future is a clock or parsing error, not data.
 FUTURE_TOLERANCE_S = 86_400
+# Unix seconds this large are year 5138 and later: such a time is milliseconds (1.7e12 in 2023).
+MS_LIKE = 100_000_000_000
 
 
 # Parts that `ColumnMap.t_parts` may name, in order, with their zero-padded width and default.
@@ -289,6 +291,8 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
         first = bad.sort(["_file", "_line"]).row(0, named=True)
         reason, fld, _, msg = checks[first["_bad"]]
         value = first.get(fld)
+        if reason == "timestamp_in_future" and value >= MS_LIKE:
+            msg += " (milliseconds? pass time_format='unix_ms', --time-format unix_ms)"
         raise ctx.error(
             f"{msg} ({reason}; value {value!r})", first["_file"], first["_line"], fields[fld]
         )
@@ -318,7 +322,8 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             f"lon={ok['lon'][0]}): they look projected (metres), not WGS84 degrees",
             path=ctx.paths[file],
             field=fields["lat"],
-            hint="reproject to EPSG:4326 before reading",
+            hint="name their CRS (ColumnMap(crs='EPSG:...'), --crs on the CLI; lat = northing, "
+            "lon = easting) or reproject to EPSG:4326 before reading",
         )
 
 

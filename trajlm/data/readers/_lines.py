@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import io
 import sys
 import zipfile
@@ -48,7 +49,8 @@ def expand_paths(paths: str | Path | Sequence[str | Path], pattern: str) -> list
 def iter_sources(
     path: Path, members: str = "*", limits: ReadLimits | None = None
 ) -> Iterator[tuple[Path, Callable[[], IO[bytes]]]]:
-    """(display path, opener) of a plain file, or of each `.zip` member matching `members`.
+    """(display path, opener) of a plain or `.gz` file, or of each `.zip` member matching
+    `members`.
 
     Zip members are opened one at a time and streamed (never extracted or loaded whole); the
     display path `archive.zip/dir/member.csv` is what errors name, its stem the member's stem.
@@ -57,6 +59,9 @@ def iter_sources(
     ratio against limits.max_zip_ratio (a "zip bomb" expands ~1000x).
     """
     limits = limits or ReadLimits.from_env()
+    if path.suffix.lower() == ".gz":  # a gzip-compressed file, decompressed as it streams
+        yield path, functools.partial(gzip.open, path, "rb")
+        return
     if path.suffix.lower() != ".zip":
         yield path, functools.partial(open, path, "rb")
         return
@@ -278,7 +283,29 @@ def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
         names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
     except (csv.Error, StopIteration) as e:
         raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
-    return [n.strip() for n in names]
+    names = [n.strip() for n in names]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # which one is meant cannot be told (and the line parser needs unique names)
+        raise TrajlmInputError(
+            f"column name(s) {twice} appear more than once in the header {names}",
+            path=path,
+            line=1,
+            hint="rename the copies so that every column has its own name",
+        )
+    return names
+
+
+def sniff_sep(line: str) -> str | None:
+    """The separator of a header line without commas: `;`, tab or `|` when exactly one of them
+    splits it into several names (European spreadsheets, .tsv); None keeps the comma."""
+    line = line.lstrip("\ufeff").rstrip("\r\n")
+    try:
+        if len(next(csv.reader([line]))) > 1:
+            return None
+        found = [s for s in (";", "\t", "|") if len(next(csv.reader([line], delimiter=s))) > 1]
+    except (csv.Error, StopIteration):
+        return None
+    return found[0] if len(found) == 1 else None
 
 
 def split_fields(

@@ -14,12 +14,14 @@ recognisable name, a mix of formats) is one TrajlmInputError naming the file and
 from __future__ import annotations
 
 import dataclasses
+import gzip
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._lines import header_names
+from trajlm.data.readers._lines import header_names, sniff_sep
 from trajlm.data.schema import TrajlmInputError
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
@@ -29,8 +31,11 @@ _CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "
 
 
 def _first_line(path: Path) -> str:
-    with open(path, "rb") as f:
-        return f.readline(1 << 16).decode("utf-8", errors="replace")
+    try:
+        with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
+            return f.readline(1 << 16).decode("utf-8", errors="replace")
+    except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
+        return ""
 
 
 def _csv_format(path: Path) -> str:
@@ -49,6 +54,10 @@ def _csv_format(path: Path) -> str:
 
 def _file_format(path: Path) -> str | None:
     suffix = path.suffix.lower()
+    if suffix == ".gz":  # a gzip-compressed CSV (read by the csv reader, streamed)
+        inner = Path(path.stem).suffix.lower()
+        fmt = _csv_format(path) if inner in _TABULAR and inner != ".zip" else None
+        return fmt if fmt in ("csv", "ais", "tdrive") else None
     if path.name.endswith("_input.txt"):
         return "porto_mapmatched"
     if suffix in _BY_SUFFIX:
@@ -126,11 +135,16 @@ def resolve_columns(
     cm = columns or ColumnMap()
     if not first.is_file() or cm.coord_sources or cm.t_parts:
         return columns, {}
-    have = _header(first, format, cm.sep)
-    if not have:
-        return columns, {}
     default = ColumnMap()
     guessed: dict[str, str] = {}
+    if format == "csv" and cm.sep == default.sep and first.suffix.lower() != ".zip":
+        sep = sniff_sep(_first_line(first))
+        if sep is not None:  # `;` / tab separated: said like a guessed column
+            guessed["sep"] = sep
+            cm = dataclasses.replace(cm, sep=sep)
+    have = _header(first, format, cm.sep)
+    if not have:
+        return (columns, {}) if not guessed else (cm, guessed)
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have:

@@ -91,6 +91,13 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
     else:
         geom = feat.get("geometry") or {}
         props = feat.get("properties") or {}
+        if geom.get("type") == "Point":  # GeoJSON of fixes (trackintel's pfs): a table
+            raise _Bad(
+                "a GeoJSON Point feature (one fix per feature) is not a moving feature; read "
+                "the file with geopandas.read_file and pass the frame to trajlm.to_canonical "
+                "or a TrajLM method (traj_col=, time_col=), or convert it to CSV",
+                where,
+            )
         if geom.get("type") not in ("LineString", "MultiPoint") or "datetimes" not in props:
             raise _Bad("no MovingPoint temporalGeometry nor LineString + datetimes", where)
         coords, times, at = geom.get("coordinates"), props.get("datetimes"), "properties"

@@ -31,7 +31,9 @@ trajectory (in file order, across chunks and files) are counted as repaired["sor
 
 from __future__ import annotations
 
+import gzip
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -275,6 +277,8 @@ def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Ite
                         buf, n_buf = [], 0
             except zipfile.BadZipFile as e:  # a corrupt member (e.g. CRC mismatch)
                 raise TrajlmInputError(f"corrupt zip member ({e})", path=path) from None
+            except (gzip.BadGzipFile, EOFError, zlib.error) as e:  # damaged or cut .gz
+                raise TrajlmInputError(f"not a readable gzip file ({e})", path=path) from None
     if buf:
         yield conform(pl.concat(buf, how="diagonal_relaxed"))
 
