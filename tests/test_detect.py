@@ -132,3 +132,33 @@ def test_cli_input_reads_raw_formats_and_names_column_flags(tmp_path):
     assert df["traj_id"].to_list() == ["1", "1"] and df["lat"].to_list() == [41.15, 41.16]
     with pytest.raises(UserError, match=r"expected a store directory"):
         io.read_points(write(tmp_path / "x.xyz", "x\n"), "--input")
+
+
+def test_a_header_laid_out_like_a_known_data_set_is_read_like_it(tmp_path):
+    from trajlm.data.readers import PRESETS
+
+    head = "Year,Month,Day,Hour,Id,Name,lat,lon,WindSpeed,tid,class,time\n"
+    rows = "".join(f"1950,8,{d},{h},1,ABLE,{20 + d / 10},-60.5,30,7,TS,{h}\n"
+                   for d in (1, 2) for h in (0, 6, 12, 18))  # fmt: skip
+    src = write(tmp_path / "storms.csv", head + rows)
+    cm, guessed = resolve_columns(src, "csv", None)
+    assert guessed == {"columns": "hurricanes"} and cm == PRESETS["hurricanes"]
+    df, _ = read(src, "auto")  # 1950: before GPS, kept by the mapping's historical time floor
+    assert len(df) == 8 and df["t"].min() < 0
+    out = runner.invoke(app, ["data", "ingest", str(src), "--out", str(tmp_path / "s"),
+                              "--min-points", "2"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "laid out like 'hurricanes'" in out.output
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert manifest["n_points"] == 8  # the data set's own cleaning: 6-hourly is not a gap
+
+
+def test_time_from_year_month_day_columns_and_generic_names_never_match_a_preset(tmp_path):
+    src = write(tmp_path / "buoys.csv", "id,yr,mon,dd,hr,latitude,longitude\n"
+                "a,1985,3,1,0,60.0,-20.0\na,1985,3,1,12,60.1,-20.2\n")  # fmt: skip
+    cm, guessed = resolve_columns(src, "csv", None)
+    assert guessed["t"] == "yr+mon+dd+hr" and cm.t_parts == {
+        "year": "yr", "month": "mon", "day": "dd", "hour": "hr"}  # fmt: skip
+    assert read(src, "auto")[0]["t"].to_list() == [478483200, 478483200 + 43_200]
+    mat = write(tmp_path / "mat.csv", "tid,time,lat,lon,label\n1,0.0,4.0,5.0,E\n")
+    assert "columns" not in resolve_columns(mat, "csv", None)[1]  # elapsed hours: not guessed

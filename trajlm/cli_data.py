@@ -109,8 +109,11 @@ def data_ingest(
     reading = manifest.get("reading", {})
     if reading.get("format_detected"):
         _say(f"format: {reading['format']} (detected; --format to choose another)")
-    if reading.get("columns_guessed"):
-        said = ", ".join(f"{k} <- {v!r}" for k, v in reading["columns_guessed"].items())
+    guessed = dict(reading.get("columns_guessed") or {})
+    if layout := guessed.pop("columns", None):  # the header is a known data set's
+        _say(f"columns: laid out like {layout!r}, read as with --columns {layout}")
+    if guessed:
+        said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
     console.print(io.report_table(manifest["drop_report"]))
     _say(

@@ -92,7 +92,8 @@ def ingest(
     overrides = dict(clean_overrides or {})
     if columns is not None and columns.min_t is not None:  # historical records (hurricanes)
         overrides.setdefault("min_t", columns.min_t)
-    cfg = clean_config(format, preset, overrides, source=column_preset)
+    source = column_preset or guessed.get("columns")  # a layout recognised from the header
+    cfg = clean_config(format, preset, overrides, source=source)
 
     report = DropReport()
     bar = Progress(

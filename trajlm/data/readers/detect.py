@@ -22,6 +22,8 @@ from pathlib import Path
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._lines import header_names, sniff_sep
+from trajlm.data.readers.layouts import date_part_columns, matching_preset, with_date_parts
+from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
@@ -145,9 +147,15 @@ def resolve_columns(
     have = _header(first, format, cm.sep)
     if not have:
         return (columns, {}) if not guessed else (cm, guessed)
+    if columns is None and (preset := matching_preset(have, cm.sep)) is not None:
+        return PRESETS[preset], {**guessed, "columns": preset}  # laid out like a known set
+    if cm.t == default.t and cm.t not in have and not candidates(TIERS["t"], have):
+        if parts := date_part_columns(have):  # Year, Month, Day (, Hour) columns
+            cm = with_date_parts(cm, parts)
+            guessed["t"] = "+".join(parts.values())
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
-        if given != getattr(default, name) or given in have:
+        if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
         found = candidates(TIERS[name], have)
         if len(found) > 1:
@@ -161,4 +169,5 @@ def resolve_columns(
             guessed[name] = found[0]
     if not guessed:
         return columns, {}
-    return dataclasses.replace(cm, **guessed), guessed
+    fields = {k: v for k, v in guessed.items() if not (k == "t" and cm.t_parts)}
+    return dataclasses.replace(cm, **fields), guessed
