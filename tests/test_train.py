@@ -93,6 +93,43 @@ def test_resume_after_kill_is_bit_identical(store: Path, tmp_path: Path) -> None
     assert steps_logged == sorted(set(steps_logged))
 
 
+def _logged_step(run: Path) -> int:
+    try:
+        lines = (run / "metrics.jsonl").read_text().splitlines()
+        return json.loads(lines[-1])["step"] if lines else -1
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return -1
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_the_step_it_reached_and_resume_is_bit_identical(store, tmp_path) -> None:
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text(TINY.replace("save_every = 4", "save_every = 1000"))  # no periodic save
+    steps = 24
+    ref = _train(store, tmp_path / "ref", cfg, steps)
+    assert ref.wait(timeout=120) == 0, ref.stderr.read().decode()
+
+    run = tmp_path / "stopped"
+    proc = _train(store, run, cfg, steps, sleep=0.05)
+    deadline = time.time() + 120
+    while _logged_step(run) < 6 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "run finished before it could be stopped"
+    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    assert proc.wait(timeout=60) == 130
+    err = proc.stderr.read().decode()
+    stopped_at = _step_of(run)
+    assert 6 <= stopped_at < steps, err
+    assert f"interrupted at step {stopped_at} of {steps}" in err and "--resume" in err
+    assert "Traceback" not in err
+
+    resumed = _train(store, run, cfg, steps, resume=True)
+    assert resumed.wait(timeout=120) == 0, resumed.stderr.read().decode()
+    a = load_file(str(tmp_path / "ref" / "model.safetensors"))
+    b = load_file(str(run / "model.safetensors"))
+    assert all(torch.equal(a[k], b[k]) for k in a), "weights differ after Ctrl-C and resume"
+
+
 @pytest.mark.slow
 def test_checkpoint_is_pickle_free(store: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "tiny.toml"

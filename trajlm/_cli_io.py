@@ -75,6 +75,11 @@ class BoundaryGroup(TyperGroup):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as e:
+            from trajlm.train.interrupt import TrainingInterrupted
+
+            if isinstance(e, TrainingInterrupted):  # saved, to continue: not the user's error
+                click.echo(one_line(e), err=True)
+                ctx.exit(130)
             if not is_user_error(e) or ctx.meta.get("trajlm_debug") or os.environ.get(
                 "TRAJLM_DEBUG"
             ):  # fmt: skip

@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.checkpoint import clean_stale_tmp
 from trajlm.train.config import TrainConfig
 from trajlm.train.feed import BatchFeed
+from trajlm.train.interrupt import StopSignals, TrainingInterrupted
 from trajlm.train.modes import apply_mode, core_model
 from trajlm.train.objectives import (
     MaskedMix,
@@ -271,6 +273,10 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if self.run is not None:
             self.run.mkdir(parents=True, exist_ok=True)
         resumed = self.resume() if resume else False
+        if resume and not resumed:
+            warnings.warn(f"{self.run}: no checkpoint saved yet, so training starts at step 0 "
+                          f"(one is written every {self.cfg.save_every} steps and on Ctrl-C)",
+                          stacklevel=3)  # fmt: skip
         if not resumed and self.metrics_path is not None:
             self.metrics_path.unlink(missing_ok=True)
         model = self.model
@@ -294,9 +300,13 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         batches = self._train_batches()
         t_start, tokens, last_loss = time.perf_counter(), 0, float("nan")
         loss_sum, loss_n, val_loss = 0.0, 0, None
-        with TrainProgress(
-            self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
-        ) as bar:
+        stop = StopSignals(enabled=self.world == 1)  # Ctrl-C / SIGTERM: save, then stop
+        with (
+            stop,
+            TrainProgress(
+                self.cfg.max_steps, self.step, enabled=self.cfg.progress and self.rank == 0
+            ) as bar,
+        ):
             while self.step < end:
                 lr = lr_at(self.step, self.cfg)
                 set_lr(self.optimizer, lr)
@@ -342,6 +352,10 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                         or self.step == end):  # fmt: skip
                     self.save()
                 bar.update(self.step, last_loss, tokens / elapsed, val_loss)
+                if stop.requested:
+                    if self.step % self.cfg.save_every and self.step != end:  # not just saved
+                        self.save()
+                    raise TrainingInterrupted(self.step, self.cfg.max_steps, self.run)
         elapsed = time.perf_counter() - t_start
         if self.step >= self.cfg.max_steps and self.restore_best:
             self._load_best()
