@@ -33,6 +33,7 @@ from trajlm.eval.classify import FeatureGBClassifier, MeanEnsemble
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.grouped_cv import forward_folds, user_time_folds
 from trajlm.eval.mode_sequence import ModeSequenceFilter, SequenceFilteredClassifier, segment_times
+from trajlm.eval.user_prior import UserPrior
 
 # session 9's CV-chosen user_time recipe (docs/modes.md): all literature groups + stage B
 SESSION9 = dict(lit=tuple(LIT_GROUPS), learning_rate=0.05, max_iter=300, max_leaf_nodes=31,
@@ -60,7 +61,8 @@ def _proba(members: list[dict], X: np.ndarray, names: list[str], fit, q, y, seed
     columns = every class of ``y`` (sorted; a class absent from ``fit`` gets 0)."""
     classes, out = np.unique(y), []
     for kw in members:
-        cols = [i for i, n in enumerate(names) if i < 30 or any(n in LIT_GROUPS[g]
+        groups = {**LIT_GROUPS, "prior": tuple(n for n in names if n.startswith("prior_"))}
+        cols = [i for i, n in enumerate(names) if i < 30 or any(n in groups[g]
                                                                   for g in kw.get("lit", ()))]  # fmt: skip
         m = _gb({k: v for k, v in kw.items() if k != "lit"}, seed).fit_arrays(
             X[fit][:, cols], y[fit]
@@ -71,18 +73,58 @@ def _proba(members: list[dict], X: np.ndarray, names: list[str], fit, q, y, seed
     return np.mean(out, axis=0)
 
 
+def _schemes(pool: pl.DataFrame, n_train_rows: np.ndarray) -> dict:
+    """The three selection schemes as (fit, skipped, score) row triples."""
+    empty = np.array([], int)
+    return {
+        "forward": forward_folds(pool),
+        "timeblock": [(f, empty, s) for f, s in user_time_folds(pool)],
+        "val": [(np.flatnonzero(n_train_rows), empty, np.flatnonzero(~n_train_rows))],
+    }
+
+
+def flag_check(pool: pl.DataFrame, n_train_rows: np.ndarray, log) -> dict:
+    """Would a scheme have flagged session 9's user_time test misses? GB, the session-9 recipe
+    and each + the user prior (trajlm.eval.user_prior), no filter: accuracy and paired 95 % CI
+    vs GB per scheme (session 9's test: recipe -3.6, + user prior +0.0 points)."""
+    X, names = FeatureGBClassifier(lit=tuple(LIT_GROUPS)).features(pool)
+    y, users = segment_labels(pool), segment_times(pool)["users"]
+    classes, res = np.unique(y), {}
+    arms = {"GB": ({}, False), "session-9 recipe": (SESSION9, False),
+            "GB + user prior": ({}, True), "session-9 recipe + user prior": (SESSION9, True)}  # fmt: skip
+    for sname, folds in _schemes(pool, n_train_rows).items():
+        ok = {}
+        for lab, (kw, prior) in arms.items():
+            o = np.full(len(y), np.nan)
+            for f, _, sc in folds:
+                Xa = X
+                if prior:
+                    up = UserPrior()
+                    Xa = np.zeros((len(y), X.shape[1] + len(classes)))
+                    Xa[:, : X.shape[1]] = X
+                    Xa[f, X.shape[1] :] = up.fit_transform(users[f], y[f])
+                    Xa[sc, X.shape[1] :] = up.transform(users[sc])
+                    names_a = names + [f"prior_{c}" for c in classes]
+                    kw = {**kw, "lit": tuple(kw.get("lit", ())) + ("prior",)}
+                p = _proba([kw], Xa, names_a if prior else names, f, sc, y)
+                o[sc] = classes[p.argmax(1)] == y[sc]
+            ok[lab] = o
+            s = ~np.isnan(o)
+            ci = paired_bootstrap_ci(o[s], ok["GB"][s])
+            res.setdefault(sname, {})[lab] = {"acc": 100 * float(o[s].mean()), "ci_vs_gb": ci,
+                                              "n": int(s.sum())}  # fmt: skip
+            log(f"  flag check, {sname}: {lab} {100 * o[s].mean():.1f} %, Δ vs GB "
+                f"{100 * ci['diff']:+.1f} [{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}]")  # fmt: skip
+    return res
+
+
 def select(pool: pl.DataFrame, n_train_rows: np.ndarray, log) -> dict:
     """Every (base, filter) candidate's accuracy on the three schemes; returns the records."""
     X, names = FeatureGBClassifier(lit=tuple(LIT_GROUPS)).features(pool)
     y = segment_labels(pool)
     classes = np.unique(y)
     tm = segment_times(pool)
-    empty = np.array([], int)
-    schemes = {
-        "forward": forward_folds(pool),
-        "timeblock": [(f, empty, s) for f, s in user_time_folds(pool)],
-        "val": [(np.flatnonzero(n_train_rows), empty, np.flatnonzero(~n_train_rows))],
-    }
+    schemes = _schemes(pool, n_train_rows)
     recs = {}
     for sname, folds in schemes.items():
         for bname, members in BASES.items():
@@ -96,11 +138,11 @@ def select(pool: pl.DataFrame, n_train_rows: np.ndarray, log) -> dict:
                                                             tm["t_end"][f], y[f], classes)  # fmt: skip
                         p = seq.filter(p, tm["users"][q], tm["t_start"][q], tm["t_end"][q], classes)
                     ok[s] = classes[p[len(sk) :].argmax(1)] == y[s]
-                r = recs.setdefault(f"{bname} | {fname}", {"base": bname, "filter": fname})
+                r = recs.setdefault(f"{bname} / {fname}", {"base": bname, "filter": fname})
                 r[sname] = 100 * float(np.nanmean(ok))
                 r[f"{sname}_n"] = int(np.sum(~np.isnan(ok)))
             log(f"  {sname}: {bname}: " + ", ".join(
-                f"{fn} {recs[f'{bname} | {fn}'][sname]:.1f}" for fn in FILTERS))  # fmt: skip
+                f"{fn} {recs[f'{bname} / {fn}'][sname]:.1f}" for fn in FILTERS))  # fmt: skip
     return recs
 
 
@@ -110,6 +152,8 @@ def main(argv: list[str] | None = None) -> Path:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--read-test", action="store_true", help="Score the final arms on test once.")
+    ap.add_argument("--flag-check", action="store_true",
+                    help="Only the check of the schemes against session 9's test misses.")  # fmt: skip
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -120,8 +164,12 @@ def main(argv: list[str] | None = None) -> Path:
     parts = split_segments(segs, "user_time")
     pool = pl.concat([parts["train"], parts["val"]])
     is_train = np.isin(segment_times(pool)["ids"], segment_times(parts["train"])["ids"])
+    if args.flag_check:
+        path = args.out / "flag_check.json"
+        path.write_text(json.dumps(flag_check(pool, is_train, log), indent=1, default=float))
+        return path
     recs = select(pool, is_train, log)
-    gb_val = recs["GB | no filter"]["val"]
+    gb_val = recs["GB / no filter"]["val"]
     ok = [k for k, r in recs.items() if r["val"] >= gb_val]
     chosen = max(
         ok, key=lambda k: ((recs[k]["forward"] + recs[k]["timeblock"]) / 2, -list(recs).index(k))
@@ -166,8 +214,9 @@ def read_test(parts: dict, chosen: str, seeds: list[int], log) -> dict:
     is_test = np.isin(ids, segment_times(parts["test"])["ids"])
     yt = segment_labels(parts["test"])
     arms = {"GB features (baseline)": ("GB", "no filter"), "GB + filter": ("GB", "filter")}
-    arms[f"chosen: {chosen}"] = tuple(chosen.split(" | "))
-    res, gb_ok = {}, None
+    arms[f"chosen: {chosen}"] = tuple(chosen.split(" / "))
+    res, gb_ok = {"persistence": persistence(parts)}, None
+    log(f"  label persistence (same mode as the user's previous segment): {res['persistence']}")
     for lab, (bname, fname) in arms.items():
         preds = []
         for seed in seeds:
@@ -184,6 +233,27 @@ def read_test(parts: dict, chosen: str, seeds: list[int], log) -> dict:
             "" if ci is None else f", Δ {100 * ci['diff']:+.1f} [{100 * ci['lo']:+.1f}, "
             f"{100 * ci['hi']:+.1f}]"))  # fmt: skip
     return res
+
+
+def persistence(parts: dict) -> dict:
+    """Per part: share of segments whose user's previous segment (any part) has the same mode,
+    overall and when the gap between them is under 3 h (diagnostic, labels of every part)."""
+    tm = {k: segment_times(v) for k, v in parts.items()}
+    ys = {k: segment_labels(v) for k, v in parts.items()}
+    part = np.concatenate([[k] * len(ys[k]) for k in parts])
+    u, t0, t1 = (np.concatenate([tm[k][f] for k in parts]) for f in ("users", "t_start", "t_end"))
+    y = np.concatenate([ys[k] for k in parts])
+    same, gap, who = [], [], []
+    for uu in np.unique(u):
+        o = np.flatnonzero(u == uu)
+        o = o[np.argsort(t0[o], kind="stable")]
+        same += list(y[o[1:]] == y[o[:-1]])
+        gap += list(t0[o[1:]] - t1[o[:-1]])
+        who += list(part[o[1:]])
+    same, gap, who = np.array(same), np.array(gap), np.array(who)
+    return {k: {"n": int((who == k).sum()), "same": round(float(same[who == k].mean()), 3),
+                "same_gap_lt_3h": round(float(same[(who == k) & (gap < 10800)].mean()), 3)}
+            for k in parts}  # fmt: skip
 
 
 if __name__ == "__main__":
