@@ -111,3 +111,25 @@ def test_sequence_filtered_classifier_keeps_gb_default_and_row_order() -> None:
     assert p.shape == (test["traj_id"].n_unique(), 2) and np.allclose(p.sum(1), 1.0)
     assert clf.name == "GB features + sequence filter"
     assert set(clf.classify(test)) <= {"bike", "bus"}
+
+
+def test_modes_seq_persistence_counts_same_mode_as_previous_segment() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "modes_seq.py"
+    spec = importlib.util.spec_from_file_location("modes_seq", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    segs = _segments({"a": 4})  # segments 1 h apart: every gap is under 3 h
+    tm = segment_times(segs)
+    order = np.argsort(tm["t_start"])
+    lab = dict(zip(tm["ids"][order], ["bike", "bike", "bus", "bus"], strict=True))
+    segs = segs.with_columns(pl.col("traj_id").replace_strict(lab).alias("label"))
+    parts = {
+        "train": segs.filter(pl.col("t") < 3 * 3600),
+        "val": segs.filter(pl.col("t") >= 3 * 3600),
+    }
+    res = mod.persistence(parts)
+    assert res["train"] == {"n": 2, "same": 0.5, "same_gap_lt_3h": 0.5}  # bike->bike, bike->bus
+    assert res["val"] == {"n": 1, "same": 1.0, "same_gap_lt_3h": 1.0}  # bus (train) -> bus
