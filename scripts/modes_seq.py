@@ -29,7 +29,7 @@ import polars as pl
 from trajlm.data.motion_features_lit import LIT_GROUPS
 from trajlm.data.segments import make_mode_segments, segment_labels, split_segments
 from trajlm.data.store import read_store
-from trajlm.eval.classify import FeatureGBClassifier, MeanEnsemble
+from trajlm.eval.classify import FeatureGBClassifier, MeanEnsemble, ProbabilityEnsemble
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.grouped_cv import forward_folds, user_time_folds
 from trajlm.eval.mode_sequence import ModeSequenceFilter, SequenceFilteredClassifier, segment_times
@@ -152,6 +152,12 @@ def main(argv: list[str] | None = None) -> Path:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--read-test", action="store_true", help="Score the final arms on test once.")
+    ap.add_argument(
+        "--pretrained",
+        help="With --read-test: + GB and the hybrid head's 3-seed "
+        "mean (session 6's best, w on val), with and without the filter; the filter "
+        "arm is read on test only if it is not below the unfiltered one on val.",
+    )
     ap.add_argument("--flag-check", action="store_true",
                     help="Only the check of the schemes against session 9's test misses.")  # fmt: skip
     args = ap.parse_args(argv)
@@ -164,6 +170,11 @@ def main(argv: list[str] | None = None) -> Path:
     parts = split_segments(segs, "user_time")
     pool = pl.concat([parts["train"], parts["val"]])
     is_train = np.isin(segment_times(pool)["ids"], segment_times(parts["train"])["ids"])
+    if args.pretrained:  # only the hybrid arms (no selection re-run)
+        path = args.out / "hybrid.json"
+        path.write_text(json.dumps(hybrid_arms(parts, args.pretrained, args.seeds, log), indent=1,
+                                   default=float))  # fmt: skip
+        return path
     if args.flag_check:
         path = args.out / "flag_check.json"
         path.write_text(json.dumps(flag_check(pool, is_train, log), indent=1, default=float))
@@ -232,6 +243,49 @@ def read_test(parts: dict, chosen: str, seeds: list[int], log) -> dict:
         log(f"  test: {lab} {np.mean(res[lab]['acc']):.1f} %" + (
             "" if ci is None else f", Δ {100 * ci['diff']:+.1f} [{100 * ci['lo']:+.1f}, "
             f"{100 * ci['hi']:+.1f}]"))  # fmt: skip
+    return res
+
+
+def hybrid_arms(parts: dict, pre: str, seeds: list[int], log) -> dict:
+    """GB + hybrid 3-seed mean (w on val) with / without the filter; val decides the test read."""
+    import torch
+    from modes_results import classifiers  # scripts/ is sys.path[0] when run as a script
+    from sklearn.metrics import f1_score
+
+    torch.set_num_threads(1)
+    ctx = pl.concat([parts["val"], parts["test"]])
+    ids = segment_times(ctx)["ids"]
+    is_test = np.isin(ids, segment_times(parts["test"])["ids"])
+    yv, yt = segment_labels(parts["val"]), segment_labels(parts["test"])
+    models = classifiers("pre:full:64:linear:feat", pre, seeds, 20, 3e-3)
+    for m in models:
+        m.fit(parts["train"], parts["val"])
+    ens = ProbabilityEnsemble(_gb({}), MeanEnsemble(models, "hybrid 3-seed mean"))
+    ens.fit(parts["train"], parts["val"])
+    filt = SequenceFilteredClassifier(ens, name="GB + hybrid 3-seed mean + filter")
+    filt.fit(parts["train"], parts["val"])
+    val = {k: 100 * float(np.mean(c.classify(parts["val"]) == yv)) for k, c in
+           (("no filter", ens), ("filter", filt))}  # fmt: skip
+    log(f"  val: GB + hybrid mean (w_GB {ens.weight_}) {val['no filter']:.1f} %, + filter "
+        f"{val['filter']:.1f} %")  # fmt: skip
+    arms = {"GB + hybrid 3-seed mean, w on val": ens}
+    if val["filter"] >= val["no filter"]:
+        arms["GB + hybrid 3-seed mean + filter"] = filt
+    gb_ok = (_gb({}).fit(parts["train"]).classify(parts["test"]) == yt).astype(float)
+    res, ref = {}, None
+    for lab, clf in arms.items():
+        p = clf.classify(ctx)[is_test]
+        ok = (p == yt).astype(float)
+        ci = paired_bootstrap_ci(ok, gb_ok)
+        res[lab] = {"acc": [100 * float(ok.mean())], "ci_vs_gb": ci, "val": val, "n": len(yt),
+                    "f1": [100 * float(f1_score(yt, p, labels=np.unique(yt), average="macro",
+                                                zero_division=0))],
+                    "w_gb": ens.weight_, "pred": [p.tolist()]}  # fmt: skip
+        if ref is not None:
+            res[lab]["ci_vs_unfiltered"] = paired_bootstrap_ci(ok, ref)
+        ref = ok
+        log(f"  test: {lab} {100 * ok.mean():.1f} %, Δ vs GB {100 * ci['diff']:+.1f} "
+            f"[{100 * ci['lo']:+.1f}, {100 * ci['hi']:+.1f}]")  # fmt: skip
     return res
 
 
