@@ -122,3 +122,42 @@ def _n_splits(folds: list[tuple[np.ndarray, np.ndarray]], n: int) -> int:
         if seen.all():
             return k + 1
     raise ValueError("the folds do not score every row")
+
+
+def forward_folds(
+    segments: pl.DataFrame,
+    origins: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8),
+    horizon: float = 0.1,
+    skip: float = 0.1,
+    group_col: str = "user_id",
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Forward-chaining pseudo-tests shaped like the ``user_time`` test (session 10).
+
+    Each user's segments in start-time order get a rank share q = rank / n; fold o fits on
+    q < o, skips [o, o + skip) (the val block between train and test: unlabelled, a sequence
+    filter may chain through it) and scores [o + skip, o + skip + horizon), with the cut points
+    of ``split_segments`` (rank < floor(n * share)). Returns ``(fit, skipped, score)`` row-index
+    triples in sorted segment-id order; a row is scored at most once when the origins are
+    ``horizon`` apart, and every fit row of a user precedes every scored row of that user.
+    """
+    if group_col not in segments.columns:
+        raise ValueError(f"forward folds need a {group_col!r} column per point")
+    g = (
+        segments.group_by("traj_id")
+        .agg(pl.col("t").min().alias("t0"), pl.col(group_col).first().alias("u"))
+        .sort("traj_id")
+        .with_row_index("row")
+        .sort(["u", "t0", "traj_id"])
+        .with_columns(pl.int_range(pl.len()).over("u").alias("r"), pl.len().over("u").alias("n"))
+        .sort("row")
+    )
+    r, n = g["r"].to_numpy(), g["n"].to_numpy()
+
+    def before(share: float) -> np.ndarray:
+        return r < np.floor(n * share + 1e-9)
+
+    return [
+        (np.flatnonzero(before(o)), np.flatnonzero(before(o + skip) & ~before(o)),
+         np.flatnonzero(before(o + skip + horizon) & ~before(o + skip)))
+        for o in origins
+    ]  # fmt: skip
