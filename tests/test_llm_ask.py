@@ -287,3 +287,12 @@ def test_smollm2_planner_gives_a_valid_plan_or_refuses(store):
     assert isinstance(plan, QueryPlan) and plan.action == "count"
     with pytest.raises(CannotAnswer):
         asker.plan("Delete all trips")
+
+
+def test_answers_say_their_unit_and_an_unknown_id_is_named(asker):
+    assert str(asker("median trip duration")).endswith(" s")
+    assert str(asker("average trip length in km")).endswith(" km")
+    assert str(asker("top 3 longest trips")).startswith("top 3 of 300 trips")
+    with pytest.raises(CannotAnswer, match="no vehicle 'user-9999' in this data"):
+        asker("trips of user-9999")
+    assert "UTC" in asker.plan("how many trips in the morning").describe()

@@ -169,6 +169,8 @@ class QueryPlan(BaseModel):
                 parts.append(f"{name}={value}")
         if (c := self.center()) is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
+        if self.hour_from is not None or self.hour_to is not None:
+            parts.append("hours of the trip's start, UTC")
         return " | ".join(parts)
 
 

@@ -21,6 +21,11 @@ from trajlm.llm.text import STOP_SPEED_MPS, encode
 TRIP_COLUMNS = ["traj_id", "start", "duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
 
 
+# the unit each metric's values are in (printed with a mean / median / sum)
+METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "length_m": "m", "speed_kmh": "km/h",
+                "n_points": "points"}  # fmt: skip
+
+
 @dataclass
 class Answer:
     """A plan and what it gave: ``value`` (a number, a text) or ``table`` (a frame)."""
@@ -58,9 +63,12 @@ class Answer:
                            tbl_hide_column_data_types=True, fmt_str_lengths=40):  # fmt: skip
                 n = self.n_total if self.n_total is not None else len(t)
                 head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
+                if self.plan.action == "top":
+                    head = f"top {len(t)} of {n} trips"
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float):
-            return f"{self.value:,.1f}" + (f" {self.plan.unit}" if self.plan.unit else "")
+            unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
+            return f"{self.value:,.1f}" + (f" {unit}" if unit else "")
         return str(self.value)
 
 
@@ -123,9 +131,11 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
     """The trips that pass every filter of the plan."""
     cond = pl.lit(True)
     if plan.trip is not None:
+        _need_id(trips["traj_id"], plan.trip, "trip")
         cond &= pl.col("traj_id") == plan.trip
     if plan.vehicle is not None:
         _need_column(trips, "vehicle", "vehicle")
+        _need_id(trips["vehicle"], plan.vehicle, "vehicle")
         cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
     if plan.mode is not None:
         _need_column(trips, "mode", "mode")
@@ -169,6 +179,13 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         hit = points.filter(space).select("traj_id").unique()
         out = out.join(hit, on="traj_id", how="semi")
     return out
+
+
+def _need_id(ids: pl.Series, wanted: str, what: str) -> None:
+    """An id the data does not have is a typo more often than an empty answer: say so."""
+    if not (ids.cast(pl.Utf8).str.to_lowercase() == wanted.lower()).any():
+        some = ", ".join(ids.cast(pl.Utf8).unique().sort().head(3).to_list())
+        raise CannotAnswer(f"no {what} {wanted!r} in this data ({what} ids look like {some})")
 
 
 def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None = None) -> Answer:
