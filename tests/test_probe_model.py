@@ -142,3 +142,18 @@ def test_short_steps_keep_the_speed_gate():
     m, batch, _ = _ship(2.0, 600.0)
     f = m.embed.features(batch["pos"], batch["t"], batch["t0"], batch["mask"])
     assert float(history_gate(m, f, torch.tensor([5]))[0]) == pytest.approx(0.5)
+
+
+def test_a_root_of_linked_folders_is_read_through_the_links(tmp_path):
+    """Data roots are often links to the real folders (ln -s /disk/GeoLife root/x/Data):
+    detection, discovery and the readers search through a linked subfolder (Path.rglob
+    does not), and a link loop ends."""
+    real = tmp_path / "disk" / "trips"
+    _csv(real / "a.csv")
+    root = tmp_path / "root"
+    (root / "mine").mkdir(parents=True)
+    (root / "mine" / "data").symlink_to(real, target_is_directory=True)
+    (real / "loop").symlink_to(real, target_is_directory=True)
+    record, log = _build(tmp_path, root)
+    assert "mine" in _names(record), log
+    assert next(s for s in record["sources"] if s["name"] == "mine")["n_trajectories"] > 0

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.readers.detect import _dir_format, _file_format
 
 FOLDER_FORMATS = ("geolife", "porto_mapmatched", "gpx", "mfjson")  # read as a folder
@@ -44,8 +45,8 @@ def relocate(src, root: Path):
     else:
         suffixes = {Path(p).suffix.lower() for p in src.path}
         found = sorted(
-            f for f in folder.rglob("*")
-            if f.is_file() and f.suffix.lower() in suffixes and _file_format(f) == src.format
+            f for f in rglob_follow(folder, "*")
+            if f.suffix.lower() in suffixes and _file_format(f) == src.format
         )  # fmt: skip
     if not found:
         return None
@@ -82,7 +83,7 @@ def discover(spec, root: Path, source_cls, log=print) -> list:
             continue
         if entry.is_dir() and fmt not in FOLDER_FORMATS:
             suffixes = (".parquet", ".pq") if fmt == "parquet" else (".csv", ".tsv", ".zip")
-            files = sorted(f for f in entry.rglob("*") if f.suffix.lower() in suffixes)
+            files = [f for f in rglob_follow(entry, "*") if f.suffix.lower() in suffixes]
             files = [f for f in files if _file_format(f) == fmt]
             paths = [str(f.relative_to(root)) for f in files]
         else:

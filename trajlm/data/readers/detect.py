@@ -19,7 +19,7 @@ from pathlib import Path
 
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._lines import header_names
+from trajlm.data.readers._lines import header_names, rglob_follow
 from trajlm.data.schema import TrajlmInputError
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
@@ -62,9 +62,9 @@ def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson")):  # fmt: skip
-        if next(path.rglob(pattern), None) is not None:
+        if rglob_follow(path, pattern):
             return fmt
-    first = next(iter(sorted(path.rglob("*.csv"))), None)
+    first = next(iter(rglob_follow(path, "*.csv")), None)
     return _csv_format(first) if first is not None else None
 
 
@@ -122,7 +122,7 @@ def resolve_columns(
     first = Path(paths[0])
     if first.is_dir():
         pattern = "*.parquet" if format == "parquet" else "*.csv"
-        first = next(iter(sorted(first.rglob(pattern))), first)
+        first = next(iter(rglob_follow(first, pattern)), first)
     cm = columns or ColumnMap()
     if not first.is_file() or cm.coord_sources or cm.t_parts:
         return columns, {}
