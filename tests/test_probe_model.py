@@ -84,6 +84,7 @@ def test_new_folder_of_a_recognised_format_becomes_a_source_and_is_printed(tmp_p
     new = next(s for s in record["sources"] if s["name"] == "my_trips")
     assert new["weight"] == 1.0 and not new["redistributable"] and new["n_trajectories"] > 0
     assert "found a data set the spec does not name: My Trips -> source my_trips" in log
+    assert "columns guessed from the header: traj_id <- trip_id" in log
     assert "old: no file trajlm reads" in log
     ignored, _ = _build(tmp_path, root, extra='discover = true\nignore = ["My Trips"]')
     assert _names(ignored) == ["buses", "city"]

@@ -263,12 +263,15 @@ DAMAGE_WORDS = ("error", "malformed", "invalid", "truncated")
 
 def _damage(manifest: dict) -> str:
     """ ", N unreadable rows skipped (reasons)" for a source read with damage, else ""."""
+    guessed = (manifest.get("reading") or {}).get("columns_guessed") or {}
+    cols = ", ".join(f"{k} <- {v}" for k, v in guessed.items())
+    note = f"; columns guessed from the header: {cols}" if cols else ""
     dropped = (manifest.get("drop_report") or {}).get("dropped") or {}
     bad = {k: v for k, v in dropped.items() if k in DAMAGE or any(w in k for w in DAMAGE_WORDS)}
     if not bad:
-        return ""
+        return note
     what = ", ".join(f"{k} {v:,}" for k, v in sorted(bad.items()))
-    return f"; {sum(bad.values()):,} unreadable row(s) skipped ({what})"
+    return f"{note}; {sum(bad.values()):,} unreadable row(s) skipped ({what})"
 
 
 def _corpus_manifest(record: dict, sizes: dict, kept: list) -> dict:
