@@ -158,3 +158,36 @@ def test_a_root_of_linked_folders_is_read_through_the_links(tmp_path):
     record, log = _build(tmp_path, root)
     assert "mine" in _names(record), log
     assert next(s for s in record["sources"] if s["name"] == "mine")["n_trajectories"] > 0
+
+
+GEOLIFE_SOURCE = """
+[[source]]
+name = "geolife"
+format = "geolife"
+path = "geolife/Data"
+weight = 3.0
+licence = "MSR"
+"""
+
+
+def test_a_moved_folder_of_a_format_only_one_source_has_is_that_source(tmp_path):
+    """A renamed GeoLife folder (format geolife: .plt files) is read as the listed geolife
+    source, with its weight and licence, not as a new data set of default weight."""
+    root = tmp_path / "root"
+    for user in ("000", "001"):
+        plt = root / "GeoLife 1.3" / "Data" / user / "Trajectory" / "20081024020000.plt"
+        plt.parent.mkdir(parents=True)
+        head = ["Geolife trajectory", "WGS 84", "Altitude is in Feet", "Reserved 3",
+                "0,2,255,My Track,0,0,2,8421376", "0"]  # fmt: skip
+        rows = [f"39.9{i:02d}0,116.3{i:02d}0,0,100,39745.1,2008-10-24,02:{i:02d}:00"
+                for i in range(30)]  # fmt: skip
+        plt.write_text("\n".join(head + rows) + "\n")
+    (tmp_path / "spec.toml").write_text(SPEC.format(extra="discover = true") + GEOLIFE_SOURCE)
+    spec = load_corpus_spec(tmp_path / "spec.toml", data_root=str(root))
+    lines: list[str] = []
+    record = build_corpus(spec, tmp_path / "corpus", log=lines.append)
+    log = "\n".join(lines)
+    geo = next(s for s in record["sources"] if s["name"] == "geolife")
+    assert geo["weight"] == 3.0 and geo["licence"] == "MSR" and geo["n_trajectories"] > 0
+    assert "geolife: geolife/Data not found; reading GeoLife 1.3 instead of a new source" in log
+    assert _names(record) == ["city", "geolife"]

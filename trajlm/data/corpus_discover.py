@@ -5,6 +5,9 @@ A spec with ``discover = true`` ([corpus], configs/pretrain.toml) also takes:
 - **renamed files**: a source whose path is missing but whose folder (the path's first
   component) is there is read from that folder's files of its own format and file type
   (``porto/other.csv`` for ``porto/train.1k.csv``), with its own weight, columns and licence;
+- **moved data sets**: a new top-level folder in a format only one data set has (porto,
+  geolife, ais, tdrive, porto_mapmatched) is that listed source when it is missing (a renamed
+  GeoLife folder is read as ``geolife``, with its weight and licence);
 - **new data sets**: every other top-level folder or trajectory file under the root that no
   source names, that ``ignore`` does not list and whose format trajlm recognises
   (readers/detect.py: file names, CSV headers) becomes a source of its own, named after it,
@@ -24,6 +27,8 @@ from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.readers.detect import _dir_format, _file_format
 
 FOLDER_FORMATS = ("geolife", "porto_mapmatched", "gpx", "mfjson")  # read as a folder
+# formats only one data set has (its own file layout or header): a moved copy is that data set
+OWN_FORMATS = ("porto", "geolife", "ais", "tdrive", "porto_mapmatched")
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq", ".gpx", ".plt", ".zip")
 LICENCE = "unknown (found under the data root, not in the spec)"
 
@@ -113,7 +118,18 @@ def resolve_sources(spec, root: Path, source_cls, log=print) -> tuple[list, list
             found.append({"name": src.name, "was": src.path, "path": moved.path})
             src = moved
         sources.append(src)
+    missing = {i: s for i, s in enumerate(sources)
+               if s.format != "synthetic" and not all((root / p).exists() for p in s.path)}  # fmt: skip
     for src in discover(spec, root, source_cls, log):
+        same = [i for i, s in missing.items() if s.format == src.format]
+        if src.format in OWN_FORMATS and len(same) == 1:  # a moved folder: the listed source
+            old = missing.pop(same[0])
+            log(f"corpus: {old.name}: {', '.join(old.path)} not found; reading "
+                f"{', '.join(src.path)} instead of a new source (format {src.format}, which "
+                f"only {old.name} has)")  # fmt: skip
+            found.append({"name": old.name, "was": old.path, "path": src.path})
+            sources[same[0]] = dataclasses.replace(old, path=src.path)
+            continue
         found.append({"name": src.name, "path": src.path, "format": src.format, "new": True})
         sources.append(src)
     return sources, found
