@@ -189,5 +189,6 @@ def test_a_moved_folder_of_a_format_only_one_source_has_is_that_source(tmp_path)
     log = "\n".join(lines)
     geo = next(s for s in record["sources"] if s["name"] == "geolife")
     assert geo["weight"] == 3.0 and geo["licence"] == "MSR" and geo["n_trajectories"] > 0
-    assert "geolife: geolife/Data not found; reading GeoLife 1.3 instead of a new source" in log
+    assert "geolife: geolife/Data not found; reading GeoLife 1.3 (format geolife" in log
+    assert "found a data set" not in log
     assert _names(record) == ["city", "geolife"]

@@ -97,9 +97,6 @@ def discover(spec, root: Path, source_cls, log=print) -> list:
         taken.add(name)
         src = source_cls(name=name, format=fmt, path=paths, weight=spec.discover_weight,
                            licence=LICENCE, redistributable=False)  # fmt: skip
-        log(f"corpus: found a data set the spec does not name: {entry.name} -> source {name} "
-            f"(format {fmt}, {len(paths)} path(s), weight {src.weight:g}; list it in [corpus] "
-            "ignore to leave it out, or give it a [[source]])")  # fmt: skip
         out.append(src)
     return out
 
@@ -122,14 +119,17 @@ def resolve_sources(spec, root: Path, source_cls, log=print) -> tuple[list, list
                if s.format != "synthetic" and not all((root / p).exists() for p in s.path)}  # fmt: skip
     for src in discover(spec, root, source_cls, log):
         same = [i for i, s in missing.items() if s.format == src.format]
+        where = src.path[0].split("/")[0]
         if src.format in OWN_FORMATS and len(same) == 1:  # a moved folder: the listed source
             old = missing.pop(same[0])
             log(f"corpus: {old.name}: {', '.join(old.path)} not found; reading "
-                f"{', '.join(src.path)} instead of a new source (format {src.format}, which "
-                f"only {old.name} has)")  # fmt: skip
+                f"{where} (format {src.format}, which only {old.name} has)")  # fmt: skip
             found.append({"name": old.name, "was": old.path, "path": src.path})
             sources[same[0]] = dataclasses.replace(old, path=src.path)
             continue
+        log(f"corpus: found a data set the spec does not name: {where} -> source {src.name} "
+            f"(format {src.format}, {len(src.path)} path(s), weight {src.weight:g}; list it in "
+            "[corpus] ignore to leave it out, or give it a [[source]])")  # fmt: skip
         found.append({"name": src.name, "path": src.path, "format": src.format, "new": True})
         sources.append(src)
     return sources, found
