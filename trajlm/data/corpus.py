@@ -161,7 +161,9 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     """Ingest every source of `spec` into OUT/sources/<name> and merge them into the store OUT.
 
     A source whose files are missing is skipped with a note (recorded in corpus.json), so a
-    machine with only some of the data still builds a corpus. Returns the corpus record."""
+    machine with only some of the data still builds a corpus; with ``spec.discover`` renamed
+    files and new data sets under the root are taken too (corpus_discover.py, each printed).
+    Returns the corpus record."""
     from trajlm.data.corpus_discover import resolve_sources
     from trajlm.data.store import _write_split, load_stats, read_store
 
