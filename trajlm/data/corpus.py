@@ -164,7 +164,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     machine with only some of the data still builds a corpus; with ``spec.discover`` renamed
     files and new data sets under the root are taken too (corpus_discover.py, each printed).
     Returns the corpus record."""
-    from trajlm.data.corpus_discover import resolve_sources
+    from trajlm.data.corpus_discover import resolve_sources, source_notes
     from trajlm.data.store import _write_split, load_stats, read_store
 
     out = Path(out)
@@ -194,7 +194,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                     record["skipped"].append({"name": src.name, "reason": str(e)})
                     continue
                 log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
-                    f"{manifest['n_points']} points{_damage(manifest)}")  # fmt: skip
+                    f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip
                 kept.append((src, manifest))
                 stats.append(load_stats(tmp / "sources" / src.name))
             if not kept:
@@ -256,24 +256,6 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return record
-
-
-# what a reader drops for a damaged file (not the cleaning's short trips, outliers, ...)
-DAMAGE = ("nul_bytes", "empty_file", "unterminated_trajectory")
-DAMAGE_WORDS = ("error", "malformed", "invalid", "truncated")
-
-
-def _damage(manifest: dict) -> str:
-    """ ", N unreadable rows skipped (reasons)" for a source read with damage, else ""."""
-    guessed = (manifest.get("reading") or {}).get("columns_guessed") or {}
-    cols = ", ".join(f"{k} <- {v}" for k, v in guessed.items())
-    note = f"; columns guessed from the header: {cols}" if cols else ""
-    dropped = (manifest.get("drop_report") or {}).get("dropped") or {}
-    bad = {k: v for k, v in dropped.items() if k in DAMAGE or any(w in k for w in DAMAGE_WORDS)}
-    if not bad:
-        return note
-    what = ", ".join(f"{k} {v:,}" for k, v in sorted(bad.items()))
-    return f"{note}; {sum(bad.values()):,} unreadable row(s) skipped ({what})"
 
 
 def _corpus_manifest(record: dict, sizes: dict, kept: list) -> dict:

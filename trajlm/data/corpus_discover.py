@@ -133,3 +133,21 @@ def resolve_sources(spec, root: Path, source_cls, log=print) -> tuple[list, list
         found.append({"name": src.name, "path": src.path, "format": src.format, "new": True})
         sources.append(src)
     return sources, found
+
+
+# what a reader drops for a damaged file (not the cleaning's short trips, outliers, ...)
+DAMAGE = ("nul_bytes", "empty_file", "unterminated_trajectory")
+DAMAGE_WORDS = ("error", "malformed", "invalid", "truncated")
+
+
+def source_notes(manifest: dict) -> str:
+    """ ", N unreadable rows skipped (reasons)" for a source read with damage, else ""."""
+    guessed = (manifest.get("reading") or {}).get("columns_guessed") or {}
+    cols = ", ".join(f"{k} <- {v}" for k, v in guessed.items())
+    note = f"; columns guessed from the header: {cols}" if cols else ""
+    dropped = (manifest.get("drop_report") or {}).get("dropped") or {}
+    bad = {k: v for k, v in dropped.items() if k in DAMAGE or any(w in k for w in DAMAGE_WORDS)}
+    if not bad:
+        return note
+    what = ", ".join(f"{k} {v:,}" for k, v in sorted(bad.items()))
+    return f"{note}; {sum(bad.values()):,} unreadable row(s) skipped ({what})"
