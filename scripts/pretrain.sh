@@ -12,9 +12,10 @@ THREADS=${THREADS:-2}
 SEED=${SEED:-0}
 BIN=${BIN:-.venv/bin}
 SPEC=${SPEC:-configs/pretrain.toml}
+CONFIG=${CONFIG:-configs/pretrain_model.toml}  # the model recipe (e.g. configs/trajlm_small.toml)
 T="$BIN/python -m trajlm.cli"
 start=$(date +%s)
 $T data corpus "$SPEC" --data-root "$SHARED" --out "$OUT/corpus" --overwrite
-$T train --data "$OUT/corpus" --out "$OUT/run" --config configs/pretrain_model.toml \
+$T train --data "$OUT/corpus" --out "$OUT/run" --config "$CONFIG" \
     --max-steps "$STEPS" --seed "$SEED" --threads "$THREADS" --overwrite
 echo "pretrained $OUT/run (val-selected weights: $OUT/run/best) in $(( $(date +%s) - start )) s"

@@ -22,7 +22,8 @@ def register(data_app: typer.Typer) -> None:
         overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing corpus."),
     ) -> None:  # fmt: skip
         """Build a pretraining corpus: each source ingested into its own store, merged, with
-        per-source sampling weights (missing sources are skipped with a note)."""
+        per-source sampling weights (missing sources are skipped with a note; with [corpus]
+        discover = true, renamed files and new data sets under the root are taken, each printed)."""
         from trajlm import _cli_io as io
         from trajlm.data.corpus import build_corpus, corpus_summary, load_corpus_spec
 

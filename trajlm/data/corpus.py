@@ -24,6 +24,7 @@ weights (`CorpusWindows`); an epoch is as many windows as the train split holds.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -75,10 +76,17 @@ class CorpusSpec:
     data_root: str = "../shared/data"  # relative to the spec's working directory
     val_trips_per_source: int = 50
     sources: list[CorpusSource] = field(default_factory=list)
+    # every data set present (corpus_discover.py): renamed files of listed sources, and new
+    # top-level folders / files of a recognised format as sources of weight discover_weight
+    discover: bool = False
+    discover_weight: float = 1.0
+    ignore: list[str] = field(default_factory=list)  # top-level names discovery leaves out
+    redistributable_only: bool = False  # set by select(True): found data sets are left out
 
     def select(self, redistributable_only: bool) -> CorpusSpec:
         keep = [s for s in self.sources if s.redistributable or not redistributable_only]
-        return CorpusSpec(self.name, self.data_root, self.val_trips_per_source, keep)
+        only = self.redistributable_only or redistributable_only
+        return dataclasses.replace(self, sources=keep, redistributable_only=only)
 
 
 def load_corpus_spec(path: str | Path, data_root: str | None = None) -> CorpusSpec:
@@ -153,12 +161,21 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     """Ingest every source of `spec` into OUT/sources/<name> and merge them into the store OUT.
 
     A source whose files are missing is skipped with a note (recorded in corpus.json), so a
-    machine with only some of the data still builds a corpus. Returns the corpus record."""
+    machine with only some of the data still builds a corpus; with ``spec.discover`` renamed
+    files and new data sets under the root are taken too (corpus_discover.py, each printed).
+    Returns the corpus record."""
+    from trajlm.data.corpus_discover import resolve_sources, source_notes
     from trajlm.data.store import _write_split, load_stats, read_store
 
     out = Path(out)
     existing = check_output_dir(out, "store", overwrite=overwrite)
     root = Path(spec.data_root)
+    if not root.is_dir() and any(s.format != "synthetic" for s in spec.sources):
+        raise TrajlmInputError("the data root is not a folder", path=root,
+                               hint="pass --data-root (make pretrain: SHARED=)")  # fmt: skip
+    sources, found = resolve_sources(spec, root, CorpusSource, log)
+    if spec.redistributable_only:
+        sources = [s for s in sources if s.redistributable]
     out.parent.mkdir(parents=True, exist_ok=True)
     with DirLock(out.parent / f".{out.name}.lock", what=f"corpus {out}"):
         clean_stale_tmp(out.parent, out.name)
@@ -166,8 +183,10 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
         tmp.mkdir()
         try:
             record = {"name": spec.name, "spec": asdict(spec), "sources": [], "skipped": []}
+            if found:
+                record["found"] = found
             kept, stats = [], []
-            for src in sorted(spec.sources, key=lambda s: s.name):
+            for src in sorted(sources, key=lambda s: s.name):
                 try:
                     manifest = _ingest_source(src, root, tmp / "sources" / src.name)
                 except (FileNotFoundError, TrajlmInputError) as e:
@@ -175,11 +194,14 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                     record["skipped"].append({"name": src.name, "reason": str(e)})
                     continue
                 log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
-                    f"{manifest['n_points']} points")  # fmt: skip
+                    f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip
                 kept.append((src, manifest))
                 stats.append(load_stats(tmp / "sources" / src.name))
             if not kept:
                 raise TrajlmInputError("no source of the corpus could be read", path=root)
+            if all(s.format == "synthetic" for s, _ in kept):
+                log(f"corpus: no data set of the spec was found under {root}: the corpus "
+                    "holds only its synthetic sources")  # fmt: skip
             weights = [max(s.weight, 1e-12) for s, _ in kept]
             index_parts, sizes = [], {s: {"n_trajectories": 0, "n_points": 0} for s in SPLITS}
             for i, ((src, manifest), st) in enumerate(zip(kept, stats, strict=True)):

@@ -29,7 +29,10 @@ longer than max_step_norm as a GPS glitch and clamps dt, thresholds in units of 
 data's steps: a ship fixed every 20 min moves 3 km between fixes, which a 15 s taxi model
 would call a glitch (and it predicted the ship standing still, 10 km off). Off coverage a
 step is a glitch only if its *speed* is one: above max_step_norm steps per the training
-data's longest regular time step (dt_s p99).
+data's longest regular time step (dt_s p99). A history whose median step is itself longer
+than max_step_norm gets g = 0: the model never learned such steps (the loss leaves them out),
+so its correction there is noise (session 10: 1.29x constant velocity on ships fixed every
+10 min with g = 0.05; docs/generalization.md "Session 10").
 """
 
 from __future__ import annotations
@@ -146,6 +149,11 @@ def history_gate(model, feats: torch.Tensor, last: torch.Tensor) -> torch.Tensor
     g = gate_from_coverage(
         cfg.coverage, med_v.nan_to_num(0.0), med_d.nan_to_num(float(st["dt_mean"]))
     )
+    # steps longer than max_step_norm were never learned (the loss leaves them out as glitches):
+    # a history made of them (a ship fixed every 10 min) gets no correction, constant velocity
+    longest = d[..., :2].abs().amax(-1)  # (B, T) normalized
+    med_step = torch.where(real, longest, nan).nanmedian(1).values.nan_to_num(0.0)
+    g = torch.where(med_step > cfg.max_step_norm, torch.zeros_like(g), g)
     # a single-point history has no speed: keep the model as it is
     return torch.where(last >= 1, g, torch.ones_like(g))
 

@@ -28,6 +28,26 @@ from trajlm.data.schema import TrajlmInputError
 BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus the longest line
 
 
+def rglob_follow(folder: Path, pattern: str) -> list[Path]:
+    """Files under `folder` matching `pattern`, sorted, searched recursively *through* linked
+    folders (Path.rglob does not enter a symlinked subfolder: a data root of links would
+    read empty); each real folder is visited once, so a link loop ends."""
+    import fnmatch
+    import os
+
+    seen: set[str] = set()
+    out: list[Path] = []
+    for d, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(d)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        out.extend(Path(d) / f for f in files if fnmatch.fnmatch(f, pattern))
+    return sorted(out)
+
+
 def expand_paths(paths: str | Path | Sequence[str | Path], pattern: str) -> list[Path]:
     """Files named by `paths`; directories are searched recursively for `pattern`."""
     if isinstance(paths, str | Path):
@@ -35,7 +55,7 @@ def expand_paths(paths: str | Path | Sequence[str | Path], pattern: str) -> list
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(p.rglob(pattern))
+            found = rglob_follow(p, pattern)
             if not found:
                 raise TrajlmInputError(f"no {pattern} files under directory", path=p)
             out.extend(found)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._lines import header_names, sniff_sep
+from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
 from trajlm.data.readers.layouts import date_part_columns, matching_preset, with_date_parts
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
@@ -73,9 +73,9 @@ def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson")):  # fmt: skip
-        if next(path.rglob(pattern), None) is not None:
+        if rglob_follow(path, pattern):
             return fmt
-    first = next(iter(sorted(path.rglob("*.csv"))), None)
+    first = next(iter(rglob_follow(path, "*.csv")), None)
     return _csv_format(first) if first is not None else None
 
 
@@ -133,7 +133,7 @@ def resolve_columns(
     first = Path(paths[0])
     if first.is_dir():
         pattern = "*.parquet" if format == "parquet" else "*.csv"
-        first = next(iter(sorted(first.rglob(pattern))), first)
+        first = next(iter(rglob_follow(first, pattern)), first)
     cm = columns or ColumnMap()
     if not first.is_file() or cm.coord_sources or cm.t_parts:
         return columns, {}
