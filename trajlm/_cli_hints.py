@@ -25,12 +25,13 @@ def own_flags(text: str, group: click.Group, ctx: click.Context, args: list[str]
     """`text` (a user error) with a note for every --flag it names that the command being run
     does not have (a hint written by a shared module, e.g. a reader's --time-format reaching
     `trajlm predict`): which commands have it, so that no hint leads to 'No such option'."""
-    cmd, path = group, "trajlm"
+    cmd, path, chain = group, "trajlm", [group]
     while hasattr(cmd, "get_command") and args and (sub := cmd.get_command(ctx, args[0])):
         cmd, path, args = sub, f"{path} {args[0]}", args[1:]
+        chain.append(cmd)
     if hasattr(cmd, "get_command"):
         return text
-    have = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+    have = {"--help"} | {o for c in chain for p in c.params for o in (*p.opts, *p.secondary_opts)}
     foreign = [f for f in dict.fromkeys(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text))
                if f not in have]  # fmt: skip
     notes = []
