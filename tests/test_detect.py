@@ -125,10 +125,10 @@ def test_cli_input_reads_raw_formats_and_names_column_flags(tmp_path):
                           "</time></trkpt>" for i in range(3))
                 + "</trkseg></trk></gpx>\n")  # fmt: skip
     assert len(io.read_points(gpx, "--input")) == 3
-    f = write(tmp_path / "v.csv", "vehicle,when,latitude,longitude\n" + ROWS)
+    f = write(tmp_path / "v.csv", "car,when,latitude,longitude\n" + ROWS)  # car: no known id
     with pytest.raises(UserError, match=r"--traj-col NAME"):
         io.read_points(f, "--input")
-    df = io.read_points(f, "--input", columns={"traj_col": "vehicle", "time_col": "when"})
+    df = io.read_points(f, "--input", columns={"traj_col": "car", "time_col": "when"})
     assert df["traj_id"].to_list() == ["1", "1"] and df["lat"].to_list() == [41.15, 41.16]
     with pytest.raises(UserError, match=r"expected a store directory"):
         io.read_points(write(tmp_path / "x.xyz", "x\n"), "--input")

@@ -60,7 +60,10 @@ def predict_fails(base, tmp_path, input, *extra, names=(), model=None):
 @pytest.mark.parametrize(
     "rows, names",
     [
-        ("a,1709658392,41.1,-8.6\na,1709658402,NaN,-8.6\n", ["x.csv", "field lat", "NaN", "row 1"]),
+        (
+            "a,1709658392,41.1,-8.6\na,1709658402,NaN,-8.6\n",
+            ["x.csv", "field lat", "NaN", "file line 3"],
+        ),
         (
             "a,1709658392,200,-8.6\na,1709658402,41.1,-8.6\n",
             ["x.csv", "lat", "200", "not a latitude"],

@@ -25,11 +25,12 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from trajlm._safety import UserError, check_output_files, reading
-from trajlm.data.schema import TrajlmInputError
+from trajlm.data.schema import LINE, TrajlmInputError
 
 SPLIT_NAMES = ("train", "val", "test")
 THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
 OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
+ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."
 console = Console()
 
 
@@ -39,8 +40,9 @@ def fail(message: str) -> None:
 
 
 def say(message: str) -> None:
-    """A plain line: no markup, no highlighting (paths are shown as they are)."""
-    console.print(message, markup=False, highlight=False)
+    """A plain line: no markup, no highlighting (paths are shown as they are), never broken at
+    the console width (one message stays one line when piped)."""
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 # OSErrors that are about the user's files or machine, not about trajlm's code.
@@ -69,6 +71,10 @@ def one_line(e: BaseException) -> str:
 class BoundaryGroup(TyperGroup):
     """The top-level `trajlm` group: user errors become `error: ...` and exit status 2."""
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        ctx.meta.setdefault("trajlm_args", list(args))  # the command line, for own_flags
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -84,7 +90,10 @@ class BoundaryGroup(TyperGroup):
                 "TRAJLM_DEBUG"
             ):  # fmt: skip
                 raise
-            click.echo(f"error: {one_line(e)}", err=True)
+            from trajlm._cli_hints import own_flags
+
+            text = own_flags(one_line(e), self, ctx, ctx.meta.get("trajlm_args", []))
+            click.echo(f"error: {text}", err=True)
             ctx.exit(2)
 
 
@@ -249,14 +258,23 @@ _COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": 
                  "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
 
 
-def read_points(path: Path, option: str, split: str | None = None, columns: dict | None = None):
+def read_points(
+    path: Path,
+    option: str,
+    split: str | None = None,
+    columns: dict | None = None,
+    on_error: str | None = None,
+):
     """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
     MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
     going backwards: an error naming the file, field and row). `columns`: the --traj-col /
-    --time-col / --lat-col / --lon-col names (traj_col=..., as coerce takes them)."""
+    --time-col / --lat-col / --lon-col names (traj_col=..., as coerce takes them). `on_error`:
+    the command's --on-error for raw formats ("skip" drops and counts bad records, said in one
+    line); None when the command has no such option (hints then name `trajlm data ingest`)."""
     import polars as pl
 
     from trajlm.data.coerce import coerce
+    from trajlm.data.readers._common import HINT_SKIP
     from trajlm.errors import TrajlmInputError
 
     must_exist(path, option)
@@ -264,10 +282,15 @@ def read_points(path: Path, option: str, split: str | None = None, columns: dict
         return read_store_checked(path, option, split).drop("split", strict=False)
     todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
+    if on_error == "skip" and path.suffix.lower() in (".parquet", ".csv"):
+        raise UserError(f"--on-error skip applies to GPX / PLT / MF-JSON inputs; {option} "
+                        f"{path} is a table: clean it with `trajlm data ingest`")  # fmt: skip
     try:
         if path.suffix.lower() == ".parquet":
             with reading(path, todo):
                 df = pl.read_parquet(path, glob=False)
+            if not {"lat", "lon", columns.get("lat_col"), columns.get("lon_col")} & set(df.columns):
+                df = _geoparquet(path, df)
         elif path.suffix.lower() == ".csv":
             from trajlm.data.readers import header_names, sniff_sep
 
@@ -278,6 +301,7 @@ def read_points(path: Path, option: str, split: str | None = None, columns: dict
             with reading(path, todo):
                 df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
                                  separator=sep, new_columns=names or None)  # fmt: skip
+            df = _with_lines(path, df)
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 
@@ -288,15 +312,49 @@ def read_points(path: Path, option: str, split: str | None = None, columns: dict
                     f"{option} {path}: expected a store directory, .csv, .parquet or a file "
                     "trajlm reads (.gpx, .plt, .json)"
                 ) from None
-            df = read(path, fmt)[0]
+            df, report = read(path, fmt, on_error=on_error or "raise")
+            if report.total:
+                say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
+                    "records (--on-error skip)")  # fmt: skip
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
-        return coerce(df, source=str(path), **columns)[0]
+        return coerce(df, source=str(path), **columns)[0].drop(LINE, strict=False)
     except TrajlmInputError as e:
         text = str(e)
+        if on_error is None:  # this command has no --on-error: name the command that has it
+            text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
+                                "STORE` drops and counts such rows")  # fmt: skip
         for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
             text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
         raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
+
+
+def _with_lines(path: Path, df):
+    """`df` (read_csv of `path`, one row per line after the header, blank lines included) with
+    each row's 1-based file line in column LINE, so errors name lines; unchanged when the
+    counts differ (a quoted field spanning lines)."""
+    import polars as pl
+
+    with open(path, "rb") as f:
+        data = f.read()
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if n_lines - 1 != len(df) or LINE in df.columns:
+        return df
+    return df.with_columns(pl.int_range(2, len(df) + 2, dtype=pl.Int64).alias(LINE))
+
+
+def _geoparquet(path: Path, df):
+    """A GeoParquet file of points (GeoPandas' to_parquet) as a GeoDataFrame, which coerce
+    reprojects from its CRS; `df` unchanged when the file has no point geometry column."""
+    import pyarrow.parquet as pq
+
+    from trajlm.data.readers._geoparquet import geometry_source
+
+    if geometry_source(pq.ParquetFile(path).schema_arrow, path) is None:
+        return df
+    from trajlm.data.geo import require
+
+    return require("geopandas").read_parquet(path)
 
 
 def load_model(run: Path, option: str = "--model"):

@@ -99,7 +99,7 @@ def check_output_dir(
     kind: str,
     *,
     overwrite: bool = False,
-    resume: bool = False,
+    resume: bool | None = False,
     option: str = "",
     legacy: Callable[[Path], str | None] | None = None,
 ) -> bool:
@@ -108,6 +108,7 @@ def check_output_dir(
 
     Refused: a file; a non-empty directory without our marker (never written into, whatever
     the flags); one of another kind; an existing one without `overwrite` or `resume`.
+    resume=None: the caller has no resume option, so the hint names --overwrite only.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -131,7 +132,7 @@ def check_output_dir(
     if have != kind:
         raise OutputExistsError(f"{name} holds a trajlm {have}, not a {kind}")
     if not (overwrite or resume):
-        flags = "--resume or --overwrite" if kind == "run" else "--overwrite"
+        flags = "--resume or --overwrite" if kind == "run" and resume is not None else "--overwrite"
         raise OutputExistsError(
             f"{name} already holds a trajlm {kind}",
             hint=f"pass {flags} (only trajlm's own files are replaced), or choose another",

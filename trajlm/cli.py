@@ -13,7 +13,7 @@ import typer
 
 from trajlm import _cli_io as io
 from trajlm import cli_anomalies, cli_recovery, cli_route, cli_selector
-from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
+from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
 from trajlm.cli_data import data_app
@@ -21,6 +21,7 @@ from trajlm.cli_data import data_app
 app = typer.Typer(
     cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
     help="Large trajectory models.", pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # plain help: nothing truncated, [model] / [train] shown as written
 )  # fmt: skip
 app.add_typer(data_app, name="data")  # `trajlm data ...` (trajlm/cli_data.py)
 
@@ -101,7 +102,13 @@ def predict(
         "point, comma-separated (e.g. 30,60,300) instead of --steps: exact for a time_query "
         "model, the rollout interpolated otherwise.",
     ),  # fmt: skip
-    out: Path = typer.Option(Path("predictions.csv"), "--out", help=".csv/.parquet/.geojson"),
+    out: Path = typer.Option(
+        Path("predictions.csv"),
+        "--out",
+        help=".csv/.parquet/.geojson with columns traj_id, step, t (Unix seconds, UTC), lat, "
+        "lon (WGS84), std_m, whatever the input's column names and time format (the Python "
+        "API keeps the caller's).",
+    ),  # fmt: skip
     plot: Path = typer.Option(None, "--plot", help="Write a PNG of history/truth/prediction."),
     holdout: int = typer.Option(
         0, min=0, help="Hide the last N points of each trajectory and draw them as truth."
@@ -123,6 +130,7 @@ def predict(
         help="--input table: CRS of projected coordinates (EPSG:32629; "
         "--lat-col = northing); predictions are written in WGS84 lat/lon.",
     ),  # fmt: skip
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty)."""
     import polars as pl
@@ -130,6 +138,7 @@ def predict(
     from trajlm.tasks.predict import predict_table, write_points
 
     io.choice(split, SPLIT_NAMES, "--split")
+    io.choice(on_error, ("raise", "skip"), "--on-error")
     ahead = None
     if seconds_ahead is not None:
         try:
@@ -140,7 +149,7 @@ def predict(
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
-    df = io.read_points(input, "--input", split, cols)
+    df = io.read_points(input, "--input", split, cols, on_error)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -186,7 +195,8 @@ def predict(
         else:
             pred = predict_table(m, df, steps)
     write_points(pred, out)
-    _say(f"wrote {len(pred):,} predicted points to {out}")
+    _say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(pred.columns)} "
+         "(trajlm's names whatever the input's; t in Unix seconds UTC, lat/lon WGS84)")  # fmt: skip
     if plot:
         from trajlm.viz import plot_predictions
 
@@ -274,7 +284,7 @@ def finetune(
         if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
             _fail(f"--out {out} would write into the input {path}; choose another --out")
     kind = "run" if task in ("recover", "tte") else f"finetune-{task}"
-    exists = check_output_dir(out, kind, overwrite=overwrite, option="--out")
+    exists = check_output_dir(out, kind, overwrite=overwrite, resume=None, option="--out")
     net = io.load_model(model)
     df = io.read_store_checked(data, "--data")
     io.coverage_note(net, df, f"--data {data}")
@@ -335,15 +345,25 @@ def similar_cmd(
     out: Path = typer.Option(Path("similar.csv"), "--out"),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    traj_col: str = typer.Option(None, "--traj-col", help="Table inputs: trajectory id column."),
+    time_col: str = typer.Option(None, "--time-col", help="Table inputs: time column."),
+    lat_col: str = typer.Option(None, "--lat-col", help="Table inputs: latitude column."),
+    lon_col: str = typer.Option(None, "--lon-col", help="Table inputs: longitude column."),
+    crs: str = typer.Option(None, "--crs", help="Table inputs: CRS of projected coordinates."),
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
 ) -> None:
-    """The k most similar database trajectories to each query (embedding L2, exact search)."""
+    """The k most similar database trajectories to each query (embedding L2, exact search).
+    The column options apply to --query and --database when they are CSV / Parquet tables."""
     import polars as pl
 
     from trajlm.tasks.embed import similar
 
     io.suffix(out, (".csv",), "--out")
     io.outputs({"--out": out}, [model, query, database], overwrite)
-    q, db = io.read_points(query, "--query"), io.read_points(database, "--database")
+    io.choice(on_error, ("raise", "skip"), "--on-error")
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    q = io.read_points(query, "--query", None, cols, on_error)
+    db = io.read_points(database, "--database", None, cols, on_error)
     n_db = db["traj_id"].n_unique()
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")

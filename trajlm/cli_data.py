@@ -16,7 +16,8 @@ from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
 from trajlm.errors import TrajlmInputError
 
-data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look at trajectories.")
+data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look at trajectories.",
+                       rich_markup_mode=None)  # fmt: skip
 register_corpus(data_app)  # `trajlm data corpus` (trajlm/cli_corpus.py)
 
 FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson"
@@ -115,6 +116,9 @@ def data_ingest(
     if guessed:
         said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
+    if unused := reading.get("columns_not_kept"):
+        _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
+             "Python: ColumnMap(extra={name: column}) keeps one)")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
     _say(
         f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "

@@ -138,7 +138,11 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
                 markup=False,
             )
         for line in coverage_warnings(cov, test):
-            console.print(f"warning: {p.name}: outside training coverage: {line}", markup=False)
+            console.print(
+                f"warning: {p.name}: outside training coverage: {line}",
+                markup=False,
+                soft_wrap=True,
+            )
 
 
 def run_eval_command(
@@ -248,14 +252,16 @@ def run_eval_command(
     console.print(
         f"store {data}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} "
         f"points; dropped at ingest: {report.get('dropped', {})}",
-        markup=False, highlight=False,
+        markup=False, highlight=False, soft_wrap=True,
     )  # fmt: skip
     if task == "classify":
         from trajlm.eval.classify import run_classify_eval
 
         result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
                                    split_by=split_by, verbose=False)  # fmt: skip
-        console.print(f"segments: {result.meta.get('segment_report')}", markup=False)
+        console.print(
+            f"segments: {result.meta.get('segment_report')}", markup=False, soft_wrap=True
+        )
     elif task == "similarity":
         from trajlm.eval.similarity import run_similarity_eval
 
@@ -278,7 +284,7 @@ def run_eval_command(
     result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
     result.meta["models"] = [str(p) for p in models or []]
-    console.print(result.to_markdown(), markup=False, highlight=False)
+    console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if out is not None:
         if out.suffix == ".json":
             out.write_text(result.to_json() + "\n")

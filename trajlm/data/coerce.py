@@ -26,7 +26,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates
-from trajlm.data.schema import TrajlmInputError, check_model_input, conform
+from trajlm.data.schema import LINE, TrajlmInputError, check_model_input, conform
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
 
@@ -65,6 +65,7 @@ def kind_of(obj: Any) -> str:
 
 def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str) -> str:
     """The column for canonical `what`: the given name (must exist) or the detected one."""
+    cols = [c for c in cols if c != LINE]  # the file-line bookkeeping column is not the user's
     if given is not None:
         if given not in cols:
             raise TrajlmInputError(
@@ -103,6 +104,21 @@ def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
     return out.fill_nan(None)
 
 
+def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
+    """The first values of text times `s` that do not parse, with their file line (LINE) or
+    row; the first values when no format can be inferred at all."""
+    try:
+        bad = s.str.to_datetime(time_zone="UTC", strict=False).is_null() & s.is_not_null()
+    except pl.exceptions.PolarsError:
+        return f"first values {s.head(3).to_list()}"
+    idx = bad.arg_true().head(3).to_list()
+    if not idx:
+        return f"first values {s.head(3).to_list()}"
+    lines = df[LINE] if LINE in df.columns else None
+    where = [f"file line {lines[i]}" if lines is not None else f"row {i}" for i in idx]
+    return "e.g. " + ", ".join(f"{s[i]!r} at {w}" for i, w in zip(idx, where, strict=True))
+
+
 def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
     """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
     s = df[col]
@@ -130,9 +146,8 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         try:
             parsed = s.str.to_datetime(time_zone="UTC")
         except pl.exceptions.PolarsError as e:
-            bad = s.head(3).to_list()
             raise TrajlmInputError(
-                f"times are strings that do not parse as ISO dates (first values {bad})",
+                f"times are strings that do not parse as ISO dates ({_unparsed(df, s)})",
                 field=col,
                 hint="give datetimes, Unix seconds or ISO 8601 strings",
             ) from e

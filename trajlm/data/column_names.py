@@ -2,29 +2,38 @@
 
 Shared by the Python API's frame coercion (`coerce.py`) and the CSV / Parquet readers
 (`readers/detect.py`), so that a file and a DataFrame with the same columns are read alike.
-A name is matched case-insensitively; the first tier with a match wins, and two matches in
+A name is matched case-insensitively, with spaces, dashes and dots read as underscores
+("Vehicle ID" is vehicle_id); the first tier with a match wins, and two matches in
 one tier are ambiguous (the caller names the column instead).
 """
 
 from __future__ import annotations
 
+import re
+
 TRAJ = (
     ("traj_id",),
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
     ("id", "track", "trip"),
-    ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id"),
-)
+    ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
+     "imei", "taxi_id", "vessel_id", "animal_id", "tag_id"),
+)  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime"))
 LAT = (("lat", "latitude"), ("y",))
 LON = (("lon", "lng", "longitude", "long"), ("x",))
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
+def normalised(name: str) -> str:
+    """`name` as matched against the tiers: lower case, spaces / dashes / dots as underscores."""
+    return re.sub(r"[\s.\-]+", "_", name.strip().strip('"').lstrip("\ufeff").lower())
+
+
 def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[str]:
     """The columns of the first tier that has any (several = ambiguous; none = not found)."""
     lower: dict[str, list[str]] = {}
     for c in columns:
-        lower.setdefault(c.lower(), []).append(c)
+        lower.setdefault(normalised(c), []).append(c)
     for tier in tiers:
         found = [c for name in tier for c in lower.get(name, [])]
         if found:

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import PRESETS, CleanConfig, clean
 from trajlm.data.readers import ReadLimits, detect_format, iter_read, resolve_columns
+from trajlm.data.readers.detect import unused_columns
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -89,6 +90,8 @@ def ingest(
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed
+    if unused := unused_columns(paths, format, columns):  # said once: not kept in the store
+        reading["columns_not_kept"] = unused
     overrides = dict(clean_overrides or {})
     if columns is not None and columns.min_t is not None:  # historical records (hurricanes)
         overrides.setdefault("min_t", columns.min_t)

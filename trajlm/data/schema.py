@@ -165,6 +165,11 @@ def data_root() -> Path:
     return Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
+# An input table read from a file may carry each row's file line (1-based) in this column, so
+# that errors name the line rather than a row index after sorting; readers of it drop it.
+LINE = "_file_line"
+
+
 def check_model_input(df: pl.DataFrame, source: str = "input") -> pl.DataFrame:
     """The points a model reads: canonical dtypes, then `validate`; raise on the first problem.
 
@@ -184,7 +189,10 @@ def check_model_input(df: pl.DataFrame, source: str = "input") -> pl.DataFrame:
     if problems:
         p = problems[0]
         row = df.row(p.first_row, named=True) if p.first_row is not None else None
-        where = "" if row is None else f" (first at row {p.first_row}, traj_id {row['traj_id']!r})"
+        at = f"row {p.first_row}"
+        if row is not None and row.get(LINE) is not None:  # read from a file: its line number
+            at = f"file line {row[LINE]}"
+        where = "" if row is None else f" (first at {at}, traj_id {row['traj_id']!r})"
         raise TrajlmInputError(
             f"{p.issue} in {p.n_rows} row(s){where}",
             path=source,

@@ -256,7 +256,8 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
     `df` has typed traj_id, t, lat, lon (nulls where parsing failed) and `_file`, `_line`.
     fields: canonical column -> input field name, for error messages. Adds len(df) to rows_in.
     A file whose coordinates look swapped or projected raises in both modes: that is a column
-    mapping problem, and skipping would drop every row.
+    mapping problem, and skipping would drop every row. Fixes at exactly (0, 0) are dropped and
+    counted as `null_island` in both modes (a missing-fix marker).
     """
     fields = {"traj_id": "traj_id", "t": "t", "lat": "lat", "lon": "lon", **(fields or {})}
     ctx.report.rows_in += len(df)
@@ -264,6 +265,13 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
         return df
     _check_swapped(df, ctx, fields)
     lat, lon, t = pl.col("lat"), pl.col("lon"), pl.col("t")
+    # (0, 0) exactly ("null island") is a device's missing-fix marker, not a place: dropped and
+    # counted as `null_island` in both modes, like a preset's no_fix
+    island = ((lat == 0) & (lon == 0)).fill_null(False)
+    n_island = int(df.select(island.sum()).item())
+    if n_island:
+        ctx.report.drop("null_island", n_island)
+        df = df.filter(~island)
     if ctx.min_t == MIN_T:
         early_reason, early_msg = "timestamp_before_1990", "time before 1990-01-01 (no civil GPS)"
     else:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import ColumnMap
+from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
 from trajlm.data.readers.layouts import date_part_columns, matching_preset, with_date_parts
 from trajlm.data.readers.tabular import PRESETS
@@ -167,7 +168,41 @@ def resolve_columns(
             )
         if found:
             guessed[name] = found[0]
+    if format == "parquet" and cm.lat not in have and cm.lon not in have:
+        geom = _geometry(first)
+        if geom is not None:  # GeoParquet points (the tabular reader decodes them)
+            guessed["lat/lon"] = f"{geom[0]} points in {geom[1]}"
     if not guessed:
         return columns, {}
-    fields = {k: v for k, v in guessed.items() if not (k == "t" and cm.t_parts)}
+    fields = {k: v for k, v in guessed.items() if not (k == "t" and cm.t_parts) and k != "lat/lon"}
     return dataclasses.replace(cm, **fields), guessed
+
+
+def _geometry(path: Path) -> tuple[str, str] | None:
+    import pyarrow.parquet as pq
+
+    try:
+        return geometry_source(pq.ParquetFile(path).schema_arrow, path)
+    except Exception:  # the reader says what is wrong with the file
+        return None
+
+
+def unused_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> list[str]:
+    """Columns of the first csv / parquet file's header that the mapping does not read (they
+    are not kept in the store), e.g. a `speed` column; [] for other formats."""
+    if format not in ("csv", "parquet"):
+        return []
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    first = Path(paths[0])
+    if not first.is_file() or first.suffix.lower() == ".zip":
+        return []
+    cm = columns or ColumnMap()
+    have = _header(first, format, cm.sep) or []
+    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
+    used |= {c for pair in cm.coord_sources.values() for c in pair}
+    if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
+        used.add(geom[0])
+    return [c for c in have if c not in used and c.strip()]

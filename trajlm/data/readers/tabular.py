@@ -31,6 +31,7 @@ trajectory (in file order, across chunks and files) are counted as repaired["sor
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import zipfile
 import zlib
@@ -52,6 +53,7 @@ from trajlm.data.readers._common import (
     parse_time,
     parse_time_parts,
 )
+from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, with_xy
 from trajlm.data.readers._lines import (
     first_line,
     header_names,
@@ -347,30 +349,41 @@ def iter_parquet(
         except Exception as e:  # pyarrow raises several types for a broken file
             raise TrajlmInputError(f"not a readable Parquet file ({e})", path=path) from None
         have = pf.schema_arrow.names
-        _check_columns(cm, have, path)
+        fcm, geom = cm, None
+        if cm.lat not in have and cm.lon not in have and not cm.coord_sources:
+            found = geometry_source(pf.schema_arrow, path)  # GeoParquet: points, with a CRS
+            if found is not None:
+                geom = found[0]
+                fcm = dataclasses.replace(cm, lat=GEO_Y, lon=GEO_X, crs=found[1])
+                if fcm.refusal():
+                    check_mapping(fcm, [path])
+        _check_columns(fcm, [*have, GEO_X, GEO_Y] if geom else have, path)
         if pf.metadata.num_rows == 0:
             _empty(ctx, file, "Parquet file has no rows")
             continue
         carry, row0 = None, 1
-        cols = _needed(cm, have)
+        cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y)] + ([geom] if geom else [])
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
             raw = pl.from_arrow(batch)
             assert isinstance(raw, pl.DataFrame)
+            if geom:
+                raw = with_xy(raw, geom)
             n = len(raw)
             raw = raw.with_columns(
-                *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(cm, have)],
+                *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(fcm, raw.columns)],
                 _file=pl.lit(file, dtype=pl.Int32),
                 _line=pl.int_range(row0, row0 + n, dtype=pl.Int64),
             )
             row0 += n
-            raw = _coords(raw, cm, ctx)
+            raw = _coords(raw, fcm, ctx)
             t_expr = (
                 parse_time_parts(cm.t_parts, cm.utc_offset_s)
                 if cm.t_parts
                 else _parquet_time(raw[cm.t], cm)
             )
-            pts = _to_points(raw, cm, path.stem, t_expr)
-            pts = check_rows(pts, ctx, _fields(cm))
+            pts = _to_points(raw, fcm, path.stem, t_expr)
+            fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
+            pts = check_rows(pts, ctx, fields)
             count_resorted(pts, ctx, across_chunks=True)
             done, carry = hold_back(finalize(pts), carry)
             if len(done):
