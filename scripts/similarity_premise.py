@@ -8,6 +8,8 @@ Three stages, one store (PROTOCOL task 5; docs/pretraining.md "Session 9"):
     python scripts/similarity_premise.py diag --data STORE --pretrained RUN/best --out DIR
     # contrastive fine-tunes (both arms, seed 0) for each LR:TEMP:EPOCHS:LAYER, scored on VAL
     python scripts/similarity_premise.py sweep ... --configs 1e-3:0.1:8:final 3e-3:0.05:16:all
+    # the rule per arm on the sweep: "ARM CONFIG NORM" lines (best val top-1, hard clock-shifted)
+    python scripts/similarity_premise.py pick ... --out DIR
     # the chosen setting per arm, seeds 0-2, TEST, both tasks, with DTW / Frechet / Hausdorff /
     # resampled shape, paired bootstrap CIs (pretrained - random init; each arm - best baseline)
     python scripts/similarity_premise.py test ... --pre-config C --scratch-config C --norm N
@@ -88,12 +90,16 @@ def parse_layer(x: str) -> int | str | None:
 
 
 def parse_config(text: str, seed: int) -> ContrastiveConfig:
-    """LR:TEMPERATURE:EPOCHS:LAYER[:aug] -> the contrastive recipe (32-point views; "aug":
-    sub-window + noise augmented views, ContrastiveConfig.augment)."""
-    lr, temp, epochs, layer, *aug = text.split(":")
+    """LR:TEMPERATURE:EPOCHS:LAYER[:aug][:projN] -> the contrastive recipe (32-point views;
+    "aug": sub-window + noise augmented views, ContrastiveConfig.augment; "projN": the loss on
+    an N-wide projection head, ContrastiveConfig.projection_dim, search before the head)."""
+    lr, temp, epochs, layer, *opts = text.split(":")
+    proj = [int(o[4:]) for o in opts if o.startswith("proj")]
+    if set(opts) - {"aug"} - {f"proj{d}" for d in proj}:
+        raise ValueError(f"unknown options in {text!r}: use aug and/or projN")
     return ContrastiveConfig(epochs=int(epochs), lr=float(lr), temperature=float(temp),
                              n_points=N_POINTS, seed=seed, layer=parse_layer(layer),
-                             augment=aug == ["aug"])  # fmt: skip
+                             augment="aug" in opts, projection_dim=proj[0] if proj else 0)  # fmt: skip
 
 
 def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val) -> tuple:
@@ -153,6 +159,19 @@ def sweep(args, train, val) -> None:
     head = ["lr:temp:epochs:layer", "arm", "normalisation", "best epoch", "wall s",
             "mean cosine", *[f"{t} top-1 % / mean rank" for t in ts]]  # fmt: skip
     print(write_markdown_table(args.out / "sweep.md", head, rows).read_text())
+
+
+def pick(sweep_jsonl: Path, arm: str, task: str = "hard, clock-shifted") -> tuple[str, str]:
+    """The rule fixed before each sweep: for one arm, the (config, normalisation) with the
+    best val top-1 on ``task`` (ties: the lower mean rank, then the first swept)."""
+    recs = [json.loads(x) for x in sweep_jsonl.read_text().splitlines() if x.strip()]
+    recs = [r for r in recs if r["arm"] == arm]
+    if not recs:
+        raise ValueError(f"no {arm!r} rows in {sweep_jsonl}")
+    best = min(
+        enumerate(recs), key=lambda ir: (-ir[1][task]["top1"], ir[1][task]["mean_rank"], ir[0])
+    )
+    return best[1]["config"], best[1]["norm"]
 
 
 def baseline_ranks(train: pl.DataFrame, task) -> dict[str, np.ndarray]:
@@ -217,7 +236,7 @@ def test(args, train, val, test_df) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["diag", "sweep", "test"])
+    ap.add_argument("stage", choices=["diag", "sweep", "test", "pick"])
     ap.add_argument("--data", required=True, help="Store directory.")
     ap.add_argument("--pretrained", required=True, help="Pretrained run (RUN/best).")
     ap.add_argument("--out", required=True, type=Path)
@@ -227,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
         "--configs",
         nargs="+",
         default=["1e-3:0.1:8:final"],
-        help="sweep: LR:TEMPERATURE:EPOCHS:LAYER (layer: final, all or 0..L-1)",
+        help="sweep: LR:TEMPERATURE:EPOCHS:LAYER[:aug][:projN] (layer: final, all or 0..L-1)",
     )
     ap.add_argument("--arms", nargs="+", default=["pretrained", "random"])
     ap.add_argument("--pre-config", default="1e-3:0.1:8:final")
@@ -235,6 +254,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--norm", default="raw", help="test: raw, standardize or whiten")
     ap.add_argument("--scratch-norm", default=None, help="test: the random arm's (--norm)")
     args = ap.parse_args(argv)
+    if args.stage == "pick":  # print "ARM CONFIG NORM" per arm from --out's sweep.jsonl
+        for arm in args.arms:
+            print(arm, *pick(args.out / "sweep.jsonl", arm))
+        return
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     df = read_store(args.data)

@@ -1,0 +1,115 @@
+"""ContrastiveConfig.projection_dim: a SimCLR-style head over the pooled states (session 10)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from test_embed import _model, _table
+
+import trajlm.tasks.contrastive as contrastive
+from trajlm.tasks.contrastive import (
+    ContrastiveConfig,
+    ContrastivePairs,
+    _embed_batch,
+    fit_contrastive,
+    info_nce,
+    projection_head,
+)
+from trajlm.tasks.embed import embed
+
+
+def _weights(model: torch.nn.Module) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def test_projection_head_shapes_seeded_and_leaves_the_global_rng_alone():
+    torch.manual_seed(123)
+    before = torch.rand(3)
+    torch.manual_seed(123)
+    head = projection_head(32, 16, seed=4)
+    assert torch.equal(torch.rand(3), before)  # the global stream is where it was
+    assert head(torch.zeros(5, 32)).shape == (5, 16)
+    same, other = projection_head(32, 16, seed=4), projection_head(32, 16, seed=5)
+    for a, b, c in zip(head.parameters(), same.parameters(), other.parameters(), strict=True):
+        assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+def test_default_has_no_head_and_the_loss_is_the_old_formula():
+    df = _table(n_traj=6, n_pts=20, seed=5)
+    model = _model(df)
+    cfg = ContrastiveConfig(epochs=1, batch_size=3, n_points=8)
+    assert cfg.projection_dim == 0
+    obj = ContrastivePairs(df, model, cfg)
+    assert obj.head is None
+    batch = next(obj.batches(0))
+    old = info_nce(  # the loss before the head existed
+        _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")}),
+        _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")}),
+        cfg.temperature,
+    )
+    assert torch.equal(obj.loss(model, batch, 0)[0], old)
+    with_head = ContrastivePairs(df, model, ContrastiveConfig(n_points=8, projection_dim=8))
+    assert not torch.equal(with_head.loss(model, batch, 0)[0], old)
+
+
+def test_default_off_fit_is_bit_for_bit_the_explicit_zero():
+    df = _table(n_traj=6, n_pts=20, seed=5)
+    runs = []
+    for cfg in (ContrastiveConfig(epochs=2, batch_size=3, n_points=8),
+                ContrastiveConfig(epochs=2, batch_size=3, n_points=8, projection_dim=0)):  # fmt: skip
+        model = _model(df)
+        fit_contrastive(model, df, None, cfg)
+        runs.append(_weights(model))
+    for a, b in zip(*runs, strict=True):
+        assert torch.equal(a, b)
+
+
+def test_head_is_trained_and_search_embeds_the_states_before_it(monkeypatch):
+    df = _table(n_traj=12, n_pts=30, seed=3)
+    made = []
+
+    def spy(width: int, dim: int, seed: int = 0) -> torch.nn.Sequential:
+        made.append(projection_head(width, dim, seed))
+        return made[-1]
+
+    monkeypatch.setattr(contrastive, "projection_head", spy)
+    cfg = ContrastiveConfig(epochs=3, batch_size=6, lr=3e-3, n_points=16, projection_dim=8)
+    out = []
+    for _ in range(2):  # same seed twice: the same weights
+        model = _model(df)
+        start = _weights(model)
+        info = fit_contrastive(model, df, None, cfg)
+        out.append(embed(model, df, n_points=16))
+    assert len(made) == 2 and info["config"]["projection_dim"] == 8
+    fresh = projection_head(32, 8, cfg.seed)
+    assert any(
+        not torch.equal(a, b) for a, b in zip(made[0].parameters(), fresh.parameters(), strict=True)
+    )
+    assert any(not torch.equal(a, b) for a, b in zip(_weights(model), start, strict=True))
+    assert out[0].shape == (12, 32)  # d_model, not projection_dim
+    np.testing.assert_array_equal(out[0], out[1])
+    no_head = _model(df)  # and the head changes what the backbone learns
+    fit_contrastive(no_head, df, None, ContrastiveConfig(epochs=3, batch_size=6, lr=3e-3,
+                                                         n_points=16))  # fmt: skip
+    assert not np.allclose(embed(no_head, df, n_points=16), out[0])
+
+
+def test_similarity_premise_parses_the_head_option():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "similarity_premise.py"
+    spec = importlib.util.spec_from_file_location("similarity_premise", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cfg = mod.parse_config("3e-3:0.1:16:0:aug:proj64", 2)
+    assert (cfg.lr, cfg.epochs, cfg.layer, cfg.augment, cfg.projection_dim, cfg.seed) == (
+        3e-3, 16, 0, True, 64, 2)  # fmt: skip
+    plain = mod.parse_config("1e-3:0.1:8:final", 0)
+    assert plain.projection_dim == 0 and not plain.augment and plain.layer is None
+    try:
+        mod.parse_config("1e-3:0.1:8:final:bogus", 0)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("an unknown option must be refused")
