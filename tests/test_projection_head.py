@@ -113,3 +113,25 @@ def test_similarity_premise_parses_the_head_option():
         pass
     else:
         raise AssertionError("an unknown option must be refused")
+
+
+def test_similarity_premise_pick_is_best_val_top1_per_arm(tmp_path):
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "similarity_premise.py"
+    spec = importlib.util.spec_from_file_location("similarity_premise", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    t = "hard, clock-shifted"
+    rows = [("a", "pretrained", "raw", 20.0, 9.0), ("b", "pretrained", "whiten", 25.0, 30.0),
+            ("c", "pretrained", "raw", 25.0, 12.0), ("a", "random", "raw", 40.0, 5.0),
+            ("b", "random", "whiten", 10.0, 2.0)]  # fmt: skip
+    f = tmp_path / "sweep.jsonl"
+    f.write_text("".join(json.dumps({"config": c, "arm": a, "norm": n,
+                                     t: {"top1": top1, "mean_rank": mr}}) + "\n"
+                         for c, a, n, top1, mr in rows))  # fmt: skip
+    assert mod.pick(f, "pretrained") == ("c", "raw")  # tie on top-1: the lower mean rank
+    assert mod.pick(f, "random") == ("a", "raw")
+    mod.main(["pick", "--data", "x", "--pretrained", "y", "--out", str(tmp_path)])
