@@ -5,22 +5,22 @@
 # val top-1 on the clock-shifted hard queries, per arm, over recipe x {raw, whiten}), then the
 # test split once per arm, seeds 0-2, with the distance baselines and paired bootstrap CIs.
 #   PY=python PRE=runs/f6k/pre_corpus/best OUT=out/sim10 bash scripts/similarity_head.sh
-# Idempotent per stage (a finished sweep.md / test.md is reused). One CPU thread.
+# Idempotent: a (recipe, arm) already in sweep.jsonl, a cached fine-tune or a finished
+# test.md is reused. One CPU thread.
 set -euo pipefail
 PY=${PY:-python}
 PRE=${PRE:-runs/f6k/pre_corpus/best}
 OUT=${OUT:-out/sim10}
-STORES=${STORES:-geolife:/tmp/stores/geolife porto:/tmp/stores/porto}
-CONFIGS=${CONFIGS:-1e-3:0.1:16:final:aug 1e-3:0.1:16:final:aug:proj32 3e-3:0.1:16:final:aug:proj32}
+STORES=${STORES:-porto:/tmp/stores/porto geolife:/tmp/stores/geolife}
+CONFIGS=${CONFIGS:-1e-3:0.1:16:final:aug 1e-3:0.1:16:final:aug:proj32}
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 S="$PY scripts/similarity_premise.py"
 for entry in $STORES; do
     name=${entry%%:*}; store=${entry#*:}
-    A="--data $store --pretrained $PRE"
+    A="--data $store --pretrained $PRE --cache $OUT/$name/models"  # the seed-0 runs are reused
     if [ ! -f "$OUT/$name/sweep.md" ]; then
-        rm -f "$OUT/$name/sweep.jsonl"
         # shellcheck disable=SC2086
-        $S sweep $A --out "$OUT/$name" --norms raw whiten --configs $CONFIGS > "$OUT/$name.sweep.log" 2>&1
+        $S sweep $A --out "$OUT/$name" --norms raw whiten --configs $CONFIGS >> "$OUT/$name.sweep.log" 2>&1
     fi
     # shellcheck disable=SC2086
     read -r _ pc pn <<< "$($S pick $A --out "$OUT/$name" --arms pretrained)"

@@ -102,10 +102,21 @@ def parse_config(text: str, seed: int) -> ContrastiveConfig:
                              augment="aug" in opts, projection_dim=proj[0] if proj else 0)  # fmt: skip
 
 
-def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val) -> tuple:
+def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val,
+               cache: Path | None = None, key: str = "") -> tuple:  # fmt: skip
+    """``fit_contrastive`` (deterministic by cfg.seed); with ``cache`` the fine-tuned weights
+    and info are kept as CACHE/KEY.{pt,json} and loaded instead of re-training (so the test's
+    seed-0 run of a swept recipe reuses the sweep's; scratch files, never committed)."""
+    if cache is not None and (cache / f"{key}.pt").exists():
+        model.load_state_dict(torch.load(cache / f"{key}.pt"))
+        return model.eval(), json.loads((cache / f"{key}.json").read_text()) | {"cached": True}
     t0 = time.perf_counter()
     info = fit_contrastive(model, train, val, cfg)
     info = {k: v for k, v in info.items() if k != "history"} | {"wall_s": time.perf_counter() - t0}
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), cache / f"{key}.pt")
+        (cache / f"{key}.json").write_text(json.dumps(info))
     return model.eval(), info
 
 
@@ -136,12 +147,17 @@ def diag(args, train, val) -> None:
 
 def sweep(args, train, val) -> None:
     ts, rows, rec = tasks(val), [], []
+    log = args.out / "sweep.jsonl"  # appended per run: a (recipe, arm) already there is kept
+    lines = log.read_text().splitlines() if log.exists() else []
+    done = {(r["config"], r["arm"]) for r in map(json.loads, lines)}
     for text in args.configs:
         for arm in args.arms:
+            if (text, arm) in done:
+                continue
             model = (TrajectoryModel.from_pretrained(args.pretrained) if arm == "pretrained"
                      else random_init(args.pretrained, 0))  # fmt: skip
             cfg = parse_config(text, 0)
-            model, info = fine_tuned(model, cfg, train, val)
+            model, info = fine_tuned(model, cfg, train, val, args.cache, f"{arm}_{text}_s0")
             emb = ModelEmbedder(model, n_points=N_POINTS, layer=cfg.layer)
             cos = mean_pair_cosine(emb.embed(ts["halves"].database))
             for norm in args.norms:
@@ -154,7 +170,7 @@ def sweep(args, train, val) -> None:
                              f"{cos:.3f}",
                              *[f"{r[t]['top1']:.1f} / {r[t]['mean_rank']:.2f}" for t in ts]])  # fmt: skip
                 print(" | ".join(rows[-1]), flush=True)
-            with open(args.out / "sweep.jsonl", "a") as f:
+            with open(log, "a") as f:
                 f.write("".join(json.dumps(x) + "\n" for x in rec[-len(args.norms) :]))
     head = ["lr:temp:epochs:layer", "arm", "normalisation", "best epoch", "wall s",
             "mean cosine", *[f"{t} top-1 % / mean rank" for t in ts]]  # fmt: skip
@@ -197,7 +213,8 @@ def test(args, train, val, test_df) -> None:
             model = (TrajectoryModel.from_pretrained(args.pretrained) if arm == "pretrained"
                      else random_init(args.pretrained, s))  # fmt: skip
             cfg = parse_config(text, s)
-            model, infos[f"{arm} s{s}"] = fine_tuned(model, cfg, train, val)
+            key = f"{arm.split()[0]}_{text}_s{s}"  # "random init" -> the sweep's "random"
+            model, infos[f"{arm} s{s}"] = fine_tuned(model, cfg, train, val, args.cache, key)
             emb = ModelEmbedder(model, n_points=N_POINTS, layer=cfg.layer)
             emb = normed(emb, train, norms[arm])
             for t, task in ts.items():
@@ -253,6 +270,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--scratch-config", default="1e-3:0.1:8:final")
     ap.add_argument("--norm", default="raw", help="test: raw, standardize or whiten")
     ap.add_argument("--scratch-norm", default=None, help="test: the random arm's (--norm)")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="sweep / test: keep and reuse fine-tuned weights here (scratch)",
+    )
     args = ap.parse_args(argv)
     if args.stage == "pick":  # print "ARM CONFIG NORM" per arm from --out's sweep.jsonl
         for arm in args.arms:
