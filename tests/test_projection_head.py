@@ -135,3 +135,23 @@ def test_similarity_premise_pick_is_best_val_top1_per_arm(tmp_path):
     assert mod.pick(f, "pretrained") == ("c", "raw")  # tie on top-1: the lower mean rank
     assert mod.pick(f, "random") == ("a", "raw")
     mod.main(["pick", "--data", "x", "--pretrained", "y", "--out", str(tmp_path)])
+
+
+def test_similarity_premise_cache_reloads_the_same_fine_tune(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "similarity_premise.py"
+    spec = importlib.util.spec_from_file_location("similarity_premise", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    df = _table(n_traj=6, n_pts=20, seed=5)
+    cfg = ContrastiveConfig(epochs=1, batch_size=3, n_points=8, projection_dim=4)
+    trained, info = mod.fine_tuned(_model(df), cfg, df, None, tmp_path, "pretrained_x_s0")
+    assert (tmp_path / "pretrained_x_s0.pt").exists() and "cached" not in info
+    again, info2 = mod.fine_tuned(_model(df), cfg, df, None, tmp_path, "pretrained_x_s0")
+    assert info2["cached"] and info2["best_epoch"] == info["best_epoch"]
+    for a, b in zip(trained.state_dict().values(), again.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    assert any(not torch.equal(a, b) for a, b in zip(  # it was trained: not the fresh init
+        _model(df).state_dict().values(), again.state_dict().values(), strict=True))  # fmt: skip
