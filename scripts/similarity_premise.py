@@ -8,6 +8,8 @@ Three stages, one store (PROTOCOL task 5; docs/pretraining.md "Session 9"):
     python scripts/similarity_premise.py diag --data STORE --pretrained RUN/best --out DIR
     # contrastive fine-tunes (both arms, seed 0) for each LR:TEMP:EPOCHS:LAYER, scored on VAL
     python scripts/similarity_premise.py sweep ... --configs 1e-3:0.1:8:final 3e-3:0.05:16:all
+    # the rule per arm on the sweep: "ARM CONFIG NORM" lines (best val top-1, hard clock-shifted)
+    python scripts/similarity_premise.py pick ... --out DIR
     # the chosen setting per arm, seeds 0-2, TEST, both tasks, with DTW / Frechet / Hausdorff /
     # resampled shape, paired bootstrap CIs (pretrained - random init; each arm - best baseline)
     python scripts/similarity_premise.py test ... --pre-config C --scratch-config C --norm N
@@ -88,18 +90,33 @@ def parse_layer(x: str) -> int | str | None:
 
 
 def parse_config(text: str, seed: int) -> ContrastiveConfig:
-    """LR:TEMPERATURE:EPOCHS:LAYER[:aug] -> the contrastive recipe (32-point views; "aug":
-    sub-window + noise augmented views, ContrastiveConfig.augment)."""
-    lr, temp, epochs, layer, *aug = text.split(":")
+    """LR:TEMPERATURE:EPOCHS:LAYER[:aug][:projN] -> the contrastive recipe (32-point views;
+    "aug": sub-window + noise augmented views, ContrastiveConfig.augment; "projN": the loss on
+    an N-wide projection head, ContrastiveConfig.projection_dim, search before the head)."""
+    lr, temp, epochs, layer, *opts = text.split(":")
+    proj = [int(o[4:]) for o in opts if o.startswith("proj")]
+    if set(opts) - {"aug"} - {f"proj{d}" for d in proj}:
+        raise ValueError(f"unknown options in {text!r}: use aug and/or projN")
     return ContrastiveConfig(epochs=int(epochs), lr=float(lr), temperature=float(temp),
                              n_points=N_POINTS, seed=seed, layer=parse_layer(layer),
-                             augment=aug == ["aug"])  # fmt: skip
+                             augment="aug" in opts, projection_dim=proj[0] if proj else 0)  # fmt: skip
 
 
-def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val) -> tuple:
+def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val,
+               cache: Path | None = None, key: str = "") -> tuple:  # fmt: skip
+    """``fit_contrastive`` (deterministic by cfg.seed); with ``cache`` the fine-tuned weights
+    and info are kept as CACHE/KEY.{pt,json} and loaded instead of re-training (so the test's
+    seed-0 run of a swept recipe reuses the sweep's; scratch files, never committed)."""
+    if cache is not None and (cache / f"{key}.pt").exists():
+        model.load_state_dict(torch.load(cache / f"{key}.pt"))
+        return model.eval(), json.loads((cache / f"{key}.json").read_text()) | {"cached": True}
     t0 = time.perf_counter()
     info = fit_contrastive(model, train, val, cfg)
     info = {k: v for k, v in info.items() if k != "history"} | {"wall_s": time.perf_counter() - t0}
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), cache / f"{key}.pt")
+        (cache / f"{key}.json").write_text(json.dumps(info))
     return model.eval(), info
 
 
@@ -130,12 +147,17 @@ def diag(args, train, val) -> None:
 
 def sweep(args, train, val) -> None:
     ts, rows, rec = tasks(val), [], []
+    log = args.out / "sweep.jsonl"  # appended per run: a (recipe, arm) already there is kept
+    lines = log.read_text().splitlines() if log.exists() else []
+    done = {(r["config"], r["arm"]) for r in map(json.loads, lines)}
     for text in args.configs:
         for arm in args.arms:
+            if (text, arm) in done:
+                continue
             model = (TrajectoryModel.from_pretrained(args.pretrained) if arm == "pretrained"
                      else random_init(args.pretrained, 0))  # fmt: skip
             cfg = parse_config(text, 0)
-            model, info = fine_tuned(model, cfg, train, val)
+            model, info = fine_tuned(model, cfg, train, val, args.cache, f"{arm}_{text}_s0")
             emb = ModelEmbedder(model, n_points=N_POINTS, layer=cfg.layer)
             cos = mean_pair_cosine(emb.embed(ts["halves"].database))
             for norm in args.norms:
@@ -148,11 +170,24 @@ def sweep(args, train, val) -> None:
                              f"{cos:.3f}",
                              *[f"{r[t]['top1']:.1f} / {r[t]['mean_rank']:.2f}" for t in ts]])  # fmt: skip
                 print(" | ".join(rows[-1]), flush=True)
-            with open(args.out / "sweep.jsonl", "a") as f:
+            with open(log, "a") as f:
                 f.write("".join(json.dumps(x) + "\n" for x in rec[-len(args.norms) :]))
     head = ["lr:temp:epochs:layer", "arm", "normalisation", "best epoch", "wall s",
             "mean cosine", *[f"{t} top-1 % / mean rank" for t in ts]]  # fmt: skip
     print(write_markdown_table(args.out / "sweep.md", head, rows).read_text())
+
+
+def pick(sweep_jsonl: Path, arm: str, task: str = "hard, clock-shifted") -> tuple[str, str]:
+    """The rule fixed before each sweep: for one arm, the (config, normalisation) with the
+    best val top-1 on ``task`` (ties: the lower mean rank, then the first swept)."""
+    recs = [json.loads(x) for x in sweep_jsonl.read_text().splitlines() if x.strip()]
+    recs = [r for r in recs if r["arm"] == arm]
+    if not recs:
+        raise ValueError(f"no {arm!r} rows in {sweep_jsonl}")
+    best = min(
+        enumerate(recs), key=lambda ir: (-ir[1][task]["top1"], ir[1][task]["mean_rank"], ir[0])
+    )
+    return best[1]["config"], best[1]["norm"]
 
 
 def baseline_ranks(train: pl.DataFrame, task) -> dict[str, np.ndarray]:
@@ -178,7 +213,8 @@ def test(args, train, val, test_df) -> None:
             model = (TrajectoryModel.from_pretrained(args.pretrained) if arm == "pretrained"
                      else random_init(args.pretrained, s))  # fmt: skip
             cfg = parse_config(text, s)
-            model, infos[f"{arm} s{s}"] = fine_tuned(model, cfg, train, val)
+            key = f"{arm.split()[0]}_{text}_s{s}"  # "random init" -> the sweep's "random"
+            model, infos[f"{arm} s{s}"] = fine_tuned(model, cfg, train, val, args.cache, key)
             emb = ModelEmbedder(model, n_points=N_POINTS, layer=cfg.layer)
             emb = normed(emb, train, norms[arm])
             for t, task in ts.items():
@@ -217,7 +253,7 @@ def test(args, train, val, test_df) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["diag", "sweep", "test"])
+    ap.add_argument("stage", choices=["diag", "sweep", "test", "pick"])
     ap.add_argument("--data", required=True, help="Store directory.")
     ap.add_argument("--pretrained", required=True, help="Pretrained run (RUN/best).")
     ap.add_argument("--out", required=True, type=Path)
@@ -227,14 +263,24 @@ def main(argv: list[str] | None = None) -> None:
         "--configs",
         nargs="+",
         default=["1e-3:0.1:8:final"],
-        help="sweep: LR:TEMPERATURE:EPOCHS:LAYER (layer: final, all or 0..L-1)",
+        help="sweep: LR:TEMPERATURE:EPOCHS:LAYER[:aug][:projN] (layer: final, all or 0..L-1)",
     )
     ap.add_argument("--arms", nargs="+", default=["pretrained", "random"])
     ap.add_argument("--pre-config", default="1e-3:0.1:8:final")
     ap.add_argument("--scratch-config", default="1e-3:0.1:8:final")
     ap.add_argument("--norm", default="raw", help="test: raw, standardize or whiten")
     ap.add_argument("--scratch-norm", default=None, help="test: the random arm's (--norm)")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="sweep / test: keep and reuse fine-tuned weights here (scratch)",
+    )
     args = ap.parse_args(argv)
+    if args.stage == "pick":  # print "ARM CONFIG NORM" per arm from --out's sweep.jsonl
+        for arm in args.arms:
+            print(arm, *pick(args.out / "sweep.jsonl", arm))
+        return
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     df = read_store(args.data)

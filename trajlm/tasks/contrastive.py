@@ -48,6 +48,10 @@ class ContrastiveConfig:
     # so matching can rest neither on shared exact steps nor on the time of day; the best
     # epoch is then picked on the val split's clock-shifted hard queries
     augment: bool = False
+    # SimCLR-style projection head: > 0 puts Linear(C, C) -> ReLU -> Linear(C, projection_dim)
+    # over the pooled states and takes the InfoNCE loss on its output; the head is dropped
+    # after training and search embeds with the states *before* it. 0: no head (as before)
+    projection_dim: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -87,6 +91,16 @@ def _embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> tor
     return F.normalize(s / c.clamp(min=1)[:, None], dim=-1)
 
 
+def projection_head(width: int, dim: int, seed: int = 0) -> torch.nn.Sequential:
+    """Linear(width, width) -> ReLU -> Linear(width, dim), initialised from ``seed`` without
+    touching the global torch RNG (so the rest of the run draws what it drew before)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return torch.nn.Sequential(
+            torch.nn.Linear(width, width), torch.nn.ReLU(), torch.nn.Linear(width, dim)
+        )
+
+
 def info_nce(za: torch.Tensor, zb: torch.Tensor, temperature: float) -> torch.Tensor:
     """Symmetric InfoNCE over a batch of positive pairs (row i of za <-> row i of zb)."""
     logits = za @ zb.T / temperature  # (B, B)
@@ -109,6 +123,11 @@ class ContrastivePairs:
 
     def __init__(self, train: pl.DataFrame, model: Any, cfg: ContrastiveConfig) -> None:
         self.train, self.model, self.cfg = train, model, cfg
+        self.head = None  # the projection head (cfg.projection_dim > 0), trained with the model
+        if cfg.projection_dim > 0:
+            core = _core(model)
+            self.head = projection_head(core.config.d_model, cfg.projection_dim, cfg.seed)
+            self.head.to(next(core.parameters()).device)
         self.n_trips = train["traj_id"].n_unique()
         full, rest = divmod(self.n_trips, cfg.batch_size)
         self.steps_per_epoch = full + (rest >= 2)  # a last batch of one trip has no negative
@@ -126,11 +145,15 @@ class ContrastivePairs:
                     f"b.{k}": v[idx] for k, v in wb.items()
                 }
 
+    def _z(self, model: Any, view: dict) -> torch.Tensor:
+        if self.head is None:
+            return _embed_batch(model, view, self.cfg.layer)
+        s, c = pooled_hidden(model, view, self.cfg.layer)
+        return F.normalize(self.head(s / c.clamp(min=1)[:, None]), dim=-1)
+
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
-        a = {k[2:]: v for k, v in batch.items() if k.startswith("a.")}
-        za = _embed_batch(model, a, self.cfg.layer)
-        zb = _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")},
-                          self.cfg.layer)  # fmt: skip
+        za = self._z(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")})
+        zb = self._z(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")})
         return info_nce(za, zb, self.cfg.temperature), {}
 
 
@@ -183,6 +206,11 @@ def fit_contrastive(
         metric = Metric("val_top1_pct", val_top1, higher_is_better=True)
     trainer = Trainer(None, run, train_config=tc, model=model, objective=objective,
                       metric=metric, select_from_start=True, restore_best=True)  # fmt: skip
+    if objective.head is not None:  # trained by the same AdamW, schedule and decay rule
+        from trajlm.train.optim import param_groups
+
+        for group in param_groups(objective.head, cfg.weight_decay):
+            trainer.optimizer.add_param_group({k: v for k, v in group.items() if k != "names"})
     s = trainer.fit(overwrite=run is not None)
     model.eval()
     history = [{"epoch": r["step"] // spe - 1, "loss": r["train_loss"],
