@@ -7,8 +7,8 @@ import gzip
 
 import polars as pl
 import pytest
+from reliability_helpers import fails, invoke, said
 
-from tests.reliability_helpers import fails, invoke, said
 from trajlm.data.readers import read
 
 T0 = 1_700_000_000 - 12 * 3600  # 2023-11-14 10:13 UTC

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from reliability_helpers import fails, invoke, said
 
-from tests.reliability_helpers import fails, invoke, said
 from trajlm._cli_io import read_points
 from trajlm.data.readers import read
 
