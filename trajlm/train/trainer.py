@@ -160,6 +160,13 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
 
                     adapt_step_scale(model, source_dxy_scale(weights_dir))
         core = core_model(model)
+        if infill and getattr(core.config, "uses_step_query", False):  # before any file is made
+            raise UserError(
+                f"{self.cfg.init_from or 'this model'} predicts with residual_base / time_query "
+                "(a next-point design), which the masked objectives (recover, tte) cannot train",
+                hint="fine-tune it with --task predict, or fine-tune a multi-task run "
+                "(trajlm train --config configs/multitask.toml) for recover / tte",
+            )
         if getattr(core.config, "residual_base", None) == "retrieval" and core.retrieval is None:
             from trajlm.model.retrieval import build_index  # issue 15 lever 2: train split only
 
@@ -362,9 +369,17 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if isinstance(self.objective, MaskedMix):
             summary["val_objective_loss"] = self.val_objective_loss()
         if self.rank == 0 and self.run is not None:
-            (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
             best = self.run / "best" / "model.safetensors"
-            if isinstance(raw, TrajectoryModel) and not best.exists():
+            final_is_best = isinstance(raw, TrajectoryModel) and not best.exists()
+            if final_is_best:  # say what RUN/best (what the API loads) holds
+                why = (
+                    f"no validation ran (eval_every {self.cfg.eval_every}, {self.step} steps)"
+                    if not self.history
+                    else "no val score (no usable val window)"
+                )
+                summary["best_weights"] = f"final (step {self.step}): {why}"
+            (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
+            if final_is_best:
                 # Nothing was selected on val (no val split, or eval_every = 0): best = final.
                 raw.save_pretrained(self.run / "best")
         self._call("on_end", summary)
