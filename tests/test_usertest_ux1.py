@@ -158,6 +158,10 @@ def test_only_runs_that_differ_by_the_seed_are_averaged(tmp_path):
     names = ["trajlm:a", "trajlm:b", "trajlm:c", "trajlm:d"]
     assert _seed_groups([a, b, c, d], names) == [["trajlm:a", "trajlm:b"]]
     assert _seed_groups([c, d], names[2:]) == []  # before: averaged as 2 seeds
+    for run in (a, b):  # RUN/best (what scripts/results.sh evaluates) reads RUN's recipe
+        (run / "best").mkdir()
+        (run / "best" / "config.json").write_text((run / "config.json").read_text())
+    assert _seed_groups([a / "best", b / "best"], names[:2]) == [names[:2]]
 
 
 def test_eval_of_a_model_and_another_reports_one_row_each(base, tmp_path):
@@ -236,3 +240,19 @@ def test_api_travel_time_warns_on_an_impossible_speed(base, monkeypatch):
         warnings.simplefilter("always")
         m.travel_time([(41.15, -8.61)], [(41.18, -8.55)], depart=T0)
     assert any("speed outside what the model was trained on" in str(x.message) for x in w)
+
+
+def test_a_run_that_fails_before_any_output_leaves_no_marker(base, tmp_path, monkeypatch):
+    def boom(self, *args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Trainer, "_fit", boom)
+    cfg = TrainConfig(batch_size=4, max_len=16, max_steps=1, progress=False, eval_every=0)
+    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2)
+    with pytest.raises(RuntimeError, match="boom"):
+        Trainer(base / "s", tmp_path / "run", mc, cfg).fit()
+    assert not (tmp_path / "run").exists()  # before: a folder holding only a run marker
+    (tmp_path / "mine").mkdir()
+    with pytest.raises(RuntimeError, match="boom"):
+        Trainer(base / "s", tmp_path / "mine", mc, cfg).fit()
+    assert (tmp_path / "mine").is_dir() and not any((tmp_path / "mine").iterdir())

@@ -24,12 +24,15 @@ _NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_
 def recipe_key(path: Path) -> str | None:
     """What a run was trained with, less the seed: its config.json (less the store statistics
     and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
-    (a named checkpoint, a merged fine-tune): such a model is never averaged with another."""
+    (a named checkpoint, a merged fine-tune): such a model is never averaged with another.
+    RUN/best is read with RUN's train_config.json."""
     import json
 
+    path = Path(path)
+    run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
     try:
-        mc = json.loads((Path(path) / "config.json").read_text())
-        tc = json.loads((Path(path) / "train_config.json").read_text())
+        mc = json.loads((path / "config.json").read_text())
+        tc = json.loads((run / "train_config.json").read_text())
     except (OSError, ValueError):
         return None
     mc = {k: v for k, v in mc.items() if k not in ("stats", "coverage")}

@@ -36,7 +36,7 @@ from typing import Any
 
 import torch
 
-from trajlm._safety import UserError, remove_owned, write_marker
+from trajlm._safety import UserError, drop_failed_marker, remove_owned, write_marker
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.checkpoint import clean_stale_tmp
@@ -264,13 +264,20 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if self.rank != 0:  # rank 0 owns the directory (checks, lock, marker)
             return self._fit(resume, stop_at)
         self.claim_run_dir(resume, overwrite, check_only=True)  # a foreign folder: no lock
-        with DirLock(self.run / LOCK, what=f"run {self.run}"):
-            existing = self.claim_run_dir(resume, overwrite)
-            if existing and overwrite:
-                remove_owned(self.run, RUN_FILES)
-            write_marker(self.run, "run")
-            clean_stale_tmp(self.run)
-            return self._fit(resume, stop_at)
+        created, started = not self.run.exists(), False
+        try:
+            with DirLock(self.run / LOCK, what=f"run {self.run}"):
+                existing = self.claim_run_dir(resume, overwrite)
+                if existing and overwrite:
+                    remove_owned(self.run, RUN_FILES)
+                write_marker(self.run, "run")
+                clean_stale_tmp(self.run)
+                started = True
+                return self._fit(resume, stop_at)
+        except BaseException:  # failed before any output: no marker of a run that is not there
+            if started:
+                drop_failed_marker(self.run, created)
+            raise
 
     def _fit(self, resume: bool, stop_at: int | None = None) -> dict:
         if self.optimizer is None:
