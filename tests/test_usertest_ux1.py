@@ -228,7 +228,8 @@ def test_travel_time_warning_flags_impossible_speeds_only():
     assert travel_time_warning({}, o, d, np.array([1.0, 1.0])) is None  # no coverage: no claim
 
 
-def test_api_travel_time_warns_on_an_impossible_speed(base, monkeypatch):
+def _one_second_model(base, monkeypatch):
+    """A TrajLM whose travel times are all 1 s (an under-trained model), with coverage."""
     from trajlm import api
 
     cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, infill_heads=True)
@@ -236,10 +237,31 @@ def test_api_travel_time_warns_on_an_impossible_speed(base, monkeypatch):
     m = api.TrajLM(TrajectoryModel(cfg))
     m.model.config.coverage = COV  # only the speeds this check reads
     monkeypatch.setattr(api.ModelTravelTime, "travel_time", lambda self, od: np.ones(len(od)))
+    return m
+
+
+def test_api_travel_time_warns_on_an_impossible_speed(base, monkeypatch):
+    m = _one_second_model(base, monkeypatch)
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         m.travel_time([(41.15, -8.61)], [(41.18, -8.55)], depart=T0)
     assert any("speed outside what the model was trained on" in str(x.message) for x in w)
+
+
+def test_serve_travel_time_flags_an_impossible_speed(base, monkeypatch):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    m = _one_second_model(base, monkeypatch)
+    body = {"origins": [[41.15, -8.61]], "destinations": [[41.18, -8.55]], "depart": T0}
+    with warnings.catch_warnings(), TestClient(create_app(m)) as client:
+        warnings.simplefilter("ignore")
+        r = client.post("/travel-time", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["seconds"] == [1.0] and "6.03 km in 1 s" in r.json()["warnings"][0]
 
 
 def test_a_run_that_fails_before_any_output_leaves_no_marker(base, tmp_path, monkeypatch):
