@@ -368,6 +368,8 @@ def load_model(run: Path, option: str = "--model"):
         except FileNotFoundError as e:  # its weights are not built here
             raise UserError(f"{option} {e}") from None
     must_exist(run, option)
+    if not (run / "model.safetensors").exists() and (run / "merged" / "model.safetensors").exists():
+        return TrajectoryModel.from_pretrained(run).eval()  # a fine-tune folder: RUN/merged
     if not (run / "model.safetensors").exists():
         raise UserError(
             f"{option} {run}: no model.safetensors (expected a run directory from `trajlm train`)"

@@ -140,6 +140,17 @@ def check_output_dir(
     return True
 
 
+def drop_failed_marker(directory: str | os.PathLike, created: bool) -> None:
+    """After a write that failed before any output: remove the marker it left (and the folder
+    when this write created it), so nothing says a trajlm output is there when none is."""
+    d = Path(directory)
+    if not d.is_dir() or any(p.name not in (LOCK, MARKER) for p in d.iterdir()):
+        return  # an output was written (e.g. a checkpoint, metrics.jsonl): kept as it is
+    (d / MARKER).unlink(missing_ok=True)
+    if created and not any(d.iterdir()):
+        d.rmdir()
+
+
 def remove_owned(directory: Path, names: Iterable[str]) -> None:
     """Delete only the listed entries (files or folders the tool writes) of `directory`."""
     for name in names:

@@ -47,7 +47,7 @@ from trajlm.data.coerce import (
 from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
-from trajlm.model.coverage import coverage_warnings, load_coverage
+from trajlm.model.coverage import coverage_warnings, load_coverage, travel_time_warning
 from trajlm.model.quantize import QUANTIZE_MODES, quantize_int8
 from trajlm.model.weights import resolve_weights
 from trajlm.tasks.classify import ModelClassifier
@@ -311,7 +311,11 @@ class TrajLM:
         od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
         check_model_input(_od_points(od), "travel_time input")
-        return ModelTravelTime(self.model).travel_time(od)
+        secs = ModelTravelTime(self.model).travel_time(od)
+        line = travel_time_warning(self.model, o, d, secs)
+        if line:  # e.g. 1 s for 6.9 km from an under-trained model
+            warnings.warn(line, stacklevel=3)
+        return secs
 
     # ----------------------------------------------------------------------------- embed
     @torch.inference_mode()

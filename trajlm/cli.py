@@ -274,7 +274,7 @@ def finetune(
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
-    from trajlm._safety import LOCK, DirLock, check_output_dir, write_marker
+    from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
 
     io.choice(task, FINETUNE_TASKS, "--task")
     io.choice(mode, ("full", "selective", "lora"), "--mode")
@@ -295,10 +295,17 @@ def finetune(
         summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists,
                                 mode=mode, n_last=n_last, lora_r=lora_r)  # fmt: skip
     else:
-        with DirLock(out / LOCK, what=f"--out {out}"):
-            write_marker(out, kind)
-            summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
-                                     n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
+        created, started = not out.exists(), False
+        try:
+            with DirLock(out / LOCK, what=f"--out {out}"):
+                write_marker(out, kind)
+                started = True
+                summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
+                                         n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
+        except BaseException:  # failed before any output: no marker of one that is not there
+            if started:
+                drop_failed_marker(out, created)
+            raise
     console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
 
 

@@ -1,7 +1,9 @@
 """`trajlm eval`: the PROTOCOL.md harness on a store, optionally with trained models.
 
 Several `--model` runs (e.g. the same config trained with 3 seeds) are evaluated side by side
-and summarised in one extra row, "trajlm (mean ± std over N runs)".
+and summarised in one extra row, "trajlm (mean ± std over N runs)", for runs whose configs
+match apart from the seed (``recipe_key``); different models (a fine-tune and its base) keep
+one row each.
 """
 
 from __future__ import annotations
@@ -14,6 +16,39 @@ from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
+# train_config.json fields that do not change what is learned (beside the seed itself)
+_NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_every",
+               "save_every", "compile")  # fmt: skip
+
+
+def recipe_key(path: Path) -> str | None:
+    """What a run was trained with, less the seed: its config.json (less the store statistics
+    and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
+    (a named checkpoint, a merged fine-tune): such a model is never averaged with another.
+    RUN/best is read with RUN's train_config.json."""
+    import json
+
+    path = Path(path)
+    run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
+    try:
+        mc = json.loads((path / "config.json").read_text())
+        tc = json.loads((run / "train_config.json").read_text())
+    except (OSError, ValueError):
+        return None
+    mc = {k: v for k, v in mc.items() if k not in ("stats", "coverage")}
+    tc = {k: v for k, v in tc.items() if k not in _NOT_RECIPE}
+    return json.dumps([mc, tc], sort_keys=True)
+
+
+def _seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
+    """`names` (one per path) grouped by ``recipe_key``; only groups of 2+ (seeds of one
+    recipe) are returned."""
+    groups: dict[str, list[str]] = {}
+    for path, name in zip(paths, names, strict=True):
+        key = recipe_key(path)
+        if key is not None:
+            groups.setdefault(key, []).append(name)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 class _FittedClassifier:
@@ -269,6 +304,8 @@ def run_eval_command(
     else:
         result = run_eval(df, task, models=(*predictors, *roads), seeds=tuple(range(seeds)),
                           verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
+        for note in result.meta.get("skipped", []):  # e.g. no val trip to tune kNN on
+            console.print(f"note: {note}", markup=False, highlight=False)
     if task not in ("classify", "similarity"):
         _warn_selector_library(predictors, df, console)
     # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
@@ -278,8 +315,22 @@ def run_eval_command(
         (ROUTE_PREFIX, "route recovery"),
     ):
         names = [p.name for p in predictors if p.name.startswith(prefix)]
-        if len(names) > 1:
+        if len(names) < 2:
+            continue
+        if prefix != "trajlm:":
             aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
+            continue
+        paths = [m for m, p in zip(models, predictors, strict=True) if p.name.startswith(prefix)]
+        groups = _seed_groups(paths, names)
+        for group in groups:  # seeds of one recipe; other models keep their own row
+            tag = f"{label} {group[0].removeprefix(prefix)}…" if len(groups) > 1 else label
+            aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")
+        if sum(map(len, groups)) < len(names):
+            console.print(
+                "note: --model runs whose configs differ apart from the seed (or that have no "
+                "train_config.json) are reported one row each, not averaged",
+                markup=False, highlight=False,
+            )  # fmt: skip
     result.meta["store"] = str(data)
     result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on

@@ -25,6 +25,7 @@ from trajlm.data.protocol_tasks import (  # noqa: F401
     make_recovery_task,
 )
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
+from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
@@ -136,6 +137,8 @@ def tune_knn(
     random_state: int = 0,
 ) -> tuple[B.KNNContinuation, dict[str, float]]:
     """Grid search on the val split only; returns the best fitted model and val ADE per cell."""
+    if len(val_task.lengths) == 0:
+        raise ValueError("tune_knn needs at least one val trajectory (make_prediction_task)")
     k = val_task.target_t.shape[1]
     scores: dict[str, float] = {}
     best: tuple[float, B.KNNContinuation | None] = (np.inf, None)
@@ -161,6 +164,15 @@ def _split(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     if len(parts["train"]) == 0 or len(parts["test"]) == 0:
         raise ValueError("evaluation needs non-empty train and test splits")
     return parts
+
+
+def _need_trips(n: int, split: str, what: str) -> None:
+    """One clear user error when a split has nothing the task can score."""
+    if n == 0:
+        raise TrajlmInputError(
+            f"the {split} split has no trajectory with {what}; nothing to evaluate",
+            hint="ingest more (or longer) trajectories",
+        )
 
 
 def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: int, fits):
@@ -210,11 +222,17 @@ def run_eval(
 
     if task == "predict":
         test_task = make_prediction_task(test, k=k)
+        _need_trips(len(test_task.lengths), "test", f"{max(7, k + 2)} points to predict {k} from")
         ests = [B.ConstantVelocity(), B.LinearExtrapolation(3)]
         # PROTOCOL.md's reference definitions (use the targets' true timestamps)
         ests += [B.ConstantVelocity(use_time=True), B.LinearExtrapolation(3, "fit", True)]
-        if len(val):
-            val_task = make_prediction_task(val, k=k)
+        val_task = make_prediction_task(val, k=k)
+        if len(val_task.lengths) == 0:  # nothing to tune kNN on: skipped, and said so
+            extra["skipped"] = [
+                f"kNN baselines: the val split has no trajectory of {max(7, k + 2)}+ points "
+                "to tune them on"
+            ]
+        else:
             (knn, scores), fits[B.KNNContinuation.name] = _timed(tune_knn, train, val_task, proj)
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
                                 "n_windows": knn.n_windows_, "val_ade_m": scores}  # fmt: skip
@@ -243,8 +261,13 @@ def run_eval(
 
     elif task == "recover":
         spline = B.CubicSplineInterpolation("cubic")
-        if len(val):  # pick the spline flavour on val (random mask, first seed)
-            vt = make_recovery_task(val, "random", seed=seeds[0])
+        vt = make_recovery_task(val, "random", seed=seeds[0])
+        if len(vt.t) == 0:  # no val trajectory of 3+ points: the default flavour, said so
+            extra["skipped"] = [
+                "spline flavour not tuned (cubic kept): the val split has no trajectory of "
+                "3+ points"
+            ]
+        else:  # pick the spline flavour on val (random mask, first seed)
             val_mae = {
                 kind: _score_recover(_Projected(B.CubicSplineInterpolation(kind), proj), vt)[
                     "mae_m"
@@ -256,6 +279,7 @@ def run_eval(
         methods = [_Projected(e.fit(), proj) for e in (B.LinearInterpolation(), spline)]
         methods += [m for m in models if hasattr(m, "recover")]
         variants = [[make_recovery_task(test, "random", seed=s) for s in seeds]]
+        _need_trips(len(variants[0][0].t), "test", "3 points (a gap needs both ends)")
         variants += [[make_recovery_task(test, "downsample", interval_s=i)] for i in intervals_s]
         for tasks in variants:
             t0 = tasks[0]
@@ -264,6 +288,7 @@ def run_eval(
 
     else:  # tte
         od = make_tte_task(test)
+        _need_trips(len(od), "test", "a positive duration")
         ests = [B.DistanceOverMeanSpeed(), B.LinearRegressionTTE(), B.GradientBoostingTTE()]
         for e in ests:
             fits[e.name] = _timed(e.fit, train)[1]

@@ -27,6 +27,8 @@ SPLINE_KINDS = ("cubic", "pchip", "akima")
 
 
 def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
+    if len(groups) == 0:  # no trajectory: nothing to check (np.r_ below would add a point)
+        return
     first = np.r_[True, groups[1:] != groups[:-1]]
     last = np.r_[groups[1:] != groups[:-1], True]
     if not known[first | last].all():

@@ -107,6 +107,8 @@ def finetune_next_point(
     else:
         base = model
     run_cfg = replace(cfg, max_steps=max(1, max_steps), device=device, select_on="val_loss")
+    if 0 < max_steps < run_cfg.eval_every:  # else no validation after step 0 would ever run
+        run_cfg = replace(run_cfg, eval_every=max_steps)  # and the training be thrown away
     objective = PrefixWindows(data, run_cfg, fraction) if fraction < 1.0 else NextPoint()
     net = apply_mode(base, mode, n_last=n_last, lora_r=lora_r, modules_to_save=modules_to_save,
                      seed=cfg.seed)  # fmt: skip
@@ -135,7 +137,7 @@ def finetune_next_point(
         "val_loss_before": before,
         "val_loss_last": log[-1]["val_loss"] if log else None,
         "best_val_loss": best if best is not None and math.isfinite(best) else None,
-        "best_step": trainer.best_step or 0,
+        "best_step": trainer.best_step if max_steps else 0,  # None: no val score, final kept
         "test_loss": test_loss,
         "train_s": train_s,
         **info,
@@ -145,6 +147,13 @@ def finetune_next_point(
         "log": [{"step": r["step"], "loss": r["train_loss"], "val_loss": r.get("val_loss")}
                 for r in log],
     }  # fmt: skip
+    if max_steps and trainer.best_step == 0:  # said, not only implied by best_step 0
+        summary["note"] = (
+            f"the start weights were kept (best_step 0): no validation after step 0 scored "
+            f"better on val (val_loss_before {before}, val_loss_last {summary['val_loss_last']})"
+        )
+    elif max_steps and trainer.best_step is None:
+        summary["note"] = "no val score (no usable val window): the final weights were kept"
     (out / "finetune_summary.json").write_text(json.dumps(summary, indent=2))
     return summary
 

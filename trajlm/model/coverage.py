@@ -271,3 +271,36 @@ def merge_coverage(old: dict, new: dict) -> dict:
         "weekday_hist": (np.add(old["weekday_hist"], new["weekday_hist"])).tolist(),
         "clock_shift_prob": max(old.get("clock_shift_prob", 0.0), new["clock_shift_prob"]),
     }
+
+
+def travel_time_warning(
+    model_or_card: Any, origins: np.ndarray, destinations: np.ndarray, seconds: np.ndarray
+) -> str | None:
+    """One line when estimated durations imply a straight-line speed the training data never
+    showed: above twice its 99th-percentile step speed (a route is never shorter than the
+    straight line, so no real trip is that fast), or, for trips over 1 km, below a quarter of
+    its slowest trips' median speed (1st percentile); None when all are plausible or the
+    model recorded no coverage. E.g. an under-trained model's 1 s for 6.9 km."""
+    cov = load_coverage(model_or_card)
+    fast, slow = (cov or {}).get("speed_mps"), (cov or {}).get("traj_speed_mps")
+    if fast is None:
+        return None
+    o, d = np.radians(np.asarray(origins, np.float64)), np.radians(np.asarray(destinations))
+    a = (np.sin((d[:, 0] - o[:, 0]) / 2) ** 2
+         + np.cos(o[:, 0]) * np.cos(d[:, 0]) * np.sin((d[:, 1] - o[:, 1]) / 2) ** 2)  # fmt: skip
+    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    s = np.asarray(seconds, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(s > 0, dist / s, np.inf)
+    hi = 2 * fast["p99"]
+    lo = slow["p1"] / 4 if slow else 0.0
+    bad = (dist > 0) & ((v > hi) | ((dist > 1000) & (v < lo)))
+    if not bad.any():
+        return None
+    i = int(np.flatnonzero(bad)[0])
+    return (
+        f"{int(bad.sum())} of {len(bad)} travel times imply a speed outside what the model was "
+        f"trained on ({lo:.2g}-{hi:.3g} m/s), e.g. trip {i}: {dist[i] / 1000:.3g} km in "
+        f"{s[i]:.3g} s ({v[i]:.3g} m/s); this checkpoint's travel times are not trustworthy "
+        "(under-trained? check trajlm eval --task tte)"
+    )

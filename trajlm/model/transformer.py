@@ -46,6 +46,9 @@ class ModelOutput:
     log_var: torch.Tensor | None  # (B, T, 3) log-variance of the Gaussian head, else None
     loss: torch.Tensor | None  # scalar, None when no position has a target
     hidden: torch.Tensor  # (B, T, C) final hidden states (after the last LayerNorm)
+    # how many positions have a target (a tensor: no host sync); 0 means `loss` is a
+    # placeholder 0 (e.g. a 2-point window whose one step is a glitch), not a score
+    n_targets: torch.Tensor | None = None
 
 
 class TrajectoryModel(StepHead, nn.Module):
@@ -289,8 +292,9 @@ class TrajectoryModel(StepHead, nn.Module):
             y, p, lv, valid, hp = feats[..., DELTA], pred, log_var, mask, h
         else:
             raise ValueError(f"target must be 'next' or 'identity', got {target!r}")
-        loss = None
+        loss, n_targets = None, None
         if valid.shape[1] > 0:
+            n_targets = valid.sum()
             loss = masked_mse(p, y, valid) if lv is None else gaussian_nll(p, lv, y, valid)
             if self.config.moe_experts and self.training:
                 loss = loss + self.config.moe_aux_weight * self.moe_aux_loss()
@@ -301,7 +305,7 @@ class TrajectoryModel(StepHead, nn.Module):
                 )
         if self.region_head is not None:  # what a rollout moves by
             pred = torch.cat([self.region_head.predict(h), pred[..., 2:]], -1)
-        return ModelOutput(pred=pred, log_var=log_var, loss=loss, hidden=h)
+        return ModelOutput(pred=pred, log_var=log_var, loss=loss, hidden=h, n_targets=n_targets)
 
     @staticmethod
     def _attention_mask(mask, attn_mask, is_causal):

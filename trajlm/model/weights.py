@@ -19,7 +19,8 @@ SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
 def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
     """The weights directory `from_pretrained` reads: RUN/best for a run that has one (unless
-    weights="last"), else `directory` itself; a clear error when neither holds a model."""
+    weights="last"), DIR/merged for a next-point fine-tune folder, else `directory` itself; a
+    clear error when none holds a model."""
     if weights not in ("best", "last"):
         raise ValueError(f'weights must be "best" or "last", got {weights!r}')
     d = Path(directory)
@@ -40,6 +41,10 @@ def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
             "%s is a run: loading its val-selected weights %s (weights='last': final)", d, best
         )
         return best
+    merged = d / "merged"  # a next-point fine-tune (trajlm finetune --task predict): its model
+    if not (d / CONFIG_NAME).exists() and (merged / CONFIG_NAME).exists():
+        _log.info("%s is a fine-tune: loading its merged model %s", d, merged)
+        return merged
     if not (d / CONFIG_NAME).exists():
         raise FileNotFoundError(
             f"{d}: no {CONFIG_NAME} here: not a trajlm weights or run directory "

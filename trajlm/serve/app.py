@@ -30,6 +30,7 @@ from fastapi.staticfiles import StaticFiles
 
 from trajlm.api import MULTITASK_HINT, TrajLM
 from trajlm.errors import TrajlmInputError
+from trajlm.model.coverage import travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker, Overloaded
 from trajlm.serve.formats import Limits, check_times, floats, parse_trajectories, render_points
@@ -129,7 +130,8 @@ def create_app(
         check_times(req.depart, "depart")
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
         secs = await worker.call(model.travel_time, o, d, req.depart)
-        return JSONResponse({"seconds": floats(secs)})
+        line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
+        return JSONResponse({"seconds": floats(secs), **({"warnings": [line]} if line else {})})
 
     @app.post("/embed", response_model=s.EmbedResponse, responses=errors)
     async def embed(req: s.TrajectoriesRequest) -> JSONResponse:

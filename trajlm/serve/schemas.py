@@ -94,6 +94,7 @@ class PointsResponse(BaseModel):
 
 class TravelTimeResponse(BaseModel):
     seconds: list[float | None]
+    warnings: list[str] | None = None  # e.g. a duration implying an impossible speed
 
 
 class Embedding(BaseModel):

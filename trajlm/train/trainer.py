@@ -37,7 +37,7 @@ from typing import Any
 
 import torch
 
-from trajlm._safety import UserError, remove_owned, write_marker
+from trajlm._safety import UserError, drop_failed_marker, remove_owned, write_marker
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.checkpoint import clean_stale_tmp
@@ -162,6 +162,13 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
 
                     adapt_step_scale(model, source_dxy_scale(weights_dir))
         core = core_model(model)
+        if infill and getattr(core.config, "uses_step_query", False):  # before any file is made
+            raise UserError(
+                f"{self.cfg.init_from or 'this model'} predicts with residual_base / time_query "
+                "(a next-point design), which the masked objectives (recover, tte) cannot train",
+                hint="fine-tune it with --task predict, or fine-tune a multi-task run "
+                "(trajlm train --config configs/multitask.toml) for recover / tte",
+            )
         if getattr(core.config, "residual_base", None) == "retrieval" and core.retrieval is None:
             from trajlm.model.retrieval import build_index  # issue 15 lever 2: train split only
 
@@ -259,13 +266,20 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if self.rank != 0:  # rank 0 owns the directory (checks, lock, marker)
             return self._fit(resume, stop_at)
         self.claim_run_dir(resume, overwrite, check_only=True)  # a foreign folder: no lock
-        with DirLock(self.run / LOCK, what=f"run {self.run}"):
-            existing = self.claim_run_dir(resume, overwrite)
-            if existing and overwrite:
-                remove_owned(self.run, RUN_FILES)
-            write_marker(self.run, "run")
-            clean_stale_tmp(self.run)
-            return self._fit(resume, stop_at)
+        created, started = not self.run.exists(), False
+        try:
+            with DirLock(self.run / LOCK, what=f"run {self.run}"):
+                existing = self.claim_run_dir(resume, overwrite)
+                if existing and overwrite:
+                    remove_owned(self.run, RUN_FILES)
+                write_marker(self.run, "run")
+                clean_stale_tmp(self.run)
+                started = True
+                return self._fit(resume, stop_at)
+        except BaseException:  # failed before any output: no marker of a run that is not there
+            if started:
+                drop_failed_marker(self.run, created)
+            raise
 
     def _fit(self, resume: bool, stop_at: int | None = None) -> dict:
         if self.optimizer is None:
@@ -376,9 +390,17 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if isinstance(self.objective, MaskedMix):
             summary["val_objective_loss"] = self.val_objective_loss()
         if self.rank == 0 and self.run is not None:
-            (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
             best = self.run / "best" / "model.safetensors"
-            if isinstance(raw, TrajectoryModel) and not best.exists():
+            final_is_best = isinstance(raw, TrajectoryModel) and not best.exists()
+            if final_is_best:  # say what RUN/best (what the API loads) holds
+                why = (
+                    f"no validation ran (eval_every {self.cfg.eval_every}, {self.step} steps)"
+                    if not self.history
+                    else "no val score (no usable val window)"
+                )
+                summary["best_weights"] = f"final (step {self.step}): {why}"
+            (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
+            if final_is_best:
                 # Nothing was selected on val (no val split, or eval_every = 0): best = final.
                 raw.save_pretrained(self.run / "best")
         self._call("on_end", summary)

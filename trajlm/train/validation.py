@@ -40,7 +40,8 @@ class ValidationScores:
                     break
                 with self._autocast():
                     out = model(self._to_device(batch))
-                if out.loss is not None and torch.isfinite(out.loss):
+                no_target = out.n_targets is not None and int(out.n_targets) == 0
+                if out.loss is not None and torch.isfinite(out.loss) and not no_target:
                     total, count = total + float(out.loss), count + 1
             return total / count if count else None
         finally:
