@@ -57,6 +57,20 @@ def grouped_folds(
     return folds
 
 
+def _by_user_in_time(segments: pl.DataFrame, group_col: str, what: str) -> pl.DataFrame:
+    """One row per segment (``row``: its index in sorted segment-id order; ``u``: its user;
+    ``t0``: its start), sorted by user, then start time."""
+    if group_col not in segments.columns:
+        raise ValueError(f"{what}: segments need a {group_col!r} column per point")
+    return (
+        segments.group_by("traj_id")
+        .agg(pl.col("t").min().alias("t0"), pl.col(group_col).first().alias("u"))
+        .sort("traj_id")
+        .with_row_index("row")
+        .sort(["u", "t0", "traj_id"])
+    )
+
+
 def user_time_folds(
     segments: pl.DataFrame, n_splits: int = 5, group_col: str = "user_id"
 ) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -67,14 +81,8 @@ def user_time_folds(
     users) do not resemble: on GeoLife one user holds 40 % of the segments, so a user-grouped
     fold can score mostly one unseen user. Here a (user, block) is never on both sides.
     """
-    if group_col not in segments.columns:
-        raise ValueError(f"time-blocked CV needs a {group_col!r} column per point")
     g = (
-        segments.group_by("traj_id")
-        .agg(pl.col("t").min().alias("t0"), pl.col(group_col).first().alias("u"))
-        .sort("traj_id")
-        .with_row_index("row")
-        .sort(["u", "t0", "traj_id"])
+        _by_user_in_time(segments, group_col, "time-blocked CV")
         .with_columns(
             (pl.int_range(pl.len()).over("u") * n_splits // pl.len().over("u")).alias("b")
         )
@@ -140,14 +148,8 @@ def forward_folds(
     triples in sorted segment-id order; a row is scored at most once when the origins are
     ``horizon`` apart, and every fit row of a user precedes every scored row of that user.
     """
-    if group_col not in segments.columns:
-        raise ValueError(f"forward folds need a {group_col!r} column per point")
     g = (
-        segments.group_by("traj_id")
-        .agg(pl.col("t").min().alias("t0"), pl.col(group_col).first().alias("u"))
-        .sort("traj_id")
-        .with_row_index("row")
-        .sort(["u", "t0", "traj_id"])
+        _by_user_in_time(segments, group_col, "forward folds")
         .with_columns(pl.int_range(pl.len()).over("u").alias("r"), pl.len().over("u").alias("n"))
         .sort("row")
     )
