@@ -61,20 +61,26 @@ def _step_of(run: Path) -> int:
         return -1
 
 
+def _reference_then_slow_run(store, tmp_path, run, cfg, steps, progress, at_least):
+    """Train tmp_path/ref to the end, then start a slowed run in `run` and return it once
+    `progress(run)` reaches `at_least` (still running, to be stopped by the caller)."""
+    ref = _train(store, tmp_path / "ref", cfg, steps)
+    assert ref.wait(timeout=120) == 0, ref.stderr.read().decode()
+    proc = _train(store, run, cfg, steps, sleep=0.05)
+    deadline = time.time() + 120
+    while progress(run) < at_least and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "run finished before it could be stopped"
+    return proc
+
+
 @pytest.mark.slow
 def test_resume_after_kill_is_bit_identical(store: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY)
     steps = 24
-    ref = _train(store, tmp_path / "ref", cfg, steps)
-    assert ref.wait(timeout=120) == 0, ref.stderr.read().decode()
-
     run = tmp_path / "killed"
-    proc = _train(store, run, cfg, steps, sleep=0.05)
-    deadline = time.time() + 120
-    while _step_of(run) < 8 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    assert proc.poll() is None, "run finished before it could be killed"
+    proc = _reference_then_slow_run(store, tmp_path, run, cfg, steps, _step_of, 8)
     proc.send_signal(signal.SIGKILL)  # kill -9: no chance to clean up
     proc.wait()
     killed_at = _step_of(run)
@@ -106,15 +112,8 @@ def test_ctrl_c_saves_the_step_it_reached_and_resume_is_bit_identical(store, tmp
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY.replace("save_every = 4", "save_every = 1000"))  # no periodic save
     steps = 24
-    ref = _train(store, tmp_path / "ref", cfg, steps)
-    assert ref.wait(timeout=120) == 0, ref.stderr.read().decode()
-
     run = tmp_path / "stopped"
-    proc = _train(store, run, cfg, steps, sleep=0.05)
-    deadline = time.time() + 120
-    while _logged_step(run) < 6 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    assert proc.poll() is None, "run finished before it could be stopped"
+    proc = _reference_then_slow_run(store, tmp_path, run, cfg, steps, _logged_step, 6)
     proc.send_signal(signal.SIGINT)  # Ctrl-C
     assert proc.wait(timeout=60) == 130
     err = proc.stderr.read().decode()
