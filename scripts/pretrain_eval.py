@@ -113,7 +113,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--label", default="", help="row label, e.g. 'Porto -> GeoLife'")
     ap.add_argument("--max-trips", type=int, default=0, help="score the first N test trips only")
     ap.add_argument("--out", type=Path, help="append the records to this JSON list")
-    ap.add_argument("--split", default="test", choices=("test", "val"), help="split scored")
+    ap.add_argument(
+        "--split",
+        default="test",
+        choices=("test", "val", "train"),
+        help="split scored (train: of a store the model never saw, a held-out diagnosis set)",
+    )
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
     ap.add_argument("--context", choices=("full", "motion", "auto"), help="override every model's")
     ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")

@@ -111,8 +111,8 @@ def test_damaged_file_is_read_with_a_line_naming_the_damage(tmp_path):
     assert "unreadable row(s) skipped" in log
 
 
-def _ship(step_units: float, dt_s: float, n: int = 6):
-    m = model(coverage_gate="speed")
+def _ship(step_units: float, dt_s: float, n: int = 6, **kw):
+    m = model(coverage_gate="speed", **kw)
     # 600 s fixes: twice the longest training time step, so the speed gate alone gives 0.5
     m.config.coverage = {"traj_speed_mps": {"p5": 0.1, "p95": 1e4},
                          "dt_s": {"p1": 10.0, "p99": 300.0}}  # fmt: skip
@@ -123,11 +123,14 @@ def _ship(step_units: float, dt_s: float, n: int = 6):
     return m, batch, step
 
 
-def test_history_of_unlearned_long_steps_gets_constant_velocity():
+@pytest.mark.parametrize("base_window", [1, 4])
+def test_history_of_unlearned_long_steps_gets_constant_velocity(base_window):
     """Steps beyond max_step_norm (25 store units) are never learned: a history made of them
     (ships fixed every 10 min) gets gate 0, i.e. exactly the input's own constant velocity;
-    before session 10 it kept half the correction here (gate 0.5 from the time step)."""
-    m, batch, step = _ship(40.0, 600.0)
+    before session 10 it kept half the correction here (gate 0.5 from the time step). With a
+    window base (session 11), whose window leaves such steps out, the fallback still repeats
+    the input's own last step (it had predicted a standing ship: 8x constant velocity)."""
+    m, batch, step = _ship(40.0, 600.0, base_window=base_window)
     f = m.embed.features(batch["pos"], batch["t"], batch["t0"], batch["mask"])
     assert float(history_gate(m, f, torch.tensor([5]))[0]) == 0.0
     out = m.generate(batch, 3)["pos"][0]

@@ -27,6 +27,7 @@ SPAN_TARGETS = ("bridge_residual", "raw")
 RESIDUAL_BASES = ("none", "constant_velocity", "retrieval")  # what the step head corrects (#15)
 COVERAGE_GATES = ("none", "speed")  # ModelConfig.coverage_gate (issue 14)
 STEP_TARGETS = ("delta", "absolute")  # ModelConfig.step_target (issue 14 item 5)
+STEP_LOSSES = ("gaussian", "laplace")  # ModelConfig.step_loss (head "gaussian" only)
 FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
 MODEL_TYPE = "trajlm-transformer"
 CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
@@ -197,6 +198,20 @@ class ModelConfig:
     # infill_anchor_gap_s seconds and the linear anchor beyond (Akima overshoots long gaps).
     infill_anchor_gap_s: float = 180.0
 
+    # The causal step loss of the variance head (session 11, docs/generalization.md): "gaussian"
+    # NLL, whose mean is the conditional mean, or "laplace" NLL (log_var read as 2 log b of a
+    # Laplace scale b), whose mean is the conditional median. GPS jumps-and-returns make the next
+    # step heavy-tailed given the last one; under the Gaussian NLL they teach the residual base
+    # gate to shrink every short step (trajlm-small: 0.4 on clean 1-10 s cars, 1.3-3x constant
+    # velocity), while a median ignores them.
+    step_loss: str = "gaussian"
+    # The constant-velocity base's velocity (session 11): the mean over the last base_window
+    # steps (their displacement over their time, times the last time step), not the last step
+    # alone. 1 = the last step (as before). GPS noise in one short step looks like motion; over
+    # a few steps it averages out, so the base itself tells a steady vehicle (velocity kept)
+    # from a jittering stop (velocity ~0) and the learned gate need not guess the noise level.
+    base_window: int = 1
+
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
             if not ok:
@@ -334,6 +349,19 @@ class ModelConfig:
         need(
             self.step_target in STEP_TARGETS,
             f"step_target must be one of {STEP_TARGETS}, got {self.step_target!r}",
+        )
+        need(
+            self.step_loss in STEP_LOSSES,
+            f"step_loss must be one of {STEP_LOSSES}, got {self.step_loss!r}",
+        )
+        need(int(self.base_window) >= 1, f"base_window must be >= 1, got {self.base_window}")
+        need(
+            self.base_window == 1 or self.residual_base == "constant_velocity",
+            f"base_window > 1 needs residual_base 'constant_velocity', got {self.residual_base!r}",
+        )
+        need(
+            self.step_loss == "gaussian" or self.head == "gaussian",
+            f"step_loss {self.step_loss!r} needs head 'gaussian' (its scale), got {self.head!r}",
         )
         if self.step_target == "absolute":
             need(

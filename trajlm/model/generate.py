@@ -27,6 +27,7 @@ from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
 from trajlm.model.retrieval import RolloutBase
 from trajlm.model.scale import RunningScale, history_gate
+from trajlm.model.step_head import RecentSteps
 
 MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
 
@@ -138,7 +139,8 @@ def _cached_rollout(
     h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0, keep=last)
     h = h[:, 0]  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
-    last_step = feats[rows, last, DELTA]  # (B, 3) the residual base's input
+    recent = RecentSteps(model, feats, last)  # the base's window (ModelConfig.base_window)
+    last_step = recent.base()  # (B, 3) the residual base's input
     retrieval = (
         RolloutBase(model, pos, lengths, steps) if cfg.residual_base == "retrieval" else None
     )
@@ -170,7 +172,7 @@ def _cached_rollout(
         f = build_features(win_pos, win_t, t0, two, model.embed.stats)[:, 1:]  # (B, 1, 9)
         motion, dist = context.step(f)
         scale = scaler.step(f) if scaler is not None else None  # (B, 1)
-        last_step = f[:, 0, DELTA]
+        last_step = recent.push(f[:, 0, DELTA])
         if retrieval is not None:
             retrieval.push(new_pos)
         if uniform:  # slot n_hist + s for every row; every slot before it is valid
@@ -210,7 +212,7 @@ def _recompute_rollout(
         log_var = out.log_var[rows, last] if out.log_var is not None else None
         if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
             feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
-            h, last_step = out.hidden[rows, last], feats[rows, last, DELTA]
+            h, last_step = out.hidden[rows, last], model.velocity_steps(feats, M[:, :n])[rows, last]
             if retrieval is not None:
                 last_step = retrieval.step(s, last_step)
             scale = model.step_scale(feats)[rows, last] if model.config.scale_invariant else None

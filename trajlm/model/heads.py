@@ -39,6 +39,29 @@ def gaussian_nll(
     return _masked_mean(nll, valid)
 
 
+def laplace_nll(
+    mean: torch.Tensor, log_var: torch.Tensor, y: torch.Tensor, valid: torch.Tensor
+) -> torch.Tensor:
+    """Mean Laplace negative log-likelihood over valid positions and the 3 targets, with the
+    head's log_var read as 2 log b (b the Laplace scale, so exp(0.5 log_var) is b as it is the
+    std for the Gaussian): per element 0.5 * log_var + |y - mean| / b, constant log 2 dropped.
+    Its mean is the conditional median: a few GPS jumps do not pull it (ModelConfig.step_loss).
+    """
+    nll = 0.5 * log_var + (y - mean).abs() * torch.exp(-0.5 * log_var)  # (B, T, 3)
+    return _masked_mean(nll, valid)
+
+
+def step_nll(
+    kind: str, mean: torch.Tensor, log_var: torch.Tensor, y: torch.Tensor, valid: torch.Tensor
+) -> torch.Tensor:
+    """The step loss named by ModelConfig.step_loss ("gaussian" | "laplace")."""
+    return (
+        laplace_nll(mean, log_var, y, valid)
+        if kind == "laplace"
+        else gaussian_nll(mean, log_var, y, valid)
+    )
+
+
 def masked_mse(mean: torch.Tensor, y: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
     """Mean squared error over valid positions and the 3 targets."""
     return _masked_mean((y - mean).square(), valid)

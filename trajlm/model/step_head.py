@@ -73,6 +73,57 @@ def constant_velocity_base(last_step: torch.Tensor, max_step_norm: float) -> tor
     return base.clamp(-max_step_norm, max_step_norm)
 
 
+def window_velocity_steps(
+    steps: torch.Tensor, has_step: torch.Tensor, window: int, stats: dict, max_step_norm: float
+) -> torch.Tensor:
+    """Normalized steps (B, T, 3) and whether each is real (B, T) -> (B, T, 3) each point's
+    constant-velocity base over its last `window` steps (ModelConfig.base_window): their summed
+    (dx, dy) over their summed seconds, times the point's own time step; dt is the own step's.
+    Glitch steps (beyond max_step_norm) and missing ones are left out; none left: (dx, dy) 0.
+    window 1 is the last step itself (B, T, 3); a window > 1 returns (B, T, 6): the window's
+    step, then the own last step, which the coverage gate's fallback reads (step_head)."""
+    if window <= 1:
+        return steps
+    T = steps.shape[1]
+    sec = (steps[..., 2] * stats["dt_scale"] + stats["dt_mean"]).clamp_min(1e-3)  # (B, T)
+    ok = (has_step & (steps[..., :2].abs() <= max_step_norm).all(-1)).to(steps.dtype)
+    csum_xy = F.pad((steps[..., :2] * ok[..., None]).cumsum(1), (0, 0, 1, 0))  # (B, T + 1, 2)
+    csum_s = F.pad((sec * ok).cumsum(1), (1, 0))  # (B, T + 1)
+    hi = torch.arange(1, T + 1, device=steps.device)
+    lo = (hi - window).clamp_min(0)
+    span_xy, span_s = csum_xy[:, hi] - csum_xy[:, lo], csum_s[:, hi] - csum_s[:, lo]
+    moving = span_s > 1e-6  # (B, T) some real step in the window
+    velocity = span_xy / span_s.clamp_min(1e-3)[..., None]  # (B, T, 2) units per second
+    dxy = torch.where(moving[..., None], velocity * sec[..., None], torch.zeros_like(velocity))
+    return torch.cat([dxy, steps[..., 2:], steps], -1)
+
+
+class RecentSteps:
+    """A cached rollout's last base_window steps per row, so its base reads the same window
+    velocity as a full forward pass (window_velocity_steps)."""
+
+    def __init__(self, model, feats: torch.Tensor, last: torch.Tensor):
+        """feats (B, T, 9) of the (right-padded) history, last (B,) each row's last point."""
+        self.model, w = model, model.config.base_window
+        rows = torch.arange(feats.shape[0], device=feats.device)[:, None]
+        idx = last[:, None] + torch.arange(-w + 1, 1, device=feats.device)  # (B, w)
+        self.steps = feats[rows, idx.clamp_min(0), DELTA]  # (B, w, 3)
+        self.has = idx >= 1  # the first point has no step
+
+    def base(self) -> torch.Tensor:
+        """(B, 3) the base step's input at the newest point ((B, 6) for a window > 1: the
+        window's step and the last step, as window_velocity_steps)."""
+        m = self.model
+        return window_velocity_steps(self.steps, self.has, m.config.base_window, m.embed.stats,
+                                     m.config.max_step_norm)[:, -1]  # fmt: skip
+
+    def push(self, step: torch.Tensor) -> torch.Tensor:
+        """The new point's step (B, 3) -> the base input there (B, 3)."""
+        self.steps = torch.cat([self.steps[:, 1:], step[:, None]], 1)
+        self.has = torch.cat([self.has[:, 1:], torch.ones_like(self.has[:, :1])], 1)
+        return self.base()
+
+
 def shrink_to_base(mean: torch.Tensor, plain: torch.Tensor, gate: torch.Tensor) -> torch.Tensor:
     """coverage_gate: mean (..., 3) shrunk toward the plain (ungated) base by gate (...) in
     [0, 1]; exactly the model where the gate is 1 (model/scale.py)."""
@@ -140,13 +191,23 @@ class StepHead:
         with residual_base "retrieval" the index's next step (leaving out batch["traj_key"])."""
         c = self.step_config
         if c.residual_base != "retrieval":
-            return feats[..., DELTA]
+            return self.velocity_steps(feats, mask)
         index = self.retrieval_index()
         lag = index.horizon - 1 if self.training and c.retrieval_mode == "anchored" else 0
         key = batch.get("traj_key")
         t_abs = None if key is None else batch["t"].round().long() + batch["t0"][:, None]
         return window_base_steps(index, batch["pos"], mask, self.embed.stats, feats[..., DELTA],
                                  key, lag, t_abs)  # fmt: skip
+
+    def velocity_steps(self, feats: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """(B, T, 3) each point's constant-velocity base input: its last step, or (B, T, 6) the
+        window velocity of its last base_window steps and the last step (window_velocity_steps)."""
+        if self.config.base_window <= 1:
+            return feats[..., DELTA]
+        idx = torch.arange(mask.shape[1], device=mask.device)[None]
+        has = mask & F.pad(mask[:, :-1], (1, 0), value=False) & (idx >= 1)  # (B, T)
+        return window_velocity_steps(feats[..., DELTA], has, self.config.base_window,
+                                     self.embed.stats, self.config.max_step_norm)  # fmt: skip
 
     def retrieval_index(self):
         """The attached RetrievalIndex; a clear error when a retrieval model has none."""
@@ -236,10 +297,13 @@ class StepHead:
         if self.base_in is not None:  # (..., N_BASE): the retrieval base and its reliability
             h = h + self.base_in(last_step.clamp(-c.max_step_norm, c.max_step_norm))
             last_step = last_step[..., :3]
+        own_step = last_step  # the input's own last step: the coverage gate's fallback
+        if last_step is not None and last_step.shape[-1] == 6:  # base_window > 1
+            last_step, own_step = last_step[..., :3], last_step[..., 3:]
         mean, log_var = self._scaled_head(h, scale)
         base = None  # the gated base step (..., 3), which the asked time rescales
         if c.residual_base != "none":
-            mean, base = self._add_residual_base(h, mean, last_step, gate)
+            mean, base = self._add_residual_base(h, mean, last_step, gate, own_step)
         if self.time_query is not None:
             mean, log_var = self._ask_time(h, mean, log_var, base, dt_next, scale)
         return mean, log_var
@@ -253,8 +317,9 @@ class StepHead:
             mean, log_var = scale_output(mean, log_var, scale)
         return mean, log_var
 
-    def _add_residual_base(self, h, mean, last_step, gate):
-        """mean (..., 3) = the head's correction -> (correction + gated base, gated base)."""
+    def _add_residual_base(self, h, mean, last_step, gate, own_step=None):
+        """mean (..., 3) = the head's correction -> (correction + gated base, gated base);
+        own_step: the input's own last step where last_step is a window's (base_window)."""
         c = self.step_config
         # The retrieval base is a median over train windows and kept as is: a large step
         # there is what similar histories did (e.g. jumped back after a GPS jump).
@@ -273,7 +338,8 @@ class StepHead:
             mean = torch.where(big, plain, mean)
         if gate is not None:  # shrink toward constant velocity as the input has it (coverage_gate)
             if c.residual_base == "constant_velocity":
-                plain = coverage_base(last_step, self.embed.stats, self.config.coverage,
+                own = last_step if own_step is None else own_step
+                plain = coverage_base(own, self.embed.stats, self.config.coverage,
                                       c.max_step_norm)  # fmt: skip
             mean = shrink_to_base(mean, plain, gate)
         return mean, base

@@ -26,7 +26,7 @@ from trajlm.model.config import ModelConfig
 from trajlm.model.context import DWELL_M, needs_context, token_context
 from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_stats, road_features
 from trajlm.model.generate import generate
-from trajlm.model.heads import RegressionHead, gaussian_nll, masked_mse
+from trajlm.model.heads import RegressionHead, masked_mse, step_nll
 from trajlm.model.moe import MoEMLP
 from trajlm.model.positions import (
     LearnedPositions,
@@ -295,7 +295,10 @@ class TrajectoryModel(StepHead, nn.Module):
         loss, n_targets = None, None
         if valid.shape[1] > 0:
             n_targets = valid.sum()
-            loss = masked_mse(p, y, valid) if lv is None else gaussian_nll(p, lv, y, valid)
+            if lv is None:
+                loss = masked_mse(p, y, valid)
+            else:
+                loss = step_nll(self.config.step_loss, p, lv, y, valid)
             if self.config.moe_experts and self.training:
                 loss = loss + self.config.moe_aux_weight * self.moe_aux_loss()
             if self.region_head is not None:  # the step's cell and offset, beside the NLL

@@ -1,0 +1,116 @@
+"""The constant-velocity base over a window of steps and the Laplace step loss (session 11,
+ModelConfig.base_window / step_loss; docs/generalization.md "Session 11")."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from helpers import STATS, make_batch
+
+from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.model.heads import gaussian_nll, laplace_nll
+from trajlm.model.step_head import window_velocity_steps
+
+SEC = {"dt_scale": torch.tensor(10.0), "dt_mean": torch.tensor(15.0)}  # dt feat 0 = 15 s
+
+
+def model(**kw) -> TrajectoryModel:
+    torch.manual_seed(0)
+    cfg = dict(d_model=32, n_layers=2, n_heads=2, max_len=64, stats=dict(STATS),
+               residual_base="constant_velocity", position_frame="trajectory")  # fmt: skip
+    m = TrajectoryModel(ModelConfig(**{**cfg, **kw})).eval()
+    with torch.no_grad():  # a trained-looking correction (zero-initialized it would be CV)
+        for p in (*m.head.parameters(), *m.base_gate.parameters()):
+            p.normal_(0, 0.3)
+    return m
+
+
+def steps_of(dxy: torch.Tensor, dt_feat: float = 0.0) -> torch.Tensor:
+    return torch.cat([dxy, torch.full_like(dxy[..., :1], dt_feat)], -1)
+
+
+def test_window_one_is_the_last_step():
+    s = torch.randn(2, 6, 3)
+    assert torch.equal(
+        window_velocity_steps(s, torch.ones(2, 6, dtype=torch.bool), 1, SEC, 25.0), s
+    )
+
+
+def test_window_averages_out_jitter_and_keeps_steady_motion():
+    g = torch.Generator().manual_seed(0)
+    true = torch.tensor([0.5, 0.2]).expand(1, 40, 2)
+    noise = torch.randn(1, 41, 2, generator=g) * 0.3  # per-point noise: steps anti-correlated
+    steady = steps_of(true + noise[:, 1:] - noise[:, :-1])
+    has = torch.ones(1, 40, dtype=torch.bool)
+    last = (steady[0, 5:, :2] - true[0, 5:]).norm(dim=-1).mean()
+    win = window_velocity_steps(steady, has, 6, SEC, 25.0)
+    assert (win[0, 5:, :2] - true[0, 5:]).norm(dim=-1).mean() < 0.5 * last
+    jitter = steps_of(noise[:, 1:] - noise[:, :-1])  # a stop: the window velocity is ~0
+    assert window_velocity_steps(jitter, has, 6, SEC, 25.0)[0, 5:, :2].norm(dim=-1).mean() < 0.5 * (
+        jitter[0, 5:, :2].norm(dim=-1).mean()
+    )
+    assert torch.equal(win[..., 2], steady[..., 2])  # dt: the own step's
+    assert torch.equal(win[..., 3:], steady)  # and the own step beside it
+
+
+def test_window_leaves_out_missing_and_glitch_steps_and_uses_seconds():
+    s = steps_of(torch.tensor([[[0.0, 0.0], [1.0, 0.0], [90.0, 0.0], [1.0, 0.0]]]))
+    has = torch.tensor([[False, True, True, True]])  # the first point has no step
+    out = window_velocity_steps(s, has, 4, SEC, 25.0)[..., :3]
+    assert out[0, 0, :2].abs().sum() == 0  # nothing real yet
+    torch.testing.assert_close(out[0, 3, :2], torch.tensor([1.0, 0.0]))  # the glitch left out
+    # a step twice as long in time counts as half the speed: velocity over summed seconds
+    s2 = torch.tensor([[[1.0, 0.0, 1.5], [1.0, 0.0, 0.0]]])  # 30 s, then 15 s
+    out2 = window_velocity_steps(s2, torch.ones(1, 2, dtype=torch.bool), 2, SEC, 25.0)[..., :3]
+    torch.testing.assert_close(out2[0, 1, :2], torch.tensor([2 / 45 * 15, 0.0]))
+
+
+def test_base_window_cached_rollout_matches_the_full_pass():
+    batch = make_batch(B=3, T=12, lengths=(12, 7, 3))
+    m = model(base_window=4, scale_invariant=True)
+    a = m.generate(batch, steps=5)["pos"]
+    b = m.generate(batch, steps=5, use_cache=False)["pos"]
+    torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-3)
+    assert (a - model(scale_invariant=True).generate(batch, steps=5)["pos"]).abs().max() > 1e-3
+
+
+def test_untrained_base_window_model_is_its_window_velocity():
+    m = model(base_window=3)
+    with torch.no_grad():
+        for p in (*m.head.mean.parameters(), *m.base_gate.parameters()):
+            p.zero_()
+    batch = make_batch(B=1, T=8, lengths=(8,))
+    pos = batch["pos"][0]
+    out = m.generate(batch, steps=1)["pos"][0, 0]
+    dt = batch["t"][0].diff()
+    v = (pos[-1] - pos[-4]) / (dt[-3:].sum())
+    torch.testing.assert_close(out, pos[-1] + v * dt[-1], rtol=1e-4, atol=1e-2)
+
+
+def test_laplace_loss_mean_is_the_median():
+    y = torch.tensor([0.0, 0.1, -0.1, 0.05, 50.0])[:, None, None].expand(5, 1, 3)
+    valid = torch.ones(5, 1, dtype=torch.bool)
+    fits = {}
+    for name, nll in (("gaussian", gaussian_nll), ("laplace", laplace_nll)):
+        mean = torch.zeros(1, 1, 3, requires_grad=True)
+        log_var = torch.zeros(1, 1, 3, requires_grad=True)
+        opt = torch.optim.Adam([mean, log_var], lr=0.05)
+        for _ in range(600):
+            opt.zero_grad()
+            nll(mean.expand(5, 1, 3), log_var.expand(5, 1, 3), y, valid).backward()
+            opt.step()
+        fits[name] = float(mean.detach()[0, 0, 0])
+    assert abs(fits["laplace"] - 0.05) < 0.1  # the median, the jump ignored
+    assert fits["gaussian"] > 2.0  # pulled toward the jump (the mean is 10)
+
+
+@pytest.mark.parametrize(
+    "kw, msg",
+    [(dict(step_loss="huber"), "step_loss"), (dict(step_loss="laplace", head="mse"), "head"),
+     (dict(base_window=0), "base_window"), (dict(base_window=3, residual_base="none"), "residual")],
+)  # fmt: skip
+def test_config_refuses_bad_combinations(kw, msg):
+    with pytest.raises(ValueError, match=msg):
+        ModelConfig(
+            **{**dict(d_model=32, n_layers=1, n_heads=2, residual_base="constant_velocity"), **kw}
+        )
