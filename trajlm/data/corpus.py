@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 from torch.utils.data import IterableDataset
 
 from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
+from trajlm.data.corpus_discover import SYNTHETIC_FORMATS
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.data.loader import TrajectoryWindows, WindowConfig, window_spans
 from trajlm.data.schema import TrajlmInputError
@@ -53,20 +54,21 @@ class CorpusSource:
     """One data set of the corpus (a [[source]] table of the spec)."""
 
     name: str  # [a-z0-9_]+: prefixes its traj_ids ("name/id")
-    format: str  # a reader format (trajlm.data.readers.FORMATS) or "synthetic"
+    format: str  # a reader format (trajlm.data.readers.FORMATS), "synthetic" or "synthetic_open"
     path: list[str] = field(default_factory=list)  # files / folders, relative to data_root
     columns: str | None = None  # a column preset for csv (readers.PRESETS)
     weight: float = 1.0  # sampling weight of its train windows (0 = ingested, not sampled)
     licence: str = ""
     redistributable: bool = False  # may weights trained on it be shipped?
-    city: dict = field(default_factory=dict)  # format "synthetic": CityConfig overrides
+    # the generator's overrides: format "synthetic" CityConfig, "synthetic_open" OpenMotionConfig
+    city: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.name or not all(c.islower() or c.isdigit() or c == "_" for c in self.name):
             raise ValueError(f"name must be lowercase letters, digits and _, got {self.name!r}")
         if not (math.isfinite(self.weight) and self.weight >= 0):
             raise ValueError(f"weight must be >= 0, got {self.weight}")
-        if self.format != "synthetic" and not self.path:
+        if self.format not in SYNTHETIC_FORMATS and not self.path:
             raise ValueError(f"source {self.name!r} needs a path")
 
 
@@ -127,14 +129,18 @@ def load_corpus_spec(path: str | Path, data_root: str | None = None) -> CorpusSp
 def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
     from trajlm.data.ingest import ingest
 
-    if src.format == "synthetic":
+    if src.format in SYNTHETIC_FORMATS:
         from trajlm.data.clean import PRESETS, clean
         from trajlm.data.store import write_store
         from trajlm.data.synthetic import generate_city
+        from trajlm.data.synthetic_open import generate_open_motion
 
-        city = generate_city(**src.city)
-        df, report = clean(city.points, PRESETS["default"])
-        return write_store(df, out, report=report, sources=[f"synthetic:{src.city}"])
+        if src.format == "synthetic":
+            points = generate_city(**src.city).points
+        else:
+            points = generate_open_motion(**src.city)
+        df, report = clean(points, PRESETS["default"])
+        return write_store(df, out, report=report, sources=[f"{src.format}:{src.city}"])
     paths = [root / p for p in src.path]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -170,7 +176,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     out = Path(out)
     existing = check_output_dir(out, "store", overwrite=overwrite)
     root = Path(spec.data_root)
-    if not root.is_dir() and any(s.format != "synthetic" for s in spec.sources):
+    if not root.is_dir() and any(s.format not in SYNTHETIC_FORMATS for s in spec.sources):
         raise TrajlmInputError("the data root is not a folder", path=root,
                                hint="pass --data-root (make pretrain: SHARED=)")  # fmt: skip
     sources, found = resolve_sources(spec, root, CorpusSource, log)
@@ -199,7 +205,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                 stats.append(load_stats(tmp / "sources" / src.name))
             if not kept:
                 raise TrajlmInputError("no source of the corpus could be read", path=root)
-            if all(s.format == "synthetic" for s, _ in kept):
+            if all(s.format in SYNTHETIC_FORMATS for s, _ in kept):
                 log(f"corpus: no data set of the spec was found under {root}: the corpus "
                     "holds only its synthetic sources")  # fmt: skip
             weights = [max(s.weight, 1e-12) for s, _ in kept]
