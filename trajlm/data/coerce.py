@@ -45,6 +45,7 @@ class Layout:
     crs: Any = None  # the caller's CRS (None = WGS84 degrees)
     traj_dtype: Any = None  # the caller's traj id dtype (Polars), restored on the way out
     columns: tuple = ()  # the caller's column order, kept for results with the same columns
+    lazy: bool = False  # a Polars LazyFrame: results come back lazy too (type in = type out)
 
 
 def kind_of(obj: Any) -> str:
@@ -242,7 +243,8 @@ def coerce(
         first = getattr(obj, "trajectories", None) or [obj]
         layout = Layout(kind, crs=first[0].df.crs if first else None)
         return (check_model_input(df, source) if validate else conform(df)), layout
-    if isinstance(obj, pl.LazyFrame):
+    lazy = isinstance(obj, pl.LazyFrame)
+    if lazy:
         obj = obj.collect()
     layout_crs = crs
     if kind == "geopandas":
@@ -290,7 +292,7 @@ def coerce(
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
-                    tuple(cols))  # fmt: skip
+                    tuple(cols), lazy)  # fmt: skip
     return (check_model_input(out, source) if validate else conform(out)), layout
 
 
@@ -316,7 +318,7 @@ def to_canonical(
 
 def layout_of(obj: Any, **cols: Any) -> Layout:
     """The ``Layout`` of a caller's frame (column names, time kind, CRS), as ``coerce`` sees it."""
-    if kind_of(obj) == "polars" and isinstance(obj, pl.DataFrame) and len(obj) > 2:
+    if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
     return coerce(obj, validate=False, **cols)[1]
 
@@ -326,7 +328,8 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
 
     Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
-    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out, pandas
+    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out (a
+    LazyFrame -> a LazyFrame), pandas
     -> pandas, GeoDataFrame -> a GeoDataFrame of Points in the caller's CRS, MovingPandas ->
     a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
     pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
@@ -366,7 +369,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
     out = out.rename(_names(out, layout, pos=True))
     out = _caller_order(out, list(layout.columns)) if caller_order else out
-    return out if layout.kind == "polars" else out.to_pandas()
+    if layout.kind == "polars":
+        return out.lazy() if layout.lazy else out
+    return out.to_pandas()
 
 
 def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
