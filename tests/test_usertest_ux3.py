@@ -97,6 +97,8 @@ def test_warning_fires_on_a_shifted_input_and_says_what_the_model_does(name):
     else:
         lo, hi = (3.0, 20.0) if "speed" in feature else (10.0, 20.0)
         assert f"outside the training range {lo:.3g}-{hi:.3g}" in line, line
+        nth = "5th-95th" if "speed" in feature else "1st-99th"  # scale.py's percentiles
+        assert f"({nth} percentile of the training" in line, line
         value = float(re.match(r"median (speed|sampling interval) (\S+)", line)[2])
         v, dt = TRIPS[name]
         assert value == pytest.approx(v if "speed" in feature else dt, rel=0.2)

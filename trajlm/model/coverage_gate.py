@@ -91,6 +91,12 @@ def gate_table(
     return t.with_columns(g_step=pl.Series(step_ok), g=pl.Series(g * step_ok))
 
 
+def _nth(p: str) -> str:
+    """'p1' -> '1st', 'p95' -> '95th'."""
+    n = int(p[1:])
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def _where(t: pl.DataFrame, i: int, bad: int) -> str:
     n = len(t)
     who = f"trajectory {t['traj_id'][i]!r}"
@@ -133,7 +139,7 @@ def gate_warnings(
         p_lo, p_hi = GATE_RANGES[key]
         out.append(
             f"{label} {t[col][i]:.3g} {unit} ({_where(t, i, int((f < 1).sum()))}) outside the "
-            f"training range {lo:.3g}-{hi:.3g} {unit} ({p_lo[1:]}th-{p_hi[1:]}th percentile of "
+            f"training range {lo:.3g}-{hi:.3g} {unit} ({_nth(p_lo)}-{_nth(p_hi)} percentile of "
             f"the {of}): {_consequence(gate, float(f[i]))}"
         )
     f = t["g_step"].to_numpy()
