@@ -115,23 +115,23 @@ def test_cli_ingest_without_format_says_what_it_detected(tmp_path):
 
 
 def test_cli_input_reads_raw_formats_and_names_column_flags(tmp_path):
-    """`trajlm predict --input` (io.read_points): a GPX file is read by its reader; a table
+    """`trajlm predict --input` (points.read_points): a GPX file is read by its reader; a table
     whose columns are not recognised gets the CLI flag to name them, and the flags work."""
-    from trajlm import _cli_io as io
+    from trajlm import _cli_points as points
     from trajlm._safety import UserError
 
     gpx = write(tmp_path / "t.gpx", '<?xml version="1.0"?><gpx version="1.1"><trk><trkseg>'
                 + "".join(f'<trkpt lat="41.{15 + i}" lon="-8.61"><time>2020-01-01T00:00:{i:02d}Z'
                           "</time></trkpt>" for i in range(3))
                 + "</trkseg></trk></gpx>\n")  # fmt: skip
-    assert len(io.read_points(gpx, "--input")) == 3
+    assert len(points.read_points(gpx, "--input")) == 3
     f = write(tmp_path / "v.csv", "car,when,latitude,longitude\n" + ROWS)  # car: no known id
     with pytest.raises(UserError, match=r"--traj-col NAME"):
-        io.read_points(f, "--input")
-    df = io.read_points(f, "--input", columns={"traj_col": "car", "time_col": "when"})
+        points.read_points(f, "--input")
+    df = points.read_points(f, "--input", columns={"traj_col": "car", "time_col": "when"})
     assert df["traj_id"].to_list() == ["1", "1"] and df["lat"].to_list() == [41.15, 41.16]
     with pytest.raises(UserError, match=r"expected a store directory"):
-        io.read_points(write(tmp_path / "x.xyz", "x\n"), "--input")
+        points.read_points(write(tmp_path / "x.xyz", "x\n"), "--input")
 
 
 def test_a_header_laid_out_like_a_known_data_set_is_read_like_it(tmp_path):

@@ -11,11 +11,13 @@ import pytest
 import torch
 from helpers import STATS, make_batch, utc
 
+from trajlm.data.features import LocalProjection
 from trajlm.data.splits import holdout_index
 from trajlm.data.store import read_store, resplit_store, write_store
 from trajlm.eval.protocol import make_prediction_task, parse_shift, run_eval, shift_clock
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.model.coverage import compute_coverage, coverage_warnings
+from trajlm.model.coverage_gate import gate_table
 from trajlm.model.embedding import DELTA, POSITION, TIME
 from trajlm.train.trainer import TrainConfig, Trainer
 
@@ -171,7 +173,14 @@ def test_resplit_store_refits_and_records_the_rule(store, tmp_path):
 def test_coverage_warnings_fire_outside_and_stay_silent_inside(store):
     cov = compute_coverage(store)
     assert sum(cov["hour_hist"]) == cov["n_points"] and cov["weekday_hist"][0] == cov["n_points"]
-    inside = read_store(store, split="train").drop("split")
+    train = read_store(store, split="train").drop("split")
+    # the train split's slowest and fastest trajectories (outside the 5th-95th percentile of
+    # median speeds) are where the coverage gate acts: said, and only that (model/coverage_gate)
+    assert [w.split(" ")[:2] for w in coverage_warnings(cov, train)] == [["median", "speed"]]
+    table = gate_table(cov, train, LocalProjection.fit(train))
+    inside = train.filter(
+        pl.col("traj_id").is_in(table.filter(pl.col("g") == 1)["traj_id"].implode())
+    )
     assert coverage_warnings(cov, inside) == []
     late = coverage_warnings(cov, shift_clock(inside, 12 * 3600))
     assert any("hour of day" in w and "never seen" in w for w in late), late
@@ -192,7 +201,9 @@ def test_trainer_records_coverage_and_auto_falls_back(store, tmp_path):
     cov = model.config.coverage
     assert all(cov["hour_hist"][:8]) and not any(cov["hour_hist"][8:])  # train: 00-07
     assert cov["split_by"] == "time" and cov["n_trajectories"] > 0
-    assert coverage_warnings(tmp_path / "run", read_store(store, split="train")) == []
+    said = coverage_warnings(tmp_path / "run", read_store(store, split="train"))
+    assert [w.split(" ")[:2] for w in said] == [["median", "speed"]]  # the gate's 5 % tails
+    assert 'no coverage gate (coverage_gate = "none")' in said[0]  # this model has none
     b = make_batch(B=3, lengths=(12, 7, 3))
     inside = {**b, "t0": torch.full((3,), MONDAY + 3 * 3600)}
     outside = {**b, "t0": torch.full((3,), MONDAY + 14 * 3600)}

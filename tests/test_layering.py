@@ -41,6 +41,10 @@ LAYERS[-1].add("cli_selector")  # `trajlm train-selector` (issue 15, docs/candid
 LAYERS[-1].add("api_selector")  # TrajLM.from_pretrained(SELECTOR_DIR) (docs/api.md)
 LAYERS[-1].add("cli_recovery")  # `trajlm train-recovery` (issue 15, docs/recovery-retrieval.md)
 LAYERS[-1].add("api_recovery")  # TrajLM.from_pretrained(ROUTE_RECOVERY_DIR)
+LAYERS[-1].add("_cli_points")  # the commands' point inputs (split out of _cli_io.py)
+LAYERS[-1].add("cli_predict")  # `trajlm predict` (split out of cli.py)
+LAYERS[-1].add("cli_finetune")  # `trajlm finetune` (split out of cli.py)
+LAYERS[-1].add("api_inputs")  # the API's times and origin/destination points (out of api.py)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

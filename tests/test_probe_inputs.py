@@ -43,7 +43,7 @@ def test_semicolon_and_tab_files_are_read_like_commas(tmp_path, name, sep):
 
 
 def test_semicolon_csv_as_model_input(tmp_path):
-    from trajlm._cli_io import read_points
+    from trajlm._cli_points import read_points
 
     (tmp_path / "semi.csv").write_text(_rows(";"))
     df = read_points(tmp_path / "semi.csv", "--input")
@@ -297,7 +297,7 @@ def test_predict_projected_csv_with_crs(tmp_path):
 
 
 def test_a_column_name_given_twice_is_one_line(tmp_path):
-    from trajlm._cli_io import read_points
+    from trajlm._cli_points import read_points
     from trajlm.errors import TrajlmInputError
 
     f = tmp_path / "dup.csv"
@@ -319,7 +319,7 @@ def test_a_column_name_given_twice_is_one_line(tmp_path):
 
 
 def test_spaces_after_the_separator_in_model_input(tmp_path):
-    from trajlm._cli_io import read_points
+    from trajlm._cli_points import read_points
 
     f = tmp_path / "sp.csv"
     f.write_text(_rows().replace(",", ", "))

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from reliability_helpers import fails, invoke, said
 
-from trajlm._cli_io import read_points
+from trajlm._cli_points import read_points
 from trajlm.data.readers import read
 
 T0 = 1_700_000_000

@@ -1,5 +1,5 @@
 """What the `trajlm` commands share: the user-error boundary, option checks, and reading the
-user's files (configs, points, stores, models) into clear one-line errors.
+user's files (configs, stores, models) into clear one-line errors (points: trajlm/_cli_points.py).
 
 The boundary (`BoundaryGroup`) is the only place that turns exceptions into exit statuses:
 
@@ -25,7 +25,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from trajlm._safety import UserError, check_output_files, reading
-from trajlm.data.schema import LINE, TrajlmInputError
+from trajlm.data.schema import TrajlmInputError
 
 SPLIT_NAMES = ("train", "val", "test")
 THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
@@ -254,109 +254,6 @@ def fit_splits(data: Path, what: str) -> dict:
     return parts
 
 
-_COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
-                 "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
-
-
-def read_points(
-    path: Path,
-    option: str,
-    split: str | None = None,
-    columns: dict | None = None,
-    on_error: str | None = None,
-):
-    """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
-    MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
-    going backwards: an error naming the file, field and row). `columns`: the --traj-col /
-    --time-col / --lat-col / --lon-col names (traj_col=..., as coerce takes them). `on_error`:
-    the command's --on-error for raw formats ("skip" drops and counts bad records, said in one
-    line); None when the command has no such option (hints then name `trajlm data ingest`)."""
-    import polars as pl
-
-    from trajlm.data.coerce import coerce
-    from trajlm.data.readers._common import HINT_SKIP
-    from trajlm.errors import TrajlmInputError
-
-    must_exist(path, option)
-    if path.is_dir():
-        return read_store_checked(path, option, split).drop("split", strict=False)
-    todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
-    columns = {k: v for k, v in (columns or {}).items() if v is not None}
-    if on_error == "skip" and path.suffix.lower() in (".parquet", ".csv"):
-        raise UserError(f"--on-error skip applies to GPX / PLT / MF-JSON inputs; {option} "
-                        f"{path} is a table: clean it with `trajlm data ingest`")  # fmt: skip
-    try:
-        if path.suffix.lower() == ".parquet":
-            with reading(path, todo):
-                df = pl.read_parquet(path, glob=False)
-            if not {"lat", "lon", columns.get("lat_col"), columns.get("lon_col")} & set(df.columns):
-                df = _geoparquet(path, df)
-        elif path.suffix.lower() == ".csv":
-            from trajlm.data.readers import header_names, sniff_sep
-
-            with open(path, "rb") as f:  # `;` / tab separated files too
-                head = f.readline(1 << 16).decode("utf-8", errors="replace")
-            sep = sniff_sep(head) or ","
-            names = header_names(head, sep, path) if head.strip() else []  # a name given twice
-            with reading(path, todo):
-                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
-                                 separator=sep, new_columns=names or None)  # fmt: skip
-            df = _with_lines(path, df)
-        else:  # a raw format a reader knows: read it whole (errors name file, line, field)
-            from trajlm.data.readers import detect_format, read
-
-            try:
-                fmt = detect_format(path)
-            except TrajlmInputError:
-                raise UserError(
-                    f"{option} {path}: expected a store directory, .csv, .parquet or a file "
-                    "trajlm reads (.gpx, .plt, .json)"
-                ) from None
-            df, report = read(path, fmt, on_error=on_error or "raise")
-            if report.total:
-                say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
-                    "records (--on-error skip)")  # fmt: skip
-        # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
-        # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
-        return coerce(df, source=str(path), **columns)[0].drop(LINE, strict=False)
-    except TrajlmInputError as e:
-        text = str(e)
-        if on_error is None:  # this command has no --on-error: name the command that has it
-            text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
-                                "STORE` drops and counts such rows")  # fmt: skip
-        for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
-            text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
-        raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
-
-
-def _with_lines(path: Path, df):
-    """`df` (read_csv of `path`, one row per line after the header, blank lines included) with
-    each row's 1-based file line in column LINE, so errors name lines; unchanged when the
-    counts differ (a quoted field spanning lines)."""
-    import polars as pl
-
-    with open(path, "rb") as f:
-        data = f.read()
-    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if n_lines - 1 != len(df) or LINE in df.columns:
-        return df
-    return df.with_columns(pl.int_range(2, len(df) + 2, dtype=pl.Int64).alias(LINE))
-
-
-def _geoparquet(path: Path, df):
-    """A GeoParquet file of points (GeoPandas' to_parquet) as a GeoDataFrame, which coerce
-    reprojects from its CRS; `df` unchanged when the file has no point geometry column."""
-    import pyarrow.parquet as pq
-
-    from trajlm.data.readers._geoparquet import geometry_source
-
-    if geometry_source(pq.ParquetFile(path).schema_arrow, path) is None:
-        return df
-    from trajlm.data.geo import require
-
-    return require("geopandas").read_parquet(path)
-
-
 def load_model(run: Path, option: str = "--model"):
     """TrajectoryModel.from_pretrained with errors that name the option and the file."""
     from trajlm.model import TrajectoryModel
@@ -377,9 +274,12 @@ def load_model(run: Path, option: str = "--model"):
     return TrajectoryModel.from_pretrained(run).eval()
 
 
-def coverage_note(model, df, source: str, far_m: float = 50_000.0) -> float | None:
+def coverage_note(
+    model, df, source: str, far_m: float = 50_000.0, history: int | None = None
+) -> float | None:
     """Warn, naming the feature, where `df` lies outside the training coverage recorded in the
-    model's config.json (trajlm.model.coverage). A model trained before coverage was recorded
+    model's config.json (trajlm.model.coverage; speed and sampling interval where the coverage
+    gate acts on each trajectory's last `history` points, all when None). A model trained before coverage was recorded
     gets the older check: a note when most points lie far (> far_m + 10 position scales) from
     the centre of its training area; returns that median distance in metres (else None)."""
     import numpy as np
@@ -387,7 +287,7 @@ def coverage_note(model, df, source: str, far_m: float = 50_000.0) -> float | No
     from trajlm.model.coverage import coverage_warnings, load_coverage
 
     if load_coverage(model) and len(df):  # the training coverage recorded in config.json
-        for line in coverage_warnings(model, df):
+        for line in coverage_warnings(model, df, history):
             click.echo(f"warning: {source}: outside training coverage: {line}", err=True)
         return None
     stats = model.config.stats

@@ -30,15 +30,12 @@ import polars as pl
 import torch
 
 from trajlm._threads import apply_threads
+from trajlm.api_inputs import _latlon, _od_points, _seconds, _warn_nan
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data import geo
 from trajlm.data.coerce import (
-    LAT,
-    LON,
     Layout,
-    _pick,
-    _time_to_seconds,
     coerce,
     from_canonical,
     recovery_input,
@@ -47,7 +44,12 @@ from trajlm.data.coerce import (
 from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
-from trajlm.model.coverage import coverage_warnings, load_coverage, travel_time_warning
+from trajlm.model.coverage import (
+    CoverageWarning,
+    coverage_warnings,
+    load_coverage,
+    travel_time_warning,
+)
 from trajlm.model.quantize import QUANTIZE_MODES, quantize_int8
 from trajlm.model.weights import resolve_weights
 from trajlm.tasks.classify import ModelClassifier
@@ -162,15 +164,20 @@ class TrajLM:
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True):
         df, layout = coerce(data, validate=validate, **columns)
-        self._check_coverage(df)
+        self._check_coverage(df, stacklevel=5)
         return df, layout
 
-    def _check_coverage(self, df: pl.DataFrame) -> None:
-        """Warn, naming the feature, where the input lies outside what the model was trained on
-        (the coverage its Trainer recorded); older checkpoints: the projection's extent check."""
-        lines = coverage_warnings(self.model, df)
-        for line in lines:
-            warnings.warn(f"input outside the training coverage: {line}", stacklevel=3)
+    def _check_coverage(
+        self, df: pl.DataFrame, history: int | None = None, stacklevel: int = 4
+    ) -> None:
+        """Warn (CoverageWarning), naming the feature, where the input lies outside what the
+        model was trained on (the coverage its Trainer recorded), speed and sampling interval
+        exactly where the coverage gate acts on each trajectory's last ``history`` points;
+        older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
+        (the task method and its inference_mode wrapper counted)."""
+        for line in coverage_warnings(self.model, df, history):
+            warnings.warn(f"input outside the training coverage: {line}", CoverageWarning,
+                          stacklevel=stacklevel)  # fmt: skip
         if load_coverage(self.model) is None:
             p = self.projection
             geo.check_extent(
@@ -203,16 +210,30 @@ class TrajLM:
         cannot be conditioned on a time, so it rolls out far enough and the track (from the
         last observed point) is interpolated linearly, in metres, at the requested times;
         times before a trajectory's last point or beyond the rollout give NaN (with a warning).
-        Returns traj_id, step (1..k), t, lat, lon, std_m (1-sigma position uncertainty, m).
+        Returns one row per predicted point: the trajectory id, step (1..k), time, lat, lon
+        and std_m (1-sigma position uncertainty, m), in the caller's kind (Polars in -> Polars
+        out, a LazyFrame -> a LazyFrame, pandas -> pandas, a GeoDataFrame -> a GeoDataFrame
+        of Points in its CRS) and with the caller's column names: input columns ``vehicle``,
+        ``timestamp``, ``latitude``, ``longitude`` give ``vehicle``, ``step``, ``timestamp``,
+        ``latitude``, ``longitude``, ``std_m``; trajlm's own names (traj_id, t, lat, lon) stay
+        as they are. Times come back as the input had them (datetimes in its zone; Unix
+        seconds; ISO strings as UTC datetimes).
+
+        Where a trajectory's speed or sampling interval lies outside the training range, a
+        ``CoverageWarning`` names it; a model with ``coverage_gate = "speed"`` (trajlm-small)
+        falls back toward constant velocity there (trajlm/model/coverage_gate.py).
         """
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
                                   or steps < 1):  # fmt: skip
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-        df, layout = self._input(data, columns)
+        df, layout = coerce(data, **columns)
+        max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
-            return from_canonical(predict_table(self.model, df, int(steps or 5)), layout=layout)
+            k = int(steps or 5)
+            self._check_coverage(df, history=max_len - k)  # the points the rollout reads
+            return from_canonical(predict_table(self.model, df, k), layout=layout)
         last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         if at_times is not None:
             req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
@@ -225,16 +246,24 @@ class TrajLM:
                 )
             req = np.broadcast_to(np.asarray(seconds_ahead, np.float64).reshape(1, -1),
                                   (len(last_t), np.size(seconds_ahead)))  # fmt: skip
-        return from_canonical(self._predict_at(df, last_t, req), layout=layout)
+        k = self._rollout_steps(df, req)
+        self._check_coverage(df, history=max_len - k)
+        return from_canonical(self._predict_at(df, last_t, req, k), layout=layout)
 
-    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray):
-        """Roll out, then interpolate each trajectory's track at `ahead` (B, m) seconds."""
-        if getattr(self.config, "time_query", False):  # the model answers at the times asked
-            return _warn_nan(predict_at_table(self.model, df, ahead))
+    def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
+        """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
+        per distinct future time; any other 1.5x the steps the history's median interval
+        needs (rolled-out intervals vary), within max_len."""
+        if getattr(self.config, "time_query", False):
+            return max(1, max(len(np.unique(a[a > 0])) for a in np.asarray(ahead, np.float64)))
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
         room = self.config.max_len - 2
-        # 1.5x the steps the history's median interval needs: rolled-out intervals vary
-        k = int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
+        return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
+
+    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):
+        """Roll out k steps, then interpolate each trajectory's track at `ahead` (B, m) s."""
+        if getattr(self.config, "time_query", False):  # the model answers at the times asked
+            return _warn_nan(predict_at_table(self.model, df, ahead))
         pred = predict_table(self.model, df, k, history=self.config.max_len - k)
         hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
         x0, y0 = self.projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
@@ -277,7 +306,7 @@ class TrajLM:
         """
         self._require_infill("recover")
         df, layout, known = recovery_input(data, **columns)
-        self._check_coverage(df.filter(pl.Series(known)))
+        self._check_coverage(df.filter(pl.Series(known)), stacklevel=4)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
             return from_canonical(out, layout=layout, caller_order=True)
@@ -368,59 +397,4 @@ class TrajLM:
         return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
 
 
-# ---------------------------------------------------------------------------------- helpers
-
-
-def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
-    n = int(pred["lat"].is_nan().sum())
-    if n:
-        warnings.warn(f"{n} requested time(s) lie before a trajectory's last point: NaN",
-                      stacklevel=4)  # fmt: skip
-    return pred
-
-
-def _seconds(values: Any, what: str) -> np.ndarray:
-    """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
-    if isinstance(values, str) or not hasattr(values, "__len__"):
-        values = [values]  # one time for every row
-    if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
-        values = np.asarray(values).astype("datetime64[us]")
-    s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
-    if len(s) == 0:
-        raise ValueError(f"{what} is empty: give at least one time")
-    t, _, _ = _time_to_seconds(s.to_frame(), "t")
-    if t.null_count():
-        raise TrajlmInputError(f"{what}: missing time(s)", field=what)
-    return t.to_numpy().astype(np.float64)
-
-
-def _latlon(obj: Any, what: str) -> np.ndarray:
-    """(N, 2) lat/lon degrees from an array-like or a frame (lat/lon columns or Points)."""
-    if hasattr(obj, "geometry") and hasattr(obj, "crs"):  # GeoDataFrame / GeoSeries
-        g = obj.geometry
-        g = g if obj.crs is None or geo.is_wgs84(obj.crs) else g.to_crs(4326)
-        return np.stack([g.y.to_numpy(), g.x.to_numpy()], axis=1)
-    if hasattr(obj, "columns"):
-        df = obj if isinstance(obj, pl.DataFrame) else pl.from_pandas(obj)
-        lat = _pick("lat", None, df.columns, LAT, f"{what} lat")
-        lon = _pick("lon", None, df.columns, LON, f"{what} lon")
-        return df.select(lat, lon).to_numpy().astype(np.float64)
-    a = np.asarray(obj, np.float64)
-    if a.ndim == 1 and a.shape[0] == 2:
-        a = a[None]
-    if a.ndim != 2 or a.shape[1] != 2:
-        raise TrajlmInputError(f"{what}: expected (N, 2) lat/lon, got shape {a.shape}")
-    return a
-
-
-def _od_points(od: pl.DataFrame) -> pl.DataFrame:
-    """Origins and destinations as two-point tables, for check_model_input's range checks."""
-    n = len(od)
-    ids = [str(i) for i in range(n)]
-    return pl.DataFrame({
-        "traj_id": ids * 2, "t": np.r_[od["t_start"], od["t_start"] + 1],
-        "lat": np.r_[od["o_lat"], od["d_lat"]], "lon": np.r_[od["o_lon"], od["d_lon"]],
-    })  # fmt: skip
-
-
-__all__ = ["Layout", "TrajLM"]
+__all__ = ["CoverageWarning", "Layout", "TrajLM"]

@@ -1,21 +1,22 @@
-"""The `trajlm` command line: data, train, predict, eval, finetune, similar, ask, serve.
+"""The `trajlm` command line: data, train, predict, eval, finetune, similar, ask, serve
+(predict: trajlm/cli_predict.py, finetune: trajlm/cli_finetune.py, data: trajlm/cli_data.py).
 
 Heavy imports (torch, readers) happen inside the commands so `trajlm --help` stays fast.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import typer
 
 from trajlm import _cli_io as io
-from trajlm import cli_anomalies, cli_recovery, cli_route, cli_selector
+from trajlm import cli_anomalies, cli_finetune, cli_predict, cli_recovery, cli_route, cli_selector
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
+from trajlm._cli_points import read_points
 from trajlm.cli_data import data_app
 
 app = typer.Typer(
@@ -86,121 +87,7 @@ def train(
         console.print(io.dict_table(summary, f"run {out}"))
 
 
-@app.command("predict")
-def predict(
-    model: Path = typer.Option(
-        ..., "--model", help="Run directory (model.safetensors) or a candidate selector folder."
-    ),
-    input: Path = typer.Option(
-        ..., "--input", help="History points: store dir, CSV, Parquet, GPX, PLT or MF-JSON."
-    ),
-    steps: int = typer.Option(5, "--steps", "-k", min=1),
-    seconds_ahead: str = typer.Option(
-        None,
-        "--seconds-ahead",
-        help="Positions at these seconds after each trajectory's last "
-        "point, comma-separated (e.g. 30,60,300) instead of --steps: exact for a time_query "
-        "model, the rollout interpolated otherwise.",
-    ),  # fmt: skip
-    out: Path = typer.Option(
-        Path("predictions.csv"),
-        "--out",
-        help=".csv/.parquet/.geojson with columns traj_id, step, t (Unix seconds, UTC), lat, "
-        "lon (WGS84), std_m, whatever the input's column names and time format (the Python "
-        "API keeps the caller's).",
-    ),  # fmt: skip
-    plot: Path = typer.Option(None, "--plot", help="Write a PNG of history/truth/prediction."),
-    holdout: int = typer.Option(
-        0, min=0, help="Hide the last N points of each trajectory and draw them as truth."
-    ),
-    limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
-    split: str = typer.Option("test", help="Split to read when --input is a store."),
-    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
-    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
-    int8: bool = typer.Option(
-        False, "--int8", help="int8 dynamic quantization of the transformer (CPU; faster)."
-    ),
-    traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
-    time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
-    lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
-    lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
-    crs: str = typer.Option(
-        None,
-        "--crs",
-        help="--input table: CRS of projected coordinates (EPSG:32629; "
-        "--lat-col = northing); predictions are written in WGS84 lat/lon.",
-    ),  # fmt: skip
-    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
-) -> None:
-    """Predict the next K points of each input trajectory (with uncertainty)."""
-    import polars as pl
-
-    from trajlm.tasks.predict import predict_table, write_points
-
-    io.choice(split, SPLIT_NAMES, "--split")
-    io.choice(on_error, ("raise", "skip"), "--on-error")
-    ahead = None
-    if seconds_ahead is not None:
-        try:
-            ahead = [float(x) for x in seconds_ahead.split(",") if x.strip()]
-        except ValueError:
-            _fail(f"--seconds-ahead {seconds_ahead!r}: expected numbers like 30,60,300")
-    io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
-    io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
-    io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
-    df = io.read_points(input, "--input", split, cols, on_error)
-    if limit:
-        keep = df["traj_id"].unique(maintain_order=True).head(limit)
-        df = df.filter(pl.col("traj_id").is_in(keep.implode()))
-    truth = None
-    if holdout:
-        rank = pl.int_range(pl.len()).reverse().over("traj_id")
-        df = df.filter(pl.len().over("traj_id") > holdout + 2)
-        if len(df) == 0:
-            _fail(
-                f"--holdout {holdout}: no trajectory of {input} has more than {holdout + 2} points"
-            )
-        truth = df.filter(rank < holdout)
-        df = df.filter(rank >= holdout)
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
-
-    if is_route_recovery_dir(model):
-        _fail(f"--model {model} is a route-recovery model: it fills gaps (trajlm eval --task "
-              "recover, TrajLM.from_pretrained(DIR).recover), it does not predict")  # fmt: skip
-    if is_selector_dir(model):  # a candidate selector (trajlm/api_selector.py): --steps only
-        from trajlm.api_selector import SelectorTrajLM
-
-        if int8 or ahead is not None:
-            _fail(
-                f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
-            )
-        pred = SelectorTrajLM.from_pretrained(model, threads=threads).predict(df, steps=steps)
-    else:
-        m = io.load_model(model)
-        io.coverage_note(m, df, f"--input {input}")
-        _threads(threads, m.num_params())
-        if int8:
-            from trajlm.model.quantize import quantize_int8
-
-            m = quantize_int8(m)
-        if ahead is not None:  # the API's positions-at-times (issue 15)
-            from trajlm.api import TrajLM
-
-            try:
-                pred = TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead)
-            except ValueError as e:
-                _fail(f"--seconds-ahead: {e}")
-        else:
-            pred = predict_table(m, df, steps)
-    write_points(pred, out)
-    _say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(pred.columns)} "
-         "(trajlm's names whatever the input's; t in Unix seconds UTC, lat/lon WGS84)")  # fmt: skip
-    if plot:
-        from trajlm.viz import plot_predictions
-
-        _say(f"wrote {plot_predictions(df, pred, plot, truth=truth)}")
+app.command("predict")(cli_predict.predict)  # trajlm/cli_predict.py
 
 
 @app.command("eval")
@@ -249,98 +136,7 @@ def evaluate(
                      score_on=score_on)  # fmt: skip
 
 
-FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
-
-
-@app.command("finetune")
-def finetune(
-    model: Path = typer.Option(..., "--model", help="Pretrained run directory."),
-    task: str = typer.Option(
-        "predict", "--task", help="predict | recover | tte | classify | similarity"
-    ),
-    data: Path = typer.Option(..., "--data", help="Store to adapt on."),
-    out: Path = typer.Option(..., "--out", help="Output run / adapter directory."),
-    mode: str = typer.Option("full", help="full | selective | lora (every task)."),
-    steps: int = typer.Option(500, min=1, help="Fine-tuning steps (predict, recover, tte)."),
-    epochs: int = typer.Option(
-        10, min=1, help="Passes over the train split (classify, similarity)."
-    ),
-    n_last: int = typer.Option(1, min=1, help="selective: train the last N blocks (+ heads)."),
-    lora_r: int = typer.Option(8, min=1, help="LoRA rank."),
-    fraction: float = typer.Option(1.0, help="predict: use this fraction of the train split."),
-    n_points: int = typer.Option(32, min=2, help="similarity: points per (thinned) trajectory."),
-    split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
-    overwrite: bool = typer.Option(False, help="Replace an existing --out of the same task."),
-    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
-) -> None:
-    """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
-    from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
-
-    io.choice(task, FINETUNE_TASKS, "--task")
-    io.choice(mode, ("full", "selective", "lora"), "--mode")
-    io.choice(split_by, ("time", "user_time"), "--split-by")
-    io.positive(fraction, "--fraction", upper=1.0)
-    for path in (model, data):
-        if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
-            _fail(f"--out {out} would write into the input {path}; choose another --out")
-    kind = "run" if task in ("recover", "tte") else f"finetune-{task}"
-    exists = check_output_dir(out, kind, overwrite=overwrite, resume=None, option="--out")
-    net = io.load_model(model)
-    df = io.read_store_checked(data, "--data")
-    io.coverage_note(net, df, f"--data {data}")
-    _threads(threads, net.num_params())
-    if task in ("recover", "tte"):
-        from trajlm.finetune.masked import finetune_task
-
-        summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists,
-                                mode=mode, n_last=n_last, lora_r=lora_r)  # fmt: skip
-    else:
-        created, started = not out.exists(), False
-        try:
-            with DirLock(out / LOCK, what=f"--out {out}"):
-                write_marker(out, kind)
-                started = True
-                summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
-                                         n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
-        except BaseException:  # failed before any output: no marker of one that is not there
-            if started:
-                drop_failed_marker(out, created)
-            raise
-    console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
-
-
-def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
-                   fraction, n_points, split_by) -> dict:  # fmt: skip
-    """The predict / classify / similarity fine-tunes (inputs already checked)."""
-    import polars as pl
-
-    if task == "predict":
-        from trajlm.finetune.trainer import finetune_next_point
-
-        return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
-                                   lora_r=lora_r, fraction=fraction)  # fmt: skip
-    if task == "classify":
-        from trajlm.eval.classify import make_mode_segments, split_segments
-        from trajlm.tasks.classify import ModelClassifier
-
-        if "label" not in df.columns:
-            _fail(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
-        segments, _ = make_mode_segments(df)
-        parts = split_segments(segments, split_by)
-        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
-        clf.fit(parts["train"], parts["val"])
-        return {"adapter_bytes": clf.save(out), "mode": mode}
-    from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
-    from trajlm.train.modes import apply_mode, merge_adapter
-
-    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
-    net = apply_mode(net, mode, n_last=n_last, lora_r=lora_r)
-    summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
-                              df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
-    merge_adapter(net).save_pretrained(out)  # a plain model: `trajlm similar --model OUT`
-    spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
-    (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
-    return summary
+app.command("finetune")(cli_finetune.finetune)  # trajlm/cli_finetune.py
 
 
 @app.command("similar")
@@ -369,8 +165,8 @@ def similar_cmd(
     io.outputs({"--out": out}, [model, query, database], overwrite)
     io.choice(on_error, ("raise", "skip"), "--on-error")
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
-    q = io.read_points(query, "--query", None, cols, on_error)
-    db = io.read_points(database, "--database", None, cols, on_error)
+    q = read_points(query, "--query", None, cols, on_error)
+    db = read_points(database, "--database", None, cols, on_error)
     n_db = db["traj_id"].n_unique()
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")

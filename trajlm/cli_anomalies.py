@@ -48,6 +48,7 @@ def anomalies(
     from rich.table import Table
 
     from trajlm import _cli_io as io
+    from trajlm import _cli_points as points
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
     from trajlm.reason.anomaly import SCORES, AnomalyDetector
@@ -63,7 +64,7 @@ def anomalies(
         raise UserError(f"--model {model}: anomaly scores need the Gaussian head (head = "
                         f"'gaussian'); this model has head = {m.config.head!r}")  # fmt: skip
     apply_threads(threads, m.num_params())
-    df = io.read_points(data, "--data", split)
+    df = points.read_points(data, "--data", split)
     if limit:
         df = df.filter(pl.col("traj_id").is_in(df["traj_id"].unique(maintain_order=True)
                                                 .head(limit).implode()))  # fmt: skip
@@ -97,6 +98,7 @@ def anomalies(
 def _normal(data: Path, calibrate_on: str, split: str):
     """The normal trajectories to calibrate on: a split of the --data store, or a path."""
     from trajlm import _cli_io as io
+    from trajlm import _cli_points as points
     from trajlm._safety import UserError
 
     if calibrate_on in SPLITS:
@@ -109,7 +111,7 @@ def _normal(data: Path, calibrate_on: str, split: str):
         if calibrate_on == split:
             raise UserError(f"--calibrate-on {calibrate_on} is the split being scored "
                             f"(--split {split}); calibrate on normal data you do not score")  # fmt: skip
-        return io.read_points(data, "--data", calibrate_on)
+        return points.read_points(data, "--data", calibrate_on)
     path = Path(calibrate_on)
     io.must_exist(path, "--calibrate-on")
-    return io.read_points(path, "--calibrate-on", "val")
+    return points.read_points(path, "--calibrate-on", "val")

@@ -12,6 +12,7 @@ from trajlm import _cli_io as io
 from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
+from trajlm._cli_points import read_points
 from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
 from trajlm.errors import TrajlmInputError
@@ -190,7 +191,7 @@ def data_match(
     io.positive(radius_m, "--radius-m")
     io.must_exist(network, "--network")
     io.outputs({"--out": out}, [data, network], overwrite)
-    df = io.read_points(data, "DATA")
+    df = read_points(data, "DATA")
     matched = match(df, read_network(network), sigma_m=sigma_m, radius_m=radius_m)
     if out.suffix.lower() == ".csv":
         matched.write_csv(out)

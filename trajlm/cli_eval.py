@@ -172,7 +172,7 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
                 f"training (train on `trajlm data resplit --by {split_by}`)",
                 markup=False,
             )
-        for line in coverage_warnings(cov, test):
+        for line in coverage_warnings(model, test):  # the model: its gate is said too
             console.print(
                 f"warning: {p.name}: outside training coverage: {line}",
                 markup=False,

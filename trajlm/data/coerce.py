@@ -14,6 +14,7 @@ tracked_at, geom) and the common names in ``trajlm.data.column_names``.
 Times may be datetimes (tz-aware, or naive = UTC), Unix seconds, or ISO strings.
 Coordinates in another CRS (``crs=``, or the GeoDataFrame's own) are reprojected with pyproj;
 for projected columns ``lat_col`` names the northing (y) and ``lon_col`` the easting (x).
+Times are read by data/times.py, GeoDataFrames by data/geoframes.py.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates
+from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import LINE, TrajlmInputError, check_model_input, conform
+from trajlm.data.times import _time_to_seconds
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
 
@@ -45,6 +48,7 @@ class Layout:
     crs: Any = None  # the caller's CRS (None = WGS84 degrees)
     traj_dtype: Any = None  # the caller's traj id dtype (Polars), restored on the way out
     columns: tuple = ()  # the caller's column order, kept for results with the same columns
+    lazy: bool = False  # a Polars LazyFrame: results come back lazy too (type in = type out)
 
 
 def kind_of(obj: Any) -> str:
@@ -104,124 +108,6 @@ def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
     return out.fill_nan(None)
 
 
-def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
-    """The first values of text times `s` that do not parse, with their file line (LINE) or
-    row; the first values when no format can be inferred at all."""
-    try:
-        bad = s.str.to_datetime(time_zone="UTC", strict=False).is_null() & s.is_not_null()
-    except pl.exceptions.PolarsError:
-        return f"first values {s.head(3).to_list()}"
-    idx = bad.arg_true().head(3).to_list()
-    if not idx:
-        return f"first values {s.head(3).to_list()}"
-    lines = df[LINE] if LINE in df.columns else None
-    where = [f"file line {lines[i]}" if lines is not None else f"row {i}" for i in idx]
-    return "e.g. " + ", ".join(f"{s[i]!r} at {w}" for i, w in zip(idx, where, strict=True))
-
-
-def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
-    """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
-    s = df[col]
-    dt = s.dtype
-    if dt == pl.Date:
-        s, dt = s.cast(pl.Datetime("us")), pl.Datetime("us")
-    if isinstance(dt, pl.Datetime):
-        zone = dt.time_zone
-        if zone is None:
-            s = s.dt.replace_time_zone("UTC")  # naive = UTC
-        return s.dt.epoch("s"), "datetime", zone
-    if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
-        # Unix seconds as text (a CSV read with dtype=str): the numbers' path, ms check included
-        return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
-    slash = r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"  # 02/12/2026, 02.12.2026
-    if dt == pl.Utf8 and s.str.contains(slash).any():
-        raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
-            f"times like {s.filter(s.str.contains(slash)).head(1).to_list()} leave the "
-            "day/month order to a guess",
-            field=col,
-            hint="parse them first, e.g. pd.to_datetime(df[col], format='%d/%m/%Y %H:%M'), "
-            "or give ISO 8601 strings (2026-12-02T10:05:00Z)",
-        )
-    if dt == pl.Utf8:
-        try:
-            parsed = s.str.to_datetime(time_zone="UTC")
-        except pl.exceptions.PolarsError as e:
-            raise TrajlmInputError(
-                f"times are strings that do not parse as ISO dates ({_unparsed(df, s)})",
-                field=col,
-                hint="give datetimes, Unix seconds or ISO 8601 strings",
-            ) from e
-        return parsed.dt.epoch("s"), "string", "UTC"
-    if dt.is_numeric():
-        big = s.abs().max()
-        if big is not None and big > 1e11:
-            raise TrajlmInputError(
-                f"times reach {big:.3g}, which as Unix seconds is after the year 5000",
-                field=col,
-                hint="these look like milliseconds: divide by 1000",
-            )
-        return s.cast(pl.Float64).floor().cast(pl.Int64), "epoch", "UTC"
-    raise TrajlmInputError(
-        f"times have type {dt}", field=col, hint="give datetimes, Unix seconds or ISO strings"
-    )
-
-
-def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
-    """GeoDataFrame (Points, or one LineString per row) -> (pandas frame with lat/lon, CRS)."""
-    import pandas as pd
-
-    src_crs = gdf.crs if gdf.crs is not None else crs
-    if src_crs is None:
-        raise TrajlmInputError(
-            "the GeoDataFrame has no CRS", field="geometry", hint="set one (gdf.set_crs) or crs="
-        )
-    if not geo.is_wgs84(src_crs) and geo.crs_refusal(src_crs):
-        raise TrajlmInputError(geo.crs_refusal(src_crs), field="crs")
-    g = gdf if geo.is_wgs84(src_crs) else gdf.set_crs(src_crs, allow_override=True).to_crs(4326)
-    geom = g.geometry
-    types = set(geom.dropna().geom_type.unique())
-    rest = pd.DataFrame(g.drop(columns=[g.geometry.name]))
-    rest = rest.drop(columns=[c for c in ("lat", "lon") if c in rest.columns])
-    if types <= {"Point"}:
-        empty = geom.isna() | geom.is_empty
-        rest["lat"] = np.where(empty, np.nan, geom.y.where(~empty))
-        rest["lon"] = np.where(empty, np.nan, geom.x.where(~empty))
-        return rest, src_crs
-    if types <= {"LineString"}:
-        shapely = geo.require("shapely")
-        coords = [shapely.get_coordinates(x) for x in geom]
-        lists = [c for c in rest.columns if _is_list_column(rest[c])]
-        tcol = time_col or (lists[0] if len(lists) == 1 else None)
-        if tcol is None:
-            raise TrajlmInputError(
-                f"LineStrings need their times in a list column (one per vertex); found list "
-                f"columns {lists} among {list(rest.columns)}",
-                field="t",
-                hint="name it with time_col=...",
-            )
-        for i, (c, t) in enumerate(zip(coords, rest[tcol], strict=True)):
-            if len(c) != len(t):
-                raise TrajlmInputError(
-                    f"row {i}: {len(c)} vertices but {len(t)} times", field=tcol,
-                )  # fmt: skip
-        out = rest.explode(tcol, ignore_index=True)
-        xy = np.concatenate(coords) if coords else np.zeros((0, 2))
-        out["lat"], out["lon"] = xy[:, 1], xy[:, 0]
-        try:  # exploded lists are objects: Unix seconds, else datetimes / ISO strings
-            out[tcol] = pd.to_numeric(out[tcol])
-        except (TypeError, ValueError):
-            out[tcol] = pd.to_datetime(out[tcol], utc=True, format="mixed")
-        return out, src_crs
-    raise TrajlmInputError(
-        f"geometries must be Points or LineStrings, found {sorted(types)}", field="geometry"
-    )
-
-
-def _is_list_column(s: Any) -> bool:
-    first = s.dropna().head(1)
-    return len(first) > 0 and isinstance(first.iloc[0], list | tuple | np.ndarray)
-
-
 def coerce(
     obj: Any,
     *,
@@ -242,7 +128,8 @@ def coerce(
         first = getattr(obj, "trajectories", None) or [obj]
         layout = Layout(kind, crs=first[0].df.crs if first else None)
         return (check_model_input(df, source) if validate else conform(df)), layout
-    if isinstance(obj, pl.LazyFrame):
+    lazy = isinstance(obj, pl.LazyFrame)
+    if lazy:
         obj = obj.collect()
     layout_crs = crs
     if kind == "geopandas":
@@ -290,7 +177,7 @@ def coerce(
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
-                    tuple(cols))  # fmt: skip
+                    tuple(cols), lazy)  # fmt: skip
     return (check_model_input(out, source) if validate else conform(out)), layout
 
 
@@ -316,7 +203,7 @@ def to_canonical(
 
 def layout_of(obj: Any, **cols: Any) -> Layout:
     """The ``Layout`` of a caller's frame (column names, time kind, CRS), as ``coerce`` sees it."""
-    if kind_of(obj) == "polars" and isinstance(obj, pl.DataFrame) and len(obj) > 2:
+    if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
     return coerce(obj, validate=False, **cols)[1]
 
@@ -326,7 +213,8 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
 
     Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
-    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out, pandas
+    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out (a
+    LazyFrame -> a LazyFrame), pandas
     -> pandas, GeoDataFrame -> a GeoDataFrame of Points in the caller's CRS, MovingPandas ->
     a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
     pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
@@ -366,7 +254,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
     out = out.rename(_names(out, layout, pos=True))
     out = _caller_order(out, list(layout.columns)) if caller_order else out
-    return out if layout.kind == "polars" else out.to_pandas()
+    if layout.kind == "polars":
+        return out.lazy() if layout.lazy else out
+    return out.to_pandas()
 
 
 def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

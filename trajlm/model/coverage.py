@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.features import EARTH_RADIUS_M, NormStats
+from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
+from trajlm.model.coverage_gate import gate_warnings
 
 # An hour / weekday bin counts as seen when it holds at least this share of the train points.
 MIN_BIN_SHARE = 0.002
@@ -26,6 +27,11 @@ MARGIN_M = 5_000.0
 PERCENTILES = (1, 5, 50, 95, 99)
 _MAX_SAMPLES = 1_000_000  # dt / speed values kept for the percentiles
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class CoverageWarning(UserWarning):
+    """An input outside what the model was trained on (``TrajLM`` warns with this class, so
+    ``warnings.filterwarnings("ignore", category=CoverageWarning)`` silences only these)."""
 
 
 def _hour_weekday(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -190,9 +196,15 @@ def _box_distance_m(coverage: dict, lat: np.ndarray, lon: np.ndarray) -> np.ndar
     return np.hypot(dx, dy)
 
 
-def coverage_warnings(model_or_card: Any, df: pl.DataFrame) -> list[str]:
-    """One line per feature of ``df`` (columns t, lat, lon) outside the training coverage;
-    [] when everything is inside or no coverage was recorded."""
+def coverage_warnings(
+    model_or_card: Any, df: pl.DataFrame, history: int | None = None
+) -> list[str]:
+    """One line per feature of ``df`` (columns t, lat, lon; traj_id for the motion features)
+    outside the training coverage; [] when everything is inside or no coverage was recorded.
+
+    Speed and sampling interval are judged per trajectory exactly where the coverage gate acts
+    (model/coverage_gate.py), over each one's last ``history`` points (what the model reads:
+    max_len - steps for ``predict``; all when None), and say what the model does there."""
     cov = load_coverage(model_or_card)
     if not cov or len(df) == 0:
         return []
@@ -222,21 +234,32 @@ def coverage_warnings(model_or_card: Any, df: pl.DataFrame) -> list[str]:
         if _position_frame(model_or_card) == "trajectory":  # position is not an input
             line += " (the model does not read positions, but this place's streets were not seen)"
         out.append(line)
-    for key, label, unit in (("dt_s", "sampling interval", "s"), ("speed_mps", "speed", "m/s")):
-        ref = cov.get(key)
-        if ref is None or len(df) < 3 or "traj_id" not in df.columns:
-            continue
-        dt, v = _steps(df.sort(["traj_id", "t"]))
-        x = dt if key == "dt_s" else v
-        if len(x) == 0:
-            continue
-        med = float(np.median(x))
-        if med > 4 * ref["p95"] or med < ref["p5"] / 4:
-            out.append(
-                f"median {label} {med:.3g} {unit} outside the training range "
-                f"({ref['p5']:.3g}-{ref['p95']:.3g} {unit}, 5th-95th percentile)"
-            )
+    card = _card(model_or_card)
+    gate = card.get("coverage_gate") if card else None
+    stats = (card or {}).get("stats")
+    step_limit = None
+    if stats and card.get("max_step_norm") is not None:
+        step_limit = float(card["max_step_norm"]) * float(stats["dxy_scale"])
+    if "traj_id" in df.columns:  # the coverage gate's features, by its own rule
+        if stats and card.get("position_frame", "store") != "trajectory":
+            proj = NormStats.from_dict(stats).projection
+        else:  # predict's plane for a trajectory-frame model: the input's own
+            proj = LocalProjection.fit(df)
+        out += gate_warnings(cov, df, proj, gate, step_limit, history)
     return out
+
+
+def _card(model_or_card: Any) -> dict | None:
+    """The model's config as a dict (coverage_gate, max_step_norm, stats, position_frame), or
+    None when only a coverage record was given."""
+    if isinstance(model_or_card, dict):
+        return model_or_card if "coverage" in model_or_card else None
+    if isinstance(model_or_card, str | Path):
+        p = Path(model_or_card)
+        return json.loads((p / "config.json" if p.is_dir() else p).read_text())
+    config = getattr(model_or_card, "config", model_or_card)
+    keys = ("coverage_gate", "max_step_norm", "stats", "position_frame")
+    return {k: getattr(config, k) for k in keys if hasattr(config, k)} or None
 
 
 def _position_frame(model_or_card: Any) -> str | None:

@@ -1,0 +1,120 @@
+"""The commands' point inputs: a store directory, CSV, Parquet (GeoParquet too) or any file a
+reader knows -> the canonical table (traj_id, t, lat, lon, ...), with one-line errors that
+name the file, line and field, and the --traj-col / --time-col / --lat-col / --lon-col / --crs
+options by their CLI names. ``with_layout=True`` also returns the input's ``Layout`` (its
+column names), which ``trajlm predict`` writes its output with (trajlm/cli_predict.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trajlm._cli_io import must_exist, read_store_checked, say
+from trajlm._safety import UserError, reading
+from trajlm.data.schema import LINE, TrajlmInputError
+
+_COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
+                 "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
+
+
+def read_points(
+    path: Path,
+    option: str,
+    split: str | None = None,
+    columns: dict | None = None,
+    on_error: str | None = None,
+    with_layout: bool = False,
+):
+    """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
+    MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
+    going backwards: an error naming the file, field and row). `columns`: the --traj-col /
+    --time-col / --lat-col / --lon-col names (traj_col=..., as coerce takes them). `on_error`:
+    the command's --on-error for raw formats ("skip" drops and counts bad records, said in one
+    line); None when the command has no such option (hints then name `trajlm data ingest`).
+    `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names."""
+    import polars as pl
+
+    from trajlm.data.coerce import Layout, coerce
+    from trajlm.data.readers._common import HINT_SKIP
+
+    must_exist(path, option)
+    if path.is_dir():
+        df = read_store_checked(path, option, split).drop("split", strict=False)
+        return (df, Layout("polars")) if with_layout else df
+    todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
+    columns = {k: v for k, v in (columns or {}).items() if v is not None}
+    if on_error == "skip" and path.suffix.lower() in (".parquet", ".csv"):
+        raise UserError(f"--on-error skip applies to GPX / PLT / MF-JSON inputs; {option} "
+                        f"{path} is a table: clean it with `trajlm data ingest`")  # fmt: skip
+    try:
+        if path.suffix.lower() == ".parquet":
+            with reading(path, todo):
+                df = pl.read_parquet(path, glob=False)
+            if not {"lat", "lon", columns.get("lat_col"), columns.get("lon_col")} & set(df.columns):
+                df = _geoparquet(path, df)
+        elif path.suffix.lower() == ".csv":
+            from trajlm.data.readers import header_names, sniff_sep
+
+            with open(path, "rb") as f:  # `;` / tab separated files too
+                head = f.readline(1 << 16).decode("utf-8", errors="replace")
+            sep = sniff_sep(head) or ","
+            names = header_names(head, sep, path) if head.strip() else []  # a name given twice
+            with reading(path, todo):
+                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
+                                 separator=sep, new_columns=names or None)  # fmt: skip
+            df = _with_lines(path, df)
+        else:  # a raw format a reader knows: read it whole (errors name file, line, field)
+            from trajlm.data.readers import detect_format, read
+
+            try:
+                fmt = detect_format(path)
+            except TrajlmInputError:
+                raise UserError(
+                    f"{option} {path}: expected a store directory, .csv, .parquet or a file "
+                    "trajlm reads (.gpx, .plt, .json)"
+                ) from None
+            df, report = read(path, fmt, on_error=on_error or "raise")
+            if report.total:
+                say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
+                    "records (--on-error skip)")  # fmt: skip
+        # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
+        # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
+        df, layout = coerce(df, source=str(path), **columns)
+        df = df.drop(LINE, strict=False)
+        return (df, layout) if with_layout else df
+    except TrajlmInputError as e:
+        text = str(e)
+        if on_error is None:  # this command has no --on-error: name the command that has it
+            text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
+                                "STORE` drops and counts such rows")  # fmt: skip
+        for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
+            text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
+        raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
+
+
+def _with_lines(path: Path, df):
+    """`df` (read_csv of `path`, one row per line after the header, blank lines included) with
+    each row's 1-based file line in column LINE, so errors name lines; unchanged when the
+    counts differ (a quoted field spanning lines)."""
+    import polars as pl
+
+    with open(path, "rb") as f:
+        data = f.read()
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if n_lines - 1 != len(df) or LINE in df.columns:
+        return df
+    return df.with_columns(pl.int_range(2, len(df) + 2, dtype=pl.Int64).alias(LINE))
+
+
+def _geoparquet(path: Path, df):
+    """A GeoParquet file of points (GeoPandas' to_parquet) as a GeoDataFrame, which coerce
+    reprojects from its CRS; `df` unchanged when the file has no point geometry column."""
+    import pyarrow.parquet as pq
+
+    from trajlm.data.readers._geoparquet import geometry_source
+
+    if geometry_source(pq.ParquetFile(path).schema_arrow, path) is None:
+        return df
+    from trajlm.data.geo import require
+
+    return require("geopandas").read_parquet(path)

@@ -1,0 +1,69 @@
+"""The API's arguments that are not trajectory frames, as arrays: times (datetimes, ISO strings
+or Unix seconds, one or many), origin / destination points (arrays, frames with lat/lon
+columns, or Point geometries in any CRS), and the NaN warning of positions asked at times
+outside a rollout (trajlm/api.py)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data import geo
+from trajlm.data.coerce import LAT, LON, _pick
+from trajlm.data.schema import TrajlmInputError
+from trajlm.data.times import _time_to_seconds
+
+
+def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
+    n = int(pred["lat"].is_nan().sum())
+    if n:
+        warnings.warn(f"{n} requested time(s) lie before a trajectory's last point: NaN",
+                      stacklevel=4)  # fmt: skip
+    return pred
+
+
+def _seconds(values: Any, what: str) -> np.ndarray:
+    """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        values = [values]  # one time for every row
+    if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
+        values = np.asarray(values).astype("datetime64[us]")
+    s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
+    if len(s) == 0:
+        raise ValueError(f"{what} is empty: give at least one time")
+    t, _, _ = _time_to_seconds(s.to_frame(), "t")
+    if t.null_count():
+        raise TrajlmInputError(f"{what}: missing time(s)", field=what)
+    return t.to_numpy().astype(np.float64)
+
+
+def _latlon(obj: Any, what: str) -> np.ndarray:
+    """(N, 2) lat/lon degrees from an array-like or a frame (lat/lon columns or Points)."""
+    if hasattr(obj, "geometry") and hasattr(obj, "crs"):  # GeoDataFrame / GeoSeries
+        g = obj.geometry
+        g = g if obj.crs is None or geo.is_wgs84(obj.crs) else g.to_crs(4326)
+        return np.stack([g.y.to_numpy(), g.x.to_numpy()], axis=1)
+    if hasattr(obj, "columns"):
+        df = obj if isinstance(obj, pl.DataFrame) else pl.from_pandas(obj)
+        lat = _pick("lat", None, df.columns, LAT, f"{what} lat")
+        lon = _pick("lon", None, df.columns, LON, f"{what} lon")
+        return df.select(lat, lon).to_numpy().astype(np.float64)
+    a = np.asarray(obj, np.float64)
+    if a.ndim == 1 and a.shape[0] == 2:
+        a = a[None]
+    if a.ndim != 2 or a.shape[1] != 2:
+        raise TrajlmInputError(f"{what}: expected (N, 2) lat/lon, got shape {a.shape}")
+    return a
+
+
+def _od_points(od: pl.DataFrame) -> pl.DataFrame:
+    """Origins and destinations as two-point tables, for check_model_input's range checks."""
+    n = len(od)
+    ids = [str(i) for i in range(n)]
+    return pl.DataFrame({
+        "traj_id": ids * 2, "t": np.r_[od["t_start"], od["t_start"] + 1],
+        "lat": np.r_[od["o_lat"], od["d_lat"]], "lon": np.r_[od["o_lon"], od["d_lon"]],
+    })  # fmt: skip

@@ -1,0 +1,106 @@
+"""`trajlm finetune`: adapt a pretrained model to next-point prediction (full / selective /
+LoRA), a masked task (recover, tte), GeoLife modes (classify) or similarity search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from trajlm import _cli_io as io
+from trajlm._cli_io import THREADS_HELP, console
+from trajlm._cli_io import fail as _fail
+
+FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
+
+
+def finetune(
+    model: Path = typer.Option(..., "--model", help="Pretrained run directory."),
+    task: str = typer.Option(
+        "predict", "--task", help="predict | recover | tte | classify | similarity"
+    ),
+    data: Path = typer.Option(..., "--data", help="Store to adapt on."),
+    out: Path = typer.Option(..., "--out", help="Output run / adapter directory."),
+    mode: str = typer.Option("full", help="full | selective | lora (every task)."),
+    steps: int = typer.Option(500, min=1, help="Fine-tuning steps (predict, recover, tte)."),
+    epochs: int = typer.Option(
+        10, min=1, help="Passes over the train split (classify, similarity)."
+    ),
+    n_last: int = typer.Option(1, min=1, help="selective: train the last N blocks (+ heads)."),
+    lora_r: int = typer.Option(8, min=1, help="LoRA rank."),
+    fraction: float = typer.Option(1.0, help="predict: use this fraction of the train split."),
+    n_points: int = typer.Option(32, min=2, help="similarity: points per (thinned) trajectory."),
+    split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
+    overwrite: bool = typer.Option(False, help="Replace an existing --out of the same task."),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+) -> None:
+    """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
+    from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
+    from trajlm._threads import apply_threads
+
+    io.choice(task, FINETUNE_TASKS, "--task")
+    io.choice(mode, ("full", "selective", "lora"), "--mode")
+    io.choice(split_by, ("time", "user_time"), "--split-by")
+    io.positive(fraction, "--fraction", upper=1.0)
+    for path in (model, data):
+        if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
+            _fail(f"--out {out} would write into the input {path}; choose another --out")
+    kind = "run" if task in ("recover", "tte") else f"finetune-{task}"
+    exists = check_output_dir(out, kind, overwrite=overwrite, resume=None, option="--out")
+    net = io.load_model(model)
+    df = io.read_store_checked(data, "--data")
+    io.coverage_note(net, df, f"--data {data}")
+    apply_threads(threads, net.num_params())
+    if task in ("recover", "tte"):
+        from trajlm.finetune.masked import finetune_task
+
+        summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists,
+                                mode=mode, n_last=n_last, lora_r=lora_r)  # fmt: skip
+    else:
+        created, started = not out.exists(), False
+        try:
+            with DirLock(out / LOCK, what=f"--out {out}"):
+                write_marker(out, kind)
+                started = True
+                summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
+                                         n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
+        except BaseException:  # failed before any output: no marker of one that is not there
+            if started:
+                drop_failed_marker(out, created)
+            raise
+    console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+
+
+def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
+                   fraction, n_points, split_by) -> dict:  # fmt: skip
+    """The predict / classify / similarity fine-tunes (inputs already checked)."""
+    import polars as pl
+
+    if task == "predict":
+        from trajlm.finetune.trainer import finetune_next_point
+
+        return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
+                                   lora_r=lora_r, fraction=fraction)  # fmt: skip
+    if task == "classify":
+        from trajlm.eval.classify import make_mode_segments, split_segments
+        from trajlm.tasks.classify import ModelClassifier
+
+        if "label" not in df.columns:
+            _fail(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
+        segments, _ = make_mode_segments(df)
+        parts = split_segments(segments, split_by)
+        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
+        clf.fit(parts["train"], parts["val"])
+        return {"adapter_bytes": clf.save(out), "mode": mode}
+    from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
+    from trajlm.train.modes import apply_mode, merge_adapter
+
+    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
+    net = apply_mode(net, mode, n_last=n_last, lora_r=lora_r)
+    summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
+                              df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
+    merge_adapter(net).save_pretrained(out)  # a plain model: `trajlm similar --model OUT`
+    spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
+    (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
+    return summary

@@ -1,0 +1,171 @@
+"""`trajlm predict`: the next points of every input trajectory, written with the input's names.
+
+The output keeps the input's id and time column names (``vehicle``, ``timestamp`` in ->
+``vehicle``, ``timestamp`` out) and its latitude / longitude names when it had WGS84 lat/lon
+columns; a store, a GPX / PLT / MF-JSON file, a table already in trajlm's names (traj_id, t,
+lat, lon) and projected (--crs) or GeoParquet input keep trajlm's. Times are written as Unix
+seconds (UTC) and positions in WGS84 degrees, whatever the input's format.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import typer
+
+from trajlm import _cli_io as io
+from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
+
+OUT_HELP = (
+    ".csv/.parquet/.geojson with the columns ID, step, TIME (Unix seconds, UTC), LAT, LON "
+    "(WGS84), std_m: ID and TIME named as the input's id and time columns (e.g. vehicle, "
+    "timestamp), LAT/LON as its latitude/longitude columns (lat, lon for projected --crs input, "
+    "GeoParquet and GeoJSON output); a store or GPX/PLT/MF-JSON input gives traj_id, t, lat, lon."
+)
+
+
+def output_names(pred, layout, positions: bool = True):
+    """Predictions in trajlm's names (traj_id, step, t, lat, lon, std_m) -> the input's id and
+    time names, and its lat / lon names when it had WGS84 lat/lon columns and ``positions``
+    (GeoJSON output keeps lat / lon: they become the geometry). A name that would clash with
+    another output column (an input id column called ``step``) stays trajlm's."""
+    from trajlm.data import geo
+
+    names = {"traj_id": layout.traj_col, "t": layout.time_col}
+    if positions and layout.kind != "geopandas" and geo.is_wgs84(layout.crs):
+        names |= {"lat": layout.lat_col, "lon": layout.lon_col}
+    others = set(pred.columns) - set(names)
+    names = {a: b for a, b in names.items() if a in pred.columns and b not in others}
+    return pred.rename({a: b for a, b in names.items() if a != b})
+
+
+def predict(
+    model: Path = typer.Option(
+        ..., "--model", help="Run directory (model.safetensors) or a candidate selector folder."
+    ),
+    input: Path = typer.Option(
+        ..., "--input", help="History points: store dir, CSV, Parquet, GPX, PLT or MF-JSON."
+    ),
+    steps: int = typer.Option(5, "--steps", "-k", min=1),
+    seconds_ahead: str = typer.Option(
+        None,
+        "--seconds-ahead",
+        help="Positions at these seconds after each trajectory's last "
+        "point, comma-separated (e.g. 30,60,300) instead of --steps: exact for a time_query "
+        "model, the rollout interpolated otherwise.",
+    ),  # fmt: skip
+    out: Path = typer.Option(Path("predictions.csv"), "--out", help=OUT_HELP),
+    plot: Path = typer.Option(None, "--plot", help="Write a PNG of history/truth/prediction."),
+    holdout: int = typer.Option(
+        0, min=0, help="Hide the last N points of each trajectory and draw them as truth."
+    ),
+    limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
+    split: str = typer.Option("test", help="Split to read when --input is a store."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    int8: bool = typer.Option(
+        False, "--int8", help="int8 dynamic quantization of the transformer (CPU; faster)."
+    ),
+    traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
+    time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
+    lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
+    lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
+    crs: str = typer.Option(
+        None,
+        "--crs",
+        help="--input table: CRS of projected coordinates (EPSG:32629; "
+        "--lat-col = northing); predictions are written in WGS84 lat/lon.",
+    ),  # fmt: skip
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+) -> None:
+    """Predict the next K points of each input trajectory (with uncertainty). The output keeps
+    the input's id / time (and lat / lon) column names; see --out."""
+    import polars as pl
+
+    from trajlm._cli_points import read_points
+    from trajlm.tasks.predict import write_points
+
+    io.choice(split, SPLIT_NAMES, "--split")
+    io.choice(on_error, ("raise", "skip"), "--on-error")
+    ahead = None
+    if seconds_ahead is not None:
+        try:
+            ahead = [float(x) for x in seconds_ahead.split(",") if x.strip()]
+        except ValueError:
+            io.fail(f"--seconds-ahead {seconds_ahead!r}: expected numbers like 30,60,300")
+    io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
+    io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
+    io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True)
+    if limit:
+        keep = df["traj_id"].unique(maintain_order=True).head(limit)
+        df = df.filter(pl.col("traj_id").is_in(keep.implode()))
+    truth = None
+    if holdout:
+        rank = pl.int_range(pl.len()).reverse().over("traj_id")
+        df = df.filter(pl.len().over("traj_id") > holdout + 2)
+        if len(df) == 0:
+            io.fail(
+                f"--holdout {holdout}: no trajectory of {input} has more than {holdout + 2} points"
+            )
+        truth = df.filter(rank < holdout)
+        df = df.filter(rank >= holdout)
+    pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
+    named = output_names(pred, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
+    write_points(named, out)
+    t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
+    io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
+           f"(named as the input's; {t} in Unix seconds UTC, {lat}/{lon} WGS84)")  # fmt: skip
+    if plot:
+        from trajlm.viz import plot_predictions
+
+        io.say(f"wrote {plot_predictions(df, pred, plot, truth=truth)}")
+
+
+def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str):
+    """Predictions in trajlm's names from a model, a candidate selector or (--seconds-ahead)
+    the API's positions-at-times, with the coverage warnings each reads its history for."""
+    from trajlm._threads import apply_threads
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.tasks.predict import predict_table
+
+    if is_route_recovery_dir(model):
+        io.fail(f"--model {model} is a route-recovery model: it fills gaps (trajlm eval --task "
+                "recover, TrajLM.from_pretrained(DIR).recover), it does not predict")  # fmt: skip
+    if is_selector_dir(model):  # a candidate selector (trajlm/api_selector.py): --steps only
+        from trajlm.api_selector import SelectorTrajLM
+
+        if int8 or ahead is not None:
+            io.fail(
+                f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
+            )
+        return SelectorTrajLM.from_pretrained(model, threads=threads).predict(df, steps=steps)
+    m = io.load_model(model)
+    if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
+        io.coverage_note(m, df, source, history=m.config.max_len - steps)
+    apply_threads(threads, m.num_params())
+    if int8:
+        from trajlm.model.quantize import quantize_int8
+
+        m = quantize_int8(m)
+    if ahead is None:
+        return predict_table(m, df, steps)
+    from trajlm.api import TrajLM
+    from trajlm.model.coverage import CoverageWarning, load_coverage
+
+    if load_coverage(m) is None:  # a checkpoint without coverage: the older distance note
+        io.coverage_note(m, df, source)
+    with warnings.catch_warnings(record=True) as said:  # the API's warnings, as CLI lines
+        warnings.simplefilter("always")
+        try:
+            pred = TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead)
+        except ValueError as e:
+            io.fail(f"--seconds-ahead: {e}")
+    for w in said:
+        text = str(w.message).removeprefix("input outside the training coverage: ")
+        where = f"{source}: outside training coverage: " if w.category is CoverageWarning else ""
+        typer.echo(f"warning: {where}{text}", err=True)
+    return pred
