@@ -53,17 +53,20 @@ class QuestionText:
         self.raw = question
         plain = "".join(c for c in unicodedata.normalize("NFKD", question)
                         if not unicodedata.combining(c))  # fmt: skip
-        self.q = " " + " ".join(plain.replace("?", " ").replace("!", " ").split()) + " "
+        for c in "?!()":  # brackets stand apart: "(m/s)", "(mon-fri)" are read inside them
+            plain = plain.replace(c, f" {c} " if c in "()" else " ")
+        self.q = " " + " ".join(plain.split()) + " "
         self.low = re.sub(r"(?<=\d)'s\b", "  ", self.q.lower())  # "user-0004's trips"
 
-    def take(self, pattern: str | re.Pattern, flags: int = 0) -> re.Match | None:
-        m = (
-            re.search(pattern, self.low, flags)
-            if isinstance(pattern, str)
-            else pattern.search(self.low)
-        )
+    def take(
+        self, pattern: str | re.Pattern, flags: int = 0, *, at: int | None = None, group: int = 0
+    ) -> re.Match | None:
+        """The first match (or the one starting ``at``), blanked (only ``group`` of it)."""
+        rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
+        m = rx.search(self.low) if at is None else rx.match(self.low, at)
         if m is not None:
-            self.low = self.low[: m.start()] + " " * (m.end() - m.start()) + self.low[m.end() :]
+            a, b = m.span(group)
+            self.low = self.low[:a] + " " * (b - a) + self.low[b:]
         return m
 
     def rewrite(self, start: int, end: int, text: str) -> None:
@@ -113,13 +116,27 @@ class _Calendar:
         except ValueError:
             raise CannotAnswer(f"no such date: {d} {m}") from None
 
-    def one(self, g: Sequence[str | None]) -> date:
-        """A DATE match's 7 groups -> the date."""
+    def one(self, g: Sequence[str | None], year: str | None = None) -> date:
+        """A DATE match's 7 groups -> the date (``year``: when the match has none)."""
         if g[0]:
             return date.fromisoformat(g[0])
         if g[1]:
-            return self.day(g[1], g[2], g[3])
-        return self.day(g[5], g[4], g[6])
+            return self.day(g[1], g[2], g[3] or year)
+        return self.day(g[5], g[4], g[6] or year)
+
+    def span(self, g: Sequence[str | None]) -> tuple[date, date]:
+        """A range of two DATE matches (14 groups); a date without a year takes the other's
+        ("from Sept 1 to Sept 15 2013"), a year earlier if it would end before it began."""
+        a, b = g[:7], g[7:]
+        ya, yb = _year_of(a), _year_of(b)
+        lo, hi = self.one(a, yb), self.one(b, ya)
+        if lo > hi and ya is None and yb is not None:
+            lo = self.one(a, str(int(yb) - 1))  # "from 20 Dec to 5 Jan 2014"
+        return lo, hi
+
+
+def _year_of(g: Sequence[str | None]) -> str | None:
+    return g[0][:4] if g[0] else (g[3] or g[6])
 
 
 def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> None:
@@ -149,16 +166,15 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
             cal.day(m.group(2), m.group(1), m.group(4)), cal.day(m.group(3), m.group(1), m.group(4))
         )
         return
-    if m := s.take(rf"\b(?:between|from)\s+{DATE}\s+{_TO}\s+{DATE}"):
-        put(cal.one(m.groups()[:7]), cal.one(m.groups()[7:]))
+    # one space after the keyword: a blanked phrase between ("from taxi 7 on 2 July") is no range
+    if m := s.take(rf"\b(?:between|from) {DATE}\s+{_TO}\s+{DATE}"):
+        put(*cal.span(m.groups()))
         return
-    if m := s.take(
-        rf"\b(since|from|after|starting)\s+(?:on\s+)?{DATE}(?:\s+(?:onwards|on|onward))?"
-    ):
+    if m := s.take(rf"\b(since|from|after|starting) (?:on )?{DATE}(?:\s+(?:onwards|on|onward))?"):
         d = cal.one(m.groups()[1:])
         put(d + timedelta(days=m.group(1) == "after"), None)
         return
-    if m := s.take(rf"\b(until|till|before|up to|through)\s+{DATE}"):
+    if m := s.take(rf"\b(until|till|before|up to|through) {DATE}"):
         d = cal.one(m.groups()[1:])
         put(None, d - timedelta(days=m.group(1) == "before"))
         return
@@ -170,16 +186,39 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
         first = date(cal.year(m.group(2)), _month(m.group(1)), 1)
         nxt = (first + timedelta(days=32)).replace(day=1)
         put(first, nxt - timedelta(days=1))
+        return
+    # a bare year: "in 2008", "during the year 2013" (not "in 2000 m")
+    if m := s.take(
+        rf"\b(?:in|during|throughout|for)\s+(?:the\s+)?(?:year\s+)?((?:19|20)\d\d)\b(?![.,:/\-]\d)(?!\s*(?:{UNIT})\b)"
+    ):
+        y = int(m.group(1))
+        put(date(y, 1, 1), date(y, 12, 31))
 
 
 def _numeric_dates_to_iso(s: QuestionText) -> None:
-    """14/03/2024, 3/14/2024, 14.03.2024 -> ISO where the order is certain (one part > 12);
-    03/05/2024 could be either and is refused rather than guessed."""
-    while m := re.search(r"(?<![\d/.\-])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/.])", s.low):
+    """2013/10/05 (year first: always year/month/day), and 14/03/2024, 3/14/2024, 14.03.2024
+    -> ISO where the order is certain: one part > 12, in this date or in another numeric date
+    of the question ("10/03/2009 to 20/03/2009": one writer, one order). 03/05/2024 alone
+    could be either and is refused rather than guessed; dates in both orders too."""
+    for m in reversed(
+        list(re.finditer(r"(?<![\d/.\-])(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/.])", s.low))
+    ):
+        try:
+            iso = date(int(m.group(1)), int(m.group(3)), int(m.group(4))).isoformat()
+        except ValueError:
+            raise CannotAnswer(f"no such date: {m.group(0)}") from None
+        s.rewrite(m.start(), m.end(), iso)
+    pat = r"(?<![\d/.\-])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/.])"
+    found = list(re.finditer(pat, s.low))
+    orders = {"dm" if int(m.group(1)) > 12 else "md" for m in found
+              if max(int(m.group(1)), int(m.group(2))) > 12}  # fmt: skip
+    if len(orders) > 1:
+        raise CannotAnswer("the dates mix day/month and month/day: write them as YYYY-MM-DD")
+    for m in reversed(found):
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if a > 12 or a == b:
+        if a == b or orders == {"dm"}:
             day, mon = a, b
-        elif b > 12:
+        elif orders == {"md"}:
             day, mon = b, a
         else:
             raise CannotAnswer(f"is {m.group(0)} day/month or month/day? write it as "
