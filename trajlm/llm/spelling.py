@@ -32,11 +32,14 @@ _WORD = re.compile(r"(?<![\w\-/.'])([A-Za-z]+(?:'[A-Za-z]+)?)(?![\w\-/])")
 
 def vocabulary(words: Iterable[str], patterns: Iterable[str]) -> frozenset[str]:
     """``words`` and the whole words spelt inside regular-expression ``patterns`` ("trips?"
-    gives trip and trips; fragments such as "averag(?:ed?|ing)" give nothing)."""
+    gives trip and trips; a word with endings or letter classes, "averag(?:ed?|ing)",
+    "summari[sz]e", gives nothing)."""
     out = {w.lower() for w in words}
     for p in patterns:
         src = re.sub(r"\\[a-zA-Z]", " ", p)
-        for m in re.finditer(r"(?<![a-z\])])([a-z]+(?:'[a-z]+)?)(\??)(?![a-z(\[{])", src):
+        src = re.sub(r"\[[^\]]*\]", "[", src)  # a character class: its word is a fragment
+        src = re.sub(r"(?<=[a-z])\((?:\?:)?[^()]*\)\??", "(", src)  # endings: "walk(?:s|ing)"
+        for m in re.finditer(r"(?<![a-z\])\[(])([a-z]+(?:'[a-z]+)?)(\??)(?![a-z(\[{])", src):
             out.add(m.group(1))
             if m.group(2):
                 out.add(m.group(1)[:-1])
