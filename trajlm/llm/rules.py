@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.phrases import (
+    DAY_PARTS,
     LENGTH_UNITS,
     MONTHS,
     NUM,
@@ -21,8 +22,10 @@ from trajlm.llm.phrases import (
     QuestionText,
     num,
     read_dates,
+    read_days,
+    read_hours,
 )
-from trajlm.llm.plan import AGGREGATES, PLACES, WEEKDAYS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import AGGREGATES, PLACES, CannotAnswer, QueryPlan, validate_plan
 from trajlm.llm.spelling import mend, vocabulary
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
@@ -47,8 +50,6 @@ RUN_WORDS = (
     r"\b(?:of|the|all|many|any|which|what|my|our|their|\d+)\s+(runs)\b"
     r"|\b(?:went|go|going|by|for)\s+(running)\b|\b(runs|running)(?=\s+(?:trips|journeys|rides))"
 )
-DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
-             "lunchtime": (12, 14)}  # fmt: skip
 FORBIDDEN = re.compile(
     r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
     r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
@@ -177,15 +178,6 @@ def _name(place: str) -> str:
     return out if rest else out + r"\b"
 
 
-def _hour(n: str, suffix: str | None) -> int:
-    h = int(n)
-    if suffix == "pm" and h < 12:
-        h += 12
-    if suffix == "am" and h == 12:
-        h = 0
-    return h
-
-
 def guard(question: str) -> None:
     """Refuse, before any planner, what no plan should come from: empty or very long
     questions, requests to change data or run code, and relative dates (the data's "today" is
@@ -237,8 +229,8 @@ class RulePlanner:
         self._ids(s, f)
         self._space(s, f)
         read_dates(s, f, self.years)
-        self._hours(s, f)
-        self._days(s, f)
+        read_hours(s, f)
+        read_days(s, f)
         self._quantities(s, f)
         self._mode(s, f)
         f.update(self._action(s, f))
@@ -326,58 +318,6 @@ class RulePlanner:
             at=end,
         )
         return note is not None and not note.group(1).startswith("lat")
-
-    def _hours(self, s: QuestionText, f: dict) -> None:
-        for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
-            s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
-        h = r"(\d{1,2})(?::00)?\s*(am|pm|h)?"
-        m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
-        if m and (m.group(2) or m.group(4) or ":" in m.group(0)):
-            suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
-            suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
-            f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
-        elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
-                                  s.low[m.end() :])):  # fmt: skip
-            suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
-            f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
-            s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
-        elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
-            s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
-        if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-            f["hour_from"] = _hour(m.group(1), m.group(2))
-        if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-            f["hour_to"] = _hour(m.group(1), m.group(2))
-        if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-            f["hour_from"] = _hour(m.group(1), m.group(2))
-            f["hour_to"] = f["hour_from"] + 1
-        if f.get("hour_to") == 0:  # "until midnight", "between 8 pm and 12 am"
-            f["hour_to"] = 24
-        for part, (lo, hi) in DAY_PARTS.items():
-            if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
-                f["hour_from"], f["hour_to"] = lo, hi
-
-    def _days(self, s: QuestionText, f: dict) -> None:
-        days: list[str] = []
-        if s.take(r"\b(?:on\s+)?(?:weekdays?|working days?|workdays?|week days?)\b"):
-            days += list(WEEKDAYS[:5])
-        if s.take(r"\b(?:on\s+|at\s+|during\s+)?(?:the\s+)?weekends?\b"):
-            days += ["sat", "sun"]
-        full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        short = ("mon", "tues?", "wed", "thu(?:rs?)?", "fri", "sat", "sun")  # "bus trips mon"
-        one = "|".join(rf"({name}s?|{short[i]}\.?)" for i, name in enumerate(full))
-        day = rf"(?<!\w)(?:{one})(?!\w)"
-        # a range of days: "mon-fri", "Monday to Thursday", "from tue through thu"
-        if m := s.take(rf"\b(?:(?:on|from)\s+)?{day}\s*(?:-|to|through|thru|until|till)\s*{day}"):
-            i, j = (next(k for k in range(7) if m.group(k + 1 + o)) for o in (0, 7))
-            days += [WEEKDAYS[k % 7] for k in range(i, i + (j - i) % 7 + 1)]
-        # a list of days: "tue/thu", "mon & wed": the marks between them are read
-        while m := re.search(rf"{day}\s*([/&+])\s*(?={day})", s.low):
-            s.low = s.low[: m.start(8)] + " " + s.low[m.end(8) :]
-        for i, name in enumerate(full):
-            if s.take(rf"\b(?:on\s+)?(?:{name}s?|{short[i]}\.?(?=[\s),]))"):
-                days.append(WEEKDAYS[i])
-        if days:
-            f["weekdays"] = days
 
     def _quantities(self, s: QuestionText, f: dict) -> None:
         s.take(
