@@ -63,6 +63,9 @@ def test_mend_keeps_ids_numbers_and_known_words():
         ("average duration (in minutes) of walks",
          {"action": "mean", "metric": "duration_s", "mode": "walk", "unit": "min"}),
         ("mean speed (mph) of car trips", {"action": "mean", "metric": "speed_kmh", "mode": "car", "unit": "mph"}),
+        ("How (many) walks on sundays?", {"action": "count", "mode": "walk", "weekdays": ["sun"]}),
+        ("which bus ride lasted the (longest)", {"action": "top", "metric": "duration_s", "k": 1, "mode": "bus"}),
+        ("list trips on tuesday after)noon", {"action": "list", "weekdays": ["tue"], "hour_from": 12, "hour_to": 18}),
         ("trips during the year 2022 longer than 5 km",
          {"action": "list", "date_from": "2022-01-01", "date_to": "2022-12-31", "min_length_m": 5000}),
         ("count walks that stopped longer than a quarter of an hour",
@@ -123,3 +126,37 @@ def test_rule_planner_reads_phrasings_of_the_eighth_set(question, plan):
 def test_what_stays_refused(question, reason):
     with pytest.raises(CannotAnswer, match=reason):
         RulePlanner(years=[2024]).plan(question)
+
+
+def test_slipped_questions_never_crash():
+    """Every question of the sets with 10 random one-character slips (dropped, swapped or
+    inserted letters, brackets, slashes, dates): a plan or a refusal, never another error."""
+    import json
+    import random
+    from pathlib import Path
+
+    rng = random.Random(0)
+    planner = RulePlanner(years=[2024], area=(45.07, 7.69))
+    files = sorted((Path(__file__).parent / "data").glob("ask_*.jsonl"))
+    questions = [json.loads(x)["q"] for f in files for x in f.read_text().splitlines() if x]
+    n = 0
+    for q in filter(None, questions):
+        for _ in range(10):
+            s, i = list(q), rng.randrange(len(q))
+            op = rng.random()
+            if op < 0.3:
+                del s[i]
+            elif op < 0.6 and i < len(s) - 1:
+                s[i], s[i + 1] = s[i + 1], s[i]
+            else:
+                s.insert(
+                    i, rng.choice(["(", ")", "/", "-", "'", "x", "7", " 2013/10/05", " in 2008"])
+                )
+            try:
+                planner.plan("".join(s))
+            except CannotAnswer:
+                pass
+            n += 1
+    assert n > 4000
+    with pytest.raises(CannotAnswer, match="no such date"):
+        planner.plan("trips on 2024-03-90")  # a ValueError before session 11

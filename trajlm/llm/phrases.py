@@ -58,9 +58,7 @@ class QuestionText:
         self.raw = question
         plain = "".join(c for c in unicodedata.normalize("NFKD", question)
                         if not unicodedata.combining(c))  # fmt: skip
-        for c in "?!()":  # brackets stand apart: "(m/s)", "(mon-fri)" are read inside them
-            plain = plain.replace(c, f" {c} " if c in "()" else " ")
-        self.q = " " + " ".join(plain.split()) + " "
+        self.q = " " + " ".join(plain.replace("?", " ").replace("!", " ").split()) + " "
         self.low = re.sub(r"(?<=\d)'s\b", "  ", self.q.lower())  # "user-0004's trips"
 
     def take(

@@ -70,7 +70,7 @@ _UNIT_WORDS = (
     r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
     r"|mins|min|hours|hrs|seconds|secs"
 )
-ANSWER_UNIT = rf"(?<![\d.])\s(?:(?:in|as)\s+|\(\s*)({_UNIT_WORDS})(?=[\s,])(?:\s*\))?"  # "(m/s)"
+ANSWER_UNIT = rf"(?<![\d.])\s(?:in|as)\s+({_UNIT_WORDS})(?=[\s,])"
 # "how many hours ...", "total km cycled": a unit standing for the measure it is in
 UNIT_ALONE = rf"\b(?:how many\s+)?({_UNIT_WORDS})\b"
 # "Porta Nuova", "Sao Bento": a place without its kind word, where that name is unique
@@ -218,7 +218,11 @@ class RulePlanner:
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
         guard(question)
-        s = QuestionText(question)
+        # brackets are read as if absent ("walks (mon-fri)"), a unit in them as the answer's
+        # ("speed (m/s)" is "speed in m/s"); words in them are understood or refused like any
+        question = re.sub(rf"\(\s*({_UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
+        question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
+        s = QuestionText(re.sub(r"[()]", " ", question))
         if re.search(MOMENT_SPEED, s.low) and not re.search(r"\b(?:average|mean|avg)\b", s.low):
             raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
                                "('trips faster than 30 km/h on average')")  # fmt: skip
@@ -234,7 +238,6 @@ class RulePlanner:
         self._quantities(s, f)
         self._mode(s, f)
         f.update(self._action(s, f))
-        s.low = re.sub(r"[()]", " ", s.low)  # what was inside them is read
         unknown = s.leftover(KNOWN)
         if unknown:
             raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
@@ -401,7 +404,7 @@ class RulePlanner:
         ):
             k = int(num(m.group(1)))
         elif m := s.take(  # "..., show 20": the number shown (the verb is read below)
-            rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?(\d+)(?![\d.,:/\-])(?!\s*(?:{UNIT})\b)",
+            rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?([1-9]\d*)(?![\d.,:/\-])(?!\s*(?:{UNIT})\b)",
             group=1,
         ):
             k = int(m.group(1))
