@@ -58,7 +58,7 @@ def test_plan_validation_names_the_problem():
     "name,floor",
     [("ask_eval.jsonl", 0.95), ("ask_heldout.jsonl", 0.9), ("ask_heldout2.jsonl", 0.9),
      ("ask_heldout3.jsonl", 0.9), ("ask_heldout4.jsonl", 0.9), ("ask_heldout5.jsonl", 0.9),
-     ("ask_heldout6.jsonl", 0.9), ("ask_heldout7.jsonl", 0.9)],
+     ("ask_heldout6.jsonl", 0.9), ("ask_heldout7.jsonl", 0.9), ("ask_heldout8.jsonl", 0.9)],
 )  # fmt: skip
 def test_rule_planner_on_the_evaluation_set(name, floor):
     rows = _rows(name)
@@ -293,6 +293,8 @@ def test_answers_say_their_unit_and_an_unknown_id_is_named(asker):
     assert str(asker("median trip duration")).endswith(" s")
     assert str(asker("average trip length in km")).endswith(" km")
     assert str(asker("top 3 longest trips")).startswith("top 3 of 300 trips")
+    points = asker("how many gps points were recorded in total")
+    assert str(points) == f"{int(asker.trips['n_points'].sum()):,} points"
     with pytest.raises(CannotAnswer, match="no vehicle 'user-9999' in this data"):
         asker("trips of user-9999")
     assert "UTC" in asker.plan("how many trips in the morning").describe()

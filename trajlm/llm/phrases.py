@@ -1,11 +1,14 @@
 """The rule planner's reading tools: the question as text whose phrases are blanked once read,
-numbers and units in words, and calendar dates (trajlm/llm/rules.py uses them).
+numbers and units in words, calendar dates, start hours and weekdays (trajlm/llm/rules.py
+uses them).
 
 Dates are read as a person writes them: ISO (2024-03-12), "March 12, 2024", "12 March 2024",
 "the 12th of March", ranges ("between 8 and 14 March", "from 4 to 6 March", "March 4-6"),
-open ends ("from 10 March onwards", "until 12 March") and months ("in March 2024"). A date
-without a year takes the data's year when the data spans one year; otherwise the planner asks
-for it (``CannotAnswer``) instead of guessing.
+open ends ("from 10 March onwards", "until 12 March"), months ("in March 2024") and years
+("in 2008"). A date without a year takes the year of the range's other date, else the data's
+year when the data spans one year; otherwise the planner asks for it (``CannotAnswer``)
+instead of guessing. Numeric dates are read where their order is certain (2013/10/05 is
+year/month/day; 20/03/2009 is day/month, and so is every other numeric date of the question).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.plan import WEEKDAYS, CannotAnswer
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -44,6 +47,8 @@ DATE = (
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR})"
 )
 _TO = r"(?:and|to|until|till|through|thru|-|or)"
+DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
+             "lunchtime": (12, 14)}  # fmt: skip
 
 
 class QuestionText:
@@ -56,14 +61,15 @@ class QuestionText:
         self.q = " " + " ".join(plain.replace("?", " ").replace("!", " ").split()) + " "
         self.low = re.sub(r"(?<=\d)'s\b", "  ", self.q.lower())  # "user-0004's trips"
 
-    def take(self, pattern: str | re.Pattern, flags: int = 0) -> re.Match | None:
-        m = (
-            re.search(pattern, self.low, flags)
-            if isinstance(pattern, str)
-            else pattern.search(self.low)
-        )
+    def take(
+        self, pattern: str | re.Pattern, flags: int = 0, *, at: int | None = None, group: int = 0
+    ) -> re.Match | None:
+        """The first match (or the one starting ``at``), blanked (only ``group`` of it)."""
+        rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
+        m = rx.search(self.low) if at is None else rx.match(self.low, at)
         if m is not None:
-            self.low = self.low[: m.start()] + " " * (m.end() - m.start()) + self.low[m.end() :]
+            a, b = m.span(group)
+            self.low = self.low[:a] + " " * (b - a) + self.low[b:]
         return m
 
     def rewrite(self, start: int, end: int, text: str) -> None:
@@ -113,13 +119,27 @@ class _Calendar:
         except ValueError:
             raise CannotAnswer(f"no such date: {d} {m}") from None
 
-    def one(self, g: Sequence[str | None]) -> date:
-        """A DATE match's 7 groups -> the date."""
+    def one(self, g: Sequence[str | None], year: str | None = None) -> date:
+        """A DATE match's 7 groups -> the date (``year``: when the match has none)."""
         if g[0]:
             return date.fromisoformat(g[0])
         if g[1]:
-            return self.day(g[1], g[2], g[3])
-        return self.day(g[5], g[4], g[6])
+            return self.day(g[1], g[2], g[3] or year)
+        return self.day(g[5], g[4], g[6] or year)
+
+    def span(self, g: Sequence[str | None]) -> tuple[date, date]:
+        """A range of two DATE matches (14 groups); a date without a year takes the other's
+        ("from Sept 1 to Sept 15 2013"), a year earlier if it would end before it began."""
+        a, b = g[:7], g[7:]
+        ya, yb = _year_of(a), _year_of(b)
+        lo, hi = self.one(a, yb), self.one(b, ya)
+        if lo > hi and ya is None and yb is not None:
+            lo = self.one(a, str(int(yb) - 1))  # "from 20 Dec to 5 Jan 2014"
+        return lo, hi
+
+
+def _year_of(g: Sequence[str | None]) -> str | None:
+    return g[0][:4] if g[0] else (g[3] or g[6])
 
 
 def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> None:
@@ -149,16 +169,15 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
             cal.day(m.group(2), m.group(1), m.group(4)), cal.day(m.group(3), m.group(1), m.group(4))
         )
         return
-    if m := s.take(rf"\b(?:between|from)\s+{DATE}\s+{_TO}\s+{DATE}"):
-        put(cal.one(m.groups()[:7]), cal.one(m.groups()[7:]))
+    # one space after the keyword: a blanked phrase between ("from taxi 7 on 2 July") is no range
+    if m := s.take(rf"\b(?:between|from) {DATE}\s+{_TO}\s+{DATE}"):
+        put(*cal.span(m.groups()))
         return
-    if m := s.take(
-        rf"\b(since|from|after|starting)\s+(?:on\s+)?{DATE}(?:\s+(?:onwards|on|onward))?"
-    ):
+    if m := s.take(rf"\b(since|from|after|starting) (?:on )?{DATE}(?:\s+(?:onwards|on|onward))?"):
         d = cal.one(m.groups()[1:])
         put(d + timedelta(days=m.group(1) == "after"), None)
         return
-    if m := s.take(rf"\b(until|till|before|up to|through)\s+{DATE}"):
+    if m := s.take(rf"\b(until|till|before|up to|through) {DATE}"):
         d = cal.one(m.groups()[1:])
         put(None, d - timedelta(days=m.group(1) == "before"))
         return
@@ -170,16 +189,39 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
         first = date(cal.year(m.group(2)), _month(m.group(1)), 1)
         nxt = (first + timedelta(days=32)).replace(day=1)
         put(first, nxt - timedelta(days=1))
+        return
+    # a bare year: "in 2008", "during the year 2013" (not "in 2000 m")
+    if m := s.take(
+        rf"\b(?:in|during|throughout|for)\s+(?:the\s+)?(?:year\s+)?((?:19|20)\d\d)\b(?![.,:/\-]\d)(?!\s*(?:{UNIT})\b)"
+    ):
+        y = int(m.group(1))
+        put(date(y, 1, 1), date(y, 12, 31))
 
 
 def _numeric_dates_to_iso(s: QuestionText) -> None:
-    """14/03/2024, 3/14/2024, 14.03.2024 -> ISO where the order is certain (one part > 12);
-    03/05/2024 could be either and is refused rather than guessed."""
-    while m := re.search(r"(?<![\d/.\-])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/.])", s.low):
+    """2013/10/05 (year first: always year/month/day), and 14/03/2024, 3/14/2024, 14.03.2024
+    -> ISO where the order is certain: one part > 12, in this date or in another numeric date
+    of the question ("10/03/2009 to 20/03/2009": one writer, one order). 03/05/2024 alone
+    could be either and is refused rather than guessed; dates in both orders too."""
+    for m in reversed(
+        list(re.finditer(r"(?<![\d/.\-])(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/.])", s.low))
+    ):
+        try:
+            iso = date(int(m.group(1)), int(m.group(3)), int(m.group(4))).isoformat()
+        except ValueError:
+            raise CannotAnswer(f"no such date: {m.group(0)}") from None
+        s.rewrite(m.start(), m.end(), iso)
+    pat = r"(?<![\d/.\-])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/.])"
+    found = list(re.finditer(pat, s.low))
+    orders = {"dm" if int(m.group(1)) > 12 else "md" for m in found
+              if max(int(m.group(1)), int(m.group(2))) > 12}  # fmt: skip
+    if len(orders) > 1:
+        raise CannotAnswer("the dates mix day/month and month/day: write them as YYYY-MM-DD")
+    for m in reversed(found):
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if a > 12 or a == b:
+        if a == b or orders == {"dm"}:
             day, mon = a, b
-        elif b > 12:
+        elif orders == {"md"}:
             day, mon = b, a
         else:
             raise CannotAnswer(f"is {m.group(0)} day/month or month/day? write it as "
@@ -189,3 +231,70 @@ def _numeric_dates_to_iso(s: QuestionText) -> None:
         except ValueError:
             raise CannotAnswer(f"no such date: {m.group(0)}") from None
         s.rewrite(m.start(), m.end(), iso)
+
+
+def _hour(n: str, suffix: str | None) -> int:
+    h = int(n)
+    if suffix == "pm" and h < 12:
+        h += 12
+    if suffix == "am" and h == 12:
+        h = 0
+    return h
+
+
+def read_hours(s: QuestionText, f: dict) -> None:
+    """Start-hour filters (``hour_from`` / ``hour_to``, UTC) into ``f``: "between 7 and 9 am",
+    "after 18:00", "at 8 o'clock", "midnight", "noon", "in the morning"."""
+    for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
+        s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
+    h = r"(\d{1,2})(?::00)?\s*(am|pm|h)?"
+    m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
+    if m and (m.group(2) or m.group(4) or ":" in m.group(0)):
+        suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
+        suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
+        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
+    elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
+                              s.low[m.end() :])):  # fmt: skip
+        suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
+        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
+        s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
+    elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
+        s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
+    if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+        f["hour_from"] = _hour(m.group(1), m.group(2))
+    if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+        f["hour_to"] = _hour(m.group(1), m.group(2))
+    if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+        f["hour_from"] = _hour(m.group(1), m.group(2))
+        f["hour_to"] = f["hour_from"] + 1
+    if f.get("hour_to") == 0:  # "until midnight", "between 8 pm and 12 am"
+        f["hour_to"] = 24
+    for part, (lo, hi) in DAY_PARTS.items():
+        if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
+            f["hour_from"], f["hour_to"] = lo, hi
+
+
+def read_days(s: QuestionText, f: dict) -> None:
+    """Weekday filters into ``f``: names, plurals, abbreviations, weekdays / weekends, ranges
+    ("mon-fri", "Thursday to Monday") and lists ("tue/thu")."""
+    days: list[str] = []
+    if s.take(r"\b(?:on\s+)?(?:weekdays?|working days?|workdays?|week days?)\b"):
+        days += list(WEEKDAYS[:5])
+    if s.take(r"\b(?:on\s+|at\s+|during\s+)?(?:the\s+)?weekends?\b"):
+        days += ["sat", "sun"]
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    short = ("mon", "tues?", "wed", "thu(?:rs?)?", "fri", "sat", "sun")  # "bus trips mon"
+    one = "|".join(rf"({name}s?|{short[i]}\.?)" for i, name in enumerate(full))
+    day = rf"(?<!\w)(?:{one})(?!\w)"
+    # a range of days: "mon-fri", "Monday to Thursday", "from tue through thu"
+    if m := s.take(rf"\b(?:(?:on|from)\s+)?{day}\s*(?:-|to|through|thru|until|till)\s*{day}"):
+        i, j = (next(k for k in range(7) if m.group(k + 1 + o)) for o in (0, 7))
+        days += [WEEKDAYS[k % 7] for k in range(i, i + (j - i) % 7 + 1)]
+    # a list of days: "tue/thu", "mon & wed": the marks between them are read
+    while m := re.search(rf"{day}\s*([/&+])\s*(?={day})", s.low):
+        s.low = s.low[: m.start(8)] + " " + s.low[m.end(8) :]
+    for i, name in enumerate(full):
+        if s.take(rf"\b(?:on\s+)?(?:{name}s?|{short[i]}\.?(?=[\s),]))"):
+            days.append(WEEKDAYS[i])
+    if days:
+        f["weekdays"] = days

@@ -68,7 +68,10 @@ class Answer:
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
-            return f"{self.value:,.1f}" + (f" {unit}" if unit else "")
+            whole = self.plan.action == "sum" and self.plan.metric == "n_points"
+            return (f"{self.value:,.0f}" if whole else f"{self.value:,.1f}") + (
+                f" {unit}" if unit else ""
+            )  # a count of points is whole
         return str(self.value)
 
 

@@ -12,7 +12,9 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.phrases import (
+    DAY_PARTS,
     LENGTH_UNITS,
+    MONTHS,
     NUM,
     SPEED_UNITS,
     TIME_UNITS,
@@ -20,8 +22,11 @@ from trajlm.llm.phrases import (
     QuestionText,
     num,
     read_dates,
+    read_days,
+    read_hours,
 )
-from trajlm.llm.plan import AGGREGATES, PLACES, WEEKDAYS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import AGGREGATES, PLACES, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.spelling import mend, vocabulary
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
 LESS = (
@@ -38,9 +43,13 @@ MODES = {
     "subway": r"subway|metro",
     "airplane": r"airplane|plane|flights?",
     "boat": r"boats?",
+    "run": r"jogging|joggers?|runners?",  # "runs", "running": see RUN_WORDS
 }
-DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
-             "lunchtime": (12, 14)}  # fmt: skip
+# "runs" / "running" are also verbs ("the trip runs from ..."): a mode only as a noun
+RUN_WORDS = (
+    r"\b(?:of|the|all|many|any|which|what|my|our|their|\d+)\s+(runs)\b"
+    r"|\b(?:went|go|going|by|for)\s+(running)\b|\b(runs|running)(?=\s+(?:trips|journeys|rides))"
+)
 FORBIDDEN = re.compile(
     r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
     r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
@@ -97,6 +106,8 @@ MOMENT_SPEED = (
     r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s)"
     r"|\bat (?:some|any) point\b"
 )
+# words that rank ("shortest in time", "fastest first")
+RANKING = "longest|shortest|fastest|slowest|furthest|farthest|" + "|".join(EXTREMES)
 # a superlative alone: pattern -> (metric, smallest first?)
 SUPERLATIVES = {
     r"longest stops?|by longest stop|most stationary": ("stop_s", False),
@@ -133,17 +144,38 @@ KNOWN = set(
     ride ride's runs altogether as long ones one those these them they than among amongst
     across goes head heads heading move moves moving rank sort order belong belongs belonging
     belonged owned took place occurred included include includes spend spent past ahead cover
-    covers plain but single journey travel travelling traveling i'd i'm utc gmt""".split()
+    covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
+    drive drives""".split()
 )
+# the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
+READ_WORDS = """predict forecast where will going describe summarise summarize about english
+    language text median total sum combined cumulative rank ranked sort sorted order ordered
+    list show find display give return first top next ahead now count number how many much
+    far fast ascending descending weekday weekdays weekend weekends working workdays workday
+    monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
+    thursdays fridays saturdays sundays mon tue tues wed thu thur thurs fri sat sun onwards
+    onward since until till before after between through thru morning afternoon evening
+    night lunchtime nighttime mornings afternoons evenings nights o'clock am pm midnight noon
+    midday latitude longitude lat lon lng bounding bbox within inside near around next close
+    averaged averaging average gps id year during throughout terms corners coordinates""".split()
+VOCAB = vocabulary(
+    [*KNOWN, *READ_WORDS, *MONTHS, *(m[:3] for m in MONTHS), "sept", *DAY_PARTS, *EXTREMES,
+     *(w for p in PLACES for w in p.split())],
+    [MORE, LESS, *MODES.values(), RUN_WORDS, _UNIT_WORDS, UNIT, NUM, METRIC_WORDS,
+     *SUPERLATIVES, _GROUP, MOMENT_SPEED, RELATIVE.pattern, FORBIDDEN.pattern],
+)  # fmt: skip
+# typos are mended into the planner's words, never into a place's name ("pizza" is no piazza)
+MEND_INTO = VOCAB - {w for p in PLACES for w in p.split()}
 
 
-def _hour(n: str, suffix: str | None) -> int:
-    h = int(n)
-    if suffix == "pm" and h < 12:
-        h += 12
-    if suffix == "am" and h == 12:
-        h = 0
-    return h
+def _name(place: str) -> str:
+    """A place name's pattern; its later words may be shortened to 4+ letters ("tsinghua
+    univ", "porto airp.")."""
+    first, *rest = place.split()
+    out = re.escape(first)
+    for w in rest:
+        out += r"\s+(?:" + "|".join(w[:i] for i in range(len(w), 3, -1)) + r")\b\.?"
+    return out if rest else out + r"\b"
 
 
 def guard(question: str) -> None:
@@ -157,7 +189,7 @@ def guard(question: str) -> None:
     if not re.search(r"[A-Za-z]{2,}", question):
         raise CannotAnswer("the question has no words")
     low = QuestionText(question).low
-    if FORBIDDEN.search(low) or re.search(r"[(){}\[\]`$\\]", question):
+    if FORBIDDEN.search(low) or re.search(r"[{}\[\]`$\\]|[A-Za-z_]\(", question):
         raise CannotAnswer("only read-only questions about the trips are answered; "
                            "no changes, no code")  # fmt: skip
     if (m := RELATIVE.search(low)) is not None:
@@ -177,10 +209,20 @@ class RulePlanner:
     def __init__(self, area: tuple[float, float] | None = None, years: Sequence[int] | None = None):
         self.area = area
         self.years = list(years or ())
+        self.mended: list[tuple[str, str]] = []  # the last question's typos mended
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
-        s = QuestionText(question)
+        self.mended = []
+        question, self.mended = mend(
+            question, VOCAB, MEND_INTO, frozenset(KNOWN)
+        )  # "hwo many tripps" -> "how many trips"
+        guard(question)
+        # brackets are read as if absent ("walks (mon-fri)"), a unit in them as the answer's
+        # ("speed (m/s)" is "speed in m/s"); words in them are understood or refused like any
+        question = re.sub(rf"\(\s*({_UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
+        question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
+        s = QuestionText(re.sub(r"[()]", " ", question))
         if re.search(MOMENT_SPEED, s.low) and not re.search(r"\b(?:average|mean|avg)\b", s.low):
             raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
                                "('trips faster than 30 km/h on average')")  # fmt: skip
@@ -191,8 +233,8 @@ class RulePlanner:
         self._ids(s, f)
         self._space(s, f)
         read_dates(s, f, self.years)
-        self._hours(s, f)
-        self._days(s, f)
+        read_hours(s, f)
+        read_days(s, f)
         self._quantities(s, f)
         self._mode(s, f)
         f.update(self._action(s, f))
@@ -227,6 +269,8 @@ class RulePlanner:
         )
         if m:
             a, b, c, d = (float(m.group(i)) for i in range(1, 5))
+            if self._lon_first(s, m.end()):
+                a, b, c, d = b, a, d, c
             f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
         span = r"(?:between\s+)?(-?\d{1,3}(?:\.\d+)?)\s*(?:-|to|and)\s*(-?\d{1,3}(?:\.\d+)?)"
         if m := s.take(  # "in the box lat 45.04-45.07, lon 7.66-7.69"
@@ -243,10 +287,12 @@ class RulePlanner:
         m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
         if m:
             f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
+            if self._lon_first(s, m.end()):
+                f["lat"], f["lon"] = f["lon"], f["lat"]
             return
         names = {**{p: p for p in PLACES}, **PLACE_ALIASES}
         for name in sorted(names, key=len, reverse=True):
-            if s.take(rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{name}\b"):
+            if s.take(rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{_name(name)}"):
                 f["place"] = names[name]
                 return
         m = s.take(
@@ -265,44 +311,16 @@ class RulePlanner:
                 raise CannotAnswer(f"unknown place {kind!r}: give lat,lon or one of {known}")
             f["place"] = options[0]
 
-    def _hours(self, s: QuestionText, f: dict) -> None:
-        h = r"(\d{1,2})(?::00)?\s*(am|pm|h)?"
-        m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
-        if m and (m.group(2) or m.group(4) or ":" in m.group(0)):
-            suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
-            suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
-            f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
-        elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
-                                  s.low[m.end() :])):  # fmt: skip
-            suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
-            f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
-            s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
-        elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
-            s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
-        if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-            f["hour_from"] = _hour(m.group(1), m.group(2))
-        if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-            f["hour_to"] = _hour(m.group(1), m.group(2))
-        if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-            f["hour_from"] = _hour(m.group(1), m.group(2))
-            f["hour_to"] = f["hour_from"] + 1
-        for part, (lo, hi) in DAY_PARTS.items():
-            if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
-                f["hour_from"], f["hour_to"] = lo, hi
-
-    def _days(self, s: QuestionText, f: dict) -> None:
-        days: list[str] = []
-        if s.take(r"\b(?:on\s+)?(?:weekdays?|working days?|workdays?|week days?)\b"):
-            days += list(WEEKDAYS[:5])
-        if s.take(r"\b(?:on\s+|at\s+|during\s+)?(?:the\s+)?weekends?\b"):
-            days += ["sat", "sun"]
-        full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        short = ("mon", "tues?", "wed", "thu(?:rs?)?", "fri", "sat", "sun")  # "bus trips mon"
-        for i, name in enumerate(full):
-            if s.take(rf"\b(?:on\s+)?(?:{name}s?|{short[i]}\.?(?=\s))"):
-                days.append(WEEKDAYS[i])
-        if days:
-            f["weekdays"] = days
+    @staticmethod
+    def _lon_first(s: QuestionText, end: int) -> bool:
+        """Reads a note on the order of the coordinates just read ("(lat,lon corners)");
+        True when it says longitude first."""
+        note = s.take(
+            r"\s*\(?\s*(lat(?:itude)?|lon(?:gitude)?|lng)\s*[,/]\s*(?:lat(?:itude)?|lon(?:gitude)?|lng)"
+            r"(?:\s+(?:corners?|order|pairs?|points?|coordinates))?\s*\)?",
+            at=end,
+        )
+        return note is not None and not note.group(1).startswith("lat")
 
     def _quantities(self, s: QuestionText, f: dict) -> None:
         s.take(
@@ -317,7 +335,7 @@ class RulePlanner:
                 num(m.group(1)) * scale,
                 num(m.group(2)) * scale,
             )
-        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*({UNIT})\b(?:\s+on average\b)?"
+        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*(?:of\s+an?\s+)?({UNIT})\b(?:\s+on average\b)?"
         while m := s.take(pattern):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
@@ -339,6 +357,12 @@ class RulePlanner:
         return "length_m", LENGTH_UNITS[unit]
 
     def _mode(self, s: QuestionText, f: dict) -> None:
+        m = re.search(RUN_WORDS, s.low)
+        if m is not None:
+            g = next(i for i in range(1, 5) if m.group(i))
+            s.take(RUN_WORDS, group=g)
+            f["mode"] = "run"
+            return
         for mode, words in MODES.items():
             ambiguous = mode in ("taxi", "car")  # also how Porto / T-Drive name every vehicle
             pat = (
@@ -379,6 +403,11 @@ class RulePlanner:
             r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
         ):
             k = int(num(m.group(1)))
+        elif m := s.take(  # "..., show 20": the number shown (the verb is read below)
+            rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?([1-9]\d*)(?![\d.,:/\-])(?!\s*(?:{UNIT})\b)",
+            group=1,
+        ):
+            k = int(m.group(1))
         if m := s.take(rf"\bhow (?:many|much)\s+({_UNIT_WORDS}|time|distance)\b"):
             return self._total(s, m.group(1))  # "how many hours did people spend on the bus"
         unit = s.take(ANSWER_UNIT)
@@ -395,8 +424,18 @@ class RulePlanner:
         an aggregate (median, sum, mean), a superlative, a count or a list."""
         by = s.take(
             rf"\bby\s+(?:the\s+)?(?:their\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
+        ) or s.take(  # "the 3 shortest trips in time": the measure a superlative ranks by
+            rf"\b(?:{RANKING})(?:\s+(?:trips?|rides|journeys|walks|ones))?"
+            rf"(\s+in\s+(?:terms\s+of\s+)?(?:the\s+)?(?:gps\s+)?({METRIC_WORDS}))\b",
+            group=1,
         )
-        by_metric = self._metric(QuestionText(by.group(1))) if by else None
+        by_metric = self._metric(QuestionText(by.group(by.lastindex))) if by else None
+        if not s.has(r"\b(?:average|mean|typical|avg|median)\b") and s.take(
+            # "total number of GPS points", "how many fixes were recorded": a sum
+            r"\b(?:how many|(?:the\s+)?(?:total|overall|combined)\s+(?:number|count)\s+of|"
+            r"(?:the\s+)?(?:total|sum of(?: the)?))\s+(?:the\s+)?(?:gps\s+)?(?:points|fixes)\b"
+        ):
+            return {"action": "sum", "metric": "n_points"}
         if m := s.take(  # "the highest average speed", "the greatest distance": rank, not average
             rf"\b(?:the\s+)?({'|'.join(EXTREMES)})\s+(?:average\s+|mean\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
         ):
@@ -417,6 +456,18 @@ class RulePlanner:
         if s.has(r"\b(average|mean|typical|avg)\b") or s.has(r"\bon average\b"):
             s.take(r"\b(?:on\s+)?(?:average|mean|typical|avg)\b")
             return {"action": "mean", "metric": self._metric(s, hint)}
+        if m := s.take(  # "rank ... by speed, fastest first", "sorted in descending order"
+            rf"\b({RANKING})\s+(?:ones?\s+)?first\b|\b(?:in\s+)?(ascending|descending)(?:\s+order)?\b"
+        ):
+            word = m.group(1) or m.group(2)
+            asc = word == "ascending" or EXTREMES.get(word, word in ("shortest", "slowest"))
+            metric = by_metric or next(
+                (mt for p, (mt, _) in SUPERLATIVES.items() if re.fullmatch(p, word)), None
+            )
+            if metric is None:
+                raise CannotAnswer(f"'{m.group(0).strip()}' by which measure? (speed, "
+                                   "duration, distance, stop, points)")  # fmt: skip
+            return self._top(s, k, metric, asc)
         for pat, (metric, asc) in SUPERLATIVES.items():
             if s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
                 if by_metric is not None:  # "the two shortest trips by duration"

@@ -1,0 +1,112 @@
+"""Typos and chat abbreviations, mended against the planner's own vocabulary before it reads.
+
+A word the planner does not know is replaced by the one known word it is a typo of, for the
+typos that seldom spell another English word (``mend_word``): a missing apostrophe ("whats"),
+a doubled consonant ("tripps"), two neighbouring letters swapped ("hwo"), a dropped vowel
+("avrage"). Two candidates: left as it is (the planner then refuses it as unknown). A wrong
+letter is never guessed: "short" is not "sort", "waking" not "walking" (``difflib`` at a
+0.85 ratio guesses 160 of the 3,653 words of the other docs pages into another word, these
+classes 4; ``trajlm/llm/typo_audit.py``). Numbers, ids and words joined to digits or dashes
+are never touched. A few common chat abbreviations are
+spelt out ("u" -> "you", "w/" -> "with"). The vocabulary is read from the planner's own
+patterns (``vocabulary``), so a word the planner reads is never "corrected" away from itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# shorthand of chat and notes -> the words the planner reads
+ABBREVIATIONS = {"u": "you", "ur": "your", "r": "are", "w/": "with", "w/o": "without",
+                 "b/w": "between", "pls": "please", "plz": "please", "wkday": "weekday",
+                 "wkdays": "weekdays", "wkend": "weekend", "wkends": "weekends"}  # fmt: skip
+_ABBREV = re.compile(
+    r"(?<![\w/.\-])("
+    + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+    + r")(?![\w/\-])",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"(?<![\w\-/.'])([A-Za-z]+(?:'[A-Za-z]+)?)(?![\w\-/])")
+
+
+def vocabulary(words: Iterable[str], patterns: Iterable[str]) -> frozenset[str]:
+    """``words`` and the whole words spelt inside regular-expression ``patterns`` ("trips?"
+    gives trip and trips; a word with endings or letter classes, "averag(?:ed?|ing)",
+    "summari[sz]e", gives nothing)."""
+    out = {w.lower() for w in words}
+    for p in patterns:
+        src = re.sub(r"\\[a-zA-Z]", " ", p)
+        src = re.sub(r"\[[^\]]*\]", "[", src)  # a character class: its word is a fragment
+        src = re.sub(r"(?<=[a-z])\((?:\?:)?[^()]*\)\??", "(", src)  # endings: "walk(?:s|ing)"
+        for m in re.finditer(r"(?<![a-z\])\[(])([a-z]+(?:'[a-z]+)?)(\??)(?![a-z(\[{])", src):
+            out.add(m.group(1))
+            if m.group(2):
+                out.add(m.group(1)[:-1])
+    return frozenset(w for w in out if len(w) >= 2)
+
+
+def _swapped(word: str) -> Iterable[str]:
+    for i in range(1, len(word) - 1):  # the first letter is seldom the slip
+        if word[i] != word[i + 1]:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def _one(found: set[str]) -> str | None:
+    return found.pop() if len(found) == 1 else None  # two as close: no guess
+
+
+def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozenset()) -> str | None:
+    """The word of ``vocab`` that ``word`` (lower-case, unknown) is a typo of, or None.
+
+    Only the typos that rarely make another English word are mended: a missing apostrophe
+    ("whats"), a doubled consonant in a word of 5+ letters ("tripps"; not "moon", "off"), two neighbouring
+    letters swapped, not the first ("hwo"), a
+    dropped vowel in a word of 5+ letters ("avrage"); into a word of 3 letters or fewer only
+    when it is in ``short`` ("how", not "mon" or "sat"). A wrong letter ("short" / "sort",
+    "waking" / "walking") is never guessed."""
+    fixes = [
+        {word[:i] + "'" + word[i:] for i in range(1, len(word))},
+        {word[:i] + word[i + 1 :] for i in range(1, len(word))
+         if word[i] == word[i - 1] and word[i] not in "aeiou" and len(word) >= 5},  # not moon, off
+        set(_swapped(word)),
+        {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}
+        if len(word) >= 5
+        else set(),
+    ]  # fmt: skip
+    for options in fixes:
+        options = {w for w in options & vocab if len(w) > 3 or w in short}
+        if (got := _one(options)) is not None:
+            return got
+    return None
+
+
+def mend(
+    question: str,
+    vocab: frozenset[str],
+    targets: frozenset[str] | None = None,
+    short: frozenset[str] = frozenset(),
+) -> tuple[str, list[tuple[str, str]]]:
+    """The question with abbreviations spelt out and typos mended (into ``targets``, by
+    default the whole ``vocab``; 3-letter words only into ``short``; words in ``vocab`` are
+    left as they are); and what changed."""
+    changed: list[tuple[str, str]] = []
+
+    def abbrev(m: re.Match) -> str:
+        full = ABBREVIATIONS[m.group(1).lower()]
+        changed.append((m.group(1), full))
+        return full
+
+    def word(m: re.Match) -> str:
+        w = m.group(1)
+        low = w.lower()
+        if low in vocab:
+            return w
+        fixed = mend_word(low, vocab if targets is None else targets, short)
+        if fixed is None:
+            return w
+        changed.append((w, fixed))
+        return fixed
+
+    text = _ABBREV.sub(abbrev, question)
+    return _WORD.sub(word, text), changed
