@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.model.coverage_gate import GATE_EPS, gate_ranges
 from trajlm.model.embedding import DELTA
 
 SCALE_FLOOR_M = 0.5  # a window that has not moved (mean step below this) is read at this scale
@@ -115,18 +116,10 @@ def gate_from_coverage(
     """The coverage gate g (B,) of the module docstring from each row's median speed (B,) m/s
     and median time step (B,) s."""
     g = torch.ones_like(speed_mps)
-    if not coverage:
-        return g
-    tv, td = coverage.get("traj_speed_mps"), coverage.get("dt_s")
-    eps = 1e-6
-    if tv:
-        lo, hi = max(tv["p5"], eps), max(tv["p95"], eps)
-        v = speed_mps.clamp_min(eps)
-        g = g * torch.clamp(torch.minimum(v / lo, hi / v), max=1.0)
-    if td:
-        lo, hi = max(td["p1"], eps), max(td["p99"], eps)
-        d = dt_s.clamp_min(eps)
-        g = g * torch.clamp(torch.minimum(d / lo, hi / d), max=1.0)
+    values = {"traj_speed_mps": speed_mps, "dt_s": dt_s}
+    for key, (lo, hi) in gate_ranges(coverage).items():  # the ranges the warnings quote
+        x = values[key].clamp_min(GATE_EPS)
+        g = g * torch.clamp(torch.minimum(x / lo, hi / x), max=1.0)
     return g
 
 
