@@ -50,7 +50,11 @@ def cv_errors(task, store: Path) -> np.ndarray:
 
 
 def model_errors(
-    weights: str, task, coverage_gate: str | None = None, context: str | None = None
+    weights: str,
+    task,
+    coverage_gate: str | None = None,
+    context: str | None = None,
+    backtest_gate: float | None = None,
 ) -> np.ndarray:
     from trajlm.model import TrajectoryModel
     from trajlm.model.rollout import ModelPredictor
@@ -60,6 +64,8 @@ def model_errors(
         model.config.coverage_gate = coverage_gate
     if context is not None:  # inference-time, like the gate: full | motion | auto
         model.config.context = model.embed.context = context
+    if backtest_gate is not None:  # inference-time too (model/backtest.py)
+        model.config.backtest_gate = backtest_gate
     return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
 
 
@@ -121,6 +127,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     )
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
     ap.add_argument("--context", choices=("full", "motion", "auto"), help="override every model's")
+    ap.add_argument("--backtest-gate", type=float, help="override every model's (0 = off)")
     ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")
     ap.add_argument("--knn", action="store_true", help="add the kNN baseline and CIs vs it")
     ap.add_argument("--knn-from", type=Path, help="fit / tune kNN on this store (default --data)")
@@ -170,7 +177,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             print(f"skipping {name}: no weights given")
             continue
         per_seed = [
-            model_errors(d, task, args.coverage_gate, args.context) for d in dirs.split(",")
+            model_errors(d, task, args.coverage_gate, args.context, args.backtest_gate)
+            for d in dirs.split(",")
         ]
         maes = np.array([e.mean() for e in per_seed])
         ratios = maes / base.mean()

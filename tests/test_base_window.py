@@ -114,3 +114,69 @@ def test_config_refuses_bad_combinations(kw, msg):
         ModelConfig(
             **{**dict(d_model=32, n_layers=1, n_heads=2, residual_base="constant_velocity"), **kw}
         )
+
+
+# --- the in-context backtest gate (model/backtest.py) ---
+
+
+def _line(n: int = 16, step: float = 120.0, dt: float = 15.0) -> dict:
+    """A steady straight track: constant velocity is perfect on its past."""
+    t = torch.arange(float(n))[None] * dt
+    pos = torch.stack([torch.arange(float(n)) * step, torch.zeros(n)], -1)[None]
+    return {"pos": pos, "t": t, "t0": torch.zeros(1), "mask": torch.ones(1, n, dtype=torch.bool)}
+
+
+def _gate(m, batch):
+    from trajlm.model.backtest import backtest_gate
+
+    feats = m.embed.features(batch["pos"], batch["t"], batch["t0"], batch["mask"])
+    last = batch["mask"].sum(1) - 1
+    with torch.no_grad():
+        h = m.backbone(feats, None, torch.arange(feats.shape[1])[None], batch["t"], None, True)
+        return backtest_gate(m, h, feats, batch["mask"], last)
+
+
+def test_backtest_gate_falls_back_to_constant_velocity_where_the_model_lost_the_past():
+    m = model(backtest_gate=8.0)
+    batch = _line()
+    g = _gate(m, batch)
+    assert g.shape == (1,) and float(g[0]) < 0.01  # CV was exact on this past: the model lost
+    out = m.generate(batch, steps=3)["pos"][0]
+    cv = batch["pos"][0, -1] + torch.tensor([120.0, 0.0]) * torch.arange(1, 4)[:, None]
+    off = model().generate(batch, steps=3)["pos"][0]  # the same model without the gate
+    assert (out - cv).norm(dim=-1).max() < 0.05 * (off - cv).norm(dim=-1).max()
+
+
+def test_backtest_gate_keeps_a_model_that_beat_constant_velocity_and_needs_evidence():
+    m = model(backtest_gate=8.0)
+    g = torch.Generator().manual_seed(0)
+    batch = make_batch(B=3, T=12, lengths=(12, 7, 3))
+    batch["pos"] = batch["pos"] + torch.randn(batch["pos"].shape, generator=g) * 400  # erratic
+    gates = _gate(m, batch)
+    assert float(gates[2]) == 1.0  # 3 points: 1 scored step, under MIN_STEPS: no evidence
+    assert ((gates >= 0) & (gates <= 1)).all()
+    # a "model" that is exactly the truth on the past gets gate 1
+    from trajlm.model import backtest
+
+    feats = m.embed.features(batch["pos"], batch["t"], batch["t0"], batch["mask"])
+    truth = torch.nn.functional.pad(feats[:, 1:, 2:5], (0, 0, 0, 1))
+    orig = type(m).step_head
+    type(m).step_head = lambda self, h, *a, **k: (truth, None)
+    try:
+        h = torch.zeros(*feats.shape[:2], m.config.d_model)
+        last = batch["mask"].sum(1) - 1
+        assert torch.all(backtest.backtest_gate(m, h, feats, batch["mask"], last)[:2] == 1.0)
+    finally:
+        type(m).step_head = orig
+
+
+def test_backtest_gate_cached_rollout_matches_the_full_pass_and_off_is_unchanged():
+    batch = make_batch(B=3, T=12, lengths=(12, 7, 3))
+    m = model(backtest_gate=4.0, base_window=4, scale_invariant=True, coverage_gate="speed")
+    a = m.generate(batch, steps=5)["pos"]
+    b = m.generate(batch, steps=5, use_cache=False)["pos"]
+    torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-3)
+    m.config.backtest_gate = 0.0
+    off = m.generate(batch, steps=5)["pos"]
+    ref = model(base_window=4, scale_invariant=True, coverage_gate="speed").generate(batch, steps=5)
+    assert torch.equal(off, ref["pos"])

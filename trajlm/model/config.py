@@ -211,6 +211,11 @@ class ModelConfig:
     # a few steps it averages out, so the base itself tells a steady vehicle (velocity kept)
     # from a jittering stop (velocity ~0) and the learned gate need not guess the noise level.
     base_window: int = 1
+    # The in-context backtest gate (session 11, inference only, model/backtest.py): before a
+    # rollout the model and constant velocity each predict every next step of the history
+    # itself; where the model was the worse on this trajectory's own past, its correction is
+    # shrunk toward constant velocity by (e_cv / e_model) ** backtest_gate (0 = off).
+    backtest_gate: float = 0.0
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -354,6 +359,10 @@ class ModelConfig:
             self.step_loss in STEP_LOSSES,
             f"step_loss must be one of {STEP_LOSSES}, got {self.step_loss!r}",
         )
+        need(self.backtest_gate >= 0, f"backtest_gate must be >= 0, got {self.backtest_gate}")
+        if self.backtest_gate:
+            need(self.residual_base == "constant_velocity" and not self.time_query,
+                 "backtest_gate needs residual_base 'constant_velocity' and no time_query")  # fmt: skip
         need(int(self.base_window) >= 1, f"base_window must be >= 1, got {self.base_window}")
         need(
             self.base_window == 1 or self.residual_base == "constant_velocity",

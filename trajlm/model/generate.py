@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.model.backtest import backtest_gate, combine_gates
 from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
@@ -136,8 +137,10 @@ def _cached_rollout(
     feats = model.embed.features(pos, t, t0, mask)  # (B, n_hist, 9)
     index = torch.arange(L, device=dev)[None]  # (1, L) token index of each slot
     last = lengths - 1  # (B,) each row's last real point: the only state the rollout reads
-    h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0, keep=last)
-    h = h[:, 0]  # (B, C)
+    bt = bool(cfg.backtest_gate)  # the backtest reads every history point's state
+    h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0,
+                       keep=None if bt else last)  # fmt: skip
+    h_hist, h = (h, h[rows, last]) if bt else (None, h[:, 0])  # (B, C)
     cur_pos, cur_t = pos[rows, last], t[rows, last]  # (B, 2), (B,)
     recent = RecentSteps(model, feats, last)  # the base's window (ModelConfig.base_window)
     last_step = recent.base()  # (B, 3) the residual base's input
@@ -147,6 +150,8 @@ def _cached_rollout(
     two = torch.ones(B, 2, dtype=torch.bool, device=dev)
     context = RolloutContext(model, feats, last)
     gate = history_gate(model, feats, last)  # (B,) | None: fixed by the history
+    if bt:
+        gate = combine_gates(gate, backtest_gate(model, h_hist, feats, mask, last))
     scaler = None
     if cfg.scale_invariant:  # the running step scale (model/scale.py)
         scaler = RunningScale(feats, last, cfg.max_step_norm, model.scale_floor)
@@ -212,6 +217,8 @@ def _recompute_rollout(
         log_var = out.log_var[rows, last] if out.log_var is not None else None
         if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
             feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
+            if s == 0 and model.config.backtest_gate:  # the history's own backtest
+                gate = combine_gates(gate, backtest_gate(model, out.hidden, feats, M[:, :n], last))
             h, last_step = out.hidden[rows, last], model.velocity_steps(feats, M[:, :n])[rows, last]
             if retrieval is not None:
                 last_step = retrieval.step(s, last_step)
