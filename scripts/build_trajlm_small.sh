@@ -26,15 +26,6 @@ cp "$OUT/run/best/config.json" "$OUT/run/best/model.safetensors" "$DEST/"
 # the coverage gate (outside the recorded speed / time-step range the prediction shrinks toward
 # constant velocity), context "motion" (the clock is never read: with it, "auto", the
 # scale-invariant model was 13 % worse on Porto val with clocks moved +4 h) and the backtest gate
-"$PY" - "$DEST/config.json" <<'PYEOF'
-import json, sys
-path = sys.argv[1]
-config = json.load(open(path))
-config["coverage_gate"] = "speed"
-config["context"] = "motion"
-# session 11: the in-context backtest gate (model/backtest.py): where the model predicted the
-# trajectory's own past worse than constant velocity, fall back toward constant velocity
-config["backtest_gate"] = 8.0
-open(path, "w").write(json.dumps(config, indent=2) + "\n")
-PYEOF
+# (session 11: where the model predicted the history itself worse than constant velocity)
+"$PY" scripts/inference_settings.py "$DEST/config.json"
 sha256sum "$DEST/model.safetensors"

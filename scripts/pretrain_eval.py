@@ -55,6 +55,7 @@ def model_errors(
     coverage_gate: str | None = None,
     context: str | None = None,
     backtest_gate: float | None = None,
+    backtest_steps: int | None = None,
 ) -> np.ndarray:
     from trajlm.model import TrajectoryModel
     from trajlm.model.rollout import ModelPredictor
@@ -66,6 +67,8 @@ def model_errors(
         model.config.context = model.embed.context = context
     if backtest_gate is not None:  # inference-time too (model/backtest.py)
         model.config.backtest_gate = backtest_gate
+    if backtest_steps is not None:
+        model.config.backtest_steps = backtest_steps
     return trip_errors(ModelPredictor(model).predict_next(task), task.target_latlon)
 
 
@@ -128,6 +131,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--coverage-gate", choices=("none", "speed"), help="override every model's")
     ap.add_argument("--context", choices=("full", "motion", "auto"), help="override every model's")
     ap.add_argument("--backtest-gate", type=float, help="override every model's (0 = off)")
+    ap.add_argument("--backtest-steps", type=int, help="override every model's (0 = one-step)")
     ap.add_argument("--speed-range", help="LO:HI m/s: only trips with history median speed in it")
     ap.add_argument("--knn", action="store_true", help="add the kNN baseline and CIs vs it")
     ap.add_argument("--knn-from", type=Path, help="fit / tune kNN on this store (default --data)")
@@ -177,7 +181,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
             print(f"skipping {name}: no weights given")
             continue
         per_seed = [
-            model_errors(d, task, args.coverage_gate, args.context, args.backtest_gate)
+            model_errors(
+                d, task, args.coverage_gate, args.context, args.backtest_gate, args.backtest_steps
+            )
             for d in dirs.split(",")
         ]
         maes = np.array([e.mean() for e in per_seed])

@@ -180,3 +180,21 @@ def test_backtest_gate_cached_rollout_matches_the_full_pass_and_off_is_unchanged
     off = m.generate(batch, steps=5)["pos"]
     ref = model(base_window=4, scale_invariant=True, coverage_gate="speed").generate(batch, steps=5)
     assert torch.equal(off, ref["pos"])
+
+
+def test_rollout_backtest_gate_falls_back_on_a_steady_line_and_cached_matches_full():
+    """backtest_steps H: a rollout from H points before the end, scored against the real last
+    H points beside constant velocity; a steady line: constant velocity wins, gate ~0."""
+    m = model(backtest_gate=8.0, backtest_steps=3)
+    batch = _line(n=16)
+    out = m.generate(batch, steps=3)["pos"][0]
+    cv = batch["pos"][0, -1] + torch.tensor([120.0, 0.0]) * torch.arange(1, 4)[:, None]
+    off = model().generate(batch, steps=3)["pos"][0]
+    assert (out - cv).norm(dim=-1).max() < 0.05 * (off - cv).norm(dim=-1).max()
+    mixed = make_batch(B=3, T=12, lengths=(12, 7, 3))  # the 3-point row is too short to score
+    a = m.generate(mixed, steps=4)["pos"]
+    b = m.generate(mixed, steps=4, use_cache=False)["pos"]
+    torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-3)
+    torch.testing.assert_close(
+        a[2], model().generate(mixed, steps=4)["pos"][2], rtol=1e-4, atol=1e-3
+    )

@@ -25,6 +25,38 @@ from trajlm.model.scale import coverage_base
 MIN_STEPS = 3  # history steps the backtest needs before it may gate
 
 
+def uses_one_step_backtest(cfg) -> bool:
+    """Whether a rollout computes the teacher-forced backtest (backtest_steps 0) itself."""
+    return bool(cfg.backtest_gate) and not cfg.backtest_steps
+
+
+def rollout_backtest_gate(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | None:
+    """backtest_steps H > 0: the gate (B,) from a rollout of H steps out of each row's history
+    cut H points short (``rollout``: generate's step function, called without a backtest of
+    its own), scored against the history's real last H points, beside constant velocity
+    (the cut history's last step repeated). Rows with fewer than MIN_STEPS + H points: 1."""
+    cfg = model.config
+    H = int(cfg.backtest_steps)
+    if not cfg.backtest_gate or H < 1:
+        return None
+    B, T = mask.shape
+    rows = torch.arange(B, device=mask.device)
+    # (B,) points of each row's shortened history (a row too short keeps its own: not scored)
+    cut = torch.where(lengths - H >= 2, lengths - H, lengths)
+    short = torch.arange(T, device=mask.device)[None] < cut[:, None]
+    out_pos, _, _ = rollout(model, pos, t, t0, mask & short, cut, H, False, None, 1.0, None,
+                            backtest=False)  # fmt: skip
+    pred = torch.stack(out_pos, 1)  # (B, H, 2)
+    k = torch.arange(H, device=mask.device)
+    truth = pos[rows[:, None], (cut[:, None] + k).clamp_max(T - 1)]  # (B, H, 2)
+    last, step = pos[rows, cut - 1], pos[rows, cut - 1] - pos[rows, (cut - 2).clamp_min(0)]
+    cv = last[:, None] + (k[None, :, None] + 1) * step[:, None]
+    e_model = (pred - truth).norm(dim=-1).mean(1)
+    e_cv = (cv - truth).norm(dim=-1).mean(1)
+    g = (e_cv / e_model.clamp_min(1e-9)).pow(cfg.backtest_gate).clamp(max=1.0)
+    return torch.where(lengths >= MIN_STEPS + H + 1, g, torch.ones_like(g))
+
+
 def backtest_gate(
     model, hidden: torch.Tensor, feats: torch.Tensor, mask: torch.Tensor, last: torch.Tensor
 ) -> torch.Tensor | None:

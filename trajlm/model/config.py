@@ -216,6 +216,11 @@ class ModelConfig:
     # itself; where the model was the worse on this trajectory's own past, its correction is
     # shrunk toward constant velocity by (e_cv / e_model) ** backtest_gate (0 = off).
     backtest_gate: float = 0.0
+    # What the backtest scores: 0 = every next step of the history, teacher-forced (free: the
+    # prefill's states); H > 0 = a rollout of H steps from H points before the end of the
+    # history, against constant velocity from the same point (one extra rollout; it sees the
+    # compounding a one-step score misses).
+    backtest_steps: int = 0
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -358,6 +363,9 @@ class ModelConfig:
         need(
             self.step_loss in STEP_LOSSES,
             f"step_loss must be one of {STEP_LOSSES}, got {self.step_loss!r}",
+        )
+        need(
+            int(self.backtest_steps) >= 0, f"backtest_steps must be >= 0, got {self.backtest_steps}"
         )
         need(self.backtest_gate >= 0, f"backtest_gate must be >= 0, got {self.backtest_gate}")
         if self.backtest_gate:

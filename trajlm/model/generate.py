@@ -22,7 +22,12 @@ from __future__ import annotations
 
 import torch
 
-from trajlm.model.backtest import backtest_gate, combine_gates
+from trajlm.model.backtest import (
+    backtest_gate,
+    combine_gates,
+    rollout_backtest_gate,
+    uses_one_step_backtest,
+)
 from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
@@ -84,7 +89,8 @@ def generate(
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
         if step_fn is _patch_rollout:
             return _to_output(model, *step_fn(model, *args))
-        return _to_output(model, *step_fn(model, *args, target_t))
+        extra = rollout_backtest_gate(model, step_fn, pos, t, t0, mask, lengths)  # (B,) | None
+        return _to_output(model, *step_fn(model, *args, target_t, extra_gate=extra))
     finally:
         model.train(was_training)
 
@@ -114,8 +120,9 @@ def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, tempera
 
 
 def _cached_rollout(
-    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None
-):
+    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None,
+    extra_gate=None, backtest=True,
+):  # fmt: skip
     B, n_hist = mask.shape
     cfg, dev = model.config, pos.device
     rows = torch.arange(B, device=dev)
@@ -137,7 +144,7 @@ def _cached_rollout(
     feats = model.embed.features(pos, t, t0, mask)  # (B, n_hist, 9)
     index = torch.arange(L, device=dev)[None]  # (1, L) token index of each slot
     last = lengths - 1  # (B,) each row's last real point: the only state the rollout reads
-    bt = bool(cfg.backtest_gate)  # the backtest reads every history point's state
+    bt = backtest and uses_one_step_backtest(cfg)  # it reads every history point's state
     h = model.backbone(feats, None, index[:, :n_hist], t, None, True, caches, 0,
                        keep=None if bt else last)  # fmt: skip
     h_hist, h = (h, h[rows, last]) if bt else (None, h[:, 0])  # (B, C)
@@ -152,6 +159,7 @@ def _cached_rollout(
     gate = history_gate(model, feats, last)  # (B,) | None: fixed by the history
     if bt:
         gate = combine_gates(gate, backtest_gate(model, h_hist, feats, mask, last))
+    gate = combine_gates(gate, extra_gate)  # a rollout backtest's (backtest_steps)
     scaler = None
     if cfg.scale_invariant:  # the running step scale (model/scale.py)
         scaler = RunningScale(feats, last, cfg.max_step_norm, model.scale_floor)
@@ -195,8 +203,9 @@ def _cached_rollout(
 
 
 def _recompute_rollout(
-    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None
-):
+    model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None,
+    extra_gate=None, backtest=True,
+):  # fmt: skip
     B, n_hist = mask.shape
     L = n_hist + steps
     rows = torch.arange(B, device=pos.device)
@@ -205,6 +214,7 @@ def _recompute_rollout(
     M = torch.zeros(B, L, dtype=torch.bool, device=mask.device)  # (B, L)
     P[:, :n_hist], Tt[:, :n_hist], M[:, :n_hist] = pos, t, mask
     gate = history_gate(model, model.embed.features(pos, t, t0, mask), lengths - 1)
+    gate = combine_gates(gate, extra_gate)  # a rollout backtest's (backtest_steps)
     out_pos, out_t, out_lv = [], [], []
     retrieval = None
     if model.config.residual_base == "retrieval":
@@ -217,7 +227,7 @@ def _recompute_rollout(
         log_var = out.log_var[rows, last] if out.log_var is not None else None
         if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
             feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
-            if s == 0 and model.config.backtest_gate:  # the history's own backtest
+            if s == 0 and backtest and uses_one_step_backtest(model.config):  # its own past
                 gate = combine_gates(gate, backtest_gate(model, out.hidden, feats, M[:, :n], last))
             h, last_step = out.hidden[rows, last], model.velocity_steps(feats, M[:, :n])[rows, last]
             if retrieval is not None:

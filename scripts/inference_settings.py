@@ -1,0 +1,34 @@
+"""Write the robust inference settings into a residual model's config.json (trajlm-small's,
+chosen on val: docs/generalization.md "Session 8" and "Session 11"); a model without a
+residual base is left as it is (no coverage or backtest gate can act on it).
+
+    python scripts/inference_settings.py RUN/best/config.json [RUN/config.json ...]
+
+coverage_gate "speed": outside the recorded speed / time-step range the prediction shrinks
+toward constant velocity; context "motion": the clock is never read; backtest_gate 8: where
+the model predicted the trajectory's own past worse than constant velocity, it falls back
+toward constant velocity (trajlm/model/backtest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+SETTINGS = {"coverage_gate": "speed", "context": "motion", "backtest_gate": 8.0}
+
+
+def main(paths: list[str]) -> None:
+    for path in map(Path, paths):
+        config = json.loads(path.read_text())
+        if config.get("residual_base", "none") == "none":
+            print(f"{path}: no residual base; inference settings not applied")
+            continue
+        config.update(SETTINGS)
+        path.write_text(json.dumps(config, indent=2) + "\n")
+        print(f"{path}: {SETTINGS}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
