@@ -104,8 +104,11 @@ def test_geojson_points_say_how_to_read_them(tmp_path):
     feat = ('{"type": "Feature", "geometry": {"type": "Point", "coordinates": [-8.61, 41.15]}, '
             '"properties": {"time": "2023-11-14T10:00:00Z"}}')  # fmt: skip
     (tmp_path / "p.geojson").write_text('{"type": "FeatureCollection", "features": [' + feat + "]}")
+    # Point collections are point tables now (session 11, ux4): without a trajectory property
+    # the whole file is one line naming the properties and the options that map them
     fails("data", "ingest", tmp_path / "p.geojson", "--out", tmp_path / "st",
-          names=("features[0]", "Point feature", "geopandas.read_file"))  # fmt: skip
+          names=("GeoJSON Point features", "no property names the trajectory", "['time']",
+                 "--traj-col / --time-col"))  # fmt: skip
 
 
 def test_read_keeps_polars_types(tmp_path):

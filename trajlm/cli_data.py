@@ -42,7 +42,22 @@ def data_ingest(
     time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="csv/parquet: latitude column."),
     lon_col: str = typer.Option(None, "--lon-col", help="csv/parquet: longitude column."),
-    time_format: str = typer.Option(None, help="csv/parquet: unix | unix_ms | iso | strptime."),
+    time_format: str = typer.Option(
+        None,
+        help="csv/parquet: iso | unix | unix_ms | a strptime pattern such as "
+        "'%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or Unix seconds).",
+    ),
+    utc_offset: float = typer.Option(
+        None,
+        "--utc-offset",
+        help="csv/parquet: times without a zone are local, HOURS ahead of UTC (e.g. 2, -5, 5.5).",
+    ),
+    tz: str = typer.Option(
+        None,
+        "--tz",
+        help="csv/parquet: times without a zone are local in this IANA zone (Europe/Helsinki; "
+        "daylight saving included).",
+    ),
     sep: str = typer.Option(None, help="csv: field separator."),
     zip_members: str = typer.Option(
         None, "--zip-members", help="csv: glob of the members read from a .zip input (*.csv)."
@@ -97,6 +112,8 @@ def data_ingest(
             sep=sep,
             zip_members=zip_members,
             crs=crs,
+            utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
+            tz=tz,
         ).items()
         if v is not None
     }
@@ -120,7 +137,15 @@ def data_ingest(
     if unused := reading.get("columns_not_kept"):
         _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
              "Python: ColumnMap(extra={name: column}) keeps one)")  # fmt: skip
+    if naive := reading.get("times_naive"):
+        _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
+             "to change)")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
+    if fast := reading.get("impossible_speed"):
+        _say(f"warning: {fast['steps']:,} step(s) between consecutive points are faster than "
+             f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "
+             "lat/lon or a bad fix); the points are kept: --max-speed-mps "
+             f"{fast['threshold_mps']:g} drops them")  # fmt: skip
     _say(
         f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
         f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}"

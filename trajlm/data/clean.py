@@ -32,6 +32,21 @@ def _step_speed_mps() -> pl.Expr:
     return pl.when(_FIRST.fill_null(True)).then(None).otherwise(dist / dt)
 
 
+# Faster than a jet airliner's cruise (~250 m/s) and the speed of sound: a point reached at more
+# than this from its predecessor is a bad fix or a swapped lat/lon, whatever moved.
+IMPOSSIBLE_SPEED_MPS = 340.0
+
+
+def fast_points(df: pl.DataFrame, max_mps: float = IMPOSSIBLE_SPEED_MPS) -> tuple[int, float]:
+    """(steps between consecutive points of a trajectory faster than `max_mps`, the fastest
+    such speed) in a cleaned table (sorted, distinct times); nothing is dropped. One bad point
+    mid-trip makes two such steps (in and out)."""
+    if len(df) < 2:
+        return 0, 0.0
+    v = df.select(_step_speed_mps().alias("v")).filter(pl.col("v") > max_mps)["v"]
+    return len(v), float(v.max()) if len(v) else 0.0
+
+
 def _report(df: pl.DataFrame) -> DropReport:
     return DropReport(rows_in=len(df))
 

@@ -39,3 +39,28 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
         if found:
             return found
     return []
+
+
+# Words that hint at a field inside a longer column name ("ts_ms", "ping_time", "Courier ID"):
+# used only to suggest columns in errors, never to guess one silently.
+HINTS = {
+    "traj_id": ("id", "traj", "trip", "track", "user", "driver", "courier", "vehicle", "vessel",
+                "taxi", "ship", "car", "bus", "device", "animal", "person", "voyage", "route"),
+    "t": ("t", "time", "ts", "date", "timestamp", "datetime", "epoch", "utc", "when"),
+    "lat": ("lat", "latitude", "y", "northing"),
+    "lon": ("lon", "lng", "long", "longitude", "x", "easting"),
+}  # fmt: skip
+
+
+def closest(name: str, field: str | None, columns: list[str], n: int = 2) -> list[str]:
+    """Up to `n` columns that may be the one meant by `name` (a missing column), best first:
+    spelled alike (difflib), then containing a word that hints at `field` (HINTS)."""
+    import difflib
+
+    by_norm = {normalised(c): c for c in columns}
+    out = [by_norm[m] for m in difflib.get_close_matches(normalised(name), list(by_norm), n, 0.6)]
+    words = set(HINTS.get(field or "", ()))
+    for c in columns:
+        if c not in out and words & set(re.split(r"_+", normalised(c))):
+            out.append(c)
+    return out[:n]

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from trajlm.data.clean import PRESETS, CleanConfig, clean
-from trajlm.data.readers import ReadLimits, detect_format, iter_read, resolve_columns
-from trajlm.data.readers.detect import unused_columns
+from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
+from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
+from trajlm.data.readers._geojson_points import point_columns
+from trajlm.data.readers.detect import naive_times, unused_columns
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
 
+# Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz apply).
+_ZONED = ("csv", "parquet", "ais", "tdrive")
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
 # With preset "auto", changes to "default" for sparse sources (by format or column mapping
@@ -79,7 +82,6 @@ def ingest(
     columns = None
     if column_preset or column_map:
         from trajlm.data.readers import PRESETS as COLUMN_PRESETS
-        from trajlm.data.readers import ColumnMap
 
         if column_preset and column_preset not in COLUMN_PRESETS:
             raise ValueError(
@@ -87,6 +89,11 @@ def ingest(
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
         columns = dataclasses.replace(base, **(column_map or {}))
+    if columns is not None and (columns.utc_offset_s or columns.tz) and format not in _ZONED:
+        raise ValueError(
+            f"--utc-offset / --tz (utc_offset_s / tz) apply to times in csv / parquet columns; "
+            f"{format} times are read as the format defines them"
+        )
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed
@@ -96,6 +103,14 @@ def ingest(
     if columns is not None and columns.min_t is not None:  # historical records (hurricanes)
         overrides.setdefault("min_t", columns.min_t)
     source = column_preset or guessed.get("columns")  # a layout recognised from the header
+    if format == "mfjson" and (props := point_columns(list(paths), columns)) is not None:
+        source = "geojson_points"  # a point table: cleaned like a CSV (gap split), not per Feature
+        given = columns or ColumnMap()
+        said = {k: v for k, v in props.items() if getattr(given, k) != v}
+        if said:
+            reading["columns_guessed"] = {**guessed, **said}
+    if source is None and (naive := naive_times(paths, format, columns)):
+        reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
     cfg = clean_config(format, preset, overrides, source=source)
 
     report = DropReport()
@@ -104,7 +119,7 @@ def ingest(
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
     sources = [str(Path(p)) for p in paths]
-    n_kept = 0
+    n_kept, n_fast, v_fast = 0, 0, 0.0
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -121,6 +136,8 @@ def ingest(
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
             n_kept += len(cleaned)
+            n, v = fast_points(cleaned)  # kept, but said: a swapped lat/lon row, a bad fix
+            n_fast, v_fast = n_fast + n, max(v_fast, v)
             bar.update(task, rows=f"{report.rows_in:,}")
         if n_kept == 0:
             raise TrajlmInputError(
@@ -128,6 +145,9 @@ def ingest(
                 f"{report.to_dict()['dropped']}",
                 hint=_nothing_left_hint(report, cfg),
             )
+        if n_fast:
+            reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
+                                           "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest

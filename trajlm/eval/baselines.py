@@ -58,11 +58,13 @@ __all__ = [
 ]
 
 
-def _table(df: Any) -> pl.DataFrame:
-    """A canonical Polars table as is (the harness's path), anything else through coerce."""
-    if isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns):
+def _table(df: Any, **columns: Any) -> pl.DataFrame:
+    """A canonical Polars table as is (the harness's path), anything else through coerce;
+    ``columns``: traj_col=, time_col=, lat_col=, lon_col=, crs= as ``predict`` takes them."""
+    canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
+    if canonical and not any(v is not None for v in columns.values()):
         return df
-    return to_canonical(df)
+    return to_canonical(df, **columns)
 
 
 # ---------------------------------------------------------------------------- prediction
@@ -75,7 +77,8 @@ class PredictionBaseline(_PredictsFrames, BaseEstimator):
     """The shared surface: ``predict`` dispatches a frame to the frame-level path; a subclass
     implements ``_extrapolate`` on arrays (module doc)."""
 
-    def fit(self, train_df: Any = None) -> PredictionBaseline:
+    def fit(self, train_df: Any = None, **columns: Any) -> PredictionBaseline:
+        """Nothing to learn; ``columns`` (traj_col=, ...) are accepted as ``predict`` takes them."""
         return self
 
     def predict(
@@ -148,7 +151,7 @@ class LinearExtrapolation(PredictionBaseline):
         tags = [t for t, on in (("time", self.use_time), ("fit", self.anchor == "fit")) if on]
         return f"linear-{self.n_last}" + (f" [{', '.join(tags)}]" if tags else "")
 
-    def fit(self, train_df: Any = None) -> LinearExtrapolation:
+    def fit(self, train_df: Any = None, **columns: Any) -> LinearExtrapolation:
         if self.n_last < 2 or self.anchor not in ("last", "fit"):
             raise ValueError("need n_last >= 2 and anchor in {'last', 'fit'}")
         return self
@@ -209,8 +212,12 @@ class KNNContinuation(PredictionBaseline):
         self.max_windows = max_windows
         self.random_state = random_state
 
-    def fit(self, train_df: Any, projection: LocalProjection | None = None) -> KNNContinuation:
-        train_df = _table(train_df)
+    def fit(
+        self, train_df: Any, projection: LocalProjection | None = None, **columns: Any
+    ) -> KNNContinuation:
+        """Index the train windows; ``columns`` name the frame's columns as for ``predict``
+        (traj_col=, time_col=, lat_col=, lon_col=, crs=)."""
+        train_df = _table(train_df, **columns)
         self.projection_ = projection or LocalProjection.fit(train_df)
         self.index_ = RetrievalIndex.from_table(
             train_df, self.projection_, history=self.history, horizon=self.horizon,
@@ -268,11 +275,11 @@ def od_features(od: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _od(df: Any) -> pl.DataFrame:
+def _od(df: Any, **columns: Any) -> pl.DataFrame:
     """Accept an O-D table or a point table (canonical, or any frame coerce reads)."""
     if isinstance(df, pl.DataFrame) and "distance_m" in df.columns:
         return df
-    return od_table(_table(df))
+    return od_table(_table(df, **columns))
 
 
 def _xy(od: pl.DataFrame) -> np.ndarray:
@@ -294,8 +301,8 @@ class _Regressor(BaseEstimator):
     def _make(self):
         raise NotImplementedError
 
-    def fit(self, train_df: pl.DataFrame):
-        od = _od(train_df).filter(pl.col("duration_s") > 0)
+    def fit(self, train_df: Any, **columns: Any):
+        od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         y = od["duration_s"].to_numpy().astype(np.float64)
         with _few_threads(len(od)):
             self.model_ = self._make().fit(_xy(od), np.log(y) if self.log_target else y)
@@ -328,8 +335,8 @@ class DistanceOverMeanSpeed(BaseEstimator):
 
     name = "distance / mean speed"
 
-    def fit(self, train_df: pl.DataFrame) -> DistanceOverMeanSpeed:
-        od = _od(train_df).filter(pl.col("duration_s") > 0)
+    def fit(self, train_df: Any, **columns: Any) -> DistanceOverMeanSpeed:
+        od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         self.speed_mps_ = float(od["distance_m"].sum() / od["duration_s"].sum())
         return self
 

@@ -48,7 +48,7 @@ class RecoveryBaseline(_RecoversFrames, BaseEstimator):
     """The shared surface: ``predict`` dispatches a frame to the frame-level path and checks
     arrays; a subclass implements ``_recover`` on checked arrays."""
 
-    def fit(self, train_df: Any = None) -> RecoveryBaseline:
+    def fit(self, train_df: Any = None, **columns: Any) -> RecoveryBaseline:
         return self
 
     def predict(
@@ -97,7 +97,7 @@ class CubicSplineInterpolation(RecoveryBaseline):
     def name(self) -> str:
         return f"{self.kind} spline"
 
-    def fit(self, train_df: Any = None) -> CubicSplineInterpolation:
+    def fit(self, train_df: Any = None, **columns: Any) -> CubicSplineInterpolation:
         if self.kind not in SPLINE_KINDS:
             raise ValueError(f"kind must be cubic, pchip or akima, got {self.kind!r}")
         return self
@@ -139,7 +139,7 @@ class GapSwitchedInterpolation(RecoveryBaseline):
     def name(self) -> str:
         return f"{self.short} <= {self.gap_s:g} s, else {self.long}"
 
-    def fit(self, train_df: Any = None) -> GapSwitchedInterpolation:
+    def fit(self, train_df: Any = None, **columns: Any) -> GapSwitchedInterpolation:
         for kind in (self.short, self.long):
             if kind not in ("linear", *SPLINE_KINDS):
                 raise ValueError(f"kind must be linear, cubic, pchip or akima, got {kind!r}")

@@ -98,7 +98,7 @@ def _reader(
     if format == "porto_mapmatched":
         return iter_mapmatched(files, ctx, chunk_rows)
     if format == "mfjson":
-        return iter_mfjson(files, ctx, chunk_rows)
+        return iter_mfjson(files, ctx, chunk_rows, columns)
     return iter_parquet(files, columns or ColumnMap(), ctx, chunk_rows)
 
 

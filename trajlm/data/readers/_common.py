@@ -23,6 +23,18 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.geo import crs_refusal
+from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
+    T_MS,
+    T_PARTS,
+    T_RAW,
+    TIME_FORMAT_HELP,
+    TIME_FORMATS,
+    _local,
+    drop_sub_second,
+    exact_time,
+    parse_time,
+    parse_time_parts,
+)
 from trajlm.data.schema import MIN_T, DropReport, OnError, TrajlmInputError
 
 HINT_SKIP = 'use on_error="skip" (--on-error skip on the CLI) to drop and count such rows'
@@ -31,10 +43,6 @@ FUTURE_TOLERANCE_S = 86_400
 # Unix seconds this large are year 5138 and later: such a time is milliseconds (1.7e12 in 2023).
 MS_LIKE = 100_000_000_000
 
-
-# Parts that `ColumnMap.t_parts` may name, in order, with their zero-padded width and default.
-T_PARTS = {"year": (4, None), "month": (2, None), "day": (2, None), "hour": (2, "0"),
-           "minute": (2, "0"), "second": (2, "0")}  # fmt: skip
 WGS84 = ("EPSG:4326", "WGS84", "CRS84")
 ELAPSED_FORMATS = ("elapsed_s", "elapsed_h")
 
@@ -46,7 +54,8 @@ class ColumnMap:
     time_format: None (auto: Unix seconds if numeric, else ISO-8601), "unix", "unix_ms", "iso",
     or a strptime format such as "%d/%m/%Y %H:%M" ("%Y%j" = year + day of year). Times without
     an offset are local times `utc_offset_s` seconds ahead of UTC (T-Drive: 8 * 3600);
-    t_utc = t_local - utc_offset_s. "elapsed_s" / "elapsed_h" declare times relative to each
+    t_utc = t_local - utc_offset_s; or, with `tz` (an IANA name such as "Europe/Helsinki"),
+    local times of that zone, daylight saving included (give one of the two). "elapsed_s" / "elapsed_h" declare times relative to each
     trajectory's start: such files are refused (canonical t is absolute), with a message.
     traj_id=None makes each file (or zip member) one trajectory named after its stem;
     traj_id_per_file=True prefixes the id with the file stem ("<stem>/<id>") when ids restart
@@ -86,6 +95,7 @@ class ColumnMap:
     crs: str = "EPSG:4326"
     traj_id_per_file: bool = False
     zip_members: str = "*.csv"
+    tz: str | None = None  # IANA zone of naive times ("Europe/Helsinki", DST-aware); else offset
 
     def refusal(self) -> str | None:
         """Why rows under this mapping cannot become canonical points (None: they can)."""
@@ -100,6 +110,24 @@ class ColumnMap:
         if crs_refusal(self.crs):  # a CRS pyproj knows is reprojected (geo, issue 12)
             why.append(crs_refusal(self.crs))
         return "; ".join(why) or None
+
+    def option_error(self) -> str | None:
+        """What is wrong with time_format / tz / utc_offset_s as given (None: nothing)."""
+        tf = self.time_format
+        if tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf:
+            return f"{tf!r} is not a time format: give {TIME_FORMAT_HELP}"
+        if self.tz is not None:
+            if self.utc_offset_s:
+                return "give a zone (tz / --tz) or a fixed offset (utc_offset_s / --utc-offset)"
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(self.tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                return f"unknown time zone {self.tz!r}: give an IANA name such as Europe/Helsinki"
+        if abs(self.utc_offset_s) > 14 * 3600:
+            return f"UTC offset {self.utc_offset_s / 3600:g} h is outside [-14, 14] h"
+        return None
 
     def time_columns(self) -> list[str]:
         if self.t_parts:
@@ -176,6 +204,8 @@ class Ctx:
     tail_stats: dict[int, dict] = field(default_factory=dict)
     # Latest time per traj_id in file order, across chunks, to count re-sorting.
     last_t: pl.DataFrame | None = None
+    # Said after an unparseable time's value (the reader knows which formats it tried).
+    time_hint: str | None = None
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -193,72 +223,21 @@ def parse_float(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().cast(pl.Float64, strict=False)
 
 
-def parse_time(col: str | pl.Expr, time_format: str | None, utc_offset_s: int = 0) -> pl.Expr:
-    """String column -> Int64 Unix seconds (UTC); null where it cannot be parsed.
-
-    Fractional seconds are floored. Times with an explicit offset (Z, +02:00, +00) use it;
-    naive times are local times `utc_offset_s` ahead of UTC.
-    """
-    s = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
-    num = s.cast(pl.Float64, strict=False)
-    if time_format == "unix":
-        return num.floor().cast(pl.Int64, strict=False)
-    if time_format == "unix_ms":
-        return (num / 1000).floor().cast(pl.Int64, strict=False)
-    if time_format in (None, "iso"):
-        iso = s.str.replace(r"[Zz]$", "+00:00").str.replace(r"^(\d{4}-\d\d-\d\d)[ T]", "${1}T")
-        aware = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False)
-        naive = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False)
-        aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
-        naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
-        date = s.str.to_datetime("%Y-%m-%d", strict=False)
-        out = pl.coalesce(
-            aware.dt.epoch("s"),
-            naive.dt.epoch("s") - utc_offset_s,
-            aware_hm.dt.epoch("s"),
-            naive_hm.dt.epoch("s") - utc_offset_s,
-            date.dt.epoch("s") - utc_offset_s,
-        )
-        if time_format is None:  # auto: numbers are Unix seconds
-            out = pl.coalesce(num.floor().cast(pl.Int64, strict=False), out)
-        return out
-    parsed = s.str.to_datetime(time_format, strict=False)
-    if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
-        return parsed.dt.epoch("s")
-    return parsed.dt.epoch("s") - utc_offset_s
-
-
-def parse_time_parts(parts: dict[str, str], utc_offset_s: int = 0) -> pl.Expr:
-    """Integer columns {part: column} (see T_PARTS) -> Int64 Unix seconds; null if impossible.
-
-    The parts are zero-padded into "YYYY-MM-DD HH:MM:SS" and parsed strictly, so Feb 30, month
-    13 or hour 24 give null (an unparseable time), never a silently rolled-over date.
-    """
-    pieces = []
-    for name, (width, default) in T_PARTS.items():
-        if name in parts:
-            v = pl.col(parts[name]).cast(pl.Utf8).str.strip_chars().cast(pl.Int64, strict=False)
-            v = pl.when(v >= 0).then(v.cast(pl.Utf8).str.zfill(width))
-        elif default is None:
-            raise ValueError(f"t_parts needs {name!r} (year, month and day are required)")
-        else:
-            v = pl.lit(default.zfill(width))
-        pieces.append(v)
-    y, mo, d, h, mi, sec = pieces
-    text = pl.concat_str([y, pl.lit("-"), mo, pl.lit("-"), d, pl.lit(" "), h, pl.lit(":"), mi,
-                          pl.lit(":"), sec])  # fmt: skip
-    return text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False).dt.epoch("s") - utc_offset_s
-
-
 def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None) -> pl.DataFrame:
     """Drop (skip) or raise on rows that cannot be canonical points; count them by reason.
 
-    `df` has typed traj_id, t, lat, lon (nulls where parsing failed) and `_file`, `_line`.
-    fields: canonical column -> input field name, for error messages. Adds len(df) to rows_in.
-    A file whose coordinates look swapped or projected raises in both modes: that is a column
-    mapping problem, and skipping would drop every row. Fixes at exactly (0, 0) are dropped and
-    counted as `null_island` in both modes (a missing-fix marker).
+    `df` has typed traj_id, t, lat, lon (nulls where parsing failed) and `_file`, `_line`, and
+    may have `_t_raw` (the time as written, named in errors) and `_t_ms` (exact milliseconds:
+    then `drop_sub_second` runs). fields: canonical column -> input field name, for error
+    messages. Adds len(df) to rows_in. A file whose coordinates look swapped or projected raises
+    in both modes: that is a column mapping problem, and skipping would drop every row. Fixes at
+    exactly (0, 0) are dropped and counted as `null_island` in both modes (a missing-fix marker).
     """
+    out = _check_rows(df, ctx, fields)
+    return drop_sub_second(out, ctx.report).drop(T_RAW, strict=False)
+
+
+def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl.DataFrame:
     fields = {"traj_id": "traj_id", "t": "t", "lat": "lat", "lon": "lon", **(fields or {})}
     ctx.report.rows_in += len(df)
     if len(df) == 0:
@@ -301,8 +280,16 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
         value = first.get(fld)
         if reason == "timestamp_in_future" and value >= MS_LIKE:
             msg += " (milliseconds? pass time_format='unix_ms', --time-format unix_ms)"
+        after = ""
+        if value is None and fld == "t" and first.get(T_RAW) is not None:
+            value = first[T_RAW]  # the text that did not parse, not the null it became
+            if ctx.time_hint and str(value).strip():
+                after = f": {ctx.time_hint}"
         raise ctx.error(
-            f"{msg} ({reason}; value {value!r})", first["_file"], first["_line"], fields[fld]
+            f"{msg} ({reason}; value {value!r}){after}",
+            first["_file"],
+            first["_line"],
+            fields[fld],
         )
     for k, n in bad.group_by("_bad").len().iter_rows():
         ctx.report.drop(checks[k][0], n)

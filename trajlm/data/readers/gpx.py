@@ -25,6 +25,7 @@ from trajlm.data.readers._common import (
     check_rows,
     claim_stem,
     count_resorted,
+    exact_time,
     finalize,
     parse_float,
     parse_time,
@@ -106,7 +107,7 @@ def _frame(cols: dict[str, list], file: int, ctx: Ctx) -> pl.DataFrame:
         df = df.filter(pl.col("time").is_not_null())
     pts = df.select(
         "traj_id",
-        parse_time("time", "iso").alias("t"),
+        *exact_time(parse_time("time", "iso", unit="ms")),
         parse_float("lat").alias("lat"),
         parse_float("lon").alias("lon"),
         parse_float("ele").alias("elevation_m"),

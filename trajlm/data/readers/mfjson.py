@@ -31,18 +31,25 @@ import polars as pl
 
 from trajlm.data.readers._common import (
     WGS84,
+    ColumnMap,
     Ctx,
     check_rows,
     claim_stem,
     count_resorted,
+    exact_time,
     finalize,
     parse_time,
 )
+from trajlm.data.readers._geojson_points import is_point_collection, point_table
 from trajlm.data.schema import TrajlmInputError, conform
 
 
 class _Bad(Exception):
     """A Feature that cannot give points: (message, JSON field path)."""
+
+
+class _PointFeature(_Bad):
+    """A GeoJSON Point feature in a collection that also holds moving features."""
 
 
 class _NotWgs84(Exception):
@@ -91,11 +98,10 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
     else:
         geom = feat.get("geometry") or {}
         props = feat.get("properties") or {}
-        if geom.get("type") == "Point":  # GeoJSON of fixes (trackintel's pfs): a table
-            raise _Bad(
-                "a GeoJSON Point feature (one fix per feature) is not a moving feature; read "
-                "the file with geopandas.read_file and pass the frame to trajlm.to_canonical "
-                "or a TrajLM method (traj_col=, time_col=), or convert it to CSV",
+        if geom.get("type") == "Point":  # among moving features (all Points: a point table)
+            raise _PointFeature(
+                "a GeoJSON Point feature (one fix) among moving features; a file of Point "
+                "features only is read as a point table (--traj-col / --time-col)",
                 where,
             )
         if geom.get("type") not in ("LineString", "MultiPoint") or "datetimes" not in props:
@@ -129,10 +135,10 @@ def _frame(tid: str, coords: list, times: list, file: int) -> pl.DataFrame:
         },
         schema_overrides={"lon": pl.Float64, "lat": pl.Float64},
     )
-    t = pl.coalesce((pl.col("_ms") / 1000).floor().cast(pl.Int64), parse_time("_text", "iso"))
+    t_ms = pl.coalesce(pl.col("_ms").floor().cast(pl.Int64), parse_time("_text", "iso", unit="ms"))
     return df.select(
         "traj_id",
-        t.alias("t"),
+        *exact_time(t_ms),
         "lat",
         "lon",
         _file=pl.lit(file, dtype=pl.Int32),
@@ -156,8 +162,11 @@ def _skip_or_raise(ctx: Ctx, file: int, reason: str, msg: str, where: str | None
     ctx.report.drop(reason, 1)
 
 
-def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
-    """One canonical chunk per file (each file is loaded whole)."""
+def iter_mfjson(
+    paths: list[Path], ctx: Ctx, chunk_rows: int, columns: ColumnMap | None = None
+) -> Iterator[pl.DataFrame]:
+    """One canonical chunk per file (each file is loaded whole). A FeatureCollection of Point
+    features only is a point table (_geojson_points.py; `columns` names its properties)."""
     del chunk_rows  # a file is one JSON document: no finer streaming
     stems: dict[str, Path] = {}
     for path in paths:
@@ -181,6 +190,10 @@ def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Dat
         except _Bad as e:
             _skip_or_raise(ctx, file, "invalid_mfjson", e.args[0], e.args[1])
             continue
+        if is_point_collection([f for _, f, _ in feats]):
+            df, fields = point_table([f for _, f, _ in feats], path, file, columns)
+            yield from _finish(df, fields, ctx, unique)
+            continue
         single = len(feats) == 1 and feats[0][0] is None
         parts = []
         for fid, feat, where in feats:
@@ -189,7 +202,10 @@ def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Dat
             except _NotWgs84 as e:
                 raise _crs_error(e, path) from None
             except _Bad as e:
-                _skip_or_raise(ctx, file, "invalid_mfjson", e.args[0], e.args[1])
+                reason = (
+                    "geojson_point_feature" if isinstance(e, _PointFeature) else "invalid_mfjson"
+                )
+                _skip_or_raise(ctx, file, reason, e.args[0], e.args[1])
                 continue
             if not coords:
                 _skip_or_raise(ctx, file, "invalid_mfjson", "empty trajectory", where)
@@ -198,12 +214,16 @@ def iter_mfjson(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Dat
             parts.append(_frame(tid, coords, times, file))
         if not parts:
             continue
-        df = pl.concat(parts)
         fields = {"traj_id": "id", "t": "datetimes", "lat": "coordinates", "lon": "coordinates"}
-        out = check_rows(df, ctx, fields)
-        count_resorted(out, ctx)
-        out = finalize(out)
-        if not unique:
-            ctx.report.drop("duplicate_traj_id", len(out))
-        elif len(out):
-            yield conform(out)
+        yield from _finish(pl.concat(parts), fields, ctx, unique)
+
+
+def _finish(df: pl.DataFrame, fields: dict, ctx: Ctx, unique: bool) -> Iterator[pl.DataFrame]:
+    """Check, count and hand out one file's points (`unique`: its stem was not seen before)."""
+    out = check_rows(df, ctx, fields)
+    count_resorted(out, ctx)
+    out = finalize(out)
+    if not unique:
+        ctx.report.drop("duplicate_traj_id", len(out))
+    elif len(out):
+        yield conform(out)

@@ -41,12 +41,17 @@ from typing import IO
 
 import polars as pl
 
+from trajlm.data.column_names import closest
 from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.readers._common import (
+    T_RAW,
+    TIME_FORMAT_HELP,
     ColumnMap,
     Ctx,
+    _local,
     check_rows,
     count_resorted,
+    exact_time,
     finalize,
     hold_back,
     parse_float,
@@ -163,7 +168,7 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
         missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
     if missing:
         raise TrajlmInputError(
-            f"missing column(s) {missing}; the file has {have}",
+            f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}",
             path=path,
             line=1,
             hint="name them with --traj-col / --time-col / --lat-col / --lon-col "
@@ -171,8 +176,22 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
         )
 
 
+def _suggest(cm: ColumnMap, missing: list[str], have: list[str]) -> str:
+    """ "; closest: t -> 'ts_ms', ..." for the missing columns, from the unused header names."""
+    used = set(_needed(cm, have)) & set(have)
+    free = [c for c in have if c not in used]
+    field = {cm.traj_id: "traj_id", cm.t: "t", cm.lat: "lat", cm.lon: "lon"}
+    said = []
+    for c in missing:
+        if found := closest(c, field.get(c), free):
+            said.append(f"{c} -> {' or '.join(map(repr, found))}")
+    return f"; closest: {', '.join(said)}" if said else ""
+
+
 def check_mapping(cm: ColumnMap, paths: list[Path]) -> None:
     """Refuse, before reading a row, a mapping whose rows cannot become canonical points."""
+    if wrong := cm.option_error():
+        raise TrajlmInputError(wrong, path=paths[0] if paths else None, field=cm.time_field())
     why = cm.refusal()
     if why:
         raise TrajlmInputError(
@@ -232,9 +251,11 @@ def _to_points(df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr) -> p
     else:
         tid = pl.col(cm.traj_id).cast(pl.Utf8) if cm.traj_id else pl.lit(stem)
     src = ["coord_source"] if "coord_source" in df.columns else []
+    raw = [] if cm.t_parts else [pl.col(cm.t).cast(pl.Utf8).alias(T_RAW)]
     return df.select(
         tid.alias("traj_id"),
-        t_expr.alias("t"),
+        *exact_time(t_expr),
+        *raw,
         pl.col("_lat").alias("lat"),
         pl.col("_lon").alias("lon"),
         *src,
@@ -253,9 +274,17 @@ def _fields(cm: ColumnMap) -> dict[str, str]:
 
 
 def _time_expr(cm: ColumnMap) -> pl.Expr:
+    """Time in milliseconds (the reader floors it to `t` and keeps the exact value, _common)."""
     if cm.t_parts:
-        return parse_time_parts(cm.t_parts, cm.utc_offset_s)
-    return parse_time(cm.t, cm.time_format, cm.utc_offset_s)
+        return parse_time_parts(cm.t_parts, cm.utc_offset_s, tz=cm.tz) * 1000
+    return parse_time(cm.t, cm.time_format, cm.utc_offset_s, unit="ms", tz=cm.tz)
+
+
+def _time_hint(cm: ColumnMap) -> str:
+    """What to try when a time does not parse under this mapping (after the value)."""
+    if cm.time_format in (None, "iso"):
+        return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"
+    return f"does not match time format {cm.time_format!r}; give {TIME_FORMAT_HELP}"
 
 
 def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
@@ -266,6 +295,7 @@ def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Ite
     check_mapping(cm, paths)
     if cm.min_t is not None:
         ctx.min_t = cm.min_t
+    ctx.time_hint = _time_hint(cm)
     buf: list[pl.DataFrame] = []  # small files (zip members) are merged up to chunk_rows
     n_buf = 0
     for archive in paths:
@@ -321,14 +351,17 @@ def _csv_file(
 
 
 def _parquet_time(col: pl.Series, cm: ColumnMap) -> pl.Expr:
+    """Time in milliseconds (floored to `t` with the exact value kept, as for CSV)."""
     name = col.name
     if col.dtype == pl.Datetime or isinstance(col.dtype, pl.Datetime):
-        naive = col.dtype.time_zone is None  # type: ignore[union-attr]
-        return pl.col(name).dt.epoch("s") - (cm.utc_offset_s if naive else 0)
+        if col.dtype.time_zone is None:  # type: ignore[union-attr]
+            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz)
+        return pl.col(name).dt.epoch("ms")
     if col.dtype.is_numeric():
-        scale = 1000 if cm.time_format == "unix_ms" else 1
-        return (pl.col(name).cast(pl.Float64) / scale).floor().cast(pl.Int64)
-    return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s)
+        scale = 1 if cm.time_format == "unix_ms" else 1000
+        return (pl.col(name).cast(pl.Float64) * scale).floor().cast(pl.Int64)
+    return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s, unit="ms",
+                      tz=cm.tz)  # fmt: skip
 
 
 def iter_parquet(
@@ -342,6 +375,7 @@ def iter_parquet(
     check_mapping(cm, paths)
     if cm.min_t is not None:
         ctx.min_t = cm.min_t
+    ctx.time_hint = _time_hint(cm)
     for path in paths:
         file = ctx.add_path(path)
         try:
@@ -376,11 +410,7 @@ def iter_parquet(
             )
             row0 += n
             raw = _coords(raw, fcm, ctx)
-            t_expr = (
-                parse_time_parts(cm.t_parts, cm.utc_offset_s)
-                if cm.t_parts
-                else _parquet_time(raw[cm.t], cm)
-            )
+            t_expr = _time_expr(cm) if cm.t_parts else _parquet_time(raw[cm.t], cm)
             pts = _to_points(raw, fcm, path.stem, t_expr)
             fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
             pts = check_rows(pts, ctx, fields)
