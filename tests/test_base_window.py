@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import pytest
 import torch
-from helpers import STATS, make_batch
+from helpers import make_batch
+from test_robust import model  # a residual model with a trained-looking correction
 
-from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.model import ModelConfig
 from trajlm.model.heads import gaussian_nll, laplace_nll
 from trajlm.model.step_head import window_velocity_steps
 
 SEC = {"dt_scale": torch.tensor(10.0), "dt_mean": torch.tensor(15.0)}  # dt feat 0 = 15 s
-
-
-def model(**kw) -> TrajectoryModel:
-    torch.manual_seed(0)
-    cfg = dict(d_model=32, n_layers=2, n_heads=2, max_len=64, stats=dict(STATS),
-               residual_base="constant_velocity", position_frame="trajectory")  # fmt: skip
-    m = TrajectoryModel(ModelConfig(**{**cfg, **kw})).eval()
-    with torch.no_grad():  # a trained-looking correction (zero-initialized it would be CV)
-        for p in (*m.head.parameters(), *m.base_gate.parameters()):
-            p.normal_(0, 0.3)
-    return m
 
 
 def steps_of(dxy: torch.Tensor, dt_feat: float = 0.0) -> torch.Tensor:
