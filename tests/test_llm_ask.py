@@ -258,10 +258,12 @@ def test_predict_runs_through_the_api(store, tmp_path):
     net = TrajectoryModel(
         ModelConfig(d_model=16, n_layers=1, n_heads=2, stats=load_stats(store).to_dict())
     )
-    ans = trajlm.ask("Predict the next 3 minutes for trip syn-000042_0", store, planner="rules",
-                     model=trajlm.TrajLM(net))  # fmt: skip
-    assert ans.plan.action == "predict" and ans.table["traj_id"].to_list() == ["syn-000042_0"] * 3
-    assert len(ans.result()) == 3 and all(abs(a - 45.07) < 1 for a, _ in ans.result())
+    for model in (trajlm.TrajLM(net), net):  # a bare TrajectoryModel is wrapped (it had crashed)
+        ans = trajlm.ask("Predict the next 3 minutes for trip syn-000042_0", store,
+                         planner="rules", model=model)  # fmt: skip
+        assert ans.plan.action == "predict"
+        assert ans.table["traj_id"].to_list() == ["syn-000042_0"] * 3
+        assert len(ans.result()) == 3 and all(abs(a - 45.07) < 1 for a, _ in ans.result())
 
 
 def test_cli_shows_the_plan_and_refuses_with_exit_2(store):

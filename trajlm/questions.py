@@ -89,6 +89,10 @@ class Asker:
             from trajlm.api import TrajLM
 
             self._model = TrajLM.from_pretrained(self._model)
+        elif not hasattr(self._model, "predict") and hasattr(self._model, "generate"):
+            from trajlm.api import TrajLM  # a bare TrajectoryModel: the API wraps it
+
+            self._model = TrajLM(self._model)
         minutes = int(round(plan.minutes or 5))
         ahead = [60.0 * (i + 1) for i in range(max(minutes, 1))]
         pred = self._model.predict(history, seconds_ahead=ahead)
