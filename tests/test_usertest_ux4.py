@@ -201,3 +201,27 @@ def test_geojson_points_without_usable_properties_are_one_line_without_skip_hint
         read(p, columns=ColumnMap(traj_id="vehicle"))
     df, _ = read(p, columns=ColumnMap(traj_id="id"))  # named: taken as given (one fix each)
     assert df["traj_id"].n_unique() == 24
+
+
+def test_api_frames_with_sub_second_fixes_keep_the_earliest_of_each_second():
+    """A 1-10 Hz logger's frame through the Python API: fixes in one second but distinct below
+    it had become 'duplicate timestamp' refusals after flooring; now the earliest of each
+    second is kept with one warning pointing at the caller, and exact repeats still refuse."""
+    import warnings
+
+    import numpy as np
+
+    from trajlm.data.coerce import to_canonical
+
+    ms = np.array([0, 437, 823, 1000, 2000, 2500, 3000, 4000])
+    t = pd.to_datetime(1_700_000_000_000 + ms, unit="ms", utc=True)
+    df = pd.DataFrame({"traj_id": "a", "time": t, "lat": 41.15 + np.arange(8) * 1e-4, "lon": -8.61})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = to_canonical(df)
+    assert out["t"].to_list() == [1_700_000_000 + s for s in range(5)]
+    assert out["lat"][0] == 41.15  # the earliest of second 0 kept
+    (w,) = [w for w in caught if "less than a second" in str(w.message)]
+    assert "3 fix(es)" in str(w.message) and w.filename == __file__
+    with pytest.raises(TrajlmInputError, match="duplicate timestamp"):
+        to_canonical(pd.concat([df, df.iloc[[0]]]))  # an exact repeat is still refused

@@ -68,3 +68,22 @@ class DamagedFileError(UserError):
 
 class NewerFormatError(UserError):
     """A file written by a newer trajlm (format_version above what this one reads)."""
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))  # trajlm/
+
+
+def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """warnings.warn pointed at the first frame outside trajlm, torch and contextlib (the
+    user's line), however deep the library call that found the problem."""
+    import sys
+    import warnings
+
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE)
+        or f"{os.sep}torch{os.sep}" in frame.f_code.co_filename
+        or frame.f_code.co_filename.endswith("contextlib.py")
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

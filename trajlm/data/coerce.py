@@ -30,6 +30,7 @@ from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates
 from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import LINE, TrajlmInputError, check_model_input, conform
 from trajlm.data.times import _time_to_seconds
+from trajlm.errors import warn_at_caller
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
 
@@ -176,9 +177,29 @@ def coerce(
     canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
+    out = drop_sub_second_fixes(out, df[tcol], source)
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy)  # fmt: skip
     return (check_model_input(out, source) if validate else conform(out)), layout
+
+
+def drop_sub_second_fixes(out: pl.DataFrame, exact: pl.Series, source: str) -> pl.DataFrame:
+    """Canonical t is whole seconds: of one trajectory's fixes that fall in one second but
+    differ below it (1-10 Hz loggers, millisecond times; ``exact`` is the caller's time
+    column), keep the earliest and drop the others with one warning, as ingest does
+    (``sub_second_fix``). Exact repeats stay for the duplicate-timestamp check."""
+    key = pl.DataFrame({"traj_id": out["traj_id"], "t": out["t"], "exact": exact})
+    first = pl.col("exact") == pl.col("exact").min().over("traj_id", "t")
+    later = (pl.col("t").is_not_null() & ~first).fill_null(False)
+    drop = key.select(later).to_series()
+    n = int(drop.sum())
+    if n:
+        warn_at_caller(
+            f"{source}: {n} fix(es) less than a second after another of the same trajectory "
+            "dropped (trajlm's time resolution is 1 s; the earliest fix of each second is kept)"
+        )
+        out = out.filter(~drop)
+    return out
 
 
 def to_canonical(
