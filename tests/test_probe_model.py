@@ -195,3 +195,18 @@ def test_a_moved_folder_of_a_format_only_one_source_has_is_that_source(tmp_path)
     assert "geolife: geolife/Data not found; reading GeoLife 1.3 (format geolife" in log
     assert "found a data set" not in log
     assert _names(record) == ["city", "geolife"]
+
+
+def test_fallback_keeps_a_ship_moving_when_long_time_steps_are_in_coverage():
+    """A corpus with AIS has 20-min steps in coverage (dt p99 1,260 s); the glitch speed
+    max_step_norm * dxy_scale / dt_p99 was then ~9 m/s, so the coverage gate's fallback
+    stood every ship and car still (a corpus model 2.1x CV on ships; session 11). A glitch is
+    now also at least 4x the fastest trips' speed; a real jump is still dropped."""
+    stats = {"dxy_scale": torch.tensor(442.0), "dt_scale": torch.tensor(100.0),
+             "dt_mean": torch.tensor(30.0)}  # fmt: skip
+    coverage = {"dt_s": {"p99": 1260.0}, "traj_speed_mps": {"p99": 28.6}}
+    dt_feat = (630.0 - 30.0) / 100.0
+    ship = torch.tensor([[6300.0 / 442.0, 0.0, dt_feat]])  # 10 m/s over 630 s
+    assert torch.equal(coverage_base(ship, stats, coverage, 25.0), ship)
+    jump = torch.tensor([[9000.0 / 442.0, 0.0, (10.0 - 30.0) / 100.0]])  # 900 m/s
+    assert float(coverage_base(jump, stats, coverage, 25.0)[0, 0]) == 0.0

@@ -29,7 +29,9 @@ longer than max_step_norm as a GPS glitch and clamps dt, thresholds in units of 
 data's steps: a ship fixed every 20 min moves 3 km between fixes, which a 15 s taxi model
 would call a glitch (and it predicted the ship standing still, 10 km off). Off coverage a
 step is a glitch only if its *speed* is one: above max_step_norm steps per the training
-data's longest regular time step (dt_s p99). A history whose median step is itself longer
+data's longest regular time step (dt_s p99), and above 4x the 99th percentile of the training
+trajectories' median speeds (session 11: a corpus with 20-min AIS steps otherwise put the
+glitch speed at 9 m/s). A history whose median step is itself longer
 than max_step_norm gets g = 0: the model never learned such steps (the loss leaves them out),
 so its correction there is noise (session 10: 1.29x constant velocity on ships fixed every
 10 min with g = 0.05; docs/generalization.md "Session 10").
@@ -151,6 +153,9 @@ def history_gate(model, feats: torch.Tensor, last: torch.Tensor) -> torch.Tensor
     return torch.where(last >= 1, g, torch.ones_like(g))
 
 
+GLITCH_SPEED_FACTOR = 4.0  # coverage_base: a glitch is at least 4x the fastest trips' speed
+
+
 def coverage_base(last_step: torch.Tensor, stats: dict, coverage: dict | None,
                   max_step_norm: float) -> torch.Tensor:  # fmt: skip
     """Constant velocity for rows off coverage: each point's own last step (..., 3) in
@@ -158,6 +163,11 @@ def coverage_base(last_step: torch.Tensor, stats: dict, coverage: dict | None,
     dt is not clamped, so the rollout keeps the input's sampling interval."""
     dt_hi = max(float(((coverage or {}).get("dt_s") or {}).get("p99", 0.0)), 1.0)
     v_glitch = max_step_norm * float(stats["dxy_scale"]) / dt_hi  # m/s
+    # ... but never below GLITCH_SPEED_FACTOR x the fastest training trajectories' speed: with
+    # 10-20 min steps in coverage (a corpus with AIS) the rule above called everything over
+    # 9 m/s a glitch, so the fallback stood every ship and car still (session 11)
+    v_fast = float(((coverage or {}).get("traj_speed_mps") or {}).get("p99", 0.0))
+    v_glitch = max(v_glitch, GLITCH_SPEED_FACTOR * v_fast)
     seconds = (last_step[..., 2:] * stats["dt_scale"] + stats["dt_mean"]).clamp_min(1e-3)
     speed = last_step[..., :2].norm(dim=-1, keepdim=True) * stats["dxy_scale"] / seconds
     return torch.cat(
