@@ -5,7 +5,7 @@
 # velocity, speed augmentation, scale-invariant) and its inference settings (coverage and
 # backtest gates, no clock: scripts/inference_settings.py). Session 11: the plain recipe
 # (CONFIG=configs/pretrain_model.toml, the default before) was 4-9x worse than constant velocity
-# on held-out synthetic sets; this one 0.75-2x (docs/generalization.md "Session 11").
+# on held-out synthetic sets; this one 0.83-1.14x (docs/generalization.md "Session 11").
 # The default STEPS fits in 60 minutes on 2 cores (measured rate in docs/pretraining.md).
 #   SHARED=../shared/data OUT=runs/pretrain STEPS=20000 THREADS=2 bash scripts/pretrain.sh
 set -euo pipefail
