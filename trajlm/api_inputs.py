@@ -13,6 +13,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
+from trajlm.data.geometry import haversine
 from trajlm.data.schema import TrajlmInputError
 from trajlm.data.times import _time_to_seconds
 
@@ -67,3 +68,16 @@ def _od_points(od: pl.DataFrame) -> pl.DataFrame:
         "traj_id": ids * 2, "t": np.r_[od["t_start"], od["t_start"] + 1],
         "lat": np.r_[od["o_lat"], od["d_lat"]], "lon": np.r_[od["o_lon"], od["d_lon"]],
     })  # fmt: skip
+
+
+def same_place_warning(o: np.ndarray, d: np.ndarray, seconds: np.ndarray) -> str | None:
+    """One line when some trips start where they end (under 1 m apart): the model still
+    answers (it was trained on trips that move), so say what the number is not."""
+    dist = haversine(o[:, 0], o[:, 1], d[:, 0], d[:, 1])
+    same = dist < 1.0
+    if not same.any():
+        return None
+    i = int(np.flatnonzero(same)[0])
+    return (f"{int(same.sum())} of {len(same)} trips have origin == destination (0 m apart), "
+            f"e.g. trip {i}: {float(seconds[i]):.3g} s; that is no trip's duration (the model "
+            "was trained on trips that move): give a destination elsewhere")  # fmt: skip
