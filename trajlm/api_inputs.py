@@ -32,10 +32,10 @@ def _seconds(values: Any, what: str) -> np.ndarray:
         values = [values]  # one time for every row
     if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
         values = np.asarray(values).astype("datetime64[us]")
-    s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
+    s = values.alias(what) if isinstance(values, pl.Series) else pl.Series(what, values)
     if len(s) == 0:
         raise ValueError(f"{what} is empty: give at least one time")
-    t, _, _ = _time_to_seconds(s.to_frame(), "t")
+    t, _, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
     return t.to_numpy().astype(np.float64)

@@ -12,7 +12,15 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm import cli_anomalies, cli_finetune, cli_predict, cli_recovery, cli_route, cli_selector
+from trajlm import (
+    cli_anomalies,
+    cli_finetune,
+    cli_predict,
+    cli_recovery,
+    cli_route,
+    cli_selector,
+    cli_tasks,
+)
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
@@ -88,6 +96,8 @@ def train(
 
 
 app.command("predict")(cli_predict.predict)  # trajlm/cli_predict.py
+app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover on a file
+app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 
 @app.command("eval")
