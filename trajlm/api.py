@@ -30,7 +30,15 @@ import polars as pl
 import torch
 
 from trajlm._threads import apply_threads
-from trajlm.api_inputs import _latlon, _od_points, _seconds, _warn_nan, same_place_warning
+from trajlm.api_inputs import (
+    _latlon,
+    _od_points,
+    _seconds,
+    _warn_nan,
+    drop_labels,
+    index_labels,
+    same_place_warning,
+)
 from trajlm.api_rollout import interpolate_at
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -165,7 +173,9 @@ class TrajLM:
 
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True):
-        df, layout = coerce(data, validate=validate, **columns)
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout = coerce(data, validate=validate, **columns)
+        df = drop_labels(df)
         self._check_coverage(df, stacklevel=5)
         return df, layout
 
@@ -232,7 +242,9 @@ class TrajLM:
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
                                   or steps < 1):  # fmt: skip
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-        df, layout = coerce(data, **columns)
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout = coerce(data, **columns)
+        df = drop_labels(df)
         max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
@@ -284,7 +296,9 @@ class TrajLM:
         ``mode="span"`` decodes each gap autoregressively instead of in one pass.
         """
         self._require_infill("recover")
-        df, layout, known = recovery_input(data, **columns)
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout, known = recovery_input(data, **columns)
+        df = drop_labels(df)
         self._check_coverage(df.filter(pl.Series(known)), stacklevel=4)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():

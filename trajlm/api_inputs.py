@@ -5,7 +5,10 @@ outside a rollout (trajlm/api.py)."""
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -14,7 +17,7 @@ import polars as pl
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
 from trajlm.data.geometry import haversine
-from trajlm.data.schema import TrajlmInputError
+from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.data.times import _time_to_seconds
 
 
@@ -81,3 +84,36 @@ def same_place_warning(o: np.ndarray, d: np.ndarray, seconds: np.ndarray) -> str
     return (f"{int(same.sum())} of {len(same)} trips have origin == destination (0 m apart), "
             f"e.g. trip {i}: {float(seconds[i]):.3g} s; that is no trip's duration (the model "
             "was trained on trips that move): give a destination elsewhere")  # fmt: skip
+
+
+@contextmanager
+def index_labels(data: Any) -> Iterator[Any]:
+    """A pandas frame whose index is not just its row positions (filtered, or set by the user)
+    -> a copy carrying each row's integer index label in column LINE, so that the validation's
+    errors name it ("first at index label 532", not the position 517); a position ("at row
+    N") in an error about the caller's rows gets its label too. Other inputs pass unchanged."""
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame) or LINE in data.columns or (
+        isinstance(data.index, pd.RangeIndex) and data.index.start == 0 and data.index.step == 1
+    ):  # fmt: skip
+        yield data
+        return
+    index = data.index
+    labelled = pd.api.types.is_integer_dtype(index) and not isinstance(index, pd.MultiIndex)
+    try:
+        yield data.assign(**{LINE: index.to_numpy()}) if labelled else data
+    except TrajlmInputError as e:
+        text = str(e).replace("first at file line ", "first at index label ")
+
+        def label(m: re.Match) -> str:
+            i = int(m.group(1))
+            return f"{m.group(0)} (index label {index[i]!r})" if i < len(index) else m.group(0)
+
+        e.args = (re.sub(r"\bat row (\d+)", label, text),)
+        raise
+
+
+def drop_labels(df: pl.DataFrame) -> pl.DataFrame:
+    """The table without index_labels' column (results that carry the input's rows)."""
+    return df.drop(LINE, strict=False)
