@@ -61,7 +61,9 @@ def predict(
         0, min=0, help="Hide the last N points of each trajectory and draw them as truth."
     ),
     limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
-    split: str = typer.Option("test", help="Split to read when --input is a store."),
+    split: str = typer.Option(
+        "test", help="Split to read when --input is a store: train | val | test | all."
+    ),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
     int8: bool = typer.Option(
@@ -86,7 +88,7 @@ def predict(
     from trajlm._cli_points import read_points
     from trajlm.tasks.predict import write_points
 
-    io.choice(split, SPLIT_NAMES, "--split")
+    io.choice(split, (*SPLIT_NAMES, "all"), "--split")
     io.choice(on_error, ("raise", "skip"), "--on-error")
     ahead = None
     if seconds_ahead is not None:
@@ -98,6 +100,7 @@ def predict(
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    split = None if split == "all" else split  # every trajectory of the store
     df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
