@@ -96,8 +96,6 @@ def train(
 
 
 app.command("predict")(cli_predict.predict)  # trajlm/cli_predict.py
-app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover on a file
-app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 
 @app.command("eval")
@@ -283,6 +281,8 @@ app.command("route")(cli_route.route)  # trajlm/cli_route.py
 app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 app.command("train-selector")(cli_selector.train_selector)  # trajlm/cli_selector.py
 app.command("train-recovery")(cli_recovery.train_recovery)  # trajlm/cli_recovery.py
+app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover on a file
+app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 
 def main() -> None:  # pragma: no cover

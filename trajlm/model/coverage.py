@@ -254,7 +254,7 @@ def position_warning(
     lon))."""
     cov = load_coverage(model_or_card)
     lat, lon = np.asarray(lat, np.float64), np.asarray(lon, np.float64)
-    if not cov or len(lat) == 0:
+    if not cov or "bbox" not in cov or len(lat) == 0:
         return None
     dist = _box_distance_m(cov, lat, lon)
     far = dist > MARGIN_M
