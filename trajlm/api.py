@@ -269,11 +269,12 @@ class TrajLM:
     def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
         """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
         per distinct future time; any other 1.5x the steps the history's median interval
-        needs (rolled-out intervals vary), within max_len."""
+        needs (rolled-out intervals vary), at most half of max_len: the rest is history (a
+        longer horizon is reached by extending the rollout, trajlm/api_rollout.py)."""
         if getattr(self.config, "time_query", False):
             return max(1, max(len(np.unique(a[a > 0])) for a in np.asarray(ahead, np.float64)))
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
-        room = self.config.max_len - 2
+        room = max(1, self.config.max_len // 2)
         return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
 
     def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):

@@ -78,7 +78,8 @@ def interpolate_at(
                        (s, np.r_[0.0, g["std_m"].to_numpy()])):  # fmt: skip
             out[b, ok] = np.interp(ahead[b, ok], tt, v)
     if np.isnan(x).any():
-        warnings.warn(nan_message(ids, ahead, reach, n_steps, np.isnan(x)), stacklevel=5)
+        cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
+        warnings.warn(nan_message(ids, ahead, reach, n_steps, np.isnan(x), cap), stacklevel=5)
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
     return pl.DataFrame({
@@ -90,7 +91,7 @@ def interpolate_at(
 
 
 def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.ndarray,
-                nan: np.ndarray) -> str:  # fmt: skip
+                nan: np.ndarray, cap: int = MAX_STEPS) -> str:  # fmt: skip
     """One line: how many asked positions are NaN, and for the first trajectory of each cause
     its id, the time asked and (beyond the rollout) how far its rollout of N steps reached."""
     parts = []
@@ -111,9 +112,10 @@ def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.nda
         parts.append(
             f"{int(beyond.sum())} asked time(s) lie beyond the rollout, e.g. "
             f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, whose rollout of "
-            f"{n_steps[b]} steps reached {reach[b]:+.0f} s"
+            f"{n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
+            f"{reach[b] / max(n_steps[b], 1):.2g} s on average)"
             + (f" (and {more} more trajectories)" if more else "")
-            + f" (a rollout stops at {MAX_STEPS} steps); this model predicts short steps there: ask for fewer seconds ahead, or see "
-            "its whole track with predict(steps=N) (--steps N)"
+            + f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
+            "the whole track with predict(steps=N) (--steps N)"
         )
     return f"NaN where no position can be given: {'; '.join(parts)}"
