@@ -88,6 +88,10 @@ def test_position_warning_says_when_positions_are_not_read():
     assert len(store) == 1 and "not read by this model" not in store[0]
     assert len(frame) == 1 and "not read by this model" in frame[0]
     assert 'position_frame = "trajectory"' in frame[0]
+    swapped = track().select("traj_id", "t", lat="lon", lon="lat")  # (lon, lat) as (lat, lon)
+    assert any("swapped" in w for w in coverage_warnings(config(), swapped))
+    wide = {**COV, "bbox": {"min_lat": 13.7, "min_lon": -8.7, "max_lat": 45.1, "max_lon": 100.5}}
+    assert not any("swapped" in w for w in coverage_warnings(config(coverage=wide), far))
 
 
 # --------------------------------------------------------------- 14: one warning formatter

@@ -25,6 +25,9 @@ MIN_BIN_SHARE = 0.002
 # Positions up to this far outside the training bounding box count as inside it.
 MARGIN_M = 5_000.0
 PERCENTILES = (1, 5, 50, 95, 99)
+# "lat and lon swapped?" is suggested only for a training area smaller than this (degrees):
+# a multi-city box (trajlm-small's spans 87 degrees of longitude) holds many swapped points
+SWAP_HINT_DEG = 5.0
 _MAX_SAMPLES = 1_000_000  # dt / speed values kept for the percentiles
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -262,7 +265,9 @@ def position_warning(
         return None
     line = (f"positions up to {dist.max() / 1000:,.0f} km from the training area "
             f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of {what}")  # fmt: skip
-    if (_box_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
+    b = cov["bbox"]
+    small = max(b["max_lat"] - b["min_lat"], b["max_lon"] - b["min_lon"]) < SWAP_HINT_DEG
+    if small and (_box_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
         line += " (with lat and lon swapped they would be inside: (lon, lat) given as (lat, lon)?)"
     unread = _position_unread(model_or_card)
     if unread:  # position is not an input: say so, the place's streets were still unseen
