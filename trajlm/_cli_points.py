@@ -148,3 +148,26 @@ def _geoparquet(path: Path, df):
     from trajlm.data.geo import require
 
     return require("geopandas").read_parquet(path)
+
+
+def columns_present(path: Path, columns: dict) -> dict:
+    """The column options (traj_col=..., ...) whose column `path`'s table has: a CSV's header,
+    a Parquet file's schema (crs kept when a lat/lon option is kept); {} for a store or a raw
+    format (their columns are fixed)."""
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in (".csv", ".parquet") or not path.is_file():
+        return {}
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        names = set(pq.read_schema(path).names)
+    else:
+        from trajlm.data.readers import header_names, sniff_sep
+
+        with open(path, "rb") as f:
+            head = f.readline(1 << 16).decode("utf-8", errors="replace")
+        names = set(header_names(head, sniff_sep(head) or ",", path)) if head.strip() else set()
+    out = {k: v for k, v in columns.items() if k != "crs" and v is not None and v in names}
+    if columns.get("crs") and ("lat_col" in out or "lon_col" in out):
+        out["crs"] = columns["crs"]
+    return out

@@ -24,7 +24,7 @@ from trajlm import (
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
-from trajlm._cli_points import read_points
+from trajlm._cli_points import columns_present, read_points
 from trajlm.cli_data import data_app
 
 app = typer.Typer(
@@ -184,9 +184,9 @@ def similar_cmd(
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     db_cols = dict(traj_col=db_traj_col, time_col=db_time_col, lat_col=db_lat_col,
                    lon_col=db_lon_col, crs=db_crs)  # fmt: skip
-    q_cols = io.columns_present(query, cols)  # each option where that table has the column
+    q_cols = columns_present(query, cols)  # each option where that table has the column
     if not any(db_cols.values()):
-        db_cols = io.columns_present(database, cols)
+        db_cols = columns_present(database, cols)
     for key, name in cols.items():  # a column of neither: the query's error names it
         if name is not None and key != "crs" and key not in q_cols and key not in db_cols:
             q_cols[key] = name
