@@ -309,7 +309,7 @@ def test_coverage_warning_says_a_trajectory_frame_model_does_not_read_positions(
     far = pl.DataFrame({"traj_id": ["a"] * 10, "t": 1.7e9 + 15.0 * np.arange(10),
                         "lat": 39.9 + 1e-4 * np.arange(10), "lon": 116.4 + 1e-4 * np.arange(10)})  # fmt: skip
     lines = [w for w in coverage_warnings(model, far) if w.startswith("positions")]
-    assert len(lines) == 1 and "does not read positions" in lines[0]
+    assert len(lines) == 1 and "not read by this model" in lines[0]
 
 
 def test_cli_names_the_build_script_when_trajlm_small_is_not_built(monkeypatch, tmp_path):

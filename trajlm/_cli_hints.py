@@ -38,6 +38,8 @@ def own_flags(text: str, group: click.Group, ctx: click.Context, args: list[str]
     for flag in foreign:
         owners = [p for p, c in _commands(group, ctx)
                   if any(flag in q.opts or flag in q.secondary_opts for q in c.params)]  # fmt: skip
+        # `trajlm data ...` first: reading options live there (ingest reads any file)
+        owners.sort(key=lambda p: not p.startswith("trajlm data "))
         if not owners:
             notes.append(f"{flag} is not an option of `{path}`")
         else:

@@ -39,6 +39,41 @@ def fail(message: str) -> None:
     raise UserError(message)
 
 
+# --------------------------------------------------------------------------- warnings
+# Every warning a command shows goes through `warn`: one line `warning: ...` on stderr, each
+# text once per command (the boundary routes Python warnings here: no file path, no source
+# line, no second copy of a coverage line the command already printed with its source).
+COVERAGE_PREFIX = "input outside the training coverage: "
+_shown: set[str] = set()
+
+
+def _parse_warning(text: str) -> tuple[str | None, bool, str]:
+    """(source, is a coverage line, the text alone) of a warning's message."""
+    text = " ".join(str(text).split())
+    if text.startswith(COVERAGE_PREFIX):
+        return None, True, text.removeprefix(COVERAGE_PREFIX)
+    source, sep, rest = text.partition(": outside training coverage: ")  # "SOURCE: ..."
+    return (source, True, rest) if sep else (None, False, text)
+
+
+def warn(text: str, source: str | None = None) -> None:
+    """Print `warning: [SOURCE: ]TEXT` on stderr unless this command already said TEXT; a
+    coverage line (the API's "input outside the training coverage: ...", or "SOURCE: outside
+    training coverage: ...") reads `warning: [SOURCE: ]outside training coverage: ...`."""
+    src, coverage, key = _parse_warning(text)
+    if key in _shown:
+        return
+    _shown.add(key)
+    src = source or src
+    body = f"outside training coverage: {key}" if coverage else key
+    click.echo(f"warning: {src}: {body}" if src else f"warning: {body}", err=True)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """warnings.showwarning for the commands: the message only, through `warn`."""
+    warn(str(message))
+
+
 def say(message: str) -> None:
     """A plain line: no markup, no highlighting (paths are shown as they are), never broken at
     the console width (one message stays one line when piped)."""
@@ -76,8 +111,13 @@ class BoundaryGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):
+        import warnings
+
+        _shown.clear()
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # every warning as one `warning: ...` line, once
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as e:
@@ -288,7 +328,7 @@ def coverage_note(
 
     if load_coverage(model) and len(df):  # the training coverage recorded in config.json
         for line in coverage_warnings(model, df, history):
-            click.echo(f"warning: {source}: outside training coverage: {line}", err=True)
+            warn(f"{source}: outside training coverage: {line}")
         return None
     stats = model.config.stats
     if not stats or len(df) == 0:

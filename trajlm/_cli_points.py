@@ -7,6 +7,7 @@ column names), which ``trajlm predict`` writes its output with (trajlm/cli_predi
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from trajlm._cli_io import must_exist, read_store_checked, say
@@ -32,21 +33,43 @@ def read_points(
     the command's --on-error for raw formats ("skip" drops and counts bad records, said in one
     line); None when the command has no such option (hints then name `trajlm data ingest`).
     `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names."""
-    import polars as pl
-
     from trajlm.data.coerce import Layout, coerce
-    from trajlm.data.readers._common import HINT_SKIP
+
+    if path.is_dir():
+        must_exist(path, option)
+        df = read_store_checked(path, option, split).drop("split", strict=False)
+        return (df, Layout("polars")) if with_layout else df
+    columns = {k: v for k, v in (columns or {}).items() if v is not None}
+    df = read_frame(path, option, split, columns, on_error)
+    with input_errors(path, option, on_error):
+        # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
+        # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
+        df, layout = coerce(df, source=str(path), **columns)
+    df = df.drop(LINE, strict=False)
+    return (df, layout) if with_layout else df
+
+
+def read_frame(
+    path: Path,
+    option: str,
+    split: str | None = None,
+    columns: dict | None = None,
+    on_error: str | None = None,
+):
+    """The input as the frame read_points coerces (the file's own columns; a store's points
+    without the split column; a CSV's file lines in column LINE for the errors), for commands
+    that hand it to a TrajLM method, which keeps the caller's column names."""
+    import polars as pl
 
     must_exist(path, option)
     if path.is_dir():
-        df = read_store_checked(path, option, split).drop("split", strict=False)
-        return (df, Layout("polars")) if with_layout else df
+        return read_store_checked(path, option, split).drop("split", strict=False)
     todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
     if on_error == "skip" and path.suffix.lower() in (".parquet", ".csv"):
         raise UserError(f"--on-error skip applies to GPX / PLT / MF-JSON inputs; {option} "
                         f"{path} is a table: clean it with `trajlm data ingest`")  # fmt: skip
-    try:
+    with input_errors(path, option, on_error):
         if path.suffix.lower() == ".parquet":
             with reading(path, todo):
                 df = pl.read_parquet(path, glob=False)
@@ -77,11 +100,18 @@ def read_points(
             if report.total:
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     "records (--on-error skip)")  # fmt: skip
-        # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
-        # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
-        df, layout = coerce(df, source=str(path), **columns)
-        df = df.drop(LINE, strict=False)
-        return (df, layout) if with_layout else df
+    return df
+
+
+@contextmanager
+def input_errors(path: Path, option: str, on_error: str | None = None):
+    """A TrajlmInputError about the input -> a UserError in the CLI's words: the column
+    arguments as their options (traj_col= -> --traj-col), the file named, and (a command
+    without --on-error) the skip hint pointing at `trajlm data ingest`."""
+    from trajlm.data.readers._common import HINT_SKIP
+
+    try:
+        yield
     except TrajlmInputError as e:
         text = str(e)
         if on_error is None:  # this command has no --on-error: name the command that has it
@@ -118,3 +148,26 @@ def _geoparquet(path: Path, df):
     from trajlm.data.geo import require
 
     return require("geopandas").read_parquet(path)
+
+
+def columns_present(path: Path, columns: dict) -> dict:
+    """The column options (traj_col=..., ...) whose column `path`'s table has: a CSV's header,
+    a Parquet file's schema (crs kept when a lat/lon option is kept); {} for a store or a raw
+    format (their columns are fixed)."""
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in (".csv", ".parquet") or not path.is_file():
+        return {}
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        names = set(pq.read_schema(path).names)
+    else:
+        from trajlm.data.readers import header_names, sniff_sep
+
+        with open(path, "rb") as f:
+            head = f.readline(1 << 16).decode("utf-8", errors="replace")
+        names = set(header_names(head, sniff_sep(head) or ",", path)) if head.strip() else set()
+    out = {k: v for k, v in columns.items() if k != "crs" and v is not None and v in names}
+    if columns.get("crs") and ("lat_col" in out or "lon_col" in out):
+        out["crs"] = columns["crs"]
+    return out

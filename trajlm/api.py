@@ -30,7 +30,16 @@ import polars as pl
 import torch
 
 from trajlm._threads import apply_threads
-from trajlm.api_inputs import _latlon, _od_points, _seconds, _warn_nan
+from trajlm.api_inputs import (
+    _latlon,
+    _od_points,
+    _seconds,
+    _warn_nan,
+    drop_labels,
+    index_labels,
+    same_place_warning,
+)
+from trajlm.api_rollout import interpolate_at
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data import geo
@@ -48,6 +57,7 @@ from trajlm.model.coverage import (
     CoverageWarning,
     coverage_warnings,
     load_coverage,
+    position_warning,
     travel_time_warning,
 )
 from trajlm.model.quantize import QUANTIZE_MODES, quantize_int8
@@ -163,7 +173,9 @@ class TrajLM:
 
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True):
-        df, layout = coerce(data, validate=validate, **columns)
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout = coerce(data, validate=validate, **columns)
+        df = drop_labels(df)
         self._check_coverage(df, stacklevel=5)
         return df, layout
 
@@ -207,9 +219,11 @@ class TrajLM:
         the same for every trajectory) or ``seconds_ahead=[...]`` (after each trajectory's last
         point): positions at those times. A model built with ``time_query`` (issue 15) is
         asked for exactly those times; any other predicts the time of each next point but
-        cannot be conditioned on a time, so it rolls out far enough and the track (from the
-        last observed point) is interpolated linearly, in metres, at the requested times;
-        times before a trajectory's last point or beyond the rollout give NaN (with a warning).
+        cannot be conditioned on a time, so it rolls out until each trajectory's last asked
+        time (up to 256 steps, trajlm/api_rollout.py) and the track (from the last observed
+        point) is interpolated linearly, in metres, at the requested times; times before a
+        trajectory's last point or beyond that rollout give NaN, with a warning naming the
+        trajectory, the cause and how far its rollout reached.
         Returns one row per predicted point: the trajectory id, step (1..k), time, lat, lon
         and std_m (1-sigma position uncertainty, m), in the caller's kind (Polars in -> Polars
         out, a LazyFrame -> a LazyFrame, pandas -> pandas, a GeoDataFrame -> a GeoDataFrame
@@ -228,7 +242,9 @@ class TrajLM:
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
                                   or steps < 1):  # fmt: skip
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-        df, layout = coerce(data, **columns)
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout = coerce(data, **columns)
+        df = drop_labels(df)
         max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
@@ -253,46 +269,22 @@ class TrajLM:
     def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
         """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
         per distinct future time; any other 1.5x the steps the history's median interval
-        needs (rolled-out intervals vary), within max_len."""
+        needs (rolled-out intervals vary), at most half of max_len: the rest is history (a
+        longer horizon is reached by extending the rollout, trajlm/api_rollout.py)."""
         if getattr(self.config, "time_query", False):
             return max(1, max(len(np.unique(a[a > 0])) for a in np.asarray(ahead, np.float64)))
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
-        room = self.config.max_len - 2
+        room = max(1, self.config.max_len // 2)
         return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
 
     def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):
-        """Roll out k steps, then interpolate each trajectory's track at `ahead` (B, m) s."""
+        """Positions at `ahead` (B, m) s after each trajectory's last point: asked of a
+        time_query model; else the rollout, extended until it reaches the last asked time (up
+        to api_rollout.MAX_STEPS steps), interpolated (NaN, with a warning naming the
+        trajectory, where it cannot be)."""
         if getattr(self.config, "time_query", False):  # the model answers at the times asked
             return _warn_nan(predict_at_table(self.model, df, ahead))
-        pred = predict_table(self.model, df, k, history=self.config.max_len - k)
-        hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
-        x0, y0 = self.projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
-        px, py = self.projection.forward(pred["lat"].to_numpy(), pred["lon"].to_numpy())
-        B, m = ahead.shape
-        px, py = px.reshape(B, k), py.reshape(B, k)
-        pt = pred["t"].to_numpy().reshape(B, k) - last["t"].to_numpy()[:, None]
-        ps = pred["std_m"].to_numpy().reshape(B, k)
-        x, y, s = np.full((B, m), np.nan), np.full((B, m), np.nan), np.full((B, m), np.nan)
-        for b in range(B):  # a loop over trajectories (np.interp per track)
-            tt = np.r_[0.0, pt[b]]
-            ok = (ahead[b] >= 0) & (ahead[b] <= tt[-1])
-            for out, v in ((x, np.r_[x0[b], px[b]]), (y, np.r_[y0[b], py[b]]),
-                           (s, np.r_[0.0, ps[b]])):  # fmt: skip
-                out[b, ok] = np.interp(ahead[b, ok], tt, v)
-        if np.isnan(x).any():
-            warnings.warn(
-                f"{int(np.isnan(x).sum())} requested time(s) lie before a trajectory's last "
-                f"point or beyond the {k}-step rollout (max_len {self.config.max_len}): NaN",
-                stacklevel=4,  # the caller of predict (past the inference_mode wrapper)
-            )
-        lat, lon = self.projection.inverse(x, y)
-        t = last["t"].to_numpy()[:, None] + np.rint(ahead).astype(np.int64)
-        return pl.DataFrame({
-            "traj_id": np.repeat(np.array(last["traj_id"].to_list(), dtype=object), m).tolist(),
-            "step": np.tile(np.arange(1, m + 1), B),
-            "t": t.reshape(-1), "lat": lat.reshape(-1), "lon": lon.reshape(-1),
-            "std_m": s.reshape(-1),
-        })  # fmt: skip
+        return interpolate_at(self.model, df, last, ahead, k, self.projection)
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()
@@ -305,7 +297,9 @@ class TrajLM:
         ``mode="span"`` decodes each gap autoregressively instead of in one pass.
         """
         self._require_infill("recover")
-        df, layout, known = recovery_input(data, **columns)
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout, known = recovery_input(data, **columns)
+        df = drop_labels(df)
         self._check_coverage(df.filter(pl.Series(known)), stacklevel=4)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
@@ -341,9 +335,14 @@ class TrajLM:
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
         check_model_input(_od_points(od), "travel_time input")
         secs = ModelTravelTime(self.model).travel_time(od)
-        line = travel_time_warning(self.model, o, d, secs)
-        if line:  # e.g. 1 s for 6.9 km from an under-trained model
-            warnings.warn(line, stacklevel=3)
+        where = position_warning(self.model, np.r_[o[:, 0], d[:, 0]], np.r_[o[:, 1], d[:, 1]],
+                                 what="origins and destinations")  # fmt: skip
+        if where:  # as predict warns: a place the model never saw
+            warnings.warn(f"input outside the training coverage: {where}", CoverageWarning,
+                          stacklevel=3)  # fmt: skip
+        for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs)):
+            if line:  # e.g. 1 s for 6.9 km from an under-trained model
+                warnings.warn(line, stacklevel=3)
         return secs
 
     # ----------------------------------------------------------------------------- embed

@@ -5,7 +5,10 @@ outside a rollout (trajlm/api.py)."""
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -13,7 +16,8 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
-from trajlm.data.schema import TrajlmInputError
+from trajlm.data.geometry import haversine
+from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.data.times import _time_to_seconds
 
 
@@ -31,10 +35,10 @@ def _seconds(values: Any, what: str) -> np.ndarray:
         values = [values]  # one time for every row
     if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
         values = np.asarray(values).astype("datetime64[us]")
-    s = values.alias("t") if isinstance(values, pl.Series) else pl.Series("t", values)
+    s = values.alias(what) if isinstance(values, pl.Series) else pl.Series(what, values)
     if len(s) == 0:
         raise ValueError(f"{what} is empty: give at least one time")
-    t, _, _ = _time_to_seconds(s.to_frame(), "t")
+    t, _, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
     return t.to_numpy().astype(np.float64)
@@ -67,3 +71,49 @@ def _od_points(od: pl.DataFrame) -> pl.DataFrame:
         "traj_id": ids * 2, "t": np.r_[od["t_start"], od["t_start"] + 1],
         "lat": np.r_[od["o_lat"], od["d_lat"]], "lon": np.r_[od["o_lon"], od["d_lon"]],
     })  # fmt: skip
+
+
+def same_place_warning(o: np.ndarray, d: np.ndarray, seconds: np.ndarray) -> str | None:
+    """One line when some trips start where they end (under 1 m apart): the model still
+    answers (it was trained on trips that move), so say what the number is not."""
+    dist = haversine(o[:, 0], o[:, 1], d[:, 0], d[:, 1])
+    same = dist < 1.0
+    if not same.any():
+        return None
+    i = int(np.flatnonzero(same)[0])
+    return (f"{int(same.sum())} of {len(same)} trips have origin == destination (0 m apart), "
+            f"e.g. trip {i}: {float(seconds[i]):.3g} s; that is no trip's duration (the model "
+            "was trained on trips that move): give a destination elsewhere")  # fmt: skip
+
+
+@contextmanager
+def index_labels(data: Any) -> Iterator[Any]:
+    """A pandas frame whose index is not just its row positions (filtered, or set by the user)
+    -> a copy carrying each row's integer index label in column LINE, so that the validation's
+    errors name it ("first at index label 532", not the position 517); a position ("at row
+    N") in an error about the caller's rows gets its label too. Other inputs pass unchanged."""
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame) or LINE in data.columns or (
+        isinstance(data.index, pd.RangeIndex) and data.index.start == 0 and data.index.step == 1
+    ):  # fmt: skip
+        yield data
+        return
+    index = data.index
+    labelled = pd.api.types.is_integer_dtype(index) and not isinstance(index, pd.MultiIndex)
+    try:
+        yield data.assign(**{LINE: index.to_numpy()}) if labelled else data
+    except TrajlmInputError as e:
+        text = str(e).replace("first at file line ", "first at index label ")
+
+        def label(m: re.Match) -> str:
+            i = int(m.group(1))
+            return f"{m.group(0)} (index label {index[i]!r})" if i < len(index) else m.group(0)
+
+        e.args = (re.sub(r"\bat row (\d+)", label, text),)
+        raise
+
+
+def drop_labels(df: pl.DataFrame) -> pl.DataFrame:
+    """The table without index_labels' column (results that carry the input's rows)."""
+    return df.drop(LINE, strict=False)

@@ -11,6 +11,8 @@ fitted on (absolute places in that store's plane): input far from that centre ge
 
 from __future__ import annotations
 
+import math
+import warnings
 from numbers import Integral
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,9 @@ from trajlm.data import geo
 from trajlm.data.coerce import coerce, from_canonical
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+from trajlm.model.coverage import CoverageWarning
+
+FAR_KM = 50.0  # inputs farther than this from the training centre are outside its pools
 
 
 class SelectorTrajLM:
@@ -81,10 +86,23 @@ class SelectorTrajLM:
                             f"fitted for the next {self.horizon} points; ask for steps <= "
                             f"{self.horizon}")  # fmt: skip
         df, layout = coerce(data, **columns)  # check_model_input inside
-        p = self.selector.projection_
-        geo.check_extent(df, p.lat0, p.lon0, what="the input (from the selector's training centre)")
+        self._check_place(df)
         pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
         return from_canonical(pred, layout=layout)
+
+    def _check_place(self, df: Any) -> None:
+        """CoverageWarning when the input lies over FAR_KM from the selector's training centre:
+        its retrieval pools hold only that store's trips."""
+        p = self.selector.projection_
+        far = geo.check_extent(df, p.lat0, p.lon0, limit_km=math.inf)["max_km"]
+        if far > FAR_KM:
+            warnings.warn(
+                f"input outside the training coverage: positions up to {far:,.0f} km from this "
+                f"selector's training centre ({p.lat0:.3f}, {p.lon0:.3f}): its retrieval pools "
+                "hold only the trips of the store it was fitted on, so trajectories here get "
+                "no neighbours from their own streets (fit one on this area: trajlm "
+                "train-selector)", CoverageWarning, stacklevel=3,
+            )  # fmt: skip
 
     def recover(self, *_: Any, **__: Any) -> Any:
         raise self._only_predicts("recover")

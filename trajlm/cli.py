@@ -12,11 +12,19 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm import cli_anomalies, cli_finetune, cli_predict, cli_recovery, cli_route, cli_selector
+from trajlm import (
+    cli_anomalies,
+    cli_finetune,
+    cli_predict,
+    cli_recovery,
+    cli_route,
+    cli_selector,
+    cli_tasks,
+)
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
-from trajlm._cli_points import read_points
+from trajlm._cli_points import columns_present, read_points
 from trajlm.cli_data import data_app
 
 app = typer.Typer(
@@ -153,10 +161,19 @@ def similar_cmd(
     lat_col: str = typer.Option(None, "--lat-col", help="Table inputs: latitude column."),
     lon_col: str = typer.Option(None, "--lon-col", help="Table inputs: longitude column."),
     crs: str = typer.Option(None, "--crs", help="Table inputs: CRS of projected coordinates."),
+    db_traj_col: str = typer.Option(None, "--db-traj-col", help="--database's id column."),
+    db_time_col: str = typer.Option(None, "--db-time-col", help="--database's time column."),
+    db_lat_col: str = typer.Option(None, "--db-lat-col", help="--database's latitude column."),
+    db_lon_col: str = typer.Option(None, "--db-lon-col", help="--database's longitude column."),
+    db_crs: str = typer.Option(None, "--db-crs", help="--database's CRS (projected tables)."),
+    exclude_self: bool = typer.Option(
+        False, "--exclude-self", help="Skip a match with the query's own id (query = database)."
+    ),
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
 ) -> None:
     """The k most similar database trajectories to each query (embedding L2, exact search).
-    The column options apply to --query and --database when they are CSV / Parquet tables."""
+    The column options (--traj-col ...) apply to each of --query and --database whose table
+    has that column; --db-traj-col ... name --database's own (then only they apply to it)."""
     import polars as pl
 
     from trajlm.tasks.embed import similar
@@ -165,8 +182,16 @@ def similar_cmd(
     io.outputs({"--out": out}, [model, query, database], overwrite)
     io.choice(on_error, ("raise", "skip"), "--on-error")
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
-    q = read_points(query, "--query", None, cols, on_error)
-    db = read_points(database, "--database", None, cols, on_error)
+    db_cols = dict(traj_col=db_traj_col, time_col=db_time_col, lat_col=db_lat_col,
+                   lon_col=db_lon_col, crs=db_crs)  # fmt: skip
+    q_cols = columns_present(query, cols)  # each option where that table has the column
+    if not any(db_cols.values()):
+        db_cols = columns_present(database, cols)
+    for key, name in cols.items():  # a column of neither: the query's error names it
+        if name is not None and key != "crs" and key not in q_cols and key not in db_cols:
+            q_cols[key] = name
+    q = read_points(query, "--query", None, q_cols, on_error)
+    db = read_points(database, "--database", None, db_cols, on_error)
     n_db = db["traj_id"].n_unique()
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")
@@ -175,12 +200,14 @@ def similar_cmd(
     io.coverage_note(m, db, f"--database {database}")
     n_points = io.embedding_spec(model)
     _threads(threads, m.num_params())
-    dist, idx, qids, dbids = similar(m, q, db, k, n_points=n_points)
-    rows = [
-        {"query": q, "rank": r + 1, "match": dbids[j], "distance": float(dist[i, r])}
-        for i, q in enumerate(qids)
-        for r, j in enumerate(idx[i])
-    ]
+    extra = 1 if exclude_self and k < n_db else 0  # one more, in case the query finds itself
+    dist, idx, qids, dbids = similar(m, q, db, k + extra, n_points=n_points)
+    rows = []
+    for i, qid in enumerate(qids):
+        hits = [(j, float(dist[i, r])) for r, j in enumerate(idx[i])
+                if not (exclude_self and str(dbids[j]) == str(qid))][:k]  # fmt: skip
+        rows += [{"query": qid, "rank": r + 1, "match": dbids[j], "distance": d}
+                 for r, (j, d) in enumerate(hits)]  # fmt: skip
     pl.DataFrame(rows).write_csv(out)
     _say(f"wrote {len(rows):,} matches for {len(qids):,} queries to {out}")
 
@@ -254,6 +281,8 @@ app.command("route")(cli_route.route)  # trajlm/cli_route.py
 app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 app.command("train-selector")(cli_selector.train_selector)  # trajlm/cli_selector.py
 app.command("train-recovery")(cli_recovery.train_recovery)  # trajlm/cli_recovery.py
+app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover on a file
+app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 
 def main() -> None:  # pragma: no cover

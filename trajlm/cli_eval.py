@@ -180,6 +180,9 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
             )
 
 
+MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
+
+
 def run_eval_command(
     task: str,
     data: Path,
@@ -336,6 +339,13 @@ def run_eval_command(
     result.meta["scored_split"] = score_on
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
+    if task not in ("classify", "similarity"):  # a table from a handful of trips: say so
+        n = df.filter(df["split"] == "test")["traj_id"].n_unique() if "split" in df.columns else 0
+        result.meta["n_scored_trajectories"] = n
+        if n < MIN_SCORED:
+            io.warn(f"numbers from {n} {score_on} trajector{'y' if n == 1 else 'ies'} of "
+                    f"--data {data}: no CI (fewer than {MIN_SCORED}); one trip can swing the "
+                    "table, so read it as a smoke test, not a comparison")  # fmt: skip
     if out is not None:
         if out.suffix == ".json":
             out.write_text(result.to_json() + "\n")

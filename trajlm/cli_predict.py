@@ -61,7 +61,9 @@ def predict(
         0, min=0, help="Hide the last N points of each trajectory and draw them as truth."
     ),
     limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
-    split: str = typer.Option("test", help="Split to read when --input is a store."),
+    split: str = typer.Option(
+        "test", help="Split to read when --input is a store: train | val | test | all."
+    ),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
     int8: bool = typer.Option(
@@ -86,7 +88,7 @@ def predict(
     from trajlm._cli_points import read_points
     from trajlm.tasks.predict import write_points
 
-    io.choice(split, SPLIT_NAMES, "--split")
+    io.choice(split, (*SPLIT_NAMES, "all"), "--split")
     io.choice(on_error, ("raise", "skip"), "--on-error")
     ahead = None
     if seconds_ahead is not None:
@@ -98,6 +100,7 @@ def predict(
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    split = None if split == "all" else split  # every trajectory of the store
     df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
@@ -142,7 +145,8 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
             io.fail(
                 f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
             )
-        return SelectorTrajLM.from_pretrained(model, threads=threads).predict(df, steps=steps)
+        sel = SelectorTrajLM.from_pretrained(model, threads=threads)
+        return _said(lambda: sel.predict(df, steps=steps), source)
     m = io.load_model(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
@@ -154,18 +158,24 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
     if ahead is None:
         return predict_table(m, df, steps)
     from trajlm.api import TrajLM
-    from trajlm.model.coverage import CoverageWarning, load_coverage
+    from trajlm.model.coverage import load_coverage
 
     if load_coverage(m) is None:  # a checkpoint without coverage: the older distance note
         io.coverage_note(m, df, source)
-    with warnings.catch_warnings(record=True) as said:  # the API's warnings, as CLI lines
+    try:
+        return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
+    except ValueError as e:
+        io.fail(f"--seconds-ahead: {e}")
+
+
+def _said(call, source: str):
+    """call(), its warnings shown as `warning:` lines (once each), coverage lines naming the
+    input (`source`)."""
+    from trajlm.model.coverage import CoverageWarning
+
+    with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
-        try:
-            pred = TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead)
-        except ValueError as e:
-            io.fail(f"--seconds-ahead: {e}")
+        out = call()
     for w in said:
-        text = str(w.message).removeprefix("input outside the training coverage: ")
-        where = f"{source}: outside training coverage: " if w.category is CoverageWarning else ""
-        typer.echo(f"warning: {where}{text}", err=True)
-    return pred
+        io.warn(str(w.message), source if issubclass(w.category, CoverageWarning) else None)
+    return out

@@ -25,6 +25,9 @@ MIN_BIN_SHARE = 0.002
 # Positions up to this far outside the training bounding box count as inside it.
 MARGIN_M = 5_000.0
 PERCENTILES = (1, 5, 50, 95, 99)
+# "lat and lon swapped?" is suggested only for a training area smaller than this (degrees):
+# a multi-city box (trajlm-small's spans 87 degrees of longitude) holds many swapped points
+SWAP_HINT_DEG = 5.0
 _MAX_SAMPLES = 1_000_000  # dt / speed values kept for the percentiles
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -211,7 +214,8 @@ def coverage_warnings(
     out = []
     t = df["t"].to_numpy()
     hour, day = _hour_weekday(t)
-    if cov.get("clock_shift_prob", 0.0) == 0:
+    # a model that never reads the clock (context = "motion") is not told about it
+    if cov.get("clock_shift_prob", 0.0) == 0 and _reads_clock(model_or_card):
         seen_h, seen_d = _seen(cov["hour_hist"]), _seen(cov["weekday_hist"])
         bad = ~seen_h[hour]
         if bad.any():
@@ -226,13 +230,8 @@ def coverage_warnings(
                 f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
                 f"in training (trained on {_ranges(seen_d, names)}): {bad.mean():.0%} of points"
             )
-    dist = _box_distance_m(cov, df["lat"].to_numpy(), df["lon"].to_numpy())
-    far = dist > MARGIN_M
-    if far.any():
-        line = (f"positions up to {dist.max() / 1000:,.0f} km from the training area "
-                f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of points")  # fmt: skip
-        if _position_frame(model_or_card) == "trajectory":  # position is not an input
-            line += " (the model does not read positions, but this place's streets were not seen)"
+    line = position_warning(model_or_card, df["lat"].to_numpy(), df["lon"].to_numpy())
+    if line:
         out.append(line)
     card = _card(model_or_card)
     gate = card.get("coverage_gate") if card else None
@@ -249,6 +248,33 @@ def coverage_warnings(
     return out
 
 
+def position_warning(
+    model_or_card: Any, lat: np.ndarray, lon: np.ndarray, what: str = "points"
+) -> str | None:
+    """One line when positions lie over MARGIN_M outside the training bounding box (None when
+    all are inside or no coverage was recorded); says when the model does not read positions,
+    and when swapping lat and lon would bring them inside (a (lon, lat) pair given as (lat,
+    lon))."""
+    cov = load_coverage(model_or_card)
+    lat, lon = np.asarray(lat, np.float64), np.asarray(lon, np.float64)
+    if not cov or "bbox" not in cov or len(lat) == 0:
+        return None
+    dist = _box_distance_m(cov, lat, lon)
+    far = dist > MARGIN_M
+    if not far.any():
+        return None
+    line = (f"positions up to {dist.max() / 1000:,.0f} km from the training area "
+            f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of {what}")  # fmt: skip
+    b = cov["bbox"]
+    small = max(b["max_lat"] - b["min_lat"], b["max_lon"] - b["min_lon"]) < SWAP_HINT_DEG
+    if small and (_box_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
+        line += " (with lat and lon swapped they would be inside: (lon, lat) given as (lat, lon)?)"
+    unread = _position_unread(model_or_card)
+    if unread:  # position is not an input: say so, the place's streets were still unseen
+        line += f" (positions are not read by this model: {unread}; its streets were unseen)"
+    return line
+
+
 def _card(model_or_card: Any) -> dict | None:
     """The model's config as a dict (coverage_gate, max_step_norm, stats, position_frame), or
     None when only a coverage record was given."""
@@ -262,12 +288,44 @@ def _card(model_or_card: Any) -> dict | None:
     return {k: getattr(config, k) for k in keys if hasattr(config, k)} or None
 
 
-def _position_frame(model_or_card: Any) -> str | None:
-    """The model's position_frame ("store" | "trajectory"), from a model or a config dict."""
-    config = getattr(model_or_card, "config", None)
-    if config is not None:
-        return getattr(config, "position_frame", None)
-    return model_or_card.get("position_frame") if isinstance(model_or_card, dict) else None
+def _setting(model_or_card: Any, name: str) -> Any:
+    """A config field of a model / ModelConfig / config dict / run path (None when unknown:
+    a bare coverage record)."""
+    if isinstance(model_or_card, str | Path):
+        model_or_card = _card(model_or_card)
+    if isinstance(model_or_card, dict):
+        return model_or_card.get(name) if "coverage" in model_or_card else None
+    config = getattr(model_or_card, "config", model_or_card)
+    return getattr(config, name, None)
+
+
+def _context(model_or_card: Any) -> str | None:
+    """The context mode the model runs with now: a loaded model's embedding may have been
+    switched after loading (model.embed.context = ...); else the config's."""
+    embed = getattr(model_or_card, "embed", None)
+    return getattr(embed, "context", None) or _setting(model_or_card, "context")
+
+
+def _reads_clock(model_or_card: Any) -> bool:
+    """False when the model never reads the hour / weekday (context = "motion" hides them)."""
+    return _context(model_or_card) != "motion"
+
+
+def _position_unread(model_or_card: Any) -> str | None:
+    """Why the model reads no absolute position (None when it may): position_frame
+    "trajectory", or context "motion" hiding context_features "time+position". A model whose
+    region tokens, retrieval base or road anchor place it on the map reads it."""
+    if (_setting(model_or_card, "region_cell_m") or 0) > 0 or _setting(
+        model_or_card, "residual_base"
+    ) == "retrieval" or _setting(model_or_card, "road_anchor"):  # fmt: skip
+        return None
+    if _setting(model_or_card, "position_frame") == "trajectory":
+        return 'position_frame = "trajectory", every trajectory in its own frame'
+    if _context(model_or_card) == "motion" and (
+        _setting(model_or_card, "context_features") == "time+position"
+    ):
+        return 'context = "motion" hides it'
+    return None
 
 
 def _fmt_bbox(b: dict) -> str:

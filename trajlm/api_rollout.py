@@ -1,0 +1,121 @@
+"""Positions at asked times from a model that predicts the time of each next point (no
+``time_query``): ``TrajLM.predict(at_times=...)`` / ``seconds_ahead=...``.
+
+The model rolls out ``k`` steps; a trajectory whose rollout ends before its last asked time is
+rolled on, ``k`` steps at a time from its own predicted points (the history window then ends
+with them, as it does inside one rollout), until it reaches that time or ``MAX_STEPS`` steps.
+Each track (from the last observed point) is interpolated linearly, in metres, at the asked
+times. A time before the last point or past the capped rollout is NaN, and one warning names
+the trajectory, the cause and how far the rollout reached.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.tasks.predict import predict_table
+
+MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks of k steps)
+
+
+def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
+    """predict_table's rows (traj_id, step, t, lat, lon, std_m) of a rollout of at least k
+    steps per trajectory, extended by k steps at a time for each trajectory whose last
+    predicted time is below ``need[traj_id]`` (Unix s), up to MAX_STEPS. The std_m of an
+    extension adds (in quadrature) the std at the point it started from."""
+    history = model.config.max_len - k
+    pred = predict_table(model, df, k, history=history)
+    done = k
+    hist = df.select("traj_id", "t", "lat", "lon")
+    while done + k <= MAX_STEPS:
+        end = pred.group_by("traj_id", maintain_order=True).agg(pl.col("t", "std_m").last())
+        short = [i for i, t in zip(end["traj_id"].to_list(), end["t"].to_list(), strict=True)
+                 if t < need.get(i, -np.inf)]  # fmt: skip
+        if not short:
+            break
+        keep = pl.col("traj_id").is_in(pl.Series(short, dtype=hist["traj_id"].dtype).implode())
+        cols = pred.select("traj_id", "t", "lat", "lon").cast(hist.schema)
+        hist = pl.concat([hist.filter(keep), cols.filter(keep)]).sort("traj_id", "t")
+        more = predict_table(model, hist, k, history=history)
+        start = end.select("traj_id", pl.col("std_m").alias("_s0")).cast(
+            {"traj_id": more["traj_id"].dtype}
+        )
+        more = more.join(start, on="traj_id", how="left").with_columns(
+            step=pl.col("step") + done, std_m=(pl.col("std_m") ** 2 + pl.col("_s0") ** 2).sqrt()
+        )
+        pred = pl.concat([pred, more.drop("_s0")]).sort("traj_id", "step", maintain_order=True)
+        done += k
+    return pred
+
+
+def interpolate_at(
+    model, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int,
+    projection: LocalProjection,
+) -> pl.DataFrame:  # fmt: skip
+    """Roll out (rollout_until), then interpolate each trajectory's track at `ahead` (B, m)
+    seconds after its last point (`last`: traj_id, t in df's trajectory order)."""
+    ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
+    need = {i: float(t + np.nanmax(a)) for i, t, a in zip(ids, t_last, ahead, strict=True)}
+    pred = rollout_until(model, df, need, k)
+    tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
+    hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
+    x0, y0 = projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
+    B, m = ahead.shape
+    x, y, s = np.full((B, m), np.nan), np.full((B, m), np.nan), np.full((B, m), np.nan)
+    reach = np.zeros(B)
+    n_steps = np.zeros(B, np.int64)
+    for b, i in enumerate(ids):  # a loop over trajectories (np.interp per track)
+        g = tracks[i]
+        px, py = projection.forward(g["lat"].to_numpy(), g["lon"].to_numpy())
+        tt = np.r_[0.0, g["t"].to_numpy() - t_last[b]]
+        reach[b], n_steps[b] = tt.max(), len(g)
+        ok = (ahead[b] >= 0) & (ahead[b] <= tt[-1])
+        for out, v in ((x, np.r_[x0[b], px]), (y, np.r_[y0[b], py]),
+                       (s, np.r_[0.0, g["std_m"].to_numpy()])):  # fmt: skip
+            out[b, ok] = np.interp(ahead[b, ok], tt, v)
+    if np.isnan(x).any():
+        cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
+        warnings.warn(nan_message(ids, ahead, reach, n_steps, np.isnan(x), cap), stacklevel=5)
+    lat, lon = projection.inverse(x, y)
+    t = t_last[:, None] + np.rint(ahead).astype(np.int64)
+    return pl.DataFrame({
+        "traj_id": np.repeat(np.array(ids, dtype=object), m).tolist(),
+        "step": np.tile(np.arange(1, m + 1), B),
+        "t": t.reshape(-1), "lat": lat.reshape(-1), "lon": lon.reshape(-1),
+        "std_m": s.reshape(-1),
+    })  # fmt: skip
+
+
+def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.ndarray,
+                nan: np.ndarray, cap: int = MAX_STEPS) -> str:  # fmt: skip
+    """One line: how many asked positions are NaN, and for the first trajectory of each cause
+    its id, the time asked and (beyond the rollout) how far its rollout of N steps reached."""
+    parts = []
+    before = nan & (ahead < 0)
+    beyond = nan & ~before
+    if before.any():
+        b = int(np.flatnonzero(before.any(1))[0])
+        more = int(before.any(1).sum()) - 1
+        parts.append(
+            f"{int(before.sum())} asked time(s) lie before a trajectory's last point, e.g. "
+            f"{ahead[b][before[b]][0]:+.0f} s for trajectory {ids[b]!r}"
+            + (f" (and {more} more trajectories)" if more else "")
+            + " (ask for times after each trajectory's last point)"
+        )
+    if beyond.any():
+        b = int(np.flatnonzero(beyond.any(1))[0])
+        more = int(beyond.any(1).sum()) - 1
+        parts.append(
+            f"{int(beyond.sum())} asked time(s) lie beyond the rollout, e.g. "
+            f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, whose rollout of "
+            f"{n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
+            f"{reach[b] / max(n_steps[b], 1):.2g} s on average)"
+            + (f" (and {more} more trajectories)" if more else "")
+            + f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
+            "the whole track with predict(steps=N) (--steps N)"
+        )
+    return f"NaN where no position can be given: {'; '.join(parts)}"

@@ -1,0 +1,149 @@
+"""`trajlm recover` and `trajlm travel-time`: the API's ``TrajLM.recover`` / ``travel_time`` on
+a user's own file, read as `trajlm predict --input` reads it (trajlm/_cli_points.py).
+
+    trajlm recover --input gaps.csv --model RUN --out filled.csv
+    trajlm travel-time --input od.csv --model RUN --out times.csv
+
+recover: rows whose lat / lon are empty are filled; the output is the input's rows and columns
+(its names) plus ``recovered`` (true where filled). travel-time: one row per trip with origin
+and destination columns (o_lat, o_lon, d_lat, d_lon or origin_lat ... destination_lon) and a
+departure time (depart, departure, t_start or start_time: ISO text or Unix seconds); the
+output is the input plus ``travel_time_s``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from trajlm import _cli_io as io
+from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
+
+MODEL_HELP = "Run directory of a multi-task model (infilling heads), or trajlm-small's name."
+# travel-time input columns: each role and the names it is found under (first match wins)
+OD_NAMES = {
+    "o_lat": ("o_lat", "origin_lat", "orig_lat", "start_lat", "from_lat"),
+    "o_lon": ("o_lon", "o_lng", "origin_lon", "origin_lng", "orig_lon", "start_lon", "from_lon"),
+    "d_lat": ("d_lat", "dest_lat", "destination_lat", "end_lat", "to_lat"),
+    "d_lon": (
+        "d_lon",
+        "d_lng",
+        "dest_lon",
+        "destination_lon",
+        "destination_lng",
+        "end_lon",
+        "to_lon",
+    ),  # fmt: skip
+    "depart": ("depart", "departure", "depart_time", "t_start", "start_time", "t"),
+}
+
+
+def _model(model: Path, task: str, threads: int | None):
+    """TrajLM.from_pretrained with the CLI's errors (the option named; no infilling heads)."""
+    from trajlm.api import TrajLM
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
+
+    if not (SHIPPED_DIR / str(model) / CONFIG_NAME).is_file() or model.exists():
+        io.must_exist(model, "--model")
+    try:
+        m = TrajLM.from_pretrained(model, threads=threads)
+    except FileNotFoundError as e:
+        io.fail(f"--model {e}")
+    if task not in m.tasks:
+        io.fail(f"--model {model} cannot {task.replace('_', ' ')} (it does: "
+                f"{', '.join(m.tasks)}); it needs a multi-task checkpoint with the infilling "
+                "heads (train one on configs/multitask.toml; its config.json has "
+                '"infill_heads": true)')  # fmt: skip
+    return m
+
+
+def _write(df, out: Path) -> None:
+    import polars as pl
+
+    df = df if isinstance(df, pl.DataFrame) else pl.from_pandas(df)
+    if out.suffix.lower() == ".parquet":
+        df.write_parquet(out)
+    else:
+        df.write_csv(out)
+
+
+def recover(
+    model: Path = typer.Option(..., "--model", help=MODEL_HELP),
+    input: Path = typer.Option(
+        ..., "--input", help="Points with gaps (empty lat/lon): store dir, CSV, Parquet, GPX..."
+    ),
+    out: Path = typer.Option(Path("recovered.csv"), "--out", help="The input plus `recovered`."),
+    mode: str = typer.Option("inplace", help="inplace (one pass) | span (gap by gap)."),
+    split: str = typer.Option("test", help="Split to read when --input is a store."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
+    time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
+    lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
+    lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+) -> None:
+    """Fill the missing positions of each input trajectory (TrajLM.recover): rows with empty
+    lat/lon between known points. The output keeps the input's rows and column names."""
+    from trajlm._cli_points import input_errors, read_frame
+    from trajlm.cli_predict import _said
+    from trajlm.data.schema import LINE
+
+    io.choice(split, SPLIT_NAMES, "--split")
+    io.choice(on_error, ("raise", "skip"), "--on-error")
+    io.choice(mode, ("inplace", "span"), "--mode")
+    io.suffix(out, (".csv", ".parquet"), "--out")
+    io.outputs({"--out": out}, [input, model], overwrite)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = {k: v for k, v in cols.items() if v is not None}
+    df = read_frame(input, "--input", split, cols, on_error)
+    m = _model(model, "recover", threads)
+    with input_errors(input, "--input", on_error):
+        filled = _said(lambda: m.recover(df, mode=mode, **cols), f"--input {input}")
+    filled = filled.drop(LINE, strict=False)
+    _write(filled, out)
+    n = int(filled["recovered"].sum())
+    io.say(f"wrote {len(filled):,} rows to {out}: {n:,} positions recovered (column recovered)")
+
+
+def travel_time(
+    model: Path = typer.Option(..., "--model", help=MODEL_HELP),
+    input: Path = typer.Option(
+        ..., "--input", help="Trips, one a row: CSV or Parquet with origin, destination, depart."
+    ),
+    out: Path = typer.Option(Path("travel_times.csv"), "--out", help="Input + travel_time_s."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+) -> None:
+    """Predicted trip durations (TrajLM.travel_time) for each row of --input: columns o_lat,
+    o_lon, d_lat, d_lon (or origin_lat ... destination_lon) and depart (ISO time or Unix s)."""
+    import numpy as np
+    import polars as pl
+
+    from trajlm._cli_points import input_errors, read_frame
+    from trajlm.cli_predict import _said
+    from trajlm.data.schema import LINE
+
+    io.suffix(input, (".csv", ".parquet"), "--input")
+    io.suffix(out, (".csv", ".parquet"), "--out")
+    io.outputs({"--out": out}, [input, model], overwrite)
+    df = read_frame(input, "--input")
+    lower = {c.lower(): c for c in df.columns}
+    found = {
+        r: next((lower[n] for n in names if n in lower), None) for r, names in OD_NAMES.items()
+    }
+    missing = [r for r, c in found.items() if c is None]
+    if missing:
+        io.fail(f"--input {input}: no column for {', '.join(missing)} (columns: "
+                f"{', '.join(c for c in df.columns if c != LINE)}); name them "
+                + "; ".join(f"{r}: {' / '.join(OD_NAMES[r][:3])}" for r in missing))  # fmt: skip
+    if len(df) == 0:
+        io.fail(f"--input {input}: no trips (the table is empty)")
+    m = _model(model, "travel_time", threads)
+    o = df.select(found["o_lat"], found["o_lon"]).to_numpy().astype(np.float64)
+    d = df.select(found["d_lat"], found["d_lon"]).to_numpy().astype(np.float64)
+    with input_errors(input, "--input"):
+        secs = _said(lambda: m.travel_time(o, d, df[found["depart"]]), f"--input {input}")
+    _write(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)
+    io.say(f"wrote {len(df):,} travel times to {out} (column travel_time_s, seconds)")
