@@ -225,3 +225,14 @@ def test_api_frames_with_sub_second_fixes_keep_the_earliest_of_each_second():
     assert "3 fix(es)" in str(w.message) and w.filename == __file__
     with pytest.raises(TrajlmInputError, match="duplicate timestamp"):
         to_canonical(pd.concat([df, df.iloc[[0]]]))  # an exact repeat is still refused
+
+
+def test_pandas_column_mixing_numbers_and_text_is_one_line():
+    """An object column Arrow cannot type (a number beside 'garbage') raised pyarrow's
+    ArrowInvalid from pl.from_pandas; now one TrajlmInputError naming the column."""
+    from trajlm.data.coerce import to_canonical
+
+    df = pd.DataFrame({"traj_id": ["a"] * 3, "t": [1.7e9, "garbage", 1.7e9 + 2],
+                       "lat": [41.1] * 3, "lon": [-8.6] * 3})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="'t' mixes value types"):
+        to_canonical(df)

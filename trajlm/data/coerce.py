@@ -141,7 +141,7 @@ def coerce(
 
         if isinstance(obj.index, pd.DatetimeIndex) and time_col not in obj.columns:
             obj = obj.reset_index(names=time_col or obj.index.name or "time")
-        df = pl.from_pandas(obj)  # NaN -> null: pandas' missing value is a missing point
+        df = _from_pandas(obj)  # NaN -> null: pandas' missing value is a missing point
     else:
         df = obj
     cols = df.columns
@@ -181,6 +181,25 @@ def coerce(
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy)  # fmt: skip
     return (check_model_input(out, source) if validate else conform(out)), layout
+
+
+def _from_pandas(obj: Any) -> pl.DataFrame:
+    """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
+    column) named in one line instead of pyarrow's ArrowInvalid."""
+    try:
+        return pl.from_pandas(obj)
+    except Exception as e:  # pyarrow.lib.ArrowInvalid / ArrowTypeError, polars errors
+        for col in obj.columns:
+            try:
+                pl.from_pandas(obj[[col]])
+            except Exception:
+                kinds = sorted({type(v).__name__ for v in obj[col].head(1000)})
+                raise TrajlmInputError(
+                    f"column {col!r} mixes value types ({', '.join(kinds)})",
+                    field=str(col),
+                    hint="give one type per column (e.g. pd.to_numeric(..., errors='coerce'))",
+                ) from e
+        raise
 
 
 def drop_sub_second_fixes(out: pl.DataFrame, exact: pl.Series, source: str) -> pl.DataFrame:
