@@ -160,3 +160,18 @@ def test_slipped_questions_never_crash():
     assert n > 4000
     with pytest.raises(CannotAnswer, match="no such date"):
         planner.plan("trips on 2024-03-90")  # a ValueError before session 11
+
+
+def test_trip_table_counts_no_length_for_gps_jumps():
+    """GeoLife holds fixes alternating between two cities 15 s apart: a step faster than
+    sound is a jump, not travel, so 'faster than 200 km/h' and lengths stay real."""
+    import polars as pl
+
+    from trajlm.llm.query import trip_table
+
+    lat = [41.15, 41.1509, 48.85, 41.1518, 41.1527]  # the middle fix is in Paris
+    pts = pl.DataFrame({"traj_id": ["a"] * 5, "t": [0, 15, 30, 45, 60], "lat": lat,
+                        "lon": [-8.61] * 5})  # fmt: skip
+    row = trip_table(pts).row(0, named=True)
+    assert 190 < row["length_m"] < 210  # the two ~100 m steps, not 2 x 850 km
+    assert row["speed_kmh"] < 20

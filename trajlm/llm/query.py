@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
 from trajlm.data.geometry import haversine_m
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import STOP_SPEED_MPS, encode
@@ -78,7 +79,8 @@ class Answer:
 def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
     stop_s (longest run of fixes slower than 1 m/s), n_points, and mode / vehicle when the
-    points carry ``label`` / ``vehicle_id`` (or ``user_id``)."""
+    points carry ``label`` / ``vehicle_id`` (or ``user_id``). Steps faster than sound (GPS
+    jumps) count no length."""
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
     step = points.sort(["traj_id", "t"]).with_columns(
         pl.when(same)
@@ -91,6 +93,10 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         .alias("_d"),
         pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
     )
+    # a step faster than sound is a GPS jump, not travel (GeoLife holds 835 km jumps 15 s
+    # apart): it adds nothing to a trip's length, so its speed and "faster than" stay real
+    jump = pl.col("_d") > IMPOSSIBLE_SPEED_MPS * pl.col("_dt").clip(lower_bound=1)
+    step = step.with_columns(pl.when(jump).then(0.0).otherwise(pl.col("_d")).alias("_d"))
     still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
     step = step.with_columns(still.alias("_still"))
     # a stop is a run of consecutive still steps: number the runs, sum each run's seconds
