@@ -175,3 +175,13 @@ def test_trip_table_counts_no_length_for_gps_jumps():
     row = trip_table(pts).row(0, named=True)
     assert 190 < row["length_m"] < 210  # the two ~100 m steps, not 2 x 850 km
     assert row["speed_kmh"] < 20
+
+
+def test_near_an_airport_reaches_its_terminals():
+    """'near the airport' had used 500 m around the runway reference point, 1.4 km from
+    Porto's terminal (0 trips where 108 end at the terminal); an asked radius still wins."""
+    from trajlm.llm.plan import QueryPlan
+
+    assert QueryPlan(action="count", place="porto airport").center()[2] == 1500.0
+    assert QueryPlan(action="count", place="porto airport", radius_m=300).center()[2] == 300.0
+    assert QueryPlan(action="count", place="sao bento station").center()[2] == 500.0

@@ -37,16 +37,19 @@ UNITS: dict[str, dict[str, float]] = {
 # A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
 # coordinates ("within 300 m of 41.15,-8.61").
 PLACES: dict[str, tuple[float, float]] = {
-    "porto airport": (41.2481, -8.6814),
+    "porto airport": (41.2370, -8.6700),  # the terminal (the runway reference is 1.4 km off)
     "sao bento station": (41.1456, -8.6106),
     "campanha station": (41.1488, -8.5856),
-    "beijing airport": (40.0799, 116.6031),
+    "beijing airport": (40.0799, 116.6031),  # terminal 2
     "tsinghua university": (40.0000, 116.3264),
     "peking university": (39.9869, 116.3059),
     "forbidden city": (39.9163, 116.3972),
     "piazza castello": (45.0712, 7.6857),
     "porta nuova station": (45.0620, 7.6785),
 }
+# "near" a place without a radius: DEFAULT_RADIUS_M, but an airport spreads over kilometres
+# (terminals, car parks, cargo): "trips near the airport" should reach its terminals
+PLACE_RADIUS_M: dict[str, float] = {"porto airport": 1500.0, "beijing airport": 2500.0}
 
 
 class CannotAnswer(UserError):
@@ -135,7 +138,8 @@ class QueryPlan(BaseModel):
     def center(self) -> tuple[float, float, float] | None:
         """(lat, lon, radius_m) of the place or circle filter, if any."""
         if self.place is not None:
-            return (*PLACES[self.place], self.radius_m or DEFAULT_RADIUS_M)
+            radius = self.radius_m or PLACE_RADIUS_M.get(self.place, DEFAULT_RADIUS_M)
+            return (*PLACES[self.place], radius)
         if self.lat is not None:
             return (self.lat, self.lon, self.radius_m or DEFAULT_RADIUS_M)
         return None
