@@ -185,3 +185,29 @@ def test_near_an_airport_reaches_its_terminals():
     assert QueryPlan(action="count", place="porto airport").center()[2] == 1500.0
     assert QueryPlan(action="count", place="porto airport", radius_m=300).center()[2] == 300.0
     assert QueryPlan(action="count", place="sao bento station").center()[2] == 500.0
+
+
+@pytest.mark.parametrize(
+    "question, place, radius",
+    [("how many trips went to the airport?", "porto airport", None),
+     ("trips within 2 km of the airport", "porto airport", 2000.0),
+     ("list trips from the station", "sao bento station", None)],
+)  # fmt: skip
+def test_a_kind_of_place_after_to_from_or_of(question, place, radius):
+    """'near the airport' parsed but 'went to the airport' / 'within 2 km of the airport'
+    were refused (newuser2); a kind of place takes the one nearest the data."""
+    plan = RulePlanner(area=(41.15, -8.61)).plan(question)
+    assert plan.place == place and plan.radius_m == radius
+
+
+def test_a_mode_the_data_does_not_have_is_said_not_counted_as_zero():
+    import polars as pl
+
+    from trajlm.llm.query import run_plan
+
+    pts = pl.DataFrame({"traj_id": ["a", "a", "b", "b"], "t": [0, 10, 0, 10],
+                        "lat": [41.15, 41.151] * 2, "lon": [-8.61] * 4,
+                        "label": ["bus", "bus", "car", "car"]})  # fmt: skip
+    with pytest.raises(CannotAnswer, match="no trip is labelled 'walk'.*bus, car"):
+        run_plan(RulePlanner().plan("how many walking trips are there?"), pts)
+    assert run_plan(RulePlanner().plan("how many bus trips?"), pts).value == 1

@@ -148,6 +148,10 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
     if plan.mode is not None:
         _need_column(trips, "mode", "mode")
+        modes = sorted(trips["mode"].drop_nulls().str.to_lowercase().unique().to_list())
+        if plan.mode.lower() not in modes:  # a closed vocabulary: 0 would hide the reason
+            raise CannotAnswer(f"no trip is labelled {plan.mode!r} in this data (its modes: "
+                               f"{', '.join(modes) or 'none labelled'})")  # fmt: skip
         cond &= pl.col("mode").str.to_lowercase() == plan.mode.lower()
     if plan.weekdays:
         days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays]  # Polars: Monday = 1

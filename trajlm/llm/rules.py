@@ -75,6 +75,8 @@ ANSWER_UNIT = rf"(?<![\d.])\s(?:in|as)\s+({_UNIT_WORDS})(?=[\s,])"
 UNIT_ALONE = rf"\b(?:how many\s+)?({_UNIT_WORDS})\b"
 # "Porta Nuova", "Sao Bento": a place without its kind word, where that name is unique
 PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
+# the kinds of place a question may name without its name ("the airport": the one nearest the data)
+PLACE_KINDS = ("airport", "station", "university")
 # superlatives that rank by a named metric: word -> smallest first?
 EXTREMES = {"greatest": False, "largest": False, "biggest": False, "highest": False,
             "most": False, "maximum": False, "max": False, "smallest": True, "lowest": True,
@@ -297,6 +299,9 @@ class RulePlanner:
                 return
         m = s.take(
             r"\b(?:near|around|close to|next to)\s+(?:the\s+)?([a-z][a-z ]*?)(?=\s+(?:on|in|at|between|during|after|before|with|that|who|which|and|or|by)\b|\s*$)"
+        ) or s.take(  # "went to the airport", "within 2 km of the station": a kind of place
+            rf"\b(?:(?:went |go(?:ing)? |drove |came )?(?:to|from|of|at|via|through|past)\s+)?"
+            rf"the\s+({'|'.join(PLACE_KINDS)})\b"
         )
         if m:
             kind = m.group(1).strip()
