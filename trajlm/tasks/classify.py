@@ -15,9 +15,9 @@ import copy
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import polars as pl
 import torch
 import torch.nn.functional as F
 
@@ -27,6 +27,7 @@ from trajlm.data.segments import segment_labels
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.classify_head import FeatureHead, TrajectoryClassifier
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
+from trajlm.tasks.task_frames import task_frame
 
 # re-exported: callers import these from here
 __all__ = ["FeatureHead", "ModelClassifier", "RecutClassification", "TrajectoryClassifier",
@@ -108,10 +109,13 @@ class ModelClassifier(WindowPrep):
         )
         self.name = name or f"trajlm classifier ({mode})"
 
-    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ModelClassifier:
+    def fit(self, train: Any, val: Any = None) -> ModelClassifier:
+        """``train`` / ``val``: any frame TrajLM takes (pandas, Polars, ...) with a ``label``
+        column."""
         from trajlm.finetune.modes import apply_mode, count_trainable
         from trajlm.finetune.trainer import train_classifier
 
+        train, val = task_frame(train, "train"), task_frame(val, "val")
         self.classes_ = sorted(np.unique(segment_labels(train)).tolist())
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip
@@ -166,8 +170,9 @@ class ModelClassifier(WindowPrep):
             cnt.index_add_(0, own[a : a + 256], torch.ones(len(lp), dtype=torch.float64))
         return (out / cnt.clamp(min=1)[:, None]).numpy()
 
-    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+    def predict_proba(self, segments: Any) -> np.ndarray:
         """(N, K) class probabilities (geometric mean over windows), sorted segment order."""
+        segments = task_frame(segments, "segments")
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         p = np.exp(lp - lp.max(1, keepdims=True))
@@ -241,7 +246,8 @@ class ModelClassifier(WindowPrep):
 
     from_pretrained = load
 
-    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+    def classify(self, segments: Any) -> np.ndarray:
+        segments = task_frame(segments, "segments")
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         return np.asarray(self.classes_)[lp.argmax(1)].astype(str)
