@@ -103,3 +103,42 @@ def test_recover_reads_the_interval_of_all_rows_not_only_the_known_points(tmp_pa
                 lat=pl.when(pl.int_range(pl.len()) == 5).then(None).otherwise(pl.col("lat"))
             )
         )
+
+
+# ------------------------------------------------------- 8: HTTP answers carry the warnings
+def test_http_answers_carry_the_coverage_warnings(tmp_path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    m = trajlm.TrajLM.from_pretrained(tiny(tmp_path / "m", context="full", infill_heads=True),
+                                      threads=1)  # fmt: skip
+    here = track()
+    far = here.with_columns(pl.col("lat") - 1.25, pl.col("lon") + 125.0)  # Beijing
+
+    def body(df: pl.DataFrame) -> list[dict]:
+        return df.select("traj_id", "t", "lat", "lon").to_dicts()
+
+    gappy = body(far)
+    for r in gappy[3:6]:
+        r["lat"] = r["lon"] = None
+    asks = {
+        "/predict": lambda df: {"trajectories": body(df), "steps": 2},
+        "/predict ": lambda df: {"trajectories": body(df), "seconds_ahead": [15]},
+        "/embed": lambda df: {"trajectories": body(df)},
+    }
+    with TestClient(create_app(m)) as c:
+        for url, make in asks.items():
+            ok = c.post(url.strip(), json=make(here))
+            assert ok.status_code == 200 and "warnings" not in ok.json(), (url, ok.json())
+            r = c.post(url.strip(), json=make(far))
+            assert r.status_code == 200, r.text
+            got = r.json()["warnings"]
+            assert any("km from the training area" in w for w in got), (url, got)
+        r = c.post("/recover", json={"trajectories": gappy})
+        assert r.status_code == 200 and any("training area" in w for w in r.json()["warnings"])
+        r = c.post("/travel-time", json={"origins": [[39.9, 116.4]],
+                                         "destinations": [[39.95, 116.3]],
+                                         "depart": MONDAY + 3 * 3600})  # fmt: skip
+        assert any("training area" in w for w in r.json().get("warnings", [])), r.json()
