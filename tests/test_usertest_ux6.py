@@ -142,3 +142,36 @@ def test_http_answers_carry_the_coverage_warnings(tmp_path):
                                          "destinations": [[39.95, 116.3]],
                                          "depart": MONDAY + 3 * 3600})  # fmt: skip
         assert any("training area" in w for w in r.json().get("warnings", [])), r.json()
+
+
+# -------------------------------------------- 5: the classes fit trains, said; 6: CLI val scores
+def test_fit_names_classes_with_too_few_trajectories():
+    seg = _segments().filter(pl.col("label").is_in(["bus", "car"]))  # 11 and 12 segments
+    kw = dict(mode="frozen", max_len=32, n_points=16, head="linear", epochs=1, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # enough of each: no warning
+        clf = ModelClassifier(_model(), **kw).fit(seg)
+    assert clf.class_counts_ == {"bus": 11, "car": 12}
+    one = seg["traj_id"].unique().sort()[0]
+    odd = seg.with_columns(label=pl.when(pl.col("traj_id") == one).then(pl.lit("airplane"))
+                           .otherwise(pl.col("label")))  # fmt: skip
+    with pytest.warns(UserWarning, match=r"trains 3 classes.*airplane 1.*airplane has fewer than "
+                      r"5.*make_mode_segments"):  # fmt: skip
+        clf = ModelClassifier(_model(), **kw).fit(odd)
+    assert clf.classes_ == ["airplane", "bus", "car"]
+
+
+def test_cli_classify_finetune_prints_val_accuracy(tmp_path):
+    from reliability_helpers import invoke
+
+    from trajlm.data.store import write_store
+
+    write_store(generate_city(n_trajectories=60, seed=3).points, tmp_path / "store")
+    model = tiny(tmp_path / "m", context="full")
+    r = invoke("finetune", "--task", "classify", "--model", model, "--data", tmp_path / "store",
+               "--out", tmp_path / "clf", "--mode", "full", "--epochs", "1")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "val_accuracy_pct" in text and "val_macro_f1_pct" in text, r.output
+    assert "bike (" in text and "trajlm eval --task classify" in text
+    assert "Traceback" not in r.output and "{'" not in text

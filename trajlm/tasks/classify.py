@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,27 @@ from trajlm.tasks.task_frames import task_frame
 # re-exported: callers import these from here
 __all__ = ["FeatureHead", "ModelClassifier", "RecutClassification", "TrajectoryClassifier",
            "WindowPrep", "window_dataset"]  # fmt: skip
+
+
+MIN_CLASS_TRAJECTORIES = 5  # fewer train trajectories of a class: warned (user test ux6 item 5)
+
+
+def _warn_small_classes(counts: dict[str, int]) -> None:
+    """One line naming the classes ``fit`` trains and those with too few train trajectories
+    to learn (GeoLife's raw labels: airplane and boat have one each); the CLI trains the
+    mapped classes (trajlm.data.segments.CLASS_MAP via make_mode_segments)."""
+    small = [c for c, n in counts.items() if n < MIN_CLASS_TRAJECTORIES]
+    if not small:
+        return
+    every = ", ".join(f"{c} {n}" for c, n in counts.items())
+    warnings.warn(
+        f"ModelClassifier.fit trains {len(counts)} classes, as labelled (train trajectories: "
+        f"{every}); {', '.join(small)} ha{'s' if len(small) == 1 else 've'} fewer than "
+        f"{MIN_CLASS_TRAJECTORIES} to learn from: merge or drop them first, e.g. "
+        "trajlm.data.segments.make_mode_segments(df) (the CLI's classes: taxi -> car, subway "
+        "and train -> rail, others dropped; docs/finetune.md)",
+        stacklevel=3,
+    )
 
 
 class ModelClassifier(WindowPrep):
@@ -116,7 +138,10 @@ class ModelClassifier(WindowPrep):
         from trajlm.finetune.trainer import train_classifier
 
         train, val = task_frame(train, "train"), task_frame(val, "val")
-        self.classes_ = sorted(np.unique(segment_labels(train)).tolist())
+        labels = segment_labels(train)
+        self.classes_ = sorted(np.unique(labels).tolist())
+        self.class_counts_ = {c: int((labels == c).sum()) for c in self.classes_}
+        _warn_small_classes(self.class_counts_)
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip
         torch.manual_seed(self.seed)
