@@ -35,6 +35,7 @@ from trajlm.api_inputs import (
     _od_points,
     _seconds,
     _warn_nan,
+    coverage_view,
     drop_labels,
     index_labels,
     same_place_warning,
@@ -300,7 +301,7 @@ class TrajLM:
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout, known = recovery_input(data, **columns)
         df = drop_labels(df)
-        self._check_coverage(df.filter(pl.Series(known)), stacklevel=4)
+        self._check_coverage(coverage_view(df, known), stacklevel=4)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
             return from_canonical(out, layout=layout, caller_order=True)

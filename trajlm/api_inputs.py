@@ -117,3 +117,17 @@ def index_labels(data: Any) -> Iterator[Any]:
 def drop_labels(df: pl.DataFrame) -> pl.DataFrame:
     """The table without index_labels' column (results that carry the input's rows)."""
     return df.drop(LINE, strict=False)
+
+
+def coverage_view(df: pl.DataFrame, known: np.ndarray) -> pl.DataFrame:
+    """What ``recover``'s coverage check reads (user test ux6 item 9): every row (the rows to
+    fill have their times, so the sampling interval is over all of them, not only the known
+    points), the missing positions put on the straight line between their gap's known ends
+    (so speeds and step lengths are the known points' own)."""
+    k = pl.Series(known)
+    return (
+        df.select("traj_id", "t", "lat", "lon")
+        .with_columns(pl.when(k).then(pl.col(c)).otherwise(None).alias(c) for c in ("lat", "lon"))
+        .sort("traj_id", "t")
+        .with_columns(pl.col("lat", "lon").interpolate_by("t").over("traj_id"))
+    )

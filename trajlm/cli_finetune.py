@@ -92,7 +92,11 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         parts = split_segments(segments, split_by)
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
         clf.fit(parts["train"], parts["val"])
-        return {"adapter_bytes": clf.save(out), "mode": mode}
+        return {
+            "adapter_bytes": clf.save(out),
+            "mode": mode,
+            **_classify_summary(clf, parts, out, split_by),
+        }
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
 
@@ -104,3 +108,22 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
     (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
     return summary
+
+
+def _classify_summary(clf, parts: dict, out: Path, split_by: str) -> dict:
+    """What `finetune --task classify` trained and how it scores on the val split (user test
+    ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
+    car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
+    accuracy and macro-F1 (%) as `trajlm eval --task classify` computes them."""
+    from trajlm.eval.classify import classification_metrics, segment_labels
+
+    info = {"classes": ", ".join(f"{c} ({n})" for c, n in clf.class_counts_.items()),
+            "best_epoch": clf.info_.get("best_epoch")}  # fmt: skip
+    val = parts.get("val")
+    if val is None or not len(val):
+        return {**info, "val_accuracy_pct": "no val segments"}
+    m, _ = classification_metrics(clf.classify(val), segment_labels(val), list(clf.classes_))
+    return {**info, "val_segments": int(val["traj_id"].n_unique()),
+            "val_accuracy_pct": round(m["accuracy_pct"], 1),
+            "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
+            "test split": f"trajlm eval --task classify --model {out} --split-by {split_by}"}  # fmt: skip

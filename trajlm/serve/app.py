@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 
 from trajlm.api import MULTITASK_HINT, TrajLM
 from trajlm.errors import TrajlmInputError
-from trajlm.model.coverage import travel_time_warning
+from trajlm.model.coverage import coverage_warnings, travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker, Overloaded
 from trajlm.serve.formats import Limits, check_times, floats, parse_trajectories, render_points
@@ -107,18 +107,22 @@ def create_app(
             check_times(req.at_times, "at_times")
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
-            out = await batcher.submit(("steps", req.steps or 5), df)
+            k = req.steps or 5  # shared passes: this request's own lines, as predict checks
+            out = await batcher.submit(("steps", k), df)
+            lines = _coverage_lines(model, df, model.config.max_len - k)
         else:
-            out = await worker.call(_predict_at, model, df, req.at_times, req.seconds_ahead)
-        return JSONResponse(_points(out, req.output or fmt, ("step", "std_m")))
+            out, lines = await worker.call(
+                _warned, _predict_at, model, df, req.at_times, req.seconds_ahead
+            )
+        return JSONResponse(_warn(_points(out, req.output or fmt, ("step", "std_m")), lines))
 
     @app.post("/recover", response_model=s.PointsResponse, responses=errors)
     async def recover(req: s.RecoverRequest) -> JSONResponse:
         """Fill points whose position is null (times given), between known points."""
         _need(model, "recover")
         df, fmt = parse(req, validate=False)
-        out = await worker.call(lambda: model.recover(df, mode=req.mode))
-        return JSONResponse(_points(out, req.output or fmt, ("recovered",)))
+        out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
+        return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
 
     @app.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
     async def travel_time(req: s.TravelTimeRequest) -> JSONResponse:
@@ -129,25 +133,25 @@ def create_app(
                                    "destinations", field="destinations")  # fmt: skip
         check_times(req.depart, "depart")
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
-        secs = await worker.call(model.travel_time, o, d, req.depart)
+        secs, lines = await worker.call(_warned, model.travel_time, o, d, req.depart)
         line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
-        return JSONResponse({"seconds": floats(secs), **({"warnings": [line]} if line else {})})
+        return JSONResponse(_warn({"seconds": floats(secs)}, [*lines, *([line] if line else [])]))
 
     @app.post("/embed", response_model=s.EmbedResponse, responses=errors)
     async def embed(req: s.TrajectoriesRequest) -> JSONResponse:
         """One vector per trajectory (mean-pooled final hidden state)."""
         df, _ = parse(req)
-        emb = await worker.call(model.embed, df)
+        emb, lines = await worker.call(_warned, model.embed, df)
         Z = emb.select(pl.exclude("traj_id")).to_numpy()
-        return JSONResponse({"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding":
-                z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]})  # fmt: skip
+        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding":
+                z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]}, lines))  # fmt: skip
 
     @app.post("/classify", response_model=s.ClassifyResponse, responses=errors)
     async def classify(req: s.TrajectoriesRequest) -> JSONResponse:
         """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
         _need(model, "classify")
         df, _ = parse(req)
-        out = await worker.call(model.classify, df)
+        out, lines = await worker.call(_warned, model.classify, df)
         classes = [c[2:] for c in out.columns if c.startswith("p_")]
         rows = [
             {
@@ -157,7 +161,7 @@ def create_app(
             }
             for r in out.iter_rows(named=True)
         ]
-        return JSONResponse({"classes": classes, "results": rows})
+        return JSONResponse(_warn({"classes": classes, "results": rows}, lines))
 
     @app.post("/similar", response_model=s.SimilarResponse, responses=errors)
     async def similar(req: s.SimilarRequest) -> JSONResponse:
@@ -165,7 +169,7 @@ def create_app(
         if index is None:
             raise NotAvailable("no similarity index: start the server with --index STORE")
         df, _ = parse(req)
-        emb = await worker.call(lambda: model.embed(df, n_points=index.n_points))
+        emb, lines = await worker.call(_warned, lambda: model.embed(df, n_points=index.n_points))
         dist, idx = index.query(emb.select(pl.exclude("traj_id")).to_numpy(), req.k)
         results = []
         for q, (dr, ir) in zip(emb["traj_id"].to_list(), zip(dist, idx, strict=True),
@@ -180,7 +184,7 @@ def create_app(
                 matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
                                 "track": track})  # fmt: skip
             results.append({"traj_id": q, "matches": matches})
-        return JSONResponse({"results": results})
+        return JSONResponse(_warn({"results": results}, lines))
 
     @app.post("/validity", response_model=s.ValidityResponse, responses=errors)
     async def validity(req: s.ValidityRequest) -> JSONResponse:
@@ -260,9 +264,45 @@ def predict_batch(model: TrajLM):
 def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.DataFrame:
     import warnings
 
-    with warnings.catch_warnings():  # times outside the rollout: null in the answer
-        warnings.simplefilter("ignore")
-        return model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead)
+    from trajlm.model.coverage import CoverageWarning
+
+    with warnings.catch_warnings(record=True) as caught:  # times outside the rollout: null
+        warnings.simplefilter("always")
+        out = model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead)
+    for w in caught:  # the coverage lines go on to the answer's warnings (_warned)
+        if issubclass(w.category, CoverageWarning):
+            warnings.warn(w.message, CoverageWarning, stacklevel=2)
+    return out
+
+
+def _warned(fn, *args) -> tuple[Any, list[str]]:
+    """fn(*args) on the model thread, with the warnings it raised (coverage, NaN times, ...)
+    as lines for the answer's ``warnings`` (user test ux6 item 8): the Python API's warnings,
+    not only the server log's. Safe: every model call runs on that one thread."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(*args)
+    lines = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    for w in caught:
+        if not issubclass(w.category, UserWarning):  # library noise: the log, as before
+            log.warning("%s: %s", w.category.__name__, w.message)
+    return out, lines
+
+
+def _coverage_lines(model: TrajLM, df: pl.DataFrame, history: int | None) -> list[str]:
+    """The coverage lines ``predict`` warns for one request of a shared /predict pass."""
+    core = getattr(model, "model", model)
+    return [f"input outside the training coverage: {ln}"
+            for ln in coverage_warnings(core, df, history)]  # fmt: skip
+
+
+def _warn(body: dict, lines: list[str]) -> dict:
+    """The answer with ``warnings`` (distinct lines, in order) when there are any."""
+    if lines:
+        body["warnings"] = list(dict.fromkeys(lines))
+    return body
 
 
 def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:

@@ -90,6 +90,7 @@ class PointsResponse(BaseModel):
     format: Format
     n_trajectories: int
     points: Any = Field(description="In `format`: rows, or a FeatureCollection.")
+    warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
 
 
 class TravelTimeResponse(BaseModel):
@@ -105,6 +106,7 @@ class Embedding(BaseModel):
 class EmbedResponse(BaseModel):
     dim: int
     embeddings: list[Embedding]
+    warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
 
 
 class Classification(BaseModel):
@@ -116,6 +118,7 @@ class Classification(BaseModel):
 class ClassifyResponse(BaseModel):
     classes: list[str]
     results: list[Classification]
+    warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
 
 
 class Match(BaseModel):
@@ -132,6 +135,7 @@ class SimilarResult(BaseModel):
 
 class SimilarResponse(BaseModel):
     results: list[SimilarResult]
+    warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
 
 
 class ErrorResponse(BaseModel):

@@ -14,10 +14,11 @@ from __future__ import annotations
 import copy
 import json
 import time
+import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import polars as pl
 import torch
 import torch.nn.functional as F
 
@@ -27,10 +28,32 @@ from trajlm.data.segments import segment_labels
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.classify_head import FeatureHead, TrajectoryClassifier
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
+from trajlm.tasks.task_frames import task_frame
 
 # re-exported: callers import these from here
 __all__ = ["FeatureHead", "ModelClassifier", "RecutClassification", "TrajectoryClassifier",
            "WindowPrep", "window_dataset"]  # fmt: skip
+
+
+MIN_CLASS_TRAJECTORIES = 5  # fewer train trajectories of a class: warned (user test ux6 item 5)
+
+
+def _warn_small_classes(counts: dict[str, int]) -> None:
+    """One line naming the classes ``fit`` trains and those with too few train trajectories
+    to learn (GeoLife's raw labels: airplane and boat have one each); the CLI trains the
+    mapped classes (trajlm.data.segments.CLASS_MAP via make_mode_segments)."""
+    small = [c for c, n in counts.items() if n < MIN_CLASS_TRAJECTORIES]
+    if not small:
+        return
+    every = ", ".join(f"{c} {n}" for c, n in counts.items())
+    warnings.warn(
+        f"ModelClassifier.fit trains {len(counts)} classes, as labelled (train trajectories: "
+        f"{every}); {', '.join(small)} ha{'s' if len(small) == 1 else 've'} fewer than "
+        f"{MIN_CLASS_TRAJECTORIES} to learn from: merge or drop them first, e.g. "
+        "trajlm.data.segments.make_mode_segments(df) (the CLI's classes: taxi -> car, subway "
+        "and train -> rail, others dropped; docs/finetune.md)",
+        stacklevel=3,
+    )
 
 
 class ModelClassifier(WindowPrep):
@@ -108,11 +131,17 @@ class ModelClassifier(WindowPrep):
         )
         self.name = name or f"trajlm classifier ({mode})"
 
-    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ModelClassifier:
+    def fit(self, train: Any, val: Any = None) -> ModelClassifier:
+        """``train`` / ``val``: any frame TrajLM takes (pandas, Polars, ...) with a ``label``
+        column."""
         from trajlm.finetune.modes import apply_mode, count_trainable
         from trajlm.finetune.trainer import train_classifier
 
-        self.classes_ = sorted(np.unique(segment_labels(train)).tolist())
+        train, val = task_frame(train, "train"), task_frame(val, "val")
+        labels = segment_labels(train)
+        self.classes_ = sorted(np.unique(labels).tolist())
+        self.class_counts_ = {c: int((labels == c).sum()) for c in self.classes_}
+        _warn_small_classes(self.class_counts_)
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip
         torch.manual_seed(self.seed)
@@ -166,8 +195,9 @@ class ModelClassifier(WindowPrep):
             cnt.index_add_(0, own[a : a + 256], torch.ones(len(lp), dtype=torch.float64))
         return (out / cnt.clamp(min=1)[:, None]).numpy()
 
-    def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
+    def predict_proba(self, segments: Any) -> np.ndarray:
         """(N, K) class probabilities (geometric mean over windows), sorted segment order."""
+        segments = task_frame(segments, "segments")
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         p = np.exp(lp - lp.max(1, keepdims=True))
@@ -241,7 +271,8 @@ class ModelClassifier(WindowPrep):
 
     from_pretrained = load
 
-    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+    def classify(self, segments: Any) -> np.ndarray:
+        segments = task_frame(segments, "segments")
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         return np.asarray(self.classes_)[lp.argmax(1)].astype(str)

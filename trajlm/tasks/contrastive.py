@@ -245,9 +245,12 @@ class ContrastiveEmbedder:
         self.model, self.mode, self.config = model, mode, config or ContrastiveConfig()
         self.n_last, self.lora_r, self.device = n_last, lora_r, device
 
-    def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ContrastiveEmbedder:
+    def fit(self, train: Any, val: Any = None) -> ContrastiveEmbedder:
         from trajlm.model import TrajectoryModel
+        from trajlm.tasks.task_frames import task_frame
         from trajlm.tasks.task_io import base_reference
+
+        train, val = task_frame(train, "train"), task_frame(val, "val")
         from trajlm.train.modes import apply_mode
 
         base = self.model
@@ -261,9 +264,11 @@ class ContrastiveEmbedder:
         self.model_ = net.eval()
         return self
 
-    def embed(self, df: pl.DataFrame) -> np.ndarray:
+    def embed(self, df: Any) -> np.ndarray:
         from trajlm.tasks.embed import embed
+        from trajlm.tasks.task_frames import task_frame
 
+        df = task_frame(df, "input")
         return embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
 
     def save_pretrained(self, directory: str | Path) -> int:

@@ -171,7 +171,10 @@ class ModelEmbedder:
         self.model, self.name, self.batch_size, self.max_len = model, name, batch_size, max_len
         self.n_points, self.layer = n_points, layer
 
-    def embed(self, df: pl.DataFrame) -> np.ndarray:
+    def embed(self, df: Any) -> np.ndarray:
+        from trajlm.tasks.task_frames import task_frame
+
+        df = task_frame(df, "input")
         return embed(self.model, df, self.batch_size, self.max_len, self.n_points, self.layer)
 
 
