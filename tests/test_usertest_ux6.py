@@ -175,3 +175,23 @@ def test_cli_classify_finetune_prints_val_accuracy(tmp_path):
     assert "val_accuracy_pct" in text and "val_macro_f1_pct" in text, r.output
     assert "bike (" in text and "trajlm eval --task classify" in text
     assert "Traceback" not in r.output and "{'" not in text
+
+
+def test_saving_a_task_model_never_replaces_what_is_there(tmp_path):
+    """ModelClassifier.save twice into one folder replaced the first silently (the second new
+    user's item 13); a folder of the user's own files was written into. Now both refuse,
+    and overwrite=True replaces only trajlm's own saved classifier."""
+    from trajlm.errors import OutputExistsError
+    from trajlm.tasks.task_io import task_dir
+
+    d = task_dir(tmp_path / "clf", "classifier.json", "classifier", overwrite=False)
+    (d / "classifier.json").write_text("{}")
+    with pytest.raises(OutputExistsError, match="already holds a saved classifier"):
+        task_dir(d, "classifier.json", "classifier", overwrite=False)
+    assert task_dir(d, "classifier.json", "classifier", overwrite=True) == d
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("x")
+    with pytest.raises(OutputExistsError, match="not written by trajlm"):
+        task_dir(mine, "classifier.json", "classifier", overwrite=True)
+    assert (mine / "thesis.tex").read_text() == "x"

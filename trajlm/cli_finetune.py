@@ -93,7 +93,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
         clf.fit(parts["train"], parts["val"])
         return {
-            "adapter_bytes": clf.save(out),
+            "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
             **_classify_summary(clf, parts, out, split_by),
         }

@@ -203,22 +203,22 @@ class ModelClassifier(WindowPrep):
         p = np.exp(lp - lp.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
 
-    def save(self, directory: str | Path) -> int:
+    def save(self, directory: str | Path, overwrite: bool = False) -> int:
         """Write a fitted classifier (``load`` / ``from_pretrained`` read it back):
         ``classifier.json``, ``head.safetensors`` and the backbone as trajlm.tasks.task_io
         stores it: LoRA / selective / frozen fine-tunes of a base checkpoint keep only
         ``adapter/`` and a reference (path + sha256) to the base, never a merged copy; a full
         fine-tune (or a model built in memory) keeps ``backbone/``. The fitted object is not
         changed. Returns the bytes of what fine-tuning changed (adapter + head; whole backbone
-        when it is stored)."""
+        when it is stored). A folder already holding a classifier needs ``overwrite``; one
+        trajlm did not write is never written into."""
         from safetensors.torch import save_file
 
-        from trajlm.tasks.task_io import save_backbone
+        from trajlm.tasks.task_io import save_backbone, task_dir
 
         if self.route is not None:  # its index is train data; not stored yet (docs/modes.md)
             raise ValueError("saving a classifier with route features is not supported yet")
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
+        d = task_dir(directory, "classifier.json", "classifier", overwrite)
         head = {
             k: v.detach().cpu().contiguous() for k, v in self.classifier_.head.state_dict().items()
         }

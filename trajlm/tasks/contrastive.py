@@ -271,15 +271,15 @@ class ContrastiveEmbedder:
         df = task_frame(df, "input")
         return embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
 
-    def save_pretrained(self, directory: str | Path) -> int:
+    def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> int:
         """Write embedder.json + the backbone (adapter + base reference, or a full copy);
-        returns the bytes of the backbone part."""
+        returns the bytes of the backbone part. A folder already holding an embedder needs
+        ``overwrite``; one trajlm did not write is never written into."""
         import json
 
-        from trajlm.tasks.task_io import save_backbone
+        from trajlm.tasks.task_io import save_backbone, task_dir
 
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
+        d = task_dir(directory, "embedder.json", "embedder", overwrite)
         n = save_backbone(self.model_, self.mode, d, getattr(self, "base_", None))
         info = {k: v for k, v in self.info_.items() if k != "history"}
         meta = {"format": 2, "kind": "contrastive_embedder", "mode": self.mode,

@@ -29,6 +29,30 @@ from trajlm.train.pretrained import load_weights
 BACKBONE_JSON = "backbone.json"
 
 
+def task_dir(directory: str | Path, head_file: str, kind: str, overwrite: bool) -> Path:
+    """The folder a task model is saved into, made if missing. Nothing of the user's is
+    replaced: a non-empty folder trajlm did not write is refused, and one that already holds a
+    saved `head_file` is refused unless ``overwrite`` (the CLI checks its --out first)."""
+    from trajlm._safety import read_marker, write_marker
+    from trajlm.errors import OutputExistsError
+
+    d = Path(directory)
+    if d.exists() and not d.is_dir():
+        raise OutputExistsError(f"{d} is a file, not a directory")
+    if d.is_dir() and any(d.iterdir()):
+        if read_marker(d) is None:
+            raise OutputExistsError(f"{d} is not empty and was not written by trajlm; "
+                                    "nothing is written into it")  # fmt: skip
+        if (d / head_file).exists() and not overwrite:
+            raise OutputExistsError(
+                f"{d} already holds a saved {kind}", hint="pass overwrite=True to replace it"
+            )
+    d.mkdir(parents=True, exist_ok=True)
+    if read_marker(d) is None:
+        write_marker(d, kind)
+    return d
+
+
 def sha256_of(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
