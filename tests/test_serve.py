@@ -189,6 +189,8 @@ BAD = [  # (mutation of a valid body, status, words the message must hold)
         422,
         ["features[0].properties.times"],
     ),
+    (lambda b: b | {"steps": True}, 422, ["steps"]),  # was 200 with 1 step (lax int)
+    (lambda b: b | {"steps": "3"}, 422, ["steps"]),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 Format = Literal["table", "geojson", "mfjson"]
 Time = str | float
@@ -29,13 +29,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+# counts are strict: "steps": true or "3" is a type error, not 1 or 3 (the second new-user test)
+Count = StrictInt
+
+
 class TrajectoriesRequest(Strict):
     trajectories: Any = TRAJECTORIES
     output: Format | None = OUTPUT
 
 
 class PredictRequest(TrajectoriesRequest):
-    steps: int | None = Field(None, ge=1, description="Next points of the rollout (default 5).")
+    steps: Count | None = Field(None, ge=1, description="Next points of the rollout (default 5).")
     at_times: list[Time] | None = Field(
         None, min_length=1, max_length=64, description="Absolute times (ISO or Unix s)."
     )
@@ -49,7 +53,7 @@ class RecoverRequest(TrajectoriesRequest):
 
 
 class SimilarRequest(TrajectoriesRequest):
-    k: int = Field(5, ge=1, le=100)
+    k: Count = Field(5, ge=1, le=100)
     geometry: bool = Field(False, description="Return each match's (thinned) track.")
 
 
