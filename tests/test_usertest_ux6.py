@@ -195,3 +195,23 @@ def test_saving_a_task_model_never_replaces_what_is_there(tmp_path):
     with pytest.raises(OutputExistsError, match="not written by trajlm"):
         task_dir(mine, "classifier.json", "classifier", overwrite=True)
     assert (mine / "thesis.tex").read_text() == "x"
+
+
+def test_similarity_finetune_says_when_no_epoch_beat_the_start(tmp_path, monkeypatch):
+    """`best_epoch -1` was printed without saying the saved model is the starting one."""
+    import polars as pl
+    import torch
+
+    import trajlm.tasks.contrastive as contrastive
+    from trajlm.cli_finetune import _finetune_into
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    monkeypatch.setattr(contrastive, "fit_contrastive", lambda *a, **k: {"best_epoch": -1})
+    torch.manual_seed(0)
+    net = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2))
+    df = pl.DataFrame({"traj_id": ["a"], "split": ["train"]})
+    out = tmp_path / "ft"
+    out.mkdir()
+    summary = _finetune_into(net, None, df, None, out, "similarity", "full", 0, 1, 1, 2, 1.0,
+                             8, "time")  # fmt: skip
+    assert "saved model is the starting one" in summary["note"]

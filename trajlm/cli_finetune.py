@@ -107,6 +107,9 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     merge_adapter(net).save_pretrained(out)  # a plain model: `trajlm similar --model OUT`
     spec = {"n_points": n_points, "pooling": "mean", "metric": "l2", **summary}
     (Path(out) / "embedding.json").write_text(json.dumps(spec, indent=2) + "\n")
+    if summary.get("best_epoch", 0) < 0:  # the start was never beaten on val (newuser2)
+        summary = {**summary, "note": "no epoch beat the starting model on val: the saved "
+                   "model is the starting one (more epochs, another --mode or lr)"}  # fmt: skip
     return summary
 
 
