@@ -430,3 +430,10 @@ def test_model_worker_bounds_waiting_calls():
         slow.close()
 
     asyncio.run(scenario())
+
+
+def test_index_limit_spreads_over_the_store(model, work):
+    """--index-limit took the first N sorted ids (a GeoLife store's first users only)."""
+    all_ids = read_store(work / "store")["traj_id"].unique().sort().to_list()
+    idx = SimilarIndex(model, work / "store", limit=5)
+    assert len(idx) == 5 and idx.ids[0] == all_ids[0] and idx.ids[-1] == all_ids[-1]

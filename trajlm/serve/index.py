@@ -29,11 +29,14 @@ def embedding_points(run: Path | None) -> int | None:
 
 
 class SimilarIndex:
-    """Embeddings of up to `limit` trajectories of a store (all splits, by sorted traj_id)."""
+    """Embeddings of up to `limit` trajectories of a store (all splits; beyond `limit`, evenly
+    spread over the sorted ids, so a GeoLife store is not its first users' trips)."""
 
     def __init__(self, model: Any, store: str | Path, limit: int = 5_000) -> None:
         df = read_store(store, columns=["traj_id", "t", "lat", "lon"])
-        ids = df["traj_id"].unique().sort().head(limit)
+        ids = df["traj_id"].unique().sort()
+        if len(ids) > limit:  # an even spread over the sorted ids, not the first users' trips
+            ids = ids.gather(np.linspace(0, len(ids) - 1, limit).round().astype(np.int64))
         df = df.filter(pl.col("traj_id").is_in(ids.implode()), pl.len().over("traj_id") >= 2)
         self.store, self.n_points = str(store), embedding_points(model.path)
         emb = model.embed(df, n_points=self.n_points)
