@@ -219,6 +219,13 @@ def test_nan_bad_json_and_limits(client, trips):
     r = client.post("/predict", content=b"[" + b" " * 300_000 + b"]",
                     headers={"content-type": "application/json"})  # fmt: skip
     _error(r, 413, "limit")
+    # a body the JSON parser gives up on (100k nested arrays) and an unknown route had come
+    # back as {"detail": ...}, not the documented {"error", "field"} (the second new-user test)
+    deep = b'{"trajectories": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    r = client.post("/predict", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and set(r.json()) == {"error", "field"}, r.text
+    r = client.get("/no-such-endpoint")
+    assert r.status_code == 404 and set(r.json()) == {"error", "field"}, r.text
 
 
 # ---------------------------------------------------------------------------- the others

@@ -27,6 +27,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trajlm.api import MULTITASK_HINT, TrajLM
 from trajlm.errors import TrajlmInputError
@@ -373,6 +374,11 @@ def _handlers(app: FastAPI) -> None:
             return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
                           "body")  # fmt: skip
         return _error(422, f"field {loc}: {msg}", loc)
+
+    @app.exception_handler(StarletteHTTPException)  # a body the parser gave up on, 404, 405
+    async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:
+        field = "body" if e.status_code == 400 else None
+        return _error(e.status_code, str(e.detail), field, getattr(e, "headers", None))
 
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, e: NotAvailable) -> JSONResponse:
