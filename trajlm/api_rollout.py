@@ -90,6 +90,13 @@ def interpolate_at(
     })  # fmt: skip
 
 
+def _first_and_more(hit: np.ndarray) -> tuple[int, str]:
+    """(first trajectory with a hit, " (and N more trajectories)" or "") of a (B, k) mask."""
+    rows = np.flatnonzero(hit.any(1))
+    more = len(rows) - 1
+    return int(rows[0]), f" (and {more} more trajectories)" if more else ""
+
+
 def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.ndarray,
                 nan: np.ndarray, cap: int = MAX_STEPS) -> str:  # fmt: skip
     """One line: how many asked positions are NaN, and for the first trajectory of each cause
@@ -98,24 +105,20 @@ def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.nda
     before = nan & (ahead < 0)
     beyond = nan & ~before
     if before.any():
-        b = int(np.flatnonzero(before.any(1))[0])
-        more = int(before.any(1).sum()) - 1
+        b, more = _first_and_more(before)
         parts.append(
             f"{int(before.sum())} asked time(s) lie before a trajectory's last point, e.g. "
-            f"{ahead[b][before[b]][0]:+.0f} s for trajectory {ids[b]!r}"
-            + (f" (and {more} more trajectories)" if more else "")
-            + " (ask for times after each trajectory's last point)"
+            f"{ahead[b][before[b]][0]:+.0f} s for trajectory {ids[b]!r}{more}"
+            " (ask for times after each trajectory's last point)"
         )
     if beyond.any():
-        b = int(np.flatnonzero(beyond.any(1))[0])
-        more = int(beyond.any(1).sum()) - 1
+        b, more = _first_and_more(beyond)
         parts.append(
             f"{int(beyond.sum())} asked time(s) lie beyond the rollout, e.g. "
             f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, whose rollout of "
             f"{n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
-            f"{reach[b] / max(n_steps[b], 1):.2g} s on average)"
-            + (f" (and {more} more trajectories)" if more else "")
-            + f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
+            f"{reach[b] / max(n_steps[b], 1):.2g} s on average){more}"
+            f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
             "the whole track with predict(steps=N) (--steps N)"
         )
     return f"NaN where no position can be given: {'; '.join(parts)}"
