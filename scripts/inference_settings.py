@@ -7,7 +7,8 @@ residual base is left as it is (no coverage or backtest gate can act on it).
 coverage_gate "speed": outside the recorded speed / time-step range the prediction shrinks
 toward constant velocity; context "motion": the clock is never read; backtest_gate 8: where
 the model predicted the trajectory's own past worse than constant velocity, it falls back
-toward constant velocity (trajlm/model/backtest.py).
+toward constant velocity (trajlm/model/backtest.py); backtest_min_steps 1 (session 12): from
+one scored step (a 3-point history) on, its power scaled by the evidence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import json
 import sys
 from pathlib import Path
 
-SETTINGS = {"coverage_gate": "speed", "context": "motion", "backtest_gate": 8.0}
+SETTINGS = {"coverage_gate": "speed", "context": "motion", "backtest_gate": 8.0,
+            "backtest_min_steps": 1}
 
 
 def main(paths: list[str]) -> None:

@@ -188,3 +188,29 @@ def test_rollout_backtest_gate_falls_back_on_a_steady_line_and_cached_matches_fu
     torch.testing.assert_close(
         a[2], model().generate(mixed, steps=4)["pos"][2], rtol=1e-4, atol=1e-3
     )
+
+
+def test_backtest_min_steps_gates_a_short_steady_history_by_its_evidence():
+    """backtest_min_steps 1 (session 12): a 3-point steady line has one scored step; the gate
+    acts with the power scaled to that evidence (p / 3), and 2 points (no step) stay ungated;
+    the default 3 leaves a 3-point history ungated, as before."""
+    from trajlm.model.backtest import MIN_STEPS
+
+    short = _line(n=3)
+    assert float(_gate(model(backtest_gate=8.0), short)[0]) == 1.0  # default: no evidence
+    m = model(backtest_gate=8.0, backtest_min_steps=1)
+    g1 = float(_gate(m, short)[0])
+    assert g1 < 1.0
+    full = model(backtest_gate=8.0 / MIN_STEPS)  # the same one step at the full power / 3
+    full.load_state_dict(m.state_dict())
+    full.config.backtest_min_steps = 1
+    assert abs(g1 - float(_gate(full, short)[0])) < 1e-5
+    assert float(_gate(m, _line(n=2))[0]) == 1.0
+    long = _line(n=16)  # >= MIN_STEPS scored steps: bit for bit the session-11 gate
+    assert torch.equal(_gate(m, long), _gate(model(backtest_gate=8.0), long))
+    out = m.generate(short, steps=3)["pos"][0]
+    off = model().generate(short, steps=3)["pos"][0]
+    cv = short["pos"][0, -1] + torch.tensor([120.0, 0.0]) * torch.arange(1, 4)[:, None]
+    assert (out - cv).norm(dim=-1).max() < (off - cv).norm(dim=-1).max()
+    with pytest.raises(ValueError, match="backtest_min_steps"):
+        model(backtest_gate=8.0, backtest_min_steps=0)

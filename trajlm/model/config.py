@@ -221,6 +221,11 @@ class ModelConfig:
     # history, against constant velocity from the same point (one extra rollout; it sees the
     # compounding a one-step score misses).
     backtest_steps: int = 0
+    # The fewest scored history steps the one-step backtest gates on (session 12). Below
+    # backtest.MIN_STEPS (3) its power shrinks with the evidence, p * n / 3: a 3-point history
+    # (one scored step) that a steady vehicle's model braked through is gated, where before a
+    # short history had no backtest at all (trajlm-small 5-17x constant velocity there).
+    backtest_min_steps: int = 3
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -368,6 +373,10 @@ class ModelConfig:
             int(self.backtest_steps) >= 0, f"backtest_steps must be >= 0, got {self.backtest_steps}"
         )
         need(self.backtest_gate >= 0, f"backtest_gate must be >= 0, got {self.backtest_gate}")
+        need(
+            int(self.backtest_min_steps) >= 1,
+            f"backtest_min_steps must be >= 1, got {self.backtest_min_steps}",
+        )
         if self.backtest_gate:
             need(self.residual_base == "constant_velocity" and not self.time_query,
                  "backtest_gate needs residual_base 'constant_velocity' and no time_query")  # fmt: skip
