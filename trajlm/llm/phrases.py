@@ -47,6 +47,8 @@ DATE = (
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR})"
 )
 _TO = r"(?:and|to|until|till|through|thru|-|or)"
+# words just before a duration that make it a stop's ("stopped longer than 5 min")
+STOP_WORDS_NEAR = re.compile(r"\b(stop|stops|stopped|stopping|stationary|idle|waited|parked)\b")
 DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
              "lunchtime": (12, 14)}  # fmt: skip
 
