@@ -124,7 +124,10 @@ class _Calendar:
     def one(self, g: Sequence[str | None], year: str | None = None) -> date:
         """A DATE match's 7 groups -> the date (``year``: when the match has none)."""
         if g[0]:
-            return date.fromisoformat(g[0])
+            try:
+                return date.fromisoformat(g[0])
+            except ValueError:  # "2013-07-70" (a slip in "2013-07-05")
+                raise CannotAnswer(f"no such date: {g[0]}") from None
         if g[1]:
             return self.day(g[1], g[2], g[3] or year)
         return self.day(g[5], g[4], g[6] or year)
