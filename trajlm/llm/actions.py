@@ -58,6 +58,11 @@ SUPERLATIVES = {
     r"slowest": ("speed_kmh", True),
     r"most points|most fixes": ("n_points", False),
 }
+# a description asked in other words: the cue, and the only words the question may have
+TOLD_CUE = r"\btell\b|\bwhat\b.*\b(?:did|do|does|happened|happen)\b"
+TOLD = {"tell", "me", "us", "in", "plain", "words", "english", "what", "did", "do", "does",
+        "happened", "happen", "on", "during", "the", "please", "can", "could", "you", "would",
+        "like", "to", "know", "i", "want", "with"}  # fmt: skip
 
 
 def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
@@ -77,7 +82,7 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         if "trip" not in f:
             raise CannotAnswer("a prediction needs a trip id (e.g. 'predict trip X')")
         return out
-    if s.take(r"\b(?:describe|summari[sz]e|tell me about)\b"):
+    if s.take(r"\b(?:describe|summari[sz]e|tell me about)\b") or _told(s, f):
         s.take(r"\bin (?:plain )?(?:words|english|language|text)\b")
         if "trip" not in f:
             raise CannotAnswer("describe needs a trip id (e.g. 'describe trip X')")
@@ -88,8 +93,8 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
     ):
         k = int(num(m.group(1)))
-    elif m := s.take(  # "..., show 20": the number shown (the verb is read below)
-        rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?([1-9]\d*)(?![\d.,:/\-])(?!\s*(?:{UNIT})\b)",
+    elif m := s.take(  # "..., show 20", "show 4, only ...": the number shown (verb read below)
+        rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?([1-9]\d*)(?![\d.:/\-]|,\d)(?!\s*(?:{UNIT})\b)",
         group=1,
     ):
         k = int(m.group(1))
@@ -103,6 +108,17 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     if out.get("action") in AGGREGATES and unit is not None:
         out["unit"] = ANSWER_UNITS[unit.group(1)]  # "average length in km"
     return out
+
+
+def _told(s: QuestionText, f: dict) -> bool:
+    """True (the words read) for a description asked in other words: "tell me in words what
+    trip X did", "what happened on trip X", "what did trip X do": one trip and only such words
+    ("what time did trip X start" names a measure: not a description)."""
+    if set(f) != {"trip"} or not s.has(TOLD_CUE) or not set(s.leftover(set())) <= TOLD:
+        return False
+    while s.take(rf"\b(?:{'|'.join(TOLD)})\b"):
+        pass
+    return True
 
 
 def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known: set[str]) -> dict:

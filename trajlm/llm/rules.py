@@ -70,10 +70,14 @@ RELATIVE = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|(?:last|this|next|past) (?:week|month|year|weekend))\b"
 )
 # a trip id named without the word "trip": letters joined to digits by - or _
-# ("syn-000042_0", "t_17"), or a long number (Porto's 19-digit ids); never a date or coordinate
+# ("syn-000042_0", "t_17"), or a long number (Porto's 19-digit ids), each after an optional
+# "owner/" ("097/20070412134621_2": GeoLife's user/file_segment); never a date or coordinate
 ID_TOKEN = (
-    r"(?<![\w.\-])((?:[a-z]+[\-_])+\d[\w\-]*|[a-z]+\d{3,}[\w\-]*|\d{6,}(?:[_\-]\w+)?)(?![\w.])"
+    r"(?<![\w.\-])((?:[a-z0-9]+/)?"
+    r"(?:(?:[a-z]+[\-_])+\d[\w\-]*|[a-z]+\d{3,}[\w\-]*|\d{6,}(?:[_\-]\w+)?))(?![\w.])"
 )
+# a numeric date is not a trip id ("trip 12/03/2024", "trip 2013/10/05")
+NUMERIC_DATE = r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\w/])"
 # "Porta Nuova", "Sao Bento": a place without its kind word, where that name is unique
 PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
 # the kinds of place a question may name without its name ("the airport": the one nearest the data)
@@ -93,6 +97,13 @@ MOMENT_SPEED = (
     r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
     r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s)"
     r"|\bat (?:some|any) point\b"
+)
+# "only those slower than 5 m/s", "only bus trips", "only on weekends": "only" before a filter
+# or the trips is read as nothing ("only one stop", "only once" are not: refused)
+ONLY = (
+    r"\bonly\s+(?=(?:those|these|the ones|ones|the|trips|rides|journeys|walks|weekdays?|weekends?"
+    rf"|{MORE}|{LESS}|between|on|in|at|during|near|around|by|from|after|before|since|until|with"
+    r"|that|which|when|where|" + "|".join(MODES.values()) + r")\b)"
 )
 # words that may remain after the phrases are read: grammar and the domain's nouns and verbs
 KNOWN = set(
@@ -126,7 +137,7 @@ READ_WORDS = """predict forecast where will going describe summarise summarize a
     onward since until till before after between through thru morning afternoon evening
     night lunchtime nighttime mornings afternoons evenings nights o'clock am pm midnight noon
     midday latitude longitude lat lon lng bounding bbox within inside near around next close
-    averaged averaging average gps id year during throughout terms corners coordinates""".split()
+    averaged averaging average gps id year during throughout terms corners coordinates only""".split()
 VOCAB = vocabulary(
     [*KNOWN, *READ_WORDS, *MONTHS, *(m[:3] for m in MONTHS), "sept", *DAY_PARTS, *EXTREMES,
      *(w for p in PLACES for w in p.split())],
@@ -199,6 +210,8 @@ class RulePlanner:
             raise CannotAnswer(f"answers per group ({m.group(0).strip()!r}) are not supported: "
                                "ask about one mode, user or time at a time")  # fmt: skip
         f: dict = {}
+        while s.take(ONLY):  # "only" before a filter: read as nothing
+            pass
         self._ids(s, f)
         self._space(s, f)
         read_dates(s, f, self.years)
@@ -216,7 +229,8 @@ class RulePlanner:
     # ------------------------------------------------------------------------ pieces
     def _ids(self, s: QuestionText, f: dict) -> None:
         m = s.take(
-            r"\b(?:trip|trajectory|traj|track|journey|ride)\s+(?:id\s+)?([a-z0-9][\w\-:.]*\d[\w\-:]*)"
+            r"\b(?:trip|trajectory|traj|track|journey|ride)\s+(?:id\s+)?"
+            rf"(?!{NUMERIC_DATE})([a-z0-9](?:[\w\-:.]|/(?=[a-z0-9]))*\d[\w\-:]*)"
         )
         if m:
             f["trip"] = s.original(m, 1)
