@@ -75,3 +75,41 @@ def test_still_refused(question):
 def test_an_impossible_iso_date_is_named():
     with pytest.raises(CannotAnswer, match="no such date: 2024-02-30"):
         RulePlanner().plan("how many trips on 2024-02-30")
+
+
+@pytest.mark.slow
+def test_every_set_question_on_real_stores_gives_an_answer_or_a_refusal():
+    """Every question of the sets through `trajlm ask`'s path (``Asker``: plan, run, printed
+    answer) on the stores in ``TRAJLM_ASK_STORES`` (``:``-separated; skipped when unset), with
+    no model and with a small untrained one (so predict questions run): never a crash."""
+    import json
+    import os
+    from pathlib import Path
+
+    import torch
+
+    from trajlm.api import TrajLM
+    from trajlm.data.store import load_stats
+    from trajlm.model import ModelConfig, TrajectoryModel
+    from trajlm.questions import Asker
+
+    stores = [s for s in os.environ.get("TRAJLM_ASK_STORES", "").split(":") if s]
+    if not stores:
+        pytest.skip("set TRAJLM_ASK_STORES=/tmp/stores/porto:/tmp/stores/geolife")
+    files = sorted((Path(__file__).parent / "data").glob("ask_*.jsonl"))
+    questions = [json.loads(x)["q"] for f in files for x in f.read_text().splitlines() if x]
+    crashes = []
+    for store in stores:
+        torch.manual_seed(0)
+        cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, stats=load_stats(store).to_dict())
+        for model in (None, TrajLM(TrajectoryModel(cfg))):
+            asker = Asker(store, planner="auto", model=model)
+            for q in questions:
+                try:
+                    plan = asker.plan(q)
+                    str(plan.describe()) + str(asker.run(plan))
+                except CannotAnswer:
+                    pass
+                except Exception as e:  # a crash: named with its question
+                    crashes.append(f"{store} {q!r}: {type(e).__name__}: {e}")
+    assert not crashes, "\n".join(crashes)
