@@ -47,6 +47,8 @@ DATE = (
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR})"
 )
 _TO = r"(?:and|to|until|till|through|thru|-|or)"
+# words just before a duration that make it a stop's ("stopped longer than 5 min")
+STOP_WORDS_NEAR = re.compile(r"\b(stop|stops|stopped|stopping|stationary|idle|waited|parked)\b")
 DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
              "lunchtime": (12, 14)}  # fmt: skip
 
@@ -122,7 +124,10 @@ class _Calendar:
     def one(self, g: Sequence[str | None], year: str | None = None) -> date:
         """A DATE match's 7 groups -> the date (``year``: when the match has none)."""
         if g[0]:
-            return date.fromisoformat(g[0])
+            try:
+                return date.fromisoformat(g[0])
+            except ValueError:  # "2013-07-70" (a slip in "2013-07-05")
+                raise CannotAnswer(f"no such date: {g[0]}") from None
         if g[1]:
             return self.day(g[1], g[2], g[3] or year)
         return self.day(g[5], g[4], g[6] or year)

@@ -7,9 +7,9 @@ a doubled consonant ("tripps"), two neighbouring letters swapped ("hwo"), a drop
 letter is never guessed: "short" is not "sort", "waking" not "walking" (``difflib`` at a
 0.85 ratio guesses 160 of the 3,653 words of the other docs pages into another word, these
 classes 4; ``trajlm/llm/typo_audit.py``). Numbers, ids and words joined to digits or dashes
-are never touched. A few common chat abbreviations are
-spelt out ("u" -> "you", "w/" -> "with"). The vocabulary is read from the planner's own
-patterns (``vocabulary``), so a word the planner reads is never "corrected" away from itself.
+are never touched. A few common chat abbreviations are spelt out ("u" -> "you", "w/" ->
+"with", "no. of" -> "number of"). The vocabulary is read from the planner's own patterns
+(``vocabulary``), so a word the planner reads is never "corrected" away from itself.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ _ABBREV = re.compile(
     + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
     + r")(?![\w/\-])",
     re.IGNORECASE,
+)
+# "no. of", "nr of", "num. of", "# of": the number of (only before "of": "no stops" is not)
+_NUMBER_OF = re.compile(
+    r"(?<![\w/.\-#])((?:no|nr|num)\.|#|(?:no|nr|num)(?=\s))\s*(?=of\b)", re.IGNORECASE
 )
 _WORD = re.compile(r"(?<![\w\-/.'])([A-Za-z]+(?:'[A-Za-z]+)?)(?![\w\-/])")
 
@@ -108,5 +112,9 @@ def mend(
         changed.append((w, fixed))
         return fixed
 
-    text = _ABBREV.sub(abbrev, question)
+    def number_of(m: re.Match) -> str:
+        changed.append((m.group(1), "number"))
+        return "number "
+
+    text = _NUMBER_OF.sub(number_of, _ABBREV.sub(abbrev, question))
     return _WORD.sub(word, text), changed

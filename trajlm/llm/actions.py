@@ -1,0 +1,246 @@
+"""The rule planner's actions: what a question asks done with the trips its filters select.
+
+``read_action`` reads, after the filters (trajlm/llm/rules.py), predict / describe with a
+horizon, top-k ("top 5", "show 20"), a ranking by a named measure ("by distance, fastest
+first", "the highest average speed", superlatives), aggregates (mean, median, sum, "how many
+hours ...") with the answer's unit ("in km"), a count or a list. Each phrase it reads is
+blanked out of the question, as the filters' are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trajlm.llm.phrases import NUM, STOP_WORDS_NEAR, UNIT, QuestionText, num
+from trajlm.llm.plan import AGGREGATES, CannotAnswer
+
+# a unit the answer is asked in ("average length in km"): values are reported in the metric's
+# own unit (metres, seconds, km/h), which the printed plan names
+UNIT_WORDS = (
+    r"miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
+    r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
+    r"|mins|min|hours|hrs|seconds|secs"
+)
+ANSWER_UNIT = rf"(?<![\d.])\s(?:in|as)\s+({UNIT_WORDS})(?=[\s,])"
+# "how many hours ...", "total km cycled": a unit standing for the measure it is in
+UNIT_ALONE = rf"\b(?:how many\s+)?({UNIT_WORDS})\b"
+# superlatives that rank by a named metric: word -> smallest first?
+EXTREMES = {"greatest": False, "largest": False, "biggest": False, "highest": False,
+            "most": False, "maximum": False, "max": False, "smallest": True, "lowest": True,
+            "least": True, "fewest": True, "minimum": True, "min": True}  # fmt: skip
+METRIC_WORDS = r"speeds?|distances?|lengths?|durations?|time|stops?|stop time|points|fixes"
+ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km": "km", "hrs": "h",
+                "kilometres": "km", "kilometers": "km", "metres": "m", "meters": "m", "miles": "mi",
+                "minutes": "min", "mins": "min", "min": "min", "hours": "h", "seconds": "s",
+                "secs": "s", "miles per hour": "mph", "km per hour": "km/h",
+                "kilometres per hour": "km/h", "kilometers per hour": "km/h",
+                "metres per second": "m/s", "meters per second": "m/s"}  # fmt: skip
+# the measure a unit is a unit of (a time unit is a duration unless stops are asked about)
+UNIT_METRIC = {"km/h": "speed_kmh", "mph": "speed_kmh", "m/s": "speed_kmh", "km": "length_m",
+               "m": "length_m", "mi": "length_m", "min": "duration_s", "h": "duration_s",
+               "s": "duration_s"}  # fmt: skip
+# words that rank ("shortest in time", "fastest first")
+RANKING = "longest|shortest|fastest|slowest|furthest|farthest|" + "|".join(EXTREMES)
+# a superlative alone: pattern -> (metric, smallest first?)
+SUPERLATIVES = {
+    r"longest stops?|by longest stop|most stationary": ("stop_s", False),
+    r"(?:took|lasted) the shortest time|took the least time|(?:took|lasted) the shortest": (
+        "duration_s",
+        True,
+    ),
+    r"took the longest time|(?:took|lasted) the longest|longest duration|longest time|longest-lasting|lasted longest": (
+        "duration_s",
+        False,
+    ),
+    r"longest|furthest|farthest": ("length_m", False),
+    r"shortest": ("length_m", True),
+    r"fastest": ("speed_kmh", False),
+    r"slowest": ("speed_kmh", True),
+    r"most points|most fixes": ("n_points", False),
+}
+# a description asked in other words: the cue, and the only words the question may have
+TOLD_CUE = r"\btell\b|\bwhat\b.*\b(?:did|do|does|happened|happen)\b"
+TOLD = {"tell", "me", "us", "in", "plain", "words", "english", "what", "did", "do", "does",
+        "happened", "happen", "on", "during", "the", "please", "can", "could", "you", "would",
+        "like", "to", "know", "i", "want", "with"}  # fmt: skip
+
+
+def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
+    """The plan's action fields, read from ``s`` after the filters ``f``; ``known``: the words
+    that may remain (a question with others left is refused as not understood)."""
+    k = None
+    horizon = rf"\bnext\s+{NUM}\s*(?:minutes|minute|mins|min|hours?|hrs)\b"
+    if s.take(r"\b(?:predict|forecast|where will|going to be)\b") or (
+        "trip" in f and s.has(horizon)
+    ):
+        out: dict = {"action": "predict"}
+        if mm := s.take(
+            rf"\b(?:in\s+)?(?:the\s+)?(?:next\s+)?{NUM}\s*(?:of\s+an?\s+)?(minutes|minute|mins|min|hours?|hrs)\b(?:\s+(?:ahead|from now))?"
+        ):
+            out["minutes"] = num(mm.group(1)) * (60 if mm.group(2).startswith("h") else 1)
+        s.take(r"\b(?:be|for|next)\b")
+        if "trip" not in f:
+            raise CannotAnswer("a prediction needs a trip id (e.g. 'predict trip X')")
+        return out
+    if s.take(r"\b(?:describe|summari[sz]e|tell me about)\b") or _told(s, f):
+        s.take(r"\bin (?:plain )?(?:words|english|language|text)\b")
+        if "trip" not in f:
+            raise CannotAnswer("describe needs a trip id (e.g. 'describe trip X')")
+        return {"action": "describe"}
+    if m := s.take(rf"\b(?:top|first)\s+(\d+|{NUM})\b"):
+        k = int(num(m.group(1)))
+    elif m := s.take(
+        r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
+    ):
+        k = int(num(m.group(1)))
+    elif m := s.take(  # "..., show 20", "show 4, only ...": the number shown (verb read below)
+        rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?([1-9]\d*)(?![\d.:/\-]|,\d)(?!\s*(?:{UNIT})\b)",
+        group=1,
+    ):
+        k = int(m.group(1))
+    if m := s.take(rf"\bhow (?:many|much)\s+({UNIT_WORDS}|time|distance)\b"):
+        return _total(s, m.group(1))  # "how many hours did people spend on the bus"
+    unit = s.take(ANSWER_UNIT)
+    if unit is None and not s.has(rf"\b(?:{METRIC_WORDS}|how long|how far|fast)\b"):
+        unit = s.take(UNIT_ALONE)  # "total km cycled"
+    hint = UNIT_METRIC[ANSWER_UNITS[unit.group(1)]] if unit else None
+    out = _aggregate(s, f, k, hint, known)
+    if out.get("action") in AGGREGATES and unit is not None:
+        out["unit"] = ANSWER_UNITS[unit.group(1)]  # "average length in km"
+    return out
+
+
+def _told(s: QuestionText, f: dict) -> bool:
+    """True (the words read) for a description asked in other words: "tell me in words what
+    trip X did", "what happened on trip X", "what did trip X do": one trip and only such words
+    ("what time did trip X start" names a measure: not a description)."""
+    if set(f) != {"trip"} or not s.has(TOLD_CUE) or not set(s.leftover(set())) <= TOLD:
+        return False
+    while s.take(rf"\b(?:{'|'.join(TOLD)})\b"):
+        pass
+    return True
+
+
+def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known: set[str]) -> dict:
+    """The action after the predict / describe / top-k reading: a rank by a named metric,
+    an aggregate (median, sum, mean), a superlative, a count or a list."""
+    by = s.take(
+        rf"\bby\s+(?:the\s+)?(?:their\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
+    ) or s.take(  # "the 3 shortest trips in time": the measure a superlative ranks by
+        rf"\b(?:{RANKING})(?:\s+(?:trips?|rides|journeys|walks|ones))?"
+        rf"(\s+in\s+(?:terms\s+of\s+)?(?:the\s+)?(?:gps\s+)?({METRIC_WORDS}))\b",
+        group=1,
+    )
+    by_metric = _metric(QuestionText(by.group(by.lastindex))) if by else None
+    if not s.has(r"\b(?:average|mean|typical|avg|median)\b") and s.take(
+        # "total number of GPS points", "how many fixes were recorded": a sum
+        r"\b(?:how many|(?:the\s+)?(?:total|overall|combined)\s+(?:number|count)\s+of|"
+        r"(?:the\s+)?(?:total|sum of(?: the)?))\s+(?:the\s+)?(?:gps\s+)?(?:points|fixes)\b"
+    ):
+        return {"action": "sum", "metric": "n_points"}
+    if m := s.take(  # "the highest average speed", "the greatest distance": rank, not average
+        rf"\b(?:the\s+)?({'|'.join(EXTREMES)})\s+(?:average\s+|mean\s+)?(?:number of\s+)?(?:gps\s+)?({METRIC_WORDS})\b"
+    ):
+        metric = _metric(QuestionText(m.group(2)))
+        return _top(s, k, by_metric or metric, EXTREMES[m.group(1)])
+    if s.has(r"\bmedian\b"):
+        s.take(r"\b(?:the\s+)?median\b")
+        return {"action": "median", "metric": _metric(s, hint)}
+    if s.has(r"\b(?:total|sum|combined|cumulative)\b") and not s.has(
+        r"\b(?:how many|(?:total|overall) (?:number|count) of)\b"
+    ):
+        s.take(r"\b(?:the\s+)?(?:total|sum(?: of)?|combined|cumulative)\b")
+        s.take(r"\b(?:number of|travel)\b")
+        metric = _metric(s, hint)
+        if metric == "speed_kmh":
+            raise CannotAnswer("a total of speeds means nothing: ask for the average")
+        return {"action": "sum", "metric": metric}
+    if s.has(r"\b(average|mean|typical|avg)\b") or s.has(r"\bon average\b"):
+        s.take(r"\b(?:on\s+)?(?:average|mean|typical|avg)\b")
+        return {"action": "mean", "metric": _metric(s, hint)}
+    if m := s.take(  # "rank ... by speed, fastest first", "sorted in descending order"
+        rf"\b({RANKING})\s+(?:ones?\s+)?first\b|\b(?:in\s+)?(ascending|descending)(?:\s+order)?\b"
+    ):
+        word = m.group(1) or m.group(2)
+        asc = word == "ascending" or EXTREMES.get(word, word in ("shortest", "slowest"))
+        metric = by_metric or next(
+            (mt for p, (mt, _) in SUPERLATIVES.items() if re.fullmatch(p, word)), None
+        )
+        if metric is None:
+            raise CannotAnswer(f"'{m.group(0).strip()}' by which measure? (speed, "
+                               "duration, distance, stop, points)")  # fmt: skip
+        return _top(s, k, metric, asc)
+    for pat, (metric, asc) in SUPERLATIVES.items():
+        if s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
+            if by_metric is not None:  # "the two shortest trips by duration"
+                metric = by_metric
+            out = {
+                "action": "top",
+                "metric": metric,
+                "k": k or (None if s.has(r"\btrips\b") else 1),
+            }
+            if out["k"] is None:
+                out.pop("k")
+            if asc:
+                out["ascending"] = True
+            return out
+    ranked = s.take(r"\b(?:rank|sort|order)(?:ed)?\b")
+    if by_metric is not None and (k is not None or ranked):  # "top 5 trips by points"
+        return _top(s, k, by_metric, False)
+    if s.take(r"\b(?:how many|(?:total |overall )?count(?: of)?|(?:total )?number of)\b"):
+        return {"action": "count"}
+    if s.take(r"\b(?:list|show|find|give me|display)\b"):
+        return {"action": "list", **({"k": k} if k else {})}
+    # "which / what trips ...", or a bare "trips faster than 30 km/h": the trips asked for
+    # ("what time is it" names neither trips nor a filter: refused)
+    if (set(f) - {"trip"}) or s.has(r"\b(?:trips?|journeys|rides|trajectories|tracks)\b"):
+        s.take(r"\b(?:which|what)\b")
+        return {"action": "list", **({"k": k} if k else {})}
+    if unknown := s.leftover(known):
+        raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
+                           "(see docs/llm.md for what can be asked)")  # fmt: skip
+    raise CannotAnswer("no question about the trips found (ask to count, list, average, "
+                       "rank, predict or describe trips)")  # fmt: skip
+
+
+def _total(s: QuestionText, word: str) -> dict:
+    """A sum asked as "how many hours / km ..." or "how much time / distance ..."."""
+    stop = STOP_WORDS_NEAR.search(s.low) is not None
+    s.take(r"\b(?:in total|in all|total|altogether|combined)\b")
+    if word in ("time", "distance"):
+        return {"action": "sum", "metric": {"time": "stop_s" if stop else "duration_s",
+                                              "distance": "length_m"}[word]}  # fmt: skip
+    metric = UNIT_METRIC[ANSWER_UNITS[word]]
+    if metric == "duration_s" and stop:
+        metric = "stop_s"
+    if metric == "speed_kmh":
+        raise CannotAnswer("a total of speeds means nothing: ask for the average")
+    return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
+
+
+def _top(s: QuestionText, k: int | None, metric: str, ascending: bool) -> dict:
+    out = {"action": "top", "metric": metric, "k": k or (None if s.has(r"\btrips\b") else 1)}
+    if out["k"] is None:
+        out.pop("k")
+    if ascending:
+        out["ascending"] = True
+    return out
+
+
+def _metric(s: QuestionText, hint: str | None = None) -> str:
+    """The measure named in the question; ``hint``: the one the answer's unit implies
+    ("how long ... in meters" is a length)."""
+    if hint is not None and s.take(r"\bhow (?:long|far)\b"):
+        return hint
+    for pat, metric in (
+        (r"\bspeeds?\b|\bfast\b", "speed_kmh"),
+        (r"\b(?:longest )?stops?\b|\bstopped\b", "stop_s"),
+        (r"\bdistances?\b|\blengths?\b|\bfar\b", "length_m"),
+        (r"\bdurations?\b|\bhow long\b|\btake\b|\blast\b|\btime\b", "duration_s"),
+        (r"\bpoints\b|\bfixes\b", "n_points"),
+    ):
+        if s.take(pat):
+            return metric
+    if hint is not None:
+        return hint
+    raise CannotAnswer("of which measure? (speed, duration, distance, stop, points)")
