@@ -17,8 +17,12 @@ import json
 import sys
 from pathlib import Path
 
-SETTINGS = {"coverage_gate": "speed", "context": "motion", "backtest_gate": 8.0,
-            "backtest_min_steps": 1}
+SETTINGS = {
+    "coverage_gate": "speed",
+    "context": "motion",
+    "backtest_gate": 8.0,
+    "backtest_min_steps": 1,
+}
 
 
 def main(paths: list[str]) -> None:
