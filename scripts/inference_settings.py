@@ -8,7 +8,8 @@ coverage_gate "speed": outside the recorded speed / time-step range the predicti
 toward constant velocity; context "motion": the clock is never read; backtest_gate 8: where
 the model predicted the trajectory's own past worse than constant velocity, it falls back
 toward constant velocity (trajlm/model/backtest.py); backtest_min_steps 1 (session 12): from
-one scored step (a 3-point history) on, its power scaled by the evidence.
+one scored step (a 3-point history) on, its power scaled by the evidence; backtest_prior 0: a
+2-point history (nothing to score) is predicted by constant velocity (session 12).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SETTINGS = {
     "context": "motion",
     "backtest_gate": 8.0,
     "backtest_min_steps": 1,
+    "backtest_prior": 0.0,
 }
 
 

@@ -214,3 +214,18 @@ def test_backtest_min_steps_gates_a_short_steady_history_by_its_evidence():
     assert (out - cv).norm(dim=-1).max() < (off - cv).norm(dim=-1).max()
     with pytest.raises(ValueError, match="backtest_min_steps"):
         model(backtest_gate=8.0, backtest_min_steps=0)
+
+
+def test_backtest_prior_sets_the_gate_where_the_history_has_no_scored_step():
+    """backtest_prior: a 2-point history (no step to score) gets that gate; 0 = constant
+    velocity exactly, 1 (default) = the model as before; scored histories are untouched."""
+    two, long = _line(n=2), _line(n=16)
+    m = model(backtest_gate=8.0, backtest_min_steps=1, backtest_prior=0.0)
+    assert float(_gate(m, two)[0]) == 0.0
+    assert torch.equal(_gate(m, long), _gate(model(backtest_gate=8.0, backtest_min_steps=1), long))
+    out = m.generate(two, steps=3)["pos"][0]
+    cv = two["pos"][0, -1] + torch.tensor([120.0, 0.0]) * torch.arange(1, 4)[:, None]
+    torch.testing.assert_close(out, cv, rtol=0, atol=1e-3)
+    assert float(_gate(model(backtest_gate=8.0, backtest_min_steps=1), two)[0]) == 1.0
+    with pytest.raises(ValueError, match="backtest_prior"):
+        model(backtest_gate=8.0, backtest_prior=1.5)

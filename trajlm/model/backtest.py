@@ -12,9 +12,10 @@ next step of the history; with e the mean distance error of each over those step
 is 1 where the model predicted this trajectory's past at least as well as constant velocity,
 and shrinks its correction toward constant velocity (the input's own last step, as the
 coverage gate's fallback) where it did worse. It multiplies the coverage gate. Fewer than
-``backtest_min_steps`` scored steps: no evidence, g = 1; between it and MIN_STEPS the power
-shrinks with the evidence (p * n / MIN_STEPS), so one scored step of a 3-point history gates
-gently unless the model missed it by far (a steady ship it braked: session 12).
+``backtest_min_steps`` scored steps: no evidence, g = ``backtest_prior`` (1 by default);
+between it and MIN_STEPS the power shrinks with the evidence (p * n / MIN_STEPS), so the one
+scored step of a 3-point history gates gently unless the model missed it by far (a steady
+ship it braked: session 12).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def backtest_gate(
     n = scored.sum(1)  # (B,) scored steps: the evidence
     power = cfg.backtest_gate * (n.to(mean.dtype) / MIN_STEPS).clamp(max=1.0)
     g = (e_cv / e_model.clamp_min(1e-12)).pow(power).clamp(max=1.0)
-    return torch.where(n >= cfg.backtest_min_steps, g, torch.ones_like(g))
+    return torch.where(n >= cfg.backtest_min_steps, g, torch.full_like(g, cfg.backtest_prior))
 
 
 def combine_gates(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tensor | None:

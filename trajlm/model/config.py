@@ -226,6 +226,10 @@ class ModelConfig:
     # (one scored step) that a steady vehicle's model braked through is gated, where before a
     # short history had no backtest at all (trajlm-small 5-17x constant velocity there).
     backtest_min_steps: int = 3
+    # The gate where a history has fewer scored steps than that (a 2-point history has none):
+    # 1 = the model as it is (before session 12), 0 = constant velocity. With one step to go
+    # on, the model's edge is its training data's habits, which nothing here can check.
+    backtest_prior: float = 1.0
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -376,6 +380,10 @@ class ModelConfig:
         need(
             int(self.backtest_min_steps) >= 1,
             f"backtest_min_steps must be >= 1, got {self.backtest_min_steps}",
+        )
+        need(
+            0 <= self.backtest_prior <= 1,
+            f"backtest_prior must be in [0, 1], got {self.backtest_prior}",
         )
         if self.backtest_gate:
             need(self.residual_base == "constant_velocity" and not self.time_query,
