@@ -39,15 +39,20 @@ from trajlm.tasks.recover_bridge import BridgeRecoverer  # noqa: E402
 
 
 def arms(model, names: list[str]) -> dict:
-    """name -> a harness recoverer: "<blend>[@<history>][+guard[<p>]]" (p default 8), e.g.
-    "bridge", "blend", "bridge@akima+guard", "bridge+guard1"."""
+    """name -> a harness recoverer: "<blend>[@<history>][+guard[<p>][:<fallback>][:ne<g>]]"
+    (p default 8; fallback best | akima | linear; ne: the gate without evidence, default 1),
+    e.g. "bridge", "blend", "bridge@akima+guard", "bridge+guard32:akima:ne0"."""
     out = {}
     for a in names:
         head, _, guard = a.partition("+")
         blend, _, hist = head.partition("@")
+        guard, *opts = guard.split(":")
         p = float(guard.removeprefix("guard") or 8.0) if guard else 0.0
+        kw = {"fallback": "best", "no_evidence": 1.0}
+        for o in opts:
+            kw.update({"no_evidence": float(o[2:])} if o.startswith("ne") else {"fallback": o})
         out[a] = BridgeRecoverer(model, blend=blend, guard_power=p, name=a,
-                                 history=hist or "known")  # fmt: skip
+                                 history=hist or "known", **kw)  # fmt: skip
     return out
 
 

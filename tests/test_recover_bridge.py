@@ -137,6 +137,8 @@ def test_bad_arguments_are_refused():
         BridgeRecoverer(tiny(), blend="mean")
     with pytest.raises(ValueError, match="history"):
         BridgeRecoverer(tiny(), history="future")
+    with pytest.raises(ValueError, match="fallback"):
+        BridgeRecoverer(tiny(), fallback="cubic")
 
 
 @pytest.mark.skipif(not SMALL.is_file(), reason="trajlm-small not built")

@@ -15,8 +15,8 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    linear interpolation; a gap with a known point on one side only uses that side as is.
 4. the guard (``guard_power`` > 0): on each trajectory's OWN known points every other interior
    one is hidden and recovered by the bridge and by Akima / linear interpolation; with e the
-   mean error of each there, g = min(1, (e_interp / e_bridge) ** p) (the better
-   interpolation), and the output is interp + g (bridge - interp): where the bridge did worse
+   mean error of each there, g = min(1, (e_interp / e_bridge) ** p) (``fallback="best"``:
+   the interpolation that did better there; or a fixed one), and the output is interp + g (bridge - interp): where the bridge did worse
    on this trajectory it falls back toward the interpolation. Fewer than ``min_scored``
    scored points: no evidence, g = ``no_evidence``.
 
@@ -37,6 +37,7 @@ from trajlm.tasks.predict import predict_table
 
 BLENDS = ("blend", "bridge")
 HISTORIES = ("known", "akima")
+FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajectory, or fixed
 # what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
 # docs/recovery.md "Session 12")
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known"}
@@ -239,13 +240,16 @@ class BridgeRecoverer:
         no_evidence: float = 1.0,
         name: str | None = None,
         history: str = "known",
+        fallback: str = "best",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
         if history not in HISTORIES:
             raise ValueError(f"history must be one of {HISTORIES}, got {history!r}")
         self.model, self.blend, self.guard_power = model, blend, float(guard_power)
-        self.history = history
+        if fallback not in FALLBACKS:
+            raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
+        self.history, self.fallback = history, fallback
         self.min_scored, self.no_evidence = int(min_scored), float(no_evidence)
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
@@ -282,9 +286,11 @@ class BridgeRecoverer:
             d = np.linalg.norm(v[scored] - xy[scored], axis=1)
             e[key] = np.bincount(groups[scored], d, minlength=G) / np.maximum(n, 1)
         use_akima = e["akima"] <= e["linear"]  # ties and no evidence: Akima
+        if self.fallback != "best":
+            use_akima = np.full(G, self.fallback == "akima")
         interp = np.where(use_akima[groups][:, None], akima_xy(xy, t, known, groups),
                           linear_xy(xy, t, known, groups))  # fmt: skip
-        e_i = np.minimum(e["akima"], e["linear"])
+        e_i = np.where(use_akima, e["akima"], e["linear"])
         g = np.minimum(1.0, (e_i / np.maximum(e["bridge"], 1e-9)) ** self.guard_power)
         g = np.where(n >= self.min_scored, g, self.no_evidence)
         self.last_gate = g
