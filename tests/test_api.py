@@ -191,10 +191,12 @@ def test_recover_errors_are_clear(model, workdir):
         model.recover(gaps)
     causal = trajlm.TrajLM(TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2,
                                                        stats=model.config.stats)))  # fmt: skip
-    assert causal.tasks == ["predict", "embed"]
+    assert causal.tasks == ["predict", "embed", "recover"]  # recover: the bridge (session 12)
+    with pytest.raises(ValueError, match="mode='span' decodes with infilling heads"):
+        causal.recover(gaps, mode="span")
+    with pytest.raises(ValueError, match="mode must be one of"):
+        causal.recover(gaps, mode="spam")
     with pytest.raises(ValueError, match="infilling heads.*multitask"):
-        causal.recover(gaps)
-    with pytest.raises(ValueError, match="infilling heads"):
         causal.travel_time([(41.15, -8.61)], [(41.16, -8.6)], 1_710_000_000)
     with pytest.raises(ValueError, match="not a classifier"):
         model.classify(gaps)

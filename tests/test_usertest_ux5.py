@@ -179,7 +179,12 @@ def test_cli_recover_and_travel_time_on_a_users_file(tmp_path, runs):
     out = pl.read_csv(tmp_path / "r.csv")
     assert out.columns == ["trip", "ts", "latitude", "longitude", "recovered"]
     assert out["recovered"].sum() == 4 and out["latitude"].null_count() == 0
+    # a causal model recovers through the bridge of its rollouts (session 12); span needs heads
     r = invoke("recover", "--model", runs["full"], "--input", src, "--out", tmp_path / "x.csv")
+    assert r.exit_code == 0, r.output
+    assert pl.read_csv(tmp_path / "x.csv")["latitude"].null_count() == 0
+    r = invoke("recover", "--model", runs["full"], "--input", src, "--out", tmp_path / "y.csv",
+               "--mode", "span")  # fmt: skip
     assert r.exit_code == 2 and "infilling heads" in r.output and "Traceback" not in r.output
     od = tmp_path / "od.csv"
     od.write_text("origin_lat,origin_lon,dest_lat,dest_lon,departure\n"

@@ -67,8 +67,10 @@ from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.predict import predict_at_table, predict_table
 from trajlm.tasks.recover import ModelRecoverer
+from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime
 
+RECOVER_MODES = ("inplace", "span", "bridge")
 MULTITASK_HINT = (
     "it needs a checkpoint trained with the infilling heads (a multi-task run, e.g. "
     '`trajlm train --config configs/multitask.toml`; its config.json has "infill_heads": true)'
@@ -86,7 +88,8 @@ class TrajLM:
 
     Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded
     ``TrajectoryModel``. ``tasks`` lists what the checkpoint can do: every model predicts and
-    embeds; ``recover`` and ``travel_time`` need the infilling heads (a multi-task run);
+    embeds and recovers (without infilling heads through the bridge of its forward rollouts);
+    ``travel_time`` needs the infilling heads (a multi-task run);
     ``classify`` needs a classifier saved by ``ModelClassifier.save``.
     """
 
@@ -162,9 +165,9 @@ class TrajLM:
     @property
     def tasks(self) -> list[str]:
         """The task methods this checkpoint supports."""
-        out = ["predict", "embed"]
+        out = ["predict", "embed", "recover"]  # recover: the bridge without infilling heads
         if getattr(self.model, "infill_head", None) is not None:
-            out += ["recover", "travel_time"]
+            out += ["travel_time"]
         return out + (["classify"] if self.classifier is not None else [])
 
     def __repr__(self) -> str:
@@ -296,8 +299,17 @@ class TrajLM:
         (use ``predict`` for points after the last one). Returns the input's rows with the
         positions filled and a boolean ``recovered`` column marking the filled ones.
         ``mode="span"`` decodes each gap autoregressively instead of in one pass.
+        A checkpoint without infilling heads (trajlm-small) recovers with the bidirectional
+        bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
+        asks for it with any checkpoint; docs/recovery.md, "Session 12").
         """
-        self._require_infill("recover")
+        infill = getattr(self.model, "infill_head", None) is not None
+        if mode not in RECOVER_MODES:
+            raise ValueError(f"mode must be one of {RECOVER_MODES}, got {mode!r}")
+        if mode == "span" and not infill:
+            raise ValueError(f"recover: mode='span' decodes with infilling heads, which this "
+                             f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
+                             "recovers with the bridge of its forward rollouts")  # fmt: skip
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout, known = recovery_input(data, **columns)
         df = drop_labels(df)
@@ -311,7 +323,10 @@ class TrajLM:
             latlon=np.nan_to_num(df.select("lat", "lon").to_numpy().astype(np.float64)),
             known=known,
         )
-        ll = ModelRecoverer(self.model, mode=mode).recover(task)
+        if infill and mode != "bridge":
+            ll = ModelRecoverer(self.model, mode=mode).recover(task)
+        else:
+            ll = BridgeRecoverer(self.model, **BRIDGE_DEFAULT).recover(task)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
         return from_canonical(out, layout=layout, caller_order=True)
 

@@ -20,7 +20,10 @@ import typer
 from trajlm import _cli_io as io
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
 
-MODEL_HELP = "Run directory of a multi-task model (infilling heads), or trajlm-small's name."
+MODEL_HELP = (
+    "Run directory or trajlm-small's name (travel-time: a multi-task model with "
+    "infilling heads; recover: any, the bridge without them)."
+)
 # travel-time input columns: each role and the names it is found under (first match wins)
 OD_NAMES = {
     "o_lat": ("o_lat", "origin_lat", "orig_lat", "start_lat", "from_lat"),
@@ -74,7 +77,11 @@ def recover(
         ..., "--input", help="Points with gaps (empty lat/lon): store dir, CSV, Parquet, GPX..."
     ),
     out: Path = typer.Option(Path("recovered.csv"), "--out", help="The input plus `recovered`."),
-    mode: str = typer.Option("inplace", help="inplace (one pass) | span (gap by gap)."),
+    mode: str = typer.Option(
+        "inplace",
+        help="inplace (one pass) | span (gap by gap) | bridge (forward + backward "
+        "rollouts; what a model without infilling heads always uses).",
+    ),
     split: str = typer.Option("test", help="Split to read when --input is a store."),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
@@ -92,13 +99,18 @@ def recover(
 
     io.choice(split, SPLIT_NAMES, "--split")
     io.choice(on_error, ("raise", "skip"), "--on-error")
-    io.choice(mode, ("inplace", "span"), "--mode")
+    io.choice(mode, ("inplace", "span", "bridge"), "--mode")
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols, on_error)
     m = _model(model, "recover", threads)
+    if mode == "span" and getattr(m.model, "infill_head", None) is None:
+        io.fail(
+            f"--mode span decodes with infilling heads, which --model {model} has not; "
+            "--mode inplace (the default) recovers with the bridge of its forward rollouts"
+        )
     with input_errors(input, "--input", on_error):
         filled = _said(lambda: m.recover(df, mode=mode, **cols), f"--input {input}")
     filled = filled.drop(LINE, strict=False)

@@ -1,0 +1,297 @@
+"""Recovery with a causal next-step model (no infilling heads): a bidirectional bridge.
+
+A checkpoint such as trajlm-small only predicts forward, but it predicts positions at asked
+times (the rollout + interpolation that ``predict(at_times=...)`` uses, api_rollout.py). Every
+gap (hidden rows between known points p and n of one trajectory) is filled from both sides:
+
+1. forward: the known points up to p roll out; the track is read at the gap's timestamps;
+2. backward: the known points from n on, reversed in time (t -> 2 t_n - t; a model whose
+   ``context`` is "motion" reads no clock, so a reversed track is plausible motion), roll out
+   and are read at the same timestamps;
+3. ``blend="blend"``: (1 - w) f + w b with w = (t - t_p) / (t_n - t_p);
+   ``blend="bridge"``: first each side is corrected to end on the other anchor (the forward
+   track minus w times its miss at t_n, the backward one minus (1 - w) times its miss at
+   t_p), then blended. A side whose rollout does not reach across the gap is replaced by the
+   linear interpolation; a gap with a known point on one side only uses that side as is.
+4. the guard (``guard_power`` > 0): on each trajectory's OWN known points every other interior
+   one is hidden and recovered by the bridge and by Akima / linear interpolation; with e the
+   mean error of each there, g = min(1, (e_interp / e_bridge) ** p) (``fallback="best"``:
+   the interpolation that did better there; or a fixed one), and the output is interp + g (bridge - interp): where the bridge did worse
+   on this trajectory it falls back toward the interpolation. Fewer than ``min_scored``
+   scored points: no evidence, g = ``no_evidence``.
+
+Everything runs in metres in one local projection of the input (LocalProjection.fit).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.objectives.spline import spline_per_trajectory
+from trajlm.tasks.predict import predict_table
+
+BLENDS = ("blend", "bridge")
+HISTORIES = ("known", "akima")
+FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajectory, or fixed
+# what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
+# docs/recovery.md "Session 12")
+BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known"}
+CHUNK = 512  # pseudo-trajectories per rollout call (memory)
+MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
+
+
+def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
+    """predict_table's rows of a rollout of k steps per trajectory, extended k steps at a time
+    (from its own predicted points) for each one whose last time is below ``need[id]``, up to
+    MAX_STEPS: api_rollout.rollout_until without the uncertainty (tasks sit below the API)."""
+    history = model.config.max_len - k
+    pred = predict_table(model, df, k, history=history)
+    hist, done = df.select("traj_id", "t", "lat", "lon"), k
+    while done + k <= MAX_STEPS:
+        end = pred.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
+        short = [i for i, t in end.iter_rows() if t < need.get(i, -np.inf)]
+        if not short:
+            break
+        keep = pl.col("traj_id").is_in(pl.Series(short, dtype=hist["traj_id"].dtype).implode())
+        cols = pred.select("traj_id", "t", "lat", "lon").cast(hist.schema)
+        hist = pl.concat([hist.filter(keep), cols.filter(keep)]).sort("traj_id", "t")
+        more = predict_table(model, hist, k, history=history)
+        more = more.with_columns(step=pl.col("step") + done).cast(pred.schema)
+        pred = pl.concat([pred, more]).sort("traj_id", "step", maintain_order=True)
+        done += k
+    return pred
+
+
+def neighbours(known: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(prev, next): the index of the nearest known row at or before / at or after each row in
+    its own trajectory, -1 where there is none (rows sorted by trajectory, then time)."""
+    known, groups = np.asarray(known, bool), np.asarray(groups)
+
+    def fill(kn: np.ndarray, gr: np.ndarray) -> np.ndarray:
+        seg = np.cumsum(np.r_[True, gr[1:] != gr[:-1]]) - 1
+        prev = np.maximum.accumulate(np.where(kn, np.arange(len(kn)), -1))
+        return np.where((prev >= 0) & (seg[np.maximum(prev, 0)] == seg), prev, -1)
+
+    prev = fill(known, groups)
+    rev = fill(known[::-1], groups[::-1])
+    nxt = np.where(rev >= 0, len(known) - 1 - rev, -1)[::-1]
+    return prev, nxt
+
+
+def linear_xy(xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Linear interpolation in time between known neighbours; the nearest known point where
+    only one side has one (known rows as given)."""
+    prev, nxt = neighbours(known, groups)
+    p, q = np.where(prev >= 0, prev, nxt), np.where(nxt >= 0, nxt, prev)
+    tf = np.asarray(t, np.float64)
+    span = tf[q] - tf[p]
+    w = np.where(span > 0, (tf - tf[p]) / np.where(span > 0, span, 1.0), 0.0)[:, None]
+    out = (1 - w) * xy[p] + w * xy[q]
+    out[known] = xy[known]
+    return out
+
+
+def akima_xy(xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The Akima spline per trajectory (as the harness's baseline), linear where undefined."""
+    out = linear_xy(xy, t, known, groups)
+    sp = spline_per_trajectory(xy, t, known, groups, "akima")
+    ok = ~known & np.isfinite(sp).all(1)
+    out[ok] = sp[ok]
+    return out
+
+
+def _rollouts(model, frames: list[pl.DataFrame], need: dict, asked: dict) -> dict:
+    """Roll out every pseudo-trajectory (``frames``: traj_id, t, lat, lon; one id each) and read
+    its track at ``asked[id]`` (seconds after its last point) -> {id: (m, 2) lat/lon, NaN
+    beyond the rollout}."""
+    out: dict = {}
+    for a in range(0, len(frames), CHUNK):
+        df = pl.concat(frames[a : a + CHUNK])
+        last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t", "lat", "lon").last())
+        dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
+        span = np.median([asked[i].max() for i in last["traj_id"].to_list()])
+        room = max(1, model.config.max_len // 2)
+        k = int(min(room, max(1, math.ceil(1.5 * span / max(dt, 1.0)) + 2)))
+        pred = rollout_until(model, df, {i: need[i] for i in last["traj_id"].to_list()}, k)
+        tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
+        for i, t0, la, lo in last.iter_rows():
+            g = tracks[i]
+            tt = np.r_[0.0, g["t"].to_numpy() - t0]
+            a_ = asked[i]
+            res = np.full((len(a_), 2), np.nan)
+            ok = (a_ >= 0) & (a_ <= tt[-1])
+            for c, v in enumerate((np.r_[la, g["lat"].to_numpy()], np.r_[lo, g["lon"].to_numpy()])):
+                res[ok, c] = np.interp(a_[ok], tt, v)
+            out[i] = res
+    return out
+
+
+def bridge_xy(
+    model: Any, xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray,
+    projection: LocalProjection, blend: str = "bridge", history: str = "known",
+) -> np.ndarray:  # fmt: skip
+    """(P, 2) metres: known rows as given, hidden rows from the bidirectional bridge.
+    ``history="known"``: each side reads the known points only; ``"akima"``: every row up to
+    the gap, hidden ones at their Akima positions (the sampling the model was trained on)."""
+    if blend not in BLENDS:
+        raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
+    if history not in HISTORIES:
+        raise ValueError(f"history must be one of {HISTORIES}, got {history!r}")
+    known = np.asarray(known, bool)
+    out = linear_xy(xy, t, known, groups)
+    if known.all():
+        return out
+    src = akima_xy(xy, t, known, groups) if history == "akima" else xy
+    prev, nxt = neighbours(known, groups)
+    hidden = np.flatnonzero(~known)
+    gaps: dict[tuple[int, int], list[int]] = {}
+    for r in hidden:  # rows grouped by gap (p, n)
+        gaps.setdefault((int(prev[r]), int(nxt[r])), []).append(int(r))
+    H = model.config.max_len - 2
+    lat, lon = projection.inverse(src[:, 0], src[:, 1])
+    tt = np.asarray(t, np.int64)
+    known_idx = np.flatnonzero(known) if history == "known" else np.arange(len(known))
+    frames, need, asked, plan = [], {}, {}, []
+    for g, ((p, n), rows) in enumerate(gaps.items()):
+        rows_a = np.asarray(rows)
+        fid = bid = None
+        if p >= 0:  # forward: known points of this trajectory up to p
+            j = np.searchsorted(known_idx, p)
+            hist = known_idx[max(0, j - H + 1) : j + 1]
+            hist = hist[groups[hist] == groups[p]]
+            if len(hist) >= 2:
+                fid = 2 * g
+                ask = np.r_[tt[rows_a] - tt[p], (tt[n] - tt[p]) if n >= 0 else []].astype(float)
+                frames.append(pl.DataFrame({"traj_id": fid, "t": tt[hist], "lat": lat[hist],
+                                            "lon": lon[hist]}))  # fmt: skip
+                need[fid], asked[fid] = float(tt[p] + ask.max()), ask
+        if n >= 0:  # backward: known points from n on, reversed in time
+            j = np.searchsorted(known_idx, n)
+            hist = known_idx[j : j + H][::-1]
+            hist = hist[groups[hist] == groups[n]]
+            if len(hist) >= 2:
+                bid = 2 * g + 1
+                ask = np.r_[tt[n] - tt[rows_a], (tt[n] - tt[p]) if p >= 0 else []].astype(float)
+                frames.append(pl.DataFrame({"traj_id": bid, "t": 2 * tt[n] - tt[hist],
+                                            "lat": lat[hist], "lon": lon[hist]}))  # fmt: skip
+                need[bid], asked[bid] = float(tt[n] + ask.max()), ask
+        plan.append((p, n, rows_a, fid, bid))
+    if not frames:
+        return out
+    res = _rollouts(model, frames, need, asked)
+    for p, n, rows, fid, bid in plan:
+        side = {}
+        for key, sid in (("f", fid), ("b", bid)):
+            r = res.get(sid) if sid is not None else None
+            if r is None or not np.isfinite(r).all():
+                continue  # no usable rollout across the whole gap
+            x, y = projection.forward(r[:, 0], r[:, 1])
+            side[key] = np.stack([x, y], 1)
+        if p < 0 or n < 0:  # one-sided: the one side as is
+            s = side.get("f" if p >= 0 else "b")
+            if s is not None:
+                out[rows] = s[: len(rows)]
+            continue
+        span = float(tt[n] - tt[p])
+        w = ((tt[rows] - tt[p]) / span if span > 0 else np.zeros(len(rows)))[:, None]
+        lin = out[rows]
+        f = side["f"][:-1] if "f" in side else lin
+        b = side["b"][:-1] if "b" in side else lin
+        if blend == "bridge":
+            if "f" in side:
+                f = f - w * (side["f"][-1] - xy[n])
+            if "b" in side:
+                b = b - (1 - w) * (side["b"][-1] - xy[p])
+        out[rows] = (1 - w) * f + w * b
+    out[known] = xy[known]
+    return out
+
+
+def guard_mask(known: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """known with every other interior known point of each trajectory hidden (the 2nd, 4th,
+    ... known point; a trajectory's first and last known points stay)."""
+    known = np.asarray(known, bool)
+    idx = np.flatnonzero(known)
+    g = groups[idx]
+    first = np.r_[True, g[1:] != g[:-1]]
+    lastk = np.r_[g[1:] != g[:-1], True]
+    ordinal = np.arange(len(idx)) - np.maximum.accumulate(np.where(first, np.arange(len(idx)), 0))
+    hide = (ordinal % 2 == 1) & ~lastk
+    out = known.copy()
+    out[idx[hide]] = False
+    return out
+
+
+class BridgeRecoverer:
+    """``TaskModel.recover`` for a causal next-step model: the bidirectional bridge, optionally
+    guarded by a backtest on the trajectory's own known points (module docstring)."""
+
+    def __init__(
+        self,
+        model: Any,
+        blend: str = "bridge",
+        guard_power: float = 0.0,
+        min_scored: int = 2,
+        no_evidence: float = 1.0,
+        name: str | None = None,
+        history: str = "known",
+        fallback: str = "best",
+    ) -> None:
+        if blend not in BLENDS:
+            raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
+        if history not in HISTORIES:
+            raise ValueError(f"history must be one of {HISTORIES}, got {history!r}")
+        self.model, self.blend, self.guard_power = model, blend, float(guard_power)
+        if fallback not in FALLBACKS:
+            raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
+        self.history, self.fallback = history, fallback
+        self.min_scored, self.no_evidence = int(min_scored), float(no_evidence)
+        guard = f"+guard(p={guard_power:g})" if guard_power else ""
+        hist = "" if history == "known" else f"@{history}"
+        self.name = name or f"trajlm {blend}{hist}{guard}"
+        self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
+
+    def recover(self, task) -> np.ndarray:
+        """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""
+        known = np.asarray(task.known, bool)
+        groups = np.asarray(task.groups)
+        ll = np.asarray(task.latlon, np.float64)
+        proj = LocalProjection(float(np.mean(ll[known, 0])), float(np.mean(ll[known, 1])))
+        xy = np.zeros_like(ll)
+        xy[known] = np.stack(proj.forward(ll[known, 0], ll[known, 1]), 1)
+        out = bridge_xy(self.model, xy, task.t, known, groups, proj, self.blend, self.history)
+        if self.guard_power > 0:
+            out = self._guard(out, xy, task.t, known, groups, proj)
+        lat, lon = proj.inverse(out[:, 0], out[:, 1])
+        res = np.stack([lat, lon], 1)
+        res[known] = ll[known]
+        return res
+
+    def _guard(self, out, xy, t, known, groups, proj) -> np.ndarray:
+        k2 = guard_mask(known, groups)
+        scored = known & ~k2
+        errs = {}
+        errs["bridge"] = bridge_xy(self.model, xy, t, k2, groups, proj, self.blend, self.history)
+        errs["akima"] = akima_xy(xy, t, k2, groups)
+        errs["linear"] = linear_xy(xy, t, k2, groups)
+        G = int(groups.max()) + 1
+        n = np.bincount(groups[scored], minlength=G).astype(float)
+        e = {}
+        for key, v in errs.items():
+            d = np.linalg.norm(v[scored] - xy[scored], axis=1)
+            e[key] = np.bincount(groups[scored], d, minlength=G) / np.maximum(n, 1)
+        use_akima = e["akima"] <= e["linear"]  # ties and no evidence: Akima
+        if self.fallback != "best":
+            use_akima = np.full(G, self.fallback == "akima")
+        interp = np.where(use_akima[groups][:, None], akima_xy(xy, t, known, groups),
+                          linear_xy(xy, t, known, groups))  # fmt: skip
+        e_i = np.where(use_akima, e["akima"], e["linear"])
+        g = np.minimum(1.0, (e_i / np.maximum(e["bridge"], 1e-9)) ** self.guard_power)
+        g = np.where(n >= self.min_scored, g, self.no_evidence)
+        self.last_gate = g
+        return interp + g[groups][:, None] * (out - interp)
