@@ -229,3 +229,37 @@ def test_backtest_prior_sets_the_gate_where_the_history_has_no_scored_step():
     assert float(_gate(model(backtest_gate=8.0, backtest_min_steps=1), two)[0]) == 1.0
     with pytest.raises(ValueError, match="backtest_prior"):
         model(backtest_gate=8.0, backtest_prior=1.5)
+
+
+def _zigzag(n: int = 16, step: float = 120.0, wiggle: float = 30.0) -> dict:
+    """A straight track with GPS jitter alternating across it: the last step is wrong by
+    2 * wiggle sideways, the velocity over the last two steps is exact."""
+    batch = _line(n, step)
+    batch["pos"][0, :, 1] = wiggle * (torch.arange(float(n)) % 2 * 2 - 1)
+    return batch
+
+
+def test_backtest_fallback_window_falls_back_to_the_better_physics_on_the_own_past():
+    """backtest_fallback_window 2 (session 12): on a jittering track the window velocity
+    (linear extrapolation over 3 points) predicted the past better than the last step, so a
+    model that lost the backtest falls back to it; default 1 falls back to the last step."""
+    from trajlm.model.backtest import fallback_step
+
+    batch = _zigzag()
+    m = model(backtest_gate=8.0, backtest_fallback_window=2)
+    feats = m.embed.features(batch["pos"], batch["t"], batch["t0"], batch["mask"])
+    last = batch["mask"].sum(1) - 1
+    fb = fallback_step(m, feats, batch["mask"], last)[0]
+    metres = fb[:2] * m.embed.stats["dxy_scale"]
+    torch.testing.assert_close(metres, torch.tensor([120.0, 0.0]), rtol=0, atol=1e-2)
+    assert fallback_step(model(backtest_gate=8.0), feats, batch["mask"], last) is None
+    assert float(_gate(m, batch)[0]) < 0.05  # the model lost its past to the window
+    first = m.generate(batch, steps=3)["pos"][0] - batch["pos"][0, -1]
+    torch.testing.assert_close(first[0], torch.tensor([120.0, 0.0]), rtol=0, atol=6.0)
+    full = m.generate(batch, steps=3, use_cache=False)["pos"][0] - batch["pos"][0, -1]
+    torch.testing.assert_close(first, full, rtol=1e-4, atol=1e-2)
+    line = _line(n=16)  # on a clean line the last step is as good: chosen, as before
+    assert torch.equal(m.generate(line, steps=3)["pos"],
+                       model(backtest_gate=8.0).generate(line, steps=3)["pos"])  # fmt: skip
+    with pytest.raises(ValueError, match="backtest_fallback_window"):
+        model(backtest_fallback_window=2)  # needs the backtest gate

@@ -24,6 +24,7 @@ import torch
 
 from trajlm.model.embedding import DELTA
 from trajlm.model.scale import coverage_base
+from trajlm.model.step_head import window_velocity_steps
 
 MIN_STEPS = 3  # history steps the backtest needs before it may gate
 
@@ -70,19 +71,62 @@ def backtest_gate(
         return None
     scale = model.step_scale(feats) if cfg.scale_invariant else None
     mean, _ = model.step_head(hidden, model.velocity_steps(feats, mask), None, scale)  # (B, T, 3)
+    target, w = _scored_targets(model, feats, mask, last)
+    e_model = ((mean[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)  # (B,) summed distances
+    e_fallback, _ = _fallbacks(model, feats, mask, target, w)
+    n = (w > 0).sum(1)  # (B,) scored steps: the evidence
+    power = cfg.backtest_gate * (n.to(mean.dtype) / MIN_STEPS).clamp(max=1.0)
+    g = (e_fallback / e_model.clamp_min(1e-12)).pow(power).clamp(max=1.0)
+    return torch.where(n >= cfg.backtest_min_steps, g, torch.full_like(g, cfg.backtest_prior))
+
+
+def _scored_targets(model, feats, mask, last):
+    """The history's own next steps (B, T - 1, 2), predicted at each point, and which count
+    (B, T - 1) as 0/1 weights: the point has a step, the next one is real, no glitch."""
     own = feats[..., DELTA]
-    cv = coverage_base(own, model.embed.stats, cfg.coverage, cfg.max_step_norm)  # (B, T, 3)
     target = own[:, 1:, :2]  # the step into point t + 1, predicted at point t
     t = torch.arange(feats.shape[1] - 1, device=feats.device)[None]  # (1, T - 1)
     scored = (t >= 1) & (t + 1 <= last[:, None]) & mask[:, 1:]  # point t has a step; t+1 is real
-    scored = scored & (target.abs() <= cfg.max_step_norm).all(-1)  # glitches are nobody's fault
-    w = scored.to(mean.dtype)
-    e_model = ((mean[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)  # (B,) summed distances
+    scored = scored & (target.abs() <= model.config.max_step_norm).all(-1)  # glitches: nobody's
+    return target, scored.to(feats.dtype)
+
+
+def _fallbacks(model, feats, mask, target, w):
+    """Each row's fallback on its own past: its summed error (B,) and whether it is the window
+    velocity (B,) (backtest_fallback_window > 1 and better there than the last step)."""
+    cfg, st = model.config, model.embed.stats
+    own = feats[..., DELTA]
+    cv = coverage_base(own, st, cfg.coverage, cfg.max_step_norm)  # (B, T, 3)
     e_cv = ((cv[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
-    n = scored.sum(1)  # (B,) scored steps: the evidence
-    power = cfg.backtest_gate * (n.to(mean.dtype) / MIN_STEPS).clamp(max=1.0)
-    g = (e_cv / e_model.clamp_min(1e-12)).pow(power).clamp(max=1.0)
-    return torch.where(n >= cfg.backtest_min_steps, g, torch.full_like(g, cfg.backtest_prior))
+    if cfg.backtest_fallback_window <= 1:
+        return e_cv, torch.zeros_like(e_cv, dtype=torch.bool)
+    win = _window_steps(model, feats, mask)
+    e_win = ((win[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
+    use_window = e_win < e_cv
+    return torch.where(use_window, e_win, e_cv), use_window
+
+
+def _window_steps(model, feats, mask) -> torch.Tensor:
+    """(B, T, 3) each point's velocity over its last backtest_fallback_window steps, as a step."""
+    cfg = model.config
+    has = mask & (torch.arange(feats.shape[1], device=feats.device)[None] >= 1)
+    win = window_velocity_steps(feats[..., DELTA], has, cfg.backtest_fallback_window,
+                                model.embed.stats, cfg.max_step_norm)[..., :3]  # fmt: skip
+    return coverage_base(win, model.embed.stats, cfg.coverage, cfg.max_step_norm)
+
+
+def fallback_step(model, feats, mask, last) -> torch.Tensor | None:
+    """(B, 3) the step the gate falls back to at each row's last point where that is the
+    window velocity (backtest_fallback_window), else the own last step; None: the default."""
+    cfg = model.config
+    if cfg.backtest_fallback_window <= 1 or not uses_one_step_backtest(cfg):
+        return None
+    target, w = _scored_targets(model, feats, mask, last)
+    _, use_window = _fallbacks(model, feats, mask, target, w)
+    rows = torch.arange(feats.shape[0], device=feats.device)
+    own = feats[rows, last][:, DELTA]
+    win = _window_steps(model, feats, mask)[rows, last]
+    return torch.where(use_window[:, None], win, own)
 
 
 def combine_gates(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tensor | None:

@@ -230,6 +230,12 @@ class ModelConfig:
     # 1 = the model as it is (before session 12), 0 = constant velocity. With one step to go
     # on, the model's edge is its training data's habits, which nothing here can check.
     backtest_prior: float = 1.0
+    # What the backtest gate falls back to (session 12): 1 = constant velocity from the last
+    # step (as before); W > 1: per trajectory, the better on its own past of that and the
+    # velocity over the last W steps (W = 2 is linear extrapolation over 3 points, which beat
+    # the model on noisy or coarse tracks: AIS, 1 s runners). The gate compares the model with
+    # the chosen one.
+    backtest_fallback_window: int = 1
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -380,6 +386,13 @@ class ModelConfig:
         need(
             int(self.backtest_min_steps) >= 1,
             f"backtest_min_steps must be >= 1, got {self.backtest_min_steps}",
+        )
+        need(
+            int(self.backtest_fallback_window) >= 1
+            and (self.backtest_fallback_window == 1 or self.backtest_gate > 0)
+            and (self.backtest_fallback_window == 1 or self.base_window == 1),
+            "backtest_fallback_window must be >= 1, and > 1 only with backtest_gate and "
+            f"base_window 1 (got {self.backtest_fallback_window})",
         )
         need(
             0 <= self.backtest_prior <= 1,

@@ -25,6 +25,7 @@ import torch
 from trajlm.model.backtest import (
     backtest_gate,
     combine_gates,
+    fallback_step,
     rollout_backtest_gate,
     uses_one_step_backtest,
 )
@@ -95,6 +96,13 @@ def generate(
         model.train(was_training)
 
 
+def with_fallback(last_step: torch.Tensor, fallback: torch.Tensor | None) -> torch.Tensor:
+    """The base input (B, 3) plus the step the gates fall back to (B, 3) -> (B, 6), read by
+    step_head as a window base's (base, own step) pair; None: the base input as it is. Only the
+    first rollout step needs it: later the own last step is the fallback's own continuation."""
+    return last_step if fallback is None else torch.cat([last_step, fallback], -1)
+
+
 def _query(model, h, last_step, cur_t, target_t, s, scale=None, gate=None, cur_pos=None):
     """Step head at hidden states h (B, C): (mean, log_var) (B, 3), reading the asked time
     step to target_t[:, s] when times are given; scale / gate (B,): model/scale.py; cur_pos
@@ -160,6 +168,7 @@ def _cached_rollout(
     if bt:
         gate = combine_gates(gate, backtest_gate(model, h_hist, feats, mask, last))
     gate = combine_gates(gate, extra_gate)  # a rollout backtest's (backtest_steps)
+    fallback = fallback_step(model, feats, mask, last) if bt else None  # (B, 3) | None
     scaler = None
     if cfg.scale_invariant:  # the running step scale (model/scale.py)
         scaler = RunningScale(feats, last, cfg.max_step_norm, model.scale_floor)
@@ -169,7 +178,8 @@ def _cached_rollout(
         if retrieval is not None:  # the retrieval base's step s (docs/retrieval.md)
             last_step = retrieval.step(s, last_step)
         scale = scaler.scale if scaler is not None else None
-        mean, log_var = _query(model, h, last_step, cur_t, target_t, s, scale, gate, cur_pos)
+        query_step = with_fallback(last_step, fallback if s == 0 else None)
+        mean, log_var = _query(model, h, query_step, cur_t, target_t, s, scale, gate, cur_pos)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
             model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at
@@ -227,12 +237,15 @@ def _recompute_rollout(
         log_var = out.log_var[rows, last] if out.log_var is not None else None
         if model.config.uses_step_query:  # forward asked the (unknown) next time: ask again
             feats = model.embed.features(P[:, :n], Tt[:, :n], t0, M[:, :n])
+            fallback = None
             if s == 0 and backtest and uses_one_step_backtest(model.config):  # its own past
                 gate = combine_gates(gate, backtest_gate(model, out.hidden, feats, M[:, :n], last))
+                fallback = fallback_step(model, feats, M[:, :n], last)
             h, last_step = out.hidden[rows, last], model.velocity_steps(feats, M[:, :n])[rows, last]
             if retrieval is not None:
                 last_step = retrieval.step(s, last_step)
             scale = model.step_scale(feats)[rows, last] if model.config.scale_invariant else None
+            last_step = with_fallback(last_step, fallback)
             mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s, scale, gate)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
