@@ -241,7 +241,7 @@ def test_predict_split_all_and_eval_caution(tmp_path, runs, small_store):
     assert pl.read_csv(tmp_path / "p.csv")["traj_id"].n_unique() == 12
     r = invoke("eval", "--task", "predict", "--data", small_store, "--seeds", "1")
     assert r.exit_code == 0, r.output
-    assert any("no CI" in w for w in lines(r))
+    assert any("no reliable CI" in w for w in lines(r))
 
 
 def test_pandas_filtered_recover_output_has_no_helper_column(runs):

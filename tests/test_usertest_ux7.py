@@ -228,3 +228,24 @@ def test_cli_predict_writes_times_as_the_input_had_them(tmp_path):
     ).write_csv(secs)
     r = invoke("predict", "--model", model, "--input", secs, "--out", tmp_path / "s.csv", "-k", "1")
     assert r.exit_code == 0 and pl.read_csv(tmp_path / "s.csv")["timestamp"].dtype == pl.Int64
+
+
+def test_cli_eval_predict_prints_and_writes_the_ratios(tmp_path):
+    import json
+
+    from reliability_helpers import invoke
+
+    from trajlm.data.ingest import synth_store
+
+    synth_store(tmp_path / "s", n_trajectories=40, seed=1)
+    model = tmp_path / "m"
+    _tiny().model.save_pretrained(model)
+    out = tmp_path / "e.json"
+    r = invoke("eval", "--task", "predict", "--data", tmp_path / "s", "--model", model,
+               "--out", out)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "MAE / const. velocity (95 % CI)" in r.output and "strongest baseline = k=5" in r.output
+    rows = json.loads(out.read_text())["results"]
+    mine = next(x for x in rows if x["method"].startswith("trajlm"))
+    assert set(mine["ratio_to_cv"]) == {"ratio", "ci95", "baseline", "n"}
+    assert mine["metrics"]["mae_m"] > 0 and "_per_traj" not in mine
