@@ -133,7 +133,7 @@ class EvalResult:
                 if "ratio_to_best_baseline" in r}  # fmt: skip
         if best:  # which baseline the last ratio column divides by
             lines.append("")
-            lines.append("MAE ratios: mean over test trajectories of each one's k-step MAE, "
+            lines.append("MAE ratios: mean over the scored trajectories of each one's k-step MAE, "
                          "paired bootstrap 95 % CI over trajectories; strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in best.items()))  # fmt: skip
         return "\n".join([title, "", *lines])
