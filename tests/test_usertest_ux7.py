@@ -249,3 +249,15 @@ def test_cli_eval_predict_prints_and_writes_the_ratios(tmp_path):
     mine = next(x for x in rows if x["method"].startswith("trajlm"))
     assert set(mine["ratio_to_cv"]) == {"ratio", "ci95", "baseline", "n"}
     assert mine["metrics"]["mae_m"] > 0 and "_per_traj" not in mine
+
+
+def test_markdown_title_names_the_scored_split():
+    from trajlm.eval.report import EvalResult
+
+    sizes = {s: {"n_trajectories": n, "n_points": 0} for s, n in
+             (("train", 80), ("val", 10), ("test", 9))}  # fmt: skip
+    md = EvalResult("predict", [], {"split_sizes": sizes}).to_markdown()
+    assert md.startswith("### predict (test split; train: 80 traj, val: 10 traj, test: 9 traj)")
+    md = EvalResult("predict", [], {"split_sizes": sizes, "scored_split": "val"}).to_markdown()
+    # --score-on val: the table's "test" rows are the store's val split, and the other way round
+    assert md.startswith("### predict (val split; train: 80 traj, test: 10 traj, val: 9 traj)")

@@ -127,8 +127,10 @@ class EvalResult:
             cells += [f"{r['fit_s']:.2f}", f"{r['predict_s']:.3f}"]
             lines.append("| " + " | ".join(cells) + " |")
         sizes = self.meta.get("split_sizes", {})
-        foot = ", ".join(f"{s}: {v['n_trajectories']} traj" for s, v in sizes.items())
-        title = f"### {self.task} (test split; {foot})" if foot else f"### {self.task}"
+        scored = self.meta.get("scored_split", "test")  # --score-on val swapped val and test
+        name = {"val": "test", "test": "val"} if scored == "val" else {}
+        foot = ", ".join(f"{name.get(s, s)}: {v['n_trajectories']} traj" for s, v in sizes.items())
+        title = f"### {self.task} ({scored} split; {foot})" if foot else f"### {self.task}"
         best = {r["setting"]: r["ratio_to_best_baseline"]["baseline"] for r in self.rows
                 if "ratio_to_best_baseline" in r}  # fmt: skip
         if best:  # which baseline the last ratio column divides by
