@@ -295,9 +295,9 @@ def test_pretrain_eval_script_end_to_end(tmp_path):
     assert len(json.loads(out.read_text())) == 2
 
 
-def test_coverage_warning_says_a_trajectory_frame_model_does_not_read_positions():
-    """trajlm-small reads no absolute position: a far-away input still warns (its streets were
-    never seen), and says that position itself is not an input."""
+def test_coverage_warning_is_silent_on_position_for_a_trajectory_frame_model():
+    """trajlm-small reads no absolute position: a far-away input gets no position line (ux7:
+    a line that asks nothing of the user buried the ones that do)."""
     import numpy as np
     import polars as pl
 
@@ -309,7 +309,10 @@ def test_coverage_warning_says_a_trajectory_frame_model_does_not_read_positions(
     far = pl.DataFrame({"traj_id": ["a"] * 10, "t": 1.7e9 + 15.0 * np.arange(10),
                         "lat": 39.9 + 1e-4 * np.arange(10), "lon": 116.4 + 1e-4 * np.arange(10)})  # fmt: skip
     lines = [w for w in coverage_warnings(model, far) if w.startswith("positions")]
-    assert len(lines) == 1 and "not read by this model" in lines[0]
+    assert lines == []
+    config["position_frame"] = "store"  # the same coverage, a model that reads positions
+    model = TrajectoryModel(ModelConfig.from_dict(config))
+    assert len([w for w in coverage_warnings(model, far) if w.startswith("positions")]) == 1
 
 
 def test_cli_names_the_build_script_when_trajlm_small_is_not_built(monkeypatch, tmp_path):

@@ -105,7 +105,12 @@ def evaluate(
     model: list[Path] = typer.Option(
         None, "--model", help="Run directory of a trained model (repeat for several seeds)."
     ),
-    seeds: int = typer.Option(3, min=1, help="Number of seeds for the random recovery mask."),
+    seeds: int = typer.Option(
+        3,
+        min=1,
+        help="Number of seeds for the random recovery mask (recover; predict and tte are "
+        "deterministic: repeat --model with runs of several training seeds for a spread).",
+    ),
     out: Path = typer.Option(None, "--out", help="Write results JSON here (and .md beside it)."),
     split_by: str = typer.Option(
         "time", help="classify: time (PROTOCOL) or user_time (80/10/10 within each user)."

@@ -3,6 +3,7 @@ trajectories (the `data` sub-app of trajlm/cli.py)."""
 
 from __future__ import annotations
 
+import calendar
 import json
 from pathlib import Path
 
@@ -66,6 +67,13 @@ def data_ingest(
         None,
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
     ),
+    min_year: int = typer.Option(
+        None,
+        "--min-year",
+        min=1900,
+        help="csv/parquet: earliest valid year (default 1990: no civil GPS before; 1900 for "
+        "historical records, as the API reads dated times).",
+    ),
     overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
     crs: str = typer.Option(
         None,
@@ -114,6 +122,7 @@ def data_ingest(
             crs=crs,
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,
+            min_t=None if min_year is None else calendar.timegm((min_year, 1, 1, 0, 0, 0)),
         ).items()
         if v is not None
     }

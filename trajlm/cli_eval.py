@@ -344,7 +344,7 @@ def run_eval_command(
         result.meta["n_scored_trajectories"] = n
         if n < MIN_SCORED:
             io.warn(f"numbers from {n} {score_on} trajector{'y' if n == 1 else 'ies'} of "
-                    f"--data {data}: no CI (fewer than {MIN_SCORED}); one trip can swing the "
+                    f"--data {data}: no reliable CI (fewer than {MIN_SCORED}); one trip can swing the "
                     "table, so read it as a smoke test, not a comparison")  # fmt: skip
     if out is not None:
         if out.suffix == ".json":

@@ -3,8 +3,10 @@
 The output keeps the input's id and time column names (``vehicle``, ``timestamp`` in ->
 ``vehicle``, ``timestamp`` out) and its latitude / longitude names when it had WGS84 lat/lon
 columns; a store, a GPX / PLT / MF-JSON file, a table already in trajlm's names (traj_id, t,
-lat, lon) and projected (--crs) or GeoParquet input keep trajlm's. Times are written as Unix
-seconds (UTC) and positions in WGS84 degrees, whatever the input's format.
+lat, lon) and projected (--crs) or GeoParquet input keep trajlm's. Times are written as the
+input had them (ux7): ISO text like the input's, each trajectory's UTC offset kept; datetimes
+in the input's zone; Unix seconds (UTC) otherwise. Positions are WGS84 degrees, whatever the
+input's format.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from trajlm import _cli_io as io
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
 
 OUT_HELP = (
-    ".csv/.parquet/.geojson with the columns ID, step, TIME (Unix seconds, UTC), LAT, LON "
+    ".csv/.parquet/.geojson with the columns ID, step, TIME (as the input's: ISO text with its "
+    "UTC offset, datetimes in its zone, or Unix seconds), LAT, LON "
     "(WGS84), std_m: ID and TIME named as the input's id and time columns (e.g. vehicle, "
     "timestamp), LAT/LON as its latitude/longitude columns (lat, lon for projected --crs input, "
     "GeoParquet and GeoJSON output); a store or GPX/PLT/MF-JSON input gives traj_id, t, lat, lon."
@@ -116,15 +119,38 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
-    named = output_names(pred, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
+    timed, how = times_like_input(pred, layout, out.suffix.lower())
+    named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
     write_points(named, out)
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
     io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
-           f"(named as the input's; {t} in Unix seconds UTC, {lat}/{lon} WGS84)")  # fmt: skip
+           f"(named as the input's; {t} {how}, {lat}/{lon} WGS84)")  # fmt: skip
     if plot:
         from trajlm.viz import plot_predictions
 
         io.say(f"wrote {plot_predictions(df, pred, plot, truth=truth)}")
+
+
+def times_like_input(pred, layout, suffix: str):
+    """(pred with its times as the input had them, how they are written): ISO text written
+    like the input's (each trajectory's UTC offset at its last point kept), datetimes in the
+    input's zone (ISO text with the offset in CSV / GeoJSON), else Unix seconds (UTC)."""
+    import polars as pl
+
+    from trajlm.data.times import times_as_text
+
+    if layout.time_kind == "string" and layout.time_text:
+        t = times_as_text(pred["t"], pred["traj_id"], layout.time_text)
+        return pred.with_columns(t=t), "as ISO text like the input's, its UTC offsets kept"
+    if layout.time_kind != "datetime":
+        return pred, "in Unix seconds UTC"
+    t = pl.from_epoch(pl.col("t").cast(pl.Int64, strict=False), time_unit="s")
+    t = t.dt.replace_time_zone("UTC")
+    zone = layout.time_zone
+    t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
+    if suffix != ".parquet":  # text: ISO with the offset (none for naive input)
+        t = t.dt.strftime("%Y-%m-%dT%H:%M:%S" + ("%:z" if zone else ""))
+    return pred.with_columns(t=t), f"as datetimes in the input's zone ({zone or 'naive UTC'})"
 
 
 def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str):

@@ -28,8 +28,15 @@ import polars as pl
 from trajlm.data import geo
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates
 from trajlm.data.geoframes import _from_geodataframe
-from trajlm.data.schema import LINE, TrajlmInputError, check_model_input, conform
-from trajlm.data.times import _time_to_seconds
+from trajlm.data.schema import (
+    LINE,
+    MIN_T,
+    MIN_T_DATED,
+    TrajlmInputError,
+    check_model_input,
+    conform,
+)
+from trajlm.data.times import _time_to_seconds, text_style, warn_future
 from trajlm.errors import warn_at_caller
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
@@ -50,6 +57,7 @@ class Layout:
     traj_dtype: Any = None  # the caller's traj id dtype (Polars), restored on the way out
     columns: tuple = ()  # the caller's column order, kept for results with the same columns
     lazy: bool = False  # a Polars LazyFrame: results come back lazy too (type in = type out)
+    time_text: dict | None = None  # ISO text times: how they were written (times.text_style)
 
 
 def kind_of(obj: Any) -> str:
@@ -128,7 +136,8 @@ def coerce(
         df, _ = from_movingpandas(obj)
         first = getattr(obj, "trajectories", None) or [obj]
         layout = Layout(kind, crs=first[0].df.crs if first else None)
-        return (check_model_input(df, source) if validate else conform(df)), layout
+        warn_future(df["t"])
+        return (check_model_input(df, source, MIN_T_DATED) if validate else conform(df)), layout
     lazy = isinstance(obj, pl.LazyFrame)
     if lazy:
         obj = obj.collect()
@@ -150,6 +159,8 @@ def coerce(
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     t, time_kind, zone = _time_to_seconds(df, tcol)
+    warn_future(t)  # ingest drops these; a model call is told once
+    min_t = MIN_T if time_kind == "epoch" else MIN_T_DATED  # dates: unambiguous from 1900
     la, lo = _coordinate(df, lat), _coordinate(df, lon)
     if not geo.is_wgs84(crs):
         if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
@@ -178,9 +189,10 @@ def coerce(
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     out = drop_sub_second_fixes(out, df[tcol], source)
+    style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
-                    tuple(cols), lazy)  # fmt: skip
-    return (check_model_input(out, source) if validate else conform(out)), layout
+                    tuple(cols), lazy, style)  # fmt: skip
+    return (check_model_input(out, source, min_t) if validate else conform(out)), layout
 
 
 def _from_pandas(obj: Any) -> pl.DataFrame:
@@ -318,7 +330,8 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
     every trajectory must start and end with a known point."""
     df, layout = coerce(data, validate=False, **cols)
     known = (df["lat"].is_not_null() & df["lon"].is_not_null()).to_numpy()
-    check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source)
+    dated = MIN_T if layout.time_kind == "epoch" and layout.kind != "movingpandas" else MIN_T_DATED
+    check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source, dated)
     ends = df.with_columns(k=pl.Series(known)).group_by("traj_id", maintain_order=True).agg(
         pl.col("k").first() & pl.col("k").last())  # fmt: skip
     bad = ends.filter(~pl.col("k"))["traj_id"].to_list()

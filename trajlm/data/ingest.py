@@ -166,7 +166,7 @@ def _nothing_left_hint(report: DropReport, cfg: CleanConfig) -> str | None:
         return (
             "times are read as Unix seconds (UTC); small numbers such as 0, 1.84, 30 are "
             "elapsed times, which need an absolute start: convert them, or name the real time "
-            "column with --time-col"
+            "column with --time-col; real dates before 1990 (historical records): --min-year 1900"
         )
     if top == "timestamp_in_future":
         return "times far in the future are often milliseconds: pass --time-format unix_ms"

@@ -38,6 +38,9 @@ OPTIONAL: dict[str, pl.DataType] = {
 
 # Plausible time range for GPS fixes: before 1990 there was no civil GPS.
 MIN_T = 631152000  # 1990-01-01T00:00:00Z
+# Times given as dates (datetimes, ISO text) are unambiguous: read from 1900, as the historical
+# ingest presets (hurricanes, icebergs) read them; numbers before 1990 stay refused (wrong units).
+MIN_T_DATED = -2208988800  # 1900-01-01T00:00:00Z
 
 OnError = Literal["raise", "skip"]
 
@@ -121,11 +124,12 @@ class Problem:
     first_row: int | None
 
 
-def validate(df: pl.DataFrame) -> list[Problem]:
+def validate(df: pl.DataFrame, min_t: int = MIN_T) -> list[Problem]:
     """Report what is wrong with a canonical table and where (first offending row index).
 
     Returns an empty list for a valid table. Checks: required columns and dtypes, nulls/NaN,
-    lat/lon ranges, time plausibility, sort order and duplicate (traj_id, t).
+    lat/lon ranges, time plausibility (from ``min_t``; MIN_T_DATED for dated input), sort
+    order and duplicate (traj_id, t).
     """
     problems: list[Problem] = []
     for c, dtype in REQUIRED.items():
@@ -147,7 +151,7 @@ def validate(df: pl.DataFrame) -> list[Problem]:
         _check(c, "NaN or infinite", ~pl.col(c).is_finite())
     _check("lat", "out of range [-90, 90]", pl.col("lat").abs() > 90)
     _check("lon", "out of range [-180, 180]", pl.col("lon").abs() > 180)
-    _check("t", "before 1990", pl.col("t") < MIN_T)
+    _check("t", "before 1990" if min_t == MIN_T else "before 1900", pl.col("t") < min_t)
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
     _check("t", "not sorted by (traj_id, t)", same & (pl.col("t") < pl.col("t").shift(1)))
     _check(
@@ -170,13 +174,14 @@ def data_root() -> Path:
 LINE = "_file_line"
 
 
-def check_model_input(df: pl.DataFrame, source: str = "input") -> pl.DataFrame:
+def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_T) -> pl.DataFrame:
     """The points a model reads: canonical dtypes, then `validate`; raise on the first problem.
 
     Used by every entry point that feeds a model (CLI predict/eval/finetune/similar, the Python
     API, the server), so impossible inputs (NaN, latitude 200, times going backwards, duplicate
     timestamps) are refused with one line naming the column and the first bad row, never turned
-    into predictions. Returns the conformed table (sorted by traj_id, t).
+    into predictions. Returns the conformed table (sorted by traj_id, t). ``min_t``: the
+    earliest time (MIN_T_DATED where the caller's times were dates, not numbers).
     """
     if len(df) == 0:
         raise TrajlmInputError(f"{source}: no points", hint="give at least 2 points per trajectory")
@@ -185,7 +190,7 @@ def check_model_input(df: pl.DataFrame, source: str = "input") -> pl.DataFrame:
     except pl.exceptions.PolarsError as e:  # a column that does not cast, e.g. lat = "abc"
         first = str(e).strip().splitlines()[0]
         raise TrajlmInputError(f"{source}: columns do not have the expected types ({first})") from e
-    problems = [p for p in validate(df) if p.issue != "not sorted by (traj_id, t)"]
+    problems = [p for p in validate(df, min_t) if p.issue != "not sorted by (traj_id, t)"]
     if problems:
         p = problems[0]
         row = df.row(p.first_row, named=True) if p.first_row is not None else None
@@ -197,6 +202,17 @@ def check_model_input(df: pl.DataFrame, source: str = "input") -> pl.DataFrame:
             f"{p.issue} in {p.n_rows} row(s){where}",
             path=source,
             field=p.column,
-            hint="clean the input first (trajlm data ingest applies the cleaning verbs)",
+            hint=_HINTS.get(
+                p.issue, "clean the input first (trajlm data ingest applies the cleaning verbs)"
+            ),
         )
     return df
+
+
+_HINTS = {  # what to do about a refused time (docs/data.md, "Times before 1990")
+    "before 1990": "numbers are read as Unix seconds and these fall before 1990 (no civil GPS): "
+    "elapsed seconds or another unit? Real dates (historical records): give the time column as "
+    "datetimes (pd.to_datetime(col, unit='s')) or ISO text, read from 1900 (files: trajlm data "
+    "ingest --min-year 1900)",
+    "before 1900": "dated times are read from 1900-01-01; check the dates",
+}

@@ -6,9 +6,13 @@ file line. The kind and zone come back too, so results can be mapped back (data/
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 import polars as pl
 
 from trajlm.data.schema import LINE, TrajlmInputError
+from trajlm.errors import warn_at_caller
 
 
 def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
@@ -71,3 +75,65 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
     raise TrajlmInputError(
         f"times have type {dt}", field=col, hint="give datetimes, Unix seconds or ISO strings"
     )
+
+
+def warn_future(t: pl.Series, now_s: float | None = None) -> None:
+    """One warning (count, the latest time, what to check) when times `t` (Unix s) lie over a
+    day in the future: ``trajlm data ingest`` drops such rows (timestamp_in_future); a model
+    call predicts on them, said once."""
+    from trajlm.data.readers._common import FUTURE_TOLERANCE_S
+
+    now_s = time.time() if now_s is None else now_s
+    ahead = t.filter(t > now_s + FUTURE_TOLERANCE_S)
+    if len(ahead) == 0:
+        return
+    latest = datetime.fromtimestamp(int(ahead.max()), UTC)
+    days = (int(ahead.max()) - now_s) / 86400
+    warn_at_caller(
+        f"{len(ahead)} of {len(t)} point(s) are in the future (latest "
+        f"{latest:%Y-%m-%dT%H:%M:%SZ}, {days:,.1f} days from now): check the "
+        "device clock and time zone (local times read as UTC?); predicted as given here, while "
+        "`trajlm data ingest` drops them (timestamp_in_future)"
+    )
+
+
+_ZONE = r"(Z|[+-]\d{2}:?\d{2})$"  # an ISO time's zone suffix
+
+
+def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
+    """How ISO text times `s` were written, so results can be written the same way
+    (``times_as_text``): the date/time separator, the zone suffix ("Z", "offset" +HH:MM or
+    "none") and each trajectory's UTC offset (s) at its last point (daylight saving changes
+    within a trajectory: its last point's)."""
+    s = s.cast(pl.Utf8).str.strip_chars()
+    first = s.drop_nulls().head(1).to_list()
+    sep = " " if first and len(first[0]) > 10 and first[0][10] == " " else "T"
+    suf = s.str.extract(_ZONE, 1)
+    numeric = suf.is_not_null() & (suf != "Z")
+    kind = "offset" if numeric.any() else ("Z" if suf.is_not_null().any() else "none")
+    digits = suf.str.replace_all(":", "").str.slice(1)
+    sign = pl.when(suf.str.starts_with("-")).then(-1).otherwise(1)
+    off = pl.DataFrame({"traj": traj.cast(pl.Utf8), "t": t, "suf": suf, "d": digits}).select(
+        "traj", "t", off=pl.when(pl.col("suf").is_null() | (pl.col("suf") == "Z")).then(0)
+        .otherwise(sign * (pl.col("d").str.slice(0, 2).cast(pl.Int64, strict=False) * 3600
+                           + pl.col("d").str.slice(2, 2).cast(pl.Int64, strict=False) * 60))
+        .fill_null(0))  # fmt: skip
+    last = off.sort("t").group_by("traj").agg(pl.col("off").last())
+    return {"sep": sep, "zone": kind, "offsets": dict(zip(last["traj"], last["off"], strict=True))}
+
+
+def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
+    """Unix seconds `t` as ISO text written like the input (``text_style``): each
+    trajectory's local time at its own offset, with the input's separator and zone suffix."""
+    off = traj.cast(pl.Utf8).replace_strict(style["offsets"], default=0, return_dtype=pl.Int64)
+    local = pl.from_epoch(t.cast(pl.Int64) + off, time_unit="s")
+    text = local.dt.strftime(f"%Y-%m-%d{style['sep']}%H:%M:%S")
+    if style["zone"] == "Z":
+        return text + "Z"
+    if style["zone"] == "none":
+        return text
+    a = off.abs()
+    hh = (a // 3600).cast(pl.Utf8).str.zfill(2)
+    mm = (a % 3600 // 60).cast(pl.Utf8).str.zfill(2)
+    sign = pl.Series(["-" if o < 0 else "+" for o in off.to_list()])
+    return text + sign + hh + ":" + mm

@@ -175,7 +175,8 @@ class LinearExtrapolation(PredictionBaseline):
         s_mean = (w * s).sum(1, keepdims=True) / n  # (N, 1)
         p_mean = (w[..., None] * p).sum(1) / n  # (N, 2)
         ds = (s - s_mean) * w
-        slope = (ds[..., None] * (p - p_mean[:, None])).sum(1) / (ds**2).sum(1, keepdims=True)
+        var = (ds**2).sum(1, keepdims=True)  # 0 for a 1-point history: no velocity to read
+        slope = (ds[..., None] * (p - p_mean[:, None])).sum(1) / np.where(var > 0, var, 1.0)
         start = _last(xy, lengths) if self.anchor == "last" else p_mean - s_mean * slope
         return start[:, None] + slope[:, None] * s_new[..., None]
 

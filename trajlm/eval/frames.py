@@ -16,6 +16,7 @@ import polars as pl
 
 from trajlm.data.coerce import coerce, from_canonical, recovery_input, trajectory_numbers
 from trajlm.data.features import LocalProjection
+from trajlm.errors import warn_at_caller
 
 FRAME_HISTORY = 64  # points of each trajectory a frame-level prediction reads (the last ones)
 
@@ -30,6 +31,13 @@ class _PredictsFrames:
         df = df.filter(pl.col("_i") < FRAME_HISTORY)
         n = df.group_by("traj_id", maintain_order=True).len()
         lengths = n["len"].to_numpy().astype(np.int64)
+        if (lengths < 2).any():  # no velocity to read: held in place (_extrapolate), said once
+            one = n.filter(pl.col("len") < 2)["traj_id"]
+            warn_at_caller(
+                f"{len(one)} of {len(n)} trajectories have a single point (e.g. {one[0]!r}): "
+                f"{type(self).__name__} holds each at its last position (zero velocity), at "
+                "1 s steps; give 2+ points per trajectory for a velocity"
+            )
         B, T = len(lengths), int(lengths.max())
         start = np.cumsum(lengths) - lengths
         col = np.minimum(np.arange(T)[None], lengths[:, None] - 1)  # pad: repeat the last

@@ -29,6 +29,7 @@ from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
+from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
@@ -117,7 +118,8 @@ def _recovery_errors(pred_latlon: np.ndarray, task: RecoveryTask) -> np.ndarray:
 
 def _score_predict(m: Any, task: PredictionTask) -> dict[str, float]:
     err = M.point_errors(m.predict_next(task), task.target_latlon)
-    return {**M.distance_metrics(err), "fde_m": M.mae(err[:, -1])}
+    # per trajectory (its k steps' mean): the paired ratios to the baselines (eval/ratios.py)
+    return {**M.distance_metrics(err), "fde_m": M.mae(err[:, -1]), "_per_traj": err.mean(1)}
 
 
 def _score_recover(m: Any, task: RecoveryTask) -> dict[str, float]:
@@ -180,6 +182,7 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
     rows = []
     for m in methods:
         runs, times = zip(*(_timed(score, m, tk) for tk in tasks), strict=True)
+        per = [r.pop("_per_traj") for r in runs if "_per_traj" in r]
         mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
         std = {k: float(np.std([r[k] for r in runs])) for k in runs[0]} if len(runs) > 1 else None
         rows.append(
@@ -187,6 +190,8 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
              "n_trajectories": int(n_traj), "n_points": int(n_points),
              "fit_s": fits.get(m.name, 0.0), "predict_s": float(np.mean(times))}
         )  # fmt: skip
+        if per:  # kept out of the JSON (report.EvalResult.to_dict)
+            rows[-1]["_per_traj"] = np.mean(per, 0)
     return rows
 
 
@@ -247,6 +252,7 @@ def run_eval(
                                   "val_ade_m": pscores}  # fmt: skip
             ests.append(place)
         methods = [_Projected(e, proj) for e in ests]
+        extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]
         n_traj, n_pts = test_task.target_t.shape[0], test_task.target_t.size
         rows = _evaluate(methods, _score_predict, [test_task], f"k={k}", n_traj, n_pts, fits)
@@ -310,6 +316,8 @@ def run_eval(
         **extra,
     }
     result = EvalResult(task, rows, meta)
+    if task == "predict":  # each row / constant velocity and / the strongest baseline, CI
+        add_ratios(result)
     if out is not None:
         result.save(out)
     if verbose:

@@ -10,6 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
+from trajlm.eval.ratios import add_ratios, ratio_cell
+
+# row key -> column header of the ratios to the baselines (eval/ratios.py; predict only)
+RATIO_COLUMNS = {
+    "ratio_to_cv": "MAE / const. velocity (95 % CI)",
+    "ratio_to_best_baseline": "MAE / best baseline (95 % CI)",
+}
+
 # metric key -> (column header, format)
 METRIC_COLUMNS = {
     "mae_m": ("MAE (m)", "{:.1f}"),
@@ -93,15 +101,18 @@ class EvalResult:
         raise KeyError(f"no row for method={method!r} setting={setting!r}")
 
     def to_dict(self) -> dict:
-        return {"task": self.task, **self.meta, "results": self.rows}
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in self.rows]
+        return {"task": self.task, **self.meta, "results": rows}  # "_per_traj": not for JSON
 
     def to_json(self) -> str:
         return json.dumps(_clean(self.to_dict()), indent=2)
 
     def to_markdown(self) -> str:
         keys = [k for k in METRIC_COLUMNS if any(k in r["metrics"] for r in self.rows)]
-        head = ["setting", "method", *[METRIC_COLUMNS[k][0] for k in keys], "n traj", "n points"]
-        head += ["fit (s)", "predict (s)"]
+        ratios = [k for k in RATIO_COLUMNS if any(k in r for r in self.rows)]
+        head = ["setting", "method", *[METRIC_COLUMNS[k][0] for k in keys]]
+        head += [RATIO_COLUMNS[k] for k in ratios] + ["n traj", "n points", "fit (s)"]
+        head += ["predict (s)"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for r in self.rows:
             cells = [r["setting"], r["method"]]
@@ -111,12 +122,22 @@ class EvalResult:
                 if sd is not None and v is not None:
                     cell += " ± " + METRIC_COLUMNS[k][1].format(sd)
                 cells.append(cell)
+            cells += [ratio_cell(r, k) for k in ratios]
             cells += [str(r["n_trajectories"]), str(r["n_points"])]
             cells += [f"{r['fit_s']:.2f}", f"{r['predict_s']:.3f}"]
             lines.append("| " + " | ".join(cells) + " |")
         sizes = self.meta.get("split_sizes", {})
-        foot = ", ".join(f"{s}: {v['n_trajectories']} traj" for s, v in sizes.items())
-        title = f"### {self.task} (test split; {foot})" if foot else f"### {self.task}"
+        scored = self.meta.get("scored_split", "test")  # --score-on val swapped val and test
+        name = {"val": "test", "test": "val"} if scored == "val" else {}
+        foot = ", ".join(f"{name.get(s, s)}: {v['n_trajectories']} traj" for s, v in sizes.items())
+        title = f"### {self.task} ({scored} split; {foot})" if foot else f"### {self.task}"
+        best = {r["setting"]: r["ratio_to_best_baseline"]["baseline"] for r in self.rows
+                if "ratio_to_best_baseline" in r}  # fmt: skip
+        if best:  # which baseline the last ratio column divides by
+            lines.append("")
+            lines.append("MAE ratios: mean over the scored trajectories of each one's k-step MAE, "
+                         "paired bootstrap 95 % CI over trajectories; strongest baseline = "
+                         + "; ".join(f"{s}: {b}" for s, b in best.items()))  # fmt: skip
         return "\n".join([title, "", *lines])
 
     def save(self, out: str | Path) -> tuple[Path, Path]:
@@ -162,3 +183,9 @@ def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
                 "params": {**rows[0].get("params", {}), "runs": names},
             }
         )
+        for key in ("ratio_to_cv", "ratio_to_best_baseline", "_per_traj"):
+            result.rows[-1].pop(key, None)  # rows[0]'s: the runs' mean is recomputed below
+        if all("_per_traj" in r for r in rows):
+            result.rows[-1]["_per_traj"] = np.mean([r["_per_traj"] for r in rows], 0)
+    if result.task == "predict" and any("_per_traj" in r for r in result.rows):
+        add_ratios(result)  # the averaged rows get theirs
