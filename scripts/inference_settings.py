@@ -9,7 +9,10 @@ toward constant velocity; context "motion": the clock is never read; backtest_ga
 the model predicted the trajectory's own past worse than constant velocity, it falls back
 toward constant velocity (trajlm/model/backtest.py); backtest_min_steps 1 (session 12): from
 one scored step (a 3-point history) on, its power scaled by the evidence; backtest_prior 0: a
-2-point history (nothing to score) is predicted by constant velocity (session 12).
+2-point history (nothing to score) is predicted by constant velocity (session 12);
+backtest_fallback_window 2 (session 12): the gate falls back to whichever of the last step and
+the velocity over the last two steps (linear extrapolation over 3 points) predicted this
+trajectory's own past better.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ SETTINGS = {
     "backtest_gate": 8.0,
     "backtest_min_steps": 1,
     "backtest_prior": 0.0,
+    "backtest_fallback_window": 2,
 }
 
 

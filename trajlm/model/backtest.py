@@ -92,27 +92,39 @@ def _scored_targets(model, feats, mask, last):
 
 
 def _fallbacks(model, feats, mask, target, w):
-    """Each row's fallback on its own past: its summed error (B,) and whether it is the window
-    velocity (B,) (backtest_fallback_window > 1 and better there than the last step)."""
+    """Each row's fallback on its own past: its summed error (B,) over the model's scored
+    steps, and whether it is the window velocity (B,): backtest_fallback_window > 1 and the
+    window predicted the past better than the last step did. That choice is physics against
+    physics, so it scores every real step but speed glitches, also those too long for the
+    model (a ship fixed every 10 min)."""
     cfg, st = model.config, model.embed.stats
     own = feats[..., DELTA]
     cv = coverage_base(own, st, cfg.coverage, cfg.max_step_norm)  # (B, T, 3)
     e_cv = ((cv[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
     if cfg.backtest_fallback_window <= 1:
         return e_cv, torch.zeros_like(e_cv, dtype=torch.bool)
-    win = _window_steps(model, feats, mask)
+    win, glitch = _window_steps(model, feats, mask)
     e_win = ((win[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
-    use_window = e_win < e_cv
+    t = torch.arange(feats.shape[1] - 1, device=feats.device)[None]  # (1, T - 1)
+    real = (t >= 1) & mask[:, 1:] & mask[:, :-1] & ~glitch[:, 1:]  # (B, T - 1)
+    wp = real.to(feats.dtype)
+    p_cv = ((cv[:, :-1, :2] - target).norm(dim=-1) * wp).sum(1)
+    p_win = ((win[:, :-1, :2] - target).norm(dim=-1) * wp).sum(1)
+    use_window = p_win < p_cv
     return torch.where(use_window, e_win, e_cv), use_window
 
 
-def _window_steps(model, feats, mask) -> torch.Tensor:
-    """(B, T, 3) each point's velocity over its last backtest_fallback_window steps, as a step."""
-    cfg = model.config
-    has = mask & (torch.arange(feats.shape[1], device=feats.device)[None] >= 1)
-    win = window_velocity_steps(feats[..., DELTA], has, cfg.backtest_fallback_window,
-                                model.embed.stats, cfg.max_step_norm)[..., :3]  # fmt: skip
-    return coverage_base(win, model.embed.stats, cfg.coverage, cfg.max_step_norm)
+def _window_steps(model, feats, mask) -> tuple[torch.Tensor, torch.Tensor]:
+    """(B, T, 3) each point's velocity over its last backtest_fallback_window steps as a step
+    (speed glitches left out, as constant velocity's fallback leaves them), and which steps
+    are glitches (B, T)."""
+    cfg, st = model.config, model.embed.stats
+    own = feats[..., DELTA]
+    cv = coverage_base(own, st, cfg.coverage, cfg.max_step_norm)
+    glitch = (own[..., :2] != 0).any(-1) & (cv[..., :2] == 0).all(-1)  # zeroed: too fast
+    has = mask & (torch.arange(feats.shape[1], device=feats.device)[None] >= 1) & ~glitch
+    win = window_velocity_steps(own, has, cfg.backtest_fallback_window, st, float("inf"))
+    return win[..., :3], glitch
 
 
 def fallback_step(model, feats, mask, last) -> torch.Tensor | None:
@@ -125,7 +137,7 @@ def fallback_step(model, feats, mask, last) -> torch.Tensor | None:
     _, use_window = _fallbacks(model, feats, mask, target, w)
     rows = torch.arange(feats.shape[0], device=feats.device)
     own = feats[rows, last][:, DELTA]
-    win = _window_steps(model, feats, mask)[rows, last]
+    win = _window_steps(model, feats, mask)[0][rows, last]
     return torch.where(use_window[:, None], win, own)
 
 
