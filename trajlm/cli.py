@@ -64,6 +64,9 @@ def train(
     resume: bool = typer.Option(False, help="Continue from OUT/trainer_state."),
     overwrite: bool = typer.Option(False, help="Start an existing run again (its files only)."),
     seed: int = typer.Option(None, min=0, help="Override train.seed."),
+    other_data: bool = typer.Option(
+        False, "--other-data", help="With --resume: continue on another store than the run's."
+    ),
     device: str = typer.Option(None, help="auto | cpu | cuda"),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
@@ -90,7 +93,7 @@ def train(
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip
     trainer = Trainer(data, out, model_cfg, train_cfg)
-    summary = trainer.fit(resume=resume, overwrite=overwrite)
+    summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
         console.print(io.dict_table(summary, f"run {out}"))
 

@@ -200,6 +200,7 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         self.history: list[dict] = []  # every evaluation record
         self._val_task = None  # the val prediction task, built on first use
         self.metrics_path = self.run / "metrics.jsonl" if self.run else None
+        self.other_data = False  # fit(other_data=True): resume on another store than the run's
 
     def _coverage(self, mc: ModelConfig) -> dict:
         """What this run trains on (saved in config.json); a fine-tune keeps what the
@@ -246,7 +247,11 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
 
     # -- the loop ---------------------------------------------------------------------------
     def fit(
-        self, resume: bool = False, overwrite: bool = False, stop_at: int | None = None
+        self,
+        resume: bool = False,
+        overwrite: bool = False,
+        stop_at: int | None = None,
+        other_data: bool = False,
     ) -> dict:
         """Train until max_steps (or `stop_at`, saving a checkpoint there: a later
         ``fit(resume=True)`` continues exactly); returns a summary (final losses, time,
@@ -254,9 +259,12 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
 
         An existing run is continued with `resume`, or replaced with `overwrite` (only the files
         a run writes are removed); without either it is refused, as is a non-empty directory
-        that trajlm did not create. The run directory is locked while training."""
+        that trajlm did not create. The run directory is locked while training. A resume on
+        another store than the run's is refused unless `other_data` (then best/ is chosen again
+        on the new val split)."""
         from trajlm._safety import LOCK, DirLock
 
+        self.other_data = other_data
         if resume and overwrite:
             raise UserError("choose one of --resume (continue) and --overwrite (start again)")
         if self.run is None:

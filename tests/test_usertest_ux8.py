@@ -1,0 +1,143 @@
+"""What the pretrain-your-own-model tester (newuser3, ux8) found: resume on other data or with
+another config, finetune --resume, empty splits, and the smaller corpus / ingest items."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from reliability_helpers import TINY, copy, fails, invoke, said
+
+from trajlm.data.ingest import synth_store
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """base/s, base/other: two 30-trajectory stores; base/run: a 3-step tiny run on base/s."""
+    d = tmp_path_factory.mktemp("ux8")
+    synth_store(d / "s", n_trajectories=30, seed=1, overwrite=False)
+    synth_store(d / "other", n_trajectories=30, seed=2, overwrite=False)
+    (d / "tiny.toml").write_text(TINY)
+    r = invoke("train", "--data", d / "s", "--out", d / "run", "--config", d / "tiny.toml")
+    assert r.exit_code == 0, r.output
+    return d
+
+
+def test_resume_on_other_data_is_refused_naming_both_stores(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    text = fails("train", "--data", base / "other", "--out", run, "--resume", "--max-steps", "5",
+                 names=(str((base / "other").resolve()), str((base / "s").resolve()),
+                        "--other-data", "finetune"), protect=(run,))  # fmt: skip
+    assert text.count("\n") <= 1
+
+
+def test_resume_on_other_data_with_the_option_continues(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    r = invoke("train", "--data", base / "other", "--out", run, "--resume", "--max-steps", "5",
+               "--other-data")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "best/ is chosen again" in said(r), r.output
+    assert json.loads((run / "train_summary.json").read_text())["steps"] == 5
+
+
+def test_resume_on_a_copy_of_the_same_store_continues(base, tmp_path):
+    run, store = copy(base / "run", tmp_path / "r"), copy(base / "s", tmp_path / "s2")
+    r = invoke("train", "--data", store, "--out", run, "--resume", "--max-steps", "5")
+    assert r.exit_code == 0, r.output
+
+
+def test_resume_of_a_run_without_a_data_record_checks_its_stats(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    state = run / "trainer_state" / "state.json"
+    d = json.loads(state.read_text())
+    d.pop("data")
+    state.write_text(json.dumps(d))
+    fails("train", "--data", base / "other", "--out", run, "--resume", "--max-steps", "5",
+          names=("not the store",), protect=(run,))  # fmt: skip
+
+
+def test_resume_with_another_d_model_names_the_field(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(TINY.replace("d_model = 16", "d_model = 32"))
+    text = fails("train", "--data", base / "s", "--out", run, "--resume", "--config", cfg,
+                 "--max-steps", "5", names=("d_model 16 -> 32", "same model config"),
+                 protect=(run,))  # fmt: skip
+    assert "damaged" not in text
+
+
+def test_resume_with_another_weight_decay_is_refused(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(TINY + "weight_decay = 0.5\n")
+    fails("train", "--data", base / "s", "--out", run, "--resume", "--config", cfg,
+          "--max-steps", "5", names=("weight_decay 0.05 -> 0.5",), protect=(run,))  # fmt: skip
+
+
+def test_resume_with_another_lr_warns_naming_it(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(TINY + "lr = 0.0005\n")
+    r = invoke("train", "--data", base / "s", "--out", run, "--resume", "--config", cfg,
+               "--max-steps", "5")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "lr 0.001 -> 0.0005" in said(r), r.output
+    assert json.loads((run / "train_config.json").read_text())["lr"] == 0.0005
+
+
+def test_resume_with_fewer_max_steps_than_reached_says_so(base, tmp_path):
+    run = copy(base / "run", tmp_path / "r")
+    r = invoke("train", "--data", base / "s", "--out", run, "--resume", "--max-steps", "2")
+    assert r.exit_code == 0, r.output
+    assert "already at step 3" in said(r), r.output
+
+
+class _StopAfter:
+    """StopSignals whose `requested` turns true after `n` steps (a Ctrl-C at step n)."""
+
+    n = 3
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.calls = 0
+
+    @property
+    def requested(self) -> bool:
+        self.calls += 1
+        return self.calls >= self.n
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("mode", ["full", "lora"])
+def test_finetune_resume_after_an_interrupt_is_bit_identical(base, tmp_path, monkeypatch, mode):
+    args = ["finetune", "--task", "predict", "--model", base / "run", "--data", base / "s",
+            "--mode", mode, "--steps", "6", "--threads", "1"]  # fmt: skip
+    r = invoke(*args, "--out", tmp_path / "ref")
+    assert r.exit_code == 0, r.output
+    import trajlm.train.trainer as engine
+
+    monkeypatch.setattr(engine, "StopSignals", _StopAfter)
+    r = invoke(*args, "--out", tmp_path / "ft")
+    assert r.exit_code == 130, r.output
+    assert "interrupted at step 3 of 6" in said(r) and "--resume" in said(r), r.output
+    monkeypatch.undo()
+    r = invoke(*args, "--out", tmp_path / "ft", "--resume")
+    assert r.exit_code == 0, r.output
+    for f in ("merged/model.safetensors", "train/trainer_state/model.safetensors"):
+        assert _digest(tmp_path / "ft" / f) == _digest(tmp_path / "ref" / f), f
+
+
+def test_finetune_resume_is_refused_for_tasks_that_start_again(base, tmp_path):
+    fails("finetune", "--task", "similarity", "--model", base / "run", "--data", base / "s",
+          "--out", tmp_path / "o", "--resume", names=("--resume", "similarity"))  # fmt: skip
