@@ -141,3 +141,28 @@ def test_finetune_resume_after_an_interrupt_is_bit_identical(base, tmp_path, mon
 def test_finetune_resume_is_refused_for_tasks_that_start_again(base, tmp_path):
     fails("finetune", "--task", "similarity", "--model", base / "run", "--data", base / "s",
           "--out", tmp_path / "o", "--resume", names=("--resume", "similarity"))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory) -> Path:
+    """A store of 20 trips that all start between 00 and 04 h UTC (newuser3's fleet)."""
+    d = tmp_path_factory.mktemp("night")
+    rows = ["traj_id,t,lat,lon"]
+    for i in range(20):
+        t0 = 1709596800 + 86400 * (i % 5) + 600 * i  # 2024-03-05 00:00 UTC + days, + 10 min
+        rows += [f"v{i},{t0 + 15 * k},{41.15 + 0.0004 * k + 0.001 * i},{-8.61 + 0.0003 * k}"
+                 for k in range(12)]  # fmt: skip
+    (d / "night.csv").write_text("\n".join(rows) + "\n")
+    r = invoke("data", "ingest", d / "night.csv", "--format", "csv", "--out", d / "s")
+    assert r.exit_code == 0, r.output
+    return d
+
+
+def test_resplit_leaving_test_empty_warns_with_counts_and_eval_says_one_line(night, tmp_path):
+    r = invoke("data", "resplit", night / "s", "--by", "hour=6", "--out", tmp_path / "h6")
+    assert r.exit_code == 0, r.output
+    text = said(r)
+    assert "test split is empty" in text and "test 0" in text and "--by hour" in text, text
+    text = fails("eval", "--task", "predict", "--data", tmp_path / "h6",
+                 names=("test split is empty", "resplit"))  # fmt: skip
+    assert text.count("\n") <= 1

@@ -244,6 +244,22 @@ def data_resplit(
     except ValueError as e:  # a split rule that does not parse or leaves a split empty
         _fail(f"--by {by}: {e}")
     _say(f"wrote {out} split by {by}: {json.dumps(manifest['splits'])}")
+    _warn_empty_splits(manifest["splits"], by)
+
+
+def _warn_empty_splits(splits: dict, by: str) -> None:
+    """One warning line when the new store has an empty split (train / eval need each)."""
+    empty = [s for s, v in splits.items() if not v.get("n_trajectories")]
+    if not empty:
+        return
+    counts = ", ".join(f"{s} {v.get('n_trajectories', 0)}" for s, v in splits.items())
+    todo = {"hour": "a smaller H (or --by hour: test = the latest hours holding ~10 % of trips)",
+            "user": "more users / vehicles in the data, or --by time"}  # fmt: skip
+    hint = todo.get(by.split("=")[0], "another --by rule")
+    io.warn(
+        f"the {' and '.join(empty)} split is empty ({counts} trajectories): train / eval "
+        f"need every split; re-split with {hint}"
+    )
 
 
 # ----------------------------------------------------------------------------- model
