@@ -166,3 +166,15 @@ def test_resplit_leaving_test_empty_warns_with_counts_and_eval_says_one_line(nig
     text = fails("eval", "--task", "predict", "--data", tmp_path / "h6",
                  names=("test split is empty", "resplit"))  # fmt: skip
     assert text.count("\n") <= 1
+
+
+def test_finetune_reads_test_only_when_asked(base, tmp_path):
+    args = ["finetune", "--task", "predict", "--model", base / "run", "--data", base / "s",
+            "--steps", "2", "--threads", "1"]  # fmt: skip
+    r = invoke(*args, "--out", tmp_path / "a")
+    assert r.exit_code == 0, r.output
+    assert "test_loss" not in json.loads((tmp_path / "a" / "finetune_summary.json").read_text())
+    assert "test_loss" not in said(r)
+    r = invoke(*args, "--out", tmp_path / "b", "--score-test")
+    assert r.exit_code == 0, r.output
+    assert "test_loss" in json.loads((tmp_path / "b" / "finetune_summary.json").read_text())

@@ -37,6 +37,9 @@ def finetune(
         False, help="Continue an interrupted fine-tune (predict, recover, tte) from OUT."
     ),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    score_test: bool = typer.Option(
+        False, "--score-test", help="predict: also score the test split (read it once, last)."
+    ),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
@@ -75,7 +78,7 @@ def finetune(
                 started = True
                 summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
                                          n_last, lora_r, fraction, n_points, split_by,
-                                         resume)  # fmt: skip
+                                         resume, score_test)  # fmt: skip
         except BaseException:  # failed before any output: no marker of one that is not there
             if started:
                 drop_failed_marker(out, created)
@@ -84,7 +87,7 @@ def finetune(
 
 
 def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
-                   fraction, n_points, split_by, resume=False) -> dict:  # fmt: skip
+                   fraction, n_points, split_by, resume=False, score_test=False) -> dict:  # fmt: skip
     """The predict / classify / similarity fine-tunes (inputs already checked)."""
     import polars as pl
 
@@ -92,7 +95,8 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         from trajlm.finetune.trainer import finetune_next_point
 
         return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
-                                   lora_r=lora_r, fraction=fraction, resume=resume)  # fmt: skip
+                                   lora_r=lora_r, fraction=fraction, resume=resume,
+                                   score_test=score_test)  # fmt: skip
     if task == "classify":
         from trajlm.eval.classify import make_mode_segments, split_segments
         from trajlm.tasks.classify import ModelClassifier

@@ -79,6 +79,7 @@ def finetune_next_point(
     device: str = "cpu",
     modules_to_save: tuple[str, ...] | None = None,
     resume: bool = False,
+    score_test: bool = False,
 ) -> dict:
     """Fine-tune next-point prediction on store `data`; write OUT/{train,adapter,merged,summary}.
 
@@ -86,8 +87,9 @@ def finetune_next_point(
     None = train ``model_config`` from scratch (a baseline). ``fraction`` < 1 trains on the
     first windows (stream order) of the train split, reshuffled every epoch. Early stopping on
     the val loss (every ``eval_every`` steps, step 0 included) keeps the best weights. Returns
-    the summary (also OUT/finetune_summary.json): val loss before / best, test loss of the kept
-    weights, trainable parameters, train time, adapter bytes. ``modules_to_save`` (LoRA only),
+    the summary (also OUT/finetune_summary.json): val loss before / best, trainable parameters,
+    train time, adapter bytes, and with ``score_test`` the test loss of the kept weights (off by
+    default: a recipe is chosen on val, test is read once at the end). ``modules_to_save`` (LoRA only),
     e.g. ``("head",)``: also train full copies of those modules (saved in the adapter).
     ``resume``: continue an interrupted fine-tune from OUT/train.
     """
@@ -127,7 +129,7 @@ def finetune_next_point(
         before, log, train_s = trainer.evaluate("val"), [], 0.0
         best = before
     net = trainer.model
-    test_loss = trainer.evaluate("test")  # of the kept weights; val chose them
+    test = {"test_loss": trainer.evaluate("test")} if score_test else {}  # kept weights
     adapter_bytes = save_adapter(net, out / "adapter") if mode in ("selective", "lora") else 0
     info = count_trainable(net)
     merge_adapter(net).save_pretrained(out / "merged")
@@ -138,7 +140,7 @@ def finetune_next_point(
         "val_loss_last": log[-1]["val_loss"] if log else None,
         "best_val_loss": best if best is not None and math.isfinite(best) else None,
         "best_step": trainer.best_step if max_steps else 0,  # None: no val score, final kept
-        "test_loss": test_loss,
+        **test,
         "train_s": train_s,
         **info,
         "adapter_bytes": adapter_bytes,
