@@ -178,3 +178,17 @@ def test_finetune_reads_test_only_when_asked(base, tmp_path):
     r = invoke(*args, "--out", tmp_path / "b", "--score-test")
     assert r.exit_code == 0, r.output
     assert "test_loss" in json.loads((tmp_path / "b" / "finetune_summary.json").read_text())
+
+
+def test_finetuned_model_records_the_finetune_data_coverage(base, tmp_path):
+    """base/run (trained on base/s) fine-tuned on base/other: merged/config.json's coverage
+    joins both stores (sources, trajectory counts, speed ranges)."""
+    r = invoke("finetune", "--task", "predict", "--model", base / "run", "--data", base / "other",
+               "--steps", "2", "--threads", "1", "--out", tmp_path / "ft")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    pre = json.loads((base / "run" / "config.json").read_text())["coverage"]
+    ft = json.loads((tmp_path / "ft" / "merged" / "config.json").read_text())["coverage"]
+    assert ft["n_trajectories"] > pre["n_trajectories"]
+    assert ft["store"] == str(base / "other")
+    lo, hi = ft["traj_speed_mps"]["p1"], ft["traj_speed_mps"]["p99"]
+    assert lo <= pre["traj_speed_mps"]["p1"] and hi >= pre["traj_speed_mps"]["p99"]

@@ -65,6 +65,26 @@ class PrefixWindows(NextPoint):
             yield {k: torch.stack([c[k] for c in chunk]) for k in chunk[0]}
 
 
+def _finetune_coverage(mc: ModelConfig, data: str | Path) -> dict:
+    """The coverage a fine-tuned model records: the pretraining data's joined with the fine-tune
+    store's (as the engine's init_from path does), so the coverage gate does not shrink its
+    predictions on the very data it was fine-tuned on."""
+    from trajlm.data.features import NormStats
+    from trajlm.model.coverage import compute_coverage, merge_coverage
+
+    new = compute_coverage(data, NormStats.from_dict(mc.stats) if mc.stats else None)
+    new["clock_shift_prob"] = (mc.coverage or {}).get("clock_shift_prob", 0.0)
+    if not mc.coverage:
+        return new
+    cov = merge_coverage(mc.coverage, new)
+    for key in ("dt_s", "speed_mps", "traj_speed_mps"):  # ranges: the union of both data sets
+        a, b = mc.coverage.get(key), new.get(key)
+        if a and b:
+            cov[key] = {p: (min if p in ("p1", "p5") else max if p in ("p95", "p99") else
+                            lambda _x, y: y)(a[p], b[p]) for p in b if p in a}  # fmt: skip
+    return cov
+
+
 def finetune_next_point(
     model: str | Path | TrajectoryModel | None,
     data: str | Path,
@@ -132,7 +152,10 @@ def finetune_next_point(
     test = {"test_loss": trainer.evaluate("test")} if score_test else {}  # kept weights
     adapter_bytes = save_adapter(net, out / "adapter") if mode in ("selective", "lora") else 0
     info = count_trainable(net)
-    merge_adapter(net).save_pretrained(out / "merged")
+    merged = merge_adapter(net)
+    if isinstance(data, (str, Path)):  # it has now seen the fine-tune data too (newuser3 F18)
+        merged.config.coverage = _finetune_coverage(merged.config, data)
+    merged.save_pretrained(out / "merged")
     summary = {
         "mode": mode,
         "steps": max_steps,
