@@ -192,3 +192,40 @@ def test_finetuned_model_records_the_finetune_data_coverage(base, tmp_path):
     assert ft["store"] == str(base / "other")
     lo, hi = ft["traj_speed_mps"]["p1"], ft["traj_speed_mps"]["p99"]
     assert lo <= pre["traj_speed_mps"]["p1"] and hi >= pre["traj_speed_mps"]["p99"]
+
+
+def _fleet_csv(path: Path, owner_col: str) -> Path:
+    """12 trips of 4 vehicles (3 each), 10 points per trip, with an owner column."""
+    rows = [f"traj_id,t,lat,lon,{owner_col}"]
+    for i in range(12):
+        t0 = 1709596800 + 3600 * i
+        rows += [f"trip{i},{t0 + 15 * k},{41.15 + 0.0004 * k},{-8.61 + 0.001 * i},car{i % 4}"
+                 for k in range(10)]  # fmt: skip
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "owner_col, extra", [("vehicle_id", []), ("Vehicle No.", ["--vehicle-col", "Vehicle No."])]
+)
+def test_ingest_keeps_an_owner_column_so_resplit_by_user_works(tmp_path, owner_col, extra):
+    csv = _fleet_csv(tmp_path / "fleet.csv", owner_col)
+    r = invoke("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "s", *extra)
+    assert r.exit_code == 0, r.output
+    r = invoke("data", "resplit", tmp_path / "s", "--by", "user", "--out", tmp_path / "u")
+    assert r.exit_code == 0, r.output
+
+
+def test_resplit_by_user_without_owner_names_the_option(base, tmp_path):
+    csv = tmp_path / "plain.csv"
+    csv.write_text(_fleet_csv(tmp_path / "x.csv", "colour").read_text())
+    r = invoke("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output
+    fails("data", "resplit", tmp_path / "s", "--by", "user", "--out", tmp_path / "u",
+          names=("--vehicle-col",))  # fmt: skip
+
+
+def test_vehicle_col_that_is_not_a_column_is_named(tmp_path):
+    csv = _fleet_csv(tmp_path / "fleet.csv", "vehicle_id")
+    fails("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "s",
+          "--vehicle-col", "Vehicle", names=("--vehicle-col", "'Vehicle'"))  # fmt: skip

@@ -42,6 +42,12 @@ def data_ingest(
     time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="csv/parquet: latitude column."),
     lon_col: str = typer.Option(None, "--lon-col", help="csv/parquet: longitude column."),
+    vehicle_col: str = typer.Option(
+        None,
+        "--vehicle-col",
+        help="csv/parquet: vehicle / user id column, kept as vehicle_id (resplit --by user); "
+        "one named vehicle_id, user_id, driver_id, taxi_id, mmsi ... is kept by itself.",
+    ),
     time_format: str = typer.Option(
         None,
         help="csv/parquet: iso | unix | unix_ms | a strptime pattern such as "
@@ -120,12 +126,16 @@ def data_ingest(
     try:
         manifest = ingest(paths, format, out, preset=preset, on_error=on_error,
                           clean_overrides=overrides, column_map=mapping, column_preset=columns,
-                          progress=True, overwrite=overwrite)  # fmt: skip
+                          progress=True, overwrite=overwrite,
+                          vehicle_col=vehicle_col)  # fmt: skip
     except ValueError as e:  # readers' option errors (e.g. a column mapping that does not fit)
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise
         raise UserError(str(e)) from e
     reading = manifest.get("reading", {})
+    if reading.get("owner_column") and not vehicle_col:
+        _say(f"owner: {reading['owner_column']!r} kept as the trajectories' vehicle / user id "
+             "(resplit --by user holds owners out)")  # fmt: skip
     if reading.get("format_detected"):
         _say(f"format: {reading['format']} (detected; --format to choose another)")
     guessed = dict(reading.get("columns_guessed") or {})

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
-from trajlm.data.readers.detect import naive_times, unused_columns
+from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -62,6 +62,7 @@ def ingest(
     overwrite: bool = True,
     chunk_rows: int = 500_000,
     limits: ReadLimits | None = None,
+    vehicle_col: str | None = None,
 ) -> dict:
     """Read, clean and store; returns the store manifest (with the merged drop report).
 
@@ -97,6 +98,9 @@ def ingest(
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed
+    columns, owner = keep_owner_column(paths, format, columns, vehicle_col)
+    if owner is not None:
+        reading["owner_column"] = owner
     if unused := unused_columns(paths, format, columns):  # said once: not kept in the store
         reading["columns_not_kept"] = unused
     overrides = dict(clean_overrides or {})
