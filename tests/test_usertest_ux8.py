@@ -229,3 +229,27 @@ def test_vehicle_col_that_is_not_a_column_is_named(tmp_path):
     csv = _fleet_csv(tmp_path / "fleet.csv", "vehicle_id")
     fails("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "s",
           "--vehicle-col", "Vehicle", names=("--vehicle-col", "'Vehicle'"))  # fmt: skip
+
+
+def _dmy_csv(path: Path, n_good: int = 0) -> Path:
+    """Trips with dd/mm/YYYY times (unparseable without --time-format), then n_good ISO rows."""
+    rows = ["traj_id,t,lat,lon"]
+    for i in range(3):
+        rows += [f"a{i},01/07/2013 00:0{k}:00,{41.15 + 0.0004 * k},-8.61" for k in range(8)]
+    rows += [f"g,2013-07-01T00:{k:02d}:00Z,{41.15 + 0.0004 * k},-8.6" for k in range(n_good)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_skip_mode_with_every_row_failing_says_the_first_reason(tmp_path):
+    csv = _dmy_csv(tmp_path / "dmy.csv")
+    fails("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "s", "--on-error", "skip",
+          names=("malformed_row", "first skipped row", "01/07/2013 00:00:00", "line 2"))  # fmt: skip
+
+
+def test_skip_mode_with_most_rows_failing_warns_with_the_first_reason(tmp_path):
+    csv = _dmy_csv(tmp_path / "dmy.csv", n_good=6)
+    r = invoke("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "s",
+               "--on-error", "skip")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "most rows were skipped" in said(r) and "01/07/2013" in said(r), r.output

@@ -151,6 +151,8 @@ def data_ingest(
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
+    if first := reading.get("first_skipped"):
+        _say(f"warning: most rows were skipped; the first: {first}")
     if fast := reading.get("impossible_speed"):
         _say(f"warning: {fast['steps']:,} step(s) between consecutive points are faster than "
              f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "

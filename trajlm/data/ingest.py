@@ -146,12 +146,19 @@ def ingest(
         if n_kept == 0:
             raise TrajlmInputError(
                 f"no points left after reading and cleaning {len(paths)} input(s): "
-                f"{report.to_dict()['dropped']}",
+                f"{report.to_dict()['dropped']}"
+                + (
+                    f"; the first skipped row: {report.first_problem}"
+                    if report.first_problem
+                    else ""
+                ),  # fmt: skip
                 hint=_nothing_left_hint(report, cfg),
             )
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
+        if report.first_problem and report.total >= 0.5 * max(report.rows_in, 1):
+            reading["first_skipped"] = report.first_problem  # most rows failed: say why
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
