@@ -253,3 +253,53 @@ def test_skip_mode_with_most_rows_failing_warns_with_the_first_reason(tmp_path):
                "--on-error", "skip")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "most rows were skipped" in said(r) and "01/07/2013" in said(r), r.output
+
+
+def _odd_csv(path: Path) -> Path:
+    """_fleet_csv's trips under the column names of newuser3's fleet export."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = _fleet_csv(path, "car").read_text()
+    path.write_text(
+        text.replace("traj_id,t,lat,lon,car", "Journey,When,Lat (deg),Lon (deg),car", 1)
+    )
+    return path
+
+
+def test_corpus_reads_upper_case_csv_and_a_source_columns_table(tmp_path):
+    from trajlm.data.corpus import build_corpus, load_corpus_spec
+
+    root = tmp_path / "root"
+    _odd_csv(root / "fleet" / "odd.csv")
+    (root / "upper").mkdir()
+    _fleet_csv(root / "upper" / "A.CSV", "vehicle_id")
+    _odd_csv(root / "other" / "odd.csv")  # found, but its columns are not recognised
+    (tmp_path / "spec.toml").write_text("""
+[corpus]
+name = "own"
+discover = true
+val_trips_per_source = 2
+
+[[source]]
+name = "fleet"
+format = "csv"
+path = "fleet/odd.csv"
+columns = { traj_id = "Journey", t = "When", lat = "Lat (deg)", lon = "Lon (deg)" }
+""")
+    lines: list[str] = []
+    spec = load_corpus_spec(tmp_path / "spec.toml", data_root=str(root))
+    record = build_corpus(spec, tmp_path / "corpus", log=lines.append)
+    log = "\n".join(lines)
+    assert sorted(s["name"] for s in record["sources"]) == ["fleet", "upper"], log
+    assert "skipping source other" in log and "columns = {traj_id" in log, log
+    assert "--traj-col" not in log
+
+
+def test_corpus_columns_table_with_an_unknown_key_names_the_keys(tmp_path):
+    from trajlm.data.corpus import load_corpus_spec
+    from trajlm.errors import ConfigError
+
+    (tmp_path / "spec.toml").write_text(
+        '[[source]]\nname = "a"\nformat = "csv"\npath = "a.csv"\ncolumns = { trajectory = "x" }\n'
+    )
+    with pytest.raises(ConfigError, match="a columns table takes traj_id, t, lat, lon"):
+        load_corpus_spec(tmp_path / "spec.toml")
