@@ -303,3 +303,41 @@ def test_corpus_columns_table_with_an_unknown_key_names_the_keys(tmp_path):
     )
     with pytest.raises(ConfigError, match="a columns table takes traj_id, t, lat, lon"):
         load_corpus_spec(tmp_path / "spec.toml")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_similarity_does_not_replace_the_committed_result_unless_asked(tmp_path):
+    import subprocess
+    import sys
+
+    tracked = ROOT / "bench" / "results" / "similarity.json"
+    before = tracked.read_bytes()
+    try:
+        r = subprocess.run([sys.executable, "bench/similarity.py", "--n", "12", "--points", "10",
+                            "--naive-pairs", "2"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert tracked.read_bytes() == before and "not written" in r.stdout
+        r = subprocess.run([sys.executable, "bench/similarity.py", "--n", "12", "--points", "10",
+                            "--naive-pairs", "2", "--out", str(tmp_path / "s.json")], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert r.returncode == 0 and (tmp_path / "s.json").exists(), r.stderr
+    finally:
+        tracked.write_bytes(before)
+
+
+def test_bench_ddp_worker_failure_is_one_line(tmp_path, monkeypatch):
+    import importlib.util
+    import sys
+    from types import SimpleNamespace
+
+    spec = importlib.util.spec_from_file_location("bench_ddp", ROOT / "bench" / "ddp.py")
+    ddp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ddp)
+    monkeypatch.setattr(ddp, "TORCHRUN", sys.executable)  # `python --standalone ...` fails
+    args = SimpleNamespace(store=tmp_path, steps=1, warmup=0, batch=1, max_len=4, d_model=8,
+                           n_layers=1, device="cpu", bf16=False, compile=False)  # fmt: skip
+    with pytest.raises(SystemExit, match=r"the profile worker \(1 process\(es\)\) failed, exit"):
+        ddp.standalone(args, "profile", 1, tmp_path / "w")
