@@ -341,3 +341,29 @@ def test_bench_ddp_worker_failure_is_one_line(tmp_path, monkeypatch):
                            n_layers=1, device="cpu", bf16=False, compile=False)  # fmt: skip
     with pytest.raises(SystemExit, match=r"the profile worker \(1 process\(es\)\) failed, exit"):
         ddp.standalone(args, "profile", 1, tmp_path / "w")
+
+
+def test_train_warns_when_warmup_outlasts_the_run(base, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(TINY.replace("warmup_steps = 1", "warmup_steps = 10"))
+    r = invoke("train", "--data", base / "s", "--out", tmp_path / "r", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    assert "warmup_steps 10 > max_steps 3" in said(r), r.output
+
+
+def test_make_pretrain_takes_steps_as_well_as_pretrain_steps():
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+
+    def steps(*extra: str) -> str:
+        out = subprocess.run(["make", "-n", "pretrain", *extra], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60, env={"PATH": "/usr/bin:/bin"}).stdout  # fmt: skip
+        line = next(x for x in out.splitlines() if "scripts/pretrain.sh" in x)
+        return line.split("STEPS=")[1].split()[0]
+
+    assert steps("STEPS=150") == "150"
+    assert steps("PRETRAIN_STEPS=300") == "300"
+    assert steps() == "20000"

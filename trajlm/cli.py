@@ -89,6 +89,10 @@ def train(
                "model": io.model_dict(out / "config.json")}  # fmt: skip
     overrides = {"max_steps": max_steps, "seed": seed, "device": device}
     model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
+    if train_cfg.warmup_steps > train_cfg.max_steps:
+        io.warn(f"train.warmup_steps {train_cfg.warmup_steps} > max_steps "
+                f"{train_cfg.max_steps}: the learning rate never reaches train.lr "
+                f"{train_cfg.lr:g} (set warmup_steps below max_steps)")  # fmt: skip
     train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip
