@@ -98,13 +98,16 @@ class _StopAfter:
 
     n = 3
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True, repeat_stops: bool = True) -> None:
         self.calls = 0
 
     @property
     def requested(self) -> bool:
         self.calls += 1
         return self.calls >= self.n
+
+    def agreed(self, device: object = None) -> bool:
+        return self.requested
 
     def __enter__(self):
         return self
@@ -367,3 +370,53 @@ def test_make_pretrain_takes_steps_as_well_as_pretrain_steps():
     assert steps("STEPS=150") == "150"
     assert steps("PRETRAIN_STEPS=300") == "300"
     assert steps() == "20000"
+
+
+@pytest.mark.slow
+def test_ddp_sigterm_saves_the_step_reached_and_resume_is_bit_identical(base, tmp_path):
+    """kill -TERM torchrun (2 gloo ranks) mid-run: rank 0 saves at the step the ranks agreed on;
+    --resume on 2 ranks ends on the weights of an uninterrupted 2-rank run."""
+    import hashlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        TINY.replace("max_steps = 3", "max_steps = 40")
+        .replace("save_every = 2", "save_every = 100")
+        .replace("shuffle_buffer = 8", "shuffle_buffer = 0")
+    )
+    torchrun = str(Path(sys.executable).with_name("torchrun"))
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+
+    def cmd(run: Path, *extra: str) -> list[str]:
+        return [torchrun, "--standalone", "--nproc_per_node", "2", "-m", "trajlm.cli", "train",
+                "--data", str(base / "s"), "--out", str(run), *extra]  # fmt: skip
+
+    run = tmp_path / "run"
+    p = subprocess.Popen(cmd(run, "--config", str(cfg)), env={**env, "TRAJLM_DEBUG_STEP_SLEEP_S":
+                         "0.3"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    metrics = run / "metrics.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not metrics.exists() or
+                                      len(metrics.read_text().splitlines()) < 5):  # fmt: skip
+        time.sleep(0.5)
+    p.send_signal(signal.SIGTERM)
+    out, _ = p.communicate(timeout=120)
+    assert "interrupted at step" in out, out[-3000:]
+    step = json.loads((run / "trainer_state" / "state.json").read_text())["step"]
+    assert 5 <= step < 40
+    r = subprocess.run(cmd(run, "--resume"), env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    ref = tmp_path / "ref"
+    r = subprocess.run(cmd(ref, "--config", str(cfg)), env=env, capture_output=True, text=True,
+                       timeout=300)  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+
+    def digest(p: Path) -> str:
+        return hashlib.sha256(p.read_bytes()).hexdigest()
+
+    assert digest(run / "model.safetensors") == digest(ref / "model.safetensors")

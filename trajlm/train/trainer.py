@@ -322,7 +322,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         batches = self._train_batches()
         t_start, tokens, last_loss = time.perf_counter(), 0, float("nan")
         loss_sum, loss_n, val_loss = 0.0, 0, None
-        stop = StopSignals(enabled=self.world == 1)  # Ctrl-C / SIGTERM: save, then stop
+        # Ctrl-C / SIGTERM: save, then stop (under DDP the ranks agree on the step: interrupt.py)
+        stop = StopSignals(repeat_stops=self.world == 1)
         with (
             stop,
             TrainProgress(
@@ -374,9 +375,12 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                         or self.step == end):  # fmt: skip
                     self.save()
                 bar.update(self.step, last_loss, tokens / elapsed, val_loss)
-                if stop.requested:
+                if stop.agreed(self.device):
                     if self.step % self.cfg.save_every and self.step != end:  # not just saved
-                        self.save()
+                        self.save()  # rank 0 only
+                    if self.world > 1:  # every rank stops after rank 0 has saved
+                        torch.distributed.barrier()
+                        torch.distributed.destroy_process_group()
                     raise TrainingInterrupted(self.step, self.cfg.max_steps, self.run)
         elapsed = time.perf_counter() - t_start
         if self.step >= self.cfg.max_steps and self.restore_best:
