@@ -112,8 +112,8 @@ class RunDirectory:
         raise UserError(
             f"--data {now['path']} is not the store run {self.run} trained on "
             f"({saved.get('path')}){same}; --resume continues on the same data",
-            hint=f"to train this model on other data fine-tune it (trajlm finetune --model "
-            f"{self.run} --data ...), or pass --other-data to continue on it anyway",
+            hint=f"to train this model on other data fine-tune it (`trajlm finetune` from "
+            f"{self.run}), or pass --other-data to continue on it anyway",
         )
 
     def _check_same_config(self) -> None:
