@@ -27,7 +27,11 @@ class TrainingInterrupted(UserError):
     """A run stopped by a signal after saving a checkpoint (the CLI exits 130)."""
 
     def __init__(self, step: int, max_steps: int, run: Path | None):
-        where = f"checkpoint saved in {run}; continue with --resume" if run else "nothing saved"
+        where = (
+            f"checkpoint saved in {run}; continue: the same command with --resume"
+            if run
+            else "nothing saved"
+        )
         super().__init__(f"interrupted at step {step} of {max_steps}: {where}")
         self.step = step
 
