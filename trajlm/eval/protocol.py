@@ -167,8 +167,8 @@ def _split(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
         raise TrajlmInputError(
             f"the {' and '.join(empty)} split is empty ({counts} trajectories): evaluation "
             "needs non-empty train and test splits",
-            hint="re-split the store so every split holds trips (trajlm data resplit STORE "
-            "--by time | hour | user --out NEW)",
+            hint="re-split the store so every split holds trips (`trajlm data resplit` by "
+            "time, hour or user)",
         )
     return parts
 

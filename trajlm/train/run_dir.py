@@ -165,8 +165,8 @@ class RunDirectory:
         self.batches_in_epoch = state["batches_in_epoch"]
         if self.step >= self.cfg.max_steps:
             warnings.warn(f"{self.run} is already at step {self.step} (max_steps "
-                          f"{self.cfg.max_steps}): nothing to train; pass a larger --max-steps "
-                          "to continue it", stacklevel=3)  # fmt: skip
+                          f"{self.cfg.max_steps}): nothing to train; give more steps to continue "
+                          "it (train: --max-steps, finetune: --steps)", stacklevel=3)  # fmt: skip
         saved_world = state.get("world_size", self.world)
         if saved_world != self.world:  # batches_in_epoch counts per-rank batches of that world
             warnings.warn(
