@@ -420,3 +420,12 @@ def test_ddp_sigterm_saves_the_step_reached_and_resume_is_bit_identical(base, tm
         return hashlib.sha256(p.read_bytes()).hexdigest()
 
     assert digest(run / "model.safetensors") == digest(ref / "model.safetensors")
+
+
+def test_unix_ms_forced_on_seconds_says_so(tmp_path):
+    csv = tmp_path / "s.csv"
+    rows = ["traj_id,t,lat,lon"] + [f"a,{1616199720 + 10 * k},41.15,{-8.61 + 0.0003 * k}"
+                                    for k in range(10)]  # fmt: skip
+    csv.write_text("\n".join(rows) + "\n")
+    fails("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "o", "--on-error", "skip",
+          "--time-format", "unix_ms", names=("Unix milliseconds", "--time-format unix"))  # fmt: skip

@@ -152,7 +152,7 @@ def ingest(
                     if report.first_problem
                     else ""
                 ),  # fmt: skip
-                hint=_nothing_left_hint(report, cfg),
+                hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None),
             )
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
@@ -164,7 +164,9 @@ def ingest(
     return manifest
 
 
-def _nothing_left_hint(report: DropReport, cfg: CleanConfig) -> str | None:
+def _nothing_left_hint(
+    report: DropReport, cfg: CleanConfig, time_format: str | None = None
+) -> str | None:
     """What to change when the most common drop reason took every point."""
     top = report.dropped.most_common(1)[0][0] if report.dropped else None
     if top == "short_trajectory":
@@ -172,6 +174,11 @@ def _nothing_left_hint(report: DropReport, cfg: CleanConfig) -> str | None:
         return (
             f"every trajectory had fewer than {cfg.min_points} points{split}: for sparse or "
             "very short tracks pass a larger --max-gap-s and/or a smaller --min-points"
+        )
+    if top in ("timestamp_before_1990", "timestamp_before_min_t") and time_format == "unix_ms":
+        return (
+            "times are read as Unix milliseconds (--time-format unix_ms), so Unix seconds "
+            "land in January 1970: for seconds give --time-format unix (or leave it out)"
         )
     if top in ("timestamp_before_1990", "timestamp_before_min_t"):
         return (
