@@ -429,3 +429,21 @@ def test_unix_ms_forced_on_seconds_says_so(tmp_path):
     csv.write_text("\n".join(rows) + "\n")
     fails("data", "ingest", csv, "--format", "csv", "--out", tmp_path / "o", "--on-error", "skip",
           "--time-format", "unix_ms", names=("Unix milliseconds", "--time-format unix"))  # fmt: skip
+
+
+def test_store_frame_config_on_a_multi_city_corpus_warns(tmp_path):
+    from trajlm.data.corpus import build_corpus, load_corpus_spec
+
+    city = 'city = {{ n_trajectories = 30, seed = {s}, start_date = "2024-03-04", n_days = 2 }}'
+    (tmp_path / "spec.toml").write_text(
+        '[corpus]\nname = "two"\nval_trips_per_source = 3\n'
+        + "".join(
+            f'[[source]]\nname = "c{s}"\nformat = "synthetic"\n{city.format(s=s)}\n' for s in (0, 1)
+        )  # fmt: skip
+    )
+    build_corpus(load_corpus_spec(tmp_path / "spec.toml"), tmp_path / "corpus", log=lambda _: None)
+    (tmp_path / "tiny.toml").write_text(TINY)
+    r = invoke("train", "--data", tmp_path / "corpus", "--out", tmp_path / "r", "--config",
+               tmp_path / "tiny.toml")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert 'corpora need position_frame = "trajectory"' in said(r), r.output

@@ -93,6 +93,7 @@ def train(
         io.warn(f"train.warmup_steps {train_cfg.warmup_steps} > max_steps "
                 f"{train_cfg.max_steps}: the learning rate never reaches train.lr "
                 f"{train_cfg.lr:g} (set warmup_steps below max_steps)")  # fmt: skip
+    _warn_store_frame_on_corpus(data, model_cfg)
     train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip
@@ -100,6 +101,20 @@ def train(
     summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
         console.print(io.dict_table(summary, f"run {out}"))
+
+
+def _warn_store_frame_on_corpus(data: Path, model_cfg) -> None:
+    """A store-frame model reads absolute positions in one plane centred on the corpus's
+    stats: on a multi-city corpus that plane is one city's (newuser3 F26)."""
+    from trajlm.data.corpus import is_corpus, load_corpus
+
+    if getattr(model_cfg, "position_frame", "store") != "store" or not is_corpus(data):
+        return
+    n = len(load_corpus(data).get("sources", []))
+    if n > 1:
+        io.warn(f"--data {data} is a corpus of {n} sources but the model reads positions in "
+                'one store frame (position_frame = "store"): corpora need position_frame = '
+                '"trajectory" (docs/pretraining.md; configs/trajlm_small.toml has it)')  # fmt: skip
 
 
 app.command("predict")(cli_predict.predict)  # trajlm/cli_predict.py
