@@ -246,13 +246,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                 fn(self, payload)
 
     # -- the loop ---------------------------------------------------------------------------
-    def fit(
-        self,
-        resume: bool = False,
-        overwrite: bool = False,
-        stop_at: int | None = None,
-        other_data: bool = False,
-    ) -> dict:
+    def fit(self, resume: bool = False, overwrite: bool = False, stop_at: int | None = None,
+            other_data: bool = False) -> dict:  # fmt: skip
         """Train until max_steps (or `stop_at`, saving a checkpoint there: a later
         ``fit(resume=True)`` continues exactly); returns a summary (final losses, time,
         tokens/s, params, the selection metric's best).
