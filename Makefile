@@ -50,9 +50,11 @@ bench: setup
 
 # the pretraining corpus (every shared data set present) + the pretrained checkpoint in
 # runs/pretrain/run; within 60 minutes on 2 cores (docs/pretraining.md)
+# PRETRAIN_STEPS=N or STEPS=N (STEPS's 2000 default is the demo's: only a STEPS you give counts)
 PRETRAIN_STEPS ?= 20000
+PRETRAIN_N = $(if $(filter file,$(origin PRETRAIN_STEPS)),$(if $(filter-out file default undefined,$(origin STEPS)),$(STEPS),$(PRETRAIN_STEPS)),$(PRETRAIN_STEPS))
 pretrain: setup
-	SHARED=$(SHARED) STEPS=$(PRETRAIN_STEPS) BIN=$(BIN) bash scripts/pretrain.sh
+	SHARED=$(SHARED) STEPS=$(PRETRAIN_N) BIN=$(BIN) bash scripts/pretrain.sh
 
 # trajlm-small's weights (trajlm/checkpoints/trajlm-small/model.safetensors): built once from the
 # redistributable shared data (Porto CC BY 4.0 + synthetic; ~2.5 min of one core), checked

@@ -13,7 +13,7 @@ Three parts, each process pinned to 1 torch thread (OMP_NUM_THREADS=1, cpu_threa
    127.0.0.1:PORT --node-rank R` started twice, separately (two "nodes" on loopback); both
    must exit 0 and save equal weights.
 
-    python bench/ddp.py                  # all three -> bench/results/ddp.json
+    python bench/ddp.py --out bench/results/ddp.json   # all three (without --out: printed only)
     python bench/ddp.py --nodes-only     # part 3 only (the slow test runs this)
 
 GPU (unmeasured here, no GPU lent): the same script with `--device cuda` uses NCCL; see
@@ -127,7 +127,14 @@ def worker_profile(args) -> None:
         if step == args.warmup:
             parts = dict.fromkeys(parts, 0.0)
         t0 = time.perf_counter()
-        batch = next(it)
+        batch = next(it, None)
+        if batch is None:  # a small store ran dry: the next epoch, as the Trainer does
+            ds.set_epoch(step)
+            it = iter(DataLoader(ds, batch_size=tc.batch_size))
+            batch = next(it, None)
+        if batch is None:
+            raise SystemExit(f"{args.store}: its train split yields no window of "
+                             f"{tc.max_len} points per rank; use a larger store")  # fmt: skip
         t1 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         model(batch).loss.backward()
@@ -162,7 +169,11 @@ def standalone(args, mode: str, nproc: int, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     cmd = [TORCHRUN, "--standalone", "--nproc_per_node", str(nproc),
            *worker_args(args, mode, out_dir)]  # fmt: skip
-    subprocess.run(cmd, env=ENV, check=True, capture_output=True, timeout=1200)
+    r = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=1200)
+    if r.returncode:  # one line: the worker's own last words, not a CalledProcessError
+        lines = [x for x in r.stderr.splitlines() if x.strip() and not x.startswith(" ")]
+        raise SystemExit(f"bench/ddp.py: the {mode} worker ({nproc} process(es)) failed, exit "
+                         f"{r.returncode}: {lines[-1] if lines else 'no message'}")  # fmt: skip
     name = "summary.json" if mode == "train" else "profile.json"
     return json.loads((out_dir / name).read_text())
 
@@ -206,7 +217,9 @@ def main() -> None:
     ap.add_argument("--compile", action="store_true")
     ap.add_argument("--nodes-only", action="store_true")
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ddp.json")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="write the result JSON here (bench/results/ddp.json: replace the "
+                    "committed one); default: print only")  # fmt: skip
     ap.add_argument("--worker", choices=["train", "profile"], help=argparse.SUPPRESS)
     ap.add_argument("--out-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -247,6 +260,10 @@ def main() -> None:
     result["two_nodes"] = two_nodes(args, work / "nodes")
     print("two nodes on loopback:", {k: result["two_nodes"][k]
                                       for k in ("returncodes", "weights_equal_across_ranks")})  # fmt: skip
+    if args.out is None:
+        print("not written (pass --out FILE; --out bench/results/ddp.json replaces the "
+              "committed result)")  # fmt: skip
+        return
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str))
 

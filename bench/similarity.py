@@ -5,8 +5,9 @@
 One run, side by side, on seeded random walks (metres): (1) DTW of `n` queries against `n`
 database entries with ``dtw_distance_matrix`` vs a plain-Python O(T^2) double loop timed on a
 few pairs and scaled to all pairs; (2) time per query of exact k-NN over resampled-shape
-embeddings (``EmbeddingSearch``, torch brute force) vs a DTW row per query. Writes
-bench/results/similarity.json.
+embeddings (``EmbeddingSearch``, torch brute force) vs a DTW row per query. Prints the
+result; writes it only where asked: ``--out bench/results/similarity.json`` replaces the
+committed result behind bench/README.md's figures (a quick trial run never does).
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200, help="queries = database entries")
     ap.add_argument("--points", type=int, default=40, help="max points per trajectory")
     ap.add_argument("--naive-pairs", type=int, default=30)
-    ap.add_argument("--out", default="bench/results/similarity.json")
+    ap.add_argument("--out", default=None,
+                    help="write the result JSON here (bench/results/similarity.json: replace "
+                    "the committed one); default: print only")  # fmt: skip
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     Q, ql = walks(rng, args.n, args.points)
@@ -90,9 +93,14 @@ def main() -> None:
           f"max rel err {rel_err:.1e}")  # fmt: skip
     print(f"per query: DTW row {dtw_ms:.2f} ms vs embedding k-NN {search_ms:.4f} ms "
           f"-> {dtw_ms / search_ms:.0f}x")  # fmt: skip
+    if args.out is None:
+        print("not written (pass --out FILE; --out bench/results/similarity.json replaces the "
+              "committed result)")  # fmt: skip
+        return
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

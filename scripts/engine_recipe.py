@@ -78,7 +78,7 @@ def main() -> None:
                          warmup_steps=10, eval_every=50, progress=False, cpu_threads=1,
                          seed=args.seed)  # fmt: skip
         s = finetune_next_point(run / "best", store, out / f"predict-{mode}", mode=mode,
-                                max_steps=args.steps, train_config=tc)  # fmt: skip
+                                max_steps=args.steps, train_config=tc, score_test=True)  # fmt: skip
         m = TrajectoryModel.from_pretrained(out / f"predict-{mode}" / "merged")
         a = ade(ModelPredictor(m).predict_next(pred_task), pred_task.target_latlon)
         row(f"predict {mode}", t0, best_val_loss=s["best_val_loss"], test_loss=s["test_loss"],

@@ -83,7 +83,10 @@ def _check_value(key: str, value: Any, tp: Any) -> Any:
     if str in kinds:
         if isinstance(value, str):
             return value
-        raise ConfigError(f"{key} must be a string, got {value!r}")
+        if dict not in kinds:
+            raise ConfigError(f"{key} must be a string, got {value!r}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a string or a table, got {value!r}")
     if dict in kinds:
         if isinstance(value, dict):
             return value

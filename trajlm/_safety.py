@@ -132,7 +132,8 @@ def check_output_dir(
     if have != kind:
         raise OutputExistsError(f"{name} holds a trajlm {have}, not a {kind}")
     if not (overwrite or resume):
-        flags = "--resume or --overwrite" if kind == "run" and resume is not None else "--overwrite"
+        can_resume = kind in ("run", "finetune-predict") and resume is not None
+        flags = "--resume or --overwrite" if can_resume else "--overwrite"
         raise OutputExistsError(
             f"{name} already holds a trajlm {kind}",
             hint=f"pass {flags} (only trajlm's own files are replaced), or choose another",

@@ -64,6 +64,9 @@ def train(
     resume: bool = typer.Option(False, help="Continue from OUT/trainer_state."),
     overwrite: bool = typer.Option(False, help="Start an existing run again (its files only)."),
     seed: int = typer.Option(None, min=0, help="Override train.seed."),
+    other_data: bool = typer.Option(
+        False, "--other-data", help="With --resume: continue on another store than the run's."
+    ),
     device: str = typer.Option(None, help="auto | cpu | cuda"),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
@@ -86,13 +89,32 @@ def train(
                "model": io.model_dict(out / "config.json")}  # fmt: skip
     overrides = {"max_steps": max_steps, "seed": seed, "device": device}
     model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
+    if train_cfg.warmup_steps > train_cfg.max_steps:
+        io.warn(f"train.warmup_steps {train_cfg.warmup_steps} > max_steps "
+                f"{train_cfg.max_steps}: the learning rate never reaches train.lr "
+                f"{train_cfg.lr:g} (set warmup_steps below max_steps)")  # fmt: skip
+    _warn_store_frame_on_corpus(data, model_cfg)
     train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip
     trainer = Trainer(data, out, model_cfg, train_cfg)
-    summary = trainer.fit(resume=resume, overwrite=overwrite)
+    summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
         console.print(io.dict_table(summary, f"run {out}"))
+
+
+def _warn_store_frame_on_corpus(data: Path, model_cfg) -> None:
+    """A store-frame model reads absolute positions in one plane centred on the corpus's
+    stats: on a multi-city corpus that plane is one city's (newuser3 F26)."""
+    from trajlm.data.corpus import is_corpus, load_corpus
+
+    if getattr(model_cfg, "position_frame", "store") != "store" or not is_corpus(data):
+        return
+    n = len(load_corpus(data).get("sources", []))
+    if n > 1:
+        io.warn(f"--data {data} is a corpus of {n} sources but the model reads positions in "
+                'one store frame (position_frame = "store"): corpora need position_frame = '
+                '"trajectory" (docs/pretraining.md; configs/trajlm_small.toml has it)')  # fmt: skip
 
 
 app.command("predict")(cli_predict.predict)  # trajlm/cli_predict.py

@@ -43,6 +43,12 @@ def data_ingest(
     time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="csv/parquet: latitude column."),
     lon_col: str = typer.Option(None, "--lon-col", help="csv/parquet: longitude column."),
+    vehicle_col: str = typer.Option(
+        None,
+        "--vehicle-col",
+        help="csv/parquet: vehicle / user id column, kept as vehicle_id (resplit --by user); "
+        "one named vehicle_id, user_id, driver_id, taxi_id, mmsi ... is kept by itself.",
+    ),
     time_format: str = typer.Option(
         None,
         help="csv/parquet: iso | unix | unix_ms | a strptime pattern such as "
@@ -129,12 +135,16 @@ def data_ingest(
     try:
         manifest = ingest(paths, format, out, preset=preset, on_error=on_error,
                           clean_overrides=overrides, column_map=mapping, column_preset=columns,
-                          progress=True, overwrite=overwrite)  # fmt: skip
+                          progress=True, overwrite=overwrite,
+                          vehicle_col=vehicle_col)  # fmt: skip
     except ValueError as e:  # readers' option errors (e.g. a column mapping that does not fit)
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise
         raise UserError(str(e)) from e
     reading = manifest.get("reading", {})
+    if reading.get("owner_column") and not vehicle_col:
+        _say(f"owner: {reading['owner_column']!r} kept as the trajectories' vehicle / user id "
+             "(resplit --by user holds owners out)")  # fmt: skip
     if reading.get("format_detected"):
         _say(f"format: {reading['format']} (detected; --format to choose another)")
     guessed = dict(reading.get("columns_guessed") or {})
@@ -150,6 +160,8 @@ def data_ingest(
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
+    if first := reading.get("first_skipped"):
+        _say(f"warning: most rows were skipped; the first: {first}")
     if fast := reading.get("impossible_speed"):
         _say(f"warning: {fast['steps']:,} step(s) between consecutive points are faster than "
              f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "
@@ -253,6 +265,22 @@ def data_resplit(
     except ValueError as e:  # a split rule that does not parse or leaves a split empty
         _fail(f"--by {by}: {e}")
     _say(f"wrote {out} split by {by}: {json.dumps(manifest['splits'])}")
+    _warn_empty_splits(manifest["splits"], by)
+
+
+def _warn_empty_splits(splits: dict, by: str) -> None:
+    """One warning line when the new store has an empty split (train / eval need each)."""
+    empty = [s for s, v in splits.items() if not v.get("n_trajectories")]
+    if not empty:
+        return
+    counts = ", ".join(f"{s} {v.get('n_trajectories', 0)}" for s, v in splits.items())
+    todo = {"hour": "a smaller H (or --by hour: test = the latest hours holding ~10 % of trips)",
+            "user": "more users / vehicles in the data, or --by time"}  # fmt: skip
+    hint = todo.get(by.split("=")[0], "another --by rule")
+    io.warn(
+        f"the {' and '.join(empty)} split is empty ({counts} trajectories): train / eval "
+        f"need every split; re-split with {hint}"
+    )
 
 
 # ----------------------------------------------------------------------------- model

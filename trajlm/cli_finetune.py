@@ -33,7 +33,13 @@ def finetune(
     n_points: int = typer.Option(32, min=2, help="similarity: points per (thinned) trajectory."),
     split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
     overwrite: bool = typer.Option(False, help="Replace an existing --out of the same task."),
+    resume: bool = typer.Option(
+        False, help="Continue an interrupted fine-tune (predict, recover, tte) from OUT."
+    ),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    score_test: bool = typer.Option(
+        False, "--score-test", help="predict: also score the test split (read it once, last)."
+    ),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
@@ -47,7 +53,13 @@ def finetune(
         if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
             _fail(f"--out {out} would write into the input {path}; choose another --out")
     kind = "run" if task in ("recover", "tte") else f"finetune-{task}"
-    exists = check_output_dir(out, kind, overwrite=overwrite, resume=None, option="--out")
+    resumable = task in ("predict", "recover", "tte")
+    if resume and not resumable:
+        _fail(f"--resume continues --task predict, recover or tte; --task {task} starts again")
+    if resume and overwrite:
+        _fail("choose one of --resume (continue) and --overwrite (start again)")
+    exists = check_output_dir(out, kind, overwrite=overwrite, resume=resume if resumable else None,
+                              option="--out")  # fmt: skip
     net = io.load_model(model)
     df = io.read_store_checked(data, "--data")
     io.coverage_note(net, df, f"--data {data}")
@@ -55,8 +67,9 @@ def finetune(
     if task in ("recover", "tte"):
         from trajlm.finetune.masked import finetune_task
 
-        summary = finetune_task(model, data, out, task, max_steps=steps, overwrite=exists,
-                                mode=mode, n_last=n_last, lora_r=lora_r)  # fmt: skip
+        summary = finetune_task(model, data, out, task, max_steps=steps,
+                                overwrite=exists and not resume, mode=mode, n_last=n_last,
+                                lora_r=lora_r, resume=resume)  # fmt: skip
     else:
         created, started = not out.exists(), False
         try:
@@ -64,7 +77,8 @@ def finetune(
                 write_marker(out, kind)
                 started = True
                 summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
-                                         n_last, lora_r, fraction, n_points, split_by)  # fmt: skip
+                                         n_last, lora_r, fraction, n_points, split_by,
+                                         resume, score_test)  # fmt: skip
         except BaseException:  # failed before any output: no marker of one that is not there
             if started:
                 drop_failed_marker(out, created)
@@ -73,7 +87,7 @@ def finetune(
 
 
 def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
-                   fraction, n_points, split_by) -> dict:  # fmt: skip
+                   fraction, n_points, split_by, resume=False, score_test=False) -> dict:  # fmt: skip
     """The predict / classify / similarity fine-tunes (inputs already checked)."""
     import polars as pl
 
@@ -81,7 +95,8 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         from trajlm.finetune.trainer import finetune_next_point
 
         return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
-                                   lora_r=lora_r, fraction=fraction)  # fmt: skip
+                                   lora_r=lora_r, fraction=fraction, resume=resume,
+                                   score_test=score_test)  # fmt: skip
     if task == "classify":
         from trajlm.eval.classify import make_mode_segments, split_segments
         from trajlm.tasks.classify import ModelClassifier

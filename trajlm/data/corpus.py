@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 from torch.utils.data import IterableDataset
 
 from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
-from trajlm.data.corpus_discover import SYNTHETIC_FORMATS
+from trajlm.data.corpus_discover import COLUMN_KEYS, COLUMNS_HINT, SYNTHETIC_FORMATS
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.data.loader import TrajectoryWindows, WindowConfig, window_spans
 from trajlm.data.schema import TrajlmInputError
@@ -56,7 +56,9 @@ class CorpusSource:
     name: str  # [a-z0-9_]+: prefixes its traj_ids ("name/id")
     format: str  # a reader format (trajlm.data.readers.FORMATS), "synthetic" or "synthetic_open"
     path: list[str] = field(default_factory=list)  # files / folders, relative to data_root
-    columns: str | None = None  # a column preset for csv (readers.PRESETS)
+    # csv / parquet: a column preset (readers.PRESETS), or a table of the file's own names:
+    # {traj_id = "Journey", t = "GPS Time", lat = "Lat", lon = "Lon", time_format = "..."}
+    columns: str | dict | None = None
     weight: float = 1.0  # sampling weight of its train windows (0 = ingested, not sampled)
     licence: str = ""
     redistributable: bool = False  # may weights trained on it be shipped?
@@ -70,6 +72,15 @@ class CorpusSource:
             raise ValueError(f"weight must be >= 0, got {self.weight}")
         if self.format not in SYNTHETIC_FORMATS and not self.path:
             raise ValueError(f"source {self.name!r} needs a path")
+        if isinstance(self.columns, dict):
+            bad = [k for k in self.columns if k not in COLUMN_KEYS]
+            if bad:
+                raise ValueError(f"columns has no key {bad[0]!r}; a columns table takes "
+                                 f"{', '.join(COLUMN_KEYS)}")  # fmt: skip
+            if any(not isinstance(v, str | int) or isinstance(v, bool)
+                   for v in self.columns.values()):  # fmt: skip
+                raise ValueError(f"columns values must be column names (strings), got "
+                                 f"{self.columns}")  # fmt: skip
 
 
 @dataclass
@@ -145,6 +156,8 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(missing[0])
+    if isinstance(src.columns, dict):  # the file's own column names
+        return ingest(paths, src.format, out, on_error="skip", column_map=src.columns)
     return ingest(paths, src.format, out, on_error="skip", column_preset=src.columns)
 
 
@@ -196,8 +209,11 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                 try:
                     manifest = _ingest_source(src, root, tmp / "sources" / src.name)
                 except (FileNotFoundError, TrajlmInputError) as e:
-                    log(f"corpus: skipping source {src.name}: {e}")
-                    record["skipped"].append({"name": src.name, "reason": str(e)})
+                    why = str(e)
+                    if getattr(e, "hint", None) and "--traj-col" in e.hint:  # not options here
+                        why = why.replace(e.hint, COLUMNS_HINT)
+                    log(f"corpus: skipping source {src.name}: {why}")
+                    record["skipped"].append({"name": src.name, "reason": why})
                     continue
                 log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
                     f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip

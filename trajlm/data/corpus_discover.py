@@ -33,6 +33,13 @@ FOLDER_FORMATS = ("geolife", "porto_mapmatched", "gpx", "mfjson")  # read as a f
 OWN_FORMATS = ("porto", "geolife", "ais", "tdrive", "porto_mapmatched")
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq", ".gpx", ".plt", ".zip")
 LICENCE = "unknown (found under the data root, not in the spec)"
+# what a [[source]] columns table may name (readers.ColumnMap fields)
+COLUMN_KEYS = ("traj_id", "t", "lat", "lon", "time_format", "sep", "utc_offset_s", "tz", "crs")
+# said instead of the CLI's --traj-col ... when a source's columns do not fit
+COLUMNS_HINT = (
+    'give it a [[source]] with its column names: columns = {traj_id = "...", t = '
+    '"...", lat = "...", lon = "..."} (and time_format, sep when needed)'
+)
 
 
 def _top(path: str) -> str:

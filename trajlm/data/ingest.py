@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
-from trajlm.data.readers.detect import naive_times, unused_columns
+from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -62,6 +62,7 @@ def ingest(
     overwrite: bool = True,
     chunk_rows: int = 500_000,
     limits: ReadLimits | None = None,
+    vehicle_col: str | None = None,
 ) -> dict:
     """Read, clean and store; returns the store manifest (with the merged drop report).
 
@@ -97,6 +98,9 @@ def ingest(
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed
+    columns, owner = keep_owner_column(paths, format, columns, vehicle_col)
+    if owner is not None:
+        reading["owner_column"] = owner
     if unused := unused_columns(paths, format, columns):  # said once: not kept in the store
         reading["columns_not_kept"] = unused
     overrides = dict(clean_overrides or {})
@@ -142,18 +146,27 @@ def ingest(
         if n_kept == 0:
             raise TrajlmInputError(
                 f"no points left after reading and cleaning {len(paths)} input(s): "
-                f"{report.to_dict()['dropped']}",
-                hint=_nothing_left_hint(report, cfg),
+                f"{report.to_dict()['dropped']}"
+                + (
+                    f"; the first skipped row: {report.first_problem}"
+                    if report.first_problem
+                    else ""
+                ),  # fmt: skip
+                hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None),
             )
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
+        if report.first_problem and report.total >= 0.5 * max(report.rows_in, 1):
+            reading["first_skipped"] = report.first_problem  # most rows failed: say why
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
 
 
-def _nothing_left_hint(report: DropReport, cfg: CleanConfig) -> str | None:
+def _nothing_left_hint(
+    report: DropReport, cfg: CleanConfig, time_format: str | None = None
+) -> str | None:
     """What to change when the most common drop reason took every point."""
     top = report.dropped.most_common(1)[0][0] if report.dropped else None
     if top == "short_trajectory":
@@ -161,6 +174,11 @@ def _nothing_left_hint(report: DropReport, cfg: CleanConfig) -> str | None:
         return (
             f"every trajectory had fewer than {cfg.min_points} points{split}: for sparse or "
             "very short tracks pass a larger --max-gap-s and/or a smaller --min-points"
+        )
+    if top in ("timestamp_before_1990", "timestamp_before_min_t") and time_format == "unix_ms":
+        return (
+            "times are read as Unix milliseconds (--time-format unix_ms), so Unix seconds "
+            "land in January 1970: for seconds give --time-format unix (or leave it out)"
         )
     if top in ("timestamp_before_1990", "timestamp_before_min_t"):
         return (

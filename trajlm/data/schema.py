@@ -53,6 +53,9 @@ class DropReport:
     dropped: Counter = field(default_factory=Counter)
     # Repairs that changed rows without dropping them (e.g. "sorted_by_time").
     repaired: Counter = field(default_factory=Counter)
+    # on_error="skip": the first skipped row's one-line reason (file:line, field, value), said
+    # when every (or most) rows fail; not part of to_dict (manifests unchanged).
+    first_problem: str | None = None
 
     def drop(self, reason: str, n: int) -> None:
         if n:
@@ -77,6 +80,7 @@ class DropReport:
         )
         out.dropped.update(other.dropped)
         out.repaired.update(other.repaired)
+        out.first_problem = self.first_problem or other.first_problem
         return out
 
     def add(self, other: DropReport) -> DropReport:
@@ -86,6 +90,7 @@ class DropReport:
         )
         out.dropped.update(other.dropped)
         out.repaired.update(other.repaired)
+        out.first_problem = self.first_problem or other.first_problem
         return out
 
     def to_dict(self) -> dict:

@@ -111,7 +111,11 @@ def holdout_index(
     if by == "user":
         col = next((c for c in ("user_id", "vehicle_id") if c in df.columns), None)
         if col is None:
-            raise ValueError("split rule 'user' needs a user_id or vehicle_id column")
+            raise ValueError(
+                "split rule 'user' needs a user_id or vehicle_id column: ingest "
+                "with --vehicle-col COLUMN (a column named vehicle_id, user_id, "
+                "driver_id, taxi_id, mmsi ... is kept by itself)"
+            )
         owner = df.group_by("traj_id").agg(pl.col(col).first().cast(pl.Utf8).alias("owner"))
         index = index.join(owner, on="traj_id", how="left")
         users = index.group_by("owner").len().sort("owner")

@@ -293,6 +293,18 @@ def load_stats(path: str | os.PathLike) -> NormStats:
         return NormStats.load(f)
 
 
+def store_fingerprint(path: str | os.PathLike) -> str:
+    """A short digest of what a model trained on this store sees: its normalisation stats and
+    its split sizes (equal for a copy or a re-ingest of the same data; a run records it so a
+    resume on other data is caught)."""
+    import hashlib
+
+    m = load_manifest(path)
+    key = json.dumps([load_stats(path).to_dict(), m["n_points"], m["n_trajectories"],
+                      m["splits"]], sort_keys=True)  # fmt: skip
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def load_index(path: str | os.PathLike) -> pl.DataFrame:
     f = _open(path) / "index.parquet"
     with reading(f, _REBUILD):

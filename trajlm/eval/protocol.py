@@ -163,8 +163,15 @@ def _split(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     parts = {
         s: df.filter(pl.col("split") == s).drop("split").sort(["traj_id", "t"]) for s in SPLITS
     }
-    if len(parts["train"]) == 0 or len(parts["test"]) == 0:
-        raise ValueError("evaluation needs non-empty train and test splits")
+    empty = [s for s in ("train", "test") if len(parts[s]) == 0]
+    if empty:
+        counts = ", ".join(f"{s} {parts[s]['traj_id'].n_unique()}" for s in SPLITS)
+        raise TrajlmInputError(
+            f"the {' and '.join(empty)} split is empty ({counts} trajectories): evaluation "
+            "needs non-empty train and test splits",
+            hint="re-split the store so every split holds trips (`trajlm data resplit` by "
+            "time, hour or user)",
+        )
     return parts
 
 

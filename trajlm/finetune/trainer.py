@@ -65,6 +65,26 @@ class PrefixWindows(NextPoint):
             yield {k: torch.stack([c[k] for c in chunk]) for k in chunk[0]}
 
 
+def _finetune_coverage(mc: ModelConfig, data: str | Path) -> dict:
+    """The coverage a fine-tuned model records: the pretraining data's joined with the fine-tune
+    store's (as the engine's init_from path does), so the coverage gate does not shrink its
+    predictions on the very data it was fine-tuned on."""
+    from trajlm.data.features import NormStats
+    from trajlm.model.coverage import compute_coverage, merge_coverage
+
+    new = compute_coverage(data, NormStats.from_dict(mc.stats) if mc.stats else None)
+    new["clock_shift_prob"] = (mc.coverage or {}).get("clock_shift_prob", 0.0)
+    if not mc.coverage:
+        return new
+    cov = merge_coverage(mc.coverage, new)
+    for key in ("dt_s", "speed_mps", "traj_speed_mps"):  # ranges: the union of both data sets
+        a, b = mc.coverage.get(key), new.get(key)
+        if a and b:
+            cov[key] = {p: (min if p in ("p1", "p5") else max if p in ("p95", "p99") else
+                            lambda _x, y: y)(a[p], b[p]) for p in b if p in a}  # fmt: skip
+    return cov
+
+
 def finetune_next_point(
     model: str | Path | TrajectoryModel | None,
     data: str | Path,
@@ -79,6 +99,7 @@ def finetune_next_point(
     device: str = "cpu",
     modules_to_save: tuple[str, ...] | None = None,
     resume: bool = False,
+    score_test: bool = False,
 ) -> dict:
     """Fine-tune next-point prediction on store `data`; write OUT/{train,adapter,merged,summary}.
 
@@ -86,8 +107,9 @@ def finetune_next_point(
     None = train ``model_config`` from scratch (a baseline). ``fraction`` < 1 trains on the
     first windows (stream order) of the train split, reshuffled every epoch. Early stopping on
     the val loss (every ``eval_every`` steps, step 0 included) keeps the best weights. Returns
-    the summary (also OUT/finetune_summary.json): val loss before / best, test loss of the kept
-    weights, trainable parameters, train time, adapter bytes. ``modules_to_save`` (LoRA only),
+    the summary (also OUT/finetune_summary.json): val loss before / best, trainable parameters,
+    train time, adapter bytes, and with ``score_test`` the test loss of the kept weights (off by
+    default: a recipe is chosen on val, test is read once at the end). ``modules_to_save`` (LoRA only),
     e.g. ``("head",)``: also train full copies of those modules (saved in the adapter).
     ``resume``: continue an interrupted fine-tune from OUT/train.
     """
@@ -127,10 +149,13 @@ def finetune_next_point(
         before, log, train_s = trainer.evaluate("val"), [], 0.0
         best = before
     net = trainer.model
-    test_loss = trainer.evaluate("test")  # of the kept weights; val chose them
+    test = {"test_loss": trainer.evaluate("test")} if score_test else {}  # kept weights
     adapter_bytes = save_adapter(net, out / "adapter") if mode in ("selective", "lora") else 0
     info = count_trainable(net)
-    merge_adapter(net).save_pretrained(out / "merged")
+    merged = merge_adapter(net)
+    if isinstance(data, (str, Path)):  # it has now seen the fine-tune data too (newuser3 F18)
+        merged.config.coverage = _finetune_coverage(merged.config, data)
+    merged.save_pretrained(out / "merged")
     summary = {
         "mode": mode,
         "steps": max_steps,
@@ -138,7 +163,7 @@ def finetune_next_point(
         "val_loss_last": log[-1]["val_loss"] if log else None,
         "best_val_loss": best if best is not None and math.isfinite(best) else None,
         "best_step": trainer.best_step if max_steps else 0,  # None: no val score, final kept
-        "test_loss": test_loss,
+        **test,
         "train_s": train_s,
         **info,
         "adapter_bytes": adapter_bytes,

@@ -30,6 +30,12 @@ RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR,
              "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER)  # fmt: skip
 
 
+# [train] fields a resume may change freely, and those its optimizer checkpoint fixes.
+_FREE_FIELDS = ("max_steps", "progress", "cpu_threads", "device", "num_workers", "compile",
+                "save_every", "log_every")  # fmt: skip
+_OPTIMIZER_FIELDS = ("weight_decay", "beta1", "beta2", "optimizer", "guided_strength")
+
+
 def _legacy_run(d: Path) -> str | None:
     """A run written before directories carried a marker."""
     return "run" if (d / "train_config.json").exists() or (d / STATE_DIR).exists() else None
@@ -52,17 +58,115 @@ class RunDirectory:
             return
         state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
                  "best_val": self.best_val, "best_step": self.best_step,
-                 "world_size": self.world}  # fmt: skip
+                 "world_size": self.world, "data": self._data_record()}  # fmt: skip
         save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
         (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
+
+    def _data_record(self) -> dict | None:
+        """The store this run trains on (path and fingerprint), kept in trainer_state/state.json."""
+        if self.data is None:
+            return None
+        if getattr(self, "_data_rec", None) is None:
+            from trajlm.data.store import store_fingerprint
+
+            self._data_rec = {"path": str(self.data.resolve()),
+                              "fingerprint": store_fingerprint(self.data)}  # fmt: skip
+        return self._data_rec
+
+    def _data_from_config(self, now: dict) -> dict | None:
+        """The data record of a run saved before runs recorded it: RUN/config.json's stats
+        (those of its store) against this store's."""
+        from trajlm.data.store import load_stats
+
+        try:
+            cfg = json.loads((self.run / "config.json").read_text())
+            stats, store = cfg.get("stats"), (cfg.get("coverage") or {}).get("store")
+        except (OSError, ValueError, AttributeError):
+            return None
+        if not stats or not store or Path(store).resolve() == self.data.resolve():
+            return None  # unknown, or the same store (a fine-tune may keep other stats)
+        if stats == load_stats(self.data).to_dict():
+            return None
+        return {"path": store, "fingerprint": None}
+
+    def _check_same_data(self, state_dir: Path) -> None:
+        """Refuse a resume on another store than the run's (unless ``other_data``): the run's
+        stats, val split and best/ all belong to its own data."""
+        from trajlm._safety import UserError
+
+        try:
+            saved = json.loads((state_dir / "state.json").read_text()).get("data")
+        except (OSError, ValueError, AttributeError):
+            return  # a damaged state.json is named by load_checkpoint
+        now = self._data_record()
+        if not saved and now is not None:  # a run saved before the record: its stats tell
+            saved = self._data_from_config(now)
+        if not saved or now is None or saved.get("fingerprint") == now["fingerprint"]:
+            return
+        if self.other_data:
+            warnings.warn(f"--other-data: continuing {self.run} (trained on {saved.get('path')}) "
+                          f"on {now['path']}; best/ is chosen again on the new val split",
+                          stacklevel=3)  # fmt: skip
+            return
+        same = " (same path, other contents)" if saved.get("path") == now["path"] else ""
+        raise UserError(
+            f"--data {now['path']} is not the store run {self.run} trained on "
+            f"({saved.get('path')}){same}; --resume continues on the same data",
+            hint=f"to train this model on other data fine-tune it (`trajlm finetune` from "
+            f"{self.run}), or pass --other-data to continue on it anyway",
+        )
+
+    def _check_same_config(self) -> None:
+        """A resume needs the run's model config (else its weights do not fit: said as the
+        field that changed, not as a damaged file) and the optimizer settings its checkpoint
+        holds; other changed [train] fields are used from here on, with a warning naming them."""
+        from trajlm._safety import UserError
+
+        def saved(name: str) -> dict:
+            try:
+                d = json.loads((self.run / name).read_text())
+            except (OSError, ValueError):
+                return {}  # absent (a PEFT run) or damaged (named where it is read)
+            return d if isinstance(d, dict) else {}
+
+        def diff(old: dict, new: dict, skip: tuple[str, ...]) -> list[str]:
+            return [f"{k} {old[k]!r} -> {new[k]!r}" for k in new
+                    if k in old and k not in skip and old[k] != new[k]]  # fmt: skip
+
+        raw = self._raw_model()
+        if isinstance(raw, TrajectoryModel):
+            changed = diff(saved("config.json"), asdict(raw.config), ("stats", "coverage"))
+            if changed:
+                raise UserError(f"the model config differs from run {self.run}'s: "
+                                f"{', '.join(changed)}; resume needs the same model config",
+                                hint="drop --config (the run's own is used), or start a new "
+                                "run with another --out")  # fmt: skip
+        old, new = saved("train_config.json"), asdict(self.cfg)
+        fixed = diff(old, new, tuple(k for k in new if k not in _OPTIMIZER_FIELDS))
+        if fixed:
+            raise UserError(f"train config differs from run {self.run}'s: {', '.join(fixed)}; "
+                            "these optimizer settings are part of its checkpoint",
+                            hint="resume with the run's values (drop --config)")  # fmt: skip
+        changed = diff(old, new, _FREE_FIELDS)
+        if changed:
+            warnings.warn(f"resuming {self.run} with a changed train config: "
+                          f"{', '.join(changed)}; the new values apply from the resumed step "
+                          "on (the result differs from an uninterrupted run's)",
+                          stacklevel=3)  # fmt: skip
 
     def resume(self) -> bool:
         """Restore from RUN/trainer_state if present; returns whether it resumed."""
         if self.run is None or find_state_dir(self.run) is None:
             return False
+        self._check_same_data(find_state_dir(self.run))
+        self._check_same_config()
         state = load_checkpoint(self.run, self._raw_model(), self.optimizer)
         self.step, self.epoch = state["step"], state["epoch"]
         self.batches_in_epoch = state["batches_in_epoch"]
+        if self.step >= self.cfg.max_steps:
+            warnings.warn(f"{self.run} is already at step {self.step} (max_steps "
+                          f"{self.cfg.max_steps}): nothing to train; give more steps to continue "
+                          "it (train: --max-steps, finetune: --steps)", stacklevel=3)  # fmt: skip
         saved_world = state.get("world_size", self.world)
         if saved_world != self.world:  # batches_in_epoch counts per-rank batches of that world
             warnings.warn(
@@ -73,6 +177,10 @@ class RunDirectory:
         best = state.get("best_val")
         self.best_val = best if best is not None and math.isfinite(best) else None
         self.best_step = state.get("best_step")
+        if self.other_data and (state.get("data") or {}).get("fingerprint") != (
+            self._data_record() or {}
+        ).get("fingerprint"):
+            self.best_val, self.best_step = None, None  # val scores of the old data
         if self.metrics_path.exists():  # drop metrics logged after the checkpoint
             keep = [line for line in self.metrics_path.read_text().splitlines()
                     if _metrics_step(line) <= self.step]  # fmt: skip

@@ -200,6 +200,7 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         self.history: list[dict] = []  # every evaluation record
         self._val_task = None  # the val prediction task, built on first use
         self.metrics_path = self.run / "metrics.jsonl" if self.run else None
+        self.other_data = False  # fit(other_data=True): resume on another store than the run's
 
     def _coverage(self, mc: ModelConfig) -> dict:
         """What this run trains on (saved in config.json); a fine-tune keeps what the
@@ -245,18 +246,20 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                 fn(self, payload)
 
     # -- the loop ---------------------------------------------------------------------------
-    def fit(
-        self, resume: bool = False, overwrite: bool = False, stop_at: int | None = None
-    ) -> dict:
+    def fit(self, resume: bool = False, overwrite: bool = False, stop_at: int | None = None,
+            other_data: bool = False) -> dict:  # fmt: skip
         """Train until max_steps (or `stop_at`, saving a checkpoint there: a later
         ``fit(resume=True)`` continues exactly); returns a summary (final losses, time,
         tokens/s, params, the selection metric's best).
 
         An existing run is continued with `resume`, or replaced with `overwrite` (only the files
         a run writes are removed); without either it is refused, as is a non-empty directory
-        that trajlm did not create. The run directory is locked while training."""
+        that trajlm did not create. The run directory is locked while training. A resume on
+        another store than the run's is refused unless `other_data` (then best/ is chosen again
+        on the new val split)."""
         from trajlm._safety import LOCK, DirLock
 
+        self.other_data = other_data
         if resume and overwrite:
             raise UserError("choose one of --resume (continue) and --overwrite (start again)")
         if self.run is None:
@@ -314,7 +317,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         batches = self._train_batches()
         t_start, tokens, last_loss = time.perf_counter(), 0, float("nan")
         loss_sum, loss_n, val_loss = 0.0, 0, None
-        stop = StopSignals(enabled=self.world == 1)  # Ctrl-C / SIGTERM: save, then stop
+        # Ctrl-C / SIGTERM: save, then stop (under DDP the ranks agree on the step: interrupt.py)
+        stop = StopSignals(repeat_stops=self.world == 1)
         with (
             stop,
             TrainProgress(
@@ -366,9 +370,12 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                         or self.step == end):  # fmt: skip
                     self.save()
                 bar.update(self.step, last_loss, tokens / elapsed, val_loss)
-                if stop.requested:
+                if stop.agreed(self.device):
                     if self.step % self.cfg.save_every and self.step != end:  # not just saved
-                        self.save()
+                        self.save()  # rank 0 only
+                    if self.world > 1:  # every rank stops after rank 0 has saved
+                        torch.distributed.barrier()
+                        torch.distributed.destroy_process_group()
                     raise TrainingInterrupted(self.step, self.cfg.max_steps, self.run)
         elapsed = time.perf_counter() - t_start
         if self.step >= self.cfg.max_steps and self.restore_best:

@@ -143,7 +143,7 @@ def _delta(now: DropReport, seen: DropReport, n_kept: int) -> DropReport:
     repaired = now.repaired - seen.repaired
     seen.dropped.update(dropped)
     seen.repaired.update(repaired)
-    return DropReport(n_kept + sum(dropped.values()), dropped, repaired)
+    return DropReport(n_kept + sum(dropped.values()), dropped, repaired, now.first_problem)
 
 
 def read(

@@ -274,7 +274,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     bad = df.filter(pl.col("_bad").is_not_null())
     if len(bad) == 0:
         return df.drop("_bad")
-    if ctx.on_error == "raise":
+    if ctx.on_error == "raise" or ctx.report.first_problem is None:
         first = bad.sort(["_file", "_line"]).row(0, named=True)
         reason, fld, _, msg = checks[first["_bad"]]
         value = first.get(fld)
@@ -285,12 +285,15 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             value = first[T_RAW]  # the text that did not parse, not the null it became
             if ctx.time_hint and str(value).strip():
                 after = f": {ctx.time_hint}"
-        raise ctx.error(
+        err = ctx.error(
             f"{msg} ({reason}; value {value!r}){after}",
             first["_file"],
             first["_line"],
             fields[fld],
         )
+        if ctx.on_error == "raise":
+            raise err
+        ctx.report.first_problem = str(err).split("; use on_error=")[0]  # skip: said later
     for k, n in bad.group_by("_bad").len().iter_rows():
         ctx.report.drop(checks[k][0], n)
     return df.filter(pl.col("_bad").is_null()).drop("_bad")

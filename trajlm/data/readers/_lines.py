@@ -31,7 +31,8 @@ BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus th
 def rglob_follow(folder: Path, pattern: str) -> list[Path]:
     """Files under `folder` matching `pattern`, sorted, searched recursively *through* linked
     folders (Path.rglob does not enter a symlinked subfolder: a data root of links would
-    read empty); each real folder is visited once, so a link loop ends."""
+    read empty); each real folder is visited once, so a link loop ends. Names match in any
+    case (`*.csv` finds `A.CSV`)."""
     import fnmatch
     import os
 
@@ -44,7 +45,8 @@ def rglob_follow(folder: Path, pattern: str) -> list[Path]:
             continue
         seen.add(real)
         dirs.sort()
-        out.extend(Path(d) / f for f in files if fnmatch.fnmatch(f, pattern))
+        # case-insensitive on every system (a Windows export's TRACK.CSV, *.PLT)
+        out.extend(Path(d) / f for f in files if fnmatch.fnmatch(f.lower(), pattern.lower()))
     return sorted(out)
 
 

@@ -188,6 +188,45 @@ def _geometry(path: Path) -> tuple[str, str] | None:
         return None
 
 
+# Column names kept as the owner of each trajectory (resplit --by user holds owners out);
+# normalised as in column_names (case, spaces, dashes and dots ignored).
+USER_NAMES = ("user_id", "uid", "user")
+OWNER_NAMES = ("vehicle_id", *USER_NAMES, "driver_id", "taxi_id", "device_id", "vessel_id",
+               "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle")  # fmt: skip
+
+
+def keep_owner_column(
+    paths: str | Path | Sequence[str | Path],
+    format: str,
+    columns: ColumnMap | None,
+    given: str | None = None,
+) -> tuple[ColumnMap | None, str | None]:
+    """csv / parquet: keep a vehicle / user id column (`given`, else the first recognised name
+    of OWNER_NAMES) in the store as vehicle_id / user_id, so `resplit --by user` can hold
+    owners out. Returns the map to read with and the column kept (None: none)."""
+    from trajlm.data.column_names import normalised
+
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet") or ({"vehicle_id", "user_id"} & set(cm.extra)):
+        return columns, None
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if first.is_dir():
+        pattern = "*.parquet" if format == "parquet" else "*.csv"
+        first = next(iter(rglob_follow(first, pattern)), first)
+    have = _header(first, format, cm.sep) if first.is_file() else None
+    if given is not None:
+        if have is not None and given not in have:
+            raise TrajlmInputError(f"--vehicle-col {given!r} is not a column; the file has {have}",
+                                   path=first, line=1)  # fmt: skip
+        return dataclasses.replace(cm, extra={**cm.extra, "vehicle_id": given}), given
+    by_name = {normalised(c): c for c in reversed(have or [])}
+    col = next((by_name[n] for n in OWNER_NAMES if n in by_name), None)
+    if col is None:
+        return columns, None
+    name = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
+    return dataclasses.replace(cm, extra={**cm.extra, name: col}), col
+
+
 def unused_columns(
     paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
 ) -> list[str]:
