@@ -34,7 +34,14 @@ from trajlm.errors import TrajlmInputError
 from trajlm.model.coverage import coverage_warnings, travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker, Overloaded
-from trajlm.serve.formats import Limits, check_times, floats, parse_trajectories, render_points
+from trajlm.serve.formats import (
+    Limits,
+    as_seconds,
+    check_times,
+    floats,
+    parse_trajectories,
+    render_points,
+)
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit
 
@@ -90,8 +97,12 @@ def create_app(
     errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
               503: {"model": s.ErrorResponse}}  # fmt: skip
 
-    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True):
-        return parse_trajectories(req.trajectories, cfg.limits, validate=validate, ordered=ordered)
+    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True,
+              dates: bool = True):  # fmt: skip
+        """ISO times reach the model as datetimes (dates, from 1900, as the Python API reads
+        them); numbers as Unix seconds (from 1990)."""
+        return parse_trajectories(req.trajectories, cfg.limits, validate=validate,
+                                  ordered=ordered, dates=dates)  # fmt: skip
 
     @app.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: s.PredictRequest) -> JSONResponse:
@@ -109,8 +120,9 @@ def create_app(
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            out = await batcher.submit(("steps", k), df)
-            lines = _coverage_lines(model, df, model.config.max_len - k)
+            # dated and numeric times never share a pass (one time column per model call)
+            out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
+            lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
         else:
             out, lines = await worker.call(
                 _warned, _predict_at, model, df, req.at_times, req.seconds_ahead
@@ -121,6 +133,10 @@ def create_app(
     async def recover(req: s.RecoverRequest) -> JSONResponse:
         """Fill points whose position is null (times given), between known points."""
         _need(model, "recover")
+        if req.mode == "span" and getattr(model.model, "infill_head", None) is None:
+            raise TrajlmInputError("mode 'span' decodes with infilling heads, which this "
+                                   "checkpoint has not; 'inplace' (the default) or 'bridge' "
+                                   "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
         df, fmt = parse(req, validate=False)
         out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
         return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
@@ -199,7 +215,7 @@ def create_app(
                 ValidityConfig().canonical_mode(req.mode)
             except UserError as e:
                 raise TrajlmInputError(str(e), field="mode") from None
-        df, fmt = parse(req, validate=False, ordered=False)  # reported here, not refused
+        df, fmt = parse(req, validate=False, ordered=False, dates=False)  # reported, not refused
         pts = check_validity(df, mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
@@ -245,7 +261,7 @@ def predict_batch(model: TrajLM):
     split back per request (traj_ids are prefixed with the request number meanwhile)."""
 
     def run(key: tuple, frames: list[pl.DataFrame]) -> list[pl.DataFrame]:
-        _, steps = key
+        steps = key[1]
         if len(frames) == 1:
             return [model.predict(frames[0], steps=steps)]
         merged = pl.concat([f.select("traj_id", "t", "lat", "lon") for f in frames])
@@ -307,6 +323,7 @@ def _warn(body: dict, lines: list[str]) -> dict:
 
 
 def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
+    df = as_seconds(df)  # a model answers dated input with datetimes
     return {"format": fmt, "n_trajectories": df["traj_id"].n_unique(),
             "points": render_points(df, fmt, extra)}  # fmt: skip
 

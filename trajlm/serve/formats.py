@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
-from trajlm.data.schema import MIN_T, TrajlmInputError, check_model_input
+from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 
@@ -60,6 +60,7 @@ class _Tracks:
         self.lon: list[float] = []
         self.lengths: list[int] = []
         self.wheres: list[str] = []
+        self.dated = False
 
     def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False) -> None:
         if not isinstance(coords, list) or not isinstance(times, list):
@@ -105,7 +106,8 @@ class _Tracks:
         kinds = {isinstance(v, str) for v in self.t}
         if len(kinds) > 1:
             raise _bad("times mix strings and numbers", self.field, "use one kind")
-        if kinds == {True}:
+        self.dated = kinds == {True}  # ISO strings: dates, read from 1900 as the API reads them
+        if self.dated:
             secs = _seconds(pl.Series("t", self.t, dtype=pl.Utf8))
         else:
             t = np.array(self.t, dtype=np.float64)
@@ -184,11 +186,17 @@ def parse_trajectories(
     field: str = "trajectories",
     validate: bool = True,
     ordered: bool = True,
+    dates: bool = False,
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
     ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
     when a cheap look finds a NaN, out-of-range value or old time; every model method runs
-    ``check_model_input`` on what it is given anyway (and the batcher, on the whole batch)."""
+    ``check_model_input`` on what it is given anyway (and the batcher, on the whole batch).
+
+    Times as the Python API reads them (docs/data.md, "Session 12 (ux7)"): numbers (Unix
+    seconds, MF-JSON milliseconds) from 1990, ISO strings (dates) from 1900. ``dates``: the
+    ``t`` of ISO input comes back as UTC datetimes, so a model method reads them as dates
+    too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds."""
     tracks = _Tracks(limits, field)
     if isinstance(doc, list):
         _table(doc, tracks, field)
@@ -217,9 +225,19 @@ def parse_trajectories(
     else:
         raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
     df = tracks.frame(ordered)
-    if validate and not (tracks.plausible() and df["t"].min() >= MIN_T):
-        df = check_model_input(df, field)  # raises, naming the column and the first bad row
+    min_t = MIN_T_DATED if tracks.dated else MIN_T
+    if validate and not (tracks.plausible() and df["t"].min() >= min_t):
+        df = check_model_input(df, field, min_t)  # raises, naming the column and the first bad row
+    if dates and tracks.dated:
+        df = df.with_columns(pl.from_epoch("t", "s").dt.replace_time_zone("UTC"))
     return df, fmt
+
+
+def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
+    """``t`` as Unix seconds (Int64) where a model answered with the datetimes it was given."""
+    if df["t"].dtype.is_temporal():
+        return df.with_columns(pl.col("t").dt.epoch("s"))
+    return df
 
 
 def _table(rows: list, tracks: _Tracks, field: str) -> None:

@@ -1,0 +1,99 @@
+"""Session 12 (ux9): the HTTP server reads dated times as the Python API does, and recovers
+with mode "bridge" (docs/reliability.md, "Session 12 (ux9)")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+from fastapi.testclient import TestClient  # noqa: E402
+
+SMALL = Path("trajlm/checkpoints/trajlm-small/model.safetensors")
+needs_small = pytest.mark.skipif(not SMALL.is_file(), reason="trajlm-small not built")
+
+
+def _rows(year: int, n: int = 12, iso: bool = True) -> list[dict]:
+    t0 = datetime(year, 9, 14, 12, tzinfo=UTC)
+    out = []
+    for i in range(n):
+        t = t0 + timedelta(seconds=15 * i)
+        out.append({"traj_id": "h", "t": t.strftime("%Y-%m-%dT%H:%M:%SZ") if iso else
+                    int(t.timestamp()), "lat": 41.15 + 1e-3 * np.sin(i / 4), "lon": -8.61 + 1e-4 * i})  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def small():
+    import trajlm
+
+    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+
+
+@pytest.fixture(scope="module")
+def client(small):
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(small)) as c:
+        yield c
+
+
+@needs_small
+def test_server_reads_iso_times_from_1900_as_the_api_numbers_from_1990(client, small):
+    r = client.post("/predict", json={"trajectories": _rows(1944), "steps": 2})
+    assert r.status_code == 200, r.text
+    pts = r.json()["points"]
+    assert [p["time"][:10] for p in pts] == ["1944-09-14"] * 2
+    frame = pl.DataFrame(_rows(1944)).with_columns(pl.col("t").str.to_datetime(time_zone="UTC"))
+    want = small.predict(frame, steps=2)
+    np.testing.assert_allclose([p["lat"] for p in pts], want["lat"], atol=1e-9)
+    assert [p["t"] for p in pts] == want["t"].dt.epoch("s").to_list()
+    for path in ("/embed", "/recover"):
+        assert client.post(path, json={"trajectories": _rows(1944)}).status_code == 200
+    r = client.post("/predict", json={"trajectories": _rows(1899), "steps": 2})
+    assert r.status_code == 422 and "before 1900" in r.json()["error"]
+    r = client.post("/predict", json={"trajectories": _rows(1944, iso=False), "steps": 2})
+    assert r.status_code == 422 and "before 1990" in r.json()["error"]  # numbers: as the API
+    r = client.post("/predict", json={"trajectories": _rows(2020), "steps": 2})
+    assert r.status_code == 200 and r.json()["points"][0]["time"].startswith("2020-09-14")
+
+
+@needs_small
+def test_recover_request_can_ask_for_the_bridge(client, small):
+    rows = _rows(2020, n=20)
+    for r in rows[5:12]:
+        r["lat"] = r["lon"] = None
+    r = client.post("/recover", json={"trajectories": rows, "mode": "bridge"})
+    assert r.status_code == 200, r.text
+    got = pl.DataFrame(r.json()["points"])
+    frame = pl.DataFrame(rows).with_columns(pl.col("t").str.to_datetime(time_zone="UTC"))
+    want = small.recover(frame, mode="bridge")
+    np.testing.assert_allclose(got["lat"], want["lat"], atol=1e-9)
+    assert got["recovered"].sum() == 7
+    r = client.post("/recover", json={"trajectories": rows, "mode": "span"})  # was a 500
+    assert r.status_code == 422 and r.json()["field"] == "mode", r.text
+    assert "bridge" in r.json()["error"]
+
+
+def test_cli_serve_takes_a_shipped_checkpoint_by_name(monkeypatch):
+    """`trajlm serve --model trajlm-small` names it as from_pretrained does (was: no such file);
+    a name whose weights are not built is one line naming the option."""
+    import uvicorn
+    from reliability_helpers import invoke
+
+    from trajlm.model import weights
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    if SMALL.is_file():
+        r = invoke("serve", "--model", "trajlm-small", "--threads", "1")
+        assert r.exit_code == 0 and served, r.output
+        assert "trajlm-small" in r.output
+    monkeypatch.setattr(weights, "SHIPPED_DIR", Path("/nonexistent-shipped"))
+    r = invoke("serve", "--model", "trajlm-small")
+    assert r.exit_code == 2 and "--model trajlm-small" in r.output and not served[1:]
