@@ -247,7 +247,10 @@ def ask_cmd(
 @app.command("serve")
 def serve(
     model: Path = typer.Option(
-        ..., "--model", help="Run directory (its best weights) or a classifier directory."
+        ...,
+        "--model",
+        help="Run directory (its best weights), a classifier directory, or a shipped "
+        "checkpoint by name (trajlm-small).",
     ),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every one)."),
     port: int = typer.Option(8000, min=0, max=65535),
@@ -268,9 +271,14 @@ def serve(
     except ImportError as e:
         _fail(f"serve needs the serve extra ({e.name} is missing): pip install 'trajlm[serve]'")
     from trajlm.api import TrajLM
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
 
-    io.must_exist(model, "--model")
-    m = TrajLM.from_pretrained(model, threads=threads)
+    if model.exists() or not (SHIPPED_DIR / str(model) / CONFIG_NAME).is_file():
+        io.must_exist(model, "--model")  # else a shipped checkpoint by name ("trajlm-small")
+    try:
+        m = TrajLM.from_pretrained(model, threads=threads)
+    except FileNotFoundError as e:  # a shipped checkpoint whose weights are not built here
+        _fail(f"--model {e}")
     idx = None
     if index is not None:
         io.must_exist(index, "--index")
