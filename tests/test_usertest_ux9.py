@@ -97,3 +97,25 @@ def test_cli_serve_takes_a_shipped_checkpoint_by_name(monkeypatch):
     monkeypatch.setattr(weights, "SHIPPED_DIR", Path("/nonexistent-shipped"))
     r = invoke("serve", "--model", "trajlm-small")
     assert r.exit_code == 2 and "--model trajlm-small" in r.output and not served[1:]
+
+
+def test_to_text_reads_datetime_times_and_says_it_writes_whole_seconds():
+    """newuser5: a datetime `t` column gave `year 54213498 is out of range`; float seconds
+    (x.5) were cut to whole seconds without a word."""
+    from trajlm.llm.text import from_text, to_text
+
+    t0 = 1_700_000_000
+    secs = pl.DataFrame({"traj_id": ["a"] * 3, "t": [t0, t0 + 15, t0 + 30],
+                         "lat": [41.15, 41.151, 41.152], "lon": [-8.61, -8.609, -8.608]})  # fmt: skip
+    for enc in ("fixed", "delta", "semantic"):
+        want = to_text(secs, enc)["text"][0]
+        for unit in ("us", "ms", "ns"):
+            dated = secs.with_columns(pl.from_epoch("t", "s").cast(pl.Datetime(unit, "UTC")))
+            assert to_text(dated, enc)["text"][0] == want
+        naive = secs.with_columns(pl.from_epoch("t", "s"))  # naive datetimes: UTC, as the API
+        assert to_text(naive, enc)["text"][0] == want
+    assert from_text(want := to_text(secs)["text"][0])["t"].to_list() == secs["t"].to_list()
+    half = secs.with_columns(pl.col("t").cast(pl.Float64) + 0.5)
+    with pytest.warns(UserWarning, match="3 time.*fractions of a second.*whole seconds"):
+        got = to_text(half)["text"][0]
+    assert got == want  # floored, as everywhere in trajlm (canonical t: whole Unix seconds)
