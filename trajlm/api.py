@@ -249,6 +249,7 @@ class TrajLM:
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
+        self._check_patch(df)
         max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
@@ -269,6 +270,18 @@ class TrajLM:
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
         return from_canonical(self._predict_at(df, last_t, req, k), layout=layout)
+
+    def _check_patch(self, df: pl.DataFrame) -> None:
+        """A patched model's rollout reads whole patches: each trajectory needs patch_size+
+        points (a TrajlmInputError naming the first short one; the server answers 422)."""
+        p = int(getattr(self.config, "patch_size", 1))
+        short = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") < p)
+        if len(short):
+            tid, n = short.row(0)
+            raise TrajlmInputError(
+                f"this patched model (patch_size {p}) reads histories in patches of {p} points "
+                f"and needs at least {p} history points per trajectory; {tid!r} has {n} ({len(short)} "
+                "trajectories too short)", hint=f"give each trajectory {p}+ points")  # fmt: skip
 
     def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
         """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
