@@ -164,3 +164,43 @@ def test_patched_model_embeds_and_recovers_any_length_and_names_the_predict_mini
         TrajlmInputError, match="patch_size 4.*at least 4 history points.*'a' has 3"
     ):
         m.predict(pl.concat([_track(3, "a"), _track(6, "b")]), steps=2)
+
+
+@needs_small
+def test_null_positions_of_at_times_come_with_the_reason(client):
+    """newuser5 item 7: at_times before the history or beyond the rollout were null with no
+    word; the answer now carries the API's warning (which of the two, and what to do)."""
+    rows = _rows(2024)
+    for at, why in (("2024-09-14T11:00:00Z", "before a trajectory's last point"),
+                    ("2030-03-18T08:00:00Z", "beyond the rollout")):  # fmt: skip
+        r = client.post("/predict", json={"trajectories": rows, "at_times": [at]})
+        assert r.status_code == 200 and r.json()["points"][0]["lat"] is None, r.text
+        assert any(why in w for w in r.json().get("warnings", [])), r.json()
+    r = client.post("/predict", json={"trajectories": rows, "seconds_ahead": [30]})
+    assert r.json()["points"][0]["lat"] is not None and "warnings" not in r.json()
+
+
+@needs_small
+def test_fixes_under_a_second_apart_are_dropped_with_a_warning_as_documented(client, small):
+    """newuser5 item 6: t and t + 0.4 s gave 422 "time 1 repeats the time of point 0";
+    docs/serve.md (and the Python API) drop the later fix with a warning, status 200."""
+    rows = _rows(2024, iso=False)
+    extra = dict(rows[0], t=rows[0]["t"] + 0.4, lat=rows[0]["lat"] + 1e-5)
+    sub = [rows[0], extra, *rows[1:]]
+    frame = pl.DataFrame(rows)
+    for path, body in (("/predict", {"steps": 2}), ("/recover", {}), ("/embed", {})):
+        r = client.post(path, json={"trajectories": sub, **body})
+        assert r.status_code == 200, r.text
+        assert any("less than a second" in w for w in r.json()["warnings"]), r.json()
+    r = client.post("/predict", json={"trajectories": sub, "steps": 2}).json()
+    want = small.predict(frame, steps=2)
+    np.testing.assert_allclose([p["lat"] for p in r["points"]], want["lat"], atol=1e-9)
+    assert [p["t"] for p in r["points"]] == want["t"].to_list()
+    iso = _rows(2024)  # the same in ISO text with fractions of a second
+    sub_iso = [iso[0], dict(iso[1], t=iso[0]["t"].replace("Z", ".400Z")), *iso[2:]]
+    r = client.post("/predict", json={"trajectories": sub_iso, "steps": 2})
+    assert r.status_code == 200 and "less than a second" in " ".join(r.json()["warnings"])
+    r = client.post("/predict", json={"trajectories": [rows[0], rows[0], *rows[1:]], "steps": 2})
+    assert r.status_code == 422 and "repeats" in r.json()["error"]  # an exact repeat: refused
+    r = client.post("/validity", json={"trajectories": sub})
+    assert r.status_code == 200 and all(isinstance(p["t"], int) for p in r.json()["points"])

@@ -41,6 +41,7 @@ from trajlm.serve.formats import (
     floats,
     parse_trajectories,
     render_points,
+    sub_second,
 )
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit
@@ -120,9 +121,11 @@ def create_app(
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            # dated and numeric times never share a pass (one time column per model call)
-            out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
-            lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
+            if sub_second(df):  # sub-second fixes: the API drops them, with a warning
+                out, lines = await worker.call(_warned, lambda: model.predict(df, steps=k))
+            else:  # dated and numeric times never share a pass (one time column per call)
+                out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
+                lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
         else:
             out, lines = await worker.call(
                 _warned, _predict_at, model, df, req.at_times, req.seconds_ahead
@@ -281,14 +284,12 @@ def predict_batch(model: TrajLM):
 def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.DataFrame:
     import warnings
 
-    from trajlm.model.coverage import CoverageWarning
-
     with warnings.catch_warnings(record=True) as caught:  # times outside the rollout: null
         warnings.simplefilter("always")
         out = model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead)
-    for w in caught:  # the coverage lines go on to the answer's warnings (_warned)
-        if issubclass(w.category, CoverageWarning):
-            warnings.warn(w.message, CoverageWarning, stacklevel=2)
+    for w in caught:  # coverage lines and why a position is null (before the history, beyond
+        if issubclass(w.category, UserWarning):  # the rollout) go on to the answer (_warned)
+            warnings.warn(w.message, w.category, stacklevel=2)
     return out
 
 

@@ -30,6 +30,7 @@ from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
+NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
 
 
 @dataclass(frozen=True)
@@ -106,20 +107,36 @@ class _Tracks:
         kinds = {isinstance(v, str) for v in self.t}
         if len(kinds) > 1:
             raise _bad("times mix strings and numbers", self.field, "use one kind")
-        self.dated = kinds == {True}  # ISO strings: dates, read from 1900 as the API reads them
-        if self.dated:
-            secs = _seconds(pl.Series("t", self.t, dtype=pl.Utf8))
+        # ISO strings: dates, read from 1900 as the API reads them (numbers as text: numbers)
+        strings = pl.Series("t", self.t, dtype=pl.Utf8) if kinds == {True} else None
+        self.dated = strings is not None and not strings.str.contains(NUMBER).all()
+        if strings is not None:
+            secs = _seconds(strings)
+            exact = secs.astype(np.float64)
+            if self.dated:  # sub-second ISO times (".4Z"): the exact instant, for the order
+                try:
+                    us = strings.str.to_datetime(time_zone="UTC").dt.epoch("us").to_numpy()
+                    exact = us / 1e6
+                except pl.exceptions.PolarsError:
+                    pass
         else:
             t = np.array(self.t, dtype=np.float64)
             if not np.isfinite(t).all():
                 raise _bad("a time is not a finite number", self.field)
             # milliseconds and the like: _time_to_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
+            exact = t
         if ordered:
-            _check_order(secs, self.lengths, self.wheres)
+            _check_order(exact, self.lengths, self.wheres)
+        # fixes under a second apart: whole seconds would repeat; the model call (the Python
+        # API's coerce) keeps the earliest of each second and says so in the answer's warnings
+        first = np.r_[0, np.cumsum(self.lengths)[:-1]]
+        same = np.r_[False, (np.diff(secs) == 0) & (np.diff(exact) != 0)]
+        same[first] = False
+        tcol = exact if same.any() else secs
         ids = np.repeat(np.array(self.ids, dtype=object), self.lengths)
         return pl.DataFrame({
-            "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": secs,
+            "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": tcol,
             "lat": pl.Series(np.array(self.lat), nan_to_null=True),
             "lon": pl.Series(np.array(self.lon), nan_to_null=True),
         })  # fmt: skip
@@ -227,16 +244,34 @@ def parse_trajectories(
     df = tracks.frame(ordered)
     min_t = MIN_T_DATED if tracks.dated else MIN_T
     if validate and not (tracks.plausible() and df["t"].min() >= min_t):
-        df = check_model_input(df, field, min_t)  # raises, naming the column and the first bad row
-    if dates and tracks.dated:
-        df = df.with_columns(pl.from_epoch("t", "s").dt.replace_time_zone("UTC"))
+        if df["t"].dtype.is_float():  # sub-second fixes: checked as the API will read them
+            whole = df.with_columns(pl.col("t").floor().cast(pl.Int64))
+            check_model_input(whole.unique(["traj_id", "t"], keep="first"), field, min_t)
+        else:
+            df = check_model_input(df, field, min_t)  # raises, naming the column and first row
+    if not dates:
+        return as_seconds(df), fmt  # whole Unix seconds (/validity reports what repeats)
+    if tracks.dated:
+        us = (pl.col("t").cast(pl.Float64) * 1e6).round().cast(pl.Int64)
+        df = df.with_columns(pl.from_epoch(us, "us").dt.replace_time_zone("UTC"))
     return df, fmt
 
 
+def sub_second(df: pl.DataFrame) -> bool:
+    """Whether ``t`` carries fixes under a second apart (kept exact for the model call)."""
+    t = df["t"]
+    if t.dtype.is_float():
+        return bool((t != t.floor()).any())
+    return t.dtype.is_temporal() and bool((t.dt.epoch("us") % 1_000_000 != 0).any())
+
+
 def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
-    """``t`` as Unix seconds (Int64) where a model answered with the datetimes it was given."""
+    """``t`` as Unix seconds (Int64) where a model answered with the datetimes (or the
+    sub-second float times) it was given."""
     if df["t"].dtype.is_temporal():
         return df.with_columns(pl.col("t").dt.epoch("s"))
+    if df["t"].dtype.is_float():
+        return df.with_columns(pl.col("t").floor().cast(pl.Int64))
     return df
 
 
