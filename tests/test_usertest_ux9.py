@@ -204,3 +204,25 @@ def test_fixes_under_a_second_apart_are_dropped_with_a_warning_as_documented(cli
     assert r.status_code == 422 and "repeats" in r.json()["error"]  # an exact repeat: refused
     r = client.post("/validity", json={"trajectories": sub})
     assert r.status_code == 200 and all(isinstance(p["t"], int) for p in r.json()["points"])
+
+
+def test_lm_planner_drops_trip_ids_the_question_never_named(monkeypatch):
+    """newuser5 item 5: smollm2 copied 'T-17' / 'abc-9' from its examples into plans of
+    questions that named no trip, then refused with "no trip 'T-17' in this data"."""
+    from trajlm.llm.plan import CannotAnswer
+    from trajlm.llm.planner import SmolPlanner
+
+    answers: list[str] = []
+    p = object.__new__(SmolPlanner)
+    p.constrained, p.retries = True, 2
+    monkeypatch.setattr(SmolPlanner, "_messages", lambda self, q, fb: answers.append(fb) or [])
+    monkeypatch.setattr(SmolPlanner, "_generate", lambda self, msgs: reply)
+    reply = '{"action": "count", "trip": "T-17"}'
+    plan = p.plan("how many trips are there?")
+    assert plan.action == "count" and plan.trip is None
+    assert "'T-17' is not in the question" in answers[1][0][1] and len(answers) == 3  # retried
+    reply = '{"action": "describe", "trip": "abc-9"}'
+    with pytest.raises(CannotAnswer, match="names no trip id.*made up trip 'abc-9'"):
+        p.plan("describe the longest trip")
+    answers.clear()
+    assert p.plan("describe trip ABC-9").trip == "abc-9" and len(answers) == 1  # named: kept
