@@ -226,3 +226,20 @@ def test_lm_planner_drops_trip_ids_the_question_never_named(monkeypatch):
         p.plan("describe the longest trip")
     answers.clear()
     assert p.plan("describe trip ABC-9").trip == "abc-9" and len(answers) == 1  # named: kept
+
+
+@needs_small
+def test_trajlm_save_pretrained_round_trips_fp32_and_int8(tmp_path, small):
+    """newuser5 item 9: TrajLM had no save_pretrained and an int8 model could not be saved."""
+    import trajlm
+
+    df = _track(20)
+    small.save_pretrained(tmp_path / "fp32")
+    back = trajlm.TrajLM.from_pretrained(tmp_path / "fp32", threads=1)
+    assert back.predict(df, steps=3).equals(small.predict(df, steps=3))
+    with pytest.raises(FileExistsError, match="overwrite"):
+        small.save_pretrained(tmp_path / "fp32")
+    q = trajlm.TrajLM.from_pretrained("trajlm-small", quantize="int8", threads=1)
+    q.save_pretrained(tmp_path / "q")
+    q2 = trajlm.TrajLM.from_pretrained(tmp_path / "q", quantize="int8", threads=1)
+    assert q2.predict(df, steps=3).equals(q.predict(df, steps=3))

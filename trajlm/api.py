@@ -156,7 +156,24 @@ class TrajLM:
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
         d = resolve_weights(p, weights)
         model = TrajectoryModel.from_pretrained(d)
-        return cls(quantize_int8(model) if quantize else model, None, threads, device, d)
+        out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
+        out._float_model = model if quantize else None  # what save_pretrained writes
+        return out
+
+    def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> None:
+        """Write this checkpoint so that ``TrajLM.from_pretrained(directory)`` loads it: the
+        weights (config.json + model.safetensors), or a classifier folder. An int8 model
+        writes the float32 weights it was quantized from (quantization is deterministic:
+        ``from_pretrained(directory, quantize="int8")`` predicts exactly as this one does;
+        int8 weights have no portable file format here). A folder that already holds a
+        checkpoint needs ``overwrite``."""
+        d = Path(directory)
+        if self.classifier is not None:
+            self.classifier.save(d, overwrite=overwrite)
+            return
+        if (d / "model.safetensors").exists() and not overwrite:
+            raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
+        (getattr(self, "_float_model", None) or self.model).save_pretrained(d)
 
     @property
     def config(self) -> Any:
