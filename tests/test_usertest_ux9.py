@@ -243,3 +243,18 @@ def test_trajlm_save_pretrained_round_trips_fp32_and_int8(tmp_path, small):
     q.save_pretrained(tmp_path / "q")
     q2 = trajlm.TrajLM.from_pretrained(tmp_path / "q", quantize="int8", threads=1)
     assert q2.predict(df, steps=3).equals(q.predict(df, steps=3))
+
+
+@needs_small
+def test_a_single_point_history_is_predicted_with_a_warning_and_the_hints_agree(client, small):
+    """newuser5 item 10: the empty-table error said "give at least 2 points per trajectory"
+    while a 1-point trajectory got a silent 200 (the same position repeated)."""
+    one = _rows(2024)[:1]
+    r = client.post("/predict", json={"trajectories": one, "steps": 2})
+    assert r.status_code == 200 and "single point" in " ".join(r.json()["warnings"]), r.text
+    with pytest.warns(UserWarning, match="1 of 2 trajectories have a single point"):
+        small.predict(pl.concat([_track(1, "a"), _track(5, "b")]), steps=2)
+    r = client.post("/predict", json={"trajectories": [], "steps": 2})
+    assert r.status_code == 422 and "at least 2" not in r.json()["error"]
+    r = client.post("/predict", json={"trajectories": _rows(2024), "steps": 2})
+    assert "warnings" not in r.json()  # 2+ points: no such line

@@ -39,6 +39,7 @@ from trajlm.api_inputs import (
     drop_labels,
     index_labels,
     same_place_warning,
+    single_point_line,
 )
 from trajlm.api_rollout import interpolate_at
 
@@ -267,6 +268,8 @@ class TrajLM:
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
         self._check_patch(df)
+        if (line := single_point_line(df)) is not None:
+            warnings.warn(line, stacklevel=3)
         max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)

@@ -86,6 +86,18 @@ def same_place_warning(o: np.ndarray, d: np.ndarray, seconds: np.ndarray) -> str
             "was trained on trips that move): give a destination elsewhere")  # fmt: skip
 
 
+def single_point_line(df: pl.DataFrame) -> str | None:
+    """One line when some trajectories have a single point: a prediction is still given (near
+    that point: there is no motion to continue), so say what it is not."""
+    n = df.group_by("traj_id", maintain_order=True).len()
+    one = n.filter(pl.col("len") == 1)
+    if not len(one):
+        return None
+    return (f"{len(one)} of {len(n)} trajectories have a single point (e.g. {one['traj_id'][0]!r}):"
+            " no motion to continue, so the prediction stays near that point; give 2+ points "
+            "per trajectory for a velocity")  # fmt: skip
+
+
 @contextmanager
 def index_labels(data: Any) -> Iterator[Any]:
     """A pandas frame whose index is not just its row positions (filtered, or set by the user)

@@ -30,6 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trajlm.api import MULTITASK_HINT, TrajLM
+from trajlm.api_inputs import single_point_line
 from trajlm.errors import TrajlmInputError
 from trajlm.model.coverage import coverage_warnings, travel_time_warning
 from trajlm.serve import schemas as s
@@ -126,6 +127,7 @@ def create_app(
             else:  # dated and numeric times never share a pass (one time column per call)
                 out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
                 lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
+                lines += [ln for ln in [single_point_line(df)] if ln]  # as predict warns
         else:
             out, lines = await worker.call(
                 _warned, _predict_at, model, df, req.at_times, req.seconds_ahead

@@ -69,7 +69,7 @@ class _Tracks:
         if len(coords) != len(times):
             raise _bad(f"{len(coords)} coordinates but {len(times)} times", where)
         if len(coords) == 0:
-            raise _bad("empty trajectory (no points)", where, "give at least 2 points")
+            raise _bad("empty trajectory (no points)", where, "give its points (2+ for a velocity)")
         lim = self.limits
         if len(coords) > lim.max_points_per_trajectory:
             raise _bad(f"{len(coords)} points; the limit is {lim.max_points_per_trajectory} "
@@ -296,7 +296,9 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])
     if not groups:
-        raise _bad("empty table (no rows)", field, "give at least 2 points per trajectory")
+        raise _bad(
+            "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
+        )
     for tid, (c, t) in groups.items():
         tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]")
 
