@@ -258,3 +258,19 @@ def test_a_single_point_history_is_predicted_with_a_warning_and_the_hints_agree(
     assert r.status_code == 422 and "at least 2" not in r.json()["error"]
     r = client.post("/predict", json={"trajectories": _rows(2024), "steps": 2})
     assert "warnings" not in r.json()  # 2+ points: no such line
+
+
+@needs_small
+def test_table_rows_take_the_apis_column_names(client):
+    """newuser5 item 11: rows {time, latitude, longitude} got 422 "t: missing" although the
+    Python API maps those names; the canonical names still win, a missing one is named."""
+    rows = _rows(2024)
+    want = client.post("/predict", json={"trajectories": rows, "steps": 2}).json()["points"]
+    named = [{"trip_id": r["traj_id"], "time": r["t"], "latitude": r["lat"], "lng": r["lon"]}
+             for r in rows]  # fmt: skip
+    r = client.post("/predict", json={"trajectories": named, "steps": 2})
+    assert r.status_code == 200 and r.json()["points"] == want, r.text
+    r = client.post("/predict", json={"trajectories": [{k: v for k, v in x.items() if k != "lng"}
+                                                       for x in named], "steps": 2})  # fmt: skip
+    assert r.status_code == 422 and r.json()["field"] == "trajectories[0].lon"
+    assert "longitude" in r.json()["error"]

@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
+from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
@@ -275,15 +276,31 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
+def _canonical_row(r: dict, where: str) -> dict:
+    """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
+    time, timestamp, latitude, lng, trip_id, ...) -> {traj_id, t, lat, lon, ...}."""
+    out = dict(r)
+    for key, tiers in TIERS.items():
+        if key in r:
+            continue
+        found = [c for c in candidates(tiers, [k for k in r if isinstance(k, str)])
+                 if c not in TIERS]  # fmt: skip
+        if len(found) != 1:
+            names = ", ".join(n for tier in tiers for n in tier)
+            what = f"ambiguous ({found})" if found else "missing"
+            raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
+        out[key] = r[found[0]]
+    return out
+
+
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list]] = {}
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
-        for key in ("traj_id", "t", "lat", "lon"):
-            if key not in r:
-                raise _bad("missing", f"{field}[{i}].{key}")
+        if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
+            r = _canonical_row(r, f"{field}[{i}]")
         for key in ("lat", "lon"):
             if not _is_num(r[key]) and r[key] is not None:
                 raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
