@@ -88,12 +88,16 @@ def test_cli_serve_takes_a_shipped_checkpoint_by_name(monkeypatch):
 
     from trajlm.model import weights
 
-    served = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    served, kwargs = [], []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app) or kwargs.append(kw))
     if SMALL.is_file():
         r = invoke("serve", "--model", "trajlm-small", "--threads", "1")
         assert r.exit_code == 0 and served, r.output
         assert "trajlm-small" in r.output
+        assert kwargs[-1]["access_log"] and kwargs[-1]["log_level"] == "info"  # item 12
+        invoke("serve", "--model", "trajlm-small", "--threads", "1", "--no-access-log")
+        assert not kwargs[-1]["access_log"] and kwargs[-1]["log_level"] == "warning"
+        served[1:] = []
     monkeypatch.setattr(weights, "SHIPPED_DIR", Path("/nonexistent-shipped"))
     r = invoke("serve", "--model", "trajlm-small")
     assert r.exit_code == 2 and "--model trajlm-small" in r.output and not served[1:]

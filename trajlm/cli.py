@@ -261,6 +261,9 @@ def serve(
     max_queue: int = typer.Option(256, min=1, help="Queued requests before 503."),
     timeout: float = typer.Option(10.0, min=0.1, help="Seconds before a request gets 503."),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="One log line per request (uvicorn's)."
+    ),
 ) -> None:
     """Serve the model over HTTP: the API (/docs) and a map page (/). docs/serve.md."""
     try:
@@ -287,7 +290,8 @@ def serve(
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
                         timeout_s=timeout)  # fmt: skip
     _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
-    uvicorn.run(create_app(m, cfg, idx), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(m, cfg, idx), host=host, port=port, access_log=access_log,
+                log_level="info" if access_log else "warning")  # fmt: skip
 
 
 app.command("route")(cli_route.route)  # trajlm/cli_route.py
