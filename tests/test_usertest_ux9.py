@@ -278,3 +278,32 @@ def test_table_rows_take_the_apis_column_names(client):
                                                        for x in named], "steps": 2})  # fmt: skip
     assert r.status_code == 422 and r.json()["field"] == "trajectories[0].lon"
     assert "longitude" in r.json()["error"]
+
+
+def test_travel_time_reads_dated_departures_from_1900_numbers_from_1990():
+    """newuser5 item 4 (travel time): depart "1980-03-18T08:30:00Z" was refused with the
+    "before 1990 ... give ISO text" message, in the API and from /travel-time."""
+    import torch
+    from test_generate import STATS
+
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+    from trajlm.model import ModelConfig, TrajectoryModel
+    from trajlm.serve import create_app
+
+    torch.manual_seed(0)
+    stats = STATS | {"lat0": 41.15, "lon0": -8.61, "dxy_scale": 50.0, "xy_scale": 1000.0}
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, infill_heads=True,
+                      stats=stats)  # fmt: skip
+    m = trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    o, d = [[41.15, -8.61]], [[41.16, -8.60]]
+    for when in ("1980-03-18T08:30:00Z", "2024-03-18T08:30:00Z"):
+        assert np.isfinite(m.travel_time(o, d, when)).all()
+    with pytest.raises(TrajlmInputError, match="before 1990"):
+        m.travel_time(o, d, 321_000_000)  # a number in 1980: still refused, with what to do
+    with pytest.raises(TrajlmInputError, match="before 1900"):
+        m.travel_time(o, d, "1899-03-18T08:30:00Z")
+    with TestClient(create_app(m)) as c:
+        body = {"origins": o, "destinations": d, "depart": "1980-03-18T08:30:00Z"}
+        r = c.post("/travel-time", json=body)
+        assert r.status_code == 200 and r.json()["seconds"][0] is not None, r.text

@@ -34,6 +34,7 @@ from trajlm.api_inputs import (
     _latlon,
     _od_points,
     _seconds,
+    _seconds_kind,
     _warn_nan,
     coverage_view,
     drop_labels,
@@ -53,7 +54,7 @@ from trajlm.data.coerce import (
     trajectory_numbers,
 )
 from trajlm.data.features import NormStats
-from trajlm.data.schema import TrajlmInputError, check_model_input
+from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import (
     CoverageWarning,
@@ -376,13 +377,14 @@ class TrajLM:
         o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
         if len(o) != len(d):
             raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
-        t = _seconds(depart, "depart")
+        t, kind = _seconds_kind(depart, "depart")  # dates from 1900, numbers from 1990 (ux7)
         t = np.broadcast_to(t, len(o)) if t.size == 1 else t
         if len(t) != len(o):
             raise TrajlmInputError(f"{len(o)} trips but {len(t)} departure times", field="depart")
         od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
-        check_model_input(_od_points(od), "travel_time input")
+        check_model_input(_od_points(od), "travel_time input",
+                          MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
         secs = ModelTravelTime(self.model).travel_time(od)
         where = position_warning(self.model, np.r_[o[:, 0], d[:, 0]], np.r_[o[:, 1], d[:, 1]],
                                  what="origins and destinations")  # fmt: skip

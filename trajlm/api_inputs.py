@@ -31,6 +31,11 @@ def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
 
 def _seconds(values: Any, what: str) -> np.ndarray:
     """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
+    return _seconds_kind(values, what)[0]
+
+
+def _seconds_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
+    """``_seconds`` and the times' kind ("epoch" for numbers; dates are read from 1900)."""
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]  # one time for every row
     if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
@@ -38,10 +43,10 @@ def _seconds(values: Any, what: str) -> np.ndarray:
     s = values.alias(what) if isinstance(values, pl.Series) else pl.Series(what, values)
     if len(s) == 0:
         raise ValueError(f"{what} is empty: give at least one time")
-    t, _, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
+    t, kind, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
-    return t.to_numpy().astype(np.float64)
+    return t.to_numpy().astype(np.float64), kind
 
 
 def _latlon(obj: Any, what: str) -> np.ndarray:
