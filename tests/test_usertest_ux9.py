@@ -307,3 +307,16 @@ def test_travel_time_reads_dated_departures_from_1900_numbers_from_1990():
         body = {"origins": o, "destinations": d, "depart": "1980-03-18T08:30:00Z"}
         r = c.post("/travel-time", json=body)
         assert r.status_code == 200 and r.json()["seconds"][0] is not None, r.text
+
+
+@needs_small
+def test_validity_unknown_mode_gives_http_advice(client):
+    """newuser5 item 17: the answer suggested limits={name: ModeLimits(...)} (Python)."""
+    r = client.post("/validity", json={"trajectories": _rows(2024), "mode": "hovercraft"})
+    assert r.status_code == 422 and r.json()["field"] == "mode"
+    msg = r.json()["error"]
+    assert "hovercraft" in msg and "walk" in msg and "ModeLimits" not in msg
+    r = client.post("/predict", content=b"hello", headers={"content-type": "text/plain"})
+    assert r.status_code == 400 and "content-type" in r.json()["error"]  # was 422 "dictionary"
+    r = client.post("/predict", json=[1, 2])
+    assert r.status_code == 422 and "JSON object" in r.json()["error"]

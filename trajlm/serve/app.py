@@ -218,8 +218,10 @@ def create_app(
         if req.mode is not None:
             try:
                 ValidityConfig().canonical_mode(req.mode)
-            except UserError as e:
-                raise TrajlmInputError(str(e), field="mode") from None
+            except UserError as e:  # the HTTP hint: the modes there are (no Python advice)
+                modes = sorted(ValidityConfig().table())
+                raise TrajlmInputError(str(e).split(";")[0], field="mode",
+                                       hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
         df, fmt = parse(req, validate=False, ordered=False, dates=False)  # reported, not refused
         pts = check_validity(df, mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
@@ -393,6 +395,12 @@ def _handlers(app: FastAPI) -> None:
         if first.get("type") == "json_invalid":
             return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
                           "body")  # fmt: skip
+        kind = request.headers.get("content-type", "")
+        if loc == "body" and "json" not in kind:  # FastAPI parses only JSON bodies
+            return _error(400, f"body is not JSON (content-type {kind or 'missing'}); send a "
+                          "JSON object with content-type application/json", "body")  # fmt: skip
+        if loc == "body":
+            return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
         return _error(422, f"field {loc}: {msg}", loc)
 
     @app.exception_handler(StarletteHTTPException)  # a body the parser gave up on, 404, 405
