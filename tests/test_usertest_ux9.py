@@ -320,3 +320,24 @@ def test_validity_unknown_mode_gives_http_advice(client):
     assert r.status_code == 400 and "content-type" in r.json()["error"]  # was 422 "dictionary"
     r = client.post("/predict", json=[1, 2])
     assert r.status_code == 422 and "JSON object" in r.json()["error"]
+
+
+def test_ranked_trips_with_gps_jumps_under_the_sound_cut_carry_a_note():
+    """newuser5 item 15: "top 5 fastest trips" on Porto ranked a taxi at 145 km/h mean whose
+    steps reached 1,132 km/h (under the 340 m/s cut): now said under the table."""
+    from trajlm.llm.plan import validate_plan
+    from trajlm.llm.query import run_plan
+
+    t0 = 1_700_000_000
+    rows = []
+    for tid, jump in (("clean", 0.0), ("jumpy", 0.02)):  # 0.02 deg lat in 15 s: ~530 km/h
+        for i in range(20):
+            lat = 41.15 + 1e-4 * i + (jump if i == 10 else 0.0)
+            rows.append({"traj_id": tid, "t": t0 + 15 * i, "lat": lat, "lon": -8.61})
+    pts = pl.DataFrame(rows)
+    ans = run_plan(validate_plan({"action": "top", "metric": "speed_kmh", "k": 2}), pts)
+    assert ans.table["traj_id"].to_list()[0] == "jumpy"
+    assert ans.note is not None and "1 of these 2 trips" in ans.note and "'jumpy'" in ans.note
+    assert "note: 1 of these 2 trips" in str(ans)
+    clean = run_plan(validate_plan({"action": "list"}), pts.filter(pl.col("traj_id") == "clean"))
+    assert clean.note is None and "note:" not in str(clean)
