@@ -341,3 +341,24 @@ def test_ranked_trips_with_gps_jumps_under_the_sound_cut_carry_a_note():
     assert "note: 1 of these 2 trips" in str(ans)
     clean = run_plan(validate_plan({"action": "list"}), pts.filter(pl.col("traj_id") == "clean"))
     assert clean.note is None and "note:" not in str(clean)
+
+
+def test_predict_with_a_draft_model_is_speculative_decoding_from_a_frame():
+    """newuser5 item 14: speculative decoding needed a hand-built internal batch dict."""
+    import torch
+    from test_generate import STATS
+
+    import trajlm
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    stats = STATS | {"lat0": 41.15, "lon0": -8.61, "dxy_scale": 50.0, "xy_scale": 1000.0}
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, head="gaussian", stats=stats)
+    m = trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    df = pl.concat([_track(12, "a"), _track(20, "b")])
+    plain = m.predict(df, steps=4)
+    got = m.predict(df, steps=4, draft=m)  # self-draft: every draft accepted
+    np.testing.assert_allclose(got["lat"], plain["lat"], atol=1e-6)
+    assert got["t"].to_list() == plain["t"].to_list()
+    with pytest.raises(ValueError, match="draft= speeds up steps="):
+        m.predict(df, seconds_ahead=[30], draft=m)

@@ -233,9 +233,14 @@ class TrajLM:
         *,
         at_times: Any = None,
         seconds_ahead: Any = None,
+        draft: Any = None,
         **columns: Any,
     ) -> Any:
         """Future positions of every trajectory in `data` (all of it is history).
+
+        ``draft`` (with ``steps``): a small checkpoint (TrajLM or TrajectoryModel) of the same
+        data that proposes points this model verifies: speculative decoding (docs/ablations.md;
+        the same rollout within c sigma, slower than plain batches on a CPU).
 
         ``steps=k`` (default 5): the next k points of the model's rollout, at the times the
         model predicts. ``at_times=[...]`` (absolute: datetimes, ISO strings or Unix seconds,
@@ -275,7 +280,11 @@ class TrajLM:
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
-            return from_canonical(predict_table(self.model, df, k), layout=layout)
+            core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
+            return from_canonical(predict_table(self.model, df, k, draft=core), layout=layout)
+        if draft is not None:
+            raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
+                             "without it")  # fmt: skip
         last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         if at_times is not None:
             req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
