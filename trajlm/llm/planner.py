@@ -126,39 +126,18 @@ class SmolPlanner:
     def plan(self, question: str) -> QueryPlan:
         guard(question)
         feedback: list[tuple[str, str]] = []
-        tries = 1 + (self.retries if self.constrained else 0)
-        for attempt in range(tries):
+        for _ in range(1 + (self.retries if self.constrained else 0)):
             raw = self._generate(self._messages(question, feedback))
             try:
                 data = _first_object(raw)
                 if "refuse" in data:
                     raise CannotAnswer(str(data["refuse"])[:200] or "not about the trips")
-                invented = _ungrounded(data, question)
-                if invented and attempt + 1 < tries:  # ask again, saying why
-                    feedback.append((raw.strip()[:300], f"{invented[0][1]} is not in the "
-                                     "question; leave out keys that are not asked"))  # fmt: skip
-                    continue
-                for key, value in invented:  # the last try: an id the question never named
-                    data.pop(key)
-                    if data.get("action") in ("predict", "describe") and key == "trip":
-                        raise CannotAnswer(f"the question names no trip id (the language model "
-                                           f"made up {value}); name the trip, e.g. 'describe "
-                                           "trip <id>'")  # fmt: skip
                 return validate_plan(data)
             except CannotAnswer as e:
                 if "invalid plan" not in e.reason and "did not parse" not in e.reason:
                     raise
                 feedback.append((raw.strip()[:300], e.reason))
         raise CannotAnswer(f"the language model gave no valid plan ({feedback[-1][1]})")
-
-
-def _ungrounded(data: dict, question: str) -> list[tuple[str, str]]:
-    """(key, "trip 'T-17'") for each id (trip, vehicle) of a plan that the question does not
-    contain: a small model copies them from the few-shot examples (newuser5: 'T-17', 'abc-9'
-    on questions that named no trip)."""
-    q = question.lower()
-    return [(k, f"{k} {data[k]!r}") for k in ("trip", "vehicle")
-            if data.get(k) is not None and str(data[k]).lower() not in q]  # fmt: skip
 
 
 def _first_object(text: str) -> dict:

@@ -36,7 +36,6 @@ class Answer:
     table: pl.DataFrame | None = None
     seconds: float | None = None  # planning + running, set by trajlm.ask
     n_total: int | None = None  # list / top: how many trips matched before the cut
-    note: str | None = None  # a caution about the listed trips (GPS jumps under the cut)
 
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
@@ -67,8 +66,7 @@ class Answer:
                 head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
                 if self.plan.action == "top":
                     head = f"top {len(t)} of {n} trips"
-                note = f"\nnote: {self.note}" if self.note else ""
-                return f"{head}\n{t}{note}" if "start" in t.columns else str(t)
+                return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
@@ -203,36 +201,6 @@ def _need_id(ids: pl.Series, wanted: str, what: str) -> None:
         raise CannotAnswer(f"no {what} {wanted!r} in this data ({what} ids look like {some})")
 
 
-FAST_STEP_KMH = 250.0  # faster than any road vehicle or regular train: a GPS jump, or a flight
-
-
-def jump_note(points: pl.DataFrame, shown: pl.DataFrame) -> str | None:
-    """A caution when listed trips have steps faster than FAST_STEP_KMH yet slower than sound
-    (those count no length, trip_table): their length and mean speed carry the jump
-    (newuser5: Porto's "fastest" taxi at 145 km/h mean had 4 steps over 200 km/h). Trips
-    labelled airplane are left out."""
-    if len(shown) == 0:
-        return None
-    ids = shown.filter(pl.col("mode") != "airplane") if "mode" in shown.columns else shown
-    pts = points.join(ids.select("traj_id"), on="traj_id", how="semi").sort("traj_id", "t")
-    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
-    d = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
-    dt = (pl.col("t") - pl.col("t").shift(1)).clip(lower_bound=1)
-    kmh = pl.when(same).then(3.6 * d / dt).otherwise(0.0).alias("kmh")
-    steps = pts.select("traj_id", kmh).filter(
-        (pl.col("kmh") > FAST_STEP_KMH) & (pl.col("kmh") <= 3.6 * IMPOSSIBLE_SPEED_MPS)
-    )
-    if len(steps) == 0:
-        return None
-    per = steps.group_by("traj_id").agg(pl.len(), pl.col("kmh").max()).sort("kmh", descending=True)
-    top = per.row(0, named=True)
-    return (
-        f"{len(per)} of these {len(shown)} trips have steps faster than "
-        f"{FAST_STEP_KMH:.0f} km/h (e.g. {top['traj_id']!r}: {top['len']} step(s), up to "
-        f"{top['kmh']:,.0f} km/h): GPS jumps, so their length and speed are inflated"
-    )
-
-
 def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None = None) -> Answer:
     """Run a data plan (count, list, mean / median / sum, top, describe) on canonical points. ``predict``
     needs a model and is run by ``trajlm.ask``."""
@@ -241,8 +209,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "count":
         return Answer(plan, value=len(chosen))
     if plan.action == "list":
-        shown = chosen.head(plan.k or 20)
-        return Answer(plan, table=shown, n_total=len(chosen), note=jump_note(points, shown))
+        return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen))
     if plan.action in AGGREGATES:
         if len(chosen) == 0:
             return Answer(plan, value="no trips match")
@@ -252,8 +219,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=float(value) / scale)
     if plan.action == "top":
         ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
-        shown = ranked.head(plan.k or 5)
-        return Answer(plan, table=shown, n_total=len(chosen), note=jump_note(points, shown))
+        return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen))
     if plan.action == "describe":
         one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
         if len(one) == 0:

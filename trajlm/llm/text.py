@@ -25,7 +25,6 @@ decodes one; ``tokens_per_point`` counts what an encoding costs under a tokenize
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import UTC, datetime
 
 import numpy as np
@@ -59,8 +58,7 @@ def encode(
 ) -> str:
     """One trajectory (points in time order) as text; see the module docstring."""
     _check(encoding)
-    t = np.asarray(t)
-    t = t.astype("datetime64[s]").astype(np.int64) if t.dtype.kind == "M" else t.astype(np.int64)
+    t = np.asarray(t, dtype=np.int64)
     lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
     if len(t) == 0:
         raise ValueError("cannot encode an empty trajectory")
@@ -120,33 +118,16 @@ def _semantic(t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> str:
 
 def to_text(df: pl.DataFrame, encoding: str = "fixed", precision: int = 5) -> pl.DataFrame:
     """Every trajectory of a canonical table (sorted by traj_id, t) -> ``traj_id, n_points,
-    text``. ``t``: Unix seconds or datetimes (naive = UTC); written in whole seconds."""
+    text``."""
     _check(encoding)
     starts, lengths = trajectory_offsets(df)
-    t = _whole_seconds(df["t"])
-    lat, lon = (df[c].to_numpy() for c in ("lat", "lon"))
+    t, lat, lon = (df[c].to_numpy() for c in ("t", "lat", "lon"))
     ids = df["traj_id"].gather(starts)
     texts = [
         encode(t[s : s + n], lat[s : s + n], lon[s : s + n], encoding, precision)
         for s, n in zip(starts, lengths, strict=True)
     ]
     return pl.DataFrame({"traj_id": ids, "n_points": lengths.astype(np.int64), "text": texts})
-
-
-def _whole_seconds(t: pl.Series) -> np.ndarray:
-    """``t`` as Int64 Unix seconds, read as the API reads it (datetimes: naive = UTC; numbers:
-    seconds), with one warning where numbers carry fractions of a second: the encodings write
-    whole seconds (floored, as trajlm's canonical ``t`` everywhere)."""
-    from trajlm.data.times import _time_to_seconds
-
-    if t.dtype.is_float():
-        frac = int((t.is_not_nan() & (t != t.floor())).sum())
-        if frac:
-            warnings.warn(f"to_text: {frac} time(s) have fractions of a second; the text "
-                          "encodings write whole seconds (floored), so they do not come back "
-                          "from from_text", UserWarning, stacklevel=3)  # fmt: skip
-    secs, _, _ = _time_to_seconds(t.to_frame("t"), "t")
-    return secs.to_numpy()
 
 
 # ----------------------------------------------------------------------------- decode
