@@ -297,3 +297,19 @@ def test_predict_with_a_draft_model_is_speculative_decoding_from_a_frame():
     assert got["t"].to_list() == plain["t"].to_list()
     with pytest.raises(ValueError, match="draft= speeds up steps="):
         m.predict(df, seconds_ahead=[30], draft=m)
+
+
+@needs_small
+def test_row_keys_the_server_does_not_read_are_named_in_the_warnings(client):
+    """newuser5 item 12 (other half): rows with "speed", "note" were a silent 200."""
+    rows = [dict(r, speed=3, note="x") for r in _rows(2024)]
+    r = client.post("/predict", json={"trajectories": rows, "steps": 2})
+    assert r.status_code == 200
+    assert any("ignored: note, speed" in w for w in r.json()["warnings"]), r.json()
+    named = [{"trip_id": r["traj_id"], "time": r["t"], "latitude": r["lat"], "lng": r["lon"]}
+             for r in _rows(2024)]  # fmt: skip
+    for body in (_rows(2024), named):  # aliases are read; an answer's own keys too
+        out = client.post("/predict", json={"trajectories": body, "steps": 2}).json()
+        assert "warnings" not in out
+        back = client.post("/predict", json={"trajectories": out["points"], "steps": 1}).json()
+        assert "warnings" not in back or not any("ignored" in w for w in back["warnings"])

@@ -40,6 +40,7 @@ from trajlm.serve.formats import (
     as_seconds,
     check_times,
     floats,
+    ignored_line,
     parse_trajectories,
     render_points,
     sub_second,
@@ -321,7 +322,9 @@ def _coverage_lines(model: TrajLM, df: pl.DataFrame, history: int | None) -> lis
 
 
 def _warn(body: dict, lines: list[str]) -> dict:
-    """The answer with ``warnings`` (distinct lines, in order) when there are any."""
+    """The answer with ``warnings`` (distinct lines, in order) when there are any; with the
+    line about table-row keys this request's parse ignored."""
+    lines = [*ignored_line(), *lines]
     if lines:
         body["warnings"] = list(dict.fromkeys(lines))
     return body

@@ -19,6 +19,7 @@ Responses use the request's format (MF-JSON in, MF-JSON out).
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,10 @@ from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
+# keys of table rows read without a word: the four fields and what answers add (valid input again)
+OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
+# the row keys the last parse of this request ignored (a context variable: one per request task)
+IGNORED: ContextVar[tuple[str, ...]] = ContextVar("ignored_row_keys", default=())
 NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
 
 
@@ -216,6 +221,7 @@ def parse_trajectories(
     ``t`` of ISO input comes back as UTC datetimes, so a model method reads them as dates
     too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds."""
     tracks = _Tracks(limits, field)
+    IGNORED.set(())
     if isinstance(doc, list):
         _table(doc, tracks, field)
         fmt = TABLE
@@ -258,6 +264,16 @@ def parse_trajectories(
     return df, fmt
 
 
+def ignored_line() -> list[str]:
+    """The answer's line about row keys this request's parse did not read (none: [])."""
+    keys = IGNORED.get()
+    if not keys:
+        return []
+    return [f"table rows carry keys the server does not read, ignored: {', '.join(keys[:8])}"
+            f"{' ...' if len(keys) > 8 else ''} (it reads traj_id, t, lat, lon, or the API's "
+            "names for them)"]  # fmt: skip
+
+
 def sub_second(df: pl.DataFrame) -> bool:
     """Whether ``t`` carries fixes under a second apart (kept exact for the model call)."""
     t = df["t"]
@@ -276,10 +292,11 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
-def _canonical_row(r: dict, where: str) -> dict:
+def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
     """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
-    time, timestamp, latitude, lng, trip_id, ...) -> {traj_id, t, lat, lon, ...}."""
-    out = dict(r)
+    time, timestamp, latitude, lng, trip_id, ...) -> ({traj_id, t, lat, lon, ...}, the keys
+    read for them)."""
+    out, read = dict(r), set()
     for key, tiers in TIERS.items():
         if key in r:
             continue
@@ -290,17 +307,22 @@ def _canonical_row(r: dict, where: str) -> dict:
             what = f"ambiguous ({found})" if found else "missing"
             raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
         out[key] = r[found[0]]
-    return out
+        read.add(found[0])
+    return out, read
 
 
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list]] = {}
+    ignored: set[str] = set()
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
         if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
-            r = _canonical_row(r, f"{field}[{i}]")
+            r, read = _canonical_row(r, f"{field}[{i}]")
+            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS | read}
+        else:
+            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS}
         for key in ("lat", "lon"):
             if not _is_num(r[key]) and r[key] is not None:
                 raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
@@ -312,6 +334,7 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])
+    IGNORED.set(tuple(sorted(ignored)))
     if not groups:
         raise _bad(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
