@@ -217,13 +217,48 @@ def test_too_many_steps_is_one_line(tmp_path):
     not __import__("pathlib").Path(SMALL).is_file(), reason="trajlm-small not built"
 )
 def test_eval_with_a_model_that_cannot_do_the_task_is_refused(tmp_path):
+    import json
+
     (tmp_path / "p.csv").write_text(
         _rows(n=30) + _rows(n=30).replace("\na,", "\nb,").split("\n", 1)[1]
     )
     assert invoke("data", "ingest", tmp_path / "p.csv", "--out", tmp_path / "st").exit_code == 0
-    for task, what in (("recover", "recover gaps"), ("tte", "estimate travel times")):
-        fails("eval", "--task", task, "--model", "trajlm-small", "--data", tmp_path / "st",
-              names=("--model trajlm-small", "no infilling heads", what))  # fmt: skip
+    fails("eval", "--task", "tte", "--model", "trajlm-small", "--data", tmp_path / "st",
+          names=("--model trajlm-small", "no infilling heads", "estimate travel times"))  # fmt: skip
+    # recover: scored through the bridge of its forward rollouts (as TrajLM.recover), row so named
+    r = invoke("eval", "--task", "recover", "--model", "trajlm-small", "--data", tmp_path / "st",
+               "--out", tmp_path / "e.json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = json.loads((tmp_path / "e.json").read_text())["results"]
+    bridge = [x for x in rows if x["method"] == "trajlm:trajlm-small (bridge)"]
+    assert bridge and {x["setting"] for x in bridge} == {x["setting"] for x in rows}
+    assert "linear interp." in {x["method"] for x in rows}  # beside the interpolation baselines
+    assert all(x["metrics"]["mae_m"] >= 0 for x in bridge)
+
+
+@pytest.mark.skipif(
+    not __import__("pathlib").Path(SMALL).is_file(), reason="trajlm-small not built"
+)
+def test_eval_recovers_through_the_same_bridge_as_the_api():
+    import numpy as np
+
+    from trajlm import TrajLM
+    from trajlm.tasks.adapter import task_model
+
+    lm = TrajLM.from_pretrained("trajlm-small")
+    i = np.arange(40)
+    df = pl.DataFrame({"traj_id": "a", "t": T0 + 15 * i,
+                       "lat": 41.15 + 1e-3 * np.sin(i / 6), "lon": -8.61 + 1e-3 * i})  # fmt: skip
+    known = (i % 3 == 0) | (i == 39)
+    holed = df.with_columns(lat=pl.when(pl.Series(known)).then(pl.col("lat")))
+    want = lm.recover(holed).select("lat", "lon").to_numpy()
+    task = __import__("types").SimpleNamespace(
+        groups=np.zeros(40, int), t=df["t"].to_numpy(), known=known,
+        latlon=np.where(known[:, None], df.select("lat", "lon").to_numpy(), 0.0),
+    )  # fmt: skip
+    got = task_model(lm.model, name="x", bridge=True).recover(task)
+    assert np.allclose(got, want, atol=1e-9)
+    assert not hasattr(task_model(lm.model, name="x"), "recover")  # predict only without bridge
 
 
 def test_data_all_around_the_globe_keep_the_plain_median():

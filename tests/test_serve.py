@@ -238,6 +238,8 @@ def test_recover(client, trips):
     pts = r.json()["points"]
     assert sum(p["recovered"] for p in pts) == 3
     assert all(math.isfinite(p["lat"]) for p in pts)
+    r = client.post("/recover", json={"trajectories": body, "mode": "bridge"})  # any checkpoint
+    assert r.status_code == 200 and sum(p["recovered"] for p in r.json()["points"]) == 3, r.text
     body[0]["lat"] = body[0]["lon"] = None  # must start with a known point
     _error(client.post("/recover", json={"trajectories": body}), 422)
 

@@ -34,11 +34,13 @@ from trajlm.api_inputs import (
     _latlon,
     _od_points,
     _seconds,
+    _seconds_kind,
     _warn_nan,
     coverage_view,
     drop_labels,
     index_labels,
     same_place_warning,
+    single_point_line,
 )
 from trajlm.api_rollout import interpolate_at
 
@@ -52,7 +54,7 @@ from trajlm.data.coerce import (
     trajectory_numbers,
 )
 from trajlm.data.features import NormStats
-from trajlm.data.schema import TrajlmInputError, check_model_input
+from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import (
     CoverageWarning,
@@ -156,7 +158,24 @@ class TrajLM:
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
         d = resolve_weights(p, weights)
         model = TrajectoryModel.from_pretrained(d)
-        return cls(quantize_int8(model) if quantize else model, None, threads, device, d)
+        out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
+        out._float_model = model if quantize else None  # what save_pretrained writes
+        return out
+
+    def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> None:
+        """Write this checkpoint so that ``TrajLM.from_pretrained(directory)`` loads it: the
+        weights (config.json + model.safetensors), or a classifier folder. An int8 model
+        writes the float32 weights it was quantized from (quantization is deterministic:
+        ``from_pretrained(directory, quantize="int8")`` predicts exactly as this one does;
+        int8 weights have no portable file format here). A folder that already holds a
+        checkpoint needs ``overwrite``."""
+        d = Path(directory)
+        if self.classifier is not None:
+            self.classifier.save(d, overwrite=overwrite)
+            return
+        if (d / "model.safetensors").exists() and not overwrite:
+            raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
+        (getattr(self, "_float_model", None) or self.model).save_pretrained(d)
 
     @property
     def config(self) -> Any:
@@ -214,9 +233,14 @@ class TrajLM:
         *,
         at_times: Any = None,
         seconds_ahead: Any = None,
+        draft: Any = None,
         **columns: Any,
     ) -> Any:
         """Future positions of every trajectory in `data` (all of it is history).
+
+        ``draft`` (with ``steps``): a small checkpoint (TrajLM or TrajectoryModel) of the same
+        data that proposes points this model verifies: speculative decoding (docs/ablations.md;
+        the same rollout within c sigma, slower than plain batches on a CPU).
 
         ``steps=k`` (default 5): the next k points of the model's rollout, at the times the
         model predicts. ``at_times=[...]`` (absolute: datetimes, ISO strings or Unix seconds,
@@ -249,11 +273,18 @@ class TrajLM:
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
+        self._check_patch(df)
+        if (line := single_point_line(df)) is not None:
+            warnings.warn(line, stacklevel=3)
         max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
-            return from_canonical(predict_table(self.model, df, k), layout=layout)
+            core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
+            return from_canonical(predict_table(self.model, df, k, draft=core), layout=layout)
+        if draft is not None:
+            raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
+                             "without it")  # fmt: skip
         last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         if at_times is not None:
             req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
@@ -269,6 +300,18 @@ class TrajLM:
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
         return from_canonical(self._predict_at(df, last_t, req, k), layout=layout)
+
+    def _check_patch(self, df: pl.DataFrame) -> None:
+        """A patched model's rollout reads whole patches: each trajectory needs patch_size+
+        points (a TrajlmInputError naming the first short one; the server answers 422)."""
+        p = int(getattr(self.config, "patch_size", 1))
+        short = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") < p)
+        if len(short):
+            tid, n = short.row(0)
+            raise TrajlmInputError(
+                f"this patched model (patch_size {p}) reads histories in patches of {p} points "
+                f"and needs at least {p} history points per trajectory; {tid!r} has {n} ({len(short)} "
+                "trajectories too short)", hint=f"give each trajectory {p}+ points")  # fmt: skip
 
     def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
         """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
@@ -343,13 +386,14 @@ class TrajLM:
         o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
         if len(o) != len(d):
             raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
-        t = _seconds(depart, "depart")
+        t, kind = _seconds_kind(depart, "depart")  # dates from 1900, numbers from 1990 (ux7)
         t = np.broadcast_to(t, len(o)) if t.size == 1 else t
         if len(t) != len(o):
             raise TrajlmInputError(f"{len(o)} trips but {len(t)} departure times", field="depart")
         od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
-        check_model_input(_od_points(od), "travel_time input")
+        check_model_input(_od_points(od), "travel_time input",
+                          MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
         secs = ModelTravelTime(self.model).travel_time(od)
         where = position_warning(self.model, np.r_[o[:, 0], d[:, 0]], np.r_[o[:, 1], d[:, 1]],
                                  what="origins and destinations")  # fmt: skip

@@ -31,6 +31,11 @@ def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
 
 def _seconds(values: Any, what: str) -> np.ndarray:
     """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
+    return _seconds_kind(values, what)[0]
+
+
+def _seconds_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
+    """``_seconds`` and the times' kind ("epoch" for numbers; dates are read from 1900)."""
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]  # one time for every row
     if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
@@ -38,10 +43,10 @@ def _seconds(values: Any, what: str) -> np.ndarray:
     s = values.alias(what) if isinstance(values, pl.Series) else pl.Series(what, values)
     if len(s) == 0:
         raise ValueError(f"{what} is empty: give at least one time")
-    t, _, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
+    t, kind, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
-    return t.to_numpy().astype(np.float64)
+    return t.to_numpy().astype(np.float64), kind
 
 
 def _latlon(obj: Any, what: str) -> np.ndarray:
@@ -84,6 +89,18 @@ def same_place_warning(o: np.ndarray, d: np.ndarray, seconds: np.ndarray) -> str
     return (f"{int(same.sum())} of {len(same)} trips have origin == destination (0 m apart), "
             f"e.g. trip {i}: {float(seconds[i]):.3g} s; that is no trip's duration (the model "
             "was trained on trips that move): give a destination elsewhere")  # fmt: skip
+
+
+def single_point_line(df: pl.DataFrame) -> str | None:
+    """One line when some trajectories have a single point: a prediction is still given (near
+    that point: there is no motion to continue), so say what it is not."""
+    n = df.group_by("traj_id", maintain_order=True).len()
+    one = n.filter(pl.col("len") == 1)
+    if not len(one):
+        return None
+    return (f"{len(one)} of {len(n)} trajectories have a single point (e.g. {one['traj_id'][0]!r}):"
+            " no motion to continue, so the prediction stays near that point; give 2+ points "
+            "per trajectory for a velocity")  # fmt: skip
 
 
 @contextmanager

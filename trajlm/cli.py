@@ -269,7 +269,10 @@ def ask_cmd(
 @app.command("serve")
 def serve(
     model: Path = typer.Option(
-        ..., "--model", help="Run directory (its best weights) or a classifier directory."
+        ...,
+        "--model",
+        help="Run directory (its best weights), a classifier directory, or a shipped "
+        "checkpoint by name (trajlm-small).",
     ),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every one)."),
     port: int = typer.Option(8000, min=0, max=65535),
@@ -280,6 +283,9 @@ def serve(
     max_queue: int = typer.Option(256, min=1, help="Queued requests before 503."),
     timeout: float = typer.Option(10.0, min=0.1, help="Seconds before a request gets 503."),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="One log line per request (uvicorn's)."
+    ),
 ) -> None:
     """Serve the model over HTTP: the API (/docs) and a map page (/). docs/serve.md."""
     try:
@@ -290,9 +296,14 @@ def serve(
     except ImportError as e:
         _fail(f"serve needs the serve extra ({e.name} is missing): pip install 'trajlm[serve]'")
     from trajlm.api import TrajLM
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
 
-    io.must_exist(model, "--model")
-    m = TrajLM.from_pretrained(model, threads=threads)
+    if model.exists() or not (SHIPPED_DIR / str(model) / CONFIG_NAME).is_file():
+        io.must_exist(model, "--model")  # else a shipped checkpoint by name ("trajlm-small")
+    try:
+        m = TrajLM.from_pretrained(model, threads=threads)
+    except FileNotFoundError as e:  # a shipped checkpoint whose weights are not built here
+        _fail(f"--model {e}")
     idx = None
     if index is not None:
         io.must_exist(index, "--index")
@@ -301,7 +312,8 @@ def serve(
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
                         timeout_s=timeout)  # fmt: skip
     _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
-    uvicorn.run(create_app(m, cfg, idx), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(m, cfg, idx), host=host, port=port, access_log=access_log,
+                log_level="info" if access_log else "warning")  # fmt: skip
 
 
 app.command("route")(cli_route.route)  # trajlm/cli_route.py

@@ -261,8 +261,11 @@ def run_eval_command(
                 model.config.context = model.embed.context = context
             if task == "recover" and graph is None and needs_network(model):
                 raise UserError(f"--model {path}: a road-domain model; give --network")
-            # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py)
-            predictors.append(task_model(model, name=f"trajlm:{name}", road=graph))
+            # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py);
+            # one without recovers through the bridge of its forward rollouts, as TrajLM.recover
+            bridge = task == "recover" and getattr(model, "infill_head", None) is None
+            tag = f"trajlm:{name} (bridge)" if bridge else f"trajlm:{name}"
+            predictors.append(task_model(model, name=tag, road=graph, bridge=bridge))
             need = {"recover": ("recover", "recover gaps"),
                     "tte": ("travel_time", "estimate travel times")}.get(task)  # fmt: skip
             if need and not hasattr(predictors[-1], need[0]):  # the harness would drop it silently

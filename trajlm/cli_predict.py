@@ -70,7 +70,11 @@ def predict(
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
     int8: bool = typer.Option(
-        False, "--int8", help="int8 dynamic quantization of the transformer (CPU; faster)."
+        False,
+        "--int8",
+        help="int8 dynamic quantization of the transformer blocks (CPU; ~4x smaller; the "
+        "speed-up grows with the model: ~1.1x for trajlm-small, 1.97x at d_model 128, "
+        "docs/ablations.md).",
     ),
     traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
     time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),

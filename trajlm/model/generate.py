@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.errors import TrajlmInputError
 from trajlm.model.backtest import (
     backtest_gate,
     combine_gates,
@@ -282,8 +283,13 @@ def _patch_rollout(
     rows = torch.arange(B, device=dev)
     drop = lengths % p  # (B,)
     n = lengths - drop  # (B,) history points kept
-    if int(n.min()) < p:
-        raise ValueError(f"patch_size={p}: every row needs at least {p} history points")
+    if int(n.min()) < p:  # TrajlmInputError (a ValueError): 422 from the server, one CLI line
+        short = int(torch.argmin(lengths))
+        raise TrajlmInputError(
+            f"this patched model (patch_size {p}) reads histories in patches of {p} points and "
+            f"needs at least {p} history points per trajectory; row {short} has {int(lengths[short])}",
+            hint=f"give each trajectory {p}+ points",
+        )
     L = n_hist + -(-steps // q) * q
     ar = torch.arange(n_hist, device=dev)
     idx = (drop[:, None] + ar).clamp_max(n_hist - 1)  # (B, n_hist) source point of each slot

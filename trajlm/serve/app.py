@@ -30,11 +30,21 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trajlm.api import MULTITASK_HINT, TrajLM
+from trajlm.api_inputs import single_point_line
 from trajlm.errors import TrajlmInputError
 from trajlm.model.coverage import coverage_warnings, travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker, Overloaded
-from trajlm.serve.formats import Limits, check_times, floats, parse_trajectories, render_points
+from trajlm.serve.formats import (
+    Limits,
+    as_seconds,
+    check_times,
+    floats,
+    ignored_line,
+    parse_trajectories,
+    render_points,
+    sub_second,
+)
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit
 
@@ -90,8 +100,12 @@ def create_app(
     errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
               503: {"model": s.ErrorResponse}}  # fmt: skip
 
-    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True):
-        return parse_trajectories(req.trajectories, cfg.limits, validate=validate, ordered=ordered)
+    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True,
+              dates: bool = True):  # fmt: skip
+        """ISO times reach the model as datetimes (dates, from 1900, as the Python API reads
+        them); numbers as Unix seconds (from 1990)."""
+        return parse_trajectories(req.trajectories, cfg.limits, validate=validate,
+                                  ordered=ordered, dates=dates)  # fmt: skip
 
     @app.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: s.PredictRequest) -> JSONResponse:
@@ -109,8 +123,12 @@ def create_app(
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            out = await batcher.submit(("steps", k), df)
-            lines = _coverage_lines(model, df, model.config.max_len - k)
+            if sub_second(df):  # sub-second fixes: the API drops them, with a warning
+                out, lines = await worker.call(_warned, lambda: model.predict(df, steps=k))
+            else:  # dated and numeric times never share a pass (one time column per call)
+                out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
+                lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
+                lines += [ln for ln in [single_point_line(df)] if ln]  # as predict warns
         else:
             out, lines = await worker.call(
                 _warned, _predict_at, model, df, req.at_times, req.seconds_ahead
@@ -121,6 +139,10 @@ def create_app(
     async def recover(req: s.RecoverRequest) -> JSONResponse:
         """Fill points whose position is null (times given), between known points."""
         _need(model, "recover")
+        if req.mode == "span" and getattr(model.model, "infill_head", None) is None:
+            raise TrajlmInputError("mode 'span' decodes with infilling heads, which this "
+                                   "checkpoint has not; 'inplace' (the default) or 'bridge' "
+                                   "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
         df, fmt = parse(req, validate=False)
         out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
         return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
@@ -197,9 +219,11 @@ def create_app(
         if req.mode is not None:
             try:
                 ValidityConfig().canonical_mode(req.mode)
-            except UserError as e:
-                raise TrajlmInputError(str(e), field="mode") from None
-        df, fmt = parse(req, validate=False, ordered=False)  # reported here, not refused
+            except UserError as e:  # the HTTP hint: the modes there are (no Python advice)
+                modes = sorted(ValidityConfig().table())
+                raise TrajlmInputError(str(e).split(";")[0], field="mode",
+                                       hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
+        df, fmt = parse(req, validate=False, ordered=False, dates=False)  # reported, not refused
         pts = check_validity(df, mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
@@ -245,7 +269,7 @@ def predict_batch(model: TrajLM):
     split back per request (traj_ids are prefixed with the request number meanwhile)."""
 
     def run(key: tuple, frames: list[pl.DataFrame]) -> list[pl.DataFrame]:
-        _, steps = key
+        steps = key[1]
         if len(frames) == 1:
             return [model.predict(frames[0], steps=steps)]
         merged = pl.concat([f.select("traj_id", "t", "lat", "lon") for f in frames])
@@ -265,14 +289,12 @@ def predict_batch(model: TrajLM):
 def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.DataFrame:
     import warnings
 
-    from trajlm.model.coverage import CoverageWarning
-
     with warnings.catch_warnings(record=True) as caught:  # times outside the rollout: null
         warnings.simplefilter("always")
         out = model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead)
-    for w in caught:  # the coverage lines go on to the answer's warnings (_warned)
-        if issubclass(w.category, CoverageWarning):
-            warnings.warn(w.message, CoverageWarning, stacklevel=2)
+    for w in caught:  # coverage lines and why a position is null (before the history, beyond
+        if issubclass(w.category, UserWarning):  # the rollout) go on to the answer (_warned)
+            warnings.warn(w.message, w.category, stacklevel=2)
     return out
 
 
@@ -300,13 +322,16 @@ def _coverage_lines(model: TrajLM, df: pl.DataFrame, history: int | None) -> lis
 
 
 def _warn(body: dict, lines: list[str]) -> dict:
-    """The answer with ``warnings`` (distinct lines, in order) when there are any."""
+    """The answer with ``warnings`` (distinct lines, in order) when there are any; with the
+    line about table-row keys this request's parse ignored."""
+    lines = [*ignored_line(), *lines]
     if lines:
         body["warnings"] = list(dict.fromkeys(lines))
     return body
 
 
 def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
+    df = as_seconds(df)  # a model answers dated input with datetimes
     return {"format": fmt, "n_trajectories": df["traj_id"].n_unique(),
             "points": render_points(df, fmt, extra)}  # fmt: skip
 
@@ -373,6 +398,12 @@ def _handlers(app: FastAPI) -> None:
         if first.get("type") == "json_invalid":
             return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
                           "body")  # fmt: skip
+        kind = request.headers.get("content-type", "")
+        if loc == "body" and "json" not in kind:  # FastAPI parses only JSON bodies
+            return _error(400, f"body is not JSON (content-type {kind or 'missing'}); send a "
+                          "JSON object with content-type application/json", "body")  # fmt: skip
+        if loc == "body":
+            return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
         return _error(422, f"field {loc}: {msg}", loc)
 
     @app.exception_handler(StarletteHTTPException)  # a body the parser gave up on, 404, 405

@@ -19,6 +19,7 @@ Responses use the request's format (MF-JSON in, MF-JSON out).
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +28,15 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
-from trajlm.data.schema import MIN_T, TrajlmInputError, check_model_input
+from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
+# keys of table rows read without a word: the four fields and what answers add (valid input again)
+OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
+# the row keys the last parse of this request ignored (a context variable: one per request task)
+IGNORED: ContextVar[tuple[str, ...]] = ContextVar("ignored_row_keys", default=())
+NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class _Tracks:
         self.lon: list[float] = []
         self.lengths: list[int] = []
         self.wheres: list[str] = []
+        self.dated = False
 
     def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False) -> None:
         if not isinstance(coords, list) or not isinstance(times, list):
@@ -67,7 +75,7 @@ class _Tracks:
         if len(coords) != len(times):
             raise _bad(f"{len(coords)} coordinates but {len(times)} times", where)
         if len(coords) == 0:
-            raise _bad("empty trajectory (no points)", where, "give at least 2 points")
+            raise _bad("empty trajectory (no points)", where, "give its points (2+ for a velocity)")
         lim = self.limits
         if len(coords) > lim.max_points_per_trajectory:
             raise _bad(f"{len(coords)} points; the limit is {lim.max_points_per_trajectory} "
@@ -105,19 +113,36 @@ class _Tracks:
         kinds = {isinstance(v, str) for v in self.t}
         if len(kinds) > 1:
             raise _bad("times mix strings and numbers", self.field, "use one kind")
-        if kinds == {True}:
-            secs = _seconds(pl.Series("t", self.t, dtype=pl.Utf8))
+        # ISO strings: dates, read from 1900 as the API reads them (numbers as text: numbers)
+        strings = pl.Series("t", self.t, dtype=pl.Utf8) if kinds == {True} else None
+        self.dated = strings is not None and not strings.str.contains(NUMBER).all()
+        if strings is not None:
+            secs = _seconds(strings)
+            exact = secs.astype(np.float64)
+            if self.dated:  # sub-second ISO times (".4Z"): the exact instant, for the order
+                try:
+                    us = strings.str.to_datetime(time_zone="UTC").dt.epoch("us").to_numpy()
+                    exact = us / 1e6
+                except pl.exceptions.PolarsError:
+                    pass
         else:
             t = np.array(self.t, dtype=np.float64)
             if not np.isfinite(t).all():
                 raise _bad("a time is not a finite number", self.field)
             # milliseconds and the like: _time_to_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
+            exact = t
         if ordered:
-            _check_order(secs, self.lengths, self.wheres)
+            _check_order(exact, self.lengths, self.wheres)
+        # fixes under a second apart: whole seconds would repeat; the model call (the Python
+        # API's coerce) keeps the earliest of each second and says so in the answer's warnings
+        first = np.r_[0, np.cumsum(self.lengths)[:-1]]
+        same = np.r_[False, (np.diff(secs) == 0) & (np.diff(exact) != 0)]
+        same[first] = False
+        tcol = exact if same.any() else secs
         ids = np.repeat(np.array(self.ids, dtype=object), self.lengths)
         return pl.DataFrame({
-            "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": secs,
+            "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": tcol,
             "lat": pl.Series(np.array(self.lat), nan_to_null=True),
             "lon": pl.Series(np.array(self.lon), nan_to_null=True),
         })  # fmt: skip
@@ -184,12 +209,19 @@ def parse_trajectories(
     field: str = "trajectories",
     validate: bool = True,
     ordered: bool = True,
+    dates: bool = False,
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
     ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
     when a cheap look finds a NaN, out-of-range value or old time; every model method runs
-    ``check_model_input`` on what it is given anyway (and the batcher, on the whole batch)."""
+    ``check_model_input`` on what it is given anyway (and the batcher, on the whole batch).
+
+    Times as the Python API reads them (docs/data.md, "Session 12 (ux7)"): numbers (Unix
+    seconds, MF-JSON milliseconds) from 1990, ISO strings (dates) from 1900. ``dates``: the
+    ``t`` of ISO input comes back as UTC datetimes, so a model method reads them as dates
+    too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds."""
     tracks = _Tracks(limits, field)
+    IGNORED.set(())
     if isinstance(doc, list):
         _table(doc, tracks, field)
         fmt = TABLE
@@ -217,20 +249,80 @@ def parse_trajectories(
     else:
         raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
     df = tracks.frame(ordered)
-    if validate and not (tracks.plausible() and df["t"].min() >= MIN_T):
-        df = check_model_input(df, field)  # raises, naming the column and the first bad row
+    min_t = MIN_T_DATED if tracks.dated else MIN_T
+    if validate and not (tracks.plausible() and df["t"].min() >= min_t):
+        if df["t"].dtype.is_float():  # sub-second fixes: checked as the API will read them
+            whole = df.with_columns(pl.col("t").floor().cast(pl.Int64))
+            check_model_input(whole.unique(["traj_id", "t"], keep="first"), field, min_t)
+        else:
+            df = check_model_input(df, field, min_t)  # raises, naming the column and first row
+    if not dates:
+        return as_seconds(df), fmt  # whole Unix seconds (/validity reports what repeats)
+    if tracks.dated:
+        us = (pl.col("t").cast(pl.Float64) * 1e6).round().cast(pl.Int64)
+        df = df.with_columns(pl.from_epoch(us, "us").dt.replace_time_zone("UTC"))
     return df, fmt
+
+
+def ignored_line() -> list[str]:
+    """The answer's line about row keys this request's parse did not read (none: [])."""
+    keys = IGNORED.get()
+    if not keys:
+        return []
+    return [f"table rows carry keys the server does not read, ignored: {', '.join(keys[:8])}"
+            f"{' ...' if len(keys) > 8 else ''} (it reads traj_id, t, lat, lon, or the API's "
+            "names for them)"]  # fmt: skip
+
+
+def sub_second(df: pl.DataFrame) -> bool:
+    """Whether ``t`` carries fixes under a second apart (kept exact for the model call)."""
+    t = df["t"]
+    if t.dtype.is_float():
+        return bool((t != t.floor()).any())
+    return t.dtype.is_temporal() and bool((t.dt.epoch("us") % 1_000_000 != 0).any())
+
+
+def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
+    """``t`` as Unix seconds (Int64) where a model answered with the datetimes (or the
+    sub-second float times) it was given."""
+    if df["t"].dtype.is_temporal():
+        return df.with_columns(pl.col("t").dt.epoch("s"))
+    if df["t"].dtype.is_float():
+        return df.with_columns(pl.col("t").floor().cast(pl.Int64))
+    return df
+
+
+def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
+    """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
+    time, timestamp, latitude, lng, trip_id, ...) -> ({traj_id, t, lat, lon, ...}, the keys
+    read for them)."""
+    out, read = dict(r), set()
+    for key, tiers in TIERS.items():
+        if key in r:
+            continue
+        found = [c for c in candidates(tiers, [k for k in r if isinstance(k, str)])
+                 if c not in TIERS]  # fmt: skip
+        if len(found) != 1:
+            names = ", ".join(n for tier in tiers for n in tier)
+            what = f"ambiguous ({found})" if found else "missing"
+            raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
+        out[key] = r[found[0]]
+        read.add(found[0])
+    return out, read
 
 
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list]] = {}
+    ignored: set[str] = set()
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
-        for key in ("traj_id", "t", "lat", "lon"):
-            if key not in r:
-                raise _bad("missing", f"{field}[{i}].{key}")
+        if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
+            r, read = _canonical_row(r, f"{field}[{i}]")
+            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS | read}
+        else:
+            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS}
         for key in ("lat", "lon"):
             if not _is_num(r[key]) and r[key] is not None:
                 raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
@@ -242,8 +334,11 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])
+    IGNORED.set(tuple(sorted(ignored)))
     if not groups:
-        raise _bad("empty table (no rows)", field, "give at least 2 points per trajectory")
+        raise _bad(
+            "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
+        )
     for tid, (c, t) in groups.items():
         tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]")
 

@@ -49,7 +49,9 @@ class PredictRequest(TrajectoriesRequest):
 
 
 class RecoverRequest(TrajectoriesRequest):
-    mode: Literal["inplace", "span"] = "inplace"
+    mode: Literal["inplace", "span", "bridge"] = Field(
+        "inplace", description="inplace (one pass) | span (gap by gap; infilling heads) | bridge "
+        "(forward + backward rollouts; what a checkpoint without infilling heads always uses)")  # fmt: skip
 
 
 class SimilarRequest(TrajectoriesRequest):

@@ -30,15 +30,35 @@ class MultiTaskModel:
         return self._predictor.predict_next(task)
 
 
+class BridgeTaskModel:
+    """``TaskModel`` of a checkpoint without infilling heads: predict_next (causal rollout) and
+    recover through the bidirectional bridge of its forward rollouts, with the settings
+    ``TrajLM.recover`` uses (recover_bridge.BRIDGE_DEFAULT); no travel_time."""
+
+    def __init__(self, model: Any, name: str) -> None:
+        from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
+
+        self.model, self.name = model, name
+        self._predictor = ModelPredictor(model, name=name)
+        self._bridge = BridgeRecoverer(model, name=name, **BRIDGE_DEFAULT)
+
+    def predict_next(self, task):
+        return self._predictor.predict_next(task)
+
+    def recover(self, task):
+        return self._bridge.recover(task)
+
+
 def needs_network(model: Any) -> bool:
     """Whether recovery with ``model`` needs a road network (road-path anchors, road inputs)."""
     config = getattr(model, "config", None)
     return bool(getattr(config, "road_anchor", False) or getattr(config, "n_edge_buckets", 0))
 
 
-def task_model(model: Any, name: str, road: Any = None) -> Any:
+def task_model(model: Any, name: str, road: Any = None, bridge: bool = False) -> Any:
     """The harness adapter for a loaded TrajectoryModel: every task it can serve (``road``:
-    the RoadGraph a road-domain model recovers on)."""
+    the RoadGraph a road-domain model recovers on; ``bridge``: a checkpoint without infilling
+    heads also recovers, through the bridge of its forward rollouts)."""
     if getattr(model, "infill_head", None) is None:
-        return ModelPredictor(model, name=name)
+        return BridgeTaskModel(model, name) if bridge else ModelPredictor(model, name=name)
     return MultiTaskModel(model, name, road=road)

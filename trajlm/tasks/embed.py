@@ -111,7 +111,13 @@ def pooled_hidden(
     """(sum of hidden states over real points (B, C), number of real points (B,));
     ``layer``: which states (``layer_hidden``), the final ones by default."""
     h = layer_hidden(model, batch, layer)  # (B, T, C)
-    m = batch["mask"].to(h.dtype)[..., None]  # (B, T, 1)
+    mask = batch["mask"]
+    cfg = _core(model).config
+    if cfg.patch_size > 1 or cfg.points_out > 1:  # h: each patch token's points_out states
+        P = cfg.patch_size
+        tok = F.pad(mask, (0, -mask.shape[1] % P)).reshape(len(mask), -1, P).any(-1)
+        mask = tok.repeat_interleave(cfg.points_out, 1)  # (B, T/P * Q): tokens with a real point
+    m = mask.to(h.dtype)[..., None]  # (B, T, 1)
     return (h * m).sum(1), m.sum((1, 2))
 
 

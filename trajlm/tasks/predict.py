@@ -44,10 +44,14 @@ def history_batch(
     return batch, ids
 
 
-def predict_table(model, df: pl.DataFrame, steps: int, history: int | None = None) -> pl.DataFrame:
+def predict_table(
+    model, df: pl.DataFrame, steps: int, history: int | None = None, draft=None
+) -> pl.DataFrame:
     """Predict `steps` future points for every trajectory in `df` (the whole table is history).
 
     Returns traj_id, step (1..k), t (UTC s), lat, lon, std_m (1-sigma position uncertainty).
+    ``draft``: a small TrajectoryModel of the same data proposes points that `model` checks
+    (speculative decoding, trajlm.model.speculative; same rollout within c sigma).
     """
     if len(df) == 0:
         raise ValueError("no input points to predict from")
@@ -68,7 +72,13 @@ def predict_table(model, df: pl.DataFrame, steps: int, history: int | None = Non
         )
     batch, ids = history_batch(df, proj, max_hist)
     device = next(model.parameters()).device
-    out = model.generate({k: v.to(device) for k, v in batch.items()}, steps=steps)
+    batch_d = {k: v.to(device) for k, v in batch.items()}
+    if draft is None:
+        out = model.generate(batch_d, steps=steps)
+    else:
+        from trajlm.model.speculative import speculative_generate
+
+        out = speculative_generate(model, draft, batch_d, steps)
     pos = out["pos"].double().cpu().numpy()  # (B, k, 2) metres
     std = out["pos_std"].double().cpu().numpy()  # (B, k, 2)
     t = batch["t0"].numpy()[:, None] + np.rint(out["t"].double().cpu().numpy()).astype(np.int64)

@@ -153,6 +153,8 @@ def bridge_xy(
     for r in hidden:  # rows grouped by gap (p, n)
         gaps.setdefault((int(prev[r]), int(nxt[r])), []).append(int(r))
     H = model.config.max_len - 2
+    # a side rolls out from 2+ known points (a patched model: a whole patch), else it is linear
+    least = max(2, getattr(model.config, "patch_size", 1))
     lat, lon = projection.inverse(src[:, 0], src[:, 1])
     tt = np.asarray(t, np.int64)
     known_idx = np.flatnonzero(known) if history == "known" else np.arange(len(known))
@@ -164,7 +166,7 @@ def bridge_xy(
             j = np.searchsorted(known_idx, p)
             hist = known_idx[max(0, j - H + 1) : j + 1]
             hist = hist[groups[hist] == groups[p]]
-            if len(hist) >= 2:
+            if len(hist) >= least:
                 fid = 2 * g
                 ask = np.r_[tt[rows_a] - tt[p], (tt[n] - tt[p]) if n >= 0 else []].astype(float)
                 frames.append(pl.DataFrame({"traj_id": fid, "t": tt[hist], "lat": lat[hist],
@@ -174,7 +176,7 @@ def bridge_xy(
             j = np.searchsorted(known_idx, n)
             hist = known_idx[j : j + H][::-1]
             hist = hist[groups[hist] == groups[n]]
-            if len(hist) >= 2:
+            if len(hist) >= least:
                 bid = 2 * g + 1
                 ask = np.r_[tt[n] - tt[rows_a], (tt[n] - tt[p]) if p >= 0 else []].astype(float)
                 frames.append(pl.DataFrame({"traj_id": bid, "t": 2 * tt[n] - tt[hist],
