@@ -18,6 +18,7 @@ The model's output is only ever parsed as JSON into the typed plan: nothing it w
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -132,12 +133,40 @@ class SmolPlanner:
                 data = _first_object(raw)
                 if "refuse" in data:
                     raise CannotAnswer(str(data["refuse"])[:200] or "not about the trips")
-                return validate_plan(data)
+                return grounded(validate_plan(data), question)
             except CannotAnswer as e:
                 if "invalid plan" not in e.reason and "did not parse" not in e.reason:
                     raise
                 feedback.append((raw.strip()[:300], e.reason))
         raise CannotAnswer(f"the language model gave no valid plan ({feedback[-1][1]})")
+
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def grounded(plan: QueryPlan, question: str) -> QueryPlan:
+    """The plan without what the question never said. The 135 M model copies its few-shot
+    examples' ids ('T-17', 'abc-9', vehicle 20000589) into unrelated plans (newuser5 item 6):
+    a trip or vehicle id that is not a word of the question is dropped, and a predict /
+    describe left without its trip is refused for that reason; coordinates that are not
+    numbers of the question are refused (dropping them would widen a place filter to every
+    trip)."""
+    q = question.lower()
+
+    def said(value: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", q) is not None
+
+    drop = {
+        f: v for f in ("trip", "vehicle") if (v := getattr(plan, f)) is not None and not said(v)
+    }
+    if "trip" in drop and plan.action in ("predict", "describe"):
+        raise CannotAnswer(f"the question names no trip id to {plan.action} (give one, e.g. "
+                           f"'{plan.action} trip <id>')")  # fmt: skip
+    if plan.lat is not None:
+        numbers = {float(x) for x in _NUMBER.findall(q)}
+        if plan.lat not in numbers or plan.lon not in numbers:
+            raise CannotAnswer("the question gives no coordinates; name a place or give lat,lon")
+    return plan.model_copy(update=dict.fromkeys(drop)) if drop else plan
 
 
 def _first_object(text: str) -> dict:
