@@ -1,6 +1,7 @@
 """The SmolLM2 planner's plans keep only what the question said: few-shot example ids
-('T-17', 'abc-9', vehicle 20000589) and coordinates the question never gave are dropped or
-refused with that reason (newuser5 item 6). The model is stubbed: no weights needed."""
+('T-17', 'abc-9', vehicle 20000589) and coordinates the question never gave are shown to the
+model, which tries again, and refused with that reason if it keeps them (newuser5 item 6).
+The model is stubbed: no weights needed."""
 
 from __future__ import annotations
 
@@ -9,45 +10,55 @@ import json
 import pytest
 
 from trajlm.llm.plan import CannotAnswer, validate_plan
-from trajlm.llm.planner import SmolPlanner, grounded
+from trajlm.llm.planner import SmolPlanner, Ungrounded, grounded
 
 
-def _stub(answer: dict) -> SmolPlanner:
-    p = object.__new__(SmolPlanner)  # no weights: _generate answers what the model wrote
-    p.constrained, p.retries = True, 2
-    p._generate = lambda msgs: json.dumps(answer)
+def _stub(*answers: dict) -> SmolPlanner:
+    """A planner whose model writes ``answers`` in turn (the last one again), recording the
+    messages it was shown."""
+    p = object.__new__(SmolPlanner)  # no weights
+    p.constrained, p.retries, p.seen = True, 2, []
+
+    def generate(msgs):
+        p.seen.append(msgs)
+        return json.dumps(answers[min(len(p.seen), len(answers)) - 1])
+
+    p._generate = generate
     return p
 
 
-def test_example_trip_id_is_dropped_from_a_count():
-    plan = _stub({"action": "count", "trip": "T-17"}).plan("how many trips are there?")
-    assert plan.trip is None and plan.action == "count"
+def test_example_trip_id_is_retried_and_the_clean_plan_kept():
+    p = _stub({"action": "count", "trip": "T-17"}, {"action": "count"})
+    assert p.plan("how many trips are there?").key() == validate_plan({"action": "count"}).key()
+    assert "does not contain" in p.seen[1][-1]["content"]  # the model was told why
 
 
-def test_example_vehicle_id_is_dropped_but_a_named_one_stays():
-    q = "show the trips of vehicle 20000123 on weekends"
-    plan = _stub({"action": "list", "vehicle": "20000589", "weekdays": ["sat"]}).plan(q)
-    assert plan.vehicle is None and plan.weekdays == ["sat"]
-    plan = _stub({"action": "list", "vehicle": "20000123"}).plan(q)
-    assert plan.vehicle == "20000123"
+def test_kept_example_id_is_refused_with_the_right_reason():
+    p = _stub({"action": "count", "trip": "abc-9", "max_speed_kmh": 12})
+    with pytest.raises(CannotAnswer, match="names trip 'abc-9', which the question does not"):
+        p.plan("what's the total number of trips in the dataset?")  # never a dropped-id answer
+    assert len(p.seen) == 3  # one try + 2 retries
 
 
 def test_predict_without_a_trip_in_the_question_is_refused_for_that_reason():
-    with pytest.raises(CannotAnswer, match="names no trip id") as e:
+    with pytest.raises(CannotAnswer, match="does not contain"):
         _stub({"action": "predict", "trip": "T-17", "minutes": 4}).plan("where will it go next?")
-    assert "T-17" not in e.value.reason  # never a reason about a trip the user did not name
 
 
-def test_trip_named_in_the_question_is_kept_whole_word_only():
-    q = "describe trip 1372636853620000380"
-    plan = grounded(validate_plan({"action": "describe", "trip": "1372636853620000380"}), q)
-    assert plan.trip == "1372636853620000380"
-    part = validate_plan({"action": "count", "trip": "13726"})  # a piece of an id is not an id
-    assert grounded(part, q).trip is None
+def test_named_ids_are_kept_whole_words_only():
+    q = "show the trips of vehicle 20000123 on weekends"
+    assert _stub({"action": "list", "vehicle": "20000123"}).plan(q).vehicle == "20000123"
+    with pytest.raises(Ungrounded):
+        grounded(validate_plan({"action": "list", "vehicle": "20000589"}), q)
+    d = "describe trip 1372636853620000380"
+    plan = validate_plan({"action": "describe", "trip": "1372636853620000380"})
+    assert grounded(plan, d) is plan
+    with pytest.raises(Ungrounded):  # a piece of an id is not an id
+        grounded(validate_plan({"action": "count", "trip": "13726"}), d)
 
 
 def test_coordinates_not_in_the_question_are_refused():
     plan = validate_plan({"action": "count", "lat": 41.15, "lon": -8.61, "radius_m": 2000})
-    with pytest.raises(CannotAnswer, match="no coordinates"):
+    with pytest.raises(Ungrounded, match="coordinates"):
         grounded(plan, "how many trips went near the airport?")
-    assert grounded(plan, "count trips within 2 km of 41.15,-8.61").lat == 41.15
+    assert grounded(plan, "count trips within 2 km of 41.15,-8.61") is plan

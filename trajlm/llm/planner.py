@@ -135,7 +135,8 @@ class SmolPlanner:
                     raise CannotAnswer(str(data["refuse"])[:200] or "not about the trips")
                 return grounded(validate_plan(data), question)
             except CannotAnswer as e:
-                if "invalid plan" not in e.reason and "did not parse" not in e.reason:
+                bad = "invalid plan" in e.reason or "did not parse" in e.reason
+                if not bad and not isinstance(e, Ungrounded):
                     raise
                 feedback.append((raw.strip()[:300], e.reason))
         raise CannotAnswer(f"the language model gave no valid plan ({feedback[-1][1]})")
@@ -144,29 +145,31 @@ class SmolPlanner:
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
+class Ungrounded(CannotAnswer):
+    """A plan with a value the question never gave: shown to the model, which tries again."""
+
+
 def grounded(plan: QueryPlan, question: str) -> QueryPlan:
-    """The plan without what the question never said. The 135 M model copies its few-shot
-    examples' ids ('T-17', 'abc-9', vehicle 20000589) into unrelated plans (newuser5 item 6):
-    a trip or vehicle id that is not a word of the question is dropped, and a predict /
-    describe left without its trip is refused for that reason; coordinates that are not
-    numbers of the question are refused (dropping them would widen a place filter to every
-    trip)."""
+    """``plan`` when every id and coordinate in it is in the question, else ``Ungrounded``.
+    The 135 M model copies its few-shot examples' ids ('T-17', 'abc-9', vehicle 20000589)
+    and coordinates into unrelated plans (newuser5 item 6). Dropping the field would be
+    unsafe: such plans often carry the example's other filters too (a count of "all trips"
+    came back with the example's max_speed_kmh 12 and min_duration_s 3600), so the model is
+    told and tries again, and the question is refused with this reason if it keeps them."""
     q = question.lower()
 
     def said(value: str) -> bool:
         return re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", q) is not None
 
-    drop = {
-        f: v for f in ("trip", "vehicle") if (v := getattr(plan, f)) is not None and not said(v)
-    }
-    if "trip" in drop and plan.action in ("predict", "describe"):
-        raise CannotAnswer(f"the question names no trip id to {plan.action} (give one, e.g. "
-                           f"'{plan.action} trip <id>')")  # fmt: skip
+    for f in ("trip", "vehicle"):
+        if (v := getattr(plan, f)) is not None and not said(v):
+            raise Ungrounded(f"the plan names {f} {v!r}, which the question does not contain")
     if plan.lat is not None:
         numbers = {float(x) for x in _NUMBER.findall(q)}
         if plan.lat not in numbers or plan.lon not in numbers:
-            raise CannotAnswer("the question gives no coordinates; name a place or give lat,lon")
-    return plan.model_copy(update=dict.fromkeys(drop)) if drop else plan
+            raise Ungrounded(f"the plan has coordinates {plan.lat},{plan.lon}, which the "
+                             "question does not contain")  # fmt: skip
+    return plan
 
 
 def _first_object(text: str) -> dict:
