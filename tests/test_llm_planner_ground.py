@@ -1,7 +1,7 @@
-"""The SmolLM2 planner's plans keep only what the question said: few-shot example ids
-('T-17', 'abc-9', vehicle 20000589) and coordinates the question never gave are shown to the
-model, which tries again, and refused with that reason if it keeps them (newuser5 item 6).
-The model is stubbed: no weights needed."""
+"""The SmolLM2 planner's plans keep only what the question said (newuser5 item 6): a few-shot
+example's id ('T-17', 'abc-9', vehicle 20000589) is dropped with the example values copied
+along; any other id or coordinates the question never gave are shown to the model, which
+tries again, and refused with that reason if it keeps them. The model is stubbed."""
 
 from __future__ import annotations
 
@@ -27,16 +27,27 @@ def _stub(*answers: dict) -> SmolPlanner:
     return p
 
 
-def test_example_trip_id_is_retried_and_the_clean_plan_kept():
-    p = _stub({"action": "count", "trip": "T-17"}, {"action": "count"})
+def test_example_trip_id_is_dropped_from_a_count():
+    p = _stub({"action": "count", "trip": "T-17"})
     assert p.plan("how many trips are there?").key() == validate_plan({"action": "count"}).key()
+    assert len(p.seen) == 1
+
+
+def test_a_copied_example_loses_its_copied_filters_but_not_the_questions():
+    p = _stub({"action": "count", "trip": "abc-9", "max_speed_kmh": 12, "min_duration_s": 3600})
+    plan = p.plan("what's the total number of trips in the dataset?")
+    assert plan.key() == validate_plan({"action": "count"}).key()  # never the example's filters
+    plan = p.plan("how many trips were slower than 12 km/h and over 1 hour long?")
+    assert (plan.trip, plan.max_speed_kmh, plan.min_duration_s) == (None, 12, 3600)
+
+
+def test_made_up_id_is_retried_then_refused_with_the_right_reason():
+    p = _stub({"action": "count", "trip": "campanha-station-saturday"}, {"action": "count"})
+    assert p.plan("how many trips went by campanha station?").trip is None
     assert "does not contain" in p.seen[1][-1]["content"]  # the model was told why
-
-
-def test_kept_example_id_is_refused_with_the_right_reason():
-    p = _stub({"action": "count", "trip": "abc-9", "max_speed_kmh": 12})
-    with pytest.raises(CannotAnswer, match="names trip 'abc-9', which the question does not"):
-        p.plan("what's the total number of trips in the dataset?")  # never a dropped-id answer
+    p = _stub({"action": "count", "trip": "campanha-station-saturday"})
+    with pytest.raises(CannotAnswer, match="names trip 'campanha-station-saturday', which the q"):
+        p.plan("how many trips went by campanha station?")  # not a count of every trip
     assert len(p.seen) == 3  # one try + 2 retries
 
 
@@ -48,8 +59,7 @@ def test_predict_without_a_trip_in_the_question_is_refused_for_that_reason():
 def test_named_ids_are_kept_whole_words_only():
     q = "show the trips of vehicle 20000123 on weekends"
     assert _stub({"action": "list", "vehicle": "20000123"}).plan(q).vehicle == "20000123"
-    with pytest.raises(Ungrounded):
-        grounded(validate_plan({"action": "list", "vehicle": "20000589"}), q)
+    assert grounded(validate_plan({"action": "list", "vehicle": "20000589"}), q).vehicle is None
     d = "describe trip 1372636853620000380"
     plan = validate_plan({"action": "describe", "trip": "1372636853620000380"})
     assert grounded(plan, d) is plan

@@ -149,27 +149,58 @@ class Ungrounded(CannotAnswer):
     """A plan with a value the question never gave: shown to the model, which tries again."""
 
 
+EXAMPLE_IDS = {str(ex[f]).lower() for _, ex in EXAMPLES for f in ("trip", "vehicle") if f in ex}
+UNIT_SCALES = (1, 60, 3600, 1000)  # a number of the question in s, min, h; m, km
+
+
 def grounded(plan: QueryPlan, question: str) -> QueryPlan:
-    """``plan`` when every id and coordinate in it is in the question, else ``Ungrounded``.
-    The 135 M model copies its few-shot examples' ids ('T-17', 'abc-9', vehicle 20000589)
-    and coordinates into unrelated plans (newuser5 item 6). Dropping the field would be
-    unsafe: such plans often carry the example's other filters too (a count of "all trips"
-    came back with the example's max_speed_kmh 12 and min_duration_s 3600), so the model is
-    told and tries again, and the question is refused with this reason if it keeps them."""
+    """``plan`` with only what the question gave, or ``Ungrounded`` (the model tries again).
+    The 135 M model copies its few-shot examples into unrelated plans (newuser5 item 6):
+    "how many trips are there?" came back as ``count, trip 'T-17'`` and "what's the total
+    number of trips" as ``count, trip 'abc-9', max_speed_kmh 12, min_duration_s 3600``.
+    - an example's trip / vehicle id the question does not contain is dropped, and then so is
+      every other value of that plan that an example has and the question does not give (a
+      number of the question in s / min / h or m / km; a word of it): the plan was copied;
+    - any other id or coordinates the question does not contain make the plan ``Ungrounded``,
+      as does a copied plan that is no plan without the copies (a predict without its trip).
+    Dropping only the id would have turned two refusals into wrong counts (docs/llm.md)."""
     q = question.lower()
+    numbers = [float(x) for x in _NUMBER.findall(q)]
 
     def said(value: str) -> bool:
         return re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", q) is not None
 
+    def given(v: Any) -> bool:
+        if isinstance(v, bool):
+            return True
+        if isinstance(v, int | float):
+            return any(abs(v / s - n) < 1e-6 for s in UNIT_SCALES for n in numbers)
+        if isinstance(v, list):
+            return all(given(x) for x in v)
+        return str(v).lower() in q
+
+    data = plan.model_dump(mode="json", exclude_none=True)
+    copied = []
     for f in ("trip", "vehicle"):
-        if (v := getattr(plan, f)) is not None and not said(v):
-            raise Ungrounded(f"the plan names {f} {v!r}, which the question does not contain")
-    if plan.lat is not None:
-        numbers = {float(x) for x in _NUMBER.findall(q)}
-        if plan.lat not in numbers or plan.lon not in numbers:
-            raise Ungrounded(f"the plan has coordinates {plan.lat},{plan.lon}, which the "
-                             "question does not contain")  # fmt: skip
-    return plan
+        if (v := data.get(f)) is not None and not said(v):
+            why = f"the plan names {f} {v!r}, which the question does not contain"
+            if v.lower() not in EXAMPLE_IDS:
+                raise Ungrounded(why)
+            copied.append(why)
+            del data[f]
+    if plan.lat is not None and not (plan.lat in numbers and plan.lon in numbers):
+        raise Ungrounded(f"the plan has coordinates {plan.lat},{plan.lon}, which the question "
+                         "does not contain")  # fmt: skip
+    if not copied:
+        return plan
+    for f, v in list(data.items()):
+        if f not in ("action", "metric") and not given(v):
+            if any(ex.get(f) == v for _, ex in EXAMPLES):
+                del data[f]
+    try:
+        return validate_plan(data)
+    except CannotAnswer:
+        raise Ungrounded(copied[0]) from None
 
 
 def _first_object(text: str) -> dict:
