@@ -135,9 +135,8 @@ class SmolPlanner:
                     raise CannotAnswer(str(data["refuse"])[:200] or "not about the trips")
                 return grounded(validate_plan(data), question)
             except CannotAnswer as e:
-                bad = "invalid plan" in e.reason or "did not parse" in e.reason
-                if not bad and not isinstance(e, Ungrounded):
-                    raise
+                if "invalid plan" not in e.reason and "did not parse" not in e.reason:
+                    raise  # a refusal, or an Ungrounded plan: retrying fixed none (grounded)
                 feedback.append((raw.strip()[:300], e.reason))
         raise CannotAnswer(f"the language model gave no valid plan ({feedback[-1][1]})")
 
@@ -146,61 +145,32 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 class Ungrounded(CannotAnswer):
-    """A plan with a value the question never gave: shown to the model, which tries again."""
-
-
-EXAMPLE_IDS = {str(ex[f]).lower() for _, ex in EXAMPLES for f in ("trip", "vehicle") if f in ex}
-UNIT_SCALES = (1, 60, 3600, 1000)  # a number of the question in s, min, h; m, km
+    """A plan with an id or coordinates the question never gave: refused with that reason."""
 
 
 def grounded(plan: QueryPlan, question: str) -> QueryPlan:
-    """``plan`` with only what the question gave, or ``Ungrounded`` (the model tries again).
-    The 135 M model copies its few-shot examples into unrelated plans (newuser5 item 6):
-    "how many trips are there?" came back as ``count, trip 'T-17'`` and "what's the total
-    number of trips" as ``count, trip 'abc-9', max_speed_kmh 12, min_duration_s 3600``.
-    - an example's trip / vehicle id the question does not contain is dropped, and then so is
-      every other value of that plan that an example has and the question does not give (a
-      number of the question in s / min / h or m / km; a word of it): the plan was copied;
-    - any other id or coordinates the question does not contain make the plan ``Ungrounded``,
-      as does a copied plan that is no plan without the copies (a predict without its trip).
-    Dropping only the id would have turned two refusals into wrong counts (docs/llm.md)."""
+    """``plan`` when every trip / vehicle id (a whole word) and coordinate in it is in the
+    question, else ``Ungrounded``. The 135 M model copies its few-shot examples' ids ('T-17',
+    'abc-9', 'Bike-1') or makes ids of the question's words into unrelated plans (newuser5
+    item 6). Measured (docs/llm.md, Session 12): dropping the id turned refusals into wrong
+    answers (the plan without it was a bare count of every trip, the question's filters never
+    written), and retrying with the reason shown fixed none in 20 questions but doubled the
+    time; so the question is refused at once, for the right reason."""
     q = question.lower()
-    numbers = [float(x) for x in _NUMBER.findall(q)]
 
     def said(value: str) -> bool:
         return re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", q) is not None
 
-    def given(v: Any) -> bool:
-        if isinstance(v, bool):
-            return True
-        if isinstance(v, int | float):
-            return any(abs(v / s - n) < 1e-6 for s in UNIT_SCALES for n in numbers)
-        if isinstance(v, list):
-            return all(given(x) for x in v)
-        return str(v).lower() in q
-
-    data = plan.model_dump(mode="json", exclude_none=True)
-    copied = []
     for f in ("trip", "vehicle"):
-        if (v := data.get(f)) is not None and not said(v):
-            why = f"the plan names {f} {v!r}, which the question does not contain"
-            if v.lower() not in EXAMPLE_IDS:
-                raise Ungrounded(why)
-            copied.append(why)
-            del data[f]
-    if plan.lat is not None and not (plan.lat in numbers and plan.lon in numbers):
-        raise Ungrounded(f"the plan has coordinates {plan.lat},{plan.lon}, which the question "
-                         "does not contain")  # fmt: skip
-    if not copied:
-        return plan
-    for f, v in list(data.items()):
-        if f not in ("action", "metric") and not given(v):
-            if any(ex.get(f) == v for _, ex in EXAMPLES):
-                del data[f]
-    try:
-        return validate_plan(data)
-    except CannotAnswer:
-        raise Ungrounded(copied[0]) from None
+        if (v := getattr(plan, f)) is not None and not said(v):
+            raise Ungrounded(f"the language model's plan names {f} {v!r}, which the question "
+                             "does not contain")  # fmt: skip
+    if plan.lat is not None:
+        numbers = {float(x) for x in _NUMBER.findall(q)}
+        if plan.lat not in numbers or plan.lon not in numbers:
+            raise Ungrounded(f"the language model's plan has coordinates {plan.lat},{plan.lon}, "
+                             "which the question does not contain")  # fmt: skip
+    return plan
 
 
 def _first_object(text: str) -> dict:
