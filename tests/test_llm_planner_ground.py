@@ -49,3 +49,14 @@ def test_coordinates_not_in_the_question_are_refused():
     with pytest.raises(CannotAnswer, match="coordinates"):
         grounded(plan, "how many trips went near the airport?")
     assert grounded(plan, "count trips within 2 km of 41.15,-8.61") is plan
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"action": "count", "minutes": 5}, {"action": "sum", "metric": "speed_kmh", "k": 100}],
+)
+def test_a_number_the_action_does_not_use_is_refused(answer):
+    with pytest.raises(Ungrounded, match="does not use"):  # else: a count of every trip
+        _stub(answer).plan("how many trips took less than 5 minutes?")
+    ok = validate_plan({"action": "top", "metric": "speed_kmh", "k": 5})
+    assert grounded(ok, "top 5 fastest trips") is ok

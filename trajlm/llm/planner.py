@@ -145,7 +145,11 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 class Ungrounded(CannotAnswer):
-    """A plan with an id or coordinates the question never gave: refused with that reason."""
+    """A plan with an id or coordinates the question never gave, or a number its action does
+    not use: refused with that reason."""
+
+
+USED_BY = {"minutes": ("predict",), "k": ("top", "list")}  # a number only these actions read
 
 
 def grounded(plan: QueryPlan, question: str) -> QueryPlan:
@@ -165,6 +169,10 @@ def grounded(plan: QueryPlan, question: str) -> QueryPlan:
         if (v := getattr(plan, f)) is not None and not said(v):
             raise Ungrounded(f"the language model's plan names {f} {v!r}, which the question "
                              "does not contain")  # fmt: skip
+    for f, actions in USED_BY.items():  # "trips that took less than 5 minutes" -> count,
+        if (v := getattr(plan, f)) is not None and plan.action not in actions:  # minutes 5
+            raise Ungrounded(f"the language model's plan gives {f} {v:g}, which a "
+                             f"{plan.action} does not use (the question was misread)")  # fmt: skip
     if plan.lat is not None:
         numbers = {float(x) for x in _NUMBER.findall(q)}
         if plan.lat not in numbers or plan.lon not in numbers:
