@@ -18,6 +18,7 @@ The model's output is only ever parsed as JSON into the typed plan: nothing it w
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -132,12 +133,52 @@ class SmolPlanner:
                 data = _first_object(raw)
                 if "refuse" in data:
                     raise CannotAnswer(str(data["refuse"])[:200] or "not about the trips")
-                return validate_plan(data)
+                return grounded(validate_plan(data), question)
             except CannotAnswer as e:
                 if "invalid plan" not in e.reason and "did not parse" not in e.reason:
-                    raise
+                    raise  # a refusal, or an Ungrounded plan: retrying fixed none (grounded)
                 feedback.append((raw.strip()[:300], e.reason))
         raise CannotAnswer(f"the language model gave no valid plan ({feedback[-1][1]})")
+
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+class Ungrounded(CannotAnswer):
+    """A plan with an id or coordinates the question never gave, or a number its action does
+    not use: refused with that reason."""
+
+
+USED_BY = {"minutes": ("predict",), "k": ("top", "list")}  # a number only these actions read
+
+
+def grounded(plan: QueryPlan, question: str) -> QueryPlan:
+    """``plan`` when every trip / vehicle id (a whole word) and coordinate in it is in the
+    question, else ``Ungrounded``. The 135 M model copies its few-shot examples' ids ('T-17',
+    'abc-9', 'Bike-1') or makes ids of the question's words into unrelated plans (newuser5
+    item 6). Measured (docs/llm.md, Session 12): dropping the id turned refusals into wrong
+    answers (the plan without it was a bare count of every trip, the question's filters never
+    written), and retrying with the reason shown fixed none in 20 questions but doubled the
+    time; so the question is refused at once, for the right reason."""
+    q = question.lower()
+
+    def said(value: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", q) is not None
+
+    for f in ("trip", "vehicle"):
+        if (v := getattr(plan, f)) is not None and not said(v):
+            raise Ungrounded(f"the language model's plan names {f} {v!r}, which the question "
+                             "does not contain")  # fmt: skip
+    for f, actions in USED_BY.items():  # "trips that took less than 5 minutes" -> count,
+        if (v := getattr(plan, f)) is not None and plan.action not in actions:  # minutes 5
+            raise Ungrounded(f"the language model's plan gives {f} {v:g}, which a "
+                             f"{plan.action} does not use (the question was misread)")  # fmt: skip
+    if plan.lat is not None:
+        numbers = {float(x) for x in _NUMBER.findall(q)}
+        if plan.lat not in numbers or plan.lon not in numbers:
+            raise Ungrounded(f"the language model's plan has coordinates {plan.lat},{plan.lon}, "
+                             "which the question does not contain")  # fmt: skip
+    return plan
 
 
 def _first_object(text: str) -> dict:

@@ -8,7 +8,7 @@ whose parameters come from the validated plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,8 +18,13 @@ from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
 from trajlm.data.geometry import haversine_m
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import STOP_SPEED_MPS, encode
+from trajlm.model.scale import GLITCH_SPEED_FACTOR
 
 TRIP_COLUMNS = ["traj_id", "start", "duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
+# A step is a GPS jump, not travel, when it is faster than GLITCH_SPEED_FACTOR x the 99th
+# percentile of the data's trips' median step speeds (model/scale.py calls that a glitch), but
+# never below 200 km/h (a few trips' medians must not cut real driving) nor above sound.
+GLITCH_FLOOR_MPS = 200 / 3.6
 
 
 # the unit each metric's values are in (printed with a mean / median / sum)
@@ -36,6 +41,7 @@ class Answer:
     table: pl.DataFrame | None = None
     seconds: float | None = None  # planning + running, set by trajlm.ask
     n_total: int | None = None  # list / top: how many trips matched before the cut
+    notes: list[str] = field(default_factory=list)  # said under the answer (copies left out)
 
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
@@ -47,6 +53,9 @@ class Answer:
         return self.value
 
     def __str__(self) -> str:
+        return "\n".join([self._body(), *(f"note: {n}" for n in self.notes)])
+
+    def _body(self) -> str:
         if self.table is not None:
             t = self.table
             if "start" in t.columns:  # a trip table: fewer, rounded columns
@@ -76,11 +85,37 @@ class Answer:
         return str(self.value)
 
 
+def plausible_speed_mps(step: pl.DataFrame) -> float:
+    """The fastest a step of this data can really be (see GLITCH_FLOOR_MPS), from its own
+    trips: ``step`` has traj_id, _d (m) and _dt (s) per step."""
+    moving = step.filter(pl.col("_dt") > 0)
+    med = moving.group_by("traj_id").agg((pl.col("_d") / pl.col("_dt")).median().alias("v"))
+    p99 = med["v"].quantile(0.99) if len(med) else None
+    return min(IMPOSSIBLE_SPEED_MPS, max(GLITCH_FLOOR_MPS, GLITCH_SPEED_FACTOR * (p99 or 0.0)))
+
+
+def _copies(points: pl.DataFrame) -> pl.DataFrame:
+    """traj_id, copy_of, shift_s for every trip whose point sequence (lat, lon in time order)
+    is exactly another's: the earliest-starting one is the original, the others its copies
+    (GeoLife holds the same 10 points twice, 8 h apart: a time-zone shift)."""
+    seq = points.group_by("traj_id").agg(
+        pl.col("lat"), pl.col("lon"), pl.col("t").min().alias("_t0")
+    )
+    seq = seq.sort(["_t0", "traj_id"]).with_columns(
+        pl.col("traj_id").first().over(["lat", "lon"]).alias("copy_of"),
+        (pl.col("_t0") - pl.col("_t0").first().over(["lat", "lon"])).alias("shift_s"),
+    )
+    return seq.filter(pl.col("copy_of") != pl.col("traj_id")).select(
+        "traj_id", "copy_of", "shift_s"
+    )
+
+
 def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
-    stop_s (longest run of fixes slower than 1 m/s), n_points, and mode / vehicle when the
-    points carry ``label`` / ``vehicle_id`` (or ``user_id``). Steps faster than sound (GPS
-    jumps) count no length."""
+    stop_s (longest run of fixes slower than 1 m/s), n_points, mode / vehicle when the points
+    carry ``label`` / ``vehicle_id`` (or ``user_id``), and copy_of (the trip whose exact points
+    it repeats, else null; ``run_plan`` leaves copies out and says so). Steps faster than the
+    data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length."""
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
     step = points.sort(["traj_id", "t"]).with_columns(
         pl.when(same)
@@ -93,9 +128,11 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         .alias("_d"),
         pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
     )
-    # a step faster than sound is a GPS jump, not travel (GeoLife holds 835 km jumps 15 s
-    # apart): it adds nothing to a trip's length, so its speed and "faster than" stay real
-    jump = pl.col("_d") > IMPOSSIBLE_SPEED_MPS * pl.col("_dt").clip(lower_bound=1)
+    # a step faster than the data's plausible speed is a GPS jump, not travel (GeoLife holds
+    # 835 km jumps 15 s apart, a Porto taxi 4.7 km in 15 s, out and back): it adds nothing to
+    # a trip's length, so its speed and "faster than" stay real
+    cut = plausible_speed_mps(step)
+    jump = pl.col("_d") > cut * pl.col("_dt").clip(lower_bound=1)
     step = step.with_columns(pl.when(jump).then(0.0).otherwise(pl.col("_d")).alias("_d"))
     still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
     step = step.with_columns(still.alias("_still"))
@@ -127,8 +164,9 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         pl.from_epoch("_t0", time_unit="s").dt.replace_time_zone("UTC").alias("start"),
         (3.6 * pl.col("length_m") / pl.col("duration_s").clip(lower_bound=1)).alias("speed_kmh"),
     )
+    trips = trips.join(_copies(points).select("traj_id", "copy_of"), on="traj_id", how="left")
     extra = [c for c in ("mode", "vehicle") if c in trips.columns]
-    return trips.select(TRIP_COLUMNS + extra).sort("traj_id")
+    return trips.select(TRIP_COLUMNS + extra + ["copy_of"]).sort("traj_id")
 
 
 def _need_column(trips: pl.DataFrame, column: str, field: str) -> None:
@@ -169,7 +207,7 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         cond &= pl.col("start").dt.date() >= plan.date_from
     if plan.date_to is not None:
         cond &= pl.col("start").dt.date() <= plan.date_to
-    for field, col, op in (
+    for name, col, op in (
         ("min_speed_kmh", "speed_kmh", "ge"),
         ("max_speed_kmh", "speed_kmh", "le"),
         ("min_duration_s", "duration_s", "ge"),
@@ -178,7 +216,7 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         ("max_length_m", "length_m", "le"),
         ("min_stop_s", "stop_s", "ge"),
     ):
-        if (v := getattr(plan, field)) is not None:
+        if (v := getattr(plan, name)) is not None:
             cond &= pl.col(col) >= v if op == "ge" else pl.col(col) <= v
     out = trips.filter(cond)
     space = pl.lit(True)
@@ -201,25 +239,39 @@ def _need_id(ids: pl.Series, wanted: str, what: str) -> None:
         raise CannotAnswer(f"no {what} {wanted!r} in this data ({what} ids look like {some})")
 
 
+def _copies_note(copies: pl.DataFrame) -> str:
+    pairs = ", ".join(f"{c} = {o}" for c, o in copies.select("traj_id", "copy_of").head(3).rows())
+    more = f" and {len(copies) - 3} more" if len(copies) > 3 else ""
+    n = len(copies)
+    return (f"{n} trip{'s' * (n != 1)} left out: exact copies of another trip's points with "
+            f"shifted times, counted once ({pairs}{more})")  # fmt: skip
+
+
 def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None = None) -> Answer:
     """Run a data plan (count, list, mean / median / sum, top, describe) on canonical points. ``predict``
     needs a model and is run by ``trajlm.ask``."""
     trips = trip_table(points) if trips is None else trips
     chosen = select_trips(plan, points, trips)
+    notes = []
+    if plan.trip is None and "copy_of" in chosen.columns:  # a copy is not a second trip
+        copies = chosen.filter(pl.col("copy_of").is_not_null())
+        chosen = chosen.filter(pl.col("copy_of").is_null())
+        if len(copies):
+            notes.append(_copies_note(copies))
     if plan.action == "count":
-        return Answer(plan, value=len(chosen))
+        return Answer(plan, value=len(chosen), notes=notes)
     if plan.action == "list":
-        return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen))
+        return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen), notes=notes)
     if plan.action in AGGREGATES:
         if len(chosen) == 0:
-            return Answer(plan, value="no trips match")
+            return Answer(plan, value="no trips match", notes=notes)
         column = chosen[plan.metric]
         value = {"mean": column.mean, "median": column.median, "sum": column.sum}[plan.action]()
         scale = UNITS[plan.metric][plan.unit] if plan.unit is not None else 1.0
-        return Answer(plan, value=float(value) / scale)
+        return Answer(plan, value=float(value) / scale, notes=notes)
     if plan.action == "top":
         ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
-        return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen))
+        return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen), notes=notes)
     if plan.action == "describe":
         one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
         if len(one) == 0:

@@ -4,7 +4,8 @@ Three encodings of one trajectory (``t`` Unix seconds, ``lat``/``lon`` degrees):
 
 ``fixed``    start time, then ``lat,lon,seconds since start`` per point, coordinates rounded to
              ``precision`` decimals (5: <= 0.56 m on each axis, <= 0.79 m). Reversible within that;
-             times exact (integer seconds).
+             times exact to the second (the resolution of all three encodings: parts of a second
+             are dropped, rounded down, with one warning per call).
              ``2024-03-18T08:30:05Z | 41.15012,-8.61024,0 | 41.15020,-8.61000,15``
 ``delta``    the first point at 6 decimals, then ``+east,+north,+seconds`` per point in whole metres
              and seconds. The positions are rounded to the metre *before* differencing, so the
@@ -18,6 +19,8 @@ Three encodings of one trajectory (``t`` Unix seconds, ``lat``/``lon`` degrees):
              ``starts 41.15012,-8.61024 at 2024-03-18T08:30:05Z (Mon); heads north-east 420 m
              at 31 km/h; turns left; heads north 200 m at 25 km/h; stops 40 s; ends``
 
+Times may be Unix seconds (integers or floats) or datetimes (any unit; tz-aware, or naive =
+UTC), read as the rest of the API reads them (trajlm/data/times.py).
 ``to_text(df, encoding)`` encodes every trajectory of a table; ``from_text(text, encoding)``
 decodes one; ``tokens_per_point`` counts what an encoding costs under a tokenizer.
 """
@@ -32,11 +35,15 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import trajectory_offsets
+from trajlm.data.times import _time_to_seconds
+from trajlm.errors import warn_at_caller
 
 ENCODINGS = ("fixed", "delta", "semantic")
 SECTORS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
 STOP_SPEED_MPS = 1.0  # a step slower than this is standing still (GPS jitter is ~0.5 m/s)
 SEP = " | "
+SUB_SECOND = ("times have parts of a second; the text keeps whole seconds (rounded down), so "
+              "they do not come back exactly")  # fmt: skip
 
 
 def _iso(t: int) -> str:
@@ -45,6 +52,22 @@ def _iso(t: int) -> str:
 
 def _epoch(iso: str) -> int:
     return int(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+
+def _seconds(t) -> np.ndarray:
+    """Times as whole Unix seconds (Int64): integers as they are; floats and datetimes (any
+    unit, tz-aware or naive = UTC) through the API's time reader, with one warning when they
+    have parts of a second (the encodings' resolution is one second)."""
+    s = t if isinstance(t, pl.Series) else pl.Series("t", np.asarray(t))
+    if s.dtype.is_integer():
+        return s.cast(pl.Int64).to_numpy()
+    if isinstance(s.dtype, pl.Datetime):
+        frac = (s.dt.nanosecond() != 0).any()
+    else:
+        frac = s.dtype.is_float() and (s != s.floor()).any()
+    if frac:
+        warn_at_caller(SUB_SECOND)
+    return _time_to_seconds(pl.DataFrame({"t": s}), "t")[0].to_numpy()
 
 
 def _check(encoding: str) -> None:
@@ -58,7 +81,7 @@ def encode(
 ) -> str:
     """One trajectory (points in time order) as text; see the module docstring."""
     _check(encoding)
-    t = np.asarray(t, dtype=np.int64)
+    t = _seconds(t)
     lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
     if len(t) == 0:
         raise ValueError("cannot encode an empty trajectory")
@@ -118,10 +141,11 @@ def _semantic(t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> str:
 
 def to_text(df: pl.DataFrame, encoding: str = "fixed", precision: int = 5) -> pl.DataFrame:
     """Every trajectory of a canonical table (sorted by traj_id, t) -> ``traj_id, n_points,
-    text``."""
+    text``. ``t``: Unix seconds or datetimes (module docstring)."""
     _check(encoding)
     starts, lengths = trajectory_offsets(df)
-    t, lat, lon = (df[c].to_numpy() for c in ("t", "lat", "lon"))
+    t = _seconds(df["t"])  # one warning for the table, not one per trajectory
+    lat, lon = (df[c].to_numpy() for c in ("lat", "lon"))
     ids = df["traj_id"].gather(starts)
     texts = [
         encode(t[s : s + n], lat[s : s + n], lon[s : s + n], encoding, precision)
