@@ -17,39 +17,14 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
-from trajlm.tasks.predict import predict_table
+from trajlm.tasks.predict import rollout_until as extend_rollout
 
 MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks of k steps)
 
 
 def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
-    """predict_table's rows (traj_id, step, t, lat, lon, std_m) of a rollout of at least k
-    steps per trajectory, extended by k steps at a time for each trajectory whose last
-    predicted time is below ``need[traj_id]`` (Unix s), up to MAX_STEPS. The std_m of an
-    extension adds (in quadrature) the std at the point it started from."""
-    history = model.config.max_len - k
-    pred = predict_table(model, df, k, history=history)
-    done = k
-    hist = df.select("traj_id", "t", "lat", "lon")
-    while done + k <= MAX_STEPS:
-        end = pred.group_by("traj_id", maintain_order=True).agg(pl.col("t", "std_m").last())
-        short = [i for i, t in zip(end["traj_id"].to_list(), end["t"].to_list(), strict=True)
-                 if t < need.get(i, -np.inf)]  # fmt: skip
-        if not short:
-            break
-        keep = pl.col("traj_id").is_in(pl.Series(short, dtype=hist["traj_id"].dtype).implode())
-        cols = pred.select("traj_id", "t", "lat", "lon").cast(hist.schema)
-        hist = pl.concat([hist.filter(keep), cols.filter(keep)]).sort("traj_id", "t")
-        more = predict_table(model, hist, k, history=history)
-        start = end.select("traj_id", pl.col("std_m").alias("_s0")).cast(
-            {"traj_id": more["traj_id"].dtype}
-        )
-        more = more.join(start, on="traj_id", how="left").with_columns(
-            step=pl.col("step") + done, std_m=(pl.col("std_m") ** 2 + pl.col("_s0") ** 2).sqrt()
-        )
-        pred = pl.concat([pred, more.drop("_s0")]).sort("traj_id", "step", maintain_order=True)
-        done += k
-    return pred
+    """tasks.predict.rollout_until up to MAX_STEPS (read at call time)."""
+    return extend_rollout(model, df, need, k, MAX_STEPS)
 
 
 def interpolate_at(

@@ -179,3 +179,33 @@ def write_points(df: pl.DataFrame, path: str | Path) -> None:
         raise ValueError(
             f"{path}: unknown output format {suffix!r}; use .csv, .parquet or .geojson"
         )
+
+
+def rollout_until(model, df: pl.DataFrame, need: dict, k: int, max_steps: int) -> pl.DataFrame:
+    """predict_table's rows (traj_id, step, t, lat, lon, std_m) of a rollout of at least k
+    steps per trajectory, extended by k steps at a time for each trajectory whose last
+    predicted time is below ``need[traj_id]`` (Unix s), up to max_steps. The std_m of an
+    extension adds (in quadrature) the std at the point it started from."""
+    history = model.config.max_len - k
+    pred = predict_table(model, df, k, history=history)
+    done = k
+    hist = df.select("traj_id", "t", "lat", "lon")
+    while done + k <= max_steps:
+        end = pred.group_by("traj_id", maintain_order=True).agg(pl.col("t", "std_m").last())
+        short = [i for i, t in zip(end["traj_id"].to_list(), end["t"].to_list(), strict=True)
+                 if t < need.get(i, -np.inf)]  # fmt: skip
+        if not short:
+            break
+        keep = pl.col("traj_id").is_in(pl.Series(short, dtype=hist["traj_id"].dtype).implode())
+        cols = pred.select("traj_id", "t", "lat", "lon").cast(hist.schema)
+        hist = pl.concat([hist.filter(keep), cols.filter(keep)]).sort("traj_id", "t")
+        more = predict_table(model, hist, k, history=history)
+        start = end.select("traj_id", pl.col("std_m").alias("_s0")).cast(
+            {"traj_id": more["traj_id"].dtype}
+        )
+        more = more.join(start, on="traj_id", how="left").with_columns(
+            step=pl.col("step") + done, std_m=(pl.col("std_m") ** 2 + pl.col("_s0") ** 2).sqrt()
+        )
+        pred = pl.concat([pred, more.drop("_s0")]).sort("traj_id", "step", maintain_order=True)
+        done += k
+    return pred

@@ -33,7 +33,7 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.objectives.spline import spline_per_trajectory
-from trajlm.tasks.predict import predict_table
+from trajlm.tasks.predict import rollout_until
 
 BLENDS = ("blend", "bridge")
 HISTORIES = ("known", "akima")
@@ -43,28 +43,6 @@ FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajec
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known"}
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
-
-
-def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
-    """predict_table's rows of a rollout of k steps per trajectory, extended k steps at a time
-    (from its own predicted points) for each one whose last time is below ``need[id]``, up to
-    MAX_STEPS: api_rollout.rollout_until without the uncertainty (tasks sit below the API)."""
-    history = model.config.max_len - k
-    pred = predict_table(model, df, k, history=history)
-    hist, done = df.select("traj_id", "t", "lat", "lon"), k
-    while done + k <= MAX_STEPS:
-        end = pred.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        short = [i for i, t in end.iter_rows() if t < need.get(i, -np.inf)]
-        if not short:
-            break
-        keep = pl.col("traj_id").is_in(pl.Series(short, dtype=hist["traj_id"].dtype).implode())
-        cols = pred.select("traj_id", "t", "lat", "lon").cast(hist.schema)
-        hist = pl.concat([hist.filter(keep), cols.filter(keep)]).sort("traj_id", "t")
-        more = predict_table(model, hist, k, history=history)
-        more = more.with_columns(step=pl.col("step") + done).cast(pred.schema)
-        pred = pl.concat([pred, more]).sort("traj_id", "step", maintain_order=True)
-        done += k
-    return pred
 
 
 def neighbours(known: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +95,8 @@ def _rollouts(model, frames: list[pl.DataFrame], need: dict, asked: dict) -> dic
         span = np.median([asked[i].max() for i in last["traj_id"].to_list()])
         room = max(1, model.config.max_len // 2)
         k = int(min(room, max(1, math.ceil(1.5 * span / max(dt, 1.0)) + 2)))
-        pred = rollout_until(model, df, {i: need[i] for i in last["traj_id"].to_list()}, k)
+        pred = rollout_until(model, df, {i: need[i] for i in last["traj_id"].to_list()}, k,
+                             MAX_STEPS)  # fmt: skip
         tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
         for i, t0, la, lo in last.iter_rows():
             g = tracks[i]
