@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from trajlm.eval.frames import _RecoversFrames
+from trajlm.objectives.spline import linear_between
 
 SPLINE_KINDS = ("cubic", "pchip", "akima")
 
@@ -75,10 +76,7 @@ class LinearInterpolation(RecoveryBaseline):
 
     def _recover(self, t, xy, known, groups):
         prev, nxt = _known_neighbours(known)
-        t = np.asarray(t, np.float64)
-        span = t[nxt] - t[prev]
-        w = np.where(span > 0, (t - t[prev]) / np.where(span > 0, span, 1.0), 0.0)[:, None]
-        out = (1 - w) * xy[prev] + w * xy[nxt]
+        out = linear_between(xy, t, prev, nxt)
         out[known] = xy[known]
         return out
 

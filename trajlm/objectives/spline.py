@@ -190,3 +190,12 @@ def spline_per_trajectory(
         ok = ok[0].numpy()
         out[a:b][ok] = val[0].numpy()[ok]
     return out
+
+
+def linear_between(xy: np.ndarray, t: np.ndarray, prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    """Positions (P, 2) interpolated linearly in time between each row's previous and next
+    known rows (index arrays (P,); equal indices, or equal times, give that row's point)."""
+    tf = np.asarray(t, np.float64)
+    span = tf[nxt] - tf[prev]
+    w = np.where(span > 0, (tf - tf[prev]) / np.where(span > 0, span, 1.0), 0.0)[:, None]
+    return (1 - w) * xy[prev] + w * xy[nxt]

@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
-from trajlm.objectives.spline import spline_per_trajectory
+from trajlm.objectives.spline import linear_between, spline_per_trajectory
 from trajlm.tasks.predict import rollout_until
 
 BLENDS = ("blend", "bridge")
@@ -66,10 +66,7 @@ def linear_xy(xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarr
     only one side has one (known rows as given)."""
     prev, nxt = neighbours(known, groups)
     p, q = np.where(prev >= 0, prev, nxt), np.where(nxt >= 0, nxt, prev)
-    tf = np.asarray(t, np.float64)
-    span = tf[q] - tf[p]
-    w = np.where(span > 0, (tf - tf[p]) / np.where(span > 0, span, 1.0), 0.0)[:, None]
-    out = (1 - w) * xy[p] + w * xy[q]
+    out = linear_between(xy, t, p, q)
     out[known] = xy[known]
     return out
 
