@@ -69,6 +69,12 @@ class TrainConfig:
     # "adapt" by default: on Porto's val split keeping the corpus's 442 m scale cost 15 %
     # (289.5 vs 252.4 m, scratch 260.6 m; docs/pretraining.md, "The foundation premise").
     refit_scales: str = "adapt"
+    # --- issue 14: a rollout loss (trajlm/objectives/rollout.py) ---
+    # > 0: the next-point NLL plus this weight x the k-step (rollout_steps) distance error of the
+    # model's own rollout from a random cut (short histories as likely as long ones), so training
+    # sees what a small per-step bias costs over k steps. Next-point residual-base models only.
+    rollout_weight: float = 0.0
+    rollout_steps: int = 5
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -118,6 +124,8 @@ class TrainConfig:
         lo, hi = self.speed_scales
         need(0 < lo <= hi, f"speed_scale_range must be [low, high] with 0 < low <= high, got "
              f"{self.speed_scale_range}")  # fmt: skip
+        need(self.rollout_weight >= 0, f"rollout_weight must be >= 0, got {self.rollout_weight}")
+        need(self.rollout_steps >= 1, f"rollout_steps must be >= 1, got {self.rollout_steps}")
         need(
             self.refit_scales in ("keep", "refit", "adapt"),
             f"refit_scales must be 'keep', 'refit' or 'adapt', got {self.refit_scales!r}",

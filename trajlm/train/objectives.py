@@ -231,6 +231,30 @@ class NextPoint:
         return model(batch).loss, {}
 
 
+class NextPointRollout:
+    """Next-point NLL plus ``weight`` x the k-step rollout distance (objectives/rollout.py),
+    its cuts drawn with ``step_generator(seed, step)`` so a resumed run draws the same ones.
+    The rollout reaches into the model's parts (like MaskedMix): no DDP."""
+
+    name = "next_point+rollout"
+
+    def __init__(self, weight: float, steps: int = 5, seed: int = 0) -> None:
+        from trajlm.objectives.rollout import RolloutLossConfig
+
+        self.weight, self.seed = float(weight), seed
+        self.cfg = RolloutLossConfig(steps=steps)
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        from trajlm.objectives.rollout import rollout_loss
+        from trajlm.train.modes import core_model  # unwraps torch.compile and PEFT
+
+        nll = model(batch).loss
+        r, logs = rollout_loss(core_model(model), batch, self.cfg, step_generator(self.seed, step))
+        if r is None:
+            return nll, {"nll": float(nll.detach())}
+        return nll + self.weight * r, {"nll": float(nll.detach())} | logs
+
+
 class MaskedMix:
     """An ObjectiveMix (masked points, spans, od, future, causal): one objective per batch,
     drawn with ``step_generator(seed, step)``. The infilling loss reaches into the model's

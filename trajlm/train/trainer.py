@@ -49,6 +49,7 @@ from trajlm.train.objectives import (
     MaskedMix,
     Metric,
     NextPoint,
+    NextPointRollout,
     Objective,
     ObjectiveMix,
 )
@@ -131,8 +132,11 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
 
                 road = network_from_spec(self.cfg.road_network)
             objective = MaskedMix(self.mix, self.cfg.seed, road) if self.mix else NextPoint()
+            if self.cfg.rollout_weight > 0 and not self.mix:
+                objective = NextPointRollout(self.cfg.rollout_weight, self.cfg.rollout_steps,
+                                             self.cfg.seed)  # fmt: skip
         self.objective = objective
-        if isinstance(objective, MaskedMix) and self.world > 1:
+        if isinstance(objective, MaskedMix | NextPointRollout) and self.world > 1:
             raise NotImplementedError("objective mixes are single-process for now (no DDP)")
         if self.data is None and not hasattr(objective, "batches"):
             raise ValueError("Trainer needs a store (data) unless the objective has batches()")
@@ -162,6 +166,13 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
 
                     adapt_step_scale(model, source_dxy_scale(weights_dir))
         core = core_model(model)
+        if isinstance(objective, NextPointRollout):
+            from trajlm.objectives.rollout import check_rollout_model
+
+            try:
+                check_rollout_model(core.config)
+            except ValueError as e:
+                raise UserError(str(e), hint="set train.rollout_weight = 0") from None
         if infill and getattr(core.config, "uses_step_query", False):  # before any file is made
             raise UserError(
                 f"{self.cfg.init_from or 'this model'} predicts with residual_base / time_query "
