@@ -22,8 +22,8 @@ from trajlm.llm.actions import (
     UNIT_WORDS,
     read_action,
 )
+from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.phrases import (
-    DAY_PARTS,
     LENGTH_UNITS,
     MONTHS,
     NUM,
@@ -35,10 +35,11 @@ from trajlm.llm.phrases import (
     num,
     read_dates,
     read_days,
-    read_hours,
 )
 from trajlm.llm.plan import PLACES, CannotAnswer, QueryPlan, validate_plan
 from trajlm.llm.spelling import mend, vocabulary
+from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
+from trajlm.llm.synonyms import rewrite
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
 LESS = (
@@ -82,6 +83,7 @@ NUMERIC_DATE = r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\w/])"
 PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
 # the kinds of place a question may name without its name ("the airport": the one nearest the data)
 PLACE_KINDS = ("airport", "station", "university")
+LABELLED = r"(?:labell?ed|tagged)\b"
 # questions whose answer is one row per group ("average speed per mode", "which user made the
 # most trips"): no plan has a group-by, so they are refused rather than answered for all trips
 _GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
@@ -92,6 +94,15 @@ GROUPED = (
     rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
     rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
 )
+# a count of vehicles or users, not trips ("how many taxis are there"): no plan counts them
+# ("how many people were walking" is a count of walks, as ask_eval has it)
+COUNTED = (
+    r"\b(?:how many|count(?:\s+the)?|number of)\s+(?:(?:distinct|different|unique)\s+)?"
+    r"(?:vehicles|users|taxis|drivers)\b(?!\s+(?:trips|journeys|rides|tracks))"
+)
+# a stop without its length, left after the filters and the action ("how many trips stopped",
+# "trips with a pause"): which trips is unclear (every trip has slow fixes somewhere)
+STOPPED = r"\b(?:stops?|stopped|stopping|stationary)\b"
 # the fastest moment of a trip is not in the trip table (speed filters are mean speeds)
 MOMENT_SPEED = (
     r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
@@ -101,7 +112,7 @@ MOMENT_SPEED = (
 # "only those slower than 5 m/s", "only bus trips", "only on weekends": "only" before a filter
 # or the trips is read as nothing ("only one stop", "only once" are not: refused)
 ONLY = (
-    r"\bonly\s+(?=(?:those|these|the ones|ones|the|trips|rides|journeys|walks|weekdays?|weekends?"
+    r"\bonly\s+(?=(?:those|these|the ones|ones|the|trips|rides|journeys|walks|tracks|weekdays?|weekends?"
     rf"|{MORE}|{LESS}|between|on|in|at|during|near|around|by|from|after|before|since|until|with"
     r"|that|which|when|where|" + "|".join(MODES.values()) + r")\b)"
 )
@@ -125,7 +136,7 @@ KNOWN = set(
     across goes head heads heading move moves moving rank sort order belong belongs belonging
     belonged owned took place occurred included include includes spend spent past ahead cover
     covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
-    drive drives""".split()
+    drive drives anyone anybody someone somebody touched touch touches touching""".split()
 )
 # the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
 READ_WORDS = """predict forecast where will going describe summarise summarize about english
@@ -140,8 +151,8 @@ READ_WORDS = """predict forecast where will going describe summarise summarize a
     averaged averaging average gps id year during throughout terms corners coordinates only""".split()
 VOCAB = vocabulary(
     [*KNOWN, *READ_WORDS, *MONTHS, *(m[:3] for m in MONTHS), "sept", *DAY_PARTS, *EXTREMES,
-     *(w for p in PLACES for w in p.split())],
-    [MORE, LESS, *MODES.values(), RUN_WORDS, UNIT_WORDS, UNIT, NUM, METRIC_WORDS,
+     *(w for p in PLACES for w in p.split()), *SYNONYM_WORDS],
+    [MORE, LESS, *MODES.values(), RUN_WORDS, UNIT_WORDS, UNIT, NUM, METRIC_WORDS, LABELS, LABELLED,
      *SUPERLATIVES, _GROUP, MOMENT_SPEED, RELATIVE.pattern, FORBIDDEN.pattern],
 )  # fmt: skip
 # typos are mended into the planner's words, never into a place's name ("pizza" is no piazza)
@@ -190,6 +201,7 @@ class RulePlanner:
         self.area = area
         self.years = list(years or ())
         self.mended: list[tuple[str, str]] = []  # the last question's typos mended
+        self.rewritten: list[tuple[str, str]] = []  # its other fleets' words (synonyms.py)
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
@@ -197,6 +209,7 @@ class RulePlanner:
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
+        question, self.rewritten = rewrite(question)  # "voyages" -> "trips", "1h30" -> "90 min"
         guard(question)
         # brackets are read as if absent ("walks (mon-fri)"), a unit in them as the answer's
         # ("speed (m/s)" is "speed in m/s"); words in them are understood or refused like any
@@ -207,8 +220,18 @@ class RulePlanner:
             raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
                                "('trips faster than 30 km/h on average')")  # fmt: skip
         if m := re.search(GROUPED, s.low):
-            raise CannotAnswer(f"answers per group ({m.group(0).strip()!r}) are not supported: "
-                               "ask about one mode, user or time at a time")  # fmt: skip
+            said = m.group(0).strip()
+            for old, new in self.rewritten:  # the question's own words ("which delivery van")
+                said = said.replace(new, old.lower())
+            one = " (or 'which trip ...': one trip, with its vehicle)" * bool(
+                said.startswith("which")
+                and re.search(r"\b(?:longest|shortest|fastest|slowest|furthest|farthest)\b", s.low)
+            )  # "which van stopped the longest": its longest stop or all its stops? ask
+            raise CannotAnswer(f"answers per group ({said!r}) are not supported: "
+                               f"ask about one mode, user or time at a time{one}")  # fmt: skip
+        if m := re.search(COUNTED, s.low):
+            raise CannotAnswer(f"only trips are counted ({m.group(0).strip()!r}): ask 'how many "
+                               "trips ...', or about one vehicle or user")  # fmt: skip
         f: dict = {}
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
@@ -224,6 +247,9 @@ class RulePlanner:
         if unknown:
             raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
+        if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
+            raise CannotAnswer(f"'{m.group(0).strip()}' for how long? ask 'stopped longer than "
+                               "5 min' (the trip's longest stop)")  # fmt: skip
         return validate_plan(f)
 
     # ------------------------------------------------------------------------ pieces
@@ -262,9 +288,8 @@ class RulePlanner:
         ):
             a, c, b, d = (float(m.group(i)) for i in range(1, 5))
             f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
-        r = s.take(
-            rf"\bwithin\s+{NUM}\s*(km|kilometres|kilometers|m|metres|meters|miles?)\s+(?:of|from|around)\b"
-        )
+        lengths = "|".join(re.escape(u) for u in sorted(LENGTH_UNITS, key=len, reverse=True))
+        r = s.take(rf"\bwithin\s+{NUM}\s*({lengths})\s+(?:of|from|around)\b")
         if r:
             f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
         m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
@@ -313,15 +338,15 @@ class RulePlanner:
             rf"\b(?:with\s+)?(?:an?\s+)?(?:average|mean|avg)\s+speed\s+(?:was\s+|of\s+|is\s+)?(?={MORE}|{LESS}|between)"
         )
         s.take(rf"\baverag(?:ed?|ing)\s+(?:a speed\s+)?(?=(?:{MORE}|{LESS}|between)\s)")
-        both = rf"\bbetween\s+{NUM}\s*(?:{UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
+        both = rf"\bbetween\s+{NUM}\s*({UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
         while m := s.take(both):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
-            field, scale = self._field(m.group(3), stop)
-            f[f"min_{field}"], f[f"max_{field}"] = (
-                num(m.group(1)) * scale,
-                num(m.group(2)) * scale,
-            )
-        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*(?:of\s+an?\s+)?({UNIT})\b(?:\s+on average\b)?"
+            field, scale = self._field(m.group(4), stop)
+            first, scale1 = self._field(m.group(2), stop) if m.group(2) else (field, scale)
+            if first != field:  # "between 2 km and 10 min"
+                raise CannotAnswer(f"'{m.group(0).strip()}' mixes two measures")
+            f[f"min_{field}"], f[f"max_{field}"] = num(m.group(1)) * scale1, num(m.group(3)) * scale
+        pattern = rf"(?<![\w<>=])({MORE}|{LESS})(?:\s+|(?<=[<>=])\s*){NUM}\s*(?:of\s+an?\s+)?({UNIT})\b(?:\s+on average\b)?"
         while m := s.take(pattern):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
@@ -356,7 +381,8 @@ class RulePlanner:
                 if ambiguous
                 else rf"\b(?:by|on|using|via|in a|mode)?\s*(?:a\s+|the\s+)?(?:{words})\b"
             )
-            m = s.take(pat)
+            m = s.take(rf"\b(?:{words})\s*-?\s*{LABELLED}|\b{LABELLED}\s+(?:as\s+)?(?:{words})\b")
+            m = m or s.take(pat)  # "taxi-labelled trips", "trips labelled as bike": the label
             if m is None and ambiguous:
                 m = s.take(rf"\b(?:{words})\s+(?=trips|journeys|rides)")
             if m is not None:
