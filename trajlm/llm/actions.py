@@ -102,6 +102,11 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|rides|journeys|tracks|walks|longest|fastest|slowest|shortest)\b)"
     ):
         k = int(num(m.group(1)))
+    elif m := s.take(  # "fastest 3 rides", "slowest 2 walks" (the mode's word already read)
+        rf"\b(?:longest|shortest|fastest|slowest)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b(?![\d.:/\-])(?!\s*(?:{UNIT})\b)",
+        group=1,
+    ):
+        k = int(num(m.group(1)))
     elif m := s.take(  # "..., show 20", "show 4, only ...": the number shown (verb read below)
         rf"\b(?:show|list|give me|display|return)\s+(?:me\s+)?(?:the\s+)?([1-9]\d*)(?![\d.:/\-]|,\d)(?!\s*(?:{UNIT})\b)",
         group=1,

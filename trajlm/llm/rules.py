@@ -5,9 +5,11 @@ not installed). Every phrase it uses is blanked out of the question; if content 
 that it does not know ("happy drivers", "live in Porto"), it refuses rather than answer a
 different question. Phrases it reads are listed in docs/llm.md.
 
-This module reads the question's filters (ids, places, dates, hours, days, quantities, mode)
-and the refusals made before any reading; what is asked of the trips they select (count,
-list, rank, aggregate, predict, describe) is read by trajlm/llm/actions.py.
+This module reads the question's filters (ids, places, dates, days, quantities, mode; start
+hours: trajlm/llm/hours.py) after its typos are mended (spelling.py) and other fleets' words
+put in its own (synonyms.py: "voyage", "vessel", "1h30"); what is refused before any reading
+is in trajlm/llm/refusals.py; what is asked of the trips they select (count, list, rank,
+aggregate, predict, describe) is read by trajlm/llm/actions.py.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ from trajlm.llm.phrases import (
     read_days,
 )
 from trajlm.llm.plan import PLACES, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.refusals import (
+    _GROUP,
+    FORBIDDEN,
+    MOMENT_SPEED,
+    RELATIVE,
+    STOPPED,
+    guard,
+    refuse_before_reading,
+)
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
@@ -62,14 +73,6 @@ RUN_WORDS = (
     r"\b(?:of|the|all|many|any|which|what|my|our|their|\d+)\s+(runs)\b"
     r"|\b(?:went|go|going|by|for)\s+(running)\b|\b(runs|running)(?=\s+(?:trips|journeys|rides))"
 )
-FORBIDDEN = re.compile(
-    r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
-    r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
-    r"|os\.system|subprocess)\b|__|;\s*--"
-)
-RELATIVE = re.compile(
-    r"\b(yesterday|today|tomorrow|tonight|(?:last|this|next|past) (?:week|month|year|weekend))\b"
-)
 # a trip id named without the word "trip": letters joined to digits by - or _
 # ("syn-000042_0", "t_17"), or a long number (Porto's 19-digit ids), each after an optional
 # "owner/" ("097/20070412134621_2": GeoLife's user/file_segment); never a date or coordinate
@@ -84,31 +87,6 @@ PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station
 # the kinds of place a question may name without its name ("the airport": the one nearest the data)
 PLACE_KINDS = ("airport", "station", "university")
 LABELLED = r"(?:labell?ed|tagged)\b"
-# questions whose answer is one row per group ("average speed per mode", "which user made the
-# most trips"): no plan has a group-by, so they are refused rather than answered for all trips
-_GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
-          r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
-GROUPED = (
-    rf"(?<!km )(?<!miles )\b(?:per|for each|for every|each|broken down by|grouped by|group by|across)"
-    rf"\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)"
-    rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
-    rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
-)
-# a count of vehicles or users, not trips ("how many taxis are there"): no plan counts them
-# ("how many people were walking" is a count of walks, as ask_eval has it)
-COUNTED = (
-    r"\b(?:how many|count(?:\s+the)?|number of)\s+(?:(?:distinct|different|unique)\s+)?"
-    r"(?:vehicles|users|taxis|drivers)\b(?!\s+(?:trips|journeys|rides|tracks))"
-)
-# a stop without its length, left after the filters and the action ("how many trips stopped",
-# "trips with a pause"): which trips is unclear (every trip has slow fixes somewhere)
-STOPPED = r"\b(?:stops?|stopped|stopping|stationary)\b"
-# the fastest moment of a trip is not in the trip table (speed filters are mean speeds)
-MOMENT_SPEED = (
-    r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
-    r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s)"
-    r"|\bat (?:some|any) point\b"
-)
 # "only those slower than 5 m/s", "only bus trips", "only on weekends": "only" before a filter
 # or the trips is read as nothing ("only one stop", "only once" are not: refused)
 ONLY = (
@@ -169,25 +147,6 @@ def _name(place: str) -> str:
     return out if rest else out + r"\b"
 
 
-def guard(question: str) -> None:
-    """Refuse, before any planner, what no plan should come from: empty or very long
-    questions, requests to change data or run code, and relative dates (the data's "today" is
-    not known)."""
-    if not question or not question.strip():
-        raise CannotAnswer("the question is empty")
-    if len(question) > 500:
-        raise CannotAnswer("the question is longer than 500 characters")
-    if not re.search(r"[A-Za-z]{2,}", question):
-        raise CannotAnswer("the question has no words")
-    low = QuestionText(question).low
-    if FORBIDDEN.search(low) or re.search(r"[{}\[\]`$\\]|[A-Za-z_]\(", question):
-        raise CannotAnswer("only read-only questions about the trips are answered; "
-                           "no changes, no code")  # fmt: skip
-    if (m := RELATIVE.search(low)) is not None:
-        raise CannotAnswer(f"relative dates ('{m.group(0)}') are not supported: "
-                           "give a date such as 2024-03-18")  # fmt: skip
-
-
 class RulePlanner:
     """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
 
@@ -205,7 +164,7 @@ class RulePlanner:
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
-        self.mended = []
+        self.mended, self.rewritten = [], []
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
@@ -216,22 +175,7 @@ class RulePlanner:
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         s = QuestionText(re.sub(r"[()]", " ", question))
-        if re.search(MOMENT_SPEED, s.low) and not re.search(r"\b(?:average|mean|avg)\b", s.low):
-            raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
-                               "('trips faster than 30 km/h on average')")  # fmt: skip
-        if m := re.search(GROUPED, s.low):
-            said = m.group(0).strip()
-            for old, new in self.rewritten:  # the question's own words ("which delivery van")
-                said = said.replace(new, old.lower())
-            one = " (or 'which trip ...': one trip, with its vehicle)" * bool(
-                said.startswith("which")
-                and re.search(r"\b(?:longest|shortest|fastest|slowest|furthest|farthest)\b", s.low)
-            )  # "which van stopped the longest": its longest stop or all its stops? ask
-            raise CannotAnswer(f"answers per group ({said!r}) are not supported: "
-                               f"ask about one mode, user or time at a time{one}")  # fmt: skip
-        if m := re.search(COUNTED, s.low):
-            raise CannotAnswer(f"only trips are counted ({m.group(0).strip()!r}): ask 'how many "
-                               "trips ...', or about one vehicle or user")  # fmt: skip
+        refuse_before_reading(s.low, self._said)
         f: dict = {}
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
@@ -245,12 +189,21 @@ class RulePlanner:
         f.update(read_action(s, f, KNOWN))
         unknown = s.leftover(KNOWN)
         if unknown:
-            raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
+            said = self._said(" ".join(dict.fromkeys(unknown)))
+            raise CannotAnswer(f"did not understand {said!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
         if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
-            raise CannotAnswer(f"'{m.group(0).strip()}' for how long? ask 'stopped longer than "
+            raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
         return validate_plan(f)
+
+    def _said(self, text: str) -> str:
+        """Words of the question as the user wrote them ("which delivery van", not the
+        "which vehicle" the planner read)."""
+        text = text.strip()
+        for old, new in self.rewritten:
+            text = re.sub(rf"\b{re.escape(new)}\b", old.lower(), text, count=1)
+        return text
 
     # ------------------------------------------------------------------------ pieces
     def _ids(self, s: QuestionText, f: dict) -> None:
