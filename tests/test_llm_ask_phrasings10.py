@@ -111,6 +111,7 @@ def test_set10_phrasings(question, plan):
         ("which ship sailed furthest", "per group"),
         ("trips in the morning (8-10pm)", "'morning' and the hours 20-22 do not overlap"),
         ("trips between 2 km and 10 min", "mixes two measures"),
+        ("trips that lasted 1h30", "did not understand '1h30'"),  # an exact duration: no plan
     ],
 )  # fmt: skip
 def test_refused_with_the_reason(question, why):

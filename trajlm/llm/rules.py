@@ -201,8 +201,11 @@ class RulePlanner:
         """Words of the question as the user wrote them ("which delivery van", not the
         "which vehicle" the planner read)."""
         text = text.strip()
-        for old, new in self.rewritten:
-            text = re.sub(rf"\b{re.escape(new)}\b", old.lower(), text, count=1)
+        for old, new in self.rewritten:  # "90" of "90 min" left alone: "1h30"
+            for part in (new, new.split()[0]):
+                text, n = re.subn(rf"\b{re.escape(part)}\b", old.lower(), text, count=1)
+                if n:
+                    break
         return text
 
     # ------------------------------------------------------------------------ pieces
