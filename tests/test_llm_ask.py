@@ -59,7 +59,7 @@ def test_plan_validation_names_the_problem():
     [("ask_eval.jsonl", 0.95), ("ask_heldout.jsonl", 0.9), ("ask_heldout2.jsonl", 0.9),
      ("ask_heldout3.jsonl", 0.9), ("ask_heldout4.jsonl", 0.9), ("ask_heldout5.jsonl", 0.9),
      ("ask_heldout6.jsonl", 0.9), ("ask_heldout7.jsonl", 0.9), ("ask_heldout8.jsonl", 0.9),
-     ("ask_heldout9.jsonl", 0.95)],
+     ("ask_heldout9.jsonl", 0.95), ("ask_heldout10.jsonl", 0.95)],
 )  # fmt: skip
 def test_rule_planner_on_the_evaluation_set(name, floor):
     rows = _rows(name)

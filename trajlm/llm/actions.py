@@ -21,7 +21,16 @@ UNIT_WORDS = (
     r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
     r"|mins|min|hours|hrs|seconds|secs"
 )
-ANSWER_UNIT = rf"(?<![\d.])\s(?:in|as)\s+({UNIT_WORDS})(?=[\s,])"
+ANSWER_UNIT = (  # "average length in km", "mean trip length near X, km": the last words
+    rf"(?<![\d.])\s(?:in|as)\s+({UNIT_WORDS})(?=[\s,])|,\s*({UNIT_WORDS})\s*$"
+)
+# units a filter reads (trajlm/llm/phrases.py) but an answer is not given in: left after the
+# filters, they are the unit the answer is asked in ("mean speed in knots")
+_SPEED = ("km/h, mph or m/s", "'faster than 12 knots'")
+_LENGTH = ("m, km or mi", "'longer than 20 nautical miles'")
+NOT_ANSWER_UNITS = {"knots": _SPEED, "knot": _SPEED, "kn": _SPEED, "kts": _SPEED, "kt": _SPEED,
+                    "nautical miles": _LENGTH, "nautical mile": _LENGTH, "nmi": _LENGTH,
+                    "nm": _LENGTH}  # fmt: skip
 # "how many hours ...", "total km cycled": a unit standing for the measure it is in
 UNIT_ALONE = rf"\b(?:how many\s+)?({UNIT_WORDS})\b"
 # superlatives that rank by a named metric: word -> smallest first?
@@ -90,7 +99,12 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     if m := s.take(rf"\b(?:top|first)\s+(\d+|{NUM})\b"):
         k = int(num(m.group(1)))
     elif m := s.take(
-        r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|longest|fastest|slowest|shortest))"
+        r"\b(?:the\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?=(?:\w+\s+){0,2}(?:trips|rides|journeys|tracks|walks|longest|fastest|slowest|shortest)\b)"
+    ):
+        k = int(num(m.group(1)))
+    elif m := s.take(  # "fastest 3 rides", "slowest 2 walks" (the mode's word already read)
+        rf"\b(?:longest|shortest|fastest|slowest)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b(?![\d.:/\-])(?!\s*(?:{UNIT})\b)",
+        group=1,
     ):
         k = int(num(m.group(1)))
     elif m := s.take(  # "..., show 20", "show 4, only ...": the number shown (verb read below)
@@ -98,15 +112,21 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         group=1,
     ):
         k = int(m.group(1))
+    words = "|".join(sorted(NOT_ANSWER_UNITS, key=len, reverse=True))
+    if m := re.search(rf"\b({words})\b", s.low):
+        units, example = NOT_ANSWER_UNITS[m.group(1)]
+        raise CannotAnswer(f"answers are not given in {m.group(1)}: ask in {units} "
+                           f"(a filter in {m.group(1)} is read: {example})")  # fmt: skip
     if m := s.take(rf"\bhow (?:many|much)\s+({UNIT_WORDS}|time|distance)\b"):
         return _total(s, m.group(1))  # "how many hours did people spend on the bus"
     unit = s.take(ANSWER_UNIT)
     if unit is None and not s.has(rf"\b(?:{METRIC_WORDS}|how long|how far|fast)\b"):
         unit = s.take(UNIT_ALONE)  # "total km cycled"
-    hint = UNIT_METRIC[ANSWER_UNITS[unit.group(1)]] if unit else None
+    word = unit.group(unit.lastindex) if unit else None
+    hint = UNIT_METRIC[ANSWER_UNITS[word]] if word else None
     out = _aggregate(s, f, k, hint, known)
     if out.get("action") in AGGREGATES and unit is not None:
-        out["unit"] = ANSWER_UNITS[unit.group(1)]  # "average length in km"
+        out["unit"] = ANSWER_UNITS[word]  # "average length in km"
     return out
 
 

@@ -1,6 +1,6 @@
 """The rule planner's reading tools: the question as text whose phrases are blanked once read,
-numbers and units in words, calendar dates, start hours and weekdays (trajlm/llm/rules.py
-uses them).
+numbers and units in words, calendar dates and weekdays (trajlm/llm/rules.py uses them; start
+hours: trajlm/llm/hours.py).
 
 Dates are read as a person writes them: ISO (2024-03-12), "March 12, 2024", "12 March 2024",
 "the 12th of March", ranges ("between 8 and 14 March", "from 4 to 6 March", "March 4-6"),
@@ -27,9 +27,13 @@ NUMBER_WORDS = {
     "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75,
 }  # fmt: skip
 NUM = r"(\d+(?:\.\d+)?|half an?|half|three quarters|a quarter|quarter|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
-SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6}
+# knots and nautical miles (ships): exact by definition, 1 kn = 1.852 km/h, 1 nmi = 1852 m
+KNOT_KMH, NMI_M = 1.852, 1852.0
+SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6,
+               "knots": KNOT_KMH, "knot": KNOT_KMH, "kn": KNOT_KMH, "kts": KNOT_KMH, "kt": KNOT_KMH}  # fmt: skip
 LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
-                "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0}  # fmt: skip
+                "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0,
+                "nautical miles": NMI_M, "nautical mile": NMI_M, "nmi": NMI_M, "nm": NMI_M}  # fmt: skip
 TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minutes": 60.0,
               "minute": 60.0, "mins": 60.0, "min": 60.0, "seconds": 1.0, "second": 1.0,
               "secs": 1.0, "sec": 1.0, "s": 1.0}  # fmt: skip
@@ -49,8 +53,6 @@ DATE = (
 _TO = r"(?:and|to|until|till|through|thru|-|or)"
 # words just before a duration that make it a stop's ("stopped longer than 5 min")
 STOP_WORDS_NEAR = re.compile(r"\b(stop|stops|stopped|stopping|stationary|idle|waited|parked)\b")
-DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
-             "lunchtime": (12, 14)}  # fmt: skip
 
 
 class QuestionText:
@@ -236,47 +238,6 @@ def _numeric_dates_to_iso(s: QuestionText) -> None:
         except ValueError:
             raise CannotAnswer(f"no such date: {m.group(0)}") from None
         s.rewrite(m.start(), m.end(), iso)
-
-
-def _hour(n: str, suffix: str | None) -> int:
-    h = int(n)
-    if suffix == "pm" and h < 12:
-        h += 12
-    if suffix == "am" and h == 12:
-        h = 0
-    return h
-
-
-def read_hours(s: QuestionText, f: dict) -> None:
-    """Start-hour filters (``hour_from`` / ``hour_to``, UTC) into ``f``: "between 7 and 9 am",
-    "after 18:00", "at 8 o'clock", "midnight", "noon", "in the morning"."""
-    for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
-        s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
-    h = r"(\d{1,2})(?::00)?\s*(am|pm|h)?"
-    m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
-    if m and (m.group(2) or m.group(4) or ":" in m.group(0)):
-        suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
-        suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
-        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
-    elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
-                              s.low[m.end() :])):  # fmt: skip
-        suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
-        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
-        s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
-    elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
-        s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
-    if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-        f["hour_from"] = _hour(m.group(1), m.group(2))
-    if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-        f["hour_to"] = _hour(m.group(1), m.group(2))
-    if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-        f["hour_from"] = _hour(m.group(1), m.group(2))
-        f["hour_to"] = f["hour_from"] + 1
-    if f.get("hour_to") == 0:  # "until midnight", "between 8 pm and 12 am"
-        f["hour_to"] = 24
-    for part, (lo, hi) in DAY_PARTS.items():
-        if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
-            f["hour_from"], f["hour_to"] = lo, hi
 
 
 def read_days(s: QuestionText, f: dict) -> None:

@@ -5,9 +5,11 @@ not installed). Every phrase it uses is blanked out of the question; if content 
 that it does not know ("happy drivers", "live in Porto"), it refuses rather than answer a
 different question. Phrases it reads are listed in docs/llm.md.
 
-This module reads the question's filters (ids, places, dates, hours, days, quantities, mode)
-and the refusals made before any reading; what is asked of the trips they select (count,
-list, rank, aggregate, predict, describe) is read by trajlm/llm/actions.py.
+This module reads the question's filters (ids, places, dates, days, quantities, mode; start
+hours: trajlm/llm/hours.py) after its typos are mended (spelling.py) and other fleets' words
+put in its own (synonyms.py: "voyage", "vessel", "1h30"); what is refused before any reading
+is in trajlm/llm/refusals.py; what is asked of the trips they select (count, list, rank,
+aggregate, predict, describe) is read by trajlm/llm/actions.py.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from trajlm.llm.actions import (
     UNIT_WORDS,
     read_action,
 )
+from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.phrases import (
-    DAY_PARTS,
     LENGTH_UNITS,
     MONTHS,
     NUM,
@@ -35,10 +37,20 @@ from trajlm.llm.phrases import (
     num,
     read_dates,
     read_days,
-    read_hours,
 )
 from trajlm.llm.plan import PLACES, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.refusals import (
+    _GROUP,
+    FORBIDDEN,
+    MOMENT_SPEED,
+    RELATIVE,
+    STOPPED,
+    guard,
+    refuse_before_reading,
+)
 from trajlm.llm.spelling import mend, vocabulary
+from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
+from trajlm.llm.synonyms import rewrite
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
 LESS = (
@@ -61,14 +73,6 @@ RUN_WORDS = (
     r"\b(?:of|the|all|many|any|which|what|my|our|their|\d+)\s+(runs)\b"
     r"|\b(?:went|go|going|by|for)\s+(running)\b|\b(runs|running)(?=\s+(?:trips|journeys|rides))"
 )
-FORBIDDEN = re.compile(
-    r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
-    r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
-    r"|os\.system|subprocess)\b|__|;\s*--"
-)
-RELATIVE = re.compile(
-    r"\b(yesterday|today|tomorrow|tonight|(?:last|this|next|past) (?:week|month|year|weekend))\b"
-)
 # a trip id named without the word "trip": letters joined to digits by - or _
 # ("syn-000042_0", "t_17"), or a long number (Porto's 19-digit ids), each after an optional
 # "owner/" ("097/20070412134621_2": GeoLife's user/file_segment); never a date or coordinate
@@ -82,26 +86,11 @@ NUMERIC_DATE = r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\w/])"
 PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
 # the kinds of place a question may name without its name ("the airport": the one nearest the data)
 PLACE_KINDS = ("airport", "station", "university")
-# questions whose answer is one row per group ("average speed per mode", "which user made the
-# most trips"): no plan has a group-by, so they are refused rather than answered for all trips
-_GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
-          r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
-GROUPED = (
-    rf"(?<!km )(?<!miles )\b(?:per|for each|for every|each|broken down by|grouped by|group by|across)"
-    rf"\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)"
-    rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
-    rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
-)
-# the fastest moment of a trip is not in the trip table (speed filters are mean speeds)
-MOMENT_SPEED = (
-    r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
-    r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s)"
-    r"|\bat (?:some|any) point\b"
-)
+LABELLED = r"(?:labell?ed|tagged)\b"
 # "only those slower than 5 m/s", "only bus trips", "only on weekends": "only" before a filter
 # or the trips is read as nothing ("only one stop", "only once" are not: refused)
 ONLY = (
-    r"\bonly\s+(?=(?:those|these|the ones|ones|the|trips|rides|journeys|walks|weekdays?|weekends?"
+    r"\bonly\s+(?=(?:those|these|the ones|ones|the|trips|rides|journeys|walks|tracks|weekdays?|weekends?"
     rf"|{MORE}|{LESS}|between|on|in|at|during|near|around|by|from|after|before|since|until|with"
     r"|that|which|when|where|" + "|".join(MODES.values()) + r")\b)"
 )
@@ -125,7 +114,7 @@ KNOWN = set(
     across goes head heads heading move moves moving rank sort order belong belongs belonging
     belonged owned took place occurred included include includes spend spent past ahead cover
     covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
-    drive drives""".split()
+    drive drives anyone anybody someone somebody touched touch touches touching""".split()
 )
 # the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
 READ_WORDS = """predict forecast where will going describe summarise summarize about english
@@ -140,8 +129,8 @@ READ_WORDS = """predict forecast where will going describe summarise summarize a
     averaged averaging average gps id year during throughout terms corners coordinates only""".split()
 VOCAB = vocabulary(
     [*KNOWN, *READ_WORDS, *MONTHS, *(m[:3] for m in MONTHS), "sept", *DAY_PARTS, *EXTREMES,
-     *(w for p in PLACES for w in p.split())],
-    [MORE, LESS, *MODES.values(), RUN_WORDS, UNIT_WORDS, UNIT, NUM, METRIC_WORDS,
+     *(w for p in PLACES for w in p.split()), *SYNONYM_WORDS],
+    [MORE, LESS, *MODES.values(), RUN_WORDS, UNIT_WORDS, UNIT, NUM, METRIC_WORDS, LABELS, LABELLED,
      *SUPERLATIVES, _GROUP, MOMENT_SPEED, RELATIVE.pattern, FORBIDDEN.pattern],
 )  # fmt: skip
 # typos are mended into the planner's words, never into a place's name ("pizza" is no piazza)
@@ -158,25 +147,6 @@ def _name(place: str) -> str:
     return out if rest else out + r"\b"
 
 
-def guard(question: str) -> None:
-    """Refuse, before any planner, what no plan should come from: empty or very long
-    questions, requests to change data or run code, and relative dates (the data's "today" is
-    not known)."""
-    if not question or not question.strip():
-        raise CannotAnswer("the question is empty")
-    if len(question) > 500:
-        raise CannotAnswer("the question is longer than 500 characters")
-    if not re.search(r"[A-Za-z]{2,}", question):
-        raise CannotAnswer("the question has no words")
-    low = QuestionText(question).low
-    if FORBIDDEN.search(low) or re.search(r"[{}\[\]`$\\]|[A-Za-z_]\(", question):
-        raise CannotAnswer("only read-only questions about the trips are answered; "
-                           "no changes, no code")  # fmt: skip
-    if (m := RELATIVE.search(low)) is not None:
-        raise CannotAnswer(f"relative dates ('{m.group(0)}') are not supported: "
-                           "give a date such as 2024-03-18")  # fmt: skip
-
-
 class RulePlanner:
     """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
 
@@ -190,25 +160,22 @@ class RulePlanner:
         self.area = area
         self.years = list(years or ())
         self.mended: list[tuple[str, str]] = []  # the last question's typos mended
+        self.rewritten: list[tuple[str, str]] = []  # its other fleets' words (synonyms.py)
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
-        self.mended = []
+        self.mended, self.rewritten = [], []
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
+        question, self.rewritten = rewrite(question)  # "voyages" -> "trips", "1h30" -> "90 min"
         guard(question)
         # brackets are read as if absent ("walks (mon-fri)"), a unit in them as the answer's
         # ("speed (m/s)" is "speed in m/s"); words in them are understood or refused like any
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         s = QuestionText(re.sub(r"[()]", " ", question))
-        if re.search(MOMENT_SPEED, s.low) and not re.search(r"\b(?:average|mean|avg)\b", s.low):
-            raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
-                               "('trips faster than 30 km/h on average')")  # fmt: skip
-        if m := re.search(GROUPED, s.low):
-            raise CannotAnswer(f"answers per group ({m.group(0).strip()!r}) are not supported: "
-                               "ask about one mode, user or time at a time")  # fmt: skip
+        refuse_before_reading(s.low, self._said)
         f: dict = {}
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
@@ -222,9 +189,24 @@ class RulePlanner:
         f.update(read_action(s, f, KNOWN))
         unknown = s.leftover(KNOWN)
         if unknown:
-            raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
+            said = self._said(" ".join(dict.fromkeys(unknown)))
+            raise CannotAnswer(f"did not understand {said!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
+        if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
+            raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
+                               "5 min' (the trip's longest stop)")  # fmt: skip
         return validate_plan(f)
+
+    def _said(self, text: str) -> str:
+        """Words of the question as the user wrote them ("which delivery van", not the
+        "which vehicle" the planner read)."""
+        text = text.strip()
+        for old, new in self.rewritten:  # "90" of "90 min" left alone: "1h30"
+            for part in (new, new.split()[0]):
+                text, n = re.subn(rf"\b{re.escape(part)}\b", old.lower(), text, count=1)
+                if n:
+                    break
+        return text
 
     # ------------------------------------------------------------------------ pieces
     def _ids(self, s: QuestionText, f: dict) -> None:
@@ -262,9 +244,8 @@ class RulePlanner:
         ):
             a, c, b, d = (float(m.group(i)) for i in range(1, 5))
             f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
-        r = s.take(
-            rf"\bwithin\s+{NUM}\s*(km|kilometres|kilometers|m|metres|meters|miles?)\s+(?:of|from|around)\b"
-        )
+        lengths = "|".join(re.escape(u) for u in sorted(LENGTH_UNITS, key=len, reverse=True))
+        r = s.take(rf"\bwithin\s+{NUM}\s*({lengths})\s+(?:of|from|around)\b")
         if r:
             f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
         m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
@@ -313,15 +294,15 @@ class RulePlanner:
             rf"\b(?:with\s+)?(?:an?\s+)?(?:average|mean|avg)\s+speed\s+(?:was\s+|of\s+|is\s+)?(?={MORE}|{LESS}|between)"
         )
         s.take(rf"\baverag(?:ed?|ing)\s+(?:a speed\s+)?(?=(?:{MORE}|{LESS}|between)\s)")
-        both = rf"\bbetween\s+{NUM}\s*(?:{UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
+        both = rf"\bbetween\s+{NUM}\s*({UNIT})?\s+and\s+{NUM}\s*({UNIT})\b"
         while m := s.take(both):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
-            field, scale = self._field(m.group(3), stop)
-            f[f"min_{field}"], f[f"max_{field}"] = (
-                num(m.group(1)) * scale,
-                num(m.group(2)) * scale,
-            )
-        pattern = rf"\b({MORE}|{LESS})\s+{NUM}\s*(?:of\s+an?\s+)?({UNIT})\b(?:\s+on average\b)?"
+            field, scale = self._field(m.group(4), stop)
+            first, scale1 = self._field(m.group(2), stop) if m.group(2) else (field, scale)
+            if first != field:  # "between 2 km and 10 min"
+                raise CannotAnswer(f"'{m.group(0).strip()}' mixes two measures")
+            f[f"min_{field}"], f[f"max_{field}"] = num(m.group(1)) * scale1, num(m.group(3)) * scale
+        pattern = rf"(?<![\w<>=])({MORE}|{LESS})(?:\s+|(?<=[<>=])\s*){NUM}\s*(?:of\s+an?\s+)?({UNIT})\b(?:\s+on average\b)?"
         while m := s.take(pattern):
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
@@ -356,7 +337,8 @@ class RulePlanner:
                 if ambiguous
                 else rf"\b(?:by|on|using|via|in a|mode)?\s*(?:a\s+|the\s+)?(?:{words})\b"
             )
-            m = s.take(pat)
+            m = s.take(rf"\b(?:{words})\s*-?\s*{LABELLED}|\b{LABELLED}\s+(?:as\s+)?(?:{words})\b")
+            m = m or s.take(pat)  # "taxi-labelled trips", "trips labelled as bike": the label
             if m is None and ambiguous:
                 m = s.take(rf"\b(?:{words})\s+(?=trips|journeys|rides)")
             if m is not None:

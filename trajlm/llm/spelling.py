@@ -31,6 +31,8 @@ _ABBREV = re.compile(
 _NUMBER_OF = re.compile(
     r"(?<![\w/.\-#])((?:no|nr|num)\.|#|(?:no|nr|num)(?=\s))\s*(?=of\b)", re.IGNORECASE
 )
+# "hw many", "hw long": "how" before the words a question about trips asks it with
+_HOW = re.compile(r"(?<![\w/.\-])hw(?=\s+(?:many|much|long|far|fast|often)\b)", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w\-/.'])([A-Za-z]+(?:'[A-Za-z]+)?)(?![\w\-/])")
 
 
@@ -66,7 +68,7 @@ def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozense
     Only the typos that rarely make another English word are mended: a missing apostrophe
     ("whats"), a doubled consonant in a word of 5+ letters ("tripps"; not "moon", "off"), two neighbouring
     letters swapped, not the first ("hwo"), a
-    dropped vowel in a word of 5+ letters ("avrage"); into a word of 3 letters or fewer only
+    dropped vowel in a word of 5+ letters ("avrage") or of 4 without any vowel ("trps"); into a word of 3 letters or fewer only
     when it is in ``short`` ("how", not "mon" or "sat"). A wrong letter ("short" / "sort",
     "waking" / "walking") is never guessed."""
     fixes = [
@@ -75,8 +77,8 @@ def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozense
          if word[i] == word[i - 1] and word[i] not in "aeiou" and len(word) >= 5},  # not moon, off
         set(_swapped(word)),
         {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}
-        if len(word) >= 5
-        else set(),
+        if len(word) >= 5 or (len(word) == 4 and not set(word) & set("aeiouy"))
+        else set(),  # "trps": 4 letters without a vowel are no English word ("plan" is)
     ]  # fmt: skip
     for options in fixes:
         options = {w for w in options & vocab if len(w) > 3 or w in short}
@@ -116,5 +118,9 @@ def mend(
         changed.append((m.group(1), "number"))
         return "number "
 
-    text = _NUMBER_OF.sub(number_of, _ABBREV.sub(abbrev, question))
+    def how(m: re.Match) -> str:
+        changed.append((m.group(0), "how"))
+        return "how"
+
+    text = _HOW.sub(how, _NUMBER_OF.sub(number_of, _ABBREV.sub(abbrev, question)))
     return _WORD.sub(word, text), changed

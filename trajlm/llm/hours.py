@@ -1,0 +1,112 @@
+"""The rule planner's reading of start hours: "between 7 and 9 am", "5-7pm", "10pm-6am",
+"after 18:00", "after midnight but before 5", "at 8 o'clock", "midnight", "noon", "in the
+morning" (trajlm/llm/rules.py uses it; the text tools are trajlm/llm/phrases.py).
+
+Hours are the trip's start, UTC (``hour_from <= hour < hour_to``, wrapping midnight when
+``hour_from > hour_to``). A part of the day beside hours given in numbers ("the evening peak
+(5-7pm)", "late at night (10pm-6am)") names those hours: the numbers are kept, as are the
+words "peak", "rush hour", "late", "early" (read only beside such hours; alone they name no
+hours and are refused). A part of the day that does not overlap them is refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trajlm.llm.phrases import UNIT, QuestionText
+from trajlm.llm.plan import CannotAnswer
+
+DAY_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 22), "night": (22, 6),
+             "lunchtime": (12, 14)}  # fmt: skip
+# words that make "between 1h and 2h" a duration, not start hours
+DURATION_VERB = r"\b(?:last(?:s|ed|ing)?|took|takes?|taking|duration)\s+(?:of\s+)?$"
+# "5-7pm", "10pm-6am", "5 to 7 pm": a range written without "between" (the end has am/pm)
+_RANGE = (
+    r"\b(?:(?:between|from)\s+)?(\d{1,2})(?!\d)(?::00)?\s*(am|pm)?\s*(?:-|–|to|until|till)\s*"
+    r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm)\b|\b(\d{1,2}):00\s*(?:-|–)\s*(\d{1,2}):00\b"
+)
+LABELS = r"\b(?:peak|rush[\s-]hours?|rush|late|early)\b"
+
+
+def _hour(n: str, suffix: str | None) -> int:
+    h = int(n)
+    if suffix == "pm" and h < 12:
+        h += 12
+    if suffix == "am" and h == 12:
+        h = 0
+    return h
+
+
+def _hours(lo: int, hi: int) -> set[int]:
+    return set(range(lo, hi)) if lo < hi else set(range(lo, 24)) | set(range(hi % 24))
+
+
+def read_hours(s: QuestionText, f: dict) -> None:
+    """Start-hour filters (``hour_from`` / ``hour_to``, UTC) into ``f``."""
+    for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
+        s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
+    h = r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm|h)?"
+    m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
+    clock = m is not None and (m.group(2) in ("am", "pm") or m.group(4) in ("am", "pm")
+                               or ":" in m.group(0))  # fmt: skip
+    if m and not clock and re.search(DURATION_VERB, s.low[: m.start()]):
+        s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]  # "lasted between 1h and 2h"
+    elif m and (m.group(2) or m.group(4) or ":" in m.group(0)):
+        suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
+        suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
+        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
+    elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
+                              s.low[m.end() :])):  # fmt: skip
+        suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
+        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
+        s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
+    elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
+        s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
+    if "hour_from" not in f and (m := s.take(_RANGE)):
+        if m.group(5):  # "17:00-19:00"
+            f["hour_from"], f["hour_to"] = int(m.group(5)), int(m.group(6))
+        else:
+            a, end = int(m.group(1)), m.group(4)
+            # "5-7pm" is 17-19, "10-2pm" 10-14; "5-7am" 5-7, "10-6am" 22-6
+            start = m.group(2) or (end if a % 12 < int(m.group(3)) % 12 else
+                                   {"am": "pm", "pm": "am"}[end])  # fmt: skip
+            f["hour_from"], f["hour_to"] = _hour(m.group(1), start), _hour(m.group(3), end)
+    if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+        f["hour_from"] = _hour(m.group(1), m.group(2))
+        _bare_end(s, f, m.group(2))
+    if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+        f["hour_to"] = _hour(m.group(1), m.group(2))
+    if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+        f["hour_from"] = _hour(m.group(1), m.group(2))
+        f["hour_to"] = f["hour_from"] + 1
+    if f.get("hour_to") == 0:  # "until midnight", "between 8 pm and 12 am"
+        f["hour_to"] = 24
+    both = "hour_from" in f and "hour_to" in f  # hours given in numbers, both ends
+    if both:
+        while s.take(LABELS):  # "the evening peak (5-7pm)": a name of those hours
+            pass
+    for part, (lo, hi) in DAY_PARTS.items():
+        if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
+            if not both:
+                f["hour_from"], f["hour_to"] = lo, hi
+            elif not _hours(lo, hi) & _hours(f["hour_from"], f["hour_to"]):
+                raise CannotAnswer(f"'{part}' and the hours {f['hour_from']}-{f['hour_to']} "
+                                   "do not overlap: give one of them")  # fmt: skip
+
+
+def _bare_end(s: QuestionText, f: dict, suffix: str | None) -> None:
+    """ "after midnight but before 5", "after 8pm and before 11": an end hour without am/pm
+    after a start hour with one, on the same half of the day unless it would end first."""
+    m = s.take(
+        rf"\b(?:but\s+|and\s+)?(?:before|until|till)\s+(\d{{1,2}})(?![\d.:])"
+        rf"(?!\s*(?:am|pm|o'clock|{UNIT})\b)"
+    )
+    if m is None:
+        return
+    n, lo = int(m.group(1)), f["hour_from"]
+    if suffix is None or n >= 12:
+        f["hour_to"] = n  # "after 18:00 but before 20"
+    elif suffix == "pm":
+        f["hour_to"] = n + 12 if n + 12 > lo else n  # 8pm-11 is 20-23; 10pm-5 is 22-5
+    else:
+        f["hour_to"] = n if n > lo else n + 12  # 12am-5 is 0-5; 9am-2 is 9-14

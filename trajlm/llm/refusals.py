@@ -1,0 +1,86 @@
+"""What the rule planner refuses before reading a question (trajlm/llm/rules.py): code or
+change requests and relative dates (``guard``, also run before the language-model planners),
+a trip's fastest moment, answers per group ("average speed per mode", "which user made the
+most trips"), counts of vehicles or users rather than trips (``refuse_before_reading``); and
+the patterns the planner refuses after reading (a stop without its length: ``STOPPED``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from trajlm.llm.phrases import QuestionText
+from trajlm.llm.plan import CannotAnswer
+
+FORBIDDEN = re.compile(
+    r"\b(delete|drop|remove|update|insert|modify|overwrite|write|execute|exec|eval|import|sql"
+    r"|shell|sudo|rm|password|credentials?|ignore (all |the )?(previous|above) instructions"
+    r"|os\.system|subprocess)\b|__|;\s*--"
+)
+RELATIVE = re.compile(
+    r"\b(yesterday|today|tomorrow|tonight|(?:last|this|next|past) (?:week|month|year|weekend))\b"
+)
+# questions whose answer is one row per group ("average speed per mode", "which user made the
+# most trips"): no plan has a group-by, so they are refused rather than answered for all trips
+_GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
+          r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
+GROUPED = (
+    rf"(?<!km )(?<!miles )\b(?:per|for each|for every|each|broken down by|grouped by|group by|across)"
+    rf"\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)"
+    rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+    rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+)
+# a count of vehicles or users, not trips ("how many taxis are there"): no plan counts them
+# ("how many people were walking" is a count of walks, as ask_eval has it)
+COUNTED = (
+    r"\b(?:how many|count(?:\s+the)?|number of)\s+(?:(?:distinct|different|unique)\s+)?"
+    r"(?:vehicles|users|taxis|drivers)\b(?!\s+(?:trips|journeys|rides|tracks))"
+)
+# a stop without its length, left after the filters and the action ("how many trips stopped",
+# "trips with a pause"): which trips is unclear (every trip has slow fixes somewhere)
+STOPPED = r"\b(?:stops?|stopped|stopping|stationary)\b"
+# the fastest moment of a trip is not in the trip table (speed filters are mean speeds)
+MOMENT_SPEED = (
+    r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
+    r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s|knots|kn|kts)\b"
+    r"|\bat (?:some|any) point\b"
+)
+
+
+def guard(question: str) -> None:
+    """Refuse, before any planner, what no plan should come from: empty or very long
+    questions, requests to change data or run code, and relative dates (the data's "today" is
+    not known)."""
+    if not question or not question.strip():
+        raise CannotAnswer("the question is empty")
+    if len(question) > 500:
+        raise CannotAnswer("the question is longer than 500 characters")
+    if not re.search(r"[A-Za-z]{2,}", question):
+        raise CannotAnswer("the question has no words")
+    low = QuestionText(question).low
+    if FORBIDDEN.search(low) or re.search(r"[{}\[\]`$\\]|[A-Za-z_]\(", question):
+        raise CannotAnswer("only read-only questions about the trips are answered; "
+                           "no changes, no code")  # fmt: skip
+    if (m := RELATIVE.search(low)) is not None:
+        raise CannotAnswer(f"relative dates ('{m.group(0)}') are not supported: "
+                           "give a date such as 2024-03-18")  # fmt: skip
+
+
+def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> None:
+    """Refuse a question (its lower-cased text) that no plan expresses, before any filter is
+    read; ``said`` turns a matched phrase back into the question's own words."""
+    if re.search(MOMENT_SPEED, low) and not re.search(r"\b(?:average|mean|avg)\b", low):
+        raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
+                           "('trips faster than 30 km/h on average')")  # fmt: skip
+    if m := re.search(GROUPED, low):
+        words = said(m.group(0))
+        one = " (or 'which trip ...': one trip, with its vehicle)" * bool(
+            words.startswith("which")
+            and re.search(r"\b(?:longest|shortest|fastest|slowest|furthest|farthest)\b", low)
+        )  # "which van stopped the longest": its longest stop or all its stops? ask
+        raise CannotAnswer(f"answers per group ({words!r}) are not supported: "
+                           f"ask about one mode, user or time at a time{one}")  # fmt: skip
+    if m := re.search(COUNTED, low):
+        raise CannotAnswer(f"only trips are counted ({said(m.group(0))!r}): ask 'how many "
+                           "trips ...', or about one vehicle or user")  # fmt: skip

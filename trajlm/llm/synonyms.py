@@ -1,0 +1,100 @@
+"""Other fleets' words for the rule planner's nouns and verbs, and durations written as on a
+clock ("1h30"), rewritten into the planner's own words before it reads the question.
+
+- Ships (AIS tracks): a "voyage" is a trip; a "vessel", "ship" or "MMSI" is a vehicle, and a
+  number after it the vehicle's id ("vessel MMSI 244123000"); "sailed" is travelled. Knots
+  and nautical miles are units (trajlm/llm/phrases.py: 1 kn = 1.852 km/h, 1 nmi = 1852 m)
+  in filters; an answer asked in them is refused (trajlm/llm/actions.py).
+- Delivery fleets: "deliveries" are trips; a "(delivery) van", "truck", "lorry" a vehicle.
+- Walkers: a "pause" is a stop, "paused" / "idle" / "idling" is stopped ("a pause over 45
+  min", "idle > 15 min": the trip's longest stop).
+- A duration written like a clock reading, "1h30", "1h 30m", is that many minutes ("90 min")
+  where a duration is asked ("lasting at least 1h30", "between 1h and 1h30" after "lasted");
+  "1 hour 30 minutes", "2 h and 15 min" always. "at 8h30" is a time of day and is left.
+
+Each rewrite is of whole words: never inside an id ("ship_12", "van-3") or another word.
+"""
+
+from __future__ import annotations
+
+import re
+
+_W = r"(?<![\w\-/.'])"  # a whole word: not inside an id or a longer word
+_E = r"(?![\w\-/])"
+SYNONYMS: list[tuple[str, str]] = [
+    (r"delivery\s+vans", "vehicles"),
+    (r"delivery\s+van", "vehicle"),
+    (r"(?:vessel|ship|boat)\s+mmsi", "vehicle"),
+    (r"mmsi", "vehicle"),
+    (r"voyages", "trips"),
+    (r"voyage", "trip"),
+    (r"deliveries", "trips"),
+    (r"delivery", "trip"),
+    (r"vessels|ships|vans|trucks|lorries", "vehicles"),
+    (r"vessel|ship|van|truck|lorry", "vehicle"),
+    (r"sailed", "travelled"),
+    (r"sailing", "travelling"),
+    (r"sails|sail", "travel"),
+    (r"pauses", "stops"),
+    (r"pause", "stop"),
+    (r"paused|idle|idling|idled", "stopped"),
+]
+_SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
+# words the typo mending must know (so that "voyages" is not mended into another word)
+WORDS = sorted({w for p, _ in SYNONYMS for w in re.findall(r"[a-z]+", p)})
+
+# "1 hour 30 minutes", "2 h and 15 min", "1h 5min": hours and minutes, each with its unit
+_HOURS_MINUTES = re.compile(
+    r"(?<![\w.:])(\d{1,2})\s*(?:hours?|hrs?|h)\s+(?:and\s+)?(\d{1,2})\s*(?:minutes?|mins?|m)(?![\w/])",
+    re.I,
+)
+# "1h30", "1h 30", "1h30m": a clock reading; a duration only after a duration's words
+_CLOCK = re.compile(r"(?<![\w.:])(\d{1,2})\s?h\s?(\d{2})(?:\s?(?:min|mins|m))?(?![\w:/])", re.I)
+_VERB = r"(?:last(?:s|ed|ing)?|took|takes?|taking|duration(?:\s+of)?|for)"
+_CMP = (r"(?:more|less|longer|shorter) than|over|under|at (?:least|most)|above|below|exceeding"
+        r"|up to")  # fmt: skip
+# what is just before a duration: "lasting at least 1h30", "took 1h30", "> 1h30", "lasted
+# between 1h and 1h30" (not "over 2 km between 8h30 and 9h": those are times of day)
+DURATION_CUE = re.compile(
+    rf"(?:\b{_VERB}\s+(?:between\s+)?|\b{_VERB}\s+between\s+\S+\s+and\s+"
+    rf"|(?:\b{_VERB}\s+)?\b(?:{_CMP})\s+|[<>]=?\s*)$",
+    re.I,
+)
+_CLOCK_WORD = re.compile(r"\b(?:at|after|before|since|until|till|around|by|from)\s*$", re.I)
+
+
+def _minutes(m: re.Match) -> str | None:
+    h, mins = int(m.group(1)), int(m.group(2))
+    return f"{h * 60 + mins} min" if mins < 60 else None
+
+
+def rewrite(question: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question in the planner's words, and what was rewritten ((old, new) pairs)."""
+    changed: list[tuple[str, str]] = []
+
+    def sub(to: str):
+        def one(m: re.Match) -> str:
+            changed.append((m.group(0), to))
+            return to
+
+        return one
+
+    for rx, to in _SYNONYMS:
+        question = rx.sub(sub(to), question)
+
+    def hours_minutes(m: re.Match) -> str:
+        got = _minutes(m)
+        if got is None:
+            return m.group(0)
+        changed.append((m.group(0), got))
+        return got
+
+    question = _HOURS_MINUTES.sub(hours_minutes, question)
+
+    def clock(m: re.Match) -> str:
+        before = question[max(0, m.start() - 40) : m.start()]
+        if _CLOCK_WORD.search(before) or not DURATION_CUE.search(before):
+            return m.group(0)
+        return hours_minutes(m)
+
+    return _CLOCK.sub(clock, question), changed
