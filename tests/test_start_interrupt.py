@@ -78,7 +78,7 @@ def _train(base: Path, out: Path, *extra: str) -> list[str]:
             "--out", str(out), "--config", str(base / "tiny.toml"), *extra]  # fmt: skip
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_during_start_up_is_one_line_and_exit_130(base, tmp_path, sig):
     out = tmp_path / "run"
     rc, err = _signal_at_start(_train(base, out), sig)
