@@ -14,7 +14,7 @@ A variant may carry [train] overrides under the key "train" (e.g. the optimizer)
 
     .venv/bin/python bench/ablate.py --data STORE --steps 300 --seeds 0 1 2
 
-Writes bench/results/ablations.json (docs/ablations.md quotes it).
+Prints the rows; `--out bench/results/ablations.json` writes the JSON docs/ablations.md quotes.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _results import add_out, write_result
 from inference import eval_windows, split
 from scipy import stats as sps
 
@@ -153,7 +154,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS))
     ap.add_argument("--eval", type=int, default=1024)
-    ap.add_argument("--out", default="bench/results/ablations.json")
+    add_out(ap, "ablations.json")
     ap.add_argument(
         "--pairs",
         nargs="*",
@@ -209,9 +210,7 @@ def main() -> None:
     res = {"bench": "ablations", "steps": args.steps, "seeds": args.seeds, "base": BASE,
            "train": TRAIN, "eval_windows": int(truth.shape[0]), "variants": VARIANTS,
            "dense": dense_info, "rows": rows, "pairs": pairs}  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_result(res, args.out, "ablations.json")
     for name, r in rows.items():
         print(f"{name:<12} ADE {r['ade_m']:.2f} vs {r['base_ade_m']:.2f} m: "
               f"{r['effect_m']:+.2f} ± {r['ci95_m']:.2f} m ({100 * r['effect_rel']:+.2f} %), "
@@ -220,7 +219,6 @@ def main() -> None:
         print(f"{pair}: {r['effect_m']:+.2f} ± {r['ci95_m']:.2f} m "
               f"({100 * r['effect_rel']:+.2f} %), p_seeds {r['p_seeds']:.3g}, "
               f"p_windows {r['p_windows']:.3g}")  # fmt: skip
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

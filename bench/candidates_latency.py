@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from _results import add_out, write_result
+
 from trajlm._threads import apply_threads
 from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
@@ -28,7 +30,7 @@ from candidate_results import split_xy  # noqa: E402
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--out", type=Path, default=Path("bench/results/candidates_latency.json"))
+    add_out(ap, "candidates_latency.json")
     args = ap.parse_args(argv)
     apply_threads(1, None)
     parts = _split(read_store(args.data))
@@ -48,8 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     res = {"data": str(args.data), "n_queries": n, "candidates_cpu_ms_per_1000": cand,
            "plain_knn_cpu_ms_per_1000": plain, "ratio": cand / plain}  # fmt: skip
     print(json.dumps(res, indent=1))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(res, indent=1))
+    write_result(res, args.out, "candidates_latency.json", indent=1)
 
 
 if __name__ == "__main__":

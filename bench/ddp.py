@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _results import add_out, write_result
+
 ROOT = Path(__file__).resolve().parents[1]
 TORCHRUN = str(Path(sys.executable).with_name("torchrun"))
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
@@ -217,9 +219,7 @@ def main() -> None:
     ap.add_argument("--compile", action="store_true")
     ap.add_argument("--nodes-only", action="store_true")
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=None,
-                    help="write the result JSON here (bench/results/ddp.json: replace the "
-                    "committed one); default: print only")  # fmt: skip
+    add_out(ap, "ddp.json")
     ap.add_argument("--worker", choices=["train", "profile"], help=argparse.SUPPRESS)
     ap.add_argument("--out-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -260,12 +260,7 @@ def main() -> None:
     result["two_nodes"] = two_nodes(args, work / "nodes")
     print("two nodes on loopback:", {k: result["two_nodes"][k]
                                       for k in ("returncodes", "weights_equal_across_ranks")})  # fmt: skip
-    if args.out is None:
-        print("not written (pass --out FILE; --out bench/results/ddp.json replaces the "
-              "committed result)")  # fmt: skip
-        return
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, default=str))
+    write_result(result, args.out, "ddp.json")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 
 Rows: full cache / recency / similarity x recency for one long rollout (B rows from test
 histories): cache bytes, ms per point; then the ADE (20 -> 5 and 20 -> 20 steps, test windows)
-with windows of 8 and 12 points vs the full 20-point context. Writes bench/results/eviction.json.
+with windows of 8 and 12 points vs the full 20-point context. Prints the result;
+`--out bench/results/eviction.json` writes it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import argparse
 import json
 import os
 import time
-from pathlib import Path
 
 import torch
+from _results import add_out, write_result
 from inference import errors, eval_windows, split
 
 from trajlm.model import TrajectoryModel
@@ -30,7 +31,7 @@ def main() -> None:
     ap.add_argument("--length", type=int, default=8192)
     ap.add_argument("--window", type=int, default=256)
     ap.add_argument("--batch", type=int, default=4)
-    ap.add_argument("--out", default="bench/results/eviction.json")
+    add_out(ap, "eviction.json")
     args = ap.parse_args()
     torch.set_num_threads(1)
     model = TrajectoryModel.from_pretrained(args.model).eval()
@@ -68,11 +69,8 @@ def main() -> None:
     res = {"bench": "eviction", "length": args.length, "window": args.window,
            "batch": hist["pos"].shape[0], "threads": 1, "load_1min": os.getloadavg()[0],
            "rows": rows, "quality": quality}  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_result(res, args.out, "eviction.json")
     print(json.dumps(quality, indent=1))
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

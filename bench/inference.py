@@ -16,22 +16,21 @@ With --data (a store) the batch is real windows of its test split, and the error
     .venv/bin/python bench/inference.py --model RUN --data STORE
     .venv/bin/python bench/inference.py --device cuda --dtype bf16   # GPU row
 
-Writes bench/results/inference.json.
+Prints the result; `--out bench/results/inference.json` writes it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import platform
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
+from _results import add_out, write_result
 from train_throughput import matmul_peak
 
 from trajlm.data.features import LocalProjection
@@ -111,7 +110,7 @@ def main() -> None:
     ap.add_argument("--threads", default="1,all", help="comma list; 'all' = every usable CPU")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32")
-    ap.add_argument("--out", default="bench/results/inference.json")
+    add_out(ap, "inference.json")
     args = ap.parse_args()
     dev = torch.device(args.device)
 
@@ -208,9 +207,7 @@ def main() -> None:
         "size_bytes": {n: state_bytes(m) for n, m in models.items()},
         "rows": rows, "quality": quality, "eval_windows": int(truth_all.shape[0]),
     }  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_result(res, args.out, "inference.json")
 
     print(f"B={B}, {H}-point histories -> {K} steps, {n_params:,} params, "
           f"{flops_traj / 1e6:.1f} MFLOP/trajectory, {args.device} {args.dtype}")  # fmt: skip
@@ -226,7 +223,7 @@ def main() -> None:
         change = f"  ({100 * q['ade_change']:+.2f} % vs fp32)" if "ade_change" in q else ""
         print(f"{name:<18} ADE {q['ade_m']:8.2f} m  FDE {q['fde_m']:8.2f} m{change}")
     sizes = ", ".join(f"{n} {b / 1e6:.2f} MB" for n, b in res["size_bytes"].items())
-    print(f"size: {sizes} | {res['eval_windows']} eval windows | wrote {out}")
+    print(f"size: {sizes} | {res['eval_windows']} eval windows")
 
 
 if __name__ == "__main__":

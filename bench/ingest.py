@@ -12,13 +12,13 @@ reports its segment count against the sanity value 3,329.
     .venv/bin/python bench/ingest.py --users 5       # first 5 users only, for both sides
     .venv/bin/python bench/ingest.py --skip-mpd      # trajlm only
 
-Writes bench/results/ingest.json and prints a small table. Needs `pip install -e .[bench]`.
+Prints a small table; `--out bench/results/ingest.json` writes the JSON. Needs
+`pip install -e .[bench]`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from _results import add_out, write_result
 
 from trajlm.data.clean import PRESETS, CleanConfig, clean
 from trajlm.data.schema import conform, data_root
@@ -166,7 +167,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=data_root() / "geolife")
     ap.add_argument("--users", type=int, default=None, help="first N users only (both sides)")
     ap.add_argument("--skip-mpd", action="store_true", help="run trajlm only")
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "ingest.json")
+    add_out(ap, "ingest.json")
     args = ap.parse_args()
     if not (args.data / "Data").is_dir():
         raise SystemExit(f"GeoLife slice not found at {args.data} (set TRAJLM_DATA)")
@@ -191,8 +192,7 @@ def main() -> None:
         },
         "versions": versions(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, args.out, "ingest.json")
     rows = [("", "trajlm", "MovingPandas")]
     rows.append(("points read", ours["points_read"], ref["points_read"] if ref else "-"))
     rows.append(
@@ -212,7 +212,6 @@ def main() -> None:
         )
     pp = ours["protocol_preset"]
     print(f"GeoLife protocol preset: {pp['segments']} segments (sanity 3,329) in {pp['clean_s']} s")
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -8,19 +8,18 @@ Reports both times, the speed-up and the largest difference between the two roll
     .venv/bin/python bench/kv_cache.py                           # CPU, float32
     .venv/bin/python bench/kv_cache.py --device cuda --dtype bf16
 
-Writes bench/results/kv_cache.json.
+Prints the result; `--out bench/results/kv_cache.json` writes it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import platform
 import time
-from pathlib import Path
 
 import torch
+from _results import add_out, write_result
 
 from trajlm.model import ModelConfig, TrajectoryModel
 
@@ -68,7 +67,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=256)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--pos-type", default="rope")
-    ap.add_argument("--out", default="bench/results/kv_cache.json")
+    add_out(ap, "kv_cache.json")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -122,15 +121,12 @@ def main() -> None:
         "max_rel_diff": rel,
         "max_abs_pos_m": full["pos"].abs().max().item(),
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_result(res, args.out, "kv_cache.json")
     print(f"{'':14}{'time s':>10}{'points/s':>12}")
     for name, t in (("cached", t_cache), ("recompute", t_full)):
         print(f"{name:14}{t:10.3f}{args.batch * args.steps / t:12.0f}")
     print(f"speed-up {res['speedup']}x | max |diff| {diff_m:.2e} m, {diff_t:.2e} s "
           f"(relative {rel:.1e}) | {res['device']} {args.dtype}, {res['threads']} threads")  # fmt: skip
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

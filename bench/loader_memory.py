@@ -3,7 +3,7 @@
 Writes synthetic random-walk stores of 1 M and 10 M points (several part files, 65,536-row
 row groups), then streams each in a fresh subprocess and samples its RSS (psutil).
 
-    .venv/bin/python bench/loader_memory.py            # -> bench/results/loader_memory.json
+    .venv/bin/python bench/loader_memory.py --out bench/results/loader_memory.json
     .venv/bin/python bench/loader_memory.py --sizes 200000 1000000   # quicker
 """
 
@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from _results import add_out, write_result
 
 POINTS_PER_PART = 1_000_000
 LAT0, LON0 = 41.15, -8.61
@@ -93,7 +94,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--shuffle-buffer", type=int, default=4096)
     ap.add_argument("--child", help=argparse.SUPPRESS)
-    ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "loader_memory.json"))
+    add_out(ap, "loader_memory.json")
     args = ap.parse_args()
     if args.child:
         return child(args.child, args.shuffle_buffer)
@@ -122,11 +123,10 @@ def main() -> None:
         "peak_rss_growth_mb": growth,
         "passed": growth <= 50.0,
     }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2))
+    write_result(result, args.out, "loader_memory.json")
     print(
         f"peak RSS growth {min(args.sizes):,} -> {max(args.sizes):,} points: {growth:+.1f} MB "
-        f"({'PASS' if result['passed'] else 'FAIL'} <= 50 MB) -> {args.out}"
+        f"({'PASS' if result['passed'] else 'FAIL'} <= 50 MB)"
     )
 
 

@@ -7,19 +7,19 @@ first variant.
     .venv/bin/python bench/rollout_speed.py --data STORE --runs runs/ablate2 \\
         --variants dense patch4 patch4_out8 --seeds 0 1 2 --steps 5 20
 
-Writes bench/results/rollout_speed.json.
+Prints the result; `--out bench/results/rollout_speed.json` writes it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from _results import add_out, write_result
 from ablate import compare, window_ade
 from inference import eval_windows, split
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--eval", type=int, default=1024)
-    ap.add_argument("--out", default="bench/results/rollout_speed.json")
+    add_out(ap, "rollout_speed.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     runs = Path(args.runs)
@@ -79,10 +79,7 @@ def main(argv: list[str] | None = None) -> dict:
             res["rows"][f"{v}@{k}"] = row
             print(f"{k:>3} steps {v:<14} ADE {row['ade_m']:8.2f} m  {traj_s:9.1f} traj/s  "
                   f"{row['passes']} passes", flush=True)  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result(res, args.out, "rollout_speed.json")
     return res
 
 

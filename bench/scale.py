@@ -10,8 +10,8 @@ input file, written in chunks), then in fresh subprocesses, each sampling its ow
 2. train: the one Trainer over the store for a fixed number of steps (small model, 1 thread,
    no run directory), tokens/s, plus the start-up (coverage pass over the train split).
 
-    python bench/scale.py --points 1000000 10000000            # -> bench/results/scale.json
-    nice -n 10 python bench/scale.py --points 100000000 --keep-results   # adds the 100 M row
+    python bench/scale.py --points 1000000 10000000 --out bench/results/scale.json
+    nice -n 10 python bench/scale.py --points 100000000 --keep-results --out bench/results/scale.json  # + 100 M
     python bench/scale.py --points 1000000 --format csv        # CSV input instead of Parquet
 
 The generated input and store live under --work (default: a temporary folder; 100 M points
@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _results import add_out, write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 POINTS_PER_FILE = 1_000_000
@@ -147,7 +148,7 @@ def main() -> None:
     ap.add_argument("--bf16", action="store_true")
     ap.add_argument("--compile", action="store_true")
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    add_out(ap, "scale.json")
     ap.add_argument("--keep-results", action="store_true", help="add rows to --out's old ones")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -160,6 +161,8 @@ def main() -> None:
         print(json.dumps(res))
         return
 
+    if args.keep_results and args.out is None:
+        raise SystemExit("--keep-results adds rows to --out's old ones: give --out FILE")
     rows = {}
     if args.keep_results and args.out.exists():
         rows = json.loads(args.out.read_text()).get("rows", {})
@@ -189,8 +192,7 @@ def main() -> None:
         }
     result = {"rows": rows, "rss_peak_growth_mb": growth,
               "machine": f"{os.cpu_count()} CPUs, shared with other jobs"}  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2))
+    write_result(result, args.out, "scale.json")
     print(json.dumps(growth, indent=2))
 
 

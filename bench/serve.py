@@ -9,7 +9,8 @@ sends `--requests` requests at `--concurrency` with httpx: ~75 % valid (/predict
 20-point histories and 5 steps, /embed, /similar, /recover, /travel-time), ~20 % malformed
 (each must get a 4xx whose message names the problem), ~5 % oversized (413/422). Then
 `--throughput` /predict requests to a server with --max-batch 64 and to one with --max-batch 1.
-Writes bench/results/serve.json. Bounded: every request has a 30 s client timeout.
+Prints the report; `--out bench/results/serve.json` writes it. Bounded: every request has a 30 s
+client timeout.
 Needs the serve and bench extras (httpx, fastapi, uvicorn, psutil).
 """
 
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from _results import add_out, write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = 1_710_000_000
@@ -276,7 +278,7 @@ def main() -> None:
     ap.add_argument("--throughput", type=int, default=1_000, help="/predict requests per mode.")
     ap.add_argument("--points", type=int, default=20)
     ap.add_argument("--steps", type=int, default=5)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serve.json")
+    add_out(ap, "serve.json")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         model, index = a.model, a.index
@@ -312,9 +314,7 @@ def main() -> None:
                "points": a.points, "steps": a.steps, "cpus": os.cpu_count()}  # fmt: skip
     for k, v in report.items():
         print(f"{k:>26}: {v}")
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps(report, indent=1) + "\n")
-    print(f"wrote {a.out}")
+    write_result(report, a.out, "serve.json", indent=1)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,12 @@ committed result behind bench/README.md's figures (a quick trial run never does)
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
+from _results import add_out, write_result
 
 from trajlm.similarity import (
     EmbeddingSearch,
@@ -39,9 +38,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200, help="queries = database entries")
     ap.add_argument("--points", type=int, default=40, help="max points per trajectory")
     ap.add_argument("--naive-pairs", type=int, default=30)
-    ap.add_argument("--out", default=None,
-                    help="write the result JSON here (bench/results/similarity.json: replace "
-                    "the committed one); default: print only")  # fmt: skip
+    add_out(ap, "similarity.json")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     Q, ql = walks(rng, args.n, args.points)
@@ -93,14 +90,7 @@ def main() -> None:
           f"max rel err {rel_err:.1e}")  # fmt: skip
     print(f"per query: DTW row {dtw_ms:.2f} ms vs embedding k-NN {search_ms:.4f} ms "
           f"-> {dtw_ms / search_ms:.0f}x")  # fmt: skip
-    if args.out is None:
-        print("not written (pass --out FILE; --out bench/results/similarity.json replaces the "
-              "committed result)")  # fmt: skip
-        return
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result(result, args.out, "similarity.json")
 
 
 if __name__ == "__main__":

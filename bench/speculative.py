@@ -8,20 +8,19 @@ one thread. Errors (ADE/FDE, metres) over the store's test windows.
 
     .venv/bin/python bench/speculative.py --model MAIN_RUN --draft DRAFT_RUN --data STORE
 
-Writes bench/results/speculative.json.
+Prints the result; `--out bench/results/speculative.json` writes it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
+from _results import add_out, write_result
 from inference import errors, eval_windows, split
 from scipy import stats as sps
 
@@ -42,7 +41,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--eval", type=int, default=2048)
-    ap.add_argument("--out", default="bench/results/speculative.json")
+    add_out(ap, "speculative.json")
     args = ap.parse_args()
     torch.set_num_threads(1)
     model = TrajectoryModel.from_pretrained(args.model).eval()
@@ -100,9 +99,7 @@ def main() -> None:
            "load_1min": os.getloadavg()[0], "model": args.model, "draft": args.draft,
            "main_params": model.num_params(), "draft_params": draft.num_params(),
            "rows": rows}  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_result(res, args.out, "speculative.json")
     print(f"{H}-point histories -> {K} steps, main {res['main_params']:,} / draft "
           f"{res['draft_params']:,} params, 1 thread, load {res['load_1min']:.1f}")  # fmt: skip
     print(f"{'variant':<18}{'ms B=1':>8}{'x':>6}{'ms/traj B':>10}{'x':>6}{'ADE m':>8}"
@@ -112,7 +109,6 @@ def main() -> None:
         print(f"{r['variant']:<18}{r['ms_per_traj_B=1']:8.2f}{r['speedup_B=1']:6.2f}"
               f"{r['ms_per_traj_batch']:10.3f}{r['speedup_batch']:6.2f}{r['ade_m']:8.2f}"
               f"{100 * r['ade_change']:+7.2f}%{kept:>6}{r['p_windows']:9.2g}")  # fmt: skip
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -10,16 +10,15 @@ MFU = achieved model FLOPs/s / the fp32 matmul peak measured in this same script
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
+from _results import add_out, write_result
 
 from trajlm.data.features import cyclic_time
 from trajlm.model import ModelConfig, TrajectoryModel
@@ -128,7 +127,7 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--compile", action="store_true", help="also time torch.compile(ours)")
-    ap.add_argument("--out", default="bench/results/train_throughput.json")
+    add_out(ap, "train_throughput.json")
     args = ap.parse_args()
     device = torch.device(args.device)
     bf16 = args.dtype == "bf16"
@@ -178,9 +177,7 @@ def main() -> None:
         print(f"{'compiled':<10}{B * T / t_compiled:>14,.0f}")
     print(f"speed-up {result['speedup_vs_naive']:.1f}x   MFU {100 * result['mfu']:.1f}% "
           f"of measured peak {peak / 1e9:,.1f} GFLOP/s ({args.dtype})")  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    write_result(result, args.out, "train_throughput.json")
     if not math.isfinite(result["mfu"]):
         raise SystemExit("non-finite MFU")
 

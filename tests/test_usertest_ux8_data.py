@@ -173,6 +173,7 @@ def test_bench_ddp_worker_failure_is_one_line(tmp_path, monkeypatch):
     import sys
     from types import SimpleNamespace
 
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))  # its sibling bench/_results.py
     spec = importlib.util.spec_from_file_location("bench_ddp", ROOT / "bench" / "ddp.py")
     ddp = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ddp)

@@ -121,10 +121,11 @@ class BoundaryGroup(TyperGroup):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as e:
-            from trajlm.train.interrupt import TrainingInterrupted
+            from trajlm.train.interrupt import Interrupted
 
-            if isinstance(e, TrainingInterrupted):  # saved, to continue: not the user's error
-                click.echo(one_line(e), err=True)
+            if isinstance(e, Interrupted):  # a signal (Ctrl-C / SIGTERM): not the user's error
+                if str(e):  # other DDP ranks than 0 stay silent
+                    click.echo(one_line(e), err=True)
                 ctx.exit(130)
             if not is_user_error(e) or ctx.meta.get("trajlm_debug") or os.environ.get(
                 "TRAJLM_DEBUG"

@@ -71,6 +71,15 @@ def train(
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
 ) -> None:
     """Pretrain the causal trajectory transformer (next-point prediction)."""
+    from trajlm.train.interrupt import StartSignals  # first: the start-up takes seconds (torch)
+
+    with StartSignals(out, resume=resume):  # Ctrl-C / SIGTERM outside the loop: one line
+        _train(data, out, config, max_steps, resume, overwrite, seed, other_data, device, threads)
+
+
+def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, resume: bool,
+           overwrite: bool, seed: int | None, other_data: bool, device: str | None,
+           threads: int | None) -> None:  # fmt: skip
     from trajlm._safety import check_output_dir
     from trajlm.train.run_dir import _legacy_run
     from trajlm.train.trainer import Trainer

@@ -183,6 +183,13 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
 
 
+def _n_sources(data: Path) -> int:
+    """How many sources the store merges (a corpus: corpus.json; any other store: 1)."""
+    from trajlm.data.corpus import is_corpus, load_corpus
+
+    return len(load_corpus(data).get("sources", [])) if is_corpus(data) else 1
+
+
 def run_eval_command(
     task: str,
     data: Path,
@@ -337,6 +344,10 @@ def run_eval_command(
                 "train_config.json) are reported one row each, not averaged",
                 markup=False, highlight=False,
             )  # fmt: skip
+    if task == "predict" and _n_sources(data) > 1:  # a corpus: each source's rows too
+        from trajlm.eval.by_source import add_source_rows
+
+        add_source_rows(result)
     result.meta["store"] = str(data)
     result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
@@ -349,6 +360,12 @@ def run_eval_command(
             io.warn(f"numbers from {n} {score_on} trajector{'y' if n == 1 else 'ies'} of "
                     f"--data {data}: no reliable CI (fewer than {MIN_SCORED}); one trip can swing the "
                     "table, so read it as a smoke test, not a comparison")  # fmt: skip
+        few = {r["source"]: r["n_trajectories"] for r in result.meta.get("by_source", [])
+               if r["n_trajectories"] < MIN_SCORED}  # fmt: skip
+        if few and n >= MIN_SCORED:
+            counts = ", ".join(f"{s}: {k}" for s, k in few.items())
+            io.warn(f"by source: few scored trajectories ({counts}; fewer than {MIN_SCORED}): "
+                    "read those rows as a smoke test")  # fmt: skip
     if out is not None:
         if out.suffix == ".json":
             out.write_text(result.to_json() + "\n")

@@ -199,6 +199,7 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
         )  # fmt: skip
         if per:  # kept out of the JSON (report.EvalResult.to_dict)
             rows[-1]["_per_traj"] = np.mean(per, 0)
+            rows[-1]["_traj_ids"] = tasks[0].traj_ids  # whose errors (eval/by_source.py)
     return rows
 
 

@@ -138,7 +138,7 @@ class EvalResult:
             lines.append("MAE ratios: mean over the scored trajectories of each one's k-step MAE, "
                          "paired bootstrap 95 % CI over trajectories; strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in best.items()))  # fmt: skip
-        return "\n".join([title, "", *lines])
+        return "\n".join([title, "", *lines, *_source_table(self.meta.get("by_source"))])
 
     def save(self, out: str | Path) -> tuple[Path, Path]:
         """Write ``<out>/eval_<task>.json`` and ``.md`` (``out`` is a directory)."""
@@ -148,6 +148,26 @@ class EvalResult:
         js.write_text(self.to_json() + "\n")
         md.write_text(self.to_markdown() + "\n")
         return js, md
+
+
+def _source_table(rows: list[dict] | None) -> list[str]:
+    """The per-source rows of a corpus (eval/by_source.py) as a second table, or nothing."""
+    if not rows:
+        return []
+    head = ["setting", "source", "method", "MAE (m)", *RATIO_COLUMNS.values(), "n traj"]
+    lines = ["", "By source (the same scored trajectories, grouped by their source; the ratios "
+             "divide by that source's own baselines):", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]  # fmt: skip
+    for r in rows:
+        cells = [r["setting"], r["source"], r["method"], f"{r['mae_m']:.1f}"]
+        cells += [ratio_cell(r, k) for k in RATIO_COLUMNS] + [str(r["n_trajectories"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    best = {f"{r['setting']}, {r['source']}": r["ratio_to_best_baseline"]["baseline"]
+            for r in rows if "ratio_to_best_baseline" in r}  # fmt: skip
+    if best:
+        lines += ["", "strongest baseline by source = " + "; ".join(
+            f"{s}: {b}" for s, b in best.items())]  # fmt: skip
+    return lines
 
 
 def _clean(o):
