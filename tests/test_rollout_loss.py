@@ -129,3 +129,13 @@ def test_train_config_checks_rollout_fields():
         TrainConfig(rollout_weight=-1.0)
     with pytest.raises(ValueError, match="rollout_steps"):
         TrainConfig(rollout_steps=0)
+
+
+def test_the_shipped_rollout_config_parses():
+    from pathlib import Path
+
+    from trajlm import _cli_io as io
+
+    p = Path(__file__).parents[1] / "configs/rollout_finetune.toml"
+    _, tc = io.configs_from(io.load_config(p), f"--config {p}")
+    assert tc.rollout_weight == 1.0 and tc.init_from == "runs/trajlm-small/run"

@@ -250,3 +250,31 @@ def test_store_frame_config_on_a_multi_city_corpus_warns(tmp_path):
                tmp_path / "tiny.toml")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert 'corpora need position_frame = "trajectory"' in said(r), r.output
+
+
+def test_a_fine_tune_on_a_corpus_does_not_warn_about_the_store_frame(tmp_path):
+    """init_from takes the base run's model config (trajectory frame), not [model]'s defaults:
+    no store-frame warning (session 13: it fired on every trajlm-small fine-tune)."""
+    from trajlm.data.corpus import build_corpus, load_corpus_spec
+
+    city = 'city = {{ n_trajectories = 30, seed = {s}, start_date = "2024-03-04", n_days = 2 }}'
+    (tmp_path / "spec.toml").write_text(
+        '[corpus]\nname = "two"\nval_trips_per_source = 3\n'
+        + "".join(
+            f'[[source]]\nname = "c{s}"\nformat = "synthetic"\n{city.format(s=s)}\n' for s in (0, 1)
+        )  # fmt: skip
+    )
+    build_corpus(load_corpus_spec(tmp_path / "spec.toml"), tmp_path / "corpus", log=lambda _: None)
+    base = TINY.replace("[model]\n", '[model]\nposition_frame = "trajectory"\n')
+    (tmp_path / "base.toml").write_text(base)
+    r = invoke("train", "--data", tmp_path / "corpus", "--out", tmp_path / "base", "--config",
+               tmp_path / "base.toml")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    train = TINY[TINY.index("[train]") :]
+    (tmp_path / "ft.toml").write_text(
+        train.replace("[train]\n", f'[train]\ninit_from = "{tmp_path / "base"}"\n')
+    )
+    r = invoke("train", "--data", tmp_path / "corpus", "--out", tmp_path / "ft", "--config",
+               tmp_path / "ft.toml")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "corpora need position_frame" not in said(r), r.output

@@ -102,7 +102,8 @@ def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, re
         io.warn(f"train.warmup_steps {train_cfg.warmup_steps} > max_steps "
                 f"{train_cfg.max_steps}: the learning rate never reaches train.lr "
                 f"{train_cfg.lr:g} (set warmup_steps below max_steps)")  # fmt: skip
-    _warn_store_frame_on_corpus(data, model_cfg)
+    if not train_cfg.init_from:  # a fine-tune's model config is its base run's, not [model]'s
+        _warn_store_frame_on_corpus(data, model_cfg)
     train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
     train_cfg.cpu_threads = _threads(threads or train_cfg.cpu_threads or None,
                                      _approx_params(model_cfg))  # fmt: skip
