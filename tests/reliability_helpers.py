@@ -71,3 +71,19 @@ def fails(*args, names: tuple[str, ...] = (), protect: tuple[Path, ...] = ()) ->
 def copy(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def two_city_corpus(d: Path, n_trajectories: int = 30, val_trips: int = 3) -> Path:
+    """d/corpus: a corpus of two synthetic cities (sources c0, c1)."""
+    from trajlm.data.corpus import build_corpus, load_corpus_spec
+
+    city = (f"city = {{{{ n_trajectories = {n_trajectories}, seed = {{s}}, "
+            'start_date = "2024-03-04", n_days = 2 }}')  # fmt: skip
+    (d / "spec.toml").write_text(
+        f'[corpus]\nname = "two"\nval_trips_per_source = {val_trips}\n'
+        + "".join(
+            f'[[source]]\nname = "c{s}"\nformat = "synthetic"\n{city.format(s=s)}\n' for s in (0, 1)
+        )  # fmt: skip
+    )
+    build_corpus(load_corpus_spec(d / "spec.toml"), d / "corpus", log=lambda _: None)
+    return d / "corpus"

@@ -10,25 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reliability_helpers import TINY, invoke, said
+from reliability_helpers import TINY, invoke, said, two_city_corpus
 
-from trajlm.data.corpus import build_corpus, load_corpus_spec
 from trajlm.data.ingest import synth_store
-
-CITY = 'city = {{ n_trajectories = 40, seed = {s}, start_date = "2024-03-04", n_days = 2 }}'
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
     """base/corpus: two synthetic cities (c0, c1); base/run: a 3-step tiny model on it."""
     d = tmp_path_factory.mktemp("bysource")
-    (d / "spec.toml").write_text(
-        '[corpus]\nname = "two"\nval_trips_per_source = 5\n'
-        + "".join(
-            f'[[source]]\nname = "c{s}"\nformat = "synthetic"\n{CITY.format(s=s)}\n' for s in (0, 1)
-        )  # fmt: skip
-    )
-    build_corpus(load_corpus_spec(d / "spec.toml"), d / "corpus", log=lambda _: None)
+    two_city_corpus(d, n_trajectories=40, val_trips=5)
     (d / "tiny.toml").write_text(TINY)
     r = invoke("train", "--data", d / "corpus", "--out", d / "run", "--config", d / "tiny.toml")
     assert r.exit_code == 0, r.output

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from reliability_helpers import TINY, copy, fails, invoke, said
+from reliability_helpers import TINY, copy, fails, invoke, said, two_city_corpus
 
 from trajlm.data.ingest import synth_store
 
@@ -235,16 +235,7 @@ def test_ddp_sigterm_saves_the_step_reached_and_resume_is_bit_identical(base, tm
 
 
 def test_store_frame_config_on_a_multi_city_corpus_warns(tmp_path):
-    from trajlm.data.corpus import build_corpus, load_corpus_spec
-
-    city = 'city = {{ n_trajectories = 30, seed = {s}, start_date = "2024-03-04", n_days = 2 }}'
-    (tmp_path / "spec.toml").write_text(
-        '[corpus]\nname = "two"\nval_trips_per_source = 3\n'
-        + "".join(
-            f'[[source]]\nname = "c{s}"\nformat = "synthetic"\n{city.format(s=s)}\n' for s in (0, 1)
-        )  # fmt: skip
-    )
-    build_corpus(load_corpus_spec(tmp_path / "spec.toml"), tmp_path / "corpus", log=lambda _: None)
+    two_city_corpus(tmp_path)
     (tmp_path / "tiny.toml").write_text(TINY)
     r = invoke("train", "--data", tmp_path / "corpus", "--out", tmp_path / "r", "--config",
                tmp_path / "tiny.toml")  # fmt: skip
@@ -255,16 +246,7 @@ def test_store_frame_config_on_a_multi_city_corpus_warns(tmp_path):
 def test_a_fine_tune_on_a_corpus_does_not_warn_about_the_store_frame(tmp_path):
     """init_from takes the base run's model config (trajectory frame), not [model]'s defaults:
     no store-frame warning (session 13: it fired on every trajlm-small fine-tune)."""
-    from trajlm.data.corpus import build_corpus, load_corpus_spec
-
-    city = 'city = {{ n_trajectories = 30, seed = {s}, start_date = "2024-03-04", n_days = 2 }}'
-    (tmp_path / "spec.toml").write_text(
-        '[corpus]\nname = "two"\nval_trips_per_source = 3\n'
-        + "".join(
-            f'[[source]]\nname = "c{s}"\nformat = "synthetic"\n{city.format(s=s)}\n' for s in (0, 1)
-        )  # fmt: skip
-    )
-    build_corpus(load_corpus_spec(tmp_path / "spec.toml"), tmp_path / "corpus", log=lambda _: None)
+    two_city_corpus(tmp_path)
     base = TINY.replace("[model]\n", '[model]\nposition_frame = "trajectory"\n')
     (tmp_path / "base.toml").write_text(base)
     r = invoke("train", "--data", tmp_path / "corpus", "--out", tmp_path / "base", "--config",
