@@ -57,7 +57,7 @@ pretrain: setup
 	SHARED=$(SHARED) STEPS=$(PRETRAIN_N) BIN=$(BIN) bash scripts/pretrain.sh
 
 # trajlm-small's weights (trajlm/checkpoints/trajlm-small/model.safetensors): built once from the
-# redistributable shared data (Porto CC BY 4.0 + synthetic; ~2.5 min of one core), checked
+# redistributable shared data (Porto CC BY 4.0 + synthetic; 2.7 min of CPU, ~6 min wall), checked
 # against the SHA-256 in its MODEL_CARD.md; skipped, with a line, where $(SHARED)/porto is absent
 SMALL = trajlm/checkpoints/trajlm-small
 trajlm-small: setup

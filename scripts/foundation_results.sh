@@ -3,7 +3,7 @@
 # the corpus checkpoint fine-tuned vs the same architecture trained from scratch, with the
 # same steps, lr and schedule on each downstream task, 3 seeds, paired bootstrap CI.
 #   SHARED=../shared/data PORTO=STORE GEOLIFE=STORE SEEDS="0 1 2" STEPS=600 \
-#       bash scripts/foundation_results.sh [val|predict|recover|tte|table|all|modes|modes-val|similarity]
+#       bash scripts/foundation_results.sh [val|predict|recover|tte|table|all|modes|modes-val|similarity]...
 # val: the Porto fine-tune diagnosis on the val split (seed 0: step-scale re-fit x lr);
 # predict: next-point on Porto and GeoLife (`trajlm train`, init_from = the corpus checkpoint
 # for the pretrained runs); recover, tte: `trajlm finetune --task T` from the corpus checkpoint
@@ -15,7 +15,12 @@
 # scripts/similarity_results.py --scratch-arm on GeoLife and Porto (pretrained vs random init,
 # both through the same contrastive fine-tune; paired CI over queries).
 # Idempotent: a run that exists is reused. One CPU thread, one process at a time.
+# Several stages run in the order given: `bash scripts/foundation_results.sh predict recover tte table`.
 set -euo pipefail
+if [ $# -gt 1 ]; then
+    for stage in "$@"; do bash "$0" "$stage"; done
+    exit 0
+fi
 STAGE=${1:-all}
 SHARED=${SHARED:-../shared/data}
 R=${R:-runs/foundation}

@@ -126,3 +126,16 @@ def test_eval_score_on_val_scores_the_val_split(tmp_path: Path) -> None:
     assert counts["val"][1]["test"] == counts["test"][1]["val"]  # the roles swapped
     r = runner.invoke(app, ["eval", "--task", "predict", "--data", str(store), "--score-on", "x"])
     assert r.exit_code == 2 and "--score-on" in said(r)
+
+
+def test_eval_seeds_on_a_deterministic_task_says_it_has_no_effect(tmp_path: Path) -> None:
+    """`--seeds N` draws recovery masks; on predict (deterministic) it used to be silently
+    ignored, so README's `--seeds 3` read as a 3-seed evaluation. Now it is one warning line."""
+    store = tmp_path / "s"
+    assert runner.invoke(app, ["data", "synth", "--out", str(store), "-n", "40"]).exit_code == 0
+    base = ["eval", "--task", "predict", "--data", str(store)]
+    r = runner.invoke(app, [*base, "--seeds", "2"])
+    assert r.exit_code == 0, said(r)
+    assert "warning: --seeds 2 has no effect on --task predict" in said(r)
+    r = runner.invoke(app, base)
+    assert r.exit_code == 0 and "has no effect" not in said(r)

@@ -137,11 +137,12 @@ def evaluate(
     model: list[Path] = typer.Option(
         None, "--model", help="Run directory of a trained model (repeat for several seeds)."
     ),
-    seeds: int = typer.Option(
-        3,
+    seeds: int | None = typer.Option(
+        None,
         min=1,
-        help="Number of seeds for the random recovery mask (recover; predict and tte are "
-        "deterministic: repeat --model with runs of several training seeds for a spread).",
+        help="Number of seeds for the random recovery mask (recover; default 3; predict and "
+        "tte are deterministic: repeat --model with runs of several training seeds for a spread).",
+        show_default=False,
     ),
     out: Path = typer.Option(None, "--out", help="Write results JSON here (and .md beside it)."),
     split_by: str = typer.Option(
@@ -175,6 +176,10 @@ def evaluate(
     """
     from trajlm.cli_eval import run_eval_command
 
+    if seeds is not None and seeds > 1 and task in ("predict", "tte"):
+        io.warn(f"--seeds {seeds} has no effect on --task {task} (deterministic: one row per "
+                "--model); repeat --model with runs of several training seeds for a spread")  # fmt: skip
+    seeds = 3 if seeds is None else seeds
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads, shifts=shift,
                      holdout_by=holdout_by, context=context, network=network,
