@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
+from trajlm.errors import UserError
 from trajlm.model import TrajectoryModel
-from trajlm.model.quantize import QUANTIZE_MODES, quantize_int8
+from trajlm.model.quantize import QUANTIZE_MODES, is_int8, quantize_int8
 from trajlm.model.weights import resolve_weights
 from trajlm.tasks.classify import ModelClassifier
+
+SAVE_DTYPES = ("float32", "int8")
 
 
 class Pretrained:
@@ -62,21 +65,45 @@ class Pretrained:
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
         d = resolve_weights(p, weights)
         model = TrajectoryModel.from_pretrained(d)
+        if is_int8(model) and device != "cpu":  # saved with dtype="int8" (no float weights)
+            raise ValueError(f'{d} holds int8 weights, which run on the CPU only; use device="cpu"')
+        quantize = quantize if not is_int8(model) else None  # an int8 folder: int8 already
         out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
         out._float_model = model if quantize else None  # what save_pretrained writes
         return out
 
-    def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> None:
+    def save_pretrained(
+        self, directory: str | Path, overwrite: bool = False, dtype: str = "float32"
+    ) -> None:
         """Write this checkpoint so that ``TrajLM.from_pretrained(directory)`` loads it: the
-        weights (config.json + model.safetensors), or a classifier folder. An int8 model
-        writes the float32 weights it was quantized from (quantization is deterministic:
-        ``from_pretrained(directory, quantize="int8")`` predicts exactly as this one does;
-        int8 weights have no portable file format here). A folder that already holds a
-        checkpoint needs ``overwrite``."""
+        weights (config.json + model.safetensors), or a classifier folder. A folder that
+        already holds a checkpoint needs ``overwrite``.
+
+        ``dtype="float32"`` (the default) writes float32 weights; an int8 model
+        (``quantize="int8"``) writes the float32 weights it was quantized from
+        (``from_pretrained(directory, quantize="int8")`` then predicts exactly as it does).
+        ``dtype="int8"`` writes the int8 model's own weights (int8 + per-tensor scales,
+        safetensors; trajlm/model/quantize.py), quantizing a float model first:
+        ``from_pretrained(directory)`` loads the int8 model, which predicts bit for bit as
+        this int8 model does, from a file ~3.5x smaller (docs/ablations.md, Session 13)."""
+        if dtype not in SAVE_DTYPES:
+            raise ValueError(f"dtype must be one of {SAVE_DTYPES}, got {dtype!r}")
         d = Path(directory)
         if self.classifier is not None:
+            if dtype != "float32":
+                raise ValueError(
+                    f'dtype="{dtype}" applies to prediction checkpoints, not classifiers'
+                )
             self.classifier.save(d, overwrite=overwrite)
             return
         if (d / "model.safetensors").exists() and not overwrite:
             raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
-        (getattr(self, "_float_model", None) or self.model).save_pretrained(d)
+        float_model = getattr(self, "_float_model", None) or self.model
+        if dtype == "int8":
+            (self.model if is_int8(self.model) else quantize_int8(float_model)).save_pretrained(d)
+        elif is_int8(float_model):  # loaded from an int8 file: no float32 weights to write
+            raise UserError(f"{self.path} holds int8 weights only (saved with dtype='int8'); "
+                            "its float32 weights are not in memory",
+                            hint=f"save_pretrained({str(d)!r}, dtype='int8')")  # fmt: skip
+        else:
+            float_model.save_pretrained(d)
