@@ -75,11 +75,10 @@ def test_int8_round_trip_predicts_bit_for_bit(tmp_path, bias):
     f = trajlm.TrajLM.from_pretrained(tmp_path / "f32", threads=1)
     f.save_pretrained(tmp_path / "q2", dtype="int8")
     assert _predict(trajlm.TrajLM.from_pretrained(tmp_path / "q2", threads=1)).equals(want)
-    # and it saves again as int8, to the same bytes
+    # and it saves again as int8, to the same tensors (the header's metadata order is not fixed)
     back.save_pretrained(tmp_path / "q3", dtype="int8")
-    assert (tmp_path / "q3/model.safetensors").read_bytes() == (
-        tmp_path / "q/model.safetensors"
-    ).read_bytes()
+    a, b = load_file(tmp_path / "q/model.safetensors"), load_file(tmp_path / "q3/model.safetensors")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
 def test_int8_file_is_smaller_int8_tensors_and_safetensors(tmp_path):

@@ -28,7 +28,8 @@ import numpy as np
 import polars as pl
 import torch
 
-from trajlm.api_checks import MULTITASK_HINT, RECOVER_MODES, TaskChecks, _choose_threads
+from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
+from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
@@ -307,5 +308,3 @@ class TrajLM(Pretrained, TaskChecks):
 
 
 __all__ = ["CoverageWarning", "Layout", "TrajLM"]
-# what trajlm.api held before the split into api_checks / api_pretrained (tests, serve import it)
-_ = (MULTITASK_HINT, RECOVER_MODES, _choose_threads, _seconds)

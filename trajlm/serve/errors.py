@@ -11,7 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from trajlm.api import MULTITASK_HINT, TrajLM
+from trajlm.api import TrajLM
+from trajlm.api_checks import MULTITASK_HINT
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.batching import Overloaded
 
