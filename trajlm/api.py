@@ -18,7 +18,6 @@ the details.
 
 from __future__ import annotations
 
-import math
 import warnings
 from numbers import Integral
 from pathlib import Path
@@ -29,23 +28,22 @@ import numpy as np
 import polars as pl
 import torch
 
-from trajlm._threads import apply_threads
+from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
+from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
     _seconds,
     _seconds_kind,
-    _warn_nan,
     coverage_view,
     drop_labels,
     index_labels,
     same_place_warning,
     single_point_line,
 )
-from trajlm.api_rollout import interpolate_at
+from trajlm.api_pretrained import Pretrained
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
-from trajlm.data import geo
 from trajlm.data.coerce import (
     Layout,
     coerce,
@@ -56,36 +54,16 @@ from trajlm.data.coerce import (
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.model import TrajectoryModel
-from trajlm.model.coverage import (
-    CoverageWarning,
-    coverage_warnings,
-    load_coverage,
-    position_warning,
-    travel_time_warning,
-)
-from trajlm.model.quantize import QUANTIZE_MODES, quantize_int8
-from trajlm.model.weights import resolve_weights
+from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
 from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
-from trajlm.tasks.predict import predict_at_table, predict_table
+from trajlm.tasks.predict import predict_table
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime
 
-RECOVER_MODES = ("inplace", "span", "bridge")
-MULTITASK_HINT = (
-    "it needs a checkpoint trained with the infilling heads (a multi-task run, e.g. "
-    '`trajlm train --config configs/multitask.toml`; its config.json has "infill_heads": true)'
-)
 
-
-def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
-    """torch intra-op threads for inference, by the one policy of trajlm._threads (1 for small
-    models or <= 2 cores: extra OpenMP threads spin on a busy machine, 7x slower measured)."""
-    return apply_threads(threads, sum(p.numel() for p in model.parameters()))
-
-
-class TrajLM:
+class TrajLM(Pretrained, TaskChecks):
     """A trained trajlm checkpoint with one method per task (see the module docstring).
 
     Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded
@@ -112,71 +90,6 @@ class TrajLM:
         self.threads = _choose_threads(self.model, threads) if device == "cpu" else None
         self.projection = NormStats.from_dict(model.config.stats).projection
 
-    @classmethod
-    def from_pretrained(
-        cls,
-        path: str | Path,
-        *,
-        weights: str = "best",
-        threads: int | None = None,
-        device: str = "cpu",
-        quantize: str | None = None,
-    ) -> TrajLM:
-        """Load a training run (its val-selected ``RUN/best``; ``weights="last"`` for the final
-        step), a weights directory, a classifier directory (``classifier.json``), or a
-        candidate selector (``trajlm.api_selector.SelectorTrajLM``: ``predict`` only), or a route-
-        recovery model (``trajlm.api_recovery.RecoveryTrajLM``: ``recover`` only).
-
-        ``quantize="int8"``: the transformer blocks run int8 dynamic quantization on the CPU
-        (trajlm.model.quantize; ~4x smaller, faster, predictions within ~0.1 % ADE,
-        docs/ablations.md)."""
-        if quantize not in (None, *QUANTIZE_MODES):
-            raise ValueError(f"quantize must be None or one of {QUANTIZE_MODES}, got {quantize!r}")
-        if quantize and device != "cpu":
-            raise ValueError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
-        p = Path(path)
-        from trajlm.eval.selector_predictor import is_selector_dir
-
-        if is_selector_dir(p):  # a candidate selector: predict(steps<=horizon) only
-            from trajlm.api_selector import SelectorTrajLM
-
-            if quantize or device != "cpu":
-                raise ValueError("a candidate selector runs on the CPU, unquantized")
-            return SelectorTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
-        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-
-        if is_route_recovery_dir(p):  # route retrieval + selector: recover(df) only
-            from trajlm.api_recovery import RecoveryTrajLM
-
-            if quantize or device != "cpu":
-                raise ValueError("a route-recovery model runs on the CPU, unquantized")
-            return RecoveryTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
-        if (p / "classifier.json").exists():
-            if quantize:
-                raise ValueError("quantize applies to prediction checkpoints, not classifiers")
-            clf = ModelClassifier.load(p, device=device)
-            return cls(clf.classifier_.backbone_model, clf, threads, device, p)
-        d = resolve_weights(p, weights)
-        model = TrajectoryModel.from_pretrained(d)
-        out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
-        out._float_model = model if quantize else None  # what save_pretrained writes
-        return out
-
-    def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> None:
-        """Write this checkpoint so that ``TrajLM.from_pretrained(directory)`` loads it: the
-        weights (config.json + model.safetensors), or a classifier folder. An int8 model
-        writes the float32 weights it was quantized from (quantization is deterministic:
-        ``from_pretrained(directory, quantize="int8")`` predicts exactly as this one does;
-        int8 weights have no portable file format here). A folder that already holds a
-        checkpoint needs ``overwrite``."""
-        d = Path(directory)
-        if self.classifier is not None:
-            self.classifier.save(d, overwrite=overwrite)
-            return
-        if (d / "model.safetensors").exists() and not overwrite:
-            raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
-        (getattr(self, "_float_model", None) or self.model).save_pretrained(d)
-
     @property
     def config(self) -> Any:
         return self.model.config
@@ -193,36 +106,6 @@ class TrajLM:
         c = self.config
         return (f"TrajLM({str(self.path or '<in memory>')!r}, d_model={c.d_model}, "
                 f"n_layers={c.n_layers}, max_len={c.max_len}, tasks={self.tasks})")  # fmt: skip
-
-    # ------------------------------------------------------------------------------- input
-    def _input(self, data: Any, columns: dict, validate: bool = True):
-        with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, validate=validate, **columns)
-        df = drop_labels(df)
-        self._check_coverage(df, stacklevel=5)
-        return df, layout
-
-    def _check_coverage(
-        self, df: pl.DataFrame, history: int | None = None, stacklevel: int = 4
-    ) -> None:
-        """Warn (CoverageWarning), naming the feature, where the input lies outside what the
-        model was trained on (the coverage its Trainer recorded), speed and sampling interval
-        exactly where the coverage gate acts on each trajectory's last ``history`` points;
-        older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
-        (the task method and its inference_mode wrapper counted)."""
-        for line in coverage_warnings(self.model, df, history):
-            warnings.warn(f"input outside the training coverage: {line}", CoverageWarning,
-                          stacklevel=stacklevel)  # fmt: skip
-        if load_coverage(self.model) is None:
-            p = self.projection
-            geo.check_extent(
-                df, p.lat0, p.lon0, what="the input (from the model's training centre)"
-            )
-
-    def _require_infill(self, task: str) -> None:
-        if getattr(self.model, "infill_head", None) is None:
-            raise ValueError(f"{task}: this checkpoint ({self.path}) has no infilling heads; "
-                             f"{MULTITASK_HINT}")  # fmt: skip
 
     # -------------------------------------------------------------------------- predict
     @torch.inference_mode()
@@ -300,38 +183,6 @@ class TrajLM:
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
         return from_canonical(self._predict_at(df, last_t, req, k), layout=layout)
-
-    def _check_patch(self, df: pl.DataFrame) -> None:
-        """A patched model's rollout reads whole patches: each trajectory needs patch_size+
-        points (a TrajlmInputError naming the first short one; the server answers 422)."""
-        p = int(getattr(self.config, "patch_size", 1))
-        short = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") < p)
-        if len(short):
-            tid, n = short.row(0)
-            raise TrajlmInputError(
-                f"this patched model (patch_size {p}) reads histories in patches of {p} points "
-                f"and needs at least {p} history points per trajectory; {tid!r} has {n} ({len(short)} "
-                "trajectories too short)", hint=f"give each trajectory {p}+ points")  # fmt: skip
-
-    def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
-        """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
-        per distinct future time; any other 1.5x the steps the history's median interval
-        needs (rolled-out intervals vary), at most half of max_len: the rest is history (a
-        longer horizon is reached by extending the rollout, trajlm/api_rollout.py)."""
-        if getattr(self.config, "time_query", False):
-            return max(1, max(len(np.unique(a[a > 0])) for a in np.asarray(ahead, np.float64)))
-        dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
-        room = max(1, self.config.max_len // 2)
-        return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
-
-    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):
-        """Positions at `ahead` (B, m) s after each trajectory's last point: asked of a
-        time_query model; else the rollout, extended until it reaches the last asked time (up
-        to api_rollout.MAX_STEPS steps), interpolated (NaN, with a warning naming the
-        trajectory, where it cannot be)."""
-        if getattr(self.config, "time_query", False):  # the model answers at the times asked
-            return _warn_nan(predict_at_table(self.model, df, ahead))
-        return interpolate_at(self.model, df, last, ahead, k, self.projection)
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()

@@ -33,6 +33,7 @@ from trajlm.model.positions import (
     RotaryEmbedding,
     SinusoidalPositions,
 )
+from trajlm.model.quantize import load_int8, saved_dtype, weight_tensors
 from trajlm.model.regions import RegionEmbedding, StepCellHead
 from trajlm.model.retrieval import RETRIEVAL_NAME
 from trajlm.model.scale import scale_inputs
@@ -346,8 +347,8 @@ class TrajectoryModel(StepHead, nn.Module):
         """Write model.safetensors + config.json into `directory`, each atomically."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
-        tensors = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
-        atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata={"format": "pt"}))
+        tensors, meta = weight_tensors(self)  # float32, or int8 + scales (model/quantize.py)
+        atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata=meta))
         text = json.dumps(self.config.to_checkpoint_dict(), indent=2)
         atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
         if self.retrieval is not None:  # the retrieval base's train windows (docs/retrieval.md)
@@ -363,7 +364,7 @@ class TrajectoryModel(StepHead, nn.Module):
         A run holds its last step in RUN/ and its val-selected weights in RUN/best/ (what the
         result tables use): RUN loads RUN/best when it exists, unless ``weights="last"``.
         """
-        from trajlm._safety import ConfigError, DamagedFileError, reading
+        from trajlm._safety import ConfigError, DamagedFileError, UserError, reading
 
         d = resolve_weights(directory, weights)
         if not (d / WEIGHTS_NAME).is_file():
@@ -381,9 +382,16 @@ class TrajectoryModel(StepHead, nn.Module):
         model = cls(config)
         with reading(d / WEIGHTS_NAME, todo):
             weights = load_file(d / WEIGHTS_NAME, device="cpu")
+            int8 = saved_dtype(d / WEIGHTS_NAME) == "int8"
+        if int8 and str(map_location) != "cpu":
+            raise UserError(f"{d} holds int8 weights, which run on the CPU only",
+                            hint="load it with map_location='cpu'")  # fmt: skip
         try:
-            model.load_state_dict(weights, strict=True)
-        except RuntimeError as e:  # weights of another config (missing / extra / shape)
+            if int8:  # saved from an int8 model: rebuilt with exactly its int8 weights
+                model = load_int8(model, weights)
+            else:
+                model.load_state_dict(weights, strict=True)
+        except (RuntimeError, ValueError) as e:  # weights of another config (missing / shape)
             first = str(e).strip().splitlines()[-1].strip()[:200]
             problem = f"does not fit config.json: {first}"
             raise DamagedFileError(d / WEIGHTS_NAME, problem, todo) from e

@@ -10,7 +10,10 @@ connection, and a kept-alive connection would fail the client's next request too
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
+
+from trajlm.serve.formats import Limits
 
 DRAIN_FACTOR = 8  # beyond this many times the limit, close the connection instead
 
@@ -71,3 +74,15 @@ class BodySizeLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+@dataclass
+class ServeSettings:
+    """Limits and batching knobs (the `trajlm serve` options)."""
+
+    limits: Limits = field(default_factory=Limits)
+    max_body_bytes: int = 4_000_000
+    max_batch: int = 64  # 1 = one request per model pass
+    max_delay_ms: float = 5.0
+    max_queue: int = 256
+    timeout_s: float = 10.0

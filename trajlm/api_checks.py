@@ -1,0 +1,100 @@
+"""The checks and dispatch shared by ``TrajLM``'s task methods: reading the caller's frame,
+coverage warnings, what a checkpoint can do, and the rollout a positions-at-times request needs.
+Mixed into ``trajlm.api.TrajLM``."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import polars as pl
+import torch
+
+from trajlm._threads import apply_threads
+from trajlm.api_inputs import _warn_nan, drop_labels, index_labels
+from trajlm.api_rollout import interpolate_at
+from trajlm.data import geo
+from trajlm.data.coerce import coerce
+from trajlm.data.schema import TrajlmInputError
+from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
+from trajlm.tasks.predict import predict_at_table
+
+RECOVER_MODES = ("inplace", "span", "bridge")
+MULTITASK_HINT = (
+    "it needs a checkpoint trained with the infilling heads (a multi-task run, e.g. "
+    '`trajlm train --config configs/multitask.toml`; its config.json has "infill_heads": true)'
+)
+
+
+def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
+    """torch intra-op threads for inference, by the one policy of trajlm._threads (1 for small
+    models or <= 2 cores: extra OpenMP threads spin on a busy machine, 7x slower measured)."""
+    return apply_threads(threads, sum(p.numel() for p in model.parameters()))
+
+
+class TaskChecks:
+    """Input checks and task dispatch of ``TrajLM`` (trajlm/api.py)."""
+
+    # ------------------------------------------------------------------------------- input
+    def _input(self, data: Any, columns: dict, validate: bool = True):
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout = coerce(data, validate=validate, **columns)
+        df = drop_labels(df)
+        self._check_coverage(df, stacklevel=5)
+        return df, layout
+
+    def _check_coverage(
+        self, df: pl.DataFrame, history: int | None = None, stacklevel: int = 4
+    ) -> None:
+        """Warn (CoverageWarning), naming the feature, where the input lies outside what the
+        model was trained on (the coverage its Trainer recorded), speed and sampling interval
+        exactly where the coverage gate acts on each trajectory's last ``history`` points;
+        older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
+        (the task method and its inference_mode wrapper counted)."""
+        for line in coverage_warnings(self.model, df, history):
+            warnings.warn(f"input outside the training coverage: {line}", CoverageWarning,
+                          stacklevel=stacklevel)  # fmt: skip
+        if load_coverage(self.model) is None:
+            p = self.projection
+            geo.check_extent(
+                df, p.lat0, p.lon0, what="the input (from the model's training centre)"
+            )
+
+    def _require_infill(self, task: str) -> None:
+        if getattr(self.model, "infill_head", None) is None:
+            raise ValueError(f"{task}: this checkpoint ({self.path}) has no infilling heads; "
+                             f"{MULTITASK_HINT}")  # fmt: skip
+
+    def _check_patch(self, df: pl.DataFrame) -> None:
+        """A patched model's rollout reads whole patches: each trajectory needs patch_size+
+        points (a TrajlmInputError naming the first short one; the server answers 422)."""
+        p = int(getattr(self.config, "patch_size", 1))
+        short = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") < p)
+        if len(short):
+            tid, n = short.row(0)
+            raise TrajlmInputError(
+                f"this patched model (patch_size {p}) reads histories in patches of {p} points "
+                f"and needs at least {p} history points per trajectory; {tid!r} has {n} ({len(short)} "
+                "trajectories too short)", hint=f"give each trajectory {p}+ points")  # fmt: skip
+
+    def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
+        """The rollout's length for times `ahead` (B, m) s: a time_query model takes one step
+        per distinct future time; any other 1.5x the steps the history's median interval
+        needs (rolled-out intervals vary), at most half of max_len: the rest is history (a
+        longer horizon is reached by extending the rollout, trajlm/api_rollout.py)."""
+        if getattr(self.config, "time_query", False):
+            return max(1, max(len(np.unique(a[a > 0])) for a in np.asarray(ahead, np.float64)))
+        dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
+        room = max(1, self.config.max_len // 2)
+        return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
+
+    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):
+        """Positions at `ahead` (B, m) s after each trajectory's last point: asked of a
+        time_query model; else the rollout, extended until it reaches the last asked time (up
+        to api_rollout.MAX_STEPS steps), interpolated (NaN, with a warning naming the
+        trajectory, where it cannot be)."""
+        if getattr(self.config, "time_query", False):  # the model answers at the times asked
+            return _warn_nan(predict_at_table(self.model, df, ahead))
+        return interpolate_at(self.model, df, last, ahead, k, self.projection)

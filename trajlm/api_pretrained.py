@@ -1,0 +1,109 @@
+"""Loading and saving a ``TrajLM``: ``from_pretrained`` picks the kind of checkpoint a folder
+holds (a training run, a weights folder, a classifier, a candidate selector, a route-recovery
+model), ``save_pretrained`` writes one back. Mixed into ``trajlm.api.TrajLM``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Self
+
+from trajlm.errors import UserError
+from trajlm.model import TrajectoryModel
+from trajlm.model.quantize import QUANTIZE_MODES, is_int8, quantize_int8
+from trajlm.model.weights import resolve_weights
+from trajlm.tasks.classify import ModelClassifier
+
+SAVE_DTYPES = ("float32", "int8")
+
+
+class Pretrained:
+    """``from_pretrained`` / ``save_pretrained`` of ``TrajLM`` (trajlm/api.py)."""
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        *,
+        weights: str = "best",
+        threads: int | None = None,
+        device: str = "cpu",
+        quantize: str | None = None,
+    ) -> Self:
+        """Load a training run (its val-selected ``RUN/best``; ``weights="last"`` for the final
+        step), a weights directory, a classifier directory (``classifier.json``), or a
+        candidate selector (``trajlm.api_selector.SelectorTrajLM``: ``predict`` only), or a route-
+        recovery model (``trajlm.api_recovery.RecoveryTrajLM``: ``recover`` only).
+
+        ``quantize="int8"``: the transformer blocks run int8 dynamic quantization on the CPU
+        (trajlm.model.quantize; ~4x smaller, faster, predictions within ~0.1 % ADE,
+        docs/ablations.md)."""
+        if quantize not in (None, *QUANTIZE_MODES):
+            raise ValueError(f"quantize must be None or one of {QUANTIZE_MODES}, got {quantize!r}")
+        if quantize and device != "cpu":
+            raise ValueError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
+        p = Path(path)
+        from trajlm.eval.selector_predictor import is_selector_dir
+
+        if is_selector_dir(p):  # a candidate selector: predict(steps<=horizon) only
+            from trajlm.api_selector import SelectorTrajLM
+
+            if quantize or device != "cpu":
+                raise ValueError("a candidate selector runs on the CPU, unquantized")
+            return SelectorTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
+        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+
+        if is_route_recovery_dir(p):  # route retrieval + selector: recover(df) only
+            from trajlm.api_recovery import RecoveryTrajLM
+
+            if quantize or device != "cpu":
+                raise ValueError("a route-recovery model runs on the CPU, unquantized")
+            return RecoveryTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
+        if (p / "classifier.json").exists():
+            if quantize:
+                raise ValueError("quantize applies to prediction checkpoints, not classifiers")
+            clf = ModelClassifier.load(p, device=device)
+            return cls(clf.classifier_.backbone_model, clf, threads, device, p)
+        d = resolve_weights(p, weights)
+        model = TrajectoryModel.from_pretrained(d)
+        if is_int8(model) and device != "cpu":  # saved with dtype="int8" (no float weights)
+            raise ValueError(f'{d} holds int8 weights, which run on the CPU only; use device="cpu"')
+        quantize = quantize if not is_int8(model) else None  # an int8 folder: int8 already
+        out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
+        out._float_model = model if quantize else None  # what save_pretrained writes
+        return out
+
+    def save_pretrained(
+        self, directory: str | Path, overwrite: bool = False, dtype: str = "float32"
+    ) -> None:
+        """Write this checkpoint so that ``TrajLM.from_pretrained(directory)`` loads it: the
+        weights (config.json + model.safetensors), or a classifier folder. A folder that
+        already holds a checkpoint needs ``overwrite``.
+
+        ``dtype="float32"`` (the default) writes float32 weights; an int8 model
+        (``quantize="int8"``) writes the float32 weights it was quantized from
+        (``from_pretrained(directory, quantize="int8")`` then predicts exactly as it does).
+        ``dtype="int8"`` writes the int8 model's own weights (int8 + per-tensor scales,
+        safetensors; trajlm/model/quantize.py), quantizing a float model first:
+        ``from_pretrained(directory)`` loads the int8 model, which predicts bit for bit as
+        this int8 model does, from a file ~3.5x smaller (docs/ablations.md, Session 13)."""
+        if dtype not in SAVE_DTYPES:
+            raise ValueError(f"dtype must be one of {SAVE_DTYPES}, got {dtype!r}")
+        d = Path(directory)
+        if self.classifier is not None:
+            if dtype != "float32":
+                raise ValueError(
+                    f'dtype="{dtype}" applies to prediction checkpoints, not classifiers'
+                )
+            self.classifier.save(d, overwrite=overwrite)
+            return
+        if (d / "model.safetensors").exists() and not overwrite:
+            raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
+        float_model = getattr(self, "_float_model", None) or self.model
+        if dtype == "int8":
+            (self.model if is_int8(self.model) else quantize_int8(float_model)).save_pretrained(d)
+        elif is_int8(float_model):  # loaded from an int8 file: no float32 weights to write
+            raise UserError(f"{self.path} holds int8 weights only (saved with dtype='int8'); "
+                            "its float32 weights are not in memory",
+                            hint=f"save_pretrained({str(d)!r}, dtype='int8')")  # fmt: skip
+        else:
+            float_model.save_pretrained(d)

@@ -1,0 +1,77 @@
+"""Errors are answered, never raised: bad input -> 4xx with ``{"error": ..., "field": ...}``,
+a checkpoint that cannot do a task -> 404, a full queue -> 503 with Retry-After, anything else
+is a bug -> logged, 500. The app's exception handlers (trajlm/serve/app.py installs them)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from trajlm.api import TrajLM
+from trajlm.api_checks import MULTITASK_HINT
+from trajlm.errors import TrajlmInputError
+from trajlm.serve.batching import Overloaded
+
+log = logging.getLogger("trajlm.serve")
+
+
+def _error(status: int, message: str, field: str | None = None, headers=None) -> JSONResponse:
+    return JSONResponse({"error": " ".join(message.split()), "field": field}, status, headers)
+
+
+class NotAvailable(Exception):
+    """The loaded checkpoint cannot do this (404 naming why)."""
+
+
+def _need(model: TrajLM, task: str) -> None:
+    if task in model.tasks:
+        return
+    if task == "classify":
+        raise NotAvailable(f"classify: {model.path} is not a classifier; serve a classifier "
+                           "directory (classifier.json, from `trajlm finetune --task classify`)")  # fmt: skip
+    raise NotAvailable(f"{task}: this checkpoint has no infilling heads; {MULTITASK_HINT}")
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(TrajlmInputError)
+    async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
+        return _error(422, str(e), e.field)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
+        first = e.errors()[0] if e.errors() else {}
+        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        msg = first.get("msg", "invalid request")
+        if first.get("type") == "json_invalid":
+            return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
+                          "body")  # fmt: skip
+        kind = request.headers.get("content-type", "")
+        if loc == "body" and "json" not in kind:  # FastAPI parses only JSON bodies
+            return _error(400, f"body is not JSON (content-type {kind or 'missing'}); send a "
+                          "JSON object with content-type application/json", "body")  # fmt: skip
+        if loc == "body":
+            return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
+        return _error(422, f"field {loc}: {msg}", loc)
+
+    @app.exception_handler(StarletteHTTPException)  # a body the parser gave up on, 404, 405
+    async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:
+        field = "body" if e.status_code == 400 else None
+        return _error(e.status_code, str(e.detail), field, getattr(e, "headers", None))
+
+    @app.exception_handler(NotAvailable)
+    async def not_available(request: Request, e: NotAvailable) -> JSONResponse:
+        return _error(404, str(e))
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, e: Overloaded) -> JSONResponse:
+        return _error(503, f"overloaded: {e}; retry later", None,
+                      {"Retry-After": str(e.retry_after)})  # fmt: skip
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, e: Exception) -> JSONResponse:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return _error(500, f"internal error ({type(e).__name__}); it is logged on the server")

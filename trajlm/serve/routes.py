@@ -1,0 +1,259 @@
+"""The endpoints, as two APIRouter groups over one model: the tasks (POST /predict, /recover,
+/travel-time, /embed, /classify, /similar, /validity) and the page and its information (GET /,
+/health, /model, /background). trajlm/serve/app.py builds the app around them."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, JSONResponse
+
+from trajlm.api import TrajLM
+from trajlm.api_inputs import single_point_line
+from trajlm.errors import TrajlmInputError
+from trajlm.model.coverage import travel_time_warning
+from trajlm.serve import schemas as s
+from trajlm.serve.batching import MicroBatcher, ModelWorker
+from trajlm.serve.convert import _coverage_lines, _points, _predict_at, _warn, _warned
+from trajlm.serve.errors import NotAvailable, _need
+from trajlm.serve.formats import as_seconds, check_times, floats, parse_trajectories, sub_second
+from trajlm.serve.index import SimilarIndex
+from trajlm.serve.limits import ServeSettings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def task_routes(
+    model: TrajLM,
+    cfg: ServeSettings,
+    worker: ModelWorker,
+    batcher: MicroBatcher,
+    index: SimilarIndex | None,
+) -> APIRouter:
+    """POST /predict ... /validity: every model call on the worker's thread, /predict steps
+    through the micro-batcher."""
+    router = APIRouter()
+    max_steps = model.config.max_len - 2
+
+    errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
+              503: {"model": s.ErrorResponse}}  # fmt: skip
+
+    def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True,
+              dates: bool = True):  # fmt: skip
+        """ISO times reach the model as datetimes (dates, from 1900, as the Python API reads
+        them); numbers as Unix seconds (from 1990)."""
+        return parse_trajectories(req.trajectories, cfg.limits, validate=validate,
+                                  ordered=ordered, dates=dates)  # fmt: skip
+
+    @router.post("/predict", response_model=s.PointsResponse, responses=errors)
+    async def predict(req: s.PredictRequest) -> JSONResponse:
+        """Next points (`steps`) or positions at times (`at_times`, `seconds_ahead`), with
+        `std_m`, the 1-sigma position uncertainty in metres."""
+        given = [k for k in ("steps", "at_times", "seconds_ahead") if getattr(req, k) is not None]
+        if len(given) > 1:
+            raise TrajlmInputError(f"give one of steps, at_times, seconds_ahead (got {given})",
+                                   field=given[1])  # fmt: skip
+        if req.steps is not None and req.steps > max_steps:
+            raise TrajlmInputError(f"{req.steps} is more than the model's {max_steps} "
+                                   f"(max_len {model.config.max_len} - 2)", field="steps")  # fmt: skip
+        if req.at_times is not None:
+            check_times(req.at_times, "at_times")
+        df, fmt = parse(req)
+        if req.at_times is None and req.seconds_ahead is None:
+            k = req.steps or 5  # shared passes: this request's own lines, as predict checks
+            if sub_second(df):  # sub-second fixes: the API drops them, with a warning
+                out, lines = await worker.call(_warned, lambda: model.predict(df, steps=k))
+            else:  # dated and numeric times never share a pass (one time column per call)
+                out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
+                lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
+                lines += [ln for ln in [single_point_line(df)] if ln]  # as predict warns
+        else:
+            out, lines = await worker.call(
+                _warned, _predict_at, model, df, req.at_times, req.seconds_ahead
+            )
+        return JSONResponse(_warn(_points(out, req.output or fmt, ("step", "std_m")), lines))
+
+    @router.post("/recover", response_model=s.PointsResponse, responses=errors)
+    async def recover(req: s.RecoverRequest) -> JSONResponse:
+        """Fill points whose position is null (times given), between known points."""
+        _need(model, "recover")
+        if req.mode == "span" and getattr(model.model, "infill_head", None) is None:
+            raise TrajlmInputError("mode 'span' decodes with infilling heads, which this "
+                                   "checkpoint has not; 'inplace' (the default) or 'bridge' "
+                                   "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
+        df, fmt = parse(req, validate=False)
+        out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
+        return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
+
+    @router.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
+    async def travel_time(req: s.TravelTimeRequest) -> JSONResponse:
+        """Trip durations in seconds from origins to destinations departing at `depart`."""
+        _need(model, "travel_time")
+        if len(req.origins) != len(req.destinations):
+            raise TrajlmInputError(f"{len(req.origins)} origins but {len(req.destinations)} "
+                                   "destinations", field="destinations")  # fmt: skip
+        check_times(req.depart, "depart")
+        o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
+        secs, lines = await worker.call(_warned, model.travel_time, o, d, req.depart)
+        line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
+        return JSONResponse(_warn({"seconds": floats(secs)}, [*lines, *([line] if line else [])]))
+
+    @router.post("/embed", response_model=s.EmbedResponse, responses=errors)
+    async def embed(req: s.TrajectoriesRequest) -> JSONResponse:
+        """One vector per trajectory (mean-pooled final hidden state)."""
+        df, _ = parse(req)
+        emb, lines = await worker.call(_warned, model.embed, df)
+        Z = emb.select(pl.exclude("traj_id")).to_numpy()
+        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding":
+                z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]}, lines))  # fmt: skip
+
+    @router.post("/classify", response_model=s.ClassifyResponse, responses=errors)
+    async def classify(req: s.TrajectoriesRequest) -> JSONResponse:
+        """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
+        _need(model, "classify")
+        df, _ = parse(req)
+        out, lines = await worker.call(_warned, model.classify, df)
+        classes = [c[2:] for c in out.columns if c.startswith("p_")]
+        rows = [
+            {
+                "traj_id": r["traj_id"],
+                "label": r["label"],
+                "proba": {c: r[f"p_{c}"] for c in classes},
+            }
+            for r in out.iter_rows(named=True)
+        ]
+        return JSONResponse(_warn({"classes": classes, "results": rows}, lines))
+
+    @router.post("/similar", response_model=s.SimilarResponse, responses=errors)
+    async def similar(req: s.SimilarRequest) -> JSONResponse:
+        """The k trajectories of the index (`--index STORE`) nearest to each query."""
+        if index is None:
+            raise NotAvailable("no similarity index: start the server with --index STORE")
+        df, _ = parse(req)
+        emb, lines = await worker.call(_warned, lambda: model.embed(df, n_points=index.n_points))
+        dist, idx = index.query(emb.select(pl.exclude("traj_id")).to_numpy(), req.k)
+        results = []
+        for q, (dr, ir) in zip(emb["traj_id"].to_list(), zip(dist, idx, strict=True),
+                               strict=True):  # fmt: skip
+            matches = []
+            for r, (dd, j) in enumerate(zip(dr, ir, strict=True)):
+                tid = index.ids[j]
+                g = index.tracks[tid] if req.geometry else None
+                track = (
+                    None if g is None else [[a, b] for a, b in zip(g["lon"], g["lat"], strict=True)]
+                )
+                matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
+                                "track": track})  # fmt: skip
+            results.append({"traj_id": q, "matches": matches})
+        return JSONResponse(_warn({"results": results}, lines))
+
+    @router.post("/validity", response_model=s.ValidityResponse, responses=errors)
+    async def validity(req: s.ValidityRequest) -> JSONResponse:
+        """Physical validity of every point (speed, acceleration, teleports, time order) with
+        a reason code and sentence, and a summary per trajectory (docs/reasoning.md)."""
+        from trajlm.errors import UserError
+        from trajlm.reason.validity import ValidityConfig, check_validity, summarize
+
+        if req.mode is not None:
+            try:
+                ValidityConfig().canonical_mode(req.mode)
+            except UserError as e:  # the HTTP hint: the modes there are (no Python advice)
+                modes = sorted(ValidityConfig().table())
+                raise TrajlmInputError(str(e).split(";")[0], field="mode",
+                                       hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
+        df, fmt = parse(req, validate=False, ordered=False, dates=False)  # reported, not refused
+        pts = check_validity(df, mode=req.mode)
+        per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
+        body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
+        body["n_invalid_points"] = int((~pts["valid"]).sum())
+        body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
+                                 for k, v in r.items()} for r in per.iter_rows(named=True)]  # fmt: skip
+        return JSONResponse(body)
+
+    return router
+
+
+def info_routes(
+    model: TrajLM,
+    cfg: ServeSettings,
+    worker: ModelWorker,
+    batcher: MicroBatcher,
+    index: SimilarIndex | None,
+) -> APIRouter:
+    """GET /health, /model (the model card), /background (indexed tracks) and the map page."""
+    router = APIRouter()
+
+    @router.get("/health")
+    async def health() -> dict:
+        q = batcher.queue
+        return {"status": "ok", "queued": q.qsize() if q else 0, "batches": batcher.batches,
+                "batched_requests": batcher.items, "model_calls_waiting": worker.pending}  # fmt: skip
+
+    @router.get("/model")
+    async def model_card() -> dict:
+        """The model card: config, parameters, tasks, training coverage, metrics, limits."""
+        return _card(model, cfg, index)
+
+    @router.get("/background")
+    async def background(limit: int = 300) -> dict:
+        """Indexed tracks (thinned) as GeoJSON, for the map's background."""
+        feats = []
+        if index is not None:
+            for tid in index.ids[: max(0, min(limit, 2_000))]:
+                g = index.tracks[tid]
+                feats.append({"type": "Feature", "properties": {"traj_id": tid},
+                              "geometry": {"type": "LineString", "coordinates":
+                                           [[a, b] for a, b in zip(g["lon"], g["lat"], strict=True)]}})  # fmt: skip
+        return {"type": "FeatureCollection", "features": feats}
+
+    @router.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return router
+
+
+def _card(model: TrajLM, cfg: ServeSettings, index: SimilarIndex | None) -> dict:
+    conf = model.config.to_dict() if hasattr(model.config, "to_dict") else dict(vars(model.config))
+    stats = conf.pop("stats", None) or {}
+    # what the model was trained on (trajlm.model.coverage; recorded by the Trainer), plus the
+    # centre and scale of its plane, which every checkpoint has
+    coverage = (conf.pop("coverage", None) or {}) | {
+        "centre": {"lat": stats.get("lat0"), "lon": stats.get("lon0")},
+        "position_scale_m": stats.get("xy_scale"),
+    }
+    metrics = {}
+    for d in [] if model.path is None else [Path(model.path), Path(model.path).parent]:
+        for name in ("train_summary.json", "eval.json", "metrics.json"):
+            if (d / name).exists() and name not in metrics:
+                try:
+                    metrics[name] = json.loads((d / name).read_text())
+                except (OSError, ValueError):
+                    continue
+    n = sum(p.numel() for p in model.model.parameters())
+    return {"path": str(model.path), "tasks": model.tasks, "params": n,
+            "config": _jsonable(conf), "coverage": _jsonable(coverage),
+            "metrics": _jsonable(metrics), "max_steps": model.config.max_len - 2,
+            "limits": asdict(cfg) | {"limits": asdict(cfg.limits)},
+            "index": None if index is None else {"store": index.store, "trajectories": len(index)},
+            "classes": None if model.classifier is None else
+            [str(c) for c in model.classifier.classes_]}  # fmt: skip
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, str | int | float | bool) or x is None:
+        return x
+    return str(x)
