@@ -7,9 +7,8 @@ split (20-point history -> 5 steps, stride 5; the PROTOCOL.md harness's ModelPre
 ADE). The int8 - float32 difference gets a paired bootstrap 95 % interval over trajectories
 (each trajectory's windows averaged first: windows of one trip are not independent).
 
-    .venv/bin/python bench/int8_file.py --model trajlm-small --data /tmp/stores/porto
-
-Writes bench/results/int8_file.json.
+    .venv/bin/python bench/int8_file.py --model trajlm-small --data /tmp/stores/porto \
+        --out bench/results/int8_file.json
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import torch
+from _results import add_out, write_result
 
 import trajlm
 from trajlm.data.metrics import point_errors
@@ -59,7 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default="trajlm-small")
     ap.add_argument("--data", required=True, help="store; its val split is scored")
-    ap.add_argument("--out", default="bench/results/int8_file.json")
+    add_out(ap, "int8_file.json")
     a = ap.parse_args()
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")  # torch.ao deprecation notes
@@ -98,9 +98,8 @@ def main() -> None:
         "max_window_abs_diff_m": float(np.abs(ade["int8_file"] - ade["float32"]).max()),
         "file_equals_memory_bit_for_bit": same,
     }
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))
+    write_result(out, a.out, "int8_file.json")
 
 
 if __name__ == "__main__":
