@@ -34,6 +34,7 @@ _EXPORTS = {
     "ask": "trajlm.questions",
     "check_validity": "trajlm.reason.validity",
     "AnomalyDetector": "trajlm.reason.anomaly",
+    "ModelClassifier": "trajlm.tasks.classify",
 }
 _SUBMODULES = ("baselines",)
 

@@ -156,8 +156,8 @@ class TrajLM:
                 raise ValueError("quantize applies to prediction checkpoints, not classifiers")
             clf = ModelClassifier.load(p, device=device)
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
-        d = resolve_weights(p, weights)
-        model = TrajectoryModel.from_pretrained(d)
+        model = TrajectoryModel.from_pretrained(p, weights=weights)  # logs what it loads
+        d = resolve_weights(p, weights, log=False)
         out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
         out._float_model = model if quantize else None  # what save_pretrained writes
         return out

@@ -297,7 +297,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
         if caller_order:
             pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
-        pdf = pdf.to_pandas()
+        pdf = _to_pandas(pdf)
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
         return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
@@ -308,7 +308,19 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     out = _caller_order(out, list(layout.columns)) if caller_order else out
     if layout.kind == "polars":
         return out.lazy() if layout.lazy else out
-    return out.to_pandas()
+    return _to_pandas(out)
+
+
+def _to_pandas(df: pl.DataFrame) -> Any:
+    """``df.to_pandas()``, with integer columns that hold nulls as pandas' nullable integers
+    (``Int64``: an unmatched ``edge_id`` is <NA>, not a float NaN)."""
+    import pandas as pd
+
+    pdf = df.to_pandas()
+    for name, dtype in df.schema.items():
+        if dtype.is_integer() and df[name].null_count():
+            pdf[name] = pd.array(df[name].to_list(), dtype=str(dtype))
+    return pdf
 
 
 def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
