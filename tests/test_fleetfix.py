@@ -143,3 +143,111 @@ def test_model_classifier_takes_column_names_and_warns_on_one_class(monkeypatch)
     scored = (*clf._windows(seg, clf.classifier_)[:2], np.asarray(["x"] * len(pred)))
     with pytest.warns(UserWarning, match=f"predicts '{clf.classes_[0]}' for all {len(pred)}"):
         clf._warn_one_class(scored, "val")
+
+
+# ------------------------------------- item 6: a fine-tune's coverage is a list of regions
+
+
+def _city_store(path: Path, lat: float, lon: float) -> Path:
+    from trajlm.data.clean import PRESETS, clean
+    from trajlm.data.store import write_store
+    from trajlm.data.synthetic import generate_city
+
+    city = generate_city(n_trajectories=12, seed=1, center_lat=lat, center_lon=lon)
+    df, rep = clean(city.points, PRESETS["default"])
+    write_store(df, path, report=rep)
+    return path
+
+
+def test_merged_coverage_keeps_regions_so_the_position_check_can_fire(tmp_path):
+    import numpy as np
+
+    from trajlm.model.coverage import compute_coverage, merge_coverage, position_warning
+
+    porto = compute_coverage(_city_store(tmp_path / "porto", 41.15, -8.61))
+    mel = compute_coverage(_city_store(tmp_path / "mel", -37.81, 144.96))
+    assert 1 <= len(porto["regions"]) <= 4  # a city: a box per occupied 1-degree cell
+    both = merge_coverage(porto, mel)
+    assert len(both["regions"]) == len(porto["regions"]) + len(mel["regions"])
+    lagos = (np.array([6.45]), np.array([3.39]))  # inside the union box Porto..Melbourne
+    assert both["bbox"]["min_lat"] < 6.45 < both["bbox"]["max_lat"]
+    line = position_warning(both, *lagos)
+    assert line and "training regions" in line
+    for lat, lon in ((41.16, -8.62), (-37.80, 144.97)):  # the cities themselves: inside
+        assert position_warning(both, np.array([lat]), np.array([lon])) is None
+    union = {k: v for k, v in both.items() if k != "regions"}  # a checkpoint from before
+    assert position_warning(union, *lagos) is None  # its one union box, read as before
+    old = {k: v for k, v in porto.items() if k != "regions"}
+    again = merge_coverage(old, mel)  # an old pretrained record + a new fine-tune's
+    assert len(again["regions"]) == 1 + len(mel["regions"]) and position_warning(again, *lagos)
+
+
+# ------------------ item 7: anomalies in the caller's zone; a glitch is one bad point, not two
+
+
+def test_anomaly_explanations_use_the_callers_zone_and_times():
+    import warnings
+
+    import pandas as pd
+    from test_reason_anomaly import _tiny_model, straight
+
+    from trajlm.reason.inject import inject_anomalies
+
+    clean = straight(n_traj=12, n=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 11 normal trajectories: alpha flags nothing
+        det = trajlm.AnomalyDetector(_tiny_model(), horizon=3, score="rollout").fit(clean)
+    pts, _ = inject_anomalies(clean, kinds=("teleport",), fraction=0.25, seed=0)
+    user = pts.to_pandas()
+    user["t"] = pd.to_datetime(user["t"], unit="s", utc=True).dt.tz_convert("Australia/Melbourne")
+    out = det.score(user)
+    assert str(out["seg_start_t"].dt.tz) == "Australia/Melbourne"  # as the input had them
+    assert (out["seg_end_t"] >= out["seg_start_t"]).all()
+    jumps = out[out["kind"] == "jump"]
+    assert len(jumps) and not jumps["explanation"].str.contains("UTC").any()
+    assert jumps["explanation"].str.contains(r" AE[DS]T near ").all()
+    utc = det.score(pts)  # Unix seconds in: UTC, as before
+    assert utc["seg_start_t"].dtype == pl.Int64 and utc["explanation"].str.contains("UTC").any()
+
+
+def test_check_validity_blames_the_glitch_not_the_fix_after_it():
+    import numpy as np
+    import pandas as pd
+
+    n = 40
+    east = np.arange(n) * 20.0  # 10 m/s, 2 s fixes
+    east[10] += 1500.0  # one GPS glitch
+    lat = 41.15 + np.zeros(n)
+    lon = -8.61 + east / (111_320 * np.cos(np.radians(41.15)))
+    df = pd.DataFrame({"traj_id": "v", "t": 1_700_000_000 + 2 * np.arange(n), "lat": lat,
+                       "lon": lon})  # fmt: skip
+    out = trajlm.check_validity(df, mode="car")
+    bad = np.flatnonzero(~out["valid"].to_numpy())
+    assert bad.tolist() == [10], out.iloc[8:13]
+    assert out["reason_code"].iloc[11] == "ok"
+    two = df.copy()  # two glitches in a row stay two bad points (no single outlier to skip)
+    two.loc[11, "lon"] += 1500.0 / (111_320 * np.cos(np.radians(41.15)))
+    bad = np.flatnonzero(~trajlm.check_validity(two, mode="car")["valid"].to_numpy())
+    assert 10 in bad and 12 in bad
+
+
+# --------------------------- item 9: a refused duplicate time names the Python cleaning call
+
+
+def test_duplicate_time_refusal_names_trajlm_clean_which_cleans_any_frame():
+    import numpy as np
+    import pandas as pd
+
+    n = 20
+    df = pd.DataFrame({"shift": "van-1", "lat": 41.15 + np.arange(n) * 1e-4, "lon": -8.61,
+                       "ts": pd.date_range("2026-01-05 08:00", periods=n, freq="5s",
+                                           tz="Australia/Melbourne")})  # fmt: skip
+    dup = pd.concat([df, df.iloc[[7]]], ignore_index=True)
+    with pytest.raises(trajlm.TrajlmInputError, match=r"duplicate timestamp") as e:
+        trajlm.to_canonical(dup, traj_col="shift", time_col="ts")
+    assert "trajlm.clean(df)" in str(e.value)
+    out, report = trajlm.clean(dup, traj_col="shift", time_col="ts")
+    assert isinstance(out, pd.DataFrame) and list(out.columns) == list(df.columns)
+    assert len(out) == n and report.dropped.get("duplicate_timestamp") == 1
+    assert str(out["ts"].dt.tz) == "Australia/Melbourne"
+    assert len(trajlm.to_canonical(out, traj_col="shift", time_col="ts")) == n  # now accepted

@@ -27,6 +27,7 @@ _EXPORTS = {
     "to_geopandas": "trajlm.data.geo",
     "write_geoparquet": "trajlm.data.geo",
     "ingest": "trajlm.data.ingest",
+    "clean": "trajlm.data.clean",
     "read_store": "trajlm.data.store",
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",

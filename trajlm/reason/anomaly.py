@@ -296,13 +296,20 @@ class AnomalyDetector:
     def score(self, data: Any, explain: bool = True, **columns: Any) -> Any:
         """One row per trajectory, highest score first: traj_id, score, p_value, is_anomaly,
         the worst segment (seg_start_t, seg_end_t, seg_lat, seg_lon, seg_score) and, with
-        ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind."""
+        ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind, with
+        the segment times as the input had them (datetimes in its zone, which the sentences
+        use too)."""
         df, layout = self._canonical(data, columns)
-        out = self.table(point_scores(self.model, df, self.config), explain)
-        return out if layout is None else from_canonical(out, layout=layout)
+        tz = layout.time_zone if layout is not None and layout.time_kind == "datetime" else None
+        out = self.table(point_scores(self.model, df, self.config), explain, tz=tz)
+        if layout is None:
+            return out
+        return from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"))
 
-    def table(self, points: pl.DataFrame, explain: bool = True) -> pl.DataFrame:
-        """``score``'s table from ``score_points`` output (Polars)."""
+    def table(self, points: pl.DataFrame, explain: bool = True, tz: str | None = None
+              ) -> pl.DataFrame:  # fmt: skip
+        """``score``'s table from ``score_points`` output (Polars); sentences' clock times in
+        zone ``tz`` (UTC when None)."""
         cal = self._calibration()
         traj = self.trajectory_table(points)
         start, _ = trajectory_offsets(points)
@@ -327,7 +334,7 @@ class AnomalyDetector:
         if explain:
             from trajlm.reason.explain import explain_segments
 
-            kinds, text = explain_segments(points, start, lo, hi, cal["usual"])
+            kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz)
             out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
         return out.sort("score", descending=True, nulls_last=True)
 
