@@ -251,3 +251,120 @@ def test_duplicate_time_refusal_names_trajlm_clean_which_cleans_any_frame():
     assert len(out) == n and report.dropped.get("duplicate_timestamp") == 1
     assert str(out["ts"].dt.tz) == "Australia/Melbourne"
     assert len(trajlm.to_canonical(out, traj_col="shift", time_col="ts")) == n  # now accepted
+
+
+# ------------------- item 10: times per trajectory; naive local times said to be read as UTC
+
+
+def _vans():
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    for v, (n, dt) in {"van-a": (30, 5), "van-b": (20, 15)}.items():
+        t = pd.Timestamp("2026-01-05 08:00", tz="Australia/Melbourne") + pd.to_timedelta(
+            np.arange(n) * dt, unit="s")  # fmt: skip
+        rows.append(pd.DataFrame({"shift": v, "ts": t, "lat": 41.15 + np.arange(n) * 5e-5,
+                                  "lon": -8.61 + np.arange(n) * 3e-5}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_at_times_and_seconds_ahead_per_trajectory():
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    from helpers import STATS
+
+    torch.manual_seed(0)
+    net = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
+                                      stats=STATS)).eval()  # fmt: skip
+    m = trajlm.TrajLM(net, threads=1)
+    df = _vans()
+    last = df.groupby("shift")["ts"].max()
+    want = {"van-a": [last["van-a"] + pd.Timedelta(s, "s") for s in (5, 12)],
+            "van-b": [last["van-b"] + pd.Timedelta(30, "s")]}  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # coverage lines of an untrained model
+        got = m.predict(df, at_times=want, traj_col="shift", time_col="ts")
+        frame = pd.DataFrame(
+            [(k, t) for k, ts in want.items() for t in ts], columns=["shift", "ts"]
+        )
+        again = m.predict(df, at_times=frame, traj_col="shift", time_col="ts")
+        ahead = m.predict(df, seconds_ahead={"van-a": [5, 12], "van-b": [30]}, traj_col="shift",
+                          time_col="ts")  # fmt: skip
+        one = m.predict(df[df["shift"] == "van-a"], at_times=want["van-a"], traj_col="shift",
+                        time_col="ts")  # fmt: skip
+    assert got["shift"].tolist() == ["van-a", "van-a", "van-b"] and got["step"].tolist() == [
+        1,
+        2,
+        1,
+    ]
+    assert got["ts"].tolist() == want["van-a"] + want["van-b"]
+    assert np.allclose(got[["lat", "lon"]].to_numpy()[:2], one[["lat", "lon"]].to_numpy())
+    for other in (again, ahead):
+        assert np.allclose(other[["lat", "lon"]].to_numpy(), got[["lat", "lon"]].to_numpy())
+    only_b = m.predict(df, seconds_ahead={"van-b": [30]}, traj_col="shift", time_col="ts")
+    assert only_b["shift"].tolist() == ["van-b"]  # only the trajectories listed
+    with pytest.raises(trajlm.TrajlmInputError, match="not in the data"):
+        m.predict(df, seconds_ahead={"van-z": [30]}, traj_col="shift", time_col="ts")
+
+
+def test_naive_times_are_said_to_be_read_as_utc_for_a_clock_reading_model():
+    import warnings
+
+    from helpers import STATS
+
+    torch.manual_seed(0)
+    net = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
+                                      stats=STATS)).eval()  # fmt: skip
+    m = trajlm.TrajLM(net, threads=1)
+    df = _vans()
+
+    def lines(frame) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.predict(frame, steps=2, traj_col="shift", time_col="ts")
+        return [str(w.message) for w in caught if "no time zone" in str(w.message)]
+
+    assert lines(df) == []  # zone-aware: nothing to say
+    naive = df.assign(ts=df["ts"].dt.tz_localize(None))
+    said = lines(naive)
+    assert len(said) == 1 and "read as UTC" in said[0] and "'ts'" in said[0]
+    net.embed.context = "motion"  # a model that reads no clock: not affected, not said
+    assert lines(naive) == []
+
+
+# ----------- item 2: travel_time's refusal says what to do; trips beyond the training ones warn
+
+
+def test_travel_time_refusal_says_what_to_do_and_long_trips_warn():
+    import warnings
+
+    from helpers import STATS
+
+    from trajlm.errors import UserError
+
+    torch.manual_seed(0)
+    causal = trajlm.TrajLM(TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2,
+                                                       max_len=32, stats=STATS)), threads=1)  # fmt: skip
+    with pytest.raises(UserError, match="no infilling heads") as e:
+        causal.travel_time([(41.15, -8.61)], [(41.16, -8.60)], depart=1_700_000_000)
+    assert "trajlm train --data store --config configs/multitask.toml" in str(e.value)
+    assert isinstance(e.value, ValueError)  # as before
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
+                      infill_heads=True)  # fmt: skip
+    m = trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    m.model.config.coverage = {"dt_s": {"p50": 10.0}, "traj_speed_mps": {"p50": 5.0}}  # 1.55 km
+
+    def said(dest) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.travel_time([(41.15, -8.61)], [dest], depart=1_700_000_000)
+        return [
+            str(w.message) for w in caught if "longer than the model's training" in str(w.message)
+        ]
+
+    assert said((41.152, -8.61)) == []  # 220 m: inside a 1.55 km window
+    line = said((41.22, -8.61))  # 7.8 km
+    assert len(line) == 1 and "1 of 1 trips" in line[0] and "1.6 km" in line[0]
