@@ -52,12 +52,14 @@ def resolve_weights(directory: str | Path, weights: str = "best", log: bool = Tr
     if (best / CONFIG_NAME).exists():
         kept, final = _steps(d)
         if weights == "best":
-            say("%s is a run: loading its val-selected weights %s (step %s of %s; "
-                "weights='last' loads the final step)", d, best, kept, final)  # fmt: skip
+            why = "val-selected" if kept is not None else "final (no validation ran)"
+            say("%s is a run: loading its %s weights %s (step %s of %s; weights='last' loads "
+                "the final step)", d, why, best, final if kept is None else kept, final)  # fmt: skip
             return best
         if (d / CONFIG_NAME).exists():
+            other = f"the val-selected step {kept}" if kept is not None else "the same step"
             say("%s is a run: loading its final-step weights %s (step %s; weights='best' "
-                "loads the val-selected step %s)", d, d, final, kept)  # fmt: skip
+                "loads %s)", d, d, final, other)  # fmt: skip
             return d
     merged = d / "merged"  # a next-point fine-tune (trajlm finetune --task predict): its model
     if not (d / CONFIG_NAME).exists() and (merged / CONFIG_NAME).exists():
