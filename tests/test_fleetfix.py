@@ -306,6 +306,9 @@ def test_at_times_and_seconds_ahead_per_trajectory():
         assert np.allclose(other[["lat", "lon"]].to_numpy(), got[["lat", "lon"]].to_numpy())
     only_b = m.predict(df, seconds_ahead={"van-b": [30]}, traj_col="shift", time_col="ts")
     assert only_b["shift"].tolist() == ["van-b"]  # only the trajectories listed
+    early = {"van-a": want["van-a"] * 2, "van-b": [last["van-b"] - pd.Timedelta(60, "s")]}
+    with pytest.warns(UserWarning, match=r"NaN where .*: 1 asked time\(s\) lie before"):
+        m.predict(df, at_times=early, traj_col="shift", time_col="ts")  # b padded to 4: said once
     with pytest.raises(trajlm.TrajlmInputError, match="not in the data"):
         m.predict(df, seconds_ahead={"van-z": [30]}, traj_col="shift", time_col="ts")
 

@@ -305,10 +305,7 @@ class TrajLM:
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
-        out = self._predict_at(df, last_t, req, k)
-        if valid is not None:  # drop the padding of shorter per-trajectory lists
-            out = out.filter(pl.Series(valid.reshape(-1)))
-        return from_canonical(out, layout=layout)
+        return from_canonical(self._predict_at(df, last_t, req, k, valid), layout=layout)
 
     def _check_patch(self, df: pl.DataFrame) -> None:
         """A patched model's rollout reads whole patches: each trajectory needs patch_size+
@@ -333,14 +330,17 @@ class TrajLM:
         room = max(1, self.config.max_len // 2)
         return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
 
-    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):
+    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int,
+                    asked: np.ndarray | None = None):  # fmt: skip
         """Positions at `ahead` (B, m) s after each trajectory's last point: asked of a
         time_query model; else the rollout, extended until it reaches the last asked time (up
         to api_rollout.MAX_STEPS steps), interpolated (NaN, with a warning naming the
-        trajectory, where it cannot be)."""
+        trajectory, where it cannot be). ``asked``: the (B, m) entries asked (the rest is padding
+        of per-trajectory lists, dropped)."""
         if getattr(self.config, "time_query", False):  # the model answers at the times asked
-            return _warn_nan(predict_at_table(self.model, df, ahead))
-        return interpolate_at(self.model, df, last, ahead, k, self.projection)
+            pred = predict_at_table(self.model, df, ahead)
+            return _warn_nan(pred if asked is None else pred.filter(pl.Series(asked.reshape(-1))))
+        return interpolate_at(self.model, df, last, ahead, k, self.projection, asked)
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()
