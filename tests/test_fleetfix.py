@@ -57,6 +57,9 @@ def test_weights_last_loads_the_final_step_in_every_run_layout(tmp_path, caplog)
     (lora / "train").mkdir()
     with pytest.raises(FileNotFoundError, match="weights='last' is not available"):
         trajlm.TrajLM.from_pretrained(lora, weights="last")
+    (lora / "classifier.json").write_text("{}")  # a task model: one kept model, said
+    with pytest.raises(ValueError, match="holds one saved model"):
+        trajlm.TrajLM.from_pretrained(lora, weights="last")
 
 
 # ------------------------------------------------- item 3: the final step is always validated

@@ -83,6 +83,14 @@ MULTITASK_HINT = (
 )
 
 
+def _single_model_dir(p: Path) -> bool:
+    """A folder of one saved model that has no final-step weights apart (weights="last")."""
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+
+    return (p / "classifier.json").exists() or is_selector_dir(p) or is_route_recovery_dir(p)
+
+
 def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
     """torch intra-op threads for inference, by the one policy of trajlm._threads (1 for small
     models or <= 2 cores: extra OpenMP threads spin on a busy machine, 7x slower measured)."""
@@ -140,6 +148,11 @@ class TrajLM:
             raise ValueError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
         p = Path(path)
         from trajlm.eval.selector_predictor import is_selector_dir
+
+        if weights == "last" and _single_model_dir(p):
+            raise ValueError(f"weights='last': {p} holds one saved model (a classifier, selector "
+                             "or route-recovery folder keeps only its kept weights); load it "
+                             "without weights=")  # fmt: skip
 
         if is_selector_dir(p):  # a candidate selector: predict(steps<=horizon) only
             from trajlm.api_selector import SelectorTrajLM
