@@ -213,6 +213,23 @@ def test_anomaly_explanations_use_the_callers_zone_and_times():
     assert utc["seg_start_t"].dtype == pl.Int64 and utc["explanation"].str.contains("UTC").any()
 
 
+def test_anomaly_calibration_with_glitches_warns():
+    import warnings
+
+    from test_reason_anomaly import _tiny_model, straight
+
+    from trajlm.reason.inject import inject_anomalies
+
+    clean = straight(n_traj=12, n=40)
+    glitchy, _ = inject_anomalies(clean, kinds=("teleport",), fraction=0.25, seed=0)
+    for data, n in ((clean, 0), (glitchy, 1)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            trajlm.AnomalyDetector(_tiny_model(), horizon=3, score="rollout").fit(data)
+        said = [str(w.message) for w in caught if "contain GPS jumps" in str(w.message)]
+        assert len(said) == n and (not n or "3 of 12 trajectories" in said[0]), said
+
+
 def test_check_validity_blames_the_glitch_not_the_fix_after_it():
     import numpy as np
     import pandas as pd
