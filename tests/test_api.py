@@ -138,6 +138,12 @@ def test_docs_api_examples_run(workdir, monkeypatch):
     assert len(ns["pred"]) == len(ns["cv"]) and list(ns["cv"].columns) == list(ns["pred"].columns)
     assert np.isnan(ns["cv"]["std_m"]).all() and len(ns["knn_pred"]) == len(ns["pred"])
     assert ns["at"]["latitude"].notna().sum() >= 1 and ns["soon"]["latitude"].notna().all()
+    due = ns["due"]  # seconds_ahead per trajectory (docs/api.md, session 13)
+    assert due["trip_id"].tolist() == [ns["a"], ns["a"], ns["b"]] and due["step"].tolist() == [
+        1,
+        2,
+        1,
+    ]
     assert ns["lin"]["recovered"].sum() == ns["filled"]["recovered"].sum()
     assert ns["wider"].get_params()["n_neighbors"] == 20 and not hasattr(ns["wider"], "nn_")
     assert ns["seconds"].shape == (2,) and ns["X"].shape == (len(ns["emb"]), 16)

@@ -195,7 +195,7 @@ def test_iso_strings_still_parse():
 
 
 def test_empty_at_times_is_named():
-    from trajlm.api import _seconds
+    from trajlm.api_inputs import _seconds
 
     with pytest.raises(ValueError, match="at_times is empty"):
         _seconds([], "at_times")
@@ -275,7 +275,7 @@ def test_data_all_around_the_globe_keep_the_plain_median():
 def test_at_times_as_numpy_datetime64_of_any_unit():
     import numpy as np
 
-    from trajlm.api import _seconds
+    from trajlm.api_inputs import _seconds
 
     for unit in ("s", "ms", "ns", "m"):
         got = _seconds(np.array([np.datetime64(T0 + 40, "s")]).astype(f"datetime64[{unit}]"), "x")

@@ -27,6 +27,7 @@ _EXPORTS = {
     "to_geopandas": "trajlm.data.geo",
     "write_geoparquet": "trajlm.data.geo",
     "ingest": "trajlm.data.ingest",
+    "clean": "trajlm.data.clean",
     "read_store": "trajlm.data.store",
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",
@@ -34,6 +35,7 @@ _EXPORTS = {
     "ask": "trajlm.questions",
     "check_validity": "trajlm.reason.validity",
     "AnomalyDetector": "trajlm.reason.anomaly",
+    "ModelClassifier": "trajlm.tasks.classify",
 }
 _SUBMODULES = ("baselines",)
 

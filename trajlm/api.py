@@ -33,11 +33,13 @@ from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
-    _seconds,
     _seconds_kind,
+    asked_ahead,
     coverage_view,
     drop_labels,
     index_labels,
+    long_trip_warning,
+    naive_time_note,
     same_place_warning,
     single_point_line,
 )
@@ -128,7 +130,10 @@ class TrajLM(Pretrained, TaskChecks):
         ``steps=k`` (default 5): the next k points of the model's rollout, at the times the
         model predicts. ``at_times=[...]`` (absolute: datetimes, ISO strings or Unix seconds,
         the same for every trajectory) or ``seconds_ahead=[...]`` (after each trajectory's last
-        point): positions at those times. A model built with ``time_query`` (issue 15) is
+        point): positions at those times. Either may instead be per trajectory, a dict
+        ``{trajectory id: times}`` or a frame of (trajectory id, time) rows: then only the
+        trajectories listed are predicted, each at its own times (step 1.. per trajectory).
+        A model built with ``time_query`` (issue 15) is
         asked for exactly those times; any other predicts the time of each next point but
         cannot be conditioned on a time, so it rolls out until each trajectory's last asked
         time (up to 256 steps, trajlm/api_rollout.py) and the track (from the last observed
@@ -156,6 +161,7 @@ class TrajLM(Pretrained, TaskChecks):
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
+        naive_time_note(self.model, layout)
         self._check_patch(df)
         if (line := single_point_line(df)) is not None:
             warnings.warn(line, stacklevel=3)
@@ -169,20 +175,13 @@ class TrajLM(Pretrained, TaskChecks):
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
         last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        if at_times is not None:
-            req = _seconds(at_times, "at_times")[None, :] - last_t["t"].to_numpy()[:, None]
-        else:
-            ahead = np.asarray(seconds_ahead, np.float64).reshape(-1)
-            if ahead.size == 0 or not np.all(np.isfinite(ahead)) or np.any(ahead <= 0):
-                raise ValueError(
-                    f"seconds_ahead must be finite numbers > 0 (after each trajectory's last "
-                    f"point), got {list(ahead[:5])}"
-                )
-            req = np.broadcast_to(np.asarray(seconds_ahead, np.float64).reshape(1, -1),
-                                  (len(last_t), np.size(seconds_ahead)))  # fmt: skip
+        req, valid, ids = asked_ahead(at_times, seconds_ahead, last_t, layout.traj_col)
+        if ids is not None:  # times per trajectory: only those asked are predicted
+            df = df.filter(pl.col("traj_id").is_in(ids))
+            last_t = last_t.filter(pl.col("traj_id").is_in(ids))
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
-        return from_canonical(self._predict_at(df, last_t, req, k), layout=layout)
+        return from_canonical(self._predict_at(df, last_t, req, k, valid), layout=layout)
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()
@@ -207,6 +206,7 @@ class TrajLM(Pretrained, TaskChecks):
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout, known = recovery_input(data, **columns)
         df = drop_labels(df)
+        naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known), stacklevel=4)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
@@ -251,7 +251,8 @@ class TrajLM(Pretrained, TaskChecks):
         if where:  # as predict warns: a place the model never saw
             warnings.warn(f"input outside the training coverage: {where}", CoverageWarning,
                           stacklevel=3)  # fmt: skip
-        for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs)):
+        for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs),
+                     long_trip_warning(self.model, o, d)):  # fmt: skip
             if line:  # e.g. 1 s for 6.9 km from an under-trained model
                 warnings.warn(line, stacklevel=3)
         return secs

@@ -18,6 +18,7 @@ from trajlm.api_rollout import interpolate_at
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.schema import TrajlmInputError
+from trajlm.errors import UserError
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 from trajlm.tasks.predict import predict_at_table
 
@@ -64,8 +65,14 @@ class TaskChecks:
 
     def _require_infill(self, task: str) -> None:
         if getattr(self.model, "infill_head", None) is None:
-            raise ValueError(f"{task}: this checkpoint ({self.path}) has no infilling heads; "
-                             f"{MULTITASK_HINT}")  # fmt: skip
+            raise UserError(  # a ValueError too
+                f"{task}: this checkpoint ({self.path}) has no infilling heads; {MULTITASK_HINT}",
+                hint="train one on your own trips: trajlm.write_store(trajlm.to_canonical(df), "
+                "'store') (or trajlm data ingest), then `trajlm train --data store --config "
+                "configs/multitask.toml --out runs/eta` and TrajLM.from_pretrained('runs/eta'); a "
+                "next-point checkpoint such as trajlm-small cannot be fine-tuned for it "
+                "(docs/api.md, travel_time)",
+            )
 
     def _check_patch(self, df: pl.DataFrame) -> None:
         """A patched model's rollout reads whole patches: each trajectory needs patch_size+
@@ -90,11 +97,14 @@ class TaskChecks:
         room = max(1, self.config.max_len // 2)
         return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
 
-    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int):
+    def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int,
+                    asked: np.ndarray | None = None):  # fmt: skip
         """Positions at `ahead` (B, m) s after each trajectory's last point: asked of a
         time_query model; else the rollout, extended until it reaches the last asked time (up
         to api_rollout.MAX_STEPS steps), interpolated (NaN, with a warning naming the
-        trajectory, where it cannot be)."""
+        trajectory, where it cannot be). ``asked``: the (B, m) entries asked (the rest is padding
+        of per-trajectory lists, dropped)."""
         if getattr(self.config, "time_query", False):  # the model answers at the times asked
-            return _warn_nan(predict_at_table(self.model, df, ahead))
-        return interpolate_at(self.model, df, last, ahead, k, self.projection)
+            pred = predict_at_table(self.model, df, ahead)
+            return _warn_nan(pred if asked is None else pred.filter(pl.Series(asked.reshape(-1))))
+        return interpolate_at(self.model, df, last, ahead, k, self.projection, asked)

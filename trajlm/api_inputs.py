@@ -91,6 +91,30 @@ def same_place_warning(o: np.ndarray, d: np.ndarray, seconds: np.ndarray) -> str
             "was trained on trips that move): give a destination elsewhere")  # fmt: skip
 
 
+def long_trip_warning(model: Any, o: np.ndarray, d: np.ndarray) -> str | None:
+    """One line when origin-destination pairs lie farther apart (straight line) than a
+    training window covers at the training data's median trip speed: the model was trained on
+    ODs within windows of ``max_len`` points, and its durations saturate near that span
+    beyond it (the fleet report's bus ETAs: ~830 s for every 8 km trip). None when the model
+    recorded no sampling interval or speed."""
+    from trajlm.model.coverage import load_coverage
+
+    cov = load_coverage(model) or {}
+    dt, v = (cov.get("dt_s") or {}).get("p50"), (cov.get("traj_speed_mps") or {}).get("p50")
+    max_len = getattr(getattr(model, "config", None), "max_len", None)
+    if not dt or not v or not max_len:
+        return None
+    window_s = (max_len - 1) * dt
+    far = haversine(o[:, 0], o[:, 1], d[:, 0], d[:, 1]) > window_s * v
+    if not far.any():
+        return None
+    return (f"{int(far.sum())} of {len(far)} trips are longer than the model's training trips "
+            f"(windows of {max_len} points at a median {dt:.3g} s: {window_s / 60:.0f} min, "
+            f"about {window_s * v / 1000:.2g} km at the training trips' median {v:.2g} m/s, "
+            "straight line): their travel times are extrapolated and saturate; train with a "
+            "longer max_len or a coarser sampling interval for such trips")  # fmt: skip
+
+
 def single_point_line(df: pl.DataFrame) -> str | None:
     """One line when some trajectories have a single point: a prediction is still given (near
     that point: there is no motion to continue), so say what it is not."""
@@ -148,3 +172,82 @@ def coverage_view(df: pl.DataFrame, known: np.ndarray) -> pl.DataFrame:
         .sort("traj_id", "t")
         .with_columns(pl.col("lat", "lon").interpolate_by("t").over("traj_id"))
     )
+
+
+def asked_ahead(
+    at_times: Any, seconds_ahead: Any, last: pl.DataFrame, traj_col: str
+) -> tuple[np.ndarray, np.ndarray | None, list[str] | None]:
+    """The seconds after each trajectory's last point that ``predict`` is asked for: (B, m)
+    ``req`` over the rows of ``last`` (traj_id, t), plus, when the times are given per
+    trajectory (a dict or a two-column frame keyed by trajectory id), the (B, m) mask of the
+    asked entries (shorter lists are padded with their last time) and the ids asked (``last``
+    must then be restricted to them, in their order there)."""
+    what = "at_times" if at_times is not None else "seconds_ahead"
+    values = at_times if at_times is not None else seconds_ahead
+    per = _per_trajectory(values, last["traj_id"].to_list(), traj_col, what)
+    if per is None:
+        if at_times is not None:
+            return _seconds(at_times, what)[None, :] - last["t"].to_numpy()[:, None], None, None
+        ahead = _ahead(seconds_ahead)
+        return np.broadcast_to(ahead[None, :], (len(last), len(ahead))), None, None
+    t_last = dict(zip(last["traj_id"].to_list(), last["t"].to_numpy(), strict=True))
+    ids = [i for i in last["traj_id"].to_list() if i in per]
+    rows = [_seconds(per[i], what) - t_last[i] if at_times is not None else _ahead(per[i])
+            for i in ids]  # fmt: skip
+    m = max(len(r) for r in rows)
+    req = np.stack([np.r_[r, np.full(m - len(r), r[-1])] for r in rows])
+    valid = np.arange(m)[None, :] < np.array([len(r) for r in rows])[:, None]
+    return req, valid, ids
+
+
+def _ahead(seconds_ahead: Any) -> np.ndarray:
+    ahead = np.asarray(seconds_ahead, np.float64).reshape(-1)
+    if ahead.size == 0 or not np.all(np.isfinite(ahead)) or np.any(ahead <= 0):
+        raise ValueError(
+            f"seconds_ahead must be finite numbers > 0 (after each trajectory's last "
+            f"point), got {list(ahead[:5])}"
+        )
+    return ahead
+
+
+def _per_trajectory(values: Any, ids: list[str], traj_col: str, what: str) -> dict | None:
+    """{trajectory id (as trajlm reads it, a string): its times} from a dict or a frame of
+    (trajectory id, time) rows; None for one list of times for every trajectory."""
+    if isinstance(values, dict):
+        per = {str(k): v for k, v in values.items()}
+    elif hasattr(values, "columns") and not hasattr(values, "geometry"):
+        df = values if isinstance(values, pl.DataFrame) else pl.from_pandas(values)
+        key = next((c for c in (traj_col, "traj_id") if c in df.columns), None)
+        others = [c for c in df.columns if c != key]
+        if key is None or len(others) != 1:
+            raise TrajlmInputError(
+                f"{what} as a frame: give two columns, the trajectory id ({traj_col!r}) and "
+                f"the times; got {df.columns}", field=what)  # fmt: skip
+        df = df.with_columns(pl.col(key).cast(pl.Utf8))
+        per = {k: g[others[0]] for (k,), g in df.group_by(key, maintain_order=True)}
+    else:
+        return None
+    known = set(ids)
+    unknown = [k for k in per if k not in known]
+    if unknown:
+        raise TrajlmInputError(
+            f"{what}: {len(unknown)} trajectory id(s) not in the data, e.g. {unknown[0]!r}",
+            field=what, hint=f"key the times by the values of the id column {traj_col!r}")  # fmt: skip
+    if not per or any(len(np.atleast_1d(np.asarray(v, dtype=object))) == 0 for v in per.values()):
+        raise ValueError(f"{what}: give at least one time per trajectory listed")
+    return per
+
+
+def naive_time_note(model: Any, layout: Any, stacklevel: int = 4) -> None:
+    """One line when datetimes without a zone meet a model that reads the clock: they are
+    read as UTC. A model that reads no clock (trajlm-small) is not affected: its output times
+    come back naive, on the input's own clock, so it says nothing."""
+    from trajlm.model.coverage import _reads_clock
+
+    if layout.time_kind == "datetime" and layout.time_zone is None and _reads_clock(model):
+        warnings.warn(
+            f"the times in {layout.time_col!r} have no time zone: read as UTC, and this model "
+            "reads the hour of day, so local times are off by their UTC offset (localize "
+            "them first, e.g. df[col].dt.tz_localize('Australia/Melbourne'))",
+            stacklevel=stacklevel,
+        )

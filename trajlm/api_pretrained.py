@@ -16,6 +16,14 @@ from trajlm.tasks.classify import ModelClassifier
 SAVE_DTYPES = ("float32", "int8")
 
 
+def _single_model_dir(p: Path) -> bool:
+    """A folder of one saved model that has no final-step weights apart (weights="last")."""
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+
+    return (p / "classifier.json").exists() or is_selector_dir(p) or is_route_recovery_dir(p)
+
+
 class Pretrained:
     """``from_pretrained`` / ``save_pretrained`` of ``TrajLM`` (trajlm/api.py)."""
 
@@ -44,6 +52,11 @@ class Pretrained:
         p = Path(path)
         from trajlm.eval.selector_predictor import is_selector_dir
 
+        if weights == "last" and _single_model_dir(p):
+            raise ValueError(f"weights='last': {p} holds one saved model (a classifier, selector "
+                             "or route-recovery folder keeps only its kept weights); load it "
+                             "without weights=")  # fmt: skip
+
         if is_selector_dir(p):  # a candidate selector: predict(steps<=horizon) only
             from trajlm.api_selector import SelectorTrajLM
 
@@ -63,8 +76,8 @@ class Pretrained:
                 raise ValueError("quantize applies to prediction checkpoints, not classifiers")
             clf = ModelClassifier.load(p, device=device)
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
-        d = resolve_weights(p, weights)
-        model = TrajectoryModel.from_pretrained(d)
+        model = TrajectoryModel.from_pretrained(p, weights=weights)  # logs what it loads
+        d = resolve_weights(p, weights, log=False)
         if is_int8(model) and device != "cpu":  # saved with dtype="int8" (no float weights)
             raise ValueError(f'{d} holds int8 weights, which run on the CPU only; use device="cpu"')
         quantize = quantize if not is_int8(model) else None  # an int8 folder: int8 already

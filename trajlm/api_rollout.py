@@ -29,10 +29,12 @@ def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
 
 def interpolate_at(
     model, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int,
-    projection: LocalProjection,
+    projection: LocalProjection, asked: np.ndarray | None = None,
 ) -> pl.DataFrame:  # fmt: skip
     """Roll out (rollout_until), then interpolate each trajectory's track at `ahead` (B, m)
-    seconds after its last point (`last`: traj_id, t in df's trajectory order)."""
+    seconds after its last point (`last`: traj_id, t in df's trajectory order). ``asked``
+    (B, m): the entries asked (per-trajectory lists padded to m); only those rows are
+    returned and counted in the NaN warning."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     need = {i: float(t + np.nanmax(a)) for i, t, a in zip(ids, t_last, ahead, strict=True)}
     pred = rollout_until(model, df, need, k)
@@ -52,9 +54,11 @@ def interpolate_at(
         for out, v in ((x, np.r_[x0[b], px]), (y, np.r_[y0[b], py]),
                        (s, np.r_[0.0, g["std_m"].to_numpy()])):  # fmt: skip
             out[b, ok] = np.interp(ahead[b, ok], tt, v)
-    if np.isnan(x).any():
+    asked = np.ones((B, m), bool) if asked is None else asked
+    if (np.isnan(x) & asked).any():
         cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
-        warnings.warn(nan_message(ids, ahead, reach, n_steps, np.isnan(x), cap), stacklevel=5)
+        nan = np.isnan(x) & asked
+        warnings.warn(nan_message(ids, ahead, reach, n_steps, nan, cap), stacklevel=5)
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
     return pl.DataFrame({
@@ -62,7 +66,7 @@ def interpolate_at(
         "step": np.tile(np.arange(1, m + 1), B),
         "t": t.reshape(-1), "lat": lat.reshape(-1), "lon": lon.reshape(-1),
         "std_m": s.reshape(-1),
-    })  # fmt: skip
+    }).filter(pl.Series(asked.reshape(-1)))  # fmt: skip
 
 
 def _first_and_more(hit: np.ndarray) -> tuple[int, str]:

@@ -14,7 +14,7 @@ invalid -> sort by time -> dedupe -> thin -> speed filter -> gap split -> min le
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -418,10 +418,28 @@ PRESETS: dict[str, CleanConfig] = {
 }
 
 
-def clean(df: pl.DataFrame, config: CleanConfig | None = None) -> tuple[pl.DataFrame, DropReport]:
+def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[Any, DropReport]:
     """Run the configured verbs in order: invalid -> sort -> dedupe -> thin -> speed -> gap split
     -> min length -> resample -> add speed. Returns the table and the merged DropReport
-    (rows_in of the input; conservation holds unless resample_s is set)."""
+    (rows_in of the input; conservation holds unless resample_s is set).
+
+    ``df``: a canonical Polars table (traj_id, t, lat, lon), or any frame ``TrajLM`` takes
+    (pandas, GeoPandas, Polars under the caller's names, ``traj_col=`` etc. in ``columns``),
+    returned cleaned in its own kind and names (``trajlm.clean(df)``: what the API's refusal
+    of duplicate times or invalid coordinates points to)."""
+    canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
+    if not canonical or columns:
+        from dataclasses import replace
+
+        from trajlm.data.coerce import coerce, from_canonical
+        from trajlm.data.schema import MIN_T_DATED
+
+        table, layout = coerce(df, validate=False, **columns)
+        config = config or CleanConfig()
+        if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
+            config = replace(config, min_t=MIN_T_DATED)
+        out, report = clean(table, config)
+        return from_canonical(out, layout=layout, caller_order=True), report
     config = config or CleanConfig()
     verbs: list = [
         DropInvalidCoords(config.min_t),

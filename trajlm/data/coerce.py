@@ -261,7 +261,8 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
 
 
 def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
-                   caller_order: bool = False, **cols: Any) -> Any:  # fmt: skip
+                   caller_order: bool = False, times: tuple[str, ...] = (),
+                   **cols: Any) -> Any:  # fmt: skip
     """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
 
     Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
@@ -271,6 +272,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
     pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
     first, in their order (for results that carry the input's rows, like ``recover``).
+    ``times``: other columns of Unix seconds converted as ``t`` is (kept in their names).
     """
     if layout is None:
         if like is None:
@@ -285,11 +287,14 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             return tc if geo.is_wgs84(layout.crs) else tc.to_crs(layout.crs)
         return df.to_pandas()
     out = df
-    if "t" in out.columns and layout.time_kind in ("datetime", "string"):
-        t = pl.from_epoch(pl.col("t"), time_unit="s").dt.replace_time_zone("UTC")
+    if layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
-        t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
-        out = out.with_columns(t.alias("t"))
+        for name in ("t", *times):
+            if name not in out.columns:
+                continue
+            t = pl.from_epoch(pl.col(name), time_unit="s").dt.replace_time_zone("UTC")
+            t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
+            out = out.with_columns(t.alias(name))
     if "traj_id" in out.columns and layout.traj_dtype is not None:
         out = out.with_columns(pl.col("traj_id").cast(layout.traj_dtype, strict=False))
     if layout.kind == "geopandas" and has_pos:
@@ -297,7 +302,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
         if caller_order:
             pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
-        pdf = pdf.to_pandas()
+        pdf = _to_pandas(pdf)
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
         return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
@@ -308,7 +313,19 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     out = _caller_order(out, list(layout.columns)) if caller_order else out
     if layout.kind == "polars":
         return out.lazy() if layout.lazy else out
-    return out.to_pandas()
+    return _to_pandas(out)
+
+
+def _to_pandas(df: pl.DataFrame) -> Any:
+    """``df.to_pandas()``, with integer columns that hold nulls as pandas' nullable integers
+    (``Int64``: an unmatched ``edge_id`` is <NA>, not a float NaN)."""
+    import pandas as pd
+
+    pdf = df.to_pandas()
+    for name, dtype in df.schema.items():
+        if dtype.is_integer() and df[name].null_count():
+            pdf[name] = pd.array(df[name].to_list(), dtype=str(dtype))
+    return pdf
 
 
 def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

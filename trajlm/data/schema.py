@@ -208,7 +208,10 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
             path=source,
             field=p.column,
             hint=_HINTS.get(
-                p.issue, "clean the input first (trajlm data ingest applies the cleaning verbs)"
+                p.issue,
+                "clean the input first: df, report = trajlm.clean(df) (same column options) "
+                "keeps the first of repeated times, sorts and drops invalid coordinates, in your "
+                "frame's kind (files: trajlm data ingest applies the same cleaning verbs)",
             ),
         )
     return df

@@ -129,8 +129,8 @@ def finetune_next_point(
     else:
         base = model
     run_cfg = replace(cfg, max_steps=max(1, max_steps), device=device, select_on="val_loss")
-    if 0 < max_steps < run_cfg.eval_every:  # else no validation after step 0 would ever run
-        run_cfg = replace(run_cfg, eval_every=max_steps)  # and the training be thrown away
+    if 0 < max_steps < run_cfg.eval_every:  # (the engine also validates the final step)
+        run_cfg = replace(run_cfg, eval_every=max_steps)
     objective = PrefixWindows(data, run_cfg, fraction) if fraction < 1.0 else NextPoint()
     net = apply_mode(base, mode, n_last=n_last, lora_r=lora_r, modules_to_save=modules_to_save,
                      seed=cfg.seed)  # fmt: skip
@@ -163,6 +163,7 @@ def finetune_next_point(
         "val_loss_last": log[-1]["val_loss"] if log else None,
         "best_val_loss": best if best is not None and math.isfinite(best) else None,
         "best_step": trainer.best_step if max_steps else 0,  # None: no val score, final kept
+        "kept": trainer.kept_note() if max_steps else "the start weights (max_steps 0)",
         **test,
         "train_s": train_s,
         **info,

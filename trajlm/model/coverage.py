@@ -1,7 +1,8 @@
 """What a model was trained on, and warnings when an input lies outside it.
 
 The Trainer records ``compute_coverage(store)`` in the model's config.json (``coverage``):
-bounding box (lat/lon and metres in the model's plane), hour-of-day and weekday histograms of
+bounding box (lat/lon and metres in the model's plane), the boxes of the occupied 1-degree
+cells (``regions``: what the position check reads, coverage_regions.py), hour-of-day and weekday histograms of
 the train points (UTC; Monday = 0), sampling-interval and speed percentiles, sources and the
 split rule. ``coverage_warnings(model, df)`` names each feature of ``df`` outside it; the same
 record drives the model's automatic motion-only fallback (embedding.PointEmbedding.hide).
@@ -19,6 +20,7 @@ import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
 from trajlm.model.coverage_gate import gate_warnings
+from trajlm.model.coverage_regions import RegionBoxes, merge_regions, region_distance_m
 
 # An hour / weekday bin counts as seen when it holds at least this share of the train points.
 MIN_BIN_SHARE = 0.002
@@ -102,7 +104,7 @@ def compute_coverage(
     lo, hi = np.full(2, np.inf), np.full(2, -np.inf)  # lat, lon
     t_lo, t_hi, n = math.inf, -math.inf, 0
     dts, speeds, traj, traj_speeds = [], [], set(), []
-    n_samples = 0
+    n_samples, boxes = 0, RegionBoxes()
     for batch in iter_store_batches(store, split, columns=["traj_id", "t", "lat", "lon"]):
         if len(batch) == 0:
             continue
@@ -112,6 +114,7 @@ def compute_coverage(
         days += np.bincount(d, minlength=7)
         lo = np.minimum(lo, [lat.min(), lon.min()])
         hi = np.maximum(hi, [lat.max(), lon.max()])
+        boxes.add(lat, lon)
         t_lo, t_hi, n = min(t_lo, int(t.min())), max(t_hi, int(t.max())), n + len(batch)
         traj.update(batch["traj_id"].unique().to_list())
         if n_samples < _MAX_SAMPLES:  # a row group may cut a trajectory: one step lost, no harm
@@ -141,6 +144,7 @@ def compute_coverage(
         # compares a history's median speed with
         "traj_speed_mps": _pct(np.concatenate(traj_speeds)),
         "clock_shift_prob": 0.0,  # set by the Trainer when it shifts clocks (all hours seen)
+        "regions": boxes.regions(),  # the position check's boxes (coverage_regions.py)
     }
 
 
@@ -187,16 +191,6 @@ def load_coverage(model_or_card: Any) -> dict | None:
         return json.loads(p.read_text()).get("coverage")
     config = getattr(model_or_card, "config", model_or_card)
     return getattr(config, "coverage", None)
-
-
-def _box_distance_m(coverage: dict, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Great-circle-ish distance (m) of each point to the training bounding box (0 inside)."""
-    b = coverage["bbox"]
-    clat = np.clip(lat, b["min_lat"], b["max_lat"])
-    clon = np.clip(lon, b["min_lon"], b["max_lon"])
-    dy = np.radians(lat - clat) * EARTH_RADIUS_M
-    dx = np.radians(lon - clon) * EARTH_RADIUS_M * np.cos(np.radians(lat))
-    return np.hypot(dx, dy)
 
 
 def coverage_warnings(
@@ -259,15 +253,17 @@ def position_warning(
     lat, lon = np.asarray(lat, np.float64), np.asarray(lon, np.float64)
     if not cov or "bbox" not in cov or len(lat) == 0:
         return None
-    dist = _box_distance_m(cov, lat, lon)
+    dist = region_distance_m(cov, lat, lon)
     far = dist > MARGIN_M
     if not far.any():
         return None
-    line = (f"positions up to {dist.max() / 1000:,.0f} km from the training area "
+    n = len(cov.get("regions") or [])
+    area = f"the {n} training regions within" if n > 1 else "the training area"
+    line = (f"positions up to {dist.max() / 1000:,.0f} km from {area} "
             f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of {what}")  # fmt: skip
     b = cov["bbox"]
     small = max(b["max_lat"] - b["min_lat"], b["max_lon"] - b["min_lon"]) < SWAP_HINT_DEG
-    if small and (_box_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
+    if small and (region_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
         line += " (with lat and lon swapped they would be inside: (lon, lat) given as (lat, lon)?)"
     elif _position_unread(model_or_card):  # nothing to act on: no line (ux7, noise on every
         return None  # call buried the warnings that ask something; motion is gated elsewhere)
@@ -333,7 +329,8 @@ def _fmt_bbox(b: dict) -> str:
 
 def merge_coverage(old: dict, new: dict) -> dict:
     """Coverage of training on both records' data (same model plane): histograms summed,
-    boxes joined, sources listed once; percentiles are the newer data's."""
+    boxes joined (the gate's union box) and listed (``regions``: the position check's),
+    sources listed once; percentiles are the newer data's."""
     b0, b1 = old["bbox"], new["bbox"]
     x0, x1 = old["xy_box_m"], new["xy_box_m"]
     return {
@@ -350,6 +347,7 @@ def merge_coverage(old: dict, new: dict) -> dict:
         "hour_hist": (np.add(old["hour_hist"], new["hour_hist"])).tolist(),
         "weekday_hist": (np.add(old["weekday_hist"], new["weekday_hist"])).tolist(),
         "clock_shift_prob": max(old.get("clock_shift_prob", 0.0), new["clock_shift_prob"]),
+        "regions": merge_regions(old, new),
     }
 
 

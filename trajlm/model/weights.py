@@ -17,10 +17,23 @@ CONFIG_NAME = "config.json"
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
-def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
-    """The weights directory `from_pretrained` reads: RUN/best for a run that has one (unless
-    weights="last"), DIR/merged for a next-point fine-tune folder, else `directory` itself; a
-    clear error when none holds a model."""
+def _steps(run: Path) -> tuple[object, object]:
+    """(best_step, final step) of a run from its train_summary.json, ("?", "?") if unknown."""
+    import json
+
+    try:
+        s = json.loads((run / "train_summary.json").read_text())
+        return s.get("best_step", "?"), s.get("steps", "?")
+    except (OSError, ValueError, AttributeError):
+        return "?", "?"
+
+
+def resolve_weights(directory: str | Path, weights: str = "best", log: bool = True) -> Path:
+    """The weights directory `from_pretrained` reads: RUN/best for a run that has one (RUN
+    itself, its final step, with weights="last"), DIR/merged for a next-point fine-tune folder
+    (DIR/train, its final step, with weights="last"), else `directory` itself; a clear error
+    when none holds a model. ``log``: say at INFO which weights were chosen."""
+    say = _log.info if log else (lambda *a: None)
     if weights not in ("best", "last"):
         raise ValueError(f'weights must be "best" or "last", got {weights!r}')
     d = Path(directory)
@@ -36,15 +49,31 @@ def resolve_weights(directory: str | Path, weights: str = "best") -> Path:
             )
         return shipped
     best = d / "best"
-    if weights == "best" and (best / CONFIG_NAME).exists():
-        _log.info(
-            "%s is a run: loading its val-selected weights %s (weights='last': final)", d, best
-        )
-        return best
+    if (best / CONFIG_NAME).exists():
+        kept, final = _steps(d)
+        if weights == "best":
+            why = "val-selected" if kept is not None else "final (no validation ran)"
+            say("%s is a run: loading its %s weights %s (step %s of %s; weights='last' loads "
+                "the final step)", d, why, best, final if kept is None else kept, final)  # fmt: skip
+            return best
+        if (d / CONFIG_NAME).exists():
+            other = f"the val-selected step {kept}" if kept is not None else "the same step"
+            say("%s is a run: loading its final-step weights %s (step %s; weights='best' "
+                "loads %s)", d, d, final, other)  # fmt: skip
+            return d
     merged = d / "merged"  # a next-point fine-tune (trajlm finetune --task predict): its model
     if not (d / CONFIG_NAME).exists() and (merged / CONFIG_NAME).exists():
-        _log.info("%s is a fine-tune: loading its merged model %s", d, merged)
-        return merged
+        if weights == "best":
+            say("%s is a fine-tune: loading its merged (val-selected) model %s", d, merged)
+            return merged
+        if (d / "train" / CONFIG_NAME).exists():  # a full fine-tune keeps its final step there
+            return resolve_weights(d / "train", "last", log)
+        raise FileNotFoundError(
+            f"{d}: weights='last' is not available for this fine-tune: its final step was "
+            "not saved as a model (a LoRA / selective fine-tune keeps only the val-selected "
+            f"weights, in {merged}); load weights='best' (finetune_summary.json says which "
+            "step was kept and why)"
+        )
     if not (d / CONFIG_NAME).exists():
         raise FileNotFoundError(
             f"{d}: no {CONFIG_NAME} here: not a trajlm weights or run directory "

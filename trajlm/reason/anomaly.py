@@ -182,6 +182,28 @@ def _min_p_score(traj: pl.DataFrame, parts: dict) -> np.ndarray:
     return -np.log10(_part_p(traj, parts).min(0))
 
 
+def _jumps_line(df: pl.DataFrame, model: Any) -> str | None:
+    """One line when calibration trajectories contain GPS jumps (>= 1 km at over 3x the
+    model's training 99th-percentile step speed, 50 m/s without coverage): "normal" scores
+    that include glitches make every real glitch look usual (the fleet report: a 1,881 km/h
+    jump at p = 0.14)."""
+    from trajlm.data.geometry import haversine_m
+
+    p99 = ((getattr(model.config, "coverage", None) or {}).get("speed_mps") or {}).get("p99")
+    limit = 3.0 * p99 if p99 else 50.0
+    prev = [pl.col(c).shift(1).over("traj_id") for c in ("lat", "lon", "t")]
+    step = df.select("traj_id", d=haversine_m(prev[0], prev[1], pl.col("lat"), pl.col("lon")),
+                     dt=(pl.col("t") - prev[2]).cast(pl.Float64))  # fmt: skip
+    jump = step.filter((pl.col("d") >= 1000.0) & (pl.col("d") > limit * pl.col("dt")))
+    if not len(jump):
+        return None
+    n, total = jump["traj_id"].n_unique(), df["traj_id"].n_unique()
+    return (f"calibration data: {n} of {total} trajectories contain GPS jumps (>= 1 km at over "
+            f"{limit:.0f} m/s, e.g. {jump['traj_id'][0]!r}): glitches among the 'normal' "
+            "trajectories raise the p-values of real ones; clean them first (e.g. drop the "
+            "points trajlm.check_validity(df, mode=...) flags as teleport)")  # fmt: skip
+
+
 def _as_model(model: Any):
     """A TrajectoryModel from a TrajectoryModel, a trajlm.TrajLM or a run / weights path."""
     if hasattr(model, "model") and hasattr(model, "predict"):  # trajlm.TrajLM
@@ -228,6 +250,8 @@ class AnomalyDetector:
         from trajlm.reason.explain import usual_stats
 
         points = self.score_points(data, **columns)
+        if line := _jumps_line(points, self.model):
+            warnings.warn(line, stacklevel=2)
         traj = trajectory_scores(points, self.config.aggregate)
         parts = None
         if self.config.score in COMBINED:  # the normal reference of each piece of evidence
@@ -296,13 +320,20 @@ class AnomalyDetector:
     def score(self, data: Any, explain: bool = True, **columns: Any) -> Any:
         """One row per trajectory, highest score first: traj_id, score, p_value, is_anomaly,
         the worst segment (seg_start_t, seg_end_t, seg_lat, seg_lon, seg_score) and, with
-        ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind."""
+        ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind, with
+        the segment times as the input had them (datetimes in its zone, which the sentences
+        use too)."""
         df, layout = self._canonical(data, columns)
-        out = self.table(point_scores(self.model, df, self.config), explain)
-        return out if layout is None else from_canonical(out, layout=layout)
+        tz = layout.time_zone if layout is not None and layout.time_kind == "datetime" else None
+        out = self.table(point_scores(self.model, df, self.config), explain, tz=tz)
+        if layout is None:
+            return out
+        return from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"))
 
-    def table(self, points: pl.DataFrame, explain: bool = True) -> pl.DataFrame:
-        """``score``'s table from ``score_points`` output (Polars)."""
+    def table(self, points: pl.DataFrame, explain: bool = True, tz: str | None = None
+              ) -> pl.DataFrame:  # fmt: skip
+        """``score``'s table from ``score_points`` output (Polars); sentences' clock times in
+        zone ``tz`` (UTC when None)."""
         cal = self._calibration()
         traj = self.trajectory_table(points)
         start, _ = trajectory_offsets(points)
@@ -327,7 +358,7 @@ class AnomalyDetector:
         if explain:
             from trajlm.reason.explain import explain_segments
 
-            kinds, text = explain_segments(points, start, lo, hi, cal["usual"])
+            kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz)
             out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
         return out.sort("score", descending=True, nulls_last=True)
 

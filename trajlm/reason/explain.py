@@ -112,9 +112,15 @@ def usual_stats(points: pl.DataFrame) -> dict:
     }
 
 
-def _when_where(t: int, lat: float, lon: float) -> str:
-    hhmm = datetime.fromtimestamp(int(t), UTC).strftime("%H:%M")
-    return f"{hhmm} UTC near ({lat:.5f}, {lon:.5f})"
+def _when_where(tz: str | None, t: int, lat: float, lon: float) -> str:
+    """ "08:50 AEDT near (lat, lon)": the clock time in the caller's zone ``tz`` (UTC when
+    None: Unix seconds or naive times in)."""
+    if tz is None or tz == "UTC":
+        return f"{datetime.fromtimestamp(int(t), UTC).strftime('%H:%M')} UTC near ({lat:.5f}, {lon:.5f})"
+    from zoneinfo import ZoneInfo
+
+    local = datetime.fromtimestamp(int(t), ZoneInfo(tz))
+    return f"{local.strftime('%H:%M')} {local.tzname() or tz} near ({lat:.5f}, {lon:.5f})"
 
 
 def _duration(s: float) -> str:
@@ -151,9 +157,17 @@ def _roundness(lat, lon, i: int, j: int) -> float:
 
 
 def explain_one(
-    t: np.ndarray, lat: np.ndarray, lon: np.ndarray, lo: int, hi: int, usual: dict, pad: int = 8
+    t: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    lo: int,
+    hi: int,
+    usual: dict,
+    pad: int = 8,
+    tz: str | None = None,
 ) -> tuple[str, str]:
-    """(kind, sentence) for rows [lo, hi] of ONE trajectory (arrays of its points)."""
+    """(kind, sentence) for rows [lo, hi] of ONE trajectory (arrays of its points); clock
+    times in zone ``tz`` (the caller's; UTC when None)."""
     n = len(t)
     t = np.asarray(t, np.int64)
     d, dt, v, head = _steps(t, lat, lon, np.array([0]))
@@ -167,14 +181,14 @@ def explain_one(
     if d[j] > max(3 * usual["step_p99_m"], 500.0) and v[j] > 2 * usual["speed_p999_mps"]:
         return "jump", (
             f"jumped {_distance(d[j])} in {dt[j]:.0f} s ({3.6 * v[j]:.0f} km/h) at "
-            f"{_when_where(t[j], lat[j], lon[j])}"
+            f"{_when_where(tz, t[j], lat[j], lon[j])}"
         )
     fast = r[v[r] > 1.5 * v_top]
     if len(fast):
         k = fast[np.argmax(v[fast])]
         return "speed", (
             f"moved at {3.6 * v[k]:.0f} km/h for {dt[fast].sum():.0f} s from "
-            f"{_when_where(t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
+            f"{_when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
             f"usual top speed ({3.6 * v_top:.0f} km/h)"
         )
     one, whole = np.array([0]), np.array([n])
@@ -186,7 +200,7 @@ def explain_one(
         if secs[k] > max(2 * p95, 120.0):
             i = max(int(s_lo[k]) - 1, 0)  # where the vehicle stood (the step's start point)
             return "stop", (
-                f"stopped {_duration(secs[k])} at {_when_where(t[i], lat[i], lon[i])}, "
+                f"stopped {_duration(secs[k])} at {_when_where(tz, t[i], lat[i], lon[i])}, "
                 f"{secs[k] / p95:.1f}x longer than usual here (95 % of stops end within "
                 f"{_duration(p95)})"
             )
@@ -195,7 +209,7 @@ def explain_one(
     if loop is not None and _roundness(lat, lon, *loop) >= 0.2:  # not a there-and-back
         i, k = loop
         return "detour", (
-            f"left its route at {_when_where(t[i], lat[i], lon[i])} for a "
+            f"left its route at {_when_where(tz, t[i], lat[i], lon[i])} for a "
             f"{_distance(cum[k] - cum[i])} loop ({_duration(float(t[k] - t[i]))}) that came "
             "back to where it left"
         )
@@ -217,16 +231,21 @@ def explain_one(
         sector = SECTORS[int(np.rint(head[mv[around[0] + 1]] / 45.0)) % 8]  # after the turn
         again = ", then turned again" if len(nxt) else ""
         return "wrong_way", (
-            f"turned around at {_when_where(t[i], lat[i], lon[i])} and drove "
+            f"turned around at {_when_where(tz, t[i], lat[i], lon[i])} and drove "
             f"{_distance(back)} back {sector} against its direction of travel{again}"
         )
     legs = encode(t[A : B + 1], lat[A : B + 1], lon[A : B + 1], "semantic").split("; ")[1:-1]
     seg = "; ".join(legs[:4]) + ("; ..." if len(legs) > 4 else "")
-    return "unusual", f"moved unlike usual from {_when_where(t[A], lat[A], lon[A])}: {seg}"
+    return "unusual", f"moved unlike usual from {_when_where(tz, t[A], lat[A], lon[A])}: {seg}"
 
 
 def explain_segments(
-    points: pl.DataFrame, start: np.ndarray, lo: np.ndarray, hi: np.ndarray, usual: dict
+    points: pl.DataFrame,
+    start: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    usual: dict,
+    tz: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """(kinds, sentences) for each trajectory's segment [lo, hi] (global rows of `points`,
     sorted by traj_id, t). A loop over trajectories; the work inside is vectorized."""
@@ -235,7 +254,8 @@ def explain_segments(
     ends = np.r_[start[1:], len(points)]
     kinds, text = [], []
     for s, e, a, b in zip(start, ends, lo, hi, strict=True):
-        k, sentence = explain_one(t[s:e], lat[s:e], lon[s:e], int(a - s), int(b - s), usual)
+        k, sentence = explain_one(t[s:e], lat[s:e], lon[s:e], int(a - s), int(b - s), usual,
+                                  tz=tz)  # fmt: skip
         kinds.append(k)
         text.append(sentence)
     return kinds, text

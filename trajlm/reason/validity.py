@@ -7,7 +7,9 @@ Checks, in priority order (a point carries the first one it fails):
     2     time_backwards   its time is before the previous point's (in the caller's row order)
     3     duplicate_time   its time equals the previous point's
     4     teleport         the step is >= teleport_min_m long AND faster than teleport_factor x
-                           the mode's speed limit (a jump no vehicle of that mode makes)
+                           the mode's speed limit (a jump no vehicle of that mode makes); a
+                           single outlier's jump back is not a second one: the point after it
+                           is judged by the step from the point before the outlier
     5     speed            the step is faster than the mode's speed limit
     6     acceleration     |speed change| / time between the two steps' mid-times is above the
                            mode's limit (both steps must be clean: a teleport is not also a jerk)
@@ -140,6 +142,19 @@ def check_arrays(
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = np.where(dt > 0, dist / dt, np.nan)
     teleport = (dist >= cfg.teleport_min_m) & (speed > cfg.teleport_factor * max_speed)
+    # One outlier (a GPS glitch) makes two teleports, the jump out and the jump back. Judge
+    # the pair: when the step over it (from the point before it) is no teleport, the outlier
+    # is blamed and the good point after it is measured from the point before the outlier.
+    after = has_prev & teleport & has_prev[p] & teleport[p]
+    b = np.where(after, p[p], 0)
+    dt_b, dist_b = t - t[b], np.hypot(x - x[b], y - y[b])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed_b = np.where(dt_b > 0, dist_b / dt_b, np.nan)
+    jump_b = (dist_b >= cfg.teleport_min_m) & (speed_b > cfg.teleport_factor * max_speed)
+    over = after & (dt_b > 0) & ~jump_b
+    p, dt = np.where(over, b, p), np.where(over, dt_b, dt)
+    dist, speed = np.where(over, dist_b, dist), np.where(over, speed_b, speed)
+    teleport = teleport & ~over
     # acceleration at a point: the change between the step into it and the step out of the
     # previous point's step (two clean consecutive steps), over the time between their middles
     clean = has_prev & (dt > 0) & ~teleport

@@ -18,6 +18,7 @@ counts the pieces within the trajectory, so both are visible in the output frame
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -207,10 +208,27 @@ def match(df, network: RoadGraph, config: MatchConfig | None = None, **overrides
     )
 
 
-def match_summary(matched: pl.DataFrame) -> dict:
-    """Counts from a `match` output: fixes, unmatched fixes, chain breaks."""
+def match_summary(matched: Any, traj_col: str | None = None) -> dict:
+    """Counts from a `match` output: fixes, unmatched fixes, chain breaks. ``matched``: what
+    ``trajlm.roads.match`` or ``TrajLM.match`` returned (Polars, pandas, a GeoDataFrame);
+    ``traj_col``: its trajectory id column (default: a name trajlm recognises, else the rows'
+    order: ``match`` returns each trajectory's rows together, in time order)."""
+    from trajlm.data.column_names import TRAJ, candidates
+
+    if isinstance(matched, pl.LazyFrame):
+        matched = matched.collect()
+    if not isinstance(matched, pl.DataFrame):  # pandas / GeoDataFrame: the counted columns
+        cols = [c for c in matched.columns if c != getattr(matched, "_geometry_column_name", None)]
+        matched = pl.from_pandas(matched[cols])
+    if traj_col is None:
+        found = candidates(TRAJ, matched.columns)
+        traj_col = found[0] if len(found) == 1 else None
     n = len(matched)
     unmatched = int(matched["edge_id"].null_count())
-    per_traj = matched.filter(pl.col("chain") >= 0).group_by("traj_id").agg(pl.col("chain").max())
-    breaks = int(per_traj["chain"].sum() or 0)
+    chain = matched.filter(pl.col("chain") >= 0)
+    if traj_col is not None:
+        breaks = int(chain.group_by(traj_col).agg(pl.col("chain").max())["chain"].sum() or 0)
+    else:  # rows come grouped by trajectory in time order: a chain > 0 starting is a break
+        c = chain["chain"]
+        breaks = int(((c > 0) & (c != c.shift(1))).sum())
     return {"points": n, "unmatched": unmatched, "breaks": breaks}

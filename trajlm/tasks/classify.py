@@ -131,13 +131,14 @@ class ModelClassifier(WindowPrep):
         )
         self.name = name or f"trajlm classifier ({mode})"
 
-    def fit(self, train: Any, val: Any = None) -> ModelClassifier:
+    def fit(self, train: Any, val: Any = None, **columns: Any) -> ModelClassifier:
         """``train`` / ``val``: any frame TrajLM takes (pandas, Polars, ...) with a ``label``
-        column."""
+        column; ``columns``: the caller's column names (``traj_col=``, ``time_col=``, ...).
+        Warns when the kept classifier gives every val (else train) segment one class."""
         from trajlm.finetune.modes import apply_mode, count_trainable
         from trajlm.finetune.trainer import train_classifier
 
-        train, val = task_frame(train, "train"), task_frame(val, "val")
+        train, val = task_frame(train, "train", **columns), task_frame(val, "val", **columns)
         labels = segment_labels(train)
         self.classes_ = sorted(np.unique(labels).tolist())
         self.class_counts_ = {c: int((labels == c).sum()) for c in self.classes_}
@@ -177,7 +178,25 @@ class ModelClassifier(WindowPrep):
         self.classifier_ = clf.eval()
         self.info_ = {**count_trainable(clf), "train_s": time.perf_counter() - t0,
                       "best_epoch": best_epoch, "history": history}  # fmt: skip
+        self._warn_one_class(va or self._windows(train, clf)[:2] + (segment_labels(train),),
+                             "val" if va else "train")  # fmt: skip
         return self
+
+    def _warn_one_class(self, scored: tuple, split: str) -> None:
+        """One line when the fitted classifier predicts a single class for every segment of
+        ``split`` (a majority-class model: its accuracy is that class's share)."""
+        batch, owner, truth = scored
+        pred = np.asarray(self.classes_)[self._predict(self.classifier_, batch, owner).argmax(1)]
+        if len(pred) < 2 or len(self.classes_) < 2 or len(set(pred)) > 1:
+            return
+        share = float(np.mean(np.asarray(truth) == pred[0]) * 100.0)
+        warnings.warn(
+            f"ModelClassifier.fit: the kept classifier predicts {str(pred[0])!r} for all "
+            f"{len(pred)} {split} segments (accuracy {share:.1f} % = that class's share): it "
+            "has not learned to separate the classes; train longer (epochs=), try "
+            "class_weight='balanced', or give more labelled trajectories",
+            stacklevel=3,
+        )
 
     @torch.no_grad()
     def _predict(self, clf: TrajectoryClassifier, batch: dict, owner: np.ndarray) -> np.ndarray:
@@ -195,9 +214,10 @@ class ModelClassifier(WindowPrep):
             cnt.index_add_(0, own[a : a + 256], torch.ones(len(lp), dtype=torch.float64))
         return (out / cnt.clamp(min=1)[:, None]).numpy()
 
-    def predict_proba(self, segments: Any) -> np.ndarray:
-        """(N, K) class probabilities (geometric mean over windows), sorted segment order."""
-        segments = task_frame(segments, "segments")
+    def predict_proba(self, segments: Any, **columns: Any) -> np.ndarray:
+        """(N, K) class probabilities (geometric mean over windows), sorted segment order;
+        ``columns``: the caller's column names, as in ``fit``."""
+        segments = task_frame(segments, "segments", **columns)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         p = np.exp(lp - lp.max(1, keepdims=True))
@@ -271,8 +291,9 @@ class ModelClassifier(WindowPrep):
 
     from_pretrained = load
 
-    def classify(self, segments: Any) -> np.ndarray:
-        segments = task_frame(segments, "segments")
+    def classify(self, segments: Any, **columns: Any) -> np.ndarray:
+        """One label per segment (sorted segment order); ``columns`` as in ``fit``."""
+        segments = task_frame(segments, "segments", **columns)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         return np.asarray(self.classes_)[lp.argmax(1)].astype(str)

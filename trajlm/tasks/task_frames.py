@@ -13,13 +13,16 @@ import polars as pl
 CANONICAL = ("traj_id", "t", "lat", "lon")
 
 
-def task_frame(data: Any, what: str = "input") -> Any:
+def task_frame(data: Any, what: str = "input", **columns: Any) -> Any:
     """``data`` as a canonical Polars table (extra columns such as ``label`` kept); None
-    stays None. Errors are trajlm's one-line ``TrajlmInputError`` naming the column."""
+    stays None. ``columns``: the caller's names (``traj_col=``, ``time_col=``, ``lat_col=``,
+    ``lon_col=``, ``crs=``), as ``TrajLM`` takes them. Errors are trajlm's one-line
+    ``TrajlmInputError`` naming the column."""
     if data is None:
         return None
-    if isinstance(data, pl.DataFrame) and all(c in data.columns for c in CANONICAL):
+    canonical = isinstance(data, pl.DataFrame) and all(c in data.columns for c in CANONICAL)
+    if canonical and not columns:
         return data
     from trajlm.data.coerce import coerce
 
-    return coerce(data, source=what)[0]
+    return coerce(data, source=what, **columns)[0]

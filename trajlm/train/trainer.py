@@ -374,7 +374,9 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                     record |= {k: v for k, v in parts.items() if k != "loss"}  # fmt: skip
                     self._log(record)
                     self._call("on_log", record)
-                if self.cfg.eval_every and self.step % self.cfg.eval_every == 0:
+                if self.cfg.eval_every and (self.step % self.cfg.eval_every == 0
+                                            or self.step == self.cfg.max_steps):  # fmt: skip
+                    # the final step is always a candidate (never trained and thrown away)
                     rec = self._evaluate_and_select(loss_sum / max(loss_n, 1))
                     val_loss, loss_sum, loss_n = rec.get("val_loss"), 0.0, 0
                 if (self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps
@@ -417,6 +419,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                     else "no val score (no usable val window)"
                 )
                 summary["best_weights"] = f"final (step {self.step}): {why}"
+            elif self.history:
+                summary["best_weights"] = self.kept_note()
             (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
             if final_is_best:
                 # Nothing was selected on val (no val split, or eval_every = 0): best = final.

@@ -101,6 +101,17 @@ class ValidationScores:
         return ade(pred, self._val_task.target_latlon)
 
     # -- model selection -----------------------------------------------------------------
+    def kept_note(self) -> str:
+        """Which step's weights were selected on val and why, in words (run summaries)."""
+        name = self.metric.name if self.metric is not None else self.cfg.select_on
+        steps = [r["step"] for r in self.history if r.get(name) is not None]
+        if self.best_step is None or not steps:
+            return f"final (step {self.step}): no val score (no usable val window)"
+        how = "highest" if self.metric is not None and self.metric.higher_is_better else "lowest"
+        shown = ", ".join(map(str, steps[:12])) + (", ..." if len(steps) > 12 else "")
+        return (f"step {self.best_step}: the {how} {name} ({self.best_val:.6g}) of the "
+                f"{len(steps)} validations at steps {shown}")  # fmt: skip
+
     def _evaluate_and_select(self, train_loss: float | None) -> dict:
         record: dict[str, Any] = {"step": self.step, "train_loss": train_loss}
         if self.data is not None or hasattr(self.objective, "val_loss"):
