@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 import torch
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
 from trajlm.api_inputs import (
@@ -62,6 +63,8 @@ from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime
 
+PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", *COLUMN_KEYWORDS)
+
 
 class TrajLM(Pretrained, TaskChecks):
     """A trained trajlm checkpoint with one method per task (see the module docstring).
@@ -82,7 +85,7 @@ class TrajLM(Pretrained, TaskChecks):
         path: str | Path | None = None,
     ) -> None:
         if not model.config.stats:
-            raise ValueError("the model carries no normalization stats (config.stats): load a "
+            raise TrajlmInputError("the model carries no normalization stats (config.stats): load a "
                              "trained checkpoint, or set them from a store (load_stats)")  # fmt: skip
         self.model = model.to(device).eval()
         self.classifier = classifier
@@ -148,11 +151,12 @@ class TrajLM(Pretrained, TaskChecks):
         ``CoverageWarning`` names it; a model with ``coverage_gate = "speed"`` (trajlm-small)
         falls back toward constant velocity there (trajlm/model/coverage_gate.py).
         """
+        check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
                                   or steps < 1):  # fmt: skip
-            raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+            raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
@@ -197,11 +201,14 @@ class TrajLM(Pretrained, TaskChecks):
         bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
         asks for it with any checkpoint; docs/recovery.md, "Session 12").
         """
+        check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
         infill = getattr(self.model, "infill_head", None) is not None
         if mode not in RECOVER_MODES:
-            raise ValueError(f"mode must be one of {RECOVER_MODES}, got {mode!r}")
+            raise TrajlmInputError(
+                f"mode must be one of {RECOVER_MODES}, got {mode!r}", field="mode"
+            )
         if mode == "span" and not infill:
-            raise ValueError(f"recover: mode='span' decodes with infilling heads, which this "
+            raise TrajlmInputError(f"recover: mode='span' decodes with infilling heads, which this "
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
         with index_labels(data) as data:  # pandas: errors name index labels
@@ -262,6 +269,7 @@ class TrajLM(Pretrained, TaskChecks):
         """One row per trajectory: its id and the mean-pooled final hidden state as
         ``emb_0 .. emb_{d-1}`` float32 columns (``X = emb.filter(like="emb_")`` in pandas).
         ``n_points`` thins every trajectory to that many points first (one window each)."""
+        check_keywords("TrajLM.embed", columns, ("n_points", *COLUMN_KEYWORDS))
         df, layout = self._input(data, columns)
         Z = embed_array(self.model, df, n_points=n_points)
         ids = df["traj_id"].unique(maintain_order=True)  # df is sorted: embed's row order
@@ -273,8 +281,9 @@ class TrajLM(Pretrained, TaskChecks):
     def classify(self, data: Any, **columns: Any) -> Any:
         """One row per trajectory (segment): traj_id, label (the most likely class) and
         ``p_<class>`` probabilities. Needs a classifier directory (``ModelClassifier.save``)."""
+        check_keywords("TrajLM.classify", columns, COLUMN_KEYWORDS)
         if self.classifier is None:
-            raise ValueError(
+            raise TrajlmInputError(
                 f"classify: {self.path} is not a classifier; load the directory written by "
                 "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
@@ -301,6 +310,16 @@ class TrajLM(Pretrained, TaskChecks):
         from trajlm.roads import MatchConfig, RoadGraph, read_network
         from trajlm.roads import match as match_roads
 
+        check_keywords(
+            "TrajLM.match", options, (*MatchConfig.__dataclass_fields__, *COLUMN_KEYWORDS)
+        )
+        if not isinstance(network, RoadGraph | str | Path) and not hasattr(network, "__fspath__"):
+            raise TrajlmInputError(
+                f"got {type(network).__name__}, not a road network",
+                field="network",
+                hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
+                "trajlm.roads.RoadGraph",
+            )
         hmm = {k: options.pop(k) for k in list(options) if k in MatchConfig.__dataclass_fields__}
         df, layout = coerce(data, **options)
         graph = network if isinstance(network, RoadGraph) else read_network(network)

@@ -64,7 +64,7 @@ class TaskChecks:
 
     def _require_infill(self, task: str) -> None:
         if getattr(self.model, "infill_head", None) is None:
-            raise ValueError(f"{task}: this checkpoint ({self.path}) has no infilling heads; "
+            raise TrajlmInputError(f"{task}: this checkpoint ({self.path}) has no infilling heads; "
                              f"{MULTITASK_HINT}")  # fmt: skip
 
     def _check_patch(self, df: pl.DataFrame) -> None:

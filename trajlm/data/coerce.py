@@ -106,6 +106,13 @@ def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
     """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
     first values that are not numbers."""
     s = df[col]
+    if s.dtype == pl.Boolean or not (s.dtype.is_numeric() or s.dtype in (pl.Utf8, pl.Null)):
+        what = "boolean (True/False)" if s.dtype == pl.Boolean else f"of type {s.dtype}"
+        raise TrajlmInputError(
+            f"column {col!r} is {what}, not degrees",
+            field=col,
+            hint="give the coordinates as decimal numbers",
+        )
     out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
     bad = out.is_null() & s.is_not_null()
     if bad.any():

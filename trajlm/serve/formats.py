@@ -314,6 +314,7 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list]] = {}
+    kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
@@ -330,6 +331,14 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
             raise _bad(f"{r['traj_id']!r} is not a string or integer", f"{field}[{i}].traj_id")
         if not (_is_num(r["t"]) or isinstance(r["t"], str)):
             raise _bad(f"{r['t']!r} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
+        kinds.setdefault(type(r["traj_id"]).__name__, i)
+        if len(kinds) > 1:  # 1 and "1" would silently be one trajectory (the Python API refuses)
+            raise _bad(
+                f"traj_id mixes value types ({', '.join(sorted(kinds))}; first "
+                f"{field}[{min(kinds.values())}] and {field}[{i}])",
+                f"{field}[{i}].traj_id",
+                "give one type for every traj_id (all strings or all integers)",
+            )
         c, t = groups.setdefault(str(r["traj_id"]), ([], []))
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
