@@ -49,9 +49,8 @@ def check_device(device: str) -> None:
             f"device={device!r} is not a torch device", field="device",
             hint='give "cpu", "cuda" or "cuda:N" (a GPU), or "mps" (Apple)',
         ) from e  # fmt: skip
-    ok = {"cpu": True, "cuda": torch.cuda.is_available(),
-          "mps": getattr(torch.backends, "mps", None) is not None
-          and torch.backends.mps.is_available()}.get(dev.type, False)  # fmt: skip
+    backend = getattr(torch, dev.type, None)  # torch.cuda, torch.mps, torch.xpu, ...
+    ok = dev.type in ("cpu", "meta") or bool(getattr(backend, "is_available", lambda: False)())
     if not ok:
         raise TrajlmInputError(
             f"device={device!r}: this torch ({torch.__version__}) has no usable {dev.type} "
