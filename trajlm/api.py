@@ -50,10 +50,12 @@ from trajlm.data.coerce import (
     coerce,
     from_canonical,
     recovery_input,
+    replaced_column_warning,
     trajectory_numbers,
 )
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.errors import warn_at_caller
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
 from trajlm.tasks.classify import ModelClassifier
@@ -215,6 +217,7 @@ class TrajLM(Pretrained, TaskChecks):
             df, layout, known = recovery_input(data, **columns)
         df = drop_labels(df)
         self._check_coverage(coverage_view(df, known), stacklevel=4)
+        replaced_column_warning(df)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
             return from_canonical(out, layout=layout, caller_order=True)
@@ -271,6 +274,11 @@ class TrajLM(Pretrained, TaskChecks):
         ``n_points`` thins every trajectory to that many points first (one window each)."""
         check_keywords("TrajLM.embed", columns, ("n_points", *COLUMN_KEYWORDS))
         df, layout = self._input(data, columns)
+        one = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") == 1)
+        if len(one):  # as predict and the baselines warn (badapi item 19)
+            warn_at_caller(f"{len(one)} trajectories have a single point (e.g. "
+                           f"{one['traj_id'][0]!r}): their embedding reads one position and no "
+                           "motion; give 2+ points per trajectory")  # fmt: skip
         Z = embed_array(self.model, df, n_points=n_points)
         ids = df["traj_id"].unique(maintain_order=True)  # df is sorted: embed's row order
         cols = {f"emb_{i}": Z[:, i] for i in range(Z.shape[1])}
