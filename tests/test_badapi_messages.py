@@ -58,9 +58,9 @@ def test_a_users_recovered_column_is_replaced_with_a_warning():
 
 
 def test_http_refuses_a_huge_traj_id():
-    from trajlm.serve.formats import MAX_ID_CHARS, parse_trajectories
-    from trajlm.serve.limits import Limits
+    from trajlm.serve.formats import Limits, parse_trajectories
 
+    MAX_ID_CHARS = Limits().max_id_chars
     rows = [{"traj_id": "x" * (MAX_ID_CHARS + 1), "t": T0 + 15 * i, "lat": 41.15, "lon": -8.61}
             for i in range(3)]  # fmt: skip
     with pytest.raises(TrajlmInputError, match="characters; the limit is 256"):

@@ -46,9 +46,7 @@ class Limits:
     max_points_per_trajectory: int = 2_000
     max_points_per_request: int = 20_000
     max_trajectories_per_request: int = 500
-
-
-MAX_ID_CHARS = 256  # the longest traj_id a request may give (badapi: a 3 MB id, echoed)
+    max_id_chars: int = 256  # a traj_id is echoed on every answer row (badapi: a 3 MB id)
 
 
 def _is_num(v: Any) -> bool:
@@ -102,9 +100,9 @@ class _Tracks:
                 raise _bad(f"{v!r} is not a time (ISO 8601 string or Unix seconds)",
                            f"{where}.times[{i}]")  # fmt: skip
             self.t.append(v / 1000 if ms and _is_num(v) else v)
-        if len(str(tid)) > MAX_ID_CHARS:  # echoed on every answer row: steps x its size
-            raise _bad(f"traj_id is {len(str(tid)):,} characters; the limit is {MAX_ID_CHARS}",
-                       where, "give a short id (a key into your own data)")  # fmt: skip
+        if len(str(tid)) > lim.max_id_chars:
+            raise _bad(f"traj_id is {len(str(tid)):,} characters; the limit is "
+                       f"{lim.max_id_chars}", where, "give a short id (a key into your data)")  # fmt: skip
         self.ids.append(str(tid))
         self.lengths.append(len(coords))
         self.wheres.append(where)
