@@ -164,3 +164,20 @@ def test_clear_refusals_are_trajlm_errors(model):
         with pytest.raises(TrajlmInputError) as e:
             call()
         assert isinstance(e.value, ValueError) and "\n" not in str(e.value)
+
+
+def test_file_and_hyperparameter_refusals_are_trajlm_errors(model, tmp_path):
+    from trajlm.errors import OutputExistsError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(MissingFileError, match="no config.json here"):
+        trajlm.TrajLM.from_pretrained(tmp_path / "empty")
+    model.save_pretrained(tmp_path / "m")
+    with pytest.raises(OutputExistsError, match="pass overwrite=True") as e:
+        model.save_pretrained(tmp_path / "m")
+    assert isinstance(e.value, FileExistsError)
+    for bad in ({"n_neighbors": 0}, {"history": 1}, {"aggregate": "mode"}):
+        with pytest.raises(TrajlmInputError, match="n_neighbors >= 1"):
+            KNNContinuation(**bad).fit(_g())
+    with pytest.raises(TrajlmInputError, match="retrieval window"):
+        KNNContinuation(history=20).fit(_g())

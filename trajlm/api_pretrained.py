@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from trajlm.errors import MissingFileError, TrajlmInputError, UserError
+from trajlm.errors import MissingFileError, OutputExistsError, TrajlmInputError, UserError
 from trajlm.model import TrajectoryModel
 from trajlm.model.quantize import QUANTIZE_MODES, is_int8, quantize_int8
 from trajlm.model.weights import SHIPPED_DIR, resolve_weights
@@ -116,8 +116,13 @@ class Pretrained:
                 )
             clf = ModelClassifier.load(p, device=device)
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
-        d = resolve_weights(p, weights)
-        model = TrajectoryModel.from_pretrained(d)
+        try:
+            d = resolve_weights(p, weights)
+            model = TrajectoryModel.from_pretrained(d)
+        except FileNotFoundError as e:  # a folder without a model: one trajlm.errors line
+            if isinstance(e, UserError):
+                raise
+            raise MissingFileError(str(e)) from e
         if is_int8(model) and device != "cpu":  # saved with dtype="int8" (no float weights)
             raise TrajlmInputError(
                 f'{d} holds int8 weights, which run on the CPU only; use device="cpu"'
@@ -152,7 +157,7 @@ class Pretrained:
             self.classifier.save(d, overwrite=overwrite)
             return
         if (d / "model.safetensors").exists() and not overwrite:
-            raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
+            raise OutputExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
         float_model = getattr(self, "_float_model", None) or self.model
         if dtype == "int8":
             (self.model if is_int8(self.model) else quantize_int8(float_model)).save_pretrained(d)
