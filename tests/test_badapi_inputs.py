@@ -66,6 +66,8 @@ def test_to_text_takes_the_frames_the_rest_of_the_api_takes():
     assert to_text(pl.from_pandas(g).lazy(), "delta")["text"].to_list() == want  # LazyFrame
     renamed = g.rename(columns={"trip_id": "car"})
     assert to_text(renamed, "delta", traj_col="car")["text"].to_list() == want
+    with pytest.raises(TypeError, match=r"to_text\(\) .* 'trajcol'; did you mean traj_col="):
+        to_text(renamed, "delta", trajcol="car")
     for junk in ("abc", None, [1, 2]):
         with pytest.raises(TrajlmInputError, match="cannot read"):
             to_text(junk)

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.data.times import _time_to_seconds
@@ -188,6 +189,7 @@ def to_text(df: Any, encoding: str = "fixed", precision: int = 5, **cols: Any) -
     rest of the API takes (``cols``: traj_col=, time_col=, lat_col=, lon_col=, crs= as in
     ``to_canonical``). A missing position or time is refused (one line), never encoded."""
     _check(encoding, precision)
+    check_keywords("to_text", cols, COLUMN_KEYWORDS)
     df = _table(df, cols)
     starts, lengths = trajectory_offsets(df)
     t = _seconds(df["t"])  # one warning for the table, not one per trajectory
