@@ -21,7 +21,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "trajlm"
 
 LAYERS: list[set[str]] = [
-    {"_version", "errors", "_safety", "_config", "_threads"},  # errors, output safety, configs
+    {"_version", "errors", "_safety", "_config", "_threads", "_arguments"},  # + argument checks
     {"data", "similarity", "roads", "checkpoints"},  # roads: networks, map matching
     {"model"},
     {"objectives"},

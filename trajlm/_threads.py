@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from trajlm.errors import TrajlmInputError
+
 SMALL_MODEL_PARAMS = 5_000_000  # below this, one thread is as fast as many (CPU, tiny ops)
 
 
@@ -38,7 +40,7 @@ def choose_threads(requested: int | None = None, n_params: int | None = None) ->
     SMALL_MODEL_PARAMS or on machines with <= 2 cores, else the physical cores."""
     if requested is not None:
         if int(requested) < 1:
-            raise ValueError(f"threads must be >= 1, got {requested}")
+            raise TrajlmInputError(f"threads must be >= 1, got {requested}", field="threads")
         return int(requested)
     cores = physical_cores()
     if cores <= 2 or (n_params is not None and n_params < SMALL_MODEL_PARAMS):

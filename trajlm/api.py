@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 import torch
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
 from trajlm.api_inputs import (
@@ -51,10 +52,12 @@ from trajlm.data.coerce import (
     coerce,
     from_canonical,
     recovery_input,
+    replaced_column_warning,
     trajectory_numbers,
 )
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.errors import warn_at_caller
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
 from trajlm.tasks.classify import ModelClassifier
@@ -63,6 +66,8 @@ from trajlm.tasks.predict import predict_table
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime
+
+PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", *COLUMN_KEYWORDS)
 
 
 class TrajLM(Pretrained, TaskChecks):
@@ -84,7 +89,7 @@ class TrajLM(Pretrained, TaskChecks):
         path: str | Path | None = None,
     ) -> None:
         if not model.config.stats:
-            raise ValueError("the model carries no normalization stats (config.stats): load a "
+            raise TrajlmInputError("the model carries no normalization stats (config.stats): load a "
                              "trained checkpoint, or set them from a store (load_stats)")  # fmt: skip
         self.model = model.to(device).eval()
         self.classifier = classifier
@@ -153,11 +158,12 @@ class TrajLM(Pretrained, TaskChecks):
         ``CoverageWarning`` names it; a model with ``coverage_gate = "speed"`` (trajlm-small)
         falls back toward constant velocity there (trajlm/model/coverage_gate.py).
         """
+        check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
                                   or steps < 1):  # fmt: skip
-            raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+            raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
@@ -196,11 +202,14 @@ class TrajLM(Pretrained, TaskChecks):
         bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
         asks for it with any checkpoint; docs/recovery.md, "Session 12").
         """
+        check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
         infill = getattr(self.model, "infill_head", None) is not None
         if mode not in RECOVER_MODES:
-            raise ValueError(f"mode must be one of {RECOVER_MODES}, got {mode!r}")
+            raise TrajlmInputError(
+                f"mode must be one of {RECOVER_MODES}, got {mode!r}", field="mode"
+            )
         if mode == "span" and not infill:
-            raise ValueError(f"recover: mode='span' decodes with infilling heads, which this "
+            raise TrajlmInputError(f"recover: mode='span' decodes with infilling heads, which this "
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
         with index_labels(data) as data:  # pandas: errors name index labels
@@ -208,6 +217,7 @@ class TrajLM(Pretrained, TaskChecks):
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known), stacklevel=4)
+        replaced_column_warning(df)
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
             return from_canonical(out, layout=layout, caller_order=True)
@@ -263,7 +273,13 @@ class TrajLM(Pretrained, TaskChecks):
         """One row per trajectory: its id and the mean-pooled final hidden state as
         ``emb_0 .. emb_{d-1}`` float32 columns (``X = emb.filter(like="emb_")`` in pandas).
         ``n_points`` thins every trajectory to that many points first (one window each)."""
+        check_keywords("TrajLM.embed", columns, ("n_points", *COLUMN_KEYWORDS))
         df, layout = self._input(data, columns)
+        one = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") == 1)
+        if len(one):  # as predict and the baselines warn (badapi item 19)
+            warn_at_caller(f"{len(one)} trajectories have a single point (e.g. "
+                           f"{one['traj_id'][0]!r}): their embedding reads one position and no "
+                           "motion; give 2+ points per trajectory")  # fmt: skip
         Z = embed_array(self.model, df, n_points=n_points)
         ids = df["traj_id"].unique(maintain_order=True)  # df is sorted: embed's row order
         cols = {f"emb_{i}": Z[:, i] for i in range(Z.shape[1])}
@@ -274,8 +290,9 @@ class TrajLM(Pretrained, TaskChecks):
     def classify(self, data: Any, **columns: Any) -> Any:
         """One row per trajectory (segment): traj_id, label (the most likely class) and
         ``p_<class>`` probabilities. Needs a classifier directory (``ModelClassifier.save``)."""
+        check_keywords("TrajLM.classify", columns, COLUMN_KEYWORDS)
         if self.classifier is None:
-            raise ValueError(
+            raise TrajlmInputError(
                 f"classify: {self.path} is not a classifier; load the directory written by "
                 "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
@@ -302,6 +319,16 @@ class TrajLM(Pretrained, TaskChecks):
         from trajlm.roads import MatchConfig, RoadGraph, read_network
         from trajlm.roads import match as match_roads
 
+        check_keywords(
+            "TrajLM.match", options, (*MatchConfig.__dataclass_fields__, *COLUMN_KEYWORDS)
+        )
+        if not isinstance(network, RoadGraph | str | Path) and not hasattr(network, "__fspath__"):
+            raise TrajlmInputError(
+                f"got {type(network).__name__}, not a road network",
+                field="network",
+                hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
+                "trajlm.roads.RoadGraph",
+            )
         hmm = {k: options.pop(k) for k in list(options) if k in MatchConfig.__dataclass_fields__}
         df, layout = coerce(data, **options)
         graph = network if isinstance(network, RoadGraph) else read_network(network)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from trajlm.errors import UserError
+from trajlm.errors import MissingFileError, OutputExistsError, TrajlmInputError, UserError
 from trajlm.model import TrajectoryModel
 from trajlm.model.quantize import QUANTIZE_MODES, is_int8, quantize_int8
-from trajlm.model.weights import resolve_weights
+from trajlm.model.weights import SHIPPED_DIR, resolve_weights
 from trajlm.tasks.classify import ModelClassifier
 
 SAVE_DTYPES = ("float32", "int8")
@@ -22,6 +22,53 @@ def _single_model_dir(p: Path) -> bool:
     from trajlm.eval.selector_predictor import is_selector_dir
 
     return (p / "classifier.json").exists() or is_selector_dir(p) or is_route_recovery_dir(p)
+
+
+def shipped_names() -> list[str]:
+    """The checkpoints shipped inside the package, loadable by name (trajlm/checkpoints/)."""
+    return sorted(d.name for d in SHIPPED_DIR.iterdir() if (d / "config.json").is_file())
+
+
+def check_model_path(p: Path) -> None:
+    """A path that does not exist and is not a shipped name: one line, with the closest
+    shipped name suggested ("trajlm-smal" -> "trajlm-small")."""
+    if p.exists() or (p.name == str(p) and p.name in shipped_names()):
+        return
+    import difflib
+
+    names = shipped_names()
+    close = difflib.get_close_matches(str(p), names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise MissingFileError(
+        f"{p}: not a folder and not a named checkpoint ({', '.join(names) or 'none shipped'})",
+        hint=hint + "give a run or weights folder (trajlm train --out, save_pretrained) or a "
+        "checkpoint name",
+    )
+
+
+def check_device(device: str) -> None:
+    """A torch device string this install can use, or one line saying what to give."""
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as e:
+        raise TrajlmInputError(
+            f"device={device!r} is not a torch device", field="device",
+            hint='give "cpu", "cuda" or "cuda:N" (a GPU), or "mps" (Apple)',
+        ) from e  # fmt: skip
+    backend = getattr(torch, dev.type, None)  # torch.cuda, torch.mps, torch.xpu, ...
+    ok = dev.type in ("cpu", "meta") or bool(getattr(backend, "is_available", lambda: False)())
+    if not ok:
+        raise TrajlmInputError(
+            f"device={device!r}: this torch ({torch.__version__}) has no usable {dev.type} "
+            "device", field="device", hint='use device="cpu"',
+        )  # fmt: skip
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise TrajlmInputError(
+            f"device={device!r}: there are {torch.cuda.device_count()} CUDA device(s)",
+            field="device", hint="give cuda:0 .. cuda:N-1",
+        )  # fmt: skip
 
 
 class Pretrained:
@@ -45,15 +92,19 @@ class Pretrained:
         ``quantize="int8"``: the transformer blocks run int8 dynamic quantization on the CPU
         (trajlm.model.quantize; ~4x smaller, faster, predictions within ~0.1 % ADE,
         docs/ablations.md)."""
+        check_device(device)
         if quantize not in (None, *QUANTIZE_MODES):
-            raise ValueError(f"quantize must be None or one of {QUANTIZE_MODES}, got {quantize!r}")
+            raise TrajlmInputError(
+                f"quantize must be None or one of {QUANTIZE_MODES}, got {quantize!r}"
+            )
         if quantize and device != "cpu":
-            raise ValueError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
+            raise TrajlmInputError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
         p = Path(path)
+        check_model_path(p)
         from trajlm.eval.selector_predictor import is_selector_dir
 
         if weights == "last" and _single_model_dir(p):
-            raise ValueError(f"weights='last': {p} holds one saved model (a classifier, selector "
+            raise TrajlmInputError(f"weights='last': {p} holds one saved model (a classifier, selector "
                              "or route-recovery folder keeps only its kept weights); load it "
                              "without weights=")  # fmt: skip
 
@@ -61,7 +112,7 @@ class Pretrained:
             from trajlm.api_selector import SelectorTrajLM
 
             if quantize or device != "cpu":
-                raise ValueError("a candidate selector runs on the CPU, unquantized")
+                raise TrajlmInputError("a candidate selector runs on the CPU, unquantized")
             return SelectorTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
         from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
 
@@ -69,17 +120,26 @@ class Pretrained:
             from trajlm.api_recovery import RecoveryTrajLM
 
             if quantize or device != "cpu":
-                raise ValueError("a route-recovery model runs on the CPU, unquantized")
+                raise TrajlmInputError("a route-recovery model runs on the CPU, unquantized")
             return RecoveryTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
         if (p / "classifier.json").exists():
             if quantize:
-                raise ValueError("quantize applies to prediction checkpoints, not classifiers")
+                raise TrajlmInputError(
+                    "quantize applies to prediction checkpoints, not classifiers"
+                )
             clf = ModelClassifier.load(p, device=device)
             return cls(clf.classifier_.backbone_model, clf, threads, device, p)
-        model = TrajectoryModel.from_pretrained(p, weights=weights)  # logs what it loads
-        d = resolve_weights(p, weights, log=False)
+        try:
+            model = TrajectoryModel.from_pretrained(p, weights=weights)  # logs what it loads
+            d = resolve_weights(p, weights, log=False)
+        except FileNotFoundError as e:  # a folder without a model: one trajlm.errors line
+            if isinstance(e, UserError):
+                raise
+            raise MissingFileError(str(e)) from e
         if is_int8(model) and device != "cpu":  # saved with dtype="int8" (no float weights)
-            raise ValueError(f'{d} holds int8 weights, which run on the CPU only; use device="cpu"')
+            raise TrajlmInputError(
+                f'{d} holds int8 weights, which run on the CPU only; use device="cpu"'
+            )
         quantize = quantize if not is_int8(model) else None  # an int8 folder: int8 already
         out = cls(quantize_int8(model) if quantize else model, None, threads, device, d)
         out._float_model = model if quantize else None  # what save_pretrained writes
@@ -100,17 +160,17 @@ class Pretrained:
         ``from_pretrained(directory)`` loads the int8 model, which predicts bit for bit as
         this int8 model does, from a file ~3.5x smaller (docs/ablations.md, Session 13)."""
         if dtype not in SAVE_DTYPES:
-            raise ValueError(f"dtype must be one of {SAVE_DTYPES}, got {dtype!r}")
+            raise TrajlmInputError(f"dtype must be one of {SAVE_DTYPES}, got {dtype!r}")
         d = Path(directory)
         if self.classifier is not None:
             if dtype != "float32":
-                raise ValueError(
+                raise TrajlmInputError(
                     f'dtype="{dtype}" applies to prediction checkpoints, not classifiers'
                 )
             self.classifier.save(d, overwrite=overwrite)
             return
         if (d / "model.safetensors").exists() and not overwrite:
-            raise FileExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
+            raise OutputExistsError(f"{d} already holds model.safetensors; pass overwrite=True")
         float_model = getattr(self, "_float_model", None) or self.model
         if dtype == "int8":
             (self.model if is_int8(self.model) else quantize_int8(float_model)).save_pretrained(d)

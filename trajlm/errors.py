@@ -54,6 +54,21 @@ class OutputExistsError(UserError, FileExistsError):
     """An output would replace an existing file or directory (or an input)."""
 
 
+class MissingFileError(UserError, FileNotFoundError):
+    """A path the user gave does not exist or is not what was asked for (a store, a model
+    folder); still a ``FileNotFoundError`` for callers that catch that."""
+
+
+class ArgumentError(UserError, TypeError):
+    """A keyword argument a public method does not take (names the method and its valid
+    arguments); still a ``TypeError`` for callers that catch that."""
+
+
+class NotFittedError(UserError, AttributeError):
+    """A method called before ``fit`` (sklearn's convention: a ``ValueError`` and an
+    ``AttributeError``)."""
+
+
 class LockedError(UserError):
     """Another live process writes to the same run or store directory."""
 

@@ -35,8 +35,9 @@ POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id"]
 def load_points(data: Any, split: str | None = None) -> pl.DataFrame:
     """A store path -> its points (the columns a plan can use); a frame -> canonical points."""
     if isinstance(data, str | os.PathLike):
-        from trajlm.data.store import load_manifest, read_store
+        from trajlm.data.store import _open, load_manifest, read_store
 
+        _open(data)  # one line when it is not a store (a missing path, a CSV, a file inside one)
         have = set(pl.read_parquet_schema(next(Path(data).glob("points/split=*/part-*.parquet"))))
         load_manifest(data)  # a clear error when it is not a store
         return read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have])

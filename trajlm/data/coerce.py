@@ -78,9 +78,11 @@ def kind_of(obj: Any) -> str:
 
 def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str) -> str:
     """The column for canonical `what`: the given name (must exist) or the detected one."""
-    cols = [c for c in cols if c != LINE]  # the file-line bookkeeping column is not the user's
+    # bookkeeping columns (a file's line, check_validity's row number) are not the user's
+    named = [c for c in cols if c != LINE]
+    cols = [c for c in named if not str(c).startswith("__validity")]
     if given is not None:
-        if given not in cols:
+        if given not in named:
             raise TrajlmInputError(
                 f"{hint}={given!r} is not a column; the columns are {cols}", field=given
             )
@@ -106,6 +108,13 @@ def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
     """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
     first values that are not numbers."""
     s = df[col]
+    if s.dtype == pl.Boolean or not (s.dtype.is_numeric() or s.dtype in (pl.Utf8, pl.Null)):
+        what = "boolean (True/False)" if s.dtype == pl.Boolean else f"of type {s.dtype}"
+        raise TrajlmInputError(
+            f"column {col!r} is {what}, not degrees",
+            field=col,
+            hint="give the coordinates as decimal numbers",
+        )
     out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
     bad = out.is_null() & s.is_not_null()
     if bad.any():
@@ -154,8 +163,17 @@ def coerce(
     else:
         df = obj
     cols = df.columns
-    traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
-    tcol = _pick("t", time_col, cols, TIME, "time_col")
+    levels = _index_levels(obj) if kind in ("pandas", "geopandas") else []
+    try:
+        traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
+        tcol = _pick("t", time_col, cols, TIME, "time_col")
+    except TrajlmInputError as e:
+        if not levels:
+            raise
+        raise TrajlmInputError(
+            f"{e.args[0]}; the index holds {levels}: call df.reset_index() first so they are "
+            "columns"
+        ) from e
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     t, time_kind, zone = _time_to_seconds(df, tcol)
@@ -198,6 +216,13 @@ def coerce(
 def _from_pandas(obj: Any) -> pl.DataFrame:
     """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
     column) named in one line instead of pyarrow's ArrowInvalid."""
+    dup = obj.columns[obj.columns.duplicated()]
+    if len(dup):  # else "mixes value types" below: obj[[col]] is then two columns
+        raise TrajlmInputError(
+            f"two columns are named {dup[0]!r}",
+            field=str(dup[0]),
+            hint="rename or drop one (df.loc[:, ~df.columns.duplicated()] keeps the first)",
+        )
     try:
         return pl.from_pandas(obj)
     except Exception as e:  # pyarrow.lib.ArrowInvalid / ArrowTypeError, polars errors
@@ -212,6 +237,23 @@ def _from_pandas(obj: Any) -> pl.DataFrame:
                     hint="give one type per column (e.g. pd.to_numeric(..., errors='coerce'))",
                 ) from e
         raise
+
+
+def _index_levels(obj: Any) -> list[str]:
+    """The named levels of a pandas (Multi)Index, which hold columns a user may expect read."""
+    index = getattr(obj, "index", None)
+    names = [n for n in getattr(index, "names", []) if n is not None]
+    return [str(n) for n in names if n not in obj.columns]
+
+
+def replaced_column_warning(df: pl.DataFrame, name: str = "recovered") -> None:
+    """One warning when the caller's frame has a column ``name`` that a result replaces (a
+    boolean one is taken for the flag of an earlier call and replaced quietly)."""
+    if name in df.columns and df[name].dtype != pl.Boolean:
+        warn_at_caller(
+            f"the input's column {name!r} ({df[name].dtype}) is replaced by the {name} flag "
+            "(True where a point was filled); rename it first to keep it"
+        )
 
 
 def drop_sub_second_fixes(out: pl.DataFrame, exact: pl.Series, source: str) -> pl.DataFrame:

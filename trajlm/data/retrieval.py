@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from trajlm.errors import TrajlmInputError
+
 AGGREGATES = ("median", "mean")
 
 
@@ -91,8 +93,10 @@ class RetrievalIndex:
         random_state: int = 0,
     ) -> None:
         if history < 2 or horizon < 1 or n_neighbors < 1 or aggregate not in AGGREGATES:
-            raise ValueError(
-                f"need history >= 2, horizon >= 1, n_neighbors >= 1, aggregate in {AGGREGATES}"
+            raise TrajlmInputError(
+                f"need history >= 2, horizon >= 1, n_neighbors >= 1, aggregate in {AGGREGATES}; "
+                f"got history={history!r}, horizon={horizon!r}, n_neighbors={n_neighbors!r}, "
+                f"aggregate={aggregate!r}"
             )
         self.history, self.horizon = int(history), int(horizon)
         self.n_neighbors, self.aggregate = int(n_neighbors), aggregate
@@ -112,7 +116,10 @@ class RetrievalIndex:
         last_of = np.repeat(end, np.diff(np.append(start, n)))
         starts = np.flatnonzero(np.arange(n) + w - 1 <= last_of)
         if len(starts) == 0:
-            raise ValueError(f"no train trajectory has {w} points for a retrieval window")
+            raise TrajlmInputError(
+                f"no train trajectory has {w} points for a retrieval window (history + horizon)",
+                hint="give longer train trajectories or a smaller history / horizon",
+            )
         if len(starts) > self.max_windows:
             rng = np.random.default_rng(self.random_state)
             starts = np.sort(rng.choice(starts, self.max_windows, replace=False))

@@ -40,6 +40,7 @@ from trajlm._version import __version__
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
 from trajlm.data.splits import SPLITS, holdout_index
+from trajlm.errors import MissingFileError
 
 ROW_GROUP_ROWS = 65_536
 
@@ -224,16 +225,35 @@ def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str)
     return manifest
 
 
+def store_hint(path: str | os.PathLike) -> str:
+    """What to give instead of `path`, which is not a store."""
+    path = Path(path)
+    up = next((p for p in path.parents if _is_store(p)), None)
+    if up is not None:
+        return f"give the store folder {str(up)!r}, not a file inside it"
+    if path.is_file():
+        return (
+            "a file, not a store: ingest it with `trajlm data ingest FILE --out STORE`, or read "
+            "it into a DataFrame (pd.read_csv) and give that"
+        )
+    if not path.exists():
+        return "no such path; give a store folder from `trajlm data ingest` or a DataFrame"
+    return "give a store folder from `trajlm data ingest` (it has manifest.json) or a DataFrame"
+
+
 def _open(path: str | os.PathLike) -> Path:
     path = Path(path)
     if not _is_store(path):
-        raise FileNotFoundError(f"{path} is not a trajlm store (no manifest.json / points/)")
+        raise MissingFileError(
+            f"{path} is not a trajlm store (no manifest.json / points/)",
+            hint=store_hint(path),
+        )
     return path
 
 
 def _part_files(store: Path, split: str) -> list[Path]:
     if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+        raise TrajlmInputError(f"split must be one of {SPLITS}, got {split!r}", field="split")
     return sorted((store / "points" / f"split={split}").glob("part-*.parquet"))
 
 

@@ -69,12 +69,23 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
             raise TrajlmInputError(
                 f"times reach {big:.3g}, which as Unix seconds is after the year 5000",
                 field=col,
-                hint="these look like milliseconds: divide by 1000",
+                hint=epoch_unit_hint(float(big)),
             )
         return s.cast(pl.Float64).floor().cast(pl.Int64), "epoch", "UTC"
     raise TrajlmInputError(
         f"times have type {dt}", field=col, hint="give datetimes, Unix seconds or ISO strings"
     )
+
+
+def epoch_unit_hint(big: float) -> str:
+    """What epoch times reaching `big` look like (ms from 1e11, µs from 1e14, ns from 1e17)
+    and the divisor that makes them Unix seconds."""
+    unit, div, pd_unit = "milliseconds", "1000", "ms"
+    if big > 1e17:
+        unit, div, pd_unit = "nanoseconds", "1e9", "ns"
+    elif big > 1e14:
+        unit, div, pd_unit = "microseconds", "1e6", "us"
+    return f"these look like {unit}: divide by {div} (or pd.to_datetime(col, unit={pd_unit!r}))"
 
 
 def warn_future(t: pl.Series, now_s: float | None = None) -> None:

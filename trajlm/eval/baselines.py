@@ -28,9 +28,11 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps
 from trajlm.data.coerce import to_canonical
 from trajlm.data.features import LocalProjection
 from trajlm.data.retrieval import RetrievalIndex, last_point
+from trajlm.errors import ArgumentError, NotFittedError, TrajlmInputError
 from trajlm.eval.frames import _PredictsFrames
 from trajlm.eval.metrics import haversine
 from trajlm.eval.recovery_baselines import (
@@ -93,9 +95,27 @@ class PredictionBaseline(_PredictsFrames, BaseEstimator):
         **columns: Any,
     ) -> Any:
         """A frame -> its next ``steps`` points per trajectory; arrays -> (N, k, 2) metres."""
+        method = f"{type(self).__name__}.predict"
+        self._check_fitted()
         if not isinstance(xy, np.ndarray):  # a frame: the user-facing path
-            return self._predict_frame(xy, steps or k, columns)
-        return self._extrapolate(xy, np.asarray(lengths), k, t, t_future)
+            for key in ("at_times", "seconds_ahead"):
+                if key in columns:
+                    raise ArgumentError(f"{key} is not supported by {type(self).__name__}",
+                                        hint="use steps=")  # fmt: skip
+            check_keywords(method, columns, ("steps", *COLUMN_KEYWORDS))
+            k = check_steps(k if steps is None else steps, method)
+            return self._predict_frame(xy, k, columns)
+        if lengths is None or xy.ndim != 3 or xy.shape[-1] != 2:
+            raise TrajlmInputError(
+                f"{method}: an array is read as the evaluation harness's batch (xy (N, T, 2) "
+                f"metres with lengths (N,) and k), got shape {xy.shape} and lengths={lengths!r}",
+                hint="give a DataFrame of points (traj_id, t, lat, lon; Polars, pandas or "
+                "GeoPandas) for the frame path",
+            )
+        return self._extrapolate(xy, np.asarray(lengths), check_steps(k, method), t, t_future)
+
+    def _check_fitted(self) -> None:
+        """Nothing to fit (a subclass that learns raises NotFittedError before fit)."""
 
     def _extrapolate(
         self,
@@ -153,7 +173,7 @@ class LinearExtrapolation(PredictionBaseline):
 
     def fit(self, train_df: Any = None, **columns: Any) -> LinearExtrapolation:
         if self.n_last < 2 or self.anchor not in ("last", "fit"):
-            raise ValueError("need n_last >= 2 and anchor in {'last', 'fit'}")
+            raise TrajlmInputError("need n_last >= 2 and anchor in {'last', 'fit'}")
         return self
 
     def _extrapolate(self, xy, lengths, k, t, t_future):
@@ -228,9 +248,20 @@ class KNNContinuation(PredictionBaseline):
         self.n_windows_ = self.index_.n_windows_
         return self
 
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "index_"):
+            raise NotFittedError(
+                f"this {type(self).__name__} is not fitted yet",
+                hint="call fit(train) first (it indexes the train windows)",
+            )
+
     def _extrapolate(self, xy, lengths, k, t, t_future):
         if k > self.horizon:
-            raise ValueError(f"fitted for horizon {self.horizon}, asked for k={k}")
+            raise TrajlmInputError(
+                f"{type(self).__name__} was fitted for horizon {self.horizon}, asked for {k} steps",
+                field="steps",
+                hint=f"ask for <= {self.horizon} steps, or fit with horizon={k}",
+            )
         out = ConstantVelocity()._extrapolate(xy, lengths, k, None, None)
         # n_neighbors is read at predict time so that tuning needs no refit
         got = self.index_.query(xy, lengths, k, n_neighbors=self.n_neighbors)

@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.coerce import coerce, from_canonical, recovery_input, trajectory_numbers
+from trajlm.data.coerce import (
+    coerce,
+    from_canonical,
+    recovery_input,
+    replaced_column_warning,
+    trajectory_numbers,
+)
 from trajlm.data.features import LocalProjection
 from trajlm.errors import warn_at_caller
 
@@ -72,5 +78,6 @@ class _RecoversFrames:
             np.where(known, df["lat"].fill_null(0.0), lat),
             np.where(known, df["lon"].fill_null(0.0), lon),
         )
+        replaced_column_warning(df)
         out = df.with_columns(lat=pl.Series(lat), lon=pl.Series(lon), recovered=pl.Series(~known))
         return from_canonical(out, layout=layout, caller_order=True)

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm.errors import TrajlmInputError
 from trajlm.eval.frames import _RecoversFrames
 from trajlm.objectives.spline import linear_between
 
@@ -33,7 +35,7 @@ def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
     first = np.r_[True, groups[1:] != groups[:-1]]
     last = np.r_[groups[1:] != groups[:-1], True]
     if not known[first | last].all():
-        raise ValueError("the first and last point of every trajectory must be known")
+        raise TrajlmInputError("the first and last point of every trajectory must be known")
 
 
 def _known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,8 +59,17 @@ class RecoveryBaseline(_RecoversFrames, BaseEstimator):
         groups: np.ndarray | None = None, **columns: Any,
     ) -> Any:  # fmt: skip
         """A frame -> the frame filled; arrays (module doc) -> (P, 2) metres."""
+        method = f"{type(self).__name__}.predict"
         if not isinstance(t, np.ndarray):  # a frame: the user-facing path
+            check_keywords(method, columns, COLUMN_KEYWORDS)
             return self._recover_frame(t, columns)
+        if xy is None or known is None or groups is None:
+            raise TrajlmInputError(
+                f"{method}: an array is read as the evaluation harness's flat form (t (P,), "
+                "xy (P, 2) metres, known (P,), groups (P,)); xy, known and groups are missing",
+                hint="give a DataFrame of points with missing lat/lon (Polars, pandas or "
+                "GeoPandas) for the frame path",
+            )
         known, groups = np.asarray(known, bool), np.asarray(groups)
         _check_known(known, groups)
         return self._recover(t, xy, known, groups)

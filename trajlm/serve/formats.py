@@ -46,6 +46,7 @@ class Limits:
     max_points_per_trajectory: int = 2_000
     max_points_per_request: int = 20_000
     max_trajectories_per_request: int = 500
+    max_id_chars: int = 256  # a traj_id is echoed on every answer row (badapi: a 3 MB id)
 
 
 def _is_num(v: Any) -> bool:
@@ -99,6 +100,9 @@ class _Tracks:
                 raise _bad(f"{v!r} is not a time (ISO 8601 string or Unix seconds)",
                            f"{where}.times[{i}]")  # fmt: skip
             self.t.append(v / 1000 if ms and _is_num(v) else v)
+        if len(str(tid)) > lim.max_id_chars:
+            raise _bad(f"traj_id is {len(str(tid)):,} characters; the limit is "
+                       f"{lim.max_id_chars}", where, "give a short id (a key into your data)")  # fmt: skip
         self.ids.append(str(tid))
         self.lengths.append(len(coords))
         self.wheres.append(where)
@@ -314,6 +318,7 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list]] = {}
+    kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
@@ -330,6 +335,14 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
             raise _bad(f"{r['traj_id']!r} is not a string or integer", f"{field}[{i}].traj_id")
         if not (_is_num(r["t"]) or isinstance(r["t"], str)):
             raise _bad(f"{r['t']!r} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
+        kinds.setdefault(type(r["traj_id"]).__name__, i)
+        if len(kinds) > 1:  # 1 and "1" would silently be one trajectory (the Python API refuses)
+            raise _bad(
+                f"traj_id mixes value types ({', '.join(sorted(kinds))}; first "
+                f"{field}[{min(kinds.values())}] and {field}[{i}])",
+                f"{field}[{i}].traj_id",
+                "give one type for every traj_id (all strings or all integers)",
+            )
         c, t = groups.setdefault(str(r["traj_id"]), ([], []))
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip

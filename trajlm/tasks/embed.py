@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.data.loader import WindowConfig, window_spans, windows_from_table
+from trajlm.errors import TrajlmInputError
 
 
 def segment_windows(df: pl.DataFrame, model: Any, max_len: int) -> tuple[dict, np.ndarray, list]:
@@ -46,7 +47,7 @@ def thin_points(df: pl.DataFrame, n_points: int) -> pl.DataFrame:
     """Keep at most ``n_points`` evenly spaced points (by index, first and last kept) of every
     trajectory; shorter trajectories are unchanged. ``df`` sorted by (traj_id, t)."""
     if n_points < 2:
-        raise ValueError(f"n_points must be >= 2, got {n_points}")
+        raise TrajlmInputError(f"n_points must be >= 2, got {n_points}", field="n_points")
     if len(df) == 0:
         return df
     ids = df["traj_id"]

@@ -80,13 +80,25 @@ def akima_xy(xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarra
     return out
 
 
-def _rollouts(model, frames: list[pl.DataFrame], need: dict, asked: dict) -> dict:
-    """Roll out every pseudo-trajectory (``frames``: traj_id, t, lat, lon; one id each) and read
-    its track at ``asked[id]`` (seconds after its last point) -> {id: (m, 2) lat/lon, NaN
+def _chunk(frames: list[tuple]) -> pl.DataFrame:
+    """Pseudo-trajectories (id, t, lat, lon arrays) -> one table, built once from concatenated
+    arrays (a DataFrame per gap side cost ~1 ms each: a third of recover's time, badapi item 2)."""
+    n = [len(f[1]) for f in frames]
+    return pl.DataFrame({
+        "traj_id": np.repeat(np.array([f[0] for f in frames], np.int64), n),
+        "t": np.concatenate([f[1] for f in frames]).astype(np.int64),
+        "lat": np.concatenate([f[2] for f in frames]).astype(np.float64),
+        "lon": np.concatenate([f[3] for f in frames]).astype(np.float64),
+    })  # fmt: skip
+
+
+def _rollouts(model, frames: list[tuple], need: dict, asked: dict) -> dict:
+    """Roll out every pseudo-trajectory (``frames``: (id, t, lat, lon) arrays, one id each) and
+    read its track at ``asked[id]`` (seconds after its last point) -> {id: (m, 2) lat/lon, NaN
     beyond the rollout}."""
     out: dict = {}
     for a in range(0, len(frames), CHUNK):
-        df = pl.concat(frames[a : a + CHUNK])
+        df = _chunk(frames[a : a + CHUNK])
         last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t", "lat", "lon").last())
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
         span = np.median([asked[i].max() for i in last["traj_id"].to_list()])
@@ -145,8 +157,7 @@ def bridge_xy(
             if len(hist) >= least:
                 fid = 2 * g
                 ask = np.r_[tt[rows_a] - tt[p], (tt[n] - tt[p]) if n >= 0 else []].astype(float)
-                frames.append(pl.DataFrame({"traj_id": fid, "t": tt[hist], "lat": lat[hist],
-                                            "lon": lon[hist]}))  # fmt: skip
+                frames.append((fid, tt[hist], lat[hist], lon[hist]))
                 need[fid], asked[fid] = float(tt[p] + ask.max()), ask
         if n >= 0:  # backward: known points from n on, reversed in time
             j = np.searchsorted(known_idx, n)
@@ -155,8 +166,7 @@ def bridge_xy(
             if len(hist) >= least:
                 bid = 2 * g + 1
                 ask = np.r_[tt[n] - tt[rows_a], (tt[n] - tt[p]) if p >= 0 else []].astype(float)
-                frames.append(pl.DataFrame({"traj_id": bid, "t": 2 * tt[n] - tt[hist],
-                                            "lat": lat[hist], "lon": lon[hist]}))  # fmt: skip
+                frames.append((bid, 2 * tt[n] - tt[hist], lat[hist], lon[hist]))
                 need[bid], asked[bid] = float(tt[n] + ask.max()), ask
         plan.append((p, n, rows_a, fid, bid))
     if not frames:

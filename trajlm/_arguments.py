@@ -1,0 +1,43 @@
+"""Checks of a public method's arguments, each failure one ``trajlm.errors`` line that names
+the method, the argument and what to give (the house rule: never a library traceback, never
+an internal function's name such as ``coerce() got an unexpected keyword``)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from numbers import Integral
+from typing import Any
+
+from trajlm.errors import ArgumentError, TrajlmInputError
+
+COLUMN_KEYWORDS = ("traj_col", "time_col", "lat_col", "lon_col", "crs")  # as to_canonical takes
+MAX_BASELINE_STEPS = 10_000  # a baseline rollout longer than this is a typo, not a forecast
+
+
+def check_keywords(method: str, given: dict[str, Any], valid: Iterable[str]) -> None:
+    """Refuse keywords of ``given`` that are not in ``valid`` (ArgumentError, a TypeError),
+    with a close match suggested and the valid ones listed."""
+    valid = list(dict.fromkeys(valid))
+    unknown = [k for k in given if k not in valid]
+    if not unknown:
+        return
+    key = unknown[0]
+    close = difflib.get_close_matches(key, valid, n=1)
+    hint = (f"did you mean {close[0]}=? " if close else "") + f"valid: {', '.join(valid)}"
+    raise ArgumentError(f"{method}() got an unexpected keyword argument {key!r}", hint=hint)
+
+
+def check_steps(steps: Any, method: str, max_steps: int = MAX_BASELINE_STEPS) -> int:
+    """``steps`` as an int in 1..max_steps, or a TrajlmInputError naming it."""
+    if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
+        raise TrajlmInputError(
+            f"{method}: steps must be an integer >= 1, got {steps!r}", field="steps"
+        )
+    if steps > max_steps:
+        raise TrajlmInputError(
+            f"{method}: steps={steps:,} is more than {max_steps:,}",
+            field="steps",
+            hint="predict fewer steps (errors grow with each step)",
+        )
+    return int(steps)
