@@ -89,7 +89,13 @@ class EmbeddingSearch:
     def fit(self, database: Any) -> EmbeddingSearch:
         """Index a database: a DataFrame / list for ``embed``, or an (N, d) array."""
         self.index_ = self._vectors(database)
-        self.sq_norms_ = (self.index_**2).sum(1)
+        # L2 in float64 about the database mean: |q|^2 + |x|^2 - 2 q.x in float32 cancels when
+        # embeddings share a large common part (norm ~9, trips 0.002 apart: exact copies came
+        # out 2^-8 away and distinct trips 0.0). Centring removes the common part, float64 the rest.
+        x = self.index_.double()
+        self.mean_ = x.mean(0) if len(x) else torch.zeros(x.shape[1], dtype=torch.float64)
+        self.centred_ = x - self.mean_
+        self.sq_norms_ = (self.centred_**2).sum(1)
         return self
 
     def search(self, queries: Any, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -100,17 +106,24 @@ class EmbeddingSearch:
         for a in range(0, len(q), self.chunk):
             qc = q[a : a + self.chunk]
             d = self.distances(qc)
-            v, i = torch.topk(d, k, dim=1, largest=False)
-            dists.append(v)
-            ids.append(i)
+            _, i = torch.topk(d, k, dim=1, largest=False)
+            if self.metric == "l2":  # the k found: exact squared differences, no expansion
+                v = ((qc.double()[:, None, :] - self.index_.double()[i]) ** 2).sum(-1)
+            else:
+                v = d.gather(1, i)
+            # nearest first, equal distances by database row (deterministic ties)
+            o = torch.from_numpy(np.lexsort((i.cpu().numpy(), v.cpu().numpy()), axis=1))
+            dists.append(v.gather(1, o))
+            ids.append(i.gather(1, o))
         return torch.cat(dists).cpu().numpy(), torch.cat(ids).cpu().numpy()
 
     def distances(self, q: torch.Tensor) -> torch.Tensor:
         """(Nq, N) distances of prepared query vectors to every indexed row."""
-        dot = q @ self.index_.T
         if self.metric == "cosine":
-            return 1.0 - dot
-        return ((q**2).sum(1, keepdim=True) - 2.0 * dot + self.sq_norms_[None, :]).clamp(min=0)
+            return 1.0 - q @ self.index_.T
+        qc = q.double() - self.mean_
+        dot = qc @ self.centred_.T
+        return ((qc**2).sum(1, keepdim=True) - 2.0 * dot + self.sq_norms_[None, :]).clamp(min=0)
 
     def rank_all(self, queries: Any) -> np.ndarray:
         """(Nq, N) distance matrix (for ranking the true match)."""
