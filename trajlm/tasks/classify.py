@@ -127,6 +127,10 @@ class ModelClassifier(WindowPrep):
         # an unfitted RouteAffinity, fitted on the train segments in fit; docs/modes.md)
         route: RouteAffinity | None = None,
     ) -> None:
+        if isinstance(model, (str, Path)) and (Path(model) / "classifier.json").is_file():
+            raise ValueError(f"{model} is a saved classifier, not a model to fine-tune: "
+                             f"ModelClassifier.load({str(model)!r}) (or TrajLM.from_pretrained) "
+                             "reads it")  # fmt: skip
         self._check_window_options(features, augment, augment_features, route)
         self.route, self.augment, self.augment_features = route, augment, augment_features
         if class_weight not in (None, "balanced"):
@@ -271,7 +275,8 @@ class ModelClassifier(WindowPrep):
         meta = {"format": 2, "classes": list(self.classes_), "max_len": self.max_len,
                 "mode": self.mode, "n_points": self.n_points, "head": self.head,
                 "features": self.features, "class_weight": self.class_weight,
-                "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
+                "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"},
+                "seed": self.seed, "lr": self.lr, "epochs": self.epochs}  # fmt: skip
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
 
@@ -298,6 +303,7 @@ class ModelClassifier(WindowPrep):
             features=meta.get("features", False),
             class_weight=meta.get("class_weight"),
         )
+        self.seed = meta.get("seed")  # None: saved before session 13 (not recorded)
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
         if (d / BACKBONE_JSON).exists():
             backbone = load_backbone(d)
