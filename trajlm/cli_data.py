@@ -49,6 +49,12 @@ def data_ingest(
         help="csv/parquet: vehicle / user id column, kept as vehicle_id (resplit --by user); "
         "one named vehicle_id, user_id, driver_id, taxi_id, mmsi ... is kept by itself.",
     ),
+    label_col: str = typer.Option(
+        None,
+        "--label-col",
+        help="csv/parquet: class column (e.g. a transport mode), kept as the store's label "
+        "(what `trajlm finetune --task classify` learns).",
+    ),
     time_format: str = typer.Option(
         None,
         help="csv/parquet: iso | unix | unix_ms | a strptime pattern such as "
@@ -129,6 +135,7 @@ def data_ingest(
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,
             min_t=None if min_year is None else calendar.timegm((min_year, 1, 1, 0, 0, 0)),
+            extra=None if label_col is None else {"label": label_col},
         ).items()
         if v is not None
     }

@@ -58,6 +58,7 @@ class _FittedClassifier:
         from trajlm.tasks.classify import ModelClassifier
 
         self.clf, self.name = ModelClassifier.load(path), f"trajlm:{path.name}"
+        self.seed = self.clf.seed  # the one it was fitted with (eval JSON "seeds")
 
     def classify(self, segments):
         return self.clf.classify(segments)
@@ -284,6 +285,11 @@ def run_eval_command(
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
+    if task == "classify" and split_by == "user_time":
+        from trajlm.eval.classify_notes import user_split_problem
+
+        if problem := user_split_problem(df.columns, f"--data {data}"):
+            raise UserError(problem)
     if holdout_by:
         df = _resplit(df, holdout_by)
     if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
@@ -304,12 +310,15 @@ def run_eval_command(
     )  # fmt: skip
     if task == "classify":
         from trajlm.eval.classify import run_classify_eval
+        from trajlm.eval.classify_notes import dropped_line
 
         result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
                                    split_by=split_by, verbose=False)  # fmt: skip
         console.print(
             f"segments: {result.meta.get('segment_report')}", markup=False, soft_wrap=True
         )
+        if line := dropped_line(result.meta.get("dropped_classes") or {}):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     elif task == "similarity":
         from trajlm.eval.similarity import run_similarity_eval
 
@@ -349,7 +358,8 @@ def run_eval_command(
 
         add_source_rows(result)
     result.meta["store"] = str(data)
-    result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
+    if task != "classify":  # classify: the segment split it used (--split-by), set above
+        result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable

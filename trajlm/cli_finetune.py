@@ -12,6 +12,7 @@ from trajlm import _cli_io as io
 from trajlm._cli_io import THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 
+FEW_STEPS = 100  # classify: fewer optimizer steps than this and the run is said to be short
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
 
 
@@ -30,9 +31,21 @@ def finetune(
     n_last: int = typer.Option(1, min=1, help="selective: train the last N blocks (+ heads)."),
     lora_r: int = typer.Option(8, min=1, help="LoRA rank."),
     fraction: float = typer.Option(1.0, help="predict: use this fraction of the train split."),
-    n_points: int = typer.Option(32, min=2, help="similarity: points per (thinned) trajectory."),
+    n_points: int = typer.Option(
+        None,
+        min=2,
+        help="similarity: points per (thinned) trajectory (default 32); classify: thin each "
+        "segment to N points, read whole (default: 64-point windows; docs' recipe 64).",
+    ),
     split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
     overwrite: bool = typer.Option(False, help="Replace an existing --out of the same task."),
+    lr: float = typer.Option(
+        None, "--lr", help="classify, similarity: peak learning rate (default 1e-3 both)."
+    ),
+    head: str = typer.Option("mlp", "--head", help="classify: mlp | linear (the head)."),
+    class_weight: str = typer.Option(
+        "none", "--class-weight", help="classify: none | balanced (inverse train frequency)."
+    ),
     resume: bool = typer.Option(
         False, help="Continue an interrupted fine-tune (predict, recover, tte) from OUT."
     ),
@@ -49,6 +62,24 @@ def finetune(
     io.choice(mode, ("full", "selective", "lora"), "--mode")
     io.choice(split_by, ("time", "user_time"), "--split-by")
     io.positive(fraction, "--fraction", upper=1.0)
+    io.choice(head, ("mlp", "linear"), "--head")
+    io.choice(class_weight, ("none", "balanced"), "--class-weight")
+    io.positive(lr, "--lr")
+    new = {
+        "--head": head != "mlp",
+        "--class-weight": class_weight != "none",
+        "--lr": lr is not None,
+    }
+    for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
+        if task != "classify" and not (flag == "--lr" and task == "similarity"):
+            _fail(
+                f"{flag} is used by --task classify{' / similarity' * (flag == '--lr')}, not {task!r}"
+            )
+    opts = {
+        "lr": lr,
+        "head": head,
+        "class_weight": None if class_weight == "none" else class_weight,
+    }
     for path in (model, data):
         if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
             _fail(f"--out {out} would write into the input {path}; choose another --out")
@@ -78,7 +109,7 @@ def finetune(
                 started = True
                 summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
                                          n_last, lora_r, fraction, n_points, split_by,
-                                         resume, score_test)  # fmt: skip
+                                         resume, score_test, opts)  # fmt: skip
         except BaseException:  # failed before any output: no marker of one that is not there
             if started:
                 drop_failed_marker(out, created)
@@ -87,7 +118,8 @@ def finetune(
 
 
 def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
-                   fraction, n_points, split_by, resume=False, score_test=False) -> dict:  # fmt: skip
+                   fraction, n_points, split_by, resume=False, score_test=False,
+                   opts=None) -> dict:  # fmt: skip
     """The predict / classify / similarity fine-tunes (inputs already checked)."""
     import polars as pl
 
@@ -98,24 +130,39 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
                                    lora_r=lora_r, fraction=fraction, resume=resume,
                                    score_test=score_test)  # fmt: skip
     if task == "classify":
-        from trajlm.eval.classify import make_mode_segments, split_segments
+        from trajlm.eval.classify import CLASS_MAP, make_mode_segments, split_segments
+        from trajlm.eval.classify_notes import dropped_classes, dropped_line, user_split_problem
         from trajlm.tasks.classify import ModelClassifier
 
         if "label" not in df.columns:
             _fail(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
+        if split_by == "user_time" and (
+            problem := user_split_problem(df.columns, f"--data {data}")
+        ):
+            _fail(problem)
         segments, _ = make_mode_segments(df)
+        if line := dropped_line(dropped_classes(df, segments, CLASS_MAP)):
+            io.warn(line)
         parts = split_segments(segments, split_by)
-        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs)
+        opts = opts or {}
+        extra = {k: opts[k] for k in ("lr", "head", "class_weight") if opts.get(k) is not None}
+        clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
+                              n_points=n_points, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])
+        if (steps := clf.info_.get("steps", FEW_STEPS)) < FEW_STEPS:  # modesuser item 9
+            io.warn(f"the classifier trained {steps} optimizer steps ({epochs} epochs): it may "
+                    f"have barely trained; more --epochs (>= {FEW_STEPS} steps)")  # fmt: skip
         return {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
-            **_classify_summary(clf, parts, out, split_by),
+            **_classify_summary(clf, parts, out, split_by, data),
         }
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
 
-    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points)
+    n_points = n_points or 32
+    lr = (opts or {}).get("lr")
+    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points, **({"lr": lr} if lr else {}))
     net = apply_mode(net, mode, n_last=n_last, lora_r=lora_r)
     summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
                               df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
@@ -128,7 +175,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     return summary
 
 
-def _classify_summary(clf, parts: dict, out: Path, split_by: str) -> dict:
+def _classify_summary(clf, parts: dict, out: Path, split_by: str, data: Path) -> dict:
     """What `finetune --task classify` trained and how it scores on the val split (user test
     ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
     car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
@@ -136,7 +183,7 @@ def _classify_summary(clf, parts: dict, out: Path, split_by: str) -> dict:
     from trajlm.eval.classify import classification_metrics, segment_labels
 
     info = {"classes": ", ".join(f"{c} ({n})" for c, n in clf.class_counts_.items()),
-            "best_epoch": clf.info_.get("best_epoch")}  # fmt: skip
+            "best_epoch": clf.info_.get("best_epoch"), "steps": clf.info_.get("steps")}  # fmt: skip
     val = parts.get("val")
     if val is None or not len(val):
         return {**info, "val_accuracy_pct": "no val segments"}
@@ -144,4 +191,5 @@ def _classify_summary(clf, parts: dict, out: Path, split_by: str) -> dict:
     return {**info, "val_segments": int(val["traj_id"].n_unique()),
             "val_accuracy_pct": round(m["accuracy_pct"], 1),
             "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
-            "test split": f"trajlm eval --task classify --model {out} --split-by {split_by}"}  # fmt: skip
+            "test split": f"trajlm eval --task classify --data {data} --model {out} "
+            f"--split-by {split_by}"}  # fmt: skip

@@ -43,6 +43,7 @@ from trajlm.data.segments import (  # noqa: F401
     segment_labels,
     split_segments,
 )
+from trajlm.eval.classify_notes import dropped_classes
 from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit
 
 for _k, _col in {
@@ -323,12 +324,14 @@ def run_classify_eval(
     train, val, test = parts["train"], parts["val"], parts[score_on]
     if len(train) == 0 or len(test) == 0:
         raise ValueError("classification needs non-empty train and test splits of segments")
-    classes = sorted(set(class_map.values()))
+    present = set(segments["label"].unique().to_list())
+    classes = sorted(set(class_map.values()) & present)  # "N classes": those with segments
     y_test = segment_labels(test)
     runs: list[tuple[str, list[Any]]] = [("majority class", [MajorityClassifier()])]
     for cw in (None, "balanced"):
         gbs = [FeatureGBClassifier(class_weight=cw, random_state=s) for s in seeds]
         runs.append((gbs[0].name, gbs))
+    baselines = {name for name, _ in runs}  # refit for each of ``seeds``
     for m in models:  # a list / tuple of models = seed replicates of one method (mean ± std)
         group = list(m) if isinstance(m, (list, tuple)) else [m]
         runs.append((group[0].name, group))
@@ -376,7 +379,12 @@ def run_classify_eval(
         "class_map": dict(class_map),
         "split_by": split_by,
         "scored_on": score_on,
-        "seeds": list(seeds),
+        "seeds": {
+            name: [getattr(m, "seed", None) for m in ms] if name not in baselines else list(seeds)
+            for name, ms in runs
+            if name != "majority class"
+        },
+        "dropped_classes": dropped_classes(df, segments, class_map),
         "git_commit": git_commit(),
     }
     result = EvalResult("classify", rows, meta)

@@ -66,8 +66,11 @@ class EmbeddingSearch:
 
     ``EmbeddingSearch(embed).fit(database)`` embeds and stores the database (``index_``, (N, d)
     float32; unit rows for cosine), ``search(queries, k)`` returns (distances (Nq, k), ids
-    (Nq, k)), smallest first. Brute-force matmul + topk, in query chunks: exact, no extra
-    dependency, and faster than faiss/usearch index builds at up to ~1e5 x 128 (bench).
+    (Nq, k)), smallest first (squared L2 / cosine distance; equal ones by database row).
+    Brute-force matmul + topk, in query chunks: exact, no extra dependency, and faster than
+    faiss/usearch index builds at up to ~1e5 x 128 (bench). L2 is expanded in float64 about the
+    database mean, and the k returned are recomputed from direct differences (session 13: the
+    float32 expansion returned 0.0 between different trips with norm ~9 embeddings).
     """
 
     def __init__(
@@ -80,6 +83,7 @@ class EmbeddingSearch:
         if metric not in ("l2", "cosine"):
             raise ValueError(f'metric must be "l2" or "cosine", got {metric!r}')
         self.embed, self.metric, self.device, self.chunk = embed, metric, device, chunk
+        self.margin = 16  # l2: extra candidates re-scored exactly beyond the k asked for
 
     def _vectors(self, x: Any) -> torch.Tensor:
         v = x if isinstance(x, (np.ndarray, torch.Tensor)) else self.embed(x)
@@ -89,7 +93,14 @@ class EmbeddingSearch:
     def fit(self, database: Any) -> EmbeddingSearch:
         """Index a database: a DataFrame / list for ``embed``, or an (N, d) array."""
         self.index_ = self._vectors(database)
-        self.sq_norms_ = (self.index_**2).sum(1)
+        # L2 in float64 about the database mean: |q|^2 + |x|^2 - 2 q.x in float32 cancels when
+        # embeddings share a large common part (norm ~9, trips 0.002 apart: exact copies came
+        # out 2^-8 away and distinct trips 0.0). Centring removes the common part, float64 the rest.
+        x = self.index_.double()
+        self.mean_ = x.mean(0) if len(x) else torch.zeros(x.shape[1], dtype=torch.float64)
+        self.centred_ = x - self.mean_
+        self.sq_norms_ = (self.centred_**2).sum(1)
+        self._fast = (self.centred_.float(), self.sq_norms_.float(), self.mean_.float())
         return self
 
     def search(self, queries: Any, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -99,18 +110,30 @@ class EmbeddingSearch:
         dists, ids = [], []
         for a in range(0, len(q), self.chunk):
             qc = q[a : a + self.chunk]
-            d = self.distances(qc)
-            v, i = torch.topk(d, k, dim=1, largest=False)
-            dists.append(v)
-            ids.append(i)
+            if self.metric == "l2":  # candidates from a centred float32 expansion (fast),
+                c, sq, mu = self._fast  # then exact squared differences for them
+                qf = qc - mu
+                d = ((qf**2).sum(1, keepdim=True) - 2.0 * qf @ c.T + sq[None, :]).clamp(min=0)
+                _, i = torch.topk(d, min(k + self.margin, len(self.index_)), dim=1, largest=False)
+                v = ((qc.double()[:, None, :] - self.index_.double()[i]) ** 2).sum(-1)
+            else:
+                d = self.distances(qc)
+                _, i = torch.topk(d, k, dim=1, largest=False)
+                v = d.gather(1, i)
+            # nearest first, equal distances by database row (deterministic ties)
+            o = np.lexsort((i.cpu().numpy(), v.cpu().numpy()), axis=1)[:, :k]
+            o = torch.from_numpy(np.ascontiguousarray(o)).to(v.device)
+            dists.append(v.gather(1, o))
+            ids.append(i.gather(1, o))
         return torch.cat(dists).cpu().numpy(), torch.cat(ids).cpu().numpy()
 
     def distances(self, q: torch.Tensor) -> torch.Tensor:
         """(Nq, N) distances of prepared query vectors to every indexed row."""
-        dot = q @ self.index_.T
         if self.metric == "cosine":
-            return 1.0 - dot
-        return ((q**2).sum(1, keepdim=True) - 2.0 * dot + self.sq_norms_[None, :]).clamp(min=0)
+            return 1.0 - q @ self.index_.T
+        qc = q.double() - self.mean_
+        dot = qc @ self.centred_.T
+        return ((qc**2).sum(1, keepdim=True) - 2.0 * dot + self.sq_norms_[None, :]).clamp(min=0)
 
     def rank_all(self, queries: Any) -> np.ndarray:
         """(Nq, N) distance matrix (for ranking the true match)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 import torch
 import torch.nn.functional as F
 
@@ -36,6 +37,22 @@ __all__ = ["FeatureHead", "ModelClassifier", "RecutClassification", "TrajectoryC
 
 
 MIN_CLASS_TRAJECTORIES = 5  # fewer train trajectories of a class: warned (user test ux6 item 5)
+
+
+def labelled(df: pl.DataFrame | None, label_col: str, what: str) -> pl.DataFrame | None:
+    """``df`` with its class column ``label_col`` as ``label``; a missing one is a one-line
+    ``TrajlmInputError`` naming it and the columns there are."""
+    if df is None or label_col == "label" and "label" in df.columns:
+        return df
+    if label_col not in df.columns:
+        from trajlm.errors import TrajlmInputError
+
+        hint = "pass label_col= (the class column's name)" if label_col == "label" else ""
+        raise TrajlmInputError(
+            f"{what} has no class column {label_col!r}; its columns: {df.columns}"
+            + (f"; {hint}" if hint else "")
+        )
+    return df.drop("label", strict=False).rename({label_col: "label"})
 
 
 def _warn_small_classes(counts: dict[str, int]) -> None:
@@ -110,6 +127,10 @@ class ModelClassifier(WindowPrep):
         # an unfitted RouteAffinity, fitted on the train segments in fit; docs/modes.md)
         route: RouteAffinity | None = None,
     ) -> None:
+        if isinstance(model, (str, Path)) and (Path(model) / "classifier.json").is_file():
+            raise ValueError(f"{model} is a saved classifier, not a model to fine-tune: "
+                             f"ModelClassifier.load({str(model)!r}) (or TrajLM.from_pretrained) "
+                             "reads it")  # fmt: skip
         self._check_window_options(features, augment, augment_features, route)
         self.route, self.augment, self.augment_features = route, augment, augment_features
         if class_weight not in (None, "balanced"):
@@ -131,14 +152,18 @@ class ModelClassifier(WindowPrep):
         )
         self.name = name or f"trajlm classifier ({mode})"
 
-    def fit(self, train: Any, val: Any = None, **columns: Any) -> ModelClassifier:
-        """``train`` / ``val``: any frame TrajLM takes (pandas, Polars, ...) with a ``label``
-        column; ``columns``: the caller's column names (``traj_col=``, ``time_col=``, ...).
-        Warns when the kept classifier gives every val (else train) segment one class."""
+    def fit(
+        self, train: Any, val: Any = None, label_col: str = "label", **columns: Any
+    ) -> ModelClassifier:
+        """``train`` / ``val``: any frame TrajLM takes (pandas, Polars, ...) with a class
+        column, ``label_col`` (default "label"; e.g. ``label_col="mode"``); ``columns``: the
+        caller's column names (``traj_col=``, ``time_col=``, ...). Warns when the kept
+        classifier gives every val (else train) segment one class."""
         from trajlm.finetune.modes import apply_mode, count_trainable
         from trajlm.finetune.trainer import train_classifier
 
-        train, val = task_frame(train, "train", **columns), task_frame(val, "val", **columns)
+        train = labelled(task_frame(train, "train", **columns), label_col, "train")
+        val = labelled(task_frame(val, "val", **columns), label_col, "val")
         labels = segment_labels(train)
         self.classes_ = sorted(np.unique(labels).tolist())
         self.class_counts_ = {c: int((labels == c).sum()) for c in self.classes_}
@@ -177,7 +202,8 @@ class ModelClassifier(WindowPrep):
         )  # fmt: skip
         self.classifier_ = clf.eval()
         self.info_ = {**count_trainable(clf), "train_s": time.perf_counter() - t0,
-                      "best_epoch": best_epoch, "history": history}  # fmt: skip
+                      "best_epoch": best_epoch, "history": history,
+                      "steps": self.epochs * max(1, len(tr[2]) // self.batch_size)}  # fmt: skip
         self._warn_one_class(va or self._windows(train, clf)[:2] + (segment_labels(train),),
                              "val" if va else "train")  # fmt: skip
         return self
@@ -249,7 +275,8 @@ class ModelClassifier(WindowPrep):
         meta = {"format": 2, "classes": list(self.classes_), "max_len": self.max_len,
                 "mode": self.mode, "n_points": self.n_points, "head": self.head,
                 "features": self.features, "class_weight": self.class_weight,
-                "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"}}  # fmt: skip
+                "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"},
+                "seed": self.seed, "lr": self.lr, "epochs": self.epochs}  # fmt: skip
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
 
@@ -276,6 +303,7 @@ class ModelClassifier(WindowPrep):
             features=meta.get("features", False),
             class_weight=meta.get("class_weight"),
         )
+        self.seed = meta.get("seed")  # None: saved before session 13 (not recorded)
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
         if (d / BACKBONE_JSON).exists():
             backbone = load_backbone(d)
