@@ -87,3 +87,19 @@ def two_city_corpus(d: Path, n_trajectories: int = 30, val_trips: int = 3) -> Pa
     )
     build_corpus(load_corpus_spec(d / "spec.toml"), d / "corpus", log=lambda _: None)
     return d / "corpus"
+
+
+PORTO_T0 = 1_710_750_600  # 2024-03-18T08:30:00Z
+
+
+def two_porto_trips():
+    """Two trips x 8 fixes 15 s apart in Porto, as a pandas frame with a user's column names."""
+    import pandas as pd
+
+    t = pd.to_datetime([PORTO_T0 + 15 * i for i in range(8)] * 2, unit="s", utc=True)
+    return pd.DataFrame({
+        "trip_id": ["T0"] * 8 + ["T1"] * 8,
+        "timestamp": t,
+        "latitude": [41.15 + 0.0002 * i for i in range(8)] * 2,
+        "longitude": [-8.61 + 0.0001 * i for i in range(8)] * 2,
+    })  # fmt: skip

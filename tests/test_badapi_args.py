@@ -7,10 +7,10 @@ FileNotFoundError, TypeError) and are now trajlm.errors subclasses of that same 
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import torch
 from helpers import STATS
+from reliability_helpers import PORTO_T0, two_porto_trips
 
 import trajlm
 from trajlm.baselines import ConstantVelocity, KNNContinuation, LinearInterpolation
@@ -18,16 +18,10 @@ from trajlm.errors import ArgumentError, MissingFileError, NotFittedError, Trajl
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.reason.validity import ModeLimits
 
-T0 = 1_710_750_600
+T0 = PORTO_T0
 
 
-def _g() -> pd.DataFrame:
-    return pd.DataFrame({
-        "trip_id": ["T0"] * 8 + ["T1"] * 8,
-        "timestamp": pd.to_datetime([T0 + 15 * i for i in range(8)] * 2, unit="s", utc=True),
-        "latitude": [41.15 + 0.0002 * i for i in range(8)] * 2,
-        "longitude": [-8.61 + 0.0001 * i for i in range(8)] * 2,
-    })  # fmt: skip
+_g = two_porto_trips
 
 
 @pytest.fixture(scope="module")

@@ -13,22 +13,16 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from reliability_helpers import PORTO_T0, two_porto_trips
 
 import trajlm
 from trajlm.errors import MissingFileError, TrajlmInputError
 from trajlm.llm.text import ENCODINGS, to_text
 
-T0 = 1_710_750_600  # 2024-03-18T08:30:00Z
+T0 = PORTO_T0
 
 
-def _g() -> pd.DataFrame:
-    """Two trips x 8 fixes 15 s apart in Porto, with a user's column names (badapi's `g`)."""
-    return pd.DataFrame({
-        "trip_id": ["T0"] * 8 + ["T1"] * 8,
-        "timestamp": pd.to_datetime([T0 + 15 * i for i in range(8)] * 2, unit="s", utc=True),
-        "latitude": [41.15 + 0.0002 * i for i in range(8)] * 2,
-        "longitude": [-8.61 + 0.0001 * i for i in range(8)] * 2,
-    })  # fmt: skip
+_g = two_porto_trips
 
 
 # ------------------------------------------------------------------ 1: to_text, missing position

@@ -11,21 +11,16 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from reliability_helpers import PORTO_T0, two_porto_trips
 
 import trajlm
 from trajlm.baselines import LinearInterpolation
 from trajlm.errors import TrajlmInputError
 
-T0 = 1_710_750_600
+T0 = PORTO_T0
 
 
-def _g() -> pd.DataFrame:
-    return pd.DataFrame({
-        "trip_id": ["T0"] * 8 + ["T1"] * 8,
-        "timestamp": pd.to_datetime([T0 + 15 * i for i in range(8)] * 2, unit="s", utc=True),
-        "latitude": [41.15 + 0.0002 * i for i in range(8)] * 2,
-        "longitude": [-8.61 + 0.0001 * i for i in range(8)] * 2,
-    })  # fmt: skip
+_g = two_porto_trips
 
 
 def test_duplicate_column_names_are_named():
