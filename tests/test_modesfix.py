@@ -211,3 +211,31 @@ def test_cli_classify_flags_user_split_eval_json(tmp_path: Path):
     with pytest.raises(ValueError, match=r"saved classifier.*ModelClassifier.load"):
         ModelClassifier(tmp_path / "clf")
     assert ModelClassifier.load(tmp_path / "clf").seed == 0
+
+
+@needs_small
+def test_embed_and_classify_coverage_lines_name_no_rollout_fallback():
+    """The coverage gate acts on rollouts only: embed's coverage line must not promise that
+    'predictions fall back toward constant velocity' (modes tester item 12); predict's does."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    import trajlm
+    from trajlm.model.coverage import CoverageWarning
+
+    m = trajlm.TrajLM.from_pretrained("trajlm-small")
+    t = np.arange(12) * 1.0  # 1 s sampling, below trajlm-small's 2-30 s training range
+    df = pd.DataFrame({"traj_id": ["a"] * 12, "t": 1_700_000_000 + t,
+                       "lat": 41.15 + 1e-5 * t, "lon": -8.61 + 1e-5 * t})  # fmt: skip
+
+    def lines(call):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            call()
+        return [str(x.message) for x in w if issubclass(x.category, CoverageWarning)]
+
+    emb, pred = lines(lambda: m.embed(df)), lines(lambda: m.predict(df, steps=3))
+    assert emb and not any("constant velocity" in s for s in emb), emb
+    assert any("constant velocity" in s for s in pred), pred

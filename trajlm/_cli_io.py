@@ -316,7 +316,12 @@ def load_model(run: Path, option: str = "--model"):
 
 
 def coverage_note(
-    model, df, source: str, far_m: float = 50_000.0, history: int | None = None
+    model,
+    df,
+    source: str,
+    far_m: float = 50_000.0,
+    history: int | None = None,
+    predicts: bool = True,
 ) -> float | None:
     """Warn, naming the feature, where `df` lies outside the training coverage recorded in the
     model's config.json (trajlm.model.coverage; speed and sampling interval where the coverage
@@ -328,7 +333,7 @@ def coverage_note(
     from trajlm.model.coverage import coverage_warnings, load_coverage
 
     if load_coverage(model) and len(df):  # the training coverage recorded in config.json
-        for line in coverage_warnings(model, df, history):
+        for line in coverage_warnings(model, df, history, predicts):
             warn(f"{source}: outside training coverage: {line}")
         return None
     stats = model.config.stats

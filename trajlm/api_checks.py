@@ -43,18 +43,22 @@ class TaskChecks:
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, validate=validate, **columns)
         df = drop_labels(df)
-        self._check_coverage(df, stacklevel=5)
+        self._check_coverage(df, stacklevel=5, predicts=False)  # embed / classify: no rollout
         return df, layout
 
     def _check_coverage(
-        self, df: pl.DataFrame, history: int | None = None, stacklevel: int = 4
+        self,
+        df: pl.DataFrame,
+        history: int | None = None,
+        stacklevel: int = 4,
+        predicts: bool = True,
     ) -> None:
         """Warn (CoverageWarning), naming the feature, where the input lies outside what the
         model was trained on (the coverage its Trainer recorded), speed and sampling interval
         exactly where the coverage gate acts on each trajectory's last ``history`` points;
         older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
         (the task method and its inference_mode wrapper counted)."""
-        for line in coverage_warnings(self.model, df, history):
+        for line in coverage_warnings(self.model, df, history, predicts):
             warnings.warn(f"input outside the training coverage: {line}", CoverageWarning,
                           stacklevel=stacklevel)  # fmt: skip
         if load_coverage(self.model) is None:

@@ -238,8 +238,8 @@ def similar_cmd(
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")
     m = io.load_model(model)
-    io.coverage_note(m, q, f"--query {query}")
-    io.coverage_note(m, db, f"--database {database}")
+    io.coverage_note(m, q, f"--query {query}", predicts=False)  # embeddings: no rollout
+    io.coverage_note(m, db, f"--database {database}", predicts=False)
     n_points = io.embedding_spec(model)
     _threads(threads, m.num_params())
     extra = 1 if exclude_self and k < n_db else 0  # one more, in case the query finds itself

@@ -194,7 +194,7 @@ def load_coverage(model_or_card: Any) -> dict | None:
 
 
 def coverage_warnings(
-    model_or_card: Any, df: pl.DataFrame, history: int | None = None
+    model_or_card: Any, df: pl.DataFrame, history: int | None = None, predicts: bool = True
 ) -> list[str]:
     """One line per feature of ``df`` (columns t, lat, lon; traj_id for the motion features)
     outside the training coverage; [] when everything is inside or no coverage was recorded.
@@ -238,7 +238,7 @@ def coverage_warnings(
             proj = NormStats.from_dict(stats).projection
         else:  # predict's plane for a trajectory-frame model: the input's own
             proj = LocalProjection.fit(df)
-        out += gate_warnings(cov, df, proj, gate, step_limit, history)
+        out += gate_warnings(cov, df, proj, gate, step_limit, history, predicts)
     return out
 
 

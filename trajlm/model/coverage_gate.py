@@ -103,6 +103,9 @@ def _where(t: pl.DataFrame, i: int, bad: int) -> str:
     return f"{who}" if n == 1 else f"{who}; {bad} of {n} trajectories"
 
 
+UNCHECKED = "the model's output there (embedding, class) is outside what it was trained on"
+
+
 def _consequence(gate: str | None, kept: float | None) -> str:
     if gate == "none":
         return ("this model has no coverage gate (coverage_gate = \"none\"): it extrapolates "
@@ -122,10 +125,13 @@ def gate_warnings(
     gate: str | None,
     step_limit_m: float | None = None,
     history: int | None = None,
+    predicts: bool = True,
 ) -> list[str]:
     """One line per gate feature where a trajectory of ``df`` is outside the gate's range:
     the feature, the input's value (the trajectory furthest out), the range and what the
-    model does there. ``gate``: the model's coverage_gate ("speed" | "none"; None: unknown)."""
+    model does there. ``gate``: the model's coverage_gate ("speed" | "none"; None: unknown).
+    ``predicts=False`` (embed, classify): the gate acts on rollouts only, so the line says the
+    output is unchecked there instead of naming a fallback that does not happen."""
     if len(df) < 2:
         return []
     t = gate_table(coverage, df, projection, step_limit_m, history)
@@ -140,7 +146,7 @@ def gate_warnings(
         out.append(
             f"{label} {t[col][i]:.3g} {unit} ({_where(t, i, int((f < 1).sum()))}) outside the "
             f"training range {lo:.3g}-{hi:.3g} {unit} ({_nth(p_lo)}-{_nth(p_hi)} percentile of "
-            f"the {of}): {_consequence(gate, float(f[i]))}"
+            f"the {of}): {_consequence(gate, float(f[i])) if predicts else UNCHECKED}"
         )
     f = t["g_step"].to_numpy()
     if step_limit_m is not None and (f < 1).any():
@@ -148,6 +154,6 @@ def gate_warnings(
         out.append(
             f"median step {t['step_m'][i]:,.0f} m ({_where(t, i, int((f < 1).sum()))}) longer "
             f"than any step the model learned ({step_limit_m:,.0f} m, max_step_norm): "
-            f"{_consequence(gate, 0.0)}"
+            f"{_consequence(gate, 0.0) if predicts else UNCHECKED}"
         )
     return out
