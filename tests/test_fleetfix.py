@@ -289,6 +289,14 @@ def _vans():
     return pd.concat(rows, ignore_index=True)
 
 
+def _untrained_trajlm(stats: dict) -> trajlm.TrajLM:
+    """A tiny untrained model (seed 0) in a TrajLM: the API surface is under test."""
+    torch.manual_seed(0)
+    net = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
+                                      stats=stats)).eval()  # fmt: skip
+    return trajlm.TrajLM(net, threads=1)
+
+
 def test_at_times_and_seconds_ahead_per_trajectory():
     import warnings
 
@@ -296,11 +304,7 @@ def test_at_times_and_seconds_ahead_per_trajectory():
     import pandas as pd
     from helpers import STATS
 
-    torch.manual_seed(0)
-    net = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
-                                      stats=STATS)).eval()  # fmt: skip
-    m = trajlm.TrajLM(net, threads=1)
-    df = _vans()
+    m, df = _untrained_trajlm(STATS), _vans()
     last = df.groupby("shift")["ts"].max()
     want = {"van-a": [last["van-a"] + pd.Timedelta(s, "s") for s in (5, 12)],
             "van-b": [last["van-b"] + pd.Timedelta(30, "s")]}  # fmt: skip
@@ -338,11 +342,7 @@ def test_naive_times_are_said_to_be_read_as_utc_for_a_clock_reading_model():
 
     from helpers import STATS
 
-    torch.manual_seed(0)
-    net = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
-                                      stats=STATS)).eval()  # fmt: skip
-    m = trajlm.TrajLM(net, threads=1)
-    df = _vans()
+    m, df = _untrained_trajlm(STATS), _vans()
 
     def lines(frame) -> list[str]:
         with warnings.catch_warnings(record=True) as caught:
@@ -354,7 +354,7 @@ def test_naive_times_are_said_to_be_read_as_utc_for_a_clock_reading_model():
     naive = df.assign(ts=df["ts"].dt.tz_localize(None))
     said = lines(naive)
     assert len(said) == 1 and "read as UTC" in said[0] and "'ts'" in said[0]
-    net.embed.context = "motion"  # a model that reads no clock: not affected, not said
+    m.model.embed.context = "motion"  # a model that reads no clock: not affected, not said
     assert lines(naive) == []
 
 
