@@ -221,3 +221,51 @@ def test_predict_runs_large_fleets_in_passes(monkeypatch):
         passes = model.predict(df, steps=3, **COLS)
     assert calls == [7, 3, 3, 1]
     pd.testing.assert_frame_equal(one, passes)
+
+
+def _line(n: int = 12, dt: float = 2.0, v: float = 5.0, ride: str = "L0") -> pd.DataFrame:
+    """Due east at ``v`` m/s, whole-second local times, EPSG:3067."""
+    t0 = pd.Timestamp("2026-06-10 08:00:00", tz="Europe/Helsinki")
+    s = np.arange(n) * dt
+    return pd.DataFrame({"ride": ride, "ts": t0 + pd.to_timedelta(s, unit="s"),
+                         "east": E0 + v * s, "north": N0})  # fmt: skip
+
+
+def test_baselines_at_asked_times_like_the_model():
+    """predict_at(ConstantVelocity(), ...) answers seconds_ahead / at_times in the model's
+    layout: exact on a straight line, the asked times as labels, caller's zone and CRS (before:
+    the baselines refused at_times / seconds_ahead, so the model's could not be compared)."""
+    from trajlm.baselines import predict_at
+
+    df = pd.concat([_line(), _line(v=3.0, ride="L1").assign(north=N0 + 900)])
+    out = predict_at(ConstantVelocity(), df, seconds_ahead=[3, 7, 30], **COLS)
+    assert list(out.columns) == ["ride", "step", "ts", "north", "east", "std_m"]
+    assert str(out["ts"].dt.tz) == "Europe/Helsinki"
+    last = df.groupby("ride")["ts"].max()
+    for ride, v in (("L0", 5.0), ("L1", 3.0)):
+        g = out[out["ride"] == ride]
+        assert g["step"].tolist() == [1, 2, 3]
+        assert (g["ts"] - last[ride]).dt.total_seconds().tolist() == [3, 7, 30]
+        x_last = df[df["ride"] == ride]["east"].iloc[-1]
+        assert np.allclose(g["east"] - x_last, [3 * v, 7 * v, 30 * v], atol=0.05)
+    at = predict_at(ConstantVelocity(), df, at_times={"L1": [last["L1"] + pd.Timedelta(4, "s")]},
+                    **COLS)  # fmt: skip
+    assert at["ride"].tolist() == ["L1"] and np.isclose(
+        at["east"].iloc[0] - (E0 + 66.0), 12, atol=0.05
+    )
+    with pytest.warns(UserWarning, match="before a trajectory's last point"):
+        before = predict_at(ConstantVelocity(), df, at_times=[last["L0"] - pd.Timedelta(5, "s")],
+                            **COLS)  # fmt: skip
+    assert before["east"].isna().all()
+
+
+def test_knn_at_times_rolls_on_past_its_horizon():
+    """kNN is fitted for a horizon (5 steps); asked further, it is rolled on from its own
+    points instead of refusing 'asked for 21 steps'."""
+    from trajlm.baselines import KNNContinuation, predict_at
+
+    train = pd.concat([_line(n=40, ride=f"T{i}").assign(north=N0 + 50 * i) for i in range(6)])
+    knn = KNNContinuation(n_neighbors=2, history=3, horizon=2).fit(train, **COLS)
+    out = predict_at(knn, _line(n=10), seconds_ahead=[4, 20], **COLS)
+    assert out["east"].notna().all()
+    assert np.allclose(out["east"] - (E0 + 90.0), [20.0, 100.0], atol=1.0)

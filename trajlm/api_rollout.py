@@ -60,6 +60,20 @@ def interpolate_at(
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     need = {i: float(t + np.nanmax(a)) for i, t, a in zip(ids, t_last, ahead, strict=True)}
     pred = rollout_until(model, df, need, k)
+    cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
+    return interpolate_tracks(pred, df, last, ahead, projection, asked, cap)
+
+
+def interpolate_tracks(
+    pred: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
+    projection: LocalProjection, asked: np.ndarray | None, cap: int, stacklevel: int = 6,
+) -> pl.DataFrame:  # fmt: skip
+    """Each trajectory's predicted track (``pred``: traj_id, t, lat, lon, std_m, from its last
+    point in ``df``) interpolated linearly, in metres, at ``ahead`` (B, m) s after that point
+    (``last``: traj_id, t); NaN with one warning where a time lies before the last point or
+    beyond the track (``cap``: the longest rollout, named in the warning). Shared by the
+    model's rollout and ``trajlm.baselines.predict_at``."""
+    ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
     hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
     x0, y0 = projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
@@ -78,9 +92,8 @@ def interpolate_at(
             out[b, ok] = np.interp(ahead[b, ok], tt, v)
     asked = np.ones((B, m), bool) if asked is None else asked
     if (np.isnan(x) & asked).any():
-        cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
         nan = np.isnan(x) & asked
-        warnings.warn(nan_message(ids, ahead, reach, n_steps, nan, cap), stacklevel=5)
+        warnings.warn(nan_message(ids, ahead, reach, n_steps, nan, cap), stacklevel=stacklevel)
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
     return pl.DataFrame({
