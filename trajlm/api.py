@@ -45,6 +45,7 @@ from trajlm.api_inputs import (
     single_point_line,
 )
 from trajlm.api_pretrained import Pretrained
+from trajlm.api_rollout import predict_chunked
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import (
@@ -62,7 +63,6 @@ from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
 from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
-from trajlm.tasks.predict import predict_table
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime
@@ -176,7 +176,7 @@ class TrajLM(Pretrained, TaskChecks):
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
             core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
-            return from_canonical(predict_table(self.model, df, k, draft=core), layout=layout)
+            return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip

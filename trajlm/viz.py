@@ -1,8 +1,16 @@
-"""Pictures: a map of trajectories, and history / truth / prediction with uncertainty."""
+"""Pictures: a map of trajectories, and history / truth / prediction with uncertainty.
+
+Both take any frame the API takes (Polars, pandas, GeoPandas, MovingPandas, in the caller's
+column names and CRS, with the same ``traj_col=``, ``time_col=``, ``lat_col=``, ``lon_col=``,
+``crs=`` options), so ``model.predict``'s output plots as it comes back; a canonical Polars
+table (traj_id, t, lat, lon) as before. ``out=None`` returns the matplotlib ``Figure`` (shown
+inline by Jupyter) instead of writing a file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -17,8 +25,33 @@ from trajlm.data.features import LocalProjection
 # notebook leaves its inline plotting alone.
 
 
-def plot_trajectories(df: pl.DataFrame, out: str | Path, n: int = 100, seed: int = 0) -> Path:
-    """Plot a random sample of `n` trajectories (lon/lat with an equal-metre aspect)."""
+def _table(df: Any, columns: dict) -> pl.DataFrame:
+    """A canonical table as is; any other frame through ``to_canonical`` (positions may be
+    missing: NaN predictions plot as gaps)."""
+    canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
+    if canonical and not columns:
+        return df
+    from trajlm.data.coerce import to_canonical
+
+    return to_canonical(df, validate=False, **columns)
+
+
+def _save(fig: Figure, out: str | Path | None, **kwargs: Any) -> Path | Figure:
+    if out is None:
+        return fig
+    out = Path(out)
+    fig.savefig(out, **kwargs)
+    return out
+
+
+def plot_trajectories(
+    df: Any, out: str | Path | None = None, n: int = 100, seed: int = 0, **columns: Any
+) -> Path | Figure:
+    """Plot a random sample of `n` trajectories (lon/lat with an equal-metre aspect); a
+    ``label`` column colours them. ``columns``: traj_col=, time_col=, lat_col=, lon_col=,
+    crs= as ``TrajLM.predict`` takes them. Returns the file written, or the Figure when
+    ``out`` is None."""
+    df = _table(df, columns)
     ids = df["traj_id"].unique(maintain_order=True)
     if len(ids) > n:
         ids = ids.sample(n, seed=seed)
@@ -40,20 +73,29 @@ def plot_trajectories(df: pl.DataFrame, out: str | Path, n: int = 100, seed: int
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_title(f"{len(ids)} trajectories")
-    out = Path(out)
-    fig.savefig(out, dpi=120, bbox_inches="tight")
-    return out
+    return _save(fig, out, dpi=120, bbox_inches="tight")
 
 
 def plot_predictions(
-    history: pl.DataFrame,
-    pred: pl.DataFrame,
-    out: str | Path,
-    truth: pl.DataFrame | None = None,
+    history: Any,
+    pred: Any,
+    out: str | Path | None = None,
+    truth: Any = None,
     max_panels: int = 6,
-) -> Path:
+    **columns: Any,
+) -> Path | Figure:
     """One panel per trajectory: history (grey), truth (green), prediction (red) with
-    1-sigma uncertainty circles, in local metres around the last history point."""
+    1-sigma uncertainty circles, in local metres around the last history point.
+
+    ``history``, ``pred`` (``TrajLM.predict``'s output or a baseline's) and ``truth`` may be any
+    frame the API takes, all with the same ``columns`` options (traj_col=, time_col=,
+    lat_col=, lon_col=, crs=). Returns the file written, or the Figure when ``out`` is None."""
+    history, pred = _table(history, columns), _table(pred, columns)
+    truth = None if truth is None else _table(truth, columns)
+    if "std_m" not in pred.columns:
+        pred = pred.with_columns(pl.lit(float("nan")).alias("std_m"))
+    if "step" not in pred.columns:
+        pred = pred.with_columns(pl.col("t").rank("ordinal").over("traj_id").alias("step"))
     ids = pred["traj_id"].unique(maintain_order=True).to_list()[:max_panels]
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
@@ -76,6 +118,8 @@ def plot_predictions(
             np.r_[hx[-1], px], np.r_[hy[-1], py], "s-", color="tab:red", ms=3, label="prediction"
         )
         for x, y, s in zip(px, py, p["std_m"].to_numpy(), strict=True):
+            if not np.isfinite(s * x * y):  # baselines carry no sigma; NaN at-times rows
+                continue
             ax.add_patch(Ellipse((x, y), 2 * s, 2 * s, color="tab:red", alpha=0.12))
         ax.set_aspect("equal")
         ax.set_title(str(tid), fontsize=9)
@@ -85,6 +129,4 @@ def plot_predictions(
         ax.axis("off")
     axes.flat[0].legend(fontsize=8)
     fig.tight_layout()
-    out = Path(out)
-    fig.savefig(out, dpi=110)
-    return out
+    return _save(fig, out, dpi=110)

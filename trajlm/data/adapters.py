@@ -28,10 +28,13 @@ def _require_movingpandas() -> Any:
     return movingpandas
 
 
-def to_movingpandas(df: pl.DataFrame) -> Any:
+def to_movingpandas(df: pl.DataFrame, crs: Any = None) -> Any:
     """Canonical table -> movingpandas.TrajectoryCollection (one Trajectory per traj_id).
 
     Optional columns ride along as GeoDataFrame columns; the index is the tz-naive UTC time.
+    ``crs``: the collection's CRS (None = WGS84); the points are reprojected before the
+    collection is built (a TrajectoryCollection has no ``to_crs``: before session 14 results
+    for a projected MovingPandas input failed with an AttributeError).
     """
     mpd = _require_movingpandas()
     import geopandas as gpd
@@ -41,7 +44,15 @@ def to_movingpandas(df: pl.DataFrame) -> Any:
     pdf["time"] = pd.to_datetime(pdf["t"], unit="s")  # tz-naive UTC
     geometry = gpd.points_from_xy(pdf["lon"], pdf["lat"])
     gdf = gpd.GeoDataFrame(pdf, geometry=geometry, crs="EPSG:4326").set_index("time")
+    if crs is not None and not _is_wgs84(crs):
+        gdf = gdf.to_crs(crs)
     return mpd.TrajectoryCollection(gdf, traj_id_col="traj_id")
+
+
+def _is_wgs84(crs: Any) -> bool:
+    from trajlm.data import geo
+
+    return geo.is_wgs84(crs)
 
 
 def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
@@ -49,11 +60,15 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
 
     Geometries are reprojected to EPSG:4326 when the collection has another CRS; non-geometry
     columns are kept. Times are floored to whole seconds; tz-aware times are converted to UTC.
+    Of fixes less than a second apart in one trajectory (1-10 Hz loggers) the earliest of each
+    second is kept and the others dropped with one warning, as for every other frame kind
+    (``coerce.drop_sub_second_fixes``; before session 14 a collection was refused for
+    "duplicate timestamps" there). Exact repeats stay for the duplicate-timestamp check.
     Loops over trajectories (not points): each one's arrays are converted in bulk.
     """
     _require_movingpandas()
     trajs = getattr(tc, "trajectories", None) or [tc]
-    parts, n_in = [], 0
+    parts, n_in, n_sub = [], 0, 0
     for traj in trajs:
         gdf = traj.df
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
@@ -61,7 +76,10 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
         idx = gdf.index
         if getattr(idx, "tz", None) is not None:
             idx = idx.tz_convert("UTC").tz_localize(None)
+        exact = idx.values.astype("datetime64[ns]").astype(np.int64)
         t_s = idx.values.astype("datetime64[s]").astype(np.int64)
+        keep = _first_of_each_second(t_s, exact)
+        n_sub += int((~keep).sum())
         rest = gdf.drop(columns=[gdf.geometry.name]).reset_index(drop=True)
         rest = rest.drop(columns=[c for c in ("traj_id", "t", "lat", "lon") if c in rest.columns])
         part = pl.DataFrame({
@@ -70,10 +88,32 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
         })  # fmt: skip
         if len(rest.columns):  # optional columns ride along (none: a 0-height frame)
             part = part.hstack(pl.from_pandas(rest).get_columns())
-        parts.append(part)
         n_in += len(part)
+        parts.append(part.filter(pl.Series(keep)) if not keep.all() else part)
     if not parts:
         from trajlm.data.schema import empty_table
 
         return empty_table(), DropReport()
+    if n_sub:
+        from trajlm.errors import warn_at_caller
+
+        warn_at_caller(
+            f"input: {n_sub} fix(es) less than a second after another of the same trajectory "
+            "dropped (trajlm's time resolution is 1 s; the earliest fix of each second is kept)"
+        )
     return conform(pl.concat(parts, how="diagonal_relaxed")), DropReport(rows_in=n_in)
+
+
+def _first_of_each_second(t_s: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """Mask keeping, of the fixes that share a whole second but differ below it, the earliest;
+    exact repeats (same time to the nanosecond) are all kept."""
+    if len(t_s) < 2:
+        return np.ones(len(t_s), bool)
+    order = np.lexsort((exact, t_s))
+    ts, ex = t_s[order], exact[order]
+    first = np.r_[True, ts[1:] != ts[:-1]]
+    earliest = np.maximum.accumulate(np.where(first, np.arange(len(ts)), 0))
+    keep_sorted = ex == ex[earliest]
+    keep = np.empty(len(t_s), bool)
+    keep[order] = keep_sorted
+    return keep

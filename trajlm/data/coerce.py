@@ -325,8 +325,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         if has_pos and "t" in df.columns:
             from trajlm.data.adapters import to_movingpandas
 
-            tc = to_movingpandas(df)
-            return tc if geo.is_wgs84(layout.crs) else tc.to_crs(layout.crs)
+            return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
         return df.to_pandas()
     out = df
     if layout.time_kind in ("datetime", "string"):

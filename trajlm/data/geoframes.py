@@ -53,10 +53,7 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
         out = rest.explode(tcol, ignore_index=True)
         xy = np.concatenate(coords) if coords else np.zeros((0, 2))
         out["lat"], out["lon"] = xy[:, 1], xy[:, 0]
-        try:  # exploded lists are objects: Unix seconds, else datetimes / ISO strings
-            out[tcol] = pd.to_numeric(out[tcol])
-        except (TypeError, ValueError):
-            out[tcol] = pd.to_datetime(out[tcol], utc=True, format="mixed")
+        out[tcol] = _vertex_times(out[tcol])
         return out, src_crs
     raise TrajlmInputError(
         f"geometries must be Points or LineStrings, found {sorted(types)}", field="geometry"
@@ -64,5 +61,32 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
 
 
 def _is_list_column(s: Any) -> bool:
+    import pandas as pd
+
     first = s.dropna().head(1)
-    return len(first) > 0 and isinstance(first.iloc[0], list | tuple | np.ndarray)
+    return len(first) > 0 and isinstance(first.iloc[0], list | tuple | np.ndarray | pd.Index)
+
+
+def _vertex_times(v: Any) -> Any:
+    """Exploded per-vertex times (an object column) -> a typed column: numbers stay Unix
+    seconds; datetimes (pandas Timestamps, datetime.datetime, numpy datetime64; tz-aware keep
+    their zone, naive are UTC) become a datetime column; text is ISO 8601 (UTC datetimes).
+    Before session 14 ``pd.to_numeric`` turned datetimes into nanoseconds, which were then
+    refused as "these look like nanoseconds / microseconds"."""
+    import datetime as dt
+
+    import pandas as pd
+
+    first = v.dropna().head(1)
+    if len(first) and isinstance(first.iloc[0], dt.datetime | dt.date | np.datetime64):
+        try:
+            out = pd.to_datetime(v)  # one zone (or naive): kept as the caller's
+        except (TypeError, ValueError):  # zones mixed: one UTC column
+            out = pd.to_datetime(v, utc=True)
+        if not isinstance(out.dtype, pd.DatetimeTZDtype) and out.dtype.kind != "M":
+            out = pd.to_datetime(v, utc=True)  # mixed zones give objects in some pandas
+        return out
+    try:  # Unix seconds, else ISO strings
+        return pd.to_numeric(v)
+    except (TypeError, ValueError):
+        return pd.to_datetime(v, utc=True, format="mixed")
