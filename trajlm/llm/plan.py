@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from trajlm.errors import UserError
 
@@ -92,6 +92,9 @@ class QueryPlan(BaseModel):
     max_length_m: float | None = Field(None, gt=0)
     min_stop_s: float | None = Field(None, gt=0)
     unit: str | None = None  # mean / median / sum reported in this unit (UNITS), else the metric's
+    # the zone the start's hours, days and dates are read in: set by the Asker from the data
+    # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
+    _zone: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _consistent(self) -> QueryPlan:
@@ -174,7 +177,9 @@ class QueryPlan(BaseModel):
         if (c := self.center()) is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
         if self.hour_from is not None or self.hour_to is not None:
-            parts.append("hours of the trip's start, UTC")
+            parts.append(f"hours of the trip's start, {self._zone or 'UTC'}")
+        elif self._zone and (self.weekdays or self.date_from or self.date_to):
+            parts.append(f"days of the trip's start, {self._zone}")
         return " | ".join(parts)
 
 
