@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from trajlm.data.ingest import ingest
+from trajlm.errors import TrajlmInputError
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.rules import RulePlanner
 from trajlm.questions import Asker
@@ -112,6 +113,8 @@ def test_words_of_other_personas(fleet):
     assert fleet("how many trips waited longer than 2 minutes").plan.min_stop_s == 120
     assert fleet.plan("how many school bus runs").mode == "bus"
     assert fleet("how many trips left from 51.0,3.7 on monday").plan.weekdays == ["mon"]
+    assert _count(fleet, "how many planes took off before 7 am") == 1
+    assert fleet("which heron track was the fastest").plan.mode == "heron"  # one trip, not a group
 
 
 @pytest.mark.parametrize(
@@ -160,6 +163,8 @@ def test_hours_and_days_are_read_in_the_stores_own_zone(zoned):
     assert asker("how many trips in the morning on 2025-01-07").value == 1
     assert asker("how many trips between 1 and 2 pm UTC").value == 4  # the question says UTC
     assert Asker(zoned, tz="UTC")("how many trips started between 6 and 9 am").value == 0
+    with pytest.raises(TrajlmInputError, match="unknown time zone 'Mars/Base'"):
+        Asker(zoned, tz="Mars/Base")
 
 
 def test_local_time_without_a_known_zone_is_refused(fleet):

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
+from trajlm.errors import TrajlmInputError
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
@@ -91,7 +92,13 @@ class Asker:
         self.zone = tz or data_zone(data)
         self.trips = self.trips_utc
         if self.zone:  # the start in the data's own clock: hours, days and dates read there
-            self.trips = self.trips.with_columns(pl.col("start").dt.convert_time_zone(self.zone))
+            try:
+                self.trips = self.trips.with_columns(
+                    pl.col("start").dt.convert_time_zone(self.zone)
+                )
+            except pl.exceptions.ComputeError:
+                raise TrajlmInputError(f"unknown time zone {self.zone!r}: give an IANA name "
+                                       "such as 'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
         words = DataWords.of(self.trips)  # its labels and vehicle ids ("VAN-02", "lion")

@@ -66,7 +66,7 @@ MODES = {
     "taxi": r"taxi",
     "train": r"trains?",
     "subway": r"subway|metro",
-    "airplane": r"airplane|plane|flights?",
+    "airplane": r"airplanes?|planes?|flights?",
     "boat": r"boats?",
     "run": r"jogging|joggers?|runners?",  # "runs", "running": see RUN_WORDS
 }

@@ -10,7 +10,7 @@ clock ("1h30"), rewritten into the planner's own words before it reads the quest
   min", "idle > 15 min": the trip's longest stop).
 - Session 14: "(delivery) rounds" are trips; "waited" is stopped ("buses that waited longer
   than 5 minutes"); "who was / went / passed ..." is "which trips ..." (the list shows each
-  trip's vehicle or user); "left from" / "left the" is departed.
+  trip's vehicle or user); "left from" / "left the", "took off" is departed.
 - A duration written like a clock reading, "1h30", "1h 30m", is that many minutes ("90 min")
   where a duration is asked ("lasting at least 1h30", "between 1h and 1h30" after "lasted");
   "1 hour 30 minutes", "2 h and 15 min" always. "at 8h30" is a time of day and is left.
@@ -50,6 +50,7 @@ SYNONYMS: list[tuple[str, str]] = [
         "which trips",
     ),
     (r"left(?=\s+(?:from|the|at|before|after|between|on|in)\b)", "departed"),
+    (r"took\s+off|taking\s+off|takes\s+off", "departed"),
 ]
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
 # words the typo mending must know (so that "voyages" is not mended into another word)
