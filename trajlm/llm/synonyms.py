@@ -54,7 +54,8 @@ SYNONYMS: list[tuple[str, str]] = [
 ]
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
 # words the typo mending must know (so that "voyages" is not mended into another word)
-WORDS = sorted({w for p, _ in SYNONYMS for w in re.findall(r"[a-z]+", p)})
+# ("off" of "took off" is not one: read only after "took", never a mending target)
+WORDS = sorted({w for p, _ in SYNONYMS for w in re.findall(r"[a-z]+", p)} - {"off"})
 
 # "1 hour 30 minutes", "2 h and 15 min", "1h 5min": hours and minutes, each with its unit
 _HOURS_MINUTES = re.compile(
