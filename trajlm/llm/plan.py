@@ -5,10 +5,12 @@ options. The planners (trajlm/llm/planner.py) only fill it in; ``trajlm.llm.quer
 Polars and ``trajlm.ask`` sends the model tasks to ``trajlm.TrajLM``. Anything a plan cannot
 say is refused with ``CannotAnswer`` ("can't answer that: ..."), never improvised.
 
-Semantics (docs/llm.md): filters select *trips*; time filters look at the trip's start in UTC
-(``hour_from <= hour < hour_to``; ``hour_from > hour_to`` wraps midnight); dates are inclusive;
-a place or circle matches trips with any point within ``radius_m``; speed is the trip's mean
-speed; ``min_stop_s`` is the trip's longest stop (consecutive fixes slower than 1 m/s).
+Semantics (docs/llm.md): filters select *trips*; time filters look at the trip's start in UTC,
+or in the store's own zone when it was ingested with --tz / --utc-offset (``_zone``, set by
+the Asker; session 14): ``hour_from <= hour < hour_to``, ``hour_from > hour_to`` wraps
+midnight; dates are inclusive; a place or circle matches trips with any point within
+``radius_m``; speed is the trip's mean speed; ``min_stop_s`` is the trip's longest stop
+(consecutive fixes slower than 1 m/s).
 """
 
 from __future__ import annotations
