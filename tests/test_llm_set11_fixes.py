@@ -171,3 +171,22 @@ def test_local_time_without_a_known_zone_is_refused(fleet):
     with pytest.raises(CannotAnswer, match="local time zone is unknown"):
         fleet.plan("how many trips between 7 and 9 am local time")
     assert fleet.plan("how many trips between 7 and 9 am").hour_from == 7  # UTC, as documented
+
+
+@pytest.mark.parametrize(
+    "q,n",
+    [("how many trips lasted longer than 570 seconds", 0), ("how many trips lasted at least 570 s", 8),
+     ("how many trips shorter than 9.5 minutes", 0), ("how many trips of at most 9.5 min", 8),
+     ("how many trips took more than 9 min", 8), ("trips lasting over 9.5 min", 0)],
+)  # fmt: skip
+def test_than_excludes_its_bound_and_at_least_includes_it(fleet, q, n):
+    # every trip lasts 570 s exactly (20 fixes 30 s apart): sampled durations and stops are
+    # multiples of the interval, so "longer than" and "at least" differ on real data
+    ans = fleet(q)
+    assert (ans.value if ans.table is None else ans.n_total) == n, ans.plan.describe()
+
+
+def test_a_strict_bound_leaves_the_plan_and_its_key_as_they_were(fleet):
+    strict, inclusive = fleet.plan("trips longer than 570 s"), fleet.plan("trips of at least 570 s")
+    assert strict.key() == inclusive.key() == {"action": "list", "min_duration_s": 570.0}
+    assert strict._strict == {"min_duration_s"} and inclusive._strict == frozenset()

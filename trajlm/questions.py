@@ -129,9 +129,7 @@ class Asker:
         low = plan.trip.lower()
         parts = [i for i in ids if re.fullmatch(rf"{re.escape(low)}_\d+", str(i).lower())]
         if len(parts) == 1:
-            zone = plan._zone
-            plan = plan.model_copy(update={"trip": parts[0]})
-            plan._zone = zone
+            plan = plan.model_copy(update={"trip": parts[0]})  # keeps _zone and _strict
         elif len(parts) > 1:
             raise CannotAnswer(f"trip {plan.trip!r} was split into {len(parts)} segments at "
                                f"ingest ({', '.join(parts[:4])}): name one")  # fmt: skip

@@ -97,6 +97,9 @@ class QueryPlan(BaseModel):
     # the zone the start's hours, days and dates are read in: set by the Asker from the data
     # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
     _zone: str | None = PrivateAttr(default=None)
+    # min_* / max_* bounds a question excluded ("longer than 20 min" is > 1200 s, "at least"
+    # is >=): set by the rule planner (session 14); a plan from a dict or a model includes them
+    _strict: frozenset[str] = PrivateAttr(default=frozenset())
 
     @model_validator(mode="after")
     def _consistent(self) -> QueryPlan:
@@ -174,7 +177,7 @@ class QueryPlan(BaseModel):
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():
-            if name not in skip:
+            if name not in skip:  # (a strict bound, _strict, is not shown: README's line)
                 parts.append(f"{name}={value}")
         if (c := self.center()) is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")

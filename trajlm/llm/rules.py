@@ -55,6 +55,8 @@ from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
+# comparisons that include their bound ("at least 20 min"); the others exclude it (session 14)
+INCLUSIVE = ("at least", "at most", "within", ">=", "<=")
 LESS = (
     r"(?:slower than|shorter than|less than|fewer than|lower than|under|below|at most|within|<=?)"
 )
@@ -185,10 +187,11 @@ class RulePlanner:
         self.words = words or DataWords()  # the data's labels and vehicle ids (grounding.py)
         self.mended: list[tuple[str, str]] = []  # the last question's typos mended
         self.rewritten: list[tuple[str, str]] = []  # its other fleets' words (synonyms.py)
+        self._strict: set[str] = set()  # the last question's bounds said without "at least"
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
-        self.mended, self.rewritten = [], []
+        self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
         if self.words.labels and not any(re.fullmatch(MODES["walk"], x) for x in self.words.labels):
@@ -222,7 +225,9 @@ class RulePlanner:
         if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
             raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
-        return validate_plan(f)
+        plan = validate_plan(f)
+        plan._strict = frozenset(self._strict)
+        return plan
 
     def _said(self, text: str) -> str:
         """Words of the question as the user wrote them ("which delivery van", not the
@@ -340,12 +345,12 @@ class RulePlanner:
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
             more = re.fullmatch(MORE, m.group(1)) is not None
-            if field == "stop_s":
-                if not more:
-                    raise CannotAnswer("only 'stopped longer than ...' is supported for stops")
-                f["min_stop_s"] = num(m.group(2)) * scale
-            else:
-                f[f"{'min' if more else 'max'}_{field}"] = num(m.group(2)) * scale
+            if field == "stop_s" and not more:
+                raise CannotAnswer("only 'stopped longer than ...' is supported for stops")
+            name = f"{'min' if more else 'max'}_{field}"
+            f[name] = num(m.group(2)) * scale
+            if m.group(1) not in INCLUSIVE:  # "longer than 20 min": not a stop of exactly 20
+                self._strict.add(name)
         s.take(r"\bhad\s+a\s+stop\b")
 
     @staticmethod
