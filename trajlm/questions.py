@@ -111,11 +111,9 @@ class Asker:
         plan = self.planner.plan(question)
         timed = plan.hour_from is not None or plan.hour_to is not None or plan.weekdays
         timed = timed or plan.date_from is not None or plan.date_to is not None
-        if SAYS_UTC.search(question):
-            plan._zone = "UTC"
-        elif self.zone:
-            plan._zone = self.zone
-        elif timed and SAYS_LOCAL.search(question):
+        if self.zone:  # the data's zone, unless the question says UTC
+            plan._zone = "UTC" if SAYS_UTC.search(question) else self.zone
+        elif timed and SAYS_LOCAL.search(question) and not SAYS_UTC.search(question):
             raise CannotAnswer("the data's local time zone is unknown (its times are UTC): "
                                "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
