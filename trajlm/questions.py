@@ -18,6 +18,7 @@ docs/llm.md has the vocabulary, the evaluation and the latencies.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,31 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
+from trajlm.errors import TrajlmInputError
+from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id"]
+# a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
+SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
+SAYS_LOCAL = re.compile(r"\blocal\b", re.I)
+
+
+def data_zone(data: Any) -> str | None:
+    """The zone a store's times were local to at ingest (``--tz`` / ``--utc-offset``, kept in
+    its manifest since session 14), as Polars reads it ("Europe/Paris", "+02:00"); else None."""
+    if not isinstance(data, str | os.PathLike):
+        return None
+    from trajlm.data.store import load_manifest
+
+    local = load_manifest(data).get("reading", {}).get("local_time") or {}
+    if local.get("tz"):
+        return str(local["tz"])
+    if off := int(local.get("utc_offset_s") or 0):
+        return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
+    return None
 
 
 def load_points(data: Any, split: str | None = None) -> pl.DataFrame:
@@ -49,27 +70,74 @@ def load_points(data: Any, split: str | None = None) -> pl.DataFrame:
 
 class Asker:
     """Holds the data, its trip table, the planner and the model across questions (so the
-    planner and model load once). ``asker(question)`` -> ``Answer``."""
+    planner and model load once). ``asker(question)`` -> ``Answer``.
+
+    Hours, weekdays and dates are the trip's start in ``tz`` (an IANA zone or "+02:00"),
+    by default the zone the store was ingested in (``--tz`` / ``--utc-offset``), else UTC; a
+    question that says "UTC" or "GMT" is read in UTC."""
 
     def __init__(
-        self, data: Any, *, planner: Any = "auto", model: Any = None, split: str | None = None
+        self,
+        data: Any,
+        *,
+        planner: Any = "auto",
+        model: Any = None,
+        split: str | None = None,
+        tz: str | None = None,
     ):
         self.points = load_points(data, split)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
-        self.trips = trip_table(self.points)
+        self.trips_utc = trip_table(self.points)
+        self.zone = tz or data_zone(data)
+        self.trips = self.trips_utc
+        if self.zone:  # the start in the data's own clock: hours, days and dates read there
+            try:
+                self.trips = self.trips.with_columns(
+                    pl.col("start").dt.convert_time_zone(self.zone)
+                )
+            except pl.exceptions.ComputeError:
+                raise TrajlmInputError(f"unknown time zone {self.zone!r}: give an IANA name "
+                                       "such as 'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
-        self.planner = make_planner(planner, area, years) if isinstance(planner, str) else planner
+        words = DataWords.of(self.trips)  # its labels and vehicle ids ("VAN-02", "lion")
+        self.planner = (
+            make_planner(planner, area, years, words) if isinstance(planner, str) else planner
+        )
         self._model = model
 
     def plan(self, question: str) -> QueryPlan:
-        return self.planner.plan(question)
+        plan = self.planner.plan(question)
+        timed = plan.hour_from is not None or plan.hour_to is not None or plan.weekdays
+        timed = timed or plan.date_from is not None or plan.date_to is not None
+        if self.zone:  # the data's zone, unless the question says UTC
+            plan._zone = "UTC" if SAYS_UTC.search(question) else self.zone
+        elif timed and SAYS_LOCAL.search(question) and not SAYS_UTC.search(question):
+            raise CannotAnswer("the data's local time zone is unknown (its times are UTC): "
+                               "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
+        if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
+            plan = self._segment(plan)
+        return plan
+
+    def _segment(self, plan: QueryPlan) -> QueryPlan:
+        """A trip named without the store's segment suffix ("LY-R0062" for "LY-R0062_0"):
+        the one segment, or a refusal naming them."""
+        ids = self.trips["traj_id"].to_list()
+        low = plan.trip.lower()
+        parts = [i for i in ids if re.fullmatch(rf"{re.escape(low)}_\d+", str(i).lower())]
+        if len(parts) == 1:
+            plan = plan.model_copy(update={"trip": parts[0]})  # keeps _zone and _strict
+        elif len(parts) > 1:
+            raise CannotAnswer(f"trip {plan.trip!r} was split into {len(parts)} segments at "
+                               f"ingest ({', '.join(parts[:4])}): name one")  # fmt: skip
+        return plan
 
     def run(self, plan: QueryPlan) -> Answer:
         if plan.action == "predict":
             return self._predict(plan)
-        return run_plan(plan, self.points, self.trips)
+        trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
+        return run_plan(plan, self.points, trips)
 
     def __call__(self, question: str) -> Answer:
         t0 = time.perf_counter()
@@ -103,8 +171,15 @@ class Asker:
 
 
 def ask(
-    question: str, data: Any, *, planner: Any = "auto", model: Any = None, split: str | None = None
+    question: str,
+    data: Any,
+    *,
+    planner: Any = "auto",
+    model: Any = None,
+    split: str | None = None,
+    tz: str | None = None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
-    docstring. For many questions build an ``Asker`` once."""
-    return Asker(data, planner=planner, model=model, split=split)(question)
+    docstring and ``Asker`` (``tz``: the zone of hours and dates). For many questions build an
+    ``Asker`` once."""
+    return Asker(data, planner=planner, model=model, split=split, tz=tz)(question)

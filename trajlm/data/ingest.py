@@ -101,6 +101,8 @@ def ingest(
     columns, owner = keep_owner_column(paths, format, columns, vehicle_col)
     if owner is not None:
         reading["owner_column"] = owner
+    if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
+        reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
     if unused := unused_columns(paths, format, columns):  # said once: not kept in the store
         reading["columns_not_kept"] = unused
     overrides = dict(clean_overrides or {})

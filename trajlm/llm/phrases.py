@@ -161,6 +161,17 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
         if hi is not None:
             f["date_to"] = hi.isoformat()
 
+    # "the last week of March (2026)", "the first week of June": days 1-7, 8-14, 15-21, 22-28,
+    # or the month's last seven (session 14; "last week" alone stays a relative date)
+    if m := s.take(
+        rf"\b(?:in\s+|during\s+)?(?:the\s+)?(first|second|third|fourth|last|final)\s+week\s+of\s+{month}{_YEAR}"
+    ):
+        end = cal.day("1", m.group(2), m.group(3)).replace(day=28) + timedelta(days=4)
+        end = end - timedelta(days=end.day)  # the month's last day
+        nth = {"first": 0, "second": 1, "third": 2, "fourth": 3}.get(m.group(1))
+        lo = end - timedelta(days=6) if nth is None else end.replace(day=1 + 7 * nth)
+        put(lo, lo + timedelta(days=6))
+        return
     # "between 8 and 14 March (2024)", "from 4 to 6 March", "4-6 March"
     if m := s.take(
         rf"\b(?:(?:between|from|on)\s+)?(?:the\s+)?{_DAY}\s*({_TO})\s*(?:the\s+)?{_DAY}\s+(?:of\s+)?{month}{_YEAR}"

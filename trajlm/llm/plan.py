@@ -5,10 +5,12 @@ options. The planners (trajlm/llm/planner.py) only fill it in; ``trajlm.llm.quer
 Polars and ``trajlm.ask`` sends the model tasks to ``trajlm.TrajLM``. Anything a plan cannot
 say is refused with ``CannotAnswer`` ("can't answer that: ..."), never improvised.
 
-Semantics (docs/llm.md): filters select *trips*; time filters look at the trip's start in UTC
-(``hour_from <= hour < hour_to``; ``hour_from > hour_to`` wraps midnight); dates are inclusive;
-a place or circle matches trips with any point within ``radius_m``; speed is the trip's mean
-speed; ``min_stop_s`` is the trip's longest stop (consecutive fixes slower than 1 m/s).
+Semantics (docs/llm.md): filters select *trips*; time filters look at the trip's start in UTC,
+or in the store's own zone when it was ingested with --tz / --utc-offset (``_zone``, set by
+the Asker; session 14): ``hour_from <= hour < hour_to``, ``hour_from > hour_to`` wraps
+midnight; dates are inclusive; a place or circle matches trips with any point within
+``radius_m``; speed is the trip's mean speed; ``min_stop_s`` is the trip's longest stop
+(consecutive fixes slower than 1 m/s).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from trajlm.errors import UserError
 
@@ -92,6 +94,12 @@ class QueryPlan(BaseModel):
     max_length_m: float | None = Field(None, gt=0)
     min_stop_s: float | None = Field(None, gt=0)
     unit: str | None = None  # mean / median / sum reported in this unit (UNITS), else the metric's
+    # the zone the start's hours, days and dates are read in: set by the Asker from the data
+    # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
+    _zone: str | None = PrivateAttr(default=None)
+    # min_* / max_* bounds a question excluded ("longer than 20 min" is > 1200 s, "at least"
+    # is >=): set by the rule planner (session 14); a plan from a dict or a model includes them
+    _strict: frozenset[str] = PrivateAttr(default=frozenset())
 
     @model_validator(mode="after")
     def _consistent(self) -> QueryPlan:
@@ -169,12 +177,14 @@ class QueryPlan(BaseModel):
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():
-            if name not in skip:
+            if name not in skip:  # (a strict bound, _strict, is not shown: README's line)
                 parts.append(f"{name}={value}")
         if (c := self.center()) is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
         if self.hour_from is not None or self.hour_to is not None:
-            parts.append("hours of the trip's start, UTC")
+            parts.append(f"hours of the trip's start, {self._zone or 'UTC'}")
+        elif self._zone and (self.weekdays or self.date_from or self.date_to):
+            parts.append(f"days of the trip's start, {self._zone}")
         return " | ".join(parts)
 
 

@@ -279,6 +279,7 @@ def make_planner(
     kind: str = "auto",
     area: tuple[float, float] | None = None,
     years: list[int] | None = None,
+    words: Any = None,
     **kwargs,
 ):
     """``rules``, ``smollm2`` (constrained; ``smollm2-free`` without constraints) or ``auto``
@@ -286,7 +287,7 @@ def make_planner(
     from trajlm.llm import weights
 
     if kind in ("auto", "rules"):  # auto: the rules measured better (docs/llm.md)
-        return RulePlanner(area, years)
+        return RulePlanner(area, years, words)  # words: the data's labels and ids
     if kind in ("smollm2", "smollm2-free"):
         if not weights.has_smollm2():
             raise CannotAnswer(f"the smollm2 planner needs: {weights.INSTALL_HINT['smollm2']}")

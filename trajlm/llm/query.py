@@ -217,7 +217,10 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         ("min_stop_s", "stop_s", "ge"),
     ):
         if (v := getattr(plan, name)) is not None:
-            cond &= pl.col(col) >= v if op == "ge" else pl.col(col) <= v
+            if name in plan._strict:  # "longer than": the bound itself excluded
+                cond &= pl.col(col) > v if op == "ge" else pl.col(col) < v
+            else:
+                cond &= pl.col(col) >= v if op == "ge" else pl.col(col) <= v
     out = trips.filter(cond)
     space = pl.lit(True)
     if (c := plan.center()) is not None:

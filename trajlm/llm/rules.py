@@ -14,6 +14,7 @@ aggregate, predict, describe) is read by trajlm/llm/actions.py.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ from trajlm.llm.actions import (
     UNIT_WORDS,
     read_action,
 )
+from trajlm.llm.grounding import DataWords, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
@@ -53,18 +55,20 @@ from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
+# comparisons that include their bound ("at least 20 min"); the others exclude it (session 14)
+INCLUSIVE = ("at least", "at most", "within", ">=", "<=")
 LESS = (
     r"(?:slower than|shorter than|less than|fewer than|lower than|under|below|at most|within|<=?)"
 )
 MODES = {
     "walk": r"walk|walking|walks|on foot|pedestrians?|walkers?",
     "bike": r"bike|bikes|biking|bicycles?|cycling|cycled|cyclists?",
-    "bus": r"bus|buses",
+    "bus": r"(?:school\s+)?(?:bus|buses)",
     "car": r"car|cars|driving",
     "taxi": r"taxi",
     "train": r"trains?",
     "subway": r"subway|metro",
-    "airplane": r"airplane|plane|flights?",
+    "airplane": r"airplanes?|planes?|flights?",
     "boat": r"boats?",
     "run": r"jogging|joggers?|runners?",  # "runs", "running": see RUN_WORDS
 }
@@ -114,7 +118,8 @@ KNOWN = set(
     across goes head heads heading move moves moving rank sort order belong belongs belonging
     belonged owned took place occurred included include includes spend spent past ahead cover
     covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
-    drive drives anyone anybody someone somebody touched touch touches touching""".split()
+    drive drives anyone anybody someone somebody touched touch touches touching track local
+    rode ridden""".split()
 )
 # the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
 READ_WORDS = """predict forecast where will going describe summarise summarize about english
@@ -133,8 +138,23 @@ VOCAB = vocabulary(
     [MORE, LESS, *MODES.values(), RUN_WORDS, UNIT_WORDS, UNIT, NUM, METRIC_WORDS, LABELS, LABELLED,
      *SUPERLATIVES, _GROUP, MOMENT_SPEED, RELATIVE.pattern, FORBIDDEN.pattern],
 )  # fmt: skip
+# words the planner rewrites ("van": a vehicle) that a data set may use as its own labels
+OWN_LABELS = frozenset(SYNONYM_WORDS)
 # typos are mended into the planner's words, never into a place's name ("pizza" is no piazza)
 MEND_INTO = VOCAB - {w for p in PLACES for w in p.split()}
+
+
+# "the airport" is the gazetteer's airport nearest the data, if it is this near the data's centre
+FAR_KM = 100.0
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def _name(place: str) -> str:
@@ -156,15 +176,26 @@ class RulePlanner:
 
     name = "rules"
 
-    def __init__(self, area: tuple[float, float] | None = None, years: Sequence[int] | None = None):
+    def __init__(
+        self,
+        area: tuple[float, float] | None = None,
+        years: Sequence[int] | None = None,
+        words: DataWords | None = None,
+    ):
         self.area = area
         self.years = list(years or ())
+        self.words = words or DataWords()  # the data's labels and vehicle ids (grounding.py)
         self.mended: list[tuple[str, str]] = []  # the last question's typos mended
         self.rewritten: list[tuple[str, str]] = []  # its other fleets' words (synonyms.py)
+        self._strict: set[str] = set()  # the last question's bounds said without "at least"
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
-        self.mended, self.rewritten = [], []
+        self.mended, self.rewritten, self._strict = [], [], set()
+        f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
+        question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
+        if self.words.labels and not any(re.fullmatch(MODES["walk"], x) for x in self.words.labels):
+            question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
@@ -176,7 +207,6 @@ class RulePlanner:
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         s = QuestionText(re.sub(r"[()]", " ", question))
         refuse_before_reading(s.low, self._said)
-        f: dict = {}
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
@@ -195,7 +225,9 @@ class RulePlanner:
         if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
             raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
-        return validate_plan(f)
+        plan = validate_plan(f)
+        plan._strict = frozenset(self._strict)
+        return plan
 
     def _said(self, text: str) -> str:
         """Words of the question as the user wrote them ("which delivery van", not the
@@ -222,6 +254,8 @@ class RulePlanner:
         if m is None:
             m = s.take(r"\b(?:taxi|vehicle|user|driver)\s+(?:id\s+)?(\d+)\b(?:'s\b)?")
         if m:
+            if f.get("vehicle", s.original(m, 1)).lower() != s.original(m, 1).lower():
+                raise CannotAnswer("two vehicles: ask about one at a time")
             f["vehicle"] = s.original(m, 1)
         if "trip" not in f and (m := s.take(ID_TOKEN)):  # "forecast syn-000005_0 ..."
             f["trip"] = s.original(m, 1)
@@ -276,6 +310,10 @@ class RulePlanner:
             if len(options) != 1:
                 known = ", ".join(sorted(PLACES))
                 raise CannotAnswer(f"unknown place {kind!r}: give lat,lon or one of {known}")
+            if self.area is not None and (km := _km(self.area, PLACES[options[0]])) > FAR_KM:
+                raise CannotAnswer(f"no {kind} known near this data (the nearest known, "
+                                   f"{options[0]}, is {km:,.0f} km away): give its lat,lon, "
+                                   f"e.g. 'within 2 km of LAT,LON'")  # fmt: skip
             f["place"] = options[0]
 
     @staticmethod
@@ -307,12 +345,12 @@ class RulePlanner:
             stop = STOP_WORDS_NEAR.search(s.low[max(0, m.start() - 40) : m.start()]) is not None
             field, scale = self._field(m.group(3), stop)
             more = re.fullmatch(MORE, m.group(1)) is not None
-            if field == "stop_s":
-                if not more:
-                    raise CannotAnswer("only 'stopped longer than ...' is supported for stops")
-                f["min_stop_s"] = num(m.group(2)) * scale
-            else:
-                f[f"{'min' if more else 'max'}_{field}"] = num(m.group(2)) * scale
+            if field == "stop_s" and not more:
+                raise CannotAnswer("only 'stopped longer than ...' is supported for stops")
+            name = f"{'min' if more else 'max'}_{field}"
+            f[name] = num(m.group(2)) * scale
+            if m.group(1) not in INCLUSIVE:  # "longer than 20 min": not a stop of exactly 20
+                self._strict.add(name)
         s.take(r"\bhad\s+a\s+stop\b")
 
     @staticmethod
@@ -324,11 +362,16 @@ class RulePlanner:
         return "length_m", LENGTH_UNITS[unit]
 
     def _mode(self, s: QuestionText, f: dict) -> None:
+        if "mode" in f:  # a label of the data (grounding.py); another mode word is left unread
+            return
         m = re.search(RUN_WORDS, s.low)
         if m is not None:
             g = next(i for i in range(1, 5) if m.group(i))
             s.take(RUN_WORDS, group=g)
-            f["mode"] = "run"
+            mode = self.words.spelling("run", MODES["run"] + "|runs?|running")
+            if "vehicle" in f and self.words.labels and mode not in self.words.labels:
+                return  # "how many runs did BUS15 do", data without runners: the bus's trips
+            f["mode"] = mode
             return
         for mode, words in MODES.items():
             ambiguous = mode in ("taxi", "car")  # also how Porto / T-Drive name every vehicle
@@ -342,7 +385,7 @@ class RulePlanner:
             if m is None and ambiguous:
                 m = s.take(rf"\b(?:{words})\s+(?=trips|journeys|rides)")
             if m is not None:
-                f["mode"] = mode
+                f["mode"] = self.words.spelling(mode, words)  # "flights": the data's "plane"
                 return
 
 

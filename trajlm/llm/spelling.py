@@ -20,7 +20,8 @@ from collections.abc import Iterable
 # shorthand of chat and notes -> the words the planner reads
 ABBREVIATIONS = {"u": "you", "ur": "your", "r": "are", "w/": "with", "w/o": "without",
                  "b/w": "between", "pls": "please", "plz": "please", "wkday": "weekday",
-                 "wkdays": "weekdays", "wkend": "weekend", "wkends": "weekends"}  # fmt: skip
+                 "wkdays": "weekdays", "wkend": "weekend", "wkends": "weekends",
+                 "wat": "what", "wot": "what", "wut": "what"}  # fmt: skip
 _ABBREV = re.compile(
     r"(?<![\w/.\-])("
     + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))

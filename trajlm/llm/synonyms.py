@@ -8,6 +8,9 @@ clock ("1h30"), rewritten into the planner's own words before it reads the quest
 - Delivery fleets: "deliveries" are trips; a "(delivery) van", "truck", "lorry" a vehicle.
 - Walkers: a "pause" is a stop, "paused" / "idle" / "idling" is stopped ("a pause over 45
   min", "idle > 15 min": the trip's longest stop).
+- Session 14: "(delivery) rounds" are trips; "waited" is stopped ("buses that waited longer
+  than 5 minutes"); "who was / went / passed ..." is "which trips ..." (the list shows each
+  trip's vehicle or user); "left from" / "left the", "took off" is departed.
 - A duration written like a clock reading, "1h30", "1h 30m", is that many minutes ("90 min")
   where a duration is asked ("lasting at least 1h30", "between 1h and 1h30" after "lasted");
   "1 hour 30 minutes", "2 h and 15 min" always. "at 8h30" is a time of day and is left.
@@ -28,6 +31,7 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"mmsi", "vehicle"),
     (r"voyages", "trips"),
     (r"voyage", "trip"),
+    (r"(?:delivery\s+)?rounds", "trips"),
     (r"deliveries", "trips"),
     (r"delivery", "trip"),
     (r"vessels|ships|vans|trucks|lorries", "vehicles"),
@@ -38,10 +42,20 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"pauses", "stops"),
     (r"pause", "stop"),
     (r"paused|idle|idling|idled", "stopped"),
+    (r"waited|waiting", "stopped"),
+    (r"waits", "stops"),
+    (r"wait", "stop"),
+    (
+        r"who(?=\s+(?:was|were|went|passed|visited|came|stopped|travelled|traveled)\b)",
+        "which trips",
+    ),
+    (r"left(?=\s+(?:from|the|at|before|after|between|on|in)\b)", "departed"),
+    (r"took\s+off|taking\s+off|takes\s+off", "departed"),
 ]
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
 # words the typo mending must know (so that "voyages" is not mended into another word)
-WORDS = sorted({w for p, _ in SYNONYMS for w in re.findall(r"[a-z]+", p)})
+# ("off" of "took off" is not one: read only after "took", never a mending target)
+WORDS = sorted({w for p, _ in SYNONYMS for w in re.findall(r"[a-z]+", p)} - {"off"})
 
 # "1 hour 30 minutes", "2 h and 15 min", "1h 5min": hours and minutes, each with its unit
 _HOURS_MINUTES = re.compile(

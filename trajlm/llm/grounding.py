@@ -1,0 +1,117 @@
+"""What the data itself names, read before the rule planner's own words (session 14).
+
+A store's labels ("van", "lion", "plane") and vehicle / user ids ("VAN-02", "P03",
+"rider_anna", "N812SW") are words no fixed vocabulary holds. ``DataWords`` keeps them (the
+``Asker`` fills it from the trip table) and ``read_data_words`` reads them out of the question
+before anything else:
+
+- a vehicle / user id of the data, with an optional role word before it ("participant P03",
+  "tail N455DL", "collar LION-1") and "'s" after it, is the vehicle filter (ids with a letter
+  only: a bare number is read by the planner's own "taxi 20000589" rules, never guessed);
+- a label of the data that the planner's mode words do not cover, or its plural ("van
+  trips", "lion tracks", "by van"), is the mode; after "which", "each", "per" ... it is left
+  for the per-group refusal ("which van drove the most km?");
+- a mode word of the planner is matched to the data's spelling (``spelling``): "flights"
+  (airplane) to a data label "plane", "cycling" (bike) to "bicycle".
+
+Without data (``DataWords()``) nothing changes: the evaluation sets plan exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from trajlm.llm.plan import CannotAnswer
+
+# the word a person puts before an id ("participant P03", "tail N455DL"): read with the id
+ROLE = (
+    r"(?:participants?|subjects?|persons?|patients?|riders?|cyclists?|athletes?|drivers?|users?"
+    r"|vehicles?|vans?|trucks?|lorr(?:y|ies)|bus(?:es)?|coach(?:es)?|tail(?:\s+number)?"
+    r"|aircraft|planes?|animals?|collars?|tags?|individuals?|units?|devices?|cars?|taxis?"
+    r"|ships?|vessels?|boats?)"
+)
+# before a label, words that ask one answer per group ("which van", "each van"): not a mode
+_GROUP_BEFORE = re.compile(
+    r"\b(?:which|what|each|every|per|across|for each|for every|grouped by|group by|broken down by)"
+    r"\s+(?:the\s+)?$"
+)
+_TRIP_AFTER = re.compile(r"\s+(?:trips?|tracks?|journeys?|rides?|runs?|flights?|walks?|rounds?)\b")
+_TOKEN = re.compile(r"(?<![\w\-/.'])([A-Za-z0-9][\w\-/.]*[A-Za-z0-9]|[A-Za-z0-9])")
+
+
+@dataclass(frozen=True)
+class DataWords:
+    """The data's labels (lower-case) and vehicle ids (lower-case -> as stored)."""
+
+    labels: tuple[str, ...] = ()
+    vehicles: dict[str, str] = field(default_factory=dict)
+    trips: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, trips: pl.DataFrame) -> DataWords:
+        """From a trip table (trajlm/llm/query.py ``trip_table``)."""
+        labels: tuple[str, ...] = ()
+        if "mode" in trips.columns:
+            labels = tuple(sorted({str(x).lower() for x in trips["mode"].drop_nulls()}))
+        vehicles: dict[str, str] = {}
+        if "vehicle" in trips.columns:
+            for v in trips["vehicle"].drop_nulls().cast(pl.Utf8).unique().to_list():
+                if re.search(r"[A-Za-z]", v) and _TOKEN.fullmatch(v):
+                    vehicles[v.lower()] = v
+        ids = frozenset(str(x).lower() for x in trips["traj_id"].to_list())
+        return cls(labels, vehicles, ids)
+
+    def spelling(self, mode: str, words: str) -> str:
+        """The data's label for one of the planner's modes (``words``: its pattern): the mode
+        itself when the data has it (or has no labels), else the one label its words name."""
+        if not self.labels or mode in self.labels:
+            return mode
+        named = [lab for lab in self.labels if re.fullmatch(rf"(?:{words})", lab)]
+        return named[0] if len(named) == 1 else mode
+
+
+def _blank(text: str, a: int, b: int) -> str:
+    return text[:a] + " " * (b - a) + text[b:]
+
+
+def read_data_words(
+    question: str, words: DataWords, f: dict, vocab: frozenset[str], modes: list[str]
+) -> str:
+    """The question with the data's vehicle ids and labels read into ``f`` (``vehicle``,
+    ``mode``) and blanked; ``vocab``: the planner's words (never read as a label or an id);
+    ``modes``: the planner's mode patterns (a label they match is theirs to read)."""
+    if not words.vehicles and not words.labels:
+        return question
+    low = question.lower()
+    for m in list(_TOKEN.finditer(low))[::-1]:
+        tok = m.group(1)
+        if tok not in words.vehicles or tok in words.trips or tok in vocab:
+            continue
+        a, b = m.start(1), m.end(1)
+        if low.startswith("'s", b):
+            b += 2
+        if r := re.search(rf"\b{ROLE}\s+(?:id\s+)?$", low[:a]):
+            a = r.start()
+        if "vehicle" in f and f["vehicle"].lower() != tok:
+            raise CannotAnswer(f"two vehicles ({f['vehicle']!r}, {question[m.start(1):m.end(1)]!r}): "
+                               "ask about one at a time")  # fmt: skip
+        f["vehicle"] = question[m.start(1) : m.end(1)]
+        question, low = _blank(question, a, b), _blank(low, a, b)
+    own = [
+        lab for lab in words.labels
+        if re.fullmatch(r"[a-z][a-z\-]{2,}", lab) and lab not in vocab
+        and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
+    ]  # fmt: skip
+    for lab in sorted(own, key=len, reverse=True):
+        rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{re.escape(lab)}(?:s|es)?(?![\w\-/])(?!\s*[-_#]?\d)"
+        for m in re.finditer(rx, low):
+            if _GROUP_BEFORE.search(low[: m.start()]) and not _TRIP_AFTER.match(low, m.end()):
+                continue  # "which van ...": per group; "which lion track ...": one trip
+            if f.get("mode", lab) != lab:
+                raise CannotAnswer(f"two modes ({f['mode']!r}, {lab!r}): ask about one at a time")
+            f["mode"] = lab
+            question, low = _blank(question, *m.span()), _blank(low, *m.span())
+    return question
