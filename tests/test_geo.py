@@ -222,3 +222,28 @@ def test_movingpandas_collection_in_and_out():
         tc.to_point_gdf().to_crs(32629), traj_id_col="traj_id"
     )  # a collection in metres: reprojected on the way in
     assert np.abs(to_canonical(utm)["lat"].to_numpy() - df["lat"].to_numpy()).max() < 1e-9
+
+
+def test_transformers_are_cached_per_thread_and_give_the_same_answer():
+    """Session 14: to_wgs84 / from_wgs84 reuse one pyproj Transformer per (src, dst) and thread
+    (building one cost 40-90 ms per call); the answer is the one a fresh Transformer gives."""
+    import threading
+
+    pyproj = pytest.importorskip("pyproj")
+    from trajlm.data import geo
+
+    x, y = np.array([385000.0, 386000.0]), np.array([6672000.0, 6673000.0])
+    lat, lon = geo.to_wgs84(x, y, "EPSG:3067")
+    fresh = pyproj.Transformer.from_crs("EPSG:3067", "EPSG:4326", always_xy=True)
+    lon2, lat2 = fresh.transform(x, y)
+    np.testing.assert_array_equal(lat, lat2)
+    np.testing.assert_array_equal(lon, lon2)
+    assert geo.transformer("EPSG:3067", "EPSG:4326") is geo.transformer("EPSG:3067", "EPSG:4326")
+    other = []
+    t = threading.Thread(target=lambda: other.append(geo.transformer("EPSG:3067", "EPSG:4326")))
+    t.start()
+    t.join()
+    assert other[0] is not geo.transformer("EPSG:3067", "EPSG:4326")
+    xb, yb = geo.from_wgs84(lat, lon, "EPSG:3067")
+    np.testing.assert_allclose(xb, x, atol=1e-6)
+    np.testing.assert_allclose(yb, y, atol=1e-6)

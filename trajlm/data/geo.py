@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,21 +99,36 @@ def crs_refusal(crs: str) -> str | None:
     return None
 
 
+_TRANSFORMERS = threading.local()  # pyproj Transformers are not shareable across threads
+
+
+def transformer(src: Any, dst: Any) -> Any:
+    """A cached ``pyproj.Transformer`` (always_xy) from `src` to `dst`, one per thread: building
+    one costs 40-90 ms, which dominated a small projected predict() call (session 14)."""
+    pyproj = require("pyproj")
+    cache = getattr(_TRANSFORMERS, "cache", None)
+    if cache is None:
+        cache = _TRANSFORMERS.cache = {}
+    key = (str(src), str(dst))
+    if key not in cache:
+        if len(cache) >= 32:  # a long session with many CRSs: start over
+            cache.clear()
+        cache[key] = pyproj.Transformer.from_crs(src, dst, always_xy=True)
+    return cache[key]
+
+
 def to_wgs84(x: Any, y: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
     """Projected (x = easting, y = northing) in `crs` -> (lat, lon) WGS84 degrees.
 
     NaN in, NaN out (a missing point stays missing)."""
-    pyproj = require("pyproj")
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
-    tr = pyproj.Transformer.from_crs(parse_crs(crs), "EPSG:4326", always_xy=True)
-    lon, lat = tr.transform(x, y)
+    lon, lat = transformer(parse_crs(crs), "EPSG:4326").transform(x, y)
     return np.asarray(lat, np.float64), np.asarray(lon, np.float64)
 
 
 def from_wgs84(lat: Any, lon: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
     """(lat, lon) WGS84 degrees -> (x, y) in `crs` (easting, northing for a projected CRS)."""
-    pyproj = require("pyproj")
-    tr = pyproj.Transformer.from_crs("EPSG:4326", parse_crs(crs), always_xy=True)
+    tr = transformer("EPSG:4326", parse_crs(crs))
     x, y = tr.transform(np.asarray(lon, np.float64), np.asarray(lat, np.float64))
     return np.asarray(x, np.float64), np.asarray(y, np.float64)
 
@@ -143,10 +159,9 @@ class AeqdProjection:
     lon0: float
 
     def _transformer(self, inverse: bool = False) -> Any:
-        pyproj = require("pyproj")
         aeqd = f"+proj=aeqd +lat_0={self.lat0} +lon_0={self.lon0} +datum=WGS84 +units=m"
         src, dst = ("EPSG:4326", aeqd) if not inverse else (aeqd, "EPSG:4326")
-        return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+        return transformer(src, dst)
 
     def forward(self, lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
         """(lat, lon) degrees -> (x, y) metres east/north of the centre."""
