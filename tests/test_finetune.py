@@ -215,3 +215,14 @@ def test_finetune_next_point_lora_writes_adapter_and_merged(tmp_path):
     # the frozen base is untouched on disk; the merged model differs from it
     a, b = _model().state_dict(), merged.state_dict()
     assert any(not torch.equal(a[k], b[k]) for k in a if k.endswith("q_proj.weight"))
+    # session 14: the same call again keeps the earlier fine-tune unless told to replace it
+    from trajlm.errors import OutputExistsError
+
+    before = (tmp_path / "ft" / "merged" / "model.safetensors").read_bytes()
+    with pytest.raises(OutputExistsError, match="earlier fine-tune"):
+        finetune_next_point(tmp_path / "base", store, tmp_path / "ft", mode="lora", max_steps=6,
+                            lora_r=2, train_config=tc, fraction=0.5)  # fmt: skip
+    assert (tmp_path / "ft" / "merged" / "model.safetensors").read_bytes() == before
+    s2 = finetune_next_point(tmp_path / "base", store, tmp_path / "ft", mode="lora", max_steps=6,
+                             lora_r=2, train_config=tc, fraction=0.5, overwrite=True)  # fmt: skip
+    assert s2["steps"] == 6

@@ -115,7 +115,10 @@ def test_row_groups_at_most_65536_and_batches_match(tmp_path):
 
 def test_atomic_replace_and_refuse_foreign_dir(tmp_path):
     write_store(make_table(20, seed=0), tmp_path / "s")
-    write_store(make_table(10, seed=1), tmp_path / "s")
+    with pytest.raises(Exception, match="overwrite"):  # the default keeps the user's store
+        write_store(make_table(10, seed=1), tmp_path / "s")
+    assert load_manifest(tmp_path / "s")["n_trajectories"] == 20
+    write_store(make_table(10, seed=1), tmp_path / "s", overwrite=True)
     assert load_manifest(tmp_path / "s")["n_trajectories"] == 10
     assert [p.name for p in tmp_path.iterdir()] == ["s"]  # no temp or old dirs left behind
     (tmp_path / "other").mkdir()
@@ -129,7 +132,7 @@ def test_failed_write_leaves_old_store(tmp_path):
     write_store(make_table(20), tmp_path / "s")
     bad = make_table(20).with_columns(pl.lit(float("nan")).alias("lat"))
     with pytest.raises(TrajlmInputError, match="field lat"):
-        write_store(bad, tmp_path / "s")
+        write_store(bad, tmp_path / "s", overwrite=True)
     assert load_manifest(tmp_path / "s")["n_trajectories"] == 20
     assert len(list(tmp_path.iterdir())) == 1
 

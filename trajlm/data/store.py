@@ -108,15 +108,16 @@ def write_store(
     sources: Sequence[str] = (),
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
     rows_per_file: int = 1_000_000,
-    overwrite: bool = True,
+    overwrite: bool = False,
     split_by: str = "time",
 ) -> dict:
     """Write a canonical table as a store at `out` and return its manifest. Splits are
     chronological by trip start (`splits.assign_splits`), or by another
     `splits.holdout_index` rule (hour of day, user) when `split_by` says so.
 
-    An existing store is replaced only with `overwrite` (and then only the store's own files:
-    a user's notes inside stay); a non-empty directory that is not a store is refused. The
+    An existing store is replaced only with `overwrite` (default False since session 14, as
+    `save_pretrained` and the CLI: a re-run notebook cell no longer replaces a store silently;
+    and then only the store's own files: a user's notes inside stay); a non-empty directory that is not a store is refused. The
     store is locked (OUT/../.NAME.lock) while it is written, and temporaries of interrupted
     writes (killed processes) next to it are removed first."""
     out = Path(out)

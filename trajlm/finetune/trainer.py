@@ -28,11 +28,15 @@ import torch.nn.functional as F
 from trajlm.data.loader import TrajectoryWindows, WindowConfig
 from trajlm.data.schema import TrajlmInputError
 from trajlm.data.store import load_stats
+from trajlm.errors import OutputExistsError
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.modes import apply_mode, count_trainable, merge_adapter, save_adapter
 from trajlm.train.objectives import NextPoint
 from trajlm.train.pretrained import load_pretrained
 from trajlm.train.trainer import Metric, TrainConfig, Trainer
+
+# What a fine-tune writes into OUT: their presence marks an earlier fine-tune there.
+FINETUNE_OUTPUTS = ("finetune_summary.json", "train", "merged", "adapter")
 
 
 def load_for_store(
@@ -100,6 +104,7 @@ def finetune_next_point(
     modules_to_save: tuple[str, ...] | None = None,
     resume: bool = False,
     score_test: bool = False,
+    overwrite: bool = False,
 ) -> dict:
     """Fine-tune next-point prediction on store `data`; write OUT/{train,adapter,merged,summary}.
 
@@ -111,12 +116,20 @@ def finetune_next_point(
     train time, adapter bytes, and with ``score_test`` the test loss of the kept weights (off by
     default: a recipe is chosen on val, test is read once at the end). ``modules_to_save`` (LoRA only),
     e.g. ``("head",)``: also train full copies of those modules (saved in the adapter).
-    ``resume``: continue an interrupted fine-tune from OUT/train.
+    ``resume``: continue an interrupted fine-tune from OUT/train. An OUT holding an earlier
+    fine-tune is replaced only with ``overwrite`` (as ``save_pretrained``; session 14: a re-run
+    notebook cell replaced it silently).
     """
     cfg = train_config or TrainConfig()
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction must be in (0, 1], got {fraction}")
     out = Path(out)
+    earlier = [n for n in FINETUNE_OUTPUTS if (out / n).exists()]
+    if earlier and not (resume or overwrite):
+        raise OutputExistsError(
+            f"{out} holds an earlier fine-tune ({', '.join(earlier)})",
+            hint="pass overwrite=True to replace it, resume=True to continue it, or another out",
+        )
     out.mkdir(parents=True, exist_ok=True)
     if isinstance(model, (str, Path)):
         base = load_for_store(model, data, cfg.refit_scales)
