@@ -126,19 +126,10 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     if task == "predict":
         from trajlm.finetune.trainer import finetune_next_point
 
-        return finetune_next_point(
-            model,
-            data,
-            out,
-            mode=mode,
-            max_steps=steps,
-            n_last=n_last,
-            lora_r=lora_r,
-            fraction=fraction,
-            resume=resume,
-            score_test=score_test,
-            overwrite=True,
-        )  # --out checked above
+        # overwrite=True: --out was checked above against --overwrite / --resume
+        return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
+                                   lora_r=lora_r, fraction=fraction, resume=resume,
+                                   score_test=score_test, overwrite=True)  # fmt: skip
     if task == "classify":
         from trajlm.eval.classify import CLASS_MAP, make_mode_segments, split_segments
         from trajlm.eval.classify_notes import dropped_classes, dropped_line, user_split_problem
