@@ -204,6 +204,16 @@ def test_unknown_json_is_one_line_naming_what_is_read(tmp_path):
     assert "--on-error skip on the CLI" not in text
 
 
+def test_gpx_with_routes_only_is_one_line_without_skip_hint(tmp_path):
+    (tmp_path / "r.gpx").write_text(
+        '<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><rte><rtept lat="46.1" '
+        'lon="7.1"/><rtept lat="46.2" lon="7.2"/></rte></gpx>'
+    )
+    text = fails("data", "ingest", tmp_path / "r.gpx", "--out", tmp_path / "st",
+                 names=("r.gpx", "no <trkpt> points", "<rte>"))  # fmt: skip
+    assert "--on-error skip" not in text
+
+
 def test_tcx_is_read_and_trackpoints_without_position_are_no_fix(tmp_path):
     pts = _track(25, dt=2)
     (tmp_path / "a.tcx").write_text(tcx(pts))
@@ -252,7 +262,8 @@ def test_published_column_names_are_recognised(tmp_path):
         "kystverket.csv": ("mmsi;date_time_utc;lon;lat;sog",
                            [f"257000001;{s[:19]};{lo};{la};9.8" for s, (_, la, lo) in zip(t_iso, pts, strict=False)]),
         "dma.csv": ("# Timestamp,Type of mobile,MMSI,Latitude,Longitude",
-                    [f"{s[:19]},Class A,219000001,{la},{lo}" for s, (_, la, lo) in zip(t_iso, pts, strict=False)]),
+                    [f"{datetime.fromtimestamp(t, UTC):%d/%m/%Y %H:%M:%S},Class A,219000001,{la},{lo}"
+                     for t, la, lo in pts]),  # the DMA archive: dd/mm/yyyy UTC, read as its layout
         "gtfsrt.csv": ("vehicle.trip.trip_id,vehicle.position.latitude,vehicle.position.longitude,"
                        "vehicle.timestamp,vehicle.vehicle.id",
                        [f"T1,{la},{lo},{t},bus-1" for t, la, lo in pts]),

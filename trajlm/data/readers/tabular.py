@@ -80,6 +80,15 @@ PRESETS: dict[str, ColumnMap] = {
         time_format="%d/%m/%Y %H:%M",
         extra={"vehicle_id": "ID"},
     ),
+    # Danish Maritime Authority AIS archive (web.ais.dk): "# Timestamp" dd/mm/yyyy UTC
+    "dma_ais": ColumnMap(
+        traj_id="MMSI",
+        t="# Timestamp",
+        lat="Latitude",
+        lon="Longitude",
+        time_format="%d/%m/%Y %H:%M:%S",
+        extra={"vehicle_id": "MMSI"},
+    ),  # fmt: skip
     "tdrive": ColumnMap(
         traj_id="TaxiID",
         t="TimeStamp",
