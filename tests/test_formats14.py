@@ -326,3 +326,20 @@ def test_python_missing_column_error_names_the_closest(tmp_path):
     )
     with pytest.raises(TrajlmInputError, match="closest: 'when_utc'"):
         trajlm.to_canonical(df)
+
+
+def test_folder_of_geojson_files_is_read(tmp_path):
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "a.geojson").write_text(geojson_lines({"x": _track()}))
+    (tmp_path / "runs" / "b.json").write_text(geojson_lines({"y": _track(k=1)}))
+    df, rep = read(tmp_path / "runs")
+    assert rep.total == 0 and sorted(df["traj_id"].unique()) == ["a/0", "b/0"]
+
+
+def test_kmz_member_over_the_size_limit_is_refused(tmp_path):
+    from trajlm.data.readers import ReadLimits
+
+    with zipfile.ZipFile(tmp_path / "big.kmz", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("doc.kml", kml_gx_track(TWO))
+    with pytest.raises(TrajlmInputError, match="max_zip_member_bytes"):
+        read(tmp_path / "big.kmz", limits=ReadLimits(max_zip_member_bytes=1000))

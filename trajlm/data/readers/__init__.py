@@ -48,7 +48,7 @@ _PATTERNS = {
     "gpx": "*.gpx",
     "parquet": "*.parquet",
     "porto_mapmatched": "*_input.txt",
-    "mfjson": "*.json",
+    "mfjson": "*.*json",  # .json, .geojson
     "kml": "*.km[lz]",
     "tcx": "*.tcx",
     "nmea": "*.nm*",

@@ -76,7 +76,7 @@ def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
-                         ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
+                         ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
                          ("*.nmea", "nmea")):  # fmt: skip
         if rglob_follow(path, pattern):
             return fmt

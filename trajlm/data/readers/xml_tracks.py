@@ -40,13 +40,19 @@ def _child(el: ET.Element, name: str) -> ET.Element | None:
     return next((c for c in el if _local(c.tag) == name), None)
 
 
-def _load(path: Path) -> ET.Element:
+def _load(path: Path, ctx: Ctx) -> ET.Element:
     try:
         if path.suffix.lower() == ".kmz":
             with zipfile.ZipFile(path) as z:
-                kml = [n for n in z.namelist() if n.lower().endswith(".kml")]
+                kml = [i for i in z.infolist() if i.filename.lower().endswith(".kml")]
                 if not kml:
                     raise TrajlmInputError("KMZ archive without a .kml member", path=path)
+                if kml[0].file_size > ctx.limits.max_zip_member_bytes:  # a zip bomb
+                    raise TrajlmInputError(
+                        f"{kml[0].filename} expands to {kml[0].file_size:,} bytes, over "
+                        f"max_zip_member_bytes={ctx.limits.max_zip_member_bytes:,}",
+                        path=path,
+                    )
                 return ET.fromstring(z.read(kml[0]))
         return ET.parse(path).getroot()
     except (ET.ParseError, zipfile.BadZipFile) as e:
@@ -108,7 +114,7 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
     for path in paths:
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
-        root = _load(path)
+        root = _load(path, ctx)
         cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path)
         if not cols["traj_id"]:
             what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
