@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from reliability_helpers import fails, invoke
+from reliability_helpers import fails, invoke, said
 
 from trajlm.data.readers import read
 from trajlm.data.schema import TrajlmInputError
@@ -343,3 +343,11 @@ def test_kmz_member_over_the_size_limit_is_refused(tmp_path):
         z.writestr("doc.kml", kml_gx_track(TWO))
     with pytest.raises(TrajlmInputError, match="max_zip_member_bytes"):
         read(tmp_path / "big.kmz", limits=ReadLimits(max_zip_member_bytes=1000))
+
+
+def test_predict_on_an_nmea_log_does_not_credit_skip_mode_for_its_repairs(tmp_path):
+    p = tmp_path / "d.nmea"
+    p.write_text(nmea_log(_track(12, dt=1)))
+    r = invoke("predict", "--model", tmp_path / "none", "--input", p)  # fails on the model later
+    text = said(r)
+    assert "dropped {'no_fix': 1} of 13 records" in text and "(--on-error skip)" not in text
