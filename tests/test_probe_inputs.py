@@ -50,11 +50,11 @@ def test_semicolon_csv_as_model_input(tmp_path):
     assert df.columns[:4] == ["traj_id", "t", "lat", "lon"] and len(df) == 12
 
 
-def test_decimal_commas_are_one_line(tmp_path):
+def test_decimal_commas_are_read(tmp_path):  # session 14 (formats): read, no longer refused
     text = _rows(";").replace("41.15", "41,15").replace("-8.61", "-8,61")
     (tmp_path / "d.csv").write_text(text)
-    fails("data", "ingest", tmp_path / "d.csv", "--out", tmp_path / "st",
-          names=("d.csv line 2 field lat", "not a number"))  # fmt: skip
+    (tmp_path / "p.csv").write_text(_rows(";"))
+    assert read(tmp_path / "d.csv")[0].equals(read(tmp_path / "p.csv")[0])
 
 
 def test_gzip_csv_is_read(tmp_path):

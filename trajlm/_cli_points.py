@@ -99,7 +99,7 @@ def read_frame(
             df, report = read(path, fmt, on_error=on_error or "raise")
             if report.total:
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
-                    "records (--on-error skip)")  # fmt: skip
+                    f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df
 
 

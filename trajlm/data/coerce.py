@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data import geo
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
 from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import (
     LINE,
@@ -97,8 +97,10 @@ def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str
     if found:
         return found[0]
     names = [n for tier in tiers for n in tier]
+    near = closest(what, what, [str(c) for c in cols])  # suggestions only, as the CLI's
+    maybe = f"; closest: {' or '.join(map(repr, near))}" if near else ""
     raise TrajlmInputError(
-        f"no {what} column: none of {names} among the columns {cols}",
+        f"no {what} column: none of {names} among the columns {cols}{maybe}",
         field=what,
         hint=f"name it with {hint}=...",
     )

@@ -14,19 +14,22 @@ import re
 TRAJ = (
     ("traj_id",),
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
-    ("id", "track", "trip"),
+    ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
-     "imei", "taxi_id", "vessel_id", "animal_id", "tag_id"),
+     "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier"),
 )  # fmt: skip
-TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime"))
-LAT = (("lat", "latitude"), ("y",))
-LON = (("lon", "lng", "longitude", "long"), ("x",))
+TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
+                 "date_time_utc", "datetime_utc", "timestamp_utc", "time_utc", "recorded_at"))  # fmt: skip
+LAT = (("lat", "latitude", "location_lat"), ("y",))
+LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",))
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
 def normalised(name: str) -> str:
-    """`name` as matched against the tiers: lower case, spaces / dashes / dots as underscores."""
-    return re.sub(r"[\s.\-]+", "_", name.strip().strip('"').lstrip("\ufeff").lower())
+    """`name` as matched against the tiers: lower case, spaces / dashes / dots as underscores,
+    a leading `#` dropped (Danish AIS writes `# Timestamp`)."""
+    name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
+    return re.sub(r"[\s.\-]+", "_", name.lower())
 
 
 def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[str]:
@@ -36,6 +39,16 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
         lower.setdefault(normalised(c), []).append(c)
     for tier in tiers:
         found = [c for name in tier for c in lower.get(name, [])]
+        if found:
+            return found
+    # flattened JSON (pandas.json_normalize, GTFS-realtime `vehicle.position.latitude`): the
+    # last dotted part, when no whole name matched
+    last: dict[str, list[str]] = {}
+    for c in columns:
+        if "." in c.strip('"'):
+            last.setdefault(normalised(c.strip('"').rsplit(".", 1)[-1]), []).append(c)
+    for tier in tiers:
+        found = [c for name in tier for c in last.get(name, [])]
         if found:
             return found
     return []

@@ -32,12 +32,15 @@ from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
 from trajlm.data.readers.mapmatched import iter_mapmatched
 from trajlm.data.readers.mfjson import iter_mfjson
+from trajlm.data.readers.nmea import iter_nmea
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
+from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, conform, empty_table
 
 FORMATS = (
     "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
+    "kml", "tcx", "nmea",
 )  # fmt: skip
 # Files picked up when a directory is given.
 _PATTERNS = {
@@ -45,7 +48,10 @@ _PATTERNS = {
     "gpx": "*.gpx",
     "parquet": "*.parquet",
     "porto_mapmatched": "*_input.txt",
-    "mfjson": "*.json",
+    "mfjson": "*.*json",  # .json, .geojson
+    "kml": "*.km[lz]",
+    "tcx": "*.tcx",
+    "nmea": "*.nm*",
 }
 
 # Formats whose chunks hold whole trajectories with ids unique across the read by
@@ -99,6 +105,10 @@ def _reader(
         return iter_mapmatched(files, ctx, chunk_rows)
     if format == "mfjson":
         return iter_mfjson(files, ctx, chunk_rows, columns)
+    if format in ("kml", "tcx"):
+        return iter_xml_tracks(files, ctx, format)
+    if format == "nmea":
+        return iter_nmea(files, ctx)
     return iter_parquet(files, columns or ColumnMap(), ctx, chunk_rows)
 
 

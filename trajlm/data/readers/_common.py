@@ -113,6 +113,12 @@ class ColumnMap:
 
     def option_error(self) -> str | None:
         """What is wrong with time_format / tz / utc_offset_s as given (None: nothing)."""
+        if self.lat == self.lon and not self.coord_sources:
+            return (
+                f"latitude and longitude are both column {self.lat!r}: a point in one column "
+                "(WKT 'POINT (lon lat)', 'lat,lon' text) is not read; split it into two "
+                "columns (geopandas: gpd.GeoSeries.from_wkt(col).x / .y) or give each its own"
+            )
         tf = self.time_format
         if tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf:
             return f"{tf!r} is not a time format: give {TIME_FORMAT_HELP}"
@@ -220,7 +226,10 @@ class Ctx:
 
 
 def parse_float(col: str) -> pl.Expr:
-    return pl.col(col).str.strip_chars().cast(pl.Float64, strict=False)
+    """A number from text; one decimal comma (`48,1467`, Excel in most of Europe) is read as
+    a decimal point: in a field of its own it cannot be a thousands separator of a coordinate."""
+    text = pl.col(col).str.strip_chars().str.replace(r"^([-+]?\d+),(\d+)$", "${1}.${2}")
+    return text.cast(pl.Float64, strict=False)
 
 
 def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None) -> pl.DataFrame:
@@ -251,6 +260,14 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     if n_island:
         ctx.report.drop("null_island", n_island)
         df = df.filter(~island)
+    # Rows without a position (both coordinates empty: Movebank events of other sensors,
+    # OpenSky vectors before a position; AIS's 91 / 181 "not available") are `no_fix` in both
+    # modes, unless no row of the chunk has one (a column mapping problem, said below)
+    none = (lat.is_null() & lon.is_null()) | ((lat == 91) & (lon == 181)).fill_null(False)
+    n_none = int(df.select(none.sum()).item())
+    if n_none and n_none < len(df):
+        ctx.report.drop("no_fix", n_none)
+        df = df.filter(~none)
     if ctx.min_t == MIN_T:
         early_reason, early_msg = "timestamp_before_1990", "time before 1990-01-01 (no civil GPS)"
     else:

@@ -21,7 +21,7 @@ from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import T_RAW, ColumnMap, exact_time, parse_time
 from trajlm.data.schema import TrajlmInputError
 
-_TRAJ = (*TIERS["traj_id"], ("user", "person", "individual", "name"))
+_TRAJ = (*TIERS["traj_id"], ("user", "person", "individual", "name", "device"))
 _HINT = "map them with --traj-col / --time-col (Python: columns=ColumnMap(traj_id=..., t=...))"
 
 
@@ -107,15 +107,22 @@ def point_table(
 
 def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
     """{"traj_id": property, "t": property} read from the first file when it is a collection of
-    Point features (None otherwise, or when the reader will say what is wrong with it)."""
+    Point features (None otherwise, or when the reader will say what is wrong with it); {} for
+    Google location history (_json_tracks.py): points too, so ingest cleans both like a CSV
+    (split at time gaps), not one trajectory per Feature."""
     import json
+
+    from trajlm.data.readers._json_tracks import overland_features, tracks
 
     first = Path(paths[0])
     if not first.is_file():
         return None
     try:
         doc = json.loads(first.read_bytes())
+        if tracks(doc) is not None:
+            return {}
         feats = doc.get("features") if isinstance(doc, dict) else None
+        feats = overland_features(doc) or feats
         if not isinstance(feats, list) or not is_point_collection(feats):
             return None
         df, fields = point_table(feats[:2000], first, 0, cm)

@@ -29,7 +29,8 @@ from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
-              ".json": "mfjson", ".geojson": "mfjson"}  # fmt: skip
+              ".json": "mfjson", ".geojson": "mfjson", ".kml": "kml", ".kmz": "kml",
+              ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea"}  # fmt: skip
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 _CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
 
@@ -74,7 +75,9 @@ def _file_format(path: Path) -> str | None:
 def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
-                         ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson")):  # fmt: skip
+                         ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
+                         ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
+                         ("*.nmea", "nmea")):  # fmt: skip
         if rglob_follow(path, pattern):
             return fmt
     first = next(iter(rglob_follow(path, "*.csv")), None)
@@ -92,12 +95,15 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
         fmt = _dir_format(p) if p.is_dir() else _file_format(p)
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
-                    "*_input.txt)" if p.is_dir() else "cannot tell the format from the name")  # fmt: skip
+                    ".kml, .kmz, .tcx, .nmea, *_input.txt)" if p.is_dir()
+                    else "cannot tell the format from the name")  # fmt: skip
             raise TrajlmInputError(
                 what,
                 path=p,
                 hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
-                "parquet, porto_mapmatched or mfjson",
+                "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
+                "tcx or nmea; others (FIT, raw AIS !AIVDM, GTFS-rt protobuf): convert to CSV or "
+                "GPX first (gpsbabel, pyais, gtfs-realtime-bindings)",
             )
         found.setdefault(fmt, p)
     if len(found) > 1:

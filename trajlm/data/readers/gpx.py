@@ -30,7 +30,7 @@ from trajlm.data.readers._common import (
     parse_float,
     parse_time,
 )
-from trajlm.data.schema import conform
+from trajlm.data.schema import TrajlmInputError, conform
 
 BLOCK_BYTES = 1 << 20
 
@@ -158,9 +158,12 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
                 if not block:
                     break
         if ctx.report.rows_in == rows_before:
-            if ctx.on_error == "raise":
-                raise ctx.error(
-                    "no <trkpt> points (routes and waypoints are not read)", file, None, None
+            if ctx.on_error == "raise":  # the whole file: skipping cannot help
+                raise TrajlmInputError(
+                    "no <trkpt> points (routes <rte> and waypoints <wpt> have no times and are "
+                    "not read)",
+                    path=path,
+                    hint="a GPX trajectory is a <trk> of <trkpt> with <time>",
                 )
             ctx.report.rows_in += 1
             ctx.report.drop("empty_file", 1)

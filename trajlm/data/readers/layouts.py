@@ -1,7 +1,7 @@
 """Layouts recognised from a CSV / Parquet header alone (used by ``resolve_columns``).
 
 - A named column mapping whose own columns the file has, all of them: the Liverpool bus feed,
-  HURDAT hurricanes, trackintel exports, GeoLife's `;` sample. A file laid out like a known
+  HURDAT hurricanes, trackintel exports, GeoLife's `;` sample, the Danish AIS archive. A file laid out like a known
   data set is read like it (its time format, labels, historical time range), not guessed
   column by column. Mappings whose names are generic (`tid`, `time`, `lat`, `lon`, `label`:
   the MAT animals and vehicles, whose `time` is elapsed hours or seconds) are never matched
@@ -17,7 +17,7 @@ from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers.tabular import HISTORICAL_MIN_T, PRESETS
 
 # mappings matched from a header; each has at least one column name no other layout uses
-AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small")
+AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small", "dma_ais")
 # recognised names of each time part (lower case)
 _PART_NAMES = {
     "year": ("year", "yr", "yyyy"),

@@ -41,7 +41,18 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
+from trajlm.data.readers._json_tracks import line_times, overland_features, tracks
 from trajlm.data.schema import TrajlmInputError, conform
+
+_NOT_READ = (
+    "no MovingPoint temporalGeometry nor LineString + per-vertex times (properties.datetimes, "
+    "coordTimes or coordinateProperties.times)"
+)
+_WHOLE_FILE = (
+    "not a trajectory JSON trajlm reads: MF-JSON, GeoJSON LineStrings with per-vertex times or "
+    "Point features with a time property, Google location history (Records.json, Timeline), "
+    "Overland; skipping cannot help (it is the whole document): convert it to CSV / GPX"
+)
 
 
 class _Bad(Exception):
@@ -104,9 +115,10 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
                 "features only is read as a point table (--traj-col / --time-col)",
                 where,
             )
-        if geom.get("type") not in ("LineString", "MultiPoint") or "datetimes" not in props:
-            raise _Bad("no MovingPoint temporalGeometry nor LineString + datetimes", where)
-        coords, times, at = geom.get("coordinates"), props.get("datetimes"), "properties"
+        times = line_times(props) if isinstance(props, dict) else None
+        if geom.get("type") not in ("LineString", "MultiPoint") or times is None:
+            raise _Bad(_NOT_READ, where)
+        coords, at = geom.get("coordinates"), "properties"
     if not isinstance(coords, list) or not isinstance(times, list):
         raise _Bad("coordinates and datetimes must be lists", f"{where}.{at}")
     if len(coords) != len(times):
@@ -156,6 +168,8 @@ def _crs_error(e: _NotWgs84, path: Path) -> TrajlmInputError:
 
 
 def _skip_or_raise(ctx: Ctx, file: int, reason: str, msg: str, where: str | None) -> None:
+    if ctx.on_error == "raise" and where == "$":  # the whole document: skipping cannot help
+        raise TrajlmInputError(f"{msg}; {_WHOLE_FILE}", path=ctx.paths[file], field=where)
     if ctx.on_error == "raise":
         raise ctx.error(msg, file, None, where)
     ctx.report.rows_in += 1
@@ -181,6 +195,18 @@ def iter_mfjson(
             ctx.report.rows_in += 1
             ctx.report.drop("invalid_json", 1)
             continue
+        if (other := tracks(doc)) is not None:  # Google location history (_json_tracks.py)
+            parts = [_frame(path.stem if tid is None else f"{path.stem}/{tid}", c, t, file)
+                     for tid, c, t in other if c]  # fmt: skip
+            if not parts:
+                _skip_or_raise(ctx, file, "invalid_mfjson", "no timed points", "$")
+                continue
+            fields = {"traj_id": "<file stem>", "t": "timestamp", "lat": "latitude",
+                      "lon": "longitude"}  # fmt: skip
+            yield from _finish(pl.concat(parts), fields, ctx, unique)
+            continue
+        if (feats := overland_features(doc)) is not None:
+            doc = {"type": "FeatureCollection", "features": feats}
         try:
             if isinstance(doc, dict):
                 _crs_ok(doc, "$")

@@ -80,6 +80,15 @@ PRESETS: dict[str, ColumnMap] = {
         time_format="%d/%m/%Y %H:%M",
         extra={"vehicle_id": "ID"},
     ),
+    # Danish Maritime Authority AIS archive (web.ais.dk): "# Timestamp" dd/mm/yyyy UTC
+    "dma_ais": ColumnMap(
+        traj_id="MMSI",
+        t="# Timestamp",
+        lat="Latitude",
+        lon="Longitude",
+        time_format="%d/%m/%Y %H:%M:%S",
+        extra={"vehicle_id": "MMSI"},
+    ),  # fmt: skip
     "tdrive": ColumnMap(
         traj_id="TaxiID",
         t="TimeStamp",
@@ -325,11 +334,14 @@ def _csv_file(
         return
     try:
         names = header_names(first.decode("utf-8"), cm.sep, path)
-    except UnicodeDecodeError:
-        if ctx.on_error == "raise":
-            raise ctx.error("header is not valid UTF-8", file, 1, None) from None
-        _empty(ctx, file, "")
-        return
+    except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
+        raise TrajlmInputError(
+            "header is not valid UTF-8 (a Windows-1252 / Latin-1 export, e.g. Excel's 'CSV')",
+            path=path,
+            line=1,
+            hint="convert it first: iconv -f cp1252 -t utf-8 IN.csv > OUT.csv (Python: "
+            "pd.read_csv(path, encoding='cp1252')), or save it from Excel as 'CSV UTF-8'",
+        ) from None
     _check_columns(cm, names, path)
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in

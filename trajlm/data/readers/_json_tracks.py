@@ -1,0 +1,125 @@
+"""JSON trajectory layouts other than MF-JSON, read by the `mfjson` reader (`.json`, `.geojson`):
+
+  * Google Takeout location history `Records.json`: {"locations": [{latitudeE7, longitudeE7,
+    timestamp (ISO) or timestampMs (Unix ms text)}, ...]}: one trajectory (the file stem);
+  * Google Timeline, the on-device export (2024+): {"semanticSegments": [{"timelinePath":
+    [{"point": "52.5200000°, 13.4050000°", "time": ISO with offset}, ...]}, ...]}; the older
+    iOS export (a list of segments with "startTime" and "timelinePath": [{"point":
+    "geo:52.52,13.405", "durationMinutesOffsetFromStartTime": "12"}]); and Semantic Location
+    History months ({"timelineObjects": [{"activitySegment": {"simplifiedRawPath": {"points":
+    [{latE7, lngE7, timestamp}]}}}]}): one trajectory (the file stem), every timed point;
+    visits / place candidates carry no time per point and are not read;
+  * Overland's batch body {"locations": [GeoJSON Point Features]}: a point table, as a
+    FeatureCollection of Points.
+
+`tracks(doc)` returns [(id or None, [[lon, lat], ...], [time, ...])] with times ISO text or Unix
+milliseconds (numbers), as MF-JSON datetimes; None when the document is none of these.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+_POINT = re.compile(
+    r"^\s*(?:geo:)?\s*([-+]?\d+(?:\.\d+)?)\s*°?\s*,\s*([-+]?\d+(?:\.\d+)?)\s*°?\s*$"
+)
+Track = tuple[str | None, list[list[float]], list[Any]]
+
+
+def _e7(d: dict, lat: str, lon: str) -> list[float] | None:
+    a, b = d.get(lat), d.get(lon)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return [b / 1e7, a / 1e7]
+    return None
+
+
+def _stamp(d: dict) -> Any:
+    """ISO `timestamp` text, or `timestampMs` (Unix ms, a string in Takeout) as a number."""
+    if isinstance(d.get("timestamp"), str):
+        return d["timestamp"]
+    ms = d.get("timestampMs")
+    try:
+        return float(ms) if ms is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _point(text: Any) -> list[float] | None:
+    m = _POINT.match(text) if isinstance(text, str) else None
+    return [float(m.group(2)), float(m.group(1))] if m else None
+
+
+def _records(locs: list) -> Track:
+    coords, times = [], []
+    for d in locs:
+        if isinstance(d, dict):
+            coords.append(_e7(d, "latitudeE7", "longitudeE7") or [None, None])
+            times.append(_stamp(d))
+    return None, coords, times
+
+
+def _timeline(segments: list) -> Track:
+    coords, times = [], []
+    for seg in segments:
+        if not isinstance(seg, dict):
+            continue
+        start = seg.get("startTime")
+        for p in seg.get("timelinePath") or []:
+            if not isinstance(p, dict):
+                continue
+            t = p.get("time")
+            if t is None and start and "durationMinutesOffsetFromStartTime" in p:
+                try:  # the iOS export: minutes after the segment's start
+                    base = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+                    t = (
+                        base + timedelta(minutes=float(p["durationMinutesOffsetFromStartTime"]))
+                    ).isoformat()
+                except ValueError:
+                    t = None
+            coords.append(_point(p.get("point")) or [None, None])
+            times.append(t)
+        raw = ((seg.get("activitySegment") or {}).get("simplifiedRawPath") or {}).get("points")
+        for p in raw or []:  # Semantic Location History months
+            if isinstance(p, dict):
+                coords.append(_e7(p, "latE7", "lngE7") or [None, None])
+                times.append(_stamp(p))
+    return None, coords, times
+
+
+def tracks(doc: Any) -> list[Track] | None:
+    """The trajectories of a Google / Overland JSON document, or None (not one of them)."""
+    if isinstance(doc, dict):
+        locs = doc.get("locations")
+        if isinstance(locs, list) and locs and isinstance(locs[0], dict):
+            if "latitudeE7" in locs[0] or "timestampMs" in locs[0]:
+                return [_records(locs)]
+        for key in ("semanticSegments", "timelineObjects"):
+            if isinstance(doc.get(key), list):
+                return [_timeline(doc[key])]
+    if isinstance(doc, list) and doc and all(isinstance(s, dict) for s in doc[:10]):
+        if any("timelinePath" in s or "activitySegment" in s for s in doc[:50]):
+            return [_timeline(doc)]
+    return None
+
+
+def overland_features(doc: Any) -> list | None:
+    """Overland's {"locations": [Feature, ...]}: its features, else None."""
+    if isinstance(doc, dict) and isinstance(doc.get("locations"), list) and "type" not in doc:
+        feats = doc["locations"]
+        if feats and all(isinstance(f, dict) and f.get("type") == "Feature" for f in feats):
+            return feats
+    return None
+
+
+def line_times(props: dict) -> Any:
+    """The per-vertex times of a LineString feature: MF-JSON `datetimes`, togeojson's
+    `coordTimes` or its newer `coordinateProperties.times`; None if it has none."""
+    for key in ("datetimes", "coordTimes", "times", "timestamps"):
+        if isinstance(props.get(key), list):
+            return props[key]
+    cp = props.get("coordinateProperties")
+    if isinstance(cp, dict) and isinstance(cp.get("times"), list):
+        return cp["times"]
+    return None

@@ -1,0 +1,98 @@
+"""NMEA 0183 logs (format `nmea`: `.nmea`, `.nma`): GPS receivers, data loggers, dash cams.
+
+Positions and times come from the `$--RMC` sentences (any talker: GP, GN, GL, GA, BD), the
+only standard sentence with a date; the others (GGA, GSV, VTG, ...) are skipped without being
+counted. One trajectory per file (traj_id = the file stem). An RMC with status `V` (void: no
+fix) or empty position fields is `no_fix`, and a sentence whose `*hh` checksum does not match
+is `bad_checksum`: both are normal in a serial log and counted in both on_error modes. A log
+without any RMC sentence (GGA carries no date) is one error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from trajlm.data.readers._common import Ctx, claim_stem
+from trajlm.data.readers.gpx import _frame
+from trajlm.data.schema import TrajlmInputError, conform
+
+
+def _checksum_ok(line: str) -> bool:
+    body, star, cs = line[1:].partition("*")
+    if not star:
+        return True  # no checksum given
+    x = 0
+    for ch in body:
+        x ^= ord(ch)
+    return cs[:2].upper() == f"{x:02X}"
+
+
+def _degrees(value: str, hemi: str, width: int) -> str | None:
+    """ddmm.mmmm (width 2) / dddmm.mmmm (width 3) + N/S/E/W -> decimal degrees as text."""
+    try:
+        deg = int(value[:width]) + float(value[width:]) / 60
+    except ValueError:
+        return None
+    return repr(-deg if hemi in ("S", "W") else deg)
+
+
+def _iso(hms: str, dmy: str) -> str | None:
+    if len(hms) < 6 or len(dmy) != 6 or not (hms[:6] + dmy).isdigit():
+        return None
+    yy = int(dmy[4:])
+    year = 1900 + yy if yy >= 80 else 2000 + yy
+    frac = hms[6:] if hms[6:7] == "." else ""
+    return f"{year}-{dmy[2:4]}-{dmy[:2]}T{hms[:2]}:{hms[2:4]}:{hms[4:6]}{frac}Z"
+
+
+def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
+    """One canonical chunk per file."""
+    stems: dict[str, Path] = {}
+    for path in paths:
+        file = ctx.add_path(path)
+        unique = claim_stem(ctx, file, stems)
+        cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
+        n_rmc = n_ais = 0
+        with open(path, encoding="ascii", errors="replace") as f:
+            for lineno, raw in enumerate(f, 1):
+                line = raw.strip()
+                n_ais += line.startswith(("!AIVDM", "!AIVDO"))
+                if not (line.startswith("$") and line[3:6] == "RMC"):
+                    continue
+                n_rmc += 1
+                if not _checksum_ok(line):
+                    ctx.report.rows_in += 1
+                    ctx.report.drop("bad_checksum", 1)
+                    continue
+                p = line.split("*")[0].split(",")
+                if len(p) < 10 or p[2] != "A" or not p[3] or not p[5]:
+                    ctx.report.rows_in += 1
+                    ctx.report.drop("no_fix", 1)
+                    continue
+                cols["traj_id"].append(path.stem)
+                cols["lat"].append(_degrees(p[3], p[4], 2))
+                cols["lon"].append(_degrees(p[5], p[6], 3))
+                cols["time"].append(_iso(p[1], p[9]))
+                cols["ele"].append(None)
+                cols["_line"].append(lineno)
+        if n_rmc == 0 and n_ais:
+            raise TrajlmInputError(
+                "raw AIS sentences (!AIVDM): vessel positions are encoded in their payload",
+                path=path,
+                hint="decode them first (e.g. pyais) to a CSV of MMSI, time, lat, lon",
+            )
+        if n_rmc == 0:
+            raise TrajlmInputError(
+                "no $--RMC sentences (the only NMEA sentence with a date; GGA has times of day "
+                "only)",
+                path=path,
+                hint="log RMC as well, or convert the log with gpsbabel -i nmea -o gpx",
+            )
+        out = _frame(cols, file, ctx)
+        if not unique:
+            ctx.report.drop("duplicate_traj_id", len(out))
+        elif len(out):
+            yield conform(out)

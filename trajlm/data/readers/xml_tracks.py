@@ -1,0 +1,130 @@
+"""KML / KMZ and Garmin TCX readers (formats `kml`, `tcx`; stdlib ElementTree, whole file).
+
+KML (Google Earth, My Tracks, phone loggers; OGC KML 2.2): every `gx:Track` (also inside a
+`gx:MultiTrack`) is one trajectory, its `<when>` times paired in order with its `<gx:coord>`
+"lon lat [alt]" positions; Placemarks holding a `<Point>` and a `<TimeStamp><when>` form one
+more trajectory (`<file stem>/points`). traj_id = `<file stem>/<k>` (k = the track's index in the
+file). A KMZ is read through its first `.kml` member. Geometry without times (LineString,
+Polygon, Points without TimeStamp) is not a trajectory: a file with nothing timed is one error in
+both modes (skipping could not help).
+
+TCX (Garmin Training Center, Strava / Garmin Connect / Polar exports): one trajectory per
+`<Activity>` (traj_id = `<file stem>/<k>`), one point per `<Trackpoint>` with `<Time>` and
+`<Position><LatitudeDegrees>/<LongitudeDegrees>`; Trackpoints without a Position (pauses,
+indoor) are `no_fix`, counted in both modes. `AltitudeMeters` becomes `elevation_m`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import polars as pl
+
+from trajlm.data.readers._common import Ctx, claim_stem
+from trajlm.data.readers.gpx import _frame
+from trajlm.data.schema import TrajlmInputError, conform
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(el: ET.Element | None) -> str | None:
+    return el.text.strip() if el is not None and el.text else None
+
+
+def _child(el: ET.Element, name: str) -> ET.Element | None:
+    return next((c for c in el if _local(c.tag) == name), None)
+
+
+def _load(path: Path, ctx: Ctx) -> ET.Element:
+    try:
+        if path.suffix.lower() == ".kmz":
+            with zipfile.ZipFile(path) as z:
+                kml = [i for i in z.infolist() if i.filename.lower().endswith(".kml")]
+                if not kml:
+                    raise TrajlmInputError("KMZ archive without a .kml member", path=path)
+                if kml[0].file_size > ctx.limits.max_zip_member_bytes:  # a zip bomb
+                    raise TrajlmInputError(
+                        f"{kml[0].filename} expands to {kml[0].file_size:,} bytes, over "
+                        f"max_zip_member_bytes={ctx.limits.max_zip_member_bytes:,}",
+                        path=path,
+                    )
+                return ET.fromstring(z.read(kml[0]))
+        return ET.parse(path).getroot()
+    except (ET.ParseError, zipfile.BadZipFile) as e:
+        raise TrajlmInputError(f"not readable XML / KMZ ({e})", path=path) from None
+
+
+def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
+    cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
+
+    def add(tid: str, when: str | None, coord: str | None) -> None:
+        parts = (coord or "").replace(",", " ").split()
+        cols["traj_id"].append(tid)
+        cols["lon"].append(parts[0] if len(parts) > 0 else None)
+        cols["lat"].append(parts[1] if len(parts) > 1 else None)
+        cols["ele"].append(parts[2] if len(parts) > 2 else None)
+        cols["time"].append(when)
+        cols["_line"].append(None)
+
+    k = 0
+    for el in root.iter():
+        if _local(el.tag) != "Track":
+            continue
+        whens = [_text(c) for c in el if _local(c.tag) == "when"]
+        coords = [_text(c) for c in el if _local(c.tag) == "coord"]
+        if len(whens) != len(coords):
+            raise TrajlmInputError(
+                f"gx:Track {k} has {len(whens)} <when> but {len(coords)} <gx:coord>",
+                path=path,
+            )
+        for w, c in zip(whens, coords, strict=True):
+            add(f"{stem}/{k}", w, c)
+        k += 1
+    for pm in root.iter():
+        if _local(pm.tag) != "Placemark":
+            continue
+        point, stamp = _child(pm, "Point"), _child(pm, "TimeStamp")
+        if point is not None and stamp is not None:
+            add(f"{stem}/points", _text(_child(stamp, "when")), _text(_child(point, "coordinates")))
+    return cols
+
+
+def _tcx_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
+    cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
+    for k, act in enumerate(el for el in root.iter() if _local(el.tag) == "Activity"):
+        for tp in (el for el in act.iter() if _local(el.tag) == "Trackpoint"):
+            pos = _child(tp, "Position")
+            cols["traj_id"].append(f"{stem}/{k}")
+            cols["time"].append(_text(_child(tp, "Time")))
+            cols["lat"].append(_text(_child(pos, "LatitudeDegrees")) if pos is not None else None)
+            cols["lon"].append(_text(_child(pos, "LongitudeDegrees")) if pos is not None else None)
+            cols["ele"].append(_text(_child(tp, "AltitudeMeters")))
+            cols["_line"].append(None)
+    return cols
+
+
+def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataFrame]:
+    """One canonical chunk per file (`kind` "kml" or "tcx")."""
+    stems: dict[str, Path] = {}
+    for path in paths:
+        file = ctx.add_path(path)
+        unique = claim_stem(ctx, file, stems)
+        root = _load(path, ctx)
+        cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path)
+        if not cols["traj_id"]:
+            what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
+                    "Point placemarks with a <TimeStamp>; a LineString / Polygon has no times"
+                    if kind == "kml" else "no <Trackpoint> in any <Activity>")  # fmt: skip
+            raise TrajlmInputError(
+                what, path=path, hint="skipping cannot help (the whole file); export it as GPX"
+            )
+        out = _frame(cols, file, ctx)
+        if not unique:
+            ctx.report.drop("duplicate_traj_id", len(out))
+        elif len(out):
+            yield conform(out)
