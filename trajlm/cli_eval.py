@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
+from trajlm.eval.leak import could_have_seen
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
 
@@ -166,7 +168,7 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
         trained_on = cov.get("split_by", "time")
         if trained_on == "per-source":  # a corpus keeps each source's own chronological split
             trained_on = "time"
-        if trained_on != split_by:
+        if trained_on != split_by and could_have_seen(cov, test):
             console.print(
                 f"warning: {p.name} was trained on a {cov.get('split_by')!r} "
                 f"split, this evaluation uses {split_by!r}: its test trips may have been in "
@@ -206,6 +208,7 @@ def run_eval_command(
     context: str | None = None,
     network: Path | None = None,
     score_on: str = "test",
+    classes: str = "modes",
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -219,6 +222,9 @@ def run_eval_command(
     io.choice(task, ALL_TASKS, "--task")
     io.choice(split_by, ("time", "user_time"), "--split-by")
     io.choice(score_on, ("test", "val"), "--score-on")
+    io.choice(classes, CLASSES, "--classes")
+    if classes != "modes" and task != "classify":
+        raise UserError(f"--classes is used by --task classify, not {task!r}")
     if context is not None:
         io.choice(context, ("full", "motion", "auto"), "--context")
     if seeds < 1:
@@ -290,6 +296,14 @@ def run_eval_command(
 
         if problem := user_split_problem(df.columns, f"--data {data}"):
             raise UserError(problem)
+    class_map = None
+    if task == "classify":  # one class left is no task: refuse, saying what to do
+        from trajlm.eval.classify import make_mode_segments
+
+        class_map = class_map_for(classes, df)
+        if problem := too_few_classes(df, make_mode_segments(df, class_map)[0], classes,
+                                      f"--data {data}"):  # fmt: skip
+            raise UserError(problem)
     if holdout_by:
         df = _resplit(df, holdout_by)
     if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
@@ -313,7 +327,8 @@ def run_eval_command(
         from trajlm.eval.classify_notes import dropped_line
 
         result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
-                                   split_by=split_by, verbose=False)  # fmt: skip
+                                   split_by=split_by, verbose=False,
+                                   class_map=class_map)  # fmt: skip
         console.print(
             f"segments: {result.meta.get('segment_report')}", markup=False, soft_wrap=True
         )
