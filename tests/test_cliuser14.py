@@ -153,3 +153,39 @@ def test_leak_warning_only_for_models_that_can_have_seen_the_trips(store, tmp_pa
     text = " ".join(r.output.split())
     assert "trajlm:here was trained on a 'time' split" in text
     assert "trajlm:elsewhere was trained on" not in text
+
+
+def test_training_to_a_log_file_prints_progress_lines(capsys):
+    """Tester: `nohup trajlm train ... > log` left the log empty for 390 steps (the bar is
+    drawn only at the end when stdout is not a terminal); now a line every ~5 % of the steps."""
+    from trajlm.train.progress import TrainProgress
+
+    with TrainProgress(40, enabled=True) as bar:  # pytest's capture is not a terminal
+        for step in range(1, 41):
+            bar.update(step, 0.5, 1000.0, None if step < 20 else 0.25)
+    lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("train step")]
+    assert len(lines) == 20 and lines[-1].startswith("train step 40/40 loss 0.5000 val 0.2500")
+    with TrainProgress(40, enabled=False) as bar:  # progress off (tests, DDP ranks): nothing
+        bar.update(40, 0.5, 1000.0, None)
+    assert "train step" not in capsys.readouterr().err
+
+
+def test_resume_with_another_max_steps_says_the_schedule_changes(store, tmp_path):
+    """Tester: `--resume --max-steps 700` on a 600-step run moved the learning rate from
+    2.0e-4 to 2.9e-4 without a word (a changed lr was warned about)."""
+    import warnings
+
+    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32)
+    tc = dict(max_steps=6, batch_size=4, max_len=16, stride=8, eval_every=0, save_every=100,
+              progress=False, cpu_threads=1)  # fmt: skip
+    Trainer(store, tmp_path / "r", mc, TrainConfig(**tc)).fit(stop_at=3)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        Trainer(store, tmp_path / "r", mc, TrainConfig(**tc | {"max_steps": 8})).fit(resume=True)
+    said = " ".join(str(w.message) for w in seen)
+    assert "max_steps 6 -> 8" in said and "learning-rate schedule" in said
+    Trainer(store, tmp_path / "s", mc, TrainConfig(**tc)).fit(stop_at=3)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        Trainer(store, tmp_path / "s", mc, TrainConfig(**tc)).fit(resume=True)
+    assert not any("max_steps" in str(w.message) for w in seen)
