@@ -16,6 +16,7 @@ from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
 from trajlm.eval.leak import could_have_seen
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
+from trajlm.eval.task_definitions import TASK_DEFINITIONS
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
 # train_config.json fields that do not change what is learned (beside the seed itself)
@@ -376,6 +377,7 @@ def run_eval_command(
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
+    result.meta["task_definition"] = TASK_DEFINITIONS[task]
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so

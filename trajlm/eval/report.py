@@ -131,6 +131,8 @@ class EvalResult:
         name = {"val": "test", "test": "val"} if scored == "val" else {}
         foot = ", ".join(f"{name.get(s, s)}: {v['n_trajectories']} traj" for s, v in sizes.items())
         title = f"### {self.task} ({scored} split; {foot})" if foot else f"### {self.task}"
+        if self.meta.get("task_definition"):  # which points are scored (session 14)
+            title += "\n\n" + self.meta["task_definition"]
         best = {r["setting"]: r["ratio_to_best_baseline"]["baseline"] for r in self.rows
                 if "ratio_to_best_baseline" in r}  # fmt: skip
         if best:  # which baseline the last ratio column divides by
