@@ -204,3 +204,21 @@ def test_eval_says_which_points_each_task_scores(store, tmp_path):
     assert "first 20 points in" in " ".join(r.output.split())
     assert "--holdout 5" in json.loads((tmp_path / "p.json").read_text())["task_definition"]
     assert "first 20 points in" in (tmp_path / "p.md").read_text()
+
+
+def test_finetune_seeds_average_in_eval(tmp_path):
+    """With `finetune --seed`, the fine-tunes of one recipe are seeds: eval's recipe key
+    reads a fine-tune OUT through OUT/train (before: None, one row each, never averaged)."""
+    import json
+
+    from trajlm.cli_eval import recipe_key
+
+    for seed in (0, 1):
+        d = tmp_path / f"ft{seed}" / "train"
+        d.mkdir(parents=True)
+        (d / "config.json").write_text(json.dumps({"d_model": 16, "stats": {"s": seed}}))
+        (d / "train_config.json").write_text(json.dumps({"lr": 1e-3, "seed": seed}))
+        (d.parent / "finetune_summary.json").write_text("{}")
+        (d.parent / "merged").mkdir()
+    a, b = recipe_key(tmp_path / "ft0"), recipe_key(tmp_path / "ft1")
+    assert a is not None and a == b

@@ -27,11 +27,14 @@ _NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_
 def recipe_key(path: Path) -> str | None:
     """What a run was trained with, less the seed: its config.json (less the store statistics
     and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
-    (a named checkpoint, a merged fine-tune): such a model is never averaged with another.
+    (a named checkpoint): such a model is never averaged with another. A fine-tune's OUT is
+    read through OUT/train, so `finetune --seed 0/1/2` runs average like training seeds.
     RUN/best is read with RUN's train_config.json."""
     import json
 
     path = Path(path)
+    if (path / "finetune_summary.json").exists() and (path / "train").is_dir():
+        path = path / "train"  # a `trajlm finetune --seed N` OUT: its training run (session 14)
     run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
     try:
         mc = json.loads((path / "config.json").read_text())
