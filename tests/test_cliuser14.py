@@ -222,3 +222,36 @@ def test_finetune_seeds_average_in_eval(tmp_path):
         (d.parent / "merged").mkdir()
     a, b = recipe_key(tmp_path / "ft0"), recipe_key(tmp_path / "ft1")
     assert a is not None and a == b
+
+
+def test_recover_writes_the_input_time_text_back(tmp_path):
+    """Tester: `trajlm recover --input gaps.csv` rewrote `2025-03-06T02:12:38+00:00` as
+    `2025-03-06T02:12:38.000000+0000` (predict keeps the input's style); now every row's time
+    text is the input's (here with +01:00 offsets), positions still filled."""
+    import polars as pl
+    from reliability_helpers import invoke
+
+    from trajlm.data.features import NormStats
+    from trajlm.data.synthetic import generate_city
+    from trajlm.model import TrajectoryModel
+
+    pts = generate_city(n_trajectories=3, seed=5).points.sort("traj_id", "t")
+    k = pl.int_range(pl.len()).over("traj_id")
+    hide = (k % 3 == 1) & (k < pl.len().over("traj_id") - 1)
+    t = pl.from_epoch("t").dt.replace_time_zone("UTC").dt.convert_time_zone("Europe/Paris")
+    gaps = pts.select(
+        pl.col("traj_id").alias("trip"), t.dt.strftime("%Y-%m-%dT%H:%M:%S%:z").alias("when"),
+        pl.when(hide).then(None).otherwise(pl.col("lat")).alias("lat"),
+        pl.when(hide).then(None).otherwise(pl.col("lon")).alias("lon"),
+    )  # fmt: skip
+    gaps.write_csv(tmp_path / "gaps.csv")
+    torch.manual_seed(0)
+    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32)
+    mc.stats = NormStats.fit(pts).to_dict()
+    TrajectoryModel(mc).save_pretrained(tmp_path / "m")
+    r = invoke("recover", "--model", tmp_path / "m", "--input", tmp_path / "gaps.csv",
+               "--out", tmp_path / "filled.csv", "--traj-col", "trip", "--time-col", "when")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = pl.read_csv(tmp_path / "filled.csv")
+    assert out["when"].to_list() == gaps["when"].to_list()
+    assert out["lat"].null_count() == 0 and out["recovered"].sum() == int(gaps["lat"].null_count())
