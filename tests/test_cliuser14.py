@@ -255,3 +255,23 @@ def test_recover_writes_the_input_time_text_back(tmp_path):
     out = pl.read_csv(tmp_path / "filled.csv")
     assert out["when"].to_list() == gaps["when"].to_list()
     assert out["lat"].null_count() == 0 and out["recovered"].sum() == int(gaps["lat"].null_count())
+
+
+@pytest.mark.parametrize("task", ["recover", "tte"])
+def test_recover_and_tte_tables_have_paired_cis_to_the_best_baseline(store, task):
+    """Tester: only `--task predict` had CIs; recover's "±" was over mask seeds and tte had
+    none. Now each row's ratio to the strongest baseline with a paired bootstrap 95 % CI."""
+    from trajlm.data.store import read_store
+    from trajlm.eval.protocol import run_eval
+
+    res = run_eval(read_store(store), task, seeds=(0,), verbose=False)
+    base = set(res.meta["baselines"])
+    for setting in {r["setting"] for r in res.rows}:
+        rows = [r for r in res.rows if r["setting"] == setting]
+        for r in rows:
+            got = r["ratio_to_best_baseline"]
+            lo, hi = got["ci95"]
+            assert got["baseline"] in base and lo <= got["ratio"] <= hi and got["n"] > 0
+        assert min(r["ratio_to_best_baseline"]["ratio"] for r in rows if r["method"] in base) == 1
+    assert "MAE / best baseline (95 % CI)" in res.to_markdown()
+    assert "_per_traj" not in str(res.to_dict())
