@@ -252,7 +252,7 @@ def test_cli_eval_recover_with_a_network(tmp_path):
     args = ["eval", "--task", "recover", "--data", str(store), "--seeds", "1"]
     r = CliRunner().invoke(app, [*args, "--network", str(tmp_path / "net.geojson")])
     assert r.exit_code == 0, r.output
-    rows = [line for line in r.output.splitlines() if "every 240 s" in line]
+    rows = [line for line in r.output.splitlines() if line.startswith("| every 240 s")]
     mae = {row.split("|")[2].strip(): float(row.split("|")[3].split()[0]) for row in rows}
     assert mae["shortest path"] < mae["linear interp."]
     r = CliRunner().invoke(app, ["eval", "--task", "tte", "--data", str(store),

@@ -169,6 +169,12 @@ def evaluate(
         help="recover: also score shortest-path interpolation on this road "
         "network (.osm.pbf, .geojson, .parquet; docs/roads.md).",
     ),
+    classes: str = typer.Option(
+        "modes",
+        "--classes",
+        help="classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
+        "store's own labels, as written).",
+    ),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -183,7 +189,7 @@ def evaluate(
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads, shifts=shift,
                      holdout_by=holdout_by, context=context, network=network,
-                     score_on=score_on)  # fmt: skip
+                     score_on=score_on, classes=classes)  # fmt: skip
 
 
 app.command("finetune")(cli_finetune.finetune)  # trajlm/cli_finetune.py

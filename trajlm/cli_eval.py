@@ -12,8 +12,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
+from trajlm.eval.leak import could_have_seen
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
+from trajlm.eval.task_definitions import TASK_DEFINITIONS
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
 # train_config.json fields that do not change what is learned (beside the seed itself)
@@ -24,11 +27,14 @@ _NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_
 def recipe_key(path: Path) -> str | None:
     """What a run was trained with, less the seed: its config.json (less the store statistics
     and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
-    (a named checkpoint, a merged fine-tune): such a model is never averaged with another.
+    (a named checkpoint): such a model is never averaged with another. A fine-tune's OUT is
+    read through OUT/train, so `finetune --seed 0/1/2` runs average like training seeds.
     RUN/best is read with RUN's train_config.json."""
     import json
 
     path = Path(path)
+    if (path / "finetune_summary.json").exists() and (path / "train").is_dir():
+        path = path / "train"  # a `trajlm finetune --seed N` OUT: its training run (session 14)
     run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
     try:
         mc = json.loads((path / "config.json").read_text())
@@ -166,7 +172,7 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
         trained_on = cov.get("split_by", "time")
         if trained_on == "per-source":  # a corpus keeps each source's own chronological split
             trained_on = "time"
-        if trained_on != split_by:
+        if trained_on != split_by and could_have_seen(cov, test):
             console.print(
                 f"warning: {p.name} was trained on a {cov.get('split_by')!r} "
                 f"split, this evaluation uses {split_by!r}: its test trips may have been in "
@@ -206,6 +212,7 @@ def run_eval_command(
     context: str | None = None,
     network: Path | None = None,
     score_on: str = "test",
+    classes: str = "modes",
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -219,6 +226,9 @@ def run_eval_command(
     io.choice(task, ALL_TASKS, "--task")
     io.choice(split_by, ("time", "user_time"), "--split-by")
     io.choice(score_on, ("test", "val"), "--score-on")
+    io.choice(classes, CLASSES, "--classes")
+    if classes != "modes" and task != "classify":
+        raise UserError(f"--classes is used by --task classify, not {task!r}")
     if context is not None:
         io.choice(context, ("full", "motion", "auto"), "--context")
     if seeds < 1:
@@ -290,6 +300,14 @@ def run_eval_command(
 
         if problem := user_split_problem(df.columns, f"--data {data}"):
             raise UserError(problem)
+    class_map = None
+    if task == "classify":  # one class left is no task: refuse, saying what to do
+        from trajlm.eval.classify import make_mode_segments
+
+        class_map = class_map_for(classes, df)
+        if problem := too_few_classes(df, make_mode_segments(df, class_map)[0], classes,
+                                      f"--data {data}"):  # fmt: skip
+            raise UserError(problem)
     if holdout_by:
         df = _resplit(df, holdout_by)
     if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
@@ -313,7 +331,8 @@ def run_eval_command(
         from trajlm.eval.classify_notes import dropped_line
 
         result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
-                                   split_by=split_by, verbose=False)  # fmt: skip
+                                   split_by=split_by, verbose=False,
+                                   class_map=class_map)  # fmt: skip
         console.print(
             f"segments: {result.meta.get('segment_report')}", markup=False, soft_wrap=True
         )
@@ -361,6 +380,7 @@ def run_eval_command(
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
+    result.meta["task_definition"] = TASK_DEFINITIONS[task]
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so

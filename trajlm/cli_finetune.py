@@ -11,6 +11,7 @@ import typer
 from trajlm import _cli_io as io
 from trajlm._cli_io import THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
+from trajlm.eval.classify_notes import CLASSES
 
 FEW_STEPS = 100  # classify: fewer optimizer steps than this and the run is said to be short
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
@@ -53,6 +54,15 @@ def finetune(
     score_test: bool = typer.Option(
         False, "--score-test", help="predict: also score the test split (read it once, last)."
     ),
+    seed: int = typer.Option(
+        0, "--seed", min=0, help="Training seed (data order, dropout, new heads, LoRA init)."
+    ),
+    classes: str = typer.Option(
+        "modes",
+        "--classes",
+        help="classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
+        "store's own labels, as written).",
+    ),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
@@ -64,11 +74,13 @@ def finetune(
     io.positive(fraction, "--fraction", upper=1.0)
     io.choice(head, ("mlp", "linear"), "--head")
     io.choice(class_weight, ("none", "balanced"), "--class-weight")
+    io.choice(classes, CLASSES, "--classes")
     io.positive(lr, "--lr")
     new = {
         "--head": head != "mlp",
         "--class-weight": class_weight != "none",
         "--lr": lr is not None,
+        "--classes": classes != "modes",
     }
     for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
         if task != "classify" and not (flag == "--lr" and task == "similarity"):
@@ -79,6 +91,8 @@ def finetune(
         "lr": lr,
         "head": head,
         "class_weight": None if class_weight == "none" else class_weight,
+        "classes": classes,
+        "seed": seed,
     }
     for path in (model, data):
         if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
@@ -100,7 +114,7 @@ def finetune(
 
         summary = finetune_task(model, data, out, task, max_steps=steps,
                                 overwrite=exists and not resume, mode=mode, n_last=n_last,
-                                lora_r=lora_r, resume=resume)  # fmt: skip
+                                lora_r=lora_r, resume=resume, seed=seed)  # fmt: skip
     else:
         created, started = not out.exists(), False
         try:
@@ -123,16 +137,24 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     """The predict / classify / similarity fine-tunes (inputs already checked)."""
     import polars as pl
 
+    seed = (opts or {}).get("seed") or 0
     if task == "predict":
-        from trajlm.finetune.trainer import finetune_next_point
+        from trajlm.finetune.trainer import TrainConfig, finetune_next_point
 
         # overwrite=True: --out was checked above against --overwrite / --resume
         return finetune_next_point(model, data, out, mode=mode, max_steps=steps, n_last=n_last,
                                    lora_r=lora_r, fraction=fraction, resume=resume,
-                                   score_test=score_test, overwrite=True)  # fmt: skip
+                                   score_test=score_test, overwrite=True,
+                                   train_config=TrainConfig(seed=seed))  # fmt: skip
     if task == "classify":
-        from trajlm.eval.classify import CLASS_MAP, make_mode_segments, split_segments
-        from trajlm.eval.classify_notes import dropped_classes, dropped_line, user_split_problem
+        from trajlm.eval.classify import make_mode_segments, split_segments
+        from trajlm.eval.classify_notes import (
+            class_map_for,
+            dropped_classes,
+            dropped_line,
+            too_few_classes,
+            user_split_problem,
+        )
         from trajlm.tasks.classify import ModelClassifier
 
         if "label" not in df.columns:
@@ -141,14 +163,18 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             problem := user_split_problem(df.columns, f"--data {data}")
         ):
             _fail(problem)
-        segments, _ = make_mode_segments(df)
-        if line := dropped_line(dropped_classes(df, segments, CLASS_MAP)):
+        opts = opts or {}
+        classes = opts.get("classes") or "modes"
+        class_map = class_map_for(classes, df)
+        segments, _ = make_mode_segments(df, class_map)
+        if problem := too_few_classes(df, segments, classes, f"--data {data}"):
+            _fail(problem)  # one class is no task (it "trained" to 100 % before)
+        if line := dropped_line(dropped_classes(df, segments, class_map)):
             io.warn(line)
         parts = split_segments(segments, split_by)
-        opts = opts or {}
         extra = {k: opts[k] for k in ("lr", "head", "class_weight") if opts.get(k) is not None}
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
-                              n_points=n_points, **extra)  # fmt: skip
+                              n_points=n_points, seed=seed, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])
         if (steps := clf.info_.get("steps", FEW_STEPS)) < FEW_STEPS:  # modesuser item 9
             io.warn(f"the classifier trained {steps} optimizer steps ({epochs} epochs): it may "
@@ -163,8 +189,9 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
 
     n_points = n_points or 32
     lr = (opts or {}).get("lr")
-    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points, **({"lr": lr} if lr else {}))
-    net = apply_mode(net, mode, n_last=n_last, lora_r=lora_r)
+    cfg = ContrastiveConfig(epochs=epochs, n_points=n_points, seed=seed,
+                            **({"lr": lr} if lr else {}))  # fmt: skip
+    net = apply_mode(net, mode, n_last=n_last, lora_r=lora_r, seed=seed)
     summary = fit_contrastive(net, df.filter(pl.col("split") == "train"),
                               df.filter(pl.col("split") == "val"), cfg)  # fmt: skip
     merge_adapter(net).save_pretrained(out)  # a plain model: `trajlm similar --model OUT`

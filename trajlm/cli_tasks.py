@@ -71,6 +71,30 @@ def _write(df, out: Path) -> None:
         df.write_csv(out)
 
 
+def _texts_as_input(df, filled):
+    """The input's time text back as the input wrote it: the API returns times as datetimes,
+    which a CSV then wrote as `2025-03-06T02:12:38.000000+0000` for the input's
+    `2025-03-06T02:12:38+00:00` (session 14, cliuser item 11). Only where the rows are the
+    input's, in its order (same length, and each text column that became a datetime parses to
+    exactly the output's instants); else the output is left as it is."""
+    import polars as pl
+
+    if not isinstance(filled, pl.DataFrame) or len(filled) != len(df):
+        return filled
+    for c in [c for c in df.columns if c in filled.columns and df[c].dtype == pl.Utf8
+              and isinstance(filled[c].dtype, pl.Datetime)]:  # fmt: skip
+        try:
+            parsed = df[c].str.to_datetime(time_zone="UTC", time_unit="us")
+        except (pl.exceptions.PolarsError, ValueError):
+            continue
+        got = filled[c].dt.convert_time_zone("UTC") if filled[c].dtype.time_zone else None
+        if got is not None and parsed.cast(pl.Int64).equals(
+            got.dt.cast_time_unit("us").cast(pl.Int64)
+        ):
+            filled = filled.with_columns(df[c])
+    return filled
+
+
 def recover(
     model: Path = typer.Option(..., "--model", help=MODEL_HELP),
     input: Path = typer.Option(
@@ -113,7 +137,7 @@ def recover(
         )
     with input_errors(input, "--input", on_error):
         filled = _said(lambda: m.recover(df, mode=mode, **cols), f"--input {input}")
-    filled = filled.drop(LINE, strict=False)
+    filled = _texts_as_input(df, filled.drop(LINE, strict=False))
     _write(filled, out)
     n = int(filled["recovered"].sum())
     io.say(f"wrote {len(filled):,} rows to {out}: {n:,} positions recovered (column recovered)")

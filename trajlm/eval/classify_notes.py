@@ -40,7 +40,46 @@ def dropped_line(drops: Mapping[str, str]) -> str | None:
         return None
     said = ", ".join(f"{c} ({why})" for c, why in drops.items())
     return (f"dropped classes: {said} (classify keeps CLASS_MAP's bike / bus / car / rail; "
-            "trajlm.data.segments.CLASS_MAP, Python: run_classify_eval(class_map=...))")  # fmt: skip
+            "trajlm.data.segments.CLASS_MAP, Python: run_classify_eval(class_map=...); "
+            "--classes store keeps the store's own labels)")  # fmt: skip
+
+
+CLASSES = ("modes", "store")  # the CLI's --classes (session 14, cliuser item 2)
+
+
+def class_map_for(classes: str, df: pl.DataFrame) -> dict[str, str]:
+    """The class map of ``--classes``: "modes" = CLASS_MAP (GeoLife's transport modes: taxi
+    -> car, subway / train -> rail, the rest dropped); "store" = every label of ``df`` is its
+    own class, as written (a user's taxi / ship, or walk)."""
+    from trajlm.data.segments import CLASS_MAP
+
+    if classes == "store":
+        labels = df["label"].drop_nulls().cast(pl.Utf8).unique().sort().to_list()
+        return {str(x): str(x) for x in labels}
+    return dict(CLASS_MAP)
+
+
+def too_few_classes(
+    df: pl.DataFrame, segments: pl.DataFrame, classes: str, where: str
+) -> str | None:
+    """Why classification cannot run on these segments (None: it can): fewer than two classes
+    left after the class map and the segment length. Before, one class was scored as a task
+    (majority and GB at 100 %, a classifier "trained" on one class). The message names the
+    store's labels, what the map kept, and what to do."""
+    present = sorted(segments["label"].unique().to_list()) if len(segments) else []
+    if len(present) >= 2:
+        return None
+    raw = df["label"].drop_nulls().cast(pl.Utf8).unique().sort().to_list()
+    kept = f"only {present[0]!r}" if present else "none"
+    if classes == "modes" and len(raw) >= 2:
+        todo = ("pass --classes store to classify the store's own labels as they are "
+                "(--classes modes keeps GeoLife's bike / bus / car / rail)")  # fmt: skip
+    else:
+        todo = ("classification needs labelled trajectories of at least two classes, each with "
+                "segments of >= 10 points (ingest: --label-col NAME)")  # fmt: skip
+    return (f"{where}: {len(present)} class{'es' * (len(present) != 1)} to classify ({kept} of "
+            f"the labels {raw[:8]}{' ...' if len(raw) > 8 else ''}, --classes {classes}); "
+            f"{todo}")  # fmt: skip
 
 
 def user_split_problem(columns: list[str], where: str) -> str | None:

@@ -123,11 +123,18 @@ def _score_predict(m: Any, task: PredictionTask) -> dict[str, float]:
 
 
 def _score_recover(m: Any, task: RecoveryTask) -> dict[str, float]:
-    return M.distance_metrics(_recovery_errors(m.recover(task), task))
+    err = _recovery_errors(m.recover(task), task)
+    # per trajectory (its hidden points' mean; NaN without one): the paired ratios (ratios.py)
+    g, n = task.groups[~task.known], int(task.groups.max()) + 1 if len(task.groups) else 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = np.bincount(g, err, minlength=n) / np.bincount(g, minlength=n)
+    return {**M.distance_metrics(err), "_per_traj": per}
 
 
 def _score_tte(m: Any, od: pl.DataFrame) -> dict[str, float]:
-    return M.regression_metrics(m.travel_time(od), od["duration_s"].to_numpy())
+    pred, true = m.travel_time(od), od["duration_s"].to_numpy()
+    per = np.abs(np.asarray(pred, np.float64) - true)  # seconds per trip: the paired ratios
+    return {**M.regression_metrics(pred, true), "_per_traj": per}
 
 
 def tune_knn(
@@ -199,7 +206,8 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
         )  # fmt: skip
         if per:  # kept out of the JSON (report.EvalResult.to_dict)
             rows[-1]["_per_traj"] = np.mean(per, 0)
-            rows[-1]["_traj_ids"] = tasks[0].traj_ids  # whose errors (eval/by_source.py)
+            if hasattr(tasks[0], "traj_ids"):  # prediction: whose errors (eval/by_source.py)
+                rows[-1]["_traj_ids"] = tasks[0].traj_ids
     return rows
 
 
@@ -291,6 +299,7 @@ def run_eval(
             spline = B.CubicSplineInterpolation(min(val_mae, key=val_mae.get))
             params[spline.name] = {"kind": spline.kind, "val_mae_m": val_mae}
         methods = [_Projected(e.fit(), proj) for e in (B.LinearInterpolation(), spline)]
+        extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "recover")]
         variants = [[make_recovery_task(test, "random", seed=s) for s in seeds]]
         _need_trips(len(variants[0][0].t), "test", "3 points (a gap needs both ends)")
@@ -308,6 +317,7 @@ def run_eval(
             fits[e.name] = _timed(e.fit, train)[1]
         params[ests[0].name] = {"speed_mps": ests[0].speed_mps_}
         methods = [_Projected(e, proj) for e in ests]
+        extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "travel_time")]
         rows = _evaluate(methods, _score_tte, [od], "origin-destination", len(od), len(od), fits)
 
@@ -324,8 +334,8 @@ def run_eval(
         **extra,
     }
     result = EvalResult(task, rows, meta)
-    if task == "predict":  # each row / constant velocity and / the strongest baseline, CI
-        add_ratios(result)
+    # each row / constant velocity (predict) and / the strongest baseline, paired 95 % CI
+    add_ratios(result)
     if out is not None:
         result.save(out)
     if verbose:

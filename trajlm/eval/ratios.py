@@ -1,4 +1,5 @@
-"""Ratios to the baselines for a prediction table (ux7): each row's MAE over constant
+"""Ratios to the baselines for a prediction, recovery or travel-time table (ux7; recovery
+and travel time since session 14): each row's MAE over constant
 velocity's and over the strongest baseline's (the lowest MAE among the baselines of its
 setting), with a paired bootstrap 95 % interval over the scored trajectories
 (``compare.paired_bootstrap_ratio``).
@@ -13,13 +14,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from trajlm.eval.compare import paired_bootstrap_ratio
 
 CV = "constant velocity"
 
 
 def _ratio(a: Any, b: Any, name: str) -> dict:
-    got = paired_bootstrap_ratio(a, b)
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    ok = np.isfinite(a) & np.isfinite(b)  # recovery: trajectories with a hidden point
+    got = paired_bootstrap_ratio(a[ok], b[ok]) if ok.any() else {
+        "ratio": float("nan"), "lo": float("nan"), "hi": float("nan"), "n": 0}  # fmt: skip
     return {"ratio": got["ratio"], "ci95": [got["lo"], got["hi"]], "baseline": name,
             "n": got["n"]}  # fmt: skip
 
@@ -32,7 +38,10 @@ def add_ratios(result: Any) -> None:
         rows = [r for r in result.rows if r["setting"] == setting and "_per_traj" in r]
         base = [r for r in rows if r["method"] in baselines]
         cv = next((r for r in base if r["method"] == CV), None)
-        best = min(base, key=lambda r: r["metrics"]["mae_m"], default=None)
+        if result.task == "predict":  # every trajectory has k points: the table's MAE
+            best = min(base, key=lambda r: r["metrics"]["mae_m"], default=None)
+        else:  # recover / tte: the quantity the ratio divides, the mean of per-trajectory MAEs
+            best = min(base, key=lambda r: float(np.nanmean(r["_per_traj"])), default=None)
         for r in rows:
             if cv is not None:
                 r["ratio_to_cv"] = _ratio(r["_per_traj"], cv["_per_traj"], CV)

@@ -131,11 +131,16 @@ class EvalResult:
         name = {"val": "test", "test": "val"} if scored == "val" else {}
         foot = ", ".join(f"{name.get(s, s)}: {v['n_trajectories']} traj" for s, v in sizes.items())
         title = f"### {self.task} ({scored} split; {foot})" if foot else f"### {self.task}"
+        if self.meta.get("task_definition"):  # which points are scored (session 14)
+            title += "\n\n" + self.meta["task_definition"]
         best = {r["setting"]: r["ratio_to_best_baseline"]["baseline"] for r in self.rows
                 if "ratio_to_best_baseline" in r}  # fmt: skip
         if best:  # which baseline the last ratio column divides by
             lines.append("")
-            lines.append("MAE ratios: mean over the scored trajectories of each one's k-step MAE, "
+            each = {"recover": "MAE over its hidden points", "tte": "absolute error"}.get(
+                self.task, "k-step MAE"
+            )
+            lines.append(f"MAE ratios: mean over the scored trajectories of each one's {each}, "
                          "paired bootstrap 95 % CI over trajectories; strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in best.items()))  # fmt: skip
         return "\n".join([title, "", *lines, *_source_table(self.meta.get("by_source"))])
@@ -207,5 +212,5 @@ def aggregate_runs(result: EvalResult, names: list[str], label: str) -> None:
             result.rows[-1].pop(key, None)  # rows[0]'s: the runs' mean is recomputed below
         if all("_per_traj" in r for r in rows):
             result.rows[-1]["_per_traj"] = np.mean([r["_per_traj"] for r in rows], 0)
-    if result.task == "predict" and any("_per_traj" in r for r in result.rows):
+    if any("_per_traj" in r for r in result.rows):
         add_ratios(result)  # the averaged rows get theirs

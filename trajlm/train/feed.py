@@ -18,6 +18,22 @@ from trajlm.train.modes import core_model
 from trajlm.train.objectives import step_generator
 
 
+def _iter_keeping_rng(loader: DataLoader, resuming: bool) -> Iterator[dict]:
+    """``iter(loader)``; when resuming mid-epoch, without touching the global torch RNG.
+
+    Starting an epoch's iterator draws its base seed from the global CPU generator. An
+    uninterrupted run drew it when the epoch began, before the checkpoint's RNG state was
+    saved; a resumed run would draw it again from the restored state, so every later
+    dropout / context-dropout mask moved by one draw (weights differed from the first step
+    after the resume). Session 14, tests/test_cliuser14.py."""
+    if not resuming:
+        return iter(loader)
+    state = torch.get_rng_state()
+    it = iter(loader)
+    torch.set_rng_state(state)
+    return it
+
+
 class BatchFeed:
     """Data methods of ``Trainer``."""
 
@@ -71,10 +87,11 @@ class BatchFeed:
             return
         from trajlm.data.corpus import CorpusWindows, is_corpus
 
+        resuming = self.batches_in_epoch > 0
         if is_corpus(self.data):  # a pretraining corpus: sources drawn by weight
-            it = iter(DataLoader(CorpusWindows(self.data, "train", self._window_config(),
-                                               self.rank, self.world, self.epoch),
-                                 batch_size=self.cfg.batch_size))  # fmt: skip
+            it = _iter_keeping_rng(DataLoader(CorpusWindows(self.data, "train", self._window_config(),
+                                                            self.rank, self.world, self.epoch),
+                                              batch_size=self.cfg.batch_size), resuming)  # fmt: skip
             for _ in range(self.batches_in_epoch):  # resuming mid-epoch
                 next(it, None)
             yield from it
@@ -88,10 +105,11 @@ class BatchFeed:
                 resume_state(self.epoch, self.batches_in_epoch, self.cfg.batch_size,
                              self.cfg.num_workers)
             )  # fmt: skip
-        yield from DataLoader(
+        loader = DataLoader(
             ds, batch_size=self.cfg.batch_size, num_workers=self.cfg.num_workers,
             pin_memory=self.device.type == "cuda",
         )  # fmt: skip
+        yield from _iter_keeping_rng(loader, resuming)
 
     def _train_batches(self) -> Iterator[dict]:
         """Endless batches; tracks (epoch, batches_in_epoch) so a resume can skip exactly."""

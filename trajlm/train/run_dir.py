@@ -153,6 +153,12 @@ class RunDirectory:
                           f"{', '.join(changed)}; the new values apply from the resumed step "
                           "on (the result differs from an uninterrupted run's)",
                           stacklevel=3)  # fmt: skip
+        if old.get("max_steps") not in (None, new["max_steps"]):  # silent before (cliuser 13)
+            warnings.warn(f"resuming {self.run} with max_steps {old['max_steps']} -> "
+                          f"{new['max_steps']}: the learning-rate schedule (warmup, then cosine "
+                          f"down to max_steps) is recomputed for {new['max_steps']} steps, so "
+                          "the rate jumps at the resumed step; the result differs from an "
+                          f"uninterrupted {new['max_steps']}-step run's", stacklevel=3)  # fmt: skip
 
     def resume(self) -> bool:
         """Restore from RUN/trainer_state if present; returns whether it resumed."""

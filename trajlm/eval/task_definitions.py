@@ -1,0 +1,32 @@
+"""What each `trajlm eval --task` scores, in one line under its table and in the JSON
+(``task_definition``). The CLI's help and the docs cite PROTOCOL.md, which the repository does
+not ship; a user could not tell which points were scored, and `trajlm predict --holdout 5`
+(the last 5 points after the whole history) gave other numbers on the same trips than
+`trajlm eval --task predict` (session 14, cliuser item 3)."""
+
+from __future__ import annotations
+
+TASK_DEFINITIONS: dict[str, str] = {
+    "predict": (
+        "task: each scored trajectory's first 20 points in (all but the last 5 when shorter; "
+        "trajectories under 7 points skipped), the next 5 points out, k = 5; `trajlm predict "
+        "--holdout 5` instead predicts the last 5 points from the whole history"
+    ),
+    "recover": (
+        "task: the first and last points kept; random 50 %: half of the interior points hidden "
+        "(one draw per --seeds); every N s: the first point of each N-second window since the "
+        "trip's start kept, the rest hidden; errors on the hidden points"
+    ),
+    "tte": (
+        "task: each trajectory's origin, destination and departure time in, its duration out "
+        "(trips of zero duration skipped)"
+    ),
+    "classify": (
+        "task: constant-label segments (>= 10 points) of each labelled trajectory, split by "
+        "--split-by; the classes of --classes"
+    ),
+    "similarity": (
+        "task: each test trajectory's odd-indexed points are a query, the even-indexed points "
+        "of every test trajectory the database; the right match is its own other half"
+    ),
+}
