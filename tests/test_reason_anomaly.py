@@ -304,6 +304,14 @@ def test_cli_scores_explains_and_refuses_bad_input(tiny_run, tmp_path):
     assert r.exit_code == 2 and "is a file, not a store" in " ".join(r.output.split())
     r = runner.invoke(app, [*base, "--data", str(csv), "--calibration", str(cal)])
     assert r.exit_code == 0, r.output
+    # session 14: a file in the user's own column names, named with --traj-col / --time-col
+    own = tmp_path / "own.csv"
+    own.write_text(csv.read_text().replace("traj_id,t,", "van,when,", 1))
+    r = runner.invoke(app, [*base, "--data", str(own), "--calibration", str(cal)])
+    assert r.exit_code == 2 and "--traj-col" in r.output
+    named = ["--traj-col", "van", "--time-col", "when"]
+    r = runner.invoke(app, [*base, "--data", str(own), "--calibration", str(cal), *named])
+    assert r.exit_code == 0, r.output
     r = runner.invoke(app, [*base, "--data", str(store), "--split", "tset"])
     assert r.exit_code == 2 and "--split" in r.output and "test" in r.output
     r = runner.invoke(app, [*base, "--data", str(store), "--calibrate-on", "test"])

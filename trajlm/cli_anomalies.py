@@ -40,6 +40,10 @@ def anomalies(
     limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
     overwrite: bool = typer.Option(False, help="Replace existing outputs (never an input)."),
     threads: int = typer.Option(None, min=1, help="Torch CPU threads."),
+    traj_col: str = typer.Option(None, "--traj-col", help="CSV / Parquet: trajectory id column."),
+    time_col: str = typer.Option(None, "--time-col", help="CSV / Parquet: time column."),
+    lat_col: str = typer.Option(None, "--lat-col", help="CSV / Parquet: latitude column."),
+    lon_col: str = typer.Option(None, "--lon-col", help="CSV / Parquet: longitude column."),
 ) -> None:
     """Anomaly scores (the model's own likelihood, calibrated on normal data) with explanations."""
     import polars as pl
@@ -64,7 +68,9 @@ def anomalies(
         raise UserError(f"--model {model}: anomaly scores need the Gaussian head (head = "
                         f"'gaussian'); this model has head = {m.config.head!r}")  # fmt: skip
     apply_threads(threads, m.num_params())
-    df = points.read_points(data, "--data", split)
+    # the same column names for --data and a --calibrate-on file (session 14: none could be named)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    df = points.read_points(data, "--data", split, cols)
     if limit:
         df = df.filter(pl.col("traj_id").is_in(df["traj_id"].unique(maintain_order=True)
                                                 .head(limit).implode()))  # fmt: skip
@@ -73,7 +79,8 @@ def anomalies(
         det = AnomalyDetector.load(m, calibration)
         det.config.alpha = alpha
     else:
-        det = AnomalyDetector(m, alpha=alpha, score=score).fit(_normal(data, calibrate_on, split))
+        normal = _normal(data, calibrate_on, split, cols)
+        det = AnomalyDetector(m, alpha=alpha, score=score).fit(normal)
     if save_calibration is not None:
         det.save(save_calibration)
     table = det.score(df)
@@ -95,7 +102,7 @@ def anomalies(
         console.print(t)
 
 
-def _normal(data: Path, calibrate_on: str, split: str):
+def _normal(data: Path, calibrate_on: str, split: str, cols: dict | None = None):
     """The normal trajectories to calibrate on: a split of the --data store, or a path."""
     from trajlm import _cli_io as io
     from trajlm import _cli_points as points
@@ -111,7 +118,7 @@ def _normal(data: Path, calibrate_on: str, split: str):
         if calibrate_on == split:
             raise UserError(f"--calibrate-on {calibrate_on} is the split being scored "
                             f"(--split {split}); calibrate on normal data you do not score")  # fmt: skip
-        return points.read_points(data, "--data", calibrate_on)
+        return points.read_points(data, "--data", calibrate_on, cols)
     path = Path(calibrate_on)
     io.must_exist(path, "--calibrate-on")
-    return points.read_points(path, "--calibrate-on", "val")
+    return points.read_points(path, "--calibrate-on", "val", cols)
