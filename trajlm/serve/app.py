@@ -52,6 +52,12 @@ def create_app(
                   "embed, similar. Errors: `{error, field}` with 4xx; 503 + Retry-After when "
                   "overloaded.")  # fmt: skip
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
+    if origins := cfg.cors():  # outermost: refusals (413, 4xx) carry the CORS headers too
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                           allow_headers=["content-type"], expose_headers=["Retry-After"],
+                           max_age=600)  # fmt: skip
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
     _handlers(app)
     app.include_router(task_routes(model, cfg, worker, batcher, index))

@@ -5,6 +5,7 @@ is a bug -> logged, 500. The app's exception handlers (trajlm/serve/app.py insta
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,21 @@ def _error(status: int, message: str, field: str | None = None, headers=None) ->
     return JSONResponse({"error": " ".join(message.split()), "field": field}, status, headers)
 
 
+# advice written for Python callers (trajlm/data/schema.py, trajlm/data/times.py) and what an
+# HTTP client can do instead (session 14: `lat 123` told a web client to call trajlm.clean(df))
+HTTP_HINT = ("fix or drop those points: finite lat in [-90, 90] and lon in [-180, 180], each "
+             "trajectory's times increasing, one point per time")  # fmt: skip
+_PANDAS = re.compile(r" \(or pd\.to_datetime\([^)]*\)\)")
+
+
+def http_message(e: TrajlmInputError) -> str:
+    """The error's line with Python-only advice replaced by what an HTTP client can do."""
+    text = str(e)
+    if e.hint and "trajlm.clean(df)" in e.hint and text.endswith(e.hint):
+        text = text[: -len(e.hint)] + HTTP_HINT
+    return _PANDAS.sub("", text)
+
+
 class NotAvailable(Exception):
     """The loaded checkpoint cannot do this (404 naming why)."""
 
@@ -39,7 +55,7 @@ def _need(model: TrajLM, task: str) -> None:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(TrajlmInputError)
     async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
-        return _error(422, str(e), e.field)
+        return _error(422, http_message(e), e.field)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:

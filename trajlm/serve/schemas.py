@@ -43,8 +43,9 @@ class PredictRequest(TrajectoriesRequest):
     at_times: list[Time] | None = Field(
         None, min_length=1, max_length=64, description="Absolute times (ISO or Unix s)."
     )
-    seconds_ahead: list[Annotated[float, Field(ge=0, le=MAX_AHEAD_S)]] | None = Field(
-        None, min_length=1, max_length=64, description="Seconds after each last point."
+    # > 0: a time at the last point is no prediction (0 was a 500 before session 14)
+    seconds_ahead: list[Annotated[float, Field(gt=0, le=MAX_AHEAD_S)]] | None = Field(
+        None, min_length=1, max_length=64, description="Seconds after each last point (> 0)."
     )
 
 

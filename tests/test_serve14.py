@@ -1,0 +1,139 @@
+"""Session 14 (serveuser): what a web developer building a dashboard on `trajlm serve` hit.
+CORS for a browser app on another origin, `seconds_ahead: [0]` (a 500), /docs examples that
+work when pasted, which model answers (/health, /model), HTTP-only error advice. Data: the
+synthetic city of tests/serve_helpers.py (a tiny multi-task run, seconds)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+from fastapi.testclient import TestClient  # noqa: E402
+from serve_helpers import make_workdir  # noqa: E402
+
+import trajlm  # noqa: E402
+from trajlm.serve import ServeSettings, create_app  # noqa: E402
+from trajlm.serve.index import SimilarIndex  # noqa: E402
+
+ORIGIN = "http://localhost:3000"
+
+
+def walk(traj: str = "a", n: int = 6, t0: int = 1710750600, dt: int = 15) -> list[dict]:
+    """A straight walk near the synthetic city's centre (Porto), as JSON table rows."""
+    return [{"traj_id": traj, "t": t0 + dt * i, "lat": 41.15 + 0.0003 * i,
+             "lon": -8.61 + 0.0004 * i} for i in range(n)]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    return make_workdir(tmp_path_factory.mktemp("serve14"), classifier=False)
+
+
+@pytest.fixture(scope="module")
+def model(work):
+    return trajlm.TrajLM.from_pretrained(work / "run", threads=1)
+
+
+@pytest.fixture(scope="module")
+def client(model, work):
+    app = create_app(
+        model, ServeSettings(cors_origins=(ORIGIN,)), SimilarIndex(model, work / "store")
+    )
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def plain(model, monkeypatch_module):
+    monkeypatch_module.delenv("TRAJLM_CORS_ORIGINS", raising=False)
+    with TestClient(create_app(model)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+def test_cors_preflight_and_answers_for_an_allowed_origin(client):
+    pre = client.options("/predict", headers={"Origin": ORIGIN, "Access-Control-Request-Method":
+                         "POST", "Access-Control-Request-Headers": "content-type"})  # fmt: skip
+    assert pre.status_code == 200, pre.text
+    assert pre.headers["access-control-allow-origin"] == ORIGIN
+    assert "POST" in pre.headers["access-control-allow-methods"]
+    for r in (client.post("/predict", json={"trajectories": walk(), "steps": 2},
+                          headers={"Origin": ORIGIN}),  # fmt: skip
+              client.get("/model", headers={"Origin": ORIGIN}),
+              client.post("/predict", json={"trajectories": walk(), "steps": 0},
+                          headers={"Origin": ORIGIN})):  # fmt: skip  # a refusal too
+        assert r.headers.get("access-control-allow-origin") == ORIGIN, r.status_code
+    other = client.post(
+        "/predict", json={"trajectories": walk()}, headers={"Origin": "http://evil"}
+    )
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_no_cors_unless_asked(plain):
+    r = plain.post(
+        "/predict", json={"trajectories": walk(), "steps": 1}, headers={"Origin": ORIGIN}
+    )
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+
+
+def test_cors_origins_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TRAJLM_CORS_ORIGINS", f"{ORIGIN}/, http://b.example")
+    assert ServeSettings().cors() == [ORIGIN, "http://b.example"]
+    monkeypatch.delenv("TRAJLM_CORS_ORIGINS")
+    assert ServeSettings().cors() == [] and ServeSettings(cors_origins=("*",)).cors() == ["*"]
+
+
+@pytest.mark.parametrize("ahead", [[0], [0, 30], [-1]])
+def test_seconds_ahead_zero_is_a_422_naming_the_field(client, ahead):
+    r = client.post("/predict", json={"trajectories": walk(), "seconds_ahead": ahead})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"].startswith("seconds_ahead")
+
+
+def test_every_docs_example_is_answered(client):
+    """Each request example of /openapi.json (what /docs "Try it out" sends) gets a 200."""
+    spec = client.get("/openapi.json").json()
+    n = 0
+    for path, ops in spec["paths"].items():
+        body = ops.get("post", {}).get("requestBody", {}).get("content", {})
+        examples = body.get("application/json", {}).get("examples", {})
+        if ops.get("post"):
+            assert examples, f"{path} has no request example"
+        for name, ex in examples.items():
+            r = client.post(path, json=ex["value"])
+            ok = r.status_code == 200 or (path == "/classify" and r.status_code == 404)
+            assert ok, f"{path} example {name}: {r.status_code} {r.text[:200]}"
+            n += 1
+    assert n >= 10
+    assert {"400", "413", "422"} <= set(spec["paths"]["/predict"]["post"]["responses"])
+
+
+def test_health_and_model_say_which_model_answers(client, work):
+    import hashlib
+
+    want = hashlib.sha256((work / "run" / "best" / "model.safetensors").read_bytes()).hexdigest()
+    h = client.get("/health").json()
+    m = client.get("/model").json()
+    assert h["weights_sha256"] == m["weights_sha256"] == want
+    assert h["trajlm_version"] == m["trajlm_version"] == trajlm.__version__
+    assert m["started_at"].endswith("Z")
+    assert client.head("/health").status_code == 200
+
+
+def test_refusals_give_http_advice_not_python(client):
+    bad = walk()
+    bad[3]["lat"] = 123.0
+    r = client.post("/predict", json={"trajectories": bad})
+    assert r.status_code == 422 and r.json()["field"] == "lat"
+    msg = r.json()["error"]
+    assert "out of range" in msg and "trajlm.clean" not in msg and "fix or drop" in msg
+    ms = [dict(p, t=p["t"] * 1000) for p in walk()]
+    msg = client.post("/predict", json={"trajectories": ms}).json()["error"]
+    assert "milliseconds" in msg and "pd.to_datetime" not in msg
