@@ -137,3 +137,50 @@ def test_refusals_give_http_advice_not_python(client):
     ms = [dict(p, t=p["t"] * 1000) for p in walk()]
     msg = client.post("/predict", json={"trajectories": ms}).json()["error"]
     assert "milliseconds" in msg and "pd.to_datetime" not in msg
+
+
+def _local(rows: list[dict], offset: str) -> list[dict]:
+    """The rows with ISO times on a clock `offset` ahead of UTC ('+11:00', '-05:00', 'Z')."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    if offset == "Z":
+        tz = UTC
+    else:
+        sign = 1 if offset[0] == "+" else -1
+        tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+    out = []
+    for r in rows:
+        s = datetime.fromtimestamp(r["t"], tz).isoformat()
+        out.append(dict(r, t=s.replace("+00:00", "Z") if offset == "Z" else s))
+    return out
+
+
+@pytest.mark.parametrize("offset", ["+11:00", "-05:00", "+05:30"])
+def test_answers_on_the_requests_clock(client, offset):
+    r = client.post("/predict", json={"trajectories": _local(walk(), offset), "steps": 2}).json()
+    u = client.post("/predict", json={"trajectories": walk(), "steps": 2}).json()
+    for p, q in zip(r["points"], u["points"], strict=True):
+        assert p["time"].endswith(offset), p["time"]
+        assert p["t"] == q["t"] and p["lat"] == q["lat"]  # the same instants and positions
+        from datetime import datetime
+
+        assert datetime.fromisoformat(p["time"]).timestamp() == p["t"]
+    gappy = _local(walk(n=8), offset)
+    for i in (3, 4):
+        gappy[i]["lat"] = gappy[i]["lon"] = None
+    rec = client.post("/recover", json={"trajectories": gappy}).json()["points"]
+    assert len(rec) == 8 and all(p["time"].endswith(offset) for p in rec)
+    fc = client.post("/predict", json={"trajectories": _local(walk(), offset), "steps": 1,
+                                       "output": "geojson"}).json()  # fmt: skip
+    assert fc["points"]["features"][0]["properties"]["times"][0].endswith(offset)
+
+
+def test_utc_answers_where_the_request_has_no_one_offset(client):
+    for rows in (
+        _local(walk(), "Z"),
+        walk(),  # Z, Unix seconds
+        _local(walk(n=3), "+01:00") + _local(walk(n=6), "+02:00")[3:],
+    ):  # mixed
+        r = client.post("/predict", json={"trajectories": rows, "steps": 1})
+        assert r.status_code == 200, r.text
+        assert r.json()["points"][0]["time"].endswith("Z")

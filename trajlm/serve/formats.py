@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -30,6 +29,7 @@ import polars as pl
 from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.serve.clock import iso, set_offset
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 # keys of table rows read without a word: the four fields and what answers add (valid input again)
@@ -120,6 +120,7 @@ class _Tracks:
         # ISO strings: dates, read from 1900 as the API reads them (numbers as text: numbers)
         strings = pl.Series("t", self.t, dtype=pl.Utf8) if kinds == {True} else None
         self.dated = strings is not None and not strings.str.contains(NUMBER).all()
+        set_offset(strings if self.dated else None)  # answers on the request's clock
         if strings is not None:
             secs = _seconds(strings)
             exact = secs.astype(np.float64)
@@ -361,13 +362,6 @@ def floats(a: Any) -> list[float | None]:
     """A float array as a JSON list (NaN and inf become null: JSON has no NaN)."""
     a = np.asarray(a, dtype=np.float64)
     return [float(v) if math.isfinite(v) else None for v in a.tolist()]
-
-
-def iso(t: int) -> str | None:
-    try:
-        return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (ValueError, OverflowError, OSError):  # beyond year 9999: no ISO form
-        return None
 
 
 def check_times(values: Any, field: str) -> None:
