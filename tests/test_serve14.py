@@ -184,3 +184,21 @@ def test_utc_answers_where_the_request_has_no_one_offset(client):
         r = client.post("/predict", json={"trajectories": rows, "steps": 1})
         assert r.status_code == 200, r.text
         assert r.json()["points"][0]["time"].endswith("Z")
+
+
+def test_request_size_refusal_says_what_was_sent_and_what_fits(model):
+    from trajlm.serve import Limits
+
+    app = create_app(model, ServeSettings(limits=Limits(max_points_per_request=100)))
+    rows = [p for k in range(10) for p in walk(f"v{k}", n=12)]  # 120 points in 10 trajectories
+    with TestClient(app) as c:
+        for doc in (rows, {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": {"traj_id": f"v{k}", "times": [p["t"] for p in
+                 walk(n=12)]}, "geometry": {"type": "LineString", "coordinates": [
+                 [p["lon"], p["lat"]] for p in walk(n=12)]}} for k in range(10)]}):  # fmt: skip
+            r = c.post("/predict", json={"trajectories": doc})
+            assert r.status_code == 422 and r.json()["field"] == "trajectories"
+            msg = r.json()["error"]
+            assert "120 points in 10 trajectories" in msg and "last 10 points" in msg, msg
+            tail = [p for k in range(10) for p in walk(f"v{k}", n=12)[-10:]]
+            assert c.post("/predict", json={"trajectories": tail, "steps": 1}).status_code == 200

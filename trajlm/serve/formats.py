@@ -29,9 +29,8 @@ import polars as pl
 from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
-from trajlm.serve.clock import iso, set_offset
+from trajlm.serve.output import GEOJSON, MFJSON, TABLE, floats, iso, render_points, set_offset  # noqa: F401  (re-exported)
 
-TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 # keys of table rows read without a word: the four fields and what answers add (valid input again)
 OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
 # the row keys the last parse of this request ignored (a context variable: one per request task)
@@ -69,6 +68,7 @@ class _Tracks:
         self.lengths: list[int] = []
         self.wheres: list[str] = []
         self.dated = False
+        self.sent = (0, 0)  # (points, trajectories) of the whole request, for the size refusal
 
     def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False) -> None:
         if not isinstance(coords, list) or not isinstance(times, list):
@@ -85,8 +85,7 @@ class _Tracks:
             raise _bad(f"more than {lim.max_trajectories_per_request} trajectories in one "
                        "request", self.field, "split the request")  # fmt: skip
         if len(self.lat) + len(coords) > lim.max_points_per_request:
-            raise _bad(f"more than {lim.max_points_per_request} points in one request",
-                       self.field, "split the request")  # fmt: skip
+            raise self._too_many_points()
         for i, c in enumerate(coords):
             ok = isinstance(c, list) and len(c) >= 2
             if not (ok and all(_is_num(v) or v is None for v in c[:2])):
@@ -106,6 +105,16 @@ class _Tracks:
         self.ids.append(str(tid))
         self.lengths.append(len(coords))
         self.wheres.append(where)
+
+    def _too_many_points(self) -> TrajlmInputError:
+        """The request-size refusal with what was sent and what fits (session 14: 500
+        trajectories of 60 points were refused without saying how to fit them)."""
+        lim, (n, k) = self.limits, self.sent
+        each = lim.max_points_per_request // max(k, 1)
+        what = f"{n:,} points in {k:,} trajectories" if n else "more points"
+        return _bad(f"{what}; the limit is {lim.max_points_per_request:,} points per request",
+                    self.field, f"split the request, or send each trajectory's last {each:,} "
+                    "points (predict reads only a model's last max_len - steps, GET /model)")  # fmt: skip
 
     def frame(self, ordered: bool = True) -> pl.DataFrame:
         """The canonical table (unsorted; numpy and one DataFrame: this runs per request);
@@ -208,6 +217,15 @@ def _feature_track(feat: Any, where: str) -> tuple[list, list, bool, bool]:
     return geom.get("coordinates"), props[key], key == "datetimes", key == "datetimes"
 
 
+def _coords(feat: Any) -> list:
+    """A Feature's vertex list (empty where it has none: the parse names the problem)."""
+    if not isinstance(feat, dict):
+        return []
+    g = feat.get("temporalGeometry") or feat.get("geometry")
+    c = g.get("coordinates") if isinstance(g, dict) else None
+    return c if isinstance(c, list) else []
+
+
 def parse_trajectories(
     doc: Any,
     limits: Limits,
@@ -245,6 +263,7 @@ def parse_trajectories(
             raise _bad(f"type {kind!r}: expected a GeoJSON FeatureCollection or Feature, a "
                        "MovingPoint, or a list of {traj_id, t, lat, lon} rows", f"{field}.type")  # fmt: skip
         fmt = GEOJSON
+        tracks.sent = (sum(len(_coords(f)) for f, _, _ in items), len(items))
         for feat, where, k in items:
             coords, times, ms, mf = _feature_track(feat, where)
             props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
@@ -353,15 +372,9 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
         raise _bad(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
         )
+    tracks.sent = (len(rows), len(groups))
     for tid, (c, t) in groups.items():
         tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]")
-
-
-# ------------------------------------------------------------------------------ output
-def floats(a: Any) -> list[float | None]:
-    """A float array as a JSON list (NaN and inf become null: JSON has no NaN)."""
-    a = np.asarray(a, dtype=np.float64)
-    return [float(v) if math.isfinite(v) else None for v in a.tolist()]
 
 
 def check_times(values: Any, field: str) -> None:
@@ -373,34 +386,3 @@ def check_times(values: Any, field: str) -> None:
         _seconds(vals if isinstance(vals[0], str) else np.array(vals, dtype=np.float64))
     except TrajlmInputError as e:
         raise _bad(str(e).removeprefix("field t: "), field) from None
-
-
-def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> Any:
-    """Point rows (traj_id, t, lat, lon and `extra` columns) in the request's format: table rows,
-    a GeoJSON FeatureCollection (a LineString per trajectory, per-vertex values as property
-    lists) or MF-JSON (a MovingPoint per trajectory)."""
-    if fmt == TABLE:
-        cols = {c: df[c].to_list() for c in ("traj_id", "t", *extra)}
-        lat, lon = floats(df["lat"]), floats(df["lon"])
-        fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
-        return [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
-                 "lat": lat[i], "lon": lon[i],
-                 **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
-                for i in range(len(df))]  # fmt: skip
-    feats = []
-    for (tid,), g in df.group_by("traj_id", maintain_order=True):
-        coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
-        times = [iso(t) for t in g["t"].to_list()]
-        vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
-        props = {"traj_id": tid, **vals}
-        if fmt == MFJSON:
-            tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,
-                  "interpolation": "Linear"}  # fmt: skip
-            feats.append({"type": "Feature", "id": tid, "temporalGeometry": tg,
-                          "properties": props})  # fmt: skip
-        else:
-            kind = "LineString" if len(coords) >= 2 else "MultiPoint"
-            props |= {"times": times, "t": g["t"].to_list()}
-            feats.append({"type": "Feature", "id": tid, "geometry": {"type": kind,
-                          "coordinates": coords}, "properties": props})  # fmt: skip
-    return {"type": "FeatureCollection", "features": feats}

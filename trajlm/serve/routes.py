@@ -24,9 +24,10 @@ from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import _coverage_lines, _points, _predict_at, _warn, _warned
 from trajlm.serve.errors import NotAvailable, _need
 from trajlm.serve.examples import EXAMPLES
-from trajlm.serve.formats import as_seconds, check_times, floats, parse_trajectories, sub_second
+from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, sub_second
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.output import floats
 
 STATIC = Path(__file__).parent / "static"
 
