@@ -202,3 +202,25 @@ def test_request_size_refusal_says_what_was_sent_and_what_fits(model):
             assert "120 points in 10 trajectories" in msg and "last 10 points" in msg, msg
             tail = [p for k in range(10) for p in walk(f"v{k}", n=12)[-10:]]
             assert c.post("/predict", json={"trajectories": tail, "steps": 1}).status_code == 200
+
+
+def test_recover_and_validity_rows_keep_the_callers_other_keys(client):
+    rows = [dict(p, trip_seq=i, driver="d7", meta={"k": [1, 2]}) for i, p in enumerate(walk(n=8))]
+    for i in (3, 4):
+        rows[i]["lat"] = rows[i]["lon"] = None
+    r = client.post("/recover", json={"trajectories": rows[::-1][::-1]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert "warnings" not in body or not any("ignored" in w for w in body["warnings"])
+    out = body["points"]
+    assert [p["trip_seq"] for p in out] == list(range(8))  # each row's own keys, in time order
+    assert all(p["driver"] == "d7" and p["meta"] == {"k": [1, 2]} for p in out)
+    assert [p["recovered"] for p in out] == [i in (3, 4) for i in range(8)]
+    clash = [dict(p, recovered="mine") for p in walk(n=4)]  # never over the answer's own keys
+    clash[1]["lat"] = clash[1]["lon"] = None
+    assert [p["recovered"] for p in client.post("/recover", json={"trajectories": clash}).json()[
+        "points"]] == [False, True, False, False]  # fmt: skip
+    v = client.post("/validity", json={"trajectories": rows[:3] + rows[5:]}).json()["points"]
+    assert [p["trip_seq"] for p in v] == [0, 1, 2, 5, 6, 7]
+    p = client.post("/predict", json={"trajectories": [dict(q, trip_seq=1) for q in walk()]})
+    assert any("ignored: trip_seq" in w for w in p.json()["warnings"])  # predict: new points

@@ -18,6 +18,7 @@ Responses use the request's format (MF-JSON in, MF-JSON out).
 
 from __future__ import annotations
 
+import json
 import math
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,7 +30,16 @@ import polars as pl
 from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
-from trajlm.serve.output import GEOJSON, MFJSON, TABLE, floats, iso, render_points, set_offset  # noqa: F401  (re-exported)
+from trajlm.serve.output import (  # noqa: F401  (re-exported)
+    EXTRA,
+    GEOJSON,
+    MFJSON,
+    TABLE,
+    floats,
+    iso,
+    render_points,
+    set_offset,
+)
 
 # keys of table rows read without a word: the four fields and what answers add (valid input again)
 OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
@@ -66,11 +76,14 @@ class _Tracks:
         self.lat: list[float] = []
         self.lon: list[float] = []
         self.lengths: list[int] = []
+        self.extra: list[str | None] = []  # a table row's other keys as JSON (keep_extra)
+        self.keep_extra = False
         self.wheres: list[str] = []
         self.dated = False
         self.sent = (0, 0)  # (points, trajectories) of the whole request, for the size refusal
 
-    def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False) -> None:
+    def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False,
+            extra: list[str | None] | None = None) -> None:  # fmt: skip
         if not isinstance(coords, list) or not isinstance(times, list):
             raise _bad("coordinates and times must be lists", where)
         if len(coords) != len(times):
@@ -105,6 +118,7 @@ class _Tracks:
         self.ids.append(str(tid))
         self.lengths.append(len(coords))
         self.wheres.append(where)
+        self.extra.extend(extra or [None] * len(coords))
 
     def _too_many_points(self) -> TrajlmInputError:
         """The request-size refusal with what was sent and what fits (session 14: 500
@@ -159,7 +173,7 @@ class _Tracks:
             "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": tcol,
             "lat": pl.Series(np.array(self.lat), nan_to_null=True),
             "lon": pl.Series(np.array(self.lon), nan_to_null=True),
-        })  # fmt: skip
+        } | ({EXTRA: pl.Series(self.extra, dtype=pl.Utf8)} if any(self.extra) else {}))  # fmt: skip
 
     def plausible(self) -> bool:
         """Every position finite and in range and every time after MIN_T: a request that
@@ -233,6 +247,7 @@ def parse_trajectories(
     validate: bool = True,
     ordered: bool = True,
     dates: bool = False,
+    keep_extra: bool = False,
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
     ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
@@ -244,6 +259,7 @@ def parse_trajectories(
     ``t`` of ISO input comes back as UTC datetimes, so a model method reads them as dates
     too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds."""
     tracks = _Tracks(limits, field)
+    tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
     if isinstance(doc, list):
         _table(doc, tracks, field)
@@ -337,7 +353,7 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
 
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
-    groups: dict[Any, tuple[list, list]] = {}
+    groups: dict[Any, tuple[list, list, list]] = {}
     kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
     for i, r in enumerate(rows):
@@ -345,9 +361,11 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
         if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
             r, read = _canonical_row(r, f"{field}[{i}]")
-            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS | read}
         else:
-            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS}
+            read = set()
+        other = [k for k in r if k not in TIERS and k not in OUTPUT_KEYS | read]
+        if not tracks.keep_extra:
+            ignored |= {str(k) for k in other}
         for key in ("lat", "lon"):
             if not _is_num(r[key]) and r[key] is not None:
                 raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
@@ -363,7 +381,8 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
                 f"{field}[{i}].traj_id",
                 "give one type for every traj_id (all strings or all integers)",
             )
-        c, t = groups.setdefault(str(r["traj_id"]), ([], []))
+        c, t, x = groups.setdefault(str(r["traj_id"]), ([], [], []))
+        x.append(json.dumps({str(k): r[k] for k in other}) if other and tracks.keep_extra else None)
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])
@@ -373,8 +392,8 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
         )
     tracks.sent = (len(rows), len(groups))
-    for tid, (c, t) in groups.items():
-        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]")
+    for tid, (c, t, x) in groups.items():
+        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]", extra=x)
 
 
 def check_times(values: Any, field: str) -> None:

@@ -14,6 +14,7 @@ before. ``t`` stays Unix seconds.
 
 from __future__ import annotations
 
+import json
 import math
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta, timezone
@@ -23,6 +24,8 @@ import numpy as np
 import polars as pl
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
+# a table row's other keys (JSON), carried through /recover and /validity to the answer's rows
+EXTRA = "__extra"
 
 # the offset (seconds east of UTC) of this request's times, or None: UTC (one per request task)
 OFFSET: ContextVar[int | None] = ContextVar("answer_utc_offset", default=None)
@@ -73,10 +76,14 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
         cols = {c: df[c].to_list() for c in ("traj_id", "t", *extra)}
         lat, lon = floats(df["lat"]), floats(df["lon"])
         fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
-        return [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
+        rows = [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
                  "lat": lat[i], "lon": lon[i],
                  **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
                 for i in range(len(df))]  # fmt: skip
+        if EXTRA in df.columns:  # the caller's own keys, after the answer's (never over them)
+            for row, x in zip(rows, df[EXTRA].to_list(), strict=True):
+                row |= {k: v for k, v in json.loads(x).items() if k not in row} if x else {}
+        return rows
     feats = []
     for (tid,), g in df.group_by("traj_id", maintain_order=True):
         coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]

@@ -59,11 +59,11 @@ def task_routes(
               503: {"model": s.ErrorResponse}}  # fmt: skip
 
     def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True,
-              dates: bool = True):  # fmt: skip
+              dates: bool = True, keep_extra: bool = False):  # fmt: skip
         """ISO times reach the model as datetimes (dates, from 1900, as the Python API reads
         them); numbers as Unix seconds (from 1990)."""
         return parse_trajectories(req.trajectories, cfg.limits, validate=validate,
-                                  ordered=ordered, dates=dates)  # fmt: skip
+                                  ordered=ordered, dates=dates, keep_extra=keep_extra)  # fmt: skip
 
     @router.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: PredictBody) -> JSONResponse:
@@ -101,7 +101,7 @@ def task_routes(
             raise TrajlmInputError("mode 'span' decodes with infilling heads, which this "
                                    "checkpoint has not; 'inplace' (the default) or 'bridge' "
                                    "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
-        df, fmt = parse(req, validate=False)
+        df, fmt = parse(req, validate=False, keep_extra=True)  # rows keep the caller's keys
         out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
         return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
 
@@ -181,7 +181,7 @@ def task_routes(
                 modes = sorted(ValidityConfig().table())
                 raise TrajlmInputError(str(e).split(";")[0], field="mode",
                                        hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
-        df, fmt = parse(req, validate=False, ordered=False, dates=False)  # reported, not refused
+        df, fmt = parse(req, validate=False, ordered=False, dates=False, keep_extra=True)
         pts = check_validity(df, mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
