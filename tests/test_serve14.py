@@ -224,3 +224,21 @@ def test_recover_and_validity_rows_keep_the_callers_other_keys(client):
     assert [p["trip_seq"] for p in v] == [0, 1, 2, 5, 6, 7]
     p = client.post("/predict", json={"trajectories": [dict(q, trip_seq=1) for q in walk()]})
     assert any("ignored: trip_seq" in w for w in p.json()["warnings"])  # predict: new points
+
+
+def test_a_bug_is_one_500_and_the_connection_stays_usable(model, monkeypatch):
+    import httpx
+    from serve_helpers import live_server
+
+    def boom(*a, **k):
+        raise RuntimeError("a bug")
+
+    app = create_app(model, ServeSettings(cors_origins=(ORIGIN,)))
+    with live_server(app) as url, httpx.Client(base_url=url, timeout=30) as c:
+        monkeypatch.setattr(model, "embed", boom)
+        r = c.post("/embed", json={"trajectories": walk()}, headers={"Origin": ORIGIN})
+        assert r.status_code == 500 and "RuntimeError" in r.json()["error"]
+        assert r.headers.get("access-control-allow-origin") == ORIGIN
+        monkeypatch.undo()
+        for _ in range(3):  # the same kept-alive connection
+            assert c.post("/predict", json={"trajectories": walk(), "steps": 1}).status_code == 200

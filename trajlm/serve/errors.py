@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,6 +51,35 @@ def _need(model: TrajLM, task: str) -> None:
         raise NotAvailable(f"classify: {model.path} is not a classifier; serve a classifier "
                            "directory (classifier.json, from `trajlm finetune --task classify`)")  # fmt: skip
     raise NotAvailable(f"{task}: this checkpoint has no infilling heads; {MULTITASK_HINT}")
+
+
+class CatchBugs:
+    """ASGI middleware: an exception no handler answered (a bug) becomes the 500 answer here,
+    logged once, and is not raised further. Raised past the app, uvicorn logged it a second
+    time and closed the connection, so a client's next request on the kept-alive connection
+    failed with a reset (session 14). Inside the CORS middleware: a 500 carries its headers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def watch(msg: dict) -> None:
+            nonlocal started
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as e:
+            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # the answer is half sent: nothing sensible to add
+                return
+            resp = _error(500, f"internal error ({type(e).__name__}); it is logged on the server")
+            await resp(scope, receive, send)
 
 
 def _handlers(app: FastAPI) -> None:
