@@ -242,3 +242,20 @@ def test_a_bug_is_one_500_and_the_connection_stays_usable(model, monkeypatch):
         monkeypatch.undo()
         for _ in range(3):  # the same kept-alive connection
             assert c.post("/predict", json={"trajectories": walk(), "steps": 1}).status_code == 200
+
+
+@pytest.mark.parametrize("names", [("lat", "lon"), ("latitude", "lng")])
+def test_rows_without_position_keys_are_missing_positions(client, names):
+    """JavaScript's JSON.stringify leaves `lat: undefined` out: such a row is a gap to fill."""
+    rows = [{"traj_id": p["traj_id"], "t": p["t"], names[0]: p["lat"], names[1]: p["lon"]}
+            for p in walk(n=8)]  # fmt: skip
+    for i in (3, 4):
+        rows[i] = {"traj_id": "a", "t": rows[i]["t"]}
+    r = client.post("/recover", json={"trajectories": rows})
+    assert r.status_code == 200, r.text
+    assert [p["recovered"] for p in r.json()["points"]] == [i in (3, 4) for i in range(8)]
+    p = client.post("/predict", json={"trajectories": rows})  # predict: refused, naming the gap
+    assert p.status_code == 422 and "missing value" in p.json()["error"]
+    none = [{"traj_id": "a", "t": q["t"], "Breite": q["lat"]} for q in walk()]  # no row names lon
+    msg = client.post("/recover", json={"trajectories": none}).json()["error"]
+    assert "name it lat" in msg or "name it lon" in msg

@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
-from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.column_names import TIERS
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.serve.output import (  # noqa: F401  (re-exported)
     EXTRA,
@@ -40,6 +40,7 @@ from trajlm.serve.output import (  # noqa: F401  (re-exported)
     render_points,
     set_offset,
 )
+from trajlm.serve.rows import _bad, _canonical_row, _gap_keys, _is_num, _names_position
 
 # keys of table rows read without a word: the four fields and what answers add (valid input again)
 OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
@@ -56,14 +57,6 @@ class Limits:
     max_points_per_request: int = 20_000
     max_trajectories_per_request: int = 500
     max_id_chars: int = 256  # a traj_id is echoed on every answer row (badapi: a 3 MB id)
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _bad(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
-    return TrajlmInputError(message, field=field, hint=hint)
 
 
 class _Tracks:
@@ -332,33 +325,17 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
-def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
-    """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
-    time, timestamp, latitude, lng, trip_id, ...) -> ({traj_id, t, lat, lon, ...}, the keys
-    read for them)."""
-    out, read = dict(r), set()
-    for key, tiers in TIERS.items():
-        if key in r:
-            continue
-        found = [c for c in candidates(tiers, [k for k in r if isinstance(k, str)])
-                 if c not in TIERS]  # fmt: skip
-        if len(found) != 1:
-            names = ", ".join(n for tier in tiers for n in tier)
-            what = f"ambiguous ({found})" if found else "missing"
-            raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
-        out[key] = r[found[0]]
-        read.add(found[0])
-    return out, read
-
-
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list, list]] = {}
     kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
+    gap = _gap_keys(rows)
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
+        if gap and not any(k in r for k in gap) and not _names_position(r):
+            r = r | dict.fromkeys(gap)  # position keys left out: a missing position
         if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
             r, read = _canonical_row(r, f"{field}[{i}]")
         else:
