@@ -259,3 +259,25 @@ def test_rows_without_position_keys_are_missing_positions(client, names):
     none = [{"traj_id": "a", "t": q["t"], "Breite": q["lat"]} for q in walk()]  # no row names lon
     msg = client.post("/recover", json={"trajectories": none}).json()["error"]
     assert "name it lat" in msg or "name it lon" in msg
+
+
+def test_per_trajectory_times_as_the_python_api_takes_them(client, model):
+    import pandas as pd
+
+    rows = walk("a") + walk("b", t0=1710750600 + 40)
+    r = client.post("/predict", json={"trajectories": rows, "seconds_ahead": {"b": [30, 60]}})
+    assert r.status_code == 200, r.text
+    pts = r.json()["points"]
+    py = model.predict(pd.DataFrame(rows), seconds_ahead={"b": [30, 60]})
+    assert [p["traj_id"] for p in pts] == ["b", "b"] and [p["t"] for p in pts] == list(py["t"])
+    assert [p["lat"] for p in pts] == pytest.approx(list(py["lat"]), abs=1e-12)
+    last = rows[-1]["t"]
+    r = client.post("/predict", json={"trajectories": rows, "at_times": {"a": [last + 10],
+                                      "b": [last + 20, last + 50]}})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert [(p["traj_id"], p["t"]) for p in r.json()["points"]] == [
+        ("a", last + 10), ("b", last + 20), ("b", last + 50)]  # fmt: skip
+    bad = client.post("/predict", json={"trajectories": rows, "seconds_ahead": {"zz": [30]}})
+    assert bad.status_code == 422 and "zz" in bad.json()["error"]
+    zero = client.post("/predict", json={"trajectories": rows, "seconds_ahead": {"a": [0]}})
+    assert zero.status_code == 422

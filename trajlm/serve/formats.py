@@ -375,6 +375,10 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
 
 def check_times(values: Any, field: str) -> None:
     """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`."""
+    if isinstance(values, dict):  # per trajectory: {traj_id: times}
+        for tid, v in values.items():
+            check_times(v, f"{field}[{tid!r}]")
+        return
     vals = values if isinstance(values, list) else [values]
     if len({isinstance(v, str) for v in vals}) > 1:
         raise _bad("mixes strings and numbers", field, "use one kind")
