@@ -281,3 +281,21 @@ def test_per_trajectory_times_as_the_python_api_takes_them(client, model):
     assert bad.status_code == 422 and "zz" in bad.json()["error"]
     zero = client.post("/predict", json={"trajectories": rows, "seconds_ahead": {"a": [0]}})
     assert zero.status_code == 422
+
+
+def test_map_page_script_parses_and_shows_warnings():
+    """The page's script is valid JavaScript (node --check, where node exists; the browser test
+    needs chromium) and lists the answers' warnings in #warnings."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    static = Path(trajlm.__file__).parent / "serve" / "static"
+    js = (static / "app.js").read_text()
+    assert 'id="warnings"' in (static / "index.html").read_text()
+    assert "data.warnings" in js and "r.time.slice(11, 19)" not in js
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    r = subprocess.run([node, "--check", str(static / "app.js")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
