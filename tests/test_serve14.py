@@ -299,3 +299,33 @@ def test_map_page_script_parses_and_shows_warnings():
         pytest.skip("node is not installed")
     r = subprocess.run([node, "--check", str(static / "app.js")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_request_slower_than_the_timeout_is_told_so_not_to_retry(model, monkeypatch):
+    import threading
+    import time
+
+    real = model.embed
+
+    def slow(*a, **k):
+        time.sleep(0.6)
+        return real(*a, **k)
+
+    app = create_app(model, ServeSettings(timeout_s=0.3))
+    with TestClient(app) as c:
+        monkeypatch.setattr(model, "embed", slow)
+        r = c.post("/embed", json={"trajectories": walk()})
+        assert r.status_code == 503 and "too slow" in r.json()["error"]
+        assert "retry-after" not in r.headers and "--timeout" in r.json()["error"]
+        time.sleep(0.5)  # the abandoned call ends
+        out = {}
+        t = threading.Thread(target=lambda: out.update(a=c.post("/embed", json={"trajectories":
+                                                                                  walk()})))  # fmt: skip
+        t.start()
+        time.sleep(0.05)
+        b = c.post("/validity", json={"trajectories": walk()})  # no model call: answered
+        q = c.post("/embed", json={"trajectories": walk("b")})  # waits behind the slow call
+        t.join()
+        assert b.status_code == 200
+        assert q.status_code == 503 and "busy" in q.json()["error"], q.text
+        assert q.headers["retry-after"] == "1"

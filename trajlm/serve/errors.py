@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from trajlm.api import TrajLM
 from trajlm.api_checks import MULTITASK_HINT
 from trajlm.errors import TrajlmInputError
-from trajlm.serve.batching import Overloaded
+from trajlm.serve.batching import Overloaded, TooSlow
 
 log = logging.getLogger("trajlm.serve")
 
@@ -111,6 +111,10 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, e: NotAvailable) -> JSONResponse:
         return _error(404, str(e))
+
+    @app.exception_handler(TooSlow)  # before Overloaded: retrying the same request won't help
+    async def too_slow(request: Request, e: TooSlow) -> JSONResponse:
+        return _error(503, f"too slow: {e}")
 
     @app.exception_handler(Overloaded)
     async def overloaded(request: Request, e: Overloaded) -> JSONResponse:
