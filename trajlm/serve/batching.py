@@ -71,8 +71,8 @@ class ModelWorker:
             return await asyncio.wait_for(fut, self.timeout_s)
         except TimeoutError:
             if started and time.perf_counter() - started[0] >= 0.5 * self.timeout_s:
-                raise TooSlow(f"this request's model call ran past the server's timeout "
-                              f"({self.timeout_s:g} s): send fewer trajectories, points or "
+                raise TooSlow(f"not answered within {self.timeout_s:g} s: this request's own "
+                              "model call ran that long; send fewer trajectories, points or "
                               "times ahead per request, or start the server with a longer "
                               "--timeout") from None  # fmt: skip
             raise Overloaded(f"not answered within {self.timeout_s:g} s (the model was busy "
