@@ -29,6 +29,9 @@ def _error(status: int, message: str, field: str | None = None, headers=None) ->
 # HTTP client can do instead (session 14: `lat 123` told a web client to call trajlm.clean(df))
 HTTP_HINT = ("fix or drop those points: finite lat in [-90, 90] and lon in [-180, 180], each "
              "trajectory's times increasing, one point per time")  # fmt: skip
+# pydantic's names for the member of a union a value was tried against ("list[...]", "str"):
+# no part of the request's JSON path (session 14: "seconds_ahead.list[constrained-float].0")
+_UNION_TAG = re.compile(r"(list|dict|str|float|int|bool|constrained-\w+|function-\w+)(\[.*\])?")
 _PANDAS = re.compile(r" \(or pd\.to_datetime\([^)]*\)\)")
 
 
@@ -89,8 +92,13 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
-        first = e.errors()[0] if e.errors() else {}
-        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        errs = e.errors()
+        first = errs[0] if errs else {}
+        # a union (a list, or {traj_id: list}): the member that got furthest names the problem
+        same = [x for x in errs if tuple(x.get("loc", ()))[:2] == tuple(first.get("loc", ()))[:2]]
+        first = max(same, key=lambda x: len(x.get("loc", ())), default=first)
+        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body" and not (
+            isinstance(p, str) and _UNION_TAG.fullmatch(p))) or "body"  # fmt: skip
         msg = first.get("msg", "invalid request")
         if first.get("type") == "json_invalid":
             return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
