@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from trajlm.api import TrajLM
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import SEP, predict_batch
-from trajlm.serve.errors import NotAvailable, _handlers
+from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
 from trajlm.serve.routes import STATIC, info_routes, task_routes
@@ -51,7 +51,14 @@ def create_app(
                   description="Trajectory model API: predict, recover, travel time, classify, "
                   "embed, similar. Errors: `{error, field}` with 4xx; 503 + Retry-After when "
                   "overloaded.")  # fmt: skip
+    app.add_middleware(CatchBugs)  # innermost: a bug's 500 goes out like any answer
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
+    if origins := cfg.cors():  # outermost: refusals (413, 4xx) carry the CORS headers too
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                           allow_headers=["content-type"], expose_headers=["Retry-After"],
+                           max_age=600)  # fmt: skip
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
     _handlers(app)
     app.include_router(task_routes(model, cfg, worker, batcher, index))

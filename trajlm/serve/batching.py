@@ -32,6 +32,12 @@ class Overloaded(Exception):
         self.retry_after = retry_after
 
 
+class TooSlow(Overloaded):
+    """This request's own model call ran past the timeout: retrying the same request cannot
+    help (session 14: a 500-trajectory rollout was answered "overloaded, retry later" on an
+    idle server, every time)."""
+
+
 @dataclass
 class _Item:
     key: Hashable
@@ -54,11 +60,23 @@ class ModelWorker:
         if self.pending >= self.max_pending:
             raise Overloaded(f"{self.pending} model calls are waiting (the limit)")
         self.pending += 1
+        started: list[float] = []
+
+        def run() -> Any:
+            started.append(time.perf_counter())
+            return fn(*args)
+
         try:
-            fut = asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+            fut = asyncio.get_running_loop().run_in_executor(self.executor, run)
             return await asyncio.wait_for(fut, self.timeout_s)
         except TimeoutError:
-            raise Overloaded(f"not answered within {self.timeout_s:g} s") from None
+            if started and time.perf_counter() - started[0] >= 0.5 * self.timeout_s:
+                raise TooSlow(f"not answered within {self.timeout_s:g} s: this request's own "
+                              "model call ran that long; send fewer trajectories, points or "
+                              "times ahead per request, or start the server with a longer "
+                              "--timeout") from None  # fmt: skip
+            raise Overloaded(f"not answered within {self.timeout_s:g} s (the model was busy "
+                             "with other requests)") from None  # fmt: skip
         finally:
             self.pending -= 1
 

@@ -12,7 +12,8 @@ import polars as pl
 
 from trajlm.api import TrajLM
 from trajlm.model.coverage import coverage_warnings
-from trajlm.serve.formats import as_seconds, ignored_line, render_points
+from trajlm.serve.formats import as_seconds, ignored_line
+from trajlm.serve.output import render_points
 
 log = logging.getLogger("trajlm.serve")
 

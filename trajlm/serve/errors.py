@@ -5,6 +5,8 @@ is a bug -> logged, 500. The app's exception handlers (trajlm/serve/app.py insta
 from __future__ import annotations
 
 import logging
+import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,13 +16,31 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from trajlm.api import TrajLM
 from trajlm.api_checks import MULTITASK_HINT
 from trajlm.errors import TrajlmInputError
-from trajlm.serve.batching import Overloaded
+from trajlm.serve.batching import Overloaded, TooSlow
 
 log = logging.getLogger("trajlm.serve")
 
 
 def _error(status: int, message: str, field: str | None = None, headers=None) -> JSONResponse:
     return JSONResponse({"error": " ".join(message.split()), "field": field}, status, headers)
+
+
+# advice written for Python callers (trajlm/data/schema.py, trajlm/data/times.py) and what an
+# HTTP client can do instead (session 14: `lat 123` told a web client to call trajlm.clean(df))
+HTTP_HINT = ("fix or drop those points: finite lat in [-90, 90] and lon in [-180, 180], each "
+             "trajectory's times increasing, one point per time")  # fmt: skip
+# pydantic's names for the member of a union a value was tried against ("list[...]", "str"):
+# no part of the request's JSON path (session 14: "seconds_ahead.list[constrained-float].0")
+_UNION_TAG = re.compile(r"(list|dict|str|float|int|bool|constrained-\w+|function-\w+)(\[.*\])?")
+_PANDAS = re.compile(r" \(or pd\.to_datetime\([^)]*\)\)")
+
+
+def http_message(e: TrajlmInputError) -> str:
+    """The error's line with Python-only advice replaced by what an HTTP client can do."""
+    text = str(e)
+    if e.hint and "trajlm.clean(df)" in e.hint and text.endswith(e.hint):
+        text = text[: -len(e.hint)] + HTTP_HINT
+    return _PANDAS.sub("", text)
 
 
 class NotAvailable(Exception):
@@ -36,15 +56,49 @@ def _need(model: TrajLM, task: str) -> None:
     raise NotAvailable(f"{task}: this checkpoint has no infilling heads; {MULTITASK_HINT}")
 
 
+class CatchBugs:
+    """ASGI middleware: an exception no handler answered (a bug) becomes the 500 answer here,
+    logged once, and is not raised further. Raised past the app, uvicorn logged it a second
+    time and closed the connection, so a client's next request on the kept-alive connection
+    failed with a reset (session 14). Inside the CORS middleware: a 500 carries its headers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def watch(msg: dict) -> None:
+            nonlocal started
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as e:
+            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # the answer is half sent: nothing sensible to add
+                return
+            resp = _error(500, f"internal error ({type(e).__name__}); it is logged on the server")
+            await resp(scope, receive, send)
+
+
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(TrajlmInputError)
     async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
-        return _error(422, str(e), e.field)
+        return _error(422, http_message(e), e.field)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
-        first = e.errors()[0] if e.errors() else {}
-        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        errs = e.errors()
+        first = errs[0] if errs else {}
+        # a union (a list, or {traj_id: list}): the member that got furthest names the problem
+        same = [x for x in errs if tuple(x.get("loc", ()))[:2] == tuple(first.get("loc", ()))[:2]]
+        first = max(same, key=lambda x: len(x.get("loc", ())), default=first)
+        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body" and not (
+            isinstance(p, str) and _UNION_TAG.fullmatch(p))) or "body"  # fmt: skip
         msg = first.get("msg", "invalid request")
         if first.get("type") == "json_invalid":
             return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
@@ -65,6 +119,10 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, e: NotAvailable) -> JSONResponse:
         return _error(404, str(e))
+
+    @app.exception_handler(TooSlow)  # before Overloaded: retrying the same request won't help
+    async def too_slow(request: Request, e: TooSlow) -> JSONResponse:
+        return _error(503, f"too slow: {e}")
 
     @app.exception_handler(Overloaded)
     async def overloaded(request: Request, e: Overloaded) -> JSONResponse:

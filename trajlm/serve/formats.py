@@ -18,20 +18,30 @@ Responses use the request's format (MF-JSON in, MF-JSON out).
 
 from __future__ import annotations
 
+import json
 import math
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
-from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.column_names import TIERS
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.serve.output import (  # noqa: F401  (re-exported)
+    EXTRA,
+    GEOJSON,
+    MFJSON,
+    TABLE,
+    floats,
+    iso,
+    render_points,
+    set_offset,
+)
+from trajlm.serve.rows import _bad, _canonical_row, _gap_keys, _is_num, _names_position
 
-TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 # keys of table rows read without a word: the four fields and what answers add (valid input again)
 OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
 # the row keys the last parse of this request ignored (a context variable: one per request task)
@@ -49,14 +59,6 @@ class Limits:
     max_id_chars: int = 256  # a traj_id is echoed on every answer row (badapi: a 3 MB id)
 
 
-def _is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _bad(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
-    return TrajlmInputError(message, field=field, hint=hint)
-
-
 class _Tracks:
     """Collects (traj_id, times, lats, lons) per trajectory while checking types and limits."""
 
@@ -67,10 +69,14 @@ class _Tracks:
         self.lat: list[float] = []
         self.lon: list[float] = []
         self.lengths: list[int] = []
+        self.extra: list[str | None] = []  # a table row's other keys as JSON (keep_extra)
+        self.keep_extra = False
         self.wheres: list[str] = []
         self.dated = False
+        self.sent = (0, 0)  # (points, trajectories) of the whole request, for the size refusal
 
-    def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False) -> None:
+    def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False,
+            extra: list[str | None] | None = None) -> None:  # fmt: skip
         if not isinstance(coords, list) or not isinstance(times, list):
             raise _bad("coordinates and times must be lists", where)
         if len(coords) != len(times):
@@ -85,8 +91,7 @@ class _Tracks:
             raise _bad(f"more than {lim.max_trajectories_per_request} trajectories in one "
                        "request", self.field, "split the request")  # fmt: skip
         if len(self.lat) + len(coords) > lim.max_points_per_request:
-            raise _bad(f"more than {lim.max_points_per_request} points in one request",
-                       self.field, "split the request")  # fmt: skip
+            raise self._too_many_points()
         for i, c in enumerate(coords):
             ok = isinstance(c, list) and len(c) >= 2
             if not (ok and all(_is_num(v) or v is None for v in c[:2])):
@@ -106,6 +111,17 @@ class _Tracks:
         self.ids.append(str(tid))
         self.lengths.append(len(coords))
         self.wheres.append(where)
+        self.extra.extend(extra or [None] * len(coords))
+
+    def _too_many_points(self) -> TrajlmInputError:
+        """The request-size refusal with what was sent and what fits (session 14: 500
+        trajectories of 60 points were refused without saying how to fit them)."""
+        lim, (n, k) = self.limits, self.sent
+        each = lim.max_points_per_request // max(k, 1)
+        what = f"{n:,} points in {k:,} trajectories" if n else "more points"
+        return _bad(f"{what}; the limit is {lim.max_points_per_request:,} points per request",
+                    self.field, f"split the request, or send each trajectory's last {each:,} "
+                    "points (predict reads only a model's last max_len - steps, GET /model)")  # fmt: skip
 
     def frame(self, ordered: bool = True) -> pl.DataFrame:
         """The canonical table (unsorted; numpy and one DataFrame: this runs per request);
@@ -120,6 +136,7 @@ class _Tracks:
         # ISO strings: dates, read from 1900 as the API reads them (numbers as text: numbers)
         strings = pl.Series("t", self.t, dtype=pl.Utf8) if kinds == {True} else None
         self.dated = strings is not None and not strings.str.contains(NUMBER).all()
+        set_offset(strings if self.dated else None)  # answers on the request's clock
         if strings is not None:
             secs = _seconds(strings)
             exact = secs.astype(np.float64)
@@ -149,7 +166,7 @@ class _Tracks:
             "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": tcol,
             "lat": pl.Series(np.array(self.lat), nan_to_null=True),
             "lon": pl.Series(np.array(self.lon), nan_to_null=True),
-        })  # fmt: skip
+        } | ({EXTRA: pl.Series(self.extra, dtype=pl.Utf8)} if any(self.extra) else {}))  # fmt: skip
 
     def plausible(self) -> bool:
         """Every position finite and in range and every time after MIN_T: a request that
@@ -207,6 +224,15 @@ def _feature_track(feat: Any, where: str) -> tuple[list, list, bool, bool]:
     return geom.get("coordinates"), props[key], key == "datetimes", key == "datetimes"
 
 
+def _coords(feat: Any) -> list:
+    """A Feature's vertex list (empty where it has none: the parse names the problem)."""
+    if not isinstance(feat, dict):
+        return []
+    g = feat.get("temporalGeometry") or feat.get("geometry")
+    c = g.get("coordinates") if isinstance(g, dict) else None
+    return c if isinstance(c, list) else []
+
+
 def parse_trajectories(
     doc: Any,
     limits: Limits,
@@ -214,6 +240,7 @@ def parse_trajectories(
     validate: bool = True,
     ordered: bool = True,
     dates: bool = False,
+    keep_extra: bool = False,
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
     ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
@@ -225,6 +252,7 @@ def parse_trajectories(
     ``t`` of ISO input comes back as UTC datetimes, so a model method reads them as dates
     too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds."""
     tracks = _Tracks(limits, field)
+    tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
     if isinstance(doc, list):
         _table(doc, tracks, field)
@@ -244,6 +272,7 @@ def parse_trajectories(
             raise _bad(f"type {kind!r}: expected a GeoJSON FeatureCollection or Feature, a "
                        "MovingPoint, or a list of {traj_id, t, lat, lon} rows", f"{field}.type")  # fmt: skip
         fmt = GEOJSON
+        tracks.sent = (sum(len(_coords(f)) for f, _, _ in items), len(items))
         for feat, where, k in items:
             coords, times, ms, mf = _feature_track(feat, where)
             props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
@@ -296,38 +325,24 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
-def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
-    """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
-    time, timestamp, latitude, lng, trip_id, ...) -> ({traj_id, t, lat, lon, ...}, the keys
-    read for them)."""
-    out, read = dict(r), set()
-    for key, tiers in TIERS.items():
-        if key in r:
-            continue
-        found = [c for c in candidates(tiers, [k for k in r if isinstance(k, str)])
-                 if c not in TIERS]  # fmt: skip
-        if len(found) != 1:
-            names = ", ".join(n for tier in tiers for n in tier)
-            what = f"ambiguous ({found})" if found else "missing"
-            raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
-        out[key] = r[found[0]]
-        read.add(found[0])
-    return out, read
-
-
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
-    groups: dict[Any, tuple[list, list]] = {}
+    groups: dict[Any, tuple[list, list, list]] = {}
     kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
+    gap = _gap_keys(rows)
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
+        if gap and not any(k in r for k in gap) and not _names_position(r):
+            r = r | dict.fromkeys(gap)  # position keys left out: a missing position
         if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
             r, read = _canonical_row(r, f"{field}[{i}]")
-            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS | read}
         else:
-            ignored |= {str(k) for k in r if k not in TIERS and k not in OUTPUT_KEYS}
+            read = set()
+        other = [k for k in r if k not in TIERS and k not in OUTPUT_KEYS | read]
+        if not tracks.keep_extra:
+            ignored |= {str(k) for k in other}
         for key in ("lat", "lon"):
             if not _is_num(r[key]) and r[key] is not None:
                 raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
@@ -343,7 +358,8 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
                 f"{field}[{i}].traj_id",
                 "give one type for every traj_id (all strings or all integers)",
             )
-        c, t = groups.setdefault(str(r["traj_id"]), ([], []))
+        c, t, x = groups.setdefault(str(r["traj_id"]), ([], [], []))
+        x.append(json.dumps({str(k): r[k] for k in other}) if other and tracks.keep_extra else None)
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])
@@ -352,26 +368,17 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
         raise _bad(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
         )
-    for tid, (c, t) in groups.items():
-        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]")
-
-
-# ------------------------------------------------------------------------------ output
-def floats(a: Any) -> list[float | None]:
-    """A float array as a JSON list (NaN and inf become null: JSON has no NaN)."""
-    a = np.asarray(a, dtype=np.float64)
-    return [float(v) if math.isfinite(v) else None for v in a.tolist()]
-
-
-def iso(t: int) -> str | None:
-    try:
-        return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (ValueError, OverflowError, OSError):  # beyond year 9999: no ISO form
-        return None
+    tracks.sent = (len(rows), len(groups))
+    for tid, (c, t, x) in groups.items():
+        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]", extra=x)
 
 
 def check_times(values: Any, field: str) -> None:
     """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`."""
+    if isinstance(values, dict):  # per trajectory: {traj_id: times}
+        for tid, v in values.items():
+            check_times(v, f"{field}[{tid!r}]")
+        return
     vals = values if isinstance(values, list) else [values]
     if len({isinstance(v, str) for v in vals}) > 1:
         raise _bad("mixes strings and numbers", field, "use one kind")
@@ -379,34 +386,3 @@ def check_times(values: Any, field: str) -> None:
         _seconds(vals if isinstance(vals[0], str) else np.array(vals, dtype=np.float64))
     except TrajlmInputError as e:
         raise _bad(str(e).removeprefix("field t: "), field) from None
-
-
-def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> Any:
-    """Point rows (traj_id, t, lat, lon and `extra` columns) in the request's format: table rows,
-    a GeoJSON FeatureCollection (a LineString per trajectory, per-vertex values as property
-    lists) or MF-JSON (a MovingPoint per trajectory)."""
-    if fmt == TABLE:
-        cols = {c: df[c].to_list() for c in ("traj_id", "t", *extra)}
-        lat, lon = floats(df["lat"]), floats(df["lon"])
-        fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
-        return [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
-                 "lat": lat[i], "lon": lon[i],
-                 **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
-                for i in range(len(df))]  # fmt: skip
-    feats = []
-    for (tid,), g in df.group_by("traj_id", maintain_order=True):
-        coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
-        times = [iso(t) for t in g["t"].to_list()]
-        vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
-        props = {"traj_id": tid, **vals}
-        if fmt == MFJSON:
-            tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,
-                  "interpolation": "Linear"}  # fmt: skip
-            feats.append({"type": "Feature", "id": tid, "temporalGeometry": tg,
-                          "properties": props})  # fmt: skip
-        else:
-            kind = "LineString" if len(coords) >= 2 else "MultiPoint"
-            props |= {"times": times, "t": g["t"].to_list()}
-            feats.append({"type": "Feature", "id": tid, "geometry": {"type": kind,
-                          "coordinates": coords}, "properties": props})  # fmt: skip
-    return {"type": "FeatureCollection", "features": feats}

@@ -86,3 +86,16 @@ class ServeSettings:
     max_delay_ms: float = 5.0
     max_queue: int = 256
     timeout_s: float = 10.0
+    # browser apps on these origins may call the API (CORS; "*" for any). None reads
+    # $TRAJLM_CORS_ORIGINS (comma-separated; `trajlm serve` and the uvicorn factory); unset or
+    # empty: no CORS headers, as before session 14
+    cors_origins: tuple[str, ...] | None = None
+
+    def cors(self) -> list[str]:
+        """The allowed origins: the field, else $TRAJLM_CORS_ORIGINS, else none."""
+        import os
+
+        given = self.cors_origins
+        if given is None:
+            given = tuple(os.environ.get("TRAJLM_CORS_ORIGINS", "").split(","))
+        return [o.strip().rstrip("/") for o in given if o.strip()]

@@ -8,11 +8,11 @@ import json
 import math
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import polars as pl
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 from fastapi.responses import FileResponse, JSONResponse
 
 from trajlm.api import TrajLM
@@ -23,11 +23,23 @@ from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import _coverage_lines, _points, _predict_at, _warn, _warned
 from trajlm.serve.errors import NotAvailable, _need
-from trajlm.serve.formats import as_seconds, check_times, floats, parse_trajectories, sub_second
+from trajlm.serve.examples import EXAMPLES
+from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, sub_second
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.output import floats
 
 STATIC = Path(__file__).parent / "static"
+
+
+# the request bodies with their /docs examples (trajlm/serve/examples.py)
+PredictBody = Annotated[s.PredictRequest, Body(openapi_examples=EXAMPLES["/predict"])]
+RecoverBody = Annotated[s.RecoverRequest, Body(openapi_examples=EXAMPLES["/recover"])]
+TravelBody = Annotated[s.TravelTimeRequest, Body(openapi_examples=EXAMPLES["/travel-time"])]
+EmbedBody = Annotated[s.TrajectoriesRequest, Body(openapi_examples=EXAMPLES["/embed"])]
+ClassifyBody = Annotated[s.TrajectoriesRequest, Body(openapi_examples=EXAMPLES["/classify"])]
+SimilarBody = Annotated[s.SimilarRequest, Body(openapi_examples=EXAMPLES["/similar"])]
+ValidityBody = Annotated[s.ValidityRequest, Body(openapi_examples=EXAMPLES["/validity"])]
 
 
 def task_routes(
@@ -42,18 +54,19 @@ def task_routes(
     router = APIRouter()
     max_steps = model.config.max_len - 2
 
-    errors = {422: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
+    errors = {400: {"model": s.ErrorResponse}, 404: {"model": s.ErrorResponse},
+              413: {"model": s.ErrorResponse}, 422: {"model": s.ErrorResponse},
               503: {"model": s.ErrorResponse}}  # fmt: skip
 
     def parse(req: s.TrajectoriesRequest, validate: bool = True, ordered: bool = True,
-              dates: bool = True):  # fmt: skip
+              dates: bool = True, keep_extra: bool = False):  # fmt: skip
         """ISO times reach the model as datetimes (dates, from 1900, as the Python API reads
         them); numbers as Unix seconds (from 1990)."""
         return parse_trajectories(req.trajectories, cfg.limits, validate=validate,
-                                  ordered=ordered, dates=dates)  # fmt: skip
+                                  ordered=ordered, dates=dates, keep_extra=keep_extra)  # fmt: skip
 
     @router.post("/predict", response_model=s.PointsResponse, responses=errors)
-    async def predict(req: s.PredictRequest) -> JSONResponse:
+    async def predict(req: PredictBody) -> JSONResponse:
         """Next points (`steps`) or positions at times (`at_times`, `seconds_ahead`), with
         `std_m`, the 1-sigma position uncertainty in metres."""
         given = [k for k in ("steps", "at_times", "seconds_ahead") if getattr(req, k) is not None]
@@ -81,19 +94,19 @@ def task_routes(
         return JSONResponse(_warn(_points(out, req.output or fmt, ("step", "std_m")), lines))
 
     @router.post("/recover", response_model=s.PointsResponse, responses=errors)
-    async def recover(req: s.RecoverRequest) -> JSONResponse:
+    async def recover(req: RecoverBody) -> JSONResponse:
         """Fill points whose position is null (times given), between known points."""
         _need(model, "recover")
         if req.mode == "span" and getattr(model.model, "infill_head", None) is None:
             raise TrajlmInputError("mode 'span' decodes with infilling heads, which this "
                                    "checkpoint has not; 'inplace' (the default) or 'bridge' "
                                    "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
-        df, fmt = parse(req, validate=False)
+        df, fmt = parse(req, validate=False, keep_extra=True)  # rows keep the caller's keys
         out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
         return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
 
     @router.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
-    async def travel_time(req: s.TravelTimeRequest) -> JSONResponse:
+    async def travel_time(req: TravelBody) -> JSONResponse:
         """Trip durations in seconds from origins to destinations departing at `depart`."""
         _need(model, "travel_time")
         if len(req.origins) != len(req.destinations):
@@ -106,7 +119,7 @@ def task_routes(
         return JSONResponse(_warn({"seconds": floats(secs)}, [*lines, *([line] if line else [])]))
 
     @router.post("/embed", response_model=s.EmbedResponse, responses=errors)
-    async def embed(req: s.TrajectoriesRequest) -> JSONResponse:
+    async def embed(req: EmbedBody) -> JSONResponse:
         """One vector per trajectory (mean-pooled final hidden state)."""
         df, _ = parse(req)
         emb, lines = await worker.call(_warned, model.embed, df)
@@ -115,7 +128,7 @@ def task_routes(
                 z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]}, lines))  # fmt: skip
 
     @router.post("/classify", response_model=s.ClassifyResponse, responses=errors)
-    async def classify(req: s.TrajectoriesRequest) -> JSONResponse:
+    async def classify(req: ClassifyBody) -> JSONResponse:
         """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
         _need(model, "classify")
         df, _ = parse(req)
@@ -132,7 +145,7 @@ def task_routes(
         return JSONResponse(_warn({"classes": classes, "results": rows}, lines))
 
     @router.post("/similar", response_model=s.SimilarResponse, responses=errors)
-    async def similar(req: s.SimilarRequest) -> JSONResponse:
+    async def similar(req: SimilarBody) -> JSONResponse:
         """The k trajectories of the index (`--index STORE`) nearest to each query."""
         if index is None:
             raise NotAvailable("no similarity index: start the server with --index STORE")
@@ -155,7 +168,7 @@ def task_routes(
         return JSONResponse(_warn({"results": results}, lines))
 
     @router.post("/validity", response_model=s.ValidityResponse, responses=errors)
-    async def validity(req: s.ValidityRequest) -> JSONResponse:
+    async def validity(req: ValidityBody) -> JSONResponse:
         """Physical validity of every point (speed, acceleration, teleports, time order) with
         a reason code and sentence, and a summary per trajectory (docs/reasoning.md)."""
         from trajlm.errors import UserError
@@ -168,7 +181,7 @@ def task_routes(
                 modes = sorted(ValidityConfig().table())
                 raise TrajlmInputError(str(e).split(";")[0], field="mode",
                                        hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
-        df, fmt = parse(req, validate=False, ordered=False, dates=False)  # reported, not refused
+        df, fmt = parse(req, validate=False, ordered=False, dates=False, keep_extra=True)
         pts = check_validity(df, mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
@@ -189,17 +202,23 @@ def info_routes(
 ) -> APIRouter:
     """GET /health, /model (the model card), /background (indexed tracks) and the map page."""
     router = APIRouter()
+    ident = identity(model)
 
+    @router.head("/health", include_in_schema=False)  # uptime monitors that send HEAD
     @router.get("/health")
     async def health() -> dict:
+        """Liveness and load; `trajlm_version` and `weights_sha256` say which model answers."""
         q = batcher.queue
         return {"status": "ok", "queued": q.qsize() if q else 0, "batches": batcher.batches,
-                "batched_requests": batcher.items, "model_calls_waiting": worker.pending}  # fmt: skip
+                "batched_requests": batcher.items, "model_calls_waiting": worker.pending,
+                "trajlm_version": ident["trajlm_version"],
+                "weights_sha256": ident["weights_sha256"]}  # fmt: skip
 
     @router.get("/model")
     async def model_card() -> dict:
-        """The model card: config, parameters, tasks, training coverage, metrics, limits."""
-        return _card(model, cfg, index)
+        """The model card: config, parameters, tasks, training coverage, metrics, limits, and
+        its identity (trajlm version, weights SHA-256, server start time)."""
+        return _card(model, cfg, index) | ident
 
     @router.get("/background")
     async def background(limit: int = 300) -> dict:
@@ -218,6 +237,28 @@ def info_routes(
         return FileResponse(STATIC / "index.html")
 
     return router
+
+
+def identity(model: TrajLM) -> dict:
+    """Which model answers: the trajlm version, the SHA-256 of the weights file (None for a
+    model without one) and when this server started (UTC). Session 14: a dashboard can tell
+    a redeployed model from the old one."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from trajlm import __version__
+    from trajlm.model.weights import WEIGHTS_NAME
+
+    sha = None
+    f = None if model.path is None else Path(model.path) / WEIGHTS_NAME
+    if f is not None and f.is_file():
+        h = hashlib.sha256()
+        with f.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        sha = h.hexdigest()
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"trajlm_version": __version__, "weights_sha256": sha, "started_at": started}
 
 
 def _card(model: TrajLM, cfg: ServeSettings, index: SimilarIndex | None) -> dict:

@@ -29,6 +29,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+TimeList = Annotated[list[Time], Field(min_length=1, max_length=64)]
+AheadList = Annotated[
+    list[Annotated[float, Field(gt=0, le=MAX_AHEAD_S)]], Field(min_length=1, max_length=64)
+]
+
 # counts are strict: "steps": true or "3" is a type error, not 1 or 3 (the second new-user test)
 Count = StrictInt
 
@@ -40,11 +45,14 @@ class TrajectoriesRequest(Strict):
 
 class PredictRequest(TrajectoriesRequest):
     steps: Count | None = Field(None, ge=1, description="Next points of the rollout (default 5).")
-    at_times: list[Time] | None = Field(
-        None, min_length=1, max_length=64, description="Absolute times (ISO or Unix s)."
+    # a list for every trajectory, or {traj_id: list} per trajectory (only those predicted), as
+    # the Python API takes them (session 14)
+    at_times: TimeList | dict[str, TimeList] | None = Field(
+        None, description="Absolute times (ISO or Unix s); or {traj_id: times} per trajectory."
     )
-    seconds_ahead: list[Annotated[float, Field(ge=0, le=MAX_AHEAD_S)]] | None = Field(
-        None, min_length=1, max_length=64, description="Seconds after each last point."
+    # > 0: a time at the last point is no prediction (0 was a 500 before session 14)
+    seconds_ahead: AheadList | dict[str, AheadList] | None = Field(
+        None, description="Seconds after each last point (> 0); or {traj_id: seconds}."
     )
 
 

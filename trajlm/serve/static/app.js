@@ -20,6 +20,12 @@ async function api(path, body) {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const data = await r.json();
   if (!r.ok) throw new Error(`${path}: ${r.status} ${data.error || r.statusText}`);
+  (data.warnings || []).forEach((w) => {  // what the answer is worth (coverage, ...)
+    const li = document.createElement("li");
+    li.className = "warning";
+    li.textContent = `${path}: ${w}`;
+    $("warnings").appendChild(li);
+  });
   return data;
 }
 
@@ -48,6 +54,7 @@ map.on("click", (e) => {
 });
 
 $("clear").onclick = () => { points = []; layers.result.clearLayers(); drawInput();
+  $("warnings").innerHTML = "";
   $("pred-table").innerHTML = ""; $("similar-list").innerHTML = ""; $("eta").textContent = "";
   status("cleared"); };
 
@@ -58,9 +65,11 @@ $("upload").onchange = async (e) => {
     const tg = f.temporalGeometry;
     const coords = tg ? tg.coordinates : f.geometry.coordinates;
     const times = tg ? tg.datetimes : (f.properties.times || f.properties.datetimes || []);
+    const ms = Boolean(tg || !f.properties.times);  // MF-JSON numbers are Unix milliseconds
     const t0 = Math.floor(Date.now() / 1000) - 3600;
     points = coords.map((c, i) => ({ lon: c[0], lat: c[1],
-      t: times[i] === undefined ? t0 + 15 * i : (typeof times[i] === "string" ? Date.parse(times[i]) / 1000 : times[i]) }));
+      t: times[i] === undefined ? t0 + 15 * i : (typeof times[i] === "string" ? Date.parse(times[i]) / 1000
+                                            : (ms ? times[i] / 1000 : times[i])) }));
     drawInput();
     map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lon])).pad(0.5));
     status(`uploaded ${points.length} points`);
@@ -69,6 +78,7 @@ $("upload").onchange = async (e) => {
 
 $("predict").onclick = async () => {
   layers.result.clearLayers();
+  $("warnings").innerHTML = "";
   const steps = Number($("steps").value) || 5;
   status("predicting…");
   try {
@@ -84,7 +94,7 @@ $("predict").onclick = async () => {
                                        className: "pred-point" }).bindTooltip(`step ${r.step}: ±${r.std_m.toFixed(0)} m`).addTo(layers.result);
     });
     $("pred-table").innerHTML = "<tr><th>step</th><th>time</th><th>lat</th><th>lon</th><th>±m</th></tr>" +
-      rows.map((r) => `<tr class="pred-row"><td>${r.step}</td><td>${r.time.slice(11, 19)}</td><td>${r.lat.toFixed(5)}</td>` +
+      rows.map((r) => `<tr class="pred-row"><td>${r.step}</td><td>${new Date(r.t * 1000).toLocaleTimeString()}</td><td>${r.lat.toFixed(5)}</td>` +
                       `<td>${r.lon.toFixed(5)}</td><td>${r.std_m.toFixed(0)}</td></tr>`).join("");
     status(`predicted ${rows.length} points (circles: 1-sigma uncertainty)`);
     await eta(rows);
@@ -117,6 +127,7 @@ async function similar() {
 
 $("recover").onclick = async () => {
   // a gap between each pair of drawn points: the model fills them in
+  $("warnings").innerHTML = "";
   const rows = [];
   points.forEach((p, i) => {
     rows.push({ traj_id: "drawn", t: p.t, lat: p.lat, lon: p.lon });

@@ -1,0 +1,103 @@
+"""Answers: points rendered in the request's format, on the request's clock.
+
+``render_points`` writes point rows as table rows, GeoJSON or MF-JSON (moved here from
+formats.py in session 14). The clock: the request's own UTC offset (session 14).
+
+Before session 14 every answer's ``time`` was UTC (``...Z``) whatever the request's times said,
+so a dashboard sending ``2026-11-05T08:01:38+11:00`` got ``2026-11-04T21:01:48Z`` back (the
+Python API answers in the caller's zone). Now, when every ISO time of a request's trajectories
+carries one and the same UTC offset (``+11:00``, ``-05:00``), the answer's times carry it too:
+the same instants, on the caller's clock. ``Z``, naive ISO times, Unix seconds, mixed offsets
+(a request spanning a daylight-saving change) and MF-JSON milliseconds answer in UTC, as
+before. ``t`` stays Unix seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
+# a table row's other keys (JSON), carried through /recover and /validity to the answer's rows
+EXTRA = "__extra"
+
+# the offset (seconds east of UTC) of this request's times, or None: UTC (one per request task)
+OFFSET: ContextVar[int | None] = ContextVar("answer_utc_offset", default=None)
+_TAIL = r"([+-])(\d{2}):?(\d{2})$"  # an ISO 8601 offset at the end of the string
+
+
+def common_offset(strings: pl.Series) -> int | None:
+    """The UTC offset in seconds every string ends with, if they all carry the same non-zero
+    one; else None (UTC)."""
+    parts = strings.str.strip_chars().str.extract_groups(_TAIL)
+    if parts.struct.field("1").null_count() or len(strings) == 0:
+        return None
+    uniq = parts.unique()
+    if len(uniq) != 1:
+        return None
+    sign, hh, mm = uniq.to_list()[0].values()
+    secs = (int(hh) * 3600 + int(mm) * 60) * (1 if sign == "+" else -1)
+    return secs or None
+
+
+def set_offset(strings: pl.Series | None) -> None:
+    """Record the request's offset (None: numbers, or no common offset)."""
+    OFFSET.set(None if strings is None else common_offset(strings))
+
+
+def iso(t: int) -> str | None:
+    """Unix seconds as ISO 8601 on the request's clock (``Z`` for UTC)."""
+    off = OFFSET.get()
+    try:
+        if off is None:
+            return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(int(t), timezone(timedelta(seconds=off))).isoformat()
+    except (ValueError, OverflowError, OSError):  # beyond year 9999: no ISO form
+        return None
+
+
+def floats(a: Any) -> list[float | None]:
+    """A float array as a JSON list (NaN and inf become null: JSON has no NaN)."""
+    a = np.asarray(a, dtype=np.float64)
+    return [float(v) if math.isfinite(v) else None for v in a.tolist()]
+
+
+def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> Any:
+    """Point rows (traj_id, t, lat, lon and `extra` columns) in the request's format: table rows,
+    a GeoJSON FeatureCollection (a LineString per trajectory, per-vertex values as property
+    lists) or MF-JSON (a MovingPoint per trajectory)."""
+    if fmt == TABLE:
+        cols = {c: df[c].to_list() for c in ("traj_id", "t", *extra)}
+        lat, lon = floats(df["lat"]), floats(df["lon"])
+        fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
+        rows = [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
+                 "lat": lat[i], "lon": lon[i],
+                 **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
+                for i in range(len(df))]  # fmt: skip
+        if EXTRA in df.columns:  # the caller's own keys, after the answer's (never over them)
+            for row, x in zip(rows, df[EXTRA].to_list(), strict=True):
+                row |= {k: v for k, v in json.loads(x).items() if k not in row} if x else {}
+        return rows
+    feats = []
+    for (tid,), g in df.group_by("traj_id", maintain_order=True):
+        coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
+        times = [iso(t) for t in g["t"].to_list()]
+        vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
+        props = {"traj_id": tid, **vals}
+        if fmt == MFJSON:
+            tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,
+                  "interpolation": "Linear"}  # fmt: skip
+            feats.append({"type": "Feature", "id": tid, "temporalGeometry": tg,
+                          "properties": props})  # fmt: skip
+        else:
+            kind = "LineString" if len(coords) >= 2 else "MultiPoint"
+            props |= {"times": times, "t": g["t"].to_list()}
+            feats.append({"type": "Feature", "id": tid, "geometry": {"type": kind,
+                          "coordinates": coords}, "properties": props})  # fmt: skip
+    return {"type": "FeatureCollection", "features": feats}
