@@ -336,3 +336,23 @@ def test_union_fields_name_a_json_path(client):
     assert r.status_code == 422 and r.json()["field"] == "at_times.0", r.json()
     r = client.post("/predict", json={"trajectories": walk(), "seconds_ahead": {"a": [0]}})
     assert r.status_code == 422 and r.json()["field"] == "seconds_ahead.a.0", r.json()
+
+
+def test_cli_serve_cors_origin_option_reaches_the_app(work, monkeypatch):
+    """`trajlm serve --cors-origin URL` (lead, session 14): the flag, not only the environment."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    seen = {}
+    monkeypatch.delenv("TRAJLM_CORS_ORIGINS", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.setdefault("app", asgi))
+    args = ["serve", "--model", str(work / "run"), "--threads", "1", "--cors-origin", ORIGIN]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "CORS" in r.output and ORIGIN in r.output
+    with TestClient(seen["app"]) as c:
+        pre = c.options("/predict", headers={"Origin": ORIGIN,
+                                             "Access-Control-Request-Method": "POST"})  # fmt: skip
+        assert pre.headers.get("access-control-allow-origin") == ORIGIN

@@ -307,6 +307,12 @@ def serve(
     access_log: bool = typer.Option(
         True, "--access-log/--no-access-log", help="One log line per request (uvicorn's)."
     ),
+    cors_origin: list[str] = typer.Option(
+        None,
+        "--cors-origin",
+        help="A browser origin allowed to call the API (CORS; repeat; "
+        "'*' for any; default: $TRAJLM_CORS_ORIGINS, else none).",
+    ),
 ) -> None:
     """Serve the model over HTTP: the API (/docs) and a map page (/). docs/serve.md."""
     try:
@@ -331,7 +337,9 @@ def serve(
         idx = SimilarIndex(m, index, limit=index_limit)
         _say(f"indexed {len(idx):,} trajectories of {index}")
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
-                        timeout_s=timeout)  # fmt: skip
+                        timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None)  # fmt: skip
+    if origins := cfg.cors():
+        _say(f"CORS: browser apps on {', '.join(origins)} may call the API")
     _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
     uvicorn.run(create_app(m, cfg, idx), host=host, port=port, access_log=access_log,
                 log_level="info" if access_log else "warning")  # fmt: skip
