@@ -158,3 +158,16 @@ def test_run_eval_end_to_end(tmp_path):
     assert "| kNN continuation |" in (tmp_path / "eval_predict.md").read_text()
     with pytest.raises(ValueError):
         P.run_eval(df, "classify")
+
+
+def test_eval_json_names_seeds_only_where_something_is_drawn():
+    """Session 14 (cliuser item 8): predict and tte draw nothing, so their JSON names no seeds
+    (it said [0, 1, 2] whatever models were passed); recover names its mask seeds."""
+    from trajlm.data.synthetic import generate_city
+    from trajlm.eval.protocol import run_eval
+
+    df = generate_city(n_trajectories=40, seed=2).points
+    assert run_eval(df, "predict", seeds=(0, 1, 2), verbose=False).meta["seeds"] == []
+    assert run_eval(df, "recover", seeds=(0, 1), intervals_s=(60.0,), verbose=False).meta[
+        "seeds"
+    ] == [0, 1]

@@ -329,7 +329,9 @@ def run_eval(
     meta = {
         **split_meta(parts),
         "projection": {"lat0": proj.lat0, "lon0": proj.lon0},
-        "seeds": list(seeds),
+        # the recovery mask's seeds; predict and tte draw nothing (a model's spread comes from
+        # repeating --model with runs of several training seeds), so they name none
+        "seeds": list(seeds) if task == "recover" else [],
         "git_commit": git_commit(),
         **extra,
     }
