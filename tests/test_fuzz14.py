@@ -217,3 +217,24 @@ def test_cors_preflight_refusal_says_what_to_change(client):
     assert "access-control-allow-origin" not in r.headers
     r = client.options("/predict", headers={**h, "Origin": ORIGIN})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ORIGIN
+
+
+# ---- folders and encodings (round 2) --------------------------------------------------------
+
+
+def test_folder_of_mixed_formats_warns_what_is_not_read(tmp_path):
+    from trajlm.data.readers import detect_format
+
+    write(tmp_path, "Records.json", _records())
+    write(tmp_path, "ok.kml", KML.format(track(WHENS, ["1 2", "1 2.1", "1 2.2"])))
+    write(tmp_path, "a.csv", "traj_id,time,lat,lon\na,2024-01-01T00:00:00Z,1,2\n")
+    with pytest.warns(UserWarning, match=r"mfjson files only; it also holds 1 \.kml, 1 \.csv"):
+        assert detect_format(tmp_path) == "mfjson"
+
+
+def test_utf16_csv_is_named_utf16_not_cp1252(tmp_path):
+    text = "traj_id;time;lat;lon\na;2024-01-01T00:00:00Z;38,7;-9,1\n"
+    p = write(tmp_path, "u.csv", text.encode("utf-16"))
+    with pytest.raises(TrajlmInputError, match="UTF-16") as e:
+        read(p)
+    assert "iconv -f utf-16" in str(e.value) and "cp1252" not in str(e.value)
