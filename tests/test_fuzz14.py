@@ -238,3 +238,12 @@ def test_utf16_csv_is_named_utf16_not_cp1252(tmp_path):
     with pytest.raises(TrajlmInputError, match="UTF-16") as e:
         read(p)
     assert "iconv -f utf-16" in str(e.value) and "cp1252" not in str(e.value)
+
+
+def test_extra_keys_with_nan_are_null_not_a_500(client):
+    rows = json.dumps([dict(r, seq=i) for i, r in enumerate(walk())])
+    body = rows.replace('"seq": 0', '"seq": NaN').replace('"seq": 1', '"seq": Infinity')
+    r = client.post("/recover", content='{"trajectories": ' + body + "}",
+                    headers={"content-type": "application/json"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert [p["seq"] for p in r.json()["points"]][:3] == [None, None, 2]
