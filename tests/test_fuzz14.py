@@ -247,3 +247,16 @@ def test_extra_keys_with_nan_are_null_not_a_500(client):
                     headers={"content-type": "application/json"})  # fmt: skip
     assert r.status_code == 200, r.text
     assert [p["seq"] for p in r.json()["points"]][:3] == [None, None, 2]
+
+
+def test_kml_unpaired_track_is_skipped_and_counted_not_the_whole_file(tmp_path):
+    good = track(WHENS, ["-9.1 38.7", "-9.1 38.71", "-9.1 38.72"])
+    p = write(tmp_path, "m.kml", KML.format(track(WHENS, ["1 2", "1 2.1"]) + good))
+    with pytest.raises(TrajlmInputError, match="gx:Track 0 has 3 <when> but 2 .*on-error skip"):
+        read(p)
+    df, rep = read(p, on_error="skip")
+    assert df["traj_id"].unique().to_list() == ["m/1"] and len(df) == 3
+    assert rep.dropped["invalid_kml_track"] == 3
+    only_bad = write(tmp_path, "b.kml", KML.format(track(WHENS, ["1 2"])))
+    df, rep = read(only_bad, on_error="skip")
+    assert len(df) == 0 and rep.dropped["invalid_kml_track"] == 3

@@ -59,7 +59,7 @@ def _load(path: Path, ctx: Ctx) -> ET.Element:
         raise TrajlmInputError("XML nested too deep to read", path=path) from None
 
 
-def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
+def _kml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
 
     def add(tid: str, when: str | None, coord: str | None) -> None:
@@ -77,10 +77,16 @@ def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
             continue
         whens = [_text(c) for c in el if _local(c.tag) == "when"]
         coords = [_text(c) for c in el if _local(c.tag) == "coord"]
-        if len(whens) != len(coords):
+        if len(whens) != len(coords):  # which time goes with which place is unknown
+            if ctx.on_error == "skip":  # the file's other tracks are still read (fuzz14)
+                ctx.report.rows_in += max(len(whens), len(coords))
+                ctx.report.drop("invalid_kml_track", max(len(whens), len(coords)))
+                k += 1
+                continue
             raise TrajlmInputError(
                 f"gx:Track {k} has {len(whens)} <when> but {len(coords)} <gx:coord>",
                 path=path,
+                hint="use on_error='skip' (--on-error skip) to drop this track and read the rest",
             )
         for w, c in zip(whens, coords, strict=True):
             add(f"{stem}/{k}", w, c)
@@ -94,7 +100,8 @@ def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
     return cols
 
 
-def _tcx_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
+def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
+    del path, ctx  # the signature of _kml_points
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
     for k, act in enumerate(el for el in root.iter() if _local(el.tag) == "Activity"):
         for tp in (el for el in act.iter() if _local(el.tag) == "Trackpoint"):
@@ -115,7 +122,10 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
         root = _load(path, ctx)
-        cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path)
+        bad = ctx.report.dropped.get("invalid_kml_track", 0)
+        cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path, ctx)
+        if not cols["traj_id"] and ctx.report.dropped.get("invalid_kml_track", 0) > bad:
+            continue  # every track unpaired: counted (skip mode)
         if not cols["traj_id"]:
             what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
                     "Point placemarks with a <TimeStamp>; a LineString / Polygon has no times"
