@@ -15,6 +15,7 @@ APIRouter groups), request/response conversion in convert.py, the error answers 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -54,9 +55,7 @@ def create_app(
     app.add_middleware(CatchBugs)  # innermost: a bug's 500 goes out like any answer
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     if origins := cfg.cors():  # outermost: refusals (413, 4xx) carry the CORS headers too
-        from fastapi.middleware.cors import CORSMiddleware
-
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+        app.add_middleware(cors_middleware(), allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["content-type"], expose_headers=["Retry-After"],
                            max_age=600)  # fmt: skip
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
@@ -65,6 +64,38 @@ def create_app(
     app.include_router(info_routes(model, cfg, worker, batcher, index))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def cors_middleware() -> type:
+    """Starlette's CORSMiddleware whose refused preflight is the API's JSON `{error, field}`
+    saying what to change (it was the plain text 'Disallowed CORS origin')."""
+    from fastapi.middleware.cors import CORSMiddleware
+    from starlette.responses import JSONResponse
+
+    class CORS(CORSMiddleware):
+        def preflight_response(self, request_headers: Any) -> Any:
+            resp = super().preflight_response(request_headers)
+            if resp.status_code != 400:
+                return resp
+            said = bytes(resp.body).decode().removeprefix("Disallowed CORS ")
+            origin = request_headers.get("origin", "")
+            what = []
+            if "origin" in said:
+                what.append(f"origin {origin!r} is not allowed (allowed: "
+                            f"{', '.join(self.allow_origins)}); start the server with "
+                            f"--cors-origin {origin or 'URL'} (or TRAJLM_CORS_ORIGINS)")  # fmt: skip
+            if "method" in said:
+                asked = request_headers.get("access-control-request-method", "")
+                what.append(f"method {asked!r}: the API takes GET and POST")
+            if "headers" in said:
+                asked = request_headers.get("access-control-request-headers", "")
+                what.append(f"request headers {asked!r}: send only Content-Type")
+            keep = {k: v for k, v in resp.headers.items()
+                    if k.lower() not in ("content-length", "content-type")}  # fmt: skip
+            body = {"error": "CORS preflight refused: " + "; ".join(what), "field": "Origin"}
+            return JSONResponse(body, status_code=400, headers=keep)
+
+    return CORS
 
 
 def from_env() -> FastAPI:

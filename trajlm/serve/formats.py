@@ -18,7 +18,6 @@ Responses use the request's format (MF-JSON in, MF-JSON out).
 
 from __future__ import annotations
 
-import json
 import math
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,7 +39,14 @@ from trajlm.serve.output import (  # noqa: F401  (re-exported)
     render_points,
     set_offset,
 )
-from trajlm.serve.rows import _bad, _canonical_row, _gap_keys, _is_num, _names_position
+from trajlm.serve.rows import (
+    _bad,
+    _canonical_row,
+    _gap_keys,
+    _is_num,
+    _names_position,
+    extras_json,
+)
 
 # keys of table rows read without a word: the four fields and what answers add (valid input again)
 OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
@@ -359,7 +365,9 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
                 "give one type for every traj_id (all strings or all integers)",
             )
         c, t, x = groups.setdefault(str(r["traj_id"]), ([], [], []))
-        x.append(json.dumps({str(k): r[k] for k in other}) if other and tracks.keep_extra else None)
+        x.append(
+            extras_json({str(k): r[k] for k in other}) if other and tracks.keep_extra else None
+        )
         c.append([math.nan if r["lon"] is None else r["lon"],
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])

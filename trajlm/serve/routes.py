@@ -76,6 +76,13 @@ def task_routes(
         if req.steps is not None and req.steps > max_steps:
             raise TrajlmInputError(f"{req.steps} is more than the model's {max_steps} "
                                    f"(max_len {model.config.max_len} - 2)", field="steps")  # fmt: skip
+        for k in ("at_times", "seconds_ahead"):  # {} was a 500 (the model's ValueError; fuzz14)
+            if getattr(req, k) == {}:
+                raise TrajlmInputError(
+                    "an empty {traj_id: [...]} object names no trajectory; give a list for "
+                    "every trajectory, {traj_id: [...]} for some, or leave it out",
+                    field=k,
+                )
         if req.at_times is not None:
             check_times(req.at_times, "at_times")
         df, fmt = parse(req)

@@ -4,6 +4,8 @@ were left out (missing positions). Split from formats.py in session 14."""
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from trajlm.data.column_names import TIERS, candidates
@@ -54,3 +56,17 @@ def _gap_keys(rows: list) -> tuple[str, ...]:
 def _names_position(r: dict) -> bool:
     keys = [k for k in r if isinstance(k, str)]
     return bool(candidates(TIERS["lat"], keys) or candidates(TIERS["lon"], keys))
+
+
+def extras_json(extra: dict[str, Any]) -> str:
+    """A row's own keys as JSON text for the answer; NaN / Infinity (which the request parser
+    accepts) become null: the answer is strict JSON (they were a 500; fuzz14)."""
+
+    def finite(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: finite(x) for k, x in v.items()}
+        return [finite(x) for x in v] if isinstance(v, list) else v
+
+    return json.dumps(finite(extra))

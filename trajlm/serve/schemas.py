@@ -30,8 +30,10 @@ class Strict(BaseModel):
 
 
 TimeList = Annotated[list[Time], Field(min_length=1, max_length=64)]
+# strict: `true` is not 1 s ahead, "10" not 10 (fuzz14); ints are still seconds
 AheadList = Annotated[
-    list[Annotated[float, Field(gt=0, le=MAX_AHEAD_S)]], Field(min_length=1, max_length=64)
+    list[Annotated[float, Field(gt=0, le=MAX_AHEAD_S, strict=True)]],
+    Field(min_length=1, max_length=64),
 ]
 
 # counts are strict: "steps": true or "3" is a type error, not 1 or 3 (the second new-user test)

@@ -30,7 +30,8 @@ Track = tuple[str | None, list[list[float]], list[Any]]
 
 def _e7(d: dict, lat: str, lon: str) -> list[float] | None:
     a, b = d.get(lat), d.get(lon)
-    if isinstance(a, int | float) and isinstance(b, int | float):
+    num = (int, float)  # not bool (an int in Python): `true` is no latitude
+    if type(a) in num and type(b) in num:
         return [b / 1e7, a / 1e7]
     return None
 
@@ -66,7 +67,8 @@ def _timeline(segments: list) -> Track:
         if not isinstance(seg, dict):
             continue
         start = seg.get("startTime")
-        for p in seg.get("timelinePath") or []:
+        steps = seg.get("timelinePath")
+        for p in steps if isinstance(steps, list) else []:
             if not isinstance(p, dict):
                 continue
             t = p.get("time")
@@ -76,12 +78,14 @@ def _timeline(segments: list) -> Track:
                     t = (
                         base + timedelta(minutes=float(p["durationMinutesOffsetFromStartTime"]))
                     ).isoformat()
-                except ValueError:
+                except (ValueError, TypeError, OverflowError):  # "abc", [1], "1e20"
                     t = None
             coords.append(_point(p.get("point")) or [None, None])
             times.append(t)
-        raw = ((seg.get("activitySegment") or {}).get("simplifiedRawPath") or {}).get("points")
-        for p in raw or []:  # Semantic Location History months
+        act = seg.get("activitySegment")
+        path = act.get("simplifiedRawPath") if isinstance(act, dict) else None
+        raw = path.get("points") if isinstance(path, dict) else None
+        for p in raw if isinstance(raw, list) else []:  # Semantic Location History months
             if isinstance(p, dict):
                 coords.append(_e7(p, "latE7", "lngE7") or [None, None])
                 times.append(_stamp(p))

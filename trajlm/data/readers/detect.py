@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import re
+import warnings
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,6 +73,30 @@ def _file_format(path: Path) -> str | None:
     return None
 
 
+_DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
+                 ("*.json", "mfjson"), ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"),
+                 ("*.tcx", "tcx"), ("*.nmea", "nmea"), ("*.csv", "csv"))  # fmt: skip
+
+
+def _not_read(folder: Path, fmt: str) -> None:
+    """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
+    Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
+    csv_like = fmt not in {f for _, f in _DIR_PATTERNS if f != "csv"}  # csv, ais, presets
+    other: dict[str, int] = {}
+    for pattern, f in _DIR_PATTERNS:
+        if f == fmt or (f == "csv" and csv_like):
+            continue
+        if n := len(rglob_follow(folder, pattern)):
+            other[pattern[1:]] = n
+    if other:
+        files = ", ".join(f"{n} {ext}" for ext, n in other.items())
+        warnings.warn(
+            f"{folder}: reading its {fmt} files only; it also holds {files} file(s) that are "
+            "not read (ingest each format on its own: --format, or a subfolder)",
+            stacklevel=3,
+        )
+
+
 def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
@@ -105,6 +130,8 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
                 "tcx or nmea; others (FIT, raw AIS !AIVDM, GTFS-rt protobuf): convert to CSV or "
                 "GPX first (gpsbabel, pyais, gtfs-realtime-bindings)",
             )
+        if p.is_dir():
+            _not_read(p, fmt)
         found.setdefault(fmt, p)
     if len(found) > 1:
         mix = ", ".join(f"{p} ({fmt})" for fmt, p in found.items())

@@ -89,7 +89,9 @@ class _Collector:
         return out
 
 
-def _frame(cols: dict[str, list], file: int, ctx: Ctx) -> pl.DataFrame:
+def _frame(
+    cols: dict[str, list], file: int, ctx: Ctx, no_time_msg: str = "<trkpt> has no <time>"
+) -> pl.DataFrame:
     df = pl.DataFrame(
         cols,
         schema={
@@ -101,7 +103,7 @@ def _frame(cols: dict[str, list], file: int, ctx: Ctx) -> pl.DataFrame:
     no_time = df.filter(pl.col("time").is_null())
     if len(no_time):
         if ctx.on_error == "raise":
-            raise ctx.error("<trkpt> has no <time>", file, no_time["_line"][0], "time")
+            raise ctx.error(no_time_msg, file, no_time["_line"][0], "time")
         ctx.report.rows_in += len(no_time)
         ctx.report.drop("missing_time", len(no_time))
         df = df.filter(pl.col("time").is_not_null())

@@ -23,6 +23,7 @@ out-of-range coordinates) are handled as in every reader.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,8 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
             raise _Bad(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)", where)
         coords, times, at = tg.get("coordinates"), tg.get("datetimes"), "temporalGeometry"
     else:
-        geom = feat.get("geometry") or {}
+        geom = feat.get("geometry")
+        geom = geom if isinstance(geom, dict) else {}  # a string / number: not a geometry
         props = feat.get("properties") or {}
         if geom.get("type") == "Point":  # among moving features (all Points: a point table)
             raise _PointFeature(
@@ -134,8 +136,14 @@ def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
+def _ms(v: Any) -> float | None:
+    """Unix milliseconds, or None (a malformed_row) for NaN / inf / beyond int64 (1e20, 1e30)."""
+    x = _num(v)
+    return x if x is not None and math.isfinite(x) and abs(x) < 2.0**62 else None
+
+
 def _frame(tid: str, coords: list, times: list, file: int) -> pl.DataFrame:
-    ms = [_num(t) for t in times]
+    ms = [_ms(t) for t in times]
     text = [t if isinstance(t, str) else None for t in times]
     df = pl.DataFrame(
         {
@@ -188,7 +196,10 @@ def iter_mfjson(
         unique = claim_stem(ctx, file, stems)
         try:
             doc = json.loads(path.read_bytes())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
+            # 5000-digit number (int max str digits), arrays nested 100k deep
+            if isinstance(e, RecursionError):
+                e = ValueError("nested too deep")
             line = getattr(e, "lineno", None)
             if ctx.on_error == "raise":
                 raise ctx.error(f"not valid JSON ({e})", file, line, None) from None

@@ -10,6 +10,7 @@ without any RMC sentence (GGA carries no date) is one error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,12 +31,18 @@ def _checksum_ok(line: str) -> bool:
     return cs[:2].upper() == f"{x:02X}"
 
 
-def _degrees(value: str, hemi: str, width: int) -> str | None:
-    """ddmm.mmmm (width 2) / dddmm.mmmm (width 3) + N/S/E/W -> decimal degrees as text."""
-    try:
-        deg = int(value[:width]) + float(value[width:]) / 60
-    except ValueError:
+_DDMM = re.compile(r"^(\d{1,3})([0-5]\d(?:\.\d*)?)$")  # (d)ddmm.mmmm: minutes below 60
+
+
+def _degrees(value: str, hemi: str, axis: str) -> str | None:
+    """(d)ddmm.mmmm + N/S (axis "NS") or E/W ("EW") -> decimal degrees as text; None for a
+    field that is not that (minutes >= 60, a sign, another hemisphere letter): a malformed_row,
+    never a place read wrongly."""
+    m = _DDMM.match(value)
+    hemi = hemi.upper()  # 's' / 'w' from loggers that lower-case the line
+    if m is None or len(hemi) != 1 or hemi not in axis:
         return None
+    deg = int(m.group(1)) + float(m.group(2)) / 60
     return repr(-deg if hemi in ("S", "W") else deg)
 
 
@@ -56,6 +63,14 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         unique = claim_stem(ctx, file, stems)
         cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
         n_rmc = n_ais = 0
+        with open(path, "rb") as f:
+            if b"\x00" in f.read(4096):  # UTF-16 / binary: no sentence would be found
+                raise TrajlmInputError(
+                    "not ASCII text (NUL bytes: a UTF-16 export or a binary file), so no "
+                    "NMEA sentence can be read",
+                    path=path,
+                    hint="re-save it as ASCII / UTF-8 (iconv -f utf-16 -t ascii IN > OUT)",
+                )
         with open(path, encoding="ascii", errors="replace") as f:
             for lineno, raw in enumerate(f, 1):
                 line = raw.strip()
@@ -72,9 +87,23 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                     ctx.report.rows_in += 1
                     ctx.report.drop("no_fix", 1)
                     continue
+                lat, lon = _degrees(p[3], p[4], "NS"), _degrees(p[5], p[6], "EW")
+                if lat is None or lon is None:
+                    pos = f"{p[3]},{p[4]},{p[5]},{p[6]}"
+                    if ctx.on_error == "raise":
+                        raise ctx.error(
+                            f"RMC position {pos!r} is not ddmm.mmmm,N|S,dddmm.mmmm,E|W "
+                            "(minutes below 60, no sign)",
+                            file,
+                            lineno,
+                            "lat" if lat is None else "lon",
+                        )
+                    ctx.report.rows_in += 1
+                    ctx.report.drop("malformed_row", 1)
+                    continue
                 cols["traj_id"].append(path.stem)
-                cols["lat"].append(_degrees(p[3], p[4], 2))
-                cols["lon"].append(_degrees(p[5], p[6], 3))
+                cols["lat"].append(lat)
+                cols["lon"].append(lon)
                 cols["time"].append(_iso(p[1], p[9]))
                 cols["ele"].append(None)
                 cols["_line"].append(lineno)
@@ -91,7 +120,7 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 path=path,
                 hint="log RMC as well, or convert the log with gpsbabel -i nmea -o gpx",
             )
-        out = _frame(cols, file, ctx)
+        out = _frame(cols, file, ctx, no_time_msg="an RMC sentence has no valid time / date")
         if not unique:
             ctx.report.drop("duplicate_traj_id", len(out))
         elif len(out):

@@ -335,6 +335,13 @@ def _csv_file(
     try:
         names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
+        if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first:  # cp1252 advice: garbage
+            raise TrajlmInputError(
+                "header is UTF-16 (Excel's 'Unicode Text' / PowerShell export), not UTF-8",
+                path=path,
+                line=1,
+                hint="convert it first: iconv -f utf-16 -t utf-8 IN.csv > OUT.csv",
+            ) from None
         raise TrajlmInputError(
             "header is not valid UTF-8 (a Windows-1252 / Latin-1 export, e.g. Excel's 'CSV')",
             path=path,

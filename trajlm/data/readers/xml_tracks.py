@@ -4,7 +4,7 @@ KML (Google Earth, My Tracks, phone loggers; OGC KML 2.2): every `gx:Track` (als
 `gx:MultiTrack`) is one trajectory, its `<when>` times paired in order with its `<gx:coord>`
 "lon lat [alt]" positions; Placemarks holding a `<Point>` and a `<TimeStamp><when>` form one
 more trajectory (`<file stem>/points`). traj_id = `<file stem>/<k>` (k = the track's index in the
-file). A KMZ is read through its first `.kml` member. Geometry without times (LineString,
+file). A KMZ is read through its `doc.kml` (else its first `.kml` member). Geometry without times (LineString,
 Polygon, Points without TimeStamp) is not a trajectory: a file with nothing timed is one error in
 both modes (skipping could not help).
 
@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
+from trajlm.data.readers._lines import _check_member
 from trajlm.data.readers.gpx import _frame
 from trajlm.data.schema import TrajlmInputError, conform
 
@@ -47,19 +48,18 @@ def _load(path: Path, ctx: Ctx) -> ET.Element:
                 kml = [i for i in z.infolist() if i.filename.lower().endswith(".kml")]
                 if not kml:
                     raise TrajlmInputError("KMZ archive without a .kml member", path=path)
-                if kml[0].file_size > ctx.limits.max_zip_member_bytes:  # a zip bomb
-                    raise TrajlmInputError(
-                        f"{kml[0].filename} expands to {kml[0].file_size:,} bytes, over "
-                        f"max_zip_member_bytes={ctx.limits.max_zip_member_bytes:,}",
-                        path=path,
-                    )
+                kml.sort(key=lambda i: i.filename.lower() != "doc.kml")  # the KMZ's main file
+                # a zip bomb: declared size and compression ratio, as for zipped CSVs
+                _check_member(kml[0], path / kml[0].filename, ctx.limits)
                 return ET.fromstring(z.read(kml[0]))
         return ET.parse(path).getroot()
     except (ET.ParseError, zipfile.BadZipFile) as e:
         raise TrajlmInputError(f"not readable XML / KMZ ({e})", path=path) from None
+    except RecursionError:
+        raise TrajlmInputError("XML nested too deep to read", path=path) from None
 
 
-def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
+def _kml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
 
     def add(tid: str, when: str | None, coord: str | None) -> None:
@@ -77,10 +77,16 @@ def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
             continue
         whens = [_text(c) for c in el if _local(c.tag) == "when"]
         coords = [_text(c) for c in el if _local(c.tag) == "coord"]
-        if len(whens) != len(coords):
+        if len(whens) != len(coords):  # which time goes with which place is unknown
+            if ctx.on_error == "skip":  # the file's other tracks are still read (fuzz14)
+                ctx.report.rows_in += max(len(whens), len(coords))
+                ctx.report.drop("invalid_kml_track", max(len(whens), len(coords)))
+                k += 1
+                continue
             raise TrajlmInputError(
                 f"gx:Track {k} has {len(whens)} <when> but {len(coords)} <gx:coord>",
                 path=path,
+                hint="use on_error='skip' (--on-error skip) to drop this track and read the rest",
             )
         for w, c in zip(whens, coords, strict=True):
             add(f"{stem}/{k}", w, c)
@@ -94,7 +100,8 @@ def _kml_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
     return cols
 
 
-def _tcx_points(root: ET.Element, stem: str, path: Path) -> dict[str, list]:
+def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
+    del path, ctx  # the signature of _kml_points
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
     for k, act in enumerate(el for el in root.iter() if _local(el.tag) == "Activity"):
         for tp in (el for el in act.iter() if _local(el.tag) == "Trackpoint"):
@@ -115,7 +122,10 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
         root = _load(path, ctx)
-        cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path)
+        bad = ctx.report.dropped.get("invalid_kml_track", 0)
+        cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path, ctx)
+        if not cols["traj_id"] and ctx.report.dropped.get("invalid_kml_track", 0) > bad:
+            continue  # every track unpaired: counted (skip mode)
         if not cols["traj_id"]:
             what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
                     "Point placemarks with a <TimeStamp>; a LineString / Polygon has no times"
@@ -123,7 +133,9 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
             raise TrajlmInputError(
                 what, path=path, hint="skipping cannot help (the whole file); export it as GPX"
             )
-        out = _frame(cols, file, ctx)
+        no_time = ("a gx:Track <when> or Placemark <TimeStamp><when> is empty" if kind == "kml"
+                   else "a <Trackpoint> has no <Time>")  # fmt: skip
+        out = _frame(cols, file, ctx, no_time_msg=no_time)
         if not unique:
             ctx.report.drop("duplicate_traj_id", len(out))
         elif len(out):
