@@ -260,3 +260,22 @@ def test_kml_unpaired_track_is_skipped_and_counted_not_the_whole_file(tmp_path):
     only_bad = write(tmp_path, "b.kml", KML.format(track(WHENS, ["1 2"])))
     df, rep = read(only_bad, on_error="skip")
     assert len(df) == 0 and rep.dropped["invalid_kml_track"] == 3
+
+
+def test_python_asked_times_refuse_nan_mixed_kinds_and_overflowing_seconds():
+    """Left by fuzz14, fixed by the lead: predict(seconds_ahead=1e300) returned times of
+    -9.2e18 with NaN positions; at_times=[nan] and ISO text mixed with numbers were polars
+    tracebacks. Each is now one error naming the argument."""
+    import pandas as pd
+
+    from trajlm.api_inputs import _ahead, _seconds
+
+    with pytest.raises(ValueError, match="at most"):
+        _ahead([30.0, 1e300])
+    assert _ahead([30.0, 60.0]).tolist() == [30.0, 60.0]
+    with pytest.raises(TrajlmInputError, match="NaN"):
+        _seconds([float("nan")], "at_times")
+    with pytest.raises(TrajlmInputError, match="mixed kinds"):
+        _seconds(["2023-11-14T22:14:00Z", 1700000200], "at_times")
+    assert _seconds([1700000100.0], "at_times").tolist() == [1700000100.0]
+    assert _seconds(pd.to_datetime(["2023-11-14T22:15:00Z"]), "at_times").tolist() == [1700000100.0]

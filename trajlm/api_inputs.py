@@ -40,9 +40,16 @@ def _seconds_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
         values = [values]  # one time for every row
     if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
         values = np.asarray(values).astype("datetime64[us]")
-    s = values.alias(what) if isinstance(values, pl.Series) else pl.Series(what, values)
+    try:
+        s = values.alias(what) if isinstance(values, pl.Series) else pl.Series(what, values)
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+        raise TrajlmInputError(  # e.g. ISO text next to numbers (session 14, fuzz14)
+            "times of mixed kinds; give all datetimes, all ISO strings or all Unix seconds",
+            field=what) from None  # fmt: skip
     if len(s) == 0:
         raise ValueError(f"{what} is empty: give at least one time")
+    if s.dtype.is_float() and not s.is_finite().all():
+        raise TrajlmInputError("NaN / infinite time(s)", field=what)
     t, kind, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
@@ -200,12 +207,19 @@ def asked_ahead(
     return req, valid, ids
 
 
+MAX_AHEAD_S = 365 * 86_400.0  # far beyond any rollout (NaN + a warning past its reach)
+
+
 def _ahead(seconds_ahead: Any) -> np.ndarray:
     ahead = np.asarray(seconds_ahead, np.float64).reshape(-1)
     if ahead.size == 0 or not np.all(np.isfinite(ahead)) or np.any(ahead <= 0):
         raise ValueError(
             f"seconds_ahead must be finite numbers > 0 (after each trajectory's last "
             f"point), got {list(ahead[:5])}"
+        )
+    if np.any(ahead > MAX_AHEAD_S):  # 1e300 overflowed the output times (fuzz14)
+        raise ValueError(
+            f"seconds_ahead must be at most {MAX_AHEAD_S:.0f} s (a year), got {ahead.max():g}"
         )
     return ahead
 
