@@ -376,11 +376,10 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
 
 # known misses after session 14's fixes: each must still be this refusal (a wrong number fails)
 LEFT = {
-    9: "'spent the longest time at anchor': a ranking by stop said as time spent; refused",
+    9: "'spent the longest time at anchor': its longest stop or all its stops added up? refused",
     17: "a share of trips (a ratio of two counts): no plan; refused with the reason",
     43: "a share of trips: refused with the reason",
     48: "a percentage of trips: refused with the reason",
-    50: "an hour in words ('before five'): refused",
 }
 
 

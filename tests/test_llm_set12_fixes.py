@@ -4,7 +4,8 @@ set). Before the fixes: "anchored" / "moored" were unknown words; "which hike ..
 labelled "hike" was taken as a per-group question ("which van ..."); "the week of 6-12 April"
 was refused; "how far did P03 walk" on data without walks was refused as the mode 'walk';
 **"how much time did people spend within 500 m of X" was answered with the durations of the
-trips that came near** (a wrong number); shares / percentages were refused as unknown words.
+trips that came near** (a wrong number); shares / percentages were refused as unknown words;
+an hour in words ("after midnight but before five") was refused.
 """
 
 from __future__ import annotations
@@ -96,3 +97,22 @@ def test_durations_of_trips_near_a_place_are_still_answered():
 def test_shares_are_refused_with_the_reason(q):
     with pytest.raises(CannotAnswer, match="shares and percentages"):
         plan(q, CITY)
+
+
+@pytest.mark.parametrize(
+    "q, hours",
+    [
+        ("how many trips after midnight but before three", (0, 3)),
+        ("trips after 8pm and before eleven", (20, 23)),
+        ("how many trips started before six pm", (None, 18)),
+        ("list trips at nine o'clock", (9, 10)),
+    ],
+)
+def test_hours_in_words(q, hours):
+    p = plan(q)
+    assert (p.get("hour_from"), p.get("hour_to")) == hours
+
+
+def test_number_words_elsewhere_are_not_hours():
+    assert "hour_to" not in plan("how many trips lasted more than five minutes")
+    assert "hour_from" not in plan("top five fastest trips")
