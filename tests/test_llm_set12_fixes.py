@@ -116,3 +116,11 @@ def test_hours_in_words(q, hours):
 def test_number_words_elsewhere_are_not_hours():
     assert "hour_to" not in plan("how many trips lasted more than five minutes")
     assert "hour_from" not in plan("top five fastest trips")
+
+
+def test_a_small_mean_is_printed_to_three_significant_digits():
+    from trajlm.llm.query import Answer
+
+    p = RulePlanner().plan("median trip duration in hours")
+    assert str(Answer(plan=p, value=0.5917)) == "0.592 h"  # was "0.6 h": 1.4 % off
+    assert str(Answer(plan=p, value=21.98)) == "22.0 h"  # 10 and above as before
