@@ -191,3 +191,81 @@ def _wellington(folder: Path) -> None:  # Pacific/Auckland (DST ends 2026-04-05 
                 )
     w = pd.DataFrame(recs)
     w.to_csv(folder / "wellington.csv", index=False)
+
+
+# the trips measured with pandas, in local time (what the questions' answers are computed from)
+def haversine(lat1, lon1, lat2, lon2):
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
+
+
+def trips(path, tid, ts, lat, lon, veh, lab, tz):
+    df = pd.read_csv(path)
+    df["t"] = pd.to_datetime(df[ts]).dt.tz_localize(tz)
+    out = []
+    for k, g in df.sort_values([tid, "t"]).groupby(tid):
+        la, lo, t = (
+            g[lat].to_numpy(),
+            g[lon].to_numpy(),
+            (g["t"] - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy(),
+        )
+        d = haversine(la[:-1], lo[:-1], la[1:], lo[1:])
+        dt = np.diff(t)
+        slow = d / dt < 1.0
+        best = run = 0.0
+        for s, x in zip(slow, dt, strict=False):
+            run = run + x if s else 0.0
+            best = max(best, run)
+        dur = t[-1] - t[0]
+        out.append(
+            dict(
+                trip=k,
+                vehicle=str(g[veh].iloc[0]),
+                label=g[lab].iloc[0],
+                start=g["t"].iloc[0],
+                duration_s=dur,
+                length_m=d.sum(),
+                speed_kmh=d.sum() / dur * 3.6,
+                stop_s=best,
+                lat=la,
+                lon=lo,
+            )
+        )
+    T = pd.DataFrame(out)
+    T["hour"] = T.start.dt.hour
+    T["dow"] = T.start.dt.day_of_week
+    T["date"] = T.start.dt.date.astype(str)
+    return T
+
+
+def tables(root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both data sets' trips, measured with pandas in local time."""
+    H = trips(
+        root / "halifax.csv",
+        "voyage_ref",
+        "local_ts",
+        "lat_dd",
+        "lon_dd",
+        "mmsi",
+        "vessel_type",
+        "America/Halifax",
+    )
+    W = trips(
+        root / "wellington.csv",
+        "journey",
+        "when_local",
+        "y",
+        "x",
+        "unit",
+        "category",
+        "Pacific/Auckland",
+    )
+    return H, W
+
+
+def near(T, la, lo, r):
+    return T.apply(lambda r_: bool((haversine(r_.lat, r_.lon, la, lo) <= r).any()), axis=1)
