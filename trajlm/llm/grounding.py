@@ -38,7 +38,16 @@ _GROUP_BEFORE = re.compile(
     r"\b(?:which|what|each|every|per|across|for each|for every|grouped by|group by|broken down by)"
     r"\s+(?:the\s+)?$"
 )
-_TRIP_AFTER = re.compile(r"\s+(?:trips?|tracks?|journeys?|rides?|runs?|flights?|walks?|rounds?)\b")
+_TRIP_AFTER = re.compile(
+    r"\s+(?:trips?|tracks?|journeys?|rides?|runs?|flights?|walks?|rounds?|voyages?"
+    r"|hikes?|sailings?|crossings?|deliveries|delivery|outings?|treks?)\b"
+)
+# a label that names a journey itself, not a vehicle: "which hike ..." asks for one trip,
+# as "which van ..." asks per vehicle
+JOURNEY_LABELS = re.compile(
+    r"(?:hikes?|hiking|treks?|trekking|walks?|runs?|rides?|voyages?|flights?"
+    r"|journeys?|trips?|tours?|excursions?|outings?|commutes?|crossings?)"
+)
 _TOKEN = re.compile(r"(?<![\w\-/.'])([A-Za-z0-9][\w\-/.]*[A-Za-z0-9]|[A-Za-z0-9])")
 
 
@@ -108,7 +117,11 @@ def read_data_words(
     for lab in sorted(own, key=len, reverse=True):
         rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{re.escape(lab)}(?:s|es)?(?![\w\-/])(?!\s*[-_#]?\d)"
         for m in re.finditer(rx, low):
-            if _GROUP_BEFORE.search(low[: m.start()]) and not _TRIP_AFTER.match(low, m.end()):
+            if (
+                _GROUP_BEFORE.search(low[: m.start()])
+                and not _TRIP_AFTER.match(low, m.end())
+                and not JOURNEY_LABELS.fullmatch(lab)
+            ):
                 continue  # "which van ...": per group; "which lion track ...": one trip
             if f.get("mode", lab) != lab:
                 raise CannotAnswer(f"two modes ({f['mode']!r}, {lab!r}): ask about one at a time")

@@ -37,6 +37,11 @@ def _hour(n: str, suffix: str | None) -> int:
     return h
 
 
+_HOUR_NUMBER = {w: i for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve".split(), 1)}  # fmt: skip
+_HOUR_WORDS = "|".join(_HOUR_NUMBER)
+
+
 def _hours(lo: int, hi: int) -> set[int]:
     return set(range(lo, hi)) if lo < hi else set(range(lo, 24)) | set(range(hi % 24))
 
@@ -45,6 +50,9 @@ def read_hours(s: QuestionText, f: dict) -> None:
     """Start-hour filters (``hour_from`` / ``hour_to``, UTC) into ``f``."""
     for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
         s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
+    # an hour in words before am / pm / o'clock ("five pm", "seven o'clock"): its number (set 12)
+    for m in reversed(list(re.finditer(rf"\b({_HOUR_WORDS})(?=\s*(?:am|pm|o'clock)\b)", s.low))):
+        s.rewrite(*m.span(), str(_HOUR_NUMBER[m.group(1)]))
     h = r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm|h)?"
     m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
     clock = m is not None and (m.group(2) in ("am", "pm") or m.group(4) in ("am", "pm")
@@ -98,12 +106,12 @@ def _bare_end(s: QuestionText, f: dict, suffix: str | None) -> None:
     """ "after midnight but before 5", "after 8pm and before 11": an end hour without am/pm
     after a start hour with one, on the same half of the day unless it would end first."""
     m = s.take(
-        rf"\b(?:but\s+|and\s+)?(?:before|until|till)\s+(\d{{1,2}})(?![\d.:])"
+        rf"\b(?:but\s+|and\s+)?(?:before|until|till)\s+(\d{{1,2}}|{_HOUR_WORDS})(?![\d.:\w])"
         rf"(?!\s*(?:am|pm|o'clock|{UNIT})\b)"
     )
     if m is None:
         return
-    n, lo = int(m.group(1)), f["hour_from"]
+    n, lo = int(_HOUR_NUMBER.get(m.group(1), m.group(1))), f["hour_from"]
     if suffix is None or n >= 12:
         f["hour_to"] = n  # "after 18:00 but before 20"
     elif suffix == "pm":

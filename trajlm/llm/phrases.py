@@ -172,9 +172,10 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
         lo = end - timedelta(days=6) if nth is None else end.replace(day=1 + 7 * nth)
         put(lo, lo + timedelta(days=6))
         return
-    # "between 8 and 14 March (2024)", "from 4 to 6 March", "4-6 March"
+    # "between 8 and 14 March (2024)", "from 4 to 6 March", "4-6 March", "(in) the week of 6-12
+    # April" (set 12: the range itself; "the week of 6 April" alone stays unread)
     if m := s.take(
-        rf"\b(?:(?:between|from|on)\s+)?(?:the\s+)?{_DAY}\s*({_TO})\s*(?:the\s+)?{_DAY}\s+(?:of\s+)?{month}{_YEAR}"
+        rf"\b(?:(?:in\s+|during\s+)?(?:the\s+)?week\s+of\s+)?(?:(?:between|from|on)\s+)?(?:the\s+)?{_DAY}\s*({_TO})\s*(?:the\s+)?{_DAY}\s+(?:of\s+)?{month}{_YEAR}"
     ):
         lo, hi = (cal.day(m.group(i), m.group(4), m.group(5)) for i in (1, 3))
         if m.group(2) == "or" and (hi - lo).days != 1:  # "the 9th or 10th": two days in a row

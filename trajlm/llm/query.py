@@ -8,6 +8,7 @@ whose parameters come from the validated plan.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,10 +80,18 @@ class Answer:
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
-            return (f"{self.value:,.0f}" if whole else f"{self.value:,.1f}") + (
+            return (f"{self.value:,.0f}" if whole else _three_digits(self.value)) + (
                 f" {unit}" if unit else ""
             )  # a count of points is whole
         return str(self.value)
+
+
+def _three_digits(v: float) -> str:
+    """At least three significant digits, one decimal at least: "0.592 h", not "0.6 h" (1.4 %
+    off; set 12), "6.57 mi"; 10 and above as before ("22.0", "1,234.5")."""
+    if v == 0 or abs(v) >= 10 or not math.isfinite(v):
+        return f"{v:,.1f}"
+    return f"{v:,.{max(1, 2 - math.floor(math.log10(abs(v))))}f}"
 
 
 def plausible_speed_mps(step: pl.DataFrame) -> float:

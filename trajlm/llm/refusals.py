@@ -38,6 +38,18 @@ COUNTED = (
     r"\b(?:how many|count(?:\s+the)?|number of)\s+(?:(?:distinct|different|unique)\s+)?"
     r"(?:vehicles|users|taxis|drivers)\b(?!\s+(?:trips|journeys|rides|tracks))"
 )
+# time spent inside a place ("how much time did people spend within 500 m of X"): only
+# whether a trip came near it is known; a sum of those trips' durations is another number
+TIME_INSIDE = (
+    r"\b(?:time|hours?|minutes?|long)\b[^?.]*\b(?:spen[dt]|spending|stay(?:ed|ing)?|remain(?:ed)?)\b"
+    r"[^?.]*\b(?:within|near|inside|at|in)\b[^?.]*(?:\d\s*(?:m|km|mi|metres|meters)\b|-?\d+\.\d+\s*,)"
+    r"|\b(?:spen[dt]|spending)\b[^?.]*\b(?:within|near|inside)\b"
+)
+# a share of the trips ("what share / percentage / fraction / proportion of trips ..."): a
+# ratio of two counts, which no plan expresses (session 14, set 12)
+SHARE = (r"\b(?:what|which)\s+(?:share|percentage|percent|fraction|proportion|portion|ratio)\b"
+         r"|\b(?:share|percentage|percent|fraction|proportion|%)\s+of\b"
+         r"|\bhow many\s+(?:percent|%)")  # fmt: skip
 # a stop without its length, left after the filters and the action ("how many trips stopped",
 # "trips with a pause"): which trips is unclear (every trip has slow fixes somewhere)
 STOPPED = r"\b(?:stops?|stopped|stopping|stationary)\b"
@@ -82,6 +94,12 @@ def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> N
         )  # "which van stopped the longest": its longest stop or all its stops? ask
         raise CannotAnswer(f"answers per group ({words!r}) are not supported: "
                            f"ask about one mode, user or time at a time{one}")  # fmt: skip
+    if m := re.search(TIME_INSIDE, low):
+        raise CannotAnswer(f"time spent inside a place ({said(m.group(0))!r}) is not measured: "
+                           "ask how many trips came within it, or list them")  # fmt: skip
+    if m := re.search(SHARE, low):
+        raise CannotAnswer(f"shares and percentages ({said(m.group(0))!r}) are not computed: ask "
+                           "'how many trips ...' with and without the condition")  # fmt: skip
     if m := re.search(COUNTED, low):
         raise CannotAnswer(f"only trips are counted ({said(m.group(0))!r}): ask 'how many "
                            "trips ...', or about one vehicle or user")  # fmt: skip

@@ -196,6 +196,10 @@ class RulePlanner:
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
         if self.words.labels and not any(re.fullmatch(MODES["walk"], x) for x in self.words.labels):
             question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
+            # "how far did hiker_ben walk": the verb (set 12), not the mode
+            question = re.sub(
+                r"\b(did\s+(?:\S+\s+)?)walk(?![\w\-])", r"\1move", question, flags=re.I
+            )
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"

@@ -11,6 +11,8 @@ clock ("1h30"), rewritten into the planner's own words before it reads the quest
 - Session 14: "(delivery) rounds" are trips; "waited" is stopped ("buses that waited longer
   than 5 minutes"); "who was / went / passed ..." is "which trips ..." (the list shows each
   trip's vehicle or user); "left from" / "left the", "took off" is departed.
+- Session 14 (set 12): a vessel "anchored", "moored", "berthed", "docked", "at anchor" /
+  "at berth" is stopped (the trip's longest stop).
 - A duration written like a clock reading, "1h30", "1h 30m", is that many minutes ("90 min")
   where a duration is asked ("lasting at least 1h30", "between 1h and 1h30" after "lasted");
   "1 hour 30 minutes", "2 h and 15 min" always. "at 8h30" is a time of day and is left.
@@ -42,6 +44,7 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"pauses", "stops"),
     (r"pause", "stop"),
     (r"paused|idle|idling|idled", "stopped"),
+    (r"at\s+anchor|anchored|moored|berthed|at\s+berth|docked", "stopped"),
     (r"waited|waiting", "stopped"),
     (r"waits", "stops"),
     (r"wait", "stop"),
