@@ -54,7 +54,7 @@ def test_pooled_equals_the_default_where_every_trajectory_has_evidence():
     tk = task(n_traj=3)
     m = tiny(3.0)
     a = BridgeRecoverer(m, **BRIDGE_DEFAULT)
-    b = BridgeRecoverer(m, **BRIDGE_DEFAULT, no_evidence_rule="pooled")
+    b = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
     out_a, out_b = a.recover(tk), b.recover(tk)
     np.testing.assert_array_equal(a.last_gate, b.last_gate)
     np.testing.assert_array_equal(out_a, out_b)
@@ -64,7 +64,7 @@ def test_a_trajectory_without_evidence_takes_the_pooled_gate():
     tk = mixed()
     m = tiny(25.0)  # a garbage model: its track record says "do not trust the bridge"
     fixed = BridgeRecoverer(m, **BRIDGE_DEFAULT)
-    pooled = BridgeRecoverer(m, **BRIDGE_DEFAULT, no_evidence_rule="pooled")
+    pooled = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
     out_f, out_p = fixed.recover(tk), pooled.recover(tk)
     assert fixed.last_gate[2] == 1.0  # the old rule: fully trusted
     g, _ = pooled_gate(m, tk)
@@ -94,3 +94,13 @@ def test_the_default_path_is_unchanged():
     np.testing.assert_allclose(out[short], raw[short], rtol=0, atol=1e-9)
     with pytest.raises(ValueError, match="no_evidence_rule"):
         BridgeRecoverer(m, no_evidence_rule="mean")
+
+
+def test_a_call_without_enough_pooled_evidence_keeps_no_evidence():
+    tk = mixed()
+    one = tk.groups == 2  # the short trip alone: 1 scored point in the whole call
+    alone = SimpleNamespace(t=tk.t[one], latlon=tk.latlon[one], groups=tk.groups[one] * 0,
+                            known=tk.known[one])  # fmt: skip
+    r = BridgeRecoverer(tiny(25.0), **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
+    r.recover(alone)
+    assert r.last_gate.tolist() == [1.0]

@@ -21,7 +21,8 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    scored points: no evidence, g = ``no_evidence`` (``no_evidence_rule="fixed"``) or, with
    ``no_evidence_rule="pooled"`` (empirical Bayes), the gate and interpolation computed from the
    scored points of ALL trajectories of the call pooled: the model's track record on this data
-   (``no_evidence`` where the call has no scored point at all).
+   (``no_evidence`` where the whole call has fewer than ``min_scored``). A trajectory's result
+   then depends on the other trajectories recovered in the same call.
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
 """
@@ -289,7 +290,8 @@ class BridgeRecoverer:
         if self.fallback != "best":
             use_akima = np.full(G, self.fallback == "akima")
         weak = n < self.min_scored
-        pooled = self.no_evidence_rule == "pooled" and bool(scored.any())
+        # pooled: only from a pool of >= min_scored points (a lone short trip keeps no_evidence)
+        pooled = self.no_evidence_rule == "pooled" and int(scored.sum()) >= self.min_scored
         if pooled:  # no evidence: the pooled interpolation choice (as "best" picks it)
             pool_akima = pool["akima"] <= pool["linear"] if self.fallback == "best" else (
                 self.fallback == "akima")  # fmt: skip
