@@ -53,7 +53,7 @@ def pooled_gate(model, tk, p: float = 8.0) -> tuple[float, bool]:
 def test_pooled_equals_the_default_where_every_trajectory_has_evidence():
     tk = task(n_traj=3)
     m = tiny(3.0)
-    a = BridgeRecoverer(m, **BRIDGE_DEFAULT)
+    a = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "fixed"})
     b = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
     out_a, out_b = a.recover(tk), b.recover(tk)
     np.testing.assert_array_equal(a.last_gate, b.last_gate)
@@ -63,7 +63,7 @@ def test_pooled_equals_the_default_where_every_trajectory_has_evidence():
 def test_a_trajectory_without_evidence_takes_the_pooled_gate():
     tk = mixed()
     m = tiny(25.0)  # a garbage model: its track record says "do not trust the bridge"
-    fixed = BridgeRecoverer(m, **BRIDGE_DEFAULT)
+    fixed = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "fixed"})
     pooled = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
     out_f, out_p = fixed.recover(tk), pooled.recover(tk)
     assert fixed.last_gate[2] == 1.0  # the old rule: fully trusted
@@ -104,3 +104,7 @@ def test_a_call_without_enough_pooled_evidence_keeps_no_evidence():
     r = BridgeRecoverer(tiny(25.0), **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
     r.recover(alone)
     assert r.last_gate.tolist() == [1.0]
+
+
+def test_the_pooled_rule_is_what_recover_uses_now():
+    assert BRIDGE_DEFAULT["no_evidence_rule"] == "pooled"  # chosen on val, docs/recovery.md S14

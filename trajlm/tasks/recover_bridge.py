@@ -44,8 +44,10 @@ HISTORIES = ("known", "akima")
 FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajectory, or fixed
 NO_EVIDENCE_RULES = ("fixed", "pooled")  # the gate of a trajectory with < min_scored points
 # what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
-# docs/recovery.md "Session 12")
-BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known"}
+# docs/recovery.md "Session 12"); no_evidence_rule "pooled": Session 14 (recguard), level for
+# trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model
+BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
+                  "no_evidence_rule": "pooled"}  # fmt: skip
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
 
