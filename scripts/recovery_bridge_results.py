@@ -40,8 +40,9 @@ from trajlm.tasks.recover_bridge import BridgeRecoverer  # noqa: E402
 
 def arms(model, names: list[str]) -> dict:
     """name -> a harness recoverer: "<blend>[@<history>][+guard[<p>][:<fallback>][:ne<g>]]"
-    (p default 8; fallback best | akima | linear; ne: the gate without evidence, default 1),
-    e.g. "bridge", "blend", "bridge@akima+guard", "bridge+guard32:akima:ne0"."""
+    (p default 8; fallback best | akima | linear; ne: the gate without evidence, default 1;
+    "nepool": the gate pooled over the call's scored points, Session 14),
+    e.g. "bridge", "blend", "bridge@akima+guard", "bridge+guard32:akima:ne0", "bridge+guard:nepool"."""
     out = {}
     for a in names:
         head, _, guard = a.partition("+")
@@ -50,7 +51,12 @@ def arms(model, names: list[str]) -> dict:
         p = float(guard.removeprefix("guard") or 8.0) if guard else 0.0
         kw = {"fallback": "best", "no_evidence": 1.0}
         for o in opts:
-            kw.update({"no_evidence": float(o[2:])} if o.startswith("ne") else {"fallback": o})
+            if o == "nepool":
+                kw["no_evidence_rule"] = "pooled"
+            elif o.startswith("ne"):
+                kw["no_evidence"] = float(o[2:])
+            else:
+                kw["fallback"] = o
         out[a] = BridgeRecoverer(model, blend=blend, guard_power=p, name=a,
                                  history=hist or "known", **kw)  # fmt: skip
     return out
@@ -75,14 +81,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--mask-seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--intervals", type=float, nargs="+", default=[240.0])
     ap.add_argument("--limit", type=int, default=0, help="first N trajectories (smoke runs)")
+    ap.add_argument("--ref", default=None, help="one more paired CI column: vs this arm")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     model = TrajectoryModel.from_pretrained(args.model).eval()
     result = {"split": args.split, "model": args.model, "rows": []}
+    refs = ("akima", "linear") + ((args.ref,) if args.ref else ())
+    extra = f" vs {args.ref}, 95 % CI (m) |" if args.ref else ""
     lines = [f"Recovery with {args.model} (bridge) on the {args.split} split", "",
              "| data | setting | method | MAE (m), per mask seed | vs Akima, 95 % CI (m) | "
-             "vs linear, 95 % CI (m) | s |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+             f"vs linear, 95 % CI (m) |{extra} s |",
+             "|---|---|---|---|---|---|---|" + ("---|" if args.ref else "")]  # fmt: skip
     for store in args.data:
         proj = LocalProjection.fit(read_store(store, split="train"))
         df = read_store(store, split=args.split)
@@ -111,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
                 row = {"data": store.name, "setting": name, "method": m, "mae_m": float(flat.mean()),
                        "mae_m_per_seed": per, "n_points": int(len(flat)), "seconds": secs[m]}  # fmt: skip
                 cis = []
-                for b in ("akima", "linear"):
+                for b in refs:
                     if m == b:
                         cis.append("-")
                         continue
@@ -121,8 +131,9 @@ def main(argv: list[str] | None = None) -> None:
                                f"({ci['rel']:+.1%})")  # fmt: skip
                 result["rows"].append(row)
                 seeds = ", ".join(f"{x:.2f}" for x in per)
+                cols = " | ".join(cis)
                 lines.append(f"| {store.name} | {name} | {m} | {flat.mean():.2f} ({seeds}) | "
-                             f"{cis[0]} | {cis[1]} | {secs[m]:.0f} |")  # fmt: skip
+                             f"{cols} | {secs[m]:.0f} |")  # fmt: skip
     md = "\n".join(lines) + "\n"
     (args.out / f"bridge_{args.split}.md").write_text(md)
     (args.out / f"bridge_{args.split}.json").write_text(json.dumps(result, indent=1))

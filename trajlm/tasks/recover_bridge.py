@@ -18,7 +18,11 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    mean error of each there, g = min(1, (e_interp / e_bridge) ** p) (``fallback="best"``:
    the interpolation that did better there; or a fixed one), and the output is interp + g (bridge - interp): where the bridge did worse
    on this trajectory it falls back toward the interpolation. Fewer than ``min_scored``
-   scored points: no evidence, g = ``no_evidence``.
+   scored points: no evidence, g = ``no_evidence`` (``no_evidence_rule="fixed"``) or, with
+   ``no_evidence_rule="pooled"`` (empirical Bayes), the gate and interpolation computed from the
+   scored points of ALL trajectories of the call pooled: the model's track record on this data
+   (``no_evidence`` where the whole call has fewer than ``min_scored``). A trajectory's result
+   then depends on the other trajectories recovered in the same call.
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
 """
@@ -38,9 +42,12 @@ from trajlm.tasks.predict import rollout_until
 BLENDS = ("blend", "bridge")
 HISTORIES = ("known", "akima")
 FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajectory, or fixed
+NO_EVIDENCE_RULES = ("fixed", "pooled")  # the gate of a trajectory with < min_scored points
 # what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
-# docs/recovery.md "Session 12")
-BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known"}
+# docs/recovery.md "Session 12"); no_evidence_rule "pooled": Session 14 (recguard), level for
+# trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model
+BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
+                  "no_evidence_rule": "pooled"}  # fmt: skip
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
 
@@ -229,6 +236,7 @@ class BridgeRecoverer:
         name: str | None = None,
         history: str = "known",
         fallback: str = "best",
+        no_evidence_rule: str = "fixed",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -238,10 +246,16 @@ class BridgeRecoverer:
         if fallback not in FALLBACKS:
             raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
         self.history, self.fallback = history, fallback
+        if no_evidence_rule not in NO_EVIDENCE_RULES:
+            raise ValueError(
+                f"no_evidence_rule must be one of {NO_EVIDENCE_RULES}, got {no_evidence_rule!r}"
+            )
+        self.no_evidence_rule = no_evidence_rule
         self.min_scored, self.no_evidence = int(min_scored), float(no_evidence)
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
-        self.name = name or f"trajlm {blend}{hist}{guard}"
+        ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
+        self.name = name or f"trajlm {blend}{hist}{guard}{ne}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
     def recover(self, task) -> np.ndarray:
@@ -269,17 +283,29 @@ class BridgeRecoverer:
         errs["linear"] = linear_xy(xy, t, k2, groups)
         G = int(groups.max()) + 1
         n = np.bincount(groups[scored], minlength=G).astype(float)
-        e = {}
+        e, pool = {}, {}
         for key, v in errs.items():
             d = np.linalg.norm(v[scored] - xy[scored], axis=1)
             e[key] = np.bincount(groups[scored], d, minlength=G) / np.maximum(n, 1)
+            pool[key] = float(d.mean()) if len(d) else 0.0  # the call's pooled track record
         use_akima = e["akima"] <= e["linear"]  # ties and no evidence: Akima
         if self.fallback != "best":
             use_akima = np.full(G, self.fallback == "akima")
+        weak = n < self.min_scored
+        # pooled: only from a pool of >= min_scored points (a lone short trip keeps no_evidence)
+        pooled = self.no_evidence_rule == "pooled" and int(scored.sum()) >= self.min_scored
+        if pooled:  # no evidence: the pooled interpolation choice (as "best" picks it)
+            pool_akima = pool["akima"] <= pool["linear"] if self.fallback == "best" else (
+                self.fallback == "akima")  # fmt: skip
+            use_akima = np.where(weak, pool_akima, use_akima)
         interp = np.where(use_akima[groups][:, None], akima_xy(xy, t, known, groups),
                           linear_xy(xy, t, known, groups))  # fmt: skip
         e_i = np.where(use_akima, e["akima"], e["linear"])
         g = np.minimum(1.0, (e_i / np.maximum(e["bridge"], 1e-9)) ** self.guard_power)
-        g = np.where(n >= self.min_scored, g, self.no_evidence)
+        ne = self.no_evidence
+        if pooled:
+            e_p = pool["akima"] if pool_akima else pool["linear"]
+            ne = min(1.0, (e_p / max(pool["bridge"], 1e-9)) ** self.guard_power)
+        g = np.where(n >= self.min_scored, g, ne)
         self.last_gate = g
         return interp + g[groups][:, None] * (out - interp)
