@@ -23,6 +23,13 @@ def write(folder: Path) -> None:
 M_LAT = 111_195.0
 
 
+def wellington_rows(rows: list, journey: str, unit: str, category: str) -> list[dict]:
+    """The Wellington CSV's records of one generated trip (its own column names)."""
+    return [dict(journey=journey, unit=unit, when_local=t.strftime("%Y-%m-%d %H:%M:%S"),
+                 y=round(la, 6), x=round(lo, 6), category=category)
+            for t, la, lo in rows]  # fmt: skip
+
+
 def walk(  # noqa: D103
     lat0, lon0, t0, n_moving_legs, speed_ms_range, dt, stops=(), heading0=None
 ):
@@ -126,17 +133,7 @@ def _wellington(folder: Path) -> None:  # Pacific/Auckland (DST ends 2026-04-05 
                 30,
                 stops,
             )
-            for t, la, lo in rows:
-                recs.append(
-                    dict(
-                        journey=f"RH-{d[-2:]}-{k:02d}",
-                        unit=d,
-                        when_local=t.strftime("%Y-%m-%d %H:%M:%S"),
-                        y=round(la, 6),
-                        x=round(lo, 6),
-                        category="rideshare",
-                    )
-                )
+            recs += wellington_rows(rows, f"RH-{d[-2:]}-{k:02d}", d, "rideshare")
     for i, hk in enumerate(["hiker_ana", "hiker_ben", "hiker_cho", "hiker_dee"]):
         for k in range(int(rng.integers(3, 6))):
             day = datetime(2026, 3, 30) + timedelta(days=int(rng.integers(0, 14)))
@@ -151,17 +148,7 @@ def _wellington(folder: Path) -> None:  # Pacific/Auckland (DST ends 2026-04-05 
                 60,
                 stops,
             )
-            for t, la, lo in rows:
-                recs.append(
-                    dict(
-                        journey=f"HK-{i}-{k:02d}",
-                        unit=hk,
-                        when_local=t.strftime("%Y-%m-%d %H:%M:%S"),
-                        y=round(la, 6),
-                        x=round(lo, 6),
-                        category="hike",
-                    )
-                )
+            recs += wellington_rows(rows, f"HK-{i}-{k:02d}", hk, "hike")
     for i in range(1, 6):
         for k in range(int(rng.integers(8, 14))):
             day = datetime(2026, 3, 30) + timedelta(days=int(rng.integers(0, 14)))
@@ -178,17 +165,7 @@ def _wellington(folder: Path) -> None:  # Pacific/Auckland (DST ends 2026-04-05 
                 30,
                 stops,
             )
-            for t, la, lo in rows:
-                recs.append(
-                    dict(
-                        journey=f"TK-{i}-{k:02d}",
-                        unit=f"TRK-{i}",
-                        when_local=t.strftime("%Y-%m-%d %H:%M:%S"),
-                        y=round(la, 6),
-                        x=round(lo, 6),
-                        category="truck",
-                    )
-                )
+            recs += wellington_rows(rows, f"TK-{i}-{k:02d}", f"TRK-{i}", "truck")
     w = pd.DataFrame(recs)
     w.to_csv(folder / "wellington.csv", index=False)
 
