@@ -6,7 +6,8 @@
     Trainer(None, OUT, train_config=cfg, model=classifier, objective=Classification(...),
             metric=Metric("val_acc", accuracy, higher_is_better=True)).fit()      # a task
 
-The data feed (trajlm/train/feed.py), the run directory (checkpoints, best weights, the claim
+What is built (objective, model, their checks: trajlm/train/build.py), the data feed
+(trajlm/train/feed.py), the run directory (checkpoints, best weights, the claim
 on the folder: trajlm/train/run_dir.py) and the val scores with model selection
 (trajlm/train/validation.py) are mixins of Trainer.
 
@@ -38,8 +39,8 @@ from typing import Any
 import torch
 
 from trajlm._safety import UserError, drop_failed_marker, remove_owned, write_marker
-from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.train.build import build_model, check_model_fits, default_objective, objective_mix
 from trajlm.train.checkpoint import clean_stale_tmp
 from trajlm.train.config import TrainConfig
 from trajlm.train.feed import BatchFeed
@@ -48,10 +49,8 @@ from trajlm.train.modes import apply_mode, core_model
 from trajlm.train.objectives import (
     MaskedMix,
     Metric,
-    NextPoint,
     NextPointRollout,
     Objective,
-    ObjectiveMix,
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
 from trajlm.train.run_dir import RUN_FILES, RunDirectory
@@ -122,19 +121,9 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
             torch.distributed.init_process_group(backend)
         self.device = _device(self.cfg, local_rank)
 
-        self.mix = ObjectiveMix.from_dict(self.cfg.objectives) if self.cfg.objectives else None
-        if self.mix is not None and self.mix.causal_only:
-            self.mix = None  # the plain loop, exactly as before
+        self.mix = objective_mix(self.cfg)
         if objective is None:
-            road = None
-            if self.cfg.road_network and self.mix:  # road-path anchors (docs/roads.md)
-                from trajlm.roads.anchor import network_from_spec
-
-                road = network_from_spec(self.cfg.road_network)
-            objective = MaskedMix(self.mix, self.cfg.seed, road) if self.mix else NextPoint()
-            if self.cfg.rollout_weight > 0 and not self.mix:
-                objective = NextPointRollout(self.cfg.rollout_weight, self.cfg.rollout_steps,
-                                             self.cfg.seed)  # fmt: skip
+            objective = default_objective(self.cfg, self.mix)
         self.objective = objective
         if isinstance(objective, MaskedMix | NextPointRollout) and self.world > 1:
             raise NotImplementedError("objective mixes are single-process for now (no DDP)")
@@ -146,44 +135,9 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         torch.manual_seed(self.cfg.seed)
         if model is None:
             mode = mode or "full"
-            if self.cfg.init_from:
-                from trajlm.train.pretrained import load_weights, pretrained_config
-
-                refit = self.cfg.refit_scales
-                mc, weights_dir = pretrained_config(self.cfg.init_from, self.data, refit)
-            else:
-                mc, weights_dir = model_config or ModelConfig(), None
-                mc.stats = load_stats(self.data).to_dict()
-            mc.max_len = max(mc.max_len, self.cfg.max_len)
-            mc.infill_heads = mc.infill_heads or infill
-            mc.road_anchor = mc.road_anchor or bool(self.cfg.road_network and infill)
-            mc.coverage = self._coverage(mc)
-            model = TrajectoryModel(mc)
-            if weights_dir is not None:
-                fresh = load_weights(model, weights_dir)
-                if self.cfg.refit_scales == "adapt" and mc.position_frame == "trajectory":
-                    from trajlm.train.pretrained import adapt_step_scale, source_dxy_scale
-
-                    adapt_step_scale(model, source_dxy_scale(weights_dir))
+            model, fresh = build_model(self.data, self.cfg, model_config, infill)
         core = core_model(model)
-        if isinstance(objective, NextPointRollout):
-            from trajlm.objectives.rollout import check_rollout_model
-
-            try:
-                check_rollout_model(core.config)
-            except ValueError as e:
-                raise UserError(str(e), hint="set train.rollout_weight = 0") from None
-        if infill and getattr(core.config, "uses_step_query", False):  # before any file is made
-            raise UserError(
-                f"{self.cfg.init_from or 'this model'} predicts with residual_base / time_query "
-                "(a next-point design), which the masked objectives (recover, tte) cannot train",
-                hint="fine-tune it with --task predict, or fine-tune a multi-task run "
-                "(trajlm train --config configs/multitask.toml) for recover / tte",
-            )
-        if getattr(core.config, "residual_base", None) == "retrieval" and core.retrieval is None:
-            from trajlm.model.retrieval import build_index  # issue 15 lever 2: train split only
-
-            core.retrieval = build_index(self.data, core.config, precompute=True)
+        check_model_fits(core, objective, infill, self.cfg, self.data)  # before any file is made
         if mode is not None:
             keep = list(modules_to_save or []) + (fresh if mode == "lora" else [])
             model = apply_mode(model, mode, n_last=n_last, lora_r=lora_r,
@@ -212,25 +166,6 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         self._val_task = None  # the val prediction task, built on first use
         self.metrics_path = self.run / "metrics.jsonl" if self.run else None
         self.other_data = False  # fit(other_data=True): resume on another store than the run's
-
-    def _coverage(self, mc: ModelConfig) -> dict:
-        """What this run trains on (saved in config.json); a fine-tune keeps what the
-        pretrained model saw too (histograms summed, boxes joined, sources listed)."""
-        from trajlm.data.features import NormStats
-        from trajlm.model.coverage import compute_coverage, merge_coverage
-
-        stats = NormStats.from_dict(mc.stats) if mc.stats else None
-        cov = compute_coverage(self.data, stats)
-        cov["clock_shift_prob"] = self.cfg.clock_shift_prob
-        if self.cfg.speed_scale_prob > 0:  # slower / faster movers were seen: widen the ranges
-            lo, hi = self.cfg.speed_scales
-            for key in ("speed_mps", "traj_speed_mps"):
-                if cov.get(key):
-                    cov[key] = {k: v * (lo if k in ("p1", "p5") else hi if k in ("p95", "p99")
-                                        else 1.0) for k, v in cov[key].items()}  # fmt: skip
-        if self.cfg.init_from and mc.coverage:  # not on resume: that config is this run's own
-            return merge_coverage(mc.coverage, cov)
-        return cov
 
     def _to_device(self, batch: dict) -> dict:
         return {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
