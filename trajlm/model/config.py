@@ -12,22 +12,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from trajlm._version import __version__
-from trajlm.data.features import NormStats
+from trajlm.model.config_checks import (  # noqa: F401  (the valid values, re-exported)
+    CONTEXT_FEATURES,
+    CONTEXTS,
+    COVERAGE_GATES,
+    HEADS,
+    MOE_ROUTERS,
+    POS_TYPES,
+    POSITION_FRAMES,
+    RESIDUAL_BASES,
+    SPAN_TARGETS,
+    STEP_LOSSES,
+    STEP_TARGETS,
+    check_model_config,
+)
 
-POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time", "rope_adaptive")
-MOE_ROUTERS = ("token", "motion")
-CONTEXTS = ("full", "motion", "auto")
-CONTEXT_FEATURES = ("time", "time+position")
-HEADS = ("gaussian", "mse")
-POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
-# What the span-step head predicts where a gap has a visible end (objectives/loss.py):
-# "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
-# (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
-SPAN_TARGETS = ("bridge_residual", "raw")
-RESIDUAL_BASES = ("none", "constant_velocity", "retrieval")  # what the step head corrects (#15)
-COVERAGE_GATES = ("none", "speed")  # ModelConfig.coverage_gate (issue 14)
-STEP_TARGETS = ("delta", "absolute")  # ModelConfig.step_target (issue 14 item 5)
-STEP_LOSSES = ("gaussian", "laplace")  # ModelConfig.step_loss (head "gaussian" only)
 FORMAT_VERSION = 1  # bump when a reader of the previous layout would misread a new file
 MODEL_TYPE = "trajlm-transformer"
 CHECKPOINT_KEYS = ("trajlm_version", "format_version", "model_type")
@@ -238,186 +237,7 @@ class ModelConfig:
     backtest_fallback_window: int = 1
 
     def __post_init__(self) -> None:
-        def need(ok: bool, msg: str) -> None:
-            if not ok:
-                raise ValueError(f"ModelConfig: {msg}")
-
-        for name in ("d_model", "n_layers", "n_heads", "max_len", "n_special_tokens"):
-            need(int(getattr(self, name)) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
-        need(
-            self.d_model % self.n_heads == 0,
-            f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads})",
-        )
-        if self.n_kv_heads is not None:
-            need(
-                1 <= self.n_kv_heads <= self.n_heads and self.n_heads % self.n_kv_heads == 0,
-                f"n_kv_heads ({self.n_kv_heads}) must divide n_heads ({self.n_heads})",
-            )
-        need(
-            self.pos_type in POS_TYPES,
-            f"pos_type must be one of {POS_TYPES}, got {self.pos_type!r}",
-        )
-        need(self.head in HEADS, f"head must be one of {HEADS}, got {self.head!r}")
-        need(
-            self.span_target in SPAN_TARGETS,
-            f"span_target must be one of {SPAN_TARGETS}, got {self.span_target!r}",
-        )
-        if self.pos_type in ("rope", "rope_time", "rope_adaptive"):
-            need(self.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {self.head_dim}")
-        need(
-            self.pos_fourier_bands >= 0,
-            f"pos_fourier_bands must be >= 0, got {self.pos_fourier_bands}",
-        )
-        need(
-            self.pos_fourier_min_m > 0,
-            f"pos_fourier_min_m must be > 0, got {self.pos_fourier_min_m}",
-        )
-        need(self.max_step_norm > 0, f"max_step_norm must be > 0, got {self.max_step_norm}")
-        need(self.mlp_ratio > 0, f"mlp_ratio must be > 0, got {self.mlp_ratio}")
-        need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}")
-        need(self.rope_base > 1.0, f"rope_base must be > 1, got {self.rope_base}")
-        need(
-            self.rope_time_unit_s > 0, f"rope_time_unit_s must be > 0, got {self.rope_time_unit_s}"
-        )
-        need(self.context in CONTEXTS, f"context must be one of {CONTEXTS}, got {self.context!r}")
-        need(
-            self.context_features in CONTEXT_FEATURES,
-            f"context_features must be one of {CONTEXT_FEATURES}, got {self.context_features!r}",
-        )
-        need(
-            0.0 <= self.context_dropout <= 1.0,
-            f"context_dropout must be in [0, 1], got {self.context_dropout}",
-        )
-        if self.stats is not None:
-            try:
-                NormStats.from_dict(self.stats)
-            except (TypeError, KeyError, ValueError, AttributeError) as e:
-                raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
-        need(self.moe_experts >= 0, f"moe_experts must be >= 0, got {self.moe_experts}")
-        if self.moe_experts:
-            need(
-                1 <= self.moe_top_k <= self.moe_experts,
-                f"moe_top_k must be in [1, moe_experts={self.moe_experts}], got {self.moe_top_k}",
-            )
-        need(self.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
-        need(self.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
-        need(
-            self.road_route in ("shortest", "fastest", "auto"),
-            f"road_route must be shortest, fastest or auto, got {self.road_route!r}",
-        )
-        need(self.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {self.n_edge_buckets}")
-        need(self.patch_size >= 1, f"patch_size must be >= 1, got {self.patch_size}")
-        need(
-            self.infill_anchor in ("linear", "akima", "pchip", "auto"),
-            f"infill_anchor must be linear, akima, pchip or auto, got {self.infill_anchor!r}",
-        )
-        need(self.infill_anchor_gap_s > 0, "infill_anchor_gap_s must be > 0")
-        need(
-            self.position_frame in POSITION_FRAMES,
-            f"position_frame must be one of {POSITION_FRAMES}, got {self.position_frame!r}",
-        )
-        if self.patch_size > 1:
-            need(not self.infill_heads, "patch_size > 1 does not support infill_heads")
-        need(
-            self.coverage_gate in COVERAGE_GATES,
-            f"coverage_gate must be one of {COVERAGE_GATES}, got {self.coverage_gate!r}",
-        )
-        if self.scale_invariant or self.coverage_gate != "none":
-            need(self.residual_base != "none", "scale_invariant / coverage_gate need residual_base")
-        need(not (self.coverage_gate != "none" and self.time_query),
-             "coverage_gate does not support time_query")  # fmt: skip
-        need(not (self.scale_invariant and self.residual_base == "retrieval"),
-             "scale_invariant does not support residual_base='retrieval'")  # fmt: skip
-        need(
-            self.patch_out >= 0 and self.patch_out % self.patch_size == 0,
-            f"patch_out must be 0 or a multiple of patch_size ({self.patch_size}), "
-            f"got {self.patch_out}",
-        )
-        need(
-            self.moe_router in MOE_ROUTERS,
-            f"moe_router must be one of {MOE_ROUTERS}, got {self.moe_router!r}",
-        )
-        need(self.moe_motion_window >= 2, "moe_motion_window must be >= 2")
-        need(0.0 <= self.rope_adaptive_mix <= 1.0, "rope_adaptive_mix must be in [0, 1]")
-        need(self.region_cell_m >= 0, "region_cell_m must be >= 0")
-        need(self.region_vocab >= 1, "region_vocab must be >= 1")
-        need(
-            not (self.region_cell_m > 0 and self.context_features == "time+position"),
-            "region_cell_m > 0 needs context_features='time' (the cell tokens are not hidden "
-            "with the position context)",
-        )
-        need(self.region_head_cell_m >= 0, "region_head_cell_m must be >= 0")
-        need(self.region_head_radius >= 1, "region_head_radius must be >= 1")
-        need(
-            self.region_head_decode in ("argmax", "mean"),
-            f"region_head_decode must be 'argmax' or 'mean', got {self.region_head_decode!r}",
-        )
-        need(
-            self.residual_base in RESIDUAL_BASES,
-            f"residual_base must be one of {RESIDUAL_BASES}, got {self.residual_base!r}",
-        )
-        need(self.residual_max_ratio > 0, "residual_max_ratio must be > 0")
-        need(self.retrieval_neighbors >= 1, "retrieval_neighbors must be >= 1")
-        need(self.retrieval_history >= 2, "retrieval_history must be >= 2")
-        need(
-            self.retrieval_mode in ("requery", "anchored"),
-            f"retrieval_mode must be 'requery' or 'anchored', got {self.retrieval_mode!r}",
-        )
-        if self.patch_size > 1:
-            need(not self.uses_step_query, "patch_size > 1 does not support residual_base / "
-                 "time_query")  # fmt: skip
-        need(
-            not (self.uses_step_query and (self.points_out > 1 or self.region_head_cell_m > 0)),
-            "residual_base / time_query do not support patch_out or region_head_cell_m",
-        )
-
-        need(
-            self.step_target in STEP_TARGETS,
-            f"step_target must be one of {STEP_TARGETS}, got {self.step_target!r}",
-        )
-        need(
-            self.step_loss in STEP_LOSSES,
-            f"step_loss must be one of {STEP_LOSSES}, got {self.step_loss!r}",
-        )
-        need(
-            int(self.backtest_steps) >= 0, f"backtest_steps must be >= 0, got {self.backtest_steps}"
-        )
-        need(self.backtest_gate >= 0, f"backtest_gate must be >= 0, got {self.backtest_gate}")
-        need(
-            int(self.backtest_min_steps) >= 1,
-            f"backtest_min_steps must be >= 1, got {self.backtest_min_steps}",
-        )
-        need(
-            int(self.backtest_fallback_window) >= 1
-            and (self.backtest_fallback_window == 1 or self.backtest_gate > 0)
-            and (self.backtest_fallback_window == 1 or self.base_window == 1),
-            "backtest_fallback_window must be >= 1, and > 1 only with backtest_gate and "
-            f"base_window 1 (got {self.backtest_fallback_window})",
-        )
-        need(
-            0 <= self.backtest_prior <= 1,
-            f"backtest_prior must be in [0, 1], got {self.backtest_prior}",
-        )
-        if self.backtest_gate:
-            need(self.residual_base == "constant_velocity" and not self.time_query,
-                 "backtest_gate needs residual_base 'constant_velocity' and no time_query")  # fmt: skip
-        need(int(self.base_window) >= 1, f"base_window must be >= 1, got {self.base_window}")
-        need(
-            self.base_window == 1 or self.residual_base == "constant_velocity",
-            f"base_window > 1 needs residual_base 'constant_velocity', got {self.residual_base!r}",
-        )
-        need(
-            self.step_loss == "gaussian" or self.head == "gaussian",
-            f"step_loss {self.step_loss!r} needs head 'gaussian' (its scale), got {self.head!r}",
-        )
-        if self.step_target == "absolute":
-            need(
-                self.position_frame == "store" and not self.uses_step_query
-                and self.points_out == 1 and not self.infill_heads
-                and self.region_head_cell_m == 0,
-                "step_target='absolute' needs position_frame='store' and the plain causal step "
-                "head (no residual_base, time_query, patches, infill_heads or region head)",
-            )  # fmt: skip
+        check_model_config(self)  # ValueError "ModelConfig: ..." naming the field
 
     @property
     def points_out(self) -> int:

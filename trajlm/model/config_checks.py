@@ -1,0 +1,204 @@
+"""The valid values of ModelConfig's choice fields and the checks of a whole config: every
+refusal names the field and what it must be, so a typo in a TOML file is one clear line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trajlm.data.features import NormStats
+
+POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time", "rope_adaptive")
+MOE_ROUTERS = ("token", "motion")
+CONTEXTS = ("full", "motion", "auto")
+CONTEXT_FEATURES = ("time", "time+position")
+HEADS = ("gaussian", "mse")
+POSITION_FRAMES = ("store", "trajectory")  # ModelConfig.position_frame
+# What the span-step head predicts where a gap has a visible end (objectives/loss.py):
+# "bridge_residual" = the offset from linear interpolation towards the gap end; "raw" = the plain
+# (dx, dy, dt) step (checkpoints trained before the bridge; docs/multitask.md).
+SPAN_TARGETS = ("bridge_residual", "raw")
+RESIDUAL_BASES = ("none", "constant_velocity", "retrieval")  # what the step head corrects (#15)
+COVERAGE_GATES = ("none", "speed")  # ModelConfig.coverage_gate (issue 14)
+STEP_TARGETS = ("delta", "absolute")  # ModelConfig.step_target (issue 14 item 5)
+STEP_LOSSES = ("gaussian", "laplace")  # ModelConfig.step_loss (head "gaussian" only)
+
+
+def check_model_config(c: Any) -> None:
+    """Raise ValueError("ModelConfig: ...") on the first field that is out of range or a
+    combination the model does not support (c: a ModelConfig)."""
+
+    def need(ok: bool, msg: str) -> None:
+        if not ok:
+            raise ValueError(f"ModelConfig: {msg}")
+
+    for name in ("d_model", "n_layers", "n_heads", "max_len", "n_special_tokens"):
+        need(int(getattr(c, name)) >= 1, f"{name} must be >= 1, got {getattr(c, name)}")
+    need(
+        c.d_model % c.n_heads == 0,
+        f"d_model ({c.d_model}) must be divisible by n_heads ({c.n_heads})",
+    )
+    if c.n_kv_heads is not None:
+        need(
+            1 <= c.n_kv_heads <= c.n_heads and c.n_heads % c.n_kv_heads == 0,
+            f"n_kv_heads ({c.n_kv_heads}) must divide n_heads ({c.n_heads})",
+        )
+    need(
+        c.pos_type in POS_TYPES,
+        f"pos_type must be one of {POS_TYPES}, got {c.pos_type!r}",
+    )
+    need(c.head in HEADS, f"head must be one of {HEADS}, got {c.head!r}")
+    need(
+        c.span_target in SPAN_TARGETS,
+        f"span_target must be one of {SPAN_TARGETS}, got {c.span_target!r}",
+    )
+    if c.pos_type in ("rope", "rope_time", "rope_adaptive"):
+        need(c.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {c.head_dim}")
+    need(
+        c.pos_fourier_bands >= 0,
+        f"pos_fourier_bands must be >= 0, got {c.pos_fourier_bands}",
+    )
+    need(
+        c.pos_fourier_min_m > 0,
+        f"pos_fourier_min_m must be > 0, got {c.pos_fourier_min_m}",
+    )
+    need(c.max_step_norm > 0, f"max_step_norm must be > 0, got {c.max_step_norm}")
+    need(c.mlp_ratio > 0, f"mlp_ratio must be > 0, got {c.mlp_ratio}")
+    need(0.0 <= c.dropout < 1.0, f"dropout must be in [0, 1), got {c.dropout}")
+    need(c.rope_base > 1.0, f"rope_base must be > 1, got {c.rope_base}")
+    need(c.rope_time_unit_s > 0, f"rope_time_unit_s must be > 0, got {c.rope_time_unit_s}")
+    need(c.context in CONTEXTS, f"context must be one of {CONTEXTS}, got {c.context!r}")
+    need(
+        c.context_features in CONTEXT_FEATURES,
+        f"context_features must be one of {CONTEXT_FEATURES}, got {c.context_features!r}",
+    )
+    need(
+        0.0 <= c.context_dropout <= 1.0,
+        f"context_dropout must be in [0, 1], got {c.context_dropout}",
+    )
+    if c.stats is not None:
+        try:
+            NormStats.from_dict(c.stats)
+        except (TypeError, KeyError, ValueError, AttributeError) as e:
+            raise ValueError(f"ModelConfig: stats is not a NormStats dict ({e})") from e
+    need(c.moe_experts >= 0, f"moe_experts must be >= 0, got {c.moe_experts}")
+    if c.moe_experts:
+        need(
+            1 <= c.moe_top_k <= c.moe_experts,
+            f"moe_top_k must be in [1, moe_experts={c.moe_experts}], got {c.moe_top_k}",
+        )
+    need(c.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
+    need(c.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
+    need(
+        c.road_route in ("shortest", "fastest", "auto"),
+        f"road_route must be shortest, fastest or auto, got {c.road_route!r}",
+    )
+    need(c.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {c.n_edge_buckets}")
+    need(c.patch_size >= 1, f"patch_size must be >= 1, got {c.patch_size}")
+    need(
+        c.infill_anchor in ("linear", "akima", "pchip", "auto"),
+        f"infill_anchor must be linear, akima, pchip or auto, got {c.infill_anchor!r}",
+    )
+    need(c.infill_anchor_gap_s > 0, "infill_anchor_gap_s must be > 0")
+    need(
+        c.position_frame in POSITION_FRAMES,
+        f"position_frame must be one of {POSITION_FRAMES}, got {c.position_frame!r}",
+    )
+    if c.patch_size > 1:
+        need(not c.infill_heads, "patch_size > 1 does not support infill_heads")
+    need(
+        c.coverage_gate in COVERAGE_GATES,
+        f"coverage_gate must be one of {COVERAGE_GATES}, got {c.coverage_gate!r}",
+    )
+    if c.scale_invariant or c.coverage_gate != "none":
+        need(c.residual_base != "none", "scale_invariant / coverage_gate need residual_base")
+    need(not (c.coverage_gate != "none" and c.time_query),
+         "coverage_gate does not support time_query")  # fmt: skip
+    need(not (c.scale_invariant and c.residual_base == "retrieval"),
+         "scale_invariant does not support residual_base='retrieval'")  # fmt: skip
+    need(
+        c.patch_out >= 0 and c.patch_out % c.patch_size == 0,
+        f"patch_out must be 0 or a multiple of patch_size ({c.patch_size}), got {c.patch_out}",
+    )
+    need(
+        c.moe_router in MOE_ROUTERS,
+        f"moe_router must be one of {MOE_ROUTERS}, got {c.moe_router!r}",
+    )
+    need(c.moe_motion_window >= 2, "moe_motion_window must be >= 2")
+    need(0.0 <= c.rope_adaptive_mix <= 1.0, "rope_adaptive_mix must be in [0, 1]")
+    need(c.region_cell_m >= 0, "region_cell_m must be >= 0")
+    need(c.region_vocab >= 1, "region_vocab must be >= 1")
+    need(
+        not (c.region_cell_m > 0 and c.context_features == "time+position"),
+        "region_cell_m > 0 needs context_features='time' (the cell tokens are not hidden "
+        "with the position context)",
+    )
+    need(c.region_head_cell_m >= 0, "region_head_cell_m must be >= 0")
+    need(c.region_head_radius >= 1, "region_head_radius must be >= 1")
+    need(
+        c.region_head_decode in ("argmax", "mean"),
+        f"region_head_decode must be 'argmax' or 'mean', got {c.region_head_decode!r}",
+    )
+    need(
+        c.residual_base in RESIDUAL_BASES,
+        f"residual_base must be one of {RESIDUAL_BASES}, got {c.residual_base!r}",
+    )
+    need(c.residual_max_ratio > 0, "residual_max_ratio must be > 0")
+    need(c.retrieval_neighbors >= 1, "retrieval_neighbors must be >= 1")
+    need(c.retrieval_history >= 2, "retrieval_history must be >= 2")
+    need(
+        c.retrieval_mode in ("requery", "anchored"),
+        f"retrieval_mode must be 'requery' or 'anchored', got {c.retrieval_mode!r}",
+    )
+    if c.patch_size > 1:
+        need(not c.uses_step_query, "patch_size > 1 does not support residual_base / "
+             "time_query")  # fmt: skip
+    need(
+        not (c.uses_step_query and (c.points_out > 1 or c.region_head_cell_m > 0)),
+        "residual_base / time_query do not support patch_out or region_head_cell_m",
+    )
+
+    need(
+        c.step_target in STEP_TARGETS,
+        f"step_target must be one of {STEP_TARGETS}, got {c.step_target!r}",
+    )
+    need(
+        c.step_loss in STEP_LOSSES,
+        f"step_loss must be one of {STEP_LOSSES}, got {c.step_loss!r}",
+    )
+    need(int(c.backtest_steps) >= 0, f"backtest_steps must be >= 0, got {c.backtest_steps}")
+    need(c.backtest_gate >= 0, f"backtest_gate must be >= 0, got {c.backtest_gate}")
+    need(
+        int(c.backtest_min_steps) >= 1,
+        f"backtest_min_steps must be >= 1, got {c.backtest_min_steps}",
+    )
+    need(
+        int(c.backtest_fallback_window) >= 1
+        and (c.backtest_fallback_window == 1 or c.backtest_gate > 0)
+        and (c.backtest_fallback_window == 1 or c.base_window == 1),
+        "backtest_fallback_window must be >= 1, and > 1 only with backtest_gate and "
+        f"base_window 1 (got {c.backtest_fallback_window})",
+    )
+    need(
+        0 <= c.backtest_prior <= 1,
+        f"backtest_prior must be in [0, 1], got {c.backtest_prior}",
+    )
+    if c.backtest_gate:
+        need(c.residual_base == "constant_velocity" and not c.time_query,
+             "backtest_gate needs residual_base 'constant_velocity' and no time_query")  # fmt: skip
+    need(int(c.base_window) >= 1, f"base_window must be >= 1, got {c.base_window}")
+    need(
+        c.base_window == 1 or c.residual_base == "constant_velocity",
+        f"base_window > 1 needs residual_base 'constant_velocity', got {c.residual_base!r}",
+    )
+    need(
+        c.step_loss == "gaussian" or c.head == "gaussian",
+        f"step_loss {c.step_loss!r} needs head 'gaussian' (its scale), got {c.head!r}",
+    )
+    if c.step_target == "absolute":
+        need(
+            c.position_frame == "store" and not c.uses_step_query
+            and c.points_out == 1 and not c.infill_heads
+            and c.region_head_cell_m == 0,
+            "step_target='absolute' needs position_frame='store' and the plain causal step "
+            "head (no residual_base, time_query, patches, infill_heads or region head)",
+        )  # fmt: skip
