@@ -44,7 +44,8 @@ def arms(model, names: list[str]) -> dict:
     """name -> a harness recoverer: "<blend>[@<history>][+guard[<p>][:<fallback>][:ne<g>]]"
     (p default 8; fallback best | akima | linear; ne: the gate without evidence, default 1;
     "nepool": the gate pooled over the call's scored points, Session 14; "shrink<k>": each
-    trajectory's ratio shrunk toward the pooled one by n / (n + k), Session 15),
+    trajectory's ratio shrunk toward the pooled one by n / (n + k), Session 15; "shrink<k>down":
+    only ever lowering the gate, "shrink<k>logmean": toward the trajectories' geometric mean),
     e.g. "bridge", "blend", "bridge@akima+guard", "bridge+guard32:akima:ne0", "bridge+guard:nepool",
     "bridge+guard:nepool:shrink4"."""
     out = {}
@@ -57,8 +58,11 @@ def arms(model, names: list[str]) -> dict:
         for o in opts:
             if o == "nepool":
                 kw["no_evidence_rule"] = "pooled"
-            elif o.startswith("shrink"):
-                kw["shrink_k"] = float(o.removeprefix("shrink"))
+            elif o.startswith("shrink"):  # shrink<k>[down|logmean]
+                k = o.removeprefix("shrink")
+                rule = k.lstrip("0123456789.")
+                kw["shrink_k"] = float(k[: len(k) - len(rule)])
+                kw["shrink_rule"] = rule or "pool"
             elif o.startswith("ne"):
                 kw["no_evidence"] = float(o[2:])
             else:

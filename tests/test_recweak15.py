@@ -113,3 +113,25 @@ def test_bad_k_and_the_script_arm():
     r = arms(tiny(), ["bridge+guard16:nepool:shrink4"])["bridge+guard16:nepool:shrink4"]
     assert (r.shrink_k, r.guard_power, r.no_evidence_rule) == (4.0, 16.0, "pooled")
     assert BridgeRecoverer(tiny(), guard_power=8, shrink_k=4).name.endswith(":shrink4")
+    r = arms(tiny(), ["bridge+guard:shrink2.5down"])["bridge+guard:shrink2.5down"]
+    assert (r.shrink_k, r.shrink_rule, r.no_evidence_rule) == (2.5, "down", "fixed")
+
+
+def test_the_down_and_logmean_rules():
+    tk = task(n_traj=3)
+    m = tiny(3.0)
+    n, rho, rho_p = ratios(m, tk)
+    lam = n / (n + 4.0)
+    gates = {}
+    for rule in ("pool", "down", "logmean"):
+        r = BridgeRecoverer(m, guard_power=1.0, no_evidence_rule="pooled", shrink_k=4.0,
+                            shrink_rule=rule)  # fmt: skip
+        r.recover(tk)
+        gates[rule] = r.last_gate
+    np.testing.assert_allclose(gates["down"], np.minimum(gates["pool"], np.minimum(1.0, rho)),
+                               rtol=1e-9)  # fmt: skip
+    prior = np.exp(np.average(np.log(rho), weights=n))
+    want = np.minimum(1.0, rho**lam * prior ** (1 - lam))
+    np.testing.assert_allclose(gates["logmean"], want, rtol=1e-9)
+    with pytest.raises(ValueError, match="shrink_rule"):
+        BridgeRecoverer(m, shrink_rule="mean")
