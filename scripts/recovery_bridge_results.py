@@ -19,6 +19,7 @@ Writes OUT/bridge_<split>.md and .json. One thread.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -35,14 +36,18 @@ from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval.baselines import CubicSplineInterpolation, LinearInterpolation  # noqa: E402
 from trajlm.eval.metrics import point_errors  # noqa: E402
 from trajlm.model.transformer import TrajectoryModel  # noqa: E402
+from trajlm.tasks import recover_bridge  # noqa: E402
 from trajlm.tasks.recover_bridge import BridgeRecoverer  # noqa: E402
 
 
 def arms(model, names: list[str]) -> dict:
     """name -> a harness recoverer: "<blend>[@<history>][+guard[<p>][:<fallback>][:ne<g>]]"
     (p default 8; fallback best | akima | linear; ne: the gate without evidence, default 1;
-    "nepool": the gate pooled over the call's scored points, Session 14),
-    e.g. "bridge", "blend", "bridge@akima+guard", "bridge+guard32:akima:ne0", "bridge+guard:nepool"."""
+    "nepool": the gate pooled over the call's scored points, Session 14; "shrink<k>": each
+    trajectory's ratio shrunk toward the pooled one by n / (n + k), Session 15; "shrink<k>down":
+    only ever lowering the gate, "shrink<k>logmean": toward the trajectories' geometric mean),
+    e.g. "bridge", "blend", "bridge@akima+guard", "bridge+guard32:akima:ne0", "bridge+guard:nepool",
+    "bridge+guard:nepool:shrink4"."""
     out = {}
     for a in names:
         head, _, guard = a.partition("+")
@@ -53,6 +58,11 @@ def arms(model, names: list[str]) -> dict:
         for o in opts:
             if o == "nepool":
                 kw["no_evidence_rule"] = "pooled"
+            elif o.startswith("shrink"):  # shrink<k>[down|logmean]
+                k = o.removeprefix("shrink")
+                rule = k.lstrip("0123456789.")
+                kw["shrink_k"] = float(k[: len(k) - len(rule)])
+                kw["shrink_rule"] = rule or "pool"
             elif o.startswith("ne"):
                 kw["no_evidence"] = float(o[2:])
             else:
@@ -60,6 +70,24 @@ def arms(model, names: list[str]) -> dict:
         out[a] = BridgeRecoverer(model, blend=blend, guard_power=p, name=a,
                                  history=hist or "known", **kw)  # fmt: skip
     return out
+
+
+def memoise_bridge() -> None:
+    """Arms that differ only in the guard's rule share their bridge rollouts (the bridge is
+    deterministic in eval mode): recover_bridge.bridge_xy answers a repeated call from a cache
+    (outputs identical; the "s" column then shows the first arm paying for the rest)."""
+    cache: dict = {}
+    orig = recover_bridge.bridge_xy
+
+    def cached(model, xy, t, known, groups, projection, blend="bridge", history="known"):
+        arrs = (xy, t, known, groups)
+        key = (id(model), blend, history, projection.lat0, projection.lon0,
+               *(hashlib.blake2b(np.ascontiguousarray(a).tobytes()).digest() for a in arrs))  # fmt: skip
+        if key not in cache:
+            cache[key] = orig(model, xy, t, known, groups, projection, blend, history)
+        return cache[key].copy()
+
+    recover_bridge.bridge_xy = cached
 
 
 def errors_per_task(method, tasks) -> list[np.ndarray]:
@@ -82,7 +110,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--intervals", type=float, nargs="+", default=[240.0])
     ap.add_argument("--limit", type=int, default=0, help="first N trajectories (smoke runs)")
     ap.add_argument("--ref", default=None, help="one more paired CI column: vs this arm")
+    ap.add_argument("--memo", action="store_true", help="arms share bridge rollouts (cache)")
     args = ap.parse_args(argv)
+    if args.memo:
+        memoise_bridge()
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     model = TrajectoryModel.from_pretrained(args.model).eval()

@@ -23,6 +23,13 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    scored points of ALL trajectories of the call pooled: the model's track record on this data
    (``no_evidence`` where the whole call has fewer than ``min_scored``). A trajectory's result
    then depends on the other trajectories recovered in the same call.
+   ``shrink_k`` > 0 (Session 15, empirical Bayes for trajectories WITH evidence): a
+   trajectory's ratio rho = e_interp / e_bridge from its n scored points is shrunk toward the
+   call's pooled ratio in log space, rho^(n / (n + k)) * rho_pool^(k / (n + k)), before the
+   power: few points lean on the pool, many on the trajectory's own (k = 0: today's rule).
+   ``shrink_rule``: "pool" (as above), "down" (the same, but the gate only ever goes down:
+   min(own, shrunk)), "logmean" (the prior is the n-weighted geometric mean of the
+   trajectories' own ratios instead of the ratio of pooled means).
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
 """
@@ -43,6 +50,7 @@ BLENDS = ("blend", "bridge")
 HISTORIES = ("known", "akima")
 FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajectory, or fixed
 NO_EVIDENCE_RULES = ("fixed", "pooled")  # the gate of a trajectory with < min_scored points
+SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / direction (docstring)
 # what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
 # docs/recovery.md "Session 12"); no_evidence_rule "pooled": Session 14 (recguard), level for
 # trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model
@@ -237,6 +245,8 @@ class BridgeRecoverer:
         history: str = "known",
         fallback: str = "best",
         no_evidence_rule: str = "fixed",
+        shrink_k: float = 0.0,
+        shrink_rule: str = "pool",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -252,10 +262,17 @@ class BridgeRecoverer:
             )
         self.no_evidence_rule = no_evidence_rule
         self.min_scored, self.no_evidence = int(min_scored), float(no_evidence)
+        if not shrink_k >= 0:
+            raise ValueError(f"shrink_k must be >= 0, got {shrink_k!r}")
+        if shrink_rule not in SHRINK_RULES:
+            raise ValueError(f"shrink_rule must be one of {SHRINK_RULES}, got {shrink_rule!r}")
+        self.shrink_k, self.shrink_rule = float(shrink_k), shrink_rule
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
-        self.name = name or f"trajlm {blend}{hist}{guard}{ne}"
+        rule = "" if shrink_rule == "pool" else shrink_rule
+        shr = f":shrink{shrink_k:g}{rule}" if shrink_k else ""
+        self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
     def recover(self, task) -> np.ndarray:
@@ -293,19 +310,35 @@ class BridgeRecoverer:
             use_akima = np.full(G, self.fallback == "akima")
         weak = n < self.min_scored
         # pooled: only from a pool of >= min_scored points (a lone short trip keeps no_evidence)
-        pooled = self.no_evidence_rule == "pooled" and int(scored.sum()) >= self.min_scored
+        has_pool = int(scored.sum()) >= self.min_scored
+        pooled = self.no_evidence_rule == "pooled" and has_pool
+        pool_akima = pool["akima"] <= pool["linear"] if self.fallback == "best" else (
+            self.fallback == "akima")  # fmt: skip
         if pooled:  # no evidence: the pooled interpolation choice (as "best" picks it)
-            pool_akima = pool["akima"] <= pool["linear"] if self.fallback == "best" else (
-                self.fallback == "akima")  # fmt: skip
             use_akima = np.where(weak, pool_akima, use_akima)
         interp = np.where(use_akima[groups][:, None], akima_xy(xy, t, known, groups),
                           linear_xy(xy, t, known, groups))  # fmt: skip
         e_i = np.where(use_akima, e["akima"], e["linear"])
-        g = np.minimum(1.0, (e_i / np.maximum(e["bridge"], 1e-9)) ** self.guard_power)
+        e_p = pool["akima"] if pool_akima else pool["linear"]
+        rho_pool = e_p / max(pool["bridge"], 1e-9)
+        rho = e_i / np.maximum(e["bridge"], 1e-9)
+        if self.shrink_k > 0 and has_pool:  # empirical Bayes: n / (n + k) of its own ratio
+            rho = self._shrink(rho, n, rho_pool)
+        g = np.minimum(1.0, rho**self.guard_power)
         ne = self.no_evidence
         if pooled:
-            e_p = pool["akima"] if pool_akima else pool["linear"]
-            ne = min(1.0, (e_p / max(pool["bridge"], 1e-9)) ** self.guard_power)
+            ne = min(1.0, rho_pool**self.guard_power)
         g = np.where(n >= self.min_scored, g, ne)
         self.last_gate = g
         return interp + g[groups][:, None] * (out - interp)
+
+    def _shrink(self, rho: np.ndarray, n: np.ndarray, rho_pool: float) -> np.ndarray:
+        """Each trajectory's ratio shrunk toward the prior by n / (n + k) in log space."""
+        prior = rho_pool
+        if self.shrink_rule == "logmean":
+            ev = n >= self.min_scored
+            lr = np.log(np.maximum(rho[ev], 1e-9))
+            prior = float(np.exp(np.average(lr, weights=n[ev]))) if ev.any() else rho_pool
+        lam = n / (n + self.shrink_k)
+        out = rho**lam * prior ** (1.0 - lam)
+        return np.minimum(out, rho) if self.shrink_rule == "down" else out
