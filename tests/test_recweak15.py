@@ -47,11 +47,24 @@ def ratios(model, tk) -> tuple[np.ndarray, np.ndarray, float]:
     return n, rho, min(d["a"].mean(), d["l"].mean()) / d["b"].mean()
 
 
+# Session 14's default: BRIDGE_DEFAULT without the shrinkage it gained in session 15
+S14 = {k: v for k, v in BRIDGE_DEFAULT.items() if not k.startswith("shrink")}
+
+
+def test_the_default_is_session_14s_rule_with_down_shrinkage_16():
+    assert BRIDGE_DEFAULT == {**S14, "shrink_k": 16.0, "shrink_rule": "down"}
+    tk = mixed()
+    m = tiny(3.0)
+    new, old = BridgeRecoverer(m, **BRIDGE_DEFAULT), BridgeRecoverer(m, **S14)
+    new.recover(tk), old.recover(tk)
+    assert np.all(new.last_gate <= old.last_gate)  # "down": the gate is only ever lowered
+
+
 def test_the_default_path_is_unchanged_bit_for_bit():
     tk = mixed()
     m = tiny(3.0)
-    d = BridgeRecoverer(m, **BRIDGE_DEFAULT)
-    z = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "shrink_k": 0.0})
+    d = BridgeRecoverer(m, **S14)
+    z = BridgeRecoverer(m, **{**S14, "shrink_k": 0.0})
     assert d.shrink_k == 0.0 and "shrink" not in d.name
     np.testing.assert_array_equal(d.recover(tk), z.recover(tk))
     np.testing.assert_array_equal(d.last_gate, z.last_gate)
@@ -97,8 +110,8 @@ def test_many_points_tend_to_the_own_gate_none_to_the_pooled_one():
 def test_a_trajectory_without_evidence_keeps_the_pooled_gate():
     tk = mixed()
     m = tiny(3.0)
-    a = BridgeRecoverer(m, **BRIDGE_DEFAULT)
-    b = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "shrink_k": 4.0})
+    a = BridgeRecoverer(m, **S14)
+    b = BridgeRecoverer(m, **{**S14, "shrink_k": 4.0})
     a.recover(tk), b.recover(tk)
     assert b.last_gate[2] == a.last_gate[2]  # the short trip: the pooled gate either way
     assert not np.array_equal(a.last_gate[:2], b.last_gate[:2])

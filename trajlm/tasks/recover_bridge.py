@@ -53,9 +53,11 @@ NO_EVIDENCE_RULES = ("fixed", "pooled")  # the gate of a trajectory with < min_s
 SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / direction (docstring)
 # what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
 # docs/recovery.md "Session 12"); no_evidence_rule "pooled": Session 14 (recguard), level for
-# trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model
+# trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model; shrink 16
+# "down": Session 15 (recweak, then a pre-registered check on a fresh store, Athens vehicles):
+# level or better for trajlm-small on three vals, weak models -1 to -24 m (docs/recovery.md)
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
-                  "no_evidence_rule": "pooled"}  # fmt: skip
+                  "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down"}  # fmt: skip
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
 
