@@ -36,7 +36,13 @@ from trajlm.data.schema import (
     check_model_input,
     conform,
 )
-from trajlm.data.times import _time_to_seconds, text_style, warn_future
+from trajlm.data.times import (
+    _time_to_seconds,
+    epoch_datetimes,
+    sub_seconds,
+    text_style,
+    warn_future,
+)
 from trajlm.errors import warn_at_caller
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
@@ -58,6 +64,11 @@ class Layout:
     columns: tuple = ()  # the caller's column order, kept for results with the same columns
     lazy: bool = False  # a Polars LazyFrame: results come back lazy too (type in = type out)
     time_text: dict | None = None  # ISO text times: how they were written (times.text_style)
+    # Sub-second input times: (traj_id, t, frac) of the rows whose time is t + frac, put back
+    # on results (exact_times); None for whole-second input (results bit-identical to before).
+    frac: pl.DataFrame | None = None
+    # predict(at_times=...) with sub-second times: (traj_id, step, t) the exact times asked.
+    at_exact: pl.DataFrame | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -208,11 +219,49 @@ def coerce(
     canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
+    sub = sub_seconds(df, tcol)
+    if sub is not None:
+        out = out.with_columns(sub.alias(_FRAC))
     out = drop_sub_second_fixes(out, df[tcol], source)
+    frac = None
+    if sub is not None:
+        frac = out.select("traj_id", "t", _FRAC).filter(pl.col("t").is_not_null())
+        out = out.drop(_FRAC)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
-                    tuple(cols), lazy, style)  # fmt: skip
+                    tuple(cols), lazy, style, frac)  # fmt: skip
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
+
+
+_FRAC = "__t_frac"  # coerce's own column while sub-second fixes are dropped
+
+
+def exact_times(df: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """A result in trajlm's names with the input's sub-second times put back (``t`` then Float
+    Unix seconds): a row at an input fix's second gets that fix's fraction; a row after a
+    trajectory's fixes (predict) its last fix's, so a step of 10 s from 12.2 s is 22.2 s;
+    predict(at_times=...) rows the exact times asked. Whole-second input: unchanged."""
+    if "t" not in df.columns or "traj_id" not in df.columns:
+        return df
+    if layout.frac is not None and len(layout.frac):
+        frac = layout.frac.rename({_FRAC: "__own"})
+        last = frac.sort("t").group_by("traj_id").agg(pl.col("__own").last().alias("__last"))
+        df = (
+            df.join(frac, on=["traj_id", "t"], how="left", maintain_order="left")
+            .join(last, on="traj_id", how="left", maintain_order="left")
+            .with_columns(
+                t=pl.col("t") + pl.coalesce("__own", "__last", pl.lit(0.0)).cast(pl.Float64)
+            )
+            .drop("__own", "__last")
+        )
+    if layout.at_exact is not None and "step" in df.columns:
+        df = (
+            df.join(layout.at_exact.rename({"t": "__at"}), on=["traj_id", "step"], how="left",
+                    maintain_order="left")
+            .with_columns(t=pl.coalesce("__at", pl.col("t").cast(pl.Float64)))
+            .drop("__at")
+        )  # fmt: skip
+    return df
 
 
 def _from_pandas(obj: Any) -> pl.DataFrame:
@@ -329,13 +378,14 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
 
             return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
         return df.to_pandas()
-    out = df
+    out = exact_times(df, layout)
     if layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
         for name in ("t", *times):
             if name not in out.columns:
                 continue
-            t = pl.from_epoch(pl.col(name), time_unit="s").dt.replace_time_zone("UTC")
+            t = epoch_datetimes(pl.col(name), out.schema[name].is_float())
+            t = t.dt.replace_time_zone("UTC")
             t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
             out = out.with_columns(t.alias(name))
     if "traj_id" in out.columns and layout.traj_dtype is not None:
