@@ -149,8 +149,11 @@ def coerce(
     crs: Any = None,
     validate: bool = True,
     source: str = "input",
+    warn_naive: bool = True,
 ) -> tuple[pl.DataFrame, Layout]:
-    """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with."""
+    """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
+    ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
+    zone (read as UTC)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import from_movingpandas
@@ -190,6 +193,8 @@ def coerce(
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     t, time_kind, zone = _time_to_seconds(df, tcol)
+    if warn_naive and time_kind == "datetime" and zone is None:
+        naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
     min_t = MIN_T if time_kind == "epoch" else MIN_T_DATED  # dates: unambiguous from 1900
     la, lo = _coordinate(df, lat), _coordinate(df, lon)
@@ -231,6 +236,18 @@ def coerce(
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
+
+
+def naive_time_warning(col: str) -> None:
+    """One warning that the datetimes in ``col`` have no zone and are read as UTC, and how to
+    give the zone (aware datetimes); numbers, ISO text and aware datetimes say nothing."""
+    warn_at_caller(
+        f"the times in {col!r} have no time zone: read as UTC (results come back naive, on the "
+        "same clock; a model that reads the hour of day reads local times off by their UTC "
+        f"offset). Give the zone to silence this: df[{col!r}].dt.tz_localize('Europe/Lisbon') "
+        f"(pandas) or pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
+        "tz_localize('UTC') if they are UTC"
+    )
 
 
 _FRAC = "__t_frac"  # coerce's own column while sub-second fixes are dropped
@@ -350,7 +367,7 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
     """The ``Layout`` of a caller's frame (column names, time kind, CRS), as ``coerce`` sees it."""
     if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
-    return coerce(obj, validate=False, **cols)[1]
+    return coerce(obj, validate=False, warn_naive=False, **cols)[1]
 
 
 def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
