@@ -123,9 +123,10 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
-    from trajlm.data.coerce import exact_times  # sub-second input times back (ux leftovers15)
+    from trajlm.data.coerce import exact_times, with_source_ids  # leftovers15 items 1, 3
 
-    timed, how = times_like_input(exact_times(pred, layout), layout, out.suffix.lower())
+    pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
+    timed, how = times_like_input(pred, layout, out.suffix.lower())
     named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
     write_points(named, out)
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))

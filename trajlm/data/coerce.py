@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.clean import SOURCE_ID
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
 from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import (
@@ -69,6 +70,9 @@ class Layout:
     frac: pl.DataFrame | None = None
     # predict(at_times=...) with sub-second times: (traj_id, step, t) the exact times asked.
     at_exact: pl.DataFrame | None = None
+    # The input's (traj_id, source_traj_id) pairs, when it has that column (a cleaned table,
+    # a store's points): results without it get it back (with_source_ids).
+    ids: pl.DataFrame | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -235,6 +239,8 @@ def coerce(
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
+    if SOURCE_ID in out.columns:
+        layout.ids = out.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8)).unique("traj_id")
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
 
 
@@ -251,6 +257,18 @@ def naive_time_warning(col: str) -> None:
 
 
 _FRAC = "__t_frac"  # coerce's own column while sub-second fixes are dropped
+
+
+def with_source_ids(df: pl.DataFrame, points: pl.DataFrame | None) -> pl.DataFrame:
+    """A result keyed by ``traj_id`` with the user's own id beside it: ``source_traj_id`` of
+    ``points`` (a cleaned table or a store's points; traj_id, source_traj_id pairs) joined on,
+    where the result lacks it. Unchanged when ``points`` has no such column."""
+    if points is None or SOURCE_ID not in points.columns or SOURCE_ID in df.columns:
+        return df
+    if "traj_id" not in df.columns:
+        return df
+    pairs = points.select("traj_id", SOURCE_ID).unique("traj_id", maintain_order=True)
+    return df.join(pairs, on="traj_id", how="left", maintain_order="left")
 
 
 def exact_times(df: pl.DataFrame, layout: Layout) -> pl.DataFrame:
@@ -395,7 +413,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
 
             return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
         return df.to_pandas()
-    out = exact_times(df, layout)
+    out = with_source_ids(exact_times(df, layout), layout.ids)
+    if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
+        out = out.with_columns(pl.col(SOURCE_ID).cast(layout.traj_dtype, strict=False))
     if layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
         for name in ("t", *times):
@@ -406,7 +426,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
             out = out.with_columns(t.alias(name))
     if "traj_id" in out.columns and layout.traj_dtype is not None:
-        out = out.with_columns(pl.col("traj_id").cast(layout.traj_dtype, strict=False))
+        ids = out["traj_id"].cast(layout.traj_dtype, strict=False)
+        if ids.null_count() == out["traj_id"].null_count():  # "17_0" (a split trip) stays text
+            out = out.with_columns(ids)
     if layout.kind == "geopandas" and has_pos:
         gpd = geo.require("geopandas")
         pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
