@@ -25,14 +25,17 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from trajlm.errors import UserError
-
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class Interrupted(UserError):
+class Interrupted(KeyboardInterrupt):
     """A command stopped by Ctrl-C / SIGTERM, saying what was kept (the CLI exits 130; an empty
-    message prints nothing: the other DDP ranks of a run whose rank 0 says it)."""
+    message prints nothing: the other DDP ranks of a run whose rank 0 says it). A
+    KeyboardInterrupt (leftovers15 item 5; a ValueError before): a notebook's or script's
+    ``except Exception:`` around ``fit`` does not swallow the Ctrl-C, while ``except
+    KeyboardInterrupt:`` (or this class) catches it."""
+
+    hint: str | None = None  # as UserError's: the CLI prints str(e) only
 
 
 class TrainingInterrupted(Interrupted):
