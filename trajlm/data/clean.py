@@ -20,10 +20,8 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.geometry import haversine, haversine_m
-from trajlm.data.schema import MIN_T, DropReport
+from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport
 
-# The user's own trajectory id, kept beside traj_id when the gap split renames it "ID_k".
-SOURCE_ID = "source_traj_id"
 _FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)  # first row of each trajectory (or null)
 
 

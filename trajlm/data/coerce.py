@@ -26,13 +26,13 @@ import numpy as np
 import polars as pl
 
 from trajlm.data import geo
-from trajlm.data.clean import SOURCE_ID
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
 from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import (
     LINE,
     MIN_T,
     MIN_T_DATED,
+    SOURCE_ID,
     TrajlmInputError,
     check_model_input,
     conform,
