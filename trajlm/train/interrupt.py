@@ -138,6 +138,31 @@ def start_message(
     return f"{first}: nothing was written; start again: the same command"
 
 
+# Signals noted by ``note_early_signals`` before ``StartSignals`` is entered (signal numbers).
+_EARLY: list[int] = []
+
+
+def _note_early(signum: int, frame: FrameType | None) -> None:
+    _EARLY.append(signum)
+
+
+def note_early_signals(argv: list[str]) -> None:
+    """For ``trajlm train`` only (``argv[1] == "train"``): from the first line of trajlm/cli.py
+    on, note a Ctrl-C / SIGTERM instead of dying (SIGTERM's default: exit 143 without a word,
+    leftovers15 item 7); ``StartSignals`` then says it in one line and exits 130. Other commands
+    keep Python's default handling."""
+    if len(argv) < 2 or argv[1] != "train":
+        return
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in SIGNALS:
+        signal.signal(sig, _note_early)
+
+
+def _default(sig: int) -> object:
+    return signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
+
+
 class StartSignals:
     """``with StartSignals(run, resume=...):`` around a whole ``trajlm train``: a Ctrl-C /
     SIGTERM there, outside ``StopSignals`` (the loop's), raises ``StartInterrupted`` with
@@ -157,7 +182,15 @@ class StartSignals:
         self.before = saved_step(self.run)
         if self.enabled:
             for sig in SIGNALS:
-                self._old[sig] = signal.signal(sig, self._raise)
+                old = signal.signal(sig, self._raise)
+                self._old[sig] = _default(sig) if old is _note_early else old
+        if _EARLY:  # a signal before this (note_early_signals): said now, nothing started yet
+            signum = _EARLY[0]
+            _EARLY.clear()
+            self.__exit__(None, None, None)
+            rank0 = os.environ.get("RANK", "0") == "0"
+            text = start_message(self.run, signum, self.before, self.before, resume=self.resume)
+            raise StartInterrupted(text if rank0 else "")
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
