@@ -125,3 +125,20 @@ def test_travel_time_refusal_says_what_works_with_a_causal_checkpoint():
     text = str(e.value)
     assert "what works now" in text and "GradientBoostingTTE().fit(past_trips)" in text
     assert "seconds_ahead" in text and "configs/multitask.toml" in text  # training still said
+
+
+def test_early_signals_only_for_train_even_after_global_options():
+    import signal
+
+    from trajlm.train import interrupt
+
+    old = signal.getsignal(signal.SIGTERM)
+    try:
+        interrupt.note_early_signals(["trajlm", "--debug", "train", "--data", "x"])
+        assert signal.getsignal(signal.SIGTERM) is interrupt._note_early
+        signal.signal(signal.SIGTERM, old)
+        interrupt.note_early_signals(["trajlm", "eval", "--task", "train"])
+        assert signal.getsignal(signal.SIGTERM) == old
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -278,7 +278,7 @@ def exact_times(df: pl.DataFrame, layout: Layout) -> pl.DataFrame:
     predict(at_times=...) rows the exact times asked. Whole-second input: unchanged."""
     if "t" not in df.columns or "traj_id" not in df.columns:
         return df
-    if layout.frac is not None and len(layout.frac):
+    if layout.frac is not None and len(layout.frac) and df.schema["t"].is_integer():
         frac = layout.frac.rename({_FRAC: "__own"})
         last = frac.sort("t").group_by("traj_id").agg(pl.col("__own").last().alias("__last"))
         df = (

@@ -147,12 +147,12 @@ def _note_early(signum: int, frame: FrameType | None) -> None:
 
 
 def note_early_signals(argv: list[str]) -> None:
-    """For ``trajlm train`` only (``argv[1] == "train"``): from the first line of trajlm/cli.py
+    """For ``trajlm train`` only (its first word that is not an option): from the first line of trajlm/cli.py
     on, note a Ctrl-C / SIGTERM instead of dying (SIGTERM's default: exit 143 without a word,
     leftovers15 item 7); ``StartSignals`` then says it in one line and exits 130. Other commands
     keep Python's default handling."""
-    if len(argv) < 2 or argv[1] != "train":
-        return
+    if next((a for a in argv[1:] if not a.startswith("-")), None) != "train":
+        return  # `trajlm --debug train ...` too
     if threading.current_thread() is not threading.main_thread():
         return
     for sig in SIGNALS:
