@@ -46,7 +46,8 @@ def test_from_pretrained_predicts_pandas_and_polars_as_the_selector(saved):
 
     got = model.predict(test, steps=3)  # Polars in -> Polars out
     assert isinstance(got, pl.DataFrame)
-    assert got.columns == ["traj_id", "step", "t", "lat", "lon", "std_m"] and len(got) == 3 * n
+    cols = ["traj_id", "step", "t", "lat", "lon", "std_m", "source_traj_id"]  # leftovers15
+    assert got.columns == cols and len(got) == 3 * n
     assert np.allclose(got.select("lat", "lon").to_numpy(), ref.select("lat", "lon").to_numpy())
     assert got["std_m"].is_nan().all() and got["step"].to_list()[:3] == [1, 2, 3]
     last = test.group_by("traj_id").agg(pl.col("t").max().alias("last"))

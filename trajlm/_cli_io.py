@@ -120,9 +120,11 @@ class BoundaryGroup(TyperGroup):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except Exception as e:
+        except (Exception, KeyboardInterrupt) as e:  # Interrupted is a KeyboardInterrupt
             from trajlm.train.interrupt import Interrupted
 
+            if isinstance(e, KeyboardInterrupt) and not isinstance(e, Interrupted):
+                raise  # a plain Ctrl-C: click's own "Aborted!"
             if isinstance(e, Interrupted):  # a signal (Ctrl-C / SIGTERM): not the user's error
                 if str(e):  # other DDP ranks than 0 stay silent
                     click.echo(one_line(e), err=True)

@@ -181,7 +181,7 @@ class TrajLM(Pretrained, TaskChecks):
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
         last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        req, valid, ids = asked_ahead(at_times, seconds_ahead, last_t, layout.traj_col)
+        req, valid, ids = asked_ahead(at_times, seconds_ahead, last_t, layout)
         if ids is not None:  # times per trajectory: only those asked are predicted
             df = df.filter(pl.col("traj_id").is_in(ids))
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))

@@ -69,8 +69,15 @@ class TaskChecks:
 
     def _require_infill(self, task: str) -> None:
         if getattr(self.model, "infill_head", None) is None:
+            now = ("; what works now: a travel-time baseline fit on your own past trips, "
+                   "trajlm.baselines.GradientBoostingTTE().fit(past_trips).predict(trips) "
+                   "(frames of points; DistanceOverMeanSpeed for few trips; `trajlm eval --task "
+                   "tte` scores them), or where a trip will be after N seconds: "
+                   "predict(df, seconds_ahead=[...]) with this checkpoint"
+                   if task == "travel_time" else "")  # leftovers15 item 7  # fmt: skip
             raise UserError(  # a ValueError too
-                f"{task}: this checkpoint ({self.path}) has no infilling heads; {MULTITASK_HINT}",
+                f"{task}: this checkpoint ({self.path}) has no infilling heads; {MULTITASK_HINT}"
+                f"{now}",
                 hint="train one on your own trips: trajlm.write_store(trajlm.to_canonical(df), "
                 "'store') (or trajlm data ingest), then `trajlm train --data store --config "
                 "configs/multitask.toml --out runs/eta` and TrajLM.from_pretrained('runs/eta'); a "

@@ -6,6 +6,9 @@ Heavy imports (torch, readers) happen inside the commands so `trajlm --help` sta
 
 from __future__ import annotations
 
+import trajlm._early_signals  # noqa: F401  first: `trajlm train` notes a signal from here on
+
+# isort: split
 import sys
 from pathlib import Path
 

@@ -152,6 +152,9 @@ def data_ingest(
     if reading.get("owner_column") and not vehicle_col:
         _say(f"owner: {reading['owner_column']!r} kept as the trajectories' vehicle / user id "
              "(resplit --by user holds owners out)")  # fmt: skip
+    if reading.get("label_column") and not label_col:
+        _say(f"label: {reading['label_column']!r} kept as the store's label (the classes "
+             "`trajlm finetune --task classify` learns; --label-col NAME to take another)")  # fmt: skip
     if reading.get("format_detected"):
         _say(f"format: {reading['format']} (detected; --format to choose another)")
     guessed = dict(reading.get("columns_guessed") or {})

@@ -123,6 +123,9 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
+    from trajlm.data.coerce import exact_times, with_source_ids  # leftovers15 items 1, 3
+
+    pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
     timed, how = times_like_input(pred, layout, out.suffix.lower())
     named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
     write_points(named, out)
@@ -141,19 +144,20 @@ def times_like_input(pred, layout, suffix: str):
     input's zone (ISO text with the offset in CSV / GeoJSON), else Unix seconds (UTC)."""
     import polars as pl
 
-    from trajlm.data.times import times_as_text
+    from trajlm.data.times import epoch_datetimes, times_as_text
 
     if layout.time_kind == "string" and layout.time_text:
         t = times_as_text(pred["t"], pred["traj_id"], layout.time_text)
         return pred.with_columns(t=t), "as ISO text like the input's, its UTC offsets kept"
     if layout.time_kind != "datetime":
         return pred, "in Unix seconds UTC"
-    t = pl.from_epoch(pl.col("t").cast(pl.Int64, strict=False), time_unit="s")
+    sub = pred["t"].dtype.is_float()  # sub-second input times kept (coerce.exact_times)
+    t = epoch_datetimes(pl.col("t").cast(pl.Float64 if sub else pl.Int64), sub)
     t = t.dt.replace_time_zone("UTC")
     zone = layout.time_zone
     t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
     if suffix != ".parquet":  # text: ISO with the offset (none for naive input)
-        t = t.dt.strftime("%Y-%m-%dT%H:%M:%S" + ("%:z" if zone else ""))
+        t = t.dt.strftime("%Y-%m-%dT%H:%M:%S" + ("%.3f" if sub else "") + ("%:z" if zone else ""))
     return pred.with_columns(t=t), f"as datetimes in the input's zone ({zone or 'naive UTC'})"
 
 

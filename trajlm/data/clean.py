@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.geometry import haversine, haversine_m
-from trajlm.data.schema import MIN_T, DropReport
+from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport
 
 _FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)  # first row of each trajectory (or null)
 
@@ -233,7 +233,9 @@ class GapSplitter:
     """Split trajectories at time gaps > `max_gap_s` (like MovingPandas' ObservationGapSplitter).
 
     Every trajectory is renamed `f"{traj_id}_{k}"`, k = 0, 1, ... (also when it is not split, so
-    ids are uniform). Drops nothing; `repaired["gap_splits"]` counts the cuts.
+    ids are uniform). Drops nothing; `repaired["gap_splits"]` counts the cuts. The id before
+    the split is kept in column SOURCE_ID (``source_traj_id``; a table that has it keeps its
+    own: cleaning twice still names the user's id), so results join back to the user's ids.
     """
 
     max_gap_s: float = 300.0
@@ -242,6 +244,8 @@ class GapSplitter:
         report = _report(df)
         gap = ~_FIRST.fill_null(True) & ((pl.col("t") - pl.col("t").shift(1)) > self.max_gap_s)
         k = gap.cast(pl.Int64).cum_sum().over("traj_id")
+        if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
+            df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))
         out = df.with_columns(gap.alias("_gap"), k.alias("_k"))
         report.repair("gap_splits", int(out["_gap"].sum()))
         out = out.with_columns(

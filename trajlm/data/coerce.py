@@ -32,11 +32,18 @@ from trajlm.data.schema import (
     LINE,
     MIN_T,
     MIN_T_DATED,
+    SOURCE_ID,
     TrajlmInputError,
     check_model_input,
     conform,
 )
-from trajlm.data.times import _time_to_seconds, text_style, warn_future
+from trajlm.data.times import (
+    _time_to_seconds,
+    epoch_datetimes,
+    sub_seconds,
+    text_style,
+    warn_future,
+)
 from trajlm.errors import warn_at_caller
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
@@ -58,6 +65,14 @@ class Layout:
     columns: tuple = ()  # the caller's column order, kept for results with the same columns
     lazy: bool = False  # a Polars LazyFrame: results come back lazy too (type in = type out)
     time_text: dict | None = None  # ISO text times: how they were written (times.text_style)
+    # Sub-second input times: (traj_id, t, frac) of the rows whose time is t + frac, put back
+    # on results (exact_times); None for whole-second input (results bit-identical to before).
+    frac: pl.DataFrame | None = None
+    # predict(at_times=...) with sub-second times: (traj_id, step, t) the exact times asked.
+    at_exact: pl.DataFrame | None = None
+    # The input's (traj_id, source_traj_id) pairs, when it has that column (a cleaned table,
+    # a store's points): results without it get it back (with_source_ids).
+    ids: pl.DataFrame | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -138,8 +153,11 @@ def coerce(
     crs: Any = None,
     validate: bool = True,
     source: str = "input",
+    warn_naive: bool = True,
 ) -> tuple[pl.DataFrame, Layout]:
-    """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with."""
+    """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
+    ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
+    zone (read as UTC)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import from_movingpandas
@@ -179,6 +197,8 @@ def coerce(
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     t, time_kind, zone = _time_to_seconds(df, tcol)
+    if warn_naive and time_kind == "datetime" and zone is None:
+        naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
     min_t = MIN_T if time_kind == "epoch" else MIN_T_DATED  # dates: unambiguous from 1900
     la, lo = _coordinate(df, lat), _coordinate(df, lon)
@@ -208,11 +228,75 @@ def coerce(
     canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
+    sub = sub_seconds(df, tcol)
+    if sub is not None:
+        out = out.with_columns(sub.alias(_FRAC))
     out = drop_sub_second_fixes(out, df[tcol], source)
+    frac = None
+    if sub is not None:
+        frac = out.select("traj_id", "t", _FRAC).filter(pl.col("t").is_not_null())
+        out = out.drop(_FRAC)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
-                    tuple(cols), lazy, style)  # fmt: skip
+                    tuple(cols), lazy, style, frac)  # fmt: skip
+    if SOURCE_ID in out.columns:
+        layout.ids = out.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8)).unique("traj_id")
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
+
+
+def naive_time_warning(col: str) -> None:
+    """One warning that the datetimes in ``col`` have no zone and are read as UTC, and how to
+    give the zone (aware datetimes); numbers, ISO text and aware datetimes say nothing."""
+    warn_at_caller(
+        f"the times in {col!r} have no time zone: read as UTC (results come back naive, on the "
+        "same clock; a model that reads the hour of day reads local times off by their UTC "
+        f"offset). Give the zone to silence this: df[{col!r}].dt.tz_localize('Europe/Lisbon') "
+        f"(pandas) or pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
+        "tz_localize('UTC') if they are UTC"
+    )
+
+
+_FRAC = "__t_frac"  # coerce's own column while sub-second fixes are dropped
+
+
+def with_source_ids(df: pl.DataFrame, points: pl.DataFrame | None) -> pl.DataFrame:
+    """A result keyed by ``traj_id`` with the user's own id beside it: ``source_traj_id`` of
+    ``points`` (a cleaned table or a store's points; traj_id, source_traj_id pairs) joined on,
+    where the result lacks it. Unchanged when ``points`` has no such column."""
+    if points is None or SOURCE_ID not in points.columns or SOURCE_ID in df.columns:
+        return df
+    if "traj_id" not in df.columns:
+        return df
+    pairs = points.select("traj_id", SOURCE_ID).unique("traj_id", maintain_order=True)
+    return df.join(pairs, on="traj_id", how="left", maintain_order="left")
+
+
+def exact_times(df: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """A result in trajlm's names with the input's sub-second times put back (``t`` then Float
+    Unix seconds): a row at an input fix's second gets that fix's fraction; a row after a
+    trajectory's fixes (predict) its last fix's, so a step of 10 s from 12.2 s is 22.2 s;
+    predict(at_times=...) rows the exact times asked. Whole-second input: unchanged."""
+    if "t" not in df.columns or "traj_id" not in df.columns:
+        return df
+    if layout.frac is not None and len(layout.frac) and df.schema["t"].is_integer():
+        frac = layout.frac.rename({_FRAC: "__own"})
+        last = frac.sort("t").group_by("traj_id").agg(pl.col("__own").last().alias("__last"))
+        df = (
+            df.join(frac, on=["traj_id", "t"], how="left", maintain_order="left")
+            .join(last, on="traj_id", how="left", maintain_order="left")
+            .with_columns(
+                t=pl.col("t") + pl.coalesce("__own", "__last", pl.lit(0.0)).cast(pl.Float64)
+            )
+            .drop("__own", "__last")
+        )
+    if layout.at_exact is not None and "step" in df.columns:
+        df = (
+            df.join(layout.at_exact.rename({"t": "__at"}), on=["traj_id", "step"], how="left",
+                    maintain_order="left")
+            .with_columns(t=pl.coalesce("__at", pl.col("t").cast(pl.Float64)))
+            .drop("__at")
+        )  # fmt: skip
+    return df
 
 
 def _from_pandas(obj: Any) -> pl.DataFrame:
@@ -301,7 +385,7 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
     """The ``Layout`` of a caller's frame (column names, time kind, CRS), as ``coerce`` sees it."""
     if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
-    return coerce(obj, validate=False, **cols)[1]
+    return coerce(obj, validate=False, warn_naive=False, **cols)[1]
 
 
 def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
@@ -329,17 +413,22 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
 
             return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
         return df.to_pandas()
-    out = df
+    out = with_source_ids(exact_times(df, layout), layout.ids)
+    if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
+        out = out.with_columns(pl.col(SOURCE_ID).cast(layout.traj_dtype, strict=False))
     if layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
         for name in ("t", *times):
             if name not in out.columns:
                 continue
-            t = pl.from_epoch(pl.col(name), time_unit="s").dt.replace_time_zone("UTC")
+            t = epoch_datetimes(pl.col(name), out.schema[name].is_float())
+            t = t.dt.replace_time_zone("UTC")
             t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
             out = out.with_columns(t.alias(name))
     if "traj_id" in out.columns and layout.traj_dtype is not None:
-        out = out.with_columns(pl.col("traj_id").cast(layout.traj_dtype, strict=False))
+        ids = out["traj_id"].cast(layout.traj_dtype, strict=False)
+        if ids.null_count() == out["traj_id"].null_count():  # "17_0" (a split trip) stays text
+            out = out.with_columns(ids)
     if layout.kind == "geopandas" and has_pos:
         gpd = geo.require("geopandas")
         pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))

@@ -101,6 +101,9 @@ def ingest(
     columns, owner = keep_owner_column(paths, format, columns, vehicle_col)
     if owner is not None:
         reading["owner_column"] = owner
+    columns, label = keep_label_column(paths, format, columns)
+    if label is not None:
+        reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
     if unused := unused_columns(paths, format, columns):  # said once: not kept in the store
@@ -164,6 +167,37 @@ def ingest(
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
+
+
+# Class columns taken as the store's label without --label-col (names normalised as in
+# column_names: case, spaces, dashes and dots ignored), first match wins.
+LABEL_NAMES = ("label", "mode", "transport_mode", "transportation_mode", "travel_mode",
+               "activity", "label_mode")  # fmt: skip
+
+
+def keep_label_column(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> tuple[ColumnMap | None, str | None]:
+    """csv / parquet: keep a class column named like LABEL_NAMES (label, mode, transport_mode,
+    activity, ...) as the store's ``label`` when none is mapped (an explicit ``--label-col`` /
+    ``ColumnMap(extra={"label": ...})`` wins). Returns the map to read with and the column
+    taken (None: none)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers.detect import _header, rglob_follow
+
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet") or "label" in cm.extra:
+        return columns, None
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if first.is_dir():
+        first = next(iter(rglob_follow(first, f"*.{format}")), first)
+    have = _header(first, format, cm.sep) if first.is_file() else None
+    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
+    by_name = {normalised(c): c for c in reversed(have or []) if c not in used}
+    col = next((by_name[n] for n in LABEL_NAMES if n in by_name), None)
+    if col is None:
+        return columns, None
+    return dataclasses.replace(cm, extra={**cm.extra, "label": col}), col
 
 
 def _nothing_left_hint(

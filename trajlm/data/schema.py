@@ -42,6 +42,7 @@ MIN_T = 631152000  # 1990-01-01T00:00:00Z
 # ingest presets (hurricanes, icebergs) read them; numbers before 1990 stay refused (wrong units).
 MIN_T_DATED = -2208988800  # 1900-01-01T00:00:00Z
 
+SOURCE_ID = "source_traj_id"  # the user's trip id beside traj_id after the gap split (clean.py)
 OnError = Literal["raise", "skip"]
 
 

@@ -77,6 +77,38 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
     )
 
 
+def sub_seconds(df: pl.DataFrame, col: str) -> pl.Series | None:
+    """Each row's time below the whole second (Float64 in [0, 1): the part ``_time_to_seconds``
+    floors away), or None when every time is a whole second (the model reads whole seconds;
+    results put this part back, data/coerce.py, so 1-10 Hz fixes keep their exact times)."""
+    s, dt = df[col], df[col].dtype
+    if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
+        s, dt = s.str.strip_chars().cast(pl.Float64), pl.Float64
+    elif dt == pl.Utf8:
+        try:
+            s, dt = s.str.to_datetime(time_zone="UTC", strict=False), pl.Datetime("us", "UTC")
+        except pl.exceptions.PolarsError:
+            return None
+    if isinstance(dt, pl.Datetime):
+        us = s.dt.epoch("us")
+        frac = (us - (us // 1_000_000) * 1_000_000).cast(pl.Float64) / 1e6
+    elif dt.is_float():
+        f = s.cast(pl.Float64)
+        frac = f - f.floor()
+    else:  # integers, dates: whole seconds
+        return None
+    frac = frac.fill_null(0.0).fill_nan(0.0)
+    return frac if bool((frac != 0).any()) else None
+
+
+def epoch_datetimes(t: pl.Expr, float_t: bool) -> pl.Expr:
+    """Unix seconds -> UTC datetimes (naive, us): whole seconds as ``pl.from_epoch(t, "s")``
+    does; fractional ones (``float_t``: sub-second times kept, data/coerce.py) to the us."""
+    if float_t:
+        return pl.from_epoch((t * 1e6).round().cast(pl.Int64), time_unit="us")
+    return pl.from_epoch(t, time_unit="s")
+
+
 def epoch_unit_hint(big: float) -> str:
     """What epoch times reaching `big` look like (ms from 1e11, µs from 1e14, ns from 1e17)
     and the divisor that makes them Unix seconds."""
@@ -137,8 +169,12 @@ def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
     """Unix seconds `t` as ISO text written like the input (``text_style``): each
     trajectory's local time at its own offset, with the input's separator and zone suffix."""
     off = traj.cast(pl.Utf8).replace_strict(style["offsets"], default=0, return_dtype=pl.Int64)
-    local = pl.from_epoch(t.cast(pl.Int64) + off, time_unit="s")
-    text = local.dt.strftime(f"%Y-%m-%d{style['sep']}%H:%M:%S")
+    frac = t.dtype.is_float() and bool((t.cast(pl.Float64) % 1 != 0).any())
+    if frac:  # sub-second times (data/coerce.py keeps them): written to the millisecond
+        local = pl.from_epoch(((t + off) * 1e6).round().cast(pl.Int64), time_unit="us")
+    else:
+        local = pl.from_epoch(t.cast(pl.Int64) + off, time_unit="s")
+    text = local.dt.strftime(f"%Y-%m-%d{style['sep']}%H:%M:%S" + ("%.3f" if frac else ""))
     if style["zone"] == "Z":
         return text + "Z"
     if style["zone"] == "none":

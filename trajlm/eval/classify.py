@@ -44,7 +44,7 @@ from trajlm.data.segments import (  # noqa: F401
     split_segments,
 )
 from trajlm.eval.classify_notes import dropped_classes
-from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit
+from trajlm.eval.report import METRIC_COLUMNS, EvalResult, add_differences, git_commit
 
 for _k, _col in {
     "accuracy_pct": ("accuracy (%)", "{:.1f}"),
@@ -337,7 +337,7 @@ def run_classify_eval(
         runs.append((group[0].name, group))
     rows, cms = [], {}
     for name, ms in runs:
-        scores, fit_s, pred_s, cm_sum = [], [], [], 0
+        scores, fit_s, pred_s, cm_sum, hits = [], [], [], 0, []
         for m in ms:
             t0 = time.perf_counter()
             if hasattr(m, "fit"):
@@ -348,6 +348,7 @@ def run_classify_eval(
             pred_s.append(time.perf_counter() - t1)
             s, cm = classification_metrics(pred, y_test, classes)
             scores.append(s)
+            hits.append(np.asarray(pred) == np.asarray(y_test))  # (N,) per test segment
             cm_sum = cm_sum + cm
         mean = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
         std = {k: float(np.std([s[k] for s in scores])) for k in scores[0]}  # NaN: class absent
@@ -359,7 +360,8 @@ def run_classify_eval(
              "n_points": len(test), "fit_s": float(np.mean(fit_s)),
              "predict_s": float(np.mean(pred_s)),
              "params": {"runs": len(ms), "confusion_matrix_sum_over_runs": cm_sum.tolist(),
-                        "classes": classes}}
+                        "classes": classes},
+             "_per_item": np.mean(hits, 0)}  # for the CI to the best baseline
         )  # fmt: skip
     counts = {
         s: dict(zip(*np.unique(segment_labels(p), return_counts=True), strict=True))
@@ -388,6 +390,7 @@ def run_classify_eval(
         "git_commit": git_commit(),
     }
     result = EvalResult("classify", rows, meta)
+    add_differences(result, "accuracy_pct", baselines)  # paired bootstrap CI (leftovers15)
     if out is not None:
         result.save(out)
         for name, cm in cms.items():

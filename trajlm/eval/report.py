@@ -18,6 +18,10 @@ RATIO_COLUMNS = {
     "ratio_to_best_baseline": "MAE / best baseline (95 % CI)",
 }
 
+# row key -> column header of the differences to the strongest baseline (classify: accuracy,
+# similarity: top-1; ``add_differences``)
+DIFF_COLUMNS = {"diff_to_best_baseline": "- best baseline, pp (95 % CI)"}
+
 # metric key -> (column header, format)
 METRIC_COLUMNS = {
     "mae_m": ("MAE (m)", "{:.1f}"),
@@ -28,6 +32,37 @@ METRIC_COLUMNS = {
     "mape_pct": ("MAPE (%)", "{:.1f}"),
     "mae_ratio": ("MAE / unshifted", "{:.3f}"),
 }
+
+
+def add_differences(result: EvalResult, key: str, baselines: set[str]) -> None:
+    """Add ``diff_to_best_baseline`` ({diff, ci95, baseline, metric, n}, percentage points) to
+    every row of `result` (in place) that keeps its per-item hits in ``row["_per_item"]`` (N,)
+    (1 = correct / top-1 hit, 0 = miss; a mean over a row's seeds): the paired bootstrap 95 %
+    interval (``compare.paired_bootstrap_ci``, over the scored items) of the row's metric `key`
+    minus that of its setting's strongest baseline (the highest `key` among `baselines`)."""
+    from trajlm.eval.compare import paired_bootstrap_ci
+
+    for setting in dict.fromkeys(r["setting"] for r in result.rows):
+        rows = [r for r in result.rows if r["setting"] == setting and "_per_item" in r]
+        base = [r for r in rows if r["method"] in baselines]
+        best = max(base, key=lambda r: r["metrics"][key], default=None)
+        if best is None:
+            continue
+        for r in rows:
+            got = paired_bootstrap_ci(100.0 * np.asarray(r["_per_item"], np.float64),
+                                      100.0 * np.asarray(best["_per_item"], np.float64))  # fmt: skip
+            r["diff_to_best_baseline"] = {"diff": got["diff"], "ci95": [got["lo"], got["hi"]],
+                                          "baseline": best["method"], "metric": key,
+                                          "n": got["n"]}  # fmt: skip
+
+
+def diff_cell(row: dict, key: str) -> str:
+    """``+3.2 (+1.0 to +5.4)``, or "" when the row has no such difference."""
+    got = row.get(key)
+    if not got:
+        return ""
+    lo, hi = got["ci95"]
+    return f"{got['diff']:+.1f} ({lo:+.1f} to {hi:+.1f})"
 
 
 def split_meta(parts: dict) -> dict:
@@ -110,8 +145,10 @@ class EvalResult:
     def to_markdown(self) -> str:
         keys = [k for k in METRIC_COLUMNS if any(k in r["metrics"] for r in self.rows)]
         ratios = [k for k in RATIO_COLUMNS if any(k in r for r in self.rows)]
+        diffs = [k for k in DIFF_COLUMNS if any(k in r for r in self.rows)]
         head = ["setting", "method", *[METRIC_COLUMNS[k][0] for k in keys]]
-        head += [RATIO_COLUMNS[k] for k in ratios] + ["n traj", "n points", "fit (s)"]
+        head += [RATIO_COLUMNS[k] for k in ratios]
+        head += [_diff_header(self.rows, k) for k in diffs] + ["n traj", "n points", "fit (s)"]
         head += ["predict (s)"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for r in self.rows:
@@ -122,7 +159,7 @@ class EvalResult:
                 if sd is not None and v is not None:
                     cell += " ± " + METRIC_COLUMNS[k][1].format(sd)
                 cells.append(cell)
-            cells += [ratio_cell(r, k) for k in ratios]
+            cells += [ratio_cell(r, k) for k in ratios] + [diff_cell(r, k) for k in diffs]
             cells += [str(r["n_trajectories"]), str(r["n_points"])]
             cells += [f"{r['fit_s']:.2f}", f"{r['predict_s']:.3f}"]
             lines.append("| " + " | ".join(cells) + " |")
@@ -143,6 +180,14 @@ class EvalResult:
             lines.append(f"MAE ratios: mean over the scored trajectories of each one's {each}, "
                          "paired bootstrap 95 % CI over trajectories; strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in best.items()))  # fmt: skip
+        diff_best = {r["setting"]: r["diff_to_best_baseline"]["baseline"] for r in self.rows
+                     if "diff_to_best_baseline" in r}  # fmt: skip
+        if diff_best:
+            lines.append("")
+            lines.append("Differences to the strongest baseline: paired bootstrap 95 % CI over "
+                         "the scored items (segments / queries; seeds averaged per item); "
+                         "strongest baseline = "
+                         + "; ".join(f"{s}: {b}" for s, b in diff_best.items()))  # fmt: skip
         return "\n".join([title, "", *lines, *_source_table(self.meta.get("by_source"))])
 
     def save(self, out: str | Path) -> tuple[Path, Path]:
@@ -153,6 +198,13 @@ class EvalResult:
         js.write_text(self.to_json() + "\n")
         md.write_text(self.to_markdown() + "\n")
         return js, md
+
+
+def _diff_header(rows: list[dict], key: str) -> str:
+    """The difference column's header, naming its metric (accuracy / top-1)."""
+    metric = next(r[key]["metric"] for r in rows if key in r)
+    name = METRIC_COLUMNS.get(metric, (metric,))[0].replace(" (%)", "")
+    return f"{name} {DIFF_COLUMNS[key]}"
 
 
 def _source_table(rows: list[dict] | None) -> list[str]:

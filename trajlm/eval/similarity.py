@@ -21,7 +21,13 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
-from trajlm.eval.report import METRIC_COLUMNS, EvalResult, git_commit, split_meta
+from trajlm.eval.report import (
+    METRIC_COLUMNS,
+    EvalResult,
+    add_differences,
+    git_commit,
+    split_meta,
+)
 
 # moved to trajlm/similarity (below the model layer); re-exported for old callers
 from trajlm.similarity import (  # noqa: F401
@@ -51,6 +57,13 @@ for _k, _col in {
 
 
 # -------------------------------------------------------------------------------- harness
+
+
+def top1_hits(dist: np.ndarray) -> np.ndarray:
+    """(N,) 1.0 where a query's true match (the diagonal) ranks first (ties against it, as
+    ``ranking_metrics``' top-1), else 0.0."""
+    dist = np.asarray(dist, dtype=np.float64)
+    return ((dist < np.diag(dist)[:, None]).sum(1) == 0).astype(np.float64)
 
 
 def run_similarity_eval(
@@ -87,7 +100,8 @@ def run_similarity_eval(
         return {"setting": setting, "method": name,
                 "metrics": {**ranking_metrics(dist), "query_ms": query_s / n * 1e3},
                 "std": None, "n_trajectories": n, "n_points": len(task.query) + len(task.database),
-                "fit_s": fit_s, "predict_s": query_s, "params": params}  # fmt: skip
+                "fit_s": fit_s, "predict_s": query_s, "params": params,
+                "_per_item": top1_hits(dist)}  # fmt: skip
 
     for name, fn in (
         ("DTW", dtw_distance_matrix),
@@ -112,6 +126,8 @@ def run_similarity_eval(
         "git_commit": git_commit(),
     }
     result = EvalResult("similarity", rows, meta)
+    baselines = {"DTW", "discrete Fréchet", "Hausdorff", ResampledShape(proj).name}
+    add_differences(result, "top1_pct", baselines)  # paired bootstrap CI (leftovers15)
     if out is not None:
         result.save(out)
     if verbose:

@@ -25,14 +25,17 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from trajlm.errors import UserError
-
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class Interrupted(UserError):
+class Interrupted(KeyboardInterrupt):
     """A command stopped by Ctrl-C / SIGTERM, saying what was kept (the CLI exits 130; an empty
-    message prints nothing: the other DDP ranks of a run whose rank 0 says it)."""
+    message prints nothing: the other DDP ranks of a run whose rank 0 says it). A
+    KeyboardInterrupt (leftovers15 item 5; a ValueError before): a notebook's or script's
+    ``except Exception:`` around ``fit`` does not swallow the Ctrl-C, while ``except
+    KeyboardInterrupt:`` (or this class) catches it."""
+
+    hint: str | None = None  # as UserError's: the CLI prints str(e) only
 
 
 class TrainingInterrupted(Interrupted):
@@ -135,6 +138,31 @@ def start_message(
     return f"{first}: nothing was written; start again: the same command"
 
 
+# Signals noted by ``note_early_signals`` before ``StartSignals`` is entered (signal numbers).
+_EARLY: list[int] = []
+
+
+def _note_early(signum: int, frame: FrameType | None) -> None:
+    _EARLY.append(signum)
+
+
+def note_early_signals(argv: list[str]) -> None:
+    """For ``trajlm train`` only (its first word that is not an option): from the first line of trajlm/cli.py
+    on, note a Ctrl-C / SIGTERM instead of dying (SIGTERM's default: exit 143 without a word,
+    leftovers15 item 7); ``StartSignals`` then says it in one line and exits 130. Other commands
+    keep Python's default handling."""
+    if next((a for a in argv[1:] if not a.startswith("-")), None) != "train":
+        return  # `trajlm --debug train ...` too
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in SIGNALS:
+        signal.signal(sig, _note_early)
+
+
+def _default(sig: int) -> object:
+    return signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
+
+
 class StartSignals:
     """``with StartSignals(run, resume=...):`` around a whole ``trajlm train``: a Ctrl-C /
     SIGTERM there, outside ``StopSignals`` (the loop's), raises ``StartInterrupted`` with
@@ -154,7 +182,15 @@ class StartSignals:
         self.before = saved_step(self.run)
         if self.enabled:
             for sig in SIGNALS:
-                self._old[sig] = signal.signal(sig, self._raise)
+                old = signal.signal(sig, self._raise)
+                self._old[sig] = _default(sig) if old is _note_early else old
+        if _EARLY:  # a signal before this (note_early_signals): said now, nothing started yet
+            signum = _EARLY[0]
+            _EARLY.clear()
+            self.__exit__(None, None, None)
+            rank0 = os.environ.get("RANK", "0") == "0"
+            text = start_message(self.run, signum, self.before, self.before, resume=self.resume)
+            raise StartInterrupted(text if rank0 else "")
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
