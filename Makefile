@@ -24,16 +24,20 @@ setup: $(BIN)/trajlm
 demo: setup
 	DATA=$(DATA) OUT=$(OUT) STEPS=$(STEPS) SHARED=$(SHARED) BIN=$(BIN) bash scripts/demo.sh
 
+# both test targets run on 2 pytest-xdist workers, one test module per worker at a time
+# (tests/conftest.py, docs/testing.md); XDIST="-n 0" runs everything in one process
+XDIST   ?= -n 2 --dist loadgroup --no-loadscope-reorder
+
 # the suite also loads trajlm-small offline and predicts with it (issue 14 item 8): its weights
 # are built here, bit for bit, where they are missing (git holds no weights)
 test: setup trajlm-small
 	$(BIN)/ruff check trajlm tests bench scripts
 	$(BIN)/ruff format --check trajlm tests bench scripts
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(XDIST)
 
 # the inner loop: everything but the tests marked slow (subprocesses, DDP, training loops)
 test-fast: setup
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow" $(XDIST)
 
 lint: setup
 	$(BIN)/ruff check trajlm tests bench scripts

@@ -1,9 +1,55 @@
-"""Shared test set-up: tiny models run fastest (and repeatably) on one thread."""
+"""Shared test set-up: tiny models run fastest (and repeatably) on one thread.
+
+`make test` runs the suite on 2 pytest-xdist workers (`-n 2 --dist loadgroup`, docs/testing.md):
+every test module is one xdist group, so a module's tests (and its module-scoped fixtures) stay
+on one worker, in file order; a test marked `@pytest.mark.xdist_group("name")` joins that named
+group instead (tests that must not overlap, e.g. the 2-rank torchrun runs, share one)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
+
+# one torch thread per process, from the start: module- and session-scoped fixtures (built before
+# the per-test fixture below) train too, and 2 workers x 2 threads oversubscribe a 2-core box.
+# Subprocesses the tests start inherit OMP_NUM_THREADS=1 unless the test sets it itself.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+torch.set_num_threads(1)
+
+
+# the longest groups, longest first (`pytest --durations=40`, docs/testing.md): on the workers
+# they start first, then the other modules with a slow test, then the rest, so that the last
+# group to start is a short one. A name that is not there is passed over.
+LONGEST = (
+    "tests/test_foundation.py",
+    "torchrun",
+    "tests/test_selector_predictor.py",
+    "tests/test_results_scripts.py",
+    "tests/test_train.py",
+    "tests/test_llm_ask.py",
+    "tests/test_tte_residual.py",
+)
+
+
+def _group(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if not hasattr(config, "workerinput"):  # one process: file order, as written
+        return
+    slow = {_group(i) for i in items if i.get_closest_marker("slow") is not None}
+    rank = {g: k for k, g in enumerate(LONGEST)}
+    # a stable sort: within a group the tests keep their file order
+    items.sort(key=lambda i: rank.get(_group(i), len(LONGEST) + (_group(i) not in slow)))
 
 
 @pytest.fixture(autouse=True)

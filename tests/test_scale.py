@@ -208,6 +208,7 @@ def _cli_weights(
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("torchrun")  # 2-rank runs: one at a time
 def test_ddp_with_accumulation_equals_one_process_at_4b(tmp_path):
     """2 ranks x batch 2 x 2 micro-batches (no_sync on the first) = 1 process at batch 8."""
     store = _equal_store(tmp_path / "s")
@@ -220,6 +221,7 @@ def test_ddp_with_accumulation_equals_one_process_at_4b(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("torchrun")  # 2-rank runs: one at a time
 def test_ddp_resume_is_exact(tmp_path):
     """2 ranks: 3 steps, then --resume to 6 = 6 steps straight (constant lr, shuffled stream;
     5 steps per epoch, so the run resumes mid-epoch and crosses into the next)."""
@@ -233,6 +235,7 @@ def test_ddp_resume_is_exact(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("torchrun")  # 2-rank runs: one at a time
 def test_two_nodes_on_loopback(tmp_path):
     """bench/ddp.py --nodes: two torchrun "nodes" started separately, weights equal."""
     out = tmp_path / "ddp.json"

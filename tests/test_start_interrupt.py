@@ -116,6 +116,7 @@ def test_the_message_says_what_overwrite_removed_and_a_stop_after_the_last_step(
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("torchrun")  # 2-rank runs: one at a time
 def test_ddp_ranks_interrupted_during_start_up_say_it_once(base, tmp_path):
     """torchrun (2 gloo ranks) gets SIGTERM once both workers catch it: rank 0's line, once."""
     torchrun = str(Path(sys.executable).with_name("torchrun"))

@@ -205,6 +205,7 @@ def _weights_after(store: Path, run: Path, batch: int, nproc: int = 1, steps: in
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("torchrun")  # 2-rank runs: one at a time
 def test_torchrun_ddp_matches_one_process_at_twice_the_batch(equal_store, tmp_path) -> None:
     """Two DDP processes (gloo) at batch B train the same weights as one process at batch 2B.
 

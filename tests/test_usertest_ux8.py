@@ -185,6 +185,7 @@ def test_train_warns_when_warmup_outlasts_the_run(base, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("torchrun")  # 2-rank runs: one at a time
 def test_ddp_sigterm_saves_the_step_reached_and_resume_is_bit_identical(base, tmp_path):
     """kill -TERM torchrun (2 gloo ranks) mid-run: rank 0 saves at the step the ranks agreed on;
     --resume on 2 ranks ends on the weights of an uninterrupted 2-rank run."""
