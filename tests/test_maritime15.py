@@ -106,3 +106,48 @@ def test_six_second_transit_ten_minutes_ahead():
         cvs.append(_metres(b.LAT + 100 * (b.LAT - a.LAT), b.LON + 100 * (b.LON - a.LON), *truth))
     assert np.mean(errs) < 300 and max(errs) < 450, errs
     assert np.mean(errs) < 0.5 * np.mean(cvs), (errs, cvs)
+
+
+# ------------------------------------------------------------ item 6: receivers' duplicates
+@pytest.fixture(scope="module")
+def serve_client(tmp_path_factory):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+    from serve_helpers import make_workdir
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    work = make_workdir(tmp_path_factory.mktemp("maritime15"), classifier=False)
+    with TestClient(create_app(trajlm.TrajLM.from_pretrained(work / "run", threads=1))) as c:
+        yield c
+
+
+def _feed_rows() -> list[dict]:
+    """An AIS feed as a dashboard forwards it: MarineCadastre keys, every report of vessel
+    224102000 twice (two receivers; the second copy rounded to 5 decimals)."""
+    rows = []
+    for i in range(8):
+        t = f"2024-03-18T08:30:{i * 5:02d}Z"
+        lat, lon = 41.15 + 0.000301 * i, -8.61 + 0.000402 * i
+        rows.append({"MMSI": 224102000, "BaseDateTime": t, "LAT": lat, "LON": lon, "SOG": 12.1})
+        rows.append({"MMSI": 224102000, "BaseDateTime": t, "LAT": round(lat, 5),
+                     "LON": round(lon, 5), "SOG": 12.1})  # fmt: skip
+    return rows
+
+
+def test_receivers_duplicate_reports_are_dropped_and_said(serve_client):
+    r = serve_client.post("/predict", json={"trajectories": _feed_rows(), "steps": 2,
+                                            "output": "table"})  # fmt: skip
+    assert r.status_code == 200, r.text  # was 422: "time 1 repeats the time of point 0"
+    body = r.json()
+    assert len(body["points"]) == 2
+    assert any("8 table row(s) repeat an earlier row" in w for w in body["warnings"])
+
+
+def test_two_positions_at_one_time_are_still_refused(serve_client):
+    rows = _feed_rows()[::2]
+    rows.insert(4, dict(rows[3], LAT=rows[3]["LAT"] + 0.01))  # 1.1 km away, the same second
+    r = serve_client.post("/predict", json={"trajectories": rows, "steps": 2})
+    assert r.status_code == 422 and "repeats the time" in r.json()["error"]

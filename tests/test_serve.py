@@ -137,7 +137,9 @@ BAD = [  # (mutation of a valid body, status, words the message must hold)
     ),
     (lambda b: b | {"trajectories": b["trajectories"][::-1]}, 422, ["times[1]", "before"]),
     (
-        lambda b: b | {"trajectories": b["trajectories"][:3] + b["trajectories"][2:3]},
+        lambda b: (
+            b | {"trajectories": b["trajectories"][:3] + [dict(b["trajectories"][2], lat=41.2)]}
+        ),
         422,
         ["times[3]", "repeats"],
     ),
