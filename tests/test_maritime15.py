@@ -151,3 +151,41 @@ def test_two_positions_at_one_time_are_still_refused(serve_client):
     rows.insert(4, dict(rows[3], LAT=rows[3]["LAT"] + 0.01))  # 1.1 km away, the same second
     r = serve_client.post("/predict", json={"trajectories": rows, "steps": 2})
     assert r.status_code == 422 and "repeats the time" in r.json()["error"]
+
+
+# ------------------------------------------------------------------ item 4: MMSI placeholders
+def test_placeholder_mmsi_reports_are_dropped_and_counted(tmp_path):
+    """Two ships under way both sending MMSI 0, one sending 999999999, beside a configured one:
+    before, MMSI 0 became one trajectory jumping between the two ships (steps > 340 m/s)."""
+    from trajlm.data.readers import ColumnMap, read
+
+    a = _vessel(0, 12.0, 10.0, 20.0, cog=90.0, seed=1)
+    b = _vessel(0, 14.0, 10.0, 20.0, cog=270.0, seed=2, lat0=36.30)  # 22 km north
+    c = _vessel(999999999, 8.0, 10.0, 20.0, seed=3, lat0=35.90)
+    ok = _vessel(224102000, 15.0, 10.0, 20.0, seed=4)
+    b["BaseDateTime"] += pd.Timedelta("3s")  # interleaved reports
+    rows = pd.concat([a, b, c, ok]).sort_values("BaseDateTime")
+    rows["BaseDateTime"] = rows["BaseDateTime"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    path = tmp_path / "AIS_2026_06_15.csv"
+    rows.to_csv(path, index=False)
+    for mode in ("raise", "skip"):
+        df, rep = read([path], on_error=mode)
+        assert df["traj_id"].unique().to_list() == ["224102000"], mode
+        assert rep.dropped["placeholder_mmsi"] == len(a) + len(b) + len(c)
+        assert rep.rows_in == len(df) + sum(rep.dropped.values())
+    own = rows.rename(columns={"MMSI": "buque_mmsi"})  # an export's own name ending in mmsi
+    own.to_csv(tmp_path / "export.csv", index=False)
+    cm = ColumnMap(traj_id="buque_mmsi", t="BaseDateTime", lat="LAT", lon="LON")
+    df, rep = read([tmp_path / "export.csv"], columns=cm)
+    assert df["traj_id"].unique().to_list() == ["224102000"]
+
+
+def test_an_id_column_not_named_mmsi_keeps_id_0(tmp_path):
+    """Only a column named MMSI is read as MMSIs: a fleet's vehicle 0 is a vehicle."""
+    from trajlm.data.readers import read
+
+    v = _vessel(0, 12.0, 10.0, 5.0).rename(columns={"MMSI": "vehicle_id"})
+    v["BaseDateTime"] = v["BaseDateTime"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    v.to_csv(tmp_path / "fleet.csv", index=False)
+    df, rep = read([tmp_path / "fleet.csv"])
+    assert df["traj_id"].unique().to_list() == ["0"] and "placeholder_mmsi" not in rep.dropped
