@@ -137,7 +137,9 @@ BAD = [  # (mutation of a valid body, status, words the message must hold)
     ),
     (lambda b: b | {"trajectories": b["trajectories"][::-1]}, 422, ["times[1]", "before"]),
     (
-        lambda b: b | {"trajectories": b["trajectories"][:3] + b["trajectories"][2:3]},
+        lambda b: (
+            b | {"trajectories": b["trajectories"][:3] + [dict(b["trajectories"][2], lat=41.2)]}
+        ),
         422,
         ["times[3]", "repeats"],
     ),
@@ -399,8 +401,16 @@ def test_overload_is_503_with_retry_after(model, trips):
         worker_block.set()
         assert r.status_code == 503 and r.headers["Retry-After"] == "1"
         assert "overloaded" in r.json()["error"]
-        r = c.post("/predict", json={"trajectories": rows(trips.head(12)), "steps": 2})
-        assert r.status_code == 200  # and it recovers
+        # and it recovers: on a loaded box (2 xdist workers on 2 cores) one answer may itself
+        # take longer than 0.2 s, so a few tries; a server stuck in overload answers 503 to all
+        codes = []
+        for _ in range(10):
+            r = c.post("/predict", json={"trajectories": rows(trips.head(2)), "steps": 1})
+            codes.append(r.status_code)
+            if r.status_code == 200:
+                break
+            time.sleep(0.2)
+        assert codes[-1] == 200, codes
 
 
 def test_cli_serve_refuses_a_missing_model_in_one_line(tmp_path):

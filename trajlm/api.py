@@ -45,7 +45,7 @@ from trajlm.api_inputs import (
     single_point_line,
 )
 from trajlm.api_pretrained import Pretrained
-from trajlm.api_rollout import predict_chunked
+from trajlm.api_rollout import history_interval, predict_chunked, thin_history
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import (
@@ -185,6 +185,8 @@ class TrajLM(Pretrained, TaskChecks):
         if ids is not None:  # times per trajectory: only those asked are predicted
             df = df.filter(pl.col("traj_id").is_in(ids))
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))
+        if not getattr(self.config, "time_query", False):  # a rollout: at the training step
+            df = thin_history(df, history_interval(self.model))  # (session 15, maritime)
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
         return from_canonical(self._predict_at(df, last_t, req, k, valid), layout=layout)

@@ -27,6 +27,46 @@ MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks 
 CHUNK = 1024
 
 
+def history_interval(model) -> float:
+    """The median time step the model was trained on (``config.coverage["dt_s"]["p50"]``,
+    seconds), or 0.0 for a checkpoint without recorded coverage."""
+    cov = getattr(getattr(model, "config", None), "coverage", None) or {}
+    return float(((cov.get("dt_s") or {}).get("p50")) or 0.0)
+
+
+def thin_history(df: pl.DataFrame, min_dt: float) -> pl.DataFrame:
+    """Of each trajectory whose median time step is below ``min_dt`` seconds: its last point
+    and, walking back from it, every point at least ``min_dt`` s before the one kept after it
+    (``df`` canonical: sorted by traj_id, t). Other trajectories are kept whole.
+
+    For positions at asked times (``at_times`` / ``seconds_ahead``): a history sampled far
+    denser than the model's training steps (AIS under way every 2-10 s, 1 Hz loggers against
+    trajlm-small's 15 s) reached the model as steps dominated by GPS noise and a rollout of
+    hundreds of tiny steps: 30-kn ferries were predicted to stop and +600 s was beyond the
+    256-step cap (session 15, maritime item 1). Thinned to the training median step, the
+    rollout reads minutes of motion and reaches 10 min in ~40 steps. A table without such a
+    trajectory is returned as it is (bit for bit)."""
+    if min_dt <= 0 or df.height < 2:
+        return df
+    t = df["t"].to_numpy()
+    med = df.select(pl.col("t").diff().over("traj_id").median().over("traj_id"))["t"].to_numpy()
+    if not (med < min_dt).any():  # no trajectory denser than the training steps
+        return df
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()  # df sorted by traj_id
+    bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1], True])
+    keep = np.ones(df.height, bool)
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # a loop over kept points only
+        if not med[a] < min_dt:
+            continue
+        keep[a:b] = False
+        tt = t[a:b]
+        j = b - a - 1
+        while j >= 0:
+            keep[a + j] = True
+            j = int(np.searchsorted(tt, tt[j] - min_dt, side="right")) - 1
+    return df.filter(pl.Series(keep))
+
+
 def predict_chunked(model, df: pl.DataFrame, k: int, draft=None, chunk: int | None = None):
     """``tasks.predict.predict_table`` in passes of ``chunk`` trajectories (sorted ids, the
     order predict_table returns), so memory does not grow with the number of trajectories.

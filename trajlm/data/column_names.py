@@ -77,3 +77,20 @@ def closest(name: str, field: str | None, columns: list[str], n: int = 2) -> lis
         if c not in out and words & set(re.split(r"_+", normalised(c))):
             out.append(c)
     return out[:n]
+
+
+# What an unset or misconfigured AIS transponder sends as its MMSI (0 and 999999999 are
+# MarineCadastre's and DMA's commonest; 123456789 and 1193046 = 0x123456 are factory defaults).
+# Several ships send them at once, so their reports are no one vessel's track (session 15).
+MMSI_PLACEHOLDERS = ("", "999999999", "123456789", "1193046")  # leading zeros stripped: "0" -> ""
+
+
+def mmsi_placeholder(field: str | None):  # -> pl.Expr | None (polars imported lazily)
+    """For a trajectory id read from a column named MMSI (``mmsi``, ``buque_mmsi``, ...): a
+    Polars expression true on the rows whose id is a placeholder MMSI; None for other columns."""
+    if not field or not re.fullmatch(r"(.*_)?mmsi", normalised(field)):
+        return None
+    import polars as pl
+
+    v = pl.col("traj_id").cast(pl.Utf8).str.strip_chars().str.strip_chars_start("0")
+    return v.is_in(list(MMSI_PLACEHOLDERS)).fill_null(False)

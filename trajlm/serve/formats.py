@@ -52,6 +52,10 @@ from trajlm.serve.rows import (
 OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
 # the row keys the last parse of this request ignored (a context variable: one per request task)
 IGNORED: ContextVar[tuple[str, ...]] = ContextVar("ignored_row_keys", default=())
+# table rows dropped as copies of an earlier row (same trajectory and time, position within
+# REPEAT_DEG): AIS feeds carry each report once per receiver (session 15, maritime item 6)
+REPEATS: ContextVar[tuple[int, str]] = ContextVar("repeated_rows", default=(0, ""))
+REPEAT_DEG = 1e-4  # ~11 m: two receivers' copies of one report differ by rounding only
 NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
 
 
@@ -260,6 +264,7 @@ def parse_trajectories(
     tracks = _Tracks(limits, field)
     tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
+    REPEATS.set((0, ""))
     if isinstance(doc, list):
         _table(doc, tracks, field)
         fmt = TABLE
@@ -305,10 +310,14 @@ def parse_trajectories(
 
 def ignored_line() -> list[str]:
     """The answer's line about row keys this request's parse did not read (none: [])."""
+    n, first = REPEATS.get()
+    out = [f"{n} table row(s) repeat an earlier row of their trajectory (same time, position "
+           f"within {REPEAT_DEG:g} deg; e.g. {first}): dropped, the first copy kept "
+           "(receivers' duplicates)"] if n else []  # fmt: skip
     keys = IGNORED.get()
     if not keys:
-        return []
-    return [f"table rows carry keys the server does not read, ignored: {', '.join(keys[:8])}"
+        return out
+    return out + [f"table rows carry keys the server does not read, ignored: {', '.join(keys[:8])}"
             f"{' ...' if len(keys) > 8 else ''} (it reads traj_id, t, lat, lon, or the API's "
             "names for them)"]  # fmt: skip
 
@@ -334,6 +343,8 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
 def _table(rows: list, tracks: _Tracks, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
     groups: dict[Any, tuple[list, list, list]] = {}
+    seen: dict[tuple[str, Any], tuple[float, float]] = {}  # (traj_id, t) -> its first position
+    repeats, first_repeat = 0, ""
     kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
     gap = _gap_keys(rows)
@@ -364,6 +375,18 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
                 f"{field}[{i}].traj_id",
                 "give one type for every traj_id (all strings or all integers)",
             )
+        pos = (
+            math.nan if r["lat"] is None else r["lat"],
+            math.nan if r["lon"] is None else r["lon"],
+        )
+        was = seen.setdefault((str(r["traj_id"]), r["t"]), pos)
+        if (
+            was is not pos
+            and abs(was[0] - pos[0]) <= REPEAT_DEG
+            and abs(was[1] - pos[1]) <= REPEAT_DEG
+        ):
+            repeats, first_repeat = repeats + 1, first_repeat or f"{field}[{i}]"
+            continue  # a second receiver's copy of a report (a different position is refused)
         c, t, x = groups.setdefault(str(r["traj_id"]), ([], [], []))
         x.append(
             extras_json({str(k): r[k] for k in other}) if other and tracks.keep_extra else None
@@ -372,6 +395,7 @@ def _table(rows: list, tracks: _Tracks, field: str) -> None:
                   math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
         t.append(r["t"])
     IGNORED.set(tuple(sorted(ignored)))
+    REPEATS.set((repeats, first_repeat))
     if not groups:
         raise _bad(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"

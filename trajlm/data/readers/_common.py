@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from trajlm.data.column_names import mmsi_placeholder
 from trajlm.data.geo import crs_refusal
 from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
     T_MS,
@@ -260,6 +261,11 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     if n_island:
         ctx.report.drop("null_island", n_island)
         df = df.filter(~island)
+    if (mmsi := mmsi_placeholder(fields["traj_id"])) is not None and (
+        n := df.select(mmsi.sum()).item()
+    ):
+        ctx.report.drop("placeholder_mmsi", n)  # MMSI 0 / 999999999: no one vessel (session 15)
+        df = df.filter(~mmsi)
     # Rows without a position (both coordinates empty: Movebank events of other sensors,
     # OpenSky vectors before a position; AIS's 91 / 181 "not available") are `no_fix` in both
     # modes, unless no row of the chunk has one (a column mapping problem, said below)
