@@ -29,6 +29,9 @@ from trajlm.data.readers.gz import iter_text_lines, missing_library, open_bytes
 from trajlm.data.schema import TrajlmInputError, conform
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
+# Payload bits up to the end of the latitude field, per position type (ITU-R M.1371): a shorter
+# (truncated) payload would decode to a wrong or missing place, so it is a malformed row.
+_LAT_END_BITS = {1: 116, 2: 116, 3: 116, 18: 112, 19: 112, 27: 79}
 _SENTENCE = re.compile(r"!(?:[A-Z]{2})VD[MO],")
 _TAG_TIME = re.compile(r"(?:^|,)c:(\d{9,13})(?:[,*]|$)")
 
@@ -123,6 +126,9 @@ def iter_aivdm(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                     continue
                 if msg.get("msg_type") not in POSITION_TYPES:
                     continue
+                if _bits(sentences) < _LAT_END_BITS[msg["msg_type"]]:
+                    _malformed(ctx, file, first, f"truncated type {msg['msg_type']} payload")
+                    continue
                 cols["traj_id"].append(str(msg.get("mmsi")))
                 cols["lat"].append(_num(msg.get("lat")))
                 cols["lon"].append(_num(msg.get("lon")))
@@ -149,6 +155,13 @@ def iter_aivdm(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         out = _frame(cols, file, ctx, no_time_msg="an AIS sentence has no receiver time")
         if len(out):
             yield conform(out)
+
+
+def _bits(sentences: list[str]) -> int:
+    """Payload bits of a (multi-part) message: 6 per character less the last part's fill bits."""
+    fields = [x.split("*")[0].split(",") for x in sentences]
+    fill = fields[-1][6] if len(fields[-1]) > 6 and fields[-1][6].isdigit() else "0"
+    return sum(len(f[5]) for f in fields) * 6 - int(fill)
 
 
 def _num(v: object) -> str | None:

@@ -42,6 +42,8 @@ def iter_fit(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         unique = claim_stem(ctx, file, stems)
         cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
         n = 0
+        if path.stat().st_size == 0:
+            raise TrajlmInputError("empty file (0 bytes): not a FIT file", path=path)
         try:
             with (
                 open_bytes(path, ctx.limits) as f,
