@@ -256,3 +256,30 @@ def test_gtfs_rt_snapshots_folder_gives_one_trajectory_per_vehicle(tmp_path):
     assert_exact(bus7, f32, tol_deg=1e-12)  # float32 in the feed, stored as given
     bus9 = df.filter(df["traj_id"] == "9")
     assert bus9["t"].to_list() == [t for t, _, _ in a]  # the header's time
+
+
+# ---------------------------------------------------------------- OziExplorer .plt (pure Python)
+
+
+def test_ozi_plt_outside_geolife_is_read_and_other_datums_refused(tmp_path):
+    pts = track(20, lat0=-34.9, lon0=-56.16)
+    head = ["OziExplorer Track Point File Version 2.1", "WGS 84", "Altitude is in Feet", "Reserved 3",
+            "0,2,255,walk,0,0,2,8421376", "20"]  # fmt: skip
+    rows = [f"{la:.6f},{lo:.6f},{int(i == 12)},{-777 if i == 3 else 100},{t / 86400 + 25569:.7f},,"
+            for i, (t, la, lo) in enumerate(pts)]  # fmt: skip
+    (tmp_path / "walk.plt").write_text("\r\n".join(head + rows) + "\r\n")
+    assert detect_format(tmp_path / "walk.plt") == "ozi" and detect_format(tmp_path) == "ozi"
+    df, rep = read(tmp_path / "walk.plt")
+    assert rep.total == 0 and sorted(set(df["traj_id"])) == [
+        "walk/0",
+        "walk/1",
+    ]  # break flag at row 12
+    assert_exact(df, [(t, round(la, 6), round(lo, 6)) for t, la, lo in pts])
+    assert (
+        abs(df.sort("t")["elevation_m"][0] - 30.48) < 1e-9
+        and df.sort("t")["elevation_m"][3] is None
+    )
+    head[1] = "Pulkovo 1942 (1)"
+    (tmp_path / "other.plt").write_text("\r\n".join(head + rows) + "\r\n")
+    r = invoke("data", "ingest", tmp_path / "other.plt", "--out", tmp_path / "st")
+    assert r.exit_code == 2 and "only WGS 84" in r.output and "Traceback" not in r.output

@@ -43,6 +43,7 @@ from trajlm.data.readers.igc import iter_igc
 from trajlm.data.readers.mapmatched import iter_mapmatched
 from trajlm.data.readers.mfjson import iter_mfjson
 from trajlm.data.readers.nmea import iter_nmea
+from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
@@ -50,7 +51,7 @@ from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, e
 
 FORMATS = (
     "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
-    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks",
+    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi",
 )  # fmt: skip
 # Files picked up when a directory is given.
 _PATTERNS = {
@@ -65,6 +66,7 @@ _PATTERNS = {
     "fit": "*.fit*",  # .fit, .fit.gz
     "igc": "*.igc*",
     "gtfs_rt": "*.pb*",
+    "ozi": "*.plt*",
 }
 # Formats whose files under a folder are chosen by their content / per-file format.
 _BY_FILE = ("aivdm", "tracks")
@@ -148,6 +150,8 @@ def _reader(
         return iter_gtfs_rt(files, ctx)
     if format == "tracks":
         return _tracks(files, ctx, chunk_rows)
+    if format == "ozi":
+        return iter_ozi(files, ctx)
     if format == "porto":
         return iter_porto(files, ctx, chunk_rows)
     if format == "geolife":

@@ -37,7 +37,7 @@ _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 # Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
 _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
 # Track files read one by one with their own reader when a folder mixes them (a Strava export).
-TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea")
+TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
 _CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
 
 
@@ -81,12 +81,14 @@ def file_format(path: Path) -> str | None:
 
         if looks_like_aivdm(_head(path).decode("utf-8", errors="replace")):
             return "aivdm"
+    if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
+        return "ozi"
     if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
         if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
             fmt = _csv_format(path)
             return fmt if fmt in ("csv", "ais", "tdrive") else None
         fmt = _BY_SUFFIX.get(inner)
-        return fmt if fmt in (*TRACK_FORMATS, "gtfs_rt", "geolife", "mfjson") else None
+        return fmt if fmt in (*TRACK_FORMATS, "gtfs_rt", "mfjson") else None
     if path.name.endswith("_input.txt"):
         return "porto_mapmatched"
     if suffix in _BY_SUFFIX:
@@ -104,7 +106,7 @@ def track_files(folder: Path) -> dict[Path, str]:
     for p in rglob_follow(folder, "*"):
         low = p.name.lower()
         inner = Path(low[:-3]).suffix if low.endswith(".gz") else Path(low).suffix
-        if inner in (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma"):
+        if inner in (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt"):
             fmt = file_format(p)
             if fmt in TRACK_FORMATS:
                 out[p] = fmt
@@ -124,17 +126,17 @@ _DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"
                  ("*.pb", "gtfs_rt"), ("*.gz", "gz"), ("*.csv", "csv"))  # fmt: skip
 
 
+# Formats read by content from files another pattern names (.plt, .nmea, .gz): not warned about.
+_READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS, "gz", "geolife")}
+
+
 def _not_read(folder: Path, fmt: str) -> None:
     """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
     Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
     csv_like = fmt not in {f for _, f in _DIR_PATTERNS if f != "csv"}  # csv, ais, presets
     other: dict[str, int] = {}
     for pattern, f in _DIR_PATTERNS:
-        if (
-            f == fmt
-            or (f == "csv" and csv_like)
-            or (fmt == "tracks" and f in (*TRACK_FORMATS, "gz"))
-        ):
+        if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
             continue
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
@@ -161,8 +163,8 @@ def _dir_format(path: Path) -> str | None:
                 fmt = file_format(found[0])
                 if fmt is None:
                     continue
-            if fmt == "nmea" and file_format(found[0]) == "aivdm":
-                return "aivdm"
+            if fmt in ("nmea", "geolife") and file_format(found[0]) in ("aivdm", "ozi"):
+                return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt
             return fmt
     first = next(iter(rglob_follow(path, "*.csv")), None)
     return _csv_format(first) if first is not None else None
@@ -186,7 +188,7 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
                 path=p,
                 hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
                 "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
-                "tcx, nmea, fit, igc, aivdm (raw AIS) or gtfs_rt (GTFS-realtime .pb); others: "
+                "tcx, nmea, fit, igc, ozi, aivdm (raw AIS) or gtfs_rt (GTFS-realtime .pb); others: "
                 "convert to CSV or GPX first (gpsbabel)",
             )
         if p.is_dir():
