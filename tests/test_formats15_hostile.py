@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import struct
 
+import polars as pl
 import pytest
 from reliability_helpers import fails, invoke
 from test_formats15 import assert_exact, igc, track, write_fit
@@ -74,9 +75,12 @@ def test_gz_of_every_track_format_is_read_like_the_plain_file(tmp_path):
 def test_a_strava_export_folder_reads_every_activity(tmp_path):
     acts = tmp_path / "export_1234" / "activities"
     acts.mkdir(parents=True)
+    kinds = [("Ride", "gpx"), ("Run", "gpx.gz"), ("Walk", "tcx.gz"), ("Ride", "fit.gz")]
     (tmp_path / "export_1234" / "activities.csv").write_text(
-        "Activity ID,Activity Type,Filename\n1,Ride,x\n"
-    )
+        "Activity ID,Activity Date,Activity Name,Activity Type,Filename\n"
+        + "".join(f'{101 + k},"Sep 1, 2026, 6:00:00 AM",x,{kind},activities/{101 + k}.{ext}\n'
+                  for k, (kind, ext) in enumerate(kinds))
+    )  # fmt: skip
     tracks = {k: track(20, lat0=46.05 + k / 100, t0=1_779_000_000 + 86_400 * k) for k in range(4)}
     (acts / "101.gpx").write_text(gpx(tracks[0]))
     (acts / "102.gpx.gz").write_bytes(gzip.compress(gpx(tracks[1]).encode()))
@@ -94,6 +98,12 @@ def test_a_strava_export_folder_reads_every_activity(tmp_path):
         df, rep = read(root)
         assert rep.total == 0 and len(df) == 20 * n
         assert {i.split("/")[0] for i in df["traj_id"]} == {str(101 + k) for k in range(n)}
+        got = dict(
+            df.select(pl.col("traj_id").str.split("/").list.first(), "label").unique().iter_rows()
+        )
+        assert got == {
+            str(101 + k): kinds[k][0] for k in range(n)
+        }  # activities.csv's type as label
 
 
 def test_damaged_gzip_and_gzip_bombs_are_one_line(tmp_path):

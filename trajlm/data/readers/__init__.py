@@ -39,6 +39,7 @@ from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
 from trajlm.data.readers.gtfs_rt import iter_gtfs_rt
+from trajlm.data.readers.gz import activity_types
 from trajlm.data.readers.igc import iter_igc
 from trajlm.data.readers.mapmatched import iter_mapmatched
 from trajlm.data.readers.mfjson import iter_mfjson
@@ -134,7 +135,14 @@ def _tracks(files: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFra
         if fmt not in TRACK_FORMATS:
             names = ", ".join(f.name for f in group[:3])
             raise TrajlmInputError(f"not a track file trajlm reads: {names}", path=group[0].parent)
-        yield from _reader(group, fmt, ctx, None, chunk_rows)
+        labels = activity_types(group)
+        for chunk in _reader(group, fmt, ctx, None, chunk_rows):
+            if labels:  # Strava's activity type per file, as the trajectory's label
+                first = pl.col("traj_id").str.split("/").list.first()
+                chunk = chunk.with_columns(
+                    label=first.replace_strict(labels, default=None, return_dtype=pl.Utf8)
+                )
+            yield chunk
 
 
 def _reader(

@@ -100,6 +100,9 @@ def file_format(path: Path) -> str | None:
     return None
 
 
+_file_format = file_format  # the name corpus_discover imports
+
+
 def track_files(folder: Path) -> dict[Path, str]:
     """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped) -> format."""
     out: dict[Path, str] = {}
@@ -161,7 +164,7 @@ def _dir_format(path: Path) -> str | None:
         if found := rglob_follow(path, pattern):
             if fmt == "gz":  # a folder of gzipped files of one format
                 fmt = file_format(found[0])
-                if fmt is None:
+                if fmt is None or fmt in ("csv", "ais", "tdrive"):  # gzipped CSVs: named explicitly
                     continue
             if fmt in ("nmea", "geolife") and file_format(found[0]) in ("aivdm", "ozi"):
                 return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt

@@ -102,3 +102,24 @@ def iter_text_lines(f: IO[bytes], path: Path, max_bytes: int) -> Iterator[tuple[
                 line=lineno,
             )
         yield lineno, raw.decode("utf-8", errors="replace").strip()
+
+
+def activity_types(files: list[Path]) -> dict[str, str]:
+    """{file stem: activity type} from the `activities.csv` of a Strava bulk export (beside or
+    above the files: columns `Activity Type` and `Filename`, e.g. `activities/123.fit.gz`); {}
+    when there is none or it has other columns."""
+    import csv
+
+    out: dict[str, str] = {}
+    for index in sorted({d / "activities.csv" for f in files for d in (f.parent, f.parent.parent)}):
+        if not index.is_file():
+            continue
+        try:
+            with open(index, encoding="utf-8-sig", errors="replace", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    name, kind = row.get("Filename"), row.get("Activity Type")
+                    if name and kind:
+                        out[stem(Path(name))] = kind.strip()
+        except csv.Error:
+            continue
+    return out
