@@ -250,6 +250,9 @@ def test_gtfs_rt_snapshots_folder_gives_one_trajectory_per_vehicle(tmp_path):
         data = feed(a[i][0], {"7": a[j], "9": (None, b[i][1], b[i][2])})
         (tmp_path / f"vp_{i:02d}.pb").write_bytes(data)
     assert detect_format(tmp_path) == "gtfs_rt"
+    (tmp_path / "VehiclePositions").write_bytes(feed(a[0][0], {"7": a[0]}))  # curl -o, no suffix
+    assert detect_format(tmp_path / "VehiclePositions") == "gtfs_rt"
+    (tmp_path / "VehiclePositions").unlink()
     df, rep = read(tmp_path)
     f32 = [(t, float(np.float32(la)), float(np.float32(lo))) for t, la, lo in a[::2]]
     bus7 = df.filter(df["traj_id"] == "7").unique(["t"], keep="first")

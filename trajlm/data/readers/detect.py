@@ -95,8 +95,13 @@ def file_format(path: Path) -> str | None:
         return _BY_SUFFIX[suffix]
     if suffix in _TABULAR:
         return _csv_format(path)
-    if _head(path, 12)[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
+    head = _head(path, 16)
+    if head[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
         return "fit"
+    # a GTFS-rt FeedMessage saved without a suffix (curl -o VehiclePositions URL): field 1
+    # (header, short), whose field 1 is gtfs_realtime_version "1.0" / "2.0"
+    if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
+        return "gtfs_rt"
     return None
 
 
