@@ -27,20 +27,32 @@ from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
 from trajlm.data.readers._lines import expand_paths, header_names, sniff_sep
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers.ais import iter_ais
-from trajlm.data.readers.detect import detect_format, resolve_columns
+from trajlm.data.readers.aivdm import iter_aivdm
+from trajlm.data.readers.detect import (
+    TRACK_FORMATS,
+    detect_format,
+    file_format,
+    resolve_columns,
+    track_files,
+)
+from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
+from trajlm.data.readers.gtfs_rt import iter_gtfs_rt
+from trajlm.data.readers.gz import activity_types
+from trajlm.data.readers.igc import iter_igc
 from trajlm.data.readers.mapmatched import iter_mapmatched
 from trajlm.data.readers.mfjson import iter_mfjson
 from trajlm.data.readers.nmea import iter_nmea
+from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
-from trajlm.data.schema import DropReport, OnError, conform, empty_table
+from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
 
 FORMATS = (
     "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
-    "kml", "tcx", "nmea",
+    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi",
 )  # fmt: skip
 # Files picked up when a directory is given.
 _PATTERNS = {
@@ -52,7 +64,13 @@ _PATTERNS = {
     "kml": "*.km[lz]",
     "tcx": "*.tcx",
     "nmea": "*.nm*",
+    "fit": "*.fit*",  # .fit, .fit.gz
+    "igc": "*.igc*",
+    "gtfs_rt": "*.pb*",
+    "ozi": "*.plt*",
 }
+# Formats whose files under a folder are chosen by their content / per-file format.
+_BY_FILE = ("aivdm", "tracks")
 
 # Formats whose chunks hold whole trajectories with ids unique across the read by
 # construction (Porto: one row per trip, duplicate TRIP_IDs refused; GeoLife: one file per
@@ -79,16 +97,69 @@ def _open(
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
-    files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
+    if format in _BY_FILE:
+        files = _files_by_content(paths, format)
+    else:
+        files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
     chunks = _reader(files, format, ctx, columns, chunk_rows)
     if format not in _WHOLE:
         chunks = regroup(chunks, ctx, chunk_rows)
     return ctx, _limit_points(chunks, ctx)
 
 
+def _files_by_content(paths: str | Path | Sequence[str | Path], format: str) -> list[Path]:
+    """aivdm: the files holding !AIVDM sentences; tracks: every track file (GPX, TCX, KML, FIT,
+    IGC, NMEA and their .gz), each to be read with its own reader."""
+    files = []
+    for p in [paths] if isinstance(paths, str | Path) else paths:
+        p = Path(p)
+        if p.is_dir():
+            if format == "tracks":
+                found = list(track_files(p))
+            else:
+                found = [f for f in expand_paths(p, "*") if file_format(f) == "aivdm"]
+            if not found:
+                raise TrajlmInputError(f"no {format} files under directory", path=p)
+            files.extend(found)
+        else:
+            files.extend(expand_paths(p, "*"))
+    return files
+
+
+def _tracks(files: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """Each file with the reader of its own format (a Strava export's activities/)."""
+    by_format: dict[str, list[Path]] = {}
+    for f in files:
+        by_format.setdefault(file_format(f) or "", []).append(f)
+    for fmt, group in by_format.items():
+        if fmt not in TRACK_FORMATS:
+            names = ", ".join(f.name for f in group[:3])
+            raise TrajlmInputError(f"not a track file trajlm reads: {names}", path=group[0].parent)
+        labels = activity_types(group)
+        for chunk in _reader(group, fmt, ctx, None, chunk_rows):
+            if labels:  # Strava's activity type per file, as the trajectory's label
+                first = pl.col("traj_id").str.split("/").list.first()
+                chunk = chunk.with_columns(
+                    label=first.replace_strict(labels, default=None, return_dtype=pl.Utf8)
+                )
+            yield chunk
+
+
 def _reader(
     files: list[Path], format: str, ctx: Ctx, columns: ColumnMap | None, chunk_rows: int
 ) -> Iterator[pl.DataFrame]:
+    if format == "fit":
+        return iter_fit(files, ctx)
+    if format == "igc":
+        return iter_igc(files, ctx)
+    if format == "aivdm":
+        return iter_aivdm(files, ctx)
+    if format == "gtfs_rt":
+        return iter_gtfs_rt(files, ctx)
+    if format == "tracks":
+        return _tracks(files, ctx, chunk_rows)
+    if format == "ozi":
+        return iter_ozi(files, ctx)
     if format == "porto":
         return iter_porto(files, ctx, chunk_rows)
     if format == "geolife":

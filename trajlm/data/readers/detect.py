@@ -31,8 +31,13 @@ from trajlm.data.schema import TrajlmInputError
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
               ".json": "mfjson", ".geojson": "mfjson", ".kml": "kml", ".kmz": "kml",
-              ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea"}  # fmt: skip
+              ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
+              ".pb": "gtfs_rt"}  # fmt: skip
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
+# Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
+_AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
+# Track files read one by one with their own reader when a folder mixes them (a Strava export).
+TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
 _CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
 
 
@@ -58,24 +63,79 @@ def _csv_format(path: Path) -> str:
     return "csv"
 
 
-def _file_format(path: Path) -> str | None:
+def _head(path: Path, n: int = 4096) -> bytes:
+    """The first n (decompressed) bytes, b"" when unreadable (the reader says why)."""
+    try:
+        with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
+            return f.read(n)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
+def file_format(path: Path) -> str | None:
+    """The reader format of one file from its name (and content for raw AIS / FIT); None if unknown."""
     suffix = path.suffix.lower()
-    if suffix == ".gz":  # a gzip-compressed CSV (read by the csv reader, streamed)
-        inner = Path(path.stem).suffix.lower()
-        fmt = _csv_format(path) if inner in _TABULAR and inner != ".zip" else None
-        return fmt if fmt in ("csv", "ais", "tdrive") else None
+    inner = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+    if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
+        from trajlm.data.readers.aivdm import looks_like_aivdm
+
+        if looks_like_aivdm(_head(path).decode("utf-8", errors="replace")):
+            return "aivdm"
+    if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
+        return "ozi"
+    if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
+        if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
+            fmt = _csv_format(path)
+            return fmt if fmt in ("csv", "ais", "tdrive") else None
+        fmt = _BY_SUFFIX.get(inner)
+        return fmt if fmt in (*TRACK_FORMATS, "gtfs_rt", "mfjson") else None
     if path.name.endswith("_input.txt"):
         return "porto_mapmatched"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if suffix in _TABULAR:
         return _csv_format(path)
+    head = _head(path, 16)
+    if head[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
+        return "fit"
+    # a GTFS-rt FeedMessage saved without a suffix (curl -o VehiclePositions URL): field 1
+    # (header, short), whose field 1 is gtfs_realtime_version "1.0" / "2.0"
+    if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
+        return "gtfs_rt"
     return None
+
+
+_file_format = file_format  # the name corpus_discover imports
+
+
+def track_files(folder: Path) -> dict[Path, str]:
+    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped) -> format."""
+    out: dict[Path, str] = {}
+    for p in rglob_follow(folder, "*"):
+        low = p.name.lower()
+        inner = Path(low[:-3]).suffix if low.endswith(".gz") else Path(low).suffix
+        if inner in (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt"):
+            fmt = file_format(p)
+            if fmt in TRACK_FORMATS:
+                out[p] = fmt
+    return out
+
+
+def _mixed_tracks(folder: Path) -> bool:
+    """A folder whose track files need more than one reader or include gzipped ones (a Strava
+    export's activities/: .gpx, .gpx.gz, .tcx.gz, .fit.gz): read file by file (`tracks`)."""
+    files = track_files(folder)
+    return len(set(files.values())) > 1 or any(p.suffix.lower() == ".gz" for p in files)
 
 
 _DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
                  ("*.json", "mfjson"), ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"),
-                 ("*.tcx", "tcx"), ("*.nmea", "nmea"), ("*.csv", "csv"))  # fmt: skip
+                 ("*.tcx", "tcx"), ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"),
+                 ("*.pb", "gtfs_rt"), ("*.gz", "gz"), ("*.csv", "csv"))  # fmt: skip
+
+
+# Formats read by content from files another pattern names (.plt, .nmea, .gz): not warned about.
+_READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS, "gz", "geolife")}
 
 
 def _not_read(folder: Path, fmt: str) -> None:
@@ -84,7 +144,7 @@ def _not_read(folder: Path, fmt: str) -> None:
     csv_like = fmt not in {f for _, f in _DIR_PATTERNS if f != "csv"}  # csv, ais, presets
     other: dict[str, int] = {}
     for pattern, f in _DIR_PATTERNS:
-        if f == fmt or (f == "csv" and csv_like):
+        if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
             continue
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
@@ -99,11 +159,20 @@ def _not_read(folder: Path, fmt: str) -> None:
 
 def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
+    if _mixed_tracks(path):
+        return "tracks"
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
                          ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
-                         ("*.nmea", "nmea")):  # fmt: skip
-        if rglob_follow(path, pattern):
+                         ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"), ("*.pb", "gtfs_rt"),
+                         ("*.gz", "gz")):  # fmt: skip
+        if found := rglob_follow(path, pattern):
+            if fmt == "gz":  # a folder of gzipped files of one format
+                fmt = file_format(found[0])
+                if fmt is None or fmt in ("csv", "ais", "tdrive"):  # gzipped CSVs: named explicitly
+                    continue
+            if fmt in ("nmea", "geolife") and file_format(found[0]) in ("aivdm", "ozi"):
+                return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt
             return fmt
     first = next(iter(rglob_follow(path, "*.csv")), None)
     return _csv_format(first) if first is not None else None
@@ -117,18 +186,18 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
     for p in map(Path, paths):
         if not p.exists():
             raise TrajlmInputError("no such file or folder", path=p)
-        fmt = _dir_format(p) if p.is_dir() else _file_format(p)
+        fmt = _dir_format(p) if p.is_dir() else file_format(p)
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
-                    ".kml, .kmz, .tcx, .nmea, *_input.txt)" if p.is_dir()
+                    ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()
                     else "cannot tell the format from the name")  # fmt: skip
             raise TrajlmInputError(
                 what,
                 path=p,
                 hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
                 "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
-                "tcx or nmea; others (FIT, raw AIS !AIVDM, GTFS-rt protobuf): convert to CSV or "
-                "GPX first (gpsbabel, pyais, gtfs-realtime-bindings)",
+                "tcx, nmea, fit, igc, ozi, aivdm (raw AIS) or gtfs_rt (GTFS-realtime .pb); others: "
+                "convert to CSV or GPX first (gpsbabel)",
             )
         if p.is_dir():
             _not_read(p, fmt)

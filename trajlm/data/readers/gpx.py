@@ -30,6 +30,7 @@ from trajlm.data.readers._common import (
     parse_float,
     parse_time,
 )
+from trajlm.data.readers.gz import open_bytes, stem
 from trajlm.data.schema import TrajlmInputError, conform
 
 BLOCK_BYTES = 1 << 20
@@ -129,13 +130,16 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
         parser = expat.ParserCreate(namespace_separator=" ")
-        col = _Collector(path.stem, parser)
+        col = _Collector(stem(path), parser)
         parser.StartElementHandler, parser.EndElementHandler = col.start, col.end
         parser.CharacterDataHandler = col.chars
         rows_before = ctx.report.rows_in
-        with open(path, "rb") as f:
+        with open_bytes(path, ctx.limits) as f:
+            first = True
             while True:
                 block = f.read(BLOCK_BYTES)
+                if first:  # blank lines / spaces before <?xml (Strava's exports): not XML errors
+                    block, first = block.lstrip(b" \t\r\n"), False
                 try:
                     parser.Parse(block, not block)
                 except expat.ExpatError as e:

@@ -10,6 +10,7 @@ without any RMC sentence (GGA carries no date) is one error.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
 from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gz import open_bytes, stem
 from trajlm.data.schema import TrajlmInputError, conform
 
 
@@ -63,7 +65,7 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         unique = claim_stem(ctx, file, stems)
         cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
         n_rmc = n_ais = 0
-        with open(path, "rb") as f:
+        with open_bytes(path, ctx.limits) as f:
             if b"\x00" in f.read(4096):  # UTF-16 / binary: no sentence would be found
                 raise TrajlmInputError(
                     "not ASCII text (NUL bytes: a UTF-16 export or a binary file), so no "
@@ -71,7 +73,9 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                     path=path,
                     hint="re-save it as ASCII / UTF-8 (iconv -f utf-16 -t ascii IN > OUT)",
                 )
-        with open(path, encoding="ascii", errors="replace") as f:
+        with io.TextIOWrapper(
+            open_bytes(path, ctx.limits), encoding="ascii", errors="replace"
+        ) as f:
             for lineno, raw in enumerate(f, 1):
                 line = raw.strip()
                 n_ais += line.startswith(("!AIVDM", "!AIVDO"))
@@ -101,7 +105,7 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                     ctx.report.rows_in += 1
                     ctx.report.drop("malformed_row", 1)
                     continue
-                cols["traj_id"].append(path.stem)
+                cols["traj_id"].append(stem(path))
                 cols["lat"].append(lat)
                 cols["lon"].append(lon)
                 cols["time"].append(_iso(p[1], p[9]))

@@ -26,6 +26,7 @@ import polars as pl
 from trajlm.data.readers._common import Ctx, claim_stem
 from trajlm.data.readers._lines import _check_member
 from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gz import read_bytes, stem
 from trajlm.data.schema import TrajlmInputError, conform
 
 
@@ -52,7 +53,8 @@ def _load(path: Path, ctx: Ctx) -> ET.Element:
                 # a zip bomb: declared size and compression ratio, as for zipped CSVs
                 _check_member(kml[0], path / kml[0].filename, ctx.limits)
                 return ET.fromstring(z.read(kml[0]))
-        return ET.parse(path).getroot()
+        # blank lines / spaces before <?xml: every Strava TCX starts with ten spaces
+        return ET.fromstring(read_bytes(path, ctx.limits).lstrip(b" \t\r\n"))
     except (ET.ParseError, zipfile.BadZipFile) as e:
         raise TrajlmInputError(f"not readable XML / KMZ ({e})", path=path) from None
     except RecursionError:
@@ -123,7 +125,7 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
         unique = claim_stem(ctx, file, stems)
         root = _load(path, ctx)
         bad = ctx.report.dropped.get("invalid_kml_track", 0)
-        cols = (_kml_points if kind == "kml" else _tcx_points)(root, path.stem, path, ctx)
+        cols = (_kml_points if kind == "kml" else _tcx_points)(root, stem(path), path, ctx)
         if not cols["traj_id"] and ctx.report.dropped.get("invalid_kml_track", 0) > bad:
             continue  # every track unpaired: counted (skip mode)
         if not cols["traj_id"]:

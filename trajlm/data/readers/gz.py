@@ -1,0 +1,125 @@
+"""gzip-compressed inputs of every format (`track.gpx.gz`, `ride.fit.gz`, a Strava export's
+`activities/*.tcx.gz`): `open_bytes` decompresses as the reader streams, capped at
+`ReadLimits.max_zip_member_bytes` (a gzip bomb stops there, in both on_error modes), and a
+damaged or truncated gzip is one TrajlmInputError naming the file. `inner(path)` is the name
+without `.gz` (its suffix picks the reader, its stem the trajectory ids).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from trajlm.data.readers._common import ReadLimits
+from trajlm.data.schema import TrajlmInputError
+
+
+def inner(path: Path) -> Path:
+    """`a/ride.fit.gz` -> `a/ride.fit`; other paths unchanged."""
+    return path.with_suffix("") if path.suffix.lower() == ".gz" else path
+
+
+def stem(path: Path) -> str:
+    """The stem trajectory ids start with: `ride` for `ride.fit` and `ride.fit.gz`."""
+    return inner(path).stem
+
+
+class _Capped(io.RawIOBase):
+    """A gzip stream that raises TrajlmInputError past `cap` bytes or on damaged data."""
+
+    def __init__(self, path: Path, cap: int) -> None:
+        self.path, self.cap, self.n = path, cap, 0
+        self.gz = gzip.open(path, "rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:  # type: ignore[no-untyped-def]
+        try:
+            data = self.gz.read(len(buf))
+        except (gzip.BadGzipFile, EOFError, zlib.error, OSError) as e:
+            raise TrajlmInputError(
+                f"damaged or truncated gzip file ({e or type(e).__name__})",
+                path=self.path,
+                hint="skipping cannot help (the stream stops there); download it again",
+            ) from None
+        self.n += len(data)
+        if self.n > self.cap:
+            raise TrajlmInputError(
+                f"gzip file expands to more than {self.cap:,} bytes (max_zip_member_bytes): a "
+                "gzip bomb or a very large file",
+                path=self.path,
+                hint="if the file is genuine, raise the limit: ReadLimits(max_zip_member_bytes=..."
+                ") or TRAJLM_MAX_ZIP_MEMBER_BYTES",
+            )
+        buf[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.gz.close()
+        super().close()
+
+
+def open_bytes(path: Path, limits: ReadLimits | None = None) -> IO[bytes]:
+    """A binary file object of `path`, decompressed when it ends in `.gz`."""
+    if path.suffix.lower() != ".gz":
+        return open(path, "rb")
+    cap = (limits or ReadLimits.from_env()).max_zip_member_bytes
+    return io.BufferedReader(_Capped(path, cap), buffer_size=1 << 20)
+
+
+def read_bytes(path: Path, limits: ReadLimits | None = None) -> bytes:
+    """The whole (decompressed) content of `path`."""
+    with open_bytes(path, limits) as f:
+        return f.read()
+
+
+def missing_library(what: str, module: str) -> TrajlmInputError:
+    """One line for an optional reader whose library is not installed."""
+    return TrajlmInputError(
+        f"reading {what} needs the {module} package, which is not installed",
+        hint="pip install 'trajlm[formats]'",
+    )
+
+
+def iter_text_lines(f: IO[bytes], path: Path, max_bytes: int) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a binary stream, ASCII / UTF-8 with bad bytes replaced; a line
+    longer than max_bytes (ReadLimits.max_line_bytes) is one error, never read whole."""
+    lineno = 0
+    while True:
+        raw = f.readline(max_bytes + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            raise TrajlmInputError(
+                f"a line longer than {max_bytes:,} bytes (max_line_bytes): not a text log",
+                path=path,
+                line=lineno,
+            )
+        yield lineno, raw.decode("utf-8", errors="replace").strip()
+
+
+def activity_types(files: list[Path]) -> dict[str, str]:
+    """{file stem: activity type} from the `activities.csv` of a Strava bulk export (beside or
+    above the files: columns `Activity Type` and `Filename`, e.g. `activities/123.fit.gz`); {}
+    when there is none or it has other columns."""
+    import csv
+
+    out: dict[str, str] = {}
+    for index in sorted({d / "activities.csv" for f in files for d in (f.parent, f.parent.parent)}):
+        if not index.is_file():
+            continue
+        try:
+            with open(index, encoding="utf-8-sig", errors="replace", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    name, kind = row.get("Filename"), row.get("Activity Type")
+                    if name and kind:
+                        out[stem(Path(name))] = kind.strip()
+        except csv.Error:
+            continue
+    return out
