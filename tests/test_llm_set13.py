@@ -7,6 +7,24 @@ from README.md and docs/llm.md only, before any rule change, on two held-out sto
 (`tests/test_llm_set13_data.py`). Every expected answer is computed with pandas from the generated rows.
 """
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_llm_set13_data import INGEST, expect, trip_tables, write_csvs  # noqa: E402
+
+from trajlm.llm.plan import CannotAnswer  # noqa: E402
+from trajlm.questions import Asker  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LEFT: dict[int, str] = {}  # question id -> the refusal it still gets (pinned)
+
 S, A = "solent", "adl"
 SC = "-34.9040, 138.6215"
 Q = [
@@ -299,3 +317,116 @@ Q = [
     (110, S, "How many ships came within 1 nm of each other?", "refuse", {}),
 ]
 assert len(Q) == 50 and sum(q[3] != "refuse" for q in Q) == 40
+
+
+def _score(kind: str, sp: dict, exp, refused: bool, value, first_trip) -> str:
+    """right / wrong / refused for an answerable question; refused_right / wrong_answered for one to refuse."""
+
+    def close(v, e) -> bool:
+        return v is not None and abs(v - e) <= 0.01 * abs(e) + 1e-9
+
+    if kind == "refuse":
+        return "refused_right" if refused else "wrong_answered"
+    if refused:
+        return "refused"
+    if kind == "trip":
+        if first_trip is not None and re.sub(r"_\d+$", "", first_trip) in exp["trips"]:
+            return "right"
+        return "right" if close(value, exp["value"]) else "wrong"
+    if kind == "hour":
+        return "right" if value is not None and int(value) == exp else "wrong"
+    if "share" in sp:  # a share is right as a fraction or as a percentage
+        f = exp / 100 if sp["unit"] == "%" else exp
+        return "right" if (close(value, f) or close(value, f * 100)) else "wrong"
+    return "right" if close(value, exp) else "wrong"
+
+
+def _ingest(paths: dict, folder: Path) -> dict:
+    stores = {}
+    for key, csv in paths.items():
+        out = folder / f"st_{key}"
+        cmd = [
+            sys.executable,
+            "-m",
+            "trajlm.cli",
+            "data",
+            "ingest",
+            str(csv),
+            "--out",
+            str(out),
+            *INGEST[key],
+        ]
+        subprocess.run(
+            cmd,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        stores[key] = out
+    return stores
+
+
+def _read(asker, question: str):
+    """(refused, value, first trip id, first line) of one question through the Python API."""
+    try:
+        ans = asker(question)
+    except CannotAnswer as e:
+        return True, None, None, str(e)
+    first = None
+    if ans.table is not None and len(ans.table) and "traj_id" in ans.table.columns:
+        first = str(ans.table["traj_id"][0])
+    value = ans.value if isinstance(ans.value, (int, float)) else None
+    return False, value, first, str(ans).splitlines()[0]
+
+
+def run_set(folder: Path) -> list[dict]:
+    """Every question of the set through `Asker` on freshly generated and ingested stores."""
+    paths = write_csvs(folder)
+    tables = trip_tables(pd.read_csv(paths["solent"]), pd.read_csv(paths["adl"]))
+    stores = _ingest(paths, folder)
+    askers = {k: Asker(v) for k, v in stores.items()}
+    rows = []
+    for qid, store, question, kind, spec in Q:
+        exp = expect(tables, store, kind, spec)
+        refused, value, first, text = _read(askers[store], question)
+        outcome = _score(kind, spec, exp, refused, value, first)
+        rows.append(dict(id=qid, store=store, question=question, outcome=outcome, text=text))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict:
+    return {r["id"]: r for r in run_set(tmp_path_factory.mktemp("set13"))}
+
+
+def test_every_question_to_refuse_is_refused(outcomes):
+    wrong = [
+        (r["question"], r["text"]) for r in outcomes.values() if r["outcome"] == "wrong_answered"
+    ]
+    assert not wrong
+
+
+def test_no_answerable_question_gets_a_wrong_number(outcomes):
+    wrong = [(r["question"], r["text"]) for r in outcomes.values() if r["outcome"] == "wrong"]
+    assert not wrong
+
+
+def test_answerable_questions_are_answered_right_except_those_left(outcomes):
+    missed = {
+        i: r["text"] for i, r in outcomes.items() if r["outcome"] == "refused" and i not in LEFT
+    }
+    assert not missed
+    for i, reason in LEFT.items():  # what is left is pinned: a change shows here
+        assert outcomes[i]["outcome"] == "refused" and reason in outcomes[i]["text"], outcomes[i]
+
+
+if __name__ == "__main__":  # prints the score of the code it imports
+    import collections
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        rows = run_set(Path(d))
+    for r in rows:
+        print(r["id"], r["outcome"], "|", r["question"], "|", r["text"][:110])
+    print(dict(collections.Counter(r["outcome"] for r in rows)))
