@@ -23,7 +23,14 @@ from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-LEFT: dict[int, str] = {}  # question id -> the refusal it still gets (pinned)
+# question id -> the refusal it still gets after session 15's fixes (pinned: a change shows here)
+LEFT: dict[int, str] = {
+    19: "did not understand 'before eight'",  # an hour in words before "in the morning"
+    25: "answers per group ('which hour')",  # the busiest hour: a group-by
+    38: "did not understand 'courier'",  # the data's vans, in the operator's word
+    40: "did not understand 'ended'",  # where / when trips end is not read
+    44: "did not understand 'tours'",  # "tours" alone: of what? ("walking tours" are walks)
+}
 
 S, A = "solent", "adl"
 SC = "-34.9040, 138.6215"
@@ -419,6 +426,38 @@ def test_answerable_questions_are_answered_right_except_those_left(outcomes):
     assert not missed
     for i, reason in LEFT.items():  # what is left is pinned: a change shows here
         assert outcomes[i]["outcome"] == "refused" and reason in outcomes[i]["text"], outcomes[i]
+
+
+def _read_cli(store: Path, question: str):
+    """(refused, value, first trip id, first line) of one question through `trajlm ask`, from its printed answer."""
+    cmd = [sys.executable, "-m", "trajlm.cli", "ask", question, "--data", str(store)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    if p.returncode == 2 and "can't answer" in p.stdout + p.stderr:
+        return True, None, None, (p.stdout + p.stderr).strip().splitlines()[-1]
+    lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
+    rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
+    value = first = None
+    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
+    if m and "trips" not in rest[0]:
+        value = float(m.group(1).replace(",", ""))
+    cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
+    first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
+    return False, value, first, rest[0]
+
+
+@pytest.mark.slow
+def test_the_cli_gives_the_same_outcomes_as_the_api(tmp_path, outcomes):
+    paths = write_csvs(tmp_path)
+    tables = trip_tables(pd.read_csv(paths["solent"]), pd.read_csv(paths["adl"]))
+    stores = _ingest(paths, tmp_path)
+    for qid, store, question, kind, spec in Q:
+        exp = expect(tables, store, kind, spec)
+        refused, value, first, text = _read_cli(stores[store], question)
+        assert _score(kind, spec, exp, refused, value, first) == outcomes[qid]["outcome"], (
+            question,
+            text,
+        )
 
 
 if __name__ == "__main__":  # prints the score of the code it imports
