@@ -124,8 +124,13 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
         near(h, 44.6600, -63.5500, NMI).sum(),
     )
     add("harbour", "H", "Median voyage duration, in hours", "number", h.duration_s.median() / 3600)
-    add("harbour", "H", "what's the average length of tug voyages in nautical miles", "number",
-        h[tug].length_m.mean() / 1852)  # refused until session 15 (ask13): answers in nm
+    add(
+        "harbour",
+        "H",
+        "what's the average length of tug voyages in nautical miles",
+        "number",
+        h[tug].length_m.mean() / 1852,
+    )  # refused until session 15 (ask13): answers in nm
     # ride-hailing regulator (Wellington)
     rs = w.label == "rideshare"
     night = (w.hour >= 22) | (w.hour < 6)
@@ -359,7 +364,9 @@ def built(tmp_path_factory):
 
 def test_set_12_has_its_shape(built):
     _, qs = built
-    assert len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 9  # 10 until nm answers (session 15)
+    assert (
+        len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 9
+    )  # 10 until nm answers (session 15)
 
 
 def test_every_question_of_set_12(built):

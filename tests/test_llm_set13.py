@@ -439,7 +439,9 @@ def _read_cli(store: Path, question: str):
     rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
     value = first = None
     m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
-    if m and "trips" not in rest[0]:
+    if m and not re.match(
+        r"\s*[\d,]+ trips\b", rest[0]
+    ):  # not a list's "54 trips (first 20 shown)"
         value = float(m.group(1).replace(",", ""))
     cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
     first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
