@@ -26,7 +26,7 @@ from trajlm.data.ingest import ingest  # noqa: E402
 from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
-UNIT = {"km": 1000.0, "m": 1.0, "mi": 1609.344, "nmi": 1852.0, "min": 60.0, "h": 3600.0,
+UNIT = {"km": 1000.0, "m": 1.0, "mi": 1609.344, "nmi": 1852.0, "nm": 1852.0, "min": 60.0, "h": 3600.0,
         "s": 1.0, "km/h": 1.0, "mph": 1.609344, "m/s": 3.6}  # fmt: skip
 OWN = {"length_m": "m", "duration_s": "s", "speed_kmh": "km/h", "stop_s": "s"}
 DEN = (39.8561, -104.6737)  # Denver airport: every flight starts there
@@ -125,7 +125,6 @@ LEFT = {
     25: ("'ride' is any trip (as in every earlier set), not a bike ride", lambda t, s: t.label.notna()),
     30: ("'ride' is any trip", lambda t, s: wd(t[s], [5, 6])),
     33: ("'ride' is any trip", lambda t, s: t.label.notna()),
-    36: ("answers in nautical miles are refused (set 10's decision)", None),
     42: ("no gazetteer airport near Denver: refused, with the nearest known one's distance", None),
 }  # fmt: skip
 

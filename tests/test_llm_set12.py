@@ -124,7 +124,13 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
         near(h, 44.6600, -63.5500, NMI).sum(),
     )
     add("harbour", "H", "Median voyage duration, in hours", "number", h.duration_s.median() / 3600)
-    add("harbour", "H", "what's the average length of tug voyages in nautical miles", "refuse")
+    add(
+        "harbour",
+        "H",
+        "what's the average length of tug voyages in nautical miles",
+        "number",
+        h[tug].length_m.mean() / 1852,
+    )  # refused until session 15 (ask13): answers in nm
     # ride-hailing regulator (Wellington)
     rs = w.label == "rideshare"
     night = (w.hour >= 22) | (w.hour < 6)
@@ -303,9 +309,6 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
 # known misses after session 14's fixes: each must still be this refusal (a wrong number fails)
 LEFT = {
     9: "'spent the longest time at anchor': its longest stop or all its stops added up? refused",
-    17: "a share of trips (a ratio of two counts): no plan; refused with the reason",
-    43: "a share of trips: refused with the reason",
-    48: "a percentage of trips: refused with the reason",
 }
 
 
@@ -361,7 +364,9 @@ def built(tmp_path_factory):
 
 def test_set_12_has_its_shape(built):
     _, qs = built
-    assert len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 10
+    assert (
+        len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 9
+    )  # 10 until nm answers (session 15)
 
 
 def test_every_question_of_set_12(built):

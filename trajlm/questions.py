@@ -36,6 +36,13 @@ POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id"]
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
 SAYS_LOCAL = re.compile(r"\blocal\b", re.I)
+# a question about where trips started or ended ("started within 300 m of X", "left from")
+STARTED_AT = re.compile(
+    r"\b(?:start(?:ed|ing|s)?|began|begin(?:s|ning)?|depart(?:ed|ing|s)?|left|end(?:ed|ing|s)?"
+    r"|finish(?:ed|ing|es)?|arriv(?:ed|ing|es)?|dropped off|picked up)\b[^?.]*\b(?:from|at|near|within"
+    r"|around|close to|in)\b|\b(?:start(?:ed|ing)?|began|end(?:ed|ing)?)\s+-?\d{1,3}\.\d+\s*,",
+    re.I,
+)
 
 
 def data_zone(data: Any) -> str | None:
@@ -53,8 +60,11 @@ def data_zone(data: Any) -> str | None:
     return None
 
 
-def load_points(data: Any, split: str | None = None) -> pl.DataFrame:
-    """A store path -> its points (the columns a plan can use); a frame -> canonical points."""
+def load_points(data: Any, split: str | None = None, tz: str | None = None) -> pl.DataFrame:
+    """A store path -> its points (the columns a plan can use); a frame -> canonical points.
+    ``tz``: a frame's times without a zone are wall-clock times there, as ``data ingest --tz``
+    reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
+    offset, silently)."""
     if isinstance(data, str | os.PathLike):
         from trajlm.data.store import _open, load_manifest, read_store
 
@@ -64,7 +74,19 @@ def load_points(data: Any, split: str | None = None) -> pl.DataFrame:
         return read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have])
     from trajlm.data.coerce import coerce
 
-    df, _ = coerce(data)
+    df, layout = coerce(data)
+    naive = (layout.time_kind == "datetime" and layout.time_zone is None) or (
+        layout.time_kind == "string" and (layout.time_text or {}).get("zone") == "none"
+    )
+    if tz and naive:  # naive wall-clock times read as UTC -> the instants they are in tz
+        try:
+            wall = pl.from_epoch(pl.col("t"), time_unit="s").dt.replace_time_zone(
+                tz, ambiguous="earliest", non_existent="null"
+            )
+            df = df.with_columns(wall.dt.epoch("s").alias("t")).drop_nulls("t")
+        except pl.exceptions.ComputeError:
+            raise TrajlmInputError(f"unknown time zone {tz!r}: give an IANA name such as "
+                                   "'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
     return df
 
 
@@ -85,7 +107,7 @@ class Asker:
         split: str | None = None,
         tz: str | None = None,
     ):
-        self.points = load_points(data, split)
+        self.points = load_points(data, split, tz)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         self.trips_utc = trip_table(self.points)
@@ -143,8 +165,30 @@ class Asker:
         t0 = time.perf_counter()
         plan = self.plan(question)
         answer = self.run(plan)
+        if STARTED_AT.search(question) and plan.center() is not None and plan.action != "predict":
+            answer.notes.append(self._started_there(plan))
         answer.seconds = time.perf_counter() - t0
         return answer
+
+    def _started_there(self, plan: QueryPlan) -> str:
+        """A place filter matches any point of a trip; a question about where trips started
+        or ended gets how many of the matched trips did (session 15, set 13: "how many trips
+        started within 300 m of X" counted 76 trips passing by, none starting there)."""
+        from trajlm.data.geometry import haversine_m
+        from trajlm.llm.query import select_trips
+
+        trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
+        chosen = select_trips(plan, self.points, trips).select("traj_id")
+        lat, lon, radius = plan.center()
+        ends = self.points.sort("t").group_by("traj_id").agg(
+            pl.col("lat").first().alias("a0"), pl.col("lon").first().alias("o0"),
+            pl.col("lat").last().alias("a1"), pl.col("lon").last().alias("o1"),
+        ).join(chosen, on="traj_id", how="semi")  # fmt: skip
+        near = [int(ends.select((haversine_m(pl.col(a), pl.col(o), pl.lit(lat), pl.lit(lon)) <= radius).sum()).item())
+                for a, o in (("a0", "o0"), ("a1", "o1"))]  # fmt: skip
+        return (f"a place matches trips with any point within {radius:g} m of it: of these {len(ends)}, "
+                f"{near[0]} started and {near[1]} ended there (where trips start or end is not "
+                "a filter yet)")  # fmt: skip
 
     def _predict(self, plan: QueryPlan) -> Answer:
         history = self.points.filter(pl.col("traj_id") == plan.trip).select(

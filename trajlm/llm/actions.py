@@ -19,18 +19,11 @@ from trajlm.llm.plan import AGGREGATES, CannotAnswer
 UNIT_WORDS = (
     r"miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
     r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
-    r"|mins|min|hours|hrs|seconds|secs"
+    r"|mins|min|hours|hrs|seconds|secs|nautical miles|nautical mile|knots|knot|kts|kt|kn|nmi|nm"
 )
 ANSWER_UNIT = (  # "average length in km", "mean trip length near X, km": the last words
     rf"(?<![\d.])\s(?:in|as)\s+({UNIT_WORDS})(?=[\s,])|,\s*({UNIT_WORDS})\s*$"
 )
-# units a filter reads (trajlm/llm/phrases.py) but an answer is not given in: left after the
-# filters, they are the unit the answer is asked in ("mean speed in knots")
-_SPEED = ("km/h, mph or m/s", "'faster than 12 knots'")
-_LENGTH = ("m, km or mi", "'longer than 20 nautical miles'")
-NOT_ANSWER_UNITS = {"knots": _SPEED, "knot": _SPEED, "kn": _SPEED, "kts": _SPEED, "kt": _SPEED,
-                    "nautical miles": _LENGTH, "nautical mile": _LENGTH, "nmi": _LENGTH,
-                    "nm": _LENGTH}  # fmt: skip
 # "how many hours ...", "total km cycled": a unit standing for the measure it is in
 UNIT_ALONE = rf"\b(?:how many\s+)?({UNIT_WORDS})\b"
 # superlatives that rank by a named metric: word -> smallest first?
@@ -43,11 +36,14 @@ ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km":
                 "minutes": "min", "mins": "min", "min": "min", "hours": "h", "seconds": "s",
                 "secs": "s", "miles per hour": "mph", "km per hour": "km/h",
                 "kilometres per hour": "km/h", "kilometers per hour": "km/h",
-                "metres per second": "m/s", "meters per second": "m/s"}  # fmt: skip
+                "metres per second": "m/s", "meters per second": "m/s",
+                # ships (session 15): 1 kn = 1.852 km/h, 1 nmi = 1852 m (plan.UNITS)
+                "knots": "kn", "knot": "kn", "kts": "kn", "kt": "kn", "kn": "kn",
+                "nautical miles": "nm", "nautical mile": "nm", "nmi": "nm", "nm": "nm"}  # fmt: skip
 # the measure a unit is a unit of (a time unit is a duration unless stops are asked about)
 UNIT_METRIC = {"km/h": "speed_kmh", "mph": "speed_kmh", "m/s": "speed_kmh", "km": "length_m",
                "m": "length_m", "mi": "length_m", "min": "duration_s", "h": "duration_s",
-               "s": "duration_s"}  # fmt: skip
+               "s": "duration_s", "kn": "speed_kmh", "nm": "length_m"}  # fmt: skip
 # words that rank ("shortest in time", "fastest first")
 RANKING = "longest|shortest|fastest|slowest|furthest|farthest|" + "|".join(EXTREMES)
 # a superlative alone: pattern -> (metric, smallest first?)
@@ -112,11 +108,6 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         group=1,
     ):
         k = int(m.group(1))
-    words = "|".join(sorted(NOT_ANSWER_UNITS, key=len, reverse=True))
-    if m := re.search(rf"\b({words})\b", s.low):
-        units, example = NOT_ANSWER_UNITS[m.group(1)]
-        raise CannotAnswer(f"answers are not given in {m.group(1)}: ask in {units} "
-                           f"(a filter in {m.group(1)} is read: {example})")  # fmt: skip
     if m := s.take(rf"\bhow (?:many|much)\s+({UNIT_WORDS}|time|distance)\b"):
         return _total(s, m.group(1))  # "how many hours did people spend on the bus"
     unit = s.take(ANSWER_UNIT)
@@ -191,9 +182,15 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
                                "duration, distance, stop, points)")  # fmt: skip
         return _top(s, k, metric, asc)
     for pat, (metric, asc) in SUPERLATIVES.items():
-        if s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
+        if sup := s.take(rf"\b(?:the\s+)?(?:{pat})\b"):
             if by_metric is not None:  # "the two shortest trips by duration"
                 metric = by_metric
+            elif (
+                metric == "length_m"
+                and re.search(r"longest|shortest", sup.group(0))
+                and (hint == "duration_s" or s.has(r"\b(?:take|took|takes|last|lasted)\b"))
+            ):  # "how long was the longest voyage in hours", "... did the longest trip take"
+                metric = "duration_s"  # a time, not a distance (session 15)
             out = {
                 "action": "top",
                 "metric": metric,

@@ -115,7 +115,10 @@ def read_data_words(
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
     for lab in sorted(own, key=len, reverse=True):
-        rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{re.escape(lab)}(?:s|es)?(?![\w\-/])(?!\s*[-_#]?\d)"
+        word = re.escape(lab) + "(?:s|es)?"
+        if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
+            word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
+        rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"
         for m in re.finditer(rx, low):
             if (
                 _GROUP_BEFORE.search(low[: m.start()])

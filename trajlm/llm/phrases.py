@@ -192,6 +192,12 @@ def read_dates(s: QuestionText, f: dict, years: Sequence[int] | None = None) -> 
     if m := s.take(rf"\b(?:between|from) {DATE}\s+{_TO}\s+{DATE}"):
         put(*cal.span(m.groups()))
         return
+    # "in the week of 30 March - 5 April": a week across two months (set 13)
+    if m := s.take(
+        rf"\b(?:in\s+|during\s+)?(?:the\s+)?week\s+of\s+{DATE}\s*(?:-|–|to|until|till)\s*{DATE}"
+    ):
+        put(*cal.span(m.groups()))
+        return
     if m := s.take(rf"\b(since|from|after|starting) (?:on )?{DATE}(?:\s+(?:onwards|on|onward))?"):
         d = cal.one(m.groups()[1:])
         put(d + timedelta(days=m.group(1) == "after"), None)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from trajlm.errors import UserError
 
-Action = Literal["count", "list", "mean", "top", "predict", "describe", "median", "sum"]
+Action = Literal["count", "list", "mean", "top", "predict", "describe", "median", "sum", "share"]
 AGGREGATES = ("mean", "median", "sum")  # one number over the chosen trips' metric
 Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -32,8 +32,8 @@ DEFAULT_RADIUS_M = 500.0
 UNITS: dict[str, dict[str, float]] = {
     "duration_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "stop_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
-    "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344},
-    "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6},
+    "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
+    "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
 }
 
 # A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
@@ -94,6 +94,9 @@ class QueryPlan(BaseModel):
     max_length_m: float | None = Field(None, gt=0)
     min_stop_s: float | None = Field(None, gt=0)
     unit: str | None = None  # mean / median / sum reported in this unit (UNITS), else the metric's
+    # share: the filters that name the trips the share is of (the rest are its condition);
+    # "what share of bike trips were shorter than 2 km" -> ["mode"] (session 15, llm/shares.py)
+    share_of: list[str] | None = None
     # the zone the start's hours, days and dates are read in: set by the Asker from the data
     # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
     _zone: str | None = PrivateAttr(default=None)
@@ -111,6 +114,14 @@ class QueryPlan(BaseModel):
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
+        if (a == "share") != (self.share_of is not None):
+            raise ValueError("action 'share' and share_of go together")
+        if a == "share":
+            given = {k for k in self.key() if k not in ("action", "share_of", "unit", "k")}
+            if not set(self.share_of) <= given or not given - set(self.share_of):
+                raise ValueError(
+                    "share_of names the set filters that are not the share's condition"
+                )
         if a in ("predict", "describe") and self.trip is None:
             raise ValueError(f"action {a!r} needs one trip id")
         if a == "predict" and self.minutes is None:
@@ -169,11 +180,12 @@ class QueryPlan(BaseModel):
             if self.minutes
             else "",
             "describe": f"describe trip {self.trip} in words",
+            "share": f"share of trips (%) | of those with {', '.join(self.share_of or []) or 'no filter'}",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
         parts = [what]
-        skip = {"action", "metric", "k", "ascending", "minutes", "unit"}
+        skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of"}
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():

@@ -43,6 +43,7 @@ class Answer:
     seconds: float | None = None  # planning + running, set by trajlm.ask
     n_total: int | None = None  # list / top: how many trips matched before the cut
     notes: list[str] = field(default_factory=list)  # said under the answer (copies left out)
+    n_match: int | None = None  # share: the trips that meet the condition (of n_total)
 
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
@@ -77,6 +78,8 @@ class Answer:
                 if self.plan.action == "top":
                     head = f"top {len(t)} of {n} trips"
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
+        if isinstance(self.value, float) and self.plan.action == "share":
+            return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
@@ -272,6 +275,16 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
             notes.append(_copies_note(copies))
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
+    if plan.action == "share":  # the base: only the filters in share_of (session 15)
+        keep = set(plan.share_of or [])
+        drop = {k: None for k in plan.key() if k not in keep | {"action", "share_of", "unit", "k"}}
+        base = select_trips(plan.model_copy(update=drop), points, trips)
+        if "copy_of" in base.columns:
+            base = base.filter(pl.col("copy_of").is_null())
+        if len(base) == 0:
+            return Answer(plan, value="no trips match", notes=notes)
+        return Answer(plan, value=100.0 * len(chosen) / len(base), n_total=len(base), n_match=len(chosen),
+                      notes=notes)  # fmt: skip
     if plan.action == "list":
         return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen), notes=notes)
     if plan.action in AGGREGATES:

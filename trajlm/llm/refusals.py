@@ -26,11 +26,16 @@ RELATIVE = re.compile(
 # most trips"): no plan has a group-by, so they are refused rather than answered for all trips
 _GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
           r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
+_KINDS = (r"(?:bikes?|bicycles?|cars?|bus|buses|ships?|vessels?|boats?|vans?|trucks?|lorry|lorries"
+          r"|couriers?|ferry|ferries|tugs?)")  # fmt: skip
 GROUPED = (
     rf"(?<!km )(?<!miles )\b(?:per|for each|for every|each|broken down by|grouped by|group by|across)"
     rf"\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)"
     rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
     rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+    # "how many trips per bike / each bike made": per vehicle of a kind, not "by bike" (session 15)
+    rf"|\b(?:per|for each|for every|each)\s+(?:the\s+)?{_KINDS}\b(?!\s*[-_]?\d)"
+    r"(?!\s+(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?))"
 )
 # a count of vehicles or users, not trips ("how many taxis are there"): no plan counts them
 # ("how many people were walking" is a count of walks, as ask_eval has it)
@@ -58,6 +63,8 @@ MOMENT_SPEED = (
     r"\b(?:maximum|max|top|peak|instantaneous)\s+speed\b(?!\s+(?:of\s+)?(?:average|mean))"
     r"|\b(?:reached|reach|reaches|hit|hits|touched)\b.*\d\s*(?:km/h|kmh|kph|mph|m/s|knots|kn|kts)\b"
     r"|\bat (?:some|any) point\b"
+    # "the highest speed any tug reached (in knots)": a moment, with or without a number (session 15)
+    r"|\bspeeds?\b[^?.]*\b(?:reached|attained|achieved|recorded|hit)\b"
 )
 
 

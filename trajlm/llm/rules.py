@@ -50,6 +50,7 @@ from trajlm.llm.refusals import (
     guard,
     refuse_before_reading,
 )
+from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
@@ -191,6 +192,8 @@ class RulePlanner:
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
+        if is_share(question):  # "what share of bike trips were shorter than 2 km?" (shares.py)
+            return plan_share(question, self.plan)
         self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
@@ -291,6 +294,12 @@ class RulePlanner:
             f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
             if self._lon_first(s, m.end()):
                 f["lat"], f["lon"] = f["lon"], f["lat"]
+            # "from 50.80,-1.30 within 2 km": the radius after the point (session 15; it was
+            # read as a trip length of at most 2 km)
+            if "radius_m" not in f and (
+                r := s.take(rf"\s*,?\s*within\s+{NUM}\s*({lengths})\b", at=m.end())
+            ):
+                f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
             return
         names = {**{p: p for p in PLACES}, **PLACE_ALIASES}
         for name in sorted(names, key=len, reverse=True):

@@ -31,13 +31,15 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"delivery\s+van", "vehicle"),
     (r"(?:vessel|ship|boat)\s+mmsi", "vehicle"),
     (r"mmsi", "vehicle"),
+    (r"(?:walking|guided)\s+tours", "walking trips"),  # a tourism board's walks (set 13); "tours"
+    (r"(?:walking|guided)\s+tour", "walking trip"),  # alone stay unknown: tours of what?
     (r"voyages", "trips"),
     (r"voyage", "trip"),
     (r"(?:delivery\s+)?rounds", "trips"),
     (r"deliveries", "trips"),
     (r"delivery", "trip"),
-    (r"vessels|ships|vans|trucks|lorries", "vehicles"),
-    (r"vessel|ship|van|truck|lorry", "vehicle"),
+    (r"vessels|ships|boats|vans|trucks|lorries", "vehicles"),
+    (r"vessel|ship|boat|van|truck|lorry", "vehicle"),
     (r"sailed", "travelled"),
     (r"sailing", "travelling"),
     (r"sails|sail", "travel"),
