@@ -118,3 +118,22 @@ def test_pandas_nullable_ids_keep_their_dtype():
     out, _ = trajlm.clean(split, CleanConfig(max_gap_s=600))
     assert out["traj_id"].astype(str).tolist() == ["a_0"] * 6 + ["a_1"] * 6  # not NaN
     assert out["source_traj_id"].astype(str).tolist() == ["a"] * 12
+
+
+def test_per_trajectory_keys_match_boolean_and_float_ids():
+    from trajlm.api_inputs import _key_text
+
+    ids = {"true", "false", "1.0", "2"}
+    assert [_key_text(k, ids) for k in (True, np.False_, 1, 2.0, "x")] == [
+        "true", "false", "1.0", "2", "x"]  # fmt: skip
+    assert _key_text(3, ids) == "3"  # not there: named as given by the refusal
+
+
+def test_optional_columns_keep_the_callers_dtype():
+    df = _track(["a"] * 12).assign(label=np.arange(12) * 1.5, speed_mps=np.arange(12))
+    out, _ = trajlm.clean(df)
+    assert out["label"].dtype == np.float64 and out["label"].tolist() == df["label"].tolist()
+    assert out["speed_mps"].dtype == np.int64 and out["speed_mps"].tolist() == list(range(12))
+    assert cast_back(pl.Series([1.7, 2.0]), pl.Int64).to_list() == [1.7, 2.0]  # not truncated
+    text = _track(["a"] * 12).assign(label=["walk"] * 12)
+    assert trajlm.clean(text)[0]["label"].tolist() == ["walk"] * 12

@@ -32,6 +32,7 @@ from trajlm.data.schema import (
     LINE,
     MIN_T,
     MIN_T_DATED,
+    OPTIONAL,
     SOURCE_ID,
     TrajlmInputError,
     check_model_input,
@@ -76,6 +77,9 @@ class Layout:
     # pandas: the id column's own extension dtype (nullable Int64, string[python]), which
     # Polars' Int64 / String would bring back as numpy int64 / object; restored on the way out.
     pandas_ids: Any = None
+    # The caller's columns that conform recasts (schema.OPTIONAL: label -> text, ...), with
+    # their own dtypes, cast back on results that carry them (a float "label" stays float).
+    extra_dtypes: dict | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -245,6 +249,8 @@ def coerce(
     if kind in ("pandas", "geopandas") and traj in obj.columns:
         dtype = obj[traj].dtype
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
+    recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
+    layout.extra_dtypes = recast or None
     if SOURCE_ID in out.columns:
         layout.ids = out.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8)).unique("traj_id")
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
@@ -422,6 +428,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     out = with_source_ids(exact_times(df, layout), layout.ids)
     if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
         out = out.with_columns(cast_back(out[SOURCE_ID], layout.traj_dtype))
+    for name, dtype in (layout.extra_dtypes or {}).items():
+        if name in out.columns:
+            out = out.with_columns(cast_back(out[name], dtype))
     if layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
         for name in ("t", *times):
@@ -484,7 +493,11 @@ def cast_back(s: pl.Series, dtype: Any) -> pl.Series:
             ids = s.cast(dtype, strict=False)
     except pl.exceptions.PolarsError:
         return s
-    return ids if ids.null_count() == s.null_count() else s
+    if ids.null_count() != s.null_count():
+        return s
+    if s.dtype.is_numeric() and not (ids.cast(s.dtype, strict=False) == s).fill_null(True).all():
+        return s  # 1.7 m/s computed by clean: not truncated to the caller's integer 1
+    return ids
 
 
 def _to_pandas(df: pl.DataFrame) -> Any:
