@@ -287,7 +287,8 @@ def _per_trajectory(values: Any, ids: list[str], traj_col: str, what: str) -> di
     """{trajectory id (as trajlm reads it, a string): its times} from a dict or a frame of
     (trajectory id, time) rows; None for one list of times for every trajectory."""
     if isinstance(values, dict):
-        per = {str(k): v for k, v in values.items()}
+        have = set(ids)
+        per = {_key_text(k, have): v for k, v in values.items()}
     elif hasattr(values, "columns") and not hasattr(values, "geometry"):
         df = values if isinstance(values, pl.DataFrame) else pl.from_pandas(values)
         key = next((c for c in (traj_col, "traj_id") if c in df.columns), None)
@@ -309,6 +310,19 @@ def _per_trajectory(values: Any, ids: list[str], traj_col: str, what: str) -> di
     if not per or any(len(np.atleast_1d(np.asarray(v, dtype=object))) == 0 for v in per.values()):
         raise ValueError(f"{what}: give at least one time per trajectory listed")
     return per
+
+
+def _key_text(key: Any, ids: set[str]) -> str:
+    """A per-trajectory dict's key as trajlm's text id: True -> "true" (as Polars writes a
+    boolean id), and a number matched by value (1 for the float id "1.0", 2.0 for "2")."""
+    if isinstance(key, bool | np.bool_):
+        return str(bool(key)).lower()
+    text = str(key)
+    if text in ids or not isinstance(key, int | float | np.integer | np.floating):
+        return text
+    value = float(key)
+    tries = [repr(value)] + ([str(int(value))] if value.is_integer() else [])
+    return next((t for t in tries if t in ids), text)
 
 
 def naive_time_note(model: Any, layout: Any, stacklevel: int = 4) -> None:

@@ -32,6 +32,7 @@ from trajlm.data.schema import (
     LINE,
     MIN_T,
     MIN_T_DATED,
+    OPTIONAL,
     SOURCE_ID,
     TrajlmInputError,
     check_model_input,
@@ -73,6 +74,12 @@ class Layout:
     # The input's (traj_id, source_traj_id) pairs, when it has that column (a cleaned table,
     # a store's points): results without it get it back (with_source_ids).
     ids: pl.DataFrame | None = None
+    # pandas: the id column's own extension dtype (nullable Int64, string[python]), which
+    # Polars' Int64 / String would bring back as numpy int64 / object; restored on the way out.
+    pandas_ids: Any = None
+    # The caller's columns that conform recasts (schema.OPTIONAL: label -> text, ...), with
+    # their own dtypes, cast back on results that carry them (a float "label" stays float).
+    extra_dtypes: dict | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -239,6 +246,11 @@ def coerce(
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
+    if kind in ("pandas", "geopandas") and traj in obj.columns:
+        dtype = obj[traj].dtype
+        layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
+    recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
+    layout.extra_dtypes = recast or None
     if SOURCE_ID in out.columns:
         layout.ids = out.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8)).unique("traj_id")
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
@@ -415,7 +427,10 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout), layout.ids)
     if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
-        out = out.with_columns(pl.col(SOURCE_ID).cast(layout.traj_dtype, strict=False))
+        out = out.with_columns(cast_back(out[SOURCE_ID], layout.traj_dtype))
+    for name, dtype in (layout.extra_dtypes or {}).items():
+        if name in out.columns:
+            out = out.with_columns(cast_back(out[name], dtype))
     if layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
         for name in ("t", *times):
@@ -426,15 +441,13 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
             out = out.with_columns(t.alias(name))
     if "traj_id" in out.columns and layout.traj_dtype is not None:
-        ids = out["traj_id"].cast(layout.traj_dtype, strict=False)
-        if ids.null_count() == out["traj_id"].null_count():  # "17_0" (a split trip) stays text
-            out = out.with_columns(ids)
+        out = out.with_columns(cast_back(out["traj_id"], layout.traj_dtype))
     if layout.kind == "geopandas" and has_pos:
         gpd = geo.require("geopandas")
         pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
         if caller_order:
             pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
-        pdf = _to_pandas(pdf)
+        pdf = _pandas_ids(_to_pandas(pdf), layout)
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
         return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
@@ -445,7 +458,46 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     out = _caller_order(out, list(layout.columns)) if caller_order else out
     if layout.kind == "polars":
         return out.lazy() if layout.lazy else out
-    return _to_pandas(out)
+    return _pandas_ids(_to_pandas(out), layout)
+
+
+def _pandas_ids(pdf: Any, layout: Layout) -> Any:
+    """The caller's pandas id dtype (nullable Int64, ...) back on the id columns, where every
+    value fits it (split ids "17_0" stay text)."""
+    if layout.pandas_ids is None:
+        return pdf
+    for name in (layout.traj_col, SOURCE_ID):
+        if name in pdf.columns and pdf[name].dtype != layout.pandas_ids:
+            try:
+                ids = pdf[name].astype(layout.pandas_ids)
+            except (TypeError, ValueError):
+                continue
+            if int(ids.isna().sum()) == int(pdf[name].isna().sum()):  # a category "a_0": kept
+                pdf[name] = ids
+    return pdf
+
+
+def cast_back(s: pl.Series, dtype: Any) -> pl.Series:
+    """Text ids ``s`` in the caller's id ``dtype`` again, only where every value casts: a split
+    trip's "17_0", or a column of the user's own with another meaning ("phone-7" under integer
+    ids), stays text rather than becoming null. Booleans ("true" / "false") too, which Polars
+    cannot cast from text."""
+    if s.dtype == dtype:
+        return s
+    try:
+        if dtype == pl.Boolean and s.dtype == pl.Utf8:
+            low = s.str.to_lowercase()
+            ids = low.replace_strict({"true": True, "false": False}, default=None,
+                                     return_dtype=pl.Boolean)  # fmt: skip
+        else:
+            ids = s.cast(dtype, strict=False)
+    except pl.exceptions.PolarsError:
+        return s
+    if ids.null_count() != s.null_count():
+        return s
+    if s.dtype.is_numeric() and not (ids.cast(s.dtype, strict=False) == s).fill_null(True).all():
+        return s  # 1.7 m/s computed by clean: not truncated to the caller's integer 1
+    return ids
 
 
 def _to_pandas(df: pl.DataFrame) -> Any:

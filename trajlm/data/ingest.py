@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
@@ -22,6 +23,7 @@ from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_co
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
+from trajlm.errors import warn_at_caller
 
 # Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz apply).
 _ZONED = ("csv", "parquet", "ais", "tdrive")
@@ -128,7 +130,7 @@ def ingest(
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
     sources = [str(Path(p)) for p in paths]
-    n_kept, n_fast, v_fast = 0, 0, 0.0
+    n_kept, n_fast, v_fast, n_labelled = 0, 0, 0.0, 0
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -145,6 +147,8 @@ def ingest(
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
             n_kept += len(cleaned)
+            if label is not None and "label" in cleaned.columns:
+                n_labelled += _labelled(cleaned["label"])
             n, v = fast_points(cleaned)  # kept, but said: a swapped lat/lon row, a bad fix
             n_fast, v_fast = n_fast + n, max(v_fast, v)
             bar.update(task, rows=f"{report.rows_in:,}")
@@ -158,6 +162,14 @@ def ingest(
                     else ""
                 ),  # fmt: skip
                 hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None),
+            )
+        if label is not None and n_labelled == 0:  # taken by its name, but nothing in it
+            reading.pop("label_column", None)
+            reading["label_column_empty"] = label
+            warn_at_caller(
+                f"column {label!r} (taken as the class label by its name) is empty in every kept "
+                "row: the store has no labels; --label-col NAME (Python: ColumnMap(extra="
+                "{'label': NAME})) takes another column"
             )
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
@@ -198,6 +210,13 @@ def keep_label_column(
     if col is None:
         return columns, None
     return dataclasses.replace(cm, extra={**cm.extra, "label": col}), col
+
+
+def _labelled(label: pl.Series) -> int:
+    """How many rows of a label column hold a class (not null, not blank text)."""
+    if label.dtype == pl.Utf8:
+        return int((label.str.strip_chars().str.len_chars() > 0).sum())
+    return int(label.is_not_null().sum())
 
 
 def _nothing_left_hint(

@@ -191,8 +191,8 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
     """
     if len(df) == 0:
         raise TrajlmInputError(f"{source}: no points", hint="give at least 2 points per trajectory")
-    try:
-        df = conform(df)
+    try:  # each row's position in the caller's order, which conform's sort changes
+        df = conform(df.with_row_index(_ROW))
     except pl.exceptions.PolarsError as e:  # a column that does not cast, e.g. lat = "abc"
         first = str(e).strip().splitlines()[0]
         raise TrajlmInputError(f"{source}: columns do not have the expected types ({first})") from e
@@ -200,7 +200,7 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
     if problems:
         p = problems[0]
         row = df.row(p.first_row, named=True) if p.first_row is not None else None
-        at = f"row {p.first_row}"
+        at = f"row {row[_ROW] if row is not None else p.first_row}"  # the caller's row, unsorted
         if row is not None and row.get(LINE) is not None:  # read from a file: its line number
             at = f"file line {row[LINE]}"
         where = "" if row is None else f" (first at {at}, traj_id {row['traj_id']!r})"
@@ -215,7 +215,10 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
                 "frame's kind (files: trajlm data ingest applies the same cleaning verbs)",
             ),
         )
-    return df
+    return df.drop(_ROW)
+
+
+_ROW = "__input_row"  # check_model_input's own column: a problem's row in the caller's order
 
 
 _HINTS = {  # what to do about a refused time (docs/data.md, "Times before 1990")

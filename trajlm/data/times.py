@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import numpy as np
 import polars as pl
 
 from trajlm.data.schema import LINE, TrajlmInputError
@@ -65,6 +66,15 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         return parsed.dt.epoch("s"), "string", "UTC"
     if dt.is_numeric():
         big = s.abs().max()
+        if dt == pl.Float32 and big is not None and big > 2**24:  # spacing > 1 s from 2^24
+            step = 2.0 ** (int(np.floor(np.log2(float(big)))) - 23)
+            raise TrajlmInputError(
+                f"times are 32-bit floats, which hold Unix seconds near {big:.4g} only to "
+                f"{step:g} s (nearby fixes become one time)",
+                field=col,
+                hint="give them as Float64 or Int64 from the source (a cast now cannot bring "
+                "back the lost seconds)",
+            )
         if big is not None and big > 1e11:
             raise TrajlmInputError(
                 f"times reach {big:.3g}, which as Unix seconds is after the year 5000",
