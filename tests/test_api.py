@@ -19,7 +19,8 @@ pd = pytest.importorskip("pandas")
 
 import trajlm  # noqa: E402
 from trajlm.data.clean import PRESETS, clean  # noqa: E402
-from trajlm.data.coerce import from_canonical, to_canonical  # noqa: E402
+from trajlm.data.coerce import to_canonical  # noqa: E402
+from trajlm.data.coerce_out import from_canonical  # noqa: E402
 from trajlm.data.schema import TrajlmInputError  # noqa: E402
 from trajlm.data.store import read_store, write_store  # noqa: E402
 from trajlm.data.synthetic import generate_city  # noqa: E402

@@ -18,7 +18,8 @@ import pytest
 
 import trajlm
 from trajlm.data.clean import CleanConfig
-from trajlm.data.coerce import cast_back, coerce, from_canonical
+from trajlm.data.coerce import coerce
+from trajlm.data.coerce_out import cast_back, from_canonical
 from trajlm.data.schema import check_model_input
 from trajlm.errors import TrajlmInputError
 

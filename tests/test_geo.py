@@ -16,7 +16,8 @@ pd = pytest.importorskip("pandas")
 shapely = pytest.importorskip("shapely")
 
 from trajlm.data import geo  # noqa: E402
-from trajlm.data.coerce import from_canonical, to_canonical  # noqa: E402
+from trajlm.data.coerce import to_canonical  # noqa: E402
+from trajlm.data.coerce_out import from_canonical  # noqa: E402
 from trajlm.data.features import LocalProjection  # noqa: E402
 from trajlm.data.readers import ColumnMap, read  # noqa: E402
 from trajlm.data.schema import TrajlmInputError  # noqa: E402

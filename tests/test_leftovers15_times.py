@@ -11,7 +11,8 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from trajlm.data.coerce import coerce, exact_times, from_canonical
+from trajlm.data.coerce import coerce
+from trajlm.data.coerce_out import exact_times, from_canonical
 from trajlm.data.times import sub_seconds, text_style, times_as_text
 
 T0 = 1714557600  # 2024-05-01T10:00:00Z

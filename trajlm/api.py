@@ -48,14 +48,8 @@ from trajlm.api_pretrained import Pretrained
 from trajlm.api_rollout import history_interval, predict_chunked, thin_history
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
-from trajlm.data.coerce import (
-    Layout,
-    coerce,
-    from_canonical,
-    recovery_input,
-    replaced_column_warning,
-    trajectory_numbers,
-)
+from trajlm.data.coerce import Layout, coerce, recovery_input, trajectory_numbers
+from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.errors import warn_at_caller

@@ -19,7 +19,8 @@ from typing import Any
 
 from trajlm._threads import apply_threads
 from trajlm.data import geo
-from trajlm.data.coerce import coerce, from_canonical
+from trajlm.data.coerce import coerce
+from trajlm.data.coerce_out import from_canonical
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 from trajlm.model.coverage import CoverageWarning

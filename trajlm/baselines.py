@@ -19,7 +19,8 @@ import polars as pl
 
 from trajlm.api_inputs import asked_ahead
 from trajlm.api_rollout import MAX_STEPS, interpolate_tracks
-from trajlm.data.coerce import coerce, from_canonical
+from trajlm.data.coerce import coerce
+from trajlm.data.coerce_out import from_canonical
 from trajlm.data.features import LocalProjection
 from trajlm.eval.baselines import (
     ConstantVelocity,

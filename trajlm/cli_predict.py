@@ -123,7 +123,7 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
-    from trajlm.data.coerce import exact_times, with_source_ids  # leftovers15 items 1, 3
+    from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
 
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
     timed, how = times_like_input(pred, layout, out.suffix.lower())

@@ -435,7 +435,8 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
     if not canonical or columns:
         from dataclasses import replace
 
-        from trajlm.data.coerce import coerce, from_canonical
+        from trajlm.data.coerce import coerce
+        from trajlm.data.coerce_out import from_canonical
         from trajlm.data.schema import MIN_T_DATED
 
         table, layout = coerce(df, validate=False, **columns)

@@ -1,9 +1,10 @@
-"""In-memory input coercion: whatever frame a user has -> the canonical table, and back.
+"""In-memory input coercion: whatever frame a user has -> the canonical table (and the
+``Layout`` that maps results back: trajlm/data/coerce_out.py).
 
     df = to_canonical(pdf)                                 # columns auto-detected
     df = to_canonical(gdf)                                 # GeoDataFrame, any CRS
     df = to_canonical(pdf, traj_col="trip", time_col="ts", crs="EPSG:2100")
-    out = from_canonical(pred, like=pdf)                   # back in the caller's kind and names
+    out = from_canonical(pred, like=pdf)                   # coerce_out: the caller's kind and names
 
 Accepted: Polars and pandas DataFrames; GeoPandas GeoDataFrames of Points (one row per fix,
 with a time column) or of LineStrings (one row per trajectory, times in a list column, one per
@@ -40,7 +41,6 @@ from trajlm.data.schema import (
 )
 from trajlm.data.times import (
     _time_to_seconds,
-    epoch_datetimes,
     sub_seconds,
     text_style,
     warn_future,
@@ -271,46 +271,6 @@ def naive_time_warning(col: str) -> None:
 _FRAC = "__t_frac"  # coerce's own column while sub-second fixes are dropped
 
 
-def with_source_ids(df: pl.DataFrame, points: pl.DataFrame | None) -> pl.DataFrame:
-    """A result keyed by ``traj_id`` with the user's own id beside it: ``source_traj_id`` of
-    ``points`` (a cleaned table or a store's points; traj_id, source_traj_id pairs) joined on,
-    where the result lacks it. Unchanged when ``points`` has no such column."""
-    if points is None or SOURCE_ID not in points.columns or SOURCE_ID in df.columns:
-        return df
-    if "traj_id" not in df.columns:
-        return df
-    pairs = points.select("traj_id", SOURCE_ID).unique("traj_id", maintain_order=True)
-    return df.join(pairs, on="traj_id", how="left", maintain_order="left")
-
-
-def exact_times(df: pl.DataFrame, layout: Layout) -> pl.DataFrame:
-    """A result in trajlm's names with the input's sub-second times put back (``t`` then Float
-    Unix seconds): a row at an input fix's second gets that fix's fraction; a row after a
-    trajectory's fixes (predict) its last fix's, so a step of 10 s from 12.2 s is 22.2 s;
-    predict(at_times=...) rows the exact times asked. Whole-second input: unchanged."""
-    if "t" not in df.columns or "traj_id" not in df.columns:
-        return df
-    if layout.frac is not None and len(layout.frac) and df.schema["t"].is_integer():
-        frac = layout.frac.rename({_FRAC: "__own"})
-        last = frac.sort("t").group_by("traj_id").agg(pl.col("__own").last().alias("__last"))
-        df = (
-            df.join(frac, on=["traj_id", "t"], how="left", maintain_order="left")
-            .join(last, on="traj_id", how="left", maintain_order="left")
-            .with_columns(
-                t=pl.col("t") + pl.coalesce("__own", "__last", pl.lit(0.0)).cast(pl.Float64)
-            )
-            .drop("__own", "__last")
-        )
-    if layout.at_exact is not None and "step" in df.columns:
-        df = (
-            df.join(layout.at_exact.rename({"t": "__at"}), on=["traj_id", "step"], how="left",
-                    maintain_order="left")
-            .with_columns(t=pl.coalesce("__at", pl.col("t").cast(pl.Float64)))
-            .drop("__at")
-        )  # fmt: skip
-    return df
-
-
 def _from_pandas(obj: Any) -> pl.DataFrame:
     """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
     column) named in one line instead of pyarrow's ArrowInvalid."""
@@ -342,16 +302,6 @@ def _index_levels(obj: Any) -> list[str]:
     index = getattr(obj, "index", None)
     names = [n for n in getattr(index, "names", []) if n is not None]
     return [str(n) for n in names if n not in obj.columns]
-
-
-def replaced_column_warning(df: pl.DataFrame, name: str = "recovered") -> None:
-    """One warning when the caller's frame has a column ``name`` that a result replaces (a
-    boolean one is taken for the flag of an earlier call and replaced quietly)."""
-    if name in df.columns and df[name].dtype != pl.Boolean:
-        warn_at_caller(
-            f"the input's column {name!r} ({df[name].dtype}) is replaced by the {name} flag "
-            "(True where a point was filled); rename it first to keep it"
-        )
 
 
 def drop_sub_second_fixes(out: pl.DataFrame, exact: pl.Series, source: str) -> pl.DataFrame:
@@ -398,131 +348,6 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
     if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
     return coerce(obj, validate=False, warn_naive=False, **cols)[1]
-
-
-def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
-                   caller_order: bool = False, times: tuple[str, ...] = (),
-                   **cols: Any) -> Any:  # fmt: skip
-    """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
-
-    Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
-    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out (a
-    LazyFrame -> a LazyFrame), pandas
-    -> pandas, GeoDataFrame -> a GeoDataFrame of Points in the caller's CRS, MovingPandas ->
-    a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
-    pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
-    first, in their order (for results that carry the input's rows, like ``recover``).
-    ``times``: other columns of Unix seconds converted as ``t`` is (kept in their names).
-    """
-    if layout is None:
-        if like is None:
-            raise ValueError("from_canonical needs like= (the caller's frame) or layout=")
-        layout = layout_of(like, **cols)
-    has_pos = "lat" in df.columns and "lon" in df.columns
-    if layout.kind == "movingpandas":
-        if has_pos and "t" in df.columns:
-            from trajlm.data.adapters import to_movingpandas
-
-            return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
-        return df.to_pandas()
-    out = with_source_ids(exact_times(df, layout), layout.ids)
-    if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
-        out = out.with_columns(cast_back(out[SOURCE_ID], layout.traj_dtype))
-    for name, dtype in (layout.extra_dtypes or {}).items():
-        if name in out.columns:
-            out = out.with_columns(cast_back(out[name], dtype))
-    if layout.time_kind in ("datetime", "string"):
-        zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
-        for name in ("t", *times):
-            if name not in out.columns:
-                continue
-            t = epoch_datetimes(pl.col(name), out.schema[name].is_float())
-            t = t.dt.replace_time_zone("UTC")
-            t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
-            out = out.with_columns(t.alias(name))
-    if "traj_id" in out.columns and layout.traj_dtype is not None:
-        out = out.with_columns(cast_back(out["traj_id"], layout.traj_dtype))
-    if layout.kind == "geopandas" and has_pos:
-        gpd = geo.require("geopandas")
-        pdf = out.drop("lat", "lon").rename(_names(out, layout, pos=False))
-        if caller_order:
-            pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
-        pdf = _pandas_ids(_to_pandas(pdf), layout)
-        points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
-        gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
-        return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
-    if has_pos and not geo.is_wgs84(layout.crs):
-        x, y = geo.from_wgs84(out["lat"].to_numpy(), out["lon"].to_numpy(), layout.crs)
-        out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
-    out = out.rename(_names(out, layout, pos=True))
-    out = _caller_order(out, list(layout.columns)) if caller_order else out
-    if layout.kind == "polars":
-        return out.lazy() if layout.lazy else out
-    return _pandas_ids(_to_pandas(out), layout)
-
-
-def _pandas_ids(pdf: Any, layout: Layout) -> Any:
-    """The caller's pandas id dtype (nullable Int64, ...) back on the id columns, where every
-    value fits it (split ids "17_0" stay text)."""
-    if layout.pandas_ids is None:
-        return pdf
-    for name in (layout.traj_col, SOURCE_ID):
-        if name in pdf.columns and pdf[name].dtype != layout.pandas_ids:
-            try:
-                ids = pdf[name].astype(layout.pandas_ids)
-            except (TypeError, ValueError):
-                continue
-            if int(ids.isna().sum()) == int(pdf[name].isna().sum()):  # a category "a_0": kept
-                pdf[name] = ids
-    return pdf
-
-
-def cast_back(s: pl.Series, dtype: Any) -> pl.Series:
-    """Text ids ``s`` in the caller's id ``dtype`` again, only where every value casts: a split
-    trip's "17_0", or a column of the user's own with another meaning ("phone-7" under integer
-    ids), stays text rather than becoming null. Booleans ("true" / "false") too, which Polars
-    cannot cast from text."""
-    if s.dtype == dtype:
-        return s
-    try:
-        if dtype == pl.Boolean and s.dtype == pl.Utf8:
-            low = s.str.to_lowercase()
-            ids = low.replace_strict({"true": True, "false": False}, default=None,
-                                     return_dtype=pl.Boolean)  # fmt: skip
-        else:
-            ids = s.cast(dtype, strict=False)
-    except pl.exceptions.PolarsError:
-        return s
-    if ids.null_count() != s.null_count():
-        return s
-    if s.dtype.is_numeric() and not (ids.cast(s.dtype, strict=False) == s).fill_null(True).all():
-        return s  # 1.7 m/s computed by clean: not truncated to the caller's integer 1
-    return ids
-
-
-def _to_pandas(df: pl.DataFrame) -> Any:
-    """``df.to_pandas()``, with integer columns that hold nulls as pandas' nullable integers
-    (``Int64``: an unmatched ``edge_id`` is <NA>, not a float NaN)."""
-    import pandas as pd
-
-    pdf = df.to_pandas()
-    for name, dtype in df.schema.items():
-        if dtype.is_integer() and df[name].null_count():
-            pdf[name] = pd.array(df[name].to_list(), dtype=str(dtype))
-    return pdf
-
-
-def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """The caller's columns first, in their order, then the others."""
-    columns = [c for c in columns if c in df.columns]
-    return df.select(columns + [c for c in df.columns if c not in columns])
-
-
-def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:
-    names = {"traj_id": layout.traj_col, "t": layout.time_col}
-    if pos:
-        names |= {"lat": layout.lat_col, "lon": layout.lon_col}
-    return {a: b for a, b in names.items() if a in df.columns and a != b}
 
 
 def recovery_input(data: Any, source: str = "recover input", **cols: Any):

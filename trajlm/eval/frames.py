@@ -14,13 +14,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.coerce import (
-    coerce,
-    from_canonical,
-    recovery_input,
-    replaced_column_warning,
-    trajectory_numbers,
-)
+from trajlm.data.coerce import coerce, recovery_input, trajectory_numbers
+from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.features import LocalProjection
 from trajlm.errors import warn_at_caller
 

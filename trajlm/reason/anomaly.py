@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.coerce import coerce, from_canonical
+from trajlm.data.coerce import coerce
+from trajlm.data.coerce_out import from_canonical
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.reason.anomaly_scores import (
     dwell_scores,

@@ -359,7 +359,8 @@ def check_validity(
     Rows keep the caller's order within each trajectory, so a time going backwards is seen
     (the model-input checks would refuse such a frame; this one reports it).
     """
-    from trajlm.data.coerce import coerce, from_canonical, kind_of
+    from trajlm.data.coerce import coerce, kind_of
+    from trajlm.data.coerce_out import from_canonical
 
     if per not in ("point", "trajectory"):
         raise UserError(f"per must be 'point' or 'trajectory', got {per!r}")
