@@ -80,6 +80,9 @@ class Layout:
     # The caller's columns that conform recasts (schema.OPTIONAL: label -> text, ...), with
     # their own dtypes, cast back on results that carry them (a float "label" stays float).
     extra_dtypes: dict | None = None
+    # The fixes dropped for falling in the same second as an earlier one of their trajectory
+    # (canonical columns + their fraction), put back on row-keeping results (recover).
+    sub_second_rows: pl.DataFrame | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -238,7 +241,7 @@ def coerce(
     sub = sub_seconds(df, tcol)
     if sub is not None:
         out = out.with_columns(sub.alias(_FRAC))
-    out = drop_sub_second_fixes(out, df[tcol], source)
+    out, sub_rows = drop_sub_second_fixes(out, df[tcol], source)
     frac = None
     if sub is not None:
         frac = out.select("traj_id", "t", _FRAC).filter(pl.col("t").is_not_null())
@@ -251,6 +254,7 @@ def coerce(
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
     layout.extra_dtypes = recast or None
+    layout.sub_second_rows = sub_rows
     if SOURCE_ID in out.columns:
         layout.ids = out.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8)).unique("traj_id")
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
@@ -304,11 +308,15 @@ def _index_levels(obj: Any) -> list[str]:
     return [str(n) for n in names if n not in obj.columns]
 
 
-def drop_sub_second_fixes(out: pl.DataFrame, exact: pl.Series, source: str) -> pl.DataFrame:
+def drop_sub_second_fixes(
+    out: pl.DataFrame, exact: pl.Series, source: str
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Canonical t is whole seconds: of one trajectory's fixes that fall in one second but
     differ below it (1-10 Hz loggers, millisecond times; ``exact`` is the caller's time
     column), keep the earliest and drop the others with one warning, as ingest does
-    (``sub_second_fix``). Exact repeats stay for the duplicate-timestamp check."""
+    (``sub_second_fix``). Exact repeats stay for the duplicate-timestamp check. Returns the
+    kept rows and the dropped ones (None when none): results that keep the caller's rows
+    (recover) put those back (coerce_out.sub_second_rows_back)."""
     key = pl.DataFrame({"traj_id": out["traj_id"], "t": out["t"], "exact": exact})
     first = pl.col("exact") == pl.col("exact").min().over("traj_id", "t")
     later = (pl.col("t").is_not_null() & ~first).fill_null(False)
@@ -319,8 +327,8 @@ def drop_sub_second_fixes(out: pl.DataFrame, exact: pl.Series, source: str) -> p
             f"{source}: {n} fix(es) less than a second after another of the same trajectory "
             "dropped (trajlm's time resolution is 1 s; the earliest fix of each second is kept)"
         )
-        out = out.filter(~drop)
-    return out
+        return out.filter(~drop), out.filter(drop)
+    return out, None
 
 
 def to_canonical(

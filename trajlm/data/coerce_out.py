@@ -95,6 +95,8 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout), layout.ids)
+    if layout.sub_second_rows is not None and "recovered" in out.columns:
+        out = sub_second_rows_back(out, layout.sub_second_rows)
     if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
         out = out.with_columns(cast_back(out[SOURCE_ID], layout.traj_dtype))
     for name, dtype in (layout.extra_dtypes or {}).items():
@@ -192,3 +194,32 @@ def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:
     if pos:
         names |= {"lat": layout.lat_col, "lon": layout.lon_col}
     return {a: b for a, b in names.items() if a in df.columns and a != b}
+
+
+def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """A recover result (``t`` with its fractions back, a ``recovered`` column) with the fixes
+    coerce dropped for sharing a second with an earlier one put back after it: a known fix
+    with its own position (recovered False), a missing one with the position filled at that
+    second (recovered True), so the result has every row the caller gave."""
+    if not out.schema["t"].is_float():  # exact_times puts fractions back, so t is float
+        out = out.with_columns(pl.col("t").cast(pl.Float64))
+    kept = out.with_row_index("__at").select(
+        "__at", "traj_id", pl.col("t").floor().cast(pl.Int64).alias("__sec"),
+        pl.col("lat").alias("__lat"), pl.col("lon").alias("__lon"))  # fmt: skip
+    known = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+    back = (
+        rows.with_columns(
+            __sec=pl.col("t"), t=pl.col("t") + pl.col(_FRAC).cast(pl.Float64), recovered=~known
+        )  # fmt: skip
+        .drop(_FRAC)
+        .join(kept, on=["traj_id", "__sec"], how="left", maintain_order="left")
+        .with_columns(
+            lat=pl.coalesce("lat", "__lat"),
+            lon=pl.coalesce("lon", "__lon"),
+            __at=pl.col("__at").cast(pl.Float64) + 0.5,
+        )  # fmt: skip
+        .drop("__sec", "__lat", "__lon")
+    )
+    both = pl.concat([out.with_row_index("__at").with_columns(pl.col("__at").cast(pl.Float64)),
+                      back], how="diagonal_relaxed")  # fmt: skip
+    return both.sort("__at", "t", maintain_order=True).drop("__at").select(out.columns)
