@@ -16,10 +16,13 @@ TRAJ = (
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
     ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
-     "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier"),
+     "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
+     "deviceid"),  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
-                 "date_time_utc", "datetime_utc", "timestamp_utc", "time_utc", "recorded_at"))  # fmt: skip
+                 "date_time_utc", "datetime_utc", "timestamp_utc", "time_utc", "recorded_at"),
+        ("fixtime", "fix_time"),  # Traccar: the GPS fix time, before the tracker's clock
+        ("devicetime", "device_time"))  # (Traccar's servertime, when it arrived, is not read)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat"), ("y",))
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",))
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
@@ -30,6 +33,13 @@ def normalised(name: str) -> str:
     a leading `#` dropped (Danish AIS writes `# Timestamp`)."""
     name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
     return re.sub(r"[\s.\-]+", "_", name.lower())
+
+
+def tier_of(tiers: tuple[tuple[str, ...], ...], column: str) -> int | None:
+    """Index of the tier that names `column` (None: no tier does)."""
+    name = normalised(column)
+    last = normalised(column.strip('"').rsplit(".", 1)[-1])
+    return next((k for k, tier in enumerate(tiers) if name in tier or last in tier), None)
 
 
 def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[str]:

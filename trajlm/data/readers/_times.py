@@ -5,6 +5,11 @@ Split from _common.py (which re-exports every name here)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import polars as pl
 
 from trajlm.data.schema import DropReport
@@ -14,11 +19,14 @@ T_PARTS = {"year": (4, None), "month": (2, None), "day": (2, None), "hour": (2, 
            "minute": (2, "0"), "second": (2, "0")}  # fmt: skip
 
 
-def _local(naive: pl.Expr, unit: str, utc_offset_s: int, tz: str | None) -> pl.Expr:
+def _local(
+    naive: pl.Expr, unit: str, utc_offset_s: int, tz: str | None, ambiguous: str = "earliest"
+) -> pl.Expr:
     """A naive datetime read as local time: in zone `tz` (DST-aware; a time that does not exist
-    in the zone is null, an ambiguous one the earlier), else `utc_offset_s` ahead of UTC."""
+    in the zone is null, an ambiguous one the earlier, or with ambiguous="latest" the later),
+    else `utc_offset_s` ahead of UTC."""
     if tz:
-        aware = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        aware = naive.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
         return aware.dt.epoch(unit)
     return naive.dt.epoch(unit) - utc_offset_s * (1000 if unit == "ms" else 1)
 
@@ -30,12 +38,14 @@ def parse_time(
     *,
     unit: str = "s",
     tz: str | None = None,
+    ambiguous: str = "earliest",
 ) -> pl.Expr:
     """String column -> Int64 Unix seconds (UTC; unit="ms": milliseconds); null where it cannot
     be parsed.
 
     Fractional seconds are floored. Times with an explicit offset (Z, +02:00, +00) use it;
-    naive times are local times in zone `tz` or, without one, `utc_offset_s` ahead of UTC.
+    naive times are local times in zone `tz` or, without one, `utc_offset_s` ahead of UTC
+    (`ambiguous`: how a time of a repeated hour is read, "earliest" or "latest").
     """
     s = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
     num = s.cast(pl.Float64, strict=False)
@@ -53,10 +63,10 @@ def parse_time(
         date = s.str.to_datetime("%Y-%m-%d", strict=False)
         out = pl.coalesce(
             aware.dt.epoch(unit),
-            _local(naive, unit, utc_offset_s, tz),
+            _local(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
-            _local(naive_hm, unit, utc_offset_s, tz),
-            _local(date, unit, utc_offset_s, tz),
+            _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
+            _local(date, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds
             out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
@@ -64,7 +74,7 @@ def parse_time(
     parsed = s.str.to_datetime(time_format, strict=False)
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
         return parsed.dt.epoch(unit)
-    return _local(parsed, unit, utc_offset_s, tz)
+    return _local(parsed, unit, utc_offset_s, tz, ambiguous)
 
 
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
@@ -99,7 +109,11 @@ def drop_sub_second(df: pl.DataFrame, report: DropReport) -> pl.DataFrame:
 
 
 def parse_time_parts(
-    parts: dict[str, str], utc_offset_s: int = 0, *, tz: str | None = None
+    parts: dict[str, str],
+    utc_offset_s: int = 0,
+    *,
+    tz: str | None = None,
+    ambiguous: str = "earliest",
 ) -> pl.Expr:
     """Integer columns {part: column} (see T_PARTS) -> Int64 Unix seconds; null if impossible.
 
@@ -119,4 +133,82 @@ def parse_time_parts(
     y, mo, d, h, mi, sec = pieces
     text = pl.concat_str([y, pl.lit("-"), mo, pl.lit("-"), d, pl.lit(" "), h, pl.lit(":"), mi,
                           pl.lit(":"), sec])  # fmt: skip
-    return _local(text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False), "s", utc_offset_s, tz)
+    text = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
+    return _local(text, "s", utc_offset_s, tz, ambiguous)
+
+
+# Bookkeeping columns of times read in a DST zone (`tz`), dropped by `resolve_local`: the later
+# reading of a time in a repeated (autumn) hour, and the wall clock (read as UTC, ms) of a time
+# that does not exist in the zone (the spring-forward gap).
+T_LATE, T_GAP = "_t_late", "_t_gap"
+
+
+def local_time_columns(read: Callable[[str, str], pl.Expr], tz: str) -> list[pl.Expr]:
+    """[T_LATE, T_GAP] for a time in ms read by `read(zone, ambiguous)` (parse_time & co.)."""
+    early = read(tz, "earliest")
+    wall = read("UTC", "earliest")
+    return [read(tz, "latest").alias(T_LATE),
+            pl.when(early.is_null()).then(wall).alias(T_GAP)]  # fmt: skip
+
+
+def dst_change(wall_ms: int, tz: str) -> str:
+    """Words for the clock change around a nonexistent wall time: 'clocks went forward from
+    01:00 to 02:00 on 2021-03-28 (WET, UTC+00:00 -> WEST, UTC+01:00)'."""
+    zone = ZoneInfo(tz)
+    wall = wall_ms // 1000
+    at = lambda u: dt.datetime.fromtimestamp(u, zone)  # noqa: E731
+    lo, hi = wall - 14 * 3600, wall + 14 * 3600  # the change lies between (offsets <= 14 h)
+    if at(lo).utcoffset() == at(hi).utcoffset():
+        return "a clock change of the zone"
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if at(mid).utcoffset() == at(lo).utcoffset() else (lo, mid)
+    before, after = at(hi - 1), at(hi)
+    off = lambda d: f"{d.tzname()}, UTC{d.strftime('%z')[:3]}:{d.strftime('%z')[3:]}"  # noqa: E731
+    start = before + dt.timedelta(seconds=1)
+    start = start.replace(tzinfo=None)
+    end = start + (after.utcoffset() - before.utcoffset())
+    return (f"clocks went forward from {start:%H:%M} to {end:%H:%M} on {start:%Y-%m-%d} "
+            f"({off(before)} -> {off(after)})")  # fmt: skip
+
+
+def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.DataFrame:
+    """Times read in zone `tz` (frames with T_LATE / T_GAP; others pass as they are); `ctx` is
+    the read's _common.Ctx (not imported here: _common imports this module).
+
+    A local time that does not exist (the spring-forward hour) is `nonexistent_local_time`: an
+    error naming the zone and the clock change, or dropped and counted (skip). A time of the
+    repeated autumn hour is read as the earlier instant unless, within its trajectory in file
+    order, it follows a later time of the same run of repeated-hour times: from there on the run
+    is the second pass, read as the later instant, so that times stay increasing. Counted as
+    repaired `ambiguous_local_time_as_earlier` / `_as_later`. Works within a chunk."""
+    if T_GAP not in df.columns:
+        return df
+    gap = pl.col(T_GAP).is_not_null()
+    if n_gap := int(df.select(gap.sum()).item()):
+        first = df.filter(gap).sort("_file", "_line").row(0, named=True)
+        wall = dt.datetime.fromtimestamp(first[T_GAP] // 1000, dt.UTC).replace(tzinfo=None)
+        value = first.get(T_RAW) or f"{wall:%Y-%m-%d %H:%M:%S}"
+        err = ctx.error(f"local time {value!r} does not exist in {tz}: "
+                        f"{dst_change(first[T_GAP], tz or 'UTC')} (nonexistent_local_time)",
+                        first["_file"], first["_line"], field)  # fmt: skip
+        if ctx.on_error == "raise":
+            raise err
+        if ctx.report.first_problem is None:
+            ctx.report.first_problem = str(err).split("; use on_error=")[0]
+        ctx.report.rows_in += n_gap
+        ctx.report.drop("nonexistent_local_time", n_gap)
+        df = df.filter(~gap)
+    amb = (pl.col(T_LATE) != pl.col(T_MS)).fill_null(False)
+    if df.select(amb.sum()).item():
+        back = amb & amb.shift(1) & (pl.col(T_MS) < pl.col(T_MS).shift(1))
+        df = df.with_columns(_amb=amb, _back=back.over("traj_id").fill_null(False),
+                             _run=(~amb).cum_sum().over("traj_id"))  # fmt: skip
+        later = pl.col("_back").cast(pl.Int8).cum_max().over("traj_id", "_run") == 1
+        n_late = int(df.select(later.sum()).item())
+        ctx.report.repair("ambiguous_local_time_as_earlier", int(df["_amb"].sum()) - n_late)
+        ctx.report.repair("ambiguous_local_time_as_later", n_late)
+        ms = pl.when(later).then(pl.col(T_LATE)).otherwise(pl.col(T_MS))
+        df = df.with_columns(ms.alias(T_MS)).with_columns((pl.col(T_MS) // 1000).alias("t"))
+        df = df.drop("_amb", "_back", "_run")
+    return df.drop(T_LATE, T_GAP)

@@ -25,7 +25,13 @@ from trajlm.data.column_names import TIERS, candidates
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
-from trajlm.data.readers.layouts import date_part_columns, matching_preset, with_date_parts
+from trajlm.data.readers.layouts import (
+    ROW_KEY,
+    date_part_columns,
+    matching_preset,
+    row_key_fallback,
+    with_date_parts,
+)
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
 
@@ -271,13 +277,19 @@ def resolve_columns(
             )
         if found:
             guessed[name] = found[0]
+    if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
+        guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = _geometry(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)
             guessed["lat/lon"] = f"{geom[0]} points in {geom[1]}"
     if not guessed:
         return columns, {}
-    fields = {k: v for k, v in guessed.items() if not (k == "t" and cm.t_parts) and k != "lat/lon"}
+    fields = {
+        k: v
+        for k, v in guessed.items()
+        if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY)
+    }
     return dataclasses.replace(cm, **fields), guessed
 
 

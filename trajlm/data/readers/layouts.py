@@ -6,6 +6,8 @@
   column by column. Mappings whose names are generic (`tid`, `time`, `lat`, `lon`, `label`:
   the MAT animals and vehicles, whose `time` is elapsed hours or seconds) are never matched
   from a header; they stay ``--columns NAME``.
+- A guessed trajectory id that is unique on every sampled row (Traccar's `id`: a row key) gives
+  way to an id name of a lower tier (`deviceid`), or is refused naming --traj-col (session 15).
 - Time split over year / month / day (and hour / minute / second) columns, when the file has
   no column of that field's recognised names: records tabulated by date (best tracks, daily
   drift buoys) predate GPS, so the 1990 floor for GPS fixes does not apply to them.
@@ -13,8 +15,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from trajlm.data.column_names import TRAJ, candidates, tier_of
 from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers.tabular import HISTORICAL_MIN_T, PRESETS
+from trajlm.data.schema import TrajlmInputError
 
 # mappings matched from a header; each has at least one column name no other layout uses
 AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small", "dma_ais")
@@ -66,3 +72,52 @@ def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:
     import dataclasses
 
     return dataclasses.replace(cm, t_parts=parts, min_t=HISTORICAL_MIN_T)
+
+
+# A guessed trajectory id that differs on every one of this many sampled rows (or more) is a
+# row key (Traccar's `id`), not a trip id: every point would be its own trajectory.
+ROW_KEY_MIN_ROWS = 100
+ROW_KEY_SAMPLE = 10_000
+ROW_KEY = "row key (unique per row)"  # said in the guessed columns, not a ColumnMap field
+
+
+def _id_sample(path: Path, format: str, sep: str, column: str) -> list | None:
+    """Up to ROW_KEY_SAMPLE values of `column` (None: the file cannot be sampled here)."""
+    import polars as pl
+
+    if not path.is_file() or path.suffix.lower() in (".zip", ".gz"):
+        return None
+    try:
+        if format == "parquet":
+            df = pl.scan_parquet(path).select(column).head(ROW_KEY_SAMPLE).collect()
+        else:
+            df = pl.read_csv(path, separator=sep, columns=[column], n_rows=ROW_KEY_SAMPLE,
+                             infer_schema=False, truncate_ragged_lines=True)  # fmt: skip
+    except Exception:  # the reader says what is wrong with the file
+        return None
+    return df[column].to_list()
+
+
+def row_key_fallback(
+    path: Path, format: str, sep: str, column: str, have: list[str]
+) -> dict[str, str]:
+    """For a guessed trajectory id `column` that is unique on every sampled row (at least
+    ROW_KEY_MIN_ROWS): {"traj_id": the first id name of a lower tier in the header, ROW_KEY:
+    column}, or a TrajlmInputError naming the column and --traj-col when the
+    header has none. {} when the column repeats (a trip id) or cannot be sampled."""
+    values = _id_sample(path, format, sep, column)
+    if values is None or len(values) < ROW_KEY_MIN_ROWS or len(set(values)) < len(values):
+        return {}
+    tier = tier_of(TRAJ, column)
+    lower = (
+        candidates(TRAJ[tier + 1 :], [c for c in have if c != column]) if tier is not None else []
+    )
+    if lower:
+        return {"traj_id": lower[0], ROW_KEY: column}
+    raise TrajlmInputError(
+        f"column {column!r} (guessed as the trajectory id) differs on every one of the first "
+        f"{len(values):,} rows: a row key, not a trip id (every point its own trajectory); name "
+        "the trajectory column with --traj-col (Python: columns=ColumnMap(traj_id=...))",
+        path=path,
+        field=column,
+    )

@@ -67,6 +67,7 @@ from trajlm.data.readers._lines import (
     lines_frame,
     split_fields,
 )
+from trajlm.data.readers._times import local_time_columns, resolve_local
 from trajlm.data.schema import TrajlmInputError, conform
 
 HISTORICAL_MIN_T = -2208988800  # 1900-01-01: records that predate GPS (best tracks, satellites)
@@ -252,7 +253,9 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
     return df
 
 
-def _to_points(df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr) -> pl.DataFrame:
+def _to_points(
+    df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr, local: list[pl.Expr]
+) -> pl.DataFrame:
     if cm.traj_id and cm.traj_id_per_file:
         tid = pl.concat_str(
             [pl.lit(stem + "/"), pl.col(cm.traj_id).cast(pl.Utf8).str.strip_chars()]
@@ -264,6 +267,7 @@ def _to_points(df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr) -> p
     return df.select(
         tid.alias("traj_id"),
         *exact_time(t_expr),
+        *local,
         *raw,
         pl.col("_lat").alias("lat"),
         pl.col("_lon").alias("lon"),
@@ -287,6 +291,23 @@ def _time_expr(cm: ColumnMap) -> pl.Expr:
     if cm.t_parts:
         return parse_time_parts(cm.t_parts, cm.utc_offset_s, tz=cm.tz) * 1000
     return parse_time(cm.t, cm.time_format, cm.utc_offset_s, unit="ms", tz=cm.tz)
+
+
+def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
+    """With a DST zone (cm.tz): the later reading of repeated-hour times and the wall clock of
+    nonexistent ones, for `resolve_local` (_times.py); none otherwise."""
+    if not cm.tz:
+        return []
+
+    def read(zone: str, ambiguous: str) -> pl.Expr:
+        zcm = dataclasses.replace(cm, tz=zone)
+        if cm.t_parts:
+            return parse_time_parts(cm.t_parts, tz=zone, ambiguous=ambiguous) * 1000
+        if col is not None:
+            return _parquet_time(col, zcm, ambiguous)
+        return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
+
+    return local_time_columns(read, cm.tz)
 
 
 def _time_hint(cm: ColumnMap) -> str:
@@ -358,7 +379,8 @@ def _csv_file(
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         raw = _coords(raw.with_columns([parse_float(c) for c in floats]), cm, ctx)
-        pts = check_rows(_to_points(raw, cm, path.stem, _time_expr(cm)), ctx, _fields(cm))
+        pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
+        pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         count_resorted(pts, ctx, across_chunks=True)
         done, carry = hold_back(finalize(pts), carry)
         if len(done):
@@ -369,18 +391,18 @@ def _csv_file(
         _empty(ctx, file, "file has a header but no data rows")
 
 
-def _parquet_time(col: pl.Series, cm: ColumnMap) -> pl.Expr:
+def _parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") -> pl.Expr:
     """Time in milliseconds (floored to `t` with the exact value kept, as for CSV)."""
     name = col.name
     if col.dtype == pl.Datetime or isinstance(col.dtype, pl.Datetime):
         if col.dtype.time_zone is None:  # type: ignore[union-attr]
-            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz)
+            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
         return pl.col(name).dt.epoch("ms")
     if col.dtype.is_numeric():
         scale = 1 if cm.time_format == "unix_ms" else 1000
         return (pl.col(name).cast(pl.Float64) * scale).floor().cast(pl.Int64)
     return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s, unit="ms",
-                      tz=cm.tz)  # fmt: skip
+                      tz=cm.tz, ambiguous=ambiguous)  # fmt: skip
 
 
 def iter_parquet(
@@ -430,9 +452,10 @@ def iter_parquet(
             row0 += n
             raw = _coords(raw, fcm, ctx)
             t_expr = _time_expr(cm) if cm.t_parts else _parquet_time(raw[cm.t], cm)
-            pts = _to_points(raw, fcm, path.stem, t_expr)
+            local = _local_times(cm, None if cm.t_parts else raw[cm.t])
+            pts = _to_points(raw, fcm, path.stem, t_expr, local)
             fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
-            pts = check_rows(pts, ctx, fields)
+            pts = check_rows(resolve_local(pts, ctx, cm.tz, fields["t"]), ctx, fields)
             count_resorted(pts, ctx, across_chunks=True)
             done, carry = hold_back(finalize(pts), carry)
             if len(done):
