@@ -56,8 +56,10 @@ def _malformed(rng: random.Random, points: int) -> tuple[dict | bytes, str]:
         return {"trajectories": rows, "steps": 5}, "lon"
     if kind == 2:
         return {"trajectories": rows[::-1], "steps": 5}, "times"
-    if kind == 3:
-        return {"trajectories": rows + rows[-1:], "steps": 5}, "repeats"
+    if kind == 3:  # a second fix at the last time, 1 km away (an exact receiver duplicate is
+        # dropped with a warning since session 15; two places at one time are refused)
+        far = dict(rows[-1], lat=rows[-1]["lat"] + 0.009)
+        return {"trajectories": rows + [far], "steps": 5}, "repeats"
     if kind == 4:
         return {"trajectories": rows, "steps": -2}, "steps"
     if kind == 5:
