@@ -236,3 +236,22 @@ def test_what_must_not_change(data):
     # a length ranking stays a length ranking
     ans = asker("which trip was the longest in km?")
     assert str(ans.table["traj_id"][0]).split("_")[0] == t.sort_values("length").trip.iloc[-1]
+
+
+def test_ask_with_tz_on_naive_frame_times_does_not_warn_they_are_utc():
+    """With tz=, a frame's naive times are read as wall-clock times there (set 13's fix), so
+    coerce's "read as UTC" warning would be wrong; without tz= it still says so."""
+    import warnings
+
+    import pandas as pd
+
+    import trajlm
+
+    ts = pd.date_range("2026-03-02 07:00", periods=20, freq="15s")
+    df = pd.DataFrame({"id": ["a"] * 20, "time": ts, "lat": np.linspace(-34.9, -34.91, 20),
+                       "lon": np.linspace(138.6, 138.61, 20)})  # fmt: skip
+    for tz, want in (("Australia/Adelaide", False), (None, True)):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            trajlm.ask("how many trips started before 8 am?", df, tz=tz)
+        assert any("read as UTC" in str(x.message) for x in w) is want, (tz, w)

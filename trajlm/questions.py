@@ -74,7 +74,7 @@ def load_points(data: Any, split: str | None = None, tz: str | None = None) -> p
         return read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have])
     from trajlm.data.coerce import coerce
 
-    df, layout = coerce(data)
+    df, layout = coerce(data, warn_naive=not tz)  # with tz, naive times are read there (below)
     naive = (layout.time_kind == "datetime" and layout.time_zone is None) or (
         layout.time_kind == "string" and (layout.time_text or {}).get("zone") == "none"
     )
