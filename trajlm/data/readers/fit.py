@@ -19,9 +19,9 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import missing_library, open_bytes, stem
-from trajlm.data.schema import TrajlmInputError, conform
+from trajlm.data.schema import TrajlmInputError
 
 SEMICIRCLE = 180 / 2**31
 
@@ -87,8 +87,4 @@ def iter_fit(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
             ctx.report.rows_in += n
             ctx.report.drop("no_fix", n)
             continue
-        out = _frame(cols, file, ctx, no_time_msg="a FIT record has no timestamp")
-        if not unique:
-            ctx.report.drop("duplicate_traj_id", len(out))
-        elif len(out):
-            yield conform(out)
+        yield from file_points(cols, file, ctx, "a FIT record has no timestamp", unique)

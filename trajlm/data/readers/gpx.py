@@ -123,6 +123,19 @@ def _frame(
     return finalize(pts)
 
 
+def file_points(
+    cols: dict[str, list], file: int, ctx: Ctx, no_time_msg: str, unique: bool = True
+) -> Iterator[pl.DataFrame]:
+    """One file's collected points as (at most) one canonical chunk: ``_frame`` of them; a file
+    whose stem another file already claimed (``unique`` False) is dropped as
+    ``duplicate_traj_id`` instead, and an empty one yields nothing."""
+    out = _frame(cols, file, ctx, no_time_msg=no_time_msg)
+    if not unique:
+        ctx.report.drop("duplicate_traj_id", len(out))
+    elif len(out):
+        yield conform(out)
+
+
 def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """Stream canonical chunks of whole track segments (about chunk_rows points each)."""
     stems: dict[str, Path] = {}

@@ -20,9 +20,9 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import iter_text_lines, open_bytes, stem
-from trajlm.data.schema import TrajlmInputError, conform
+from trajlm.data.schema import TrajlmInputError
 
 _DATE = re.compile(r"^HFDTE(?:DATE:)?\s*(\d{2})(\d{2})(\d{2})")
 _ALT = re.compile(r"-\d{4}|\d{5}")
@@ -95,8 +95,4 @@ def iter_igc(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 path=path,
                 hint="skipping cannot help (the whole file)",
             )
-        out = _frame(cols, file, ctx, no_time_msg="a B record has no time")
-        if not unique:
-            ctx.report.drop("duplicate_traj_id", len(out))
-        elif len(out):
-            yield conform(out)
+        yield from file_points(cols, file, ctx, "a B record has no time", unique)

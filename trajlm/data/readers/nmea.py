@@ -18,9 +18,9 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import open_bytes, stem
-from trajlm.data.schema import TrajlmInputError, conform
+from trajlm.data.schema import TrajlmInputError
 
 
 def _checksum_ok(line: str) -> bool:
@@ -124,8 +124,4 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 path=path,
                 hint="log RMC as well, or convert the log with gpsbabel -i nmea -o gpx",
             )
-        out = _frame(cols, file, ctx, no_time_msg="an RMC sentence has no valid time / date")
-        if not unique:
-            ctx.report.drop("duplicate_traj_id", len(out))
-        elif len(out):
-            yield conform(out)
+        yield from file_points(cols, file, ctx, "an RMC sentence has no valid time / date", unique)

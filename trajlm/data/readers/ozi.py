@@ -18,9 +18,9 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import iter_text_lines, open_bytes, stem
-from trajlm.data.schema import TrajlmInputError, conform
+from trajlm.data.schema import TrajlmInputError
 
 MAGIC = "OziExplorer Track Point File"
 _DELPHI_EPOCH = dt.datetime(1899, 12, 30, tzinfo=dt.UTC)
@@ -83,8 +83,6 @@ def iter_ozi(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         if not cols["traj_id"]:
             raise TrajlmInputError("no track points after the 6 header lines", path=path,
                                    hint="skipping cannot help (the whole file)")  # fmt: skip
-        out = _frame(cols, file, ctx, no_time_msg="the days field (TDateTime) is not a number")
-        if not unique:
-            ctx.report.drop("duplicate_traj_id", len(out))
-        elif len(out):
-            yield conform(out)
+        yield from file_points(
+            cols, file, ctx, "the days field (TDateTime) is not a number", unique
+        )

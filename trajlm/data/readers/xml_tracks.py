@@ -25,9 +25,9 @@ import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
 from trajlm.data.readers._lines import _check_member
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import read_bytes, stem
-from trajlm.data.schema import TrajlmInputError, conform
+from trajlm.data.schema import TrajlmInputError
 
 
 def _local(tag: str) -> str:
@@ -137,8 +137,4 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
             )
         no_time = ("a gx:Track <when> or Placemark <TimeStamp><when> is empty" if kind == "kml"
                    else "a <Trackpoint> has no <Time>")  # fmt: skip
-        out = _frame(cols, file, ctx, no_time_msg=no_time)
-        if not unique:
-            ctx.report.drop("duplicate_traj_id", len(out))
-        elif len(out):
-            yield conform(out)
+        yield from file_points(cols, file, ctx, no_time, unique)
