@@ -199,7 +199,7 @@ def train_one(data: Path, run: Path, size: tuple[int, int], steps: int, seed: in
 
 def train_windows(data: Path, window: int, stride: int | None) -> int:
     """Windows in one epoch of the train split (CorpusWindows' epoch)."""
-    from trajlm.data.corpus import CorpusWindows
+    from trajlm.data.corpus_windows import CorpusWindows
     from trajlm.data.loader import WindowConfig
 
     return len(CorpusWindows(data, "train", WindowConfig(max_len=window, stride=stride)))

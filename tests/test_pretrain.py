@@ -15,12 +15,12 @@ import pytest
 import torch
 
 from trajlm.data.corpus import (
-    CorpusWindows,
     build_corpus,
     corpus_stats,
     load_corpus,
     load_corpus_spec,
 )
+from trajlm.data.corpus_windows import CorpusWindows
 from trajlm.data.features import NormStats
 from trajlm.data.loader import WindowConfig
 from trajlm.errors import ConfigError

@@ -2,7 +2,7 @@
 
     spec = load_corpus_spec("configs/pretrain.toml")        # sources, formats, weights, licences
     build_corpus(spec, "runs/corpus")                        # ingest each, then merge
-    ds = CorpusWindows("runs/corpus", "train", WindowConfig(max_len=48))   # weighted stream
+    ds = CorpusWindows("runs/corpus", "train", WindowConfig(max_len=48))   # corpus_windows.py
 
 Layout (a store: every store reader, the Trainer and `trajlm eval` read it as one):
 
@@ -35,13 +35,10 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pyarrow.parquet as pq
-from torch.utils.data import IterableDataset
 
 from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
 from trajlm.data.corpus_discover import COLUMN_KEYS, COLUMNS_HINT, SYNTHETIC_FORMATS
-from trajlm.data.features import LocalProjection, NormStats
-from trajlm.data.loader import TrajectoryWindows, WindowConfig, window_spans
+from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError
 from trajlm.data.splits import SPLITS
 
@@ -322,76 +319,6 @@ def load_corpus(path: str | Path) -> dict:
     return json.loads((Path(path) / CORPUS_FILE).read_text())
 
 
-# ----------------------------------------------------------------------------- streaming
-
-
-class CorpusWindows(IterableDataset):
-    """Train windows of a corpus: each draw picks a source with probability weight / total and
-    takes that source's next window (its own `TrajectoryWindows`, in its own plane, starting a
-    new pass when it runs dry). One epoch = as many windows as the split holds. Deterministic
-    in (seed, epoch, rank); single-process loading only (num_workers = 0)."""
-
-    def __init__(
-        self,
-        corpus: str | Path,
-        split: str = "train",
-        config: WindowConfig | None = None,
-        rank: int = 0,
-        world_size: int = 1,
-        epoch: int = 0,
-    ) -> None:
-        super().__init__()
-        self.corpus, self.config = Path(corpus), config or WindowConfig()
-        self.rank, self.world_size, self.epoch = rank, world_size, epoch
-        record = load_corpus(corpus)
-        index = pl.read_parquet(self.corpus / "index.parquet").filter(pl.col("split") == split)
-        self.sources, weights, self.n_windows = [], [], 0
-        for s in record["sources"]:
-            files = [self.corpus / "points" / f"split={split}" / f for f in s["files"][split]]
-            lens = index.filter(pl.col("traj_id").str.starts_with(s["name"] + "/"))["n_points"]
-            n = len(window_spans(np.zeros(len(lens), np.int64), lens.to_numpy(), self.config)[0])
-            self.n_windows += n
-            if s["weight"] <= 0 or n == 0 or not any(pq.read_metadata(f).num_rows for f in files):
-                continue
-            self.sources.append((s["name"], files, LocalProjection(s["lat0"], s["lon0"])))
-            weights.append(float(s["weight"]))
-        if not self.sources:
-            raise TrajlmInputError(
-                f"the corpus has no {split} windows with weight > 0", path=corpus
-            )
-        self.p = np.asarray(weights) / float(np.sum(weights))
-        self.split = split
-
-    def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch
-
-    def _stream(self, i: int):
-        """Endless windows of source i (pass after pass, each pass reshuffled)."""
-        _, files, proj = self.sources[i]
-        for n_pass in range(1 << 30):
-            ds = TrajectoryWindows(self.corpus, self.split, self.config, projection=proj,
-                                   rank=self.rank, world_size=self.world_size,
-                                   epoch=self.epoch * 1000 + n_pass)  # fmt: skip
-            ds.files = files  # this source's part files only
-            got = False
-            for item in ds:
-                got = True
-                yield item
-            if not got:
-                return
-
-    def __iter__(self):
-        rng = np.random.default_rng([self.config.seed, self.epoch, self.rank])
-        streams = [self._stream(i) for i in range(len(self.sources))]
-        for _ in range(self.n_windows // self.world_size):
-            item = next(streams[int(rng.choice(len(streams), p=self.p))], None)
-            if item is not None:
-                yield item
-
-    def __len__(self) -> int:
-        return self.n_windows // self.world_size
-
-
 def corpus_summary(path: str | Path) -> list[dict]:
     """Per source: name, weight, sampling share, trajectories, points, licence."""
     record = load_corpus(path)
@@ -405,6 +332,6 @@ def corpus_summary(path: str | Path) -> list[dict]:
 
 
 __all__ = [
-    "CorpusSource", "CorpusSpec", "CorpusWindows", "build_corpus", "corpus_stats",
+    "CorpusSource", "CorpusSpec", "build_corpus", "corpus_stats",
     "corpus_summary", "is_corpus", "load_corpus", "load_corpus_spec",
 ]  # fmt: skip

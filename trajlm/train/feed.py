@@ -85,7 +85,8 @@ class BatchFeed:
                 next(it, None)
             yield from it
             return
-        from trajlm.data.corpus import CorpusWindows, is_corpus
+        from trajlm.data.corpus import is_corpus
+        from trajlm.data.corpus_windows import CorpusWindows
 
         resuming = self.batches_in_epoch > 0
         if is_corpus(self.data):  # a pretraining corpus: sources drawn by weight
