@@ -8,15 +8,18 @@ Input and output are canonical tables sorted by (traj_id, t); every removed row 
 expressions (`.over("traj_id")`, shifts) or NumPy; no Python loop runs per trajectory or point.
 
 `clean(df, CleanConfig(...))` chains the verbs in a fixed, sensible order and merges the reports:
-invalid -> sort by time -> dedupe -> thin -> speed filter -> gap split -> min length -> resample.
+invalid -> sort by time -> dedupe -> thin -> speed filter -> stop / gap split -> min length ->
+resample.
 
 The verbs live by idea: this module (validity, order, duplicates, gap split, length, the
 chain), clean_speed.py (SpeedFilter), clean_sampling.py (Thinner, Resampler, AddSpeed),
+clean_stops.py (StopSplitter: trips / voyages),
 clean_common.py (shared expressions); all are importable from here.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,6 +35,7 @@ from trajlm.data.clean_common import (  # noqa: F401  (re-exported: one import f
 )
 from trajlm.data.clean_sampling import AddSpeed, Resampler, Thinner, thin_mask  # noqa: F401
 from trajlm.data.clean_speed import SpeedFilter, speed_filter_mask  # noqa: F401
+from trajlm.data.clean_stops import CUT, STOP_MIN_S, STOP_RADIUS_M, StopSplitter  # noqa: F401
 from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport
 
 
@@ -126,7 +130,8 @@ class GapSplitter:
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
         report = _report(df)
         gap = ~_FIRST.fill_null(True) & ((pl.col("t") - pl.col("t").shift(1)) > self.max_gap_s)
-        k = gap.cast(pl.Int64).cum_sum().over("traj_id")
+        cut = gap | pl.col(CUT) if CUT in df.columns else gap  # StopSplitter.mark's cuts too
+        k = cut.cast(pl.Int64).cum_sum().over("traj_id")
         if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
             df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))
         out = df.with_columns(gap.alias("_gap"), k.alias("_k"))
@@ -135,7 +140,7 @@ class GapSplitter:
             pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col("_k").cast(pl.Utf8)).alias(
                 "traj_id"
             )
-        ).drop("_gap", "_k")
+        ).drop("_gap", "_k", CUT, strict=False)
         # "a_10" sorts before "a_2": restore (traj_id, t) order.
         return out.sort(["traj_id", "t"], maintain_order=True), report
 
@@ -169,6 +174,10 @@ class CleanConfig:
     nonmonotonic: Literal["sort", "drop"] = "sort"
     add_speed: bool = False
     min_t: int = MIN_T  # earliest valid time (DropInvalidCoords); earlier for historical records
+    # trips / voyages (StopSplitter): cut where the mover stays within stop_radius_m metres for
+    # at least stop_min_s seconds, the inner points dropped ("stopped"); None: no stop split
+    stop_min_s: float | None = None
+    stop_radius_m: float = STOP_RADIUS_M
 
 
 PRESETS: dict[str, CleanConfig] = {
@@ -182,8 +191,8 @@ PRESETS: dict[str, CleanConfig] = {
 
 
 def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[Any, DropReport]:
-    """Run the configured verbs in order: invalid -> sort -> dedupe -> thin -> speed -> gap split
-    -> min length -> resample -> add speed. Returns the table and the merged DropReport
+    """Run the configured verbs in order: invalid -> sort -> dedupe -> thin -> speed -> stop and
+    gap split -> min length -> resample -> add speed. Returns the table and the merged DropReport
     (rows_in of the input; conservation holds unless resample_s is set).
 
     ``df``: a canonical Polars table (traj_id, t, lat, lon), or any frame ``TrajLM`` takes
@@ -214,8 +223,10 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         verbs.append(Thinner(config.min_interval_s))
     if config.max_speed_mps is not None:
         verbs.append(SpeedFilter(config.max_speed_mps))
-    if config.max_gap_s is not None:
-        verbs.append(GapSplitter(config.max_gap_s))
+    if config.stop_min_s is not None:  # marks the cuts; the gap split names the pieces
+        verbs.append(StopSplitter(config.stop_radius_m, config.stop_min_s).mark)
+    if config.max_gap_s is not None or config.stop_min_s is not None:
+        verbs.append(GapSplitter(config.max_gap_s if config.max_gap_s is not None else math.inf))
     verbs.append(MinLength(config.min_points))
     if config.resample_s:
         verbs.append(Resampler(config.resample_s))
@@ -223,6 +234,6 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         verbs.append(AddSpeed())
     report = DropReport(rows_in=len(df))
     for verb in verbs:
-        df, r = verb.apply(df)
+        df, r = verb(df) if callable(verb) else verb.apply(df)
         report = report.merge(r)
     return df, report
