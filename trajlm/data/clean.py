@@ -13,7 +13,7 @@ resample.
 
 The verbs live by idea: this module (validity, order, duplicates, gap split, length, the
 chain), clean_speed.py (SpeedFilter), clean_sampling.py (Thinner, Resampler, AddSpeed),
-clean_stops.py (StopSplitter: trips / voyages),
+clean_split.py (GapSplitter, StopSplitter: trips / voyages),
 clean_common.py (shared expressions); all are importable from here.
 """
 
@@ -35,8 +35,14 @@ from trajlm.data.clean_common import (  # noqa: F401  (re-exported: one import f
 )
 from trajlm.data.clean_sampling import AddSpeed, Resampler, Thinner, thin_mask  # noqa: F401
 from trajlm.data.clean_speed import SpeedFilter, speed_filter_mask  # noqa: F401
-from trajlm.data.clean_stops import CUT, STOP_MIN_S, STOP_RADIUS_M, StopSplitter  # noqa: F401
-from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport
+from trajlm.data.clean_split import (  # noqa: F401
+    CUT,
+    STOP_MIN_S,
+    STOP_RADIUS_M,
+    GapSplitter,
+    StopSplitter,
+)
+from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport  # noqa: F401  (SOURCE_ID re-exported)
 
 
 @dataclass
@@ -113,36 +119,6 @@ class DropDuplicateTimestamps:
         out = df.filter(pl.struct("traj_id", "t").is_first_distinct())
         report.drop("duplicate_timestamp", len(df) - len(out))
         return out, report
-
-
-@dataclass
-class GapSplitter:
-    """Split trajectories at time gaps > `max_gap_s` (like MovingPandas' ObservationGapSplitter).
-
-    Every trajectory is renamed `f"{traj_id}_{k}"`, k = 0, 1, ... (also when it is not split, so
-    ids are uniform). Drops nothing; `repaired["gap_splits"]` counts the cuts. The id before
-    the split is kept in column SOURCE_ID (``source_traj_id``; a table that has it keeps its
-    own: cleaning twice still names the user's id), so results join back to the user's ids.
-    """
-
-    max_gap_s: float = 300.0
-
-    def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
-        gap = ~_FIRST.fill_null(True) & ((pl.col("t") - pl.col("t").shift(1)) > self.max_gap_s)
-        cut = gap | pl.col(CUT) if CUT in df.columns else gap  # StopSplitter.mark's cuts too
-        k = cut.cast(pl.Int64).cum_sum().over("traj_id")
-        if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
-            df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))
-        out = df.with_columns(gap.alias("_gap"), k.alias("_k"))
-        report.repair("gap_splits", int(out["_gap"].sum()))
-        out = out.with_columns(
-            pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col("_k").cast(pl.Utf8)).alias(
-                "traj_id"
-            )
-        ).drop("_gap", "_k", CUT, strict=False)
-        # "a_10" sorts before "a_2": restore (traj_id, t) order.
-        return out.sort(["traj_id", "t"], maintain_order=True), report
 
 
 @dataclass

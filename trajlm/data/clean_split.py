@@ -1,10 +1,11 @@
-"""StopSplitter: cut trajectories into trips (voyages) where the mover stood still.
+"""Splitters: GapSplitter (cut at reporting gaps) and StopSplitter (cut trips / voyages where
+the mover stood still).
 
 A ship at anchor or at its berth, a parked van, a bus in its depot: the time it stays put is
 not travel, and a whole day of one vessel is many voyages. A *stop* is a stretch of at least
 `min_duration_s` (first to last point) in which every `min_duration_s` window of points fits
-in a box of diagonal `radius_m` metres (so its points lie within `radius_m` of each other,
-GPS jitter and an anchored ship's swing included when `radius_m` is set for them). Each stop's
+in a box of diagonal `radius_m` metres (within such a window all points lie within
+`radius_m` of each other: GPS jitter and an anchored ship's swing, when `radius_m` covers it). Each stop's
 first point ends the trip that arrived (its arrival) and its last point starts the next trip
 (its departure); the points between are dropped and counted as "stopped". A stop at the very
 start or end of a trajectory is dropped whole (nothing arrives or leaves there).
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import _check_sorted, _report
-from trajlm.data.schema import DropReport
+from trajlm.data.clean_common import _FIRST, _check_sorted, _report
+from trajlm.data.schema import SOURCE_ID, DropReport
 
 EARTH_M = 6_371_008.8
 CUT = "__stop_cut"  # private column: True on the first row of a trip that follows a stop
@@ -133,8 +134,36 @@ class StopSplitter:
         return out, report
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        from trajlm.data.clean import GapSplitter
-
         marked, report = self.mark(df)
         out, r = GapSplitter(math.inf).apply(marked)
         return out, report.merge(r)
+
+
+@dataclass
+class GapSplitter:
+    """Split trajectories at time gaps > `max_gap_s` (like MovingPandas' ObservationGapSplitter).
+
+    Every trajectory is renamed `f"{traj_id}_{k}"`, k = 0, 1, ... (also when it is not split, so
+    ids are uniform). Drops nothing; `repaired["gap_splits"]` counts the cuts. The id before
+    the split is kept in column SOURCE_ID (``source_traj_id``; a table that has it keeps its
+    own: cleaning twice still names the user's id), so results join back to the user's ids.
+    """
+
+    max_gap_s: float = 300.0
+
+    def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
+        report = _report(df)
+        gap = ~_FIRST.fill_null(True) & ((pl.col("t") - pl.col("t").shift(1)) > self.max_gap_s)
+        cut = gap | pl.col(CUT) if CUT in df.columns else gap  # StopSplitter.mark's cuts too
+        k = cut.cast(pl.Int64).cum_sum().over("traj_id")
+        if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
+            df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))
+        out = df.with_columns(gap.alias("_gap"), k.alias("_k"))
+        report.repair("gap_splits", int(out["_gap"].sum()))
+        out = out.with_columns(
+            pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col("_k").cast(pl.Utf8)).alias(
+                "traj_id"
+            )
+        ).drop("_gap", "_k", CUT, strict=False)
+        # "a_10" sorts before "a_2": restore (traj_id, t) order.
+        return out.sort(["traj_id", "t"], maintain_order=True), report
