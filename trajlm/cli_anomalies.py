@@ -100,6 +100,14 @@ def anomalies(
             t.add_row(escape(str(r["traj_id"])), f"{r['score']:.1f}", f"{r['p_value']:.3g}",
                       escape(r["explanation"]))  # fmt: skip
         console.print(t)
+    dark = table.filter(pl.col("dark_gap_s").is_not_null()).sort("dark_gap_s", descending=True)
+    if len(dark):  # reporting gaps while under way: between trajectories, no score sees them
+        console.print(f"went dark: {len(dark):,} reporting gap(s) while under way (kind "
+                      "went_dark, column dark_gap_s); the longest:", markup=False,
+                      highlight=False)  # fmt: skip
+        for r in dark.head(3).iter_rows(named=True):
+            said = r["explanation"][r["explanation"].find("went dark") :]
+            console.print(f"  {r['traj_id']}: {said}", markup=False, highlight=False)
 
 
 def _normal(data: Path, calibrate_on: str, split: str, cols: dict | None = None):

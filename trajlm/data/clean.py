@@ -47,8 +47,8 @@ from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport  # noqa: F401  (SOUR
 
 @dataclass
 class DropInvalidCoords:
-    """Drop rows with a null traj_id, null/NaN/inf lat, lon or t, |lat| > 90, |lon| > 180, or a
-    time before `min_t` (default 1990-01-01, before civil GPS). One reason per row, the first
+    """Drop rows with a null traj_id, null/NaN/inf lat, lon or t, AIS's "not available"
+    91 / 181 ("no_fix"), |lat| > 90, |lon| > 180, or a time before `min_t` (default 1990-01-01, before civil GPS). One reason per row, the first
     that applies in that order."""
 
     min_t: int = MIN_T
@@ -65,6 +65,8 @@ class DropInvalidCoords:
             .then(pl.lit("null_coord"))
             .when(~lat.is_finite() | ~lon.is_finite())
             .then(pl.lit("nonfinite_coord"))
+            .when((lat == 91) & (lon == 181))  # AIS "not available", as the readers count it
+            .then(pl.lit("no_fix"))
             .when(lat.abs() > 90)
             .then(pl.lit("lat_out_of_range"))
             .when(lon.abs() > 180)
@@ -181,13 +183,19 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
 
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
+        from trajlm.data.coerce_rows import placeholder_rows
         from trajlm.data.schema import MIN_T_DATED
 
         table, layout = coerce(df, validate=False, **columns)
         config = config or CleanConfig()
         if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
             config = replace(config, min_t=MIN_T_DATED)
-        out, report = clean(table, config)
+        mmsi = placeholder_rows(table, layout.traj_col)  # MMSI 0 / 999999999, as ingest
+        n_mmsi = int(mmsi.sum()) if mmsi is not None else 0
+        out, report = clean(table.filter(~mmsi) if n_mmsi else table, config)
+        if n_mmsi:
+            report.rows_in += n_mmsi
+            report.drop("placeholder_mmsi", n_mmsi)
         return from_canonical(out, layout=layout, caller_order=True), report
     config = config or CleanConfig()
     verbs: list = [
