@@ -42,6 +42,7 @@ from trajlm.data.clean_split import (  # noqa: F401
     GapSplitter,
     StopSplitter,
 )
+from trajlm.data.geometry import haversine_m  # noqa: F401  (its old home, re-exported)
 from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport  # noqa: F401  (SOURCE_ID re-exported)
 
 
