@@ -122,8 +122,7 @@ def check_arrays(
     with np.errstate(invalid="ignore", divide="ignore"):
         accel_b = np.where(ok_b, np.abs(v_a - v_a[ar]) / (0.5 * (dt_a + dt_a[ar])), np.nan)
     short_a = (dt < b_accel) | (dt[pq] < b_accel)
-    accel = np.where(short_a, np.minimum(accel, accel_b),
-                     accel)  # fmt: skip
+    accel = np.where(short_a, np.minimum(accel, accel_b), accel)  # NaN: not judged
 
     code = np.zeros(P, np.int8)
     value = np.full(P, np.nan)
