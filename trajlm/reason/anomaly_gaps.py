@@ -13,7 +13,8 @@ the gap itself (it reappeared far from where it fell silent).
                                  # implied_speed_mps, speed_before_mps, lat, lon, explanation
 
 Stores written before ``source_traj_id`` existed name their pieces ``{id}_{k}`` (the gap
-splitter's ids): when every id has that form, the part before the last ``_`` is the source.
+splitter's ids): when every id has that form and the pieces of each prefix follow each other in
+time in the order of k, the part before the last ``_`` is the source.
 """
 
 from __future__ import annotations
@@ -39,9 +40,17 @@ def source_ids(points: pl.DataFrame) -> pl.Series | None:
     if SOURCE_ID in points.columns:
         return points[SOURCE_ID].cast(pl.Utf8)
     ids = points["traj_id"].cast(pl.Utf8)
-    if len(ids) and ids.str.contains(r"^.+_\d+$").all():
-        return ids.str.replace(r"_\d+$", "")
-    return None
+    if not len(ids) or not ids.str.contains(r"^.+_\d+$").all():
+        return None
+    src = ids.str.replace(r"_\d+$", "")
+    # gap-split pieces follow each other in time in the order of k; ids such as "bus_12" of
+    # trajectories that overlap in time are not pieces of one track
+    span = pl.DataFrame({"src": src, "k": ids.str.extract(r"_(\d+)$").cast(pl.Int64),
+                         "t": points["t"]}).group_by("src", "k").agg(
+        pl.col("t").min().alias("t0"), pl.col("t").max().alias("t1")).sort("src", "k")  # fmt: skip
+    same = span["src"] == span["src"].shift(1)
+    ordered = (span["t0"] > span["t1"].shift(1)) | ~same.fill_null(False)
+    return src if ordered.fill_null(True).all() else None
 
 
 def _speed(kmh_mps: float) -> str:
