@@ -55,7 +55,7 @@ def data_ingest(
         None,
         "--min-interval",
         help="Thin to >= this many seconds between kept points ('thinned'), e.g. a model's "
-        "training sampling (`trajlm info MODEL`: dt p50).",
+        "training sampling (config.json coverage dt_s p50: 15 for trajlm-small).",
     ),
     traj_col: str = typer.Option(None, "--traj-col", help="csv/parquet: trajectory id column."),
     time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
