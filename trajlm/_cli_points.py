@@ -44,7 +44,12 @@ def read_points(
     with input_errors(path, option, on_error):
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
-        df, layout = coerce(df, source=str(path), **columns)
+        df, layout = coerce(df, source=str(path), repeats="drop", **columns)
+    n_rep, first = layout.repeats
+    if n_rep:  # every AIS feed has them (session 15: 4 %); the server drops them too
+        say(f"{option} {path}: {n_rep:,} row(s) repeat an earlier row of their trajectory (same "
+            f"time, position within 1e-4 deg; first: {first}): dropped, the first copy kept "
+            "(receivers' duplicates)")  # fmt: skip
     df = df.drop(LINE, strict=False)
     return (df, layout) if with_layout else df
 

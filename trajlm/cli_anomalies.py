@@ -84,6 +84,8 @@ def anomalies(
     if save_calibration is not None:
         det.save(save_calibration)
     table = det.score(df)
+    if data.is_dir():  # a vessel's pieces may sit in different splits: find its gaps in all
+        table = _dark_across_splits(table, data)
     if out.suffix.lower() == ".csv":
         table.write_csv(out)
     else:
@@ -100,6 +102,14 @@ def anomalies(
             t.add_row(escape(str(r["traj_id"])), f"{r['score']:.1f}", f"{r['p_value']:.3g}",
                       escape(r["explanation"]))  # fmt: skip
         console.print(t)
+    dark = table.filter(pl.col("dark_gap_s").is_not_null()).sort("dark_gap_s", descending=True)
+    if len(dark):  # reporting gaps while under way: between trajectories, no score sees them
+        console.print(f"went dark: {len(dark):,} reporting gap(s) while under way (kind "
+                      "went_dark, column dark_gap_s); the longest:", markup=False,
+                      highlight=False)  # fmt: skip
+        for r in dark.head(3).iter_rows(named=True):
+            said = r["explanation"][r["explanation"].find("went dark") :]
+            console.print(f"  {r['traj_id']}: {said}", markup=False, highlight=False)
 
 
 def _normal(data: Path, calibrate_on: str, split: str, cols: dict | None = None):
@@ -122,3 +132,23 @@ def _normal(data: Path, calibrate_on: str, split: str, cols: dict | None = None)
     path = Path(calibrate_on)
     io.must_exist(path, "--calibrate-on")
     return points.read_points(path, "--calibrate-on", "val", cols)
+
+
+def _dark_across_splits(table, data: Path):
+    """``table`` with the "went dark" gaps (anomaly_gaps.with_dark_gaps) found among all of
+    the store's points, for the rows whose next piece is in another split."""
+    import polars as pl
+
+    from trajlm.data.schema import SOURCE_ID
+    from trajlm.data.store import read_store
+    from trajlm.reason.anomaly_gaps import with_dark_gaps
+
+    todo = table.filter(pl.col("dark_gap_s").is_null())
+    if not len(todo):
+        return table
+    keep = ["traj_id", "t", "lat", "lon"]
+    every = read_store(data)
+    every = every.select(*keep, *([SOURCE_ID] if SOURCE_ID in every.columns else []))
+    done = with_dark_gaps(todo.drop("dark_gap_s"), every, explain=True, tz=None)
+    both = pl.concat([table.filter(pl.col("dark_gap_s").is_not_null()), done.select(table.columns)])
+    return both.sort("score", descending=True, nulls_last=True)

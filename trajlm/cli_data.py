@@ -39,6 +39,24 @@ def data_ingest(
     max_speed_mps: float = typer.Option(None, help="Drop points implying a faster speed."),
     max_gap_s: float = typer.Option(None, help="Split trajectories at time gaps longer than this."),
     min_points: int = typer.Option(None, min=1, help="Drop trajectories with fewer points."),
+    split_at_stops: bool = typer.Option(
+        False,
+        "--split-at-stops",
+        help="Cut trips / voyages where the mover stays within --stop-radius-m for at least "
+        "--stop-minutes (anchored, moored, parked); the time stopped is dropped ('stopped').",
+    ),
+    stop_radius_m: float = typer.Option(
+        None, "--stop-radius-m", help="With --split-at-stops: metres (default 100)."
+    ),
+    stop_minutes: float = typer.Option(
+        None, "--stop-minutes", help="With --split-at-stops: minutes (default 10)."
+    ),
+    min_interval: float = typer.Option(
+        None,
+        "--min-interval",
+        help="Thin to >= this many seconds between kept points ('thinned'), e.g. a model's "
+        "training sampling (config.json coverage dt_s p50: 15 for trajlm-small).",
+    ),
     traj_col: str = typer.Option(None, "--traj-col", help="csv/parquet: trajectory id column."),
     time_col: str = typer.Option(None, "--time-col", help="csv/parquet: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="csv/parquet: latitude column."),
@@ -95,7 +113,7 @@ def data_ingest(
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
     from trajlm._safety import check_output_dir
-    from trajlm.data.clean import PRESETS
+    from trajlm.data.clean import PRESETS, STOP_MIN_S
     from trajlm.data.ingest import ingest
     from trajlm.data.readers import FORMATS
     from trajlm.data.readers import PRESETS as COLUMN_PRESETS
@@ -107,6 +125,11 @@ def data_ingest(
     io.choice(columns, COLUMN_PRESETS, "--columns")
     io.positive(max_speed_mps, "--max-speed-mps")
     io.positive(max_gap_s, "--max-gap-s")
+    io.positive(stop_radius_m, "--stop-radius-m")
+    io.positive(stop_minutes, "--stop-minutes")
+    io.positive(min_interval, "--min-interval")
+    if (stop_radius_m is not None or stop_minutes is not None) and not split_at_stops:
+        _fail("--stop-radius-m / --stop-minutes need --split-at-stops")
     if sep is not None and len(sep) != 1:
         _fail(f"--sep must be one character, got {sep!r}")
     for p in paths:
@@ -117,7 +140,14 @@ def data_ingest(
     overrides = {
         k: v
         for k, v in dict(
-            max_speed_mps=max_speed_mps, max_gap_s=max_gap_s, min_points=min_points
+            max_speed_mps=max_speed_mps,
+            max_gap_s=max_gap_s,
+            min_points=min_points,
+            min_interval_s=min_interval,
+            stop_min_s=(STOP_MIN_S if stop_minutes is None else stop_minutes * 60.0)
+            if split_at_stops
+            else None,
+            stop_radius_m=stop_radius_m,
         ).items()
         if v is not None
     }

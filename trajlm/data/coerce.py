@@ -27,6 +27,12 @@ import numpy as np
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.coerce_rows import (
+    drop_repeats,
+    not_available,
+    refuse_not_available,
+    warn_placeholders,
+)
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
 from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import (
@@ -164,10 +170,13 @@ def coerce(
     validate: bool = True,
     source: str = "input",
     warn_naive: bool = True,
+    repeats: str = "refuse",
 ) -> tuple[pl.DataFrame, Layout]:
     """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
     ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
-    zone (read as UTC)."""
+    zone (read as UTC). ``repeats="drop"``: receivers' repeated reports (same time, same
+    position within 1e-4 deg) are dropped before the checks, counted in
+    ``layout.repeats`` = (number, first dropped row); "refuse" leaves them to the checks."""
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import from_movingpandas
@@ -218,13 +227,16 @@ def coerce(
         y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
         la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
     else:
-        big = la.abs().max()
+        na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate
+        big = la.filter(~na).abs().max()
         if big is not None and big > 90:
             raise TrajlmInputError(
                 f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
                 field=lat,
                 hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)",
             )
+        if validate:
+            refuse_not_available(na, lat, lon)
     used = {traj, tcol, lat, lon}
     rest = [c for c in cols if c not in used]
     clash = [c for c in rest if c in ("traj_id", "t", "lat", "lon")]
@@ -257,6 +269,12 @@ def coerce(
     layout.sub_second_rows = sub_rows
     if SOURCE_ID in out.columns:
         layout.ids = out.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8)).unique("traj_id")
+    layout.repeats = (0, None)
+    if repeats == "drop":
+        out, n_rep, first_rep = drop_repeats(out)
+        layout.repeats = (n_rep, first_rep)
+    if validate:
+        warn_placeholders(out, traj)
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
 
 

@@ -43,6 +43,7 @@ import polars as pl
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.geometry import trajectory_offsets
+from trajlm.reason.anomaly_gaps import with_dark_gaps
 from trajlm.reason.anomaly_scores import (
     dwell_scores,
     rollout_scores,
@@ -361,6 +362,7 @@ class AnomalyDetector:
 
             kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz)
             out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
+        out = with_dark_gaps(out, points, explain, tz)  # "went dark" (anomaly_gaps.py)
         return out.sort("score", descending=True, nulls_last=True)
 
     def _calibration(self) -> dict:

@@ -32,7 +32,8 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import haversine, trajectory_offsets
 from trajlm.llm.text import SECTORS, STOP_SPEED_MPS, encode
 
-EXPLAIN_KINDS = ("jump", "speed", "stop", "wrong_way", "detour", "unusual")
+EXPLAIN_KINDS = ("jump", "speed", "stop", "wrong_way", "detour", "unusual", "went_dark")
+# went_dark: a reporting gap while under way after the trajectory (trajlm/reason/anomaly_gaps.py)
 TURN_AROUND_DEG = 150.0  # a heading change this sharp between moving steps is a U-turn
 MOVING_M = 12.0  # steps shorter than this have GPS-noise headings (noise ~5 m per axis)
 

@@ -15,6 +15,12 @@ Checks, in priority order (a point carries the first one it fails):
                            mode's limit (both steps must be clean: a teleport is not also a jerk)
     7     off_road         (with a RoadGraph) farther than off_road_m from every road
 
+Dense reports (a 2-s AIS feed): GPS noise over a 2-s step reads as m/s of speed and m/s^2 of
+acceleration, so a step shorter than a baseline (ValidityConfig.baselines: >= 5 s, longer
+for a low limit) fails speed / acceleration only when the point also fails measured back to
+a point at least a baseline earlier; sampling at or above the baseline reads as before.
+Limits and thresholds: trajlm/reason/validity_limits.py. Vessels' speeds are said in knots too.
+
 Everything is vectorized over points (NumPy on flat arrays with a trajectory number per point);
 `check_arrays` is the core the frame API (`check_validity`) and the batch checker of sampled
 continuations (`trajlm.reason.regenerate`) share. Per point: `score` = min(1, limit / value)
@@ -23,9 +29,7 @@ of the worst check (1 = valid, 0.5 = twice a limit, 0 = missing or a time error)
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
-from numbers import Real
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,120 +37,18 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection, median_lon
 from trajlm.errors import UserError
+from trajlm.reason.validity_limits import (  # noqa: F401  (re-exported)
+    ALIASES,
+    DEFAULT_LIMITS,
+    LIMITS_FORM,
+    ModeLimits,
+    ValidityConfig,
+    _limit_name,
+)
 
 CODES = ("ok", "missing", "time_backwards", "duplicate_time", "teleport", "speed",
          "acceleration", "off_road")  # fmt: skip
 OK, MISSING, BACKWARDS, DUPLICATE, TELEPORT, SPEED, ACCEL, OFF_ROAD = range(len(CODES))
-
-
-@dataclass(frozen=True)
-class ModeLimits:
-    """What a mode can physically do: top speed (m/s) and the largest |acceleration| (m/s^2)
-    a GPS track of it shows at 5-60 s sampling (braking included)."""
-
-    max_speed_mps: float
-    max_accel_mps2: float
-
-
-# Generous limits: a check should flag the impossible, not the unusual (that is anomaly
-# detection's job). Sources: typical top speeds per mode with headroom for GPS noise.
-DEFAULT_LIMITS: dict[str, ModeLimits] = {
-    "walk": ModeLimits(3.0, 1.5),  # 10.8 km/h: a brisk walk, not a run
-    "run": ModeLimits(7.0, 3.0),
-    "bike": ModeLimits(14.0, 2.5),  # 50 km/h downhill
-    "bus": ModeLimits(28.0, 2.5),  # 100 km/h
-    "car": ModeLimits(50.0, 6.0),  # 180 km/h; hard braking ~ 8 m/s^2 is rare at >= 5 s sampling
-    "train": ModeLimits(90.0, 2.0),  # 320 km/h
-    "subway": ModeLimits(35.0, 2.0),
-    "vessel": ModeLimits(26.0, 1.0),  # 50 knots
-    "airplane": ModeLimits(300.0, 10.0),
-    "any": ModeLimits(90.0, 8.0),  # unknown mode: the fastest ground mode
-}
-ALIASES = {"taxi": "car", "motorcycle": "car", "truck": "car", "boat": "vessel",
-           "ship": "vessel", "railway": "train", "rail": "train", "metro": "subway",
-           "walking": "walk", "running": "run", "bicycle": "bike", "cycling": "bike",
-           "plane": "airplane", "unknown": "any"}  # fmt: skip
-
-
-LIMITS_FORM = ("limits maps a mode to ModeLimits(max_speed_mps, max_accel_mps2) or a dict, e.g. "
-               "{'bike': {'max_speed_mps': 10}}; modes: " + ", ".join(DEFAULT_LIMITS)
-               + " (or a new one)")  # fmt: skip
-
-
-def _limit_name(name: Any) -> str:
-    """A ``limits`` key as the mode it overrides (aliases: taxi -> car); a name that is not a
-    mode but close to one ("bikes", "speed") is refused rather than added as a new mode."""
-    import difflib
-
-    if not isinstance(name, str) or not name.strip():
-        raise UserError(f"limits key {name!r}: not a mode name", hint=LIMITS_FORM)
-    key = ALIASES.get(name.strip().lower(), name.strip().lower())
-    if key in DEFAULT_LIMITS:
-        return key
-    fields = ("max_speed_mps", "max_accel_mps2", "speed", "accel", "max_speed", "max_accel")
-    if key in fields:
-        raise UserError(f"limits key {name!r} is a limit, not a mode", hint=LIMITS_FORM)
-    close = difflib.get_close_matches(key, [*DEFAULT_LIMITS, *ALIASES], n=1, cutoff=0.8)
-    if close:
-        raise UserError(
-            f"limits key {name!r} is not a mode; did you mean {close[0]!r}?", hint=LIMITS_FORM
-        )
-    return key
-
-
-@dataclass
-class ValidityConfig:
-    """Thresholds; `limits` adds or overrides modes ({"bike": ModeLimits(10, 2)} or a dict
-    {"bike": {"max_speed_mps": 10}})."""
-
-    limits: dict[str, Any] = field(default_factory=dict)
-    teleport_min_m: float = 1000.0  # shorter jumps are speed violations, not teleports
-    teleport_factor: float = 3.0  # x the mode's speed limit
-    off_road_m: float = 50.0  # distance to the nearest road that counts as off the network
-
-    def table(self) -> dict[str, ModeLimits]:
-        out = dict(DEFAULT_LIMITS)
-        for name, lim in self.limits.items():
-            key = _limit_name(name)
-            if isinstance(lim, dict):
-                unknown = set(lim) - {"max_speed_mps", "max_accel_mps2"}
-                if unknown:
-                    raise UserError(f"limits[{name!r}]: unknown key(s) {sorted(unknown)}",
-                                    hint="use max_speed_mps and max_accel_mps2")  # fmt: skip
-                lim = replace(out.get(key, DEFAULT_LIMITS["any"]), **lim)
-            if not isinstance(lim, ModeLimits):
-                raise UserError(
-                    f"limits[{name!r}] = {lim!r}: not a ModeLimits or a dict", hint=LIMITS_FORM
-                )
-            for f, v in (
-                ("max_speed_mps", lim.max_speed_mps),
-                ("max_accel_mps2", lim.max_accel_mps2),
-            ):
-                ok = isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v)
-                if not ok or v <= 0:
-                    raise UserError(f"limits[{name!r}].{f} = {v!r}: must be a number > 0",
-                                    hint=LIMITS_FORM)  # fmt: skip
-            out[key] = lim
-        return out
-
-    def limits_of(self, modes: np.ndarray | list[str] | str) -> tuple[np.ndarray, np.ndarray]:
-        """(max speed, max accel) per entry of `modes`; an unknown name is a UserError, except
-        in a label column (`strict=False` path of ``modes_of``), where it reads as "any"."""
-        table = self.table()
-        names = np.atleast_1d(np.asarray(modes, dtype=object))
-        uniq, inv = np.unique(names.astype(str), return_inverse=True)
-        speed = np.array([table[m].max_speed_mps for m in uniq])
-        accel = np.array([table[m].max_accel_mps2 for m in uniq])
-        return speed[inv], accel[inv]
-
-    def canonical_mode(self, mode: Any, strict: bool = True) -> str:
-        m = ALIASES.get(str(mode).strip().lower(), str(mode).strip().lower())
-        if m in self.table():
-            return m
-        if strict:
-            raise UserError(f"unknown mode {mode!r}", hint=f"one of {sorted(self.table())}, "
-                            "or add it with limits={name: ModeLimits(...)}")  # fmt: skip
-        return "any"
 
 
 def check_arrays(
@@ -204,6 +106,23 @@ def check_arrays(
     pq = np.where(ok2, pp, 0)
     with np.errstate(invalid="ignore"):
         accel = np.where(ok2 & clean, np.abs(speed - speed[pq]) / (0.5 * (dt + dt[pq])), np.nan)
+    # noise-aware: a step shorter than its baseline fails only when it also fails measured
+    # over the baseline (the value said is the smaller); with no point a baseline back it is
+    # within GPS noise and not judged on speed / acceleration
+    b_speed, b_accel = cfg.baselines(np.asarray(max_speed, float), np.asarray(max_accel, float))
+    speed_b = _over_baseline(traj, t, x, y, missing, b_speed)[0]
+    long_s = ~(dt < b_speed)  # NaN dt (first points) counts as long: nothing to re-measure
+    speed_chk = np.where(long_s, speed, np.where(np.isfinite(speed_b),
+                                                 np.fmin(speed, speed_b), np.nan))  # fmt: skip
+    fails = teleport | (speed_chk > max_speed)
+    v_a, a_row, dt_a = _over_baseline(traj, t, x, y, missing, b_accel)
+    ar = np.maximum(a_row, 0)
+    aa = np.where(a_row >= 0, a_row[ar], -1)
+    ok_b = (a_row >= 0) & (aa >= 0) & ~fails & ~fails[ar] & ~fails[np.maximum(aa, 0)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accel_b = np.where(ok_b, np.abs(v_a - v_a[ar]) / (0.5 * (dt_a + dt_a[ar])), np.nan)
+    short_a = (dt < b_accel) | (dt[pq] < b_accel)
+    accel = np.where(short_a, np.minimum(accel, accel_b), accel)  # NaN: not judged
 
     code = np.zeros(P, np.int8)
     value = np.full(P, np.nan)
@@ -215,7 +134,7 @@ def check_arrays(
         (BACKWARDS, dt < 0, dt, np.zeros(P)),
         (DUPLICATE, dt == 0, dt, np.zeros(P)),
         (TELEPORT, teleport, dist, np.full(P, cfg.teleport_min_m)),
-        (SPEED, speed > max_speed, speed, max_speed),
+        (SPEED, speed_chk > max_speed, speed_chk, max_speed),
         (ACCEL, accel > max_accel, accel, max_accel),
         (OFF_ROAD, road > cfg.off_road_m, road, np.full(P, cfg.off_road_m)),
     ]
@@ -231,6 +150,40 @@ def check_arrays(
         ratio = np.where(failed, np.maximum(ratio, r), ratio)
     return {"code": code, "value": value, "limit": limit, "score": 1.0 / ratio,
             "speed_mps": speed}  # fmt: skip
+
+
+def _over_baseline(traj, t, x, y, missing, base_s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per point: speed (m/s) measured back to its anchor (the last point with a position in
+    its trajectory at least ``base_s`` seconds earlier; NaN where none), the anchor's row
+    (-1: none) and the seconds to it. (P,) each; times going backwards are read
+    through their running maximum."""
+    P = len(t)
+    if P == 0:
+        return np.zeros(0), np.zeros(0, np.int64), np.zeros(0)
+    rows = np.arange(P)
+    first = np.r_[True, traj[1:] != traj[:-1]]
+    tr = np.cumsum(first) - 1
+    start = np.flatnonzero(first)
+    t_rel = np.nan_to_num(t - t[start][tr], nan=0.0, posinf=0.0, neginf=0.0)
+    run = _cummax_by(np.maximum(t_rel, 0.0), first)  # non-decreasing within a trajectory
+    span = float(run.max()) + float(np.max(base_s)) + 1.0
+    key = run + tr * span  # globally non-decreasing
+    a = np.searchsorted(key, key - base_s, side="right") - 1
+    last_pos = np.maximum.accumulate(np.where(missing, -1, rows))
+    a = np.where(a >= 0, last_pos[np.maximum(a, 0)], -1)
+    a = np.where((a >= start[tr]) & (a < rows) & ~missing, a, -1)
+    ai = np.maximum(a, 0)
+    dt = np.where(a >= 0, t - t[ai], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(dt > 0, np.hypot(x - x[ai], y - y[ai]) / dt, np.nan)
+    return v, a, dt
+
+
+def _cummax_by(v: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Running maximum of ``v`` restarting at each ``first`` row (values >= 0)."""
+    tr = np.cumsum(first) - 1
+    big = float(v.max()) + 1.0 if len(v) else 1.0
+    return np.maximum.accumulate(v + tr * big) - tr * big
 
 
 def off_road_distance(network: Any, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -253,12 +206,15 @@ def off_road_distance(network: Any, lat: np.ndarray, lon: np.ndarray) -> np.ndar
     return out
 
 
+KNOT_MPS = 1852.0 / 3600.0
+KNOTS_MODES = ("vessel",)  # modes whose speeds are also said in knots
+
 _REASONS = {  # code -> (template, number formats); {mode} is the point's mode
     MISSING: "no position",
     BACKWARDS: "time goes back {v:.0f} s from the previous point",
     DUPLICATE: "same timestamp as the previous point",
-    TELEPORT: "jumps {v:.0f} m at {s:.1f} m/s, over {f:g}x the {mode} limit of {ms:.1f} m/s",
-    SPEED: "{v:.1f} m/s ({kmh:.0f} km/h) is above the {mode} limit of {l:.1f} m/s",
+    TELEPORT: "jumps {v:.0f} m at {s:.1f} m/s{skn}, over {f:g}x the {mode} limit of {ms:.1f} m/s",
+    SPEED: "{v:.1f} m/s ({kmh:.0f} km/h{vkn}) is above the {mode} limit of {l:.1f} m/s{lkn}",
     ACCEL: "acceleration {v:.1f} m/s^2 is above the {mode} limit of {l:.1f} m/s^2",
     OFF_ROAD: "{v:.0f} m from the nearest road (limit {l:.0f} m)",
 }
@@ -272,9 +228,13 @@ def reason_texts(code, value, limit, speed, modes, config: ValidityConfig | None
     max_speed, _ = cfg.limits_of(modes) if len(code) else (np.zeros(0), None)
     for i in np.flatnonzero(code):
         c = int(code[i])
+        kn = modes[i] in KNOTS_MODES  # vessels: knots too, as ships are told
         out[i] = _REASONS[c].format(v=abs(value[i]), l=limit[i], s=speed[i], mode=modes[i],
-                                    kmh=value[i] * 3.6, f=cfg.teleport_factor,
-                                    ms=max_speed[i])  # fmt: skip
+                                    kmh=value[i] * 3.6, f=cfg.teleport_factor, ms=max_speed[i],
+                                    vkn=f", {value[i] / KNOT_MPS:.1f} kn" if kn else "",
+                                    lkn=f" ({limit[i] / KNOT_MPS:.1f} kn)" if kn else "",
+                                    skn=f" ({speed[i] / KNOT_MPS:.0f} kn)" if kn else "",
+                                    )  # fmt: skip
     return out
 
 

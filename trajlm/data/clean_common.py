@@ -1,0 +1,43 @@
+"""Shared pieces of the cleaning verbs (trajlm/data/clean.py and the modules split from it):
+the first-row-of-a-trajectory expression, step speeds, the empty report, the sorted check."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from trajlm.data.geometry import haversine_m
+from trajlm.data.schema import DropReport
+
+_FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)  # first row of each trajectory (or null)
+
+
+def _step_speed_mps() -> pl.Expr:
+    """Speed from the previous row of the same trajectory (null at the first row)."""
+    dist = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
+    dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
+    return pl.when(_FIRST.fill_null(True)).then(None).otherwise(dist / dt)
+
+
+# Faster than a jet airliner's cruise (~250 m/s) and the speed of sound: a point reached at more
+# than this from its predecessor is a bad fix or a swapped lat/lon, whatever moved.
+IMPOSSIBLE_SPEED_MPS = 340.0
+
+
+def fast_points(df: pl.DataFrame, max_mps: float = IMPOSSIBLE_SPEED_MPS) -> tuple[int, float]:
+    """(steps between consecutive points of a trajectory faster than `max_mps`, the fastest
+    such speed) in a cleaned table (sorted, distinct times); nothing is dropped. One bad point
+    mid-trip makes two such steps (in and out)."""
+    if len(df) < 2:
+        return 0, 0.0
+    v = df.select(_step_speed_mps().alias("v")).filter(pl.col("v") > max_mps)["v"]
+    return len(v), float(v.max()) if len(v) else 0.0
+
+
+def _report(df: pl.DataFrame) -> DropReport:
+    return DropReport(rows_in=len(df))
+
+
+def _check_sorted(df: pl.DataFrame, verb: str) -> None:
+    bad = df.select((~_FIRST.fill_null(True) & (pl.col("t") < pl.col("t").shift(1))).any()).item()
+    if bad:
+        raise ValueError(f"{verb} needs rows sorted by (traj_id, t); run SortByTime first")

@@ -1,0 +1,169 @@
+"""Splitters: GapSplitter (cut at reporting gaps) and StopSplitter (cut trips / voyages where
+the mover stood still).
+
+A ship at anchor or at its berth, a parked van, a bus in its depot: the time it stays put is
+not travel, and a whole day of one vessel is many voyages. A *stop* is a stretch of at least
+`min_duration_s` (first to last point) in which every `min_duration_s` window of points fits
+in a box of diagonal `radius_m` metres (within such a window all points lie within
+`radius_m` of each other: GPS jitter and an anchored ship's swing, when `radius_m` covers it). Each stop's
+first point ends the trip that arrived (its arrival) and its last point starts the next trip
+(its departure); the points between are dropped and counted as "stopped". A stop at the very
+start or end of a trajectory is dropped whole (nothing arrives or leaves there).
+
+Vectorized: rolling min / max of local metres over time windows (Polars ``rolling_*_by``
+within each trajectory), then NumPy over the rows; no Python loop per point or trajectory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.clean_common import _FIRST, _check_sorted, _report
+from trajlm.data.schema import SOURCE_ID, DropReport
+
+EARTH_M = 6_371_008.8
+CUT = "__stop_cut"  # private column: True on the first row of a trip that follows a stop
+STOP_RADIUS_M = 100.0  # an anchored ship swings ~50-150 m; a moored one and a parked van ~10 m
+STOP_MIN_S = 600.0  # 10 min: a ferry's berth time, a van's delivery; not a bus stop or red light
+
+
+def stop_rows(
+    df: pl.DataFrame, radius_m: float = STOP_RADIUS_M, min_duration_s: float = STOP_MIN_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """(first row, last row) of each stop of a table sorted by (traj_id, t) with distinct
+    times; rows are global (0-based), both inclusive, (K,) int64 each."""
+    if len(df) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
+    lat = df["lat"].to_numpy().astype(np.float64)
+    lon = df["lon"].to_numpy().astype(np.float64)
+    t = df["t"].to_numpy().astype(np.int64)
+    traj_no = np.cumsum(first) - 1
+    start = np.flatnonzero(first)
+    # local metres per trajectory, longitude unwrapped across the antimeridian
+    dlon = (np.diff(lon, prepend=lon[0]) + 180.0) % 360.0 - 180.0
+    dlon[first] = 0.0
+    lon_u = np.cumsum(dlon)
+    lon_u = lon_u - lon_u[start][traj_no] + lon[start][traj_no]
+    coslat = np.cos(np.radians(lat[start]))[traj_no]
+    x = np.radians(lon_u) * coslat * EARTH_M
+    y = np.radians(lat) * EARTH_M
+    w = f"{max(int(math.ceil(min_duration_s)), 1)}i"
+    frame = pl.DataFrame({"g": traj_no, "t": t, "x": x, "y": y})
+    roll = frame.select(
+        *[
+            getattr(pl.col(c), f"rolling_{f}_by")("t", window_size=w, closed="both")
+            .over("g")
+            .alias(f"{c}{f}")
+            for c in ("x", "y")
+            for f in ("min", "max")
+        ]
+    )
+    extent = np.hypot(
+        roll["xmax"].to_numpy() - roll["xmin"].to_numpy(),
+        roll["ymax"].to_numpy() - roll["ymin"].to_numpy(),
+    )
+    # the window of row i: rows f(i)..i, the points in [t_i - D, t_i] of its trajectory
+    t_rel = t - t[start][traj_no]
+    span = int(t_rel.max()) + int(math.ceil(min_duration_s)) + 1
+    key = t_rel + traj_no * span  # globally non-decreasing
+    f = np.searchsorted(key, key - math.ceil(min_duration_s), side="left")
+    f = np.maximum(f, start[traj_no])
+    settled = extent <= radius_m
+    # settled window f..i covers the steps f+1..i (step k joins rows k-1 and k)
+    cover = np.zeros(len(df) + 1, np.int64)
+    ok = settled & (f < np.arange(len(df)))
+    np.add.at(cover, f[ok] + 1, 1)
+    np.add.at(cover, np.flatnonzero(ok) + 1, -1)
+    step = np.cumsum(cover[:-1]) > 0  # (N,) step into row k is inside a stop
+    step[first] = False
+    on = np.flatnonzero(step & ~np.r_[False, step[:-1]])  # first covered step of each run
+    off = np.flatnonzero(step & ~np.r_[step[1:], False])  # last covered step
+    lo, hi = on - 1, off  # rows
+    long = (t[hi] - t[lo]) >= min_duration_s
+    return lo[long].astype(np.int64), hi[long].astype(np.int64)
+
+
+@dataclass
+class StopSplitter:
+    """Cut trajectories at stops (see the module docstring): within `radius_m` metres for
+    at least `min_duration_s` seconds. Rows inside a stop are dropped ("stopped"); the pieces
+    are renamed ``f"{traj_id}_{k}"`` and keep the id before the cut in ``source_traj_id``, as
+    GapSplitter does (``clean`` runs both as one split, so ids carry one suffix);
+    ``repaired["stop_splits"]`` counts the cuts. Needs rows sorted by (traj_id, t) with
+    distinct times (run DropDuplicateTimestamps first)."""
+
+    radius_m: float = STOP_RADIUS_M
+    min_duration_s: float = STOP_MIN_S
+
+    def mark(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
+        """Drop the stops' inner rows and add the private column CUT (True where a trip starts
+        after a stop), which GapSplitter turns into new ids."""
+        if not self.radius_m > 0 or not self.min_duration_s > 0:
+            raise ValueError(
+                f"stop radius_m and min_duration_s must be > 0, got {self.radius_m}, "
+                f"{self.min_duration_s}"
+            )
+        report = _report(df)
+        if len(df) == 0:
+            return df.with_columns(pl.lit(False).alias(CUT)), report
+        _check_sorted(df, "StopSplitter")
+        lo, hi = stop_rows(df, self.radius_m, self.min_duration_s)
+        n = len(df)
+        first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
+        last = np.r_[first[1:], True]
+        inside = np.zeros(n + 1, np.int64)
+        np.add.at(inside, lo + 1, 1)  # rows lo+1 .. hi-1 are the stop's inner rows
+        np.add.at(inside, hi, -1)
+        drop = np.cumsum(inside[:-1]) > 0
+        # at a trajectory's start or end the whole stop goes (no arrival / departure there)
+        at_start = first[lo]
+        at_end = last[hi]
+        drop[lo[at_start]] = True
+        drop[hi[at_end]] = True
+        cut = np.zeros(n, bool)
+        mid = ~at_start & ~at_end
+        cut[hi[mid]] = True  # the departure starts a new trip
+        report.drop("stopped", int(drop.sum()))
+        report.repair("stop_splits", int(mid.sum()))
+        out = df.with_columns(pl.Series(CUT, cut)).filter(pl.Series(~drop))
+        return out, report
+
+    def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
+        marked, report = self.mark(df)
+        out, r = GapSplitter(math.inf).apply(marked)
+        return out, report.merge(r)
+
+
+@dataclass
+class GapSplitter:
+    """Split trajectories at time gaps > `max_gap_s` (like MovingPandas' ObservationGapSplitter).
+
+    Every trajectory is renamed `f"{traj_id}_{k}"`, k = 0, 1, ... (also when it is not split, so
+    ids are uniform). Drops nothing; `repaired["gap_splits"]` counts the cuts. The id before
+    the split is kept in column SOURCE_ID (``source_traj_id``; a table that has it keeps its
+    own: cleaning twice still names the user's id), so results join back to the user's ids.
+    """
+
+    max_gap_s: float = 300.0
+
+    def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
+        report = _report(df)
+        gap = ~_FIRST.fill_null(True) & ((pl.col("t") - pl.col("t").shift(1)) > self.max_gap_s)
+        cut = gap | pl.col(CUT) if CUT in df.columns else gap  # StopSplitter.mark's cuts too
+        k = cut.cast(pl.Int64).cum_sum().over("traj_id")
+        if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
+            df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))
+        out = df.with_columns(gap.alias("_gap"), k.alias("_k"))
+        report.repair("gap_splits", int(out["_gap"].sum()))
+        out = out.with_columns(
+            pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col("_k").cast(pl.Utf8)).alias(
+                "traj_id"
+            )
+        ).drop("_gap", "_k", CUT, strict=False)
+        # "a_10" sorts before "a_2": restore (traj_id, t) order.
+        return out.sort(["traj_id", "t"], maintain_order=True), report

@@ -1,0 +1,156 @@
+""" "Went dark": reporting gaps while under way, between the pieces of one trajectory.
+
+Ingest's gap split (``--max-gap-s``, 30 min by default) cuts a track at a silence, so the
+silence itself belongs to no trajectory and no per-trajectory score can see it: a ship that
+switches its AIS off for an hour between two ordinary stretches scores as two ordinary
+trajectories. The pieces share ``source_traj_id`` (the id before the split); this module
+pairs each piece with the next one of the same source and reports the gap between them when
+the mover was under way: moving at ``moving_mps`` or more just before it went silent, or over
+the gap itself (it reappeared far from where it fell silent).
+
+    gaps = dark_gaps(points)     # one row per gap: traj_id (the piece that went dark),
+                                 # next_traj_id, gap_start_t, gap_end_t, gap_s, distance_m,
+                                 # implied_speed_mps, speed_before_mps, lat, lon, explanation
+
+Stores written before ``source_traj_id`` existed name their pieces ``{id}_{k}`` (the gap
+splitter's ids): when every id has that form and the pieces of each prefix follow each other in
+time in the order of k, the part before the last ``_`` is the source.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.geometry import haversine
+from trajlm.data.schema import SOURCE_ID
+
+MOVING_MPS = 1.0  # ~2 kn / 3.6 km/h: under way, not drifting at anchor or parked with jitter
+KNOT_MPS = 1852.0 / 3600.0
+GAP_COLUMNS = {"traj_id": pl.Utf8, "next_traj_id": pl.Utf8, "source_traj_id": pl.Utf8,
+               "gap_start_t": pl.Int64, "gap_end_t": pl.Int64, "gap_s": pl.Float64,
+               "distance_m": pl.Float64, "implied_speed_mps": pl.Float64,
+               "speed_before_mps": pl.Float64, "lat": pl.Float64, "lon": pl.Float64,
+               "explanation": pl.Utf8}  # fmt: skip
+
+
+def source_ids(points: pl.DataFrame) -> pl.Series | None:
+    """Each row's source id: column SOURCE_ID, else the ``{id}_{k}`` prefix when every id has
+    that form (pieces of an older store); None when neither."""
+    if SOURCE_ID in points.columns:
+        return points[SOURCE_ID].cast(pl.Utf8)
+    ids = points["traj_id"].cast(pl.Utf8)
+    if not len(ids) or not ids.str.contains(r"^.+_\d+$").all():
+        return None
+    src = ids.str.replace(r"_\d+$", "")
+    # gap-split pieces follow each other in time in the order of k; ids such as "bus_12" of
+    # trajectories that overlap in time are not pieces of one track
+    span = pl.DataFrame({"src": src, "k": ids.str.extract(r"_(\d+)$").cast(pl.Int64),
+                         "t": points["t"]}).group_by("src", "k").agg(
+        pl.col("t").min().alias("t0"), pl.col("t").max().alias("t1")).sort("src", "k")  # fmt: skip
+    same = span["src"] == span["src"].shift(1)
+    ordered = (span["t0"] > span["t1"].shift(1)) | ~same.fill_null(False)
+    return src if ordered.fill_null(True).all() else None
+
+
+def _speed(kmh_mps: float) -> str:
+    return f"{3.6 * kmh_mps:.0f} km/h, {kmh_mps / KNOT_MPS:.1f} kn"
+
+
+def _sentence(gap_s: float, dist: float, v_gap: float, v_before: float, when: str,
+              nxt: str) -> str:  # fmt: skip
+    from trajlm.reason.explain import _distance, _duration
+
+    return (
+        f"went dark {_duration(gap_s)} from {when} while under way at {_speed(v_before)}: "
+        f"reappeared {_distance(dist)} away as {nxt!r}, {_speed(v_gap)} implied over the gap"
+    )
+
+
+def dark_gaps(
+    points: pl.DataFrame,
+    moving_mps: float = MOVING_MPS,
+    min_gap_s: float = 0.0,
+    tz: str | None = None,
+) -> pl.DataFrame:
+    """The reporting gaps between consecutive pieces of one source trajectory while under way
+    (``moving_mps`` just before the gap, over its last 3 steps, or over the gap itself),
+    at least ``min_gap_s`` long; columns GAP_COLUMNS, longest gap first. ``points``: canonical
+    table (traj_id, t, lat, lon[, source_traj_id]); clock times in ``tz`` (UTC when None)."""
+    from trajlm.reason.explain import _when_where
+
+    src = source_ids(points)
+    if src is None or len(points) == 0:
+        return pl.DataFrame(schema=GAP_COLUMNS)
+    df = points.select("traj_id", "t", "lat", "lon").with_columns(src.alias("_src"))
+    df = df.with_columns(pl.col("traj_id").cast(pl.Utf8)).sort(["traj_id", "t"])
+    # per piece: first / last point, and the point 3 steps before its last (speed before)
+    per = df.group_by("traj_id", maintain_order=True).agg(
+        pl.col("_src").first(),
+        pl.col("t").first().alias("t0"), pl.col("lat").first().alias("lat0"),
+        pl.col("lon").first().alias("lon0"),
+        pl.col("t").last().alias("t1"), pl.col("lat").last().alias("lat1"),
+        pl.col("lon").last().alias("lon1"),
+        pl.col("t").tail(4).first().alias("tb"), pl.col("lat").tail(4).first().alias("latb"),
+        pl.col("lon").tail(4).first().alias("lonb"),
+    ).sort(["_src", "t0"])  # fmt: skip
+    same = per["_src"] == per["_src"].shift(-1)
+    nxt = per.shift(-1)
+    pair = per.with_columns(
+        next_traj_id=nxt["traj_id"], t_next=nxt["t0"], lat_next=nxt["lat0"], lon_next=nxt["lon0"]
+    ).filter(same.fill_null(False))
+    if len(pair) == 0:
+        return pl.DataFrame(schema=GAP_COLUMNS)
+    g = {c: pair[c].to_numpy() for c in pair.columns}
+    gap_s = (g["t_next"] - g["t1"]).astype(np.float64)
+    dist = haversine(g["lat1"], g["lon1"], g["lat_next"], g["lon_next"])
+    v_gap = dist / np.maximum(gap_s, 1.0)
+    d_before = haversine(g["latb"], g["lonb"], g["lat1"], g["lon1"])
+    dt_before = (g["t1"] - g["tb"]).astype(np.float64)
+    v_before = np.where(dt_before > 0, d_before / np.maximum(dt_before, 1.0), 0.0)
+    keep = ((v_before >= moving_mps) | (v_gap >= moving_mps)) & (gap_s >= min_gap_s) & (gap_s > 0)
+    rows = np.flatnonzero(keep)
+    text = [
+        _sentence(
+            gap_s[i],
+            dist[i],
+            v_gap[i],
+            v_before[i],
+            _when_where(tz, int(g["t1"][i]), float(g["lat1"][i]), float(g["lon1"][i])),
+            str(g["next_traj_id"][i]),
+        )  # fmt: skip
+        for i in rows
+    ]
+    out = pl.DataFrame(
+        {
+            "traj_id": g["traj_id"][rows], "next_traj_id": g["next_traj_id"][rows],
+            "source_traj_id": g["_src"][rows], "gap_start_t": g["t1"][rows],
+            "gap_end_t": g["t_next"][rows], "gap_s": gap_s[rows], "distance_m": dist[rows],
+            "implied_speed_mps": v_gap[rows], "speed_before_mps": v_before[rows],
+            "lat": g["lat1"][rows], "lon": g["lon1"][rows], "explanation": text,
+        },
+        schema=GAP_COLUMNS,
+    )  # fmt: skip
+    return out.sort("gap_s", descending=True)
+
+
+def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: str | None
+                    ) -> pl.DataFrame:  # fmt: skip
+    """``out`` plus ``dark_gap_s`` (the reporting gap while under way after the trajectory,
+    before the next piece of the same source: anomaly_gaps.dark_gaps; null: none). With
+    ``explain`` a trajectory the model does not flag that went dark is of kind "went_dark"
+    with the gap's sentence; a flagged one keeps its kind and the sentence is added."""
+    gaps = dark_gaps(points, tz=tz)
+    out = out.join(gaps.select("traj_id", dark_gap_s="gap_s", _dark="explanation"),
+                   on="traj_id", how="left")  # fmt: skip
+    if explain:
+        dark = pl.col("_dark").is_not_null()
+        quiet = dark & ~pl.col("is_anomaly")
+        out = out.with_columns(
+            kind=pl.when(quiet).then(pl.lit("went_dark")).otherwise(pl.col("kind")),
+            explanation=pl.when(quiet).then(pl.col("_dark"))
+            .when(dark).then(pl.concat_str(pl.col("explanation"), pl.lit("; then "),
+                                           pl.col("_dark")))
+            .otherwise(pl.col("explanation")),
+        )  # fmt: skip
+    return out.drop("_dark")
