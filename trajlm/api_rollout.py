@@ -187,3 +187,81 @@ def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.nda
             "the whole track with predict(steps=N) (--steps N)"
         )
     return f"NaN where no position can be given: {'; '.join(parts)}"
+
+
+# ------------------------------------------------------------- reported speed and course
+
+# Weight of dead reckoning (last reported speed and course, eval/dead_reckoning.py) mixed into
+# the model's positions at asked times when the query carries a reported speed and course
+# (session 16, sogcog; chosen on generated val data: docs/data.md "Session 16 (sogcog)").
+DR_WEIGHT = 1.0
+
+
+def with_reported_motion(
+    out: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
+    asked: np.ndarray | None, weight: float,
+) -> pl.DataFrame:  # fmt: skip
+    """The model's positions at asked times (``out``: traj_id, step, t, lat, lon, std_m over
+    the (B, m) grid of ``ahead``, filtered by ``asked``) mixed with dead reckoning where the
+    trajectory (``df``, canonical, the full history) has a reported speed and course: (1 -
+    weight) * model + weight * dead reckoning; a position the model could not give (NaN,
+    beyond its rollout) is dead reckoning's. ``out`` as it is without the columns or with
+    weight 0."""
+    from trajlm.eval.dead_reckoning import dead_reckon, has_motion
+
+    if not weight or not has_motion(df) or out.height == 0:
+        return out
+    lat, lon, has = dead_reckon(df, ahead)
+    keep = np.ones(ahead.shape, bool) if asked is None else asked
+    mask = (np.broadcast_to(has[:, None], ahead.shape) & keep)[keep]  # over out's rows
+    m_lat, m_lon = out["lat"].to_numpy().copy(), out["lon"].to_numpy().copy()
+    d_lat, d_lon = lat[keep], lon[keep]
+    nan = ~np.isfinite(m_lat)
+    w = np.where(nan, 1.0, float(weight))
+    dlon = (d_lon - np.where(nan, d_lon, m_lon) + 180.0) % 360.0 - 180.0
+    new_lat = np.where(nan, d_lat, (1 - w) * m_lat + w * d_lat)
+    new_lon = (np.where(nan, d_lon, m_lon + w * dlon) + 180.0) % 360.0 - 180.0
+    return out.with_columns(
+        lat=pl.Series(np.where(mask, new_lat, m_lat)),
+        lon=pl.Series(np.where(mask, new_lon, m_lon)),
+    )
+
+
+class AtTimes:
+    """A harness model (``eval.protocol`` TaskModel holding ``.model``) answering at asked
+    times as ``TrajLM.predict(seconds_ahead=...)`` does (``--horizon-s``); ``dead_reckoning``
+    as ``TrajLM.dead_reckoning`` (0: positions only)."""
+
+    def __init__(self, inner, name: str, dead_reckoning: float = DR_WEIGHT) -> None:
+        self.model, self.name, self.dead_reckoning = inner.model, name, dead_reckoning
+
+    def predict_at(self, hist: pl.DataFrame, ahead: np.ndarray) -> np.ndarray:
+        from trajlm.api import TrajLM
+
+        lm = TrajLM(self.model)
+        lm.dead_reckoning = self.dead_reckoning
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # coverage notes per window: not the table's
+            out = lm.predict(hist, seconds_ahead=[float(a) for a in ahead[0]])
+        order = hist.group_by("traj_id", maintain_order=True).len()["traj_id"]
+        out = out.sort("traj_id", "step")
+        idx = {v: i for i, v in enumerate(order.to_list())}
+        m = ahead.shape[1]
+        got = np.full((len(order), m, 2), np.nan)
+        rows = np.array([idx[v] for v in out["traj_id"].to_list()])
+        got[rows, out["step"].to_numpy() - 1] = out.select("lat", "lon").to_numpy()
+        return got
+
+
+def at_times_models(predictors: list, motion: bool = True) -> list:
+    """The predictors holding a model as ``AtTimes``; with ``motion`` each also once as
+    "<name> (positions only)" (dead reckoning off). Others are kept as they are."""
+    out = []
+    for p in predictors:
+        if getattr(p, "model", None) is None:
+            out.append(p)
+            continue
+        out.append(AtTimes(p, p.name))
+        if motion and DR_WEIGHT:
+            out.append(AtTimes(p, f"{p.name} (positions only)", 0.0))
+    return out

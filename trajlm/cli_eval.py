@@ -187,6 +187,26 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
             )
 
 
+def parse_horizons(spec: str | None, task: str, shifts, max_gap_s: float) -> tuple[float, ...]:
+    """--horizon-s "60,300,600" -> (60.0, 300.0, 600.0); () when not given."""
+    from trajlm._safety import UserError
+
+    if spec is None:
+        return ()
+    if task != "predict" or shifts:
+        raise UserError(
+            f"--horizon-s is implemented for --task predict without --shift, not {task!r}"
+        )
+    try:
+        out = tuple(float(x) for x in spec.split(",") if x.strip())
+    except ValueError:
+        out = ()
+    if not out or min(out) <= 0 or not max_gap_s > 0:
+        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600 "
+                        f"(and --max-gap-s > 0, got {max_gap_s})")  # fmt: skip
+    return out
+
+
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
 
 
@@ -213,6 +233,8 @@ def run_eval_command(
     network: Path | None = None,
     score_on: str = "test",
     classes: str = "modes",
+    horizon_s: str | None = None,
+    max_gap_s: float = 60.0,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -235,6 +257,7 @@ def run_eval_command(
         raise UserError(f"--seeds must be >= 1, got {seeds}")
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
+    horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)
     for spec in shifts or ():
         try:
             parse_shift(spec)
@@ -343,8 +366,15 @@ def run_eval_command(
 
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
-        result = run_eval(df, task, models=(*predictors, *roads), seeds=tuple(range(seeds)),
-                          verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
+        scored = predictors
+        if horizons:  # models answer at times, as TrajLM.predict(seconds_ahead=) does
+            from trajlm.api_rollout import at_times_models
+            from trajlm.eval.dead_reckoning import has_motion
+
+            scored = at_times_models(predictors, has_motion(df))
+        result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
+                          verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
+                          max_gap_s=max_gap_s)  # fmt: skip
         for note in result.meta.get("skipped", []):  # e.g. no val trip to tune kNN on
             console.print(f"note: {note}", markup=False, highlight=False)
     if task not in ("classify", "similarity"):
@@ -380,7 +410,7 @@ def run_eval_command(
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
-    result.meta["task_definition"] = TASK_DEFINITIONS[task]
+    result.meta["task_definition"] = TASK_DEFINITIONS["predict_horizon" if horizons else task]
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so
