@@ -194,7 +194,7 @@ def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.nda
 # Weight of dead reckoning (last reported speed and course, eval/dead_reckoning.py) mixed into
 # the model's positions at asked times when the query carries a reported speed and course
 # (session 16, sogcog; chosen on generated val data: docs/data.md "Session 16 (sogcog)").
-DR_WEIGHT = 1.0
+DR_WEIGHT = 0.9
 
 
 def with_reported_motion(
