@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
+from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.leak import could_have_seen
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
@@ -187,26 +188,6 @@ def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
             )
 
 
-def parse_horizons(spec: str | None, task: str, shifts, max_gap_s: float) -> tuple[float, ...]:
-    """--horizon-s "60,300,600" -> (60.0, 300.0, 600.0); () when not given."""
-    from trajlm._safety import UserError
-
-    if spec is None:
-        return ()
-    if task != "predict" or shifts:
-        raise UserError(
-            f"--horizon-s is implemented for --task predict without --shift, not {task!r}"
-        )
-    try:
-        out = tuple(float(x) for x in spec.split(",") if x.strip())
-    except ValueError:
-        out = ()
-    if not out or min(out) <= 0 or not max_gap_s > 0:
-        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600 "
-                        f"(and --max-gap-s > 0, got {max_gap_s})")  # fmt: skip
-    return out
-
-
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
 
 
@@ -257,7 +238,7 @@ def run_eval_command(
         raise UserError(f"--seeds must be >= 1, got {seeds}")
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
-    horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)
+    horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)  # eval/horizon.py
     for spec in shifts or ():
         try:
             parse_shift(spec)
@@ -368,7 +349,7 @@ def run_eval_command(
     else:
         scored = predictors
         if horizons:  # models answer at times, as TrajLM.predict(seconds_ahead=) does
-            from trajlm.api_rollout import at_times_models
+            from trajlm.api_horizon import at_times_models
             from trajlm.eval.dead_reckoning import has_motion
 
             scored = at_times_models(predictors, has_motion(df))

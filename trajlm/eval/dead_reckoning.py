@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from sklearn.base import BaseEstimator
 
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps
 from trajlm.data.column_names import motion_columns, reported_motion
 from trajlm.errors import TrajlmInputError, warn_at_caller
-from trajlm.eval.baselines import PredictionBaseline
 
 R_EARTH = 6371008.8  # metres (mean radius, as eval.metrics.haversine)
 
@@ -93,7 +94,7 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
     return out_lat, out_lon, has
 
 
-class DeadReckoning(PredictionBaseline):
+class DeadReckoning(BaseEstimator):
     """Last reported speed over ground and course, continued on a great circle (module doc).
 
     Frame path only (the harness's `--horizon-s` rows call ``dead_reckon`` with the test
@@ -103,11 +104,20 @@ class DeadReckoning(PredictionBaseline):
 
     name = "dead reckoning [time]"
 
-    def _extrapolate(self, xy, lengths, k, t, t_future):
-        raise TrajlmInputError(
-            "DeadReckoning reads reported speed and course, which a position array does not "
-            "carry; give a DataFrame with them (sog_kn or sog_mps, cog_deg)"
-        )
+    def fit(self, train_df: Any = None, **columns: Any) -> DeadReckoning:
+        """Nothing to learn."""
+        return self
+
+    def predict(self, data: Any, *, steps: int = 5, **columns: Any) -> Any:
+        """A frame -> its next ``steps`` points per trajectory (traj_id, step, t, lat, lon,
+        std_m NaN in the caller's kind), at each trajectory's last sampling interval."""
+        if isinstance(data, np.ndarray):
+            raise TrajlmInputError(
+                "DeadReckoning reads reported speed and course, which a position array does "
+                "not carry; give a DataFrame with them (sog_kn or sog_mps, cog_deg)"
+            )
+        check_keywords("DeadReckoning.predict", columns, COLUMN_KEYWORDS)
+        return self._predict_frame(data, check_steps(steps, "DeadReckoning.predict"), columns)
 
     def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
         from trajlm.data.coerce import coerce

@@ -172,3 +172,23 @@ def evaluate_horizons(methods: list, task: HorizonTask, timed) -> list[dict]:
                          "n_trajectories": int((cnt > 0).sum()), "n_points": int(good.sum()),
                          "fit_s": 0.0, "predict_s": float(times[m.name]), "_per_traj": per})  # fmt: skip
     return rows
+
+
+def parse_horizons(spec: str | None, task: str, shifts, max_gap_s: float) -> tuple[float, ...]:
+    """--horizon-s "60,300,600" -> (60.0, 300.0, 600.0); () when not given."""
+    from trajlm._safety import UserError
+
+    if spec is None:
+        return ()
+    if task != "predict" or shifts:
+        raise UserError(
+            f"--horizon-s is implemented for --task predict without --shift, not {task!r}"
+        )
+    try:
+        out = tuple(float(x) for x in spec.split(",") if x.strip())
+    except ValueError:
+        out = ()
+    if not out or min(out) <= 0 or not max_gap_s > 0:
+        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600 "
+                        f"(and --max-gap-s > 0, got {max_gap_s})")  # fmt: skip
+    return out
