@@ -358,6 +358,9 @@ def run_eval_command(
                           max_gap_s=max_gap_s)  # fmt: skip
         for note in result.meta.get("skipped", []):  # e.g. no val trip to tune kNN on
             console.print(f"note: {note}", markup=False, highlight=False)
+        if hw := result.meta.get("horizon_windows"):  # --horizon-s: windows scored / skipped
+            console.print(f"windows: {hw['n_windows']}; skipped: {hw['skipped']}", markup=False,
+                          highlight=False, soft_wrap=True)  # fmt: skip
     if task not in ("classify", "similarity"):
         _warn_selector_library(predictors, df, console)
     # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
