@@ -47,10 +47,10 @@ from trajlm.api_inputs import (
 from trajlm.api_pretrained import Pretrained
 from trajlm.api_rollout import (
     DR_WEIGHT,
+    at_times_with_motion,
     history_interval,
     predict_chunked,
     thin_history,
-    with_reported_motion,
 )
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -193,8 +193,8 @@ class TrajLM(Pretrained, TaskChecks):
             df = thin_history(df, history_interval(self.model))  # (session 15, maritime)
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
-        out = self._predict_at(df, last_t, req, k, valid)
-        out = with_reported_motion(out, full, last_t, req, valid, self.dead_reckoning)
+        out = at_times_with_motion(lambda: self._predict_at(df, last_t, req, k, valid), full,
+                                   last_t, req, valid, self.dead_reckoning)  # fmt: skip
         return from_canonical(out, layout=layout)
 
     # -------------------------------------------------------------------------- recover

@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps
 from trajlm.data.column_names import motion_columns, reported_motion
+from trajlm.data.geometry import haversine
 from trajlm.errors import TrajlmInputError, warn_at_caller
 
 R_EARTH = 6371008.8  # metres (mean radius, as eval.metrics.haversine)
@@ -92,6 +93,44 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
         out_lat[~has] = lat[e][:, None] + vlat[:, None] * a
         out_lon[~has] = (lon[e][:, None] + vlon[:, None] * a + 180.0) % 360.0 - 180.0
     return out_lat, out_lon, has
+
+
+def backtest_spread(
+    df: pl.DataFrame, ahead: np.ndarray, origins: int = 64, fixes: int = 256
+) -> np.ndarray:
+    """Dead reckoning's own error on each trajectory's history, as a 1-sigma spread (metres) at
+    `ahead` (B, m) seconds (``df`` canonical, as ``dead_reckon``): from up to ``origins``
+    reports among its last ``fixes`` fixes, each later fix's distance from where dead reckoning
+    put it; per asked a, the RMS over the pairs whose lag tau lies in [a/2, a] of the distance
+    scaled by a / tau (the longest lags, tau >= half the longest, when none does). NaN for a
+    trajectory with no report followed by a fix. A loop over trajectories (O(origins x fixes))."""
+    sog, cog = reported_motion(df)
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    start = np.r_[0, end[:-1] + 1]
+    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    ahead = np.asarray(ahead, np.float64)
+    out = np.full(ahead.shape, np.nan)
+    for b, (s, e) in enumerate(zip(start, end, strict=True)):
+        s = max(s, e - fixes + 1)
+        o = s + np.flatnonzero(np.isfinite(sog[s:e]) & np.isfinite(cog[s:e]))  # not the last fix
+        if len(o) == 0:
+            continue
+        o = o[np.unique(np.linspace(0, len(o) - 1, min(origins, len(o))).astype(int))]
+        j = np.arange(s, e + 1)
+        tau = t[j][None, :] - t[o][:, None]  # (origins, fixes)
+        ok = tau > 0
+        la, lo = destination(
+            lat[o][:, None], lon[o][:, None], cog[o][:, None], sog[o][:, None] * tau
+        )
+        err, tau = haversine(la, lo, lat[j][None, :], lon[j][None, :])[ok], tau[ok]
+        if len(tau) == 0:
+            continue
+        for i, a in enumerate(ahead[b]):
+            sel = (tau >= a / 2) & (tau <= a)
+            sel = sel if sel.any() else tau >= tau.max() / 2
+            out[b, i] = float(np.sqrt(np.mean((err[sel] * a / tau[sel]) ** 2)))
+    return out
 
 
 class DeadReckoning(BaseEstimator):
