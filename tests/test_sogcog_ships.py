@@ -59,7 +59,9 @@ def test_backtest_spread_grows_with_the_turn_and_the_horizon():
     from trajlm.data.coerce import coerce
     from trajlm.eval.dead_reckoning import backtest_spread
 
-    ships = pd.concat([_ship(1, 12.0, 10.0, 10.0, noise_m=2.0), _ship(2, 12.0, 10.0, 10.0, turn=3.0)])
+    ships = pd.concat(
+        [_ship(1, 12.0, 10.0, 10.0, noise_m=2.0), _ship(2, 12.0, 10.0, 10.0, turn=3.0)]
+    )
     df, _ = coerce(pl.from_pandas(ships), traj_col="MMSI", time_col="BaseDateTime")
     s = backtest_spread(df, np.array([[60.0, 300.0, 900.0]] * 2))
     assert (s[0] < 10).all(), s  # straight: GPS noise only
