@@ -49,6 +49,8 @@ LAYERS[-1].add("api_inputs")  # the API's times and origin/destination points (o
 LAYERS[-1].add("cli_tasks")  # `trajlm recover`, `trajlm travel-time` on a user's file
 LAYERS[-1].add("api_rollout")  # positions at asked times from a rollout (out of api.py)
 LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of api.py)
+LAYERS[-1].add("api_horizon")  # eval --horizon-s: models at asked times (session 16)
+LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (out of cli_eval)
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -45,7 +45,13 @@ from trajlm.api_inputs import (
     single_point_line,
 )
 from trajlm.api_pretrained import Pretrained
-from trajlm.api_rollout import history_interval, predict_chunked, thin_history
+from trajlm.api_rollout import (
+    DR_WEIGHT,
+    at_times_with_motion,
+    history_interval,
+    predict_chunked,
+    thin_history,
+)
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import Layout, coerce, recovery_input, trajectory_numbers
@@ -90,6 +96,9 @@ class TrajLM(Pretrained, TaskChecks):
         self.device, self.path = device, path
         self.threads = _choose_threads(self.model, threads) if device == "cpu" else None
         self.projection = NormStats.from_dict(model.config.stats).projection
+        # at_times / seconds_ahead on a query with reported speed and course: weight of dead
+        # reckoning mixed into the model's positions (api_rollout.DR_WEIGHT; 0 = positions only)
+        self.dead_reckoning = DR_WEIGHT
 
     @property
     def config(self) -> Any:
@@ -179,11 +188,14 @@ class TrajLM(Pretrained, TaskChecks):
         if ids is not None:  # times per trajectory: only those asked are predicted
             df = df.filter(pl.col("traj_id").is_in(ids))
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))
+        full = df  # reported speed / course read from the last fix (session 16, sogcog)
         if not getattr(self.config, "time_query", False):  # a rollout: at the training step
             df = thin_history(df, history_interval(self.model))  # (session 15, maritime)
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
-        return from_canonical(self._predict_at(df, last_t, req, k, valid), layout=layout)
+        out = at_times_with_motion(lambda: self._predict_at(df, last_t, req, k, valid), full,
+                                   last_t, req, valid, self.dead_reckoning)  # fmt: skip
+        return from_canonical(out, layout=layout)
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()

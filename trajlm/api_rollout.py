@@ -187,3 +187,74 @@ def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.nda
             "the whole track with predict(steps=N) (--steps N)"
         )
     return f"NaN where no position can be given: {'; '.join(parts)}"
+
+
+# ------------------------------------------------------------- reported speed and course
+
+# Weight of dead reckoning (last reported speed and course, eval/dead_reckoning.py) mixed into
+# the model's positions at asked times when the query carries a reported speed and course
+# (session 16, sogcog; chosen on generated val data: docs/data.md "Session 16 (sogcog)").
+DR_WEIGHT = 0.9
+
+
+def with_reported_motion(
+    out: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
+    asked: np.ndarray | None, weight: float,
+) -> pl.DataFrame:  # fmt: skip
+    """The model's positions at asked times (``out``: traj_id, step, t, lat, lon, std_m over
+    the (B, m) grid of ``ahead``, filtered by ``asked``) mixed with dead reckoning where the
+    trajectory (``df``, canonical, the full history) has a reported speed and course: (1 -
+    weight) * model + weight * dead reckoning; a position the model could not give (NaN,
+    beyond its rollout) is dead reckoning's. ``std_m`` is mixed the same way with dead
+    reckoning's own error on the trajectory's history (``backtest_spread``; the model's where
+    that is NaN). ``out`` as it is without the columns or with weight 0."""
+    from trajlm.eval.dead_reckoning import backtest_spread, dead_reckon, has_motion
+
+    if not weight or not has_motion(df) or out.height == 0:
+        return out
+    lat, lon, has = dead_reckon(df, ahead)
+    spread = backtest_spread(df, ahead)
+    keep = np.ones(ahead.shape, bool) if asked is None else asked
+    mask = (np.broadcast_to(has[:, None], ahead.shape) & keep)[keep]  # over out's rows
+    m_lat, m_lon = out["lat"].to_numpy().copy(), out["lon"].to_numpy().copy()
+    d_lat, d_lon = lat[keep], lon[keep]
+    nan = ~np.isfinite(m_lat)
+    w = np.where(nan, 1.0, float(weight))
+    dlon = (d_lon - np.where(nan, d_lon, m_lon) + 180.0) % 360.0 - 180.0
+    new_lat = np.where(nan, d_lat, (1 - w) * m_lat + w * d_lat)
+    new_lon = (np.where(nan, d_lon, m_lon + w * dlon) + 180.0) % 360.0 - 180.0
+    m_std, d_std = out["std_m"].to_numpy().astype(np.float64), spread[keep]
+    m_std = np.where(np.isfinite(m_std), m_std, d_std)
+    new_std = np.where(np.isfinite(d_std), (1 - w) * m_std + w * d_std, m_std)
+    return out.with_columns(
+        lat=pl.Series(np.where(mask, new_lat, m_lat)),
+        lon=pl.Series(np.where(mask, new_lon, m_lon)),
+        std_m=pl.Series(np.where(mask, new_std, out["std_m"].to_numpy())),
+    )
+
+
+def at_times_with_motion(
+    predict_at, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
+    asked: np.ndarray | None, weight: float,
+) -> pl.DataFrame:  # fmt: skip
+    """``predict_at()`` (the model's positions at asked times) through ``with_reported_motion``.
+    Its "NaN where no position can be given" warning is dropped when dead reckoning filled
+    every such position, and says how many remain otherwise (trajectories without a report);
+    other warnings pass as they were raised."""
+    from trajlm.eval.dead_reckoning import has_motion
+
+    if not weight or not has_motion(df):
+        return predict_at()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # the caller's filters apply on the replay
+        out = predict_at()
+    mixed = with_reported_motion(out, df, last, ahead, asked, weight)
+    left = int(mixed["lat"].is_nan().sum()) if mixed.height else 0
+    for w in caught:
+        msg = str(w.message)
+        if msg.startswith("NaN where no position can be given"):
+            if not left:
+                continue
+            msg += f" ({left} remain NaN: dead reckoning filled those with a reported speed and course)"
+        warnings.warn_explicit(msg, w.category, w.filename, w.lineno)
+    return mixed

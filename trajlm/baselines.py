@@ -4,6 +4,7 @@
     trajlm.baselines.KNNContinuation(n_neighbors=20).fit(train).predict(df, steps=5)
     trajlm.baselines.LinearInterpolation().predict(df_with_gaps)     # same layout as recover
     trajlm.baselines.predict_at(ConstantVelocity(), df, seconds_ahead=[30, 60])  # at times
+    trajlm.baselines.DeadReckoning().predict(ais_df, steps=5)  # reported SOG / COG (session 16)
 
 Prediction and recovery baselines take any frame ``trajlm.data.coerce`` reads; the evaluation
 harness calls the same objects with arrays (see trajlm/eval/baselines.py).
@@ -33,10 +34,12 @@ from trajlm.eval.baselines import (
     LinearInterpolation,
     LinearRegressionTTE,
 )
+from trajlm.eval.dead_reckoning import DeadReckoning
 
 __all__ = [
     "ConstantVelocity",
     "CubicSplineInterpolation",
+    "DeadReckoning",
     "DistanceOverMeanSpeed",
     "GapSwitchedInterpolation",
     "GradientBoostingTTE",
@@ -81,6 +84,8 @@ def predict_at(
         order = {i: n for n, i in enumerate(ids)}
         rows = [order[i] for i in last["traj_id"].to_list()]
         ahead, asked = ahead[rows], asked[rows]
+    if hasattr(estimator, "predict_times"):  # answers at times itself (DeadReckoning)
+        return from_canonical(estimator.predict_times(df, last, ahead, asked), layout=layout)
     dt = df.select(pl.col("t").diff().over("traj_id").alias("dt")).to_series().drop_nulls()
     dt = max(1.0, float(dt.filter(dt > 0).min())) if (dt > 0).any() else 1.0
     k = int(min(max_steps, max(1, math.ceil(np.nanmax(ahead) / dt) + 1)))

@@ -178,6 +178,17 @@ def evaluate(
         help="classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
         "store's own labels, as written).",
     ),
+    horizon_s: str = typer.Option(
+        None,
+        "--horizon-s",
+        help="predict: score at these seconds after each window's last "
+        "fix, e.g. 60,300,600 (windows of 10 min history; docs/data.md, session 16).",
+    ),
+    max_gap_s: float = typer.Option(
+        60.0,
+        "--max-gap-s",
+        help="--horizon-s: truth interpolated between fixes at most this far apart.",
+    ),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -192,7 +203,8 @@ def evaluate(
     run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
                      overwrite=overwrite, threads=threads, shifts=shift,
                      holdout_by=holdout_by, context=context, network=network,
-                     score_on=score_on, classes=classes)  # fmt: skip
+                     score_on=score_on, classes=classes, horizon_s=horizon_s,
+                     max_gap_s=max_gap_s)  # fmt: skip
 
 
 app.command("finetune")(cli_finetune.finetune)  # trajlm/cli_finetune.py

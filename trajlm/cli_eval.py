@@ -12,8 +12,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from trajlm.cli_eval_notes import horizon_models, print_run_notes, warn_coverage
 from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
-from trajlm.eval.leak import could_have_seen
+from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
 from trajlm.eval.task_definitions import TASK_DEFINITIONS
@@ -156,37 +157,6 @@ def _resplit(df, by: str):
     return df.drop("split").join(idx, on="traj_id", how="left")
 
 
-def _warn_coverage(predictors, df, split_by: str, console: Console) -> None:
-    """Name every feature of the test split outside a model's training coverage, and a split
-    rule that differs from the one the model was trained under (its test trips may be seen)."""
-    import polars as pl
-
-    from trajlm.model.coverage import coverage_warnings, load_coverage
-
-    test = df.filter(pl.col("split") == "test")
-    for p in predictors:
-        model = getattr(p, "model", None)
-        cov = load_coverage(model) if model is not None else None
-        if not cov:
-            continue
-        trained_on = cov.get("split_by", "time")
-        if trained_on == "per-source":  # a corpus keeps each source's own chronological split
-            trained_on = "time"
-        if trained_on != split_by and could_have_seen(cov, test):
-            console.print(
-                f"warning: {p.name} was trained on a {cov.get('split_by')!r} "
-                f"split, this evaluation uses {split_by!r}: its test trips may have been in "
-                f"training (train on `trajlm data resplit --by {split_by}`)",
-                markup=False,
-            )
-        for line in coverage_warnings(model, test):  # the model: its gate is said too
-            console.print(
-                f"warning: {p.name}: outside training coverage: {line}",
-                markup=False,
-                soft_wrap=True,
-            )
-
-
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
 
 
@@ -213,6 +183,8 @@ def run_eval_command(
     network: Path | None = None,
     score_on: str = "test",
     classes: str = "modes",
+    horizon_s: str | None = None,
+    max_gap_s: float = 60.0,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -235,6 +207,7 @@ def run_eval_command(
         raise UserError(f"--seeds must be >= 1, got {seeds}")
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
+    horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)  # eval/horizon.py
     for spec in shifts or ():
         try:
             parse_shift(spec)
@@ -319,7 +292,7 @@ def run_eval_command(
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
     if task not in ("classify", "similarity"):
-        _warn_coverage(predictors, df, holdout_by or manifest.get("split_by", "time"), console)
+        warn_coverage(predictors, df, holdout_by or manifest.get("split_by", "time"), console)
     report = manifest.get("drop_report") or {}
     console.print(
         f"store {data}: {manifest['n_trajectories']:,} trajectories, {manifest['n_points']:,} "
@@ -343,10 +316,11 @@ def run_eval_command(
 
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
-        result = run_eval(df, task, models=(*predictors, *roads), seeds=tuple(range(seeds)),
-                          verbose=False, shifts=tuple(shifts or ()))  # fmt: skip
-        for note in result.meta.get("skipped", []):  # e.g. no val trip to tune kNN on
-            console.print(f"note: {note}", markup=False, highlight=False)
+        scored = horizon_models(predictors, df, horizons)  # --horizon-s: answers at times
+        result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
+                          verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
+                          max_gap_s=max_gap_s)  # fmt: skip
+        print_run_notes(result, console)
     if task not in ("classify", "similarity"):
         _warn_selector_library(predictors, df, console)
     # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
@@ -380,7 +354,7 @@ def run_eval_command(
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
-    result.meta["task_definition"] = TASK_DEFINITIONS[task]
+    result.meta["task_definition"] = TASK_DEFINITIONS["predict_horizon" if horizons else task]
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so

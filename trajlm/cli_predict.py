@@ -196,6 +196,12 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
     if load_coverage(m) is None:  # a checkpoint without coverage: the older distance note
         io.coverage_note(m, df, source)
+    from trajlm.api_rollout import DR_WEIGHT
+    from trajlm.data.column_names import motion_columns
+
+    if DR_WEIGHT and (found := motion_columns(df.columns)):  # session 16 (sogcog)
+        io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "
+               f"{DR_WEIGHT:g} dead reckoning + {1 - DR_WEIGHT:g} model (docs/data.md)")  # fmt: skip
     try:
         return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
     except ValueError as e:

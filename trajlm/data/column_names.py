@@ -104,3 +104,48 @@ def mmsi_placeholder(field: str | None):  # -> pl.Expr | None (polars imported l
 
     v = pl.col("traj_id").cast(pl.Utf8).str.strip_chars().str.strip_chars_start("0")
     return v.is_in(list(MMSI_PLACEHOLDERS)).fill_null(False)
+
+
+# Reported motion (session 16, sogcog): speed over ground and course as the device reported
+# them (AIS SOG in knots / COG in degrees; a GPS log's speed in m/s), not speeds derived from
+# positions (clean.AddSpeed's `speed_mps`). Stores keep them as `sog_kn` or `sog_mps` and
+# `cog_deg` (schema.OPTIONAL). Normalised name -> metres per second per unit.
+KNOT_MPS = 1852.0 / 3600.0
+SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots": KNOT_MPS,
+               "speed_kn": KNOT_MPS, "speed_knots": KNOT_MPS, "speed_over_ground": KNOT_MPS,
+               "speed_over_ground_kn": KNOT_MPS, "speed_m_s": 1.0}  # fmt: skip
+COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
+SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 kn or more)
+
+
+def motion_columns(columns: list[str]) -> tuple[str, float, str] | None:
+    """(speed column, its factor to m/s, course column) of a table that has both a reported
+    speed and a course (SPEED_NAMES / COURSE_NAMES, first match in that order), else None."""
+    by_name: dict[str, str] = {}
+    for c in columns:
+        by_name.setdefault(normalised(c), c)
+    speed = next((n for n in SPEED_NAMES if n in by_name), None)
+    course = next((n for n in COURSE_NAMES if n in by_name), None)
+    if speed is None or course is None:
+        return None
+    return by_name[speed], SPEED_NAMES[speed], by_name[course]
+
+
+def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | None
+    """(sog_mps, cog_deg) float arrays over the rows of a Polars table with a reported speed and
+    course (``motion_columns``), NaN where not available (AIS 102.3 kn, COG 360 or more, a
+    negative or missing value); None when the table has no such pair of columns."""
+    import numpy as np
+    import polars as pl
+
+    found = motion_columns(df.columns)
+    if found is None:
+        return None
+    speed, factor, course = found
+    v = df[speed].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+    c = df[course].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+    limit = SOG_NOT_AVAILABLE_KN * KNOT_MPS / factor if factor != 1.0 else np.inf
+    with np.errstate(invalid="ignore"):
+        v = np.where((v >= 0) & (v < limit), v * factor, np.nan)
+        c = np.where((c >= 0) & (c < 360), c, np.nan)
+    return v, c

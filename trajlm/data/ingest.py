@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
+from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
@@ -104,6 +105,7 @@ def ingest(
     if owner is not None:
         reading["owner_column"] = owner
     columns, label = keep_label_column(paths, format, columns)
+    columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
     if label is not None:
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`

@@ -34,6 +34,11 @@ OPTIONAL: dict[str, pl.DataType] = {
     "speed_mps": pl.Float64(),
     "heading_deg": pl.Float64(),
     "source": pl.Utf8(),
+    # reported motion (session 16, sogcog): AIS SOG in knots or a log's speed in m/s, and the
+    # course over ground in degrees; "not available" codes (102.3 kn, 360 deg) read as null
+    "sog_kn": pl.Float64(),
+    "sog_mps": pl.Float64(),
+    "cog_deg": pl.Float64(),
 }
 
 # Plausible time range for GPS fixes: before 1990 there was no civil GPS.
@@ -118,8 +123,18 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
         raise TrajlmInputError(f"missing required columns {missing}; have {df.columns}")
     casts = [pl.col(c).cast(d) for c, d in {**REQUIRED, **OPTIONAL}.items() if c in df.columns]
     df = df.with_columns(casts)
+    if {"sog_kn", "sog_mps", "cog_deg"} & set(df.columns):  # reported motion: codes -> null
+        df = df.with_columns(_not_available(c) for c in ("sog_kn", "sog_mps", "cog_deg")
+                             if c in df.columns)  # fmt: skip
     rest = [c for c in df.columns if c not in REQUIRED]
     return df.select([*REQUIRED, *rest]).sort(["traj_id", "t"], maintain_order=True)
+
+
+def _not_available(column: str) -> pl.Expr:
+    """AIS "not available": SOG 102.3 kn (limit 102.25), COG 360 deg; negatives everywhere."""
+    hi = {"sog_kn": 102.25, "sog_mps": 102.25 * 1852 / 3600, "cog_deg": 360.0}[column]
+    c = pl.col(column)
+    return pl.when((c >= 0) & (c < hi)).then(c).otherwise(None).alias(column)
 
 
 @dataclass

@@ -221,6 +221,8 @@ def run_eval(
     intervals_s: tuple[float, ...] = (60.0, 120.0, 240.0),
     verbose: bool = True,
     shifts: tuple[str, ...] = (),
+    horizons_s: tuple[float, ...] = (),
+    max_gap_s: float = 60.0,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -241,7 +243,20 @@ def run_eval(
     extra: dict = {}
     rows: list[dict] = []
 
-    if task == "predict":
+    if horizons_s and (task != "predict" or shifts):
+        raise ValueError("horizons_s is implemented for --task predict without --shift")
+    if horizons_s:
+        from trajlm.eval.horizon import evaluate_horizons, horizon_methods, make_horizon_task
+
+        ht = make_horizon_task(test, tuple(horizons_s), max_gap_s=max_gap_s)
+        _need_trips(len(ht.t_last), "test", "a window of 3+ fixes and a horizon after it")
+        methods, extra["skipped"] = horizon_methods(train, test, proj)
+        extra["baselines"] = [m.name for m in methods]
+        methods += [m for m in models if hasattr(m, "predict_at")]
+        extra["horizon_windows"] = {"n_windows": len(ht.t_last), "max_gap_s": max_gap_s,
+                                    "skipped": ht.skipped}  # fmt: skip
+        rows = evaluate_horizons(methods, ht, _timed)
+    elif task == "predict":
         test_task = make_prediction_task(test, k=k)
         _need_trips(len(test_task.lengths), "test", f"{max(7, k + 2)} points to predict {k} from")
         ests = [B.ConstantVelocity(), B.LinearExtrapolation(3)]

@@ -175,7 +175,8 @@ class EvalResult:
         if best:  # which baseline the last ratio column divides by
             lines.append("")
             each = {"recover": "MAE over its hidden points", "tte": "absolute error"}.get(
-                self.task, "k-step MAE"
+                self.task,
+                "MAE at the asked horizon" if "horizon_windows" in self.meta else "k-step MAE",
             )
             lines.append(f"MAE ratios: mean over the scored trajectories of each one's {each}, "
                          "paired bootstrap 95 % CI over trajectories; strongest baseline = "

@@ -12,6 +12,12 @@ TASK_DEFINITIONS: dict[str, str] = {
         "trajectories under 7 points skipped), the next 5 points out, k = 5; `trajlm predict "
         "--holdout 5` instead predicts the last 5 points from the whole history"
     ),
+    "predict_horizon": (
+        "task (--horizon-s): windows of each test trajectory (a cut every longest horizon, "
+        "10 min of history, 3+ fixes, at most 20 per trajectory); each method's position at "
+        "last fix + h s against the fix there or the interpolation between fixes at most "
+        "--max-gap-s apart (else skipped and counted); CIs over trajectories"
+    ),
     "recover": (
         "task: the first and last points kept; random 50 %: half of the interior points hidden "
         "(one draw per --seeds); every N s: the first point of each N-second window since the "

@@ -6,11 +6,17 @@ cleaning gap splitter). Other AIS exports (e.g. Danish Maritime Authority `MMSI,
 Latitude, Longitude, SOG, COG`) read with format="csv" and a ColumnMap, e.g.
 `ColumnMap(traj_id="MMSI", t="# Timestamp", lat="Latitude", lon="Longitude",
 time_format="%d/%m/%Y %H:%M:%S", extra={"sog_kn": "SOG", "cog_deg": "COG"})`.
+
+A csv / parquet file with a reported speed and course (AIS `SOG` / `COG`, names in
+``column_names.SPEED_NAMES`` / ``COURSE_NAMES``) keeps them as `sog_kn` (or `sog_mps`) and
+`cog_deg` without options (``keep_motion_columns``; session 16): the dead-reckoning baseline
+and ``TrajLM.predict`` read them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -24,3 +30,32 @@ def iter_ais(
 ) -> Iterator[pl.DataFrame]:
     """Stream canonical chunks of whole vessel tracks from AIS CSV files."""
     yield from iter_csv(paths, columns or PRESETS["ais"], ctx, chunk_rows)
+
+
+def keep_motion_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> tuple[ColumnMap | None, tuple[str, str] | None]:
+    """csv / parquet whose first file has a reported speed and course column: the map to read
+    with, keeping them as `sog_kn` (knots) or `sog_mps` (m/s) and `cog_deg`, and the two
+    columns kept (None: none, or the map already keeps one of them)."""
+    from trajlm.data.column_names import KNOT_MPS, motion_columns
+    from trajlm.data.readers.detect import _header, rglob_follow
+
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet") or {"sog_kn", "sog_mps", "cog_deg"} & set(cm.extra):
+        return columns, None
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if first.is_dir():
+        pattern = "*.parquet" if format == "parquet" else "*.csv"
+        first = next(iter(rglob_follow(first, pattern)), first)
+    if not first.is_file() or first.suffix.lower() == ".zip":
+        return columns, None
+    found = motion_columns(_header(first, format, cm.sep) or [])
+    if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
+        return columns, None
+    speed, factor, course = found
+    name = "sog_kn" if factor == KNOT_MPS else "sog_mps"
+    return dataclasses.replace(cm, extra={**cm.extra, name: speed, "cog_deg": course}), (
+        speed,
+        course,
+    )

@@ -1,0 +1,193 @@
+"""Dead reckoning from reported speed and course (session 16, sogcog).
+
+A vessel's AIS report carries its speed over ground (SOG, knots) and course over ground (COG,
+degrees) measured by its own receiver; a GPS log's speed likewise. Continuing the last reported
+speed along the last reported course on a great circle is the physics reference for short
+horizons: on AIS ships under way it was 5-10x better than constant velocity read from the last
+two positions (session 15, maritime item 1), which no position-only method can see.
+
+    DeadReckoning().predict(df, steps=5)                       # like the other baselines
+    trajlm.baselines.predict_at(DeadReckoning(), df, seconds_ahead=[60, 300, 600])
+
+The table needs a reported speed and a course (``column_names.motion_columns``: `sog_kn` /
+`SOG` in knots or `sog_mps` in m/s, and `cog_deg` / `COG`); without them it is refused in one
+line. Per trajectory the latest row with both values is the origin (its own time and position);
+a trajectory with none falls back to constant velocity in time (its last two fixes), counted in
+``n_fallback_``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.base import BaseEstimator
+
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps
+from trajlm.data.column_names import motion_columns, reported_motion
+from trajlm.data.geometry import haversine
+from trajlm.errors import TrajlmInputError, warn_at_caller
+
+R_EARTH = 6371008.8  # metres (mean radius, as eval.metrics.haversine)
+
+
+def destination(lat: Any, lon: Any, course_deg: Any, dist_m: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The point `dist_m` metres from (lat, lon) along the great circle leaving on
+    `course_deg` (degrees clockwise from north); arrays broadcast. Longitudes in [-180, 180)."""
+    p1, l1 = np.radians(lat), np.radians(lon)
+    b, d = np.radians(course_deg), np.asarray(dist_m, np.float64) / R_EARTH
+    p2 = np.arcsin(np.sin(p1) * np.cos(d) + np.cos(p1) * np.sin(d) * np.cos(b))
+    l2 = l1 + np.arctan2(np.sin(b) * np.sin(d) * np.cos(p1), np.cos(d) - np.sin(p1) * np.sin(p2))
+    return np.degrees(p2), (np.degrees(l2) + 180.0) % 360.0 - 180.0
+
+
+def no_motion_message(columns: list[str]) -> str:
+    """The one-line refusal for a table without a reported speed and course."""
+    return (
+        "dead reckoning needs a reported speed and course (e.g. AIS SOG in knots and COG in "
+        f"degrees: columns sog_kn / SOG or sog_mps, and cog_deg / COG); the table has {columns}"
+    )
+
+
+def has_motion(df: pl.DataFrame) -> bool:
+    """Whether the table has a reported speed and course column pair."""
+    return motion_columns(df.columns) is not None
+
+
+def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions `ahead` (B, m) seconds after each trajectory's last fix (``df`` canonical,
+    sorted by traj_id, t; trajectories in order of first appearance) from the latest report with
+    a speed and a course; trajectories with none: constant velocity in time from the last two
+    fixes (held in place with one fix). Returns lat (B, m), lon (B, m) and a (B,) mask of the
+    trajectories that had a report. Raises TrajlmInputError without the columns."""
+    got = reported_motion(df)
+    if got is None:
+        raise TrajlmInputError(no_motion_message(df.columns))
+    sog, cog = got
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])  # each trajectory's last row
+    start = np.r_[0, end[:-1] + 1]
+    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    ok = np.isfinite(sog) & np.isfinite(cog)
+    # the latest row with a report at or before each row (-1: none yet in its trajectory)
+    idx = np.where(ok, np.arange(len(df)), -1)
+    idx = np.maximum.accumulate(idx)
+    src = idx[end]
+    has = src >= start
+    ahead = np.asarray(ahead, np.float64)
+    out_lat = np.empty(ahead.shape)
+    out_lon = np.empty(ahead.shape)
+    o = np.where(has, src, end)
+    dt = t[end][:, None] + ahead - t[o][:, None]
+    la, lo = destination(lat[o][:, None], lon[o][:, None], np.nan_to_num(cog[o])[:, None],
+                         np.nan_to_num(sog[o])[:, None] * dt)  # fmt: skip
+    out_lat[has], out_lon[has] = la[has], lo[has]
+    if (~has).any():  # constant velocity in time from the last two fixes
+        e, p = end[~has], np.maximum(end[~has] - 1, start[~has])
+        gap = np.maximum(t[e] - t[p], 1.0)
+        vlat = (lat[e] - lat[p]) / gap
+        dlon = (lon[e] - lon[p] + 180.0) % 360.0 - 180.0
+        vlon = dlon / gap
+        a = ahead[~has]
+        out_lat[~has] = lat[e][:, None] + vlat[:, None] * a
+        out_lon[~has] = (lon[e][:, None] + vlon[:, None] * a + 180.0) % 360.0 - 180.0
+    return out_lat, out_lon, has
+
+
+def backtest_spread(
+    df: pl.DataFrame, ahead: np.ndarray, origins: int = 64, fixes: int = 256
+) -> np.ndarray:
+    """Dead reckoning's own error on each trajectory's history, as a 1-sigma spread (metres) at
+    `ahead` (B, m) seconds (``df`` canonical, as ``dead_reckon``): from up to ``origins``
+    reports among its last ``fixes`` fixes, each later fix's distance from where dead reckoning
+    put it; per asked a, the RMS over the pairs whose lag tau lies in [a/2, a] of the distance
+    scaled by a / tau (the longest lags, tau >= half the longest, when none does). NaN for a
+    trajectory with no report followed by a fix. A loop over trajectories (O(origins x fixes))."""
+    sog, cog = reported_motion(df)
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    start = np.r_[0, end[:-1] + 1]
+    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    ahead = np.asarray(ahead, np.float64)
+    out = np.full(ahead.shape, np.nan)
+    for b, (s, e) in enumerate(zip(start, end, strict=True)):
+        s = max(s, e - fixes + 1)
+        o = s + np.flatnonzero(np.isfinite(sog[s:e]) & np.isfinite(cog[s:e]))  # not the last fix
+        if len(o) == 0:
+            continue
+        o = o[np.unique(np.linspace(0, len(o) - 1, min(origins, len(o))).astype(int))]
+        j = np.arange(s, e + 1)
+        tau = t[j][None, :] - t[o][:, None]  # (origins, fixes)
+        ok = tau > 0
+        la, lo = destination(
+            lat[o][:, None], lon[o][:, None], cog[o][:, None], sog[o][:, None] * tau
+        )
+        err, tau = haversine(la, lo, lat[j][None, :], lon[j][None, :])[ok], tau[ok]
+        if len(tau) == 0:
+            continue
+        for i, a in enumerate(ahead[b]):
+            sel = (tau >= a / 2) & (tau <= a)
+            sel = sel if sel.any() else tau >= tau.max() / 2
+            out[b, i] = float(np.sqrt(np.mean((err[sel] * a / tau[sel]) ** 2)))
+    return out
+
+
+class DeadReckoning(BaseEstimator):
+    """Last reported speed over ground and course, continued on a great circle (module doc).
+
+    Frame path only (the harness's `--horizon-s` rows call ``dead_reckon`` with the test
+    windows' reports): ``predict(df, steps=k)`` at each trajectory's last sampling interval,
+    and ``trajlm.baselines.predict_at(DeadReckoning(), df, seconds_ahead=...)``.
+    """
+
+    name = "dead reckoning [time]"
+
+    def fit(self, train_df: Any = None, **columns: Any) -> DeadReckoning:
+        """Nothing to learn."""
+        return self
+
+    def predict(self, data: Any, *, steps: int = 5, **columns: Any) -> Any:
+        """A frame -> its next ``steps`` points per trajectory (traj_id, step, t, lat, lon,
+        std_m NaN in the caller's kind), at each trajectory's last sampling interval."""
+        if isinstance(data, np.ndarray):
+            raise TrajlmInputError(
+                "DeadReckoning reads reported speed and course, which a position array does "
+                "not carry; give a DataFrame with them (sog_kn or sog_mps, cog_deg)"
+            )
+        check_keywords("DeadReckoning.predict", columns, COLUMN_KEYWORDS)
+        return self._predict_frame(data, check_steps(steps, "DeadReckoning.predict"), columns)
+
+    def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
+        from trajlm.data.coerce import coerce
+        from trajlm.data.coerce_out import from_canonical
+
+        df, layout = coerce(data, **columns)
+        last = df.group_by("traj_id", maintain_order=True).agg(
+            pl.col("t").last(), (pl.col("t").last() - pl.col("t").slice(-2, 1).first()).alias("dt")
+        )
+        dt = np.maximum(last["dt"].fill_null(1).to_numpy().astype(np.float64), 1.0)
+        ahead = dt[:, None] * np.arange(1, steps + 1)
+        out = self.predict_times(df, last, ahead)
+        return from_canonical(out, layout=layout)
+
+    def predict_times(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
+                      asked: np.ndarray | None = None) -> pl.DataFrame:  # fmt: skip
+        """Canonical rows (traj_id, step, t, lat, lon, std_m NaN) at `ahead` (B, m) seconds
+        after each trajectory's last fix (``last``: traj_id, t in df's order); ``asked`` (B, m)
+        keeps only those entries. Warns once when some trajectory had no report."""
+        lat, lon, has = dead_reckon(df, ahead)
+        self.n_fallback_ = int((~has).sum())
+        if self.n_fallback_:
+            warn_at_caller(
+                f"{self.n_fallback_} of {len(has)} trajectories have no reported speed and "
+                "course: constant velocity in time (last two fixes) for them"
+            )
+        B, m = ahead.shape
+        t = last["t"].to_numpy()[:, None] + np.rint(ahead).astype(np.int64)
+        keep = np.ones((B, m), bool) if asked is None else asked
+        return pl.DataFrame({
+            "traj_id": np.repeat(np.array(last["traj_id"].to_list(), dtype=object), m).tolist(),
+            "step": np.tile(np.arange(1, m + 1), B), "t": t.reshape(-1),
+            "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * m, np.nan),
+        }).filter(pl.Series(keep.reshape(-1)))  # fmt: skip

@@ -1,0 +1,167 @@
+"""The travel-time baselines (PROTOCOL.md), split out of ``baselines.py`` (session 16) and
+re-exported there: an O-D table's features, distance / mean speed, linear regression and
+gradient boosting, each a scikit-learn estimator (``fit(train_df) -> self``, ``predict(od)``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.base import BaseEstimator
+
+from trajlm.data.coerce import to_canonical
+from trajlm.eval.metrics import haversine
+
+
+def _table(df: Any, **columns: Any) -> pl.DataFrame:
+    """A canonical Polars table as is, anything else through coerce (as baselines._table)."""
+    canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
+    if canonical and not any(v is not None for v in columns.values()):
+        return df
+    return to_canonical(df, **columns)
+
+
+# --------------------------------------------------------------------------- travel time
+
+TTE_FEATURES = ("distance_m", "o_lat", "o_lon", "d_lat", "d_lon", "hour", "dow")
+
+
+def od_table(df: pl.DataFrame) -> pl.DataFrame:
+    """One row per trajectory: origin/destination lat/lon, t_start, duration_s and features.
+
+    ``hour`` (0-23) and ``dow`` (Mon = 0) are UTC; ``distance_m`` is the haversine O-D distance.
+    """
+    od = (
+        df.sort(["traj_id", "t"])
+        .group_by("traj_id", maintain_order=True)
+        .agg(
+            pl.col("lat").first().alias("o_lat"),
+            pl.col("lon").first().alias("o_lon"),
+            pl.col("lat").last().alias("d_lat"),
+            pl.col("lon").last().alias("d_lon"),
+            pl.col("t").first().alias("t_start"),
+            (pl.col("t").last() - pl.col("t").first()).alias("duration_s"),
+        )
+    )
+    return od_features(od)
+
+
+def od_features(od: pl.DataFrame) -> pl.DataFrame:
+    """An O-D table (o_lat, o_lon, d_lat, d_lon, t_start) with TTE_FEATURES added."""
+    return od.with_columns(
+        pl.Series(
+            "distance_m",
+            haversine(od["o_lat"].to_numpy(), od["o_lon"].to_numpy(), od["d_lat"], od["d_lon"]),
+        ),
+        ((pl.col("t_start") % 86400) // 3600).alias("hour"),
+        ((pl.col("t_start") // 86400 + 3) % 7).alias("dow"),  # 1970-01-01 was a Thursday
+    )
+
+
+def _od(df: Any, **columns: Any) -> pl.DataFrame:
+    """Accept an O-D table or a point table (canonical, or any frame coerce reads)."""
+    if isinstance(df, pl.DataFrame) and "distance_m" in df.columns:
+        return df
+    return od_table(_table(df, **columns))
+
+
+def _xy(od: pl.DataFrame) -> np.ndarray:
+    x = od.select(TTE_FEATURES).to_numpy().astype(np.float64)
+    # log distance lets a linear model bend (short trips are slower per metre); GBM ignores it
+    return np.c_[x, np.log1p(x[:, 0])]
+
+
+class _Regressor(BaseEstimator):
+    """Shared fit/predict for the feature-based travel-time regressors.
+
+    With ``log_target=True`` the model fits log(duration): errors become relative, which is
+    what MAPE measures, and one long trip no longer dominates the squared loss (on both
+    slices this lowers MAE as well as MAPE).
+    """
+
+    log_target: bool
+
+    def _make(self):
+        raise NotImplementedError
+
+    def fit(self, train_df: Any, **columns: Any):
+        od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
+        y = od["duration_s"].to_numpy().astype(np.float64)
+        with _few_threads(len(od)):
+            self.model_ = self._make().fit(_xy(od), np.log(y) if self.log_target else y)
+        return self
+
+    def predict(self, od: pl.DataFrame) -> np.ndarray:
+        od = _od(od)
+        with _few_threads(len(od)):
+            y = self.model_.predict(_xy(od))
+        return np.exp(y) if self.log_target else np.maximum(y, 1.0)  # durations are positive
+
+
+def _few_threads(n_rows: int):
+    """One OpenMP thread below 20k rows: HistGradientBoosting's per-iteration thread barriers
+    cost more than they save on small tables, and on a busy machine they stall (25 s vs 0.8 s
+    measured for 800 rows on 2 loaded cores)."""
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1) if n_rows < 20_000 else nullcontext()
+
+
+class DistanceOverMeanSpeed(BaseEstimator):
+    """Duration = O-D haversine distance / mean train speed.
+
+    The mean speed is pooled (total O-D distance / total duration over train trips), which a
+    few near-zero-duration trips cannot dominate the way a mean of per-trip speeds can.
+    """
+
+    name = "distance / mean speed"
+
+    def fit(self, train_df: Any, **columns: Any) -> DistanceOverMeanSpeed:
+        od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
+        self.speed_mps_ = float(od["distance_m"].sum() / od["duration_s"].sum())
+        return self
+
+    def predict(self, od: pl.DataFrame) -> np.ndarray:
+        return _od(od)["distance_m"].to_numpy() / max(self.speed_mps_, 1e-6)
+
+
+class LinearRegressionTTE(_Regressor):
+    """Least squares on distance (and its log), origin, destination, hour and day of week."""
+
+    name = "linear regression"
+
+    def __init__(self, log_target: bool = True) -> None:
+        self.log_target = log_target
+
+    def _make(self):
+        from sklearn.linear_model import LinearRegression
+
+        return LinearRegression()
+
+
+class GradientBoostingTTE(_Regressor):
+    """HistGradientBoostingRegressor on the same features as ``LinearRegressionTTE``."""
+
+    name = "gradient boosting"
+
+    def __init__(
+        self,
+        max_iter: int = 200,
+        learning_rate: float = 0.05,
+        log_target: bool = True,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.log_target = log_target
+        self.random_state = random_state
+
+    def _make(self):
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        return HistGradientBoostingRegressor(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, random_state=self.random_state
+        )
