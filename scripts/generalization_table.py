@@ -38,6 +38,9 @@ def rows(path: Path, seen_cv: set) -> tuple[list[str], list[str]]:
 
 
 def main(paths: list[str]) -> None:
+    if not paths or paths[0] in ("-h", "--help"):
+        print(__doc__)
+        return
     header_shifts: list[str] = []
     lines = []
     seen_cv: set = set()

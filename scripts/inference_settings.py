@@ -32,6 +32,9 @@ SETTINGS = {
 
 
 def main(paths: list[str]) -> None:
+    if not paths or paths[0] in ("-h", "--help"):
+        print(__doc__)
+        return
     for path in map(Path, paths):
         config = json.loads(path.read_text())
         if config.get("residual_base", "none") == "none":

@@ -58,6 +58,9 @@ def compare_rows(records: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> str:
     argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return ""
     records = [r for a in argv for r in json.loads(Path(a).read_text())]
     pairs = [r for r in records if "diff" in r]  # robust_compare.py's
     records = [r for r in records if "diff" not in r]

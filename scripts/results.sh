@@ -14,6 +14,7 @@
 # (every recovery baseline + a "route recovery (mean ± std)" row) and route_recovery_test.md
 # (CIs vs the best baseline per setting, scripts/route_recovery_ci.py). ~8 min more on Porto.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | cut -c3-; exit 0 ;; esac
 DATA=${1:?usage: scripts/results.sh porto|geolife}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/results}/$DATA; STEPS=${STEPS:-2000}
 CONFIG=${CONFIG:-configs/porto.toml}; SELECTOR=${SELECTOR:-1}

@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--set", nargs="*", default=[], help="KEY=TOML_VALUE config overrides")
     ap.add_argument("--out", required=True, type=Path)
     args = ap.parse_args(argv)
+    # the trainings run with cwd=ROOT: a relative path means the caller's folder, not the repo's
+    args.train, args.out = args.train.resolve(), args.out.resolve()
 
     import torch
 
