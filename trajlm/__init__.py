@@ -11,6 +11,7 @@ the data layer stay light; torch loads when a model name is first touched.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from trajlm._version import __version__ as __version__
@@ -47,6 +48,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
     elif name in _SUBMODULES:
         value = importlib.import_module(f"trajlm.{name}")
+    elif not name.startswith("_") and importlib.util.find_spec(f"trajlm.{name}") is not None:
+        value = importlib.import_module(f"trajlm.{name}")  # trajlm.questions, trajlm.roads, ...
     else:
         raise AttributeError(f"module 'trajlm' has no attribute {name!r}")
     globals()[name] = value  # later lookups skip __getattr__

@@ -234,6 +234,10 @@ def run_eval(
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     if shifts and task != "predict":
         raise ValueError(f"--shift is implemented for --task predict, not {task!r}")
+    if not isinstance(df, pl.DataFrame):  # pandas / GeoPandas / MovingPandas / a LazyFrame
+        from trajlm.data.coerce import to_canonical
+
+        df = to_canonical(df)
     shift_s = [parse_shift(spec) for spec in shifts]
     parts = _split(df)
     train, val, test = parts["train"], parts["val"], parts["test"]

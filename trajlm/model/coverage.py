@@ -202,6 +202,10 @@ def coverage_warnings(
     Speed and sampling interval are judged per trajectory exactly where the coverage gate acts
     (model/coverage_gate.py), over each one's last ``history`` points (what the model reads:
     max_len - steps for ``predict``; all when None), and say what the model does there."""
+    if not isinstance(df, pl.DataFrame):  # pandas / GeoPandas / MovingPandas / a LazyFrame
+        from trajlm.data.coerce import to_canonical
+
+        df = to_canonical(df, validate=False)
     cov = load_coverage(model_or_card)
     if not cov or len(df) == 0:
         return []

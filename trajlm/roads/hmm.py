@@ -182,6 +182,10 @@ def match(df, network: RoadGraph, config: MatchConfig | None = None, **overrides
     from dataclasses import replace
 
     cfg = replace(config or MatchConfig(), **overrides)
+    if not isinstance(df, pl.DataFrame):  # pandas / GeoPandas / MovingPandas / a LazyFrame
+        from trajlm.data.coerce import to_canonical
+
+        df = to_canonical(df)
     df = check_model_input(df, "match input")
     x, y = network.projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
     tid = df["traj_id"].to_numpy()
