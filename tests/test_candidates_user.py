@@ -5,8 +5,12 @@ zero-gate identity still holds; and a user's repeated route beats everybody's.""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pytest
 from test_candidates import TOP_K, _local, _setup
+from test_results_scripts import load_script
 
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.retrieval import RetrievalIndex
@@ -114,3 +118,22 @@ def test_the_users_own_route_is_found_where_everybody_disagrees():
                           user_pools=pools, users=np.array(["a"]), n_user=3)  # fmt: skip
     user_agg = cs.cands[0, cs.kind == len(KINDS)][0]
     assert cs.cands[0, 0, -1, 1] < 0 and user_agg[-1, 1] > 40  # crowd south, user north
+
+
+@pytest.mark.slow
+def test_candidate_results_script_with_the_user_pool(tmp_path):
+    from trajlm.data.ingest import synth_store
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=60, seed=1)
+    out = tmp_path / "cand.json"
+    load_script("candidate_results").main([
+        "--data", str(store), "--stage", "val", "--seeds", "0", "--w-place", "0.1",
+        "--w-heading", "100", "--n-place", "5", "--top-k", "3", "--max-epochs", "2",
+        "--local", "1.0,300,5", "--user", "1.0,300,5",
+        "--cache", str(tmp_path / "cache"), "--out", str(out)])  # fmt: skip
+    doc = json.loads(out.read_text())
+    u = doc["user_oracle"]["val"]
+    assert u["n"] == doc["tables"]["val"][0]["vs_knn"]["n"]
+    assert 0 <= u["answered"] <= u["n"] and u["oracle_all"] <= u["oracle_without_user"]
+    assert u["switch_mae"] <= u["knn_mae"]
