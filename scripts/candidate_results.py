@@ -228,6 +228,12 @@ def main(argv: list[str] | None = None) -> None:
         default="",
         help="W_PLACE,W_HEADING,N: a pool of the query's own user's train windows (session 16)",
     )
+    ap.add_argument(
+        "--user-drop",
+        type=float,
+        default=0.0,
+        help="share of train trajectories answered as if their user were new (--user only)",
+    )
     ap.add_argument("--time", action="store_true", help="also the rows read at the asked times")
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
@@ -256,6 +262,7 @@ def main(argv: list[str] | None = None) -> None:
                                    args.top_k, args.max_train_windows, args.max_val_windows, args.local]
                               + ([args.scale_free, args.speed_match] if args.scale_free or args.speed_match else [])
                               + ([args.user] if args.user else [])
+                              + ([args.user_drop] if args.user_drop else [])
                               ).encode()).hexdigest()[:10]  # fmt: skip
     local, n_local = None, 10
     if args.local:
@@ -268,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
         for df in parts.values():
             col = "user_id" if "user_id" in df.columns else "traj_id"
             owner |= owners_of(df["traj_id"].to_numpy(), df[col].to_numpy())
-        user_pools = UserPools(knn.history, K, w_place=wp, w_heading=wh)
+        user_pools = UserPools(knn.history, K, w_place=wp, w_heading=wh, train_drop=args.user_drop)
         user_pools.fit(train_xy, train_keys, np.array([owner[int(t)] for t in train_keys]))
         print(f"user pools: {len(user_pools.indexes_)} users")
     users_of = lambda keys: np.array([owner.get(int(t), "") for t in keys])  # noqa: E731

@@ -137,3 +137,15 @@ def test_candidate_results_script_with_the_user_pool(tmp_path):
     assert u["n"] == doc["tables"]["val"][0]["vs_knn"]["n"]
     assert 0 <= u["answered"] <= u["n"] and u["oracle_all"] <= u["oracle_without_user"]
     assert u["switch_mae"] <= u["knn_mae"]
+
+
+def test_train_drop_answers_a_share_of_train_trips_as_new_users():
+    xy, keys, cut, *_ = _setup()
+    pools = UserPools(5, 5, min_windows=10, train_drop=0.5)
+    pools.fit(xy[:cut], keys[:cut], _users(keys[:cut]))
+    tk = np.unique(keys[:cut])
+    ok = pools.answerable(_users(tk), tk)
+    assert 0 < ok.sum() < len(tk)  # some train trips answered, some as new users
+    assert np.array_equal(ok, pools.answerable(_users(tk), tk))  # seeded
+    assert pools.answerable(_users(tk)).all()  # held-out queries (no exclude): never dropped
+    assert _fit_pools(xy, keys, cut).answerable(_users(tk), tk).all()  # off: all answered

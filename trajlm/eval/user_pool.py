@@ -40,10 +40,16 @@ class UserPools:
         w_place: float = 1.0,
         w_heading: float = 300.0,
         min_windows: int = 40,
+        train_drop: float = 0.0,
+        seed: int = 0,
     ) -> None:
         self.history, self.horizon = int(history), int(horizon)
         self.w_place, self.w_heading = float(w_place), float(w_heading)
         self.min_windows = int(min_windows)
+        # share of TRAIN queries (those with an ``exclude`` key) answered as if their user were
+        # new (seeded by the query's trajectory key): every train user has a pool, while about
+        # half of GeoLife's val trips are by new users; without it the selector never sees one
+        self.train_drop, self.seed = float(train_drop), int(seed)
 
     def fit(self, xy: np.ndarray, keys: np.ndarray, users: np.ndarray) -> UserPools:
         """Per-point xy (n, 2) metres, trajectory keys (n,) and user ids (n,) of the TRAIN
@@ -77,6 +83,10 @@ class UserPools:
             if u in self.indexes_:
                 own = 0 if exclude is None else self.per_traj_[u].get(int(exclude[i]), 0)
                 out[i] = self.indexes_[u].n_windows_ - own >= self.min_windows
+        if exclude is not None and self.train_drop > 0:  # a seeded share answered as new users
+            keys = np.asarray(exclude, np.int64).astype(np.uint64)
+            h = (keys * np.uint64(2654435761) + np.uint64(self.seed)) % np.uint64(1_000_003)
+            out &= h.astype(np.float64) / 1_000_003 >= self.train_drop
         return out
 
     def block(self, users, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, kinds):
