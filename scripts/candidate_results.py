@@ -30,6 +30,7 @@ from trajlm._threads import apply_threads
 from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import make_prediction_task
+from trajlm.data.retrieval import traj_keys
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import (
@@ -42,6 +43,7 @@ from trajlm.eval.candidates import (
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.protocol import _split, tune_knn
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
+from trajlm.eval.user_pool import UserPools, owners_of, user_markdown, user_oracle
 
 K = 5
 CACHE_FORMAT = 3  # bump when CandidateSet's fields or features change
@@ -159,11 +161,11 @@ def timed_rows(cs, task, preds, knn, proj, untimed_knn_err) -> list[dict]:
             row("candidate selector [time]", [at(p) for p in preds], t_base, untimed_knn_err)]  # fmt: skip
 
 
-def all_windows_rows(test_df, proj, build, knn, place_index, place, models):
+def all_windows_rows(test_df, proj, build, knn, place_index, place, models, users_of):
     """The rows on every window of the test trips (>= 8 points before, 5 after), each trip's
     windows averaged first so that the bootstrap resamples trips, not correlated windows."""
     hist, lengths, keys, target = windows_of(*split_xy(test_df, proj), K)
-    cs, tgt = build(hist, lengths, "test"), to_latlon(target, proj)
+    cs, tgt = build(hist, lengths, "test", users=users_of(keys)), to_latlon(target, proj)
     _, trip = np.unique(keys, return_inverse=True)
 
     def by_trip(err):  # (W, k) -> (n_trips, k)
@@ -221,6 +223,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--per-step", action="store_true", help="one softmax over candidates per future step"
     )
+    ap.add_argument(
+        "--user",
+        default="",
+        help="W_PLACE,W_HEADING,N: a pool of the query's own user's train windows (session 16)",
+    )
+    ap.add_argument(
+        "--user-drop",
+        type=float,
+        default=0.0,
+        help="share of train trajectories answered as if their user were new (--user only)",
+    )
     ap.add_argument("--time", action="store_true", help="also the rows read at the asked times")
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
@@ -248,16 +261,31 @@ def main(argv: list[str] | None = None) -> None:
     tag = hashlib.sha1(json.dumps([CACHE_FORMAT, str(args.data.resolve()), knn.history, knn.n_neighbors, place,
                                    args.top_k, args.max_train_windows, args.max_val_windows, args.local]
                               + ([args.scale_free, args.speed_match] if args.scale_free or args.speed_match else [])
+                              + ([args.user] if args.user else [])
+                              + ([args.user_drop] if args.user_drop else [])
                               ).encode()).hexdigest()[:10]  # fmt: skip
     local, n_local = None, 10
     if args.local:
         wp, wh, n_local = (float(v) for v in args.local.split(","))
         local = PlaceRetrievalIndex(knn.history, K, w_place=wp, w_heading=wh)
         local.fit(train_xy, train_keys)
-    build = lambda xy, lengths, split, exclude=None, groups=None: build_candidates(  # noqa: E731
+    user_pools, n_user, owner = None, 10, {}
+    if args.user:  # the query's own user's TRAIN windows (user ids only; no target is read)
+        wp, wh, n_user = (float(v) for v in args.user.split(","))
+        for df in parts.values():
+            col = "user_id" if "user_id" in df.columns else "traj_id"
+            owner |= owners_of(df["traj_id"].to_numpy(), df[col].to_numpy())
+        user_pools = UserPools(knn.history, K, w_place=wp, w_heading=wh, train_drop=args.user_drop)
+        user_pools.fit(train_xy, train_keys, np.array([owner[int(t)] for t in train_keys]))
+        print(f"user pools: {len(user_pools.indexes_)} users")
+    users_of = lambda keys: np.array([owner.get(int(t), "") for t in keys])  # noqa: E731
+    build = lambda xy, lengths, split, exclude=None, groups=None, users=None: build_candidates(  # noqa: E731
         xy, lengths, knn.index_, place_index, knn.n_neighbors, place["n_neighbors"], K,
         args.top_k, exclude=exclude, groups=groups, split=split, local_index=local,
-        n_local=int(n_local), scale_free=args.scale_free, speed_match=args.speed_match)  # fmt: skip
+        n_local=int(n_local), scale_free=args.scale_free, speed_match=args.speed_match,
+        user_pools=user_pools,
+        users=users if users is not None or groups is None else users_of(groups),
+        n_user=int(n_user))  # fmt: skip
     t0 = time.time()
     tw = windows_of(train_xy, train_keys, K, max_windows=args.max_train_windows)
     train_cs = cached(
@@ -279,7 +307,8 @@ def main(argv: list[str] | None = None) -> None:
     task_cs, build_ms = {}, {}  # build_ms: candidate retrieval per 1,000 queries
     for s, t in tasks.items():
         t0 = time.time()
-        task_cs[s] = build(t.xy(proj), t.lengths, s)
+        task_users = users_of(traj_keys(np.asarray(t.traj_ids)))
+        task_cs[s] = build(t.xy(proj), t.lengths, s, users=task_users)
         build_ms[s] = (time.time() - t0) / len(t.lengths) * 1e6
     config = SelectorConfig(
         d_hidden=args.hidden,
@@ -329,6 +358,11 @@ def main(argv: list[str] | None = None) -> None:
         title = f"{args.data.name} ({split}, {len(xy)} trips; kNN k={knn.n_neighbors}, history {knn.history}; place-aware {place})"
         md.append(markdown(title, rows))
         result["tables"][split] = rows
+        if user_pools is not None:
+            answered = user_pools.answerable(users_of(traj_keys(np.asarray(task.traj_ids))))
+            u = user_oracle(cs, cand_err, base, answered)
+            md.append(user_markdown(split, u))
+            result.setdefault("user_oracle", {})[split] = u
         by = by_group(speed_masks(step_scale(xy, lengths)), base, sel, cv)
         md.append(
             group_markdown(
@@ -348,7 +382,7 @@ def main(argv: list[str] | None = None) -> None:
             result["tables"][f"{split}_time"] = t_rows
     if args.all_windows and args.stage == "test":  # supplementary: every window of the test trips
         rows, n_trips, n_win = all_windows_rows(
-            parts["test"], proj, build, knn, place_index, place, models
+            parts["test"], proj, build, knn, place_index, place, models, users_of
         )
         md.append(markdown(f"{args.data.name} (test, every window of {n_trips} trips: {n_win} windows, "
                            "per-trip mean, trips weighted equally)", rows))  # fmt: skip

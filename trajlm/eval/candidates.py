@@ -42,6 +42,8 @@ KINDS = (
     "local neighbour",
     "local kNN (other n)",
 )
+# the query's own user's pool (``trajlm.eval.user_pool``); one-hot columns only when it is on
+USER_KINDS = ("user kNN", "user neighbour", "user kNN (other n)")
 SCALE_M = 500.0  # continuations and histories are divided by this before the network
 MIN_STEP_M = 5.0  # floor of a query's step scale (a parked object must not blow features up)
 RATIO_CLIP = (0.25, 4.0)  # how far a speed-matched neighbour may be stretched or shrunk
@@ -206,6 +208,9 @@ def build_candidates(
     n_local: int = 10,
     scale_free: bool = False,
     speed_match: bool = False,
+    user_pools=None,
+    users: np.ndarray | None = None,
+    n_user: int = 10,
 ) -> CandidateSet:
     """Candidates and features for N query histories xy (N, T, 2) metres, right-padded, with
     ``lengths`` (N,) real points. ``exclude`` (N,) trajectory keys leaves each query's own
@@ -221,7 +226,12 @@ def build_candidates(
     retrieval and place distances, spreads, agreement) is in units of the query's own step
     length (``step_scale``) instead of fixed metres, and absolute speed and place are dropped,
     so that a selector trained on fast windows reads a slow walker the same way (GeoLife's
-    val and test are different speed regimes). Off, both: the published features exactly."""
+    val and test are different speed regimes). Off, both: the published features exactly.
+
+    ``user_pools`` (a fitted ``trajlm.eval.user_pool.UserPools``) with ``users`` (N,) the
+    queries' user ids: a pool of the query's OWN user's train windows (aggregate over
+    ``n_user``, medians, top_k singles), appended last, with 3 more kind columns and 3 more
+    query features (its distance, spread, answered); off: the published set exactly."""
     xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
     n = len(xy)
     last = last_point(xy, lengths)
@@ -257,6 +267,15 @@ def build_candidates(
         blocks += s_warp + p_warp + l_warp
     else:
         blocks += s_warp + p_warp
+    n_kinds = len(KINDS)
+    if user_pools is not None:
+        kinds = tuple(len(KINDS) + i for i in range(3))  # (aggregate, other n, single)
+        u_block, uq = user_pools.block(users, xy, lengths, cv, k, n_user, sizes, top_k,
+                                       exclude, kinds)  # fmt: skip
+        blocks.append(u_block)
+        u_ok = np.isfinite(uq[:, :1]).astype(np.float64)
+        extra_q = [*extra_q, _log(uq / unit, 10.0), u_ok]
+        n_kinds += len(USER_KINDS)
     cat = lambda name: np.concatenate([getattr(b, name) for b in blocks], 1)  # noqa: E731
     cands, kind = cat("cont"), np.array([i for b in blocks for i in b.kind])
     C = len(kind)
@@ -268,7 +287,7 @@ def build_candidates(
     consensus = np.median(end, axis=1, keepdims=True)  # (N, 1, 2)
     u3 = unit[..., None] if scale_free else 1.0  # (N, 1, 1) for (N, C, 1) columns
     cand_feats = [
-        np.eye(len(KINDS))[kind][None].repeat(n, 0),  # (N, C, kinds)
+        np.eye(n_kinds)[kind][None].repeat(n, 0),  # (N, C, kinds)
         own.reshape(n, C, -1) / (lens[..., None] if scale_free else lens),  # (N, C, 2k)
         _log(cat("dist")[..., None] / u3, 10.0),
         _log(cat("place")[..., None] / u3, 100.0),
