@@ -174,3 +174,21 @@ def test_curving_noisy_movers_fall_back_to_constant_velocity(small) -> None:
         cv_lat, cv_lon = la[-1] + (la[-1] - la[-2]) * k, lo[-1] + (lo[-1] - lo[-2]) * k
         ec += _dist(cv_lat, cv_lon, tru.latitude, tru.longitude).sum()
     assert em <= 1.02 * ec
+
+
+def test_fast_mover_warning_says_constant_velocity_fully(small) -> None:
+    """The warning for a 150 m/s history says what the rollout does: its own step, fully."""
+    import polars as pl
+
+    from trajlm.model.coverage import coverage_warnings
+    from trajlm.model.coverage_gate import glitch_speed
+
+    cov = small.model.config.coverage
+    limit = small.model.config.max_step_norm * float(small.model.embed.stats["dxy_scale"])
+    assert 50.0 < glitch_speed(cov, limit) < 150.0
+    df = _tracks(1, 10, 1.0, 150.0, seed=9).rename(
+        columns={"trip_id": "traj_id", "timestamp": "t", "latitude": "lat", "longitude": "lon"}
+    )
+    df["t"] = (df.t - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds()
+    lines = [w for w in coverage_warnings(small.model, pl.from_pandas(df)) if "median speed" in w]
+    assert lines and "fully" in lines[0]
