@@ -25,6 +25,9 @@ MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks 
 # whole fleet's attention and KV cache at once: 1 M rows / 10 k trajectories peaked at +2.25 GB
 # RSS (session 14, notebook item 9); in passes of 1,024 the peak is bounded by the pass.
 CHUNK = 1024
+# A history that thinning would leave with fewer points than this is kept whole: a 2-5 fix
+# history at 1-10 s became its last fix alone and was predicted to stand still (session 16).
+MIN_THINNED = 3
 
 
 def history_interval(model) -> float:
@@ -44,8 +47,9 @@ def thin_history(df: pl.DataFrame, min_dt: float) -> pl.DataFrame:
     trajlm-small's 15 s) reached the model as steps dominated by GPS noise and a rollout of
     hundreds of tiny steps: 30-kn ferries were predicted to stop and +600 s was beyond the
     256-step cap (session 15, maritime item 1). Thinned to the training median step, the
-    rollout reads minutes of motion and reaches 10 min in ~40 steps. A table without such a
-    trajectory is returned as it is (bit for bit)."""
+    rollout reads minutes of motion and reaches 10 min in ~40 steps. A trajectory that would
+    keep fewer than ``MIN_THINNED`` points is kept whole. A table without a trajectory to thin
+    is returned as it is (bit for bit)."""
     if min_dt <= 0 or df.height < 2:
         return df
     t = df["t"].to_numpy()
@@ -64,6 +68,8 @@ def thin_history(df: pl.DataFrame, min_dt: float) -> pl.DataFrame:
         while j >= 0:
             keep[a + j] = True
             j = int(np.searchsorted(tt, tt[j] - min_dt, side="right")) - 1
+        if keep[a:b].sum() < MIN_THINNED:  # too short to thin: kept whole (session 16, movers)
+            keep[a:b] = True
     return df.filter(pl.Series(keep))
 
 
@@ -126,7 +132,7 @@ def interpolate_tracks(
     model's rollout and ``trajlm.baselines.predict_at``."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
-    hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last())
+    hist = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat", "lon").last(), pl.len())
     x0, y0 = projection.forward(hist["lat"].to_numpy(), hist["lon"].to_numpy())
     B, m = ahead.shape
     x, y, s = np.full((B, m), np.nan), np.full((B, m), np.nan), np.full((B, m), np.nan)
@@ -137,7 +143,8 @@ def interpolate_tracks(
         px, py = projection.forward(g["lat"].to_numpy(), g["lon"].to_numpy())
         tt = np.r_[0.0, g["t"].to_numpy() - t_last[b]]
         reach[b], n_steps[b] = tt.max(), len(g)
-        ok = (ahead[b] >= 0) & (ahead[b] <= tt[-1])
+        # one fix has no motion: its point holds at any later time (session 16, movers)
+        ok = (ahead[b] >= 0) & ((ahead[b] <= tt[-1]) | (hist["len"][b] == 1))
         for out, v in ((x, np.r_[x0[b], px]), (y, np.r_[y0[b], py]),
                        (s, np.r_[0.0, g["std_m"].to_numpy()])):  # fmt: skip
             out[b, ok] = np.interp(ahead[b, ok], tt, v)

@@ -27,6 +27,9 @@ from trajlm.model.scale import coverage_base
 from trajlm.model.step_head import window_velocity_steps
 
 MIN_STEPS = 3  # history steps the backtest needs before it may gate
+# The window fallback is chosen over constant velocity by their errors 1..FALLBACK_HORIZON
+# steps ahead on the history (1 before session 16).
+FALLBACK_HORIZON = 5
 
 
 def uses_one_step_backtest(cfg) -> bool:
@@ -105,13 +108,33 @@ def _fallbacks(model, feats, mask, target, w):
         return e_cv, torch.zeros_like(e_cv, dtype=torch.bool)
     win, glitch = _window_steps(model, feats, mask)
     e_win = ((win[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
-    t = torch.arange(feats.shape[1] - 1, device=feats.device)[None]  # (1, T - 1)
-    real = (t >= 1) & mask[:, 1:] & mask[:, :-1] & ~glitch[:, 1:]  # (B, T - 1)
-    wp = real.to(feats.dtype)
-    p_cv = ((cv[:, :-1, :2] - target).norm(dim=-1) * wp).sum(1)
-    p_win = ((win[:, :-1, :2] - target).norm(dim=-1) * wp).sum(1)
+    p_cv, p_win = _physics_errors(own, cv, win, mask, glitch, FALLBACK_HORIZON)
     use_window = p_win < p_cv
     return torch.where(use_window, e_win, e_cv), use_window
+
+
+def _physics_errors(own, cv, win, mask, glitch, horizon: int):
+    """Summed distance errors (B,) of constant velocity and of the window velocity, each
+    continued j = 1..horizon steps from every history point with a step, against where the
+    history went (every step in between real and no speed glitch). The rollout continues its
+    fallback for k steps: scored one step ahead, the window's lag on a curve hid under GPS
+    noise and it was picked on curving noisy tracks, 1.10-1.14x constant velocity over 5 steps
+    (storms every 6 h, cars turning; session 16)."""
+    T = own.shape[1]
+    idx = torch.arange(T, device=own.device)[None]
+    step_ok = mask & (idx >= 1) & ~glitch  # (B, T) the step into each point counts
+    ok = step_ok.to(own.dtype)
+    cum = torch.cumsum(own[..., :2] * ok[..., None], 1)  # (B, T, 2)
+    n_ok = torch.cumsum(ok, 1)  # (B, T)
+    p_cv = own.new_zeros(own.shape[0])
+    p_win = own.new_zeros(own.shape[0])
+    for j in range(1, min(horizon, T - 1) + 1):
+        disp = cum[:, j:] - cum[:, :-j]  # (B, T - j, 2) from point t to point t + j
+        valid = (n_ok[:, j:] - n_ok[:, :-j] == j) & step_ok[:, :-j]  # point t has a step too
+        v = valid.to(own.dtype)
+        p_cv = p_cv + ((cv[:, :-j, :2] * j - disp).norm(dim=-1) * v).sum(1)
+        p_win = p_win + ((win[:, :-j, :2] * j - disp).norm(dim=-1) * v).sum(1)
+    return p_cv, p_win
 
 
 def _window_steps(model, feats, mask) -> tuple[torch.Tensor, torch.Tensor]:
@@ -146,3 +169,82 @@ def combine_gates(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tenso
     if a is None or b is None:
         return b if a is None else a
     return a * b
+
+
+# Session 16 (movers): the physics fallback's own spread, and movers faster than a glitch.
+# std of the fallback's position after k steps: PHYSICS_SPREAD * r * k ** SPREAD_GROWTH, r its
+# rms one-step error on the history's own real steps (metres); with no such step,
+# PRIOR_SPREAD * the last step's length instead of r. Chosen on generated held-out movers
+# (12 kinds, 1 s to 1 day; docs/generalization.md "Session 16").
+PHYSICS_SPREAD = 0.75
+SPREAD_GROWTH = 1.4
+PRIOR_SPREAD = 0.5
+
+
+def fast_rows(model, feats, mask, last) -> torch.Tensor | None:
+    """(B,) bool: rows most of whose history steps are "glitches" by speed (coverage_base's
+    rule): an aircraft or a 110 m/s train, not GPS jumps, whose constant velocity is its
+    own step. Before session 16 each such step was zeroed and the mover stood still. None:
+    the model has no coverage gate."""
+    cfg = model.config
+    if getattr(cfg, "coverage_gate", "none") == "none" or cfg.residual_base != "constant_velocity":
+        return None
+    own = feats[..., DELTA]
+    cv = coverage_base(own, model.embed.stats, cfg.coverage, cfg.max_step_norm)
+    glitch = (own[..., :2] != 0).any(-1) & (cv[..., :2] == 0).all(-1)  # (B, T)
+    idx = torch.arange(feats.shape[1], device=feats.device)[None]
+    real = (idx >= 1) & (idx <= last[:, None]) & mask
+    n, n_glitch = real.sum(1), (glitch & real).sum(1)
+    return (n >= 1) & (2 * n_glitch > n)
+
+
+def physics_spread(model, feats, mask, last) -> torch.Tensor | None:
+    """(B,) metres: the one-step spread of the physics the gates fall back to, on each row's
+    own history (the rms error of constant velocity, or of the window velocity where
+    ``fallback_step`` picks it, over its real steps but speed glitches), times PHYSICS_SPREAD;
+    a row without such a step: PRIOR_SPREAD x its last step's length. None without a gate."""
+    cfg, st = model.config, model.embed.stats
+    if getattr(cfg, "coverage_gate", "none") == "none" or cfg.residual_base != "constant_velocity":
+        return None
+    own = feats[..., DELTA]
+    target = own[:, 1:, :2]
+    cv = coverage_base(own, st, cfg.coverage, cfg.max_step_norm)[:, :-1, :2]
+    win, glitch = _window_steps(model, feats, mask)
+    t = torch.arange(feats.shape[1] - 1, device=feats.device)[None]
+    real = (t >= 1) & (t + 1 <= last[:, None]) & mask[:, 1:] & mask[:, :-1] & ~glitch[:, 1:]
+    wp = real.to(feats.dtype)
+    pred = cv
+    if cfg.backtest_fallback_window > 1 and uses_one_step_backtest(cfg):
+        tg, w = _scored_targets(model, feats, mask, last)
+        _, use_window = _fallbacks(model, feats, mask, tg, w)
+        pred = torch.where(use_window[:, None, None], win[:, :-1, :2], cv)
+    n = wp.sum(1)
+    sq = ((pred - target).norm(dim=-1) ** 2 * wp).sum(1)
+    r = (sq / n.clamp_min(1)).sqrt() * float(st["dxy_scale"]) * PHYSICS_SPREAD
+    rows = torch.arange(feats.shape[0], device=feats.device)
+    prior = own[rows, last, :2].norm(dim=-1) * float(st["dxy_scale"]) * PRIOR_SPREAD
+    return torch.where(n >= 1, r, prior)
+
+
+def widen_log_var(model, log_var, spread, gate, k: int):
+    """The head's log variance (B, 3) at rollout step k (1..) with the physics fallback's
+    variance added where the gates fell back, per axis ((1 - g) spread)^2 (k^2a - (k-1)^2a),
+    a = SPREAD_GROWTH, so the cumulative std at step k is sqrt(model^2 + ((1 - g) spread
+    k^a)^2). Unchanged (the same values) without a spread or a gate, or where g = 1."""
+    if log_var is None or spread is None or gate is None:
+        return log_var
+    grow = k ** (2 * SPREAD_GROWTH) - (k - 1) ** (2 * SPREAD_GROWTH)
+    add = ((1.0 - gate) * spread / float(model.embed.stats["dxy_scale"])) ** 2 * grow
+    xy = torch.log(torch.exp(log_var[:, :2]) + add[:, None])
+    xy = torch.where(add[:, None] > 0, xy, log_var[:, :2])  # g = 1: bit for bit
+    return torch.cat([xy, log_var[:, 2:]], -1)
+
+
+def physics_step(mean, last_step, fast):
+    """mean (B, 3) with the rows in ``fast`` (B,) set to their own last step (constant
+    velocity; ``last_step`` (B, 3) or a window base's (B, 6) pair, whose own step is the
+    second half). ``fast`` None: mean as it is."""
+    if fast is None:
+        return mean
+    own = last_step[..., 3:] if last_step.shape[-1] == 6 else last_step
+    return torch.where(fast[:, None], own.to(mean.dtype), mean)

@@ -91,6 +91,18 @@ def gate_table(
     return t.with_columns(g_step=pl.Series(step_ok), g=pl.Series(g * step_ok))
 
 
+def glitch_speed(coverage: dict | None, step_limit_m: float | None) -> float:
+    """The speed (m/s) above which scale.coverage_base calls a step a GPS glitch: max_step_norm
+    in metres per the longest regular training time step (dt_s p99), and at least 4x the
+    fastest training trajectories' speed (traj_speed_mps p99); inf when unknown. A history
+    moving faster than this rolls out its own step (backtest.fast_rows)."""
+    dt = float(((coverage or {}).get("dt_s") or {}).get("p99", 0.0))
+    if step_limit_m is None or not dt:
+        return float("inf")
+    fast = float(((coverage or {}).get("traj_speed_mps") or {}).get("p99", 0.0))
+    return max(step_limit_m / max(dt, 1.0), 4.0 * fast)
+
+
 def _nth(p: str) -> str:
     """'p1' -> '1st', 'p95' -> '95th'."""
     n = int(p[1:])
@@ -143,10 +155,13 @@ def gate_warnings(
             continue
         i = int(np.argmin(f))
         p_lo, p_hi = GATE_RANGES[key]
+        kept = float(f[i])
+        if key == "traj_speed_mps" and t[col][i] > glitch_speed(coverage, step_limit_m):
+            kept = 0.0  # its own step, fully (backtest.fast_rows; session 16)
         out.append(
             f"{label} {t[col][i]:.3g} {unit} ({_where(t, i, int((f < 1).sum()))}) outside the "
             f"training range {lo:.3g}-{hi:.3g} {unit} ({_nth(p_lo)}-{_nth(p_hi)} percentile of "
-            f"the {of}): {_consequence(gate, float(f[i])) if predicts else UNCHECKED}"
+            f"the {of}): {_consequence(gate, kept) if predicts else UNCHECKED}"
         )
     f = t["g_step"].to_numpy()
     if step_limit_m is not None and (f < 1).any():

@@ -27,8 +27,12 @@ from trajlm.model.backtest import (
     backtest_gate,
     combine_gates,
     fallback_step,
+    fast_rows,
+    physics_spread,
+    physics_step,
     rollout_backtest_gate,
     uses_one_step_backtest,
+    widen_log_var,
 )
 from trajlm.model.cache import KVCache
 from trajlm.model.context import RolloutContext
@@ -104,6 +108,16 @@ def with_fallback(last_step: torch.Tensor, fallback: torch.Tensor | None) -> tor
     return last_step if fallback is None else torch.cat([last_step, fallback], -1)
 
 
+def _physics(model, feats, mask, last, gate):
+    """(fast rows, physics spread, gate) for a history (backtest.py, session 16): fast rows
+    roll out their own step (gate 0); the spread widens std where the gate fell back."""
+    fast = fast_rows(model, feats, mask, last)
+    if fast is None or gate is None:
+        return None, None, gate
+    gate = torch.where(fast, torch.zeros_like(gate), gate)
+    return fast, physics_spread(model, feats, mask, last), gate
+
+
 def _query(model, h, last_step, cur_t, target_t, s, scale=None, gate=None, cur_pos=None):
     """Step head at hidden states h (B, C): (mean, log_var) (B, 3), reading the asked time
     step to target_t[:, s] when times are given; scale / gate (B,): model/scale.py; cur_pos
@@ -170,6 +184,7 @@ def _cached_rollout(
         gate = combine_gates(gate, backtest_gate(model, h_hist, feats, mask, last))
     gate = combine_gates(gate, extra_gate)  # a rollout backtest's (backtest_steps)
     fallback = fallback_step(model, feats, mask, last) if bt else None  # (B, 3) | None
+    fast, spread, gate = _physics(model, feats, mask, last, gate)  # session 16 (movers)
     scaler = None
     if cfg.scale_invariant:  # the running step scale (model/scale.py)
         scaler = RunningScale(feats, last, cfg.max_step_norm, model.scale_floor)
@@ -181,13 +196,14 @@ def _cached_rollout(
         scale = scaler.scale if scaler is not None else None
         query_step = with_fallback(last_step, fallback if s == 0 else None)
         mean, log_var = _query(model, h, query_step, cur_t, target_t, s, scale, gate, cur_pos)
+        mean = physics_step(mean, last_step, fast)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
             model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at
         )
         out_pos.append(new_pos)
         out_t.append(new_t)
-        out_lv.append(log_var)
+        out_lv.append(widen_log_var(model, log_var, spread, gate, s + 1))
         if s == steps - 1:
             break
         # Features of the new point from the window [previous, new]: same code as training.
@@ -224,8 +240,10 @@ def _recompute_rollout(
     Tt = torch.zeros(B, L, dtype=t.dtype, device=t.device)  # (B, L)
     M = torch.zeros(B, L, dtype=torch.bool, device=mask.device)  # (B, L)
     P[:, :n_hist], Tt[:, :n_hist], M[:, :n_hist] = pos, t, mask
-    gate = history_gate(model, model.embed.features(pos, t, t0, mask), lengths - 1)
+    feats0 = model.embed.features(pos, t, t0, mask)
+    gate = history_gate(model, feats0, lengths - 1)
     gate = combine_gates(gate, extra_gate)  # a rollout backtest's (backtest_steps)
+    fast = spread = None
     out_pos, out_t, out_lv = [], [], []
     retrieval = None
     if model.config.residual_base == "retrieval":
@@ -246,8 +264,12 @@ def _recompute_rollout(
             if retrieval is not None:
                 last_step = retrieval.step(s, last_step)
             scale = model.step_scale(feats)[rows, last] if model.config.scale_invariant else None
+            if s == 0:
+                fast, spread, gate = _physics(model, feats0, mask, lengths - 1, gate)
+            own_step = last_step
             last_step = with_fallback(last_step, fallback)
             mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s, scale, gate)
+            mean = physics_step(mean, own_step, fast)
         at = None if target_t is None else target_t[:, s]
         new_pos, new_t = _next_point(
             model,
@@ -262,7 +284,7 @@ def _recompute_rollout(
         )
         out_pos.append(new_pos)
         out_t.append(new_t)
-        out_lv.append(log_var)
+        out_lv.append(widen_log_var(model, log_var, spread, gate, s + 1))
         P[rows, last + 1], Tt[rows, last + 1], M[rows, last + 1] = new_pos, new_t, True
         if retrieval is not None:
             retrieval.push(new_pos)
