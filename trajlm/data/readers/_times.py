@@ -39,6 +39,7 @@ def parse_time(
     unit: str = "s",
     tz: str | None = None,
     ambiguous: str = "earliest",
+    origin_s: int | None = None,
 ) -> pl.Expr:
     """String column -> Int64 Unix seconds (UTC; unit="ms": milliseconds); null where it cannot
     be parsed.
@@ -50,6 +51,9 @@ def parse_time(
     s = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
     num = s.cast(pl.Float64, strict=False)
     scale = 1000 if unit == "ms" else 1
+    if origin_s is not None:  # elapsed seconds (hours) since a declared instant
+        step = 3600 if time_format == "elapsed_h" else 1
+        return ((num * step + origin_s) * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix":
         return (num * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix_ms":
@@ -212,3 +216,20 @@ def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.
         df = df.with_columns(ms.alias(T_MS)).with_columns((pl.col(T_MS) // 1000).alias("t"))
         df = df.drop("_amb", "_back", "_run")
     return df.drop(T_LATE, T_GAP)
+
+
+def origin_seconds(text: str | None) -> int | None:
+    """A time origin (ISO 8601 with a zone: 2020-01-01T00:00Z, or Unix seconds) as Unix seconds."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    try:
+        return int(float(text))
+    except ValueError:
+        pass
+    try:
+        d = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(d.timestamp()) if d.tzinfo is not None else None

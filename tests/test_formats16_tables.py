@@ -1,0 +1,54 @@
+"""Session 16 (formats16): a CSV that is one track and has no id column (GPSLogger for Android,
+DJI Airdata flight logs) is one trajectory named by its file, said on the console."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+from reliability_helpers import invoke
+
+from trajlm.data.readers import read
+
+T0 = 1_792_600_000
+
+
+def _gpslogger(path, n: int = 30) -> list[tuple[int, float, float]]:
+    pts = [
+        (T0 + 5 * i, round(61.4981 + 1e-4 * i, 7), round(23.7608 + 1.5e-4 * i, 7)) for i in range(n)
+    ]
+    rows = ["time,lat,lon,elevation,accuracy,bearing,speed,satellites,provider,timestamp_ms"]
+    for t, la, lo in pts:
+        iso = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        rows.append(f"{iso},{la},{lo},120.0,4.0,90.0,1.4,12,gps,{t * 1000}")
+    path.write_text("\n".join(rows) + "\n")
+    return pts
+
+
+def test_a_csv_without_an_id_column_is_one_trajectory_named_by_the_file(tmp_path):
+    pts = _gpslogger(tmp_path / "20261110.csv")
+    df, _ = read(tmp_path / "20261110.csv")
+    assert df["traj_id"].unique().to_list() == ["20261110"]
+    assert df.select("t", "lat", "lon").rows() == pts
+    r = invoke("data", "ingest", tmp_path / "20261110.csv", "--out", tmp_path / "st")
+    assert r.exit_code == 0, r.output
+    assert "each file's name (no id column" in r.output
+    st = pl.read_parquet(tmp_path / "st" / "points" / "**" / "*.parquet")
+    assert st["source_traj_id"].unique().to_list() == ["20261110"] and st.height == len(pts)
+
+
+def test_two_id_less_csvs_are_two_trajectories(tmp_path):
+    _gpslogger(tmp_path / "a.csv")
+    _gpslogger(tmp_path / "b.csv")
+    df, _ = read([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert sorted(df["traj_id"].unique().to_list()) == ["a", "b"]
+
+
+def test_a_csv_with_an_id_column_is_read_as_before(tmp_path):
+    """Control: an id column present -> its values, not the file name."""
+    (tmp_path / "f.csv").write_text(
+        "vehicle_id,time,lat,lon\nbus1,2026-11-10T10:00:00Z,61.5,23.7\nbus1,2026-11-10T10:00:05Z,61.5001,23.7\n"
+    )
+    df, _ = read(tmp_path / "f.csv")
+    assert df["traj_id"].to_list() == ["bus1", "bus1"]
+    assert isinstance(df, pl.DataFrame)
