@@ -52,3 +52,22 @@ def test_a_csv_with_an_id_column_is_read_as_before(tmp_path):
     df, _ = read(tmp_path / "f.csv")
     assert df["traj_id"].to_list() == ["bus1", "bus1"]
     assert isinstance(df, pl.DataFrame)
+
+
+def test_dji_airdata_flight_log_is_read_with_its_utc_time_column(tmp_path):
+    """Airdata's export: `datetime(utc)` (whole seconds) beside `time(millisecond)`, 10 rows a
+    second, no id column: one flight = one trajectory, one point per second kept."""
+    rows = [
+        "time(millisecond),datetime(utc),latitude,longitude,height_above_takeoff(feet),speed(mph)"
+    ]
+    for i in range(20):
+        for ms in range(0, 1000, 250):
+            stamp = datetime.fromtimestamp(T0 + i, UTC).strftime("%Y-%m-%d %H:%M:%S")
+            rows.append(f"{1000 * i + ms},{stamp},{69.6492 + 1e-4 * i},{18.9553},120.5,13.4")
+    (tmp_path / "Jun-5th-2026-Flight-Airdata.csv").write_text("\n".join(rows) + "\n")
+    r = invoke(
+        "data", "ingest", tmp_path / "Jun-5th-2026-Flight-Airdata.csv", "--out", tmp_path / "st"
+    )
+    assert r.exit_code == 0, r.output
+    st = pl.read_parquet(tmp_path / "st" / "points" / "**" / "*.parquet")
+    assert st["t"].to_list() == [T0 + i for i in range(20)]
