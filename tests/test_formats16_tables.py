@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import polars as pl
 from reliability_helpers import invoke
 
-from trajlm.data.readers import read
+from trajlm.data.readers import ColumnMap, read
 
 T0 = 1_792_600_000
 
@@ -71,3 +71,41 @@ def test_dji_airdata_flight_log_is_read_with_its_utc_time_column(tmp_path):
     assert r.exit_code == 0, r.output
     st = pl.read_parquet(tmp_path / "st" / "points" / "**" / "*.parquet")
     assert st["t"].to_list() == [T0 + i for i in range(20)]
+
+
+def _one_column(path, header: str, fmt: str) -> list[tuple[int, float, float]]:
+    pts = [
+        (T0 + 5 * i, round(-33.0472 + 1e-4 * i, 7), round(-71.6127 + 2e-4 * i, 7))
+        for i in range(15)
+    ]
+    rows = [header] + [
+        f'bus7,{T0 + 5 * i},"{fmt.format(la=la, lo=lo)}"' for i, (_, la, lo) in enumerate(pts)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    return pts
+
+
+def test_a_point_in_one_column_wkt_or_lat_lon_text_is_read(tmp_path):
+    for name, header, fmt in [
+        ("wkt.csv", "vehicle_id,timestamp,geom", "POINT ({lo} {la})"),
+        ("ewkt.csv", "vehicle_id,timestamp,the_geom", "SRID=4326;POINT Z ({lo} {la} 12.5)"),
+        ("pair.csv", "vehicle_id,time,location", "{la},{lo}"),
+    ]:
+        pts = _one_column(tmp_path / name, header, fmt)
+        df, _ = read(tmp_path / name)  # recognised by the column's name
+        assert df.select("t", "lat", "lon").rows() == pts, name
+        col = header.rsplit(",", 1)[1]
+        df, _ = read(
+            tmp_path / name,
+            columns=ColumnMap(traj_id="vehicle_id", t=header.split(",")[1], lat=col, lon=col),
+        )
+        assert df.select("t", "lat", "lon").rows() == pts, name
+
+
+def test_lat_lon_columns_win_over_a_location_column(tmp_path):
+    """Control: with latitude / longitude columns present, a `location` text column is not read."""
+    (tmp_path / "f.csv").write_text(
+        "id,time,lat,lon,location\nx,2026-11-10T10:00:00Z,61.5,23.7,Tampere\nx,2026-11-10T10:00:05Z,61.5001,23.7,Tampere\n"
+    )
+    df, _ = read(tmp_path / "f.csv")
+    assert df["lat"].to_list() == [61.5, 61.5001]

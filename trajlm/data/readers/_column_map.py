@@ -86,12 +86,6 @@ class ColumnMap:
 
     def option_error(self) -> str | None:
         """What is wrong with time_format / tz / utc_offset_s as given (None: nothing)."""
-        if self.lat == self.lon and not self.coord_sources:
-            return (
-                f"latitude and longitude are both column {self.lat!r}: a point in one column "
-                "(WKT 'POINT (lon lat)', 'lat,lon' text) is not read; split it into two "
-                "columns (geopandas: gpd.GeoSeries.from_wkt(col).x / .y) or give each its own"
-            )
         tf = self.time_format
         if self.time_origin is not None and self.origin_s() is None:
             return (f"time origin {self.time_origin!r} is not a time: give ISO 8601 with a zone "

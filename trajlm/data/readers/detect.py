@@ -19,10 +19,11 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.column_names import TIERS, candidates, normalised
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
+from trajlm.data.readers._point_text import POINT_NAMES
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
     TRACK_FORMATS,
@@ -193,6 +194,10 @@ def resolve_columns(
             guessed[name] = found[0]
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
+    if format == "csv" and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+        point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
+        if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
+            guessed["lat"] = guessed["lon"] = point[0]
     found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
     no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
     if no_id and found_all:

@@ -67,6 +67,7 @@ from trajlm.data.readers._lines import (
     lines_frame,
     split_fields,
 )
+from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._times import local_time_columns, resolve_local
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
@@ -291,6 +292,7 @@ def _csv_file(
             "pd.read_csv(path, encoding='cp1252')), or save it from Excel as 'CSV UTF-8'",
         ) from None
     _check_columns(cm, names, path)
+    cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
@@ -298,7 +300,7 @@ def _csv_file(
     )
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
-        raw = _coords(raw.with_columns([parse_float(c) for c in floats]), cm, ctx)
+        raw = _coords(raw.with_columns(point).with_columns(map(parse_float, floats)), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         count_resorted(pts, ctx, across_chunks=True)
