@@ -109,3 +109,14 @@ def test_lat_lon_columns_win_over_a_location_column(tmp_path):
     )
     df, _ = read(tmp_path / "f.csv")
     assert df["lat"].to_list() == [61.5, 61.5001]
+
+
+def test_an_excel_workbook_is_one_line_saying_to_save_it_as_csv(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "fleet.xlsx", "w") as z:  # the OOXML container's first member
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>' + "\x00\xff" * 50)
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    for extra in ([], ["--format", "csv"]):
+        r = invoke("data", "ingest", tmp_path / "fleet.xlsx", *extra, "--out", tmp_path / "st")
+        assert r.exit_code == 2 and "CSV UTF-8" in r.output and "UTF-16" not in r.output, r.output

@@ -26,6 +26,8 @@ from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
 from trajlm.data.readers._point_text import POINT_NAMES
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
+    SPREADSHEET,
+    SPREADSHEET_HINT,
     TRACK_FORMATS,
     _csv_format,
     _first_line,
@@ -108,6 +110,10 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
         if not p.exists():
             raise TrajlmInputError("no such file or folder", path=p)
         fmt = _dir_format(p) if p.is_dir() else file_format(p)
+        if fmt is None and p.suffix.lower() in SPREADSHEET:
+            raise TrajlmInputError(
+                "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT
+            )
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
                     ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()

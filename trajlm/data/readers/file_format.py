@@ -107,3 +107,17 @@ def _mixed_tracks(folder: Path) -> bool:
     export's activities/: .gpx, .gpx.gz, .tcx.gz, .fit.gz): read file by file (`tracks`)."""
     files = track_files(folder)
     return len(set(files.values())) > 1 or any(p.suffix.lower() == ".gz" for p in files)
+
+
+SPREADSHEET = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+SPREADSHEET_HINT = ("trajlm reads CSV: save the sheet as 'CSV UTF-8' (Excel: File > Save As), or in "
+                    "Python pd.read_excel(path) then trajlm.to_canonical(df) / trajlm.clean(df)")  # fmt: skip
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a file that should be CSV text is, from its first bytes (None: text)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip container (an Excel .xlsx / OpenDocument workbook or a zip archive)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel .xls workbook (OLE2)"
+    return None

@@ -69,6 +69,7 @@ from trajlm.data.readers._lines import (
 )
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._times import local_time_columns, resolve_local
+from trajlm.data.readers.file_format import SPREADSHEET_HINT, binary_kind
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
@@ -277,6 +278,10 @@ def _csv_file(
     try:
         names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
+        if kind := binary_kind(first):
+            raise TrajlmInputError(
+                f"not CSV text: {kind}", path=path, hint=SPREADSHEET_HINT
+            ) from None
         if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first:  # cp1252 advice: garbage
             raise TrajlmInputError(
                 "header is UTF-16 (Excel's 'Unicode Text' / PowerShell export), not UTF-8",
