@@ -86,3 +86,27 @@ def test_without_time_origin_elapsed_seconds_name_the_option(tmp_path):
     _elapsed_csv(tmp_path / "elapsed.csv")
     r = invoke("data", "ingest", tmp_path / "elapsed.csv", "--out", tmp_path / "st")
     assert r.exit_code == 2 and "--time-origin" in r.output, r.output
+
+
+def test_repeated_dst_hour_split_across_reader_chunks_reads_on_as_it_started(tmp_path):
+    """Lisbon, 2021-10-31: 01:00-02:00 local happens twice. A 20-s track through both passes,
+    read in chunks of 450 / 100 rows (the boundary inside the second pass), is exact."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.readers import ColumnMap, iter_read
+
+    t0, rows, truth = 1_635_634_800, ["traj_id,t,lat,lon"], []  # 2021-10-30T23:00Z
+    for i in range(540):
+        u = t0 + 20 * i
+        wall = datetime.fromtimestamp(u, UTC).astimezone(ZoneInfo("Europe/Lisbon"))
+        rows.append(f"A,{wall:%Y-%m-%d %H:%M:%S},{38.8 + 1e-4 * i:.4f},-9.3")
+        truth.append(u)
+    (tmp_path / "lisbon.csv").write_text("\n".join(rows) + "\n")
+    for chunk_rows in (500_000, 450, 100):
+        cm = ColumnMap(tz="Europe/Lisbon")
+        parts = [
+            c
+            for c, _ in iter_read(tmp_path / "lisbon.csv", "csv", columns=cm, chunk_rows=chunk_rows)
+        ]
+        assert sorted(pl.concat(parts)["t"].to_list()) == truth, chunk_rows

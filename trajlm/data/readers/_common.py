@@ -113,6 +113,9 @@ class Ctx:
     last_t: pl.DataFrame | None = None
     # Said after an unparseable time's value (the reader knows which formats it tried).
     time_hint: str | None = None
+    # Per (file, traj_id): the last row's repeated-hour state, so a pass through the repeated
+    # DST hour split across reader chunks reads on as it started (_times.resolve_local).
+    dst_tail: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
