@@ -110,3 +110,16 @@ def test_repeated_dst_hour_split_across_reader_chunks_reads_on_as_it_started(tmp
             for c, _ in iter_read(tmp_path / "lisbon.csv", "csv", columns=cm, chunk_rows=chunk_rows)
         ]
         assert sorted(pl.concat(parts)["t"].to_list()) == truth, chunk_rows
+
+
+def test_unzipped_garmin_export_folder_reads_its_zip_of_fit_files(tmp_path):
+    """The folder the Garmin export unzips to: JSON summaries (not read) beside the FITs' zip."""
+    pytest.importorskip("fitdecode", reason="FIT needs the optional trajlm[formats] extra")
+    import io
+    import zipfile
+
+    data, truth = garmin_zip()
+    zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path / "garmin")
+    df, _ = read(tmp_path / "garmin")
+    assert df.height == sum(len(p) for p in truth.values())
+    assert df["label"].unique().to_list() == ["running"]

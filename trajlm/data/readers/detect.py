@@ -24,6 +24,7 @@ from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
 from trajlm.data.readers._point_text import POINT_NAMES
+from trajlm.data.readers.archives import archives_in
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
     SPREADSHEET,
@@ -82,7 +83,7 @@ def _not_read(folder: Path, fmt: str) -> None:
 
 def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
-    if _mixed_tracks(path):
+    if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
         return "tracks"
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
