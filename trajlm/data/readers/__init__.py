@@ -36,6 +36,7 @@ from trajlm.data.readers.detect import (
     resolve_columns,
     track_files,
 )
+from trajlm.data.readers.file_format import archives_in
 from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
@@ -100,9 +101,9 @@ def _open(
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
     tmp = None
     if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
-        paths, tmp = unpack(
-            [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)], ctx.limits
-        )
+        given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+        # an unzipped export whose tracks are in zips (Garmin): those zips instead of the folder
+        paths, tmp = unpack([z for q in given for z in (archives_in(q) or [q])], ctx.limits)
     if format in _BY_FILE:
         files = _files_by_content(paths, format)
     else:

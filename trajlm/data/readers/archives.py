@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from trajlm.data.readers._common import ReadLimits
-from trajlm.data.readers._lines import _check_member, rglob_follow
+from trajlm.data.readers._lines import _check_member
 
 TRACK_SUFFIXES = (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt")
 MAX_DEPTH = 2  # a zip in a zip (Garmin); deeper nesting is not read
@@ -79,24 +79,13 @@ def _extract(z: zipfile.ZipFile, shown: Path, into: Path, limits: ReadLimits, de
             shutil.copyfileobj(src, dst)
 
 
-def archives_in(folder: Path) -> list[Path]:
-    """An unzipped export whose tracks are all in zips (Garmin's `UploadedFiles_*.zip` beside
-    JSON summaries): those zips; [] for a file or a folder with track files of its own."""
-    from trajlm.data.readers.file_format import track_files
-
-    zips = rglob_follow(folder, "*.zip") if folder.is_dir() else []
-    if not zips or track_files(folder):  # the zip glob first: most folders have none
-        return []
-    return [z for z in zips if track_archive(z)]
-
-
 def unpack(
     paths: list[Path], limits: ReadLimits
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
-    """`paths` with every track archive (also those of a folder, `archives_in`) replaced by the
-    folder of its extracted track members; the temporary directory to clean up (None: none)."""
+    """`paths` with every track archive replaced by the folder of its extracted track members;
+    the temporary directory to clean up (None when there was no archive)."""
     tmp, out = None, []
-    for p in [z for q in paths for z in (archives_in(q) or [q])]:
+    for p in paths:
         if p.is_file() and p.suffix.lower() == ".zip" and track_archive(p):
             tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-zip-")
             into = Path(tmp.name) / f"{len(out)}" / p.name

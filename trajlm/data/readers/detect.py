@@ -24,7 +24,6 @@ from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
 from trajlm.data.readers._point_text import POINT_NAMES
-from trajlm.data.readers.archives import archives_in
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
     SPREADSHEET,
@@ -33,6 +32,7 @@ from trajlm.data.readers.file_format import (  # re-exported: detect's names bef
     _csv_format,
     _first_line,
     _mixed_tracks,
+    archives_in,
     file_format,
 )
 from trajlm.data.readers.file_format import _file_format as _file_format  # corpus_discover's name

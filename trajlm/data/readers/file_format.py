@@ -121,3 +121,12 @@ def binary_kind(head: bytes) -> str | None:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old Excel .xls workbook (OLE2)"
     return None
+
+
+def archives_in(folder: Path) -> list[Path]:
+    """An unzipped export whose tracks are all in zips (Garmin's `UploadedFiles_*.zip` beside
+    JSON summaries): those zips; [] for a file or a folder with track files of its own."""
+    zips = rglob_follow(folder, "*.zip") if folder.is_dir() else []
+    if not zips or track_files(folder):  # the zip glob first: most folders have none
+        return []
+    return [z for z in zips if track_archive(z)]
