@@ -110,6 +110,11 @@ def data_ingest(
         "--crs",
         help="csv/parquet: CRS of projected coordinates (EPSG:32629; lat = northing).",
     ),
+    time_origin: str = typer.Option(
+        None,
+        "--time-origin",
+        help="csv/parquet: times are seconds elapsed since this instant (2020-01-01T00:00Z; with --time-format elapsed_h: hours).",
+    ),
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
     from trajlm._safety import check_output_dir
@@ -164,6 +169,7 @@ def data_ingest(
             crs=crs,
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,
+            time_origin=time_origin,
             min_t=None if min_year is None else calendar.timegm((min_year, 1, 1, 0, 0, 0)),
             extra=None if label_col is None else {"label": label_col},
         ).items()

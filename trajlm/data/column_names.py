@@ -20,7 +20,7 @@ TRAJ = (
      "deviceid"),  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
-                 "date_time_utc", "datetime_utc", "timestamp_utc", "time_utc", "recorded_at"),
+                 "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
         ("fixtime", "fix_time"),  # Traccar: the GPS fix time, before the tracker's clock
         ("devicetime", "device_time"))  # (Traccar's servertime, when it arrived, is not read)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat"), ("y",))

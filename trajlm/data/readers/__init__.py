@@ -28,6 +28,7 @@ from trajlm.data.readers._lines import expand_paths, header_names, sniff_sep
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
+from trajlm.data.readers.archives import cleanup_after, unpack
 from trajlm.data.readers.detect import (
     TRACK_FORMATS,
     detect_format,
@@ -35,6 +36,7 @@ from trajlm.data.readers.detect import (
     resolve_columns,
     track_files,
 )
+from trajlm.data.readers.file_format import archives_in
 from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
@@ -97,6 +99,11 @@ def _open(
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
+    tmp = None
+    if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
+        given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+        # an unzipped export whose tracks are in zips (Garmin): those zips instead of the folder
+        paths, tmp = unpack([z for q in given for z in (archives_in(q) or [q])], ctx.limits)
     if format in _BY_FILE:
         files = _files_by_content(paths, format)
     else:
@@ -104,7 +111,7 @@ def _open(
     chunks = _reader(files, format, ctx, columns, chunk_rows)
     if format not in _WHOLE:
         chunks = regroup(chunks, ctx, chunk_rows)
-    return ctx, _limit_points(chunks, ctx)
+    return ctx, cleanup_after(_limit_points(chunks, ctx), tmp)
 
 
 def _files_by_content(paths: str | Path | Sequence[str | Path], format: str) -> list[Path]:
@@ -139,8 +146,9 @@ def _tracks(files: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFra
         for chunk in _reader(group, fmt, ctx, None, chunk_rows):
             if labels:  # Strava's activity type per file, as the trajectory's label
                 first = pl.col("traj_id").str.split("/").list.first()
+                own = pl.col("label") if "label" in chunk.columns else None  # a FIT's sport
                 chunk = chunk.with_columns(
-                    label=first.replace_strict(labels, default=None, return_dtype=pl.Utf8)
+                    label=first.replace_strict(labels, default=own, return_dtype=pl.Utf8)
                 )
             yield chunk
 

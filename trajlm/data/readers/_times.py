@@ -39,6 +39,7 @@ def parse_time(
     unit: str = "s",
     tz: str | None = None,
     ambiguous: str = "earliest",
+    origin_s: int | None = None,
 ) -> pl.Expr:
     """String column -> Int64 Unix seconds (UTC; unit="ms": milliseconds); null where it cannot
     be parsed.
@@ -50,6 +51,9 @@ def parse_time(
     s = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
     num = s.cast(pl.Float64, strict=False)
     scale = 1000 if unit == "ms" else 1
+    if origin_s is not None:  # elapsed seconds (hours) since a declared instant
+        step = 3600 if time_format == "elapsed_h" else 1
+        return ((num * step + origin_s) * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix":
         return (num * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix_ms":
@@ -174,14 +178,15 @@ def dst_change(wall_ms: int, tz: str) -> str:
 
 def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.DataFrame:
     """Times read in zone `tz` (frames with T_LATE / T_GAP; others pass as they are); `ctx` is
-    the read's _common.Ctx (not imported here: _common imports this module).
+        the read's _common.Ctx (not imported here: _common imports this module).
 
-    A local time that does not exist (the spring-forward hour) is `nonexistent_local_time`: an
-    error naming the zone and the clock change, or dropped and counted (skip). A time of the
-    repeated autumn hour is read as the earlier instant unless, within its trajectory in file
-    order, it follows a later time of the same run of repeated-hour times: from there on the run
-    is the second pass, read as the later instant, so that times stay increasing. Counted as
-    repaired `ambiguous_local_time_as_earlier` / `_as_later`. Works within a chunk."""
+        A local time that does not exist (the spring-forward hour) is `nonexistent_local_time`: an
+        error naming the zone and the clock change, or dropped and counted (skip). A time of the
+        repeated autumn hour is read as the earlier instant unless, within its trajectory in file
+        order, it follows a later time of the same run of repeated-hour times: from there on the run
+        is the second pass, read as the later instant, so that times stay increasing. Counted as
+        repaired `ambiguous_local_time_as_earlier` / `_as_later`. A pass through the hour split
+    across reader chunks reads on as it started (ctx.dst_tail: each trajectory's last row)."""
     if T_GAP not in df.columns:
         return df
     gap = pl.col(T_GAP).is_not_null()
@@ -200,15 +205,51 @@ def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.
         ctx.report.drop("nonexistent_local_time", n_gap)
         df = df.filter(~gap)
     amb = (pl.col(T_LATE) != pl.col(T_MS)).fill_null(False)
-    if df.select(amb.sum()).item():
-        back = amb & amb.shift(1) & (pl.col(T_MS) < pl.col(T_MS).shift(1))
-        df = df.with_columns(_amb=amb, _back=back.over("traj_id").fill_null(False),
-                             _run=(~amb).cum_sum().over("traj_id"))  # fmt: skip
-        later = pl.col("_back").cast(pl.Int8).cum_max().over("traj_id", "_run") == 1
+    tail = getattr(ctx, "dst_tail", None)
+    if df.select(amb.sum()).item() or tail is not None:
+        keys = ["_file", "traj_id"] if "_file" in df.columns else ["traj_id"]
+        if tail is not None:  # the previous chunk's last row of each trajectory
+            df = df.join(tail, on=keys, how="left")
+        else:
+            df = df.with_columns(_p_amb=pl.lit(None, pl.Boolean), _p_ms=pl.lit(None, pl.Int64),
+                                 _p_late=pl.lit(None, pl.Boolean))  # fmt: skip
+        prev_amb = amb.shift(1).over("traj_id").fill_null(pl.col("_p_amb")).fill_null(False)
+        prev_ms = pl.col(T_MS).shift(1).over("traj_id").fill_null(pl.col("_p_ms"))
+        back = amb & prev_amb & (pl.col(T_MS) < prev_ms).fill_null(False)
+        df = df.with_columns(_amb=amb, _back=back, _run=(~amb).cum_sum().over("traj_id"))
+        go_on = (
+            (pl.col("_run") == 0)
+            & pl.col("_p_amb").fill_null(False)
+            & pl.col("_p_late").fill_null(False)
+        )
+        later = (pl.col("_back").cast(pl.Int8).cum_max().over("traj_id", "_run") == 1) | go_on
+        df = df.with_columns(_late=later)
+        ctx.dst_tail = df.group_by(keys, maintain_order=True).agg(
+            pl.col("_amb").last().alias("_p_amb"), pl.col(T_MS).last().alias("_p_ms"),
+            pl.col("_late").last().alias("_p_late"),
+        )  # fmt: skip
+        later = pl.col("_late")
         n_late = int(df.select(later.sum()).item())
         ctx.report.repair("ambiguous_local_time_as_earlier", int(df["_amb"].sum()) - n_late)
         ctx.report.repair("ambiguous_local_time_as_later", n_late)
         ms = pl.when(later).then(pl.col(T_LATE)).otherwise(pl.col(T_MS))
         df = df.with_columns(ms.alias(T_MS)).with_columns((pl.col(T_MS) // 1000).alias("t"))
-        df = df.drop("_amb", "_back", "_run")
+        df = df.drop("_amb", "_back", "_run", "_late", "_p_amb", "_p_ms", "_p_late")
     return df.drop(T_LATE, T_GAP)
+
+
+def origin_seconds(text: str | None) -> int | None:
+    """A time origin (ISO 8601 with a zone: 2020-01-01T00:00Z, or Unix seconds) as Unix seconds."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    try:
+        return int(float(text))
+    except ValueError:
+        pass
+    try:
+        d = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(d.timestamp()) if d.tzinfo is not None else None

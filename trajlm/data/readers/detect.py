@@ -14,17 +14,29 @@ recognisable name, a mix of formats) is one TrajlmInputError naming the file and
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import re
 import warnings
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.column_names import TIERS, candidates, normalised
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
+from trajlm.data.readers._point_text import POINT_NAMES
+from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
+from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
+    SPREADSHEET,
+    SPREADSHEET_HINT,
+    TRACK_FORMATS,
+    _csv_format,
+    _first_line,
+    _mixed_tracks,
+    archives_in,
+    file_format,
+)
+from trajlm.data.readers.file_format import _file_format as _file_format  # corpus_discover's name
+from trajlm.data.readers.file_format import track_files as track_files
 from trajlm.data.readers.layouts import (
     ROW_KEY,
     date_part_columns,
@@ -35,103 +47,9 @@ from trajlm.data.readers.layouts import (
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
 
-_BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
-              ".json": "mfjson", ".geojson": "mfjson", ".kml": "kml", ".kmz": "kml",
-              ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
-              ".pb": "gtfs_rt"}  # fmt: skip
-_TABULAR = (".csv", ".tsv", ".txt", ".zip")
-# Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
-_AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
-# Track files read one by one with their own reader when a folder mixes them (a Strava export).
-TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
+# A csv / parquet with no id column: every file is one trajectory named after its stem.
+NO_ID_COLUMN = "each file's name (no id column; --traj-col to choose one)"
 _CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
-
-
-def _first_line(path: Path) -> str:
-    try:
-        with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
-            return f.readline(1 << 16).decode("utf-8", errors="replace")
-    except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
-        return ""
-
-
-def _csv_format(path: Path) -> str:
-    """porto / ais / tdrive by their documented headers, else the generic csv."""
-    if path.suffix.lower() == ".zip":
-        return "csv"
-    names = {n.strip().strip('"').lstrip("\ufeff") for n in _first_line(path).split(",")}
-    if {"TRIP_ID", "POLYLINE"} <= names:
-        return "porto"
-    if "ais_pos_timestamp" in names:
-        return "ais"
-    if {"TaxiID", "TimeStamp", "Longitude", "Latitude"} <= names:
-        return "tdrive"
-    return "csv"
-
-
-def _head(path: Path, n: int = 4096) -> bytes:
-    """The first n (decompressed) bytes, b"" when unreadable (the reader says why)."""
-    try:
-        with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
-            return f.read(n)
-    except (OSError, EOFError, zlib.error):
-        return b""
-
-
-def file_format(path: Path) -> str | None:
-    """The reader format of one file from its name (and content for raw AIS / FIT); None if unknown."""
-    suffix = path.suffix.lower()
-    inner = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
-    if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
-        from trajlm.data.readers.aivdm import looks_like_aivdm
-
-        if looks_like_aivdm(_head(path).decode("utf-8", errors="replace")):
-            return "aivdm"
-    if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
-        return "ozi"
-    if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
-        if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
-            fmt = _csv_format(path)
-            return fmt if fmt in ("csv", "ais", "tdrive") else None
-        fmt = _BY_SUFFIX.get(inner)
-        return fmt if fmt in (*TRACK_FORMATS, "gtfs_rt", "mfjson") else None
-    if path.name.endswith("_input.txt"):
-        return "porto_mapmatched"
-    if suffix in _BY_SUFFIX:
-        return _BY_SUFFIX[suffix]
-    if suffix in _TABULAR:
-        return _csv_format(path)
-    head = _head(path, 16)
-    if head[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
-        return "fit"
-    # a GTFS-rt FeedMessage saved without a suffix (curl -o VehiclePositions URL): field 1
-    # (header, short), whose field 1 is gtfs_realtime_version "1.0" / "2.0"
-    if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
-        return "gtfs_rt"
-    return None
-
-
-_file_format = file_format  # the name corpus_discover imports
-
-
-def track_files(folder: Path) -> dict[Path, str]:
-    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped) -> format."""
-    out: dict[Path, str] = {}
-    for p in rglob_follow(folder, "*"):
-        low = p.name.lower()
-        inner = Path(low[:-3]).suffix if low.endswith(".gz") else Path(low).suffix
-        if inner in (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt"):
-            fmt = file_format(p)
-            if fmt in TRACK_FORMATS:
-                out[p] = fmt
-    return out
-
-
-def _mixed_tracks(folder: Path) -> bool:
-    """A folder whose track files need more than one reader or include gzipped ones (a Strava
-    export's activities/: .gpx, .gpx.gz, .tcx.gz, .fit.gz): read file by file (`tracks`)."""
-    files = track_files(folder)
-    return len(set(files.values())) > 1 or any(p.suffix.lower() == ".gz" for p in files)
 
 
 _DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
@@ -165,7 +83,7 @@ def _not_read(folder: Path, fmt: str) -> None:
 
 def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
-    if _mixed_tracks(path):
+    if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
         return "tracks"
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
@@ -193,6 +111,10 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
         if not p.exists():
             raise TrajlmInputError("no such file or folder", path=p)
         fmt = _dir_format(p) if p.is_dir() else file_format(p)
+        if fmt is None and p.suffix.lower() in SPREADSHEET:
+            raise TrajlmInputError(
+                "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT
+            )
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
                     ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()
@@ -279,6 +201,14 @@ def resolve_columns(
             guessed[name] = found[0]
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
+    if format == "csv" and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+        point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
+        if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
+            guessed["lat"] = guessed["lon"] = point[0]
+    found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
+    no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
+    if no_id and found_all:
+        guessed["traj_id"] = NO_ID_COLUMN  # one track per file (GPSLogger, DJI Airdata)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = _geometry(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)
@@ -286,7 +216,7 @@ def resolve_columns(
     if not guessed:
         return columns, {}
     fields = {
-        k: v
+        k: None if v == NO_ID_COLUMN else v
         for k, v in guessed.items()
         if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY)
     }

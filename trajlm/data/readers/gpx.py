@@ -2,7 +2,10 @@
 
 Each `<trkpt lat lon>` needs a `<time>` (ISO-8601 with Z or an offset; without an offset it is
 taken as UTC, as the GPX schema requires); fractional seconds are floored. `<ele>` becomes
-`elevation_m`. Routes (`rtept`) and waypoints (`wpt`) are not trajectories and are ignored.
+`elevation_m`; sensor extensions (heart rate, cadence, power, speed, temperature) their own
+columns (`_sensors.py`). Waypoints (`wpt`) are ignored; a file without `<trkpt>` whose route
+points (`<rtept>`) all carry a `<time>` (OruxMaps and other apps record timed routes) is read as
+one trajectory per `<rte>` (`<stem>/rte<k>`); untimed routes (planned tours) are not read.
 
 The file is fed to the expat parser in 1 MiB blocks (streaming, like ElementTree.iterparse, but
 expat also reports the line of every point for error messages). Drop reasons: `missing_time`
@@ -30,6 +33,7 @@ from trajlm.data.readers._common import (
     parse_float,
     parse_time,
 )
+from trajlm.data.readers._sensors import XML_NAMES, empty_columns, sensor_exprs, without_empty
 from trajlm.data.readers.gz import open_bytes, stem
 from trajlm.data.schema import TrajlmInputError, conform
 
@@ -41,13 +45,15 @@ class _Collector:
 
     def __init__(self, stem: str, parser: expat.XMLParserType) -> None:
         self.stem, self.parser = stem, parser
-        self.trk, self.seg = -1, -1
+        self.trk, self.seg, self.rte = -1, -1, -1
         self.cols: dict[str, list] = {
             k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")
-        }
+        } | empty_columns()
         self.point: dict | None = None
         self.text: list[str] | None = None
+        self.field = ""  # the point's field the text belongs to
         self.done = 0  # rows that belong to closed segments
+        self.route: list[dict] = []  # <rtept>s, read when the file has no <trkpt>
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(" ", 1)[-1]
@@ -55,17 +61,21 @@ class _Collector:
             self.trk, self.seg = self.trk + 1, -1
         elif tag == "trkseg":
             self.seg += 1
-        elif tag == "trkpt":
+        elif tag == "rte":
+            self.rte += 1
+        elif tag in ("trkpt", "rtept"):
+            tid = (f"{self.stem}/{max(self.trk, 0)}/{max(self.seg, 0)}" if tag == "trkpt"
+                   else f"{self.stem}/rte{max(self.rte, 0)}")  # fmt: skip
             self.point = {
-                "traj_id": f"{self.stem}/{max(self.trk, 0)}/{max(self.seg, 0)}",
+                "traj_id": tid,
                 "lat": attrs.get("lat"),
                 "lon": attrs.get("lon"),
                 "time": None,
                 "ele": None,
                 "_line": self.parser.CurrentLineNumber,
-            }
-        elif tag in ("time", "ele") and self.point is not None:
-            self.text = []
+            } | dict.fromkeys(empty_columns())
+        elif self.point is not None and (tag in ("time", "ele") or tag.lower() in XML_NAMES):
+            self.text, self.field = [], tag if tag in ("time", "ele") else XML_NAMES[tag.lower()]
 
     def chars(self, data: str) -> None:
         if self.text is not None:
@@ -73,12 +83,15 @@ class _Collector:
 
     def end(self, name: str) -> None:
         tag = name.rsplit(" ", 1)[-1]
-        if tag in ("time", "ele") and self.point is not None and self.text is not None:
-            self.point[tag] = "".join(self.text).strip()
-            self.text = None
+        if self.point is not None and self.text is not None and self.field:
+            self.point[self.field] = "".join(self.text).strip() or None
+            self.text, self.field = None, ""
         elif tag == "trkpt" and self.point is not None:
             for k, v in self.point.items():
                 self.cols[k].append(v)
+            self.point = None
+        elif tag == "rtept" and self.point is not None:
+            self.route.append(self.point)
             self.point = None
         elif tag == "trkseg":
             self.done = len(self.cols["_line"])
@@ -93,13 +106,8 @@ class _Collector:
 def _frame(
     cols: dict[str, list], file: int, ctx: Ctx, no_time_msg: str = "<trkpt> has no <time>"
 ) -> pl.DataFrame:
-    df = pl.DataFrame(
-        cols,
-        schema={
-            **dict.fromkeys(["traj_id", "lat", "lon", "time", "ele"], pl.Utf8),
-            "_line": pl.Int64,
-        },
-    )
+    cols = without_empty(cols)
+    df = pl.DataFrame(cols, schema={k: pl.Int64 if k == "_line" else pl.Utf8 for k in cols})
     df = df.with_columns(_file=pl.lit(file, dtype=pl.Int32))
     no_time = df.filter(pl.col("time").is_null())
     if len(no_time):
@@ -114,6 +122,7 @@ def _frame(
         parse_float("lat").alias("lat"),
         parse_float("lon").alias("lon"),
         parse_float("ele").alias("elevation_m"),
+        *sensor_exprs(df.columns),
         "_file",
         "_line",
     )
@@ -176,11 +185,15 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
                         yield conform(out)
                 if not block:
                     break
-        if ctx.report.rows_in == rows_before:
+        timed = col.route and all(p["time"] for p in col.route)
+        if ctx.report.rows_in == rows_before and timed and unique:  # a timed route, no track
+            route = {k: [p[k] for p in col.route] for k in col.route[0]}
+            yield from file_points(route, file, ctx, "an <rtept> has no <time>")
+        elif ctx.report.rows_in == rows_before:
             if ctx.on_error == "raise":  # the whole file: skipping cannot help
                 raise TrajlmInputError(
-                    "no <trkpt> points (routes <rte> and waypoints <wpt> have no times and are "
-                    "not read)",
+                    "no <trkpt> points, and no <rte> whose every <rtept> has a <time> (untimed "
+                    "routes and waypoints <wpt> are not trajectories)",
                     path=path,
                     hint="a GPX trajectory is a <trk> of <trkpt> with <time>",
                 )

@@ -67,92 +67,12 @@ from trajlm.data.readers._lines import (
     lines_frame,
     split_fields,
 )
+from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._times import local_time_columns, resolve_local
+from trajlm.data.readers.file_format import SPREADSHEET_HINT, binary_kind
+from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
+from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
-
-HISTORICAL_MIN_T = -2208988800  # 1900-01-01: records that predate GPS (best tracks, satellites)
-
-PRESETS: dict[str, ColumnMap] = {
-    "ais": ColumnMap(
-        traj_id="ID",
-        t="ais_pos_timestamp",
-        lat="latitude",
-        lon="longitude",
-        time_format="%d/%m/%Y %H:%M",
-        extra={"vehicle_id": "ID"},
-    ),
-    # Danish Maritime Authority AIS archive (web.ais.dk): "# Timestamp" dd/mm/yyyy UTC
-    "dma_ais": ColumnMap(
-        traj_id="MMSI",
-        t="# Timestamp",
-        lat="Latitude",
-        lon="Longitude",
-        time_format="%d/%m/%Y %H:%M:%S",
-        extra={"vehicle_id": "MMSI"},
-    ),  # fmt: skip
-    "tdrive": ColumnMap(
-        traj_id="TaxiID",
-        t="TimeStamp",
-        lat="Latitude",
-        lon="Longitude",
-        time_format="%Y-%m-%d %H:%M:%S",
-        utc_offset_s=8 * 3600,
-        extra={"vehicle_id": "TaxiID"},
-    ),
-    "liverpool_bus": ColumnMap(
-        traj_id="trip_id",
-        t="timestamp",
-        lat="latitude",
-        lon="longitude",
-        time_format="%Y-%m-%d %H:%M:%S",
-        extra={"vehicle_id": "vehicle_id", "heading_deg": "bearing"},
-    ),
-    "geolife_small": ColumnMap(
-        traj_id="trajectory_id", t="t", lat="Y", lon="X", sep=";", extra={"user_id": "tracker"}
-    ),
-    "hurricanes": ColumnMap(
-        traj_id="tid",
-        t_parts={"year": "Year", "month": "Month", "day": "Day", "hour": "Hour"},
-        lat="lat",
-        lon="lon",
-        extra={"label": "class", "name": "Name"},
-        min_t=HISTORICAL_MIN_T,
-    ),
-    "icebergs": ColumnMap(
-        traj_id=None,
-        t="date",
-        time_format="%Y%j",
-        coord_sources={
-            s: (f"{s}_1", f"{s}_2")
-            for s in ("ascat", "oscat", "qscat", "seawinds", "nscat", "ers", "sass", "nic")
-        },
-        no_fix=0.0,
-        min_t=HISTORICAL_MIN_T,
-    ),
-    "trackintel": ColumnMap(
-        traj_id="user_id",
-        t="tracked_at",
-        lat="latitude",
-        lon="longitude",
-        sep=";",
-        traj_id_per_file=True,
-        extra={"user_id": "user_id"},
-    ),
-    "mat_animals": ColumnMap(
-        traj_id="tid",
-        t="time",
-        time_format="elapsed_h",
-        crs="undocumented planar transform (MAT preprocessing of Starkey UTM data)",
-        extra={"label": "label"},
-    ),
-    "mat_vehicles": ColumnMap(
-        traj_id="tid",
-        t="time",
-        time_format="elapsed_s",
-        crs="EPSG:2100 (Greek Grid, metres; column 'lat' = northing, 'lon' = easting)",
-        extra={"label": "label"},
-    ),
-}
 
 
 def _coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
@@ -290,7 +210,9 @@ def _time_expr(cm: ColumnMap) -> pl.Expr:
     """Time in milliseconds (the reader floors it to `t` and keeps the exact value, _common)."""
     if cm.t_parts:
         return parse_time_parts(cm.t_parts, cm.utc_offset_s, tz=cm.tz) * 1000
-    return parse_time(cm.t, cm.time_format, cm.utc_offset_s, unit="ms", tz=cm.tz)
+    return parse_time(
+        cm.t, cm.time_format, cm.utc_offset_s, unit="ms", tz=cm.tz, origin_s=cm.origin_s()
+    )
 
 
 def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
@@ -356,6 +278,10 @@ def _csv_file(
     try:
         names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
+        if kind := binary_kind(first):
+            raise TrajlmInputError(
+                f"not CSV text: {kind}", path=path, hint=SPREADSHEET_HINT
+            ) from None
         if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first:  # cp1252 advice: garbage
             raise TrajlmInputError(
                 "header is UTF-16 (Excel's 'Unicode Text' / PowerShell export), not UTF-8",
@@ -371,6 +297,7 @@ def _csv_file(
             "pd.read_csv(path, encoding='cp1252')), or save it from Excel as 'CSV UTF-8'",
         ) from None
     _check_columns(cm, names, path)
+    cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
@@ -378,7 +305,7 @@ def _csv_file(
     )
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
-        raw = _coords(raw.with_columns([parse_float(c) for c in floats]), cm, ctx)
+        raw = _coords(raw.with_columns(point).with_columns(map(parse_float, floats)), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         count_resorted(pts, ctx, across_chunks=True)
@@ -398,6 +325,10 @@ def _parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") ->
         if col.dtype.time_zone is None:  # type: ignore[union-attr]
             return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
         return pl.col(name).dt.epoch("ms")
+    if col.dtype.is_numeric() and cm.time_origin is not None:
+        return parse_time(
+            pl.col(name).cast(pl.Utf8), cm.time_format, unit="ms", origin_s=cm.origin_s()
+        )
     if col.dtype.is_numeric():
         scale = 1 if cm.time_format == "unix_ms" else 1000
         return (pl.col(name).cast(pl.Float64) * scale).floor().cast(pl.Int64)

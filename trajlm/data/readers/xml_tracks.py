@@ -11,7 +11,9 @@ both modes (skipping could not help).
 TCX (Garmin Training Center, Strava / Garmin Connect / Polar exports): one trajectory per
 `<Activity>` (traj_id = `<file stem>/<k>`), one point per `<Trackpoint>` with `<Time>` and
 `<Position><LatitudeDegrees>/<LongitudeDegrees>`; Trackpoints without a Position (pauses,
-indoor) are `no_fix`, counted in both modes. `AltitudeMeters` becomes `elevation_m`.
+indoor) are `no_fix`, counted in both modes. `AltitudeMeters` becomes `elevation_m`; heart rate,
+cadence, ActivityExtension speed and watts their own columns (`_sensors.py`); the Activity's
+`Sport` attribute (Running, Biking, Other) the `label`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
 from trajlm.data.readers._lines import _check_member
+from trajlm.data.readers._sensors import XML_NAMES, empty_columns
 from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import read_bytes, stem
 from trajlm.data.schema import TrajlmInputError
@@ -105,9 +108,20 @@ def _kml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
 def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
     del path, ctx  # the signature of _kml_points
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
+    cols |= empty_columns() | {"label": []}
     for k, act in enumerate(el for el in root.iter() if _local(el.tag) == "Activity"):
         for tp in (el for el in act.iter() if _local(el.tag) == "Trackpoint"):
             pos = _child(tp, "Position")
+            values = dict.fromkeys(empty_columns())
+            for el in tp.iter():
+                name = _local(el.tag).lower()
+                if name in XML_NAMES and el is not tp:
+                    values[XML_NAMES[name]] = _text(
+                        _child(el, "Value") if name == "heartratebpm" else el
+                    )
+            for c, v in values.items():
+                cols[c].append(v)
+            cols["label"].append(act.get("Sport"))
             cols["traj_id"].append(f"{stem}/{k}")
             cols["time"].append(_text(_child(tp, "Time")))
             cols["lat"].append(_text(_child(pos, "LatitudeDegrees")) if pos is not None else None)

@@ -1,0 +1,120 @@
+"""`ColumnMap`: how the columns of a generic CSV / Parquet file map to the canonical table
+(split from _common.py, session 16; `_common` re-exports it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trajlm.data.geo import crs_refusal
+from trajlm.data.readers._times import T_PARTS, TIME_FORMAT_HELP, TIME_FORMATS, origin_seconds
+
+ELAPSED_FORMATS = ("elapsed_s", "elapsed_h")
+
+
+@dataclass
+class ColumnMap:
+    """How the columns of a generic CSV/Parquet file map to the canonical table.
+
+    time_format: None (auto: Unix seconds if numeric, else ISO-8601), "unix", "unix_ms", "iso",
+    or a strptime format such as "%d/%m/%Y %H:%M" ("%Y%j" = year + day of year). Times without
+    an offset are local times `utc_offset_s` seconds ahead of UTC (T-Drive: 8 * 3600);
+    t_utc = t_local - utc_offset_s; or, with `tz` (an IANA name such as "Europe/Helsinki"),
+    local times of that zone, daylight saving included (give one of the two). "elapsed_s" / "elapsed_h" declare times relative to each
+    trajectory's start: such files are refused (canonical t is absolute), with a message.
+    traj_id=None makes each file (or zip member) one trajectory named after its stem;
+    traj_id_per_file=True prefixes the id with the file stem ("<stem>/<id>") when ids restart
+    in every file (trackintel user_id).
+    extra maps output column -> input column (e.g. {"vehicle_id": "ID"}), kept as-is.
+
+    Backwards-compatible extensions (defaults keep the plain behaviour):
+    t_parts: time built from several integer columns instead of `t`, e.g. {"year": "Year",
+        "month": "Month", "day": "Day", "hour": "Hour"} (hour/minute/second default to 0);
+        impossible dates (Feb 30) are unparseable times (malformed_row).
+    coord_sources: {name: (lat_col, lon_col)} in priority order, for files that carry several
+        position sources of which any subset may be present (icebergs: one pair per sensor).
+        Per row the first present pair with a fix wins; its name goes to column `coord_source`.
+    no_fix: a coordinate value meaning "no fix" when lat and lon both equal it (icebergs: 0).
+        Such rows are dropped and counted as `no_fix` in both on_error modes (a documented
+        "no data" marker, not an error), like Porto's MISSING_DATA.
+    min_t: earliest plausible time (default None = 1990-01-01, no civil GPS before); set it for
+        historical non-GPS records (hurricanes since 1944, icebergs since 1978). Earlier rows
+        are `timestamp_before_min_t`.
+    crs: coordinate reference system of lat/lon. Another CRS that pyproj knows is reprojected
+        to WGS84 (lat = northing, lon = easting; needs trajlm[geo]); others are refused.
+    zip_members: glob for the members read from a `.zip` input (matched on the member path).
+    """
+
+    traj_id: str | None = "traj_id"
+    t: str = "t"
+    lat: str = "lat"
+    lon: str = "lon"
+    time_format: str | None = None
+    utc_offset_s: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+    sep: str = ","
+    t_parts: dict[str, str] = field(default_factory=dict)
+    coord_sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    no_fix: float | None = None
+    min_t: int | None = None
+    crs: str = "EPSG:4326"
+    traj_id_per_file: bool = False
+    zip_members: str = "*.csv"
+    tz: str | None = None  # IANA zone of naive times ("Europe/Helsinki", DST-aware); else offset
+    # The instant elapsed times count from (ISO 8601 with a zone, or Unix seconds): numeric
+    # times are then seconds (time_format "elapsed_h": hours) since it, every trajectory's 0
+    # at that instant (MAT sets; session 16). None: elapsed times are refused.
+    time_origin: str | None = None
+
+    def origin_s(self) -> int | None:
+        """time_origin as Unix seconds (None when not given or not readable)."""
+        return origin_seconds(self.time_origin)
+
+    def refusal(self) -> str | None:
+        """Why rows under this mapping cannot become canonical points (None: they can)."""
+        why = []
+        if self.time_format in ELAPSED_FORMATS and self.time_origin is None:
+            unit = "hours" if self.time_format == "elapsed_h" else "seconds"
+            why.append(
+                f"times are {unit} elapsed since each trajectory's start (time_format="
+                f"{self.time_format!r}), but canonical t is absolute UTC: an absolute start "
+                "time per trajectory is needed and the data do not carry one; declare one with "
+                "time_origin= (--time-origin 2020-01-01T00:00Z): every trajectory's 0 at it"
+            )
+        if crs_refusal(self.crs):  # a CRS pyproj knows is reprojected (geo, issue 12)
+            why.append(crs_refusal(self.crs))
+        return "; ".join(why) or None
+
+    def option_error(self) -> str | None:
+        """What is wrong with time_format / tz / utc_offset_s as given (None: nothing)."""
+        tf = self.time_format
+        if self.time_origin is not None and self.origin_s() is None:
+            return (f"time origin {self.time_origin!r} is not a time: give ISO 8601 with a zone "
+                    "(2020-01-01T00:00Z) or Unix seconds")  # fmt: skip
+        if self.time_origin is not None and tf not in (None, *ELAPSED_FORMATS):
+            return f"a time origin counts elapsed seconds / hours, not time_format {tf!r}"
+        if tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf:
+            return f"{tf!r} is not a time format: give {TIME_FORMAT_HELP}"
+        if self.tz is not None:
+            if self.utc_offset_s:
+                return "give a zone (tz / --tz) or a fixed offset (utc_offset_s / --utc-offset)"
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(self.tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                return f"unknown time zone {self.tz!r}: give an IANA name such as Europe/Helsinki"
+        if abs(self.utc_offset_s) > 14 * 3600:
+            return f"UTC offset {self.utc_offset_s / 3600:g} h is outside [-14, 14] h"
+        return None
+
+    def time_columns(self) -> list[str]:
+        if self.t_parts:
+            unknown = set(self.t_parts) - set(T_PARTS)
+            if unknown:
+                raise ValueError(f"t_parts keys must be among {list(T_PARTS)}, got {unknown}")
+            return list(self.t_parts.values())
+        return [self.t]
+
+    def time_field(self) -> str:
+        """The input field(s) of time, for error messages."""
+        return "/".join(self.time_columns())

@@ -1,0 +1,70 @@
+"""Sensor values of sports tracks, kept beside the points (session 16): heart rate, cadence,
+power, the device's speed and the air temperature, in SI-like units named in the column.
+
+GPX: any element of a `<trkpt>` (its `<extensions>`, Garmin's TrackPointExtension v1 / v2,
+cluetrust gpxdata, Strava's bare `<power>`, Apple Health's `<speed>`) whose local name is one of
+`XML_NAMES`. TCX: `HeartRateBpm/Value`, `Cadence` / `RunCadence`, ActivityExtension `Speed`,
+`Watts`. FIT: the `record` fields in `FIT_FIELDS`. A column is added only when the file has a
+value for it, so a track without sensors reads exactly as before."""
+
+from __future__ import annotations
+
+import polars as pl
+
+SENSOR_COLUMNS = ("heart_rate_bpm", "cadence_rpm", "power_w", "speed_mps", "temperature_c")
+XML_NAMES = {
+    "hr": "heart_rate_bpm",
+    "heartrate": "heart_rate_bpm",
+    "heartratebpm": "heart_rate_bpm",
+    "cad": "cadence_rpm",
+    "cadence": "cadence_rpm",
+    "runcadence": "cadence_rpm",
+    "power": "power_w",
+    "watts": "power_w",
+    "speed": "speed_mps",
+    "atemp": "temperature_c",
+    "temp": "temperature_c",
+    "temperature": "temperature_c",
+}
+# FIT record fields (fitdecode applies the profile's scale: m/s, degrees C) -> column, in order
+# of preference (enhanced_speed before speed).
+FIT_FIELDS = (
+    ("heart_rate", "heart_rate_bpm"),
+    ("cadence", "cadence_rpm"),
+    ("power", "power_w"),
+    ("enhanced_speed", "speed_mps"),
+    ("speed", "speed_mps"),
+    ("temperature", "temperature_c"),
+)
+
+
+def empty_columns() -> dict[str, list]:
+    return {c: [] for c in SENSOR_COLUMNS}
+
+
+def number(value: object) -> str | None:
+    """A FIT field value as the text the frame parses (None when absent or not a number)."""
+    return (
+        repr(float(value))
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else None
+    )
+
+
+def present(cols: dict[str, list]) -> list[str]:
+    """The sensor columns of `cols` with at least one value."""
+    return [c for c in SENSOR_COLUMNS if any(v is not None for v in cols.get(c, ()))]
+
+
+def without_empty(cols: dict[str, list]) -> dict[str, list]:
+    """`cols` without its sensor columns that hold no value (a track without sensors)."""
+    keep = set(present(cols))
+    return {k: v for k, v in cols.items() if k not in SENSOR_COLUMNS or k in keep}
+
+
+def sensor_exprs(columns: list[str]) -> list[pl.Expr]:
+    """Float columns for the sensor (and label) columns among `columns` (text in the frame)."""
+    from trajlm.data.readers._common import parse_float
+
+    out = [parse_float(c).alias(c) for c in SENSOR_COLUMNS if c in columns]
+    return out + ([pl.col("label")] if "label" in columns else [])

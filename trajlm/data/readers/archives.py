@@ -1,0 +1,107 @@
+"""Export archives of track files as downloaded (session 16): a Strava bulk export `.zip`
+(`activities/*.gpx|.fit.gz|.tcx.gz` + `activities.csv`), Garmin Connect's export (FIT files in a
+zip inside the zip: `DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_*.zip`), Apple Health's
+`export.zip` (`workout-routes/*.gpx`).
+
+A zip holding track files (GPX, TCX, KML/KMZ, FIT, IGC, NMEA, Ozi .plt, their .gz), directly or
+in a zip member, is read as the folder it unpacks to (format `tracks`): its track members (and a
+Strava `activities.csv`, for the activity types) are extracted into a temporary folder named
+after the archive (`<tmp>/export.zip/activities/123.gpx`, so messages and ids name the member)
+and removed when the read ends. Other members (JSON summaries, export.xml, CSVs of
+settings) are not read. Each member passes the zip-bomb limits of zipped CSVs. A zip of CSVs is
+unchanged (the CSV path, `--zip-members`)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from trajlm.data.readers._common import ReadLimits
+from trajlm.data.readers._lines import _check_member
+
+TRACK_SUFFIXES = (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt")
+MAX_DEPTH = 2  # a zip in a zip (Garmin); deeper nesting is not read
+
+
+def _is_track(name: str) -> bool:
+    low = name.lower()
+    low = low[:-3] if low.endswith(".gz") else low
+    return low.endswith(TRACK_SUFFIXES)
+
+
+def _names(z: zipfile.ZipFile) -> list[str]:
+    return [i.filename for i in z.infolist() if not i.is_dir()]
+
+
+def track_archive(path: Path, depth: int = 0) -> bool:
+    """True for a zip with track members (or a zip member that has them)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = _names(z)
+            if any(_is_track(n) for n in names):
+                return True
+            if depth + 1 >= MAX_DEPTH:
+                return False
+            for n in (n for n in names if n.lower().endswith(".zip")):
+                info = z.getinfo(n)
+                if info.file_size <= ReadLimits.from_env().max_zip_member_bytes:
+                    with zipfile.ZipFile(io.BytesIO(z.read(n))) as inner:
+                        if any(_is_track(m) for m in _names(inner)):
+                            return True
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def _extract(z: zipfile.ZipFile, shown: Path, into: Path, limits: ReadLimits, depth: int) -> None:
+    for info in z.infolist():
+        name = info.filename
+        parts = PurePosixPath(name).parts
+        if info.is_dir() or ".." in parts or name.startswith("/"):
+            continue
+        low = name.lower()
+        keep = _is_track(name) or PurePosixPath(low).name == "activities.csv"
+        nested = low.endswith(".zip") and depth + 1 < MAX_DEPTH
+        if not (keep or nested):
+            continue
+        _check_member(info, shown / name, limits)
+        if nested:
+            with zipfile.ZipFile(io.BytesIO(z.read(info))) as inner:
+                _extract(inner, shown / name, into / name, limits, depth + 1)
+            continue
+        target = into.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with z.open(info) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+
+
+def unpack(
+    paths: list[Path], limits: ReadLimits
+) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
+    """`paths` with every track archive replaced by the folder of its extracted track members;
+    the temporary directory to clean up (None when there was no archive)."""
+    tmp, out = None, []
+    for p in paths:
+        if p.is_file() and p.suffix.lower() == ".zip" and track_archive(p):
+            tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-zip-")
+            into = Path(tmp.name) / f"{len(out)}" / p.name
+            into.mkdir(parents=True)
+            with zipfile.ZipFile(p) as z:
+                _extract(z, p, into, limits, 0)
+            out.append(into)
+        else:
+            out.append(p)
+    return out, tmp
+
+
+def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> Iterator:
+    """Yield `chunks`, then remove the extracted members."""
+    try:
+        yield from chunks
+    finally:
+        if tmp is not None:
+            tmp.cleanup()

@@ -1,0 +1,132 @@
+"""The reader format of one file from its name and first bytes (split from detect.py): CSV
+headers of the documented layouts, raw AIS and OziExplorer by content, FIT / GTFS-rt saved
+without a suffix by their header bytes, a zip of track files (archives.py) as `tracks`."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+from trajlm.data.readers._lines import rglob_follow
+from trajlm.data.readers.archives import track_archive
+
+_BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
+              ".json": "mfjson", ".geojson": "mfjson", ".kml": "kml", ".kmz": "kml",
+              ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
+              ".pb": "gtfs_rt"}  # fmt: skip
+_TABULAR = (".csv", ".tsv", ".txt", ".zip")
+# Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
+_AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
+# Track files read one by one with their own reader when a folder mixes them (a Strava export).
+TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
+            return f.readline(1 << 16).decode("utf-8", errors="replace")
+    except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
+        return ""
+
+
+def _csv_format(path: Path) -> str:
+    """porto / ais / tdrive by their documented headers, else the generic csv."""
+    if path.suffix.lower() == ".zip":  # an export of track files (Strava, Garmin) or CSVs
+        return "tracks" if track_archive(path) else "csv"
+    names = {n.strip().strip('"').lstrip("\ufeff") for n in _first_line(path).split(",")}
+    if {"TRIP_ID", "POLYLINE"} <= names:
+        return "porto"
+    if "ais_pos_timestamp" in names:
+        return "ais"
+    if {"TaxiID", "TimeStamp", "Longitude", "Latitude"} <= names:
+        return "tdrive"
+    return "csv"
+
+
+def _head(path: Path, n: int = 4096) -> bytes:
+    """The first n (decompressed) bytes, b"" when unreadable (the reader says why)."""
+    try:
+        with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
+            return f.read(n)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
+def file_format(path: Path) -> str | None:
+    """The reader format of one file from its name (and content for raw AIS / FIT); None if unknown."""
+    suffix = path.suffix.lower()
+    inner = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+    if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
+        from trajlm.data.readers.aivdm import looks_like_aivdm
+
+        if looks_like_aivdm(_head(path).decode("utf-8", errors="replace")):
+            return "aivdm"
+    if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
+        return "ozi"
+    if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
+        if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
+            fmt = _csv_format(path)
+            return fmt if fmt in ("csv", "ais", "tdrive") else None
+        fmt = _BY_SUFFIX.get(inner)
+        return fmt if fmt in (*TRACK_FORMATS, "gtfs_rt", "mfjson") else None
+    if path.name.endswith("_input.txt"):
+        return "porto_mapmatched"
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    if suffix in _TABULAR:
+        return _csv_format(path)
+    head = _head(path, 16)
+    if head[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
+        return "fit"
+    # a GTFS-rt FeedMessage saved without a suffix (curl -o VehiclePositions URL): field 1
+    # (header, short), whose field 1 is gtfs_realtime_version "1.0" / "2.0"
+    if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
+        return "gtfs_rt"
+    return None
+
+
+_file_format = file_format  # the name corpus_discover imports
+
+
+def track_files(folder: Path) -> dict[Path, str]:
+    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped) -> format."""
+    out: dict[Path, str] = {}
+    for p in rglob_follow(folder, "*"):
+        low = p.name.lower()
+        inner = Path(low[:-3]).suffix if low.endswith(".gz") else Path(low).suffix
+        if inner in (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt"):
+            fmt = file_format(p)
+            if fmt in TRACK_FORMATS:
+                out[p] = fmt
+    return out
+
+
+def _mixed_tracks(folder: Path) -> bool:
+    """A folder whose track files need more than one reader or include gzipped ones (a Strava
+    export's activities/: .gpx, .gpx.gz, .tcx.gz, .fit.gz): read file by file (`tracks`)."""
+    files = track_files(folder)
+    return len(set(files.values())) > 1 or any(p.suffix.lower() == ".gz" for p in files)
+
+
+SPREADSHEET = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+SPREADSHEET_HINT = ("trajlm reads CSV: save the sheet as 'CSV UTF-8' (Excel: File > Save As), or in "
+                    "Python pd.read_excel(path) then trajlm.to_canonical(df) / trajlm.clean(df)")  # fmt: skip
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a file that should be CSV text is, from its first bytes (None: text)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip container (an Excel .xlsx / OpenDocument workbook or a zip archive)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel .xls workbook (OLE2)"
+    return None
+
+
+def archives_in(folder: Path) -> list[Path]:
+    """An unzipped export whose tracks are all in zips (Garmin's `UploadedFiles_*.zip` beside
+    JSON summaries): those zips; [] for a file or a folder with track files of its own."""
+    zips = rglob_follow(folder, "*.zip") if folder.is_dir() else []
+    if not zips or track_files(folder):  # the zip glob first: most folders have none
+        return []
+    return [z for z in zips if track_archive(z)]
