@@ -253,7 +253,7 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                           stacklevel=3)  # fmt: skip
         if not resumed and self.metrics_path is not None:
             self.metrics_path.unlink(missing_ok=True)
-        if not resumed and self.step == 0 and self.rank == 0:
+        if not resumed and self.step == 0:  # every rank: all refuse together under DDP
             self._check_steps()
         model = self.model
         if self.cfg.compile:
