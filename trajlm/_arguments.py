@@ -11,7 +11,14 @@ from typing import Any
 
 from trajlm.errors import ArgumentError, TrajlmInputError
 
-COLUMN_KEYWORDS = ("traj_col", "time_col", "lat_col", "lon_col", "crs")  # as to_canonical takes
+COLUMN_KEYWORDS = (
+    "traj_col",
+    "time_col",
+    "lat_col",
+    "lon_col",
+    "crs",
+    "tz",
+)  # as to_canonical takes
 MAX_BASELINE_STEPS = 10_000  # a baseline rollout longer than this is a typo, not a forecast
 
 

@@ -171,12 +171,16 @@ def coerce(
     source: str = "input",
     warn_naive: bool = True,
     repeats: str = "refuse",
+    tz: str | None = None,
 ) -> tuple[pl.DataFrame, Layout]:
     """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
     ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
     zone (read as UTC). ``repeats="drop"``: receivers' repeated reports (same time, same
     position within 1e-4 deg) are dropped before the checks, counted in
-    ``layout.repeats`` = (number, first dropped row); "refuse" leaves them to the checks."""
+    ``layout.repeats`` = (number, first dropped row); "refuse" leaves them to the checks.
+    ``tz``: naive datetimes are local times of that zone (DST-aware, a repeated hour read so
+    each track's times keep increasing; results come back in that zone); without it, naive
+    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import from_movingpandas
@@ -216,6 +220,8 @@ def coerce(
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     t, time_kind, zone = _time_to_seconds(df, tcol)
+    if tz is not None or (time_kind == "datetime" and zone is None):
+        t, zone = _local_times(df, traj, tcol, t, time_kind, zone, tz)
     if warn_naive and time_kind == "datetime" and zone is None:
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
@@ -276,6 +282,25 @@ def coerce(
     if validate:
         warn_placeholders(out, traj)
     return (check_model_input(out, source, min_t) if validate else conform(out)), layout
+
+
+def _local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind: str,
+                 zone: str | None, tz: str | None) -> tuple[pl.Series, str | None]:  # fmt: skip
+    """(UTC seconds, zone) of naive datetimes: read in ``tz``, or checked for a DST-like step
+    back when there is none (coerce_tz.py)."""
+    from trajlm.data.coerce_tz import local_seconds, refuse_backwards
+
+    if tz is None:
+        refuse_backwards(t, df[traj], df[tcol], tcol)
+        return t, zone
+    if time_kind != "datetime" or zone is not None:
+        raise TrajlmInputError(
+            f"tz={tz!r} reads naive datetimes, but the times in {tcol!r} are "
+            f"{'tz-aware (' + zone + ')' if time_kind == 'datetime' else time_kind}",
+            field="tz", hint="drop tz=: these times already say their instant",
+        )  # fmt: skip
+    s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
+    return local_seconds(s, df[traj], tz, tcol), tz
 
 
 def naive_time_warning(col: str) -> None:
@@ -358,6 +383,7 @@ def to_canonical(
     lon_col: str | None = None,
     crs: Any = None,
     validate: bool = True,
+    tz: str | None = None,
 ) -> pl.DataFrame:
     """Any supported frame -> canonical Polars table (traj_id, t, lat, lon, + other columns).
 
@@ -366,7 +392,7 @@ def to_canonical(
     only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
     """
     return coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
-                  crs=crs, validate=validate)[0]  # fmt: skip
+                  crs=crs, validate=validate, tz=tz)[0]  # fmt: skip
 
 
 def layout_of(obj: Any, **cols: Any) -> Layout:

@@ -49,6 +49,7 @@ from trajlm.train.modes import apply_mode, core_model
 from trajlm.train.objectives import (
     MaskedMix,
     Metric,
+    NextPoint,
     NextPointRollout,
     Objective,
 )
@@ -230,6 +231,16 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                 drop_failed_marker(self.run, created)
             raise
 
+    def _check_steps(self) -> None:
+        """A causal next-point run on a store: refuse one whose loss would use no train step
+        (every step beyond max_step_norm; a silent 0 loss before session 16, movers2)."""
+        from trajlm.data.corpus import is_corpus
+        from trajlm.train.step_check import check_next_point_steps
+
+        if (isinstance(self.objective, (NextPoint, NextPointRollout)) and self.data is not None
+                and not is_corpus(self.data) and self.data.is_dir()):  # fmt: skip
+            check_next_point_steps(self.model, self.data, self.cfg.max_len)
+
     def _fit(self, resume: bool, stop_at: int | None = None) -> dict:
         if self.optimizer is None:
             raise ValueError("nothing to train: every parameter is frozen (mode 'frozen'?)")
@@ -242,6 +253,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                           stacklevel=3)  # fmt: skip
         if not resumed and self.metrics_path is not None:
             self.metrics_path.unlink(missing_ok=True)
+        if not resumed and self.step == 0:  # every rank: all refuse together under DDP
+            self._check_steps()
         model = self.model
         if self.cfg.compile:
             model = torch.compile(model)

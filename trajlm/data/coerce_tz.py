@@ -1,0 +1,86 @@
+"""Naive local times in the Python API (``coerce``): ``tz=`` reads them in a zone as ingest
+does, and without it a DST fall-back's signature is refused instead of re-sorted.
+
+Session 16 (movers2): naive Oslo times across the autumn fall-back (02:59, 02:00, 02:01, ...,
+one track heading north) were read as UTC, then sorted by time, so the 02:59 fix went last
+and the prediction ran south. Now:
+
+* ``tz="Europe/Oslo"``: naive datetimes are local times of that zone, resolved like
+  ``trajlm data ingest --tz`` (``readers._times.resolve_local``): a time of the repeated hour
+  is the earlier instant unless, within its trajectory in the caller's row order, it follows a
+  later time of the same run of repeated-hour times (then the later, so times keep
+  increasing); a time that does not exist (spring forward) is refused in one line.
+* no ``tz``: a trajectory whose rows, in the caller's order, are increasing but for a few
+  steps back of at most ``BACK_MAX_S`` (a clock change's size) is refused in one line naming
+  the row: sorting it would silently reorder the track. Shuffled rows (many steps back) are
+  sorted as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import polars as pl
+
+from trajlm.errors import TrajlmInputError
+
+BACK_MAX_S = 3 * 3600  # a step back of up to this (DST shifts are 30 min to 2 h) looks like one
+
+
+def local_seconds(s: pl.Series, traj: pl.Series, tz: str, col: str) -> pl.Series:
+    """Naive datetimes ``s`` read as local times in zone ``tz``: Int64 UTC seconds."""
+    from trajlm.data.readers._times import T_GAP, T_LATE, T_MS, dst_change, resolve_local
+    from trajlm.data.schema import DropReport
+
+    try:
+        early = s.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    except pl.exceptions.PolarsError as e:  # an unknown zone name
+        raise TrajlmInputError(f"tz={tz!r} is not a time zone name ({e})", field="tz",
+                               hint="give an IANA name such as 'Europe/Oslo'") from e  # fmt: skip
+    gap = early.is_null() & s.is_not_null()
+    if gap.any():
+        i = int(gap.arg_true()[0])
+        wall = s[i]
+        wall_ms = int(pl.Series([wall]).dt.replace_time_zone("UTC").dt.epoch("ms")[0])
+        raise TrajlmInputError(
+            f"row {i}: local time '{wall}' does not exist in {tz}: "
+            f"{dst_change(wall_ms, tz)} (nonexistent_local_time)",
+            field=col,
+            hint="fix or drop that row, or give tz-aware times",
+        )
+    late = s.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
+    df = pl.DataFrame({"traj_id": traj.cast(pl.Utf8), T_MS: early.dt.epoch("ms"),
+                       T_LATE: late.dt.epoch("ms"), T_GAP: pl.Series([None] * len(s),
+                                                                      dtype=pl.Int64)})  # fmt: skip
+    df = df.with_columns((pl.col(T_MS) // 1000).alias("t"))
+    ctx = SimpleNamespace(report=DropReport(), on_error="raise")
+    return resolve_local(df, ctx, tz, col)["t"].alias(s.name)
+
+
+def refuse_backwards(t: pl.Series, traj: pl.Series, wall: pl.Series, col: str) -> None:
+    """Refuse naive times that go back by <= BACK_MAX_S within a trajectory that is otherwise
+    in time order in the caller's rows (module docstring); ``wall``: the caller's values."""
+    df = pl.DataFrame({"traj": traj.cast(pl.Utf8), "t": t}).with_row_index("row")
+    d = df.with_columns(step=(pl.col("t") - pl.col("t").shift(1)).over("traj"),
+                        prev=pl.col("row").shift(1).over("traj"))  # fmt: skip
+    per = d.group_by("traj", maintain_order=True).agg(
+        n=pl.len(), back=(pl.col("step") < 0).sum(), worst=pl.col("step").min(),
+        row=pl.col("row").filter(pl.col("step") < 0).first(),
+        prev=pl.col("prev").filter(pl.col("step") < 0).first(),
+    )  # fmt: skip
+    hit = per.filter((pl.col("back") > 0) & (pl.col("back") <= (pl.col("n") // 10).clip(1))
+                     & (pl.col("worst") >= -BACK_MAX_S))  # fmt: skip
+    if hit.is_empty():
+        return
+    h = hit.row(0, named=True)
+    i, j = int(h["row"]), int(h["prev"])
+    back = dt.timedelta(seconds=-int(h["worst"]))
+    raise TrajlmInputError(
+        f"times in {col!r} go back {back} within trajectory {h['traj']!r} at row {i} "
+        f"({wall[j]} -> {wall[i]}) and are in time order otherwise: naive local times "
+        f"across a clock change (DST fall-back)? Sorting would reorder the track",
+        field=col,
+        hint="give the zone, e.g. predict(df, tz='Europe/Oslo'), or tz-aware times; if the "
+        "times are UTC, sort the rows by time first",
+    )
