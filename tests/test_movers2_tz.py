@@ -78,3 +78,12 @@ def test_the_api_takes_tz():
     from trajlm.api import PREDICT_KEYWORDS
 
     check_keywords("TrajLM.predict", {"tz": "Europe/Oslo"}, PREDICT_KEYWORDS)  # no error
+
+
+def test_a_row_seconds_out_of_order_is_sorted_not_refused():
+    # an AIS feed in receive order or a logger's retransmission: ordinary, sorted as before
+    t = pd.date_range("2025-10-26 01:00", periods=30, freq="10s")
+    df = pd.DataFrame({"id": "v", "timestamp": t, "lat": 60 + np.arange(30) * 1e-4, "lon": 10.0})
+    df = df.iloc[[0, 1, 3, 2, *range(4, 30)]]  # one report 10 s late
+    out, _ = coerce(df)
+    assert out["t"].is_sorted() and out.height == 30

@@ -26,6 +26,9 @@ import polars as pl
 from trajlm.errors import TrajlmInputError
 
 BACK_MAX_S = 3 * 3600  # a step back of up to this (DST shifts are 30 min to 2 h) looks like one
+# ... and of at least this: a row or two a few seconds out of order (an AIS feed in receive
+# order, a logger's retransmission) is ordinary and is sorted as before (lead, session 16)
+BACK_MIN_S = 25 * 60
 
 
 def local_seconds(s: pl.Series, traj: pl.Series, tz: str, col: str) -> pl.Series:
@@ -70,7 +73,7 @@ def refuse_backwards(t: pl.Series, traj: pl.Series, wall: pl.Series, col: str) -
         prev=pl.col("prev").filter(pl.col("step") < 0).first(),
     )  # fmt: skip
     hit = per.filter((pl.col("back") > 0) & (pl.col("back") <= (pl.col("n") // 10).clip(1))
-                     & (pl.col("worst") >= -BACK_MAX_S))  # fmt: skip
+                     & (pl.col("worst") >= -BACK_MAX_S) & (pl.col("worst") <= -BACK_MIN_S))  # fmt: skip
     if hit.is_empty():
         return
     h = hit.row(0, named=True)
