@@ -97,6 +97,12 @@ class QueryPlan(BaseModel):
     # share: the filters that name the trips the share is of (the rest are its condition);
     # "what share of bike trips were shorter than 2 km" -> ["mode"] (session 15, llm/shares.py)
     share_of: list[str] | None = None
+    # where trips started / ended: [lat, lon, radius_m] of the first / last point (session 16,
+    # llm/endpoints.py; a place above matches any point); at_end: hours, days and dates are
+    # read at the trip's end ("ended on a Sunday")
+    start_at: tuple[float, float, float] | None = None
+    end_at: tuple[float, float, float] | None = None
+    at_end: bool = False
     # the zone the start's hours, days and dates are read in: set by the Asker from the data
     # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
     _zone: str | None = PrivateAttr(default=None)
@@ -150,6 +156,14 @@ class QueryPlan(BaseModel):
             a_lo, a_hi = getattr(self, lo), getattr(self, hi)
             if a_lo is not None and a_hi is not None and a_lo > a_hi:
                 raise ValueError(f"{lo} {a_lo} is after {hi} {a_hi}: no trip can match")
+        for name in ("start_at", "end_at"):
+            if (c := getattr(self, name)) is not None and not (
+                -90 <= c[0] <= 90 and -180 <= c[1] <= 180 and 0 < c[2] <= 50_000
+            ):
+                raise ValueError(f"{name} is (lat, lon, radius_m) with a radius up to 50 km")
+        timed = self.weekdays or self.hour_from is not None or self.hour_to is not None
+        if self.at_end and not (timed or self.date_from or self.date_to):
+            raise ValueError("at_end reads hours, days or dates at the trip's end: give one")
         if self.weekdays is not None:
             self.weekdays = sorted(set(self.weekdays), key=WEEKDAYS.index)
         return self
@@ -185,7 +199,18 @@ class QueryPlan(BaseModel):
         if self.unit is not None:
             what += f" in {self.unit}"
         parts = [what]
-        skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of"}
+        skip = {
+            "action",
+            "metric",
+            "k",
+            "ascending",
+            "minutes",
+            "unit",
+            "share_of",
+            "start_at",
+            "end_at",
+            "at_end",
+        }
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():
@@ -193,10 +218,14 @@ class QueryPlan(BaseModel):
                 parts.append(f"{name}={value}")
         if (c := self.center()) is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
+        for name, which in (("start_at", "first"), ("end_at", "last")):
+            if (c := getattr(self, name)) is not None:
+                parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
+        end = "end" if self.at_end else "start"
         if self.hour_from is not None or self.hour_to is not None:
-            parts.append(f"hours of the trip's start, {self._zone or 'UTC'}")
-        elif self._zone and (self.weekdays or self.date_from or self.date_to):
-            parts.append(f"days of the trip's start, {self._zone}")
+            parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
+        elif (self._zone or self.at_end) and (self.weekdays or self.date_from or self.date_to):
+            parts.append(f"days of the trip's {end}, {self._zone or 'UTC'}")
         return " | ".join(parts)
 
 

@@ -189,6 +189,11 @@ def _need_column(trips: pl.DataFrame, column: str, field: str) -> None:
 def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
     """The trips that pass every filter of the plan."""
     cond = pl.lit(True)
+    if plan.at_end:  # "ended on a Sunday": the clock at the trip's end (session 16)
+        trips = trips.with_columns(
+            pl.col("start").alias("_start"),
+            pl.col("start") + pl.duration(seconds=pl.col("duration_s")),
+        )
     if plan.trip is not None:
         _need_id(trips["traj_id"], plan.trip, "trip")
         cond &= pl.col("traj_id") == plan.trip
@@ -234,6 +239,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
             else:
                 cond &= pl.col(col) >= v if op == "ge" else pl.col(col) <= v
     out = trips.filter(cond)
+    if plan.at_end:
+        out = out.with_columns(pl.col("_start").alias("start")).drop("_start")
+    out = ends_within(plan, points, out)
     space = pl.lit(True)
     if (c := plan.center()) is not None:
         lat, lon, radius = c
@@ -245,6 +253,21 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         hit = points.filter(space).select("traj_id").unique()
         out = out.join(hit, on="traj_id", how="semi")
     return out
+
+
+def ends_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
+    """The trips whose first point is within ``start_at`` and last within ``end_at``."""
+    if plan.start_at is None and plan.end_at is None:
+        return trips
+    ends = points.sort("t").group_by("traj_id").agg(
+        pl.col("lat").first().alias("a0"), pl.col("lon").first().alias("o0"),
+        pl.col("lat").last().alias("a1"), pl.col("lon").last().alias("o1"),
+    )  # fmt: skip
+    cond = pl.lit(True)
+    for c, a, o in ((plan.start_at, "a0", "o0"), (plan.end_at, "a1", "o1")):
+        if c is not None:
+            cond &= haversine_m(pl.col(a), pl.col(o), pl.lit(c[0]), pl.lit(c[1])) <= c[2]
+    return trips.join(ends.filter(cond).select("traj_id"), on="traj_id", how="semi")
 
 
 def _need_id(ids: pl.Series, wanted: str, what: str) -> None:
