@@ -24,9 +24,8 @@ from trajlm.questions import Asker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 # question id -> the refusal it still gets after session 15's fixes (pinned: a change shows here)
-# (19 "before eight in the morning" and 40 "ended on a Sunday": answered since session 16)
+# (19 "before eight in the morning", 25 the busiest hour, 40 "ended on a Sunday": answered since session 16)
 LEFT: dict[int, str] = {
-    25: "answers per group ('which hour')",  # the busiest hour: a group-by
     38: "did not understand 'courier'",  # the data's vans, in the operator's word
     44: "did not understand 'tours'",  # "tours" alone: of what? ("walking tours" are walks)
 }

@@ -29,16 +29,12 @@ from trajlm.questions import Asker  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 # question number -> the refusal it still gets after session 16's fixes (pinned: a change shows here)
 LEFT: dict[int, str] = {
-    3: "answers per group ('which hour')",  # the busiest hour: a group-by
     6: "did not understand 'river north bank south",  # two boxes, in order
     14: "of which measure?",  # a median of start hours
     17: "did not understand 'ambulence'",  # a typo of a data label
-    19: "did not understand '90th percentile'",
     25: "'idle' for how long?",  # the longest stop of one vehicle's trips
     30: "did not understand 'daily'",
     32: "did not understand 'stay'",
-    35: "did not understand 'pace / km'",
-    36: "did not understand 'pace mile'",
 }
 
 

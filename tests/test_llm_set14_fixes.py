@@ -91,6 +91,10 @@ def data():
             "a0": g.y.first(), "o0": g.x.first(), "a1": g.y.last(), "o1": g.x.last(),
         }
     )  # fmt: skip
+    s = kept.sort_values(["viagem", "local"])
+    step = _hav(s.y.shift(), s.x.shift(), s.y, s.x).where(s.viagem == s.viagem.shift(), 0.0)
+    t["length"] = step.groupby(s.viagem).sum()
+    t["dur"] = (t.end - t.start).dt.total_seconds()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         asker = Asker(df, tz=TZ, columns=OWN)
@@ -223,3 +227,58 @@ def test_nonexistent_local_times_of_a_frame_are_said_as_ingest_says_them(data):
         asker = Asker(df, tz=TZ, columns=OWN)
     assert any("nonexistent_local_time" in n for n in asker("how many trips are there?").notes)
     assert asker("how many GPS points were recorded in total?").value == len(df) - gone
+
+
+def test_the_busiest_and_quietest_hour_weekday_and_date(data):
+    asker, t, _, _ = data
+    hours = t.start.map(lambda x: x.hour).value_counts().reindex(range(24), fill_value=0)
+    ans = asker("which hour of the day had the most trips?")
+    top = hours[hours == hours.max()].index.tolist()
+    assert (
+        (ans.value == top[0]) if len(top) == 1 else all(f"{h:02d}:00" in str(ans) for h in top)
+    ), str(ans)
+    taxi = t[t.label == "taxi"]
+    days = taxi.start.map(lambda x: x.day_of_week).value_counts().reindex(range(7), fill_value=0)
+    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    ans = asker("what is the quietest day of the week for taxi trips?")
+    assert str(ans).startswith(" and ".join(names[d] for d in days[days == days.min()].index)), str(
+        ans
+    )
+    dates = t.start.map(lambda x: x.date()).value_counts()
+    ans = asker("busiest date for trips?")
+    assert str(ans).startswith(
+        " and ".join(str(d) for d in sorted(dates[dates == dates.max()].index))
+    ), str(ans)
+    with pytest.raises(CannotAnswer, match="per group"):  # vehicles are still not grouped
+        asker("which driver made the most trips?")
+
+
+@pytest.mark.parametrize(
+    "question, column, q, scale",
+    [
+        ("what is the 90th percentile of trip duration in minutes?", "dur", 90, 60),
+        ("the 25th percentile of taxi trip length, in km", "length", 25, 1000),
+    ],
+)
+def test_a_percentile_of_a_measure(data, question, column, q, scale):
+    asker, t, _, _ = data
+    if "taxi" in question:
+        t = t[t.label == "taxi"]
+    assert abs(asker(question).value - np.percentile(t[column], q) / scale) < 1e-6
+
+
+@pytest.mark.parametrize(
+    "question, agg, per",
+    [
+        ("what is the average pace in min/km?", "mean", 1.0),
+        ("median pace of taxi trips, in minutes per mile", "median", 1.609344),
+    ],
+)
+def test_pace_in_minutes_per_km_or_mile(data, question, agg, per):
+    asker, t, _, _ = data
+    if "taxi" in question:
+        t = t[t.label == "taxi"]
+    pace = t.dur / 60 / (t.length / 1000) * per
+    assert abs(asker(question).value - getattr(pace, agg)()) < 1e-6 * pace.mean()
+    with pytest.raises(CannotAnswer, match="a total of paces"):
+        asker("total pace of all trips")

@@ -34,6 +34,7 @@ from trajlm.llm.endpoints import (
 )
 from trajlm.llm.grounding import DataWords, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
+from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
     MONTHS,
@@ -174,6 +175,8 @@ class RulePlanner:
         guard(question)
         if is_share(question):  # "what share of bike trips were shorter than 2 km?" (shares.py)
             return plan_share(question, self.plan)
+        if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
+            return plan_peak(question, self.plan)
         self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
@@ -363,7 +366,9 @@ class RulePlanner:
             m = s.take(rf"\b(?:{words})\s*-?\s*{LABELLED}|\b{LABELLED}\s+(?:as\s+)?(?:{words})\b")
             m = m or s.take(pat)  # "taxi-labelled trips", "trips labelled as bike": the label
             if m is None and ambiguous:
-                m = s.take(rf"\b(?:{words})\s+(?=trips|journeys|rides)")
+                m = s.take(
+                    rf"\b(?:{words})\s+(?=trips?\b|journeys?\b|rides?\b)"
+                )  # "taxi trip length" (set 14)
             if m is not None:
                 f["mode"] = self.words.spelling(mode, words)  # "flights": the data's "plane"
                 return
