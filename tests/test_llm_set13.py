@@ -441,6 +441,10 @@ def _read_cli(store: Path, question: str):
         r"\s*[\d,]+ trips\b", rest[0]
     ):  # not a list's "54 trips (first 20 shown)"
         value = float(m.group(1).replace(",", ""))
+    if h := re.match(
+        r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]
+    ):  # the busiest hour (session 16): its hour
+        value = float(h.group(1))
     cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
     first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
     return False, value, first, rest[0]
