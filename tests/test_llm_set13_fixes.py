@@ -155,7 +155,7 @@ def test_the_longest_trip_in_nautical_miles_is_the_longest_trip(data):
 @pytest.mark.parametrize("verb", ["started", "began", "departed from", "starting"])
 def test_a_start_place_with_a_radius_is_never_a_length_and_says_how_many_started_there(data, verb):
     """'trips that started within 2 km of X' (or 'from X within 2 km'): the radius is a radius, not a trip
-    length; the place matches any point (as documented), and a note says how many started there."""
+    length; since session 16 the place is where trips started (``start_at``), no longer any point with a note."""
     asker, t = data
     lat, lon = 64.12, -21.93
     started = int((_hav(t.start_lat, t.start_lon, lat, lon) <= 2000).sum())
@@ -164,8 +164,11 @@ def test_a_start_place_with_a_radius_is_never_a_length_and_says_how_many_started
         f"how many trips {verb} {lat},{lon} within 2 km",
     ):
         ans = asker(q)
-        assert ans.plan.radius_m == 2000 and ans.plan.max_length_m is None, (q, ans.plan.describe())
-        assert any(f"{started} started" in n for n in ans.notes), (q, ans.notes, started)
+        assert ans.plan.start_at == (lat, lon, 2000) and ans.plan.max_length_m is None, (
+            q,
+            ans.plan.describe(),
+        )
+        assert ans.value == started, (q, ans.value, started)
 
 
 def test_naive_local_times_in_a_frame_are_read_in_tz():

@@ -26,7 +26,8 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import TrajlmInputError, warn_at_caller
+from trajlm.llm.frames import nonexistent_note, own_columns
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
@@ -60,21 +61,40 @@ def data_zone(data: Any) -> str | None:
     return None
 
 
-def load_points(data: Any, split: str | None = None, tz: str | None = None) -> pl.DataFrame:
+def load_points(
+    data: Any, split: str | None = None, tz: str | None = None, columns: dict | None = None
+) -> pl.DataFrame:
+    """See ``points_and_notes``; the points only."""
+    return points_and_notes(data, split, tz, columns)[0]
+
+
+def points_and_notes(
+    data: Any, split: str | None = None, tz: str | None = None, columns: dict | None = None
+) -> tuple[pl.DataFrame, list[str]]:
     """A store path -> its points (the columns a plan can use); a frame -> canonical points.
     ``tz``: a frame's times without a zone are wall-clock times there, as ``data ingest --tz``
     reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
-    offset, silently)."""
+    offset, silently); times that do not exist there (spring forward) are dropped and counted
+    as ingest counts them (``dropped_rows``). ``columns``: the frame's own names
+    (``frame_columns.py``)."""
     if isinstance(data, str | os.PathLike):
         from trajlm.data.store import _open, load_manifest, read_store
 
         _open(data)  # one line when it is not a store (a missing path, a CSV, a file inside one)
         have = set(pl.read_parquet_schema(next(Path(data).glob("points/split=*/part-*.parquet"))))
         load_manifest(data)  # a clear error when it is not a store
-        return read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have])
+        return read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have]), []
     from trajlm.data.coerce import coerce
 
-    df, layout = coerce(data, warn_naive=not tz)  # with tz, naive times are read there (below)
+    data, given = own_columns(data, columns)
+    notes: list[str] = []
+    try:
+        df, layout = coerce(data, warn_naive=not tz, **given)
+    except TrajlmInputError as e:  # coerce says traj_col=...: ask takes columns= (session 16)
+        if "traj_col=" not in str(e) and "column" not in str(e):
+            raise
+        raise TrajlmInputError(f"{e}; trajlm.ask / Asker take columns={{'traj_id': ..., 't': ..., "
+                               "'lat': ..., 'lon': ...}} with the frame's own names") from None  # fmt: skip  # with tz, naive times are read there (below)
     naive = (layout.time_kind == "datetime" and layout.time_zone is None) or (
         layout.time_kind == "string" and (layout.time_text or {}).get("zone") == "none"
     )
@@ -83,11 +103,15 @@ def load_points(data: Any, split: str | None = None, tz: str | None = None) -> p
             wall = pl.from_epoch(pl.col("t"), time_unit="s").dt.replace_time_zone(
                 tz, ambiguous="earliest", non_existent="null"
             )
-            df = df.with_columns(wall.dt.epoch("s").alias("t")).drop_nulls("t")
+            df = df.with_columns(wall.dt.epoch("s").alias("t"))
         except pl.exceptions.ComputeError:
             raise TrajlmInputError(f"unknown time zone {tz!r}: give an IANA name such as "
                                    "'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
-    return df
+        if gone := int(df["t"].null_count()):  # said as ingest says it (session 16)
+            df = df.drop_nulls("t")
+            notes.append(nonexistent_note(gone, tz))
+            warn_at_caller(notes[-1])
+    return df, notes
 
 
 class Asker:
@@ -96,7 +120,11 @@ class Asker:
 
     Hours, weekdays and dates are the trip's start in ``tz`` (an IANA zone or "+02:00"),
     by default the zone the store was ingested in (``--tz`` / ``--utc-offset``), else UTC; a
-    question that says "UTC" or "GMT" is read in UTC."""
+    question that says "UTC" or "GMT" is read in UTC. ``columns``: a frame's own column names,
+    ``{"traj_id": "journey", "t": "local_time", "lat": ..., "lon": ..., "label": "service",
+    "vehicle_id": "unit"}`` (as ``data ingest --traj-col ... --label-col --vehicle-col``);
+    without it they are detected, a ``mode`` / ``activity`` column read as the label and a
+    ``vehicle_id`` / ``mmsi`` / ``driver_id`` ... column as the vehicle, as ingest does."""
 
     def __init__(
         self,
@@ -106,8 +134,9 @@ class Asker:
         model: Any = None,
         split: str | None = None,
         tz: str | None = None,
+        columns: dict | None = None,
     ):
-        self.points = load_points(data, split, tz)
+        self.points, self.notes = points_and_notes(data, split, tz, columns)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         self.trips_utc = trip_table(self.points)
@@ -140,6 +169,7 @@ class Asker:
                                "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
             plan = self._segment(plan)
+        self._asked = (plan, question)  # run() adds the notes the question needs (the CLI too)
         return plan
 
     def _segment(self, plan: QueryPlan) -> QueryPlan:
@@ -159,14 +189,16 @@ class Asker:
         if plan.action == "predict":
             return self._predict(plan)
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
-        return run_plan(plan, self.points, trips)
+        answer = run_plan(plan, self.points, trips)
+        asked, question = getattr(self, "_asked", (None, ""))
+        if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
+            answer.notes.append(self._started_there(plan))
+        answer.notes.extend(self.notes)
+        return answer
 
     def __call__(self, question: str) -> Answer:
         t0 = time.perf_counter()
-        plan = self.plan(question)
-        answer = self.run(plan)
-        if STARTED_AT.search(question) and plan.center() is not None and plan.action != "predict":
-            answer.notes.append(self._started_there(plan))
+        answer = self.run(self.plan(question))
         answer.seconds = time.perf_counter() - t0
         return answer
 
@@ -187,8 +219,8 @@ class Asker:
         near = [int(ends.select((haversine_m(pl.col(a), pl.col(o), pl.lit(lat), pl.lit(lon)) <= radius).sum()).item())
                 for a, o in (("a0", "o0"), ("a1", "o1"))]  # fmt: skip
         return (f"a place matches trips with any point within {radius:g} m of it: of these {len(ends)}, "
-                f"{near[0]} started and {near[1]} ended there (where trips start or end is not "
-                "a filter yet)")  # fmt: skip
+                f"{near[0]} started and {near[1]} ended there (ask 'started within {radius:g} m of "
+                f"{lat:.4f},{lon:.4f}' for where trips start, 'ended ...' for where they end)")  # fmt: skip
 
     def _predict(self, plan: QueryPlan) -> Answer:
         history = self.points.filter(pl.col("traj_id") == plan.trip).select(
@@ -222,8 +254,9 @@ def ask(
     model: Any = None,
     split: str | None = None,
     tz: str | None = None,
+    columns: dict | None = None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
-    docstring and ``Asker`` (``tz``: the zone of hours and dates). For many questions build an
-    ``Asker`` once."""
-    return Asker(data, planner=planner, model=model, split=split, tz=tz)(question)
+    docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
+    column names). For many questions build an ``Asker`` once."""
+    return Asker(data, planner=planner, model=model, split=split, tz=tz, columns=columns)(question)

@@ -17,7 +17,7 @@ from trajlm.llm.plan import AGGREGATES, CannotAnswer
 # a unit the answer is asked in ("average length in km"): values are reported in the metric's
 # own unit (metres, seconds, km/h), which the printed plan names
 UNIT_WORDS = (
-    r"miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
+    r"min/km|min/mi|s/km|s/mi|miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
     r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
     r"|mins|min|hours|hrs|seconds|secs|nautical miles|nautical mile|knots|knot|kts|kt|kn|nmi|nm"
 )
@@ -30,7 +30,7 @@ UNIT_ALONE = rf"\b(?:how many\s+)?({UNIT_WORDS})\b"
 EXTREMES = {"greatest": False, "largest": False, "biggest": False, "highest": False,
             "most": False, "maximum": False, "max": False, "smallest": True, "lowest": True,
             "least": True, "fewest": True, "minimum": True, "min": True}  # fmt: skip
-METRIC_WORDS = r"speeds?|distances?|lengths?|durations?|time|stops?|stop time|points|fixes"
+METRIC_WORDS = r"paces?|speeds?|distances?|lengths?|durations?|time|stops?|stop time|points|fixes"
 ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km": "km", "hrs": "h",
                 "kilometres": "km", "kilometers": "km", "metres": "m", "meters": "m", "miles": "mi",
                 "minutes": "min", "mins": "min", "min": "min", "hours": "h", "seconds": "s",
@@ -39,11 +39,15 @@ ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km":
                 "metres per second": "m/s", "meters per second": "m/s",
                 # ships (session 15): 1 kn = 1.852 km/h, 1 nmi = 1852 m (plan.UNITS)
                 "knots": "kn", "knot": "kn", "kts": "kn", "kt": "kn", "kn": "kn",
-                "nautical miles": "nm", "nautical mile": "nm", "nmi": "nm", "nm": "nm"}  # fmt: skip
+                "nautical miles": "nm", "nautical mile": "nm", "nmi": "nm", "nm": "nm",
+                "min/km": "min/km", "min/mi": "min/mi", "s/km": "s/km", "s/mi": "s/mi"}  # fmt: skip
+# a pace's unit as runners write it ("minutes per mile", "mins/km", "min per kilometre"), read as one word
+PACE_UNIT = r"\b(min(?:ute)?s?|s|secs?|seconds?)\s*(?:/|per|a|an|each)\s*(?:(km|kilomet(?:re|er)s?)|mi(?:les?)?)\b"
 # the measure a unit is a unit of (a time unit is a duration unless stops are asked about)
 UNIT_METRIC = {"km/h": "speed_kmh", "mph": "speed_kmh", "m/s": "speed_kmh", "km": "length_m",
                "m": "length_m", "mi": "length_m", "min": "duration_s", "h": "duration_s",
-               "s": "duration_s", "kn": "speed_kmh", "nm": "length_m"}  # fmt: skip
+               "s": "duration_s", "kn": "speed_kmh", "nm": "length_m", "min/km": "pace_s_km",
+               "min/mi": "pace_s_km", "s/km": "pace_s_km", "s/mi": "pace_s_km"}  # fmt: skip
 # words that rank ("shortest in time", "fastest first")
 RANKING = "longest|shortest|fastest|slowest|furthest|farthest|" + "|".join(EXTREMES)
 # a superlative alone: pattern -> (metric, smallest first?)
@@ -74,6 +78,13 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     """The plan's action fields, read from ``s`` after the filters ``f``; ``known``: the words
     that may remain (a question with others left is refused as not understood)."""
     k = None
+    for m in reversed(
+        list(re.finditer(PACE_UNIT, s.low))
+    ):  # "minutes per mile" -> "min/mi" (set 14)
+        s.rewrite(
+            *m.span(),
+            f"{'s' if m.group(1).startswith('s') else 'min'}/{'km' if m.group(2) else 'mi'}",
+        )
     horizon = rf"\bnext\s+{NUM}\s*(?:minutes|minute|mins|min|hours?|hrs)\b"
     if s.take(r"\b(?:predict|forecast|where will|going to be)\b") or (
         "trip" in f and s.has(horizon)
@@ -154,6 +165,8 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
     ):
         metric = _metric(QuestionText(m.group(2)))
         return _top(s, k, by_metric or metric, EXTREMES[m.group(1)])
+    if m := s.take(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+percentile(?:\s+of)?\b"):  # set 14
+        return {"action": "percentile", "percentile": float(m.group(1)), "metric": _metric(s, hint)}
     if s.has(r"\bmedian\b"):
         s.take(r"\b(?:the\s+)?median\b")
         return {"action": "median", "metric": _metric(s, hint)}
@@ -163,8 +176,9 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
         s.take(r"\b(?:the\s+)?(?:total|sum(?: of)?|combined|cumulative)\b")
         s.take(r"\b(?:number of|travel)\b")
         metric = _metric(s, hint)
-        if metric == "speed_kmh":
-            raise CannotAnswer("a total of speeds means nothing: ask for the average")
+        if metric in ("speed_kmh", "pace_s_km"):
+            what = "speeds" if metric == "speed_kmh" else "paces"
+            raise CannotAnswer(f"a total of {what} means nothing: ask for the average")
         return {"action": "sum", "metric": metric}
     if s.has(r"\b(average|mean|typical|avg)\b") or s.has(r"\bon average\b"):
         s.take(r"\b(?:on\s+)?(?:average|mean|typical|avg)\b")
@@ -250,6 +264,7 @@ def _metric(s: QuestionText, hint: str | None = None) -> str:
     if hint is not None and s.take(r"\bhow (?:long|far)\b"):
         return hint
     for pat, metric in (
+        (r"\bpaces?\b", "pace_s_km"),
         (r"\bspeeds?\b|\bfast\b", "speed_kmh"),
         (r"\b(?:longest )?stops?\b|\bstopped\b", "stop_s"),
         (r"\bdistances?\b|\blengths?\b|\bfar\b", "length_m"),

@@ -53,6 +53,7 @@ def read_hours(s: QuestionText, f: dict) -> None:
     # an hour in words before am / pm / o'clock ("five pm", "seven o'clock"): its number (set 12)
     for m in reversed(list(re.finditer(rf"\b({_HOUR_WORDS})(?=\s*(?:am|pm|o'clock)\b)", s.low))):
         s.rewrite(*m.span(), str(_HOUR_NUMBER[m.group(1)]))
+    _in_the_morning(s)
     h = r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm|h)?"
     m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
     clock = m is not None and (m.group(2) in ("am", "pm") or m.group(4) in ("am", "pm")
@@ -100,6 +101,26 @@ def read_hours(s: QuestionText, f: dict) -> None:
             elif not _hours(lo, hi) & _hours(f["hour_from"], f["hour_to"]):
                 raise CannotAnswer(f"'{part}' and the hours {f['hour_from']}-{f['hour_to']} "
                                    "do not overlap: give one of them")  # fmt: skip
+
+
+_HALF = r"(?:in the\s+)?(morning|afternoon|evening)|at\s+(night)"
+
+
+def _in_the_morning(s: QuestionText) -> None:
+    """ "before eight in the morning", "after 6 in the evening", "between seven and nine in the
+    morning": an hour (number or word) with its half of the day is that hour am / pm (set 14)."""
+    n = rf"(\d{{1,2}}|{_HOUR_WORDS})(?![\d:])"
+    pat = rf"\b(before|after|until|till|since|by|from|at)\s+{n}\s+(?:{_HALF})\b"
+    for m in reversed(list(re.finditer(pat, s.low))):
+        hour = int(_HOUR_NUMBER.get(m.group(2), m.group(2)))
+        part = m.group(3) or m.group(4)
+        pm = part != "morning" and not (part == "night" and hour < 6)
+        if 1 <= hour <= 12:
+            s.rewrite(*m.span(), f"{m.group(1)} {hour} {'pm' if pm else 'am'}")
+    pat = rf"\b(between|from)\s+{n}\s+(and|to)\s+{n}(?=\s+(?:{_HALF})\b)"
+    for m in reversed(list(re.finditer(pat, s.low))):
+        a, b = (str(_HOUR_NUMBER.get(m.group(i), m.group(i))) for i in (2, 4))
+        s.rewrite(*m.span(), f"{m.group(1)} {a} {m.group(3)} {b}")
 
 
 def _bare_end(s: QuestionText, f: dict, suffix: str | None) -> None:

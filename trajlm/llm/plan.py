@@ -22,9 +22,21 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from trajlm.errors import UserError
 
-Action = Literal["count", "list", "mean", "top", "predict", "describe", "median", "sum", "share"]
-AGGREGATES = ("mean", "median", "sum")  # one number over the chosen trips' metric
-Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
+Action = Literal[
+    "count",
+    "list",
+    "mean",
+    "top",
+    "predict",
+    "describe",
+    "median",
+    "sum",
+    "share",
+    "peak",
+    "percentile",
+]
+AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
+Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points", "pace_s_km"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_RADIUS_M = 500.0
@@ -34,6 +46,8 @@ UNITS: dict[str, dict[str, float]] = {
     "stop_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
+    # pace (session 16): the trip's time per distance, duration / length
+    "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},
 }
 
 # A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
@@ -97,6 +111,16 @@ class QueryPlan(BaseModel):
     # share: the filters that name the trips the share is of (the rest are its condition);
     # "what share of bike trips were shorter than 2 km" -> ["mode"] (session 15, llm/shares.py)
     share_of: list[str] | None = None
+    # where trips started / ended: [lat, lon, radius_m] of the first / last point (session 16,
+    # llm/endpoints.py; a place above matches any point); at_end: hours, days and dates are
+    # read at the trip's end ("ended on a Sunday")
+    start_at: tuple[float, float, float] | None = None
+    end_at: tuple[float, float, float] | None = None
+    at_end: bool = False
+    # peak: the hour / weekday / date with the most trips (fewest: ascending) (session 16, llm/peaks.py)
+    by: Literal["hour", "weekday", "date"] | None = None
+    # percentile: which one ("the 90th percentile of duration": 90; linear between trips, as numpy's default)
+    percentile: float | None = Field(None, gt=0, lt=100)
     # the zone the start's hours, days and dates are read in: set by the Asker from the data
     # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
     _zone: str | None = PrivateAttr(default=None)
@@ -122,6 +146,10 @@ class QueryPlan(BaseModel):
                 raise ValueError(
                     "share_of names the set filters that are not the share's condition"
                 )
+        if (a == "percentile") != (self.percentile is not None):
+            raise ValueError("action 'percentile' and percentile go together")
+        if (a == "peak") != (self.by is not None):
+            raise ValueError("action 'peak' and by go together")
         if a in ("predict", "describe") and self.trip is None:
             raise ValueError(f"action {a!r} needs one trip id")
         if a == "predict" and self.minutes is None:
@@ -150,6 +178,14 @@ class QueryPlan(BaseModel):
             a_lo, a_hi = getattr(self, lo), getattr(self, hi)
             if a_lo is not None and a_hi is not None and a_lo > a_hi:
                 raise ValueError(f"{lo} {a_lo} is after {hi} {a_hi}: no trip can match")
+        for name in ("start_at", "end_at"):
+            if (c := getattr(self, name)) is not None and not (
+                -90 <= c[0] <= 90 and -180 <= c[1] <= 180 and 0 < c[2] <= 50_000
+            ):
+                raise ValueError(f"{name} is (lat, lon, radius_m) with a radius up to 50 km")
+        timed = self.weekdays or self.hour_from is not None or self.hour_to is not None
+        if self.at_end and not (timed or self.date_from or self.date_to):
+            raise ValueError("at_end reads hours, days or dates at the trip's end: give one")
         if self.weekdays is not None:
             self.weekdays = sorted(set(self.weekdays), key=WEEKDAYS.index)
         return self
@@ -181,11 +217,14 @@ class QueryPlan(BaseModel):
             else "",
             "describe": f"describe trip {self.trip} in words",
             "share": f"share of trips (%) | of those with {', '.join(self.share_of or []) or 'no filter'}",
+            "percentile": f"{self.percentile or 0:g}th percentile of {self.metric} of trips",
+            "peak": f"the {self.by} with the {'fewest' if self.ascending else 'most'} trips",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
         parts = [what]
         skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of"}
+        skip |= {"start_at", "end_at", "at_end", "by", "percentile"}  # said in words
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():
@@ -193,10 +232,16 @@ class QueryPlan(BaseModel):
                 parts.append(f"{name}={value}")
         if (c := self.center()) is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
-        if self.hour_from is not None or self.hour_to is not None:
-            parts.append(f"hours of the trip's start, {self._zone or 'UTC'}")
-        elif self._zone and (self.weekdays or self.date_from or self.date_to):
-            parts.append(f"days of the trip's start, {self._zone}")
+        for name, which in (("start_at", "first"), ("end_at", "last")):
+            if (c := getattr(self, name)) is not None:
+                parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
+        end = "end" if self.at_end else "start"
+        if self.hour_from is not None or self.hour_to is not None or self.by == "hour":
+            parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
+        elif (self._zone or self.at_end or self.by) and (
+            self.weekdays or self.date_from or self.date_to or self.by
+        ):
+            parts.append(f"days of the trip's {end}, {self._zone or 'UTC'}")
         return " | ".join(parts)
 
 

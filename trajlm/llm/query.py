@@ -21,7 +21,16 @@ from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import STOP_SPEED_MPS, encode
 from trajlm.model.scale import GLITCH_SPEED_FACTOR
 
-TRIP_COLUMNS = ["traj_id", "start", "duration_s", "length_m", "speed_kmh", "stop_s", "n_points"]
+TRIP_COLUMNS = [
+    "traj_id",
+    "start",
+    "duration_s",
+    "length_m",
+    "speed_kmh",
+    "stop_s",
+    "n_points",
+    "pace_s_km",
+]
 # A step is a GPS jump, not travel, when it is faster than GLITCH_SPEED_FACTOR x the 99th
 # percentile of the data's trips' median step speeds (model/scale.py calls that a glitch), but
 # never below 200 km/h (a few trips' medians must not cut real driving) nor above sound.
@@ -30,7 +39,7 @@ GLITCH_FLOOR_MPS = 200 / 3.6
 
 # the unit each metric's values are in (printed with a mean / median / sum)
 METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "length_m": "m", "speed_kmh": "km/h",
-                "n_points": "points"}  # fmt: skip
+                "n_points": "points", "pace_s_km": "s/km"}  # fmt: skip
 
 
 @dataclass
@@ -44,6 +53,7 @@ class Answer:
     n_total: int | None = None  # list / top: how many trips matched before the cut
     notes: list[str] = field(default_factory=list)  # said under the answer (copies left out)
     n_match: int | None = None  # share: the trips that meet the condition (of n_total)
+    text: str | None = None  # printed instead of the value (peak: "07:00-08:00 (13 of 139 trips)")
 
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
@@ -58,6 +68,8 @@ class Answer:
         return "\n".join([self._body(), *(f"note: {n}" for n in self.notes)])
 
     def _body(self) -> str:
+        if self.text is not None:
+            return self.text
         if self.table is not None:
             t = self.table
             if "start" in t.columns:  # a trip table: fewer, rounded columns
@@ -175,6 +187,10 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         pl.col("duration_s").cast(pl.Float64),
         pl.from_epoch("_t0", time_unit="s").dt.replace_time_zone("UTC").alias("start"),
         (3.6 * pl.col("length_m") / pl.col("duration_s").clip(lower_bound=1)).alias("speed_kmh"),
+        # pace: seconds per km (a trip that did not move has none)
+        pl.when(pl.col("length_m") > 0)
+        .then(1000 * pl.col("duration_s") / pl.col("length_m"))
+        .alias("pace_s_km"),
     )
     trips = trips.join(_copies(points).select("traj_id", "copy_of"), on="traj_id", how="left")
     extra = [c for c in ("mode", "vehicle") if c in trips.columns]
@@ -189,6 +205,11 @@ def _need_column(trips: pl.DataFrame, column: str, field: str) -> None:
 def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
     """The trips that pass every filter of the plan."""
     cond = pl.lit(True)
+    if plan.at_end:  # "ended on a Sunday": the clock at the trip's end (session 16)
+        trips = trips.with_columns(
+            pl.col("start").alias("_start"),
+            pl.col("start") + pl.duration(seconds=pl.col("duration_s")),
+        )
     if plan.trip is not None:
         _need_id(trips["traj_id"], plan.trip, "trip")
         cond &= pl.col("traj_id") == plan.trip
@@ -234,6 +255,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
             else:
                 cond &= pl.col(col) >= v if op == "ge" else pl.col(col) <= v
     out = trips.filter(cond)
+    if plan.at_end:
+        out = out.with_columns(pl.col("_start").alias("start")).drop("_start")
+    out = ends_within(plan, points, out)
     space = pl.lit(True)
     if (c := plan.center()) is not None:
         lat, lon, radius = c
@@ -245,6 +269,54 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         hit = points.filter(space).select("traj_id").unique()
         out = out.join(hit, on="traj_id", how="semi")
     return out
+
+
+def ends_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
+    """The trips whose first point is within ``start_at`` and last within ``end_at``."""
+    if plan.start_at is None and plan.end_at is None:
+        return trips
+    ends = points.sort("t").group_by("traj_id").agg(
+        pl.col("lat").first().alias("a0"), pl.col("lon").first().alias("o0"),
+        pl.col("lat").last().alias("a1"), pl.col("lon").last().alias("o1"),
+    )  # fmt: skip
+    cond = pl.lit(True)
+    for c, a, o in ((plan.start_at, "a0", "o0"), (plan.end_at, "a1", "o1")):
+        if c is not None:
+            cond &= haversine_m(pl.col(a), pl.col(o), pl.lit(c[0]), pl.lit(c[1])) <= c[2]
+    return trips.join(ends.filter(cond).select("traj_id"), on="traj_id", how="semi")
+
+
+def _peak(plan: QueryPlan, chosen: pl.DataFrame, notes: list[str]) -> Answer:
+    """The hour (0-23) / weekday / date the most (fewest) chosen trips started in, counting those with none;
+    ties are all named."""
+    if len(chosen) == 0:
+        return Answer(plan, value="no trips match", notes=notes)
+    when = (
+        pl.col("start") + pl.duration(seconds=pl.col("duration_s"))
+        if plan.at_end
+        else pl.col("start")
+    )
+    key = {"hour": when.dt.hour(), "weekday": when.dt.weekday(), "date": when.dt.date()}[plan.by]
+    counts = chosen.group_by(key.alias("k")).len()
+    if plan.by == "date":
+        lo, hi = counts["k"].min(), counts["k"].max()
+        every = pl.DataFrame({"k": pl.date_range(lo, hi, "1d", eager=True)})
+    else:  # the hours / weekdays the plan's own filter allows
+        lo, hi = plan.hour_from or 0, plan.hour_to or 24
+        hours = list(range(lo, hi)) if lo < hi else [*range(lo, 24), *range(hi)]
+        days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays or WEEKDAYS]
+        every = pl.DataFrame({"k": hours if plan.by == "hour" else days}).cast(
+            {"k": counts.schema["k"]}
+        )
+    counts = every.join(counts, on="k", how="left").fill_null(0)
+    best = counts["len"].min() if plan.ascending else counts["len"].max()
+    ks = counts.filter(pl.col("len") == best)["k"].sort().to_list()
+    name = {"hour": lambda h: f"{h:02d}:00-{h + 1:02d}:00", "weekday": lambda d: WEEKDAYS[d - 1],
+            "date": str}[plan.by]  # fmt: skip
+    each = " each" if len(ks) > 1 else ""
+    text = f"{' and '.join(name(k) for k in ks)} ({best:,} of {len(chosen):,} trips{each})"
+    value = ks[0] if len(ks) == 1 and plan.by == "hour" else text  # an hour: its number
+    return Answer(plan, value=value, n_total=len(chosen), n_match=int(best), notes=notes, text=text)
 
 
 def _need_id(ids: pl.Series, wanted: str, what: str) -> None:
@@ -287,11 +359,14 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
                       notes=notes)  # fmt: skip
     if plan.action == "list":
         return Answer(plan, table=chosen.head(plan.k or 20), n_total=len(chosen), notes=notes)
+    if plan.action == "peak":
+        return _peak(plan, chosen, notes)
     if plan.action in AGGREGATES:
         if len(chosen) == 0:
             return Answer(plan, value="no trips match", notes=notes)
         column = chosen[plan.metric]
-        value = {"mean": column.mean, "median": column.median, "sum": column.sum}[plan.action]()
+        value = {"mean": column.mean, "median": column.median, "sum": column.sum,
+                 "percentile": lambda: column.quantile((plan.percentile or 50) / 100, "linear")}[plan.action]()  # fmt: skip
         scale = UNITS[plan.metric][plan.unit] if plan.unit is not None else 1.0
         return Answer(plan, value=float(value) / scale, notes=notes)
     if plan.action == "top":

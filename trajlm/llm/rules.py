@@ -14,7 +14,6 @@ aggregate, predict, describe) is read by trajlm/llm/actions.py.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 
@@ -25,8 +24,17 @@ from trajlm.llm.actions import (
     UNIT_WORDS,
     read_action,
 )
+from trajlm.llm.endpoints import (
+    PLACE_ALIASES,
+    PLACE_KINDS,
+    _name,
+    nearest_of_kind,
+    place_key,
+    read_endpoints,
+)
 from trajlm.llm.grounding import DataWords, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
+from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
     MONTHS,
@@ -87,10 +95,6 @@ ID_TOKEN = (
 )
 # a numeric date is not a trip id ("trip 12/03/2024", "trip 2013/10/05")
 NUMERIC_DATE = r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\w/])"
-# "Porta Nuova", "Sao Bento": a place without its kind word, where that name is unique
-PLACE_ALIASES = {p.rsplit(" ", 1)[0]: p for p in PLACES if p.endswith((" station", " university"))}
-# the kinds of place a question may name without its name ("the airport": the one nearest the data)
-PLACE_KINDS = ("airport", "station", "university")
 LABELLED = r"(?:labell?ed|tagged)\b"
 # "only those slower than 5 m/s", "only bus trips", "only on weekends": "only" before a filter
 # or the trips is read as nothing ("only one stop", "only once" are not: refused)
@@ -145,29 +149,6 @@ OWN_LABELS = frozenset(SYNONYM_WORDS)
 MEND_INTO = VOCAB - {w for p in PLACES for w in p.split()}
 
 
-# "the airport" is the gazetteer's airport nearest the data, if it is this near the data's centre
-FAR_KM = 100.0
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
-def _name(place: str) -> str:
-    """A place name's pattern; its later words may be shortened to 4+ letters ("tsinghua
-    univ", "porto airp.")."""
-    first, *rest = place.split()
-    out = re.escape(first)
-    for w in rest:
-        out += r"\s+(?:" + "|".join(w[:i] for i in range(len(w), 3, -1)) + r")\b\.?"
-    return out if rest else out + r"\b"
-
-
 class RulePlanner:
     """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
 
@@ -194,6 +175,8 @@ class RulePlanner:
         guard(question)
         if is_share(question):  # "what share of bike trips were shorter than 2 km?" (shares.py)
             return plan_share(question, self.plan)
+        if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
+            return plan_peak(question, self.plan)
         self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
@@ -217,6 +200,7 @@ class RulePlanner:
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
+        read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
         self._space(s, f)
         read_dates(s, f, self.years)
         read_hours(s, f)
@@ -313,21 +297,7 @@ class RulePlanner:
             rf"the\s+({'|'.join(PLACE_KINDS)})\b"
         )
         if m:
-            kind = m.group(1).strip()
-            options = [p for p in PLACES if kind in p.split() or kind == p]
-            if len(options) > 1 and self.area is not None:
-                lat, lon = self.area
-                options = sorted(
-                    options, key=lambda p: (PLACES[p][0] - lat) ** 2 + (PLACES[p][1] - lon) ** 2
-                )[:1]
-            if len(options) != 1:
-                known = ", ".join(sorted(PLACES))
-                raise CannotAnswer(f"unknown place {kind!r}: give lat,lon or one of {known}")
-            if self.area is not None and (km := _km(self.area, PLACES[options[0]])) > FAR_KM:
-                raise CannotAnswer(f"no {kind} known near this data (the nearest known, "
-                                   f"{options[0]}, is {km:,.0f} km away): give its lat,lon, "
-                                   f"e.g. 'within 2 km of LAT,LON'")  # fmt: skip
-            f["place"] = options[0]
+            f["place"] = nearest_of_kind(m.group(1).strip(), self.area)
 
     @staticmethod
     def _lon_first(s: QuestionText, end: int) -> bool:
@@ -396,7 +366,9 @@ class RulePlanner:
             m = s.take(rf"\b(?:{words})\s*-?\s*{LABELLED}|\b{LABELLED}\s+(?:as\s+)?(?:{words})\b")
             m = m or s.take(pat)  # "taxi-labelled trips", "trips labelled as bike": the label
             if m is None and ambiguous:
-                m = s.take(rf"\b(?:{words})\s+(?=trips|journeys|rides)")
+                m = s.take(
+                    rf"\b(?:{words})\s+(?=trips?\b|journeys?\b|rides?\b)"
+                )  # "taxi trip length" (set 14)
             if m is not None:
                 f["mode"] = self.words.spelling(mode, words)  # "flights": the data's "plane"
                 return

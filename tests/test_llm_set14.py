@@ -1,0 +1,189 @@
+"""Set 14 for `trajlm ask`: 50 questions (40 to answer, 10 to refuse) by six personas no set had.
+
+A city transport planner (start hours, "before eight in the morning", the busiest hour, a river crossing between two
+boxes), a wildlife researcher (daily distance per animal, longest stay, night vs day), a ride-hailing analyst (trips
+that start near a station and end within 1 km of the airport, "ended on a Sunday"), an emergency-services manager
+(fast responses, 90th percentile), a running club (pace, weekly distance) and a logistics auditor (idle time, trips
+over 4 hours), written from README.md and docs/llm.md only, before any rule change, on two held-out stores in local
+time and on pandas / Polars frames with their own column names (`tests/test_llm_set14_data.py`). Every expected
+answer is computed with pandas from the generated rows. First read (760ba5a): 20 / 40 right, 1 wrong number, 14
+refused, 5 frame errors; refusals 10 / 10 (docs/llm.md "Session 16 (ask14)").
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_llm_set14_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
+
+from trajlm.llm.plan import CannotAnswer  # noqa: E402
+from trajlm.questions import Asker  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+# question number -> the refusal it still gets after session 16's fixes (pinned: a change shows here)
+LEFT: dict[int, str] = {
+    6: "did not understand 'river north bank south",  # two boxes, in order
+    14: "of which measure?",  # a median of start hours
+    17: "did not understand 'ambulence'",  # a typo of a data label
+    25: "'idle' for how long?",  # the longest stop of one vehicle's trips
+    30: "did not understand 'daily'",
+    32: "did not understand 'stay'",
+}
+
+
+def _close(value, expected) -> bool:
+    options = expected if isinstance(expected, list) else [expected]
+    return value is not None and any(
+        abs(float(value) - x) <= 0.01 * max(abs(x), 1e-9) for x in options
+    )
+
+
+def _score(expected, refused: bool, value, first) -> str:
+    if expected is None:
+        return "refused_right" if refused else "wrong_answered"
+    if refused:
+        return "refused"
+    if isinstance(expected, str):
+        return "right" if first is not None and re.sub(r"_\d+$", "", first) == expected else "wrong"
+    return "right" if _close(value, expected) else "wrong"
+
+
+def _ingest(paths: dict, folder: Path) -> dict:
+    stores = {}
+    for key, csv in paths.items():
+        out = folder / f"st_{key}"
+        cmd = [
+            sys.executable,
+            "-m",
+            "trajlm.cli",
+            "data",
+            "ingest",
+            str(csv),
+            "--out",
+            str(out),
+            *INGEST[key],
+        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+        stores[key] = out
+    return stores
+
+
+def _frames(paths: dict) -> dict:
+    mtl = pd.read_csv(paths["mtl"], parse_dates=["heure_locale"])
+    bav = pl.read_csv(paths["bav"]).with_columns(
+        pl.col("ts").str.strptime(pl.Datetime, "%d.%m.%Y %H:%M:%S")
+    )
+    return {"mtl_pd": (mtl, "mtl"), "bav_pl": (bav, "bav")}
+
+
+def _read(asker, question: str):
+    """(refused, value, first trip id, first line) of one question through the Python API."""
+    try:
+        ans = asker(question)
+    except CannotAnswer as e:
+        return True, None, None, str(e)
+    first = None
+    if ans.table is not None and len(ans.table) and "traj_id" in ans.table.columns:
+        first = str(ans.table["traj_id"][0])
+    value = ans.value if isinstance(ans.value, (int, float)) else None
+    return False, value, first, str(ans).splitlines()[0]
+
+
+def run_set(folder: Path) -> list[dict]:
+    """Every question of the set through `Asker` on freshly generated and ingested stores and frames."""
+    paths = write_csvs(folder)
+    stores = _ingest(paths, folder)
+    askers = {k: Asker(v) for k, v in stores.items()}
+    for key, (frame, own) in _frames(paths).items():
+        askers[key] = Asker(frame, tz=ZONES[own], columns=COLUMNS[own])
+    rows = []
+    for i, (_, data, question, expected) in enumerate(questions(paths), 1):
+        refused, value, first, text = _read(askers[data], question)
+        outcome = _score(expected, refused, value, first)
+        rows.append(dict(id=i, data=data, question=question, outcome=outcome, text=text))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict:
+    return {r["id"]: r for r in run_set(tmp_path_factory.mktemp("set14"))}
+
+
+def test_the_set_is_50_questions_40_to_answer(tmp_path):
+    qs = questions(write_csvs(tmp_path))
+    assert len(qs) == 50 and sum(q[3] is not None for q in qs) == 40
+
+
+def test_every_question_to_refuse_is_refused(outcomes):
+    wrong = [
+        (r["question"], r["text"]) for r in outcomes.values() if r["outcome"] == "wrong_answered"
+    ]
+    assert not wrong
+
+
+def test_no_answerable_question_gets_a_wrong_number(outcomes):
+    wrong = [(r["question"], r["text"]) for r in outcomes.values() if r["outcome"] == "wrong"]
+    assert not wrong
+
+
+def test_answerable_questions_are_answered_right_except_those_left(outcomes):
+    missed = {
+        i: r["text"] for i, r in outcomes.items() if r["outcome"] == "refused" and i not in LEFT
+    }
+    assert not missed
+    for i, reason in LEFT.items():  # what is left is pinned: a change shows here
+        assert outcomes[i]["outcome"] == "refused" and reason in outcomes[i]["text"], outcomes[i]
+
+
+def _read_cli(store: Path, question: str):
+    """(refused, value, first trip id, printed answer) of one question through `trajlm ask`."""
+    cmd = [sys.executable, "-m", "trajlm.cli", "ask", question, "--data", str(store)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    if p.returncode == 2 and "can't answer" in p.stdout + p.stderr:
+        return True, None, None, (p.stdout + p.stderr).strip().splitlines()[-1]
+    lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
+    rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
+    value = None
+    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
+    if m and not re.match(r"\s*[\d,]+ trips\b", rest[0]):
+        value = float(m.group(1).replace(",", ""))
+    if h := re.match(
+        r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]
+    ):  # the busiest hour (session 16): its hour
+        value = float(h.group(1))
+    cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
+    first = next((c for c in cells if c != "traj_id"), None)
+    return False, value, first, "\n".join(rest)
+
+
+@pytest.mark.slow
+def test_the_cli_gives_the_same_outcomes_as_the_api(tmp_path, outcomes):
+    paths = write_csvs(tmp_path)
+    stores = _ingest(paths, tmp_path)
+    for i, (_, data, question, expected) in enumerate(questions(paths), 1):
+        if data in stores:
+            refused, value, first, text = _read_cli(stores[data], question)
+            assert _score(expected, refused, value, first) == outcomes[i]["outcome"], (
+                question,
+                text,
+            )
+
+
+if __name__ == "__main__":  # prints the score of the code it imports
+    import collections
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        rows = run_set(Path(d))
+    for r in rows:
+        print(r["id"], r["outcome"], "|", r["question"], "|", r["text"][:110])
+    print(dict(collections.Counter(r["outcome"] for r in rows)))

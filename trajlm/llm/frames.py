@@ -1,0 +1,73 @@
+"""A user's own frame for ``trajlm.ask``: its column names, and what reading it dropped.
+
+Session 16 (set 14): ``trajlm.ask(question, frame)`` took only frames whose columns had the
+common names (``trip_id``, ``timestamp``, ``latitude``); a frame with ``journey`` /
+``heure_locale`` / ``lat_deg`` was "no traj_id column" with no way to say which is which, and
+a ``mode`` or ``mmsi`` column was not read as the label / vehicle (``data ingest`` reads them).
+``columns=`` names them as ``data ingest --traj-col / --time-col / --lat-col / --lon-col /
+--label-col / --vehicle-col`` do; without it the label and vehicle columns are detected by
+ingest's own names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trajlm.errors import TrajlmInputError
+
+# columns= keys: the canonical name -> coerce's argument (None: renamed in the frame)
+KEYS = {"traj_id": "traj_col", "t": "time_col", "lat": "lat_col", "lon": "lon_col",
+        "label": None, "vehicle_id": None, "user_id": None}  # fmt: skip
+
+
+def _names(frame: Any) -> list[str] | None:
+    cols = getattr(frame, "columns", None)
+    return [str(c) for c in cols] if cols is not None else None
+
+
+def _rename(frame: Any, mapping: dict[str, str]) -> Any:
+    if not mapping:
+        return frame
+    if type(frame).__module__.split(".")[0] == "polars":
+        return frame.rename(mapping)
+    return frame.rename(columns=mapping)
+
+
+def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
+    """(the frame with its label / vehicle columns named as a plan reads them, coerce's column
+    arguments). ``columns`` maps canonical names (KEYS) to the frame's own."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.ingest import LABEL_NAMES
+    from trajlm.data.readers.detect import OWNER_NAMES, USER_NAMES
+
+    have = _names(frame)
+    given: dict[str, str] = {}
+    rename: dict[str, str] = {}
+    for key, col in (columns or {}).items():
+        if key not in KEYS:
+            raise TrajlmInputError(f"columns={{{key!r}: ...}}: not a column ask reads; give "
+                                   f"{', '.join(KEYS)}", field=str(key))  # fmt: skip
+        if have is not None and col not in have:
+            raise TrajlmInputError(f"columns={{{key!r}: {col!r}}}: no such column; the frame "
+                                   f"has {have}", field=str(col))  # fmt: skip
+        if KEYS[key]:
+            given[KEYS[key]] = col
+        elif col != key:
+            rename[col] = key
+    if have is None:
+        return frame, given
+    used = set(given.values()) | set(rename)
+    free = {normalised(c): c for c in reversed(have) if c not in used}
+    if "label" not in have and "label" not in rename.values():
+        if col := next((free[n] for n in LABEL_NAMES if n in free), None):
+            rename[col] = "label"  # a "mode" / "activity" column: the label, as ingest reads it
+    if not {"vehicle_id", "user_id"} & (set(have) | set(rename.values())):
+        if col := next((free[n] for n in OWNER_NAMES if n in free), None):
+            rename[col] = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
+    return _rename(frame, rename), given
+
+
+def nonexistent_note(n: int, tz: str) -> str:
+    """What reading a frame's naive times in ``tz`` dropped, in ingest's words."""
+    return (f"{n:,} row{'s' * (n != 1)} dropped: nonexistent_local_time (local times that do "
+            f"not exist in {tz}: the clocks went forward over them)")  # fmt: skip
