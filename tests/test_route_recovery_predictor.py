@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from trajlm._safety import DamagedFileError, OutputExistsError, UserError
 from trajlm.cli import app
-from trajlm.data.coerce import trajectory_numbers
+from trajlm.data.coerce_tasks import trajectory_numbers
 from trajlm.data.ingest import synth_store
 from trajlm.data.protocol_tasks import RecoveryTask, make_recovery_task
 from trajlm.data.store import read_store

@@ -54,8 +54,9 @@ from trajlm.api_rollout import (
 )
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
-from trajlm.data.coerce import Layout, coerce, recovery_input, trajectory_numbers
+from trajlm.data.coerce import Layout, coerce
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
+from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.errors import warn_at_caller

@@ -18,8 +18,8 @@ import polars as pl
 
 from trajlm._threads import apply_threads
 from trajlm.data import geo
-from trajlm.data.coerce import recovery_input
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_tasks import recovery_input
 from trajlm.errors import UserError
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from trajlm.data import geo
@@ -400,30 +399,3 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
     if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
     return coerce(obj, validate=False, warn_naive=False, **cols)[1]
-
-
-def recovery_input(data: Any, source: str = "recover input", **cols: Any):
-    """(canonical table, Layout, known (P,) bool) for gap filling: rows whose lat or lon is
-    missing are the points to fill. Validated like model input (missing positions aside);
-    every trajectory must start and end with a known point."""
-    df, layout = coerce(data, validate=False, **cols)
-    known = (df["lat"].is_not_null() & df["lon"].is_not_null()).to_numpy()
-    dated = MIN_T if layout.time_kind == "epoch" and layout.kind != "movingpandas" else MIN_T_DATED
-    check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source, dated)
-    ends = df.with_columns(k=pl.Series(known)).group_by("traj_id", maintain_order=True).agg(
-        pl.col("k").first() & pl.col("k").last())  # fmt: skip
-    bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
-    if bad:
-        raise TrajlmInputError(
-            f"trajectory {bad[0]!r} (and {len(bad) - 1} more) starts or ends with a missing "
-            "position; recovery fills gaps between known points",
-            field="lat",
-            hint="drop those rows, or use predict for points after the last known one",
-        )
-    return df, layout, known
-
-
-def trajectory_numbers(df: pl.DataFrame) -> np.ndarray:
-    """(P,) 0, 0, 1, 1, 1, ...: the trajectory number of each row of a sorted table."""
-    ids = df["traj_id"]
-    return ((ids != ids.shift(1)).fill_null(True).cum_sum() - 1).to_numpy()

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.coerce import coerce, recovery_input, trajectory_numbers
+from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
+from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import LocalProjection
 from trajlm.errors import warn_at_caller
 

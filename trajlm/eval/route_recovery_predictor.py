@@ -36,8 +36,8 @@ from sklearn.base import BaseEstimator
 from trajlm._safety import (
     reading,
 )
-from trajlm.data.coerce import recovery_input, trajectory_numbers
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import RecoveryTask, make_recovery_task
 from trajlm.data.route_retrieval import RouteLibrary
