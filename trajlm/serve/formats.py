@@ -19,7 +19,6 @@ Responses use the request's format (MF-JSON in, MF-JSON out).
 from __future__ import annotations
 
 import math
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
-from trajlm.data.column_names import TIERS
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.serve.output import (  # noqa: F401  (re-exported)
     EXTRA,
@@ -39,23 +37,15 @@ from trajlm.serve.output import (  # noqa: F401  (re-exported)
     render_points,
     set_offset,
 )
-from trajlm.serve.rows import (
+from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line re-exported)
+    IGNORED,
+    REPEATS,
     _bad,
-    _canonical_row,
-    _gap_keys,
     _is_num,
-    _names_position,
-    extras_json,
+    _table,
+    ignored_line,
 )
 
-# keys of table rows read without a word: the four fields and what answers add (valid input again)
-OUTPUT_KEYS = {"time", "step", "std_m", "recovered", "valid", "reason_code", "reason", "score"}
-# the row keys the last parse of this request ignored (a context variable: one per request task)
-IGNORED: ContextVar[tuple[str, ...]] = ContextVar("ignored_row_keys", default=())
-# table rows dropped as copies of an earlier row (same trajectory and time, position within
-# REPEAT_DEG): AIS feeds carry each report once per receiver (session 15, maritime item 6)
-REPEATS: ContextVar[tuple[int, str]] = ContextVar("repeated_rows", default=(0, ""))
-REPEAT_DEG = 1e-4  # ~11 m: two receivers' copies of one report differ by rounding only
 NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
 
 
@@ -308,20 +298,6 @@ def parse_trajectories(
     return df, fmt
 
 
-def ignored_line() -> list[str]:
-    """The answer's line about row keys this request's parse did not read (none: [])."""
-    n, first = REPEATS.get()
-    out = [f"{n} table row(s) repeat an earlier row of their trajectory (same time, position "
-           f"within {REPEAT_DEG:g} deg; e.g. {first}): dropped, the first copy kept "
-           "(receivers' duplicates)"] if n else []  # fmt: skip
-    keys = IGNORED.get()
-    if not keys:
-        return out
-    return out + [f"table rows carry keys the server does not read, ignored: {', '.join(keys[:8])}"
-            f"{' ...' if len(keys) > 8 else ''} (it reads traj_id, t, lat, lon, or the API's "
-            "names for them)"]  # fmt: skip
-
-
 def sub_second(df: pl.DataFrame) -> bool:
     """Whether ``t`` carries fixes under a second apart (kept exact for the model call)."""
     t = df["t"]
@@ -338,71 +314,6 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
     if df["t"].dtype.is_float():
         return df.with_columns(pl.col("t").floor().cast(pl.Int64))
     return df
-
-
-def _table(rows: list, tracks: _Tracks, field: str) -> None:
-    """Rows {traj_id, t, lat, lon} -> tracks (rows of one trajectory need not be adjacent)."""
-    groups: dict[Any, tuple[list, list, list]] = {}
-    seen: dict[tuple[str, Any], tuple[float, float]] = {}  # (traj_id, t) -> its first position
-    repeats, first_repeat = 0, ""
-    kinds: dict[str, int] = {}  # traj_id value type -> first row with it
-    ignored: set[str] = set()
-    gap = _gap_keys(rows)
-    for i, r in enumerate(rows):
-        if not isinstance(r, dict):
-            raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
-        if gap and not any(k in r for k in gap) and not _names_position(r):
-            r = r | dict.fromkeys(gap)  # position keys left out: a missing position
-        if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
-            r, read = _canonical_row(r, f"{field}[{i}]")
-        else:
-            read = set()
-        other = [k for k in r if k not in TIERS and k not in OUTPUT_KEYS | read]
-        if not tracks.keep_extra:
-            ignored |= {str(k) for k in other}
-        for key in ("lat", "lon"):
-            if not _is_num(r[key]) and r[key] is not None:
-                raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
-        if not isinstance(r["traj_id"], str | int) or isinstance(r["traj_id"], bool):
-            raise _bad(f"{r['traj_id']!r} is not a string or integer", f"{field}[{i}].traj_id")
-        if not (_is_num(r["t"]) or isinstance(r["t"], str)):
-            raise _bad(f"{r['t']!r} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
-        kinds.setdefault(type(r["traj_id"]).__name__, i)
-        if len(kinds) > 1:  # 1 and "1" would silently be one trajectory (the Python API refuses)
-            raise _bad(
-                f"traj_id mixes value types ({', '.join(sorted(kinds))}; first "
-                f"{field}[{min(kinds.values())}] and {field}[{i}])",
-                f"{field}[{i}].traj_id",
-                "give one type for every traj_id (all strings or all integers)",
-            )
-        pos = (
-            math.nan if r["lat"] is None else r["lat"],
-            math.nan if r["lon"] is None else r["lon"],
-        )
-        was = seen.setdefault((str(r["traj_id"]), r["t"]), pos)
-        if (
-            was is not pos
-            and abs(was[0] - pos[0]) <= REPEAT_DEG
-            and abs(was[1] - pos[1]) <= REPEAT_DEG
-        ):
-            repeats, first_repeat = repeats + 1, first_repeat or f"{field}[{i}]"
-            continue  # a second receiver's copy of a report (a different position is refused)
-        c, t, x = groups.setdefault(str(r["traj_id"]), ([], [], []))
-        x.append(
-            extras_json({str(k): r[k] for k in other}) if other and tracks.keep_extra else None
-        )
-        c.append([math.nan if r["lon"] is None else r["lon"],
-                  math.nan if r["lat"] is None else r["lat"]])  # fmt: skip
-        t.append(r["t"])
-    IGNORED.set(tuple(sorted(ignored)))
-    REPEATS.set((repeats, first_repeat))
-    if not groups:
-        raise _bad(
-            "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
-        )
-    tracks.sent = (len(rows), len(groups))
-    for tid, (c, t, x) in groups.items():
-        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]", extra=x)
 
 
 def check_times(values: Any, field: str) -> None:
