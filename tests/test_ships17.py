@@ -65,3 +65,72 @@ def test_spread_without_reports_stays_nan_and_old_part_unchanged():
     assert np.isnan(backtest_spread(one, np.array([[60.0]]))).all()
     a = np.array([[60.0, 300.0]])
     assert (backtest_spread(df, a) >= backtest_spread(df, a, grow=False)).all()
+
+
+# ----------------------------------------------------- 2. validity reads the report's own SOG
+
+LAT0, LON0, T0 = 36.0, -5.4, 1_781_500_000
+M_LAT = 1 / 111_195.0
+
+
+def _ship_rows(v: float, dt: int, n: int, sog_kn: float | None, seed: int = 0) -> pl.DataFrame:
+    """North along a meridian at v m/s, reports every dt s, 5 m GPS noise; SOG column when
+    sog_kn is given."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) * v * dt + rng.normal(0, 5.0, n)
+    df = pl.DataFrame({"traj_id": "s", "t": T0 + np.arange(n) * dt, "lat": LAT0 + y * M_LAT,
+                       "lon": LON0 + rng.normal(0, 5.0, n) * M_LAT / np.cos(np.radians(LAT0))})  # fmt: skip
+    return df if sog_kn is None else df.with_columns(SOG=pl.lit(sog_kn))
+
+
+def test_a_glitch_under_the_mode_limit_is_caught_with_sog_and_its_neighbour_is_not_blamed():
+    import trajlm
+
+    df = _ship_rows(4.0, 30, 120, None)  # 7.8 kn, 30-s reports (class B)
+    lat = df["lat"].to_numpy().copy()
+    lat[60] += 300 * M_LAT  # one fix 300 m off: 14 m/s in, 6 out, under a vessel's 26 m/s
+    df = df.with_columns(lat=pl.Series(lat))
+    plain = trajlm.check_validity(df, mode="vessel")["reason_code"].to_list()
+    assert plain[60] == "ok"  # positions alone cannot tell (no speed or jerk over the limits)
+    out = trajlm.check_validity(df.with_columns(SOG=pl.lit(7.8)), mode="vessel")
+    code = out["reason_code"].to_list()
+    assert code[60] == "reported_speed", code[58:63]
+    assert sum(c != "ok" for c in code) == 1, [(i, c) for i, c in enumerate(code) if c != "ok"]
+    assert "kn" in out["reason"][60] and "7.8 kn here" in out["reason"][60]
+    # the same ship without the glitch: nothing flagged with its SOG
+    clean = _ship_rows(4.0, 10, 120, 7.8)
+    assert trajlm.check_validity(clean, mode="vessel")["valid"].all()
+
+
+def test_a_fast_step_the_report_agrees_with_is_not_a_glitch():
+    import trajlm
+
+    fast = _ship_rows(35.0, 2, 300, None)  # 68 kn: over the vessel limit of 50 kn
+    codes = trajlm.check_validity(fast, mode="vessel")["reason_code"].to_list()
+    assert sum(c == "speed" for c in codes) > 0.9 * len(codes)  # as in session 16
+    said = fast.with_columns(SOG=pl.lit(35.0 / (1852 / 3600)))  # its own receiver: 68 kn
+    assert trajlm.check_validity(said, mode="vessel")["valid"].all()
+    # a report that disagrees (says 20 kn) does not clear it
+    wrong = fast.with_columns(SOG=pl.lit(20.0))
+    codes = trajlm.check_validity(wrong, mode="vessel")["reason_code"].to_list()
+    assert sum(c != "ok" for c in codes) > 0.9 * len(codes)
+
+
+def test_the_one_glitch_of_a_2s_ferry_is_blamed_alone_with_sog():
+    import trajlm
+
+    df = _ship_rows(15.0, 2, 600, 29.2)
+    lat = df["lat"].to_numpy().copy()
+    lat[300] += 400 * M_LAT
+    out = trajlm.check_validity(df.with_columns(lat=pl.Series(lat)), mode="vessel")
+    bad = [i for i, c in enumerate(out["reason_code"].to_list()) if c != "ok"]
+    assert bad == [300], bad
+
+
+def test_not_available_sog_reads_as_no_report():
+    from trajlm.reason.validity_sog import reported_speed
+
+    df = pl.DataFrame({"SOG": [10.0, 102.3, -1.0, None]})
+    v = reported_speed(df)
+    assert abs(v[0] - 10 * 1852 / 3600) < 1e-9 and np.isnan(v[1:]).all()
+    assert reported_speed(pl.DataFrame({"speed_mps": [1.0]})) is None  # a derived speed, not SOG
