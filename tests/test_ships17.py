@@ -134,3 +134,41 @@ def test_not_available_sog_reads_as_no_report():
     v = reported_speed(df)
     assert abs(v[0] - 10 * 1852 / 3600) < 1e-9 and np.isnan(v[1:]).all()
     assert reported_speed(pl.DataFrame({"speed_mps": [1.0]})) is None  # a derived speed, not SOG
+
+
+# ------------------------------------------------ 3. knots in vessels' anomaly explanations
+
+
+def test_vessel_explanations_say_knots_and_others_do_not():
+    from test_reason_anomaly import straight
+
+    from trajlm.reason import inject_anomalies
+    from trajlm.reason.explain import explain_one, explain_segments, usual_stats
+
+    clean = straight()
+    usual = usual_stats(clean)
+    for kind, expect in (("teleport", "jump"), ("speed", "speed")):
+        pts, _ = inject_anomalies(clean, kinds=(kind,), fraction=1.0, noise_m=2.0, seed=5)
+        p = pts.filter(pl.col("traj_id") == "tr0")
+        i = int(np.flatnonzero(p["anomaly"].to_numpy())[0])
+        args = (p["t"].to_numpy(), p["lat"].to_numpy(), p["lon"].to_numpy(), i, i + 4, usual)
+        got, road = explain_one(*args)
+        got_kn, sea = explain_one(*args, knots=True)
+        assert got == got_kn == expect and "km/h" in road and " kn" not in road, road
+        assert " kn" in sea and "km/h" in sea, sea
+    # a calm 10 m/s track read as unusual: the text encoding's km/h with knots beside
+    _, text = explain_one(clean["t"].to_numpy()[:30], clean["lat"].to_numpy()[:30],
+                          clean["lon"].to_numpy()[:30], 10, 14, usual, knots=True)  # fmt: skip
+    assert "36 km/h (19.4 kn)" in text, text
+    # who is a vessel: a knots speed with a value, or source AIS; a speed in m/s is not enough
+    pts = clean.with_columns(
+        sog_kn=pl.when(pl.col("traj_id") == "tr1").then(10.0).otherwise(None),
+        source=pl.when(pl.col("traj_id") == "tr2").then(pl.lit("AIS")).otherwise(pl.lit("gps")),
+        sog_mps=pl.lit(10.0),
+    )
+    start = np.flatnonzero(
+        np.r_[True, pts["traj_id"].to_numpy()[1:] != pts["traj_id"].to_numpy()[:-1]]
+    )
+    lo = start + 10
+    kinds, text = explain_segments(pts, start, lo, lo + 4, usual)
+    assert ["kn" in s for s in text] == [False, True, True, False], text
