@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import polars as pl
+import pytest
 from test_sogcog import _metres, _ship
 
 from trajlm.data.coerce import coerce
@@ -172,3 +173,66 @@ def test_vessel_explanations_say_knots_and_others_do_not():
     lo = start + 10
     kinds, text = explain_segments(pts, start, lo, lo + 4, usual)
     assert ["kn" in s for s in text] == [False, True, True, False], text
+
+
+# ------------------------------------------------ 4. the stop rule and a ship dragging anchor
+
+
+def _dragging(drift_kn: float, sog: bool = True, every: int = 10, seed: int = 0) -> pl.DataFrame:
+    """20 min in at 6 m/s, 3 h at anchor swinging 60 m around it (once an hour) while dragging
+    east at ``drift_kn``, 20 min out at 6 m/s; 5 m GPS noise; SOG (kn) as its receiver says."""
+    rng = np.random.default_rng(seed)
+    n_in, n_at, n_out = 1200 // every, 3 * 3600 // every, 1200 // every
+    k = np.arange(n_at) * every
+    ang = rng.uniform(0, 2 * np.pi) + 2 * np.pi * k / 3600
+    y = np.r_[np.arange(n_in) * 6.0 * every, np.full(n_at, n_in * 6.0 * every)]
+    x = np.r_[np.zeros(n_in), 60 * np.sin(ang) + drift_kn * 0.514444 * k]
+    y = np.r_[y[:n_in], y[n_in:] + 60 * np.cos(ang)]
+    x = np.r_[
+        x,
+        x[-1] + (np.arange(n_out) + 1) * 6.0 * every,
+    ]
+    y = np.r_[y, np.full(n_out, y[-1])]
+    n = len(x)
+    v = np.r_[
+        np.full(n_in, 11.7), np.abs(drift_kn + rng.normal(0, 0.1, n_at)), np.full(n_out, 11.7)
+    ]
+    df = pl.DataFrame({"traj_id": "ship", "t": T0 + np.arange(n) * every,
+                       "lat": LAT0 + (y + rng.normal(0, 5, n)) * M_LAT,
+                       "lon": LON0 + (x + rng.normal(0, 5, n)) * M_LAT / np.cos(np.radians(LAT0))})  # fmt: skip
+    return df.with_columns(SOG=pl.Series(np.round(v, 1))) if sog else df
+
+
+def test_a_ship_dragging_anchor_is_one_stop_with_its_reported_speed():
+    from trajlm.data.clean import CleanConfig, StopSplitter, clean
+
+    for kn in (0.2, 0.5):
+        df = _dragging(kn)
+        old, r_old = StopSplitter(100.0, 600.0, drift_mps=None).apply(df)  # session 16's rule
+        assert old["traj_id"].n_unique() > 2, kn  # the anchorage cut into fake voyages
+        new, r_new = StopSplitter().apply(df)
+        assert new["traj_id"].n_unique() == 2 and r_new.repaired["stop_splits"] == 1, kn
+        assert r_new.dropped["stopped"] > r_old.dropped["stopped"]
+        out, _ = clean(df, CleanConfig(min_points=2, stop_min_s=600))  # as ingest runs it
+        assert out["traj_id"].n_unique() == 2
+    # without a reported speed the box alone decides: session 16's result, row for row
+    plain = _dragging(0.2, sog=False)
+    a, _ = StopSplitter().apply(plain)
+    b, _ = StopSplitter(drift_mps=None).apply(plain)
+    assert a.equals(b) and a["traj_id"].n_unique() > 2
+
+
+def test_a_ship_making_2_kn_or_a_reported_fast_piece_is_not_drift():
+    from trajlm.data.clean import StopSplitter
+
+    df = _dragging(2.0)  # "dragging" at 2 kn = under way: no stop at all
+    out, rep = StopSplitter().apply(df)
+    assert out["traj_id"].n_unique() == 1 and not rep.dropped.get("stopped")
+    # slow positions but a receiver saying 5 kn between two stays: not joined
+    slow = _dragging(0.2)
+    lying = slow.with_columns(SOG=pl.when(pl.col("SOG") < 5).then(5.0).otherwise(pl.col("SOG")))
+    a, _ = StopSplitter().apply(lying)
+    b, _ = StopSplitter(drift_mps=None).apply(lying)
+    assert a.equals(b)
+    with pytest.raises(ValueError, match="drift_mps >= 0"):
+        StopSplitter(drift_mps=-1.0).apply(slow)

@@ -16,28 +16,10 @@ without a speed column (``reported_speed`` returns None).
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 
-from trajlm.data.column_names import SOG_NOT_AVAILABLE_KN, SPEED_NAMES, normalised
+from trajlm.data.clean_split import reported_speed  # noqa: F401  (the reported speed per row)
 
 KNOT_MPS = 1852.0 / 3600.0
-
-
-def reported_speed(df: pl.DataFrame) -> np.ndarray | None:
-    """The reported speed (m/s) per row of a table with a speed column (``SPEED_NAMES``: SOG
-    in knots, sog_mps, ...), NaN where not available (AIS 102.3, negative, missing); None
-    without such a column."""
-    by_name: dict[str, str] = {}
-    for c in df.columns:
-        by_name.setdefault(normalised(c), c)
-    name = next((n for n in SPEED_NAMES if n in by_name), None)
-    if name is None:
-        return None
-    factor = SPEED_NAMES[name]
-    v = df[by_name[name]].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
-    limit = SOG_NOT_AVAILABLE_KN if factor != 1.0 else np.inf
-    with np.errstate(invalid="ignore"):
-        return np.where((v >= 0) & (v < limit), v * factor, np.nan)
 
 
 def sog_checks(
