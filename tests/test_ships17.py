@@ -236,3 +236,22 @@ def test_a_ship_making_2_kn_or_a_reported_fast_piece_is_not_drift():
     assert a.equals(b)
     with pytest.raises(ValueError, match="drift_mps >= 0"):
         StopSplitter(drift_mps=-1.0).apply(slow)
+
+
+# ---------------------------------------------------------------- the scripts on a tiny sea
+
+
+def test_ships_spread_and_validity_scripts_on_a_tiny_sea(tmp_path, capsys):
+    from test_results_scripts import load_script
+
+    gen = load_script("ships_gen")
+    gen.write(gen.val(5, n_vessels=3, hours=0.6), str(tmp_path))
+    spread = load_script("ships_spread")
+    s = spread.score(str(tmp_path / "val5"))
+    assert np.isfinite(s[["err", "spread"]].to_numpy()).all()
+    flat = spread.score(str(tmp_path / "val5"), grow=False)
+    assert (s.spread.to_numpy() >= flat.spread.to_numpy()).all()
+    assert spread.table(s).count("\n| +") == 4
+    load_script("ships_validity").main([str(tmp_path / "val5_ais.csv"), "--glitches", "20"])
+    out = capsys.readouterr().out
+    assert "| dropped |" in out and "| kept |" in out and "/ 20" in out
