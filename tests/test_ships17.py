@@ -33,6 +33,15 @@ def test_trend_growth_follows_the_turn_rate_the_speed_trend_and_the_hazard():
     haz = trend_growth(df, ahead, hazard=2e-5)[0]  # unforeseen turns: like a^1.5
     np.testing.assert_allclose(haz / haz[0], (ahead[0] / 60.0) ** 1.5, rtol=0.02)
 
+    # the last report older than the last fix: the growth counts from the report (DR's origin)
+    late = df.filter(pl.col("traj_id") == df["traj_id"][0])
+    late = pl.concat([late, late.tail(1).with_columns(pl.col("t") + 300, SOG=None)])
+    np.testing.assert_allclose(
+        trend_growth(late, np.array([[60.0]]), hazard=2e-5)[0, 0],
+        trend_growth(df, np.array([[360.0, 360.0, 360.0]] * 2), hazard=2e-5)[0, 0],
+        rtol=1e-9,
+    )
+
 
 def test_spread_covers_a_turn_and_is_not_noise_alone_on_a_straight_leg():
     """A ship turning 2 deg/min, 10 min of history: dead reckoning's straight line is off by

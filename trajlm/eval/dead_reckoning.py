@@ -110,29 +110,32 @@ def trend_growth(df: pl.DataFrame, ahead: np.ndarray,
     """The 1-sigma spread (metres, (B, m) like `ahead`) dead reckoning's straight line misses
     at `ahead` seconds: sqrt((v w a^2/2)^2 + (dv a^2/2)^2 + v^2 hazard a^3/3), with v the last
     report's speed, w and dv the history's turn rate (rad/s) and speed trend (m/s^2) (least
-    squares over the reports in its last ``TREND_WINDOW_S``) and ``hazard`` the rate of
-    unforeseen turns (rad^2/s). 0 for a trajectory with no report. ``df`` as ``dead_reckon``."""
+    squares over the reports in the ``TREND_WINDOW_S`` up to the last one) and ``hazard`` the
+    rate of unforeseen turns (rad^2/s); a counts from the last report (dead reckoning's origin,
+    which may be older than the last fix). 0 for a trajectory with no report. ``df`` as
+    ``dead_reckon``."""
     sog, cog = reported_motion(df)
     g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
     end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
     start = np.r_[0, end[:-1] + 1]
     t = df["t"].to_numpy().astype(np.float64)
     ahead = np.asarray(ahead, np.float64)
-    v, w, dv = np.zeros(len(end)), np.zeros(len(end)), np.zeros(len(end))
+    v, w, dv, late = (np.zeros(len(end)) for _ in range(4))
     for b, (s, e) in enumerate(zip(start, end, strict=True)):
         o = s + np.flatnonzero(np.isfinite(sog[s : e + 1]) & np.isfinite(cog[s : e + 1]))
-        o = o[t[o] >= t[e] - TREND_WINDOW_S]
         if len(o) == 0:
             continue
-        v[b] = sog[o[-1]]
+        o = o[t[o] >= t[o[-1]] - TREND_WINDOW_S]
+        v[b], late[b] = sog[o[-1]], t[e] - t[o[-1]]
         tt = t[o] - t[o[-1]]
         if len(o) >= 3 and np.ptp(tt) > 0:
             A = np.c_[np.ones_like(tt), tt]
             turn = np.linalg.lstsq(A, np.unwrap(np.radians(cog[o])), rcond=None)[0][1]
             w[b], dv[b] = abs(turn), abs(np.linalg.lstsq(A, sog[o], rcond=None)[0][1])
-    a2 = ahead**2 / 2
+    a = ahead + late[:, None]
+    a2 = a**2 / 2
     return np.sqrt((v[:, None] * w[:, None] * a2) ** 2 + (dv[:, None] * a2) ** 2
-                   + v[:, None] ** 2 * hazard * ahead**3 / 3)  # fmt: skip
+                   + v[:, None] ** 2 * hazard * a**3 / 3)  # fmt: skip
 
 
 def backtest_spread(
