@@ -5,7 +5,14 @@ A ship at anchor or at its berth, a parked van, a bus in its depot: the time it 
 not travel, and a whole day of one vessel is many voyages. A *stop* is a stretch of at least
 `min_duration_s` (first to last point) in which every `min_duration_s` window of points fits
 in a box of diagonal `radius_m` metres (within such a window all points lie within
-`radius_m` of each other: GPS jitter and an anchored ship's swing, when `radius_m` covers it). Each stop's
+`radius_m` of each other: GPS jitter and an anchored ship's swing, when `radius_m` covers it).
+Slow drift is still a stop where the mover reports its own speed (session 17; AIS SOG, a log's
+sog_mps): two settled stretches of one trajectory are one stretch (before the `min_duration_s`
+test) when in the piece between them the reported speed stays under `drift_mps` (at most 10 %
+of its reports above) and the positions never get farther than `radius_m` + `drift_mps` x its
+duration from where it began -- a ship dragging anchor at 0.2-0.5 kn, whose drift takes a
+window past `radius_m` now and then. Without a reported speed the box alone decides (positions
+cannot tell a drift from a walk around the block: GPS stores read as before). Each stop's
 first point ends the trip that arrived (its arrival) and its last point starts the next trip
 (its departure); the points between are dropped and counted as "stopped". A stop at the very
 start or end of a trajectory is dropped whole (nothing arrives or leaves there).
@@ -23,19 +30,42 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.clean_common import _FIRST, _check_sorted, _report
+from trajlm.data.column_names import SOG_NOT_AVAILABLE_KN, SPEED_NAMES, normalised
 from trajlm.data.schema import SOURCE_ID, DropReport
 
 EARTH_M = 6_371_008.8
 CUT = "__stop_cut"  # private column: True on the first row of a trip that follows a stop
 STOP_RADIUS_M = 100.0  # an anchored ship swings ~50-150 m; a moored one and a parked van ~10 m
 STOP_MIN_S = 600.0  # 10 min: a ferry's berth time, a van's delivery; not a bus stop or red light
+# Session 17 (ships17): reported speeds under ~1 kn between settled stretches are drift, not
+# travel; a ship under way makes >= 2 kn (1 m/s)
+STOP_DRIFT_MPS = 0.5
+
+
+def reported_speed(df: pl.DataFrame) -> np.ndarray | None:
+    """The reported speed (m/s) per row of a table with a speed column (column_names'
+    SPEED_NAMES: SOG in knots, sog_kn, sog_mps, ...), NaN where not available (AIS 102.3,
+    negative, missing); None without such a column. Not a speed derived from positions."""
+    by_name: dict[str, str] = {}
+    for c in df.columns:
+        by_name.setdefault(normalised(c), c)
+    name = next((n for n in SPEED_NAMES if n in by_name), None)
+    if name is None:
+        return None
+    factor = SPEED_NAMES[name]
+    v = df[by_name[name]].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+    limit = SOG_NOT_AVAILABLE_KN if factor != 1.0 else np.inf
+    with np.errstate(invalid="ignore"):
+        return np.where((v >= 0) & (v < limit), v * factor, np.nan)
 
 
 def stop_rows(
-    df: pl.DataFrame, radius_m: float = STOP_RADIUS_M, min_duration_s: float = STOP_MIN_S
-) -> tuple[np.ndarray, np.ndarray]:
+    df: pl.DataFrame, radius_m: float = STOP_RADIUS_M, min_duration_s: float = STOP_MIN_S,
+    drift_mps: float | None = STOP_DRIFT_MPS,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """(first row, last row) of each stop of a table sorted by (traj_id, t) with distinct
-    times; rows are global (0-based), both inclusive, (K,) int64 each."""
+    times; rows are global (0-based), both inclusive, (K,) int64 each. ``drift_mps`` None (or
+    a table without a reported speed): settled stretches are not joined across slow drift."""
     if len(df) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
@@ -84,8 +114,35 @@ def stop_rows(
     on = np.flatnonzero(step & ~np.r_[False, step[:-1]])  # first covered step of each run
     off = np.flatnonzero(step & ~np.r_[step[1:], False])  # last covered step
     lo, hi = on - 1, off  # rows
+    sog = reported_speed(df) if drift_mps is not None else None
+    if sog is not None and len(lo) > 1:
+        lo, hi = _join_drift(lo, hi, t, x, y, traj_no, sog, radius_m, drift_mps)
     long = (t[hi] - t[lo]) >= min_duration_s
     return lo[long].astype(np.int64), hi[long].astype(np.int64)
+
+
+def _join_drift(lo, hi, t, x, y, traj_no, sog, radius_m: float, drift_mps: float):
+    """Settled stretches (lo, hi rows, in order) joined where the piece between two of one
+    trajectory (rows hi[k] .. lo[k+1]) drifts (module doc): reported speeds under drift_mps
+    (<= 10 % above) and within radius_m + drift_mps x its duration of its first point."""
+    a, b = hi[:-1], lo[1:]  # each piece's first and last row
+    rows = np.arange(len(t))
+    piece = np.zeros(len(t) + 1, np.int64)
+    np.add.at(piece, a, 1)
+    np.add.at(piece, b + 1, -1)
+    inside = np.cumsum(piece[:-1]) > 0  # rows within some piece (pieces are disjoint)
+    is_a = np.zeros(len(t), bool)
+    is_a[a] = True
+    ref = np.maximum.accumulate(np.where(is_a, rows, 0))  # each row's latest piece start
+    d = np.where(inside, np.hypot(x - x[ref], y - y[ref]), 0.0)
+    # reductions from a[k] up to a[k+1]: rows outside the pieces count nothing
+    far = np.maximum.reduceat(d, a)
+    said = np.add.reduceat((inside & np.isfinite(sog)).astype(np.int64), a)
+    with np.errstate(invalid="ignore"):
+        fast = np.add.reduceat((inside & (sog > drift_mps)).astype(np.int64), a)
+    slow = (said > 0) & (fast <= 0.1 * said)
+    join = (traj_no[a] == traj_no[b]) & slow & (far <= radius_m + drift_mps * (t[b] - t[a]))
+    return lo[np.r_[True, ~join]], hi[np.r_[~join, True]]
 
 
 @dataclass
@@ -94,25 +151,29 @@ class StopSplitter:
     at least `min_duration_s` seconds. Rows inside a stop are dropped ("stopped"); the pieces
     are renamed ``f"{traj_id}_{k}"`` and keep the id before the cut in ``source_traj_id``, as
     GapSplitter does (``clean`` runs both as one split, so ids carry one suffix);
+    ``drift_mps``: with a reported speed, slow drift between settled stretches is still a stop
+    (module doc; None: session 16's rule);
     ``repaired["stop_splits"]`` counts the cuts. Needs rows sorted by (traj_id, t) with
     distinct times (run DropDuplicateTimestamps first)."""
 
     radius_m: float = STOP_RADIUS_M
     min_duration_s: float = STOP_MIN_S
+    drift_mps: float | None = STOP_DRIFT_MPS
 
     def mark(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
         """Drop the stops' inner rows and add the private column CUT (True where a trip starts
         after a stop), which GapSplitter turns into new ids."""
-        if not self.radius_m > 0 or not self.min_duration_s > 0:
+        bad_drift = self.drift_mps is not None and not self.drift_mps >= 0
+        if not self.radius_m > 0 or not self.min_duration_s > 0 or bad_drift:
             raise ValueError(
-                f"stop radius_m and min_duration_s must be > 0, got {self.radius_m}, "
-                f"{self.min_duration_s}"
+                f"stop radius_m and min_duration_s must be > 0 and drift_mps >= 0, got "
+                f"{self.radius_m}, {self.min_duration_s}, {self.drift_mps}"
             )
         report = _report(df)
         if len(df) == 0:
             return df.with_columns(pl.lit(False).alias(CUT)), report
         _check_sorted(df, "StopSplitter")
-        lo, hi = stop_rows(df, self.radius_m, self.min_duration_s)
+        lo, hi = stop_rows(df, self.radius_m, self.min_duration_s, self.drift_mps)
         n = len(df)
         first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
         last = np.r_[first[1:], True]

@@ -95,14 +95,58 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
     return out_lat, out_lon, has
 
 
+# Session 17 (ships17): the spread grows with the horizon beyond what the history's own lags
+# show. A backtest over 10 min of a straight leg sees only noise, yet a ship may start a turn
+# after the query; its error then grows like a^1.5 (a turn at a random time: hazard x angle^2 =
+# TURN_HAZARD rad^2/s), and like a^2 where the history itself turns or changes speed. Chosen on
+# generated val seas (scripts/ships_gen.py val, seeds 161 / 162) by the share of truth within
+# 2 std_m at 60-600 s (docs/results.md "Session 17 (ships17)"): e.g. a 35 deg turn every ~5 h.
+TURN_HAZARD = 2e-5  # rad^2 / s
+TREND_WINDOW_S = 600.0  # the history's turn rate and speed trend: reports in its last 10 min
+
+
+def trend_growth(df: pl.DataFrame, ahead: np.ndarray,
+                 hazard: float = TURN_HAZARD) -> np.ndarray:  # fmt: skip
+    """The 1-sigma spread (metres, (B, m) like `ahead`) dead reckoning's straight line misses
+    at `ahead` seconds: sqrt((v w a^2/2)^2 + (dv a^2/2)^2 + v^2 hazard a^3/3), with v the last
+    report's speed, w and dv the history's turn rate (rad/s) and speed trend (m/s^2) (least
+    squares over the reports in the ``TREND_WINDOW_S`` up to the last one) and ``hazard`` the
+    rate of unforeseen turns (rad^2/s); a counts from the last report (dead reckoning's origin,
+    which may be older than the last fix). 0 for a trajectory with no report. ``df`` as
+    ``dead_reckon``."""
+    sog, cog = reported_motion(df)
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    start = np.r_[0, end[:-1] + 1]
+    t = df["t"].to_numpy().astype(np.float64)
+    ahead = np.asarray(ahead, np.float64)
+    v, w, dv, late = (np.zeros(len(end)) for _ in range(4))
+    for b, (s, e) in enumerate(zip(start, end, strict=True)):
+        o = s + np.flatnonzero(np.isfinite(sog[s : e + 1]) & np.isfinite(cog[s : e + 1]))
+        if len(o) == 0:
+            continue
+        o = o[t[o] >= t[o[-1]] - TREND_WINDOW_S]
+        v[b], late[b] = sog[o[-1]], t[e] - t[o[-1]]
+        tt = t[o] - t[o[-1]]
+        if len(o) >= 3 and np.ptp(tt) > 0:
+            A = np.c_[np.ones_like(tt), tt]
+            turn = np.linalg.lstsq(A, np.unwrap(np.radians(cog[o])), rcond=None)[0][1]
+            w[b], dv[b] = abs(turn), abs(np.linalg.lstsq(A, sog[o], rcond=None)[0][1])
+    a = ahead + late[:, None]
+    a2 = a**2 / 2
+    return np.sqrt((v[:, None] * w[:, None] * a2) ** 2 + (dv[:, None] * a2) ** 2
+                   + v[:, None] ** 2 * hazard * a**3 / 3)  # fmt: skip
+
+
 def backtest_spread(
-    df: pl.DataFrame, ahead: np.ndarray, origins: int = 64, fixes: int = 256
+    df: pl.DataFrame, ahead: np.ndarray, origins: int = 64, fixes: int = 256, grow: bool = True
 ) -> np.ndarray:
     """Dead reckoning's own error on each trajectory's history, as a 1-sigma spread (metres) at
     `ahead` (B, m) seconds (``df`` canonical, as ``dead_reckon``): from up to ``origins``
     reports among its last ``fixes`` fixes, each later fix's distance from where dead reckoning
     put it; per asked a, the RMS over the pairs whose lag tau lies in [a/2, a] of the distance
-    scaled by a / tau (the longest lags, tau >= half the longest, when none does). NaN for a
+    scaled by a / tau (the longest lags, tau >= half the longest, when none does), added in
+    quadrature to ``trend_growth`` (``grow=False``: session 16's, without it). NaN for a
     trajectory with no report followed by a fix. A loop over trajectories (O(origins x fixes))."""
     sog, cog = reported_motion(df)
     g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
@@ -130,7 +174,7 @@ def backtest_spread(
             sel = (tau >= a / 2) & (tau <= a)
             sel = sel if sel.any() else tau >= tau.max() / 2
             out[b, i] = float(np.sqrt(np.mean((err[sel] * a / tau[sel]) ** 2)))
-    return out
+    return np.hypot(out, trend_growth(df, ahead)) if grow else out
 
 
 class DeadReckoning(BaseEstimator):

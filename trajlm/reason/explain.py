@@ -17,12 +17,16 @@ of the calibration split), then fills the first template that applies:
     unusual    "moved unlike usual from 03:10 UTC near (...): <the segment in the semantic text
                 encoding of trajlm/llm/text.py>"
 
+Vessels (a trajectory with a speed in knots such as AIS SOG / ``sog_kn``, or ``source`` "AIS")
+have their speeds said in knots too: "jumped 2.3 km in 15 s (550 km/h, 297.0 kn)" (session 17).
+
 Directions are trajlm.llm.text's compass SECTORS and a step slower than its STOP_SPEED_MPS is
 standing still, so the sentences read like the semantic text encoding of the same points.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import numpy as np
@@ -36,6 +40,32 @@ EXPLAIN_KINDS = ("jump", "speed", "stop", "wrong_way", "detour", "unusual", "wen
 # went_dark: a reporting gap while under way after the trajectory (trajlm/reason/anomaly_gaps.py)
 TURN_AROUND_DEG = 150.0  # a heading change this sharp between moving steps is a U-turn
 MOVING_M = 12.0  # steps shorter than this have GPS-noise headings (noise ~5 m per axis)
+KNOT_MPS = 1852.0 / 3600.0
+
+
+def _kmh(v: float, knots: bool = False) -> str:
+    """A speed (m/s) as said in the sentences: km/h, and knots for vessels."""
+    return f"{3.6 * v:.0f} km/h" + (f", {v / KNOT_MPS:.1f} kn" if knots else "")
+
+
+def vessel_trajectories(points: pl.DataFrame, start: np.ndarray) -> np.ndarray:
+    """Per trajectory (``start``: its first row in ``points``, sorted by traj_id, t): whether
+    it is a vessel's, to say its speeds in knots too: a reported speed in knots (AIS SOG,
+    ``sog_kn``, ...; column_names.SPEED_NAMES) with a value, or ``source`` "AIS"."""
+    from trajlm.data.column_names import KNOT_MPS as KN
+    from trajlm.data.column_names import SPEED_NAMES, normalised
+
+    out = np.zeros(len(start), bool)
+    if not len(points):
+        return out
+    rows = np.zeros(len(points), bool)
+    for c in points.columns:
+        if SPEED_NAMES.get(normalised(c)) == KN:
+            rows |= points[c].cast(pl.Float64, strict=False).is_not_null().to_numpy()
+    if "source" in points.columns:
+        src = points["source"].cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+        rows |= (src == "ais").fill_null(False).to_numpy()
+    return np.logical_or.reduceat(rows, start) if len(start) else out
 
 
 def _steps(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, start: np.ndarray):
@@ -166,9 +196,10 @@ def explain_one(
     usual: dict,
     pad: int = 8,
     tz: str | None = None,
+    knots: bool = False,
 ) -> tuple[str, str]:
     """(kind, sentence) for rows [lo, hi] of ONE trajectory (arrays of its points); clock
-    times in zone ``tz`` (the caller's; UTC when None)."""
+    times in zone ``tz`` (the caller's; UTC when None); ``knots``: speeds in knots too."""
     n = len(t)
     t = np.asarray(t, np.int64)
     d, dt, v, head = _steps(t, lat, lon, np.array([0]))
@@ -181,16 +212,16 @@ def explain_one(
     j = r[np.nanargmax(d[r])]
     if d[j] > max(3 * usual["step_p99_m"], 500.0) and v[j] > 2 * usual["speed_p999_mps"]:
         return "jump", (
-            f"jumped {_distance(d[j])} in {dt[j]:.0f} s ({3.6 * v[j]:.0f} km/h) at "
+            f"jumped {_distance(d[j])} in {dt[j]:.0f} s ({_kmh(v[j], knots)}) at "
             f"{_when_where(tz, t[j], lat[j], lon[j])}"
         )
     fast = r[v[r] > 1.5 * v_top]
     if len(fast):
         k = fast[np.argmax(v[fast])]
         return "speed", (
-            f"moved at {3.6 * v[k]:.0f} km/h for {dt[fast].sum():.0f} s from "
+            f"moved at {_kmh(v[k], knots)} for {dt[fast].sum():.0f} s from "
             f"{_when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
-            f"usual top speed ({3.6 * v_top:.0f} km/h)"
+            f"usual top speed ({_kmh(v_top, knots)})"
         )
     one, whole = np.array([0]), np.array([n])
     s_lo, s_hi, secs = _stop_runs(_still_speed(t, lat, lon, one, whole), dt, one, whole)
@@ -237,6 +268,8 @@ def explain_one(
         )
     legs = encode(t[A : B + 1], lat[A : B + 1], lon[A : B + 1], "semantic").split("; ")[1:-1]
     seg = "; ".join(legs[:4]) + ("; ..." if len(legs) > 4 else "")
+    if knots:  # "at 31 km/h" -> "at 31 km/h (16.7 kn)"
+        seg = re.sub(r"(\d+) km/h", lambda m: f"{m[1]} km/h ({float(m[1]) / 1.852:.1f} kn)", seg)
     return "unusual", f"moved unlike usual from {_when_where(tz, t[A], lat[A], lon[A])}: {seg}"
 
 
@@ -253,10 +286,11 @@ def explain_segments(
     t = points["t"].to_numpy().astype(np.int64)
     lat, lon = points["lat"].to_numpy(), points["lon"].to_numpy()
     ends = np.r_[start[1:], len(points)]
+    vessel = vessel_trajectories(points, np.asarray(start))
     kinds, text = [], []
-    for s, e, a, b in zip(start, ends, lo, hi, strict=True):
+    for s, e, a, b, kn in zip(start, ends, lo, hi, vessel, strict=True):
         k, sentence = explain_one(t[s:e], lat[s:e], lon[s:e], int(a - s), int(b - s), usual,
-                                  tz=tz)  # fmt: skip
+                                  tz=tz, knots=bool(kn))  # fmt: skip
         kinds.append(k)
         text.append(sentence)
     return kinds, text

@@ -14,6 +14,11 @@ Checks, in priority order (a point carries the first one it fails):
     6     acceleration     |speed change| / time between the two steps' mid-times is above the
                            mode's limit (both steps must be clean: a teleport is not also a jerk)
     7     off_road         (with a RoadGraph) farther than off_road_m from every road
+    8     reported_speed   the step is far faster than the reported speed (SOG) at both ends: a
+                           position glitch even under the mode's limit (checked after speed)
+
+With a reported speed column (AIS SOG; session 17, trajlm/reason/validity_sog.py) a step that
+agrees with the report at either end fails neither teleport nor speed.
 
 Dense reports (a 2-s AIS feed): GPS noise over a 2-s step reads as m/s of speed and m/s^2 of
 acceleration, so a step shorter than a baseline (ValidityConfig.baselines: >= 5 s, longer
@@ -45,10 +50,11 @@ from trajlm.reason.validity_limits import (  # noqa: F401  (re-exported)
     ValidityConfig,
     _limit_name,
 )
+from trajlm.reason.validity_sog import reported_speed, sog_checks, sog_reason
 
 CODES = ("ok", "missing", "time_backwards", "duplicate_time", "teleport", "speed",
-         "acceleration", "off_road")  # fmt: skip
-OK, MISSING, BACKWARDS, DUPLICATE, TELEPORT, SPEED, ACCEL, OFF_ROAD = range(len(CODES))
+         "acceleration", "off_road", "reported_speed")  # fmt: skip
+OK, MISSING, BACKWARDS, DUPLICATE, TELEPORT, SPEED, ACCEL, OFF_ROAD, SOG = range(len(CODES))
 
 
 def check_arrays(
@@ -60,10 +66,12 @@ def check_arrays(
     max_accel: np.ndarray,
     config: ValidityConfig | None = None,
     road_dist_m: np.ndarray | None = None,
+    reported_mps: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The checks on flat arrays (P,) in row order; `traj` numbers the trajectories (rows of
     one trajectory contiguous), x / y are metres in any local plane (NaN = missing position),
-    max_speed / max_accel the limits per point, road_dist_m the distance to the nearest road.
+    max_speed / max_accel the limits per point, road_dist_m the distance to the nearest road,
+    reported_mps the reported speed per point (NaN: none; validity_sog.py).
 
     Returns code (P,) int8, value (P,) and limit (P,) of the failed check (NaN when valid),
     score (P,) in [0, 1], speed_mps (P,) of the step into each point (NaN for a first point).
@@ -98,6 +106,28 @@ def check_arrays(
     p, dt = np.where(over, b, p), np.where(over, dt_b, dt)
     dist, speed = np.where(over, dist_b, dist), np.where(over, speed_b, speed)
     teleport = teleport & ~over
+    agree = np.zeros(P, bool)
+    sog = np.zeros(P, bool)
+    sog_thr = np.full(P, np.nan)
+    if reported_mps is not None:
+        rep = np.asarray(reported_mps, np.float64)
+        agree, sog, sog_thr = sog_checks(speed, dt, p, has_prev, rep, cfg)
+        # one bad fix makes two bad steps (out and back): the point after it is measured from
+        # the point before it when that step agrees with the reports (or is within the mode)
+        bad = sog | (~agree & (speed > max_speed))
+        after = has_prev & bad & has_prev[p] & bad[p]
+        q = np.where(after, p[p], 0)
+        dt_q = np.where(after, t - t[q], np.nan)
+        dist_q = np.hypot(x - x[q], y - y[q])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sp_q = np.where(dt_q > 0, dist_q / dt_q, np.nan)
+        agree_q, sog_q, _ = sog_checks(sp_q, dt_q, q, after & (dt_q > 0), rep, cfg)
+        clear = after & (dt_q > 0) & ~sog_q & (agree_q | (sp_q <= max_speed))
+        p, dt = np.where(clear, q, p), np.where(clear, dt_q, dt)
+        dist, speed = np.where(clear, dist_q, dist), np.where(clear, sp_q, speed)
+        agree = np.where(clear, agree_q, agree)
+        sog, sog_thr = sog & ~clear, np.where(clear, np.nan, sog_thr)
+        teleport = teleport & ~agree
     # acceleration at a point: the change between the step into it and the step out of the
     # previous point's step (two clean consecutive steps), over the time between their middles
     clean = has_prev & (dt > 0) & ~teleport
@@ -114,7 +144,8 @@ def check_arrays(
     long_s = ~(dt < b_speed)  # NaN dt (first points) counts as long: nothing to re-measure
     speed_chk = np.where(long_s, speed, np.where(np.isfinite(speed_b),
                                                  np.fmin(speed, speed_b), np.nan))  # fmt: skip
-    fails = teleport | (speed_chk > max_speed)
+    speed_fail = (speed_chk > max_speed) & ~agree
+    fails = teleport | speed_fail | sog
     v_a, a_row, dt_a = _over_baseline(traj, t, x, y, missing, b_accel)
     ar = np.maximum(a_row, 0)
     aa = np.where(a_row >= 0, a_row[ar], -1)
@@ -134,7 +165,8 @@ def check_arrays(
         (BACKWARDS, dt < 0, dt, np.zeros(P)),
         (DUPLICATE, dt == 0, dt, np.zeros(P)),
         (TELEPORT, teleport, dist, np.full(P, cfg.teleport_min_m)),
-        (SPEED, speed_chk > max_speed, speed_chk, max_speed),
+        (SPEED, speed_fail, speed_chk, max_speed),
+        (SOG, sog, speed, sog_thr),
         (ACCEL, accel > max_accel, accel, max_accel),
         (OFF_ROAD, road > cfg.off_road_m, road, np.full(P, cfg.off_road_m)),
     ]
@@ -148,8 +180,12 @@ def check_arrays(
         if c == TELEPORT:
             r = speed / (cfg.teleport_factor * max_speed)
         ratio = np.where(failed, np.maximum(ratio, r), ratio)
-    return {"code": code, "value": value, "limit": limit, "score": 1.0 / ratio,
-            "speed_mps": speed}  # fmt: skip
+    out = {"code": code, "value": value, "limit": limit, "score": 1.0 / ratio,
+           "speed_mps": speed}  # fmt: skip
+    if reported_mps is not None:  # the reports each sentence names (validity_sog.sog_reason)
+        out["reported"] = np.asarray(reported_mps, np.float64)
+        out["reported_before"] = np.where(has_prev, out["reported"][p], np.nan)
+    return out
 
 
 def _over_baseline(traj, t, x, y, missing, base_s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -220,14 +256,19 @@ _REASONS = {  # code -> (template, number formats); {mode} is the point's mode
 }
 
 
-def reason_texts(code, value, limit, speed, modes, config: ValidityConfig | None = None) -> list:
-    """One sentence per point ("" for a valid one); formats only the failed points."""
+def reason_texts(code, value, limit, speed, modes, config: ValidityConfig | None = None,
+                 reported: tuple | None = None) -> list:  # fmt: skip
+    """One sentence per point ("" for a valid one); formats only the failed points.
+    ``reported``: (speed here, speed before) in m/s for ``reported_speed`` failures."""
     cfg = config or ValidityConfig()
     out = [""] * len(code)
     modes = np.broadcast_to(np.asarray(modes, dtype=object), (len(code),))
     max_speed, _ = cfg.limits_of(modes) if len(code) else (np.zeros(0), None)
     for i in np.flatnonzero(code):
         c = int(code[i])
+        if c == SOG:
+            out[i] = sog_reason(value[i], limit[i], reported[0][i], reported[1][i])
+            continue
         kn = modes[i] in KNOTS_MODES  # vessels: knots too, as ships are told
         out[i] = _REASONS[c].format(v=abs(value[i]), l=limit[i], s=speed[i], mode=modes[i],
                                     kmh=value[i] * 3.6, f=cfg.teleport_factor, ms=max_speed[i],
@@ -290,8 +331,9 @@ def check_frame(
     max_speed, max_accel = cfg.limits_of(modes)
     road = off_road_distance(network, lat, lon) if network is not None else None
     r = check_arrays(traj, df["t"].cast(pl.Float64).to_numpy(), x, y, max_speed, max_accel,
-                     cfg, road)  # fmt: skip
-    reasons = reason_texts(r["code"], r["value"], r["limit"], r["speed_mps"], modes, cfg)
+                     cfg, road, reported_speed(df))  # fmt: skip
+    said = (r["reported"], r["reported_before"]) if "reported" in r else None
+    reasons = reason_texts(r["code"], r["value"], r["limit"], r["speed_mps"], modes, cfg, said)
     return df.with_columns(
         valid=pl.Series(r["code"] == OK),
         reason_code=pl.Series(np.asarray(CODES)[r["code"]]),

@@ -88,6 +88,13 @@ class ValidityConfig:
     gps_noise_m: float = 5.0
     min_baseline_s: float = 5.0
     noise_sigmas: float = 4.0
+    # The report's own speed (AIS SOG; session 17, validity_sog.py): a step agrees with it within
+    # sog_tol_mps + sog_tol_frac x the report + the GPS noise over the step; faster than
+    # sog_mismatch_factor x both reports + that (over at most sog_max_gap_s) is a glitch.
+    sog_tol_mps: float = 2.0
+    sog_tol_frac: float = 0.3
+    sog_mismatch_factor: float = 2.0
+    sog_max_gap_s: float = 300.0
 
     def baselines(self, max_speed, max_accel) -> tuple[np.ndarray, np.ndarray]:
         """(speed baseline, acceleration baseline) in seconds per point."""
