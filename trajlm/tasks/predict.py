@@ -81,7 +81,13 @@ def predict_table(
         out = speculative_generate(model, draft, batch_d, steps)
     pos = out["pos"].double().cpu().numpy()  # (B, k, 2) metres
     std = out["pos_std"].double().cpu().numpy()  # (B, k, 2)
-    t = batch["t0"].numpy()[:, None] + np.rint(out["t"].double().cpu().numpy()).astype(np.int64)
+    ahead = out["t"].double().cpu().numpy()  # (B, k) s since each window's first point
+    if df.schema["t"].is_float():  # exact input times: exact predicted times (session 17)
+        first = df.sort("traj_id", "t").group_by("traj_id", maintain_order=True).agg(
+            pl.col("t").tail(max_hist).first())["t"].to_numpy()  # fmt: skip
+        t = first[:, None] + ahead
+    else:
+        t = batch["t0"].numpy()[:, None] + np.rint(ahead).astype(np.int64)
     lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
     B, k = pos.shape[:2]
     return pl.DataFrame(
