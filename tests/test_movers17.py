@@ -110,3 +110,51 @@ def test_exact_times_helper() -> None:
     assert out["t"].dtype == pl.Float64
     assert out["t"].to_list() == [10.25, 12.0, 10.5]
     assert out.drop("t").equals(df.drop("t"))
+
+
+def _turning(tid: str, lat0: float, lon0: float, pts: int = 12, dt: float = 15.0) -> pd.DataFrame:
+    """A car-like track at 9 m/s every dt s turning 4 degrees a step, at (lat0, lon0)."""
+    head, x, y, rows = 0.3, 0.0, 0.0, []
+    t0 = pd.Timestamp("2025-03-01 12:00", tz="UTC")
+    for i in range(pts):
+        if i:
+            head += np.deg2rad(4.0)
+            x, y = x + 9.0 * dt * np.cos(head), y + 9.0 * dt * np.sin(head)
+        lat = lat0 + np.rad2deg(y / R)
+        lon = lon0 + np.rad2deg(x / (R * np.cos(np.deg2rad(lat0))))
+        rows.append((tid, t0 + pd.Timedelta(seconds=dt * i), lat, lon))
+    return pd.DataFrame(rows, columns=["trip_id", "timestamp", "latitude", "longitude"])
+
+
+def test_batch_equals_alone(small) -> None:
+    """Trajectories far apart in one call are predicted as each alone: each in its own plane (one plane
+    for the call squashed the equator's east-west steps by cos 30 deg beside a track at 60 N)."""
+    far = [("eq", 0.5, -30.0), ("n60", 60.0, 10.0), ("s45", -45.0, 170.0), ("porto", 41.15, -8.6)]
+    df = pd.concat([_turning(tid, la, lo) for tid, la, lo in far], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        batch = small.predict(df, steps=5)
+        alone = pd.concat([small.predict(df[df.trip_id == tid], steps=5) for tid, *_ in far])
+    b = batch.set_index(["trip_id", "step"]).sort_index()
+    a = alone.set_index(["trip_id", "step"]).sort_index()
+    dy = np.deg2rad(b.latitude - a.latitude) * R
+    dx = np.deg2rad(b.longitude - a.longitude) * R * np.cos(np.deg2rad(b.latitude))
+    assert np.hypot(dx, dy).max() < 0.05, np.hypot(dx, dy).groupby("trip_id").max()
+    assert np.allclose(b.std_m, a.std_m, rtol=1e-3)
+
+
+def test_one_plane_switch(small, monkeypatch) -> None:
+    """PER_TRAJECTORY_FRAME = False is the one plane per call (before session 17): the equator track
+    then moves with its batch."""
+    import trajlm.tasks.predict as P
+
+    monkeypatch.setattr(P, "PER_TRAJECTORY_FRAME", False)
+    df = pd.concat([_turning("eq", 0.5, -30.0), _turning("n60", 60.0, 10.0)], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        batch = small.predict(df, steps=5)
+        alone = small.predict(df[df.trip_id == "eq"], steps=5)
+    q = batch[batch.trip_id == "eq"].reset_index(drop=True)
+    d = np.hypot(np.deg2rad(q.latitude - alone.latitude) * R,
+                 np.deg2rad(q.longitude - alone.longitude) * R)  # fmt: skip
+    assert d.max() > 0.1  # float32 metres thousands of km from the plane centre, and its bend

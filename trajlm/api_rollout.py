@@ -96,9 +96,9 @@ def exact_times(df: pl.DataFrame, frac: pl.DataFrame | None) -> pl.DataFrame:
 def predict_chunked(model, df: pl.DataFrame, k: int, draft=None, chunk: int | None = None):
     """``tasks.predict.predict_table`` in passes of ``chunk`` trajectories (sorted ids, the
     order predict_table returns), so memory does not grow with the number of trajectories.
-    Up to ``chunk`` trajectories it is predict_table itself; above, each pass fits its own
-    plane for a ``position_frame = "trajectory"`` model (LocalProjection about the pass's
-    points), which moves positions by well under a millimetre (0.5 mm on 3,000 rides)."""
+    Up to ``chunk`` trajectories it is predict_table itself, and above too: a
+    ``position_frame = "trajectory"`` model reads each trajectory in its own plane
+    (predict_table, session 17), so a pass changes positions by float rounding only."""
     chunk = chunk or CHUNK
     ids = df["traj_id"].unique().sort()
     if len(ids) <= chunk:
