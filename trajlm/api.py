@@ -48,6 +48,7 @@ from trajlm.api_pretrained import Pretrained
 from trajlm.api_rollout import (
     DR_WEIGHT,
     at_times_with_motion,
+    exact_times,
     history_interval,
     predict_chunked,
     thin_history,
@@ -191,6 +192,7 @@ class TrajLM(Pretrained, TaskChecks):
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))
         full = df  # reported speed / course read from the last fix (session 16, sogcog)
         if not getattr(self.config, "time_query", False):  # a rollout: at the training step
+            df = exact_times(df, layout.frac)  # the input's sub-second times (session 17)
             df = thin_history(df, history_interval(self.model))  # (session 15, maritime)
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)

@@ -11,22 +11,46 @@ import torch
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.schema import TrajlmInputError
-from trajlm.model.rollout import ModelPredictor  # noqa: F401  (in model/: the trainer uses it)
+from trajlm.model.rollout import (
+    ModelPredictor,  # noqa: F401  (in model/: the trainer uses it)
+    TrajectoryFrames,
+)
+
+# A position_frame="trajectory" model (trajlm-small) reads each history in its own plane about
+# its last point, as `trajlm eval` does (TrajectoryFrames): one plane fit on the whole table
+# bent constant velocity far from its centre, so a storm at the equator in a batch of Atlantic
+# storms centred at 20 N was 1.036x CV where the same storm alone was 1.013x (session 16
+# movers). False: the table's one plane (LocalProjection.fit), as before session 17.
+PER_TRAJECTORY_FRAME = True
+
+
+def trajectory_frames(df: pl.DataFrame) -> TrajectoryFrames:
+    """One plane per trajectory of ``df`` about its last point, in sorted traj_id order (the
+    order of ``history_batch``'s rows)."""
+    last = (
+        df.sort("traj_id", "t")
+        .group_by("traj_id", maintain_order=True)
+        .agg(pl.col("lat", "lon").last())
+    )
+    return TrajectoryFrames(last["lat"].to_numpy(), last["lon"].to_numpy())
 
 
 def history_batch(
     df: pl.DataFrame, projection: LocalProjection, max_points: int
 ) -> tuple[dict[str, torch.Tensor], list[str]]:
-    """Turn the last `max_points` points of every trajectory into a right-padded model batch."""
+    """Turn the last `max_points` points of every trajectory into a right-padded model batch.
+    ``projection``: one plane, or ``TrajectoryFrames`` (one per trajectory, sorted ids)."""
     df = df.sort(["traj_id", "t"])
     df = df.with_columns(pl.int_range(pl.len()).reverse().over("traj_id").alias("_from_end"))
     df = df.filter(pl.col("_from_end") < max_points)
     ids = df["traj_id"].unique(maintain_order=True).to_list()
     lengths = df.group_by("traj_id", maintain_order=True).len()["len"].to_numpy().astype(np.int64)
     B, T = len(ids), int(lengths.max())
+    row = np.repeat(np.arange(B), lengths)
+    if isinstance(projection, TrajectoryFrames):  # each row in its trajectory's plane
+        projection = LocalProjection(projection.lat0[row, 0], projection.lon0[row, 0])
     x, y = projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
     t = df["t"].to_numpy()
-    row = np.repeat(np.arange(B), lengths)
     col = np.arange(len(df)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     pos = np.zeros((B, T, 2), dtype=np.float64)
     pos[row, col, 0], pos[row, col, 1] = x, y
@@ -58,9 +82,8 @@ def predict_table(
     stats = model.stats
     proj = stats.projection
     if getattr(model.config, "position_frame", "store") == "trajectory":
-        from trajlm.data.features import LocalProjection
-
-        proj = LocalProjection.fit(df)  # no absolute position: the input's own plane
+        # no absolute position: each trajectory's own plane (or the input's one plane)
+        proj = trajectory_frames(df) if PER_TRAJECTORY_FRAME else LocalProjection.fit(df)
     max_hist = history or (model.config.max_len - steps)
     if max_hist < 2:
         raise TrajlmInputError(
@@ -81,7 +104,13 @@ def predict_table(
         out = speculative_generate(model, draft, batch_d, steps)
     pos = out["pos"].double().cpu().numpy()  # (B, k, 2) metres
     std = out["pos_std"].double().cpu().numpy()  # (B, k, 2)
-    t = batch["t0"].numpy()[:, None] + np.rint(out["t"].double().cpu().numpy()).astype(np.int64)
+    ahead = out["t"].double().cpu().numpy()  # (B, k) s since each window's first point
+    if df.schema["t"].is_float():  # exact input times: exact predicted times (session 17)
+        first = df.sort("traj_id", "t").group_by("traj_id", maintain_order=True).agg(
+            pl.col("t").tail(max_hist).first())["t"].to_numpy()  # fmt: skip
+        t = first[:, None] + ahead
+    else:
+        t = batch["t0"].numpy()[:, None] + np.rint(ahead).astype(np.int64)
     lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
     B, k = pos.shape[:2]
     return pl.DataFrame(
