@@ -16,9 +16,9 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
+from trajlm.data.geometry import haversine_m
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import clock, per_period, with_start_hour
-from trajlm.data.geometry import haversine_m
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import STOP_SPEED_MPS, encode
 from trajlm.model.scale import GLITCH_SPEED_FACTOR
