@@ -26,7 +26,7 @@ _RANGE = (
     r"\b(?:(?:between|from)\s+)?(\d{1,2})(?!\d)(?::00)?\s*(am|pm)?\s*(?:-|–|to|until|till)\s*"
     r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm)\b|\b(\d{1,2}):00\s*(?:-|–)\s*(\d{1,2}):00\b"
 )
-LABELS = r"\b(?:peak|rush[\s-]hours?|rush|late|early)\b"
+LABELS = r"\b(?:off[\s-]?peak|peak|rush[\s-]hours?|rush|late|early)\b"
 
 
 def _hour(n: str, suffix: str | None, minutes: int = 0) -> int | float:
@@ -132,6 +132,9 @@ def read_hours(s: QuestionText, f: dict) -> None:
     if both:
         while s.take(LABELS):  # "the evening peak (5-7pm)": a name of those hours
             pass
+    elif m := re.search(r"\b(?:off[\s-]?peak|rush[\s-]hours?)\b", s.low):  # alone: which hours? (set 15)
+        eg = "between 10 am and 4 pm" if "off" in m.group(0) else "between 7 and 9 am"
+        raise CannotAnswer(f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')")
     for part, (lo, hi) in DAY_PARTS.items():
         if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
             if not both:  # "at night before 5:30 am": 22-5:30, the hour given kept (set 15)
