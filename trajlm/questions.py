@@ -62,6 +62,15 @@ def data_zone(data: Any) -> str | None:
     return None
 
 
+def _read_as(data: Any) -> str | None:
+    """The format a store was read from at ingest (manifest ``reading.format``), if it is a store."""
+    try:
+        manifest = json.loads((Path(data) / "manifest.json").read_text())
+    except (TypeError, OSError, ValueError):
+        return None
+    return (manifest.get("reading") or {}).get("format")
+
+
 def ingest_note(data: Any) -> str | None:
     """What ingest split or dropped (a store's manifest ``drop_report``), said under an answer about one vehicle:
     its trips are the pieces kept (set 15: AIS vessel 12's 75 fixes are 2 trips after gap splits; 96.8 of the
@@ -181,6 +190,7 @@ class Asker:
         )
         self._model = model
         self._ingest_note = ingest_note(data)
+        self._taxis = _read_as(data) in ("porto", "tdrive") and "mode" not in self.trips.columns
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)
@@ -191,6 +201,8 @@ class Asker:
         elif timed and SAYS_LOCAL.search(question) and not SAYS_UTC.search(question):
             raise CannotAnswer("the data's local time zone is unknown (its times are UTC): "
                                "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
+        if plan.mode == "taxi" and self._taxis:  # "taxi trips" of a taxi data set: every trip (set 15)
+            plan = plan.model_copy(update={"mode": None})
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
             plan = self._segment(plan)
         self._asked = (plan, question)  # run() adds the notes the question needs (the CLI too)

@@ -21,7 +21,8 @@ BOX = (rf"(?:(?:the\s+)?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+)?(?:betwe
        rf"\s*,?\s*(?:and\s+)?lon(?:gitude)?\s+{_SPAN}")  # fmt: skip
 # "the Part-Dieu dock (lat ..., lon ...)": up to three words naming the box before its brackets
 _NAMED = re.compile(
-    r"\bthe\s+(?:(?!the\b)[A-Za-z][\w\-']*\s+){0,2}(?!the\b)[A-Za-z][\w\-']*\s*\(\s*(?=(?:between\s+)?lat(?:itude)?\s)",
+    r"\b(?:the\s+|(at|in|from|to|into|near|inside)\s+(?:the\s+)?)"
+    r"(?:(?!the\b)[A-Za-z][\w\-']*\s+){0,2}(?!the\b)[A-Za-z][\w\-']*\s*\(\s*(?=(?:between\s+)?lat(?:itude)?\s)",
     re.I,
 )
 _START = r"(?:started|starting|starts|start|began|begin|begins|departed|departs|leaving|left)"
@@ -31,7 +32,7 @@ _AT = r"\s+(?:in|at|inside|within|from|into)\s+(?:the\s+)?"
 
 def name_boxes(question: str) -> str:
     """The question with each box's name before its brackets written "box"."""
-    return _NAMED.sub("box (", question)
+    return _NAMED.sub(lambda m: f"{m.group(1) or ''} box (".lstrip(), question)
 
 
 def _box(m: re.Match, first: int) -> list[float]:
@@ -81,7 +82,7 @@ def boxes_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
 
 def describe_boxes(plan: QueryPlan) -> list[str]:
     def show(b) -> str:
-        return f"lat {b[0]:g}-{b[2]:g}, lon {b[1]:g}-{b[3]:g}"
+        return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}"
 
     out = []
     if plan.via is not None:
