@@ -28,15 +28,11 @@ from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-# question number -> the refusal it still gets after session 16's fixes (pinned: a change shows here)
+# question number -> the refusal it still gets after session 17's fixes (pinned: a change shows here)
 LEFT: dict[int, str] = {
-    6: "did not understand 'river north bank south",  # two boxes, in order
-    14: "of which measure?",  # a median of start hours
     17: "did not understand 'ambulence'",  # a typo of a data label
     25: "'idle' for how long?",  # the longest stop of one vehicle's trips
-    30: "did not understand 'daily'",
-    32: "did not understand 'stay'",
-}
+}  # 6 (two boxes), 14 (median pickup hour), 30 (daily distance), 32 (longest stay): answered since session 17
 
 
 def _close(value, expected) -> bool:

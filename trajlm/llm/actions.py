@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from trajlm.llm.calendar import START_HOUR
+from trajlm.llm.calendar import START_HOUR, START_TIME
 from trajlm.llm.phrases import NUM, STOP_WORDS_NEAR, UNIT, QuestionText, num
 from trajlm.llm.plan import AGGREGATES, CannotAnswer
 
@@ -268,6 +268,7 @@ def _metric(s: QuestionText, hint: str | None = None) -> str:
         return hint
     for pat, metric in (
         (START_HOUR, "start_hour"),  # "the median pickup hour" (set 15)
+        (START_TIME, "start_time"),  # "the average departure time"
         (r"\bpaces?\b", "pace_s_km"),
         (r"\bspeeds?\b|\bfast\b", "speed_kmh"),
         (r"\b(?:longest )?stops?\b|\bstopped\b", "stop_s"),

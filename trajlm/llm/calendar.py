@@ -4,8 +4,9 @@
 INS-1005": the plan's ``per`` ("day" / "week") makes a count or a total of the chosen trips one
 number per calendar day (ISO week, Monday to Sunday) of their start, in the data's zone, and the
 answer is the mean of those numbers over the days (weeks) that have at least one of the trips; the
-answer says over how many. "the median pickup hour", "average start time": the metric
-``start_hour``, the trip's start as hours of the day (7:30 is 7.5), printed with its clock time.
+answer says over how many. "the median pickup hour": the metric ``start_hour``, the whole hour of the trip's
+start (7:30 is 7, as the hour filters read it); "the average departure time": ``start_time``, its time of day in
+hours (7:30 is 7.5), printed with its clock time.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ PER = re.compile(
     r"(?:\s+on\s+average\b)?",
     re.I,
 )
-START_HOUR = (
-    r"\b(?:start(?:ing)?|pick[\s-]?up|departure|leaving|begin(?:ning)?)\s+(?:hour|time)s?\b"
-    r"|\bhour\s+(?:of\s+(?:the\s+)?)?(?:start|departure|pick[\s-]?up)s?\b"
-)
+_STARTS = r"(?:start(?:ing)?|pick[\s-]?up|departure|leaving|begin(?:ning)?)"
+START_HOUR = rf"\b{_STARTS}\s+hours?\b|\bhour\s+(?:of\s+(?:the\s+)?)?{_STARTS}s?\b"  # the whole hour: 7:30 is 7
+START_TIME = rf"\b{_STARTS}\s+times?\b|\btime\s+of\s+(?:the\s+)?{_STARTS}s?\b"  # the time of day: 7:30 is 7.5
 
 
 # another group beside the period ("per vehicle", "for each driver"); "km per hour" is a unit
@@ -65,7 +65,10 @@ def check_per(plan: QueryPlan) -> None:
 
 def with_start_hour(trips: pl.DataFrame) -> pl.DataFrame:
     s = pl.col("start")
-    return trips.with_columns((s.dt.hour() + s.dt.minute() / 60 + s.dt.second() / 3600).alias("start_hour"))
+    return trips.with_columns(
+        s.dt.hour().cast(pl.Float64).alias("start_hour"),
+        (s.dt.hour() + s.dt.minute() / 60 + s.dt.second() / 3600).alias("start_time"),
+    )
 
 
 def clock(hours: float) -> str:

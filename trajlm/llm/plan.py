@@ -36,7 +36,7 @@ Action = Literal[
     "percentile",
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
-Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points", "pace_s_km", "start_hour"]
+Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points", "pace_s_km", "start_hour", "start_time"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_RADIUS_M = 500.0
@@ -48,7 +48,9 @@ UNITS: dict[str, dict[str, float]] = {
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
     "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},
-    "start_hour": {"h": 1.0},  # the hour of the day a trip starts (7:30 is 7.5; session 17)
+    # the hour of the day a trip starts, whole (7:30 is 7), and its time of day in hours (7:30 is 7.5) (session 17)
+    "start_hour": {"h": 1.0},
+    "start_time": {"h": 1.0},
 }
 
 # A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
@@ -161,8 +163,8 @@ class QueryPlan(BaseModel):
             raise ValueError("action 'percentile' and percentile go together")
         if (a == "peak") != (self.by is not None):
             raise ValueError("action 'peak' and by go together")
-        if self.metric == "start_hour" and a not in ("mean", "median", "percentile"):
-            raise ValueError("start_hour is averaged (mean, median, percentile), not added up or ranked")
+        if self.metric in ("start_hour", "start_time") and a not in ("mean", "median", "percentile"):
+            raise ValueError(f"{self.metric} is averaged (mean, median, percentile), not added up or ranked")
         if a in ("predict", "describe") and self.trip is None:
             raise ValueError(f"action {a!r} needs one trip id")
         if a == "predict" and self.minutes is None:
@@ -254,7 +256,7 @@ class QueryPlan(BaseModel):
         parts += describe_boxes(self)
         end = "end" if self.at_end else "start"
         if self.hour_from is not None or self.hour_to is not None or self.by == "hour" or (
-            self.metric == "start_hour"
+            self.metric in ("start_hour", "start_time")
         ):
             parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
         elif (self._zone or self.at_end or self.by) and (

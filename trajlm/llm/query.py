@@ -41,7 +41,7 @@ GLITCH_FLOOR_MPS = 200 / 3.6
 
 # the unit each metric's values are in (printed with a mean / median / sum)
 METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "length_m": "m", "speed_kmh": "km/h",
-                "n_points": "points", "pace_s_km": "s/km", "start_hour": "h"}  # fmt: skip
+                "n_points": "points", "pace_s_km": "s/km", "start_hour": "h", "start_time": "h"}  # fmt: skip
 
 
 @dataclass
@@ -94,8 +94,8 @@ class Answer:
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float) and self.plan.action == "share":
             return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
-        if isinstance(self.value, float) and self.plan.metric == "start_hour":
-            return f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)"
+        if isinstance(self.value, float) and self.plan.metric in ("start_hour", "start_time"):
+            return f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)", "13.00 h (13:00)"
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
@@ -354,7 +354,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
         value, text = per_period(plan, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
-    if plan.metric == "start_hour":
+    if plan.metric in ("start_hour", "start_time"):
         chosen = with_start_hour(chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
