@@ -193,10 +193,13 @@ def test_clock_times_with_minutes(lyon):
     assert _value(ask, "school bus trips between 6.50 and 7.20 am, how many?")[0] == int(
         ((bus.hm >= 6 + 50 / 60) & (bus.hm < 7 + 20 / 60)).sum()
     )
-    # a day part beside one hour keeps that hour: 22:00-5:30, not 22-6
-    assert _value(ask, "how many car trips started at night before 5:30 am?")[0] == int(
-        ((car.h >= 22) | (car.hm < 5.5)).sum()
+    # a day part beside one hour keeps that hour (it was the whole morning, 6-12); "night" with one hour reads
+    # two ways (22:00-5:30 or 0:00-5:30): refused
+    assert _value(ask, "how many car trips started in the morning after 9:30 am?")[0] == int(
+        ((car.hm >= 9.5) & (car.h < 12)).sum()
     )
+    with pytest.raises(CannotAnswer, match="reads two ways"):
+        ask("how many car trips started at night before 5:30 am?")
     with pytest.raises(CannotAnswer, match="give a range"):
         ask("how many trips started at 7:45?")
 
@@ -242,8 +245,10 @@ def test_boxes_in_order_and_at_the_ends(lyon):
         i, j = inbox(r.lats, r.lons, BOX_B).nonzero()[0], inbox(r.lats, r.lons, BOX_A).nonzero()[0]
         return len(i) > 0 and len(j) > 0 and i.min() < j.max()
 
-    q = "bike trips from the Bellecour dock (lat 45.752-45.762, lon 4.826-4.838) to the Part-Dieu dock (lat 45.755-45.765, lon 4.850-4.866): how many?"
+    q = "bike trips that passed the Bellecour dock (lat 45.752-45.762, lon 4.826-4.838) and then the Part-Dieu dock (lat 45.755-45.765, lon 4.850-4.866): how many?"
     assert _value(ask, q)[0] == int(bike.apply(passed, axis=1).sum())
+    q = "how many bike trips from the box lat 45.752-45.762, lon 4.826-4.838 to the box lat 45.755-45.765, lon 4.850-4.866?"
+    assert _value(ask, q)[0] == int((inbox(bike.slat, bike.slon, BOX_B) & inbox(bike.elat, bike.elon, BOX_A)).sum())
 
 
 def test_the_longest_stop_as_a_number_and_two_word_labels(lyon):

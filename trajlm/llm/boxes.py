@@ -1,9 +1,9 @@
 """Boxes in order and at a trip's ends (session 17, set 15; set 14 left them).
 
-"trips from the Part-Dieu dock (lat 45.755-45.765, lon 4.850-4.866) to the Bellecour dock (lat ..., lon ...)",
-"crossed the river from the north bank (box) to the south bank (box)": ``via`` = two boxes, a trip with a point in
-the first and a later point in the second. "started in box A", "arrived at the berths (box)": ``start_box`` /
-``end_box``, the trip's first / last point inside. A name written before a box in brackets ("the anchorage (lat
+"crossed the river from the north bank (box) to the south bank (box)" (a crossing or passing verb): ``via`` = two
+boxes, a trip with a point in the first and a later point in the second. "trips from the Part-Dieu dock (lat
+45.755-45.765, lon 4.850-4.866) to the Bellecour dock (lat ..., lon ...)", "started in box A", "arrived at the
+berths (box)": ``start_box`` / ``end_box``, the trip's first / last point inside. A name written before a box in brackets ("the anchorage (lat
 51.99-52.03, lon 3.88-3.96)") is the box's name and read with it.
 """
 
@@ -45,8 +45,16 @@ def read_boxes(s: QuestionText, f: dict) -> None:
     two = rf"\b(?:from|between)\s+{BOX}\s*(?:to|and|into|towards)\s+{BOX}"
     # "crossed the river from (box) to (box)": what is crossed is named by the two boxes
     s.take(rf"\b(?:the\s+)?(?:river|bridge|bay|harbou?r|channel|strait|lake|estuary|water)\b(?=\s+{two})")
-    if m := s.take(two):
-        f["via"] = [_box(m, 1), _box(m, 5)]
+    crossing = re.search(r"\b(?:cross(?:ed|es|ing)?|pass(?:ed|es|ing)?|(?:went|go|going|drove|travell?ed) through)\b", s.low)
+    if m := s.take(rf"\b(?:passed|passing|passes|through|via|crossed)\s+{BOX}\s*,?\s*(?:and\s+)?then\s+(?:through\s+)?{BOX}"):
+        f["via"] = [_box(m, 1), _box(m, 5)]  # "passed box A and then box B"
+        return
+    if m := s.take(two):  # "crossed ... from A to B": passed A, then B; "trips from A to B": began in A, ended in B
+        a, b = _box(m, 1), _box(m, 5)
+        if crossing:
+            f["via"] = [a, b]
+        else:
+            f["start_box"], f["end_box"] = a, b
         return
     if m := s.take(rf"\b{_START}{_AT}{BOX}"):
         f["start_box"] = _box(m, 1)

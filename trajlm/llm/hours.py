@@ -137,9 +137,17 @@ def read_hours(s: QuestionText, f: dict) -> None:
         raise CannotAnswer(f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')")
     for part, (lo, hi) in DAY_PARTS.items():
         if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
-            if not both:  # "at night before 5:30 am": 22-5:30, the hour given kept (set 15)
-                f.setdefault("hour_from", lo)
-                f.setdefault("hour_to", hi)
+            given = [f[k] for k in ("hour_from", "hour_to") if k in f]
+            if given and not both and lo > hi:  # "at night before 5:30 am": 22:00-5:30 or 0:00-5:30? (set 15)
+                raise CannotAnswer(f"'{part}' with one hour ({given[0]:g}) reads two ways: give both "
+                                   "ends ('between 10 pm and 5 am', 'between midnight and 5 am')")  # fmt: skip
+            if not both and (not given or lo > hi):
+                f["hour_from"], f["hour_to"] = lo, hi
+            elif not both:  # "in the morning after 9 am": 9-12, both said (it was 6-12, the hour dropped)
+                f["hour_from"] = max(f.get("hour_from", lo), lo)
+                f["hour_to"] = min(f.get("hour_to", hi), hi)
+                if f["hour_from"] >= f["hour_to"]:
+                    raise CannotAnswer(f"'{part}' and the hour {given[0]:g} do not overlap: give one of them")
             elif not _hours(lo, hi) & _hours(f["hour_from"], f["hour_to"]):
                 raise CannotAnswer(f"'{part}' and the hours {f['hour_from']}-{f['hour_to']} "
                                    "do not overlap: give one of them")  # fmt: skip
