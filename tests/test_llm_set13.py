@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from ask_helpers import read_cli  # noqa: E402
 from test_llm_set13_data import INGEST, expect, trip_tables, write_csvs  # noqa: E402
 
 from trajlm.llm.plan import CannotAnswer  # noqa: E402
@@ -426,30 +427,6 @@ def test_answerable_questions_are_answered_right_except_those_left(outcomes):
         assert outcomes[i]["outcome"] == "refused" and reason in outcomes[i]["text"], outcomes[i]
 
 
-def _read_cli(store: Path, question: str):
-    """(refused, value, first trip id, first line) of one question through `trajlm ask`, from its printed answer."""
-    cmd = [sys.executable, "-m", "trajlm.cli", "ask", question, "--data", str(store)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
-    if p.returncode == 2 and "can't answer" in p.stdout + p.stderr:
-        return True, None, None, (p.stdout + p.stderr).strip().splitlines()[-1]
-    lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
-    rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
-    value = first = None
-    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
-    if m and not re.match(
-        r"\s*[\d,]+ trips\b", rest[0]
-    ):  # not a list's "54 trips (first 20 shown)"
-        value = float(m.group(1).replace(",", ""))
-    if h := re.match(
-        r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]
-    ):  # the busiest hour (session 16): its hour
-        value = float(h.group(1))
-    cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
-    first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
-    return False, value, first, rest[0]
-
-
 @pytest.mark.slow
 def test_the_cli_gives_the_same_outcomes_as_the_api(tmp_path, outcomes):
     paths = write_csvs(tmp_path)
@@ -457,7 +434,7 @@ def test_the_cli_gives_the_same_outcomes_as_the_api(tmp_path, outcomes):
     stores = _ingest(paths, tmp_path)
     for qid, store, question, kind, spec in Q:
         exp = expect(tables, store, kind, spec)
-        refused, value, first, text = _read_cli(stores[store], question)
+        refused, value, first, text = read_cli(stores[store], question)
         assert _score(kind, spec, exp, refused, value, first) == outcomes[qid]["outcome"], (
             question,
             text,

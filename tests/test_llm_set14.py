@@ -21,21 +21,18 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from ask_helpers import read_cli  # noqa: E402
 from test_llm_set14_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
 from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-# question number -> the refusal it still gets after session 16's fixes (pinned: a change shows here)
+# question number -> the refusal it still gets after session 17's fixes (pinned: a change shows here)
 LEFT: dict[int, str] = {
-    6: "did not understand 'river north bank south",  # two boxes, in order
-    14: "of which measure?",  # a median of start hours
     17: "did not understand 'ambulence'",  # a typo of a data label
     25: "'idle' for how long?",  # the longest stop of one vehicle's trips
-    30: "did not understand 'daily'",
-    32: "did not understand 'stay'",
-}
+}  # 6 (two boxes), 14 (median pickup hour), 30 (daily distance), 32 (longest stay): answered since session 17
 
 
 def _close(value, expected) -> bool:
@@ -143,35 +140,13 @@ def test_answerable_questions_are_answered_right_except_those_left(outcomes):
         assert outcomes[i]["outcome"] == "refused" and reason in outcomes[i]["text"], outcomes[i]
 
 
-def _read_cli(store: Path, question: str):
-    """(refused, value, first trip id, printed answer) of one question through `trajlm ask`."""
-    cmd = [sys.executable, "-m", "trajlm.cli", "ask", question, "--data", str(store)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
-    if p.returncode == 2 and "can't answer" in p.stdout + p.stderr:
-        return True, None, None, (p.stdout + p.stderr).strip().splitlines()[-1]
-    lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
-    rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
-    value = None
-    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
-    if m and not re.match(r"\s*[\d,]+ trips\b", rest[0]):
-        value = float(m.group(1).replace(",", ""))
-    if h := re.match(
-        r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]
-    ):  # the busiest hour (session 16): its hour
-        value = float(h.group(1))
-    cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
-    first = next((c for c in cells if c != "traj_id"), None)
-    return False, value, first, "\n".join(rest)
-
-
 @pytest.mark.slow
 def test_the_cli_gives_the_same_outcomes_as_the_api(tmp_path, outcomes):
     paths = write_csvs(tmp_path)
     stores = _ingest(paths, tmp_path)
     for i, (_, data, question, expected) in enumerate(questions(paths), 1):
         if data in stores:
-            refused, value, first, text = _read_cli(stores[data], question)
+            refused, value, first, text = read_cli(stores[data], question)
             assert _score(expected, refused, value, first) == outcomes[i]["outcome"], (
                 question,
                 text,

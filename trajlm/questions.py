@@ -17,6 +17,7 @@ docs/llm.md has the vocabulary, the evaluation and the latencies.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -59,6 +60,37 @@ def data_zone(data: Any) -> str | None:
     if off := int(local.get("utc_offset_s") or 0):
         return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
     return None
+
+
+def _read_as(data: Any) -> str | None:
+    """The format a store was read from at ingest (manifest ``reading.format``), if it is a store."""
+    try:
+        manifest = json.loads((Path(data) / "manifest.json").read_text())
+    except (TypeError, OSError, ValueError):
+        return None
+    return (manifest.get("reading") or {}).get("format")
+
+
+def ingest_note(data: Any) -> str | None:
+    """What ingest split or dropped (a store's manifest ``drop_report``), said under an answer about one vehicle:
+    its trips are the pieces kept (set 15: AIS vessel 12's 75 fixes are 2 trips after gap splits; 96.8 of the
+    129.2 nm between its fixes are inside them), and trips too short to keep are not counted."""
+    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
+        return None
+    try:
+        report = json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
+    except (OSError, ValueError):
+        return None
+    splits = int((report.get("repaired") or {}).get("gap_splits", 0))
+    short = int((report.get("dropped") or {}).get("short_trajectory", 0))
+    said = []
+    if splits:
+        said.append(f"split tracks at {splits:,} time gaps (a vehicle's distance across a gap is not counted)")
+    if short:
+        said.append(f"dropped {short:,} rows of trajectories too short to keep (their trips are not counted)")
+    if not said:
+        return None
+    return f"at ingest this store {' and '.join(said)}: trips are the pieces kept (drop_report in manifest.json)"
 
 
 def load_points(
@@ -157,6 +189,8 @@ class Asker:
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
         self._model = model
+        self._ingest_note = ingest_note(data)
+        self._taxis = _read_as(data) in ("porto", "tdrive") and "mode" not in self.trips.columns
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)
@@ -167,6 +201,8 @@ class Asker:
         elif timed and SAYS_LOCAL.search(question) and not SAYS_UTC.search(question):
             raise CannotAnswer("the data's local time zone is unknown (its times are UTC): "
                                "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
+        if plan.mode == "taxi" and self._taxis:  # "taxi trips" of a taxi data set: every trip (set 15)
+            plan = plan.model_copy(update={"mode": None})
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
             plan = self._segment(plan)
         self._asked = (plan, question)  # run() adds the notes the question needs (the CLI too)
@@ -193,6 +229,8 @@ class Asker:
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
+        if plan.vehicle is not None and self._ingest_note:  # a vehicle's total is of the pieces kept (set 15)
+            answer.notes.append(self._ingest_note)
         answer.notes.extend(self.notes)
         return answer
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from trajlm.llm.calendar import START_HOUR, START_TIME
 from trajlm.llm.phrases import NUM, STOP_WORDS_NEAR, UNIT, QuestionText, num
 from trajlm.llm.plan import AGGREGATES, CannotAnswer
 
@@ -129,6 +130,8 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     out = _aggregate(s, f, k, hint, known)
     if out.get("action") in AGGREGATES and unit is not None:
         out["unit"] = ANSWER_UNITS[word]  # "average length in km"
+    elif out.get("action") == "top" and out.get("metric") == "stop_s" and out.get("k") == 1 and unit is not None:
+        out["unit"] = ANSWER_UNITS[word]  # "what was the longest stop of BUS-2, in minutes?": its value (set 15)
     return out
 
 
@@ -264,6 +267,8 @@ def _metric(s: QuestionText, hint: str | None = None) -> str:
     if hint is not None and s.take(r"\bhow (?:long|far)\b"):
         return hint
     for pat, metric in (
+        (START_HOUR, "start_hour"),  # "the median pickup hour" (set 15)
+        (START_TIME, "start_time"),  # "the average departure time"
         (r"\bpaces?\b", "pace_s_km"),
         (r"\bspeeds?\b|\bfast\b", "speed_kmh"),
         (r"\b(?:longest )?stops?\b|\bstopped\b", "stop_s"),

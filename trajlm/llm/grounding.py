@@ -111,11 +111,11 @@ def read_data_words(
         question, low = _blank(question, a, b), _blank(low, a, b)
     own = [
         lab for lab in words.labels
-        if re.fullmatch(r"[a-z][a-z\-]{2,}", lab) and lab not in vocab
+        if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab) and lab not in vocab  # "container ship" (set 15)
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
     for lab in sorted(own, key=len, reverse=True):
-        word = re.escape(lab) + "(?:s|es)?"
+        word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
         if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
         rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"

@@ -11,6 +11,7 @@ hours and are refused). A part of the day that does not overlap them is refused.
 
 from __future__ import annotations
 
+import math
 import re
 
 from trajlm.llm.phrases import UNIT, QuestionText
@@ -25,16 +26,44 @@ _RANGE = (
     r"\b(?:(?:between|from)\s+)?(\d{1,2})(?!\d)(?::00)?\s*(am|pm)?\s*(?:-|–|to|until|till)\s*"
     r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm)\b|\b(\d{1,2}):00\s*(?:-|–)\s*(\d{1,2}):00\b"
 )
-LABELS = r"\b(?:peak|rush[\s-]hours?|rush|late|early)\b"
+LABELS = r"\b(?:off[\s-]?peak|peak|rush[\s-]hours?|rush|late|early)\b"
 
 
-def _hour(n: str, suffix: str | None) -> int:
+def _hour(n: str, suffix: str | None, minutes: int = 0) -> int | float:
     h = int(n)
     if suffix == "pm" and h < 12:
         h += 12
     if suffix == "am" and h == 12:
         h = 0
-    return h
+    return h + minutes / 60 if minutes else h
+
+
+# "7:30", "7.30 am", "between 6.30 and 8": a clock time with minutes (session 17, set 15). Each is
+# written back as "7:00" (the same length, so the hour patterns below read it) and its minutes
+# kept by the position of its hour, then added to the hour read there (``_MINUTES``)
+_CLOCK_MIN = (
+    r"(?<![\d.:])(\d{1,2}):([0-5]\d)(?![\d.:])(?!\s*(?:" + UNIT + r")\b)"
+    r"|\b(?:between|from|after|before|until|till|since|and|to|at)\s(\d{1,2})\.([0-5]\d)(?![\d.:])"
+    r"(?!\s*(?:" + UNIT + r")\b)|(?<![\d.:])(\d{1,2})\.([0-5]\d)(?=\s*(?:am|pm)\b)"
+)
+_MINUTES: dict[int, int] = {}
+
+
+def _clock_minutes(s: QuestionText) -> None:
+    _MINUTES.clear()
+    for m in reversed(list(re.finditer(_CLOCK_MIN, s.low))):
+        g = next(i for i in (1, 3, 5) if m.group(i))
+        hour, minute = m.group(g), int(m.group(g + 1))
+        if int(hour) > 23 or re.search(DURATION_VERB.replace("$", r"(?:between\s+|from\s+)?$"), s.low[: m.start(g)]):
+            continue  # "lasted between 1:30 and 2 hours": a duration
+        s.rewrite(m.start(g), m.end(g + 1), f"{hour}:00")
+        if minute:
+            _MINUTES[m.start(g)] = minute
+
+
+def _h(m: re.Match, group: int, suffix: str | None) -> int | float:
+    """The hour of ``group`` of a match with its am / pm and the minutes written there."""
+    return _hour(m.group(group), suffix, _MINUTES.get(m.start(group), 0))
 
 
 _HOUR_NUMBER = {w: i for i, w in enumerate(
@@ -42,7 +71,8 @@ _HOUR_NUMBER = {w: i for i, w in enumerate(
 _HOUR_WORDS = "|".join(_HOUR_NUMBER)
 
 
-def _hours(lo: int, hi: int) -> set[int]:
+def _hours(lo: float, hi: float) -> set[int]:
+    lo, hi = int(lo), math.ceil(hi)
     return set(range(lo, hi)) if lo < hi else set(range(lo, 24)) | set(range(hi % 24))
 
 
@@ -54,6 +84,7 @@ def read_hours(s: QuestionText, f: dict) -> None:
     for m in reversed(list(re.finditer(rf"\b({_HOUR_WORDS})(?=\s*(?:am|pm|o'clock)\b)", s.low))):
         s.rewrite(*m.span(), str(_HOUR_NUMBER[m.group(1)]))
     _in_the_morning(s)
+    _clock_minutes(s)
     h = r"(\d{1,2})(?!\d)(?::00)?\s*(am|pm|h)?"
     m = s.take(rf"\b(?:between|from)\s+{h}\s+(?:and|to|until)\s+{h}(?!\s*(?:{UNIT})\b)")
     clock = m is not None and (m.group(2) in ("am", "pm") or m.group(4) in ("am", "pm")
@@ -62,30 +93,37 @@ def read_hours(s: QuestionText, f: dict) -> None:
         s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]  # "lasted between 1h and 2h"
     elif m and (m.group(2) or m.group(4) or ":" in m.group(0)):
         suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
+        part = re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b", s.low[m.end() :])
+        if suffix2 is None and m.group(2) not in ("am", "pm") and part:  # "6:30 and 7:30 in the morning"
+            suffix2 = "am" if part.group(1) == "morning" else "pm"
         suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
-        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix1), _hour(m.group(3), suffix2)
+        f["hour_from"], f["hour_to"] = _h(m, 1, suffix1), _h(m, 3, suffix2)
     elif m and (p := re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b",
                               s.low[m.end() :])):  # fmt: skip
         suffix = "am" if p.group(1) == "morning" else "pm"  # "between 7 and 9 in the morning"
-        f["hour_from"], f["hour_to"] = _hour(m.group(1), suffix), _hour(m.group(3), suffix)
+        f["hour_from"], f["hour_to"] = _h(m, 1, suffix), _h(m, 3, suffix)
         s.low = s.low[: m.end()] + " " * p.end() + s.low[m.end() + p.end() :]
     elif m:  # "between 8 and 10" without am/pm/:00: not hours; put it back
         s.low = s.low[: m.start()] + m.group(0) + s.low[m.end() :]
     if "hour_from" not in f and (m := s.take(_RANGE)):
         if m.group(5):  # "17:00-19:00"
-            f["hour_from"], f["hour_to"] = int(m.group(5)), int(m.group(6))
+            f["hour_from"], f["hour_to"] = _h(m, 5, None), _h(m, 6, None)
         else:
             a, end = int(m.group(1)), m.group(4)
             # "5-7pm" is 17-19, "10-2pm" 10-14; "5-7am" 5-7, "10-6am" 22-6
             start = m.group(2) or (end if a % 12 < int(m.group(3)) % 12 else
                                    {"am": "pm", "pm": "am"}[end])  # fmt: skip
-            f["hour_from"], f["hour_to"] = _hour(m.group(1), start), _hour(m.group(3), end)
-    if m := s.take(r"\b(?:after|since|from)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-        f["hour_from"] = _hour(m.group(1), m.group(2))
+            f["hour_from"], f["hour_to"] = _h(m, 1, start), _h(m, 3, end)
+    clock = r"(\d{1,2})(?:(?::00)?\s*(am|pm)\b|:00|\s*o'clock)"  # ":00 pm" too (set 15)
+    if m := s.take(rf"\b(?:after|since|from)\s+{clock}"):
+        f["hour_from"] = _h(m, 1, m.group(2))
         _bare_end(s, f, m.group(2))
-    if m := s.take(r"\b(?:before|until)\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
-        f["hour_to"] = _hour(m.group(1), m.group(2))
-    if m := s.take(r"\bat\s+(\d{1,2})(?::00|\s*(am|pm)|\s*o'clock)"):
+    if m := s.take(rf"\b(?:before|until)\s+{clock}"):
+        f["hour_to"] = _h(m, 1, m.group(2))
+    if m := s.take(rf"\bat\s+{clock}"):
+        if m.start(1) in _MINUTES:
+            raise CannotAnswer(f"a start at {m.group(1)}:{_MINUTES[m.start(1)]:02d} exactly is rare: "
+                               "give a range ('between 7:30 and 8 am')")  # fmt: skip
         f["hour_from"] = _hour(m.group(1), m.group(2))
         f["hour_to"] = f["hour_from"] + 1
     if f.get("hour_to") == 0:  # "until midnight", "between 8 pm and 12 am"
@@ -94,10 +132,22 @@ def read_hours(s: QuestionText, f: dict) -> None:
     if both:
         while s.take(LABELS):  # "the evening peak (5-7pm)": a name of those hours
             pass
+    elif m := re.search(r"\b(?:off[\s-]?peak|rush[\s-]hours?)\b", s.low):  # alone: which hours? (set 15)
+        eg = "between 10 am and 4 pm" if "off" in m.group(0) else "between 7 and 9 am"
+        raise CannotAnswer(f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')")
     for part, (lo, hi) in DAY_PARTS.items():
         if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
-            if not both:
+            given = [f[k] for k in ("hour_from", "hour_to") if k in f]
+            if given and not both and lo > hi:  # "at night before 5:30 am": 22:00-5:30 or 0:00-5:30? (set 15)
+                raise CannotAnswer(f"'{part}' with one hour ({given[0]:g}) reads two ways: give both "
+                                   "ends ('between 10 pm and 5 am', 'between midnight and 5 am')")  # fmt: skip
+            if not both and (not given or lo > hi):
                 f["hour_from"], f["hour_to"] = lo, hi
+            elif not both:  # "in the morning after 9 am": 9-12, both said (it was 6-12, the hour dropped)
+                f["hour_from"] = max(f.get("hour_from", lo), lo)
+                f["hour_to"] = min(f.get("hour_to", hi), hi)
+                if f["hour_from"] >= f["hour_to"]:
+                    raise CannotAnswer(f"'{part}' and the hour {given[0]:g} do not overlap: give one of them")
             elif not _hours(lo, hi) & _hours(f["hour_from"], f["hour_to"]):
                 raise CannotAnswer(f"'{part}' and the hours {f['hour_from']}-{f['hour_to']} "
                                    "do not overlap: give one of them")  # fmt: skip

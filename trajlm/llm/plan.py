@@ -36,7 +36,7 @@ Action = Literal[
     "percentile",
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
-Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points", "pace_s_km"]
+Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points", "pace_s_km", "start_hour", "start_time"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_RADIUS_M = 500.0
@@ -48,6 +48,9 @@ UNITS: dict[str, dict[str, float]] = {
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
     "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},
+    # the hour of the day a trip starts, whole (7:30 is 7), and its time of day in hours (7:30 is 7.5) (session 17)
+    "start_hour": {"h": 1.0},
+    "start_time": {"h": 1.0},
 }
 
 # A small gazetteer of the shared data sets' areas (lat, lon); anything else is given as
@@ -91,8 +94,9 @@ class QueryPlan(BaseModel):
     vehicle: str | None = None
     mode: str | None = None
     weekdays: list[Weekday] | None = None
-    hour_from: int | None = Field(None, ge=0, le=23)
-    hour_to: int | None = Field(None, ge=1, le=24)
+    # whole hours, or with minutes as a fraction ("before 7:30 am": 7.5; session 17)
+    hour_from: int | float | None = Field(None, ge=0, lt=24)
+    hour_to: int | float | None = Field(None, gt=0, le=24)
     date_from: date | None = None
     date_to: date | None = None
     place: str | None = None
@@ -121,6 +125,14 @@ class QueryPlan(BaseModel):
     by: Literal["hour", "weekday", "date"] | None = None
     # percentile: which one ("the 90th percentile of duration": 90; linear between trips, as numpy's default)
     percentile: float | None = Field(None, gt=0, lt=100)
+    # per: a count or total per calendar day / ISO week of the start, averaged over the days (weeks)
+    # with trips ("daily distance", "trips per week"; session 17, llm/calendar.py)
+    per: Literal["day", "week"] | None = None
+    # boxes (lat_min, lon_min, lat_max, lon_max): via = a point in the first, then a later point in the second;
+    # start_box / end_box = the trip's first / last point inside (session 17, llm/boxes.py)
+    via: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] | None = None
+    start_box: tuple[float, float, float, float] | None = None
+    end_box: tuple[float, float, float, float] | None = None
     # the zone the start's hours, days and dates are read in: set by the Asker from the data
     # (a store ingested with --tz / --utc-offset), never by a planner; None is UTC
     _zone: str | None = PrivateAttr(default=None)
@@ -134,7 +146,8 @@ class QueryPlan(BaseModel):
         if (a in AGGREGATES or a == "top") and self.metric is None:
             raise ValueError(f"action {a!r} needs a metric ({', '.join(Metric.__args__)})")
         if self.unit is not None:
-            allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES else {}
+            one = a == "top" and self.k == 1  # the longest stop's value, in the unit asked (session 17)
+            allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
@@ -150,6 +163,8 @@ class QueryPlan(BaseModel):
             raise ValueError("action 'percentile' and percentile go together")
         if (a == "peak") != (self.by is not None):
             raise ValueError("action 'peak' and by go together")
+        if self.metric in ("start_hour", "start_time") and a not in ("mean", "median", "percentile"):
+            raise ValueError(f"{self.metric} is averaged (mean, median, percentile), not added up or ranked")
         if a in ("predict", "describe") and self.trip is None:
             raise ValueError(f"action {a!r} needs one trip id")
         if a == "predict" and self.minutes is None:
@@ -165,10 +180,9 @@ class QueryPlan(BaseModel):
             raise ValueError("give a place or lat/lon, not both")
         if self.radius_m is not None and self.place is None and self.lat is None:
             raise ValueError("radius_m needs a place or lat/lon")
-        if self.bbox is not None and not (
-            self.bbox[2] > self.bbox[0] and self.bbox[3] > self.bbox[1]
-        ):
-            raise ValueError("bbox is (lat_min, lon_min, lat_max, lon_max) with min < max")
+        for box in (self.bbox, self.start_box, self.end_box, *(self.via or ())):
+            if box is not None and not (box[2] > box[0] and box[3] > box[1]):
+                raise ValueError("a box is (lat_min, lon_min, lat_max, lon_max) with min < max")
         for lo, hi in (
             ("min_speed_kmh", "max_speed_kmh"),
             ("min_duration_s", "max_duration_s"),
@@ -222,9 +236,11 @@ class QueryPlan(BaseModel):
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
+        if self.per is not None:
+            what += f" per {self.per} (mean over the {self.per}s with trips)"
         parts = [what]
         skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of"}
-        skip |= {"start_at", "end_at", "at_end", "by", "percentile"}  # said in words
+        skip |= {"start_at", "end_at", "at_end", "by", "percentile", "per", "via", "start_box", "end_box"}
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():
@@ -235,8 +251,13 @@ class QueryPlan(BaseModel):
         for name, which in (("start_at", "first"), ("end_at", "last")):
             if (c := getattr(self, name)) is not None:
                 parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
+        from trajlm.llm.boxes import describe_boxes  # (it imports this module)
+
+        parts += describe_boxes(self)
         end = "end" if self.at_end else "start"
-        if self.hour_from is not None or self.hour_to is not None or self.by == "hour":
+        if self.hour_from is not None or self.hour_to is not None or self.by == "hour" or (
+            self.metric in ("start_hour", "start_time")
+        ):
             parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
         elif (self._zone or self.at_end or self.by) and (
             self.weekdays or self.date_from or self.date_to or self.by

@@ -17,6 +17,8 @@ import polars as pl
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
 from trajlm.data.geometry import haversine_m
+from trajlm.llm.boxes import boxes_within
+from trajlm.llm.calendar import clock, per_period, with_start_hour
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import STOP_SPEED_MPS, encode
 from trajlm.model.scale import GLITCH_SPEED_FACTOR
@@ -39,7 +41,7 @@ GLITCH_FLOOR_MPS = 200 / 3.6
 
 # the unit each metric's values are in (printed with a mean / median / sum)
 METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "length_m": "m", "speed_kmh": "km/h",
-                "n_points": "points", "pace_s_km": "s/km"}  # fmt: skip
+                "n_points": "points", "pace_s_km": "s/km", "start_hour": "h", "start_time": "h"}  # fmt: skip
 
 
 @dataclass
@@ -92,6 +94,8 @@ class Answer:
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float) and self.plan.action == "share":
             return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
+        if isinstance(self.value, float) and self.plan.metric in ("start_hour", "start_time"):
+            return f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)", "13.00 h (13:00)"
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
@@ -218,7 +222,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         _need_id(trips["vehicle"], plan.vehicle, "vehicle")
         cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
     if plan.mode is not None:
-        _need_column(trips, "mode", "mode")
+        if "mode" not in trips.columns:  # "taxi trips" on Porto: every trip is one (set 15)
+            raise CannotAnswer(f"this data has no labels, so {plan.mode!r} cannot be filtered: leave the "
+                               "word out to ask about every trip")  # fmt: skip
         modes = sorted(trips["mode"].drop_nulls().str.to_lowercase().unique().to_list())
         if plan.mode.lower() not in modes:  # a closed vocabulary: 0 would hide the reason
             raise CannotAnswer(f"no trip is labelled {plan.mode!r} in this data (its modes: "
@@ -227,8 +233,8 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
     if plan.weekdays:
         days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays]  # Polars: Monday = 1
         cond &= pl.col("start").dt.weekday().is_in(days)
-    hour = pl.col("start").dt.hour()
-    lo, hi = plan.hour_from, plan.hour_to
+    hour = pl.col("start").dt.hour() + pl.col("start").dt.minute() / 60 + pl.col("start").dt.second() / 3600
+    lo, hi = plan.hour_from, plan.hour_to  # with minutes ("7:30": 7.5); whole hours read the same
     if lo is not None and hi is not None and lo > hi:
         cond &= (hour >= lo) | (hour < hi)  # wraps midnight
     else:
@@ -257,7 +263,7 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
     out = trips.filter(cond)
     if plan.at_end:
         out = out.with_columns(pl.col("_start").alias("start")).drop("_start")
-    out = ends_within(plan, points, out)
+    out = boxes_within(plan, points, ends_within(plan, points, out))
     space = pl.lit(True)
     if (c := plan.center()) is not None:
         lat, lon, radius = c
@@ -302,7 +308,7 @@ def _peak(plan: QueryPlan, chosen: pl.DataFrame, notes: list[str]) -> Answer:
         lo, hi = counts["k"].min(), counts["k"].max()
         every = pl.DataFrame({"k": pl.date_range(lo, hi, "1d", eager=True)})
     else:  # the hours / weekdays the plan's own filter allows
-        lo, hi = plan.hour_from or 0, plan.hour_to or 24
+        lo, hi = math.floor(plan.hour_from or 0), math.ceil(plan.hour_to or 24)
         hours = list(range(lo, hi)) if lo < hi else [*range(lo, 24), *range(hi)]
         days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays or WEEKDAYS]
         every = pl.DataFrame({"k": hours if plan.by == "hour" else days}).cast(
@@ -345,6 +351,11 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         chosen = chosen.filter(pl.col("copy_of").is_null())
         if len(copies):
             notes.append(_copies_note(copies))
+    if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
+        value, text = per_period(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if plan.metric in ("start_hour", "start_time"):
+        chosen = with_start_hour(chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
     if plan.action == "share":  # the base: only the filters in share_of (session 15)
@@ -371,7 +382,11 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=float(value) / scale, notes=notes)
     if plan.action == "top":
         ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
-        return Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen), notes=notes)
+        top = Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen), notes=notes)
+        if plan.unit is not None and len(ranked):  # "the longest stop, in minutes": its value
+            top.value = float(ranked[plan.metric][0]) / UNITS[plan.metric][plan.unit]
+            top.text = f"{_three_digits(top.value)} {plan.unit} (trip {ranked['traj_id'][0]} of {len(ranked):,})"
+        return top
     if plan.action == "describe":
         one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
         if len(one) == 0:

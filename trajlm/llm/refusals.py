@@ -68,6 +68,14 @@ MOMENT_SPEED = (
 )
 
 
+# measures a trip table does not have (session 17, set 15: "average elevation", "heart rate"
+# were refused as "of which measure?", as if the question had only left the measure out)
+NOT_IN_TABLE = (
+    r"\b(elevations?|altitudes?|height above|ascents?|descents?|climb(?:ed|ing)?|gradients?"
+    r"|heart[\s-]?rates?|pulse|cadence|calories|temperatures?|fuel|battery)\b"
+)
+
+
 def guard(question: str) -> None:
     """Refuse, before any planner, what no plan should come from: empty or very long
     questions, requests to change data or run code, and relative dates (the data's "today" is
@@ -90,6 +98,9 @@ def guard(question: str) -> None:
 def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> None:
     """Refuse a question (its lower-cased text) that no plan expresses, before any filter is
     read; ``said`` turns a matched phrase back into the question's own words."""
+    if m := re.search(NOT_IN_TABLE, low):
+        raise CannotAnswer(f"{said(m.group(0))!r} is not in the trip table: only times, positions and what follows "
+                           "from them (duration, distance, speed, stops) are read")  # fmt: skip
     if re.search(MOMENT_SPEED, low) and not re.search(r"\b(?:average|mean|avg)\b", low):
         raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
                            "('trips faster than 30 km/h on average')")  # fmt: skip

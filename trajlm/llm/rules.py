@@ -24,6 +24,8 @@ from trajlm.llm.actions import (
     UNIT_WORDS,
     read_action,
 )
+from trajlm.llm.boxes import name_boxes, read_boxes
+from trajlm.llm.calendar import check_per, read_per
 from trajlm.llm.endpoints import (
     PLACE_ALIASES,
     PLACE_KINDS,
@@ -194,12 +196,17 @@ class RulePlanner:
         # brackets are read as if absent ("walks (mon-fri)"), a unit in them as the answer's
         # ("speed (m/s)" is "speed in m/s"); words in them are understood or refused like any
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
+        question = name_boxes(question)  # "the anchorage (lat 51.99-52.03, lon 3.88-3.96)" (set 15)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
+        question, per = read_per(question)  # "daily distance", "trips per week" (set 15)
+        if per is not None:
+            f["per"] = per
         s = QuestionText(re.sub(r"[()]", " ", question))
         refuse_before_reading(s.low, self._said)
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
+        read_boxes(s, f)  # "from box A to box B", "ended in box B" (set 15)
         read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
         self._space(s, f)
         read_dates(s, f, self.years)
@@ -217,6 +224,7 @@ class RulePlanner:
             raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
         plan = validate_plan(f)
+        check_per(plan)
         plan._strict = frozenset(self._strict)
         return plan
 

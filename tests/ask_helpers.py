@@ -1,0 +1,31 @@
+"""What the `trajlm ask` tests of sets 13-15 share: running the CLI on a store and reading its printed answer."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read_cli(store: Path, question: str):
+    """(refused, value, first trip id, printed answer) of one question through `trajlm ask`, from what it prints."""
+    cmd = [sys.executable, "-m", "trajlm.cli", "ask", question, "--data", str(store)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    if p.returncode == 2 and "can't answer" in p.stdout + p.stderr:
+        return True, None, None, (p.stdout + p.stderr).strip().splitlines()[-1]
+    lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
+    rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
+    value = None
+    # a number with its unit ("22.0 min", "4.66 % (21 of 451 trips)", "52.7/week (...)", "1.75 min (trip ...)"),
+    # not a list's "54 trips (first 20 shown)"
+    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
+    if m and not re.match(r"\s*[\d,]+ trips\b", rest[0]):
+        value = float(m.group(1).replace(",", ""))
+    if h := re.match(r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]):  # the busiest hour (session 16): its hour
+        value = float(h.group(1))
+    cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
+    first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
+    return False, value, first, "\n".join(rest)

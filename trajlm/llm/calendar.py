@@ -1,0 +1,99 @@
+"""Per day and per week, and the hour trips start at (session 17, set 15).
+
+"average daily distance driven by BUS-3", "how many bike trips per week", "total km per week for
+INS-1005": the plan's ``per`` ("day" / "week") makes a count or a total of the chosen trips one
+number per calendar day (ISO week, Monday to Sunday) of their start, in the data's zone, and the
+answer is the mean of those numbers over the days (weeks) that have at least one of the trips; the
+answer says over how many. "the median pickup hour": the metric ``start_hour``, the whole hour of the trip's
+start (7:30 is 7, as the hour filters read it); "the average departure time": ``start_time``, its time of day in
+hours (7:30 is 7.5), printed with its clock time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
+
+# "daily", "weekly", "per day", "a week" (not "each day": a table per day is asked there, nor
+# "the week of 6-12 April"); "on average" beside them is their mean, read here too
+PER = re.compile(
+    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly)|(?:per|an?)\s+(day|week)(?!\s+(?:of|in|when)\b))\b"
+    r"(?:\s+on\s+average\b)?",
+    re.I,
+)
+_STARTS = r"(?:start(?:ing)?|pick[\s-]?up|departure|leaving|begin(?:ning)?)"
+START_HOUR = rf"\b{_STARTS}\s+hours?\b|\bhour\s+(?:of\s+(?:the\s+)?)?{_STARTS}s?\b"  # the whole hour: 7:30 is 7
+START_TIME = rf"\b{_STARTS}\s+times?\b|\btime\s+of\s+(?:the\s+)?{_STARTS}s?\b"  # the time of day: 7:30 is 7.5
+
+
+# another group beside the period ("per vehicle", "for each driver"); "km per hour" is a unit
+_OTHER_GROUP = re.compile(
+    r"\b(?:per|for each|for every|each|every)\s+(?!hour\b|h\b|km\b|kilomet|mile|minute|min\b|second|trip\b)"
+    r"(?:the\s+)?(?:[a-z]+)",
+    re.I,
+)
+
+
+def read_per(question: str) -> tuple[str, str | None]:
+    """The question without its "daily" / "per week" words, and the period ("day", "week") they name."""
+    m = PER.search(question)
+    if m is None:
+        return question, None
+    per = "day" if (m.group(1) or m.group(2)).lower() in ("daily", "day") else "week"
+    rest = question[: m.start()] + " " + question[m.end() :]
+    if not re.search(r"\b(?:average|mean|avg|typical|total|sum|how many|how much|median|number of)\b", rest, re.I):
+        rest = question[: m.start()] + " average " + question[m.end() :]  # "BUS-2's daily distance": its mean
+    if PER.search(rest):
+        raise CannotAnswer("two periods ('per day', 'per week'): ask about one")
+    if g := _OTHER_GROUP.search(rest):  # "km per vehicle per week": one number per vehicle
+        raise CannotAnswer(f"answers per group ({g.group(0).strip()!r}) are not supported: ask about one "
+                           f"vehicle, user or mode at a time ('... per {per}' for it)")  # fmt: skip
+    return rest, per
+
+
+def check_per(plan: QueryPlan) -> None:
+    if plan.per is None:
+        return
+    if plan.action not in ("count", "sum", "mean") or plan.metric not in (None, "length_m", "duration_s", "stop_s"):
+        what = plan.metric or plan.action
+        raise CannotAnswer(f"per {plan.per} only trips, distances and durations are added up (not {what}): "
+                           f"ask e.g. 'how many trips per {plan.per}' or 'daily distance'")  # fmt: skip
+
+
+def with_start_hour(trips: pl.DataFrame) -> pl.DataFrame:
+    s = pl.col("start")
+    return trips.with_columns(
+        s.dt.hour().cast(pl.Float64).alias("start_hour"),
+        (s.dt.hour() + s.dt.minute() / 60 + s.dt.second() / 3600).alias("start_time"),
+    )
+
+
+def clock(hours: float) -> str:
+    """7.5 -> "07:30"."""
+    minutes = round(hours * 60) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]:
+    """(value, printed text) of a per-day / per-week plan over the chosen trips."""
+    if len(chosen) == 0:
+        return "no trips match", "no trips match"
+    day = pl.col("start").dt.date()
+    key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+    what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
+    each = chosen.group_by(key.alias("_p")).agg(what.alias("_v"))
+    n = len(each)
+    value = float(each["_v"].mean())
+    unit = ""
+    if plan.action != "count":
+        scale = UNITS[plan.metric][plan.unit] if plan.unit else 1.0
+        value /= scale
+        unit = plan.unit or {"length_m": "m", "duration_s": "s", "stop_s": "s"}[plan.metric]
+    periods = f"{plan.per}{'s' * (n != 1)}"
+    shown = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
+    text = (f"{shown} {unit}/{plan.per}".replace(" /", "/") +
+            f" (mean over the {n} {periods} with trips; {len(chosen):,} trips)")  # fmt: skip
+    return value, text
