@@ -12,6 +12,8 @@ deterministic in eval mode: the randomness is the mask.
 
     PYTHONPATH=. python scripts/recdense_results.py gibraltar --lengths 120 300 600 1200
     PYTHONPATH=. python scripts/recdense_results.py geolife --lengths 60 300 --n-traj 60
+    PYTHONPATH=. python scripts/recdense_results.py store --store /tmp/stores/porto --split val
+      (the harness's random 50 % x 3 and every 240 s: old vs new default, bit-identity)
 
 Writes OUT/<data>.md and .json. One thread.
 """
@@ -30,10 +32,11 @@ import pandas as pd
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from recovery_results import traj_bootstrap  # noqa: E402
+from recovery_results import settings, traj_bootstrap  # noqa: E402
 from ships_gen import maritime  # noqa: E402
 
 from trajlm.data.features import LocalProjection  # noqa: E402
+from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval.metrics import point_errors  # noqa: E402
 from trajlm.model.transformer import TrajectoryModel  # noqa: E402
 from trajlm.tasks.recover_bridge import (  # noqa: E402
@@ -123,9 +126,38 @@ def gap_task(df: pd.DataFrame, length: float, seed: int) -> SimpleNamespace:
                            truth=df[["tlat", "tlon"]].to_numpy(np.float64))  # fmt: skip
 
 
+def store_check(args) -> None:
+    """The harness's tasks on a PROTOCOL store: old vs new default, MAE and bit-identity."""
+    model = TrajectoryModel.from_pretrained("trajlm-small").eval()
+    df = read_store(args.store, split=args.split)
+    lines = [f"{args.store.name} {args.split}: old (Session 15) vs new default", "",
+             "| setting | old MAE (m) | new MAE (m) | identical | new vs old, 95 % CI (m) |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for name, tasks in settings(df, args.mask_seeds, [240.0]).items():
+        off = np.cumsum([0] + [int(t.groups.max()) + 1 for t in tasks])
+        units = np.concatenate([t.groups[~t.known] + o for t, o in zip(tasks, off[:-1],
+                                                                        strict=True)])  # fmt: skip
+        outs = {a: [BridgeRecoverer(model, **kw).recover(t) for t in tasks]
+                for a, kw in (("old", OLD), ("new", BRIDGE_DEFAULT))}  # fmt: skip
+        same = all(np.array_equal(a, b) for a, b in zip(outs["old"], outs["new"], strict=True))
+        e = {a: np.concatenate([point_errors(o[~t.known], t.latlon[~t.known])
+                                for o, t in zip(v, tasks, strict=True)])
+             for a, v in outs.items()}  # fmt: skip
+        ci = traj_bootstrap(e["new"], e["old"], units)
+        lines.append(f"| {name} | {e['old'].mean():.2f} | {e['new'].mean():.2f} | {same} | "
+                     f"{ci['diff']:+.2f} [{ci['lo']:+.2f}, {ci['hi']:+.2f}] |")  # fmt: skip
+        print(lines[-1], flush=True)
+    md = "\n".join(lines) + "\n"
+    (args.out / f"store_{args.store.name}_{args.split}.md").write_text(md)
+    print(md)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("data", choices=("gibraltar", "geolife"))
+    ap.add_argument("data", choices=("gibraltar", "geolife", "store"))
+    ap.add_argument("--store", type=Path, default=Path("/tmp/stores/porto"),
+                    help="store: the harness's tasks (random 50 %% x mask seeds, every 240 s)")
+    ap.add_argument("--split", choices=("val", "test"), default="val")
     ap.add_argument("--lengths", type=float, nargs="+", default=[600.0])
     ap.add_argument("--mask-seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--n-traj", type=int, default=60, help="GeoLife windows")
@@ -139,6 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.data == "store":
+        return store_check(args)
     df = gibraltar(args.vessels) if args.data == "gibraltar" else geolife(args.n_traj, args.minutes)
     if args.hours:
         h = (df.t % 86400) / 3600
