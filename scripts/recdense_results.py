@@ -87,13 +87,14 @@ def split_runs(df: pd.DataFrame, key: str, max_step: float) -> pd.DataFrame:
 
 
 def geolife(n_traj: int, minutes: float) -> pd.DataFrame:
-    """Windows of ``minutes`` of raw 1-s GeoLife logging (median step 1 s, no step > 10 s), one
-    per PLT file, files in sorted order across users until ``n_traj``."""
+    """Windows of ``minutes`` of raw 1-s GeoLife logging (median step 1 s, no step > 10 s): the
+    first of every run without a step > 10 s, files in sorted order, until ``n_traj``."""
     out, k = [], 0
     for f in sorted(GEOLIFE.glob("*/Trajectory/*.plt")):
         d = pd.read_csv(f, skiprows=6, header=None, usecols=[0, 1, 5, 6], names=["lat", "lon",
                         "d", "h"])  # fmt: skip
-        t = pd.to_datetime(d.d + " " + d.h).astype("int64").to_numpy() // 10**9
+        t = ((pd.to_datetime(d.d + " " + d.h) - pd.Timestamp("1970-01-01"))
+             // pd.Timedelta("1s")).to_numpy()  # fmt: skip
         d = d.assign(t=t).drop_duplicates("t").sort_values("t")
         st = np.diff(d.t.to_numpy())
         if len(st) < 60 or np.median(st) != 1:
@@ -101,12 +102,11 @@ def geolife(n_traj: int, minutes: float) -> pd.DataFrame:
         bad = np.r_[True, st > 10]  # runs without a step > 10 s
         run = np.cumsum(bad)
         for _, g in d.groupby(run):
-            if g.t.iloc[-1] - g.t.iloc[0] >= minutes * 60:
+            if g.t.iloc[-1] - g.t.iloc[0] >= minutes * 60 and k < n_traj:
                 w = g[g.t < g.t.iloc[0] + minutes * 60]
                 out.append(w.assign(traj_id=k, tlat=w.lat, tlon=w.lon)[
                     ["traj_id", "t", "lat", "lon", "tlat", "tlon"]])  # fmt: skip
                 k += 1
-                break
         if k >= n_traj:
             break
     return pd.concat(out, ignore_index=True)
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lengths", type=float, nargs="+", default=[600.0])
     ap.add_argument("--mask-seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--n-traj", type=int, default=60, help="GeoLife windows")
-    ap.add_argument("--minutes", type=float, default=30.0, help="GeoLife window length")
+    ap.add_argument("--minutes", type=float, default=15.0, help="GeoLife window length")
     ap.add_argument("--hours", type=float, nargs=2, default=None,
                     help="Gibraltar: only reports between these hours of the day (UTC)")
     ap.add_argument("--vessels", choices=("all", "transits"), default="all")
