@@ -33,7 +33,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from recovery_results import settings, traj_bootstrap  # noqa: E402
-from ships_gen import maritime  # noqa: E402
+from ships_gen import maritime, val  # noqa: E402
 
 from trajlm.data.features import LocalProjection  # noqa: E402
 from trajlm.data.store import read_store  # noqa: E402
@@ -67,14 +67,16 @@ class Interp:
 def gibraltar(vessels: str = "all") -> pd.DataFrame:
     """Reports (traj_id, t, lat, lon) and the truth at each report's time (tlat, tlon); a vessel
     split where it goes silent for 30 min; the Strait's box only (no antimeridian vessel).
-    ``vessels="transits"``: the 16 TSS transits only (MMSI 6360001xx, under way throughout)."""
-    rep, truth, _ = maritime(15)["gibraltar"]
+    ``vessels="transits"``: the 16 TSS transits only (MMSI 6360001xx, under way throughout);
+    ``"val"``: session 16's val sea instead (ships_gen.val, seed 161: for choosing a rule)."""
+    rep, truth, _ = val(161)["val161"] if vessels == "val" else maritime(15)["gibraltar"]
     if vessels == "transits":
         rep = rep[rep.MMSI.between(636000100, 636000199)]
     df = rep.merge(truth[["mmsi", "t", "lat", "lon"]].rename(columns={"mmsi": "MMSI",
                    "lat": "tlat", "lon": "tlon"}), on=["MMSI", "t"])  # fmt: skip
     df = df.rename(columns={"LAT": "lat", "LON": "lon"}).sort_values(["MMSI", "t"])
-    df = df[df.lat.between(35.0, 37.0) & df.lon.between(-7.0, -3.0)]
+    if vessels != "val":
+        df = df[df.lat.between(35.0, 37.0) & df.lon.between(-7.0, -3.0)]
     return split_runs(df, "MMSI", 1800)
 
 
@@ -164,9 +166,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--minutes", type=float, default=15.0, help="GeoLife window length")
     ap.add_argument("--hours", type=float, nargs=2, default=None,
                     help="Gibraltar: only reports between these hours of the day (UTC)")
-    ap.add_argument("--vessels", choices=("all", "transits"), default="all")
+    ap.add_argument("--vessels", choices=("all", "transits", "val"), default="all")
     ap.add_argument("--arms", nargs="+", default=["old", "new"],
-                    help="old | new | thin (thinning, every-other backtest) | spans (no thinning)")
+                    help="old | new | thin (thinning, every-other backtest) | spans (no thinning) | "
+                    "ev-points | ev-spans (the guard's evidence)")
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
@@ -179,7 +182,9 @@ def main(argv: list[str] | None = None) -> None:
         df = split_runs(df[(h >= args.hours[0]) & (h < args.hours[1])], "traj_id", 1800)
     model = TrajectoryModel.from_pretrained("trajlm-small").eval()
     kw = {"old": OLD, "new": BRIDGE_DEFAULT, "thin": {**BRIDGE_DEFAULT, "backtest": "alternate"},
-          "spans": {**BRIDGE_DEFAULT, "thin_dt": 0.0, "backtest": "spans"}}  # fmt: skip
+          "spans": {**BRIDGE_DEFAULT, "thin_dt": 0.0, "backtest": "spans"},
+          "ev-points": {**BRIDGE_DEFAULT, "evidence": "points"},
+          "ev-spans": {**BRIDGE_DEFAULT, "evidence": "spans"}}  # fmt: skip
     methods = {"akima": Interp("akima"), "linear": Interp("linear"),
                **{a: BridgeRecoverer(model, name=a, **kw[a]) for a in args.arms}}  # fmt: skip
     st = np.diff(df.t.to_numpy())[np.diff(df.traj_id.to_numpy()) == 0]

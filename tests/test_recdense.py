@@ -177,3 +177,26 @@ def test_trajlm_small_on_ten_minute_gaps_in_a_2_s_feed_is_level_with_linear():
     e_lin = lin_mae(tk)
     e_new = mae(BridgeRecoverer(m, **BRIDGE_DEFAULT).recover(tk), tk)
     assert e_new <= 1.1 * e_lin + 1.0
+
+
+def test_span_evidence_counts_the_backtest_spans_not_their_points():
+    tk = dense(n_traj=3, step=2.0, minutes=30.0, gap=300.0)
+    m = trained_on(tiny(3.0), 15.0)
+    k = tk.known
+    keep = span_mask(tk.t[k], tk.groups[k], gap_spans(tk.t, k, tk.groups))
+    g = tk.groups[k]
+    opens = ~keep & np.r_[True, keep[:-1] | (g[1:] != g[:-1])]
+    spans = np.bincount(g[opens], minlength=3)
+    assert spans.min() >= 1 and spans.max() <= 5  # a few spans of hundreds of points each
+    hi = int(spans.max()) + 1
+    kw = {**BRIDGE_DEFAULT, "guard_power": 1.0, "shrink_k": 0.0, "min_scored": hi}
+    by_spans = BridgeRecoverer(m, **kw, evidence="spans")
+    by_points = BridgeRecoverer(m, **kw, evidence="points")
+    by_spans.recover(tk), by_points.recover(tk)
+    assert np.ptp(by_spans.last_gate) == 0  # < hi spans each: all take the pooled gate
+    assert np.ptp(by_points.last_gate) > 0  # hundreds of points each: their own gates
+    ok = BridgeRecoverer(m, **{**kw, "min_scored": int(spans.min())}, evidence="spans")
+    ok.recover(tk)
+    assert np.ptp(ok.last_gate) > 0
+    with pytest.raises(ValueError, match="evidence"):
+        BridgeRecoverer(m, evidence="gaps")

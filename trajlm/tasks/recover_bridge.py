@@ -47,6 +47,7 @@ from trajlm.objectives.spline import linear_between, spline_per_trajectory
 from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
     BACKTESTS,
+    EVIDENCE,
     gap_spans,
     is_dense,
     resolve_thin,
@@ -269,6 +270,7 @@ class BridgeRecoverer:
         shrink_rule: str = "pool",
         thin_dt: float | str = 0.0,
         backtest: str = "alternate",
+        evidence: str = "points",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -293,6 +295,9 @@ class BridgeRecoverer:
         if backtest not in BACKTESTS:
             raise ValueError(f"backtest must be one of {BACKTESTS}, got {backtest!r}")
         self.thin_dt, self.backtest = thin_dt, backtest
+        if evidence not in EVIDENCE:
+            raise ValueError(f"evidence must be one of {EVIDENCE}, got {evidence!r}")
+        self.evidence = evidence
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -300,6 +305,7 @@ class BridgeRecoverer:
         shr = f":shrink{shrink_k:g}{rule}" if shrink_k else ""
         thin = "" if thin_dt in (0, 0.0) else f":thin-{thin_dt}"
         bt = "" if backtest == "alternate" or not guard_power else f":bt-{backtest}"
+        bt += "" if evidence == "points" or not bt else f":ev-{evidence}"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
@@ -336,11 +342,15 @@ class BridgeRecoverer:
         errs["akima"] = akima_xy(xs, ts, k2, gs)
         errs["linear"] = linear_xy(xs, ts, k2, gs)
         G = int(groups.max()) + 1
-        n = np.bincount(gs[scored], minlength=G).astype(float)
+        npts = np.bincount(gs[scored], minlength=G).astype(float)
+        n = npts  # the evidence: scored points, or (evidence "spans") backtest spans
+        if spans and self.evidence == "spans":  # points of one span are one piece of evidence
+            opens = scored & ~np.r_[False, scored[:-1] & (gs[1:] == gs[:-1])]
+            n = np.bincount(gs[opens], minlength=G).astype(float)
         e, pool = {}, {}
         for key, v in errs.items():
             d = np.linalg.norm(v[scored] - xs[scored], axis=1)
-            e[key] = np.bincount(gs[scored], d, minlength=G) / np.maximum(n, 1)
+            e[key] = np.bincount(gs[scored], d, minlength=G) / np.maximum(npts, 1)
             pool[key] = float(d.mean()) if len(d) else 0.0  # the call's pooled track record
         use_akima = e["akima"] <= e["linear"]  # ties and no evidence: Akima
         if self.fallback != "best":

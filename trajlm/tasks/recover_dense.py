@@ -23,6 +23,9 @@ import numpy as np
 
 THIN_RULES = ("train",)  # thin_dt: "train" (the model's median training step), a number, or 0
 BACKTESTS = ("alternate", "spans", "auto")  # the guard's mask; auto: spans in a dense call
+# the guard's evidence in a span backtest (min_scored, shrink_k count it): scored points, or
+# spans (the points of one span are one correlated piece of evidence)
+EVIDENCE = ("points", "spans")
 MAX_SPREAD = 1.5  # a backtest span may end at most this factor past its target duration
 
 
