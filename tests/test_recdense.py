@@ -162,8 +162,9 @@ def test_bad_thin_dt_and_backtest_say_which_option():
     with pytest.raises(ValueError, match="backtest"):
         BridgeRecoverer(tiny(), backtest="every")
     assert resolve_thin("train", trained_on(tiny(), 15.0)) == 15.0
-    assert BridgeRecoverer(tiny(), guard_power=8, thin_dt="train",
-                           backtest="auto").name.endswith(":thin-train:bt-auto")  # fmt: skip
+    assert BridgeRecoverer(tiny(), guard_power=8).name == "trajlm bridge+guard(p=8)"
+    assert BridgeRecoverer(tiny(), guard_power=8, thin_dt=0, backtest="alternate",
+                           evidence="spans").name.endswith(":thin-0:bt-alternate:ev-spans")  # fmt: skip
 
 
 @pytest.mark.skipif(not SMALL.is_file(), reason="trajlm-small not built")

@@ -30,6 +30,9 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    ``shrink_rule``: "pool" (as above), "down" (the same, but the gate only ever goes down:
    min(own, shrunk)), "logmean" (the prior is the n-weighted geometric mean of the
    trajectories' own ratios instead of the ratio of pooled means).
+5. dense feeds (Session 17, recover_dense.py): ``thin_dt`` thins each side's history to the
+   model's training step; ``backtest="auto"`` hides spans as long as the real gaps instead of
+   every other known point when the call's known points are denser than that step.
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
 """
@@ -268,8 +271,8 @@ class BridgeRecoverer:
         no_evidence_rule: str = "fixed",
         shrink_k: float = 0.0,
         shrink_rule: str = "pool",
-        thin_dt: float | str = 0.0,
-        backtest: str = "alternate",
+        thin_dt: float | str = "train",
+        backtest: str = "auto",
         evidence: str = "points",
     ) -> None:
         if blend not in BLENDS:
@@ -303,9 +306,9 @@ class BridgeRecoverer:
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
         rule = "" if shrink_rule == "pool" else shrink_rule
         shr = f":shrink{shrink_k:g}{rule}" if shrink_k else ""
-        thin = "" if thin_dt in (0, 0.0) else f":thin-{thin_dt}"
-        bt = "" if backtest == "alternate" or not guard_power else f":bt-{backtest}"
-        bt += "" if evidence == "points" or not bt else f":ev-{evidence}"
+        thin = "" if thin_dt == "train" else f":thin-{thin_dt:g}"  # names: what differs
+        bt = "" if backtest == "auto" or not guard_power else f":bt-{backtest}"
+        bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
@@ -318,8 +321,9 @@ class BridgeRecoverer:
         xy = np.zeros_like(ll)
         xy[known] = np.stack(proj.forward(ll[known, 0], ll[known, 1]), 1)
         dt = resolve_thin(self.thin_dt, self.model)
+        thin = (dt,) if dt else ()  # as before without thinning (a memo's 8-argument wrapper)
         out = bridge_xy(self.model, xy, task.t, known, groups, proj, self.blend, self.history,
-                        dt)  # fmt: skip
+                        *thin)  # fmt: skip
         if self.guard_power > 0:
             out = self._guard(out, xy, task.t, known, groups, proj, dt)
         lat, lon = proj.inverse(out[:, 0], out[:, 1])
@@ -338,7 +342,7 @@ class BridgeRecoverer:
         scored = ~k2 if spans else known & ~k2
         errs = {}
         errs["bridge"] = bridge_xy(self.model, xs, ts, k2, gs, proj, self.blend, self.history,
-                                   dt)  # fmt: skip
+                                   *((dt,) if dt else ()))  # fmt: skip
         errs["akima"] = akima_xy(xs, ts, k2, gs)
         errs["linear"] = linear_xy(xs, ts, k2, gs)
         G = int(groups.max()) + 1
