@@ -98,6 +98,7 @@ def geolife(n_traj: int, minutes: float) -> pd.DataFrame:
         t = ((pd.to_datetime(d.d + " " + d.h) - pd.Timestamp("1970-01-01"))
              // pd.Timedelta("1s")).to_numpy()  # fmt: skip
         d = d.assign(t=t).drop_duplicates("t").sort_values("t")
+        d = d[d.lat.between(-90, 90) & d.lon.between(-180, 180)]  # raw PLT has lat 400.17
         st = np.diff(d.t.to_numpy())
         if len(st) < 60 or np.median(st) != 1:
             continue
