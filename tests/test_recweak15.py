@@ -47,12 +47,15 @@ def ratios(model, tk) -> tuple[np.ndarray, np.ndarray, float]:
     return n, rho, min(d["a"].mean(), d["l"].mean()) / d["b"].mean()
 
 
-# Session 14's default: BRIDGE_DEFAULT without the shrinkage it gained in session 15
-S14 = {k: v for k, v in BRIDGE_DEFAULT.items() if not k.startswith("shrink")}
+# Session 14's default: BRIDGE_DEFAULT without the shrinkage it gained in session 15 and the
+# dense-feed settings of session 17 (thin_dt, backtest: no effect on these tiny models, which
+# record no training step; tests/test_recdense.py)
+S17 = {"thin_dt": "train", "backtest": "auto"}
+S14 = {k: v for k, v in BRIDGE_DEFAULT.items() if not k.startswith("shrink") and k not in S17}
 
 
 def test_the_default_is_session_14s_rule_with_down_shrinkage_16():
-    assert BRIDGE_DEFAULT == {**S14, "shrink_k": 16.0, "shrink_rule": "down"}
+    assert BRIDGE_DEFAULT == {**S14, "shrink_k": 16.0, "shrink_rule": "down", **S17}
     tk = mixed()
     m = tiny(3.0)
     new, old = BridgeRecoverer(m, **BRIDGE_DEFAULT), BridgeRecoverer(m, **S14)

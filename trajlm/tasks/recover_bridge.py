@@ -30,6 +30,9 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    ``shrink_rule``: "pool" (as above), "down" (the same, but the gate only ever goes down:
    min(own, shrunk)), "logmean" (the prior is the n-weighted geometric mean of the
    trajectories' own ratios instead of the ratio of pooled means).
+5. dense feeds (Session 17, recover_dense.py): ``thin_dt`` thins each side's history to the
+   model's training step; ``backtest="auto"`` hides spans as long as the real gaps instead of
+   every other known point when the call's known points are denser than that step.
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
 """
@@ -45,6 +48,15 @@ import polars as pl
 from trajlm.data.features import LocalProjection
 from trajlm.objectives.spline import linear_between, spline_per_trajectory
 from trajlm.tasks.predict import rollout_until
+from trajlm.tasks.recover_dense import (
+    BACKTESTS,
+    EVIDENCE,
+    gap_spans,
+    is_dense,
+    resolve_thin,
+    span_mask,
+    thin_side,
+)
 
 BLENDS = ("blend", "bridge")
 HISTORIES = ("known", "akima")
@@ -56,8 +68,12 @@ SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / directio
 # trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model; shrink 16
 # "down": Session 15 (recweak, then a pre-registered check on a fresh store, Athens vehicles):
 # level or better for trajlm-small on three vals, weak models -1 to -24 m (docs/recovery.md)
+# thin_dt "train" + backtest "auto": Session 17 (recdense2), dense feeds (AIS at 2-10 s, 1-s
+# GeoLife): histories thinned to the training step, the guard's backtest on spans as long as
+# the real gaps; 15-s Porto is untouched (bit for bit)
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
-                  "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down"}  # fmt: skip
+                  "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
+                  "thin_dt": "train", "backtest": "auto"}  # fmt: skip
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
 
@@ -139,10 +155,13 @@ def _rollouts(model, frames: list[tuple], need: dict, asked: dict) -> dict:
 def bridge_xy(
     model: Any, xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray,
     projection: LocalProjection, blend: str = "bridge", history: str = "known",
+    thin_dt: float = 0.0,
 ) -> np.ndarray:  # fmt: skip
     """(P, 2) metres: known rows as given, hidden rows from the bidirectional bridge.
     ``history="known"``: each side reads the known points only; ``"akima"``: every row up to
-    the gap, hidden ones at their Akima positions (the sampling the model was trained on)."""
+    the gap, hidden ones at their Akima positions (the sampling the model was trained on).
+    ``thin_dt`` > 0: a side's history denser than that (median step) is thinned to points
+    >= ``thin_dt`` s apart, walking away from the anchor (recover_dense.thin_side)."""
     if blend not in BLENDS:
         raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
     if history not in HISTORIES:
@@ -163,23 +182,26 @@ def bridge_xy(
     lat, lon = projection.inverse(src[:, 0], src[:, 1])
     tt = np.asarray(t, np.int64)
     known_idx = np.flatnonzero(known) if history == "known" else np.arange(len(known))
+    tk, gk = tt[known_idx], groups[known_idx]  # runs of one trajectory: [start, end)
+    first = np.r_[True, gk[1:] != gk[:-1]] if len(gk) else np.zeros(0, bool)
+    start = np.maximum.accumulate(np.where(first, np.arange(len(gk)), 0))
+    end = np.minimum.accumulate(np.where(np.r_[first[1:], True], np.arange(len(gk)) + 1,
+                                         len(gk))[::-1])[::-1]  # fmt: skip
     frames, need, asked, plan = [], {}, {}, []
     for g, ((p, n), rows) in enumerate(gaps.items()):
         rows_a = np.asarray(rows)
         fid = bid = None
         if p >= 0:  # forward: known points of this trajectory up to p
-            j = np.searchsorted(known_idx, p)
-            hist = known_idx[max(0, j - H + 1) : j + 1]
-            hist = hist[groups[hist] == groups[p]]
+            j = int(np.searchsorted(known_idx, p))
+            hist = known_idx[thin_side(tk, j, start[j], end[j], -1, thin_dt, H)[::-1]]
             if len(hist) >= least:
                 fid = 2 * g
                 ask = np.r_[tt[rows_a] - tt[p], (tt[n] - tt[p]) if n >= 0 else []].astype(float)
                 frames.append((fid, tt[hist], lat[hist], lon[hist]))
                 need[fid], asked[fid] = float(tt[p] + ask.max()), ask
         if n >= 0:  # backward: known points from n on, reversed in time
-            j = np.searchsorted(known_idx, n)
-            hist = known_idx[j : j + H][::-1]
-            hist = hist[groups[hist] == groups[n]]
+            j = int(np.searchsorted(known_idx, n))
+            hist = known_idx[thin_side(tk, j, start[j], end[j], 1, thin_dt, H)[::-1]]
             if len(hist) >= least:
                 bid = 2 * g + 1
                 ask = np.r_[tt[n] - tt[rows_a], (tt[n] - tt[p]) if p >= 0 else []].astype(float)
@@ -249,6 +271,9 @@ class BridgeRecoverer:
         no_evidence_rule: str = "fixed",
         shrink_k: float = 0.0,
         shrink_rule: str = "pool",
+        thin_dt: float | str = "train",
+        backtest: str = "auto",
+        evidence: str = "points",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -269,12 +294,22 @@ class BridgeRecoverer:
         if shrink_rule not in SHRINK_RULES:
             raise ValueError(f"shrink_rule must be one of {SHRINK_RULES}, got {shrink_rule!r}")
         self.shrink_k, self.shrink_rule = float(shrink_k), shrink_rule
+        resolve_thin(thin_dt, model)  # a bad value fails here, not at the first recover
+        if backtest not in BACKTESTS:
+            raise ValueError(f"backtest must be one of {BACKTESTS}, got {backtest!r}")
+        self.thin_dt, self.backtest = thin_dt, backtest
+        if evidence not in EVIDENCE:
+            raise ValueError(f"evidence must be one of {EVIDENCE}, got {evidence!r}")
+        self.evidence = evidence
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
         rule = "" if shrink_rule == "pool" else shrink_rule
         shr = f":shrink{shrink_k:g}{rule}" if shrink_k else ""
-        self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}"
+        thin = "" if thin_dt == "train" else f":thin-{thin_dt:g}"  # names: what differs
+        bt = "" if backtest == "auto" or not guard_power else f":bt-{backtest}"
+        bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
+        self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
     def recover(self, task) -> np.ndarray:
@@ -285,27 +320,41 @@ class BridgeRecoverer:
         proj = LocalProjection(float(np.mean(ll[known, 0])), float(np.mean(ll[known, 1])))
         xy = np.zeros_like(ll)
         xy[known] = np.stack(proj.forward(ll[known, 0], ll[known, 1]), 1)
-        out = bridge_xy(self.model, xy, task.t, known, groups, proj, self.blend, self.history)
+        dt = resolve_thin(self.thin_dt, self.model)
+        thin = (dt,) if dt else ()  # as before without thinning (a memo's 8-argument wrapper)
+        out = bridge_xy(self.model, xy, task.t, known, groups, proj, self.blend, self.history,
+                        *thin)  # fmt: skip
         if self.guard_power > 0:
-            out = self._guard(out, xy, task.t, known, groups, proj)
+            out = self._guard(out, xy, task.t, known, groups, proj, dt)
         lat, lon = proj.inverse(out[:, 0], out[:, 1])
         res = np.stack([lat, lon], 1)
         res[known] = ll[known]
         return res
 
-    def _guard(self, out, xy, t, known, groups, proj) -> np.ndarray:
-        k2 = guard_mask(known, groups)
-        scored = known & ~k2
+    def _guard(self, out, xy, t, known, groups, proj, dt: float = 0.0) -> np.ndarray:
+        spans = self.backtest == "spans" or (
+            self.backtest == "auto" and is_dense(t, known, groups, dt))  # fmt: skip
+        if spans:  # Session 17: the known points alone, spans as long as the real gaps hidden
+            xs, ts, gs = xy[known], np.asarray(t)[known], groups[known]
+            k2 = span_mask(ts, gs, gap_spans(t, known, groups))
+        else:  # every other known point hidden (Session 12), the real gaps left in
+            xs, ts, gs, k2 = xy, t, groups, guard_mask(known, groups)
+        scored = ~k2 if spans else known & ~k2
         errs = {}
-        errs["bridge"] = bridge_xy(self.model, xy, t, k2, groups, proj, self.blend, self.history)
-        errs["akima"] = akima_xy(xy, t, k2, groups)
-        errs["linear"] = linear_xy(xy, t, k2, groups)
+        errs["bridge"] = bridge_xy(self.model, xs, ts, k2, gs, proj, self.blend, self.history,
+                                   *((dt,) if dt else ()))  # fmt: skip
+        errs["akima"] = akima_xy(xs, ts, k2, gs)
+        errs["linear"] = linear_xy(xs, ts, k2, gs)
         G = int(groups.max()) + 1
-        n = np.bincount(groups[scored], minlength=G).astype(float)
+        npts = np.bincount(gs[scored], minlength=G).astype(float)
+        n = npts  # the evidence: scored points, or (evidence "spans") backtest spans
+        if spans and self.evidence == "spans":  # points of one span are one piece of evidence
+            opens = scored & ~np.r_[False, scored[:-1] & (gs[1:] == gs[:-1])]
+            n = np.bincount(gs[opens], minlength=G).astype(float)
         e, pool = {}, {}
         for key, v in errs.items():
-            d = np.linalg.norm(v[scored] - xy[scored], axis=1)
-            e[key] = np.bincount(groups[scored], d, minlength=G) / np.maximum(n, 1)
+            d = np.linalg.norm(v[scored] - xs[scored], axis=1)
+            e[key] = np.bincount(gs[scored], d, minlength=G) / np.maximum(npts, 1)
             pool[key] = float(d.mean()) if len(d) else 0.0  # the call's pooled track record
         use_akima = e["akima"] <= e["linear"]  # ties and no evidence: Akima
         if self.fallback != "best":
