@@ -1,0 +1,64 @@
+"""Session 17 (badin17): what a held-out-data / bad-input tester found in the CLI and the Python
+API (docs/reliability.md "Session 17 (badin17)"). Each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from reliability_helpers import fails, invoke, said
+
+import trajlm
+from trajlm.errors import OutputExistsError
+from trajlm.model import ModelConfig, TrajectoryModel
+
+STATS = {"lat0": 53.35, "lon0": -6.26, "xy_mean": [0.0, 0.0], "xy_scale": 500.0,
+         "dxy_scale": 50.0, "dt_mean": 10.0, "dt_scale": 3.0, "n_points": 0}  # fmt: skip
+
+
+@pytest.fixture()
+def model_dir(tmp_path) -> Path:
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS)
+    TrajectoryModel(cfg).save_pretrained(tmp_path / "m")
+    return tmp_path / "m"
+
+
+def _csv(path: Path, n: int = 12, tids: tuple[str, ...] = ("a", "b")) -> Path:
+    g = np.random.default_rng(17)
+    rows = ["trip_id,timestamp,latitude,longitude"]
+    for k, tid in enumerate(tids):
+        step = g.normal(1e-4, 2e-5, (n, 2)).cumsum(0)
+        rows += [f"{tid},{1_700_000_000 + 10 * i},{53.35 + k * 0.01 + step[i, 0]:.6f},"
+                 f"{-6.26 + step[i, 1]:.6f}" for i in range(n)]  # fmt: skip
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+# F13: save_pretrained overwrote a user's own config.json in an existing folder
+def test_save_pretrained_refuses_a_folder_trajlm_did_not_write(tmp_path, model_dir):
+    m = trajlm.TrajLM.from_pretrained(model_dir, threads=1)
+    user = tmp_path / "project"
+    user.mkdir()
+    (user / "config.json").write_text('{"my": "settings"}')
+    for overwrite in (False, True):
+        with pytest.raises(OutputExistsError, match="config.json would be replaced"):
+            m.save_pretrained(user, overwrite=overwrite)
+    assert (user / "config.json").read_text() == '{"my": "settings"}'
+    assert sorted(p.name for p in user.iterdir()) == ["config.json"]
+    data = tmp_path / "data"
+    _csv(data.mkdir() or data / "trips.csv")
+    with pytest.raises(OutputExistsError, match="not a trajlm checkpoint folder"):
+        m.save_pretrained(data)
+    assert sorted(p.name for p in data.iterdir()) == ["trips.csv"]
+    with pytest.raises(OutputExistsError, match="is a file"):
+        m.save_pretrained(data / "trips.csv")
+    # its own folders still work: new, then again with overwrite
+    m.save_pretrained(tmp_path / "new")
+    with pytest.raises(OutputExistsError, match="overwrite=True"):
+        m.save_pretrained(tmp_path / "new")
+    m.save_pretrained(tmp_path / "new", overwrite=True)
+    assert json.loads((tmp_path / "new" / "config.json").read_text())["d_model"] == 16
