@@ -62,3 +62,31 @@ def test_save_pretrained_refuses_a_folder_trajlm_did_not_write(tmp_path, model_d
         m.save_pretrained(tmp_path / "new")
     m.save_pretrained(tmp_path / "new", overwrite=True)
     assert json.loads((tmp_path / "new" / "config.json").read_text())["d_model"] == 16
+
+
+# F2: a CSV with a 2 GiB line given to `trajlm predict --input` was loaded whole (OOM-killed)
+def test_predict_input_refuses_an_overlong_line_before_reading_it(tmp_path, model_dir, monkeypatch):
+    monkeypatch.setenv("TRAJLM_MAX_LINE_BYTES", str(1 << 20))
+    big = tmp_path / "claims.csv"
+    with open(big, "wb") as f:  # a header, then a 3 MiB line of NULs (sparse: nothing written)
+        f.write(b"trip_id,timestamp,latitude,longitude\n")
+        f.seek(3 << 20)
+        f.write(b"\n")
+    for cmd in (["predict", "--model", model_dir, "--input", big, "--out", tmp_path / "p.csv"],
+                ["recover", "--model", model_dir, "--input", big, "--out", tmp_path / "r.csv"]):
+        fails(*cmd, names=(str(big), "line 2", "longer than 1,048,576 bytes",
+                           "TRAJLM_MAX_LINE_BYTES"), protect=(big,))  # fmt: skip
+    assert not (tmp_path / "p.csv").exists() and not (tmp_path / "r.csv").exists()
+
+
+def test_count_lines_matches_a_whole_read_across_blocks(tmp_path):
+    from trajlm._cli_points import count_lines
+
+    g = np.random.default_rng(0)
+    for k, tail in enumerate((b"", b"\n", b"x", b"\n\n")):
+        data = b"\n".join(b"a" * int(n) for n in g.integers(0, 40, 200)) + tail
+        f = tmp_path / f"t{k}.csv"
+        f.write_bytes(data)
+        expect = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        for block in (1, 7, 64, 1 << 20):
+            assert count_lines(f, block=block) == expect

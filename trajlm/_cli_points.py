@@ -87,10 +87,11 @@ def read_frame(
                 head = f.readline(1 << 16).decode("utf-8", errors="replace")
             sep = sniff_sep(head) or ","
             names = header_names(head, sep, path) if head.strip() else []  # a name given twice
+            n_lines = count_lines(path)  # before read_csv: a 2 GB line is refused, not loaded
             with reading(path, todo):
                 df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
                                  separator=sep, new_columns=names or None)  # fmt: skip
-            df = _with_lines(path, df)
+            df = _with_lines(df, n_lines)
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 
@@ -127,15 +128,43 @@ def input_errors(path: Path, option: str, on_error: str | None = None):
         raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
 
 
-def _with_lines(path: Path, df):
-    """`df` (read_csv of `path`, one row per line after the header, blank lines included) with
-    each row's 1-based file line in column LINE, so errors name lines; unchanged when the
-    counts differ (a quoted field spanning lines)."""
+def count_lines(path: Path, block: int = 8 << 20) -> int:
+    """The lines of `path` (a last one without a newline counted), read in blocks: a line
+    longer than the readers' max_line_bytes (16 MiB; TRAJLM_MAX_LINE_BYTES) is refused as
+    `trajlm data ingest` refuses it, before read_csv loads it whole (a 2 GiB line of NULs took
+    the kernel's OOM killer; docs/reliability.md "Session 17 (badin17)")."""
+    import numpy as np
+
+    from trajlm.data.readers import ReadLimits
+    from trajlm.data.readers._lines import line_too_long
+
+    limit = ReadLimits.from_env().max_line_bytes
+    n_nl, cur = 0, 0  # newlines so far; bytes of the unfinished line
+    with open(path, "rb") as f:
+        while chunk := f.read(block):
+            nl = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10)
+            if not len(nl):
+                cur += len(chunk)
+                if cur > limit:
+                    raise line_too_long(path, n_nl + 1, limit)
+                continue
+            lengths = np.r_[cur + nl[0], np.diff(nl) - 1]  # each completed line, in bytes
+            long = np.flatnonzero(lengths > limit)
+            if len(long):
+                raise line_too_long(path, n_nl + 1 + int(long[0]), limit)
+            n_nl += len(nl)
+            cur = len(chunk) - int(nl[-1]) - 1
+            if cur > limit:
+                raise line_too_long(path, n_nl + 1, limit)
+    return n_nl + (1 if cur or not n_nl else 0)
+
+
+def _with_lines(df, n_lines: int):
+    """`df` (read_csv of a file of `n_lines` lines, one row per line after the header, blank
+    lines included) with each row's 1-based file line in column LINE, so errors name lines;
+    unchanged when the counts differ (a quoted field spanning lines)."""
     import polars as pl
 
-    with open(path, "rb") as f:
-        data = f.read()
-    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if n_lines - 1 != len(df) or LINE in df.columns:
         return df
     return df.with_columns(pl.int_range(2, len(df) + 2, dtype=pl.Int64).alias(LINE))
