@@ -90,3 +90,13 @@ def test_count_lines_matches_a_whole_read_across_blocks(tmp_path):
         expect = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         for block in (1, 7, 64, 1 << 20):
             assert count_lines(f, block=block) == expect
+
+
+# F1: `trajlm predict --input` predicted a 1-point trajectory without a word (API, server warned)
+def test_cli_predict_warns_on_a_single_point_trajectory(tmp_path, model_dir):
+    src = tmp_path / "one.csv"
+    src.write_text("trip_id,timestamp,latitude,longitude\na,1700000000,53.35,-6.26\n"
+                   "b,1700000000,53.36,-6.26\nb,1700000010,53.3601,-6.2601\n")  # fmt: skip
+    r = invoke("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv")
+    assert r.exit_code == 0, r.output
+    assert "1 of 2 trajectories have a single point (e.g. 'a')" in said(r)

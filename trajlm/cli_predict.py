@@ -190,6 +190,10 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
         m = quantize_int8(m)
     if ahead is None:
+        from trajlm.api_inputs import single_point_line
+
+        if line := single_point_line(df):  # as the API and the server say (badin17 F1)
+            io.warn(line, source)
         return predict_table(m, df, steps)
     from trajlm.api import TrajLM
     from trajlm.model.coverage import load_coverage
