@@ -100,3 +100,24 @@ def test_cli_predict_warns_on_a_single_point_trajectory(tmp_path, model_dir):
     r = invoke("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv")
     assert r.exit_code == 0, r.output
     assert "1 of 2 trajectories have a single point (e.g. 'a')" in said(r)
+
+
+# (a): a held-out set with elapsed seconds (MAT vehicles: `time` = seconds since the trip's
+# start) could be ingested (--time-origin) but not predicted from its file
+def test_cli_predict_reads_elapsed_seconds_with_time_origin(tmp_path, model_dir):
+    src = tmp_path / "elapsed.csv"
+    src.write_text("tid,time,lat,lon\n" + "".join(
+        f"7,{30 * i},{53.35 + 1e-4 * i:.5f},{-6.26 + 1e-4 * i:.5f}\n" for i in range(10)))
+    fails("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
+          names=("before 1990", "--time-origin 2020-01-01T00:00Z"), protect=(src,))
+    fails("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
+          "--time-origin", "yesterday", names=("--time-origin 'yesterday' is not a time",))
+    r = invoke("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
+               "--time-origin", "2001-09-01T00:00Z", "--steps", "2")
+    assert r.exit_code == 0, r.output
+    assert "seconds since --time-origin" in said(r)
+    import polars as pl
+
+    out = pl.read_csv(tmp_path / "p.csv")
+    assert out.columns[:3] == ["tid", "step", "time"]
+    assert out["time"].dtype.is_integer() and 270 < out["time"][0] < 400  # elapsed, not 1e9
