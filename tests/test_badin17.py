@@ -121,3 +121,18 @@ def test_cli_predict_reads_elapsed_seconds_with_time_origin(tmp_path, model_dir)
     out = pl.read_csv(tmp_path / "p.csv")
     assert out.columns[:3] == ["tid", "step", "time"]
     assert out["time"].dtype.is_integer() and 270 < out["time"][0] < 400  # elapsed, not 1e9
+
+
+# F10: a folder of another model kind (a selector, a store) given where a transformer is needed
+def test_cli_names_the_kind_of_a_folder_that_is_not_a_transformer_run(tmp_path):
+    store = tmp_path / "store"
+    assert invoke("data", "ingest", _csv(tmp_path / "t.csv", n=30), "--out", store).exit_code == 0
+    sel = tmp_path / "sel"
+    sel.mkdir()
+    (sel / "config.json").write_text(json.dumps({"kind": "candidate_selector"}))
+    for model, kind in ((sel, "a candidate selector"), (store, "a trajlm store")):
+        fails("anomalies", "--model", model, "--data", store, "--out", tmp_path / "a.csv",
+              names=(kind, "not a transformer run", "`trajlm train`"), protect=(store,))
+        text = fails("finetune", "--model", model, "--task", "predict", "--data", store,
+                     "--out", tmp_path / "ft", names=(kind,))
+        assert "(note:" not in text

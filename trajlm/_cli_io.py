@@ -311,10 +311,35 @@ def load_model(run: Path, option: str = "--model"):
     if not (run / "model.safetensors").exists() and (run / "merged" / "model.safetensors").exists():
         return TrajectoryModel.from_pretrained(run).eval()  # a fine-tune folder: RUN/merged
     if not (run / "model.safetensors").exists():
+        other = other_model_kind(run)
         raise UserError(
-            f"{option} {run}: no model.safetensors (expected a run directory from `trajlm train`)"
-        )
+            f"{option} {run}: "
+            + (f"{other}, not a transformer run; this command needs a run of `trajlm train` "
+               "(or trajlm-small)" if other else
+               "no model.safetensors (expected a run directory from `trajlm train`)")
+        )  # fmt: skip
     return TrajectoryModel.from_pretrained(run).eval()
+
+
+def other_model_kind(path: Path) -> str | None:
+    """What a folder without transformer weights holds, in words, when trajlm wrote it: a
+    candidate selector, a route-recovery model, a classifier or a store (badin17 F10)."""
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+
+    if not path.is_dir():
+        return None
+    if is_selector_dir(path):
+        return ("a candidate selector (`trajlm train-selector`; it only predicts: `trajlm "
+                "predict`, `trajlm eval`)")  # fmt: skip
+    if is_route_recovery_dir(path):
+        return ("a route-recovery model (`trajlm train-recovery`; it only fills gaps: "
+                "`trajlm eval`, TrajLM.recover)")  # fmt: skip
+    if (path / "classifier.json").is_file():
+        return "a classifier folder (`trajlm finetune --task classify`)"
+    if (path / "manifest.json").is_file():
+        return "a trajlm store (data, not a model)"
+    return None
 
 
 def coverage_note(
