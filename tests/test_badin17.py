@@ -136,3 +136,10 @@ def test_cli_names_the_kind_of_a_folder_that_is_not_a_transformer_run(tmp_path):
         text = fails("finetune", "--model", model, "--task", "predict", "--data", store,
                      "--out", tmp_path / "ft", names=(kind,))
         assert "(note:" not in text
+
+
+# F7: an --out whose folder cannot be made was "error: /proc/nope: No such file or directory"
+def test_an_out_whose_folder_cannot_be_made_names_the_option(tmp_path, model_dir):
+    src = _csv(tmp_path / "t.csv")
+    fails("predict", "--model", model_dir, "--input", src, "--out", src / "x" / "p.csv",
+          names=("--out", "cannot create its folder", "Not a directory"), protect=(src,))
