@@ -143,3 +143,13 @@ def test_an_out_whose_folder_cannot_be_made_names_the_option(tmp_path, model_dir
     src = _csv(tmp_path / "t.csv")
     fails("predict", "--model", model_dir, "--input", src, "--out", src / "x" / "p.csv",
           names=("--out", "cannot create its folder", "Not a directory"), protect=(src,))
+
+
+# F9: `eval --horizon-s abc` also named --max-gap-s, which the user did not give
+def test_horizon_s_error_names_only_horizon_s(tmp_path):
+    store = tmp_path / "store"
+    assert invoke("data", "ingest", _csv(tmp_path / "t.csv", n=30), "--out", store).exit_code == 0
+    for bad in ("abc", "60,-5", "inf"):
+        text = fails("eval", "--task", "predict", "--data", store, "--model", store,
+                     "--horizon-s", bad, names=(f"--horizon-s '{bad}'", "seconds > 0"))
+        assert "--max-gap-s" not in text
