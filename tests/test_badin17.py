@@ -153,3 +153,12 @@ def test_horizon_s_error_names_only_horizon_s(tmp_path):
         text = fails("eval", "--task", "predict", "--data", store, "--model", store,
                      "--horizon-s", bad, names=(f"--horizon-s '{bad}'", "seconds > 0"))
         assert "--max-gap-s" not in text
+
+
+# F14: a 1,000-NUL trajectory id was echoed whole (a 4 kB "one line")
+def test_a_huge_value_in_an_error_line_is_cut(tmp_path, model_dir):
+    src = tmp_path / "nul.csv"
+    src.write_bytes(b"trip_id,timestamp,latitude,longitude\n" + b"\0" * 1000 + b"\n")
+    text = fails("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
+                 names=(str(src), "line 2", "(4,000 characters)"))
+    assert len(text) < 800, len(text)

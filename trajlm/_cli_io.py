@@ -100,7 +100,19 @@ def one_line(e: BaseException) -> str:
             text += f" (-> {e.filename2})"
     else:
         text = str(e) or type(e).__name__
-    return " ".join(text.split())
+    return _short_values(" ".join(text.split()))
+
+
+def _short_values(text: str, longest: int = 160) -> str:
+    """Quoted values (an id, a cell) over `longest` characters cut to their ends: a 1,000-NUL
+    trajectory id made the one-line error 4 kB (badin17 F14)."""
+    import re
+
+    def cut(m: re.Match) -> str:
+        v = m.group(1)
+        return f"'{v[:60]}...{v[-20:]}' ({len(v):,} characters)"
+
+    return re.sub(r"'([^']{%d,})'" % (longest + 1), cut, text)
 
 
 class BoundaryGroup(TyperGroup):
