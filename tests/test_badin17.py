@@ -190,3 +190,11 @@ def test_resumed_eval_rows_equal_uninterrupted(tmp_path):
     Trainer(tmp_path / "a", tmp_path / "part", train_config=tc).fit(resume=True)
     full, part = evals(tmp_path / "full"), evals(tmp_path / "part")
     assert [r["step"] for r in full] == [4, 8] and full == part
+
+
+def test_short_values_cuts_only_a_quoted_value():
+    from trajlm._cli_io import _short_values
+
+    prose = "traj_id '7'); " + "numbers are read as Unix seconds " * 8 + "(unit='s')"
+    assert _short_values(prose) == prose  # two short values, prose between: unchanged
+    assert _short_values(f"id '{'x' * 500}' bad") == f"id '{'x' * 60}...{'x' * 20}' (500 characters) bad"

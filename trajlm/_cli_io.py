@@ -112,7 +112,7 @@ def _short_values(text: str, longest: int = 160) -> str:
         v = m.group(1)
         return f"'{v[:60]}...{v[-20:]}' ({len(v):,} characters)"
 
-    return re.sub(r"'([^']{%d,})'" % (longest + 1), cut, text)
+    return re.sub(r"'([^'\s]{%d,})'" % (longest + 1), cut, text)  # a value: no spaces
 
 
 class BoundaryGroup(TyperGroup):
