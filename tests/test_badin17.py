@@ -72,8 +72,10 @@ def test_predict_input_refuses_an_overlong_line_before_reading_it(tmp_path, mode
         f.write(b"trip_id,timestamp,latitude,longitude\n")
         f.seek(3 << 20)
         f.write(b"\n")
-    for cmd in (["predict", "--model", model_dir, "--input", big, "--out", tmp_path / "p.csv"],
-                ["recover", "--model", model_dir, "--input", big, "--out", tmp_path / "r.csv"]):
+    for cmd in (
+        ["predict", "--model", model_dir, "--input", big, "--out", tmp_path / "p.csv"],
+        ["recover", "--model", model_dir, "--input", big, "--out", tmp_path / "r.csv"],
+    ):
         fails(*cmd, names=(str(big), "line 2", "longer than 1,048,576 bytes",
                            "TRAJLM_MAX_LINE_BYTES"), protect=(big,))  # fmt: skip
     assert not (tmp_path / "p.csv").exists() and not (tmp_path / "r.csv").exists()
@@ -106,14 +108,46 @@ def test_cli_predict_warns_on_a_single_point_trajectory(tmp_path, model_dir):
 # start) could be ingested (--time-origin) but not predicted from its file
 def test_cli_predict_reads_elapsed_seconds_with_time_origin(tmp_path, model_dir):
     src = tmp_path / "elapsed.csv"
-    src.write_text("tid,time,lat,lon\n" + "".join(
-        f"7,{30 * i},{53.35 + 1e-4 * i:.5f},{-6.26 + 1e-4 * i:.5f}\n" for i in range(10)))
-    fails("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
-          names=("before 1990", "--time-origin 2020-01-01T00:00Z"), protect=(src,))
-    fails("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
-          "--time-origin", "yesterday", names=("--time-origin 'yesterday' is not a time",))
-    r = invoke("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
-               "--time-origin", "2001-09-01T00:00Z", "--steps", "2")
+    src.write_text(
+        "tid,time,lat,lon\n"
+        + "".join(f"7,{30 * i},{53.35 + 1e-4 * i:.5f},{-6.26 + 1e-4 * i:.5f}\n" for i in range(10))
+    )
+    fails(
+        "predict",
+        "--model",
+        model_dir,
+        "--input",
+        src,
+        "--out",
+        tmp_path / "p.csv",
+        names=("before 1990", "--time-origin 2020-01-01T00:00Z"),
+        protect=(src,),
+    )
+    fails(
+        "predict",
+        "--model",
+        model_dir,
+        "--input",
+        src,
+        "--out",
+        tmp_path / "p.csv",
+        "--time-origin",
+        "yesterday",
+        names=("--time-origin 'yesterday' is not a time",),
+    )
+    r = invoke(
+        "predict",
+        "--model",
+        model_dir,
+        "--input",
+        src,
+        "--out",
+        tmp_path / "p.csv",
+        "--time-origin",
+        "2001-09-01T00:00Z",
+        "--steps",
+        "2",
+    )
     assert r.exit_code == 0, r.output
     assert "seconds since --time-origin" in said(r)
     import polars as pl
@@ -131,18 +165,46 @@ def test_cli_names_the_kind_of_a_folder_that_is_not_a_transformer_run(tmp_path):
     sel.mkdir()
     (sel / "config.json").write_text(json.dumps({"kind": "candidate_selector"}))
     for model, kind in ((sel, "a candidate selector"), (store, "a trajlm store")):
-        fails("anomalies", "--model", model, "--data", store, "--out", tmp_path / "a.csv",
-              names=(kind, "not a transformer run", "`trajlm train`"), protect=(store,))
-        text = fails("finetune", "--model", model, "--task", "predict", "--data", store,
-                     "--out", tmp_path / "ft", names=(kind,))
+        fails(
+            "anomalies",
+            "--model",
+            model,
+            "--data",
+            store,
+            "--out",
+            tmp_path / "a.csv",
+            names=(kind, "not a transformer run", "`trajlm train`"),
+            protect=(store,),
+        )
+        text = fails(
+            "finetune",
+            "--model",
+            model,
+            "--task",
+            "predict",
+            "--data",
+            store,
+            "--out",
+            tmp_path / "ft",
+            names=(kind,),
+        )
         assert "(note:" not in text
 
 
 # F7: an --out whose folder cannot be made was "error: /proc/nope: No such file or directory"
 def test_an_out_whose_folder_cannot_be_made_names_the_option(tmp_path, model_dir):
     src = _csv(tmp_path / "t.csv")
-    fails("predict", "--model", model_dir, "--input", src, "--out", src / "x" / "p.csv",
-          names=("--out", "cannot create its folder", "Not a directory"), protect=(src,))
+    fails(
+        "predict",
+        "--model",
+        model_dir,
+        "--input",
+        src,
+        "--out",
+        src / "x" / "p.csv",
+        names=("--out", "cannot create its folder", "Not a directory"),
+        protect=(src,),
+    )
 
 
 # F9: `eval --horizon-s abc` also named --max-gap-s, which the user did not give
@@ -150,8 +212,18 @@ def test_horizon_s_error_names_only_horizon_s(tmp_path):
     store = tmp_path / "store"
     assert invoke("data", "ingest", _csv(tmp_path / "t.csv", n=30), "--out", store).exit_code == 0
     for bad in ("abc", "60,-5", "inf"):
-        text = fails("eval", "--task", "predict", "--data", store, "--model", store,
-                     "--horizon-s", bad, names=(f"--horizon-s '{bad}'", "seconds > 0"))
+        text = fails(
+            "eval",
+            "--task",
+            "predict",
+            "--data",
+            store,
+            "--model",
+            store,
+            "--horizon-s",
+            bad,
+            names=(f"--horizon-s '{bad}'", "seconds > 0"),
+        )
         assert "--max-gap-s" not in text
 
 
@@ -159,8 +231,16 @@ def test_horizon_s_error_names_only_horizon_s(tmp_path):
 def test_a_huge_value_in_an_error_line_is_cut(tmp_path, model_dir):
     src = tmp_path / "nul.csv"
     src.write_bytes(b"trip_id,timestamp,latitude,longitude\n" + b"\0" * 1000 + b"\n")
-    text = fails("predict", "--model", model_dir, "--input", src, "--out", tmp_path / "p.csv",
-                 names=(str(src), "line 2", "(4,000 characters)"))
+    text = fails(
+        "predict",
+        "--model",
+        model_dir,
+        "--input",
+        src,
+        "--out",
+        tmp_path / "p.csv",
+        names=(str(src), "line 2", "(4,000 characters)"),
+    )
     assert len(text) < 800, len(text)
 
 
@@ -193,8 +273,11 @@ def test_resumed_eval_rows_equal_uninterrupted(tmp_path):
 
 
 def test_short_values_cuts_only_a_quoted_value():
-    from trajlm._cli_io import _short_values
+    from trajlm._cli_hints import short_values
 
     prose = "traj_id '7'); " + "numbers are read as Unix seconds " * 8 + "(unit='s')"
-    assert _short_values(prose) == prose  # two short values, prose between: unchanged
-    assert _short_values(f"id '{'x' * 500}' bad") == f"id '{'x' * 60}...{'x' * 20}' (500 characters) bad"
+    assert short_values(prose) == prose  # two short values, prose between: unchanged
+    assert (
+        short_values(f"id '{'x' * 500}' bad")
+        == f"id '{'x' * 60}...{'x' * 20}' (500 characters) bad"
+    )

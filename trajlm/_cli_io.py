@@ -100,19 +100,9 @@ def one_line(e: BaseException) -> str:
             text += f" (-> {e.filename2})"
     else:
         text = str(e) or type(e).__name__
-    return _short_values(" ".join(text.split()))
+    from trajlm._cli_hints import short_values
 
-
-def _short_values(text: str, longest: int = 160) -> str:
-    """Quoted values (an id, a cell) over `longest` characters cut to their ends: a 1,000-NUL
-    trajectory id made the one-line error 4 kB (badin17 F14)."""
-    import re
-
-    def cut(m: re.Match) -> str:
-        v = m.group(1)
-        return f"'{v[:60]}...{v[-20:]}' ({len(v):,} characters)"
-
-    return re.sub(r"'([^'\s]{%d,})'" % (longest + 1), cut, text)  # a value: no spaces
+    return short_values(" ".join(text.split()))
 
 
 class BoundaryGroup(TyperGroup):
@@ -323,6 +313,8 @@ def load_model(run: Path, option: str = "--model"):
     if not (run / "model.safetensors").exists() and (run / "merged" / "model.safetensors").exists():
         return TrajectoryModel.from_pretrained(run).eval()  # a fine-tune folder: RUN/merged
     if not (run / "model.safetensors").exists():
+        from trajlm._cli_hints import other_model_kind
+
         other = other_model_kind(run)
         raise UserError(
             f"{option} {run}: "
@@ -331,27 +323,6 @@ def load_model(run: Path, option: str = "--model"):
                "no model.safetensors (expected a run directory from `trajlm train`)")
         )  # fmt: skip
     return TrajectoryModel.from_pretrained(run).eval()
-
-
-def other_model_kind(path: Path) -> str | None:
-    """What a folder without transformer weights holds, in words, when trajlm wrote it: a
-    candidate selector, a route-recovery model, a classifier or a store (badin17 F10)."""
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
-
-    if not path.is_dir():
-        return None
-    if is_selector_dir(path):
-        return ("a candidate selector (`trajlm train-selector`; it only predicts: `trajlm "
-                "predict`, `trajlm eval`)")  # fmt: skip
-    if is_route_recovery_dir(path):
-        return ("a route-recovery model (`trajlm train-recovery`; it only fills gaps: "
-                "`trajlm eval`, TrajLM.recover)")  # fmt: skip
-    if (path / "classifier.json").is_file():
-        return "a classifier folder (`trajlm finetune --task classify`)"
-    if (path / "manifest.json").is_file():
-        return "a trajlm store (data, not a model)"
-    return None
 
 
 def coverage_note(
