@@ -281,3 +281,21 @@ def test_short_values_cuts_only_a_quoted_value():
         short_values(f"id '{'x' * 500}' bad")
         == f"id '{'x' * 60}...{'x' * 20}' (500 characters) bad"
     )
+
+
+# `trajlm recover` had no --crs (predict has): projected held-out sets could not be filled
+def test_cli_recover_takes_crs(tmp_path, model_dir):
+    src = tmp_path / "utm.csv"
+    rows = [f"a,{1_700_000_000 + 10 * i},{5_912_000 + 20 * i},{682_000 + 15 * i}" for i in range(8)]
+    rows[3] = "a,1700000030,,"
+    src.write_text("trip,unix_s,northing,easting\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "filled.csv"
+    r = invoke("recover", "--model", model_dir, "--input", src, "--out", out, "--crs",
+               "EPSG:32629", "--traj-col", "trip", "--time-col", "unix_s", "--lat-col",
+               "northing", "--lon-col", "easting")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    import polars as pl
+
+    got = pl.read_csv(out)
+    assert got["recovered"].to_list() == [False] * 3 + [True] + [False] * 4
+    assert abs(got["northing"][0] - 5_912_000) < 0.01 and 5_912_000 < got["northing"][3] < 5_912_200
