@@ -299,3 +299,18 @@ def test_cli_recover_takes_crs(tmp_path, model_dir):
     got = pl.read_csv(out)
     assert got["recovered"].to_list() == [False] * 3 + [True] + [False] * 4
     assert abs(got["northing"][0] - 5_912_000) < 0.01 and 5_912_000 < got["northing"][3] < 5_912_200
+
+
+# F11: a body of invalid UTF-8 was answered with Starlette's "There was an error parsing the body"
+@pytest.mark.parametrize("path", ["/predict", "/embed", "/validity"])
+def test_serve_names_a_body_that_is_not_utf8_json(model_dir, path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import ServeSettings, create_app
+
+    model = trajlm.TrajLM.from_pretrained(model_dir, threads=1)
+    with TestClient(create_app(model, ServeSettings())) as c:
+        r = c.post(path, content=b"\xff\xfe\x00", headers={"content-type": "application/json"})
+    assert r.status_code == 400 and r.json()["field"] == "body", r.text
+    assert "not UTF-8" in r.json()["error"] and "parsing the body" not in r.json()["error"]
