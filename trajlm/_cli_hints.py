@@ -1,12 +1,15 @@
-"""The CLI boundary's audit of hints: a user error written by a shared module (a reader, the
+"""The CLI boundary's words: a user error written by a shared module (a reader, the
 frame coercion, the output checks) may name a --flag that the command being run does not have
 (a reader's --time-format reaching `trajlm predict`). `own_flags` adds which commands have it,
 so that following a hint never ends in 'No such option' without a pointer (user test, item 4).
+`short_values` cuts a huge quoted value out of an error line; `other_model_kind` says what a
+folder given as --model holds when it is not a transformer run (session 17, badin17).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 
@@ -46,3 +49,36 @@ def own_flags(text: str, group: click.Group, ctx: click.Context, args: list[str]
             listed = ", ".join(f"`{o}`" for o in owners[:3]) + (", ..." if len(owners) > 3 else "")
             notes.append(f"{flag} is an option of {listed}, not of `{path}`")
     return text + (f" (note: {'; '.join(notes)})" if notes else "")
+
+
+def short_values(text: str, longest: int = 160) -> str:
+    """Quoted values (an id, a cell) over `longest` characters cut to their ends: a 1,000-NUL
+    trajectory id made the one-line error 4 kB (badin17 F14)."""
+    import re
+
+    def cut(m: re.Match) -> str:
+        v = m.group(1)
+        return f"'{v[:60]}...{v[-20:]}' ({len(v):,} characters)"
+
+    return re.sub(rf"'([^'\s]{{{longest + 1},}})'", cut, text)  # a value: no spaces
+
+
+def other_model_kind(path: Path) -> str | None:
+    """What a folder without transformer weights holds, in words, when trajlm wrote it: a
+    candidate selector, a route-recovery model, a classifier or a store (badin17 F10)."""
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+
+    if not path.is_dir():
+        return None
+    if is_selector_dir(path):
+        return ("a candidate selector (`trajlm train-selector`; it only predicts: `trajlm "
+                "predict`, `trajlm eval`)")  # fmt: skip
+    if is_route_recovery_dir(path):
+        return ("a route-recovery model (`trajlm train-recovery`; it only fills gaps: "
+                "`trajlm eval`, TrajLM.recover)")  # fmt: skip
+    if (path / "classifier.json").is_file():
+        return "a classifier folder (`trajlm finetune --task classify`)"
+    if (path / "manifest.json").is_file():
+        return "a trajlm store (data, not a model)"
+    return None

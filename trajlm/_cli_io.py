@@ -100,7 +100,9 @@ def one_line(e: BaseException) -> str:
             text += f" (-> {e.filename2})"
     else:
         text = str(e) or type(e).__name__
-    return " ".join(text.split())
+    from trajlm._cli_hints import short_values
+
+    return short_values(" ".join(text.split()))
 
 
 class BoundaryGroup(TyperGroup):
@@ -311,9 +313,15 @@ def load_model(run: Path, option: str = "--model"):
     if not (run / "model.safetensors").exists() and (run / "merged" / "model.safetensors").exists():
         return TrajectoryModel.from_pretrained(run).eval()  # a fine-tune folder: RUN/merged
     if not (run / "model.safetensors").exists():
+        from trajlm._cli_hints import other_model_kind
+
+        other = other_model_kind(run)
         raise UserError(
-            f"{option} {run}: no model.safetensors (expected a run directory from `trajlm train`)"
-        )
+            f"{option} {run}: "
+            + (f"{other}, not a transformer run; this command needs a run of `trajlm train` "
+               "(or trajlm-small)" if other else
+               "no model.safetensors (expected a run directory from `trajlm train`)")
+        )  # fmt: skip
     return TrajectoryModel.from_pretrained(run).eval()
 
 

@@ -25,6 +25,7 @@ def read_points(
     columns: dict | None = None,
     on_error: str | None = None,
     with_layout: bool = False,
+    time_origin: int | None = None,
 ):
     """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
     MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
@@ -41,6 +42,8 @@ def read_points(
         return (df, Layout("polars")) if with_layout else df
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
     df = read_frame(path, option, split, columns, on_error)
+    if time_origin is not None:
+        df = with_time_origin(df, time_origin, columns.get("time_col"), path)
     with input_errors(path, option, on_error):
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
@@ -87,10 +90,11 @@ def read_frame(
                 head = f.readline(1 << 16).decode("utf-8", errors="replace")
             sep = sniff_sep(head) or ","
             names = header_names(head, sep, path) if head.strip() else []  # a name given twice
+            n_lines = count_lines(path)  # before read_csv: a 2 GB line is refused, not loaded
             with reading(path, todo):
                 df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
                                  separator=sep, new_columns=names or None)  # fmt: skip
-            df = _with_lines(path, df)
+            df = _with_lines(df, n_lines)
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 
@@ -108,6 +112,38 @@ def read_frame(
     return df
 
 
+def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | None:
+    """--time-origin as Unix seconds (ISO 8601 with a zone, or a number); None when not given."""
+    if text is None:
+        return None
+    from trajlm.data.readers._times import origin_seconds
+
+    origin = origin_seconds(text)
+    if origin is None:
+        raise UserError(f"{option} {text!r} is not a time: give ISO 8601 with a zone "
+                        "(2020-01-01T00:00Z) or Unix seconds")  # fmt: skip
+    return origin
+
+
+def with_time_origin(df, origin: int, time_col: str | None, path: Path):
+    """A table whose time column counts seconds elapsed (since each trip's start, or any
+    origin) -> Unix seconds: + origin (`trajlm data ingest --time-origin` does the same)."""
+    import polars as pl
+
+    from trajlm.data.column_names import TIME, candidates
+
+    found = [time_col] if time_col else candidates(TIME, df.columns)
+    if len(found) != 1 or found[0] not in df.columns:
+        raise UserError(f"--time-origin: which column of {path} holds the elapsed seconds? "
+                        f"(found {found or 'none'} among {df.columns}); name it with --time-col")  # fmt: skip
+    col = found[0]
+    if not df[col].dtype.is_numeric():
+        raise UserError(f"--time-origin: column {col!r} of {path} is {df[col].dtype}, not "
+                        "numbers of elapsed seconds; leave --time-origin out for dates")  # fmt: skip
+    t = pl.col(col) if df[col].dtype.is_integer() else pl.col(col).cast(pl.Float64)
+    return df.with_columns(t + origin)
+
+
 @contextmanager
 def input_errors(path: Path, option: str, on_error: str | None = None):
     """A TrajlmInputError about the input -> a UserError in the CLI's words: the column
@@ -122,20 +158,51 @@ def input_errors(path: Path, option: str, on_error: str | None = None):
         if on_error is None:  # this command has no --on-error: name the command that has it
             text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
                                 "STORE` drops and counts such rows")  # fmt: skip
+        if "elapsed seconds or another unit?" in text:  # say how to give them (badin17)
+            text = text.replace("another unit?", "another unit? Elapsed seconds: "
+                                "--time-origin 2020-01-01T00:00Z (their 0).", 1)  # fmt: skip
         for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
             text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
         raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
 
 
-def _with_lines(path: Path, df):
-    """`df` (read_csv of `path`, one row per line after the header, blank lines included) with
-    each row's 1-based file line in column LINE, so errors name lines; unchanged when the
-    counts differ (a quoted field spanning lines)."""
+def count_lines(path: Path, block: int = 8 << 20) -> int:
+    """The lines of `path` (a last one without a newline counted), read in blocks: a line
+    longer than the readers' max_line_bytes (16 MiB; TRAJLM_MAX_LINE_BYTES) is refused as
+    `trajlm data ingest` refuses it, before read_csv loads it whole (a 2 GiB line of NULs took
+    the kernel's OOM killer; docs/reliability.md "Session 17 (badin17)")."""
+    import numpy as np
+
+    from trajlm.data.readers import ReadLimits
+    from trajlm.data.readers._lines import line_too_long
+
+    limit = ReadLimits.from_env().max_line_bytes
+    n_nl, cur = 0, 0  # newlines so far; bytes of the unfinished line
+    with open(path, "rb") as f:
+        while chunk := f.read(block):
+            nl = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10)
+            if not len(nl):
+                cur += len(chunk)
+                if cur > limit:
+                    raise line_too_long(path, n_nl + 1, limit)
+                continue
+            lengths = np.r_[cur + nl[0], np.diff(nl) - 1]  # each completed line, in bytes
+            long = np.flatnonzero(lengths > limit)
+            if len(long):
+                raise line_too_long(path, n_nl + 1 + int(long[0]), limit)
+            n_nl += len(nl)
+            cur = len(chunk) - int(nl[-1]) - 1
+            if cur > limit:
+                raise line_too_long(path, n_nl + 1, limit)
+    return n_nl + (1 if cur or not n_nl else 0)
+
+
+def _with_lines(df, n_lines: int):
+    """`df` (read_csv of a file of `n_lines` lines, one row per line after the header, blank
+    lines included) with each row's 1-based file line in column LINE, so errors name lines;
+    unchanged when the counts differ (a quoted field spanning lines)."""
     import polars as pl
 
-    with open(path, "rb") as f:
-        data = f.read()
-    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if n_lines - 1 != len(df) or LINE in df.columns:
         return df
     return df.with_columns(pl.int_range(2, len(df) + 2, dtype=pl.Int64).alias(LINE))

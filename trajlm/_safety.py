@@ -194,9 +194,13 @@ def check_output_files(
             raise OutputExistsError(
                 f"{option} {out} exists", hint="pass --overwrite to replace it, or another name"
             )
-    for out in outputs.values():
+    for option, out in outputs.items():
         if out is not None:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(out).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:  # read-only, /proc, a file in the way: name the option
+                raise UserError(f"{option} {out}: cannot create its folder {Path(out).parent} "
+                                f"({e.strerror or e})", hint=f"choose another {option}") from None  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- locks

@@ -24,6 +24,42 @@ def _single_model_dir(p: Path) -> bool:
     return (p / "classifier.json").exists() or is_selector_dir(p) or is_route_recovery_dir(p)
 
 
+_OWN_FILES = ("config.json", "model.safetensors", "classifier.json", "retrieval.npz")
+
+
+def _is_checkpoint_dir(d: Path) -> bool:
+    """A folder trajlm wrote a checkpoint into: its marker, a classifier, or a config.json
+    that is trajlm's (a JSON object naming the model type or trajlm's version)."""
+    import json
+
+    from trajlm._safety import read_marker
+
+    if read_marker(d) is not None or (d / "classifier.json").is_file():
+        return True
+    try:
+        cfg = json.loads((d / "config.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(cfg, dict) and ("model_type" in cfg or "trajlm_version" in cfg)
+
+
+def check_save_dir(d: Path) -> None:
+    """``save_pretrained``'s target: new, empty or a trajlm checkpoint folder. A file, or a
+    non-empty folder trajlm did not write (a user's config.json, data files), is refused
+    whatever ``overwrite`` says: nothing of the user's is overwritten or mixed with weights."""
+    if d.exists() and not d.is_dir():
+        raise OutputExistsError(f"{d} is a file, not a directory", hint="give a folder name")
+    if not d.is_dir() or not any(d.iterdir()) or _is_checkpoint_dir(d):
+        return
+    clash = [n for n in _OWN_FILES if (d / n).exists()]
+    held = f" (its {', '.join(clash)} would be replaced)" if clash else ""
+    raise OutputExistsError(
+        f"{d} is not a trajlm checkpoint folder: a non-empty directory that trajlm did not "
+        f"write{held}",
+        hint="choose a new or empty directory (nothing in it was changed)",
+    )
+
+
 def shipped_names() -> list[str]:
     """The checkpoints shipped inside the package, loadable by name (trajlm/checkpoints/)."""
     return sorted(d.name for d in SHIPPED_DIR.iterdir() if (d / "config.json").is_file())
@@ -162,6 +198,7 @@ class Pretrained:
         if dtype not in SAVE_DTYPES:
             raise TrajlmInputError(f"dtype must be one of {SAVE_DTYPES}, got {dtype!r}")
         d = Path(directory)
+        check_save_dir(d)
         if self.classifier is not None:
             if dtype != "float32":
                 raise TrajlmInputError(

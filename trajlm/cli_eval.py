@@ -207,6 +207,7 @@ def run_eval_command(
         raise UserError(f"--seeds must be >= 1, got {seeds}")
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
+    _check_horizons(horizon_s)
     horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)  # eval/horizon.py
     for spec in shifts or ():
         try:
@@ -378,3 +379,18 @@ def run_eval_command(
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
     return result
+
+
+def _check_horizons(spec: str | None) -> None:
+    """--horizon-s's own values, before parse_horizons (whose line also names --max-gap-s,
+    an option the user may not have given: badin17 F9)."""
+    from trajlm._safety import UserError
+
+    if spec is None:
+        return
+    try:
+        values = [float(x) for x in spec.split(",") if x.strip()]
+    except ValueError:
+        values = []
+    if not values or not all(0 < v < float("inf") for v in values):
+        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")

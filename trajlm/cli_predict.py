@@ -87,12 +87,18 @@ def predict(
         "--lat-col = northing); predictions are written in WGS84 lat/lon.",
     ),  # fmt: skip
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+    time_origin: str = typer.Option(
+        None,
+        "--time-origin",
+        help="--input table: times are seconds elapsed since this instant (2020-01-01T00:00Z, "
+        "as `trajlm data ingest --time-origin`); predicted times are written the same way.",
+    ),
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty). The output keeps
     the input's id / time (and lat / lon) column names; see --out."""
     import polars as pl
 
-    from trajlm._cli_points import read_points
+    from trajlm._cli_points import parse_time_origin, read_points
     from trajlm.tasks.predict import write_points
 
     io.choice(split, (*SPLIT_NAMES, "all"), "--split")
@@ -108,7 +114,11 @@ def predict(
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     split = None if split == "all" else split  # every trajectory of the store
-    df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True)
+    origin = parse_time_origin(time_origin)
+    if origin is not None and input.is_dir():
+        io.fail(f"--time-origin: --input {input} is a store (its times are absolute already)")
+    df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True,
+                             time_origin=origin)  # fmt: skip
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -127,6 +137,9 @@ def predict(
 
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
     timed, how = times_like_input(pred, layout, out.suffix.lower())
+    if origin is not None:  # back to the input's elapsed seconds
+        timed = timed.with_columns(pl.col("t") - origin)
+        how = f"in seconds since --time-origin {time_origin}"
     named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
     write_points(named, out)
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
@@ -190,6 +203,10 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
         m = quantize_int8(m)
     if ahead is None:
+        from trajlm.api_inputs import single_point_line
+
+        if line := single_point_line(df):  # as the API and the server say (badin17 F1)
+            io.warn(line, source)
         return predict_table(m, df, steps)
     from trajlm.api import TrajLM
     from trajlm.model.coverage import load_coverage

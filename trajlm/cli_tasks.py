@@ -113,6 +113,12 @@ def recover(
     time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
     lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
     lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
+    crs: str = typer.Option(
+        None,
+        "--crs",
+        help="--input table: CRS of projected coordinates (EPSG:32629; --lat-col = northing); "
+        "the filled positions are written in it too.",
+    ),
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
 ) -> None:
     """Fill the missing positions of each input trajectory (TrajLM.recover): rows with empty
@@ -126,7 +132,7 @@ def recover(
     io.choice(mode, ("inplace", "span", "bridge"), "--mode")
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input, model], overwrite)
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols, on_error)
     m = _model(model, "recover", threads)

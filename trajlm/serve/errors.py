@@ -114,7 +114,11 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)  # a body the parser gave up on, 404, 405
     async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:
         field = "body" if e.status_code == 400 else None
-        return _error(e.status_code, str(e.detail), field, getattr(e, "headers", None))
+        detail = str(e.detail)
+        if detail == "There was an error parsing the body":  # Starlette's words for bytes that
+            detail = ("body could not be read as JSON text (not UTF-8?); send a JSON object "
+                      "encoded as UTF-8 with content-type application/json")  # fmt: skip
+        return _error(e.status_code, detail, field, getattr(e, "headers", None))
 
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, e: NotAvailable) -> JSONResponse:

@@ -58,7 +58,8 @@ class RunDirectory:
             return
         state = {"step": self.step, "epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch,
                  "best_val": self.best_val, "best_step": self.best_step,
-                 "world_size": self.world, "data": self._data_record()}  # fmt: skip
+                 "world_size": self.world, "data": self._data_record(),
+                 "loss_window": list(getattr(self, "_loss_window", (0.0, 0)))}  # fmt: skip
         save_checkpoint(self.run, self._raw_model(), self.optimizer, state)
         (self.run / "train_config.json").write_text(json.dumps(asdict(self.cfg), indent=2))
 
@@ -180,6 +181,9 @@ class RunDirectory:
                 "position is approximate (exact resume needs the same world size)",
                 stacklevel=2,
             )
+        window = state.get("loss_window")  # the train losses since the last validation
+        ok = isinstance(window, list) and len(window) == 2 and isinstance(window[1], int)
+        self._loss_window = (float(window[0]), window[1]) if ok else (0.0, 0)
         best = state.get("best_val")
         self.best_val = best if best is not None and math.isfinite(best) else None
         self.best_step = state.get("best_step")

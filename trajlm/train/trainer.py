@@ -275,7 +275,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         params = [p for p in model.parameters() if p.requires_grad]
         batches = self._train_batches()
         t_start, tokens, last_loss = time.perf_counter(), 0, float("nan")
-        loss_sum, loss_n, val_loss = 0.0, 0, None
+        # the eval row's train_loss: the mean since the last validation, kept across a resume
+        (loss_sum, loss_n), val_loss = getattr(self, "_loss_window", (0.0, 0)), None
         # Ctrl-C / SIGTERM: save, then stop (under DDP the ranks agree on the step: interrupt.py)
         stop = StopSignals(repeat_stops=self.world == 1)
         with (
@@ -327,6 +328,7 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
                     # the final step is always a candidate (never trained and thrown away)
                     rec = self._evaluate_and_select(loss_sum / max(loss_n, 1))
                     val_loss, loss_sum, loss_n = rec.get("val_loss"), 0.0, 0
+                self._loss_window = (loss_sum, loss_n)  # saved with the checkpoint
                 if (self.step % self.cfg.save_every == 0 or self.step == self.cfg.max_steps
                         or self.step == end):  # fmt: skip
                     self.save()
