@@ -203,15 +203,44 @@ def asked_ahead(
         if at_times is not None:
             return _seconds(at_times, what)[None, :] - last["t"].to_numpy()[:, None], None, None
         ahead = _ahead(seconds_ahead)
+        if layout is not None:
+            _record_exact_ahead(layout, last, last["traj_id"].to_list(), [ahead] * len(last))
         return np.broadcast_to(ahead[None, :], (len(last), len(ahead))), None, None
     t_last = dict(zip(last["traj_id"].to_list(), last["t"].to_numpy(), strict=True))
     ids = [i for i in last["traj_id"].to_list() if i in per]
     rows = [_seconds(per[i], what) - t_last[i] if at_times is not None else _ahead(per[i])
             for i in ids]  # fmt: skip
+    if layout is not None and at_times is None:
+        _record_exact_ahead(layout, last, ids, rows)
     m = max(len(r) for r in rows)
     req = np.stack([np.r_[r, np.full(m - len(r), r[-1])] for r in rows])
     valid = np.arange(m)[None, :] < np.array([len(r) for r in rows])[:, None]
     return req, valid, ids
+
+
+def _exact_last(last: pl.DataFrame, layout: Any) -> dict:
+    """{traj_id: the exact time of its last fix} (whole seconds + the input's fraction)."""
+    ids_all = last["traj_id"].to_list()
+    lf = dict.fromkeys(ids_all, 0.0)
+    if layout.frac is not None:
+        f = layout.frac.sort("t").group_by("traj_id").agg(pl.all().last())
+        lf |= dict(zip(f["traj_id"].to_list(), f[f.columns[-1]].to_list(), strict=True))
+    return {i: t + lf[i] for i, t in zip(ids_all, last["t"].to_numpy(), strict=True)}
+
+
+def _record_exact_ahead(layout: Any, last: pl.DataFrame, ids: list, rows: list) -> None:
+    """seconds_ahead's result times, exact: each trajectory's exact last fix + the seconds
+    asked (``layout.at_exact``; the positions are computed there already). Without it a
+    sub-second input or a fractional request was labelled with the whole-second sum plus the
+    last fix's fraction (1.6 s after 03.2 read 05.2, not 04.8; session 17)."""
+    if layout.frac is None and not any(np.any(r % 1 != 0) for r in rows):
+        return  # whole seconds everywhere: the integer times of before, bit for bit
+    t_last = _exact_last(last, layout)
+    layout.at_exact = pl.DataFrame({
+        "traj_id": [i for i, r in zip(ids, rows, strict=True) for _ in r],
+        "step": [k + 1 for r in rows for k in range(len(r))],
+        "t": np.concatenate([t_last[i] + r for i, r in zip(ids, rows, strict=True)]),
+    }, schema_overrides={"step": pl.Int64, "t": pl.Float64})  # fmt: skip
 
 
 def _exact_seconds(values: Any, what: str) -> np.ndarray:
@@ -232,11 +261,8 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     """``asked_ahead`` for at_times, sub-second parts kept (see there)."""
     what = "at_times"
     ids_all = last["traj_id"].to_list()
-    lf = dict.fromkeys(ids_all, 0.0)
-    if layout.frac is not None:
-        f = layout.frac.sort("t").group_by("traj_id").agg(pl.all().last())
-        lf |= dict(zip(f["traj_id"].to_list(), f[f.columns[-1]].to_list(), strict=True))
-    t_last = last["t"].to_numpy() + np.array([lf[i] for i in ids_all])
+    exact_last = _exact_last(last, layout)
+    t_last = np.array([exact_last[i] for i in ids_all], np.float64)
     per = _per_trajectory(at_times, ids_all, traj_col, what)
     if per is None:
         asked = _exact_seconds(at_times, what)

@@ -132,6 +132,10 @@ def predict(
             )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
+    if ahead is not None:  # the input's sub-second times, as the API reads them (session 17)
+        from trajlm.api_rollout import exact_times as with_fractions
+
+        df = with_fractions(df, layout.frac)
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
 

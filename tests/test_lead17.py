@@ -1,0 +1,76 @@
+"""Session 17 (lead): `seconds_ahead` results carry the exact asked times, in the Python API and
+through `trajlm predict --seconds-ahead` (which now reads the input's sub-second times too).
+
+Before: 1.6 s after a last fix at 03.2 s was labelled 05.2 s (the whole-second sum 3 + 2 plus
+the last fix's fraction) while its position was computed for 04.8 s, and the CLI floored the
+input's times before the rollout (its positions were those of other times)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+
+import pandas as pd
+import pytest
+
+T0 = pd.Timestamp("2024-05-01 10:00:00", tz="UTC")
+
+
+@pytest.fixture(scope="module")
+def small():
+    import trajlm
+
+    try:
+        return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+    except FileNotFoundError as e:  # weights are built by `make trajlm-small`
+        pytest.skip(f"trajlm-small weights missing: {e}")
+
+
+def _train(times_s: list[float]) -> pd.DataFrame:
+    """A 45 m/s train with fixes at `times_s` (seconds after T0, to the ms)."""
+    return pd.DataFrame({
+        "id": "a",
+        "time": [T0 + pd.Timedelta(milliseconds=round(s * 1000)) for s in times_s],
+        "lat": [41.15 + s * 45 / 111_320 for s in times_s],
+        "lon": -8.6,
+    })  # fmt: skip
+
+
+def _predict(small, df, ahead):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return small.predict(df, seconds_ahead=ahead)
+
+
+@pytest.mark.parametrize("ahead", [[1.6, 3.2], [2.0, 4.0], [0.5]])
+def test_seconds_ahead_times_are_the_times_asked(small, ahead):
+    df = _train([0.0, 1.6, 3.2])
+    out = _predict(small, df, ahead)
+    want = [T0 + pd.Timedelta(milliseconds=round((3.2 + a) * 1000)) for a in ahead]
+    got = pd.to_datetime(out["time"]).dt.round("ms").tolist()
+    assert got == want, (got, want)
+
+
+def test_whole_second_input_keeps_integer_times(small):
+    df = _train([0.0, 2.0, 4.0])
+    out = _predict(small, df, [2, 4])
+    assert pd.to_datetime(out["time"]).tolist() == [T0 + pd.Timedelta(seconds=s) for s in (6, 8)]
+
+
+def test_cli_seconds_ahead_matches_the_api(small, tmp_path):
+    df = _train([0.0, 1.6, 3.2])
+    src = tmp_path / "sub.csv"
+    pd.DataFrame({"id": df["id"], "lat": df["lat"], "lon": df["lon"],
+                  "time": df["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).to_csv(src, index=False)  # fmt: skip
+    out = tmp_path / "out.csv"
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, "-m", "trajlm.cli", "predict", "--model", "trajlm-small",
+                        "--input", str(src), "--seconds-ahead", "1.6,3.2", "--out", str(out),
+                        "--threads", "1"], capture_output=True, text=True, env=env)  # fmt: skip
+    assert r.returncode == 0, r.stderr[-500:]
+    cli = pd.read_csv(out)
+    api = _predict(small, df, [1.6, 3.2])
+    assert pd.to_datetime(cli["time"]).tolist() == pd.to_datetime(api["time"]).tolist()
+    assert (cli["lat"] - api["lat"]).abs().max() < 1e-9
