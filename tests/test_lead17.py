@@ -74,3 +74,17 @@ def test_cli_seconds_ahead_matches_the_api(small, tmp_path):
     api = _predict(small, df, [1.6, 3.2])
     assert pd.to_datetime(cli["time"]).tolist() == pd.to_datetime(api["time"]).tolist()
     assert (cli["lat"] - api["lat"]).abs().max() < 1e-9
+
+
+def test_bad_seconds_ahead_is_said_in_plain_numbers(small):
+    with pytest.raises(ValueError, match=r"got \[nan, -1\.0\]") as e:
+        _predict(small, _train([0.0, 2.0, 4.0]), [float("nan"), -1])
+    assert "np.float64" not in str(e.value)
+
+
+def test_config_json_holding_a_list_is_said_plainly(tmp_path):
+    from trajlm.errors import ConfigError
+    from trajlm.model.config import ModelConfig
+
+    with pytest.raises(ConfigError, match="expected a table of settings .* got a list"):
+        ModelConfig.from_dict([1, 2], section="config.json")

@@ -300,7 +300,7 @@ def _ahead(seconds_ahead: Any) -> np.ndarray:
     if ahead.size == 0 or not np.all(np.isfinite(ahead)) or np.any(ahead <= 0):
         raise ValueError(
             f"seconds_ahead must be finite numbers > 0 (after each trajectory's last "
-            f"point), got {list(ahead[:5])}"
+            f"point), got {[float(a) for a in ahead[:5]]}"  # nan, not np.float64(nan)
         )
     if np.any(ahead > MAX_AHEAD_S):  # 1e300 overflowed the output times (fuzz14)
         raise ValueError(

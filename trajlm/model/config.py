@@ -276,6 +276,9 @@ class ModelConfig:
         from trajlm._config import build
         from trajlm.errors import ConfigError, NewerFormatError
 
+        if not isinstance(d, dict):  # e.g. a config.json holding a list (badin17)
+            raise ConfigError(f"{section}: expected a table of settings ({{...}}), "
+                              f"got a {type(d).__name__}")  # fmt: skip
         d = dict(d)
         fmt = d.pop("format_version", 1)  # absent: written before format 1, which it matches
         writer = d.pop("trajlm_version", None)
