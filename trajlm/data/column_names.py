@@ -17,7 +17,9 @@ TRAJ = (
     ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
      "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
-     "deviceid"),  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
+     "deviceid",  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
+     "device", "device_name", "tracker", "tracker_id", "asset_id", "activity_id"),  # Traccar's
+    # route report (`Device`), fleet and fitness exports (session 17)
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),

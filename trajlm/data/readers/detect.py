@@ -201,7 +201,8 @@ def resolve_columns(
             guessed[name] = found[0]
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
-    if format == "csv" and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+    geo_meta = format == "parquet" and _geometry(first) is not None
+    if not geo_meta and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
         point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]

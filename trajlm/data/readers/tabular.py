@@ -58,7 +58,7 @@ from trajlm.data.readers._common import (
     parse_time,
     parse_time_parts,
 )
-from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, with_xy
+from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
 from trajlm.data.readers._lines import (
     first_line,
     header_names,
@@ -356,8 +356,10 @@ def iter_parquet(
             raise TrajlmInputError(f"not a readable Parquet file ({e})", path=path) from None
         have = pf.schema_arrow.names
         fcm, geom = cm, None
-        if cm.lat not in have and cm.lon not in have and not cm.coord_sources:
+        if (cm.lat not in have and cm.lon not in have or cm.lat == cm.lon) and not cm.coord_sources:
             found = geometry_source(pf.schema_arrow, path)  # GeoParquet: points, with a CRS
+            if cm.lat == cm.lon and cm.lat in have and (found is None or found[0] != cm.lat):
+                found = (cm.lat, cm.crs)  # one column holds the point (_geoparquet.point_xy)
             if found is not None:
                 geom = found[0]
                 fcm = dataclasses.replace(cm, lat=GEO_Y, lon=GEO_X, crs=found[1])
@@ -373,7 +375,7 @@ def iter_parquet(
             raw = pl.from_arrow(batch)
             assert isinstance(raw, pl.DataFrame)
             if geom:
-                raw = with_xy(raw, geom)
+                raw = point_xy(raw, geom)
             n = len(raw)
             raw = raw.with_columns(
                 *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(fcm, raw.columns)],

@@ -1,0 +1,106 @@
+"""Session 17 (formats17): held-out layouts from a fleet / mobility user's test, each read
+exactly with no options (or refused in one line). Files are generated here, seeded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import polars as pl
+import pytest
+from reliability_helpers import invoke
+
+from trajlm.data.readers import read
+
+T0 = 1_788_000_000  # 2026-08-29
+
+
+def _pts(n: int, lat: float = 59.437, lon: float = 24.7536, dt: int = 2) -> list[tuple]:
+    return [(T0 + dt * i, round(lat + 1.1e-4 * i, 7), round(lon + 1.7e-4 * i, 7)) for i in range(n)]
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_traccar_route_report_device_column_is_the_trajectory(tmp_path):
+    """Traccar's route report names the tracker `Device`: two trucks were one trajectory
+    (duplicate times dropped, 900 m/s steps only warned)."""
+    a, b = _pts(20), _pts(20, lat=-22.56, lon=17.06)
+    rows = ["Device,Valid,Fix Time,Latitude,Longitude,Speed"]
+    for (t1, la1, lo1), (_, la2, lo2) in zip(a, b, strict=True):
+        ft = datetime.fromtimestamp(t1, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        rows += [f"Truck 1,Yes,{ft},{la1},{lo1},12.3 kn", f"Truck 2,Yes,{ft},{la2},{lo2},11 kn"]
+    (tmp_path / "route.csv").write_text("\n".join(rows) + "\n")
+    df, rep = read(tmp_path / "route.csv")
+    assert sorted(df["traj_id"].unique().to_list()) == ["Truck 1", "Truck 2"]
+    assert df.filter(pl.col("traj_id") == "Truck 2").select("t", "lat", "lon").rows() == b
+    assert not rep.dropped
+
+
+def _write_parquet(path, point_col) -> list[tuple]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pts = _pts(15, lat=21.0278, lon=105.8342)
+    pq.write_table(
+        pa.table(
+            {"trip_id": ["s1"] * len(pts), "ts": [t for t, _, _ in pts], "position": point_col(pts)}
+        ),
+        path,
+    )
+    return pts
+
+
+@pytest.mark.parametrize("kind", ["wkb", "struct", "xy_list", "wkt"])
+def test_a_point_in_one_parquet_column_is_read(tmp_path, kind):
+    """WKB without GeoParquet metadata, a struct of lat/lon, a GeoArrow [x, y] list or WKT:
+    recognised by the column name (`position`) and also given as --lat-col X --lon-col X
+    (which was a Polars traceback)."""
+    import pyarrow as pa
+    import shapely
+
+    make = {
+        "wkb": lambda p: pa.array([shapely.to_wkb(shapely.Point(lo, la)) for _, la, lo in p]),
+        "struct": lambda p: pa.array([{"lat": la, "lon": lo} for _, la, lo in p]),
+        "xy_list": lambda p: pa.array([[lo, la] for _, la, lo in p]),
+        "wkt": lambda p: pa.array([f"POINT ({lo} {la})" for _, la, lo in p]),
+    }[kind]
+    path = tmp_path / "scooters.parquet"
+    pts = _write_parquet(path, make)
+    df, _ = read(path)
+    got = df.select("t", "lat", "lon").rows()
+    assert [g[0] for g in got] == [p[0] for p in pts]
+    assert np.allclose([g[1:] for g in got], [p[1:] for p in pts], atol=1e-9)
+    r = invoke(
+        "data",
+        "ingest",
+        path,
+        "--out",
+        tmp_path / "st",
+        "--lat-col",
+        "position",
+        "--lon-col",
+        "position",
+    )
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+
+
+def test_a_struct_without_coordinates_is_one_line(tmp_path):
+    import pyarrow as pa
+
+    path = tmp_path / "odd.parquet"
+    _write_parquet(path, lambda p: pa.array([{"a": 1.0, "b": 2.0} for _ in p]))
+    r = invoke(
+        "data",
+        "ingest",
+        path,
+        "--out",
+        tmp_path / "st",
+        "--lat-col",
+        "position",
+        "--lon-col",
+        "position",
+    )
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert "struct with fields ['a', 'b']" in r.output
