@@ -104,3 +104,42 @@ def test_a_struct_without_coordinates_is_one_line(tmp_path):
     )
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "struct with fields ['a', 'b']" in r.output
+
+
+def _ns_frame():
+    import pandas as pd
+
+    rng = np.random.default_rng(17)
+    t_ns = pd.Timestamp("2026-06-01T10:00:00Z").value + np.arange(12) * 2_000_000_000
+    t_ns = t_ns + rng.integers(0, 999_999_999, 12)
+    df = pd.DataFrame({"trip_id": "a", "timestamp": pd.to_datetime(t_ns, utc=True),
+                       "lat": 46.05 + np.arange(12) * 1e-4, "lon": 14.5 + np.arange(12) * 1e-4})  # fmt: skip
+    return df, t_ns
+
+
+def test_ns_datetimes_come_back_from_clean_to_the_nanosecond():
+    """Were datetime64[us] (the fraction carried as float seconds: up to ~1 us off)."""
+    import trajlm
+
+    df, t_ns = _ns_frame()
+    out, _ = trajlm.clean(df)
+    assert str(out["timestamp"].dtype) == "datetime64[ns, UTC]"
+    assert (out["timestamp"].array.asi8 == t_ns).all()
+    pdf = pl.from_pandas(df)
+    out_pl, _ = trajlm.clean(pdf)
+    assert (out_pl["timestamp"].dt.epoch("ns").to_numpy() == t_ns).all()
+
+
+def test_ns_datetimes_keep_their_nanoseconds_on_predicted_times():
+    import trajlm
+    from trajlm.data.coerce import coerce
+    from trajlm.data.coerce_out import from_canonical
+
+    df, t_ns = _ns_frame()
+    table, layout = coerce(df)
+    last = table.tail(1)
+    pred = pl.DataFrame({"traj_id": last["traj_id"], "t": last["t"] + 5, "lat": last["lat"],
+                         "lon": last["lon"]})  # fmt: skip
+    out = from_canonical(pred, layout=layout)
+    assert out["timestamp"].array.asi8[0] == t_ns[-1] + 5_000_000_000
+    assert trajlm is not None
