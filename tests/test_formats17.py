@@ -143,3 +143,25 @@ def test_ns_datetimes_keep_their_nanoseconds_on_predicted_times():
     out = from_canonical(pred, layout=layout)
     assert out["timestamp"].array.asi8[0] == t_ns[-1] + 5_000_000_000
     assert trajlm is not None
+
+
+def test_sensor_columns_of_a_plain_csv_are_kept_by_ingest(tmp_path):
+    """hr / cadence / power / temp columns were "not kept in the store" (ColumnMap(extra=) in
+    Python only); now under the GPX / TCX / FIT names, as numbers. A bare `speed` (km/h as
+    often as m/s) is still not taken."""
+    pts = _pts(20, lat=-0.18, lon=-78.47)
+    rows = ["activity_id,timestamp,lat,lon,hr,cadence,power,temp,speed"]
+    rows += [f"ride1,{_iso(t)},{la},{lo},{110 + i},{85 + i % 3},{200 + i},14,{30 + i}"
+             for i, (t, la, lo) in enumerate(pts)]  # fmt: skip
+    (tmp_path / "ride.csv").write_text("\n".join(rows) + "\n")
+    r = invoke("data", "ingest", tmp_path / "ride.csv", "--out", tmp_path / "st")
+    assert r.exit_code == 0, r.output
+    assert "heart_rate_bpm <- 'hr'" in r.output and "not kept in the store: ['speed']" in r.output
+    st = pl.read_parquet(tmp_path / "st" / "points" / "**" / "*.parquet").sort("t")
+    assert st["heart_rate_bpm"].dtype == pl.Float64
+    assert st["heart_rate_bpm"].to_list() == [110.0 + i for i in range(20)]
+    assert (
+        st["power_w"][3] == 203.0
+        and st["temperature_c"][0] == 14.0
+        and "speed_mps" not in st.columns
+    )

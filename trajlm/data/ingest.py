@@ -106,6 +106,9 @@ def ingest(
         reading["owner_column"] = owner
     columns, label = keep_label_column(paths, format, columns)
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
+    columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
+    if sensors:  # said with the guessed columns: `heart_rate_bpm <- 'hr'`
+        reading["columns_guessed"] = {**reading.get("columns_guessed", {}), **sensors}
     if label is not None:
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
@@ -187,6 +190,31 @@ def ingest(
 # column_names: case, spaces, dashes and dots ignored), first match wins.
 LABEL_NAMES = ("label", "mode", "transport_mode", "transportation_mode", "travel_mode",
                "activity", "label_mode")  # fmt: skip
+
+
+def keep_sensor_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> tuple[ColumnMap | None, dict[str, str]]:
+    """csv / parquet: keep heart rate, cadence, power, temperature and speed_mps columns
+    (readers._sensors.TABLE_NAMES) under the names GPX / TCX / FIT sensors get, unless the map
+    already keeps that name. Returns the map to read with and {sensor: column} taken."""
+    from trajlm.data.readers._sensors import table_sensors
+    from trajlm.data.readers.detect import _header, rglob_follow
+
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet"):
+        return columns, {}
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if first.is_dir():
+        first = next(iter(rglob_follow(first, f"*.{format}")), first)
+    if not first.is_file() or first.suffix.lower() == ".zip":
+        return columns, {}
+    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
+    found = table_sensors(_header(first, format, cm.sep) or [], used)
+    found = {k: v for k, v in found.items() if k not in cm.extra}
+    if not found:
+        return columns, {}
+    return dataclasses.replace(cm, extra={**cm.extra, **found}), found
 
 
 def keep_label_column(

@@ -47,8 +47,9 @@ from trajlm.data.readers.mapmatched import iter_mapmatched
 from trajlm.data.readers.mfjson import iter_mfjson
 from trajlm.data.readers.nmea import iter_nmea
 from trajlm.data.readers.ozi import iter_ozi
+from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
-from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
+from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
 
