@@ -165,3 +165,27 @@ def test_sensor_columns_of_a_plain_csv_are_kept_by_ingest(tmp_path):
         and st["temperature_c"][0] == 14.0
         and "speed_mps" not in st.columns
     )
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_utf16_csv_with_a_byte_order_mark_is_read(tmp_path, sep):
+    """Excel's "Unicode Text" (UTF-16 LE, BOM, tabs, CRLF): was "header line is not valid CSV
+    (new-line character seen in unquoted field ...)"."""
+    pts = _pts(30, lat=64.1466, lon=-21.9426)
+    rows = [sep.join(["id", "timestamp", "latitude", "longitude"])]
+    rows += [sep.join(["car7", _iso(t), str(la), str(lo)]) for t, la, lo in pts]
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(("\ufeff" + "\r\n".join(rows) + "\r\n").encode("utf-16-le"))
+    df, _ = read(path, format="csv")
+    assert df.select("t", "lat", "lon").rows() == pts and df["traj_id"][0] == "car7"
+    r = invoke("data", "ingest", path, "--out", tmp_path / "st")
+    assert r.exit_code == 0, r.output
+
+
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path):
+    path = tmp_path / "nobom.csv"
+    path.write_bytes(
+        "id,timestamp,lat,lon\r\na,2026-08-29T10:00:00Z,1.5,2.5\r\n".encode("utf-16-le")
+    )
+    r = invoke("data", "ingest", path, "--out", tmp_path / "st")
+    assert r.exit_code != 0 and "UTF-16" in r.output and "Traceback" not in r.output, r.output

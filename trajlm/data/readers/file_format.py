@@ -25,7 +25,11 @@ TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
 def _first_line(path: Path) -> str:
     try:
         with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
-            return f.readline(1 << 16).decode("utf-8", errors="replace")
+            head = f.readline(1 << 16)
+            if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (_encoding.py): its first line
+                text = (head + f.read(1 << 16)).decode("utf-16", errors="replace")
+                return text.lstrip("\ufeff").splitlines()[0] + "\n"
+            return head.decode("utf-8", errors="replace")
     except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
         return ""
 

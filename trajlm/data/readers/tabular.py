@@ -280,6 +280,8 @@ def _csv_file(
         _empty(ctx, file, "file is empty (expected a header line)")
         return
     try:
+        if b"\x00" in first:  # UTF-16 without a byte-order mark (with one: _encoding.py)
+            raise UnicodeDecodeError("utf-8", first, 0, 1, "NUL byte")
         names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
         if kind := binary_kind(first):
