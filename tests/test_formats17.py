@@ -189,3 +189,28 @@ def test_utf16_without_a_byte_order_mark_is_named(tmp_path):
     )
     r = invoke("data", "ingest", path, "--out", tmp_path / "st")
     assert r.exit_code != 0 and "UTF-16" in r.output and "Traceback" not in r.output, r.output
+
+
+@pytest.mark.parametrize("unit,mult", [("ms", 10**3), ("us", 10**6), ("ns", 10**9)])
+def test_epoch_integers_with_the_unit_in_the_column_name_are_read(tmp_path, unit, mult):
+    """`time_ms` / `time_us` / `time_ns` were "missing column(s) ['t']", and us / ns had no
+    --time-format at all ('unix_ns' is not a time format)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pts = _pts(20, lat=-42.88, lon=147.33)
+    stamps = [t * mult + 123 * mult // 1000 + (7 if unit == "ns" else 0) for t, _, _ in pts]
+    rows = [f"trip_id,time_{unit},lat,lon"] + [
+        f"h1,{s},{la},{lo}" for s, (_, la, lo) in zip(stamps, pts, strict=True)
+    ]
+    (tmp_path / "e.csv").write_text("\n".join(rows) + "\n")
+    df, _ = read(tmp_path / "e.csv")
+    assert df.select("t", "lat", "lon").rows() == pts
+    pq.write_table(pa.table({"trip_id": ["h1"] * 20, f"timestamp_{unit}": stamps,
+                             "lat": [p[1] for p in pts], "lon": [p[2] for p in pts]}),
+                   tmp_path / "e.parquet")  # fmt: skip
+    df, _ = read(tmp_path / "e.parquet")
+    assert df["t"].to_list() == [p[0] for p in pts]
+    r = invoke("data", "ingest", tmp_path / "e.csv", "--out", tmp_path / "st", "--time-col",
+               f"time_{unit}", "--time-format", f"unix_{unit}")  # fmt: skip
+    assert r.exit_code == 0, r.output

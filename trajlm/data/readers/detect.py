@@ -40,6 +40,7 @@ from trajlm.data.readers.file_format import track_files as track_files
 from trajlm.data.readers.layouts import (
     ROW_KEY,
     date_part_columns,
+    epoch_unit_column,
     matching_preset,
     row_key_fallback,
     with_date_parts,
@@ -185,6 +186,10 @@ def resolve_columns(
         if parts := date_part_columns(have):  # Year, Month, Day (, Hour) columns
             cm = with_date_parts(cm, parts)
             guessed["t"] = "+".join(parts.values())
+        elif unit := epoch_unit_column(have):  # time_ms, timestamp_us: the unit in the name
+            guessed["t"] = unit[0]
+            if cm.time_format is None:
+                guessed["time_format"] = unit[1]
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
@@ -307,7 +312,9 @@ def naive_times(
     if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz:
         return None
     tf = cm.time_format
-    if tf in ("unix", "unix_ms", *ELAPSED_FORMATS) or (tf and "z" in tf.replace("%%", "")):
+    if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
+        tf and "z" in tf.replace("%%", "")
+    ):
         return None
     if cm.t_parts:
         return "+".join(cm.t_parts.values())

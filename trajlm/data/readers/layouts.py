@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from trajlm.data.column_names import TRAJ, candidates, tier_of
@@ -65,6 +66,26 @@ def date_part_columns(have: list[str]) -> dict[str, str] | None:
         if found:
             parts[part] = found[0]
     return parts if {"year", "month", "day"} <= set(parts) else None
+
+
+_EPOCH_NAME = re.compile(
+    r"(?:t|time|timestamp|ts|epoch|unix|unix_time|unixtime|epoch_time|datetime|date_time|"
+    r"fix_time|fixtime|gps_time|time_utc|timestamp_utc|utc)_?"
+    r"(?P<unit>ms|msec|millis|milliseconds|us|usec|micros|microseconds|ns|nsec|nanos|nanoseconds)"
+)
+_UNIT_FORMAT = {"m": "unix_ms", "u": "unix_us", "n": "unix_ns"}
+
+
+def epoch_unit_column(have: list[str]) -> tuple[str, str] | None:
+    """(column, time format) of the only header column whose name is a time with its epoch
+    unit (`time_ms`, `timestamp_us`, `epoch_ns`, `ts_millis`): the unit is written there, so it
+    is read without asking (session 17). None when there is none or several."""
+    from trajlm.data.column_names import normalised
+
+    found = [(c, m["unit"]) for c in have if (m := _EPOCH_NAME.fullmatch(normalised(c)))]
+    if len(found) != 1:
+        return None
+    return found[0][0], _UNIT_FORMAT[found[0][1][0]]
 
 
 def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:

@@ -21,7 +21,7 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
-from trajlm.data.readers._times import resolve_local
+from trajlm.data.readers._times import EPOCH_DIVISORS, resolve_local
 from trajlm.data.readers.tabular import (
     _check_columns,
     _coord_cols,
@@ -50,8 +50,12 @@ def parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") -> 
             pl.col(name).cast(pl.Utf8), cm.time_format, unit="ms", origin_s=cm.origin_s()
         )
     if col.dtype.is_numeric():
-        scale = 1 if cm.time_format == "unix_ms" else 1000
-        return (pl.col(name).cast(pl.Float64) * scale).floor().cast(pl.Int64)
+        if cm.time_format in EPOCH_DIVISORS:  # integer ms / us / ns: exact
+            per = EPOCH_DIVISORS[cm.time_format] // 1000
+            if col.dtype.is_integer():
+                return pl.col(name).cast(pl.Int64).floordiv(per)
+            return (pl.col(name).cast(pl.Float64) / per).floor().cast(pl.Int64)
+        return (pl.col(name).cast(pl.Float64) * 1000).floor().cast(pl.Int64)
     return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s, unit="ms",
                       tz=cm.tz, ambiguous=ambiguous)  # fmt: skip
 
