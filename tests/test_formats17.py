@@ -214,3 +214,26 @@ def test_epoch_integers_with_the_unit_in_the_column_name_are_read(tmp_path, unit
     r = invoke("data", "ingest", tmp_path / "e.csv", "--out", tmp_path / "st", "--time-col",
                f"time_{unit}", "--time-format", f"unix_{unit}")  # fmt: skip
     assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("folder", ["", "activities/2026/"])
+def test_an_error_inside_an_export_zip_names_archive_and_member(tmp_path, folder):
+    """Was the temporary path's last three parts (`0/export.zip/2.gpx`, or `b/c/2.gpx` without
+    the archive at all); e.path was `<tmp>/trajlm-zip-*/...`."""
+    import zipfile
+
+    from trajlm.data.schema import TrajlmInputError
+
+    pts = _pts(10)
+    gpx = ('<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+           "<trk><trkseg>" + "".join(f'<trkpt lat="{la}" lon="{lo}"><time>{_iso(t)}</time></trkpt>'
+                                     for t, la, lo in pts) + "</trkseg></trk></gpx>")  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "export_1.zip", "w") as z:
+        z.writestr(f"{folder}1.gpx", gpx)
+        z.writestr(f"{folder}2.gpx", gpx[:300])
+    with pytest.raises(TrajlmInputError) as e:
+        read(tmp_path / "export_1.zip")
+    assert str(e.value).startswith(f"{tmp_path.name}/export_1.zip!{folder}2.gpx line 1: XML")
+    assert e.value.path == f"{tmp_path / 'export_1.zip'}!{folder}2.gpx"
+    r = invoke("data", "ingest", tmp_path / "export_1.zip", "--out", tmp_path / "st")
+    assert f"export_1.zip!{folder}2.gpx line 1" in r.output and "trajlm-zip" not in r.output
