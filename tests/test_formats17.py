@@ -237,3 +237,30 @@ def test_an_error_inside_an_export_zip_names_archive_and_member(tmp_path, folder
     assert e.value.path == f"{tmp_path / 'export_1.zip'}!{folder}2.gpx"
     r = invoke("data", "ingest", tmp_path / "export_1.zip", "--out", tmp_path / "st")
     assert f"export_1.zip!{folder}2.gpx line 1" in r.output and "trajlm-zip" not in r.output
+
+
+def test_tcx_course_geojson_time_array_and_mfjson_suffix_are_read(tmp_path):
+    """A TCX <Course> with a timed Track was "no <Trackpoint> in any <Activity>"; a GeoJSON
+    LineString with `properties.time` as a list was "no ... per-vertex times"; `.mfjson`
+    was "cannot tell the format from the name"."""
+    import json
+
+    pts = _pts(25, lat=35.01, lon=135.77)
+    tps = "".join(
+        f"<Trackpoint><Time>{_iso(t)}</Time><Position><LatitudeDegrees>{la}</LatitudeDegrees>"
+        f"<LongitudeDegrees>{lo}</LongitudeDegrees></Position></Trackpoint>"
+        for t, la, lo in pts
+    )
+    (tmp_path / "c.tcx").write_text(
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f"<Courses><Course><Name>Kamo</Name><Track>{tps}</Track></Course></Courses></TrainingCenterDatabase>"
+    )
+    line = {"type": "LineString", "coordinates": [[lo, la] for _, la, lo in pts]}
+    (tmp_path / "r.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"time": [_iso(t) for t, _, _ in pts]}, "geometry": line}]}))  # fmt: skip
+    (tmp_path / "f.mfjson").write_text(json.dumps({"type": "Feature", "temporalGeometry": {
+        "type": "MovingPoint", "datetimes": [_iso(t) for t, _, _ in pts],
+        "coordinates": [[lo, la] for _, la, lo in pts]}}))  # fmt: skip
+    for name in ("c.tcx", "r.geojson", "f.mfjson"):
+        df, _ = read(tmp_path / name)
+        assert df.select("t", "lat", "lon").rows() == pts, name

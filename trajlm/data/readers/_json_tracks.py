@@ -120,7 +120,7 @@ def overland_features(doc: Any) -> list | None:
 def line_times(props: dict) -> Any:
     """The per-vertex times of a LineString feature: MF-JSON `datetimes`, togeojson's
     `coordTimes` or its newer `coordinateProperties.times`; None if it has none."""
-    for key in ("datetimes", "coordTimes", "times", "timestamps"):
+    for key in ("datetimes", "coordTimes", "times", "timestamps", "time", "timestamp"):
         if isinstance(props.get(key), list):
             return props[key]
     cp = props.get("coordinateProperties")

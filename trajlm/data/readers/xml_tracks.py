@@ -109,7 +109,8 @@ def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
     del path, ctx  # the signature of _kml_points
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
     cols |= empty_columns() | {"label": []}
-    for k, act in enumerate(el for el in root.iter() if _local(el.tag) == "Activity"):
+    acts = (el for el in root.iter() if _local(el.tag) in ("Activity", "Course"))  # Course: 17
+    for k, act in enumerate(acts):
         for tp in (el for el in act.iter() if _local(el.tag) == "Trackpoint"):
             pos = _child(tp, "Position")
             values = dict.fromkeys(empty_columns())
@@ -145,7 +146,7 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
         if not cols["traj_id"]:
             what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
                     "Point placemarks with a <TimeStamp>; a LineString / Polygon has no times"
-                    if kind == "kml" else "no <Trackpoint> in any <Activity>")  # fmt: skip
+                    if kind == "kml" else "no <Trackpoint> in any <Activity> or <Course>")  # fmt: skip
             raise TrajlmInputError(
                 what, path=path, hint="skipping cannot help (the whole file); export it as GPX"
             )
