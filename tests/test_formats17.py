@@ -264,3 +264,32 @@ def test_tcx_course_geojson_time_array_and_mfjson_suffix_are_read(tmp_path):
     for name in ("c.tcx", "r.geojson", "f.mfjson"):
         df, _ = read(tmp_path / name)
         assert df.select("t", "lat", "lon").rows() == pts, name
+
+
+def test_an_xlsx_workbook_is_read_through_its_first_sheet(tmp_path):
+    """Was refused ("save the sheet as CSV UTF-8"); needs openpyxl (the formats extra)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    pts = _pts(12, lat=59.437, lon=24.7536)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["trip_id", "timestamp", "latitude", "longitude"])
+    for t, la, lo in pts:
+        ws.append(["tt1", datetime.fromtimestamp(t, UTC).replace(tzinfo=None), la, lo])
+    wb.save(tmp_path / "tram.xlsx")
+    df, _ = read(tmp_path / "tram.xlsx")
+    assert df.select("t", "lat", "lon").rows() == pts and df["traj_id"][0] == "tt1"
+    r = invoke("data", "ingest", tmp_path / "tram.xlsx", "--out", tmp_path / "st")
+    assert r.exit_code == 0, r.output
+    ws.append(["tt1", "not a time", 59.5, 24.8])
+    wb.save(tmp_path / "bad.xlsx")
+    r = invoke("data", "ingest", tmp_path / "bad.xlsx", "--out", tmp_path / "st2")
+    assert "bad.xlsx!bad.csv line 14 field timestamp" in r.output and "trajlm-xlsx" not in r.output
+
+
+def test_an_xlsx_without_openpyxl_is_one_line(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "b.xlsx").write_bytes(b"PK\x03\x04 not really")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    r = invoke("data", "ingest", tmp_path / "b.xlsx", "--out", tmp_path / "st")
+    assert r.exit_code == 2 and "needs openpyxl" in r.output and "CSV UTF-8" in r.output

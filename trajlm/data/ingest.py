@@ -20,7 +20,9 @@ from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean,
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers.ais import keep_motion_columns
+from trajlm.data.readers.archives import member_error
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
+from trajlm.data.readers.spreadsheet import sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -77,6 +79,27 @@ def ingest(
     for p in paths:
         if not Path(p).exists():
             raise TrajlmInputError("no such file or folder", path=p)
+    sources = [str(Path(p)) for p in paths]
+    paths, sheets = sheets_as_csv(list(map(Path, paths)))  # .xlsx: its first sheet as a CSV
+    try:
+        return _ingest(paths, format, out, preset=preset, on_error=on_error,
+                       clean_overrides=clean_overrides, column_map=column_map,
+                       column_preset=column_preset, progress=progress, overwrite=overwrite,
+                       chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
+                       sources=sources)  # fmt: skip
+    except TrajlmInputError as e:
+        raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
+    finally:
+        if sheets is not None:
+            sheets.cleanup()
+
+
+def _ingest(
+    paths: list[Path], format: str, out: str | Path, *, preset: str, on_error: str,
+    clean_overrides: dict | None, column_map: dict | None, column_preset: str | None,
+    progress: bool, overwrite: bool, chunk_rows: int, limits: ReadLimits | None,
+    vehicle_col: str | None, sources: list[str],
+) -> dict:  # fmt: skip
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     reading: dict = {"format": format}
@@ -134,7 +157,6 @@ def ingest(
         TextColumn(f"[bold]ingest {format}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
-    sources = [str(Path(p)) for p in paths]
     n_kept, n_fast, v_fast, n_labelled = 0, 0, 0.0, 0
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")

@@ -106,19 +106,25 @@ def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> 
     try:
         yield from chunks
     except TrajlmInputError as e:
-        found = _in_archive(e.path, getattr(tmp, "archives", {}))
-        if found is None:
-            raise
-        archive, member = found
-        old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
-        where = "/".join(archive.parts[-2:]) + "!" + member  # the whole member path
-        where += "".join(f" {k} {v}" for k, v in (("line", e.line), ("field", e.field)) if v)
-        err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
-        err.path, err.line, err.field = f"{archive}!{member}", e.line, e.field
-        raise err from None
+        raise member_error(e, tmp) from None
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -> TrajlmInputError:
+    """`e` itself, or for an error about a file extracted into `tmp` (its `archives`: folder ->
+    archive or workbook) the same error naming it `archive.zip!member`."""
+    found = _in_archive(e.path, getattr(tmp, "archives", {}))
+    if found is None:
+        return e
+    archive, member = found
+    old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
+    where = "/".join(archive.parts[-2:]) + "!" + member  # the whole member path
+    where += "".join(f" {k} {v}" for k, v in (("line", e.line), ("field", e.field)) if v)
+    err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
+    err.path, err.line, err.field = f"{archive}!{member}", e.line, e.field
+    return err
 
 
 def _in_archive(path: object, archives: dict[Path, Path]) -> tuple[Path, str] | None:
