@@ -293,3 +293,47 @@ def test_an_xlsx_without_openpyxl_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     r = invoke("data", "ingest", tmp_path / "b.xlsx", "--out", tmp_path / "st")
     assert r.exit_code == 2 and "needs openpyxl" in r.output and "CSV UTF-8" in r.output
+
+
+def test_dji_flight_record_csv_is_read_with_its_local_date_and_time(tmp_path):
+    """Phantomhelp / Airdata "all columns" CSV: `sep=,` line, local date + 12-hour time in two
+    columns, OSD.latitude beside HOME.latitude. Was "the file has ['sep=', '']"."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("America/Santiago")
+    pts = _pts(30, lat=-33.0472, lon=-71.6127, dt=1)
+    rows = ["sep=,", "CUSTOM.date [local],CUSTOM.updateTime [local],OSD.latitude,OSD.longitude,"
+            "HOME.latitude,HOME.longitude"]  # fmt: skip
+    for t, la, lo in pts:
+        d = datetime.fromtimestamp(t, zone)
+        hour = d.strftime("%I").lstrip("0")  # DJI writes 6:30:01.10 PM
+        rows.append(
+            f"{d.month}/{d.day}/{d.year},{hour}:{d:%M:%S}.10 {d:%p},{la},{lo},{pts[0][1]},{pts[0][2]}"
+        )
+    (tmp_path / "DJIFlightRecord_x.csv").write_text("\n".join(rows) + "\n")
+    r = invoke("data", "ingest", tmp_path / "DJIFlightRecord_x.csv", "--out", tmp_path / "a")
+    assert r.exit_code == 0 and "have no zone" in r.output and "dji_flightrecord" in r.output
+    r = invoke("data", "ingest", tmp_path / "DJIFlightRecord_x.csv", "--out", tmp_path / "b",
+               "--tz", "America/Santiago")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    st = pl.read_parquet(tmp_path / "b" / "points" / "**" / "*.parquet").sort("t")
+    assert st.select("t", "lat", "lon").rows() == pts
+
+
+def test_date_and_time_in_two_columns_are_one_time(tmp_path):
+    """`Date`, `Time` columns: the time of day alone was taken ("value '07:00:00' not
+    parseable"). Control: a `Time` column holding whole datetimes beside a `Date` is unchanged."""
+    pts = _pts(15, lat=-22.56, lon=17.06)
+    rows = ["Track,Date,Time,Latitude,Longitude"] + [
+        f"w1,{datetime.fromtimestamp(t, UTC):%Y-%m-%d},{datetime.fromtimestamp(t, UTC):%H:%M:%S},{la},{lo}"
+        for t, la, lo in pts
+    ]
+    (tmp_path / "dt.csv").write_text("\n".join(rows) + "\n")
+    df, _ = read(tmp_path / "dt.csv")
+    assert df.select("t", "lat", "lon").rows() == pts
+    rows = ["Track,Date,Time,Latitude,Longitude"] + [
+        f"w1,{datetime.fromtimestamp(t, UTC):%Y-%m-%d},{_iso(t)},{la},{lo}" for t, la, lo in pts
+    ]
+    (tmp_path / "full.csv").write_text("\n".join(rows) + "\n")
+    df, _ = read(tmp_path / "full.csv")
+    assert df.select("t", "lat", "lon").rows() == pts

@@ -28,6 +28,9 @@ from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
 from trajlm.errors import warn_at_caller
 
+# Known layouts whose times are the device's local time without a zone (said like any naive
+# time column: --tz to place them).
+LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
 # Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz apply).
 _ZONED = ("csv", "parquet", "ais", "tdrive")
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
@@ -148,7 +151,8 @@ def _ingest(
         said = {k: v for k, v in props.items() if getattr(given, k) != v}
         if said:
             reading["columns_guessed"] = {**guessed, **said}
-    if source is None and (naive := naive_times(paths, format, columns)):
+    local = source in LOCAL_TIME_LAYOUTS  # a known layout of naive local times: said too
+    if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
     cfg = clean_config(format, preset, overrides, source=source)
 

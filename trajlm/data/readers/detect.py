@@ -39,6 +39,7 @@ from trajlm.data.readers.file_format import _file_format as _file_format  # corp
 from trajlm.data.readers.file_format import track_files as track_files
 from trajlm.data.readers.layouts import (
     ROW_KEY,
+    date_column_for,
     date_part_columns,
     epoch_unit_column,
     matching_preset,
@@ -180,8 +181,12 @@ def resolve_columns(
     have = _header(first, format, cm.sep)
     if not have:
         return (columns, {}) if not guessed else (cm, guessed)
-    if columns is None and (preset := matching_preset(have, cm.sep)) is not None:
-        return PRESETS[preset], {**guessed, "columns": preset}  # laid out like a known set
+    zone_only = dataclasses.replace(cm, tz=None, utc_offset_s=0, sep=",") == ColumnMap()
+    if (columns is None or zone_only) and (preset := matching_preset(have, cm.sep)) is not None:
+        found = PRESETS[preset]  # laid out like a known set (--tz / --utc-offset kept: DJI)
+        if cm.tz or cm.utc_offset_s:
+            found = dataclasses.replace(found, tz=cm.tz, utc_offset_s=cm.utc_offset_s)
+        return found, {**guessed, "columns": preset}
     if cm.t == default.t and cm.t not in have and not candidates(TIERS["t"], have):
         if parts := date_part_columns(have):  # Year, Month, Day (, Hour) columns
             cm = with_date_parts(cm, parts)
@@ -211,6 +216,10 @@ def resolve_columns(
         point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]
+    tcol = guessed.get("t", cm.t)
+    if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
+        if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
+            guessed["t_date"] = date
     found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
     no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
     if no_id and found_all:
@@ -362,7 +371,9 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
     import itertools
 
     with open(path, encoding="utf-8", errors="replace", newline="") as f:
-        rows = list(itertools.islice(csv.reader(f, delimiter=cm.sep), 21))
+        rows = list(itertools.islice(csv.reader(f, delimiter=cm.sep), 22))
+    if rows and len(rows[0]) <= 2 and rows[0][0].startswith("sep="):  # Excel's `sep=,` line
+        rows = rows[1:]
     if not rows:
         return None
     names = [n.strip().lstrip("\ufeff") for n in rows[0]]

@@ -5,6 +5,7 @@ without a suffix by their header bytes, a zip of track files (archives.py) as `t
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 from pathlib import Path
 
@@ -22,10 +23,15 @@ _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
 TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
 
 
+SEP_LINE = re.compile(rb"sep=(.)\r?\n?")  # Excel's separator declaration before the header
+
+
 def _first_line(path: Path) -> str:
     try:
         with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
             head = f.readline(1 << 16)
+            if SEP_LINE.fullmatch(head):  # Excel's `sep=,` line: the header is the next one
+                head = f.readline(1 << 16)
             if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (_encoding.py): its first line
                 text = (head + f.read(1 << 16)).decode("utf-16", errors="replace")
                 return text.lstrip("\ufeff").splitlines()[0] + "\n"

@@ -24,7 +24,8 @@ from trajlm.data.readers.tabular import HISTORICAL_MIN_T, PRESETS
 from trajlm.data.schema import TrajlmInputError
 
 # mappings matched from a header; each has at least one column name no other layout uses
-AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small", "dma_ais")
+AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small", "dma_ais",
+                "dji_flightrecord")  # fmt: skip
 # recognised names of each time part (lower case)
 _PART_NAMES = {
     "year": ("year", "yr", "yyyy"),
@@ -42,7 +43,7 @@ def _columns_of(cm: ColumnMap) -> set[str]:
     if cm.traj_id is not None:
         names.add(cm.traj_id)
     if not cm.t_parts:
-        names.add(cm.t)
+        names.update(cm.time_columns())
     return names
 
 
@@ -86,6 +87,25 @@ def epoch_unit_column(have: list[str]) -> tuple[str, str] | None:
     if len(found) != 1:
         return None
     return found[0][0], _UNIT_FORMAT[found[0][1][0]]
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
+
+
+def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
+    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`), when the first
+    value of `tcol` is a bare time of day (07:00:00, 6:30:01.5 PM); else None."""
+    from trajlm.data.column_names import normalised
+
+    dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
+             and "time" not in normalised(c)]  # fmt: skip
+    if len(dates) != 1:
+        return None
+    values = [v for v in (_id_sample(path, format, sep, tcol) or [])[:20] if v not in (None, "")]
+    if not values or not all(_TIME_OF_DAY.fullmatch(str(v).strip()) for v in values):
+        return None
+    return dates[0]
 
 
 def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:

@@ -68,7 +68,7 @@ from trajlm.data.readers._lines import (
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local
-from trajlm.data.readers.file_format import SPREADSHEET_HINT, binary_kind
+from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
@@ -275,7 +275,13 @@ def _csv_file(
     path: Path, opener: Callable[[], IO[bytes]], cm: ColumnMap, ctx: Ctx, chunk_rows: int
 ) -> Iterator[pl.DataFrame]:
     file = ctx.add_path(path)
-    first = first_line(opener, path, ctx.limits.max_line_bytes)
+    first, skip = first_line(opener, path, ctx.limits.max_line_bytes), 1
+    if declared := SEP_LINE.fullmatch(first):  # Excel's `sep=,` line (DJI flight records)
+        cm, skip = dataclasses.replace(cm, sep=declared[1].decode()), 2
+        with opener() as f:
+            first = f.readline(ctx.limits.max_line_bytes + 1) and f.readline(
+                ctx.limits.max_line_bytes + 1
+            )
     if not first.strip():
         _empty(ctx, file, "file is empty (expected a header line)")
         return
@@ -307,10 +313,12 @@ def _csv_file(
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
-        path, chunk_rows, skip=1, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
+        path, chunk_rows, skip=skip, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
     )
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
+        if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
+            raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
         raw = _coords(raw.with_columns(point).with_columns(map(parse_float, floats)), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
