@@ -337,3 +337,28 @@ def test_date_and_time_in_two_columns_are_one_time(tmp_path):
     (tmp_path / "full.csv").write_text("\n".join(rows) + "\n")
     df, _ = read(tmp_path / "full.csv")
     assert df.select("t", "lat", "lon").rows() == pts
+
+
+def test_kml_gx_track_sensor_arrays_are_kept(tmp_path):
+    """gx:SimpleArrayData heartrate / cadence (Google My Tracks, Garmin's KML export) were
+    dropped; a track without them reads with no sensor column (control)."""
+    pts = _pts(12, lat=64.1466, lon=-21.9426)
+    whens = "".join(f"<when>{_iso(t)}</when>" for t, _, _ in pts)
+    coords = "".join(f"<gx:coord>{lo} {la} 30</gx:coord>" for _, la, lo in pts)
+    ext = ('<ExtendedData><SchemaData schemaUrl="#s">'
+           '<gx:SimpleArrayData name="heartrate">' + "".join(f"<gx:value>{100 + i}</gx:value>" for i in range(12))
+           + '</gx:SimpleArrayData><gx:SimpleArrayData name="cadence">'
+           + "".join(f"<gx:value>{80 + i}</gx:value>" for i in range(12)) + "</gx:SimpleArrayData></SchemaData></ExtendedData>")  # fmt: skip
+    head = ('<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">'
+            "<Document><Placemark><gx:Track>")  # fmt: skip
+    (tmp_path / "hr.kml").write_text(
+        head + whens + coords + ext + "</gx:Track></Placemark></Document></kml>"
+    )
+    (tmp_path / "plain.kml").write_text(
+        head + whens + coords + "</gx:Track></Placemark></Document></kml>"
+    )
+    df, _ = read(tmp_path / "hr.kml")
+    assert df["heart_rate_bpm"].to_list() == [100.0 + i for i in range(12)]
+    assert df["cadence_rpm"][11] == 91.0 and df.select("t", "lat", "lon").rows() == pts
+    df, _ = read(tmp_path / "plain.kml")
+    assert "heart_rate_bpm" not in df.columns and df.select("t", "lat", "lon").rows() == pts
