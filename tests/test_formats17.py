@@ -362,3 +362,27 @@ def test_kml_gx_track_sensor_arrays_are_kept(tmp_path):
     assert df["cadence_rpm"][11] == 91.0 and df.select("t", "lat", "lon").rows() == pts
     df, _ = read(tmp_path / "plain.kml")
     assert "heart_rate_bpm" not in df.columns and df.select("t", "lat", "lon").rows() == pts
+
+
+def test_owntracks_exports_and_recorder_files_are_read(tmp_path):
+    """OwnTracks' JSON array (one trajectory per `tid`) and the Recorder's `.rec` month file
+    (non-location lines ignored) were "top level is not a JSON object" / "cannot tell the
+    format"."""
+    import json
+
+    a, b = _pts(10, lat=60.39, lon=5.32, dt=10), _pts(10, lat=60.2, lon=5.1, dt=10)
+    locs = [{"_type": "location", "tid": tid, "tst": t, "lat": la, "lon": lo, "acc": 5}
+            for tid, pts in (("jp", a), ("ka", b)) for t, la, lo in pts]  # fmt: skip
+    (tmp_path / "export.json").write_text(json.dumps(locs))
+    df, _ = read(tmp_path / "export.json")
+    assert df.filter(pl.col("traj_id") == "export/ka").select("t", "lat", "lon").rows() == b
+    lines = [
+        f"{_iso(t)}\t*                 \t" + json.dumps(d)
+        for d, (t, _, _) in zip(locs[:10], a, strict=True)
+    ]
+    lines.insert(
+        3, f"{_iso(a[3][0])}\t*                 \t" + json.dumps({"_type": "lwt", "tst": a[3][0]})
+    )
+    (tmp_path / "2026-08.rec").write_text("\n".join(lines) + "\n")
+    df, _ = read(tmp_path / "2026-08.rec")
+    assert df.select("t", "lat", "lon").rows() == a and df["traj_id"][0] == "2026-08"

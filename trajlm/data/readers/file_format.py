@@ -13,7 +13,7 @@ from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
-              ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".kml": "kml", ".kmz": "kml",
+              ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt"}  # fmt: skip
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
