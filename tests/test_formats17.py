@@ -386,3 +386,30 @@ def test_owntracks_exports_and_recorder_files_are_read(tmp_path):
     (tmp_path / "2026-08.rec").write_text("\n".join(lines) + "\n")
     df, _ = read(tmp_path / "2026-08.rec")
     assert df.select("t", "lat", "lon").rows() == a and df["traj_id"][0] == "2026-08"
+
+
+def _nmea(body: str) -> str:
+    x = 0
+    for ch in body:
+        x ^= ord(ch)
+    return f"${body}*{x:02X}"
+
+
+def test_gga_log_dated_by_zda_is_read_across_midnight(tmp_path):
+    """A GGA + ZDA log (no RMC) was refused ("no $--RMC sentences"); the date comes from ZDA
+    and rolls over at 00:00 UTC. A GGA before the first ZDA is `no_date`, quality 0 `no_fix`."""
+    t0 = int(datetime(2026, 7, 14, 23, 59, 50, tzinfo=UTC).timestamp())
+    pts = [(t0 + 2 * i, 59.4 + 0.001 * i, 24.75 + 0.001 * i) for i in range(12)]
+    lines = [_nmea("GPGGA,235948.00,5924.0000,N,02445.0000,E,1,08,1.0,10.0,M,18.0,M,,")]
+    lines.append(_nmea("GPZDA,235949.00,14,07,2026,00,00"))
+    for t, la, lo in pts:
+        d = datetime.fromtimestamp(t, UTC)
+        lat = f"{int(la):02d}{(la - int(la)) * 60:07.4f}"
+        lon = f"{int(lo):03d}{(lo - int(lo)) * 60:07.4f}"
+        lines.append(_nmea(f"GPGGA,{d:%H%M%S}.00,{lat},N,{lon},E,1,08,1.0,10.0,M,18.0,M,,"))
+    lines.append(_nmea("GPGGA,000020.00,,,,,0,00,,,M,,M,,"))
+    (tmp_path / "log.nmea").write_text("\n".join(lines) + "\n")
+    df, rep = read(tmp_path / "log.nmea", on_error="skip")
+    assert df["t"].to_list() == [p[0] for p in pts]
+    assert np.allclose(df.select("lat", "lon").to_numpy(), [p[1:] for p in pts], atol=1e-6)
+    assert rep.dropped == {"no_date": 1, "no_fix": 1} and rep.rows_in == 14
