@@ -413,3 +413,21 @@ def test_gga_log_dated_by_zda_is_read_across_midnight(tmp_path):
     assert df["t"].to_list() == [p[0] for p in pts]
     assert np.allclose(df.select("lat", "lon").to_numpy(), [p[1:] for p in pts], atol=1e-6)
     assert rep.dropped == {"no_date": 1, "no_fix": 1} and rep.rows_in == 14
+
+
+@pytest.mark.parametrize("names", [("east", "north"), ("x", "y")])
+def test_an_epsg_column_declares_the_crs_of_projected_columns(tmp_path, names):
+    """`east;north;epsg` (25832 on every row) was "missing column(s) ['lat', 'lon']"; x / y
+    beside it were refused as projected. Now reprojected from the declared code."""
+    from pyproj import Transformer
+
+    pts = _pts(15, lat=60.39, lon=5.32)
+    tf = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
+    rows = [f"trip;time_utc;{names[0]};{names[1]};epsg"]
+    for t, la, lo in pts:
+        x, y = tf.transform(lo, la)
+        rows.append(f"b1;{_iso(t)};{x:.3f};{y:.3f};25832")
+    (tmp_path / "utm.csv").write_text("\n".join(rows) + "\n")
+    df, _ = read(tmp_path / "utm.csv")
+    assert df["t"].to_list() == [p[0] for p in pts]
+    assert np.allclose(df.select("lat", "lon").to_numpy(), [p[1:] for p in pts], atol=1e-7)

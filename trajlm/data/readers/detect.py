@@ -41,6 +41,7 @@ from trajlm.data.readers.layouts import (
     ROW_KEY,
     date_column_for,
     date_part_columns,
+    declared_crs,
     epoch_unit_column,
     matching_preset,
     row_key_fallback,
@@ -216,6 +217,15 @@ def resolve_columns(
         point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]
+    if (
+        format == "csv"
+        and cm.crs == default.crs
+        and (declared := declared_crs(first, format, cm.sep, have))
+    ):  # an `epsg` column with one code: its projected columns, reprojected
+        if not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+            guessed.update({k: v for k, v in declared.items() if k in ("lat", "lon")})
+        if any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+            guessed["crs"] = declared["crs"]
     tcol = guessed.get("t", cm.t)
     if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
         if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns

@@ -108,6 +108,31 @@ def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str
     return dates[0]
 
 
+_CRS_NAMES = ("epsg", "epsg_code", "srid", "crs", "srs", "coordinate_system")
+_EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_easting")
+_NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
+
+
+def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str, str] | None:
+    """A CSV whose rows say their CRS in a column (`epsg` = 25832 on every sampled row, the
+    same code): {"crs": "EPSG:25832"} plus "lat" / "lon" for its northing / easting columns
+    (east / north, easting / northing, x / y, Rechtswert / Hochwert) when found; else None."""
+    from trajlm.data.column_names import normalised
+
+    by = {normalised(c): c for c in have}
+    col = next((by[n] for n in _CRS_NAMES if n in by), None)
+    values = {str(v).strip().upper().removeprefix("EPSG:") for v in
+              (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
+    if len(values) != 1 or not re.fullmatch(r"\d{4,5}", code := values.pop()):
+        return None
+    out = {"crs": f"EPSG:{code}"}
+    east = next((by[n] for n in _EAST if n in by), None)
+    north = next((by[n] for n in _NORTH if n in by), None)
+    if east and north:
+        out |= {"lat": north, "lon": east}
+    return out
+
+
 def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:
     """``cm`` reading its time from ``parts``, with the historical time floor."""
     import dataclasses
