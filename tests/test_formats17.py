@@ -431,3 +431,24 @@ def test_an_epsg_column_declares_the_crs_of_projected_columns(tmp_path, names):
     df, _ = read(tmp_path / "utm.csv")
     assert df["t"].to_list() == [p[0] for p in pts]
     assert np.allclose(df.select("lat", "lon").to_numpy(), [p[1:] for p in pts], atol=1e-7)
+
+
+def test_german_excel_csv_is_read_with_only_its_zone_given(tmp_path):
+    """`Fahrzeug;Datum/Uhrzeit;Breite;Länge` with `24.10.2026 23:40:00` (Berlin local, across
+    the DST change) and decimal commas needed five column / format options; now --tz only.
+    Dotted dates are day-first wherever they are written (de, ru, fi, cs)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Berlin")
+    t0 = int(datetime(2026, 10, 24, 23, 40, tzinfo=UTC).timestamp())
+    pts = [(t0 + 600 * i, round(46.05 + 1e-3 * i, 6), round(14.5 + 1e-3 * i, 6)) for i in range(30)]
+    rows = ["Fahrzeug;Datum/Uhrzeit;Breite;Länge"] + [
+        f"LJ-1;{datetime.fromtimestamp(t, zone):%d.%m.%Y %H:%M:%S};{str(la).replace('.', ',')};"
+        f"{str(lo).replace('.', ',')}" for t, la, lo in pts]  # fmt: skip
+    (tmp_path / "fahrt.csv").write_bytes(("\ufeff" + "\r\n".join(rows) + "\r\n").encode())
+    r = invoke(
+        "data", "ingest", tmp_path / "fahrt.csv", "--out", tmp_path / "st", "--tz", "Europe/Berlin"
+    )
+    assert r.exit_code == 0, r.output
+    st = pl.read_parquet(tmp_path / "st" / "points" / "**" / "*.parquet").sort("t")
+    assert st.select("t", "lat", "lon").rows() == pts

@@ -67,12 +67,17 @@ def parse_time(
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
         date = s.str.to_datetime("%Y-%m-%d", strict=False)
+        dotted = pl.coalesce(  # 24.10.2026 23:40:00: dots are day-first (de, ru, fi, cs ...)
+            s.str.to_datetime("%d.%m.%Y %H:%M:%S%.f", strict=False),
+            s.str.to_datetime("%d.%m.%Y %H:%M", strict=False),
+        )
         out = pl.coalesce(
             aware.dt.epoch(unit),
             _local(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
             _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
             _local(date, unit, utc_offset_s, tz, ambiguous),
+            _local(dotted, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds
             out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
