@@ -233,8 +233,13 @@ def test_folder_of_mixed_formats_warns_what_is_not_read(tmp_path):
 
 
 def test_utf16_csv_is_named_utf16_not_cp1252(tmp_path):
+    """Session 17 (formats17): UTF-16 with a byte-order mark is read (was refused with the
+    iconv advice); without a mark it is still named UTF-16, not cp1252."""
     text = "traj_id;time;lat;lon\na;2024-01-01T00:00:00Z;38,7;-9,1\n"
     p = write(tmp_path, "u.csv", text.encode("utf-16"))
+    df, _ = read(p)
+    assert df.select("lat", "lon").rows() == [(38.7, -9.1)]
+    p = write(tmp_path, "v.csv", text.encode("utf-16-le"))
     with pytest.raises(TrajlmInputError, match="UTF-16") as e:
         read(p)
     assert "iconv -f utf-16" in str(e.value) and "cp1252" not in str(e.value)

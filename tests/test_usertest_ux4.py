@@ -6,6 +6,7 @@ fit column options, GeoJSON Point features. Synthetic data only, each test well 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -137,17 +138,20 @@ def test_time_format_help_lists_real_choices_and_errors_show_the_text(tmp_path):
             "--time-col", "local_time")  # fmt: skip
     fails(*args, "--time-format", "strptime",
           names=("'strptime' is not a time format", "unix_ms", "%d.%m.%Y"))  # fmt: skip
+    # (session 17: dotted dd.mm.yyyy times are read day-first; slashes stay a question)
+    p.write_text(re.sub(r"(\d\d)\.(\d\d)\.(\d{4})", r"\1/\2/\3", p.read_text()))
     text = fails(*args, names=("line 2 field local_time", "not ISO-8601", "--time-format"))
-    assert "value None" not in text and f"value '{pd.Timestamp(T0, unit='s'):%d.%m.%Y}" in text
+    assert "value None" not in text and f"value '{pd.Timestamp(T0, unit='s'):%d/%m/%Y}" in text
 
 
 # ------------------------------------------------------------------ item 10: missing columns
 
 
 def test_every_missing_column_is_named_with_candidates(tmp_path):
-    p = _write(tmp_path / "ms.csv", "driver,ts_ms,lat,lng", ["d1,1790000000000,41.1,-8.6"])
+    # (session 17: `ts_ms` itself is now read as Unix ms, its unit in its name; `ts_ping` not)
+    p = _write(tmp_path / "ms.csv", "driver,ts_ping,lat,lng", ["d1,1790000000000,41.1,-8.6"])
     fails("data", "ingest", p, "--out", tmp_path / "s",
-          names=("['traj_id', 't']", "traj_id -> 'driver'", "t -> 'ts_ms'"))  # fmt: skip
+          names=("['traj_id', 't']", "traj_id -> 'driver'", "t -> 'ts_ping'"))  # fmt: skip
     fails("data", "ingest", p, "--out", tmp_path / "s", "--traj-col", "drivr",
           names=("['drivr', 't']", "drivr -> 'driver'"))  # fmt: skip
 

@@ -32,6 +32,8 @@ from trajlm.data.coerce_rows import (
     refuse_not_available,
     warn_placeholders,
 )
+from trajlm.data.coerce_subsec import FRAC as _FRAC
+from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
 from trajlm.data.geoframes import _from_geodataframe
 from trajlm.data.schema import (
@@ -257,12 +259,15 @@ def coerce(
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     sub = sub_seconds(df, tcol)
     if sub is not None:
-        out = out.with_columns(sub.alias(_FRAC))
+        out = out.with_columns(
+            sub.alias(_FRAC), *[] if (ns := sub_second_ns(df[tcol])) is None else [ns]
+        )
     out, sub_rows = drop_sub_second_fixes(out, df[tcol], source)
     frac = None
     if sub is not None:
-        frac = out.select("traj_id", "t", _FRAC).filter(pl.col("t").is_not_null())
-        out = out.drop(_FRAC)
+        keep = [c for c in (_FRAC, FRAC_NS) if c in out.columns]
+        frac = out.select("traj_id", "t", *keep).filter(pl.col("t").is_not_null())
+        out = out.drop(keep)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
@@ -314,9 +319,6 @@ def naive_time_warning(col: str) -> None:
     )
 
 
-_FRAC = "__t_frac"  # coerce's own column while sub-second fixes are dropped
-
-
 def _from_pandas(obj: Any) -> pl.DataFrame:
     """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
     column) named in one line instead of pyarrow's ArrowInvalid."""
@@ -348,29 +350,6 @@ def _index_levels(obj: Any) -> list[str]:
     index = getattr(obj, "index", None)
     names = [n for n in getattr(index, "names", []) if n is not None]
     return [str(n) for n in names if n not in obj.columns]
-
-
-def drop_sub_second_fixes(
-    out: pl.DataFrame, exact: pl.Series, source: str
-) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Canonical t is whole seconds: of one trajectory's fixes that fall in one second but
-    differ below it (1-10 Hz loggers, millisecond times; ``exact`` is the caller's time
-    column), keep the earliest and drop the others with one warning, as ingest does
-    (``sub_second_fix``). Exact repeats stay for the duplicate-timestamp check. Returns the
-    kept rows and the dropped ones (None when none): results that keep the caller's rows
-    (recover) put those back (coerce_out.sub_second_rows_back)."""
-    key = pl.DataFrame({"traj_id": out["traj_id"], "t": out["t"], "exact": exact})
-    first = pl.col("exact") == pl.col("exact").min().over("traj_id", "t")
-    later = (pl.col("t").is_not_null() & ~first).fill_null(False)
-    drop = key.select(later).to_series()
-    n = int(drop.sum())
-    if n:
-        warn_at_caller(
-            f"{source}: {n} fix(es) less than a second after another of the same trajectory "
-            "dropped (trajlm's time resolution is 1 s; the earliest fix of each second is kept)"
-        )
-        return out.filter(~drop), out.filter(drop)
-    return out, None
 
 
 def to_canonical(

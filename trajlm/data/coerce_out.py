@@ -14,6 +14,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
+from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.schema import SOURCE_ID
 from trajlm.data.times import epoch_datetimes
 from trajlm.errors import warn_at_caller
@@ -31,23 +32,36 @@ def with_source_ids(df: pl.DataFrame, points: pl.DataFrame | None) -> pl.DataFra
     return df.join(pairs, on="traj_id", how="left", maintain_order="left")
 
 
-def exact_times(df: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+def exact_times(df: pl.DataFrame, layout: Layout, ns: bool = False) -> pl.DataFrame:
     """A result in trajlm's names with the input's sub-second times put back (``t`` then Float
     Unix seconds): a row at an input fix's second gets that fix's fraction; a row after a
     trajectory's fixes (predict) its last fix's, so a step of 10 s from 12.2 s is 22.2 s;
-    predict(at_times=...) rows the exact times asked. Whole-second input: unchanged."""
+    predict(at_times=...) rows the exact times asked. Whole-second input: unchanged. ``ns``
+    (from_canonical): with ns datetimes below the microsecond, also T_NS, the exact integer
+    nanoseconds (a float ``t`` holds ~0.2 us at today's epochs)."""
     if "t" not in df.columns or "traj_id" not in df.columns:
         return df
     if layout.frac is not None and len(layout.frac) and df.schema["t"].is_integer():
         frac = layout.frac.rename({_FRAC: "__own"})
-        last = frac.sort("t").group_by("traj_id").agg(pl.col("__own").last().alias("__last"))
+        with_ns = ns and FRAC_NS in frac.columns
+        if not with_ns:
+            frac = frac.drop(FRAC_NS, strict=False)
+        own = ["__own", *(["__own_ns"] if with_ns else [])]
+        frac = frac.rename({FRAC_NS: "__own_ns"}) if with_ns else frac
+        last = frac.sort("t").group_by("traj_id").agg(pl.col(c).last().alias(c + "_l") for c in own)
         df = (
             df.join(frac, on=["traj_id", "t"], how="left", maintain_order="left")
             .join(last, on="traj_id", how="left", maintain_order="left")
             .with_columns(
-                t=pl.col("t") + pl.coalesce("__own", "__last", pl.lit(0.0)).cast(pl.Float64)
-            )
-            .drop("__own", "__last")
+                *[
+                    (
+                        pl.col("t").cast(pl.Int64) * 1_000_000_000
+                        + pl.coalesce("__own_ns", "__own_ns_l", pl.lit(0))
+                    ).alias(T_NS)
+                ][: int(with_ns)],
+                t=pl.col("t") + pl.coalesce("__own", "__own_l", pl.lit(0.0)).cast(pl.Float64),
+            )  # fmt: skip
+            .drop(*own, *[c + "_l" for c in own])
         )
     if layout.at_exact is not None and "step" in df.columns:
         df = (
@@ -94,7 +108,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
 
             return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
         return df.to_pandas()
-    out = with_source_ids(exact_times(df, layout), layout.ids)
+    out = with_source_ids(exact_times(df, layout, ns=layout.time_kind == "datetime"), layout.ids)
     if layout.sub_second_rows is not None and "recovered" in out.columns:
         out = sub_second_rows_back(out, layout.sub_second_rows)
     if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id
@@ -108,9 +122,12 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             if name not in out.columns:
                 continue
             t = epoch_datetimes(pl.col(name), out.schema[name].is_float())
+            if name == "t" and T_NS in out.columns:  # ns datetimes: their own nanoseconds
+                t = pl.coalesce(pl.from_epoch(T_NS, time_unit="ns"), t.cast(pl.Datetime("ns")))
             t = t.dt.replace_time_zone("UTC")
             t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
             out = out.with_columns(t.alias(name))
+    out = out.drop(T_NS, strict=False)
     if "traj_id" in out.columns and layout.traj_dtype is not None:
         out = out.with_columns(cast_back(out["traj_id"], layout.traj_dtype))
     if layout.kind == "geopandas" and has_pos:

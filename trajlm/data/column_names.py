@@ -17,14 +17,22 @@ TRAJ = (
     ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
      "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
-     "deviceid"),  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
+     "deviceid",  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
+     "device", "device_name", "tracker", "tracker_id", "asset_id", "activity_id",  # Traccar's
+     # route report (`Device`), fleet and fitness exports (session 17); European exports:
+     "fahrzeug", "kennzeichen", "vehiculo", "vehicule", "veicolo", "voertuig"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
         ("fixtime", "fix_time"),  # Traccar: the GPS fix time, before the tracker's clock
-        ("devicetime", "device_time"))  # (Traccar's servertime, when it arrived, is not read)  # fmt: skip
-LAT = (("lat", "latitude", "location_lat"), ("y",))
-LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",))
+        ("devicetime", "device_time"),  # (Traccar's servertime, when it arrived, is not read)
+        ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
+         "data_ora", "tijdstip"))  # European spreadsheets (session 17)  # fmt: skip
+LAT = (("lat", "latitude", "location_lat"), ("y",),
+       ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"))  # fmt: skip
+LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",),
+       ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
+        "lengtegraad"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 

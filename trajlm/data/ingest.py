@@ -20,12 +20,17 @@ from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean,
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers.ais import keep_motion_columns
+from trajlm.data.readers.archives import member_error
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
+from trajlm.data.readers.spreadsheet import sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
 from trajlm.errors import warn_at_caller
 
+# Known layouts whose times are the device's local time without a zone (said like any naive
+# time column: --tz to place them).
+LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
 # Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz apply).
 _ZONED = ("csv", "parquet", "ais", "tdrive")
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
@@ -77,6 +82,27 @@ def ingest(
     for p in paths:
         if not Path(p).exists():
             raise TrajlmInputError("no such file or folder", path=p)
+    sources = [str(Path(p)) for p in paths]
+    paths, sheets = sheets_as_csv(list(map(Path, paths)))  # .xlsx: its first sheet as a CSV
+    try:
+        return _ingest(paths, format, out, preset=preset, on_error=on_error,
+                       clean_overrides=clean_overrides, column_map=column_map,
+                       column_preset=column_preset, progress=progress, overwrite=overwrite,
+                       chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
+                       sources=sources)  # fmt: skip
+    except TrajlmInputError as e:
+        raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
+    finally:
+        if sheets is not None:
+            sheets.cleanup()
+
+
+def _ingest(
+    paths: list[Path], format: str, out: str | Path, *, preset: str, on_error: str,
+    clean_overrides: dict | None, column_map: dict | None, column_preset: str | None,
+    progress: bool, overwrite: bool, chunk_rows: int, limits: ReadLimits | None,
+    vehicle_col: str | None, sources: list[str],
+) -> dict:  # fmt: skip
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     reading: dict = {"format": format}
@@ -106,6 +132,9 @@ def ingest(
         reading["owner_column"] = owner
     columns, label = keep_label_column(paths, format, columns)
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
+    columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
+    if sensors:  # said with the guessed columns: `heart_rate_bpm <- 'hr'`
+        reading["columns_guessed"] = {**reading.get("columns_guessed", {}), **sensors}
     if label is not None:
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
@@ -122,7 +151,8 @@ def ingest(
         said = {k: v for k, v in props.items() if getattr(given, k) != v}
         if said:
             reading["columns_guessed"] = {**guessed, **said}
-    if source is None and (naive := naive_times(paths, format, columns)):
+    local = source in LOCAL_TIME_LAYOUTS  # a known layout of naive local times: said too
+    if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
     cfg = clean_config(format, preset, overrides, source=source)
 
@@ -131,7 +161,6 @@ def ingest(
         TextColumn(f"[bold]ingest {format}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
-    sources = [str(Path(p)) for p in paths]
     n_kept, n_fast, v_fast, n_labelled = 0, 0, 0.0, 0
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
@@ -187,6 +216,31 @@ def ingest(
 # column_names: case, spaces, dashes and dots ignored), first match wins.
 LABEL_NAMES = ("label", "mode", "transport_mode", "transportation_mode", "travel_mode",
                "activity", "label_mode")  # fmt: skip
+
+
+def keep_sensor_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> tuple[ColumnMap | None, dict[str, str]]:
+    """csv / parquet: keep heart rate, cadence, power, temperature and speed_mps columns
+    (readers._sensors.TABLE_NAMES) under the names GPX / TCX / FIT sensors get, unless the map
+    already keeps that name. Returns the map to read with and {sensor: column} taken."""
+    from trajlm.data.readers._sensors import table_sensors
+    from trajlm.data.readers.detect import _header, rglob_follow
+
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet"):
+        return columns, {}
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if first.is_dir():
+        first = next(iter(rglob_follow(first, f"*.{format}")), first)
+    if not first.is_file() or first.suffix.lower() == ".zip":
+        return columns, {}
+    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
+    found = table_sensors(_header(first, format, cm.sep) or [], used)
+    found = {k: v for k, v in found.items() if k not in cm.extra}
+    if not found:
+        return columns, {}
+    return dataclasses.replace(cm, extra={**cm.extra, **found}), found
 
 
 def keep_label_column(

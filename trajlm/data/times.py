@@ -99,9 +99,10 @@ def sub_seconds(df: pl.DataFrame, col: str) -> pl.Series | None:
             s, dt = s.str.to_datetime(time_zone="UTC", strict=False), pl.Datetime("us", "UTC")
         except pl.exceptions.PolarsError:
             return None
-    if isinstance(dt, pl.Datetime):
-        us = s.dt.epoch("us")
-        frac = (us - (us // 1_000_000) * 1_000_000).cast(pl.Float64) / 1e6
+    if isinstance(dt, pl.Datetime):  # in the column's own unit (ns: below the us too)
+        per = 1_000_000_000 if dt.time_unit == "ns" else 1_000_000
+        us = s.dt.epoch("ns" if per == 1_000_000_000 else "us")
+        frac = (us - (us // per) * per).cast(pl.Float64) / per
     elif dt.is_float():
         f = s.cast(pl.Float64)
         frac = f - f.floor()

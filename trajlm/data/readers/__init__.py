@@ -28,7 +28,7 @@ from trajlm.data.readers._lines import expand_paths, header_names, sniff_sep
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
-from trajlm.data.readers.archives import cleanup_after, unpack
+from trajlm.data.readers.archives import cleanup_after, member_error, unpack
 from trajlm.data.readers.detect import (
     TRACK_FORMATS,
     detect_format,
@@ -47,8 +47,10 @@ from trajlm.data.readers.mapmatched import iter_mapmatched
 from trajlm.data.readers.mfjson import iter_mfjson
 from trajlm.data.readers.nmea import iter_nmea
 from trajlm.data.readers.ozi import iter_ozi
+from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
-from trajlm.data.readers.tabular import PRESETS, iter_csv, iter_parquet
+from trajlm.data.readers.spreadsheet import sheets_as_csv
+from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
 
@@ -85,6 +87,26 @@ __all__ = ["FORMATS", "PRESETS", "ColumnMap", "ReadLimits", "detect_format", "it
 
 def _open(
     paths: str | Path | Sequence[str | Path],
+    format: str,
+    on_error: OnError,
+    columns: ColumnMap | None,
+    chunk_rows: int,
+    limits: ReadLimits | None,
+) -> tuple[Ctx, Iterator[pl.DataFrame]]:
+    paths, sheets = sheets_as_csv(
+        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    )
+    try:
+        ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits)
+    except TrajlmInputError as e:
+        if sheets is not None:
+            sheets.cleanup()
+        raise member_error(e, sheets) from None
+    return ctx, cleanup_after(chunks, sheets)  # .xlsx: the sheet's CSV removed after the read
+
+
+def _open_read(
+    paths: list[Path],
     format: str,
     on_error: OnError,
     columns: ColumnMap | None,

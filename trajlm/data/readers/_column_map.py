@@ -64,6 +64,9 @@ class ColumnMap:
     # times are then seconds (time_format "elapsed_h": hours) since it, every trajectory's 0
     # at that instant (MAT sets; session 16). None: elapsed times are refused.
     time_origin: str | None = None
+    # A separate date column (session 17): the time is "<t_date> <t>" (Date + Time columns,
+    # DJI's CUSTOM.date / CUSTOM.updateTime), parsed with time_format (None: ISO).
+    t_date: str | None = None
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""
@@ -113,7 +116,7 @@ class ColumnMap:
             if unknown:
                 raise ValueError(f"t_parts keys must be among {list(T_PARTS)}, got {unknown}")
             return list(self.t_parts.values())
-        return [self.t]
+        return [self.t_date, self.t] if self.t_date else [self.t]
 
     def time_field(self) -> str:
         """The input field(s) of time, for error messages."""

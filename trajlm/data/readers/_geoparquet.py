@@ -1,4 +1,7 @@
-"""Point positions from a GeoParquet `geometry` column (what GeoPandas `to_parquet` writes).
+"""Point positions from a GeoParquet `geometry` column (what GeoPandas `to_parquet` writes),
+or from any one Parquet column holding the point (session 17, `point_xy`): WKB bytes without
+`geo` metadata, a struct `{lat, lon}` / `{x, y}`, a GeoArrow `[x, y]` list, or WKT /
+`"lat,lon"` text.
 
 A Parquet file whose lat/lon columns are absent but whose `geo` metadata names a primary
 geometry column of Points is read through that column: WKB -> x (easting / lon) and y
@@ -72,3 +75,46 @@ def with_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
         pl.Series(GEO_X, x, dtype=pl.Float64).fill_nan(None),
         pl.Series(GEO_Y, y, dtype=pl.Float64).fill_nan(None),
     )
+
+
+_STRUCT_XY = (("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"), ("x", "y"))
+
+
+def point_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    """`df` with GEO_X (lon / easting), GEO_Y (lat / northing) from the point column `col`:
+    WKB bytes, a struct with lat/lon (or x/y) fields, a 2-3 item list `[x, y(, z)]`
+    (GeoArrow's order) or text (WKT `POINT (x y)`, `"lat,lon"`); anything else is one line."""
+    from trajlm.data.readers._point_text import LAT, LON, one_column
+
+    dtype = df.schema[col]
+    if dtype == pl.Binary or "binary" in str(dtype).lower():  # WKB (also geoarrow.wkb)
+        return with_xy(df, col)
+    if isinstance(dtype, pl.Struct):
+        names = {f.name.lower(): f.name for f in dtype.fields}
+        pair = next(
+            ((names[x], names[y]) for x, y in _STRUCT_XY if x in names and y in names), None
+        )
+        if pair is None:
+            raise TrajlmInputError(
+                f"column {col!r} is a struct with fields {list(names.values())}, none of them "
+                "lat/lon or x/y", field=col,
+                hint="name the coordinate columns: df.unnest(col), then --lat-col / --lon-col",
+            )  # fmt: skip
+        x, y = (pl.col(col).struct.field(n).cast(pl.Float64, strict=False) for n in pair)
+        return df.with_columns(x.alias(GEO_X), y.alias(GEO_Y))
+    if isinstance(dtype, pl.List | pl.Array):
+        item = pl.col(col).cast(pl.List(pl.Float64), strict=False)
+        return df.with_columns(item.list.get(0, null_on_oob=True).alias(GEO_X),
+                               item.list.get(1, null_on_oob=True).alias(GEO_Y))  # fmt: skip
+    if dtype == pl.Utf8:
+        from trajlm.data.readers._column_map import ColumnMap
+
+        _, exprs = one_column(ColumnMap(lat=col, lon=col))
+        out = df.with_columns(exprs)
+        return out.with_columns(pl.col(LAT).cast(pl.Float64, strict=False).alias(GEO_Y),
+                                pl.col(LON).cast(pl.Float64, strict=False).alias(GEO_X)).drop(LAT, LON)  # fmt: skip
+    raise TrajlmInputError(
+        f"column {col!r} ({dtype}) does not hold points: WKB, a struct of lat/lon, an [x, y] "
+        "list or WKT text are read", field=col,
+        hint="give the latitude and longitude columns with --lat-col / --lon-col",
+    )  # fmt: skip

@@ -92,8 +92,48 @@ def _timeline(segments: list) -> Track:
     return None, coords, times
 
 
+def _owntracks(locs: list) -> list[Track] | None:
+    """OwnTracks location messages ({"_type": "location", "tst": Unix s, "lat", "lon", "tid"};
+    the app's export, the Recorder's API `{"data": [...]}` and its `.rec` month files): one
+    trajectory per tracker id `tid` (the file stem when there is one), else None."""
+    rows = [d for d in locs if isinstance(d, dict) and d.get("_type") == "location"]
+    if not rows or not all(k in rows[0] for k in ("tst", "lat", "lon")):
+        return None
+    by: dict[Any, Track] = {}
+    for d in rows:
+        tid = d.get("tid")
+        _, coords, times = by.setdefault(tid, (None if tid is None else str(tid), [], []))
+        ok = all(type(d.get(k)) in (int, float) for k in ("lat", "lon"))
+        coords.append([d["lon"], d["lat"]] if ok else [None, None])
+        tst = d.get("tst")
+        times.append(tst * 1000 if type(tst) in (int, float) else None)  # Unix s -> ms
+    if len(by) == 1:
+        return [(None, *next(iter(by.values()))[1:])]
+    return list(by.values())
+
+
+def rec_lines(text: str) -> list[Any]:
+    """The JSON payloads of an OwnTracks Recorder `.rec` file (`ISO<TAB>*<TAB>{...}` lines)."""
+    import json
+
+    out = []
+    for line in text.splitlines():
+        parts = line.split("\t", 2)
+        if len(parts) == 3 and parts[2].lstrip().startswith("{"):
+            try:
+                out.append(json.loads(parts[2]))
+            except ValueError:
+                out.append(None)  # a damaged line: counted as a point without a fix / time
+    return out
+
+
 def tracks(doc: Any) -> list[Track] | None:
-    """The trajectories of a Google / Overland JSON document, or None (not one of them)."""
+    """The trajectories of a Google / Overland / OwnTracks JSON document, or None."""
+    if isinstance(doc, dict) and isinstance(doc.get("data"), list):  # OwnTracks Recorder API
+        if (own := _owntracks(doc["data"])) is not None:
+            return own
+    if isinstance(doc, list) and (own := _owntracks(doc)) is not None:
+        return own
     if isinstance(doc, dict):
         locs = doc.get("locations")
         if isinstance(locs, list) and locs and isinstance(locs[0], dict):
@@ -120,7 +160,7 @@ def overland_features(doc: Any) -> list | None:
 def line_times(props: dict) -> Any:
     """The per-vertex times of a LineString feature: MF-JSON `datetimes`, togeojson's
     `coordTimes` or its newer `coordinateProperties.times`; None if it has none."""
-    for key in ("datetimes", "coordTimes", "times", "timestamps"):
+    for key in ("datetimes", "coordTimes", "times", "timestamps", "time", "timestamp"):
         if isinstance(props.get(key), list):
             return props[key]
     cp = props.get("coordinateProperties")

@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, ReadLimits
+from trajlm.data.readers._encoding import utf8_opener
 from trajlm.data.readers._truncation import TRUNCATED, check_open_line
 from trajlm.data.schema import TrajlmInputError
 
@@ -84,8 +85,8 @@ def iter_sources(
     if path.suffix.lower() == ".gz":  # a gzip-compressed file, decompressed as it streams
         yield path, functools.partial(gzip.open, path, "rb")
         return
-    if path.suffix.lower() != ".zip":
-        yield path, functools.partial(open, path, "rb")
+    if path.suffix.lower() != ".zip":  # UTF-16 (Excel's Unicode Text) read as UTF-8
+        yield path, utf8_opener(functools.partial(open, path, "rb"))
         return
     try:
         zf = zipfile.ZipFile(path)
@@ -301,6 +302,11 @@ def _cut_char(file: int, data: bytes, line0: int, ctx: Ctx) -> bytes:
 
 def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
     """Column names of a CSV header line (quotes and a byte-order mark removed)."""
+    if (
+        line.count("\x00") * 2 >= len(line.rstrip("\r\n\x00")) > 0
+    ):  # UTF-16 without a BOM (with one, _encoding.py reads it)
+        raise TrajlmInputError("header is UTF-16 without a byte-order mark, not UTF-8", path=path,
+                               line=1, hint="convert it first: iconv -f utf-16le -t utf-8 IN.csv > OUT.csv")  # fmt: skip
     try:
         names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
     except (csv.Error, StopIteration) as e:

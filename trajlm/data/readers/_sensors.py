@@ -68,3 +68,36 @@ def sensor_exprs(columns: list[str]) -> list[pl.Expr]:
 
     out = [parse_float(c).alias(c) for c in SENSOR_COLUMNS if c in columns]
     return out + ([pl.col("label")] if "label" in columns else [])
+
+
+# Sensor columns of a plain CSV / Parquet (session 17): normalised header name -> column. A
+# bare `speed` is not taken (km/h as often as m/s in fleet exports; `speed_mps` says its unit).
+TABLE_NAMES = {
+    "hr": "heart_rate_bpm", "heart_rate": "heart_rate_bpm", "heartrate": "heart_rate_bpm",
+    "heart_rate_bpm": "heart_rate_bpm", "hr_bpm": "heart_rate_bpm", "bpm": "heart_rate_bpm",
+    "cadence": "cadence_rpm", "cad": "cadence_rpm", "cadence_rpm": "cadence_rpm",
+    "power": "power_w", "watts": "power_w", "power_w": "power_w", "power_watts": "power_w",
+    "temp": "temperature_c", "temperature": "temperature_c", "atemp": "temperature_c",
+    "temperature_c": "temperature_c", "temp_c": "temperature_c",
+    "speed_mps": "speed_mps", "speed_ms": "speed_mps", "speed_m_s": "speed_mps",
+}  # fmt: skip
+
+
+def table_sensors(header: list[str], used: set[str]) -> dict[str, str]:
+    """{sensor column: header column} for the recognised sensor columns of a table header not
+    already read as something else (`used`); the first column of each sensor wins."""
+    from trajlm.data.column_names import normalised
+
+    out: dict[str, str] = {}
+    for c in header:
+        name = TABLE_NAMES.get(normalised(c))
+        if name and name not in out and c not in used:
+            out[name] = c
+    return out
+
+
+def sensor_value(column: str) -> pl.Expr:
+    """A sensor column of a table as Float64 (text with a decimal comma read as a point;
+    anything else that is no number: null)."""
+    text = pl.col(column).cast(pl.Utf8).str.strip_chars()
+    return text.str.replace(r"^([-+]?\d+),(\d+)$", "${1}.${2}").cast(pl.Float64, strict=False)

@@ -56,8 +56,10 @@ def parse_time(
         return ((num * step + origin_s) * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix":
         return (num * scale).floor().cast(pl.Int64, strict=False)
-    if time_format == "unix_ms":
-        return (num * scale / 1000).floor().cast(pl.Int64, strict=False)
+    if time_format in EPOCH_DIVISORS:  # integers exact (ns do not fit a float's 53 bits)
+        per = EPOCH_DIVISORS[time_format] // scale  # input units per output unit
+        whole = s.cast(pl.Int64, strict=False)
+        return pl.coalesce(whole.floordiv(per), (num / per).floor().cast(pl.Int64, strict=False))
     if time_format in (None, "iso"):
         iso = s.str.replace(r"[Zz]$", "+00:00").str.replace(r"^(\d{4}-\d\d-\d\d)[ T]", "${1}T")
         aware = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False)
@@ -65,12 +67,17 @@ def parse_time(
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
         date = s.str.to_datetime("%Y-%m-%d", strict=False)
+        dotted = pl.coalesce(  # 24.10.2026 23:40:00: dots are day-first (de, ru, fi, cs ...)
+            s.str.to_datetime("%d.%m.%Y %H:%M:%S%.f", strict=False),
+            s.str.to_datetime("%d.%m.%Y %H:%M", strict=False),
+        )
         out = pl.coalesce(
             aware.dt.epoch(unit),
             _local(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
             _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
             _local(date, unit, utc_offset_s, tz, ambiguous),
+            _local(dotted, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds
             out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
@@ -84,9 +91,10 @@ def parse_time(
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
-TIME_FORMATS = ("iso", "unix", "unix_ms")
+TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns")
+EPOCH_DIVISORS = {"unix_ms": 1000, "unix_us": 1_000_000, "unix_ns": 1_000_000_000}  # per second
 TIME_FORMAT_HELP = (
-    "iso | unix | unix_ms | a strptime pattern such as '%d.%m.%Y %H:%M:%S' "
+    "iso | unix | unix_ms | unix_us | unix_ns | a strptime pattern such as '%d.%m.%Y %H:%M:%S' "
     "(Python: ColumnMap(time_format=...))"
 )
 

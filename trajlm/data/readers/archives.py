@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from trajlm.data.readers._common import ReadLimits
 from trajlm.data.readers._lines import _check_member
+from trajlm.errors import TrajlmInputError
 
 TRACK_SUFFIXES = (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt")
 MAX_DEPTH = 2  # a zip in a zip (Garmin); deeper nesting is not read
@@ -90,6 +91,7 @@ def unpack(
             tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-zip-")
             into = Path(tmp.name) / f"{len(out)}" / p.name
             into.mkdir(parents=True)
+            tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
             with zipfile.ZipFile(p) as z:
                 _extract(z, p, into, limits, 0)
             out.append(into)
@@ -99,9 +101,40 @@ def unpack(
 
 
 def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> Iterator:
-    """Yield `chunks`, then remove the extracted members."""
+    """Yield `chunks`, then remove the extracted members. An error about an extracted member
+    names it as `archive.zip!member` (session 17), not by its temporary path."""
     try:
         yield from chunks
+    except TrajlmInputError as e:
+        raise member_error(e, tmp) from None
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -> TrajlmInputError:
+    """`e` itself, or for an error about a file extracted into `tmp` (its `archives`: folder ->
+    archive or workbook) the same error naming it `archive.zip!member`."""
+    found = _in_archive(e.path, getattr(tmp, "archives", {}))
+    if found is None:
+        return e
+    archive, member = found
+    old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
+    where = "/".join(archive.parts[-2:]) + "!" + member  # the whole member path
+    where += "".join(f" {k} {v}" for k, v in (("line", e.line), ("field", e.field)) if v)
+    err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
+    err.path, err.line, err.field = f"{archive}!{member}", e.line, e.field
+    return err
+
+
+def _in_archive(path: object, archives: dict[Path, Path]) -> tuple[Path, str] | None:
+    """(archive, member path) for a path inside an extracted archive, else None."""
+    if path is None:
+        return None
+    for into, archive in archives.items():
+        try:
+            member = Path(str(path)).relative_to(into)
+        except ValueError:
+            continue
+        return archive, member.as_posix()
+    return None

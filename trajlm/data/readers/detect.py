@@ -39,7 +39,10 @@ from trajlm.data.readers.file_format import _file_format as _file_format  # corp
 from trajlm.data.readers.file_format import track_files as track_files
 from trajlm.data.readers.layouts import (
     ROW_KEY,
+    date_column_for,
     date_part_columns,
+    declared_crs,
+    epoch_unit_column,
     matching_preset,
     row_key_fallback,
     with_date_parts,
@@ -179,12 +182,20 @@ def resolve_columns(
     have = _header(first, format, cm.sep)
     if not have:
         return (columns, {}) if not guessed else (cm, guessed)
-    if columns is None and (preset := matching_preset(have, cm.sep)) is not None:
-        return PRESETS[preset], {**guessed, "columns": preset}  # laid out like a known set
+    zone_only = dataclasses.replace(cm, tz=None, utc_offset_s=0, sep=",") == ColumnMap()
+    if (columns is None or zone_only) and (preset := matching_preset(have, cm.sep)) is not None:
+        found = PRESETS[preset]  # laid out like a known set (--tz / --utc-offset kept: DJI)
+        if cm.tz or cm.utc_offset_s:
+            found = dataclasses.replace(found, tz=cm.tz, utc_offset_s=cm.utc_offset_s)
+        return found, {**guessed, "columns": preset}
     if cm.t == default.t and cm.t not in have and not candidates(TIERS["t"], have):
         if parts := date_part_columns(have):  # Year, Month, Day (, Hour) columns
             cm = with_date_parts(cm, parts)
             guessed["t"] = "+".join(parts.values())
+        elif unit := epoch_unit_column(have):  # time_ms, timestamp_us: the unit in the name
+            guessed["t"] = unit[0]
+            if cm.time_format is None:
+                guessed["time_format"] = unit[1]
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
@@ -201,10 +212,24 @@ def resolve_columns(
             guessed[name] = found[0]
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
-    if format == "csv" and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+    geo_meta = format == "parquet" and _geometry(first) is not None
+    if not geo_meta and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
         point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]
+    if (
+        format == "csv"
+        and cm.crs == default.crs
+        and (declared := declared_crs(first, format, cm.sep, have))
+    ):  # an `epsg` column with one code: its projected columns, reprojected
+        if not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+            guessed.update({k: v for k, v in declared.items() if k in ("lat", "lon")})
+        if any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
+            guessed["crs"] = declared["crs"]
+    tcol = guessed.get("t", cm.t)
+    if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
+        if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
+            guessed["t_date"] = date
     found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
     no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
     if no_id and found_all:
@@ -306,7 +331,9 @@ def naive_times(
     if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz:
         return None
     tf = cm.time_format
-    if tf in ("unix", "unix_ms", *ELAPSED_FORMATS) or (tf and "z" in tf.replace("%%", "")):
+    if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
+        tf and "z" in tf.replace("%%", "")
+    ):
         return None
     if cm.t_parts:
         return "+".join(cm.t_parts.values())
@@ -354,7 +381,9 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
     import itertools
 
     with open(path, encoding="utf-8", errors="replace", newline="") as f:
-        rows = list(itertools.islice(csv.reader(f, delimiter=cm.sep), 21))
+        rows = list(itertools.islice(csv.reader(f, delimiter=cm.sep), 22))
+    if rows and len(rows[0]) <= 2 and rows[0][0].startswith("sep="):  # Excel's `sep=,` line
+        rows = rows[1:]
     if not rows:
         return None
     names = [n.strip().lstrip("\ufeff") for n in rows[0]]

@@ -5,6 +5,7 @@ without a suffix by their header bytes, a zip of track files (archives.py) as `t
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
-              ".json": "mfjson", ".geojson": "mfjson", ".kml": "kml", ".kmz": "kml",
+              ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt"}  # fmt: skip
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
@@ -22,10 +23,19 @@ _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
 TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
 
 
+SEP_LINE = re.compile(rb"sep=(.)\r?\n?")  # Excel's separator declaration before the header
+
+
 def _first_line(path: Path) -> str:
     try:
         with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
-            return f.readline(1 << 16).decode("utf-8", errors="replace")
+            head = f.readline(1 << 16)
+            if SEP_LINE.fullmatch(head):  # Excel's `sep=,` line: the header is the next one
+                head = f.readline(1 << 16)
+            if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (_encoding.py): its first line
+                text = (head + f.read(1 << 16)).decode("utf-16", errors="replace")
+                return text.lstrip("\ufeff").splitlines()[0] + "\n"
+            return head.decode("utf-8", errors="replace")
     except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
         return ""
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from trajlm.data.column_names import TRAJ, candidates, tier_of
@@ -23,7 +24,8 @@ from trajlm.data.readers.tabular import HISTORICAL_MIN_T, PRESETS
 from trajlm.data.schema import TrajlmInputError
 
 # mappings matched from a header; each has at least one column name no other layout uses
-AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small", "dma_ais")
+AUTO_PRESETS = ("liverpool_bus", "hurricanes", "trackintel", "geolife_small", "dma_ais",
+                "dji_flightrecord")  # fmt: skip
 # recognised names of each time part (lower case)
 _PART_NAMES = {
     "year": ("year", "yr", "yyyy"),
@@ -41,7 +43,7 @@ def _columns_of(cm: ColumnMap) -> set[str]:
     if cm.traj_id is not None:
         names.add(cm.traj_id)
     if not cm.t_parts:
-        names.add(cm.t)
+        names.update(cm.time_columns())
     return names
 
 
@@ -65,6 +67,70 @@ def date_part_columns(have: list[str]) -> dict[str, str] | None:
         if found:
             parts[part] = found[0]
     return parts if {"year", "month", "day"} <= set(parts) else None
+
+
+_EPOCH_NAME = re.compile(
+    r"(?:t|time|timestamp|ts|epoch|unix|unix_time|unixtime|epoch_time|datetime|date_time|"
+    r"fix_time|fixtime|gps_time|time_utc|timestamp_utc|utc)_?"
+    r"(?P<unit>ms|msec|millis|milliseconds|us|usec|micros|microseconds|ns|nsec|nanos|nanoseconds)"
+)
+_UNIT_FORMAT = {"m": "unix_ms", "u": "unix_us", "n": "unix_ns"}
+
+
+def epoch_unit_column(have: list[str]) -> tuple[str, str] | None:
+    """(column, time format) of the only header column whose name is a time with its epoch
+    unit (`time_ms`, `timestamp_us`, `epoch_ns`, `ts_millis`): the unit is written there, so it
+    is read without asking (session 17). None when there is none or several."""
+    from trajlm.data.column_names import normalised
+
+    found = [(c, m["unit"]) for c in have if (m := _EPOCH_NAME.fullmatch(normalised(c)))]
+    if len(found) != 1:
+        return None
+    return found[0][0], _UNIT_FORMAT[found[0][1][0]]
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
+
+
+def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
+    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`), when the first
+    value of `tcol` is a bare time of day (07:00:00, 6:30:01.5 PM); else None."""
+    from trajlm.data.column_names import normalised
+
+    dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
+             and "time" not in normalised(c)]  # fmt: skip
+    if len(dates) != 1:
+        return None
+    values = [v for v in (_id_sample(path, format, sep, tcol) or [])[:20] if v not in (None, "")]
+    if not values or not all(_TIME_OF_DAY.fullmatch(str(v).strip()) for v in values):
+        return None
+    return dates[0]
+
+
+_CRS_NAMES = ("epsg", "epsg_code", "srid", "crs", "srs", "coordinate_system")
+_EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_easting")
+_NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
+
+
+def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str, str] | None:
+    """A CSV whose rows say their CRS in a column (`epsg` = 25832 on every sampled row, the
+    same code): {"crs": "EPSG:25832"} plus "lat" / "lon" for its northing / easting columns
+    (east / north, easting / northing, x / y, Rechtswert / Hochwert) when found; else None."""
+    from trajlm.data.column_names import normalised
+
+    by = {normalised(c): c for c in have}
+    col = next((by[n] for n in _CRS_NAMES if n in by), None)
+    values = {str(v).strip().upper().removeprefix("EPSG:") for v in
+              (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
+    if len(values) != 1 or not re.fullmatch(r"\d{4,5}", code := values.pop()):
+        return None
+    out = {"crs": f"EPSG:{code}"}
+    east = next((by[n] for n in _EAST if n in by), None)
+    north = next((by[n] for n in _NORTH if n in by), None)
+    if east and north:
+        out |= {"lat": north, "lon": east}
+    return out
 
 
 def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:

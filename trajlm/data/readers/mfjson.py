@@ -42,7 +42,7 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
-from trajlm.data.readers._json_tracks import line_times, overland_features, tracks
+from trajlm.data.readers._json_tracks import line_times, overland_features, rec_lines, tracks
 from trajlm.data.schema import TrajlmInputError, conform
 
 _NOT_READ = (
@@ -195,7 +195,8 @@ def iter_mfjson(
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
         try:
-            doc = json.loads(path.read_bytes())
+            raw = path.read_bytes()
+            doc = rec_lines(raw.decode()) if path.suffix.lower() == ".rec" else json.loads(raw)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
             # 5000-digit number (int max str digits), arrays nested 100k deep
             if isinstance(e, RecursionError):

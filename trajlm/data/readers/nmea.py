@@ -2,7 +2,8 @@
 
 Positions and times come from the `$--RMC` sentences (any talker: GP, GN, GL, GA, BD), the
 only standard sentence with a date; the others (GGA, GSV, VTG, ...) are skipped without being
-counted. One trajectory per file (traj_id = the file stem). An RMC with status `V` (void: no
+counted. One trajectory per file (traj_id = the file stem). A log without RMC but with
+`$--ZDA` (date) sentences is read from its `$--GGA` fixes instead (session 17). An RMC with status `V` (void: no
 fix) or empty position fields is `no_fix`, and a sentence whose `*hh` checksum does not match
 is `bad_checksum`: both are normal in a serial log and counted in both on_error modes. A log
 without any RMC sentence (GGA carries no date) is one error.
@@ -55,6 +56,56 @@ def _iso(hms: str, dmy: str) -> str | None:
     year = 1900 + yy if yy >= 80 else 2000 + yy
     frac = hms[6:] if hms[6:7] == "." else ""
     return f"{year}-{dmy[2:4]}-{dmy[:2]}T{hms[:2]}:{hms[2:4]}:{hms[4:6]}{frac}Z"
+
+
+def _gga_with_zda(path: Path, ctx: Ctx, cols: dict[str, list]) -> bool:
+    """A log without RMC whose $--ZDA sentences give the date: its $--GGA fixes, each dated by
+    the last ZDA (a time of day more than 12 h before the previous one rolls to the next day).
+    GGA before the first ZDA (no date yet) are `no_date`, fix quality 0 `no_fix`, bad `*hh`
+    `bad_checksum`, in both modes. False (nothing added) when the log has no ZDA."""
+    import datetime as dt
+
+    day, last, n_zda = None, None, 0
+    with io.TextIOWrapper(open_bytes(path, ctx.limits), encoding="ascii", errors="replace") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.strip()
+            kind = line[3:6] if line.startswith("$") else ""
+            if kind not in ("ZDA", "GGA"):
+                continue
+            p = line.split("*")[0].split(",")
+            hms = p[1] if len(p) > 1 else ""
+            ok = len(hms) >= 6 and hms[:6].isdigit()
+            tod = int(hms[:2]) * 3600 + int(hms[2:4]) * 60 + int(hms[4:6]) if ok else None
+            if kind == "ZDA":
+                try:
+                    day, last = dt.date(int(p[4]), int(p[3]), int(p[2])), tod
+                    n_zda += 1
+                except (ValueError, IndexError):
+                    pass
+                continue
+            ctx.report.rows_in += 1
+            why = ("bad_checksum" if not _checksum_ok(line) else "no_fix"
+                   if len(p) < 7 or p[6] in ("", "0") or not p[2] or not p[4] else None)  # fmt: skip
+            lat = lon = None
+            if why is None:
+                lat, lon = _degrees(p[2], p[3], "NS"), _degrees(p[4], p[5], "EW")
+                why = "malformed_row" if lat is None or lon is None or tod is None else None
+            if why is None and day is None:
+                why = "no_date"
+            if why is not None:
+                ctx.report.drop(why, 1)
+                continue
+            ctx.report.rows_in -= 1  # counted by file_points with the kept rows
+            if last is not None and tod < last - 43200:
+                day += dt.timedelta(days=1)  # type: ignore[operator]
+            last = tod
+            cols["traj_id"].append(stem(path))
+            cols["lat"].append(lat)
+            cols["lon"].append(lon)
+            cols["time"].append(_iso(hms, f"{day:%d%m%y}"))
+            cols["ele"].append(p[9] or None if len(p) > 9 else None)
+            cols["_line"].append(lineno)
+    return n_zda > 0
 
 
 def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
@@ -117,6 +168,8 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 path=path,
                 hint="decode them first (e.g. pyais) to a CSV of MMSI, time, lat, lon",
             )
+        if n_rmc == 0 and _gga_with_zda(path, ctx, cols):  # GGA dated by ZDA (session 17)
+            n_rmc = -1
         if n_rmc == 0:
             raise TrajlmInputError(
                 "no $--RMC sentences (the only NMEA sentence with a date; GGA has times of day "

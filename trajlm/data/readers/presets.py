@@ -87,4 +87,15 @@ PRESETS: dict[str, ColumnMap] = {
         crs="EPSG:2100 (Greek Grid, metres; column 'lat' = northing, 'lon' = easting)",
         extra={"label": "label"},
     ),
+    # DJI flight records as Phantomhelp / Airdata "CSV (all columns)" write them (session 17):
+    # a `sep=,` first line, the phone's local date and 12-hour time in two columns, the aircraft
+    # at OSD.latitude / longitude (HOME.* is the take-off point). One flight per file.
+    "dji_flightrecord": ColumnMap(
+        traj_id=None,
+        t="CUSTOM.updateTime [local]",
+        t_date="CUSTOM.date [local]",
+        lat="OSD.latitude",
+        lon="OSD.longitude",
+        time_format="%m/%d/%Y %I:%M:%S%.f %p",
+    ),
 }

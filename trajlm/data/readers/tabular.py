@@ -48,7 +48,6 @@ from trajlm.data.readers._common import (
     TIME_FORMAT_HELP,
     ColumnMap,
     Ctx,
-    _local,
     check_rows,
     count_resorted,
     exact_time,
@@ -58,7 +57,6 @@ from trajlm.data.readers._common import (
     parse_time,
     parse_time_parts,
 )
-from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, with_xy
 from trajlm.data.readers._lines import (
     first_line,
     header_names,
@@ -68,8 +66,9 @@ from trajlm.data.readers._lines import (
     split_fields,
 )
 from trajlm.data.readers._point_text import one_column
+from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local
-from trajlm.data.readers.file_format import SPREADSHEET_HINT, binary_kind
+from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
@@ -192,7 +191,10 @@ def _to_points(
         pl.col("_lat").alias("lat"),
         pl.col("_lon").alias("lon"),
         *src,
-        *[pl.col(v).alias(k) for k, v in cm.extra.items()],
+        *[
+            (sensor_value(v) if k in SENSOR_COLUMNS else pl.col(v)).alias(k)
+            for k, v in cm.extra.items()
+        ],
         "_file",
         "_line",
     )
@@ -226,7 +228,9 @@ def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
         if cm.t_parts:
             return parse_time_parts(cm.t_parts, tz=zone, ambiguous=ambiguous) * 1000
         if col is not None:
-            return _parquet_time(col, zcm, ambiguous)
+            from trajlm.data.readers.parquet_table import parquet_time
+
+            return parquet_time(col, zcm, ambiguous)
         return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
 
     return local_time_columns(read, cm.tz)
@@ -271,11 +275,19 @@ def _csv_file(
     path: Path, opener: Callable[[], IO[bytes]], cm: ColumnMap, ctx: Ctx, chunk_rows: int
 ) -> Iterator[pl.DataFrame]:
     file = ctx.add_path(path)
-    first = first_line(opener, path, ctx.limits.max_line_bytes)
+    first, skip = first_line(opener, path, ctx.limits.max_line_bytes), 1
+    if declared := SEP_LINE.fullmatch(first):  # Excel's `sep=,` line (DJI flight records)
+        cm, skip = dataclasses.replace(cm, sep=declared[1].decode()), 2
+        with opener() as f:
+            first = f.readline(ctx.limits.max_line_bytes + 1) and f.readline(
+                ctx.limits.max_line_bytes + 1
+            )
     if not first.strip():
         _empty(ctx, file, "file is empty (expected a header line)")
         return
     try:
+        if b"\x00" in first:  # UTF-16 without a byte-order mark (with one: _encoding.py)
+            raise UnicodeDecodeError("utf-8", first, 0, 1, "NUL byte")
         names = header_names(first.decode("utf-8"), cm.sep, path)
     except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
         if kind := binary_kind(first):
@@ -301,10 +313,12 @@ def _csv_file(
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
-        path, chunk_rows, skip=1, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
+        path, chunk_rows, skip=skip, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
     )
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
+        if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
+            raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
         raw = _coords(raw.with_columns(point).with_columns(map(parse_float, floats)), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
@@ -316,80 +330,3 @@ def _csv_file(
         yield conform(carry)
     if ctx.report.rows_in == rows_before:
         _empty(ctx, file, "file has a header but no data rows")
-
-
-def _parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") -> pl.Expr:
-    """Time in milliseconds (floored to `t` with the exact value kept, as for CSV)."""
-    name = col.name
-    if col.dtype == pl.Datetime or isinstance(col.dtype, pl.Datetime):
-        if col.dtype.time_zone is None:  # type: ignore[union-attr]
-            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
-        return pl.col(name).dt.epoch("ms")
-    if col.dtype.is_numeric() and cm.time_origin is not None:
-        return parse_time(
-            pl.col(name).cast(pl.Utf8), cm.time_format, unit="ms", origin_s=cm.origin_s()
-        )
-    if col.dtype.is_numeric():
-        scale = 1 if cm.time_format == "unix_ms" else 1000
-        return (pl.col(name).cast(pl.Float64) * scale).floor().cast(pl.Int64)
-    return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s, unit="ms",
-                      tz=cm.tz, ambiguous=ambiguous)  # fmt: skip
-
-
-def iter_parquet(
-    paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int
-) -> Iterator[pl.DataFrame]:
-    """Stream canonical chunks from Parquet files, one record batch at a time.
-
-    Errors name the 1-based row number as the "line"."""
-    import pyarrow.parquet as pq
-
-    check_mapping(cm, paths)
-    if cm.min_t is not None:
-        ctx.min_t = cm.min_t
-    ctx.time_hint = _time_hint(cm)
-    for path in paths:
-        file = ctx.add_path(path)
-        try:
-            pf = pq.ParquetFile(path)
-        except Exception as e:  # pyarrow raises several types for a broken file
-            raise TrajlmInputError(f"not a readable Parquet file ({e})", path=path) from None
-        have = pf.schema_arrow.names
-        fcm, geom = cm, None
-        if cm.lat not in have and cm.lon not in have and not cm.coord_sources:
-            found = geometry_source(pf.schema_arrow, path)  # GeoParquet: points, with a CRS
-            if found is not None:
-                geom = found[0]
-                fcm = dataclasses.replace(cm, lat=GEO_Y, lon=GEO_X, crs=found[1])
-                if fcm.refusal():
-                    check_mapping(fcm, [path])
-        _check_columns(fcm, [*have, GEO_X, GEO_Y] if geom else have, path)
-        if pf.metadata.num_rows == 0:
-            _empty(ctx, file, "Parquet file has no rows")
-            continue
-        carry, row0 = None, 1
-        cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y)] + ([geom] if geom else [])
-        for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
-            raw = pl.from_arrow(batch)
-            assert isinstance(raw, pl.DataFrame)
-            if geom:
-                raw = with_xy(raw, geom)
-            n = len(raw)
-            raw = raw.with_columns(
-                *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(fcm, raw.columns)],
-                _file=pl.lit(file, dtype=pl.Int32),
-                _line=pl.int_range(row0, row0 + n, dtype=pl.Int64),
-            )
-            row0 += n
-            raw = _coords(raw, fcm, ctx)
-            t_expr = _time_expr(cm) if cm.t_parts else _parquet_time(raw[cm.t], cm)
-            local = _local_times(cm, None if cm.t_parts else raw[cm.t])
-            pts = _to_points(raw, fcm, path.stem, t_expr, local)
-            fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
-            pts = check_rows(resolve_local(pts, ctx, cm.tz, fields["t"]), ctx, fields)
-            count_resorted(pts, ctx, across_chunks=True)
-            done, carry = hold_back(finalize(pts), carry)
-            if len(done):
-                yield conform(done)
-        if carry is not None and len(carry):
-            yield conform(carry)

@@ -64,10 +64,25 @@ def _load(path: Path, ctx: Ctx) -> ET.Element:
         raise TrajlmInputError("XML nested too deep to read", path=path) from None
 
 
+def _sensor_arrays(track: ET.Element, n: int) -> dict[str, list]:
+    """A gx:Track's ExtendedData `gx:SimpleArrayData name="heartrate"` (cadence, power,
+    temperature: _sensors.XML_NAMES) of one value per <when>, by sensor column (session 17)."""
+    out = {}
+    for arr in (e for e in track.iter() if _local(e.tag) == "SimpleArrayData"):
+        name = XML_NAMES.get((arr.get("name") or "").lower().replace("_", "").replace(" ", ""))
+        values = [_text(v) for v in arr if _local(v.tag) == "value"]
+        if name and len(values) == n and name not in out:
+            out[name] = values
+    return out
+
+
 def _kml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
+    cols |= empty_columns()
 
-    def add(tid: str, when: str | None, coord: str | None) -> None:
+    def add(tid: str, when: str | None, coord: str | None, values: dict | None = None) -> None:
+        for c in empty_columns():
+            cols[c].append((values or {}).get(c))
         parts = (coord or "").replace(",", " ").split()
         cols["traj_id"].append(tid)
         cols["lon"].append(parts[0] if len(parts) > 0 else None)
@@ -93,8 +108,9 @@ def _kml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
                 path=path,
                 hint="use on_error='skip' (--on-error skip) to drop this track and read the rest",
             )
-        for w, c in zip(whens, coords, strict=True):
-            add(f"{stem}/{k}", w, c)
+        arrays = _sensor_arrays(el, len(whens))
+        for i, (w, c) in enumerate(zip(whens, coords, strict=True)):
+            add(f"{stem}/{k}", w, c, {name: v[i] for name, v in arrays.items()})
         k += 1
     for pm in root.iter():
         if _local(pm.tag) != "Placemark":
@@ -109,7 +125,8 @@ def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
     del path, ctx  # the signature of _kml_points
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
     cols |= empty_columns() | {"label": []}
-    for k, act in enumerate(el for el in root.iter() if _local(el.tag) == "Activity"):
+    acts = (el for el in root.iter() if _local(el.tag) in ("Activity", "Course"))  # Course: 17
+    for k, act in enumerate(acts):
         for tp in (el for el in act.iter() if _local(el.tag) == "Trackpoint"):
             pos = _child(tp, "Position")
             values = dict.fromkeys(empty_columns())
@@ -145,7 +162,7 @@ def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataF
         if not cols["traj_id"]:
             what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
                     "Point placemarks with a <TimeStamp>; a LineString / Polygon has no times"
-                    if kind == "kml" else "no <Trackpoint> in any <Activity>")  # fmt: skip
+                    if kind == "kml" else "no <Trackpoint> in any <Activity> or <Course>")  # fmt: skip
             raise TrajlmInputError(
                 what, path=path, hint="skipping cannot help (the whole file); export it as GPX"
             )

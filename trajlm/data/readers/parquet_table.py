@@ -1,0 +1,121 @@
+"""Point-per-row Parquet files (split from tabular.py, session 17): one record batch at a
+time through the same column mapping, checks and cleaning as a CSV; positions from lat / lon
+columns, a GeoParquet geometry or any one column holding the point (_geoparquet.point_xy)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from trajlm.data.readers._common import (
+    ColumnMap,
+    Ctx,
+    _local,
+    check_rows,
+    count_resorted,
+    finalize,
+    hold_back,
+    parse_time,
+)
+from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
+from trajlm.data.readers._times import EPOCH_DIVISORS, resolve_local
+from trajlm.data.readers.tabular import (
+    _check_columns,
+    _coord_cols,
+    _coords,
+    _empty,
+    _fields,
+    _local_times,
+    _needed,
+    _time_expr,
+    _time_hint,
+    _to_points,
+    check_mapping,
+)
+from trajlm.data.schema import TrajlmInputError, conform
+
+
+def parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") -> pl.Expr:
+    """Time in milliseconds (floored to `t` with the exact value kept, as for CSV)."""
+    name = col.name
+    if col.dtype == pl.Datetime or isinstance(col.dtype, pl.Datetime):
+        if col.dtype.time_zone is None:  # type: ignore[union-attr]
+            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
+        return pl.col(name).dt.epoch("ms")
+    if col.dtype.is_numeric() and cm.time_origin is not None:
+        return parse_time(
+            pl.col(name).cast(pl.Utf8), cm.time_format, unit="ms", origin_s=cm.origin_s()
+        )
+    if col.dtype.is_numeric():
+        if cm.time_format in EPOCH_DIVISORS:  # integer ms / us / ns: exact
+            per = EPOCH_DIVISORS[cm.time_format] // 1000
+            if col.dtype.is_integer():
+                return pl.col(name).cast(pl.Int64).floordiv(per)
+            return (pl.col(name).cast(pl.Float64) / per).floor().cast(pl.Int64)
+        return (pl.col(name).cast(pl.Float64) * 1000).floor().cast(pl.Int64)
+    return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s, unit="ms",
+                      tz=cm.tz, ambiguous=ambiguous)  # fmt: skip
+
+
+def iter_parquet(
+    paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int
+) -> Iterator[pl.DataFrame]:
+    """Stream canonical chunks from Parquet files, one record batch at a time.
+
+    Errors name the 1-based row number as the "line"."""
+    import pyarrow.parquet as pq
+
+    check_mapping(cm, paths)
+    if cm.min_t is not None:
+        ctx.min_t = cm.min_t
+    ctx.time_hint = _time_hint(cm)
+    for path in paths:
+        file = ctx.add_path(path)
+        try:
+            pf = pq.ParquetFile(path)
+        except Exception as e:  # pyarrow raises several types for a broken file
+            raise TrajlmInputError(f"not a readable Parquet file ({e})", path=path) from None
+        have = pf.schema_arrow.names
+        fcm, geom = cm, None
+        if (cm.lat not in have and cm.lon not in have or cm.lat == cm.lon) and not cm.coord_sources:
+            found = geometry_source(pf.schema_arrow, path)  # GeoParquet: points, with a CRS
+            if cm.lat == cm.lon and cm.lat in have and (found is None or found[0] != cm.lat):
+                found = (cm.lat, cm.crs)  # one column holds the point (_geoparquet.point_xy)
+            if found is not None:
+                geom = found[0]
+                fcm = dataclasses.replace(cm, lat=GEO_Y, lon=GEO_X, crs=found[1])
+                if fcm.refusal():
+                    check_mapping(fcm, [path])
+        _check_columns(fcm, [*have, GEO_X, GEO_Y] if geom else have, path)
+        if pf.metadata.num_rows == 0:
+            _empty(ctx, file, "Parquet file has no rows")
+            continue
+        carry, row0 = None, 1
+        cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y)] + ([geom] if geom else [])
+        for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
+            raw = pl.from_arrow(batch)
+            assert isinstance(raw, pl.DataFrame)
+            if geom:
+                raw = point_xy(raw, geom)
+            n = len(raw)
+            raw = raw.with_columns(
+                *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(fcm, raw.columns)],
+                _file=pl.lit(file, dtype=pl.Int32),
+                _line=pl.int_range(row0, row0 + n, dtype=pl.Int64),
+            )
+            row0 += n
+            raw = _coords(raw, fcm, ctx)
+            t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
+            local = _local_times(cm, None if cm.t_parts else raw[cm.t])
+            pts = _to_points(raw, fcm, path.stem, t_expr, local)
+            fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
+            pts = check_rows(resolve_local(pts, ctx, cm.tz, fields["t"]), ctx, fields)
+            count_resorted(pts, ctx, across_chunks=True)
+            done, carry = hold_back(finalize(pts), carry)
+            if len(done):
+                yield conform(done)
+        if carry is not None and len(carry):
+            yield conform(carry)

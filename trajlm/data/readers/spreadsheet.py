@@ -1,0 +1,73 @@
+"""Excel workbooks (`.xlsx`, `.xlsm`; session 17): the first worksheet is written as a CSV
+(UTF-8, its rows = the sheet's rows, so "line N" is Excel's row N) into a temporary folder named
+after the workbook, then read as any CSV: the same column detection, options and checks.
+Needs openpyxl (the `formats` extra); without it, or for `.xls` / `.ods`, one line says to
+save the sheet as CSV UTF-8. Errors name `book.xlsx!book.csv` (archives.member_error)."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from trajlm.data.schema import TrajlmInputError
+
+WORKBOOKS = (".xlsx", ".xlsm")
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, datetime):  # naive in the sheet: read as UTC unless --tz / --utc-offset
+        return v.isoformat(sep="T")
+    if isinstance(v, date | time):
+        return v.isoformat()
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def _write_csv(book: Path, out: Path) -> None:
+    from trajlm.data.readers.file_format import SPREADSHEET_HINT
+
+    try:
+        import openpyxl
+    except ImportError:
+        raise TrajlmInputError(
+            "reading an Excel workbook needs openpyxl (pip install openpyxl, or "
+            "'trajlm[formats]')", path=book, hint=SPREADSHEET_HINT,
+        ) from None  # fmt: skip
+    try:
+        wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
+    except Exception as e:  # zipfile / XML / openpyxl errors of a damaged or foreign file
+        raise TrajlmInputError(
+            f"not a readable Excel workbook ({e})", path=book, hint=SPREADSHEET_HINT
+        ) from None
+    try:
+        ws = wb.worksheets[0]
+        with out.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            for row in ws.iter_rows(values_only=True):
+                w.writerow([_cell(v) for v in row])
+    finally:
+        wb.close()
+
+
+def sheets_as_csv(paths: list[Path]) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
+    """`paths` with every workbook replaced by a CSV of its first sheet (named `<stem>.csv`,
+    so a sheet without an id column is one trajectory named after the workbook), and the
+    temporary folder to remove after the read (None: no workbook). The folder's `archives`
+    maps each CSV's folder to its workbook, for error messages."""
+    tmp, out = None, []
+    for p in map(Path, paths):
+        if not (p.is_file() and p.suffix.lower() in WORKBOOKS):
+            out.append(p)
+            continue
+        tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
+        into = Path(tmp.name) / f"{len(out)}" / p.name
+        into.mkdir(parents=True)
+        tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
+        _write_csv(p, into / f"{p.stem}.csv")
+        out.append(into / f"{p.stem}.csv")
+    return out, tmp
