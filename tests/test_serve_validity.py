@@ -63,3 +63,18 @@ def test_validity_geojson_and_bad_mode(client):
     r = client.post("/validity", json={"trajectories": walk(), "mode": "hovercraft"})
     assert r.status_code == 422 and r.json()["field"] == "mode"
     assert "unknown mode 'hovercraft'" in r.json()["error"]
+
+
+def test_validity_reads_a_reported_speed_key(client):
+    """A row key naming the reported speed (sog_kn here) is read as check_validity reads such a
+    column (session 17): a fast step the report agrees with is not a speed failure."""
+    fast = walk("v", n=6)
+    for i, p in enumerate(fast):
+        p["lon"] = 7.0 + 10 * DLON * i  # 14 m/s: over the walk limit
+    body = client.post("/validity", json={"trajectories": fast, "mode": "walk"}).json()
+    assert body["n_invalid_points"] > 0  # no report: judged by the mode's limit
+    for p in fast:
+        p["sog_kn"] = 14.0 / 0.514444  # the receiver's own speed agrees
+    body = client.post("/validity", json={"trajectories": fast, "mode": "walk"}).json()
+    assert body["n_invalid_points"] == 0, [p["reason"] for p in body["points"]]
+    assert all("sog_kn" in p for p in body["points"])  # the caller's key comes back

@@ -28,6 +28,7 @@ from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, su
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.output import floats
+from trajlm.serve.rows import with_reported_speed
 
 STATIC = Path(__file__).parent / "static"
 
@@ -189,7 +190,7 @@ def task_routes(
                 raise TrajlmInputError(str(e).split(";")[0], field="mode",
                                        hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
         df, fmt = parse(req, validate=False, ordered=False, dates=False, keep_extra=True)
-        pts = check_validity(df, mode=req.mode)
+        pts = check_validity(with_reported_speed(df), mode=req.mode)
         per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
         body["n_invalid_points"] = int((~pts["valid"]).sum())

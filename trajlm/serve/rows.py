@@ -163,3 +163,26 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     tracks.sent = (len(rows), len(groups))
     for tid, (c, t, x) in groups.items():
         tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]", extra=x)
+
+
+def with_reported_speed(df: Any) -> Any:
+    """``df`` with a reported-speed key of the rows' extras (SOG, sog_kn, speed_mps, ...:
+    column_names.SPEED_NAMES) as its own Float64 column, so POST /validity judges a step the
+    report agrees with as check_validity does on a table (session 17; extras ride as JSON)."""
+    import polars as pl
+
+    from trajlm.data.column_names import SPEED_NAMES, normalised
+    from trajlm.serve.output import EXTRA
+
+    if EXTRA not in df.columns:
+        return df
+    rows = [json.loads(x) if x else {} for x in df[EXTRA].to_list()]
+    keys = {normalised(k): k for r in rows for k in r}
+    name = next((n for n in SPEED_NAMES if n in keys), None)
+    if name is None or keys[name] in df.columns:
+        return df
+    key = keys[name]
+    values = [r.get(key) for r in rows]
+    speed = pl.Series(key, [float(v) if isinstance(v, int | float) else None for v in values],
+                      dtype=pl.Float64)  # fmt: skip
+    return df.with_columns(speed)
