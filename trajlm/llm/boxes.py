@@ -86,17 +86,3 @@ def boxes_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
             cond &= in_box(plan.end_box, "a1", "o1")
         trips = trips.join(ends.filter(cond).select("traj_id"), on="traj_id", how="semi")
     return trips
-
-
-def describe_boxes(plan: QueryPlan) -> list[str]:
-    def show(b) -> str:
-        return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}"
-
-    out = []
-    if plan.via is not None:
-        out.append(f"a point in box {show(plan.via[0])}, then a later one in box {show(plan.via[1])}")
-    if plan.start_box is not None:
-        out.append(f"first point in box {show(plan.start_box)}")
-    if plan.end_box is not None:
-        out.append(f"last point in box {show(plan.end_box)}")
-    return out

@@ -251,8 +251,6 @@ class QueryPlan(BaseModel):
         for name, which in (("start_at", "first"), ("end_at", "last")):
             if (c := getattr(self, name)) is not None:
                 parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
-        from trajlm.llm.boxes import describe_boxes  # (it imports this module)
-
         parts += describe_boxes(self)
         end = "end" if self.at_end else "start"
         if self.hour_from is not None or self.hour_to is not None or self.by == "hour" or (
@@ -277,3 +275,17 @@ def validate_plan(data: dict | str) -> QueryPlan:
         where = ".".join(str(p) for p in err.get("loc", ())) or "plan"
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
         raise CannotAnswer(f"invalid plan: {where}: {msg}") from None
+
+
+def describe_boxes(plan: QueryPlan) -> list[str]:
+    def show(b) -> str:
+        return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}"
+
+    out = []
+    if plan.via is not None:
+        out.append(f"a point in box {show(plan.via[0])}, then a later one in box {show(plan.via[1])}")
+    if plan.start_box is not None:
+        out.append(f"first point in box {show(plan.start_box)}")
+    if plan.end_box is not None:
+        out.append(f"last point in box {show(plan.end_box)}")
+    return out

@@ -228,7 +228,7 @@ def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
         if cm.t_parts:
             return parse_time_parts(cm.t_parts, tz=zone, ambiguous=ambiguous) * 1000
         if col is not None:
-            from trajlm.data.readers.parquet_table import parquet_time
+            from trajlm.data.readers._parquet_time import parquet_time
 
             return parquet_time(col, zcm, ambiguous)
         return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
