@@ -88,3 +88,23 @@ def test_config_json_holding_a_list_is_said_plainly(tmp_path):
 
     with pytest.raises(ConfigError, match="expected a table of settings .* got a list"):
         ModelConfig.from_dict([1, 2], section="config.json")
+
+
+@pytest.mark.parametrize(("sample", "pattern"), [
+    ("02.12.2026 10:05:07", "%d.%m.%Y %H:%M:%S"), ("02/12/2026 10:05", "%d/%m/%Y %H:%M"),
+    ("2/12/26", "%d/%m/%y"), ("02/12/2026 10:05:07.25", "%d/%m/%Y %H:%M:%S.%f"),
+])  # fmt: skip
+def test_day_first_hint_reads_the_users_own_times(sample, pattern):
+    """The refusal of day/month-ambiguous times suggests a format that parses them whole (it
+    said '%d/%m/%Y %H:%M' for times with seconds; ask15)."""
+    import polars as pl
+
+    from trajlm.data.coerce import coerce
+    from trajlm.errors import TrajlmInputError
+
+    df = pl.DataFrame({"id": ["a", "a"], "time": [sample, sample.replace("02", "03", 1)],
+                       "lat": [41.0, 41.001], "lon": [-8.6, -8.6]})  # fmt: skip
+    with pytest.raises(TrajlmInputError) as e:
+        coerce(df)
+    assert pattern in str(e.value.hint if hasattr(e.value, "hint") else e.value)
+    assert pd.to_datetime(sample, format=pattern) is not None

@@ -6,6 +6,7 @@ file line. The kind and zone come back too, so results can be mapped back (data/
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 
@@ -47,11 +48,11 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
     slash = r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"  # 02/12/2026, 02.12.2026
     if dt == pl.Utf8 and s.str.contains(slash).any():
+        sample = s.filter(s.str.contains(slash)).head(1).to_list()
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
-            f"times like {s.filter(s.str.contains(slash)).head(1).to_list()} leave the "
-            "day/month order to a guess",
+            f"times like {sample} leave the day/month order to a guess",
             field=col,
-            hint="parse them first, e.g. pd.to_datetime(df[col], format='%d/%m/%Y %H:%M'), "
+            hint=f"parse them first, e.g. pd.to_datetime(df[col], format='{_day_first(sample[0])}'), "
             "or give ISO 8601 strings (2026-12-02T10:05:00Z)",
         )
     if dt == pl.Utf8:
@@ -195,3 +196,13 @@ def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
     mm = (a % 3600 // 60).cast(pl.Utf8).str.zfill(2)
     sign = pl.Series(["-" if o < 0 else "+" for o in off.to_list()])
     return text + sign + hh + ":" + mm
+
+
+def _day_first(sample: str) -> str:
+    """A day-first strptime pattern shaped like ``sample`` ('02.12.2026 10:05:07' ->
+    '%d.%m.%Y %H:%M:%S'), so the hint's example reads the user's own times whole."""
+    sep = "." if "." in sample.strip()[:6] else "/"
+    year = "%Y" if re.match(r"\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}", sample) else "%y"
+    clock = {0: "", 1: " %H:%M", 2: " %H:%M:%S"}[min(sample.count(":"), 2)]
+    clock += ".%f" if re.search(r":\d{2}\.\d", sample) else ""
+    return f"%d{sep}%m{sep}{year}{clock}"
