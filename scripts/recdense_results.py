@@ -158,19 +158,32 @@ def store_check(args) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", choices=("gibraltar", "geolife", "store"))
-    ap.add_argument("--store", type=Path, default=Path("/tmp/stores/porto"),
-                    help="store: the harness's tasks (random 50 %% x mask seeds, every 240 s)")
+    ap.add_argument(
+        "--store",
+        type=Path,
+        default=Path("/tmp/stores/porto"),
+        help="store: the harness's tasks (random 50 %% x mask seeds, every 240 s)",
+    )
     ap.add_argument("--split", choices=("val", "test"), default="val")
     ap.add_argument("--lengths", type=float, nargs="+", default=[600.0])
     ap.add_argument("--mask-seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--n-traj", type=int, default=60, help="GeoLife windows")
     ap.add_argument("--minutes", type=float, default=15.0, help="GeoLife window length")
-    ap.add_argument("--hours", type=float, nargs=2, default=None,
-                    help="Gibraltar: only reports between these hours of the day (UTC)")
+    ap.add_argument(
+        "--hours",
+        type=float,
+        nargs=2,
+        default=None,
+        help="Gibraltar: only reports between these hours of the day (UTC)",
+    )
     ap.add_argument("--vessels", choices=("all", "transits", "val"), default="all")
-    ap.add_argument("--arms", nargs="+", default=["old", "new"],
-                    help="old | new | thin (thinning, every-other backtest) | spans (no thinning) | "
-                    "ev-points | ev-spans (the guard's evidence)")
+    ap.add_argument(
+        "--arms",
+        nargs="+",
+        default=["old", "new"],
+        help="old | new | thin (thinning, every-other backtest) | spans (no thinning) | "
+        "ev-points | ev-spans (the guard's evidence)",
+    )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
     torch.set_num_threads(1)

@@ -24,7 +24,9 @@ def read_cli(store: Path, question: str):
     m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
     if m and not re.match(r"\s*[\d,]+ trips\b", rest[0]):
         value = float(m.group(1).replace(",", ""))
-    if h := re.match(r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]):  # the busiest hour (session 16): its hour
+    if h := re.match(
+        r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]
+    ):  # the busiest hour (session 16): its hour
         value = float(h.group(1))
     cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
     first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header

@@ -43,7 +43,9 @@ INGEST_NOTE = {
 
 def _close(value, expected) -> bool:
     options = expected if isinstance(expected, list) else [expected]
-    return value is not None and any(abs(float(value) - x) <= 0.01 * max(abs(x), 1e-9) for x in options)
+    return value is not None and any(
+        abs(float(value) - x) <= 0.01 * max(abs(x), 1e-9) for x in options
+    )
 
 
 def _score(expected, refused: bool, value, first) -> str:
@@ -58,7 +60,13 @@ def _score(expected, refused: bool, value, first) -> str:
 
 def _cli(args: list[str]) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    subprocess.run([sys.executable, "-m", "trajlm.cli", *args], check=True, capture_output=True, cwd=ROOT, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "trajlm.cli", *args],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def build(folder: Path) -> tuple[dict, dict]:
@@ -120,7 +128,10 @@ def outcomes(tmp_path_factory) -> dict:
 
 
 def test_the_set_is_50_questions_40_to_answer(outcomes):
-    n, answerable = len(outcomes), sum(r["outcome"] not in ("refused_right", "wrong_answered") for r in outcomes.values())
+    n, answerable = (
+        len(outcomes),
+        sum(r["outcome"] not in ("refused_right", "wrong_answered") for r in outcomes.values()),
+    )
     assert (n, answerable) in ((50, 40), (45, 36))  # 5 of them on the shared Porto / AIS slices
 
 
@@ -128,9 +139,15 @@ def test_every_question_to_refuse_is_refused_with_a_reason(outcomes):
     wrong = [(q, r["text"]) for q, r in outcomes.items() if r["outcome"] == "wrong_answered"]
     assert not wrong
     # elevation and heart rate are refused for the reason (set 14 and this set's first read: "of which measure?")
-    for q in ("what was the average elevation of the bike trips?", "what was the drivers' average heart rate?"):
+    for q in (
+        "what was the average elevation of the bike trips?",
+        "what was the drivers' average heart rate?",
+    ):
         assert "is not in the trip table" in outcomes[q]["text"]
-    assert "which hours are 'off-peak'?" in outcomes["How many bike trips were taken off-peak?"]["text"]
+    assert (
+        "which hours are 'off-peak'?"
+        in outcomes["How many bike trips were taken off-peak?"]["text"]
+    )
 
 
 def test_no_answerable_question_gets_a_wrong_number(outcomes):
@@ -139,7 +156,9 @@ def test_no_answerable_question_gets_a_wrong_number(outcomes):
 
 
 def test_answerable_questions_are_answered_right_except_those_left(outcomes):
-    missed = {q: r["text"] for q, r in outcomes.items() if r["outcome"] == "refused" and q not in LEFT}
+    missed = {
+        q: r["text"] for q, r in outcomes.items() if r["outcome"] == "refused" and q not in LEFT
+    }
     assert not missed
     for q, reason in LEFT.items():  # what is left is pinned: a change shows here
         assert outcomes[q]["outcome"] == "refused" and reason in outcomes[q]["text"], outcomes[q]
@@ -178,7 +197,11 @@ def lyon(tmp_path_factory):
     frame = pd.read_csv(paths["lyon"])
     frame["horodatage"] = pd.to_datetime(frame["horodatage"], format="%d/%m/%Y %H:%M:%S")
     rdam = Asker(pl.read_csv(paths["rdam"]), tz=ZONES["rdam"], columns=COLUMNS["rdam"])
-    return Asker(frame, tz=ZONES["lyon"], columns=COLUMNS["lyon"]), trips(load(paths["lyon"], "lyon")), rdam
+    return (
+        Asker(frame, tz=ZONES["lyon"], columns=COLUMNS["lyon"]),
+        trips(load(paths["lyon"], "lyon")),
+        rdam,
+    )
 
 
 def _value(asker, q):
@@ -189,7 +212,9 @@ def _value(asker, q):
 def test_clock_times_with_minutes(lyon):
     ask, T, _ = lyon
     car, bus = T[T.label == "car"], T[T.label == "school bus"]
-    assert _value(ask, "how many car trips started after 6:45 pm?")[0] == int((car.hm >= 18.75).sum())
+    assert _value(ask, "how many car trips started after 6:45 pm?")[0] == int(
+        (car.hm >= 18.75).sum()
+    )
     assert _value(ask, "school bus trips between 6.50 and 7.20 am, how many?")[0] == int(
         ((bus.hm >= 6 + 50 / 60) & (bus.hm < 7 + 20 / 60)).sum()
     )
@@ -223,8 +248,12 @@ def test_the_hour_trips_start_at(lyon):
     bus, car = T[T.label == "school bus"], T[T.label == "car"]
     value, ans = _value(ask, "what is the median departure time of school bus trips?")
     assert _close(value, float(bus.hm.median())) and re.search(r"\(\d{2}:\d{2}\)", str(ans))
-    assert _close(_value(ask, "average start hour of car trips")[0], float(car.h.mean()))  # whole hours
-    assert _close(_value(ask, "mean start time of car trips")[0], float(car.hm.mean()))  # times of day
+    assert _close(
+        _value(ask, "average start hour of car trips")[0], float(car.h.mean())
+    )  # whole hours
+    assert _close(
+        _value(ask, "mean start time of car trips")[0], float(car.hm.mean())
+    )  # times of day
     with pytest.raises(CannotAnswer):
         ask("total start hour of car trips")
 
@@ -239,7 +268,12 @@ def test_boxes_in_order_and_at_the_ends(lyon):
          "the box lat 45.752-45.762, lon 4.826-4.838?")  # fmt: skip
     assert _value(ask, q)[0] == od
     ended = int(inbox(bike.elat, bike.elon, BOX_A).sum())
-    assert _value(ask, "how many bike trips ended at Part-Dieu (lat 45.755-45.765, lon 4.850-4.866)?")[0] == ended
+    assert (
+        _value(ask, "how many bike trips ended at Part-Dieu (lat 45.755-45.765, lon 4.850-4.866)?")[
+            0
+        ]
+        == ended
+    )
 
     def passed(r):
         i, j = inbox(r.lats, r.lons, BOX_B).nonzero()[0], inbox(r.lats, r.lons, BOX_A).nonzero()[0]
@@ -248,7 +282,9 @@ def test_boxes_in_order_and_at_the_ends(lyon):
     q = "bike trips that passed the Bellecour dock (lat 45.752-45.762, lon 4.826-4.838) and then the Part-Dieu dock (lat 45.755-45.765, lon 4.850-4.866): how many?"
     assert _value(ask, q)[0] == int(bike.apply(passed, axis=1).sum())
     q = "how many bike trips from the box lat 45.752-45.762, lon 4.826-4.838 to the box lat 45.755-45.765, lon 4.850-4.866?"
-    assert _value(ask, q)[0] == int((inbox(bike.slat, bike.slon, BOX_B) & inbox(bike.elat, bike.elon, BOX_A)).sum())
+    assert _value(ask, q)[0] == int(
+        (inbox(bike.slat, bike.slon, BOX_B) & inbox(bike.elat, bike.elon, BOX_A)).sum()
+    )
 
 
 def test_the_longest_stop_as_a_number_and_two_word_labels(lyon):
@@ -271,10 +307,14 @@ def test_measures_the_trips_do_not_have_are_refused_for_that_reason(lyon):
 
 def test_a_vehicle_answer_says_what_ingest_split(tmp_path):
     rows = []
-    for k, t0 in enumerate(pd.date_range("2026-05-04 08:00", periods=2, freq="3h")):  # one 3 h gap: 2 trips
+    for k, t0 in enumerate(
+        pd.date_range("2026-05-04 08:00", periods=2, freq="3h")
+    ):  # one 3 h gap: 2 trips
         for i in range(20):
             rows.append(("ship-1", t0 + pd.Timedelta(minutes=i), 51.9 + 0.001 * i, 4.3 + 0.001 * k))
-    pd.DataFrame(rows, columns=["vessel", "time", "lat", "lon"]).to_csv(tmp_path / "s.csv", index=False)
+    pd.DataFrame(rows, columns=["vessel", "time", "lat", "lon"]).to_csv(
+        tmp_path / "s.csv", index=False
+    )
     _cli(["data", "ingest", str(tmp_path / "s.csv"), "--out", str(tmp_path / "st"), "--traj-col", "vessel",
           "--vehicle-col", "vessel"])  # fmt: skip
     ans = Asker(tmp_path / "st")("total distance of ship-1 in km")

@@ -26,14 +26,19 @@ BERTH = (51.945, 51.965, 4.000, 4.060)
 
 def hav(la1, lo1, la2, lo2):
     p1, p2 = np.radians(la1), np.radians(la2)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo2 - lo1) / 2) ** 2
+    h = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo2 - lo1) / 2) ** 2
+    )
     return 2 * R * np.arcsin(np.sqrt(h))
 
 
 def dest(lat, lon, dist_m, brg):
     b = math.radians(brg)
-    return (lat + math.degrees(dist_m * math.cos(b) / R),
-            lon + math.degrees(dist_m * math.sin(b) / (R * math.cos(math.radians(lat)))))
+    return (
+        lat + math.degrees(dist_m * math.cos(b) / R),
+        lon + math.degrees(dist_m * math.sin(b) / (R * math.cos(math.radians(lat)))),
+    )
 
 
 def path(waypoints, t0, dt, speed, stops=None):
@@ -67,8 +72,11 @@ def lyon(rng):
     out = []
     for i in range(160):  # bike share
         day = days[rng.integers(len(days))]
-        t0 = day + pd.Timedelta(hours=int(rng.choice(24, p=hw)), minutes=int(rng.integers(60)),
-                                seconds=int(rng.integers(0, 60)))
+        t0 = day + pd.Timedelta(
+            hours=int(rng.choice(24, p=hw)),
+            minutes=int(rng.integers(60)),
+            seconds=int(rng.integers(0, 60)),
+        )
         kind = i % 5
         if kind == 0:
             a, b = rnd(rng, BOX_A), rnd(rng, BOX_B)
@@ -90,26 +98,44 @@ def lyon(rng):
         for d in schooldays:
             if rng.random() < 0.1:
                 continue
-            t0 = d + pd.Timedelta(hours=6, minutes=int(rng.integers(50, 95)), seconds=int(rng.integers(60)))
+            t0 = d + pd.Timedelta(
+                hours=6, minutes=int(rng.integers(50, 95)), seconds=int(rng.integers(60))
+            )
             dw = {j: int(rng.integers(20, 120)) for j in range(1, 7)}
             pts = path(stops_pts, t0, 15, rng.uniform(6, 9), dw)
             out += [(f"S{k:04d}", f"BUS-{bus}", "school bus", *p) for p in pts]
             k += 1
-            t1 = d + pd.Timedelta(hours=16, minutes=int(rng.integers(10, 40)), seconds=int(rng.integers(60)))
-            pts = path(stops_pts[::-1], t1, 15, rng.uniform(6, 9), {j: int(rng.integers(20, 120)) for j in range(1, 7)})
+            t1 = d + pd.Timedelta(
+                hours=16, minutes=int(rng.integers(10, 40)), seconds=int(rng.integers(60))
+            )
+            pts = path(
+                stops_pts[::-1],
+                t1,
+                15,
+                rng.uniform(6, 9),
+                {j: int(rng.integers(20, 120)) for j in range(1, 7)},
+            )
             out += [(f"S{k:04d}", f"BUS-{bus}", "school bus", *p) for p in pts]
             k += 1
     for i in range(90):  # insured cars
         veh = f"INS-{1001 + rng.integers(12)}"
         day = days[rng.integers(len(days))]
-        h = int(rng.choice(24, p=hw)) if rng.random() < 0.8 else int(rng.choice([22, 23, 0, 1, 2, 3, 4]))
-        t0 = day + pd.Timedelta(hours=h, minutes=int(rng.integers(60)), seconds=int(rng.integers(60)))
+        h = (
+            int(rng.choice(24, p=hw))
+            if rng.random() < 0.8
+            else int(rng.choice([22, 23, 0, 1, 2, 3, 4]))
+        )
+        t0 = day + pd.Timedelta(
+            hours=h, minutes=int(rng.integers(60)), seconds=int(rng.integers(60))
+        )
         a = rnd(rng, city)
         b = dest(*a, rng.uniform(2000, 30000), rng.uniform(0, 360))
         w = [a, dest(*a, hav(*a, *b) / 2, rng.uniform(0, 360)), b]
         pts = path(w, t0, 5, rng.uniform(7, 28), {1: int(rng.integers(0, 600))})
         out += [(f"C{i:04d}", veh, "car", *p) for p in pts]
-    df = pd.DataFrame(out, columns=["course", "engin", "mode_transport", "t", "latitude", "longitude"])
+    df = pd.DataFrame(
+        out, columns=["course", "engin", "mode_transport", "t", "latitude", "longitude"]
+    )
     df["horodatage"] = df.pop("t").dt.strftime("%d/%m/%Y %H:%M:%S")
     return df
 
@@ -191,9 +217,26 @@ def trips(df):
             cur = cur + x if s else 0.0
             best = max(best, cur)
         dur = ts[-1] - ts[0]
-        out.append(dict(tid=tid, veh=str(g["veh"].iloc[0]), label=g["label"].iloc[0], start=g["tl"].iloc[0],
-                        end=g["tl"].iloc[-1], dur=dur, length=d.sum(), speed=d.sum() / dur * 3.6 if dur else np.nan,
-                        stop=best, n=len(g), slat=la[0], slon=lo[0], elat=la[-1], elon=lo[-1], lats=la, lons=lo))
+        out.append(
+            dict(
+                tid=tid,
+                veh=str(g["veh"].iloc[0]),
+                label=g["label"].iloc[0],
+                start=g["tl"].iloc[0],
+                end=g["tl"].iloc[-1],
+                dur=dur,
+                length=d.sum(),
+                speed=d.sum() / dur * 3.6 if dur else np.nan,
+                stop=best,
+                n=len(g),
+                slat=la[0],
+                slon=lo[0],
+                elat=la[-1],
+                elon=lo[-1],
+                lats=la,
+                lons=lo,
+            )
+        )
     T = pd.DataFrame(out)
     T["h"] = T.start.map(lambda s: s.hour)
     T["hm"] = T.start.map(lambda s: s.hour + s.minute / 60 + s.second / 3600)
@@ -244,6 +287,7 @@ def questions(paths, synth, porto_csv=None, ais_csv=None):
         def f(r):
             i, j = np.where(inbox(r.lats, r.lons, b0))[0], np.where(inbox(r.lats, r.lons, b1))[0]
             return len(i) > 0 and len(j) > 0 and i.min() < j.max()
+
         return int(T.apply(f, axis=1).sum())
 
     def daily_km(T):
@@ -251,65 +295,209 @@ def questions(paths, synth, porto_csv=None, ais_csv=None):
 
     b3 = bus[bus.veh == "BUS-3"]
     i5 = car[car.veh == "INS-1005"]
-    wk = bus[(bus.date >= pd.Timestamp("2026-03-23").date()) & (bus.date <= pd.Timestamp("2026-03-29").date())]
+    wk = bus[
+        (bus.date >= pd.Timestamp("2026-03-23").date())
+        & (bus.date <= pd.Timestamp("2026-03-29").date())
+    ]
     u = S.veh.value_counts().index[0]
     sw = S[S.label == "walk"]
     pmed = lambda T: [float(np.median(T.h)), float(np.median(T.hm))]  # noqa: E731
     return [
         # bike-share analyst (Lyon)
-        ("bike", "lyon", "How many bike trips went from the Part-Dieu dock (lat 45.755-45.765, lon 4.850-4.866) to "
-         "the Bellecour dock (lat 45.752-45.762, lon 4.826-4.838)?", [starts_ends(bike, BOX_A, BOX_B),
-                                                                       passes(bike, BOX_A, BOX_B)]),
+        (
+            "bike",
+            "lyon",
+            "How many bike trips went from the Part-Dieu dock (lat 45.755-45.765, lon 4.850-4.866) to "
+            "the Bellecour dock (lat 45.752-45.762, lon 4.826-4.838)?",
+            [starts_ends(bike, BOX_A, BOX_B), passes(bike, BOX_A, BOX_B)],
+        ),
         ("bike", "lyon", "what was the median pickup hour for bike trips?", pmed(bike)),
         ("bike", "lyon", "how many bike trips started before 7:30 am?", int((bike.hm < 7.5).sum())),
-        ("bike", "lyon", "What share of bike trips lasted under 15 minutes?", 100 * (bike.dur < 900).mean()),
-        ("bike", "lyon", "which hour of the day had the most bike trips?", int(bike.h.value_counts().idxmax())),
-        ("bike", "lyon", "average bike trip duration in minutes on weekends", bike[bike.wd >= 5].dur.mean() / 60),
-        ("bike", "lyon_pd", "how many bike trips started between 5 and 7 pm on weekdays?",
-         int(((bike.h >= 17) & (bike.h < 19) & (bike.wd < 5)).sum())),
+        (
+            "bike",
+            "lyon",
+            "What share of bike trips lasted under 15 minutes?",
+            100 * (bike.dur < 900).mean(),
+        ),
+        (
+            "bike",
+            "lyon",
+            "which hour of the day had the most bike trips?",
+            int(bike.h.value_counts().idxmax()),
+        ),
+        (
+            "bike",
+            "lyon",
+            "average bike trip duration in minutes on weekends",
+            bike[bike.wd >= 5].dur.mean() / 60,
+        ),
+        (
+            "bike",
+            "lyon_pd",
+            "how many bike trips started between 5 and 7 pm on weekdays?",
+            int(((bike.h >= 17) & (bike.h < 19) & (bike.wd < 5)).sum()),
+        ),
         ("bike", "lyon", "How many bike trips were there per week?", len(bike) / 3),
         # school-bus operator (Lyon)
-        ("bus", "lyon", "How many school bus trips started before 7:30 am?", int((bus.hm < 7.5).sum())),
-        ("bus", "lyon", "what was the longest stop of BUS-2, in minutes?", bus[bus.veh == "BUS-2"].stop.max() / 60),
+        (
+            "bus",
+            "lyon",
+            "How many school bus trips started before 7:30 am?",
+            int((bus.hm < 7.5).sum()),
+        ),
+        (
+            "bus",
+            "lyon",
+            "what was the longest stop of BUS-2, in minutes?",
+            bus[bus.veh == "BUS-2"].stop.max() / 60,
+        ),
         ("bus", "lyon", "What is the average daily distance driven by BUS-3, in km?", daily_km(b3)),
-        ("bus", "lyon", "total km driven by the school buses in the week of 23-29 March", wk.length.sum() / 1000),
-        ("bus", "lyon", "How many school bus trips arrived after 8 am?",
-         int((bus.end.map(lambda s: s.hour) >= 8).sum())),
-        ("bus", "lyon", "median duration of the afternoon school bus runs, in minutes",
-         bus[(bus.h >= 12) & (bus.h < 18)].dur.median() / 60),
-        ("bus", "lyon_pd", "How many trips did BUS-4 make in March?",
-         int(((bus.veh == "BUS-4") & (bus.start.map(lambda s: s.month) == 3)).sum())),
+        (
+            "bus",
+            "lyon",
+            "total km driven by the school buses in the week of 23-29 March",
+            wk.length.sum() / 1000,
+        ),
+        (
+            "bus",
+            "lyon",
+            "How many school bus trips arrived after 8 am?",
+            int((bus.end.map(lambda s: s.hour) >= 8).sum()),
+        ),
+        (
+            "bus",
+            "lyon",
+            "median duration of the afternoon school bus runs, in minutes",
+            bus[(bus.h >= 12) & (bus.h < 18)].dur.median() / 60,
+        ),
+        (
+            "bus",
+            "lyon_pd",
+            "How many trips did BUS-4 make in March?",
+            int(((bus.veh == "BUS-4") & (bus.start.map(lambda s: s.month) == 3)).sum()),
+        ),
         # insurance telematics (Lyon)
-        ("insure", "lyon", "How many car trips were driven at night?", int(((car.h >= 22) | (car.h < 6)).sum())),
-        ("insure", "lyon", "average weekly distance driven by INS-1005 in km", i5.length.sum() / 1000 / 3),
-        ("insure", "lyon", "how many car trips averaged above 50 mph?", int((car.speed > 50 * 1.609344).sum())),
-        ("insure", "lyon", "Which car trip was the longest in distance?", car.sort_values("length").tid.iloc[-1]),
-        ("insure", "lyon", "what's the 95th percentile of car trip speed in km/h?",
-         float(np.percentile(car.speed, 95))),
-        ("insure", "lyon", "How many car trips were longer than 20 km and started after 10 pm?",
-         int(((car.length > 20000) & (car.h >= 22)).sum())),
-        ("insure", "lyon", "what was the longest stop during a car trip, in minutes?", car.stop.max() / 60),
+        (
+            "insure",
+            "lyon",
+            "How many car trips were driven at night?",
+            int(((car.h >= 22) | (car.h < 6)).sum()),
+        ),
+        (
+            "insure",
+            "lyon",
+            "average weekly distance driven by INS-1005 in km",
+            i5.length.sum() / 1000 / 3,
+        ),
+        (
+            "insure",
+            "lyon",
+            "how many car trips averaged above 50 mph?",
+            int((car.speed > 50 * 1.609344).sum()),
+        ),
+        (
+            "insure",
+            "lyon",
+            "Which car trip was the longest in distance?",
+            car.sort_values("length").tid.iloc[-1],
+        ),
+        (
+            "insure",
+            "lyon",
+            "what's the 95th percentile of car trip speed in km/h?",
+            float(np.percentile(car.speed, 95)),
+        ),
+        (
+            "insure",
+            "lyon",
+            "How many car trips were longer than 20 km and started after 10 pm?",
+            int(((car.length > 20000) & (car.h >= 22)).sum()),
+        ),
+        (
+            "insure",
+            "lyon",
+            "what was the longest stop during a car trip, in minutes?",
+            car.stop.max() / 60,
+        ),
         # epidemiologist (synthetic Turin, UTC)
-        ("epi", "synth", "How many trips came within 500 m of 45.0703,7.6869?",
-         int(S.apply(lambda r: (hav(r.lats, r.lons, 45.0703, 7.6869) <= 500).any(), axis=1).sum())),
+        (
+            "epi",
+            "synth",
+            "How many trips came within 500 m of 45.0703,7.6869?",
+            int(
+                S.apply(lambda r: (hav(r.lats, r.lons, 45.0703, 7.6869) <= 500).any(), axis=1).sum()
+            ),
+        ),
         ("epi", "synth", "how many walking trips were there on weekdays?", int((sw.wd < 5).sum())),
-        ("epi", "synth", f"what was the average daily distance travelled by {u}, in km?", daily_km(S[S.veh == u])),
-        ("epi", "synth", "What was the longest stay at one place during a bus trip, in minutes?",
-         S[S.label == "bus"].stop.max() / 60),
-        ("epi", "synth", "median trip length in km for bike trips", S[S.label == "bike"].length.median() / 1000),
-        ("epi", "synth", "how many trips started between 7:30 and 9 am?", int(((S.hm >= 7.5) & (S.hm < 9)).sum())),
+        (
+            "epi",
+            "synth",
+            f"what was the average daily distance travelled by {u}, in km?",
+            daily_km(S[S.veh == u]),
+        ),
+        (
+            "epi",
+            "synth",
+            "What was the longest stay at one place during a bus trip, in minutes?",
+            S[S.label == "bus"].stop.max() / 60,
+        ),
+        (
+            "epi",
+            "synth",
+            "median trip length in km for bike trips",
+            S[S.label == "bike"].length.median() / 1000,
+        ),
+        (
+            "epi",
+            "synth",
+            "how many trips started between 7:30 and 9 am?",
+            int(((S.hm >= 7.5) & (S.hm < 9)).sum()),
+        ),
         ("epi", "synth", "how many different users made trips?", int(S.veh.nunique())),
         # port authority (Rotterdam; shared AIS)
-        ("port", "rdam", "How many voyages went from the anchorage (lat 51.99-52.03, lon 3.88-3.96) to the berths "
-         "(lat 51.945-51.965, lon 4.00-4.06)?", [starts_ends(D, ANCHORAGE, BERTH), passes(D, ANCHORAGE, BERTH)]),
-        ("port", "rdam", "how many tanker voyages were anchored for more than an hour?", int((tank.stop > 3600).sum())),
-        ("port", "rdam", "average speed of container ship voyages in knots", cont.speed.mean() / 1.852),
-        ("port", "rdam_pl", "total distance sailed by the tugs, in nautical miles", tug.length.sum() / 1852),
-        ("port", "rdam", "which ferry voyage took the longest time?", ferry.sort_values("dur").tid.iloc[-1]),
-        ("port", "rdam", "How many voyages started on Sunday 29 March?",
-         int((D.date == pd.Timestamp("2026-03-29").date()).sum())),
-        ("port", "rdam", "How many container ship voyages arrived at the berths (lat 51.945-51.965, lon 4.00-4.06)?",
-         int(inbox(cont.elat, cont.elon, BERTH).sum())),
+        (
+            "port",
+            "rdam",
+            "How many voyages went from the anchorage (lat 51.99-52.03, lon 3.88-3.96) to the berths "
+            "(lat 51.945-51.965, lon 4.00-4.06)?",
+            [starts_ends(D, ANCHORAGE, BERTH), passes(D, ANCHORAGE, BERTH)],
+        ),
+        (
+            "port",
+            "rdam",
+            "how many tanker voyages were anchored for more than an hour?",
+            int((tank.stop > 3600).sum()),
+        ),
+        (
+            "port",
+            "rdam",
+            "average speed of container ship voyages in knots",
+            cont.speed.mean() / 1.852,
+        ),
+        (
+            "port",
+            "rdam_pl",
+            "total distance sailed by the tugs, in nautical miles",
+            tug.length.sum() / 1852,
+        ),
+        (
+            "port",
+            "rdam",
+            "which ferry voyage took the longest time?",
+            ferry.sort_values("dur").tid.iloc[-1],
+        ),
+        (
+            "port",
+            "rdam",
+            "How many voyages started on Sunday 29 March?",
+            int((D.date == pd.Timestamp("2026-03-29").date()).sum()),
+        ),
+        (
+            "port",
+            "rdam",
+            "How many container ship voyages arrived at the berths (lat 51.945-51.965, lon 4.00-4.06)?",
+            int(inbox(cont.elat, cont.elon, BERTH).sum()),
+        ),
         # to refuse
         ("bike", "lyon", "How many bike trips were taken off-peak?", None),
         ("bike", "lyon", "what was the average elevation of the bike trips?", None),
@@ -328,17 +516,32 @@ def shared_questions(porto_csv, ais_csv) -> list:
     P = porto_trips(porto_csv)
     A = ais_points(ais_csv)
     v12 = A[A.ID == 12]
-    nm12 = hav(v12.latitude.values[:-1], v12.longitude.values[:-1], v12.latitude.values[1:],
-               v12.longitude.values[1:]).sum() / 1852
+    nm12 = (
+        hav(
+            v12.latitude.values[:-1],
+            v12.longitude.values[:-1],
+            v12.latitude.values[1:],
+            v12.longitude.values[1:],
+        ).sum()
+        / 1852
+    )
     P2 = P[P.npts >= 2]
     pmed = lambda T: [float(np.median(T.h)), float(np.median(T.hm))]  # noqa: E731
     return [
         ("port", "ais", "total distance sailed by vessel 12 in nautical miles", nm12),
         # journalist (Porto, UTC)
-        ("journo", "porto", "How many taxi trips started between 6:30 and 7:30 in the morning?",
-         sorted({int(((T.hm >= 6.5) & (T.hm < 7.5)).sum()) for T in (P, P2)})),
+        (
+            "journo",
+            "porto",
+            "How many taxi trips started between 6:30 and 7:30 in the morning?",
+            sorted({int(((T.hm >= 6.5) & (T.hm < 7.5)).sum()) for T in (P, P2)}),
+        ),
         ("journo", "porto", "What was the median pickup hour of the taxis?", pmed(P2) + pmed(P)),
-        ("journo", "porto", "How many trips did taxi 20000403 make?",
-         sorted({int((T.TAXI_ID == 20000403).sum()) for T in (P, P2)})),
+        (
+            "journo",
+            "porto",
+            "How many trips did taxi 20000403 make?",
+            sorted({int((T.TAXI_ID == 20000403).sum()) for T in (P, P2)}),
+        ),
         ("journo", "porto", "which taxi driver was the rudest?", None),
     ]

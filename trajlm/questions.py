@@ -85,9 +85,13 @@ def ingest_note(data: Any) -> str | None:
     short = int((report.get("dropped") or {}).get("short_trajectory", 0))
     said = []
     if splits:
-        said.append(f"split tracks at {splits:,} time gaps (a vehicle's distance across a gap is not counted)")
+        said.append(
+            f"split tracks at {splits:,} time gaps (a vehicle's distance across a gap is not counted)"
+        )
     if short:
-        said.append(f"dropped {short:,} rows of trajectories too short to keep (their trips are not counted)")
+        said.append(
+            f"dropped {short:,} rows of trajectories too short to keep (their trips are not counted)"
+        )
     if not said:
         return None
     return f"at ingest this store {' and '.join(said)}: trips are the pieces kept (drop_report in manifest.json)"
@@ -201,7 +205,9 @@ class Asker:
         elif timed and SAYS_LOCAL.search(question) and not SAYS_UTC.search(question):
             raise CannotAnswer("the data's local time zone is unknown (its times are UTC): "
                                "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
-        if plan.mode == "taxi" and self._taxis:  # "taxi trips" of a taxi data set: every trip (set 15)
+        if (
+            plan.mode == "taxi" and self._taxis
+        ):  # "taxi trips" of a taxi data set: every trip (set 15)
             plan = plan.model_copy(update={"mode": None})
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
             plan = self._segment(plan)
@@ -229,7 +235,9 @@ class Asker:
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
-        if plan.vehicle is not None and self._ingest_note:  # a vehicle's total is of the pieces kept (set 15)
+        if (
+            plan.vehicle is not None and self._ingest_note
+        ):  # a vehicle's total is of the pieces kept (set 15)
             answer.notes.append(self._ingest_note)
         answer.notes.extend(self.notes)
         return answer

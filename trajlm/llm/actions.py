@@ -130,8 +130,15 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     out = _aggregate(s, f, k, hint, known)
     if out.get("action") in AGGREGATES and unit is not None:
         out["unit"] = ANSWER_UNITS[word]  # "average length in km"
-    elif out.get("action") == "top" and out.get("metric") == "stop_s" and out.get("k") == 1 and unit is not None:
-        out["unit"] = ANSWER_UNITS[word]  # "what was the longest stop of BUS-2, in minutes?": its value (set 15)
+    elif (
+        out.get("action") == "top"
+        and out.get("metric") == "stop_s"
+        and out.get("k") == 1
+        and unit is not None
+    ):
+        out["unit"] = ANSWER_UNITS[
+            word
+        ]  # "what was the longest stop of BUS-2, in minutes?": its value (set 15)
     return out
 
 

@@ -44,12 +44,21 @@ def read_boxes(s: QuestionText, f: dict) -> None:
     """``via``, ``start_box`` and ``end_box`` into ``f``, their phrases blanked."""
     two = rf"\b(?:from|between)\s+{BOX}\s*(?:to|and|into|towards)\s+{BOX}"
     # "crossed the river from (box) to (box)": what is crossed is named by the two boxes
-    s.take(rf"\b(?:the\s+)?(?:river|bridge|bay|harbou?r|channel|strait|lake|estuary|water)\b(?=\s+{two})")
-    crossing = re.search(r"\b(?:cross(?:ed|es|ing)?|pass(?:ed|es|ing)?|(?:went|go|going|drove|travell?ed) through)\b", s.low)
-    if m := s.take(rf"\b(?:passed|passing|passes|through|via|crossed)\s+{BOX}\s*,?\s*(?:and\s+)?then\s+(?:through\s+)?{BOX}"):
+    s.take(
+        rf"\b(?:the\s+)?(?:river|bridge|bay|harbou?r|channel|strait|lake|estuary|water)\b(?=\s+{two})"
+    )
+    crossing = re.search(
+        r"\b(?:cross(?:ed|es|ing)?|pass(?:ed|es|ing)?|(?:went|go|going|drove|travell?ed) through)\b",
+        s.low,
+    )
+    if m := s.take(
+        rf"\b(?:passed|passing|passes|through|via|crossed)\s+{BOX}\s*,?\s*(?:and\s+)?then\s+(?:through\s+)?{BOX}"
+    ):
         f["via"] = [_box(m, 1), _box(m, 5)]  # "passed box A and then box B"
         return
-    if m := s.take(two):  # "crossed ... from A to B": passed A, then B; "trips from A to B": began in A, ended in B
+    if m := s.take(
+        two
+    ):  # "crossed ... from A to B": passed A, then B; "trips from A to B": began in A, ended in B
         a, b = _box(m, 1), _box(m, 5)
         if crossing:
             f["via"] = [a, b]

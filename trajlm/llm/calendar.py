@@ -44,8 +44,12 @@ def read_per(question: str) -> tuple[str, str | None]:
         return question, None
     per = "day" if (m.group(1) or m.group(2)).lower() in ("daily", "day") else "week"
     rest = question[: m.start()] + " " + question[m.end() :]
-    if not re.search(r"\b(?:average|mean|avg|typical|total|sum|how many|how much|median|number of)\b", rest, re.I):
-        rest = question[: m.start()] + " average " + question[m.end() :]  # "BUS-2's daily distance": its mean
+    if not re.search(
+        r"\b(?:average|mean|avg|typical|total|sum|how many|how much|median|number of)\b", rest, re.I
+    ):
+        rest = (
+            question[: m.start()] + " average " + question[m.end() :]
+        )  # "BUS-2's daily distance": its mean
     if PER.search(rest):
         raise CannotAnswer("two periods ('per day', 'per week'): ask about one")
     if g := _OTHER_GROUP.search(rest):  # "km per vehicle per week": one number per vehicle
@@ -57,7 +61,12 @@ def read_per(question: str) -> tuple[str, str | None]:
 def check_per(plan: QueryPlan) -> None:
     if plan.per is None:
         return
-    if plan.action not in ("count", "sum", "mean") or plan.metric not in (None, "length_m", "duration_s", "stop_s"):
+    if plan.action not in ("count", "sum", "mean") or plan.metric not in (
+        None,
+        "length_m",
+        "duration_s",
+        "stop_s",
+    ):
         what = plan.metric or plan.action
         raise CannotAnswer(f"per {plan.per} only trips, distances and durations are added up (not {what}): "
                            f"ask e.g. 'how many trips per {plan.per}' or 'daily distance'")  # fmt: skip

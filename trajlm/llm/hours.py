@@ -54,7 +54,9 @@ def _clock_minutes(s: QuestionText) -> None:
     for m in reversed(list(re.finditer(_CLOCK_MIN, s.low))):
         g = next(i for i in (1, 3, 5) if m.group(i))
         hour, minute = m.group(g), int(m.group(g + 1))
-        if int(hour) > 23 or re.search(DURATION_VERB.replace("$", r"(?:between\s+|from\s+)?$"), s.low[: m.start(g)]):
+        if int(hour) > 23 or re.search(
+            DURATION_VERB.replace("$", r"(?:between\s+|from\s+)?$"), s.low[: m.start(g)]
+        ):
             continue  # "lasted between 1:30 and 2 hours": a duration
         s.rewrite(m.start(g), m.end(g + 1), f"{hour}:00")
         if minute:
@@ -94,7 +96,9 @@ def read_hours(s: QuestionText, f: dict) -> None:
     elif m and (m.group(2) or m.group(4) or ":" in m.group(0)):
         suffix2 = m.group(4) if m.group(4) in ("am", "pm") else None
         part = re.match(r"\s*(?:in the |at )?(morning|afternoon|evening|night)\b", s.low[m.end() :])
-        if suffix2 is None and m.group(2) not in ("am", "pm") and part:  # "6:30 and 7:30 in the morning"
+        if (
+            suffix2 is None and m.group(2) not in ("am", "pm") and part
+        ):  # "6:30 and 7:30 in the morning"
             suffix2 = "am" if part.group(1) == "morning" else "pm"
         suffix1 = m.group(2) if m.group(2) in ("am", "pm") else suffix2
         f["hour_from"], f["hour_to"] = _h(m, 1, suffix1), _h(m, 3, suffix2)
@@ -132,22 +136,32 @@ def read_hours(s: QuestionText, f: dict) -> None:
     if both:
         while s.take(LABELS):  # "the evening peak (5-7pm)": a name of those hours
             pass
-    elif m := re.search(r"\b(?:off[\s-]?peak|rush[\s-]hours?)\b", s.low):  # alone: which hours? (set 15)
+    elif m := re.search(
+        r"\b(?:off[\s-]?peak|rush[\s-]hours?)\b", s.low
+    ):  # alone: which hours? (set 15)
         eg = "between 10 am and 4 pm" if "off" in m.group(0) else "between 7 and 9 am"
-        raise CannotAnswer(f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')")
+        raise CannotAnswer(
+            f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')"
+        )
     for part, (lo, hi) in DAY_PARTS.items():
         if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
             given = [f[k] for k in ("hour_from", "hour_to") if k in f]
-            if given and not both and lo > hi:  # "at night before 5:30 am": 22:00-5:30 or 0:00-5:30? (set 15)
+            if (
+                given and not both and lo > hi
+            ):  # "at night before 5:30 am": 22:00-5:30 or 0:00-5:30? (set 15)
                 raise CannotAnswer(f"'{part}' with one hour ({given[0]:g}) reads two ways: give both "
                                    "ends ('between 10 pm and 5 am', 'between midnight and 5 am')")  # fmt: skip
             if not both and (not given or lo > hi):
                 f["hour_from"], f["hour_to"] = lo, hi
-            elif not both:  # "in the morning after 9 am": 9-12, both said (it was 6-12, the hour dropped)
+            elif (
+                not both
+            ):  # "in the morning after 9 am": 9-12, both said (it was 6-12, the hour dropped)
                 f["hour_from"] = max(f.get("hour_from", lo), lo)
                 f["hour_to"] = min(f.get("hour_to", hi), hi)
                 if f["hour_from"] >= f["hour_to"]:
-                    raise CannotAnswer(f"'{part}' and the hour {given[0]:g} do not overlap: give one of them")
+                    raise CannotAnswer(
+                        f"'{part}' and the hour {given[0]:g} do not overlap: give one of them"
+                    )
             elif not _hours(lo, hi) & _hours(f["hour_from"], f["hour_to"]):
                 raise CannotAnswer(f"'{part}' and the hours {f['hour_from']}-{f['hour_to']} "
                                    "do not overlap: give one of them")  # fmt: skip

@@ -36,7 +36,16 @@ Action = Literal[
     "percentile",
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
-Metric = Literal["duration_s", "length_m", "speed_kmh", "stop_s", "n_points", "pace_s_km", "start_hour", "start_time"]
+Metric = Literal[
+    "duration_s",
+    "length_m",
+    "speed_kmh",
+    "stop_s",
+    "n_points",
+    "pace_s_km",
+    "start_hour",
+    "start_time",
+]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_RADIUS_M = 500.0
@@ -146,7 +155,9 @@ class QueryPlan(BaseModel):
         if (a in AGGREGATES or a == "top") and self.metric is None:
             raise ValueError(f"action {a!r} needs a metric ({', '.join(Metric.__args__)})")
         if self.unit is not None:
-            one = a == "top" and self.k == 1  # the longest stop's value, in the unit asked (session 17)
+            one = (
+                a == "top" and self.k == 1
+            )  # the longest stop's value, in the unit asked (session 17)
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
@@ -163,8 +174,14 @@ class QueryPlan(BaseModel):
             raise ValueError("action 'percentile' and percentile go together")
         if (a == "peak") != (self.by is not None):
             raise ValueError("action 'peak' and by go together")
-        if self.metric in ("start_hour", "start_time") and a not in ("mean", "median", "percentile"):
-            raise ValueError(f"{self.metric} is averaged (mean, median, percentile), not added up or ranked")
+        if self.metric in ("start_hour", "start_time") and a not in (
+            "mean",
+            "median",
+            "percentile",
+        ):
+            raise ValueError(
+                f"{self.metric} is averaged (mean, median, percentile), not added up or ranked"
+            )
         if a in ("predict", "describe") and self.trip is None:
             raise ValueError(f"action {a!r} needs one trip id")
         if a == "predict" and self.minutes is None:
@@ -240,7 +257,17 @@ class QueryPlan(BaseModel):
             what += f" per {self.per} (mean over the {self.per}s with trips)"
         parts = [what]
         skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of"}
-        skip |= {"start_at", "end_at", "at_end", "by", "percentile", "per", "via", "start_box", "end_box"}
+        skip |= {
+            "start_at",
+            "end_at",
+            "at_end",
+            "by",
+            "percentile",
+            "per",
+            "via",
+            "start_box",
+            "end_box",
+        }
         if self.action in ("predict", "describe"):
             skip.add("trip")
         for name, value in self.key().items():
@@ -253,8 +280,11 @@ class QueryPlan(BaseModel):
                 parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
         parts += describe_boxes(self)
         end = "end" if self.at_end else "start"
-        if self.hour_from is not None or self.hour_to is not None or self.by == "hour" or (
-            self.metric in ("start_hour", "start_time")
+        if (
+            self.hour_from is not None
+            or self.hour_to is not None
+            or self.by == "hour"
+            or (self.metric in ("start_hour", "start_time"))
         ):
             parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
         elif (self._zone or self.at_end or self.by) and (
@@ -283,7 +313,9 @@ def describe_boxes(plan: QueryPlan) -> list[str]:
 
     out = []
     if plan.via is not None:
-        out.append(f"a point in box {show(plan.via[0])}, then a later one in box {show(plan.via[1])}")
+        out.append(
+            f"a point in box {show(plan.via[0])}, then a later one in box {show(plan.via[1])}"
+        )
     if plan.start_box is not None:
         out.append(f"first point in box {show(plan.start_box)}")
     if plan.end_box is not None:

@@ -95,7 +95,9 @@ class Answer:
         if isinstance(self.value, float) and self.plan.action == "share":
             return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
         if isinstance(self.value, float) and self.plan.metric in ("start_hour", "start_time"):
-            return f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)", "13.00 h (13:00)"
+            return (
+                f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)", "13.00 h (13:00)"
+            )
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
@@ -233,7 +235,11 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
     if plan.weekdays:
         days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays]  # Polars: Monday = 1
         cond &= pl.col("start").dt.weekday().is_in(days)
-    hour = pl.col("start").dt.hour() + pl.col("start").dt.minute() / 60 + pl.col("start").dt.second() / 3600
+    hour = (
+        pl.col("start").dt.hour()
+        + pl.col("start").dt.minute() / 60
+        + pl.col("start").dt.second() / 3600
+    )
     lo, hi = plan.hour_from, plan.hour_to  # with minutes ("7:30": 7.5); whole hours read the same
     if lo is not None and hi is not None and lo > hi:
         cond &= (hour >= lo) | (hour < hi)  # wraps midnight

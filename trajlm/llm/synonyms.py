@@ -49,8 +49,10 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"at\s+anchor|anchored|moored|berthed|at\s+berth|docked", "stopped"),
     (r"waited|waiting", "stopped"),
     # "the longest stay (at one place)": the longest stop (set 15); "stay" alone stays unread
-    (r"longest\s+stays?(?:\s+(?:at|in)\s+(?:one|a|the\s+same|a\s+single)\s+(?:place|spot|location))?",
-     "longest stop"),
+    (
+        r"longest\s+stays?(?:\s+(?:at|in)\s+(?:one|a|the\s+same|a\s+single)\s+(?:place|spot|location))?",
+        "longest stop",
+    ),
     (r"waits", "stops"),
     (r"wait", "stop"),
     (
