@@ -108,3 +108,51 @@ def test_day_first_hint_reads_the_users_own_times(sample, pattern):
         coerce(df)
     assert pattern in str(e.value.hint if hasattr(e.value, "hint") else e.value)
     assert pd.to_datetime(sample, format=pattern) is not None
+
+
+@pytest.mark.parametrize("dt", [1.6, 2.5])
+def test_steps_read_sub_second_intervals(small, dt):
+    """predict(steps=) reads the history's exact intervals: a 45 m/s train sampled every 1.6 s
+    was read at 1-2 s steps (floored times) and continued at 36 m/s (2.5 s: 56 m/s)."""
+    ts = [dt * i for i in range(5)]
+    df = _train(ts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = small.predict(df, steps=3)
+    t = (pd.to_datetime(out["time"]) - T0).dt.total_seconds().to_numpy()
+    speed = (out["lat"].to_numpy() - df["lat"].iloc[-1]) * 111_320 / (t - ts[-1])
+    assert abs(t[0] - ts[-1] - dt) < 1e-3, t
+    assert abs(speed - 45.0).max() < 0.5, speed
+
+
+def test_cli_steps_match_the_api(small, tmp_path):
+    df = _train([0.0, 1.6, 3.2, 4.8, 6.4])
+    src = tmp_path / "sub.csv"
+    pd.DataFrame({"id": df["id"], "lat": df["lat"], "lon": df["lon"],
+                  "time": df["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).to_csv(src, index=False)  # fmt: skip
+    out = tmp_path / "out.csv"
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, "-m", "trajlm.cli", "predict", "--model", "trajlm-small",
+                        "--input", str(src), "--steps", "3", "--out", str(out), "--threads", "1"],
+                       capture_output=True, text=True, env=env)  # fmt: skip
+    assert r.returncode == 0, r.stderr[-500:]
+    cli = pd.read_csv(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        api = small.predict(df, steps=3)
+    gap = (pd.to_datetime(cli["time"]) - pd.to_datetime(api["time"])).abs()
+    assert gap.max() < pd.Timedelta(milliseconds=1)  # the CLI writes times to the ms
+    assert (cli["lat"] - api["lat"]).abs().max() < 1e-9
+
+
+@pytest.mark.parametrize("how", ["steps", "seconds_ahead"])
+def test_nanosecond_datetimes_predict_in_their_own_year(small, how):
+    """ns datetimes carry their part below the microsecond in a second column (formats17); the
+    rollout read that column (integer ns) as the fraction of a second and predicted in 2030."""
+    df = _train([0.0, 2.0, 4.0, 6.0, 8.0])
+    df["time"] = df["time"].astype("datetime64[ns, UTC]") + pd.Timedelta(nanoseconds=48)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = small.predict(df, **({"steps": 2} if how == "steps" else {"seconds_ahead": [2, 4]}))
+    gap = (pd.to_datetime(out["time"]) - df["time"].iloc[-1]).dt.total_seconds()
+    assert gap.between(0.5, 10).all(), out["time"].tolist()

@@ -181,6 +181,7 @@ class TrajLM(Pretrained, TaskChecks):
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
             core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
+            df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
             return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "

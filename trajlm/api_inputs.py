@@ -220,11 +220,13 @@ def asked_ahead(
 
 def _exact_last(last: pl.DataFrame, layout: Any) -> dict:
     """{traj_id: the exact time of its last fix} (whole seconds + the input's fraction)."""
+    from trajlm.data.coerce_subsec import FRAC
+
     ids_all = last["traj_id"].to_list()
     lf = dict.fromkeys(ids_all, 0.0)
     if layout.frac is not None:
         f = layout.frac.sort("t").group_by("traj_id").agg(pl.all().last())
-        lf |= dict(zip(f["traj_id"].to_list(), f[f.columns[-1]].to_list(), strict=True))
+        lf |= dict(zip(f["traj_id"].to_list(), f[FRAC].to_list(), strict=True))  # not FRAC_NS
     return {i: t + lf[i] for i, t in zip(ids_all, last["t"].to_numpy(), strict=True)}
 
 

@@ -85,7 +85,12 @@ def exact_times(df: pl.DataFrame, frac: pl.DataFrame | None) -> pl.DataFrame:
     30 s was 1.10-1.16x constant velocity at asked times (session 16 movers, fixed session 17)."""
     if frac is None or not len(frac) or df.height == 0:
         return df
-    f = frac.rename({frac.columns[-1]: "__frac"}).unique(["traj_id", "t"], keep="first")
+    from trajlm.data.coerce_subsec import FRAC
+
+    # the fraction by name where coerce wrote it: ns datetimes carry FRAC_NS (integer ns) last
+    name = FRAC if FRAC in frac.columns else frac.columns[2]
+    f = frac.select("traj_id", "t", pl.col(name).alias("__frac"))
+    f = f.unique(["traj_id", "t"], keep="first")
     return (
         df.join(f, on=["traj_id", "t"], how="left", maintain_order="left")
         .with_columns(t=pl.col("t").cast(pl.Float64) + pl.col("__frac").fill_null(0.0))

@@ -132,11 +132,7 @@ def predict(
             )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
-    if ahead is not None:  # the input's sub-second times, as the API reads them (session 17)
-        from trajlm.api_rollout import exact_times as with_fractions
-
-        df = with_fractions(df, layout.frac)
-    pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}")
+    pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}", layout.frac)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
 
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
@@ -178,9 +174,11 @@ def times_like_input(pred, layout, suffix: str):
     return pred.with_columns(t=t), f"as datetimes in the input's zone ({zone or 'naive UTC'})"
 
 
-def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str):
+def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None):
     """Predictions in trajlm's names from a model, a candidate selector or (--seconds-ahead)
-    the API's positions-at-times, with the coverage warnings each reads its history for."""
+    the API's positions-at-times, with the coverage warnings each reads its history for.
+    ``frac``: the input's sub-second parts (Layout.frac), read by a model as the API reads them
+    (a 1.6 s interval is not 1 or 2 s; session 17)."""
     from trajlm._threads import apply_threads
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
@@ -198,6 +196,9 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
             )
         sel = SelectorTrajLM.from_pretrained(model, threads=threads)
         return _said(lambda: sel.predict(df, steps=steps), source)
+    from trajlm.api_rollout import exact_times
+
+    df = exact_times(df, frac)  # whole-second input: df as it is
     m = io.load_model(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
