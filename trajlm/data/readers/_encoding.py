@@ -83,7 +83,7 @@ def is_binary(head: bytes) -> bool:
         text = head[2:].decode("utf-16-le" if head[:2] == BOMS[0] else "utf-16-be", "replace")
         bad = sum(c == "\ufffd" or unicodedata.category(c) in ("Co", "Cn", "Cs") for c in text)
         return bad > 0.05 * max(len(text), 1)
-    if _utf16_without_bom(head):
-        return False
+    if _utf16_without_bom(head) or head.count(0) > 0.9 * len(head):
+        return False  # UTF-16 text; a zero-filled (preallocated, never written) file: said so
     control = len(head) - len(head.translate(None, _CONTROL))
     return control > 0.02 * len(head)

@@ -13,15 +13,14 @@ import polars as pl
 from trajlm.data.readers._common import (
     ColumnMap,
     Ctx,
-    _local,
     check_rows,
     count_resorted,
     finalize,
     hold_back,
-    parse_time,
 )
 from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
-from trajlm.data.readers._times import EPOCH_DIVISORS, resolve_local
+from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re-exported
+from trajlm.data.readers._times import resolve_local
 from trajlm.data.readers.tabular import (
     _check_columns,
     _coord_cols,
@@ -36,28 +35,6 @@ from trajlm.data.readers.tabular import (
     check_mapping,
 )
 from trajlm.data.schema import TrajlmInputError, conform
-
-
-def parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") -> pl.Expr:
-    """Time in milliseconds (floored to `t` with the exact value kept, as for CSV)."""
-    name = col.name
-    if col.dtype == pl.Datetime or isinstance(col.dtype, pl.Datetime):
-        if col.dtype.time_zone is None:  # type: ignore[union-attr]
-            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
-        return pl.col(name).dt.epoch("ms")
-    if col.dtype.is_numeric() and cm.time_origin is not None:
-        return parse_time(
-            pl.col(name).cast(pl.Utf8), cm.time_format, unit="ms", origin_s=cm.origin_s()
-        )
-    if col.dtype.is_numeric():
-        if cm.time_format in EPOCH_DIVISORS:  # integer ms / us / ns: exact
-            per = EPOCH_DIVISORS[cm.time_format] // 1000
-            if col.dtype.is_integer():
-                return pl.col(name).cast(pl.Int64).floordiv(per)
-            return (pl.col(name).cast(pl.Float64) / per).floor().cast(pl.Int64)
-        return (pl.col(name).cast(pl.Float64) * 1000).floor().cast(pl.Int64)
-    return parse_time(pl.col(name).cast(pl.Utf8), cm.time_format, cm.utc_offset_s, unit="ms",
-                      tz=cm.tz, ambiguous=ambiguous)  # fmt: skip
 
 
 def iter_parquet(

@@ -67,6 +67,7 @@ from trajlm.data.readers._lines import (
     lines_frame,
     split_fields,
 )
+from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local
@@ -233,8 +234,6 @@ def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
         if cm.t_parts:
             return parse_time_parts(cm.t_parts, tz=zone, ambiguous=ambiguous) * 1000
         if col is not None:
-            from trajlm.data.readers.parquet_table import parquet_time
-
             return parquet_time(col, zcm, ambiguous)
         return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
 
@@ -326,6 +325,13 @@ def _csv_file(
                 f"not CSV text: {kind}", path=path, hint=SPREADSHEET_HINT
             ) from None
         _refuse_binary(path, opener)
+        if not first.strip(b"\x00\r\n"):  # not UTF-16: nothing but NULs
+            raise TrajlmInputError(
+                "header line is only NUL bytes: a zero-filled file (space reserved but never "
+                "written, e.g. a copy cut short by a crash)",
+                path=path,
+                line=1,
+            ) from None
         if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first:  # cp1252 advice: garbage
             raise TrajlmInputError(
                 "header is UTF-16 (Excel's 'Unicode Text' / PowerShell export), not UTF-8",
