@@ -1,6 +1,7 @@
 """UTF-16 text files (Excel's "Unicode Text" / "CSV UTF-16", PowerShell's Export-Csv) read as
 the UTF-8 the line readers expect (session 17): a file starting with a UTF-16 byte-order mark
-is decoded as it streams and re-encoded, so memory stays one block whatever its size."""
+is decoded as it streams and re-encoded, so memory stays one block whatever its size. Also
+`is_binary`: whether a file's head is text at all (bigin17: random bytes named .csv)."""
 
 from __future__ import annotations
 
