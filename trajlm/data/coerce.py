@@ -36,6 +36,7 @@ from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
 from trajlm.data.geoframes import _from_geodataframe
+from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.schema import (
     LINE,
     MIN_T,
@@ -232,6 +233,7 @@ def coerce(
         if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
             raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
         y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
+        check_not_degrees(la.to_numpy(), lo.to_numpy(), y, x, crs, option="crs")
         la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
     else:
         na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate

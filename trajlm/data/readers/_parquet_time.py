@@ -1,5 +1,6 @@
-"""The time of a point-per-row Parquet column in milliseconds (a module of its own so that
-tabular.py's local-time reader and parquet_table.py both use it without importing each other)."""
+"""The time of a Parquet column in milliseconds, by its dtype (split from parquet_table.py in
+session 17, bigin17, so that tabular.py's local-time reading uses it without an import cycle;
+`parquet_table.parquet_time` still works)."""
 
 from __future__ import annotations
 

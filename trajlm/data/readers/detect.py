@@ -14,15 +14,16 @@ recognisable name, a mix of formats) is one TrajlmInputError naming the file and
 from __future__ import annotations
 
 import dataclasses
-import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from trajlm.data.column_names import TIERS, candidates, normalised
-from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
+from trajlm.data.readers._common import ColumnMap
+from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
+from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import POINT_NAMES
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
@@ -152,7 +153,17 @@ def _header(path: Path, format: str, sep: str) -> list[str] | None:
     if path.suffix.lower() == ".zip":
         return None  # members may differ; the reader checks each
     line = _first_line(path)
-    return header_names(line, sep, path) if line.strip() else None
+    try:
+        return header_names(line, sep, path) if line.strip() else None
+    except TrajlmInputError:
+        if path.suffix.lower() != ".gz" and _binary_file(path):
+            return None  # random bytes named .csv: the reader says "binary", naming the file
+        raise
+
+
+def _binary_file(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return is_binary(f.read(SNIFF_BYTES))
 
 
 def resolve_columns(
@@ -315,79 +326,3 @@ def unused_columns(
     if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
         used.add(geom[0])
     return [c for c in have if c not in used and c.strip()]
-
-
-_ZONE = re.compile(r"(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)$")
-
-
-def naive_times(
-    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
-) -> str | None:
-    """The time column of a csv / parquet input when its first values carry no zone (no Z, no
-    offset, a naive datetime dtype) and the mapping gives none (utc_offset_s, tz): such times
-    are read as UTC, which the caller says once. None otherwise (Unix numbers, zoned text,
-    other formats, a file it cannot sample)."""
-    cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz:
-        return None
-    tf = cm.time_format
-    if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
-        tf and "z" in tf.replace("%%", "")
-    ):
-        return None
-    if cm.t_parts:
-        return "+".join(cm.t_parts.values())
-    first = Path(paths if isinstance(paths, str | Path) else paths[0])
-    values = _time_sample(first, format, cm)
-    if values is None:
-        return None
-    if isinstance(values, bool):
-        return cm.t if values else None
-    values = [v.strip() for v in values if v and v.strip()]
-    if not values or (tf is None and all(_is_number(v) for v in values)):
-        return None
-    return cm.t if any(not _ZONE.search(v) for v in values) else None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | None:
-    """Up to 20 time values as text, True/False for a (naive / zoned) datetime column, None if
-    the file cannot be sampled here (folders, zip, gzip: the note is then not given)."""
-    if not path.is_file() or path.suffix.lower() in (".zip", ".gz"):
-        return None
-    if format == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            pf = pq.ParquetFile(path)
-            field = pf.schema_arrow.field(cm.t)
-            if pa.types.is_timestamp(field.type):
-                return field.type.tz is None
-            if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
-                return None
-            batch = next(pf.iter_batches(batch_size=20, columns=[cm.t]))
-            return [str(v) for v in batch.column(0).to_pylist() if v is not None]
-        except Exception:  # the reader says what is wrong with the file
-            return None
-    import csv
-    import itertools
-
-    with open(path, encoding="utf-8", errors="replace", newline="") as f:
-        rows = list(itertools.islice(csv.reader(f, delimiter=cm.sep), 22))
-    if rows and len(rows[0]) <= 2 and rows[0][0].startswith("sep="):  # Excel's `sep=,` line
-        rows = rows[1:]
-    if not rows:
-        return None
-    names = [n.strip().lstrip("\ufeff") for n in rows[0]]
-    if cm.t not in names:
-        return None
-    k = names.index(cm.t)
-    return [r[k] for r in rows[1:] if len(r) > k]

@@ -184,6 +184,15 @@ def _skip_or_raise(ctx: Ctx, file: int, reason: str, msg: str, where: str | None
     ctx.report.drop(reason, 1)
 
 
+def _empty(ctx: Ctx, file: int, msg: str) -> None:
+    """A file with nothing to read: one line naming it, or one counted `empty_file` unit."""
+    if ctx.on_error == "raise":
+        raise TrajlmInputError(msg, path=ctx.paths[file], hint="leave the file out, or "
+                               'on_error="skip" (--on-error skip) counts it as empty_file')  # fmt: skip
+    ctx.report.rows_in += 1
+    ctx.report.drop("empty_file", 1)
+
+
 def iter_mfjson(
     paths: list[Path], ctx: Ctx, chunk_rows: int, columns: ColumnMap | None = None
 ) -> Iterator[pl.DataFrame]:
@@ -194,8 +203,11 @@ def iter_mfjson(
     for path in paths:
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
+        raw = path.read_bytes()
+        if not raw.strip():
+            _empty(ctx, file, "file is empty (no JSON document in it)")
+            continue
         try:
-            raw = path.read_bytes()
             doc = rec_lines(raw.decode()) if path.suffix.lower() == ".rec" else json.loads(raw)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
             # 5000-digit number (int max str digits), arrays nested 100k deep
@@ -227,6 +239,9 @@ def iter_mfjson(
             raise _crs_error(e, path) from None
         except _Bad as e:
             _skip_or_raise(ctx, file, "invalid_mfjson", e.args[0], e.args[1])
+            continue
+        if not feats:
+            _empty(ctx, file, "the FeatureCollection has no features (no points in the file)")
             continue
         if is_point_collection([f for _, f, _ in feats]):
             df, fields = point_table([f for _, f, _ in feats], path, file, columns)

@@ -19,7 +19,7 @@ from trajlm.data.readers._common import (
     hold_back,
 )
 from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
-from trajlm.data.readers._parquet_time import parquet_time
+from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re-exported
 from trajlm.data.readers._times import resolve_local
 from trajlm.data.readers.tabular import (
     _check_columns,

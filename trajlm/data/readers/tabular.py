@@ -57,6 +57,8 @@ from trajlm.data.readers._common import (
     parse_time,
     parse_time_parts,
 )
+from trajlm.data.readers._crs_check import check_not_degrees
+from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._lines import (
     first_line,
     header_names,
@@ -65,6 +67,7 @@ from trajlm.data.readers._lines import (
     lines_frame,
     split_fields,
 )
+from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local
@@ -168,7 +171,10 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
     if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
+        raw = df.select("_lat", "_lon")
         df = reproject_columns(df, cm.crs, lat="_lat", lon="_lon")
+        check_not_degrees(raw["_lat"].to_numpy(), raw["_lon"].to_numpy(),
+                          df["_lat"].to_numpy(), df["_lon"].to_numpy(), cm.crs)  # fmt: skip
     return df
 
 
@@ -228,8 +234,6 @@ def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
         if cm.t_parts:
             return parse_time_parts(cm.t_parts, tz=zone, ambiguous=ambiguous) * 1000
         if col is not None:
-            from trajlm.data.readers._parquet_time import parquet_time
-
             return parquet_time(col, zcm, ambiguous)
         return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
 
@@ -271,6 +275,25 @@ def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Ite
         yield conform(pl.concat(buf, how="diagonal_relaxed"))
 
 
+def _refuse_binary(path: Path, opener: Callable[[], IO[bytes]]) -> None:
+    """Raise when the file's raw first bytes are not text in any encoding (random, compressed
+    or encrypted data named .csv): no conversion advice fits such a file."""
+    if path.is_file() and path.suffix.lower() != ".gz":  # raw bytes, before UTF-16 decoding
+        with open(path, "rb") as f:
+            head = f.read(SNIFF_BYTES)
+    else:
+        with opener() as f:
+            head = f.read(SNIFF_BYTES)
+    if is_binary(head):
+        raise TrajlmInputError(
+            "not a text table: binary data (random, compressed or encrypted bytes), not CSV "
+            "in any text encoding",
+            path=path,
+            hint="check that this is the file you meant (a compressed export keeps its "
+            ".gz / .zip name)",
+        )
+
+
 def _csv_file(
     path: Path, opener: Callable[[], IO[bytes]], cm: ColumnMap, ctx: Ctx, chunk_rows: int
 ) -> Iterator[pl.DataFrame]:
@@ -283,16 +306,31 @@ def _csv_file(
                 ctx.limits.max_line_bytes + 1
             )
     if not first.strip():
+        _refuse_binary(path, opener)
         _empty(ctx, file, "file is empty (expected a header line)")
         return
     try:
         if b"\x00" in first:  # UTF-16 without a byte-order mark (with one: _encoding.py)
             raise UnicodeDecodeError("utf-8", first, 0, 1, "NUL byte")
-        names = header_names(first.decode("utf-8"), cm.sep, path)
+        if "\ufffd".encode() in first:  # a UTF-16 decoding error (_encoding.py): binary?
+            _refuse_binary(path, opener)
+        try:
+            names = header_names(first.decode("utf-8"), cm.sep, path)
+        except TrajlmInputError:  # random bytes whose first "line" happens to be UTF-8
+            _refuse_binary(path, opener)
+            raise
     except UnicodeDecodeError:  # the whole file, most likely: skipping rows cannot help
         if kind := binary_kind(first):
             raise TrajlmInputError(
                 f"not CSV text: {kind}", path=path, hint=SPREADSHEET_HINT
+            ) from None
+        _refuse_binary(path, opener)
+        if not first.strip(b"\x00\r\n"):  # not UTF-16: nothing but NULs
+            raise TrajlmInputError(
+                "header line is only NUL bytes: a zero-filled file (space reserved but never "
+                "written, e.g. a copy cut short by a crash)",
+                path=path,
+                line=1,
             ) from None
         if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first:  # cp1252 advice: garbage
             raise TrajlmInputError(
@@ -308,7 +346,11 @@ def _csv_file(
             hint="convert it first: iconv -f cp1252 -t utf-8 IN.csv > OUT.csv (Python: "
             "pd.read_csv(path, encoding='cp1252')), or save it from Excel as 'CSV UTF-8'",
         ) from None
-    _check_columns(cm, names, path)
+    try:
+        _check_columns(cm, names, path)
+    except TrajlmInputError:  # a header of random bytes that happens to parse
+        _refuse_binary(path, opener)
+        raise
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     floats = _coord_cols(cm, names)
     carry, rows_before = None, ctx.report.rows_in

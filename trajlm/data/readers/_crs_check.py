@@ -1,0 +1,84 @@
+"""A projected CRS given for coordinates that are WGS84 degrees (session 17, bigin17).
+
+`--crs EPSG:2100` on a file of Greek positions in degrees read them as metres: every point
+landed in a ~10 m blob near the grid's origin, hundreds of km from Greece, and the store was
+written with only a "median speed 1.3e-05 m/s" note. Such a read is refused in one line that
+names the option. Projected data with small coordinates is kept: the refusal needs every
+value inside the degree range *and* either
+
+* the points, read as degrees, inside the CRS's area of use while, read as metres in it, they
+  all land outside it (1 degree of margin), or
+* all the points within a 1 x 1 unit box (a whole read that moves less than a metre is not a
+  projected trajectory; in degrees it is one place).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trajlm.data.schema import TrajlmInputError
+
+MARGIN_DEG = 1.0
+
+
+def _area(crs: Any) -> tuple[str, tuple[float, float, float, float]] | None:
+    """(name, (west, south, east, north)) of the CRS's area of use; None when unknown."""
+    try:
+        import pyproj
+
+        from trajlm.data.geo import parse_crs
+
+        c = pyproj.CRS.from_user_input(parse_crs(crs))
+        a = c.area_of_use
+        if a is None:
+            return None
+        return c.name, (a.west, a.south, a.east, a.north)
+    except Exception:  # the reprojection itself says what is wrong with the CRS
+        return None
+
+
+def _inside(lat: np.ndarray, lon: np.ndarray, box: tuple, margin: float) -> np.ndarray:
+    w, s, e, n = box
+    in_lon = (lon >= w - margin) & (lon <= e + margin) if w <= e else (lon >= w) | (lon <= e)
+    return in_lon & (lat >= s - margin) & (lat <= n + margin)
+
+
+def check_not_degrees(
+    north: np.ndarray,
+    east: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    crs: Any,
+    option: str = "--crs",
+) -> None:
+    """Raise when `north`/`east` (as given, read as `crs`) look like WGS84 degrees.
+
+    `lat`/`lon` are the same points reprojected to WGS84 (what the read would keep)."""
+    north, east = np.asarray(north, float), np.asarray(east, float)
+    ok = np.isfinite(north) & np.isfinite(east)
+    if not ok.any():
+        return
+    n, e = north[ok], east[ok]
+    if np.abs(n).max() > 90 or np.abs(e).max() > 180:
+        return  # not degrees: metres (the usual case, decided on the first value mostly)
+    where = None
+    if max(np.ptp(n), np.ptp(e)) < 1.0:
+        where = "all lie within 1 m of each other, near the CRS's origin"
+    elif (area := _area(crs)) is not None:
+        name, box = area
+        la, lo = np.asarray(lat, float)[ok], np.asarray(lon, float)[ok]
+        fin = np.isfinite(la) & np.isfinite(lo)
+        as_deg_inside = _inside(n, e, box, 0.0).all()
+        if as_deg_inside and not _inside(la[fin], lo[fin], box, MARGIN_DEG).any():
+            where = f"all lie outside {name}'s area of use"
+    if where is None:
+        return
+    raise TrajlmInputError(
+        f"{option}={crs}: the coordinates look like WGS84 degrees (latitude "
+        f"{n.min():.6g}..{n.max():.6g}, longitude {e.min():.6g}..{e.max():.6g}); read as "
+        f"metres in that CRS they {where}",
+        hint=f"leave out {option} for coordinates in degrees (WGS84); give it only for "
+        "projected eastings / northings",
+    )

@@ -1,0 +1,96 @@
+"""The time-zone note of an ingest: are a CSV / Parquet input's first time values naive (no Z,
+no offset)? Such times are read as UTC and the caller says so once. Split from detect.py
+(session 17, bigin17); `trajlm.data.readers.detect.naive_times` still works."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
+
+# Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
+# ~250 kB of Porto POLYLINE rows).
+SAMPLE_BYTES = 1 << 20
+_ZONE = re.compile(r"(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)$")
+
+
+def naive_times(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """The time column of a csv / parquet input when its first values carry no zone (no Z, no
+    offset, a naive datetime dtype) and the mapping gives none (utc_offset_s, tz): such times
+    are read as UTC, which the caller says once. None otherwise (Unix numbers, zoned text,
+    other formats, a file it cannot sample)."""
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz:
+        return None
+    tf = cm.time_format
+    if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
+        tf and "z" in tf.replace("%%", "")
+    ):
+        return None
+    if cm.t_parts:
+        return "+".join(cm.t_parts.values())
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    values = _time_sample(first, format, cm)
+    if values is None:
+        return None
+    if isinstance(values, bool):
+        return cm.t if values else None
+    values = [v.strip() for v in values if v and v.strip()]
+    if not values or (tf is None and all(_is_number(v) for v in values)):
+        return None
+    return cm.t if any(not _ZONE.search(v) for v in values) else None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | None:
+    """Up to 20 time values as text, True/False for a (naive / zoned) datetime column, None if
+    the file cannot be sampled here (folders, zip, gzip: the note is then not given)."""
+    if not path.is_file() or path.suffix.lower() in (".zip", ".gz"):
+        return None
+    if format == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(path)
+            field = pf.schema_arrow.field(cm.t)
+            if pa.types.is_timestamp(field.type):
+                return field.type.tz is None
+            if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+                return None
+            batch = next(pf.iter_batches(batch_size=20, columns=[cm.t]))
+            return [str(v) for v in batch.column(0).to_pylist() if v is not None]
+        except Exception:  # the reader says what is wrong with the file
+            return None
+    import csv
+    import itertools
+
+    # A bounded head, cut at its last newline: a file whose 2nd line is 2 GiB (damage) costs
+    # 1 MiB here, and the line reader then refuses that line (max_line_bytes), naming it.
+    with open(path, "rb") as f:
+        head = f.read(SAMPLE_BYTES + 1)
+    if len(head) > SAMPLE_BYTES:
+        head = head[: head.rfind(b"\n") + 1]
+    text = head.decode("utf-8", errors="replace")
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=cm.sep), 22))
+    if rows and len(rows[0]) <= 2 and rows[0][0].startswith("sep="):  # Excel's `sep=,` line
+        rows = rows[1:]
+    if not rows:
+        return None
+    names = [n.strip().lstrip("\ufeff") for n in rows[0]]
+    if cm.t not in names:
+        return None
+    k = names.index(cm.t)
+    return [r[k] for r in rows[1:] if len(r) > k]
