@@ -58,3 +58,15 @@ def _one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def trajlm_small():
+    """The shipped trajlm-small checkpoint on one thread; skipped where its weights are not built
+    (`make trajlm-small`; the repository holds no weights)."""
+    import trajlm
+
+    try:
+        return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+    except FileNotFoundError as e:
+        pytest.skip(f"trajlm-small weights missing: {e}")

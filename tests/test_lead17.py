@@ -19,13 +19,8 @@ T0 = pd.Timestamp("2024-05-01 10:00:00", tz="UTC")
 
 
 @pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    try:
-        return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    except FileNotFoundError as e:  # weights are built by `make trajlm-small`
-        pytest.skip(f"trajlm-small weights missing: {e}")
+def small(trajlm_small):
+    return trajlm_small  # conftest.py: skipped where the weights are not built
 
 
 def _train(times_s: list[float]) -> pd.DataFrame:
@@ -59,18 +54,22 @@ def test_whole_second_input_keeps_integer_times(small):
     assert pd.to_datetime(out["time"]).tolist() == [T0 + pd.Timedelta(seconds=s) for s in (6, 8)]
 
 
-def test_cli_seconds_ahead_matches_the_api(small, tmp_path):
-    df = _train([0.0, 1.6, 3.2])
-    src = tmp_path / "sub.csv"
+def _cli_predict(df: pd.DataFrame, tmp_path, *options: str) -> pd.DataFrame:
+    """`trajlm predict` with trajlm-small on ``df`` written as a CSV with ISO times to the us."""
+    src, out = tmp_path / "sub.csv", tmp_path / "out.csv"
     pd.DataFrame({"id": df["id"], "lat": df["lat"], "lon": df["lon"],
                   "time": df["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).to_csv(src, index=False)  # fmt: skip
-    out = tmp_path / "out.csv"
     env = dict(os.environ, OMP_NUM_THREADS="1")
     r = subprocess.run([sys.executable, "-m", "trajlm.cli", "predict", "--model", "trajlm-small",
-                        "--input", str(src), "--seconds-ahead", "1.6,3.2", "--out", str(out),
-                        "--threads", "1"], capture_output=True, text=True, env=env)  # fmt: skip
+                        "--input", str(src), *options, "--out", str(out), "--threads", "1"],
+                       capture_output=True, text=True, env=env)  # fmt: skip
     assert r.returncode == 0, r.stderr[-500:]
-    cli = pd.read_csv(out)
+    return pd.read_csv(out)
+
+
+def test_cli_seconds_ahead_matches_the_api(small, tmp_path):
+    df = _train([0.0, 1.6, 3.2])
+    cli = _cli_predict(df, tmp_path, "--seconds-ahead", "1.6,3.2")
     api = _predict(small, df, [1.6, 3.2])
     assert pd.to_datetime(cli["time"]).tolist() == pd.to_datetime(api["time"]).tolist()
     assert (cli["lat"] - api["lat"]).abs().max() < 1e-9
@@ -127,16 +126,7 @@ def test_steps_read_sub_second_intervals(small, dt):
 
 def test_cli_steps_match_the_api(small, tmp_path):
     df = _train([0.0, 1.6, 3.2, 4.8, 6.4])
-    src = tmp_path / "sub.csv"
-    pd.DataFrame({"id": df["id"], "lat": df["lat"], "lon": df["lon"],
-                  "time": df["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).to_csv(src, index=False)  # fmt: skip
-    out = tmp_path / "out.csv"
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    r = subprocess.run([sys.executable, "-m", "trajlm.cli", "predict", "--model", "trajlm-small",
-                        "--input", str(src), "--steps", "3", "--out", str(out), "--threads", "1"],
-                       capture_output=True, text=True, env=env)  # fmt: skip
-    assert r.returncode == 0, r.stderr[-500:]
-    cli = pd.read_csv(out)
+    cli = _cli_predict(df, tmp_path, "--steps", "3")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         api = small.predict(df, steps=3)

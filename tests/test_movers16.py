@@ -57,13 +57,8 @@ def _dist(a_lat, a_lon, b_lat, b_lon) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    try:
-        return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    except FileNotFoundError as e:  # weights are built by `make trajlm-small`
-        pytest.skip(f"trajlm-small weights missing: {e}")
+def small(trajlm_small):
+    return trajlm_small  # conftest.py: skipped where the weights are not built
 
 
 @pytest.mark.parametrize("dt,n", [(1.0, 2), (1.0, 5), (5.0, 3), (10.0, 2)])

@@ -56,13 +56,8 @@ def _cv_error(df: pd.DataFrame, pred: pd.DataFrame, ahead: np.ndarray) -> np.nda
 
 
 @pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    try:
-        return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    except FileNotFoundError as e:  # weights are built by `make trajlm-small`
-        pytest.skip(f"trajlm-small weights missing: {e}")
+def small(trajlm_small):
+    return trajlm_small  # conftest.py: skipped where the weights are not built
 
 
 @pytest.mark.parametrize("dt,speed", [(30.0, 45.0), (1.6, 12.0), (1.6, 30.0)])
