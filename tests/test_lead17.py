@@ -146,3 +146,17 @@ def test_nanosecond_datetimes_predict_in_their_own_year(small, how):
         out = small.predict(df, **({"steps": 2} if how == "steps" else {"seconds_ahead": [2, 4]}))
     gap = (pd.to_datetime(out["time"]) - df["time"].iloc[-1]).dt.total_seconds()
     assert gap.between(0.5, 10).all(), out["time"].tolist()
+
+
+def test_cli_predict_says_random_bytes_are_binary(tmp_path):
+    """`trajlm predict --input x.csv` on random bytes: one line saying binary, as ingest says it
+    (it said "damaged file (invalid utf-8 sequence)" and advised a table's columns)."""
+    import numpy as np
+
+    src = tmp_path / "x.csv"
+    src.write_bytes(np.random.default_rng(0).bytes(3000))
+    r = subprocess.run([sys.executable, "-m", "trajlm.cli", "predict", "--model", "trajlm-small",
+                        "--input", str(src), "--out", str(tmp_path / "o.csv")],
+                       capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))  # fmt: skip
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "binary data" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

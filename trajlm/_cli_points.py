@@ -85,9 +85,16 @@ def read_frame(
                 df = _geoparquet(path, df)
         elif path.suffix.lower() == ".csv":
             from trajlm.data.readers import header_names, sniff_sep
+            from trajlm.data.readers._encoding import is_binary
 
             with open(path, "rb") as f:  # `;` / tab separated files too
+                raw = f.read(4096)
+                f.seek(0)
                 head = f.readline(1 << 16).decode("utf-8", errors="replace")
+            if is_binary(raw):  # as ingest says it (bigin17): no conversion can help
+                raise UserError(f"{option} {path}: not a text table: binary data (random, "
+                                "compressed or encrypted bytes); check that this is the file "
+                                "you meant (a compressed export keeps its .gz / .zip name)")  # fmt: skip
             sep = sniff_sep(head) or ","
             names = header_names(head, sep, path) if head.strip() else []  # a name given twice
             n_lines = count_lines(path)  # before read_csv: a 2 GB line is refused, not loaded
