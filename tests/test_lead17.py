@@ -160,3 +160,13 @@ def test_cli_predict_says_random_bytes_are_binary(tmp_path):
                        capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))  # fmt: skip
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert "binary data" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_short_absolute_paths_are_said_whole():
+    """An input error names /tmp/x.csv as itself (the root was dropped: "tmp/x.csv"); long paths
+    keep their last three parts."""
+    from trajlm.errors import TrajlmInputError
+
+    assert str(TrajlmInputError("bad", path="/tmp/s/x.csv")).startswith("/tmp/s/x.csv")
+    long = str(TrajlmInputError("bad", path="/data/geolife/Data/000/Trajectory/a.plt"))
+    assert long.startswith("000/Trajectory/a.plt")

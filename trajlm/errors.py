@@ -24,7 +24,10 @@ class TrajlmInputError(ValueError):
     ) -> None:
         where = ""
         if path is not None:
-            where = "/".join(Path(path).parts[-3:])  # keeps e.g. GeoLife's user folder
+            parts = Path(path).parts
+            # the last three parts keep e.g. GeoLife's user folder; a path no longer than that is
+            # said whole (/tmp/x.csv read "tmp/x.csv": the root dropped, as if relative)
+            where = str(path) if len(parts) <= 4 else "/".join(parts[-3:])
             if line is not None:
                 where += f" line {line}"
             if field is not None:
