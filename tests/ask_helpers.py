@@ -31,3 +31,23 @@ def read_cli(store: Path, question: str):
     cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
     first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
     return False, value, first, "\n".join(rest)
+
+
+def close(value, expected) -> bool:
+    """`value` within 1 % of `expected` (a number, or a list of acceptable numbers)."""
+    options = expected if isinstance(expected, list) else [expected]
+    return value is not None and any(
+        abs(float(value) - x) <= 0.01 * max(abs(x), 1e-9) for x in options
+    )
+
+
+def score(expected, refused: bool, value, first) -> str:
+    """One question's outcome: right / wrong / refused, or refused_right / wrong_answered for
+    questions that should be refused (`expected` None); a str `expected` names a trip."""
+    if expected is None:
+        return "refused_right" if refused else "wrong_answered"
+    if refused:
+        return "refused"
+    if isinstance(expected, str):
+        return "right" if first is not None and re.sub(r"_\d+$", "", first) == expected else "wrong"
+    return "right" if close(value, expected) else "wrong"

@@ -11,7 +11,6 @@ refused, 5 frame errors; refusals 10 / 10 (docs/llm.md "Session 16 (ask14)").
 """
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ask_helpers import read_cli  # noqa: E402
+from ask_helpers import score as _score  # noqa: E402
 from test_llm_set14_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
 from trajlm.llm.plan import CannotAnswer  # noqa: E402
@@ -33,23 +33,6 @@ LEFT: dict[int, str] = {
     17: "did not understand 'ambulence'",  # a typo of a data label
     25: "'idle' for how long?",  # the longest stop of one vehicle's trips
 }  # 6 (two boxes), 14 (median pickup hour), 30 (daily distance), 32 (longest stay): answered since session 17
-
-
-def _close(value, expected) -> bool:
-    options = expected if isinstance(expected, list) else [expected]
-    return value is not None and any(
-        abs(float(value) - x) <= 0.01 * max(abs(x), 1e-9) for x in options
-    )
-
-
-def _score(expected, refused: bool, value, first) -> str:
-    if expected is None:
-        return "refused_right" if refused else "wrong_answered"
-    if refused:
-        return "refused"
-    if isinstance(expected, str):
-        return "right" if first is not None and re.sub(r"_\d+$", "", first) == expected else "wrong"
-    return "right" if _close(value, expected) else "wrong"
 
 
 def _ingest(paths: dict, folder: Path) -> dict:

@@ -23,6 +23,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ask_helpers import ROOT, read_cli  # noqa: E402
+from ask_helpers import close as _close  # noqa: E402
+from ask_helpers import score as _score  # noqa: E402
 from test_llm_set15_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
 from trajlm.llm.plan import CannotAnswer  # noqa: E402
@@ -39,23 +41,6 @@ INGEST_NOTE = {
     "total distance sailed by vessel 12 in nautical miles": "split tracks at",
     "How many trips did taxi 20000403 make?": "too short to keep",
 }
-
-
-def _close(value, expected) -> bool:
-    options = expected if isinstance(expected, list) else [expected]
-    return value is not None and any(
-        abs(float(value) - x) <= 0.01 * max(abs(x), 1e-9) for x in options
-    )
-
-
-def _score(expected, refused: bool, value, first) -> str:
-    if expected is None:
-        return "refused_right" if refused else "wrong_answered"
-    if refused:
-        return "refused"
-    if isinstance(expected, str):
-        return "right" if first is not None and re.sub(r"_\d+$", "", first) == expected else "wrong"
-    return "right" if _close(value, expected) else "wrong"
 
 
 def _cli(args: list[str]) -> None:
