@@ -9,7 +9,6 @@ Module names (q_proj, k_proj, v_proj, o_proj, fc_in, fc_out) are the LoRA target
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,6 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 
 from trajlm.data.features import NormStats
 from trajlm.model.blocks import Block
@@ -28,17 +26,15 @@ from trajlm.model.embedding import DELTA, POSITION, PointEmbedding, identity_sta
 from trajlm.model.generate import generate
 from trajlm.model.heads import RegressionHead, masked_mse, step_nll
 from trajlm.model.moe import MoEMLP
+from trajlm.model.persistence import load_model, save_model
 from trajlm.model.positions import (
     LearnedPositions,
     RotaryEmbedding,
     SinusoidalPositions,
 )
-from trajlm.model.quantize import load_int8, saved_dtype, weight_tensors
 from trajlm.model.regions import RegionEmbedding, StepCellHead
-from trajlm.model.retrieval import RETRIEVAL_NAME
 from trajlm.model.scale import scale_inputs
 from trajlm.model.step_head import StepHead
-from trajlm.model.weights import CONFIG_NAME, WEIGHTS_NAME, atomic_write, resolve_weights
 
 
 @dataclass
@@ -345,14 +341,7 @@ class TrajectoryModel(StepHead, nn.Module):
 
     def save_pretrained(self, directory: str | Path) -> None:
         """Write model.safetensors + config.json into `directory`, each atomically."""
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        tensors, meta = weight_tensors(self)  # float32, or int8 + scales (model/quantize.py)
-        atomic_write(d / WEIGHTS_NAME, lambda p: save_file(tensors, p, metadata=meta))
-        text = json.dumps(self.config.to_checkpoint_dict(), indent=2)
-        atomic_write(d / CONFIG_NAME, lambda p: Path(p).write_text(text))
-        if self.retrieval is not None:  # the retrieval base's train windows (docs/retrieval.md)
-            atomic_write(d / RETRIEVAL_NAME, self.retrieval.save)
+        save_model(self, directory)
 
     @classmethod
     def from_pretrained(
@@ -364,40 +353,4 @@ class TrajectoryModel(StepHead, nn.Module):
         A run holds its last step in RUN/ and its val-selected weights in RUN/best/ (what the
         result tables use): RUN loads RUN/best when it exists, unless ``weights="last"``.
         """
-        from trajlm._safety import ConfigError, DamagedFileError, UserError, reading
-
-        d = resolve_weights(directory, weights)
-        if not (d / WEIGHTS_NAME).is_file():
-            raise FileNotFoundError(
-                f"{d}: no {WEIGHTS_NAME} (expected a model directory, e.g. a run of `trajlm train`)"
-            )
-        todo = "restore it or train again (a run also keeps copies in trainer_state/ and best/)"
-        with reading(d / CONFIG_NAME, todo):
-            try:
-                config = ModelConfig.from_dict(
-                    json.loads((d / CONFIG_NAME).read_text()), section=str(d / CONFIG_NAME)
-                )
-            except ConfigError as e:
-                raise DamagedFileError(d / CONFIG_NAME, str(e), todo) from e
-        model = cls(config)
-        with reading(d / WEIGHTS_NAME, todo):
-            weights = load_file(d / WEIGHTS_NAME, device="cpu")
-            int8 = saved_dtype(d / WEIGHTS_NAME) == "int8"
-        if int8 and str(map_location) != "cpu":
-            raise UserError(f"{d} holds int8 weights, which run on the CPU only",
-                            hint="load it with map_location='cpu'")  # fmt: skip
-        try:
-            if int8:  # saved from an int8 model: rebuilt with exactly its int8 weights
-                model = load_int8(model, weights)
-            else:
-                model.load_state_dict(weights, strict=True)
-        except (RuntimeError, ValueError) as e:  # weights of another config (missing / shape)
-            first = str(e).strip().splitlines()[-1].strip()[:200]
-            problem = f"does not fit config.json: {first}"
-            raise DamagedFileError(d / WEIGHTS_NAME, problem, todo) from e
-        if (d / RETRIEVAL_NAME).is_file():
-            from trajlm.data.retrieval import RetrievalIndex
-
-            with reading(d / RETRIEVAL_NAME, todo, also=(ValueError, KeyError)):
-                model.retrieval = RetrievalIndex.load(d / RETRIEVAL_NAME)
-        return model.to(map_location)
+        return load_model(cls, directory, map_location, weights)
