@@ -241,3 +241,14 @@ def test_at_times_in_the_inputs_ms_unit(trajlm_small):
     assert (
         ahead.groupby("trip_id").ts_ms.max() == frame.groupby("trip_id").ts_ms.max() + 5000
     ).all()
+
+
+def test_two_candidate_time_columns_are_named_not_guessed():
+    g = cars()
+    frame = g.drop(columns="timestamp").assign(ts_ms=_epoch(g, 1000), time_ms=_epoch(g, 1000))
+    with pytest.raises(TrajlmInputError, match=r"several columns could be t .*'ts_ms', 'time_ms'"):
+        trajlm.to_canonical(frame)
+    one = frame.drop(columns="time_ms").assign(recv_ms=frame.ts_ms)  # recv: not a time's name
+    assert trajlm.to_canonical(one).height == len(g)
+    with pytest.raises(TrajlmInputError, match="are epoch"):  # tz= reads naive datetimes only
+        trajlm.to_canonical(one, tz="Europe/Paris")

@@ -238,7 +238,7 @@ def coerce(
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)
     if tz is not None or (time_kind == "datetime" and zone is None):
-        t, zone = _local_times(df, traj, tcol, t, time_kind, zone, tz)
+        t, zone = _local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
     if warn_naive and time_kind == "datetime" and zone is None:
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
@@ -366,14 +366,3 @@ def layout_of(obj: Any, **cols: Any) -> Layout:
     if isinstance(obj, pl.LazyFrame) or (isinstance(obj, pl.DataFrame) and len(obj) > 2):
         obj = obj.head(2)  # detection reads names and dtypes only
     return coerce(obj, validate=False, warn_naive=False, **cols)[1]
-
-
-def __getattr__(name: str) -> Any:
-    """``from_canonical`` lives in coerce_out (which imports this module); ``trajlm.from_canonical``
-    and ``trajlm.data.coerce.from_canonical`` (docs/api.md) reach it here (before session 18
-    they were an AttributeError)."""
-    if name == "from_canonical":
-        from trajlm.data.coerce_out import from_canonical
-
-        return from_canonical
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

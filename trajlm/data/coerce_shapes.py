@@ -187,16 +187,26 @@ def explode_lists(df: pl.DataFrame, time_col: str | None) -> pl.DataFrame:
 def time_column(df: pl.DataFrame, time_col: str | None) -> str | None:
     """The time column when none is given and no name tier finds one: the only column named
     as a time with its epoch unit (``ts_ms``, as files are read, readers/layouts.py), else
-    the only datetime column. None leaves the choice (and its error) to the name tiers."""
+    the only datetime column; several of either are an error naming them. None leaves the
+    choice (and its error) to the name tiers."""
     from trajlm.data.readers.layouts import epoch_unit_column
 
     cols = [str(c) for c in df.columns]
     if time_col is not None or candidates(TIME, cols):
         return time_col
-    if unit := epoch_unit_column(cols):
-        return unit[0]
-    dated = [c for c, d in df.schema.items() if isinstance(d, pl.Datetime)]
-    return dated[0] if len(dated) == 1 else None
+    for what, found in (
+        ("Unix times named by unit", [c for c in cols if epoch_unit_column([c])]),
+        ("datetimes", [c for c, d in df.schema.items() if isinstance(d, pl.Datetime)]),
+    ):
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise TrajlmInputError(
+                f"several columns could be t ({what}): {found}; the columns are {cols}",
+                field="t",
+                hint="choose one with time_col=...",
+            )
+    return None
 
 
 _PER_SECOND = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
