@@ -252,3 +252,24 @@ def test_two_candidate_time_columns_are_named_not_guessed():
     assert trajlm.to_canonical(one).height == len(g)
     with pytest.raises(TrajlmInputError, match="are epoch"):  # tz= reads naive datetimes only
         trajlm.to_canonical(one, tz="Europe/Paris")
+
+
+def test_list_columns_of_ms_times_and_easting_northing_with_crs():
+    gpd = pytest.importorskip("geopandas")
+    g = cars()
+    lists = (
+        pl.from_pandas(g)
+        .with_columns(pl.col("timestamp").dt.epoch("ms").alias("ts_ms"))
+        .drop("timestamp")
+        .group_by("trip_id", maintain_order=True)
+        .agg("ts_ms", "latitude", "longitude")
+    )
+    out = ConstantVelocity().predict(lists, steps=3)
+    assert out.schema["ts_ms"] == pl.Int64
+    assert np.allclose(out.select("latitude", "longitude").to_numpy(), _ref(g))
+    pts = gpd.GeoSeries(gpd.points_from_xy(g.longitude, g.latitude), crs=4326).to_crs(32631)
+    utm = g.drop(columns=["latitude", "longitude"]).assign(easting=pts.x, northing=pts.y)
+    back = ConstantVelocity().predict(utm, steps=3, crs="EPSG:32631")  # names found, crs given
+    assert list(back.columns[3:5]) == ["northing", "easting"] and back.easting.min() > 1e5
+    with pytest.raises(TrajlmInputError, match="not a latitude.*crs="):  # no crs: said
+        trajlm.to_canonical(utm)

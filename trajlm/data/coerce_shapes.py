@@ -171,9 +171,12 @@ def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFra
 def explode_lists(df: pl.DataFrame, time_col: str | None) -> pl.DataFrame:
     """One row per trajectory with the times in a list column (and the positions in lists of
     the same lengths): one row per fix, the other columns repeated. Unchanged otherwise."""
+    from trajlm.data.readers.layouts import epoch_unit_column
+
     tcol = time_col if time_col in df.columns else None
     if tcol is None:
-        found = candidates(TIME, [str(c) for c in df.columns])
+        cols = [str(c) for c in df.columns]
+        found = candidates(TIME, cols) or [c for c in cols if epoch_unit_column([c])]
         tcol = found[0] if len(found) == 1 else None
     if tcol is None or not isinstance(df.schema[tcol], pl.List):
         return df

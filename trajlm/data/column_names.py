@@ -32,10 +32,12 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",
          "timestamp_s", "epoch_seconds", "unix_seconds"))  # Unix seconds by name (session 18)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat"), ("y",),
-       ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"))  # fmt: skip
+       ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
+       ("northing", "utm_northing"))  # projected (crs=; without it, refused)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
-        "lengtegraad"))  # fmt: skip
+        "lengtegraad"),
+       ("easting", "utm_easting"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
