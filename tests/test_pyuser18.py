@@ -77,6 +77,8 @@ def test_a_named_unit_also_holds_with_time_col_and_in_recover():
     frame = g.drop(columns="timestamp").assign(epoch_ms=_epoch(g, 1000))
     out = ConstantVelocity().predict(frame, steps=2, time_col="epoch_ms")
     assert out["epoch_ms"].dtype == np.int64 and len(out) == 6
+    text = ConstantVelocity().predict(frame.astype({"epoch_ms": str}), steps=2)  # CSV as text
+    assert np.allclose(text[["latitude", "longitude"]], out[["latitude", "longitude"]])
     gappy = frame.copy()
     gappy.loc[4, ["latitude", "longitude"]] = np.nan
     from trajlm.baselines import LinearInterpolation

@@ -224,6 +224,8 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
 
     s = df[tcol]
     found = epoch_unit_column([str(tcol)])
+    if found is not None and s.dtype == pl.Utf8 and s.str.contains(r"^\s*\d+\s*$").all():
+        s = s.str.strip_chars().cast(pl.Int64)  # a CSV read as text: ms digits
     if found is None or not s.dtype.is_numeric():
         return df, None
     unit = {"unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}[found[1]]
