@@ -24,7 +24,7 @@ _EXPORTS = {
     "Trainer": "trajlm.train.trainer",
     "TrainConfig": "trajlm.train.trainer",
     "to_canonical": "trajlm.data.coerce",
-    "from_canonical": "trajlm.data.coerce",
+    "from_canonical": "trajlm.data.coerce_out",  # (was .coerce: an AttributeError, session 18)
     "to_geopandas": "trajlm.data.geo",
     "write_geoparquet": "trajlm.data.geo",
     "ingest": "trajlm.data.ingest",

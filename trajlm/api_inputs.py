@@ -16,6 +16,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
+from trajlm.data.coerce_shapes import unit_values
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.data.times import _time_to_seconds
@@ -195,6 +196,7 @@ def asked_ahead(
     layout = None if isinstance(traj_col, str) else traj_col
     traj_col = traj_col if layout is None else layout.traj_col
     if at_times is not None and layout is not None:
+        at_times = unit_values(at_times, layout.epoch_unit, traj_col)  # ts_ms in: ms asked
         return _asked_exact(at_times, last, traj_col, layout)
     what = "at_times" if at_times is not None else "seconds_ahead"
     values = at_times if at_times is not None else seconds_ahead
@@ -245,10 +247,13 @@ def _record_exact_ahead(layout: Any, last: pl.DataFrame, ids: list, rows: list) 
     }, schema_overrides={"step": pl.Int64, "t": pl.Float64})  # fmt: skip
 
 
-def _exact_seconds(values: Any, what: str) -> np.ndarray:
-    """``_seconds`` with the part below the second kept (datetimes, ISO text, Unix seconds)."""
+def _exact_seconds(values: Any, what: str, layout: Any = None) -> np.ndarray:
+    """``_seconds`` with the part below the second kept (datetimes, ISO text, Unix seconds).
+    ``layout``: naive datetimes asked of a frame whose times carry a zone are refused
+    (``naive_against_aware``)."""
     from trajlm.data.times import sub_seconds
 
+    naive_against_aware(values, layout, what)
     t = _seconds(values, what)
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]
@@ -267,12 +272,12 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     t_last = np.array([exact_last[i] for i in ids_all], np.float64)
     per = _per_trajectory(at_times, ids_all, traj_col, what)
     if per is None:
-        asked = _exact_seconds(at_times, what)
+        asked = _exact_seconds(at_times, what, layout)
         rows, ids, out_ids = [asked] * len(ids_all), ids_all, None
         req = asked[None, :] - t_last[:, None]
     else:
         ids = out_ids = [i for i in ids_all if i in per]
-        rows = [_exact_seconds(per[i], what) for i in ids]
+        rows = [_exact_seconds(per[i], what, layout) for i in ids]
         tl = dict(zip(ids_all, t_last, strict=True))
         m = max(len(r) for r in rows)
         req = np.stack(
@@ -292,6 +297,37 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     else:  # whole seconds everywhere: the integer request of before, bit for bit
         req = np.rint(req)
     return req, valid, out_ids
+
+
+def naive_against_aware(values: Any, layout: Any, what: str) -> None:
+    """Refuse naive datetimes asked of a frame whose times carry a zone (pandas refuses to
+    compare the two): read as UTC they were silently off by the zone's offset (session 18).
+    Checked on the values as given (numpy drops a pandas zone on the way to an array)."""
+    import datetime as dt
+
+    zone = getattr(layout, "time_zone", None)
+    if layout is None or layout.time_kind != "datetime" or zone is None or layout.epoch_unit:
+        return
+    if isinstance(values, pl.Series):
+        naive = isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone is None
+    elif getattr(getattr(values, "dtype", None), "kind", "") == "M":  # pandas / numpy arrays
+        naive = getattr(values, "tz", None) is None and (
+            getattr(getattr(values, "dt", None), "tz", None) is None
+        )
+    else:
+        items = [values] if isinstance(values, str) or not hasattr(values, "__len__") else values
+        first = next((v for v in items if v is not None), None)
+        naive = isinstance(first, np.datetime64) or (
+            isinstance(first, dt.datetime) and first.tzinfo is None
+        )
+    if naive:
+        first = pl.Series(values if hasattr(values, "__len__") else [values]).head(1).to_list()
+        raise TrajlmInputError(
+            f"{what} are naive datetimes (e.g. {first[0] if first else None}), but the times in "
+            f"{layout.time_col!r} are in {zone}: which clock they are on is a guess",
+            field=what,
+            hint=f"give aware times, e.g. pd.Timestamp('2025-03-18 10:00', tz='{zone}')",
+        )
 
 
 MAX_AHEAD_S = 365 * 86_400.0  # far beyond any rollout (NaN + a warning past its reach)

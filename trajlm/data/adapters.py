@@ -85,7 +85,7 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
         part = pl.DataFrame({
             "traj_id": [str(traj.id)] * len(t_s), "t": t_s,
             "lat": gdf.geometry.y.to_numpy(np.float64), "lon": gdf.geometry.x.to_numpy(np.float64),
-        })  # fmt: skip
+        }).with_columns(pl.col("lat", "lon").fill_nan(None))  # empty Point: a fix to recover  # fmt: skip
         if len(rest.columns):  # optional columns ride along (none: a 0-height frame)
             part = part.hstack(pl.from_pandas(rest).get_columns())
         n_in += len(part)

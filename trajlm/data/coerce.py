@@ -32,6 +32,14 @@ from trajlm.data.coerce_rows import (
     refuse_not_available,
     warn_placeholders,
 )
+from trajlm.data.coerce_shapes import (
+    epoch_unit,
+    explode_lists,
+    index_levels,
+    pandas_frame,
+    split_point,
+    time_column,
+)
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
@@ -91,6 +99,14 @@ class Layout:
     # The fixes dropped for falling in the same second as an earlier one of their trajectory
     # (canonical columns + their fraction), put back on row-keeping results (recover).
     sub_second_rows: pl.DataFrame | None = None
+    # The caller's time column as it came (session 18): its dtype (a Datetime's unit, Float64
+    # seconds), pandas' own dtype (datetime64[ns] / [s]), and the unit its name said for Unix
+    # numbers (ts_ms -> "ms"), all given back on results; the point column split into lat /
+    # lon (column, form, fields: coerce_shapes.split_point), packed back.
+    time_dtype: Any = None
+    pandas_time: Any = None
+    epoch_unit: str | None = None
+    point: tuple | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -199,19 +215,16 @@ def coerce(
     if kind == "geopandas":
         obj, layout_crs = _from_geodataframe(obj, time_col, crs)
         lat_col, lon_col, crs = "lat", "lon", None  # already WGS84
-    if kind in ("pandas", "geopandas"):
-        import pandas as pd
-
-        if isinstance(obj.index, pd.DatetimeIndex) and time_col not in obj.columns:
-            obj = obj.reset_index(names=time_col or obj.index.name or "time")
-        df = _from_pandas(obj)  # NaN -> null: pandas' missing value is a missing point
-    else:
-        df = obj
+    given = obj  # pandas: its own id / time dtypes are given back (Layout)
+    if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
+        obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
+    df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
+    df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     cols = df.columns
-    levels = _index_levels(obj) if kind in ("pandas", "geopandas") else []
+    levels = index_levels(given) if kind in ("pandas", "geopandas") else []
     try:
         traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
-        tcol = _pick("t", time_col, cols, TIME, "time_col")
+        tcol = _pick("t", time_column(df, time_col), cols, TIME, "time_col")
     except TrajlmInputError as e:
         if not levels:
             raise
@@ -221,13 +234,15 @@ def coerce(
         ) from e
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
+    time_dtype = df[tcol].dtype
+    df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)
     if tz is not None or (time_kind == "datetime" and zone is None):
-        t, zone = _local_times(df, traj, tcol, t, time_kind, zone, tz)
+        t, zone = _local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
     if warn_naive and time_kind == "datetime" and zone is None:
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
-    min_t = MIN_T if time_kind == "epoch" else MIN_T_DATED  # dates: unambiguous from 1900
+    min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
     la, lo = _coordinate(df, lat), _coordinate(df, lon)
     if not geo.is_wgs84(crs):
         if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
@@ -273,9 +288,13 @@ def coerce(
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
-    if kind in ("pandas", "geopandas") and traj in obj.columns:
-        dtype = obj[traj].dtype
+    pandas_cols = given.columns if kind in ("pandas", "geopandas") else ()
+    if traj in pandas_cols:
+        dtype = given[traj].dtype
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
+    if tcol in pandas_cols:
+        layout.pandas_time = given[tcol].dtype
+    layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
     layout.extra_dtypes = recast or None
     layout.sub_second_rows = sub_rows
@@ -319,39 +338,6 @@ def naive_time_warning(col: str) -> None:
         f"(pandas) or pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
         "tz_localize('UTC') if they are UTC"
     )
-
-
-def _from_pandas(obj: Any) -> pl.DataFrame:
-    """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
-    column) named in one line instead of pyarrow's ArrowInvalid."""
-    dup = obj.columns[obj.columns.duplicated()]
-    if len(dup):  # else "mixes value types" below: obj[[col]] is then two columns
-        raise TrajlmInputError(
-            f"two columns are named {dup[0]!r}",
-            field=str(dup[0]),
-            hint="rename or drop one (df.loc[:, ~df.columns.duplicated()] keeps the first)",
-        )
-    try:
-        return pl.from_pandas(obj)
-    except Exception as e:  # pyarrow.lib.ArrowInvalid / ArrowTypeError, polars errors
-        for col in obj.columns:
-            try:
-                pl.from_pandas(obj[[col]])
-            except Exception:
-                kinds = sorted({type(v).__name__ for v in obj[col].head(1000)})
-                raise TrajlmInputError(
-                    f"column {col!r} mixes value types ({', '.join(kinds)})",
-                    field=str(col),
-                    hint="give one type per column (e.g. pd.to_numeric(..., errors='coerce'))",
-                ) from e
-        raise
-
-
-def _index_levels(obj: Any) -> list[str]:
-    """The named levels of a pandas (Multi)Index, which hold columns a user may expect read."""
-    index = getattr(obj, "index", None)
-    names = [n for n in getattr(index, "names", []) if n is not None]
-    return [str(n) for n in names if n not in obj.columns]
 
 
 def to_canonical(

@@ -14,6 +14,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
+from trajlm.data.coerce_shapes import epoch_back, pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.schema import SOURCE_ID
 from trajlm.data.times import epoch_datetimes
@@ -126,7 +127,11 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
                 t = pl.coalesce(pl.from_epoch(T_NS, time_unit="ns"), t.cast(pl.Datetime("ns")))
             t = t.dt.replace_time_zone("UTC")
             t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
-            out = out.with_columns(t.alias(name))
+            out = out.with_columns(_time_back(t, layout).alias(name))
+    elif layout.time_kind == "epoch" and layout.time_dtype is not None:
+        for name in ("t", *times):  # Float64 seconds in, Float64 out (not Int64)
+            if name in out.columns and layout.time_dtype.is_float():
+                out = out.with_columns(pl.col(name).cast(layout.time_dtype))
     out = out.drop(T_NS, strict=False)
     if "traj_id" in out.columns and layout.traj_dtype is not None:
         out = out.with_columns(cast_back(out["traj_id"], layout.traj_dtype))
@@ -144,9 +149,36 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
     out = out.rename(_names(out, layout, pos=True))
     out = _caller_order(out, list(layout.columns)) if caller_order else out
+    if layout.point is not None:  # the caller's point column ({lat, lon}, [x, y], WKT) again
+        out = pack_point(out, layout.point, layout.lat_col, layout.lon_col)
     if layout.kind == "polars":
         return out.lazy() if layout.lazy else out
-    return _pandas_ids(_to_pandas(out), layout)
+    return _pandas_time(_pandas_ids(_to_pandas(out), layout), layout)
+
+
+def _time_back(t: pl.Expr, layout: Layout) -> pl.Expr:
+    """Result datetimes (UTC or the caller's zone) as the caller's time column had them: Unix
+    numbers in the unit its name said (ts_ms), or datetimes of its unit (ms / ns)."""
+    if layout.epoch_unit is not None:
+        return epoch_back(t, layout.epoch_unit, layout.time_dtype)
+    dtype = layout.time_dtype
+    if isinstance(dtype, pl.Datetime) and dtype.time_unit != "us":
+        return t.dt.cast_time_unit(dtype.time_unit)
+    return t
+
+
+def _pandas_time(pdf: Any, layout: Layout) -> Any:
+    """The caller's pandas datetime resolution back on the time column (datetime64[ns] or
+    [s] in, the same out; Polars carries us / ms / ns only)."""
+    dtype, name = layout.pandas_time, layout.time_col
+    if dtype is None or name not in pdf.columns or pdf[name].dtype == dtype:
+        return pdf
+    if getattr(dtype, "kind", "") == "M" and getattr(pdf[name].dtype, "kind", "") == "M":
+        try:
+            pdf[name] = pdf[name].astype(dtype)
+        except (TypeError, ValueError):
+            pass
+    return pdf
 
 
 def _pandas_ids(pdf: Any, layout: Layout) -> Any:

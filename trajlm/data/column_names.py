@@ -3,8 +3,9 @@
 Shared by the Python API's frame coercion (`coerce.py`) and the CSV / Parquet readers
 (`readers/detect.py`), so that a file and a DataFrame with the same columns are read alike.
 A name is matched case-insensitively, with spaces, dashes and dots read as underscores
-("Vehicle ID" is vehicle_id); the first tier with a match wins, and two matches in
-one tier are ambiguous (the caller names the column instead).
+("Vehicle ID" is vehicle_id), and, when no name matches so, without underscores ("TaxiID" is
+taxi_id); the first tier with a match wins, and two matches in one tier are ambiguous (the
+caller names the column instead).
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("fixtime", "fix_time"),  # Traccar: the GPS fix time, before the tracker's clock
         ("devicetime", "device_time"),  # (Traccar's servertime, when it arrived, is not read)
         ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
-         "data_ora", "tijdstip"))  # European spreadsheets (session 17)  # fmt: skip
+         "data_ora", "tijdstip"),  # European spreadsheets (session 17)
+        ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",
+         "timestamp_s", "epoch_seconds", "unix_seconds"))  # Unix seconds by name (session 18)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat"), ("y",),
-       ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"))  # fmt: skip
+       ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
+       ("northing", "utm_northing"))  # projected (crs=; without it, refused)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
-        "lengtegraad"))  # fmt: skip
+        "lengtegraad"),
+       ("easting", "utm_easting"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
@@ -67,6 +72,17 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
             last.setdefault(normalised(c.strip('"').rsplit(".", 1)[-1]), []).append(c)
     for tier in tiers:
         found = [c for name in tier for c in last.get(name, [])]
+        if found:
+            return found
+    # written without separators (T-Drive's `TaxiID`, `VehicleID`, `unixtime`): matched with
+    # the underscores dropped on both sides, when nothing above matched (session 18)
+    compact: dict[str, list[str]] = {}
+    for c in columns:
+        compact.setdefault(normalised(c).replace("_", ""), []).append(c)
+    for tier in tiers:
+        found = list(
+            dict.fromkeys(c for name in tier for c in compact.get(name.replace("_", ""), []))
+        )
         if found:
             return found
     return []

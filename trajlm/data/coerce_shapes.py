@@ -1,0 +1,266 @@
+"""Frame shapes ``coerce`` reads before it picks columns (session 18, pyuser18), so that a
+DataFrame is read as a file with the same columns is (trajlm/data/readers):
+
+- pandas -> Polars (a DatetimeIndex read as the time column);
+- one column holding the point: a struct ``{lat, lon}`` / ``{x, y}``, an ``[x, y]`` list, WKB
+  or WKT / ``"lat,lon"`` text (readers/_geoparquet.point_xy), given as ``lat_col == lon_col``
+  or found by name / by its fields when there are no latitude / longitude columns; results
+  carry the point back in the same column and form (``pack_point``);
+- one row per trajectory with list columns (times, lats, lons): exploded to one row per fix;
+- Unix times whose column name says the unit (``ts_ms``, ``timestamp_ns``, ``epoch_us``): read
+  in that unit and given back in it; with no time column by name, the only datetime column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from trajlm.data.column_names import LAT, LON, TIME, candidates, normalised
+from trajlm.data.schema import TrajlmInputError
+
+
+def pandas_frame(obj: Any, time_col: str | None) -> pl.DataFrame:
+    """A pandas (or GeoPandas, positions already read) frame as Polars: a DatetimeIndex becomes
+    the time column, NaN becomes null (a missing point). Other index levels stay where they
+    are (a ``(trip_id, timestamp)`` MultiIndex is refused by coerce with the reset_index hint,
+    tests/test_badapi_messages.py)."""
+    import pandas as pd
+
+    if isinstance(obj.index, pd.DatetimeIndex) and time_col not in obj.columns:
+        obj = obj.reset_index(names=time_col or obj.index.name or "time")
+    return from_pandas(obj)
+
+
+def index_levels(obj: Any) -> list[str]:
+    """The named levels of a pandas (Multi)Index, which hold columns a user may expect read."""
+    index = getattr(obj, "index", None)
+    names = [n for n in getattr(index, "names", []) if n is not None]
+    return [str(n) for n in names if n not in obj.columns]
+
+
+def from_pandas(obj: Any) -> pl.DataFrame:
+    """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
+    column) named in one line instead of pyarrow's ArrowInvalid."""
+    dup = obj.columns[obj.columns.duplicated()]
+    if len(dup):  # else "mixes value types" below: obj[[col]] is then two columns
+        raise TrajlmInputError(
+            f"two columns are named {dup[0]!r}",
+            field=str(dup[0]),
+            hint="rename or drop one (df.loc[:, ~df.columns.duplicated()] keeps the first)",
+        )
+    try:
+        return pl.from_pandas(obj)
+    except Exception as e:  # pyarrow.lib.ArrowInvalid / ArrowTypeError, polars errors
+        for col in obj.columns:
+            try:
+                pl.from_pandas(obj[[col]])
+            except Exception:
+                kinds = sorted({type(v).__name__ for v in obj[col].head(1000)})
+                raise TrajlmInputError(
+                    f"column {col!r} mixes value types ({', '.join(kinds)})",
+                    field=str(col),
+                    hint="give one type per column (e.g. pd.to_numeric(..., errors='coerce'))",
+                ) from e
+        raise
+
+
+# ------------------------------------------------------------------ one column holds the point
+def _point_column(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) -> str | None:
+    """The column that holds whole points: ``lat_col == lon_col``, or, with neither given and
+    no latitude / longitude columns, the only struct with lat/lon (x/y) fields or the only
+    column named like a point (readers' POINT_NAMES: geom, location, position, ...)."""
+    from trajlm.data.readers._point_text import POINT_NAMES
+
+    if lat_col is not None and lat_col == lon_col and lat_col in df.columns:
+        return lat_col
+    if lat_col is not None or lon_col is not None:
+        return None
+    cols = [str(c) for c in df.columns]
+    if candidates(LAT, cols) or candidates(LON, cols):
+        return None
+    structs = [c for c, d in df.schema.items() if isinstance(d, pl.Struct)
+               and candidates(LAT, [f.name for f in d.fields])
+               and candidates(LON, [f.name for f in d.fields])]  # fmt: skip
+    if len(structs) == 1:
+        return structs[0]
+    named = [c for c in cols if normalised(c) in POINT_NAMES
+             and (not isinstance(df.schema[c], pl.List) or _pairs(df[c]))]  # fmt: skip
+    return named[0] if len(named) == 1 else None
+
+
+def _pairs(s: pl.Series) -> bool:
+    """A list column of 2-3 numbers per row (a point), not a trajectory's list of values."""
+    n = s.list.len().drop_nulls()
+    return len(n) > 0 and bool(n.is_between(2, 3).all()) and s.dtype.inner.is_numeric()
+
+
+def split_point(
+    df: pl.DataFrame, lat_col: str | None, lon_col: str | None
+) -> tuple[pl.DataFrame, str | None, str | None, tuple | None]:
+    """(frame, lat_col, lon_col, point) with a point column split into two float columns
+    (``point`` = (column, form, (x field, y field), struct field order) for ``pack_point``);
+    unchanged otherwise."""
+    from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, point_xy
+
+    col = _point_column(df, lat_col, lon_col)
+    if col is None:
+        return df, lat_col, lon_col, None
+    dtype = df.schema[col]
+    if isinstance(dtype, pl.Struct):
+        names = [f.name for f in dtype.fields]
+        x = (candidates(LON, names) or [None])[0]
+        y = (candidates(LAT, names) or [None])[0]
+        point = (col, "struct", (x, y) if x and y else ("x", "y"), names)
+        if not (x and y):  # point_xy names the fields it could not read
+            return point_xy(df, col), GEO_Y, GEO_X, point
+        out = df.with_columns(
+            pl.col(col).struct.field(x).cast(pl.Float64, strict=False).alias(GEO_X),
+            pl.col(col).struct.field(y).cast(pl.Float64, strict=False).alias(GEO_Y),
+        )
+    else:
+        out = point_xy(df, col)
+        form = "list" if isinstance(dtype, pl.List | pl.Array) else "binary" if (
+            dtype == pl.Binary) else "wkt" if _is_wkt(df[col]) else "pair"  # fmt: skip
+        point = (col, form, None, None)
+    at = out.columns.index(col)
+    rest = [c for c in out.columns if c not in (col, GEO_X, GEO_Y)]
+    out = out.select(*rest[:at], GEO_Y, GEO_X, *rest[at:])
+    return out, GEO_Y, GEO_X, point
+
+
+def _is_wkt(s: pl.Series) -> bool:
+    first = s.drop_nulls().head(1).to_list()
+    return bool(first) and str(first[0]).strip().upper().lstrip("SRID=0123456789;").startswith(
+        "POINT"
+    )
+
+
+def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFrame:
+    """A result with the positions in columns ``lat`` / ``lon`` (the caller's CRS) put back
+    into the caller's point column, in its form (struct fields, [x, y] list, WKT, WKB,
+    "lat,lon" text), where the point column was."""
+    col, form, fields, order = point
+    if lat not in df.columns or lon not in df.columns:
+        return df
+    y, x = pl.col(lat), pl.col(lon)
+    missing = y.is_null() | x.is_null() | y.is_nan() | x.is_nan()
+    if form == "struct":
+        parts = {fields[0]: x.alias(fields[0]), fields[1]: y.alias(fields[1])}
+        expr = pl.struct([parts[f] for f in (order or fields) if f in parts])  # the caller's order
+    elif form == "list":
+        expr = pl.concat_list(x, y)
+    elif form == "binary":
+        import shapely
+
+        pts = shapely.points(df[lon].to_numpy(), df[lat].to_numpy())
+        expr = pl.lit(pl.Series(col, shapely.to_wkb(pts), dtype=pl.Binary))
+    elif form == "wkt":
+        expr = pl.format("POINT ({} {})", x, y)
+    else:
+        expr = pl.format("{},{}", y, x)
+    expr = pl.when(missing).then(None).otherwise(expr) if form != "struct" else expr
+    at = df.columns.index(lat)
+    out = df.with_columns(expr.alias(col))
+    rest = [c for c in out.columns if c not in (col, lat, lon)]
+    return out.select(*rest[:at], col, *rest[at:])
+
+
+# ------------------------------------------------------------- one row per trajectory, lists
+def explode_lists(df: pl.DataFrame, time_col: str | None) -> pl.DataFrame:
+    """One row per trajectory with the times in a list column (and the positions in lists of
+    the same lengths): one row per fix, the other columns repeated. Unchanged otherwise."""
+    from trajlm.data.readers.layouts import epoch_unit_column
+
+    tcol = time_col if time_col in df.columns else None
+    if tcol is None:
+        cols = [str(c) for c in df.columns]
+        found = candidates(TIME, cols) or [c for c in cols if epoch_unit_column([c])]
+        tcol = found[0] if len(found) == 1 else None
+    if tcol is None or not isinstance(df.schema[tcol], pl.List):
+        return df
+    n = df[tcol].list.len()
+    lists = [c for c, d in df.schema.items()
+             if isinstance(d, pl.List) and (df[c].list.len() == n).all()]  # fmt: skip
+    return df.explode(lists)
+
+
+# ------------------------------------------------------------------------------------ times
+def time_column(df: pl.DataFrame, time_col: str | None) -> str | None:
+    """The time column when none is given and no name tier finds one: the only column named
+    as a time with its epoch unit (``ts_ms``, as files are read, readers/layouts.py), else
+    the only datetime column; several of either are an error naming them. None leaves the
+    choice (and its error) to the name tiers."""
+    from trajlm.data.readers.layouts import epoch_unit_column
+
+    cols = [str(c) for c in df.columns]
+    if time_col is not None or candidates(TIME, cols):
+        return time_col
+    for what, found in (
+        ("Unix times named by unit", [c for c in cols if epoch_unit_column([c])]),
+        ("datetimes", [c for c, d in df.schema.items() if isinstance(d, pl.Datetime)]),
+    ):
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise TrajlmInputError(
+                f"several columns could be t ({what}): {found}; the columns are {cols}",
+                field="t",
+                hint="choose one with time_col=...",
+            )
+    return None
+
+
+_PER_SECOND = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
+    """(frame, unit): Unix numbers in a column whose name says their unit (``ts_ms``,
+    ``timestamp_ns``, ``epoch_us``) as UTC datetimes of that unit, so they are read exactly
+    (sub-second parts kept) and come back as numbers in that unit (coerce_out); other
+    columns unchanged (None)."""
+    from trajlm.data.readers.layouts import epoch_unit_column
+
+    s = df[tcol]
+    found = epoch_unit_column([str(tcol)])
+    if found is not None and s.dtype == pl.Utf8 and s.str.contains(r"^\s*\d+\s*$").all():
+        s = s.str.strip_chars().cast(pl.Int64)  # a CSV read as text: ms digits
+    if found is None or not s.dtype.is_numeric():
+        return df, None
+    unit = {"unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}[found[1]]
+    if s.dtype.is_float():
+        ns = (s * (1_000_000_000 // _PER_SECOND[unit])).round().cast(pl.Int64)
+        t = pl.from_epoch(ns, time_unit="ns").cast(pl.Datetime(unit))
+    else:
+        t = pl.from_epoch(s.cast(pl.Int64), time_unit=unit)
+    return df.with_columns(t.dt.replace_time_zone("UTC").alias(tcol)), unit
+
+
+def epoch_back(t: pl.Expr, unit: str, dtype: Any) -> pl.Expr:
+    """UTC datetimes -> Unix numbers in ``unit`` of the caller's ``dtype`` (epoch_unit's
+    inverse)."""
+    out = t.dt.epoch(unit)  # type: ignore[arg-type]
+    return out.cast(dtype) if dtype is not None and dtype.is_numeric() else out
+
+
+def unit_values(values: Any, unit: str | None, key: str = "traj_id") -> Any:
+    """Times asked (at_times) as Unix numbers in the input's unit -> Unix seconds (a dict's
+    values, a frame's columns other than the id column ``key``); datetimes and text
+    unchanged."""
+    import numpy as np
+
+    if unit is None:
+        return values
+    per = _PER_SECOND[unit]
+    if isinstance(values, dict):
+        return {k: unit_values(v, unit) for k, v in values.items()}
+    if hasattr(values, "columns") and not hasattr(values, "geometry"):
+        df = values if isinstance(values, pl.DataFrame) else from_pandas(values)
+        times = [c for c, d in df.schema.items() if c not in (key, "traj_id") and d.is_numeric()]
+        return df.with_columns(pl.col(c) / per for c in times)
+    scalar = isinstance(values, int | float | np.integer | np.floating)
+    arr = np.asarray([values] if scalar else values)
+    if arr.dtype.kind in "iuf":
+        return arr / per if not scalar else float(arr[0] / per)
+    return values
