@@ -1,0 +1,40 @@
+"""Session 18, the lead: fixes found by the helpers outside their files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trajlm.baselines import predict_at
+from trajlm.errors import TrajlmInputError
+from trajlm.eval.baselines import ConstantVelocity
+
+T0 = 1_700_000_000_000  # epoch milliseconds
+
+
+def _ms_frame() -> pd.DataFrame:
+    return pd.DataFrame({"id": ["a"] * 6, "ts_ms": [T0 + 10_000 * i for i in range(6)],
+                         "lat": 41.15 + 1e-4 * np.arange(6), "lon": np.full(6, -8.61)})  # fmt: skip
+
+
+def test_baseline_at_times_read_in_the_frames_unit():
+    """at_times in ms on a ts_ms frame: the baseline answers as the model does (was refused)."""
+    out = predict_at(ConstantVelocity(), _ms_frame(), at_times=[T0 + 60_000, T0 + 70_000],
+                     traj_col="id")  # fmt: skip
+    assert out["ts_ms"].tolist() == [T0 + 60_000, T0 + 70_000]
+    # constant velocity: 1e-4 degrees of latitude per 10 s, one and two steps on
+    np.testing.assert_allclose(out["lat"].to_numpy(), 41.15 + 1e-4 * np.array([6, 7]), atol=1e-7)
+
+
+def test_baseline_naive_at_times_on_zoned_frame_refused():
+    """naive at_times beside zoned input times are a guess: refused, naming at_times."""
+    t = pd.date_range("2024-07-01 08:00", periods=6, freq="10s", tz="Europe/Lisbon")
+    df = pd.DataFrame({"id": ["a"] * 6, "time": t, "lat": 41.15 + 1e-4 * np.arange(6),
+                       "lon": np.full(6, -8.61)})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="at_times"):
+        predict_at(ConstantVelocity(), df, at_times=[pd.Timestamp("2024-07-01 08:01")],
+                   traj_col="id")  # fmt: skip
+    aware = pd.Timestamp("2024-07-01 08:01", tz="Europe/Lisbon")
+    out = predict_at(ConstantVelocity(), df, at_times=[aware], traj_col="id")
+    assert out["time"].iloc[0] == aware  # summer: the zone's +01:00 kept, not read as UTC
