@@ -27,6 +27,7 @@ from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
 from trajlm.serve.routes import STATIC, info_routes, task_routes
+from trajlm.serve.transport import Transport
 
 # re-exported: what this module held before the split (tests and bench/serve.py import them)
 __all__ = ["SEP", "NotAvailable", "ServeSettings", "create_app", "from_env", "predict_batch"]
@@ -53,6 +54,7 @@ def create_app(
                   "embed, similar. Errors: `{error, field}` with 4xx; 503 + Retry-After when "
                   "overloaded.")  # fmt: skip
     app.add_middleware(CatchBugs)  # innermost: a bug's 500 goes out like any answer
+    app.add_middleware(Transport, max_bytes=cfg.max_body_bytes)  # gzip bodies, /predict/
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     if origins := cfg.cors():  # outermost: refusals (413, 4xx) carry the CORS headers too
         app.add_middleware(cors_middleware(), allow_origins=origins, allow_methods=["GET", "POST"],

@@ -90,6 +90,7 @@ class ValidityResponse(BaseModel):
     n_invalid_points: int
     points: Any = Field(description="Every point with valid, reason_code, reason, score.")
     trajectories: list[TrajectoryValidity]
+    warnings: list[str] | None = None  # e.g. fixes under a second apart left unchecked
 
 
 LatLon = tuple[float, float]
