@@ -200,3 +200,24 @@ def test_unknown_paths_and_methods_name_the_endpoints(client):
     assert r.status_code == 405 and "takes POST" in r.json()["error"], r.text
     r = client.post("/predict/", json={"steps": 1, "trajectories": track(15.0, 6)})
     assert r.status_code == 200 and len(r.json()["points"]) == 1, r.text
+
+
+def test_a_long_id_is_said_once_and_short(client):
+    rows = [dict(r, traj_id="v" * 300) for r in track(15.0, 4)]
+    r = client.post("/predict", json={"steps": 1, "trajectories": rows})
+    err = r.json()["error"]
+    assert r.status_code == 422 and "300 characters; the limit is 256" in err, err
+    assert "v" * 40 not in err and "v" * 40 not in r.json()["field"], err
+
+
+def test_a_shared_pass_logs_the_callers_ids(small, caplog):
+    """Requests sharing a /predict pass carry an internal prefix meanwhile; the server log
+    quoted it (`trajectory '000000\\x1fc1'`)."""
+    from trajlm.serve.convert import predict_batch
+
+    frames = [pl.DataFrame(track(1.0, 12, tid=f"c{i}")) for i in range(2)]  # 1 s: a warning
+    with caplog.at_level("WARNING", logger="trajlm.serve"):
+        out = predict_batch(small)(("steps", 1, False), frames)
+    assert [o["traj_id"].to_list() for o in out] == [["c0"], ["c1"]]
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "sampling interval" in said and "\x1f" not in said and "000000" not in said, said

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from trajlm.serve.output import render_points
 log = logging.getLogger("trajlm.serve")
 
 SEP = "\x1f"  # request number / traj_id inside a shared batch
+TAG = re.compile(r"\d{6}(\x1f|\\x1f)")  # that prefix, as is or as repr() quotes it
 
 
 def predict_batch(model: TrajLM):
@@ -33,7 +35,11 @@ def predict_batch(model: TrajLM):
         tags = np.repeat([f"{i:06d}{SEP}" for i in range(len(frames))], [len(f) for f in frames])
         merged = merged.with_columns(traj_id=pl.Series(tags.astype(object) + merged["traj_id"]
                                                        .to_numpy().astype(object)))  # fmt: skip
-        out = model.predict(merged, steps=steps)
+        out, lines = _warned(lambda: model.predict(merged, steps=steps))
+        for line in dict.fromkeys(
+            lines
+        ):  # the log, with the callers' ids (each answer has its own)
+            log.warning("%s", TAG.sub("", line))
         parts = out.with_columns(
             _req=pl.col("traj_id").str.slice(0, 6).cast(pl.Int64),
             traj_id=pl.col("traj_id").str.slice(7),

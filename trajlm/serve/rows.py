@@ -162,7 +162,8 @@ def _table(rows: list, tracks: Any, field: str) -> None:
         )
     tracks.sent = (len(rows), len(groups))
     for tid, (c, t, x) in groups.items():
-        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]", extra=x)
+        shown = tid if len(tid) <= 40 else tid[:24] + "..."  # a 300-char id was said twice
+        tracks.add(tid, c, t, f"{field}[traj_id={shown!r}]", extra=x)
 
 
 def with_reported_speed(df: Any) -> Any:
