@@ -221,3 +221,24 @@ def test_a_shared_pass_logs_the_callers_ids(small, caplog):
     assert [o["traj_id"].to_list() for o in out] == [["c0"], ["c1"]]
     said = " ".join(r.getMessage() for r in caplog.records)
     assert "sampling interval" in said and "\x1f" not in said and "000000" not in said, said
+
+
+def test_travel_time_names_the_bad_pair(tmp_path_factory):
+    """lat 123 in `origins` was refused as `travel_time input field lat ... traj_id '0' ...
+    each trajectory's times increasing`: words for trajectories, not for [lat, lon] pairs."""
+    from serve_helpers import make_workdir
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    work = make_workdir(tmp_path_factory.mktemp("serve18"), classifier=False)
+    with TestClient(create_app(trajlm.TrajLM.from_pretrained(work / "run", threads=1))) as c:
+        ok = c.post("/travel-time", json={"origins": [[41.15, -8.61]],
+                                          "destinations": [[41.16, -8.60]], "depart": T0})  # fmt: skip
+        assert ok.status_code == 200, ok.text
+        r = c.post("/travel-time", json={"origins": [[41.15, -8.61]],
+                                         "destinations": [[41.16, -8.60], [123, 8]][1:],
+                                         "depart": T0})  # fmt: skip
+        assert r.status_code == 422 and r.json()["field"] == "destinations[0]", r.text
+        assert "[123, 8] is not a [lat, lon] pair" in r.json()["error"]
+        assert "trajector" not in r.json()["error"]

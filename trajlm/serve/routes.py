@@ -130,6 +130,8 @@ def task_routes(
                                    "destinations", field="destinations")  # fmt: skip
         check_times(req.depart, "depart")
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
+        check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
+        check_pairs(d, "destinations")
         secs, lines = await worker.call(_warned, model.travel_time, o, d, req.depart)
         line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
         return JSONResponse(_warn({"seconds": floats(secs)}, [*lines, *([line] if line else [])]))
@@ -210,6 +212,17 @@ def task_routes(
         return JSONResponse(_warn(body, lines))
 
     return router
+
+
+def check_pairs(a: np.ndarray, field: str) -> None:
+    """[lat, lon] pairs in range, or a 422 naming the first bad pair by its index."""
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(a).all(axis=1) & (np.abs(a[:, 0]) <= 90) & (np.abs(a[:, 1]) <= 180)
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise TrajlmInputError(f"[{a[i, 0]:g}, {a[i, 1]:g}] is not a [lat, lon] pair of degrees "
+                               f"(lat in [-90, 90], lon in [-180, 180]); {int((~ok).sum())} of "
+                               f"{len(a)} such", field=f"{field}[{i}]")  # fmt: skip
 
 
 def info_routes(
