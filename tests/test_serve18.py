@@ -242,3 +242,14 @@ def test_travel_time_names_the_bad_pair(tmp_path_factory):
         assert r.status_code == 422 and r.json()["field"] == "destinations[0]", r.text
         assert "[123, 8] is not a [lat, lon] pair" in r.json()["error"]
         assert "trajector" not in r.json()["error"]
+
+
+@pytest.mark.parametrize("bad", [None, 123.0])
+def test_a_bad_position_among_sub_second_fixes_is_refused_like_any_other(client, bad):
+    """Row 5 of a 10 Hz track (not the first fix of its second): lat 123 was refused with the
+    Python API's advice ("pass crs='EPSG:...' (lat_col = northing)"), a null one accepted."""
+    rows = track(0.1, 30, 12.0, start=0.05, tid="d")
+    rows[5] = dict(rows[5], lat=bad)
+    r = client.post("/predict", json={"steps": 2, "trajectories": rows})
+    assert r.status_code == 422 and r.json()["field"] == "lat", r.text
+    assert "row 5" in r.json()["error"] and "crs=" not in r.json()["error"], r.text

@@ -287,6 +287,10 @@ def parse_trajectories(
     if validate and not (tracks.plausible() and df["t"].min() >= min_t):
         if df["t"].dtype.is_float():  # sub-second fixes: checked as the API will read them
             whole = df.with_columns(pl.col("t").floor().cast(pl.Int64))
+            # every row's position first (session 18: a bad one later in its second reached
+            # the API's coerce, whose refusal is Python advice: "pass crs='EPSG:...'")
+            rank = pl.int_range(pl.len()).over("traj_id").cast(pl.Int64)
+            check_model_input(whole.with_columns(t=rank + whole["t"].min()), field, min_t)
             check_model_input(whole.unique(["traj_id", "t"], keep="first"), field, min_t)
         else:
             df = check_model_input(df, field, min_t)  # raises, naming the column and first row
