@@ -253,3 +253,17 @@ def test_a_bad_position_among_sub_second_fixes_is_refused_like_any_other(client,
     r = client.post("/predict", json={"steps": 2, "trajectories": rows})
     assert r.status_code == 422 and r.json()["field"] == "lat", r.text
     assert "row 5" in r.json()["error"] and "crs=" not in r.json()["error"], r.text
+
+
+def test_large_answers_are_gzip_compressed_for_clients_that_accept_it(client):
+    """A batch job's answer (here 120 vehicles x 20 steps) came back as plain JSON only."""
+    rows = [r for i in range(120) for r in track(15.0, 12, tid=f"v{i:03d}")]
+    body = {"steps": 20, "trajectories": rows}
+    packed = client.post("/predict", json=body, headers={"accept-encoding": "gzip"})
+    plain = client.post("/predict", json=body, headers={"accept-encoding": "identity"})
+    assert packed.headers.get("content-encoding") == "gzip", packed.headers
+    assert "content-encoding" not in plain.headers and packed.json() == plain.json()
+    assert len(plain.content) > 65_536 > int(packed.headers["content-length"])
+    small = client.post("/predict", json={"steps": 1, "trajectories": track(15.0, 6)},
+                        headers={"accept-encoding": "gzip"})  # fmt: skip
+    assert "content-encoding" not in small.headers  # under 64 KiB: as before

@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from trajlm.api import TrajLM
@@ -28,6 +29,8 @@ from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
 from trajlm.serve.routes import STATIC, info_routes, task_routes
 from trajlm.serve.transport import Transport
+
+GZIP_MIN_BYTES = 65_536  # smaller answers go uncompressed (not worth a client's CPU or ours)
 
 # re-exported: what this module held before the split (tests and bench/serve.py import them)
 __all__ = ["SEP", "NotAvailable", "ServeSettings", "create_app", "from_env", "predict_batch"]
@@ -54,6 +57,9 @@ def create_app(
                   "embed, similar. Errors: `{error, field}` with 4xx; 503 + Retry-After when "
                   "overloaded.")  # fmt: skip
     app.add_middleware(CatchBugs)  # innermost: a bug's 500 goes out like any answer
+    # answers over 64 KiB gzip-compressed for clients that accept it (a batch job's 500
+    # vehicles x 30 steps: 2.4 MB -> 0.57 MB; level 1: ~35 ms of CPU per 2.4 MB, level 9: ~390)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=1)
     app.add_middleware(Transport, max_bytes=cfg.max_body_bytes)  # gzip bodies, /predict/
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     if origins := cfg.cors():  # outermost: refusals (413, 4xx) carry the CORS headers too
