@@ -267,3 +267,21 @@ def test_large_answers_are_gzip_compressed_for_clients_that_accept_it(client):
     small = client.post("/predict", json={"steps": 1, "trajectories": track(15.0, 6)},
                         headers={"accept-encoding": "gzip"})  # fmt: skip
     assert "content-encoding" not in small.headers  # under 64 KiB: as before
+
+
+def test_a_browser_may_send_gzip_bodies_across_origins(small):
+    """The preflight of a map page that gzips its body (CompressionStream) was refused:
+    `request headers 'content-type,content-encoding': send only Content-Type`."""
+    from trajlm.serve import ServeSettings, create_app
+
+    app = create_app(small, ServeSettings(cors_origins=("http://map.example",)))
+    with TestClient(app) as c:
+        r = c.options("/predict", headers={"Origin": "http://map.example",
+                                           "Access-Control-Request-Method": "POST",
+                                           "Access-Control-Request-Headers":
+                                           "content-type,content-encoding"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        body = gzip.compress(json.dumps({"steps": 1, "trajectories": track(15.0, 6)}).encode())
+        r = c.post("/predict", content=body, headers={"Origin": "http://map.example",
+                   "content-type": "application/json", "content-encoding": "gzip"})  # fmt: skip
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"], r.text

@@ -64,8 +64,8 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     if origins := cfg.cors():  # outermost: refusals (413, 4xx) carry the CORS headers too
         app.add_middleware(cors_middleware(), allow_origins=origins, allow_methods=["GET", "POST"],
-                           allow_headers=["content-type"], expose_headers=["Retry-After"],
-                           max_age=600)  # fmt: skip
+                           allow_headers=["content-type", "content-encoding"],
+                           expose_headers=["Retry-After"], max_age=600)  # fmt: skip
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
     _handlers(app)
     app.include_router(task_routes(model, cfg, worker, batcher, index))
@@ -97,7 +97,8 @@ def cors_middleware() -> type:
                 what.append(f"method {asked!r}: the API takes GET and POST")
             if "headers" in said:
                 asked = request_headers.get("access-control-request-headers", "")
-                what.append(f"request headers {asked!r}: send only Content-Type")
+                what.append(f"request headers {asked!r}: send only Content-Type (and "
+                            "Content-Encoding: gzip)")  # fmt: skip
             keep = {k: v for k, v in resp.headers.items()
                     if k.lower() not in ("content-length", "content-type")}  # fmt: skip
             body = {"error": "CORS preflight refused: " + "; ".join(what), "field": "Origin"}
