@@ -36,9 +36,8 @@ def predict_batch(model: TrajLM):
         merged = merged.with_columns(traj_id=pl.Series(tags.astype(object) + merged["traj_id"]
                                                        .to_numpy().astype(object)))  # fmt: skip
         out, lines = _warned(lambda: model.predict(merged, steps=steps))
-        for line in dict.fromkeys(
-            lines
-        ):  # the log, with the callers' ids (each answer has its own)
+        # the log, with the callers' ids (each answer has its own lines: routes.predict)
+        for line in dict.fromkeys(lines):
             log.warning("%s", TAG.sub("", line))
         parts = out.with_columns(
             _req=pl.col("traj_id").str.slice(0, 6).cast(pl.Int64),
