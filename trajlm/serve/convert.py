@@ -5,6 +5,8 @@ tables as JSON points (trajlm/serve/formats.py reads and renders the formats).""
 from __future__ import annotations
 
 import logging
+import math
+import re
 from typing import Any
 
 import numpy as np
@@ -12,12 +14,13 @@ import polars as pl
 
 from trajlm.api import TrajLM
 from trajlm.model.coverage import coverage_warnings
-from trajlm.serve.formats import as_seconds, ignored_line
+from trajlm.serve.formats import ignored_line
 from trajlm.serve.output import render_points
 
 log = logging.getLogger("trajlm.serve")
 
 SEP = "\x1f"  # request number / traj_id inside a shared batch
+TAG = re.compile(r"\d{6}(\x1f|\\x1f)")  # that prefix, as is or as repr() quotes it
 
 
 def predict_batch(model: TrajLM):
@@ -32,7 +35,10 @@ def predict_batch(model: TrajLM):
         tags = np.repeat([f"{i:06d}{SEP}" for i in range(len(frames))], [len(f) for f in frames])
         merged = merged.with_columns(traj_id=pl.Series(tags.astype(object) + merged["traj_id"]
                                                        .to_numpy().astype(object)))  # fmt: skip
-        out = model.predict(merged, steps=steps)
+        out, lines = _warned(lambda: model.predict(merged, steps=steps))
+        # the log, with the callers' ids (each answer has its own lines: routes.predict)
+        for line in dict.fromkeys(lines):
+            log.warning("%s", TAG.sub("", line))
         parts = out.with_columns(
             _req=pl.col("traj_id").str.slice(0, 6).cast(pl.Int64),
             traj_id=pl.col("traj_id").str.slice(7),
@@ -87,6 +93,63 @@ def _warn(body: dict, lines: list[str]) -> dict:
 
 
 def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
-    df = as_seconds(df)  # a model answers dated input with datetimes
+    """The answer's points: ``t`` whole Unix seconds, ``time`` the exact instant (ms where the
+    times have a part below the second; output.whole_and_ms)."""
     return {"format": fmt, "n_trajectories": df["traj_id"].n_unique(),
             "points": render_points(df, fmt, extra)}  # fmt: skip
+
+
+def _last_and_interval(df: pl.DataFrame) -> dict[str, tuple[float, float, bool]]:
+    """Per trajectory (in order): its last fix's exact time, the median interval between its
+    fixes and whether two of them share a whole second (the model call keeps one of those)."""
+    from trajlm.serve.output import exact_seconds
+
+    t = pl.Series("x", exact_seconds(df["t"]))
+    g = (
+        pl.DataFrame({"traj_id": df["traj_id"], "x": t})
+        .group_by("traj_id", maintain_order=True)
+        .agg(
+            last=pl.col("x").max(),
+            dt=pl.col("x").diff().median(),
+            shared=(pl.col("x").floor().diff() == 0).any(),
+        )
+    )
+    return {r["traj_id"]: (r["last"], r["dt"] or math.nan, bool(r["shared"]))
+            for r in g.iter_rows(named=True)}  # fmt: skip
+
+
+def predict_sub_second(model: TrajLM, df: pl.DataFrame, steps: int) -> pl.DataFrame:
+    """``steps`` for a request with times below the second (session 18). A trajectory sampled
+    faster than once a second (10 Hz drones, 0.5 s phones) gets its next ``steps`` points at its
+    own cadence: its last fix + k x its median interval, exact times (the model reads whole
+    seconds: the Python API's ``steps`` keep one fix a second and step from the kept one, so a
+    10 Hz track's step 1 came 0.1 s after its last fix and the others a second apart). Other
+    trajectories step as the Python API does; rows in the API's order (by traj_id)."""
+    info = _last_and_interval(df)
+    at = {tid: [last + k * dt for k in range(1, steps + 1)]
+          for tid, (last, dt, _) in info.items() if math.isfinite(dt) and 0 < dt < 1}  # fmt: skip
+    if not at:
+        return model.predict(df, steps=steps)
+    fast = df.filter(pl.col("traj_id").is_in(list(at)))
+    parts = [model.predict(fast, at_times=at)]
+    rest = df.filter(~pl.col("traj_id").is_in(list(at)))
+    if len(rest):
+        parts.append(model.predict(rest, steps=steps))
+    return pl.concat(parts, how="vertical_relaxed").sort("traj_id", "step", maintain_order=True)
+
+
+def seconds_ahead_exact(df: pl.DataFrame, seconds_ahead: Any) -> tuple[Any, Any]:
+    """(at_times, seconds_ahead) for the model call: where fixes of a trajectory share a whole
+    second (one is kept), ``seconds_ahead`` counted from the trajectory's real last fix, as
+    absolute times (session 18: the Python API counts from the last kept fix, up to 0.9 s
+    before the last one sent). Otherwise unchanged."""
+    info = _last_and_interval(df)
+    if seconds_ahead is None or not any(shared for _, _, shared in info.values()):
+        return None, seconds_ahead
+    if isinstance(seconds_ahead, dict):
+        if any(str(k) not in info for k in seconds_ahead):  # the API names the unknown id
+            return None, seconds_ahead
+        ahead = {str(k): v for k, v in seconds_ahead.items()}
+    else:
+        ahead = dict.fromkeys(info, seconds_ahead)
+    return {tid: [info[tid][0] + float(s) for s in v] for tid, v in ahead.items()}, None

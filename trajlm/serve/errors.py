@@ -17,6 +17,7 @@ from trajlm.api import TrajLM
 from trajlm.api_checks import MULTITASK_HINT
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.batching import Overloaded, TooSlow
+from trajlm.serve.transport import not_found, wrong_method
 
 log = logging.getLogger("trajlm.serve")
 
@@ -115,6 +116,10 @@ def _handlers(app: FastAPI) -> None:
     async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:
         field = "body" if e.status_code == 400 else None
         detail = str(e.detail)
+        if e.status_code == 404 and detail == "Not Found":  # routing: say what there is
+            detail = not_found(request.app, request.method, request.url.path)
+        elif e.status_code == 405 and detail == "Method Not Allowed":
+            detail = wrong_method(request.app, request.method, request.url.path)
         if detail == "There was an error parsing the body":  # Starlette's words for bytes that
             detail = ("body could not be read as JSON text (not UTF-8?); send a JSON object "
                       "encoded as UTF-8 with content-type application/json")  # fmt: skip

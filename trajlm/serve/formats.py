@@ -155,12 +155,12 @@ class _Tracks:
             exact = t
         if ordered:
             _check_order(exact, self.lengths, self.wheres)
-        # fixes under a second apart: whole seconds would repeat; the model call (the Python
-        # API's coerce) keeps the earliest of each second and says so in the answer's warnings
-        first = np.r_[0, np.cumsum(self.lengths)[:-1]]
-        same = np.r_[False, (np.diff(secs) == 0) & (np.diff(exact) != 0)]
-        same[first] = False
-        tcol = exact if same.any() else secs
+        # times with a part below the second reach the model exact (float seconds): positions
+        # at the instants sent, answers labelled with them (output.whole_and_ms; session 18:
+        # before, they were floored unless two fixes shared a second). Fixes under a second
+        # apart: the model call (the Python API's coerce) keeps the earliest of each second
+        # and says so in the answer's warnings
+        tcol = exact if bool((exact != secs).any()) else secs
         ids = np.repeat(np.array(self.ids, dtype=object), self.lengths)
         return pl.DataFrame({
             "traj_id": pl.Series(ids.tolist(), dtype=pl.Utf8), "t": tcol,
@@ -287,11 +287,15 @@ def parse_trajectories(
     if validate and not (tracks.plausible() and df["t"].min() >= min_t):
         if df["t"].dtype.is_float():  # sub-second fixes: checked as the API will read them
             whole = df.with_columns(pl.col("t").floor().cast(pl.Int64))
+            # every row's position first (session 18: a bad one later in its second reached
+            # the API's coerce, whose refusal is Python advice: "pass crs='EPSG:...'")
+            rank = pl.int_range(pl.len()).over("traj_id").cast(pl.Int64)
+            check_model_input(whole.with_columns(t=rank + whole["t"].min()), field, min_t)
             check_model_input(whole.unique(["traj_id", "t"], keep="first"), field, min_t)
         else:
             df = check_model_input(df, field, min_t)  # raises, naming the column and first row
-    if not dates:
-        return as_seconds(df), fmt  # whole Unix seconds (/validity reports what repeats)
+    if not dates:  # numbers: Unix seconds (float where a time has a part below the second)
+        return df, fmt
     if tracks.dated:
         us = (pl.col("t").cast(pl.Float64) * 1e6).round().cast(pl.Int64)
         df = df.with_columns(pl.from_epoch(us, "us").dt.replace_time_zone("UTC"))

@@ -51,15 +51,41 @@ def set_offset(strings: pl.Series | None) -> None:
     OFFSET.set(None if strings is None else common_offset(strings))
 
 
-def iso(t: int) -> str | None:
-    """Unix seconds as ISO 8601 on the request's clock (``Z`` for UTC)."""
+def iso(t: float, ms: bool = False) -> str | None:
+    """Unix seconds as ISO 8601 on the request's clock (``Z`` for UTC); ``ms``: with
+    milliseconds (``t`` rounded to the millisecond), else the whole second ``t`` is in."""
     off = OFFSET.get()
     try:
-        if off is None:
-            return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return datetime.fromtimestamp(int(t), timezone(timedelta(seconds=off))).isoformat()
+        if t is None or not math.isfinite(t):
+            return None
+        tz = UTC if off is None else timezone(timedelta(seconds=off))
+        whole, milli = divmod(round(t * 1000), 1000) if ms else (math.floor(t), 0)
+        d = datetime.fromtimestamp(whole, tz) + timedelta(milliseconds=milli)
+        text = d.isoformat(timespec="milliseconds" if ms else "seconds")
+        return text.replace("+00:00", "Z") if off is None else text
     except (ValueError, OverflowError, OSError):  # beyond year 9999: no ISO form
         return None
+
+
+def exact_seconds(t: pl.Series) -> np.ndarray:
+    """A result's times as float Unix seconds, to the microsecond: datetimes (a model answers
+    dated input with them), float seconds (sub-second input) or whole seconds."""
+    if t.dtype.is_temporal():
+        us = t.dt.epoch("us").to_numpy()
+        return np.where(np.isnan(us.astype(np.float64)), np.nan, us / 1e6)
+    return t.cast(pl.Float64).to_numpy()
+
+
+def whole_and_ms(t: pl.Series) -> tuple[list[int | None], list[float], bool]:
+    """(``t`` as whole Unix seconds, the exact seconds, whether any has a part below the
+    second at millisecond precision): the answer's ``t`` and whether ``time`` needs ms."""
+    exact = exact_seconds(t)
+    with np.errstate(invalid="ignore"):
+        milli = np.round(exact * 1000)
+        sub = bool(np.nansum(milli % 1000 != 0)) if t.dtype != pl.Int64 else False
+        whole = np.floor_divide(milli, 1000)
+    ints = [None if not math.isfinite(w) else int(w) for w in whole.tolist()]
+    return ints, exact.tolist(), sub
 
 
 def floats(a: Any) -> list[float | None]:
@@ -72,11 +98,12 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
     """Point rows (traj_id, t, lat, lon and `extra` columns) in the request's format: table rows,
     a GeoJSON FeatureCollection (a LineString per trajectory, per-vertex values as property
     lists) or MF-JSON (a MovingPoint per trajectory)."""
+    whole, exact, ms = whole_and_ms(df["t"])
     if fmt == TABLE:
-        cols = {c: df[c].to_list() for c in ("traj_id", "t", *extra)}
+        cols = {c: df[c].to_list() for c in ("traj_id", *extra)}
         lat, lon = floats(df["lat"]), floats(df["lon"])
         fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
-        rows = [{"traj_id": cols["traj_id"][i], "t": cols["t"][i], "time": iso(cols["t"][i]),
+        rows = [{"traj_id": cols["traj_id"][i], "t": whole[i], "time": iso(exact[i], ms),
                  "lat": lat[i], "lon": lon[i],
                  **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
                 for i in range(len(df))]  # fmt: skip
@@ -85,9 +112,11 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
                 row |= {k: v for k, v in json.loads(x).items() if k not in row} if x else {}
         return rows
     feats = []
+    df = df.with_columns(__whole=pl.Series(whole, dtype=pl.Int64),
+                         __exact=pl.Series(exact, dtype=pl.Float64))  # fmt: skip
     for (tid,), g in df.group_by("traj_id", maintain_order=True):
         coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
-        times = [iso(t) for t in g["t"].to_list()]
+        times = [iso(t, ms) for t in g["__exact"].to_list()]
         vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
         props = {"traj_id": tid, **vals}
         if fmt == MFJSON:
@@ -97,7 +126,7 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
                           "properties": props})  # fmt: skip
         else:
             kind = "LineString" if len(coords) >= 2 else "MultiPoint"
-            props |= {"times": times, "t": g["t"].to_list()}
+            props |= {"times": times, "t": g["__whole"].to_list()}
             feats.append({"type": "Feature", "id": tid, "geometry": {"type": kind,
                           "coordinates": coords}, "properties": props})  # fmt: skip
     return {"type": "FeatureCollection", "features": feats}

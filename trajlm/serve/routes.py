@@ -21,14 +21,22 @@ from trajlm.errors import TrajlmInputError
 from trajlm.model.coverage import travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
-from trajlm.serve.convert import _coverage_lines, _points, _predict_at, _warn, _warned
+from trajlm.serve.convert import (
+    _coverage_lines,
+    _points,
+    _predict_at,
+    _warn,
+    _warned,
+    predict_sub_second,
+    seconds_ahead_exact,
+)
 from trajlm.serve.errors import NotAvailable, _need
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, sub_second
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.output import floats
-from trajlm.serve.rows import with_reported_speed
+from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
 
 STATIC = Path(__file__).parent / "static"
 
@@ -89,16 +97,16 @@ def task_routes(
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            if sub_second(df):  # sub-second fixes: the API drops them, with a warning
-                out, lines = await worker.call(_warned, lambda: model.predict(df, steps=k))
+            if sub_second(df):  # sub-second times: exact; fixes under 1 s apart at their cadence
+                out, lines = await worker.call(_warned, predict_sub_second, model, df, k)
             else:  # dated and numeric times never share a pass (one time column per call)
                 out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
                 lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(df)] if ln]  # as predict warns
         else:
-            out, lines = await worker.call(
-                _warned, _predict_at, model, df, req.at_times, req.seconds_ahead
-            )
+            at, ahead = (req.at_times, req.seconds_ahead) if req.at_times is not None else \
+                seconds_ahead_exact(df, req.seconds_ahead)  # fmt: skip
+            out, lines = await worker.call(_warned, _predict_at, model, df, at, ahead)
         return JSONResponse(_warn(_points(out, req.output or fmt, ("step", "std_m")), lines))
 
     @router.post("/recover", response_model=s.PointsResponse, responses=errors)
@@ -122,6 +130,8 @@ def task_routes(
                                    "destinations", field="destinations")  # fmt: skip
         check_times(req.depart, "depart")
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
+        check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
+        check_pairs(d, "destinations")
         secs, lines = await worker.call(_warned, model.travel_time, o, d, req.depart)
         line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
         return JSONResponse(_warn({"seconds": floats(secs)}, [*lines, *([line] if line else [])]))
@@ -190,15 +200,29 @@ def task_routes(
                 raise TrajlmInputError(str(e).split(";")[0], field="mode",
                                        hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
         df, fmt = parse(req, validate=False, ordered=False, dates=False, keep_extra=True)
-        pts = check_validity(with_reported_speed(df), mode=req.mode)
-        per = summarize(pts).with_columns(pl.col("traj_id").cast(pl.Utf8))
+        # no model call: answered here while the model thread is busy (its warning about
+        # fixes under a second apart goes to the log; the answer says it with_unchecked)
+        checked = check_validity(with_reported_speed(df).with_row_index(ROW), mode=req.mode)
+        pts, lines = with_unchecked(df, checked)  # fixes the check left out (under 1 s apart)
+        per = summarize(checked.drop(ROW)).with_columns(pl.col("traj_id").cast(pl.Utf8))
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
         body["n_invalid_points"] = int((~pts["valid"]).sum())
         body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
                                  for k, v in r.items()} for r in per.iter_rows(named=True)]  # fmt: skip
-        return JSONResponse(body)
+        return JSONResponse(_warn(body, lines))
 
     return router
+
+
+def check_pairs(a: np.ndarray, field: str) -> None:
+    """[lat, lon] pairs in range, or a 422 naming the first bad pair by its index."""
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(a).all(axis=1) & (np.abs(a[:, 0]) <= 90) & (np.abs(a[:, 1]) <= 180)
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise TrajlmInputError(f"[{a[i, 0]:g}, {a[i, 1]:g}] is not a [lat, lon] pair of degrees "
+                               f"(lat in [-90, 90], lon in [-180, 180]); {int((~ok).sum())} of "
+                               f"{len(a)} such", field=f"{field}[{i}]")  # fmt: skip
 
 
 def info_routes(
@@ -222,12 +246,14 @@ def info_routes(
                 "trajlm_version": ident["trajlm_version"],
                 "weights_sha256": ident["weights_sha256"]}  # fmt: skip
 
+    @router.head("/model", include_in_schema=False)  # monitors and caches that send HEAD
     @router.get("/model")
     async def model_card() -> dict:
         """The model card: config, parameters, tasks, training coverage, metrics, limits, and
         its identity (trajlm version, weights SHA-256, server start time)."""
         return _card(model, cfg, index) | ident
 
+    @router.head("/background", include_in_schema=False)  # monitors and caches that send HEAD
     @router.get("/background")
     async def background(limit: int = 300) -> dict:
         """Indexed tracks (thinned) as GeoJSON, for the map's background."""
@@ -240,6 +266,7 @@ def info_routes(
                                            [[a, b] for a, b in zip(g["lon"], g["lat"], strict=True)]}})  # fmt: skip
         return {"type": "FeatureCollection", "features": feats}
 
+    @router.head("/", include_in_schema=False)
     @router.get("/", include_in_schema=False)
     async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")

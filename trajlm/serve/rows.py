@@ -162,7 +162,8 @@ def _table(rows: list, tracks: Any, field: str) -> None:
         )
     tracks.sent = (len(rows), len(groups))
     for tid, (c, t, x) in groups.items():
-        tracks.add(tid, c, t, f"{field}[traj_id={tid!r}]", extra=x)
+        shown = tid if len(tid) <= 40 else tid[:24] + "..."  # a 300-char id was said twice
+        tracks.add(tid, c, t, f"{field}[traj_id={shown!r}]", extra=x)
 
 
 def with_reported_speed(df: Any) -> Any:
@@ -186,3 +187,33 @@ def with_reported_speed(df: Any) -> Any:
     speed = pl.Series(key, [float(v) if isinstance(v, int | float) else None for v in values],
                       dtype=pl.Float64)  # fmt: skip
     return df.with_columns(speed)
+
+
+ROW = "__row"  # a request row's index through check_validity (which keeps the other columns)
+UNCHECKED = ("not checked: less than a second after the fix before it (trajlm reads whole "
+             "seconds; the earliest fix of each second is checked)")  # fmt: skip
+
+
+def with_unchecked(df: Any, checked: Any) -> tuple[Any, list[str]]:
+    """(``/validity`` points for every request row, the answer's line about the others):
+    ``check_validity`` keeps one fix per whole second (10 Hz drones: 1 of 10); the others
+    come back with ``valid`` null and reason code ``not_checked`` (session 18: before, their
+    times were floored and 90 % of a clean 10 Hz track was "same timestamp as the previous
+    point")."""
+    import polars as pl
+
+    if checked.height == df.height:
+        return checked.drop(ROW), []
+    n = df.height - checked.height
+    line = (f"{n} fix(es) less than a second after another of the same trajectory not checked "
+            "(valid null, reason_code not_checked): trajlm reads whole seconds and checks the "
+            "earliest fix of each second")  # fmt: skip
+    cols = ["valid", "reason_code", "reason", "score"]
+    got = checked.select(ROW, *cols)
+    out = df.with_row_index(ROW).join(got, on=ROW, how="left", maintain_order="left")
+    missing = pl.col("reason_code").is_null()
+    out = out.with_columns(
+        reason_code=pl.when(missing).then(pl.lit("not_checked")).otherwise("reason_code"),
+        reason=pl.when(missing).then(pl.lit(UNCHECKED)).otherwise("reason"),
+    )
+    return out.drop(ROW), [line]

@@ -90,6 +90,7 @@ class ValidityResponse(BaseModel):
     n_invalid_points: int
     points: Any = Field(description="Every point with valid, reason_code, reason, score.")
     trajectories: list[TrajectoryValidity]
+    warnings: list[str] | None = None  # e.g. fixes under a second apart left unchecked
 
 
 LatLon = tuple[float, float]
@@ -105,7 +106,10 @@ class TravelTimeRequest(Strict):
 class PointsResponse(BaseModel):
     format: Format
     n_trajectories: int
-    points: Any = Field(description="In `format`: rows, or a FeatureCollection.")
+    points: Any = Field(description="In `format`: rows, or a FeatureCollection. `t` is whole "
+                        "Unix seconds (an integer, floored); `time` (GeoJSON `times`, MF-JSON "
+                        "`datetimes`) is the exact instant in ISO 8601, with milliseconds when "
+                        "the times have a part below the second, on the request's UTC offset.")  # fmt: skip
     warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
 
 
