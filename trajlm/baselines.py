@@ -77,7 +77,7 @@ def predict_at(
         raise ValueError("give one of at_times= or seconds_ahead=")
     df, layout = coerce(data, **columns)
     last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-    ahead, asked, ids = asked_ahead(at_times, seconds_ahead, last, layout)  # units, zones as predict
+    ahead, asked, ids = asked_ahead(at_times, seconds_ahead, last, layout)  # units, zones
     if ids is not None:
         df = df.filter(pl.col("traj_id").is_in(ids))
         last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
