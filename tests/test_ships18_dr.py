@@ -62,3 +62,20 @@ def test_only_the_mislabelled_trajectory_falls_back_and_the_baseline_says_so():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert dead_reckon(slow, np.array([[60.0]]))[2].all()
+
+
+def test_a_glitched_last_fix_is_not_the_origin():
+    """A class-B craft at 7 kn, 30-s reports, the last fix 300 m north of the track: its step
+    in (~8 m/s) is under any speed rule, but dead reckoning from the report before misses it
+    by ~300 m; DR starts from that report (was 330 m off at +60 s). A turning ship's last fix
+    is kept (the val seas' 1,139 queries: none moved)."""
+    ship = _ship(9, 7.0, 30.0, 30.0, cog=135.0, noise_m=3.0, seed=4)
+    hist, ahead = ship.iloc[:41].copy(), np.array([[60.0]])
+    truth = ship.iloc[42]
+    hist.loc[40, "LAT"] += 300 / 111_195
+    lat, lon, has = dead_reckon(_canon(hist), ahead)
+    assert has.all() and _metres(lat[0, 0], lon[0, 0], truth.LAT, truth.LON) < 40
+    turning = _canon(_ship(10, 12.0, 10.0, 10.0, turn=6.0))
+    lat, lon, _ = dead_reckon(turning, np.array([[0.0]]))  # +0 s from the origin: the last fix
+    last = turning.tail(1)
+    assert _metres(lat[0, 0], lon[0, 0], last["lat"][0], last["lon"][0]) < 1.0

@@ -118,12 +118,33 @@ def _unit_hint(r: float) -> str:
     return f"{r:.2f}x"
 
 
+GLITCH_M = 100.0  # a last fix this far (+ GLITCH_FRAC of the reported run) off DR: a glitch
+GLITCH_FRAC = 0.2
+
+
+def _before_a_glitch(src, idx, start, t, lat, lon, sog, cog) -> np.ndarray:
+    """Each trajectory's origin report ``src``, or the report before it when dead reckoning
+    from that one (within 300 s) misses ``src``'s fix by over GLITCH_M + GLITCH_FRAC x the
+    distance it ran: a last fix 300 m off is not where the ship was (session 18; a glitch
+    whose step in stays under any speed limit, trajlm.check_validity's ``reported_speed``)."""
+    prev = np.where(src > start, idx[np.maximum(src - 1, 0)], -1)
+    ok = prev >= start
+    p = np.where(ok, prev, src)
+    dt = (t[src] - t[p]).astype(np.float64)
+    run = np.nan_to_num(sog[p]) * dt
+    la, lo = destination(lat[p], lon[p], np.nan_to_num(cog[p]), run)
+    miss = haversine(la, lo, lat[src], lon[src])
+    glitch = ok & (dt > 0) & (dt <= 300) & (miss > GLITCH_M + GLITCH_FRAC * run)
+    return np.where(glitch, p, src)
+
+
 def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions `ahead` (B, m) seconds after each trajectory's last fix (``df`` canonical,
     sorted by traj_id, t; trajectories in order of first appearance) from the latest report with
     a speed and a course; trajectories with none: constant velocity in time from the last two
     fixes (held in place with one fix); so do trajectories whose reports disagree with their
-    positions (``report_ratio``: a unit mislabelled; warned once). Returns lat (B, m), lon (B, m)
+    positions (``report_ratio``: a unit mislabelled; warned once). A last report far off the one
+    before it (a glitch) is skipped for that one. Returns lat (B, m), lon (B, m)
     and a (B,) mask of the trajectories whose reports were used. Raises TrajlmInputError
     without the columns."""
     got = reported_motion(df)
@@ -140,6 +161,7 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
     idx = np.maximum.accumulate(idx)
     src = idx[end]
     has = (src >= start) & ~_mistrusted(df, sog)
+    src = _before_a_glitch(src, idx, start, t, lat, lon, sog, cog)
     ahead = np.asarray(ahead, np.float64)
     out_lat = np.empty(ahead.shape)
     out_lon = np.empty(ahead.shape)
