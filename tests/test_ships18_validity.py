@@ -85,3 +85,18 @@ def test_the_glitch_is_blamed_when_its_step_in_passes_and_its_step_out_fails():
     assert p.loc[60, "reason_code"] == "reported_speed"
     assert "7.0 kn here" in p.loc[60, "reason"]
     np.testing.assert_allclose(p.loc[61, "speed_mps"], 7.0 * KN, atol=0.5)  # measured from 59
+
+
+def test_a_frozen_position_in_dense_reports_is_judged_on_the_run():
+    """A 30-kn ferry at 2-s reports moves 31 m a step (under the 50 m one step must imply): a
+    2-min freeze is judged on its run of still steps (60 steps, ~1.9 km implied). Injected
+    into generated seas (60 stretches each, 1-15 min): every frozen report with SOG >= 2 kn at
+    both ends caught, none elsewhere (was 30-37 % with the per-step rule)."""
+    ferry = _ship(11, 30.0, 2.0, 10.0, noise_m=4.0)
+    ferry.loc[ferry.index[100:160], ["LAT", "LON"]] = ferry.loc[100, ["LAT", "LON"]].to_numpy()
+    p = trajlm.check_validity(ferry, mode="vessel")
+    bad = p.index[~p["valid"]].tolist()
+    assert bad == list(range(101, 160)), (bad[:4], bad[-4:], _codes(p))
+    assert trajlm.check_validity(_ship(11, 30.0, 2.0, 10.0, noise_m=4.0), mode="vessel")[
+        "valid"
+    ].all()

@@ -54,9 +54,9 @@ def frozen_steps(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """A frozen position (a transponder repeating one fix while its log says the ship moves):
     per point, (frozen, expected metres, new previous row). A step is frozen when the reports
-    at both ends say >= ``cfg.frozen_min_mps``, the distance they imply over the step is >=
-    ``cfg.frozen_min_m`` (far beyond GPS noise), the step is at most ``cfg.sog_max_gap_s`` long
-    and it moved at most ``cfg.frozen_frac`` of that distance. A point after a frozen one is
+    at both ends say >= ``cfg.frozen_min_mps``, the step is at most ``cfg.sog_max_gap_s`` long,
+    it moved at most ``cfg.frozen_frac`` of the distance they imply, and the run of such steps
+    it belongs to implies >= ``cfg.frozen_min_m`` in all (far beyond GPS noise). A point after a frozen one is
     measured from the last point that was not frozen (the stretch's start: where the ship was
     then), so the fix that ends the stretch is not blamed as a jump."""
     r = np.asarray(reported, np.float64)
@@ -64,10 +64,17 @@ def frozen_steps(
     with np.errstate(invalid="ignore"):
         lo = np.minimum(r, rp)  # NaN where either end has no report
         expected = lo * dt
-        frozen = (
+        still = (
             has_prev & (dt > 0) & (dt <= cfg.sog_max_gap_s) & (lo >= cfg.frozen_min_mps)
-            & (expected >= cfg.frozen_min_m) & (dist <= cfg.frozen_frac * expected)
+            & (dist <= cfg.frozen_frac * expected)
         )  # fmt: skip
+    # dense reports (2 s at 30 kn: 31 m a step): a run of such steps is judged on its sum
+    new = still & ~np.r_[False, still[:-1]]
+    run = np.cumsum(new)
+    total = np.bincount(
+        run[still], np.nan_to_num(expected[still]), minlength=int(run.max(initial=0)) + 1
+    )
+    frozen = still & (total[run] >= cfg.frozen_min_m)
     P = len(r)
     if not frozen.any():
         return frozen, np.full(P, np.nan), prev
@@ -82,7 +89,8 @@ def frozen_steps(
 def frozen_reason(value: float, limit: float, reported: float, before: float) -> str:
     """The sentence for a ``frozen`` point: moved ``value`` m where the reports imply ``limit``."""
     return (f"moves {value:.0f} m but reports {reported / KNOT_MPS:.1f} kn here and "
-            f"{before / KNOT_MPS:.1f} kn before (~{limit:.0f} m expected: a frozen position)")  # fmt: skip
+            f"{before / KNOT_MPS:.1f} kn before (~{limit:.0f} m expected: a frozen position or "
+            "a stale speed report)")  # fmt: skip
 
 
 def lone_glitch(
