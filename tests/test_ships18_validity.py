@@ -100,3 +100,14 @@ def test_a_frozen_position_in_dense_reports_is_judged_on_the_run():
     assert trajlm.check_validity(_ship(11, 30.0, 2.0, 10.0, noise_m=4.0), mode="vessel")[
         "valid"
     ].all()
+
+
+def test_a_stale_speed_report_at_the_berth_is_flagged_through_gps_noise():
+    """A moored ship whose log is stuck at 10 kn, 10-s reports with 4 m of GPS noise: steps of
+    ~6 m against 51 m implied (over 10 % of it now and then: the per-step 10 % rule missed
+    most). A lone short step (a glitch that lands a fix where the next one falls) stays
+    judged at 10 %."""
+    stuck = _ship(12, 0.0, 10.0, 30.0, noise_m=4.0).assign(SOG=10.0)
+    p = trajlm.check_validity(stuck, mode="vessel")
+    assert (p["reason_code"] == "frozen").mean() > 0.8, _codes(p)  # 162 of 181 (main: 0)
+    assert "stale speed report" in p.loc[p["reason_code"] == "frozen", "reason"].iloc[0]

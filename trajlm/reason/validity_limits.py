@@ -98,7 +98,7 @@ class ValidityConfig:
     # A frozen position (session 18, validity_sog.frozen_steps): a step of at most frozen_frac x
     # the distance the reports at both ends (>= frozen_min_mps) imply over it, when that
     # distance is >= frozen_min_m (far beyond GPS noise) and the step <= sog_max_gap_s long.
-    frozen_frac: float = 0.1
+    frozen_frac: float = 0.25
     frozen_min_mps: float = 1.0  # ~2 kn: a ship at anchor or drifting is not "under way"
     frozen_min_m: float = 50.0
 

@@ -55,8 +55,9 @@ def frozen_steps(
     """A frozen position (a transponder repeating one fix while its log says the ship moves):
     per point, (frozen, expected metres, new previous row). A step is frozen when the reports
     at both ends say >= ``cfg.frozen_min_mps``, the step is at most ``cfg.sog_max_gap_s`` long,
-    it moved at most ``cfg.frozen_frac`` of the distance they imply, and the run of such steps
-    it belongs to implies >= ``cfg.frozen_min_m`` in all (far beyond GPS noise). A point after a frozen one is
+    it moved at most ``cfg.frozen_frac`` of the distance they imply (a lone such step: 0.4 of
+    that), and the run of such steps it belongs to implies >= ``cfg.frozen_min_m`` in all (far
+    beyond GPS noise). A point after a frozen one is
     measured from the last point that was not frozen (the stretch's start: where the ship was
     then), so the fix that ends the stretch is not blamed as a jump."""
     r = np.asarray(reported, np.float64)
@@ -74,7 +75,10 @@ def frozen_steps(
     total = np.bincount(
         run[still], np.nan_to_num(expected[still]), minlength=int(run.max(initial=0)) + 1
     )
-    frozen = still & (total[run] >= cfg.frozen_min_m)
+    steps = np.bincount(run[still], minlength=len(total))
+    # a lone still step (a glitch can land a fix where the next one falls) must be nearly nil
+    alone = (steps[run] < 2) & ~(dist <= 0.4 * cfg.frozen_frac * expected)
+    frozen = still & (total[run] >= cfg.frozen_min_m) & ~alone
     P = len(r)
     if not frozen.any():
         return frozen, np.full(P, np.nan), prev
