@@ -76,3 +76,19 @@ def test_detector_names_an_inner_silence_once_with_its_longest_gap():
     out = det.score(pts)
     assert len(out) == 1
     assert out["dark_gap_s"][0] == 4010 and "went dark 67 min" in out["explanation"][0]
+
+
+def test_a_speed_explanation_names_the_report_when_the_log_says_far_slower():
+    """A class-B craft at 7 kn with one fix 300 m off: "moved at 45 km/h, 24.5 kn ... 1.5x
+    the usual top speed" now adds what its own log said (7.0 kn: a position glitch); the
+    sentence is unchanged without reports."""
+    ship = _ship(9, 7.0, 30.0, 60.0, cog=135.0, noise_m=3.0, seed=4)
+    ship.loc[60, "LAT"] += 300 / 111_195
+    df = _canon(ship)
+    t, lat, lon = (df[c].to_numpy() for c in ("t", "lat", "lon"))
+    usual = dict(USUAL, speed_p99_mps=4.0, speed_p999_mps=20.0, step_p99_m=500.0)
+    rep = np.full(len(df), 7.0 * 0.514444)
+    kind, text = explain_one(t, lat, lon, 58, 62, usual, knots=True, reported=rep)
+    assert kind == "speed" and text.endswith("while reporting 13 km/h, 7.0 kn (a position glitch)")
+    kind, plain = explain_one(t, lat, lon, 58, 62, usual, knots=True)
+    assert kind == "speed" and "reporting" not in plain

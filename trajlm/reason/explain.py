@@ -251,7 +251,8 @@ def explain_one(
     if len(r) == 0:
         return "unusual", f"too short to explain ({n} point{'s' * (n != 1)})"
     if reported is not None:  # a frozen position, before the jump that ends it
-        said = _frozen(t, lat, lon, d, dt, np.asarray(reported, np.float64), A, B, tz, knots)
+        reported = np.asarray(reported, np.float64)
+        said = _frozen(t, lat, lon, d, dt, reported, A, B, tz, knots)
         if said:
             return "frozen", said
     v_top = usual["speed_p99_mps"]
@@ -265,10 +266,15 @@ def explain_one(
     fast = r[v[r] > 1.5 * v_top]
     if len(fast):
         k = fast[np.argmax(v[fast])]
+        said = ""
+        if reported is not None:  # the mover's own log says far slower: a position glitch
+            rep = np.fmax(reported[k], reported[k - 1])
+            if np.isfinite(rep) and v[k] > 2.0 * rep + 2.0:
+                said = f" while reporting {_kmh(float(rep), knots)} (a position glitch)"
         return "speed", (
             f"moved at {_kmh(v[k], knots)} for {dt[fast].sum():.0f} s from "
             f"{_when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
-            f"usual top speed ({_kmh(v_top, knots)})"
+            f"usual top speed ({_kmh(v_top, knots)}){said}"
         )
     one, whole = np.array([0]), np.array([n])
     s_lo, s_hi, secs = _stop_runs(_still_speed(t, lat, lon, one, whole), dt, one, whole)
