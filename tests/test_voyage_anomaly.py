@@ -55,13 +55,16 @@ def test_pieces_of_an_older_store_pair_by_their_ids():
     pts = silent().drop("source_traj_id")
     assert len(dark_gaps(pts)) == 1
     assert len(dark_gaps(pts.with_columns(traj_id=pl.lit("x") + pl.col("traj_id")))) == 1
-    assert len(dark_gaps(pts.with_columns(traj_id=pl.lit("nosuffix")))) == 0
+    # one id for both: one trajectory, its silence found inside it (session 18), not a pair
+    one = dark_gaps(pts.with_columns(traj_id=pl.lit("nosuffix")))
+    assert one["next_traj_id"].to_list() == ["nosuffix"] and "away as" not in one["explanation"][0]
     # buses "bus_1" .. "bus_3" of one line, the first two on the road at the same time: no
     # pieces of one track (bus_2 -> bus_3 alone would read as a 19-min gap at 32 m/s)
     one = silent().drop("source_traj_id")
     buses = pl.concat([one.with_columns(traj_id=pl.lit(f"bus_{k}"), t=pl.col("t") + shift)
                        for k, shift in ((1, 0), (2, 300), (3, 5000))])  # fmt: skip
-    assert len(dark_gaps(buses)) == 0
+    gaps = dark_gaps(buses)  # each bus's own 40-min silence inside it (session 18), no pair
+    assert (gaps["next_traj_id"] == gaps["traj_id"]).all() and len(gaps) == 3
 
 
 def test_detector_table_has_the_went_dark_kind():

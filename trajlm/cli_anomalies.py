@@ -93,7 +93,7 @@ def anomalies(
     console = Console()
     n_flag = int(table["is_anomaly"].sum())
     console.print(f"scored {len(table):,} trajectories of {data}: {n_flag:,} with p < {alpha:g}; "
-                  f"wrote {out}", markup=False, highlight=False)  # fmt: skip
+                  f"wrote {out}", markup=False, highlight=False, soft_wrap=True)  # fmt: skip
     if top:
         t = Table(title=f"top {min(top, len(table))} by score")
         for c in ("traj_id", "score", "p_value", "explanation"):
@@ -103,13 +103,14 @@ def anomalies(
                       escape(r["explanation"]))  # fmt: skip
         console.print(t)
     dark = table.filter(pl.col("dark_gap_s").is_not_null()).sort("dark_gap_s", descending=True)
-    if len(dark):  # reporting gaps while under way: between trajectories, no score sees them
+    if len(dark):  # reporting gaps while under way (between pieces or inside one)
         console.print(f"went dark: {len(dark):,} reporting gap(s) while under way (kind "
                       "went_dark, column dark_gap_s); the longest:", markup=False,
-                      highlight=False)  # fmt: skip
+                      highlight=False, soft_wrap=True)  # fmt: skip
         for r in dark.head(3).iter_rows(named=True):
             said = r["explanation"][r["explanation"].find("went dark") :]
-            console.print(f"  {r['traj_id']}: {said}", markup=False, highlight=False)
+            console.print(f"  {r['traj_id']}: {said}", markup=False, highlight=False,
+                          soft_wrap=True)  # fmt: skip
 
 
 def _normal(data: Path, calibrate_on: str, split: str, cols: dict | None = None):

@@ -18,6 +18,8 @@ from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
 from trajlm.errors import TrajlmInputError
 
+STOP_DRIFT_MAX_KN = 2.0  # --stop-drift-kn: a ship reporting more is under way, not drifting
+
 data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look at trajectories.",
                        rich_markup_mode=None)  # fmt: skip
 register_corpus(data_app)  # `trajlm data corpus` (trajlm/cli_corpus.py)
@@ -50,6 +52,13 @@ def data_ingest(
     ),
     stop_minutes: float = typer.Option(
         None, "--stop-minutes", help="With --split-at-stops: minutes (default 10)."
+    ),
+    stop_drift_kn: float = typer.Option(
+        None,
+        "--stop-drift-kn",
+        help="With --split-at-stops and a reported speed (AIS SOG): a ship reporting under this "
+        "many knots between two stays drifts at anchor, still the stop (0 to 2; default 0.97 = "
+        "0.5 m/s; 0: the box alone).",
     ),
     min_interval: float = typer.Option(
         None,
@@ -119,6 +128,7 @@ def data_ingest(
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
     from trajlm._safety import check_output_dir
     from trajlm.data.clean import PRESETS, STOP_MIN_S
+    from trajlm.data.column_names import KNOT_MPS
     from trajlm.data.ingest import ingest
     from trajlm.data.readers import FORMATS
     from trajlm.data.readers import PRESETS as COLUMN_PRESETS
@@ -133,8 +143,12 @@ def data_ingest(
     io.positive(stop_radius_m, "--stop-radius-m")
     io.positive(stop_minutes, "--stop-minutes")
     io.positive(min_interval, "--min-interval")
-    if (stop_radius_m is not None or stop_minutes is not None) and not split_at_stops:
-        _fail("--stop-radius-m / --stop-minutes need --split-at-stops")
+    if stop_drift_kn is not None and not (0 <= stop_drift_kn <= STOP_DRIFT_MAX_KN):
+        _fail(f"--stop-drift-kn must be a number of knots from 0 to {STOP_DRIFT_MAX_KN:g} (a ship "
+              f"reporting more is under way, not drifting), got {stop_drift_kn}")  # fmt: skip
+    stops = (stop_radius_m, stop_minutes, stop_drift_kn)
+    if any(v is not None for v in stops) and not split_at_stops:
+        _fail("--stop-radius-m / --stop-minutes / --stop-drift-kn need --split-at-stops")
     if sep is not None and len(sep) != 1:
         _fail(f"--sep must be one character, got {sep!r}")
     for p in paths:
@@ -153,9 +167,12 @@ def data_ingest(
             if split_at_stops
             else None,
             stop_radius_m=stop_radius_m,
+            stop_drift_mps=None if stop_drift_kn is None else stop_drift_kn * KNOT_MPS,
         ).items()
         if v is not None
     }
+    if stop_drift_kn == 0:  # no drift joins: the box alone, as without a reported speed
+        overrides["stop_drift_mps"] = None
     mapping = {
         k: v
         for k, v in dict(

@@ -37,6 +37,7 @@ from trajlm.data.clean_sampling import AddSpeed, Resampler, Thinner, thin_mask  
 from trajlm.data.clean_speed import SpeedFilter, speed_filter_mask  # noqa: F401
 from trajlm.data.clean_split import (  # noqa: F401
     CUT,
+    STOP_DRIFT_MPS,
     STOP_MIN_S,
     STOP_RADIUS_M,
     GapSplitter,
@@ -157,6 +158,9 @@ class CleanConfig:
     # at least stop_min_s seconds, the inner points dropped ("stopped"); None: no stop split
     stop_min_s: float | None = None
     stop_radius_m: float = STOP_RADIUS_M
+    # with a reported speed: drift under this between two stays is still the stop (session 17;
+    # None: the box alone; `data ingest --stop-drift-kn`, session 18)
+    stop_drift_mps: float | None = STOP_DRIFT_MPS
 
 
 PRESETS: dict[str, CleanConfig] = {
@@ -209,7 +213,8 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
     if config.max_speed_mps is not None:
         verbs.append(SpeedFilter(config.max_speed_mps))
     if config.stop_min_s is not None:  # marks the cuts; the gap split names the pieces
-        verbs.append(StopSplitter(config.stop_radius_m, config.stop_min_s).mark)
+        verbs.append(StopSplitter(config.stop_radius_m, config.stop_min_s,
+                                  config.stop_drift_mps).mark)  # fmt: skip
     if config.max_gap_s is not None or config.stop_min_s is not None:
         verbs.append(GapSplitter(config.max_gap_s if config.max_gap_s is not None else math.inf))
     verbs.append(MinLength(config.min_points))

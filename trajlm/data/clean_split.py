@@ -219,7 +219,9 @@ class GapSplitter:
         k = cut.cast(pl.Int64).cum_sum().over("traj_id")
         if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
             df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))
-        out = df.with_columns(gap.alias("_gap"), k.alias("_k"))
+        # a stop's cut spans the time stopped: one stop split, not also a gap split
+        said = gap & ~pl.col(CUT) if CUT in df.columns else gap
+        out = df.with_columns(said.alias("_gap"), k.alias("_k"))
         report.repair("gap_splits", int(out["_gap"].sum()))
         out = out.with_columns(
             pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col("_k").cast(pl.Utf8)).alias(

@@ -55,12 +55,98 @@ def has_motion(df: pl.DataFrame) -> bool:
     return motion_columns(df.columns) is not None
 
 
+# Session 18 (ships18): reports that disagree with the positions are not dead-reckoned. A speed
+# column in m/s labelled knots (or the other way) reads 0.51x (1.94x) the speed between the
+# fixes on every step; dead reckoning then put ships 10x farther off than constant velocity.
+UNIT_RATIO_MAX = 1.5  # median reported / implied speed outside [1/1.5, 1.5]: not trusted
+MIN_JUDGED_M = 20.0  # steps whose reports imply at least this many metres (beyond GPS noise)
+MIN_JUDGED_STEPS = 3
+
+
+def report_ratio(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
+    """Per trajectory (in ``df``'s order): the median over its steps of the reported speed (the
+    mean of both ends, >= 1 m/s) over the speed between the two fixes, on steps of at most
+    300 s whose reports imply >= MIN_JUDGED_M; NaN with fewer than MIN_JUDGED_STEPS such steps.
+    About 1 for a receiver that agrees with its positions."""
+    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    out = np.full(int(g.max()) + 1 if len(g) else 0, np.nan)
+    if len(g) < 2:
+        return out
+    same = g[1:] == g[:-1]
+    dt = np.diff(t)
+    rep = 0.5 * (sog[1:] + sog[:-1])
+    d = haversine(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = same & (dt > 0) & (dt <= 300) & (rep >= 1.0) & (rep * dt >= MIN_JUDGED_M)
+        ratio = rep * dt / np.maximum(d, 1e-3)
+    by = pl.DataFrame({"g": g[1:][ok], "r": ratio[ok]}).group_by("g").agg(
+        pl.col("r").median(), pl.len().alias("n")
+    )  # fmt: skip
+    judged = by.filter(pl.col("n") >= MIN_JUDGED_STEPS)
+    out[judged["g"].to_numpy()] = judged["r"].to_numpy()
+    return out
+
+
+def _mistrusted(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
+    """Per trajectory: whether its reports disagree with its positions (``report_ratio``
+    outside [1/UNIT_RATIO_MAX, UNIT_RATIO_MAX]); warns once with the count and the ratio."""
+    ratio = report_ratio(df, sog)
+    with np.errstate(invalid="ignore"):
+        bad = (ratio > UNIT_RATIO_MAX) | (ratio < 1.0 / UNIT_RATIO_MAX)
+    if bad.any():
+        ids = df["traj_id"].unique(maintain_order=True).to_list()
+        name = (motion_columns(df.columns) or ("the speed",))[0]
+        said = "; ".join(f"{ids[k]!r} {_unit_hint(float(ratio[k]))}"
+                         for k in np.flatnonzero(bad)[:3])  # fmt: skip
+        warn_at_caller(
+            f"{int(bad.sum())} of {len(bad)} trajectories report a speed ({name!r}) that does not "
+            f"match their positions (median reported / between fixes: {said}): dead reckoning "
+            "does not use their reports"
+        )
+    return bad
+
+
+def _unit_hint(r: float) -> str:
+    """A reported / implied speed ratio, said with what it suggests."""
+    if r > 20:
+        return "positions standing still"
+    if abs(r - 1 / 0.514444) < 0.3:
+        return f"{r:.2f}x: knots in a column named for m/s? (1 m/s = 1.94 kn)"
+    if abs(r - 0.514444) < 0.1:
+        return f"{r:.2f}x: m/s in a column named for knots? (1 kn = 0.514 m/s)"
+    return f"{r:.2f}x"
+
+
+GLITCH_M = 100.0  # a last fix this far (+ GLITCH_FRAC of the reported run) off DR: a glitch
+GLITCH_FRAC = 0.2
+
+
+def _before_a_glitch(src, idx, start, t, lat, lon, sog, cog) -> np.ndarray:
+    """Each trajectory's origin report ``src``, or the report before it when dead reckoning
+    from that one (within 300 s) misses ``src``'s fix by over GLITCH_M + GLITCH_FRAC x the
+    distance it ran: a last fix 300 m off is not where the ship was (session 18; a glitch
+    whose step in stays under any speed limit, trajlm.check_validity's ``reported_speed``)."""
+    prev = np.where(src > start, idx[np.maximum(src - 1, 0)], -1)
+    ok = prev >= start
+    p = np.where(ok, prev, src)
+    dt = (t[src] - t[p]).astype(np.float64)
+    run = np.nan_to_num(sog[p]) * dt
+    la, lo = destination(lat[p], lon[p], np.nan_to_num(cog[p]), run)
+    miss = haversine(la, lo, lat[src], lon[src])
+    glitch = ok & (dt > 0) & (dt <= 300) & (miss > GLITCH_M + GLITCH_FRAC * run)
+    return np.where(glitch, p, src)
+
+
 def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions `ahead` (B, m) seconds after each trajectory's last fix (``df`` canonical,
     sorted by traj_id, t; trajectories in order of first appearance) from the latest report with
     a speed and a course; trajectories with none: constant velocity in time from the last two
-    fixes (held in place with one fix). Returns lat (B, m), lon (B, m) and a (B,) mask of the
-    trajectories that had a report. Raises TrajlmInputError without the columns."""
+    fixes (held in place with one fix); so do trajectories whose reports disagree with their
+    positions (``report_ratio``: a unit mislabelled; warned once). A last report far off the one
+    before it (a glitch) is skipped for that one. Returns lat (B, m), lon (B, m)
+    and a (B,) mask of the trajectories whose reports were used. Raises TrajlmInputError
+    without the columns."""
     got = reported_motion(df)
     if got is None:
         raise TrajlmInputError(no_motion_message(df.columns))
@@ -74,7 +160,8 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
     idx = np.where(ok, np.arange(len(df)), -1)
     idx = np.maximum.accumulate(idx)
     src = idx[end]
-    has = src >= start
+    has = (src >= start) & ~_mistrusted(df, sog)
+    src = _before_a_glitch(src, idx, start, t, lat, lon, sog, cog)
     ahead = np.asarray(ahead, np.float64)
     out_lat = np.empty(ahead.shape)
     out_lon = np.empty(ahead.shape)

@@ -25,6 +25,7 @@ import polars as pl
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import SOURCE_ID
 
+INNER_GAP_S = 1800.0  # a silence inside one trajectory this long is a gap (ingest's split)
 MOVING_MPS = 1.0  # ~2 kn / 3.6 km/h: under way, not drifting at anchor or parked with jitter
 KNOT_MPS = 1852.0 / 3600.0
 GAP_COLUMNS = {"traj_id": pl.Utf8, "next_traj_id": pl.Utf8, "source_traj_id": pl.Utf8,
@@ -58,13 +59,33 @@ def _speed(kmh_mps: float) -> str:
 
 
 def _sentence(gap_s: float, dist: float, v_gap: float, v_before: float, when: str,
-              nxt: str) -> str:  # fmt: skip
+              nxt: str, own: str) -> str:  # fmt: skip
     from trajlm.reason.explain import _distance, _duration
 
+    as_ = f" as {nxt!r}" if nxt != own else ""
     return (
         f"went dark {_duration(gap_s)} from {when} while under way at {_speed(v_before)}: "
-        f"reappeared {_distance(dist)} away as {nxt!r}, {_speed(v_gap)} implied over the gap"
+        f"reappeared {_distance(dist)} away{as_}, {_speed(v_gap)} implied over the gap"
     )
+
+
+def _inner_pairs(df: pl.DataFrame, min_gap_s: float) -> pl.DataFrame:
+    """Silences of at least ``min_gap_s`` inside one trajectory (a CSV scored as it is, a store
+    written with a longer --max-gap-s) as the (piece, next piece) pairs dark_gaps reads: the
+    fix before the silence ends the piece (the point 3 steps before it: the speed before),
+    the fix after it starts the next. ``df`` sorted by traj_id, t, with ``_src``."""
+    ids, t = df["traj_id"].to_numpy(), df["t"].to_numpy()
+    lat, lon = df["lat"].to_numpy(), df["lon"].to_numpy()
+    rows = np.arange(len(df))
+    new = np.r_[True, ids[1:] != ids[:-1]] if len(df) else np.zeros(0, bool)
+    first = np.maximum.accumulate(np.where(new, rows, 0)) if len(df) else rows
+    i = np.flatnonzero(~new & (np.diff(t, prepend=t[:1]) >= min_gap_s))
+    a, b = i - 1, np.maximum(i - 4, first[i])
+    return pl.DataFrame({
+        "traj_id": ids[a], "_src": df["_src"].to_numpy()[a], "t1": t[a], "lat1": lat[a],
+        "lon1": lon[a], "tb": t[b], "latb": lat[b], "lonb": lon[b], "next_traj_id": ids[i],
+        "t_next": t[i], "lat_next": lat[i], "lon_next": lon[i],
+    })  # fmt: skip
 
 
 def dark_gaps(
@@ -72,16 +93,20 @@ def dark_gaps(
     moving_mps: float = MOVING_MPS,
     min_gap_s: float = 0.0,
     tz: str | None = None,
+    inner_gap_s: float = INNER_GAP_S,
 ) -> pl.DataFrame:
     """The reporting gaps between consecutive pieces of one source trajectory while under way
     (``moving_mps`` just before the gap, over its last 3 steps, or over the gap itself),
-    at least ``min_gap_s`` long; columns GAP_COLUMNS, longest gap first. ``points``: canonical
+    at least ``min_gap_s`` long, and the silences of at least ``inner_gap_s`` inside one
+    trajectory (session 18: a CSV is scored unsplit); columns GAP_COLUMNS, longest gap first. ``points``: canonical
     table (traj_id, t, lat, lon[, source_traj_id]); clock times in ``tz`` (UTC when None)."""
     from trajlm.reason.explain import _when_where
 
     src = source_ids(points)
-    if src is None or len(points) == 0:
+    if len(points) == 0:
         return pl.DataFrame(schema=GAP_COLUMNS)
+    if src is None:  # no pieces to pair: each trajectory is its own source (silences inside)
+        src = points["traj_id"].cast(pl.Utf8)
     df = points.select("traj_id", "t", "lat", "lon").with_columns(src.alias("_src"))
     df = df.with_columns(pl.col("traj_id").cast(pl.Utf8)).sort(["traj_id", "t"])
     # per piece: first / last point, and the point 3 steps before its last (speed before)
@@ -99,6 +124,8 @@ def dark_gaps(
     pair = per.with_columns(
         next_traj_id=nxt["traj_id"], t_next=nxt["t0"], lat_next=nxt["lat0"], lon_next=nxt["lon0"]
     ).filter(same.fill_null(False))
+    inner = _inner_pairs(df, inner_gap_s)
+    pair = pl.concat([pair.select(inner.columns), inner.cast(pair.select(inner.columns).schema)])
     if len(pair) == 0:
         return pl.DataFrame(schema=GAP_COLUMNS)
     g = {c: pair[c].to_numpy() for c in pair.columns}
@@ -118,6 +145,7 @@ def dark_gaps(
             v_before[i],
             _when_where(tz, int(g["t1"][i]), float(g["lat1"][i]), float(g["lon1"][i])),
             str(g["next_traj_id"][i]),
+            str(g["traj_id"][i]),
         )  # fmt: skip
         for i in rows
     ]
@@ -140,7 +168,7 @@ def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: s
     before the next piece of the same source: anomaly_gaps.dark_gaps; null: none). With
     ``explain`` a trajectory the model does not flag that went dark is of kind "went_dark"
     with the gap's sentence; a flagged one keeps its kind and the sentence is added."""
-    gaps = dark_gaps(points, tz=tz)
+    gaps = dark_gaps(points, tz=tz).unique("traj_id", keep="first", maintain_order=True)
     out = out.join(gaps.select("traj_id", dark_gap_s="gap_s", _dark="explanation"),
                    on="traj_id", how="left")  # fmt: skip
     if explain:

@@ -5,6 +5,9 @@ likely; this module looks at the points there (the segment padded by `pad` point
 measures the kinematics and compares them with what is usual in normal data (``usual_stats``
 of the calibration split), then fills the first template that applies:
 
+    frozen     "position frozen 15 min from 04:10 UTC near (...) while reporting 22 km/h,
+                12.0 kn: the reports moved it 5.6 km (a stuck transponder or GPS)" (vessels
+                with a reported speed; session 18)
     jump       "jumped 2.3 km in 15 s (550 km/h) at 03:10 UTC near (41.16120, -8.61020)"
     speed      "moved at 140 km/h for 20 s from 03:10 UTC near (...), 3.1x the usual top speed
                 (45 km/h)"
@@ -36,8 +39,11 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import haversine, trajectory_offsets
 from trajlm.llm.text import SECTORS, STOP_SPEED_MPS, encode
 
-EXPLAIN_KINDS = ("jump", "speed", "stop", "wrong_way", "detour", "unusual", "went_dark")
-# went_dark: a reporting gap while under way after the trajectory (trajlm/reason/anomaly_gaps.py)
+EXPLAIN_KINDS = ("frozen", "jump", "speed", "stop", "wrong_way", "detour", "unusual",
+                 "went_dark")  # fmt: skip
+# went_dark: a reporting gap while under way (trajlm/reason/anomaly_gaps.py); frozen: the
+# position stood still while the reported speed said under way (session 18)
+FROZEN_MIN_M = 200.0  # a frozen stretch said as the cause: the reports moved the ship this far
 TURN_AROUND_DEG = 150.0  # a heading change this sharp between moving steps is a U-turn
 MOVING_M = 12.0  # steps shorter than this have GPS-noise headings (noise ~5 m per axis)
 KNOT_MPS = 1852.0 / 3600.0
@@ -187,6 +193,41 @@ def _roundness(lat, lon, i: int, j: int) -> float:
     return float(4 * np.pi * area / max(per, 1e-9) ** 2)
 
 
+def _frozen(t, lat, lon, d, dt, reported, A: int, B: int, tz, knots: bool) -> str | None:
+    """The sentence for the longest frozen stretch (validity_sog.frozen_steps: the position
+    stood still while the reports said under way) touching rows [A, B], when the reports
+    moved the ship at least FROZEN_MIN_M over it; None otherwise."""
+    from trajlm.reason.validity_limits import ValidityConfig
+    from trajlm.reason.validity_sog import frozen_steps
+
+    n = len(t)
+    prev = np.maximum(np.arange(n) - 1, 0)
+    has = np.arange(n) > 0
+    frozen, expected, _ = frozen_steps(np.nan_to_num(d, nan=np.inf), dt, prev, has, reported,
+                                       np.zeros(n, np.int64), ValidityConfig())  # fmt: skip
+    if not frozen.any():
+        return None
+    new = frozen & ~np.r_[False, frozen[:-1]]
+    run = np.cumsum(new) * frozen  # 1.. per stretch, 0 elsewhere
+    best, best_m = 0, 0.0
+    for k in np.unique(run[run > 0]):
+        rows = np.flatnonzero(run == k)
+        m = float(np.nansum(expected[rows]))
+        if rows[0] - 1 <= B and rows[-1] >= A and m > best_m:
+            best, best_m = k, m
+    if best_m < FROZEN_MIN_M:
+        return None
+    rows = np.flatnonzero(run == best)
+    i = rows[0] - 1  # the fix that was repeated
+    secs = float(t[rows[-1]] - t[i])
+    v = float(np.nanmedian(reported[rows]))
+    return (
+        f"position frozen {_duration(secs)} from {_when_where(tz, t[i], lat[i], lon[i])} while "
+        f"reporting {_kmh(v, knots)}: the reports moved it {_distance(best_m)} (a stuck "
+        "transponder or GPS)"
+    )
+
+
 def explain_one(
     t: np.ndarray,
     lat: np.ndarray,
@@ -197,9 +238,11 @@ def explain_one(
     pad: int = 8,
     tz: str | None = None,
     knots: bool = False,
+    reported: np.ndarray | None = None,
 ) -> tuple[str, str]:
     """(kind, sentence) for rows [lo, hi] of ONE trajectory (arrays of its points); clock
-    times in zone ``tz`` (the caller's; UTC when None); ``knots``: speeds in knots too."""
+    times in zone ``tz`` (the caller's; UTC when None); ``knots``: speeds in knots too;
+    ``reported``: the reported speed (m/s, NaN where none) per point, e.g. AIS SOG."""
     n = len(t)
     t = np.asarray(t, np.int64)
     d, dt, v, head = _steps(t, lat, lon, np.array([0]))
@@ -207,6 +250,11 @@ def explain_one(
     r = np.arange(max(A, 1), B + 1)  # steps into these rows
     if len(r) == 0:
         return "unusual", f"too short to explain ({n} point{'s' * (n != 1)})"
+    if reported is not None:  # a frozen position, before the jump that ends it
+        reported = np.asarray(reported, np.float64)
+        said = _frozen(t, lat, lon, d, dt, reported, A, B, tz, knots)
+        if said:
+            return "frozen", said
     v_top = usual["speed_p99_mps"]
     # jump: one step far longer than any normal one, at an impossible speed
     j = r[np.nanargmax(d[r])]
@@ -218,10 +266,15 @@ def explain_one(
     fast = r[v[r] > 1.5 * v_top]
     if len(fast):
         k = fast[np.argmax(v[fast])]
+        said = ""
+        if reported is not None:  # the mover's own log says far slower: a position glitch
+            rep = np.fmax(reported[k], reported[k - 1])
+            if np.isfinite(rep) and v[k] > 2.0 * rep + 2.0:
+                said = f" while reporting {_kmh(float(rep), knots)} (a position glitch)"
         return "speed", (
             f"moved at {_kmh(v[k], knots)} for {dt[fast].sum():.0f} s from "
             f"{_when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
-            f"usual top speed ({_kmh(v_top, knots)})"
+            f"usual top speed ({_kmh(v_top, knots)}){said}"
         )
     one, whole = np.array([0]), np.array([n])
     s_lo, s_hi, secs = _stop_runs(_still_speed(t, lat, lon, one, whole), dt, one, whole)
@@ -287,10 +340,14 @@ def explain_segments(
     lat, lon = points["lat"].to_numpy(), points["lon"].to_numpy()
     ends = np.r_[start[1:], len(points)]
     vessel = vessel_trajectories(points, np.asarray(start))
+    from trajlm.data.clean_split import reported_speed
+
+    rep = reported_speed(points)
     kinds, text = [], []
     for s, e, a, b, kn in zip(start, ends, lo, hi, vessel, strict=True):
         k, sentence = explain_one(t[s:e], lat[s:e], lon[s:e], int(a - s), int(b - s), usual,
-                                  tz=tz, knots=bool(kn))  # fmt: skip
+                                  tz=tz, knots=bool(kn),
+                                  reported=None if rep is None else rep[s:e])  # fmt: skip
         kinds.append(k)
         text.append(sentence)
     return kinds, text

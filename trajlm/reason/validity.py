@@ -16,6 +16,9 @@ Checks, in priority order (a point carries the first one it fails):
     7     off_road         (with a RoadGraph) farther than off_road_m from every road
     8     reported_speed   the step is far faster than the reported speed (SOG) at both ends: a
                            position glitch even under the mode's limit (checked after speed)
+    9     frozen           the position barely moves while the reports at both ends say the
+                           mover is under way (a frozen transponder; checked after the time
+                           errors); the point after the frozen stretch is measured from its start
 
 With a reported speed column (AIS SOG; session 17, trajlm/reason/validity_sog.py) a step that
 agrees with the report at either end fails neither teleport nor speed.
@@ -49,12 +52,25 @@ from trajlm.reason.validity_limits import (  # noqa: F401  (re-exported)
     ModeLimits,
     ValidityConfig,
     _limit_name,
+    _over_baseline,
 )
-from trajlm.reason.validity_sog import reported_speed, sog_checks, sog_reason
-
-CODES = ("ok", "missing", "time_backwards", "duplicate_time", "teleport", "speed",
-         "acceleration", "off_road", "reported_speed")  # fmt: skip
-OK, MISSING, BACKWARDS, DUPLICATE, TELEPORT, SPEED, ACCEL, OFF_ROAD, SOG = range(len(CODES))
+from trajlm.reason.validity_sog import frozen_steps, lone_glitch, reported_speed, sog_checks
+from trajlm.reason.validity_text import (  # noqa: F401  (re-exported)
+    ACCEL,
+    BACKWARDS,
+    CODES,
+    DUPLICATE,
+    FROZEN,
+    KNOT_MPS,
+    KNOTS_MODES,
+    MISSING,
+    OFF_ROAD,
+    OK,
+    SOG,
+    SPEED,
+    TELEPORT,
+    reason_texts,
+)
 
 
 def check_arrays(
@@ -92,6 +108,15 @@ def check_arrays(
     dist = np.where(has_prev, np.hypot(x - x[p], y - y[p]), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = np.where(dt > 0, dist / dt, np.nan)
+    frozen, frozen_m = np.zeros(P, bool), np.full(P, np.nan)
+    if reported_mps is not None:  # a frozen stretch: the point after it is measured from its start
+        frozen, frozen_m, fp = frozen_steps(dist, dt, p, has_prev, reported_mps, start, cfg)
+        moved = fp != p
+        p = fp
+        dt = np.where(moved, t - t[p], dt)
+        dist = np.where(moved, np.hypot(x - x[p], y - y[p]), dist)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            speed = np.where(moved, np.where(dt > 0, dist / dt, np.nan), speed)
     teleport = (dist >= cfg.teleport_min_m) & (speed > cfg.teleport_factor * max_speed)
     # One outlier (a GPS glitch) makes two teleports, the jump out and the jump back. Judge
     # the pair: when the step over it (from the point before it) is no teleport, the outlier
@@ -102,13 +127,25 @@ def check_arrays(
     with np.errstate(divide="ignore", invalid="ignore"):
         speed_b = np.where(dt_b > 0, dist_b / dt_b, np.nan)
     jump_b = (dist_b >= cfg.teleport_min_m) & (speed_b > cfg.teleport_factor * max_speed)
-    over = after & (dt_b > 0) & ~jump_b
+    # ... unless the outlier sits where the one before it sat: two positions taking turns
+    # (two ships on one MMSI) make a second track, not glitches
+    o = np.where(after & teleport[b] & has_prev[b], p[b], b)
+    pj = np.where(after, p, 0)
+    dt_o, dist_o = t[pj] - t[o], np.hypot(x[pj] - x[o], y[pj] - y[o])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        second = (
+            (o != b)
+            & (dt_o > 0)
+            & ~((dist_o >= cfg.teleport_min_m) & (dist_o / dt_o > cfg.teleport_factor * max_speed))
+        )
+    over = after & (dt_b > 0) & ~jump_b & ~second
     p, dt = np.where(over, b, p), np.where(over, dt_b, dt)
     dist, speed = np.where(over, dist_b, dist), np.where(over, speed_b, speed)
     teleport = teleport & ~over
     agree = np.zeros(P, bool)
     sog = np.zeros(P, bool)
     sog_thr = np.full(P, np.nan)
+    sog_val = speed  # the speed a reported_speed failure names (a blamed glitch's: its step out)
     if reported_mps is not None:
         rep = np.asarray(reported_mps, np.float64)
         agree, sog, sog_thr = sog_checks(speed, dt, p, has_prev, rep, cfg)
@@ -122,11 +159,21 @@ def check_arrays(
         with np.errstate(divide="ignore", invalid="ignore"):
             sp_q = np.where(dt_q > 0, dist_q / dt_q, np.nan)
         agree_q, sog_q, _ = sog_checks(sp_q, dt_q, q, after & (dt_q > 0), rep, cfg)
-        clear = after & (dt_q > 0) & ~sog_q & (agree_q | (sp_q <= max_speed))
+        clear = after & (dt_q > 0) & ~sog_q & (agree_q | (sp_q <= max_speed)) & ~second
         p, dt = np.where(clear, q, p), np.where(clear, dt_q, dt)
         dist, speed = np.where(clear, dist_q, dist), np.where(clear, sp_q, speed)
         agree = np.where(clear, agree_q, agree)
         sog, sog_thr = sog & ~clear, np.where(clear, np.nan, sog_thr)
+        # a glitch whose step out fails but whose step in passed: blame it, not the point after
+        calm_next = np.r_[~bad[1:] & ~first[1:], False]  # the step out of the point passed
+        blame = lone_glitch(t, x, y, p, has_prev, sog, bad, second | ~calm_next, rep, cfg)
+        sog_val = speed.copy()
+        if blame.any():
+            j, g = np.flatnonzero(blame), p[blame]
+            sog_val[g], sog_thr[g], sog[g], sog[j] = speed[j], sog_thr[j], True, False
+            p[j] = p[g]
+            dt[j], dist[j] = t[j] - t[p[j]], np.hypot(x[j] - x[p[j]], y[j] - y[p[j]])
+            speed[j], agree[j], sog_thr[j] = dist[j] / dt[j], True, np.nan
         teleport = teleport & ~agree
     # acceleration at a point: the change between the step into it and the step out of the
     # previous point's step (two clean consecutive steps), over the time between their middles
@@ -145,7 +192,7 @@ def check_arrays(
     speed_chk = np.where(long_s, speed, np.where(np.isfinite(speed_b),
                                                  np.fmin(speed, speed_b), np.nan))  # fmt: skip
     speed_fail = (speed_chk > max_speed) & ~agree
-    fails = teleport | speed_fail | sog
+    fails = teleport | speed_fail | sog | frozen
     v_a, a_row, dt_a = _over_baseline(traj, t, x, y, missing, b_accel)
     ar = np.maximum(a_row, 0)
     aa = np.where(a_row >= 0, a_row[ar], -1)
@@ -164,9 +211,10 @@ def check_arrays(
         (MISSING, missing, np.full(P, np.nan), np.full(P, np.nan)),
         (BACKWARDS, dt < 0, dt, np.zeros(P)),
         (DUPLICATE, dt == 0, dt, np.zeros(P)),
+        (FROZEN, frozen, dist, frozen_m),
         (TELEPORT, teleport, dist, np.full(P, cfg.teleport_min_m)),
         (SPEED, speed_fail, speed_chk, max_speed),
-        (SOG, sog, speed, sog_thr),
+        (SOG, sog, sog_val, sog_thr),
         (ACCEL, accel > max_accel, accel, max_accel),
         (OFF_ROAD, road > cfg.off_road_m, road, np.full(P, cfg.off_road_m)),
     ]
@@ -179,6 +227,8 @@ def check_arrays(
             r = np.inf if c in (MISSING, BACKWARDS, DUPLICATE) else val / lim
         if c == TELEPORT:
             r = speed / (cfg.teleport_factor * max_speed)
+        if c == FROZEN:  # the expected metres over the moved ones (at least the GPS noise)
+            r = frozen_m / np.fmax(dist, cfg.gps_noise_m)
         ratio = np.where(failed, np.maximum(ratio, r), ratio)
     out = {"code": code, "value": value, "limit": limit, "score": 1.0 / ratio,
            "speed_mps": speed}  # fmt: skip
@@ -186,40 +236,6 @@ def check_arrays(
         out["reported"] = np.asarray(reported_mps, np.float64)
         out["reported_before"] = np.where(has_prev, out["reported"][p], np.nan)
     return out
-
-
-def _over_baseline(traj, t, x, y, missing, base_s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per point: speed (m/s) measured back to its anchor (the last point with a position in
-    its trajectory at least ``base_s`` seconds earlier; NaN where none), the anchor's row
-    (-1: none) and the seconds to it. (P,) each; times going backwards are read
-    through their running maximum."""
-    P = len(t)
-    if P == 0:
-        return np.zeros(0), np.zeros(0, np.int64), np.zeros(0)
-    rows = np.arange(P)
-    first = np.r_[True, traj[1:] != traj[:-1]]
-    tr = np.cumsum(first) - 1
-    start = np.flatnonzero(first)
-    t_rel = np.nan_to_num(t - t[start][tr], nan=0.0, posinf=0.0, neginf=0.0)
-    run = _cummax_by(np.maximum(t_rel, 0.0), first)  # non-decreasing within a trajectory
-    span = float(run.max()) + float(np.max(base_s)) + 1.0
-    key = run + tr * span  # globally non-decreasing
-    a = np.searchsorted(key, key - base_s, side="right") - 1
-    last_pos = np.maximum.accumulate(np.where(missing, -1, rows))
-    a = np.where(a >= 0, last_pos[np.maximum(a, 0)], -1)
-    a = np.where((a >= start[tr]) & (a < rows) & ~missing, a, -1)
-    ai = np.maximum(a, 0)
-    dt = np.where(a >= 0, t - t[ai], np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.where(dt > 0, np.hypot(x - x[ai], y - y[ai]) / dt, np.nan)
-    return v, a, dt
-
-
-def _cummax_by(v: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Running maximum of ``v`` restarting at each ``first`` row (values >= 0)."""
-    tr = np.cumsum(first) - 1
-    big = float(v.max()) + 1.0 if len(v) else 1.0
-    return np.maximum.accumulate(v + tr * big) - tr * big
 
 
 def off_road_distance(network: Any, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -239,43 +255,6 @@ def off_road_distance(network: Any, lat: np.ndarray, lon: np.ndarray) -> np.ndar
     d = np.full(ok.sum(), np.nan)
     d[pi] = dist
     out[ok] = d
-    return out
-
-
-KNOT_MPS = 1852.0 / 3600.0
-KNOTS_MODES = ("vessel",)  # modes whose speeds are also said in knots
-
-_REASONS = {  # code -> (template, number formats); {mode} is the point's mode
-    MISSING: "no position",
-    BACKWARDS: "time goes back {v:.0f} s from the previous point",
-    DUPLICATE: "same timestamp as the previous point",
-    TELEPORT: "jumps {v:.0f} m at {s:.1f} m/s{skn}, over {f:g}x the {mode} limit of {ms:.1f} m/s",
-    SPEED: "{v:.1f} m/s ({kmh:.0f} km/h{vkn}) is above the {mode} limit of {l:.1f} m/s{lkn}",
-    ACCEL: "acceleration {v:.1f} m/s^2 is above the {mode} limit of {l:.1f} m/s^2",
-    OFF_ROAD: "{v:.0f} m from the nearest road (limit {l:.0f} m)",
-}
-
-
-def reason_texts(code, value, limit, speed, modes, config: ValidityConfig | None = None,
-                 reported: tuple | None = None) -> list:  # fmt: skip
-    """One sentence per point ("" for a valid one); formats only the failed points.
-    ``reported``: (speed here, speed before) in m/s for ``reported_speed`` failures."""
-    cfg = config or ValidityConfig()
-    out = [""] * len(code)
-    modes = np.broadcast_to(np.asarray(modes, dtype=object), (len(code),))
-    max_speed, _ = cfg.limits_of(modes) if len(code) else (np.zeros(0), None)
-    for i in np.flatnonzero(code):
-        c = int(code[i])
-        if c == SOG:
-            out[i] = sog_reason(value[i], limit[i], reported[0][i], reported[1][i])
-            continue
-        kn = modes[i] in KNOTS_MODES  # vessels: knots too, as ships are told
-        out[i] = _REASONS[c].format(v=abs(value[i]), l=limit[i], s=speed[i], mode=modes[i],
-                                    kmh=value[i] * 3.6, f=cfg.teleport_factor, ms=max_speed[i],
-                                    vkn=f", {value[i] / KNOT_MPS:.1f} kn" if kn else "",
-                                    lkn=f" ({limit[i] / KNOT_MPS:.1f} kn)" if kn else "",
-                                    skn=f" ({speed[i] / KNOT_MPS:.0f} kn)" if kn else "",
-                                    )  # fmt: skip
     return out
 
 

@@ -95,6 +95,12 @@ class ValidityConfig:
     sog_tol_frac: float = 0.3
     sog_mismatch_factor: float = 2.0
     sog_max_gap_s: float = 300.0
+    # A frozen position (session 18, validity_sog.frozen_steps): a step of at most frozen_frac x
+    # the distance the reports at both ends (>= frozen_min_mps) imply over it, when that
+    # distance is >= frozen_min_m (far beyond GPS noise) and the step <= sog_max_gap_s long.
+    frozen_frac: float = 0.25
+    frozen_min_mps: float = 1.0  # ~2 kn: a ship at anchor or drifting is not "under way"
+    frozen_min_m: float = 50.0
 
     def baselines(self, max_speed, max_accel) -> tuple[np.ndarray, np.ndarray]:
         """(speed baseline, acceleration baseline) in seconds per point."""
@@ -146,3 +152,37 @@ class ValidityConfig:
             raise UserError(f"unknown mode {mode!r}", hint=f"one of {sorted(self.table())}, "
                             "or add it with limits={name: ModeLimits(...)}")  # fmt: skip
         return "any"
+
+
+def _over_baseline(traj, t, x, y, missing, base_s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per point: speed (m/s) measured back to its anchor (the last point with a position in
+    its trajectory at least ``base_s`` seconds earlier; NaN where none), the anchor's row
+    (-1: none) and the seconds to it. (P,) each; times going backwards are read
+    through their running maximum."""
+    P = len(t)
+    if P == 0:
+        return np.zeros(0), np.zeros(0, np.int64), np.zeros(0)
+    rows = np.arange(P)
+    first = np.r_[True, traj[1:] != traj[:-1]]
+    tr = np.cumsum(first) - 1
+    start = np.flatnonzero(first)
+    t_rel = np.nan_to_num(t - t[start][tr], nan=0.0, posinf=0.0, neginf=0.0)
+    run = _cummax_by(np.maximum(t_rel, 0.0), first)  # non-decreasing within a trajectory
+    span = float(run.max()) + float(np.max(base_s)) + 1.0
+    key = run + tr * span  # globally non-decreasing
+    a = np.searchsorted(key, key - base_s, side="right") - 1
+    last_pos = np.maximum.accumulate(np.where(missing, -1, rows))
+    a = np.where(a >= 0, last_pos[np.maximum(a, 0)], -1)
+    a = np.where((a >= start[tr]) & (a < rows) & ~missing, a, -1)
+    ai = np.maximum(a, 0)
+    dt = np.where(a >= 0, t - t[ai], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(dt > 0, np.hypot(x - x[ai], y - y[ai]) / dt, np.nan)
+    return v, a, dt
+
+
+def _cummax_by(v: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Running maximum of ``v`` restarting at each ``first`` row (values >= 0)."""
+    tr = np.cumsum(first) - 1
+    big = float(v.max()) + 1.0 if len(v) else 1.0
+    return np.maximum.accumulate(v + tr * big) - tr * big
