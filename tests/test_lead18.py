@@ -38,3 +38,19 @@ def test_baseline_naive_at_times_on_zoned_frame_refused():
     aware = pd.Timestamp("2024-07-01 08:01", tz="Europe/Lisbon")
     out = predict_at(ConstantVelocity(), df, at_times=[aware], traj_col="id")
     assert out["time"].iloc[0] == aware  # summer: the zone's +01:00 kept, not read as UTC
+
+
+def test_two_speed_columns_the_filled_one_is_read():
+    """SOG (knots) filled beside a mostly empty sog_mps: the knots are read (ships18's finding;
+    the empty column was read and dead reckoning lost)."""
+    import polars as pl
+
+    from trajlm.data.column_names import KNOT_MPS, reported_motion
+
+    df = pl.DataFrame({"SOG": [10.0, 10.0, 10.0, 10.0], "sog_mps": [None, None, None, 5.0],
+                       "COG": [90.0, 90.0, 90.0, 90.0]})  # fmt: skip
+    v, c = reported_motion(df)
+    np.testing.assert_allclose(v, 10.0 * KNOT_MPS)
+    np.testing.assert_allclose(c, 90.0)
+    one = reported_motion(df.drop("SOG"))  # one column: read as it is, gaps NaN
+    assert np.isnan(one[0][:3]).all() and one[0][3] == 5.0

@@ -26,7 +26,8 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
     bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
     if bad:
         raise TrajlmInputError(
-            f"trajectory {bad[0]!r} (and {len(bad) - 1} more) starts or ends with a missing "
+            f"trajectory {bad[0]!r}{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''} starts or ends "
+            "with a missing "
             "position; recovery fills gaps between known points",
             field="lat",
             hint="drop those rows, or use predict for points after the last known one",

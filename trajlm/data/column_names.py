@@ -162,14 +162,24 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
     import numpy as np
     import polars as pl
 
-    found = motion_columns(df.columns)
-    if found is None:
+    if motion_columns(df.columns) is None:
         return None
-    speed, factor, course = found
-    v = df[speed].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
-    c = df[course].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
-    limit = SOG_NOT_AVAILABLE_KN * KNOT_MPS / factor if factor != 1.0 else np.inf
-    with np.errstate(invalid="ignore"):
-        v = np.where((v >= 0) & (v < limit), v * factor, np.nan)
-        c = np.where((c >= 0) & (c < 360), c, np.nan)
+    by_name: dict[str, str] = {}
+    for col in df.columns:
+        by_name.setdefault(normalised(col), col)
+
+    def values(name: str, factor: float | None) -> np.ndarray:
+        x = df[by_name[name]].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            if factor is None:  # a course
+                return np.where((x >= 0) & (x < 360), x, np.nan)
+            limit = SOG_NOT_AVAILABLE_KN * KNOT_MPS / factor if factor != 1.0 else np.inf
+            return np.where((x >= 0) & (x < limit), x * factor, np.nan)
+
+    # several speed (or course) columns: the one with the most values (ties: name order), so a
+    # filled `SOG` beside a mostly empty `sog_mps` is read (ships18's finding)
+    speeds = [values(n, f) for n, f in SPEED_NAMES.items() if n in by_name]
+    courses = [values(n, None) for n in COURSE_NAMES if n in by_name]
+    v = max(speeds, key=lambda a: int(np.isfinite(a).sum()))
+    c = max(courses, key=lambda a: int(np.isfinite(a).sum()))
     return v, c
