@@ -30,13 +30,15 @@ from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
 from trajlm.data.readers.archives import cleanup_after, member_error, unpack
 from trajlm.data.readers.detect import (
-    TRACK_FORMATS,
+    TRACK_FORMATS as TRACK_FORMATS,
+)
+from trajlm.data.readers.detect import (
     detect_format,
     file_format,
     resolve_columns,
     track_files,
 )
-from trajlm.data.readers.file_format import archives_in
+from trajlm.data.readers.file_format import FOLDER_TRACK_FORMATS, archives_in
 from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
@@ -161,7 +163,7 @@ def _tracks(files: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFra
     for f in files:
         by_format.setdefault(file_format(f) or "", []).append(f)
     for fmt, group in by_format.items():
-        if fmt not in TRACK_FORMATS:
+        if fmt not in FOLDER_TRACK_FORMATS:
             names = ", ".join(f.name for f in group[:3])
             raise TrajlmInputError(f"not a track file trajlm reads: {names}", path=group[0].parent)
         labels = activity_types(group)

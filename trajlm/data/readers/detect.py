@@ -74,6 +74,8 @@ def _not_read(folder: Path, fmt: str) -> None:
     for pattern, f in _DIR_PATTERNS:
         if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
             continue
+        if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
+            continue
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
     if other:

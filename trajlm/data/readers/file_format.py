@@ -21,6 +21,9 @@ _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
 # Track files read one by one with their own reader when a folder mixes them (a Strava export).
 TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
+# Also read file by file in such a folder: GeoJSON tracks (.geojson only: an export's .json files
+# are summaries, and a Records.json beside GPX files stays a mix to ingest on its own).
+FOLDER_TRACK_FORMATS = (*TRACK_FORMATS, "mfjson")
 
 
 SEP_LINE = re.compile(rb"sep=(.)\r?\n?")  # Excel's separator declaration before the header
@@ -100,7 +103,7 @@ _file_format = file_format  # the name corpus_discover imports
 
 
 def track_files(folder: Path) -> dict[Path, str]:
-    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped) -> format."""
+    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped; GeoJSON) -> format."""
     out: dict[Path, str] = {}
     for p in rglob_follow(folder, "*"):
         low = p.name.lower()
@@ -109,6 +112,8 @@ def track_files(folder: Path) -> dict[Path, str]:
             fmt = file_format(p)
             if fmt in TRACK_FORMATS:
                 out[p] = fmt
+        elif inner == ".geojson":
+            out[p] = "mfjson"
     return out
 
 

@@ -53,10 +53,10 @@ from trajlm.data.readers._common import (
     exact_time,
     finalize,
     hold_back,
-    parse_float,
     parse_time,
     parse_time_parts,
 )
+from trajlm.data.readers._coord_text import parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._lines import (
@@ -79,9 +79,13 @@ from trajlm.data.schema import TrajlmInputError, conform
 
 def _coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
     """The coordinate columns to read (with coord_sources: the pairs present in `have`)."""
-    if cm.coord_sources:
-        return [c for pair in _present_sources(cm, have).values() for c in pair]
-    return [cm.lat, cm.lon]
+    return list(_coord_axes(cm, have))
+
+
+def _coord_axes(cm: ColumnMap, have: list[str]) -> dict[str, str]:
+    """The coordinate columns to read -> "lat" / "lon" (which hemisphere letters they take)."""
+    pairs = _present_sources(cm, have).values() if cm.coord_sources else [(cm.lat, cm.lon)]
+    return {c: axis for pair in pairs for c, axis in zip(pair, ("lat", "lon"), strict=True)}
 
 
 def _needed(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
@@ -352,7 +356,7 @@ def _csv_file(
         _refuse_binary(path, opener)
         raise
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
-    floats = _coord_cols(cm, names)
+    axes = _coord_axes(cm, names)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
         path, chunk_rows, skip=skip, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
@@ -361,7 +365,7 @@ def _csv_file(
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
             raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
-        raw = _coords(raw.with_columns(point).with_columns(map(parse_float, floats)), cm, ctx)
+        raw = _coords(parse_coords(raw.with_columns(point), axes), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         count_resorted(pts, ctx, across_chunks=True)

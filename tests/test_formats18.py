@@ -1,0 +1,82 @@
+"""Session 18 (formats18), tables: CSV layouts from a mobility researcher's / fleet data
+scientist's test (coordinates as text, spreadsheet leftovers, comment headers, dates), each read
+exactly with no options or refused in one line. Files are generated here, seeded.
+Track and JSON layouts: test_formats18_tracks.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from trajlm.data.readers import read
+from trajlm.data.schema import TrajlmInputError
+
+T0 = 1_788_000_000  # 2026-08-29
+
+
+def _pts(n: int, lat: float = -12.0464, lon: float = -77.0428, dt: int = 7) -> list[tuple]:
+    return [(T0 + dt * i, round(lat + 1.3e-4 * i, 6), round(lon - 1.1e-4 * i, 6)) for i in range(n)]
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write(tmp_path, name: str, text: str):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _dms(v: float, pos: str, neg: str) -> tuple[str, float]:
+    a = abs(v)
+    d, m = int(a), int((a - int(a)) * 60)
+    s = round(((a - d) * 60 - m) * 60, 2)
+    exact = (d + m / 60 + s / 3600) * (1 if v >= 0 else -1)
+    return f"{d}°{m:02d}'{s:05.2f}\"{pos if v >= 0 else neg}", exact
+
+
+def _ddm(v: float, pos: str, neg: str) -> tuple[str, float]:
+    a = abs(v)
+    d, m = int(a), round((a - int(a)) * 60, 4)
+    return f"{pos if v >= 0 else neg} {d}° {m:07.4f}'", (d + m / 60) * (1 if v >= 0 else -1)
+
+
+def _check(df, truth: list[tuple]) -> None:
+    assert len(df) == len(truth)
+    for (t, la, lo), row in zip(truth, df.sort("t").iter_rows(named=True), strict=True):
+        assert row["t"] == t and abs(row["lat"] - la) < 1e-9 and abs(row["lon"] - lo) < 1e-9
+
+
+@pytest.mark.parametrize("form", ["dms", "ddm", "letters"])
+def test_coordinates_written_as_degrees_minutes_seconds_or_with_letters_are_read(tmp_path, form):
+    """`12°02'47.04"S` / `N 44° 25.6080'` / `12.046400S`: were 'latitude is missing or not a
+    number (value None)' on every row."""
+    rows, truth = ["vehicle,time,latitude,longitude"], []
+    for t, la, lo in _pts(20):
+        if form == "dms":
+            (a, la2), (b, lo2) = _dms(la, "N", "S"), _dms(lo, "E", "W")
+            a, b = '"' + a.replace('"', '""') + '"', '"' + b.replace('"', '""') + '"'
+        elif form == "ddm":
+            (a, la2), (b, lo2) = _ddm(la, "N", "S"), _ddm(lo, "E", "W")
+        else:
+            a, la2 = f"{abs(la):.6f}{'N' if la >= 0 else 'S'}", la
+            b, lo2 = f"{abs(lo):.6f}{'E' if lo >= 0 else 'W'}", lo
+        rows.append(f"van7,{_iso(t)},{a},{b}")
+        truth.append((t, la2, lo2))
+    df, _ = read(_write(tmp_path, f"{form}.csv", "\n".join(rows) + "\n"))
+    _check(df, truth)
+
+
+def test_coordinate_text_of_the_wrong_axis_or_beyond_60_minutes_is_not_read(tmp_path):
+    """Control: a longitude letter in the latitude column, 61 minutes, a sign beside a letter
+    stay malformed (named), plain numbers read as before."""
+    good = f"a,{_iso(T0)},-12.5,-77.25\n"
+    for bad in ["12.5E", "\"12°61'00.0\"\"S\"", "-12.5S", "12 rue"]:
+        text = f"id,time,lat,lon\n{good}a,{_iso(T0 + 9)},{bad},-77.26\n"
+        with pytest.raises(TrajlmInputError, match="line 3 field lat"):
+            read(_write(tmp_path, "bad.csv", text))
+        df, rep = read(tmp_path / "bad.csv", on_error="skip")
+        assert df.select("lat", "lon").rows() == [(-12.5, -77.25)]
+        assert rep.dropped["malformed_row"] == 1
