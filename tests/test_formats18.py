@@ -73,10 +73,48 @@ def test_coordinate_text_of_the_wrong_axis_or_beyond_60_minutes_is_not_read(tmp_
     """Control: a longitude letter in the latitude column, 61 minutes, a sign beside a letter
     stay malformed (named), plain numbers read as before."""
     good = f"a,{_iso(T0)},-12.5,-77.25\n"
-    for bad in ["12.5E", "\"12°61'00.0\"\"S\"", "-12.5S", "12 rue"]:
+    for bad in ["12.5E", '"12°61\'00.0""S"', "-12.5S", "12 rue"]:
         text = f"id,time,lat,lon\n{good}a,{_iso(T0 + 9)},{bad},-77.26\n"
         with pytest.raises(TrajlmInputError, match="line 3 field lat"):
             read(_write(tmp_path, "bad.csv", text))
         df, rep = read(tmp_path / "bad.csv", on_error="skip")
         assert df.select("lat", "lon").rows() == [(-12.5, -77.25)]
         assert rep.dropped["malformed_row"] == 1
+
+
+def test_trailing_unnamed_columns_and_empty_rows_of_excel_are_read(tmp_path):
+    """`id,time,lat,lon,,,` (Excel's trailing empty columns, blank rows `,,,,,,` at the end):
+    was 'column name(s) [''] appear more than once in the header'."""
+    pts = _pts(8)
+    rows = ["id,time,lat,lon,,,", *(f"tuk9,{_iso(t)},{la},{lo},,," for t, la, lo in pts), ",,,,,,"]
+    df, rep = read(_write(tmp_path, "x.csv", "\r\n".join(rows) + "\r\n"))
+    _check(df, pts)
+    assert rep.dropped == {"no_fix": 1}
+
+
+def test_comment_lines_before_the_header_are_skipped(tmp_path):
+    """`# exported by ...` lines before a tab-separated header: the first comment was taken
+    as the header ('missing column(s) ... the file has ['# exported by ...']')."""
+    pts = _pts(8)
+    head = "# exported by FleetHub 3.2 on 2026-05-05\n# WGS84, times UTC, a, b\n#\n"
+    body = "".join(f"truck0\t{_iso(t)}\t{la}\t{lo}\n" for t, la, lo in pts)
+    p = _write(tmp_path, "x.tsv", head + "vehicle_id\ttimestamp\tlatitude\tlongitude\n" + body)
+    df, _ = read(p)
+    _check(df, pts)
+    assert df["traj_id"].unique().to_list() == ["truck0"]
+    with pytest.raises(TrajlmInputError, match="line 6 field lat"):  # line numbers kept
+        read(_write(tmp_path, "y.tsv", head + "vehicle_id\ttimestamp\tlatitude\tlongitude\n"
+                    + body.replace(f"\t{pts[1][1]}\t", "\tnorth\t")))  # fmt: skip
+
+
+def test_a_header_starting_with_hash_is_still_the_header(tmp_path):
+    """Control: the Danish AIS header `# Timestamp,...` (as many fields as the rows) is the
+    header, not a comment (passes before and after)."""
+    pts = _pts(6)
+    rows = ["# Timestamp,Type of mobile,MMSI,Latitude,Longitude"]
+    rows += [
+        f"{datetime.fromtimestamp(t, UTC):%d/%m/%Y %H:%M:%S},Class A,219000001,{la},{lo}"
+        for t, la, lo in pts
+    ]
+    df, _ = read(_write(tmp_path, "aisdk.csv", "\n".join(rows) + "\n"))
+    _check(df, pts)

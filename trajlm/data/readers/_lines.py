@@ -27,6 +27,7 @@ from trajlm.data.readers._truncation import TRUNCATED, check_open_line
 from trajlm.data.schema import TrajlmInputError
 
 BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus the longest line
+COMMENT_LINES = 64  # leading `#` comment lines looked through for the header (comment_lines)
 
 
 def iter_line_blocks(
@@ -99,6 +100,32 @@ def first_line(opener: Callable[[], IO[bytes]], path: Path, max_line_bytes: int)
     if len(line) > max_line_bytes:
         raise line_too_long(path, 1, max_line_bytes)
     return line
+
+
+def comment_lines(lines: Sequence[bytes]) -> int:
+    """How many leading `#` comment lines (`# exported by ...`) come before the header, given
+    the first lines of a file; 0 when there are none or when the first `#` line is itself the
+    header (the Danish AIS `# Timestamp,Type of mobile,...`): a comment splits into another
+    number of fields than the first line after the comments."""
+    k = 0
+    while k < len(lines) and lines[k].lstrip(b"\xef\xbb\xbf").startswith(b"#"):
+        k += 1
+    if k == 0 or k == len(lines) or not lines[k].strip():
+        return 0
+
+    def n_fields(line: bytes, sep: str) -> int:
+        text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        try:
+            return len(next(csv.reader([text], delimiter=sep)))
+        except (csv.Error, StopIteration):
+            return 0
+
+    after = lines[k].decode("utf-8", errors="replace")
+    sep = sniff_sep(after) or ","
+    n = n_fields(lines[k], sep)
+    if n < 2:
+        return 0
+    return next((i for i in range(k) if n_fields(lines[i], sep) == n), k)
 
 
 def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFrame:
@@ -213,6 +240,9 @@ def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
     except (csv.Error, StopIteration) as e:
         raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
     names = [n.strip() for n in names]
+    # Unnamed columns (Excel's trailing empty ones, `id,time,lat,lon,,,`): named by position,
+    # as pandas does; they are never a canonical column, so no name of them is ambiguous.
+    names = [n or f"Unnamed: {i}" for i, n in enumerate(names)]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:  # which one is meant cannot be told (and the line parser needs unique names)
         raise TrajlmInputError(

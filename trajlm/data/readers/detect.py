@@ -327,4 +327,4 @@ def unused_columns(
     used |= {c for pair in cm.coord_sources.values() for c in pair}
     if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
         used.add(geom[0])
-    return [c for c in have if c not in used and c.strip()]
+    return [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]

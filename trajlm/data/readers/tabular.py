@@ -60,6 +60,8 @@ from trajlm.data.readers._coord_text import parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._lines import (
+    COMMENT_LINES,
+    comment_lines,
     first_line,
     header_names,
     iter_line_blocks,
@@ -309,6 +311,11 @@ def _csv_file(
             first = f.readline(ctx.limits.max_line_bytes + 1) and f.readline(
                 ctx.limits.max_line_bytes + 1
             )
+    if skip == 1 and first.lstrip(b"\xef\xbb\xbf").startswith(b"#"):  # `#` comments first?
+        with opener() as f:
+            lines = [f.readline(ctx.limits.max_line_bytes + 1) for _ in range(COMMENT_LINES + 1)]
+        if k := comment_lines(lines):
+            first, skip = lines[k], k + 1
     if not first.strip():
         _refuse_binary(path, opener)
         _empty(ctx, file, "file is empty (expected a header line)")
