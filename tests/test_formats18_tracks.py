@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from trajlm.data.readers import read
 
@@ -22,7 +22,9 @@ def _iso(t: float) -> str:
 
 
 def _gpx(pts: list[tuple]) -> str:
-    seg = "".join(f'<trkpt lat="{la}" lon="{lo}"><time>{_iso(t)}</time></trkpt>' for t, la, lo in pts)
+    seg = "".join(
+        f'<trkpt lat="{la}" lon="{lo}"><time>{_iso(t)}</time></trkpt>' for t, la, lo in pts
+    )
     return (
         '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
         f"<trk><trkseg>{seg}</trkseg></trk></gpx>"
@@ -39,10 +41,128 @@ def test_a_tracks_folder_reads_its_geojson_beside_gpx(tmp_path):
         "properties": {"coordTimes": [_iso(t) for t, _, _ in walk]},
         "geometry": {"type": "LineString", "coordinates": [[lo, la] for _, la, lo in walk]},
     }
-    (tmp_path / "walk.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    (tmp_path / "walk.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]})
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         df, _ = read(tmp_path)
     got = {tid: sorted(g.select("t", "lat", "lon").rows()) for (tid,), g in df.group_by("traj_id")}
     assert sorted(got) == ["run/0/0", "walk"] or len(got) == 2
     assert sorted(got.values()) == sorted([run, walk])
+
+
+def _local_iso(t: float, minutes: int) -> str:
+    return (datetime.fromtimestamp(t, UTC) + timedelta(minutes=minutes)).strftime(
+        "%Y-%m-%dT%H:%M:%S.000"
+    )
+
+
+def _service_docs(pts: list[tuple]) -> dict[str, object]:
+    """The same points as each service exports them (two trajectories where the layout has
+    several: the second half of `pts`)."""
+    a, b = pts[: len(pts) // 2], pts[len(pts) // 2 :]
+    base = T0 - T0 % 86400
+    return {
+        "trace_full_4ca1b2.json": {  # ADS-B Exchange: seconds after the day's base time
+            "icao": "4ca1b2",
+            "timestamp": base,
+            "trace": [[t - base, la, lo, 3000, 250.1, 90.0, 0, None] for t, la, lo in pts],
+        },
+        "2026-08-29.json": {  # Arc App: one timeline item per trajectory
+            "timelineItems": [
+                {
+                    "itemId": f"I{k}",
+                    "isVisit": False,
+                    "samples": [
+                        {
+                            "date": _iso(t),
+                            "location": {"latitude": la, "longitude": lo, "timestamp": _iso(t)},
+                        }
+                        for t, la, lo in part
+                    ],
+                }  # fmt: skip
+                for k, part in enumerate((a, b))
+            ]
+        },
+        "storyline.json": [  # Moves: ISO basic format with an offset
+            {
+                "date": "20260829",
+                "segments": [
+                    {
+                        "type": "move",
+                        "activities": [
+                            {
+                                "activity": "walking",
+                                "trackPoints": [
+                                    {
+                                        "lat": la,
+                                        "lon": lo,
+                                        "time": (
+                                            datetime.fromtimestamp(t, UTC) + timedelta(hours=2)
+                                        ).strftime("%Y%m%dT%H%M%S+0200"),
+                                    }
+                                    for t, la, lo in part
+                                ],
+                            }
+                        ],
+                    }  # fmt: skip
+                    for part in (a, b)
+                ],
+            }  # fmt: skip
+        ],
+        "training-session-2026-08-29-1.json": {  # Polar: local dateTime + timezoneOffset
+            "exercises": [
+                {
+                    "timezoneOffset": -180,
+                    "sport": "RUNNING",
+                    "samples": {
+                        "recordedRoute": [
+                            {
+                                "dateTime": _local_iso(t, -180),
+                                "latitude": la,
+                                "longitude": lo,
+                                "altitude": 5,
+                            }
+                            for t, la, lo in pts
+                        ]
+                    },
+                }  # fmt: skip
+            ]
+        },
+    }
+
+
+def test_adsbx_arc_moves_and_polar_exports_are_read(tmp_path):
+    """Each was 'not a trajectory JSON trajlm reads' (or 'top level is not a JSON object')."""
+    pts = _pts(16, lat=-34.9011, lon=-56.1645)
+    half = {frozenset(pts[:8]), frozenset(pts[8:])}
+    for name, doc in _service_docs(pts).items():
+        p = tmp_path / name
+        p.write_text(json.dumps(doc))
+        df, _ = read(p)
+        got = {frozenset(g.select("t", "lat", "lon").rows()) for _, g in df.group_by("traj_id")}
+        assert got == ({frozenset(pts)} if name.startswith(("trace", "training")) else half), name
+
+
+def test_a_multilinestring_with_per_line_times_is_one_trajectory_per_line(tmp_path):
+    """togeojson of a two-segment GPX track: MultiLineString + coordTimes as a list per line
+    (was 'no MovingPoint temporalGeometry nor LineString + per-vertex times')."""
+    a, b = _pts(6), _pts(5, lat=64.2, lon=-21.0)
+    feature = {
+        "type": "Feature",
+        "properties": {
+            "coordinateProperties": {"times": [[_iso(t) for t, _, _ in x] for x in (a, b)]}
+        },
+        "geometry": {
+            "type": "MultiLineString",
+            "coordinates": [[[lo, la, 3.0] for _, la, lo in x] for x in (a, b)],
+        },
+    }
+    p = tmp_path / "trk.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    df, _ = read(p)
+    got = {
+        tid: g.sort("t").select("t", "lat", "lon").rows() for (tid,), g in df.group_by("traj_id")
+    }
+    assert got == {"trk/0/0": a, "trk/0/1": b}
