@@ -118,3 +118,40 @@ def test_a_header_starting_with_hash_is_still_the_header(tmp_path):
     ]
     df, _ = read(_write(tmp_path, "aisdk.csv", "\n".join(rows) + "\n"))
     _check(df, pts)
+
+
+def test_json_lines_and_arrow_ipc_tables_are_read(tmp_path):
+    """`.jsonl` (one flat object a line), GeoJSON Lines and Feather / Arrow IPC were 'cannot
+    tell the format from the name'; each is read like a Parquet / GeoJSON point table."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.feather as feather
+
+    pts = _pts(10)
+    rows = [
+        {"device": "s1", "ts": _iso(t), "lat": la, "lng": lo, "battery": 80} for t, la, lo in pts
+    ]
+    (tmp_path / "p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    feats = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lo, la]},
+         "properties": {"vehicle_id": "s1", "time": _iso(t)}}
+        for t, la, lo in pts
+    ]  # fmt: skip
+    (tmp_path / "p.geojsonl").write_text("".join("\x1e" + json.dumps(f) + "\n" for f in feats))
+    times = pa.array(
+        [datetime.fromtimestamp(t, UTC) for t, _, _ in pts], pa.timestamp("us", tz="UTC")
+    )
+    table = pa.table({"vehicle_id": ["s1"] * 10, "timestamp": times,
+                      "lat": [p[1] for p in pts], "lon": [p[2] for p in pts]})  # fmt: skip
+    feather.write_feather(table, tmp_path / "p.feather")
+    for name in ("p.jsonl", "p.geojsonl", "p.feather"):
+        df, _ = read(tmp_path / name)
+        _check(df, pts)
+        assert df["traj_id"].unique().to_list() in (["s1"], ["p/s1"]), name
+
+
+def test_a_broken_json_lines_row_is_one_line_naming_it(tmp_path):
+    p = _write(tmp_path, "b.jsonl", '{"id": "a", "ts": 1, "lat": 1, "lon": 2}\n{"id": "a", \n')
+    with pytest.raises(TrajlmInputError, match=r"b\.jsonl line 2: not readable as JSON Lines"):
+        read(p)

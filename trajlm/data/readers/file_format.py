@@ -15,7 +15,10 @@ from trajlm.data.readers.archives import track_archive
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
               ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
-              ".pb": "gtfs_rt"}  # fmt: skip
+              ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
+              ".jsonl": "mfjson", ".ndjson": "mfjson",  # GeoJSON Features a line; other JSON Lines
+              ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet"}  # fmt: skip
+# and Arrow IPC are converted to Parquet first (_arrow_tables.py)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 # Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
 _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")

@@ -30,6 +30,7 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.data.readers._arrow_tables import GEOJSON_LINES, JSON_LINES, json_lines
 from trajlm.data.readers._common import (
     WGS84,
     ColumnMap,
@@ -215,7 +216,12 @@ def iter_mfjson(
             _empty(ctx, file, "file is empty (no JSON document in it)")
             continue
         try:
-            doc = rec_lines(raw.decode()) if path.suffix.lower() == ".rec" else json.loads(raw)
+            if path.suffix.lower() in (*GEOJSON_LINES, *JSON_LINES):  # a Feature a line
+                doc = {"type": "FeatureCollection", "features": json_lines(raw.decode())}
+            elif path.suffix.lower() == ".rec":
+                doc = rec_lines(raw.decode())
+            else:
+                doc = json.loads(raw)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
             # 5000-digit number (int max str digits), arrays nested 100k deep
             if isinstance(e, RecursionError):
