@@ -166,3 +166,45 @@ def test_a_multilinestring_with_per_line_times_is_one_trajectory_per_line(tmp_pa
         tid: g.sort("t").select("t", "lat", "lon").rows() for (tid,), g in df.group_by("traj_id")
     }
     assert got == {"trk/0/0": a, "trk/0/1": b}
+
+
+def _wpt_gpx(pts: list[tuple], body: str = "") -> str:
+    w = "".join(
+        f'<wpt lat="{la}" lon="{lo}"><time>{_iso(t)}</time><name>m</name></wpt>'
+        for t, la, lo in pts
+    )
+    return f'<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">{w}{body}</gpx>'
+
+
+def test_a_timed_waypoint_log_is_read_as_one_trajectory(tmp_path):
+    """Garmin inReach / SPOT exports: no <trk>, a timed <wpt> per message (was 'no <trkpt>
+    points ... waypoints <wpt> are not trajectories'); said in a warning."""
+    import pytest
+
+    pts = _pts(12, dt=600)
+    p = tmp_path / "inreach.gpx"
+    p.write_text(_wpt_gpx(pts))
+    with pytest.warns(UserWarning, match="12 <wpt> waypoints have times in order"):
+        df, _ = read(p)
+    assert df.sort("t").select("t", "lat", "lon").rows() == pts
+    assert df["traj_id"].unique().to_list() == ["inreach/wpt"]
+
+
+def test_places_with_dates_and_untimed_tracks_stay_one_line(tmp_path):
+    """Controls: geocache-like waypoints (dates out of order) are not a trajectory; a planned
+    tour (a <trk> without any <time>) is one line naming it, without the --on-error skip hint
+    (was '<trkpt> has no <time>; use on_error="skip"', which drops every point)."""
+    import pytest
+
+    from trajlm.data.schema import TrajlmInputError
+
+    pts = _pts(6, dt=86400 * 40)
+    places = [pts[i] for i in (3, 0, 5, 1, 4, 2)]
+    (tmp_path / "caches.gpx").write_text(_wpt_gpx(places))
+    with pytest.raises(TrajlmInputError, match="waypoints <wpt> are not trajectories"):
+        read(tmp_path / "caches.gpx")
+    seg = "".join(f'<trkpt lat="{la}" lon="{lo}"><ele>600</ele></trkpt>' for _, la, lo in _pts(9))
+    (tmp_path / "tour.gpx").write_text(_wpt_gpx([], f"<trk><trkseg>{seg}</trkseg></trk>"))
+    with pytest.raises(TrajlmInputError, match="none of its 9 points has a <time>: a planned") as e:
+        read(tmp_path / "tour.gpx")
+    assert "skip" not in str(e.value)
