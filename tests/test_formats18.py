@@ -155,3 +155,15 @@ def test_a_broken_json_lines_row_is_one_line_naming_it(tmp_path):
     p = _write(tmp_path, "b.jsonl", '{"id": "a", "ts": 1, "lat": 1, "lon": 2}\n{"id": "a", \n')
     with pytest.raises(TrajlmInputError, match=r"b\.jsonl line 2: not readable as JSON Lines"):
         read(p)
+
+
+def test_gtfs_shapes_and_stops_are_named_not_missing_columns(tmp_path):
+    """GTFS shapes.txt has no times: said so (was "missing column(s) ['traj_id', 't', 'lat',
+    'lon']" with a closest-name hint that cannot help)."""
+    shapes = "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\nS1,-34.9,-56.16,1\nS1,-34.91,-56.17,2\n"
+    with pytest.raises(TrajlmInputError, match="a GTFS shapes.txt: .* no times") as e:
+        read(_write(tmp_path, "shapes.txt", shapes))
+    assert "skip" not in str(e.value)
+    stops = "stop_id,stop_name,stop_lat,stop_lon\n1,Centro,-34.9,-56.16\n"
+    with pytest.raises(TrajlmInputError, match="a GTFS stops.txt"):
+        read(_write(tmp_path, "stops.txt", stops))

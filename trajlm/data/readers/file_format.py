@@ -151,3 +151,16 @@ def archives_in(folder: Path) -> list[Path]:
     if not zips or track_files(folder):  # the zip glob first: most folders have none
         return []
     return [z for z in zips if track_archive(z)]
+
+
+def not_point_table(have: list[str]) -> str | None:
+    """What a header of a well-known non-trajectory table is (GTFS `shapes.txt`: a route's
+    geometry, no times; `stops.txt`: places), said instead of "missing columns"; else None."""
+    names = {n.strip().lower() for n in have}
+    if {"shape_id", "shape_pt_lat", "shape_pt_lon"} <= names:
+        return ("a GTFS shapes.txt: the geometry of routes (shape_pt_sequence order), with no "
+                "times, so not a trajectory; vehicle positions come from GTFS-realtime "
+                "VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
+    if {"stop_id", "stop_lat", "stop_lon"} <= names:
+        return "a GTFS stops.txt: places (stops), not positions over time, so not a trajectory"
+    return None

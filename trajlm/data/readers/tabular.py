@@ -73,7 +73,7 @@ from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local
-from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
+from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
@@ -104,6 +104,8 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
     missing = [c for c in _needed(cm, have) if c not in have]
     if cm.coord_sources and not _present_sources(cm, have):
         missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
+    if missing and (what := not_point_table(have)):
+        raise TrajlmInputError(what, path=path, line=1)
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}",
