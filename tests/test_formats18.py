@@ -167,3 +167,46 @@ def test_gtfs_shapes_and_stops_are_named_not_missing_columns(tmp_path):
     stops = "stop_id,stop_name,stop_lat,stop_lon\n1,Centro,-34.9,-56.16\n"
     with pytest.raises(TrajlmInputError, match="a GTFS stops.txt"):
         read(_write(tmp_path, "stops.txt", stops))
+
+
+def _dated(tmp_path, name: str, fmt: str, pts: list[tuple], time_col: str = "time"):
+    rows = [f"id,{time_col},lat,lon"]
+    rows += [f"a,{datetime.fromtimestamp(t, UTC).strftime(fmt)},{la},{lo}" for t, la, lo in pts]
+    return _write(tmp_path, name, "\n".join(rows) + "\n")
+
+
+def test_year_first_and_day_first_slashed_dates_are_read(tmp_path):
+    """`2026/08/29 10:40:00` (Argos, East Asian exports) and `29/08/2026 10:40:00` with a day
+    over 12 in the column (UK fleets): were 'not ISO-8601 nor Unix seconds'."""
+    pts = _pts(8, dt=3600 * 7)  # 29 Aug 10:40 .. 31 Aug: days 29-31 tell the order
+    for name, fmt in (("ymd.csv", "%Y/%m/%d %H:%M:%S"), ("dmy.csv", "%d/%m/%Y %H:%M:%S"),
+                      ("mdy.csv", "%m/%d/%Y %H:%M"), ("dmy_hm.csv", "%d/%m/%Y %H:%M")):  # fmt: skip
+        df, _ = read(_dated(tmp_path, name, fmt, pts))
+        whole = [(t - t % 60, la, lo) for t, la, lo in pts] if "%S" not in fmt else pts
+        _check(df, whole)
+
+
+def test_slashed_dates_that_cannot_tell_day_from_month_stay_refused(tmp_path):
+    """Control: 01/02/2026 .. 03/02/2026 (no number over 12) is still one line asking for the
+    format, never a guess."""
+    pts = [(1_769_904_000 + 86400 * i, 51.5, -0.1 + i * 1e-3) for i in range(3)]  # 1-3 Feb 2026
+    with pytest.raises(TrajlmInputError, match="not parseable .* give its format"):
+        read(_dated(tmp_path, "amb.csv", "%d/%m/%Y %H:%M:%S", pts))
+
+
+def test_excel_serial_dates_are_named_and_read_with_time_format_excel(tmp_path):
+    """Excel serial date-times (46263.4447...): the before-1990 error pointed only at
+    --time-origin (elapsed seconds); it now names Excel serials and `excel` reads them."""
+    from trajlm.data.readers import ColumnMap
+
+    pts = _pts(6, dt=60)
+    rows = ["id,DateTime,lat,lon"] + [
+        f"a,{(t / 86400 + 25569):.10f},{la},{lo}" for t, la, lo in pts
+    ]
+    p = _write(tmp_path, "serial.csv", "\n".join(rows) + "\n")
+    with pytest.raises(
+        TrajlmInputError, match=r"Excel serial dates, days since 1899-12-30\? --time-format excel"
+    ):
+        read(p)
+    df, _ = read(p, columns=ColumnMap(traj_id="id", t="DateTime", time_format="excel"))
+    _check(df, pts)

@@ -94,12 +94,16 @@ _TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
 
 def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
     """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
-    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`), when the first
+    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`; of several, the
+    one named like `tcol`: `UTC_Date` for `UTC_Time`), when the first
     value of `tcol` is a bare time of day (07:00:00, 6:30:01.5 PM); else None."""
     from trajlm.data.column_names import normalised
 
     dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
              and "time" not in normalised(c)]  # fmt: skip
+    if len(dates) > 1:  # UTC_Date, LMT_Date beside UTC_Time (GPS collars): the time's own
+        twin = normalised(tcol).replace("time", "date")
+        dates = [c for c in dates if normalised(c) == twin]
     if len(dates) != 1:
         return None
     values = [v for v in (_id_sample(path, format, sep, tcol) or [])[:20] if v not in (None, "")]
