@@ -210,3 +210,22 @@ def test_excel_serial_dates_are_named_and_read_with_time_format_excel(tmp_path):
         read(p)
     df, _ = read(p, columns=ColumnMap(traj_id="id", t="DateTime", time_format="excel"))
     _check(df, pts)
+
+
+def test_integer_degrees_times_1e7_are_read_and_said(tmp_path):
+    """Teltonika AVL dumps: `latitude=160544000` (degrees x 1e7) were refused as projected
+    metres with a --crs hint that cannot help; now divided by 1e7, said in a warning."""
+    pts = _pts(8, lat=16.0544, lon=108.2022)
+    rows = ["imei,timestamp,longitude,latitude"]
+    rows += [f"352093081234567,{t},{round(lo * 1e7)},{round(la * 1e7)}" for t, la, lo in pts]
+    with pytest.warns(UserWarning, match="read as degrees x 1e7"):
+        df, _ = read(_write(tmp_path, "avl.csv", "\n".join(rows) + "\n"))
+    _check(df, pts)
+
+
+def test_projected_metres_are_still_refused_naming_the_crs(tmp_path):
+    """Control: UTM metres (integers under 2.1e7) are not taken for degrees x 1e7; Web Mercator
+    metres get EPSG:3857 named."""
+    rows = ["id,time,y,x", f"a,{_iso(T0)},4649776,-8235000", f"a,{_iso(T0 + 9)},4649790,-8234990"]
+    with pytest.raises(TrajlmInputError, match="look projected .*EPSG:3857"):
+        read(_write(tmp_path, "m.csv", "\n".join(rows) + "\n"))

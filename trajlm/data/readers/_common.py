@@ -237,6 +237,11 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     return df.filter(pl.col("_bad").is_null()).drop("_bad")
 
 
+def _mercator(lat: pl.Series, lon: pl.Series) -> bool:
+    """Metres that fit Web Mercator (EPSG:3857): |x| within its 20,037,508 m, |y| likewise."""
+    return bool((lat <= 20_037_509).all() and (lon <= 20_037_509).all())
+
+
 def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
     ok = df.filter(pl.col("lat").is_finite() & pl.col("lon").is_finite())
     if len(ok) == 0:
@@ -259,7 +264,9 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             path=ctx.paths[file],
             field=fields["lat"],
             hint="name their CRS (ColumnMap(crs='EPSG:...'), --crs on the CLI; lat = northing, "
-            "lon = easting) or reproject to EPSG:4326 before reading",
+            "lon = easting; a UTM zone is EPSG:326NN / 327NN"
+            + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
+            + ") or reproject to EPSG:4326 before reading",
         )
 
 
