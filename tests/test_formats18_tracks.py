@@ -208,3 +208,24 @@ def test_places_with_dates_and_untimed_tracks_stay_one_line(tmp_path):
     with pytest.raises(TrajlmInputError, match="none of its 9 points has a <time>: a planned") as e:
         read(tmp_path / "tour.gpx")
     assert "skip" not in str(e.value)
+
+
+def test_a_suunto_sml_file_is_read_from_radians(tmp_path):
+    """Suunto Movescount `.sml` (positions in radians, samples without a position between
+    fixes): was 'cannot tell the format from the name'."""
+    import math
+
+    pts = _pts(10, lat=46.0207, lon=7.7491)
+    samples = "".join(
+        f"<Sample><UTC>{_iso(t)}</UTC><Latitude>{math.radians(la)!r}</Latitude>"
+        f"<Longitude>{math.radians(lo)!r}</Longitude><SampleType>gps-small</SampleType></Sample>"
+        f"<Sample><UTC>{_iso(t + 1)}</UTC><HR>2.1</HR><SampleType>periodic</SampleType></Sample>"
+        for t, la, lo in pts
+    )
+    p = tmp_path / "Move_2026_08_29_Trekking.sml"
+    p.write_text(f'<?xml version="1.0"?><sml xmlns="http://www.suunto.com/schemas/sml"><DeviceLog>'
+                 f"<Samples>{samples}</Samples></DeviceLog></sml>")  # fmt: skip
+    df, _ = read(p)
+    got = df.sort("t").select("t", "lat", "lon").rows()
+    assert [g[0] for g in got] == [t for t, _, _ in pts]
+    assert max(abs(g[1] - q[1]) + abs(g[2] - q[2]) for g, q in zip(got, pts, strict=True)) < 1e-9

@@ -58,7 +58,7 @@ from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, e
 
 FORMATS = (
     "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
-    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi",
+    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi", "sml",
 )  # fmt: skip
 # Files picked up when a directory is given.
 _PATTERNS = {
@@ -69,6 +69,7 @@ _PATTERNS = {
     "mfjson": "*.*json",  # .json, .geojson
     "kml": "*.km[lz]",
     "tcx": "*.tcx",
+    "sml": "*.sml",
     "nmea": "*.nm*",
     "fit": "*.fit*",  # .fit, .fit.gz
     "igc": "*.igc*",
@@ -208,7 +209,7 @@ def _reader(
         return iter_mapmatched(files, ctx, chunk_rows)
     if format == "mfjson":
         return iter_mfjson(files, ctx, chunk_rows, columns)
-    if format in ("kml", "tcx"):
+    if format in ("kml", "tcx", "sml"):
         return iter_xml_tracks(files, ctx, format)
     if format == "nmea":
         return iter_nmea(files, ctx)

@@ -130,7 +130,8 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
                 path=p,
                 hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
                 "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
-                "tcx, nmea, fit, igc, ozi, aivdm (raw AIS) or gtfs_rt (GTFS-realtime .pb); others: "
+                "tcx, sml (Suunto), nmea, fit, igc, ozi, aivdm (raw AIS) or gtfs_rt (GTFS-realtime "
+                ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow; others: "
                 "convert to CSV or GPX first (gpsbabel)",
             )
         if p.is_dir():

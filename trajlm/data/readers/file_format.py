@@ -17,7 +17,7 @@ _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "p
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
               ".jsonl": "mfjson", ".ndjson": "mfjson",  # GeoJSON Features a line; other JSON Lines
-              ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet"}  # fmt: skip
+              ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".sml": "sml"}  # fmt: skip
 # and Arrow IPC are converted to Parquet first (_arrow_tables.py)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 # Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
