@@ -229,3 +229,27 @@ def test_projected_metres_are_still_refused_naming_the_crs(tmp_path):
     rows = ["id,time,y,x", f"a,{_iso(T0)},4649776,-8235000", f"a,{_iso(T0 + 9)},4649790,-8234990"]
     with pytest.raises(TrajlmInputError, match="look projected .*EPSG:3857"):
         read(_write(tmp_path, "m.csv", "\n".join(rows) + "\n"))
+
+
+def test_a_utc_offset_column_beside_naive_local_times_is_applied(tmp_path):
+    """`local_time,utc_offset` (+01:00 then +02:00 after the spring-forward): the offsets were
+    ignored and the times read as UTC (off by one or two hours, a note naming --tz)."""
+    from zoneinfo import ZoneInfo
+
+    z = ZoneInfo("Europe/Madrid")
+    pts = [
+        (1_774_742_400 + 600 * i, 39.47 + 1e-4 * i, -0.376) for i in range(12)
+    ]  # 29 Mar 2026 00:00Z
+    rows = ["driver,time,utc_offset,lat,lon"]
+    for t, la, lo in pts:
+        loc = datetime.fromtimestamp(t, UTC).astimezone(z)
+        off = loc.strftime("%z")
+        rows.append(f"d1,{loc:%Y-%m-%d %H:%M:%S},{off[:3]}:{off[3:]},{la},{lo}")
+    df, _ = read(_write(tmp_path, "x.csv", "\n".join(rows) + "\n"))
+    _check(df, pts)
+    zoned = [r.replace(" ", "T", 1).split(",") for r in rows[1:]]  # control: Z times kept
+    text = "driver,time,utc_offset,lat,lon\n" + "".join(
+        f"d1,{_iso(t)},{z_[2]},{la},{lo}\n" for (t, la, lo), z_ in zip(pts, zoned, strict=True)
+    )
+    df, _ = read(_write(tmp_path, "y.csv", text))
+    _check(df, pts)

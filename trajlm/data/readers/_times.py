@@ -93,6 +93,19 @@ def parse_time(
     return _local(parsed, unit, utc_offset_s, tz, ambiguous)
 
 
+def with_offset(time_col: str, offset_col: str) -> pl.Expr:
+    """`<time><offset>` text from a naive time and a UTC-offset column ("+01:00", "+0100",
+    "-5", "UTC+02:00"): an ISO time with its offset; a time that has a zone already, or an
+    offset in no such form, is left unchanged (then read as before, or named unparsed)."""
+    off = pl.col(offset_col).cast(pl.Utf8).str.strip_chars().str.replace(r"^(?i)(UTC|GMT)", "")
+    parts = off.str.extract_groups(r"^([+-])(\d{1,2})(?::?(\d\d))?$")
+    sign, h, m = (parts.struct.field(k) for k in ("1", "2", "3"))
+    text = pl.concat_str(sign, h.str.zfill(2), pl.lit(":"), m.fill_null("00"))
+    t = pl.col(time_col).cast(pl.Utf8).str.strip_chars()
+    zoned = t.str.contains(r"(?i)(Z|[+-]\d\d:?\d\d)$")
+    return pl.when(sign.is_not_null() & ~zoned).then(pl.concat_str(t, text)).otherwise(t)
+
+
 def _slashed(s: pl.Expr) -> pl.Expr:
     """`24/11/2026 08:00(:00)` or `11/24/2026 ...`: day or month first, told by the values of the
     whole column (chunk): a first number over 12 somewhere makes it day-first, a second one over

@@ -45,6 +45,7 @@ from trajlm.data.readers.layouts import (
     declared_crs,
     epoch_unit_column,
     matching_preset,
+    offset_column_for,
     row_key_fallback,
     with_date_parts,
 )
@@ -244,6 +245,9 @@ def resolve_columns(
     if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
         if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
             guessed["t_date"] = date
+    if format == "csv" and not cm.t_parts and cm.t_offset is None and tcol in have:
+        if offset := offset_column_for(first, format, cm.sep, tcol, have):  # + utc_offset
+            guessed["t_offset"] = offset
     found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
     no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
     if no_id and found_all:

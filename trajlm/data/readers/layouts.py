@@ -112,6 +112,27 @@ def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str
     return dates[0]
 
 
+_OFFSET_NAMES = ("utc_offset", "tz_offset", "timezone_offset", "gmt_offset", "utcoffset",
+                 "offset_utc", "time_zone_offset", "utc_offset_hours", "zone_offset")  # fmt: skip
+_OFFSET = re.compile(r"^(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?$", re.IGNORECASE)
+
+
+def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """A column of UTC offsets ("+01:00", "-0500", "UTC+2") beside the time column `tcol`,
+    named like one (`utc_offset`, `tz_offset`, ...), every sampled value an offset; else None."""
+    from trajlm.data.column_names import normalised
+
+    cols = [c for c in have if c != tcol and normalised(c) in _OFFSET_NAMES]
+    if len(cols) != 1:
+        return None
+    values = [
+        v for v in (_id_sample(path, format, sep, cols[0]) or [])[:1000] if v not in (None, "")
+    ]
+    if not values or not all(_OFFSET.fullmatch(str(v).strip()) for v in values):
+        return None
+    return cols[0]
+
+
 _CRS_NAMES = ("epsg", "epsg_code", "srid", "crs", "srs", "coordinate_system")
 _EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_easting")
 _NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")

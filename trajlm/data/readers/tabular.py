@@ -73,7 +73,7 @@ from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._scaled_degrees import e7_degrees
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
-from trajlm.data.readers._times import local_time_columns, resolve_local
+from trajlm.data.readers._times import local_time_columns, resolve_local, with_offset
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
@@ -377,6 +377,8 @@ def _csv_file(
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
             raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
+        if cm.t_offset:  # each row's UTC offset in a column of its own
+            raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
         raw = _coords(parse_coords(raw.with_columns(point), axes), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
