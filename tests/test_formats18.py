@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import polars as pl
 import pytest
 
 from trajlm.data.readers import read
@@ -253,3 +254,19 @@ def test_a_utc_offset_column_beside_naive_local_times_is_applied(tmp_path):
     )
     df, _ = read(_write(tmp_path, "y.csv", text))
     _check(df, pts)
+
+
+def test_windows_1252_rows_are_read_and_counted(tmp_path):
+    """Accented driver names saved by Excel as Windows-1252 (`José Núñez`): every row was
+    'bytes are not valid UTF-8 ... use --on-error skip' (which dropped them all)."""
+    pts = _pts(6)
+    rows = ["vehicle_id,fecha_hora,latitud,longitud"]
+    rows += [
+        f"{who},{_iso(t)},{la},{lo}" for who in ("José Núñez", "Inés Peña") for t, la, lo in pts
+    ]
+    p = tmp_path / "c.csv"
+    p.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+    df, rep = read(p)
+    assert sorted(df["traj_id"].unique().to_list()) == ["Inés Peña", "José Núñez"]
+    _check(df.filter(pl.col("traj_id") == "Inés Peña"), pts)
+    assert rep.repaired["cp1252_lines"] == 12

@@ -128,6 +128,36 @@ def comment_lines(lines: Sequence[bytes]) -> int:
     return next((i for i in range(k) if n_fields(lines[i], sep) == n), k)
 
 
+def _decode_lines(data: bytes, file: int, line0: int, ctx: Ctx) -> tuple[str, bool | None]:
+    """A block that is not UTF-8 as a whole: each line as UTF-8, else as Windows-1252 (Excel's
+    'CSV' in Western Europe and the Americas: `José`, `Peña`; counted in `repaired` as
+    `cp1252_lines`), else an encoding error (raised, or its lines marked for dropping: True)."""
+    out, bad, cp = [], None, 0
+    for n, raw in enumerate(data.split(b"\n")):
+        try:
+            out.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError as e:
+            err = e
+        try:
+            out.append(raw.decode("cp1252"))
+            cp += 1
+        except UnicodeDecodeError:
+            if ctx.on_error == "raise":
+                raise ctx.error(
+                    f"bytes are not valid UTF-8 nor Windows-1252 text (byte "
+                    f"{raw[err.start]:#04x}); re-encode the file as UTF-8",
+                    file,
+                    line0 + n,
+                    None,
+                ) from None
+            out.append(raw.decode("utf-8", errors="replace"))
+            bad = True
+    if cp:
+        ctx.report.repair("cp1252_lines", cp)
+    return "\n".join(out), bad
+
+
 def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFrame:
     """Decode blocks of whole lines into a frame `raw: str, _file: int32, _line: int64, _open`.
 
@@ -144,18 +174,8 @@ def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFra
         try:
             text = data.decode("utf-8")
             bad = None
-        except UnicodeDecodeError as e:
-            bad_line = line0 + data[: e.start].count(b"\n")
-            if ctx.on_error == "raise":
-                raise ctx.error(
-                    f"bytes are not valid UTF-8 (byte {data[e.start]:#04x}); re-encode the "
-                    "file as UTF-8",
-                    file,
-                    bad_line,
-                    None,
-                ) from None
-            text = data.decode("utf-8", errors="replace")
-            bad = True
+        except UnicodeDecodeError:
+            text, bad = _decode_lines(data, file, line0, ctx)
         if text.startswith("\ufeff"):
             text = text[1:]  # byte-order mark (AIS export)
         split = text.split("\n")

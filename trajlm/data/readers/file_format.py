@@ -44,7 +44,10 @@ def _first_line(path: Path) -> str:
             if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (_encoding.py): its first line
                 text = (head + f.read(1 << 16)).decode("utf-16", errors="replace")
                 return text.lstrip("\ufeff").splitlines()[0] + "\n"
-            return head.decode("utf-8", errors="replace")
+            try:
+                return head.decode("utf-8")
+            except UnicodeDecodeError:  # Windows-1252 (Excel's CSV: `Länge`), as _lines reads it
+                return head.decode("cp1252", errors="replace")
     except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
         return ""
 

@@ -101,6 +101,18 @@ def _present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str
     return {k: p for k, p in cm.coord_sources.items() if p[0] in have and p[1] in have}
 
 
+def _header_text(first: bytes) -> str:
+    """The header line as text: UTF-8, else Windows-1252 when it decodes so and has no control
+    bytes (Excel's CSV: `Länge`; as `_lines` reads the rows); else UnicodeDecodeError."""
+    try:
+        return first.decode("utf-8")
+    except UnicodeDecodeError:
+        text = first.decode("cp1252")  # raises for its undefined bytes (binary data)
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            raise
+        return text
+
+
 def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
     missing = [c for c in _needed(cm, have) if c not in have]
     if cm.coord_sources and not _present_sources(cm, have):
@@ -331,7 +343,7 @@ def _csv_file(
         if "\ufffd".encode() in first:  # a UTF-16 decoding error (_encoding.py): binary?
             _refuse_binary(path, opener)
         try:
-            names = header_names(first.decode("utf-8"), cm.sep, path)
+            names = header_names(_header_text(first), cm.sep, path)
         except TrajlmInputError:  # random bytes whose first "line" happens to be UTF-8
             _refuse_binary(path, opener)
             raise
