@@ -229,3 +229,25 @@ def test_a_suunto_sml_file_is_read_from_radians(tmp_path):
     got = df.sort("t").select("t", "lat", "lon").rows()
     assert [g[0] for g in got] == [t for t, _, _ in pts]
     assert max(abs(g[1] - q[1]) + abs(g[2] - q[2]) for g, q in zip(got, pts, strict=True)) < 1e-9
+
+
+def test_queclink_track_reports_are_read_by_imei(tmp_path):
+    """A GV300 gateway log (`+RESP:GTFRI,...,<lon>,<lat>,<YYYYMMDDHHMMSS>,...$`, two trackers,
+    a report before the first fix, a heartbeat): was 'column name(s) ... appear more than once
+    in the header'."""
+    a, b = _pts(6, lat=-17.8252, lon=31.0335), _pts(5, lat=-17.83, lon=31.05)
+    lines = ["+ACK:GTHBD,2C0204,860599001122334,,20260829104000,0001$",
+             "+RESP:GTFRI,2C0204,860599001122334,GV300,0,0,1,0,,,,,,20260829103959,0648,0004,0FA1,9C3B,00,,20260829104000,0000$"]  # fmt: skip
+    for imei, pts in (("860599001122334", a), ("860599005566778", b)):
+        for t, la, lo in pts:
+            u = datetime.fromtimestamp(t, UTC).strftime("%Y%m%d%H%M%S")
+            lines.append(f"+RESP:GTFRI,2C0204,{imei},GV300,0,0,1,1,24.3,92,1480.0,{lo},{la},{u},"
+                         f"0648,0004,0FA1,9C3B,00,,{u},0001$")  # fmt: skip
+    p = tmp_path / "gateway.log"
+    p.write_text("\n".join(lines) + "\n")
+    df, rep = read(p)
+    got = {
+        tid: g.sort("t").select("t", "lat", "lon").rows() for (tid,), g in df.group_by("traj_id")
+    }
+    assert got == {"860599001122334": a, "860599005566778": b}
+    assert rep.dropped == {"no_fix": 1}

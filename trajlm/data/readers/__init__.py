@@ -51,6 +51,7 @@ from trajlm.data.readers.nmea import iter_nmea
 from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
+from trajlm.data.readers.queclink import iter_queclink
 from trajlm.data.readers.spreadsheet import sheets_as_csv
 from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
@@ -58,7 +59,7 @@ from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, e
 
 FORMATS = (
     "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
-    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi", "sml",
+    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi", "sml", "queclink",
 )  # fmt: skip
 # Files picked up when a directory is given.
 _PATTERNS = {
@@ -75,6 +76,7 @@ _PATTERNS = {
     "igc": "*.igc*",
     "gtfs_rt": "*.pb*",
     "ozi": "*.plt*",
+    "queclink": "*.*",
 }
 # Formats whose files under a folder are chosen by their content / per-file format.
 _BY_FILE = ("aivdm", "tracks")
@@ -193,6 +195,8 @@ def _reader(
         return _tracks(files, ctx, chunk_rows)
     if format == "ozi":
         return iter_ozi(files, ctx)
+    if format == "queclink":
+        return iter_queclink(files, ctx)
     if format == "porto":
         return iter_porto(files, ctx, chunk_rows)
     if format == "geolife":

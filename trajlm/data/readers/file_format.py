@@ -82,8 +82,13 @@ def file_format(path: Path) -> str | None:
     if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
         from trajlm.data.readers.aivdm import looks_like_aivdm
 
-        if looks_like_aivdm(_head(path).decode("utf-8", errors="replace")):
+        head = _head(path).decode("utf-8", errors="replace")
+        if looks_like_aivdm(head):
             return "aivdm"
+        from trajlm.data.readers.queclink import looks_like_queclink
+
+        if looks_like_queclink(head):
+            return "queclink"
     if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
         return "ozi"
     if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
