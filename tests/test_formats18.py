@@ -270,3 +270,28 @@ def test_windows_1252_rows_are_read_and_counted(tmp_path):
     assert sorted(df["traj_id"].unique().to_list()) == ["Inés Peña", "José Núñez"]
     _check(df.filter(pl.col("traj_id") == "Inés Peña"), pts)
     assert rep.repaired["cp1252_lines"] == 12
+
+
+def test_unsigned_coordinates_with_hemisphere_columns_are_signed(tmp_path):
+    """A tracker dump `lat,ns,lon,ew` in NMEA ddmm.mmmm (was 'look projected (metres)'), and
+    EXIF-style decimal degrees with GPSLatitudeRef / GPSLongitudeRef (was read unsigned: a
+    track in the wrong hemisphere, silently)."""
+    pts = _pts(8, lat=-5.6037, lon=-0.187)
+    rows, exif = (
+        ["id,time,lat,ns,lon,ew"],
+        ["id,time,GPSLatitude,GPSLatitudeRef,GPSLongitude,GPSLongitudeRef"],
+    )
+    truth = []
+    for t, la, lo in pts:
+        d, e = int(abs(la)), int(abs(lo))
+        m, n = round((abs(la) - d) * 60, 4), round((abs(lo) - e) * 60, 4)
+        rows.append(f"a,{_iso(t)},{d:02d}{m:07.4f},S,{e:03d}{n:07.4f},W")
+        truth.append((t, -(d + m / 60), -(e + n / 60)))
+        exif.append(f"a,{_iso(t)},{abs(la)},S,{abs(lo)},W")
+    df, _ = read(_write(tmp_path, "ddmm.csv", "\n".join(rows) + "\n"))
+    _check(df, truth)
+    from trajlm.data.readers import ColumnMap
+
+    exif_cols = ColumnMap(lat="GPSLatitude", lon="GPSLongitude")
+    df, _ = read(_write(tmp_path, "exif.csv", "\n".join(exif) + "\n"), columns=exif_cols)
+    _check(df, pts)

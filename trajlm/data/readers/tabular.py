@@ -56,7 +56,7 @@ from trajlm.data.readers._common import (
     parse_time,
     parse_time_parts,
 )
-from trajlm.data.readers._coord_text import parse_coords
+from trajlm.data.readers._coord_text import hemisphere_columns, parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._lines import (
@@ -381,6 +381,7 @@ def _csv_file(
         raise
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     axes = _coord_axes(cm, names)
+    hemi = None if cm.coord_sources else hemisphere_columns(names, cm.lat, cm.lon)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
         path, chunk_rows, skip=skip, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
@@ -391,7 +392,7 @@ def _csv_file(
             raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
             raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
-        raw = _coords(parse_coords(raw.with_columns(point), axes), cm, ctx)
+        raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         count_resorted(pts, ctx, across_chunks=True)
