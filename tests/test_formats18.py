@@ -295,3 +295,29 @@ def test_unsigned_coordinates_with_hemisphere_columns_are_signed(tmp_path):
     exif_cols = ColumnMap(lat="GPSLatitude", lon="GPSLongitude")
     df, _ = read(_write(tmp_path, "exif.csv", "\n".join(exif) + "\n"), columns=exif_cols)
     _check(df, pts)
+
+
+def test_two_vehicles_without_a_recognised_id_column_are_not_one_trajectory(tmp_path):
+    """`asset,timestamp,latitude,longitude` (an id name trajlm does not know) with two trucks:
+    read as ONE trajectory jumping between them (only a speed warning); now one line naming
+    the column that separates them and --traj-col."""
+    a, b = _pts(6), _pts(6, lat=40.4093, lon=49.8671)
+    rows = ["asset,timestamp,latitude,longitude"]
+    rows += [
+        f"{k},{_iso(t)},{la},{lo}" for k, pts in (("truck0", a), ("truck1", b)) for t, la, lo in pts
+    ]
+    with pytest.raises(
+        TrajlmInputError, match=r"several trajectories.*\['asset'\].*--traj-col 'asset'"
+    ):
+        read(_write(tmp_path, "fleet.csv", "\n".join(rows) + "\n"))
+
+
+def test_one_track_without_an_id_column_is_still_one_trajectory(tmp_path):
+    """Control: a GPSLogger-like file (no id column) is one trajectory named after the file,
+    also with a constant text column and a row out of time order."""
+    pts = _pts(8)
+    rows = ["time,lat,lon,provider"] + [f"{_iso(t)},{la},{lo},gps" for t, la, lo in pts]
+    rows[3], rows[4] = rows[4], rows[3]
+    df, _ = read(_write(tmp_path, "20260829.csv", "\n".join(rows) + "\n"))
+    _check(df, pts)
+    assert df["traj_id"].unique().to_list() == ["20260829"]

@@ -47,6 +47,7 @@ from trajlm.data.readers.layouts import (
     matching_preset,
     offset_column_for,
     row_key_fallback,
+    several_tracks,
     with_date_parts,
 )
 from trajlm.data.readers.tabular import PRESETS
@@ -252,6 +253,18 @@ def resolve_columns(
     found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
     no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
     if no_id and found_all:
+        used = {getattr(cm, k) for k in ("t", "lat", "lon", "t_date", "t_offset")}
+        used |= {v for k, v in guessed.items() if k != "traj_id"}
+        if ids := several_tracks(first, format, cm.sep, guessed.get("t", cm.t), used, have):
+            raise TrajlmInputError(
+                "no column is recognised as the trajectory id, and the times go back in file "
+                "order: the file holds several trajectories, which would be read as one; "
+                f"the column(s) {ids} keep times in order within each value",
+                path=first,
+                line=1,
+                hint=f"name the id column: --traj-col {ids[0]!r} (Python: "
+                f"ColumnMap(traj_id={ids[0]!r}))",
+            )
         guessed["traj_id"] = NO_ID_COLUMN  # one track per file (GPSLogger, DJI Airdata)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = _geometry(first)

@@ -212,3 +212,45 @@ def row_key_fallback(
         path=path,
         field=column,
     )
+
+
+def several_tracks(
+    path: Path, format: str, sep: str, tcol: str, used: set[str], have: list[str]
+) -> list[str]:
+    """For a file about to be read as one trajectory (no id column recognised): the columns
+    that look like the ids of several (times go back in file order on the sampled rows, and
+    within each value of the column they do not; 2 to half as many values as rows), so that two
+    trucks are not read as one jumping between them. [] when times are in order or no column
+    fits (then the file is one trajectory, as before)."""
+    import polars as pl
+
+    from trajlm.data.readers._times import parse_time
+
+    cols = [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
+    try:
+        if format == "parquet":
+            df = pl.scan_parquet(path).select(tcol, *cols).head(ROW_KEY_SAMPLE).collect()
+            df = df.with_columns(pl.col(tcol).cast(pl.Utf8))
+        else:
+            from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
+
+            with path.open("rb") as f:
+                skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
+            df = pl.read_csv(path, separator=sep, columns=[tcol, *cols], n_rows=ROW_KEY_SAMPLE,
+                             infer_schema=False, truncate_ragged_lines=True, skip_rows=skip,
+                             encoding="utf8-lossy")  # fmt: skip
+    except Exception:  # the reader says what is wrong with the file
+        return []
+    df = df.with_columns(_t=parse_time(pl.col(tcol).cast(pl.Utf8), None, unit="ms"))
+    steps = df["_t"].diff().drop_nulls()
+    if len(steps) == 0 or (steps >= 0).all():
+        return []
+    out = []
+    for c in cols:
+        n = df[c].n_unique()
+        if not 2 <= n <= len(df) // 2 or df[c].null_count():
+            continue
+        ordered = df.group_by(c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))
+        if ordered["ok"].all():
+            out.append(c)
+    return out
