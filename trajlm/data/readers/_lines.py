@@ -128,6 +128,19 @@ def comment_lines(lines: Sequence[bytes]) -> int:
     return next((i for i in range(k) if n_fields(lines[i], sep) == n), k)
 
 
+def after_comments(
+    opener: Callable[[], IO[bytes]], first: bytes, max_line_bytes: int
+) -> tuple[bytes, int]:
+    """(the header line, lines to skip to the first row) of a file whose first line is `first`:
+    past its leading `#` comment lines (`comment_lines`), if any."""
+    if not first.lstrip(b"\xef\xbb\xbf").startswith(b"#"):
+        return first, 1
+    with opener() as f:
+        lines = [f.readline(max_line_bytes + 1) for _ in range(COMMENT_LINES + 1)]
+    k = comment_lines(lines)
+    return lines[k], k + 1
+
+
 def _decode_lines(data: bytes, file: int, line0: int, ctx: Ctx) -> tuple[str, bool | None]:
     """A block that is not UTF-8 as a whole: each line as UTF-8, else as Windows-1252 (Excel's
     'CSV' in Western Europe and the Americas: `José`, `Peña`; counted in `repaired` as

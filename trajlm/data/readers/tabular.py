@@ -58,10 +58,9 @@ from trajlm.data.readers._common import (
 )
 from trajlm.data.readers._coord_text import hemisphere_columns, parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
-from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
+from trajlm.data.readers._encoding import SNIFF_BYTES, header_text, is_binary
 from trajlm.data.readers._lines import (
-    COMMENT_LINES,
-    comment_lines,
+    after_comments,
     first_line,
     header_names,
     iter_line_blocks,
@@ -99,18 +98,6 @@ def _needed(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
 
 def _present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str]]:
     return {k: p for k, p in cm.coord_sources.items() if p[0] in have and p[1] in have}
-
-
-def _header_text(first: bytes) -> str:
-    """The header line as text: UTF-8, else Windows-1252 when it decodes so and has no control
-    bytes (Excel's CSV: `Länge`; as `_lines` reads the rows); else UnicodeDecodeError."""
-    try:
-        return first.decode("utf-8")
-    except UnicodeDecodeError:
-        text = first.decode("cp1252")  # raises for its undefined bytes (binary data)
-        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
-            raise
-        return text
 
 
 def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
@@ -328,11 +315,8 @@ def _csv_file(
             first = f.readline(ctx.limits.max_line_bytes + 1) and f.readline(
                 ctx.limits.max_line_bytes + 1
             )
-    if skip == 1 and first.lstrip(b"\xef\xbb\xbf").startswith(b"#"):  # `#` comments first?
-        with opener() as f:
-            lines = [f.readline(ctx.limits.max_line_bytes + 1) for _ in range(COMMENT_LINES + 1)]
-        if k := comment_lines(lines):
-            first, skip = lines[k], k + 1
+    if skip == 1:  # `# exported by ...` comment lines before the header (_lines.py)
+        first, skip = after_comments(opener, first, ctx.limits.max_line_bytes)
     if not first.strip():
         _refuse_binary(path, opener)
         _empty(ctx, file, "file is empty (expected a header line)")
@@ -343,7 +327,7 @@ def _csv_file(
         if "\ufffd".encode() in first:  # a UTF-16 decoding error (_encoding.py): binary?
             _refuse_binary(path, opener)
         try:
-            names = header_names(_header_text(first), cm.sep, path)
+            names = header_names(header_text(first), cm.sep, path)
         except TrajlmInputError:  # random bytes whose first "line" happens to be UTF-8
             _refuse_binary(path, opener)
             raise
