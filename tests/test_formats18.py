@@ -146,9 +146,14 @@ def test_json_lines_and_arrow_ipc_tables_are_read(tmp_path):
     table = pa.table({"vehicle_id": ["s1"] * 10, "timestamp": times,
                       "lat": [p[1] for p in pts], "lon": [p[2] for p in pts]})  # fmt: skip
     feather.write_feather(table, tmp_path / "p.feather")
+    from trajlm.data.readers import file_format
+
     for name in ("p.jsonl", "p.geojsonl", "p.feather"):
         df, _ = read(tmp_path / name)
         _check(df, pts)
+        fmt = file_format(tmp_path / name)  # what `trajlm predict --input` passes to read
+        assert fmt == ("mfjson" if name.endswith("geojsonl") else "parquet")
+        _check(read(tmp_path / name, fmt)[0], pts)
         assert df["traj_id"].unique().to_list() in (["s1"], ["p/s1"]), name
 
 

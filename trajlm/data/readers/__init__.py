@@ -99,7 +99,7 @@ def _open(
     limits: ReadLimits | None,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     paths, sheets = sheets_as_csv(
-        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)], format
     )
     try:
         ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits)

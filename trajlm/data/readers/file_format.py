@@ -16,9 +16,9 @@ _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "p
               ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
-              ".jsonl": "mfjson", ".ndjson": "mfjson",  # GeoJSON Features a line; other JSON Lines
               ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".sml": "sml"}  # fmt: skip
-# and Arrow IPC are converted to Parquet first (_arrow_tables.py)
+# (Arrow IPC tables, and JSON Lines other than GeoJSON Features, are converted to Parquet before
+# they are read: _arrow_tables.py, spreadsheet.sheets_as_csv)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 # Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
 _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
@@ -101,6 +101,10 @@ def file_format(path: Path) -> str | None:
         return "porto_mapmatched"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
+    if suffix in (".jsonl", ".ndjson"):  # GeoJSON Features a line, else a table (as Parquet)
+        from trajlm.data.readers._arrow_tables import feature_lines
+
+        return "mfjson" if feature_lines(path) else "parquet"
     if suffix in _TABULAR:
         return _csv_format(path)
     head = _head(path, 16)

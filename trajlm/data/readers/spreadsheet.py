@@ -55,7 +55,9 @@ def _write_csv(book: Path, out: Path) -> None:
         wb.close()
 
 
-def sheets_as_csv(paths: list[Path]) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
+def sheets_as_csv(
+    paths: list[Path], format: str = "auto"
+) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
     """`paths` with every workbook replaced by a CSV of its first sheet (named `<stem>.csv`,
     so a sheet without an id column is one trajectory named after the workbook; Arrow IPC and
     JSON Lines tables likewise as `<stem>.parquet`, _arrow_tables.py), and the
@@ -63,7 +65,8 @@ def sheets_as_csv(paths: list[Path]) -> tuple[list[Path], tempfile.TemporaryDire
     maps each CSV's folder to its workbook, for error messages."""
     tmp, out = None, []
     for p in map(Path, paths):
-        book, table = p.is_file() and p.suffix.lower() in WORKBOOKS, converts(p)
+        book = p.is_file() and p.suffix.lower() in WORKBOOKS
+        table = format in ("auto", "parquet") and converts(p)  # not with --format mfjson
         if not (book or table):
             out.append(p)
             continue
