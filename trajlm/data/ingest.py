@@ -83,7 +83,7 @@ def ingest(
         if not Path(p).exists():
             raise TrajlmInputError("no such file or folder", path=p)
     sources = [str(Path(p)) for p in paths]
-    paths, sheets = sheets_as_csv(list(map(Path, paths)))  # .xlsx: its first sheet as a CSV
+    paths, sheets = sheets_as_csv(list(map(Path, paths)), format)  # .xlsx: its sheet as a CSV
     try:
         return _ingest(paths, format, out, preset=preset, on_error=on_error,
                        clean_overrides=clean_overrides, column_map=column_map,

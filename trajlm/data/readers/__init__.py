@@ -30,13 +30,15 @@ from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
 from trajlm.data.readers.archives import cleanup_after, member_error, unpack
 from trajlm.data.readers.detect import (
-    TRACK_FORMATS,
+    TRACK_FORMATS as TRACK_FORMATS,
+)
+from trajlm.data.readers.detect import (
     detect_format,
     file_format,
     resolve_columns,
     track_files,
 )
-from trajlm.data.readers.file_format import archives_in
+from trajlm.data.readers.file_format import FOLDER_TRACK_FORMATS, archives_in
 from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
@@ -49,6 +51,7 @@ from trajlm.data.readers.nmea import iter_nmea
 from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
+from trajlm.data.readers.queclink import iter_queclink
 from trajlm.data.readers.spreadsheet import sheets_as_csv
 from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
@@ -56,7 +59,7 @@ from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, e
 
 FORMATS = (
     "porto", "geolife", "ais", "gpx", "tdrive", "csv", "parquet", "porto_mapmatched", "mfjson",
-    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi",
+    "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "tracks", "ozi", "sml", "queclink",
 )  # fmt: skip
 # Files picked up when a directory is given.
 _PATTERNS = {
@@ -67,11 +70,13 @@ _PATTERNS = {
     "mfjson": "*.*json",  # .json, .geojson
     "kml": "*.km[lz]",
     "tcx": "*.tcx",
+    "sml": "*.sml",
     "nmea": "*.nm*",
     "fit": "*.fit*",  # .fit, .fit.gz
     "igc": "*.igc*",
     "gtfs_rt": "*.pb*",
     "ozi": "*.plt*",
+    "queclink": "*.*",
 }
 # Formats whose files under a folder are chosen by their content / per-file format.
 _BY_FILE = ("aivdm", "tracks")
@@ -94,7 +99,7 @@ def _open(
     limits: ReadLimits | None,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     paths, sheets = sheets_as_csv(
-        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)], format
     )
     try:
         ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits)
@@ -161,7 +166,7 @@ def _tracks(files: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFra
     for f in files:
         by_format.setdefault(file_format(f) or "", []).append(f)
     for fmt, group in by_format.items():
-        if fmt not in TRACK_FORMATS:
+        if fmt not in FOLDER_TRACK_FORMATS:
             names = ", ".join(f.name for f in group[:3])
             raise TrajlmInputError(f"not a track file trajlm reads: {names}", path=group[0].parent)
         labels = activity_types(group)
@@ -190,6 +195,8 @@ def _reader(
         return _tracks(files, ctx, chunk_rows)
     if format == "ozi":
         return iter_ozi(files, ctx)
+    if format == "queclink":
+        return iter_queclink(files, ctx)
     if format == "porto":
         return iter_porto(files, ctx, chunk_rows)
     if format == "geolife":
@@ -206,7 +213,7 @@ def _reader(
         return iter_mapmatched(files, ctx, chunk_rows)
     if format == "mfjson":
         return iter_mfjson(files, ctx, chunk_rows, columns)
-    if format in ("kml", "tcx"):
+    if format in ("kml", "tcx", "sml"):
         return iter_xml_tracks(files, ctx, format)
     if format == "nmea":
         return iter_nmea(files, ctx)

@@ -67,6 +67,9 @@ class ColumnMap:
     # A separate date column (session 17): the time is "<t_date> <t>" (Date + Time columns,
     # DJI's CUSTOM.date / CUSTOM.updateTime), parsed with time_format (None: ISO).
     t_date: str | None = None
+    # A column of each row's UTC offset (session 18: `utc_offset` "+01:00" beside naive local
+    # times, changing at DST): the time is "<t><offset>", read as zoned.
+    t_offset: str | None = None
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""
@@ -116,7 +119,8 @@ class ColumnMap:
             if unknown:
                 raise ValueError(f"t_parts keys must be among {list(T_PARTS)}, got {unknown}")
             return list(self.t_parts.values())
-        return [self.t_date, self.t] if self.t_date else [self.t]
+        cols = [self.t_date, self.t] if self.t_date else [self.t]
+        return cols + [self.t_offset] if self.t_offset else cols
 
     def time_field(self) -> str:
         """The input field(s) of time, for error messages."""

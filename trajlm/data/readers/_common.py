@@ -45,6 +45,10 @@ HINT_SKIP = 'use on_error="skip" (--on-error skip on the CLI) to drop and count 
 FUTURE_TOLERANCE_S = 86_400
 # Unix seconds this large are year 5138 and later: such a time is milliseconds (1.7e12 in 2023).
 MS_LIKE = 100_000_000_000
+EXCEL_DAYS = (
+    32_874,
+    73_051,
+)  # 1990-01-01 .. 2100-01-01 as Excel serial days (numbers read as seconds)
 
 WGS84 = ("EPSG:4326", "WGS84", "CRS84")
 
@@ -207,7 +211,12 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
         if reason == "timestamp_in_future" and value >= MS_LIKE:
             msg += " (milliseconds? pass time_format='unix_ms', --time-format unix_ms)"
         if reason == "timestamp_before_1990" and value is not None and 0 <= value < 10**8:
-            msg += (" (seconds elapsed from 0? declare the instant they count from: "
+            if EXCEL_DAYS[0] <= value <= EXCEL_DAYS[1]:  # a date in 1990-2100 as days
+                msg += (" (Excel serial dates, days since 1899-12-30? --time-format excel, "
+                        "time_format='excel' in Python; ")  # fmt: skip
+            else:
+                msg += " ("
+            msg += ("seconds elapsed from 0? declare the instant they count from: "
                     "--time-origin 2020-01-01T00:00Z, time_origin= in Python)")  # fmt: skip
         after = ""
         if value is None and fld == "t" and first.get(T_RAW) is not None:
@@ -226,6 +235,11 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     for k, n in bad.group_by("_bad").len().iter_rows():
         ctx.report.drop(checks[k][0], n)
     return df.filter(pl.col("_bad").is_null()).drop("_bad")
+
+
+def _mercator(lat: pl.Series, lon: pl.Series) -> bool:
+    """Metres that fit Web Mercator (EPSG:3857): |x| within its 20,037,508 m, |y| likewise."""
+    return bool((lat <= 20_037_509).all() and (lon <= 20_037_509).all())
 
 
 def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
@@ -250,7 +264,9 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             path=ctx.paths[file],
             field=fields["lat"],
             hint="name their CRS (ColumnMap(crs='EPSG:...'), --crs on the CLI; lat = northing, "
-            "lon = easting) or reproject to EPSG:4326 before reading",
+            "lon = easting; a UTM zone is EPSG:326NN / 327NN"
+            + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
+            + ") or reproject to EPSG:4326 before reading",
         )
 
 

@@ -88,3 +88,15 @@ def is_binary(head: bytes) -> bool:
         return False  # UTF-16 text; a zero-filled (preallocated, never written) file: said so
     control = len(head) - len(head.translate(None, _CONTROL))
     return control > 0.02 * len(head)
+
+
+def header_text(first: bytes) -> str:
+    """The header line as text: UTF-8, else Windows-1252 when it decodes so and has no control
+    bytes (Excel's CSV: `Länge`; as `_lines` reads the rows); else UnicodeDecodeError."""
+    try:
+        return first.decode("utf-8")
+    except UnicodeDecodeError:
+        text = first.decode("cp1252")  # raises for its undefined bytes (binary data)
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            raise
+        return text

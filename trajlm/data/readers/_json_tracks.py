@@ -22,6 +22,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from trajlm.data.readers._json_services import service_tracks
+
 _POINT = re.compile(
     r"^\s*(?:geo:)?\s*([-+]?\d+(?:\.\d+)?)\s*°?\s*,\s*([-+]?\d+(?:\.\d+)?)\s*°?\s*$"
 )
@@ -128,7 +130,8 @@ def rec_lines(text: str) -> list[Any]:
 
 
 def tracks(doc: Any) -> list[Track] | None:
-    """The trajectories of a Google / Overland / OwnTracks JSON document, or None."""
+    """The trajectories of a Google / Overland / OwnTracks JSON document (or of a service's:
+    `_json_services.py`), or None."""
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):  # OwnTracks Recorder API
         if (own := _owntracks(doc["data"])) is not None:
             return own
@@ -145,7 +148,7 @@ def tracks(doc: Any) -> list[Track] | None:
     if isinstance(doc, list) and doc and all(isinstance(s, dict) for s in doc[:10]):
         if any("timelinePath" in s or "activitySegment" in s for s in doc[:50]):
             return [_timeline(doc)]
-    return None
+    return service_tracks(doc)  # ADS-B Exchange, Arc, Moves, Polar (_json_services.py)
 
 
 def overland_features(doc: Any) -> list | None:
@@ -167,3 +170,30 @@ def line_times(props: dict) -> Any:
     if isinstance(cp, dict) and isinstance(cp.get("times"), list):
         return cp["times"]
     return None
+
+
+def split_multilines(feats: list[tuple[str | None, Any, str]]) -> list[tuple[str | None, Any, str]]:
+    """A MultiLineString feature whose per-vertex times are one list per line (togeojson of a
+    GPX track of several segments): one LineString feature per line, id `<id>/<k>`; other
+    features unchanged."""
+    out = []
+    for fid, feat, where in feats:
+        geom = feat.get("geometry") if isinstance(feat, dict) else None
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        lines = geom.get("coordinates") if isinstance(geom, dict) else None
+        times = line_times(props) if isinstance(props, dict) else None
+        if (
+            isinstance(geom, dict)
+            and geom.get("type") == "MultiLineString"
+            and isinstance(lines, list)
+            and isinstance(times, list)
+            and len(times) == len(lines)
+            and all(isinstance(t, list) for t in times)
+        ):
+            for k, (line, ts) in enumerate(zip(lines, times, strict=True)):
+                sub = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                       "properties": {"datetimes": ts}}  # fmt: skip
+                out.append((str(k) if fid is None else f"{fid}/{k}", sub, f"{where}.geometry[{k}]"))
+        else:
+            out.append((fid, feat, where))
+    return out

@@ -27,6 +27,7 @@ from trajlm.data.readers._truncation import TRUNCATED, check_open_line
 from trajlm.data.schema import TrajlmInputError
 
 BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus the longest line
+COMMENT_LINES = 64  # leading `#` comment lines looked through for the header (comment_lines)
 
 
 def iter_line_blocks(
@@ -101,6 +102,75 @@ def first_line(opener: Callable[[], IO[bytes]], path: Path, max_line_bytes: int)
     return line
 
 
+def comment_lines(lines: Sequence[bytes]) -> int:
+    """How many leading `#` comment lines (`# exported by ...`) come before the header, given
+    the first lines of a file; 0 when there are none or when the first `#` line is itself the
+    header (the Danish AIS `# Timestamp,Type of mobile,...`): a comment splits into another
+    number of fields than the first line after the comments."""
+    k = 0
+    while k < len(lines) and lines[k].lstrip(b"\xef\xbb\xbf").startswith(b"#"):
+        k += 1
+    if k == 0 or k == len(lines) or not lines[k].strip():
+        return 0
+
+    def n_fields(line: bytes, sep: str) -> int:
+        text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        try:
+            return len(next(csv.reader([text], delimiter=sep)))
+        except (csv.Error, StopIteration):
+            return 0
+
+    after = lines[k].decode("utf-8", errors="replace")
+    sep = sniff_sep(after) or ","
+    n = n_fields(lines[k], sep)
+    if n < 2:
+        return 0
+    return next((i for i in range(k) if n_fields(lines[i], sep) == n), k)
+
+
+def after_comments(
+    opener: Callable[[], IO[bytes]], first: bytes, max_line_bytes: int
+) -> tuple[bytes, int]:
+    """(the header line, lines to skip to the first row) of a file whose first line is `first`:
+    past its leading `#` comment lines (`comment_lines`), if any."""
+    if not first.lstrip(b"\xef\xbb\xbf").startswith(b"#"):
+        return first, 1
+    with opener() as f:
+        lines = [f.readline(max_line_bytes + 1) for _ in range(COMMENT_LINES + 1)]
+    k = comment_lines(lines)
+    return lines[k], k + 1
+
+
+def _decode_lines(data: bytes, file: int, line0: int, ctx: Ctx) -> tuple[str, bool | None]:
+    """A block that is not UTF-8 as a whole: each line as UTF-8, else as Windows-1252 (Excel's
+    'CSV' in Western Europe and the Americas: `José`, `Peña`; counted in `repaired` as
+    `cp1252_lines`), else an encoding error (raised, or its lines marked for dropping: True)."""
+    out, bad, cp = [], None, 0
+    for n, raw in enumerate(data.split(b"\n")):
+        try:
+            out.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError as e:
+            err = e
+        try:
+            out.append(raw.decode("cp1252"))
+            cp += 1
+        except UnicodeDecodeError:
+            if ctx.on_error == "raise":
+                raise ctx.error(
+                    f"bytes are not valid UTF-8 nor Windows-1252 text (byte "
+                    f"{raw[err.start]:#04x}); re-encode the file as UTF-8",
+                    file,
+                    line0 + n,
+                    None,
+                ) from None
+            out.append(raw.decode("utf-8", errors="replace"))
+            bad = True
+    if cp:
+        ctx.report.repair("cp1252_lines", cp)
+    return "\n".join(out), bad
+
+
 def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFrame:
     """Decode blocks of whole lines into a frame `raw: str, _file: int32, _line: int64, _open`.
 
@@ -117,18 +187,8 @@ def lines_frame(parts: Sequence[tuple[int, bytes, int]], ctx: Ctx) -> pl.DataFra
         try:
             text = data.decode("utf-8")
             bad = None
-        except UnicodeDecodeError as e:
-            bad_line = line0 + data[: e.start].count(b"\n")
-            if ctx.on_error == "raise":
-                raise ctx.error(
-                    f"bytes are not valid UTF-8 (byte {data[e.start]:#04x}); re-encode the "
-                    "file as UTF-8",
-                    file,
-                    bad_line,
-                    None,
-                ) from None
-            text = data.decode("utf-8", errors="replace")
-            bad = True
+        except UnicodeDecodeError:
+            text, bad = _decode_lines(data, file, line0, ctx)
         if text.startswith("\ufeff"):
             text = text[1:]  # byte-order mark (AIS export)
         split = text.split("\n")
@@ -213,6 +273,9 @@ def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
     except (csv.Error, StopIteration) as e:
         raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
     names = [n.strip() for n in names]
+    # Unnamed columns (Excel's trailing empty ones, `id,time,lat,lon,,,`): named by position,
+    # as pandas does; they are never a canonical column, so no name of them is ambiguous.
+    names = [n or f"Unnamed: {i}" for i, n in enumerate(names)]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:  # which one is meant cannot be told (and the line parser needs unique names)
         raise TrajlmInputError(

@@ -25,7 +25,7 @@ def naive_times(
     are read as UTC, which the caller says once. None otherwise (Unix numbers, zoned text,
     other formats, a file it cannot sample)."""
     cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz:
+    if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz or cm.t_offset:
         return None
     tf = cm.time_format
     if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (

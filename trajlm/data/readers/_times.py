@@ -56,17 +56,21 @@ def parse_time(
         return ((num * step + origin_s) * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix":
         return (num * scale).floor().cast(pl.Int64, strict=False)
+    if time_format == "excel":  # days since 1899-12-30 (Excel's serial dates), to the ms
+        ms = ((num - EXCEL_EPOCH_DAY) * 86_400_000.0).round(0).cast(pl.Int64, strict=False)
+        return ms if unit == "ms" else ms.floordiv(1000)
     if time_format in EPOCH_DIVISORS:  # integers exact (ns do not fit a float's 53 bits)
         per = EPOCH_DIVISORS[time_format] // scale  # input units per output unit
         whole = s.cast(pl.Int64, strict=False)
         return pl.coalesce(whole.floordiv(per), (num / per).floor().cast(pl.Int64, strict=False))
     if time_format in (None, "iso"):
-        iso = s.str.replace(r"[Zz]$", "+00:00").str.replace(r"^(\d{4}-\d\d-\d\d)[ T]", "${1}T")
+        ymd = s.str.replace(r"^(\d{4})/(\d\d)/(\d\d)", "${1}-${2}-${3}")  # 2026/02/01: year first
+        iso = ymd.str.replace(r"[Zz]$", "+00:00").str.replace(r"^(\d{4}-\d\d-\d\d)[ T]", "${1}T")
         aware = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False)
         naive = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False)
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
-        date = s.str.to_datetime("%Y-%m-%d", strict=False)
+        date = ymd.str.to_datetime("%Y-%m-%d", strict=False)
         dotted = pl.coalesce(  # 24.10.2026 23:40:00: dots are day-first (de, ru, fi, cs ...)
             s.str.to_datetime("%d.%m.%Y %H:%M:%S%.f", strict=False),
             s.str.to_datetime("%d.%m.%Y %H:%M", strict=False),
@@ -78,6 +82,7 @@ def parse_time(
             _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
             _local(date, unit, utc_offset_s, tz, ambiguous),
             _local(dotted, unit, utc_offset_s, tz, ambiguous),
+            _local(_slashed(s), unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds
             out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
@@ -88,14 +93,53 @@ def parse_time(
     return _local(parsed, unit, utc_offset_s, tz, ambiguous)
 
 
+def with_offset(time_col: str, offset_col: str) -> pl.Expr:
+    """`<time><offset>` text from a naive time and a UTC-offset column ("+01:00", "+0100",
+    "-5", "UTC+02:00"): an ISO time with its offset; a time that has a zone already, or an
+    offset in no such form, is left unchanged (then read as before, or named unparsed)."""
+    off = pl.col(offset_col).cast(pl.Utf8).str.strip_chars().str.replace(r"^(?i)(UTC|GMT)", "")
+    parts = off.str.extract_groups(r"^([+-])(\d{1,2})(?::?(\d\d))?$")
+    sign, h, m = (parts.struct.field(k) for k in ("1", "2", "3"))
+    text = pl.concat_str(sign, h.str.zfill(2), pl.lit(":"), m.fill_null("00"))
+    t = pl.col(time_col).cast(pl.Utf8).str.strip_chars()
+    zoned = t.str.contains(r"(?i)(Z|[+-]\d\d:?\d\d)$")
+    return pl.when(sign.is_not_null() & ~zoned).then(pl.concat_str(t, text)).otherwise(t)
+
+
+def _slashed(s: pl.Expr) -> pl.Expr:
+    """`24/11/2026 08:00(:00)` or `11/24/2026 ...`: day or month first, told by the values of the
+    whole column (chunk): a first number over 12 somewhere makes it day-first, a second one over
+    12 month-first; with neither or both the order cannot be told and the times stay unparsed
+    (the error asks for --time-format)."""
+    parts = s.str.extract_groups(r"^(\d\d?)/(\d\d?)/(\d{4})([ T].*)?$")
+    a, b = (parts.struct.field(k).cast(pl.Int32, strict=False) for k in ("1", "2"))
+    day_first, month_first = (a > 12).any(), (b > 12).any()
+    y, rest = parts.struct.field("3"), parts.struct.field("4").fill_null(" 00:00:00")
+    rest = rest.str.replace(r"^[ T](\d\d?:\d\d)$", " ${1}:00").str.replace(r"^T", " ")
+
+    def when(d: pl.Expr, m: pl.Expr) -> pl.Expr:
+        text = pl.concat_str(y, pl.lit("-"), m.cast(pl.Utf8).str.zfill(2), pl.lit("-"),
+                             d.cast(pl.Utf8).str.zfill(2), rest)  # fmt: skip
+        return text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False)
+
+    return (
+        pl.when(day_first & ~month_first)
+        .then(when(a, b))
+        .when(month_first & ~day_first)
+        .then(when(b, a))
+        .otherwise(pl.lit(None, dtype=pl.Datetime("us")))
+    )
+
+
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
-TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns")
+TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel")
+EXCEL_EPOCH_DAY = 25_569  # 1970-01-01 as an Excel serial date (days since 1899-12-30)
 EPOCH_DIVISORS = {"unix_ms": 1000, "unix_us": 1_000_000, "unix_ns": 1_000_000_000}  # per second
 TIME_FORMAT_HELP = (
-    "iso | unix | unix_ms | unix_us | unix_ns | a strptime pattern such as '%d.%m.%Y %H:%M:%S' "
-    "(Python: ColumnMap(time_format=...))"
+    "iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since 1899-12-30) | a strptime "
+    "pattern such as '%d.%m.%Y %H:%M:%S' (Python: ColumnMap(time_format=...))"
 )
 
 

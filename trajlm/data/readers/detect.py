@@ -45,7 +45,9 @@ from trajlm.data.readers.layouts import (
     declared_crs,
     epoch_unit_column,
     matching_preset,
+    offset_column_for,
     row_key_fallback,
+    several_tracks,
     with_date_parts,
 )
 from trajlm.data.readers.tabular import PRESETS
@@ -73,6 +75,8 @@ def _not_read(folder: Path, fmt: str) -> None:
     other: dict[str, int] = {}
     for pattern, f in _DIR_PATTERNS:
         if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
+            continue
+        if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
             continue
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
@@ -128,7 +132,9 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
                 path=p,
                 hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
                 "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
-                "tcx, nmea, fit, igc, ozi, aivdm (raw AIS) or gtfs_rt (GTFS-realtime .pb); others: "
+                "tcx, sml (Suunto), nmea, fit, igc, ozi, aivdm (raw AIS), queclink (@Track "
+                "+RESP reports) or gtfs_rt (GTFS-realtime "
+                ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow; others: "
                 "convert to CSV or GPX first (gpsbabel)",
             )
         if p.is_dir():
@@ -241,9 +247,24 @@ def resolve_columns(
     if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
         if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
             guessed["t_date"] = date
+    if format == "csv" and not cm.t_parts and cm.t_offset is None and tcol in have:
+        if offset := offset_column_for(first, format, cm.sep, tcol, have):  # + utc_offset
+            guessed["t_offset"] = offset
     found_all = all(getattr(cm, k) in have or k in guessed for k in ("t", "lat", "lon"))
     no_id = cm.traj_id == default.traj_id and cm.traj_id not in have and "traj_id" not in guessed
     if no_id and found_all:
+        used = {getattr(cm, k) for k in ("t", "lat", "lon", "t_date", "t_offset")}
+        used |= {v for k, v in guessed.items() if k != "traj_id"}
+        if ids := several_tracks(first, format, cm.sep, guessed.get("t", cm.t), used, have):
+            raise TrajlmInputError(
+                "no column is recognised as the trajectory id, and the times go back in file "
+                "order: the file holds several trajectories, which would be read as one; "
+                f"the column(s) {ids} keep times in order within each value",
+                path=first,
+                line=1,
+                hint=f"name the id column: --traj-col {ids[0]!r} (Python: "
+                f"ColumnMap(traj_id={ids[0]!r}))",
+            )
         guessed["traj_id"] = NO_ID_COLUMN  # one track per file (GPSLogger, DJI Airdata)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = _geometry(first)
@@ -325,4 +346,4 @@ def unused_columns(
     used |= {c for pair in cm.coord_sources.values() for c in pair}
     if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
         used.add(geom[0])
-    return [c for c in have if c not in used and c.strip()]
+    return [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]

@@ -9,18 +9,24 @@ import re
 import zlib
 from pathlib import Path
 
-from trajlm.data.readers._lines import rglob_follow
+from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, rglob_follow
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
               ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
-              ".pb": "gtfs_rt"}  # fmt: skip
+              ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
+              ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".sml": "sml"}  # fmt: skip
+# (Arrow IPC tables, and JSON Lines other than GeoJSON Features, are converted to Parquet before
+# they are read: _arrow_tables.py, spreadsheet.sheets_as_csv)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
 # Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
 _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
 # Track files read one by one with their own reader when a folder mixes them (a Strava export).
 TRACK_FORMATS = ("gpx", "tcx", "kml", "fit", "igc", "nmea", "ozi")
+# Also read file by file in such a folder: GeoJSON tracks (.geojson only: an export's .json files
+# are summaries, and a Records.json beside GPX files stays a mix to ingest on its own).
+FOLDER_TRACK_FORMATS = (*TRACK_FORMATS, "mfjson")
 
 
 SEP_LINE = re.compile(rb"sep=(.)\r?\n?")  # Excel's separator declaration before the header
@@ -32,10 +38,16 @@ def _first_line(path: Path) -> str:
             head = f.readline(1 << 16)
             if SEP_LINE.fullmatch(head):  # Excel's `sep=,` line: the header is the next one
                 head = f.readline(1 << 16)
+            if head.lstrip(b"\xef\xbb\xbf").startswith(b"#"):  # comment lines before the header?
+                lines = [head, *(f.readline(1 << 16) for _ in range(COMMENT_LINES))]
+                head = lines[comment_lines(lines)]
             if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (_encoding.py): its first line
                 text = (head + f.read(1 << 16)).decode("utf-16", errors="replace")
                 return text.lstrip("\ufeff").splitlines()[0] + "\n"
-            return head.decode("utf-8", errors="replace")
+            try:
+                return head.decode("utf-8")
+            except UnicodeDecodeError:  # Windows-1252 (Excel's CSV: `Länge`), as _lines reads it
+                return head.decode("cp1252", errors="replace")
     except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
         return ""
 
@@ -70,8 +82,13 @@ def file_format(path: Path) -> str | None:
     if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
         from trajlm.data.readers.aivdm import looks_like_aivdm
 
-        if looks_like_aivdm(_head(path).decode("utf-8", errors="replace")):
+        head = _head(path).decode("utf-8", errors="replace")
+        if looks_like_aivdm(head):
             return "aivdm"
+        from trajlm.data.readers.queclink import looks_like_queclink
+
+        if looks_like_queclink(head):
+            return "queclink"
     if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
         return "ozi"
     if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
@@ -84,6 +101,10 @@ def file_format(path: Path) -> str | None:
         return "porto_mapmatched"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
+    if suffix in (".jsonl", ".ndjson"):  # GeoJSON Features a line, else a table (as Parquet)
+        from trajlm.data.readers._arrow_tables import feature_lines
+
+        return "mfjson" if feature_lines(path) else "parquet"
     if suffix in _TABULAR:
         return _csv_format(path)
     head = _head(path, 16)
@@ -100,7 +121,7 @@ _file_format = file_format  # the name corpus_discover imports
 
 
 def track_files(folder: Path) -> dict[Path, str]:
-    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped) -> format."""
+    """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped; GeoJSON) -> format."""
     out: dict[Path, str] = {}
     for p in rglob_follow(folder, "*"):
         low = p.name.lower()
@@ -109,6 +130,8 @@ def track_files(folder: Path) -> dict[Path, str]:
             fmt = file_format(p)
             if fmt in TRACK_FORMATS:
                 out[p] = fmt
+        elif inner == ".geojson":
+            out[p] = "mfjson"
     return out
 
 
@@ -140,3 +163,16 @@ def archives_in(folder: Path) -> list[Path]:
     if not zips or track_files(folder):  # the zip glob first: most folders have none
         return []
     return [z for z in zips if track_archive(z)]
+
+
+def not_point_table(have: list[str]) -> str | None:
+    """What a header of a well-known non-trajectory table is (GTFS `shapes.txt`: a route's
+    geometry, no times; `stops.txt`: places), said instead of "missing columns"; else None."""
+    names = {n.strip().lower() for n in have}
+    if {"shape_id", "shape_pt_lat", "shape_pt_lon"} <= names:
+        return ("a GTFS shapes.txt: the geometry of routes (shape_pt_sequence order), with no "
+                "times, so not a trajectory; vehicle positions come from GTFS-realtime "
+                "VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
+    if {"stop_id", "stop_lat", "stop_lon"} <= names:
+        return "a GTFS stops.txt: places (stops), not positions over time, so not a trajectory"
+    return None

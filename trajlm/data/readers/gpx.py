@@ -5,7 +5,10 @@ taken as UTC, as the GPX schema requires); fractional seconds are floored. `<ele
 `elevation_m`; sensor extensions (heart rate, cadence, power, speed, temperature) their own
 columns (`_sensors.py`). Waypoints (`wpt`) are ignored; a file without `<trkpt>` whose route
 points (`<rtept>`) all carry a `<time>` (OruxMaps and other apps record timed routes) is read as
-one trajectory per `<rte>` (`<stem>/rte<k>`); untimed routes (planned tours) are not read.
+one trajectory per `<rte>` (`<stem>/rte<k>`); untimed routes (planned tours) are not read. A file
+with neither whose waypoints are a timed log (inReach / SPOT: `timed_log`) is one trajectory
+`<stem>/wpt`, said in a warning. A file none of whose points has a time is one line (a planned
+route), without the skip hint.
 
 The file is fed to the expat parser in 1 MiB blocks (streaming, like ElementTree.iterparse, but
 expat also reports the line of every point for error messages). Drop reasons: `missing_time`
@@ -17,6 +20,7 @@ plus the common ones.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers import expat
@@ -54,6 +58,7 @@ class _Collector:
         self.field = ""  # the point's field the text belongs to
         self.done = 0  # rows that belong to closed segments
         self.route: list[dict] = []  # <rtept>s, read when the file has no <trkpt>
+        self.wpts: list[dict] = []  # <wpt>s, read when they are a timed log (timed_log)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(" ", 1)[-1]
@@ -63,9 +68,10 @@ class _Collector:
             self.seg += 1
         elif tag == "rte":
             self.rte += 1
-        elif tag in ("trkpt", "rtept"):
+        elif tag in ("trkpt", "rtept", "wpt"):
             tid = (f"{self.stem}/{max(self.trk, 0)}/{max(self.seg, 0)}" if tag == "trkpt"
-                   else f"{self.stem}/rte{max(self.rte, 0)}")  # fmt: skip
+                   else f"{self.stem}/rte{max(self.rte, 0)}" if tag == "rtept"
+                   else f"{self.stem}/wpt")  # fmt: skip
             self.point = {
                 "traj_id": tid,
                 "lat": attrs.get("lat"),
@@ -93,6 +99,9 @@ class _Collector:
         elif tag == "rtept" and self.point is not None:
             self.route.append(self.point)
             self.point = None
+        elif tag == "wpt" and self.point is not None:
+            self.wpts.append(self.point)
+            self.point = None
         elif tag == "trkseg":
             self.done = len(self.cols["_line"])
 
@@ -104,13 +113,27 @@ class _Collector:
 
 
 def _frame(
-    cols: dict[str, list], file: int, ctx: Ctx, no_time_msg: str = "<trkpt> has no <time>"
+    cols: dict[str, list],
+    file: int,
+    ctx: Ctx,
+    no_time_msg: str = "<trkpt> has no <time>",
+    whole: bool = False,
 ) -> pl.DataFrame:
+    """Check and parse collected points; `whole`: they are the file's first (all of them
+    without a time is then one line about the file, no skip hint)."""
     cols = without_empty(cols)
     df = pl.DataFrame(cols, schema={k: pl.Int64 if k == "_line" else pl.Utf8 for k in cols})
     df = df.with_columns(_file=pl.lit(file, dtype=pl.Int32))
     no_time = df.filter(pl.col("time").is_null())
     if len(no_time):
+        if ctx.on_error == "raise" and whole and len(no_time) == len(df):  # skipping cannot help
+            raise TrajlmInputError(
+                f"none of its {len(df)} points has a <time>: a planned route or a drawn track "
+                "(Komoot, route planners, gpx.studio), not a recording",
+                path=ctx.paths[file],
+                hint="trajlm reads trajectories, a time per point; record the trip, or export "
+                "the recorded activity rather than the planned tour",
+            )
         if ctx.on_error == "raise":
             raise ctx.error(no_time_msg, file, no_time["_line"][0], "time")
         ctx.report.rows_in += len(no_time)
@@ -130,6 +153,19 @@ def _frame(
     pts = check_rows(pts, ctx, fields)
     count_resorted(pts, ctx)
     return finalize(pts)
+
+
+def timed_log(wpts: list[dict]) -> bool:
+    """<wpt>s that are a position log (Garmin inReach / SPOT exports: no <trk>, a waypoint per
+    message): at least 3, every one with a time, times increasing in file order, a median step
+    under 6 h. Waypoints of places (geocaches: the date each was hidden, in no order) are not."""
+    if len(wpts) < 3 or not all(p["time"] for p in wpts):
+        return False
+    t = pl.Series([p["time"] for p in wpts]).str.to_datetime(strict=False, time_zone="UTC")
+    if t.null_count():
+        return False
+    steps = t.diff().drop_nulls().dt.total_seconds()
+    return bool((steps > 0).all() and steps.median() < 6 * 3600)
 
 
 def file_points(
@@ -178,7 +214,8 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
                     col.done = len(col.cols["_line"])  # keep every closed trkpt
                     block = b""
                 if col.done >= chunk_rows or (not block and col.done):
-                    out = _frame(col.take(col.done), file, ctx)
+                    whole = ctx.report.rows_in == rows_before
+                    out = _frame(col.take(col.done), file, ctx, whole=whole)
                     if not unique:
                         ctx.report.drop("duplicate_traj_id", len(out))
                     elif len(out):
@@ -189,6 +226,14 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
         if ctx.report.rows_in == rows_before and timed and unique:  # a timed route, no track
             route = {k: [p[k] for p in col.route] for k in col.route[0]}
             yield from file_points(route, file, ctx, "an <rtept> has no <time>")
+        elif ctx.report.rows_in == rows_before and unique and timed_log(col.wpts):
+            warnings.warn(
+                f"{path.name}: no track; its {len(col.wpts)} <wpt> waypoints have times in "
+                "order (a tracker's log: inReach, SPOT) and are read as one trajectory",
+                stacklevel=2,
+            )
+            log = {k: [p[k] for p in col.wpts] for k in col.wpts[0]}
+            yield from file_points(log, file, ctx, "a <wpt> has no <time>")
         elif ctx.report.rows_in == rows_before:
             if ctx.on_error == "raise":  # the whole file: skipping cannot help
                 raise TrajlmInputError(

@@ -94,18 +94,43 @@ _TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
 
 def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
     """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
-    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`), when the first
+    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`; of several, the
+    one named like `tcol`: `UTC_Date` for `UTC_Time`), when the first
     value of `tcol` is a bare time of day (07:00:00, 6:30:01.5 PM); else None."""
     from trajlm.data.column_names import normalised
 
     dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
              and "time" not in normalised(c)]  # fmt: skip
+    if len(dates) > 1:  # UTC_Date, LMT_Date beside UTC_Time (GPS collars): the time's own
+        twin = normalised(tcol).replace("time", "date")
+        dates = [c for c in dates if normalised(c) == twin]
     if len(dates) != 1:
         return None
     values = [v for v in (_id_sample(path, format, sep, tcol) or [])[:20] if v not in (None, "")]
     if not values or not all(_TIME_OF_DAY.fullmatch(str(v).strip()) for v in values):
         return None
     return dates[0]
+
+
+_OFFSET_NAMES = ("utc_offset", "tz_offset", "timezone_offset", "gmt_offset", "utcoffset",
+                 "offset_utc", "time_zone_offset", "utc_offset_hours", "zone_offset")  # fmt: skip
+_OFFSET = re.compile(r"^(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?$", re.IGNORECASE)
+
+
+def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """A column of UTC offsets ("+01:00", "-0500", "UTC+2") beside the time column `tcol`,
+    named like one (`utc_offset`, `tz_offset`, ...), every sampled value an offset; else None."""
+    from trajlm.data.column_names import normalised
+
+    cols = [c for c in have if c != tcol and normalised(c) in _OFFSET_NAMES]
+    if len(cols) != 1:
+        return None
+    values = [
+        v for v in (_id_sample(path, format, sep, cols[0]) or [])[:1000] if v not in (None, "")
+    ]
+    if not values or not all(_OFFSET.fullmatch(str(v).strip()) for v in values):
+        return None
+    return cols[0]
 
 
 _CRS_NAMES = ("epsg", "epsg_code", "srid", "crs", "srs", "coordinate_system")
@@ -187,3 +212,45 @@ def row_key_fallback(
         path=path,
         field=column,
     )
+
+
+def several_tracks(
+    path: Path, format: str, sep: str, tcol: str, used: set[str], have: list[str]
+) -> list[str]:
+    """For a file about to be read as one trajectory (no id column recognised): the columns
+    that look like the ids of several (times go back in file order on the sampled rows, and
+    within each value of the column they do not; 2 to half as many values as rows), so that two
+    trucks are not read as one jumping between them. [] when times are in order or no column
+    fits (then the file is one trajectory, as before)."""
+    import polars as pl
+
+    from trajlm.data.readers._times import parse_time
+
+    cols = [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
+    try:
+        if format == "parquet":
+            df = pl.scan_parquet(path).select(tcol, *cols).head(ROW_KEY_SAMPLE).collect()
+            df = df.with_columns(pl.col(tcol).cast(pl.Utf8))
+        else:
+            from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
+
+            with path.open("rb") as f:
+                skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
+            df = pl.read_csv(path, separator=sep, columns=[tcol, *cols], n_rows=ROW_KEY_SAMPLE,
+                             infer_schema=False, truncate_ragged_lines=True, skip_rows=skip,
+                             encoding="utf8-lossy")  # fmt: skip
+    except Exception:  # the reader says what is wrong with the file
+        return []
+    df = df.with_columns(_t=parse_time(pl.col(tcol).cast(pl.Utf8), None, unit="ms"))
+    steps = df["_t"].diff().drop_nulls()
+    if len(steps) == 0 or (steps >= 0).all():
+        return []
+    out = []
+    for c in cols:
+        n = df[c].n_unique()
+        if not 2 <= n <= len(df) // 2 or df[c].null_count():
+            continue
+        ordered = df.group_by(c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))
+        if ordered["ok"].all():
+            out.append(c)
+    return out

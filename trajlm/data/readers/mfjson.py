@@ -30,6 +30,7 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.data.readers._arrow_tables import GEOJSON_LINES, JSON_LINES, json_lines
 from trajlm.data.readers._common import (
     WGS84,
     ColumnMap,
@@ -42,7 +43,13 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
-from trajlm.data.readers._json_tracks import line_times, overland_features, rec_lines, tracks
+from trajlm.data.readers._json_tracks import (
+    line_times,
+    overland_features,
+    rec_lines,
+    split_multilines,
+    tracks,
+)
 from trajlm.data.schema import TrajlmInputError, conform
 
 _NOT_READ = (
@@ -52,7 +59,8 @@ _NOT_READ = (
 _WHOLE_FILE = (
     "not a trajectory JSON trajlm reads: MF-JSON, GeoJSON LineStrings with per-vertex times or "
     "Point features with a time property, Google location history (Records.json, Timeline), "
-    "Overland; skipping cannot help (it is the whole document): convert it to CSV / GPX"
+    "Overland, OwnTracks, ADS-B Exchange traces, Arc, Moves, Polar Flow sessions; skipping "
+    "cannot help (it is the whole document): convert it to CSV / GPX"
 )
 
 
@@ -208,7 +216,12 @@ def iter_mfjson(
             _empty(ctx, file, "file is empty (no JSON document in it)")
             continue
         try:
-            doc = rec_lines(raw.decode()) if path.suffix.lower() == ".rec" else json.loads(raw)
+            if path.suffix.lower() in (*GEOJSON_LINES, *JSON_LINES):  # a Feature a line
+                doc = {"type": "FeatureCollection", "features": json_lines(raw.decode())}
+            elif path.suffix.lower() == ".rec":
+                doc = rec_lines(raw.decode())
+            else:
+                doc = json.loads(raw)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
             # 5000-digit number (int max str digits), arrays nested 100k deep
             if isinstance(e, RecursionError):
@@ -247,6 +260,7 @@ def iter_mfjson(
             df, fields = point_table([f for _, f, _ in feats], path, file, columns)
             yield from _finish(df, fields, ctx, unique)
             continue
+        feats = split_multilines(feats)  # a MultiLineString: one trajectory per line
         single = len(feats) == 1 and feats[0][0] is None
         parts = []
         for fid, feat, where in feats:

@@ -11,6 +11,7 @@ import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
 
+from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.schema import TrajlmInputError
 
 WORKBOOKS = (".xlsx", ".xlsm")
@@ -54,20 +55,28 @@ def _write_csv(book: Path, out: Path) -> None:
         wb.close()
 
 
-def sheets_as_csv(paths: list[Path]) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
+def sheets_as_csv(
+    paths: list[Path], format: str = "auto"
+) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
     """`paths` with every workbook replaced by a CSV of its first sheet (named `<stem>.csv`,
-    so a sheet without an id column is one trajectory named after the workbook), and the
+    so a sheet without an id column is one trajectory named after the workbook; Arrow IPC and
+    JSON Lines tables likewise as `<stem>.parquet`, _arrow_tables.py), and the
     temporary folder to remove after the read (None: no workbook). The folder's `archives`
     maps each CSV's folder to its workbook, for error messages."""
     tmp, out = None, []
     for p in map(Path, paths):
-        if not (p.is_file() and p.suffix.lower() in WORKBOOKS):
+        book = p.is_file() and p.suffix.lower() in WORKBOOKS
+        table = format in ("auto", "parquet") and converts(p)  # not with --format mfjson
+        if not (book or table):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
-        _write_csv(p, into / f"{p.stem}.csv")
-        out.append(into / f"{p.stem}.csv")
+        if book:
+            _write_csv(p, into / f"{p.stem}.csv")
+        else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
+            as_parquet(p, into / f"{p.stem}.parquet")
+        out.append(into / f"{p.stem}.{'csv' if book else 'parquet'}")
     return out, tmp

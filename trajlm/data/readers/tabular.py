@@ -53,13 +53,14 @@ from trajlm.data.readers._common import (
     exact_time,
     finalize,
     hold_back,
-    parse_float,
     parse_time,
     parse_time_parts,
 )
+from trajlm.data.readers._coord_text import hemisphere_columns, parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
-from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
+from trajlm.data.readers._encoding import SNIFF_BYTES, header_text, is_binary
 from trajlm.data.readers._lines import (
+    after_comments,
     first_line,
     header_names,
     iter_line_blocks,
@@ -69,9 +70,10 @@ from trajlm.data.readers._lines import (
 )
 from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
+from trajlm.data.readers._scaled_degrees import e7_degrees
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
-from trajlm.data.readers._times import local_time_columns, resolve_local
-from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
+from trajlm.data.readers._times import local_time_columns, resolve_local, with_offset
+from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
@@ -79,9 +81,13 @@ from trajlm.data.schema import TrajlmInputError, conform
 
 def _coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
     """The coordinate columns to read (with coord_sources: the pairs present in `have`)."""
-    if cm.coord_sources:
-        return [c for pair in _present_sources(cm, have).values() for c in pair]
-    return [cm.lat, cm.lon]
+    return list(_coord_axes(cm, have))
+
+
+def _coord_axes(cm: ColumnMap, have: list[str]) -> dict[str, str]:
+    """The coordinate columns to read -> "lat" / "lon" (which hemisphere letters they take)."""
+    pairs = _present_sources(cm, have).values() if cm.coord_sources else [(cm.lat, cm.lon)]
+    return {c: axis for pair in pairs for c, axis in zip(pair, ("lat", "lon"), strict=True)}
 
 
 def _needed(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
@@ -98,6 +104,8 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
     missing = [c for c in _needed(cm, have) if c not in have]
     if cm.coord_sources and not _present_sources(cm, have):
         missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
+    if missing and (what := not_point_table(have)):
+        raise TrajlmInputError(what, path=path, line=1)
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}",
@@ -170,6 +178,8 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         df = df.filter(fix)
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
+    if is_wgs84(cm.crs):
+        df = e7_degrees(df)  # integers x 1e7 (Teltonika): _scaled_degrees.py
     if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
         raw = df.select("_lat", "_lon")
         df = reproject_columns(df, cm.crs, lat="_lat", lon="_lon")
@@ -305,6 +315,8 @@ def _csv_file(
             first = f.readline(ctx.limits.max_line_bytes + 1) and f.readline(
                 ctx.limits.max_line_bytes + 1
             )
+    if skip == 1:  # `# exported by ...` comment lines before the header (_lines.py)
+        first, skip = after_comments(opener, first, ctx.limits.max_line_bytes)
     if not first.strip():
         _refuse_binary(path, opener)
         _empty(ctx, file, "file is empty (expected a header line)")
@@ -315,7 +327,7 @@ def _csv_file(
         if "\ufffd".encode() in first:  # a UTF-16 decoding error (_encoding.py): binary?
             _refuse_binary(path, opener)
         try:
-            names = header_names(first.decode("utf-8"), cm.sep, path)
+            names = header_names(header_text(first), cm.sep, path)
         except TrajlmInputError:  # random bytes whose first "line" happens to be UTF-8
             _refuse_binary(path, opener)
             raise
@@ -352,7 +364,8 @@ def _csv_file(
         _refuse_binary(path, opener)
         raise
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
-    floats = _coord_cols(cm, names)
+    axes = _coord_axes(cm, names)
+    hemi = None if cm.coord_sources else hemisphere_columns(names, cm.lat, cm.lon)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
         path, chunk_rows, skip=skip, opener=opener, max_line_bytes=ctx.limits.max_line_bytes
@@ -361,7 +374,9 @@ def _csv_file(
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
             raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
-        raw = _coords(raw.with_columns(point).with_columns(map(parse_float, floats)), cm, ctx)
+        if cm.t_offset:  # each row's UTC offset in a column of its own
+            raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
+        raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
         pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         count_resorted(pts, ctx, across_chunks=True)

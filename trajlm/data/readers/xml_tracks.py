@@ -14,10 +14,14 @@ TCX (Garmin Training Center, Strava / Garmin Connect / Polar exports): one traje
 indoor) are `no_fix`, counted in both modes. `AltitudeMeters` becomes `elevation_m`; heart rate,
 cadence, ActivityExtension speed and watts their own columns (`_sensors.py`); the Activity's
 `Sport` attribute (Running, Biking, Other) the `label`.
+
+Suunto SML (format `sml`, session 18): one trajectory per file from its positioned `<Sample>`s
+(`<UTC>`, `<Latitude>` / `<Longitude>` in radians, `<GPSAltitude>`).
 """
 
 from __future__ import annotations
 
+import math
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,24 +152,56 @@ def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
     return cols
 
 
+def _sml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
+    """Suunto `.sml` (Movescount / Suunto DM exports): `<Sample>`s with `<UTC>` and
+    `<Latitude>` / `<Longitude>` in radians; samples without a position (heart rate, pressure
+    samples between fixes) are not position records and are left out. One trajectory a file."""
+    del path, ctx
+    cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
+    cols |= empty_columns()
+    for sample in (el for el in root.iter() if _local(el.tag) == "Sample"):
+        lat, lon = _text(_child(sample, "Latitude")), _text(_child(sample, "Longitude"))
+        if lat is None and lon is None:
+            continue
+        for c in empty_columns():
+            cols[c].append(None)
+        cols["traj_id"].append(stem)
+        cols["time"].append(_text(_child(sample, "UTC")))
+        cols["lat"].append(_degrees(lat))
+        cols["lon"].append(_degrees(lon))
+        cols["ele"].append(_text(_child(sample, "GPSAltitude")))
+        cols["_line"].append(None)
+    return cols
+
+
+def _degrees(radians: str | None) -> str | None:
+    try:
+        return repr(math.degrees(float(radians))) if radians is not None else None
+    except ValueError:
+        return radians  # not a number: the row check names it
+
+
 def iter_xml_tracks(paths: list[Path], ctx: Ctx, kind: str) -> Iterator[pl.DataFrame]:
-    """One canonical chunk per file (`kind` "kml" or "tcx")."""
+    """One canonical chunk per file (`kind` "kml", "tcx" or "sml")."""
     stems: dict[str, Path] = {}
     for path in paths:
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
         root = _load(path, ctx)
         bad = ctx.report.dropped.get("invalid_kml_track", 0)
-        cols = (_kml_points if kind == "kml" else _tcx_points)(root, stem(path), path, ctx)
+        points = {"kml": _kml_points, "sml": _sml_points}.get(kind, _tcx_points)
+        cols = points(root, stem(path), path, ctx)
         if not cols["traj_id"] and ctx.report.dropped.get("invalid_kml_track", 0) > bad:
             continue  # every track unpaired: counted (skip mode)
         if not cols["traj_id"]:
             what = ("no timed points: a KML trajectory is a gx:Track (<when> + <gx:coord>) or "
                     "Point placemarks with a <TimeStamp>; a LineString / Polygon has no times"
-                    if kind == "kml" else "no <Trackpoint> in any <Activity> or <Course>")  # fmt: skip
+                    if kind == "kml" else "no <Sample> with a <Latitude> / <Longitude>"
+                    if kind == "sml" else "no <Trackpoint> in any <Activity> or <Course>")  # fmt: skip
             raise TrajlmInputError(
                 what, path=path, hint="skipping cannot help (the whole file); export it as GPX"
             )
         no_time = ("a gx:Track <when> or Placemark <TimeStamp><when> is empty" if kind == "kml"
+                   else "a <Sample> has no <UTC>" if kind == "sml"
                    else "a <Trackpoint> has no <Time>")  # fmt: skip
         yield from file_points(cols, file, ctx, no_time, unique)

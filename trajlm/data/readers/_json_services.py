@@ -1,0 +1,138 @@
+"""JSON exports of tracking apps and flight trackers (session 18), read by the `mfjson` reader
+beside the Google / OwnTracks layouts of `_json_tracks.py`:
+
+  * ADS-B Exchange `trace_full_<icao>.json` / `trace_recent_*.json`: {"icao", "timestamp": Unix s,
+    "trace": [[seconds after timestamp, lat, lon, altitude, ...], ...]}: one trajectory (the file);
+  * Arc App (iOS) daily / monthly exports: {"timelineItems": [{"itemId", "samples": [{"location":
+    {"latitude", "longitude", "timestamp": ISO}}]}]}: one trajectory per timeline item;
+  * Moves app `storyline` exports: [{"date", "segments": [{"activities": [{"trackPoints": [{"lat",
+    "lon", "time": "20140602T080000+0200"}]}]}]}]: one trajectory per segment (`<date>/<k>`);
+  * Polar Flow account export `training-session-*.json`: {"exercises": [{"timezoneOffset":
+    minutes, "samples": {"recordedRoute": [{"dateTime": local, "latitude", "longitude"}]}}]}:
+    one trajectory per exercise (the file when it has one); the local times are made UTC with
+    the exercise's `timezoneOffset`.
+
+`service_tracks(doc)` returns [(id or None, [[lon, lat], ...], [time, ...])] (times ISO text or
+Unix milliseconds), as `_json_tracks.tracks`; None when the document is none of these.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+Track = tuple[str | None, list[list[float]], list[Any]]
+_NUM = (int, float)  # not bool
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if type(v) in _NUM else None
+
+
+def _lonlat(lat: Any, lon: Any) -> list:
+    a, b = _num(lat), _num(lon)
+    return [b, a] if a is not None and b is not None else [None, None]
+
+
+def _adsbx(doc: dict) -> list[Track]:
+    base = _num(doc.get("timestamp"))
+    coords, times = [], []
+    for p in doc["trace"]:
+        ok = isinstance(p, list) and len(p) >= 3
+        coords.append(_lonlat(p[1], p[2]) if ok else [None, None])
+        dt = _num(p[0]) if ok else None
+        times.append((base + dt) * 1000 if base is not None and dt is not None else None)
+    return [(None, coords, times)]
+
+
+def _arc(items: list) -> list[Track]:
+    out = []
+    for k, item in enumerate(items):
+        samples = item.get("samples") if isinstance(item, dict) else None
+        if not isinstance(samples, list) or not samples:
+            continue
+        coords, times = [], []
+        for s in samples:
+            loc = s.get("location") if isinstance(s, dict) else None
+            loc = loc if isinstance(loc, dict) else {}
+            coords.append(_lonlat(loc.get("latitude"), loc.get("longitude")))
+            t = loc.get("timestamp", s.get("date") if isinstance(s, dict) else None)
+            times.append(t if isinstance(t, str) else None)
+        out.append((str(item.get("itemId") or k), coords, times))
+    return out
+
+
+def _compact_iso(t: Any) -> Any:
+    """Moves' `20140602T080000+0200` (ISO basic format) -> Unix ms; other text unchanged."""
+    if isinstance(t, str) and len(t) >= 15 and t[8:9] == "T" and t[:8].isdigit():
+        for fmt in ("%Y%m%dT%H%M%S%z", "%Y%m%dT%H%M%SZ"):
+            try:
+                d = datetime.strptime(t, fmt)
+            except ValueError:
+                continue
+            return (d if d.tzinfo else d.replace(tzinfo=UTC)).timestamp() * 1000
+    return t
+
+
+def _moves(days: list) -> list[Track]:
+    out = []
+    for day in days:
+        for k, seg in enumerate(day.get("segments") or []):
+            coords, times = [], []
+            acts = seg.get("activities") if isinstance(seg, dict) else None
+            for act in acts if isinstance(acts, list) else []:
+                pts = act.get("trackPoints") if isinstance(act, dict) else None
+                for p in pts if isinstance(pts, list) else []:
+                    p = p if isinstance(p, dict) else {}
+                    coords.append(_lonlat(p.get("lat"), p.get("lon")))
+                    times.append(_compact_iso(p.get("time")))
+            if coords:
+                out.append((f"{day.get('date')}/{k}", coords, times))
+    return out
+
+
+def _polar(doc: dict) -> list[Track]:
+    out = []
+    exercises = [e for e in doc["exercises"] if isinstance(e, dict)]
+    for k, ex in enumerate(exercises):
+        route = (ex.get("samples") or {}).get("recordedRoute")
+        if not isinstance(route, list) or not route:
+            continue
+        offset = _num(ex.get("timezoneOffset", doc.get("timeZoneOffset")))
+        coords, times = [], []
+        for p in route:
+            p = p if isinstance(p, dict) else {}
+            coords.append(_lonlat(p.get("latitude"), p.get("longitude")))
+            times.append(_local(p.get("dateTime"), offset))
+        out.append((None if len(exercises) == 1 else str(k), coords, times))
+    return out
+
+
+def _local(t: Any, offset_min: float | None) -> Any:
+    """A zone-less local `dateTime` + the exercise's UTC offset in minutes -> Unix ms."""
+    if not isinstance(t, str) or offset_min is None:
+        return t
+    try:
+        d = datetime.fromisoformat(t)
+    except ValueError:
+        return t
+    if d.tzinfo is not None:
+        return t
+    return (d - timedelta(minutes=offset_min)).replace(tzinfo=UTC).timestamp() * 1000
+
+
+def service_tracks(doc: Any) -> list[Track] | None:
+    """The trajectories of an ADS-B Exchange / Arc / Moves / Polar JSON export, or None."""
+    if isinstance(doc, dict):
+        if isinstance(doc.get("trace"), list) and "icao" in doc:
+            return _adsbx(doc)
+        if isinstance(doc.get("timelineItems"), list):
+            return _arc(doc["timelineItems"])
+        if isinstance(doc.get("exercises"), list) and any(
+            isinstance(e, dict) and isinstance(e.get("samples"), dict) for e in doc["exercises"]
+        ):
+            return _polar(doc)
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc[:10]):
+        if any(isinstance(d.get("segments"), list) for d in doc[:10]):
+            return _moves([d for d in doc if isinstance(d, dict)])
+    return None

@@ -1,0 +1,34 @@
+"""Degrees stored as integers times 10^7 (session 18): Teltonika AVL dumps, Google's E7 fields
+under plain `latitude` / `longitude` names, many tracker databases. Such values cannot be metres
+of any map projection (no projected coordinate exceeds ~2.1e7 m) nor plain degrees, so a chunk
+whose coordinates are all integers, fit degrees once divided by 1e7, and reach beyond 2.1e7 is
+read as degrees x 1e7, said once in a warning. Anything else is left to the projected-metres
+check (`_common._check_swapped`), which names --crs."""
+
+from __future__ import annotations
+
+import warnings
+
+import polars as pl
+
+_NOT_METRES = 2.1e7  # beyond every projected CRS's range in metres (Web Mercator: 2.0037e7)
+
+
+def e7_degrees(df: pl.DataFrame, lat: str = "_lat", lon: str = "_lon") -> pl.DataFrame:
+    """`df` with its `lat` / `lon` columns divided by 1e7 when they are degrees x 1e7."""
+    ok = df.select(lat, lon).drop_nulls()
+    if len(ok) == 0:
+        return df
+    a, b = ok[lat].abs(), ok[lon].abs()
+    whole = bool(((ok[lat] % 1 == 0) & (ok[lon] % 1 == 0)).all())
+    fits = bool((a <= 90e7).all() and (b <= 180e7).all())
+    beyond = max(a.max(), b.max()) > _NOT_METRES  # type: ignore[operator]
+    if not (whole and fits and beyond):
+        return df
+    warnings.warn(
+        "coordinates are whole numbers up to "
+        f"{max(a.max(), b.max()):,.0f}: read as degrees x 1e7 (Teltonika / E7 integers), "  # type: ignore[arg-type]
+        "divided by 1e7",
+        stacklevel=2,
+    )
+    return df.with_columns(pl.col(lat) / 1e7, pl.col(lon) / 1e7)
