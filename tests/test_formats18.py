@@ -303,16 +303,17 @@ def test_unsigned_coordinates_with_hemisphere_columns_are_signed(tmp_path):
 
 
 def test_two_vehicles_without_a_recognised_id_column_are_not_one_trajectory(tmp_path):
-    """`asset,timestamp,latitude,longitude` (an id name trajlm does not know) with two trucks:
+    """`unit,timestamp,latitude,longitude` (an id name trajlm does not know; `asset` is known
+    since the lead's session-18 names) with two trucks:
     read as ONE trajectory jumping between them (only a speed warning); now one line naming
     the column that separates them and --traj-col."""
     a, b = _pts(6), _pts(6, lat=40.4093, lon=49.8671)
-    rows = ["asset,timestamp,latitude,longitude"]
+    rows = ["unit,timestamp,latitude,longitude"]
     rows += [
         f"{k},{_iso(t)},{la},{lo}" for k, pts in (("truck0", a), ("truck1", b)) for t, la, lo in pts
     ]
     with pytest.raises(
-        TrajlmInputError, match=r"several trajectories.*\['asset'\].*--traj-col 'asset'"
+        TrajlmInputError, match=r"several trajectories.*\['unit'\].*--traj-col 'unit'"
     ):
         read(_write(tmp_path, "fleet.csv", "\n".join(rows) + "\n"))
 

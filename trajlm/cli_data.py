@@ -24,7 +24,7 @@ data_app = typer.Typer(no_args_is_help=True, help="Read, clean, store and look a
                        rich_markup_mode=None)  # fmt: skip
 register_corpus(data_app)  # `trajlm data corpus` (trajlm/cli_corpus.py)
 
-FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson|kml|tcx|nmea|fit|igc|ozi|aivdm|gtfs_rt|tracks"
+FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson|kml|tcx|nmea|fit|igc|ozi|aivdm|gtfs_rt|queclink|sml|tracks"
 
 
 @data_app.command("ingest")

@@ -21,7 +21,10 @@ TRAJ = (
      "deviceid",  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
      "device", "device_name", "tracker", "tracker_id", "asset_id", "activity_id",  # Traccar's
      # route report (`Device`), fleet and fitness exports (session 17); European exports:
-     "fahrzeug", "kennzeichen", "vehiculo", "vehicule", "veicolo", "voertuig"),
+     "fahrzeug", "kennzeichen", "vehiculo", "vehicule", "veicolo", "voertuig",
+     # trackers, fleets, animal collars, Argos (session 18, formats18's held-out files)
+     "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
+     "vehicle_reg", "registration", "conductor", "driver_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -30,11 +33,14 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
          "data_ora", "tijdstip"),  # European spreadsheets (session 17)
         ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",
-         "timestamp_s", "epoch_seconds", "unix_seconds"))  # Unix seconds by name (session 18)  # fmt: skip
-LAT = (("lat", "latitude", "location_lat"), ("y",),
+         "timestamp_s", "epoch_seconds", "unix_seconds"),  # Unix seconds by name (session 18)
+        # (session 18; "local_time" is left out: its zone is unknown, so it is named by hand)
+        ("gps_time", "gps_utc", "utc", "utc_time", "date/time"))  # fmt: skip
+LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"))  # projected (crs=; without it, refused)  # fmt: skip
-LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon"), ("x",),
+LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
+       ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
         "lengtegraad"),
        ("easting", "utm_easting"))  # fmt: skip
@@ -43,9 +49,15 @@ TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 def normalised(name: str) -> str:
     """`name` as matched against the tiers: lower case, spaces / dashes / dots as underscores,
-    a leading `#` dropped (Danish AIS writes `# Timestamp`)."""
+    a leading `#` dropped (Danish AIS writes `# Timestamp`), a trailing unit in brackets dropped
+    (`Latitude [°]`, `Time (UTC)`; session 18)."""
     name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
+    name = _UNIT.sub("", name) or name
     return re.sub(r"[\s.\-]+", "_", name.lower())
+
+
+# a unit after the name: anything in square brackets, or a degree / time-zone word in parentheses
+_UNIT = re.compile(r"\s*(\[[^\]]*\]|\((°|deg|degrees|dd|wgs ?84|utc|gmt)\))\s*$", re.IGNORECASE)
 
 
 def tier_of(tiers: tuple[tuple[str, ...], ...], column: str) -> int | None:
