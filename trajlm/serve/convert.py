@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,10 @@ log = logging.getLogger("trajlm.serve")
 
 SEP = "\x1f"  # request number / traj_id inside a shared batch
 TAG = re.compile(r"\d{6}(\x1f|\\x1f)")  # that prefix, as is or as repr() quotes it
+# warnings.catch_warnings swaps the process-global filters and showwarning: two threads inside
+# it at once (two apps' model threads in one process, e.g. a call abandoned at its timeout
+# still running) restore each other's state and lose lines. One recording at a time.
+_RECORDING = threading.RLock()
 
 
 def predict_batch(model: TrajLM):
@@ -63,10 +68,11 @@ def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.
 def _warned(fn, *args) -> tuple[Any, list[str]]:
     """fn(*args) on the model thread, with the warnings it raised (coverage, NaN times, ...)
     as lines for the answer's ``warnings`` (user test ux6 item 8): the Python API's warnings,
-    not only the server log's. Safe: every model call runs on that one thread."""
+    not only the server log's. Every model call runs on the app's one model thread, and a
+    process-wide lock keeps other apps' model threads (tests, embedding apps) out meanwhile."""
     import warnings
 
-    with warnings.catch_warnings(record=True) as caught:
+    with _RECORDING, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = fn(*args)
     lines = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
