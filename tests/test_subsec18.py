@@ -217,3 +217,24 @@ def test_warnings_recorded_on_two_threads_at_once_are_not_lost():
     a.join()
     b.join()
     assert got["b"] == (2, ["beyond the rollout"])
+
+
+@needs_small
+@pytest.mark.parametrize("ask", [{"steps": 3}, {"seconds_ahead": [0.5, 2.0]}])
+def test_the_server_answers_a_10hz_feed_as_the_python_api(small, ask):
+    """serve18 worked around items 2-3 in the server; both now answer from the library."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    df = _track(10, 20.35)
+    want = _quiet(small.predict, df, **ask)
+    with TestClient(create_app(small)) as c:
+        r = c.post("/predict", json={"trajectories": df.to_dicts(), **ask})
+    assert r.status_code == 200, r.text
+    got = r.json()["points"]
+    np.testing.assert_allclose([p["lat"] for p in got], want["lat"].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose([p["lon"] for p in got], want["lon"].to_numpy(), atol=1e-9)
+    assert [p["t"] for p in got] == [int(np.floor(t + 1e-6)) for t in want["t"].to_list()]
