@@ -34,7 +34,8 @@ def _truth(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _track(hz: float, end: float, tid: str = "d") -> pl.DataFrame:
-    t = np.round(T0 + np.arange(0, end + 1e-9, 1 / hz), 3)
+    """Fixes every 1/hz s up to exactly T0 + end (the last one)."""
+    t = np.round(T0 + end - np.arange(int(end * hz + 1e-9), -1, -1) / hz, 3)
     lat, lon = _truth(t)
     return pl.DataFrame({"traj_id": tid, "t": t, "lat": lat, "lon": lon})
 
@@ -238,3 +239,14 @@ def test_the_server_answers_a_10hz_feed_as_the_python_api(small, ask):
     np.testing.assert_allclose([p["lat"] for p in got], want["lat"].to_numpy(), atol=1e-9)
     np.testing.assert_allclose([p["lon"] for p in got], want["lon"].to_numpy(), atol=1e-9)
     assert [p["t"] for p in got] == [int(np.floor(t + 1e-6)) for t in want["t"].to_list()]
+
+
+def test_baseline_positions_at_asked_times_count_from_the_last_fix_too():
+    """trajlm.baselines.predict_at reads the history TrajLM.predict reads: constant velocity on
+    a straight 10 Hz track is exact at the times asked (it answered 0.95 s early)."""
+    from trajlm.baselines import ConstantVelocity, predict_at
+
+    df = _track(10, 30.95)
+    out = _quiet(predict_at, ConstantVelocity(), df, seconds_ahead=[0.75, 2.0])
+    assert out["t"].to_list() == pytest.approx([T0 + 31.7, T0 + 32.95], abs=1e-6)
+    assert _err_m(out).max() < 0.05, _err_m(out)
