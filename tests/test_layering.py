@@ -52,6 +52,7 @@ LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of 
 LAYERS[-1].add("api_horizon")  # eval --horizon-s: models at asked times (session 16)
 LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (out of cli_eval)
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)
+LAYERS[-1].add("api_subsec")  # predict on fixes under a second apart (session 18, subsec18)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

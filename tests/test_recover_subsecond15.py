@@ -42,9 +42,10 @@ def test_the_linear_baseline_returns_every_row_with_its_own_time():
     known = df["lat"].notna().to_numpy()
     np.testing.assert_allclose(out["lat"].to_numpy()[known], df["lat"].to_numpy()[known])
     assert out[["lat", "lon"]].notna().all().all()
-    # the missing fix at 5.6 s takes the position filled at its second (that of the 5.1 s fix)
+    # the missing fix at 5.6 s is filled at its own time, between the 5.1 s and 12.0 s fixes
+    # (session 18, subsec18; it took the 5.1 s fix's position)
     b = out[out["trip"] == "b"]
-    assert b["lat"].iloc[2] == pytest.approx(b["lat"].iloc[1])
+    assert b["lat"].iloc[2] == pytest.approx(40.001 + 0.001 * 0.5 / 6.9)
 
 
 def test_whole_second_input_is_unchanged_and_has_no_extra_rows():

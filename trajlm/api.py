@@ -53,6 +53,7 @@ from trajlm.api_rollout import (
     predict_chunked,
     thin_history,
 )
+from trajlm.api_subsec import all_fixes, cadence, exact_history
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import Layout, coerce
@@ -181,8 +182,25 @@ class TrajLM(Pretrained, TaskChecks):
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
             core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
+            # fixes under 1 s apart (session 18): the next k at that cadence, on the rollout from
+            # about one fix a second back from the exact last one (not thinned to the training
+            # step as for asked times: 0.01-0.6 m against 0.1-3.6 m at 0.1-2.5 s ahead)
+            cad = cadence(all_fixes(df, layout))
+            hist = exact_history(df.filter(pl.col("traj_id").is_in(list(cad))), layout)
             df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
-            return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
+            if not cad:
+                return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
+            rest = df.filter(~pl.col("traj_id").is_in(list(cad)))
+            last = hist.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
+            ahead = np.array([cad[i][1] * np.arange(1, k + 1) for i in last["traj_id"]])
+            kk = self._rollout_steps(hist, ahead)
+            out = at_times_with_motion(lambda: self._predict_at(hist, last, ahead, kk), hist, last,
+                                       ahead, None, self.dead_reckoning)  # fmt: skip
+            out = out.with_columns(t=pl.Series((last["t"].to_numpy()[:, None] + ahead).ravel()))
+            if rest.height:
+                out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
+                                how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
+            return from_canonical(out, layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -191,15 +209,23 @@ class TrajLM(Pretrained, TaskChecks):
         if ids is not None:  # times per trajectory: only those asked are predicted
             df = df.filter(pl.col("traj_id").is_in(ids))
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))
-        full = df  # reported speed / course read from the last fix (session 16, sogcog)
-        if not getattr(self.config, "time_query", False):  # a rollout: at the training step
-            df = exact_times(df, layout.frac)  # the input's sub-second times (session 17)
-            df = thin_history(df, history_interval(self.model))  # (session 15, maritime)
+        # every fix at its exact time, about one a second back from the exact last one, which
+        # the times asked count from (sessions 17, 18); reported speed / course read from it
+        full = exact_history(df, layout)
+        df = self._history(full)
+        last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         k = self._rollout_steps(df, req)
         self._check_coverage(df, history=max_len - k)
         out = at_times_with_motion(lambda: self._predict_at(df, last_t, req, k, valid), full,
                                    last_t, req, valid, self.dead_reckoning)  # fmt: skip
         return from_canonical(out, layout=layout)
+
+    def _history(self, df: pl.DataFrame) -> pl.DataFrame:
+        """The history a rollout to asked times reads: thinned to the training step (session
+        15, maritime); a ``time_query`` model reads it whole."""
+        if getattr(self.config, "time_query", False):
+            return df
+        return thin_history(df, history_interval(self.model))
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()
@@ -287,11 +313,7 @@ class TrajLM(Pretrained, TaskChecks):
         ``n_points`` thins every trajectory to that many points first (one window each)."""
         check_keywords("TrajLM.embed", columns, ("n_points", *COLUMN_KEYWORDS))
         df, layout = self._input(data, columns)
-        one = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") == 1)
-        if len(one):  # as predict and the baselines warn (badapi item 19)
-            warn_at_caller(f"{len(one)} trajectories have a single point (e.g. "
-                           f"{one['traj_id'][0]!r}): their embedding reads one position and no "
-                           "motion; give 2+ points per trajectory")  # fmt: skip
+        _single_point_warning(df, "embedding")  # as predict and the baselines warn (badapi 19)
         Z = embed_array(self.model, df, n_points=n_points)
         ids = df["traj_id"].unique(maintain_order=True)  # df is sorted: embed's row order
         cols = {f"emb_{i}": Z[:, i] for i in range(Z.shape[1])}
@@ -309,6 +331,7 @@ class TrajLM(Pretrained, TaskChecks):
                 "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
         df, layout = self._input(data, columns)
+        _single_point_warning(df, "label")  # as embed warns (serve18 item 7)
         proba = self.classifier.predict_proba(df)
         classes = list(self.classifier.classes_)
         out = pl.DataFrame({
@@ -345,6 +368,16 @@ class TrajLM(Pretrained, TaskChecks):
         df, layout = coerce(data, **options)
         graph = network if isinstance(network, RoadGraph) else read_network(network)
         return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
+
+
+def _single_point_warning(df: pl.DataFrame, what: str) -> None:
+    """One warning when some trajectories have a single point: their ``what`` (embedding,
+    label) reads one position and no motion."""
+    one = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") == 1)
+    if len(one):
+        warn_at_caller(f"{len(one)} trajectories have a single point (e.g. "
+                       f"{one['traj_id'][0]!r}): their {what} reads one position and no "
+                       "motion; give 2+ points per trajectory")  # fmt: skip
 
 
 __all__ = ["CoverageWarning", "Layout", "TrajLM"]

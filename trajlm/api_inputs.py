@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm.api_subsec import exact_last
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
 from trajlm.data.coerce_shapes import unit_values
@@ -220,18 +221,6 @@ def asked_ahead(
     return req, valid, ids
 
 
-def _exact_last(last: pl.DataFrame, layout: Any) -> dict:
-    """{traj_id: the exact time of its last fix} (whole seconds + the input's fraction)."""
-    from trajlm.data.coerce_subsec import FRAC
-
-    ids_all = last["traj_id"].to_list()
-    lf = dict.fromkeys(ids_all, 0.0)
-    if layout.frac is not None:
-        f = layout.frac.sort("t").group_by("traj_id").agg(pl.all().last())
-        lf |= dict(zip(f["traj_id"].to_list(), f[FRAC].to_list(), strict=True))  # not FRAC_NS
-    return {i: t + lf[i] for i, t in zip(ids_all, last["t"].to_numpy(), strict=True)}
-
-
 def _record_exact_ahead(layout: Any, last: pl.DataFrame, ids: list, rows: list) -> None:
     """seconds_ahead's result times, exact: each trajectory's exact last fix + the seconds
     asked (``layout.at_exact``; the positions are computed there already). Without it a
@@ -239,7 +228,7 @@ def _record_exact_ahead(layout: Any, last: pl.DataFrame, ids: list, rows: list) 
     last fix's fraction (1.6 s after 03.2 read 05.2, not 04.8; session 17)."""
     if layout.frac is None and not any(np.any(r % 1 != 0) for r in rows):
         return  # whole seconds everywhere: the integer times of before, bit for bit
-    t_last = _exact_last(last, layout)
+    t_last = exact_last(last, layout)
     layout.at_exact = pl.DataFrame({
         "traj_id": [i for i, r in zip(ids, rows, strict=True) for _ in r],
         "step": [k + 1 for r in rows for k in range(len(r))],
@@ -268,8 +257,8 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     """``asked_ahead`` for at_times, sub-second parts kept (see there)."""
     what = "at_times"
     ids_all = last["traj_id"].to_list()
-    exact_last = _exact_last(last, layout)
-    t_last = np.array([exact_last[i] for i in ids_all], np.float64)
+    t_exact = exact_last(last, layout)
+    t_last = np.array([t_exact[i] for i in ids_all], np.float64)
     per = _per_trajectory(at_times, ids_all, traj_col, what)
     if per is None:
         asked = _exact_seconds(at_times, what, layout)

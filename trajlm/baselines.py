@@ -20,6 +20,7 @@ import polars as pl
 
 from trajlm.api_inputs import asked_ahead
 from trajlm.api_rollout import MAX_STEPS, interpolate_tracks
+from trajlm.api_subsec import exact_history
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.features import LocalProjection
@@ -84,6 +85,10 @@ def predict_at(
         order = {i: n for n, i in enumerate(ids)}
         rows = [order[i] for i in last["traj_id"].to_list()]
         ahead, asked = ahead[rows], asked[rows]
+    # every fix at its exact time, about one a second back from the last one given, which the
+    # times asked count from (as TrajLM.predict; session 18, subsec18). Whole seconds: df.
+    df = exact_history(df, layout)
+    last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
     if hasattr(estimator, "predict_times"):  # answers at times itself (DeadReckoning)
         return from_canonical(estimator.predict_times(df, last, ahead, asked), layout=layout)
     dt = df.select(pl.col("t").diff().over("traj_id").alias("dt")).to_series().drop_nulls()

@@ -248,13 +248,14 @@ def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:
 def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     """A recover result (``t`` with its fractions back, a ``recovered`` column) with the fixes
     coerce dropped for sharing a second with an earlier one put back after it: a known fix
-    with its own position (recovered False), a missing one with the position filled at that
-    second (recovered True), so the result has every row the caller gave."""
+    with its own position (recovered False), a missing one filled at its own exact time
+    (recovered True), linearly between the nearest fixes with a position (known, or filled by
+    the model) before and after it, so the result has every row the caller gave. (Filled with
+    its second's kept position, a 10 Hz drone at 12 m/s was 1.2-4.7 m off; session 18.)"""
     if not out.schema["t"].is_float():  # exact_times puts fractions back, so t is float
         out = out.with_columns(pl.col("t").cast(pl.Float64))
     kept = out.with_row_index("__at").select(
-        "__at", "traj_id", pl.col("t").floor().cast(pl.Int64).alias("__sec"),
-        pl.col("lat").alias("__lat"), pl.col("lon").alias("__lon"))  # fmt: skip
+        "__at", "traj_id", pl.col("t").floor().cast(pl.Int64).alias("__sec"))  # fmt: skip
     known = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
     back = (
         rows.with_columns(
@@ -262,13 +263,33 @@ def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         )  # fmt: skip
         .drop(_FRAC)
         .join(kept, on=["traj_id", "__sec"], how="left", maintain_order="left")
-        .with_columns(
-            lat=pl.coalesce("lat", "__lat"),
-            lon=pl.coalesce("lon", "__lon"),
-            __at=pl.col("__at").cast(pl.Float64) + 0.5,
-        )  # fmt: skip
-        .drop("__sec", "__lat", "__lon")
+        .with_columns(__at=pl.col("__at").cast(pl.Float64) + 0.5)
+        .drop("__sec")
     )
     both = pl.concat([out.with_row_index("__at").with_columns(pl.col("__at").cast(pl.Float64)),
                       back], how="diagonal_relaxed")  # fmt: skip
-    return both.sort("__at", "t", maintain_order=True).drop("__at").select(out.columns)
+    both = both.sort("__at", "t", maintain_order=True).drop("__at")
+    return _fill_along_track(both).select(out.columns)
+
+
+def _fill_along_track(df: pl.DataFrame) -> pl.DataFrame:
+    """Null lat / lon of each trajectory (rows in time order) linear in time between the
+    nearest rows with a position; before the first / after the last such row, theirs.
+    Longitudes across the antimeridian are interpolated the short way round."""
+    if not (df["lat"].is_null() | df["lon"].is_null()).any():
+        return df
+    lon0 = pl.col("lon").drop_nulls().first().over("traj_id")
+    rel = (pl.col("lon") - lon0 + 180.0) % 360.0 - 180.0  # near the trajectory's first lon
+    gap = pl.col("lat").is_null() | pl.col("lon").is_null()
+    filled = df.with_columns(
+        __lat=pl.when(gap).then(None).otherwise(pl.col("lat")),
+        __rel=pl.when(gap).then(None).otherwise(rel),
+        __lon0=lon0,
+    ).with_columns(
+        pl.col(c).interpolate_by("t").forward_fill().backward_fill().over("traj_id")
+        for c in ("__lat", "__rel")
+    )  # fmt: skip
+    return filled.with_columns(
+        lat=pl.coalesce("lat", "__lat"),
+        lon=pl.coalesce("lon", (pl.col("__lon0") + pl.col("__rel") + 180.0) % 360.0 - 180.0),
+    ).drop("__lat", "__rel", "__lon0")

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import coerce
+from trajlm.data.coerce_subsec import FRAC
 from trajlm.data.schema import MIN_T, MIN_T_DATED, check_model_input
 from trajlm.errors import TrajlmInputError
 
@@ -24,15 +25,33 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
     ends = df.with_columns(k=pl.Series(known)).group_by("traj_id", maintain_order=True).agg(
         pl.col("k").first() & pl.col("k").last())  # fmt: skip
     bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
+    bad += [i for i in _missing_last_sub_second(df, layout.sub_second_rows) if i not in bad]
     if bad:
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""  # not "(and 0 more)"
         raise TrajlmInputError(
-            f"trajectory {bad[0]!r}{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''} starts or ends "
-            "with a missing "
-            "position; recovery fills gaps between known points",
+            f"trajectory {bad[0]!r}{more} starts or ends with a missing position; recovery "
+            "fills gaps between known points",
             field="lat",
             hint="drop those rows, or use predict for points after the last known one",
         )
     return df, layout, known
+
+
+def _missing_last_sub_second(df: pl.DataFrame, rows: pl.DataFrame | None) -> list[str]:
+    """Trajectories whose last fix is one coerce dropped for sharing a second with an earlier
+    one (``rows``, Layout.sub_second_rows) and whose position is missing: they end with a gap
+    too (session 18)."""
+    if rows is None or not len(rows):
+        return []
+    last = df.group_by("traj_id").agg(pl.col("t").max().alias("__last"))
+    tail = (
+        rows.join(last, on="traj_id")
+        .filter(pl.col("t") == pl.col("__last"))
+        .sort("traj_id", FRAC)
+        .group_by("traj_id", maintain_order=True)
+        .agg(pl.col("lat", "lon").last())
+    )
+    return tail.filter(pl.col("lat").is_null() | pl.col("lon").is_null())["traj_id"].to_list()
 
 
 def trajectory_numbers(df: pl.DataFrame) -> np.ndarray:

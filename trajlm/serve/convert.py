@@ -5,8 +5,8 @@ tables as JSON points (trajlm/serve/formats.py reads and renders the formats).""
 from __future__ import annotations
 
 import logging
-import math
 import re
+import threading
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,10 @@ log = logging.getLogger("trajlm.serve")
 
 SEP = "\x1f"  # request number / traj_id inside a shared batch
 TAG = re.compile(r"\d{6}(\x1f|\\x1f)")  # that prefix, as is or as repr() quotes it
+# warnings.catch_warnings swaps the process-global filters and showwarning: two threads inside
+# it at once (two apps' model threads in one process, e.g. a call abandoned at its timeout
+# still running) restore each other's state and lose lines. One recording at a time.
+_RECORDING = threading.RLock()
 
 
 def predict_batch(model: TrajLM):
@@ -63,10 +67,11 @@ def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.
 def _warned(fn, *args) -> tuple[Any, list[str]]:
     """fn(*args) on the model thread, with the warnings it raised (coverage, NaN times, ...)
     as lines for the answer's ``warnings`` (user test ux6 item 8): the Python API's warnings,
-    not only the server log's. Safe: every model call runs on that one thread."""
+    not only the server log's. Every model call runs on the app's one model thread, and a
+    process-wide lock keeps other apps' model threads (tests, embedding apps) out meanwhile."""
     import warnings
 
-    with warnings.catch_warnings(record=True) as caught:
+    with _RECORDING, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = fn(*args)
     lines = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
@@ -99,57 +104,16 @@ def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
             "points": render_points(df, fmt, extra)}  # fmt: skip
 
 
-def _last_and_interval(df: pl.DataFrame) -> dict[str, tuple[float, float, bool]]:
-    """Per trajectory (in order): its last fix's exact time, the median interval between its
-    fixes and whether two of them share a whole second (the model call keeps one of those)."""
-    from trajlm.serve.output import exact_seconds
-
-    t = pl.Series("x", exact_seconds(df["t"]))
-    g = (
-        pl.DataFrame({"traj_id": df["traj_id"], "x": t})
-        .group_by("traj_id", maintain_order=True)
-        .agg(
-            last=pl.col("x").max(),
-            dt=pl.col("x").diff().median(),
-            shared=(pl.col("x").floor().diff() == 0).any(),
-        )
-    )
-    return {r["traj_id"]: (r["last"], r["dt"] or math.nan, bool(r["shared"]))
-            for r in g.iter_rows(named=True)}  # fmt: skip
-
-
 def predict_sub_second(model: TrajLM, df: pl.DataFrame, steps: int) -> pl.DataFrame:
-    """``steps`` for a request with times below the second (session 18). A trajectory sampled
-    faster than once a second (10 Hz drones, 0.5 s phones) gets its next ``steps`` points at its
-    own cadence: its last fix + k x its median interval, exact times (the model reads whole
-    seconds: the Python API's ``steps`` keep one fix a second and step from the kept one, so a
-    10 Hz track's step 1 came 0.1 s after its last fix and the others a second apart). Other
-    trajectories step as the Python API does; rows in the API's order (by traj_id)."""
-    info = _last_and_interval(df)
-    at = {tid: [last + k * dt for k in range(1, steps + 1)]
-          for tid, (last, dt, _) in info.items() if math.isfinite(dt) and 0 < dt < 1}  # fmt: skip
-    if not at:
-        return model.predict(df, steps=steps)
-    fast = df.filter(pl.col("traj_id").is_in(list(at)))
-    parts = [model.predict(fast, at_times=at)]
-    rest = df.filter(~pl.col("traj_id").is_in(list(at)))
-    if len(rest):
-        parts.append(model.predict(rest, steps=steps))
-    return pl.concat(parts, how="vertical_relaxed").sort("traj_id", "step", maintain_order=True)
+    """``steps`` for a request with times below the second (session 18): the Python API's own
+    answer (subsec18: a trajectory sampled faster than once a second gets its next ``steps``
+    points at its own cadence, its last fix + k x its median interval; the others step as
+    before), so the server and the API agree. Rows by traj_id, step."""
+    return model.predict(df, steps=steps)
 
 
 def seconds_ahead_exact(df: pl.DataFrame, seconds_ahead: Any) -> tuple[Any, Any]:
-    """(at_times, seconds_ahead) for the model call: where fixes of a trajectory share a whole
-    second (one is kept), ``seconds_ahead`` counted from the trajectory's real last fix, as
-    absolute times (session 18: the Python API counts from the last kept fix, up to 0.9 s
-    before the last one sent). Otherwise unchanged."""
-    info = _last_and_interval(df)
-    if seconds_ahead is None or not any(shared for _, _, shared in info.values()):
-        return None, seconds_ahead
-    if isinstance(seconds_ahead, dict):
-        if any(str(k) not in info for k in seconds_ahead):  # the API names the unknown id
-            return None, seconds_ahead
-        ahead = {str(k): v for k, v in seconds_ahead.items()}
-    else:
-        ahead = dict.fromkeys(info, seconds_ahead)
-    return {tid: [info[tid][0] + float(s) for s in v] for tid, v in ahead.items()}, None
+    """(at_times, seconds_ahead) for the model call: unchanged, since the Python API counts
+    ``seconds_ahead`` from each trajectory's last fix given also where fixes share a second
+    (session 18, subsec18; serve18 converted them to at_times here)."""
+    return None, seconds_ahead

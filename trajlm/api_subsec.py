@@ -1,0 +1,110 @@
+"""Fixes under a second apart through ``TrajLM.predict`` (session 18, subsec18): 10 Hz drones,
+2-5 Hz phones, 0.5 s vehicles.
+
+Canonical ``t`` is whole seconds: ``coerce`` keeps the earliest fix of each second and hands the
+others back in ``Layout.sub_second_rows`` (trajlm/data/coerce_subsec.py). The model still reads
+about one fix a second, but here counted back from the trajectory's exact *last* fix (not the
+earliest of each second), so that
+
+- ``seconds_ahead`` counts from the last fix given (it counted from the last kept one, up to
+  0.9 s earlier: 10 Hz, last fix 2.95 s, ``seconds_ahead=[0.75]`` was answered at 2.80 s);
+- ``steps`` on a trajectory sampled faster than once a second answers at its own cadence, its
+  last fix + k x its median interval (a 10 Hz drone's steps are 0.1 s apart), as the server
+  does (docs/serve.md, Session 18): positions on the model's rollout at those times. Before,
+  step 1 came 0.1 s after the last fix and the others a second apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from trajlm.api_rollout import exact_times
+from trajlm.data.coerce_subsec import FRAC, FRAC_NS
+
+# Fixes closer than this to the one kept after them are left out of the model's history (the
+# model's time resolution is 1 s); the tolerance absorbs float rounding of 0.1 s steps.
+MIN_GAP_S = 1.0 - 1e-6
+
+
+def all_fixes(df: pl.DataFrame, layout) -> pl.DataFrame:
+    """``df`` (canonical: kept fixes, whole seconds) with the input's sub-second part on ``t``
+    (Float64) and the fixes ``coerce`` dropped for sharing a second put back (their own
+    columns, exact times): every fix given, sorted by (traj_id, t). Without dropped fixes:
+    ``exact_times(df, layout.frac)`` (``df`` itself for whole-second input)."""
+    df = exact_times(df, layout.frac)
+    rows = layout.sub_second_rows
+    if rows is None or not len(rows) or df.height == 0:
+        return df
+    back = rows.with_columns(t=pl.col("t").cast(pl.Float64) + pl.col(FRAC).cast(pl.Float64))
+    back = back.drop(FRAC, FRAC_NS, strict=False).filter(pl.col("traj_id").is_in(df["traj_id"]))
+    both = pl.concat([df, back.select(df.columns)], how="vertical_relaxed")
+    return both.sort("traj_id", "t", maintain_order=True)
+
+
+def one_a_second(df: pl.DataFrame, ids: pl.Series | None = None) -> pl.DataFrame:
+    """Of each trajectory with fixes under a second apart (``df`` sorted by traj_id, exact
+    float ``t``; only those in ``ids`` when given): its last fix and, walking back, every fix
+    at least a second before the one kept after it. Others are kept whole; a table without
+    such fixes comes back as it is."""
+    if df.height < 2 or not df.schema["t"].is_float():
+        return df
+    t = df["t"].to_numpy()
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    close = np.r_[False, (np.diff(t) < MIN_GAP_S) & (g[1:] == g[:-1])]
+    if ids is not None:
+        close &= df["traj_id"].is_in(ids.implode()).to_numpy()
+    if not close.any():
+        return df
+    bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1], True])
+    keep = np.ones(df.height, bool)
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if not close[a + 1 : b].any():
+            continue
+        keep[a:b] = False
+        tt, j = t[a:b], b - a - 1
+        while j >= 0:
+            keep[a + j] = True
+            j = int(np.searchsorted(tt, tt[j] - MIN_GAP_S, side="right")) - 1
+    return df.filter(pl.Series(keep))
+
+
+def exact_history(df: pl.DataFrame, layout) -> pl.DataFrame:
+    """What the model reads for positions at asked times: every fix at its exact time,
+    thinned to about one a second counted back from the exact last fix (``one_a_second``) where
+    ``coerce`` dropped fixes for sharing a second (other trajectories as ``exact_times``)."""
+    rows = layout.sub_second_rows
+    if rows is None or not len(rows):
+        return all_fixes(df, layout)
+    return one_a_second(all_fixes(df, layout), rows["traj_id"].unique())
+
+
+def cadence(fixes: pl.DataFrame) -> dict[str, tuple[float, float]]:
+    """{traj_id: (exact last fix, median interval)} of the trajectories of ``fixes``
+    (``all_fixes``) sampled faster than once a second (median interval in (0, 0.999) s)."""
+    if fixes.height < 2 or not fixes.schema["t"].is_float():
+        return {}
+    g = fixes.group_by("traj_id", maintain_order=True).agg(
+        last=pl.col("t").max(), dt=pl.col("t").diff().median()
+    )
+    # under 999 ms: a 1 Hz logger whose float times read 0.9999998 s apart steps as before
+    g = g.filter(pl.col("dt").is_not_null() & (pl.col("dt") > 0) & (pl.col("dt") < 0.999))
+    return {r[0]: (float(r[1]), float(r[2])) for r in g.iter_rows()}
+
+
+def exact_last(last: pl.DataFrame, layout) -> dict:
+    """{traj_id: the exact time of its last fix} (whole seconds + the input's fraction; a fix
+    coerce dropped for sharing that second with an earlier one counts: session 18)."""
+    ids_all = last["traj_id"].to_list()
+    lf = dict.fromkeys(ids_all, 0.0)
+    if layout.frac is not None:
+        f = layout.frac.sort("t").group_by("traj_id").agg(pl.all().last())
+        lf |= dict(zip(f["traj_id"].to_list(), f[FRAC].to_list(), strict=True))  # not FRAC_NS
+    out = {i: t + lf[i] for i, t in zip(ids_all, last["t"].to_numpy(), strict=True)}
+    rows = getattr(layout, "sub_second_rows", None)
+    if rows is not None and len(rows):
+        d = rows.group_by("traj_id").agg((pl.col("t").cast(pl.Float64) + pl.col(FRAC)).max())
+        for i, t in d.iter_rows():
+            if i in out:
+                out[i] = max(out[i], t)
+    return out
