@@ -1,5 +1,5 @@
-"""Reading raw text for the readers: line blocks, CSV field splitting (paths and zip members:
-_sources.py, re-exported here).
+"""Reading raw text for the readers: line blocks (CSV headers and field splitting: _fields.py;
+paths and zip members: _sources.py; both re-exported here).
 
 Lines become a frame `raw` with `_file` / `_line` bookkeeping (see _common.py for why), and
 `split_fields` parses them into string columns, vectorized, falling back to a per-line check
@@ -9,8 +9,6 @@ only on the error path.
 from __future__ import annotations
 
 import csv
-import io
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -19,11 +17,14 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.readers._common import Ctx
+from trajlm.data.readers._fields import header_names as header_names  # re-exported
+from trajlm.data.readers._fields import sniff_sep as sniff_sep
+from trajlm.data.readers._fields import split_fields as split_fields
 from trajlm.data.readers._sources import _check_member as _check_member  # re-exported
 from trajlm.data.readers._sources import expand_paths as expand_paths
 from trajlm.data.readers._sources import iter_sources as iter_sources
 from trajlm.data.readers._sources import rglob_follow as rglob_follow
-from trajlm.data.readers._truncation import TRUNCATED, check_open_line
+from trajlm.data.readers._truncation import TRUNCATED
 from trajlm.data.schema import TrajlmInputError
 
 BLOCK_BYTES = 8 << 20  # bytes read at a time; memory is bounded by this plus the longest line
@@ -259,140 +260,3 @@ def _cut_char(file: int, data: bytes, line0: int, ctx: Ctx) -> bytes:
     ctx.report.rows_in += 1
     ctx.report.drop(TRUNCATED, 1)
     return data[:start]
-
-
-def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
-    """Column names of a CSV header line (quotes and a byte-order mark removed)."""
-    if (
-        line.count("\x00") * 2 >= len(line.rstrip("\r\n\x00")) > 0
-    ):  # UTF-16 without a BOM (with one, _encoding.py reads it)
-        raise TrajlmInputError("header is UTF-16 without a byte-order mark, not UTF-8", path=path,
-                               line=1, hint="convert it first: iconv -f utf-16le -t utf-8 IN.csv > OUT.csv")  # fmt: skip
-    try:
-        names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
-    except (csv.Error, StopIteration) as e:
-        raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
-    names = [n.strip() for n in names]
-    # Unnamed columns (Excel's trailing empty ones, `id,time,lat,lon,,,`): named by position,
-    # as pandas does; they are never a canonical column, so no name of them is ambiguous.
-    names = [n or f"Unnamed: {i}" for i, n in enumerate(names)]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:  # which one is meant cannot be told (and the line parser needs unique names)
-        raise TrajlmInputError(
-            f"column name(s) {twice} appear more than once in the header {names}",
-            path=path,
-            line=1,
-            hint="rename the copies so that every column has its own name",
-        )
-    return names
-
-
-def sniff_sep(line: str) -> str | None:
-    """The separator of a header line without commas: `;`, tab or `|` when exactly one of them
-    splits it into several names (European spreadsheets, .tsv); None keeps the comma."""
-    line = line.lstrip("\ufeff").rstrip("\r\n")
-    try:
-        if len(next(csv.reader([line]))) > 1:
-            return None
-        found = [s for s in (";", "\t", "|") if len(next(csv.reader([line], delimiter=s))) > 1]
-    except (csv.Error, StopIteration):
-        return None
-    return found[0] if len(found) == 1 else None
-
-
-def split_fields(
-    raw: pl.DataFrame,
-    names: list[str],
-    sep: str,
-    ctx: Ctx,
-    reason: str = "malformed_row",
-    whole_files: bool = False,
-) -> pl.DataFrame:
-    """Parse a `lines_frame` into string columns `names` (+ `_file`, `_line`).
-
-    Lines with the wrong number of fields (counted outside double quotes) raise or count as
-    `reason` (default `malformed_row`); each counts one unit in rows_in. The last line of a
-    file that does not end with a newline (`_open`) is checked for truncation: see
-    `_truncation.check_open_line`; a cut line raises or counts as `truncated_last_row`. whole_files:
-    `raw` holds every line of each of its files (no file continues in a later call).
-    """
-    if "_open" not in raw.columns:
-        raw = raw.with_columns(_open=pl.lit(False))
-    # Remove quoted runs, then count separators: vectorized field count that respects quotes.
-    quoted = bool(raw.select(pl.col("raw").str.contains('"', literal=True).any()).item())
-    unquoted = pl.col("raw").str.replace_all(r'"[^"]*"', "") if quoted else pl.col("raw")
-    n_fields = unquoted.str.count_matches(sep, literal=True) + 1
-    ok = (n_fields == len(names)) & ~unquoted.str.contains('"', literal=True)
-    raw = raw.with_columns(_ok=ok, _n=n_fields)
-    if quoted and not _parses(raw.filter(pl.col("_ok")), names, sep):
-        # A quote inside a field (`a"b"c`) passes the count but breaks the CSV parser: find
-        # such lines one by one (only on this error path, so clean files stay vectorized).
-        strict = [_strict_csv_ok(line, sep, len(names)) for line in raw["raw"]]
-        raw = raw.with_columns(_ok=pl.col("_ok") & pl.Series(strict, dtype=pl.Boolean))
-    bad = raw.filter(~pl.col("_ok"))
-    if len(bad):
-        if ctx.on_error == "raise":
-            first = bad.sort(["_file", "_line"]).row(0, named=True)
-            found = f"found {first['_n']} (or an unbalanced quote): {first['raw'][:80]!r}"
-            if first["_open"]:
-                raise ctx.error(
-                    f"the file ends without a newline inside this line and the line is "
-                    f"incomplete: expected {len(names)} fields, {found} ({TRUNCATED}); "
-                    "the file looks truncated",
-                    first["_file"],
-                    first["_line"],
-                    None,
-                )
-            raise ctx.error(
-                f"expected {len(names)} fields ({sep.join(names)}), {found}",
-                first["_file"],
-                first["_line"],
-                None,
-            )
-        n_cut = int(bad["_open"].sum())
-        ctx.report.rows_in += len(bad)
-        ctx.report.drop(reason, len(bad) - n_cut)
-        ctx.report.drop(TRUNCATED, n_cut)
-        raw = raw.filter(pl.col("_ok"))
-    if len(raw) == 0:
-        return pl.DataFrame(
-            schema={**dict.fromkeys(names, pl.Utf8), "_file": pl.Int32, "_line": pl.Int64}
-        )
-    parsed = _read_lines(raw, names, sep)
-    if len(parsed) != len(raw):  # quoting we did not anticipate; never misalign silently
-        raise TrajlmInputError(
-            f"CSV parser found {len(parsed)} records in {len(raw)} lines (multi-line quoted "
-            "fields are not supported)",
-            path=ctx.paths[int(raw["_file"][0])],
-            line=int(raw["_line"][0]),
-        )
-    parsed = parsed.with_columns(raw["_file"], raw["_line"], raw["_open"])
-    return check_open_line(parsed, names[-1], ctx, whole_files).drop("_open")
-
-
-csv.field_size_limit(sys.maxsize)  # a 10 MB POLYLINE is one legitimate field
-
-
-def _read_lines(raw: pl.DataFrame, names: list[str], sep: str) -> pl.DataFrame:
-    text = raw["raw"].str.join("\n").item() + "\n"
-    return pl.read_csv(io.BytesIO(text.encode()), has_header=False, new_columns=names,
-                       separator=sep, infer_schema=False, quote_char='"')  # fmt: skip
-
-
-def _parses(raw: pl.DataFrame, names: list[str], sep: str) -> bool:
-    if len(raw) == 0:
-        return True
-    try:
-        _read_lines(raw, names, sep)
-    except pl.exceptions.PolarsError:  # ComputeError, or SchemaError for a field count it sees
-        return False
-    return True
-
-
-def _strict_csv_ok(line: str, sep: str, n_fields: int) -> bool:
-    """Whether one line is valid CSV with `n_fields` fields (error path only)."""
-    try:
-        rows = list(csv.reader([line], delimiter=sep, strict=True))
-    except csv.Error:
-        return False
-    return len(rows) == 1 and len(rows[0]) == n_fields
