@@ -79,6 +79,10 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     """The plan's action fields, read from ``s`` after the filters ``f``; ``known``: the words
     that may remain (a question with others left is refused as not understood)."""
     k = None
+    if "min_stop_s" in f:  # "mean duration of voyages that stopped for over 40 min": the stop is
+        s.take(
+            r"\b(?:that|which|who)\s+(?:(?:had|have|has)\s+)?(?:stopped|stopping)\b"
+        )  # a filter (set 16)
     for m in reversed(
         list(re.finditer(PACE_UNIT, s.low))
     ):  # "minutes per mile" -> "min/mi" (set 14)

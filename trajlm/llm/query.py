@@ -161,6 +161,20 @@ def _need_id(ids: pl.Series, wanted: str, what: str) -> None:
         raise CannotAnswer(f"no {what} {wanted!r} in this data ({what} ids look like {some})")
 
 
+def _ties(ranked: pl.DataFrame, metric: str, k: int) -> str | None:
+    """Trips past the cut with the same value as the last one shown (set 16: six delivery rounds
+    stopped 1800 s, "the longest idle time" showed one of them without a word)."""
+    if len(ranked) <= k:
+        return None
+    last = ranked[metric][k - 1]
+    more = ranked[k:].filter(pl.col(metric) == last)
+    if last is None or len(more) == 0:
+        return None
+    ids = ", ".join(str(x) for x in more["traj_id"].head(3).to_list())
+    rest = f" and {len(more) - 3} more" if len(more) > 3 else ""
+    return f"{len(more)} more trip{'s' * (len(more) != 1)} tie with the last shown ({metric} {last:g}): {ids}{rest}"
+
+
 def _copies_note(copies: pl.DataFrame) -> str:
     pairs = ", ".join(f"{c} = {o}" for c, o in copies.select("traj_id", "copy_of").head(3).rows())
     more = f" and {len(copies) - 3} more" if len(copies) > 3 else ""
@@ -212,6 +226,8 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "top":
         ranked = chosen.sort([plan.metric, "traj_id"], descending=[not plan.ascending, False])
         top = Answer(plan, table=ranked.head(plan.k or 5), n_total=len(chosen), notes=notes)
+        if (tie := _ties(ranked, plan.metric, plan.k or 5)) is not None:
+            notes.append(tie)
         if plan.unit is not None and len(ranked):  # "the longest stop, in minutes": its value
             top.value = float(ranked[plan.metric][0]) / UNITS[plan.metric][plan.unit]
             top.text = f"{_three_digits(top.value)} {plan.unit} (trip {ranked['traj_id'][0]} of {len(ranked):,})"
