@@ -196,3 +196,19 @@ def _numbered(
         f["vehicle"] = num
         question, low = _blank(question, a, m.end(1)), _blank(low, a, m.end(1))
     return question
+
+
+def data_verbs(question: str, words: DataWords, modes: dict[str, str]) -> str:
+    """Words whose meaning depends on the data's labels (``modes``: the planner's mode patterns): a
+    service's "runs" are trips (set 16); "walked" / "did X walk" are moving on data with no walks (set 12);
+    "which round had the longest idle time" is its longest stop (set 16; only after "which": set 14's
+    "LOG-3's longest idle time" stays refused, as its test pins)."""
+    people = "|".join((modes["walk"], modes["bike"], modes["run"], r"runs?|running|hik\w*|jog\w*"))
+    question = runs_as_trips(question, words, people)
+    if re.search(r"\bwhich\b", question, re.I):
+        question = re.sub(r"\bidle\s+time\b", "stop", question, flags=re.I)
+    if words.labels and not any(re.fullmatch(modes["walk"], x) for x in words.labels):
+        question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
+        # "how far did hiker_ben walk": the verb (set 12), not the mode
+        question = re.sub(r"\b(did\s+(?:\S+\s+)?)walk(?![\w\-])", r"\1move", question, flags=re.I)
+    return question

@@ -34,7 +34,7 @@ from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
 )
-from trajlm.llm.grounding import DataWords, read_data_words, runs_as_trips
+from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
@@ -183,20 +183,7 @@ class RulePlanner:
         self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
-        people = "|".join(
-            (MODES["walk"], MODES["bike"], MODES["run"], r"runs?|running|hik\w*|jog\w*")
-        )
-        question = runs_as_trips(question, self.words, people)  # a bus's runs (set 16)
-        if re.search(
-            r"\bwhich\b", question, re.I
-        ):  # "which round had the longest idle time": its stop
-            question = re.sub(r"\bidle\s+time\b", "stop", question, flags=re.I)
-        if self.words.labels and not any(re.fullmatch(MODES["walk"], x) for x in self.words.labels):
-            question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
-            # "how far did hiker_ben walk": the verb (set 12), not the mode
-            question = re.sub(
-                r"\b(did\s+(?:\S+\s+)?)walk(?![\w\-])", r"\1move", question, flags=re.I
-            )
+        question = data_verbs(question, self.words, MODES)  # a bus's runs, "walked" (grounding.py)
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
