@@ -180,3 +180,17 @@ def test_the_longest_idle_time_and_its_ties(data):
 def test_what_a_fleet_records_beside_its_tracks_is_refused_for_that_reason(data, question, word):
     with pytest.raises(CannotAnswer, match=f"'{word}' is not in the trip table"):
         data["chicago"][0](question)
+
+
+def test_a_superlative_run_yachts_and_time_spent_at_sea(data):
+    """From the second batch of the same users (read after the first fixes): "the longest run in miles" (refused:
+    'run'), "the sailing yachts" (refused: 'yachts'), "spend at sea" (refused: 'sea')."""
+    asker, tb = data["chicago"]
+    assert _close(asker("what was the shortest run, in km?").value, tb.m.min() / 1000)
+    asker, tb = data["brittany"]
+    sailing = tb[tb.label == "sailing"]
+    assert _close(
+        asker("average speed of the sailing yachts in knots").value, sailing.kmh.mean() / 1.852
+    )
+    assert _close(asker("how many hours did 227200006 spend at sea in total?").value,
+                  tb[tb.veh == 227200006].dur.sum() / 3600)  # fmt: skip

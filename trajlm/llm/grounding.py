@@ -149,8 +149,9 @@ _RUNS = re.compile(
 )
 _RUN = re.compile(
     r"(?<![\w\-/.'])run(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted|had|was)\b)"
-    r"|(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=one ))run(?![\w\-/])"
-    r"(?!\s+(?:by|from|to|through|along|between|past|via|across|into|on|in)\b)",
+    r"|(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=one )|(?<=longest )|(?<=shortest )"
+    r"|(?<=fastest )|(?<=slowest ))run(?![\w\-/])"
+    r"(?!\s+(?:by|from|to|through|along|between|past|via|across|into)\b)",
     re.I,
 )
 

@@ -41,7 +41,7 @@ SYNONYMS: list[tuple[str, str]] = [
     # a delivery round in the singular (set 16): only after a word that makes it a noun ("which round",
     # "van round duration"), never "round trip", "all year round" or "round the clock"
     (
-        r"(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=a )|(?<=one )|(?<=van )|(?<=bike )"
+        r"(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=a )|(?<=one )|(?<=van )|(?<=bike )|(?<=longest )|(?<=shortest )"
         r"|(?<=delivery ))round(?!\s+(?:trips?|the|up|down|off|to|of)\b)"
         r"|round(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted|had|was|were)\b)",
         "trip",
@@ -52,8 +52,8 @@ SYNONYMS: list[tuple[str, str]] = [
     ),  # "ferry crossings" (set 16); "crossings of the river" is a place
     (r"deliveries", "trips"),
     (r"delivery", "trip"),
-    (r"vessels|ships|boats|vans|trucks|lorries", "vehicles"),
-    (r"vessel|ship|boat|van|truck|lorry", "vehicle"),
+    (r"vessels|ships|boats|yachts|vans|trucks|lorries", "vehicles"),
+    (r"vessel|ship|boat|yacht|van|truck|lorry", "vehicle"),
     (r"sailed", "travelled"),
     (r"sailing", "travelling"),
     (r"sails|sail", "travel"),
@@ -68,7 +68,10 @@ SYNONYMS: list[tuple[str, str]] = [
         "longest stop",
     ),
     # "time at sea", "hours at sea": a voyage's duration (set 16)
-    (r"(?:(?<=time )|(?<=hours )|(?<=days )|(?<=minutes )|(?<=spent ))at\s+sea", "in total"),
+    (
+        r"(?:(?<=time )|(?<=hours )|(?<=days )|(?<=minutes )|(?<=spent )|(?<=spend ))at\s+sea",
+        "in total",
+    ),
     (r"waits", "stops"),
     (r"wait", "stop"),
     (
