@@ -30,6 +30,8 @@ def read_cli(store: Path, question: str):
         value = float(h.group(1))
     cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
     first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
+    if first is None and (t := re.search(r"\(trip (\S+) of [\d,]+\)", rest[0])):
+        first = t.group(1)  # a top-1 asked in a unit prints "6.33 mi (trip X of 213)" (session 18)
     return False, value, first, "\n".join(rest)
 
 

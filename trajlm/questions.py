@@ -28,7 +28,7 @@ import polars as pl
 
 from trajlm.data.features import median_lon
 from trajlm.errors import TrajlmInputError, warn_at_caller
-from trajlm.llm.frames import nonexistent_note, own_columns
+from trajlm.llm.frames import nonexistent_note, own_columns, read_time_format
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
@@ -105,14 +105,18 @@ def load_points(
 
 
 def points_and_notes(
-    data: Any, split: str | None = None, tz: str | None = None, columns: dict | None = None
+    data: Any,
+    split: str | None = None,
+    tz: str | None = None,
+    columns: dict | None = None,
+    time_format: str | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """A store path -> its points (the columns a plan can use); a frame -> canonical points.
     ``tz``: a frame's times without a zone are wall-clock times there, as ``data ingest --tz``
     reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
     offset, silently); times that do not exist there (spring forward) are dropped and counted
     as ingest counts them (``dropped_rows``). ``columns``: the frame's own names
-    (``frame_columns.py``)."""
+    (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``)."""
     if isinstance(data, str | os.PathLike):
         from trajlm.data.store import _open, load_manifest, read_store
 
@@ -123,10 +127,16 @@ def points_and_notes(
     from trajlm.data.coerce import coerce
 
     data, given = own_columns(data, columns)
+    data = read_time_format(data, given, time_format)  # "%d/%m/%Y %H:%M:%S" (session 18)
     notes: list[str] = []
     try:
         df, layout = coerce(data, warn_naive=not tz, **given)
     except TrajlmInputError as e:  # coerce says traj_col=...: ask takes columns= (session 16)
+        if "day/month order" in str(e) or "pd.to_datetime" in str(
+            e
+        ):  # ask takes time_format= (session 18)
+            raise TrajlmInputError(f"{e}; or pass time_format= (e.g. time_format='%d/%m/%Y %H:%M:%S', "
+                                   "as data ingest --time-format)") from None  # fmt: skip
         if "traj_col=" not in str(e) and "column" not in str(e):
             raise
         raise TrajlmInputError(f"{e}; trajlm.ask / Asker take columns={{'traj_id': ..., 't': ..., "
@@ -160,7 +170,9 @@ class Asker:
     ``{"traj_id": "journey", "t": "local_time", "lat": ..., "lon": ..., "label": "service",
     "vehicle_id": "unit"}`` (as ``data ingest --traj-col ... --label-col --vehicle-col``);
     without it they are detected, a ``mode`` / ``activity`` column read as the label and a
-    ``vehicle_id`` / ``mmsi`` / ``driver_id`` ... column as the vehicle, as ingest does."""
+    ``vehicle_id`` / ``mmsi`` / ``driver_id`` ... column as the vehicle, as ingest does.
+    ``time_format``: a frame's time text as ``data ingest --time-format`` takes it ('%d/%m/%Y
+    %H:%M:%S', unix_ms, ...)."""
 
     def __init__(
         self,
@@ -171,8 +183,9 @@ class Asker:
         split: str | None = None,
         tz: str | None = None,
         columns: dict | None = None,
+        time_format: str | None = None,
     ):
-        self.points, self.notes = points_and_notes(data, split, tz, columns)
+        self.points, self.notes = points_and_notes(data, split, tz, columns, time_format)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         self.trips_utc = trip_table(self.points)
@@ -301,8 +314,17 @@ def ask(
     split: str | None = None,
     tz: str | None = None,
     columns: dict | None = None,
+    time_format: str | None = None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
     column names). For many questions build an ``Asker`` once."""
-    return Asker(data, planner=planner, model=model, split=split, tz=tz, columns=columns)(question)
+    return Asker(
+        data,
+        planner=planner,
+        model=model,
+        split=split,
+        tz=tz,
+        columns=columns,
+        time_format=time_format,
+    )(question)

@@ -13,7 +13,7 @@ import re
 
 from trajlm.llm.calendar import START_HOUR, START_TIME
 from trajlm.llm.phrases import NUM, STOP_WORDS_NEAR, UNIT, QuestionText, num
-from trajlm.llm.plan import AGGREGATES, CannotAnswer
+from trajlm.llm.plan import AGGREGATES, UNITS, CannotAnswer
 
 # a unit the answer is asked in ("average length in km"): values are reported in the metric's
 # own unit (metres, seconds, km/h), which the printed plan names
@@ -79,6 +79,10 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     """The plan's action fields, read from ``s`` after the filters ``f``; ``known``: the words
     that may remain (a question with others left is refused as not understood)."""
     k = None
+    if "min_stop_s" in f:  # "mean duration of voyages that stopped for over 40 min": the stop is
+        s.take(
+            r"\b(?:that|which|who)\s+(?:(?:had|have|has)\s+)?(?:stopped|stopping)\b"
+        )  # a filter (set 16)
     for m in reversed(
         list(re.finditer(PACE_UNIT, s.low))
     ):  # "minutes per mile" -> "min/mi" (set 14)
@@ -132,9 +136,10 @@ def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         out["unit"] = ANSWER_UNITS[word]  # "average length in km"
     elif (
         out.get("action") == "top"
-        and out.get("metric") == "stop_s"
         and out.get("k") == 1
         and unit is not None
+        and ANSWER_UNITS[word]
+        in UNITS.get(out.get("metric", ""), {})  # "the longest run in miles" (set 16)
     ):
         out["unit"] = ANSWER_UNITS[
             word

@@ -71,3 +71,37 @@ def nonexistent_note(n: int, tz: str) -> str:
     """What reading a frame's naive times in ``tz`` dropped, in ingest's words."""
     return (f"{n:,} row{'s' * (n != 1)} dropped: nonexistent_local_time (local times that do "
             f"not exist in {tz}: the clocks went forward over them)")  # fmt: skip
+
+
+def read_time_format(frame: Any, given: dict[str, str], time_format: str | None) -> Any:
+    """The frame with its time column read by ``time_format`` (``data ingest --time-format``'s
+    values: a strptime pattern such as '%d/%m/%Y %H:%M:%S', or iso / unix / unix_ms / unix_us /
+    unix_ns) into datetimes (naive unless the pattern has %z; ``tz=`` then places them), so a
+    frame of day-first text need not be parsed by hand (session 18). A value the format does not
+    read is one line naming the column, the format and the value."""
+    if time_format in (None, "iso"):  # ISO text is read as it is
+        return frame
+    import polars as pl
+
+    from trajlm.data.column_names import TIME, candidates
+    from trajlm.data.readers._times import parse_time
+
+    have = _names(frame) or []
+    col = given.get("time_col") or next(iter(candidates(TIME, have)), None)
+    if col is None:
+        raise TrajlmInputError("time_format= needs the time column: name it with columns={'t': "
+                               f"...}} (the frame has {have})", field="time_format")  # fmt: skip
+    polars = type(frame).__module__.split(".")[0] == "polars"
+    raw = (frame[col] if polars else pl.from_pandas(frame[col])).cast(pl.Utf8)
+    secs = pl.DataFrame({"s": raw}).select(parse_time("s", time_format).alias("s"))["s"]
+    bad = raw.filter(secs.is_null() & raw.is_not_null())
+    if len(bad):
+        raise TrajlmInputError(f"time_format={time_format!r} does not read {bad[0]!r} "
+                               f"({len(bad):,} value{'s' * (len(bad) != 1)} like it)", field=col)  # fmt: skip
+    when = pl.from_epoch(secs, time_unit="s")
+    if time_format.startswith("unix") or any(z in time_format for z in ("%z", "%#z", "%:z")):
+        when = when.dt.replace_time_zone("UTC")
+    if polars:
+        return frame.with_columns(when.alias(col))
+    return frame.assign(**{col: when.to_pandas().to_numpy() if when.dtype.time_zone is None
+                           else when.to_pandas()})  # fmt: skip

@@ -58,6 +58,9 @@ class DataWords:
     labels: tuple[str, ...] = ()
     vehicles: dict[str, str] = field(default_factory=dict)
     trips: frozenset[str] = frozenset()
+    numbers: frozenset[str] = (
+        frozenset()
+    )  # vehicle ids that are numbers (MMSI 227100002; session 18)
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -66,12 +69,15 @@ class DataWords:
         if "mode" in trips.columns:
             labels = tuple(sorted({str(x).lower() for x in trips["mode"].drop_nulls()}))
         vehicles: dict[str, str] = {}
+        numbers: set[str] = set()
         if "vehicle" in trips.columns:
             for v in trips["vehicle"].drop_nulls().cast(pl.Utf8).unique().to_list():
                 if re.search(r"[A-Za-z]", v) and _TOKEN.fullmatch(v):
                     vehicles[v.lower()] = v
+                elif v.isdigit():
+                    numbers.add(v)
         ids = frozenset(str(x).lower() for x in trips["traj_id"].to_list())
-        return cls(labels, vehicles, ids)
+        return cls(labels, vehicles, ids, frozenset(numbers))
 
     def spelling(self, mode: str, words: str) -> str:
         """The data's label for one of the planner's modes (``words``: its pattern): the mode
@@ -92,8 +98,9 @@ def read_data_words(
     """The question with the data's vehicle ids and labels read into ``f`` (``vehicle``,
     ``mode``) and blanked; ``vocab``: the planner's words (never read as a label or an id);
     ``modes``: the planner's mode patterns (a label they match is theirs to read)."""
-    if not words.vehicles and not words.labels:
+    if not words.vehicles and not words.labels and not words.numbers:
         return question
+    question = _numbered(question, words, f, vocab, modes)
     low = question.lower()
     for m in list(_TOKEN.finditer(low))[::-1]:
         tok = m.group(1)
@@ -118,6 +125,7 @@ def read_data_words(
         word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
         if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
+        word += r"(?:\s+(?:services?|lines?))?"  # "the night owl service" (set 16): the label
         rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"
         for m in re.finditer(rx, low):
             if (
@@ -130,4 +138,78 @@ def read_data_words(
                 raise CannotAnswer(f"two modes ({f['mode']!r}, {lab!r}): ask about one at a time")
             f["mode"] = lab
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
+    return question
+
+
+# "runs" of buses or shuttles (set 16: "how many runs left after 11pm", "median run duration"): the
+# trips, on data whose labels are no person's modes (no walks, rides or runs: buses, a night service)
+_RUNS = re.compile(
+    r"(?<![\w\-/.'])runs(?![\w\-/])(?!\s+(?:from|to|through|along|between|past|via|across|into)\b)",
+    re.I,
+)
+_RUN = re.compile(
+    r"(?<![\w\-/.'])run(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted|had|was)\b)"
+    r"|(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=one )|(?<=longest )|(?<=shortest )"
+    r"|(?<=fastest )|(?<=slowest ))run(?![\w\-/])"
+    r"(?!\s+(?:by|from|to|through|along|between|past|via|across|into)\b)",
+    re.I,
+)
+
+
+def runs_as_trips(question: str, words: DataWords, people: str) -> str:
+    """The question with a service's "runs" / "run" read as trips, when the data is known and none of
+    its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
+    if not words.trips or any(re.fullmatch(people, lab) for lab in words.labels):
+        return question
+    return _RUN.sub("trip", _RUNS.sub("trips", question))
+
+
+def _numbered(
+    question: str, words: DataWords, f: dict, vocab: frozenset[str], modes: list[str]
+) -> str:
+    """A vehicle id that is a number (session 18, set 16: "trawler 227100002", "sailed by 227100001", read as a
+    trip id before): after one of the data's own labels, or alone with 6 digits or more, when no trip has it
+    as its id. After a role word ("vessel 2271...", "taxi 20000589") the planner's own rules read it, as before."""
+    if not words.numbers:
+        return question
+    low = question.lower()
+    own = [
+        lab
+        for lab in words.labels
+        if lab not in vocab and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
+    ]
+    label = "|".join(
+        re.escape(x).replace(r"\ ", r"\s+") for x in sorted(own, key=len, reverse=True)
+    )
+    for m in list(re.finditer(r"(?<![\w\-/.'#])(\d+)(?![\w\-/.:,]\d|[\w\-/])", low))[::-1]:
+        num = m.group(1)
+        if num not in words.numbers or num in words.trips:
+            continue
+        a = m.start(1)
+        if label and (r := re.search(rf"\b(?:{label})(?:s|es)?\s+(?:id\s+)?$", low[:a])):
+            a = r.start()
+        elif len(num) < 6 or re.search(
+            rf"\b(?:{ROLE}|trips?|id|ids|mmsi|vehicle)\s+(?:id\s+)?(?:no\.?\s+)?$", low[:a]
+        ):
+            continue
+        if "vehicle" in f and f["vehicle"] != num:
+            raise CannotAnswer(f"two vehicles ({f['vehicle']!r}, {num!r}): ask about one at a time")
+        f["vehicle"] = num
+        question, low = _blank(question, a, m.end(1)), _blank(low, a, m.end(1))
+    return question
+
+
+def data_verbs(question: str, words: DataWords, modes: dict[str, str]) -> str:
+    """Words whose meaning depends on the data's labels (``modes``: the planner's mode patterns): a
+    service's "runs" are trips (set 16); "walked" / "did X walk" are moving on data with no walks (set 12);
+    "which round had the longest idle time" is its longest stop (set 16; only after "which": set 14's
+    "LOG-3's longest idle time" stays refused, as its test pins)."""
+    people = "|".join((modes["walk"], modes["bike"], modes["run"], r"runs?|running|hik\w*|jog\w*"))
+    question = runs_as_trips(question, words, people)
+    if re.search(r"\bwhich\b", question, re.I):
+        question = re.sub(r"\bidle\s+time\b", "stop", question, flags=re.I)
+    if words.labels and not any(re.fullmatch(modes["walk"], x) for x in words.labels):
+        question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
+        # "how far did hiker_ben walk": the verb (set 12), not the mode
+        question = re.sub(r"\b(did\s+(?:\S+\s+)?)walk(?![\w\-])", r"\1move", question, flags=re.I)
     return question

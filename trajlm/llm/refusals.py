@@ -36,6 +36,16 @@ GROUPED = (
     # "how many trips per bike / each bike made": per vehicle of a kind, not "by bike" (session 15)
     rf"|\b(?:per|for each|for every|each)\s+(?:the\s+)?{_KINDS}\b(?!\s*[-_]?\d)"
     r"(?!\s+(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?))"
+    # "total km per vehicle" (a van after synonyms.py): per vehicle, not a speed ("km per hour") (session 18)
+    r"|\b(?:per|for each|for every)\s+(?:the\s+)?(?:vehicles?|drivers?|users?|taxis?)\b(?!\s*[-_]?\d)"
+    r"(?!\s+(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?))"
+)
+# "which bus covered the most miles in total?": one bus asked for, so a count, total or mean over
+# the trips answers another question (session 18: 464.7 mi, every bus trip's sum); read after the
+# action, since "which bus was the fastest?" is the top trip, with its vehicle
+WHICH_KIND = (
+    rf"\bwhich\s+(?:of\s+the\s+)?(?:{_KINDS}|vehicles?|drivers?|taxis?|users?)\b(?!\s*[-_#]?\d)"
+    r"(?!\s+(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?|rounds?))"
 )
 # a count of vehicles or users, not trips ("how many taxis are there"): no plan counts them
 # ("how many people were walking" is a count of walks, as ask_eval has it)
@@ -72,7 +82,9 @@ MOMENT_SPEED = (
 # were refused as "of which measure?", as if the question had only left the measure out)
 NOT_IN_TABLE = (
     r"\b(elevations?|altitudes?|height above|ascents?|descents?|climb(?:ed|ing)?|gradients?"
-    r"|heart[\s-]?rates?|pulse|cadence|calories|temperatures?|fuel|battery)\b"
+    r"|heart[\s-]?rates?|pulse|cadence|calories|temperatures?|fuel|battery"
+    # what a fleet records beside its tracks (set 16: "passengers boarded", "boardings", "wind speed")
+    r"|passengers?|boardings?|ridership|occupancy|fares?|tickets?|revenue|wind\s+speeds?|wind)\b"
 )
 
 
@@ -91,6 +103,11 @@ def guard(question: str) -> None:
         raise CannotAnswer("only read-only questions about the trips are answered; "
                            "no changes, no code")  # fmt: skip
     if (m := RELATIVE.search(low)) is not None:
+        if n := re.search(
+            NOT_IN_TABLE, low
+        ):  # "fuel ... last week": the fuel is the reason (set 16)
+            raise CannotAnswer(f"{n.group(0)!r} is not in the trip table: only times, positions and what "
+                               "follows from them (duration, distance, speed, stops) are read")  # fmt: skip
         raise CannotAnswer(f"relative dates ('{m.group(0)}') are not supported: "
                            "give a date such as 2024-03-18")  # fmt: skip
 
@@ -121,3 +138,28 @@ def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> N
     if m := re.search(COUNTED, low):
         raise CannotAnswer(f"only trips are counted ({said(m.group(0))!r}): ask 'how many "
                            "trips ...', or about one vehicle or user")  # fmt: skip
+
+
+def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.strip) -> None:
+    """Refuse "which bus ... the most miles in total" once its action is known (``plan``: the fields
+    read): a number over all the trips (count, sum, mean, ...) does not name a bus, nor does a list
+    of trips when a most / least is asked, nor the one longest trip when a total is (session 18, set 16)."""
+    action = plan.get("action", "")
+    ranked = action == "list" and re.search(
+        r"\b(?:most|least|fewest)\b", low
+    )  # "which bus drove the most km"
+    totals = action in ("count", "sum", "mean", "median", "percentile")
+    added = plan.get("metric") in (
+        "length_m",
+        "duration_s",
+        "stop_s",
+        "n_points",
+    )  # not "fastest overall"
+    totals = totals or (
+        action == "top"
+        and added
+        and re.search(r"\b(?:in total|overall|altogether|combined|in all)\b", low)
+    )
+    if (totals or ranked) and (m := re.search(WHICH_KIND, low)):
+        raise CannotAnswer(f"answers per group ({said(m.group(0))!r}) are not supported: ask about one "
+                           "vehicle at a time, or 'which trip ...': one trip, with its vehicle")  # fmt: skip

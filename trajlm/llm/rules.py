@@ -34,7 +34,7 @@ from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
 )
-from trajlm.llm.grounding import DataWords, read_data_words
+from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
@@ -59,6 +59,7 @@ from trajlm.llm.refusals import (
     STOPPED,
     guard,
     refuse_before_reading,
+    refuse_group_total,
 )
 from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.spelling import mend, vocabulary
@@ -182,12 +183,7 @@ class RulePlanner:
         self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
-        if self.words.labels and not any(re.fullmatch(MODES["walk"], x) for x in self.words.labels):
-            question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
-            # "how far did hiker_ben walk": the verb (set 12), not the mode
-            question = re.sub(
-                r"\b(did\s+(?:\S+\s+)?)walk(?![\w\-])", r"\1move", question, flags=re.I
-            )
+        question = data_verbs(question, self.words, MODES)  # a bus's runs, "walked" (grounding.py)
         question, self.mended = mend(
             question, VOCAB, MEND_INTO, frozenset(KNOWN)
         )  # "hwo many tripps" -> "how many trips"
@@ -203,6 +199,7 @@ class RulePlanner:
             f["per"] = per
         s = QuestionText(re.sub(r"[()]", " ", question))
         refuse_before_reading(s.low, self._said)
+        asked = s.low
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
@@ -215,6 +212,7 @@ class RulePlanner:
         self._quantities(s, f)
         self._mode(s, f)
         f.update(read_action(s, f, KNOWN))
+        refuse_group_total(asked, f, self._said)
         unknown = s.leftover(KNOWN)
         if unknown:
             said = self._said(" ".join(dict.fromkeys(unknown)))

@@ -11,6 +11,8 @@ clock ("1h30"), rewritten into the planner's own words before it reads the quest
 - Session 14: "(delivery) rounds" are trips; "waited" is stopped ("buses that waited longer
   than 5 minutes"); "who was / went / passed ..." is "which trips ..." (the list shows each
   trip's vehicle or user); "left from" / "left the", "took off" is departed.
+- Session 18 (set 16): a bus's "layover" / "dwell" is a stop; "(delivery) round" in the singular and
+  "(ferry) crossings" are trips; "time at sea" is the voyages' time ("in total").
 - Session 14 (set 12): a vessel "anchored", "moored", "berthed", "docked", "at anchor" /
   "at berth" is stopped (the trip's longest stop).
 - A duration written like a clock reading, "1h30", "1h 30m", is that many minutes ("90 min")
@@ -36,15 +38,27 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"voyages", "trips"),
     (r"voyage", "trip"),
     (r"(?:delivery\s+)?rounds", "trips"),
+    # a delivery round in the singular (set 16): only after a word that makes it a noun ("which round",
+    # "van round duration"), never "round trip", "all year round" or "round the clock"
+    (
+        r"(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=a )|(?<=one )|(?<=van )|(?<=bike )|(?<=longest )|(?<=shortest )"
+        r"|(?<=delivery ))round(?!\s+(?:trips?|the|up|down|off|to|of)\b)"
+        r"|round(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted|had|was|were)\b)",
+        "trip",
+    ),
+    (
+        r"crossings(?!\s+of\b)",
+        "trips",
+    ),  # "ferry crossings" (set 16); "crossings of the river" is a place
     (r"deliveries", "trips"),
     (r"delivery", "trip"),
-    (r"vessels|ships|boats|vans|trucks|lorries", "vehicles"),
-    (r"vessel|ship|boat|van|truck|lorry", "vehicle"),
+    (r"vessels|ships|boats|yachts|vans|trucks|lorries", "vehicles"),
+    (r"vessel|ship|boat|yacht|van|truck|lorry", "vehicle"),
     (r"sailed", "travelled"),
     (r"sailing", "travelling"),
     (r"sails|sail", "travel"),
-    (r"pauses", "stops"),
-    (r"pause", "stop"),
+    (r"pauses|layovers|dwells", "stops"),  # a bus's layover, its dwell at a stop (set 16)
+    (r"pause|layover|dwell", "stop"),
     (r"paused|idle|idling|idled", "stopped"),
     (r"at\s+anchor|anchored|moored|berthed|at\s+berth|docked", "stopped"),
     (r"waited|waiting", "stopped"),
@@ -52,6 +66,11 @@ SYNONYMS: list[tuple[str, str]] = [
     (
         r"longest\s+stays?(?:\s+(?:at|in)\s+(?:one|a|the\s+same|a\s+single)\s+(?:place|spot|location))?",
         "longest stop",
+    ),
+    # "time at sea", "hours at sea": a voyage's duration (set 16)
+    (
+        r"(?:(?<=time )|(?<=hours )|(?<=days )|(?<=minutes )|(?<=spent )|(?<=spend ))at\s+sea",
+        "in total",
     ),
     (r"waits", "stops"),
     (r"wait", "stop"),

@@ -1,0 +1,87 @@
+"""What ``trajlm ask`` answers: ``Answer`` (a plan and its value or table) and how it is printed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from trajlm.llm.calendar import clock
+from trajlm.llm.plan import QueryPlan
+
+# the unit each metric's values are in (printed with a mean / median / sum)
+METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "length_m": "m", "speed_kmh": "km/h",
+                "n_points": "points", "pace_s_km": "s/km", "start_hour": "h", "start_time": "h"}  # fmt: skip
+
+
+@dataclass
+class Answer:
+    """A plan and what it gave: ``value`` (a number, a text) or ``table`` (a frame)."""
+
+    plan: QueryPlan
+    value: Any = None
+    table: pl.DataFrame | None = None
+    seconds: float | None = None  # planning + running, set by trajlm.ask
+    n_total: int | None = None  # list / top: how many trips matched before the cut
+    notes: list[str] = field(default_factory=list)  # said under the answer (copies left out)
+    n_match: int | None = None  # share: the trips that meet the condition (of n_total)
+    text: str | None = None  # printed instead of the value (peak: "07:00-08:00 (13 of 139 trips)")
+
+    def result(self) -> Any:
+        """What the evaluation compares: the number, the text, the trips' ids in order, or the
+        predicted positions (rounded to 1e-5 degrees)."""
+        if self.table is not None and self.plan.action == "predict":
+            return [(round(a, 5), round(o, 5)) for a, o in self.table.select("lat", "lon").rows()]
+        if self.table is not None:
+            return self.table["traj_id"].to_list()
+        return self.value
+
+    def __str__(self) -> str:
+        return "\n".join([self._body(), *(f"note: {n}" for n in self.notes)])
+
+    def _body(self) -> str:
+        if self.text is not None:
+            return self.text
+        if self.table is not None:
+            t = self.table
+            if "start" in t.columns:  # a trip table: fewer, rounded columns
+                t = t.with_columns(
+                    pl.col("start").dt.strftime("%Y-%m-%d %H:%M"),
+                    (pl.col("duration_s") / 60).round(1).alias("minutes"),
+                    (pl.col("length_m") / 1000).round(2).alias("km"),
+                    pl.col("speed_kmh").round(1),
+                ).select(["traj_id", "start", "minutes", "km", "speed_kmh", "stop_s"]
+                         + [c for c in ("mode", "vehicle") if c in t.columns])  # fmt: skip
+            if "step" in t.columns and t.schema.get("t", pl.Utf8).is_integer():  # predictions
+                t = t.with_columns(pl.from_epoch("t", time_unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+                                   pl.col("std_m").round(1))  # fmt: skip
+            with pl.Config(tbl_rows=25, tbl_hide_dataframe_shape=True, tbl_width_chars=120,
+                           tbl_hide_column_data_types=True, fmt_str_lengths=40):  # fmt: skip
+                n = self.n_total if self.n_total is not None else len(t)
+                head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
+                if self.plan.action == "top":
+                    head = f"top {len(t)} of {n} trips"
+                return f"{head}\n{t}" if "start" in t.columns else str(t)
+        if isinstance(self.value, float) and self.plan.action == "share":
+            return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
+        if isinstance(self.value, float) and self.plan.metric in ("start_hour", "start_time"):
+            return (
+                f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)", "13.00 h (13:00)"
+            )
+        if isinstance(self.value, float):
+            unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
+            whole = self.plan.action == "sum" and self.plan.metric == "n_points"
+            return (f"{self.value:,.0f}" if whole else _three_digits(self.value)) + (
+                f" {unit}" if unit else ""
+            )  # a count of points is whole
+        return str(self.value)
+
+
+def _three_digits(v: float) -> str:
+    """At least three significant digits, one decimal at least: "0.592 h", not "0.6 h" (1.4 %
+    off; set 12), "6.57 mi"; 10 and above as before ("22.0", "1,234.5")."""
+    if v == 0 or abs(v) >= 10 or not math.isfinite(v):
+        return f"{v:,.1f}"
+    return f"{v:,.{max(1, 2 - math.floor(math.log10(abs(v))))}f}"

@@ -1,0 +1,114 @@
+"""The per-trip table every question is answered from: one row per trip (start, duration, length,
+mean speed, longest stop, points, pace, mode, vehicle), GPS jumps and copied tracks handled."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
+from trajlm.data.geometry import haversine_m
+from trajlm.llm.text import STOP_SPEED_MPS
+from trajlm.model.scale import GLITCH_SPEED_FACTOR
+
+TRIP_COLUMNS = [
+    "traj_id",
+    "start",
+    "duration_s",
+    "length_m",
+    "speed_kmh",
+    "stop_s",
+    "n_points",
+    "pace_s_km",
+]
+# A step is a GPS jump, not travel, when it is faster than GLITCH_SPEED_FACTOR x the 99th
+# percentile of the data's trips' median step speeds (model/scale.py calls that a glitch), but
+# never below 200 km/h (a few trips' medians must not cut real driving) nor above sound.
+GLITCH_FLOOR_MPS = 200 / 3.6
+
+
+def plausible_speed_mps(step: pl.DataFrame) -> float:
+    """The fastest a step of this data can really be (see GLITCH_FLOOR_MPS), from its own
+    trips: ``step`` has traj_id, _d (m) and _dt (s) per step."""
+    moving = step.filter(pl.col("_dt") > 0)
+    med = moving.group_by("traj_id").agg((pl.col("_d") / pl.col("_dt")).median().alias("v"))
+    p99 = med["v"].quantile(0.99) if len(med) else None
+    return min(IMPOSSIBLE_SPEED_MPS, max(GLITCH_FLOOR_MPS, GLITCH_SPEED_FACTOR * (p99 or 0.0)))
+
+
+def _copies(points: pl.DataFrame) -> pl.DataFrame:
+    """traj_id, copy_of, shift_s for every trip whose point sequence (lat, lon in time order)
+    is exactly another's: the earliest-starting one is the original, the others its copies
+    (GeoLife holds the same 10 points twice, 8 h apart: a time-zone shift)."""
+    seq = points.group_by("traj_id").agg(
+        pl.col("lat"), pl.col("lon"), pl.col("t").min().alias("_t0")
+    )
+    seq = seq.sort(["_t0", "traj_id"]).with_columns(
+        pl.col("traj_id").first().over(["lat", "lon"]).alias("copy_of"),
+        (pl.col("_t0") - pl.col("_t0").first().over(["lat", "lon"])).alias("shift_s"),
+    )
+    return seq.filter(pl.col("copy_of") != pl.col("traj_id")).select(
+        "traj_id", "copy_of", "shift_s"
+    )
+
+
+def trip_table(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
+    stop_s (longest run of fixes slower than 1 m/s), n_points, mode / vehicle when the points
+    carry ``label`` / ``vehicle_id`` (or ``user_id``), and copy_of (the trip whose exact points
+    it repeats, else null; ``run_plan`` leaves copies out and says so). Steps faster than the
+    data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length."""
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    step = points.sort(["traj_id", "t"]).with_columns(
+        pl.when(same)
+        .then(
+            haversine_m(
+                pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
+            )
+        )
+        .otherwise(0.0)
+        .alias("_d"),
+        pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
+    )
+    # a step faster than the data's plausible speed is a GPS jump, not travel (GeoLife holds
+    # 835 km jumps 15 s apart, a Porto taxi 4.7 km in 15 s, out and back): it adds nothing to
+    # a trip's length, so its speed and "faster than" stay real
+    cut = plausible_speed_mps(step)
+    jump = pl.col("_d") > cut * pl.col("_dt").clip(lower_bound=1)
+    step = step.with_columns(pl.when(jump).then(0.0).otherwise(pl.col("_d")).alias("_d"))
+    still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
+    step = step.with_columns(still.alias("_still"))
+    # a stop is a run of consecutive still steps: number the runs, sum each run's seconds
+    run = (pl.col("_still") != pl.col("_still").shift(1)).fill_null(True).cum_sum().over("traj_id")
+    stops = (
+        step.with_columns(run.alias("_run"))
+        .filter(pl.col("_still"))
+        .group_by("traj_id", "_run")
+        .agg(pl.col("_dt").sum().alias("_stop"))
+        .group_by("traj_id")
+        .agg(pl.col("_stop").max().alias("stop_s"))
+    )
+    aggs = [
+        pl.col("t").min().alias("_t0"),
+        (pl.col("t").max() - pl.col("t").min()).alias("duration_s"),
+        pl.col("_d").sum().alias("length_m"),
+        pl.len().alias("n_points"),
+    ]
+    if "label" in points.columns:
+        aggs.append(pl.col("label").drop_nulls().mode().sort().first().alias("mode"))
+    vehicle = next((c for c in ("vehicle_id", "user_id") if c in points.columns), None)
+    if vehicle is not None:
+        aggs.append(pl.col(vehicle).first().alias("vehicle"))
+    trips = step.group_by("traj_id", maintain_order=True).agg(aggs)
+    trips = trips.join(stops, on="traj_id", how="left").with_columns(
+        pl.col("stop_s").fill_null(0).cast(pl.Float64),
+        pl.col("duration_s").cast(pl.Float64),
+        pl.from_epoch("_t0", time_unit="s").dt.replace_time_zone("UTC").alias("start"),
+        (3.6 * pl.col("length_m") / pl.col("duration_s").clip(lower_bound=1)).alias("speed_kmh"),
+        # pace: seconds per km (a trip that did not move has none)
+        pl.when(pl.col("length_m") > 0)
+        .then(1000 * pl.col("duration_s") / pl.col("length_m"))
+        .alias("pace_s_km"),
+    )
+    trips = trips.join(_copies(points).select("traj_id", "copy_of"), on="traj_id", how="left")
+    extra = [c for c in ("mode", "vehicle") if c in trips.columns]
+    return trips.select(TRIP_COLUMNS + extra + ["copy_of"]).sort("traj_id")
