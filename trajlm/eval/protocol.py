@@ -326,6 +326,12 @@ def run_eval(
         for tasks in variants:
             t0 = tasks[0]
             n_traj, n_pts = t0.groups.max() + 1, (~t0.known).sum()
+            if n_pts == 0:  # sampled at this interval or coarser: nothing hidden, no row
+                extra.setdefault("skipped", []).append(
+                    f"{t0.setting}: no point hidden (every window already holds one point: "
+                    "the test trips are sampled this sparsely), not scored"
+                )
+                continue
             rows += _evaluate(methods, _score_recover, tasks, t0.setting, n_traj, n_pts, fits)
 
     else:  # tte
