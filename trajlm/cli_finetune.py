@@ -67,7 +67,9 @@ def finetune(
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
     from trajlm._threads import apply_threads
+    from trajlm.cli_eval_notes import canonical_task
 
+    task = canonical_task(task)  # travel_time -> tte, modes -> classify (as `trajlm eval`)
     io.choice(task, FINETUNE_TASKS, "--task")
     io.choice(mode, ("full", "selective", "lora"), "--mode")
     io.choice(split_by, ("time", "user_time"), "--split-by")
@@ -81,6 +83,7 @@ def finetune(
         "--class-weight": class_weight != "none",
         "--lr": lr is not None,
         "--classes": classes != "modes",
+        "--split-by": split_by != "time",  # was ignored by predict / recover / tte (cliuser18)
     }
     for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
         if task != "classify" and not (flag == "--lr" and task == "similarity"):
