@@ -144,3 +144,11 @@ def test_a_model_above_constant_velocity_is_said_in_a_line():
     lines = worse_than_cv(EvalResult("predict", rows, {"baselines": ["constant velocity"]}))
     assert len(lines) == 1 and "trajlm:a" in lines[0] and "5.75x" in lines[0]
     assert "3.21-7.81" in lines[0]
+
+
+def test_a_hint_naming_its_own_command_gets_no_note(city):
+    """`eval --task tte --model trajlm-small` said "(trajlm train --config ...)" and then
+    "(note: --config is an option of `trajlm train`, ... not of `trajlm eval`)": a repeat."""
+    text = fails("eval", "--task", "tte", "--data", city, "--model", "trajlm-small",
+                 names=("trajlm train --config",))  # fmt: skip
+    assert "note:" not in text
