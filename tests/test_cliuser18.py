@@ -152,3 +152,27 @@ def test_a_hint_naming_its_own_command_gets_no_note(city):
     text = fails("eval", "--task", "tte", "--data", city, "--model", "trajlm-small",
                  names=("trajlm train --config",))  # fmt: skip
     assert "note:" not in text
+
+
+def test_an_empty_scored_split_is_named_by_its_option(tmp_path):
+    """Daily icebergs (every trip starts at 00 h) with `--holdout-by hour=12`, and a 3-trip
+    store (no val trip) with `--score-on val`, said "the test split is empty ... re-split the
+    store", naming neither option."""
+    daily = tmp_path / "daily"
+    pts = _points(30)
+    write_store(pts.with_columns(pl.col("t") - pl.col("t").min().over("traj_id") % 86400), daily)
+    fails("eval", "--task", "predict", "--data", daily, "--holdout-by", "hour=12",
+          names=("--holdout-by hour=12", "starts at 00 h UTC", "--holdout-by user"))  # fmt: skip
+    few = tmp_path / "few"
+    write_store(_points(3), few)
+    fails("eval", "--task", "predict", "--data", few, "--score-on", "val",
+          names=("--score-on val", "val split", "is empty", "val 0"))  # fmt: skip
+
+
+def test_hour_h_title_names_h(city, tmp_path):
+    out = tmp_path / "h.json"
+    _eval("--task", "tte", "--data", city, "--holdout-by", "hour=6", "--out", out)
+    assert (
+        "held out by hour=6: test = trips starting 06:00-23:59 UTC"
+        in (out.with_suffix(".md").read_text().splitlines()[0])
+    )

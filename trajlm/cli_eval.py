@@ -15,6 +15,7 @@ from rich.console import Console
 from trajlm.cli_eval_notes import (
     canonical_task,
     check_horizons,
+    check_scored_split,
     check_unused_options,
     horizon_models,
     print_run_notes,
@@ -297,6 +298,7 @@ def run_eval_command(
     if holdout_by:
         df = _resplit(df, holdout_by)
     rule = split_description(df, holdout_by or load_manifest(data).get("split_by"))
+    check_scored_split(df, holdout_by, score_on, data)  # an empty one named by its option
     if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
         import polars as pl
 

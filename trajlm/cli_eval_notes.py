@@ -131,7 +131,7 @@ def split_description(df: Any, rule: str | None) -> str | None:
     if rule.startswith("hour"):
         if len(test) == 0:
             return f"held out by {rule}"
-        h = int(((test["t0"] % 86400) // 3600).min())
+        h = int(rule.split("=", 1)[1]) if "=" in rule else int(((test["t0"] % 86400) // 3600).min())
         return (
             f"held out by {rule}: test = trips starting {h:02d}:00-23:59 UTC, train and val "
             "the earlier hours"
@@ -181,3 +181,34 @@ def check_horizons(spec: str | None) -> None:
         values = []
     if not values or not all(0 < v < float("inf") for v in values):
         raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
+
+
+def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any) -> None:
+    """An empty scored split, named by the option that emptied it: `--holdout-by hour=12` on
+    daily icebergs (every trip starts at 00 h) and `--score-on val` on a store without val
+    trips said "the test split is empty ... re-split the store" (cliuser18)."""
+    import polars as pl
+
+    from trajlm._safety import UserError
+
+    starts = df.group_by("traj_id").agg(pl.col("t").min(), pl.col("split").first())
+    n = {s: int((starts["split"] == s).sum()) for s in ("train", "val", "test")}
+    sizes = f"train {n['train']}, val {n['val']}, test {n['test']} trajectories"
+    if holdout_by and n["test"] == 0:
+        hours = sorted(set(((starts["t"] % 86400) // 3600).cast(pl.Int64).to_list()))
+        if len(hours) == 1:  # daily records: no hour splits them
+            raise UserError(
+                f"--holdout-by {holdout_by}: every trip of --data {data} starts at "
+                f"{hours[0]:02d} h UTC, so no by-hour split holds any out ({sizes}); use the "
+                "store's own split or --holdout-by user"
+            )
+        shown = ", ".join(f"{h:02d}" for h in hours[-12:])
+        raise UserError(
+            f"--holdout-by {holdout_by}: no trip of --data {data} is held out ({sizes}); its "
+            f"trips start at hours {shown} UTC: give hour=H with H among them, or hour / user"
+        )
+    if score_on == "val" and n["val"] == 0:
+        raise UserError(
+            f"--score-on val: the val split of --data {data} is empty ({sizes}); score on "
+            "test, or re-split the store (`trajlm data resplit`)"
+        )
