@@ -176,3 +176,15 @@ def test_hour_h_title_names_h(city, tmp_path):
         "held out by hour=6: test = trips starting 06:00-23:59 UTC"
         in (out.with_suffix(".md").read_text().splitlines()[0])
     )
+
+
+def test_horizons_on_trips_shorter_than_the_history_say_why(tmp_path):
+    """1 s cars on 3-7 minute trips with `--horizon-s 10,30,60`: "no trajectory with a window
+    of 3+ fixes" though every trip held hundreds; the 600 s history was the reason."""
+    pts = _points(30).with_columns(
+        pl.col("t").min().over("traj_id") + pl.int_range(pl.len()).over("traj_id")
+    )
+    store = tmp_path / "onehz"
+    write_store(pts, store)
+    fails("eval", "--task", "predict", "--data", store, "--horizon-s", "10,30",
+          names=("--horizon-s", "600 s of history", "the longest test trajectory lasts"))  # fmt: skip
