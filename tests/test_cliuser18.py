@@ -188,3 +188,22 @@ def test_horizons_on_trips_shorter_than_the_history_say_why(tmp_path):
     write_store(pts, store)
     fails("eval", "--task", "predict", "--data", store, "--horizon-s", "10,30",
           names=("--horizon-s", "600 s of history", "the longest test trajectory lasts"))  # fmt: skip
+
+
+@pytest.mark.slow
+def test_finetune_classify_store_labels_suggests_a_command_that_runs(tmp_path):
+    """`finetune --task classify --classes store` printed "test split: trajlm eval --task
+    classify ... --split-by time" without --classes store; run as printed, eval refused
+    ("0 classes to classify ... --classes modes")."""
+    from reliability_helpers import said
+
+    kinds = tmp_path / "kinds"
+    pts = _points(60)
+    kind = pl.when(pl.col("label").is_in(["car", "bus"])).then(pl.lit("B")).otherwise(pl.lit("T"))
+    write_store(pts.with_columns(kind.alias("label")), kinds)
+    r = invoke("finetune", "--model", "trajlm-small", "--data", kinds, "--out", tmp_path / "c",
+               "--task", "classify", "--classes", "store", "--epochs", "1", "--n-points", "16",
+               "--mode", "lora")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = said(r)
+    assert "--split-by time --classes store" in text, text

@@ -185,7 +185,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         return {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
-            **_classify_summary(clf, parts, out, split_by, data),
+            **_classify_summary(clf, parts, out, split_by, data, classes),
         }
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
@@ -206,7 +206,9 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     return summary
 
 
-def _classify_summary(clf, parts: dict, out: Path, split_by: str, data: Path) -> dict:
+def _classify_summary(
+    clf, parts: dict, out: Path, split_by: str, data: Path, classes: str = "modes"
+) -> dict:
     """What `finetune --task classify` trained and how it scores on the val split (user test
     ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
     car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
@@ -223,4 +225,5 @@ def _classify_summary(clf, parts: dict, out: Path, split_by: str, data: Path) ->
             "val_accuracy_pct": round(m["accuracy_pct"], 1),
             "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
             "test split": f"trajlm eval --task classify --data {data} --model {out} "
-            f"--split-by {split_by}"}  # fmt: skip
+            f"--split-by {split_by}" + (f" --classes {classes}" if classes != "modes" else "")
+            }  # fmt: skip  # the store's own labels: --classes said (cliuser18)
