@@ -143,7 +143,7 @@ def test_a_model_above_constant_velocity_is_said_in_a_line():
     ]  # fmt: skip
     lines = worse_than_cv(EvalResult("predict", rows, {"baselines": ["constant velocity"]}))
     assert len(lines) == 1 and "trajlm:a" in lines[0] and "5.75x" in lines[0]
-    assert "3.21-7.81" in lines[0]
+    assert "3.21-7.81" in lines[0] and "trajlm finetune" in lines[0]
 
 
 def test_a_hint_naming_its_own_command_gets_no_note(city):

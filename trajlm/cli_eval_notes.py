@@ -160,10 +160,13 @@ def worse_than_cv(result: Any) -> list[str]:
         cv = r.get("ratio_to_cv") or {}
         lo, hi = (cv.get("ci95") or (None, None))[:2]
         if lo is not None and lo > 1.0:
+            fix = ("fit one on this store (trajlm train-selector)"
+                   if r["method"].startswith("candidate selector")
+                   else "read the coverage warnings above, or fine-tune it on this store "
+                   "(trajlm finetune)")  # fmt: skip
             lines.append(
                 f"{r['method']} ({r['setting']}) is worse than constant velocity here: "
-                f"{cv['ratio']:.2f}x its MAE (95 % CI {lo:.2f}-{hi:.2f}); read the coverage "
-                "warnings above, or fine-tune on this data (trajlm finetune)"
+                f"{cv['ratio']:.2f}x its MAE (95 % CI {lo:.2f}-{hi:.2f}); {fix}"
             )
     return lines
 
