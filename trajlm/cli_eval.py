@@ -150,7 +150,7 @@ def _warn_selector_library(predictors, df, console: Console) -> None:
         if p.settings_.get("train_trips_sha1") not in (None, here):
             console.print(
                 f"warning: {p.name} was fitted on other train trips than this store's train "
-                "split: scored trips may be in its retrieval library (fit it on this store)",
+                "split: its library may hold scored trips, or none from here (fit it here)",
                 markup=False,
             )
 
