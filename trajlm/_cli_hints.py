@@ -41,6 +41,8 @@ def own_flags(text: str, group: click.Group, ctx: click.Context, args: list[str]
     for flag in foreign:
         owners = [p for p, c in _commands(group, ctx)
                   if any(flag in q.opts or flag in q.secondary_opts for q in c.params)]  # fmt: skip
+        if _within_own_command(text, flag, owners):  # "(trajlm train --config X)": said already
+            continue
         # `trajlm data ...` first: reading options live there (ingest reads any file)
         owners.sort(key=lambda p: not p.startswith("trajlm data "))
         if not owners:
@@ -49,6 +51,21 @@ def own_flags(text: str, group: click.Group, ctx: click.Context, args: list[str]
             listed = ", ".join(f"`{o}`" for o in owners[:3]) + (", ..." if len(owners) > 3 else "")
             notes.append(f"{flag} is an option of {listed}, not of `{path}`")
     return text + (f" (note: {'; '.join(notes)})" if notes else "")
+
+
+def _within_own_command(text: str, flag: str, owners: list[str]) -> bool:
+    """Every mention of `flag` in `text` follows, in the same clause, a command that has it
+    ("give a multi-task run (trajlm train --config configs/multitask.toml)"): a note saying
+    --config is not an option of `trajlm eval` only repeated it (cliuser18)."""
+    spots = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", text)]
+    for at in spots:
+        start = text.rfind("trajlm ", 0, at)
+        clause = text[start:at]
+        if start < 0 or any(c in clause for c in (";", ")", ". ")):
+            return False
+        if not any(clause.startswith(o + " ") for o in owners):
+            return False
+    return bool(spots)
 
 
 def short_values(text: str, longest: int = 160) -> str:

@@ -270,11 +270,15 @@ def store(path: Path, option: str = "--data") -> Path:
 
 
 def read_store_checked(path: Path, option: str, split: str | None = None):
-    """A store's points after check_model_input (the `split` column kept)."""
-    from trajlm.data.schema import check_model_input
+    """A store's points after check_model_input (the `split` column kept). A store's times
+    are dates (ingest already applied its own --min-year), so they are read from 1900 like
+    any dated input: hurricanes since 1944 and icebergs since 1978 stay readable
+    (cliuser18: `trajlm eval` refused the stores `trajlm data ingest` had written)."""
+    from trajlm.data.schema import MIN_T_DATED, check_model_input
     from trajlm.data.store import read_store
 
-    return check_model_input(read_store(store(path, option), split=split), source=str(path))
+    df = read_store(store(path, option), split=split)
+    return check_model_input(df, source=str(path), min_t=MIN_T_DATED)
 
 
 def fit_output(data: Path, out: Path, kind: str, overwrite: bool) -> None:

@@ -195,7 +195,9 @@ def evaluate(
     Tasks: predict, recover, tte, classify (GeoLife modes), similarity (odd/even self-search).
     """
     from trajlm.cli_eval import run_eval_command
+    from trajlm.cli_eval_notes import canonical_task
 
+    task = canonical_task(task)  # travel_time -> tte, modes -> classify
     if seeds is not None and seeds > 1 and task in ("predict", "tte"):
         io.warn(f"--seeds {seeds} has no effect on --task {task} (deterministic: one row per "
                 "--model); repeat --model with runs of several training seeds for a spread")  # fmt: skip

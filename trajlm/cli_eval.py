@@ -12,7 +12,17 @@ from pathlib import Path
 
 from rich.console import Console
 
-from trajlm.cli_eval_notes import horizon_models, print_run_notes, warn_coverage
+from trajlm.cli_eval_notes import (
+    canonical_task,
+    check_horizons,
+    check_scored_split,
+    check_unused_options,
+    horizon_models,
+    print_run_notes,
+    split_description,
+    warn_coverage,
+    worse_than_cv,
+)
 from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
 from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
@@ -140,7 +150,7 @@ def _warn_selector_library(predictors, df, console: Console) -> None:
         if p.settings_.get("train_trips_sha1") not in (None, here):
             console.print(
                 f"warning: {p.name} was fitted on other train trips than this store's train "
-                "split: scored trips may be in its retrieval library (fit it on this store)",
+                "split: its library may hold scored trips, or none from here (fit it here)",
                 markup=False,
             )
 
@@ -195,6 +205,7 @@ def run_eval_command(
     from trajlm._threads import apply_threads
     from trajlm.data.store import load_manifest
 
+    task = canonical_task(task)  # travel_time -> tte, modes -> classify (the README's names)
     io.choice(task, ALL_TASKS, "--task")
     io.choice(split_by, ("time", "user_time"), "--split-by")
     io.choice(score_on, ("test", "val"), "--score-on")
@@ -203,11 +214,13 @@ def run_eval_command(
         raise UserError(f"--classes is used by --task classify, not {task!r}")
     if context is not None:
         io.choice(context, ("full", "motion", "auto"), "--context")
+    check_unused_options(task, split_by=split_by, max_gap_s=max_gap_s, horizon_s=horizon_s,
+                         context=context, models=models)  # fmt: skip
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
-    _check_horizons(horizon_s)
+    check_horizons(horizon_s)
     horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)  # eval/horizon.py
     for spec in shifts or ():
         try:
@@ -284,6 +297,8 @@ def run_eval_command(
             raise UserError(problem)
     if holdout_by:
         df = _resplit(df, holdout_by)
+    rule = split_description(df, holdout_by or load_manifest(data).get("split_by"))
+    check_scored_split(df, holdout_by, score_on, data)  # an empty one named by its option
     if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
         import polars as pl
 
@@ -355,6 +370,8 @@ def run_eval_command(
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
+    if rule and task != "classify":  # the table's title names a hold-out (protocol.md)
+        result.meta["split_description"] = rule
     result.meta["task_definition"] = TASK_DEFINITIONS["predict_horizon" if horizons else task]
     result.meta["models"] = [str(p) for p in models or []]
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
@@ -371,6 +388,8 @@ def run_eval_command(
             counts = ", ".join(f"{s}: {k}" for s, k in few.items())
             io.warn(f"by source: few scored trajectories ({counts}; fewer than {MIN_SCORED}): "
                     "read those rows as a smoke test")  # fmt: skip
+        for line in worse_than_cv(result):
+            io.warn(line)
     if out is not None:
         if out.suffix == ".json":
             out.write_text(result.to_json() + "\n")
@@ -379,18 +398,3 @@ def run_eval_command(
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
     return result
-
-
-def _check_horizons(spec: str | None) -> None:
-    """--horizon-s's own values, before parse_horizons (whose line also names --max-gap-s,
-    an option the user may not have given: badin17 F9)."""
-    from trajlm._safety import UserError
-
-    if spec is None:
-        return
-    try:
-        values = [float(x) for x in spec.split(",") if x.strip()]
-    except ValueError:
-        values = []
-    if not values or not all(0 < v < float("inf") for v in values):
-        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")

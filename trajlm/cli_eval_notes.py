@@ -1,8 +1,15 @@
 """What `trajlm eval` says beside its table, and its ``--horizon-s`` models (out of
 cli_eval.py, session 16): training-coverage warnings, the run's notes (skipped baselines, the
-horizon windows scored / skipped) and the models answering at asked times (api_horizon.py)."""
+horizon windows scored / skipped) and the models answering at asked times (api_horizon.py).
+
+Session 18 (cliuser18), found by a new user on held-out data: `--split-by user_time` /
+`--max-gap-s` / `--context` were silently ignored where they do nothing; `--holdout-by hour`
+tables read "(test split)" like any other; `--task travel_time` and `--task modes` (the
+README's names) were refused; a model above constant velocity was said only in a ratio column."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.console import Console
 
@@ -60,3 +67,151 @@ def warn_coverage(predictors, df, split_by: str, console: Console) -> None:
                 markup=False,
                 soft_wrap=True,
             )
+
+
+# the README's and the Python API's names for the tasks -> the CLI's
+TASK_ALIASES = {
+    "travel_time": "tte",
+    "travel-time": "tte",
+    "traveltime": "tte",
+    "eta": "tte",
+    "modes": "classify",
+    "mode": "classify",
+    "transport_modes": "classify",
+    "transport-modes": "classify",
+    "recovery": "recover",
+    "prediction": "predict",
+    "similar": "similarity",
+}
+
+
+def canonical_task(task: str) -> str:
+    """`task` as the CLI names it (travel_time -> tte, modes -> classify); others unchanged."""
+    return TASK_ALIASES.get(task.strip().lower(), task)
+
+
+def check_unused_options(
+    task: str,
+    *,
+    split_by: str = "time",
+    max_gap_s: float = 60.0,
+    horizon_s: str | None = None,
+    context: str | None = None,
+    models: list | None = None,
+) -> None:
+    """Refuse, in one line, an option the run would ignore (as --classes / --network are)."""
+    from trajlm._safety import UserError
+
+    if split_by != "time" and task != "classify":
+        raise UserError(
+            f"--split-by {split_by} is used by --task classify, not {task!r} (predict, recover "
+            "and tte re-split with --holdout-by hour|user)"
+        )
+    if max_gap_s != 60.0 and horizon_s is None:
+        raise UserError(
+            f"--max-gap-s {max_gap_s:g} is used with --horizon-s (truth between fixes at most "
+            "this far apart); give --horizon-s 60,300,600 or leave --max-gap-s out"
+        )
+    if context is not None and not models:
+        raise UserError(
+            f"--context {context} sets the models' context; it needs --model (the baselines "
+            "read no clock)"
+        )
+
+
+def split_description(df: Any, rule: str | None) -> str | None:
+    """The split in words for the table's title, e.g. "held out by hour: test = trips starting
+    21:00-23:59 UTC"; None for the default chronological split."""
+    import polars as pl
+
+    if not rule or rule in ("time", "per-source") or "split" not in df.columns:
+        return None
+    starts = df.group_by("traj_id").agg(pl.col("t").min().alias("t0"), pl.col("split").first())
+    test = starts.filter(pl.col("split") == "test")
+    if rule.startswith("hour"):
+        if len(test) == 0:
+            return f"held out by {rule}"
+        h = int(rule.split("=", 1)[1]) if "=" in rule else int(((test["t0"] % 86400) // 3600).min())
+        return (
+            f"held out by {rule}: test = trips starting {h:02d}:00-23:59 UTC, train and val "
+            "the earlier hours"
+        )
+    if rule == "user":
+        col = next((c for c in ("user_id", "vehicle_id") if c in df.columns), None)
+        if col is None:
+            return "held out by user"
+        owners = df.group_by("traj_id").agg(pl.col(col).first(), pl.col("split").first())
+        n = {s: owners.filter(pl.col("split") == s)[col].n_unique() for s in ("train", "test")}
+        total = owners[col].n_unique()
+        return (
+            f"held out by user ({col}): test = {n['test']} of {total} users, none of them in "
+            f"train ({n['train']} users)"
+        )
+    return f"split by {rule}"
+
+
+def worse_than_cv(result: Any) -> list[str]:
+    """A line per model row whose MAE is above constant velocity's with the CI above 1: the
+    table says it in a ratio column; this says it where a reader looks first."""
+    lines = []
+    for r in result.rows:
+        if r["method"] in result.meta.get("baselines", ()):
+            continue
+        cv = r.get("ratio_to_cv") or {}
+        lo, hi = (cv.get("ci95") or (None, None))[:2]
+        if lo is not None and lo > 1.0:
+            fix = ("fit one on this store (trajlm train-selector)"
+                   if r["method"].startswith("candidate selector")
+                   else "read the coverage warnings above, or fine-tune it on this store "
+                   "(trajlm finetune)")  # fmt: skip
+            lines.append(
+                f"{r['method']} ({r['setting']}) is worse than constant velocity here: "
+                f"{cv['ratio']:.2f}x its MAE (95 % CI {lo:.2f}-{hi:.2f}); {fix}"
+            )
+    return lines
+
+
+def check_horizons(spec: str | None) -> None:
+    """--horizon-s's own values, before parse_horizons (whose line also names --max-gap-s,
+    an option the user may not have given: badin17 F9)."""
+    from trajlm._safety import UserError
+
+    if spec is None:
+        return
+    try:
+        values = [float(x) for x in spec.split(",") if x.strip()]
+    except ValueError:
+        values = []
+    if not values or not all(0 < v < float("inf") for v in values):
+        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
+
+
+def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any) -> None:
+    """An empty scored split, named by the option that emptied it: `--holdout-by hour=12` on
+    daily icebergs (every trip starts at 00 h) and `--score-on val` on a store without val
+    trips said "the test split is empty ... re-split the store" (cliuser18)."""
+    import polars as pl
+
+    from trajlm._safety import UserError
+
+    starts = df.group_by("traj_id").agg(pl.col("t").min(), pl.col("split").first())
+    n = {s: int((starts["split"] == s).sum()) for s in ("train", "val", "test")}
+    sizes = f"train {n['train']}, val {n['val']}, test {n['test']} trajectories"
+    if holdout_by and n["test"] == 0:
+        hours = sorted(set(((starts["t"] % 86400) // 3600).cast(pl.Int64).to_list()))
+        if len(hours) == 1:  # daily records: no hour splits them
+            raise UserError(
+                f"--holdout-by {holdout_by}: every trip of --data {data} starts at "
+                f"{hours[0]:02d} h UTC, so no by-hour split holds any out ({sizes}); use the "
+                "store's own split or --holdout-by user"
+            )
+        shown = ", ".join(f"{h:02d}" for h in hours[-12:])
+        raise UserError(
+            f"--holdout-by {holdout_by}: no trip of --data {data} is held out ({sizes}); its "
+            f"trips start at hours {shown} UTC: give hour=H with H among them, or hour / user"
+        )
+    if score_on == "val" and n["val"] == 0:
+        raise UserError(
+            f"--score-on val: the val split of --data {data} is empty ({sizes}); score on "
+            "test, or re-split the store (`trajlm data resplit`)"
+        )

@@ -67,7 +67,9 @@ def finetune(
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
     from trajlm._threads import apply_threads
+    from trajlm.cli_eval_notes import canonical_task
 
+    task = canonical_task(task)  # travel_time -> tte, modes -> classify (as `trajlm eval`)
     io.choice(task, FINETUNE_TASKS, "--task")
     io.choice(mode, ("full", "selective", "lora"), "--mode")
     io.choice(split_by, ("time", "user_time"), "--split-by")
@@ -81,6 +83,7 @@ def finetune(
         "--class-weight": class_weight != "none",
         "--lr": lr is not None,
         "--classes": classes != "modes",
+        "--split-by": split_by != "time",  # was ignored by predict / recover / tte (cliuser18)
     }
     for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
         if task != "classify" and not (flag == "--lr" and task == "similarity"):
@@ -182,7 +185,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         return {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
-            **_classify_summary(clf, parts, out, split_by, data),
+            **_classify_summary(clf, parts, out, split_by, data, classes),
         }
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
@@ -203,7 +206,9 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     return summary
 
 
-def _classify_summary(clf, parts: dict, out: Path, split_by: str, data: Path) -> dict:
+def _classify_summary(
+    clf, parts: dict, out: Path, split_by: str, data: Path, classes: str = "modes"
+) -> dict:
     """What `finetune --task classify` trained and how it scores on the val split (user test
     ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
     car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
@@ -220,4 +225,5 @@ def _classify_summary(clf, parts: dict, out: Path, split_by: str, data: Path) ->
             "val_accuracy_pct": round(m["accuracy_pct"], 1),
             "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
             "test split": f"trajlm eval --task classify --data {data} --model {out} "
-            f"--split-by {split_by}"}  # fmt: skip
+            f"--split-by {split_by}" + (f" --classes {classes}" if classes != "modes" else "")
+            }  # fmt: skip  # the store's own labels: --classes said (cliuser18)

@@ -250,9 +250,24 @@ def run_eval(
     if horizons_s and (task != "predict" or shifts):
         raise ValueError("horizons_s is implemented for --task predict without --shift")
     if horizons_s:
-        from trajlm.eval.horizon import evaluate_horizons, horizon_methods, make_horizon_task
+        from trajlm.eval.horizon import (
+            HISTORY_S,
+            evaluate_horizons,
+            horizon_methods,
+            make_horizon_task,
+        )
 
         ht = make_horizon_task(test, tuple(horizons_s), max_gap_s=max_gap_s)
+        span = test.group_by("traj_id").agg((pl.col("t").max() - pl.col("t").min()).alias("d"))
+        longest = float(span["d"].max() or 0)
+        need = HISTORY_S + min(horizons_s)  # a window's history, then its shortest horizon
+        if len(ht.t_last) == 0 and longest < need:  # trips too short, not too sparse (cliuser18)
+            raise TrajlmInputError(
+                f"--horizon-s: every window has {HISTORY_S:g} s of history and a horizon after "
+                f"it ({need:g} s at least); the longest test trajectory lasts {longest:g} s, so "
+                "there is nothing to score",
+                hint="score the k-step table (leave --horizon-s out) or ingest longer trips",
+            )
         _need_trips(len(ht.t_last), "test", "a window of 3+ fixes and a horizon after it")
         methods, extra["skipped"] = horizon_methods(train, test, proj)
         extra["baselines"] = [m.name for m in methods]
@@ -326,6 +341,12 @@ def run_eval(
         for tasks in variants:
             t0 = tasks[0]
             n_traj, n_pts = t0.groups.max() + 1, (~t0.known).sum()
+            if n_pts == 0:  # sampled at this interval or coarser: nothing hidden, no row
+                extra.setdefault("skipped", []).append(
+                    f"{t0.setting}: no point hidden (every window already holds one point: "
+                    "the test trips are sampled this sparsely), not scored"
+                )
+                continue
             rows += _evaluate(methods, _score_recover, tasks, t0.setting, n_traj, n_pts, fits)
 
     else:  # tte

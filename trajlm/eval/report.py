@@ -167,7 +167,9 @@ class EvalResult:
         scored = self.meta.get("scored_split", "test")  # --score-on val swapped val and test
         name = {"val": "test", "test": "val"} if scored == "val" else {}
         foot = ", ".join(f"{name.get(s, s)}: {v['n_trajectories']} traj" for s, v in sizes.items())
-        title = f"### {self.task} ({scored} split; {foot})" if foot else f"### {self.task}"
+        rule = self.meta.get("split_description")  # a hold-out named (cliuser18)
+        scored += f" split, {rule}" if rule else " split"
+        title = f"### {self.task} ({scored}; {foot})" if foot else f"### {self.task}"
         if self.meta.get("task_definition"):  # which points are scored (session 14)
             title += "\n\n" + self.meta["task_definition"]
         best = {r["setting"]: r["ratio_to_best_baseline"]["baseline"] for r in self.rows
