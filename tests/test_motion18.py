@@ -136,3 +136,16 @@ def test_predict_from_a_glitched_last_fix_is_as_good_as_dead_reckoning():
         _metres(o.LAT, o.LON, tr.LAT, tr.LON) for o, tr in zip(out.itertuples(), truth, strict=True)
     ]
     assert max(off) < 40, off
+
+
+def test_a_sport_logs_speed_alone_stays_a_sensor_and_a_speed_with_a_course_is_motion(tmp_path):
+    from trajlm.data.readers.ais import keep_motion_columns
+
+    def kept(header: str):
+        csv = tmp_path / "f.csv"
+        csv.write_text(header + "\n")
+        return keep_motion_columns(csv, "csv", None)[1]
+
+    assert kept("time,lat,lon,speed_m_s") is None  # keep_sensor_columns' speed_mps, as before
+    assert kept("time,lat,lon,speed_m_s,course") == ("speed_m_s", "course")
+    assert kept("MMSI,time,lat,lon,SOG") == ("SOG", None)

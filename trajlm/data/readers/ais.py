@@ -39,8 +39,10 @@ def keep_motion_columns(
     """csv / parquet whose first file has a reported speed column (and a course): the map to
     read with, keeping them as `sog_kn` (knots) or `sog_mps` (m/s) and `cog_deg`, and the two
     columns kept (the course None when the file has none; None: no speed, or the map already
-    keeps one of them)."""
-    from trajlm.data.column_names import KNOT_MPS, motion_columns
+    keeps one of them). A speed alone named like a sensor's (`speed_m_s`: a sport log) is left
+    to ``ingest.keep_sensor_columns``, as before."""
+    from trajlm.data.column_names import KNOT_MPS, motion_columns, normalised
+    from trajlm.data.readers._sensors import TABLE_NAMES
     from trajlm.data.readers.detect import _header, rglob_follow
 
     cm = columns or ColumnMap()
@@ -56,6 +58,8 @@ def keep_motion_columns(
     if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
         return columns, None
     speed, factor, course = found
+    if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
+        return columns, None
     name = "sog_kn" if factor == KNOT_MPS else "sog_mps"
     # a speed without a course is kept alone (session 18, motion18): the stop rule's drift and
     # the validity checks read it; dead reckoning needs a course and does not run
