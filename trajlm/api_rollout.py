@@ -239,10 +239,16 @@ def with_reported_motion(
     the (B, m) grid of ``ahead``, filtered by ``asked``) mixed with dead reckoning where the
     trajectory (``df``, canonical, the full history) has a reported speed and course: (1 -
     weight) * model + weight * dead reckoning; a position the model could not give (NaN,
-    beyond its rollout) is dead reckoning's. ``std_m`` is mixed the same way with dead
+    beyond its rollout), or whose rollout starts from a glitched last report
+    (``glitched_last_report``), is dead reckoning's. ``std_m`` is mixed the same way with dead
     reckoning's own error on the trajectory's history (``backtest_spread``; the model's where
     that is NaN). ``out`` as it is without the columns or with weight 0."""
-    from trajlm.eval.dead_reckoning import backtest_spread, dead_reckon, has_motion
+    from trajlm.eval.dead_reckoning import (
+        backtest_spread,
+        dead_reckon,
+        glitched_last_report,
+        has_motion,
+    )
 
     if not weight or not has_motion(df) or out.height == 0:
         return out
@@ -250,10 +256,13 @@ def with_reported_motion(
     spread = backtest_spread(df, ahead)
     keep = np.ones(ahead.shape, bool) if asked is None else asked
     mask = (np.broadcast_to(has[:, None], ahead.shape) & keep)[keep]  # over out's rows
+    # a glitched last report (session 18, motion18): dead reckoning starts from the report
+    # before it, the model's rollout from the glitch: dead reckoning alone there
+    glitch = np.broadcast_to(glitched_last_report(df)[:, None], ahead.shape)[keep]
     m_lat, m_lon = out["lat"].to_numpy().copy(), out["lon"].to_numpy().copy()
     d_lat, d_lon = lat[keep], lon[keep]
     nan = ~np.isfinite(m_lat)
-    w = np.where(nan, 1.0, float(weight))
+    w = np.where(nan | glitch, 1.0, float(weight))
     dlon = (d_lon - np.where(nan, d_lon, m_lon) + 180.0) % 360.0 - 180.0
     new_lat = np.where(nan, d_lat, (1 - w) * m_lat + w * d_lat)
     new_lon = (np.where(nan, d_lon, m_lon + w * dlon) + 180.0) % 360.0 - 180.0

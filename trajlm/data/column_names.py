@@ -154,17 +154,21 @@ COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
 SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 kn or more)
 
 
-def motion_columns(columns: list[str]) -> tuple[str, float, str] | None:
+def motion_columns(
+    columns: list[str], speed_alone: bool = False
+) -> tuple[str, float, str | None] | None:
     """(speed column, its factor to m/s, course column) of a table that has both a reported
-    speed and a course (SPEED_NAMES / COURSE_NAMES, first match in that order), else None."""
+    speed and a course (SPEED_NAMES / COURSE_NAMES, first match in that order), else None.
+    ``speed_alone``: a speed without a course too, its course None (session 18, motion18: the
+    stop rule's drift and the validity checks read the speed; dead reckoning needs both)."""
     by_name: dict[str, str] = {}
     for c in columns:
         by_name.setdefault(normalised(c), c)
     speed = next((n for n in SPEED_NAMES if n in by_name), None)
     course = next((n for n in COURSE_NAMES if n in by_name), None)
-    if speed is None or course is None:
+    if speed is None or (course is None and not speed_alone):
         return None
-    return by_name[speed], SPEED_NAMES[speed], by_name[course]
+    return by_name[speed], SPEED_NAMES[speed], None if course is None else by_name[course]
 
 
 def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | None

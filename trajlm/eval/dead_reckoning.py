@@ -138,15 +138,10 @@ def _before_a_glitch(src, idx, start, t, lat, lon, sog, cog) -> np.ndarray:
     return np.where(glitch, p, src)
 
 
-def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions `ahead` (B, m) seconds after each trajectory's last fix (``df`` canonical,
-    sorted by traj_id, t; trajectories in order of first appearance) from the latest report with
-    a speed and a course; trajectories with none: constant velocity in time from the last two
-    fixes (held in place with one fix); so do trajectories whose reports disagree with their
-    positions (``report_ratio``: a unit mislabelled; warned once). A last report far off the one
-    before it (a glitch) is skipped for that one. Returns lat (B, m), lon (B, m)
-    and a (B,) mask of the trajectories whose reports were used. Raises TrajlmInputError
-    without the columns."""
+def _origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon, t
+    """Per trajectory (rows ``start`` .. ``end``) its latest row with a speed and a course
+    (``last``; below ``start``: none) and the origin dead reckoning starts from (``src``: the
+    report before ``last`` where ``last`` is a glitch), with the rows' reports and fixes."""
     got = reported_motion(df)
     if got is None:
         raise TrajlmInputError(no_motion_message(df.columns))
@@ -159,9 +154,31 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
     # the latest row with a report at or before each row (-1: none yet in its trajectory)
     idx = np.where(ok, np.arange(len(df)), -1)
     idx = np.maximum.accumulate(idx)
-    src = idx[end]
-    has = (src >= start) & ~_mistrusted(df, sog)
-    src = _before_a_glitch(src, idx, start, t, lat, lon, sog, cog)
+    last = idx[end]
+    src = _before_a_glitch(last, idx, start, t, lat, lon, sog, cog)
+    return sog, cog, start, end, last, src, lat, lon, t
+
+
+def glitched_last_report(df: pl.DataFrame) -> np.ndarray:
+    """(B,) bool: trajectories (in order of first appearance) whose last fix is a report that
+    dead reckoning skips as a glitch (``_before_a_glitch``: it starts from the report before).
+    Session 18 (motion18): ``TrajLM.predict`` then gives the model, whose rollout starts from
+    that fix, no share of the mix. Raises TrajlmInputError without a speed and course."""
+    _, _, start, end, last, src, *_ = _origins(df)
+    return (last == end) & (src != last)
+
+
+def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions `ahead` (B, m) seconds after each trajectory's last fix (``df`` canonical,
+    sorted by traj_id, t; trajectories in order of first appearance) from the latest report with
+    a speed and a course; trajectories with none: constant velocity in time from the last two
+    fixes (held in place with one fix); so do trajectories whose reports disagree with their
+    positions (``report_ratio``: a unit mislabelled; warned once). A last report far off the one
+    before it (a glitch) is skipped for that one. Returns lat (B, m), lon (B, m)
+    and a (B,) mask of the trajectories whose reports were used. Raises TrajlmInputError
+    without the columns."""
+    sog, cog, start, end, last, src, lat, lon, t = _origins(df)
+    has = (last >= start) & ~_mistrusted(df, sog)
     ahead = np.asarray(ahead, np.float64)
     out_lat = np.empty(ahead.shape)
     out_lon = np.empty(ahead.shape)

@@ -10,7 +10,8 @@ time_format="%d/%m/%Y %H:%M:%S", extra={"sog_kn": "SOG", "cog_deg": "COG"})`.
 A csv / parquet file with a reported speed and course (AIS `SOG` / `COG`, names in
 ``column_names.SPEED_NAMES`` / ``COURSE_NAMES``) keeps them as `sog_kn` (or `sog_mps`) and
 `cog_deg` without options (``keep_motion_columns``; session 16): the dead-reckoning baseline
-and ``TrajLM.predict`` read them.
+and ``TrajLM.predict`` read them. A speed without a course is kept alone (session 18): the stop
+rule's drift and ``check_validity``'s reported-speed checks read it; dead reckoning does not run.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ def iter_ais(
 
 def keep_motion_columns(
     paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
-) -> tuple[ColumnMap | None, tuple[str, str] | None]:
-    """csv / parquet whose first file has a reported speed and course column: the map to read
-    with, keeping them as `sog_kn` (knots) or `sog_mps` (m/s) and `cog_deg`, and the two
-    columns kept (None: none, or the map already keeps one of them)."""
-    from trajlm.data.column_names import KNOT_MPS, motion_columns
+) -> tuple[ColumnMap | None, tuple[str, str | None] | None]:
+    """csv / parquet whose first file has a reported speed column (and a course): the map to
+    read with, keeping them as `sog_kn` (knots) or `sog_mps` (m/s) and `cog_deg`, and the two
+    columns kept (the course None when the file has none; None: no speed, or the map already
+    keeps one of them). A speed alone named like a sensor's (`speed_m_s`: a sport log) is left
+    to ``ingest.keep_sensor_columns``, as before."""
+    from trajlm.data.column_names import KNOT_MPS, motion_columns, normalised
+    from trajlm.data.readers._sensors import TABLE_NAMES
     from trajlm.data.readers.detect import _header, rglob_follow
 
     cm = columns or ColumnMap()
@@ -50,12 +54,14 @@ def keep_motion_columns(
         first = next(iter(rglob_follow(first, pattern)), first)
     if not first.is_file() or first.suffix.lower() == ".zip":
         return columns, None
-    found = motion_columns(_header(first, format, cm.sep) or [])
+    found = motion_columns(_header(first, format, cm.sep) or [], speed_alone=True)
     if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
         return columns, None
     speed, factor, course = found
+    if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
+        return columns, None
     name = "sog_kn" if factor == KNOT_MPS else "sog_mps"
-    return dataclasses.replace(cm, extra={**cm.extra, name: speed, "cog_deg": course}), (
-        speed,
-        course,
-    )
+    # a speed without a course is kept alone (session 18, motion18): the stop rule's drift and
+    # the validity checks read it; dead reckoning needs a course and does not run
+    kept = {name: speed} if course is None else {name: speed, "cog_deg": course}
+    return dataclasses.replace(cm, extra={**cm.extra, **kept}), (speed, course)
