@@ -53,3 +53,55 @@ def test_resplit_by_user_or_time_records_no_hours(day_store, tmp_path):
     assert r.exit_code == 0, r.output
     assert "split_hours_utc" not in json.loads((tmp_path / "t" / "manifest.json").read_text())
     assert "hours (UTC)" not in said(r)
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("learning_rate", "lr"), ("epochs", "max_steps"), ("bs", "batch_size"),
+     ("warmup", "warmup_steps"), ("Weight-Decay", "weight_decay"), ("max_stesp", "max_steps")],
+)  # fmt: skip
+def test_a_mistyped_or_foreign_train_key_gets_a_did_you_mean(key, meant):
+    from trajlm._safety import ConfigError
+    from trajlm.train.config import TrainConfig
+
+    with pytest.raises(ConfigError, match=f"unknown key train.{key}; did you mean {meant}\\?"):
+        TrainConfig.from_dict({key: 1}, "train")
+
+
+def test_an_unrelated_key_lists_the_valid_ones_instead_of_guessing():
+    from trajlm._config import closest
+
+    assert closest("colour", ["lr", "batch_size", "max_steps"]) is None
+    assert closest("num_layers", ["n_layers", "d_model"]) == "n_layers"
+
+
+def test_train_config_file_with_learning_rate_says_lr_in_one_line(tmp_path, day_store):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[train]\nlearning_rate = 0.001\n")
+    r = invoke("train", "--config", cfg, "--data", day_store, "--out", tmp_path / "m")
+    assert r.exit_code == 2 and "did you mean lr?" in said(r), r.output
+    assert "Traceback" not in r.output and not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "meant"),
+    [("pos_type", "rope-time", "rope_time"), ("residual_base", "constant-velocity",
+     "constant_velocity"), ("road_route", "fastst", "fastest")],
+)  # fmt: skip
+def test_a_mistyped_model_choice_gets_a_did_you_mean(field, value, meant):
+    from trajlm._safety import ConfigError
+    from trajlm.model.config import ModelConfig
+
+    with pytest.raises(ConfigError, match=f"model.{field} must be one of .*did you mean '{meant}'"):
+        ModelConfig.from_dict({field: value}, "model")
+
+
+def test_a_mistyped_train_choice_and_section_get_a_did_you_mean():
+    from trajlm._config import check_sections
+    from trajlm._safety import ConfigError
+    from trajlm.train.config import TrainConfig
+
+    with pytest.raises(ConfigError, match="optimizer must be one of .*did you mean 'adamw'"):
+        TrainConfig.from_dict({"optimizer": "AdamW"}, "train")
+    with pytest.raises(ConfigError, match=r"unknown section \[training\]; did you mean \[train\]"):
+        check_sections({"training": {}}, ("model", "train", "data"))
