@@ -105,3 +105,76 @@ def test_a_mistyped_train_choice_and_section_get_a_did_you_mean():
         TrainConfig.from_dict({"optimizer": "AdamW"}, "train")
     with pytest.raises(ConfigError, match=r"unknown section \[training\]; did you mean \[train\]"):
         check_sections({"training": {}}, ("model", "train", "data"))
+
+
+_PLT_HEAD = (
+    "Geolife trajectory\nWGS 84\nAltitude is in Feet\nReserved 3\n"
+    "0,2,255,My Track,0,0,2,8421376\n0\n"
+)
+
+
+def _plt(path: Path, minute: int, n: int = 30) -> bytes:
+    """A GeoLife .plt of n points 15 s apart, from 2008-10-23 02:MM:00 UTC."""
+    rows = []
+    for k in range(n):
+        m, sec = divmod(15 * k, 60)
+        hh, mm = 2 + (minute + m) // 60, (minute + m) % 60
+        rows.append(f"{39.9 + 0.0001 * k:.4f},{116.3 + 0.0001 * k:.4f},0,492,39744.1,"
+                    f"2008-10-23,{hh:02d}:{mm:02d}:{sec:02d}")  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_PLT_HEAD + "\n".join(rows) + "\n")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def shipped(tmp_path) -> Path:
+    """A folder shaped like trackintel's as shipped: tests/data/geolife and geolife_long both
+    hold user 000 with the same .plt (a byte copy), geolife_long has more, and examples/ holds
+    CSVs of another format."""
+    root = tmp_path / "trackintel"
+    body = _plt(root / "tests/data/geolife/000/Trajectory/20081024020959.plt", 10)
+    (root / "tests/data/geolife_long/000/Trajectory").mkdir(parents=True)
+    (root / "tests/data/geolife_long/000/Trajectory/20081024020959.plt").write_bytes(body)
+    _plt(root / "tests/data/geolife_long/000/Trajectory/20081023025304.plt", 20)
+    _plt(root / "tests/data/geolife_long/001/Trajectory/20081023055305.plt", 30)
+    (root / "examples/data").mkdir(parents=True)
+    (root / "examples/data/pfs.csv").write_text("id;tracked_at\n1;2020-01-01T00:00:00Z\n")
+    return root
+
+
+@pytest.mark.parametrize("on_error", ["raise", "skip"])
+def test_a_byte_copy_of_a_plt_is_read_once_and_counted(shipped, on_error):
+    from trajlm.data.readers import read
+
+    df, rep = read(shipped, "geolife", on_error=on_error)
+    assert sorted(df["traj_id"].unique()) == ["000/20081023025304", "000/20081024020959",
+                                              "001/20081023055305"]  # fmt: skip
+    assert len(df) == 90 and rep.dropped == {"duplicate_file": 30} and rep.rows_in == 120
+
+
+def test_the_shipped_folder_ingests_in_one_go_and_says_the_copies(shipped, tmp_path):
+    r = invoke("data", "ingest", shipped, "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output
+    assert "duplicate_file" in said(r)
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert manifest["drop_report"]["dropped"]["duplicate_file"] == 30
+
+
+def test_a_copy_under_another_user_folder_is_a_copy_too(tmp_path):
+    from trajlm.data.readers import read
+
+    body = _plt(tmp_path / "Data/000/Trajectory/a.plt", 10)
+    (tmp_path / "Data/009/Trajectory").mkdir(parents=True)
+    (tmp_path / "Data/009/Trajectory/a.plt").write_bytes(body)
+    df, rep = read(tmp_path / "Data", "geolife")
+    assert df["traj_id"].unique().to_list() == ["000/a"] and rep.dropped == {"duplicate_file": 30}
+
+
+def test_two_different_files_with_one_id_are_still_refused(tmp_path):
+    from trajlm.data.readers import read
+    from trajlm.errors import TrajlmInputError
+
+    _plt(tmp_path / "a/000/Trajectory/x.plt", 10)
+    _plt(tmp_path / "b/000/Trajectory/x.plt", 10, n=31)  # a longer take: not a copy
+    with pytest.raises(TrajlmInputError, match="already read"):
+        read([tmp_path / "a", tmp_path / "b"], "geolife")
