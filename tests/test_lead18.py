@@ -80,3 +80,14 @@ def test_local_time_is_not_guessed_as_utc():
     from trajlm.data.column_names import TIERS, candidates
 
     assert candidates(TIERS["t"], ["car", "local_time", "lat", "lon"]) == []
+
+
+def test_a_mistyped_keyword_gets_the_configs_suggestions(trajlm_small):
+    """Python keywords use the configs' helper (data18): other tools' names and run-together
+    spellings are suggested, not only near spellings."""
+    from trajlm.errors import ArgumentError
+
+    df = pd.DataFrame({"traj_id": ["a"] * 5, "t": np.arange(5) * 10,
+                       "lat": 41.1 + np.arange(5) * 1e-4, "lon": np.full(5, -8.6)})  # fmt: skip
+    with pytest.raises(ArgumentError, match=r"did you mean seconds_ahead=\?"):
+        trajlm_small.predict(df, ahead=[10])  # a shared word (difflib alone: none)
