@@ -44,7 +44,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection, median_lon
-from trajlm.errors import UserError
+from trajlm.errors import TrajlmInputError, UserError
 from trajlm.reason.validity_limits import (  # noqa: F401  (re-exported)
     ALIASES,
     DEFAULT_LIMITS,
@@ -341,6 +341,7 @@ def check_validity(
     (the model-input checks would refuse such a frame; this one reports it).
     """
     from trajlm.data.coerce import coerce, kind_of
+    from trajlm.data.coerce_names import relabel
     from trajlm.data.coerce_out import from_canonical
 
     if per not in ("point", "trajectory"):
@@ -361,6 +362,8 @@ def check_validity(
     df, layout = coerce(tagged, validate=False, source="validity input", **cols)
     if len(df) == 0:
         raise UserError("validity input: no points")
+    with relabel(layout):  # in the caller's column names (errnames18)
+        _check_ids(df)
     if ROW in df.columns:  # back to the caller's row order within each trajectory
         df = df.sort(["traj_id", ROW], maintain_order=True)
     out = check_frame(df, mode, network, cfg)
@@ -369,3 +372,18 @@ def check_validity(
     if ROW in out.columns:
         out = out.sort(ROW).drop(ROW)
     return from_canonical(out, layout=layout)
+
+
+def _check_ids(df: pl.DataFrame) -> None:
+    """A point without a trajectory id belongs to no trajectory: refused in one line (it split
+    its trajectory in two, each side judged alone, and was reported valid; errnames18)."""
+    missing = df["traj_id"].is_null()
+    if missing.any():
+        row = int(df[ROW][int(missing.arg_max())]) if ROW in df.columns else None
+        at = f" (first at row {row})" if row is not None else ""
+        raise TrajlmInputError(
+            f"missing value (null or NaN) in {int(missing.sum())} row(s){at}",
+            path="validity input",
+            field="traj_id",
+            hint="give every point its trajectory's id, or drop those rows",
+        )
