@@ -91,3 +91,16 @@ def test_a_mistyped_keyword_gets_the_configs_suggestions(trajlm_small):
                        "lat": 41.1 + np.arange(5) * 1e-4, "lon": np.full(5, -8.6)})  # fmt: skip
     with pytest.raises(ArgumentError, match=r"did you mean seconds_ahead=\?"):
         trajlm_small.predict(df, ahead=[10])  # a shared word (difflib alone: none)
+
+
+def test_a_longitude_off_the_globe_is_out_of_range_not_a_teleport():
+    """Longitude 500 was judged a 12,000-km teleport (and its neighbour with it); now the point
+    is out_of_range and its neighbours stay valid (errnames18's finding)."""
+    import trajlm
+
+    df = pd.DataFrame({"id": ["a"] * 6, "t": np.arange(6) * 10,
+                       "lat": 41.1 + np.arange(6) * 1e-4,
+                       "lon": [-8.6, -8.6, 500.0, -8.6, -8.6, -8.6]})  # fmt: skip
+    out = trajlm.check_validity(df)
+    assert out["reason_code"].tolist() == ["ok", "ok", "out_of_range", "ok", "ok", "ok"]
+    assert "longitude 500 is outside -180..180" in out["reason"].iloc[2]

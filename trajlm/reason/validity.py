@@ -66,6 +66,7 @@ from trajlm.reason.validity_text import (  # noqa: F401  (re-exported)
     MISSING,
     OFF_ROAD,
     OK,
+    OUT_OF_RANGE,
     SOG,
     SPEED,
     TELEPORT,
@@ -299,6 +300,12 @@ def check_frame(
         modes = raw.replace_strict(lut, return_dtype=pl.Utf8).to_numpy().astype(object)
     lat = df["lat"].cast(pl.Float64).fill_null(np.nan).to_numpy()
     lon = df["lon"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    # a coordinate off the globe (longitude 500) is no position: judged as missing, so its
+    # neighbours are not a 12,000-km "teleport", then said as out of range (errnames18's finding)
+    with np.errstate(invalid="ignore"):
+        bad_lat, bad_lon = np.abs(lat) > 90, np.abs(lon) > 180
+    outside, said = bad_lat | bad_lon, np.where(bad_lat, lat, lon)
+    lat, lon = np.where(outside, np.nan, lat), np.where(outside, np.nan, lon)
     finite = np.isfinite(lat) & np.isfinite(lon)
     proj = network.projection if network is not None else LocalProjection(
         float(np.median(lat[finite])) if finite.any() else 0.0,
@@ -311,6 +318,8 @@ def check_frame(
     road = off_road_distance(network, lat, lon) if network is not None else None
     r = check_arrays(traj, df["t"].cast(pl.Float64).to_numpy(), x, y, max_speed, max_accel,
                      cfg, road, reported_speed(df))  # fmt: skip
+    r["code"][outside], r["value"][outside] = OUT_OF_RANGE, said[outside]
+    r["limit"][outside] = np.where(bad_lat, 90, 180)[outside]
     said = (r["reported"], r["reported_before"]) if "reported" in r else None
     reasons = reason_texts(r["code"], r["value"], r["limit"], r["speed_mps"], modes, cfg, said)
     return df.with_columns(
