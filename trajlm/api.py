@@ -52,6 +52,7 @@ from trajlm.api_rollout import (
     history_interval,
     predict_chunked,
     thin_history,
+    without_glitched_last,
 )
 from trajlm.api_subsec import all_fixes, cadence, exact_history
 
@@ -212,12 +213,22 @@ class TrajLM(Pretrained, TaskChecks):
         # every fix at its exact time, about one a second back from the exact last one, which
         # the times asked count from (sessions 17, 18); reported speed / course read from it
         full = exact_history(df, layout)
-        df = self._history(full)
-        last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        k = self._rollout_steps(df, req)
+        last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
+        # a glitched last fix is not the rollout's origin (session 18, predict18)
+        df = self._history(without_glitched_last(full))
+        shift = (last_t["t"] - df.group_by("traj_id", maintain_order=True).agg(
+            pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
+        k = self._rollout_steps(df, req + shift)
         self._check_coverage(df, history=max_len - k)
-        out = at_times_with_motion(lambda: self._predict_at(df, last_t, req, k, valid), full,
-                                   last_t, req, valid, self.dead_reckoning)  # fmt: skip
+        asked = np.ones(req.shape, bool) if valid is None else valid
+        t_out = pl.Series((last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64))[asked])
+
+        def at() -> pl.DataFrame:  # the rows' times as asked, from the last fix given
+            out = self._predict_at(df, last_t.with_columns(t=last_t["t"] - shift[:, 0]),
+                                   req + shift, k, valid)  # fmt: skip
+            return out.with_columns(t=t_out) if shift.any() else out
+
+        out = at_times_with_motion(at, full, last_t, req, valid, self.dead_reckoning)
         return from_canonical(out, layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:

@@ -37,7 +37,9 @@ def all_fixes(df: pl.DataFrame, layout) -> pl.DataFrame:
     if rows is None or not len(rows) or df.height == 0:
         return df
     back = rows.with_columns(t=pl.col("t").cast(pl.Float64) + pl.col(FRAC).cast(pl.Float64))
-    back = back.drop(FRAC, FRAC_NS, strict=False).filter(pl.col("traj_id").is_in(df["traj_id"]))
+    back = back.drop(FRAC, FRAC_NS, strict=False).filter(
+        pl.col("traj_id").is_in(df["traj_id"].unique().implode())
+    )
     both = pl.concat([df, back.select(df.columns)], how="vertical_relaxed")
     return both.sort("traj_id", "t", maintain_order=True)
 
