@@ -54,7 +54,7 @@ from trajlm.api_rollout import (
     thin_history,
     without_glitched_last,
 )
-from trajlm.api_subsec import all_fixes, cadence, exact_history
+from trajlm.api_subsec import exact_history, steps_at_times
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import Layout, coerce
@@ -186,18 +186,13 @@ class TrajLM(Pretrained, TaskChecks):
             # fixes under 1 s apart (session 18): the next k at that cadence, on the rollout from
             # about one fix a second back from the exact last one (not thinned to the training
             # step as for asked times: 0.01-0.6 m against 0.1-3.6 m at 0.1-2.5 s ahead)
-            cad = cadence(all_fixes(df, layout))
-            hist = exact_history(df.filter(pl.col("traj_id").is_in(list(cad))), layout)
+            # and a trajectory whose last fix is a glitch by its reports (predict18): the next k
+            # at its median interval from that fix, on the rollout from the fix before it
+            out = steps_at_times(self, df, layout, k)
             df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
-            if not cad:
+            if out is None:
                 return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
-            rest = df.filter(~pl.col("traj_id").is_in(list(cad)))
-            last = hist.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-            ahead = np.array([cad[i][1] * np.arange(1, k + 1) for i in last["traj_id"]])
-            kk = self._rollout_steps(hist, ahead)
-            out = at_times_with_motion(lambda: self._predict_at(hist, last, ahead, kk), hist, last,
-                                       ahead, None, self.dead_reckoning)  # fmt: skip
-            out = out.with_columns(t=pl.Series((last["t"].to_numpy()[:, None] + ahead).ravel()))
+            rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
             if rest.height:
                 out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
                                 how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
