@@ -156,7 +156,9 @@ def test_positions_alone_and_mislabelled_reports_judge_nothing():
 @needs_small
 def test_cli_says_dead_reckoning_alone_for_a_glitched_last_fix(tmp_path):
     """motion18 gave a glitched last fix dead reckoning alone; the CLI still said "0.9 dead
-    reckoning + 0.1 model"."""
+    reckoning + 0.1 model". `--steps` answers as the API does (from the fix before)."""
+    import trajlm
+
     hist, _ = _glitched(4)
     clean = hist.iloc[:-1]
     pd.concat([hist, clean.assign(MMSI=7)]).to_csv(tmp_path / "g.csv", index=False)
@@ -166,6 +168,15 @@ def test_cli_says_dead_reckoning_alone_for_a_glitched_last_fix(tmp_path):
     text = " ".join(r.output.split())
     assert "0.9 dead reckoning + 0.1 model, dead reckoning alone for 1 of 2 trajectories" in text
     assert "e.g. '9'" in text
+    r = _cli("--input", str(tmp_path / "g.csv"), "--out", str(tmp_path / "s.csv"), "--steps", "2")
+    assert r.exit_code == 0 and "'9': its last fix (2026-06-15T12:20:00" in r.output, r.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1).predict(
+            pl.read_csv(tmp_path / "g.csv"), steps=2
+        )
+    got = pl.read_csv(tmp_path / "s.csv")
+    np.testing.assert_allclose(got["LAT"].to_numpy(), want["LAT"].to_numpy(), atol=1e-9)
     hist.to_csv(tmp_path / "one.csv", index=False)
     r = _cli("--input", str(tmp_path / "one.csv"), "--out", str(tmp_path / "p1.csv"),
              "--seconds-ahead", "60")  # fmt: skip

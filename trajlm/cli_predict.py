@@ -231,8 +231,11 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         m = quantize_int8(m)
     if ahead is None:
         from trajlm.api_inputs import single_point_line
+        from trajlm.eval.dead_reckoning import glitched_last_fix
 
-        if fixes is not None:  # the API's steps at the track's own cadence (subsec18)
+        # the API's steps at the track's own cadence (subsec18), or from the fix before a
+        # glitched last one (predict18)
+        if fixes is not None or glitched_last_fix(df).any():
             from trajlm.api import TrajLM
 
             return _said(lambda: TrajLM(m, threads=threads).predict(df, steps=steps), source)
