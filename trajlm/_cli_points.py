@@ -98,10 +98,12 @@ def read_frame(
             sep = sniff_sep(head) or ","
             names = header_names(head, sep, path) if head.strip() else []  # a name given twice
             n_lines = count_lines(path)  # before read_csv: a 2 GB line is refused, not loaded
+            _, _, hemi = _coord_names(names, columns)  # NMEA ddmm.mmmm read as its text
+            text = {"traj_id": pl.Utf8} | dict.fromkeys(hemi or {}, pl.Utf8)
             with reading(path, todo):
-                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
+                df = pl.read_csv(path, schema_overrides=text, glob=False,
                                  separator=sep, new_columns=names or None)  # fmt: skip
-            df = _with_lines(df, n_lines)
+            df = _with_lines(_text_coords(df, columns), n_lines)
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 
@@ -202,6 +204,50 @@ def count_lines(path: Path, block: int = 8 << 20) -> int:
             if cur > limit:
                 raise line_too_long(path, n_nl + 1, limit)
     return n_nl + (1 if cur or not n_nl else 0)
+
+
+def _coord_names(names: list[str], columns: dict):
+    """(lat column, lon column, {lat: N/S column, lon: E/W column} or None) of a CSV header
+    (--lat-col / --lon-col, else detected as coerce detects them); (None, None, None) when
+    either is not found or the coordinates are projected (--crs)."""
+    from trajlm.data.column_names import LAT, LON, candidates
+    from trajlm.data.readers._coord_text import hemisphere_columns
+
+    lat = columns.get("lat_col") or next(iter(candidates(LAT, names)), None)
+    lon = columns.get("lon_col") or next(iter(candidates(LON, names)), None)
+    if columns.get("crs") or lat not in names or lon not in names or lat == lon:
+        return None, None, None
+    return lat, lon, hemisphere_columns(list(names), lat, lon)
+
+
+def _text_coords(df, columns: dict):
+    """A CSV's latitude / longitude as `trajlm data ingest` reads them (session 18, predict18):
+    degrees-minutes-seconds and hemisphere letters in the field (`41°08'59.9"N`), or unsigned
+    values beside N/S and E/W columns (NMEA `ddmm.mmmm` too), through the readers' own parser
+    (readers/_coord_text.parse_coords); `df` unchanged when its coordinates are plain numbers
+    without hemisphere columns, or its lat / lon columns are not found (coerce then says so)."""
+    import polars as pl
+
+    from trajlm.data.readers._coord_text import parse_coords
+
+    lat, lon, hemi = _coord_names(df.columns, columns)
+    if lat is None:
+        return df
+    if hemi is None and df[lat].dtype != pl.Utf8 and df[lon].dtype != pl.Utf8:
+        return df
+    text = df.with_columns(pl.col(lat, lon).cast(pl.Utf8))
+    parsed = parse_coords(text, {lat: "lat", lon: "lon"}, hemi)
+    lost = parsed.select(
+        pl.any_horizontal(pl.col(c).is_null() & df[c].is_not_null() for c in (lat, lon))
+    ).to_series()
+    if lost.any() and hemi is None:  # text left as it was: coerce names the field and row
+        return df
+    if lost.any():  # an unsigned value or letter the hemisphere columns cannot sign
+        i = int(lost.arg_max())
+        raise UserError(f"line {i + 2}: {lat}={df[lat][i]!r} {hemi[lat]}={df[hemi[lat]][i]!r} "
+                        f"{lon}={df[lon][i]!r} {hemi[lon]}={df[hemi[lon]][i]!r}: expected an "
+                        "unsigned number and N/S, E/W letters (as `trajlm data ingest` reads them)")  # fmt: skip
+    return parsed.drop(*hemi.values()) if hemi else parsed
 
 
 def _with_lines(df, n_lines: int):
