@@ -221,33 +221,15 @@ def _coord_names(names: list[str], columns: dict):
 
 
 def _text_coords(df, columns: dict):
-    """A CSV's latitude / longitude as `trajlm data ingest` reads them (session 18, predict18):
-    degrees-minutes-seconds and hemisphere letters in the field (`41°08'59.9"N`), or unsigned
-    values beside N/S and E/W columns (NMEA `ddmm.mmmm` too), through the readers' own parser
-    (readers/_coord_text.parse_coords); `df` unchanged when its coordinates are plain numbers
-    without hemisphere columns, or its lat / lon columns are not found (coerce then says so)."""
-    import polars as pl
-
-    from trajlm.data.readers._coord_text import parse_coords
+    """A CSV's latitude / longitude as `trajlm data ingest` reads them (session 18, predict18;
+    data/coerce_coords.py, which the Python API shares); hemisphere columns dropped once read."""
+    from trajlm.data.coerce_coords import text_coords
 
     lat, lon, hemi = _coord_names(df.columns, columns)
     if lat is None:
         return df
-    if hemi is None and df[lat].dtype != pl.Utf8 and df[lon].dtype != pl.Utf8:
-        return df
-    text = df.with_columns(pl.col(lat, lon).cast(pl.Utf8))
-    parsed = parse_coords(text, {lat: "lat", lon: "lon"}, hemi)
-    lost = parsed.select(
-        pl.any_horizontal(pl.col(c).is_null() & df[c].is_not_null() for c in (lat, lon))
-    ).to_series()
-    if lost.any() and hemi is None:  # text left as it was: coerce names the field and row
-        return df
-    if lost.any():  # an unsigned value or letter the hemisphere columns cannot sign
-        i = int(lost.arg_max())
-        raise UserError(f"line {i + 2}: {lat}={df[lat][i]!r} {hemi[lat]}={df[hemi[lat]][i]!r} "
-                        f"{lon}={df[lon][i]!r} {hemi[lon]}={df[hemi[lon]][i]!r}: expected an "
-                        "unsigned number and N/S, E/W letters (as `trajlm data ingest` reads them)")  # fmt: skip
-    return parsed.drop(*hemi.values()) if hemi else parsed
+    parsed = text_coords(df, lat, lon, where="line", first=2)
+    return parsed.drop(*hemi.values()) if hemi and parsed is not df else parsed
 
 
 def _with_lines(df, n_lines: int):

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_rows import (
     drop_repeats,
@@ -237,6 +238,8 @@ def coerce(
         ) from e
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
+    if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)
+        df = text_coords(df, lat, lon)
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)
