@@ -14,7 +14,7 @@ import polars as pl
 
 from trajlm.data.readers._common import parse_float
 
-_N = r"\d+(?:\.\d+)?"
+_N = r"\d+(?:[.,]\d+)?"  # a decimal comma too: 12°02'47,04"S (European spreadsheets)
 PATTERN = (
     r"^(?i)(?P<h1>[NSEW])?\s*(?P<sign>[-+])?\s*(?P<d>" + _N + r")\s*[°º˚]?\s*"
     r"(?:(?P<m>" + _N + r")\s*['′’]\s*(?:(?P<s>" + _N + r")\s*(?:\"|″|''|”)\s*)?)?"
@@ -29,7 +29,10 @@ def coord_from_text(col: str, axis: str) -> pl.Expr:
     g = pl.col(col).str.strip_chars().str.extract_groups(PATTERN)
     h1, h2 = g.struct.field("h1").str.to_uppercase(), g.struct.field("h2").str.to_uppercase()
     hemi = pl.coalesce(h1, h2)
-    d, m, s = (g.struct.field(k).cast(pl.Float64) for k in ("d", "m", "s"))
+    d, m, s = (
+        g.struct.field(k).str.replace(",", ".", literal=True).cast(pl.Float64)
+        for k in ("d", "m", "s")
+    )
     value = d + m.fill_null(0) / 60 + s.fill_null(0) / 3600
     ok = (
         (h1.is_null() | h2.is_null())  # one letter at most
@@ -77,7 +80,7 @@ def _with_hemispheres(df: pl.DataFrame, hemi: dict[str, str]) -> pl.DataFrame:
             & text[lon].str.contains(r"^\d{5}\.\d+$").all()
         ).item()
         and len(df) > 0
-    )
+    ) or _nmea_unpadded(df, text[lat], text[lon])
     out = []
     for col, letters, (pos, neg) in ((lat, ns, ("N", "S")), (lon, ew, ("E", "W"))):
         v = text[col].cast(pl.Float64, strict=False)
@@ -89,6 +92,19 @@ def _with_hemispheres(df: pl.DataFrame, hemi: dict[str, str]) -> pl.DataFrame:
         ok = text[col].str.contains(r"^\d")  # unsigned
         out.append(pl.when(ok).then(signed).cast(pl.Utf8).alias(col))
     return df.with_columns(out)
+
+
+def _nmea_unpadded(df: pl.DataFrame, lat: pl.Expr, lon: pl.Expr) -> bool:
+    """ddmm.mmmm whose leading zeros a spreadsheet dropped (`536.2220` for 05°36.222'):
+    every latitude has 3-4 digits before the point, which no latitude in degrees has (> 90),
+    and every longitude 1-5 (badin18: was "look projected")."""
+    if len(df) == 0:
+        return False
+    return bool(
+        df.select(
+            lat.str.contains(r"^\d{3,4}\.\d+$").all() & lon.str.contains(r"^\d{1,5}\.\d+$").all()
+        ).item()
+    )
 
 
 def parse_coords(
