@@ -227,3 +227,21 @@ def test_ddmm_whose_leading_zeros_a_spreadsheet_dropped_is_read(tmp_path):
     df = read(p)[0]
     assert np.allclose(df["lat"][0], 5 + 36.2220 / 60)
     assert np.allclose(df["lon"][0], -(0 + 11.22 / 60))
+
+
+@pytest.mark.parametrize(
+    ("text", "axis", "why"),
+    [("12°61'00\"S", "lat", "minutes 61 are 60 or more"),
+     ("12°02'60\"S", "lat", "seconds 60 are 60 or more"),
+     ("N 12°02'01\" S", "lat", "two hemisphere letters"),
+     ("-12°02'01\"S", "lat", "a sign and a hemisphere letter"),
+     ("12.05E", "lat", "E is a letter of the other axis"),
+     ("12.5°02'", "lon", "degrees with a fraction and minutes"),
+     ("abc", "lon", "not a number")],
+)  # fmt: skip
+def test_why_coordinate_text_did_not_parse(text, axis, why):
+    from trajlm.data.readers._coord_text import RAW, parse_coords, why_not
+
+    assert why in why_not(text, axis)
+    df = parse_coords(pl.DataFrame({"c": [text, "10.5"]}), {"c": axis})
+    assert df["c"][0] is None and df[RAW + "c"][0] == text  # kept for the row check

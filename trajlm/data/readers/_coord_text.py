@@ -5,7 +5,9 @@
 A plain number is read as before (`parse_float`); only a field that is not a number is tried
 here, so files of plain numbers take no extra work. A letter of the other axis (`E` in a
 latitude column), minutes or seconds of 60 or more, or a sign beside a letter stay unparsed
-(the row check names the field, as for any text that is not a coordinate).
+(the row check names the field, as for any text that is not a coordinate). Where some text
+did not parse, `parse_coords` keeps it as `RAW + column` and `why_not(text, axis)` says why in a
+few words (badin18), for the row check to show instead of `value None`.
 """
 
 from __future__ import annotations
@@ -107,6 +109,38 @@ def _nmea_unpadded(df: pl.DataFrame, lat: pl.Expr, lon: pl.Expr) -> bool:
     )
 
 
+RAW = "_raw_"  # parse_coords keeps a field's text as RAW + name where it did not parse
+
+
+def why_not(text: str, axis: str) -> str:
+    """Why a coordinate text did not parse, in a few words, for the row check's line (the text
+    itself is shown beside it): `12°61'00"S` -> "minutes 61 are 60 or more"."""
+    import re
+
+    pos, neg = _AXIS[axis]
+    t = text.strip()
+    if not t:
+        return "empty"
+    g = re.match(PATTERN.replace("(?i)", ""), t, flags=re.IGNORECASE)
+    if g is None:
+        return "not a number, nor degrees / minutes / seconds text such as 12°02'47\"S"
+    h1, h2 = (g["h1"] or "").upper(), (g["h2"] or "").upper()
+    num = {k: float(g[k].replace(",", ".")) for k in ("d", "m", "s") if g[k] is not None}
+    if h1 and h2:
+        return f"two hemisphere letters ({h1} and {h2})"
+    if (h := h1 or h2) and h not in (pos, neg):
+        return f"{h} is a letter of the other axis (a {axis} takes {pos} / {neg})"
+    if (h1 or h2) and g["sign"]:
+        return f"a sign and a hemisphere letter ({g['sign']} and {h1 or h2}): give one"
+    if num.get("m", 0) >= 60:
+        return f"minutes {g['m']} are 60 or more"
+    if num.get("s", 0) >= 60:
+        return f"seconds {g['s']} are 60 or more"
+    if "m" in num and num["d"] != int(num["d"]):
+        return "degrees with a fraction and minutes too"
+    return "not a coordinate text trajlm reads"
+
+
 def parse_coords(
     df: pl.DataFrame, axes: dict[str, str], hemi: dict[str, str] | None = None
 ) -> pl.DataFrame:
@@ -125,4 +159,5 @@ def parse_coords(
         ).alias(c)
         for c, a in axes.items()
     ]
-    return df.with_columns(out).drop(f"_num_{c}" for c in axes)
+    raw = [pl.col(c).cast(pl.Utf8).alias(RAW + c) for c in redo]  # the text, for the row check
+    return df.with_columns(raw).with_columns(out).drop(f"_num_{c}" for c in axes)
