@@ -245,3 +245,10 @@ def test_why_coordinate_text_did_not_parse(text, axis, why):
     assert why in why_not(text, axis)
     df = parse_coords(pl.DataFrame({"c": [text, "10.5"]}), {"c": axis})
     assert df["c"][0] is None and df[RAW + "c"][0] == text  # kept for the row check
+
+
+def test_a_long_unknown_path_is_shortened_in_the_404():
+    from trajlm.serve.transport import not_found
+
+    line = not_found(None, "GET", "/" + "x" * 5000)
+    assert len(line) < 400 and "5,001 characters" in line

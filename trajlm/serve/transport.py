@@ -153,7 +153,8 @@ def not_found(app: Any, method: str, path: str) -> str:
         hint = f"{name} is not served over HTTP: use `{CLI_ONLY[name]}` or the Python API; "
     posts = ", ".join(p for m, p in eps if m == "POST")
     gets = ", ".join(p for m, p in eps if m == "GET")
-    return f"no endpoint {method} {path}; {hint}POST: {posts}; GET: {gets} (docs/serve.md, /docs)"
+    shown = path if len(path) <= 80 else f"{path[:60]}... ({len(path):,} characters)"
+    return f"no endpoint {method} {shown}; {hint}POST: {posts}; GET: {gets} (docs/serve.md, /docs)"
 
 
 def wrong_method(app: Any, method: str, path: str) -> str:
