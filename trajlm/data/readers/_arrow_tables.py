@@ -9,7 +9,9 @@ line's (another record kind), and a field holding an object / list where other l
 numbers or text are one line naming the line and field (were Polars' "Cannot infer NDJSON
 types", a "missing trajectory id" on line 1 and "Series of type Struct"); a UTF-8 BOM, blank
 lines and `NaN` / `Infinity` literals (Python's `json.dumps` default) are read through Python's
-`json` when Polars refuses them (were "TapeError at character 0")."""
+`json` when Polars refuses them (were "TapeError at character 0"); `true` among numbers (was
+read as 1.0) and a key twice in one object (Polars keeps the first, Python the last) are one
+line naming the line and key."""
 
 from __future__ import annotations
 
@@ -74,13 +76,25 @@ CHECK_LINES = 10_000  # lines of a JSON Lines file whose keys and value kinds ar
 
 
 def _kind(v: object) -> str:
-    return (
-        "an object"
-        if isinstance(v, dict)
-        else "a list"
-        if isinstance(v, list)
-        else "a number or text"
-    )
+    if isinstance(v, bool):  # Polars reads true as 1.0 in a number column
+        return "true / false"
+    if isinstance(v, dict | list):
+        return "an object" if isinstance(v, dict) else "a list"
+    return "a number or text"
+
+
+def _no_repeats(pairs: list) -> dict:
+    """json.loads' object hook: a key given twice in one object is refused (Python keeps the
+    last value, Polars the first: the same line read two ways)."""
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set = set()
+        raise _Repeated(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
+class _Repeated(ValueError):
+    pass
 
 
 def _objects(path: Path, limit: int | None):  # noqa: ANN202 (an iterator of (line, dict))
@@ -95,7 +109,15 @@ def _objects(path: Path, limit: int | None):  # noqa: ANN202 (an iterator of (li
             if not line:
                 continue
             try:
-                doc = json.loads(line)
+                doc = json.loads(line, object_pairs_hook=_no_repeats)
+            except _Repeated as e:
+                raise TrajlmInputError(
+                    f"key {e.args[0]!r} appears twice in one object",
+                    path=path,
+                    line=n,
+                    field=str(e.args[0]),
+                    hint="give each key once a line",
+                ) from None
             except ValueError:
                 return  # _first_bad_line names it when Polars refuses the file
             if isinstance(doc, dict):
@@ -125,7 +147,8 @@ def _check_json_lines(path: Path) -> None:
                 continue
             k = _kind(v)
             seen = kinds.setdefault(key, (k, n))
-            if seen[0] != k:
+            flags = "true / false" in (k, seen[0])  # among numbers: wrong only for a position
+            if seen[0] != k and (not flags or _coordinate(key)):
                 nested = n if k != "a number or text" else seen[1]
                 raise TrajlmInputError(
                     f"field {key!r} is {k} on line {n} but {seen[0]} on line {seen[1]}",
@@ -134,6 +157,12 @@ def _check_json_lines(path: Path) -> None:
                     field=key,
                     hint="give one number or text per field (flatten nested objects first)",
                 )
+
+
+def _coordinate(key: str) -> bool:
+    from trajlm.data.column_names import LAT, LON, candidates
+
+    return bool(candidates(LAT, [key]) or candidates(LON, [key]))
 
 
 def _python_rows(path: Path, pl):  # noqa: ANN001, ANN202 (polars module -> DataFrame)
