@@ -57,6 +57,12 @@ def _lonlat(lat: Any, lon: Any) -> list:
 
 def _adsbx(doc: dict) -> list[Track]:
     base = _num(doc.get("timestamp"))
+    if base is None and isinstance(doc.get("timestamp"), str):  # ISO text: read it too
+        try:
+            d = datetime.fromisoformat(doc["timestamp"].replace("Z", "+00:00"))
+            base = (d if d.tzinfo else d.replace(tzinfo=UTC)).timestamp()
+        except ValueError:
+            pass  # the row check names the field
     coords, times = [], []
     rows = [isinstance(p, list) and len(p) >= 3 for p in doc["trace"]]
     if rows and not any(rows):
