@@ -252,3 +252,34 @@ def test_a_long_unknown_path_is_shortened_in_the_404():
 
     line = not_found(None, "GET", "/" + "x" * 5000)
     assert len(line) < 400 and "5,001 characters" in line
+
+
+# ------------------------------------------------------------------ round 2
+def test_json_lines_true_in_a_coordinate_and_repeated_keys_are_named(tmp_path):
+    rows = _rows()
+    rows[2]["lat"] = True  # Polars read it as 1.0
+    rows[5]["moving"], rows[6]["moving"] = True, 1  # an unused field may mix them
+    p = tmp_path / "c.jsonl"
+    p.write_text("\n".join(json.dumps(r) for r in rows))
+    with pytest.raises(TrajlmInputError, match="line 3 field lat: field 'lat' is true / false"):
+        points(p)
+    lines = ['{"lat": 1.0, ' + json.dumps(r)[1:] for r in _rows()]  # lat twice a line
+    p.write_text("\n".join(lines))
+    with pytest.raises(TrajlmInputError, match="line 1 field lat: key 'lat' appears twice"):
+        points(p)
+
+
+def test_a_queclink_log_with_a_bom_keeps_its_first_report(tmp_path):
+    reports = [f"+RESP:GTFRI,2C0204,860599001122334,GV300,0,0,1,1,24.3,92,1480.0,"
+               f"31.0{335 + 20 * i},-17.8252,2026101006{i:02d}00,0648,0004,0FA1,9C3B,00,,"
+               f"2026101006{i:02d}00,000{i}$" for i in range(6)]  # fmt: skip
+    p = tmp_path / "gv300.txt"
+    p.write_text("\ufeff" + "\r\n".join(reports) + "\r\n", encoding="utf-8")
+    assert len(points(p)) == 6
+
+
+def test_an_adsb_trace_with_an_iso_timestamp_is_read(tmp_path):
+    p = tmp_path / "trace_full_abc123.json"
+    rows = [[10.0 * i, 41.27 + i * 1e-3, 69.28, 2000] for i in range(5)]
+    p.write_text(json.dumps({"icao": "abc123", "timestamp": "2026-03-02T00:00:00Z", "trace": rows}))
+    assert points(p)["t"].min() == int(pd.Timestamp("2026-03-02T00:00:00Z").timestamp())
