@@ -283,3 +283,25 @@ def test_an_adsb_trace_with_an_iso_timestamp_is_read(tmp_path):
     rows = [[10.0 * i, 41.27 + i * 1e-3, 69.28, 2000] for i in range(5)]
     p.write_text(json.dumps({"icao": "abc123", "timestamp": "2026-03-02T00:00:00Z", "trace": rows}))
     assert points(p)["t"].min() == int(pd.Timestamp("2026-03-02T00:00:00Z").timestamp())
+
+
+def test_hex_wkb_text_and_shapely_objects_are_read_and_packed_back():
+    import shapely
+
+    from trajlm.data.coerce_shapes import pack_point, split_point
+
+    pts = [shapely.Point(x, y) for x, y in zip(LON, LAT, strict=True)]
+    for geometry in (shapely.to_wkb(pts, hex=True).tolist(), pts):
+        out = trajlm.to_canonical(_frame(geometry=geometry))
+        assert np.allclose(out["lat"].to_numpy(), LAT) and np.allclose(out["lon"].to_numpy(), LON)
+    df = pl.DataFrame({"id": ["a"] * N, "geometry": shapely.to_wkb(pts, hex=True).tolist()})
+    split, lat, lon, point = split_point(df, None, None)
+    back = pack_point(split, point, lat, lon)
+    assert back["geometry"].to_list() == df["geometry"].to_list()  # hex in, hex out
+
+
+def test_lat_lists_of_another_length_on_every_row_are_named():
+    df = pl.DataFrame({"id": ["a"], "t": [[1790000000 + 15 * i for i in range(N)]],
+                       "lat": [list(LAT[:3])], "lon": [list(LON[:3])]})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="row 0: list column 'lat' has 3 values"):
+        trajlm.to_canonical(df)

@@ -10,14 +10,10 @@ DataFrame is read as a file with the same columns is (trajlm/data/readers):
 - Unix times whose column name says the unit (``ts_ms``, ``timestamp_ns``, ``epoch_us``): read
   in that unit and given back in it; with no time column by name, the only datetime column.
 
-Hostile frames (badin18): bytes that are not WKB, WKT of another geometry (`LINESTRING`), a
-text that is no point and a point column of 1-item / nested lists are one line naming the
-column and the first row (were a shapely traceback or "missing value" / "no lat column"); the
-split coordinates are named after the caller's column (`geometry.y`, `position.lat`: errors
-said `_geom_y`); list columns of other lengths than the times' are one line naming the row
-(were "of type List, not degrees"); Unix numbers whose column name says another unit than
-their values (seconds in `time_ms`, ns in `ts_ms`) are one line naming both units (were
-"before 1990: elapsed seconds?" and a bare "year 23072 is out of range").
+Hostile frames (badin18, docs/reliability.md): non-WKB bytes, non-point WKT / text / lists,
+list columns of other lengths than the times' and Unix numbers in another unit than their
+column's name are one line naming column and row; split coordinates are named after the
+caller's column (`geometry.y`); hex WKB text (PostGIS) and shapely objects in pandas are read.
 """
 
 from __future__ import annotations
@@ -59,6 +55,7 @@ def from_pandas(obj: Any) -> pl.DataFrame:
             field=str(dup[0]),
             hint="rename or drop one (df.loc[:, ~df.columns.duplicated()] keeps the first)",
         )
+    obj = _shapely_as_wkb(obj)
     try:
         return pl.from_pandas(obj)
     except Exception as e:  # pyarrow.lib.ArrowInvalid / ArrowTypeError, polars errors
@@ -73,6 +70,28 @@ def from_pandas(obj: Any) -> pl.DataFrame:
                     hint="give one type per column (e.g. pd.to_numeric(..., errors='coerce'))",
                 ) from e
         raise
+
+
+def _shapely_as_wkb(obj: Any) -> Any:
+    """A plain pandas column of shapely geometries (a frame that is no GeoDataFrame) as WKB
+    bytes, read as any WKB point column (was "mixes value types (Point)")."""
+    cols = [c for c in obj.columns if obj[c].dtype == object]
+    geo = []
+    for c in cols:
+        first = obj[c].dropna().head(1).tolist()
+        if first and type(first[0]).__module__.startswith("shapely"):
+            geo.append(c)
+    if not geo:
+        return obj
+    import shapely
+
+    out = obj.copy()
+    for c in geo:
+        try:
+            out[c] = [None if g is None else shapely.to_wkb(g) for g in obj[c].tolist()]
+        except Exception:  # not all geometries: from_pandas names the column
+            return obj
+    return out
 
 
 # ------------------------------------------------------------------ one column holds the point
@@ -142,6 +161,10 @@ def split_point(
             pl.col(col).struct.field(y).cast(pl.Float64, strict=False).alias(GEO_Y),
         )
     else:
+        hexed = _is_hex_wkb(df[col])  # PostGIS' text output of a geometry: hex WKB
+        if hexed:
+            df = df.with_columns(pl.col(col).str.decode("hex"))
+            dtype = pl.Binary
         try:
             out = point_xy(df, col)
         except TrajlmInputError:
@@ -154,7 +177,7 @@ def split_point(
             ) from None
         form = "list" if isinstance(dtype, pl.List | pl.Array) else "binary" if (
             dtype == pl.Binary) else "wkt" if _is_wkt(df[col]) else "pair"  # fmt: skip
-        point = (col, form, None, None)
+        point = (col, "hex" if hexed else form, None, None)
         _no_point(df, out, col, form)
     if {ny, nx} & set(out.columns):
         ny, nx = GEO_Y, GEO_X  # the caller has such columns: keep the internal names
@@ -177,7 +200,8 @@ def _no_point(df: pl.DataFrame, out: pl.DataFrame, col: str, form: str) -> None:
     if not lost.any():
         return
     i = int(lost.arg_true()[0])
-    value = str(df[col][i])[:80]
+    v = df[col][i]
+    value = str(v.to_list() if isinstance(v, pl.Series) else v)[:80]
     raise TrajlmInputError(
         f"column {col!r} row {i}: {value!r} is not a point"
         f" ({int(lost.sum())} row(s) like it); a point is WKT 'POINT (x y)', [x, y], "
@@ -185,6 +209,13 @@ def _no_point(df: pl.DataFrame, out: pl.DataFrame, col: str, form: str) -> None:
         field=col,
         hint="one row per fix: explode other geometries to points first (gdf.get_coordinates())",
     )
+
+
+def _is_hex_wkb(s: pl.Series) -> bool:
+    """Text of hex WKB points (`0101000000...`, PostGIS' default output), every value."""
+    if s.dtype != pl.Utf8 or s.drop_nulls().len() == 0:
+        return False
+    return bool(s.drop_nulls().str.contains(r"^0[01](?:[0-9A-Fa-f]{2}){20,}$").all())
 
 
 def _is_wkt(s: pl.Series) -> bool:
@@ -213,6 +244,11 @@ def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFra
 
         pts = shapely.points(df[lon].to_numpy(), df[lat].to_numpy())
         expr = pl.lit(pl.Series(col, shapely.to_wkb(pts), dtype=pl.Binary))
+    elif form == "hex":
+        import shapely
+
+        pts = shapely.points(df[lon].to_numpy(), df[lat].to_numpy())
+        expr = pl.lit(pl.Series(col, shapely.to_wkb(pts, hex=True), dtype=pl.Utf8))
     elif form == "wkt":
         expr = pl.format("POINT ({} {})", x, y)
     else:
@@ -244,7 +280,7 @@ def explode_lists(df: pl.DataFrame, time_col: str | None) -> pl.DataFrame:
         if not isinstance(d, pl.List) or c in lists:
             continue
         same = (df[c].list.len() == n).fill_null(False)
-        if same.any():
+        if same.any() or candidates(LAT, [str(c)]) or candidates(LON, [str(c)]):
             i = int((~same).arg_true()[0])
             raise TrajlmInputError(
                 f"row {i}: list column {c!r} has {df[c].list.len()[i]} values but the times "
