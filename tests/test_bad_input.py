@@ -308,8 +308,9 @@ def test_porto_chunk_json_fallback_matches(tmp_path):
 
 
 def test_geolife_same_traj_id_from_two_roots(tmp_path):
+    """Two different files with one id (an identical copy is read once: test_data18)."""
     a = geolife_user(tmp_path / "a", PLT_HEAD + PLT_GOOD)
-    b = geolife_user(tmp_path / "b", PLT_HEAD + PLT_GOOD)
+    b = geolife_user(tmp_path / "b", PLT_HEAD + PLT_GOOD.replace("116.31,", "116.32,"))
     with pytest.raises(TrajlmInputError, match="007/20081023025304 was already read"):
         read([a, b], "geolife")
     df, rep = read([a, b], "geolife", on_error="skip")

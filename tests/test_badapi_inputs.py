@@ -47,7 +47,7 @@ def test_to_text_refuses_missing_positions_in_a_users_frame():
     g = _g()
     g.loc[3, "latitude"] = np.nan
     before = g.copy()
-    with pytest.raises(TrajlmInputError, match=r"missing value .* row 3, traj_id 'T0'"):
+    with pytest.raises(TrajlmInputError, match=r"missing value .* row 3, trip_id 'T0'"):
         to_text(g, "delta")  # predict's line
     pd.testing.assert_frame_equal(g, before)  # the input is never modified
 

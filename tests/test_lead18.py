@@ -80,3 +80,44 @@ def test_local_time_is_not_guessed_as_utc():
     from trajlm.data.column_names import TIERS, candidates
 
     assert candidates(TIERS["t"], ["car", "local_time", "lat", "lon"]) == []
+
+
+def test_a_mistyped_keyword_gets_the_configs_suggestions(trajlm_small):
+    """Python keywords use the configs' helper (data18): other tools' names and run-together
+    spellings are suggested, not only near spellings."""
+    from trajlm.errors import ArgumentError
+
+    df = pd.DataFrame({"traj_id": ["a"] * 5, "t": np.arange(5) * 10,
+                       "lat": 41.1 + np.arange(5) * 1e-4, "lon": np.full(5, -8.6)})  # fmt: skip
+    with pytest.raises(ArgumentError, match=r"did you mean seconds_ahead=\?"):
+        trajlm_small.predict(df, ahead=[10])  # a shared word (difflib alone: none)
+
+
+def test_a_longitude_off_the_globe_is_out_of_range_not_a_teleport():
+    """Longitude 500 was judged a 12,000-km teleport (and its neighbour with it); now the point
+    is out_of_range and its neighbours stay valid (errnames18's finding)."""
+    import trajlm
+
+    df = pd.DataFrame({"id": ["a"] * 6, "t": np.arange(6) * 10,
+                       "lat": 41.1 + np.arange(6) * 1e-4,
+                       "lon": [-8.6, -8.6, 500.0, -8.6, -8.6, -8.6]})  # fmt: skip
+    out = trajlm.check_validity(df)
+    assert out["reason_code"].tolist() == ["ok", "ok", "out_of_range", "ok", "ok", "ok"]
+    assert "longitude 500 is outside -180..180" in out["reason"].iloc[2]
+
+
+def test_frames_with_hemisphere_columns_are_signed_as_ingest_signs_them(trajlm_small):
+    """`lat, ns, lon, ew` with unsigned values: the Python API predicted at 8.61 E for 8.61 W
+    without a word (predict18's finding); now the frame is read as `data ingest` reads the file."""
+    n = 8
+    df = pd.DataFrame({"id": ["a"] * n, "t": 1_700_000_000 + np.arange(n) * 15,
+                       "lat": 41.15 + np.arange(n) * 1e-4, "ns": ["N"] * n,
+                       "lon": 8.61 + np.arange(n) * 1e-4, "ew": ["W"] * n})  # fmt: skip
+    out = trajlm_small.predict(df, steps=2)
+    assert (out["lon"] < -8.61).all() and (out["lat"] > 41.15).all()
+    dms = pd.DataFrame({"id": ["a"] * n, "t": 1_700_000_000 + np.arange(n) * 15,
+                        "lat": [f"41°09'{3 * i:02d}\"N" for i in range(n)],
+                        "lon": ["8°36'36\"W"] * n})  # fmt: skip
+    out = trajlm_small.predict(dms, steps=1)
+    assert out["lat"].iloc[0] == pytest.approx(41 + 9 / 60 + 24 / 3600, abs=2e-4)
+    assert out["lon"].iloc[0] == pytest.approx(-(8 + 36 / 60 + 36 / 3600), abs=2e-4)

@@ -4,11 +4,11 @@ an internal function's name such as ``coerce() got an unexpected keyword``)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from numbers import Integral
 from typing import Any
 
+from trajlm._config import closest
 from trajlm.errors import ArgumentError, TrajlmInputError
 
 COLUMN_KEYWORDS = (
@@ -30,8 +30,8 @@ def check_keywords(method: str, given: dict[str, Any], valid: Iterable[str]) -> 
     if not unknown:
         return
     key = unknown[0]
-    close = difflib.get_close_matches(key, valid, n=1)
-    hint = (f"did you mean {close[0]}=? " if close else "") + f"valid: {', '.join(valid)}"
+    near = closest(key, valid)  # spelling, case, other tools' names (learning_rate -> lr)
+    hint = (f"did you mean {near}=? " if near else "") + f"valid: {', '.join(valid)}"
     raise ArgumentError(f"{method}() got an unexpected keyword argument {key!r}", hint=hint)
 
 

@@ -98,10 +98,12 @@ def read_frame(
             sep = sniff_sep(head) or ","
             names = header_names(head, sep, path) if head.strip() else []  # a name given twice
             n_lines = count_lines(path)  # before read_csv: a 2 GB line is refused, not loaded
+            _, _, hemi = _coord_names(names, columns)  # NMEA ddmm.mmmm read as its text
+            text = {"traj_id": pl.Utf8} | dict.fromkeys(hemi or {}, pl.Utf8)
             with reading(path, todo):
-                df = pl.read_csv(path, schema_overrides={"traj_id": pl.Utf8}, glob=False,
+                df = pl.read_csv(path, schema_overrides=text, glob=False,
                                  separator=sep, new_columns=names or None)  # fmt: skip
-            df = _with_lines(df, n_lines)
+            df = _with_lines(_text_coords(df, columns), n_lines)
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 
@@ -202,6 +204,32 @@ def count_lines(path: Path, block: int = 8 << 20) -> int:
             if cur > limit:
                 raise line_too_long(path, n_nl + 1, limit)
     return n_nl + (1 if cur or not n_nl else 0)
+
+
+def _coord_names(names: list[str], columns: dict):
+    """(lat column, lon column, {lat: N/S column, lon: E/W column} or None) of a CSV header
+    (--lat-col / --lon-col, else detected as coerce detects them); (None, None, None) when
+    either is not found or the coordinates are projected (--crs)."""
+    from trajlm.data.column_names import LAT, LON, candidates
+    from trajlm.data.readers._coord_text import hemisphere_columns
+
+    lat = columns.get("lat_col") or next(iter(candidates(LAT, names)), None)
+    lon = columns.get("lon_col") or next(iter(candidates(LON, names)), None)
+    if columns.get("crs") or lat not in names or lon not in names or lat == lon:
+        return None, None, None
+    return lat, lon, hemisphere_columns(list(names), lat, lon)
+
+
+def _text_coords(df, columns: dict):
+    """A CSV's latitude / longitude as `trajlm data ingest` reads them (session 18, predict18;
+    data/coerce_coords.py, which the Python API shares); hemisphere columns dropped once read."""
+    from trajlm.data.coerce_coords import text_coords
+
+    lat, lon, hemi = _coord_names(df.columns, columns)
+    if lat is None:
+        return df
+    parsed = text_coords(df, lat, lon, where="line", first=2)
+    return parsed.drop(*hemi.values()) if hemi and parsed is not df else parsed
 
 
 def _with_lines(df, n_lines: int):

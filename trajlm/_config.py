@@ -27,11 +27,82 @@ def shown(name: Any) -> str:
     return text if text.isprintable() and text.strip() == text and text else repr(text)
 
 
+# Names other tools use for a setting (PyTorch, Hugging Face, Lightning ...): a key spelled
+# that way is a different word, not a typo, so difflib does not find it.
+SYNONYMS = {
+    "learning_rate": "lr", "learningrate": "lr", "epochs": "max_steps", "steps": "max_steps",
+    "num_steps": "max_steps", "n_steps": "max_steps", "iterations": "max_steps",
+    "max_iters": "max_steps", "wd": "weight_decay", "hidden_size": "d_model",
+    "hidden_dim": "d_model", "dim": "d_model", "n_embd": "d_model", "embed_dim": "d_model",
+    "num_layers": "n_layers", "layers": "n_layers", "n_layer": "n_layers",
+    "num_heads": "n_heads", "heads": "n_heads", "n_head": "n_heads",
+    "num_attention_heads": "n_heads", "max_grad_norm": "grad_clip", "clip_grad": "grad_clip",
+    "gradient_clipping": "grad_clip", "clip": "grad_clip", "warmup": "warmup_steps",
+    "bs": "batch_size", "seq_len": "max_len", "block_size": "max_len",
+    "context_length": "max_len", "max_seq_len": "max_len", "max_length": "max_len",
+    "gradient_accumulation_steps": "grad_accum_steps", "accumulate_grad_batches":
+    "grad_accum_steps", "random_seed": "seed", "dropout_rate": "dropout", "p_dropout": "dropout",
+    "optim": "optimizer", "grad_norm": "grad_clip", "workers": "num_workers",
+}  # fmt: skip
+
+
+def _norm(name: str) -> str:
+    return str(name).strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def _initials(name: str) -> str:
+    return "".join(p[0] for p in name.split("_") if p)
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """The valid name `name` most likely meant, or None: the same name in another case or with
+    '-' for '_', another tool's name for it (SYNONYMS, e.g. learning_rate -> lr), a close
+    spelling (difflib), an initialism either way (bs -> batch_size), the one choice sharing a
+    word of 4+ letters with it (warmup -> warmup_steps), or a looser spelling."""
+    choices = sorted(dict.fromkeys(str(c) for c in choices))
+    key = _norm(name)
+    by_norm = {_norm(c): c for c in choices}
+    if key in by_norm:
+        return by_norm[key]
+    if SYNONYMS.get(key) in by_norm:
+        return by_norm[SYNONYMS[key]]
+    for cutoff in (0.75, None, 0.6):  # a near spelling; else a shape; else a looser spelling
+        if cutoff is not None:
+            close = difflib.get_close_matches(key, list(by_norm), n=1, cutoff=cutoff)
+            if close:
+                return by_norm[close[0]]
+            continue
+        if "_" in key:
+            init = [c for n, c in by_norm.items() if n == _initials(key)]
+        else:
+            init = [c for n, c in by_norm.items() if "_" in n and _initials(n) == key]
+        words = {w for w in key.split("_") if len(w) >= 4}
+        shared = [c for n, c in by_norm.items() if words & set(n.split("_"))]
+        for found in (init, shared):
+            if len(found) == 1:
+                return found[0]
+    return None
+
+
+def meant(value: Any, choices: Iterable[str]) -> str:
+    """'; did you mean X?' after "F must be one of ..., got V" when V is near a choice, else ''."""
+    near = closest(str(value), choices) if isinstance(value, str) else None
+    return f"; did you mean {near!r}?" if near is not None and near != value else ""
+
+
+def check_choice(name: str, value: Any, choices: tuple, prefix: str = "", ok: bool = False) -> None:
+    """ValueError "{prefix}name must be one of (...), got 'v'; did you mean 'x'?" unless value
+    is one of choices (or ok)."""
+    if not ok and value not in choices:
+        raise ValueError(f"{prefix}{name} must be one of {choices}, got {value!r}"
+                         f"{meant(value, choices)}")  # fmt: skip
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    """'; did you mean X?' for the closest valid name, else the list of valid names."""
+    """'; did you mean X?' for the closest valid name (`closest`), else the valid names."""
     choices = sorted(choices)
-    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else f"; valid: {', '.join(choices)}"
+    near = closest(name, choices)
+    return f"; did you mean {near}?" if near is not None else f"; valid: {', '.join(choices)}"
 
 
 def check_sections(cfg: Any, allowed: Iterable[str], source: str = "config") -> dict:
@@ -41,8 +112,8 @@ def check_sections(cfg: Any, allowed: Iterable[str], source: str = "config") -> 
     allowed = tuple(allowed)
     for name, value in cfg.items():
         if name not in allowed:
-            close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean [{close[0]}]?" if close else f"; valid: {list(allowed)}"
+            near = closest(str(name), allowed)
+            hint = f"; did you mean [{near}]?" if near is not None else f"; valid: {list(allowed)}"
             raise ConfigError(f"{source}: unknown section [{shown(name)}]{hint}")
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: [{name}] must be a table of keys, got {value!r}")

@@ -52,8 +52,9 @@ from trajlm.api_rollout import (
     history_interval,
     predict_chunked,
     thin_history,
+    without_glitched_last,
 )
-from trajlm.api_subsec import all_fixes, cadence, exact_history
+from trajlm.api_subsec import exact_history, steps_at_times
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import Layout, coerce
@@ -185,18 +186,13 @@ class TrajLM(Pretrained, TaskChecks):
             # fixes under 1 s apart (session 18): the next k at that cadence, on the rollout from
             # about one fix a second back from the exact last one (not thinned to the training
             # step as for asked times: 0.01-0.6 m against 0.1-3.6 m at 0.1-2.5 s ahead)
-            cad = cadence(all_fixes(df, layout))
-            hist = exact_history(df.filter(pl.col("traj_id").is_in(list(cad))), layout)
+            # and a trajectory whose last fix is a glitch by its reports (predict18): the next k
+            # at its median interval from that fix, on the rollout from the fix before it
+            out = steps_at_times(self, df, layout, k)
             df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
-            if not cad:
+            if out is None:
                 return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
-            rest = df.filter(~pl.col("traj_id").is_in(list(cad)))
-            last = hist.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-            ahead = np.array([cad[i][1] * np.arange(1, k + 1) for i in last["traj_id"]])
-            kk = self._rollout_steps(hist, ahead)
-            out = at_times_with_motion(lambda: self._predict_at(hist, last, ahead, kk), hist, last,
-                                       ahead, None, self.dead_reckoning)  # fmt: skip
-            out = out.with_columns(t=pl.Series((last["t"].to_numpy()[:, None] + ahead).ravel()))
+            rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
             if rest.height:
                 out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
                                 how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
@@ -212,12 +208,22 @@ class TrajLM(Pretrained, TaskChecks):
         # every fix at its exact time, about one a second back from the exact last one, which
         # the times asked count from (sessions 17, 18); reported speed / course read from it
         full = exact_history(df, layout)
-        df = self._history(full)
-        last_t = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        k = self._rollout_steps(df, req)
+        last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
+        # a glitched last fix is not the rollout's origin (session 18, predict18)
+        df = self._history(without_glitched_last(full))
+        shift = (last_t["t"] - df.group_by("traj_id", maintain_order=True).agg(
+            pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
+        k = self._rollout_steps(df, req + shift)
         self._check_coverage(df, history=max_len - k)
-        out = at_times_with_motion(lambda: self._predict_at(df, last_t, req, k, valid), full,
-                                   last_t, req, valid, self.dead_reckoning)  # fmt: skip
+        asked = np.ones(req.shape, bool) if valid is None else valid
+        t_out = pl.Series((last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64))[asked])
+
+        def at() -> pl.DataFrame:  # the rows' times as asked, from the last fix given
+            out = self._predict_at(df, last_t.with_columns(t=last_t["t"] - shift[:, 0]),
+                                   req + shift, k, valid)  # fmt: skip
+            return out.with_columns(t=t_out) if shift.any() else out
+
+        out = at_times_with_motion(at, full, last_t, req, valid, self.dead_reckoning)
         return from_canonical(out, layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from trajlm.api_rollout import exact_times
+from trajlm.api_rollout import at_times_with_motion, exact_times, without_glitched_last
 from trajlm.data.coerce_subsec import FRAC, FRAC_NS
 
 # Fixes closer than this to the one kept after them are left out of the model's history (the
@@ -37,7 +37,9 @@ def all_fixes(df: pl.DataFrame, layout) -> pl.DataFrame:
     if rows is None or not len(rows) or df.height == 0:
         return df
     back = rows.with_columns(t=pl.col("t").cast(pl.Float64) + pl.col(FRAC).cast(pl.Float64))
-    back = back.drop(FRAC, FRAC_NS, strict=False).filter(pl.col("traj_id").is_in(df["traj_id"]))
+    back = back.drop(FRAC, FRAC_NS, strict=False).filter(
+        pl.col("traj_id").is_in(df["traj_id"].unique().implode())
+    )
     both = pl.concat([df, back.select(df.columns)], how="vertical_relaxed")
     return both.sort("traj_id", "t", maintain_order=True)
 
@@ -108,3 +110,46 @@ def exact_last(last: pl.DataFrame, layout) -> dict:
             if i in out:
                 out[i] = max(out[i], t)
     return out
+
+
+def steps_at_times(lm, df: pl.DataFrame, layout, k: int) -> pl.DataFrame | None:
+    """``TrajLM.predict(steps=k)`` rows (canonical: traj_id, step, t, lat, lon, std_m) of the
+    trajectories whose steps are answered as positions at times on the model's rollout, else
+    None (the others step as before, bit for bit):
+
+    - sampled faster than once a second (``cadence``): at that cadence from the exact last
+      fix, the rollout reading about one fix a second back from it (session 18, subsec18);
+    - a last fix that its reports call a position glitch (``eval.dead_reckoning.
+      glitched_last_fix``): at the trajectory's median interval from that fix, the rollout
+      starting from the fix before it (session 18, predict18: from the glitch, 0.45-1.07 km
+      off over 5 steps of 30 s on the seeded craft), with one warning.
+
+    Both through ``at_times_with_motion`` (``lm.dead_reckoning`` mixed in where a speed and a
+    course are reported)."""
+    from trajlm.eval.dead_reckoning import glitched_last_fix
+
+    cad = cadence(all_fixes(df, layout))
+    whole = exact_times(df, layout.frac).filter(~pl.col("traj_id").is_in(list(cad)))
+    bad = glitched_last_fix(whole) if whole.height else np.zeros(0, bool)
+    odd = whole["traj_id"].unique(maintain_order=True).filter(pl.Series(bad))
+    if not cad and not len(odd):
+        return None
+    hist = exact_history(df.filter(pl.col("traj_id").is_in(list(cad))), layout)
+    full = pl.concat([hist, whole.filter(pl.col("traj_id").is_in(odd.implode()))],
+                     how="vertical_relaxed").sort("traj_id", "t", maintain_order=True)  # fmt: skip
+    last = full.group_by("traj_id", maintain_order=True).agg(
+        pl.col("t").last(), dt=pl.col("t").diff().median()
+    )
+    dt = [
+        cad[i][1] if i in cad else max(float(d or 1.0), 1.0)
+        for i, d in last.select("traj_id", "dt").iter_rows()
+    ]
+    ahead = np.asarray(dt)[:, None] * np.arange(1, k + 1)
+    model_hist = without_glitched_last(full, stacklevel=5)
+    shift = (last["t"] - model_hist.group_by("traj_id", maintain_order=True).agg(
+        pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
+    origin = last.select("traj_id", t=pl.col("t") - pl.Series(shift[:, 0]))
+    kk = lm._rollout_steps(model_hist, ahead + shift)
+    out = at_times_with_motion(lambda: lm._predict_at(model_hist, origin, ahead + shift, kk),
+                               full, last.drop("dt"), ahead, None, lm.dead_reckoning)  # fmt: skip
+    return out.with_columns(t=pl.Series((last["t"].to_numpy()[:, None] + ahead).ravel()))

@@ -329,6 +329,14 @@ def data_resplit(
     except ValueError as e:  # a split rule that does not parse or leaves a split empty
         _fail(f"--by {by}: {e}")
     _say(f"wrote {out} split by {by}: {json.dumps(manifest['splits'])}")
+    if "split_hours_utc" in manifest:
+        from trajlm.data.splits import hour_ranges
+
+        hours = manifest["split_hours_utc"]
+        _say(
+            "trips start at hours (UTC): "
+            + "; ".join(f"{s} {hour_ranges(h)}" for s, h in hours.items())
+        )
     _warn_empty_splits(manifest["splits"], by)
 
 

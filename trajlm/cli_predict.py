@@ -132,7 +132,8 @@ def predict(
             )
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
-    pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}", layout.frac)
+    fixes = every_fix(df, layout)  # fixes under a second apart: as the API reads them
+    pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}", layout.frac, fixes)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
 
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
@@ -174,11 +175,32 @@ def times_like_input(pred, layout, suffix: str):
     return pred.with_columns(t=t), f"as datetimes in the input's zone ({zone or 'naive UTC'})"
 
 
-def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None):
+def every_fix(df, layout):
+    """``df`` (canonical, after --limit / --holdout) with the fixes ``coerce`` dropped for
+    sharing a second with an earlier one put back at their exact times (api_subsec.all_fixes;
+    those of hidden --holdout seconds left out), or None when none was dropped. TrajLM.predict
+    reads them (session 18, subsec18: its steps at the track's own cadence, its asked times from
+    the last fix given); the table alone would make `trajlm predict` answer otherwise."""
+    import polars as pl
+
+    from trajlm.api_subsec import all_fixes
+
+    rows = layout.sub_second_rows
+    if rows is None or not len(rows) or df.height == 0:
+        return None
+    end = df.group_by("traj_id").agg(pl.col("t").max().alias("__end"))
+    full = all_fixes(df, layout).join(end, on="traj_id", how="left", maintain_order="left")
+    return full.filter(pl.col("t").floor() <= pl.col("__end")).drop("__end")
+
+
+def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None,
+             fixes=None):  # fmt: skip
     """Predictions in trajlm's names from a model, a candidate selector or (--seconds-ahead)
     the API's positions-at-times, with the coverage warnings each reads its history for.
     ``frac``: the input's sub-second parts (Layout.frac), read by a model as the API reads them
-    (a 1.6 s interval is not 1 or 2 s; session 17)."""
+    (a 1.6 s interval is not 1 or 2 s; session 17). ``fixes``: every fix at its exact time
+    (``every_fix``) where some shared a second: predicted by TrajLM.predict, as the API and
+    the server predict them."""
     from trajlm._threads import apply_threads
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
@@ -198,7 +220,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         return _said(lambda: sel.predict(df, steps=steps), source)
     from trajlm.api_rollout import exact_times
 
-    df = exact_times(df, frac)  # whole-second input: df as it is
+    df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is
     m = io.load_model(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
@@ -209,7 +231,14 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         m = quantize_int8(m)
     if ahead is None:
         from trajlm.api_inputs import single_point_line
+        from trajlm.eval.dead_reckoning import glitched_last_fix
 
+        # the API's steps at the track's own cadence (subsec18), or from the fix before a
+        # glitched last one (predict18)
+        if fixes is not None or glitched_last_fix(df).any():
+            from trajlm.api import TrajLM
+
+            return _said(lambda: TrajLM(m, threads=threads).predict(df, steps=steps), source)
         if line := single_point_line(df):  # as the API and the server say (badin17 F1)
             io.warn(line, source)
         return predict_table(m, df, steps)
@@ -223,11 +252,28 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
     if DR_WEIGHT and (found := motion_columns(df.columns)):  # session 16 (sogcog)
         io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "
-               f"{DR_WEIGHT:g} dead reckoning + {1 - DR_WEIGHT:g} model (docs/data.md)")  # fmt: skip
+               f"{mix_said(df, DR_WEIGHT)} (docs/data.md)")  # fmt: skip
     try:
         return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
     except ValueError as e:
         io.fail(f"--seconds-ahead: {e}")
+
+
+def mix_said(df, weight: float) -> str:
+    """What ``with_reported_motion`` uses, in words: the mix, and dead reckoning alone for the
+    trajectories whose last fix is a glitch by its reports (session 18: motion18 gave them no
+    model share; predict18 item 2: the line said the mix for them too)."""
+    from trajlm.eval.dead_reckoning import glitched_last_report
+
+    mix = f"{weight:g} dead reckoning + {1 - weight:g} model"
+    bad = glitched_last_report(df)
+    if not bad.any():
+        return mix
+    first = df["traj_id"].unique(maintain_order=True)[int(bad.argmax())]
+    why = "their last fix a position glitch by the reports, e.g. " + repr(first)
+    if bad.all():
+        return f"dead reckoning alone ({why})"
+    return f"{mix}, dead reckoning alone for {int(bad.sum())} of {len(bad)} trajectories ({why})"
 
 
 def _said(call, source: str):

@@ -7,6 +7,7 @@ turns each into one line and exit status 2; anything else is a bug and stays lou
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -22,24 +23,50 @@ class TrajlmInputError(ValueError):
         field: str | None = None,
         hint: str | None = None,
     ) -> None:
-        where = ""
-        if path is not None:
-            parts = Path(path).parts
-            # the last three parts keep e.g. GeoLife's user folder; a path no longer than that is
-            # said whole (/tmp/x.csv read "tmp/x.csv": the root dropped, as if relative)
-            where = str(path) if len(parts) <= 4 else "/".join(parts[-3:])
-            if line is not None:
-                where += f" line {line}"
-            if field is not None:
-                where += f" field {field}"
-            where += ": "
-        elif field is not None:
-            where = f"field {field}: "
-        text = where + message
+        text = _where(path, line, field) + message
         if hint:
             text += f"; {hint}"
         super().__init__(text)
         self.path, self.line, self.field, self.hint = path, line, field, hint
+        # the trajectory the problem is in, as trajlm's text id, where the message names it
+        # ("traj_id 'a'"): relabel says it as the caller's id value (session 18, errnames18)
+        self.traj_id: str | None = None
+
+    def relabel(self, names: dict[str, str], id_text: Callable[[str], str] | None = None) -> None:
+        """Say the caller's names (session 18, errnames18): ``field`` (trajlm's canonical
+        ``traj_id`` / ``t`` / ``lat`` / ``lon``) becomes the caller's column from ``names``, and
+        the trajectory named in the message (``traj_id 'a'``, ``trajectory '7'``) the caller's id
+        column and value (``id_text``: '7' -> 7 for an integer id column). In place, one line."""
+        text = str(self.args[0]) if self.args else ""
+        field = names.get(self.field, self.field) if self.field is not None else None
+        old, new = _where(self.path, self.line, self.field), _where(self.path, self.line, field)
+        if old and text.startswith(old):
+            text = new + text[len(old) :]
+        col = names.get("traj_id", "traj_id")
+        if self.traj_id is not None:
+            shown = id_text(self.traj_id) if id_text else repr(self.traj_id)
+            for said in (f"traj_id {self.traj_id!r}", f"trajectory {self.traj_id!r}"):
+                if (col, shown) != ("traj_id", repr(self.traj_id)):  # else: as it was
+                    text = text.replace(said, f"{col} {shown}", 1)
+        self.field, self.args = field, (text,)
+
+
+def _where(path: str | os.PathLike | None, line: int | None, field: str | None) -> str:
+    """The "file line 3 field lat: " that leads a TrajlmInputError's message."""
+    where = ""
+    if path is not None:
+        parts = Path(path).parts
+        # the last three parts keep e.g. GeoLife's user folder; a path no longer than that is
+        # said whole (/tmp/x.csv read "tmp/x.csv": the root dropped, as if relative)
+        where = str(path) if len(parts) <= 4 else "/".join(parts[-3:])
+        if line is not None:
+            where += f" line {line}"
+        if field is not None:
+            where += f" field {field}"
+        where += ": "
+    elif field is not None:
+        where = f"field {field}: "
+    return where
 
 
 class UserError(TrajlmInputError):

@@ -26,6 +26,8 @@ from typing import Any
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.coerce_coords import text_coords
+from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_rows import (
     drop_repeats,
     not_available,
@@ -107,6 +109,7 @@ class Layout:
     pandas_time: Any = None
     epoch_unit: str | None = None
     point: tuple | None = None
+    geometry: str | None = None  # a GeoDataFrame's geometry column (errors name it: errnames18)
 
 
 def kind_of(obj: Any) -> str:
@@ -212,6 +215,7 @@ def coerce(
     if lazy:
         obj = obj.collect()
     layout_crs = crs
+    geometry = obj.geometry.name if kind == "geopandas" else None
     if kind == "geopandas":
         obj, layout_crs = _from_geodataframe(obj, time_col, crs)
         lat_col, lon_col, crs = "lat", "lon", None  # already WGS84
@@ -234,6 +238,8 @@ def coerce(
         ) from e
     lat = _pick("lat", lat_col, cols, LAT, "lat_col")
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
+    if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)
+        df = text_coords(df, lat, lon)
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)
@@ -243,24 +249,25 @@ def coerce(
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
-    la, lo = _coordinate(df, lat), _coordinate(df, lon)
-    if not geo.is_wgs84(crs):
-        if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
-            raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
-        y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
-        check_not_degrees(la.to_numpy(), lo.to_numpy(), y, x, crs, option="crs")
-        la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
-    else:
-        na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate
-        big = la.filter(~na).abs().max()
-        if big is not None and big > 90:
-            raise TrajlmInputError(
-                f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
-                field=lat,
-                hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)",
-            )
-        if validate:
-            refuse_not_available(na, lat, lon)
+    with point_names(point):  # a split point column said as the caller's (errnames18)
+        la, lo = _coordinate(df, lat), _coordinate(df, lon)
+        if not geo.is_wgs84(crs):
+            if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
+                raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
+            y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
+            check_not_degrees(la.to_numpy(), lo.to_numpy(), y, x, crs, option="crs")
+            la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
+        else:
+            na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate
+            big = la.filter(~na).abs().max()
+            if big is not None and big > 90:
+                raise TrajlmInputError(
+                    f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
+                    field=lat,
+                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)",
+                )
+            if validate:
+                refuse_not_available(na, lat, lon)
     used = {traj, tcol, lat, lon}
     rest = [c for c in cols if c not in used]
     clash = [c for c in rest if c in ("traj_id", "t", "lat", "lon")]
@@ -295,6 +302,7 @@ def coerce(
     if tcol in pandas_cols:
         layout.pandas_time = given[tcol].dtype
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
+    layout.geometry = None if geometry is None else str(geometry)
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
     layout.extra_dtypes = recast or None
     layout.sub_second_rows = sub_rows
@@ -306,7 +314,8 @@ def coerce(
         layout.repeats = (n_rep, first_rep)
     if validate:
         warn_placeholders(out, traj)
-    return (check_model_input(out, source, min_t) if validate else conform(out)), layout
+    with relabel(layout):  # errors name the caller's columns and ids (errnames18)
+        return (check_model_input(out, source, min_t) if validate else conform(out)), layout
 
 
 def _local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind: str,

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.coerce import coerce
+from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_subsec import FRAC
 from trajlm.data.schema import MIN_T, MIN_T_DATED, check_model_input
 from trajlm.errors import TrajlmInputError
@@ -21,20 +22,29 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
     df, layout = coerce(data, validate=False, **cols)
     known = (df["lat"].is_not_null() & df["lon"].is_not_null()).to_numpy()
     dated = MIN_T if layout.time_kind == "epoch" and layout.kind != "movingpandas" else MIN_T_DATED
-    check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source, dated)
+    with relabel(layout):  # errors name the caller's columns and ids (errnames18)
+        check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source, dated)
+        _check_ends(df, layout, known)
+    return df, layout, known
+
+
+def _check_ends(df: pl.DataFrame, layout: Any, known: np.ndarray) -> None:
+    """Every trajectory starts and ends with a known point (a TrajlmInputError naming the
+    first that does not)."""
     ends = df.with_columns(k=pl.Series(known)).group_by("traj_id", maintain_order=True).agg(
         pl.col("k").first() & pl.col("k").last())  # fmt: skip
     bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
     bad += [i for i in _missing_last_sub_second(df, layout.sub_second_rows) if i not in bad]
     if bad:
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""  # not "(and 0 more)"
-        raise TrajlmInputError(
+        error = TrajlmInputError(
             f"trajectory {bad[0]!r}{more} starts or ends with a missing position; recovery "
             "fills gaps between known points",
             field="lat",
             hint="drop those rows, or use predict for points after the last known one",
         )
-    return df, layout, known
+        error.traj_id = bad[0]
+        raise error
 
 
 def _missing_last_sub_second(df: pl.DataFrame, rows: pl.DataFrame | None) -> list[str]:

@@ -218,8 +218,13 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
         at = f"row {row[_ROW] if row is not None else p.first_row}"  # the caller's row, unsorted
         if row is not None and row.get(LINE) is not None:  # read from a file: its line number
             at = f"file line {row[LINE]}"
-        where = "" if row is None else f" (first at {at}, traj_id {row['traj_id']!r})"
-        raise TrajlmInputError(
+        tid = None if row is None else row["traj_id"]
+        where = (
+            ""
+            if row is None
+            else f" (first at {at}" + (")" if tid is None else f", traj_id {tid!r})")
+        )  # a missing id is not "None"
+        error = TrajlmInputError(
             f"{p.issue} in {p.n_rows} row(s){where}",
             path=source,
             field=p.column,
@@ -230,6 +235,8 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
                 "frame's kind (files: trajlm data ingest applies the same cleaning verbs)",
             ),
         )
+        error.traj_id = tid  # said as the caller's id (coerce_names.relabel)
+        raise error
     return df.drop(_ROW)
 
 

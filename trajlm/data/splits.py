@@ -126,3 +126,25 @@ def holdout_index(
         index = index.join(users.select("owner", "split"), on="owner").drop("owner")
         return index.sort(["t_start", "traj_id"])
     raise ValueError(f"unknown split rule {by!r}; use one of {SPLIT_RULES}")
+
+
+def split_hours(index: pl.DataFrame) -> dict[str, list[int]]:
+    """The hours of day (UTC) at which each split's trips start, e.g. {"test": [21, 22, 23]},
+    for an index with `t_start` and `split` (what a by-hour hold-out put where)."""
+    hours = index.select("split", hour=(pl.col("t_start") % 86400) // 3600)
+    return {
+        s: sorted(int(h) for h in hours.filter(pl.col("split") == s)["hour"].unique())
+        for s in SPLITS
+    }
+
+
+def hour_ranges(hours: list[int]) -> str:
+    """Hours of day as ranges, e.g. [0, 1, 2, 5, 21, 22] -> "00-02, 05, 21-22"; "none" if empty."""
+    runs: list[list[int]] = []
+    for h in hours:
+        if runs and h == runs[-1][-1] + 1:
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    text = [f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs]
+    return ", ".join(text) or "none"

@@ -39,7 +39,7 @@ from trajlm._safety import (
 from trajlm._version import __version__
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
-from trajlm.data.splits import SPLITS, holdout_index
+from trajlm.data.splits import SPLITS, holdout_index, split_hours
 from trajlm.errors import MissingFileError
 
 ROW_GROUP_ROWS = 65_536
@@ -187,6 +187,8 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
         "files": files,
         "drop_report": report.to_dict() if report is not None else None,
     }
+    if split_by.startswith("hour"):  # which hours of day (UTC) went to which split
+        manifest["split_hours_utc"] = split_hours(index)
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 

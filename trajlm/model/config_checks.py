@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trajlm._config import check_choice
 from trajlm.data.features import NormStats
 
 POS_TYPES = ("learned", "sinusoidal", "rope", "rope_time", "rope_adaptive")
@@ -31,6 +32,9 @@ def check_model_config(c: Any) -> None:
         if not ok:
             raise ValueError(f"ModelConfig: {msg}")
 
+    def one_of(name: str, choices: tuple) -> None:
+        check_choice(name, getattr(c, name), choices, prefix="ModelConfig: ")
+
     for name in ("d_model", "n_layers", "n_heads", "max_len", "n_special_tokens"):
         need(int(getattr(c, name)) >= 1, f"{name} must be >= 1, got {getattr(c, name)}")
     need(
@@ -42,15 +46,9 @@ def check_model_config(c: Any) -> None:
             1 <= c.n_kv_heads <= c.n_heads and c.n_heads % c.n_kv_heads == 0,
             f"n_kv_heads ({c.n_kv_heads}) must divide n_heads ({c.n_heads})",
         )
-    need(
-        c.pos_type in POS_TYPES,
-        f"pos_type must be one of {POS_TYPES}, got {c.pos_type!r}",
-    )
-    need(c.head in HEADS, f"head must be one of {HEADS}, got {c.head!r}")
-    need(
-        c.span_target in SPAN_TARGETS,
-        f"span_target must be one of {SPAN_TARGETS}, got {c.span_target!r}",
-    )
+    one_of("pos_type", POS_TYPES)
+    one_of("head", HEADS)
+    one_of("span_target", SPAN_TARGETS)
     if c.pos_type in ("rope", "rope_time", "rope_adaptive"):
         need(c.head_dim % 2 == 0, f"RoPE needs an even head_dim, got {c.head_dim}")
     need(
@@ -66,11 +64,8 @@ def check_model_config(c: Any) -> None:
     need(0.0 <= c.dropout < 1.0, f"dropout must be in [0, 1), got {c.dropout}")
     need(c.rope_base > 1.0, f"rope_base must be > 1, got {c.rope_base}")
     need(c.rope_time_unit_s > 0, f"rope_time_unit_s must be > 0, got {c.rope_time_unit_s}")
-    need(c.context in CONTEXTS, f"context must be one of {CONTEXTS}, got {c.context!r}")
-    need(
-        c.context_features in CONTEXT_FEATURES,
-        f"context_features must be one of {CONTEXT_FEATURES}, got {c.context_features!r}",
-    )
+    one_of("context", CONTEXTS)
+    one_of("context_features", CONTEXT_FEATURES)
     need(
         0.0 <= c.context_dropout <= 1.0,
         f"context_dropout must be in [0, 1], got {c.context_dropout}",
@@ -88,27 +83,15 @@ def check_model_config(c: Any) -> None:
         )
     need(c.moe_capacity_factor >= 0, "moe_capacity_factor must be >= 0")
     need(c.moe_aux_weight >= 0, "moe_aux_weight must be >= 0")
-    need(
-        c.road_route in ("shortest", "fastest", "auto"),
-        f"road_route must be shortest, fastest or auto, got {c.road_route!r}",
-    )
+    one_of("road_route", ("shortest", "fastest", "auto"))
     need(c.n_edge_buckets >= 0, f"n_edge_buckets must be >= 0, got {c.n_edge_buckets}")
     need(c.patch_size >= 1, f"patch_size must be >= 1, got {c.patch_size}")
-    need(
-        c.infill_anchor in ("linear", "akima", "pchip", "auto"),
-        f"infill_anchor must be linear, akima, pchip or auto, got {c.infill_anchor!r}",
-    )
+    one_of("infill_anchor", ("linear", "akima", "pchip", "auto"))
     need(c.infill_anchor_gap_s > 0, "infill_anchor_gap_s must be > 0")
-    need(
-        c.position_frame in POSITION_FRAMES,
-        f"position_frame must be one of {POSITION_FRAMES}, got {c.position_frame!r}",
-    )
+    one_of("position_frame", POSITION_FRAMES)
     if c.patch_size > 1:
         need(not c.infill_heads, "patch_size > 1 does not support infill_heads")
-    need(
-        c.coverage_gate in COVERAGE_GATES,
-        f"coverage_gate must be one of {COVERAGE_GATES}, got {c.coverage_gate!r}",
-    )
+    one_of("coverage_gate", COVERAGE_GATES)
     if c.scale_invariant or c.coverage_gate != "none":
         need(c.residual_base != "none", "scale_invariant / coverage_gate need residual_base")
     need(not (c.coverage_gate != "none" and c.time_query),
@@ -119,10 +102,7 @@ def check_model_config(c: Any) -> None:
         c.patch_out >= 0 and c.patch_out % c.patch_size == 0,
         f"patch_out must be 0 or a multiple of patch_size ({c.patch_size}), got {c.patch_out}",
     )
-    need(
-        c.moe_router in MOE_ROUTERS,
-        f"moe_router must be one of {MOE_ROUTERS}, got {c.moe_router!r}",
-    )
+    one_of("moe_router", MOE_ROUTERS)
     need(c.moe_motion_window >= 2, "moe_motion_window must be >= 2")
     need(0.0 <= c.rope_adaptive_mix <= 1.0, "rope_adaptive_mix must be in [0, 1]")
     need(c.region_cell_m >= 0, "region_cell_m must be >= 0")
@@ -134,21 +114,12 @@ def check_model_config(c: Any) -> None:
     )
     need(c.region_head_cell_m >= 0, "region_head_cell_m must be >= 0")
     need(c.region_head_radius >= 1, "region_head_radius must be >= 1")
-    need(
-        c.region_head_decode in ("argmax", "mean"),
-        f"region_head_decode must be 'argmax' or 'mean', got {c.region_head_decode!r}",
-    )
-    need(
-        c.residual_base in RESIDUAL_BASES,
-        f"residual_base must be one of {RESIDUAL_BASES}, got {c.residual_base!r}",
-    )
+    one_of("region_head_decode", ("argmax", "mean"))
+    one_of("residual_base", RESIDUAL_BASES)
     need(c.residual_max_ratio > 0, "residual_max_ratio must be > 0")
     need(c.retrieval_neighbors >= 1, "retrieval_neighbors must be >= 1")
     need(c.retrieval_history >= 2, "retrieval_history must be >= 2")
-    need(
-        c.retrieval_mode in ("requery", "anchored"),
-        f"retrieval_mode must be 'requery' or 'anchored', got {c.retrieval_mode!r}",
-    )
+    one_of("retrieval_mode", ("requery", "anchored"))
     if c.patch_size > 1:
         need(not c.uses_step_query, "patch_size > 1 does not support residual_base / "
              "time_query")  # fmt: skip
@@ -157,14 +128,8 @@ def check_model_config(c: Any) -> None:
         "residual_base / time_query do not support patch_out or region_head_cell_m",
     )
 
-    need(
-        c.step_target in STEP_TARGETS,
-        f"step_target must be one of {STEP_TARGETS}, got {c.step_target!r}",
-    )
-    need(
-        c.step_loss in STEP_LOSSES,
-        f"step_loss must be one of {STEP_LOSSES}, got {c.step_loss!r}",
-    )
+    one_of("step_target", STEP_TARGETS)
+    one_of("step_loss", STEP_LOSSES)
     need(int(c.backtest_steps) >= 0, f"backtest_steps must be >= 0, got {c.backtest_steps}")
     need(c.backtest_gate >= 0, f"backtest_gate must be >= 0, got {c.backtest_gate}")
     need(

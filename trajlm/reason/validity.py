@@ -44,7 +44,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection, median_lon
-from trajlm.errors import UserError
+from trajlm.errors import TrajlmInputError, UserError
 from trajlm.reason.validity_limits import (  # noqa: F401  (re-exported)
     ALIASES,
     DEFAULT_LIMITS,
@@ -66,6 +66,7 @@ from trajlm.reason.validity_text import (  # noqa: F401  (re-exported)
     MISSING,
     OFF_ROAD,
     OK,
+    OUT_OF_RANGE,
     SOG,
     SPEED,
     TELEPORT,
@@ -299,6 +300,12 @@ def check_frame(
         modes = raw.replace_strict(lut, return_dtype=pl.Utf8).to_numpy().astype(object)
     lat = df["lat"].cast(pl.Float64).fill_null(np.nan).to_numpy()
     lon = df["lon"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    # a coordinate off the globe (longitude 500) is no position: judged as missing, so its
+    # neighbours are not a 12,000-km "teleport", then said as out of range (errnames18's finding)
+    with np.errstate(invalid="ignore"):
+        bad_lat, bad_lon = np.abs(lat) > 90, np.abs(lon) > 180
+    outside, said = bad_lat | bad_lon, np.where(bad_lat, lat, lon)
+    lat, lon = np.where(outside, np.nan, lat), np.where(outside, np.nan, lon)
     finite = np.isfinite(lat) & np.isfinite(lon)
     proj = network.projection if network is not None else LocalProjection(
         float(np.median(lat[finite])) if finite.any() else 0.0,
@@ -311,6 +318,8 @@ def check_frame(
     road = off_road_distance(network, lat, lon) if network is not None else None
     r = check_arrays(traj, df["t"].cast(pl.Float64).to_numpy(), x, y, max_speed, max_accel,
                      cfg, road, reported_speed(df))  # fmt: skip
+    r["code"][outside], r["value"][outside] = OUT_OF_RANGE, said[outside]
+    r["limit"][outside] = np.where(bad_lat, 90, 180)[outside]
     said = (r["reported"], r["reported_before"]) if "reported" in r else None
     reasons = reason_texts(r["code"], r["value"], r["limit"], r["speed_mps"], modes, cfg, said)
     return df.with_columns(
@@ -341,6 +350,7 @@ def check_validity(
     (the model-input checks would refuse such a frame; this one reports it).
     """
     from trajlm.data.coerce import coerce, kind_of
+    from trajlm.data.coerce_names import relabel
     from trajlm.data.coerce_out import from_canonical
 
     if per not in ("point", "trajectory"):
@@ -361,6 +371,8 @@ def check_validity(
     df, layout = coerce(tagged, validate=False, source="validity input", **cols)
     if len(df) == 0:
         raise UserError("validity input: no points")
+    with relabel(layout):  # in the caller's column names (errnames18)
+        _check_ids(df)
     if ROW in df.columns:  # back to the caller's row order within each trajectory
         df = df.sort(["traj_id", ROW], maintain_order=True)
     out = check_frame(df, mode, network, cfg)
@@ -369,3 +381,18 @@ def check_validity(
     if ROW in out.columns:
         out = out.sort(ROW).drop(ROW)
     return from_canonical(out, layout=layout)
+
+
+def _check_ids(df: pl.DataFrame) -> None:
+    """A point without a trajectory id belongs to no trajectory: refused in one line (it split
+    its trajectory in two, each side judged alone, and was reported valid; errnames18)."""
+    missing = df["traj_id"].is_null()
+    if missing.any():
+        row = int(df[ROW][int(missing.arg_max())]) if ROW in df.columns else None
+        at = f" (first at row {row})" if row is not None else ""
+        raise TrajlmInputError(
+            f"missing value (null or NaN) in {int(missing.sum())} row(s){at}",
+            path="validity input",
+            field="traj_id",
+            hint="give every point its trajectory's id, or drop those rows",
+        )

@@ -9,8 +9,9 @@ from trajlm.reason.validity_limits import ValidityConfig
 from trajlm.reason.validity_sog import frozen_reason, sog_reason
 
 CODES = ("ok", "missing", "time_backwards", "duplicate_time", "teleport", "speed",
-         "acceleration", "off_road", "reported_speed", "frozen")  # fmt: skip
-OK, MISSING, BACKWARDS, DUPLICATE, TELEPORT, SPEED, ACCEL, OFF_ROAD, SOG, FROZEN = range(len(CODES))
+         "acceleration", "off_road", "reported_speed", "frozen", "out_of_range")  # fmt: skip
+(OK, MISSING, BACKWARDS, DUPLICATE, TELEPORT, SPEED, ACCEL, OFF_ROAD, SOG, FROZEN,
+ OUT_OF_RANGE) = range(len(CODES))  # fmt: skip
 
 KNOT_MPS = 1852.0 / 3600.0
 KNOTS_MODES = ("vessel",)  # modes whose speeds are also said in knots
@@ -38,6 +39,10 @@ def reason_texts(code, value, limit, speed, modes, config: ValidityConfig | None
         c = int(code[i])
         if c == SOG:
             out[i] = sog_reason(value[i], limit[i], reported[0][i], reported[1][i])
+            continue
+        if c == OUT_OF_RANGE:  # value: the latitude when it is the bad one, else the longitude
+            out[i] = (f"latitude {value[i]:g} is outside -90..90" if limit[i] == 90
+                      else f"longitude {value[i]:g} is outside -180..180")  # fmt: skip
             continue
         if c == FROZEN:
             out[i] = frozen_reason(value[i], limit[i], reported[0][i], reported[1][i])

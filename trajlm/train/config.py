@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from trajlm._config import check_choice
 from trajlm.train.objectives import ObjectiveMix
 
 
@@ -81,6 +82,9 @@ class TrainConfig:
             if not ok:
                 raise ValueError(msg)
 
+        def one_of(name: str, choices: tuple, ok: bool = False) -> None:
+            check_choice(name, getattr(self, name), choices, ok=ok)
+
         for name in ("max_steps", "batch_size", "grad_accum_steps", "eval_batches", "save_every",
                      "log_every", "select_max_traj"):  # fmt: skip
             need(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
@@ -100,22 +104,13 @@ class TrainConfig:
                 0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}"
             )
         need(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip}")
-        need(
-            self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:"),
-            f"device must be auto, cpu or cuda, got {self.device!r}",
-        )
-        need(
-            self.select_on in ("val_ade_m", "val_loss"),
-            f"select_on must be 'val_ade_m' or 'val_loss', got {self.select_on!r}",
-        )
+        one_of("device", ("auto", "cpu", "cuda"), ok=str(self.device).startswith("cuda:"))
+        one_of("select_on", ("val_ade_m", "val_loss"))
         need(
             0.0 <= self.clock_shift_prob <= 1.0,
             f"clock_shift_prob must be in [0, 1], got {self.clock_shift_prob}",
         )
-        need(
-            self.optimizer in ("adamw", "guided"),
-            f"optimizer must be 'adamw' or 'guided', got {self.optimizer!r}",
-        )
+        one_of("optimizer", ("adamw", "guided"))
         need(self.guided_strength >= 0, f"guided_strength must be >= 0, got {self.guided_strength}")
         need(
             0.0 <= self.speed_scale_prob <= 1.0,
@@ -126,10 +121,7 @@ class TrainConfig:
              f"{self.speed_scale_range}")  # fmt: skip
         need(self.rollout_weight >= 0, f"rollout_weight must be >= 0, got {self.rollout_weight}")
         need(self.rollout_steps >= 1, f"rollout_steps must be >= 1, got {self.rollout_steps}")
-        need(
-            self.refit_scales in ("keep", "refit", "adapt"),
-            f"refit_scales must be 'keep', 'refit' or 'adapt', got {self.refit_scales!r}",
-        )
+        one_of("refit_scales", ("keep", "refit", "adapt"))
 
     @property
     def speed_scales(self) -> tuple[float, float]:

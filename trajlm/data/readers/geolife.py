@@ -9,9 +9,13 @@ wins. Paths may be the `Data/` root, user folders, `Trajectory/` folders or sing
 
 All files of a user (up to ~chunk_rows points) are parsed in one vectorized pass; each streamed
 chunk holds whole files, so a trajectory never spans two chunks. Garbage lines in labels.txt
-raise, or are counted as `labels_malformed_row` (one unit each in rows_in). Two files that map to
-the same traj_id (same user folder name and stem under different roots) raise, or the later
-one's points are counted as `duplicate_traj_id`.
+raise, or are counted as `labels_malformed_row` (one unit each in rows_in). A file whose points
+(the bytes after its header) are those of a file already read is a copy (trackintel ships the
+same GeoLife .plt under tests/data/geolife and geolife_long): read once, the copy's points
+counted as `duplicate_file` in both on_error modes. Two different files that map to the same
+traj_id (same user folder name and stem under different roots) raise, or the later one's
+points are counted as `duplicate_traj_id`: kept apart, a trimmed or edited copy of one
+trajectory would sit twice in the store, once in train and once in test.
 
 The header is recognised by content, not position: it is the run of lines at the top of the file
 that match the known header lines (PLT_HEADER). Six is normal; a file with a header line
@@ -23,6 +27,7 @@ both modes (e.g. a Porto CSV read with format="geolife").
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,6 +219,7 @@ def iter_geolife(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Da
     for p in paths:
         by_user.setdefault(user_dir(p), []).append(p)
     seen: dict[str, Path] = {}  # traj_id -> file, to refuse merging two files into one id
+    bodies: set[bytes] = set()  # sha256 of the points of each file read: copies read once
     for udir, plts in by_user.items():
         lab_path = udir / "labels.txt"
         labels = read_labels(lab_path, ctx) if lab_path.is_file() else None
@@ -230,6 +236,13 @@ def iter_geolife(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Da
                 continue
             _check_body(plt, body, n_head + 1, ctx)
             traj_id = f"{udir.name}/{plt.stem}"
+            digest = hashlib.sha256(body).digest()
+            if digest in bodies:  # a copy of a file already read (a test fixture, a backup)
+                ctx.add_path(plt)
+                n = len([ln for ln in body.split(b"\n") if ln.strip()])
+                ctx.report.rows_in += n
+                ctx.report.drop("duplicate_file", n)
+                continue
             if traj_id in seen:
                 file = ctx.add_path(plt)
                 if ctx.on_error == "raise":
@@ -245,6 +258,7 @@ def iter_geolife(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.Da
                 ctx.report.drop("duplicate_traj_id", n)
                 continue
             seen[traj_id] = plt
+            bodies.add(digest)
             batch.append((plt, udir.name, body, n_head + 1))
             n_lines += body.count(b"\n")
             if n_lines >= chunk_rows:
