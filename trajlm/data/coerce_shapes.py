@@ -9,6 +9,11 @@ DataFrame is read as a file with the same columns is (trajlm/data/readers):
 - one row per trajectory with list columns (times, lats, lons): exploded to one row per fix;
 - Unix times whose column name says the unit (``ts_ms``, ``timestamp_ns``, ``epoch_us``): read
   in that unit and given back in it; with no time column by name, the only datetime column.
+
+Hostile frames (badin18, docs/reliability.md): non-WKB bytes, non-point WKT / text / lists,
+list columns of other lengths than the times' and Unix numbers in another unit than their
+column's name are one line naming column and row; split coordinates are named after the
+caller's column (`geometry.y`); hex WKB text (PostGIS) and shapely objects in pandas are read.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ def from_pandas(obj: Any) -> pl.DataFrame:
             field=str(dup[0]),
             hint="rename or drop one (df.loc[:, ~df.columns.duplicated()] keeps the first)",
         )
+    obj = _shapely_as_wkb(obj)
     try:
         return pl.from_pandas(obj)
     except Exception as e:  # pyarrow.lib.ArrowInvalid / ArrowTypeError, polars errors
@@ -64,6 +70,28 @@ def from_pandas(obj: Any) -> pl.DataFrame:
                     hint="give one type per column (e.g. pd.to_numeric(..., errors='coerce'))",
                 ) from e
         raise
+
+
+def _shapely_as_wkb(obj: Any) -> Any:
+    """A plain pandas column of shapely geometries (a frame that is no GeoDataFrame) as WKB
+    bytes, read as any WKB point column (was "mixes value types (Point)")."""
+    cols = [c for c in obj.columns if obj[c].dtype == object]
+    geo = []
+    for c in cols:
+        first = obj[c].dropna().head(1).tolist()
+        if first and type(first[0]).__module__.startswith("shapely"):
+            geo.append(c)
+    if not geo:
+        return obj
+    import shapely
+
+    out = obj.copy()
+    for c in geo:
+        try:
+            out[c] = [None if g is None else shapely.to_wkb(g) for g in obj[c].tolist()]
+        except Exception:  # not all geometries: from_pandas names the column
+            return obj
+    return out
 
 
 # ------------------------------------------------------------------ one column holds the point
@@ -87,6 +115,17 @@ def _point_column(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) ->
         return structs[0]
     named = [c for c in cols if normalised(c) in POINT_NAMES
              and (not isinstance(df.schema[c], pl.List) or _pairs(df[c]))]  # fmt: skip
+    lists = [c for c in cols if normalised(c) in POINT_NAMES and c not in named
+             and isinstance(df.schema[c], pl.List)]  # fmt: skip
+    if not named and len(lists) == 1:
+        c = lists[0]
+        first = df[c].drop_nulls().head(1).to_list()
+        raise TrajlmInputError(
+            f"column {c!r} holds lists ({df.schema[c]}; row 0: {str(first[0] if first else None)[:60]}),"
+            " not one point a row as [x, y] or [lon, lat, z]",
+            field=c,
+            hint="one row per fix with [lon, lat] lists, or lat / lon columns (lat_col=, lon_col=)",
+        )
     return named[0] if len(named) == 1 else None
 
 
@@ -108,6 +147,7 @@ def split_point(
     if col is None:
         return df, lat_col, lon_col, None
     dtype = df.schema[col]
+    ny, nx = f"{col}.y", f"{col}.x"  # errors name the caller's column, not GEO_Y
     if isinstance(dtype, pl.Struct):
         names = [f.name for f in dtype.fields]
         x = (candidates(LON, names) or [None])[0]
@@ -115,19 +155,67 @@ def split_point(
         point = (col, "struct", (x, y) if x and y else ("x", "y"), names)
         if not (x and y):  # point_xy names the fields it could not read
             return point_xy(df, col), GEO_Y, GEO_X, point
+        ny, nx = f"{col}.{y}", f"{col}.{x}"
         out = df.with_columns(
             pl.col(col).struct.field(x).cast(pl.Float64, strict=False).alias(GEO_X),
             pl.col(col).struct.field(y).cast(pl.Float64, strict=False).alias(GEO_Y),
         )
     else:
-        out = point_xy(df, col)
+        hexed = _is_hex_wkb(df[col])  # PostGIS' text output of a geometry: hex WKB
+        if hexed:
+            df = df.with_columns(pl.col(col).str.decode("hex"))
+            dtype = pl.Binary
+        try:
+            out = point_xy(df, col)
+        except TrajlmInputError:
+            raise
+        except Exception as e:  # shapely's GEOSException on bytes that are not WKB
+            raise TrajlmInputError(
+                f"column {col!r} holds bytes that are not WKB points ({e})",
+                field=col,
+                hint="give WKB points (shapely.to_wkb), WKT 'POINT (x y)' text or lat/lon columns",
+            ) from None
         form = "list" if isinstance(dtype, pl.List | pl.Array) else "binary" if (
             dtype == pl.Binary) else "wkt" if _is_wkt(df[col]) else "pair"  # fmt: skip
-        point = (col, form, None, None)
+        point = (col, "hex" if hexed else form, None, None)
+        _no_point(df, out, col, form)
+    if {ny, nx} & set(out.columns):
+        ny, nx = GEO_Y, GEO_X  # the caller has such columns: keep the internal names
     at = out.columns.index(col)
     rest = [c for c in out.columns if c not in (col, GEO_X, GEO_Y)]
-    out = out.select(*rest[:at], GEO_Y, GEO_X, *rest[at:])
-    return out, GEO_Y, GEO_X, point
+    out = out.select(*rest[:at], GEO_Y, GEO_X, *rest[at:]).rename({GEO_Y: ny, GEO_X: nx})
+    return out, ny, nx, point
+
+
+def _no_point(df: pl.DataFrame, out: pl.DataFrame, col: str, form: str) -> None:
+    """One line for the first row whose point column holds a value that gave no position
+    (WKT of another geometry, text that is no point, a 1-item list); empty points
+    (``POINT EMPTY``) and nulls stay missing positions, said by the row check."""
+    from trajlm.data.readers._geoparquet import GEO_X, GEO_Y
+
+    given = df[col].is_not_null()
+    if form in ("wkt", "pair") and df.schema[col] == pl.Utf8:
+        given = given & ~df[col].str.to_uppercase().str.contains("EMPTY").fill_null(False)
+    lost = given & (out[GEO_X].is_null() | out[GEO_Y].is_null())
+    if not lost.any():
+        return
+    i = int(lost.arg_true()[0])
+    v = df[col][i]
+    value = str(v.to_list() if isinstance(v, pl.Series) else v)[:80]
+    raise TrajlmInputError(
+        f"column {col!r} row {i}: {value!r} is not a point"
+        f" ({int(lost.sum())} row(s) like it); a point is WKT 'POINT (x y)', [x, y], "
+        "{lat, lon} or 'lat,lon'",
+        field=col,
+        hint="one row per fix: explode other geometries to points first (gdf.get_coordinates())",
+    )
+
+
+def _is_hex_wkb(s: pl.Series) -> bool:
+    """Text of hex WKB points (`0101000000...`, PostGIS' default output), every value."""
+    if s.dtype != pl.Utf8 or s.drop_nulls().len() == 0:
+        return False
+    return bool(s.drop_nulls().str.contains(r"^0[01](?:[0-9A-Fa-f]{2}){20,}$").all())
 
 
 def _is_wkt(s: pl.Series) -> bool:
@@ -156,6 +244,11 @@ def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFra
 
         pts = shapely.points(df[lon].to_numpy(), df[lat].to_numpy())
         expr = pl.lit(pl.Series(col, shapely.to_wkb(pts), dtype=pl.Binary))
+    elif form == "hex":
+        import shapely
+
+        pts = shapely.points(df[lon].to_numpy(), df[lat].to_numpy())
+        expr = pl.lit(pl.Series(col, shapely.to_wkb(pts, hex=True), dtype=pl.Utf8))
     elif form == "wkt":
         expr = pl.format("POINT ({} {})", x, y)
     else:
@@ -183,6 +276,18 @@ def explode_lists(df: pl.DataFrame, time_col: str | None) -> pl.DataFrame:
     n = df[tcol].list.len()
     lists = [c for c, d in df.schema.items()
              if isinstance(d, pl.List) and (df[c].list.len() == n).all()]  # fmt: skip
+    for c, d in df.schema.items():  # same length on some rows only: a row with values missing
+        if not isinstance(d, pl.List) or c in lists:
+            continue
+        same = (df[c].list.len() == n).fill_null(False)
+        if same.any() or candidates(LAT, [str(c)]) or candidates(LON, [str(c)]):
+            i = int((~same).arg_true()[0])
+            raise TrajlmInputError(
+                f"row {i}: list column {c!r} has {df[c].list.len()[i]} values but the times "
+                f"{tcol!r} have {n[i]}; each trajectory's lists give one value per fix",
+                field=str(c),
+                hint="fill the missing values with null, or give one row per fix",
+            )
     return df.explode(lists)
 
 
@@ -229,12 +334,39 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
     if found is None or not s.dtype.is_numeric():
         return df, None
     unit = {"unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}[found[1]]
+    _unit_fits(s, str(tcol), unit)
     if s.dtype.is_float():
         ns = (s * (1_000_000_000 // _PER_SECOND[unit])).round().cast(pl.Int64)
         t = pl.from_epoch(ns, time_unit="ns").cast(pl.Datetime(unit))
     else:
         t = pl.from_epoch(s.cast(pl.Int64), time_unit=unit)
     return df.with_columns(t.dt.replace_time_zone("UTC").alias(tcol)), unit
+
+
+_YEARS_S = (631_152_000, 4_102_444_800)  # 1990-01-01 .. 2100-01-01, Unix seconds
+
+
+def _unit_fits(s: pl.Series, tcol: str, unit: str) -> None:
+    """One line when the column's name says ``unit`` but its values are dates (1990-2100)
+    only in another unit (seconds in ``time_ms``, nanoseconds in ``ts_ms``)."""
+    v = s.drop_nulls().cast(pl.Float64)
+    v = v.filter(v.is_finite())
+    if len(v) == 0:
+        return
+    mid = float(v.median())  # type: ignore[arg-type]
+    units = {"s": 1, **_PER_SECOND}
+    lo, hi = _YEARS_S
+    if lo <= mid / units[unit] <= hi:
+        return
+    fits = [u for u, per in units.items() if lo <= mid / per <= hi]
+    if not fits:
+        return  # not dates in any unit: the time checks say what they are
+    raise TrajlmInputError(
+        f"column {tcol!r} is named as Unix {unit} but its values (e.g. {mid:.0f}) are dates "
+        f"only in {fits[0] if fits[0] != 's' else 'seconds'}",
+        field=tcol,
+        hint=f"rename the column (its name gives the unit), or convert the values to {unit}",
+    )
 
 
 def epoch_back(t: pl.Expr, unit: str, dtype: Any) -> pl.Expr:

@@ -4,7 +4,13 @@ and the 404 / 405 answers that say which endpoints there are.
 * ``Content-Encoding: gzip`` (or ``deflate``) bodies are decompressed before the JSON parse,
   up to the body limit *after* decompression (a small bomb is a 413, not an out-of-memory);
   broken data is a 400 and another encoding (``br``, ``zstd``) a 415, each one line. Batch
-  jobs posting thousands of vehicles compress 5-10x (before: 400 "not UTF-8?").
+  jobs posting thousands of vehicles compress 5-10x (before: 400 "not UTF-8?"). A gzip body
+  of several members (``cat a.gz b.gz``, what ``gzip -c`` appends) is read whole; bytes
+  after the stream that are not another member are a 400 (badin18; before: the first
+  member only, then "not valid JSON", and trailing bytes were dropped without a word).
+* ``Accept-Encoding`` is read with its weights (RFC 9110): ``gzip;q=0`` or
+  ``identity``-only clients get plain answers, ``GZIP`` and ``*`` count as gzip (badin18;
+  before: Starlette's substring test compressed for ``gzip;q=0``).
 * ``POST /predict/`` is ``/predict`` (before: a 307 with an empty body, which curl prints as
   nothing and most HTTP clients do not follow for a POST).
 * An unknown path names the endpoints and the nearest one (``/travel_time`` ->
@@ -41,22 +47,63 @@ def decode_body(body: bytes, encoding: str, max_bytes: int) -> bytes:
     if enc not in ENCODINGS:
         raise BodyRefused(415, f"Content-Encoding {encoding!r} is not supported; send the body "
                           "uncompressed or with Content-Encoding gzip")  # fmt: skip
-    d = zlib.decompressobj(ENCODINGS[enc])
-    try:
-        out = d.decompress(body, max_bytes + 1)
-        if len(out) <= max_bytes:
-            out += d.flush()
-    except zlib.error as e:
-        raise BodyRefused(400, f"body is not valid {enc} data ({e}); compress the JSON text "
-                          "with gzip, or send it uncompressed") from None  # fmt: skip
-    if len(out) > max_bytes or d.unconsumed_tail:
-        raise BodyRefused(413, f"request body passes {max_bytes:,} bytes once decompressed "
-                          f"({len(body):,} bytes {enc}); the limit is {max_bytes:,} bytes "
-                          "(split the request)")  # fmt: skip
-    if not d.eof:
-        raise BodyRefused(400, f"body is cut off: the {enc} stream does not end; send the "
-                          "whole compressed body")  # fmt: skip
-    return out
+    out, rest = b"", body
+    while True:  # one pass per gzip member (RFC 1952 allows several, concatenated)
+        d = zlib.decompressobj(ENCODINGS[enc])
+        try:
+            part = d.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) + len(part) <= max_bytes:
+                part += d.flush()
+        except zlib.error as e:
+            raise BodyRefused(400, f"body is not valid {enc} data ({e}); compress the JSON "
+                              "text with gzip, or send it uncompressed") from None  # fmt: skip
+        out += part
+        if len(out) > max_bytes or d.unconsumed_tail:
+            raise BodyRefused(413, f"request body passes {max_bytes:,} bytes once decompressed "
+                              f"({len(body):,} bytes {enc}); the limit is {max_bytes:,} bytes "
+                              "(split the request)")  # fmt: skip
+        if not d.eof:
+            raise BodyRefused(400, f"body is cut off: the {enc} stream does not end; send the "
+                              "whole compressed body")  # fmt: skip
+        rest = d.unused_data
+        if not rest.strip(b"\x00"):  # tar-style zero padding after the stream is harmless
+            return out
+        if enc == "deflate" or not rest.startswith(b"\x1f\x8b"):
+            raise BodyRefused(400, f"body has {len(rest):,} bytes after the end of its {enc} "
+                              "stream that are not another gzip member; send the compressed "
+                              "body alone")  # fmt: skip
+
+
+def accepts_gzip(value: str) -> bool:
+    """Whether an ``Accept-Encoding`` value accepts gzip: named (or ``*``) with q > 0."""
+    weights: dict[str, float] = {}
+    for item in value.split(","):
+        name, *params = (p.strip() for p in item.split(";"))
+        q = 1.0
+        for p in params:
+            key, _, v = p.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0  # a weight that is not a number: not acceptable
+        if name:
+            weights[name.lower()] = q
+    q = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return q > 0
+
+
+def with_accept(scope: dict) -> dict:
+    """The scope with ``Accept-Encoding`` reduced to ``gzip`` or removed, so the answer's
+    compression (Starlette's GZipMiddleware, a substring test) follows the weights."""
+    headers = scope.get("headers") or []
+    vals = [v.decode("latin-1") for k, v in headers if k.lower() == b"accept-encoding"]
+    if not vals:
+        return scope
+    keep = [(k, v) for k, v in headers if k.lower() != b"accept-encoding"]
+    if accepts_gzip(",".join(vals)):
+        keep.append((b"accept-encoding", b"gzip"))
+    return scope | {"headers": keep}
 
 
 def without_encoding(scope: dict, length: int) -> dict:
@@ -106,7 +153,8 @@ def not_found(app: Any, method: str, path: str) -> str:
         hint = f"{name} is not served over HTTP: use `{CLI_ONLY[name]}` or the Python API; "
     posts = ", ".join(p for m, p in eps if m == "POST")
     gets = ", ".join(p for m, p in eps if m == "GET")
-    return f"no endpoint {method} {path}; {hint}POST: {posts}; GET: {gets} (docs/serve.md, /docs)"
+    shown = path if len(path) <= 80 else f"{path[:60]}... ({len(path):,} characters)"
+    return f"no endpoint {method} {shown}; {hint}POST: {posts}; GET: {gets} (docs/serve.md, /docs)"
 
 
 def wrong_method(app: Any, method: str, path: str) -> str:
@@ -127,7 +175,7 @@ class Transport:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        scope = strip_slash(scope)
+        scope = with_accept(strip_slash(scope))
         enc = dict(scope["headers"]).get(b"content-encoding", b"").decode("latin-1")
         if enc.strip().lower() in ("", "identity"):
             return await self.app(scope, receive, send)

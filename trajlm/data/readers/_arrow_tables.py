@@ -2,7 +2,16 @@
 one flat JSON object per line, Kafka / API dumps) (session 18): streamed into a temporary Parquet
 file (Polars `sink_parquet`, memory bounded) and read as any Parquet table: the same column
 detection, options and checks. JSON Lines whose objects are GeoJSON Features are left to the
-`mfjson` reader (a point table of Point features, `_geojson_points.py`)."""
+`mfjson` reader (a point table of Point features, `_geojson_points.py`).
+
+Hostile JSON Lines (badin18): an empty file, a line whose keys share none with the first
+line's (another record kind), and a field holding an object / list where other lines hold
+numbers or text are one line naming the line and field (were Polars' "Cannot infer NDJSON
+types", a "missing trajectory id" on line 1 and "Series of type Struct"); a UTF-8 BOM, blank
+lines and `NaN` / `Infinity` literals (Python's `json.dumps` default) are read through Python's
+`json` when Polars refuses them (were "TapeError at character 0"); `true` among numbers (was
+read as 1.0) and a key twice in one object (Polars keeps the first, Python the last) are one
+line naming the line and key."""
 
 from __future__ import annotations
 
@@ -44,6 +53,8 @@ def as_parquet(path: Path, out: Path) -> None:
     import polars as pl
 
     arrow = path.suffix.lower() in ARROW
+    if not arrow:
+        _check_json_lines(path)
     try:
         frame = pl.scan_ipc(path) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
         frame.sink_parquet(out)
@@ -51,10 +62,117 @@ def as_parquet(path: Path, out: Path) -> None:
         what = "an Arrow IPC (Feather) file" if arrow else "JSON Lines (one JSON object a line)"
         first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
         line = None if arrow else _first_bad_line(path)
+        if line is None and not arrow:  # JSON Python reads (a BOM, NaN, blank lines)
+            _python_rows(path, pl).write_parquet(out)
+            return
         if line is not None:
             first = f"{line[1]}"
         raise TrajlmInputError(
             f"not readable as {what} ({first})", path=path, line=line and line[0]
+        ) from None
+
+
+CHECK_LINES = 10_000  # lines of a JSON Lines file whose keys and value kinds are compared
+
+
+def _kind(v: object) -> str:
+    if isinstance(v, bool):  # Polars reads true as 1.0 in a number column
+        return "true / false"
+    if isinstance(v, dict | list):
+        return "an object" if isinstance(v, dict) else "a list"
+    return "a number or text"
+
+
+def _no_repeats(pairs: list) -> dict:
+    """json.loads' object hook: a key given twice in one object is refused (Python keeps the
+    last value, Polars the first: the same line read two ways)."""
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set = set()
+        raise _Repeated(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
+class _Repeated(ValueError):
+    pass
+
+
+def _objects(path: Path, limit: int | None):  # noqa: ANN202 (an iterator of (line, dict))
+    """(line number, object) of the non-blank lines (a BOM on the first dropped)."""
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            if limit is not None and n > limit:
+                return
+            line = raw.strip()
+            if n == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
+            if not line:
+                continue
+            try:
+                doc = json.loads(line, object_pairs_hook=_no_repeats)
+            except _Repeated as e:
+                raise TrajlmInputError(
+                    f"key {e.args[0]!r} appears twice in one object",
+                    path=path,
+                    line=n,
+                    field=str(e.args[0]),
+                    hint="give each key once a line",
+                ) from None
+            except ValueError:
+                return  # _first_bad_line names it when Polars refuses the file
+            if isinstance(doc, dict):
+                yield n, doc
+
+
+def _check_json_lines(path: Path) -> None:
+    """One line for an empty file, a line of another record kind (no key in common with the
+    first line) and a field that is an object / list on one line and a scalar on another."""
+    if not any(raw.strip(b" \t\r\n\xef\xbb\xbf") for raw in path.open("rb")):
+        raise TrajlmInputError("file is empty (no JSON object in it)", path=path)
+    first: tuple[int, dict] | None = None
+    kinds: dict[str, tuple[str, int]] = {}
+    for n, doc in _objects(path, CHECK_LINES):
+        if first is None:
+            first = (n, doc)
+        elif doc and not set(doc) & set(first[1]):
+            raise TrajlmInputError(
+                f"keys {sorted(doc)[:8]} share none with line {first[0]}'s {sorted(first[1])[:8]}"
+                ": another kind of record",
+                path=path,
+                line=n,
+                hint="keep one kind of record a file (e.g. jq -c 'select(.lat != null)')",
+            )
+        for key, v in doc.items():
+            if v is None:
+                continue
+            k = _kind(v)
+            seen = kinds.setdefault(key, (k, n))
+            flags = "true / false" in (k, seen[0])  # among numbers: wrong only for a position
+            if seen[0] != k and (not flags or _coordinate(key)):
+                nested = n if k != "a number or text" else seen[1]
+                raise TrajlmInputError(
+                    f"field {key!r} is {k} on line {n} but {seen[0]} on line {seen[1]}",
+                    path=path,
+                    line=nested,
+                    field=key,
+                    hint="give one number or text per field (flatten nested objects first)",
+                )
+
+
+def _coordinate(key: str) -> bool:
+    from trajlm.data.column_names import LAT, LON, candidates
+
+    return bool(candidates(LAT, [key]) or candidates(LON, [key]))
+
+
+def _python_rows(path: Path, pl):  # noqa: ANN001, ANN202 (polars module -> DataFrame)
+    """The objects of a JSON Lines file Polars refuses but Python's json reads."""
+    rows = [doc for _, doc in _objects(path, None)]
+    try:
+        return pl.from_dicts(rows, infer_schema_length=None, strict=False)
+    except Exception as e:  # mixed kinds beyond the checked lines
+        raise TrajlmInputError(
+            f"not readable as JSON Lines (one JSON object a line) ({str(e)[:200]})", path=path
         ) from None
 
 

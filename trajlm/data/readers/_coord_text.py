@@ -5,7 +5,9 @@
 A plain number is read as before (`parse_float`); only a field that is not a number is tried
 here, so files of plain numbers take no extra work. A letter of the other axis (`E` in a
 latitude column), minutes or seconds of 60 or more, or a sign beside a letter stay unparsed
-(the row check names the field, as for any text that is not a coordinate).
+(the row check names the field, as for any text that is not a coordinate). Where some text
+did not parse, `parse_coords` keeps it as `RAW + column` and `why_not(text, axis)` says why in a
+few words (badin18), for the row check to show instead of `value None`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import polars as pl
 
 from trajlm.data.readers._common import parse_float
 
-_N = r"\d+(?:\.\d+)?"
+_N = r"\d+(?:[.,]\d+)?"  # a decimal comma too: 12°02'47,04"S (European spreadsheets)
 PATTERN = (
     r"^(?i)(?P<h1>[NSEW])?\s*(?P<sign>[-+])?\s*(?P<d>" + _N + r")\s*[°º˚]?\s*"
     r"(?:(?P<m>" + _N + r")\s*['′’]\s*(?:(?P<s>" + _N + r")\s*(?:\"|″|''|”)\s*)?)?"
@@ -29,7 +31,10 @@ def coord_from_text(col: str, axis: str) -> pl.Expr:
     g = pl.col(col).str.strip_chars().str.extract_groups(PATTERN)
     h1, h2 = g.struct.field("h1").str.to_uppercase(), g.struct.field("h2").str.to_uppercase()
     hemi = pl.coalesce(h1, h2)
-    d, m, s = (g.struct.field(k).cast(pl.Float64) for k in ("d", "m", "s"))
+    d, m, s = (
+        g.struct.field(k).str.replace(",", ".", literal=True).cast(pl.Float64)
+        for k in ("d", "m", "s")
+    )
     value = d + m.fill_null(0) / 60 + s.fill_null(0) / 3600
     ok = (
         (h1.is_null() | h2.is_null())  # one letter at most
@@ -77,7 +82,7 @@ def _with_hemispheres(df: pl.DataFrame, hemi: dict[str, str]) -> pl.DataFrame:
             & text[lon].str.contains(r"^\d{5}\.\d+$").all()
         ).item()
         and len(df) > 0
-    )
+    ) or _nmea_unpadded(df, text[lat], text[lon])
     out = []
     for col, letters, (pos, neg) in ((lat, ns, ("N", "S")), (lon, ew, ("E", "W"))):
         v = text[col].cast(pl.Float64, strict=False)
@@ -89,6 +94,51 @@ def _with_hemispheres(df: pl.DataFrame, hemi: dict[str, str]) -> pl.DataFrame:
         ok = text[col].str.contains(r"^\d")  # unsigned
         out.append(pl.when(ok).then(signed).cast(pl.Utf8).alias(col))
     return df.with_columns(out)
+
+
+def _nmea_unpadded(df: pl.DataFrame, lat: pl.Expr, lon: pl.Expr) -> bool:
+    """ddmm.mmmm whose leading zeros a spreadsheet dropped (`536.2220` for 05°36.222'):
+    every latitude has 3-4 digits before the point, which no latitude in degrees has (> 90),
+    and every longitude 1-5 (badin18: was "look projected")."""
+    if len(df) == 0:
+        return False
+    return bool(
+        df.select(
+            lat.str.contains(r"^\d{3,4}\.\d+$").all() & lon.str.contains(r"^\d{1,5}\.\d+$").all()
+        ).item()
+    )
+
+
+RAW = "_raw_"  # parse_coords keeps a field's text as RAW + name where it did not parse
+
+
+def why_not(text: str, axis: str) -> str:
+    """Why a coordinate text did not parse, in a few words, for the row check's line (the text
+    itself is shown beside it): `12°61'00"S` -> "minutes 61 are 60 or more"."""
+    import re
+
+    pos, neg = _AXIS[axis]
+    t = text.strip()
+    if not t:
+        return "empty"
+    g = re.match(PATTERN.replace("(?i)", ""), t, flags=re.IGNORECASE)
+    if g is None:
+        return "not a number, nor degrees / minutes / seconds text such as 12°02'47\"S"
+    h1, h2 = (g["h1"] or "").upper(), (g["h2"] or "").upper()
+    num = {k: float(g[k].replace(",", ".")) for k in ("d", "m", "s") if g[k] is not None}
+    if h1 and h2:
+        return f"two hemisphere letters ({h1} and {h2})"
+    if (h := h1 or h2) and h not in (pos, neg):
+        return f"{h} is a letter of the other axis (a {axis} takes {pos} / {neg})"
+    if (h1 or h2) and g["sign"]:
+        return f"a sign and a hemisphere letter ({g['sign']} and {h1 or h2}): give one"
+    if num.get("m", 0) >= 60:
+        return f"minutes {g['m']} are 60 or more"
+    if num.get("s", 0) >= 60:
+        return f"seconds {g['s']} are 60 or more"
+    if "m" in num and num["d"] != int(num["d"]):
+        return "degrees with a fraction and minutes too"
+    return "not a coordinate text trajlm reads"
 
 
 def parse_coords(
@@ -109,4 +159,5 @@ def parse_coords(
         ).alias(c)
         for c, a in axes.items()
     ]
-    return df.with_columns(out).drop(f"_num_{c}" for c in axes)
+    raw = [pl.col(c).cast(pl.Utf8).alias(RAW + c) for c in redo]  # the text, for the row check
+    return df.with_columns(raw).with_columns(out).drop(f"_num_{c}" for c in axes)

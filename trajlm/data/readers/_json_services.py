@@ -14,19 +14,40 @@ beside the Google / OwnTracks layouts of `_json_tracks.py`:
 
 `service_tracks(doc)` returns [(id or None, [[lon, lat], ...], [time, ...])] (times ISO text or
 Unix milliseconds), as `_json_tracks.tracks`; None when the document is none of these.
+
+Hostile input (badin18): numbers written as text (`"59.3"`) are read as numbers (they were
+dropped as `no_fix`); a Polar `timezoneOffset` beyond +-14 h is one line naming it (it shifted
+every time by that many minutes, silently: 100000 min = 69 days); an ADS-B trace whose rows are
+none of them `[seconds, lat, lon, ...]` is one line showing a row (it was "field timestamp: time
+is missing").
 """
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from trajlm.errors import TrajlmInputError
 
 Track = tuple[str | None, list[list[float]], list[Any]]
 _NUM = (int, float)  # not bool
 
 
+MAX_OFFSET_MIN = 14 * 60  # the widest UTC offset in use (UTC+14, Kiribati)
+
+
 def _num(v: Any) -> float | None:
-    return float(v) if type(v) in _NUM else None
+    """A JSON number, or a number written as text (`"59.3"`), else None."""
+    if type(v) in _NUM:
+        return float(v)
+    if isinstance(v, str):
+        try:
+            f = float(v)
+        except ValueError:
+            return None
+        return f if math.isfinite(f) else None
+    return None
 
 
 def _lonlat(lat: Any, lon: Any) -> list:
@@ -36,9 +57,22 @@ def _lonlat(lat: Any, lon: Any) -> list:
 
 def _adsbx(doc: dict) -> list[Track]:
     base = _num(doc.get("timestamp"))
+    if base is None and isinstance(doc.get("timestamp"), str):  # ISO text: read it too
+        try:
+            d = datetime.fromisoformat(doc["timestamp"].replace("Z", "+00:00"))
+            base = (d if d.tzinfo else d.replace(tzinfo=UTC)).timestamp()
+        except ValueError:
+            pass  # the row check names the field
     coords, times = [], []
-    for p in doc["trace"]:
-        ok = isinstance(p, list) and len(p) >= 3
+    rows = [isinstance(p, list) and len(p) >= 3 for p in doc["trace"]]
+    if rows and not any(rows):
+        raise TrajlmInputError(
+            f"an ADS-B Exchange trace's rows are [seconds after 'timestamp', lat, lon, ...]; "
+            f"this one's are not (trace[0]: {str(doc['trace'][0])[:80]})",
+            field="trace[0]",
+            hint="give the file as readsb / tar1090 wrote it",
+        )
+    for p, ok in zip(doc["trace"], rows, strict=True):
         coords.append(_lonlat(p[1], p[2]) if ok else [None, None])
         dt = _num(p[0]) if ok else None
         times.append((base + dt) * 1000 if base is not None and dt is not None else None)
@@ -99,6 +133,13 @@ def _polar(doc: dict) -> list[Track]:
         if not isinstance(route, list) or not route:
             continue
         offset = _num(ex.get("timezoneOffset", doc.get("timeZoneOffset")))
+        if offset is not None and abs(offset) > MAX_OFFSET_MIN:
+            raise TrajlmInputError(
+                f"exercise {k}'s timezoneOffset is {offset:g} minutes, beyond the +-{MAX_OFFSET_MIN}"
+                " of any time zone (Polar writes minutes east of UTC, e.g. 180 for UTC+3)",
+                field=f"exercises[{k}].timezoneOffset",
+                hint="correct it in the file; the local dateTime values are read with it",
+            )
         coords, times = [], []
         for p in route:
             p = p if isinstance(p, dict) else {}

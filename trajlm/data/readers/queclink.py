@@ -53,7 +53,7 @@ def iter_queclink(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         reports = 0
         with open_bytes(path, ctx.limits) as f:
             for lineno, line in iter_text_lines(f, path, ctx.limits.max_line_bytes):
-                line = line.strip()
+                line = line.strip().lstrip("\ufeff")  # a BOM before the first report
                 if not REPORT.match(line):
                     continue
                 reports += 1

@@ -156,7 +156,7 @@ def _sml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
     """Suunto `.sml` (Movescount / Suunto DM exports): `<Sample>`s with `<UTC>` and
     `<Latitude>` / `<Longitude>` in radians; samples without a position (heart rate, pressure
     samples between fixes) are not position records and are left out. One trajectory a file."""
-    del path, ctx
+    del ctx
     cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
     cols |= empty_columns()
     for sample in (el for el in root.iter() if _local(el.tag) == "Sample"):
@@ -167,11 +167,30 @@ def _sml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
             cols[c].append(None)
         cols["traj_id"].append(stem)
         cols["time"].append(_text(_child(sample, "UTC")))
+        _radians(lat, math.pi / 2, "Latitude", path)
+        _radians(lon, math.pi, "Longitude", path)
         cols["lat"].append(_degrees(lat))
         cols["lon"].append(_degrees(lon))
         cols["ele"].append(_text(_child(sample, "GPSAltitude")))
         cols["_line"].append(None)
     return cols
+
+
+def _radians(text: str | None, limit: float, tag: str, path: Path) -> None:
+    """One line when an SML coordinate is beyond what radians can be (degrees written by a
+    converter: 46.0 read as radians became 2,635 "degrees", said as projected; badin18)."""
+    try:
+        v = float(text) if text is not None else 0.0
+    except ValueError:
+        return  # not a number: the row check names it
+    if math.isfinite(v) and abs(v) > limit + 1e-9:
+        raise TrajlmInputError(
+            f"<{tag}> {text} is not in radians (Suunto SML writes radians, |value| <= "
+            f"{limit:.4f}); the file looks converted with degrees",
+            path=path,
+            field=tag,
+            hint="export the move again from Suunto (SML / FIT), or as GPX",
+        )
 
 
 def _degrees(radians: str | None) -> str | None:
