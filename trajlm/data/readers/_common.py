@@ -151,7 +151,7 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
     exactly (0, 0) are dropped and counted as `null_island` in both modes (a missing-fix marker).
     """
     out = _check_rows(df, ctx, fields)
-    return drop_sub_second(out, ctx.report).drop(T_RAW, strict=False)
+    return drop_sub_second(out, ctx.report).drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
 
 
 def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl.DataFrame:
@@ -219,6 +219,11 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             msg += ("seconds elapsed from 0? declare the instant they count from: "
                     "--time-origin 2020-01-01T00:00Z, time_origin= in Python)")  # fmt: skip
         after = ""
+        if value is None and fld in ("lat", "lon") and first.get(f"_raw_{fld}") is not None:
+            from trajlm.data.readers._coord_text import why_not
+
+            value = first[f"_raw_{fld}"]  # the coordinate text that did not parse
+            after = f": {why_not(value, fld)}"
         if value is None and fld == "t" and first.get(T_RAW) is not None:
             value = first[T_RAW]  # the text that did not parse, not the null it became
             if ctx.time_hint and str(value).strip():

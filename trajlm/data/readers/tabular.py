@@ -56,7 +56,7 @@ from trajlm.data.readers._common import (
     parse_time,
     parse_time_parts,
 )
-from trajlm.data.readers._coord_text import hemisphere_columns, parse_coords
+from trajlm.data.readers._coord_text import RAW, hemisphere_columns, parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, header_text, is_binary
 from trajlm.data.readers._lines import (
@@ -199,6 +199,8 @@ def _to_points(
         tid = pl.col(cm.traj_id).cast(pl.Utf8) if cm.traj_id else pl.lit(stem)
     src = ["coord_source"] if "coord_source" in df.columns else []
     raw = [] if cm.t_parts else [pl.col(cm.t).cast(pl.Utf8).alias(T_RAW)]
+    raw += [pl.col(RAW + c).alias(RAW + k) for k, c in (("lat", cm.lat), ("lon", cm.lon))
+            if c and RAW + c in df.columns]  # coordinate text that did not parse  # fmt: skip
     return df.select(
         tid.alias("traj_id"),
         *exact_time(t_expr),
