@@ -121,3 +121,22 @@ def test_frames_with_hemisphere_columns_are_signed_as_ingest_signs_them(trajlm_s
     out = trajlm_small.predict(dms, steps=1)
     assert out["lat"].iloc[0] == pytest.approx(41 + 9 / 60 + 24 / 3600, abs=2e-4)
     assert out["lon"].iloc[0] == pytest.approx(-(8 + 36 / 60 + 36 / 3600), abs=2e-4)
+
+
+def test_one_bad_utc_offset_names_its_row_not_shifts_every_time(tmp_path):
+    """One value that is not an offset dropped the whole utc_offset column without a word: every
+    time an hour off (badin18's finding). Now the column is applied and that row is named."""
+    from trajlm.data.readers import ColumnMap, read
+
+    rows = ["driver,local_time,utc_offset,lat,lon"]
+    rows += [f"d1,2026-03-29 00:{10 * i:02d}:00,{'CET' if i == 4 else '+01:00'},39.47,"
+             f"{-0.376 + i * 1e-3}" for i in range(6)]  # fmt: skip
+    path = tmp_path / "off.csv"
+    path.write_text("\n".join(rows) + "\n")
+    cm = ColumnMap(traj_id="driver", t="local_time")
+    with pytest.raises(TrajlmInputError, match=r"line 6 .*CET is not a UTC offset"):
+        read(path, columns=cm)
+    df, report = read(path, columns=cm, on_error="skip")
+    # 00:00 at +01:00 is 23:00 UTC the day before: the offset applied to every kept row
+    assert df["t"][0] == int(pd.Timestamp("2026-03-28 23:00", tz="UTC").timestamp())
+    assert len(df) == 5

@@ -95,15 +95,24 @@ def parse_time(
 
 def with_offset(time_col: str, offset_col: str) -> pl.Expr:
     """`<time><offset>` text from a naive time and a UTC-offset column ("+01:00", "+0100",
-    "-5", "UTC+02:00"): an ISO time with its offset; a time that has a zone already, or an
-    offset in no such form, is left unchanged (then read as before, or named unparsed)."""
+    "-5", "UTC+02:00"): an ISO time with its offset; a time that has a zone already is left
+    unchanged. A naive time whose offset is missing or in no such form is made unparseable text
+    that says so, so the row is named (or skipped and counted), never read as UTC (badin18)."""
     off = pl.col(offset_col).cast(pl.Utf8).str.strip_chars().str.replace(r"^(?i)(UTC|GMT)", "")
     parts = off.str.extract_groups(r"^([+-])(\d{1,2})(?::?(\d\d))?$")
     sign, h, m = (parts.struct.field(k) for k in ("1", "2", "3"))
     text = pl.concat_str(sign, h.str.zfill(2), pl.lit(":"), m.fill_null("00"))
     t = pl.col(time_col).cast(pl.Utf8).str.strip_chars()
     zoned = t.str.contains(r"(?i)(Z|[+-]\d\d:?\d\d)$")
-    return pl.when(sign.is_not_null() & ~zoned).then(pl.concat_str(t, text)).otherwise(t)
+    said = pl.concat_str(t, pl.lit(f" ({offset_col} "), pl.col(offset_col).cast(pl.Utf8)
+                         .fill_null("missing"), pl.lit(" is not a UTC offset)"))  # fmt: skip
+    return (
+        pl.when(zoned | t.is_null())
+        .then(t)
+        .when(sign.is_not_null())
+        .then(pl.concat_str(t, text))
+        .otherwise(said)
+    )
 
 
 def _slashed(s: pl.Expr) -> pl.Expr:

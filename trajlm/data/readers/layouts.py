@@ -119,7 +119,8 @@ _OFFSET = re.compile(r"^(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?$", re.IGNORECASE)
 
 def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
     """A column of UTC offsets ("+01:00", "-0500", "UTC+2") beside the time column `tcol`,
-    named like one (`utc_offset`, `tz_offset`, ...), every sampled value an offset; else None."""
+    named like one (`utc_offset`, `tz_offset`, ...), most sampled values an offset (the rows
+    whose offset is not one are named: _times.with_offset); else None."""
     from trajlm.data.column_names import normalised
 
     cols = [c for c in have if c != tcol and normalised(c) in _OFFSET_NAMES]
@@ -128,7 +129,8 @@ def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[s
     values = [
         v for v in (_id_sample(path, format, sep, cols[0]) or [])[:1000] if v not in (None, "")
     ]
-    if not values or not all(_OFFSET.fullmatch(str(v).strip()) for v in values):
+    good = sum(bool(_OFFSET.fullmatch(str(v).strip())) for v in values)
+    if not values or good < 0.5 * len(values):  # one bad value no longer drops the column
         return None
     return cols[0]
 
