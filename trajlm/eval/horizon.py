@@ -188,7 +188,9 @@ def parse_horizons(spec: str | None, task: str, shifts, max_gap_s: float) -> tup
         out = tuple(float(x) for x in spec.split(",") if x.strip())
     except ValueError:
         out = ()
-    if not out or min(out) <= 0 or not max_gap_s > 0:
-        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600 "
-                        f"(and --max-gap-s > 0, got {max_gap_s})")  # fmt: skip
+    if not max_gap_s > 0:  # the option at fault named (badin18: --horizon-s was blamed)
+        raise UserError(f"--max-gap-s {max_gap_s}: expected seconds > 0 (the longest gap a "
+                        "horizon window may span)")  # fmt: skip
+    if not out or min(out) <= 0:
+        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
     return out

@@ -220,7 +220,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
                     "--time-origin 2020-01-01T00:00Z, time_origin= in Python)")  # fmt: skip
         after = ""
         if value is None and fld in ("lat", "lon") and first.get(f"_raw_{fld}") is not None:
-            from trajlm.data.readers._coord_text import why_not
+            from trajlm.data.readers._coord_forms import why_not
 
             value = first[f"_raw_{fld}"]  # the coordinate text that did not parse
             after = f": {why_not(value, fld)}"

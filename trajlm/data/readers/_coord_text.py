@@ -15,14 +15,8 @@ from __future__ import annotations
 import polars as pl
 
 from trajlm.data.readers._common import parse_float
-
-_N = r"\d+(?:[.,]\d+)?"  # a decimal comma too: 12°02'47,04"S (European spreadsheets)
-PATTERN = (
-    r"^(?i)(?P<h1>[NSEW])?\s*(?P<sign>[-+])?\s*(?P<d>" + _N + r")\s*[°º˚]?\s*"
-    r"(?:(?P<m>" + _N + r")\s*['′’]\s*(?:(?P<s>" + _N + r")\s*(?:\"|″|''|”)\s*)?)?"
-    r"(?P<h2>[NSEW])?$"
-)
-_AXIS = {"lat": ("N", "S"), "lon": ("E", "W")}
+from trajlm.data.readers._coord_forms import _AXIS, PATTERN  # noqa: F401
+from trajlm.data.readers._coord_forms import why_not as why_not  # re-exported
 
 
 def coord_from_text(col: str, axis: str) -> pl.Expr:
@@ -110,35 +104,6 @@ def _nmea_unpadded(df: pl.DataFrame, lat: pl.Expr, lon: pl.Expr) -> bool:
 
 
 RAW = "_raw_"  # parse_coords keeps a field's text as RAW + name where it did not parse
-
-
-def why_not(text: str, axis: str) -> str:
-    """Why a coordinate text did not parse, in a few words, for the row check's line (the text
-    itself is shown beside it): `12°61'00"S` -> "minutes 61 are 60 or more"."""
-    import re
-
-    pos, neg = _AXIS[axis]
-    t = text.strip()
-    if not t:
-        return "empty"
-    g = re.match(PATTERN.replace("(?i)", ""), t, flags=re.IGNORECASE)
-    if g is None:
-        return "not a number, nor degrees / minutes / seconds text such as 12°02'47\"S"
-    h1, h2 = (g["h1"] or "").upper(), (g["h2"] or "").upper()
-    num = {k: float(g[k].replace(",", ".")) for k in ("d", "m", "s") if g[k] is not None}
-    if h1 and h2:
-        return f"two hemisphere letters ({h1} and {h2})"
-    if (h := h1 or h2) and h not in (pos, neg):
-        return f"{h} is a letter of the other axis (a {axis} takes {pos} / {neg})"
-    if (h1 or h2) and g["sign"]:
-        return f"a sign and a hemisphere letter ({g['sign']} and {h1 or h2}): give one"
-    if num.get("m", 0) >= 60:
-        return f"minutes {g['m']} are 60 or more"
-    if num.get("s", 0) >= 60:
-        return f"seconds {g['s']} are 60 or more"
-    if "m" in num and num["d"] != int(num["d"]):
-        return "degrees with a fraction and minutes too"
-    return "not a coordinate text trajlm reads"
 
 
 def parse_coords(

@@ -126,6 +126,6 @@ def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
         if not isinstance(feats, list) or not is_point_collection(feats):
             return None
         df, fields = point_table(feats[:2000], first, 0, cm)
-    except (ValueError, TrajlmInputError):  # not JSON / no usable property: the reader says
-        return None
+    except (ValueError, TrajlmInputError, RecursionError):  # not JSON / no usable property /
+        return None  # nested past Python's limit (badin18): the reader says
     return {k: fields[k].removeprefix("properties.") for k in ("traj_id", "t")}
