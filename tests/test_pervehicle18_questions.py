@@ -71,3 +71,31 @@ def questions(paths: dict) -> list:
         ("nocol", "which vehicle drove the most km in total?", None),  # the frame has no vehicle column
         ("brittany", "which vessel had the most passengers?", None),  # not in the trip table
     ]  # fmt: skip
+
+
+def second(paths: dict) -> list:
+    """A second batch by the same users, written after the first code and kept out of it (its first read is the
+    measurement; docs/llm.md)."""
+    T = tables(paths)
+    C, M, B = T["chicago"], T["madrid"], T["brittany"]
+    Cv, Mv, Bv = C.groupby("veh"), M.groupby("veh"), B.groupby("veh")
+    mar10 = C[C.start.dt.strftime("%m-%d") == "03-10"]
+    wkd = M[M.start.dt.weekday < 5]
+    return [
+        ("chicago", "which bus drove the fewest miles overall?", _top(Cv.m.sum() / MI, ascending=True)),
+        ("chicago", "which bus made the most runs on 10 March?", _top(mar10.groupby("veh").size().astype(float))),
+        ("chicago", "which of our buses had the highest average speed in mph?", _top(Cv.kmh.mean() / 1.609344)),
+        ("chicago", "number of runs per bus", _top(Cv.size().astype(float))),
+        ("madrid", "total driving hours per driver", _top(Mv.dur.sum() / H)),
+        ("madrid", "which driver did the most km on weekdays?", _top(wkd.groupby("veh").m.sum() / KM)),
+        ("madrid", "how far did D-pablo drive in total, in km?", {"value": float(M[M.veh == "D-pablo"].m.sum() / KM)}),
+        ("madrid", "which van had the longest average round in km?",
+         _top(M[M.label == "van"].groupby("veh").m.mean() / KM)),
+        ("brittany", "which vessel sailed the most nautical miles?", _top(Bv.m.sum() / NM)),
+        ("brittany", "how many voyages per vessel?", _top(Bv.size().astype(float))),
+        ("brittany", "which yacht spent the fewest hours at sea?",
+         _top(B[B.label == "sailing"].groupby("veh").dur.sum() / H, ascending=True)),
+        ("brittany", "distance covered by 227300007 in nautical miles",
+         {"value": float(B[B.veh == 227300007].m.sum() / NM)}),
+        ("brittany", "which ship had the most passengers per voyage?", None),
+    ]  # fmt: skip

@@ -32,6 +32,21 @@ _TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings
 _NOT_AFTER = rf"(?!\s*[-_#]?\d)(?!\s+{_TRIPS}\b)(?!\s+(?:id|ids)\b)"
 _MOST = re.compile(r"\b(?:the\s+)?(most|least|fewest|highest|lowest|greatest|largest|smallest)\b(?:\s+number\s+of\b)?",
                    re.I)  # fmt: skip
+# "which van had the highest average speed", "the fastest on average", "drove the furthest in total": a superlative
+# of one trip ("which bus was the slowest?": the top trip, with its vehicle) unless averaged or, for distance, totalled
+# ("the longest run overall" is one run: "overall" is not read here)
+_EXTREME = re.compile(r"\b(?:the\s+)?(longest|shortest|fastest|slowest|furthest|farthest)\b", re.I)
+_OVER = re.compile(r"\b(?:average|mean|avg|median|in\s+total|altogether|combined|in\s+all)\b", re.I)
+_DOING = re.compile(r"\b(?:driving|travell?ing|riding|moving|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
+                    r"|distance\b)", re.I)  # fmt: skip
+
+
+def _most(text: str, at: int) -> re.Match | None:
+    if m := _MOST.search(text, at):
+        return m
+    return _EXTREME.search(text, at) if _OVER.search(text) else None
+
+
 _MEASURES = (r"km|kms|kilomet\w*|miles?|mi|nm|nautical|metres?|meters?|distance|hours?|minutes?|mins?|time|duration"
              r"|speed|pace|stops?|idle|layovers?|points?|fixes")  # fmt: skip
 # "how far did D-ana drive", "distance covered by D-luis": a named vehicle's (or the chosen trips') total distance
@@ -77,7 +92,7 @@ def named_total(question: str) -> str:
 def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
     which, each = _heads(labels)
     m = which.search(question)
-    return bool(m and _MOST.search(question, m.end())) or bool(each.search(question))
+    return bool(m and _most(question, m.end())) or bool(each.search(question))
 
 
 _ANY = r"vehicles?|drivers?|users?|units?"  # any vehicle of the data, whatever its labels
@@ -112,23 +127,29 @@ def plan_grouped(
 ) -> QueryPlan:
     """The per-vehicle plan of a question ``is_grouped`` accepted; ``plan_one`` plans the rest as one number."""
     which, each = _heads(labels)
-    ranked = (m := which.search(question)) is not None and _MOST.search(
-        question, m.end()
-    ) is not None
+    ranked = (m := which.search(question)) is not None and _most(question, m.end()) is not None
     if not ranked:
         m = each.search(question)
     rest = question[: m.start()] + " " + question[m.end() :]
+    rest = _DOING.sub("", rest)  # "total driving hours per driver": the hours
     k, ascending = None, False
     if ranked:
-        sup = _MOST.search(rest, m.start())
+        sup = _most(rest, m.start())
         word = sup.group(1).lower()
-        ascending = word in ("least", "fewest", "lowest", "smallest")
+        ascending = word in ("least", "fewest", "lowest", "smallest", "shortest", "slowest")
         after = rest[sup.end() :]
         lead = re.match(rf"\s*((?:[\w-]+\s+){{0,2}}?){_TRIPS}\b", after, re.I)
         counted = lead is not None and not re.search(rf"\b(?:{_MEASURES})\b", lead.group(1), re.I)
         averaged = re.search(r"\b(?:average|mean|avg|median|typical)\b", rest, re.I) is not None
+        extreme = word in ("longest", "shortest", "fastest", "slowest", "furthest", "farthest")
+        far = word in ("furthest", "farthest")
+        if extreme and (counted or not (averaged or far)):
+            raise CannotAnswer(f"'{sup.group(0).strip()}' per vehicle: of one trip or of them all? ask 'which trip "
+                               "...' (one trip, with its vehicle) or 'which van drove the most km in total?'")  # fmt: skip
         head = "" if averaged else ("how many " if counted else "total ")
-        rest = head + rest[: sup.start()] + " " + after
+        # "the fastest on average": its mean speed; "the furthest in total": the distance
+        said = " speed " if word in ("fastest", "slowest") else " distance " if far else " "
+        rest = head + rest[: sup.start()] + said + after
         k = 1
     plan = plan_one(rest)
     if plan.action not in ("count", "sum", "mean", "median"):
