@@ -155,7 +155,10 @@ def plan_grouped(
     if plan.action not in ("count", "sum", "mean", "median"):
         raise CannotAnswer("per vehicle, trips are counted and distances / durations added up or averaged: ask e.g. "
                            "'which driver drove the most km in total?' or 'total hours per vessel'")  # fmt: skip
-    if plan.action == "sum" and plan.metric not in ("length_m", "duration_s", "stop_s", "n_points"):
+    if plan.action == "sum" and plan.metric == "stop_s":  # each trip keeps only its longest stop
+        raise CannotAnswer("a trip's stops are not added up (only its longest stop is kept): ask 'which driver had "
+                           "the longest average stop' or the total duration")  # fmt: skip
+    if plan.action == "sum" and plan.metric not in ("length_m", "duration_s", "n_points"):
         raise CannotAnswer(f"a total of {plan.metric} per vehicle means nothing: ask for its average "
                            "('which vehicle had the highest average speed?')")  # fmt: skip
     if plan.vehicle is not None or plan.trip is not None:
