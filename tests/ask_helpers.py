@@ -22,16 +22,24 @@ def read_cli(store: Path, question: str):
     # a number with its unit ("22.0 min", "4.66 % (21 of 451 trips)", "52.7/week (...)", "1.75 min (trip ...)"),
     # not a list's "54 trips (first 20 shown)"
     m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
-    if m and not re.match(r"\s*[\d,]+ trips\b", rest[0]):
+    if m and (
+        not re.match(r"\s*[\d,]+ trips\b", rest[0]) or "(vehicle " in rest[0]
+    ):  # per vehicle: a count
         value = float(m.group(1).replace(",", ""))
     if h := re.match(
         r"^\s*(\d{2}):00-\d{2}:00 \(", rest[0]
     ):  # the busiest hour (session 16): its hour
         value = float(h.group(1))
     cells = [ln.split("┆")[0].strip("│ ") for ln in rest if ln.startswith("│")]
-    first = next((c for c in cells if c != "traj_id"), None)  # the first row under the header
+    first = next(
+        (c for c in cells if c not in ("traj_id", "vehicle")), None
+    )  # the first row under the header
     if first is None and (t := re.search(r"\(trip (\S+) of [\d,]+\)", rest[0])):
         first = t.group(1)  # a top-1 asked in a unit prints "6.33 mi (trip X of 213)" (session 18)
+    if first is None and (v := re.search(r"\(vehicle (\S+?);? of [\d,]+", rest[0])):
+        first = v.group(
+            1
+        )  # per vehicle: "124.2 mi (vehicle CTA-003 of 10; ...)" (session 18, pervehicle18)
     return False, value, first, "\n".join(rest)
 
 

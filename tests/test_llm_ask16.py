@@ -6,7 +6,8 @@ day, which driver drove the most) and a fishing / sailing fleet analyst (Brittan
 time at sea, port calls), plus the shared Liverpool bus slice; written from README.md and docs/llm.md only, before
 any rule change (`tests/test_llm_ask16_data.py`, `tests/test_llm_ask16_questions.py`). Every expected answer is
 computed with pandas. First read (0b73d3b): 19 / 36 right, 2 wrong numbers, 15 refused, 0 errors; refusals 4 / 4.
-After session 18's fixes: 32 / 36 right, 0 wrong, 4 refused (LEFT), refusals 4 / 4 (docs/llm.md "Session 18 (ask16)").
+After session 18's fixes: 32 / 36 right, 0 wrong, 4 refused (LEFT), refusals 4 / 4; 34 / 36 with answers per
+vehicle (pervehicle18) (docs/llm.md "Session 18 (ask16)").
 """
 
 import os
@@ -40,8 +41,8 @@ MADRID = dict(
 )  # fmt: skip
 # question -> the refusal it still gets (pinned: a change shows here)
 LEFT: dict[str, str] = {
-    "which bus covered the most miles in total?": "answers per group",  # was a wrong number (464.7 mi, all buses)
-    "which driver drove the most km overall?": "answers per group",  # no plan groups by vehicle
+    # "which bus covered the most miles in total?" (a wrong number, 464.7 mi, then refused) and "which driver drove
+    # the most km overall?": answered per vehicle since session 18 (pervehicle18)
     "ratio of trawler voyages to sailing trips?": "two modes",  # a ratio of two counts
     "how many bus trips started after 5pm?": "has no labels",  # the store does not say it is a bus feed
 }

@@ -37,6 +37,12 @@ NMI = 1852.0
 haversine, trips, tables, near = D.haversine, D.trips, D.tables, D.near
 
 
+def _top(per_vehicle: pd.Series) -> tuple[list[str], float]:
+    """The vehicles with the largest value (ties) and the value (session 18, pervehicle18)."""
+    best = per_vehicle.max()
+    return sorted(str(v) for v in per_vehicle[per_vehicle == best].index), float(best)
+
+
 def _add(Q: list, persona, store, q, kind, value=None, unit=None):
     if isinstance(value, (pd.Series,)):
         value = sorted(value.tolist())
@@ -142,7 +148,10 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
         (w.vehicle == "DRV-03").sum(),
     )
     add("ridehail", "W", "how many rideshare trips started at night?", "number", (rs & night).sum())
-    add("ridehail", "W", "How many trips per driver?", "refuse")
+    # refused until session 18 (pervehicle18): answers per vehicle
+    add(
+        "ridehail", "W", "How many trips per driver?", "vehicles", _top(w.groupby("vehicle").size())
+    )
     add(
         "ridehail",
         "W",
@@ -237,7 +246,11 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
         w[(w.vehicle == "TRK-2") & w.date.between("2026-04-06", "2026-04-12")].length_m.sum()
         / 1000,
     )
-    add("fleet", "W", "how many km per vehicle per week?", "refuse")
+    week = w.start.map(lambda x: x.date() - pd.Timedelta(days=x.weekday()))
+    weekly = w.groupby([w.vehicle, week]).length_m.sum().groupby(level=0).mean() / 1000
+    add(
+        "fleet", "W", "how many km per vehicle per week?", "vehicles", _top(weekly)
+    )  # refused until session 18
     add(
         "fleet",
         "W",
@@ -323,6 +336,18 @@ def judge(q: dict, ans) -> str:
     if q["kind"] == "refuse":
         return "answered_refusable"
     want = q["expected"]
+    if q["kind"] == "vehicles":  # the top vehicle (one of those that tie) and its value
+        first = (
+            None
+            if ans.table is None or "vehicle" not in ans.table.columns
+            else str(ans.table["vehicle"][0])
+        )
+        ok = (
+            first in want[0]
+            and isinstance(ans.value, float)
+            and bool(np.isclose(ans.value, want[1], rtol=0.01))
+        )
+        return "right" if ok else "wrong"
     if q["kind"] in ("number", "percent"):
         ok = isinstance(ans.value, (int, float)) and bool(np.isclose(ans.value, want, rtol=0.01))
     else:
@@ -365,8 +390,8 @@ def built(tmp_path_factory):
 def test_set_12_has_its_shape(built):
     _, qs = built
     assert (
-        len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 9
-    )  # 10 until nm answers (session 15)
+        len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 7
+    )  # 10 until nm answers (session 15), 9 until answers per vehicle (session 18)
 
 
 def test_every_question_of_set_12(built):

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # question number -> the refusal it still gets after session 17's fixes (pinned: a change shows here)
 LEFT: dict[int, str] = {
     17: "did not understand 'ambulence'",  # a typo of a data label
-    25: "'idle' for how long?",  # the longest stop of one vehicle's trips
+    # 25 "What was LOG-3's longest idle time, in minutes?": its longest stop since session 18 (pervehicle18)
 }  # 6 (two boxes), 14 (median pickup hour), 30 (daily distance), 32 (longest stay): answered since session 17
 
 

@@ -34,7 +34,7 @@ class Answer:
         predicted positions (rounded to 1e-5 degrees)."""
         if self.table is not None and self.plan.action == "predict":
             return [(round(a, 5), round(o, 5)) for a, o in self.table.select("lat", "lon").rows()]
-        if self.table is not None:
+        if self.table is not None and "traj_id" in self.table.columns:
             return self.table["traj_id"].to_list()
         return self.value
 
@@ -42,6 +42,11 @@ class Answer:
         return "\n".join([self._body(), *(f"note: {n}" for n in self.notes)])
 
     def _body(self) -> str:
+        if self.text is not None and self.table is not None and self.plan.group is not None:
+            with pl.Config(
+                tbl_rows=25, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True
+            ):
+                return f"{self.text}\n{self.table}"  # per vehicle: the top one, then the ranking (session 18)
         if self.text is not None:
             return self.text
         if self.table is not None:

@@ -20,7 +20,7 @@ from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 # "daily", "weekly", "per day", "a week" (not "each day": a table per day is asked there, nor
 # "the week of 6-12 April"); "on average" beside them is their mean, read here too
 PER = re.compile(
-    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly)|(?:per|an?)\s+(day|week)(?!\s+(?:of|in|when)\b))\b"
+    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly)|(?:per|an?)\s+(day|week)(?!\s+(?:of|when)\b)(?!\s+in\s+(?!km\b|kms\b|kilomet|miles?\b|mi\b|nm\b|nautical|metres?\b|meters?\b|m\b|hours?\b|h\b|minutes?\b|mins?\b)))\b"
     r"(?:\s+on\s+average\b)?",
     re.I,
 )

@@ -202,12 +202,20 @@ def _numbered(
 def data_verbs(question: str, words: DataWords, modes: dict[str, str]) -> str:
     """Words whose meaning depends on the data's labels (``modes``: the planner's mode patterns): a
     service's "runs" are trips (set 16); "walked" / "did X walk" are moving on data with no walks (set 12);
-    "which round had the longest idle time" is its longest stop (set 16; only after "which": set 14's
-    "LOG-3's longest idle time" stays refused, as its test pins)."""
+    "which round had the longest idle time" is its longest stop (set 16), and "LOG-3's longest idle time" the longest
+    stop of its trips (session 18; set 14 had it refused)."""
     people = "|".join((modes["walk"], modes["bike"], modes["run"], r"runs?|running|hik\w*|jog\w*"))
     question = runs_as_trips(question, words, people)
     if re.search(r"\bwhich\b", question, re.I):
         question = re.sub(r"\bidle\s+time\b", "stop", question, flags=re.I)
+    # "LOG-3's longest idle time": the longest stop of its trips (session 18, pervehicle18; a total idle time is not
+    # the sum of each trip's longest stop, so only after longest / shortest)
+    question = re.sub(
+        r"\b(longest|shortest|maximum|max|biggest)\s+idle\s+time\b",
+        r"\1 stop",
+        question,
+        flags=re.I,
+    )
     if words.labels and not any(re.fullmatch(modes["walk"], x) for x in words.labels):
         question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
         # "how far did hiker_ben walk": the verb (set 12), not the mode

@@ -137,6 +137,9 @@ class QueryPlan(BaseModel):
     # per: a count or total per calendar day / ISO week of the start, averaged over the days (weeks)
     # with trips ("daily distance", "trips per week"; session 17, llm/calendar.py)
     per: Literal["day", "week"] | None = None
+    # group: the plan's count / sum / mean / median per vehicle, ranked (k shown; ascending: smallest first)
+    # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
+    group: Literal["vehicle"] | None = None
     # boxes (lat_min, lon_min, lat_max, lon_max): via = a point in the first, then a later point in the second;
     # start_box / end_box = the trip's first / last point inside (session 17, llm/boxes.py)
     via: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] | None = None
@@ -170,6 +173,9 @@ class QueryPlan(BaseModel):
                 raise ValueError(
                     "share_of names the set filters that are not the share's condition"
                 )
+        if self.group is not None and a not in ("count", "sum", "mean", "median"):
+            raise ValueError("group 'vehicle' counts trips or adds up / averages a metric per vehicle "
+                             "(action count, sum, mean or median)")  # fmt: skip
         if (a == "percentile") != (self.percentile is not None):
             raise ValueError("action 'percentile' and percentile go together")
         if (a == "peak") != (self.by is not None):
@@ -253,10 +259,17 @@ class QueryPlan(BaseModel):
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
-        if self.per is not None:
+        if self.group is not None:
+            what += f" per {self.group}" + (
+                f" and {self.per} (mean over its {self.per}s with trips)" if self.per else ""
+            )
+            what += f", {'smallest' if self.ascending else 'largest'} first" + (
+                f" (top {self.k})" if self.k else ""
+            )
+        elif self.per is not None:
             what += f" per {self.per} (mean over the {self.per}s with trips)"
         parts = [what]
-        skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of"}
+        skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of", "group"}
         skip |= {
             "start_at",
             "end_at",

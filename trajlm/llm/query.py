@@ -21,6 +21,7 @@ from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.text import encode
 from trajlm.llm.trips import GLITCH_FLOOR_MPS, TRIP_COLUMNS, plausible_speed_mps, trip_table
+from trajlm.llm.vehicles import per_vehicle
 
 __all__ = ["GLITCH_FLOOR_MPS", "METRIC_UNITS", "TRIP_COLUMNS", "Answer", "plausible_speed_mps",
            "run_plan", "select_trips", "trip_table"]  # fmt: skip
@@ -194,6 +195,12 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         chosen = chosen.filter(pl.col("copy_of").is_null())
         if len(copies):
             notes.append(_copies_note(copies))
+    if (
+        plan.group is not None
+    ):  # "which driver drove the most km", "total hours per vessel" (llm/vehicles.py)
+        table, value, text = per_vehicle(plan, chosen)
+        return Answer(plan, value=value if value is not None else text, table=table if len(table) else None,
+                      text=text, n_total=len(chosen), notes=notes)  # fmt: skip
     if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
         value, text = per_period(plan, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)

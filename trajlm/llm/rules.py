@@ -65,6 +65,7 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
+from trajlm.llm.vehicles import is_grouped, named_total, plan_grouped
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
 # comparisons that include their bound ("at least 20 min"); the others exclude it (session 14)
@@ -180,6 +181,13 @@ class RulePlanner:
             return plan_share(question, self.plan)
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
             return plan_peak(question, self.plan)
+        question = named_total(
+            question
+        )  # "how far did D-ana drive": her total distance (vehicles.py)
+        if is_grouped(
+            question, self.words.labels
+        ):  # "which driver drove the most km?" (vehicles.py)
+            return plan_grouped(question, self.plan, self.words.labels)
         self.mended, self.rewritten, self._strict = [], [], set()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])

@@ -1,0 +1,250 @@
+"""Answers per vehicle (session 18, pervehicle18): "which driver drove the most km overall?", "total hours at sea
+per vessel", "distance per van per day", "which bus did the most runs?", and a named vehicle's total ("how far did
+D-ana drive in km", "distance covered by D-luis").
+
+The plan's ``group="vehicle"`` groups the chosen trips by the trip table's ``vehicle`` (the store's vehicle / user
+id: ``--vehicle-col``, MMSI, Porto's TAXI_ID, GeoLife's user) and computes the plan's count / sum / mean / median per
+vehicle (with ``per="day"``: per vehicle and local calendar day, then the mean over the vehicle's days with trips);
+the vehicles are ranked, largest first (``ascending``: smallest), ``k`` of them shown (a "which ..." question: 1).
+The rest of the question is read by the rule planner as one number over the trips ("how many runs", "total km ...");
+the vehicle word is dropped, or read as a label of the data when the data's labels are kinds of vehicle ("which van"
+among vans and a cargo bike: another label is a kind of vehicle or travel) or it is not a generic word ("which
+trawler"); a service named "bus" among "express" and "night owl" is not read into "which bus" (every vehicle is a
+bus there). Data without vehicle ids is refused in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
+
+# words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
+GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
+           r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?")  # fmt: skip
+# other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
+_MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
+          r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?")  # fmt: skip
+_TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?|rounds?|deliver(?:y|ies))"
+_NOT_AFTER = rf"(?!\s*[-_#]?\d)(?!\s+{_TRIPS}\b)(?!\s+(?:id|ids)\b)"
+_MOST = re.compile(r"\b(?:the\s+)?(most|least|fewest|highest|lowest|greatest|largest|smallest)\b(?:\s+number\s+of\b)?",
+                   re.I)  # fmt: skip
+# "which van had the highest average speed", "the fastest on average", "drove the furthest in total": a superlative
+# of one trip ("which bus was the slowest?": the top trip, with its vehicle) unless averaged or, for distance, totalled
+# ("the longest run overall" is one run: "overall" is not read here)
+_EXTREME = re.compile(r"\b(?:the\s+)?(longest|shortest|fastest|slowest|furthest|farthest)\b", re.I)
+_OVER = re.compile(r"\b(?:average|mean|avg|median|in\s+total|altogether|combined|in\s+all)\b", re.I)
+_DOING = re.compile(r"\b(?:driving|travell?ing|riding|moving|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
+                    r"|distance\b)", re.I)  # fmt: skip
+
+
+def _most(text: str, at: int) -> re.Match | None:
+    if m := _MOST.search(text, at):
+        return m
+    return _EXTREME.search(text, at) if _OVER.search(text) else None
+
+
+_MEASURES = (r"km|kms|kilomet\w*|miles?|mi|nm|nautical|metres?|meters?|distance|hours?|minutes?|mins?|time|duration"
+             r"|speed|pace|stops?|idle|layovers?|points?|fixes")  # fmt: skip
+# "how far did D-ana drive", "distance covered by D-luis": a named vehicle's (or the chosen trips') total distance
+_HOW_FAR = re.compile(r"^\s*how\s+far\s+(?=(?:in\s+total\s+)?(?:did|has|have|does|do)\b)", re.I)
+_COVERED_BY = re.compile(
+    r"^\s*(?:the\s+)?(?:total\s+)?(?=(?:distance|km|kilomet\w+|miles|nautical\s+miles)\s+"
+    r"(?:covered|driven|sailed|travell?ed|ridden|done|cycled)\s+by\b)",
+    re.I,
+)
+
+
+def _kinds(labels: Sequence[str]) -> str:
+    own = "|".join(
+        rf"{re.escape(lab)}s?" for lab in sorted(labels, key=len, reverse=True) if lab.strip()
+    )
+    return rf"(?:{own}|{GENERIC})" if own else rf"(?:{GENERIC})"
+
+
+def _heads(labels: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
+    kind = _kinds(labels)
+    which = re.compile(rf"\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:the|our|my)\s+)?(?P<kind>{kind})\b{_NOT_AFTER}",
+                       re.I)  # fmt: skip
+    each = re.compile(
+        rf"\b(?:per|for\s+each|for\s+every|each)\s+(?:the\s+)?(?:individual\s+)?(?P<kind>{kind})\b{_NOT_AFTER}",
+        re.I,
+    )
+    return which, each
+
+
+def named_total(question: str) -> str:
+    """ "how far did D-ana drive" -> "total distance did D-ana drive"; "distance covered by X" -> "total distance ..."."""
+    total = (
+        ""
+        if re.search(r"\b(?:average|mean|avg|median|typical|typically)\b", question, re.I)
+        else "total "
+    )
+    question = _HOW_FAR.sub(
+        f"{total}distance ", question, count=1
+    )  # "how far ... on average": the mean
+    return _COVERED_BY.sub(total, question, count=1)
+
+
+def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
+    which, each = _heads(labels)
+    m = which.search(question)
+    return bool(m and _most(question, m.end())) or bool(each.search(question))
+
+
+_ANY = r"vehicles?|drivers?|users?|units?"  # any vehicle of the data, whatever its labels
+_SEA = r"ships?|vessels?|boats?"  # any vessel, where every label is one
+_SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
+
+
+def _is_kind(label: str) -> bool:
+    return re.search(rf"\b(?:{GENERIC}|{_MODES})\b", label) is not None
+
+
+def _label(kind: str, labels: Sequence[str]) -> str | None:
+    """The data label a vehicle word names, if it is read as one (module docstring); a kind the labels do not
+    have, where they are kinds of vehicle ("each courier" among bike, car, van, walk), is refused: unsure."""
+    low = kind.lower()
+    named = [lab for lab in labels if low in (lab, lab + "s", lab + "es")]
+    others = [lab for lab in labels if lab not in named[:1]]
+    kinds = any(_is_kind(lab) for lab in others)
+    if named:
+        generic = re.fullmatch(GENERIC, low) is not None
+        return named[0] if (not generic or kinds) else None
+    if not kinds or re.fullmatch(_ANY, low):
+        return None
+    if re.fullmatch(_SEA, low) and all(re.fullmatch(rf"(?:{_SEA_LABELS})", lab) for lab in labels):
+        return None
+    raise CannotAnswer(f"{kind!r} is not a label of this data (its labels: {', '.join(labels)}): ask per vehicle "
+                       "or per driver, or name a label ('which van ...')")  # fmt: skip
+
+
+def plan_grouped(
+    question: str, plan_one: Callable[[str], QueryPlan], labels: Sequence[str] = ()
+) -> QueryPlan:
+    """The per-vehicle plan of a question ``is_grouped`` accepted; ``plan_one`` plans the rest as one number."""
+    which, each = _heads(labels)
+    ranked = (m := which.search(question)) is not None and _most(question, m.end()) is not None
+    if not ranked:
+        m = each.search(question)
+    rest = question[: m.start()] + " " + question[m.end() :]
+    rest = _DOING.sub("", rest)  # "total driving hours per driver": the hours
+    k, ascending = None, False
+    if ranked:
+        sup = _most(rest, m.start())
+        word = sup.group(1).lower()
+        ascending = word in ("least", "fewest", "lowest", "smallest", "shortest", "slowest")
+        after = rest[sup.end() :]
+        lead = re.match(rf"\s*((?:[\w-]+\s+){{0,2}}?){_TRIPS}\b", after, re.I)
+        counted = lead is not None and not re.search(rf"\b(?:{_MEASURES})\b", lead.group(1), re.I)
+        averaged = re.search(r"\b(?:average|mean|avg|median|typical)\b", rest, re.I) is not None
+        extreme = word in ("longest", "shortest", "fastest", "slowest", "furthest", "farthest")
+        far = word in ("furthest", "farthest")
+        if extreme and (counted or not (averaged or far)):
+            raise CannotAnswer(f"'{sup.group(0).strip()}' per vehicle: of one trip or of them all? ask 'which trip "
+                               "...' (one trip, with its vehicle) or 'which van drove the most km in total?'")  # fmt: skip
+        head = "" if averaged else ("how many " if counted else "total ")
+        # "the fastest on average": its mean speed; "the furthest in total": the distance
+        said = " speed " if word in ("fastest", "slowest") else " distance " if far else " "
+        rest = head + rest[: sup.start()] + said + after
+        k = 1
+    plan = plan_one(rest)
+    if plan.action not in ("count", "sum", "mean", "median"):
+        raise CannotAnswer("per vehicle, trips are counted and distances / durations added up or averaged: ask e.g. "
+                           "'which driver drove the most km in total?' or 'total hours per vessel'")  # fmt: skip
+    if plan.action == "sum" and plan.metric == "stop_s":  # each trip keeps only its longest stop
+        raise CannotAnswer("a trip's stops are not added up (only its longest stop is kept): ask 'which driver had "
+                           "the longest average stop' or the total duration")  # fmt: skip
+    if plan.action == "sum" and plan.metric not in ("length_m", "duration_s", "n_points"):
+        raise CannotAnswer(f"a total of {plan.metric} per vehicle means nothing: ask for its average "
+                           "('which vehicle had the highest average speed?')")  # fmt: skip
+    if plan.vehicle is not None or plan.trip is not None:
+        raise CannotAnswer(
+            "one vehicle or trip is named and answers per vehicle are asked: ask one of the two"
+        )
+    update = {"group": "vehicle", "k": k, "ascending": ascending}
+    if (label := _label(m.group("kind"), labels)) is not None:
+        if plan.mode is not None and plan.mode.lower() != label:
+            raise CannotAnswer(f"two labels ({m.group('kind')!r} and {plan.mode!r}): ask about one")
+        update["mode"] = label
+    out = validate_plan({**plan.key(), **update})
+    out._strict = plan._strict
+    return out
+
+
+def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, float | None, str]:
+    """(the ranked table: vehicle, value, trips; the top value; the printed line) of a ``group="vehicle"`` plan."""
+    if "vehicle" not in chosen.columns:
+        raise CannotAnswer("this data has no vehicle ids, so answers per vehicle cannot be given (ingest with "
+                           "--vehicle-col, or pass columns={'vehicle_id': ...})")  # fmt: skip
+    chosen = chosen.filter(pl.col("vehicle").is_not_null()).with_columns(
+        pl.col("vehicle").cast(pl.Utf8)
+    )
+    if len(chosen) == 0:
+        return pl.DataFrame(), None, "no trips match"
+    col = pl.col(plan.metric) if plan.metric else None
+    if (
+        plan.per is not None
+    ):  # per vehicle and calendar day (week) of the start, then the mean over its days
+        day = pl.col("start").dt.date()
+        key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+        what = pl.len() if plan.action == "count" else col.sum()
+        each = chosen.group_by("vehicle", key.alias("_p")).agg(
+            what.cast(pl.Float64).alias("_v"), pl.len().alias("_n")
+        )
+        table = each.group_by("vehicle").agg(
+            pl.col("_v").mean().alias("value"),
+            pl.col("_n").sum().alias("trips"),
+            pl.len().alias("_days"),
+        )
+    else:
+        what = {"count": pl.len(), "sum": col.sum() if col is not None else None,
+                "mean": col.mean() if col is not None else None,
+                "median": col.median() if col is not None else None}[plan.action]  # fmt: skip
+        table = chosen.group_by("vehicle").agg(
+            what.cast(pl.Float64).alias("value"), pl.len().alias("trips")
+        )
+    scale = UNITS[plan.metric][plan.unit] if plan.unit and plan.metric else 1.0
+    unit = (
+        "trips"
+        if plan.action == "count"
+        else plan.unit
+        or {"length_m": "m", "duration_s": "s"}.get(
+            plan.metric or "",
+            {"stop_s": "s", "speed_kmh": "km/h", "pace_s_km": "s/km"}.get(plan.metric or "", ""),
+        )
+    )
+    if plan.per is not None:
+        unit += f"/{plan.per}"
+    table = (
+        table.with_columns(pl.col("value") / scale)
+        .drop_nulls("value")
+        .sort(["value", "vehicle"], descending=[not plan.ascending, False])
+    )
+    if len(table) == 0:
+        return table, None, "no trips match"
+    n = len(table)
+    top = float(table["value"][0])
+    whole = plan.action == "count" and plan.per is None
+    shown = f"{top:,.0f}" if whole else f"{top:,.1f}" if abs(top) >= 10 else f"{top:,.3g}"
+    how = {"count": "", "sum": "total", "mean": "mean", "median": "median"}[plan.action]
+    over = f"{how} over its {table['trips'][0]} trips" if how else ""
+    if plan.per is not None:
+        days = table["_days"][0]
+        over = f"mean over its {days} {plan.per}{'s' * (days != 1)} with trips"
+        table = table.drop("_days")
+    ties = table.filter(pl.col("value") == table["value"][0])["vehicle"].to_list()
+    tie = f"{len(ties) - 1} more tie: {', '.join(ties[1:4])}" if len(ties) > 1 else ""
+    said = "; ".join(x for x in (over, tie) if x)
+    text = f"{shown} {unit} (vehicle {table['vehicle'][0]} of {n}{'; ' * bool(said)}{said})"
+    if whole:
+        table = table.with_columns(pl.col("value").cast(pl.Int64))
+    table = table.rename(
+        {"value": unit.replace("trips", "n_trips") if plan.action == "count" else unit}
+    )
+    if plan.action == "count" and plan.per is None:
+        table = table.drop("trips")
+    return table.head(plan.k or 50), top, text
