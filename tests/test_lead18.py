@@ -140,3 +140,13 @@ def test_one_bad_utc_offset_names_its_row_not_shifts_every_time(tmp_path):
     # 00:00 at +01:00 is 23:00 UTC the day before: the offset applied to every kept row
     assert df["t"][0] == int(pd.Timestamp("2026-03-28 23:00", tz="UTC").timestamp())
     assert len(df) == 5
+
+
+def test_ask_time_format_not_text_is_one_line():
+    """ask(time_format=5) was a TypeError traceback (badin18's finding)."""
+    import trajlm
+
+    df = pd.DataFrame({"id": ["a"] * 5, "t": np.arange(5) * 10 + 1_700_000_000,
+                       "lat": 41.1 + np.arange(5) * 1e-4, "lon": np.full(5, -8.6)})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="time_format must be text"):
+        trajlm.ask("how many trips?", df, time_format=5)

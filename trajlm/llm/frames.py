@@ -81,6 +81,11 @@ def read_time_format(frame: Any, given: dict[str, str], time_format: str | None)
     read is one line naming the column, the format and the value."""
     if time_format in (None, "iso"):  # ISO text is read as it is
         return frame
+    if not isinstance(time_format, str):  # (badin18: a TypeError traceback before)
+        from trajlm.errors import TrajlmInputError
+
+        raise TrajlmInputError(f"time_format must be text such as 'unix_ms' or '%d/%m/%Y "
+                               f"%H:%M:%S', got {time_format!r}", field="time_format")  # fmt: skip
     import polars as pl
 
     from trajlm.data.column_names import TIME, candidates
