@@ -194,6 +194,8 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
         if metric in ("speed_kmh", "pace_s_km"):
             what = "speeds" if metric == "speed_kmh" else "paces"
             raise CannotAnswer(f"a total of {what} means nothing: ask for the average")
+        if metric == "stop_s" and not re.search(r"\blongest\b", s.raw.lower()):
+            raise CannotAnswer(NO_TOTAL_STOP)  # "sum of the longest stops" is what it says
         return {"action": "sum", "metric": metric}
     if s.has(r"\b(average|mean|typical|avg)\b") or s.has(r"\bon average\b"):
         s.take(r"\b(?:on\s+)?(?:average|mean|typical|avg)\b")
@@ -249,10 +251,19 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
                        "rank, predict or describe trips)")  # fmt: skip
 
 
+# each trip keeps only its longest stop: their sum understates the time stopped (pervehicle18's
+# finding: it was answered as a total)
+NO_TOTAL_STOP = ("a total stop / idle time is not in the trip table (each trip keeps only its "
+                 "longest stop): ask for the longest stop")  # fmt: skip
+
+
 def _total(s: QuestionText, word: str) -> dict:
     """A sum asked as "how many hours / km ..." or "how much time / distance ..."."""
     stop = STOP_WORDS_NEAR.search(s.low) is not None
     s.take(r"\b(?:in total|in all|total|altogether|combined)\b")
+    if stop and not re.search(r"\blongest\b", s.raw.lower()) and word in ("time", *(w for w, u in ANSWER_UNITS.items() if UNIT_METRIC.get(u) ==
+                                   "duration_s")):  # fmt: skip
+        raise CannotAnswer(NO_TOTAL_STOP)
     if word in ("time", "distance"):
         return {"action": "sum", "metric": {"time": "stop_s" if stop else "duration_s",
                                               "distance": "length_m"}[word]}  # fmt: skip

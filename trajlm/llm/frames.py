@@ -82,8 +82,6 @@ def read_time_format(frame: Any, given: dict[str, str], time_format: str | None)
     if time_format in (None, "iso"):  # ISO text is read as it is
         return frame
     if not isinstance(time_format, str):  # (badin18: a TypeError traceback before)
-        from trajlm.errors import TrajlmInputError
-
         raise TrajlmInputError(f"time_format must be text such as 'unix_ms' or '%d/%m/%Y "
                                f"%H:%M:%S', got {time_format!r}", field="time_format")  # fmt: skip
     import polars as pl
