@@ -43,7 +43,7 @@ from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name,
 from trajlm._version import __version__
 from trajlm.data.features import NormStats
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError
-from trajlm.data.splits import SPLITS, holdout_index, trajectory_index
+from trajlm.data.splits import SPLITS, holdout_index, split_hours, trajectory_index
 from trajlm.data.store import (
     ROW_GROUP_ROWS,
     _check_table,
@@ -250,6 +250,8 @@ class StoreStreamWriter:
             "files": files,
             "drop_report": report.to_dict() if report is not None else None,
         }
+        if self.split_by.startswith("hour"):  # as write_store records them (data18)
+            manifest["split_hours_utc"] = split_hours(index)
         if reading:
             manifest["reading"] = reading
         (self.tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
