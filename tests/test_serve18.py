@@ -46,10 +46,8 @@ def instant(s: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+def small(trajlm_small):
+    return trajlm_small  # conftest's shipped checkpoint (skips where its weights are not built)
 
 
 @pytest.fixture(scope="module")
