@@ -44,6 +44,14 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.reason.anomaly_gaps import with_dark_gaps
+from trajlm.reason.anomaly_pvalues import (
+    EVIDENCE_COLUMNS,
+    calibration_jumps_line,
+    finite_sorted,
+    min_p_score,
+    p_at_least,
+    part_p_values,
+)
 from trajlm.reason.anomaly_scores import (
     dwell_scores,
     rollout_scores,
@@ -159,53 +167,6 @@ def trajectory_scores(points: pl.DataFrame, aggregate: str) -> pl.DataFrame:
     )
 
 
-_PARTS = {"rollout": "score", "z2": "z2", "dwell": "dwell"}  # evidence -> its column
-
-
-def _finite_sorted(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, np.float64)
-    return np.sort(x[np.isfinite(x)])
-
-
-def _p(ref: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Fraction of the sorted normal `ref` scoring >= each of `s` (+1 smoothing)."""
-    s = np.nan_to_num(np.asarray(s, np.float64), nan=-np.inf)
-    return (1.0 + len(ref) - np.searchsorted(ref, s, side="left")) / (1.0 + len(ref))
-
-
-def _part_p(traj: pl.DataFrame, parts: dict) -> np.ndarray:
-    """(pieces, trajectories): each piece's p-value, in the order of `parts`."""
-    return np.stack([_p(np.asarray(ref), traj[_PARTS[k]].to_numpy()) for k, ref in parts.items()])
-
-
-def _min_p_score(traj: pl.DataFrame, parts: dict) -> np.ndarray:
-    """-log10 of the smaller of the pieces' p-values: higher = more anomalous (the detector
-    calibrates this statistic again on normal data, so the minimum costs no false alarms)."""
-    return -np.log10(_part_p(traj, parts).min(0))
-
-
-def _jumps_line(df: pl.DataFrame, model: Any) -> str | None:
-    """One line when calibration trajectories contain GPS jumps (>= 1 km at over 3x the
-    model's training 99th-percentile step speed, 50 m/s without coverage): "normal" scores
-    that include glitches make every real glitch look usual (the fleet report: a 1,881 km/h
-    jump at p = 0.14)."""
-    from trajlm.data.geometry import haversine_m
-
-    p99 = ((getattr(model.config, "coverage", None) or {}).get("speed_mps") or {}).get("p99")
-    limit = 3.0 * p99 if p99 else 50.0
-    prev = [pl.col(c).shift(1).over("traj_id") for c in ("lat", "lon", "t")]
-    step = df.select("traj_id", d=haversine_m(prev[0], prev[1], pl.col("lat"), pl.col("lon")),
-                     dt=(pl.col("t") - prev[2]).cast(pl.Float64))  # fmt: skip
-    jump = step.filter((pl.col("d") >= 1000.0) & (pl.col("d") > limit * pl.col("dt")))
-    if not len(jump):
-        return None
-    n, total = jump["traj_id"].n_unique(), df["traj_id"].n_unique()
-    return (f"calibration data: {n} of {total} trajectories contain GPS jumps (>= 1 km at over "
-            f"{limit:.0f} m/s, e.g. {jump['traj_id'][0]!r}): glitches among the 'normal' "
-            "trajectories raise the p-values of real ones; clean them first (e.g. drop the "
-            "points trajlm.check_validity(df, mode=...) flags as teleport)")  # fmt: skip
-
-
 def _as_model(model: Any):
     """A TrajectoryModel from a TrajectoryModel, a trajlm.TrajLM or a run / weights path."""
     if hasattr(model, "model") and hasattr(model, "predict"):  # trajlm.TrajLM
@@ -252,16 +213,17 @@ class AnomalyDetector:
         from trajlm.reason.explain import usual_stats
 
         points = self.score_points(data, **columns)
-        if line := _jumps_line(points, self.model):
+        if line := calibration_jumps_line(points, self.model):
             warnings.warn(line, stacklevel=2)
         traj = trajectory_scores(points, self.config.aggregate)
         parts = None
         if self.config.score in COMBINED:  # the normal reference of each piece of evidence
             parts = {
-                k: _finite_sorted(traj[_PARTS[k]].to_numpy()) for k in COMBINED[self.config.score]
+                k: finite_sorted(traj[EVIDENCE_COLUMNS[k]].to_numpy())
+                for k in COMBINED[self.config.score]
             }
-            traj = traj.with_columns(score=pl.Series(_min_p_score(traj, parts)))
-        scores = _finite_sorted(traj["score"].to_numpy())
+            traj = traj.with_columns(score=pl.Series(min_p_score(traj, parts)))
+        scores = finite_sorted(traj["score"].to_numpy())
         if len(scores) == 0:
             raise ValueError("fit: no trajectory with at least 3 points to calibrate on")
         if 1.0 / (len(scores) + 1) >= self.config.alpha:
@@ -292,7 +254,7 @@ class AnomalyDetector:
         if self.config.score not in COMBINED:
             return traj.with_columns(seg_start=pl.lit(None, pl.Int64))
         parts = self._calibration()["parts"]
-        p = _part_p(traj, parts)
+        p = part_p_values(traj, parts)
         win = np.array(list(parts))[p.argmin(0)]
         start, _ = trajectory_offsets(points)
         first = np.repeat(start, np.diff(np.append(start, len(points))))
@@ -317,7 +279,7 @@ class AnomalyDetector:
     def p_values(self, scores: np.ndarray) -> np.ndarray:
         """Fraction of the calibration's normal trajectories scoring >= each score (+1
         smoothing: a p-value is never below 1 / (n + 1))."""
-        return _p(np.asarray(self._calibration()["scores"]), scores)
+        return p_at_least(np.asarray(self._calibration()["scores"]), scores)
 
     def score(self, data: Any, explain: bool = True, **columns: Any) -> Any:
         """One row per trajectory, highest score first: traj_id, score, p_value, is_anomaly,
