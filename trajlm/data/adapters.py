@@ -28,11 +28,12 @@ def _require_movingpandas() -> Any:
     return movingpandas
 
 
-def to_movingpandas(df: pl.DataFrame, crs: Any = None) -> Any:
+def to_movingpandas(df: pl.DataFrame, crs: Any = None, traj_dtype: Any = None) -> Any:
     """Canonical table -> movingpandas.TrajectoryCollection (one Trajectory per traj_id).
 
     Optional columns ride along as GeoDataFrame columns; the index is the tz-naive UTC time.
-    ``crs``: the collection's CRS (None = WGS84); the points are reprojected before the
+    ``traj_dtype``: the ids' dtype (``id_dtype``; None = text). ``crs``: the collection's CRS
+    (None = WGS84); the points are reprojected before the
     collection is built (a TrajectoryCollection has no ``to_crs``: before session 14 results
     for a projected MovingPandas input failed with an AttributeError).
     """
@@ -40,13 +41,29 @@ def to_movingpandas(df: pl.DataFrame, crs: Any = None) -> Any:
     import geopandas as gpd
     import pandas as pd
 
-    pdf = conform(df).to_pandas()
+    table = conform(df)
+    if traj_dtype is not None:  # the input collection's integer ids (id_dtype), not text
+        from trajlm.data.coerce_out import cast_back
+
+        table = table.with_columns(cast_back(table["traj_id"], traj_dtype))
+    pdf = table.to_pandas()
     pdf["time"] = pd.to_datetime(pdf["t"], unit="s")  # tz-naive UTC
     geometry = gpd.points_from_xy(pdf["lon"], pdf["lat"])
     gdf = gpd.GeoDataFrame(pdf, geometry=geometry, crs="EPSG:4326").set_index("time")
     if crs is not None and not _is_wgs84(crs):
         gdf = gdf.to_crs(crs)
     return mpd.TrajectoryCollection(gdf, traj_id_col="traj_id")
+
+
+def id_dtype(tc: Any) -> Any:
+    """The Polars dtype the collection's Trajectory ids come back in: Int64 when every id is
+    an integer (MovingPandas keeps ``traj_id_col``'s values), else None (text, as given).
+    Before session 19 integer ids came back as the strings '1', '2', ... (gisuser19)."""
+    import numbers
+
+    ids = [t.id for t in (getattr(tc, "trajectories", None) or [tc])]
+    ints = all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in ids)
+    return pl.Int64 if ids and ints else None
 
 
 def _is_wgs84(crs: Any) -> bool:

@@ -121,6 +121,11 @@ def kind_of(obj: Any) -> str:
         return "polars"
     if mod == "movingpandas":
         return "movingpandas"
+    if mod == "geopandas" and not hasattr(obj, "columns"):  # a GeoSeries: positions only
+        raise TrajlmInputError(
+            f"a {type(obj).__name__} holds positions only, no trajectory ids or times; give "
+            "a GeoDataFrame with a trajectory id and a time column beside the geometry"
+        )
     if mod == "geopandas" and hasattr(obj, "geometry"):
         return "geopandas"
     if mod == "pandas" and hasattr(obj, "columns"):
@@ -204,11 +209,11 @@ def coerce(
     times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
-        from trajlm.data.adapters import from_movingpandas
+        from trajlm.data.adapters import from_movingpandas, id_dtype
 
         df, _ = from_movingpandas(obj)
         first = getattr(obj, "trajectories", None) or [obj]
-        layout = Layout(kind, crs=first[0].df.crs if first else None)
+        layout = Layout(kind, crs=first[0].df.crs if first else None, traj_dtype=id_dtype(obj))
         warn_future(df["t"])
         return (check_model_input(df, source, MIN_T_DATED) if validate else conform(df)), layout
     lazy = isinstance(obj, pl.LazyFrame)

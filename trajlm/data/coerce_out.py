@@ -107,7 +107,10 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         if has_pos and "t" in df.columns:
             from trajlm.data.adapters import to_movingpandas
 
-            return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
+            # in the caller's CRS; integer Trajectory ids stay integers (gisuser19)
+            return to_movingpandas(df, crs=layout.crs, traj_dtype=layout.traj_dtype)
+        if "traj_id" in df.columns and layout.traj_dtype is not None:
+            df = df.with_columns(cast_back(df["traj_id"], layout.traj_dtype))
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout, ns=layout.time_kind == "datetime"), layout.ids)
     if layout.sub_second_rows is not None and "recovered" in out.columns:
@@ -143,6 +146,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         pdf = _pandas_ids(_to_pandas(pdf), layout)
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
+        name = layout.geometry  # the caller's active geometry column's name (gisuser19)
+        if name and name != "geometry" and name not in gdf.columns:
+            gdf = gdf.rename_geometry(name)
         return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
     if has_pos and not geo.is_wgs84(layout.crs):
         x, y = geo.from_wgs84(out["lat"].to_numpy(), out["lon"].to_numpy(), layout.crs)
