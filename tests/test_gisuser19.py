@@ -179,3 +179,84 @@ def test_model_answers_in_the_callers_crs_ids_and_geometry_name(trajlm_small):
         warnings.simplefilter("ignore")
         tc_out = trajlm_small.predict(_collection(df), steps=2)
     assert sorted(t.id for t in tc_out.trajectories) == [1, 2, 3]
+
+
+# Round 2 (written after the first fixes): collections' CRSs, one-point results, heights.
+
+
+def test_movingpandas_results_of_one_point_per_trajectory_are_not_lost():
+    """``seconds_ahead=[30]`` / ``steps=1`` on a collection came back as an empty
+    TrajectoryCollection (MovingPandas drops one-point trajectories): every answer lost."""
+    tc = _collection(fixes())
+    one = trajlm.to_canonical(tc).group_by("traj_id").tail(1)
+    with pytest.warns(UserWarning, match="3 of 3 trajectories of the result have one point"):
+        back = trajlm.from_canonical(one, like=tc)
+    assert isinstance(back, gpd.GeoDataFrame) and len(back) == 3 and back.crs == "EPSG:32629"
+    assert sorted(back["traj_id"]) == [1, 2, 3]
+
+
+def test_collections_without_one_earthbound_crs_are_one_line():
+    """No CRS (projected numbers were refused as "out of range ... clean the input", degrees
+    silently labelled EPSG:4326), two CRSs (all came back in the first one's), and a local
+    grid (pyproj's ProjError) are each one line."""
+    mpd = pytest.importorskip("movingpandas")
+    df = fixes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = points(df).set_crs(None, allow_override=True)
+        g["timestamp"] = g["timestamp"].dt.tz_localize(None)
+        bare = mpd.TrajectoryCollection(g.set_index("timestamp"), traj_id_col="trip_id")
+        a, b = (points(df[df.trip_id == k], c) for k, c in ((1, 32629), (2, 3857)))
+        mixed = mpd.TrajectoryCollection([
+            mpd.Trajectory(x.assign(timestamp=x["timestamp"].dt.tz_localize(None))
+                           .set_index("timestamp").drop(columns="trip_id"), k)
+            for k, x in ((1, a), (2, b))
+        ])  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="trajectory 1 has no CRS"):
+        trajlm.to_canonical(bare)
+    with pytest.raises(TrajlmInputError, match=r"different CRSs: EPSG:32629 .* EPSG:3857"):
+        trajlm.to_canonical(mixed)
+
+
+def test_projected_numbers_labelled_degrees_name_the_geometry_and_set_crs():
+    """UTM metres labelled EPSG:4326 were refused about a field 'lat' the frame does not
+    have, with a crs= hint that a GeoDataFrame ignores."""
+    g = points(fixes()).set_crs(4326, allow_override=True)
+    with pytest.raises(
+        TrajlmInputError, match=r"field geometry: the geometry says 'EPSG:4326'.*set_crs"
+    ):
+        trajlm.to_canonical(g)
+
+
+def test_rows_given_back_keep_their_own_numbers_and_heights():
+    """Round trip through WGS84 moved British National Grid fixes by 1 mm and dropped every
+    Z: rows that come back unmoved now carry the caller's exact x, y and height."""
+    df = fixes()
+    g = gpd.GeoDataFrame(
+        df.drop(columns=["latitude", "longitude"]),
+        geometry=gpd.points_from_xy(
+            df["longitude"] + 9.0, df["latitude"] + 12.8, np.arange(len(df)) * 0.5
+        ),
+        crs=4326,
+    ).to_crs(27700)  # London
+    back = trajlm.from_canonical(trajlm.to_canonical(g), like=g)
+    assert (back.geometry.x.to_numpy() == g.geometry.x.to_numpy()).all()
+    assert (back.geometry.y.to_numpy() == g.geometry.y.to_numpy()).all()
+    assert back.geometry.has_z.all() and np.allclose(back.geometry.z, np.arange(len(df)) * 0.5)
+    assert "_geometry_x" not in back.columns and "_geometry_z" not in back.columns
+
+
+def test_recover_keeps_heights_of_known_fixes(trajlm_small):
+    df = fixes(n_trips=1)
+    g = gpd.GeoDataFrame(
+        df.drop(columns=["latitude", "longitude"]),
+        geometry=gpd.points_from_xy(df["longitude"], df["latitude"], np.full(len(df), 42.0)),
+        crs=4326,
+    ).to_crs(32629)
+    g.loc[5, "geometry"] = shapely.Point()
+    out = trajlm_small.recover(g)
+    known = out[~out["recovered"]]
+    assert (
+        len(known) == len(g) - 1 and known.geometry.has_z.all() and (known.geometry.z == 42.0).all()
+    )
+    assert not out.loc[out["recovered"]].geometry.has_z.any()  # a filled fix has no height

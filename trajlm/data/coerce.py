@@ -209,11 +209,11 @@ def coerce(
     times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
-        from trajlm.data.adapters import from_movingpandas, id_dtype
+        from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype
 
+        own_crs = collection_crs(obj)  # one CRS, placed on the Earth, or one line
         df, _ = from_movingpandas(obj)
-        first = getattr(obj, "trajectories", None) or [obj]
-        layout = Layout(kind, crs=first[0].df.crs if first else None, traj_dtype=id_dtype(obj))
+        layout = Layout(kind, crs=own_crs, traj_dtype=id_dtype(obj))
         warn_future(df["t"])
         return (check_model_input(df, source, MIN_T_DATED) if validate else conform(df)), layout
     lazy = isinstance(obj, pl.LazyFrame)

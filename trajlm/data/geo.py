@@ -100,7 +100,7 @@ def crs_refusal(crs: str) -> str | None:
         transformer(parse_crs(crs), "EPSG:4326")
     except Exception:
         return (
-            f"coordinates are in {crs_name(parsed)!r}, a {parsed.type_name} with no "
+            f"coordinates are in {crs_name(parsed)!r} ({parsed.type_name}), which has no "
             "transformation to WGS84 (a local / engineering grid is not placed on the Earth): "
             "georeference them first (gdf.set_crs / to_crs with an EPSG code)"
         )

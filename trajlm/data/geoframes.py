@@ -11,6 +11,10 @@ import numpy as np
 from trajlm.data import geo
 from trajlm.data.schema import TrajlmInputError
 
+# A Point frame's own x, y (projected CRSs) and heights, carried through the canonical table
+# and put back on the rows that come back unmoved (restore_points; gisuser19).
+X_COL, Y_COL, Z_COL = "_geometry_x", "_geometry_y", "_geometry_z"
+
 
 def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
     """GeoDataFrame (Points, or one LineString per row) -> (pandas frame with lat/lon, CRS)."""
@@ -26,7 +30,7 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
         raise TrajlmInputError(geo.crs_refusal(src_crs), field="crs")
     g = gdf if geo.is_wgs84(src_crs) else gdf.set_crs(src_crs, allow_override=True).to_crs(4326)
     geom = g.geometry
-    types = set(geom.dropna().geom_type.unique())
+    types = types_in = set(geom.dropna().geom_type.unique())
     if "MultiPoint" in types:  # one fix per row (single parts) or a trajectory's vertices
         geom, types = _multipoints(geom, types)
     # Only the active geometry is read: other geometry columns (a stale copy in another CRS)
@@ -38,6 +42,13 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
         empty = geom.isna() | geom.is_empty
         rest["lat"] = np.where(empty, np.nan, geom.y.where(~empty))
         rest["lon"] = np.where(empty, np.nan, geom.x.where(~empty))
+        _degrees_or_refuse(rest, src_crs, gdf.geometry.name)
+        own = gdf.geometry  # the caller's numbers ride along: rows given back keep them exactly
+        if not geo.is_wgs84(src_crs) and types_in <= {"Point"}:  # (27700 round trip: 1 mm)
+            rest[X_COL] = np.where(empty, np.nan, own.x.where(~empty))
+            rest[Y_COL] = np.where(empty, np.nan, own.y.where(~empty))
+        if bool(geom.has_z.any()):  # heights likewise (they were dropped)
+            rest[Z_COL] = np.where(empty | ~geom.has_z, np.nan, geom.z.where(~empty))
         return rest, src_crs
     if types <= {"LineString"}:  # also MultiPoints of several points: vertices
         shapely = geo.require("shapely")
@@ -67,6 +78,22 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
     raise TrajlmInputError(
         f"geometries must be Points, MultiPoints or LineStrings, found {sorted(types)}",
         field=gdf.geometry.name,
+    )
+
+
+def _degrees_or_refuse(rest: Any, crs: Any, name: str) -> None:
+    """Geometry in a geographic CRS whose numbers are not degrees (UTM metres labelled
+    EPSG:4326 by a set_crs slip) is one line naming the CRS and the fix; before, it was a
+    "field lat ... pass crs=" line about a column the frame does not have (gisuser19)."""
+    y, x = (rest[c].abs().to_numpy(float) for c in ("lat", "lon"))  # inf: the checks' line
+    big_y, big_x = (np.nanmax(v[np.isfinite(v)], initial=0.0) for v in (y, x))
+    if not (big_y > 90 or big_x > 540):  # NaN compares False
+        return
+    raise TrajlmInputError(
+        f"the geometry says {geo.crs_name(crs)!r} (degrees) but reaches x = {big_x:,.6g}, "
+        f"y = {big_y:,.6g}: these look like projected metres or feet",
+        field=name,
+        hint="label them with their CRS: gdf.set_crs('EPSG:...', allow_override=True)",
     )
 
 
@@ -135,3 +162,23 @@ def _vertex_times(v: Any) -> Any:
         return pd.to_numeric(v)
     except (TypeError, ValueError):
         return pd.to_datetime(v, utc=True, format="mixed")
+
+
+def restore_points(gdf: Any, own: Any) -> Any:
+    """``gdf`` (Points in the caller's CRS, after the WGS84 round trip) with the caller's own
+    numbers back where a row still sits on its input point (within 1 cm, or 1e-7 degrees):
+    exact known fixes, heights where given (rows without a height stay 2-D). ``own``: the
+    frame of X_COL / Y_COL / Z_COL columns that rode along (each may be absent)."""
+    shapely = geo.require("shapely")
+    pts = gdf.geometry.to_numpy()
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    if X_COL in own.columns:
+        ox, oy = own[X_COL].to_numpy(float), own[Y_COL].to_numpy(float)
+        tol = 1e-7 if gdf.crs is not None and gdf.crs.is_geographic else 0.01
+        same = np.hypot(ox - x, oy - y) < tol  # NaN (a recovered row): False
+        x, y = np.where(same, ox, x), np.where(same, oy, y)
+    z = own[Z_COL].to_numpy(float) if Z_COL in own.columns else np.full(len(x), np.nan)
+    flat = shapely.points(x, y)
+    out = np.where(np.isnan(z), flat, shapely.points(x, y, np.nan_to_num(z)))
+    out = np.where(shapely.is_empty(pts) | (gdf.geometry.isna().to_numpy()), pts, out)
+    return gdf.set_geometry(type(gdf.geometry)(out, index=gdf.index, crs=gdf.crs))
