@@ -19,6 +19,7 @@ shapely = pytest.importorskip("shapely")
 pytest.importorskip("pyproj")
 
 import trajlm  # noqa: E402
+from trajlm.data.coerce import coerce  # noqa: E402
 from trajlm.data.schema import TrajlmInputError  # noqa: E402
 
 LAT0, LON0 = 38.72, -9.14  # Lisbon; UTM zone 29N is EPSG:32629
@@ -239,7 +240,10 @@ def test_rows_given_back_keep_their_own_numbers_and_heights():
         ),
         crs=4326,
     ).to_crs(27700)  # London
-    back = trajlm.from_canonical(trajlm.to_canonical(g), like=g)
+    table, layout = coerce(g)  # what every API method reads and answers with
+    assert {"_geometry_x", "_geometry_z"} <= set(table.columns)
+    assert "_geometry_x" not in trajlm.to_canonical(g).columns  # the public table: canonical
+    back = trajlm.from_canonical(table, layout=layout)
     assert (back.geometry.x.to_numpy() == g.geometry.x.to_numpy()).all()
     assert (back.geometry.y.to_numpy() == g.geometry.y.to_numpy()).all()
     assert back.geometry.has_z.all() and np.allclose(back.geometry.z, np.arange(len(df)) * 0.5)

@@ -45,7 +45,7 @@ from trajlm.data.coerce_shapes import (
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
-from trajlm.data.geoframes import _from_geodataframe
+from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.schema import (
     LINE,
@@ -371,8 +371,9 @@ def to_canonical(
     values raise ``TrajlmInputError`` naming the column and first bad row. ``validate=False``
     only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
     """
-    return coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
-                  crs=crs, validate=validate, tz=tz)[0]  # fmt: skip
+    table = coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
+                   crs=crs, validate=validate, tz=tz)[0]  # fmt: skip
+    return table.drop(CARRIED, strict=False)  # a Point frame's own x / y / z: internal
 
 
 def layout_of(obj: Any, **cols: Any) -> Layout:

@@ -14,6 +14,7 @@ from trajlm.data.schema import TrajlmInputError
 # A Point frame's own x, y (projected CRSs) and heights, carried through the canonical table
 # and put back on the rows that come back unmoved (restore_points; gisuser19).
 X_COL, Y_COL, Z_COL = "_geometry_x", "_geometry_y", "_geometry_z"
+CARRIED = [X_COL, Y_COL, Z_COL]
 
 
 def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
