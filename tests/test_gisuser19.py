@@ -227,6 +227,13 @@ def test_projected_numbers_labelled_degrees_name_the_geometry_and_set_crs():
         TrajlmInputError, match=r"field geometry: the geometry says 'EPSG:4326'.*set_crs"
     ):
         trajlm.to_canonical(g)
+    df = fixes().assign(
+        longitude=lambda d: d["longitude"] + 125.5, latitude=lambda d: d["latitude"] + 1.2
+    )
+    swapped = gpd.GeoDataFrame(df[["trip_id", "timestamp"]], crs=4326,
+                               geometry=gpd.points_from_xy(df["latitude"], df["longitude"]))  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=r"x and y look swapped.*points_from_xy\(longitude"):
+        trajlm.to_canonical(swapped)  # Beijing's 116 E as y: "look like projected metres" before
 
 
 def test_rows_given_back_keep_their_own_numbers_and_heights():

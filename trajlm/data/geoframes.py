@@ -90,6 +90,13 @@ def _degrees_or_refuse(rest: Any, crs: Any, name: str) -> None:
     big_y, big_x = (np.nanmax(v[np.isfinite(v)], initial=0.0) for v in (y, x))
     if not (big_y > 90 or big_x > 540):  # NaN compares False
         return
+    if big_y <= 180 and big_x <= 90:  # points_from_xy(lat, lon): Beijing at y = 116
+        raise TrajlmInputError(
+            f"the geometry's y reaches {big_y:,.6g}, beyond a latitude, while every x is "
+            "within +-90: x and y look swapped (latitude given as x)",
+            field=name,
+            hint="build the points as gpd.points_from_xy(longitude, latitude)",
+        )
     raise TrajlmInputError(
         f"the geometry says {geo.crs_name(crs)!r} (degrees) but reaches x = {big_x:,.6g}, "
         f"y = {big_y:,.6g}: these look like projected metres or feet",
