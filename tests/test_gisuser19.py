@@ -271,3 +271,13 @@ def test_recover_keeps_heights_of_known_fixes(trajlm_small):
         len(known) == len(g) - 1 and known.geometry.has_z.all() and (known.geometry.z == 42.0).all()
     )
     assert not out.loc[out["recovered"]].geometry.has_z.any()  # a filled fix has no height
+
+
+def test_attribute_columns_named_lat_lon_come_back():
+    """A Point frame's own ``lat`` / ``lon`` attribute columns (beside the geometry) were
+    dropped from the rows given back (found at the end, cases3.py)."""
+    g = points(fixes()).assign(lat=1.5, lon=2.5)
+    table, layout = coerce(g)
+    back = trajlm.from_canonical(table, layout=layout, caller_order=True)
+    assert (back["lat"] == 1.5).all() and (back["lon"] == 2.5).all()
+    assert not [c for c in trajlm.to_canonical(g).columns if c.startswith("_attr")]

@@ -16,7 +16,7 @@ from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
 from trajlm.data.coerce_shapes import epoch_back, pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
-from trajlm.data.geoframes import X_COL, Y_COL, Z_COL, restore_points
+from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
 from trajlm.data.schema import SOURCE_ID
 from trajlm.data.times import epoch_datetimes
 from trajlm.errors import warn_at_caller
@@ -149,7 +149,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         pdf = _pandas_ids(_to_pandas(pdf), layout)
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
         own = pdf[[c for c in (X_COL, Y_COL, Z_COL) if c in pdf.columns]]
-        pdf = pdf.drop(columns=list(own.columns))
+        pdf = pdf.drop(columns=list(own.columns)).rename(columns={v: k for k, v in ATTR.items()})
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
         name = layout.geometry  # the caller's active geometry column's name (gisuser19)
         if name and name != "geometry" and name not in gdf.columns:

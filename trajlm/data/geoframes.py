@@ -14,7 +14,10 @@ from trajlm.data.schema import TrajlmInputError
 # A Point frame's own x, y (projected CRSs) and heights, carried through the canonical table
 # and put back on the rows that come back unmoved (restore_points; gisuser19).
 X_COL, Y_COL, Z_COL = "_geometry_x", "_geometry_y", "_geometry_z"
-CARRIED = [X_COL, Y_COL, Z_COL]
+# Attribute columns named lat / lon beside the geometry ride under other names (they were
+# dropped from the rows recover / check_validity give back).
+ATTR = {"lat": "_attr_lat", "lon": "_attr_lon"}
+CARRIED = [X_COL, Y_COL, Z_COL, *ATTR.values()]
 
 
 def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
@@ -38,7 +41,7 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
     # cannot travel through the table (gisuser19: they were refused as "mixes value types").
     others = [c for c in g.columns if c != g.geometry.name and str(g[c].dtype) == "geometry"]
     rest = pd.DataFrame(g.drop(columns=[g.geometry.name, *others]))
-    rest = rest.drop(columns=[c for c in ("lat", "lon") if c in rest.columns])
+    rest = rest.rename(columns=ATTR)  # the caller's own lat / lon columns: back on the way out
     if types <= {"Point"}:
         empty = geom.isna() | geom.is_empty
         rest["lat"] = np.where(empty, np.nan, geom.y.where(~empty))
