@@ -28,11 +28,14 @@ def _require_movingpandas() -> Any:
     return movingpandas
 
 
-def to_movingpandas(df: pl.DataFrame, crs: Any = None) -> Any:
+def to_movingpandas(
+    df: pl.DataFrame, crs: Any = None, traj_dtype: Any = None, points_if_short: bool = False
+) -> Any:
     """Canonical table -> movingpandas.TrajectoryCollection (one Trajectory per traj_id).
 
     Optional columns ride along as GeoDataFrame columns; the index is the tz-naive UTC time.
-    ``crs``: the collection's CRS (None = WGS84); the points are reprojected before the
+    ``traj_dtype``: the ids' dtype (``id_dtype``; None = text). ``crs``: the collection's CRS
+    (None = WGS84); the points are reprojected before the
     collection is built (a TrajectoryCollection has no ``to_crs``: before session 14 results
     for a projected MovingPandas input failed with an AttributeError).
     """
@@ -40,13 +43,71 @@ def to_movingpandas(df: pl.DataFrame, crs: Any = None) -> Any:
     import geopandas as gpd
     import pandas as pd
 
-    pdf = conform(df).to_pandas()
+    table = conform(df)
+    if traj_dtype is not None:  # the input collection's integer ids (id_dtype), not text
+        from trajlm.data.coerce_out import cast_back
+
+        table = table.with_columns(cast_back(table["traj_id"], traj_dtype))
+    pdf = table.to_pandas()
     pdf["time"] = pd.to_datetime(pdf["t"], unit="s")  # tz-naive UTC
     geometry = gpd.points_from_xy(pdf["lon"], pdf["lat"])
     gdf = gpd.GeoDataFrame(pdf, geometry=geometry, crs="EPSG:4326").set_index("time")
     if crs is not None and not _is_wgs84(crs):
         gdf = gdf.to_crs(crs)
+    short = pdf.groupby("traj_id").size().lt(2)
+    if points_if_short and short.any():  # MovingPandas drops trajectories of one point
+        from trajlm.errors import warn_at_caller
+
+        warn_at_caller(
+            f"{int(short.sum())} of {len(short)} trajectories of the result have one point "
+            f"(e.g. {short[short].index[0]!r}), which a MovingPandas TrajectoryCollection "
+            "drops: the result is a GeoDataFrame of Points indexed by time (the layout of "
+            "to_point_gdf()), traj_id a column"
+        )
+        return gdf
     return mpd.TrajectoryCollection(gdf, traj_id_col="traj_id")
+
+
+def collection_crs(tc: Any) -> Any:
+    """The one CRS of a Trajectory / TrajectoryCollection, or a one-line TrajlmInputError:
+    no CRS (as for a GeoDataFrame: projected numbers were refused as "out of range", degrees
+    silently labelled EPSG:4326), trajectories in different CRSs (they came back all in the
+    first one's), or a CRS with no way to WGS84 (pyproj's ProjError). gisuser19."""
+    from trajlm.data import geo
+    from trajlm.data.schema import TrajlmInputError
+
+    trajs = getattr(tc, "trajectories", None) or [tc]
+    crss: dict = {}
+    for t in trajs:  # the first trajectory of each CRS names it
+        crss.setdefault(geo.crs_name(t.crs) if t.crs is not None else None, (t.id, t.crs))
+    if None in crss:
+        raise TrajlmInputError(
+            f"trajectory {crss[None][0]!r} has no CRS",
+            field="geometry",
+            hint="build the collection from a GeoDataFrame with one (gdf.set_crs('EPSG:4326'))",
+        )
+    if len(crss) > 1:
+        named = ", ".join(f"{k} (e.g. trajectory {v[0]!r})" for k, v in crss.items())
+        raise TrajlmInputError(
+            f"the collection's trajectories are in different CRSs: {named}",
+            field="crs",
+            hint="bring them to one first (traj.to_crs(...) on each)",
+        )
+    crs = next(iter(crss.values()))[1] if crss else None
+    if crs is not None and geo.crs_refusal(crs):
+        raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
+    return crs
+
+
+def id_dtype(tc: Any) -> Any:
+    """The Polars dtype the collection's Trajectory ids come back in: Int64 when every id is
+    an integer (MovingPandas keeps ``traj_id_col``'s values), else None (text, as given).
+    Before session 19 integer ids came back as the strings '1', '2', ... (gisuser19)."""
+    import numbers
+
+    ids = [t.id for t in (getattr(tc, "trajectories", None) or [tc])]
+    ints = all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in ids)
+    return pl.Int64 if ids and ints else None
 
 
 def _is_wgs84(crs: Any) -> bool:

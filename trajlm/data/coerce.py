@@ -45,7 +45,7 @@ from trajlm.data.coerce_shapes import (
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest
-from trajlm.data.geoframes import _from_geodataframe
+from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.schema import (
     LINE,
@@ -121,6 +121,11 @@ def kind_of(obj: Any) -> str:
         return "polars"
     if mod == "movingpandas":
         return "movingpandas"
+    if mod == "geopandas" and not hasattr(obj, "columns"):  # a GeoSeries: positions only
+        raise TrajlmInputError(
+            f"a {type(obj).__name__} holds positions only, no trajectory ids or times; give "
+            "a GeoDataFrame with a trajectory id and a time column beside the geometry"
+        )
     if mod == "geopandas" and hasattr(obj, "geometry"):
         return "geopandas"
     if mod == "pandas" and hasattr(obj, "columns"):
@@ -204,11 +209,11 @@ def coerce(
     times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
-        from trajlm.data.adapters import from_movingpandas
+        from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype
 
+        own_crs = collection_crs(obj)  # one CRS, placed on the Earth, or one line
         df, _ = from_movingpandas(obj)
-        first = getattr(obj, "trajectories", None) or [obj]
-        layout = Layout(kind, crs=first[0].df.crs if first else None)
+        layout = Layout(kind, crs=own_crs, traj_dtype=id_dtype(obj))
         warn_future(df["t"])
         return (check_model_input(df, source, MIN_T_DATED) if validate else conform(df)), layout
     lazy = isinstance(obj, pl.LazyFrame)
@@ -366,8 +371,9 @@ def to_canonical(
     values raise ``TrajlmInputError`` naming the column and first bad row. ``validate=False``
     only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
     """
-    return coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
-                  crs=crs, validate=validate, tz=tz)[0]  # fmt: skip
+    table = coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
+                   crs=crs, validate=validate, tz=tz)[0]  # fmt: skip
+    return table.drop(CARRIED, strict=False)  # a Point frame's own x / y / z: internal
 
 
 def layout_of(obj: Any, **cols: Any) -> Layout:

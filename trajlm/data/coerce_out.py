@@ -16,6 +16,7 @@ from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
 from trajlm.data.coerce_shapes import epoch_back, pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
+from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
 from trajlm.data.schema import SOURCE_ID
 from trajlm.data.times import epoch_datetimes
 from trajlm.errors import warn_at_caller
@@ -107,7 +108,12 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         if has_pos and "t" in df.columns:
             from trajlm.data.adapters import to_movingpandas
 
-            return to_movingpandas(df, crs=layout.crs)  # in the caller's CRS
+            # in the caller's CRS; integer Trajectory ids stay integers (gisuser19)
+            return to_movingpandas(
+                df, crs=layout.crs, traj_dtype=layout.traj_dtype, points_if_short=True
+            )
+        if "traj_id" in df.columns and layout.traj_dtype is not None:
+            df = df.with_columns(cast_back(df["traj_id"], layout.traj_dtype))
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout, ns=layout.time_kind == "datetime"), layout.ids)
     if layout.sub_second_rows is not None and "recovered" in out.columns:
@@ -142,8 +148,14 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             pdf = _caller_order(pdf, [c for c in layout.columns if c not in ("lat", "lon")])
         pdf = _pandas_ids(_to_pandas(pdf), layout)
         points = gpd.points_from_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
+        own = pdf[[c for c in (X_COL, Y_COL, Z_COL) if c in pdf.columns]]
+        pdf = pdf.drop(columns=list(own.columns)).rename(columns={v: k for k, v in ATTR.items()})
         gdf = gpd.GeoDataFrame(pdf, geometry=points, crs="EPSG:4326")
-        return gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
+        name = layout.geometry  # the caller's active geometry column's name (gisuser19)
+        if name and name != "geometry" and name not in gdf.columns:
+            gdf = gdf.rename_geometry(name)
+        gdf = gdf if geo.is_wgs84(layout.crs) else gdf.to_crs(layout.crs)
+        return restore_points(gdf, own) if len(own.columns) else gdf
     if has_pos and not geo.is_wgs84(layout.crs):
         x, y = geo.from_wgs84(out["lat"].to_numpy(), out["lon"].to_numpy(), layout.crs)
         out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))

@@ -90,13 +90,32 @@ def crs_refusal(crs: str) -> str | None:
     except ImportError:
         return f"coordinates are in {crs!r}, not WGS84 degrees: reprojecting them needs {INSTALL}"
     try:
-        pyproj.CRS.from_user_input(parse_crs(crs))
+        parsed = pyproj.CRS.from_user_input(parse_crs(crs))
     except Exception:
         return (
             f"coordinates are in {crs!r}, not WGS84 degrees, and pyproj does not know that CRS: "
             "they must be reprojected to EPSG:4326 first"
         )
+    try:  # an engineering / local grid (LOCAL_CS) has no way to the Earth: pyproj's ProjError
+        transformer(parse_crs(crs), "EPSG:4326")
+    except Exception:
+        return (
+            f"coordinates are in {crs_name(parsed)!r} ({parsed.type_name}), which has no "
+            "transformation to WGS84 (a local / engineering grid is not placed on the Earth): "
+            "georeference them first (gdf.set_crs / to_crs with an EPSG code)"
+        )
     return None
+
+
+def crs_name(crs: Any) -> str:
+    """A CRS as a person names it: 'EPSG:32629' when it has a code, else its name."""
+    pyproj = require("pyproj")
+    try:
+        c = pyproj.CRS.from_user_input(parse_crs(crs))
+    except Exception:
+        return str(crs)
+    code = c.to_epsg()
+    return f"EPSG:{code}" if code else c.name
 
 
 _TRANSFORMERS = threading.local()  # pyproj Transformers are not shareable across threads
