@@ -45,7 +45,7 @@ def to_movingpandas(
 
     table = conform(df)
     if traj_dtype is not None:  # the input collection's integer ids (id_dtype), not text
-        from trajlm.data.coerce_out import cast_back
+        from trajlm.data.coerce_names import cast_back
 
         table = table.with_columns(cast_back(table["traj_id"], traj_dtype))
     pdf = table.to_pandas()

@@ -14,6 +14,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
+from trajlm.data.coerce_names import cast_back
 from trajlm.data.coerce_shapes import epoch_back, pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
@@ -207,29 +208,6 @@ def _pandas_ids(pdf: Any, layout: Layout) -> Any:
             if int(ids.isna().sum()) == int(pdf[name].isna().sum()):  # a category "a_0": kept
                 pdf[name] = ids
     return pdf
-
-
-def cast_back(s: pl.Series, dtype: Any) -> pl.Series:
-    """Text ids ``s`` in the caller's id ``dtype`` again, only where every value casts: a split
-    trip's "17_0", or a column of the user's own with another meaning ("phone-7" under integer
-    ids), stays text rather than becoming null. Booleans ("true" / "false") too, which Polars
-    cannot cast from text."""
-    if s.dtype == dtype:
-        return s
-    try:
-        if dtype == pl.Boolean and s.dtype == pl.Utf8:
-            low = s.str.to_lowercase()
-            ids = low.replace_strict({"true": True, "false": False}, default=None,
-                                     return_dtype=pl.Boolean)  # fmt: skip
-        else:
-            ids = s.cast(dtype, strict=False)
-    except pl.exceptions.PolarsError:
-        return s
-    if ids.null_count() != s.null_count():
-        return s
-    if s.dtype.is_numeric() and not (ids.cast(s.dtype, strict=False) == s).fill_null(True).all():
-        return s  # 1.7 m/s computed by clean: not truncated to the caller's integer 1
-    return ids
 
 
 def _to_pandas(df: pl.DataFrame) -> Any:
