@@ -289,7 +289,8 @@ def glitched_last(df: pl.DataFrame) -> np.ndarray:
 
 def without_glitched_last(df: pl.DataFrame, stacklevel: int = 4) -> pl.DataFrame:
     """``df`` (canonical, every fix) without the last fix of each trajectory whose own reports
-    call it a position glitch (``eval.dead_reckoning.glitched_last_fix``): the model's rollout
+    call it a position glitch, or its own earlier speeds on a position-only table
+    (``glitched_last``; session 19): the model's rollout
     then starts from the fix before it, not from the glitch (session 18, predict18: from a
     300-m glitch the model alone was 0.6 / 1.8 / 3.3 km off at +60 / 300 / 600 s). One warning
     names the first trajectory, the fix's time and how many more; ``df`` as it is (the same
