@@ -54,7 +54,7 @@ from trajlm.api_rollout import (
     thin_history,
     without_glitched_last,
 )
-from trajlm.api_subsec import exact_history, steps_at_times
+from trajlm.api_subsec import exact_history, history_by_horizon, steps_at_times
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce import Layout, coerce
@@ -210,7 +210,10 @@ class TrajLM(Pretrained, TaskChecks):
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         # a glitched last fix is not the rollout's origin (session 18, predict18)
-        df = self._history(without_glitched_last(full))
+        # the history by horizon: under a second apart and asked within one training step,
+        # one fix a second, else thinned to the training step (session 19, movers19)
+        asked_s = req if valid is None else np.where(valid, req, np.nan)
+        df = history_by_horizon(self, without_glitched_last(full), asked_s, layout)
         shift = (last_t["t"] - df.group_by("traj_id", maintain_order=True).agg(
             pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
         k = self._rollout_steps(df, req + shift)

@@ -19,7 +19,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from trajlm.api_rollout import at_times_with_motion, exact_times, without_glitched_last
+from trajlm.api_rollout import (
+    at_times_with_motion,
+    exact_times,
+    glitched_last,
+    history_interval,
+    without_glitched_last,
+)
 from trajlm.data.coerce_subsec import FRAC, FRAC_NS
 
 # Fixes closer than this to the one kept after them are left out of the model's history (the
@@ -81,6 +87,31 @@ def exact_history(df: pl.DataFrame, layout) -> pl.DataFrame:
     return one_a_second(all_fixes(df, layout), rows["traj_id"].unique())
 
 
+def history_by_horizon(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> pl.DataFrame:
+    """The history a rollout to asked times reads (``lm._history``: thinned to the training
+    step), but a trajectory fixed faster than once a second (``coerce`` dropped fixes of it for
+    sharing a second) whose every asked time ``ahead`` (B, m) s (NaN: not asked; rows in
+    ``df``'s trajectory order) is within one training step keeps its one-a-second history
+    (``exact_history``): thinned, its answers under a second ahead lay on the line to the
+    rollout's first point 15 s out (session 19, movers19; docs/api.md "Session 18
+    (subsec18)"). Other trajectories as ``lm._history``; bit for bit without such a one."""
+    thinned = lm._history(df)
+    rows = layout.sub_second_rows
+    step = history_interval(lm.model)
+    if rows is None or not len(rows) or thinned is df or step <= 0:
+        return thinned
+    ids = df["traj_id"].unique(maintain_order=True)
+    far = np.nanmax(np.where(np.isfinite(ahead), ahead, -np.inf), axis=1)
+    near = ids.filter(pl.Series(far <= step) & ids.is_in(rows["traj_id"].unique().implode()))
+    if not len(near):
+        return thinned
+    order = pl.DataFrame({"traj_id": ids, "__o": np.arange(len(ids))})
+    both = pl.concat([thinned.filter(~pl.col("traj_id").is_in(near.implode())),
+                      df.filter(pl.col("traj_id").is_in(near.implode()))],
+                     how="vertical_relaxed")  # fmt: skip
+    return both.join(order, on="traj_id").sort("__o", "t", maintain_order=True).drop("__o")
+
+
 def cadence(fixes: pl.DataFrame) -> dict[str, tuple[float, float]]:
     """{traj_id: (exact last fix, median interval)} of the trajectories of ``fixes``
     (``all_fixes``) sampled faster than once a second (median interval in (0, 0.999) s)."""
@@ -120,17 +151,16 @@ def steps_at_times(lm, df: pl.DataFrame, layout, k: int) -> pl.DataFrame | None:
     - sampled faster than once a second (``cadence``): at that cadence from the exact last
       fix, the rollout reading about one fix a second back from it (session 18, subsec18);
     - a last fix that its reports call a position glitch (``eval.dead_reckoning.
-      glitched_last_fix``): at the trajectory's median interval from that fix, the rollout
-      starting from the fix before it (session 18, predict18: from the glitch, 0.45-1.07 km
-      off over 5 steps of 30 s on the seeded craft), with one warning.
+      glitched_last_fix``), or on a position-only table its own earlier speeds
+      (``api_rollout.implied_glitched_last``, session 19): at the trajectory's median interval
+      from that fix, the rollout starting from the fix before it (session 18, predict18: from
+      the glitch, 0.45-1.07 km off over 5 steps of 30 s on the seeded craft), with one warning.
 
     Both through ``at_times_with_motion`` (``lm.dead_reckoning`` mixed in where a speed and a
     course are reported)."""
-    from trajlm.eval.dead_reckoning import glitched_last_fix
-
     cad = cadence(all_fixes(df, layout))
     whole = exact_times(df, layout.frac).filter(~pl.col("traj_id").is_in(list(cad)))
-    bad = glitched_last_fix(whole) if whole.height else np.zeros(0, bool)
+    bad = glitched_last(whole) if whole.height else np.zeros(0, bool)
     odd = whole["traj_id"].unique(maintain_order=True).filter(pl.Series(bad))
     if not cad and not len(odd):
         return None

@@ -30,6 +30,11 @@ MIN_STEPS = 3  # history steps the backtest needs before it may gate
 # The window fallback is chosen over constant velocity by their errors 1..FALLBACK_HORIZON
 # steps ahead on the history (1 before session 16).
 FALLBACK_HORIZON = 5
+# The window is picked only when its error is below constant velocity's by more than this share.
+# Over a 3-fix history the two are the same physics (the window over a history's first step is
+# that step) and their errors tie; float32 rounding, which moves with the plane the history is
+# projected onto, picked either (session 17, movers4). A tie is constant velocity's (session 19).
+WINDOW_MARGIN = 1e-4
 
 
 def uses_one_step_backtest(cfg) -> bool:
@@ -109,7 +114,7 @@ def _fallbacks(model, feats, mask, target, w):
     win, glitch = _window_steps(model, feats, mask)
     e_win = ((win[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
     p_cv, p_win = _physics_errors(own, cv, win, mask, glitch, FALLBACK_HORIZON)
-    use_window = p_win < p_cv
+    use_window = p_win < p_cv * (1.0 - WINDOW_MARGIN)  # a tie: constant velocity
     return torch.where(use_window, e_win, e_cv), use_window
 
 
