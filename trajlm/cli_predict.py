@@ -231,11 +231,11 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         m = quantize_int8(m)
     if ahead is None:
         from trajlm.api_inputs import single_point_line
-        from trajlm.eval.dead_reckoning import glitched_last_fix
+        from trajlm.api_rollout import glitched_last
 
         # the API's steps at the track's own cadence (subsec18), or from the fix before a
-        # glitched last one (predict18)
-        if fixes is not None or glitched_last_fix(df).any():
+        # glitched last one (by its reports, predict18; by its own speeds, movers19)
+        if fixes is not None or glitched_last(df).any():
             from trajlm.api import TrajLM
 
             return _said(lambda: TrajLM(m, threads=threads).predict(df, steps=steps), source)
