@@ -2,7 +2,7 @@
 
 False drops: cuts every val trajectory of a store every 20 points (at most 600 cuts); the last
 k points before a cut are a history; counts histories whose last fix
-``api_rollout.implied_glitched_last`` calls a glitch (all real fixes: each is a false drop, or a
+``api_glitch.implied_glitched_last`` calls a glitch (all real fixes: each is a false drop, or a
 real glitch in the data). Gain: the same histories with the last fix moved D metres in a random
 direction; 5-step MAE (m) of trajlm-small with the rule and without it (only reported-speed
 glitches judged, as before), beside constant velocity, against the next 5 real fixes.
@@ -48,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     torch.set_num_threads(1)
-    import trajlm.api_rollout as R
+    import trajlm.api_glitch as R
     from trajlm.data.store import read_store
 
     if args.movers:
@@ -81,7 +81,7 @@ def main() -> None:
 
 def run(args, name: str, trips: dict, cuts: list, dists: list) -> None:
     import trajlm
-    import trajlm.api_rollout as R
+    import trajlm.api_glitch as R
     import trajlm.api_subsec as S
     from trajlm.baselines import ConstantVelocity
 

@@ -1,7 +1,7 @@
 """Session 19 (movers19): a glitched last fix on a position-only table (docs/generalization.md
 "Session 19 (movers19)"). predict18 dropped a last fix that the trajectory's reported speed
 calls a glitch; without a reported speed nothing was judged and the rollout started from the
-glitch. ``api_rollout.implied_glitched_last`` judges it by the history's own speeds."""
+glitch. ``api_glitch.implied_glitched_last`` judges it by the history's own speeds."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def _moved(df: pd.DataFrame, metres: float, angle: float = 2.0) -> pd.DataFrame:
 def test_a_glitched_last_fix_is_judged_by_the_tracks_own_speeds():
     """300 m off at 1-5 s fixes of a 5-12 m/s mover: a glitch; the clean track, a start from
     rest, a stop, a U-turn and a fix after a 20-min gap are not."""
-    from trajlm.api_rollout import implied_glitched_last
+    from trajlm.api_glitch import implied_glitched_last
 
     for dt, v in ((1.0, 5.0), (5.0, 12.0)):
         df, _, _ = _track(12, dt, v, seed=1)
@@ -78,7 +78,7 @@ def test_a_glitched_last_fix_is_judged_by_the_tracks_own_speeds():
 
 
 def test_several_trajectories_are_judged_each_on_its_own():
-    from trajlm.api_rollout import implied_glitched_last
+    from trajlm.api_glitch import implied_glitched_last
 
     a, _, _ = _track(8, 2.0, 10.0, seed=4)
     b, _, _ = _track(8, 2.0, 10.0, seed=5)

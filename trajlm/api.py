@@ -31,6 +31,7 @@ import torch
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
+from trajlm.api_glitch import without_glitched_last
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
@@ -52,7 +53,6 @@ from trajlm.api_rollout import (
     history_interval,
     predict_chunked,
     thin_history,
-    without_glitched_last,
 )
 from trajlm.api_subsec import exact_history, history_by_horizon, steps_at_times
 

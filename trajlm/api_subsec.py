@@ -19,13 +19,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from trajlm.api_rollout import (
-    at_times_with_motion,
-    exact_times,
-    glitched_last,
-    history_interval,
-    without_glitched_last,
-)
+from trajlm.api_glitch import glitched_last, without_glitched_last
+from trajlm.api_rollout import at_times_with_motion, exact_times, history_interval
 from trajlm.data.coerce_subsec import FRAC, FRAC_NS
 
 # Fixes closer than this to the one kept after them are left out of the model's history (the
@@ -152,7 +147,7 @@ def steps_at_times(lm, df: pl.DataFrame, layout, k: int) -> pl.DataFrame | None:
       fix, the rollout reading about one fix a second back from it (session 18, subsec18);
     - a last fix that its reports call a position glitch (``eval.dead_reckoning.
       glitched_last_fix``), or on a position-only table its own earlier speeds
-      (``api_rollout.implied_glitched_last``, session 19): at the trajectory's median interval
+      (``api_glitch.implied_glitched_last``, session 19): at the trajectory's median interval
       from that fix, the rollout starting from the fix before it (session 18, predict18: from
       the glitch, 0.45-1.07 km off over 5 steps of 30 s on the seeded craft), with one warning.
 

@@ -230,8 +230,8 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
         m = quantize_int8(m)
     if ahead is None:
+        from trajlm.api_glitch import glitched_last
         from trajlm.api_inputs import single_point_line
-        from trajlm.api_rollout import glitched_last
 
         # the API's steps at the track's own cadence (subsec18), or from the fix before a
         # glitched last one (by its reports, predict18; by its own speeds, movers19)
