@@ -281,7 +281,7 @@ def epoch_by_size(
     named = guessed.get("time_format")
     if named is not None:  # the unit from the name (time_ms): the values must agree
         if unit is not None and unit != named and named in SCALES:
-            v = float(values[0])
+            v = _number(values[0]) or 0.0
 
             def when(fmt: str) -> str:
                 s = v / SCALES[fmt]
@@ -303,7 +303,8 @@ def epoch_by_size(
         return {}
     if unit in ("unix_ms", "unix_us", "unix_ns"):
         return {"time_format": unit, BY_SIZE: f"Unix {WORDS[unit]} by the values' size"}
-    if unit is None and unit_by_size([abs(float(values[0])) + MIN_S]) == "unix":
+    numbers = all(_number(v) is not None for v in values)
+    if unit is None and numbers and 0 <= min(map(_number, values)) < MIN_S:  # type: ignore[type-var]
         # numbers before 1990 (a counter): a unit-named column of dates beside it is the time
         other = epoch_unit_column([c for c in have if c != tcol])
         if other and unit_by_size(_id_sample(path, format, sep, other[0]) or []) == other[1]:
@@ -311,3 +312,10 @@ def epoch_by_size(
                     BY_SIZE: f"{tcol!r} counts from no date; {other[0]!r} holds Unix "
                     f"{WORDS[other[1]]}"}  # fmt: skip
     return {}
+
+
+def _number(v: object) -> float | None:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
