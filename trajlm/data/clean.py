@@ -161,9 +161,9 @@ class CleanConfig:
     # with a reported speed: drift under this between two stays is still the stop (session 17;
     # None: the box alone; `data ingest --stop-drift-kn`, session 18)
     stop_drift_mps: float | None = STOP_DRIFT_MPS
-    # with max_gap_s: a trajectory's gaps up to this many times its median interval are not
-    # split either (session 19: an hourly collar kept whole under the 30-min default; tracks
-    # sampled every 10 min or faster are split as before); None: max_gap_s alone
+    # with max_gap_s: a trajectory whose median interval is longer than max_gap_s is split at
+    # gaps over this many times its median interval instead (session 19: an hourly collar kept
+    # whole under the 30-min default; denser tracks split as before); None: max_gap_s alone
     gap_intervals: float | None = None
 
 

@@ -128,6 +128,7 @@ def _open_read(
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
+    ctx.columns_mapped = format in ("csv", "parquet", "tdrive", "ais")
     tmp = None
     if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
         given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]

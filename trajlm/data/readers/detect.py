@@ -51,6 +51,7 @@ from trajlm.data.readers.layouts import (
     row_key_fallback,
     several_tracks,
     with_date_parts,
+    zoned_time_column,
 )
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
@@ -215,6 +216,11 @@ def resolve_columns(
             guessed["t"] = unit[0]
             if cm.time_format is None:
                 guessed["time_format"] = unit[1]
+    if cm.t == default.t and cm.t not in have and not candidates(TIERS["t"], have):
+        if zoned := zoned_time_column(have):  # `Time (America/Los_Angeles)`: its zone too
+            guessed["t"] = zoned[0]
+            if cm.tz is None and not cm.utc_offset_s:
+                guessed["tz"] = zoned[1]
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):

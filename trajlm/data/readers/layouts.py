@@ -319,3 +319,26 @@ def _number(v: object) -> float | None:
         return float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+_ZONED_NAME = re.compile(r"(?P<name>.+?)\s*[(\[](?P<zone>[A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)[)\]]")
+
+
+def zoned_time_column(have: list[str]) -> tuple[str, str] | None:
+    """(column, IANA zone) of the one time column whose header names its zone, as fleet
+    reports write it (Samsara's `Time (America/Los_Angeles)`, `Date [Europe/Paris]`; session
+    19); None when there is none or several, or the zone is unknown."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import TIME, normalised
+
+    found = []
+    for c in have:
+        m = _ZONED_NAME.fullmatch(c.strip())
+        if m and any(normalised(m["name"]) in tier for tier in TIME):
+            try:
+                ZoneInfo(m["zone"])
+            except (KeyError, ValueError):
+                continue
+            found.append((c, m["zone"]))
+    return found[0] if len(found) == 1 else None
