@@ -209,3 +209,26 @@ def test_a_damaged_fixed_format_file_is_not_told_to_remap_columns(tmp_path):
     with pytest.raises(TrajlmInputError) as e:
         read(p)
     assert "ColumnMap" not in str(e.value) and "no option can remap" in str(e.value)
+
+
+def test_compact_times_like_exactearth_are_read(tmp_path):
+    """exactEarth's `20260304_080000` (UTC): was 'not ISO-8601 nor Unix seconds'."""
+    pts = _pts(10, lat=59.0, lon=10.5, dt=60)
+    p = tmp_path / "exactearth.csv"
+    p.write_text("MMSI,Time,Longitude,Latitude\n" + "".join(
+        f"257123450,{_iso(t, UTC, '%Y%m%d_%H%M%S')},{lo},{la}\n" for t, la, lo in pts))  # fmt: skip
+    df, _ = read(p)
+    _check(df, pts)
+
+
+def test_movebank_study_local_times_are_read_in_the_study_zone(tmp_path):
+    """Only `study-local-timestamp` + an IANA `study-timezone`: was a missing time column."""
+    tz = ZoneInfo("America/Sao_Paulo")
+    pts = _pts(10, lat=-16.5, lon=-56.7, dt=1200)
+    p = tmp_path / "jaguars.csv"
+    p.write_text("event-id,study-local-timestamp,study-timezone,location-long,location-lat,"
+                 "individual-local-identifier\n" + "".join(
+        f"{i},{_iso(t, tz, '%Y-%m-%d %H:%M:%S.000')},America/Sao_Paulo,{lo},{la},Jaguar-1\n"
+        for i, (t, la, lo) in enumerate(pts)))  # fmt: skip
+    df, _ = read(p)
+    _check(df, pts)

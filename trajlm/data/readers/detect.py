@@ -50,6 +50,7 @@ from trajlm.data.readers.layouts import (
     offset_column_for,
     row_key_fallback,
     several_tracks,
+    study_local_time,
     with_date_parts,
     zoned_time_column,
 )
@@ -217,7 +218,8 @@ def resolve_columns(
             if cm.time_format is None:
                 guessed["time_format"] = unit[1]
     if cm.t == default.t and cm.t not in have and not candidates(TIERS["t"], have):
-        if zoned := zoned_time_column(have):  # `Time (America/Los_Angeles)`: its zone too
+        zoned = zoned_time_column(have) or study_local_time(first, format, cm.sep, have)
+        if zoned:  # `Time (America/Los_Angeles)`, Movebank's study-local time: the zone too
             guessed["t"] = zoned[0]
             if cm.tz is None and not cm.utc_offset_s:
                 guessed["tz"] = zoned[1]

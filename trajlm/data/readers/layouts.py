@@ -342,3 +342,25 @@ def zoned_time_column(have: list[str]) -> tuple[str, str] | None:
                 continue
             found.append((c, m["zone"]))
     return found[0] if len(found) == 1 else None
+
+
+def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tuple[str, str] | None:
+    """(column, zone) for Movebank's `study-local-timestamp` when the table has no UTC time but
+    a `study-timezone` column holding one IANA zone (`America/Sao_Paulo`; session 19); None
+    otherwise (Movebank also writes names like "Australian Eastern Daylight Time")."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import normalised
+
+    by = {normalised(c): c for c in have}
+    if "study_local_timestamp" not in by or "study_timezone" not in by:
+        return None
+    zones = {str(v).strip() for v in _id_sample(path, format, sep, by["study_timezone"]) or []}
+    if len(zones) != 1:
+        return None
+    zone = zones.pop()
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError):
+        return None
+    return by["study_local_timestamp"], zone
