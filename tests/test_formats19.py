@@ -219,6 +219,8 @@ def test_compact_times_like_exactearth_are_read(tmp_path):
         f"257123450,{_iso(t, UTC, '%Y%m%d_%H%M%S')},{lo},{la}\n" for t, la, lo in pts))  # fmt: skip
     df, _ = read(p)
     _check(df, pts)
+    m = ingest(p, "auto", tmp_path / "store", overwrite=True)
+    assert m["reading"]["times_naive"] == "Time"  # read as UTC, and said
 
 
 def test_movebank_study_local_times_are_read_in_the_study_zone(tmp_path):
