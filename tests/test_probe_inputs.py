@@ -81,19 +81,31 @@ def test_gzip_of_something_else_is_not_guessed(tmp_path):
 
 
 def test_milliseconds_are_named(tmp_path):
+    # session 19 (formats19): a column of epoch ms only is read as ms by the values' size and
+    # said; one ms value among seconds is still named with the option
     (tmp_path / "ms.csv").write_text(_rows(t=lambda t: t * 1000))
-    fails("data", "ingest", tmp_path / "ms.csv", "--out", tmp_path / "st",
-          names=("line 2 field t", "--time-format unix_ms"))  # fmt: skip
-    fails("data", "ingest", tmp_path / "ms.csv", "--out", tmp_path / "st", "--on-error", "skip",
-          names=("timestamp_in_future", "--time-format unix_ms"))  # fmt: skip
+    r = invoke("data", "ingest", tmp_path / "ms.csv", "--out", tmp_path / "st")
+    assert r.exit_code == 0 and "Unix milliseconds by the values' size" in r.output, r.output
+    (tmp_path / "mixed.csv").write_text(_rows(t=lambda t: t * 1000 if t > T0 + 100 else t))
+    fails("data", "ingest", tmp_path / "mixed.csv", "--out", tmp_path / "st2",
+          names=("field t", "--time-format unix_ms"))  # fmt: skip
+    r = invoke("data", "ingest", tmp_path / "mixed.csv", "--out", tmp_path / "st3", "--on-error",
+               "skip")  # fmt: skip
+    assert r.exit_code == 0 and "timestamp_in_future" in r.output, r.output
 
 
 def test_everything_dropped_says_which_option_to_change(tmp_path):
+    # session 19: daily fixes are kept whole (the gap rule follows a sparse track's median
+    # interval); fixes of one point per trajectory are still all dropped, and said
     (tmp_path / "daily.csv").write_text(_rows(dt=86_400))
-    fails("data", "ingest", tmp_path / "daily.csv", "--out", tmp_path / "st",
+    r = invoke("data", "ingest", tmp_path / "daily.csv", "--out", tmp_path / "st")
+    assert r.exit_code == 0 and "12 points" in r.output, r.output
+    single = "traj_id,t,lat,lon\n" + "".join(f"p{i},{T0 + i},41.1,-8.6\n" for i in range(5))
+    (tmp_path / "single.csv").write_text(single)
+    fails("data", "ingest", tmp_path / "single.csv", "--out", tmp_path / "st1",
           names=("short_trajectory", "gaps > 1800 s", "--max-gap-s", "--min-points"))  # fmt: skip
-    r = invoke("data", "ingest", tmp_path / "daily.csv", "--out", tmp_path / "st",
-               "--max-gap-s", "200000")  # fmt: skip
+    r = invoke("data", "ingest", tmp_path / "single.csv", "--out", tmp_path / "st1",
+               "--min-points", "1")  # fmt: skip
     assert r.exit_code == 0, r.output
     (tmp_path / "elapsed.csv").write_text(_rows(t=lambda t: t - T0))
     fails("data", "ingest", tmp_path / "elapsed.csv", "--out", tmp_path / "st2",

@@ -243,7 +243,11 @@ def test_porto_duplicate_trip_id_across_files(tmp_path):
 
 def test_gpx_files_with_the_same_stem(tmp_path):
     """a/track.gpx and b/track.gpx would both give ids track/0/0: never merge them."""
-    a, b = write(tmp_path, "a/track.gpx", GPX), write(tmp_path, "b/track.gpx", GPX)
+    # b another recording (a byte copy of a is read once, duplicate_file: session 19)
+    a, b = (
+        write(tmp_path, "a/track.gpx", GPX),
+        write(tmp_path, "b/track.gpx", GPX.replace("07:45", "08:45")),
+    )
     refused([a, b], "gpx", "b/track.gpx", "a/track.gpx", match="duplicate_traj_id")
     df, rep = skipped([a, b], "gpx")
     assert rep.dropped == {"duplicate_traj_id": 3} and len(df) == 3
@@ -255,7 +259,8 @@ def test_mfjson_files_with_the_same_stem(tmp_path):
         '[[-8.6, 41.1], [-8.7, 41.2]], "datetimes": ["2020-01-01T00:00:00Z", '
         '"2020-01-01T00:00:10Z"]}, "properties": {}}'
     )
-    a, b = write(tmp_path, "a/walk.json", doc), write(tmp_path, "b/walk.json", doc)
+    other = doc.replace("2020-01-01", "2020-01-02")  # not a byte copy (those: duplicate_file)
+    a, b = write(tmp_path, "a/walk.json", doc), write(tmp_path, "b/walk.json", other)
     refused([a, b], "mfjson", "b/walk.json", match="duplicate_traj_id")
     _, rep = skipped([a, b], "mfjson")
     assert rep.dropped == {"duplicate_traj_id": 2}

@@ -214,9 +214,13 @@ def data_ingest(
     guessed = dict(reading.get("columns_guessed") or {})
     if layout := guessed.pop("columns", None):  # the header is a known data set's
         _say(f"columns: laid out like {layout!r}, read as with --columns {layout}")
+    by_size = guessed.pop("time unit", None)  # readers.layouts.BY_SIZE: why, said apart
     if guessed:
         said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
+    if by_size:
+        _say(f"times: {by_size}, read as --time-format {guessed.get('time_format')} (1990-2100 "
+             "as seconds, ms, us and ns do not overlap; --time-format to choose)")  # fmt: skip
     if unused := reading.get("columns_not_kept"):
         _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
              "Python: ColumnMap(extra={name: column}) keeps one)")  # fmt: skip

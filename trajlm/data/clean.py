@@ -161,7 +161,13 @@ class CleanConfig:
     # with a reported speed: drift under this between two stays is still the stop (session 17;
     # None: the box alone; `data ingest --stop-drift-kn`, session 18)
     stop_drift_mps: float | None = STOP_DRIFT_MPS
+    # with max_gap_s: a trajectory whose median interval is longer than max_gap_s is split at
+    # gaps over this many times its median interval instead (session 19: an hourly collar kept
+    # whole under the 30-min default; denser tracks split as before); None: max_gap_s alone
+    gap_intervals: float | None = None
 
+
+GAP_INTERVALS = 3.0  # the default preset's interval-aware gap rule (CleanConfig.gap_intervals)
 
 PRESETS: dict[str, CleanConfig] = {
     # PROTOCOL.md: thin to >= 15 s, split at gaps > 300 s, drop segments < 10 points.
@@ -169,7 +175,7 @@ PRESETS: dict[str, CleanConfig] = {
     # PROTOCOL.md: drop trips with < 10 points (MISSING_DATA=True is the reader's job).
     "porto": CleanConfig(min_points=10),
     # Unknown sources: only structural repairs, split at 30 min silences.
-    "default": CleanConfig(max_gap_s=1800, min_points=2),
+    "default": CleanConfig(max_gap_s=1800, min_points=2, gap_intervals=GAP_INTERVALS),
 }
 
 
@@ -216,7 +222,8 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         verbs.append(StopSplitter(config.stop_radius_m, config.stop_min_s,
                                   config.stop_drift_mps).mark)  # fmt: skip
     if config.max_gap_s is not None or config.stop_min_s is not None:
-        verbs.append(GapSplitter(config.max_gap_s if config.max_gap_s is not None else math.inf))
+        gap = config.max_gap_s if config.max_gap_s is not None else math.inf
+        verbs.append(GapSplitter(gap, config.gap_intervals))
     verbs.append(MinLength(config.min_points))
     if config.resample_s:
         verbs.append(Resampler(config.resample_s))

@@ -24,7 +24,8 @@ TRAJ = (
      "fahrzeug", "kennzeichen", "vehiculo", "vehicule", "veicolo", "voertuig",
      # trackers, fleets, animal collars, Argos (session 18, formats18's held-out files)
      "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
-     "vehicle_reg", "registration", "conductor", "driver_id"),
+     "vehicle_reg", "registration", "conductor", "driver_id",
+     "objectno", "object_no", "flight_id", "fa_flight_id"),  # Webfleet, AeroAPI (session 19)
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -35,15 +36,24 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",
          "timestamp_s", "epoch_seconds", "unix_seconds"),  # Unix seconds by name (session 18)
         # (session 18; "local_time" is left out: its zone is unknown, so it is named by hand)
-        ("gps_time", "gps_utc", "utc", "utc_time", "date/time"))  # fmt: skip
+        ("gps_time", "gps_utc", "utc", "utc_time", "date/time"),
+        # session 19: Webfleet's `pos_time`, Lotek's `Date & Time [GMT]`, Field Maps'
+        # `location_timestamp`, AeroAPI / SIRI names
+        ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
+         "recorded_at_time", "position_time", "gps_timestamp"))  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
-       ("northing", "utm_northing"))  # projected (crs=; without it, refused)  # fmt: skip
+       ("northing", "utm_northing"),  # projected (crs=; without it, refused)
+       # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
+       ("latitude_deg", "lat_deg", "latitude_mdeg", "lat_mdeg", "latitude_e6", "lat_e6",
+        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"))  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
        ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
         "lengtegraad"),
-       ("easting", "utm_easting"))  # fmt: skip
+       ("easting", "utm_easting"),
+       ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
+        "longitude_e7", "lon_e7", "longitude_e/w", "longitude_ew"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 

@@ -53,7 +53,10 @@ def clean_config(
     if name not in PRESETS:
         raise ValueError(f"unknown cleaning preset {name!r}; choose from {sorted(PRESETS)}")
     auto = SOURCE_OVERRIDES.get(source or format, {}) if preset == "auto" else {}
-    return dataclasses.replace(PRESETS[name], **{**auto, **(overrides or {})})
+    merged = {**auto, **(overrides or {})}
+    if "max_gap_s" in merged:  # a gap given (by the user or the source): that gap alone
+        merged.setdefault("gap_intervals", None)
+    return dataclasses.replace(PRESETS[name], **merged)
 
 
 def ingest(
@@ -282,6 +285,8 @@ def _nothing_left_hint(
     top = report.dropped.most_common(1)[0][0] if report.dropped else None
     if top == "short_trajectory":
         split = f" after splitting at gaps > {cfg.max_gap_s:g} s" if cfg.max_gap_s else ""
+        if split and cfg.gap_intervals:
+            split += f" (or {cfg.gap_intervals:g} times a track's median interval)"
         return (
             f"every trajectory had fewer than {cfg.min_points} points{split}: for sparse or "
             "very short tracks pass a larger --max-gap-s and/or a smaller --min-points"

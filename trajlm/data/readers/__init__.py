@@ -18,6 +18,7 @@ Repairs that keep rows (re-sorting by time, a GeoLife header line missing) are c
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -26,6 +27,7 @@ import polars as pl
 from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
 from trajlm.data.readers._lines import expand_paths, header_names, sniff_sep
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
+from trajlm.data.readers._sources import byte_copies
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
 from trajlm.data.readers.archives import cleanup_after, member_error, unpack
@@ -126,6 +128,7 @@ def _open_read(
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
+    ctx.columns_mapped = format in ("csv", "parquet", "tdrive", "ais")
     tmp = None
     if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
         given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
@@ -135,10 +138,36 @@ def _open_read(
         files = _files_by_content(paths, format)
     else:
         files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
+    copies: list[Path] = []
+    if format not in _WHOLE:  # GeoLife compares its points itself (a header may differ)
+        files, copies = byte_copies(files)
     chunks = _reader(files, format, ctx, columns, chunk_rows)
     if format not in _WHOLE:
         chunks = regroup(chunks, ctx, chunk_rows)
+    if copies:
+        chunks = _count_copies(chunks, copies, format, ctx, columns, chunk_rows)
     return ctx, cleanup_after(_limit_points(chunks, ctx), tmp)
+
+
+def _count_copies(
+    chunks: Iterator[pl.DataFrame],
+    copies: list[Path],
+    format: str,
+    ctx: Ctx,
+    columns: ColumnMap | None,
+    chunk_rows: int,
+) -> Iterator[pl.DataFrame]:
+    """The chunks, then each byte copy's records counted as `duplicate_file` (read, not kept:
+    rows_in == kept + dropped holds as for GeoLife's copies)."""
+    yield from chunks
+    for copy in copies:
+        scratch = Ctx(ctx.on_error, limits=ctx.limits)
+        with warnings.catch_warnings():  # said once already, for the original
+            warnings.simplefilter("ignore")
+            for _ in _reader([copy], format, scratch, columns, chunk_rows):
+                pass
+        ctx.report.rows_in += scratch.report.rows_in
+        ctx.report.drop("duplicate_file", scratch.report.rows_in)
 
 
 def _files_by_content(paths: str | Path | Sequence[str | Path], format: str) -> list[Path]:

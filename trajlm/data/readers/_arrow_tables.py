@@ -26,10 +26,19 @@ JSON_LINES = (".jsonl", ".ndjson")
 GEOJSON_LINES = (".geojsonl", ".geojsons", ".geojsonseq")
 
 
+def _suffix(path: Path) -> str:
+    """The table suffix of `path`, under a `.gz` too (`rows.jsonl.gz` -> `.jsonl`)."""
+    from trajlm.data.readers.gz import inner
+
+    return inner(path).suffix.lower()
+
+
 def feature_lines(path: Path) -> bool:
     """A JSON Lines file whose first object is a GeoJSON Feature (read by `mfjson`)."""
+    from trajlm.data.readers.gz import open_bytes
+
     try:
-        with path.open("rb") as f:
+        with open_bytes(path) as f:
             for raw in f:
                 line = raw.strip().lstrip(b"\x1e")
                 if line:
@@ -42,7 +51,9 @@ def feature_lines(path: Path) -> bool:
 
 def converts(path: Path) -> bool:
     """Whether `path` is a table `as_parquet` converts."""
-    suffix = path.suffix.lower()
+    suffix = _suffix(path)
+    if path.suffix.lower() == ".gz" and suffix not in JSON_LINES:  # gzipped JSON Lines only
+        return False
     return path.is_file() and (
         suffix in ARROW or (suffix in JSON_LINES and not feature_lines(path))
     )
@@ -52,6 +63,21 @@ def as_parquet(path: Path, out: Path) -> None:
     """Write the table in `path` (Arrow IPC or JSON Lines) as Parquet at `out`."""
     import polars as pl
 
+    if path.suffix.lower() == ".gz":  # JSON Lines, gzipped (session 19): unpacked beside `out`
+        import shutil
+
+        from trajlm.data.readers.gz import inner, open_bytes
+
+        plain = out.parent / inner(path).name
+        with open_bytes(path) as src, plain.open("wb") as dst:  # capped: a gzip bomb stops
+            shutil.copyfileobj(src, dst, 1 << 20)
+        try:
+            return as_parquet(plain, out)
+        except TrajlmInputError as e:  # named as the .gz the user gave
+            from trajlm.errors import _where
+
+            said = str(e)[len(_where(e.path, e.line, e.field)) :]
+            raise TrajlmInputError(said, path=path, line=e.line, field=e.field) from None
     arrow = path.suffix.lower() in ARROW
     if not arrow:
         _check_json_lines(path)

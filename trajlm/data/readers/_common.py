@@ -120,6 +120,9 @@ class Ctx:
     # Per (file, traj_id): the last row's repeated-hour state, so a pass through the repeated
     # DST hour split across reader chunks reads on as it started (_times.resolve_local).
     dst_tail: pl.DataFrame | None = None
+    # Whether lat / lon come from a column mapping (csv, parquet): the swapped / projected
+    # hints name ColumnMap and --crs only then (session 19; ADS-B, Polar, Queclink have none)
+    columns_mapped: bool = True
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -260,7 +263,9 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             path=ctx.paths[file],
             field=fields["lat"],
             hint=f"map them the other way: columns=ColumnMap(lat={fields['lon']!r}, "
-            f"lon={fields['lat']!r})",
+            f"lon={fields['lat']!r})"
+            if ctx.columns_mapped
+            else _FIXED_HINT,
         )
     if ((lat > 180) | (lon > 360)).mean() > 0.5:
         raise TrajlmInputError(
@@ -271,8 +276,17 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             hint="name their CRS (ColumnMap(crs='EPSG:...'), --crs on the CLI; lat = northing, "
             "lon = easting; a UTM zone is EPSG:326NN / 327NN"
             + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
-            + ") or reproject to EPSG:4326 before reading",
+            + ") or reproject to EPSG:4326 before reading"
+            if ctx.columns_mapped
+            else _FIXED_HINT,
         )
+
+
+# Formats whose layout fixes which field is the latitude and its unit (session 19, badin18):
+_FIXED_HINT = (
+    "this format fixes which field is the latitude and its unit, so no option can remap it: "
+    "the file is damaged or not of this format (convert it to CSV to map the columns yourself)"
+)
 
 
 def claim_stem(ctx: Ctx, file: int, seen: dict[str, Path]) -> bool:

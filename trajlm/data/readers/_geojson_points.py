@@ -13,6 +13,7 @@ properties (skipping rows would not help: every feature is alike).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import polars as pl
@@ -88,7 +89,19 @@ def point_table(
         },
         schema={"_tid": pl.Utf8, "_time": pl.Utf8, "lon": pl.Float64, "lat": pl.Float64},
     )
-    t_ms = parse_time("_time", cm.time_format, cm.utc_offset_s, unit="ms", tz=cm.tz)
+    time_format = cm.time_format
+    if time_format is None:  # epoch ms / us / ns told by their size (session 19), said
+        from trajlm.data.readers._epoch_size import WORDS, unit_by_size
+
+        unit = unit_by_size(df["_time"].to_list())
+        if unit not in (None, "unix"):
+            time_format = unit
+            warnings.warn(
+                f"{path.name}: times in properties.{time} are Unix {WORDS[unit]} by their size "
+                "(1990-2100 in seconds, ms, us and ns do not overlap); read as such",
+                stacklevel=2,
+            )
+    t_ms = parse_time("_time", time_format, cm.utc_offset_s, unit="ms", tz=cm.tz)
     out = df.select(
         pl.when(pl.col("_tid").is_not_null())
         .then(pl.lit(f"{path.stem}/") + pl.col("_tid"))

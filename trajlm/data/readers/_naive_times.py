@@ -47,6 +47,8 @@ def naive_times(
 
 
 def _is_number(text: str) -> bool:
+    if "_" in text:  # Python's float() takes `20260304_080000` (exactEarth's time) as a number
+        return False
     try:
         float(text)
     except ValueError:

@@ -7,6 +7,7 @@ check (`_common._check_swapped`), which names --crs."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import polars as pl
@@ -14,8 +15,27 @@ import polars as pl
 _NOT_METRES = 2.1e7  # beyond every projected CRS's range in metres (Web Mercator: 2.0037e7)
 
 
-def e7_degrees(df: pl.DataFrame, lat: str = "_lat", lon: str = "_lon") -> pl.DataFrame:
-    """`df` with its `lat` / `lon` columns divided by 1e7 when they are degrees x 1e7."""
+# Names that say the scale (session 19): Webfleet's `latitude_mdeg` (micro-degrees),
+# `lat_e6`, `lat_e7`, `latitudeE7`; the number is the power of ten the degrees are multiplied by.
+_NAMED = re.compile(r".*(?:_|\b)(?:(?P<micro>mdeg|udeg|microdeg|microdegrees|e6)|(?P<e7>e7))$")
+
+
+def named_scale(column: str | None) -> int | None:
+    """10**6 or 10**7 when the column's name says its degrees are scaled, else None."""
+    from trajlm.data.column_names import normalised
+
+    m = _NAMED.fullmatch(normalised(column)) if column else None
+    return None if m is None else 10**6 if m["micro"] else 10**7
+
+
+def e7_degrees(
+    df: pl.DataFrame, lat: str = "_lat", lon: str = "_lon", names: tuple[str, str] | None = None
+) -> pl.DataFrame:
+    """`df` with its `lat` / `lon` columns divided by 1e7 when they are degrees x 1e7, or by
+    the scale their source columns' `names` say (`latitude_mdeg`: 1e6)."""
+    scales = {named_scale(n) for n in names or ()}
+    if len(scales) == 1 and (k := scales.pop()) is not None:  # both named alike
+        return df.with_columns(pl.col(lat).cast(pl.Float64) / k, pl.col(lon).cast(pl.Float64) / k)
     ok = df.select(lat, lon).drop_nulls()
     if len(ok) == 0:
         return df

@@ -118,3 +118,35 @@ def _check_member(info: zipfile.ZipInfo, shown: Path, limits: ReadLimits) -> Non
             path=shown,
             hint=hint.format("max_zip_ratio", "TRAJLM_MAX_ZIP_RATIO"),
         )
+
+
+def byte_copies(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to read, byte copies left out): of files with identical bytes (a backup, a
+    browser's `walk (1).gpx`, one path given twice) the one with the shortest name is read
+    (ties: the first in order), the others are copies, counted by the caller as
+    `duplicate_file`. Sizes are compared first, so only files of equal size are hashed."""
+    import hashlib
+    import os
+
+    by_size: dict[int, list[Path]] = {}
+    for f in files:
+        try:
+            by_size.setdefault(os.path.getsize(f), []).append(f)
+        except OSError:  # the reader names it
+            by_size.setdefault(-1 - len(by_size), []).append(f)
+    left_out: set[int] = set()
+    for size, group in by_size.items():
+        if size < 0 or len(group) < 2:
+            continue
+        by_digest: dict[bytes, list[Path]] = {}
+        for f in group:
+            h = hashlib.sha256()
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            by_digest.setdefault(h.digest(), []).append(f)
+        for same in by_digest.values():
+            keep = min(same, key=lambda f: (len(f.name), files.index(f)))
+            left_out.update(id(f) for f in same if f is not keep)
+    kept = [f for f in files if id(f) not in left_out]
+    return kept, [f for f in files if id(f) in left_out]

@@ -71,6 +71,10 @@ def parse_time(
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
         date = ymd.str.to_datetime("%Y-%m-%d", strict=False)
+        compact = pl.coalesce(  # exactEarth `20260304_080000`, basic ISO `20260304T080000` (19)
+            s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%d_%H%M%S", strict=False),
+            s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%dT%H%M%S", strict=False),
+        )
         dotted = pl.coalesce(  # 24.10.2026 23:40:00: dots are day-first (de, ru, fi, cs ...)
             s.str.to_datetime("%d.%m.%Y %H:%M:%S%.f", strict=False),
             s.str.to_datetime("%d.%m.%Y %H:%M", strict=False),
@@ -82,6 +86,7 @@ def parse_time(
             _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
             _local(date, unit, utc_offset_s, tz, ambiguous),
             _local(dotted, unit, utc_offset_s, tz, ambiguous),
+            _local(compact, unit, utc_offset_s, tz, ambiguous),
             _local(_slashed(s), unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds

@@ -39,16 +39,20 @@ from trajlm.data.readers.file_format import (  # re-exported: detect's names bef
 from trajlm.data.readers.file_format import _file_format as _file_format  # corpus_discover's name
 from trajlm.data.readers.file_format import track_files as track_files
 from trajlm.data.readers.layouts import (
+    BY_SIZE,
     ROW_KEY,
     date_column_for,
     date_part_columns,
     declared_crs,
+    epoch_by_size,
     epoch_unit_column,
     matching_preset,
     offset_column_for,
     row_key_fallback,
     several_tracks,
+    study_local_time,
     with_date_parts,
+    zoned_time_column,
 )
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
@@ -213,6 +217,12 @@ def resolve_columns(
             guessed["t"] = unit[0]
             if cm.time_format is None:
                 guessed["time_format"] = unit[1]
+    if cm.t == default.t and cm.t not in have and not candidates(TIERS["t"], have):
+        zoned = zoned_time_column(have) or study_local_time(first, format, cm.sep, have)
+        if zoned:  # `Time (America/Los_Angeles)`, Movebank's study-local time: the zone too
+            guessed["t"] = zoned[0]
+            if cm.tz is None and not cm.utc_offset_s:
+                guessed["tz"] = zoned[1]
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
@@ -244,6 +254,9 @@ def resolve_columns(
         if any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
             guessed["crs"] = declared["crs"]
     tcol = guessed.get("t", cm.t)
+    if not cm.t_parts and cm.time_format is None and cm.time_origin is None and tcol in have:
+        guessed.update(epoch_by_size(first, format, cm.sep, tcol, have, guessed))
+        tcol = guessed.get("t", cm.t)
     if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
         if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
             guessed["t_date"] = date
@@ -275,7 +288,7 @@ def resolve_columns(
     fields = {
         k: None if v == NO_ID_COLUMN else v
         for k, v in guessed.items()
-        if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY)
+        if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY, BY_SIZE)
     }
     return dataclasses.replace(cm, **fields), guessed
 

@@ -91,6 +91,10 @@ def file_format(path: Path) -> str | None:
             return "queclink"
     if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
         return "ozi"
+    if suffix == ".gz" and inner in (".jsonl", ".ndjson"):  # gzipped JSON Lines (session 19)
+        from trajlm.data.readers._arrow_tables import feature_lines
+
+        return "mfjson" if feature_lines(path) else "parquet"
     if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
         if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
             fmt = _csv_format(path)

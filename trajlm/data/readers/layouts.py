@@ -256,3 +256,111 @@ def several_tracks(
         if ordered["ok"].all():
             out.append(c)
     return out
+
+
+BY_SIZE = "time unit"  # said in the guessed columns (why a unit was taken), not a ColumnMap field
+
+
+def epoch_by_size(
+    path: Path, format: str, sep: str, tcol: str, have: list[str], guessed: dict[str, str]
+) -> dict[str, str]:
+    """Guesses for a time column of Unix numbers, from their size (`_epoch_size`, session 19):
+    {"time_format": "unix_ms", BY_SIZE: why} for milliseconds / micro / nanoseconds in a
+    plain `timestamp`; {"t": other column, ...} when `tcol` counts from no date (a drone's
+    microseconds since boot) and a column named with its unit (`time_utc_usec`) holds dates;
+    {} otherwise. A column whose name gives one unit and whose values are dates in another
+    (seconds in `time_ms`) is refused, naming both."""
+    import datetime as dt
+
+    from trajlm.data.readers._epoch_size import MIN_S, SCALES, WORDS, unit_by_size
+
+    values = [v for v in (_id_sample(path, format, sep, tcol) or []) if v not in (None, "")]
+    if not values:
+        return {}
+    unit = unit_by_size(values)
+    named = guessed.get("time_format")
+    if named is not None:  # the unit from the name (time_ms): the values must agree
+        if unit is not None and unit != named and named in SCALES:
+            v = _number(values[0]) or 0.0
+
+            def when(fmt: str) -> str:
+                s = v / SCALES[fmt]
+                if not MIN_S / 100 <= s <= 2**33:
+                    return f"{s:.0f} s after 1970"
+                return dt.datetime.fromtimestamp(s, dt.UTC).strftime("%Y-%m-%d %H:%M")
+
+            raise TrajlmInputError(
+                f"column {tcol!r} is named as {WORDS[named]} but its values are Unix "
+                f"{WORDS[unit]} by their size ({values[0]} = {when(unit)} UTC as {WORDS[unit]}, "
+                f"{when(named)} as {WORDS[named]})",
+                path=path,
+                line=2,
+                field=tcol,
+                hint=f"read them as {WORDS[unit]} with --time-format {unit} (Python: "
+                f"ColumnMap(time_format={unit!r})); counts from a device's start need "
+                "--time-origin",
+            )
+        return {}
+    if unit in ("unix_ms", "unix_us", "unix_ns"):
+        return {"time_format": unit, BY_SIZE: f"Unix {WORDS[unit]} by the values' size"}
+    numbers = all(_number(v) is not None for v in values)
+    if unit is None and numbers and 0 <= min(map(_number, values)) < MIN_S:  # type: ignore[type-var]
+        # numbers before 1990 (a counter): a unit-named column of dates beside it is the time
+        other = epoch_unit_column([c for c in have if c != tcol])
+        if other and unit_by_size(_id_sample(path, format, sep, other[0]) or []) == other[1]:
+            return {"t": other[0], "time_format": other[1],
+                    BY_SIZE: f"{tcol!r} counts from no date; {other[0]!r} holds Unix "
+                    f"{WORDS[other[1]]}"}  # fmt: skip
+    return {}
+
+
+def _number(v: object) -> float | None:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+_ZONED_NAME = re.compile(r"(?P<name>.+?)\s*[(\[](?P<zone>[A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)[)\]]")
+
+
+def zoned_time_column(have: list[str]) -> tuple[str, str] | None:
+    """(column, IANA zone) of the one time column whose header names its zone, as fleet
+    reports write it (Samsara's `Time (America/Los_Angeles)`, `Date [Europe/Paris]`; session
+    19); None when there is none or several, or the zone is unknown."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import TIME, normalised
+
+    found = []
+    for c in have:
+        m = _ZONED_NAME.fullmatch(c.strip())
+        if m and any(normalised(m["name"]) in tier for tier in TIME):
+            try:
+                ZoneInfo(m["zone"])
+            except (KeyError, ValueError):
+                continue
+            found.append((c, m["zone"]))
+    return found[0] if len(found) == 1 else None
+
+
+def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tuple[str, str] | None:
+    """(column, zone) for Movebank's `study-local-timestamp` when the table has no UTC time but
+    a `study-timezone` column holding one IANA zone (`America/Sao_Paulo`; session 19); None
+    otherwise (Movebank also writes names like "Australian Eastern Daylight Time")."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import normalised
+
+    by = {normalised(c): c for c in have}
+    if "study_local_timestamp" not in by or "study_timezone" not in by:
+        return None
+    zones = {str(v).strip() for v in _id_sample(path, format, sep, by["study_timezone"]) or []}
+    if len(zones) != 1:
+        return None
+    zone = zones.pop()
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError):
+        return None
+    return by["study_local_timestamp"], zone

@@ -43,6 +43,7 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
+from trajlm.data.readers._json_records import record_tracks, streams_without_start
 from trajlm.data.readers._json_tracks import (
     line_times,
     overland_features,
@@ -232,18 +233,24 @@ def iter_mfjson(
             ctx.report.rows_in += 1
             ctx.report.drop("invalid_json", 1)
             continue
-        if (other := tracks(doc)) is not None:  # Google location history (_json_tracks.py)
-            parts = [_frame(path.stem if tid is None else f"{path.stem}/{tid}", c, t, file)
-                     for tid, c, t in other if c]  # fmt: skip
-            if not parts:
-                _skip_or_raise(ctx, file, "invalid_mfjson", "no timed points", "$")
-                continue
-            fields = {"traj_id": "<file stem>", "t": "timestamp", "lat": "latitude",
-                      "lon": "longitude"}  # fmt: skip
-            yield from _finish(pl.concat(parts), fields, ctx, unique)
+        try:
+            other = tracks(doc)
+        except TrajlmInputError as e:  # a service file's error (Polar offset, ADS-B rows)
+            if e.path is not None:
+                raise
+            raise TrajlmInputError(str(e), path=path) from None
+        if other is not None:  # Google location history (_json_tracks.py)
+            yield from _other(other, path, file, ctx, unique)
             continue
         if (feats := overland_features(doc)) is not None:
             doc = {"type": "FeatureCollection", "features": feats}
+        if not (isinstance(doc, dict) and "type" in doc):  # not GeoJSON: an API's answer?
+            if (records := record_tracks(doc)) is not None:  # (_json_records.py)
+                yield from _other(records, path, file, ctx, unique, own_ids=True)
+                continue
+            if (why := streams_without_start(doc)) is not None:
+                _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")
+                continue
         try:
             if isinstance(doc, dict):
                 _crs_ok(doc, "$")
@@ -283,6 +290,22 @@ def iter_mfjson(
             continue
         fields = {"traj_id": "id", "t": "datetimes", "lat": "coordinates", "lon": "coordinates"}
         yield from _finish(pl.concat(parts), fields, ctx, unique)
+
+
+def _other(
+    tracks: list, path: Path, file: int, ctx: Ctx, unique: bool, own_ids: bool = False
+) -> Iterator[pl.DataFrame]:
+    """A file's trajectories read by `_json_tracks` / `_json_services` / `_json_records`
+    (`own_ids`: a record's id names its trajectory across files, like a CSV's id column: a
+    folder of GTFS-rt snapshots holds each vehicle once; the stem only when it has none)."""
+    parts = [_frame(path.stem if tid is None else tid if own_ids else f"{path.stem}/{tid}",
+                    c, t, file) for tid, c, t in tracks if c]  # fmt: skip
+    if not parts:
+        _skip_or_raise(ctx, file, "invalid_mfjson", "no timed points", "$")
+        return
+    fields = {"traj_id": "<file stem>", "t": "timestamp", "lat": "latitude",
+              "lon": "longitude"}  # fmt: skip
+    yield from _finish(pl.concat(parts), fields, ctx, unique)
 
 
 def _finish(df: pl.DataFrame, fields: dict, ctx: Ctx, unique: bool) -> Iterator[pl.DataFrame]:

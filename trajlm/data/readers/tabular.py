@@ -179,7 +179,7 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
     if is_wgs84(cm.crs):
-        df = e7_degrees(df)  # integers x 1e7 (Teltonika): _scaled_degrees.py
+        df = e7_degrees(df, names=(cm.lat, cm.lon))  # x 1e7 (Teltonika), `_mdeg`: x 1e6
     if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
         raw = df.select("_lat", "_lon")
         df = reproject_columns(df, cm.crs, lat="_lat", lon="_lon")
