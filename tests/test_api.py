@@ -298,8 +298,8 @@ def test_coerce_errors_name_the_columns():
         to_canonical(pdf.drop(columns=["trip"]), time_col="time")
     with pytest.raises(TrajlmInputError, match="time_col='when' is not a column"):
         to_canonical(pdf, time_col="when")
-    with pytest.raises(TrajlmInputError, match="milliseconds"):
-        to_canonical(pdf.assign(time=T0 * 1000), time_col="time")
+    with pytest.raises(TrajlmInputError, match="milliseconds"):  # ms of no 1990-2100 date
+        to_canonical(pdf.assign(time=T0 * 1000 * 50), time_col="time")
     with pytest.raises(TrajlmInputError, match="field lat.*95, which is not a latitude"):
         to_canonical(pdf.assign(lat=-95.0), time_col="time")
     with pytest.raises(TrajlmInputError, match="field lon.*out of range"):  # check_model_input

@@ -95,10 +95,14 @@ def test_ms_named_column_holding_seconds_is_refused_not_read_as_1970():
         trajlm.to_canonical(frame)
 
 
-def test_an_unnamed_unit_is_still_refused_with_the_hint():
+def test_an_unnamed_unit_is_read_by_its_size_and_said():
+    """Session 19 (as ingest reads files since formats19): milliseconds in a column whose name
+    says no unit are read by their size with one warning and given back in milliseconds."""
     g = cars()
-    with pytest.raises(TrajlmInputError, match="milliseconds"):
-        trajlm.to_canonical(g.drop(columns="timestamp").assign(t=_epoch(g, 1000)))
+    frame = g.drop(columns="timestamp").assign(t=_epoch(g, 1000))
+    with pytest.warns(UserWarning, match="Unix milliseconds by their size"):
+        table = trajlm.to_canonical(frame)
+    assert table["t"].to_list() == (_epoch(g, 1)).tolist()
 
 
 @pytest.mark.parametrize("form", ["polars", "pandas"])

@@ -17,7 +17,7 @@ import polars as pl
 from trajlm.api_subsec import exact_last
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
-from trajlm.data.coerce_shapes import unit_values
+from trajlm.data.coerce_epochs import unit_values
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.data.times import _time_to_seconds

@@ -27,6 +27,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce_coords import text_coords
+from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_rows import (
     drop_repeats,
@@ -34,14 +35,7 @@ from trajlm.data.coerce_rows import (
     refuse_not_available,
     warn_placeholders,
 )
-from trajlm.data.coerce_shapes import (
-    epoch_unit,
-    explode_lists,
-    index_levels,
-    pandas_frame,
-    split_point,
-    time_column,
-)
+from trajlm.data.coerce_shapes import explode_lists, index_levels, pandas_frame, split_point
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, candidates, closest

@@ -14,8 +14,9 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
+from trajlm.data.coerce_epochs import epoch_back
 from trajlm.data.coerce_names import cast_back
-from trajlm.data.coerce_shapes import epoch_back, pack_point
+from trajlm.data.coerce_shapes import pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
 from trajlm.data.schema import SOURCE_ID

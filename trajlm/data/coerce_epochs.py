@@ -1,0 +1,151 @@
+"""Time columns ``coerce`` reads before it picks columns (session 18, pyuser18; split out of
+coerce_shapes.py in session 19):
+
+- Unix times whose column name says the unit (``ts_ms``, ``timestamp_ns``, ``epoch_us``): read
+  in that unit and given back in it; with no time column by name, the only datetime column;
+- (session 19) Unix numbers in a column whose name says no unit (``timestamp``) read in the
+  one unit every value fits as a 1990-2100 date (milliseconds, microseconds, nanoseconds: the
+  ranges do not overlap; readers/_epoch_size.py, as ingest reads files), said in one warning
+  and given back in that unit;
+- times asked in the input's unit (``unit_values``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from trajlm.data.coerce_shapes import from_pandas
+from trajlm.data.column_names import TIME, candidates
+from trajlm.data.schema import TrajlmInputError
+
+
+def time_column(df: pl.DataFrame, time_col: str | None) -> str | None:
+    """The time column when none is given and no name tier finds one: the only column named
+    as a time with its epoch unit (``ts_ms``, as files are read, readers/layouts.py), else
+    the only datetime column; several of either are an error naming them. None leaves the
+    choice (and its error) to the name tiers."""
+    from trajlm.data.readers.layouts import epoch_unit_column
+
+    cols = [str(c) for c in df.columns]
+    if time_col is not None or candidates(TIME, cols):
+        return time_col
+    for what, found in (
+        ("Unix times named by unit", [c for c in cols if epoch_unit_column([c])]),
+        ("datetimes", [c for c, d in df.schema.items() if isinstance(d, pl.Datetime)]),
+    ):
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise TrajlmInputError(
+                f"several columns could be t ({what}): {found}; the columns are {cols}",
+                field="t",
+                hint="choose one with time_col=...",
+            )
+    return None
+
+
+_PER_SECOND = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
+    """(frame, unit): Unix numbers in a column whose name says their unit (``ts_ms``,
+    ``timestamp_ns``, ``epoch_us``) as UTC datetimes of that unit, so they are read exactly
+    (sub-second parts kept) and come back as numbers in that unit (coerce_out); other
+    columns unchanged (None)."""
+    from trajlm.data.readers.layouts import epoch_unit_column
+
+    s = df[tcol]
+    found = epoch_unit_column([str(tcol)])
+    if found is not None and s.dtype == pl.Utf8 and s.str.contains(r"^\s*\d+\s*$").all():
+        s = s.str.strip_chars().cast(pl.Int64)  # a CSV read as text: ms digits
+    if found is None and s.dtype.is_numeric():
+        unit = _unit_by_size(s, str(tcol))
+    elif found is None or not s.dtype.is_numeric():
+        return df, None
+    else:
+        unit = {"unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}[found[1]]
+        _unit_fits(s, str(tcol), unit)
+    if unit is None:
+        return df, None
+    if s.dtype.is_float():
+        ns = (s * (1_000_000_000 // _PER_SECOND[unit])).round().cast(pl.Int64)
+        t = pl.from_epoch(ns, time_unit="ns").cast(pl.Datetime(unit))
+    else:
+        t = pl.from_epoch(s.cast(pl.Int64), time_unit=unit)
+    return df.with_columns(t.dt.replace_time_zone("UTC").alias(tcol)), unit
+
+
+def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
+    """ "ms" / "us" / "ns" when every value of the unnamed column ``s`` is a 1990-2100 date in
+    that unit only (readers/_epoch_size.unit_by_size, as ingest reads files), said in one
+    warning; None for seconds, elapsed counters and mixed sizes (the time checks say those)."""
+    from trajlm.data.readers._epoch_size import WORDS, unit_by_size
+    from trajlm.errors import warn_at_caller
+
+    v = s.drop_nulls()
+    if s.dtype.is_float():
+        v = v.filter(v.is_finite())
+    found = unit_by_size(v.to_list()) if len(v) else None
+    if found in (None, "unix"):
+        return None
+    warn_at_caller(f"times in {tcol!r} read as Unix {WORDS[found]} by their size (every value "
+                   f"is a 1990-2100 date only in that unit); results give them back in "
+                   f"{WORDS[found]} (name the column e.g. {tcol}_ms to say the unit)")  # fmt: skip
+    return found.removeprefix("unix_")
+
+
+_YEARS_S = (631_152_000, 4_102_444_800)  # 1990-01-01 .. 2100-01-01, Unix seconds
+
+
+def _unit_fits(s: pl.Series, tcol: str, unit: str) -> None:
+    """One line when the column's name says ``unit`` but its values are dates (1990-2100)
+    only in another unit (seconds in ``time_ms``, nanoseconds in ``ts_ms``)."""
+    v = s.drop_nulls().cast(pl.Float64)
+    v = v.filter(v.is_finite())
+    if len(v) == 0:
+        return
+    mid = float(v.median())  # type: ignore[arg-type]
+    units = {"s": 1, **_PER_SECOND}
+    lo, hi = _YEARS_S
+    if lo <= mid / units[unit] <= hi:
+        return
+    fits = [u for u, per in units.items() if lo <= mid / per <= hi]
+    if not fits:
+        return  # not dates in any unit: the time checks say what they are
+    raise TrajlmInputError(
+        f"column {tcol!r} is named as Unix {unit} but its values (e.g. {mid:.0f}) are dates "
+        f"only in {fits[0] if fits[0] != 's' else 'seconds'}",
+        field=tcol,
+        hint=f"rename the column (its name gives the unit), or convert the values to {unit}",
+    )
+
+
+def epoch_back(t: pl.Expr, unit: str, dtype: Any) -> pl.Expr:
+    """UTC datetimes -> Unix numbers in ``unit`` of the caller's ``dtype`` (epoch_unit's
+    inverse)."""
+    out = t.dt.epoch(unit)  # type: ignore[arg-type]
+    return out.cast(dtype) if dtype is not None and dtype.is_numeric() else out
+
+
+def unit_values(values: Any, unit: str | None, key: str = "traj_id") -> Any:
+    """Times asked (at_times) as Unix numbers in the input's unit -> Unix seconds (a dict's
+    values, a frame's columns other than the id column ``key``); datetimes and text
+    unchanged."""
+    import numpy as np
+
+    if unit is None:
+        return values
+    per = _PER_SECOND[unit]
+    if isinstance(values, dict):
+        return {k: unit_values(v, unit) for k, v in values.items()}
+    if hasattr(values, "columns") and not hasattr(values, "geometry"):
+        df = values if isinstance(values, pl.DataFrame) else from_pandas(values)
+        times = [c for c, d in df.schema.items() if c not in (key, "traj_id") and d.is_numeric()]
+        return df.with_columns(pl.col(c) / per for c in times)
+    scalar = isinstance(values, int | float | np.integer | np.floating)
+    arr = np.asarray([values] if scalar else values)
+    if arr.dtype.kind in "iuf":
+        return arr / per if not scalar else float(arr[0] / per)
+    return values
