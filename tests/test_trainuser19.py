@@ -1,0 +1,67 @@
+"""Session 19 (trainuser19): what a fleet data scientist training on their own labelled vans
+found in classification fits, fine-tune summaries, tiny training sets and ignored options.
+Each test fails on the code before the session."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def _vans(n: int = 12, pts: int = 30, seed: int = 0) -> pd.DataFrame:
+    """n random-walk vans in Melbourne at 30 s with a `service` label, three classes."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(n):
+        lat = -37.81 + 1e-3 * k + np.cumsum(rng.normal(0, 3e-4, pts))
+        lon = 144.96 + np.cumsum(rng.normal(0, 3e-4, pts))
+        t = pd.date_range("2026-02-02 21:00", periods=pts, freq="30s", tz="UTC")
+        svc = ["delivery", "return", "maintenance"][k % 3]
+        rows.append(pd.DataFrame({"trip": f"V{k:02d}", "ts": t, "lat": lat, "lon": lon,
+                                  "service": svc}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def _tiny_model():
+    import torch
+
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    return TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32))
+
+
+KW = dict(mode="frozen", n_points=16, head="linear", epochs=1, max_len=32)
+
+
+def test_fit_leaves_out_trips_without_a_class_instead_of_a_class_named_none():
+    """NaN labels on a third of the trips became a class 'None' (96 trips of the tester's)."""
+    from trajlm.tasks.classify import ModelClassifier
+
+    df = _vans()
+    df.loc[df["trip"].isin(["V00", "V04", "V08"]), "service"] = np.nan
+    with pytest.warns(
+        UserWarning, match=r"rows of 3 of 12 trajectories have no class in 'service'"
+    ):
+        clf = ModelClassifier(_tiny_model(), **KW).fit(df, label_col="service", traj_col="trip")
+    assert clf.classes_ == ["delivery", "maintenance", "return"]
+    assert sum(clf.class_counts_.values()) == 9
+    numeric = df.assign(service=df["service"].map({"delivery": 1.0, "return": 2.0}))
+    with pytest.warns(UserWarning, match=r"have no class in 'service'"):
+        clf = ModelClassifier(_tiny_model(), **KW).fit(
+            numeric, label_col="service", traj_col="trip"
+        )
+    assert "nan" not in clf.classes_ and len(clf.classes_) == 2
+
+
+def test_fit_refuses_one_class_and_no_labels_in_one_line():
+    from trajlm.errors import TrajlmInputError
+    from trajlm.tasks.classify import ModelClassifier
+
+    df = _vans().assign(service="delivery")
+    with pytest.raises(TrajlmInputError, match=r"1 class in 'service' \('delivery' \(12"):
+        ModelClassifier(_tiny_model(), **KW).fit(df, label_col="service", traj_col="trip")
+    with pytest.raises(TrajlmInputError, match=r"no row has a class in 'service'"):
+        ModelClassifier(_tiny_model(), **KW).fit(df.assign(service=None), label_col="service",
+                                                 traj_col="trip")  # fmt: skip
