@@ -65,3 +65,37 @@ def test_fit_refuses_one_class_and_no_labels_in_one_line():
     with pytest.raises(TrajlmInputError, match=r"no row has a class in 'service'"):
         ModelClassifier(_tiny_model(), **KW).fit(df.assign(service=None), label_col="service",
                                                  traj_col="trip")  # fmt: skip
+
+
+def test_next_point_finetune_summary_is_in_metres_beside_constant_velocity(tmp_path):
+    """The summary held only val NLL (0.07 -> -1.48 for the tester: read as a gain) while the
+    kept weights were worse in metres than the start; now it gives the val 5-step ADE of the
+    start, the kept weights and constant velocity, and warns when the kept ones lose."""
+    from types import SimpleNamespace
+
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.data.store import read_store
+    from trajlm.finetune.trainer import _metres_summary, finetune_next_point
+    from trajlm.train.trainer import TrainConfig
+
+    store = tmp_path / "synth"
+    synth_store(store, n_trajectories=30, seed=1)
+    _tiny_model().save_pretrained(tmp_path / "base")
+    tc = TrainConfig(batch_size=4, max_len=16, lr=3e-3, warmup_steps=2, eval_every=3,
+                     eval_batches=2)  # fmt: skip
+    s = finetune_next_point(tmp_path / "base", store, tmp_path / "ft", mode="lora", max_steps=3,
+                            lora_r=2, train_config=tc)  # fmt: skip
+    assert s["val_trajectories"] > 0
+    for key in ("val_ade_m_before", "val_ade_m_kept", "val_ade_m_constant_velocity"):
+        assert np.isfinite(s[key]) and s[key] > 0, key
+    # the warning names what the kept weights lose to
+    task = make_prediction_task(read_store(store, split="val"))
+    fake = SimpleNamespace(_val_task=task, val_ade=lambda: 500.0)
+    cv = _metres_summary(SimpleNamespace(_val_task=task, val_ade=lambda: 1.0), 1.0)
+    got = _metres_summary(fake, 400.0)
+    assert got["val_ade_m_kept"] == 500.0 and got["val_ade_m_before"] == 400.0
+    assert got["val_ade_m_constant_velocity"] == cv["val_ade_m_constant_velocity"]
+    assert "than the start (400.0 m)" in got["warning"]
+    assert ("constant velocity" in got["warning"]) == (cv["val_ade_m_constant_velocity"] < 495)
+    assert "than the start" not in _metres_summary(fake, 500.0 * 1.005).get("warning", "")
