@@ -99,3 +99,32 @@ def test_next_point_finetune_summary_is_in_metres_beside_constant_velocity(tmp_p
     assert "than the start (400.0 m)" in got["warning"]
     assert ("constant velocity" in got["warning"]) == (cv["val_ade_m_constant_velocity"] < 495)
     assert "than the start" not in _metres_summary(fake, 500.0 * 1.005).get("warning", "")
+
+
+@pytest.mark.parametrize(
+    ("extra", "flag"),
+    [
+        (("--task", "classify", "--steps", "50"), "--steps"),
+        (("--task", "similarity", "--steps", "50"), "--steps"),
+        (("--task", "predict", "--epochs", "3"), "--epochs"),
+        (("--mode", "full", "--lora-r", "4"), "--lora-r"),
+        (("--mode", "lora", "--n-last", "2"), "--n-last"),
+        (("--task", "recover", "--fraction", "0.5"), "--fraction"),
+        (("--task", "classify", "--score-test"), "--score-test"),
+        (("--task", "tte", "--n-points", "16"), "--n-points"),
+    ],
+)
+def test_finetune_refuses_an_option_its_task_or_mode_would_ignore(tmp_path, extra, flag):
+    """`--task classify --steps 50` trained 260 steps and `--mode full --lora-r 4` ran, both
+    without a word."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    args = ["finetune", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "s"),
+            "--out", str(tmp_path / "o"), *extra]  # fmt: skip
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {flag} would be ignored"), r.output
+    assert not (tmp_path / "o").exists()
