@@ -128,3 +128,27 @@ def test_finetune_refuses_an_option_its_task_or_mode_would_ignore(tmp_path, extr
     lines = [ln for ln in r.output.strip().splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"error: {flag} would be ignored"), r.output
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_finetune_classify_says_the_trajectories_it_leaves_out_unlabelled(tmp_path):
+    """86 of the tester's 600 vans had no label: `finetune --task classify --classes store`
+    left them out without a word (`eval --task classify` said it)."""
+    import polars as pl
+    from reliability_helpers import invoke, said
+
+    from trajlm.data.store import write_store
+    from trajlm.data.synthetic import generate_city
+
+    pts = generate_city(n_trajectories=60, seed=3).points
+    ids = pts["traj_id"].unique().sort()[:9]
+    kind = pl.when(pl.col("label").is_in(["car", "bus"])).then(pl.lit("B")).otherwise(pl.lit("T"))
+    kind = pl.when(pl.col("traj_id").is_in(ids.implode())).then(None).otherwise(kind)
+    write_store(pts.with_columns(kind.alias("label")), tmp_path / "s")
+    model = tmp_path / "m"
+    _tiny_model().save_pretrained(model)
+    r = invoke("finetune", "--model", model, "--data", tmp_path / "s", "--out", tmp_path / "c",
+               "--task", "classify", "--classes", "store", "--epochs", "1", "--n-points", "16",
+               "--threads", "1")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "points of 9 trajectories have no label: left out" in said(r)

@@ -197,7 +197,11 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         opts = opts or {}
         classes = opts.get("classes") or "modes"
         class_map = class_map_for(classes, df)
-        segments, _ = make_mode_segments(df, class_map)
+        segments, report = make_mode_segments(df, class_map)
+        if n_unlabelled := report.dropped.get("unlabelled", 0):  # said, as eval says it
+            n_traj = df.filter(pl.col("label").is_null())["traj_id"].n_unique()
+            io.warn(f"--data {data}: {n_unlabelled:,} points of {n_traj} trajectories have no "
+                    "label: left out (not trained, not scored)")  # fmt: skip
         if problem := too_few_classes(df, segments, classes, f"--data {data}"):
             _fail(problem)  # one class is no task (it "trained" to 100 % before)
         if line := dropped_line(dropped_classes(df, segments, class_map)):
