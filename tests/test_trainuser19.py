@@ -152,3 +152,17 @@ def test_finetune_classify_says_the_trajectories_it_leaves_out_unlabelled(tmp_pa
                "--threads", "1")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "points of 9 trajectories have no label: left out" in said(r)
+
+
+def test_training_on_a_tiny_store_says_so(tmp_path):
+    """16 train / 2 val trips trained and kept "best_val_ade_m 347.6" without a word."""
+    from trajlm.data.ingest import synth_store
+    from trajlm.model import ModelConfig
+    from trajlm.train.trainer import TrainConfig, Trainer
+
+    synth_store(tmp_path / "s", n_trajectories=20, seed=1)
+    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32)
+    tc = TrainConfig(max_steps=1, batch_size=4, max_len=16, warmup_steps=1, eval_every=1,
+                     eval_batches=1)  # fmt: skip
+    with pytest.warns(UserWarning, match=r"only 16 train trajectories .* and 2 val trajectories"):
+        Trainer(tmp_path / "s", tmp_path / "r", model_config=mc, train_config=tc).fit()

@@ -55,7 +55,7 @@ from trajlm.train.objectives import (
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
 from trajlm.train.run_dir import RUN_FILES, RunDirectory
-from trajlm.train.validation import ValidationScores
+from trajlm.train.validation import ValidationScores, warn_small_data
 
 __all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
@@ -216,6 +216,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if self.rank != 0:  # rank 0 owns the directory (checks, lock, marker)
             return self._fit(resume, stop_at)
         self.claim_run_dir(resume, overwrite, check_only=True)  # a foreign folder: no lock
+        if self.data is not None and self.metric is not None:
+            warn_small_data(self.data, self.metric.name)
         created, started = not self.run.exists(), False
         try:
             with DirLock(self.run / LOCK, what=f"run {self.run}"):
