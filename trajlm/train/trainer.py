@@ -216,12 +216,12 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         if self.rank != 0:  # rank 0 owns the directory (checks, lock, marker)
             return self._fit(resume, stop_at)
         self.claim_run_dir(resume, overwrite, check_only=True)  # a foreign folder: no lock
-        if self.data is not None and self.metric is not None:
-            warn_small_data(self.data, self.metric.name)
         created, started = not self.run.exists(), False
         try:
             with DirLock(self.run / LOCK, what=f"run {self.run}"):
                 existing = self.claim_run_dir(resume, overwrite)
+                if self.data is not None and self.metric is not None:  # after every refusal
+                    warn_small_data(self.data, self.metric.name)
                 if existing and overwrite:
                     remove_owned(self.run, RUN_FILES)
                 write_marker(self.run, "run")
