@@ -17,6 +17,33 @@ FEW_STEPS = 100  # classify: fewer optimizer steps than this and the run is said
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
 
 
+def _refuse_ignored(
+    task: str, mode: str, steps: int, epochs: int, n_last: int, lora_r: int,
+    fraction: float, n_points: int | None, score_test: bool,
+) -> None:  # fmt: skip
+    """One line for an option this task or mode would ignore (session 19: `--task classify
+    --steps 50` trained 260 steps and `--mode full --lora-r 4` ran without a word)."""
+    stepped = task in ("predict", "recover", "tte")
+    ignored = {
+        "--steps": (steps != 500 and not stepped, f"--task {task} trains --epochs, not --steps"),
+        "--epochs": (epochs != 10 and stepped, f"--task {task} trains --steps, not --epochs"),
+        "--lora-r": (lora_r != 8 and mode != "lora", f"it is used by --mode lora, not {mode!r}"),
+        "--n-last": (
+            n_last != 1 and mode != "selective",
+            f"it is used by --mode selective, not {mode!r}",
+        ),
+        "--fraction": (fraction != 1.0 and task != "predict", "it is used by --task predict"),
+        "--score-test": (score_test and task != "predict", "it is used by --task predict"),
+        "--n-points": (
+            n_points is not None and stepped,
+            "it is used by --task classify / similarity",
+        ),
+    }
+    for flag, (bad, why) in ignored.items():
+        if bad:
+            _fail(f"{flag} would be ignored: {why}")
+
+
 def finetune(
     model: Path = typer.Option(..., "--model", help="Pretrained run directory."),
     task: str = typer.Option(
@@ -90,6 +117,7 @@ def finetune(
             _fail(
                 f"{flag} is used by --task classify{' / similarity' * (flag == '--lr')}, not {task!r}"
             )
+    _refuse_ignored(task, mode, steps, epochs, n_last, lora_r, fraction, n_points, score_test)
     opts = {
         "lr": lr,
         "head": head,
@@ -169,7 +197,11 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         opts = opts or {}
         classes = opts.get("classes") or "modes"
         class_map = class_map_for(classes, df)
-        segments, _ = make_mode_segments(df, class_map)
+        segments, report = make_mode_segments(df, class_map)
+        if n_unlabelled := report.dropped.get("unlabelled", 0):  # said, as eval says it
+            n_traj = df.filter(pl.col("label").is_null())["traj_id"].n_unique()
+            io.warn(f"--data {data}: {n_unlabelled:,} points of {n_traj} trajectories have no "
+                    "label: left out (not trained, not scored)")  # fmt: skip
         if problem := too_few_classes(df, segments, classes, f"--data {data}"):
             _fail(problem)  # one class is no task (it "trained" to 100 % before)
         if line := dropped_line(dropped_classes(df, segments, class_map)):

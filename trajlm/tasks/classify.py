@@ -55,6 +55,52 @@ def labelled(df: pl.DataFrame | None, label_col: str, what: str) -> pl.DataFrame
     return df.drop("label", strict=False).rename({label_col: "label"})
 
 
+def drop_unlabelled(df: pl.DataFrame | None, what: str, label_col: str) -> pl.DataFrame | None:
+    """``df`` without its rows whose class is missing (null, NaN or empty text), with one
+    warning counting them (they used to become a class named 'None' or 'nan'); none labelled
+    is a one-line ``TrajlmInputError``."""
+    if df is None or not len(df):
+        return df
+    lab = pl.col("label")
+    missing = lab.is_null()
+    if df.schema["label"].is_float():
+        missing = missing | lab.is_nan()
+    elif df.schema["label"] == pl.String:
+        missing = missing | lab.str.strip_chars().is_in(["", "nan", "NaN", "None", "null"])
+    gone = df.filter(missing)
+    if not len(gone):
+        return df
+    kept = df.filter(~missing)
+    n_traj, n_all = gone["traj_id"].n_unique(), df["traj_id"].n_unique()
+    if not len(kept):
+        from trajlm.errors import TrajlmInputError
+
+        raise TrajlmInputError(
+            f"{what}: no row has a class in {label_col!r} (all {len(df):,} are missing: "
+            "null / NaN / empty); label some trajectories or pass label_col="
+        )
+    warnings.warn(
+        f"ModelClassifier: {what}: {len(gone):,} rows of {n_traj} of {n_all} trajectories "
+        f"have no class in {label_col!r} (null / NaN / empty): left out, not a class",
+        stacklevel=3,
+    )
+    return kept
+
+
+def _refuse_one_class(counts: dict[str, int], label_col: str) -> None:
+    """One line when ``fit`` is given a single class (it used to fit a 'classifier' that can
+    only answer that class, silently; the CLI already refused)."""
+    if len(counts) >= 2:
+        return
+    from trajlm.errors import TrajlmInputError
+
+    only = ", ".join(f"{c!r} ({n} trajectories)" for c, n in counts.items())
+    raise TrajlmInputError(
+        f"train has 1 class in {label_col!r} ({only}); classification needs trajectories of "
+        "at least two classes"
+    )
+
+
 def _warn_small_classes(counts: dict[str, int]) -> None:
     """One line naming the classes ``fit`` trains and those with too few train trajectories
     to learn (GeoLife's raw labels: airplane and boat have one each); the CLI trains the
@@ -66,9 +112,9 @@ def _warn_small_classes(counts: dict[str, int]) -> None:
     warnings.warn(
         f"ModelClassifier.fit trains {len(counts)} classes, as labelled (train trajectories: "
         f"{every}); {', '.join(small)} ha{'s' if len(small) == 1 else 've'} fewer than "
-        f"{MIN_CLASS_TRAJECTORIES} to learn from: merge or drop them first, e.g. "
-        "trajlm.data.segments.make_mode_segments(df) (the CLI's classes: taxi -> car, subway "
-        "and train -> rail, others dropped; docs/finetune.md)",
+        f"{MIN_CLASS_TRAJECTORIES} to learn from: label more, or merge or drop them first "
+        "(GeoLife's transport modes: trajlm.data.segments.make_mode_segments(df), the CLI's "
+        "classes: taxi -> car, subway and train -> rail, others dropped; docs/finetune.md)",
         stacklevel=3,
     )
 
@@ -164,9 +210,12 @@ class ModelClassifier(WindowPrep):
 
         train = labelled(task_frame(train, "train", **columns), label_col, "train")
         val = labelled(task_frame(val, "val", **columns), label_col, "val")
+        train = drop_unlabelled(train, "train", label_col)
+        val = drop_unlabelled(val, "val", label_col)
         labels = segment_labels(train)
         self.classes_ = sorted(np.unique(labels).tolist())
         self.class_counts_ = {c: int((labels == c).sum()) for c in self.classes_}
+        _refuse_one_class(self.class_counts_, label_col)
         _warn_small_classes(self.class_counts_)
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip

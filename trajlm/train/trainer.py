@@ -55,7 +55,7 @@ from trajlm.train.objectives import (
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
 from trajlm.train.run_dir import RUN_FILES, RunDirectory
-from trajlm.train.validation import ValidationScores
+from trajlm.train.validation import ValidationScores, warn_small_data
 
 __all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
@@ -220,6 +220,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         try:
             with DirLock(self.run / LOCK, what=f"run {self.run}"):
                 existing = self.claim_run_dir(resume, overwrite)
+                if self.data is not None and self.metric is not None:  # after every refusal
+                    warn_small_data(self.data, self.metric.name)
                 if existing and overwrite:
                     remove_owned(self.run, RUN_FILES)
                 write_marker(self.run, "run")

@@ -6,6 +6,7 @@ step run every ``eval_every`` steps. A mixin of ``Trainer`` (trajlm/train/traine
 from __future__ import annotations
 
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,6 +16,37 @@ from torch.utils.data import DataLoader
 from trajlm.data.loader import TrajectoryWindows, WindowConfig
 from trajlm.train.modes import core_model
 from trajlm.train.objectives import MaskedMix
+
+# Fewer trajectories than these and a run says so (session 19: 16 train / 2 val trips trained
+# and kept "best_val_ade_m 347.6" without a word).
+MIN_TRAIN_TRAJECTORIES, MIN_VAL_TRAJECTORIES = 50, 10
+
+
+def warn_small_data(store: Path, metric: str) -> None:
+    """One warning when the store's train split is too small to learn from, or its val split
+    too small for choosing the kept step on ``metric``; silent when the manifest lacks counts."""
+    import warnings
+
+    from trajlm.data.store import load_manifest
+
+    try:
+        splits = load_manifest(store).get("splits") or {}
+    except (OSError, ValueError):
+        return
+    n = {k: (splits.get(k) or {}).get("n_trajectories") for k in ("train", "val")}
+    said = []
+    if n["train"] is not None and n["train"] < MIN_TRAIN_TRAJECTORIES:
+        said.append(f"{n['train']} train trajectories (a model learns little from fewer than "
+                    f"{MIN_TRAIN_TRAJECTORIES}; kNN and constant velocity need no training)")  # fmt: skip
+    if n["val"] is not None and n["val"] < MIN_VAL_TRAJECTORIES:
+        said.append(f"{n['val']} val trajectories (the kept step is chosen on {metric} over "
+                    "so few: noise)")  # fmt: skip
+    if said:
+        warnings.warn(
+            f"{store}: only {' and '.join(said)}; score the run beside the baselines with "
+            f"`trajlm eval --data {store}` before trusting it",
+            stacklevel=3,
+        )
 
 
 class ValidationScores:
