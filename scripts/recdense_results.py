@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> None:
         nargs="+",
         default=["old", "new"],
         help="old | new | thin (thinning, every-other backtest) | spans (no thinning) | "
-        "ev-points | ev-spans (the guard's evidence)",
+        "ev-points | ev-spans (the guard's evidence) | pick-gap (session 19: the fallback "
+        "interpolation per gap, from the known points around it) | pick-around (per trajectory, "
+        "the span backtest plus the windows around all of its gaps)",
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
@@ -198,7 +200,9 @@ def main(argv: list[str] | None = None) -> None:
     kw = {"old": OLD, "new": BRIDGE_DEFAULT, "thin": {**BRIDGE_DEFAULT, "backtest": "alternate"},
           "spans": {**BRIDGE_DEFAULT, "thin_dt": 0.0, "backtest": "spans"},
           "ev-points": {**BRIDGE_DEFAULT, "evidence": "points"},
-          "ev-spans": {**BRIDGE_DEFAULT, "evidence": "spans"}}  # fmt: skip
+          "ev-spans": {**BRIDGE_DEFAULT, "evidence": "spans"},
+          "pick-gap": {**BRIDGE_DEFAULT, "pick": "gap"},
+          "pick-around": {**BRIDGE_DEFAULT, "pick": "around"}}  # fmt: skip
     methods = {"akima": Interp("akima"), "linear": Interp("linear"),
                **{a: BridgeRecoverer(model, name=a, **kw[a]) for a in args.arms}}  # fmt: skip
     st = np.diff(df.t.to_numpy())[np.diff(df.traj_id.to_numpy()) == 0]
