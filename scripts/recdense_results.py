@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> None:
         help="old | new | thin (thinning, every-other backtest) | spans (no thinning) | "
         "ev-points | ev-spans (the guard's evidence) | pick-gap (session 19: the fallback "
         "interpolation per gap, from the known points around it) | pick-around (per trajectory, "
-        "the span backtest plus the windows around all of its gaps)",
+        "the span backtest plus the windows around all of its gaps) | fb-linear | fb-akima (the "
+        "guard's fallback fixed)",
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
@@ -202,7 +203,9 @@ def main(argv: list[str] | None = None) -> None:
           "ev-points": {**BRIDGE_DEFAULT, "evidence": "points"},
           "ev-spans": {**BRIDGE_DEFAULT, "evidence": "spans"},
           "pick-gap": {**BRIDGE_DEFAULT, "pick": "gap"},
-          "pick-around": {**BRIDGE_DEFAULT, "pick": "around"}}  # fmt: skip
+          "pick-around": {**BRIDGE_DEFAULT, "pick": "around"},
+          "fb-linear": {**BRIDGE_DEFAULT, "fallback": "linear"},
+          "fb-akima": {**BRIDGE_DEFAULT, "fallback": "akima"}}  # fmt: skip
     methods = {"akima": Interp("akima"), "linear": Interp("linear"),
                **{a: BridgeRecoverer(model, name=a, **kw[a]) for a in args.arms}}  # fmt: skip
     st = np.diff(df.t.to_numpy())[np.diff(df.traj_id.to_numpy()) == 0]
@@ -210,7 +213,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{np.median(st):g} s")  # fmt: skip
     print(head, flush=True)
     lines = [head, "", "| gap | method | MAE (m), per mask seed | vs linear, 95 % CI (m) | "
-             "vs Akima, 95 % CI (m) | vs old, 95 % CI (m) | s |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+             "vs Akima, 95 % CI (m) | vs old, 95 % CI (m) | vs new, 95 % CI (m) | s |",
+             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     rows = []
     for length in args.lengths:
         tasks = [gap_task(df, length, s) for s in args.mask_seeds]
@@ -231,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
                    "per_seed": [float(x.mean()) for x in e], "n_points": len(flat),
                    "seconds": secs[m]}  # fmt: skip
             cis = []
-            for b in ("linear", "akima", "old"):
+            for b in ("linear", "akima", "old", "new"):
                 if m == b or b not in errs:
                     cis.append("-")
                     continue
