@@ -35,6 +35,10 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    every other known point when the call's known points are denser than that step.
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
+Split along its ideas in session 19: the interpolations and their per-gap choice in
+recover_interp.py, the guard's gate in recover_guard.py (``BridgeRecoverer._guard`` runs the
+backtest here and hands its errors there), dense feeds in recover_dense.py; the names are
+re-exported here.
 """
 
 from __future__ import annotations
