@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         "ev-points | ev-spans (the guard's evidence) | pick-gap (session 19: the fallback "
         "interpolation per gap, from the known points around it) | pick-around (per trajectory, "
         "the span backtest plus the windows around all of its gaps) | fb-linear | fb-akima (the "
-        "guard's fallback fixed)",
+        "guard's fallback fixed) | knots-wide (Akima's knots thinned to a quarter of the gaps)",
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
@@ -205,7 +205,9 @@ def main(argv: list[str] | None = None) -> None:
           "pick-gap": {**BRIDGE_DEFAULT, "pick": "gap"},
           "pick-around": {**BRIDGE_DEFAULT, "pick": "around"},
           "fb-linear": {**BRIDGE_DEFAULT, "fallback": "linear"},
-          "fb-akima": {**BRIDGE_DEFAULT, "fallback": "akima"}}  # fmt: skip
+          "fb-akima": {**BRIDGE_DEFAULT, "fallback": "akima"},
+          "knots-wide": {**BRIDGE_DEFAULT, "knots": "wide"},
+          "knots-pick": {**BRIDGE_DEFAULT, "knots": "pick"}}  # fmt: skip
     methods = {"akima": Interp("akima"), "linear": Interp("linear"),
                **{a: BridgeRecoverer(model, name=a, **kw[a]) for a in args.arms}}  # fmt: skip
     st = np.diff(df.t.to_numpy())[np.diff(df.traj_id.to_numpy()) == 0]

@@ -199,7 +199,7 @@ def test_the_pick_option_is_checked_and_named():
 
 
 def test_the_picks_leave_15_s_data_as_it_was():
-    """The picks only act on the span backtest of a dense call: Porto-like 15-s data (the
+    """The picks and wide knots only act in the span backtest of a dense call: Porto-like 15-s data (the
     stores the harness scores) is recovered bit for bit as with the default."""
     from test_recdense import trained_on
     from test_recover_bridge import task
@@ -207,6 +207,28 @@ def test_the_picks_leave_15_s_data_as_it_was():
     tk = task()
     model = trained_on(tiny(), 15.0)
     base = BridgeRecoverer(model, **BRIDGE_DEFAULT).recover(tk)
-    for pick in ("gap", "around"):
-        got = BridgeRecoverer(model, **{**BRIDGE_DEFAULT, "pick": pick}).recover(tk)
+    for opt in ({"pick": "gap"}, {"pick": "around"}, {"knots": "wide"}, {"knots": "pick"}):
+        got = BridgeRecoverer(model, **{**BRIDGE_DEFAULT, **opt}).recover(tk)
         np.testing.assert_array_equal(got, base)
+
+
+def test_wide_knots_read_akimas_slopes_over_the_gap_not_two_noisy_fixes():
+    """A straight 2-s line with 6 m of noise and 300-s gaps: Akima through every fix bends
+    with the noise at the gap's ends; through knots a quarter of a gap apart it stays nearer
+    the line (the anchors stay knots: known rows as given)."""
+    from trajlm.tasks.recover_interp import akima_wide_xy
+
+    rng = np.random.default_rng(1)
+    s = np.arange(0, 3600, 2.0)
+    truth = np.stack([8 * s, 0 * s], 1)
+    xy = truth + rng.normal(0, 6.0, truth.shape)
+    g = np.zeros(len(s), np.int64)
+    known = ~((s % 900 >= 300) & (s % 900 < 600)) | (s == s[-1])
+    hid = ~known
+    plain = np.linalg.norm(akima_xy(xy, s, known, g)[hid] - truth[hid], axis=1).mean()
+    wide_xy = akima_wide_xy(xy, s, known, g)
+    wide = np.linalg.norm(wide_xy[hid] - truth[hid], axis=1).mean()
+    assert wide < plain, (wide, plain)
+    np.testing.assert_array_equal(wide_xy[known], xy[known])
+    with pytest.raises(ValueError, match="knots must be one of"):
+        BridgeRecoverer(tiny(), knots="some")

@@ -61,7 +61,7 @@ from trajlm.tasks.recover_dense import (
     thin_side,
 )
 from trajlm.tasks.recover_guard import PICKS, apply_guard, guard_mask, shrink
-from trajlm.tasks.recover_interp import akima_xy, linear_xy, neighbours
+from trajlm.tasks.recover_interp import akima_wide_xy, akima_xy, linear_xy, neighbours
 
 __all__ = ["BRIDGE_DEFAULT", "BridgeRecoverer", "akima_xy", "bridge_xy", "guard_mask",
            "linear_xy", "neighbours"]  # fmt: skip
@@ -82,6 +82,9 @@ SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / directio
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
                   "thin_dt": "train", "backtest": "auto"}  # fmt: skip
+# the guard's Akima in a dense call: through every known point, or "wide" (session 19, tried:
+# knots thinned to a quarter of the gaps, recover_interp.akima_wide_xy)
+KNOTS = ("all", "wide", "pick")  # pick: wide as a third candidate of the per-trajectory pick
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
 
@@ -233,6 +236,7 @@ class BridgeRecoverer:
         backtest: str = "auto",
         evidence: str = "points",
         pick: str = "trajectory",
+        knots: str = "all",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -263,6 +267,9 @@ class BridgeRecoverer:
         if pick not in PICKS:
             raise ValueError(f"pick must be one of {PICKS}, got {pick!r}")
         self.pick = pick
+        if knots not in KNOTS:
+            raise ValueError(f"knots must be one of {KNOTS}, got {knots!r}")
+        self.knots = knots
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -272,6 +279,7 @@ class BridgeRecoverer:
         bt = "" if backtest == "auto" or not guard_power else f":bt-{backtest}"
         bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
         bt += "" if pick == "trajectory" or not guard_power else f":pick-{pick}"
+        bt += "" if knots == "all" or not guard_power else f":knots-{knots}"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
@@ -306,8 +314,11 @@ class BridgeRecoverer:
         errs = {}
         errs["bridge"] = bridge_xy(self.model, xs, ts, k2, gs, proj, self.blend, self.history,
                                    *((dt,) if dt else ()))  # fmt: skip
-        errs["akima"] = akima_xy(xs, ts, k2, gs)
+        wide = spans and self.knots == "wide"  # Akima's slopes over a gap-long baseline
+        errs["akima"] = (akima_wide_xy if wide else akima_xy)(xs, ts, k2, gs)
         errs["linear"] = linear_xy(xs, ts, k2, gs)
+        if spans and self.knots == "pick":  # a third candidate for the fallback
+            errs["akima_wide"] = akima_wide_xy(xs, ts, k2, gs)
         res, self.last_gate = apply_guard(self, out, xy, t, known, groups, errs, xs, gs, scored,
                                           spans)  # fmt: skip
         return res

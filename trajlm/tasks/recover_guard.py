@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from trajlm.tasks.recover_interp import akima_xy, around_errors, gap_pick, linear_xy
+from trajlm.tasks.recover_interp import akima_wide_xy, akima_xy, around_errors, gap_pick, linear_xy
 
 PICKS = ("trajectory", "gap", "around")  # the fallback interpolation's choice (docstring)
 
@@ -84,13 +84,23 @@ def apply_guard(
         rec.fallback == "akima")  # fmt: skip
     if pooled:  # no evidence: the pooled interpolation choice (as "best" picks it)
         use_akima = np.where(weak, pool_akima, use_akima)
+    wide = None  # knots "pick": per trajectory, the wide Akima where its backtest beats both
+    if spans and rec.knots == "pick" and "akima_wide" in errs and rec.fallback == "best":
+        d = np.linalg.norm(errs["akima_wide"][scored] - xs[scored], axis=1)
+        e["akima_wide"] = np.bincount(gs[scored], d, minlength=G) / np.maximum(npts, 1)
+        wide = (e["akima_wide"] < np.minimum(e["akima"], e["linear"])) & ~weak
+        use_akima = use_akima | wide
     row_akima = use_akima[groups]
     if spans and rec.pick == "gap" and rec.fallback == "best":  # per gap, from around it
         local = gap_pick(xy, t, known, groups)
         row_akima = np.where(local >= 0, local == 1, row_akima)
-    interp = np.where(row_akima[:, None], akima_xy(xy, t, known, groups),
+    akima = akima_wide_xy if spans and rec.knots == "wide" else akima_xy
+    interp = np.where(row_akima[:, None], akima(xy, t, known, groups),
                       linear_xy(xy, t, known, groups))  # fmt: skip
     e_i = np.where(use_akima, e["akima"], e["linear"])
+    if wide is not None and wide.any():
+        interp = np.where(wide[groups][:, None], akima_wide_xy(xy, t, known, groups), interp)
+        e_i = np.where(wide, e["akima_wide"], e_i)
     e_p = pool["akima"] if pool_akima else pool["linear"]
     rho_pool = e_p / max(pool["bridge"], 1e-9)
     rho = e_i / np.maximum(e["bridge"], 1e-9)
