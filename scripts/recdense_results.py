@@ -182,7 +182,10 @@ def main(argv: list[str] | None = None) -> None:
         nargs="+",
         default=["old", "new"],
         help="old | new | thin (thinning, every-other backtest) | spans (no thinning) | "
-        "ev-points | ev-spans (the guard's evidence)",
+        "ev-points | ev-spans (the guard's evidence) | pick-gap (session 19: the fallback "
+        "interpolation per gap, from the known points around it) | pick-around (per trajectory, "
+        "the span backtest plus the windows around all of its gaps) | fb-linear | fb-akima (the "
+        "guard's fallback fixed) | knots-wide (Akima's knots thinned to a quarter of the gaps)",
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
@@ -198,7 +201,13 @@ def main(argv: list[str] | None = None) -> None:
     kw = {"old": OLD, "new": BRIDGE_DEFAULT, "thin": {**BRIDGE_DEFAULT, "backtest": "alternate"},
           "spans": {**BRIDGE_DEFAULT, "thin_dt": 0.0, "backtest": "spans"},
           "ev-points": {**BRIDGE_DEFAULT, "evidence": "points"},
-          "ev-spans": {**BRIDGE_DEFAULT, "evidence": "spans"}}  # fmt: skip
+          "ev-spans": {**BRIDGE_DEFAULT, "evidence": "spans"},
+          "pick-gap": {**BRIDGE_DEFAULT, "pick": "gap"},
+          "pick-around": {**BRIDGE_DEFAULT, "pick": "around"},
+          "fb-linear": {**BRIDGE_DEFAULT, "fallback": "linear"},
+          "fb-akima": {**BRIDGE_DEFAULT, "fallback": "akima"},
+          "knots-wide": {**BRIDGE_DEFAULT, "knots": "wide"},
+          "knots-pick": {**BRIDGE_DEFAULT, "knots": "pick"}}  # fmt: skip
     methods = {"akima": Interp("akima"), "linear": Interp("linear"),
                **{a: BridgeRecoverer(model, name=a, **kw[a]) for a in args.arms}}  # fmt: skip
     st = np.diff(df.t.to_numpy())[np.diff(df.traj_id.to_numpy()) == 0]
@@ -206,7 +215,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{np.median(st):g} s")  # fmt: skip
     print(head, flush=True)
     lines = [head, "", "| gap | method | MAE (m), per mask seed | vs linear, 95 % CI (m) | "
-             "vs Akima, 95 % CI (m) | vs old, 95 % CI (m) | s |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+             "vs Akima, 95 % CI (m) | vs old, 95 % CI (m) | vs new, 95 % CI (m) | s |",
+             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     rows = []
     for length in args.lengths:
         tasks = [gap_task(df, length, s) for s in args.mask_seeds]
@@ -227,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
                    "per_seed": [float(x.mean()) for x in e], "n_points": len(flat),
                    "seconds": secs[m]}  # fmt: skip
             cis = []
-            for b in ("linear", "akima", "old"):
+            for b in ("linear", "akima", "old", "new"):
                 if m == b or b not in errs:
                     cis.append("-")
                     continue

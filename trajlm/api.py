@@ -69,6 +69,7 @@ from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
+from trajlm.tasks.recover_subsec import anchor_on_dropped
 from trajlm.tasks.travel_time import ModelTravelTime
 
 PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", *COLUMN_KEYWORDS)
@@ -278,6 +279,8 @@ class TrajLM(Pretrained, TaskChecks):
             ll = ModelRecoverer(self.model, mode=mode).recover(task)
         else:
             ll = BridgeRecoverer(self.model, **BRIDGE_DEFAULT).recover(task)
+        # fixes under a second apart: fills moved onto the known ones dropped with their second
+        ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
         return from_canonical(out, layout=layout, caller_order=True)
 

@@ -35,6 +35,10 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
    every other known point when the call's known points are denser than that step.
 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
+Split along its ideas in session 19: the interpolations and their per-gap choice in
+recover_interp.py, the guard's gate in recover_guard.py (``BridgeRecoverer._guard`` runs the
+backtest here and hands its errors there), dense feeds in recover_dense.py; the names are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -46,7 +50,6 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
-from trajlm.objectives.spline import linear_between, spline_per_trajectory
 from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
     BACKTESTS,
@@ -57,6 +60,11 @@ from trajlm.tasks.recover_dense import (
     span_mask,
     thin_side,
 )
+from trajlm.tasks.recover_guard import PICKS, apply_guard, guard_mask, shrink
+from trajlm.tasks.recover_interp import akima_wide_xy, akima_xy, linear_xy, neighbours
+
+__all__ = ["BRIDGE_DEFAULT", "BridgeRecoverer", "akima_xy", "bridge_xy", "guard_mask",
+           "linear_xy", "neighbours"]  # fmt: skip
 
 BLENDS = ("blend", "bridge")
 HISTORIES = ("known", "akima")
@@ -74,43 +82,11 @@ SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / directio
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
                   "thin_dt": "train", "backtest": "auto"}  # fmt: skip
+# the guard's Akima in a dense call: through every known point, or "wide" (session 19, tried:
+# knots thinned to a quarter of the gaps, recover_interp.akima_wide_xy)
+KNOTS = ("all", "wide", "pick")  # pick: wide as a third candidate of the per-trajectory pick
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
-
-
-def neighbours(known: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(prev, next): the index of the nearest known row at or before / at or after each row in
-    its own trajectory, -1 where there is none (rows sorted by trajectory, then time)."""
-    known, groups = np.asarray(known, bool), np.asarray(groups)
-
-    def fill(kn: np.ndarray, gr: np.ndarray) -> np.ndarray:
-        seg = np.cumsum(np.r_[True, gr[1:] != gr[:-1]]) - 1
-        prev = np.maximum.accumulate(np.where(kn, np.arange(len(kn)), -1))
-        return np.where((prev >= 0) & (seg[np.maximum(prev, 0)] == seg), prev, -1)
-
-    prev = fill(known, groups)
-    rev = fill(known[::-1], groups[::-1])
-    nxt = np.where(rev >= 0, len(known) - 1 - rev, -1)[::-1]
-    return prev, nxt
-
-
-def linear_xy(xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Linear interpolation in time between known neighbours; the nearest known point where
-    only one side has one (known rows as given)."""
-    prev, nxt = neighbours(known, groups)
-    p, q = np.where(prev >= 0, prev, nxt), np.where(nxt >= 0, nxt, prev)
-    out = linear_between(xy, t, p, q)
-    out[known] = xy[known]
-    return out
-
-
-def akima_xy(xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """The Akima spline per trajectory (as the harness's baseline), linear where undefined."""
-    out = linear_xy(xy, t, known, groups)
-    sp = spline_per_trajectory(xy, t, known, groups, "akima")
-    ok = ~known & np.isfinite(sp).all(1)
-    out[ok] = sp[ok]
-    return out
 
 
 def _chunk(frames: list[tuple]) -> pl.DataFrame:
@@ -239,21 +215,6 @@ def bridge_xy(
     return out
 
 
-def guard_mask(known: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """known with every other interior known point of each trajectory hidden (the 2nd, 4th,
-    ... known point; a trajectory's first and last known points stay)."""
-    known = np.asarray(known, bool)
-    idx = np.flatnonzero(known)
-    g = groups[idx]
-    first = np.r_[True, g[1:] != g[:-1]]
-    lastk = np.r_[g[1:] != g[:-1], True]
-    ordinal = np.arange(len(idx)) - np.maximum.accumulate(np.where(first, np.arange(len(idx)), 0))
-    hide = (ordinal % 2 == 1) & ~lastk
-    out = known.copy()
-    out[idx[hide]] = False
-    return out
-
-
 class BridgeRecoverer:
     """``TaskModel.recover`` for a causal next-step model: the bidirectional bridge, optionally
     guarded by a backtest on the trajectory's own known points (module docstring)."""
@@ -274,6 +235,8 @@ class BridgeRecoverer:
         thin_dt: float | str = "train",
         backtest: str = "auto",
         evidence: str = "points",
+        pick: str = "trajectory",
+        knots: str = "all",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -301,6 +264,12 @@ class BridgeRecoverer:
         if evidence not in EVIDENCE:
             raise ValueError(f"evidence must be one of {EVIDENCE}, got {evidence!r}")
         self.evidence = evidence
+        if pick not in PICKS:
+            raise ValueError(f"pick must be one of {PICKS}, got {pick!r}")
+        self.pick = pick
+        if knots not in KNOTS:
+            raise ValueError(f"knots must be one of {KNOTS}, got {knots!r}")
+        self.knots = knots
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -309,6 +278,8 @@ class BridgeRecoverer:
         thin = "" if thin_dt == "train" else f":thin-{thin_dt:g}"  # names: what differs
         bt = "" if backtest == "auto" or not guard_power else f":bt-{backtest}"
         bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
+        bt += "" if pick == "trajectory" or not guard_power else f":pick-{pick}"
+        bt += "" if knots == "all" or not guard_power else f":knots-{knots}"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
 
@@ -343,53 +314,15 @@ class BridgeRecoverer:
         errs = {}
         errs["bridge"] = bridge_xy(self.model, xs, ts, k2, gs, proj, self.blend, self.history,
                                    *((dt,) if dt else ()))  # fmt: skip
-        errs["akima"] = akima_xy(xs, ts, k2, gs)
+        wide = spans and self.knots == "wide"  # Akima's slopes over a gap-long baseline
+        errs["akima"] = (akima_wide_xy if wide else akima_xy)(xs, ts, k2, gs)
         errs["linear"] = linear_xy(xs, ts, k2, gs)
-        G = int(groups.max()) + 1
-        npts = np.bincount(gs[scored], minlength=G).astype(float)
-        n = npts  # the evidence: scored points, or (evidence "spans") backtest spans
-        if spans and self.evidence == "spans":  # points of one span are one piece of evidence
-            opens = scored & ~np.r_[False, scored[:-1] & (gs[1:] == gs[:-1])]
-            n = np.bincount(gs[opens], minlength=G).astype(float)
-        e, pool = {}, {}
-        for key, v in errs.items():
-            d = np.linalg.norm(v[scored] - xs[scored], axis=1)
-            e[key] = np.bincount(gs[scored], d, minlength=G) / np.maximum(npts, 1)
-            pool[key] = float(d.mean()) if len(d) else 0.0  # the call's pooled track record
-        use_akima = e["akima"] <= e["linear"]  # ties and no evidence: Akima
-        if self.fallback != "best":
-            use_akima = np.full(G, self.fallback == "akima")
-        weak = n < self.min_scored
-        # pooled: only from a pool of >= min_scored points (a lone short trip keeps no_evidence)
-        has_pool = int(scored.sum()) >= self.min_scored
-        pooled = self.no_evidence_rule == "pooled" and has_pool
-        pool_akima = pool["akima"] <= pool["linear"] if self.fallback == "best" else (
-            self.fallback == "akima")  # fmt: skip
-        if pooled:  # no evidence: the pooled interpolation choice (as "best" picks it)
-            use_akima = np.where(weak, pool_akima, use_akima)
-        interp = np.where(use_akima[groups][:, None], akima_xy(xy, t, known, groups),
-                          linear_xy(xy, t, known, groups))  # fmt: skip
-        e_i = np.where(use_akima, e["akima"], e["linear"])
-        e_p = pool["akima"] if pool_akima else pool["linear"]
-        rho_pool = e_p / max(pool["bridge"], 1e-9)
-        rho = e_i / np.maximum(e["bridge"], 1e-9)
-        if self.shrink_k > 0 and has_pool:  # empirical Bayes: n / (n + k) of its own ratio
-            rho = self._shrink(rho, n, rho_pool)
-        g = np.minimum(1.0, rho**self.guard_power)
-        ne = self.no_evidence
-        if pooled:
-            ne = min(1.0, rho_pool**self.guard_power)
-        g = np.where(n >= self.min_scored, g, ne)
-        self.last_gate = g
-        return interp + g[groups][:, None] * (out - interp)
+        if spans and self.knots == "pick":  # a third candidate for the fallback
+            errs["akima_wide"] = akima_wide_xy(xs, ts, k2, gs)
+        res, self.last_gate = apply_guard(self, out, xy, t, known, groups, errs, xs, gs, scored,
+                                          spans)  # fmt: skip
+        return res
 
     def _shrink(self, rho: np.ndarray, n: np.ndarray, rho_pool: float) -> np.ndarray:
-        """Each trajectory's ratio shrunk toward the prior by n / (n + k) in log space."""
-        prior = rho_pool
-        if self.shrink_rule == "logmean":
-            ev = n >= self.min_scored
-            lr = np.log(np.maximum(rho[ev], 1e-9))
-            prior = float(np.exp(np.average(lr, weights=n[ev]))) if ev.any() else rho_pool
-        lam = n / (n + self.shrink_k)
-        out = rho**lam * prior ** (1.0 - lam)
-        return np.minimum(out, rho) if self.shrink_rule == "down" else out
+        """Each trajectory's ratio shrunk toward the prior (recover_guard.shrink)."""
+        return shrink(self, rho, n, rho_pool)
