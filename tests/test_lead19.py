@@ -43,3 +43,27 @@ def test_cli_steps_skip_a_glitched_last_fix_on_positions_only(tmp_path):
     # the track's next point is 41.1696 (from the fix before the glitch, 41.1688, one step on);
     # from the glitch (41.1778) it would be ~1 km north
     assert abs(pred.loc[1, "lat"] - 41.1696) < 0.002
+
+
+@needs_small
+def test_single_point_warnings_say_the_callers_ids():
+    """Warnings name an integer id as the caller wrote it (9), not trajlm's text id ('9')
+    (docs/status.md session 18 "Open" 7); text ids stay quoted."""
+    import warnings
+
+    import trajlm
+
+    m = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+    t0 = pd.Timestamp("2013-07-01 03:00", tz="UTC")
+    rows = [{"trip": 7, "lat": 41.15 + 0.001 * i, "lon": -8.61,
+             "time": t0 + pd.Timedelta(seconds=15 * i)} for i in range(5)]  # fmt: skip
+    df = pd.DataFrame([*rows, {"trip": 9, "lat": 41.15, "lon": -8.6, "time": t0}])
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        m.predict(df, steps=1)
+        m.embed(df)
+        m.predict(df.assign(trip=df.trip.map(lambda x: f"car{x}")), steps=1)
+    said = [str(x.message) for x in w if "single point" in str(x.message)]
+    assert len(said) == 3
+    assert "(e.g. 9)" in said[0] and "(e.g. 9)" in said[1]
+    assert "(e.g. 'car9')" in said[2]

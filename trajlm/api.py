@@ -30,7 +30,13 @@ import torch
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
-from trajlm.api_checks import RECOVER_MODES, TaskChecks, _choose_threads
+from trajlm.api_checks import (
+    RECOVER_MODES,
+    TaskChecks,
+    _choose_threads,
+    id_said,
+    single_point_warning,
+)
 from trajlm.api_glitch import without_glitched_last
 from trajlm.api_inputs import (
     _latlon,
@@ -55,14 +61,13 @@ from trajlm.api_rollout import (
     thin_history,
 )
 from trajlm.api_subsec import exact_history, history_by_horizon, steps_at_times
+from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
-from trajlm.data.coerce import Layout, coerce
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
-from trajlm.errors import warn_at_caller
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
 from trajlm.tasks.classify import ModelClassifier
@@ -177,7 +182,7 @@ class TrajLM(Pretrained, TaskChecks):
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_patch(df)
-        if (line := single_point_line(df)) is not None:
+        if (line := single_point_line(df, id_said(layout))) is not None:
             warnings.warn(line, stacklevel=3)
         max_len = self.config.max_len
         if at_times is None and seconds_ahead is None:
@@ -325,7 +330,9 @@ class TrajLM(Pretrained, TaskChecks):
         ``n_points`` thins every trajectory to that many points first (one window each)."""
         check_keywords("TrajLM.embed", columns, ("n_points", *COLUMN_KEYWORDS))
         df, layout = self._input(data, columns)
-        _single_point_warning(df, "embedding")  # as predict and the baselines warn (badapi 19)
+        single_point_warning(
+            df, "embedding", layout
+        )  # as predict and the baselines warn (badapi 19)
         Z = embed_array(self.model, df, n_points=n_points)
         ids = df["traj_id"].unique(maintain_order=True)  # df is sorted: embed's row order
         cols = {f"emb_{i}": Z[:, i] for i in range(Z.shape[1])}
@@ -343,7 +350,7 @@ class TrajLM(Pretrained, TaskChecks):
                 "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
         df, layout = self._input(data, columns)
-        _single_point_warning(df, "label")  # as embed warns (serve18 item 7)
+        single_point_warning(df, "label", layout)  # as embed warns (serve18 item 7)
         proba = self.classifier.predict_proba(df)
         classes = list(self.classifier.classes_)
         out = pl.DataFrame({
@@ -380,16 +387,6 @@ class TrajLM(Pretrained, TaskChecks):
         df, layout = coerce(data, **options)
         graph = network if isinstance(network, RoadGraph) else read_network(network)
         return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
-
-
-def _single_point_warning(df: pl.DataFrame, what: str) -> None:
-    """One warning when some trajectories have a single point: their ``what`` (embedding,
-    label) reads one position and no motion."""
-    one = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") == 1)
-    if len(one):
-        warn_at_caller(f"{len(one)} trajectories have a single point (e.g. "
-                       f"{one['traj_id'][0]!r}): their {what} reads one position and no "
-                       "motion; give 2+ points per trajectory")  # fmt: skip
 
 
 __all__ = ["CoverageWarning", "Layout", "TrajLM"]

@@ -17,8 +17,9 @@ from trajlm.api_inputs import _warn_nan, drop_labels, index_labels
 from trajlm.api_rollout import interpolate_at
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
+from trajlm.data.coerce_names import id_text
 from trajlm.data.schema import TrajlmInputError
-from trajlm.errors import UserError
+from trajlm.errors import UserError, warn_at_caller
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 from trajlm.tasks.predict import predict_at_table
 
@@ -119,3 +120,19 @@ class TaskChecks:
             pred = predict_at_table(self.model, df, ahead)
             return _warn_nan(pred if asked is None else pred.filter(pl.Series(asked.reshape(-1))))
         return interpolate_at(self.model, df, last, ahead, k, self.projection, asked)
+
+
+def id_said(layout: Any) -> Any:
+    """How the caller's id values are written in a warning: 7 for an integer id column, 'a'
+    for text (trajlm's ids are text inside)."""
+    return id_text(getattr(layout, "traj_dtype", None))
+
+
+def single_point_warning(df: pl.DataFrame, what: str, layout: Any = None) -> None:
+    """One warning when some trajectories have a single point: their ``what`` (embedding,
+    label) reads one position and no motion."""
+    one = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") == 1)
+    if len(one):
+        warn_at_caller(f"{len(one)} trajectories have a single point (e.g. "
+                       f"{id_said(layout)(one['traj_id'][0])}): their {what} reads one position and no "
+                       "motion; give 2+ points per trajectory")  # fmt: skip

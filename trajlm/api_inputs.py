@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -124,14 +124,15 @@ def long_trip_warning(model: Any, o: np.ndarray, d: np.ndarray) -> str | None:
             "longer max_len or a coarser sampling interval for such trips")  # fmt: skip
 
 
-def single_point_line(df: pl.DataFrame) -> str | None:
+def single_point_line(df: pl.DataFrame, say: Callable[[Any], str] = repr) -> str | None:
     """One line when some trajectories have a single point: a prediction is still given (near
-    that point: there is no motion to continue), so say what it is not."""
+    that point: there is no motion to continue), so say what it is not. ``say``: how an id is
+    written (``coerce_names.id_text`` of the caller's id dtype: 7, not '7')."""
     n = df.group_by("traj_id", maintain_order=True).len()
     one = n.filter(pl.col("len") == 1)
     if not len(one):
         return None
-    return (f"{len(one)} of {len(n)} trajectories have a single point (e.g. {one['traj_id'][0]!r}):"
+    return (f"{len(one)} of {len(n)} trajectories have a single point (e.g. {say(one['traj_id'][0])}):"
             " no motion to continue, so the prediction stays near that point; give 2+ points "
             "per trajectory for a velocity")  # fmt: skip
 
