@@ -67,3 +67,17 @@ def test_single_point_warnings_say_the_callers_ids():
     assert len(said) == 3
     assert "(e.g. 9)" in said[0] and "(e.g. 9)" in said[1]
     assert "(e.g. 'car9')" in said[2]
+
+
+def test_patched_models_name_a_short_history_by_the_callers_id():
+    """_check_patch says an integer id as written (7 has 3), not trajlm's text ('7' has 3)."""
+    import polars as pl
+    from test_usertest_ux9 import _patched, _track
+
+    from trajlm.errors import TrajlmInputError
+
+    frame = pl.concat([_track(3, "7"), _track(6, "8")]).with_columns(
+        pl.col("traj_id").cast(pl.Int64)
+    )
+    with pytest.raises(TrajlmInputError, match=r"; 7 has 3 \("):
+        _patched().predict(frame, steps=2)

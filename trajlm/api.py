@@ -181,7 +181,7 @@ class TrajLM(Pretrained, TaskChecks):
             df, layout = coerce(data, **columns)
         df = drop_labels(df)
         naive_time_note(self.model, layout)
-        self._check_patch(df)
+        self._check_patch(df, layout)
         if (line := single_point_line(df, id_said(layout))) is not None:
             warnings.warn(line, stacklevel=3)
         max_len = self.config.max_len

@@ -86,16 +86,17 @@ class TaskChecks:
                 "(docs/api.md, travel_time)",
             )
 
-    def _check_patch(self, df: pl.DataFrame) -> None:
+    def _check_patch(self, df: pl.DataFrame, layout: Any = None) -> None:
         """A patched model's rollout reads whole patches: each trajectory needs patch_size+
-        points (a TrajlmInputError naming the first short one; the server answers 422)."""
+        points (a TrajlmInputError naming the first short one as the caller wrote its id; the
+        server answers 422)."""
         p = int(getattr(self.config, "patch_size", 1))
         short = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") < p)
         if len(short):
             tid, n = short.row(0)
             raise TrajlmInputError(
                 f"this patched model (patch_size {p}) reads histories in patches of {p} points "
-                f"and needs at least {p} history points per trajectory; {tid!r} has {n} ({len(short)} "
+                f"and needs at least {p} history points per trajectory; {id_said(layout)(tid)} has {n} ({len(short)} "
                 "trajectories too short)", hint=f"give each trajectory {p}+ points")  # fmt: skip
 
     def _rollout_steps(self, df: pl.DataFrame, ahead: np.ndarray) -> int:
