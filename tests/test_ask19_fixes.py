@@ -138,6 +138,11 @@ def test_the_taxis_among_buses_are_the_taxi_trips(city):
             speeds
         ), q
     assert ask("total km driven by taxis").plan.mode == "taxi"  # was refused: "by taxis" a group
+    # the second batch (after the fixes): "the taxis" as the subject were every trip
+    assert ask("how many trips did the taxis make?").value == taxi["traj_id"].n_unique() == 4
+    assert ask("total hours the taxis spent moving").plan.mode == "taxi"
+    with pytest.raises(CannotAnswer, match="only trips are counted"):  # unchanged
+        ask("how many taxis are there?")
 
 
 def test_walked_on_data_labelled_with_modes_but_no_walks_is_refused():
@@ -171,7 +176,8 @@ def test_moving_time_leaves_the_stops_out(vans):
 
 def test_a_dwell_per_stop_is_refused_but_the_longest_stop_is_answered(city):
     ask, _ = city
-    for q in ("what is the average dwell time of buses at stops?", "mean stop time per stop"):
+    for q in ("what is the average dwell time of buses at stops?", "mean stop time per stop",
+              "average idle time per stop for the buses"):  # fmt: skip
         with pytest.raises(CannotAnswer, match="time per stop"):
             ask(q)  # was the mean of each trip's longest stop
     assert (

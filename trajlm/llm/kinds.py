@@ -82,15 +82,16 @@ def label_words(question: str, labels: Sequence[str]) -> str:
             question = _swap(question, _VESSEL, "sailing")
     if "walk" in have and not any(re.fullmatch(r"hik\w*|trek\w*|rambl\w*", lab) for lab in labels):
         question = _walkers(question)
-    for lab in have & {
-        "taxi",
-        "car",
-    }:  # words the planner also reads as any vehicle (Porto's taxis)
-        if (
-            len(labels) > 1
-        ):  # "average speed of the taxis" among buses: the taxi trips, not all trips
-            question = re.sub(rf"\b(of|by|for|from|among)\s+(the\s+|all\s+(?:the\s+)?|our\s+)?{lab}s{_E}"
-                              r"(?!\s+(?:trips?|journeys?|rides?)\b)", rf"\1 \2{lab} trips", question, flags=re.I)  # fmt: skip
+    # words the planner also reads as any vehicle (Porto's taxis): among other labels, "the taxis" are the taxi trips
+    # ("average speed of the taxis" among buses was every trip's); "which / how many taxis" are read as before
+    for lab in sorted(have & {"taxi", "car"}) if len(labels) > 1 else ():
+        question = re.sub(
+            r"(?<!which )(?<!many )(?<!number of )(?<!count )(?<!count the )(?<!each )(?<!per )(?<!every )"
+            rf"\b{lab}s{_E}(?!\s+(?:trips?|journeys?|rides?|are|were|is|there)\b)",
+            f"{lab} trips",
+            question,
+            flags=re.I,
+        )
     if not any(_is_kind(lab) for lab in labels):
         return question  # services ("express", "night owl"), purposes: a van word is any vehicle
     for m in re.finditer(rf"{_W}({_KINDS}){_E}", question, re.I):

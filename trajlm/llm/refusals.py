@@ -170,7 +170,7 @@ def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.st
 # the mean of those is not a dwell per stop (it answered 71.8 s, the mean longest stop)
 STOP_EVENTS = re.compile(
     r"\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
-    r"(?!\s+(?:longer|shorter|for|of|over|under|more|less)\b)",
+    r"(?!\s+(?:longer|shorter|of|over|under|more|less|for\s+(?:more|less|longer|over|under|at|\d))\b)",
     re.I,
 )
 
