@@ -30,6 +30,7 @@ from trajlm.data.features import median_lon
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.llm.frames import nonexistent_note, own_columns, read_time_format
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
@@ -222,9 +223,9 @@ class Asker:
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)
-        refuse_stop_events(
-            plan, question
-        )  # "the average dwell time at stops": not each trip's longest stop
+        # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
+        refuse_stop_events(plan, question)
+        refuse_other_kind(question, self._kind)
         timed = plan.hour_from is not None or plan.hour_to is not None or plan.weekdays
         timed = timed or plan.date_from is not None or plan.date_to is not None
         if self.zone:  # the data's zone, unless the question says UTC

@@ -75,7 +75,11 @@ def label_words(question: str, labels: Sequence[str]) -> str:
     if not labels:
         return question
     have = set(labels)
-    sea = [lab for lab in labels if re.fullmatch(rf"(?:{_SEA_LABELS})", lab)]
+    sea = [
+        lab
+        for lab in labels
+        if re.fullmatch(rf"(?:{_SEA_LABELS})", lab) or re.search(rf"\b(?:{_VESSEL})$", lab)
+    ]
     if "sailing" in have and not have & {"yacht", "yachts", "sailboat"}:
         question = _swap(question, _YACHT, "sailing")
         if sea == ["sailing"] and len(labels) > 1:
@@ -94,7 +98,12 @@ def label_words(question: str, labels: Sequence[str]) -> str:
         )
     if not any(_is_kind(lab) for lab in labels):
         return question  # services ("express", "night owl"), purposes: a van word is any vehicle
-    for m in re.finditer(rf"{_W}({_KINDS}){_E}", question, re.I):
+    # the data's own labels are read as they are, two-word ones too ("container ship voyages": set 15)
+    own = "|".join(
+        re.escape(lab).replace(r"\ ", r"\s+") for lab in sorted(labels, key=len, reverse=True)
+    )
+    rest = re.sub(rf"{_W}(?:{own})(?:s|es)?{_E}", " ", question, flags=re.I)
+    for m in re.finditer(rf"{_W}({_KINDS}){_E}", rest, re.I):
         word = re.sub(r"\s+", " ", m.group(1).lower()).removeprefix("delivery ")
         stem = re.sub(r"(?:ies)$", "y", word) if word.endswith("ies") else word.rstrip("s")
         if word in have or stem in have:
@@ -104,3 +113,16 @@ def label_words(question: str, labels: Sequence[str]) -> str:
         raise CannotAnswer(f"{m.group(1)!r} is not a label of this data (its labels: {', '.join(labels)}), "
                            "so its trips cannot be told apart: name a label")  # fmt: skip
     return question
+
+
+def refuse_other_kind(question: str, kind: str | None) -> None:
+    """On data whose every trip is one kind (Porto's taxis, Liverpool's buses: ``questions.ONE_KIND``), a question
+    about another kind ("how many van trips" on Porto counted all 971 taxi trips) is refused."""
+    if kind is None:
+        return
+    for m in re.finditer(rf"{_W}({_KINDS}){_E}", question, re.I):
+        word = m.group(1).lower()
+        if not re.fullmatch(rf"{kind}(?:s|es)?", word):
+            raise CannotAnswer(
+                f"every trip of this data is a {kind} trip: it has no {m.group(1)!r} trips"
+            )
