@@ -30,9 +30,11 @@ from trajlm.data.features import median_lon
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.llm.frames import nonexistent_note, own_columns, read_time_format
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
+from trajlm.llm.refusals import refuse_stop_events
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id"]
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -63,12 +65,20 @@ def data_zone(data: Any) -> str | None:
 
 
 def _read_as(data: Any) -> str | None:
-    """The format a store was read from at ingest (manifest ``reading.format``), if it is a store."""
+    """The format a store was read from at ingest (manifest ``reading.format``), if it is a store; a column layout
+    it was read as (``reading.columns``, or one recognised from the header: ``columns_guessed.columns``) first."""
     try:
         manifest = json.loads((Path(data) / "manifest.json").read_text())
     except (TypeError, OSError, ValueError):
         return None
-    return (manifest.get("reading") or {}).get("format")
+    reading = manifest.get("reading") or {}
+    layout = reading.get("columns") or (reading.get("columns_guessed") or {}).get("columns")
+    return layout if isinstance(layout, str) else reading.get("format")
+
+
+# data sets whose every trip is one kind of vehicle: "taxi trips" on Porto, "bus trips" on the Liverpool buses are
+# every trip (set 15; session 19 for the buses), when the data has no labels
+ONE_KIND = {"porto": "taxi", "tdrive": "taxi", "liverpool_bus": "bus"}
 
 
 def ingest_note(data: Any) -> str | None:
@@ -207,10 +217,15 @@ class Asker:
         )
         self._model = model
         self._ingest_note = ingest_note(data)
-        self._taxis = _read_as(data) in ("porto", "tdrive") and "mode" not in self.trips.columns
+        self._kind = (
+            ONE_KIND.get(_read_as(data) or "") if "mode" not in self.trips.columns else None
+        )
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)
+        # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
+        refuse_stop_events(plan, question)
+        refuse_other_kind(question, self._kind)
         timed = plan.hour_from is not None or plan.hour_to is not None or plan.weekdays
         timed = timed or plan.date_from is not None or plan.date_to is not None
         if self.zone:  # the data's zone, unless the question says UTC
@@ -219,7 +234,7 @@ class Asker:
             raise CannotAnswer("the data's local time zone is unknown (its times are UTC): "
                                "ingest with --tz ZONE or --utc-offset HOURS, or pass tz=")  # fmt: skip
         if (
-            plan.mode == "taxi" and self._taxis
+            plan.mode is not None and plan.mode == self._kind
         ):  # "taxi trips" of a taxi data set: every trip (set 15)
             plan = plan.model_copy(update={"mode": None})
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):

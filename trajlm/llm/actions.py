@@ -75,9 +75,22 @@ TOLD = {"tell", "me", "us", "in", "plain", "words", "english", "what", "did", "d
         "like", "to", "know", "i", "want", "with"}  # fmt: skip
 
 
+# a time asked "moving" is the time moving, not the trips' durations (session 19: "how many hours was truck 12
+# moving on 10 March" answered its durations, stops included)
+MOVING = re.compile(r"\b(?:moving|in\s+motion|on\s+the\s+move|under\s*way)\b", re.I)
+
+
 def read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     """The plan's action fields, read from ``s`` after the filters ``f``; ``known``: the words
     that may remain (a question with others left is refused as not understood)."""
+    moving = s.take(MOVING.pattern) is not None
+    out = _read_action(s, f, known)
+    if moving and out.get("metric") == "duration_s":
+        out["metric"] = "moving_s"
+    return out
+
+
+def _read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
     k = None
     if "min_stop_s" in f:  # "mean duration of voyages that stopped for over 40 min": the stop is
         s.take(

@@ -66,6 +66,7 @@ def check_per(plan: QueryPlan) -> None:
         "length_m",
         "duration_s",
         "stop_s",
+        "moving_s",
     ):
         what = plan.metric or plan.action
         raise CannotAnswer(f"per {plan.per} only trips, distances and durations are added up (not {what}): "
@@ -100,7 +101,10 @@ def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]
     if plan.action != "count":
         scale = UNITS[plan.metric][plan.unit] if plan.unit else 1.0
         value /= scale
-        unit = plan.unit or {"length_m": "m", "duration_s": "s", "stop_s": "s"}[plan.metric]
+        unit = (
+            plan.unit
+            or {"length_m": "m", "duration_s": "s", "stop_s": "s", "moving_s": "s"}[plan.metric]
+        )
     periods = f"{plan.per}{'s' * (n != 1)}"
     shown = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
     text = (f"{shown} {unit}/{plan.per}".replace(" /", "/") +

@@ -23,12 +23,27 @@ PEAK_HEAD = re.compile(
 BY = {"hour": "hour", "weekday": "weekday", "day": "date", "date": "date"}
 
 
+# "in which hour do most bus trips start?" (session 19): "which hour had the most bus trips"
+DO_MOST = re.compile(
+    rf"^\s*(?:(?:in|at|during|on)\s+)?(?:which|what)\s+{_UNIT}\s+(?:do|did|does)\s+(?:the\s+)?(most|fewest|least)\s+"
+    r"(.+?)\s+(?:start|begin|depart|leave)\b(.*)$",
+    re.I,
+)
+
+
+def _asked_as_do(question: str) -> str:
+    if m := DO_MOST.match(question):
+        return f"which {m.group(1)} had the {m.group(2)} {m.group(3)}{m.group(4)}"
+    return question
+
+
 def is_peak(question: str) -> bool:
-    return PEAK_HEAD.search(question) is not None
+    return PEAK_HEAD.search(_asked_as_do(question)) is not None
 
 
 def plan_peak(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan:
     """The peak plan of a question ``is_peak`` accepted; ``plan_count`` plans "how many ..." questions."""
+    question = _asked_as_do(question)
     m = PEAK_HEAD.search(question)
     word = (m.group(1) or m.group(4) or "").lower()
     unit = (m.group(2) or m.group(3)).lower()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from trajlm.llm.phrases import QuestionText
 from trajlm.llm.plan import CannotAnswer
@@ -163,3 +164,22 @@ def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.st
     if (totals or ranked) and (m := re.search(WHICH_KIND, low)):
         raise CannotAnswer(f"answers per group ({said(m.group(0))!r}) are not supported: ask about one "
                            "vehicle at a time, or 'which trip ...': one trip, with its vehicle")  # fmt: skip
+
+
+# a time per stop ("the average dwell time of buses at stops", session 19): each trip keeps only its longest stop, so
+# the mean of those is not a dwell per stop (it answered 71.8 s, the mean longest stop)
+STOP_EVENTS = re.compile(
+    r"\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
+    r"(?!\s+(?:longer|shorter|of|over|under|more|less|for\s+(?:more|less|longer|over|under|at|\d))\b)",
+    re.I,
+)
+
+
+def refuse_stop_events(plan: Any, question: str) -> None:
+    """Refuse a mean / median / total / percentile of stops asked per stop (a dwell, "at stops", "per stop")."""
+    if plan.metric != "stop_s" or plan.action not in ("mean", "median", "sum", "percentile"):
+        return
+    if re.search(r"\blongest\b", question, re.I) or not STOP_EVENTS.search(question):
+        return
+    raise CannotAnswer("a time per stop (a dwell at each stop) is not in the trip table: each trip keeps only its "
+                       "longest stop; ask e.g. 'the average longest stop of bus trips'")  # fmt: skip

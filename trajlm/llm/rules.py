@@ -36,6 +36,8 @@ from trajlm.llm.endpoints import (
 )
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
+from trajlm.llm.kinds import label_words
+from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
@@ -72,23 +74,6 @@ MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|abov
 INCLUSIVE = ("at least", "at most", "within", ">=", "<=")
 LESS = (
     r"(?:slower than|shorter than|less than|fewer than|lower than|under|below|at most|within|<=?)"
-)
-MODES = {
-    "walk": r"walk|walking|walks|on foot|pedestrians?|walkers?",
-    "bike": r"bike|bikes|biking|bicycles?|cycling|cycled|cyclists?",
-    "bus": r"(?:school\s+)?(?:bus|buses)",
-    "car": r"car|cars|driving",
-    "taxi": r"taxi",
-    "train": r"trains?",
-    "subway": r"subway|metro",
-    "airplane": r"airplanes?|planes?|flights?",
-    "boat": r"boats?",
-    "run": r"jogging|joggers?|runners?",  # "runs", "running": see RUN_WORDS
-}
-# "runs" / "running" are also verbs ("the trip runs from ..."): a mode only as a noun
-RUN_WORDS = (
-    r"\b(?:of|the|all|many|any|which|what|my|our|their|\d+)\s+(runs)\b"
-    r"|\b(?:went|go|going|by|for)\s+(running)\b|\b(runs|running)(?=\s+(?:trips|journeys|rides))"
 )
 # a trip id named without the word "trip": letters joined to digits by - or _
 # ("syn-000042_0", "t_17"), or a long number (Porto's 19-digit ids), each after an optional
@@ -177,6 +162,9 @@ class RulePlanner:
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
+        question = label_words(
+            question, self.words.labels
+        )  # "yacht trips" on sailing labels (kinds.py)
         if is_share(question):  # "what share of bike trips were shorter than 2 km?" (shares.py)
             return plan_share(question, self.plan)
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)

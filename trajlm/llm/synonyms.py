@@ -35,6 +35,10 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"mmsi", "vehicle"),
     (r"(?:walking|guided)\s+tours", "walking trips"),  # a tourism board's walks (set 13); "tours"
     (r"(?:walking|guided)\s+tour", "walking trip"),  # alone stay unknown: tours of what?
+    # session 19: "the (whole) fleet" is every vehicle; "on the road" is travelling ("how many hours was truck 12 on
+    # the road": its trips' durations, stops included); a delivery "tour": kinds.py (not on data with walks)
+    (r"(?:the\s+)?(?:whole\s+|entire\s+)?fleet(?:'s)?(?!\s+(?:no|number|id)\b)", "the vehicles"),
+    (r"on\s+the\s+road", "travelling"),
     (r"voyages", "trips"),
     (r"voyage", "trip"),
     (r"(?:delivery\s+)?rounds", "trips"),

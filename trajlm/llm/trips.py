@@ -17,6 +17,7 @@ TRIP_COLUMNS = [
     "length_m",
     "speed_kmh",
     "stop_s",
+    "moving_s",
     "n_points",
     "pace_s_km",
 ]
@@ -53,10 +54,10 @@ def _copies(points: pl.DataFrame) -> pl.DataFrame:
 
 def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
-    stop_s (longest run of fixes slower than 1 m/s), n_points, mode / vehicle when the points
+    stop_s (longest run of fixes slower than 1 m/s), moving_s (the time in steps at 1 m/s or more), n_points, mode / vehicle when the points
     carry ``label`` / ``vehicle_id`` (or ``user_id``), and copy_of (the trip whose exact points
     it repeats, else null; ``run_plan`` leaves copies out and says so). Steps faster than the
-    data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length."""
+    data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length; jump_m is what they skipped."""
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
     step = points.sort(["traj_id", "t"]).with_columns(
         pl.when(same)
@@ -74,7 +75,13 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     # a trip's length, so its speed and "faster than" stay real
     cut = plausible_speed_mps(step)
     jump = pl.col("_d") > cut * pl.col("_dt").clip(lower_bound=1)
-    step = step.with_columns(pl.when(jump).then(0.0).otherwise(pl.col("_d")).alias("_d"))
+    step = step.with_columns(
+        pl.when(jump)
+        .then(pl.col("_d"))
+        .otherwise(0.0)
+        .alias("_jump"),  # said under a distance (session 19)
+        pl.when(jump).then(0.0).otherwise(pl.col("_d")).alias("_d"),
+    )
     still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
     step = step.with_columns(still.alias("_still"))
     # a stop is a run of consecutive still steps: number the runs, sum each run's seconds
@@ -87,11 +94,17 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         .group_by("traj_id")
         .agg(pl.col("_stop").max().alias("stop_s"))
     )
+    # the time moving (session 19: "how many hours was truck 12 moving"): every step that is not still, so
+    # the duration less all stops, short ones too (stop_s keeps only the longest)
+    moving = step.group_by("traj_id").agg(
+        pl.col("_dt").filter(~pl.col("_still") & (pl.col("_dt") > 0)).sum().alias("moving_s")
+    )
     aggs = [
         pl.col("t").min().alias("_t0"),
         (pl.col("t").max() - pl.col("t").min()).alias("duration_s"),
         pl.col("_d").sum().alias("length_m"),
         pl.len().alias("n_points"),
+        pl.col("_jump").sum().alias("jump_m"),
     ]
     if "label" in points.columns:
         aggs.append(pl.col("label").drop_nulls().mode().sort().first().alias("mode"))
@@ -99,8 +112,10 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     if vehicle is not None:
         aggs.append(pl.col(vehicle).first().alias("vehicle"))
     trips = step.group_by("traj_id", maintain_order=True).agg(aggs)
-    trips = trips.join(stops, on="traj_id", how="left").with_columns(
+    trips = trips.join(stops, on="traj_id", how="left").join(moving, on="traj_id", how="left")
+    trips = trips.with_columns(
         pl.col("stop_s").fill_null(0).cast(pl.Float64),
+        pl.col("moving_s").fill_null(0).cast(pl.Float64),
         pl.col("duration_s").cast(pl.Float64),
         pl.from_epoch("_t0", time_unit="s").dt.replace_time_zone("UTC").alias("start"),
         (3.6 * pl.col("length_m") / pl.col("duration_s").clip(lower_bound=1)).alias("speed_kmh"),
@@ -111,4 +126,4 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     )
     trips = trips.join(_copies(points).select("traj_id", "copy_of"), on="traj_id", how="left")
     extra = [c for c in ("mode", "vehicle") if c in trips.columns]
-    return trips.select(TRIP_COLUMNS + extra + ["copy_of"]).sort("traj_id")
+    return trips.select(TRIP_COLUMNS + extra + ["copy_of", "jump_m"]).sort("traj_id")

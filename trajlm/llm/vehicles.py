@@ -37,14 +37,18 @@ _MOST = re.compile(r"\b(?:the\s+)?(most|least|fewest|highest|lowest|greatest|lar
 # ("the longest run overall" is one run: "overall" is not read here)
 _EXTREME = re.compile(r"\b(?:the\s+)?(longest|shortest|fastest|slowest|furthest|farthest)\b", re.I)
 _OVER = re.compile(r"\b(?:average|mean|avg|median|in\s+total|altogether|combined|in\s+all)\b", re.I)
-_DOING = re.compile(r"\b(?:driving|travell?ing|riding|moving|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
+_DOING = re.compile(r"\b(?:driving|travell?ing|riding|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
                     r"|distance\b)", re.I)  # fmt: skip
 
 
 def _most(text: str, at: int) -> re.Match | None:
     if m := _MOST.search(text, at):
         return m
-    return _EXTREME.search(text, at) if _OVER.search(text) else None
+    m = _EXTREME.search(text, at)
+    # "which van drove the furthest?" (session 19; refused before: one trip or all?): how far a vehicle went is all
+    # its trips, said in the answer ("total over its 31 trips"); "the furthest trip" stays one trip (refused)
+    far = m is not None and m.group(1).lower() in ("furthest", "farthest")
+    return m if m is not None and (far or _OVER.search(text)) else None
 
 
 _MEASURES = (r"km|kms|kilomet\w*|miles?|mi|nm|nautical|metres?|meters?|distance|hours?|minutes?|mins?|time|duration"
@@ -158,7 +162,12 @@ def plan_grouped(
     if plan.action == "sum" and plan.metric == "stop_s":  # each trip keeps only its longest stop
         raise CannotAnswer("a trip's stops are not added up (only its longest stop is kept): ask 'which driver had "
                            "the longest average stop' or the total duration")  # fmt: skip
-    if plan.action == "sum" and plan.metric not in ("length_m", "duration_s", "n_points"):
+    if plan.action == "sum" and plan.metric not in (
+        "length_m",
+        "duration_s",
+        "moving_s",
+        "n_points",
+    ):
         raise CannotAnswer(f"a total of {plan.metric} per vehicle means nothing: ask for its average "
                            "('which vehicle had the highest average speed?')")  # fmt: skip
     if plan.vehicle is not None or plan.trip is not None:
@@ -214,7 +223,9 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         else plan.unit
         or {"length_m": "m", "duration_s": "s"}.get(
             plan.metric or "",
-            {"stop_s": "s", "speed_kmh": "km/h", "pace_s_km": "s/km"}.get(plan.metric or "", ""),
+            {"stop_s": "s", "moving_s": "s", "speed_kmh": "km/h", "pace_s_km": "s/km"}.get(
+                plan.metric or "", ""
+            ),
         )
     )
     if plan.per is not None:
@@ -239,7 +250,10 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
     ties = table.filter(pl.col("value") == table["value"][0])["vehicle"].to_list()
     tie = f"{len(ties) - 1} more tie: {', '.join(ties[1:4])}" if len(ties) > 1 else ""
     said = "; ".join(x for x in (over, tie) if x)
-    text = f"{shown} {unit} (vehicle {table['vehicle'][0]} of {n}{'; ' * bool(said)}{said})"
+    km = (
+        f" = {top / 1000:,.1f} km" if unit == "m" and abs(top) >= 10_000 else ""
+    )  # 1,263,758.5 m (session 19)
+    text = f"{shown} {unit}{km} (vehicle {table['vehicle'][0]} of {n}{'; ' * bool(said)}{said})"
     if whole:
         table = table.with_columns(pl.col("value").cast(pl.Int64))
     table = table.rename(

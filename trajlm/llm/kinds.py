@@ -1,0 +1,128 @@
+"""A kind of vehicle named in a question, read against the data's own labels (session 19, ask19).
+
+The planner rewrites "van", "truck", "lorry", "ship", "vessel", "boat", "yacht" into "vehicle" (synonyms.py): on a
+fleet of one kind that is right ("average speed of the vans" on a van fleet). On data whose labels are kinds of
+vehicle or travel, it was a wrong number: "how many yacht trips were there?" on yachts labelled ``sailing`` beside
+hikers labelled ``walk`` counted all 60 trips (35 are sailing), "how many van trips" on buses and taxis counted every
+bus and taxi. Now, before planning (``label_words``):
+
+- a word people use for a label the data has under another name is that label: "yacht(s)", "sailboat(s)",
+  "sailing boat(s)" are ``sailing``; "boat", "ship", "vessel" too where ``sailing`` is the data's only vessel label
+  beside others (a walk, a car); "hiker(s)", "hike(s)", "rambler(s)", "trekker(s)" are ``walk`` (never where the data
+  has a hike label of its own);
+- a kind the labels do not have, where they are kinds ("van trips" among bus and taxi), is refused in one line naming
+  the labels. A generic word ("vehicle", "driver", "unit") is every trip; so is a vessel word where every label is
+  one (trawler, sailing, ferry: "how many vessels ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.vehicles import _SEA_LABELS, _is_kind
+
+_W, _E = (
+    r"(?<![\w\-/.'#])",
+    r"(?![\w\-/#]|\s*[-_#]?\d)",
+)  # a whole word, not an id ("van-3", "truck 12")
+_VESSEL = r"boats?|ships?|vessels?"
+_YACHT = r"(?:sailing\s+)?yachts?|sail\s*boats?|sailing\s+boats?"
+_HIKER = r"hikers?|hikes?|hiking|ramblers?|rambles?|trekkers?|treks?|trekking"
+# the words synonyms.py turns into "vehicle(s)": checked against the labels
+_KINDS = r"(?:delivery\s+)?vans?|trucks?|lorry|lorries|" + _VESSEL + "|" + _YACHT
+
+
+def _swap(question: str, pattern: str, label: str) -> str:
+    def one(m: re.Match) -> str:
+        word = m.group(0)
+        many = word.lower().endswith("s") and not label.endswith("ing")  # "sailing" stays one word
+        return label + ("s" if many else "")
+
+    return re.sub(rf"{_W}(?:{pattern}){_E}", one, question, flags=re.I)
+
+
+_PEOPLE = r"hikers?|walkers?|ramblers?|trekkers?"
+
+
+def _walkers(question: str) -> str:
+    """Hikers' words on data labelled ``walk``: "did the hikers walk" is walking, "which hiker" / "each walker" a
+    walk's vehicle ("which walk"), "which walk hiked the furthest" went; hikes, treks are walks."""
+    question = re.sub(rf"\b(?:did|do|does)\s+(?:the\s+|our\s+|my\s+|all\s+(?:the\s+)?)?(?:{_PEOPLE})\s+"
+                      r"(?:walk|hike|trek|ramble)\b", "walking", question, flags=re.I)  # fmt: skip
+    question = re.sub(
+        rf"\b(which|what|each|per|every)\s+(?:{_PEOPLE})\b", r"\1 walk", question, flags=re.I
+    )
+    question = _swap(question, _HIKER, "walk")
+    return re.sub(
+        r"\b(which\s+walk\s+)(?:walked|hiked|trekked|rambled)\b", r"\1went", question, flags=re.I
+    )
+
+
+# a delivery tour is a trip; on data with walks "tours" stay unread (set 13: walking tours or every trip?)
+_TOURS = (r"(?:delivery\s+)?tours|(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=a )|(?<=one )"
+          r"|(?<=longest )|(?<=shortest )|(?<=delivery ))tour(?!\s+(?:of|guides?|operators?|de)\b)"
+          r"|tour(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted)\b)")  # fmt: skip
+
+
+def label_words(question: str, labels: Sequence[str]) -> str:
+    """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
+    labels = [lab for lab in labels if lab.strip()]
+    if not any(re.fullmatch(r"walk\w*|hik\w*|tour\w*|sightseeing", lab) for lab in labels):
+        question = re.sub(rf"{_W}(?:{_TOURS}){_E}", lambda m: "trips" if m.group(0).endswith("s") else "trip",
+                          question, flags=re.I)  # fmt: skip
+    if not labels:
+        return question
+    have = set(labels)
+    sea = [
+        lab
+        for lab in labels
+        if re.fullmatch(rf"(?:{_SEA_LABELS})", lab) or re.search(rf"\b(?:{_VESSEL})$", lab)
+    ]
+    if "sailing" in have and not have & {"yacht", "yachts", "sailboat"}:
+        question = _swap(question, _YACHT, "sailing")
+        if sea == ["sailing"] and len(labels) > 1:
+            question = _swap(question, _VESSEL, "sailing")
+    if "walk" in have and not any(re.fullmatch(r"hik\w*|trek\w*|rambl\w*", lab) for lab in labels):
+        question = _walkers(question)
+    # words the planner also reads as any vehicle (Porto's taxis): among other labels, "the taxis" are the taxi trips
+    # ("average speed of the taxis" among buses was every trip's); "which / how many taxis" are read as before
+    for lab in sorted(have & {"taxi", "car"}) if len(labels) > 1 else ():
+        question = re.sub(
+            r"(?<!which )(?<!many )(?<!number of )(?<!count )(?<!count the )(?<!each )(?<!per )(?<!every )"
+            rf"\b{lab}s{_E}(?!\s+(?:trips?|journeys?|rides?|are|were|is|there)\b)",
+            f"{lab} trips",
+            question,
+            flags=re.I,
+        )
+    if not any(_is_kind(lab) for lab in labels):
+        return question  # services ("express", "night owl"), purposes: a van word is any vehicle
+    # the data's own labels are read as they are, two-word ones too ("container ship voyages": set 15)
+    own = "|".join(
+        re.escape(lab).replace(r"\ ", r"\s+") for lab in sorted(labels, key=len, reverse=True)
+    )
+    rest = re.sub(rf"{_W}(?:{own})(?:s|es)?{_E}", " ", question, flags=re.I)
+    for m in re.finditer(rf"{_W}({_KINDS}){_E}", rest, re.I):
+        word = re.sub(r"\s+", " ", m.group(1).lower()).removeprefix("delivery ")
+        stem = re.sub(r"(?:ies)$", "y", word) if word.endswith("ies") else word.rstrip("s")
+        if word in have or stem in have:
+            continue
+        if re.fullmatch(_VESSEL, word) and sea and len(sea) == len(labels):
+            continue  # every label is a vessel: "how many vessels" is every trip
+        raise CannotAnswer(f"{m.group(1)!r} is not a label of this data (its labels: {', '.join(labels)}), "
+                           "so its trips cannot be told apart: name a label")  # fmt: skip
+    return question
+
+
+def refuse_other_kind(question: str, kind: str | None) -> None:
+    """On data whose every trip is one kind (Porto's taxis, Liverpool's buses: ``questions.ONE_KIND``), a question
+    about another kind ("how many van trips" on Porto counted all 971 taxi trips) is refused."""
+    if kind is None:
+        return
+    for m in re.finditer(rf"{_W}({_KINDS}){_E}", question, re.I):
+        word = m.group(1).lower()
+        if not re.fullmatch(rf"{kind}(?:s|es)?", word):
+            raise CannotAnswer(
+                f"every trip of this data is a {kind} trip: it has no {m.group(1)!r} trips"
+            )
