@@ -81,3 +81,22 @@ def test_patched_models_name_a_short_history_by_the_callers_id():
     )
     with pytest.raises(TrajlmInputError, match=r"; 7 has 3 \("):
         _patched().predict(frame, steps=2)
+
+
+def test_a_named_column_layout_is_recorded_for_ask(tmp_path):
+    """`ingest --columns liverpool_bus` records the layout in the manifest (ask19: "bus trips"
+    on such a store were refused, the same CSV ingested without --columns was answered)."""
+    from trajlm.data.ingest import ingest
+    from trajlm.data.store import load_manifest
+
+    rows = ['"id","vehicle_id","trip_id","timestamp","latitude","longitude","bearing","origin",'
+            '"destination","route_name","direction","operator"']  # fmt: skip
+    for trip in range(6):
+        for i in range(12):
+            rows.append(f'{trip * 100 + i},"47{trip}","{trip}","2026-01-26 15:{10 + i:02d}:02",'
+                        f"{53.44 + 0.001 * i + 0.01 * trip},{-2.92 + 0.001 * i},53,A,B,\"14\","
+                        "outbound,AMSY")  # fmt: skip
+    src = tmp_path / "route.csv"
+    src.write_text("\n".join(rows) + "\n")
+    ingest([src], "csv", tmp_path / "store", column_preset="liverpool_bus")
+    assert load_manifest(tmp_path / "store")["reading"]["columns"] == "liverpool_bus"

@@ -122,6 +122,8 @@ def _ingest(
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
         columns = dataclasses.replace(base, **(column_map or {}))
+        if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
+            reading["columns"] = column_preset
     if columns is not None and (columns.utc_offset_s or columns.tz) and format not in _ZONED:
         raise ValueError(
             f"--utc-offset / --tz (utc_offset_s / tz) apply to times in csv / parquet columns; "
