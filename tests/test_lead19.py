@@ -100,3 +100,25 @@ def test_a_named_column_layout_is_recorded_for_ask(tmp_path):
     src.write_text("\n".join(rows) + "\n")
     ingest([src], "csv", tmp_path / "store", column_preset="liverpool_bus")
     assert load_manifest(tmp_path / "store")["reading"]["columns"] == "liverpool_bus"
+
+
+@pytest.mark.parametrize("form", ["pandas", "polars"])
+def test_ask_reads_hours_on_a_zoned_frames_own_clock(form):
+    """Trips starting 17:26 / 18:26 / 19:26 in Sao Paulo: two started after 18:00 there (gisuser19:
+    ask counted UTC hours, 3); "UTC" in the question still reads UTC, and a UTC frame is UTC."""
+    import polars as pl
+
+    import trajlm
+
+    rows = []
+    for k, hh in enumerate(["17:26", "18:26", "19:26"]):
+        t0 = pd.Timestamp(f"2025-05-06 {hh}", tz="America/Sao_Paulo")
+        rows += [{"trip": k, "time": t0 + pd.Timedelta(seconds=30 * i),
+                  "lat": -23.55 + 0.001 * i + 0.01 * k, "lon": -46.63 + 0.001 * i}
+                 for i in range(10)]  # fmt: skip
+    df = pd.DataFrame(rows)
+    frame = pl.from_pandas(df) if form == "polars" else df
+    assert str(trajlm.ask("How many trips started after 18:00?", frame)) == "2"
+    assert str(trajlm.ask("How many trips started after 18:00 UTC?", frame)) == "3"
+    utc = df.assign(time=df.time.dt.tz_convert("UTC"))
+    assert str(trajlm.ask("How many trips started after 18:00?", utc)) == "3"

@@ -121,7 +121,23 @@ def points_and_notes(
     columns: dict | None = None,
     time_format: str | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
-    """A store path -> its points (the columns a plan can use); a frame -> canonical points.
+    """See ``points_notes_zone``; the points and the notes."""
+    return points_notes_zone(data, split, tz, columns, time_format)[:2]
+
+
+def points_notes_zone(
+    data: Any,
+    split: str | None = None,
+    tz: str | None = None,
+    columns: dict | None = None,
+    time_format: str | None = None,
+) -> tuple[pl.DataFrame, list[str], str | None]:
+    """(points, notes, zone). ``zone``: a frame's own time zone when its times are zoned
+    datetimes other than UTC (pandas ``tz="America/Sao_Paulo"``), so hours and dates are read
+    on the caller's clock as a store ingested with ``--tz`` is (session 19: "trips after 18:00"
+    on Sao Paulo times counted UTC hours); None for stores (``data_zone``) and other frames.
+
+    A store path -> its points (the columns a plan can use); a frame -> canonical points.
     ``tz``: a frame's times without a zone are wall-clock times there, as ``data ingest --tz``
     reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
     offset, silently); times that do not exist there (spring forward) are dropped and counted
@@ -133,7 +149,11 @@ def points_and_notes(
         _open(data)  # one line when it is not a store (a missing path, a CSV, a file inside one)
         have = set(pl.read_parquet_schema(next(Path(data).glob("points/split=*/part-*.parquet"))))
         load_manifest(data)  # a clear error when it is not a store
-        return read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have]), []
+        return (
+            read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have]),
+            [],
+            None,
+        )
     from trajlm.data.coerce import coerce
 
     data, given = own_columns(data, columns)
@@ -167,7 +187,8 @@ def points_and_notes(
             df = df.drop_nulls("t")
             notes.append(nonexistent_note(gone, tz))
             warn_at_caller(notes[-1])
-    return df, notes
+    zoned = layout.time_kind == "datetime" and layout.time_zone not in (None, "UTC")
+    return df, notes, layout.time_zone if zoned else None
 
 
 class Asker:
@@ -195,11 +216,11 @@ class Asker:
         columns: dict | None = None,
         time_format: str | None = None,
     ):
-        self.points, self.notes = points_and_notes(data, split, tz, columns, time_format)
+        self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         self.trips_utc = trip_table(self.points)
-        self.zone = tz or data_zone(data)
+        self.zone = tz or data_zone(data) or own_zone
         self.trips = self.trips_utc
         if self.zone:  # the start in the data's own clock: hours, days and dates read there
             try:
