@@ -24,6 +24,10 @@ from trajlm.model.coverage_regions import RegionBoxes, merge_regions, region_dis
 
 # An hour / weekday bin counts as seen when it holds at least this share of the train points.
 MIN_BIN_SHARE = 0.002
+# An input warns about unseen hours / weekdays when more of its points lie in them than this
+# share and twice the training points' share there (session 19: a batch of the model's own data
+# with one trip in a bin under MIN_BIN_SHARE warned "never seen" on 20 % of 50-trip calls).
+MIN_WARN_SHARE = 0.05
 # Positions up to this far outside the training bounding box count as inside it.
 MARGIN_M = 5_000.0
 PERCENTILES = (1, 5, 50, 95, 99)
@@ -166,6 +170,14 @@ def coverage_masks(coverage: dict, stats: NormStats) -> tuple[list, list, list]:
     return hours, days, box
 
 
+def _more_than_training(bad: np.ndarray, hist: list[int], seen: np.ndarray) -> bool:
+    """Whether the input's share of points in the unseen bins (``bad``) is clearly above the
+    training points' share there: over MIN_WARN_SHARE and twice the training share."""
+    h = np.asarray(hist, dtype=np.float64)
+    train = h[~seen].sum() / max(h.sum(), 1.0)
+    return bool(bad.any()) and bad.mean() > max(MIN_WARN_SHARE, 2 * train)
+
+
 def _ranges(ok: np.ndarray, names=None) -> str:
     """Indices where ok is True as compact ranges: [T,T,F,T] -> '0-1, 3'."""
     idx = np.flatnonzero(ok)
@@ -216,13 +228,13 @@ def coverage_warnings(
     if cov.get("clock_shift_prob", 0.0) == 0 and _reads_clock(model_or_card):
         seen_h, seen_d = _seen(cov["hour_hist"]), _seen(cov["weekday_hist"])
         bad = ~seen_h[hour]
-        if bad.any():
+        if _more_than_training(bad, cov["hour_hist"], seen_h):
             out.append(
                 f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
                 f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of points"
             )
         bad = ~seen_d[day]
-        if bad.any():
+        if _more_than_training(bad, cov["weekday_hist"], seen_d):
             names = list(WEEKDAYS)
             out.append(
                 f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
