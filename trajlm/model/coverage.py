@@ -19,15 +19,11 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
-from trajlm.model.coverage_gate import gate_warnings
+from trajlm.model.coverage_gate import clearly_more, gate_warnings
 from trajlm.model.coverage_regions import RegionBoxes, merge_regions, region_distance_m
 
 # An hour / weekday bin counts as seen when it holds at least this share of the train points.
 MIN_BIN_SHARE = 0.002
-# An input warns about unseen hours / weekdays when more of its points lie in them than this
-# share and twice the training points' share there (session 19: a batch of the model's own data
-# with one trip in a bin under MIN_BIN_SHARE warned "never seen" on 20 % of 50-trip calls).
-MIN_WARN_SHARE = 0.05
 # Positions up to this far outside the training bounding box count as inside it.
 MARGIN_M = 5_000.0
 PERCENTILES = (1, 5, 50, 95, 99)
@@ -170,12 +166,17 @@ def coverage_masks(coverage: dict, stats: NormStats) -> tuple[list, list, list]:
     return hours, days, box
 
 
-def _more_than_training(bad: np.ndarray, hist: list[int], seen: np.ndarray) -> bool:
-    """Whether the input's share of points in the unseen bins (``bad``) is clearly above the
-    training points' share there: over MIN_WARN_SHARE and twice the training share."""
+def _more_than_training(bad: np.ndarray, bins: np.ndarray, ids, hist: list[int]) -> bool:
+    """Whether more trajectories (``ids``; None: the input is one) have points in unseen bins
+    (``bad``; ``bins``: each point's) than the training points' share there (clearly_more)."""
+    if not bad.any():
+        return False
     h = np.asarray(hist, dtype=np.float64)
-    train = h[~seen].sum() / max(h.sum(), 1.0)
-    return bool(bad.any()) and bad.mean() > max(MIN_WARN_SHARE, 2 * train)
+    hit = np.unique(bins[bad])  # a bin under MIN_BIN_SHARE may hold up to that share
+    share = max(float(h[hit].sum() / max(h.sum(), 1.0)), MIN_BIN_SHARE * len(hit))
+    if ids is None:
+        return clearly_more(1, 1, share)
+    return clearly_more(len(np.unique(ids[bad])), len(np.unique(ids)), share)
 
 
 def _ranges(ok: np.ndarray, names=None) -> str:
@@ -227,14 +228,15 @@ def coverage_warnings(
     # a model that never reads the clock (context = "motion") is not told about it
     if cov.get("clock_shift_prob", 0.0) == 0 and _reads_clock(model_or_card):
         seen_h, seen_d = _seen(cov["hour_hist"]), _seen(cov["weekday_hist"])
+        ids = df["traj_id"].to_numpy() if "traj_id" in df.columns else None
         bad = ~seen_h[hour]
-        if _more_than_training(bad, cov["hour_hist"], seen_h):
+        if _more_than_training(bad, hour, ids, cov["hour_hist"]):
             out.append(
                 f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
                 f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of points"
             )
         bad = ~seen_d[day]
-        if _more_than_training(bad, cov["weekday_hist"], seen_d):
+        if _more_than_training(bad, day, ids, cov["weekday_hist"]):
             names = list(WEEKDAYS)
             out.append(
                 f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
