@@ -140,3 +140,60 @@ def _median_speed(cov: dict, g: pl.DataFrame) -> float:
     from trajlm.model.coverage_gate import history_medians
 
     return float(history_medians(g, LocalProjection.fit(g))["speed_mps"][0])
+
+
+@pytest.mark.slow
+def test_the_api_the_server_and_the_cli_say_the_same(cars, tmp_path):
+    """The rule lives in coverage_warnings, read by TrajLM.predict, the server's /predict and
+    `trajlm predict`: own data silent on all three, one walker among cars named by all three."""
+    import warnings
+
+    import torch
+    from helpers import STATS
+    from reliability_helpers import invoke, said
+
+    import trajlm
+    from trajlm.model import ModelConfig, TrajectoryModel
+    from trajlm.model.coverage import CoverageWarning
+
+    cov, train = cars
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=dict(STATS),
+                      residual_base="constant_velocity", scale_invariant=True,
+                      coverage_gate="speed", context="motion", coverage=cov)  # fmt: skip
+    TrajectoryModel(cfg).save_pretrained(tmp_path / "m")
+    m = trajlm.TrajLM.from_pretrained(tmp_path / "m", threads=1)
+    own = train.filter(pl.col("traj_id").is_in(train["traj_id"].unique(maintain_order=True)[:20]))
+    walk = _city(3, 20, modes={"walk": 1.0})
+    one = walk.filter(pl.col("traj_id") == walk["traj_id"][0])
+    mixed = pl.concat([own, one.with_columns(traj_id=pl.lit("walker"))])
+    for df, loud in ((own, False), (mixed, True)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.predict(df, steps=2)
+        api = [str(w.message).split("coverage: ", 1)[1] for w in caught
+               if w.category is CoverageWarning]  # fmt: skip
+        assert bool(api) == loud and any("'walker'" in w for w in api) == loud, api
+        server = _server_lines(m, df)
+        assert server == [f"input outside the training coverage: {w}" for w in api]
+        df.write_csv(tmp_path / "in.csv")
+        r = invoke("predict", "--model", tmp_path / "m", "--input", tmp_path / "in.csv",
+                   "--out", tmp_path / f"out{loud}.csv", "-k", "2")  # fmt: skip
+        assert r.exit_code == 0, r.output
+        assert ("outside training coverage" in said(r)) == loud
+        assert all(" ".join(w.split()) in said(r) for w in api), said(r)
+
+
+def _server_lines(m, df: pl.DataFrame) -> list[str]:
+    import warnings
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(m)) as c, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the answer's "warnings" is what is checked
+        r = c.post("/predict", json={"trajectories": df.to_dicts(), "steps": 2})
+    assert r.status_code == 200, r.text
+    return r.json().get("warnings", [])
