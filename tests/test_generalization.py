@@ -175,8 +175,9 @@ def test_coverage_warnings_fire_outside_and_stay_silent_inside(store):
     assert sum(cov["hour_hist"]) == cov["n_points"] and cov["weekday_hist"][0] == cov["n_points"]
     train = read_store(store, split="train").drop("split")
     # the train split's slowest and fastest trajectories (outside the 5th-95th percentile of
-    # median speeds) are where the coverage gate acts: said, and only that (model/coverage_gate)
-    assert [w.split(" ")[:2] for w in coverage_warnings(cov, train)] == [["median", "speed"]]
+    # median speeds) are where the coverage gate acts, but the model saw them: its own data is
+    # silent (session 19, covwarn19: the line fired on every batch of it before)
+    assert coverage_warnings(cov, train) == []
     table = gate_table(cov, train, LocalProjection.fit(train))
     inside = train.filter(
         pl.col("traj_id").is_in(table.filter(pl.col("g") == 1)["traj_id"].implode())
@@ -201,8 +202,11 @@ def test_trainer_records_coverage_and_auto_falls_back(store, tmp_path):
     cov = model.config.coverage
     assert all(cov["hour_hist"][:8]) and not any(cov["hour_hist"][8:])  # train: 00-07
     assert cov["split_by"] == "time" and cov["n_trajectories"] > 0
-    said = coverage_warnings(tmp_path / "run", read_store(store, split="train"))
-    assert [w.split(" ")[:2] for w in said] == [["median", "speed"]]  # the gate's 5 % tails
+    train = read_store(store, split="train")
+    assert coverage_warnings(tmp_path / "run", train) == []  # its own data (session 19)
+    t0 = pl.col("t").min().over("traj_id")
+    fast = train.with_columns(t0 + (pl.col("t") - t0) // 15)  # a 1 s feed
+    said = [w for w in coverage_warnings(tmp_path / "run", fast) if "sampling" in w]
     assert 'no coverage gate (coverage_gate = "none")' in said[0]  # this model has none
     b = make_batch(B=3, lengths=(12, 7, 3))
     inside = {**b, "t0": torch.full((3,), MONDAY + 3 * 3600)}

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
-from trajlm.model.coverage_gate import gate_warnings
+from trajlm.model.coverage_gate import clearly_more, gate_warnings
 from trajlm.model.coverage_regions import RegionBoxes, merge_regions, region_distance_m
 
 # An hour / weekday bin counts as seen when it holds at least this share of the train points.
@@ -166,6 +166,19 @@ def coverage_masks(coverage: dict, stats: NormStats) -> tuple[list, list, list]:
     return hours, days, box
 
 
+def _more_than_training(bad: np.ndarray, bins: np.ndarray, ids, hist: list[int]) -> bool:
+    """Whether more trajectories (``ids``; None: the input is one) have points in unseen bins
+    (``bad``; ``bins``: each point's) than the training points' share there (clearly_more)."""
+    if not bad.any():
+        return False
+    h = np.asarray(hist, dtype=np.float64)
+    hit = np.unique(bins[bad])  # a bin under MIN_BIN_SHARE may hold up to that share
+    share = max(float(h[hit].sum() / max(h.sum(), 1.0)), MIN_BIN_SHARE * len(hit))
+    if ids is None:
+        return clearly_more(1, 1, share)
+    return clearly_more(len(np.unique(ids[bad])), len(np.unique(ids)), share)
+
+
 def _ranges(ok: np.ndarray, names=None) -> str:
     """Indices where ok is True as compact ranges: [T,T,F,T] -> '0-1, 3'."""
     idx = np.flatnonzero(ok)
@@ -215,14 +228,15 @@ def coverage_warnings(
     # a model that never reads the clock (context = "motion") is not told about it
     if cov.get("clock_shift_prob", 0.0) == 0 and _reads_clock(model_or_card):
         seen_h, seen_d = _seen(cov["hour_hist"]), _seen(cov["weekday_hist"])
+        ids = df["traj_id"].to_numpy() if "traj_id" in df.columns else None
         bad = ~seen_h[hour]
-        if bad.any():
+        if _more_than_training(bad, hour, ids, cov["hour_hist"]):
             out.append(
                 f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
                 f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of points"
             )
         bad = ~seen_d[day]
-        if bad.any():
+        if _more_than_training(bad, day, ids, cov["weekday_hist"]):
             names = list(WEEKDAYS)
             out.append(
                 f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "

@@ -5,10 +5,19 @@ constant velocity, per trajectory, by ``g = g_speed * g_dt`` (0 when the history
 is longer than any step it learned), each factor ``min(1, x / lo, hi / x)`` of the history's
 median against a training range. ``GATE_RANGES`` names those ranges (coverage key ->
 percentiles); ``gate_table`` reads every trajectory's medians the way ``history_gate`` does
-(its last ``history`` points; lower medians; steps in the model's plane) and
-``gate_warnings`` names each feature where a factor is below 1: the feature, the input's
-value, the range, and what the model does there. A warning fires exactly where the gate acts
-(tests/test_usertest_ux3.py checks both against ``scale.history_gate``).
+(its last ``history`` points; lower medians; steps in the model's plane).
+
+``gate_warnings`` names a feature only where the input is outside what the model saw (session
+19, covwarn19): the gate's speed range is the 5th-95th percentile of the training trajectories,
+so it acts on 10 % of the model's own training data by construction, and a line on every such
+trajectory fired on ~10 % of single-trajectory calls and on every call of 50 trajectories of
+the model's own data. A feature warns when (a) some trajectory is over ``FAR`` times beyond the
+1st-99th percentile (no training trajectory is), or the median step is longer than any step
+learned; or (b) the share of trajectories outside the gate's range, or outside the 1st-99th
+percentile, is clearly above the training share (at least twice it, and a binomial upper tail
+under ``ALPHA``, 0.1 %): a single trajectory beyond the 1st-99th percentile warns (2 % of training
+ones are), a batch where 15 % lie outside the 5th-95th does not. The line says the share. The
+warning is a subset of where the gate acts (tests/test_usertest_ux3.py, tests/test_covwarn19.py).
 """
 
 from __future__ import annotations
@@ -22,12 +31,20 @@ GATE_RANGES: dict[str, tuple[str, str]] = {
     "dt_s": ("p1", "p99"),  # the training time steps
 }
 GATE_EPS = 1e-6  # ranges and values are floored here (a standing-still history: speed 0)
+# what the warning reads besides the gate's range: the training percentiles only 2 % lie outside
+WIDE_RANGES: dict[str, tuple[str, str]] = {"traj_speed_mps": ("p1", "p99"), "dt_s": ("p1", "p99")}
+FAR = 2.0  # over this factor beyond the wide range: a trajectory warns on its own
+# a batch's share warns when its binomial upper tail under the training share is this small
+ALPHA = 1e-3
+ONE_SHARE = 0.02  # a lone trajectory warns outside a range holding at most this share of training
 
 # coverage key -> (the table's column, what the warning calls it, unit, what the range is of)
 _FEATURES = {
     "traj_speed_mps": ("speed_mps", "median speed", "m/s", "training trajectories' median speeds"),
     "dt_s": ("dt_s", "median sampling interval", "s", "training time steps"),
 }
+# coverage key -> what the percentiles count (the share the warning compares with is of these)
+_UNITS = {"traj_speed_mps": "training trajectories", "dt_s": "training time steps"}
 FALLBACK = "predictions fall back toward constant velocity"
 
 
@@ -130,6 +147,62 @@ def _consequence(gate: str | None, kept: float | None) -> str:
     return f"the coverage gate keeps {kept:.0%} of the model's correction there: {FALLBACK}"
 
 
+def _share(p_lo: str, p_hi: str) -> float:
+    """The share of the training values outside the (p_lo, p_hi) percentiles: 0.1 for p5-p95."""
+    return (int(p_lo[1:]) + 100 - int(p_hi[1:])) / 100
+
+
+def clearly_more(k: int, n: int, share: float) -> bool:
+    """k of n trajectories outside a range that holds ``share`` of the training ones is clearly
+    more than the training data has: at least twice the share, and k or more this unlikely
+    (binomial upper tail <= ALPHA) were the input drawn like the training data. One trajectory
+    alone: outside a range that holds at most ONE_SHARE (the 1st-99th percentile), so that
+    2 % of calls on the model's own data warn, not the 10 % of the gate's 5th-95th range."""
+    if k == 0 or k < 2 * share * n:
+        return False
+    if n == 1:
+        return share <= ONE_SHARE + 1e-12
+    from scipy.special import bdtrc  # lazily: the path with a trajectory outside only
+
+    return float(bdtrc(k - 1, n, share)) <= ALPHA
+
+
+def _outside(coverage: dict, key: str, x: np.ndarray, f: np.ndarray) -> tuple[str, int, int] | None:
+    """Why the feature ``key`` of trajectories with medians ``x`` (gate factors ``f``) warns:
+    ("far" | "wide" | "gate", how many trajectories, the row furthest out), the strongest
+    reason first; None when the input is no further out than the model's own training data."""
+    x = np.maximum(x, GATE_EPS)
+    p_lo, p_hi = WIDE_RANGES[key]
+    lo, hi = (max(float(coverage[key][p]), GATE_EPS) for p in (p_lo, p_hi))
+    out = np.maximum(lo / x, x / hi)  # > 1 outside the wide range, > FAR far outside it
+    if (out > FAR).any():
+        return "far", int((out > FAR).sum()), int(np.argmax(out))
+    i = int(np.argmin(f))
+    if WIDE_RANGES[key] != GATE_RANGES[key]:
+        k = int(((x < lo) | (x > hi)).sum())
+        if clearly_more(k, len(x), _share(p_lo, p_hi)):
+            return "wide", k, i
+    k = int((f < 1).sum())
+    return ("gate", k, i) if clearly_more(k, len(x), _share(*GATE_RANGES[key])) else None
+
+
+def _why(coverage: dict, key: str, t: pl.DataFrame, reason: tuple[str, int, int]) -> str:
+    """The line's parenthesis: the trajectory furthest out and the share that made it warn."""
+    how, k, i = reason
+    n, unit, who = len(t), _FEATURES[key][2], f"trajectory {t['traj_id'][i]!r}"
+    p_lo, p_hi = WIDE_RANGES[key]
+    ends = (f"the {_nth(p_lo)}-{_nth(p_hi)} percentile of the {_UNITS[key]}, "
+            f"{float(coverage[key][p_lo]):.3g}-{float(coverage[key][p_hi]):.3g} {unit}")  # fmt: skip
+    beyond = {"far": f"over {FAR:g}x outside {ends}", "wide": f"beyond {ends}"}.get(how)
+    if n == 1:
+        return f"{who}: {beyond}" if beyond else who
+    share = _share(*(WIDE_RANGES if how == "wide" else GATE_RANGES)[key])
+    vs = f"{k / n:.0%}, against {share:.0%} of the {_UNITS[key]}"
+    if how == "far":
+        return f"{who}; {k} of {n} trajectories {beyond}"
+    return f"{who}; {k} of {n} trajectories{' ' + beyond if beyond else ''}: {vs}"
+
+
 def gate_warnings(
     coverage: dict | None,
     df: pl.DataFrame,
@@ -139,11 +212,13 @@ def gate_warnings(
     history: int | None = None,
     predicts: bool = True,
 ) -> list[str]:
-    """One line per gate feature where a trajectory of ``df`` is outside the gate's range:
-    the feature, the input's value (the trajectory furthest out), the range and what the
-    model does there. ``gate``: the model's coverage_gate ("speed" | "none"; None: unknown).
-    ``predicts=False`` (embed, classify): the gate acts on rollouts only, so the line says the
-    output is unchecked there instead of naming a fallback that does not happen."""
+    """One line per gate feature where ``df`` is outside what the model saw (the module's
+    rule: a trajectory far out, or a share of them clearly above the training data's): the
+    feature, the input's value (the trajectory furthest out), how many are out against the
+    training share, the gate's range and what the model does there. ``gate``: the model's
+    coverage_gate ("speed" | "none"; None: unknown). ``predicts=False`` (embed, classify):
+    the gate acts on rollouts only, so the line says the output is unchecked there instead of
+    naming a fallback that does not happen."""
     if len(df) < 2:
         return []
     t = gate_table(coverage, df, projection, step_limit_m, history)
@@ -151,15 +226,16 @@ def gate_warnings(
     for key, (lo, hi) in gate_ranges(coverage).items():
         col, label, unit, of = _FEATURES[key]
         f = t[f"g_{col}"].to_numpy()
-        if not (f < 1).any():
+        reason = _outside(coverage, key, t[col].to_numpy(), f) if (f < 1).any() else None
+        if reason is None:
             continue
-        i = int(np.argmin(f))
+        i = reason[2]
         p_lo, p_hi = GATE_RANGES[key]
         kept = float(f[i])
         if key == "traj_speed_mps" and t[col][i] > glitch_speed(coverage, step_limit_m):
             kept = 0.0  # its own step, fully (backtest.fast_rows; session 16)
         out.append(
-            f"{label} {t[col][i]:.3g} {unit} ({_where(t, i, int((f < 1).sum()))}) outside the "
+            f"{label} {t[col][i]:.3g} {unit} ({_why(coverage, key, t, reason)}) outside the "
             f"training range {lo:.3g}-{hi:.3g} {unit} ({_nth(p_lo)}-{_nth(p_hi)} percentile of "
             f"the {of}): {_consequence(gate, kept) if predicts else UNCHECKED}"
         )
