@@ -145,3 +145,12 @@ def test_eval_without_a_model_has_an_empty_verdict(city, tmp_path):
     r = invoke("eval", "--task", "tte", "--data", city, "--out", out)
     assert r.exit_code == 0, r.output
     assert json.loads(out.read_text())["verdict"] == [] and "Verdict" not in r.output
+
+
+def test_classify_rows_counting_their_runs_are_judged_by_name():
+    """classify's rows keep ``params["runs"]`` as a count, not member names (a TypeError)."""
+    row = {"setting": "time split", "method": "trajlm:clf", "params": {"runs": 3},
+           "diff_to_best_baseline": {"diff": 2.0, "ci95": [-1.0, 5.0], "baseline": "GB",
+                                     "metric": "accuracy_pct", "n": 50}}  # fmt: skip
+    (v,) = verdicts(EvalResult("classify", [row], {}), models=["trajlm:clf"])
+    assert v["verdict"] == "level"

@@ -38,11 +38,14 @@ def _judged(rows: list[dict], models: list[str] | None) -> list[dict]:
     def named(method: str) -> bool:
         return method.startswith("trajlm") if models is None else method in models
 
+    def runs(r: dict) -> list[str]:  # aggregate_runs' member names (classify: a count)
+        got = (r.get("params") or {}).get("runs")
+        return list(got) if isinstance(got, list | tuple) else []
+
     picked = [r for r in rows if any(k in r for k in _KEYS)]
-    picked = [r for r in picked if named(r["method"])
-              or (r.get("params") or {}).get("runs") and all(
-                  named(m) for m in r["params"]["runs"])]  # fmt: skip
-    members = {m for r in picked for m in (r.get("params") or {}).get("runs", ())}
+    picked = [r for r in picked
+              if named(r["method"]) or runs(r) and all(map(named, runs(r)))]  # fmt: skip
+    members = {m for r in picked for m in runs(r)}
     return [r for r in picked if r["method"] not in members]
 
 
