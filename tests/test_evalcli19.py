@@ -154,3 +154,11 @@ def test_classify_rows_counting_their_runs_are_judged_by_name():
                                      "metric": "accuracy_pct", "n": 50}}  # fmt: skip
     (v,) = verdicts(EvalResult("classify", [row], {}), models=["trajlm:clf"])
     assert v["verdict"] == "level"
+
+
+def test_finetune_select_on_is_checked(tmp_path):
+    """The opt-in `select_on` (session 19's measurement) names its two values."""
+    from trajlm.finetune.trainer import finetune_next_point
+
+    with pytest.raises(ValueError, match="select_on must be 'val_loss' or 'val_ade_m'"):
+        finetune_next_point(None, tmp_path, tmp_path / "ft", select_on="val_mae")
