@@ -34,6 +34,7 @@ LAYERS: list[set[str]] = [
     {"", "api", "questions", "baselines", "viz", "serve", "cli", "_cli_io", "cli_eval"}
     | {"cli_anomalies", "cli_route"},  # `trajlm anomalies`, `trajlm route` (issue 20)
 ]
+LAYERS[-1].add("_cli_boundary")  # errors, warnings, lines, tables (out of _cli_io, s19)
 LAYERS[-1].add("_cli_hints")  # the CLI boundary's audit of hints (user test ux2)
 LAYERS[-1].add("_early_signals")  # `trajlm train`: a signal during the imports (leftovers15)
 LAYERS[-1].add("cli_data")  # `trajlm data ...` (split out of cli.py)
@@ -51,6 +52,7 @@ LAYERS[-1].add("api_rollout")  # positions at asked times from a rollout (out of
 LAYERS[-1].add("api_glitch")  # a glitched last fix judged and dropped (out of api_rollout.py)
 LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of api.py)
 LAYERS[-1].add("api_horizon")  # eval --horizon-s: models at asked times (session 16)
+LAYERS[-1].add("cli_eval_models")  # eval --model paths -> predictors (out of cli_eval, s19)
 LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (out of cli_eval)
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)
 LAYERS[-1].add("api_subsec")  # predict on fixes under a second apart (session 18, subsec18)

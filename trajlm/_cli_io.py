@@ -1,170 +1,31 @@
-"""What the `trajlm` commands share: the user-error boundary, option checks, and reading the
-user's files (configs, stores, models) into clear one-line errors (points: trajlm/_cli_points.py).
-
-The boundary (`BoundaryGroup`) is the only place that turns exceptions into exit statuses:
-
-    user error (UserError, TrajlmInputError, missing/unreadable file)  one line `error: ...`, 2
-    bad option syntax (click)                                            click's usage error, 2
-    anything else (a bug)                                                traceback, 1
-
-`--debug` (or TRAJLM_DEBUG=1) shows the traceback of user errors too. Messages are printed
-without markup, so a path like `a[/]b` is shown as it is.
+"""What the `trajlm` commands read and check: option values, output paths, and the user's files
+(configs, stores, models) read into clear one-line errors (points: trajlm/_cli_points.py). The
+boundary that prints those lines, warnings and tables: trajlm/_cli_boundary.py (its names are
+importable from here too, as the commands have always imported them).
 """
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from typer.core import TyperGroup
 
+from trajlm._cli_boundary import BoundaryGroup as BoundaryGroup
+from trajlm._cli_boundary import console as console
+from trajlm._cli_boundary import dict_table as dict_table
+from trajlm._cli_boundary import fail as fail
+from trajlm._cli_boundary import is_user_error as is_user_error
+from trajlm._cli_boundary import one_line as one_line
+from trajlm._cli_boundary import report_table as report_table
+from trajlm._cli_boundary import say as say
+from trajlm._cli_boundary import warn as warn
 from trajlm._safety import UserError, check_output_files, reading
-from trajlm.data.schema import TrajlmInputError
 
 SPLIT_NAMES = ("train", "val", "test")
 THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
 OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
 ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."
-console = Console()
-
-
-def fail(message: str) -> None:
-    """A user error: one line `error: ...`, exit status 2 (the boundary below)."""
-    raise UserError(message)
-
-
-# --------------------------------------------------------------------------- warnings
-# Every warning a command shows goes through `warn`: one line `warning: ...` on stderr, each
-# text once per command (the boundary routes Python warnings here: no file path, no source
-# line, no second copy of a coverage line the command already printed with its source).
-COVERAGE_PREFIX = "input outside the training coverage: "
-_shown: set[str] = set()
-
-
-def _parse_warning(text: str) -> tuple[str | None, bool, str]:
-    """(source, is a coverage line, the text alone) of a warning's message."""
-    text = " ".join(str(text).split())
-    if text.startswith(COVERAGE_PREFIX):
-        return None, True, text.removeprefix(COVERAGE_PREFIX)
-    source, sep, rest = text.partition(": outside training coverage: ")  # "SOURCE: ..."
-    return (source, True, rest) if sep else (None, False, text)
-
-
-def warn(text: str, source: str | None = None) -> None:
-    """Print `warning: [SOURCE: ]TEXT` on stderr unless this command already said TEXT; a
-    coverage line (the API's "input outside the training coverage: ...", or "SOURCE: outside
-    training coverage: ...") reads `warning: [SOURCE: ]outside training coverage: ...`."""
-    src, coverage, key = _parse_warning(text)
-    if key in _shown:
-        return
-    _shown.add(key)
-    src = source or src
-    body = f"outside training coverage: {key}" if coverage else key
-    click.echo(f"warning: {src}: {body}" if src else f"warning: {body}", err=True)
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """warnings.showwarning for the commands: the message only, through `warn`."""
-    warn(str(message))
-
-
-def say(message: str) -> None:
-    """A plain line: no markup, no highlighting (paths are shown as they are), never broken at
-    the console width (one message stays one line when piped)."""
-    console.print(message, markup=False, highlight=False, soft_wrap=True)
-
-
-# OSErrors that are about the user's files or machine, not about trajlm's code.
-_USER_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR,
-                errno.EEXIST, errno.ENOSPC, errno.EROFS, errno.ENAMETOOLONG, errno.ENOTEMPTY,
-                errno.EDQUOT}  # fmt: skip
-
-
-def is_user_error(e: BaseException) -> bool:
-    if isinstance(e, TrajlmInputError):
-        return True
-    return isinstance(e, OSError) and e.errno in _USER_ERRNOS
-
-
-def one_line(e: BaseException) -> str:
-    """The message of a user error on one line (OSError: 'strerror: filename')."""
-    if isinstance(e, OSError) and e.strerror and not isinstance(e, TrajlmInputError):
-        text = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
-        if e.filename2:
-            text += f" (-> {e.filename2})"
-    else:
-        text = str(e) or type(e).__name__
-    from trajlm._cli_hints import short_values
-
-    return short_values(" ".join(text.split()))
-
-
-class BoundaryGroup(TyperGroup):
-    """The top-level `trajlm` group: user errors become `error: ...` and exit status 2."""
-
-    def resolve_command(self, ctx: click.Context, args: list[str]):
-        ctx.meta.setdefault("trajlm_args", list(args))  # the command line, for own_flags
-        return super().resolve_command(ctx, args)
-
-    def invoke(self, ctx: click.Context):
-        import warnings
-
-        _shown.clear()
-        try:
-            with warnings.catch_warnings():  # every warning as one `warning: ...` line, once
-                warnings.showwarning = _show_warning
-                return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except (Exception, KeyboardInterrupt) as e:  # Interrupted is a KeyboardInterrupt
-            from trajlm.train.interrupt import Interrupted
-
-            if isinstance(e, KeyboardInterrupt) and not isinstance(e, Interrupted):
-                raise  # a plain Ctrl-C: click's own "Aborted!"
-            if isinstance(e, Interrupted):  # a signal (Ctrl-C / SIGTERM): not the user's error
-                if str(e):  # other DDP ranks than 0 stay silent
-                    click.echo(one_line(e), err=True)
-                ctx.exit(130)
-            if not is_user_error(e) or ctx.meta.get("trajlm_debug") or os.environ.get(
-                "TRAJLM_DEBUG"
-            ):  # fmt: skip
-                raise
-            from trajlm._cli_hints import own_flags
-
-            text = own_flags(one_line(e), self, ctx, ctx.meta.get("trajlm_args", []))
-            click.echo(f"error: {text}", err=True)
-            ctx.exit(2)
-
-
-# ----------------------------------------------------------------------------- tables
-# Every text that can hold a user's string (paths, reasons, values) is escaped for rich.
-def report_table(report: dict, title: str = "drop report") -> Table:
-    table = Table(title=escape(title))
-    table.add_column("what")
-    table.add_column("rows", justify="right")
-    table.add_row("rows in", f"{report['rows_in']:,}")
-    for reason, n in report.get("dropped", {}).items():
-        table.add_row(escape(f"dropped: {reason}"), f"{n:,}")
-    for reason, n in report.get("repaired", {}).items():
-        table.add_row(f"[dim]{escape(f'repaired: {reason}')}[/dim]", f"{n:,}")
-    table.add_row("[bold]rows kept", f"[bold]{report['rows_kept']:,}")
-    return table
-
-
-def dict_table(d: dict, title: str) -> Table:
-    table = Table(title=escape(title), show_header=False)
-    table.add_column("key")
-    table.add_column("value")
-    for k, v in d.items():
-        text = json.dumps(v) if isinstance(v, dict | list) else str(v)
-        table.add_row(escape(str(k)), escape(text))
-    return table
 
 
 # ----------------------------------------------------------------------------- option checks

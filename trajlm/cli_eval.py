@@ -3,7 +3,8 @@
 Several `--model` runs (e.g. the same config trained with 3 seeds) are evaluated side by side
 and summarised in one extra row, "trajlm (mean ± std over N runs)", for runs whose configs
 match apart from the seed (``recipe_key``); different models (a fine-tune and its base) keep
-one row each.
+one row each. What each --model path is scored as: cli_eval_models.py; what is said beside the
+table: cli_eval_notes.py; the verdict under it: eval/verdict.py.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from pathlib import Path
 
 from rich.console import Console
 
+from trajlm.cli_eval_models import (
+    ROUTE_PREFIX,
+    SELECTOR_PREFIX,
+    build_predictors,
+    warn_selector_library,
+)
 from trajlm.cli_eval_notes import (
     canonical_task,
     check_horizons,
@@ -28,6 +35,7 @@ from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
 from trajlm.eval.task_definitions import TASK_DEFINITIONS
+from trajlm.eval.verdict import verdicts
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
 # train_config.json fields that do not change what is learned (beside the seed itself)
@@ -68,93 +76,6 @@ def _seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-class _FittedClassifier:
-    """A classifier saved by ``trajlm finetune --task classify``: scored as is, never refit."""
-
-    def __init__(self, path: Path) -> None:
-        from trajlm.tasks.classify import ModelClassifier
-
-        self.clf, self.name = ModelClassifier.load(path), f"trajlm:{path.name}"
-        self.seed = self.clf.seed  # the one it was fitted with (eval JSON "seeds")
-
-    def classify(self, segments):
-        return self.clf.classify(segments)
-
-
-def _downstream_model(task: str, path: Path):
-    """--model for classify (a fitted classifier directory) or similarity (a model run; its
-    ``embedding.json`` from ``trajlm finetune --task similarity`` sets the query thinning)."""
-    from trajlm import _cli_io as io
-    from trajlm._safety import UserError, reading
-    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
-
-    if path.exists() or not (SHIPPED_DIR / str(path) / CONFIG_NAME).is_file():
-        io.must_exist(path, "--model")  # else a named checkpoint ("trajlm-small"): embeds
-    if task == "classify":
-        if not (path / "classifier.json").exists():
-            raise UserError(
-                f"--model {path}: not a classifier (make one with trajlm finetune --task classify)"
-            )
-        with reading(path / "classifier.json", "fine-tune the classifier again", (RuntimeError,)):
-            return _FittedClassifier(path)
-    from trajlm.tasks.embed import ModelEmbedder
-
-    model = io.load_model(path)
-    return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=io.embedding_spec(path))
-
-
-SELECTOR_PREFIX = "candidate selector:"
-
-
-def _selector(task: str, path: Path, name: str):
-    """--model DIR holding a saved candidate selector: scored as is, never refit."""
-    from trajlm._safety import UserError
-    from trajlm.eval.selector_predictor import CandidateSelectorPredictor
-
-    if task != "predict":
-        raise UserError(f"--model {path}: a candidate selector serves --task predict, not {task!r}")
-    sel = CandidateSelectorPredictor.load(path)
-    sel.name = f"{SELECTOR_PREFIX}{name}"
-    return sel
-
-
-ROUTE_PREFIX = "route recovery:"
-
-
-def _route_recovery(task: str, path: Path, name: str):
-    """--model DIR holding a saved route-recovery model: scored as is, never refit."""
-    from trajlm._safety import UserError
-    from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
-
-    if task != "recover":
-        raise UserError(
-            f"--model {path}: a route-recovery model serves --task recover, not {task!r}"
-        )
-    rec = RouteRecoveryPredictor.load(path)
-    rec.name = f"{ROUTE_PREFIX}{name}"
-    return rec
-
-
-def _warn_selector_library(predictors, df, console: Console) -> None:
-    """A selector retrieves from the train trips it was fitted on: name one whose trips are
-    not this evaluation's train split (then scored trips may sit in its library)."""
-    import polars as pl
-
-    from trajlm.eval.selector_predictor import trips_fingerprint
-
-    sels = [p for p in predictors if p.name.startswith((SELECTOR_PREFIX, ROUTE_PREFIX))]
-    if not sels:
-        return
-    here = trips_fingerprint(df.filter(pl.col("split") == "train"))
-    for p in sels:
-        if p.settings_.get("train_trips_sha1") not in (None, here):
-            console.print(
-                f"warning: {p.name} was fitted on other train trips than this store's train "
-                "split: its library may hold scored trips, or none from here (fit it here)",
-                markup=False,
-            )
-
-
 def _resplit(df, by: str):
     """The store's table with its `split` column replaced by the hold-out rule `by`."""
     from trajlm._safety import UserError
@@ -165,6 +86,35 @@ def _resplit(df, by: str):
     except ValueError as e:
         raise UserError(f"--holdout-by {by}: {e}") from None
     return df.drop("split").join(idx, on="traj_id", how="left")
+
+
+def add_seed_rows(
+    result: EvalResult, models: list[Path], predictors: list, console: Console
+) -> None:
+    """Seeds of one kind -> one "mean ± std" row each (in place): transformer runs of one
+    recipe (``recipe_key``), candidate selectors, route-recovery models."""
+    for prefix, label in (
+        ("trajlm:", "trajlm"),
+        (SELECTOR_PREFIX, "candidate selector"),
+        (ROUTE_PREFIX, "route recovery"),
+    ):
+        names = [p.name for p in predictors if p.name.startswith(prefix)]
+        if len(names) < 2:
+            continue
+        if prefix != "trajlm:":
+            aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
+            continue
+        paths = [m for m, p in zip(models, predictors, strict=True) if p.name.startswith(prefix)]
+        groups = _seed_groups(paths, names)
+        for group in groups:  # seeds of one recipe; other models keep their own row
+            tag = f"{label} {group[0].removeprefix(prefix)}…" if len(groups) > 1 else label
+            aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")
+        if sum(map(len, groups)) < len(names):
+            console.print(
+                "note: --model runs whose configs differ apart from the seed (or that have no "
+                "train_config.json) are reported one row each, not averaged",
+                markup=False, highlight=False,
+            )  # fmt: skip
 
 
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
@@ -243,42 +193,7 @@ def run_eval_command(
             raise UserError(f"--out {out} is a file; give X.json or a folder")
         files = {"--out": js, "--out (markdown beside it)": js.with_suffix(".md")}
         io.outputs(files, [data, *(models or []), *([network] if network else [])], overwrite)
-    predictors = []
-    if models and task in ("classify", "similarity"):
-        predictors = [_downstream_model(task, path) for path in models]
-    elif models:
-        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-        from trajlm.eval.selector_predictor import is_selector_dir
-        from trajlm.tasks.adapter import needs_network, task_model
-
-        names = [p.name for p in models]
-        if len(set(names)) < len(names):
-            names = [str(p) for p in models]
-        for path, name in zip(models, names, strict=True):
-            if is_selector_dir(path):  # a saved candidate selector (trajlm train-selector)
-                predictors.append(_selector(task, path, name))
-                continue
-            if is_route_recovery_dir(path):  # a saved route-recovery model (train-recovery)
-                predictors.append(_route_recovery(task, path, name))
-                continue
-            model = io.load_model(path)
-            if context is not None:  # e.g. "motion": the same weights without the clock
-                model.config.context = model.embed.context = context
-            if task == "recover" and graph is None and needs_network(model):
-                raise UserError(f"--model {path}: a road-domain model; give --network")
-            # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py);
-            # one without recovers through the bridge of its forward rollouts, as TrajLM.recover
-            bridge = task == "recover" and getattr(model, "infill_head", None) is None
-            tag = f"trajlm:{name} (bridge)" if bridge else f"trajlm:{name}"
-            predictors.append(task_model(model, name=tag, road=graph, bridge=bridge))
-            need = {"recover": ("recover", "recover gaps"),
-                    "tte": ("travel_time", "estimate travel times")}.get(task)  # fmt: skip
-            if need and not hasattr(predictors[-1], need[0]):  # the harness would drop it silently
-                raise UserError(
-                    f"--model {path}: this checkpoint has no infilling heads, so it cannot "
-                    f"{need[1]}; give a multi-task run (trajlm train --config "
-                    "configs/multitask.toml), or leave --model out to score the baselines"
-                )
+    predictors = build_predictors(task, models, context, graph)
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
@@ -338,30 +253,8 @@ def run_eval_command(
                           max_gap_s=max_gap_s)  # fmt: skip
         print_run_notes(result, console)
     if task not in ("classify", "similarity"):
-        _warn_selector_library(predictors, df, console)
-    # seeds of one kind -> one "mean ± std" row each: transformer runs, candidate selectors
-    for prefix, label in (
-        ("trajlm:", "trajlm"),
-        (SELECTOR_PREFIX, "candidate selector"),
-        (ROUTE_PREFIX, "route recovery"),
-    ):
-        names = [p.name for p in predictors if p.name.startswith(prefix)]
-        if len(names) < 2:
-            continue
-        if prefix != "trajlm:":
-            aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
-            continue
-        paths = [m for m, p in zip(models, predictors, strict=True) if p.name.startswith(prefix)]
-        groups = _seed_groups(paths, names)
-        for group in groups:  # seeds of one recipe; other models keep their own row
-            tag = f"{label} {group[0].removeprefix(prefix)}…" if len(groups) > 1 else label
-            aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")
-        if sum(map(len, groups)) < len(names):
-            console.print(
-                "note: --model runs whose configs differ apart from the seed (or that have no "
-                "train_config.json) are reported one row each, not averaged",
-                markup=False, highlight=False,
-            )  # fmt: skip
+        warn_selector_library(predictors, df, console)
+    add_seed_rows(result, models or [], predictors, console)
     if task == "predict" and _n_sources(data) > 1:  # a corpus: each source's rows too
         from trajlm.eval.by_source import add_source_rows
 
@@ -374,6 +267,8 @@ def run_eval_command(
         result.meta["split_description"] = rule
     result.meta["task_definition"] = TASK_DEFINITIONS["predict_horizon" if horizons else task]
     result.meta["models"] = [str(p) for p in models or []]
+    judged = [p.name for p in predictors]  # the models (not --network's shortest path)
+    result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so
         n = df.filter(df["split"] == "test")["traj_id"].n_unique() if "split" in df.columns else 0

@@ -191,6 +191,10 @@ class EvalResult:
                          "the scored items (segments / queries; seeds averaged per item); "
                          "strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in diff_best.items()))  # fmt: skip
+        if self.meta.get("verdict"):  # one sentence per model (eval/verdict.py, session 19)
+            from trajlm.eval.verdict import verdict_lines
+
+            lines += ["", *verdict_lines(self.meta["verdict"])]
         return "\n".join([title, "", *lines, *_source_table(self.meta.get("by_source"))])
 
     def save(self, out: str | Path) -> tuple[Path, Path]:

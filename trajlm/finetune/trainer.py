@@ -105,6 +105,7 @@ def finetune_next_point(
     resume: bool = False,
     score_test: bool = False,
     overwrite: bool = False,
+    select_on: str = "val_loss",
 ) -> dict:
     """Fine-tune next-point prediction on store `data`; write OUT/{train,adapter,merged,summary}.
 
@@ -118,9 +119,13 @@ def finetune_next_point(
     e.g. ``("head",)``: also train full copies of those modules (saved in the adapter).
     ``resume``: continue an interrupted fine-tune from OUT/train. An OUT holding an earlier
     fine-tune is replaced only with ``overwrite`` (as ``save_pretrained``; session 14: a re-run
-    notebook cell replaced it silently).
+    notebook cell replaced it silently). ``select_on``: which val score keeps a step,
+    "val_loss" (the default) or "val_ade_m" (5-step ADE in metres; measured in session 19,
+    docs/protocol.md "Session 19 (evalcli19)", not made the default).
     """
     cfg = train_config or TrainConfig()
+    if select_on not in ("val_loss", "val_ade_m"):
+        raise ValueError(f"select_on must be 'val_loss' or 'val_ade_m', got {select_on!r}")
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction must be in (0, 1], got {fraction}")
     out = Path(out)
@@ -141,7 +146,7 @@ def finetune_next_point(
         base = TrajectoryModel(mc)
     else:
         base = model
-    run_cfg = replace(cfg, max_steps=max(1, max_steps), device=device, select_on="val_loss")
+    run_cfg = replace(cfg, max_steps=max(1, max_steps), device=device, select_on=select_on)
     if 0 < max_steps < run_cfg.eval_every:  # (the engine also validates the final step)
         run_cfg = replace(run_cfg, eval_every=max_steps)
     objective = PrefixWindows(data, run_cfg, fraction) if fraction < 1.0 else NextPoint()
@@ -211,6 +216,9 @@ def _val_ade(trainer: Trainer) -> float | None:
         return trainer.val_ade()
 
 
+_CHOSEN_ON = {"val_loss": "val loss", "val_ade_m": "val ADE"}
+
+
 def _metres_summary(trainer: Trainer, ade_before: float) -> dict:
     """The fine-tune in metres on the val split (5-step ADE, PROTOCOL task 1): the start, the
     kept weights and constant velocity, with a warning when the kept weights are worse than the
@@ -221,6 +229,7 @@ def _metres_summary(trainer: Trainer, ade_before: float) -> dict:
 
     kept = _val_ade(trainer)
     task = trainer._val_task
+    chosen = getattr(getattr(trainer, "cfg", None), "select_on", "val_loss")
     if kept is None or task is None or not len(task.lengths):
         return {}
     i = np.arange(len(task.lengths))
@@ -237,7 +246,7 @@ def _metres_summary(trainer: Trainer, ade_before: float) -> dict:
         worse.append(f"constant velocity ({cv:.1f} m)")
     if worse:
         out["warning"] = (
-            f"the kept weights (chosen on val loss) predict worse on val in metres than "
+            f"the kept weights (chosen on {_CHOSEN_ON[chosen]}) predict worse on val in metres than "
             f"{' and '.join(worse)}: 5-step ADE {kept:.1f} m on {len(task.lengths)} val "
             "trajectories; score it with `trajlm eval --task predict` before using it (fewer "
             "steps, another mode or lr, or keep the start)"

@@ -1,0 +1,140 @@
+"""`trajlm eval --model`: each path as the harness scores it (out of cli_eval.py, session 19):
+a transformer run (or a named checkpoint) through the task adapter, a fitted classifier or an
+embedding run for classify / similarity, a saved candidate selector or route-recovery model
+scored as it is, never refit; and the warning when a selector's library is not this store's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+SELECTOR_PREFIX = "candidate selector:"
+ROUTE_PREFIX = "route recovery:"
+
+
+class _FittedClassifier:
+    """A classifier saved by ``trajlm finetune --task classify``: scored as is, never refit."""
+
+    def __init__(self, path: Path) -> None:
+        from trajlm.tasks.classify import ModelClassifier
+
+        self.clf, self.name = ModelClassifier.load(path), f"trajlm:{path.name}"
+        self.seed = self.clf.seed  # the one it was fitted with (eval JSON "seeds")
+
+    def classify(self, segments):
+        return self.clf.classify(segments)
+
+
+def _downstream_model(task: str, path: Path):
+    """--model for classify (a fitted classifier directory) or similarity (a model run; its
+    ``embedding.json`` from ``trajlm finetune --task similarity`` sets the query thinning)."""
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError, reading
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
+
+    if path.exists() or not (SHIPPED_DIR / str(path) / CONFIG_NAME).is_file():
+        io.must_exist(path, "--model")  # else a named checkpoint ("trajlm-small"): embeds
+    if task == "classify":
+        if not (path / "classifier.json").exists():
+            raise UserError(
+                f"--model {path}: not a classifier (make one with trajlm finetune --task classify)"
+            )
+        with reading(path / "classifier.json", "fine-tune the classifier again", (RuntimeError,)):
+            return _FittedClassifier(path)
+    from trajlm.tasks.embed import ModelEmbedder
+
+    model = io.load_model(path)
+    return ModelEmbedder(model, name=f"trajlm:{path.name}", n_points=io.embedding_spec(path))
+
+
+def _selector(task: str, path: Path, name: str):
+    """--model DIR holding a saved candidate selector: scored as is, never refit."""
+    from trajlm._safety import UserError
+    from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+
+    if task != "predict":
+        raise UserError(f"--model {path}: a candidate selector serves --task predict, not {task!r}")
+    sel = CandidateSelectorPredictor.load(path)
+    sel.name = f"{SELECTOR_PREFIX}{name}"
+    return sel
+
+
+def _route_recovery(task: str, path: Path, name: str):
+    """--model DIR holding a saved route-recovery model: scored as is, never refit."""
+    from trajlm._safety import UserError
+    from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
+
+    if task != "recover":
+        raise UserError(
+            f"--model {path}: a route-recovery model serves --task recover, not {task!r}"
+        )
+    rec = RouteRecoveryPredictor.load(path)
+    rec.name = f"{ROUTE_PREFIX}{name}"
+    return rec
+
+
+def warn_selector_library(predictors, df, console: Console) -> None:
+    """A selector retrieves from the train trips it was fitted on: name one whose trips are
+    not this evaluation's train split (then scored trips may sit in its library)."""
+    import polars as pl
+
+    from trajlm.eval.selector_predictor import trips_fingerprint
+
+    sels = [p for p in predictors if p.name.startswith((SELECTOR_PREFIX, ROUTE_PREFIX))]
+    if not sels:
+        return
+    here = trips_fingerprint(df.filter(pl.col("split") == "train"))
+    for p in sels:
+        if p.settings_.get("train_trips_sha1") not in (None, here):
+            console.print(
+                f"warning: {p.name} was fitted on other train trips than this store's train "
+                "split: its library may hold scored trips, or none from here (fit it here)",
+                markup=False,
+            )
+
+
+def build_predictors(task: str, models: list[Path] | None, context: str | None, graph) -> list:
+    """The predictors of `models` (--model paths) for `task`; every path is checked (a task it
+    does not serve, a road model without --network, a checkpoint without infilling heads) in
+    one line naming it. ``graph``: the road network of --network, or None."""
+    from trajlm import _cli_io as io
+    from trajlm._safety import UserError
+
+    predictors: list = []
+    if models and task in ("classify", "similarity"):
+        predictors = [_downstream_model(task, path) for path in models]
+    elif models:
+        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+        from trajlm.eval.selector_predictor import is_selector_dir
+        from trajlm.tasks.adapter import needs_network, task_model
+
+        names = [p.name for p in models]
+        if len(set(names)) < len(names):
+            names = [str(p) for p in models]
+        for path, name in zip(models, names, strict=True):
+            if is_selector_dir(path):  # a saved candidate selector (trajlm train-selector)
+                predictors.append(_selector(task, path, name))
+                continue
+            if is_route_recovery_dir(path):  # a saved route-recovery model (train-recovery)
+                predictors.append(_route_recovery(task, path, name))
+                continue
+            model = io.load_model(path)
+            if context is not None:  # e.g. "motion": the same weights without the clock
+                model.config.context = model.embed.context = context
+            if task == "recover" and graph is None and needs_network(model):
+                raise UserError(f"--model {path}: a road-domain model; give --network")
+            # a model with infilling heads also serves recover and tte (trajlm/tasks/adapter.py);
+            # one without recovers through the bridge of its forward rollouts, as TrajLM.recover
+            bridge = task == "recover" and getattr(model, "infill_head", None) is None
+            tag = f"trajlm:{name} (bridge)" if bridge else f"trajlm:{name}"
+            predictors.append(task_model(model, name=tag, road=graph, bridge=bridge))
+            need = {"recover": ("recover", "recover gaps"),
+                    "tte": ("travel_time", "estimate travel times")}.get(task)  # fmt: skip
+            if need and not hasattr(predictors[-1], need[0]):  # the harness would drop it silently
+                raise UserError(
+                    f"--model {path}: this checkpoint has no infilling heads, so it cannot "
+                    f"{need[1]}; give a multi-task run (trajlm train --config "
+                    "configs/multitask.toml), or leave --model out to score the baselines"
+                )
+    return predictors
