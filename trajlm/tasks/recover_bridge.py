@@ -237,6 +237,8 @@ class BridgeRecoverer:
         evidence: str = "points",
         pick: str = "trajectory",
         knots: str = "all",
+        wide_margin: float = 0.0,
+        wide_every: bool = False,
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -270,6 +272,9 @@ class BridgeRecoverer:
         if knots not in KNOTS:
             raise ValueError(f"knots must be one of {KNOTS}, got {knots!r}")
         self.knots = knots
+        if not 0.0 <= wide_margin < 1.0:
+            raise ValueError(f"wide_margin must be in [0, 1), got {wide_margin!r}")
+        self.wide_margin, self.wide_every = float(wide_margin), bool(wide_every)
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -280,8 +285,11 @@ class BridgeRecoverer:
         bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
         bt += "" if pick == "trajectory" or not guard_power else f":pick-{pick}"
         bt += "" if knots == "all" or not guard_power else f":knots-{knots}"
+        bt += "" if not wide_margin or not guard_power else f":wm{wide_margin:g}"
+        bt += "" if not wide_every or not guard_power else ":wide-every"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
+        self.last_pick: np.ndarray | None = None  # (n_trajectories,) 0 linear / 1 Akima / 2 wide
 
     def recover(self, task) -> np.ndarray:
         """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""
