@@ -219,7 +219,9 @@ def main(argv: list[str] | None = None) -> None:
         "ev-points | ev-spans (the guard's evidence) | pick-gap (session 19: the fallback "
         "interpolation per gap, from the known points around it) | pick-around (per trajectory, "
         "the span backtest plus the windows around all of its gaps) | fb-linear | fb-akima (the "
-        "guard's fallback fixed) | knots-wide (Akima's knots thinned to a quarter of the gaps)",
+        "guard's fallback fixed) | knots-wide (Akima's knots thinned to a quarter of the gaps) | knots-pick (wide as a third "
+        "candidate, no margin) | knots-pick-mNN (by a margin of NN %%; 10: the default since "
+        "dense19) | knots-every[-mNN] (and in every span) | knots-all (the default before)",
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
@@ -245,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
           "fb-linear": {**BRIDGE_DEFAULT, "fallback": "linear"},
           "fb-akima": {**BRIDGE_DEFAULT, "fallback": "akima"},
           "knots-wide": {**BRIDGE_DEFAULT, "knots": "wide"},
-          "knots-pick": {**BRIDGE_DEFAULT, "knots": "pick"}}  # fmt: skip
+          "knots-pick": {**BRIDGE_DEFAULT, "knots": "pick", "wide_margin": 0.0},
+          "knots-all": {**BRIDGE_DEFAULT, "knots": "all"}}  # fmt: skip
     for a in args.arms:  # session 19 (dense19): knots-pick-mNN, the wide pick by a margin NN %
         if a.startswith("knots-pick-m"):
             kw[a] = {**BRIDGE_DEFAULT, "knots": "pick", "wide_margin": int(a[12:]) / 100}

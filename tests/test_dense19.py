@@ -99,3 +99,14 @@ def test_the_margin_and_every_span_leave_15_s_data_as_it_was():
     for opt in ({"wide_margin": 0.1}, {"wide_every": True}, {"wide_margin": 0.3}):
         got = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "knots": "pick", **opt}).recover(tk)
         np.testing.assert_array_equal(got, base)
+
+
+def test_the_margin_pick_is_what_recover_uses_now():
+    """Chosen on val (session 19, dense19; docs/recovery.md): the constructor's default too, so
+    a recoverer's name shows only what differs from it."""
+    assert BRIDGE_DEFAULT["knots"] == "pick" and BRIDGE_DEFAULT["wide_margin"] == 0.1
+    rec = BridgeRecoverer(tiny(), **BRIDGE_DEFAULT)
+    assert (rec.knots, rec.wide_margin, rec.wide_every) == ("pick", 0.1, False)
+    assert ":knots" not in rec.name and ":wm" not in rec.name, rec.name
+    old = BridgeRecoverer(tiny(), **{**BRIDGE_DEFAULT, "knots": "all", "wide_margin": 0.0})
+    assert old.name.endswith(":knots-all:wm0"), old.name
