@@ -13,8 +13,8 @@ gaps (more evidence than one or two spans). Both measured on the val sea and not
 candidate only where its backtest error is below (1 - m) x the better of Akima / linear. With
 three candidates scored on a few noisy backtest spans the smallest error wins by luck as well
 as by merit (the losing wide picks on held-out buses / cars and raw 1-s GeoLife had won their
-backtests by 0.4-8 %); a margin asks the evidence to be clear. ``wide_every``: also below in
-every backtest span (tried: it threw away the ships' gains). docs/recovery.md
+backtests mostly by 0.4-8 %); a margin asks the evidence to be clear. ``wide_every``: also
+below in every backtest span (tried: it threw away the ships' gains). docs/recovery.md
 "Session 19 (dense19)".
 """
 
