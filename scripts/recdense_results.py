@@ -88,9 +88,11 @@ def split_runs(df: pd.DataFrame, key: str, max_step: float) -> pd.DataFrame:
     return df[n >= 20].reset_index(drop=True)
 
 
-def geolife(n_traj: int, minutes: float) -> pd.DataFrame:
+def geolife(n_traj: int, minutes: float, below: float | None = None) -> pd.DataFrame:
     """Windows of ``minutes`` of raw 1-s GeoLife logging (median step 1 s, no step > 10 s): the
-    first of every run without a step > 10 s, files in sorted order, until ``n_traj``."""
+    first of every run without a step > 10 s, files in sorted order, until ``n_traj``.
+    ``below`` (session 19, dense19: a val set): only runs shorter than ``below`` minutes, so
+    none of the runs of >= ``below`` minutes that the held-out windows come from."""
     out, k = [], 0
     for f in sorted(GEOLIFE.glob("*/Trajectory/*.plt")):
         d = pd.read_csv(f, skiprows=6, header=None, usecols=[0, 1, 5, 6], names=["lat", "lon",
@@ -105,6 +107,8 @@ def geolife(n_traj: int, minutes: float) -> pd.DataFrame:
         bad = np.r_[True, st > 10]  # runs without a step > 10 s
         run = np.cumsum(bad)
         for _, g in d.groupby(run):
+            if below is not None and g.t.iloc[-1] - g.t.iloc[0] >= below * 60:
+                continue
             if g.t.iloc[-1] - g.t.iloc[0] >= minutes * 60 and k < n_traj:
                 w = g[g.t < g.t.iloc[0] + minutes * 60]
                 out.append(w.assign(traj_id=k, tlat=w.lat, tlon=w.lon)[
@@ -127,6 +131,30 @@ def gap_task(df: pd.DataFrame, length: float, seed: int) -> SimpleNamespace:
     return SimpleNamespace(groups=g, t=t, known=known,
                            latlon=df[["lat", "lon"]].to_numpy(np.float64),
                            truth=df[["tlat", "tlon"]].to_numpy(np.float64))  # fmt: skip
+
+
+def memo_bridge() -> None:
+    """recover_bridge.bridge_xy memoised on its inputs: arms that differ only in the guard's
+    pick share the model's rollouts (same outputs, a fraction of the time)."""
+    import hashlib
+
+    import trajlm.tasks.recover_bridge as rb
+
+    if getattr(rb.bridge_xy, "memo", False):
+        return
+    raw, cache = rb.bridge_xy, {}
+
+    def memo(model, xy, t, known, groups, projection, *a):
+        h = hashlib.sha1()
+        for v in (xy, t, known, groups):
+            h.update(np.ascontiguousarray(v).tobytes())
+        key = (id(model), h.hexdigest(), projection.lat0, projection.lon0, a)
+        if key not in cache:
+            cache[key] = raw(model, xy, t, known, groups, projection, *a)
+        return cache[key].copy()
+
+    memo.memo = True
+    rb.bridge_xy = memo
 
 
 def store_check(args) -> None:
@@ -170,6 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n-traj", type=int, default=60, help="GeoLife windows")
     ap.add_argument("--minutes", type=float, default=15.0, help="GeoLife window length")
     ap.add_argument(
+        "--below",
+        type=float,
+        default=None,
+        help="GeoLife: only runs shorter than this many minutes (a val set)",
+    )
+    ap.add_argument(
         "--hours",
         type=float,
         nargs=2,
@@ -185,7 +219,9 @@ def main(argv: list[str] | None = None) -> None:
         "ev-points | ev-spans (the guard's evidence) | pick-gap (session 19: the fallback "
         "interpolation per gap, from the known points around it) | pick-around (per trajectory, "
         "the span backtest plus the windows around all of its gaps) | fb-linear | fb-akima (the "
-        "guard's fallback fixed) | knots-wide (Akima's knots thinned to a quarter of the gaps)",
+        "guard's fallback fixed) | knots-wide (Akima's knots thinned to a quarter of the gaps) | knots-pick (wide as a third "
+        "candidate, no margin) | knots-pick-mNN (by a margin of NN %%; 10: the default since "
+        "dense19) | knots-every[-mNN] (and in every span) | knots-all (the default before)",
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/recdense2/results"))
     args = ap.parse_args(argv)
@@ -193,7 +229,11 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.data == "store":
         return store_check(args)
-    df = gibraltar(args.vessels) if args.data == "gibraltar" else geolife(args.n_traj, args.minutes)
+    df = (
+        gibraltar(args.vessels)
+        if args.data == "gibraltar"
+        else geolife(args.n_traj, args.minutes, args.below)
+    )
     if args.hours:
         h = (df.t % 86400) / 3600
         df = split_runs(df[(h >= args.hours[0]) & (h < args.hours[1])], "traj_id", 1800)
@@ -207,7 +247,15 @@ def main(argv: list[str] | None = None) -> None:
           "fb-linear": {**BRIDGE_DEFAULT, "fallback": "linear"},
           "fb-akima": {**BRIDGE_DEFAULT, "fallback": "akima"},
           "knots-wide": {**BRIDGE_DEFAULT, "knots": "wide"},
-          "knots-pick": {**BRIDGE_DEFAULT, "knots": "pick"}}  # fmt: skip
+          "knots-pick": {**BRIDGE_DEFAULT, "knots": "pick", "wide_margin": 0.0},
+          "knots-all": {**BRIDGE_DEFAULT, "knots": "all"}}  # fmt: skip
+    for a in args.arms:  # session 19 (dense19): knots-pick-mNN, the wide pick by a margin NN %
+        if a.startswith("knots-pick-m"):
+            kw[a] = {**BRIDGE_DEFAULT, "knots": "pick", "wide_margin": int(a[12:]) / 100}
+        if a.startswith("knots-every"):  # knots-every[-mNN]: below in every backtest span
+            m = int(a[13:]) / 100 if a.startswith("knots-every-m") else 0.0
+            kw[a] = {**BRIDGE_DEFAULT, "knots": "pick", "wide_margin": m, "wide_every": True}
+    memo_bridge()  # arms share the model's rollouts (the bridge is deterministic)
     methods = {"akima": Interp("akima"), "linear": Interp("linear"),
                **{a: BridgeRecoverer(model, name=a, **kw[a]) for a in args.arms}}  # fmt: skip
     st = np.diff(df.t.to_numpy())[np.diff(df.traj_id.to_numpy()) == 0]
@@ -217,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     lines = [head, "", "| gap | method | MAE (m), per mask seed | vs linear, 95 % CI (m) | "
              "vs Akima, 95 % CI (m) | vs old, 95 % CI (m) | vs new, 95 % CI (m) | s |",
              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    rows = []
+    rows, per_traj = [], []
     for length in args.lengths:
         tasks = [gap_task(df, length, s) for s in args.mask_seeds]
         off = np.cumsum([0] + [int(t.groups.max()) + 1 for t in tasks])
@@ -226,8 +274,17 @@ def main(argv: list[str] | None = None) -> None:
         errs, secs = {}, {}
         for m, rec in methods.items():
             t0 = time.perf_counter()
-            errs[m] = [point_errors(np.asarray(rec.recover(t))[~t.known], t.truth[~t.known])
-                       for t in tasks]  # fmt: skip
+            errs[m] = []
+            for s, tk in enumerate(tasks):
+                errs[m].append(point_errors(np.asarray(rec.recover(tk))[~tk.known],
+                                            tk.truth[~tk.known]))  # fmt: skip
+                pick = getattr(rec, "last_pick", None)
+                per_traj.append({"gap_s": length, "method": m, "mask_seed": s,
+                                 "pick": None if pick is None else pick.tolist(),
+                                 "backtest": {k: v.tolist() for k, v in
+                                              getattr(rec, "last_errors", {}).items()},
+                                 "mae": np.bincount(tk.groups[~tk.known], errs[m][-1]).tolist(),
+                                 "n": np.bincount(tk.groups[~tk.known]).tolist()})  # fmt: skip
             secs[m] = time.perf_counter() - t0
             print(f"L={length:g} {m}: {np.concatenate(errs[m]).mean():.2f} m ({secs[m]:.0f} s)",
                   flush=True)  # fmt: skip
@@ -252,6 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     tag = f"{args.data}_{args.vessels}" if args.data == "gibraltar" else args.data
     (args.out / f"{tag}.md").write_text(md)
     (args.out / f"{tag}.json").write_text(json.dumps({"head": head, "rows": rows}, indent=1))
+    (args.out / f"{tag}_per_traj.json").write_text(json.dumps(per_traj))
     print(md)
 
 

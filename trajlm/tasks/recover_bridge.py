@@ -81,7 +81,12 @@ SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / directio
 # the real gaps; 15-s Porto is untouched (bit for bit)
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
-                  "thin_dt": "train", "backtest": "auto"}  # fmt: skip
+                  "thin_dt": "train", "backtest": "auto", "knots": "pick",
+                  "wide_margin": 0.1}  # fmt: skip
+# knots "pick" + wide_margin 0.1: Session 19 (recover19 built the pick, dense19 its margin):
+# dense calls only, the wide Akima a third candidate of the guard's pick where its backtest
+# beats the others by 10 %; val sea -13 / -28 / -39 m at 5 / 10 / 20 min, held-out ships
+# -3 to -105 m, transits, buses / cars and raw 1-s GeoLife level (docs/recovery.md)
 # the guard's Akima in a dense call: through every known point, or "wide" (session 19, tried:
 # knots thinned to a quarter of the gaps, recover_interp.akima_wide_xy)
 KNOTS = ("all", "wide", "pick")  # pick: wide as a third candidate of the per-trajectory pick
@@ -236,7 +241,9 @@ class BridgeRecoverer:
         backtest: str = "auto",
         evidence: str = "points",
         pick: str = "trajectory",
-        knots: str = "all",
+        knots: str = "pick",
+        wide_margin: float = 0.1,
+        wide_every: bool = False,
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -270,6 +277,9 @@ class BridgeRecoverer:
         if knots not in KNOTS:
             raise ValueError(f"knots must be one of {KNOTS}, got {knots!r}")
         self.knots = knots
+        if not 0.0 <= wide_margin < 1.0:
+            raise ValueError(f"wide_margin must be in [0, 1), got {wide_margin!r}")
+        self.wide_margin, self.wide_every = float(wide_margin), bool(wide_every)
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -279,9 +289,12 @@ class BridgeRecoverer:
         bt = "" if backtest == "auto" or not guard_power else f":bt-{backtest}"
         bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
         bt += "" if pick == "trajectory" or not guard_power else f":pick-{pick}"
-        bt += "" if knots == "all" or not guard_power else f":knots-{knots}"
+        bt += "" if knots == "pick" or not guard_power else f":knots-{knots}"
+        bt += "" if wide_margin == 0.1 or not guard_power else f":wm{wide_margin:g}"
+        bt += "" if not wide_every or not guard_power else ":wide-every"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
+        self.last_pick: np.ndarray | None = None  # (n_trajectories,) 0 linear / 1 Akima / 2 wide
 
     def recover(self, task) -> np.ndarray:
         """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""

@@ -8,6 +8,14 @@ trajectory; a gap without such evidence keeps the trajectory's pick. ``pick="aro
 per trajectory, from the span backtest's errors plus those of the windows around all of its
 gaps (more evidence than one or two spans). Both measured on the val sea and not adopted
 (docs/recovery.md "Session 19 (recover19)").
+
+``knots="pick"`` with ``wide_margin`` m (session 19, dense19): the wide Akima is a third
+candidate only where its backtest error is below (1 - m) x the better of Akima / linear. With
+three candidates scored on a few noisy backtest spans the smallest error wins by luck as well
+as by merit (the losing wide picks on held-out buses / cars and raw 1-s GeoLife had won their
+backtests mostly by 0.4-8 %); a margin asks the evidence to be clear. ``wide_every``: also
+below in every backtest span (tried: it threw away the ships' gains). docs/recovery.md
+"Session 19 (dense19)".
 """
 
 from __future__ import annotations
@@ -36,6 +44,24 @@ def guard_mask(known: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
+def wins_every_span(
+    errs: dict, xs: np.ndarray, gs: np.ndarray, scored: np.ndarray, use_akima: np.ndarray,
+    margin: float, G: int,
+) -> np.ndarray:  # fmt: skip
+    """(G,) bool: the wide Akima's mean error below (1 - margin) x the picked interpolation's
+    in every backtest span of the trajectory (a run of scored rows)."""
+    opens = scored & ~np.r_[False, scored[:-1] & (gs[1:] == gs[:-1])]
+    sid = np.cumsum(opens) - 1
+    rows = np.flatnonzero(scored)
+    d = {k: np.linalg.norm(errs[k][rows] - xs[rows], axis=1) for k in ("akima", "linear",
+                                                                      "akima_wide")}  # fmt: skip
+    other = np.where(use_akima[gs[rows]], d["akima"], d["linear"])
+    k = sid[rows]
+    lose = np.bincount(k, other * (1.0 - margin) - d["akima_wide"]) <= 0  # per span
+    span_g = gs[rows][np.r_[True, k[1:] != k[:-1]]]
+    return np.bincount(span_g[lose], minlength=G) == 0
+
+
 def shrink(rec: Any, rho: np.ndarray, n: np.ndarray, rho_pool: float) -> np.ndarray:
     """Each trajectory's ratio shrunk toward the prior by n / (n + k) in log space."""
     prior = rho_pool
@@ -57,7 +83,8 @@ def apply_guard(
     backtest's estimates ``errs`` ({"bridge", "akima", "linear"}: (len(xs), 2)) of the known
     points ``xs`` (trajectories ``gs``) at the rows ``scored``; ``rec``: the recoverer's
     options (min_scored, no_evidence(_rule), fallback, shrink_k / shrink_rule, evidence,
-    guard_power, pick)."""
+    guard_power, pick, knots / wide_margin / wide_every). Sets ``rec.last_pick`` (0 linear,
+    1 Akima, 2 wide Akima per trajectory) and ``rec.last_errors`` (the backtest's means)."""
     G = int(groups.max()) + 1
     npts = np.bincount(gs[scored], minlength=G).astype(float)
     n = npts  # the evidence: scored points, or (evidence "spans") backtest spans
@@ -88,8 +115,14 @@ def apply_guard(
     if spans and rec.knots == "pick" and "akima_wide" in errs and rec.fallback == "best":
         d = np.linalg.norm(errs["akima_wide"][scored] - xs[scored], axis=1)
         e["akima_wide"] = np.bincount(gs[scored], d, minlength=G) / np.maximum(npts, 1)
-        wide = (e["akima_wide"] < np.minimum(e["akima"], e["linear"])) & ~weak
+        best = np.minimum(e["akima"], e["linear"])
+        wide = (e["akima_wide"] < (1.0 - rec.wide_margin) * best) & ~weak
+        if rec.wide_every:  # and below the picked one in every backtest span
+            wide &= wins_every_span(errs, xs, gs, scored, use_akima, rec.wide_margin, G)
         use_akima = use_akima | wide
+    # which interpolation each trajectory falls back on: 0 linear, 1 Akima, 2 wide Akima
+    rec.last_pick = use_akima.astype(np.int8) + (wide if wide is not None else 0)
+    rec.last_errors = e  # the backtest's mean error per trajectory, by candidate
     row_akima = use_akima[groups]
     if spans and rec.pick == "gap" and rec.fallback == "best":  # per gap, from around it
         local = gap_pick(xy, t, known, groups)
