@@ -21,7 +21,6 @@ import json
 import tomllib
 from pathlib import Path
 
-import polars as pl
 import torch
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "pretrain_model.toml"
@@ -80,5 +79,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    pl.Config.set_tbl_rows(5)
     main()
