@@ -255,6 +255,28 @@ class NextPointRollout:
         return nll + self.weight * r, {"nll": float(nll.detach())} | logs
 
 
+class NextPointTripContrast:
+    """Next-point NLL plus ``cfg.weight`` x a trip-level InfoNCE on two augmented views of
+    every window (objectives/trip_contrast.py): contrastive pretraining from the start, so the
+    pretrained states carry a trip identity. Views drawn with ``step_generator(seed, step)``."""
+
+    name = "next_point+trip_contrast"
+
+    def __init__(self, cfg: Any = None, seed: int = 0) -> None:
+        from trajlm.objectives.trip_contrast import TripContrastConfig
+
+        self.cfg, self.seed = cfg or TripContrastConfig(), seed
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        from trajlm.objectives.trip_contrast import trip_contrast_loss
+
+        nll = model(batch).loss
+        c, logs = trip_contrast_loss(model, batch, self.cfg, step_generator(self.seed, step))
+        if c is None:
+            return nll, {"nll": float(nll.detach())}
+        return nll + self.cfg.weight * c, {"nll": float(nll.detach())} | logs
+
+
 class MaskedMix:
     """An ObjectiveMix (masked points, spans, od, future, causal): one objective per batch,
     drawn with ``step_generator(seed, step)``. The infilling loss reaches into the model's
