@@ -199,8 +199,9 @@ def coverage_note(
     predicts: bool = True,
 ) -> float | None:
     """Warn, naming the feature, where `df` lies outside the training coverage recorded in the
-    model's config.json (trajlm.model.coverage; speed and sampling interval where the coverage
-    gate acts on each trajectory's last `history` points, all when None). A model trained before coverage was recorded
+    model's config.json (trajlm.model.coverage; speed and sampling interval where clearly outside
+    the coverage gate's ranges on each trajectory's last `history` points, all when None). A model
+    trained before coverage was recorded
     gets the older check: a note when most points lie far (> far_m + 10 position scales) from
     the centre of its training area; returns that median distance in metres (else None)."""
     import numpy as np

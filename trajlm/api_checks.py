@@ -56,7 +56,7 @@ class TaskChecks:
     ) -> None:
         """Warn (CoverageWarning), naming the feature, where the input lies outside what the
         model was trained on (the coverage its Trainer recorded), speed and sampling interval
-        exactly where the coverage gate acts on each trajectory's last ``history`` points;
+        where the coverage gate acts clearly (covwarn19) on each trajectory's last ``history`` points;
         older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
         (the task method and its inference_mode wrapper counted)."""
         for line in coverage_warnings(self.model, df, history, predicts):
