@@ -122,3 +122,32 @@ def test_ask_reads_hours_on_a_zoned_frames_own_clock(form):
     assert str(trajlm.ask("How many trips started after 18:00 UTC?", frame)) == "3"
     utc = df.assign(time=df.time.dt.tz_convert("UTC"))
     assert str(trajlm.ask("How many trips started after 18:00?", utc)) == "3"
+
+
+def test_train_config_names_the_trip_contrast_objective(tmp_path):
+    """premise19's contrastive pretraining from a TrainConfig (`trajlm train --config`):
+    `trip_contrast_weight > 0` trains next-point + trip InfoNCE and logs the term; bad values
+    and a mix beside it are one line."""
+    import json
+
+    from test_rollout_loss import TINY, _train_cfg
+
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.store import load_stats
+    from trajlm.model import ModelConfig
+    from trajlm.train.build import default_objective
+    from trajlm.train.objectives import NextPointTripContrast
+    from trajlm.train.trainer import TrainConfig, Trainer
+
+    cfg = _train_cfg(trip_contrast_weight=0.5)
+    assert isinstance(default_objective(cfg, None), NextPointTripContrast)
+    synth_store(tmp_path / "s", n_trajectories=30, seed=1, overwrite=False)
+    mc = ModelConfig(**TINY)
+    mc.stats = load_stats(tmp_path / "s").to_dict()
+    Trainer(tmp_path / "s", tmp_path / "run", model_config=mc, train_config=cfg).fit()
+    logs = [json.loads(x) for x in (tmp_path / "run/metrics.jsonl").read_text().splitlines()]
+    assert any(k.startswith("contrast") or "trip" in k for r in logs for k in r), logs[:2]
+    for bad in ({"trip_contrast_weight": -1.0}, {"trip_contrast_temperature": 0.0},
+                {"trip_contrast_weight": 1.0, "rollout_weight": 1.0}):  # fmt: skip
+        with pytest.raises(ValueError, match="trip_contrast"):
+            TrainConfig(**bad)

@@ -15,7 +15,14 @@ from trajlm._safety import UserError
 from trajlm.data.store import load_stats
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.train.config import TrainConfig
-from trajlm.train.objectives import MaskedMix, NextPoint, NextPointRollout, Objective, ObjectiveMix
+from trajlm.train.objectives import (
+    MaskedMix,
+    NextPoint,
+    NextPointRollout,
+    NextPointTripContrast,
+    Objective,
+    ObjectiveMix,
+)
 
 
 def objective_mix(cfg: TrainConfig) -> ObjectiveMix | None:
@@ -27,7 +34,8 @@ def objective_mix(cfg: TrainConfig) -> ObjectiveMix | None:
 
 
 def default_objective(cfg: TrainConfig, mix: ObjectiveMix | None) -> Objective:
-    """The objective TrainConfig names: the mix, next-point, or next-point with a rollout loss."""
+    """The objective TrainConfig names: the mix, next-point, or next-point with a rollout loss
+    or a trip-level contrastive term."""
     road = None
     if cfg.road_network and mix:  # road-path anchors (docs/roads.md)
         from trajlm.roads.anchor import network_from_spec
@@ -37,6 +45,11 @@ def default_objective(cfg: TrainConfig, mix: ObjectiveMix | None) -> Objective:
         return MaskedMix(mix, cfg.seed, road)
     if cfg.rollout_weight > 0:
         return NextPointRollout(cfg.rollout_weight, cfg.rollout_steps, cfg.seed)
+    if cfg.trip_contrast_weight > 0:  # contrastive pretraining from the start (premise19)
+        from trajlm.objectives.trip_contrast import TripContrastConfig
+
+        tc = TripContrastConfig(cfg.trip_contrast_weight, cfg.trip_contrast_temperature)
+        return NextPointTripContrast(tc, cfg.seed)
     return NextPoint()
 
 

@@ -76,6 +76,12 @@ class TrainConfig:
     # sees what a small per-step bias costs over k steps. Next-point residual-base models only.
     rollout_weight: float = 0.0
     rollout_steps: int = 5
+    # --- issue 14 premise (session 19, premise19): contrastive pretraining from the start ---
+    # > 0: the next-point NLL plus this weight x a trip-level InfoNCE on two augmented views of
+    # every window (objectives/trip_contrast.py), so pretrained states carry a trip identity
+    # (docs/pretraining.md "Session 19 (premise19)": similarity fine-tunes then beat scratch).
+    trip_contrast_weight: float = 0.0
+    trip_contrast_temperature: float = 0.1
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -121,6 +127,13 @@ class TrainConfig:
              f"{self.speed_scale_range}")  # fmt: skip
         need(self.rollout_weight >= 0, f"rollout_weight must be >= 0, got {self.rollout_weight}")
         need(self.rollout_steps >= 1, f"rollout_steps must be >= 1, got {self.rollout_steps}")
+        need(self.trip_contrast_weight >= 0,
+             f"trip_contrast_weight must be >= 0, got {self.trip_contrast_weight}")  # fmt: skip
+        need(self.trip_contrast_temperature > 0,
+             f"trip_contrast_temperature must be > 0, got {self.trip_contrast_temperature}")  # fmt: skip
+        need(not (self.trip_contrast_weight > 0 and (self.rollout_weight > 0 or self.objectives)),
+             "trip_contrast_weight goes with the next-point loss alone: set rollout_weight = 0 "
+             "and no [train.objectives] mix")  # fmt: skip
         one_of("refit_scales", ("keep", "refit", "adapt"))
 
     @property
