@@ -17,34 +17,11 @@ import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 import torch  # noqa: E402
 
+# the 12 m/s gently turning track and the error in metres of subsec18's measurement
+from subsec18_measure import err_m, truth  # noqa: E402
+
 import trajlm  # noqa: E402
 import trajlm.api as A  # noqa: E402
-
-M_PER_DEG = 111_320.0
-
-
-def truth(seed: int, hz: int):
-    """(fn t -> (lat, lon), t0): a 12 m/s track with a gentle turn (subsec18_measure.py's)."""
-    r = np.random.default_rng(seed)
-    head0, turn = r.uniform(0, 2 * np.pi), r.uniform(-0.02, 0.02)  # rad, rad/s
-    lat0, lon0 = 41.15 + r.uniform(-0.01, 0.01), -8.61 + r.uniform(-0.01, 0.01)
-    t0 = 1_700_000_000 + int(r.integers(0, 10_000))
-
-    def at(t):
-        s = np.asarray(t, float) - t0
-        h = head0 + turn * s
-        x = 12 / turn * (np.sin(h) - np.sin(head0))
-        y = -12 / turn * (np.cos(h) - np.cos(head0))
-        return lat0 + y / M_PER_DEG, lon0 + x / (M_PER_DEG * np.cos(np.radians(lat0)))
-
-    return at, t0
-
-
-def err_m(lat, lon, tl, tn):
-    dy = (np.asarray(lat) - tl) * M_PER_DEG
-    dx = (np.asarray(lon) - tn) * M_PER_DEG * np.cos(np.radians(tl))
-    return np.hypot(dx, dy)
-
 
 AHEAD = [0.5, 1.0, 2.0, 5.0, 10.0]
 

@@ -108,4 +108,5 @@ def main():
         print(f"steps {hz} Hz: times after last fix {d}")
 
 
-main()
+if __name__ == "__main__":
+    main()
