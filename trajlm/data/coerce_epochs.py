@@ -56,7 +56,7 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
     columns unchanged (None)."""
     from trajlm.data.readers.layouts import epoch_unit_column
 
-    s = df[tcol]
+    df, s = _finite(df, tcol)
     found = epoch_unit_column([str(tcol)])
     if found is not None and s.dtype == pl.Utf8 and s.str.contains(r"^\s*\d+\s*$").all():
         s = s.str.strip_chars().cast(pl.Int64)  # a CSV read as text: ms digits
@@ -75,6 +75,27 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
     else:
         t = pl.from_epoch(s.cast(pl.Int64), time_unit=unit)
     return df.with_columns(t.dt.replace_time_zone("UTC").alias(tcol)), unit
+
+
+def _finite(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, pl.Series]:
+    """A float time column with NaN as missing (null: the schema check names its row, as a
+    pandas NaN is read) and an infinite time refused in one line (badin19: both were
+    polars' InvalidOperationError from a cast)."""
+    s = df[tcol]
+    if not s.dtype.is_float():
+        return df, s
+    inf = s.is_infinite().fill_null(False)
+    if inf.any():
+        i = int(inf.arg_max())
+        raise TrajlmInputError(
+            f"{int(inf.sum())} time(s) are infinite (first at row {i}: {s[i]})",
+            field=str(tcol),
+            hint="drop those rows or give their times",
+        )
+    if s.is_nan().any():
+        s = s.fill_nan(None)
+        df = df.with_columns(s.alias(tcol))
+    return df, s
 
 
 def _unit_by_size(s: pl.Series, tcol: str) -> str | None:

@@ -245,8 +245,8 @@ def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     its second's kept position, a 10 Hz drone at 12 m/s was 1.2-4.7 m off; session 18.)"""
     if not out.schema["t"].is_float():  # exact_times puts fractions back, so t is float
         out = out.with_columns(pl.col("t").cast(pl.Float64))
-    kept = out.with_row_index("__at").select(
-        "__at", "traj_id", pl.col("t").floor().cast(pl.Int64).alias("__sec"))  # fmt: skip
+    kept = out.with_row_index("__at").select("__at", "traj_id", pl.col("t").alias("__kt"),
+        pl.col("t").floor().cast(pl.Int64).alias("__sec"))  # fmt: skip
     known = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
     back = (
         rows.with_columns(
@@ -254,8 +254,11 @@ def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         )  # fmt: skip
         .drop(_FRAC)
         .join(kept, on=["traj_id", "__sec"], how="left", maintain_order="left")
-        .with_columns(__at=pl.col("__at").cast(pl.Float64) + 0.5)
-        .drop("__sec")
+        .with_columns(  # before or after its second's kept fix, by time (badin19)
+            __at=pl.col("__at").cast(pl.Float64)
+            + pl.when(pl.col("t") < pl.col("__kt")).then(-0.5).otherwise(0.5)
+        )
+        .drop("__sec", "__kt")
     )
     both = pl.concat([out.with_row_index("__at").with_columns(pl.col("__at").cast(pl.Float64)),
                       back], how="diagonal_relaxed")  # fmt: skip
