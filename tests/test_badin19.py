@@ -120,3 +120,25 @@ def test_sub_second_recover_still_refuses_a_missing_end(trajlm_small):
         warnings.simplefilter("ignore")
         with pytest.raises(TrajlmInputError, match="starts or ends with a missing position"):
             trajlm_small.recover(df)
+
+
+def test_a_frame_of_seconds_and_milliseconds_names_both_rows():
+    """Half seconds, half ms in `timestamp` was "these look like milliseconds: divide by 1000",
+    which would break the seconds."""
+    ts = [(T0 + 10 * i) * (1000 if i > 4 else 1) for i in range(10)]
+    with pytest.raises(TrajlmInputError, match=r"two units: row 0's 1772611200 is a date in "
+                       r"seconds, row 5's 1772611250000 in milliseconds"):  # fmt: skip
+        trajlm.to_canonical(_frame(ts))
+
+
+def test_points_beside_a_multi_part_multipoint_are_said_as_given():
+    """Points with one 2-part MultiPoint were refused as "found ['LineString', 'Point']" (a
+    type the caller never gave)."""
+    gpd = pytest.importorskip("geopandas")
+    shp = pytest.importorskip("shapely.geometry")
+    pts = [shp.Point(-9.14 + 1e-4 * i, 38.72 + 1e-4 * i) for i in range(6)]
+    geoms = [*pts[:-1], shp.MultiPoint([pts[0], pts[1]])]
+    times = [datetime.fromtimestamp(T0 + 10 * i, UTC) for i in range(6)]
+    g = gpd.GeoDataFrame({"traj_id": ["a"] * 6, "time": times}, geometry=geoms, crs="EPSG:4326")
+    with pytest.raises(TrajlmInputError, match=r"found \['MultiPoint', 'Point'\]: Points are one"):
+        trajlm.to_canonical(g)

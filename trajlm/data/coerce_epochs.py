@@ -109,12 +109,34 @@ def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
     if s.dtype.is_float():
         v = v.filter(v.is_finite())
     found = unit_by_size(v.to_list()) if len(v) else None
+    if found is None and len(v):
+        _two_units(s, tcol)
     if found in (None, "unix"):
         return None
     warn_at_caller(f"times in {tcol!r} read as Unix {WORDS[found]} by their size (every value "
                    f"is a 1990-2100 date only in that unit); results give them back in "
                    f"{WORDS[found]} (name the column e.g. {tcol}_ms to say the unit)")  # fmt: skip
     return found.removeprefix("unix_")
+
+
+def _two_units(s: pl.Series, tcol: str) -> None:
+    """One line when the column holds dates in two units (seconds in some rows, milliseconds
+    in others): "divide by 1000" would break the other rows (badin19)."""
+    from trajlm.data.readers._epoch_size import SCALES, WORDS
+
+    lo, hi = _YEARS_S
+    v = s.cast(pl.Float64)
+    units = {u: ((v >= lo * k) & (v <= hi * k)).fill_null(False) for u, k in SCALES.items()}
+    have = [(u, int(m.arg_max())) for u, m in units.items() if m.any()]
+    if len(have) < 2:
+        return
+    (a, i), (b, j) = sorted(have, key=lambda x: x[1])[:2]
+    raise TrajlmInputError(
+        f"times in two units: row {i}'s {s[i]} is a date in {WORDS[a]}, row {j}'s {s[j]} "
+        f"in {WORDS[b]}",
+        field=tcol,
+        hint="give every time in one unit (or as datetimes)",
+    )
 
 
 _YEARS_S = (631_152_000, 4_102_444_800)  # 1990-01-01 .. 2100-01-01, Unix seconds
