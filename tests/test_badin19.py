@@ -142,3 +142,17 @@ def test_points_beside_a_multi_part_multipoint_are_said_as_given():
     g = gpd.GeoDataFrame({"traj_id": ["a"] * 6, "time": times}, geometry=geoms, crs="EPSG:4326")
     with pytest.raises(TrajlmInputError, match=r"found \['MultiPoint', 'Point'\]: Points are one"):
         trajlm.to_canonical(g)
+
+
+def test_a_zoned_time_column_named_by_hand_keeps_its_zone(tmp_path):
+    """Samsara's `Time (America/Los_Angeles)` read its zone only when guessed: named with
+    --time-col / ColumnMap(t=...) it was read as UTC, 8 h off ("have no zone; read as UTC")."""
+    from trajlm.data.readers import ColumnMap
+
+    p = tmp_path / "samsara.csv"
+    p.write_text("vehicle,Time (America/Los_Angeles),lat,lon\n" + "".join(
+        f"v,2026-03-04 08:00:{i:02d},{38.7 + i * 1e-4},-9.1\n" for i in range(5)))  # fmt: skip
+    df, _ = read(p, columns=ColumnMap(t="Time (America/Los_Angeles)"))
+    assert df["t"][0] == T0 + 8 * 3600  # 08:00 PST = 16:00 UTC
+    df, _ = read(p, columns=ColumnMap(t="Time (America/Los_Angeles)", tz="UTC"))
+    assert df["t"][0] == T0  # a zone given wins

@@ -223,6 +223,10 @@ def resolve_columns(
             guessed["t"] = zoned[0]
             if cm.tz is None and not cm.utc_offset_s:
                 guessed["tz"] = zoned[1]
+    elif (
+        cm.t in have and cm.tz is None and not cm.utc_offset_s and (z := zoned_time_column([cm.t]))
+    ):
+        guessed["tz"] = z[1]  # named by hand, its zone still read (badin19: was read as UTC)
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
