@@ -138,3 +138,23 @@ def test_records_missing_or_doubling_a_field_say_which(tmp_path, recs, said):
     with pytest.raises(TrajlmInputError) as e:
         read(_write(tmp_path, "track.json", {"positions": recs}))
     assert said in str(e.value) and "records at $.positions" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["", '{"lat": 1, "lon": 2, "time": "2026-03-04T08:00:00Z"}\nnot json\n']
+)
+def test_a_refused_jsonl_gz_closes_its_files_and_folder(tmp_path, text):
+    """An empty / broken `.jsonl.gz` left an open file and its unpacked copy's trajlm-xlsx-*
+    folder to the garbage collector (ResourceWarning: unclosed file, implicit cleanup)."""
+    import gc
+    import gzip
+    import warnings
+
+    p = tmp_path / "feed.jsonl.gz"
+    p.write_bytes(gzip.compress(text.encode()))
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        with pytest.raises(TrajlmInputError):
+            read(p)
+        gc.collect()
+    assert not [str(w.message) for w in ws if issubclass(w.category, ResourceWarning)]
