@@ -131,6 +131,8 @@ def test_a_gtfs_rt_poll_without_vehicles_does_not_refuse_the_folder(tmp_path):
         ([{"altitude": 1, "longitude": lo, "timestamp": _iso(t)} for t, _, lo in _pts(5)], "no latitude"),
         ([{"lat": la, "latitude": la, "lon": lo, "time": _iso(t)} for t, la, lo in _pts(5)],
          "several latitudes ['lat', 'latitude']"),
+        ([{"fa_flight_id": "f1", "timestamp": _iso(t)} for t, _, _ in _pts(5)],
+         "no latitude and no longitude"),
     ],
 )  # fmt: skip
 def test_records_missing_or_doubling_a_field_say_which(tmp_path, recs, said):

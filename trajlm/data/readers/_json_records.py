@@ -218,14 +218,15 @@ def empty_records(doc: Any) -> str | None:
 def near_records(doc: Any) -> str | None:
     """Why a list of objects that looks like position records is not read: the keys that
     name no latitude, longitude or time, or more than one (`lat` beside `latitude`), for the
-    first list whose keys name at least two of the three."""
+    first list whose keys name at least two of the three, or a time and an id."""
     words = {"lat": "latitude", "lon": "longitude", "t": "time"}
     for where, records in _dict_lists(doc):
         sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
         keys = list(dict.fromkeys(k for r in sample for k in r))
         got = {name: candidates(TIERS[name], keys) for name in words}
-        if not sample or sum(bool(v) for v in got.values()) < 2:
-            continue
+        ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
+        if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) < 2:
+            continue  # (an id and a time: GTFS-rt vehicles without a position)
         why = [f"no {words[n]}" if not v else f"several {words[n]}s {v}"
                for n, v in got.items() if len(v) != 1]  # fmt: skip
         if not why:

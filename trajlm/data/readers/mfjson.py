@@ -266,11 +266,8 @@ def iter_mfjson(
             if (why := empty_records(doc)) is not None:  # `[]`, {"data": []} (badin19)
                 _empty(ctx, file, why)
                 continue
-            if (why := near_records(doc)) is not None:  # no / two latitudes (badin19)
-                _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")
-                continue
-            if (why := streams_without_start(doc)) is not None:
-                _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")
+            if (why := streams_without_start(doc) or near_records(doc)) is not None:
+                _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
         try:
             if isinstance(doc, dict):
