@@ -156,3 +156,15 @@ def test_a_zoned_time_column_named_by_hand_keeps_its_zone(tmp_path):
     assert df["t"][0] == T0 + 8 * 3600  # 08:00 PST = 16:00 UTC
     df, _ = read(p, columns=ColumnMap(t="Time (America/Los_Angeles)", tz="UTC"))
     assert df["t"][0] == T0  # a zone given wins
+
+
+def test_an_unknown_zone_in_a_header_named_by_hand_is_said(tmp_path):
+    """`Time (Mars/Olympus)` named with ColumnMap(t=...) was read as UTC without a word."""
+    from trajlm.data.readers import ColumnMap
+
+    p = tmp_path / "zone.csv"
+    p.write_text("vehicle,Time (Mars/Olympus),lat,lon\n" + "".join(
+        f"v,2026-03-04 08:00:{i:02d},{38.7 + i * 1e-4},-9.1\n" for i in range(5)))  # fmt: skip
+    with pytest.warns(UserWarning, match="zone 'Mars/Olympus' in the column name"):
+        df, _ = read(p, columns=ColumnMap(t="Time (Mars/Olympus)"))
+    assert df["t"][0] == T0
