@@ -160,3 +160,16 @@ def test_a_refused_jsonl_gz_closes_its_files_and_folder(tmp_path, text):
             read(p)
         gc.collect()
     assert not [str(w.message) for w in ws if issubclass(w.category, ResourceWarning)]
+
+
+def test_a_csv_of_seconds_and_milliseconds_does_not_advise_unix_ms(tmp_path):
+    """Half seconds, half ms in a CSV `timestamp`: "milliseconds? pass --time-format unix_ms",
+    which misreads the seconds; now the line of a seconds row is named beside it."""
+    p = tmp_path / "st.csv"
+    p.write_text("id,timestamp,lat,lon\n" + "".join(
+        f"o,{t * (1000 if i > 4 else 1)},{la},{lo}\n" for i, (t, la, lo) in enumerate(_pts(10))))  # fmt: skip
+    with pytest.raises(TrajlmInputError) as e:
+        read(p)
+    assert "st.csv line 7" in str(e.value) and "milliseconds among Unix seconds: line 2" in str(
+        e.value
+    )
