@@ -70,7 +70,7 @@ from trajlm.data.readers._lines import (
 )
 from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
-from trajlm.data.readers._scaled_degrees import e7_degrees, named_scale
+from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local, with_offset
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
@@ -179,7 +179,7 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
     if is_wgs84(cm.crs):
-        _scaled_whole(df, cm, ctx)
+        scaled_whole(df, (cm.lat, cm.lon), ctx.paths)  # `_mdeg` of 38.72: refused
         df = e7_degrees(df, names=(cm.lat, cm.lon))  # x 1e7 (Teltonika), `_mdeg`: x 1e6
     if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
         raw = df.select("_lat", "_lon")
@@ -187,28 +187,6 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         check_not_degrees(raw["_lat"].to_numpy(), raw["_lon"].to_numpy(),
                           df["_lat"].to_numpy(), df["_lon"].to_numpy(), cm.crs)  # fmt: skip
     return df
-
-
-def _scaled_whole(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> None:
-    """A column whose name says scaled degrees (`latitude_mdeg`: x 1e6) holds whole numbers;
-    a value with a fractional part (38.72: degrees) would be read a million times too small,
-    near 0, 0 without a word (badin19): one line naming the file, line, column and value."""
-    for col, name in (("_lat", cm.lat), ("_lon", cm.lon)):
-        if (k := named_scale(name)) is None or col not in df.columns:
-            continue
-        v = df[col].cast(pl.Float64, strict=False)
-        frac = ((v % 1) != 0).fill_null(False)
-        if not frac.any():
-            continue
-        i = int(frac.arg_max())
-        raise TrajlmInputError(
-            f"{v[i]!r} is not a whole number, but the column's name says degrees x 10^{len(str(k)) - 1} "
-            f"(whole numbers: {name} -> {v[i] / k:.3g} degrees); if it holds plain degrees, "
-            "rename the column (e.g. to latitude / longitude) so no scale is read from its name",
-            path=ctx.paths[int(df["_file"][i])] if "_file" in df.columns else None,
-            line=int(df["_line"][i]) if "_line" in df.columns else None,
-            field=name,
-        )
 
 
 def _to_points(
