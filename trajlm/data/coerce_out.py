@@ -238,7 +238,8 @@ def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:
 
 def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     """A recover result (``t`` with its fractions back, a ``recovered`` column) with the fixes
-    coerce dropped for sharing a second with an earlier one put back after it: a known fix
+    coerce dropped for sharing a second with the fix it kept put back before or after that
+    one, by time (a track's first / last second may keep a later known fix; badin19): a known fix
     with its own position (recovered False), a missing one filled at its own exact time
     (recovered True), linearly between the nearest fixes with a position (known, or filled by
     the model) before and after it, so the result has every row the caller gave. (Filled with
