@@ -56,7 +56,7 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
     columns unchanged (None)."""
     from trajlm.data.readers.layouts import epoch_unit_column
 
-    s = df[tcol]
+    df, s = _finite(df, tcol)
     found = epoch_unit_column([str(tcol)])
     if found is not None and s.dtype == pl.Utf8 and s.str.contains(r"^\s*\d+\s*$").all():
         s = s.str.strip_chars().cast(pl.Int64)  # a CSV read as text: ms digits
@@ -77,6 +77,27 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
     return df.with_columns(t.dt.replace_time_zone("UTC").alias(tcol)), unit
 
 
+def _finite(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, pl.Series]:
+    """A float time column with NaN as missing (null: the schema check names its row, as a
+    pandas NaN is read) and an infinite time refused in one line (badin19: both were
+    polars' InvalidOperationError from a cast)."""
+    s = df[tcol]
+    if not s.dtype.is_float():
+        return df, s
+    inf = s.is_infinite().fill_null(False)
+    if inf.any():
+        i = int(inf.arg_max())
+        raise TrajlmInputError(
+            f"{int(inf.sum())} time(s) are infinite (first at row {i}: {s[i]})",
+            field=str(tcol),
+            hint="drop those rows or give their times",
+        )
+    if s.is_nan().any():
+        s = s.fill_nan(None)
+        df = df.with_columns(s.alias(tcol))
+    return df, s
+
+
 def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
     """ "ms" / "us" / "ns" when every value of the unnamed column ``s`` is a 1990-2100 date in
     that unit only (readers/_epoch_size.unit_by_size, as ingest reads files), said in one
@@ -88,12 +109,34 @@ def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
     if s.dtype.is_float():
         v = v.filter(v.is_finite())
     found = unit_by_size(v.to_list()) if len(v) else None
+    if found is None and len(v):
+        _two_units(s, tcol)
     if found in (None, "unix"):
         return None
     warn_at_caller(f"times in {tcol!r} read as Unix {WORDS[found]} by their size (every value "
                    f"is a 1990-2100 date only in that unit); results give them back in "
                    f"{WORDS[found]} (name the column e.g. {tcol}_ms to say the unit)")  # fmt: skip
     return found.removeprefix("unix_")
+
+
+def _two_units(s: pl.Series, tcol: str) -> None:
+    """One line when the column holds dates in two units (seconds in some rows, milliseconds
+    in others): "divide by 1000" would break the other rows (badin19)."""
+    from trajlm.data.readers._epoch_size import SCALES, WORDS
+
+    lo, hi = _YEARS_S
+    v = s.cast(pl.Float64)
+    units = {u: ((v >= lo * k) & (v <= hi * k)).fill_null(False) for u, k in SCALES.items()}
+    have = [(u, int(m.arg_max())) for u, m in units.items() if m.any()]
+    if len(have) < 2:
+        return
+    (a, i), (b, j) = sorted(have, key=lambda x: x[1])[:2]
+    raise TrajlmInputError(
+        f"times in two units: row {i}'s {s[i]} is a date in {WORDS[a]}, row {j}'s {s[j]} "
+        f"in {WORDS[b]}",
+        field=tcol,
+        hint="give every time in one unit (or as datetimes)",
+    )
 
 
 _YEARS_S = (631_152_000, 4_102_444_800)  # 1990-01-01 .. 2100-01-01, Unix seconds

@@ -238,15 +238,16 @@ def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:
 
 def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     """A recover result (``t`` with its fractions back, a ``recovered`` column) with the fixes
-    coerce dropped for sharing a second with an earlier one put back after it: a known fix
+    coerce dropped for sharing a second with the fix it kept put back before or after that
+    one, by time (a track's first / last second may keep a later known fix; badin19): a known fix
     with its own position (recovered False), a missing one filled at its own exact time
     (recovered True), linearly between the nearest fixes with a position (known, or filled by
     the model) before and after it, so the result has every row the caller gave. (Filled with
     its second's kept position, a 10 Hz drone at 12 m/s was 1.2-4.7 m off; session 18.)"""
     if not out.schema["t"].is_float():  # exact_times puts fractions back, so t is float
         out = out.with_columns(pl.col("t").cast(pl.Float64))
-    kept = out.with_row_index("__at").select(
-        "__at", "traj_id", pl.col("t").floor().cast(pl.Int64).alias("__sec"))  # fmt: skip
+    kept = out.with_row_index("__at").select("__at", "traj_id", pl.col("t").alias("__kt"),
+        pl.col("t").floor().cast(pl.Int64).alias("__sec"))  # fmt: skip
     known = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
     back = (
         rows.with_columns(
@@ -254,8 +255,11 @@ def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         )  # fmt: skip
         .drop(_FRAC)
         .join(kept, on=["traj_id", "__sec"], how="left", maintain_order="left")
-        .with_columns(__at=pl.col("__at").cast(pl.Float64) + 0.5)
-        .drop("__sec")
+        .with_columns(  # before or after its second's kept fix, by time (badin19)
+            __at=pl.col("__at").cast(pl.Float64)
+            + pl.when(pl.col("t") < pl.col("__kt")).then(-0.5).otherwise(0.5)
+        )
+        .drop("__sec", "__kt")
     )
     both = pl.concat([out.with_row_index("__at").with_columns(pl.col("__at").cast(pl.Float64)),
                       back], how="diagonal_relaxed")  # fmt: skip

@@ -31,12 +31,23 @@ def drop_sub_second_fixes(
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Canonical t is whole seconds: of one trajectory's fixes that fall in one second but
     differ below it (1-10 Hz loggers, millisecond times; ``exact`` is the caller's time
-    column), keep the earliest and drop the others with one warning, as ingest does
+    column), keep the earliest (in a trajectory's first / last second: the earliest with a
+    position, where one has) and drop the others with one warning, as ingest does
     (``sub_second_fix``). Exact repeats stay for the duplicate-timestamp check. Returns the
     kept rows and the dropped ones (None when none): results that keep the caller's rows
     (recover) put those back (coerce_out.sub_second_rows_back)."""
-    key = pl.DataFrame({"traj_id": out["traj_id"], "t": out["t"], "exact": exact})
-    first = pl.col("exact") == pl.col("exact").min().over("traj_id", "t")
+    known = out["lat"].is_not_null() & out["lon"].is_not_null()
+    key = pl.DataFrame({"traj_id": out["traj_id"], "t": out["t"], "exact": exact, "k": known})
+    # the earliest fix; in a trajectory's first and last second, the earliest with a position
+    # where one has (recover: a track that starts / ends with known fixes still does once
+    # thinned, not "starts or ends with a missing position"; badin19). Every fix known
+    # (predict) or a second inside the track (recover19's anchors): the earliest, as before
+    key = key.with_columns(  # (a column first: a window inside another reads its group)
+        end=(pl.col("t") == pl.col("t").min().over("traj_id"))
+        | (pl.col("t") == pl.col("t").max().over("traj_id"))
+    )
+    first_known = pl.when(pl.col("k") & pl.col("end")).then("exact").min().over("traj_id", "t")
+    first = pl.col("exact") == pl.coalesce(first_known, pl.col("exact").min().over("traj_id", "t"))
     later = (pl.col("t").is_not_null() & ~first).fill_null(False)
     drop = key.select(later).to_series()
     n = int(drop.sum())

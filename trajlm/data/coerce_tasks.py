@@ -31,10 +31,24 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
 def _check_ends(df: pl.DataFrame, layout: Any, known: np.ndarray) -> None:
     """Every trajectory starts and ends with a known point (a TrajlmInputError naming the
     first that does not)."""
-    ends = df.with_columns(k=pl.Series(known)).group_by("traj_id", maintain_order=True).agg(
-        pl.col("k").first() & pl.col("k").last())  # fmt: skip
+    rows = df.select("traj_id", "t", k=pl.Series(known))
+    if layout.frac is not None and FRAC in layout.frac.columns:  # each fix at its exact time
+        rows = rows.join(layout.frac.select("traj_id", "t", FRAC), on=["traj_id", "t"],
+                         how="left", maintain_order="left")  # fmt: skip
+    rows = rows.with_columns(pl.col("t").cast(pl.Float64) + _frac(rows))
+    sub = layout.sub_second_rows
+    if sub is not None and len(sub) and FRAC in sub.columns:  # fixes dropped within a second
+        dropped = sub.select("traj_id", pl.col("t").cast(pl.Float64) + _frac(sub),
+                             k=pl.col("lat").is_not_null() & pl.col("lon").is_not_null())  # fmt: skip
+        rows = pl.concat([rows.select("traj_id", "t", "k"), dropped], how="vertical_relaxed")
+    ends = (
+        rows.with_row_index("__i")
+        .sort("traj_id", "t", "__i", maintain_order=True)
+        .group_by("traj_id", maintain_order=True)
+        .agg(pl.col("k").first() & pl.col("k").last(), pl.col("__i").min())
+        .sort("__i")
+    )
     bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
-    bad += [i for i in _missing_last_sub_second(df, layout.sub_second_rows) if i not in bad]
     if bad:
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""  # not "(and 0 more)"
         error = TrajlmInputError(
@@ -47,21 +61,11 @@ def _check_ends(df: pl.DataFrame, layout: Any, known: np.ndarray) -> None:
         raise error
 
 
-def _missing_last_sub_second(df: pl.DataFrame, rows: pl.DataFrame | None) -> list[str]:
-    """Trajectories whose last fix is one coerce dropped for sharing a second with an earlier
-    one (``rows``, Layout.sub_second_rows) and whose position is missing: they end with a gap
-    too (session 18)."""
-    if rows is None or not len(rows):
-        return []
-    last = df.group_by("traj_id").agg(pl.col("t").max().alias("__last"))
-    tail = (
-        rows.join(last, on="traj_id")
-        .filter(pl.col("t") == pl.col("__last"))
-        .sort("traj_id", FRAC)
-        .group_by("traj_id", maintain_order=True)
-        .agg(pl.col("lat", "lon").last())
-    )
-    return tail.filter(pl.col("lat").is_null() | pl.col("lon").is_null())["traj_id"].to_list()
+def _frac(rows: pl.DataFrame) -> pl.Expr:
+    """The part below the second of ``rows``' fixes (0 where there is none)."""
+    if FRAC not in rows.columns:
+        return pl.lit(0.0)
+    return pl.col(FRAC).cast(pl.Float64).fill_null(0.0)
 
 
 def trajectory_numbers(df: pl.DataFrame) -> np.ndarray:

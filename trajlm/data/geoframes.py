@@ -79,10 +79,13 @@ def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, A
         out["lat"], out["lon"] = xy[:, 1], xy[:, 0]
         out[tcol] = _vertex_times(out[tcol])
         return out, src_crs
+    mixed = types_in >= {"Point", "MultiPoint"}  # (badin19: was said as 'LineString')
     raise TrajlmInputError(
-        f"geometries must be Points, MultiPoints or LineStrings, found {sorted(types)}",
+        f"geometries must be Points, MultiPoints or LineStrings, found {sorted(types_in)}"
+        + (": Points are one fix a row, a MultiPoint of several points a trajectory's "
+           "vertices (times in a list column); one frame holds one kind" if mixed else ""),
         field=gdf.geometry.name,
-    )
+    )  # fmt: skip
 
 
 def _degrees_or_refuse(rest: Any, crs: Any, name: str) -> None:

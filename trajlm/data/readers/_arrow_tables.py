@@ -153,7 +153,9 @@ def _objects(path: Path, limit: int | None):  # noqa: ANN202 (an iterator of (li
 def _check_json_lines(path: Path) -> None:
     """One line for an empty file, a line of another record kind (no key in common with the
     first line) and a field that is an object / list on one line and a scalar on another."""
-    if not any(raw.strip(b" \t\r\n\xef\xbb\xbf") for raw in path.open("rb")):
+    with path.open("rb") as f:  # (closed: an open handle outlived the error; badin19)
+        empty = not any(raw.strip(b" \t\r\n\xef\xbb\xbf") for raw in f)
+    if empty:
         raise TrajlmInputError("file is empty (no JSON object in it)", path=path)
     first: tuple[int, dict] | None = None
     kinds: dict[str, tuple[str, int]] = {}

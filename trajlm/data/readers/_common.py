@@ -143,6 +143,22 @@ def parse_float(col: str) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
+def _ms_hint(df: pl.DataFrame, value: float) -> str:
+    """What a time in the future that looks like milliseconds asks for: --time-format unix_ms,
+    or, where other rows of the chunk are Unix seconds, one unit a file (badin19: unix_ms
+    would break those rows)."""
+    from trajlm.data.readers._epoch_size import MAX_S, MIN_S
+
+    secs = df.filter(pl.col("t").is_between(MIN_S, MAX_S)) if "t" in df.columns else df.clear()
+    if len(secs) == 0:
+        return " (milliseconds? pass time_format='unix_ms', --time-format unix_ms)"
+    row = secs.sort("_file", "_line").row(0, named=True)
+    return (
+        f" (milliseconds among Unix seconds: line {row['_line']} is {row['t']} as seconds; "
+        "--time-format unix_ms would misread those: write one unit a file)"
+    )
+
+
 def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None) -> pl.DataFrame:
     """Drop (skip) or raise on rows that cannot be canonical points; count them by reason.
 
@@ -212,7 +228,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
         reason, fld, _, msg = checks[first["_bad"]]
         value = first.get(fld)
         if reason == "timestamp_in_future" and value >= MS_LIKE:
-            msg += " (milliseconds? pass time_format='unix_ms', --time-format unix_ms)"
+            msg += _ms_hint(df, value)
         if reason == "timestamp_before_1990" and value is not None and 0 <= value < 10**8:
             if EXCEL_DAYS[0] <= value <= EXCEL_DAYS[1]:  # a date in 1990-2100 as days
                 msg += (" (Excel serial dates, days since 1899-12-30? --time-format excel, "

@@ -18,8 +18,9 @@ WORDS = {"unix": "seconds", "unix_ms": "milliseconds", "unix_us": "microseconds"
 
 def unit_by_size(values: Iterable[object]) -> str | None:
     """ "unix", "unix_ms", "unix_us" or "unix_ns" when every non-empty value is a number of
-    1990-2100 in that unit; None when one is not a number, the values span units, or none
-    is given."""
+    1990-2100 in that unit (NaN and infinities count as empty: one missing time does not hide
+    the unit of the rest; badin19); None when one is not a number, the values span units, or
+    none is given."""
     nums = []
     for v in values:
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -30,8 +31,8 @@ def unit_by_size(values: Iterable[object]) -> str | None:
             x = float(v)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None
-        if x != x:
-            return None
+        if x != x or x in (float("inf"), float("-inf")):
+            continue  # NaN / infinite: a missing time (its row is named by the time checks)
         nums.append(x)
     if not nums:
         return None

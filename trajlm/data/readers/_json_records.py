@@ -21,10 +21,12 @@ text or Unix milliseconds; None when no list of position records is found.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from trajlm.data.column_names import TIERS, candidates, tier_of
-from trajlm.data.readers._epoch_size import SCALES, unit_by_size
+from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
+from trajlm.errors import TrajlmInputError
 
 Track = tuple[str | None, list[list[float]], list[Any]]
 MAX_DEPTH = 6  # how deep record lists are looked for
@@ -91,14 +93,57 @@ def _lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterat
                 yield from _lists(v, doc, depth + 1)
 
 
-def _times(values: list) -> list:
-    """ISO text as it is; Unix numbers (or numeric text) as milliseconds, unit by size."""
-    nums = [v for v in values if v is not None]
-    unit = unit_by_size(nums)
-    if unit is None:
+def _number(v: Any) -> float | None:
+    """A Unix time given as a number or numeric text, else None (ISO text, objects)."""
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        return None
+    try:
+        return float(v)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _times(values: list, key: str) -> list:
+    """ISO text as it is; Unix numbers (or numeric text) as milliseconds, their unit told by
+    the size of them all (NaN / infinite: missing). Numbers in two units (seconds and
+    milliseconds in one list) are one line naming both; numbers that are a date in no unit
+    (negative, elapsed counters) are read as seconds, so the time checks name their own value
+    (badin19: seconds beside one ms value, a NaN or ISO text were read as ms, "before 1990,
+    value 1772611")."""
+    nums = {i: x for i, v in enumerate(values) if (x := _number(v)) is not None}
+    if not nums:
         return values
+    finite = {i: x for i, x in nums.items() if math.isfinite(x)}
+    unit = unit_by_size(finite.values())
+    if unit is None:
+        each = {i: u for i, x in finite.items() if (u := unit_by_size([x])) is not None}
+        if len(set(each.values())) > 1:
+            (i, a), (j, b) = (
+                next(iter(each.items())),
+                next((j, u) for j, u in each.items() if u != next(iter(each.values()))),
+            )
+            raise TrajlmInputError(
+                f"Unix times in two units: record {i}'s {values[i]!r} is a date in "
+                f"{WORDS[a]}, record {j}'s {values[j]!r} in {WORDS[b]}",
+                field=key,
+                hint="write every time in one unit (or as ISO 8601 text)",
+            )
+        unit = next(iter(each.values()), "unix")
     per = SCALES[unit] / 1000
-    return [None if v is None else float(v) / per for v in values]
+    out = list(values)
+    for i, x in nums.items():
+        out[i] = x / per if math.isfinite(x) else None
+    return out
+
+
+def _coordinate(v: Any) -> Any:
+    """A coordinate as a number: numeric text ("38.72", as some APIs quote them) read."""
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return v
 
 
 def record_tracks(doc: Any) -> list[Track] | None:
@@ -120,16 +165,78 @@ def record_tracks(doc: Any) -> list[Track] | None:
                 TIERS["traj_id"], [k for k, v in owner.items() if not isinstance(v, list | dict)]
             )
             parent = str(owner[own[0]]) if len(own) == 1 else None
-        times = _times([r.get(fields["t"]) for r in flat])
+        times = _times([r.get(fields["t"]) for r in flat], fields["t"])
         groups: dict[str | None, tuple[list, list]] = {}
         for r, t in zip(flat, times, strict=True):
             tid = r.get(fields["traj_id"]) if "traj_id" in fields else None
             key = str(tid) if tid is not None else parent
             coords, ts = groups.setdefault(key, ([], []))
-            coords.append([r.get(fields["lon"]), r.get(fields["lat"])])
+            coords.append([_coordinate(r.get(fields["lon"])), _coordinate(r.get(fields["lat"]))])
             ts.append(t)
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def _dict_lists(doc: Any, where: str = "$", depth: int = 0):  # noqa: ANN202 (iterator)
+    """(path, list) of every list in ``doc`` that is empty or holds objects, to MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(doc, list):
+        if not doc or isinstance(doc[0], dict):
+            yield where, doc
+        for k, r in enumerate(doc[:SAMPLE]):
+            yield from _dict_lists(r, f"{where}[{k}]", depth + 1)
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            if isinstance(v, list | dict):
+                yield from _dict_lists(v, f"{where}.{k}", depth + 1)
+
+
+def no_vehicles(doc: Any) -> bool:
+    """A GTFS-realtime feed saved as JSON while no vehicle reports: {"header": {...}} with no
+    (or an empty) ``entity`` list (MessageToJson leaves an empty list out). One poll of a folder
+    read as nothing, not the folder refused (badin19)."""
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("header"), dict)
+        and set(doc) <= {"header", "entity"}
+        and not doc.get("entity")
+    )
+
+
+def empty_records(doc: Any) -> str | None:
+    """Why an API answer holds no position records: every list in it is empty (Geotab's `[]`,
+    Samsara's {"data": []}); None when any list holds something (badin19: was "top level is
+    not a JSON object" / "no MovingPoint temporalGeometry")."""
+    lists = list(_dict_lists(doc))
+    if not lists or any(v for _, v in lists):
+        return None
+    where = ", ".join(w for w, _ in lists[:3])
+    return f"no position records in it: {where} {'is an empty list' if len(lists) == 1 else 'are empty lists'}"
+
+
+def near_records(doc: Any) -> str | None:
+    """Why a list of objects that looks like position records is not read: the keys that
+    name no latitude, longitude or time, or more than one (`lat` beside `latitude`), for the
+    first list whose keys name at least two of the three, or a time and an id."""
+    words = {"lat": "latitude", "lon": "longitude", "t": "time"}
+    for where, records in _dict_lists(doc):
+        sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
+        keys = list(dict.fromkeys(k for r in sample for k in r))
+        got = {name: candidates(TIERS[name], keys) for name in words}
+        ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
+        if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) < 2:
+            continue  # (an id and a time: GTFS-rt vehicles without a position)
+        why = [f"no {words[n]}" if not v else f"several {words[n]}s {v}"
+               for n, v in got.items() if len(v) != 1]  # fmt: skip
+        if not why:
+            continue
+        return (
+            f"the {len(records)} records at {where} look like positions but their keys name "
+            f"{' and '.join(why)} (keys: {keys[:12]}); convert them to a CSV and name the "
+            "columns (--lat-col / --lon-col / --time-col)"
+        )
+    return None
 
 
 def streams_without_start(doc: Any) -> str | None:

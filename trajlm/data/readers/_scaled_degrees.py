@@ -28,6 +28,32 @@ def named_scale(column: str | None) -> int | None:
     return None if m is None else 10**6 if m["micro"] else 10**7
 
 
+def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: list) -> None:
+    """A column whose name says scaled degrees (`latitude_mdeg`: x 1e6) holds whole numbers;
+    a value with a fractional part (38.72: degrees) would be read a million times too small,
+    near 0, 0 without a word (badin19): one line naming the file (``paths[_file]``), line,
+    column and value. ``df`` holds the values as `_lat` / `_lon` beside `_file` / `_line`."""
+    from trajlm.errors import TrajlmInputError
+
+    for col, name in (("_lat", names[0]), ("_lon", names[1])):
+        if (k := named_scale(name)) is None or col not in df.columns:
+            continue
+        v = df[col].cast(pl.Float64, strict=False)
+        frac = ((v % 1) != 0).fill_null(False)
+        if not frac.any():
+            continue
+        i = int(frac.arg_max())
+        raise TrajlmInputError(
+            f"{v[i]!r} is not a whole number, but the column's name says degrees x "
+            f"10^{len(str(k)) - 1} (whole numbers: {name} -> {v[i] / k:.3g} degrees); if it "
+            "holds plain degrees, rename the column (e.g. to latitude / longitude) so no scale "
+            "is read from its name",
+            path=paths[int(df["_file"][i])] if "_file" in df.columns else None,
+            line=int(df["_line"][i]) if "_line" in df.columns else None,
+            field=name,
+        )
+
+
 def e7_degrees(
     df: pl.DataFrame, lat: str = "_lat", lon: str = "_lon", names: tuple[str, str] | None = None
 ) -> pl.DataFrame:

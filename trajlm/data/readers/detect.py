@@ -51,6 +51,7 @@ from trajlm.data.readers.layouts import (
     row_key_fallback,
     several_tracks,
     study_local_time,
+    unknown_zone,
     with_date_parts,
     zoned_time_column,
 )
@@ -223,6 +224,17 @@ def resolve_columns(
             guessed["t"] = zoned[0]
             if cm.tz is None and not cm.utc_offset_s:
                 guessed["tz"] = zoned[1]
+    elif (
+        cm.t in have and cm.tz is None and not cm.utc_offset_s and (z := zoned_time_column([cm.t]))
+    ):
+        guessed["tz"] = z[1]  # named by hand, its zone still read (badin19: was read as UTC)
+    elif cm.t in have and cm.tz is None and not cm.utc_offset_s and (u := unknown_zone(cm.t)):
+        warnings.warn(
+            f"{first}: the zone {u!r} in the column name {cm.t!r} is not one Python's zone "
+            "database knows: its times are read as UTC unless they carry an offset (--tz NAME "
+            "or --utc-offset HOURS; tz= / utc_offset= in Python)",
+            stacklevel=2,
+        )
     for name in ("traj_id", "t", "lat", "lon"):
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):

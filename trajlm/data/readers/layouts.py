@@ -344,6 +344,22 @@ def zoned_time_column(have: list[str]) -> tuple[str, str] | None:
     return found[0] if len(found) == 1 else None
 
 
+def unknown_zone(column: str) -> str | None:
+    """The zone a time column's header names (`Time (Mars/Olympus)`) when Python's zone
+    database does not know it, else None (badin19: such a column named by hand was read as
+    UTC without a word)."""
+    from zoneinfo import ZoneInfo
+
+    m = _ZONED_NAME.fullmatch(column.strip())
+    if m is None:
+        return None
+    try:
+        ZoneInfo(m["zone"])
+    except (KeyError, ValueError):
+        return m["zone"]
+    return None
+
+
 def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tuple[str, str] | None:
     """(column, zone) for Movebank's `study-local-timestamp` when the table has no UTC time but
     a `study-timezone` column holding one IANA zone (`America/Sao_Paulo`; session 19); None

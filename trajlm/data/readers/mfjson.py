@@ -43,7 +43,13 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
-from trajlm.data.readers._json_records import record_tracks, streams_without_start
+from trajlm.data.readers._json_records import (
+    empty_records,
+    near_records,
+    no_vehicles,
+    record_tracks,
+    streams_without_start,
+)
 from trajlm.data.readers._json_tracks import (
     line_times,
     overland_features,
@@ -245,11 +251,23 @@ def iter_mfjson(
         if (feats := overland_features(doc)) is not None:
             doc = {"type": "FeatureCollection", "features": feats}
         if not (isinstance(doc, dict) and "type" in doc):  # not GeoJSON: an API's answer?
-            if (records := record_tracks(doc)) is not None:  # (_json_records.py)
+            try:
+                records = record_tracks(doc)  # (_json_records.py)
+            except TrajlmInputError as e:  # times in two units (badin19)
+                text = str(e.args[0]).removeprefix(f"field {e.field}: ")
+                raise TrajlmInputError(text, path=path, field=e.field) from None
+            if records is not None:
                 yield from _other(records, path, file, ctx, unique, own_ids=True)
                 continue
-            if (why := streams_without_start(doc)) is not None:
-                _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")
+            if no_vehicles(doc):  # a GTFS-rt poll while no vehicle reports: nothing to read
+                ctx.report.rows_in += 1
+                ctx.report.drop("empty_file", 1)
+                continue
+            if (why := empty_records(doc)) is not None:  # `[]`, {"data": []} (badin19)
+                _empty(ctx, file, why)
+                continue
+            if (why := streams_without_start(doc) or near_records(doc)) is not None:
+                _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
         try:
             if isinstance(doc, dict):

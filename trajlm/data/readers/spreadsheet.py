@@ -74,9 +74,13 @@ def sheets_as_csv(
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
-        if book:
-            _write_csv(p, into / f"{p.stem}.csv")
-        else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
-            as_parquet(p, into / f"{p.stem}.parquet")
+        try:
+            if book:
+                _write_csv(p, into / f"{p.stem}.csv")
+            else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
+                as_parquet(p, into / f"{p.stem}.parquet")
+        except BaseException:  # the folder removed now, not left to the garbage collector
+            tmp.cleanup()
+            raise
         out.append(into / f"{p.stem}.{'csv' if book else 'parquet'}")
     return out, tmp

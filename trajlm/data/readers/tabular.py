@@ -70,7 +70,7 @@ from trajlm.data.readers._lines import (
 )
 from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
-from trajlm.data.readers._scaled_degrees import e7_degrees
+from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._times import local_time_columns, resolve_local, with_offset
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
@@ -179,6 +179,7 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
     if is_wgs84(cm.crs):
+        scaled_whole(df, (cm.lat, cm.lon), ctx.paths)  # `_mdeg` of 38.72: refused
         df = e7_degrees(df, names=(cm.lat, cm.lon))  # x 1e7 (Teltonika), `_mdeg`: x 1e6
     if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
         raw = df.select("_lat", "_lon")
