@@ -151,3 +151,22 @@ def test_train_config_names_the_trip_contrast_objective(tmp_path):
                 {"trip_contrast_weight": 1.0, "rollout_weight": 1.0}):  # fmt: skip
         with pytest.raises(ValueError, match="trip_contrast"):
             TrainConfig(**bad)
+
+
+def test_a_label_column_of_lists_is_one_line():
+    """ModelClassifier.fit with a list-typed label column: one line naming it (badin19: a numpy
+    traceback from data/segments.py)."""
+    import polars as pl
+
+    from trajlm.errors import TrajlmInputError
+    from trajlm.tasks.classify import labelled
+
+    df = pl.DataFrame({"traj_id": ["a", "a"], "t": [0, 15], "lat": [41.1, 41.2],
+                       "lon": [-8.6, -8.6], "mode": [["car"], ["car"]]})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="class column 'mode' holds List"):
+        labelled(df, "mode", "train")
+    with pytest.raises(TrajlmInputError, match="class column 'label' holds List"):
+        labelled(df.rename({"mode": "label"}), "label", "train")
+    assert (
+        labelled(df.with_columns(pl.lit("car").alias("mode")), "mode", "train")["label"][0] == "car"
+    )

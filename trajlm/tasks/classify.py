@@ -40,18 +40,24 @@ MIN_CLASS_TRAJECTORIES = 5  # fewer train trajectories of a class: warned (user 
 
 
 def labelled(df: pl.DataFrame | None, label_col: str, what: str) -> pl.DataFrame | None:
-    """``df`` with its class column ``label_col`` as ``label``; a missing one is a one-line
-    ``TrajlmInputError`` naming it and the columns there are."""
-    if df is None or label_col == "label" and "label" in df.columns:
-        return df
-    if label_col not in df.columns:
-        from trajlm.errors import TrajlmInputError
+    """``df`` with its class column ``label_col`` as ``label``; a missing one, or one of
+    lists / structs (one class per row is needed), is a one-line ``TrajlmInputError``."""
+    from trajlm.errors import TrajlmInputError
 
+    if df is None:
+        return df
+    if label_col not in df.columns and not (label_col == "label" and "label" in df.columns):
         hint = "pass label_col= (the class column's name)" if label_col == "label" else ""
         raise TrajlmInputError(
             f"{what} has no class column {label_col!r}; its columns: {df.columns}"
             + (f"; {hint}" if hint else "")
         )
+    if df.schema[label_col].is_nested():  # badin19: a numpy traceback in data/segments.py
+        raise TrajlmInputError(
+            f"{what}: class column {label_col!r} holds {df.schema[label_col]} values; give one "
+            "class per row (text or a number)", field=label_col)  # fmt: skip
+    if label_col == "label":
+        return df
     return df.drop("label", strict=False).rename({label_col: "label"})
 
 
