@@ -170,3 +170,16 @@ def test_a_label_column_of_lists_is_one_line():
     assert (
         labelled(df.with_columns(pl.lit("car").alias("mode")), "mode", "train")["label"][0] == "car"
     )
+
+
+def test_a_time_no_epoch_unit_makes_a_date_gets_no_divisor():
+    """t = 1e300 (badin19 over HTTP): 'divide by 1e9' would still be no date; say so instead."""
+    import pandas as pd
+
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    df = pd.DataFrame({"id": [1, 1], "t": [1e300, 1e300], "lat": [41.1, 41.2], "lon": [-8.6, -8.6]})
+    with pytest.raises(TrajlmInputError, match="no Unix time in any unit") as e:
+        trajlm.to_canonical(df)
+    assert "divide" not in str(e.value)

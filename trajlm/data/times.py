@@ -124,6 +124,9 @@ def epoch_datetimes(t: pl.Expr, float_t: bool) -> pl.Expr:
 def epoch_unit_hint(big: float) -> str:
     """What epoch times reaching `big` look like (ms from 1e11, µs from 1e14, ns from 1e17)
     and the divisor that makes them Unix seconds."""
+    if big > 4.2e18:  # past 2100 even as nanoseconds: no epoch unit makes these dates
+        return ("these are no Unix time in any unit (seconds to nanoseconds): give datetimes, "
+                "ISO 8601 strings or Unix seconds")  # fmt: skip
     unit, div, pd_unit = "milliseconds", "1000", "ms"
     if big > 1e17:
         unit, div, pd_unit = "nanoseconds", "1e9", "ns"
