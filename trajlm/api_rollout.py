@@ -107,12 +107,48 @@ def predict_chunked(model, df: pl.DataFrame, k: int, draft=None, chunk: int | No
     chunk = chunk or CHUNK
     ids = df["traj_id"].unique().sort()
     if len(ids) <= chunk:
-        return predict_table(model, df, k, draft=draft)
+        return with_calibrated_std(predict_table(model, df, k, draft=draft), df)
     parts = []
     for i in range(0, len(ids), chunk):
         part = df.filter(pl.col("traj_id").is_in(ids[i : i + chunk].implode()))
         parts.append(predict_table(model, part, k, draft=draft))
-    return pl.concat(parts)
+    return with_calibrated_std(pl.concat(parts), df)
+
+
+# std_m read against the history's own constant-velocity error (session 20, uncert20;
+# eval/dead_reckoning_spread.py); False: the model's std_m as it is (sessions <= 19)
+CALIBRATE_STD = True
+
+
+def calibrated_std_of(pred: pl.DataFrame, df: pl.DataFrame) -> np.ndarray:
+    """``pred``'s ``std_m`` (rows traj_id, t, std_m: predictions after each trajectory's last
+    fix in ``df``, canonical) read against ``cv_spread`` of that history at each row's lag
+    (``calibrated_std``); the model's std_m where there is no spread (1-2 fixes) or no lag."""
+    from trajlm.eval.dead_reckoning_spread import calibrated_std, cv_spread
+
+    std = pred["std_m"].to_numpy().astype(np.float64)
+    if not CALIBRATE_STD or pred.height == 0 or df.height == 0:
+        return std
+    hist = df.select("traj_id", "t", "lat", "lon").sort("traj_id", "t", maintain_order=True)
+    last = hist.group_by("traj_id", maintain_order=True).agg(pl.col("t").last().cast(pl.Float64))
+    where = {tid: b for b, tid in enumerate(last["traj_id"].to_list())}
+    tid = pred["traj_id"].cast(hist["traj_id"].dtype).to_list()
+    b = np.array([where.get(i, -1) for i in tid])
+    j = pred.select(pl.int_range(pl.len()).over("traj_id"))["literal"].to_numpy()
+    lag = np.full((len(last), int(j.max()) + 1), np.nan)
+    ok = b >= 0
+    t_row = pred["t"].cast(pl.Float64).to_numpy()
+    lag[b[ok], j[ok]] = t_row[ok] - last["t"].to_numpy()[b[ok]]
+    spread = np.full(len(pred), np.nan)
+    spread[ok] = cv_spread(hist, lag)[b[ok], j[ok]]
+    return calibrated_std(std, spread)
+
+
+def with_calibrated_std(pred: pl.DataFrame, df: pl.DataFrame) -> pl.DataFrame:
+    """``pred`` with ``std_m`` from ``calibrated_std_of`` (positions untouched)."""
+    if "std_m" not in pred.columns or not CALIBRATE_STD:
+        return pred
+    return pred.with_columns(std_m=pl.Series(calibrated_std_of(pred, df)))
 
 
 def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
@@ -233,7 +269,7 @@ DR_WEIGHT = 0.9
 
 def with_reported_motion(
     out: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
-    asked: np.ndarray | None, weight: float,
+    asked: np.ndarray | None, weight: float, std_alone: np.ndarray | None = None,
 ) -> pl.DataFrame:  # fmt: skip
     """The model's positions at asked times (``out``: traj_id, step, t, lat, lon, std_m over
     the (B, m) grid of ``ahead``, filtered by ``asked``) mixed with dead reckoning where the
@@ -242,7 +278,8 @@ def with_reported_motion(
     beyond its rollout), or whose rollout starts from a glitched last report
     (``glitched_last_report``), is dead reckoning's. ``std_m`` is mixed the same way with dead
     reckoning's own error on the trajectory's history (``backtest_spread``; the model's where
-    that is NaN). ``out`` as it is without the columns or with weight 0."""
+    that is NaN); rows not mixed get ``std_alone`` (``out``'s rows) where given. ``out`` as it
+    is without the columns or with weight 0."""
     from trajlm.eval.dead_reckoning import (
         backtest_spread,
         dead_reckon,
@@ -251,7 +288,7 @@ def with_reported_motion(
     )
 
     if not weight or not has_motion(df) or out.height == 0:
-        return out
+        return out if std_alone is None else out.with_columns(std_m=pl.Series(std_alone))
     lat, lon, has = dead_reckon(df, ahead)
     spread = backtest_spread(df, ahead)
     keep = np.ones(ahead.shape, bool) if asked is None else asked
@@ -272,7 +309,9 @@ def with_reported_motion(
     return out.with_columns(
         lat=pl.Series(np.where(mask, new_lat, m_lat)),
         lon=pl.Series(np.where(mask, new_lon, m_lon)),
-        std_m=pl.Series(np.where(mask, new_std, out["std_m"].to_numpy())),
+        std_m=pl.Series(
+            np.where(mask, new_std, out["std_m"].to_numpy() if std_alone is None else std_alone)
+        ),  # fmt: skip
     )
 
 
@@ -287,11 +326,14 @@ def at_times_with_motion(
     from trajlm.eval.dead_reckoning import has_motion
 
     if not weight or not has_motion(df):
-        return predict_at()
+        return with_calibrated_std(predict_at(), df)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # the caller's filters apply on the replay
         out = predict_at()
-    mixed = with_reported_motion(out, df, last, ahead, asked, weight)
+    # rows mixed with dead reckoning keep ships17's mix of the model's own std_m; the others
+    # are read against their history (session 20)
+    alone = calibrated_std_of(out, df) if out.height else None
+    mixed = with_reported_motion(out, df, last, ahead, asked, weight, alone)
     left = int(mixed["lat"].is_nan().sum()) if mixed.height else 0
     for w in caught:
         msg = str(w.message)
