@@ -120,21 +120,29 @@ def predict_chunked(model, df: pl.DataFrame, k: int, draft=None, chunk: int | No
 CALIBRATE_STD = True
 
 
-def calibrated_std_of(pred: pl.DataFrame, df: pl.DataFrame) -> np.ndarray:
+def calibrated_std_of(pred: pl.DataFrame, df: pl.DataFrame, ahead: np.ndarray | None = None,
+                      asked: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """``pred``'s ``std_m`` (rows traj_id, t, std_m: predictions after each trajectory's last
     fix in ``df``, canonical) read against ``cv_spread`` of that history at each row's lag
-    (``calibrated_std``); the model's std_m where there is no spread (1-2 fixes) or no lag."""
+    (``calibrated_std``); the model's std_m where there is no spread (1-2 fixes) or no lag.
+    The lag is each row's time less the last fix's, or with ``ahead`` (B, m) seconds (rows:
+    ``df``'s trajectories in order; ``asked`` the entries ``pred`` holds, row-major) the
+    exact lag asked (``pred``'s times are whole seconds: 0.1 s steps of a 10 Hz feed)."""
     from trajlm.eval.dead_reckoning_spread import calibrated_std, cv_spread
 
     std = pred["std_m"].to_numpy().astype(np.float64)
     if not CALIBRATE_STD or pred.height == 0 or df.height == 0:
         return std
-    hist = df.select("traj_id", "t", "lat", "lon").sort("traj_id", "t", maintain_order=True)
+    hist = df.select("traj_id", "t", "lat", "lon")
+    if ahead is not None:
+        keep = np.ones(np.shape(ahead), bool) if asked is None else asked
+        spread = cv_spread(hist, np.asarray(ahead, np.float64))[keep]
+        return calibrated_std(std, spread) if len(spread) == len(std) else std
     last = hist.group_by("traj_id", maintain_order=True).agg(pl.col("t").last().cast(pl.Float64))
     where = {tid: b for b, tid in enumerate(last["traj_id"].to_list())}
     tid = pred["traj_id"].cast(hist["traj_id"].dtype).to_list()
     b = np.array([where.get(i, -1) for i in tid])
-    j = pred.select(pl.int_range(pl.len()).over("traj_id"))["literal"].to_numpy()
+    j = pred.select(pl.int_range(pl.len()).over("traj_id").alias("j"))["j"].to_numpy()
     lag = np.full((len(last), int(j.max()) + 1), np.nan)
     ok = b >= 0
     t_row = pred["t"].cast(pl.Float64).to_numpy()
@@ -144,11 +152,12 @@ def calibrated_std_of(pred: pl.DataFrame, df: pl.DataFrame) -> np.ndarray:
     return calibrated_std(std, spread)
 
 
-def with_calibrated_std(pred: pl.DataFrame, df: pl.DataFrame) -> pl.DataFrame:
+def with_calibrated_std(pred: pl.DataFrame, df: pl.DataFrame, ahead: np.ndarray | None = None,
+                        asked: np.ndarray | None = None) -> pl.DataFrame:  # fmt: skip
     """``pred`` with ``std_m`` from ``calibrated_std_of`` (positions untouched)."""
     if "std_m" not in pred.columns or not CALIBRATE_STD:
         return pred
-    return pred.with_columns(std_m=pl.Series(calibrated_std_of(pred, df)))
+    return pred.with_columns(std_m=pl.Series(calibrated_std_of(pred, df, ahead, asked)))
 
 
 def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
@@ -326,13 +335,13 @@ def at_times_with_motion(
     from trajlm.eval.dead_reckoning import has_motion
 
     if not weight or not has_motion(df):
-        return with_calibrated_std(predict_at(), df)
+        return with_calibrated_std(predict_at(), df, ahead, asked)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # the caller's filters apply on the replay
         out = predict_at()
     # rows mixed with dead reckoning keep ships17's mix of the model's own std_m; the others
     # are read against their history (session 20)
-    alone = calibrated_std_of(out, df) if out.height else None
+    alone = calibrated_std_of(out, df, ahead, asked) if out.height else None
     mixed = with_reported_motion(out, df, last, ahead, asked, weight, alone)
     left = int(mixed["lat"].is_nan().sum()) if mixed.height else 0
     for w in caught:
