@@ -107,6 +107,30 @@ def history_by_horizon(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> pl.Da
     return both.join(order, on="traj_id").sort("__o", "t", maintain_order=True).drop("__o")
 
 
+def horizon_split(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> list[np.ndarray] | None:
+    """For a call mixing horizons (session 20, uncert20): the (B, m) masks [near, far] of the
+    asked times ``ahead`` (NaN: not asked; rows in ``df``'s trajectory order) when some
+    trajectory fixed faster than once a second (``coerce`` dropped fixes of it for sharing a
+    second) is asked both within one training step and beyond it, else None. Answered in one
+    rollout, ``history_by_horizon`` thins such a trajectory for all its times (its 0.5-10 s
+    answers 5.2 -> 3.1 m off at 2 Hz when asked apart, scripts/uncert20_subsec_mix.py); asked
+    once per mask (``valid`` = mask) each reads its own history. ``near`` holds every time
+    within the step (other trajectories' too), ``far`` the rest."""
+    rows = layout.sub_second_rows
+    step = history_interval(lm.model)
+    if rows is None or not len(rows) or step <= 0 or getattr(lm.config, "time_query", False):
+        return None
+    a = np.asarray(ahead, np.float64)
+    asked = np.isfinite(a)
+    near = asked & (a <= step)
+    ids = df["traj_id"].unique(maintain_order=True)
+    dense = ids.is_in(rows["traj_id"].unique().implode()).to_numpy()
+    both = dense & near.any(1) & (asked & ~near).any(1)
+    if not both.any():
+        return None
+    return [near, asked & ~near]
+
+
 def cadence(fixes: pl.DataFrame) -> dict[str, tuple[float, float]]:
     """{traj_id: (exact last fix, median interval)} of the trajectories of ``fixes``
     (``all_fixes``) sampled faster than once a second (median interval in (0, 0.999) s)."""
