@@ -241,7 +241,9 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
             return _said(lambda: TrajLM(m, threads=threads).predict(df, steps=steps), source)
         if line := single_point_line(df):  # as the API and the server say (badin17 F1)
             io.warn(line, source)
-        return predict_table(m, df, steps)
+        from trajlm.api_rollout import with_calibrated_std
+
+        return with_calibrated_std(predict_table(m, df, steps), df)  # as the API (session 20)
     from trajlm.api import TrajLM
     from trajlm.model.coverage import load_coverage
 
