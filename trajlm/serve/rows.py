@@ -164,6 +164,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     for tid, (c, t, x) in groups.items():
         shown = tid if len(tid) <= 40 else tid[:24] + "..."  # a 300-char id was said twice
         tracks.add(tid, c, t, f"{field}[traj_id={shown!r}]", extra=x)
+    tracks.int_ids = set(kinds) == {"int"}  # JSON integers: answered as integers (echo)
 
 
 def with_reported_speed(df: Any) -> Any:
