@@ -196,3 +196,37 @@ def test_integer_ids_come_back_as_integers(client, small):
         0
     ]
     assert g["properties"]["traj_id"] == "0"
+
+
+def test_travel_time_depart_in_ms(tmp_path_factory):
+    """`depart: Date.now()` was a 422 ("divide by 1000"): read by size, the same seconds."""
+    from serve_helpers import make_workdir
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    work = make_workdir(tmp_path_factory.mktemp("httpuser20"), classifier=False)
+    with TestClient(create_app(trajlm.TrajLM.from_pretrained(work / "run", threads=1))) as c:
+        trip = {"origins": [[41.15, -8.61]], "destinations": [[41.16, -8.60]]}
+        a = c.post("/travel-time", json=trip | {"depart": T0 * 1000})
+        b = c.post("/travel-time", json=trip | {"depart": T0})
+        assert a.status_code == 200, a.text
+        assert a.json()["seconds"] == b.json()["seconds"]
+        assert any("depart " + MS_LINE in w for w in a.json()["warnings"])
+
+
+def test_refusals_quote_json_not_python(client):
+    """A JSON client read `None is not a string or integer` and `'41.15' is not a number`; a
+    row without an id listed ~50 accepted names before the advice."""
+    rows = taxi(None)
+    r = client.post("/predict", json={"trajectories": rows})
+    assert r.json()["error"].startswith("field trajectories[0].traj_id: null is not"), r.text
+    rows = taxi("s")
+    rows[2]["lat"] = "41.15"
+    assert (
+        '"41.15" is not a number'
+        in client.post("/predict", json={"trajectories": rows}).json()["error"]
+    )
+    bare = [{k: v for k, v in p.items() if k != "traj_id"} for p in taxi("n")]
+    msg = client.post("/predict", json={"trajectories": bare}).json()["error"]
+    assert "traj_id" in msg and len(msg) < 200, msg

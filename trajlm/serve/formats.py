@@ -45,6 +45,7 @@ from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line r
     _is_num,
     _table,
     ignored_line,
+    js,
 )
 
 NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
@@ -98,13 +99,13 @@ class _Tracks:
             ok = isinstance(c, list) and len(c) >= 2
             if not (ok and all(_is_num(v) or v is None for v in c[:2])):
                 raise _bad(
-                    f"{c!r} is not a [lon, lat] pair of numbers", f"{where}.coordinates[{i}]"
+                    f"{js(c)} is not a [lon, lat] pair of numbers", f"{where}.coordinates[{i}]"
                 )
             self.lon.append(math.nan if c[0] is None else float(c[0]))  # null: a missing point
             self.lat.append(math.nan if c[1] is None else float(c[1]))
         for i, v in enumerate(times):
             if not (_is_num(v) or isinstance(v, str)):
-                raise _bad(f"{v!r} is not a time (ISO 8601 string or Unix seconds)",
+                raise _bad(f"{js(v)} is not a time (ISO 8601 string or Unix seconds)",
                            f"{where}.times[{i}]")  # fmt: skip
             self.t.append(v / 1000 if ms and _is_num(v) else v)
         if len(str(tid)) > lim.max_id_chars:
