@@ -14,6 +14,7 @@ import polars as pl
 
 from trajlm.api import TrajLM
 from trajlm.model.coverage import coverage_warnings
+from trajlm.serve.echo import notes
 from trajlm.serve.formats import ignored_line
 from trajlm.serve.output import render_points
 
@@ -91,7 +92,7 @@ def _coverage_lines(model: TrajLM, df: pl.DataFrame, history: int | None) -> lis
 def _warn(body: dict, lines: list[str]) -> dict:
     """The answer with ``warnings`` (distinct lines, in order) when there are any; with the
     line about table-row keys this request's parse ignored."""
-    lines = [*ignored_line(), *lines]
+    lines = [*notes(), *ignored_line(), *lines]  # notes: how numeric times were read (echo)
     if lines:
         body["warnings"] = list(dict.fromkeys(lines))
     return body

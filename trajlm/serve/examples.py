@@ -41,6 +41,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             {"trajectories": TRIP, "at_times": ["2024-03-18T08:32:00Z"]},
         ),  # fmt: skip
         "geojson": _ex("GeoJSON in, GeoJSON out", {"trajectories": GEOJSON, "steps": 2}),
+        "milliseconds": _ex(
+            "JavaScript Date.now() times (Unix ms, read by size; t answered in ms)",
+            {"trajectories": [p | {"t": p["t"] * 1000} for p in TRIP], "steps": 2},
+        ),  # fmt: skip
     },
     "/recover": {
         "gaps": _ex("two missing positions (null) filled", {"trajectories": GAPPY})

@@ -27,6 +27,7 @@ import polars as pl
 
 from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.serve import echo
 from trajlm.serve.output import (  # noqa: F401  (re-exported)
     EXTRA,
     GEOJSON,
@@ -44,6 +45,7 @@ from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line r
     _is_num,
     _table,
     ignored_line,
+    js,
 )
 
 NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
@@ -73,6 +75,7 @@ class _Tracks:
         self.keep_extra = False
         self.wheres: list[str] = []
         self.dated = False
+        self.int_ids: bool | None = None  # every id sent a JSON integer (answered as integers)
         self.sent = (0, 0)  # (points, trajectories) of the whole request, for the size refusal
 
     def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False,
@@ -96,22 +99,30 @@ class _Tracks:
             ok = isinstance(c, list) and len(c) >= 2
             if not (ok and all(_is_num(v) or v is None for v in c[:2])):
                 raise _bad(
-                    f"{c!r} is not a [lon, lat] pair of numbers", f"{where}.coordinates[{i}]"
+                    f"{js(c)} is not a [lon, lat] pair of numbers", f"{where}.coordinates[{i}]"
                 )
             self.lon.append(math.nan if c[0] is None else float(c[0]))  # null: a missing point
             self.lat.append(math.nan if c[1] is None else float(c[1]))
         for i, v in enumerate(times):
             if not (_is_num(v) or isinstance(v, str)):
-                raise _bad(f"{v!r} is not a time (ISO 8601 string or Unix seconds)",
+                raise _bad(f"{js(v)} is not a time (ISO 8601 string or Unix seconds)",
                            f"{where}.times[{i}]")  # fmt: skip
             self.t.append(v / 1000 if ms and _is_num(v) else v)
         if len(str(tid)) > lim.max_id_chars:
             raise _bad(f"traj_id is {len(str(tid)):,} characters; the limit is "
                        f"{lim.max_id_chars}", where, "give a short id (a key into your data)")  # fmt: skip
         self.ids.append(str(tid))
+        is_int = isinstance(tid, int) and not isinstance(tid, bool)
+        self.int_ids = is_int if self.int_ids is None else self.int_ids and is_int
         self.lengths.append(len(coords))
         self.wheres.append(where)
         self.extra.extend(extra or [None] * len(coords))
+
+    def _where(self, i: int) -> str:
+        """The JSON path of the request's i-th time (trajectory by trajectory)."""
+        ends = np.cumsum(self.lengths)
+        k = int(np.searchsorted(ends, i, side="right"))
+        return f"{self.wheres[k]}.times[{i - (int(ends[k - 1]) if k else 0)}]"
 
     def _too_many_points(self) -> TrajlmInputError:
         """The request-size refusal with what was sent and what fits (session 14: 500
@@ -137,6 +148,8 @@ class _Tracks:
         strings = pl.Series("t", self.t, dtype=pl.Utf8) if kinds == {True} else None
         self.dated = strings is not None and not strings.str.contains(NUMBER).all()
         set_offset(strings if self.dated else None)  # answers on the request's clock
+        if strings is not None and not self.dated:  # numbers as text: read as the numbers
+            self.t, strings = strings.str.strip_chars().cast(pl.Float64).to_list(), None
         if strings is not None:
             secs = _seconds(strings)
             exact = secs.astype(np.float64)
@@ -150,6 +163,7 @@ class _Tracks:
             t = np.array(self.t, dtype=np.float64)
             if not np.isfinite(t).all():
                 raise _bad("a time is not a finite number", self.field)
+            t = echo.to_seconds(t, self.field, self._where)  # ms (Date.now()), us, ns: by size
             # milliseconds and the like: _time_to_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
             exact = t
@@ -255,6 +269,7 @@ def parse_trajectories(
     tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
     REPEATS.set((0, ""))
+    echo.reset()
     if isinstance(doc, list):
         _table(doc, tracks, field)
         fmt = TABLE
@@ -277,12 +292,13 @@ def parse_trajectories(
         for feat, where, k in items:
             coords, times, ms, mf = _feature_track(feat, where)
             props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
-            tid = props.get("traj_id", feat.get("id", k))
+            tid = props.get("traj_id", feat.get("id", str(k)))  # an index is no id sent
             tracks.add(tid, coords, times, where, ms=ms)
             fmt = MFJSON if mf else fmt
     else:
         raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
     df = tracks.frame(ordered)
+    echo.INT_IDS.set(bool(tracks.int_ids))
     min_t = MIN_T_DATED if tracks.dated else MIN_T
     if validate and not (tracks.plausible() and df["t"].min() >= min_t):
         if df["t"].dtype.is_float():  # sub-second fixes: checked as the API will read them
@@ -320,11 +336,18 @@ def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
-def check_times(values: Any, field: str) -> None:
-    """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`."""
+def check_times(values: Any, field: str) -> tuple[Any, str | None]:
+    """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`:
+    (the values with numbers in Unix seconds, the epoch unit their size said: echo)."""
+    values, unit = echo.values_in_seconds(values, field)
+    _check_times(values, field)
+    return values, unit
+
+
+def _check_times(values: Any, field: str) -> None:
     if isinstance(values, dict):  # per trajectory: {traj_id: times}
         for tid, v in values.items():
-            check_times(v, f"{field}[{tid!r}]")
+            _check_times(v, f"{field}[{tid!r}]")
         return
     vals = values if isinstance(values, list) else [values]
     if len({isinstance(v, str) for v in vals}) > 1:

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm.serve.echo import id_out, ids_out, t_out
+
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 # a table row's other keys (JSON), carried through /recover and /validity to the answer's rows
 EXTRA = "__extra"
@@ -99,8 +101,10 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
     a GeoJSON FeatureCollection (a LineString per trajectory, per-vertex values as property
     lists) or MF-JSON (a MovingPoint per trajectory)."""
     whole, exact, ms = whole_and_ms(df["t"])
+    whole = t_out(whole, exact)  # Unix seconds, or the request's unit (ms: echo)
     if fmt == TABLE:
         cols = {c: df[c].to_list() for c in ("traj_id", *extra)}
+        cols["traj_id"] = ids_out(cols["traj_id"])  # integers sent: integers back
         lat, lon = floats(df["lat"]), floats(df["lon"])
         fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
         rows = [{"traj_id": cols["traj_id"][i], "t": whole[i], "time": iso(exact[i], ms),
@@ -118,6 +122,7 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
         coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
         times = [iso(t, ms) for t in g["__exact"].to_list()]
         vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
+        tid = id_out(tid)
         props = {"traj_id": tid, **vals}
         if fmt == MFJSON:
             tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,

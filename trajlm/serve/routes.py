@@ -30,6 +30,7 @@ from trajlm.serve.convert import (
     predict_sub_second,
     seconds_ahead_exact,
 )
+from trajlm.serve.echo import id_out, unit_line
 from trajlm.serve.errors import NotAvailable, _need
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, sub_second
@@ -92,8 +93,8 @@ def task_routes(
                     "every trajectory, {traj_id: [...]} for some, or leave it out",
                     field=k,
                 )
-        if req.at_times is not None:
-            check_times(req.at_times, "at_times")
+        at_times, at_unit = (None, None) if req.at_times is None else \
+            check_times(req.at_times, "at_times")  # fmt: skip
         df, fmt = parse(req)
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
@@ -104,9 +105,10 @@ def task_routes(
                 lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(df)] if ln]  # as predict warns
         else:
-            at, ahead = (req.at_times, req.seconds_ahead) if req.at_times is not None else \
+            at, ahead = (at_times, req.seconds_ahead) if req.at_times is not None else \
                 seconds_ahead_exact(df, req.seconds_ahead)  # fmt: skip
             out, lines = await worker.call(_warned, _predict_at, model, df, at, ahead)
+            lines = [*unit_line(at_unit, "at_times"), *lines]
         return JSONResponse(_warn(_points(out, req.output or fmt, ("step", "std_m")), lines))
 
     @router.post("/recover", response_model=s.PointsResponse, responses=errors)
@@ -128,13 +130,14 @@ def task_routes(
         if len(req.origins) != len(req.destinations):
             raise TrajlmInputError(f"{len(req.origins)} origins but {len(req.destinations)} "
                                    "destinations", field="destinations")  # fmt: skip
-        check_times(req.depart, "depart")
+        depart, unit = check_times(req.depart, "depart")  # ms by size too (echo)
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
         check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
         check_pairs(d, "destinations")
-        secs, lines = await worker.call(_warned, model.travel_time, o, d, req.depart)
+        secs, lines = await worker.call(_warned, model.travel_time, o, d, depart)
         line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
-        return JSONResponse(_warn({"seconds": floats(secs)}, [*lines, *([line] if line else [])]))
+        lines = [*unit_line(unit, "depart"), *lines, *([line] if line else [])]
+        return JSONResponse(_warn({"seconds": floats(secs)}, lines))
 
     @router.post("/embed", response_model=s.EmbedResponse, responses=errors)
     async def embed(req: EmbedBody) -> JSONResponse:
@@ -142,7 +145,7 @@ def task_routes(
         df, _ = parse(req)
         emb, lines = await worker.call(_warned, model.embed, df)
         Z = emb.select(pl.exclude("traj_id")).to_numpy()
-        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [{"traj_id": t, "embedding":
+        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [{"traj_id": id_out(t), "embedding":
                 z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]}, lines))  # fmt: skip
 
     @router.post("/classify", response_model=s.ClassifyResponse, responses=errors)
@@ -154,7 +157,7 @@ def task_routes(
         classes = [c[2:] for c in out.columns if c.startswith("p_")]
         rows = [
             {
-                "traj_id": r["traj_id"],
+                "traj_id": id_out(r["traj_id"]),
                 "label": r["label"],
                 "proba": {c: r[f"p_{c}"] for c in classes},
             }
@@ -182,7 +185,7 @@ def task_routes(
                 )
                 matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
                                 "track": track})  # fmt: skip
-            results.append({"traj_id": q, "matches": matches})
+            results.append({"traj_id": id_out(q), "matches": matches})
         return JSONResponse(_warn({"results": results}, lines))
 
     @router.post("/validity", response_model=s.ValidityResponse, responses=errors)
@@ -208,7 +211,8 @@ def task_routes(
         body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
         body["n_invalid_points"] = int((~pts["valid"]).sum())
         body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
-                                 for k, v in r.items()} for r in per.iter_rows(named=True)]  # fmt: skip
+                                 for k, v in r.items()} | {"traj_id": id_out(r["traj_id"])}
+                                for r in per.iter_rows(named=True)]  # fmt: skip
         return JSONResponse(_warn(body, lines))
 
     return router

@@ -21,6 +21,13 @@ def _bad(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
     return TrajlmInputError(message, field=field, hint=hint)
 
 
+def js(value: Any) -> str:
+    """A request value as its JSON text, shortened, for a refusal (a JSON client reads
+    ``null`` and ``"41.15"``, not Python's ``None`` and ``'41.15'``; httpuser20)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:72] + " ..."
+
+
 def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
     """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
     time, timestamp, latitude, lng, trip_id, ...) -> ({traj_id, t, lat, lon, ...}, the keys
@@ -31,8 +38,9 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
             continue
         found = [c for c in candidates(tiers, [k for k in r if isinstance(k, str)])
                  if c not in TIERS]  # fmt: skip
-        if len(found) != 1:
-            names = ", ".join(n for tier in tiers for n in tier)
+        if len(found) != 1:  # the first names the API reads (a list of ~50 buried the advice)
+            every = [n for tier in tiers for n in tier]
+            names = ", ".join(every[:6]) + (", ..." if len(every) > 6 else "")
             what = f"ambiguous ({found})" if found else "missing"
             raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
         out[key] = r[found[0]]
@@ -122,11 +130,11 @@ def _table(rows: list, tracks: Any, field: str) -> None:
             ignored |= {str(k) for k in other}
         for key in ("lat", "lon"):
             if not _is_num(r[key]) and r[key] is not None:
-                raise _bad(f"{r[key]!r} is not a number", f"{field}[{i}].{key}")
+                raise _bad(f"{js(r[key])} is not a number", f"{field}[{i}].{key}")
         if not isinstance(r["traj_id"], str | int) or isinstance(r["traj_id"], bool):
-            raise _bad(f"{r['traj_id']!r} is not a string or integer", f"{field}[{i}].traj_id")
+            raise _bad(f"{js(r['traj_id'])} is not a string or integer", f"{field}[{i}].traj_id")
         if not (_is_num(r["t"]) or isinstance(r["t"], str)):
-            raise _bad(f"{r['t']!r} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
+            raise _bad(f"{js(r['t'])} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
         kinds.setdefault(type(r["traj_id"]).__name__, i)
         if len(kinds) > 1:  # 1 and "1" would silently be one trajectory (the Python API refuses)
             raise _bad(
@@ -164,6 +172,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     for tid, (c, t, x) in groups.items():
         shown = tid if len(tid) <= 40 else tid[:24] + "..."  # a 300-char id was said twice
         tracks.add(tid, c, t, f"{field}[traj_id={shown!r}]", extra=x)
+    tracks.int_ids = set(kinds) == {"int"}  # JSON integers: answered as integers (echo)
 
 
 def with_reported_speed(df: Any) -> Any:

@@ -17,8 +17,8 @@ MAX_AHEAD_S = 7 * 86_400.0  # far beyond any rollout; keeps times in range
 
 TRAJECTORIES = Field(
     description="GeoJSON FeatureCollection/Feature of LineStrings with `properties.times` "
-    "(ISO 8601 or Unix seconds), MF-JSON MovingPoint features, or a list of "
-    "{traj_id, t, lat, lon} rows.",
+    "(ISO 8601, or Unix seconds; Unix milliseconds such as Date.now() are read by their size), "
+    "MF-JSON MovingPoint features, or a list of {traj_id, t, lat, lon} rows.",
     examples=[[{"traj_id": "a", "t": 1700000000, "lat": 41.15, "lon": -8.61},
                {"traj_id": "a", "t": 1700000015, "lat": 41.151, "lon": -8.609}]],
 )  # fmt: skip
@@ -50,7 +50,8 @@ class PredictRequest(TrajectoriesRequest):
     # a list for every trajectory, or {traj_id: list} per trajectory (only those predicted), as
     # the Python API takes them (session 14)
     at_times: TimeList | dict[str, TimeList] | None = Field(
-        None, description="Absolute times (ISO or Unix s); or {traj_id: times} per trajectory."
+        None,
+        description="Absolute times (ISO, Unix s or ms by size); or {traj_id: times} per trajectory.",
     )
     # > 0: a time at the last point is no prediction (0 was a 500 before session 14)
     seconds_ahead: AheadList | dict[str, AheadList] | None = Field(
@@ -100,14 +101,17 @@ class TravelTimeRequest(Strict):
     origins: list[LatLon] = Field(..., min_length=1, max_length=10_000,
                                   description="[lat, lon] pairs, degrees.")  # fmt: skip
     destinations: list[LatLon] = Field(..., min_length=1, max_length=10_000)
-    depart: Time | list[Time] = Field(..., description="One time for all, or one per trip.")
+    depart: Time | list[Time] = Field(
+        ..., description="One time for all, or one per trip (ISO, Unix s or ms by size)."
+    )
 
 
 class PointsResponse(BaseModel):
     format: Format
     n_trajectories: int
     points: Any = Field(description="In `format`: rows, or a FeatureCollection. `t` is whole "
-                        "Unix seconds (an integer, floored); `time` (GeoJSON `times`, MF-JSON "
+                        "Unix seconds (an integer, floored), or in the unit of the request's "
+                        "trajectory times when those were ms / us / ns (said in `warnings`); `time` (GeoJSON `times`, MF-JSON "
                         "`datetimes`) is the exact instant in ISO 8601, with milliseconds when "
                         "the times have a part below the second, on the request's UTC offset.")  # fmt: skip
     warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)

@@ -69,7 +69,7 @@ $("upload").onchange = async (e) => {
     const t0 = Math.floor(Date.now() / 1000) - 3600;
     points = coords.map((c, i) => ({ lon: c[0], lat: c[1],
       t: times[i] === undefined ? t0 + 15 * i : (typeof times[i] === "string" ? Date.parse(times[i]) / 1000
-                                            : (ms ? times[i] / 1000 : times[i])) }));
+                                            : (ms || times[i] > 1e11 ? times[i] / 1000 : times[i])) }));  // ms by size
     drawInput();
     map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lon])).pad(0.5));
     status(`uploaded ${points.length} points`);
@@ -94,7 +94,7 @@ $("predict").onclick = async () => {
                                        className: "pred-point" }).bindTooltip(`step ${r.step}: ±${r.std_m.toFixed(0)} m`).addTo(layers.result);
     });
     $("pred-table").innerHTML = "<tr><th>step</th><th>time</th><th>lat</th><th>lon</th><th>±m</th></tr>" +
-      rows.map((r) => `<tr class="pred-row"><td>${r.step}</td><td>${new Date(r.t * 1000).toLocaleTimeString()}</td><td>${r.lat.toFixed(5)}</td>` +
+      rows.map((r) => `<tr class="pred-row"><td>${r.step}</td><td>${new Date(r.time).toLocaleTimeString()}</td><td>${r.lat.toFixed(5)}</td>` +
                       `<td>${r.lon.toFixed(5)}</td><td>${r.std_m.toFixed(0)}</td></tr>`).join("");
     status(`predicted ${rows.length} points (circles: 1-sigma uncertainty)`);
     await eta(rows);
