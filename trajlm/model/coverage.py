@@ -24,7 +24,7 @@ from trajlm.model.coverage_record import (  # noqa: F401  (re-exported)
     compute_coverage,
     merge_coverage,
 )
-from trajlm.model.coverage_regions import region_distance_m
+from trajlm.model.coverage_regions import region_distance_m, regions_of
 
 # An hour / weekday bin counts as seen when it holds at least this share of the train points.
 MIN_BIN_SHARE = 0.002
@@ -172,8 +172,11 @@ def position_warning(
     area = f"the {n} training regions within" if n > 1 else "the training area"
     line = (f"positions up to {dist.max() / 1000:,.0f} km from {area} "
             f"({_fmt_bbox(cov['bbox'])}): {far.mean():.0%} of {what}")  # fmt: skip
-    b = cov["bbox"]
-    small = max(b["max_lat"] - b["min_lat"], b["max_lon"] - b["min_lon"]) < SWAP_HINT_DEG
+    # a swap is told apart from a far-off place by each training region's size, not the
+    # box around them all (trajlm-small's three cities span more than SWAP_HINT_DEG)
+    boxes = np.asarray(regions_of(cov), np.float64).reshape(-1, 4)  # min_lat, min_lon, max_...
+    size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    small = bool((size < SWAP_HINT_DEG).all())
     if small and (region_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
         line += " (with lat and lon swapped they would be inside: (lon, lat) given as (lat, lon)?)"
     elif _position_unread(model_or_card):  # nothing to act on: no line (ux7, noise on every

@@ -1,0 +1,37 @@
+"""The lead's fixes of session 20 (findings the helpers listed outside their files)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import trajlm
+
+
+@pytest.fixture(scope="module")
+def small():
+    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+
+
+def _porto_trip(n: int = 20) -> pd.DataFrame:
+    k = np.arange(n)
+    return pd.DataFrame({"traj_id": 1, "t": 1_372_636_800 + 15 * k,
+                         "lat": 41.15 + 0.0003 * k, "lon": -8.61 + 0.0004 * k})  # fmt: skip
+
+
+def test_swapped_lat_lon_named_for_a_model_of_several_cities(small):
+    """httpuser20: trajlm-small's box spans three cities (> 5 deg), so a Porto trip given as
+    (lon, lat) got the far-off line without the swap hint; each region is small."""
+    swapped = _porto_trip().rename(columns={"lat": "lon", "lon": "lat"})
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        small.predict(swapped, steps=1)
+    text = " ".join(str(w.message) for w in said)
+    assert "with lat and lon swapped they would be inside" in text, text
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        small.predict(_porto_trip(), steps=1)
+    assert not any("swapped" in str(w.message) for w in said)
