@@ -1,0 +1,119 @@
+"""What a Python caller may pass as ``run_eval(models=...)`` (session 20, analyst20).
+
+The harness scores objects with ``predict_next`` / ``recover`` / ``travel_time``. A notebook
+user holds other things: a ``trajlm.TrajLM`` (``from_pretrained("trajlm-small")``), its
+``TrajectoryModel``, or a ``ModelPredictor`` built for prediction and passed to recovery. Before,
+a ``TrajLM`` was an ``AttributeError`` traceback and a model unable to serve the task was left
+out of the table without a word. Here each becomes the adapter ``trajlm eval --model`` builds
+(``tasks.adapter.task_model``: a checkpoint without infilling heads recovers through the bridge
+of its forward rollouts, named "... (bridge)" as in the CLI), and what still cannot serve the
+task is one line naming it. A ``TrajLM`` is scored as the CLI scores its folder: the model's
+own rollout (the backtest gate of ``TrajLM.predict`` is the API's, not the protocol's).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from trajlm.errors import TrajlmInputError
+
+NEEDS = {"predict": "predict_next", "recover": "recover", "tte": "travel_time"}
+_WHAT = {
+    "predict": "predict next points",
+    "recover": "recover gaps",
+    "tte": "estimate travel times",
+}
+
+
+def _folder_name(path: Any) -> str:
+    p = Path(str(path))
+    return p.parent.name if p.name in ("best", "merged", "train") and p.parent.name else p.name
+
+
+def _is_network(model: Any) -> bool:
+    return hasattr(model, "generate") and hasattr(model, "config") and hasattr(model, "parameters")
+
+
+def _saved_kind(model: Any, task: str, name: str) -> Any:
+    """A TrajLM around a saved selector / route-recovery folder: the CLI's predictor for it."""
+    path = getattr(model, "path", None)
+    if path is None:
+        return None
+    from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor, is_route_recovery_dir
+    from trajlm.eval.selector_predictor import CandidateSelectorPredictor, is_selector_dir
+
+    if is_selector_dir(Path(path)) and task == "predict":
+        got = CandidateSelectorPredictor.load(Path(path))
+    elif is_route_recovery_dir(Path(path)) and task == "recover":
+        got = RouteRecoveryPredictor.load(Path(path))
+    else:
+        return None
+    got.name = name
+    return got
+
+
+def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
+    """One ``run_eval`` model as the harness scores it for ``task`` (see the module docstring);
+    a one-line ``TrajlmInputError`` when it cannot serve the task. ``horizons``: answers at
+    times (``predict_at``), which only the API layer builds (``api_horizon.at_times_models``)."""
+    from trajlm.tasks.adapter import task_model
+
+    if horizons:
+        if hasattr(model, "predict_at") and hasattr(model, "name"):
+            return model
+        label = getattr(model, "name", None) or type(model).__name__
+        raise TrajlmInputError(
+            f"{label} cannot answer at times: run_eval(horizons_s=...) scores objects with "
+            "predict_at(); wrap models with trajlm.api_horizon.at_times_models(models, "
+            "has_motion) (what trajlm eval --horizon-s does), or leave horizons_s out",
+            field="models",
+        )
+    need = NEEDS[task]
+    if hasattr(model, need) and hasattr(model, "name"):
+        return model
+    inner, name = None, getattr(model, "name", None)
+    if _is_network(model):  # a TrajectoryModel
+        inner, name = model, name or "trajlm"
+    elif _is_network(getattr(model, "model", None)):  # a TrajLM, a ModelPredictor, ...
+        inner = model.model
+        if name is None:
+            path = getattr(model, "path", None)
+            name = f"trajlm:{_folder_name(path)}" if path is not None else "trajlm"
+    label = name or type(model).__name__
+    if inner is None:
+        got = _saved_kind(model, task, f"trajlm:{_folder_name(getattr(model, 'path', ''))}")
+        if got is not None:
+            return got
+        raise TrajlmInputError(
+            f"{label} cannot {_WHAT[task]} in run_eval(task={task!r}): give a trajlm.TrajLM, "
+            f"a TrajectoryModel or an object with {need}() (docs/api.md 'Session 20')",
+            field="models",
+        )
+    bridge = task == "recover" and getattr(inner, "infill_head", None) is None
+    if bridge and not label.endswith("(bridge)"):
+        label = f"{label} (bridge)"
+    got = task_model(inner, name=label, bridge=bridge)
+    if not hasattr(got, need):
+        raise TrajlmInputError(
+            f"{label} cannot {_WHAT[task]}: the checkpoint has no infilling heads; give a "
+            "multi-task run (trajlm train --config configs/multitask.toml)",
+            field="models",
+        )
+    return got
+
+
+def as_task_models(models: Any, task: str, horizons: bool = False) -> tuple:
+    """``as_task_model`` for each; two models of one name are refused (their rows would merge)."""
+    if task not in NEEDS:
+        return tuple(models)
+    got = tuple(as_task_model(m, task, horizons) for m in models)
+    names = [m.name for m in got]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise TrajlmInputError(
+            f"two models are named {dup[0]!r}: their rows would merge; give each its own "
+            "name (ModelPredictor(net, name=...), or set .name)",
+            field="models",
+        )
+    return got
