@@ -192,3 +192,11 @@ def test_run_eval_refuses_in_one_line_what_cannot_be_scored(store_frame, trajlm_
     two = (ModelPredictor(trajlm_small.model), ModelPredictor(trajlm_small.model))
     with pytest.raises(TrajlmInputError, match="two models are named 'TrajectoryModel'"):
         run_eval(store_frame, "predict", models=two, verbose=False)
+
+
+def test_run_eval_says_which_model_it_leaves_out(store_frame, trajlm_small):
+    """A next-point model passed to tte (a loop over tasks): one warning, no row (was silent)."""
+    with pytest.warns(UserWarning, match="m cannot estimate travel times: its checkpoint has no"):
+        res = run_eval(store_frame, "tte", models=(ModelPredictor(trajlm_small.model, name="m"),),
+                       verbose=False)  # fmt: skip
+    assert "m" not in {r["method"] for r in res.rows} and not res.meta.get("verdict")

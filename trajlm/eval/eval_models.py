@@ -6,8 +6,8 @@ user holds other things: a ``trajlm.TrajLM`` (``from_pretrained("trajlm-small")`
 a ``TrajLM`` was an ``AttributeError`` traceback and a model unable to serve the task was left
 out of the table without a word. Here each becomes the adapter ``trajlm eval --model`` builds
 (``tasks.adapter.task_model``: a checkpoint without infilling heads recovers through the bridge
-of its forward rollouts, named "... (bridge)" as in the CLI), and what still cannot serve the
-task is one line naming it. A ``TrajLM`` is scored as the CLI scores its folder: the model's
+of its forward rollouts, named "... (bridge)" as in the CLI); what serves another task only
+is left out with one warning naming it, and what serves none is one line. A ``TrajLM`` is scored as the CLI scores its folder: the model's
 own rollout (the backtest gate of ``TrajLM.predict`` is the API's, not the protocol's).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 NEEDS = {"predict": "predict_next", "recover": "recover", "tte": "travel_time"}
 _WHAT = {
@@ -55,7 +55,8 @@ def _saved_kind(model: Any, task: str, name: str) -> Any:
 
 def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
     """One ``run_eval`` model as the harness scores it for ``task`` (see the module docstring);
-    a one-line ``TrajlmInputError`` when it cannot serve the task. ``horizons``: answers at
+    None (with one warning) when it serves another task only (a predictor passed to every task
+    in turn), a one-line ``TrajlmInputError`` when it serves none. ``horizons``: answers at
     times (``predict_at``), which only the API layer builds (``api_horizon.at_times_models``)."""
     from trajlm.tasks.adapter import task_model
 
@@ -85,29 +86,38 @@ def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
         got = _saved_kind(model, task, f"trajlm:{_folder_name(getattr(model, 'path', ''))}")
         if got is not None:
             return got
+        if any(hasattr(model, m) for m in (*NEEDS.values(), "predict_at")):
+            return _left_out(label, task)  # serves another task: said, not silently dropped
         raise TrajlmInputError(
             f"{label} cannot {_WHAT[task]} in run_eval(task={task!r}): give a trajlm.TrajLM, "
-            f"a TrajectoryModel or an object with {need}() (docs/api.md 'Session 20')",
+            f"a TrajectoryModel or an object with {need}() (docs/api.md, Session 20 (analyst20))",
             field="models",
         )
     bridge = task == "recover" and getattr(inner, "infill_head", None) is None
     if bridge and not label.endswith("(bridge)"):
         label = f"{label} (bridge)"
     got = task_model(inner, name=label, bridge=bridge)
-    if not hasattr(got, need):
-        raise TrajlmInputError(
-            f"{label} cannot {_WHAT[task]}: the checkpoint has no infilling heads; give a "
-            "multi-task run (trajlm train --config configs/multitask.toml)",
-            field="models",
-        )
+    if not hasattr(got, need):  # tte from a checkpoint without infilling heads
+        return _left_out(label, task, "its checkpoint has no infilling heads (train one with "
+                         "configs/multitask.toml)")  # fmt: skip
     return got
+
+
+def _left_out(label: str, task: str, why: str = "") -> None:
+    """A model that serves other tasks than ``task``: one warning, and no row."""
+    warn_at_caller(
+        f"run_eval(task={task!r}): {label} cannot {_WHAT[task]}"
+        + (f": {why}" if why else "")
+        + "; it is left out of the table"
+    )
+    return None
 
 
 def as_task_models(models: Any, task: str, horizons: bool = False) -> tuple:
     """``as_task_model`` for each; two models of one name are refused (their rows would merge)."""
     if task not in NEEDS:
         return tuple(models)
-    got = tuple(as_task_model(m, task, horizons) for m in models)
+    got = tuple(g for m in models if (g := as_task_model(m, task, horizons)) is not None)
     names = [m.name for m in got]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
