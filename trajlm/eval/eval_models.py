@@ -35,24 +35,6 @@ def _is_network(model: Any) -> bool:
     return hasattr(model, "generate") and hasattr(model, "config") and hasattr(model, "parameters")
 
 
-def _saved_kind(model: Any, task: str, name: str) -> Any:
-    """A TrajLM around a saved selector / route-recovery folder: the CLI's predictor for it."""
-    path = getattr(model, "path", None)
-    if path is None:
-        return None
-    from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor, is_route_recovery_dir
-    from trajlm.eval.selector_predictor import CandidateSelectorPredictor, is_selector_dir
-
-    if is_selector_dir(Path(path)) and task == "predict":
-        got = CandidateSelectorPredictor.load(Path(path))
-    elif is_route_recovery_dir(Path(path)) and task == "recover":
-        got = RouteRecoveryPredictor.load(Path(path))
-    else:
-        return None
-    got.name = name
-    return got
-
-
 def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
     """One ``run_eval`` model as the harness scores it for ``task`` (see the module docstring);
     None (with one warning) when it serves another task only (a predictor passed to every task
@@ -83,14 +65,13 @@ def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
             name = f"trajlm:{_folder_name(path)}" if path is not None else "trajlm"
     label = name or type(model).__name__
     if inner is None:
-        got = _saved_kind(model, task, f"trajlm:{_folder_name(getattr(model, 'path', ''))}")
-        if got is not None:
-            return got
         if any(hasattr(model, m) for m in (*NEEDS.values(), "predict_at")):
             return _left_out(label, task)  # serves another task: said, not silently dropped
         raise TrajlmInputError(
             f"{label} cannot {_WHAT[task]} in run_eval(task={task!r}): give a trajlm.TrajLM, "
-            f"a TrajectoryModel or an object with {need}() (docs/api.md, Session 20 (analyst20))",
+            f"a TrajectoryModel or an object with {need}() (a saved selector or route-recovery "
+            "folder: CandidateSelectorPredictor.load(DIR) / RouteRecoveryPredictor.load(DIR) "
+            "of trajlm.eval.selector_predictor / route_recovery_predictor)",
             field="models",
         )
     bridge = task == "recover" and getattr(inner, "infill_head", None) is None
