@@ -9,6 +9,7 @@ shared slices). Each test failed on the code before its fix, except those marked
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import polars as pl
@@ -108,6 +109,27 @@ def test_anomaly_score_with_crs_names_the_segment_in_the_callers_columns(detecto
     pol = detector.score(pl.from_pandas(u), traj_col="trip", time_col="when", lat_col="n",
                          lon_col="e", crs="EPSG:3763")  # fmt: skip
     assert isinstance(pol, pl.DataFrame) and {"seg_n", "seg_e"} <= set(pol.columns)
+
+
+def test_anomaly_score_on_a_movingpandas_collection_gives_times_and_crs(detector):
+    mpd = pytest.importorskip("movingpandas")
+    df = _suspect()
+    ref = detector.score(df).set_index("trip_id")
+    g = gpd.GeoDataFrame(
+        df.drop(columns=["latitude", "longitude"]),
+        geometry=gpd.points_from_xy(df.longitude, df.latitude),
+        crs=4326,
+    ).to_crs(3763)
+    g["timestamp"] = g["timestamp"].dt.tz_localize(None)  # MovingPandas keeps naive times
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = detector.score(mpd.TrajectoryCollection(g.set_index("timestamp"), "trip_id"))
+    assert isinstance(got, gpd.GeoDataFrame) and got.crs.to_epsg() == 3763
+    got = got.set_index("traj_id").loc[ref.index]
+    # the segment times as the collection's index has them (were Unix seconds)
+    want = ref["seg_start_t"].dt.tz_localize(None)
+    assert got["seg_start_t"].dtype.kind == "M"
+    assert (got["seg_start_t"].to_numpy() == want.to_numpy()).all()
 
 
 def test_anomaly_score_in_degrees_is_unchanged(detector):  # guard
