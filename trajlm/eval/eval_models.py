@@ -48,8 +48,9 @@ def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
         label = getattr(model, "name", None) or type(model).__name__
         raise TrajlmInputError(
             f"{label} cannot answer at times: run_eval(horizons_s=...) scores objects with "
-            "predict_at(); wrap models with trajlm.api_horizon.at_times_models(models, "
-            "has_motion) (what trajlm eval --horizon-s does), or leave horizons_s out",
+            "predict_at(), e.g. trajlm.api_horizon.at_times_models([ModelPredictor(trajlm_model"
+            ".model, name='mine')], False) (what trajlm eval --horizon-s scores), or leave "
+            "horizons_s out",
             field="models",
         )
     need = NEEDS[task]
