@@ -222,3 +222,24 @@ def test_run_eval_says_which_model_it_leaves_out(store_frame, trajlm_small):
         res = run_eval(store_frame, "tte", models=(ModelPredictor(trajlm_small.model, name="m"),),
                        verbose=False)  # fmt: skip
     assert "m" not in {r["method"] for r in res.rows} and not res.meta.get("verdict")
+
+
+def test_run_eval_checks_its_own_options_in_one_line_before_fitting(store_frame, tmp_path):
+    file = tmp_path / "results.txt"
+    file.write_text("mine")
+    cases = [
+        ({"task": "predict", "k": 0}, "k .steps to predict. must be an integer >= 1, got 0"),
+        ({"task": "recover", "seeds": ()}, "seeds: recovery draws its random mask once per seed"),
+        ({"task": "predict", "out": str(file)}, "is a file; out= names a folder"),
+    ]
+    for kwargs, match in cases:
+        task = kwargs.pop("task")
+        with pytest.raises(TrajlmInputError, match=match) as e:
+            run_eval(store_frame, task, verbose=False, **kwargs)
+        assert "\n" not in str(e.value)
+    assert file.read_text() == "mine"
+
+
+def test_run_eval_takes_one_model_not_in_a_tuple(store_frame, trajlm_small):
+    res = run_eval(store_frame, "predict", models=trajlm_small, verbose=False)
+    assert [v["method"] for v in res.meta["verdict"]] == ["trajlm:trajlm-small"]

@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from trajlm.errors import TrajlmInputError, warn_at_caller
 
 NEEDS = {"predict": "predict_next", "recover": "recover", "tte": "travel_time"}
@@ -99,6 +101,8 @@ def as_task_models(models: Any, task: str, horizons: bool = False) -> tuple:
     """``as_task_model`` for each; two models of one name are refused (their rows would merge)."""
     if task not in NEEDS:
         return tuple(models)
+    if not isinstance(models, list | tuple | set):  # one model, not in a tuple
+        models = (models,) if models is not None else ()
     got = tuple(g for m in models if (g := as_task_model(m, task, horizons)) is not None)
     names = [m.name for m in got]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -109,3 +113,20 @@ def as_task_models(models: Any, task: str, horizons: bool = False) -> tuple:
             field="models",
         )
     return got
+
+
+def check_run_args(task: str, k: Any, seeds: Any, out: Any) -> None:
+    """``run_eval``'s own options, checked before minutes of fitting: one line each (was a
+    message about kNN's internals for ``k=0``, an ``IndexError`` for ``seeds=()`` and a
+    ``FileExistsError`` after the whole run for ``out=`` naming a file)."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise TrajlmInputError(f"k (steps to predict) must be an integer >= 1, got {k!r}",
+                               field="k")  # fmt: skip
+    if task == "recover" and len(tuple(seeds)) == 0:
+        raise TrajlmInputError("seeds: recovery draws its random mask once per seed; give at "
+                               "least one, e.g. seeds=(0,)", field="seeds")  # fmt: skip
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise TrajlmInputError(
+            f"out={str(out)!r} is a file; out= names a folder for eval_{task}.json and .md",
+            field="out",
+        )

@@ -28,7 +28,7 @@ from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.eval_models import as_task_models
+from trajlm.eval.eval_models import as_task_models, check_run_args
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
@@ -241,6 +241,7 @@ def run_eval(
 
         df = to_canonical(df)
     shift_s = [parse_shift(spec) for spec in shifts]
+    check_run_args(task, k, seeds, out)
     models = as_task_models(models, task, bool(horizons_s))  # TrajLM in, no silent drop
     parts = _split(df)
     train, val, test = parts["train"], parts["val"], parts["test"]
