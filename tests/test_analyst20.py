@@ -229,7 +229,10 @@ def test_run_eval_checks_its_own_options_in_one_line_before_fitting(store_frame,
     file.write_text("mine")
     cases = [
         ({"task": "predict", "k": 0}, "k .steps to predict. must be an integer >= 1, got 0"),
-        ({"task": "recover", "seeds": ()}, "seeds: recovery draws its random mask once per seed"),
+        (
+            {"task": "recover", "seeds": ()},
+            "field seeds: recovery draws its random mask once per seed",
+        ),
         ({"task": "predict", "out": str(file)}, "is a file; out= names a folder"),
     ]
     for kwargs, match in cases:

@@ -123,7 +123,7 @@ def check_run_args(task: str, k: Any, seeds: Any, out: Any) -> None:
         raise TrajlmInputError(f"k (steps to predict) must be an integer >= 1, got {k!r}",
                                field="k")  # fmt: skip
     if task == "recover" and len(tuple(seeds)) == 0:
-        raise TrajlmInputError("seeds: recovery draws its random mask once per seed; give at "
+        raise TrajlmInputError("recovery draws its random mask once per seed; give at "
                                "least one, e.g. seeds=(0,)", field="seeds")  # fmt: skip
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise TrajlmInputError(
