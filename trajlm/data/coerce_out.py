@@ -116,6 +116,11 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             )
         if "traj_id" in df.columns and layout.traj_dtype is not None:
             df = df.with_columns(cast_back(df["traj_id"], layout.traj_dtype))
+        # a table's other times (AnomalyDetector's seg_start_t) as the collection's index has
+        # them: tz-naive UTC datetimes, not Unix seconds (session 20, analyst20)
+        for name in (n for n in times if n in df.columns):
+            t = epoch_datetimes(pl.col(name), df.schema[name].is_float())
+            df = df.with_columns(t.dt.replace_time_zone(None).alias(name))
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout, ns=layout.time_kind == "datetime"), layout.ids)
     if layout.sub_second_rows is not None and "recovered" in out.columns:
@@ -125,22 +130,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     for name, dtype in (layout.extra_dtypes or {}).items():
         if name in out.columns:
             out = out.with_columns(cast_back(out[name], dtype))
-    if layout.time_kind in ("datetime", "string"):
-        zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
-        for name in ("t", *times):
-            if name not in out.columns:
-                continue
-            t = epoch_datetimes(pl.col(name), out.schema[name].is_float())
-            if name == "t" and T_NS in out.columns:  # ns datetimes: their own nanoseconds
-                t = pl.coalesce(pl.from_epoch(T_NS, time_unit="ns"), t.cast(pl.Datetime("ns")))
-            t = t.dt.replace_time_zone("UTC")
-            t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
-            out = out.with_columns(_time_back(t, layout).alias(name))
-    elif layout.time_kind == "epoch" and layout.time_dtype is not None:
-        for name in ("t", *times):  # Float64 seconds in, Float64 out (not Int64)
-            if name in out.columns and layout.time_dtype.is_float():
-                out = out.with_columns(pl.col(name).cast(layout.time_dtype))
-    out = out.drop(T_NS, strict=False)
+    out = _times_back(out, layout, times).drop(T_NS, strict=False)
     if "traj_id" in out.columns and layout.traj_dtype is not None:
         out = out.with_columns(cast_back(out["traj_id"], layout.traj_dtype))
     if layout.kind == "geopandas" and has_pos:
@@ -168,6 +158,26 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     if layout.kind == "polars":
         return out.lazy() if layout.lazy else out
     return _pandas_time(_pandas_ids(_to_pandas(out), layout), layout)
+
+
+def _times_back(out: pl.DataFrame, layout: Layout, times: tuple[str, ...]) -> pl.DataFrame:
+    """``t`` and the ``times`` columns (Unix seconds) as the caller's time column had them."""
+    if layout.time_kind in ("datetime", "string"):
+        zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
+        for name in ("t", *times):
+            if name not in out.columns:
+                continue
+            t = epoch_datetimes(pl.col(name), out.schema[name].is_float())
+            if name == "t" and T_NS in out.columns:  # ns datetimes: their own nanoseconds
+                t = pl.coalesce(pl.from_epoch(T_NS, time_unit="ns"), t.cast(pl.Datetime("ns")))
+            t = t.dt.replace_time_zone("UTC")
+            t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
+            out = out.with_columns(_time_back(t, layout).alias(name))
+    elif layout.time_kind == "epoch" and layout.time_dtype is not None:
+        for name in ("t", *times):  # Float64 seconds in, Float64 out (not Int64)
+            if name in out.columns and layout.time_dtype.is_float():
+                out = out.with_columns(pl.col(name).cast(layout.time_dtype))
+    return out
 
 
 def _time_back(t: pl.Expr, layout: Layout) -> pl.Expr:

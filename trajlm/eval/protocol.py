@@ -28,9 +28,11 @@ from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
+from trajlm.eval.eval_models import as_task_models, check_run_args
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
+from trajlm.eval.verdict import verdicts
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
 TASKS = ("predict", "recover", "tte")
@@ -239,6 +241,8 @@ def run_eval(
 
         df = to_canonical(df)
     shift_s = [parse_shift(spec) for spec in shifts]
+    check_run_args(task, k, seeds, out)
+    models = as_task_models(models, task, bool(horizons_s))  # TrajLM in, no silent drop
     parts = _split(df)
     train, val, test = parts["train"], parts["val"], parts["test"]
     proj = LocalProjection.fit(train)
@@ -378,6 +382,9 @@ def run_eval(
     result = EvalResult(task, rows, meta)
     # each row / constant velocity (predict) and / the strongest baseline, paired 95 % CI
     add_ratios(result)
+    if models:  # the sentence per model, in Python as in the CLI (docs/protocol.md)
+        result.meta["verdict_models"] = [m.name for m in models]
+        result.meta["verdict"] = verdicts(result, result.meta["verdict_models"])
     if out is not None:
         result.save(out)
     if verbose:

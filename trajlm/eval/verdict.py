@@ -58,8 +58,11 @@ def _word(lo: float, hi: float, lower_is_better: bool, pivot: float) -> str:
 def verdicts(result: Any, models: list[str] | None = None) -> list[dict]:
     """One entry per (judged model row, setting): {method, setting, baseline, metric, change,
     ci95, unit ("%" of the baseline's MAE, or "pp"), verdict (better / level / worse / none),
-    n, split, text}. ``models``: the method names to judge (default: the "trajlm..." rows)."""
+    n, split, text}. ``models``: the method names to judge (default: the models ``run_eval``
+    was given, else the "trajlm..." rows)."""
     split = split_phrase(result.meta)
+    if models is None:
+        models = result.meta.get("verdict_models")
     out = []
     for r in _judged(result.rows, models):
         key = next(k for k in _KEYS if k in r)

@@ -44,6 +44,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.reason.anomaly_gaps import with_dark_gaps
+from trajlm.reason.anomaly_out import segments_in_caller_crs
 from trajlm.reason.anomaly_pvalues import (
     EVIDENCE_COLUMNS,
     calibration_jumps_line,
@@ -286,13 +287,14 @@ class AnomalyDetector:
         the worst segment (seg_start_t, seg_end_t, seg_lat, seg_lon, seg_score) and, with
         ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind, with
         the segment times as the input had them (datetimes in its zone, which the sentences
-        use too)."""
+        use too) and, for projected input, the segment's point in its CRS (anomaly_out.py)."""
         df, layout = self._canonical(data, columns)
         tz = layout.time_zone if layout is not None and layout.time_kind == "datetime" else None
         out = self.table(point_scores(self.model, df, self.config), explain, tz=tz)
         if layout is None:
             return out
-        return from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"))
+        out = from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"))
+        return segments_in_caller_crs(out, layout)  # projected input: the segment in its CRS
 
     def table(self, points: pl.DataFrame, explain: bool = True, tz: str | None = None
               ) -> pl.DataFrame:  # fmt: skip

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -97,12 +98,33 @@ def _local_motion(x, y, t, start, length) -> tuple[np.ndarray, np.ndarray]:
     return v, np.maximum(np.rint(d), 1.0).astype(np.int64)
 
 
-def inject_anomalies(
-    df: pl.DataFrame, config: InjectConfig | None = None, **overrides
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Insert anomalies into a canonical table; see the module docstring. Keyword overrides
-    replace fields of `config` (``inject_anomalies(df, fraction=0.3, seed=1)``)."""
+_COLUMN_OPTIONS = ("traj_col", "time_col", "lat_col", "lon_col", "crs")
+
+
+def inject_anomalies(df: Any, config: InjectConfig | None = None, **overrides: Any) -> tuple:
+    """Insert anomalies into a trajectory table; see the module docstring. Keyword overrides
+    replace fields of `config` (``inject_anomalies(df, fraction=0.3, seed=1)``). A canonical
+    Polars table (traj_id, t, lat, lon) gives canonical tables; any other frame (pandas,
+    Polars in other names, GeoPandas, MovingPandas; the column options ``traj_col=``,
+    ``time_col=``, ``lat_col=``, ``lon_col=``, ``crs=`` as everywhere) gives both back in
+    its kind, names, time type and CRS (session 20: a pandas frame was a KeyError)."""
+    columns = {k: overrides.pop(k) for k in _COLUMN_OPTIONS if k in overrides}
     cfg = dataclasses.replace(config or InjectConfig(), **overrides)
+    if (
+        isinstance(df, pl.DataFrame)
+        and not columns
+        and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
+    ):
+        return _inject(df, cfg)
+    from trajlm.data.coerce import coerce
+    from trajlm.data.coerce_out import from_canonical
+
+    table, layout = coerce(df, **columns)
+    points, labels = _inject(table, cfg)
+    return from_canonical(points, layout=layout), from_canonical(labels, layout=layout)
+
+
+def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
     df = df.select("traj_id", "t", "lat", "lon").sort(["traj_id", "t"])
     if len(df) == 0:
         raise ValueError("no points to inject anomalies into")
