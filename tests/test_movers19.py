@@ -155,12 +155,12 @@ def test_long_horizons_and_whole_second_feeds_read_the_thinned_history_as_before
     """A horizon past the training step keeps the thinned history (minutes ahead: session 15),
     so does a 1 Hz feed of whole seconds: their answers are those of ``lm._history``."""
     import trajlm
-    import trajlm.api as A
+    import trajlm.api_at_times as A
 
     lm = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
     sub, _ = _feed(10)
     whole = sub.filter((pl.col("t") % 1) == 0).with_columns(traj_id=pl.lit("w"))
-    asks = {"d": [0.5, 60.0], "w": [1.0, 2.0]}
+    asks = {"d": [60.0, 120.0], "w": [1.0, 2.0]}  # a mixed call splits (session 20)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         new = [lm.predict(f, seconds_ahead=asks[i]) for i, f in (("d", sub), ("w", whole))]

@@ -43,7 +43,6 @@ def test_horizon_split_names_near_and_far_times(small):
     assert horizon_split(small, whole, np.array([[0.5, 60.0]]), lay1) is None
 
 
-@pytest.mark.xfail(strict=True, reason="TrajLM.predict does not split yet (api.py, lead)")
 def test_mixed_call_answers_near_times_as_a_near_call(small):
     df = _feed(2.0)
     with warnings.catch_warnings():

@@ -29,6 +29,7 @@ import polars as pl
 import torch
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm.api_at_times import predict_asked
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import (
     RECOVER_MODES,
@@ -37,7 +38,6 @@ from trajlm.api_checks import (
     id_said,
     single_point_warning,
 )
-from trajlm.api_glitch import without_glitched_last
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
@@ -54,13 +54,12 @@ from trajlm.api_inputs import (
 from trajlm.api_pretrained import Pretrained
 from trajlm.api_rollout import (
     DR_WEIGHT,
-    at_times_with_motion,
     exact_times,
     history_interval,
     predict_chunked,
     thin_history,
 )
-from trajlm.api_subsec import exact_history, history_by_horizon, steps_at_times
+from trajlm.api_subsec import exact_history, steps_at_times
 from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -215,25 +214,7 @@ class TrajLM(Pretrained, TaskChecks):
         # the times asked count from (sessions 17, 18); reported speed / course read from it
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        # a glitched last fix is not the rollout's origin (session 18, predict18)
-        # the history by horizon: under a second apart and asked within one training step,
-        # one fix a second, else thinned to the training step (session 19, movers19)
-        asked_s = req if valid is None else np.where(valid, req, np.nan)
-        df = history_by_horizon(self, without_glitched_last(full), asked_s, layout)
-        shift = (last_t["t"] - df.group_by("traj_id", maintain_order=True).agg(
-            pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
-        k = self._rollout_steps(df, req + shift)
-        self._check_coverage(df, history=max_len - k)
-        asked = np.ones(req.shape, bool) if valid is None else valid
-        t_out = pl.Series((last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64))[asked])
-
-        def at() -> pl.DataFrame:  # the rows' times as asked, from the last fix given
-            out = self._predict_at(df, last_t.with_columns(t=last_t["t"] - shift[:, 0]),
-                                   req + shift, k, valid)  # fmt: skip
-            return out.with_columns(t=t_out) if shift.any() else out
-
-        out = at_times_with_motion(at, full, last_t, req, valid, self.dead_reckoning)
-        return from_canonical(out, layout=layout)
+        return from_canonical(predict_asked(self, full, last_t, req, valid, layout), layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session
