@@ -46,14 +46,16 @@ LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
        # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
        ("latitude_deg", "lat_deg", "latitude_mdeg", "lat_mdeg", "latitude_e6", "lat_e6",
-        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"))  # fmt: skip
+        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"),
+       ("position_lat", "lat_semicircles"))  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
        ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
         "lengtegraad"),
        ("easting", "utm_easting"),
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
-        "longitude_e7", "lon_e7", "longitude_e/w", "longitude_ew"))  # fmt: skip
+        "longitude_e7", "lon_e7", "longitude_e/w", "longitude_ew"),
+       ("position_long", "lon_semicircles", "long_semicircles"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
