@@ -102,11 +102,50 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
     # the underscores dropped on both sides, when nothing above matched (session 18)
     compact: dict[str, list[str]] = {}
     for c in columns:
-        compact.setdefault(normalised(c).replace("_", ""), []).append(c)
+        if normalised(c) not in ROW_KEYS:  # ESRI's OBJECTID is no object_id (session 20)
+            compact.setdefault(normalised(c).replace("_", ""), []).append(c)
     for tier in tiers:
         found = list(
             dict.fromkeys(c for name in tier for c in compact.get(name.replace("_", ""), []))
         )
+        if found:
+            return found
+    return _by_ending(tiers, columns)
+
+
+# GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory
+ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid")
+# Last resort (session 20): a name that ENDS like the field (`cab_id`, `PROBE_ID`; `pickup_time`,
+# `frame_time_utc`, `pubMillis`, `SAMPLE_DATE`; `detect_lat` / `detect_lon`), when no name above
+# matched; two such columns are ambiguous (the error names both). Words before `_id` that make a
+# row or record key (`detect_id`, `point_id`) are not trajectories.
+_ENDINGS = {
+    "traj_id": (("id",),),
+    "t": (("time", "timestamp", "datetime", "ts", "millis", "utc"), ("date",)),
+    "lat": (("lat", "latitude"),),
+    "lon": (("lon", "lng", "long", "longitude"),),
+}
+_NOT_TRIPS = {"global", "row", "point", "record", "fix", "detect", "detection", "message",
+              "event", "feature", "parent", "seg", "segment", "sample", "reading", "position",
+              "pos", "line", "sequence", "seq", "file", "layer", "scene", "frame", "object"}  # fmt: skip
+
+
+def _words(column: str) -> list[str]:
+    """The words of a column name, camelCase split (`pubMillis` -> pub, millis)."""
+    return normalised(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())).strip("_").split("_")
+
+
+def _by_ending(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[str]:
+    field = next((f for f, t in TIERS.items() if t is tiers), None)
+    for ends in _ENDINGS.get(field or "", ()):
+        found = [
+            c
+            for c in columns
+            if len(w := _words(c)) >= 2
+            and w[-1] in ends
+            and normalised(c) not in ROW_KEYS
+            and not (field == "traj_id" and w[-2] in _NOT_TRIPS)
+        ]
         if found:
             return found
     return []

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
+from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.schema import TrajlmInputError
 
 WORKBOOKS = (".xlsx", ".xlsm")
@@ -67,7 +68,8 @@ def sheets_as_csv(
     for p in map(Path, paths):
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         table = format in ("auto", "parquet") and converts(p)  # not with --format mfjson
-        if not (book or table):
+        gis = gis_members(p) if format in ("auto", "parquet") else []  # (gis_files.py)
+        if not (book or table or gis):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -75,6 +77,11 @@ def sheets_as_csv(
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
         try:
+            if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
+                for k, g in enumerate(gis):
+                    gis_as_parquet(g, into / f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet")
+                out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
+                continue
             if book:
                 _write_csv(p, into / f"{p.stem}.csv")
             else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)

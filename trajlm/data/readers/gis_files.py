@@ -1,0 +1,205 @@
+"""GIS vector files as GeoPandas / QGIS / ogr2ogr write them (session 20): GeoPackage (`.gpkg`,
+several layers), ESRI shapefiles (`.shp` with its `.dbf` / `.prj` / `.cpg`, a folder of them, or
+a `.zip` of one), FlatGeobuf (`.fgb`) and GeoJSON in a projected CRS (GeoPandas writes the
+`"crs"` member). The point layer with a time field is read with pyogrio (the `geo` extra:
+`pip install 'trajlm[geo]'`; without it one line says so), reprojected to WGS 84 when its CRS is
+another, and written as a temporary Parquet table (`lat`, `lon` and the layer's fields) that is
+read as any Parquet table: the same column detection, options and checks.
+
+* Layers: the point layers that have a time (a datetime field, a field named like a time, or a
+  date field beside a time-of-day text field). One such layer is read; several are one line
+  naming them, except ogr2ogr's GPX conversion, whose `track_points` layer is the track
+  (`waypoints` are places). Lines / polygons only, or points without times: one line saying so.
+* Shapefiles keep dates without times (a DBF `D` field) and cut names to 10 characters; a date
+  field beside a text field of times of day (`recorded_d` + `recorded_t` = "09:00:10") is read
+  as one time, said. GDAL writes GeoPandas datetimes to shapefiles as text
+  (`2026/03/08 18:00:00+00`), which the time parser reads.
+* ogr2ogr's GPX track points (`track_fid`, `track_seg_id`): one trajectory per segment, as the
+  GPX reader reads a `<trkseg>`.
+* The layer is read whole (pyogrio), so a file is bounded by memory, not streamed.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from trajlm.data.schema import TrajlmInputError
+
+SUFFIXES = (".gpkg", ".shp", ".fgb")
+_GEOJSON = (".geojson", ".json")
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+# dates as text (GDAL writes GeoPandas datetimes to a shapefile's DBF as `2026/03/08 18:00:00+00`)
+_DATE_TEXT = re.compile(r"\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})[ T]\d")
+_WGS84 = re.compile(r"(CRS84|EPSG::?4326|EPSG:4326)\b", re.IGNORECASE)
+_HINT = "pip install 'trajlm[geo]' (geopandas, pyogrio), or export the layer as CSV / GeoJSON in EPSG:4326"
+
+
+def _projected_geojson(path: Path) -> bool:
+    """A GeoJSON whose `"crs"` member names another CRS than WGS 84 lon/lat (GeoPandas'
+    `to_file` of a projected frame)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    m = re.search(r'"crs"\s*:\s*\{[^{}]*\{\s*"name"\s*:\s*"([^"]+)"', head)
+    return bool(m) and not _WGS84.search(m.group(1))
+
+
+def _shp_zip(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = [n.lower() for n in z.namelist()]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return any(n.endswith(".shp") for n in names) and not any(
+        n.endswith((".csv", ".gpx", ".fit", ".tcx", ".kml")) for n in names
+    )
+
+
+def gis_members(path: Path) -> list[Path]:
+    """The GIS files a path stands for: itself (a `.gpkg` / `.shp` / `.fgb`, a zipped
+    shapefile, a GeoJSON in a projected CRS), a folder's (when it holds GIS files and no
+    other data), else []."""
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        data = (".csv", ".gpx", ".parquet", ".json", ".geojson", ".plt", ".fit", ".tcx", ".kml")
+        others = any(p.suffix.lower() in data for p in path.rglob("*"))
+        return [] if others else files
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return []
+    if suffix in SUFFIXES:
+        return [path]
+    if suffix == ".zip" and _shp_zip(path):
+        return [path]
+    if suffix in _GEOJSON and _projected_geojson(path):
+        return [path]
+    return []
+
+
+def _time_fields(df: Any) -> tuple[list[str], tuple[str, str] | None]:
+    """(datetime fields or fields named like a time, (date field, time-of-day field) or None)."""
+    import pandas as pd
+
+    from trajlm.data.column_names import TIERS, candidates
+
+    cols = [c for c in df.columns if c != "geometry"]
+    dated = [c for c in cols if pd.api.types.is_datetime64_any_dtype(df[c])]
+    named = candidates(TIERS["t"], cols)
+    days = [c for c in dated if (df[c].dropna().dt.normalize() == df[c].dropna()).all()]
+    text = {
+        c: v.head(200)
+        for c in cols
+        if (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))
+        and len(v := df[c].dropna().astype(str)) > 0
+    }
+    clock = [c for c, v in text.items() if v.str.fullmatch(_TIME_OF_DAY.pattern).all()]
+    written = [c for c, v in text.items() if v.str.match(_DATE_TEXT.pattern).all()]
+    pair = (days[0], clock[0]) if len(days) == 1 and len(clock) == 1 else None
+    times = [c for c in dict.fromkeys([*named, *dated, *written]) if c not in days or pair is None]
+    return times, pair
+
+
+def _layers(path: Path) -> list[tuple[str, str]]:
+    import pyogrio
+
+    try:
+        return [(str(n), str(g)) for n, g in pyogrio.list_layers(path)]
+    except Exception as e:  # GDAL errors of a damaged or foreign file
+        raise TrajlmInputError(f"not a readable GIS file ({str(e)[:200]})", path=path) from None
+
+
+def _point_layer(path: Path) -> tuple[str, Any]:
+    """(layer name, GeoDataFrame) of the point layer with times, or one line saying why none."""
+    import pyogrio
+
+    layers = _layers(path)
+    pointed = [n for n, g in layers if "point" in g.lower() or g == "Unknown"]
+    found, untimed = [], []
+    for name in pointed:
+        df = pyogrio.read_dataframe(path, layer=name)
+        if len(df) == 0 or not df.geom_type.isin(["Point", "MultiPoint"]).all():
+            continue
+        times, pair = _time_fields(df)
+        (found if times or pair else untimed).append((name, df))
+    if len(found) > 1 and "track_points" in {n for n, _ in found}:  # ogr2ogr's GPX layers
+        found = [f for f in found if f[0] == "track_points"]
+    if len(found) == 1:
+        return found[0]
+    kinds = ", ".join(f"{n!r} ({g})" for n, g in layers)
+    if found:
+        raise TrajlmInputError(
+            f"{len(found)} point layers have times: {[n for n, _ in found]}; which one is the "
+            "trajectory?",
+            path=path,
+            hint="write that layer alone (ogr2ogr out.gpkg in.gpkg LAYER, or "
+            "gpd.read_file(path, layer=...) then trajlm.to_canonical)",
+        )
+    if untimed:
+        name, df = untimed[0]
+        fields = [c for c in df.columns if c != "geometry"]
+        raise TrajlmInputError(
+            f"layer {name!r} has points but no time field (fields: {fields[:12]}); a trajectory "
+            "needs a time per point",
+            path=path,
+        )
+    raise TrajlmInputError(
+        f"no point layer with times (layers: {kinds}); lines and polygons have no time per "
+        "vertex, so no trajectory",
+        path=path,
+    )
+
+
+def _to_wgs84(df: Any, path: Path) -> Any:
+    if df.crs is None or df.crs.equals("EPSG:4326"):
+        return df  # no CRS: x / y as lon / lat, so the range check names --crs
+    said = df.crs.to_string()
+    warnings.warn(f"{path.name}: coordinates in {said} reprojected to WGS 84", stacklevel=2)
+    return df.to_crs(4326)
+
+
+def _frame(path: Path) -> Any:
+    """The point layer of `path` as a pandas frame with `lat` / `lon` (WGS 84) and its fields."""
+    import pandas as pd
+
+    _, df = _point_layer(path)
+    df = _to_wgs84(df, path)
+    _, pair = _time_fields(df)
+    out = pd.DataFrame(df.drop(columns="geometry"))
+    for c in ("lat", "lon"):  # fields of those names make room for the geometry's
+        if c in out.columns:
+            out = out.rename(columns={c: f"{c}_field"})
+    if pair is not None:
+        day, clock = pair
+        name = "datetime" if "datetime" not in out.columns else f"{day}_{clock}"
+        out[name] = out[day] + pd.to_timedelta(out[clock].astype(str))
+        out = out.drop(columns=[day, clock])
+        warnings.warn(
+            f"{path.name}: times from the date field {day!r} and the time-of-day field "
+            f"{clock!r}, read as one time",
+            stacklevel=2,
+        )
+    if {"track_fid", "track_seg_id"} <= set(out.columns) and "traj_id" not in out.columns:
+        out.insert(0, "traj_id", [f"{path.stem}/{a}/{b}" for a, b in zip(out.track_fid, out.track_seg_id, strict=True)])  # fmt: skip
+    xy = df.geometry.representative_point()
+    out["lat"], out["lon"] = xy.y.to_numpy(), xy.x.to_numpy()
+    return out
+
+
+def gis_as_parquet(path: Path, out: Path) -> None:
+    """Write the point layer of the GIS file `path` as Parquet at `out` (see the module)."""
+    try:
+        import geopandas  # noqa: F401
+        import pyogrio  # noqa: F401
+    except ImportError:
+        raise TrajlmInputError(
+            "reading GeoPackage / shapefile / FlatGeobuf / projected GeoJSON needs geopandas",
+            path=path,
+            hint=_HINT,
+        ) from None
+    _frame(path).to_parquet(out, index=False)
