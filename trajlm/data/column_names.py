@@ -145,6 +145,7 @@ def _by_ending(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
             and w[-1] in ends
             and normalised(c) not in ROW_KEYS
             and not (field == "traj_id" and w[-2] in _NOT_TRIPS)
+            and not (field == "t" and {"local", "lmt"} & set(w))  # zone unknown: named by hand
         ]
         if found:
             return found

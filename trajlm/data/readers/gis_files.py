@@ -203,3 +203,32 @@ def gis_as_parquet(path: Path, out: Path) -> None:
             hint=_HINT,
         ) from None
     _frame(path).to_parquet(out, index=False)
+
+
+def prj_crs(paths: list[Path]) -> str | None:
+    """The CRS of the `.prj` sidecars beside CSV files (`cabs.csv` + `cabs.prj`: GeoPandas /
+    QGIS users keep the shapefile habit), as `EPSG:NNNN` (or the WKT), when every CSV that has one
+    says the same; None without sidecars or pyproj. Two different ones: one line."""
+    files = [p for p in paths if p.is_file() and p.suffix.lower() in (".csv", ".tsv", ".txt")]
+    found = {}
+    for p in files:
+        prj = next((s for s in (p.with_suffix(".prj"), p.with_suffix(".PRJ")) if s.is_file()), None)
+        if prj is None:
+            continue
+        try:
+            from pyproj import CRS
+
+            crs = CRS.from_user_input(prj.read_text(errors="replace"))
+        except ImportError:
+            return None  # the range check names --crs
+        except Exception as e:  # pyproj's CRSError of a damaged .prj
+            raise TrajlmInputError(f"not a readable CRS ({str(e)[:160]})", path=prj) from None
+        epsg = crs.to_epsg(min_confidence=70)
+        found[p] = f"EPSG:{epsg}" if epsg else crs.to_wkt()
+    if len(set(found.values())) > 1:
+        raise TrajlmInputError(
+            f"the .prj files beside the CSVs name {len(set(found.values()))} CRSs; ingest them "
+            "apart, each with its --crs",
+            path=next(iter(found)),
+        )
+    return next(iter(found.values()), None)
