@@ -25,7 +25,8 @@ TRAJ = (
      # trackers, fleets, animal collars, Argos (session 18, formats18's held-out files)
      "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
      "vehicle_reg", "registration", "conductor", "driver_id",
-     "objectno", "object_no", "flight_id", "fa_flight_id"),  # Webfleet, AeroAPI (session 19)
+     "objectno", "object_no", "flight_id", "fa_flight_id",  # Webfleet, AeroAPI (session 19)
+     "full_name"),  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
