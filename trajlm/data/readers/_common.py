@@ -252,7 +252,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
                 after = (  # session 20: say why a slashed date is not read
                     ": day and month cannot be told apart (dd/mm/yyyy or mm/dd/yyyy: no number "
                     "over 12 in the first place, or in the second, decides it for the column, "
-                    "or both do); give the order: --time-format '%d/%m/%Y %H:%M:%S' (day "
+                    "or both do); give its format: --time-format '%d/%m/%Y %H:%M:%S' (day "
                     "first) or '%m/%d/%Y %I:%M:%S %p' (US, 12-hour clock)"
                 )
         err = ctx.error(

@@ -284,7 +284,7 @@ def resolve_columns(
         and cm.time_format is None
         and cm.time_origin is None
         and tcol in have
-        and "time_format" not in guessed
+        and guessed.get("t_date") != COLUMBUS["t_date"]
     ):
         guessed.update(epoch_by_size(first, format, cm.sep, tcol, have, guessed))
         tcol = guessed.get("t", cm.t)
