@@ -13,6 +13,8 @@ from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
+from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
+from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
 from trajlm.data.schema import TrajlmInputError
 
 WORKBOOKS = (".xlsx", ".xlsm")
@@ -69,7 +71,9 @@ def sheets_as_csv(
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         table = format in ("auto", "parquet") and converts(p)  # not with --format mfjson
         gis = gis_members(p) if format in ("auto", "parquet") else []  # (gis_files.py)
-        if not (book or table or gis):
+        sbs = format in ("auto", "csv") and is_sbs1(p)  # dump1090 port 30003 (sbs1.py)
+        siri = siri_files(p) if format in ("auto", "csv") else []  # SIRI-VM XML (siri_vm.py)
+        if not (book or table or gis or sbs or siri):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -82,12 +86,16 @@ def sheets_as_csv(
                     gis_as_parquet(g, into / f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet")
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
-            if book:
+            if siri:
+                siri_as_csv(siri, into / f"{p.stem}.csv")
+            elif sbs:
+                sbs1_as_csv(p, into / f"{p.stem}.csv")
+            elif book:
                 _write_csv(p, into / f"{p.stem}.csv")
             else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
                 as_parquet(p, into / f"{p.stem}.parquet")
         except BaseException:  # the folder removed now, not left to the garbage collector
             tmp.cleanup()
             raise
-        out.append(into / f"{p.stem}.{'csv' if book else 'parquet'}")
+        out.append(into / f"{p.stem}.{'csv' if book or sbs or siri else 'parquet'}")
     return out, tmp
