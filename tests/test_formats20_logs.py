@@ -122,3 +122,33 @@ def test_siri_vm_folder_of_polls(tmp_path):
     df, _ = read(d)
     _exact(df, buses)
     assert set(df["traj_id"]) == set(buses)
+
+
+def test_ardupilot_text_log_gps_week_and_ms(tmp_path):
+    """Mission Planner's text DataFlash log: was "cannot tell the format"; GPS time less 18
+    leap seconds; messages before the fix (week 0) are not points."""
+    pts = _pts(lat=-35.36, lon=149.16, dt=1)
+    lines = ["FMT, 128, 89, FMT, BBnNZ, Type,Length,Name,Format,Columns",
+             "FMT, 130, 48, GPS, QBBIHBcLLeffffB, TimeUS,I,Status,GMS,GWk,NSats,HDop,Lat,Lng,Alt,Spd,GCrs,VZ,Yaw,U",
+             "GPS, 1000, 0, 1, 0, 0, 0, 99.0, 0.0000000, 0.0000000, 0, 0, 0, 0, 0, 1"]  # fmt: skip
+    for i, (t, la, lo) in enumerate(pts):
+        g = t - 315_964_800 + 18
+        lines.append(f"GPS, {2000 + i}, 0, 3, {(g % 604800) * 1000}, {g // 604800}, 14, 0.7, {la:.7f}, {lo:.7f}, 584.2, 5, 87, 0, 0, 1")  # fmt: skip
+        lines.append(f"ATT, {2000 + i}, 0.1, 0.2, 1.1, 1.0, 87.0, 87.1, 0.1, 0.1")
+    (p := tmp_path / "00000042.log").write_text("\n".join(lines) + "\n")
+    df, _ = read(p)
+    _exact(df, {"a": pts})
+
+
+def test_fitcsvtool_records(tmp_path):
+    """Garmin's FitCSVTool CSV (Field N / Value N / Units N): was "missing columns"."""
+    pts = _pts(lat=46.95, lon=7.45, dt=1)
+    lines = ["Type,Local Number,Message,Field 1,Value 1,Units 1,Field 2,Value 2,Units 2,Field 3,Value 3,Units 3,Field 4,Value 4,Units 4,",
+             'Data,0,file_id,type,"4",,manufacturer,"1",,,,,,,,']  # fmt: skip
+    for t, la, lo in pts:
+        lines.append(f'Data,1,record,timestamp,"{t - 631_065_600}",s,position_lat,"{round(la * 2**31 / 180)}",semicircles,'
+                     f'position_long,"{round(lo * 2**31 / 180)}",semicircles,heart_rate,"131",bpm,')  # fmt: skip
+    (p := tmp_path / "ride.csv").write_text("\n".join(lines) + "\n")
+    df, _ = read(p)
+    assert len(df) == len(pts) and df["t"].to_list() == [t for t, _, _ in pts]
+    assert max(abs(a - p[1]) for a, p in zip(df["lat"], pts, strict=True)) < 1e-6  # semicircles

@@ -12,6 +12,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
+from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
+from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -73,7 +75,9 @@ def sheets_as_csv(
         gis = gis_members(p) if format in ("auto", "parquet") else []  # (gis_files.py)
         sbs = format in ("auto", "csv") and is_sbs1(p)  # dump1090 port 30003 (sbs1.py)
         siri = siri_files(p) if format in ("auto", "csv") else []  # SIRI-VM XML (siri_vm.py)
-        if not (book or table or gis or sbs or siri):
+        ardu = format in ("auto", "csv") and is_ardupilot_text(p)  # DataFlash text (ardupilot.py)
+        fitcsv = format in ("auto", "csv") and is_fit_csv(p)  # FitCSVTool (fit_csv.py)
+        if not (book or table or gis or sbs or siri or ardu or fitcsv):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -86,7 +90,11 @@ def sheets_as_csv(
                     gis_as_parquet(g, into / f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet")
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
-            if siri:
+            if fitcsv:
+                fit_csv_as_csv(p, into / f"{p.stem}.csv")
+            elif ardu:
+                ardupilot_as_csv(p, into / f"{p.stem}.csv")
+            elif siri:
                 siri_as_csv(siri, into / f"{p.stem}.csv")
             elif sbs:
                 sbs1_as_csv(p, into / f"{p.stem}.csv")
@@ -97,5 +105,5 @@ def sheets_as_csv(
         except BaseException:  # the folder removed now, not left to the garbage collector
             tmp.cleanup()
             raise
-        out.append(into / f"{p.stem}.{'csv' if book or sbs or siri else 'parquet'}")
+        out.append(into / f"{p.stem}.{'parquet' if table or gis else 'csv'}")
     return out, tmp
