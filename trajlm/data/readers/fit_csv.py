@@ -54,19 +54,23 @@ def _num(v: str) -> float | None:
         return None
 
 
-def fit_csv_as_csv(path: Path, out: Path) -> None:
-    """Write the `record` messages of the FitCSVTool file `path` as a CSV at `out`."""
-    n = 0
-    with (
-        path.open(encoding="utf-8-sig", errors="replace", newline="") as src,
-        out.open("w", newline="", encoding="utf-8") as dst,
-    ):
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(HEADER)
+def _records(path: Path):  # noqa: ANN202 (iterator of {field: value})
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as src:
         for f in csv.reader(src):
-            if len(f) < 6 or f[0] != "Data" or f[2] != "record":
-                continue
-            vals = {f[i]: f[i + 1] for i in range(3, len(f) - 1, 3) if f[i]}
+            if len(f) >= 6 and f[0] == "Data" and f[2] == "record":
+                yield {f[i]: f[i + 1] for i in range(3, len(f) - 1, 3) if f[i]}
+
+
+def fit_csv_as_csv(path: Path, out: Path) -> None:
+    """Write the `record` messages of the FitCSVTool file `path` as a CSV at `out` (two passes:
+    the first finds the sensor fields the file has, so no empty column is stored)."""
+    have = {_KEEP[k] for vals in _records(path) for k in vals if k in _KEEP}
+    header = [c for c in HEADER if c in ("time", "lat", "lon") or c in have]
+    n = 0
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        w = csv.writer(dst, lineterminator="\n")
+        w.writerow(header)
+        for vals in _records(path):
             ts = _num(vals.get("timestamp", ""))
             if ts is None:
                 continue  # a record without a time: not a point in time
@@ -77,7 +81,7 @@ def fit_csv_as_csv(path: Path, out: Path) -> None:
             for k, col in _KEEP.items():
                 if col not in row and _num(vals.get(k, "")) is not None:
                     row[col] = vals[k]
-            w.writerow([row.get(c, "") for c in HEADER])
+            w.writerow([row.get(c, "") for c in header])
             n += 1
     if n == 0:
         raise TrajlmInputError(
