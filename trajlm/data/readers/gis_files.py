@@ -79,7 +79,21 @@ def gis_members(path: Path) -> list[Path]:
         return [path]
     if suffix in _GEOJSON and _projected_geojson(path):
         return [path]
+    if suffix == ".kml" and _kml_fields_only(path):
+        return [path]
     return []
+
+
+def _kml_fields_only(path: Path) -> bool:
+    """A KML of Point placemarks whose times are ExtendedData fields (ogr2ogr / GeoPandas
+    `to_file(driver="KML")`, QGIS), with no <when> / <TimeStamp> the KML reader reads."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    timed = b"<when>" in head or b"<TimeStamp" in head or b":when>" in head
+    return not timed and b"<ExtendedData" in head and b"<Point" in head
 
 
 def _time_fields(df: Any) -> tuple[list[str], tuple[str, str] | None]:
@@ -155,6 +169,10 @@ def _point_layer(path: Path) -> tuple[str, Any]:
     )
 
 
+_KML_ROW = ("id", "description", "begin", "end", "altitudeMode", "tessellate", "extrude",
+            "visibility", "drawOrder", "icon")  # fmt: skip
+
+
 def _to_wgs84(df: Any, path: Path) -> Any:
     if df.crs is None or df.crs.equals("EPSG:4326"):
         return df  # no CRS: x / y as lon / lat, so the range check names --crs
@@ -167,10 +185,18 @@ def _frame(path: Path) -> Any:
     """The point layer of `path` as a pandas frame with `lat` / `lon` (WGS 84) and its fields."""
     import pandas as pd
 
+    from trajlm.data.column_names import TIERS, candidates
+
     _, df = _point_layer(path)
     df = _to_wgs84(df, path)
-    _, pair = _time_fields(df)
+    if path.suffix.lower() == ".kml":  # OGR's KML fields: the placemark id is a row key
+        df = df.drop(columns=[c for c in _KML_ROW if c in df.columns])
+    df = df[[c for c in df.columns if c == "geometry" or df[c].notna().any()]]  # empty fields
+    times, pair = _time_fields(df)
     out = pd.DataFrame(df.drop(columns="geometry"))
+    if len(times) == 1 and pair is None and not candidates(TIERS["t"], list(out.columns)):
+        out = out.rename(columns={times[0]: "time"})  # a datetime field under another name
+        warnings.warn(f"{path.name}: times from the field {times[0]!r}", stacklevel=2)
     for c in ("lat", "lon"):  # fields of those names make room for the geometry's
         if c in out.columns:
             out = out.rename(columns={c: f"{c}_field"})
