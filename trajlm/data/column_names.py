@@ -41,7 +41,8 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         # session 19: Webfleet's `pos_time`, Lotek's `Date & Time [GMT]`, Field Maps'
         # `location_timestamp`, AeroAPI / SIRI names
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
-         "recorded_at_time", "position_time", "gps_timestamp"))  # fmt: skip
+         "recorded_at_time", "position_time", "gps_timestamp"),
+        ("sample_date",))  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
