@@ -328,9 +328,9 @@ def test_python_missing_column_error_names_the_closest(tmp_path):
     import trajlm
 
     df = pd.DataFrame(
-        {"track": ["a", "a"], "when": [T0, T0 + 5], "lat": [1.0, 1.1], "lon": [2.0, 2.1]}
+        {"track": ["a", "a"], "when_utc": [T0, T0 + 5], "lat": [1.0, 1.1], "lon": [2.0, 2.1]}
     )
-    with pytest.raises(TrajlmInputError, match="closest: 'when'"):
+    with pytest.raises(TrajlmInputError, match="closest: 'when_utc'"):
         trajlm.to_canonical(df)
 
 

@@ -178,10 +178,10 @@ def test_names_ending_like_a_field_and_esri_row_keys(tmp_path):
 
 
 def test_two_columns_ending_alike_are_ambiguous(tmp_path):
-    """Control (passes before too, as a missing column): SAMPLE_DATE and SYSTEM_DATE."""
-    p = tmp_path / "here.csv"
-    p.write_text("PROBE_ID,SAMPLE_DATE,SYSTEM_DATE,LAT,LON\n1,2026-03-04 08:00:00,2026-03-05 00:00:00,1,2\n")  # fmt: skip
-    with pytest.raises(TrajlmInputError, match="SAMPLE_DATE"):
+    """Control (passes before too, as a missing column): two `*_time` columns."""
+    p = tmp_path / "trips.csv"
+    p.write_text("cab_id,pickup_time,dropoff_time,lat,lon\n1,2026-03-04 08:00:00,2026-03-05 00:00:00,1,2\n")  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="pickup_time"):
         read(p)
 
 
@@ -213,3 +213,25 @@ def test_suunto_json_radians(tmp_path):
     p.write_text(json.dumps({"Samples": samples}))
     with pytest.raises(TrajlmInputError, match="not in radians"):
         read(p)
+
+
+def test_ogr_kml_with_times_in_extended_data(tmp_path):
+    """GeoPandas `to_file(driver="KML")`: Point placemarks, the time a SimpleData field, the
+    placemark id a row key: was "no timed points"."""
+    g = _gdf({"hiker1": _pts()}, "Name", "when")
+    g["when"] = g["when"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    g.to_file(p := tmp_path / "hike.kml", driver="KML")
+    with pytest.warns(UserWarning, match="times from the field 'when'"):
+        df, _ = read(p)
+    _check(df, {"hiker1": _pts()})
+
+
+def test_here_probe_sample_date(tmp_path):
+    """HERE probe data: SAMPLE_DATE (the fix) beside SYSTEM_DATE (when stored): was "several
+    columns could be t"."""
+    rows = [(k, *pt) for k, pts in TRUTH.items() for pt in pts]
+    (p := tmp_path / "probe.csv").write_text("PROBE_ID,SAMPLE_DATE,LAT,LON,HEADING,SPEED,SYSTEM_DATE\n" + "".join(
+        f"{k},{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S},{la},{lo},45,43,2026-03-05 00:00:00\n"
+        for k, t, la, lo in rows))  # fmt: skip
+    df, _ = read(p)
+    _check(df, TRUTH)

@@ -1,7 +1,7 @@
 """Session 20 (formats20): formats19's one-line refusals that have a safe read (Columbus V-900
 date / time columns, Garmin Connect details JSON, headerless SBS-1, Field Maps' m/d/yyyy 12-hour
-times, SIRI-VM XML) and the line for day-first dates no value decides. Generators in the file;
-every test but the control fails on 39f12f3."""
+times, SIRI-VM XML, ArduPilot text logs, FitCSVTool) and the line for day-first dates no value
+decides. Generators in the file; every test fails on 39f12f3."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_field_maps_month_first_twelve_hour_clock(tmp_path):
 
 
 def test_day_first_dates_that_no_value_decides_say_so(tmp_path):
-    """Control for the read (refused before and after); the line now says why."""
+    """Refused before and after (no guess); the line now says why."""
     p = tmp_path / "amb.csv"
     p.write_text("vehicle,date_time,latitude,longitude\n" + "".join(
         f"u1,0{d}/05/2026 22:00:00,-37.8,144.9\n" for d in range(1, 4)))  # fmt: skip

@@ -112,15 +112,17 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
         )
         if found:
             return found
-    return _by_ending(tiers, columns)
+    return []
 
 
 # GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory
 ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid")
-# Last resort (session 20): a name that ENDS like the field (`cab_id`, `PROBE_ID`; `pickup_time`,
-# `frame_time_utc`, `pubMillis`, `SAMPLE_DATE`; `detect_lat` / `detect_lon`), when no name above
-# matched; two such columns are ambiguous (the error names both). Words before `_id` that make a
-# row or record key (`detect_id`, `point_id`) are not trajectories.
+# Last resort for FILE headers (session 20; the CSV / Parquet / GIS readers, not the Python API's
+# frames, which pick a lone datetime column by its dtype): a name that ENDS like the field
+# (`cab_id`, `PROBE_ID`; `pickup_time`, `frame_time_utc`, `pubMillis`; `detect_lat` /
+# `detect_lon`), when no name of the tiers matched; two such columns are ambiguous (the error
+# names both). Words before `_id` that make a row or record key (`detect_id`, `point_id`) are
+# not trajectories.
 _ENDINGS = {
     "traj_id": (("id",),),
     "t": (("time", "timestamp", "datetime", "ts", "millis", "utc"), ("date",)),
@@ -137,9 +139,9 @@ def _words(column: str) -> list[str]:
     return normalised(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())).strip("_").split("_")
 
 
-def _by_ending(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[str]:
-    field = next((f for f, t in TIERS.items() if t is tiers), None)
-    for ends in _ENDINGS.get(field or "", ()):
+def by_ending(field: str, columns: list[str]) -> list[str]:
+    """The columns whose name ends like `field` ("traj_id", "t", "lat", "lon"; see above)."""
+    for ends in _ENDINGS.get(field, ()):
         found = [
             c
             for c in columns

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from trajlm.data.column_names import TIERS, candidates, normalised
+from trajlm.data.column_names import TIERS, by_ending, candidates, normalised
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._geoparquet import geometry_source
@@ -250,7 +250,7 @@ def resolve_columns(
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
-        found = candidates(TIERS[name], have)
+        found = candidates(TIERS[name], have) or by_ending(name, have)  # files (session 20)
         if len(found) > 1:
             raise TrajlmInputError(
                 f"several columns could be {name}: {found}; the file has {have}",

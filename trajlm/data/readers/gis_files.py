@@ -100,11 +100,11 @@ def _time_fields(df: Any) -> tuple[list[str], tuple[str, str] | None]:
     """(datetime fields or fields named like a time, (date field, time-of-day field) or None)."""
     import pandas as pd
 
-    from trajlm.data.column_names import TIERS, candidates
+    from trajlm.data.column_names import TIERS, by_ending, candidates
 
     cols = [c for c in df.columns if c != "geometry"]
     dated = [c for c in cols if pd.api.types.is_datetime64_any_dtype(df[c])]
-    named = candidates(TIERS["t"], cols)
+    named = candidates(TIERS["t"], cols) or by_ending("t", cols)
     days = [c for c in dated if (df[c].dropna().dt.normalize() == df[c].dropna()).all()]
     text = {
         c: v.head(200)
@@ -185,7 +185,7 @@ def _frame(path: Path) -> Any:
     """The point layer of `path` as a pandas frame with `lat` / `lon` (WGS 84) and its fields."""
     import pandas as pd
 
-    from trajlm.data.column_names import TIERS, candidates
+    from trajlm.data.column_names import TIERS, by_ending, candidates
 
     _, df = _point_layer(path)
     df = _to_wgs84(df, path)
@@ -194,7 +194,12 @@ def _frame(path: Path) -> Any:
     df = df[[c for c in df.columns if c == "geometry" or df[c].notna().any()]]  # empty fields
     times, pair = _time_fields(df)
     out = pd.DataFrame(df.drop(columns="geometry"))
-    if len(times) == 1 and pair is None and not candidates(TIERS["t"], list(out.columns)):
+    if (
+        len(times) == 1
+        and pair is None
+        and not candidates(TIERS["t"], list(out.columns))
+        and not by_ending("t", list(out.columns))
+    ):
         out = out.rename(columns={times[0]: "time"})  # a datetime field under another name
         warnings.warn(f"{path.name}: times from the field {times[0]!r}", stacklevel=2)
     for c in ("lat", "lon"):  # fields of those names make room for the geometry's

@@ -2,7 +2,12 @@
 (UTF-8, its rows = the sheet's rows, so "line N" is Excel's row N) into a temporary folder named
 after the workbook, then read as any CSV: the same column detection, options and checks.
 Needs openpyxl (the `formats` extra); without it, or for `.xls` / `.ods`, one line says to
-save the sheet as CSV UTF-8. Errors name `book.xlsx!book.csv` (archives.member_error)."""
+save the sheet as CSV UTF-8. Errors name `book.xlsx!book.csv` (archives.member_error).
+
+The same temporary folder takes the other files converted before the read (session 20): GIS
+files as Parquet (`gis_files.py`: GeoPackage, shapefile, FlatGeobuf, projected GeoJSON, OGR
+KML), and as CSV SBS-1 BaseStation lines (`sbs1.py`), SIRI-VM XML (`siri_vm.py`), ArduPilot
+text logs (`ardupilot.py`) and FitCSVTool CSVs (`fit_csv.py`)."""
 
 from __future__ import annotations
 
