@@ -235,3 +235,27 @@ def test_here_probe_sample_date(tmp_path):
         for k, t, la, lo in rows))  # fmt: skip
     df, _ = read(p)
     _check(df, TRUTH)
+
+
+def test_hostile_gis_files_are_one_line(tmp_path):
+    """A MultiPoint of two points with one time (was: one of them kept without a word), a
+    shapefile without its .dbf, an empty .gpkg, random bytes as .fgb."""
+    gpd = pytest.importorskip("geopandas")
+    import pandas as pd
+    from shapely.geometry import MultiPoint
+
+    t = pd.to_datetime(["2026-03-04T08:00:00Z", "2026-03-04T08:00:10Z"])
+    g = gpd.GeoDataFrame({"vehicle_id": ["a", "a"], "timestamp": t},
+                         geometry=[MultiPoint([(16, 48), (16.1, 48.1)]), MultiPoint([(16, 48)])], crs=4326)  # fmt: skip
+    g.to_file(p := tmp_path / "mp.gpkg")
+    with pytest.raises(TrajlmInputError, match="MultiPoint of 2 points with one time"):
+        read(p)
+    shp = _shapefile(tmp_path / "c", TRUTH)
+    shp.with_suffix(".dbf").unlink()
+    with pytest.raises(TrajlmInputError, match="couriers.dbf .* is not beside it"):
+        read(shp)
+    (e := tmp_path / "empty.gpkg").write_bytes(b"")
+    (j := tmp_path / "junk.fgb").write_bytes(bytes(range(256)) * 2)
+    for bad in (e, j):
+        with pytest.raises(TrajlmInputError, match="not a readable GIS file"):
+            read(bad)

@@ -47,7 +47,8 @@ def _projected_geojson(path: Path) -> bool:
     except OSError:
         return False
     m = re.search(r'"crs"\s*:\s*\{[^{}]*\{\s*"name"\s*:\s*"([^"]+)"', head)
-    return bool(m) and not _WGS84.search(m.group(1))
+    points = re.search(r'"type"\s*:\s*"Point"', head)  # LineStrings: mfjson names the CRS
+    return bool(m) and bool(points) and not _WGS84.search(m.group(1))
 
 
 def _shp_zip(path: Path) -> bool:
@@ -139,6 +140,15 @@ def _point_layer(path: Path) -> tuple[str, Any]:
         df = pyogrio.read_dataframe(path, layer=name)
         if len(df) == 0 or not df.geom_type.isin(["Point", "MultiPoint"]).all():
             continue
+        if (df.geometry.count_geometries() > 1).any():  # one time, several points: which?
+            k = int((df.geometry.count_geometries() > 1).to_numpy().argmax())
+            raise TrajlmInputError(
+                f"layer {name!r}: feature {k} is a MultiPoint of "
+                f"{int(df.geometry.count_geometries().iloc[k])} points with one time; a "
+                "trajectory needs one point per time (explode the layer first: "
+                "gdf.explode(), if its points share that time)",
+                path=path,
+            )
         times, pair = _time_fields(df)
         (found if times or pair else untimed).append((name, df))
     if len(found) > 1 and "track_points" in {n for n, _ in found}:  # ogr2ogr's GPX layers
@@ -157,6 +167,14 @@ def _point_layer(path: Path) -> tuple[str, Any]:
     if untimed:
         name, df = untimed[0]
         fields = [c for c in df.columns if c != "geometry"]
+        if path.suffix.lower() == ".shp" and not any(
+            path.with_suffix(s).is_file() for s in (".dbf", ".DBF")
+        ):
+            raise TrajlmInputError(
+                f"{path.with_suffix('.dbf').name} (the shapefile's fields, times among them) "
+                "is not beside it: copy all the shapefile's files (.shp, .shx, .dbf, .prj)",
+                path=path,
+            )
         raise TrajlmInputError(
             f"layer {name!r} has points but no time field (fields: {fields[:12]}); a trajectory "
             "needs a time per point",
