@@ -66,6 +66,9 @@ def test_geopackage_point_layer_with_times_among_others(tmp_path):
     _gdf(TRUTH).to_file(p, layer="gps_fixes")
     df, _ = read(p)
     _check(df, TRUTH)
+    from trajlm.data.readers import detect_format
+
+    assert detect_format(p) == "parquet"  # (converted first): `predict --input x.gpkg` reads it
 
 
 @pytest.mark.parametrize("suffix,epsg", [(".gpkg", 25832), (".fgb", 3857), (".geojson", 27700)])

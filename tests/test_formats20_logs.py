@@ -138,6 +138,9 @@ def test_ardupilot_text_log_gps_week_and_ms(tmp_path):
     (p := tmp_path / "00000042.log").write_text("\n".join(lines) + "\n")
     df, _ = read(p)
     _exact(df, {"a": pts})
+    from trajlm.data.readers import detect_format
+
+    assert detect_format(p) == "csv"  # `trajlm predict --input x.log` reads it too
 
 
 def test_fitcsvtool_records(tmp_path):
