@@ -30,6 +30,7 @@ from typing import Any
 from trajlm.data.schema import TrajlmInputError
 
 SUFFIXES = (".gpkg", ".shp", ".fgb")
+SAMPLE = 1000  # features of each point layer read to tell which one has times
 _GEOJSON = (".geojson", ".json")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 # dates as text (GDAL writes GeoPandas datetimes to a shapefile's DBF as `2026/03/08 18:00:00+00`)
@@ -136,12 +137,21 @@ def _point_layer(path: Path) -> tuple[str, Any]:
     layers = _layers(path)
     pointed = [n for n, g in layers if "point" in g.lower() or g == "Unknown"]
     found, untimed = [], []
-    for name in pointed:
-        df = pyogrio.read_dataframe(path, layer=name)
-        if len(df) == 0 or not df.geom_type.isin(["Point", "MultiPoint"]).all():
+    for name in pointed:  # a sample of each point layer tells which has times
+        df = pyogrio.read_dataframe(path, layer=name, max_features=SAMPLE)
+        kinds = df.geom_type[df.geometry.notna()]
+        if len(kinds) == 0 or not kinds.isin(["Point", "MultiPoint"]).all():
             continue
-        if (df.geometry.count_geometries() > 1).any():  # one time, several points: which?
-            k = int((df.geometry.count_geometries() > 1).to_numpy().argmax())
+        times, pair = _time_fields(df)
+        (found if times or pair else untimed).append((name, df))
+    if len(found) > 1 and "track_points" in {n for n, _ in found}:  # ogr2ogr's GPX layers
+        found = [f for f in found if f[0] == "track_points"]
+    if len(found) == 1:
+        name = found[0][0]
+        df = pyogrio.read_dataframe(path, layer=name)  # the whole layer (memory-bound)
+        many = df.geometry.count_geometries() > 1
+        if many.any():  # a MultiPoint of several points with one time: which is where?
+            k = int(many.to_numpy().argmax())
             raise TrajlmInputError(
                 f"layer {name!r}: feature {k} is a MultiPoint of "
                 f"{int(df.geometry.count_geometries().iloc[k])} points with one time; a "
@@ -149,12 +159,7 @@ def _point_layer(path: Path) -> tuple[str, Any]:
                 "gdf.explode(), if its points share that time)",
                 path=path,
             )
-        times, pair = _time_fields(df)
-        (found if times or pair else untimed).append((name, df))
-    if len(found) > 1 and "track_points" in {n for n, _ in found}:  # ogr2ogr's GPX layers
-        found = [f for f in found if f[0] == "track_points"]
-    if len(found) == 1:
-        return found[0]
+        return name, df
     kinds = ", ".join(f"{n!r} ({g})" for n, g in layers)
     if found:
         raise TrajlmInputError(
