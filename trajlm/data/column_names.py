@@ -25,7 +25,8 @@ TRAJ = (
      # trackers, fleets, animal collars, Argos (session 18, formats18's held-out files)
      "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
      "vehicle_reg", "registration", "conductor", "driver_id",
-     "objectno", "object_no", "flight_id", "fa_flight_id"),  # Webfleet, AeroAPI (session 19)
+     "objectno", "object_no", "flight_id", "fa_flight_id",  # Webfleet, AeroAPI (session 19)
+     "full_name"),  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -40,20 +41,23 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         # session 19: Webfleet's `pos_time`, Lotek's `Date & Time [GMT]`, Field Maps'
         # `location_timestamp`, AeroAPI / SIRI names
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
-         "recorded_at_time", "position_time", "gps_timestamp"))  # fmt: skip
+         "recorded_at_time", "position_time", "gps_timestamp"),
+        ("sample_date",))  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
        # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
        ("latitude_deg", "lat_deg", "latitude_mdeg", "lat_mdeg", "latitude_e6", "lat_e6",
-        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"))  # fmt: skip
+        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"),
+       ("position_lat", "lat_semicircles"))  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
        ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
         "lengtegraad"),
        ("easting", "utm_easting"),
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
-        "longitude_e7", "lon_e7", "longitude_e/w", "longitude_ew"))  # fmt: skip
+        "longitude_e7", "lon_e7", "longitude_e/w", "longitude_ew"),
+       ("position_long", "lon_semicircles", "long_semicircles"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
@@ -100,11 +104,53 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
     # the underscores dropped on both sides, when nothing above matched (session 18)
     compact: dict[str, list[str]] = {}
     for c in columns:
-        compact.setdefault(normalised(c).replace("_", ""), []).append(c)
+        if normalised(c) not in ROW_KEYS:  # ESRI's OBJECTID is no object_id (session 20)
+            compact.setdefault(normalised(c).replace("_", ""), []).append(c)
     for tier in tiers:
         found = list(
             dict.fromkeys(c for name in tier for c in compact.get(name.replace("_", ""), []))
         )
+        if found:
+            return found
+    return []
+
+
+# GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory
+ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid")
+# Last resort for FILE headers (session 20; the CSV / Parquet / GIS readers, not the Python API's
+# frames, which pick a lone datetime column by its dtype): a name that ENDS like the field
+# (`cab_id`, `PROBE_ID`; `pickup_time`, `frame_time_utc`, `pubMillis`; `detect_lat` /
+# `detect_lon`), when no name of the tiers matched; two such columns are ambiguous (the error
+# names both). Words before `_id` that make a row or record key (`detect_id`, `point_id`) are
+# not trajectories.
+_ENDINGS = {
+    "traj_id": (("id",),),
+    "t": (("time", "timestamp", "datetime", "ts", "millis", "utc"), ("date",)),
+    "lat": (("lat", "latitude"),),
+    "lon": (("lon", "lng", "long", "longitude"),),
+}
+_NOT_TRIPS = {"global", "row", "point", "record", "fix", "detect", "detection", "message",
+              "event", "feature", "parent", "seg", "segment", "sample", "reading", "position",
+              "pos", "line", "sequence", "seq", "file", "layer", "scene", "frame", "object"}  # fmt: skip
+
+
+def _words(column: str) -> list[str]:
+    """The words of a column name, camelCase split (`pubMillis` -> pub, millis)."""
+    return normalised(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())).strip("_").split("_")
+
+
+def by_ending(field: str, columns: list[str]) -> list[str]:
+    """The columns whose name ends like `field` ("traj_id", "t", "lat", "lon"; see above)."""
+    for ends in _ENDINGS.get(field, ()):
+        found = [
+            c
+            for c in columns
+            if len(w := _words(c)) >= 2
+            and w[-1] in ends
+            and normalised(c) not in ROW_KEYS
+            and not (field == "traj_id" and w[-2] in _NOT_TRIPS)
+            and not (field == "t" and {"local", "lmt"} & set(w))  # zone unknown: named by hand
+        ]
         if found:
             return found
     return []

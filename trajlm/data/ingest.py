@@ -10,6 +10,7 @@ the input size (bench/scale.py: 100 M points).
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
+from trajlm.data.readers.gis_files import prj_crs
 from trajlm.data.readers.spreadsheet import sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
@@ -132,6 +134,11 @@ def _ingest(
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed
+    if format == "csv" and columns is not None and not (column_map or {}).get("crs"):
+        if (crs := prj_crs(paths)) is not None:  # `cabs.csv` + `cabs.prj` (session 20)
+            columns = dataclasses.replace(columns, crs=crs)
+            reading["crs_from_prj"] = crs
+            warnings.warn(f"coordinates in {crs}, from the .prj file beside the CSV", stacklevel=2)
     columns, owner = keep_owner_column(paths, format, columns, vehicle_col)
     if owner is not None:
         reading["owner_column"] = owner

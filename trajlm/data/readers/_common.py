@@ -16,6 +16,7 @@ Blank lines are not records and are ignored.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -247,6 +248,13 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             value = first[T_RAW]  # the text that did not parse, not the null it became
             if ctx.time_hint and str(value).strip():
                 after = f": {ctx.time_hint}"
+            if ctx.time_hint and re.match(r"\s*\d\d?/\d\d?/\d{4}\b", str(value)):
+                after = (  # session 20: say why a slashed date is not read
+                    ": day and month cannot be told apart (dd/mm/yyyy or mm/dd/yyyy: no number "
+                    "over 12 in the first place, or in the second, decides it for the column, "
+                    "or both do); give its format: --time-format '%d/%m/%Y %H:%M:%S' (day "
+                    "first) or '%m/%d/%Y %I:%M:%S %p' (US, 12-hour clock)"
+                )
         err = ctx.error(
             f"{msg} ({reason}; value {value!r}){after}",
             first["_file"],

@@ -146,6 +146,36 @@ def _coordinate(v: Any) -> Any:
     return v
 
 
+def radians(key: str) -> bool:
+    """A coordinate key in radians: a Suunto SML sample (`Attributes.suunto/sml.Sample.Latitude`
+    in the Suunto app's JSON export, as in `.sml` files) or a name ending in `_rad` / `radians`
+    (session 20: were stored as degrees, 1.07 N instead of 61.5 N, without a word)."""
+    low = key.lower()
+    return "suunto/sml" in low or low.endswith(("_rad", "radians"))
+
+
+def _degrees(coords: list[list[Any]], fields: dict[str, str]) -> list[list[Any]]:
+    """[lon, lat] pairs in radians as degrees; a value beyond pi / 2 (latitude) or pi is one
+    line (degrees written under a radians key)."""
+    out = []
+    for pair in coords:
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in pair):
+            out.append(pair)  # missing: left to the reader's checks
+            continue
+        for v, limit, key in (
+            (pair[1], math.pi / 2, fields["lat"]),
+            (pair[0], math.pi, fields["lon"]),
+        ):
+            if abs(v) > limit + 1e-9:
+                raise TrajlmInputError(
+                    f"{v!r} is not in radians (|value| <= {limit:.4f}); the key says radians "
+                    "(Suunto's SML samples): degrees written under it?",
+                    field=key,
+                )
+        out.append([math.degrees(pair[0]), math.degrees(pair[1])])
+    return out
+
+
 def record_tracks(doc: Any) -> list[Track] | None:
     """The trajectories of a JSON document holding lists of position records, or None."""
     found = []
@@ -173,6 +203,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
             coords, ts = groups.setdefault(key, ([], []))
             coords.append([_coordinate(r.get(fields["lon"])), _coordinate(r.get(fields["lat"]))])
             ts.append(t)
+        if radians(fields["lat"]) or radians(fields["lon"]):
+            groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
 

@@ -162,11 +162,45 @@ def _local(t: Any, offset_min: float | None) -> Any:
     return (d - timedelta(minutes=offset_min)).replace(tzinfo=UTC).timestamp() * 1000
 
 
+def _garmin_details(doc: dict) -> list[Track] | None:
+    """Garmin Connect's activity details (`/activity-service/activity/{id}/details`, session 20):
+    `metricDescriptors` name each index of the `activityDetailMetrics[].metrics` rows;
+    `directLatitude` / `directLongitude` in degrees, `directTimestamp` Unix ms (UTC)."""
+    index = {
+        d.get("key"): d.get("metricsIndex") for d in doc["metricDescriptors"] if isinstance(d, dict)
+    }
+    keys = ("directLatitude", "directLongitude", "directTimestamp")
+    if not all(isinstance(index.get(k), int) for k in keys):
+        missing = [k for k in keys if not isinstance(index.get(k), int)]
+        raise TrajlmInputError(
+            f"Garmin Connect activity details without {missing} among metricDescriptors: no "
+            "positions / times to read (an indoor activity, or details fetched without GPS)",
+            field="metricDescriptors",
+        )
+    la, lo, ts = (index[k] for k in keys)
+    coords, times = [], []
+    for row in doc["activityDetailMetrics"]:
+        m = row.get("metrics") if isinstance(row, dict) else None
+        m = (
+            m
+            if isinstance(m, list) and len(m) > max(la, lo, ts)
+            else [None] * (max(la, lo, ts) + 1)
+        )
+        coords.append(_lonlat(m[la], m[lo]))
+        times.append(m[ts])
+    return [(None, coords, times)]
+
+
 def service_tracks(doc: Any) -> list[Track] | None:
-    """The trajectories of an ADS-B Exchange / Arc / Moves / Polar JSON export, or None."""
+    """The trajectories of an ADS-B Exchange / Arc / Moves / Polar / Garmin Connect details JSON
+    export, or None."""
     if isinstance(doc, dict):
         if isinstance(doc.get("trace"), list) and "icao" in doc:
             return _adsbx(doc)
+        if isinstance(doc.get("metricDescriptors"), list) and isinstance(
+            doc.get("activityDetailMetrics"), list
+        ):
+            return _garmin_details(doc)
         if isinstance(doc.get("timelineItems"), list):
             return _arc(doc["timelineItems"])
         if isinstance(doc.get("exercises"), list) and any(

@@ -18,14 +18,30 @@ _NOT_METRES = 2.1e7  # beyond every projected CRS's range in metres (Web Mercato
 # Names that say the scale (session 19): Webfleet's `latitude_mdeg` (micro-degrees),
 # `lat_e6`, `lat_e7`, `latitudeE7`; the number is the power of ten the degrees are multiplied by.
 _NAMED = re.compile(r".*(?:_|\b)(?:(?P<micro>mdeg|udeg|microdeg|microdegrees|e6)|(?P<e7>e7))$")
+# Garmin FIT's semicircles (2^31 = 180 degrees) under FIT's own field names, as fitparse /
+# fit2csv / FitCSVTool write them, or a name that says so (session 20: `position_lat` of
+# 606,664,131 was read as degrees x 1e7, 60.67 N for 50.85 N, 1,100 km off)
+SEMICIRCLE = 2**31 / 180
+_SEMICIRCLES = re.compile(r"(position_lat|position_long|.*semicircles?)")
 
 
-def named_scale(column: str | None) -> int | None:
-    """10**6 or 10**7 when the column's name says its degrees are scaled, else None."""
+def named_scale(column: str | None) -> float | None:
+    """10**6, 10**7 or 2**31 / 180 (FIT semicircles) when the column's name says its degrees
+    are scaled, else None."""
     from trajlm.data.column_names import normalised
 
+    if column and _SEMICIRCLES.fullmatch(normalised(column)):
+        return SEMICIRCLE
     m = _NAMED.fullmatch(normalised(column)) if column else None
     return None if m is None else 10**6 if m["micro"] else 10**7
+
+
+def _scale_words(k: float) -> str:
+    return (
+        "semicircles (2^31 = 180 degrees)"
+        if k == SEMICIRCLE
+        else f"degrees x 10^{len(str(int(k))) - 1}"
+    )
 
 
 def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: list) -> None:
@@ -44,8 +60,8 @@ def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: 
             continue
         i = int(frac.arg_max())
         raise TrajlmInputError(
-            f"{v[i]!r} is not a whole number, but the column's name says degrees x "
-            f"10^{len(str(k)) - 1} (whole numbers: {name} -> {v[i] / k:.3g} degrees); if it "
+            f"{v[i]!r} is not a whole number, but the column's name says "
+            f"{_scale_words(k)} (whole numbers: {name} -> {v[i] / k:.3g} degrees); if it "
             "holds plain degrees, rename the column (e.g. to latitude / longitude) so no scale "
             "is read from its name",
             path=paths[int(df["_file"][i])] if "_file" in df.columns else None,

@@ -130,6 +130,17 @@ def _slashed(s: pl.Expr) -> pl.Expr:
     day_first, month_first = (a > 12).any(), (b > 12).any()
     y, rest = parts.struct.field("3"), parts.struct.field("4").fill_null(" 00:00:00")
     rest = rest.str.replace(r"^[ T](\d\d?:\d\d)$", " ${1}:00").str.replace(r"^T", " ")
+    # a 12-hour clock (ArcGIS Field Maps, US Excel: `3/25/2026 1:30:00 PM`; session 20)
+    clock = rest.str.extract_groups(r"^ (\d\d?):(\d\d)(:\d\d(?:\.\d+)?)?\s*([AaPp])\.?[Mm]\.?$")
+    h = clock.struct.field("1").cast(pl.Int32, strict=False)
+    pm = clock.struct.field("4").str.to_uppercase() == "P"
+    h24 = (h % 12) + pl.when(pm).then(12).otherwise(0)
+    rest = (
+        pl.when(h.is_not_null() & (h >= 1) & (h <= 12))
+        .then(pl.concat_str(pl.lit(" "), h24.cast(pl.Utf8).str.zfill(2), pl.lit(":"),
+                            clock.struct.field("2"), clock.struct.field("3").fill_null(":00")))
+        .otherwise(rest)
+    )  # fmt: skip
 
     def when(d: pl.Expr, m: pl.Expr) -> pl.Expr:
         text = pl.concat_str(y, pl.lit("-"), m.cast(pl.Utf8).str.zfill(2), pl.lit("-"),

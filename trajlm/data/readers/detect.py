@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from trajlm.data.column_names import TIERS, candidates, normalised
+from trajlm.data.column_names import TIERS, by_ending, candidates, normalised
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._geoparquet import geometry_source
@@ -177,6 +177,17 @@ def _binary_file(path: Path) -> bool:
         return is_binary(f.read(SNIFF_BYTES))
 
 
+# Columbus V-900 / V-1000 CSV (session 20: was "before 1990, value 10000"): `DATE` YYMMDD and
+# `TIME` HHMMSS in UTC, told by the logger's header (YYMMDD vs NMEA's DDMMYY: not by values)
+COLUMBUS = {"t_date": "DATE", "t": "TIME", "time_format": "%y%m%d %H%M%S"}
+
+
+def columbus(have: list[str]) -> bool:
+    """A Columbus GPS logger's CSV header (INDEX, TAG, DATE, TIME, LATITUDE N/S, ...)."""
+    names = {c.strip().strip("\x00").upper() for c in have}
+    return {"INDEX", "TAG", "DATE", "TIME", "LATITUDE N/S", "LONGITUDE E/W"} <= names
+
+
 def resolve_columns(
     paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
 ) -> tuple[ColumnMap | None, dict[str, str]]:
@@ -239,7 +250,7 @@ def resolve_columns(
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
-        found = candidates(TIERS[name], have)
+        found = candidates(TIERS[name], have) or by_ending(name, have)  # files (session 20)
         if len(found) > 1:
             raise TrajlmInputError(
                 f"several columns could be {name}: {found}; the file has {have}",
@@ -265,11 +276,25 @@ def resolve_columns(
             guessed.update({k: v for k, v in declared.items() if k in ("lat", "lon")})
         if any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
             guessed["crs"] = declared["crs"]
+    if format == "csv" and cm.time_format is None and cm.t_date is None and columbus(have):
+        guessed.update(COLUMBUS)  # Columbus V-900 / V-1000: YYMMDD + HHMMSS, UTC (session 20)
     tcol = guessed.get("t", cm.t)
-    if not cm.t_parts and cm.time_format is None and cm.time_origin is None and tcol in have:
+    if (
+        not cm.t_parts
+        and cm.time_format is None
+        and cm.time_origin is None
+        and tcol in have
+        and guessed.get("t_date") != COLUMBUS["t_date"]
+    ):
         guessed.update(epoch_by_size(first, format, cm.sep, tcol, have, guessed))
         tcol = guessed.get("t", cm.t)
-    if format == "csv" and not cm.t_parts and cm.t_date is None and tcol in have:
+    if (
+        format == "csv"
+        and not cm.t_parts
+        and cm.t_date is None
+        and tcol in have
+        and "t_date" not in guessed
+    ):
         if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
             guessed["t_date"] = date
     if format == "csv" and not cm.t_parts and cm.t_offset is None and tcol in have:

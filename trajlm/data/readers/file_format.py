@@ -79,6 +79,10 @@ def file_format(path: Path) -> str | None:
     """The reader format of one file from its name (and content for raw AIS / FIT); None if unknown."""
     suffix = path.suffix.lower()
     inner = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+    if suffix in (".gpkg", ".shp", ".fgb") or (suffix == ".kml" and _kml_fields_only(path)):
+        return "parquet"  # read as Parquet once converted (gis_files.py)
+    if suffix in (".xml", ".log") and _converted_csv(path):  # SIRI-VM, ArduPilot text logs
+        return "csv"
     if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
         from trajlm.data.readers.aivdm import looks_like_aivdm
 
@@ -119,6 +123,19 @@ def file_format(path: Path) -> str | None:
     if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
         return "gtfs_rt"
     return None
+
+
+def _kml_fields_only(path: Path) -> bool:
+    from trajlm.data.readers.gis_files import _kml_fields_only as fields_only
+
+    return fields_only(path)
+
+
+def _converted_csv(path: Path) -> bool:
+    from trajlm.data.readers.ardupilot import is_ardupilot_text
+    from trajlm.data.readers.siri_vm import siri_files
+
+    return bool(siri_files(path)) or is_ardupilot_text(path)
 
 
 _file_format = file_format  # the name corpus_discover imports

@@ -2,7 +2,12 @@
 (UTF-8, its rows = the sheet's rows, so "line N" is Excel's row N) into a temporary folder named
 after the workbook, then read as any CSV: the same column detection, options and checks.
 Needs openpyxl (the `formats` extra); without it, or for `.xls` / `.ods`, one line says to
-save the sheet as CSV UTF-8. Errors name `book.xlsx!book.csv` (archives.member_error)."""
+save the sheet as CSV UTF-8. Errors name `book.xlsx!book.csv` (archives.member_error).
+
+The same temporary folder takes the other files converted before the read (session 20): GIS
+files as Parquet (`gis_files.py`: GeoPackage, shapefile, FlatGeobuf, projected GeoJSON, OGR
+KML), and as CSV SBS-1 BaseStation lines (`sbs1.py`), SIRI-VM XML (`siri_vm.py`), ArduPilot
+text logs (`ardupilot.py`) and FitCSVTool CSVs (`fit_csv.py`)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
+from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
+from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
+from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
+from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
+from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
 from trajlm.data.schema import TrajlmInputError
 
 WORKBOOKS = (".xlsx", ".xlsm")
@@ -67,7 +77,12 @@ def sheets_as_csv(
     for p in map(Path, paths):
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         table = format in ("auto", "parquet") and converts(p)  # not with --format mfjson
-        if not (book or table):
+        gis = gis_members(p) if format in ("auto", "parquet") else []  # (gis_files.py)
+        sbs = format in ("auto", "csv") and is_sbs1(p)  # dump1090 port 30003 (sbs1.py)
+        siri = siri_files(p) if format in ("auto", "csv") else []  # SIRI-VM XML (siri_vm.py)
+        ardu = format in ("auto", "csv") and is_ardupilot_text(p)  # DataFlash text (ardupilot.py)
+        fitcsv = format in ("auto", "csv") and is_fit_csv(p)  # FitCSVTool (fit_csv.py)
+        if not (book or table or gis or sbs or siri or ardu or fitcsv):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -75,12 +90,25 @@ def sheets_as_csv(
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
         try:
-            if book:
+            if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
+                for k, g in enumerate(gis):
+                    gis_as_parquet(g, into / f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet")
+                out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
+                continue
+            if fitcsv:
+                fit_csv_as_csv(p, into / f"{p.stem}.csv")
+            elif ardu:
+                ardupilot_as_csv(p, into / f"{p.stem}.csv")
+            elif siri:
+                siri_as_csv(siri, into / f"{p.stem}.csv")
+            elif sbs:
+                sbs1_as_csv(p, into / f"{p.stem}.csv")
+            elif book:
                 _write_csv(p, into / f"{p.stem}.csv")
             else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
                 as_parquet(p, into / f"{p.stem}.parquet")
         except BaseException:  # the folder removed now, not left to the garbage collector
             tmp.cleanup()
             raise
-        out.append(into / f"{p.stem}.{'csv' if book else 'parquet'}")
+        out.append(into / f"{p.stem}.{'parquet' if table or gis else 'csv'}")
     return out, tmp

@@ -1,0 +1,288 @@
+"""GIS vector files as GeoPandas / QGIS / ogr2ogr write them (session 20): GeoPackage (`.gpkg`,
+several layers), ESRI shapefiles (`.shp` with its `.dbf` / `.prj` / `.cpg`, a folder of them, or
+a `.zip` of one), FlatGeobuf (`.fgb`) and GeoJSON in a projected CRS (GeoPandas writes the
+`"crs"` member). The point layer with a time field is read with pyogrio (the `geo` extra:
+`pip install 'trajlm[geo]'`; without it one line says so), reprojected to WGS 84 when its CRS is
+another, and written as a temporary Parquet table (`lat`, `lon` and the layer's fields) that is
+read as any Parquet table: the same column detection, options and checks.
+
+* Layers: the point layers that have a time (a datetime field, a field named like a time, or a
+  date field beside a time-of-day text field). One such layer is read; several are one line
+  naming them, except ogr2ogr's GPX conversion, whose `track_points` layer is the track
+  (`waypoints` are places). Lines / polygons only, or points without times: one line saying so.
+* Shapefiles keep dates without times (a DBF `D` field) and cut names to 10 characters; a date
+  field beside a text field of times of day (`recorded_d` + `recorded_t` = "09:00:10") is read
+  as one time, said. GDAL writes GeoPandas datetimes to shapefiles as text
+  (`2026/03/08 18:00:00+00`), which the time parser reads.
+* ogr2ogr's GPX track points (`track_fid`, `track_seg_id`): one trajectory per segment, as the
+  GPX reader reads a `<trkseg>`.
+* The layer is read whole (pyogrio), so a file is bounded by memory, not streamed.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from trajlm.data.schema import TrajlmInputError
+
+SUFFIXES = (".gpkg", ".shp", ".fgb")
+SAMPLE = 1000  # features of each point layer read to tell which one has times
+_GEOJSON = (".geojson", ".json")
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+# dates as text (GDAL writes GeoPandas datetimes to a shapefile's DBF as `2026/03/08 18:00:00+00`)
+_DATE_TEXT = re.compile(r"\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})[ T]\d")
+_WGS84 = re.compile(r"(CRS84|EPSG::?4326|EPSG:4326)\b", re.IGNORECASE)
+_HINT = "pip install 'trajlm[geo]' (geopandas, pyogrio), or export the layer as CSV / GeoJSON in EPSG:4326"
+
+
+def _projected_geojson(path: Path) -> bool:
+    """A GeoJSON whose `"crs"` member names another CRS than WGS 84 lon/lat (GeoPandas'
+    `to_file` of a projected frame)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    m = re.search(r'"crs"\s*:\s*\{[^{}]*\{\s*"name"\s*:\s*"([^"]+)"', head)
+    points = re.search(r'"type"\s*:\s*"Point"', head)  # LineStrings: mfjson names the CRS
+    return bool(m) and bool(points) and not _WGS84.search(m.group(1))
+
+
+def _shp_zip(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = [n.lower() for n in z.namelist()]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return any(n.endswith(".shp") for n in names) and not any(
+        n.endswith((".csv", ".gpx", ".fit", ".tcx", ".kml")) for n in names
+    )
+
+
+def gis_members(path: Path) -> list[Path]:
+    """The GIS files a path stands for: itself (a `.gpkg` / `.shp` / `.fgb`, a zipped
+    shapefile, a GeoJSON in a projected CRS), a folder's (when it holds GIS files and no
+    other data), else []."""
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        data = (".csv", ".gpx", ".parquet", ".json", ".geojson", ".plt", ".fit", ".tcx", ".kml")
+        others = any(p.suffix.lower() in data for p in path.rglob("*"))
+        return [] if others else files
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return []
+    if suffix in SUFFIXES:
+        return [path]
+    if suffix == ".zip" and _shp_zip(path):
+        return [path]
+    if suffix in _GEOJSON and _projected_geojson(path):
+        return [path]
+    if suffix == ".kml" and _kml_fields_only(path):
+        return [path]
+    return []
+
+
+def _kml_fields_only(path: Path) -> bool:
+    """A KML of Point placemarks whose times are ExtendedData fields (ogr2ogr / GeoPandas
+    `to_file(driver="KML")`, QGIS), with no <when> / <TimeStamp> the KML reader reads."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    timed = b"<when>" in head or b"<TimeStamp" in head or b":when>" in head
+    return not timed and b"<ExtendedData" in head and b"<Point" in head
+
+
+def _time_fields(df: Any) -> tuple[list[str], tuple[str, str] | None]:
+    """(datetime fields or fields named like a time, (date field, time-of-day field) or None)."""
+    import pandas as pd
+
+    from trajlm.data.column_names import TIERS, by_ending, candidates
+
+    cols = [c for c in df.columns if c != "geometry"]
+    dated = [c for c in cols if pd.api.types.is_datetime64_any_dtype(df[c])]
+    named = candidates(TIERS["t"], cols) or by_ending("t", cols)
+    days = [c for c in dated if (df[c].dropna().dt.normalize() == df[c].dropna()).all()]
+    text = {
+        c: v.head(200)
+        for c in cols
+        if (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))
+        and len(v := df[c].dropna().astype(str)) > 0
+    }
+    clock = [c for c, v in text.items() if v.str.fullmatch(_TIME_OF_DAY.pattern).all()]
+    written = [c for c, v in text.items() if v.str.match(_DATE_TEXT.pattern).all()]
+    pair = (days[0], clock[0]) if len(days) == 1 and len(clock) == 1 else None
+    times = [c for c in dict.fromkeys([*named, *dated, *written]) if c not in days or pair is None]
+    return times, pair
+
+
+def _layers(path: Path) -> list[tuple[str, str]]:
+    import pyogrio
+
+    try:
+        return [(str(n), str(g)) for n, g in pyogrio.list_layers(path)]
+    except Exception as e:  # GDAL errors of a damaged or foreign file
+        raise TrajlmInputError(f"not a readable GIS file ({str(e)[:200]})", path=path) from None
+
+
+def _point_layer(path: Path) -> tuple[str, Any]:
+    """(layer name, GeoDataFrame) of the point layer with times, or one line saying why none."""
+    import pyogrio
+
+    layers = _layers(path)
+    pointed = [n for n, g in layers if "point" in g.lower() or g == "Unknown"]
+    found, untimed = [], []
+    for name in pointed:  # a sample of each point layer tells which has times
+        df = pyogrio.read_dataframe(path, layer=name, max_features=SAMPLE)
+        kinds = df.geom_type[df.geometry.notna()]
+        if len(kinds) == 0 or not kinds.isin(["Point", "MultiPoint"]).all():
+            continue
+        times, pair = _time_fields(df)
+        (found if times or pair else untimed).append((name, df))
+    if len(found) > 1 and "track_points" in {n for n, _ in found}:  # ogr2ogr's GPX layers
+        found = [f for f in found if f[0] == "track_points"]
+    if len(found) == 1:
+        name = found[0][0]
+        df = pyogrio.read_dataframe(path, layer=name)  # the whole layer (memory-bound)
+        many = df.geometry.count_geometries() > 1
+        if many.any():  # a MultiPoint of several points with one time: which is where?
+            k = int(many.to_numpy().argmax())
+            raise TrajlmInputError(
+                f"layer {name!r}: feature {k} is a MultiPoint of "
+                f"{int(df.geometry.count_geometries().iloc[k])} points with one time; a "
+                "trajectory needs one point per time (explode the layer first: "
+                "gdf.explode(), if its points share that time)",
+                path=path,
+            )
+        return name, df
+    kinds = ", ".join(f"{n!r} ({g})" for n, g in layers)
+    if found:
+        raise TrajlmInputError(
+            f"{len(found)} point layers have times: {[n for n, _ in found]}; which one is the "
+            "trajectory?",
+            path=path,
+            hint="write that layer alone (ogr2ogr out.gpkg in.gpkg LAYER, or "
+            "gpd.read_file(path, layer=...) then trajlm.to_canonical)",
+        )
+    if untimed:
+        name, df = untimed[0]
+        fields = [c for c in df.columns if c != "geometry"]
+        if path.suffix.lower() == ".shp" and not any(
+            path.with_suffix(s).is_file() for s in (".dbf", ".DBF")
+        ):
+            raise TrajlmInputError(
+                f"{path.with_suffix('.dbf').name} (the shapefile's fields, times among them) "
+                "is not beside it: copy all the shapefile's files (.shp, .shx, .dbf, .prj)",
+                path=path,
+            )
+        raise TrajlmInputError(
+            f"layer {name!r} has points but no time field (fields: {fields[:12]}); a trajectory "
+            "needs a time per point",
+            path=path,
+        )
+    raise TrajlmInputError(
+        f"no point layer with times (layers: {kinds}); lines and polygons have no time per "
+        "vertex, so no trajectory",
+        path=path,
+    )
+
+
+_KML_ROW = ("id", "description", "begin", "end", "altitudeMode", "tessellate", "extrude",
+            "visibility", "drawOrder", "icon")  # fmt: skip
+
+
+def _to_wgs84(df: Any, path: Path) -> Any:
+    if df.crs is None or df.crs.equals("EPSG:4326"):
+        return df  # no CRS: x / y as lon / lat, so the range check names --crs
+    said = df.crs.to_string()
+    warnings.warn(f"{path.name}: coordinates in {said} reprojected to WGS 84", stacklevel=2)
+    return df.to_crs(4326)
+
+
+def _frame(path: Path) -> Any:
+    """The point layer of `path` as a pandas frame with `lat` / `lon` (WGS 84) and its fields."""
+    import pandas as pd
+
+    from trajlm.data.column_names import TIERS, by_ending, candidates
+
+    _, df = _point_layer(path)
+    df = _to_wgs84(df, path)
+    if path.suffix.lower() == ".kml":  # OGR's KML fields: the placemark id is a row key
+        df = df.drop(columns=[c for c in _KML_ROW if c in df.columns])
+    df = df[[c for c in df.columns if c == "geometry" or df[c].notna().any()]]  # empty fields
+    times, pair = _time_fields(df)
+    out = pd.DataFrame(df.drop(columns="geometry"))
+    if (
+        len(times) == 1
+        and pair is None
+        and not candidates(TIERS["t"], list(out.columns))
+        and not by_ending("t", list(out.columns))
+    ):
+        out = out.rename(columns={times[0]: "time"})  # a datetime field under another name
+        warnings.warn(f"{path.name}: times from the field {times[0]!r}", stacklevel=2)
+    for c in ("lat", "lon"):  # fields of those names make room for the geometry's
+        if c in out.columns:
+            out = out.rename(columns={c: f"{c}_field"})
+    if pair is not None:
+        day, clock = pair
+        name = "datetime" if "datetime" not in out.columns else f"{day}_{clock}"
+        out[name] = out[day] + pd.to_timedelta(out[clock].astype(str))
+        out = out.drop(columns=[day, clock])
+        warnings.warn(
+            f"{path.name}: times from the date field {day!r} and the time-of-day field "
+            f"{clock!r}, read as one time",
+            stacklevel=2,
+        )
+    if {"track_fid", "track_seg_id"} <= set(out.columns) and "traj_id" not in out.columns:
+        out.insert(0, "traj_id", [f"{path.stem}/{a}/{b}" for a, b in zip(out.track_fid, out.track_seg_id, strict=True)])  # fmt: skip
+    xy = df.geometry.representative_point()
+    out["lat"], out["lon"] = xy.y.to_numpy(), xy.x.to_numpy()
+    return out
+
+
+def gis_as_parquet(path: Path, out: Path) -> None:
+    """Write the point layer of the GIS file `path` as Parquet at `out` (see the module)."""
+    try:
+        import geopandas  # noqa: F401
+        import pyogrio  # noqa: F401
+    except ImportError:
+        raise TrajlmInputError(
+            "reading GeoPackage / shapefile / FlatGeobuf / projected GeoJSON needs geopandas",
+            path=path,
+            hint=_HINT,
+        ) from None
+    _frame(path).to_parquet(out, index=False)
+
+
+def prj_crs(paths: list[Path]) -> str | None:
+    """The CRS of the `.prj` sidecars beside CSV files (`cabs.csv` + `cabs.prj`: GeoPandas /
+    QGIS users keep the shapefile habit), as `EPSG:NNNN` (or the WKT), when every CSV that has one
+    says the same; None without sidecars or pyproj. Two different ones: one line."""
+    files = [p for p in paths if p.is_file() and p.suffix.lower() in (".csv", ".tsv", ".txt")]
+    found = {}
+    for p in files:
+        prj = next((s for s in (p.with_suffix(".prj"), p.with_suffix(".PRJ")) if s.is_file()), None)
+        if prj is None:
+            continue
+        try:
+            from pyproj import CRS
+
+            crs = CRS.from_user_input(prj.read_text(errors="replace"))
+        except ImportError:
+            return None  # the range check names --crs
+        except Exception as e:  # pyproj's CRSError of a damaged .prj
+            raise TrajlmInputError(f"not a readable CRS ({str(e)[:160]})", path=prj) from None
+        epsg = crs.to_epsg(min_confidence=70)
+        found[p] = f"EPSG:{epsg}" if epsg else crs.to_wkt()
+    if len(set(found.values())) > 1:
+        raise TrajlmInputError(
+            f"the .prj files beside the CSVs name {len(set(found.values()))} CRSs; ingest them "
+            "apart, each with its --crs",
+            path=next(iter(found)),
+        )
+    return next(iter(found.values()), None)
