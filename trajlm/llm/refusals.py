@@ -103,6 +103,9 @@ def guard(question: str) -> None:
     if FORBIDDEN.search(low) or re.search(r"[{}\[\]`$\\]|[A-Za-z_]\(", question):
         raise CannotAnswer("only read-only questions about the trips are answered; "
                            "no changes, no code")  # fmt: skip
+    if m := re.search(CONTACT, low):  # before the data's ids are read ("person P03")
+        raise CannotAnswer(f"how close movers came to each other ({m.group(0)!r}) is not computed: each trip "
+                           "is read alone; ask 'within 50 m of LAT,LON' for a place")  # fmt: skip
     if (m := RELATIVE.search(low)) is not None:
         if n := re.search(
             NOT_IN_TABLE, low
@@ -111,6 +114,13 @@ def guard(question: str) -> None:
                                "follows from them (duration, distance, speed, stops) are read")  # fmt: skip
         raise CannotAnswer(f"relative dates ('{m.group(0)}') are not supported: "
                            "give a date such as 2024-03-18")  # fmt: skip
+
+
+# how close two movers came at the same time (contacts; session 20: "within 50 m of person P03" was "radius_m needs
+# a place or lat/lon"): each trip is read alone
+CONTACT = (r"\b(?:within|closer than|less than)\s+\d+(?:\.\d+)?\s*(?:m|km|metres?|meters?|miles?|ft|feet)\s+of\s+"
+           r"(?:(?:the\s+)?(?:person|participant|patient|subject|individual|animal|driver|user|vehicle|case)\b"
+           r"|each other|one another|another\b|any other\b)")  # fmt: skip
 
 
 def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> None:
