@@ -228,3 +228,26 @@ def test_contacts_are_refused_in_one_line(people: pd.DataFrame) -> None:
 
 def test_a_label_after_while(fleet: Asker) -> None:
     assert fleet("which unit made the most tours while truck?").value == 6
+
+
+def _states() -> Asker:
+    rows = [(f"S{i}", f"DRV{i % 2}", ("idle", "occupied")[i % 2], pd.Timestamp("2026-06-02 08:00") +
+             pd.Timedelta(minutes=30 * i + j), -6.2 + 1e-4 * j, 106.8 + 0.01 * i) for i in range(4) for j in range(10)]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["segment_id", "driver_id", "status", "ts", "lat", "lon"])
+    return Asker(
+        df,
+        columns={"traj_id": "segment_id", "vehicle_id": "driver_id", "label": "status", "t": "ts"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("which driver or truck had the most occupied trips?", "no such labels to tell them apart"),
+        ("where did DRV1 spend most of its time?", "asks for a place"),
+    ],
+)
+def test_answered_in_the_second_batch_refused_now(question: str, said: str) -> None:
+    """The second batch (written after the fixes): a trip list and a per-driver count answered these."""
+    with pytest.raises(CannotAnswer, match=said):
+        _states()(question)

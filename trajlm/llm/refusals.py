@@ -129,6 +129,11 @@ def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> N
     if m := re.search(NOT_IN_TABLE, low):
         raise CannotAnswer(f"{said(m.group(0))!r} is not in the trip table: only times, positions and what follows "
                            "from them (duration, distance, speed, stops) are read")  # fmt: skip
+    if re.match(
+        r"\s*where\s+(?:did|does|do|was|were|is|are|has|have)\b", low
+    ):  # a place (session 20: listed)
+        raise CannotAnswer("'where ...' asks for a place, which is not an answer here: trips are counted, listed or "
+                           "measured; ask e.g. 'describe trip X' or 'how many trips came within 500 m of LAT,LON'")  # fmt: skip
     if re.search(MOMENT_SPEED, low) and not re.search(r"\b(?:average|mean|avg)\b", low):
         raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
                            "('trips faster than 30 km/h on average')")  # fmt: skip

@@ -199,6 +199,13 @@ def plan_grouped(
     if len(kinds) == 2 and (named[0] is None) != (named[1] is None):  # "which driver or van"
         raise CannotAnswer(f"'{kinds[0]} or {kinds[1]}': one names a label of this data and the other any "
                            "vehicle: ask about one")  # fmt: skip
+    if (
+        len(kinds) == 2
+        and named == [None, None]
+        and not all(re.fullmatch(_ANY, x, re.I) for x in kinds)
+    ):
+        raise CannotAnswer(f"'{kinds[0]} or {kinds[1]}': the data has no such labels to tell them apart (its labels: "
+                           f"{', '.join(labels) or 'none'}): ask 'which vehicle ...'")  # fmt: skip
     wanted = sorted({x for x in named if x is not None})
     if plan.mode is not None and wanted and plan.mode.lower() not in wanted:
         raise CannotAnswer(f"two labels ({' or '.join(kinds)!r} and {plan.mode!r}): ask about one")
