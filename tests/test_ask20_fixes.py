@@ -251,3 +251,10 @@ def test_answered_in_the_second_batch_refused_now(question: str, said: str) -> N
     """The second batch (written after the fixes): a trip list and a per-driver count answered these."""
     with pytest.raises(CannotAnswer, match=said):
         _states()(question)
+
+
+def test_one_column_in_two_roles(collars: pd.DataFrame) -> None:
+    frame = collars[["animal_id", "species", "fix_time_local", "lat", "lon"]]
+    ask = Asker(frame, tz="America/Denver", time_format="%m/%d/%Y %H:%M",
+                columns={"traj_id": "animal_id", "vehicle_id": "animal_id", "label": "species", "t": "fix_time_local"})  # fmt: skip
+    assert ask("how many animals are collared?").value == 3

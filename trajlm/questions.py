@@ -171,7 +171,7 @@ def points_notes_zone(
         if "traj_col=" not in str(e) and "column" not in str(e):
             raise
         raise TrajlmInputError(f"{e}; trajlm.ask / Asker take columns={{'traj_id': ..., 't': ..., "
-                               "'lat': ..., 'lon': ...}} with the frame's own names") from None  # fmt: skip  # with tz, naive times are read there (below)
+                               "'lat': ..., 'lon': ...} with the frame's own names") from None  # fmt: skip  # with tz, naive times are read there (below)
     naive = (layout.time_kind == "datetime" and layout.time_zone is None) or (
         layout.time_kind == "string" and (layout.time_text or {}).get("zone") == "none"
     )
