@@ -258,3 +258,10 @@ def test_one_column_in_two_roles(collars: pd.DataFrame) -> None:
     ask = Asker(frame, tz="America/Denver", time_format="%m/%d/%Y %H:%M",
                 columns={"traj_id": "animal_id", "vehicle_id": "animal_id", "label": "species", "t": "fix_time_local"})  # fmt: skip
     assert ask("how many animals are collared?").value == 3
+
+
+def test_on_which_day_were_there_the_most() -> None:
+    ask = _states()
+    ans = ask("on which day were there the most occupied trips?")
+    assert ans.plan.action == "peak" and "2026-06-02" in str(ans)
+    assert ask("in which hour were there the fewest idle trips?").plan.ascending
