@@ -265,3 +265,15 @@ def test_on_which_day_were_there_the_most() -> None:
     ans = ask("on which day were there the most occupied trips?")
     assert ans.plan.action == "peak" and "2026-06-02" in str(ans)
     assert ask("in which hour were there the fewest idle trips?").plan.ascending
+
+
+def test_tracks_beside_short_trips_name_no_vehicles(collars: pd.DataFrame) -> None:
+    """Without a vehicle column, a ranking per vehicle over tracks only would leave the short trips out."""
+    short = collars.query("animal_id == 'E01' and t_utc < '2026-03-05 12:00'").assign(
+        animal_id="X-short"
+    )
+    frame = pd.concat([collars, short])[["animal_id", "species", "fix_time_local", "lat", "lon"]]
+    ask = Asker(frame, tz="America/Denver", time_format="%m/%d/%Y %H:%M",
+                columns={"traj_id": "animal_id", "label": "species", "t": "fix_time_local"})  # fmt: skip
+    with pytest.raises(CannotAnswer, match="no vehicle ids"):
+        ask("which vehicle drove the most km?")

@@ -28,9 +28,12 @@ def long_ids(trips: pl.DataFrame) -> list[str]:
 
 
 def with_owner(points: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
-    """Points whose tracks name their mover: with no vehicle / user column, a track's id is its
-    mover's ("W01", a collar's animal), so "how far did W01 move" and "which animal ..." read it."""
+    """Points whose tracks name their mover: with no vehicle / user column and every trajectory a
+    track, a track's id is its mover's ("W01", a collar's animal), so "how far did W01 move" and "which
+    animal ..." read it (beside shorter trips a ranking per vehicle would leave those out: not done)."""
     if not ids or {"vehicle_id", "user_id"} & set(points.columns):
+        return points
+    if points["traj_id"].n_unique() != len(ids):
         return points
     own = pl.col("traj_id").cast(pl.Utf8)
     return points.with_columns(
