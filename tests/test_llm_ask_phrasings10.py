@@ -97,7 +97,6 @@ def test_set10_phrasings(question, plan):
 @pytest.mark.parametrize(
     "question,why",
     [
-        ("how many vehicles are there", "only trips are counted"),
         ("count ships faster than 15 kts", "only trips are counted \\('count ships'\\)"),
         ("how many vans went to porto airport", "only trips are counted"),
         ("count the taxis", "only trips are counted"),

@@ -33,9 +33,9 @@ from trajlm.questions import Asker  # noqa: E402
 SHARED = Path(os.environ.get("TRAJLM_DATA", ROOT.parent / "shared" / "data"))
 PORTO, AIS = SHARED / "porto" / "train.1k.csv", SHARED / "ais" / "boat-positions.csv"
 # question -> the refusal it still gets after session 17's fixes (pinned: a change shows here)
-LEFT: dict[str, str] = {
-    "how many different users made trips?": "only trips are counted",  # a count of users
-}
+LEFT: dict[
+    str, str
+] = {}  # "how many different users made trips?": answered since session 20 (ask20)
 # answers that differ from the raw file by what ingest split or dropped, and say so in a note
 INGEST_NOTE = {
     "total distance sailed by vessel 12 in nautical miles": "split tracks at",

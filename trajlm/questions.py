@@ -35,6 +35,7 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
+from trajlm.llm.tracks import long_ids, read_tracks, with_owner
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id"]
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -170,7 +171,7 @@ def points_notes_zone(
         if "traj_col=" not in str(e) and "column" not in str(e):
             raise
         raise TrajlmInputError(f"{e}; trajlm.ask / Asker take columns={{'traj_id': ..., 't': ..., "
-                               "'lat': ..., 'lon': ...}} with the frame's own names") from None  # fmt: skip  # with tz, naive times are read there (below)
+                               "'lat': ..., 'lon': ...} with the frame's own names") from None  # fmt: skip  # with tz, naive times are read there (below)
     naive = (layout.time_kind == "datetime" and layout.time_zone is None) or (
         layout.time_kind == "string" and (layout.time_text or {}).get("zone") == "none"
     )
@@ -220,6 +221,10 @@ class Asker:
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         self.trips_utc = trip_table(self.points)
+        self._long = long_ids(self.trips_utc)
+        if self._long:  # tracks of days: their ids name the mover (session 20)
+            self.points = with_owner(self.points, self._long)
+            self.trips_utc = trip_table(self.points)
         self.zone = tz or data_zone(data) or own_zone
         self.trips = self.trips_utc
         if self.zone:  # the start in the data's own clock: hours, days and dates read there
@@ -233,6 +238,13 @@ class Asker:
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
         words = DataWords.of(self.trips)  # its labels and vehicle ids ("VAN-02", "lion")
+        if self._long:  # a track's id is its mover's ("W01"), read as the vehicle (tracks.py)
+            words = DataWords(
+                words.labels,
+                words.vehicles,
+                words.trips - {i.lower() for i in self._long},
+                words.numbers,
+            )
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
@@ -280,7 +292,9 @@ class Asker:
         if plan.action == "predict":
             return self._predict(plan)
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
-        answer = run_plan(plan, self.points, trips)
+        points, trips, cut = read_tracks(plan, self.points, trips, self._long)  # days of tracks
+        answer = run_plan(plan, points, trips)
+        answer.notes += [cut] if cut else []
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))

@@ -248,6 +248,10 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
     ranked = s.take(r"\b(?:rank|sort|order)(?:ed)?\b")
     if by_metric is not None and (k is not None or ranked):  # "top 5 trips by points"
         return _top(s, k, by_metric, False)
+    if (
+        s.has(r"\bhow long\b") and "trip" not in f
+    ):  # left by the readings above: no trip, no superlative
+        return _how_long(s, f)
     if s.take(r"\b(?:how many|(?:total |overall )?count(?: of)?|(?:total )?number of)\b"):
         return {"action": "count"}
     if s.take(r"\b(?:list|show|find|give me|display)\b"):
@@ -286,6 +290,19 @@ def _total(s: QuestionText, word: str) -> dict:
     if metric == "speed_kmh":
         raise CannotAnswer("a total of speeds means nothing: ask for the average")
     return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
+
+
+def _how_long(s: QuestionText, f: dict) -> dict:
+    """ "how long was DRV005 idle on 2 June, in minutes?": a named vehicle's total time (session 20: its idle
+    segments were listed); for other trips "how long" is a total or an average: asked which."""
+    if "vehicle" not in f:
+        raise CannotAnswer("'how long': in total or on average? ask 'the total duration of ...' or 'the average "
+                           "duration of ...'")  # fmt: skip
+    if STOP_WORDS_NEAR.search(s.low) is not None:
+        raise CannotAnswer(NO_TOTAL_STOP)
+    s.take(r"\bhow long\b")
+    s.take(r"\b(?:in total|in all|altogether|overall)\b")
+    return {"action": "sum", "metric": "duration_s"}
 
 
 def _top(s: QuestionText, k: int | None, metric: str, ascending: bool) -> dict:

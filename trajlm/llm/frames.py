@@ -33,6 +33,14 @@ def _rename(frame: Any, mapping: dict[str, str]) -> Any:
     return frame.rename(columns=mapping)
 
 
+def _copy(frame: Any, copies: dict[str, str]) -> Any:
+    if type(frame).__module__.split(".")[0] == "polars":
+        import polars as pl
+
+        return frame.with_columns(*(pl.col(a).alias(b) for a, b in copies.items()))
+    return frame.assign(**{b: frame[a] for a, b in copies.items()})
+
+
 def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     """(the frame with its label / vehicle columns named as a plan reads them, coerce's column
     arguments). ``columns`` maps canonical names (KEYS) to the frame's own."""
@@ -54,6 +62,11 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
             given[KEYS[key]] = col
         elif col != key:
             rename[col] = key
+    # one column in two roles ("traj_id" and "vehicle_id": a collar's animal; session 20 it was "not a column"):
+    # the role coerce reads keeps it, the renamed role gets a copy
+    copies = {col: rename.pop(col) for col in list(rename) if col in given.values()}
+    if copies and have is not None:
+        frame, have = _copy(frame, copies), have + list(copies.values())
     if have is None:
         return frame, given
     used = set(given.values()) | set(rename)

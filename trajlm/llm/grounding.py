@@ -121,12 +121,13 @@ def read_data_words(
         if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab) and lab not in vocab  # "container ship" (set 15)
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
+    spans: list[tuple[int, int]] = []
     for lab in sorted(own, key=len, reverse=True):
         word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
         if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
         word += r"(?:\s+(?:services?|lines?))?"  # "the night owl service" (set 16): the label
-        rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"
+        rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via|while|when)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"
         for m in re.finditer(rx, low):
             if (
                 _GROUP_BEFORE.search(low[: m.start()])
@@ -134,11 +135,37 @@ def read_data_words(
                 and not JOURNEY_LABELS.fullmatch(lab)
             ):
                 continue  # "which van ...": per group; "which lion track ...": one trip
-            if f.get("mode", lab) != lab:
-                raise CannotAnswer(f"two modes ({f['mode']!r}, {lab!r}): ask about one at a time")
-            f["mode"] = lab
+            if f.get("mode", lab) != lab or "modes" in f:
+                _either(f, lab, low, m.span(), spans)
+            else:
+                f["mode"] = lab
+            spans.append(m.span())
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
     return question
+
+
+def _either(
+    f: dict, lab: str, low: str, span: tuple[int, int], spans: list[tuple[int, int]]
+) -> None:
+    """A second label of the data: "truck or van trips", "vans and trucks" are both labels' trips (``modes``;
+    session 20); two labels not joined so ("van trips by truck") are refused in one line."""
+    joined = any(
+        re.fullmatch(
+            r"\s*(?:or|and|/|&|,)\s*(?:(?:trips?|tours?)\s+)?",
+            low[min(b, span[1]) : max(a, span[0])],
+        )
+        for a, b in spans
+    )
+    if (
+        not joined
+        or "modes" in f
+        and len(f["modes"]) >= 2
+        and lab not in f["modes"]
+        and len(spans) > 2
+    ):
+        old = f.get("mode") or " or ".join(f.get("modes", []))
+        raise CannotAnswer(f"two modes ({old!r}, {lab!r}): ask about one at a time")
+    f["modes"] = sorted({*f.get("modes", []), *([f.pop("mode")] if "mode" in f else []), lab})
 
 
 # "runs" of buses or shuttles (set 16: "how many runs left after 11pm", "median run duration"): the

@@ -31,9 +31,19 @@ DO_MOST = re.compile(
 )
 
 
+# "on which day were there the most occupied trips?" (session 20: refused as "which day" per group)
+THERE_MOST = re.compile(
+    rf"^\s*(?:(?:in|at|during|on)\s+)?(?:which|what)\s+{_UNIT}\s+(?:were|was|are|is)\s+there\s+(?:the\s+)?"
+    r"(most|fewest|least)\s+(.+)$",
+    re.I,
+)
+
+
 def _asked_as_do(question: str) -> str:
     if m := DO_MOST.match(question):
         return f"which {m.group(1)} had the {m.group(2)} {m.group(3)}{m.group(4)}"
+    if m := THERE_MOST.match(question):
+        return f"which {m.group(1)} had the {m.group(2)} {m.group(3)}"
     return question
 
 

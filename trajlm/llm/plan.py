@@ -34,6 +34,7 @@ Action = Literal[
     "share",
     "peak",
     "percentile",
+    "vehicles",  # how many vehicles (people, animals) the chosen trips are of (session 20)
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
 Metric = Literal[
@@ -105,6 +106,8 @@ class QueryPlan(BaseModel):
     trip: str | None = None
     vehicle: str | None = None
     mode: str | None = None
+    # trips with any of two or more labels ("which truck or van had the most tours"; session 20)
+    modes: list[str] | None = Field(None, min_length=2)
     weekdays: list[Weekday] | None = None
     # whole hours, or with minutes as a fraction ("before 7:30 am": 7.5; session 17)
     hour_from: int | float | None = Field(None, ge=0, lt=24)
@@ -168,6 +171,8 @@ class QueryPlan(BaseModel):
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
+        if self.modes is not None and self.mode is not None:
+            raise ValueError("mode and modes: give one label in mode or several in modes")
         if (a == "share") != (self.share_of is not None):
             raise ValueError("action 'share' and share_of go together")
         if a == "share":
@@ -259,6 +264,7 @@ class QueryPlan(BaseModel):
             "share": f"share of trips (%) | of those with {', '.join(self.share_of or []) or 'no filter'}",
             "percentile": f"{self.percentile or 0:g}th percentile of {self.metric} of trips",
             "peak": f"the {self.by} with the {'fewest' if self.ascending else 'most'} trips",
+            "vehicles": "count the vehicles (distinct ids) of the trips",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"

@@ -47,15 +47,17 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         _need_column(trips, "vehicle", "vehicle")
         _need_id(trips["vehicle"], plan.vehicle, "vehicle")
         cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
-    if plan.mode is not None:
+    for mode in plan.modes or ([plan.mode] if plan.mode is not None else []):
         if "mode" not in trips.columns:  # "taxi trips" on Porto: every trip is one (set 15)
-            raise CannotAnswer(f"this data has no labels, so {plan.mode!r} cannot be filtered: leave the "
+            raise CannotAnswer(f"this data has no labels, so {mode!r} cannot be filtered: leave the "
                                "word out to ask about every trip")  # fmt: skip
         modes = sorted(trips["mode"].drop_nulls().str.to_lowercase().unique().to_list())
-        if plan.mode.lower() not in modes:  # a closed vocabulary: 0 would hide the reason
-            raise CannotAnswer(f"no trip is labelled {plan.mode!r} in this data (its modes: "
+        if mode.lower() not in modes:  # a closed vocabulary: 0 would hide the reason
+            raise CannotAnswer(f"no trip is labelled {mode!r} in this data (its modes: "
                                f"{', '.join(modes) or 'none labelled'})")  # fmt: skip
-        cond &= pl.col("mode").str.to_lowercase() == plan.mode.lower()
+    if plan.mode is not None or plan.modes:
+        wanted = [m.lower() for m in plan.modes or [plan.mode]]
+        cond &= pl.col("mode").str.to_lowercase().is_in(wanted)
     if plan.weekdays:
         days = [WEEKDAYS.index(d) + 1 for d in plan.weekdays]  # Polars: Monday = 1
         cond &= pl.col("start").dt.weekday().is_in(days)
@@ -228,6 +230,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         chosen = with_start_hour(chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
+    if plan.action == "vehicles":  # "how many participants came within 100 m of X" (session 20)
+        _need_column(trips, "vehicle", "how many vehicles")
+        return Answer(plan, value=chosen["vehicle"].drop_nulls().n_unique(), notes=notes)
     if plan.action == "share":  # the base: only the filters in share_of (session 15)
         keep = set(plan.share_of or [])
         drop = {k: None for k in plan.key() if k not in keep | {"action", "share_of", "unit", "k"}}

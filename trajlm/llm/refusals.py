@@ -103,6 +103,9 @@ def guard(question: str) -> None:
     if FORBIDDEN.search(low) or re.search(r"[{}\[\]`$\\]|[A-Za-z_]\(", question):
         raise CannotAnswer("only read-only questions about the trips are answered; "
                            "no changes, no code")  # fmt: skip
+    if m := re.search(CONTACT, low):  # before the data's ids are read ("person P03")
+        raise CannotAnswer(f"how close movers came to each other ({m.group(0)!r}) is not computed: each trip "
+                           "is read alone; ask 'within 50 m of LAT,LON' for a place")  # fmt: skip
     if (m := RELATIVE.search(low)) is not None:
         if n := re.search(
             NOT_IN_TABLE, low
@@ -113,12 +116,24 @@ def guard(question: str) -> None:
                            "give a date such as 2024-03-18")  # fmt: skip
 
 
+# how close two movers came at the same time (contacts; session 20: "within 50 m of person P03" was "radius_m needs
+# a place or lat/lon"): each trip is read alone
+CONTACT = (r"\b(?:within|closer than|less than)\s+\d+(?:\.\d+)?\s*(?:m|km|metres?|meters?|miles?|ft|feet)\s+of\s+"
+           r"(?:(?:the\s+)?(?:person|participant|patient|subject|individual|animal|driver|user|vehicle|case)\b"
+           r"|each other|one another|another\b|any other\b)")  # fmt: skip
+
+
 def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> None:
     """Refuse a question (its lower-cased text) that no plan expresses, before any filter is
     read; ``said`` turns a matched phrase back into the question's own words."""
     if m := re.search(NOT_IN_TABLE, low):
         raise CannotAnswer(f"{said(m.group(0))!r} is not in the trip table: only times, positions and what follows "
                            "from them (duration, distance, speed, stops) are read")  # fmt: skip
+    if re.match(
+        r"\s*where\s+(?:did|does|do|was|were|is|are|has|have)\b", low
+    ):  # a place (session 20: listed)
+        raise CannotAnswer("'where ...' asks for a place, which is not an answer here: trips are counted, listed or "
+                           "measured; ask e.g. 'describe trip X' or 'how many trips came within 500 m of LAT,LON'")  # fmt: skip
     if re.search(MOMENT_SPEED, low) and not re.search(r"\b(?:average|mean|avg)\b", low):
         raise CannotAnswer("a trip's fastest moment is not stored: ask about its mean speed "
                            "('trips faster than 30 km/h on average')")  # fmt: skip

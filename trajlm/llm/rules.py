@@ -67,7 +67,7 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
-from trajlm.llm.vehicles import is_grouped, named_total, plan_grouped
+from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
 # comparisons that include their bound ("at least 20 min"); the others exclude it (session 14)
@@ -172,6 +172,8 @@ class RulePlanner:
         question = named_total(
             question
         )  # "how far did D-ana drive": her total distance (vehicles.py)
+        if is_movers(question):  # "how many participants came within 100 m of X" (vehicles.py)
+            return plan_movers(question, self.plan)
         if is_grouped(
             question, self.words.labels
         ):  # "which driver drove the most km?" (vehicles.py)

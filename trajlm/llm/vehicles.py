@@ -24,7 +24,8 @@ from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
 
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
 GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
-           r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?")  # fmt: skip
+           r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?"
+           r"|participants?|persons?|people|individuals?|subjects?|animals?")  # fmt: skip
 # other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
 _MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
           r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?")  # fmt: skip
@@ -51,6 +52,10 @@ def _most(text: str, at: int) -> re.Match | None:
     return m if m is not None and (far or _OVER.search(text)) else None
 
 
+# a verb of travel before "the most / least" with no measure after it: the distance (session 20)
+_MOVED = re.compile(
+    r"\b(?:moved|travell?ed|went|roamed|covered|walked|ran|flew|drove|sailed|cycled|rode)\s*$", re.I
+)
 _MEASURES = (r"km|kms|kilomet\w*|miles?|mi|nm|nautical|metres?|meters?|distance|hours?|minutes?|mins?|time|duration"
              r"|speed|pace|stops?|idle|layovers?|points?|fixes")  # fmt: skip
 # "how far did D-ana drive", "distance covered by D-luis": a named vehicle's (or the chosen trips') total distance
@@ -71,10 +76,12 @@ def _kinds(labels: Sequence[str]) -> str:
 
 def _heads(labels: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
     kind = _kinds(labels)
-    which = re.compile(rf"\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:the|our|my)\s+)?(?P<kind>{kind})\b{_NOT_AFTER}",
+    # "which truck or van": two kinds, their labels' trips together (session 20)
+    two = rf"(?P<kind>{kind})(?:\s*(?:\bor\b|\band\b|/)\s*(?P<kind2>{kind}))?"
+    which = re.compile(rf"\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:the|our|my)\s+)?{two}\b{_NOT_AFTER}",
                        re.I)  # fmt: skip
     each = re.compile(
-        rf"\b(?:per|for\s+each|for\s+every|each)\s+(?:the\s+)?(?:individual\s+)?(?P<kind>{kind})\b{_NOT_AFTER}",
+        rf"\b(?:per|for\s+each|for\s+every|each)\s+(?:the\s+)?(?:individual\s+)?{two}\b{_NOT_AFTER}",
         re.I,
     )
     return which, each
@@ -82,6 +89,10 @@ def _heads(labels: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
 
 def named_total(question: str) -> str:
     """ "how far did D-ana drive" -> "total distance did D-ana drive"; "distance covered by X" -> "total distance ..."."""
+    # "travelled by all participants", "of all the animals": every trip (session 20)
+    question = re.sub(
+        rf"\b(?:by|of|for)\s+all\s+(?:the\s+|our\s+)?(?:{_ANY})\b", " ", question, flags=re.I
+    )
     total = (
         ""
         if re.search(r"\b(?:average|mean|avg|median|typical|typically)\b", question, re.I)
@@ -99,7 +110,8 @@ def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
     return bool(m and _most(question, m.end())) or bool(each.search(question))
 
 
-_ANY = r"vehicles?|drivers?|users?|units?"  # any vehicle of the data, whatever its labels
+# any vehicle of the data, whatever its labels (session 20: the people or animals a track follows)
+_ANY = r"vehicles?|drivers?|users?|units?|participants?|persons?|people|individuals?|subjects?|animals?"
 _SEA = r"ships?|vessels?|boats?"  # any vessel, where every label is one
 _SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
 
@@ -153,6 +165,13 @@ def plan_grouped(
         head = "" if averaged else ("how many " if counted else "total ")
         # "the fastest on average": its mean speed; "the furthest in total": the distance
         said = " speed " if word in ("fastest", "slowest") else " distance " if far else " "
+        moved = _MOVED.search(rest[: sup.start()]) and not re.search(
+            rf"\b(?:{_MEASURES}|{_TRIPS})\b", after, re.I
+        )
+        if (
+            moved and not counted and word in ("most", "least")
+        ):  # "which animal moved the most": distance
+            said = " distance "
         rest = head + rest[: sup.start()] + said + after
         k = 1
     plan = plan_one(rest)
@@ -175,10 +194,26 @@ def plan_grouped(
             "one vehicle or trip is named and answers per vehicle are asked: ask one of the two"
         )
     update = {"group": "vehicle", "k": k, "ascending": ascending}
-    if (label := _label(m.group("kind"), labels)) is not None:
-        if plan.mode is not None and plan.mode.lower() != label:
-            raise CannotAnswer(f"two labels ({m.group('kind')!r} and {plan.mode!r}): ask about one")
-        update["mode"] = label
+    kinds = [x for x in (m.group("kind"), m.group("kind2")) if x]
+    named = [_label(x, labels) for x in kinds]
+    if len(kinds) == 2 and (named[0] is None) != (named[1] is None):  # "which driver or van"
+        raise CannotAnswer(f"'{kinds[0]} or {kinds[1]}': one names a label of this data and the other any "
+                           "vehicle: ask about one")  # fmt: skip
+    if (
+        len(kinds) == 2
+        and named == [None, None]
+        and not all(re.fullmatch(_ANY, x, re.I) for x in kinds)
+    ):
+        raise CannotAnswer(f"'{kinds[0]} or {kinds[1]}': the data has no such labels to tell them apart (its labels: "
+                           f"{', '.join(labels) or 'none'}): ask 'which vehicle ...'")  # fmt: skip
+    wanted = sorted({x for x in named if x is not None})
+    if plan.mode is not None and wanted and plan.mode.lower() not in wanted:
+        raise CannotAnswer(f"two labels ({' or '.join(kinds)!r} and {plan.mode!r}): ask about one")
+    if len(wanted) == 1:
+        update["mode"] = wanted[0]
+    elif len(wanted) > 1 and plan.mode is None:  # their trips together
+        update["modes"] = wanted
+        update["mode"] = None
     out = validate_plan({**plan.key(), **update})
     out._strict = plan._strict
     return out
@@ -262,3 +297,27 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
     if plan.action == "count" and plan.per is None:
         table = table.drop("trips")
     return table.head(plan.k or 50), top, text
+
+
+# "how many participants came within 100 m of X", "how many animals are collared": distinct vehicles (session 20)
+_MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|individual\s+)?(?:{_ANY})\b"
+                     rf"(?!\s+{_TRIPS}\b)", re.I)  # fmt: skip
+_THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
+                    r"|tracked|recorded|monitored|followed)\b", re.I)  # fmt: skip
+
+
+def is_movers(question: str) -> bool:
+    return _MOVERS.search(question) is not None
+
+
+def plan_movers(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan:
+    """The plan of "how many <people / animals / vehicles> ...": the rest read as a count of trips, then the
+    vehicles they are of are counted (action ``vehicles``)."""
+    m = _MOVERS.search(question)
+    plan = plan_one("how many trips " + _THERE.sub(" ", question[m.end() :]))
+    if plan.action != "count" or plan.group is not None or plan.per is not None:
+        raise CannotAnswer("'how many ...' of vehicles, people or animals counts them: ask e.g. 'how many "
+                           "participants came within 100 m of LAT,LON'")  # fmt: skip
+    out = validate_plan({**plan.key(), "action": "vehicles"})
+    out._strict = plan._strict
+    return out

@@ -1,0 +1,138 @@
+"""Tracks that last days, read day by day (session 20, ask20).
+
+A trip table row is one trajectory. For a GPS collar, a contact-tracing app or a logger that is the
+mover's whole track over days or weeks: dates, weekdays and "per day" select a trip by its start, so
+"the total distance moved by all elk in March" found no trip (every collar track started on 20
+February: "no trips match" for 550 km) and "the average daily distance of E02" would have been its
+whole track's. A trajectory of a day or more (``LONG_S``) is a track: for a plan with dates, weekdays
+or a period it is cut at the local midnights of the plan's clock into one piece per day, each step
+counted on the day it began (the first fix of a day also closes the day before), so the pieces of a
+track add up to the track. Its id is the mover's (``vehicle``) when the data names none. Hours of the
+day cannot select parts of a track (a start hour means nothing for it), and a count of pieces is a
+count of days, not trips: both are refused in one line.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.trips import trip_table
+
+LONG_S = 86_400.0  # a trajectory of a day or more is a track, not a trip
+
+
+def long_ids(trips: pl.DataFrame) -> list[str]:
+    """The traj_ids of the tracks (trajectories of ``LONG_S`` or more)."""
+    return trips.filter(pl.col("duration_s") >= LONG_S)["traj_id"].cast(pl.Utf8).to_list()
+
+
+def with_owner(points: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+    """Points whose tracks name their mover: with no vehicle / user column and every trajectory a
+    track, a track's id is its mover's ("W01", a collar's animal), so "how far did W01 move" and "which
+    animal ..." read it (beside shorter trips a ranking per vehicle would leave those out: not done)."""
+    if not ids or {"vehicle_id", "user_id"} & set(points.columns):
+        return points
+    if points["traj_id"].n_unique() != len(ids):
+        return points
+    own = pl.col("traj_id").cast(pl.Utf8)
+    return points.with_columns(
+        pl.when(own.is_in(ids)).then(own).otherwise(None).alias("vehicle_id")
+    )
+
+
+def dated(plan: QueryPlan) -> bool:
+    """Whether the plan selects or groups by calendar days (then tracks are read day by day)."""
+    return bool(plan.date_from is not None or plan.date_to is not None or plan.weekdays or plan.per)
+
+
+def day_pieces(
+    points: pl.DataFrame, trips: pl.DataFrame, ids: list[str], zone: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(points, trips) with each track of ``ids`` replaced by its days in ``zone`` (``trips``: a trip
+    table, start in UTC): traj_id "W01 2026-03-10", start the day's first fix; a step belongs to the day
+    of its first fix (that day's piece also holds the next day's first fix)."""
+    pts = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids)).sort(["traj_id", "t"])
+    day = pl.from_epoch("t", time_unit="s").dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+    pts = pts.with_columns(
+        (pl.col("traj_id").cast(pl.Utf8) + " " + day.dt.date().cast(pl.Utf8)).alias("_piece"),
+        pl.lit(False).alias("_dup"),
+    )
+    before = pl.col("_piece").shift(1).over("traj_id")
+    pts = pts.with_columns(before.alias("_before"))
+    closing = pts.filter(pl.col("_before").is_not_null() & (pl.col("_before") != pl.col("_piece")))
+    closing = closing.with_columns(pl.col("_before").alias("_piece"), pl.lit(True).alias("_dup"))
+    both = pl.concat([pts, closing]).drop("_before")
+    dups = both.group_by("_piece").agg(pl.col("_dup").sum().alias("_n_dup"))
+    cut = both.drop("traj_id").rename({"_piece": "traj_id"}).drop("_dup")
+    table = trip_table(cut)
+    table = table.join(dups.rename({"_piece": "traj_id"}), on="traj_id", how="left")
+    # a track's last fix alone on its day only closes the day before (no step began that day)
+    table = table.filter(pl.col("n_points") > 1)
+    zone_of = (
+        trips["start"].dtype.time_zone or "UTC"
+    )  # the caller's clock (the data's zone, or UTC)
+    table = table.with_columns(
+        pl.col("start").dt.convert_time_zone(zone_of),
+        (pl.col("n_points") - pl.col("_n_dup").fill_null(0)).cast(table["n_points"].dtype),
+        pl.lit(None, dtype=table["copy_of"].dtype).alias(
+            "copy_of"
+        ),  # a day like another is no copy
+    ).drop("_n_dup")
+    rest = trips.filter(~pl.col("traj_id").cast(pl.Utf8).is_in(ids))
+    others = points.filter(~pl.col("traj_id").cast(pl.Utf8).is_in(ids))
+    own = (
+        both.filter(~pl.col("_dup")).drop("traj_id").rename({"_piece": "traj_id"})
+    )  # places: a day's own fixes
+    points = pl.concat([others, own.select(others.columns)], how="vertical_relaxed")
+    return points, pl.concat([rest, table.select(rest.columns)], how="vertical_relaxed").sort(
+        "traj_id"
+    )
+
+
+def refuse_track_hours(plan: QueryPlan, chosen_ids: list[str], ids: list[str]) -> None:
+    """Hours of the day on tracks, and counts of days as trips: refused in one line (module docstring)."""
+    tracks = sorted(set(chosen_ids) & set(ids))
+    if not tracks:
+        return
+    said = f"{tracks[0]}{f' and {len(tracks) - 1} more' if len(tracks) > 1 else ''}"
+    if plan.hour_from is not None or plan.hour_to is not None:
+        raise CannotAnswer(f"{said} {'is a track' if len(tracks) == 1 else 'are tracks'} of a day or more: hours "
+                           "of the day select a trip by its start, not parts of a track; ask by dates "
+                           "('on 10 March', 'per day')")  # fmt: skip
+    if plan.action in ("count", "share") and dated(plan):
+        raise CannotAnswer(f"{said} {'is a track' if len(tracks) == 1 else 'are tracks'} of a day or more, read "
+                           "day by day for dates: a count would count days, not trips; ask for a distance, a "
+                           "duration or the number of fixes")  # fmt: skip
+
+
+def pieces_note(n_tracks: int, zone: str) -> str:
+    return (f"{n_tracks} track{'s' * (n_tracks != 1)} of a day or more read day by day ({zone} days): each step "
+            "counts on the day it began")  # fmt: skip
+
+
+def read_tracks(
+    plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame, ids: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame, str | None]:
+    """(points, trips, note) the plan runs on: the tracks of ``ids`` among the trips its other filters choose are
+    cut into days when the plan is ``dated``; hours on them, and counts of their days, are refused."""
+    if not ids:
+        return points, trips, None
+    from trajlm.llm.query import select_trips
+
+    undated = {
+        "hour_from": None,
+        "hour_to": None,
+        "date_from": None,
+        "date_to": None,
+        "weekdays": None,
+    }
+    loose = plan.model_copy(update=undated)
+    chosen = select_trips(loose, points, trips)["traj_id"].cast(pl.Utf8).to_list()
+    refuse_track_hours(plan, chosen, ids)
+    tracks = sorted(set(chosen) & set(ids))
+    if not tracks or not dated(plan):
+        return points, trips, None
+    zone = trips["start"].dtype.time_zone or "UTC"
+    points, trips = day_pieces(points, trips, tracks, zone)
+    return points, trips, pieces_note(len(tracks), zone)
