@@ -15,6 +15,7 @@ from trajlm.data.ingest import synth_store
 from trajlm.model import ModelConfig
 from trajlm.train.config import TrainConfig
 from trajlm.train.trainer import Trainer
+from trajlm.train.validation import starts_as_physics
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,8 +78,15 @@ def test_a_plain_model_worse_than_physics_is_said(store: Path) -> None:
 def test_the_default_recipe_parses_and_keeps_the_physics_floor() -> None:
     import tomllib
 
+    from trajlm.train.defaults import DEFAULT_RECIPE, default_recipe
+
     cfg = tomllib.loads((ROOT / "configs" / "default.toml").read_text())
+    assert cfg == DEFAULT_RECIPE  # the file a user reads is the recipe the package holds
     mc = ModelConfig.from_dict(cfg["model"])
     TrainConfig.from_dict(cfg["train"])
     assert mc.residual_base == "constant_velocity" and mc.coverage_gate == "speed"
     assert mc.backtest_gate > 0
+    assert starts_as_physics(torch.nn.Linear(1, 1), True) is False
+    fresh = default_recipe()
+    fresh["model"]["d_model"] = 1
+    assert DEFAULT_RECIPE["model"]["d_model"] == 64  # a copy, not the shared dict
