@@ -55,7 +55,7 @@ from trajlm.train.objectives import (
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
 from trajlm.train.run_dir import RUN_FILES, RunDirectory
-from trajlm.train.validation import ValidationScores, warn_small_data
+from trajlm.train.validation import ValidationScores, starts_as_physics, warn_small_data
 
 __all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
 
@@ -153,11 +153,15 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
             apply_threads(self.cfg.cpu_threads or None, n_params)
         trainable = any(p.requires_grad for p in self.model.parameters())
         self.optimizer = adamw(self.model, self.cfg, lr_mults) if trainable else None
+        on_ade = metric is None and self.data is not None and self.cfg.select_on == "val_ade_m"
         if metric is None and self.data is not None:
             fn = self.val_ade if self.cfg.select_on == "val_ade_m" else self.evaluate
             metric = Metric(self.cfg.select_on, lambda _m: fn())
         self.metric = metric
-        self.select_from_start, self.restore_best = select_from_start, restore_best
+        # A residual-on-physics model's starting weights ARE constant velocity: scoring them
+        # on val too means RUN/best is never worse there than the physics (session 20).
+        physics_start = select_from_start or starts_as_physics(core_model(model), on_ade)
+        self.select_from_start, self.restore_best = physics_start, restore_best
         self.callbacks = list(callbacks)
         self.step, self.epoch, self.batches_in_epoch = 0, 0, 0
         self.best_val: float | None = None  # early stopping on val: the best weights are kept
@@ -270,7 +274,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         model.train()
         end = self.cfg.max_steps if stop_at is None else min(stop_at, self.cfg.max_steps)
         if self.select_from_start and self.step == 0 and self.cfg.eval_every:
-            self._evaluate_and_select(None)  # the starting weights are a candidate too
+            with torch.random.fork_rng(devices=[]):  # training draws what it drew without it
+                self._evaluate_and_select(None)  # the starting weights are a candidate too
 
         from trajlm.train.progress import TrainProgress  # rich, only when training
 
@@ -361,6 +366,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         }
         if isinstance(self.objective, MaskedMix):
             summary["val_objective_loss"] = self.val_objective_loss()
+        if name == "val_ade_m" and self.best_val is not None:
+            summary.update(self.physics_check(self.best_val))  # beside constant velocity on val
         if self.rank == 0 and self.run is not None:
             best = self.run / "best" / "model.safetensors"
             final_is_best = isinstance(raw, TrajectoryModel) and not best.exists()

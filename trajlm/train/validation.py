@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import torch
 from torch.utils.data import DataLoader
@@ -47,6 +48,36 @@ def warn_small_data(store: Path, metric: str) -> None:
             f"`trajlm eval --data {store}` before trusting it",
             stacklevel=3,
         )
+
+
+def starts_as_physics(model: torch.nn.Module, selects_on_val_ade: bool) -> bool:
+    """Whether a run's starting weights are worth a val score: a next-point model with the
+    constant-velocity residual base predicts exactly constant velocity before training (its
+    correction layer starts at zero), so keeping the step-0 weights as a candidate for RUN/best
+    means the kept model is never worse on val than that physics (session 20: a 1,000-step run
+    on 12-minute AIS reports was kept at 2.7x constant velocity)."""
+    cfg = getattr(model, "config", None)
+    return (
+        selects_on_val_ade
+        and getattr(cfg, "residual_base", "none") == "constant_velocity"
+        and not getattr(cfg, "infill_heads", False)
+    )
+
+
+def constant_velocity_ade(task) -> float | None:
+    """The 5-step ADE (m) of constant velocity on a PredictionTask: each history's last
+    step (latitude / longitude differences) repeated; None without a scored trajectory."""
+    from trajlm.data.metrics import ade
+
+    n = len(task.lengths)
+    if n == 0:
+        return None
+    rows = np.arange(n)
+    last = task.hist_latlon[rows, task.lengths - 1]
+    prev = task.hist_latlon[rows, np.maximum(task.lengths - 2, 0)]
+    k = task.target_latlon.shape[1]
+    pred = last[:, None] + np.arange(1, k + 1)[None, :, None] * (last - prev)[:, None]
+    return ade(pred, task.target_latlon)
 
 
 class ValidationScores:
@@ -131,6 +162,31 @@ class ValidationScores:
         pred = ModelPredictor(model).predict_next(self._val_task)
         model.train(was_training)
         return ade(pred, self._val_task.target_latlon)
+
+    def physics_check(self, best_ade: float) -> dict:
+        """The kept weights' val ADE beside constant velocity's on the same val trips, for the
+        run summary; warns when the kept model is the worse (a plain model, or a recipe not
+        meant for this sampling): nothing else says so before `trajlm eval`."""
+        import warnings
+
+        cv = constant_velocity_ade(self._val_task) if self._val_task is not None else None
+        if cv is None or not cv > 0:
+            return {}
+        ratio = best_ade / cv
+        out = {"val_ade_constant_velocity_m": cv, "val_ade_vs_constant_velocity": ratio}
+        if ratio > 1.0:
+            hint = (
+                'a recipe with residual_base = "constant_velocity" (configs/default.toml) '
+                "keeps the physics as its floor"
+                if getattr(core_model(self._raw_model()).config, "residual_base", "none") == "none"
+                else "score it with `trajlm eval` and prefer the baselines here"
+            )
+            warnings.warn(
+                f"the kept model is worse than constant velocity on val: 5-step ADE "
+                f"{best_ade:.1f} m vs {cv:.1f} m ({ratio:.2f}x); {hint}",
+                stacklevel=3,
+            )
+        return out
 
     # -- model selection -----------------------------------------------------------------
     def kept_note(self) -> str:
