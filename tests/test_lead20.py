@@ -35,3 +35,18 @@ def test_swapped_lat_lon_named_for_a_model_of_several_cities(small):
         warnings.simplefilter("always")
         small.predict(_porto_trip(), steps=1)
     assert not any("swapped" in str(w.message) for w in said)
+
+
+def test_holdout_by_user_with_nothing_held_out_speaks_of_users():
+    """heldout20: a by-user hold-out that held nothing out talked about hours and suggested
+    `user`, the option given."""
+    import polars as pl
+
+    from trajlm._safety import UserError
+    from trajlm.cli_eval_notes import check_scored_split
+
+    df = pl.DataFrame({"traj_id": ["a", "b"], "t": [0, 3600], "split": ["train", "val"]})
+    with pytest.raises(UserError) as e:
+        check_scored_split(df, "user", "test", "store")
+    text = str(e.value)
+    assert "users" in text and "hours" not in text and "or --holdout-by user" not in text

@@ -198,6 +198,12 @@ def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any
     n = {s: int((starts["split"] == s).sum()) for s in ("train", "val", "test")}
     sizes = f"train {n['train']}, val {n['val']}, test {n['test']} trajectories"
     if holdout_by and n["test"] == 0:
+        if holdout_by.startswith(("user", "vehicle")):  # hours are no help here (heldout20)
+            raise UserError(
+                f"--holdout-by {holdout_by}: no trip of --data {data} is held out ({sizes}): "
+                "too few users / vehicles to hold whole ones out at 80 / 10 / 10 % of the "
+                "trips; use --holdout-by hour or the store's own split"
+            )
         hours = sorted(set(((starts["t"] % 86400) // 3600).cast(pl.Int64).to_list()))
         if len(hours) == 1:  # daily records: no hour splits them
             raise UserError(
