@@ -75,3 +75,48 @@ def test_model_answers_unix_seconds_beside_ms_frame(trajlm_small):
     assert np.isfinite(out["lat"]).all()
     np.testing.assert_allclose(out[["lat", "lon"]].to_numpy(), ms[["lat", "lon"]].to_numpy())
     assert sum(m.startswith("at_times read as Unix seconds") for m in lines) == 1
+
+
+# --- 4. frames get the files' name-ending rule (`cab_id`, `pickup_time`; formats20) ---------
+
+
+def _cabs(n: int = 6) -> pd.DataFrame:
+    return pd.DataFrame({"cab_id": ["c7"] * n, "pickup_time": [T0 + 10 * i for i in range(n)],
+                         "detect_lat": 41.15 + 1e-4 * np.arange(n),
+                         "detect_lon": np.full(n, -8.61)})  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars"])
+def test_frames_read_names_ending_like_the_field_as_files_are(kind, tmp_path):
+    import polars as pl
+
+    from trajlm.data.coerce import coerce
+    from trajlm.data.readers import read
+
+    frame = _cabs() if kind == "pandas" else pl.from_pandas(_cabs())
+    df, layout = coerce(frame)
+    assert (layout.traj_col, layout.time_col) == ("cab_id", "pickup_time")
+    _cabs().to_csv(p := tmp_path / "cabs.csv", index=False)
+    from_file, _ = read(p)  # the file's read (formats20's rule) gives the same points
+    assert df.select("traj_id", "t", "lat", "lon").equals(from_file.select(df.columns))
+    out = predict_at(ConstantVelocity(), frame, seconds_ahead=[10])
+    assert {"cab_id", "pickup_time"} <= set(out.columns)  # answered in the caller's names
+    assert list(out["pickup_time"]) == [T0 + 60]
+
+
+def test_frames_with_two_candidates_still_ask():
+    from trajlm.data.coerce import coerce
+
+    two_ids = _cabs().assign(fare_id="f1")
+    with pytest.raises(
+        TrajlmInputError, match=r"several columns could be traj_id.*cab_id.*fare_id"
+    ):
+        coerce(two_ids)
+    # two datetime columns ask which one (test_pyuser18's rule), their names ending alike or not
+    two_dt = _cabs().assign(pickup_time=pd.date_range("2026-03-19", periods=6, freq="10s"),
+                            dropoff_time=pd.date_range("2026-03-19 01:00", periods=6, freq="10s"))  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=r"several columns could be t \(datetimes\)"):
+        coerce(two_dt)
+    # a record key is no trajectory (as in files): still "no traj_id column"
+    with pytest.raises(TrajlmInputError, match="no traj_id column"):
+        coerce(_cabs().drop(columns="cab_id").assign(point_id=range(6)))
