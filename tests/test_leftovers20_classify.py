@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 import torch
 
@@ -48,6 +49,7 @@ def test_classify_rows_follow_ids_in_the_callers_type():
     ids = clf.ids(user, **cols)
     assert ids.dtype.kind == "i" and set(ids) == set(user["seg"])
     assert [str(i) for i in ids] == sorted(str(i) for i in set(user["seg"]))  # text order
+    assert (clf.ids(pl.from_pandas(user), **cols) == ids).all()  # Polars: the same
     labels, proba = clf.classify(user, **cols), clf.predict_proba(user, **cols)
     assert len(labels) == len(ids) == len(proba)
     for k in (0, len(ids) // 2, len(ids) - 1):  # each row is its id's segment, alone

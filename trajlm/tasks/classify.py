@@ -37,7 +37,7 @@ from trajlm.tasks.classify_labels import (
     labelled,
 )
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
-from trajlm.tasks.task_frames import task_frame
+from trajlm.tasks.task_frames import CANONICAL, task_frame
 
 # re-exported: callers import these from here
 __all__ = ["MIN_CLASS_TRAJECTORIES", "FeatureHead", "ModelClassifier", "RecutClassification",
@@ -268,9 +268,12 @@ class ModelClassifier(WindowPrep):
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_names import cast_back
 
-        if isinstance(segments, pl.DataFrame) and "traj_id" in segments.columns and not columns:
-            return segments["traj_id"].unique().sort().to_numpy()  # canonical: as classify sorts
-        df, layout = coerce(segments, source="segments", **columns)
+        canonical = isinstance(segments, pl.DataFrame) and set(CANONICAL) <= set(segments.columns)
+        if canonical and not columns:  # passed unchanged (task_frame): sorted in its own type
+            return segments["traj_id"].unique().sort().to_numpy()
+        with warnings.catch_warnings():  # classify / predict_proba say what the read finds
+            warnings.simplefilter("ignore")
+            df, layout = coerce(segments, source="segments", **columns)
         s = df["traj_id"].unique().sort()
         return (s if layout.traj_dtype is None else cast_back(s, layout.traj_dtype)).to_numpy()
 
