@@ -83,7 +83,7 @@ def read_frame(
                 df = pl.read_parquet(path, glob=False)
             if not {"lat", "lon", columns.get("lat_col"), columns.get("lon_col")} & set(df.columns):
                 df = _geoparquet(path, df)
-        elif path.suffix.lower() == ".csv":
+        elif path.suffix.lower() == ".csv" and not _log_as_csv(path):
             from trajlm.data.readers import header_names, sniff_sep
             from trajlm.data.readers._encoding import is_binary
 
@@ -119,6 +119,19 @@ def read_frame(
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df
+
+
+def _log_as_csv(path: Path) -> bool:
+    """A ``.csv`` that ``data ingest`` converts before reading it (SBS-1 BaseStation lines,
+    a FitCSVTool export, an ArduPilot text log): read by the readers, as ingest reads it (one
+    trajectory per aircraft, a FIT file's ride named after the file). Session 20 (leftovers20):
+    read here as a plain CSV, these were refused ("column names appear more than once",
+    missing columns)."""
+    from trajlm.data.readers.ardupilot import is_ardupilot_text
+    from trajlm.data.readers.fit_csv import is_fit_csv
+    from trajlm.data.readers.sbs1 import is_sbs1
+
+    return is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path)
 
 
 def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | None:
@@ -263,6 +276,8 @@ def columns_present(path: Path, columns: dict) -> dict:
     format (their columns are fixed)."""
     suffix = path.suffix.lower()
     if path.is_dir() or suffix not in (".csv", ".parquet") or not path.is_file():
+        return {}
+    if suffix == ".csv" and _log_as_csv(path):  # converted by the readers: columns fixed
         return {}
     if suffix == ".parquet":
         import pyarrow.parquet as pq

@@ -198,7 +198,7 @@ def asked_ahead(
     layout = None if isinstance(traj_col, str) else traj_col
     traj_col = traj_col if layout is None else layout.traj_col
     if at_times is not None and layout is not None:
-        at_times = unit_values(at_times, layout.epoch_unit, traj_col)  # ts_ms in: ms asked
+        at_times = unit_values(at_times, layout.epoch_unit, traj_col)  # by their own size (ms, s)
         return _asked_exact(at_times, last, traj_col, layout)
     what = "at_times" if at_times is not None else "seconds_ahead"
     values = at_times if at_times is not None else seconds_ahead

@@ -9,6 +9,7 @@ table: cli_eval_notes.py; the verdict under it: eval/verdict.py.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from rich.console import Console
@@ -31,6 +32,7 @@ from trajlm.cli_eval_notes import (
     worse_than_cv,
 )
 from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
+from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
@@ -248,9 +250,11 @@ def run_eval_command(
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
         scored = horizon_models(predictors, df, horizons)  # --horizon-s: answers at times
-        result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
-                          verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
-                          max_gap_s=max_gap_s)  # fmt: skip
+        with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
+            warnings.simplefilter("ignore", FewScoredWarning)
+            result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
+                              verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
+                              max_gap_s=max_gap_s)  # fmt: skip
         print_run_notes(result, console)
     if task not in ("classify", "similarity"):
         warn_selector_library(predictors, df, console)

@@ -7,7 +7,7 @@ coerce_shapes.py in session 19):
   one unit every value fits as a 1990-2100 date (milliseconds, microseconds, nanoseconds: the
   ranges do not overlap; readers/_epoch_size.py, as ingest reads files), said in one warning
   and given back in that unit;
-- times asked in the input's unit (``unit_values``).
+- times asked (at_times) read by their own size, else in the input's unit (``unit_values``).
 """
 
 from __future__ import annotations
@@ -173,16 +173,77 @@ def epoch_back(t: pl.Expr, unit: str, dtype: Any) -> pl.Expr:
 
 
 def unit_values(values: Any, unit: str | None, key: str = "traj_id") -> Any:
-    """Times asked (at_times) as Unix numbers in the input's unit -> Unix seconds (a dict's
-    values, a frame's columns other than the id column ``key``); datetimes and text
-    unchanged."""
+    """Times asked (at_times) as Unix numbers -> Unix seconds (a dict's values, a frame's
+    columns other than the id column ``key``); datetimes and text unchanged. The numbers are
+    read by their own size as the input's times are (seconds, ms, us, ns: 1990-2100 dates in
+    one unit only; session 20, leftovers20: Unix seconds asked beside a millisecond frame were
+    read as ms, 1970, and answered NaN), said in one warning when that differs from the
+    input's ``unit`` (None: seconds); numbers that are no such date (elapsed counters) are in
+    the input's unit; dates in two units are refused in one line."""
+    nums = _asked_numbers(values, key)
+    own = _asked_unit(nums) if nums else None
+    if own is False:
+        own = unit  # not Unix dates: the input's unit (elapsed times)
+    elif own != unit:
+        from trajlm.data.readers._epoch_size import WORDS
+        from trajlm.errors import warn_at_caller
+
+        said = {None: "seconds", **{u: WORDS[f"unix_{u}"] for u in _PER_SECOND}}
+        warn_at_caller(f"at_times read as Unix {said[own]} by their size (every number asked "
+                       f"is a 1990-2100 date only in that unit), beside input times in "
+                       f"{said[unit]}; results give t in {said[unit]}, as the input's")  # fmt: skip
+    return values if own is None else _divided(values, _PER_SECOND[own], key)
+
+
+def _asked_numbers(values: Any, key: str) -> list[float]:
+    """The Unix numbers among the times asked (datetimes and text left out)."""
     import numpy as np
 
-    if unit is None:
-        return values
-    per = _PER_SECOND[unit]
     if isinstance(values, dict):
-        return {k: unit_values(v, unit) for k, v in values.items()}
+        return [x for v in values.values() for x in _asked_numbers(v, key)]
+    if hasattr(values, "columns") and not hasattr(values, "geometry"):
+        df = values if isinstance(values, pl.DataFrame) else from_pandas(values)
+        cols = [c for c, d in df.schema.items() if c not in (key, "traj_id") and d.is_numeric()]
+        return [float(x) for c in cols for x in df[c].drop_nulls().to_list()]
+    if isinstance(values, bool | str) or values is None:
+        return []
+    scalar = isinstance(values, int | float | np.integer | np.floating)
+    try:
+        arr = np.asarray([values] if scalar else values)
+    except (TypeError, ValueError):
+        return []
+    if arr.dtype.kind not in "iuf":
+        return []
+    arr = arr.astype(np.float64).ravel()
+    return arr[np.isfinite(arr)].tolist()
+
+
+def _asked_unit(nums: list[float]) -> str | None | bool:
+    """The unit of the numbers asked by size: None (seconds), "ms" / "us" / "ns"; False when
+    they are no 1990-2100 dates (elapsed times); dates in two units: one line."""
+    from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
+
+    found = unit_by_size(nums)
+    if found is not None:
+        return None if found == "unix" else found.removeprefix("unix_")
+    lo, hi = _YEARS_S
+    seen = {u: x for x in nums for u, k in SCALES.items() if lo * k <= x <= hi * k}
+    if len(seen) < 2:
+        return False
+    (a, x), (b, y) = list(seen.items())[:2]
+    raise TrajlmInputError(
+        f"at_times in two units: {x:.0f} is a date in {WORDS[a]}, {y:.0f} in {WORDS[b]}",
+        field="at_times",
+        hint="give every time asked in one unit (or as datetimes)",
+    )
+
+
+def _divided(values: Any, per: int, key: str) -> Any:
+    """The numbers among ``values`` divided by ``per`` (to Unix seconds)."""
+    import numpy as np
+
+    if isinstance(values, dict):
+        return {k: _divided(v, per, key) for k, v in values.items()}
     if hasattr(values, "columns") and not hasattr(values, "geometry"):
         df = values if isinstance(values, pl.DataFrame) else from_pandas(values)
         times = [c for c, d in df.schema.items() if c not in (key, "traj_id") and d.is_numeric()]

@@ -29,6 +29,7 @@ from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.eval_models import as_task_models, check_run_args
+from trajlm.eval.few_scored import warn_few_scored
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
@@ -245,6 +246,7 @@ def run_eval(
     models = as_task_models(models, task, bool(horizons_s))  # TrajLM in, no silent drop
     parts = _split(df)
     train, val, test = parts["train"], parts["val"], parts["test"]
+    warn_few_scored(test)  # said from Python too (the CLI ignores it: its own line names --data)
     proj = LocalProjection.fit(train)
     fits: dict[str, float] = {}
     params: dict[str, dict] = {}

@@ -28,101 +28,20 @@ from trajlm.data.route_affinity import RouteAffinity
 from trajlm.data.segments import segment_labels
 from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.classify_head import FeatureHead, TrajectoryClassifier
+from trajlm.tasks.classify_labels import (
+    MIN_CLASS_TRAJECTORIES,
+    _refuse_one_class,
+    _warn_small_classes,
+    caller_has_label,
+    drop_unlabelled,
+    labelled,
+)
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
-from trajlm.tasks.task_frames import task_frame
+from trajlm.tasks.task_frames import CANONICAL, task_frame
 
 # re-exported: callers import these from here
-__all__ = ["FeatureHead", "ModelClassifier", "RecutClassification", "TrajectoryClassifier",
-           "WindowPrep", "window_dataset"]  # fmt: skip
-
-
-MIN_CLASS_TRAJECTORIES = 5  # fewer train trajectories of a class: warned (user test ux6 item 5)
-
-
-def labelled(df: pl.DataFrame | None, label_col: str, what: str) -> pl.DataFrame | None:
-    """``df`` with its class column ``label_col`` as ``label``; a missing one, or one of
-    lists / structs (one class per row is needed), is a one-line ``TrajlmInputError``."""
-    from trajlm.errors import TrajlmInputError
-
-    if df is None:
-        return df
-    if label_col not in df.columns and not (label_col == "label" and "label" in df.columns):
-        hint = "pass label_col= (the class column's name)" if label_col == "label" else ""
-        raise TrajlmInputError(
-            f"{what} has no class column {label_col!r}; its columns: {df.columns}"
-            + (f"; {hint}" if hint else "")
-        )
-    if df.schema[label_col].is_nested():  # badin19: a numpy traceback in data/segments.py
-        raise TrajlmInputError(
-            f"{what}: class column {label_col!r} holds {df.schema[label_col]} values; give one "
-            "class per row (text or a number)", field=label_col)  # fmt: skip
-    if label_col == "label":
-        return df
-    return df.drop("label", strict=False).rename({label_col: "label"})
-
-
-def drop_unlabelled(df: pl.DataFrame | None, what: str, label_col: str) -> pl.DataFrame | None:
-    """``df`` without its rows whose class is missing (null, NaN or empty text), with one
-    warning counting them (they used to become a class named 'None' or 'nan'); none labelled
-    is a one-line ``TrajlmInputError``."""
-    if df is None or not len(df):
-        return df
-    lab = pl.col("label")
-    missing = lab.is_null()
-    if df.schema["label"].is_float():
-        missing = missing | lab.is_nan()
-    elif df.schema["label"] == pl.String:
-        missing = missing | lab.str.strip_chars().is_in(["", "nan", "NaN", "None", "null"])
-    gone = df.filter(missing)
-    if not len(gone):
-        return df
-    kept = df.filter(~missing)
-    n_traj, n_all = gone["traj_id"].n_unique(), df["traj_id"].n_unique()
-    if not len(kept):
-        from trajlm.errors import TrajlmInputError
-
-        raise TrajlmInputError(
-            f"{what}: no row has a class in {label_col!r} (all {len(df):,} are missing: "
-            "null / NaN / empty); label some trajectories or pass label_col="
-        )
-    warnings.warn(
-        f"ModelClassifier: {what}: {len(gone):,} rows of {n_traj} of {n_all} trajectories "
-        f"have no class in {label_col!r} (null / NaN / empty): left out, not a class",
-        stacklevel=3,
-    )
-    return kept
-
-
-def _refuse_one_class(counts: dict[str, int], label_col: str) -> None:
-    """One line when ``fit`` is given a single class (it used to fit a 'classifier' that can
-    only answer that class, silently; the CLI already refused)."""
-    if len(counts) >= 2:
-        return
-    from trajlm.errors import TrajlmInputError
-
-    only = ", ".join(f"{c!r} ({n} trajectories)" for c, n in counts.items())
-    raise TrajlmInputError(
-        f"train has 1 class in {label_col!r} ({only}); classification needs trajectories of "
-        "at least two classes"
-    )
-
-
-def _warn_small_classes(counts: dict[str, int]) -> None:
-    """One line naming the classes ``fit`` trains and those with too few train trajectories
-    to learn (GeoLife's raw labels: airplane and boat have one each); the CLI trains the
-    mapped classes (trajlm.data.segments.CLASS_MAP via make_mode_segments)."""
-    small = [c for c, n in counts.items() if n < MIN_CLASS_TRAJECTORIES]
-    if not small:
-        return
-    every = ", ".join(f"{c} {n}" for c, n in counts.items())
-    warnings.warn(
-        f"ModelClassifier.fit trains {len(counts)} classes, as labelled (train trajectories: "
-        f"{every}); {', '.join(small)} ha{'s' if len(small) == 1 else 've'} fewer than "
-        f"{MIN_CLASS_TRAJECTORIES} to learn from: label more, or merge or drop them first "
-        "(GeoLife's transport modes: trajlm.data.segments.make_mode_segments(df), the CLI's "
-        "classes: taxi -> car, subway and train -> rail, others dropped; docs/finetune.md)",
-        stacklevel=3,
-    )
+__all__ = ["MIN_CLASS_TRAJECTORIES", "FeatureHead", "ModelClassifier", "RecutClassification",
+           "TrajectoryClassifier", "WindowPrep", "labelled", "window_dataset"]  # fmt: skip
 
 
 class ModelClassifier(WindowPrep):
@@ -214,6 +133,8 @@ class ModelClassifier(WindowPrep):
         from trajlm.finetune.modes import apply_mode, count_trainable
         from trajlm.finetune.trainer import train_classifier
 
+        caller_has_label(train, label_col, "train")
+        caller_has_label(val, label_col, "val")
         train = labelled(task_frame(train, "train", **columns), label_col, "train")
         val = labelled(task_frame(val, "val", **columns), label_col, "val")
         train = drop_unlabelled(train, "train", label_col)
@@ -296,8 +217,9 @@ class ModelClassifier(WindowPrep):
         return (out / cnt.clamp(min=1)[:, None]).numpy()
 
     def predict_proba(self, segments: Any, **columns: Any) -> np.ndarray:
-        """(N, K) class probabilities (geometric mean over windows), sorted segment order;
-        ``columns``: the caller's column names, as in ``fit``."""
+        """(N, K) class probabilities (geometric mean over windows; columns in ``classes_``
+        order), rows in the order of ``ids(segments)`` (ids sorted as text); ``columns``: the
+        caller's column names, as in ``fit``."""
         segments = task_frame(segments, "segments", **columns)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
@@ -337,6 +259,24 @@ class ModelClassifier(WindowPrep):
 
     save_pretrained = save
 
+    @staticmethod
+    def ids(segments: Any, **columns: Any) -> np.ndarray:
+        """The segments' ids in the caller's type, in the order of ``classify`` /
+        ``predict_proba``'s rows (sorted as text, as the canonical table's ids): e.g.
+        ``dict(zip(clf.ids(test), clf.classify(test)))``. Session 20 (leftovers20): the bare
+        arrays gave no ids and no documented order (analyst20 C1)."""
+        from trajlm.data.coerce import coerce
+        from trajlm.data.coerce_names import cast_back
+
+        canonical = isinstance(segments, pl.DataFrame) and set(CANONICAL) <= set(segments.columns)
+        if canonical and not columns:  # passed unchanged (task_frame): sorted in its own type
+            return segments["traj_id"].unique().sort().to_numpy()
+        with warnings.catch_warnings():  # classify / predict_proba say what the read finds
+            warnings.simplefilter("ignore")
+            df, layout = coerce(segments, source="segments", **columns)
+        s = df["traj_id"].unique().sort()
+        return (s if layout.traj_dtype is None else cast_back(s, layout.traj_dtype)).to_numpy()
+
     @classmethod
     def load(cls, directory: str | Path, device: str = "cpu") -> ModelClassifier:
         """A fitted classifier written by ``save`` (safetensors + JSON only): base + adapter +
@@ -375,7 +315,10 @@ class ModelClassifier(WindowPrep):
     from_pretrained = load
 
     def classify(self, segments: Any, **columns: Any) -> np.ndarray:
-        """One label per segment (sorted segment order); ``columns`` as in ``fit``."""
+        """One label per segment, as a bare array in the order of ``ids(segments)``: the
+        segments' ids sorted as text (integer ids 1, 2, 10 come as 1, 10, 2), as
+        ``predict_proba``'s rows; ``columns`` as in ``fit``. ``TrajLM.classify`` on a saved
+        classifier gives a frame keyed by id."""
         segments = task_frame(segments, "segments", **columns)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
