@@ -147,8 +147,8 @@ class TrajLM(Pretrained, TaskChecks):
         ``steps=k`` (default 5): the next k points of the model's rollout, at the times the
         model predicts. ``at_times=[...]`` (absolute: datetimes, ISO strings or Unix seconds /
         ms / us / ns, numbers read by their size; the same for every trajectory) or
-        ``seconds_ahead=[...]`` (after each trajectory's last point): positions at those times. Either may instead be per trajectory, a dict
-        ``{trajectory id: times}`` or a frame of (trajectory id, time) rows: then only the
+        ``seconds_ahead=[...]`` (after each trajectory's last point): positions at those times.
+        Either may instead be per trajectory, a dict ``{trajectory id: times}`` or a frame of (trajectory id, time) rows: then only the
         trajectories listed are predicted, each at its own times (step 1.. per trajectory).
         A model built with ``time_query`` (issue 15) is
         asked for exactly those times; any other predicts the time of each next point but
