@@ -148,8 +148,9 @@ class TrajLM(Pretrained, TaskChecks):
         model predicts. ``at_times=[...]`` (absolute: datetimes, ISO strings or Unix seconds /
         ms / us / ns, numbers read by their size; the same for every trajectory) or
         ``seconds_ahead=[...]`` (after each trajectory's last point): positions at those times.
-        Either may instead be per trajectory, a dict ``{trajectory id: times}`` or a frame of (trajectory id, time) rows: then only the
-        trajectories listed are predicted, each at its own times (step 1.. per trajectory).
+        Either may instead be per trajectory, a dict ``{trajectory id: times}`` or a frame of
+        (trajectory id, time) rows: then only the trajectories listed are predicted, each at its
+        own times (step 1.. per trajectory).
         A model built with ``time_query`` (issue 15) is
         asked for exactly those times; any other predicts the time of each next point but
         cannot be conditioned on a time, so it rolls out until each trajectory's last asked
