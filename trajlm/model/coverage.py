@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
-from trajlm.model.coverage_gate import clearly_more, gate_warnings
+from trajlm.model.coverage_gate import clearly_more, gate_table, gate_warnings, glitch_speed
 from trajlm.model.coverage_record import (  # noqa: F401  (re-exported)
     _hour_weekday,
     compute_coverage,
@@ -44,6 +44,32 @@ class CoverageWarning(UserWarning):
 def _seen(hist: list[int]) -> np.ndarray:
     h = np.asarray(hist, dtype=np.float64)
     return h >= max(1.0, MIN_BIN_SHARE * h.sum())
+
+
+def sampled_seen(hist: list[int], bin_s: float, coverage: dict) -> np.ndarray:
+    """Seen bins of a cyclic histogram (hour: ``bin_s`` 3600; weekday: 86400), plus each run
+    of unseen bins that the training trajectories step over between two fixes: a run of L
+    bins with (L + 1) x ``bin_s`` <= the median training time step (coverage ``dt_s`` p50).
+    6-hourly tracks (always 00/06/12/18 UTC) have seen the hours between them, as every
+    hurricane passes through 03 UTC on its way from 00 to 06 (session 20, cov20: an eval
+    on them warned "hour of day 01-05 never seen" on every call); a 15 s feed recorded in
+    daytime only has not seen the night."""
+    seen = _seen(hist)
+    dt = float(((coverage.get("dt_s") or {}).get("p50")) or 0.0)
+    if seen.all() or not seen.any() or dt < 2 * bin_s:
+        return seen
+    out, n = seen.copy(), len(seen)
+    start = int(np.flatnonzero(seen)[0])
+    run: list[int] = []
+    for j in range(1, n + 1):  # once round the cycle from a seen bin back to it
+        i = (start + j) % n
+        if not seen[i]:
+            run.append(i)
+            continue
+        if run and (len(run) + 1) * bin_s <= dt:
+            out[run] = True
+        run = []
+    return out
 
 
 def coverage_masks(coverage: dict, stats: NormStats) -> tuple[list, list, list]:
@@ -118,9 +144,11 @@ def coverage_warnings(
     out = []
     t = df["t"].to_numpy()
     hour, day = _hour_weekday(t)
-    # a model that never reads the clock (context = "motion") is not told about it
+    # a model that never reads an unseen clock (context = "motion", or "auto" with the
+    # fallback learned by context dropout) is not told about it
     if cov.get("clock_shift_prob", 0.0) == 0 and _reads_clock(model_or_card):
-        seen_h, seen_d = _seen(cov["hour_hist"]), _seen(cov["weekday_hist"])
+        seen_h = sampled_seen(cov["hour_hist"], 3600.0, cov)
+        seen_d = sampled_seen(cov["weekday_hist"], 86400.0, cov)
         ids = df["traj_id"].to_numpy() if "traj_id" in df.columns else None
         bad = ~seen_h[hour]
         if _more_than_training(bad, hour, ids, cov["hour_hist"]):
@@ -138,19 +166,49 @@ def coverage_warnings(
     line = position_warning(model_or_card, df["lat"].to_numpy(), df["lon"].to_numpy())
     if line:
         out.append(line)
+    if "traj_id" in df.columns:  # the coverage gate's features, by its own rule
+        gate, step_limit, proj = _gate_setup(model_or_card, df)
+        out += gate_warnings(cov, df, proj, gate, step_limit, history, predicts)
+    return out
+
+
+def _gate_setup(model_or_card: Any, df: pl.DataFrame) -> tuple[str | None, float | None, Any]:
+    """(coverage_gate or None when unknown, max_step_norm in metres or None, the plane the
+    gate measures ``df``'s steps in)."""
     card = _card(model_or_card)
     gate = card.get("coverage_gate") if card else None
     stats = (card or {}).get("stats")
     step_limit = None
     if stats and card.get("max_step_norm") is not None:
         step_limit = float(card["max_step_norm"]) * float(stats["dxy_scale"])
-    if "traj_id" in df.columns:  # the coverage gate's features, by its own rule
-        if stats and card.get("position_frame", "store") != "trajectory":
-            proj = NormStats.from_dict(stats).projection
-        else:  # predict's plane for a trajectory-frame model: the input's own
-            proj = LocalProjection.fit(df)
-        out += gate_warnings(cov, df, proj, gate, step_limit, history, predicts)
-    return out
+    if stats and card.get("position_frame", "store") != "trajectory":
+        proj = NormStats.from_dict(stats).projection
+    else:  # predict's plane for a trajectory-frame model: the input's own
+        proj = LocalProjection.fit(df)
+    return gate, step_limit, proj
+
+
+def gate_effects(model_or_card: Any, df: pl.DataFrame, history: int | None = None) -> pl.DataFrame:
+    """Per trajectory of ``df`` (traj_id, t, lat, lon): the medians the coverage gate reads
+    over its last ``history`` points (``max_len - steps`` for ``predict``; all when None) and
+    ``gate_kept``, the share of the model's correction to constant velocity its prediction
+    keeps (1: the gate does not act; 0: constant velocity, or its own step for a history
+    faster than a glitch). The warning names a trajectory only where it is clearly outside
+    the training data (coverage_gate.py); this table shows every one the gate acts on, e.g.
+    the 2 % of Porto / GeoLife val trajectories it moves by up to 28 m silently (session 20,
+    cov20). A model without the gate (coverage_gate = "none") keeps 1 everywhere."""
+    if not isinstance(df, pl.DataFrame):
+        from trajlm.data.coerce import to_canonical
+
+        df = to_canonical(df, validate=False)
+    cov = load_coverage(model_or_card)
+    gate, step_limit, proj = _gate_setup(model_or_card, df)
+    t = gate_table(cov, df, proj, step_limit, history)
+    g = t["g"].to_numpy().copy()
+    g[t["speed_mps"].to_numpy() > glitch_speed(cov, step_limit)] = 0.0
+    if gate == "none":
+        g[:] = 1.0
+    return t.select("traj_id", "speed_mps", "dt_s", "step_m", gate_kept=pl.Series(g))
 
 
 def position_warning(
@@ -216,8 +274,14 @@ def _context(model_or_card: Any) -> str | None:
 
 
 def _reads_clock(model_or_card: Any) -> bool:
-    """False when the model never reads the hour / weekday (context = "motion" hides them)."""
-    return _context(model_or_card) != "motion"
+    """False when the model never reads an hour / weekday outside its coverage: context =
+    "motion" hides the clock always; "auto" with context_dropout > 0 hides it on every
+    trajectory with a point at an unseen hour or weekday (embedding.PointEmbedding.hide: the
+    motion-only fallback it learned), so there is nothing to warn about (session 20, cov20)."""
+    context = _context(model_or_card)
+    if context == "motion":
+        return False
+    return not (context == "auto" and (_setting(model_or_card, "context_dropout") or 0) > 0)
 
 
 def _position_unread(model_or_card: Any) -> str | None:
