@@ -82,3 +82,69 @@ def test_cv_spread_ignores_a_glitch_fix_in_the_history():
     a, b = cv_spread(clean, ahead), cv_spread(glitch, ahead)
     assert np.all(np.isfinite(b)) and np.all(b >= 0)
     assert np.allclose(a, b, rtol=0.2, atol=2.0), (a, b)
+
+
+def test_prj_beside_a_csv_is_read_by_readers_read(tmp_path):
+    """`cabs.csv` (WKT in UTM) + `cabs.prj`: `trajlm data ingest` read the .prj, `readers.read`
+    (Python, `predict --input`) said "look projected"; a damaged .prj was not named."""
+    g = _gdf().to_crs(32629)
+    g.assign(geometry=g.geometry.to_wkt()).to_csv(tmp_path / "cabs.csv", index=False)
+    (tmp_path / "cabs.prj").write_text(g.crs.to_wkt("WKT1_ESRI"))
+    with pytest.warns(UserWarning, match="EPSG:32629, from the .prj"):
+        df, _ = read(tmp_path / "cabs.csv")
+    assert (
+        df.height == 24
+        and abs(df["lat"].min() - 41.15) < 1e-6
+        and abs(df["lon"].min() + 8.61) < 1e-6
+    )
+    (tmp_path / "cabs.prj").write_text("not a CRS")
+    with pytest.raises(TrajlmInputError, match=r"cabs\.prj: not a readable CRS"):
+        read(tmp_path / "cabs.csv")
+
+
+def test_suunto_samples_timed_by_time_iso8601(tmp_path):
+    """The Suunto app's `Samples[].TimeISO8601` beside the SML sample (no `UTC` inside it):
+    "keys name no time"."""
+    import json
+    import math
+
+    samples = [
+        {"TimeISO8601": f"2026-03-18T08:00:{k:02d}.000+00:00", "Attributes": {"suunto/sml": {"Sample": {
+            "Latitude": math.radians(50.85 + 1e-4 * k), "Longitude": math.radians(4.35 + 1e-4 * k)}}}}
+        for k in range(15)
+    ]  # fmt: skip
+    (p := tmp_path / "move.json").write_text(json.dumps({"Samples": samples}))
+    df, _ = read(p)
+    assert df.height == 15 and df["t"].min() == 1773820800
+    assert abs(df["lat"].max() - 50.8514) < 1e-9 and abs(df["lon"].min() - 4.35) < 1e-9
+
+
+def test_http_times_below_the_second_and_ns_as_text():
+    """`seconds_ahead: [0.5]` on a track in whole seconds answered `t` floored (time was
+    right); `at_times: ["1773900195000000000"]` (ns as text) was "divide by 1e9"."""
+    from trajlm.serve import echo
+
+    echo.reset()
+    assert echo.t_out([1773900165, 1773900225, None], [1773900165.5, 1773900225.0, float("nan")]) == [
+        1773900165.5, 1773900225, None]  # fmt: skip
+    got, unit = echo.values_in_seconds(["1773900195000000000"], "at_times")
+    assert unit == "unix_ns" and got == [1773900195.0]
+    assert echo.values_in_seconds(["2026-03-19T06:03:15Z"], "at_times") == (
+        ["2026-03-19T06:03:15Z"],
+        None,
+    )
+
+
+def test_inject_names_a_wrong_option_and_says_when_nothing_was_injected():
+    """`inject_anomalies(df, traj_id=...)` was InjectConfig's TypeError; 2-point trips with
+    fraction=0.5 came back all "normal" without a word."""
+    pd = pytest.importorskip("pandas")
+    from trajlm.reason import inject_anomalies
+
+    df = pd.DataFrame({"trip": ["a", "a", "b", "b"], "when": pd.to_datetime([0, 15, 0, 15], unit="s", utc=True),
+                       "lat": [41.15, 41.151, 41.15, 41.151], "lon": -8.61})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=r"unknown option\(s\) \['traj_id'\].*traj_col"):
+        inject_anomalies(df, traj_id="trip")
+    with pytest.warns(UserWarning, match="nothing injected"):
+        _, labels = inject_anomalies(df, traj_col="trip", time_col="when", fraction=0.5)
+    assert (labels["anomaly_type"] == "normal").all()

@@ -90,6 +90,13 @@ def values_in_seconds(values: Any, field: str) -> tuple[Any, str | None]:
         return out, next((u for u in units if u), None)
     vals = values if isinstance(values, list) else [values]
     nums = [v for v in vals if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not nums and vals and all(_numeric_text(v) for v in vals):  # "1773900195000" (badin20)
+        nums = [float(v) for v in vals]
+        big = unit_of(np.asarray(nums, dtype=np.float64), field)
+        if big is not None:  # text in ms / us / ns: read by size as the numbers are
+            conv = [x / SCALES[big] for x in nums]
+            return (conv if isinstance(values, list) else conv[0]), big
+        return values, None
     if not nums or len(nums) < len(vals):  # strings, or a mix (check_times refuses that)
         return values, None
     unit = unit_of(np.asarray(nums, dtype=np.float64), field)
@@ -98,6 +105,15 @@ def values_in_seconds(values: Any, field: str) -> tuple[Any, str | None]:
     k = SCALES[unit]
     conv = [v / k for v in vals]
     return (conv if isinstance(values, list) else conv[0]), unit
+
+
+def _numeric_text(v: Any) -> bool:
+    if not isinstance(v, str):
+        return False
+    try:
+        return bool(np.isfinite(float(v)))
+    except ValueError:
+        return False
 
 
 def unit_line(unit: str | None, what: str = "times") -> list[str]:
@@ -123,8 +139,8 @@ def t_out(whole: list[int | None], exact: list[float]) -> list[int | None]:
     """The answer's ``t``: whole Unix seconds, or in the request's unit (ms: the exact instant
     rounded to the millisecond, as the caller sent it)."""
     unit = UNIT.get()
-    if unit is None:
-        return whole
+    if unit is None:  # seconds: whole, but an instant below the second as it is (0.5 s ahead)
+        return [w if w is None or abs(e - w) < 1e-6 else round(e, 6) for w, e in zip(whole, exact, strict=True)]  # fmt: skip
     k = SCALES[unit]
     return [None if w is None else int(round(e * k)) for w, e in zip(whole, exact, strict=True)]
 
