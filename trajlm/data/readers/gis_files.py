@@ -49,7 +49,17 @@ def _projected_geojson(path: Path) -> bool:
         return False
     m = re.search(r'"crs"\s*:\s*\{[^{}]*\{\s*"name"\s*:\s*"([^"]+)"', head)
     points = re.search(r'"type"\s*:\s*"Point"', head)  # LineStrings: mfjson names the CRS
-    return bool(m) and bool(points) and not _WGS84.search(m.group(1))
+    if not (bool(m) and bool(points) and not _WGS84.search(m.group(1))):
+        return False
+    try:  # a name pyproj does not know is mfjson's line (names it), not "look projected"
+        import pyproj
+
+        pyproj.CRS.from_user_input(m.group(1))
+    except ImportError:
+        pass
+    except Exception:
+        return False
+    return True
 
 
 def _shp_zip(path: Path) -> bool:
