@@ -148,3 +148,15 @@ def test_inject_names_a_wrong_option_and_says_when_nothing_was_injected():
     with pytest.warns(UserWarning, match="nothing injected"):
         _, labels = inject_anomalies(df, traj_col="trip", time_col="when", fraction=0.5)
     assert (labels["anomaly_type"] == "normal").all()
+
+
+def test_http_ms_times_with_one_zero_name_the_zero():
+    """One `t: 0` among ms times was "these look like milliseconds: divide by 1000" (they are
+    milliseconds; the 0 is the time to fix)."""
+    from trajlm.serve import echo
+
+    t = np.array([0.0, 1773900015000.0, 1773900030000.0])
+    with pytest.raises(
+        TrajlmInputError, match=r"\[0\]\.t \(0\) is no 1990-2100 date in any unit.*milliseconds"
+    ):
+        echo.to_seconds(t, "trajectories", lambda i: f"trajectories[{i}].t")

@@ -69,3 +69,20 @@ def test_geojson_with_an_unknown_crs_names_it(tmp_path):
     (p := tmp_path / "fixes.geojson").write_text(json.dumps(doc))
     with pytest.raises(TrajlmInputError, match=r"EPSG::999999' is no CRS pyproj knows"):
         read(p)
+
+
+def test_an_owner_id_beside_another_id_is_said(tmp_path):
+    """`cab_id` beside `driver_id`: the driver's column was the trajectory, two cabs merged
+    into one without a word."""
+    rows = "".join(
+        f"c{c},d1,2026-03-18T08:00:{k:02d}Z,{41.15 + 1e-4 * k + c},{-8.61 + 1e-4 * k}\n"
+        for c in (1, 2)
+        for k in range(5)
+    )
+    (p := tmp_path / "rides.csv").write_text(
+        "cab_id,driver_id,pickup_time,pickup_lat,pickup_lon\n" + rows
+    )
+    with pytest.warns(
+        UserWarning, match=r"trajectories by 'driver_id'; \['cab_id'\] also end like an id"
+    ):
+        read(p)

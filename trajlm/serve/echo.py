@@ -58,6 +58,16 @@ def _two_units(t: np.ndarray, field: str, where: Callable[[int], str]) -> None:
         hit = np.flatnonzero((t >= MIN_S * k) & (t <= MAX_S * k))
         if hit.size:
             have.append((int(hit[0]), u))
+    if len(have) == 1:  # one unit, and values that are no date in any (a 0, a counter)
+        (i, a), bad = have[0], _no_date(t)
+        if bad.size:
+            k = int(bad[0])
+            raise TrajlmInputError(
+                f"{where(k)} ({t[k]:.0f}) is no 1990-2100 date in any unit (seconds to "
+                f"nanoseconds), while {where(i)} ({t[i]:.0f}) and others are {WORDS[a]}",
+                field=field,
+                hint="give every time as a date in one unit (Unix seconds, milliseconds, or ISO 8601)",
+            )
     if len(have) < 2:
         return
     (i, a), (j, b) = sorted(have)[:2]
@@ -67,6 +77,14 @@ def _two_units(t: np.ndarray, field: str, where: Callable[[int], str]) -> None:
         field=field,
         hint="give every time in one unit (Unix seconds, milliseconds, or ISO 8601)",
     )
+
+
+def _no_date(t: np.ndarray) -> np.ndarray:
+    """Indices of finite times that are a 1990-2100 date in no unit."""
+    some = np.zeros(len(t), bool)
+    for k in SCALES.values():
+        some |= (t >= MIN_S * k) & (t <= MAX_S * k)
+    return np.flatnonzero(~some & np.isfinite(t))
 
 
 def to_seconds(t: np.ndarray, field: str, where: Callable[[int], str] | None = None) -> np.ndarray:
