@@ -160,3 +160,17 @@ def test_http_ms_times_with_one_zero_name_the_zero():
         TrajlmInputError, match=r"\[0\]\.t \(0\) is no 1990-2100 date in any unit.*milliseconds"
     ):
         echo.to_seconds(t, "trajectories", lambda i: f"trajectories[{i}].t")
+
+
+def test_zipped_shapefiles_in_two_folders_are_one_line(tmp_path):
+    """Shapefiles in two folders of one zip: GDAL read the root's alone or said "not
+    recognized as being in a supported file format"."""
+    g = _gdf()
+    (d := tmp_path / "shp").mkdir()
+    g.to_file(d / "fixes.shp")
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as z:
+        for f in d.iterdir():
+            z.write(f, "a/" + f.name)
+            z.write(f, f.name)
+    with pytest.raises(TrajlmInputError, match=r"two\.zip: shapefiles in 2 folders of the zip"):
+        read(tmp_path / "two.zip")

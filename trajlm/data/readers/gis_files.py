@@ -147,6 +147,13 @@ def _source(path: Path) -> Any:
         return path
     if len(dirs) == 1 and (sub := dirs.pop()):
         return f"/vsizip/{path.resolve().as_posix()}/{sub}"
+    if len(dirs) > 1:  # GDAL would read the root's alone, or say "not recognized"
+        raise TrajlmInputError(
+            f"shapefiles in {len(dirs)} folders of the zip ({sorted(d or '.' for d in dirs)[:4]}); "
+            "which one is the trajectory?",
+            path=path,
+            hint="zip the shapefile of the trajectory alone",
+        )
     return path
 
 
