@@ -30,6 +30,7 @@ canonical columns are kept (inserted points have no value for the others).
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,7 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import trajectory_offsets
+from trajlm.errors import TrajlmInputError
 
 KINDS = ("detour", "teleport", "stop", "wrong_way", "speed")
 NORMAL = "normal"
@@ -109,6 +111,14 @@ def inject_anomalies(df: Any, config: InjectConfig | None = None, **overrides: A
     ``time_col=``, ``lat_col=``, ``lon_col=``, ``crs=`` as everywhere) gives both back in
     its kind, names, time type and CRS (session 20: a pandas frame was a KeyError)."""
     columns = {k: overrides.pop(k) for k in _COLUMN_OPTIONS if k in overrides}
+    known = {f.name for f in dataclasses.fields(InjectConfig)}
+    if unknown := [k for k in overrides if k not in known]:  # was InjectConfig's TypeError
+        raise TrajlmInputError(
+            f"inject_anomalies: unknown option(s) {unknown}",
+            field=unknown[0],
+            hint=f"column options: {', '.join(_COLUMN_OPTIONS)} (e.g. traj_col='trip'); "
+            f"settings: {', '.join(sorted(known))}",
+        )
     cfg = dataclasses.replace(config or InjectConfig(), **overrides)
     if (
         isinstance(df, pl.DataFrame)
@@ -137,6 +147,13 @@ def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataF
 
     # Which trajectories, which kind (equal shares in random order), where, how strong.
     eligible = np.flatnonzero(length >= cfg.min_points)
+    if cfg.fraction > 0 and len(eligible) == 0:  # was every trip "normal" without a word
+        warnings.warn(
+            f"inject_anomalies: none of the {n_traj} trajectories has min_points="
+            f"{cfg.min_points} points or more (the longest has {int(length.max())}): nothing "
+            "injected, every label is 'normal'",
+            stacklevel=3,
+        )
     chosen = rng.permutation(eligible)[: int(round(cfg.fraction * len(eligible)))]
     kind_ids = np.array([KINDS.index(k) for k in cfg.kinds])
     kind = np.full(n_traj, -1)

@@ -58,6 +58,16 @@ def _two_units(t: np.ndarray, field: str, where: Callable[[int], str]) -> None:
         hit = np.flatnonzero((t >= MIN_S * k) & (t <= MAX_S * k))
         if hit.size:
             have.append((int(hit[0]), u))
+    if len(have) == 1:  # one unit, and values that are no date in any (a 0, a counter)
+        (i, a), bad = have[0], _no_date(t)
+        if bad.size:
+            k = int(bad[0])
+            raise TrajlmInputError(
+                f"{where(k)} ({t[k]:.0f}) is no 1990-2100 date in any unit (seconds to "
+                f"nanoseconds), while {where(i)} ({t[i]:.0f}) and others are {WORDS[a]}",
+                field=field,
+                hint="give every time as a date in one unit (Unix seconds, milliseconds, or ISO 8601)",
+            )
     if len(have) < 2:
         return
     (i, a), (j, b) = sorted(have)[:2]
@@ -67,6 +77,14 @@ def _two_units(t: np.ndarray, field: str, where: Callable[[int], str]) -> None:
         field=field,
         hint="give every time in one unit (Unix seconds, milliseconds, or ISO 8601)",
     )
+
+
+def _no_date(t: np.ndarray) -> np.ndarray:
+    """Indices of finite times that are a 1990-2100 date in no unit."""
+    some = np.zeros(len(t), bool)
+    for k in SCALES.values():
+        some |= (t >= MIN_S * k) & (t <= MAX_S * k)
+    return np.flatnonzero(~some & np.isfinite(t))
 
 
 def to_seconds(t: np.ndarray, field: str, where: Callable[[int], str] | None = None) -> np.ndarray:
@@ -90,6 +108,13 @@ def values_in_seconds(values: Any, field: str) -> tuple[Any, str | None]:
         return out, next((u for u in units if u), None)
     vals = values if isinstance(values, list) else [values]
     nums = [v for v in vals if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not nums and vals and all(_numeric_text(v) for v in vals):  # "1773900195000" (badin20)
+        nums = [float(v) for v in vals]
+        big = unit_of(np.asarray(nums, dtype=np.float64), field)
+        if big is not None:  # text in ms / us / ns: read by size as the numbers are
+            conv = [x / SCALES[big] for x in nums]
+            return (conv if isinstance(values, list) else conv[0]), big
+        return values, None
     if not nums or len(nums) < len(vals):  # strings, or a mix (check_times refuses that)
         return values, None
     unit = unit_of(np.asarray(nums, dtype=np.float64), field)
@@ -98,6 +123,15 @@ def values_in_seconds(values: Any, field: str) -> tuple[Any, str | None]:
     k = SCALES[unit]
     conv = [v / k for v in vals]
     return (conv if isinstance(values, list) else conv[0]), unit
+
+
+def _numeric_text(v: Any) -> bool:
+    if not isinstance(v, str):
+        return False
+    try:
+        return bool(np.isfinite(float(v)))
+    except ValueError:
+        return False
 
 
 def unit_line(unit: str | None, what: str = "times") -> list[str]:
@@ -123,8 +157,8 @@ def t_out(whole: list[int | None], exact: list[float]) -> list[int | None]:
     """The answer's ``t``: whole Unix seconds, or in the request's unit (ms: the exact instant
     rounded to the millisecond, as the caller sent it)."""
     unit = UNIT.get()
-    if unit is None:
-        return whole
+    if unit is None:  # seconds: whole, but an instant below the second as it is (0.5 s ahead)
+        return [w if w is None or abs(e - w) < 1e-6 else round(e, 6) for w, e in zip(whole, exact, strict=True)]  # fmt: skip
     k = SCALES[unit]
     return [None if w is None else int(round(e * k)) for w, e in zip(whole, exact, strict=True)]
 

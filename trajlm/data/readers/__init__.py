@@ -18,6 +18,7 @@ Repairs that keep rows (re-sorting by time, a GeoLife header line missing) are c
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -124,7 +125,15 @@ def _open_read(
         format = detect_format(paths)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose 'auto' or one of {FORMATS}")
+    given = columns
     columns, _ = resolve_columns(paths, format, columns)
+    default_crs = ColumnMap.__dataclass_fields__["crs"].default
+    if format == "csv" and columns is not None and (given is None or given.crs == default_crs):
+        from trajlm.data.readers.gis_files import prj_crs
+
+        if (crs := prj_crs(paths)) is not None:  # `cabs.prj` beside `cabs.csv`, as ingest reads it
+            columns = dataclasses.replace(columns, crs=crs)
+            warnings.warn(f"coordinates in {crs}, from the .prj file beside the CSV", stacklevel=3)
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())

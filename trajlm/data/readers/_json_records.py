@@ -33,6 +33,9 @@ MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
 
 
+_TIME_KEYS = ("timeiso8601",)  # time keys no column tier names: `Samples[].TimeISO8601`
+
+
 def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in d.items():
@@ -53,6 +56,8 @@ def _fields(records: list) -> dict[str, str] | None:
     found: dict[str, str] = {}
     for name in ("lat", "lon", "t"):
         got = candidates(TIERS[name], keys)
+        if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
+            got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
         if len(got) != 1:
             return None
         found[name] = got[0]

@@ -1,5 +1,6 @@
-"""What a user would otherwise have to say: the format of the inputs, and which columns of a
-generic CSV / Parquet file hold the trajectory id, time, latitude and longitude.
+"""What a user would otherwise have to say: the format of the inputs (format_detect.py, split
+out in session 20), and which columns of a generic CSV / Parquet file hold the trajectory id,
+time, latitude and longitude (here; owner columns: owner_columns.py).
 
     detect_format(["Data/"])            -> "geolife"   (*.plt files under it)
     detect_format(["trips.csv"])        -> "porto" if the header has TRIP_ID and POLYLINE, ...
@@ -20,24 +21,42 @@ from pathlib import Path
 
 from trajlm.data.column_names import TIERS, by_ending, candidates, normalised
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
-from trajlm.data.readers._geoparquet import geometry_source
-from trajlm.data.readers._lines import header_names, rglob_follow, sniff_sep
+from trajlm.data.readers._headers import _binary_file as _binary_file  # re-exported
+from trajlm.data.readers._headers import _geometry, _header
+from trajlm.data.readers._lines import rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import POINT_NAMES
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
-from trajlm.data.readers.file_format import (  # re-exported: detect's names before the split
-    SPREADSHEET,
-    SPREADSHEET_HINT,
-    TRACK_FORMATS,
-    _csv_format,
-    _first_line,
-    _mixed_tracks,
-    archives_in,
-    file_format,
+from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
+    SPREADSHEET as SPREADSHEET,
+)
+from trajlm.data.readers.file_format import (
+    SPREADSHEET_HINT as SPREADSHEET_HINT,
+)
+from trajlm.data.readers.file_format import (
+    TRACK_FORMATS as TRACK_FORMATS,
+)
+from trajlm.data.readers.file_format import (
+    _csv_format as _csv_format,
 )
 from trajlm.data.readers.file_format import _file_format as _file_format  # corpus_discover's name
+from trajlm.data.readers.file_format import (
+    _first_line,
+)
+from trajlm.data.readers.file_format import (
+    _mixed_tracks as _mixed_tracks,
+)
+from trajlm.data.readers.file_format import (
+    archives_in as archives_in,
+)
+from trajlm.data.readers.file_format import (
+    file_format as file_format,
+)
 from trajlm.data.readers.file_format import track_files as track_files
+from trajlm.data.readers.format_detect import _DIR_PATTERNS as _DIR_PATTERNS  # re-exported
+from trajlm.data.readers.format_detect import _dir_format as _dir_format  # corpus_discover's
+from trajlm.data.readers.format_detect import _not_read as _not_read  # re-exported
+from trajlm.data.readers.format_detect import detect_format as detect_format  # re-exported
 from trajlm.data.readers.layouts import (
     BY_SIZE,
     ROW_KEY,
@@ -55,126 +74,16 @@ from trajlm.data.readers.layouts import (
     with_date_parts,
     zoned_time_column,
 )
+from trajlm.data.readers.owner_columns import OWNER_NAMES as OWNER_NAMES  # re-exported
+from trajlm.data.readers.owner_columns import USER_NAMES as USER_NAMES  # re-exported
+from trajlm.data.readers.owner_columns import keep_owner_column as keep_owner_column
+from trajlm.data.readers.owner_columns import unused_columns as unused_columns
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
 
 # A csv / parquet with no id column: every file is one trajectory named after its stem.
 NO_ID_COLUMN = "each file's name (no id column; --traj-col to choose one)"
 _CLI = {"traj_id": "--traj-col", "t": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
-
-
-_DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
-                 ("*.json", "mfjson"), ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"),
-                 ("*.tcx", "tcx"), ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"),
-                 ("*.pb", "gtfs_rt"), ("*.gz", "gz"), ("*.csv", "csv"))  # fmt: skip
-
-
-# Formats read by content from files another pattern names (.plt, .nmea, .gz): not warned about.
-_READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS, "gz", "geolife")}
-
-
-def _not_read(folder: Path, fmt: str) -> None:
-    """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
-    Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
-    csv_like = fmt not in {f for _, f in _DIR_PATTERNS if f != "csv"}  # csv, ais, presets
-    other: dict[str, int] = {}
-    for pattern, f in _DIR_PATTERNS:
-        if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
-            continue
-        if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
-            continue
-        if n := len(rglob_follow(folder, pattern)):
-            other[pattern[1:]] = n
-    if other:
-        files = ", ".join(f"{n} {ext}" for ext, n in other.items())
-        warnings.warn(
-            f"{folder}: reading its {fmt} files only; it also holds {files} file(s) that are "
-            "not read (ingest each format on its own: --format, or a subfolder)",
-            stacklevel=3,
-        )
-
-
-def _dir_format(path: Path) -> str | None:
-    """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
-    if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
-        return "tracks"
-    for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
-                         ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
-                         ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
-                         ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"), ("*.pb", "gtfs_rt"),
-                         ("*.gz", "gz")):  # fmt: skip
-        if found := rglob_follow(path, pattern):
-            if fmt == "gz":  # a folder of gzipped files of one format
-                fmt = file_format(found[0])
-                if fmt is None or fmt in ("csv", "ais", "tdrive"):  # gzipped CSVs: named explicitly
-                    continue
-            if fmt in ("nmea", "geolife") and file_format(found[0]) in ("aivdm", "ozi"):
-                return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt
-            return fmt
-    first = next(iter(rglob_follow(path, "*.csv")), None)
-    return _csv_format(first) if first is not None else None
-
-
-def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
-    """The reader format of `paths` (files or folders), from names and CSV headers."""
-    if isinstance(paths, str | Path):
-        paths = [paths]
-    found: dict[str, Path] = {}
-    for p in map(Path, paths):
-        if not p.exists():
-            raise TrajlmInputError("no such file or folder", path=p)
-        fmt = _dir_format(p) if p.is_dir() else file_format(p)
-        if fmt is None and p.suffix.lower() in SPREADSHEET:
-            raise TrajlmInputError(
-                "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT
-            )
-        if fmt is None:
-            what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
-                    ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()
-                    else "cannot tell the format from the name")  # fmt: skip
-            raise TrajlmInputError(
-                what,
-                path=p,
-                hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
-                "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
-                "tcx, sml (Suunto), nmea, fit, igc, ozi, aivdm (raw AIS), queclink (@Track "
-                "+RESP reports) or gtfs_rt (GTFS-realtime "
-                ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow; others: "
-                "convert to CSV or GPX first (gpsbabel)",
-            )
-        if p.is_dir():
-            _not_read(p, fmt)
-        found.setdefault(fmt, p)
-    if len(found) > 1:
-        mix = ", ".join(f"{p} ({fmt})" for fmt, p in found.items())
-        raise TrajlmInputError(
-            f"the inputs mix formats: {mix}", hint="ingest each format on its own (--format)"
-        )
-    return next(iter(found))
-
-
-def _header(path: Path, format: str, sep: str) -> list[str] | None:
-    if format == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return list(pq.ParquetFile(path).schema_arrow.names)
-        except Exception:  # the reader says what is wrong with the file
-            return None
-    if path.suffix.lower() == ".zip":
-        return None  # members may differ; the reader checks each
-    line = _first_line(path)
-    try:
-        return header_names(line, sep, path) if line.strip() else None
-    except TrajlmInputError:
-        if path.suffix.lower() != ".gz" and _binary_file(path):
-            return None  # random bytes named .csv: the reader says "binary", naming the file
-        raise
-
-
-def _binary_file(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return is_binary(f.read(SNIFF_BYTES))
 
 
 # Columbus V-900 / V-1000 CSV (session 20: was "before 1990, value 10000"): `DATE` YYMMDD and
@@ -260,6 +169,8 @@ def resolve_columns(
             )
         if found:
             guessed[name] = found[0]
+        if name == "traj_id" and found and normalised(found[0]) in OWNER_NAMES:
+            _other_ids(first, found[0], have)
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
     geo_meta = format == "parquet" and _geometry(first) is not None
@@ -330,70 +241,17 @@ def resolve_columns(
     return dataclasses.replace(cm, **fields), guessed
 
 
-def _geometry(path: Path) -> tuple[str, str] | None:
-    import pyarrow.parquet as pq
-
-    try:
-        return geometry_source(pq.ParquetFile(path).schema_arrow, path)
-    except Exception:  # the reader says what is wrong with the file
-        return None
-
-
-# Column names kept as the owner of each trajectory (resplit --by user holds owners out);
-# normalised as in column_names (case, spaces, dashes and dots ignored).
-USER_NAMES = ("user_id", "uid", "user")
-OWNER_NAMES = ("vehicle_id", *USER_NAMES, "driver_id", "taxi_id", "device_id", "vessel_id",
-               "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle")  # fmt: skip
-
-
-def keep_owner_column(
-    paths: str | Path | Sequence[str | Path],
-    format: str,
-    columns: ColumnMap | None,
-    given: str | None = None,
-) -> tuple[ColumnMap | None, str | None]:
-    """csv / parquet: keep a vehicle / user id column (`given`, else the first recognised name
-    of OWNER_NAMES) in the store as vehicle_id / user_id, so `resplit --by user` can hold
-    owners out. Returns the map to read with and the column kept (None: none)."""
-    from trajlm.data.column_names import normalised
-
-    cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or ({"vehicle_id", "user_id"} & set(cm.extra)):
-        return columns, None
-    first = Path(paths if isinstance(paths, str | Path) else paths[0])
-    if first.is_dir():
-        pattern = "*.parquet" if format == "parquet" else "*.csv"
-        first = next(iter(rglob_follow(first, pattern)), first)
-    have = _header(first, format, cm.sep) if first.is_file() else None
-    if given is not None:
-        if have is not None and given not in have:
-            raise TrajlmInputError(f"--vehicle-col {given!r} is not a column; the file has {have}",
-                                   path=first, line=1)  # fmt: skip
-        return dataclasses.replace(cm, extra={**cm.extra, "vehicle_id": given}), given
-    by_name = {normalised(c): c for c in reversed(have or [])}
-    col = next((by_name[n] for n in OWNER_NAMES if n in by_name), None)
-    if col is None:
-        return columns, None
-    name = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
-    return dataclasses.replace(cm, extra={**cm.extra, name: col}), col
-
-
-def unused_columns(
-    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
-) -> list[str]:
-    """Columns of the first csv / parquet file's header that the mapping does not read (they
-    are not kept in the store), e.g. a `speed` column; [] for other formats."""
-    if format not in ("csv", "parquet"):
-        return []
-    if isinstance(paths, str | Path):
-        paths = [paths]
-    first = Path(paths[0])
-    if not first.is_file() or first.suffix.lower() == ".zip":
-        return []
-    cm = columns or ColumnMap()
-    have = _header(first, format, cm.sep) or []
-    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
-    used |= {c for pair in cm.coord_sources.values() for c in pair}
-    if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
-        used.add(geom[0])
-    return [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
+def _other_ids(path: Path, chosen: str, have: list[str]) -> None:
+    """Say it when the id is read from an owner's column (`driver_id`) while another column
+    ends like an id (`cab_id`): the trajectories may be the cabs (badin20: two cabs driven by
+    one driver were read as one trajectory without a word)."""
+    other = [
+        c for c in by_ending("traj_id", have) if c != chosen and normalised(c) not in OWNER_NAMES
+    ]
+    if other:
+        warnings.warn(
+            f"{path.name}: trajectories by {chosen!r}; {other} also end like an id: if each of "
+            f"those is a trajectory, choose it with --traj-col (Python: "
+            f"columns=ColumnMap(traj_id={other[0]!r}))",
+            stacklevel=4,
+        )

@@ -66,7 +66,7 @@ def fit_csv_as_csv(path: Path, out: Path) -> None:
     the first finds the sensor fields the file has, so no empty column is stored)."""
     have = {_KEEP[k] for vals in _records(path) for k in vals if k in _KEEP}
     header = [c for c in HEADER if c in ("time", "lat", "lon") or c in have]
-    n = 0
+    n = fixed = 0
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(header)
@@ -78,6 +78,7 @@ def fit_csv_as_csv(path: Path, out: Path) -> None:
             la, lo = _num(vals.get("position_lat", "")), _num(vals.get("position_long", ""))
             if la is not None and lo is not None:
                 row["lat"], row["lon"] = repr(la / SEMICIRCLE), repr(lo / SEMICIRCLE)
+                fixed += 1
             for k, col in _KEEP.items():
                 if col not in row and _num(vals.get(k, "")) is not None:
                     row[col] = vals[k]
@@ -87,5 +88,11 @@ def fit_csv_as_csv(path: Path, out: Path) -> None:
         raise TrajlmInputError(
             "a FitCSVTool file without `record` data messages that have a timestamp: no "
             "points (a settings / course / workout FIT?)",
+            path=path,
+        )
+    if fixed == 0:  # was "line 2 field lat: latitude is missing ... on_error=skip" (badin20)
+        raise TrajlmInputError(
+            f"a FitCSVTool file whose {n} `record` messages have no position_lat / "
+            "position_long: no GPS positions (an indoor or treadmill activity?)",
             path=path,
         )

@@ -49,7 +49,17 @@ def _projected_geojson(path: Path) -> bool:
         return False
     m = re.search(r'"crs"\s*:\s*\{[^{}]*\{\s*"name"\s*:\s*"([^"]+)"', head)
     points = re.search(r'"type"\s*:\s*"Point"', head)  # LineStrings: mfjson names the CRS
-    return bool(m) and bool(points) and not _WGS84.search(m.group(1))
+    if not (bool(m) and bool(points) and not _WGS84.search(m.group(1))):
+        return False
+    try:  # a name pyproj does not know is mfjson's line (names it), not "look projected"
+        import pyproj
+
+        pyproj.CRS.from_user_input(m.group(1))
+    except ImportError:
+        pass
+    except Exception:
+        return False
+    return True
 
 
 def _shp_zip(path: Path) -> bool:
@@ -121,11 +131,37 @@ def _time_fields(df: Any) -> tuple[list[str], tuple[str, str] | None]:
     return times, pair
 
 
+def _source(path: Path) -> Any:
+    """What GDAL opens for `path`: a zip whose shapefiles all sit in one subfolder
+    (`export/tracks/x.shp`) is opened at that folder (GDAL looks at the zip's root only)."""
+    if path.suffix.lower() != ".zip":
+        return path
+    try:
+        with zipfile.ZipFile(path) as z:
+            dirs = {
+                n.rsplit("/", 1)[0] if "/" in n else ""
+                for n in z.namelist()
+                if n.lower().endswith(".shp")
+            }
+    except (OSError, zipfile.BadZipFile):
+        return path
+    if len(dirs) == 1 and (sub := dirs.pop()):
+        return f"/vsizip/{path.resolve().as_posix()}/{sub}"
+    if len(dirs) > 1:  # GDAL would read the root's alone, or say "not recognized"
+        raise TrajlmInputError(
+            f"shapefiles in {len(dirs)} folders of the zip ({sorted(d or '.' for d in dirs)[:4]}); "
+            "which one is the trajectory?",
+            path=path,
+            hint="zip the shapefile of the trajectory alone",
+        )
+    return path
+
+
 def _layers(path: Path) -> list[tuple[str, str]]:
     import pyogrio
 
     try:
-        return [(str(n), str(g)) for n, g in pyogrio.list_layers(path)]
+        return [(str(n), str(g)) for n, g in pyogrio.list_layers(_source(path))]
     except Exception as e:  # GDAL errors of a damaged or foreign file
         raise TrajlmInputError(f"not a readable GIS file ({str(e)[:200]})", path=path) from None
 
@@ -136,10 +172,13 @@ def _point_layer(path: Path) -> tuple[str, Any]:
 
     layers = _layers(path)
     pointed = [n for n, g in layers if "point" in g.lower() or g == "Unknown"]
-    found, untimed = [], []
+    found, untimed, empty = [], [], []
+    src = _source(path)
     for name in pointed:  # a sample of each point layer tells which has times
-        df = pyogrio.read_dataframe(path, layer=name, max_features=SAMPLE)
+        df = pyogrio.read_dataframe(src, layer=name, max_features=SAMPLE)
         kinds = df.geom_type[df.geometry.notna()]
+        if len(df) == 0:  # an empty layer (QGIS / GeoPandas write its fields): said below
+            empty.append(name)
         if len(kinds) == 0 or not kinds.isin(["Point", "MultiPoint"]).all():
             continue
         times, pair = _time_fields(df)
@@ -148,7 +187,7 @@ def _point_layer(path: Path) -> tuple[str, Any]:
         found = [f for f in found if f[0] == "track_points"]
     if len(found) == 1:
         name = found[0][0]
-        df = pyogrio.read_dataframe(path, layer=name)  # the whole layer (memory-bound)
+        df = pyogrio.read_dataframe(src, layer=name)  # the whole layer (memory-bound)
         many = df.geometry.count_geometries() > 1
         if many.any():  # a MultiPoint of several points with one time: which is where?
             k = int(many.to_numpy().argmax())
@@ -185,6 +224,13 @@ def _point_layer(path: Path) -> tuple[str, Any]:
             "needs a time per point",
             path=path,
         )
+    if empty:
+        raise TrajlmInputError(
+            f"no features: {'the layer' if len(layers) == 1 else 'the point layer(s)'} "
+            f"{empty} {'is' if len(empty) == 1 else 'are'} empty (layers: {kinds}); nothing to "
+            "read",
+            path=path,
+        )
     raise TrajlmInputError(
         f"no point layer with times (layers: {kinds}); lines and polygons have no time per "
         "vertex, so no trajectory",
@@ -200,8 +246,22 @@ def _to_wgs84(df: Any, path: Path) -> Any:
     if df.crs is None or df.crs.equals("EPSG:4326"):
         return df  # no CRS: x / y as lon / lat, so the range check names --crs
     said = df.crs.to_string()
+    out = df.to_crs(4326)
+    if df.crs.is_projected:  # a `.prj` that says metres beside degrees (session 20, badin20)
+        from trajlm.data.readers._crs_check import check_not_degrees
+
+        xy, ll = df.geometry.representative_point(), out.geometry.representative_point()
+        try:
+            check_not_degrees(xy.y, xy.x, ll.y, ll.x, df.crs.to_string(), option="the file's CRS")
+        except TrajlmInputError as e:
+            raise TrajlmInputError(
+                str(e)[: -len(e.hint) - 2] if e.hint else str(e),
+                path=path,
+                hint="the .prj / CRS of the file does not match its coordinates: fix or delete "
+                "the .prj (no CRS: x / y are read as lon / lat)",
+            ) from None
     warnings.warn(f"{path.name}: coordinates in {said} reprojected to WGS 84", stacklevel=2)
-    return df.to_crs(4326)
+    return out
 
 
 def _frame(path: Path) -> Any:

@@ -182,11 +182,30 @@ def _frame(tid: str, coords: list, times: list, file: int) -> pl.DataFrame:
 
 
 def _crs_error(e: _NotWgs84, path: Path) -> TrajlmInputError:
+    import re
+
+    name = re.search(r"crs '([^']*)'", e.args[0])
+    try:  # an unknown name (EPSG::999999) is not "reproject first" (badin20)
+        import pyproj
+
+        if name is not None:
+            pyproj.CRS.from_user_input(name.group(1))
+    except ImportError:
+        pass
+    except Exception:
+        return TrajlmInputError(
+            f"crs {name.group(1)!r} is no CRS pyproj knows, so its coordinates cannot be read",
+            path=path,
+            field=e.args[1],
+            hint="name the CRS as EPSG:NNNN or urn:ogc:def:crs:EPSG::NNNN, or reproject to "
+            "EPSG:4326",
+        )
     return TrajlmInputError(
         f"{e.args[0]}; canonical lat/lon are WGS84 degrees (every point would be wrong)",
         path=path,
         field=e.args[1],
-        hint="reproject to CRS84/EPSG:4326 first (trajlm does not reproject)",
+        hint="reproject to CRS84/EPSG:4326 first (GeoJSON Points in a projected CRS are "
+        "reprojected on reading; LineStrings are not)",
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 from pathlib import Path
 
 from trajlm.data.schema import TrajlmInputError
@@ -37,7 +38,7 @@ def is_sbs1(path: Path) -> bool:
 
 def sbs1_as_csv(path: Path, out: Path) -> None:
     """Write the position messages of the BaseStation file `path` as a CSV at `out`."""
-    n = 0
+    n = cut = 0
     with (
         path.open(encoding="utf-8", errors="replace", newline="") as src,
         out.open("w", newline="", encoding="utf-8") as dst,
@@ -45,6 +46,9 @@ def sbs1_as_csv(path: Path, out: Path) -> None:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(HEADER)
         for f in csv.reader(src):
+            if f and f[0] == "MSG" and len(f) < 16:  # a line cut short (a dropped connection)
+                cut += 1
+                continue
             if len(f) < 16 or f[0] != "MSG" or f[1].strip() not in ("2", "3"):
                 continue
             if not (f[14].strip() and f[15].strip()):
@@ -53,6 +57,11 @@ def sbs1_as_csv(path: Path, out: Path) -> None:
             w.writerow([f[4].strip().upper(), when, f[14].strip(), f[15].strip(), f[11].strip(),
                         f[10].strip(), f[1].strip()])  # fmt: skip
             n += 1
+    if cut:  # was skipped without a word (badin20)
+        warnings.warn(
+            f"{path.name}: {cut} MSG line(s) cut short (fewer than 16 of 22 fields) skipped",
+            stacklevel=2,
+        )
     if n == 0:
         raise TrajlmInputError(
             "SBS-1 BaseStation messages, but no position message (MSG,2 / MSG,3 with a latitude "

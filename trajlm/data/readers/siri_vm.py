@@ -11,6 +11,7 @@ position or time are not written. DTDs with entity declarations are refused (ent
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -48,7 +49,7 @@ class _Activities:
     """expat handlers collecting each VehicleActivity's fields into CSV rows of `w`."""
 
     def __init__(self, w: Any) -> None:  # a csv writer
-        self.w, self.n = w, 0
+        self.w, self.n, self.partial = w, 0, 0
         self.rec: dict[str, str] | None = None
         self.stack: list[str] = []
         self.text: list[str] = []
@@ -68,13 +69,15 @@ class _Activities:
             if all(rec.get(k) for k in ("vehicle_id", "recorded_at_time", "lat", "lon")):
                 self.w.writerow([rec.get(k, "") for k in HEADER])
                 self.n += 1
+            else:  # no position (a vehicle at the depot) or no ref / time: said below
+                self.partial += 1
             self.rec = None
         self.text.clear()
 
 
 def siri_as_csv(files: list[Path], out: Path) -> None:
     """Write the vehicle activities of the SIRI-VM `files` as one CSV at `out`."""
-    n = 0
+    n = partial = 0
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(HEADER)
@@ -92,6 +95,13 @@ def siri_as_csv(files: list[Path], out: Path) -> None:
             except (expat.ExpatError, ValueError) as e:
                 raise TrajlmInputError(f"not readable SIRI-VM XML ({e})", path=path) from None
             n += acts.n
+            partial += acts.partial
+    if n and partial:  # was skipped without a word (badin20)
+        warnings.warn(
+            f"{files[0].name}: {partial} VehicleActivity element(s) without a VehicleRef, "
+            "RecordedAtTime or VehicleLocation skipped",
+            stacklevel=2,
+        )
     if n == 0:
         raise TrajlmInputError(
             "SIRI XML without a VehicleActivity that has a VehicleRef, RecordedAtTime and "

@@ -1,0 +1,116 @@
+"""The format of the inputs from file names, folder contents and CSV headers (split out of
+detect.py in session 20, badin20; `trajlm.data.readers.detect.detect_format` still works).
+
+    detect_format(["Data/"])            -> "geolife"   (*.plt files under it)
+    detect_format(["trips.csv"])        -> "porto" if the header has TRIP_ID and POLYLINE, ...
+
+A folder that holds files of another format than the one read is said in one warning; no
+format, or a mix of formats, is one TrajlmInputError naming the file and what to pass.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from trajlm.data.readers._lines import rglob_follow
+from trajlm.data.readers.file_format import (
+    SPREADSHEET,
+    SPREADSHEET_HINT,
+    TRACK_FORMATS,
+    _csv_format,
+    _mixed_tracks,
+    archives_in,
+    file_format,
+)
+from trajlm.data.schema import TrajlmInputError
+
+_DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
+                 ("*.json", "mfjson"), ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"),
+                 ("*.tcx", "tcx"), ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"),
+                 ("*.pb", "gtfs_rt"), ("*.gz", "gz"), ("*.csv", "csv"))  # fmt: skip
+
+
+# Formats read by content from files another pattern names (.plt, .nmea, .gz): not warned about.
+_READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS, "gz", "geolife")}
+
+
+def _not_read(folder: Path, fmt: str) -> None:
+    """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
+    Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
+    csv_like = fmt not in {f for _, f in _DIR_PATTERNS if f != "csv"}  # csv, ais, presets
+    other: dict[str, int] = {}
+    for pattern, f in _DIR_PATTERNS:
+        if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
+            continue
+        if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
+            continue
+        if n := len(rglob_follow(folder, pattern)):
+            other[pattern[1:]] = n
+    if other:
+        files = ", ".join(f"{n} {ext}" for ext, n in other.items())
+        warnings.warn(
+            f"{folder}: reading its {fmt} files only; it also holds {files} file(s) that are "
+            "not read (ingest each format on its own: --format, or a subfolder)",
+            stacklevel=3,
+        )
+
+
+def _dir_format(path: Path) -> str | None:
+    """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
+    if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
+        return "tracks"
+    for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
+                         ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
+                         ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
+                         ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"), ("*.pb", "gtfs_rt"),
+                         ("*.gz", "gz")):  # fmt: skip
+        if found := rglob_follow(path, pattern):
+            if fmt == "gz":  # a folder of gzipped files of one format
+                fmt = file_format(found[0])
+                if fmt is None or fmt in ("csv", "ais", "tdrive"):  # gzipped CSVs: named explicitly
+                    continue
+            if fmt in ("nmea", "geolife") and file_format(found[0]) in ("aivdm", "ozi"):
+                return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt
+            return fmt
+    first = next(iter(rglob_follow(path, "*.csv")), None)
+    return _csv_format(first) if first is not None else None
+
+
+def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
+    """The reader format of `paths` (files or folders), from names and CSV headers."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    found: dict[str, Path] = {}
+    for p in map(Path, paths):
+        if not p.exists():
+            raise TrajlmInputError("no such file or folder", path=p)
+        fmt = _dir_format(p) if p.is_dir() else file_format(p)
+        if fmt is None and p.suffix.lower() in SPREADSHEET:
+            raise TrajlmInputError(
+                "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT
+            )
+        if fmt is None:
+            what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
+                    ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()
+                    else "cannot tell the format from the name")  # fmt: skip
+            raise TrajlmInputError(
+                what,
+                path=p,
+                hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
+                "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
+                "tcx, sml (Suunto), nmea, fit, igc, ozi, aivdm (raw AIS), queclink (@Track "
+                "+RESP reports) or gtfs_rt (GTFS-realtime "
+                ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow; others: "
+                "convert to CSV or GPX first (gpsbabel)",
+            )
+        if p.is_dir():
+            _not_read(p, fmt)
+        found.setdefault(fmt, p)
+    if len(found) > 1:
+        mix = ", ".join(f"{p} ({fmt})" for fmt, p in found.items())
+        raise TrajlmInputError(
+            f"the inputs mix formats: {mix}", hint="ingest each format on its own (--format)"
+        )
+    return next(iter(found))

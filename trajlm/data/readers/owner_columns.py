@@ -1,0 +1,73 @@
+"""Columns kept beside the trajectory: the owner (vehicle / user id) of each trajectory, and
+the columns a mapping leaves unread (split out of detect.py in session 20, badin20;
+`trajlm.data.readers.detect.keep_owner_column` etc. still work)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from trajlm.data.readers._common import ColumnMap
+from trajlm.data.readers._headers import _geometry, _header
+from trajlm.data.readers._lines import rglob_follow
+from trajlm.data.schema import TrajlmInputError
+
+# Column names kept as the owner of each trajectory (resplit --by user holds owners out);
+# normalised as in column_names (case, spaces, dashes and dots ignored).
+USER_NAMES = ("user_id", "uid", "user")
+OWNER_NAMES = ("vehicle_id", *USER_NAMES, "driver_id", "taxi_id", "device_id", "vessel_id",
+               "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle")  # fmt: skip
+
+
+def keep_owner_column(
+    paths: str | Path | Sequence[str | Path],
+    format: str,
+    columns: ColumnMap | None,
+    given: str | None = None,
+) -> tuple[ColumnMap | None, str | None]:
+    """csv / parquet: keep a vehicle / user id column (`given`, else the first recognised name
+    of OWNER_NAMES) in the store as vehicle_id / user_id, so `resplit --by user` can hold
+    owners out. Returns the map to read with and the column kept (None: none)."""
+    from trajlm.data.column_names import normalised
+
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet") or ({"vehicle_id", "user_id"} & set(cm.extra)):
+        return columns, None
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if first.is_dir():
+        pattern = "*.parquet" if format == "parquet" else "*.csv"
+        first = next(iter(rglob_follow(first, pattern)), first)
+    have = _header(first, format, cm.sep) if first.is_file() else None
+    if given is not None:
+        if have is not None and given not in have:
+            raise TrajlmInputError(f"--vehicle-col {given!r} is not a column; the file has {have}",
+                                   path=first, line=1)  # fmt: skip
+        return dataclasses.replace(cm, extra={**cm.extra, "vehicle_id": given}), given
+    by_name = {normalised(c): c for c in reversed(have or [])}
+    col = next((by_name[n] for n in OWNER_NAMES if n in by_name), None)
+    if col is None:
+        return columns, None
+    name = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
+    return dataclasses.replace(cm, extra={**cm.extra, name: col}), col
+
+
+def unused_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> list[str]:
+    """Columns of the first csv / parquet file's header that the mapping does not read (they
+    are not kept in the store), e.g. a `speed` column; [] for other formats."""
+    if format not in ("csv", "parquet"):
+        return []
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    first = Path(paths[0])
+    if not first.is_file() or first.suffix.lower() == ".zip":
+        return []
+    cm = columns or ColumnMap()
+    have = _header(first, format, cm.sep) or []
+    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
+    used |= {c for pair in cm.coord_sources.values() for c in pair}
+    if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
+        used.add(geom[0])
+    return [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
