@@ -50,3 +50,22 @@ def test_holdout_by_user_with_nothing_held_out_speaks_of_users():
         check_scored_split(df, "user", "test", "store")
     text = str(e.value)
     assert "users" in text and "hours" not in text and "or --holdout-by user" not in text
+
+
+def test_a_missing_asked_time_is_one_line(small):
+    """badin20: at_times=[pd.NaT, ...] was a polars TypeError."""
+    df = _porto_trip()
+    df["t"] = pd.to_datetime(df["t"], unit="s", utc=True)
+    later = pd.Timestamp("2013-07-01 00:10:00", tz="UTC")
+    with pytest.raises(trajlm.TrajlmInputError, match=r"at_times\[0\] is a missing time"):
+        small.predict(df, at_times=[pd.NaT, later])
+
+
+def test_anomaly_detector_names_a_wrong_keyword():
+    """badin20: a misspelt column keyword was `coerce() got an unexpected keyword argument`."""
+    from trajlm._arguments import ArgumentError
+    from trajlm.reason.anomaly import AnomalyDetector
+
+    det = AnomalyDetector.__new__(AnomalyDetector)
+    with pytest.raises(ArgumentError, match="did you mean lat_col="):
+        det._canonical(_porto_trip(), {"lat_column": "lat"})

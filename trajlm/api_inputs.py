@@ -241,8 +241,10 @@ def _exact_seconds(values: Any, what: str, layout: Any = None) -> np.ndarray:
     """``_seconds`` with the part below the second kept (datetimes, ISO text, Unix seconds).
     ``layout``: naive datetimes asked of a frame whose times carry a zone are refused
     (``naive_against_aware``)."""
+    from trajlm.api_time_checks import missing_time, naive_against_aware
     from trajlm.data.times import sub_seconds
 
+    missing_time(values, what)
     naive_against_aware(values, layout, what)
     t = _seconds(values, what)
     if isinstance(values, str) or not hasattr(values, "__len__"):
@@ -287,37 +289,6 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     else:  # whole seconds everywhere: the integer request of before, bit for bit
         req = np.rint(req)
     return req, valid, out_ids
-
-
-def naive_against_aware(values: Any, layout: Any, what: str) -> None:
-    """Refuse naive datetimes asked of a frame whose times carry a zone (pandas refuses to
-    compare the two): read as UTC they were silently off by the zone's offset (session 18).
-    Checked on the values as given (numpy drops a pandas zone on the way to an array)."""
-    import datetime as dt
-
-    zone = getattr(layout, "time_zone", None)
-    if layout is None or layout.time_kind != "datetime" or zone is None or layout.epoch_unit:
-        return
-    if isinstance(values, pl.Series):
-        naive = isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone is None
-    elif getattr(getattr(values, "dtype", None), "kind", "") == "M":  # pandas / numpy arrays
-        naive = getattr(values, "tz", None) is None and (
-            getattr(getattr(values, "dt", None), "tz", None) is None
-        )
-    else:
-        items = [values] if isinstance(values, str) or not hasattr(values, "__len__") else values
-        first = next((v for v in items if v is not None), None)
-        naive = isinstance(first, np.datetime64) or (
-            isinstance(first, dt.datetime) and first.tzinfo is None
-        )
-    if naive:
-        first = pl.Series(values if hasattr(values, "__len__") else [values]).head(1).to_list()
-        raise TrajlmInputError(
-            f"{what} are naive datetimes (e.g. {first[0] if first else None}), but the times in "
-            f"{layout.time_col!r} are in {zone}: which clock they are on is a guess",
-            field=what,
-            hint=f"give aware times, e.g. pd.Timestamp('2025-03-18 10:00', tz='{zone}')",
-        )
 
 
 MAX_AHEAD_S = 365 * 86_400.0  # far beyond any rollout (NaN + a warning past its reach)

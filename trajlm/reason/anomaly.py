@@ -195,6 +195,9 @@ class AnomalyDetector:
         self.calibration_: dict | None = None
 
     def _canonical(self, data: Any, columns: dict) -> tuple[pl.DataFrame, Any]:
+        from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+
+        check_keywords("AnomalyDetector", columns, COLUMN_KEYWORDS)  # one line (badin20)
         if (
             isinstance(data, pl.DataFrame)
             and not columns
