@@ -55,7 +55,7 @@ def val_ranks(args: argparse.Namespace, train: pl.DataFrame, val: pl.DataFrame) 
             model = (
                 TrajectoryModel.from_pretrained(args.pretrained)
                 if arm == "pretrained"
-                else random_init(args.pretrained, s)
+                else random_init(args.scratch_from or args.pretrained, s)
             )
             cfg = parse_config(args.config, s)
             model, info = fine_tuned(
@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--norms", nargs="+", default=["raw", "whiten"])
     ap.add_argument("--cache", type=Path, default=None, help="fine-tuned weights (scratch)")
+    ap.add_argument("--scratch-from", default=None,
+                    help="the run whose architecture and NormStats the random arm takes "
+                    "(default --pretrained; a transfer run reuses another corpus's arm)")  # fmt: skip
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -120,3 +120,39 @@ def test_pretrain_script_reads_the_mix_of_a_recipe(store, tmp_path):
     saved = json.loads((out / "train_config.json").read_text())
     assert json.loads((out / "config.json").read_text())["infill_heads"] is True
     assert (out / "trip_contrast.json").exists() and saved["max_steps"] == 3
+
+
+def _script(name: str):
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_transfer_corpus_refuses_an_unknown_shared_source(tmp_path):
+    mod = _script("premise20_transfer")
+    with pytest.raises(SystemExit, match="no \\[\\[source\\]\\] 'nosuch'"):
+        mod.build([], ["nosuch"], tmp_path, tmp_path / "corpus")
+
+
+def test_recovery_linear_baseline_is_exact_on_constant_velocity_and_not_on_turns():
+    import numpy as np
+    import polars as pl
+
+    from trajlm.data.protocol_tasks import make_recovery_task
+
+    mod = _script("premise20_recover")
+    t = 1_700_000_000 + 15 * np.arange(21)
+    straight = pl.DataFrame({"traj_id": "a", "t": t, "lat": 41.15 + 1e-4 * np.arange(21),
+                             "lon": -8.61 + 2e-4 * np.arange(21)})  # fmt: skip
+    turn = straight.with_columns(pl.Series("traj_id", ["b"] * 21),
+                                 pl.Series("lon", -8.61 + 2e-4 * np.abs(np.arange(21) - 10)))  # fmt: skip
+    df = pl.concat([straight, turn])
+    task = make_recovery_task(df, mode="random", ratio=0.5, seed=0)
+    err = mod.linear_errors(task, df)
+    assert err.shape == (2,) and err[0] < 0.05 and err[1] > 1.0  # metres
