@@ -211,7 +211,7 @@ def test(args, train, val, test_df) -> None:
         per = {t: [] for t in ts}
         for s in args.seeds:
             model = (TrajectoryModel.from_pretrained(args.pretrained) if arm == "pretrained"
-                     else random_init(args.pretrained, s))  # fmt: skip
+                     else random_init(args.scratch_from or args.pretrained, s))  # fmt: skip
             cfg = parse_config(text, s)
             key = f"{arm.split()[0]}_{text}_s{s}"  # "random init" -> the sweep's "random"
             model, infos[f"{arm} s{s}"] = fine_tuned(model, cfg, train, val, args.cache, key)
@@ -270,6 +270,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--scratch-config", default="1e-3:0.1:8:final")
     ap.add_argument("--norm", default="raw", help="test: raw, standardize or whiten")
     ap.add_argument("--scratch-norm", default=None, help="test: the random arm's (--norm)")
+    ap.add_argument(
+        "--scratch-from",
+        default=None,
+        help="test: the run whose architecture and NormStats the random arm takes (--pretrained)",
+    )
     ap.add_argument(
         "--cache",
         type=Path,

@@ -10,6 +10,9 @@ plus a trip-level InfoNCE on two augmented views of every window
     # pretrain (weight 0 = the plain next-point recipe on the same corpus, the control)
     python scripts/similarity_pretrain.py pretrain --corpus /tmp/premise19/corpus \
         --out /tmp/premise19/pre_c1 --steps 2500 --weight 1.0
+    # session 20: the multi-task mix (masked points, spans, od, ...) + the InfoNCE term
+    python scripts/similarity_pretrain.py pretrain --corpus /tmp/premise19/corpus \
+        --out /tmp/premise20/pre_m1 --steps 1200 --weight 1.0 --mix configs/multitask.toml
 
 Then ``scripts/similarity_premise.py sweep|pick|test --pretrained OUT/best`` as in session 10.
 """
@@ -55,6 +58,15 @@ def pretrain(args) -> None:
     tc = TrainConfig.from_dict(cfg["train"] | {"max_steps": args.steps, "seed": args.seed})
     tcc = TripContrastConfig(weight=args.weight, temperature=args.temperature)
     objective = NextPointTripContrast(tcc, args.seed) if args.weight > 0 else NextPoint()
+    if args.mix is not None:  # session 20: the masked / span mix of a recipe's [train.objectives]
+        from trajlm.train.objectives import MaskedMix, MaskedMixTripContrast, ObjectiveMix
+
+        mix = ObjectiveMix.from_dict(tomllib.loads(args.mix.read_text())["train"]["objectives"])
+        objective = (
+            MaskedMixTripContrast(mix, tcc, args.seed)
+            if args.weight > 0
+            else MaskedMix(mix, args.seed)
+        )
     s = Trainer(args.corpus, args.out, mc, tc, objective=objective).fit(overwrite=True)
     (args.out / "trip_contrast.json").write_text(json.dumps(tcc.to_dict()))
     print(json.dumps({k: v for k, v in s.items() if not isinstance(v, (list, dict))}))
@@ -70,6 +82,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--weight", type=float, default=1.0, help="InfoNCE weight (0: next-point)")
     ap.add_argument("--temperature", type=float, default=0.1)
+    ap.add_argument(
+        "--mix",
+        type=Path,
+        default=None,
+        help="a recipe whose [train.objectives] mix (masked points, spans, ...) replaces the "
+        "next-point loss, e.g. configs/multitask.toml (session 20)",
+    )
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     if args.stage == "corpus":

@@ -324,6 +324,32 @@ class MaskedMix:
         return total / n if n else None
 
 
+class MaskedMixTripContrast(MaskedMix):
+    """An ObjectiveMix (one masked / causal objective per batch, as MaskedMix) plus
+    ``cfg.weight`` x the trip-level InfoNCE of NextPointTripContrast on every batch: span
+    infilling, masked points and trip identity in one pretraining (session 20, issue 14's
+    recovery premise). A MaskedMix, so the Trainer builds infilling heads and refuses DDP;
+    the mix is drawn first, then the views, from one ``step_generator(seed, step)``."""
+
+    name = "masked+trip_contrast"
+
+    def __init__(self, mix: ObjectiveMix, cfg: Any = None, seed: int = 0) -> None:
+        from trajlm.objectives.trip_contrast import TripContrastConfig
+
+        super().__init__(mix, seed)
+        self.cfg = cfg or TripContrastConfig()
+
+    def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
+        from trajlm.objectives.trip_contrast import trip_contrast_loss
+
+        core, g = self._core(model), step_generator(self.seed, step)
+        loss, parts = objective_loss(core, batch, self.mix, g, self._road)
+        c, logs = trip_contrast_loss(core, batch, self.cfg, g)
+        if c is None:
+            return loss, parts
+        return loss + self.cfg.weight * c, parts | logs
+
+
 @dataclass
 class Metric:
     """What picks the kept weights on held-out data: ``fn(model) -> float | None`` (None = no
