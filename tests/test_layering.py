@@ -57,7 +57,7 @@ LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)
 LAYERS[-1].add("api_subsec")  # predict on fixes under a second apart (session 18, subsec18)
 LAYERS[-1].add("api_at_times")  # predict at asked times: the rollout part of api.py (session 20)
-LAYERS[-1].add("api_time_checks")  # asked times checked: missing, naive vs zoned (out of api_inputs)
+LAYERS[-1].add("api_time_checks")  # asked times checked (out of api_inputs, session 20)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
