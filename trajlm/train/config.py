@@ -12,6 +12,9 @@ from trajlm.train.objectives import ObjectiveMix
 @dataclass
 class TrainConfig:
     max_steps: int = 1000
+    # Why max_steps is what it is, when `trajlm train` chose it (no max_steps given: an epoch
+    # budget, trajlm/train/budget.py); the run summary prints it as step_budget. None = given.
+    step_budget: str | None = None
     batch_size: int = 32  # windows per micro-batch, per process
     # Micro-batches per optimizer step (gradients summed, averaged): the effective batch is
     # batch_size x grad_accum_steps x world_size. Under DDP only the last one all-reduces.

@@ -364,6 +364,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
             "device": str(self.device),
             "world_size": self.world,
         }
+        if self.cfg.step_budget:  # `trajlm train` chose max_steps (trajlm/train/budget.py)
+            summary["step_budget"] = self.cfg.step_budget
         if isinstance(self.objective, MaskedMix):
             summary["val_objective_loss"] = self.val_objective_loss()
         if name == "val_ade_m" and self.best_val is not None:
