@@ -48,10 +48,10 @@ def auto_max_steps(store: str | Path, cfg: TrainConfig) -> tuple[int, str]:
     try:
         n = count_train_windows(store, cfg, limit=enough)
     except Exception:  # a corpus, or a store the loader reads otherwise: the old default
-        return CAP_STEPS, f"{CAP_STEPS:,} steps (the cap: train windows not counted); {override}"
+        return CAP_STEPS, f"{CAP_STEPS:,} steps: the cap (train windows not counted); {override}"
     if n >= enough:
-        return CAP_STEPS, (f"{CAP_STEPS:,} steps (the cap: >= {n:,} train windows, {EPOCHS} "
-                           f"epochs would be more); {override}")  # fmt: skip
+        why = f"the cap ({EPOCHS} epochs of the >= {n:,} train windows counted would be more)"
+        return CAP_STEPS, f"{CAP_STEPS:,} steps: {why}; {override}"
     batches = math.ceil(n / per_step)
     steps = min(max(EPOCHS * batches, FLOOR_STEPS), CAP_STEPS)
     why = f"{EPOCHS} epochs of {batches} batches ({n:,} train windows)"
