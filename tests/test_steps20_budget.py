@@ -1,6 +1,7 @@
-"""Session 20 (steps20): a run whose user named no max_steps trains an epoch budget (100 passes
-over the train windows, between a floor and a cap), and says so in the run summary; a run with an
-explicit max_steps (every shipped config, the tests) trains exactly what it trained before."""
+"""Session 20 (steps20): the no-config recipe (configs/default.toml, auto_steps) trains an epoch
+budget when its user names no max_steps (100 passes over the train windows, between a floor and
+a cap) and says so in the run summary; --max-steps or a config's max_steps wins, and the shipped
+configs (no auto_steps) train exactly what they trained before."""
 
 from __future__ import annotations
 
@@ -72,14 +73,28 @@ def test_no_max_steps_trains_the_budget_and_says_why(store: Path, tmp_path: Path
                                                     monkeypatch) -> None:  # fmt: skip
     monkeypatch.setattr(budget, "FLOOR_STEPS", 4)
     monkeypatch.setattr(budget, "CAP_STEPS", 6)  # the tiny store: the cap decides, 6 steps
-    cfg = _config(tmp_path / "c.toml", TINY_TRAIN)
+    cfg = _config(tmp_path / "c.toml", {**TINY_TRAIN, "auto_steps": True})
     r = runner.invoke(app, ["train", "--data", str(store), "--out", str(tmp_path / "run"),
                             "--config", str(cfg)])  # fmt: skip
     assert r.exit_code == 0, r.output
     summary = json.loads((tmp_path / "run" / "train_summary.json").read_text())
     assert summary["steps"] == 6
     assert summary["step_budget"].startswith("6 steps") and "--max-steps" in summary["step_budget"]
-    assert "train: 6 steps" in r.output
+    assert "step_budget" in r.output  # the summary table the CLI prints
+    # the Python API: the same budget, and the caller's TrainConfig is left as it was
+    tc = TrainConfig(**{**TINY_TRAIN, "auto_steps": True})
+    tr = Trainer(store, None, ModelConfig(**TINY_MODEL), tc)
+    assert tr.cfg.max_steps == 6 and tc.max_steps == 1000 and tc.step_budget is None
+    # a shipped config names no max_steps and no auto_steps: the 1,000 steps it always had
+    shipped = TrainConfig(**TINY_TRAIN)
+    assert Trainer(store, None, ModelConfig(**TINY_MODEL), shipped).cfg.max_steps == 1000
+
+
+def test_the_default_recipe_chooses_its_steps() -> None:
+    from trajlm.train.defaults import default_recipe
+
+    train = default_recipe()["train"]
+    assert train["auto_steps"] is True and "max_steps" not in train
 
 
 @pytest.mark.slow
@@ -97,9 +112,10 @@ def test_an_explicit_max_steps_trains_as_before(store: Path, tmp_path: Path) -> 
     a = load_file(str(tmp_path / "cli" / "model.safetensors"))
     b = load_file(str(tmp_path / "api" / "model.safetensors"))
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
-    # --max-steps on the command line is explicit too
+    # --max-steps on the command line is explicit too, over a recipe that chooses its steps
+    auto = _config(tmp_path / "d.toml", {**TINY_TRAIN, "auto_steps": True})
     r = runner.invoke(app, ["train", "--data", str(store), "--out", str(tmp_path / "cli2"),
-                            "--config", str(_config(tmp_path / "d.toml", TINY_TRAIN)),
+                            "--config", str(auto),
                             "--max-steps", "3"])  # fmt: skip
     assert r.exit_code == 0, r.output
     summary = json.loads((tmp_path / "cli2" / "train_summary.json").read_text())
