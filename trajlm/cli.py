@@ -107,6 +107,9 @@ def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, re
                "model": io.model_dict(out / "config.json")}  # fmt: skip
     overrides = {"max_steps": max_steps, "seed": seed, "device": device}
     model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
+    given = cfg.get("train", {})  # a config's max_steps (not a saved run's budget) or --max-steps
+    if max_steps is not None or ("max_steps" in given and not given.get("step_budget")):
+        train_cfg.auto_steps, train_cfg.step_budget = False, None  # the user chose: no budget
     if train_cfg.warmup_steps > train_cfg.max_steps:
         io.warn(f"train.warmup_steps {train_cfg.warmup_steps} > max_steps "
                 f"{train_cfg.max_steps}: the learning rate never reaches train.lr "

@@ -12,6 +12,13 @@ from trajlm.train.objectives import ObjectiveMix
 @dataclass
 class TrainConfig:
     max_steps: int = 1000
+    # True: max_steps is chosen from the store's train windows (an epoch budget with a floor and
+    # a cap, trajlm/train/budget.py) when the Trainer starts; the no-config recipe
+    # (configs/default.toml) has it, shipped configs do not. `trajlm train --max-steps N` or a
+    # config's max_steps turn it off. step_budget: why max_steps is what it is (the summary
+    # prints it); None = max_steps was given.
+    auto_steps: bool = False
+    step_budget: str | None = None
     batch_size: int = 32  # windows per micro-batch, per process
     # Micro-batches per optimizer step (gradients summed, averaged): the effective batch is
     # batch_size x grad_accum_steps x world_size. Under DDP only the last one all-reduces.

@@ -44,6 +44,7 @@ DEFAULT_RECIPE: dict = {
         "eval_batches": 20,
         "save_every": 500,
         "cpu_threads": 1,
+        "auto_steps": True,
     },
 }
 

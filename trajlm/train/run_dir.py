@@ -32,7 +32,7 @@ RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR,
 
 # [train] fields a resume may change freely, and those its optimizer checkpoint fixes.
 _FREE_FIELDS = ("max_steps", "progress", "cpu_threads", "device", "num_workers", "compile",
-                "save_every", "log_every")  # fmt: skip
+                "save_every", "log_every", "auto_steps", "step_budget")  # fmt: skip
 _OPTIMIZER_FIELDS = ("weight_decay", "beta1", "beta2", "optimizer", "guided_strength")
 
 

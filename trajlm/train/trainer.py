@@ -28,8 +28,10 @@ tests/test_engine.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
+import sys
 import time
 import warnings
 from collections.abc import Sequence
@@ -122,6 +124,11 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
             torch.distributed.init_process_group(backend)
         self.device = _device(self.cfg, local_rank)
 
+        if self.cfg.auto_steps and self.cfg.step_budget is None and self.data is not None:
+            from trajlm.train.budget import auto_max_steps  # no max_steps given: an epoch budget
+
+            steps, why = auto_max_steps(self.data, self.cfg)
+            self.cfg = dataclasses.replace(self.cfg, max_steps=steps, step_budget=why)
         self.mix = objective_mix(self.cfg)
         if objective is None:
             objective = default_objective(self.cfg, self.mix)
@@ -273,6 +280,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         self.model = model
         model.train()
         end = self.cfg.max_steps if stop_at is None else min(stop_at, self.cfg.max_steps)
+        if self.cfg.step_budget and self.cfg.progress and self.rank == 0:  # said before it runs
+            print(f"train: {self.cfg.step_budget}", file=sys.stderr, flush=True)
         if self.select_from_start and self.step == 0 and self.cfg.eval_every:
             with torch.random.fork_rng(devices=[]):  # training draws what it drew without it
                 self._evaluate_and_select(None)  # the starting weights are a candidate too
@@ -364,6 +373,8 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
             "device": str(self.device),
             "world_size": self.world,
         }
+        if self.cfg.step_budget:  # `trajlm train` chose max_steps (trajlm/train/budget.py)
+            summary["step_budget"] = self.cfg.step_budget
         if isinstance(self.objective, MaskedMix):
             summary["val_objective_loss"] = self.val_objective_loss()
         if name == "val_ade_m" and self.best_val is not None:
