@@ -116,7 +116,9 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
                 row |= {k: v for k, v in json.loads(x).items() if k not in row} if x else {}
         return rows
     feats = []
-    df = df.with_columns(__whole=pl.Series(whole, dtype=pl.Int64),
+    # `t` exact below the second since session 20 (floats there; whole values stay integers)
+    kind = pl.Int64 if all(v is None or isinstance(v, int) for v in whole) else pl.Float64
+    df = df.with_columns(__whole=pl.Series(whole, dtype=kind),
                          __exact=pl.Series(exact, dtype=pl.Float64))  # fmt: skip
     for (tid,), g in df.group_by("traj_id", maintain_order=True):
         coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
