@@ -11,7 +11,14 @@ import pytest
 
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.dead_reckoning_reports import track_arrays
-from trajlm.eval.spread_radii import RADIUS_FACTORS, T_NU, T_SCALE, t_share, with_radii
+from trajlm.eval.spread_radii import (
+    RADIUS_FACTORS,
+    T_NU,
+    T_SCALE,
+    t_share,
+    with_radii,
+    with_radii_asked,
+)
 
 M = 111_320.0
 
@@ -34,6 +41,19 @@ def test_bad_level_and_a_table_without_std_m_get_one_line():
         with_radii(pred, levels=[68])
     with pytest.raises(TrajlmInputError, match="need a std_m column.*'lat'"):
         with_radii(pl.DataFrame({"traj_id": ["a"], "lat": [1.0]}))
+
+
+def test_radii_as_predict_asks_them():
+    pred = pl.DataFrame({"traj_id": ["a"], "std_m": [10.0]})
+    assert with_radii_asked(pred, None) is pred and with_radii_asked(pred, False) is pred
+    assert with_radii_asked(pred, True).columns[-2:] == ["r50_m", "r90_m"]
+    assert with_radii_asked(pred, 95).columns[-1] == "r95_m"
+    assert with_radii_asked(pred, (50, 95)).columns[-2:] == ["r50_m", "r95_m"]
+    for bad in ("50", [50.5], "yes"):
+        with pytest.raises(TrajlmInputError, match="radii: levels are whole percentages"):
+            with_radii_asked(pred, bad)
+    with pytest.raises(TrajlmInputError, match="radii: radius level 68"):
+        with_radii_asked(pred, [50, 68])
 
 
 def test_the_documented_student_t_agrees_with_the_factors():
@@ -104,3 +124,22 @@ def test_model_radii_hold_their_share_where_the_gaussian_reading_does_not():
     assert 0.35 <= s50 <= 0.65, s50
     assert 0.8 <= s90 <= 0.98, s90
     assert sg > s50 + 0.08, (sg, s50)
+
+
+def test_predict_radii_keyword_when_wired():
+    """``TrajLM.predict(radii=True)`` (api.py: /tmp/briefs/tails21_api_radii.patch, the lead's
+    file): the same rows and columns as without, plus r50_m and r90_m."""
+    from trajlm import api
+
+    if "radii" not in api.PREDICT_KEYWORDS:
+        pytest.skip("TrajLM.predict(radii=...) not wired yet (api.py is the lead's)")
+    import trajlm
+
+    model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+    hist, _ = _movers(3, np.random.default_rng(5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for kw in ({"steps": 3}, {"seconds_ahead": [5, 60]}):
+            plain, wide = model.predict(hist, **kw), model.predict(hist, radii=True, **kw)
+            assert wide.select(plain.columns).equals(plain)
+            assert wide.columns == [*plain.columns, "r50_m", "r90_m"]

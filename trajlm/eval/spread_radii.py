@@ -17,6 +17,8 @@ would say 1.18) and ``r90_m`` = 2.19 std_m (2.15). Positions and ``std_m`` are u
 from __future__ import annotations
 
 from collections.abc import Iterable
+from numbers import Integral
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -28,12 +30,13 @@ RADIUS_FACTORS = {50: 0.80, 90: 2.19, 95: 3.11}
 T_NU, T_SCALE = 2.08, 0.556  # the 2-D Student-t that matches val's shares (see module doc)
 
 
-def radius_factor(level: int) -> float:
+def radius_factor(level: int, field: str = "levels") -> float:
     """Radius / std_m that holds ``level`` % of truths (50, 90 or 95)."""
     if level not in RADIUS_FACTORS:
         raise TrajlmInputError(
             f"radius level {level!r}: choose from {sorted(RADIUS_FACTORS)} (% of truths within "
-            "the radius; the factors are measured, not assumed)"
+            "the radius; the factors are measured, not assumed)",
+            field=field,
         )
     return RADIUS_FACTORS[level]
 
@@ -43,7 +46,9 @@ def t_share(k: float | np.ndarray, nu: float = T_NU, scale: float = T_SCALE) -> 
     return 1.0 - (1.0 + (np.asarray(k, np.float64) / scale) ** 2 / nu) ** (-nu / 2.0)
 
 
-def with_radii(pred: pl.DataFrame, levels: Iterable[int] = (50, 90)) -> pl.DataFrame:
+def with_radii(
+    pred: pl.DataFrame, levels: Iterable[int] = (50, 90), field: str = "levels"
+) -> pl.DataFrame:
     """``pred`` (a prediction table with ``std_m``) with a column ``r{level}_m`` per level: the
     radius in metres around (lat, lon) that held ``level`` % of truths on val. NaN where
     ``std_m`` is NaN (a point estimate). Positions and ``std_m`` are untouched."""
@@ -52,4 +57,29 @@ def with_radii(pred: pl.DataFrame, levels: Iterable[int] = (50, 90)) -> pl.DataF
             f"radii need a std_m column (a prediction table); the table has {pred.columns}"
         )
     std = pl.col("std_m").cast(pl.Float64)
-    return pred.with_columns((std * radius_factor(int(lv))).alias(f"r{int(lv)}_m") for lv in levels)
+    return pred.with_columns(
+        (std * radius_factor(int(lv), field)).alias(f"r{int(lv)}_m") for lv in levels
+    )
+
+
+def with_radii_asked(pred: pl.DataFrame, radii: Any) -> pl.DataFrame:
+    """``with_radii`` as ``TrajLM.predict(radii=...)`` asks it: None / False: ``pred`` as it
+    is; True: levels 50 and 90; an int or a list of ints: those levels."""
+    if radii is None or radii is False:
+        return pred
+    if radii is True:
+        levels: list = [50, 90]
+    elif isinstance(radii, Integral):
+        levels = [radii]
+    elif isinstance(radii, Iterable) and not isinstance(radii, str):
+        levels = list(radii)
+    else:
+        levels = [radii]
+    for lv in levels:
+        if isinstance(lv, bool) or not isinstance(lv, Integral):
+            raise TrajlmInputError(
+                f"levels are whole percentages from {sorted(RADIUS_FACTORS)} (or True for "
+                f"50 and 90), got {radii!r}",
+                field="radii",
+            )
+    return with_radii(pred, levels, field="radii")
