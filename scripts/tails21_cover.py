@@ -142,6 +142,35 @@ def radii(df: pl.DataFrame, min_n: int = 20) -> pl.DataFrame:
     return out
 
 
+def shares_ci(df: pl.DataFrame, reps: int = 300, seed: int = 0) -> pl.DataFrame:
+    """Per source: the share of truths (%) within 1 / 2 / 3 std_m and within r50 / r90 read the
+    Gaussian way (g: 1.177 / 2.146 std_m) and with eval/spread_radii's factors (c), each with a
+    95 % bootstrap interval over queries (a query's horizons resampled together)."""
+    from trajlm.eval.spread_radii import radius_factor
+
+    ok = df.filter(pl.col("err").is_finite() & pl.col("std").is_finite())
+    ks = {"in1": 1.0, "in2": 2.0, "in3": 3.0}
+    ks |= {f"g{lv}": float(np.sqrt(-2 * np.log(1 - lv / 100))) for lv in (50, 90)}
+    ks |= {f"c{lv}": radius_factor(lv) for lv in (50, 90)}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (src,), g in ok.group_by("source", maintain_order=True):
+        q = g["q"].to_numpy()
+        _, qi = np.unique(q, return_inverse=True)
+        r = (g["err"] / g["std"]).to_numpy()
+        nq = qi.max() + 1
+        hit = {k: np.bincount(qi, r <= f, nq) for k, f in ks.items()}
+        cnt = np.bincount(qi, None, nq)
+        boot = rng.integers(0, nq, (reps, nq))
+        row = {"source": src, "queries": int(nq), "rows": len(r)}
+        for k, h in hit.items():
+            b = h[boot].sum(1) / cnt[boot].sum(1) * 100
+            lo, hi = np.percentile(b, [2.5, 97.5])
+            row[k] = f"{100 * h.sum() / cnt.sum():.1f} [{lo:.1f}-{hi:.1f}]"
+        rows.append(row)
+    return pl.DataFrame(rows).sort("source")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", action="append", default=[], help="PATH or PATH:SPLIT")
@@ -151,6 +180,7 @@ def main() -> None:
     ap.add_argument("--out")
     ap.add_argument("--table", nargs="*", help="print the tables of these Parquet files")
     ap.add_argument("--std", default="std", help="the column to score (--table)")
+    ap.add_argument("--raw", action="store_true", help="the model's own std_m (no calibration)")
     a = ap.parse_args()
     cfg = pl.Config(tbl_rows=500, tbl_cols=20, float_precision=2, tbl_width_chars=220)
     if a.table:
@@ -159,12 +189,17 @@ def main() -> None:
             print(table(df, a.std))
             print(summary(df, a.std))
             print(radii(df))
+            print(shares_ci(df))
         return
     import torch
 
     import trajlm
 
     torch.set_num_threads(1)
+    if a.raw:
+        import trajlm.api_rollout
+
+        trajlm.api_rollout.CALIBRATE_STD = False
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
     parts = []
     for spec in a.store:
