@@ -33,6 +33,11 @@ def test_radii_are_factors_of_std_m_and_leave_the_table_alone():
     assert out["r90_m"].to_list()[:2] == pytest.approx([10 * RADIUS_FACTORS[90], 20 * RADIUS_FACTORS[90]])  # fmt: skip
     assert out["r50_m"][2] is None and out["r90_m"][2] is None  # a point estimate: no radius
     assert with_radii(pred, levels=[95]).columns[-1] == "r95_m"
+    lazy = with_radii(pred.lazy()).collect()  # the kinds TrajLM.predict returns
+    assert lazy.equals(out)
+    pdf = with_radii(pred.to_pandas())
+    assert list(pdf.columns) == out.columns
+    assert pdf["r90_m"].iloc[1] == pytest.approx(out["r90_m"][1]) and np.isnan(pdf["r90_m"].iloc[2])
 
 
 def test_bad_level_and_a_table_without_std_m_get_one_line():

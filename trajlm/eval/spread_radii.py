@@ -46,23 +46,27 @@ def t_share(k: float | np.ndarray, nu: float = T_NU, scale: float = T_SCALE) -> 
     return 1.0 - (1.0 + (np.asarray(k, np.float64) / scale) ** 2 / nu) ** (-nu / 2.0)
 
 
-def with_radii(
-    pred: pl.DataFrame, levels: Iterable[int] = (50, 90), field: str = "levels"
-) -> pl.DataFrame:
-    """``pred`` (a prediction table with ``std_m``) with a column ``r{level}_m`` per level: the
-    radius in metres around (lat, lon) that held ``level`` % of truths on val. NaN where
-    ``std_m`` is NaN (a point estimate). Positions and ``std_m`` are untouched."""
-    if "std_m" not in pred.columns:
+def with_radii(pred: Any, levels: Iterable[int] = (50, 90), field: str = "levels") -> Any:
+    """``pred`` (a prediction table with ``std_m``: Polars, a LazyFrame or pandas, as
+    ``TrajLM.predict`` returns it) with a column ``r{level}_m`` per level: the radius in metres
+    around the predicted position that held ``level`` % of truths on val. NaN where ``std_m``
+    is NaN (a point estimate). Positions and ``std_m`` are untouched."""
+    names = pred.collect_schema().names() if isinstance(pred, pl.LazyFrame) else list(pred.columns)
+    if "std_m" not in names:
         raise TrajlmInputError(
-            f"radii need a std_m column (a prediction table); the table has {pred.columns}"
+            f"radii need a std_m column (a prediction table); the table has {names}"
         )
-    std = pl.col("std_m").cast(pl.Float64)
-    return pred.with_columns(
-        (std * radius_factor(int(lv), field)).alias(f"r{int(lv)}_m") for lv in levels
-    )
+    factors = {f"r{int(lv)}_m": radius_factor(int(lv), field) for lv in levels}
+    if isinstance(pred, pl.DataFrame | pl.LazyFrame):
+        std = pl.col("std_m").cast(pl.Float64)
+        return pred.with_columns((std * f).alias(name) for name, f in factors.items())
+    out = pred.copy()  # pandas (a GeoDataFrame too)
+    for name, f in factors.items():
+        out[name] = out["std_m"].astype("float64") * f
+    return out
 
 
-def with_radii_asked(pred: pl.DataFrame, radii: Any) -> pl.DataFrame:
+def with_radii_asked(pred: Any, radii: Any) -> Any:
     """``with_radii`` as ``TrajLM.predict(radii=...)`` asks it: None / False: ``pred`` as it
     is; True: levels 50 and 90; an int or a list of ints: those levels."""
     if radii is None or radii is False:
