@@ -171,6 +171,34 @@ def shares_ci(df: pl.DataFrame, reps: int = 300, seed: int = 0) -> pl.DataFrame:
     return pl.DataFrame(rows).sort("source")
 
 
+def over_seeds(df: pl.DataFrame) -> None:
+    """Mean +- t 95 % CI over the movers seeds of the pooled shares (within 1 / 2 / 3 std_m,
+    the Gaussian and the conformal 50 / 90 % circles) and of the mean |share - level| over
+    cells (radii's off_*)."""
+    from scipy import stats
+
+    from trajlm.eval.spread_radii import radius_factor
+
+    movers = df.filter(pl.col("source").str.starts_with("movers"))
+    seeds = movers["source"].unique().sort().to_list()
+    if len(seeds) < 2:
+        return
+    ok = movers.filter(pl.col("err").is_finite() & pl.col("std").is_finite())
+    r = pl.col("err") / pl.col("std")
+    ks = {"in1": 1.0, "in2": 2.0, "in3": 3.0, "g50": 1.1774, "c50": radius_factor(50),
+          "g90": 2.1460, "c90": radius_factor(90)}  # fmt: skip
+    pooled = ok.group_by("source").agg(**{k: (r <= f).mean() * 100 for k, f in ks.items()})
+    both = pooled.join(radii(movers).drop("rows", "g50", "c50", "g90", "c90"), on="source")
+    t = stats.t.ppf(0.975, len(seeds) - 1)
+    for c in both.columns[1:]:
+        if both[c].dtype == pl.String:
+            continue
+        x = both[c].to_numpy()
+        print(
+            f"{c}: {x.mean():.1f} +- {t * x.std(ddof=1) / np.sqrt(len(x)):.1f} over {len(x)} seeds"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", action="append", default=[], help="PATH or PATH:SPLIT")
@@ -190,6 +218,7 @@ def main() -> None:
             print(summary(df, a.std))
             print(radii(df))
             print(shares_ci(df))
+            over_seeds(df)
         return
     import torch
 
