@@ -41,6 +41,7 @@ from trajlm.eval.dead_reckoning_reports import (  # noqa: F401  (re-exported)
     has_motion,
     no_motion_message,
     report_ratio,
+    track_arrays,
 )
 
 
@@ -129,10 +130,7 @@ def backtest_spread(
     quadrature to ``trend_growth`` (``grow=False``: session 16's, without it). NaN for a
     trajectory with no report followed by a fix. A loop over trajectories (O(origins x fixes))."""
     sog, cog = reported_motion(df)
-    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
-    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    start = np.r_[0, end[:-1] + 1]
-    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    start, end, lat, lon, t = track_arrays(df)
     ahead = np.asarray(ahead, np.float64)
     out = np.full(ahead.shape, np.nan)
     for b, (s, e) in enumerate(zip(start, end, strict=True)):

@@ -18,6 +18,16 @@ from trajlm.errors import TrajlmInputError, warn_at_caller
 R_EARTH = 6371008.8  # metres (mean radius, as eval.metrics.haversine)
 
 
+def track_arrays(df: pl.DataFrame) -> tuple[np.ndarray, ...]:
+    """(start, end, lat, lon, t) of a canonical table (sorted by traj_id, t): each
+    trajectory's first and last row index, and the columns as float64 arrays."""
+    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
+    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])  # each trajectory's last row
+    start = np.r_[0, end[:-1] + 1]
+    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    return start, end, lat, lon, t
+
+
 def destination(lat: Any, lon: Any, course_deg: Any, dist_m: Any) -> tuple[np.ndarray, np.ndarray]:
     """The point `dist_m` metres from (lat, lon) along the great circle leaving on
     `course_deg` (degrees clockwise from north); arrays broadcast. Longitudes in [-180, 180)."""
@@ -156,10 +166,7 @@ def _origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon,
     if got is None:
         raise TrajlmInputError(no_motion_message(df.columns))
     sog, cog = got
-    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
-    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])  # each trajectory's last row
-    start = np.r_[0, end[:-1] + 1]
-    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    start, end, lat, lon, t = track_arrays(df)
     ok = np.isfinite(sog) & np.isfinite(cog)
     # the latest row with a report at or before each row (-1: none yet in its trajectory)
     idx = np.where(ok, np.arange(len(df)), -1)
@@ -198,11 +205,8 @@ def glitched_last_fix(df: pl.DataFrame) -> np.ndarray:
         trusted = ~((ratio > UNIT_RATIO_MAX) | (ratio < 1.0 / UNIT_RATIO_MAX))
     if has_motion(df):
         return glitched_last_report(df) & trusted
-    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
-    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    start = np.r_[0, end[:-1] + 1]
+    start, end, lat, lon, t = track_arrays(df)
     prev = np.maximum(end - 1, start)
-    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
     dt = t[end] - t[prev]
     run = np.fmax(sog[end], sog[prev]) * dt  # NaN where neither end reports
     step = haversine(lat[prev], lon[prev], lat[end], lon[end])

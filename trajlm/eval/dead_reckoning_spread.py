@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from trajlm.eval.dead_reckoning_reports import track_arrays
+
 M_PER_DEG = 111_320.0
 # calibrated_std's constants (chosen on Porto / GeoLife val and movers seed 2001 only)
 SPREAD_SCALE = 1.2  # the backtest's RMS error, as a 1-sigma per axis (x 1 / sqrt(2) below)
@@ -45,10 +47,7 @@ def cv_spread(df: pl.DataFrame, ahead: np.ndarray, origins: int = 64, fixes: int
     (``mean_speed``) nor less than linearly; before the shortest lag, the shortest (tau <=
     twice it) scaled by a / tau. At least ``MIN_SPEED_FRAC`` x the mean speed x a. NaN for a
     trajectory with fewer than 3 fixes."""
-    g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
-    end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    start = np.r_[0, end[:-1] + 1]
-    lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
+    start, end, lat, lon, t = track_arrays(df)
     ahead = np.asarray(ahead, np.float64)
     out = np.full(ahead.shape, np.nan)
     for b, (s, e) in enumerate(zip(start, end, strict=True)):  # a loop over trajectories

@@ -1,0 +1,89 @@
+"""Radii that hold a stated share of the truths, from ``std_m`` (session 21, tails21).
+
+``std_m`` is a per-axis Gaussian sigma read against the history's own constant-velocity error
+(session 20, eval/dead_reckoning_spread.py), set so that about 86.5 % of truths fall within
+2 std_m, as for a 2-D Gaussian. The errors are heavier-tailed than a Gaussian, so no single
+sigma fits every circle: on val (Porto, GeoLife, seeded movers; 12,135 answers) 60 % fall
+within 1 std_m (a Gaussian: 39.3 %), 88 % within 2 (86.5 %) and 95 % within 3 (98.9 %). A 2-D
+Student-t of ``T_NU`` degrees of freedom and per-axis scale ``T_SCALE`` x std_m matches the
+three shares (62 / 87 / 94 %): std_m is that t's matching-coverage Gaussian at 2 std_m.
+
+A user who wants a circle that holds a share asks for a radius instead: ``RADIUS_FACTORS`` are
+the split-conformal quantiles of err / std_m on the same val answers, each val source
+weighted equally (scripts/tails21_tune.py), so ``r50_m`` = 0.80 std_m (the Gaussian reading
+would say 1.18) and ``r90_m`` = 2.19 std_m (2.15). Positions and ``std_m`` are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.errors import TrajlmInputError
+
+# level (% of truths) -> radius / std_m (chosen on val only: docs/generalization.md, Session 21)
+RADIUS_FACTORS = {50: 0.80, 90: 2.19, 95: 3.11}
+T_NU, T_SCALE = 2.08, 0.556  # the 2-D Student-t that matches val's shares (see module doc)
+
+
+def radius_factor(level: int, field: str = "levels") -> float:
+    """Radius / std_m that holds ``level`` % of truths (50, 90 or 95)."""
+    if level not in RADIUS_FACTORS:
+        raise TrajlmInputError(
+            f"radius level {level!r}: choose from {sorted(RADIUS_FACTORS)} (% of truths within "
+            "the radius; the factors are measured, not assumed)",
+            field=field,
+        )
+    return RADIUS_FACTORS[level]
+
+
+def t_share(k: float | np.ndarray, nu: float = T_NU, scale: float = T_SCALE) -> np.ndarray:
+    """Share of truths within ``k`` std_m under the matching 2-D Student-t (module doc)."""
+    return 1.0 - (1.0 + (np.asarray(k, np.float64) / scale) ** 2 / nu) ** (-nu / 2.0)
+
+
+def with_radii(pred: Any, levels: Iterable[int] = (50, 90), field: str = "levels") -> Any:
+    """``pred`` (a prediction table with ``std_m``: Polars, a LazyFrame or pandas, as
+    ``TrajLM.predict`` returns it) with a column ``r{level}_m`` per level: the radius in metres
+    around the predicted position that held ``level`` % of truths on val. NaN where ``std_m``
+    is NaN (a point estimate). Positions and ``std_m`` are untouched."""
+    names = pred.collect_schema().names() if isinstance(pred, pl.LazyFrame) else list(pred.columns)
+    if "std_m" not in names:
+        raise TrajlmInputError(
+            f"radii need a std_m column (a prediction table); the table has {names}"
+        )
+    factors = {f"r{int(lv)}_m": radius_factor(int(lv), field) for lv in levels}
+    if isinstance(pred, pl.DataFrame | pl.LazyFrame):
+        std = pl.col("std_m").cast(pl.Float64)
+        return pred.with_columns((std * f).alias(name) for name, f in factors.items())
+    out = pred.copy()  # pandas (a GeoDataFrame too)
+    for name, f in factors.items():
+        out[name] = out["std_m"].astype("float64") * f
+    return out
+
+
+def with_radii_asked(pred: Any, radii: Any) -> Any:
+    """``with_radii`` as ``TrajLM.predict(radii=...)`` asks it: None / False: ``pred`` as it
+    is; True: levels 50 and 90; an int or a list of ints: those levels."""
+    if radii is None or radii is False:
+        return pred
+    if radii is True:
+        levels: list = [50, 90]
+    elif isinstance(radii, Integral):
+        levels = [radii]
+    elif isinstance(radii, Iterable) and not isinstance(radii, str):
+        levels = list(radii)
+    else:
+        levels = [radii]
+    for lv in levels:
+        if isinstance(lv, bool) or not isinstance(lv, Integral):
+            raise TrajlmInputError(
+                f"levels are whole percentages from {sorted(RADIUS_FACTORS)} (or True for "
+                f"50 and 90), got {radii!r}",
+                field="radii",
+            )
+    return with_radii(pred, levels, field="radii")
