@@ -67,6 +67,7 @@ from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.eval.spread_radii import with_radii_asked
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
 from trajlm.tasks.classify import ModelClassifier
@@ -76,7 +77,7 @@ from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.recover_subsec import anchor_on_dropped
 from trajlm.tasks.travel_time import ModelTravelTime
 
-PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", *COLUMN_KEYWORDS)
+PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", *COLUMN_KEYWORDS)
 
 
 class TrajLM(Pretrained, TaskChecks):
@@ -136,9 +137,14 @@ class TrajLM(Pretrained, TaskChecks):
         at_times: Any = None,
         seconds_ahead: Any = None,
         draft: Any = None,
+        radii: Any = None,
         **columns: Any,
     ) -> Any:
         """Future positions of every trajectory in `data` (all of it is history).
+
+        ``radii=(50, 90)`` (or ``True`` for those; 95 also): a column ``r50_m`` / ``r90_m``
+        per level, the radius (m) that held that share of truths on val (std_m is a Gaussian
+        sigma matched at 2 std_m; the errors are heavier-tailed: eval/spread_radii.py).
 
         ``draft`` (with ``steps``): a small checkpoint (TrajLM or TrajectoryModel) of the same
         data that proposes points this model verifies: speculative decoding (docs/ablations.md;
@@ -197,12 +203,13 @@ class TrajLM(Pretrained, TaskChecks):
             out = steps_at_times(self, df, layout, k)
             df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
             if out is None:
-                return from_canonical(predict_chunked(self.model, df, k, draft=core), layout=layout)
+                out = predict_chunked(self.model, df, k, draft=core)
+                return from_canonical(with_radii_asked(out, radii), layout=layout)
             rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
             if rest.height:
                 out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
                                 how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
-            return from_canonical(out, layout=layout)
+            return from_canonical(with_radii_asked(out, radii), layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -215,7 +222,8 @@ class TrajLM(Pretrained, TaskChecks):
         # the times asked count from (sessions 17, 18); reported speed / course read from it
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        return from_canonical(predict_asked(self, full, last_t, req, valid, layout), layout=layout)
+        out = predict_asked(self, full, last_t, req, valid, layout)
+        return from_canonical(with_radii_asked(out, radii), layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session
