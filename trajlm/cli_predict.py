@@ -87,6 +87,12 @@ def predict(
         "--lat-col = northing); predictions are written in WGS84 lat/lon.",
     ),  # fmt: skip
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+    radii: str = typer.Option(
+        None,
+        "--radii",
+        help="Also write r50_m / r90_m / r95_m: radii (m) that held 50 / 90 / 95 % of truths on "
+        "val (std_m is a Gaussian sigma matched at 2 std_m); e.g. --radii 50,90.",
+    ),
     time_origin: str = typer.Option(
         None,
         "--time-origin",
@@ -109,6 +115,17 @@ def predict(
             ahead = [float(x) for x in seconds_ahead.split(",") if x.strip()]
         except ValueError:
             io.fail(f"--seconds-ahead {seconds_ahead!r}: expected numbers like 30,60,300")
+    levels = None
+    if radii is not None:
+        try:
+            levels = [int(x) for x in radii.split(",") if x.strip()]
+        except ValueError:
+            io.fail(f"--radii {radii!r}: expected whole percentages like 50,90")
+        from trajlm.eval.spread_radii import RADIUS_FACTORS
+
+        if bad := [lv for lv in levels if lv not in RADIUS_FACTORS]:
+            io.fail(f"--radii {radii}: {bad[0]} is not one of {', '.join(map(str, RADIUS_FACTORS))} "
+                    "(the radii are measured on val, not assumed from a Gaussian)")  # fmt: skip
     io.suffix(out, (".csv", ".parquet", ".geojson", ".json"), "--out")
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
@@ -134,6 +151,10 @@ def predict(
         df = df.filter(rank >= holdout)
     fixes = every_fix(df, layout)  # fixes under a second apart: as the API reads them
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}", layout.frac, fixes)
+    if levels is not None:  # session 21 (tails21): radii that held a stated share on val
+        from trajlm.eval.spread_radii import with_radii
+
+        pred = with_radii(pred, levels)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
 
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id

@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from trajlm.api import TrajLM
 from trajlm.api_inputs import single_point_line
 from trajlm.errors import TrajlmInputError
+from trajlm.eval.spread_radii import with_radii
 from trajlm.model.coverage import travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
@@ -78,7 +79,8 @@ def task_routes(
     @router.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: PredictBody) -> JSONResponse:
         """Next points (`steps`) or positions at times (`at_times`, `seconds_ahead`), with
-        `std_m`, the 1-sigma position uncertainty in metres."""
+        `std_m`, the position uncertainty in metres (a Gaussian sigma matched at 2 std_m);
+        `radii: [50, 90]` adds radii that held that share of truths on val."""
         given = [k for k in ("steps", "at_times", "seconds_ahead") if getattr(req, k) is not None]
         if len(given) > 1:
             raise TrajlmInputError(f"give one of steps, at_times, seconds_ahead (got {given})",
@@ -109,7 +111,11 @@ def task_routes(
                 seconds_ahead_exact(df, req.seconds_ahead)  # fmt: skip
             out, lines = await worker.call(_warned, _predict_at, model, df, at, ahead)
             lines = [*unit_line(at_unit, "at_times"), *lines]
-        return JSONResponse(_warn(_points(out, req.output or fmt, ("step", "std_m")), lines))
+        extra: tuple[str, ...] = ("step", "std_m")
+        if req.radii is not None:  # session 21 (tails21)
+            out = with_radii(out, req.radii, field="radii")
+            extra += tuple(f"r{lv}_m" for lv in req.radii)
+        return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
 
     @router.post("/recover", response_model=s.PointsResponse, responses=errors)
     async def recover(req: RecoverBody) -> JSONResponse:

@@ -57,6 +57,13 @@ class PredictRequest(TrajectoriesRequest):
     seconds_ahead: AheadList | dict[str, AheadList] | None = Field(
         None, description="Seconds after each last point (> 0); or {traj_id: seconds}."
     )
+    # session 21 (tails21): std_m is a Gaussian sigma matched at 2 std_m; the errors are
+    # heavier-tailed, so a circle holding a stated share is asked for by its level
+    radii: list[StrictInt] | None = Field(
+        None,
+        description="Levels (50, 90, 95): adds r50_m / r90_m / r95_m, radii (m) that held that "
+        "share of truths on val.",
+    )
 
 
 class RecoverRequest(TrajectoriesRequest):

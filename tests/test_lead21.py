@@ -1,0 +1,58 @@
+"""The lead's wiring of session 21: tails21's radii from the CLI and the server."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+from fastapi.testclient import TestClient  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from trajlm.cli import app  # noqa: E402
+from trajlm.eval.spread_radii import RADIUS_FACTORS  # noqa: E402
+
+
+def _rows(n: int = 20) -> list[dict]:
+    k = np.arange(n)
+    return [{"traj_id": "a", "t": int(1_372_636_800 + 15 * i), "lat": 41.15 + 0.0003 * i,
+             "lon": -8.61 + 0.0004 * i} for i in k]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def client(trajlm_small):
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(trajlm_small)) as c:
+        yield c
+
+
+def test_http_predict_gives_the_asked_radii(client):
+    r = client.post("/predict", json={"trajectories": _rows(), "steps": 2, "radii": [50, 90]})
+    assert r.status_code == 200, r.text
+    for p in r.json()["points"]:
+        assert p["r50_m"] == pytest.approx(RADIUS_FACTORS[50] * p["std_m"], rel=1e-6)
+        assert p["r90_m"] == pytest.approx(RADIUS_FACTORS[90] * p["std_m"], rel=1e-6)
+    plain = client.post("/predict", json={"trajectories": _rows(), "steps": 2}).json()
+    assert "r50_m" not in plain["points"][0]
+
+
+def test_http_predict_refuses_an_unmeasured_level(client):
+    r = client.post("/predict", json={"trajectories": _rows(), "steps": 2, "radii": [70]})
+    assert r.status_code in (400, 422) and "70" in r.text and "50" in r.text
+
+
+def test_cli_predict_writes_radii_and_refuses_others(tmp_path, trajlm_small):
+    src = tmp_path / "in.csv"
+    pl.DataFrame(_rows()).write_csv(src)
+    out = tmp_path / "p.csv"
+    args = ["predict", "--model", "trajlm-small", "--input", str(src), "--steps", "2"]
+    res = CliRunner().invoke(app, [*args, "--out", str(out), "--radii", "50,95"])
+    assert res.exit_code == 0, res.output
+    got = pl.read_csv(out)
+    assert np.allclose(got["r95_m"], RADIUS_FACTORS[95] * got["std_m"])
+    bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "q.csv"), "--radii", "70"])
+    assert bad.exit_code == 2 and "--radii 70" in bad.output
+    assert not (tmp_path / "q.csv").exists()
