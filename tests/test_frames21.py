@@ -65,7 +65,7 @@ def test_a_vehicle_is_cut_as_ingest_cuts_it(trajlm_small):
     assert emb.groupby("vehicle_id").piece.apply(list).to_dict() == {
         v: list(range(6)) for v in ("VAN-01", "VAN-02", "VAN-03")
     }
-    line = [s for s in said if "names movers" in s]
+    line = [s for s in said if "read as movers" in s]
     assert len(line) == 1 and "'vehicle_id'" in line[0] and "18 trajectories" in line[0]
     assert "split_gaps=False" in line[0] and "30 min" in line[0]
 
@@ -74,7 +74,7 @@ def test_split_gaps_false_and_a_number(trajlm_small):
     df = fleet()
     whole, said = _said(trajlm_small.embed, df, split_gaps=False)
     assert len(whole) == 3 and "piece" not in whole.columns
-    assert not any("names movers" in s for s in said)
+    assert not any("read as movers" in s for s in said)
     hours = trajlm_small.embed(df, split_gaps=6 * 3600)  # only the overnight gaps
     assert len(hours) == 9
     with pytest.raises(TrajlmInputError, match="split_gaps"):
@@ -86,12 +86,14 @@ def test_a_trip_column_reads_as_before(trajlm_small):
     gap = df.groupby("vehicle_id").ts.diff().dt.total_seconds()
     df["trip_id"] = df.vehicle_id + "/" + (gap.isna() | (gap > 600)).cumsum().astype(str)
     pred, said = _said(trajlm_small.predict, df, steps=2)
-    assert "piece" not in pred.columns and not any("names movers" in s for s in said)
+    assert "piece" not in pred.columns and not any("read as movers" in s for s in said)
     same = trajlm_small.predict(df, steps=2, split_gaps=False)
     pd.testing.assert_frame_equal(pred, same)
     # traj_col= given: the caller said what a trajectory is
     by_van, said = _said(trajlm_small.predict, fleet(), steps=1, traj_col="vehicle_id")
-    assert len(by_van) == 3 and not any("names movers" in s for s in said)
+    assert len(by_van) == 3 and not any("read as movers" in s for s in said)
+    cut = trajlm_small.predict(fleet(), steps=1, traj_col="vehicle_id", split_gaps=True)
+    assert len(cut) == 18 and list(cut.columns[:2]) == ["vehicle_id", "piece"]
 
 
 def test_predict_rows_name_piece_and_keep_the_callers_ids(trajlm_small):

@@ -29,8 +29,9 @@ COLUMN_KEYWORDS = (*_COLUMNS, "split_gaps")  # TrajLM's methods: also how a vehi
 
 def split(columns: dict) -> dict:
     """The column options of a TrajLM method: a vehicle's / user's fixes cut at ingest's gap
-    rule unless the caller said ``split_gaps=`` (data/coerce_pieces.py, session 21)."""
-    return {"split_gaps": True, **columns}
+    rule unless the caller said ``split_gaps=`` (data/coerce_pieces.py, session 21): "auto"
+    cuts a column named as a mover; True / seconds also a column given with ``traj_col=``."""
+    return {"split_gaps": "auto", **columns}
 
 
 RECOVER_MODES = ("inplace", "span", "bridge")

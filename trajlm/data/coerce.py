@@ -334,7 +334,9 @@ def coerce(
         warn_placeholders(out, traj)
     with relabel(layout):  # errors name the caller's columns and ids (errnames18)
         table = check_model_input(out, source, min_t) if validate else conform(out)
-    if split_gaps is not False and is_mover(traj, traj_col not in (None, NO_ID)):
+    if split_gaps is not False and (
+        split_gaps != "auto" or is_mover(traj, traj_col not in (None, NO_ID))
+    ):
         table = cut_pieces(table, layout, split_gaps, source)
     return table, layout
 

@@ -39,15 +39,16 @@ def is_mover(column: str, given: bool) -> bool:
 
 def gap_rule(split_gaps: Any) -> tuple[float, float | None]:
     """(max_gap_s, per_interval) of ``split_gaps``: True = ingest's default preset; a number of
-    seconds = that gap alone (as ``trajlm data ingest --max-gap-s``)."""
+    seconds = that gap alone (as ``trajlm data ingest --max-gap-s``); "auto" (the API's
+    default) as True, for a column named as a mover only."""
     from trajlm.data.clean import PRESETS
 
-    if split_gaps is True:
+    if split_gaps is True or split_gaps == "auto":
         cfg = PRESETS["default"]
         return float(cfg.max_gap_s), cfg.gap_intervals
     if isinstance(split_gaps, bool) or not isinstance(split_gaps, int | float) or split_gaps <= 0:
         raise TrajlmInputError(
-            f"split_gaps={split_gaps!r}: give True (cut a vehicle's fixes at gaps as ingest "
+            f"split_gaps={split_gaps!r}: give True (cut every id's fixes at gaps as ingest "
             "does), False (one trajectory per id) or a gap in seconds > 0",
             field="split_gaps",
         )
@@ -120,7 +121,7 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
         what = "1 mover"
     else:
         col = layout.traj_col
-        head = f"{col!r} names movers (vehicles, users, devices), not trips"
+        head = f"{col!r} is read as movers (vehicles, users, devices), not trips"
         tail = (
             f"results carry {col!r} as given and a {PIECE!r} column (0, 1, ... in time order "
             f"within each {col}): join on ({col!r}, {PIECE!r}). split_gaps=False reads each "
