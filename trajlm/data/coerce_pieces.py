@@ -101,13 +101,13 @@ def cut_pieces(table: pl.DataFrame, layout: Any, split_gaps: Any, source: str) -
         pieces = pieces.with_columns(pl.col(PIECE).cast(pl.Utf8).alias("traj_id"))
     layout.pieces = pieces
     n_ids = pieces[SOURCE_ID].n_unique()
-    _say(layout, n_ids, len(pieces), n_cuts, max_gap, per_interval, source)
+    _say(layout, n_ids, len(pieces), n_cuts, max_gap, per_interval, source, split_gaps == "auto")
     out = cut.drop(SOURCE_ID)
     return out.rename({_OWN_SOURCE: SOURCE_ID}) if had_source else out
 
 
 def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
-         per_interval: float | None, source: str) -> None:  # fmt: skip
+         per_interval: float | None, source: str, auto: bool) -> None:  # fmt: skip
     rule = f"gaps over {max_gap / 60:g} min"
     if per_interval:
         rule += f" (over {per_interval:g}x a track's median interval where that is longer)"
@@ -125,7 +125,7 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
         tail = (
             f"results carry {col!r} as given and a {PIECE!r} column (0, 1, ... in time order "
             f"within each {col}): join on ({col!r}, {PIECE!r}). split_gaps=False reads each "
-            f"{col} as one trajectory; traj_col={col!r} too"
+            f"{col} as one trajectory" + (f"; traj_col={col!r} too" if auto else "")
         )
         what = f"{n_ids} {col} value(s)"
     made = f"{n_pieces} trajectories ({n_cuts} cut(s))" if n_cuts else "1 trajectory (no cut)"
