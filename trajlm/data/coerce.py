@@ -235,15 +235,9 @@ def coerce(
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
-    names = [c for c in cols if isinstance(c, str) and c != LINE]
-    if (
-        traj_col is None
-        and not levels
-        and not (candidates(TRAJ, names) or by_ending("traj_id", names))
-    ):
-        one = no_id_frame(df, split_gaps)  # no id column: one mover's fixes (coerce_pieces)
-        df, cols = (df, cols) if one is None else (one, one.columns)
-        traj_col = NO_ID if one is not None else None
+    if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
+        df, traj_col = no_id_frame(df, split_gaps)
+        cols = df.columns
     try:
         traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
         tcol = _pick("t", time_column(df, time_col), cols, TIME, "time_col")

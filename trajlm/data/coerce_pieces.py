@@ -20,8 +20,8 @@ from typing import Any
 
 import polars as pl
 
-from trajlm.data.column_names import TRAJ, normalised
-from trajlm.data.schema import SOURCE_ID, TrajlmInputError
+from trajlm.data.column_names import TRAJ, by_ending, candidates, normalised
+from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
 PIECE = "piece"  # the result column naming a vehicle's piece (0, 1, ... in time order)
@@ -55,13 +55,16 @@ def gap_rule(split_gaps: Any) -> tuple[float, float | None]:
     return float(split_gaps), None
 
 
-def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> pl.DataFrame | None:
-    """``df`` with a private id column when it has no id column and the caller lets trajlm
-    read it as one mover (``split_gaps`` not False); None otherwise (the refusal stands). A
-    text column that looks like an id (2+ values, each on many rows) is named in a refusal
-    instead: several movers read as one would zig-zag between them."""
+def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | None]:
+    """(``df``, None) when it has an id column or the caller keeps the refusal of a frame
+    without one (``split_gaps=False``); else (``df`` with a private id column, its name): one
+    mover's fixes. A text column that looks like an id (2+ values, each on many rows) is named
+    in a refusal instead: several movers read as one would zig-zag between them."""
+    names = [c for c in df.columns if isinstance(c, str) and c != LINE]
     if split_gaps is False or split_gaps is None or NO_ID in df.columns:
-        return None
+        return df, None
+    if candidates(TRAJ, names) or by_ending("traj_id", names):
+        return df, None
     for c in df.columns:
         if df[c].dtype in (pl.Utf8, pl.Categorical, pl.Enum):
             n = df[c].n_unique()
@@ -72,7 +75,7 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> pl.DataFrame | None:
                     field="traj_col",
                     hint=f"if it names trips or vehicles: traj_col={c!r}",
                 )
-    return df.with_columns(pl.lit("0").alias(NO_ID))
+    return df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
 
 
 def cut_pieces(table: pl.DataFrame, layout: Any, split_gaps: Any, source: str) -> pl.DataFrame:
