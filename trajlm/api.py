@@ -28,16 +28,19 @@ import numpy as np
 import polars as pl
 import torch
 
-from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm._arguments import check_keywords
 from trajlm.api_at_times import predict_asked
-from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import (
+    COLUMN_KEYWORDS,
     RECOVER_MODES,
     TaskChecks,
     _choose_threads,
+    check_network,
     id_said,
     single_point_warning,
+    split,
 )
+from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
@@ -184,7 +187,7 @@ class TrajLM(Pretrained, TaskChecks):
                                   or steps < 1):  # fmt: skip
             raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, **columns)
+            df, layout = coerce(data, **split(columns))
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)
@@ -256,7 +259,7 @@ class TrajLM(Pretrained, TaskChecks):
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout, known = recovery_input(data, **columns)
+            df, layout, known = recovery_input(data, **split(columns))
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known), stacklevel=4)
@@ -366,13 +369,7 @@ class TrajLM(Pretrained, TaskChecks):
         check_keywords(
             "TrajLM.match", options, (*MatchConfig.__dataclass_fields__, *COLUMN_KEYWORDS)
         )
-        if not isinstance(network, RoadGraph | str | Path) and not hasattr(network, "__fspath__"):
-            raise TrajlmInputError(
-                f"got {type(network).__name__}, not a road network",
-                field="network",
-                hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
-                "trajlm.roads.RoadGraph",
-            )
+        check_network(network)
         hmm = {k: options.pop(k) for k in list(options) if k in MatchConfig.__dataclass_fields__}
         df, layout = coerce(data, **options)
         graph = network if isinstance(network, RoadGraph) else read_network(network)

@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 import torch
 
+from trajlm._arguments import COLUMN_KEYWORDS as _COLUMNS
 from trajlm._threads import apply_threads
 from trajlm.api_inputs import _warn_nan, drop_labels, index_labels
 from trajlm.api_rollout import interpolate_at
@@ -23,7 +24,34 @@ from trajlm.errors import UserError, warn_at_caller
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 from trajlm.tasks.predict import predict_at_table
 
+COLUMN_KEYWORDS = (*_COLUMNS, "split_gaps")  # TrajLM's methods: also how a vehicle is cut
+
+
+def split(columns: dict) -> dict:
+    """The column options of a TrajLM method: a vehicle's / user's fixes cut at ingest's gap
+    rule unless the caller said ``split_gaps=`` (data/coerce_pieces.py, session 21): "auto"
+    cuts a column named as a mover; True / seconds also a column given with ``traj_col=``."""
+    return {"split_gaps": "auto", **columns}
+
+
 RECOVER_MODES = ("inplace", "span", "bridge")
+
+
+def check_network(network: Any) -> None:
+    """``TrajLM.match``'s network: a RoadGraph or a path, else one line."""
+    from pathlib import Path
+
+    from trajlm.roads import RoadGraph
+
+    if not isinstance(network, RoadGraph | str | Path) and not hasattr(network, "__fspath__"):
+        raise TrajlmInputError(
+            f"got {type(network).__name__}, not a road network",
+            field="network",
+            hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
+            "trajlm.roads.RoadGraph",
+        )
+
+
 MULTITASK_HINT = (
     "it needs a checkpoint trained with the infilling heads (a multi-task run, e.g. "
     '`trajlm train --config configs/multitask.toml`; its config.json has "infill_heads": true)'
@@ -42,10 +70,31 @@ class TaskChecks:
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True):
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, validate=validate, **columns)
+            df, layout = coerce(data, validate=validate, **split(columns))
         df = drop_labels(df)
         self._check_coverage(df, stacklevel=5, predicts=False)  # embed / classify: no rollout
         return df, layout
+
+    def gate_effects(self, data: Any, *, steps: int = 5, **columns: Any) -> Any:
+        """Per trajectory of ``data`` (any frame the methods take, the same column options):
+        the medians the coverage gate reads over the history ``predict(steps=steps)`` reads
+        (``speed_mps``, ``dt_s``, ``step_m``) and ``gate_kept``, the share of the model's
+        correction to constant velocity it keeps (1: the gate does not act; 0: constant
+        velocity). The coverage warning names only trajectories clearly outside the training
+        data; this lists every one (``trajlm.model.coverage.gate_effects``, session 20, cov20).
+        Comes back keyed by the caller's id (and ``piece``), as pandas for pandas input."""
+        from trajlm._arguments import check_keywords
+        from trajlm.data.coerce_out import from_canonical
+        from trajlm.model.coverage import gate_effects
+
+        check_keywords("TrajLM.gate_effects", columns, COLUMN_KEYWORDS)
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout = coerce(data, **split(columns))
+        df = drop_labels(df)
+        history = max(self.config.max_len - steps, 1)
+        return from_canonical(gate_effects(self.model, df, history), layout=layout)
 
     def _check_coverage(
         self,

@@ -19,7 +19,7 @@ from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
 from trajlm.data.coerce_epochs import unit_values
 from trajlm.data.geometry import haversine
-from trajlm.data.schema import LINE, TrajlmInputError
+from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
 from trajlm.data.times import _time_to_seconds
 
 
@@ -202,7 +202,7 @@ def asked_ahead(
         return _asked_exact(at_times, last, traj_col, layout)
     what = "at_times" if at_times is not None else "seconds_ahead"
     values = at_times if at_times is not None else seconds_ahead
-    per = _per_trajectory(values, last["traj_id"].to_list(), traj_col, what)
+    per = _per_trajectory(values, last["traj_id"].to_list(), traj_col, what, layout)
     if per is None:
         if at_times is not None:
             return _seconds(at_times, what)[None, :] - last["t"].to_numpy()[:, None], None, None
@@ -262,7 +262,7 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     ids_all = last["traj_id"].to_list()
     t_exact = exact_last(last, layout)
     t_last = np.array([t_exact[i] for i in ids_all], np.float64)
-    per = _per_trajectory(at_times, ids_all, traj_col, what)
+    per = _per_trajectory(at_times, ids_all, traj_col, what, layout)
     if per is None:
         asked = _exact_seconds(at_times, what, layout)
         rows, ids, out_ids = [asked] * len(ids_all), ids_all, None
@@ -308,9 +308,12 @@ def _ahead(seconds_ahead: Any) -> np.ndarray:
     return ahead
 
 
-def _per_trajectory(values: Any, ids: list[str], traj_col: str, what: str) -> dict | None:
+def _per_trajectory(
+    values: Any, ids: list[str], traj_col: str, what: str, layout: Any = None
+) -> dict | None:
     """{trajectory id (as trajlm reads it, a string): its times} from a dict or a frame of
-    (trajectory id, time) rows; None for one list of times for every trajectory."""
+    (trajectory id, time) rows; None for one list of times for every trajectory. A vehicle cut
+    into pieces (``layout.pieces``, coerce_pieces.py) is asked by its own id: its last piece."""
     if isinstance(values, dict):
         have = set(ids)
         per = {_key_text(k, have): v for k, v in values.items()}
@@ -326,6 +329,7 @@ def _per_trajectory(values: Any, ids: list[str], traj_col: str, what: str) -> di
         per = {k: g[others[0]] for (k,), g in df.group_by(key, maintain_order=True)}
     else:
         return None
+    per = _latest_pieces(per, set(ids), getattr(layout, "pieces", None))
     known = set(ids)
     unknown = [k for k in per if k not in known]
     if unknown:
@@ -335,6 +339,15 @@ def _per_trajectory(values: Any, ids: list[str], traj_col: str, what: str) -> di
     if not per or any(len(np.atleast_1d(np.asarray(v, dtype=object))) == 0 for v in per.values()):
         raise ValueError(f"{what}: give at least one time per trajectory listed")
     return per
+
+
+def _latest_pieces(per: dict, ids: set[str], pieces: pl.DataFrame | None) -> dict:
+    """``per`` with a vehicle's own id (not a piece id) re-keyed to its last piece."""
+    if pieces is None:
+        return per
+    last = pieces.sort("piece").group_by(SOURCE_ID, maintain_order=True).last()
+    latest = dict(zip(last[SOURCE_ID].to_list(), last["traj_id"].to_list(), strict=True))
+    return {k if k in ids else latest.get(k, k): v for k, v in per.items()}
 
 
 def _key_text(key: Any, ids: set[str]) -> str:

@@ -29,6 +29,7 @@ from trajlm.data import geo
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_names import point_names, relabel
+from trajlm.data.coerce_pieces import NO_ID, cut_pieces, is_mover, no_id_frame
 from trajlm.data.coerce_rows import (
     drop_repeats,
     not_available,
@@ -104,6 +105,8 @@ class Layout:
     epoch_unit: str | None = None
     point: tuple | None = None
     geometry: str | None = None  # a GeoDataFrame's geometry column (errors name it: errnames18)
+    # A mover's fixes cut at gaps (coerce_pieces.py): (traj_id, source_traj_id, piece)
+    pieces: pl.DataFrame | None = None
 
 
 def kind_of(obj: Any) -> str:
@@ -195,6 +198,7 @@ def coerce(
     warn_naive: bool = True,
     repeats: str = "refuse",
     tz: str | None = None,
+    split_gaps: Any = False,
 ) -> tuple[pl.DataFrame, Layout]:
     """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
     ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
@@ -203,7 +207,10 @@ def coerce(
     ``layout.repeats`` = (number, first dropped row); "refuse" leaves them to the checks.
     ``tz``: naive datetimes are local times of that zone (DST-aware, a repeated hour read so
     each track's times keep increasing; results come back in that zone); without it, naive
-    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py)."""
+    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py).
+    ``split_gaps``: True (the API's methods) cuts a vehicle's / user's fixes at ingest's gap
+    rule, a number at that gap in seconds, and reads a frame without an id column as one
+    mover's; False: one trajectory per id (coerce_pieces.py)."""
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype
@@ -228,6 +235,9 @@ def coerce(
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
+    if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
+        df, traj_col = no_id_frame(df, split_gaps)
+        cols = df.columns
     try:
         traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
         tcol = _pick("t", time_column(df, time_col), cols, TIME, "time_col")
@@ -317,7 +327,12 @@ def coerce(
     if validate:
         warn_placeholders(out, traj)
     with relabel(layout):  # errors name the caller's columns and ids (errnames18)
-        return (check_model_input(out, source, min_t) if validate else conform(out)), layout
+        table = check_model_input(out, source, min_t) if validate else conform(out)
+    if split_gaps is not False and (
+        split_gaps != "auto" or is_mover(traj, traj_col not in (None, NO_ID))
+    ):
+        table = cut_pieces(table, layout, split_gaps, source)
+    return table, layout
 
 
 def _local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind: str,
@@ -361,15 +376,18 @@ def to_canonical(
     crs: Any = None,
     validate: bool = True,
     tz: str | None = None,
+    split_gaps: Any = False,
 ) -> pl.DataFrame:
     """Any supported frame -> canonical Polars table (traj_id, t, lat, lon, + other columns).
 
     With ``validate`` (default) the result goes through ``schema.check_model_input``: impossible
     values raise ``TrajlmInputError`` naming the column and first bad row. ``validate=False``
     only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
+    ``split_gaps=True``: the trajectories the API's methods read (a vehicle's pieces named
+    ``VAN-01_1``; coerce_pieces.py).
     """
     table = coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
-                   crs=crs, validate=validate, tz=tz)[0]  # fmt: skip
+                   crs=crs, validate=validate, tz=tz, split_gaps=split_gaps)[0]  # fmt: skip
     return table.drop(CARRIED, strict=False)  # a Point frame's own x / y / z: internal
 
 

@@ -16,6 +16,7 @@ from trajlm.data import geo
 from trajlm.data.coerce import _FRAC, Layout, layout_of
 from trajlm.data.coerce_epochs import epoch_back
 from trajlm.data.coerce_names import cast_back
+from trajlm.data.coerce_pieces import pieces_back
 from trajlm.data.coerce_shapes import pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
@@ -123,6 +124,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             df = df.with_columns(t.dt.replace_time_zone(None).alias(name))
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout, ns=layout.time_kind == "datetime"), layout.ids)
+    out = pieces_back(out, layout)  # a vehicle's pieces: its own id and `piece` (frames21)
     if layout.sub_second_rows is not None and "recovered" in out.columns:
         out = sub_second_rows_back(out, layout.sub_second_rows)
     if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id

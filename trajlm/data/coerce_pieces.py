@@ -1,0 +1,154 @@
+"""A frame keyed by a vehicle (or with no id at all) -> trajectories cut at time gaps, as
+``trajlm data ingest`` cuts files (session 21, frames21).
+
+Fleet, phone and collar tables arrive as days of fixes per vehicle / user / device, with
+overnight gaps and parked hours. A column named as a *trip* (``traj_id``, ``trip_id``,
+``track``, ... ``column_names.TRAJ``'s first three tiers) or given with ``traj_col=`` is read as
+today: one trajectory per value. A column named as a *mover* (``vehicle_id``, ``user_id``,
+``mmsi``, ``collar_id``, a name ending in ``_id``, ...) is cut where the fixes stop for longer
+than the default preset's gap (``clean.PRESETS["default"]``: 30 min, or 3x a track's median
+interval for sparser tracks: ``GapSplitter``, the rule ingest uses), and a frame with no id
+column is one mover's fixes cut the same way. Results keep the caller's id column with the
+caller's values and add ``piece`` (0, 1, ... in time order within each id), so they join back
+on (id, piece); one warning per call names the column, the count of pieces and
+``split_gaps=False``. Nothing changes for a mover whose fixes have no such gap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from trajlm.data.column_names import TRAJ, by_ending, candidates, normalised
+from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
+from trajlm.errors import warn_at_caller
+
+PIECE = "piece"  # the result column naming a vehicle's piece (0, 1, ... in time order)
+NO_ID = "__trajlm_one_mover"  # private id column of a frame without one
+_OWN_SOURCE = "__trajlm_own_source"
+# names read as trips (one trajectory each), as before session 21
+TRIP_NAMES = frozenset(TRAJ[0] + TRAJ[1] + ("id", "track", "trip"))
+
+
+def is_mover(column: str, given: bool) -> bool:
+    """True when ``column`` names a vehicle / user / device / animal rather than a trip (not
+    when the caller gave it with ``traj_col=``)."""
+    return not given and (column == NO_ID or normalised(str(column)) not in TRIP_NAMES)
+
+
+def gap_rule(split_gaps: Any) -> tuple[float, float | None]:
+    """(max_gap_s, per_interval) of ``split_gaps``: True = ingest's default preset; a number of
+    seconds = that gap alone (as ``trajlm data ingest --max-gap-s``); "auto" (the API's
+    default) as True, for a column named as a mover only."""
+    from trajlm.data.clean import PRESETS
+
+    if split_gaps is True or split_gaps == "auto":
+        cfg = PRESETS["default"]
+        return float(cfg.max_gap_s), cfg.gap_intervals
+    if isinstance(split_gaps, bool) or not isinstance(split_gaps, int | float) or split_gaps <= 0:
+        raise TrajlmInputError(
+            f"split_gaps={split_gaps!r}: give True (cut every id's fixes at gaps as ingest "
+            "does), False (one trajectory per id) or a gap in seconds > 0",
+            field="split_gaps",
+        )
+    return float(split_gaps), None
+
+
+def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | None]:
+    """(``df``, None) when it has an id column or the caller keeps the refusal of a frame
+    without one (``split_gaps=False``); else (``df`` with a private id column, its name): one
+    mover's fixes. A text column that looks like an id (2+ values, each on many rows) is named
+    in a refusal instead: several movers read as one would zig-zag between them."""
+    names = [c for c in df.columns if isinstance(c, str) and c != LINE]
+    if split_gaps is False or split_gaps is None or NO_ID in df.columns:
+        return df, None
+    if candidates(TRAJ, names) or by_ending("traj_id", names):
+        return df, None
+    for c in df.columns:
+        if df[c].dtype in (pl.Utf8, pl.Categorical, pl.Enum):
+            n = df[c].n_unique()
+            if 2 <= n <= max(2, len(df) // 10):
+                raise TrajlmInputError(
+                    f"no column is named as the trajectory, and {c!r} holds {n} values "
+                    f"(e.g. {df[c].drop_nulls().unique(maintain_order=True).head(2).to_list()})",
+                    field="traj_col",
+                    hint=f"if it names trips or vehicles: traj_col={c!r}",
+                )
+    return df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+
+
+def cut_pieces(table: pl.DataFrame, layout: Any, split_gaps: Any, source: str) -> pl.DataFrame:
+    """``table`` (canonical, sorted by traj_id, t) cut at ingest's gap rule; the layout learns
+    the pieces (``layout.pieces``: traj_id, the caller's id as text, piece) so results carry
+    the caller's id and ``piece``. Unchanged (and nothing said) when no mover has a gap."""
+    from trajlm.data.clean_split import GapSplitter
+
+    max_gap, per_interval = gap_rule(split_gaps)
+    had_source = SOURCE_ID in table.columns  # the caller's own column rides along unchanged
+    src = table.rename({SOURCE_ID: _OWN_SOURCE}) if had_source else table
+    cut, report = GapSplitter(max_gap, per_interval).apply(src)
+    n_cuts = report.repaired.get("gap_splits", 0)
+    one_mover = layout.traj_col == NO_ID
+    if n_cuts == 0 and not one_mover:
+        return table
+    pieces = (
+        cut.select("traj_id", SOURCE_ID)
+        .unique("traj_id", maintain_order=True)
+        .with_columns(pl.col("traj_id").str.extract(r"_(\d+)$").cast(pl.Int64).alias(PIECE))
+    )
+    if one_mover:  # the results' id column is `piece` itself: 0, 1, ... (warnings say so too)
+        layout.traj_col, layout.traj_dtype = PIECE, pl.Int64
+        layout.pandas_ids = None
+        cut = cut.with_columns(pl.col("traj_id").str.extract(r"_(\d+)$"))
+        pieces = pieces.with_columns(pl.col(PIECE).cast(pl.Utf8).alias("traj_id"))
+    layout.pieces = pieces
+    n_ids = pieces[SOURCE_ID].n_unique()
+    _say(layout, n_ids, len(pieces), n_cuts, max_gap, per_interval, source, split_gaps == "auto")
+    out = cut.drop(SOURCE_ID)
+    return out.rename({_OWN_SOURCE: SOURCE_ID}) if had_source else out
+
+
+def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
+         per_interval: float | None, source: str, auto: bool) -> None:  # fmt: skip
+    rule = f"gaps over {max_gap / 60:g} min"
+    if per_interval:
+        rule += f" (over {per_interval:g}x a track's median interval where that is longer)"
+    if layout.traj_col == PIECE:
+        head = "no column names the trajectory: the frame is read as one mover's fixes"
+        tail = (
+            f"results carry a {PIECE!r} column (0, 1, ... in time order). Several vehicles in "
+            "one frame need their id column: traj_col=...; split_gaps=False refuses a frame "
+            "without one"
+        )
+        what = "1 mover"
+    else:
+        col = layout.traj_col
+        head = f"{col!r} is read as movers (vehicles, users, devices), not trips"
+        tail = (
+            f"results carry {col!r} as given and a {PIECE!r} column (0, 1, ... in time order "
+            f"within each {col}): join on ({col!r}, {PIECE!r}). split_gaps=False reads each "
+            f"{col} as one trajectory" + (f"; traj_col={col!r} too" if auto else "")
+        )
+        what = f"{n_ids} {col} value(s)"
+    made = f"{n_pieces} trajectories ({n_cuts} cut(s))" if n_cuts else "1 trajectory (no cut)"
+    warn_at_caller(
+        f"{source}: {head}, cut at {rule}, as `trajlm data ingest` cuts files: {what} -> {made}; {tail}"
+    )
+
+
+def pieces_back(out: pl.DataFrame, layout: Any) -> pl.DataFrame:
+    """A result keyed by piece ids (``VAN-01_1``) with the caller's id back in ``traj_id`` and
+    a ``piece`` column after it (unchanged when nothing was cut)."""
+    pieces = getattr(layout, "pieces", None)
+    if pieces is None or "traj_id" not in out.columns:
+        return out
+    cols = out.columns
+    name = PIECE if PIECE not in cols else f"{PIECE}_"
+    pairs = pieces.rename({SOURCE_ID: "__source", PIECE: "__piece"})
+    joined = out.join(pairs, on="traj_id", how="left", maintain_order="left")
+    if layout.traj_col == PIECE:  # no id column: the piece number is the id
+        return joined.with_columns(pl.col("__piece").cast(pl.Utf8).alias("traj_id")).select(cols)
+    joined = joined.with_columns(pl.col("__source").alias("traj_id"), pl.col("__piece").alias(name))
+    at = cols.index("traj_id") + 1
+    return joined.select(cols[:at] + [name] + cols[at:])
