@@ -56,3 +56,23 @@ def test_cli_predict_writes_radii_and_refuses_others(tmp_path, trajlm_small):
     bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "q.csv"), "--radii", "70"])
     assert bad.exit_code == 2 and "--radii 70" in bad.output
     assert not (tmp_path / "q.csv").exists()
+
+
+def test_absolute_times_are_asked_of_each_vehicles_last_piece(trajlm_small):
+    """frames21 cut vehicles into pieces; one list of at_times answered every piece, the
+    earlier days' as NaN beside a warning. Now only each vehicle's last piece is asked."""
+    import warnings
+
+    import pandas as pd
+
+    rows = [{"vehicle_id": v, "lat": 41.15 + 0.0003 * i, "lon": -8.61 + 0.0004 * i,
+             "time": pd.Timestamp("2013-07-01 07:00", tz="UTC") + pd.Timedelta(days=d, seconds=15 * i)}
+            for v in "AB" for d in (0, 1) for i in range(20)]  # fmt: skip
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        out = trajlm_small.predict(
+            pd.DataFrame(rows), at_times=[pd.Timestamp("2013-07-02 07:06", tz="UTC")]
+        )
+    assert out["vehicle_id"].tolist() == ["A", "B"] and out["piece"].tolist() == [1, 1]
+    assert out["lat"].notna().all()
+    assert not any("beyond the rollout" in str(w.message) for w in said)

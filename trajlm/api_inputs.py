@@ -263,6 +263,12 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     t_exact = exact_last(last, layout)
     t_last = np.array([t_exact[i] for i in ids_all], np.float64)
     per = _per_trajectory(at_times, ids_all, traj_col, what, layout)
+    if per is None and getattr(layout, "pieces", None) is not None:
+        # one list of times for vehicles cut into pieces: a vehicle's earlier pieces ended
+        # hours before (their answers were NaN beside a warning): asked of its last piece only
+        per = _latest_pieces({k: at_times for k in layout.pieces[SOURCE_ID].unique()},
+                             set(ids_all), layout.pieces)  # fmt: skip
+        per = {k: v for k, v in per.items() if k in set(ids_all)}
     if per is None:
         asked = _exact_seconds(at_times, what, layout)
         rows, ids, out_ids = [asked] * len(ids_all), ids_all, None

@@ -37,6 +37,8 @@ from trajlm.data.clean_sampling import AddSpeed, Resampler, Thinner, thin_mask  
 from trajlm.data.clean_speed import SpeedFilter, speed_filter_mask  # noqa: F401
 from trajlm.data.clean_split import (  # noqa: F401
     CUT,
+    DEFAULT_MAX_GAP_S,
+    GAP_INTERVALS,
     STOP_DRIFT_MPS,
     STOP_MIN_S,
     STOP_RADIUS_M,
@@ -167,15 +169,13 @@ class CleanConfig:
     gap_intervals: float | None = None
 
 
-GAP_INTERVALS = 3.0  # the default preset's interval-aware gap rule (CleanConfig.gap_intervals)
-
 PRESETS: dict[str, CleanConfig] = {
     # PROTOCOL.md: thin to >= 15 s, split at gaps > 300 s, drop segments < 10 points.
     "geolife": CleanConfig(min_interval_s=15, max_gap_s=300, min_points=10),
     # PROTOCOL.md: drop trips with < 10 points (MISSING_DATA=True is the reader's job).
     "porto": CleanConfig(min_points=10),
     # Unknown sources: only structural repairs, split at 30 min silences.
-    "default": CleanConfig(max_gap_s=1800, min_points=2, gap_intervals=GAP_INTERVALS),
+    "default": CleanConfig(max_gap_s=DEFAULT_MAX_GAP_S, min_points=2, gap_intervals=GAP_INTERVALS),
 }
 
 

@@ -33,6 +33,11 @@ from trajlm.data.clean_common import _FIRST, _check_sorted, _report
 from trajlm.data.column_names import SOG_NOT_AVAILABLE_KN, SPEED_NAMES, normalised
 from trajlm.data.schema import SOURCE_ID, DropReport
 
+# the default preset's gap rule (clean.PRESETS["default"]; the Python API's vehicle cuts,
+# coerce_pieces): split at silences over 30 min, or over 3x a track's median interval
+DEFAULT_MAX_GAP_S = 1800  # int: as stores have always recorded it
+GAP_INTERVALS = 3.0
+
 EARTH_M = 6_371_008.8
 CUT = "__stop_cut"  # private column: True on the first row of a trip that follows a stop
 STOP_RADIUS_M = 100.0  # an anchored ship swings ~50-150 m; a moored one and a parked van ~10 m

@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.data.clean_split import DEFAULT_MAX_GAP_S, GAP_INTERVALS
 from trajlm.data.column_names import TRAJ, by_ending, candidates, normalised
 from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
 from trajlm.errors import warn_at_caller
@@ -41,11 +42,8 @@ def gap_rule(split_gaps: Any) -> tuple[float, float | None]:
     """(max_gap_s, per_interval) of ``split_gaps``: True = ingest's default preset; a number of
     seconds = that gap alone (as ``trajlm data ingest --max-gap-s``); "auto" (the API's
     default) as True, for a column named as a mover only."""
-    from trajlm.data.clean import PRESETS
-
-    if split_gaps is True or split_gaps == "auto":
-        cfg = PRESETS["default"]
-        return float(cfg.max_gap_s), cfg.gap_intervals
+    if split_gaps is True or split_gaps == "auto":  # = clean.PRESETS["default"]'s rule
+        return float(DEFAULT_MAX_GAP_S), GAP_INTERVALS
     if isinstance(split_gaps, bool) or not isinstance(split_gaps, int | float) or split_gaps <= 0:
         raise TrajlmInputError(
             f"split_gaps={split_gaps!r}: give True (cut every id's fixes at gaps as ingest "
