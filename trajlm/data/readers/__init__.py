@@ -55,7 +55,7 @@ from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.queclink import iter_queclink
-from trajlm.data.readers.spreadsheet import sheets_as_csv
+from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
@@ -102,7 +102,9 @@ def _open(
     limits: ReadLimits | None,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     paths, sheets = sheets_as_csv(
-        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)], format
+        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)],
+        format,
+        layer_of(columns),
     )
     try:
         ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits)

@@ -58,11 +58,15 @@ def _fields(records: list) -> dict[str, str] | None:
         got = candidates(TIERS[name], keys)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
+        if name == "t" and not got and "seen_pos" in keys:  # readsb / tar1090 aircraft.json
+            got = ["seen_pos"]  # seconds before the poll's `now` (record_tracks)
         if len(got) != 1:
             return None
         found[name] = got[0]
     if "vehicle.vehicle.id" in keys:  # GTFS-rt: the vehicle, not the entity (often per snapshot)
         found["traj_id"] = "vehicle.vehicle.id"
+    elif found["t"] == "seen_pos" and "hex" in keys:  # the aircraft's ICAO address
+        found["traj_id"] = "hex"
     elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
         found["traj_id"] = tid
     return found
@@ -91,6 +95,9 @@ def _lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterat
                 return
             for r in doc:
                 yield from _lists(r, r, depth + 1)
+        elif any(isinstance(r, list) for r in doc[:SAMPLE]):  # AISHub: [header, records]
+            for r in doc[:SAMPLE]:
+                yield from _lists(r, r if isinstance(r, dict) else owner, depth + 1)
         return
     if isinstance(doc, dict):
         for v in doc.values():
@@ -200,7 +207,10 @@ def record_tracks(doc: Any) -> list[Track] | None:
                 TIERS["traj_id"], [k for k, v in owner.items() if not isinstance(v, list | dict)]
             )
             parent = str(owner[own[0]]) if len(own) == 1 else None
-        times = _times([r.get(fields["t"]) for r in flat], fields["t"])
+        if fields["t"] == "seen_pos":
+            flat, times = _seen(flat, owner, fields)
+        else:
+            times = _times([r.get(fields["t"]) for r in flat], fields["t"])
         groups: dict[str | None, tuple[list, list]] = {}
         for r, t in zip(flat, times, strict=True):
             tid = r.get(fields["traj_id"]) if "traj_id" in fields else None
@@ -208,10 +218,38 @@ def record_tracks(doc: Any) -> list[Track] | None:
             coords, ts = groups.setdefault(key, ([], []))
             coords.append([_coordinate(r.get(fields["lon"])), _coordinate(r.get(fields["lat"]))])
             ts.append(t)
+        if (scale := _aishub_scale(doc)) is not None:  # AIS encoding: 1/10000 minute
+            groups = {k: ([[_over(v, scale) for v in p] for p in c], t) for k, (c, t) in groups.items()}  # fmt: skip
         if radians(fields["lat"]) or radians(fields["lon"]):
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def _seen(flat: list[dict], owner: Any, fields: dict[str, str]) -> tuple[list[dict], list]:
+    """readsb / tar1090 / dump1090 `aircraft.json`: a position is `seen_pos` seconds older than
+    the poll's `now` (formats21: was refused). Aircraft without a position (Mode S only) are
+    not positions, so not read."""
+    now = _number(owner.get("now")) if isinstance(owner, dict) else None
+    if now is None or not math.isfinite(now):
+        raise TrajlmInputError(
+            "aircraft records with `seen_pos` but no `now` beside them: the time of a position "
+            "is `now` - `seen_pos`",
+            field="now",
+        )
+    pos = [r for r in flat if _number(r.get("seen_pos")) is not None and r.get(fields["lat"]) is not None]  # fmt: skip
+    return pos, [(now - float(r["seen_pos"])) * 1000.0 for r in pos]
+
+
+def _aishub_scale(doc: Any) -> float | None:
+    """AISHub's `format=0` answer ([{"FORMAT": "AIS", ...}, [records]]): coordinates in
+    1/10000 minute (formats21), so divided by 600,000; None for any other document."""
+    head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    return 600_000.0 if str(head.get("FORMAT", "")).upper() == "AIS" else None
+
+
+def _over(v: Any, scale: float) -> Any:
+    return v / scale if isinstance(v, int | float) and not isinstance(v, bool) else v
 
 
 def _dict_lists(doc: Any, where: str = "$", depth: int = 0):  # noqa: ANN202 (iterator)

@@ -196,4 +196,41 @@ def not_point_table(have: list[str]) -> str | None:
                 "VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
     if {"stop_id", "stop_lat", "stop_lon"} <= names:
         return "a GTFS stops.txt: places (stops), not positions over time, so not a trajectory"
+    if {"agency_name", "agency_timezone"} <= names or {
+        "trip_id",
+        "arrival_time",
+        "stop_id",
+    } <= names:
+        return (f"a GTFS schedule table ({'agency.txt' if 'agency_name' in names else 'stop_times.txt'}): "
+                "timetables, not positions over time; vehicle positions come from "
+                "GTFS-realtime VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
+    return None
+
+
+_GTFS = {"stop_times.txt", "trips.txt", "stops.txt"}
+
+
+def no_positions(path: Path) -> str | None:
+    """What a well-known file that holds no positions is (formats21: said instead of "cannot
+    tell the format"): a Polar `.hrm`, an Apple Health `export.xml`, a GTFS schedule zip."""
+    import zipfile
+
+    low = path.name.lower()
+    if low.endswith(".hrm"):
+        return ("a Polar HRM file: heart rate (speed, cadence) samples with no positions; "
+                "Polar writes the GPS track as a .gpx of the same name beside it: ingest that")  # fmt: skip
+    if low.endswith(".xml") and path.is_file():
+        with path.open("rb") as f:
+            head = f.read(4096)
+        if b"<HealthData" in head or b"<ClinicalDocument" in head:
+            return ("an Apple Health export.xml: records and workouts, no positions; the "
+                    "routes are the GPX files in workout-routes/ beside it: ingest that folder "
+                    "or the export.zip")  # fmt: skip
+    if low.endswith(".zip") and path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            names = {Path(n).name.lower() for n in z.namelist()}
+        if _GTFS <= names and not any(n.endswith((".csv", ".gpx", ".pb")) for n in names):
+            return ("a GTFS schedule feed (stops, trips, timetables, route shapes): no vehicle "
+                    "positions over time, so no trajectory; vehicle positions come from "
+                    "GTFS-realtime VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
     return None

@@ -23,6 +23,7 @@ from trajlm.data.readers.file_format import (
     _mixed_tracks,
     archives_in,
     file_format,
+    no_positions,
 )
 from trajlm.data.schema import TrajlmInputError
 
@@ -86,6 +87,8 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
     for p in map(Path, paths):
         if not p.exists():
             raise TrajlmInputError("no such file or folder", path=p)
+        if not p.is_dir() and (why := no_positions(p)) is not None:
+            raise TrajlmInputError(why, path=p)
         fmt = _dir_format(p) if p.is_dir() else file_format(p)
         if fmt is None and p.suffix.lower() in SPREADSHEET:
             raise TrajlmInputError(

@@ -166,12 +166,28 @@ def _layers(path: Path) -> list[tuple[str, str]]:
         raise TrajlmInputError(f"not a readable GIS file ({str(e)[:200]})", path=path) from None
 
 
-def _point_layer(path: Path) -> tuple[str, Any]:
-    """(layer name, GeoDataFrame) of the point layer with times, or one line saying why none."""
+def _point_layer(path: Path, layer: str | None = None) -> tuple[str, Any]:
+    """(layer name, GeoDataFrame) of the point layer with times (`layer`: that one), or one
+    line saying why none."""
     import pyogrio
 
     layers = _layers(path)
+    if layer is not None and layer not in {n for n, _ in layers}:
+        raise TrajlmInputError(
+            f"no layer {layer!r}; the layers are {[n for n, _ in layers]}",
+            path=path,
+            hint="choose one with --layer (Python: ColumnMap(layer=...))",
+        )
     pointed = [n for n, g in layers if "point" in g.lower() or g == "Unknown"]
+    if layer is not None:
+        if layer not in pointed:
+            kind = dict(layers)[layer]
+            raise TrajlmInputError(
+                f"layer {layer!r} holds {kind} geometries, not points: a trajectory needs a "
+                "point per time",
+                path=path,
+            )
+        pointed = [layer]
     found, untimed, empty = [], [], []
     src = _source(path)
     for name in pointed:  # a sample of each point layer tells which has times
@@ -205,8 +221,8 @@ def _point_layer(path: Path) -> tuple[str, Any]:
             f"{len(found)} point layers have times: {[n for n, _ in found]}; which one is the "
             "trajectory?",
             path=path,
-            hint="write that layer alone (ogr2ogr out.gpkg in.gpkg LAYER, or "
-            "gpd.read_file(path, layer=...) then trajlm.to_canonical)",
+            hint=f"choose one with --layer {found[0][0]} (Python: ColumnMap(layer="
+            f"{found[0][0]!r}))",
         )
     if untimed:
         name, df = untimed[0]
@@ -264,13 +280,13 @@ def _to_wgs84(df: Any, path: Path) -> Any:
     return out
 
 
-def _frame(path: Path) -> Any:
+def _frame(path: Path, layer: str | None = None) -> Any:
     """The point layer of `path` as a pandas frame with `lat` / `lon` (WGS 84) and its fields."""
     import pandas as pd
 
     from trajlm.data.column_names import TIERS, by_ending, candidates
 
-    _, df = _point_layer(path)
+    _, df = _point_layer(path, layer)
     df = _to_wgs84(df, path)
     if path.suffix.lower() == ".kml":  # OGR's KML fields: the placemark id is a row key
         df = df.drop(columns=[c for c in _KML_ROW if c in df.columns])
@@ -305,7 +321,7 @@ def _frame(path: Path) -> Any:
     return out
 
 
-def gis_as_parquet(path: Path, out: Path) -> None:
+def gis_as_parquet(path: Path, out: Path, layer: str | None = None) -> None:
     """Write the point layer of the GIS file `path` as Parquet at `out` (see the module)."""
     try:
         import geopandas  # noqa: F401
@@ -316,7 +332,7 @@ def gis_as_parquet(path: Path, out: Path) -> None:
             path=path,
             hint=_HINT,
         ) from None
-    _frame(path).to_parquet(out, index=False)
+    _frame(path, layer).to_parquet(out, index=False)
 
 
 def prj_crs(paths: list[Path]) -> str | None:
