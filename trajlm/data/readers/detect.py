@@ -284,8 +284,7 @@ def last_resort(field: str, have: list[str]) -> list[str]:
     Open 7): Sentinel-1 / Global Fishing Watch `detect_scene_start` (the image's time), Firehose's
     `clock`, a time with its unit after it (`time_s`, `timestamp_ms`: the unit is then checked
     against the values' size) as t; a lone `uuid` / `*_uuid` (Waze probes; a uuid per row is a
-    row key, which `row_key_fallback` refuses), Ruptela / Wialon's `Object` / `Unit` as the
-    trajectory; `location_x` / `location_y` (Waze's `location.x` flattened) as lon / lat;
+    row key, so not read), Ruptela's `Object` as the trajectory; `location_x` / `location_y` (Waze's `location.x` flattened) as lon / lat;
     `lng_e7` as lon (its scale from the name)."""
     if field == "t":
         return (
@@ -295,8 +294,8 @@ def last_resort(field: str, have: list[str]) -> list[str]:
         )
     if field == "traj_id":
         return [c for c in have if _words(c)[-1:] == ["uuid"]] or [
-            c for c in have if normalised(c) in ("object", "unit", "object_name", "unit_name")
-        ]  # Ruptela / Wialon exports' `Object`, `Unit`
+            c for c in have if normalised(c) in ("object", "object_name")
+        ]  # Ruptela exports' `Object` (a bare `unit` stays to the times-go-back line)
     axis = {"lat": "y", "lon": "x"}.get(field)
     pairs = [c for c in have if len(w := _words(c)) == 2 and w[0] in _XY_OWNERS and w[1] == axis]
     if field == "lon" and not pairs:  # `lng_e7` (`lon_e7` is a tier name): the scale is named
