@@ -237,3 +237,32 @@ def test_gtfs_schedule_zip_says_it_has_no_positions(tmp_path):
         z.writestr("stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,08:00:00,08:00:00,1,1\n")  # fmt: skip
     with pytest.raises(TrajlmInputError, match="GTFS schedule feed"):
         read(p)
+
+
+def test_hostile_aishub_tar1090_and_linestring_inputs_are_one_line(tmp_path):
+    """An AISHub error / empty answer, a tar1090 poll without `now` or with a `seen_pos` that is
+    no number (counted, not dropped silently), a ragged LINESTRING M: one line each."""
+    cases = {
+        "err.json": (
+            '[{"ERROR": true, "USERNAME": "x", "FORMAT": "AIS", "ERROR_MESSAGE": "Too frequent requests!"}]',
+            "Too frequent requests",
+        ),  # fmt: skip
+        "empty.json": ('[{"ERROR": false, "FORMAT": "AIS", "RECORDS": 0}, []]', "without records"),
+        "nonow.json": (
+            '{"aircraft": [{"hex": "a", "lat": 1, "lon": 2, "seen_pos": 1}]}',
+            "no `now`",
+        ),  # fmt: skip
+        "ragged.csv": (
+            'id,geometry\na,"LINESTRING M (24.1 56.9 1773482400, 24.2 57.0)"\n',
+            "a vertex of 2 numbers",
+        ),  # fmt: skip
+    }
+    for name, (text, match) in cases.items():
+        (p := tmp_path / name).write_text(text)
+        with pytest.raises(TrajlmInputError, match=match):
+            read(p)
+    poll = {"now": T0 + 3.0, "aircraft": [{"hex": "a", "lat": 52.0 + i / 1e4, "lon": 4.0, "seen_pos": 1} for i in range(3)]}  # fmt: skip
+    poll["aircraft"][1]["seen_pos"] = "soon"
+    (p := tmp_path / "poll.json").write_text(json.dumps(poll))
+    df, rep = read(p, on_error="skip")
+    assert len(df) == 2 and rep.rows_in == 3 and sum(rep.dropped.values()) == 1

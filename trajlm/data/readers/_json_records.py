@@ -237,8 +237,9 @@ def _seen(flat: list[dict], owner: Any, fields: dict[str, str]) -> tuple[list[di
             "is `now` - `seen_pos`",
             field="now",
         )
-    pos = [r for r in flat if _number(r.get("seen_pos")) is not None and r.get(fields["lat"]) is not None]  # fmt: skip
-    return pos, [(now - float(r["seen_pos"])) * 1000.0 for r in pos]
+    pos = [r for r in flat if r.get(fields["lat"]) is not None or r.get(fields["lon"]) is not None]
+    ago = [_number(r.get("seen_pos")) for r in pos]  # not a number: no time (counted)
+    return pos, [None if s is None else (now - s) * 1000.0 for s in ago]
 
 
 def _aishub_scale(doc: Any) -> float | None:
@@ -283,6 +284,11 @@ def empty_records(doc: Any) -> str | None:
     """Why an API answer holds no position records: every list in it is empty (Geotab's `[]`,
     Samsara's {"data": []}); None when any list holds something (badin19: was "top level is
     not a JSON object" / "no MovingPoint temporalGeometry")."""
+    head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    if "ERROR" in head and head.get("ERROR"):
+        return f"an AISHub error answer ({str(head.get('ERROR_MESSAGE', 'no message'))[:120]})"
+    if "ERROR" in head and not any(isinstance(r, list) and r for r in doc[1:]):
+        return "no position records in it: an AISHub answer without records"
     lists = list(_dict_lists(doc))
     if not lists or any(v for _, v in lists):
         return None
