@@ -266,3 +266,17 @@ def test_hostile_aishub_tar1090_and_linestring_inputs_are_one_line(tmp_path):
     (p := tmp_path / "poll.json").write_text(json.dumps(poll))
     df, rep = read(p, on_error="skip")
     assert len(df) == 2 and rep.rows_in == 3 and sum(rep.dropped.values()) == 1
+
+
+def test_find_my_items_data_snapshots_one_trajectory_per_item(tmp_path):
+    """Was "no file trajlm reads under the folder" (`.data`); read, the two items must not be
+    one trajectory per snapshot file (the serial number is the id)."""
+    folder = tmp_path / "findmy"
+    folder.mkdir()
+    a, b = _pts(6, 51.51, -0.13, 300), _pts(6, 51.50, -0.12, 300, T0 + 60)
+    for i in range(6):
+        items = [{"serialNumber": s, "identifier": f"id-{s}", "name": n, "location": {"latitude": p[i][1], "longitude": p[i][2], "timeStamp": p[i][0] * 1000}}  # fmt: skip
+                 for s, n, p in (("H6GD1", "Keys", a), ("H6GD2", "Bag", b))]  # fmt: skip
+        (folder / f"Items_{i}.data").write_text(json.dumps(items))
+    df, _ = read(folder)
+    _exact(df, {"a": a, "b": b})

@@ -33,7 +33,16 @@ MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
 
 
-_TIME_KEYS = ("timeiso8601",)  # time keys no column tier names: `Samples[].TimeISO8601`
+_TIME_KEYS = ("timeiso8601",)
+# ids of a device by their top-level key when no id name matched (formats21: Find My's
+# `Items.data`, two AirTags in one snapshot were read as one trajectory)
+_SERIALS = (
+    "serialnumber",
+    "serial_number",
+    "serial",
+    "identifier",
+    "uuid",
+)  # time keys no column tier names: `Samples[].TimeISO8601`
 
 
 def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
@@ -69,7 +78,15 @@ def _fields(records: list) -> dict[str, str] | None:
         found["traj_id"] = "hex"
     elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
         found["traj_id"] = tid
+    elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k)]:  # fmt: skip
+        found["traj_id"] = serial[0]  # Find My's items (a uuid per fix is a row key: not read)
     return found
+
+
+def _repeats(sample: list[dict], k: str) -> bool:
+    """`k` has values in the sample that repeat (or the sample is too small to tell)."""
+    values = [str(r[k]) for r in sample if r.get(k) is not None]
+    return bool(values) and (len(sample) < 5 or len(set(values)) < len(values))
 
 
 def _id_key(sample: list[dict], keys: list[str]) -> str | None:
@@ -77,11 +94,7 @@ def _id_key(sample: list[dict], keys: list[str]) -> str | None:
     last dotted part: Geotab's `device.id`) whose values repeat, so not a row key (Geotab's
     own `id`)."""
     ranked = sorted((t, k) for k in keys if (t := tier_of(TIERS["traj_id"], k)) is not None)
-    for _, k in ranked:
-        values = [str(r[k]) for r in sample if r.get(k) is not None]
-        if values and (len(sample) < 5 or len(set(values)) < len(values)):
-            return k
-    return None
+    return next((k for _, k in ranked if _repeats(sample, k)), None)
 
 
 def _lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterator)

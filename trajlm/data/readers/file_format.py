@@ -122,7 +122,25 @@ def file_format(path: Path) -> str | None:
     # (header, short), whose field 1 is gtfs_realtime_version "1.0" / "2.0"
     if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
         return "gtfs_rt"
+    if json_by_content(path):  # JSON under another name (Find My's `Items.data`; formats21)
+        return "mfjson"
     return None
+
+
+def json_by_content(path: Path) -> bool:
+    """A file whose text starts like a JSON document (`{"` or `[` then `{` / `[`)."""
+    try:
+        head = _head(path, 256).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b'{"') or (head[:1] == b"[" and head[1:].lstrip()[:1] in (b"{", b"["))
+
+
+def json_folder(folder: Path) -> list[Path]:
+    """The files of a folder that holds JSON under other names only (a folder of Find My
+    `Items.data` snapshots), else []."""
+    files = [f for f in rglob_follow(folder, "*") if f.is_file() and not f.name.startswith(".")]
+    return files if files and all(json_by_content(f) for f in files) else []
 
 
 def _kml_fields_only(path: Path) -> bool:

@@ -23,6 +23,7 @@ from trajlm.data.readers.file_format import (
     _mixed_tracks,
     archives_in,
     file_format,
+    json_folder,
     no_positions,
 )
 from trajlm.data.schema import TrajlmInputError
@@ -76,6 +77,8 @@ def _dir_format(path: Path) -> str | None:
                 return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt
             return fmt
     first = next(iter(rglob_follow(path, "*.csv")), None)
+    if first is None and json_folder(path):  # JSON files under other names (formats21)
+        return "mfjson"
     return _csv_format(first) if first is not None else None
 
 
