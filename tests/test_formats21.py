@@ -280,3 +280,32 @@ def test_find_my_items_data_snapshots_one_trajectory_per_item(tmp_path):
         (folder / f"Items_{i}.data").write_text(json.dumps(items))
     df, _ = read(folder)
     _exact(df, {"a": a, "b": b})
+
+
+def _nmea(body: str) -> str:
+    x = 0
+    for ch in body:
+        x ^= ord(ch)
+    return f"${body}*{x:02X}"
+
+
+def test_nmea_rmc_with_a_bad_checksum_takes_its_gga_across_midnight(tmp_path):
+    """Was: that second dropped (`bad_checksum`) though its GGA (valid checksum) held the fix;
+    the date comes from the RMC before it, a day later past midnight. Without a GGA beside
+    it the RMC is still `bad_checksum`."""
+    t0 = 1772668797  # 2026-03-04 23:59:57 UTC
+    lines, truth = [], []
+    for i in range(6):
+        d = _d(t0 + i)
+        la, lo = 33.0 + i / 600, 151.0 + i / 600  # whole 0.1 minutes
+        a, b = f"{int(la):02d}{(la % 1) * 60:07.4f}", f"{int(lo):03d}{(lo % 1) * 60:07.4f}"
+        lines.append(_nmea(f"GPGGA,{d:%H%M%S}.00,{a},S,{b},E,1,09,0.9,12.0,M,20.0,M,,"))
+        rmc = _nmea(f"GPRMC,{d:%H%M%S}.00,A,{a},S,{b},E,9.7,45.0,{d:%d%m%y},,,A")
+        lines.append(rmc[:-2] + ("00" if rmc[-2:] != "00" else "11") if i == 4 else rmc)
+        truth.append((t0 + i, -round(la, 6), round(lo, 6)))
+    (p := tmp_path / "log.nmea").write_text("\r\n".join(lines) + "\r\n")
+    df, rep = read(p)
+    _exact(df, {"a": truth})
+    (q := tmp_path / "rmc_only.nmea").write_text("\r\n".join(lines[1::2]) + "\r\n")
+    df, rep = read(q)
+    assert len(df) == 5 and rep.dropped.get("bad_checksum") == 1
