@@ -103,6 +103,12 @@ def data_ingest(
     zip_members: str = typer.Option(
         None, "--zip-members", help="csv: glob of the members read from a .zip input (*.csv)."
     ),
+    layer: str = typer.Option(
+        None,
+        "--layer",
+        help="GeoPackage / multi-layer GIS file: the point layer to read (default: the one "
+        "point layer with times).",
+    ),
     columns: str = typer.Option(
         None,
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
@@ -156,6 +162,11 @@ def data_ingest(
         io.must_exist(p, "input")
         if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents:
             _fail(f"--out {out} would write over the input {p}; choose another --out")
+    if layer is not None:
+        from trajlm.data.readers.gis_files import gis_members
+
+        if not any(gis_members(p) for p in paths):
+            _fail(f"--layer {layer} names a layer of a GeoPackage / GIS file, and no input is one")
     check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
     overrides = {
         k: v
@@ -184,6 +195,7 @@ def data_ingest(
             time_format=time_format,
             sep=sep,
             zip_members=zip_members,
+            layer=layer,
             crs=crs,
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,

@@ -24,7 +24,7 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
-from trajlm.data.readers.spreadsheet import sheets_as_csv
+from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -88,7 +88,7 @@ def ingest(
         if not Path(p).exists():
             raise TrajlmInputError("no such file or folder", path=p)
     sources = [str(Path(p)) for p in paths]
-    paths, sheets = sheets_as_csv(list(map(Path, paths)), format)  # .xlsx: its sheet as a CSV
+    paths, sheets = sheets_as_csv(list(map(Path, paths)), format, layer_of(column_map))  # .xlsx
     try:
         return _ingest(paths, format, out, preset=preset, on_error=on_error,
                        clean_overrides=clean_overrides, column_map=column_map,

@@ -26,7 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
-from trajlm.data.readers._lines import expand_paths, header_names, sniff_sep
+from trajlm.data.readers._lines import expand_paths, header_names, rglob_follow, sniff_sep
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers._sources import byte_copies
 from trajlm.data.readers.ais import iter_ais
@@ -41,7 +41,7 @@ from trajlm.data.readers.detect import (
     resolve_columns,
     track_files,
 )
-from trajlm.data.readers.file_format import FOLDER_TRACK_FORMATS, archives_in
+from trajlm.data.readers.file_format import FOLDER_TRACK_FORMATS, archives_in, json_folder
 from trajlm.data.readers.fit import iter_fit
 from trajlm.data.readers.geolife import iter_geolife
 from trajlm.data.readers.gpx import iter_gpx
@@ -55,7 +55,7 @@ from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.queclink import iter_queclink
-from trajlm.data.readers.spreadsheet import sheets_as_csv
+from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
@@ -102,7 +102,9 @@ def _open(
     limits: ReadLimits | None,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     paths, sheets = sheets_as_csv(
-        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)], format
+        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)],
+        format,
+        layer_of(columns),
     )
     try:
         ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits)
@@ -145,6 +147,17 @@ def _open_read(
         paths, tmp = unpack([z for q in given for z in (archives_in(q) or [q])], ctx.limits)
     if format in _BY_FILE:
         files = _files_by_content(paths, format)
+    elif format == "mfjson":  # a folder of JSON under other names (Find My `.data`)
+        given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+        files = [
+            f
+            for q in given
+            for f in (
+                json_folder(q)
+                if q.is_dir() and not rglob_follow(q, "*.*json")
+                else expand_paths(q, "*.*json")
+            )
+        ]
     else:
         files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
     copies: list[Path] = []

@@ -70,6 +70,9 @@ class ColumnMap:
     # A column of each row's UTC offset (session 18: `utc_offset` "+01:00" beside naive local
     # times, changing at DST): the time is "<t><offset>", read as zoned.
     t_offset: str | None = None
+    # The layer of a GeoPackage / multi-layer GIS file to read (formats21; None: the one point
+    # layer with times, several are one line naming them). CLI --layer.
+    layer: str | None = None
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""

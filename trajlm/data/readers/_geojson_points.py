@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.column_names import TIERS, by_ending, candidates
 from trajlm.data.readers._common import T_RAW, ColumnMap, exact_time, parse_time
 from trajlm.data.schema import TrajlmInputError
 
@@ -52,7 +52,7 @@ def _pick(
     keep = have
     if field == "traj_id":  # a property different in every feature is a fix id, not a track
         keep = [k for k in have if len({str(p.get(k)) for p in props}) < n or n == 1]
-    found = candidates(tiers, keep)
+    found = candidates(tiers, keep) or by_ending(field, keep)  # `bike_id` as in a CSV (formats21)
     if len(found) != 1:
         why = f"several properties could be {field}: {found}" if found else f"no property {what}"
         raise TrajlmInputError(

@@ -33,7 +33,16 @@ MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
 
 
-_TIME_KEYS = ("timeiso8601",)  # time keys no column tier names: `Samples[].TimeISO8601`
+_TIME_KEYS = ("timeiso8601",)
+# ids of a device by their top-level key when no id name matched (formats21: Find My's
+# `Items.data`, two AirTags in one snapshot were read as one trajectory)
+_SERIALS = (
+    "serialnumber",
+    "serial_number",
+    "serial",
+    "identifier",
+    "uuid",
+)  # time keys no column tier names: `Samples[].TimeISO8601`
 
 
 def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
@@ -58,14 +67,26 @@ def _fields(records: list) -> dict[str, str] | None:
         got = candidates(TIERS[name], keys)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
+        if name == "t" and not got and "seen_pos" in keys:  # readsb / tar1090 aircraft.json
+            got = ["seen_pos"]  # seconds before the poll's `now` (record_tracks)
         if len(got) != 1:
             return None
         found[name] = got[0]
     if "vehicle.vehicle.id" in keys:  # GTFS-rt: the vehicle, not the entity (often per snapshot)
         found["traj_id"] = "vehicle.vehicle.id"
+    elif found["t"] == "seen_pos" and "hex" in keys:  # the aircraft's ICAO address
+        found["traj_id"] = "hex"
     elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
         found["traj_id"] = tid
+    elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k)]:  # fmt: skip
+        found["traj_id"] = serial[0]  # Find My's items (a uuid per fix is a row key: not read)
     return found
+
+
+def _repeats(sample: list[dict], k: str) -> bool:
+    """`k` has values in the sample that repeat (or the sample is too small to tell)."""
+    values = [str(r[k]) for r in sample if r.get(k) is not None]
+    return bool(values) and (len(sample) < 5 or len(set(values)) < len(values))
 
 
 def _id_key(sample: list[dict], keys: list[str]) -> str | None:
@@ -73,11 +94,7 @@ def _id_key(sample: list[dict], keys: list[str]) -> str | None:
     last dotted part: Geotab's `device.id`) whose values repeat, so not a row key (Geotab's
     own `id`)."""
     ranked = sorted((t, k) for k in keys if (t := tier_of(TIERS["traj_id"], k)) is not None)
-    for _, k in ranked:
-        values = [str(r[k]) for r in sample if r.get(k) is not None]
-        if values and (len(sample) < 5 or len(set(values)) < len(values)):
-            return k
-    return None
+    return next((k for _, k in ranked if _repeats(sample, k)), None)
 
 
 def _lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterator)
@@ -91,6 +108,9 @@ def _lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterat
                 return
             for r in doc:
                 yield from _lists(r, r, depth + 1)
+        elif any(isinstance(r, list) for r in doc[:SAMPLE]):  # AISHub: [header, records]
+            for r in doc[:SAMPLE]:
+                yield from _lists(r, r if isinstance(r, dict) else owner, depth + 1)
         return
     if isinstance(doc, dict):
         for v in doc.values():
@@ -200,7 +220,10 @@ def record_tracks(doc: Any) -> list[Track] | None:
                 TIERS["traj_id"], [k for k, v in owner.items() if not isinstance(v, list | dict)]
             )
             parent = str(owner[own[0]]) if len(own) == 1 else None
-        times = _times([r.get(fields["t"]) for r in flat], fields["t"])
+        if fields["t"] == "seen_pos":
+            flat, times = _seen(flat, owner, fields)
+        else:
+            times = _times([r.get(fields["t"]) for r in flat], fields["t"])
         groups: dict[str | None, tuple[list, list]] = {}
         for r, t in zip(flat, times, strict=True):
             tid = r.get(fields["traj_id"]) if "traj_id" in fields else None
@@ -208,10 +231,39 @@ def record_tracks(doc: Any) -> list[Track] | None:
             coords, ts = groups.setdefault(key, ([], []))
             coords.append([_coordinate(r.get(fields["lon"])), _coordinate(r.get(fields["lat"]))])
             ts.append(t)
+        if (scale := _aishub_scale(doc)) is not None:  # AIS encoding: 1/10000 minute
+            groups = {k: ([[_over(v, scale) for v in p] for p in c], t) for k, (c, t) in groups.items()}  # fmt: skip
         if radians(fields["lat"]) or radians(fields["lon"]):
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def _seen(flat: list[dict], owner: Any, fields: dict[str, str]) -> tuple[list[dict], list]:
+    """readsb / tar1090 / dump1090 `aircraft.json`: a position is `seen_pos` seconds older than
+    the poll's `now` (formats21: was refused). Aircraft without a position (Mode S only) are
+    not positions, so not read."""
+    now = _number(owner.get("now")) if isinstance(owner, dict) else None
+    if now is None or not math.isfinite(now):
+        raise TrajlmInputError(
+            "aircraft records with `seen_pos` but no `now` beside them: the time of a position "
+            "is `now` - `seen_pos`",
+            field="now",
+        )
+    pos = [r for r in flat if r.get(fields["lat"]) is not None or r.get(fields["lon"]) is not None]
+    ago = [_number(r.get("seen_pos")) for r in pos]  # not a number: no time (counted)
+    return pos, [None if s is None else (now - s) * 1000.0 for s in ago]
+
+
+def _aishub_scale(doc: Any) -> float | None:
+    """AISHub's `format=0` answer ([{"FORMAT": "AIS", ...}, [records]]): coordinates in
+    1/10000 minute (formats21), so divided by 600,000; None for any other document."""
+    head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    return 600_000.0 if str(head.get("FORMAT", "")).upper() == "AIS" else None
+
+
+def _over(v: Any, scale: float) -> Any:
+    return v / scale if isinstance(v, int | float) and not isinstance(v, bool) else v
 
 
 def _dict_lists(doc: Any, where: str = "$", depth: int = 0):  # noqa: ANN202 (iterator)
@@ -245,6 +297,11 @@ def empty_records(doc: Any) -> str | None:
     """Why an API answer holds no position records: every list in it is empty (Geotab's `[]`,
     Samsara's {"data": []}); None when any list holds something (badin19: was "top level is
     not a JSON object" / "no MovingPoint temporalGeometry")."""
+    head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    if "ERROR" in head and head.get("ERROR"):
+        return f"an AISHub error answer ({str(head.get('ERROR_MESSAGE', 'no message'))[:120]})"
+    if "ERROR" in head and not any(isinstance(r, list) and r for r in doc[1:]):
+        return "no position records in it: an AISHub answer without records"
     lists = list(_dict_lists(doc))
     if not lists or any(v for _, v in lists):
         return None

@@ -65,7 +65,9 @@ def parse_time(
         return pl.coalesce(whole.floordiv(per), (num / per).floor().cast(pl.Int64, strict=False))
     if time_format in (None, "iso"):
         ymd = s.str.replace(r"^(\d{4})/(\d\d)/(\d\d)", "${1}-${2}-${3}")  # 2026/02/01: year first
-        iso = ymd.str.replace(r"[Zz]$", "+00:00").str.replace(r"^(\d{4}-\d\d-\d\d)[ T]", "${1}T")
+        # `2026-03-04 08:00:00 GMT` (AISHub, formats21) as Z
+        utc = ymd.str.replace(r"(?:\s+(?:GMT|UTC)|[Zz])$", "+00:00")
+        iso = utc.str.replace(r"^(\d{4}-\d\d-\d\d)[ T]", "${1}T")
         aware = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False)
         naive = iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False)
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)

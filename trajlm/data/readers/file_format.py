@@ -122,7 +122,25 @@ def file_format(path: Path) -> str | None:
     # (header, short), whose field 1 is gtfs_realtime_version "1.0" / "2.0"
     if head[:1] == b"\x0a" and head[2:4] == b"\x0a\x03" and head[4:7] in (b"1.0", b"2.0"):
         return "gtfs_rt"
+    if json_by_content(path):  # JSON under another name (Find My's `Items.data`; formats21)
+        return "mfjson"
     return None
+
+
+def json_by_content(path: Path) -> bool:
+    """A file whose text starts like a JSON document (`{"` or `[` then `{` / `[`)."""
+    try:
+        head = _head(path, 256).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b'{"') or (head[:1] == b"[" and head[1:].lstrip()[:1] in (b"{", b"["))
+
+
+def json_folder(folder: Path) -> list[Path]:
+    """The files of a folder that holds JSON under other names only (a folder of Find My
+    `Items.data` snapshots), else []."""
+    files = [f for f in rglob_follow(folder, "*") if f.is_file() and not f.name.startswith(".")]
+    return files if files and all(json_by_content(f) for f in files) else []
 
 
 def _kml_fields_only(path: Path) -> bool:
@@ -196,4 +214,41 @@ def not_point_table(have: list[str]) -> str | None:
                 "VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
     if {"stop_id", "stop_lat", "stop_lon"} <= names:
         return "a GTFS stops.txt: places (stops), not positions over time, so not a trajectory"
+    if {"agency_name", "agency_timezone"} <= names or {
+        "trip_id",
+        "arrival_time",
+        "stop_id",
+    } <= names:
+        return (f"a GTFS schedule table ({'agency.txt' if 'agency_name' in names else 'stop_times.txt'}): "
+                "timetables, not positions over time; vehicle positions come from "
+                "GTFS-realtime VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
+    return None
+
+
+_GTFS = {"stop_times.txt", "trips.txt", "stops.txt"}
+
+
+def no_positions(path: Path) -> str | None:
+    """What a well-known file that holds no positions is (formats21: said instead of "cannot
+    tell the format"): a Polar `.hrm`, an Apple Health `export.xml`, a GTFS schedule zip."""
+    import zipfile
+
+    low = path.name.lower()
+    if low.endswith(".hrm"):
+        return ("a Polar HRM file: heart rate (speed, cadence) samples with no positions; "
+                "Polar writes the GPS track as a .gpx of the same name beside it: ingest that")  # fmt: skip
+    if low.endswith(".xml") and path.is_file():
+        with path.open("rb") as f:
+            head = f.read(4096)
+        if b"<HealthData" in head or b"<ClinicalDocument" in head:
+            return ("an Apple Health export.xml: records and workouts, no positions; the "
+                    "routes are the GPX files in workout-routes/ beside it: ingest that folder "
+                    "or the export.zip")  # fmt: skip
+    if low.endswith(".zip") and path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            names = {Path(n).name.lower() for n in z.namelist()}
+        if _GTFS <= names and not any(n.endswith((".csv", ".gpx", ".pb")) for n in names):
+            return ("a GTFS schedule feed (stops, trips, timetables, route shapes): no vehicle "
+                    "positions over time, so no trajectory; vehicle positions come from "
+                    "GTFS-realtime VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
     return None

@@ -23,6 +23,8 @@ from trajlm.data.readers.file_format import (
     _mixed_tracks,
     archives_in,
     file_format,
+    json_folder,
+    no_positions,
 )
 from trajlm.data.schema import TrajlmInputError
 
@@ -75,6 +77,8 @@ def _dir_format(path: Path) -> str | None:
                 return file_format(found[0])  # by content: raw AIS, an OziExplorer .plt
             return fmt
     first = next(iter(rglob_follow(path, "*.csv")), None)
+    if first is None and json_folder(path):  # JSON files under other names (formats21)
+        return "mfjson"
     return _csv_format(first) if first is not None else None
 
 
@@ -86,6 +90,8 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
     for p in map(Path, paths):
         if not p.exists():
             raise TrajlmInputError("no such file or folder", path=p)
+        if not p.is_dir() and (why := no_positions(p)) is not None:
+            raise TrajlmInputError(why, path=p)
         fmt = _dir_format(p) if p.is_dir() else file_format(p)
         if fmt is None and p.suffix.lower() in SPREADSHEET:
             raise TrajlmInputError(

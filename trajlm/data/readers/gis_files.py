@@ -16,7 +16,10 @@ read as any Parquet table: the same column detection, options and checks.
   (`2026/03/08 18:00:00+00`), which the time parser reads.
 * ogr2ogr's GPX track points (`track_fid`, `track_seg_id`): one trajectory per segment, as the
   GPX reader reads a `<trkseg>`.
-* The layer is read whole (pyogrio), so a file is bounded by memory, not streamed.
+* The layer is read in batches of BATCH features (pyogrio's skip / max features; formats21:
+  it was read whole, so a file was bounded by memory) and written to the Parquet table batch
+  by batch; the fields kept and the time fields are decided on the first batch.
+* `layer` (CLI `--layer`, ColumnMap.layer; formats21): that layer, when several have times.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from trajlm.data.schema import TrajlmInputError
 
 SUFFIXES = (".gpkg", ".shp", ".fgb")
 SAMPLE = 1000  # features of each point layer read to tell which one has times
+BATCH = 200_000  # features read and written at a time
 _GEOJSON = (".geojson", ".json")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 # dates as text (GDAL writes GeoPandas datetimes to a shapefile's DBF as `2026/03/08 18:00:00+00`)
@@ -166,12 +170,28 @@ def _layers(path: Path) -> list[tuple[str, str]]:
         raise TrajlmInputError(f"not a readable GIS file ({str(e)[:200]})", path=path) from None
 
 
-def _point_layer(path: Path) -> tuple[str, Any]:
-    """(layer name, GeoDataFrame) of the point layer with times, or one line saying why none."""
+def _point_layer(path: Path, layer: str | None = None) -> tuple[str, Any]:
+    """(layer name, GeoDataFrame) of the point layer with times (`layer`: that one), or one
+    line saying why none."""
     import pyogrio
 
     layers = _layers(path)
+    if layer is not None and layer not in {n for n, _ in layers}:
+        raise TrajlmInputError(
+            f"no layer {layer!r}; the layers are {[n for n, _ in layers]}",
+            path=path,
+            hint="choose one with --layer (Python: ColumnMap(layer=...))",
+        )
     pointed = [n for n, g in layers if "point" in g.lower() or g == "Unknown"]
+    if layer is not None:
+        if layer not in pointed:
+            kind = dict(layers)[layer]
+            raise TrajlmInputError(
+                f"layer {layer!r} holds {kind} geometries, not points: a trajectory needs a "
+                "point per time",
+                path=path,
+            )
+        pointed = [layer]
     found, untimed, empty = [], [], []
     src = _source(path)
     for name in pointed:  # a sample of each point layer tells which has times
@@ -186,27 +206,15 @@ def _point_layer(path: Path) -> tuple[str, Any]:
     if len(found) > 1 and "track_points" in {n for n, _ in found}:  # ogr2ogr's GPX layers
         found = [f for f in found if f[0] == "track_points"]
     if len(found) == 1:
-        name = found[0][0]
-        df = pyogrio.read_dataframe(src, layer=name)  # the whole layer (memory-bound)
-        many = df.geometry.count_geometries() > 1
-        if many.any():  # a MultiPoint of several points with one time: which is where?
-            k = int(many.to_numpy().argmax())
-            raise TrajlmInputError(
-                f"layer {name!r}: feature {k} is a MultiPoint of "
-                f"{int(df.geometry.count_geometries().iloc[k])} points with one time; a "
-                "trajectory needs one point per time (explode the layer first: "
-                "gdf.explode(), if its points share that time)",
-                path=path,
-            )
-        return name, df
+        return found[0]  # (name, its first SAMPLE features); read in batches by _batches
     kinds = ", ".join(f"{n!r} ({g})" for n, g in layers)
     if found:
         raise TrajlmInputError(
             f"{len(found)} point layers have times: {[n for n, _ in found]}; which one is the "
             "trajectory?",
             path=path,
-            hint="write that layer alone (ogr2ogr out.gpkg in.gpkg LAYER, or "
-            "gpd.read_file(path, layer=...) then trajlm.to_canonical)",
+            hint=f"choose one with --layer {found[0][0]} (Python: ColumnMap(layer="
+            f"{found[0][0]!r}))",
         )
     if untimed:
         name, df = untimed[0]
@@ -238,11 +246,36 @@ def _point_layer(path: Path) -> tuple[str, Any]:
     )
 
 
+def _batches(path: Path, layer: str | None) -> Any:
+    """The chosen point layer of `path` in GeoDataFrames of up to BATCH features."""
+    import pyogrio
+
+    name, _ = _point_layer(path, layer)
+    src, done = _source(path), 0
+    while True:
+        df = pyogrio.read_dataframe(src, layer=name, skip_features=done, max_features=BATCH)
+        many = df.geometry.count_geometries() > 1
+        if many.any():  # a MultiPoint of several points with one time: which is where?
+            k = int(many.to_numpy().argmax())
+            raise TrajlmInputError(
+                f"layer {name!r}: feature {done + k} is a MultiPoint of "
+                f"{int(df.geometry.count_geometries().iloc[k])} points with one time; a "
+                "trajectory needs one point per time (explode the layer first: "
+                "gdf.explode(), if its points share that time)",
+                path=path,
+            )
+        if len(df) or not done:
+            yield df
+        if len(df) < BATCH:
+            return
+        done += len(df)
+
+
 _KML_ROW = ("id", "description", "begin", "end", "altitudeMode", "tessellate", "extrude",
             "visibility", "drawOrder", "icon")  # fmt: skip
 
 
-def _to_wgs84(df: Any, path: Path) -> Any:
+def _to_wgs84(df: Any, path: Path, say: bool = True) -> Any:
     if df.crs is None or df.crs.equals("EPSG:4326"):
         return df  # no CRS: x / y as lon / lat, so the range check names --crs
     said = df.crs.to_string()
@@ -260,22 +293,33 @@ def _to_wgs84(df: Any, path: Path) -> Any:
                 hint="the .prj / CRS of the file does not match its coordinates: fix or delete "
                 "the .prj (no CRS: x / y are read as lon / lat)",
             ) from None
-    warnings.warn(f"{path.name}: coordinates in {said} reprojected to WGS 84", stacklevel=2)
+    if say:
+        warnings.warn(f"{path.name}: coordinates in {said} reprojected to WGS 84", stacklevel=2)
     return out
 
 
-def _frame(path: Path) -> Any:
-    """The point layer of `path` as a pandas frame with `lat` / `lon` (WGS 84) and its fields."""
+def _frames(path: Path, layer: str | None = None) -> Any:
+    """The point layer of `path` as pandas frames (one per batch) with `lat` / `lon` (WGS 84)
+    and its fields; the fields kept and the time fields are those of the first batch."""
+    plan: dict[str, Any] = {}
+    for k, df in enumerate(_batches(path, layer)):
+        yield _frame(df, path, plan, first=k == 0)
+
+
+def _frame(df: Any, path: Path, plan: dict[str, Any], first: bool) -> Any:
+    """One batch of the point layer as a pandas frame (`plan`: decided on the first batch)."""
     import pandas as pd
 
     from trajlm.data.column_names import TIERS, by_ending, candidates
 
-    _, df = _point_layer(path)
-    df = _to_wgs84(df, path)
+    df = _to_wgs84(df, path, say=first)
     if path.suffix.lower() == ".kml":  # OGR's KML fields: the placemark id is a row key
         df = df.drop(columns=[c for c in _KML_ROW if c in df.columns])
-    df = df[[c for c in df.columns if c == "geometry" or df[c].notna().any()]]  # empty fields
-    times, pair = _time_fields(df)
+    if first:
+        plan["keep"] = [c for c in df.columns if c == "geometry" or df[c].notna().any()]
+        plan["times"], plan["pair"] = _time_fields(df[plan["keep"]])
+    df = df.reindex(columns=plan["keep"])  # empty fields (of the first batch) left out
+    times, pair = plan["times"], plan["pair"]
     out = pd.DataFrame(df.drop(columns="geometry"))
     if (
         len(times) == 1
@@ -284,7 +328,8 @@ def _frame(path: Path) -> Any:
         and not by_ending("t", list(out.columns))
     ):
         out = out.rename(columns={times[0]: "time"})  # a datetime field under another name
-        warnings.warn(f"{path.name}: times from the field {times[0]!r}", stacklevel=2)
+        if first:
+            warnings.warn(f"{path.name}: times from the field {times[0]!r}", stacklevel=2)
     for c in ("lat", "lon"):  # fields of those names make room for the geometry's
         if c in out.columns:
             out = out.rename(columns={c: f"{c}_field"})
@@ -293,11 +338,12 @@ def _frame(path: Path) -> Any:
         name = "datetime" if "datetime" not in out.columns else f"{day}_{clock}"
         out[name] = out[day] + pd.to_timedelta(out[clock].astype(str))
         out = out.drop(columns=[day, clock])
-        warnings.warn(
-            f"{path.name}: times from the date field {day!r} and the time-of-day field "
-            f"{clock!r}, read as one time",
-            stacklevel=2,
-        )
+        if first:
+            warnings.warn(
+                f"{path.name}: times from the date field {day!r} and the time-of-day field "
+                f"{clock!r}, read as one time",
+                stacklevel=2,
+            )
     if {"track_fid", "track_seg_id"} <= set(out.columns) and "traj_id" not in out.columns:
         out.insert(0, "traj_id", [f"{path.stem}/{a}/{b}" for a, b in zip(out.track_fid, out.track_seg_id, strict=True)])  # fmt: skip
     xy = df.geometry.representative_point()
@@ -305,7 +351,7 @@ def _frame(path: Path) -> Any:
     return out
 
 
-def gis_as_parquet(path: Path, out: Path) -> None:
+def gis_as_parquet(path: Path, out: Path, layer: str | None = None) -> None:
     """Write the point layer of the GIS file `path` as Parquet at `out` (see the module)."""
     try:
         import geopandas  # noqa: F401
@@ -316,7 +362,21 @@ def gis_as_parquet(path: Path, out: Path) -> None:
             path=path,
             hint=_HINT,
         ) from None
-    _frame(path).to_parquet(out, index=False)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    try:
+        for frame in _frames(path, layer):
+            if writer is None:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                writer = pq.ParquetWriter(out, table.schema)
+            else:
+                table = pa.Table.from_pandas(frame, schema=writer.schema, preserve_index=False)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def prj_crs(paths: list[Path]) -> str | None:

@@ -140,6 +140,9 @@ _EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_eas
 _NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
 
 
+_UTM_ZONE = ("utm_zone", "utmzone", "zone_utm")
+
+
 def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str, str] | None:
     """A CSV whose rows say their CRS in a column (`epsg` = 25832 on every sampled row, the
     same code): {"crs": "EPSG:25832"} plus "lat" / "lon" for its northing / easting columns
@@ -150,6 +153,16 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
     col = next((by[n] for n in _CRS_NAMES if n in by), None)
     values = {str(v).strip().upper().removeprefix("EPSG:") for v in
               (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
+    if not col and (zone := next((by[n] for n in _UTM_ZONE if n in by), None)):
+        # Movebank's `utm-zone` ("32N"; formats21): WGS 84 / UTM, north 326xx, south 327xx
+        zones = {str(v).strip().upper().replace(" ", "") for v in
+                 (_id_sample(path, format, sep, zone) or [])[:1000] if v not in (None, "")}  # fmt: skip
+        # N / S: the hemisphere, as Movebank writes it; an MGRS band letter ("33S" is north of
+        # the equator there) is not guessed: the projected-coordinates line names --crs
+        m = re.fullmatch(r"(\d{1,2})([NS])", zones.pop()) if len(zones) == 1 else None
+        if m is None or not 1 <= int(m.group(1)) <= 60:
+            return None
+        values = {f"{327 if m.group(2) == 'S' else 326}{int(m.group(1)):02d}"}
     if len(values) != 1 or not re.fullmatch(r"\d{4,5}", code := values.pop()):
         return None
     out = {"crs": f"EPSG:{code}"}
@@ -217,18 +230,27 @@ def row_key_fallback(
 
 
 def several_tracks(
-    path: Path, format: str, sep: str, tcol: str, used: set[str], have: list[str]
+    path: Path,
+    format: str,
+    sep: str,
+    tcol: str,
+    used: set[str],
+    have: list[str],
+    tdate: str | None = None,
 ) -> list[str]:
     """For a file about to be read as one trajectory (no id column recognised): the columns
     that look like the ids of several (times go back in file order on the sampled rows, and
     within each value of the column they do not; 2 to half as many values as rows), so that two
     trucks are not read as one jumping between them. [] when times are in order or no column
-    fits (then the file is one trajectory, as before)."""
+    fits (then the file is one trajectory, as before). `tdate`: the date column that goes with
+    a time of day in `tcol` (Ruptela / Wialon Date + Time: formats21, two vehicles were merged
+    because times of day alone did not parse)."""
     import polars as pl
 
     from trajlm.data.readers._times import parse_time
 
     cols = [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
+    tcols = [tdate, tcol] if tdate and tdate in have and tdate != tcol else [tcol]
     try:
         if format == "parquet":
             df = pl.scan_parquet(path).select(tcol, *cols).head(ROW_KEY_SAMPLE).collect()
@@ -238,12 +260,13 @@ def several_tracks(
 
             with path.open("rb") as f:
                 skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
-            df = pl.read_csv(path, separator=sep, columns=[tcol, *cols], n_rows=ROW_KEY_SAMPLE,
+            df = pl.read_csv(path, separator=sep, columns=[*tcols, *cols], n_rows=ROW_KEY_SAMPLE,
                              infer_schema=False, truncate_ragged_lines=True, skip_rows=skip,
                              encoding="utf8-lossy")  # fmt: skip
     except Exception:  # the reader says what is wrong with the file
         return []
-    df = df.with_columns(_t=parse_time(pl.col(tcol).cast(pl.Utf8), None, unit="ms"))
+    text = pl.concat_str([pl.col(c).cast(pl.Utf8) for c in tcols], separator=" ")
+    df = df.with_columns(_t=parse_time(text, None, unit="ms"))
     steps = df["_t"].diff().drop_nulls()
     if len(steps) == 0 or (steps >= 0).all():
         return []

@@ -58,6 +58,52 @@ def _iso(hms: str, dmy: str) -> str | None:
     return f"{year}-{dmy[2:4]}-{dmy[:2]}T{hms[:2]}:{hms[2:4]}:{hms[4:6]}{frac}Z"
 
 
+def _gga_fix(line: str) -> tuple[str, str, str] | None:
+    """(hhmmss, lat, lon) of a GGA sentence with a fix, else None."""
+    p = line.split("*")[0].split(",")
+    if len(p) < 7 or p[6] in ("", "0") or not p[2] or not p[4]:
+        return None
+    lat, lon = _degrees(p[2], p[3], "NS"), _degrees(p[4], p[5], "EW")
+    return None if lat is None or lon is None or len(p[1]) < 6 else (p[1], lat, lon)
+
+
+def _recover(
+    bad: list[int], ggas: list, rmcs: list, cols: dict[str, list], tid: str, ctx: Ctx
+) -> None:
+    """An RMC whose checksum fails: the position of the GGA fix next to it (within 2 lines, of
+    a second no good RMC holds), dated by the nearest good RMC (a day later / earlier across
+    midnight); formats21: the second was dropped though its GGA was good. Else `bad_checksum`."""
+    import bisect
+    import datetime as dt
+
+    held = {h[:6] for _, h, _ in rmcs}
+    lines = [r[0] for r in rmcs]
+    used: set[int] = set()
+    for n in bad:
+        near = [g for g in ggas if abs(g[0] - n) <= 2 and g[1][:6] not in held and g[0] not in used]
+        k = bisect.bisect(lines, n)
+        ref = rmcs[k - 1] if k else (rmcs[0] if rmcs else None)
+        iso = None
+        if near and ref is not None:
+            g = min(near, key=lambda g: abs(g[0] - n))
+            iso = _iso(g[1], ref[2])
+        if iso is None:
+            ctx.report.rows_in += 1
+            ctx.report.drop("bad_checksum", 1)
+            continue
+        day = dt.timedelta(days=1)
+        when = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        if k and g[1][:6] < ref[1][:6]:  # past midnight since the RMC that dated it
+            when += day
+        elif not k and g[1][:6] > ref[1][:6]:  # before midnight, dated by a later RMC
+            when -= day
+        used.add(g[0])
+        at = bisect.bisect(cols["_line"], g[0])
+        for key, v in (("traj_id", tid), ("lat", g[2]), ("lon", g[3]), ("ele", None), ("_line", g[0]),
+                       ("time", when.isoformat().replace("+00:00", "Z"))):  # fmt: skip
+            cols[key].insert(at, v)
+
+
 def _gga_with_zda(path: Path, ctx: Ctx, cols: dict[str, list]) -> bool:
     """A log without RMC whose $--ZDA sentences give the date: its $--GGA fixes, each dated by
     the last ZDA (a time of day more than 12 h before the previous one rolls to the next day).
@@ -116,6 +162,9 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         unique = claim_stem(ctx, file, stems)
         cols: dict[str, list] = {k: [] for k in ("traj_id", "lat", "lon", "time", "ele", "_line")}
         n_rmc = n_ais = 0
+        bad: list[int] = []  # lines of RMCs whose checksum fails
+        ggas: list[tuple[int, str, str, str]] = []  # (line, hhmmss, lat, lon) of good GGA fixes
+        rmcs: list[tuple[int, str, str]] = []  # (line, hhmmss, ddmmyy) of good RMCs
         with open_bytes(path, ctx.limits) as f:
             if b"\x00" in f.read(4096):  # UTF-16 / binary: no sentence would be found
                 raise TrajlmInputError(
@@ -130,12 +179,15 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
             for lineno, raw in enumerate(f, 1):
                 line = raw.strip()
                 n_ais += line.startswith(("!AIVDM", "!AIVDO"))
+                if line.startswith("$") and line[3:6] == "GGA" and _checksum_ok(line):
+                    if (g := _gga_fix(line)) is not None:
+                        ggas.append((lineno, *g))
+                    continue
                 if not (line.startswith("$") and line[3:6] == "RMC"):
                     continue
                 n_rmc += 1
                 if not _checksum_ok(line):
-                    ctx.report.rows_in += 1
-                    ctx.report.drop("bad_checksum", 1)
+                    bad.append(lineno)
                     continue
                 p = line.split("*")[0].split(",")
                 if len(p) < 10 or p[2] != "A" or not p[3] or not p[5]:
@@ -162,6 +214,9 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 cols["time"].append(_iso(p[1], p[9]))
                 cols["ele"].append(None)
                 cols["_line"].append(lineno)
+                rmcs.append((lineno, p[1], p[9]))
+        if bad:
+            _recover(bad, ggas, rmcs, cols, stem(path), ctx)
         if n_rmc == 0 and n_ais:
             raise TrajlmInputError(
                 "raw AIS sentences (!AIVDM): vessel positions are encoded in their payload",

@@ -22,6 +22,7 @@ from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
+from trajlm.data.readers.wkt_lines import is_wkt_lines, wkt_lines_as_csv
 from trajlm.data.schema import TrajlmInputError
 
 WORKBOOKS = (".xlsx", ".xlsm")
@@ -65,14 +66,20 @@ def _write_csv(book: Path, out: Path) -> None:
         wb.close()
 
 
+def layer_of(columns: object) -> str | None:
+    """The GIS layer asked for in a ColumnMap or a dict of its fields (None: not asked)."""
+    return columns.get("layer") if isinstance(columns, dict) else getattr(columns, "layer", None)
+
+
 def sheets_as_csv(
-    paths: list[Path], format: str = "auto"
+    paths: list[Path], format: str = "auto", layer: str | None = None
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
     """`paths` with every workbook replaced by a CSV of its first sheet (named `<stem>.csv`,
     so a sheet without an id column is one trajectory named after the workbook; Arrow IPC and
     JSON Lines tables likewise as `<stem>.parquet`, _arrow_tables.py), and the
     temporary folder to remove after the read (None: no workbook). The folder's `archives`
-    maps each CSV's folder to its workbook, for error messages."""
+    maps each CSV's folder to its workbook, for error messages. `layer`: the layer of a
+    multi-layer GIS file to read (ColumnMap.layer)."""
     tmp, out = None, []
     for p in map(Path, paths):
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
@@ -82,7 +89,8 @@ def sheets_as_csv(
         siri = siri_files(p) if format in ("auto", "csv") else []  # SIRI-VM XML (siri_vm.py)
         ardu = format in ("auto", "csv") and is_ardupilot_text(p)  # DataFlash text (ardupilot.py)
         fitcsv = format in ("auto", "csv") and is_fit_csv(p)  # FitCSVTool (fit_csv.py)
-        if not (book or table or gis or sbs or siri or ardu or fitcsv):
+        lines = format in ("auto", "csv") and is_wkt_lines(p)  # LINESTRING M rows (wkt_lines.py)
+        if not (book or table or gis or sbs or siri or ardu or fitcsv or lines):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -92,10 +100,13 @@ def sheets_as_csv(
         try:
             if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
                 for k, g in enumerate(gis):
-                    gis_as_parquet(g, into / f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet")
+                    name = f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet"
+                    gis_as_parquet(g, into / name, layer)
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
-            if fitcsv:
+            if lines:
+                wkt_lines_as_csv(p, into / f"{p.stem}.csv")
+            elif fitcsv:
                 fit_csv_as_csv(p, into / f"{p.stem}.csv")
             elif ardu:
                 ardupilot_as_csv(p, into / f"{p.stem}.csv")
