@@ -86,7 +86,7 @@ def test_readme_cli_row_names_every_command():
 
 def test_no_bare_pipe_in_a_table_cells_code():
     """GitHub splits a table row at every unescaped `|`, inside code spans too: the README's CLI
-    row rendered as 8 broken cells."""
+    row showed `trajlm data ingest` and dropped the rest of the row as extra cells."""
     bad = []
     for doc in [
         "README.md",
