@@ -192,6 +192,22 @@ def test_serve_predict_answer_has_the_documented_keys(client):
     assert sorted(r.json()["points"][0]) == sorted(documented)
 
 
+def test_serve_without_infilling_heads_recovers_by_bridge_and_refuses_travel_time(client):
+    """serve.md said /recover answers 404 without infilling heads, as /travel-time does: it
+    recovers (the bridge of docs/recovery.md "Session 12"); only mode `span` is refused."""
+    text = " ".join((ROOT / "docs" / "serve.md").read_text().split())
+    assert "`recover` works on any checkpoint" in text
+    gaps = _rows(T3 + [T3[-1] + 15, T3[-1] + 30], [41.15, 41.1503, None, None, 41.1512, 41.1515])
+    r = client.post("/recover", json={"trajectories": gaps})
+    assert r.status_code == 200, r.text
+    assert [p["recovered"] for p in r.json()["points"]] == [False, False, True, True, False, False]
+    r = client.post("/recover", json={"trajectories": gaps, "mode": "span"})
+    assert r.status_code == 422 and "'inplace'" in r.json()["error"], r.text
+    od = {"origins": [[41.15, -8.61]], "destinations": [[41.158, -8.59]], "depart": T3[0]}
+    r = client.post("/travel-time", json=od)
+    assert r.status_code == 404 and "infilling heads" in r.json()["error"], r.text
+
+
 # ---------------------------------------------------------------------- docs/anomalies.md
 
 
