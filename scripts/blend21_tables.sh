@@ -15,8 +15,9 @@ for ds in "$@"; do
     liverpool|pmm|trackintel) M=$T/new_${ds}_s0,$T/new_${ds}_s1,$T/new_${ds}_s2 ;;
     *) M=$H/${ds}_s0 ;;
   esac
+  SEL=$(ls -d "$R"/sel_"${ds}"_s[0-9] 2>/dev/null | paste -sd,)  # the seeds that finished
   python scripts/blend21_table.py --data "$S/$ds" --split "$SPLIT" --name "$ds" \
-    --selector "$R/sel_${ds}_s0,$R/sel_${ds}_s1,$R/sel_${ds}_s2" --model "$M" \
+    --selector "$SEL" --model "$M" \
     --out "$O/${ds}_$SPLIT.json" > "$O/${ds}_$SPLIT.log" 2>&1 || echo "$ds rc=$?"
 done
 cat "$O"/*_"$SPLIT".md
