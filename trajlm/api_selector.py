@@ -17,6 +17,8 @@ from numbers import Integral
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
@@ -25,7 +27,7 @@ from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 from trajlm.model.coverage import CoverageWarning
 
-FAR_KM = 50.0  # inputs farther than this from the training centre are outside its pools
+FAR_KM = 50.0  # inputs farther than this (+10 %) beyond the pools' farthest window: outside
 
 
 class SelectorTrajLM:
@@ -43,6 +45,7 @@ class SelectorTrajLM:
         self.selector, self.path = selector, path
         self.threads = apply_threads(threads, selector.num_params())
         self.horizon = int(selector.settings_["horizon"])
+        self.reach_km = pool_reach_km(selector)
 
     @classmethod
     def from_pretrained(cls, path: str | Path, *, threads: int | None = None) -> SelectorTrajLM:
@@ -92,14 +95,16 @@ class SelectorTrajLM:
         return from_canonical(pred, layout=layout)
 
     def _check_place(self, df: Any) -> None:
-        """CoverageWarning when the input lies over FAR_KM from the selector's training centre:
-        its retrieval pools hold only that store's trips."""
+        """CoverageWarning when the input lies over FAR_KM beyond the farthest window of the
+        selector's pools (from its training centre): they hold only that store's trips. A city
+        store reaches tens of km, an ocean basin's storms thousands (session 21, blend21)."""
         p = self.selector.projection_
         far = geo.check_extent(df, p.lat0, p.lon0, limit_km=math.inf)["max_km"]
-        if far > FAR_KM:
+        if far > self.reach_km * 1.1 + FAR_KM:  # 10 %: planar reach vs great-circle distance
             warnings.warn(
                 f"input outside the training coverage: positions up to {far:,.0f} km from this "
-                f"selector's training centre ({p.lat0:.3f}, {p.lon0:.3f}): its retrieval pools "
+                f"selector's training centre ({p.lat0:.3f}, {p.lon0:.3f}), whose train windows "
+                f"reach {self.reach_km:,.0f} km from it: its retrieval pools "
                 "hold only the trips of the store it was fitted on, so trajectories here get "
                 "no neighbours from their own streets (fit one on this area: trajlm "
                 "train-selector)", CoverageWarning, stacklevel=3,
@@ -118,4 +123,13 @@ class SelectorTrajLM:
         raise self._only_predicts("classify")
 
 
-__all__ = ["SelectorTrajLM"]
+def pool_reach_km(selector: CandidateSelectorPredictor) -> float:
+    """How far (km, planar) the farthest window of the selector's shape pool ends from its
+    projection centre: the radius its retrieval covers."""
+    origins = getattr(selector.indexes_.get("shape"), "origins_", None)
+    if origins is None or len(origins) == 0:
+        return 0.0
+    return float(np.hypot(origins[:, 0], origins[:, 1]).max() / 1000.0)
+
+
+__all__ = ["SelectorTrajLM", "pool_reach_km"]
