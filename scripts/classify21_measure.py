@@ -109,6 +109,7 @@ def main() -> None:
         classification_metrics,
         segment_labels,
     )
+    from trajlm.eval.classify_ensembles import ProbabilityEnsemble
     from trajlm.eval.compare import paired_bootstrap_ci
     from trajlm.tasks.classify import ModelClassifier
 
@@ -123,7 +124,7 @@ def main() -> None:
         res: dict[str, dict] = {}
         hits: dict[str, list[np.ndarray]] = {}
 
-        def run(method: str, clf, ctx=(train, val, scored, truth, classes, res, hits)) -> None:
+        def run(method: str, clf, ctx=(train, val, scored, truth, classes, res, hits)):
             tr, va, sc, tru, cls, rs, hs = ctx
             t0 = time.perf_counter()
             clf.fit(tr, va)
@@ -134,19 +135,21 @@ def main() -> None:
             r["f1"].append(m["macro_f1_pct"])
             r["fit_s"].append(time.perf_counter() - t0)
             hs.setdefault(method, []).append((pred == tru).astype(float) * 100)
+            return clf
 
         for seed in range(args.seeds):
             if seed == 0:
                 run("majority class", MajorityClassifier())
-            run("GB features", FeatureGBClassifier(random_state=seed))
+            gb_fit = run("GB features", FeatureGBClassifier(random_state=seed))
             run("GB features [balanced]", FeatureGBClassifier(class_weight="balanced",
                                                                 random_state=seed))  # fmt: skip
             if not args.no_model:
                 init = None if args.init == "scratch" else args.init
                 mode = "full" if init is None else args.mode
-                run(f"model ({args.init}, {mode})", ModelClassifier(
+                model = run(f"model ({args.init}, {mode})", ModelClassifier(
                     init, mode=mode, lora_r=1, epochs=args.epochs, n_points=64, head="linear",
                     lr=3e-3, seed=seed, batch_size=bs))  # fmt: skip
+                run("GB + model, w on val", ProbabilityEnsemble(gb_fit, model))
             print(name, seed, {k: round(v["acc"][-1], 1) for k, v in res.items()}, flush=True)
         gb = max(("GB features", "GB features [balanced]"), key=lambda k: np.mean(res[k]["acc"]))
         out = {"n_train": int(train["traj_id"].n_unique()), "n_val": int(val["traj_id"].n_unique()),
@@ -154,7 +157,7 @@ def main() -> None:
         for k, r in res.items():
             row = {"accuracy_pct": mean_ci(r["acc"]), "macro_f1_pct": mean_ci(r["f1"]),
                    "fit_s": round(float(np.mean(r["fit_s"])), 1)}  # fmt: skip
-            if k.startswith("model"):
+            if k.startswith("model") or k.startswith("GB + model"):
                 ci = paired_bootstrap_ci(np.mean(hits[k], 0), np.mean(hits[gb], 0))
                 row[f"acc_minus_{gb}"] = {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
             out["methods"][k] = row

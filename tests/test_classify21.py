@@ -5,6 +5,7 @@ before its fix (docs/finetune.md "Session 21 (classify21)")."""
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -129,6 +130,9 @@ def test_test_data_keeps_the_files_split_and_scores_beside_gb(tmp_path, tiny_mod
     d = res["model_minus_best_pp"]
     assert d["lo"] <= d["diff"] <= d["hi"] and res["best_baseline"].startswith("GB")
     assert "B (24), T (48)" in text  # 80 % of the 30 B and 60 T source trajectories
+    assert re.search(
+        r"steps\s*│\s*16\b", r.output
+    )  # --batch-size auto: 9, 8 steps an epoch
 
 
 def test_time_split_that_cuts_source_trajectories_is_counted():
@@ -150,7 +154,9 @@ def test_time_split_that_cuts_source_trajectories_is_counted():
 
 
 @pytest.mark.parametrize(
-    "extra", [("--test-data", "X"), ("--score-test",)], ids=["test-data", "score-test"]
+    "extra",
+    [("--test-data", "X"), ("--score-test",), ("--batch-size", "8")],
+    ids=["test-data", "score-test", "batch-size"],
 )
 def test_classify_options_are_refused_by_other_tasks(tmp_path, extra):
     from reliability_helpers import fails

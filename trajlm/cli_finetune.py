@@ -4,7 +4,6 @@ LoRA), a masked task (recover, tte), GeoLife modes (classify) or similarity sear
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from pathlib import Path
 
 import typer
@@ -74,6 +73,12 @@ def finetune(
         help="classify: time (PROTOCOL), user_time, or source (whole source trajectories, "
         "stratified by class, 80/10/10: stores read with one --time-origin).",
     ),
+    batch_size: str = typer.Option(
+        "auto",
+        "--batch-size",
+        help="classify: trajectories per optimizer step, or auto (32, smaller on small sets: "
+        "about 8 steps an epoch).",
+    ),
     test_data: Path = typer.Option(
         None,
         "--test-data",
@@ -129,6 +134,7 @@ def finetune(
         "--classes": classes != "modes",
         "--split-by": split_by != "time",  # was ignored by predict / recover / tte (cliuser18)
         "--test-data": test_data is not None,
+        "--batch-size": batch_size != "auto",
     }
     for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
         if task != "classify" and not (flag == "--lr" and task == "similarity"):
@@ -143,6 +149,7 @@ def finetune(
         "classes": classes,
         "seed": seed,
         "score_test": score_test,
+        "batch_size": _batch_size(batch_size),
     }
     if test_data is not None and split_by == "user_time":
         _fail("--test-data holds the test trajectories and --data gives train and val by source "
@@ -204,6 +211,12 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
                                    score_test=score_test, overwrite=True,
                                    train_config=TrainConfig(seed=seed))  # fmt: skip
     if task == "classify":
+        from trajlm.cli_finetune_classify import (
+            _classify_parts,
+            _classify_summary,
+            _min_points,
+            _score_test,
+        )
         from trajlm.eval.classify import make_mode_segments
         from trajlm.eval.classify_notes import (
             class_map_for,
@@ -229,7 +242,8 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             df, joined = join_pieces(df)
             if joined:
                 io.warn(f"--data {data}: {joined} gap-split pieces joined back into their source "
-                        "trajectories (each trajectory is classified whole, as labelled)")  # fmt: skip
+                        "trajectories (each is classified whole, as labelled; ingest drops pieces "
+                        "under --min-points: --max-gap-s 1e9 there keeps every point)")  # fmt: skip
         segments, report = make_mode_segments(df, class_map, min_points=_min_points(whole))
         if n_unlabelled := report.dropped.get("unlabelled", 0):  # said, as eval says it
             n_traj = df.filter(pl.col("label").is_null())["traj_id"].n_unique()
@@ -240,7 +254,8 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         if line := dropped_line(dropped_classes(df, segments, class_map)):
             io.warn(line)
         parts = _classify_parts(df, segments, split_by, data, opts, class_map)
-        extra = {k: opts[k] for k in ("lr", "head", "class_weight") if opts.get(k) is not None}
+        extra = {k: opts[k] for k in ("lr", "head", "class_weight", "batch_size")
+                 if opts.get(k) is not None}  # fmt: skip
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
                               n_points=n_points, seed=seed, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])  # warns when it trained < 100 steps (modesuser 9)
@@ -270,136 +285,10 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     return summary
 
 
-def _classify_summary(
-    clf, parts: dict, out: Path, split_by: str, data: Path, classes: str = "modes",
-    opts: dict | None = None,
-) -> dict:  # fmt: skip
-    """What `finetune --task classify` trained and how it scores on the val split (user test
-    ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
-    car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
-    accuracy and macro-F1 (%) as `trajlm eval --task classify` computes them."""
-    from trajlm.eval.classify import classification_metrics, segment_labels
-
-    info = {"classes": ", ".join(f"{c} ({n})" for c, n in clf.class_counts_.items()),
-            "best_epoch": clf.info_.get("best_epoch"), "steps": clf.info_.get("steps")}  # fmt: skip
-    val = parts.get("val")
-    if val is None or not len(val):
-        return {**info, "val_accuracy_pct": "no val segments"}
-    m, _ = classification_metrics(clf.classify(val), segment_labels(val), list(clf.classes_))
-    opts = opts or {}
-    if opts.get("test_df") is not None or split_by == "source":  # eval splits by time / user
-        where = f"--test-data {opts['test_data']}" if opts.get("test_df") is not None else "test"
-        n_test = parts["test"]["traj_id"].n_unique()
-        said = "scored below" if opts.get("score_test") else "not read; --score-test scores it once"
-        return {**info, "val_segments": int(val["traj_id"].n_unique()),
-                "val_accuracy_pct": round(m["accuracy_pct"], 1),
-                "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
-                "test split": f"{where}: {n_test} trajectories, {said}"}  # fmt: skip
-    return {**info, "val_segments": int(val["traj_id"].n_unique()),
-            "val_accuracy_pct": round(m["accuracy_pct"], 1),
-            "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
-            "test split": f"trajlm eval --task classify --data {data} --model {out} "
-            f"--split-by {split_by}" + (f" --classes {classes}" if classes != "modes" else "")
-            }  # fmt: skip  # the store's own labels: --classes said (cliuser18)
-
-
-MIN_WHOLE_POINTS = 3  # a whole labelled trajectory is kept from 3 points (segments: 10)
-
-
-def _min_points(whole: bool) -> int:
-    """Fewest points of a classified unit: 10 for PROTOCOL's mode segments (as `trajlm eval`),
-    3 for whole labelled trajectories (a 7-fix storm is one storm, not noise)."""
-    return MIN_WHOLE_POINTS if whole else 10
-
-
-def _classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_map) -> dict:
-    """train / val / test segments: with --test-data, --data's source trajectories 80/20
-    (stratified) and the other store as test; --split-by source: 80/10/10 by source
-    trajectory; else PROTOCOL's split, refused when every trajectory starts at one instant (a
-    --time-origin store: the order is arbitrary) and warned when pieces of one source
-    trajectory land in two splits (classify21)."""
-    from datetime import datetime
-
-    from trajlm.eval.classify import make_mode_segments, split_segments
-    from trajlm.tasks.classify_split import (
-        join_pieces,
-        one_start_instant,
-        split_by_source,
-        time_split_leaks,
-    )
-
-    if (test_df := opts.get("test_df")) is not None:
-        where = f"--test-data {opts['test_data']}"
-        if "label" not in test_df.columns:
-            _fail(f"{where}: no `label` column to score against (ingest with --label-col)")
-        test_df, _ = join_pieces(test_df)
-        test, _ = make_mode_segments(test_df, class_map, min_points=MIN_WHOLE_POINTS)
-        if not len(test):
-            _fail(f"{where}: no trajectory of the classes trained ({', '.join(sorted(set(class_map.values())))}) with {MIN_WHOLE_POINTS}+ points")  # fmt: skip
-        unseen = sorted(set(test_df["label"].drop_nulls().unique().to_list()) - set(class_map))
-        if unseen:
-            io.warn(f"{where}: labels {unseen} are not in --data's classes: left out of test")
-        parts = split_by_source(segments, (0.8, 0.2, 0.0))
-        return {**parts, "test": test}
-    if split_by == "source":
-        return split_by_source(segments)
-    if split_by == "time" and (t0 := one_start_instant(df)) is not None:
-        when = datetime.fromtimestamp(int(t0), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        _fail(f"--data {data}: most trajectories start at one instant ({when}: read with one "
-              "--time-origin?), so a split by time is arbitrary and cuts source trajectories "
-              "across train and test; --split-by source (whole trajectories, stratified by "
-              "class) or --test-data STORE (the data set's own test file)")  # fmt: skip
-    parts = split_segments(segments, split_by)
-    leaks, n_src = time_split_leaks(parts)
-    if leaks:
-        io.warn(f"--data {data}: {leaks} of {n_src} source trajectories have segments in more "
-                f"than one split (split by {split_by}): val / test share trajectories with "
-                "train; --split-by source keeps each whole")  # fmt: skip
-    return parts
-
-
-def _score_test(clf, parts: dict, seed: int, out: Path) -> dict:
-    """Read the test split once: the classifier beside the majority class and gradient
-    boosting on the 30 segment features (plain and class-balanced, fitted on the same train
-    segments), accuracy / macro-F1 and the paired bootstrap 95 % CI (over test trajectories)
-    of the model's accuracy minus the strongest baseline's; written to OUT/test_scores.json."""
-    import numpy as np
-
-    from trajlm.eval.classify import (
-        FeatureGBClassifier,
-        MajorityClassifier,
-        classification_metrics,
-        segment_labels,
-    )
-    from trajlm.eval.compare import paired_bootstrap_ci
-
-    test, classes = parts["test"], list(clf.classes_)
-    truth = segment_labels(test)
-    methods = {
-        "majority class": MajorityClassifier().fit(parts["train"]),
-        "GB features": FeatureGBClassifier(random_state=seed).fit(parts["train"]),
-        "GB features [balanced]": FeatureGBClassifier(
-            class_weight="balanced", random_state=seed
-        ).fit(parts["train"]),
-    }
-    hits, rows = {}, {}
-    for name, m in [*methods.items(), ("model", clf)]:
-        pred = np.asarray(m.classify(test)).astype(str)
-        met, _ = classification_metrics(pred, truth, classes)
-        hits[name] = (pred == truth).astype(float) * 100.0
-        rows[name] = {"accuracy_pct": round(met["accuracy_pct"], 1),
-                      "macro_f1_pct": round(met["macro_f1_pct"], 1)}  # fmt: skip
-    best = max(methods, key=lambda n: rows[n]["accuracy_pct"])
-    ci = paired_bootstrap_ci(hits["model"], hits[best])
-    result = {"n_test": int(len(truth)), "seed": seed, "methods": rows, "best_baseline": best,
-              "model_minus_best_pp": {k: round(ci[k], 1) for k in ("diff", "lo", "hi")}}  # fmt: skip
-    (Path(out) / "test_scores.json").write_text(json.dumps(result, indent=2) + "\n")
-    d = result["model_minus_best_pp"]
-    return {
-        f"test ({len(truth)} traj.)": "; ".join(
-            f"{n} {r['accuracy_pct']} / {r['macro_f1_pct']}" for n, r in rows.items()
-        )
-        + " (accuracy / macro-F1 %)",
-        "test: model - best baseline": f"{d['diff']:+.1f} pp (95 % CI {d['lo']:+.1f} to "
-        f"{d['hi']:+.1f}) vs {best}",
-    }
+def _batch_size(text: str) -> int | str:
+    """--batch-size: "auto" or a positive integer (one line otherwise)."""
+    if text == "auto":
+        return text
+    if not text.isdigit() or int(text) < 1:
+        _fail(f"--batch-size {text!r}: give a positive integer or auto")
+    return int(text)
