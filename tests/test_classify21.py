@@ -130,9 +130,7 @@ def test_test_data_keeps_the_files_split_and_scores_beside_gb(tmp_path, tiny_mod
     d = res["model_minus_best_pp"]
     assert d["lo"] <= d["diff"] <= d["hi"] and res["best_baseline"].startswith("GB")
     assert "B (24), T (48)" in text  # 80 % of the 30 B and 60 T source trajectories
-    assert re.search(
-        r"steps\s*│\s*16\b", r.output
-    )  # --batch-size auto: 9, 8 steps an epoch
+    assert re.search(r"steps\s*│\s*16\b", r.output)  # --batch-size auto: 9, 8 steps an epoch
 
 
 def test_time_split_that_cuts_source_trajectories_is_counted():
@@ -205,8 +203,11 @@ def test_few_steps_are_said_in_python_and_auto_batch_gives_an_epoch_steps():
     assert fit_batch_size(32, 56) == 32 and fit_batch_size("auto", 994) == 32
     assert fit_batch_size("auto", 56) == 7 and 56 // fit_batch_size("auto", 56) == 8
     assert fit_batch_size("auto", 3) == 3
-    with pytest.warns(UserWarning, match="trained 4 optimizer steps .* batches of 32"):
+    with pytest.warns(UserWarning, match="trained 4 optimizer steps .* batches of 32.*'auto'"):
         warn_few_steps(4, 4, 56, 32)
+    with pytest.warns(UserWarning) as said:  # the batch was auto's: more epochs only
+        warn_few_steps(80, 10, 56, 7, auto=True)
+    assert "auto" not in str(said[0].message)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warn_few_steps(100, 10, 400, 32)

@@ -185,7 +185,8 @@ class ModelClassifier(WindowPrep):
                       "best_epoch": best_epoch, "history": history,
                       "batch_size": batch_size,
                       "steps": self.epochs * max(1, len(tr[2]) // batch_size)}  # fmt: skip
-        warn_few_steps(self.info_["steps"], self.epochs, len(tr[2]), batch_size)
+        warn_few_steps(self.info_["steps"], self.epochs, len(tr[2]), batch_size,
+                       auto=self.batch_size == "auto")  # fmt: skip
         self._warn_one_class(va or self._windows(train, clf)[:2] + (segment_labels(train),),
                              "val" if va else "train")  # fmt: skip
         return self

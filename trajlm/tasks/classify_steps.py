@@ -19,13 +19,17 @@ def fit_batch_size(batch_size: int | str, n_items: int) -> int:
     return int(batch_size)
 
 
-def warn_few_steps(steps: int, epochs: int, n_items: int, batch_size: int) -> None:
-    """One line when a fine-tune took fewer than FEW_STEPS optimizer steps."""
+def warn_few_steps(
+    steps: int, epochs: int, n_items: int, batch_size: int, auto: bool = False
+) -> None:
+    """One line when a fine-tune took fewer than FEW_STEPS optimizer steps (``auto``: the
+    batch was already chosen by batch_size="auto", so only more epochs are suggested)."""
     if steps >= FEW_STEPS:
         return
+    smaller = "" if auto or batch_size <= 8 else ", or batch_size='auto' on a small set"
     warnings.warn(
         f"ModelClassifier.fit trained {steps} optimizer steps ({epochs} epochs of "
         f"{n_items} windows in batches of {batch_size}): it may have barely trained; more "
-        f"epochs (CLI --epochs) for >= {FEW_STEPS} steps, or batch_size='auto' on a small set",
+        f"epochs (CLI --epochs) for >= {FEW_STEPS} steps{smaller}",
         stacklevel=3,
     )
