@@ -110,7 +110,7 @@ def test_next_point_finetune_summary_is_in_metres_beside_constant_velocity(tmp_p
         (("--mode", "full", "--lora-r", "4"), "--lora-r"),
         (("--mode", "lora", "--n-last", "2"), "--n-last"),
         (("--task", "recover", "--fraction", "0.5"), "--fraction"),
-        (("--task", "classify", "--score-test"), "--score-test"),
+        (("--task", "similarity", "--score-test"), "--score-test"),  # classify scores it
         (("--task", "tte", "--n-points", "16"), "--n-points"),
     ],
 )

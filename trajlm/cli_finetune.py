@@ -13,8 +13,8 @@ from trajlm._cli_io import THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm.eval.classify_notes import CLASSES
 
-FEW_STEPS = 100  # classify: fewer optimizer steps than this and the run is said to be short
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
+SPLITS_BY = ("time", "user_time", "source")
 
 
 def _refuse_ignored(
@@ -33,7 +33,10 @@ def _refuse_ignored(
             f"it is used by --mode selective, not {mode!r}",
         ),
         "--fraction": (fraction != 1.0 and task != "predict", "it is used by --task predict"),
-        "--score-test": (score_test and task != "predict", "it is used by --task predict"),
+        "--score-test": (
+            score_test and task not in ("predict", "classify"),
+            "it is used by --task predict / classify",
+        ),
         "--n-points": (
             n_points is not None and stepped,
             "it is used by --task classify / similarity",
@@ -65,7 +68,23 @@ def finetune(
         help="similarity: points per (thinned) trajectory (default 32); classify: thin each "
         "segment to N points, read whole (default: 64-point windows; docs' recipe 64).",
     ),
-    split_by: str = typer.Option("time", help="classify: time (PROTOCOL) or user_time."),
+    split_by: str = typer.Option(
+        "time",
+        help="classify: time (PROTOCOL), user_time, or source (whole source trajectories, "
+        "stratified by class, 80/10/10: stores read with one --time-origin).",
+    ),
+    batch_size: str = typer.Option(
+        "auto",
+        "--batch-size",
+        help="classify: trajectories per optimizer step, or auto (32, smaller on small sets: "
+        "about 8 steps an epoch).",
+    ),
+    test_data: Path = typer.Option(
+        None,
+        "--test-data",
+        help="classify: a store of its own test trajectories (a data set's test file); "
+        "--data then gives train and val (80/20 by source trajectory, stratified).",
+    ),
     overwrite: bool = typer.Option(False, help="Replace an existing --out of the same task."),
     lr: float = typer.Option(
         None, "--lr", help="classify, similarity: peak learning rate (default 1e-3 both)."
@@ -79,7 +98,10 @@ def finetune(
     ),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
     score_test: bool = typer.Option(
-        False, "--score-test", help="predict: also score the test split (read it once, last)."
+        False,
+        "--score-test",
+        help="predict, classify: also score the test split (read it once, last; classify: "
+        "beside the majority class and gradient boosting).",
     ),
     seed: int = typer.Option(
         0, "--seed", min=0, help="Training seed (data order, dropout, new heads, LoRA init)."
@@ -99,7 +121,7 @@ def finetune(
     task = canonical_task(task)  # travel_time -> tte, modes -> classify (as `trajlm eval`)
     io.choice(task, FINETUNE_TASKS, "--task")
     io.choice(mode, ("full", "selective", "lora"), "--mode")
-    io.choice(split_by, ("time", "user_time"), "--split-by")
+    io.choice(split_by, SPLITS_BY, "--split-by")
     io.positive(fraction, "--fraction", upper=1.0)
     io.choice(head, ("mlp", "linear"), "--head")
     io.choice(class_weight, ("none", "balanced"), "--class-weight")
@@ -111,6 +133,8 @@ def finetune(
         "--lr": lr is not None,
         "--classes": classes != "modes",
         "--split-by": split_by != "time",  # was ignored by predict / recover / tte (cliuser18)
+        "--test-data": test_data is not None,
+        "--batch-size": batch_size != "auto",
     }
     for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
         if task != "classify" and not (flag == "--lr" and task == "similarity"):
@@ -124,8 +148,13 @@ def finetune(
         "class_weight": None if class_weight == "none" else class_weight,
         "classes": classes,
         "seed": seed,
+        "score_test": score_test,
+        "batch_size": _batch_size(batch_size),
     }
-    for path in (model, data):
+    if test_data is not None and split_by == "user_time":
+        _fail("--test-data holds the test trajectories and --data gives train and val by source "
+              "trajectory: --split-by user_time would be ignored")  # fmt: skip
+    for path in (model, data, *([test_data] if test_data is not None else [])):
         if out.resolve() == path.resolve() or path.resolve() in out.resolve().parents:
             _fail(f"--out {out} would write into the input {path}; choose another --out")
     kind = "run" if task in ("recover", "tte") else f"finetune-{task}"
@@ -138,7 +167,11 @@ def finetune(
                               option="--out")  # fmt: skip
     net = io.load_model(model)
     df = io.read_store_checked(data, "--data")
-    io.coverage_note(net, df, f"--data {data}")
+    if test_data is not None:  # read (and checked) before training; scored only if asked
+        opts["test_df"] = io.read_store_checked(test_data, "--test-data")
+        opts["test_data"] = test_data
+    if task not in ("classify", "similarity"):  # about next-point predictions (classify21)
+        io.coverage_note(net, df, f"--data {data}")
     apply_threads(threads, net.num_params())
     if task in ("recover", "tte"):
         from trajlm.finetune.masked import finetune_task
@@ -178,7 +211,13 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
                                    score_test=score_test, overwrite=True,
                                    train_config=TrainConfig(seed=seed))  # fmt: skip
     if task == "classify":
-        from trajlm.eval.classify import make_mode_segments, split_segments
+        from trajlm.cli_finetune_classify import (
+            _classify_parts,
+            _classify_summary,
+            _min_points,
+            _score_test,
+        )
+        from trajlm.eval.classify import make_mode_segments
         from trajlm.eval.classify_notes import (
             class_map_for,
             dropped_classes,
@@ -187,6 +226,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             user_split_problem,
         )
         from trajlm.tasks.classify import ModelClassifier
+        from trajlm.tasks.classify_split import join_pieces
 
         if "label" not in df.columns:
             _fail(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
@@ -197,7 +237,14 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         opts = opts or {}
         classes = opts.get("classes") or "modes"
         class_map = class_map_for(classes, df)
-        segments, report = make_mode_segments(df, class_map)
+        whole = split_by == "source" or opts.get("test_df") is not None
+        if whole:  # the unit labelled is the source trajectory: ingest's gap pieces joined
+            df, joined = join_pieces(df)
+            if joined:
+                io.warn(f"--data {data}: {joined} gap-split pieces joined back into their source "
+                        "trajectories (each is classified whole, as labelled; ingest drops pieces "
+                        "under --min-points: --max-gap-s 1e9 there keeps every point)")  # fmt: skip
+        segments, report = make_mode_segments(df, class_map, min_points=_min_points(whole))
         if n_unlabelled := report.dropped.get("unlabelled", 0):  # said, as eval says it
             n_traj = df.filter(pl.col("label").is_null())["traj_id"].n_unique()
             io.warn(f"--data {data}: {n_unlabelled:,} points of {n_traj} trajectories have no "
@@ -206,18 +253,18 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             _fail(problem)  # one class is no task (it "trained" to 100 % before)
         if line := dropped_line(dropped_classes(df, segments, class_map)):
             io.warn(line)
-        parts = split_segments(segments, split_by)
-        extra = {k: opts[k] for k in ("lr", "head", "class_weight") if opts.get(k) is not None}
+        parts = _classify_parts(df, segments, split_by, data, opts, class_map)
+        extra = {k: opts[k] for k in ("lr", "head", "class_weight", "batch_size")
+                 if opts.get(k) is not None}  # fmt: skip
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
                               n_points=n_points, seed=seed, **extra)  # fmt: skip
-        clf.fit(parts["train"], parts["val"])
-        if (steps := clf.info_.get("steps", FEW_STEPS)) < FEW_STEPS:  # modesuser item 9
-            io.warn(f"the classifier trained {steps} optimizer steps ({epochs} epochs): it may "
-                    f"have barely trained; more --epochs (>= {FEW_STEPS} steps)")  # fmt: skip
+        clf.fit(parts["train"], parts["val"])  # warns when it trained < 100 steps (modesuser 9)
+        scored = _score_test(clf, parts, seed, out) if opts.get("score_test") else {}
         return {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
-            **_classify_summary(clf, parts, out, split_by, data, classes),
+            **_classify_summary(clf, parts, out, split_by, data, classes, opts),
+            **scored,
         }
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
@@ -238,24 +285,10 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
     return summary
 
 
-def _classify_summary(
-    clf, parts: dict, out: Path, split_by: str, data: Path, classes: str = "modes"
-) -> dict:
-    """What `finetune --task classify` trained and how it scores on the val split (user test
-    ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
-    car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
-    accuracy and macro-F1 (%) as `trajlm eval --task classify` computes them."""
-    from trajlm.eval.classify import classification_metrics, segment_labels
-
-    info = {"classes": ", ".join(f"{c} ({n})" for c, n in clf.class_counts_.items()),
-            "best_epoch": clf.info_.get("best_epoch"), "steps": clf.info_.get("steps")}  # fmt: skip
-    val = parts.get("val")
-    if val is None or not len(val):
-        return {**info, "val_accuracy_pct": "no val segments"}
-    m, _ = classification_metrics(clf.classify(val), segment_labels(val), list(clf.classes_))
-    return {**info, "val_segments": int(val["traj_id"].n_unique()),
-            "val_accuracy_pct": round(m["accuracy_pct"], 1),
-            "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
-            "test split": f"trajlm eval --task classify --data {data} --model {out} "
-            f"--split-by {split_by}" + (f" --classes {classes}" if classes != "modes" else "")
-            }  # fmt: skip  # the store's own labels: --classes said (cliuser18)
+def _batch_size(text: str) -> int | str:
+    """--batch-size: "auto" or a positive integer (one line otherwise)."""
+    if text == "auto":
+        return text
+    if not text.isdigit() or int(text) < 1:
+        _fail(f"--batch-size {text!r}: give a positive integer or auto")
+    return int(text)

@@ -36,6 +36,7 @@ from trajlm.tasks.classify_labels import (
     drop_unlabelled,
     labelled,
 )
+from trajlm.tasks.classify_steps import fit_batch_size, warn_few_steps
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
 from trajlm.tasks.task_frames import CANONICAL, task_frame
 
@@ -77,7 +78,7 @@ class ModelClassifier(WindowPrep):
         n_points: int | None = None,
         head: str = "mlp",
         epochs: int = 8,
-        batch_size: int = 32,
+        batch_size: int | str = 32,
         lr: float = 1e-3,
         head_lr: float | None = None,
         weight_decay: float = 0.01,
@@ -106,6 +107,8 @@ class ModelClassifier(WindowPrep):
         self.route, self.augment, self.augment_features = route, augment, augment_features
         if class_weight not in (None, "balanced"):
             raise ValueError(f'class_weight must be None or "balanced", got {class_weight!r}')
+        if batch_size != "auto" and not (isinstance(batch_size, int) and batch_size >= 1):
+            raise ValueError(f'batch_size must be an integer >= 1 or "auto", got {batch_size!r}')
         from trajlm.train.pretrained import REFIT_SCALES
 
         if refit_scales not in REFIT_SCALES:
@@ -170,16 +173,20 @@ class ModelClassifier(WindowPrep):
             if objective is not None:
                 objective.class_weight = torch.as_tensor(weight).float()
         t0 = time.perf_counter()
+        batch_size = fit_batch_size(self.batch_size, len(tr[2]))
         best_epoch, history = train_classifier(
             clf, tr[0], tr[2], val=va, classes=self.classes_, predict=self._predict,
-            epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, head_lr=self.head_lr,
+            epochs=self.epochs, batch_size=batch_size, lr=self.lr, head_lr=self.head_lr,
             weight_decay=self.weight_decay, seed=self.seed, device=self.device,
             verbose=self.verbose, class_weight=weight, objective=objective,
         )  # fmt: skip
         self.classifier_ = clf.eval()
         self.info_ = {**count_trainable(clf), "train_s": time.perf_counter() - t0,
                       "best_epoch": best_epoch, "history": history,
-                      "steps": self.epochs * max(1, len(tr[2]) // self.batch_size)}  # fmt: skip
+                      "batch_size": batch_size,
+                      "steps": self.epochs * max(1, len(tr[2]) // batch_size)}  # fmt: skip
+        warn_few_steps(self.info_["steps"], self.epochs, len(tr[2]), batch_size,
+                       auto=self.batch_size == "auto")  # fmt: skip
         self._warn_one_class(va or self._windows(train, clf)[:2] + (segment_labels(train),),
                              "val" if va else "train")  # fmt: skip
         return self

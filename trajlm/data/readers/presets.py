@@ -77,7 +77,12 @@ PRESETS: dict[str, ColumnMap] = {
         traj_id="tid",
         t="time",
         time_format="elapsed_h",
-        crs="undocumented planar transform (MAT preprocessing of Starkey UTM data)",
+        # Not a CRS pyproj knows: refused until the user declares one. The values read as
+        # degrees (50.05-50.19 N, 3.74-3.82 E) span ~15 x 6 km with ~180 m median steps,
+        # plausible for the Starkey forest, so the refusal names `--crs EPSG:4326` as the
+        # user's own declaration (classify21); nothing is assumed silently.
+        crs="undocumented planar transform (MAT preprocessing of Starkey UTM data; to read "
+        "the values as degrees, an approximation you declare: --crs EPSG:4326)",
         extra={"label": "label"},
     ),
     "mat_vehicles": ColumnMap(

@@ -19,9 +19,11 @@ Presets (`PRESETS[name]`, pass as `columns=`; "ais" and "tdrive" are also format
   trackintel     trackintel positionfix CSVs (`;`-separated user_id, tracked_at, latitude,
                  longitude, ...): traj_id = "<file stem>/<user_id>", user_id kept; naive times
                  (posmo) are UTC, as trackintel reads them (tz="UTC").
-  mat_animals    MAT Starkey animals: REFUSED (times are elapsed hours, coordinates an undocumented
-                 planar transform) with a TrajlmInputError saying what would be needed.
-  mat_vehicles   MAT Athens vehicles: REFUSED (elapsed seconds, projected metres EPSG:2100).
+  mat_animals    MAT Starkey animals: times are elapsed hours and coordinates an undocumented
+                 planar transform: refused with a TrajlmInputError naming what reads them
+                 (--time-origin ISO, and --crs EPSG:4326 to declare the values degrees).
+  mat_vehicles   MAT Athens vehicles: elapsed seconds (refused without --time-origin), projected
+                 metres EPSG:2100 (reprojected).
 
 Rows of a trajectory need not be contiguous (a time-ordered feed interleaves vehicles): chunks
 from here may then hold parts of a trajectory, and `iter_read` regroups them (_regroup.py) so

@@ -1,0 +1,148 @@
+"""`trajlm finetune --task classify`'s splits, summary and test scoring (split from
+cli_finetune.py, session 21): a data set's own test store (`--test-data`), whole source
+trajectories (`--split-by source`), PROTOCOL's split refused on a one-origin store, and the
+test split read once beside the majority class and gradient boosting (`--score-test`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from trajlm import _cli_io as io
+from trajlm._cli_io import fail as _fail
+
+
+def _classify_summary(
+    clf, parts: dict, out: Path, split_by: str, data: Path, classes: str = "modes",
+    opts: dict | None = None,
+) -> dict:  # fmt: skip
+    """What `finetune --task classify` trained and how it scores on the val split (user test
+    ux6 item 6): its classes with their train segment counts (CLASS_MAP's mapping: taxi ->
+    car, subway / train -> rail, other modes dropped; docs/finetune.md), the kept epoch, val
+    accuracy and macro-F1 (%) as `trajlm eval --task classify` computes them."""
+    from trajlm.eval.classify import classification_metrics, segment_labels
+
+    info = {"classes": ", ".join(f"{c} ({n})" for c, n in clf.class_counts_.items()),
+            "best_epoch": clf.info_.get("best_epoch"), "steps": clf.info_.get("steps")}  # fmt: skip
+    val = parts.get("val")
+    if val is None or not len(val):
+        return {**info, "val_accuracy_pct": "no val segments"}
+    m, _ = classification_metrics(clf.classify(val), segment_labels(val), list(clf.classes_))
+    opts = opts or {}
+    if opts.get("test_df") is not None or split_by == "source":  # eval splits by time / user
+        where = f"--test-data {opts['test_data']}" if opts.get("test_df") is not None else "test"
+        n_test = parts["test"]["traj_id"].n_unique()
+        said = "scored below" if opts.get("score_test") else "not read; --score-test scores it once"
+        return {**info, "val_segments": int(val["traj_id"].n_unique()),
+                "val_accuracy_pct": round(m["accuracy_pct"], 1),
+                "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
+                "test split": f"{where}: {n_test} trajectories, {said}"}  # fmt: skip
+    return {**info, "val_segments": int(val["traj_id"].n_unique()),
+            "val_accuracy_pct": round(m["accuracy_pct"], 1),
+            "val_macro_f1_pct": round(m["macro_f1_pct"], 1),
+            "test split": f"trajlm eval --task classify --data {data} --model {out} "
+            f"--split-by {split_by}" + (f" --classes {classes}" if classes != "modes" else "")
+            }  # fmt: skip  # the store's own labels: --classes said (cliuser18)
+
+
+LEAK_SHARE = 0.05  # more source trajectories than this share across splits: said
+MIN_WHOLE_POINTS = 3  # a whole labelled trajectory is kept from 3 points (segments: 10)
+
+
+def _min_points(whole: bool) -> int:
+    """Fewest points of a classified unit: 10 for PROTOCOL's mode segments (as `trajlm eval`),
+    3 for whole labelled trajectories (a 7-fix storm is one storm, not noise)."""
+    return MIN_WHOLE_POINTS if whole else 10
+
+
+def _classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_map) -> dict:
+    """train / val / test segments: with --test-data, --data's source trajectories 80/20
+    (stratified) and the other store as test; --split-by source: 80/10/10 by source
+    trajectory; else PROTOCOL's split, refused when every trajectory starts at one instant (a
+    --time-origin store: the order is arbitrary) and warned when more than 5 % of the source
+    trajectories land in two splits (classify21; a chronological cut crosses a few)."""
+    from datetime import UTC, datetime
+
+    from trajlm.eval.classify import make_mode_segments, split_segments
+    from trajlm.tasks.classify_split import (
+        join_pieces,
+        one_start_instant,
+        split_by_source,
+        time_split_leaks,
+    )
+
+    if (test_df := opts.get("test_df")) is not None:
+        where = f"--test-data {opts['test_data']}"
+        if "label" not in test_df.columns:
+            _fail(f"{where}: no `label` column to score against (ingest with --label-col)")
+        test_df, _ = join_pieces(test_df)
+        test, _ = make_mode_segments(test_df, class_map, min_points=MIN_WHOLE_POINTS)
+        if not len(test):
+            _fail(f"{where}: no trajectory of the classes trained ({', '.join(sorted(set(class_map.values())))}) with {MIN_WHOLE_POINTS}+ points")  # fmt: skip
+        unseen = sorted(set(test_df["label"].drop_nulls().unique().to_list()) - set(class_map))
+        if unseen:
+            io.warn(f"{where}: labels {unseen} are not in --data's classes: left out of test")
+        parts = split_by_source(segments, (0.8, 0.2, 0.0))
+        return {**parts, "test": test}
+    if split_by == "source":
+        return split_by_source(segments)
+    if split_by == "time" and (t0 := one_start_instant(df)) is not None:
+        when = datetime.fromtimestamp(int(t0), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        _fail(f"--data {data}: most trajectories start at one instant ({when}: read with one "
+              "--time-origin?), so a split by time is arbitrary and cuts source trajectories "
+              "across train and test; --split-by source (whole trajectories, stratified by "
+              "class) or --test-data STORE (the data set's own test file)")  # fmt: skip
+    parts = split_segments(segments, split_by)
+    leaks, n_src = time_split_leaks(parts)
+    if leaks > LEAK_SHARE * n_src:  # a chronological cut crosses a few trips by nature
+        io.warn(f"--data {data}: {leaks} of {n_src} source trajectories have segments in more "
+                f"than one split (split by {split_by}): val / test share trajectories with "
+                "train; --split-by source keeps each whole")  # fmt: skip
+    return parts
+
+
+def _score_test(clf, parts: dict, seed: int, out: Path) -> dict:
+    """Read the test split once: the classifier beside the majority class and gradient
+    boosting on the 30 segment features (plain and class-balanced, fitted on the same train
+    segments), accuracy / macro-F1 and the paired bootstrap 95 % CI (over test trajectories)
+    of the model's accuracy minus the strongest baseline's; written to OUT/test_scores.json."""
+    import numpy as np
+
+    from trajlm.eval.classify import (
+        FeatureGBClassifier,
+        MajorityClassifier,
+        classification_metrics,
+        segment_labels,
+    )
+    from trajlm.eval.compare import paired_bootstrap_ci
+
+    test, classes = parts["test"], list(clf.classes_)
+    truth = segment_labels(test)
+    methods = {
+        "majority class": MajorityClassifier().fit(parts["train"]),
+        "GB features": FeatureGBClassifier(random_state=seed).fit(parts["train"]),
+        "GB features [balanced]": FeatureGBClassifier(
+            class_weight="balanced", random_state=seed
+        ).fit(parts["train"]),
+    }
+    hits, rows = {}, {}
+    for name, m in [*methods.items(), ("model", clf)]:
+        pred = np.asarray(m.classify(test)).astype(str)
+        met, _ = classification_metrics(pred, truth, classes)
+        hits[name] = (pred == truth).astype(float) * 100.0
+        rows[name] = {"accuracy_pct": round(met["accuracy_pct"], 1),
+                      "macro_f1_pct": round(met["macro_f1_pct"], 1)}  # fmt: skip
+    best = max(methods, key=lambda n: rows[n]["accuracy_pct"])
+    ci = paired_bootstrap_ci(hits["model"], hits[best])
+    result = {"n_test": int(len(truth)), "seed": seed, "methods": rows, "best_baseline": best,
+              "model_minus_best_pp": {k: round(ci[k], 1) for k in ("diff", "lo", "hi")}}  # fmt: skip
+    (Path(out) / "test_scores.json").write_text(json.dumps(result, indent=2) + "\n")
+    d = result["model_minus_best_pp"]
+    return {
+        f"test ({len(truth)} traj.)": "; ".join(
+            f"{n} {r['accuracy_pct']} / {r['macro_f1_pct']}" for n, r in rows.items()
+        )
+        + " (accuracy / macro-F1 %)",
+        "test: model - best baseline": f"{d['diff']:+.1f} pp (95 % CI {d['lo']:+.1f} to "
+        f"{d['hi']:+.1f}) vs {best}",
+    }
