@@ -154,6 +154,8 @@ def test_train_selector_cli_and_its_config_errors(fitted, tmp_path):
     args = ["train-selector", "--data", str(store), "--out", str(out), "--config", str(cfg)]
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
+    # each stage and epoch is said as it ends (docs21: 10 min of silence before)
+    assert "retrieval tuned on val" in said(r) and "epoch 1/2: train ADE" in said(r)
     saved = json.loads((out / "config.json").read_text())
     assert saved["kind"] == "candidate_selector" and saved["selector"]["max_epochs"] == 2
     assert saved["settings"]["top_k"] == 3 and saved["settings"]["local"] == [1.0, 300.0, 10]

@@ -82,7 +82,8 @@ def train_selector(
     params = selector_params(config, max_epochs)
     apply_threads(threads, None)
     parts = io.fit_splits(data, "the selector")
-    sel = CandidateSelectorPredictor(**params).fit(parts["train"], parts["val"], seed=seed)
+    fit = CandidateSelectorPredictor(**params).fit  # minutes on a CPU: each stage is said
+    sel = fit(parts["train"], parts["val"], seed=seed, progress=io.say)
     sel.save(out, overwrite=overwrite)
     log = sel.log_
     console.print(io.dict_table({

@@ -15,6 +15,7 @@ keeps the epoch with the lowest val ADE.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,9 +116,11 @@ def fit_selector(
     val_target: np.ndarray,
     config: SelectorConfig | None = None,
     seed: int = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[CandidateSelector, dict]:
     """Train on ``train`` (must be split "train"), keep the epoch with the lowest val ADE.
-    Targets are absolute points (N, k, 2) metres. Returns the model and a log dict."""
+    Targets are absolute points (N, k, 2) metres. Returns the model and a log dict.
+    ``progress``: called with one line per epoch."""
     if train.split != "train" or val.split == "test":
         raise ValueError(f"fit on train, stop on val; got {train.split!r} / {val.split!r}")
     config = config or SelectorConfig()
@@ -160,6 +163,9 @@ def fit_selector(
             losses.append(float(loss.detach()))
         v = val_ade()
         log["epochs"].append({"epoch": epoch, "train_ade": float(np.mean(losses)), "val_ade": v})
+        if progress is not None:
+            progress(f"epoch {epoch}/{config.max_epochs}: train ADE {np.mean(losses):.1f} m, "
+                     f"val ADE {v:.1f} m (kNN {log['val_ade_init']:.1f}, best {min(v, best[0]):.1f})")  # fmt: skip
         if v < best[0]:
             best = (v, {k: t.clone() for k, t in model.state_dict().items()}, epoch)
         elif epoch - best[2] >= config.patience:

@@ -26,6 +26,7 @@ import os
 import shutil
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -152,9 +153,18 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(
-        self, train_df: Any, val_df: Any, seed: int = 0, projection: LocalProjection | None = None
+        self,
+        train_df: Any,
+        val_df: Any,
+        seed: int = 0,
+        projection: LocalProjection | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> CandidateSelectorPredictor:
+        """Tune the retrieval pools on val, build candidates, train the network. ``progress``:
+        called with one line per stage and epoch (the CLI prints them: fits take minutes)."""
         from trajlm.eval.protocol import tune_knn
+
+        say = progress or (lambda _line: None)
 
         t0, k = time.time(), self.horizon
         train, val = _table(train_df), _table(val_df)
@@ -178,13 +188,17 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
             local = PlaceRetrievalIndex(h, k, w_place=wp, w_heading=wh)
             self.indexes_["local"] = local.fit(train_xy, train_keys)
         tune_s = time.time() - t0
+        say(f"retrieval tuned on val in {tune_s:.0f} s (kNN history {h}, k {knn.n_neighbors}; "
+            f"place-aware k {place['n_neighbors']}); building candidates...")  # fmt: skip
         tw = windows_of(train_xy, train_keys, k, max_windows=self.max_train_windows)
         train_cs = self._candidates(tw[0], tw[1], "train", exclude=tw[2], groups=tw[2])
         vw = windows_of(*split_xy(val, proj), k, max_windows=self.max_val_windows)
         val_cs = self._candidates(vw[0], vw[1], "val", groups=vw[2])
         build_s = time.time() - t0 - tune_s
         config = self.selector or SelectorConfig()
-        self.selector_, log = fit_selector(train_cs, tw[3], val_cs, vw[3], config, seed)
+        say(f"candidates of {len(tw[0]):,} train / {len(vw[0]):,} val windows built in "
+            f"{build_s:.0f} s; training the network (at most {config.max_epochs} epochs)")  # fmt: skip
+        self.selector_, log = fit_selector(train_cs, tw[3], val_cs, vw[3], config, seed, progress)
         log.update(tune_s=tune_s, build_s=build_s, fit_s=time.time() - t0,
                    n_train_windows=len(tw[0]), n_val_windows=len(vw[0]))  # fmt: skip
         self.log_ = log
