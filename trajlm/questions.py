@@ -245,14 +245,14 @@ class Asker:
                 words.trips - {i.lower() for i in self._long},
                 words.numbers,
             )
+        one_kind = ONE_KIND.get(_read_as(data) or "") if "mode" not in self.trips.columns else None
+        words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind)
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
         self._model = model
         self._ingest_note = ingest_note(data)
-        self._kind = (
-            ONE_KIND.get(_read_as(data) or "") if "mode" not in self.trips.columns else None
-        )
+        self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)

@@ -61,6 +61,9 @@ class DataWords:
     numbers: frozenset[str] = (
         frozenset()
     )  # vehicle ids that are numbers (MMSI 227100002; session 18)
+    kind: str | None = (
+        None  # every trip's kind on a known one-kind layout without labels (questions.ONE_KIND)
+    )
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -101,6 +104,7 @@ def read_data_words(
     if not words.vehicles and not words.labels and not words.numbers:
         return question
     question = _numbered(question, words, f, vocab, modes)
+    question = label_list(question, words, f, modes)
     low = question.lower()
     for m in list(_TOKEN.finditer(low))[::-1]:
         tok = m.group(1)
@@ -118,7 +122,8 @@ def read_data_words(
         question, low = _blank(question, a, b), _blank(low, a, b)
     own = [
         lab for lab in words.labels
-        if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab) and lab not in vocab  # "container ship" (set 15)
+        if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15)
+        and (lab not in vocab or lab == "ride")  # Strava's "Ride" (set 21): its rides, not every trip
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
     spans: list[tuple[int, int]] = []
@@ -142,6 +147,48 @@ def read_data_words(
             spans.append(m.span())
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
     return question
+
+
+def _forms(lab: str, modes: list[str]) -> str:
+    """A label as a question writes it: itself, its plural, the planner's words for it ("bikes", "cycling")."""
+    out = [re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"]
+    if re.search(r"[^aeiou]y$", lab):
+        out.append(re.escape(lab[:-1]) + "ies")
+    out += [p for p in modes if re.fullmatch(rf"(?:{p})", lab)]
+    return "|".join(out)
+
+
+def label_list(question: str, words: DataWords, f: dict, modes: list[str]) -> str:
+    """Two labels or more of the data in a list ("truck, van or bike trips", "tram, bus or trolleybus runs", "runs,
+    rides or walks"; set 21, session 20 had two): the trips of any of them (``modes``), the list blanked."""
+    if len(words.labels) < 2:
+        return question
+    forms = {
+        lab: _forms(lab, modes) for lab in words.labels if re.fullmatch(r"[a-z][a-z\- ]*", lab)
+    }
+    if len(forms) < 2:
+        return question
+    one = "|".join(f"(?:{x})" for x in sorted(forms.values(), key=len, reverse=True))
+    item = rf"(?<![\w\-.'])(?:{one})(?![\w\-])(?!\s*[-_#]?\d)"
+    mid = rf"{item}(?:\s+trips)?"  # "runs, ride trips or walks": kinds.activity_words wrote "ride trips"
+    rx = re.compile(rf"{mid}(?:\s*,\s*{mid})*\s*,?\s*(?:or|and|/|&)\s+{item}", re.I)
+    rx2 = re.compile(
+        rf"{mid}(?:\s*,\s*{mid})+\s*,?\s*(?:or|and|/|&)\s*{item}|{item}\s*/\s*{item}", re.I
+    )
+    m = rx2.search(question) or rx.search(question)
+    if m is None:
+        return question
+    named = []
+    for part in re.split(r"\s*(?:,|\bor\b|\band\b|/|&)\s*", m.group(0).lower()):
+        part = re.sub(r"\s+trips$", "", part.strip())
+        lab = next((lab for lab, x in forms.items() if re.fullmatch(rf"(?:{x})", part)), None)
+        if lab is None:
+            return question
+        named.append(lab)
+    if len(set(named)) < 2:
+        return question
+    f["modes"] = sorted(set(named))
+    return _blank(question, *m.span())
 
 
 def _either(
@@ -188,6 +235,16 @@ def runs_as_trips(question: str, words: DataWords, people: str) -> str:
     its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
     if not words.trips or any(re.fullmatch(people, lab) for lab in words.labels):
         return question
+    if (
+        not words.labels
+        and words.kind is None
+        and (m := _RUNS.search(question) or _RUN.search(question))
+    ):
+        # no labels: a service's runs or a runner's? (set 21: "how many runs did I do" counted 48 activities, 31 runs)
+        raise CannotAnswer(
+            f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips (a "
+            "runner's runs or a bus's?): say 'trips' to ask about every trip"
+        )
     return _RUN.sub("trip", _RUNS.sub("trips", question))
 
 

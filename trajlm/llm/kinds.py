@@ -66,9 +66,30 @@ _TOURS = (r"(?:delivery\s+)?tours|(?:(?<=which )|(?<=each )|(?<=every )|(?<=per 
           r"|tour(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted)\b)")  # fmt: skip
 
 
+# a person's activities under Strava's names (set 21: Run, Ride, Walk): "rode", "riding", "cycling", "bike rides" are the
+# label ``ride`` where no label is a bike ("the total distance I rode in April" was every activity's), and "running"
+# before a measure the label ``run`` ("my average running pace")
+_RIDE = (r"(?:bike\s+|cycling\s+|bicycle\s+)?rides|(?:bike\s+|cycling\s+|bicycle\s+)?ride|rode|riding|ridden|cycling"
+         r"|cycled|cycle|biking|cyclists?")  # fmt: skip
+_RUNNING = (r"running(?=\s+(?:pace|speed|distance|time|mileage|volume|km|kilometres|kilometers|miles|trips?|sessions?"
+            r"|activities)\b)")  # fmt: skip
+_BIKE_LABEL = r"bike|bikes|biking|bicycles?|cycling|cycle|cargo\s+bike|e-?bike"
+
+
+def activity_words(question: str, labels: Sequence[str]) -> str:
+    """The words people use for the data's ``ride`` / ``run`` labels written as those labels."""
+    if "ride" in labels and not any(re.fullmatch(_BIKE_LABEL, lab) for lab in labels):
+        question = re.sub(rf"{_W}(?:{_RIDE}){_E}", lambda m: "ride trips" if m.group(0).lower().endswith("s") else "ride",
+                          question, flags=re.I)  # fmt: skip
+    if "run" in labels:
+        question = re.sub(rf"{_W}(?:{_RUNNING})", "run", question, flags=re.I)
+    return question
+
+
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
+    question = activity_words(question, labels)
     if not any(re.fullmatch(r"walk\w*|hik\w*|tour\w*|sightseeing", lab) for lab in labels):
         question = re.sub(rf"{_W}(?:{_TOURS}){_E}", lambda m: "trips" if m.group(0).endswith("s") else "trip",
                           question, flags=re.I)  # fmt: skip

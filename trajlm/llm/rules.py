@@ -113,7 +113,7 @@ KNOWN = set(
     belonged owned took place occurred included include includes spend spent past ahead cover
     covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
     drive drives anyone anybody someone somebody touched touch touches touching track local
-    rode ridden""".split()
+    rode ridden record records""".split()
 )
 # the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
 READ_WORDS = """predict forecast where will going describe summarise summarize about english
@@ -219,6 +219,11 @@ class RulePlanner:
         if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
             raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
+        if (
+            "mode" in f and "modes" in f
+        ):  # "van trips by bike" beside a list: one line, not the plan's words
+            raise CannotAnswer(f"two modes ({' or '.join(f['modes'])!r}, {f['mode']!r}): ask about one at a "
+                               "time, or name them in one list ('truck, van or bike trips')")  # fmt: skip
         plan = validate_plan(f)
         check_per(plan)
         plan._strict = frozenset(self._strict)
