@@ -44,6 +44,13 @@ def read_per(question: str) -> tuple[str, str | None]:
         return question, None
     per = "day" if (m.group(1) or m.group(2)).lower() in ("daily", "day") else "week"
     rest = question[: m.start()] + " " + question[m.end() :]
+    # "the average number of trips per day" (set 21): the count per day, itself a mean over the days
+    rest = re.sub(
+        r"\b(?:the\s+)?(?:average|mean|avg|typical)\s+(?:number|count)\s+of\b",
+        "how many",
+        rest,
+        flags=re.I,
+    )
     if not re.search(
         r"\b(?:average|mean|avg|typical|total|sum|how many|how much|median|number of)\b", rest, re.I
     ):

@@ -230,11 +230,20 @@ _RUN = re.compile(
 )
 
 
+_RIDES = re.compile(
+    r"(?<![\w\-/.'])(?:rides|ride|rode|riding|ridden)(?![\w\-/])(?!\s+(?:id\b|\S*\d))", re.I
+)
+
+
 def runs_as_trips(question: str, words: DataWords, people: str) -> str:
     """The question with a service's "runs" / "run" read as trips, when the data is known and none of
     its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
     if not words.trips or any(re.fullmatch(people, lab) for lab in words.labels):
         return question
+    if not words.labels and words.kind is None and (m := _RIDES.search(question)):
+        # no labels: bike rides or any trip? (set 21: "the distance I rode in April" was every activity's)
+        raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips (bike "
+                           "rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
     if (
         not words.labels
         and words.kind is None

@@ -26,6 +26,7 @@ RELATIVE = re.compile(
 # questions whose answer is one row per group ("average speed per mode", "which user made the
 # most trips"): no plan has a group-by, so they are refused rather than answered for all trips
 _GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
+          r"|(?:start|starting|departure|pickup)\s+(?:hours?|times?)"  # "median length by start hour" (set 21)
           r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
 _KINDS = (r"(?:bikes?|bicycles?|cars?|bus|buses|ships?|vessels?|boats?|vans?|trucks?|lorry|lorries"
           r"|couriers?|ferry|ferries|tugs?)")  # fmt: skip
