@@ -187,3 +187,25 @@ def test_vehicles_in_service_on_a_day(fleet: pd.DataFrame) -> None:
         "how many vehicles were active on 4 March 2026?",
     ):
         assert ask(q).value == on, q
+
+
+def test_open_items_are_refused_in_one_line_naming_them(fleet: pd.DataFrame) -> None:
+    """status.md Open 8: each said what is not computed (were "did not understand 'far depot'" and the like)."""
+    ask = _ask(fleet)
+    cases = {
+        "not in the trip table": ("How far from the depot did VAN-01 get, in km?",
+                                  "what was the furthest distance from the start of any trip?",
+                                  "maximum distance from the first fix of VAN-02's trips"),
+        "places visited": ("How many different places did VAN-02 stop at?", "number of distinct locations visited",
+                           "how many unique stops did the bikes make?"),
+        "two groups compared": ("Were night trips faster than daytime trips?",
+                                "are vans faster in the morning or in the evening?",
+                                "average speed at night vs during the day"),
+        "time at a place": ("How much time did VAN-01 spend at home?", "how many hours were the vans at home?",
+                            "how long was BK-01 at home on 4 March?"),
+    }  # fmt: skip
+    for reason, qs in cases.items():
+        for q in qs:
+            with pytest.raises(CannotAnswer, match=reason):
+                ask(q)
+    assert ask("how many trips longer than 5 km in the morning?").plan.min_length_m == 5000
