@@ -209,3 +209,12 @@ def test_open_items_are_refused_in_one_line_naming_them(fleet: pd.DataFrame) -> 
             with pytest.raises(CannotAnswer, match=reason):
                 ask(q)
     assert ask("how many trips longer than 5 km in the morning?").plan.min_length_m == 5000
+
+
+def test_the_week_of_a_date_is_its_seven_days(fleet: pd.DataFrame) -> None:
+    ask = _ask(fleet)
+    start = fleet.groupby("traj_id")["t"].min().dt.date.astype(str)
+    n = int(((start >= "2026-03-04") & (start <= "2026-03-10")).sum())
+    for q in ("How many trips were there in the week of 4 March 2026?",
+              "how many trips during the week starting Wednesday 4 March?", "number of trips the week of March 4th"):  # fmt: skip
+        assert ask(q).value == n, q

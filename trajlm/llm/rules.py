@@ -25,7 +25,7 @@ from trajlm.llm.actions import (
     read_action,
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
-from trajlm.llm.calendar import check_per, read_per
+from trajlm.llm.calendar import check_per, read_per, week_of
 from trajlm.llm.endpoints import (
     PLACE_ALIASES,
     PLACE_KINDS,
@@ -192,6 +192,9 @@ class RulePlanner:
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
         question = name_boxes(question)  # "the anchorage (lat 51.99-52.03, lon 3.88-3.96)" (set 15)
         question = name_points(question)  # "within 300 m of Zurich HB at 47.37, 8.54" (set 21)
+        question = week_of(
+            question, self.years
+        )  # "in the week of 6 April": its seven days (set 21)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         question, per = read_per(question)  # "daily distance", "trips per week" (set 15)
         if per is not None:
