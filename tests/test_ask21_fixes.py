@@ -99,10 +99,15 @@ def test_ride_words_are_the_ride_label(athlete: pd.DataFrame) -> None:
 def test_runs_and_rides_on_data_without_labels_are_asked(athlete: pd.DataFrame) -> None:
     ask = _ask(athlete.drop(columns=["vehicle_id", "label"]))
     for q in ("How many runs did I do?", "how long was my longest run, in km?", "which run was the fastest?",
-              "What was the total distance I rode?", "median ride duration", "how many rides in March?"):  # fmt: skip
+              "What was the total distance I rode?", "how many km were ridden in March?",
+              "total km I was riding on weekends"):  # fmt: skip
         with pytest.raises(CannotAnswer, match="no labels"):
             ask(q)
-    assert ask("how many trips?").value == athlete["traj_id"].nunique()
+    n = athlete["traj_id"].nunique()
+    assert ask("how many trips?").value == n
+    assert ask("how many rides were there?").value == n  # a taxi's rides: trips, as before
+    # a service's runs (set 16) are trips, not refused
+    assert ask("how many runs had a layover longer than 5 minutes?").plan.min_stop_s == 300
 
 
 def test_three_labels_at_once(fleet: pd.DataFrame, athlete: pd.DataFrame) -> None:

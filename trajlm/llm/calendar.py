@@ -43,7 +43,7 @@ _MON = "|".join([*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept"])
 _WEEK_OF = re.compile(
     r"\b(?:(?:in|during|over)\s+)?(?:the\s+)?week\s+(?:of|starting(?:\s+on)?|beginning(?:\s+on)?|commencing|from)\s+"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:the\s+)?"
-    rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MON})\.?|({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+(\d{{4}}))?\b",
+    rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MON})\.?|({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+(\d{{4}}))?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
     re.I,
 )
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.refusals import NOT_IN_TABLE
 
 # the word a person puts before an id ("participant P03", "tail N455DL"): read with the id
 ROLE = (
@@ -230,9 +231,14 @@ _RUN = re.compile(
 )
 
 
-_RIDES = re.compile(
-    r"(?<![\w\-/.'])(?:rides|ride|rode|riding|ridden)(?![\w\-/])(?!\s+(?:id\b|\S*\d))", re.I
+_RODE = re.compile(
+    r"(?<![\w\-/.'])(?:rode|ridden|riding)(?![\w\-/])|\bdid\s+(?:i|we|you|he|she|they)\s+ride\b",
+    re.I,
 )
+# a service's words beside "runs": they are a vehicle's trips (set 16's buses), not a runner's
+_SERVICE = re.compile(r"\b(?:bus|buses|trams?|trolley\s*bus(?:es)?|coach(?:es)?|shuttles?|trains?|services?|routes?|lines?"
+                      r"|layovers?|dwells?|depots?|drivers?|vehicles?|ambulances?|express|night\s+owl|[A-Z]{2,}-?\d+)\b",
+                      re.I)  # fmt: skip
 
 
 def runs_as_trips(question: str, words: DataWords, people: str) -> str:
@@ -240,20 +246,20 @@ def runs_as_trips(question: str, words: DataWords, people: str) -> str:
     its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
     if not words.trips or any(re.fullmatch(people, lab) for lab in words.labels):
         return question
-    if not words.labels and words.kind is None and (m := _RIDES.search(question)):
-        # no labels: bike rides or any trip? (set 21: "the distance I rode in April" was every activity's)
-        raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips (bike "
-                           "rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
-    if (
-        not words.labels
-        and words.kind is None
-        and (m := _RUNS.search(question) or _RUN.search(question))
-    ):
-        # no labels: a service's runs or a runner's? (set 21: "how many runs did I do" counted 48 activities, 31 runs)
-        raise CannotAnswer(
-            f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips (a "
-            "runner's runs or a bus's?): say 'trips' to ask about every trip"
-        )
+    if not words.labels and words.kind is None:
+        # no labels (set 21): a runner's or a cyclist's? "how many runs did I do" counted 48 activities (31 runs) and
+        # "the distance I rode" every activity's; a bus's runs ("bus runs", "runs had a layover") stay trips, and so
+        # do the nouns "rides" (a taxi's, a ride-hailing app's)
+        if (m := _RODE.search(question)) and not re.search(NOT_IN_TABLE, question.lower()):
+            raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
+                               "(bike rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
+        if (
+            (m := _RUNS.search(question) or _RUN.search(question))
+            and not _SERVICE.search(question)
+            and not re.search(NOT_IN_TABLE, question.lower())
+        ):
+            raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
+                               "(a runner's runs or a bus's?): say 'trips' to ask about every trip")  # fmt: skip
     return _RUN.sub("trip", _RUNS.sub("trips", question))
 
 

@@ -96,6 +96,8 @@ def kind_count(question: str, labels: Sequence[str]) -> str:
     """ "how many vans are in the data?" counts the vans (set 21: it counted 74 van trips for 6 vans): a label that is
     a kind of vehicle, counted with nothing but "are there" / "in the data" / "in service" after it, is read as
     "how many vehicles with van trips" (the vehicles action). "how many van trips", "how many walks" are unchanged."""
+    if any(re.fullmatch(r"walk\w*|run\w*|hik\w*|foot", lab) for lab in labels):
+        return question  # a person's modes (GeoLife): the ids are people, "how many taxis" is no count of taxis
     for lab in sorted(labels, key=len, reverse=True):
         if not _is_kind(lab) or re.fullmatch(r"walk\w*|run\w*|rides?|hik\w*|tours?|trips?", lab):
             continue
