@@ -223,3 +223,18 @@ def test_the_week_of_a_date_is_its_seven_days(fleet: pd.DataFrame) -> None:
     for q in ("How many trips were there in the week of 4 March 2026?",
               "how many trips during the week starting Wednesday 4 March?", "number of trips the week of March 4th"):  # fmt: skip
         assert ask(q).value == n, q
+
+
+def test_rides_of_activity_files_without_labels_are_asked() -> None:
+    """A Strava export read as `gpx` keeps no activity types: its "rides" are bike rides or every activity (the
+    median ride duration was every activity's); a CSV's or a taxi store's rides stay trips."""
+    from trajlm.llm.grounding import DataWords
+    from trajlm.llm.rules import RulePlanner
+
+    watch = RulePlanner(words=DataWords(trips=frozenset({"a1"}), activities=True))
+    plain = RulePlanner(words=DataWords(trips=frozenset({"a1"})))
+    for q in ("What was the median ride duration in minutes?", "total moving time on rides, in hours",
+              "how many rides were longer than 40 km?"):  # fmt: skip
+        with pytest.raises(CannotAnswer, match="no labels"):
+            watch.plan(q)
+        assert plain.plan(q).mode is None, q

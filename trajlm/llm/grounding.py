@@ -62,9 +62,10 @@ class DataWords:
     numbers: frozenset[str] = (
         frozenset()
     )  # vehicle ids that are numbers (MMSI 227100002; session 18)
-    kind: str | None = (
-        None  # every trip's kind on a known one-kind layout without labels (questions.ONE_KIND)
-    )
+    # every trip's kind on a known one-kind layout without labels (questions.ONE_KIND)
+    kind: str | None = None
+    # read from activity files (GPX, FIT, a Strava export; questions.ACTIVITY_FORMATS)
+    activities: bool = False
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -231,6 +232,9 @@ _RUN = re.compile(
 )
 
 
+_RIDES = re.compile(
+    r"(?<![\w\-/.'])(?:rides|ride|rode|riding|ridden)(?![\w\-/])(?!\s+(?:id\b|\S*\d))", re.I
+)
 _RODE = re.compile(
     r"(?<![\w\-/.'])(?:rode|ridden|riding)(?![\w\-/])|\bdid\s+(?:i|we|you|he|she|they)\s+ride\b",
     re.I,
@@ -250,7 +254,10 @@ def runs_as_trips(question: str, words: DataWords, people: str) -> str:
         # no labels (set 21): a runner's or a cyclist's? "how many runs did I do" counted 48 activities (31 runs) and
         # "the distance I rode" every activity's; a bus's runs ("bus runs", "runs had a layover") stay trips, and so
         # do the nouns "rides" (a taxi's, a ride-hailing app's)
-        if (m := _RODE.search(question)) and not re.search(NOT_IN_TABLE, question.lower()):
+        rode = (
+            _RIDES if words.activities else _RODE
+        )  # a watch's "rides": bike rides or every activity?
+        if (m := rode.search(question)) and not re.search(NOT_IN_TABLE, question.lower()):
             raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
                                "(bike rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
         if (
