@@ -133,6 +133,10 @@ def routes_as_trips(question: str, labels: Sequence[str]) -> str:
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
+    if not any(
+        re.match(r"cargo|electric|e-?bike", lab) for lab in labels
+    ):  # "cargo bikes" are bikes (set 21)
+        question = re.sub(r"\b(?:cargo|electric)\s+(bikes?)\b", r"\1", question, flags=re.I)
     question = kind_count(routes_as_trips(activity_words(question, labels), labels), labels)
     if not any(re.fullmatch(r"walk\w*|hik\w*|tour\w*|sightseeing", lab) for lab in labels):
         question = re.sub(rf"{_W}(?:{_TOURS}){_E}", lambda m: "trips" if m.group(0).endswith("s") else "trip",
