@@ -80,6 +80,9 @@ def _read_as(data: Any) -> str | None:
 # data sets whose every trip is one kind of vehicle: "taxi trips" on Porto, "bus trips" on the Liverpool buses are
 # every trip (set 15; session 19 for the buses), when the data has no labels
 ONE_KIND = {"porto": "taxi", "tdrive": "taxi", "liverpool_bus": "bus"}
+# formats of a sports watch's or an app's activity files (set 21: a Strava export read as `gpx` keeps no activity
+# types): without labels, their "rides" may be bike rides or every activity, so they are asked, not guessed
+ACTIVITY_FORMATS = frozenset({"gpx", "tcx", "fit", "tracks", "igc", "kml", "sml"})
 
 
 def ingest_note(data: Any) -> str | None:
@@ -245,14 +248,16 @@ class Asker:
                 words.trips - {i.lower() for i in self._long},
                 words.numbers,
             )
+        read_as = _read_as(data) or ""
+        one_kind = ONE_KIND.get(read_as) if "mode" not in self.trips.columns else None
+        words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind,
+                          activities=read_as in ACTIVITY_FORMATS)  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
         self._model = model
         self._ingest_note = ingest_note(data)
-        self._kind = (
-            ONE_KIND.get(_read_as(data) or "") if "mode" not in self.trips.columns else None
-        )
+        self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)

@@ -35,6 +35,25 @@ def name_boxes(question: str) -> str:
     return _NAMED.sub(lambda m: f"{m.group(1) or ''} box (".lstrip(), question)
 
 
+# a place's own name before its coordinates (set 21): "within 300 m of Zurich HB at 47.3779, 8.5403", "within 200 m of
+# Kongens Have (55.6852, 12.5786)", "at the depot (53.4631, -2.2913)": the coordinates are the place, the name is read
+# as nothing (it was "did not understand 'zurich hb'"); one to four words after of / at / near / from / to
+_COORD = r"-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+"
+_NAMED_POINT = re.compile(
+    r"\b(of|at|near|around|from|to|visited|passed|reached|left)\s+"
+    r"((?:(?!(?:trips?|runs?|routes?|rides?|walks?|within|near|and|or|between|lat|lon|latitude|longitude)\b)"
+    r"[A-Za-z][\w\-'’.]*\s+){0,3}(?!(?:trips?|runs?|routes?|rides?|walks?|within|near|and|or|between|lat|lon"
+    rf"|latitude|longitude)\b)[A-Za-z][\w\-'’.]*)\s*(?:\(\s*({_COORD})\s*\)|,?\s+at\s+({_COORD}))",
+    re.I,
+)
+
+
+def name_points(question: str) -> str:
+    """The question with a place's name before its coordinates left out ("of Zurich HB at LAT, LON" -> "of LAT,
+    LON")."""
+    return _NAMED_POINT.sub(lambda m: f"{m.group(1)} {m.group(3) or m.group(4)}", question)
+
+
 def _box(m: re.Match, first: int) -> list[float]:
     a, c, b, d = (float(m.group(first + i)) for i in range(4))
     return [min(a, c), min(b, d), max(a, c), max(b, d)]

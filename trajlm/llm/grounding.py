@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.refusals import NOT_IN_TABLE
 
 # the word a person puts before an id ("participant P03", "tail N455DL"): read with the id
 ROLE = (
@@ -61,6 +62,10 @@ class DataWords:
     numbers: frozenset[str] = (
         frozenset()
     )  # vehicle ids that are numbers (MMSI 227100002; session 18)
+    # every trip's kind on a known one-kind layout without labels (questions.ONE_KIND)
+    kind: str | None = None
+    # read from activity files (GPX, FIT, a Strava export; questions.ACTIVITY_FORMATS)
+    activities: bool = False
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -101,6 +106,7 @@ def read_data_words(
     if not words.vehicles and not words.labels and not words.numbers:
         return question
     question = _numbered(question, words, f, vocab, modes)
+    question = label_list(question, words, f, modes)
     low = question.lower()
     for m in list(_TOKEN.finditer(low))[::-1]:
         tok = m.group(1)
@@ -118,7 +124,8 @@ def read_data_words(
         question, low = _blank(question, a, b), _blank(low, a, b)
     own = [
         lab for lab in words.labels
-        if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab) and lab not in vocab  # "container ship" (set 15)
+        if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15)
+        and (lab not in vocab or lab == "ride")  # Strava's "Ride" (set 21): its rides, not every trip
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
     spans: list[tuple[int, int]] = []
@@ -142,6 +149,48 @@ def read_data_words(
             spans.append(m.span())
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
     return question
+
+
+def _forms(lab: str, modes: list[str]) -> str:
+    """A label as a question writes it: itself, its plural, the planner's words for it ("bikes", "cycling")."""
+    out = [re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"]
+    if re.search(r"[^aeiou]y$", lab):
+        out.append(re.escape(lab[:-1]) + "ies")
+    out += [p for p in modes if re.fullmatch(rf"(?:{p})", lab)]
+    return "|".join(out)
+
+
+def label_list(question: str, words: DataWords, f: dict, modes: list[str]) -> str:
+    """Two labels or more of the data in a list ("truck, van or bike trips", "tram, bus or trolleybus runs", "runs,
+    rides or walks"; set 21, session 20 had two): the trips of any of them (``modes``), the list blanked."""
+    if len(words.labels) < 2:
+        return question
+    forms = {
+        lab: _forms(lab, modes) for lab in words.labels if re.fullmatch(r"[a-z][a-z\- ]*", lab)
+    }
+    if len(forms) < 2:
+        return question
+    one = "|".join(f"(?:{x})" for x in sorted(forms.values(), key=len, reverse=True))
+    item = rf"(?<![\w\-.'])(?:{one})(?![\w\-])(?!\s*[-_#]?\d)"
+    mid = rf"{item}(?:\s+trips)?"  # "runs, ride trips or walks": kinds.activity_words wrote "ride trips"
+    rx = re.compile(rf"{mid}(?:\s*,\s*{mid})*\s*,?\s*(?:or|and|/|&)\s+{item}", re.I)
+    rx2 = re.compile(
+        rf"{mid}(?:\s*,\s*{mid})+\s*,?\s*(?:or|and|/|&)\s*{item}|{item}\s*/\s*{item}", re.I
+    )
+    m = rx2.search(question) or rx.search(question)
+    if m is None:
+        return question
+    named = []
+    for part in re.split(r"\s*(?:,|\bor\b|\band\b|/|&)\s*", m.group(0).lower()):
+        part = re.sub(r"\s+trips$", "", part.strip())
+        lab = next((lab for lab, x in forms.items() if re.fullmatch(rf"(?:{x})", part)), None)
+        if lab is None:
+            return question
+        named.append(lab)
+    if len(set(named)) < 2:
+        return question
+    f["modes"] = sorted(set(named))
+    return _blank(question, *m.span())
 
 
 def _either(
@@ -183,11 +232,41 @@ _RUN = re.compile(
 )
 
 
+_RIDES = re.compile(
+    r"(?<![\w\-/.'])(?:rides|ride|rode|riding|ridden)(?![\w\-/])(?!\s+(?:id\b|\S*\d))", re.I
+)
+_RODE = re.compile(
+    r"(?<![\w\-/.'])(?:rode|ridden|riding)(?![\w\-/])|\bdid\s+(?:i|we|you|he|she|they)\s+ride\b",
+    re.I,
+)
+# a service's words beside "runs": they are a vehicle's trips (set 16's buses), not a runner's
+_SERVICE = re.compile(r"\b(?:bus|buses|trams?|trolley\s*bus(?:es)?|coach(?:es)?|shuttles?|trains?|services?|routes?|lines?"
+                      r"|layovers?|dwells?|depots?|drivers?|vehicles?|ambulances?|express|night\s+owl|[A-Z]{2,}-?\d+)\b",
+                      re.I)  # fmt: skip
+
+
 def runs_as_trips(question: str, words: DataWords, people: str) -> str:
     """The question with a service's "runs" / "run" read as trips, when the data is known and none of
     its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
     if not words.trips or any(re.fullmatch(people, lab) for lab in words.labels):
         return question
+    if not words.labels and words.kind is None:
+        # no labels (set 21): a runner's or a cyclist's? "how many runs did I do" counted 48 activities (31 runs) and
+        # "the distance I rode" every activity's; a bus's runs ("bus runs", "runs had a layover") stay trips, and so
+        # do the nouns "rides" (a taxi's, a ride-hailing app's)
+        rode = (
+            _RIDES if words.activities else _RODE
+        )  # a watch's "rides": bike rides or every activity?
+        if (m := rode.search(question)) and not re.search(NOT_IN_TABLE, question.lower()):
+            raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
+                               "(bike rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
+        if (
+            (m := _RUNS.search(question) or _RUN.search(question))
+            and not _SERVICE.search(question)
+            and not re.search(NOT_IN_TABLE, question.lower())
+        ):
+            raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
+                               "(a runner's runs or a bus's?): say 'trips' to ask about every trip")  # fmt: skip
     return _RUN.sub("trip", _RUNS.sub("trips", question))
 
 

@@ -26,6 +26,7 @@ RELATIVE = re.compile(
 # questions whose answer is one row per group ("average speed per mode", "which user made the
 # most trips"): no plan has a group-by, so they are refused rather than answered for all trips
 _GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
+          r"|(?:start|starting|departure|pickup)\s+(?:hours?|times?)"  # "median length by start hour" (set 21)
           r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
 _KINDS = (r"(?:bikes?|bicycles?|cars?|bus|buses|ships?|vessels?|boats?|vans?|trucks?|lorry|lorries"
           r"|couriers?|ferry|ferries|tugs?)")  # fmt: skip
@@ -61,6 +62,20 @@ TIME_INSIDE = (
     r"[^?.]*\b(?:within|near|inside|at|in)\b[^?.]*(?:\d\s*(?:m|km|mi|metres|meters)\b|-?\d+\.\d+\s*,)"
     r"|\b(?:spen[dt]|spending)\b[^?.]*\b(?:within|near|inside)\b"
 )
+# set 21 (status.md Open 8), each refused in one line naming what is asked: the distance from a trip's start or a
+# place ("how far from the depot did TRK-01 get"), places visited ("how many different places did VAN-02 stop at"),
+# two groups of the day compared ("were night runs faster than daytime runs"), time at home
+FROM_START = (
+    r"\b(?:how\s+far\s+(?:away\s+)?(?:did\s+\S+\s+(?:get|go|travel|move)\s+)?from|(?:furthest|farthest|greatest"
+    r"|maximum|max|largest)\s+(?:distance\s+)?(?:away\s+)?from|distance\s+(?:away\s+)?from)\s+(?:the\s+|its\s+|their\s+"
+    r"|my\s+|his\s+|her\s+)?(?:start\w*(?:\s+point)?|first\s+(?:fix|point)|origin|depot|home|base|where\b)"
+)
+PLACES_VISITED = (r"\b(?:different|distinct|unique|separate)\s+(?:places|locations|stops|sites|addresses|customers"
+                  r"|spots|destinations)\b")  # fmt: skip
+_PART = r"(?:daytime|day|night|night-time|nighttime|mornings?|afternoons?|evenings?|weekends?|weekdays?|dark|daylight)"
+COMPARED = (rf"\b{_PART}\b[^?.]*?\b(?:or|than|vs\.?|versus|compared\s+(?:to|with))\s+(?:in\s+the\s+|at\s+|on\s+"
+            rf"|during\s+(?:the\s+)?|by\s+)?{_PART}\b")  # fmt: skip
+AT_HOME = r"\b(?:time|hours?|minutes?|long|days?)\b[^?.]*\b(?:at|in)\s+(?:home|the\s+office|work)\b"
 # a share of the trips ("what share / percentage / fraction / proportion of trips ..."): a
 # ratio of two counts, which no plan expresses (session 14, set 12)
 SHARE = (r"\b(?:what|which)\s+(?:share|percentage|percent|fraction|proportion|portion|ratio)\b"
@@ -145,6 +160,19 @@ def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> N
         )  # "which van stopped the longest": its longest stop or all its stops? ask
         raise CannotAnswer(f"answers per group ({words!r}) are not supported: "
                            f"ask about one mode, user or time at a time{one}")  # fmt: skip
+    if m := re.search(FROM_START, low):
+        raise CannotAnswer(f"the distance from a trip's start or a place ({said(m.group(0))!r}) is not in the trip "
+                           "table, only the length travelled: ask 'how far did X travel' or 'how many trips came "
+                           "within 5 km of LAT,LON'")  # fmt: skip
+    if m := re.search(PLACES_VISITED, low):
+        raise CannotAnswer(f"places visited ({said(m.group(0))!r}) are not counted: each trip keeps its times, length "
+                           "and longest stop; ask how many trips came within 100 m of LAT,LON")  # fmt: skip
+    if m := re.search(COMPARED, low):
+        raise CannotAnswer(f"two groups compared ({said(m.group(0))!r}): ask about each in turn ('average speed of "
+                           "trips at night', then '... in the daytime')")  # fmt: skip
+    if m := re.search(AT_HOME, low):
+        raise CannotAnswer(f"time at a place ({said(m.group(0))!r}) is not measured: the data holds trips, not where "
+                           "someone stays between them")  # fmt: skip
     if m := re.search(TIME_INSIDE, low):
         raise CannotAnswer(f"time spent inside a place ({said(m.group(0))!r}) is not measured: "
                            "ask how many trips came within it, or list them")  # fmt: skip

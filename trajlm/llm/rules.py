@@ -24,8 +24,8 @@ from trajlm.llm.actions import (
     UNIT_WORDS,
     read_action,
 )
-from trajlm.llm.boxes import name_boxes, read_boxes
-from trajlm.llm.calendar import check_per, read_per
+from trajlm.llm.boxes import name_boxes, name_points, read_boxes
+from trajlm.llm.calendar import check_per, read_per, week_of
 from trajlm.llm.endpoints import (
     PLACE_ALIASES,
     PLACE_KINDS,
@@ -113,7 +113,7 @@ KNOWN = set(
     belonged owned took place occurred included include includes spend spent past ahead cover
     covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
     drive drives anyone anybody someone somebody touched touch touches touching track local
-    rode ridden""".split()
+    rode ridden record records""".split()
 )
 # the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
 READ_WORDS = """predict forecast where will going describe summarise summarize about english
@@ -191,6 +191,10 @@ class RulePlanner:
         # ("speed (m/s)" is "speed in m/s"); words in them are understood or refused like any
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
         question = name_boxes(question)  # "the anchorage (lat 51.99-52.03, lon 3.88-3.96)" (set 15)
+        question = name_points(question)  # "within 300 m of Zurich HB at 47.37, 8.54" (set 21)
+        question = week_of(
+            question, self.years
+        )  # "in the week of 6 April": its seven days (set 21)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         question, per = read_per(question)  # "daily distance", "trips per week" (set 15)
         if per is not None:
@@ -219,6 +223,11 @@ class RulePlanner:
         if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
             raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
+        if (
+            "mode" in f and "modes" in f
+        ):  # "van trips by bike" beside a list: one line, not the plan's words
+            raise CannotAnswer(f"two modes ({' or '.join(f['modes'])!r}, {f['mode']!r}): ask about one at a "
+                               "time, or name them in one list ('truck, van or bike trips')")  # fmt: skip
         plan = validate_plan(f)
         check_per(plan)
         plan._strict = frozenset(self._strict)

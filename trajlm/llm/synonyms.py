@@ -54,6 +54,11 @@ SYNONYMS: list[tuple[str, str]] = [
         r"crossings(?!\s+of\b)",
         "trips",
     ),  # "ferry crossings" (set 16); "crossings of the river" is a place
+    (r"activities", "trips"),  # a sports watch's (Strava's) word for its recordings (set 21)
+    (
+        r"(?<=an )activity|(?<=the )activity|(?<=each )activity|(?<=which )activity|(?<=one )activity",
+        "trip",
+    ),
     (r"deliveries", "trips"),
     (r"delivery", "trip"),
     (r"vessels|ships|boats|yachts|vans|trucks|lorries", "vehicles"),

@@ -303,7 +303,9 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
 _MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|individual\s+)?(?:{_ANY})\b"
                      rf"(?!\s+{_TRIPS}\b)", re.I)  # fmt: skip
 _THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
-                    r"|tracked|recorded|monitored|followed)\b", re.I)  # fmt: skip
+                    r"|tracked|recorded|monitored|followed"
+                    # set 21: "how many vehicles were in service on Sunday" (a vehicle with a trip that day)
+                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out)\b", re.I)  # fmt: skip
 
 
 def is_movers(question: str) -> bool:
