@@ -76,3 +76,30 @@ def test_absolute_times_are_asked_of_each_vehicles_last_piece(trajlm_small):
     assert out["vehicle_id"].tolist() == ["A", "B"] and out["piece"].tolist() == [1, 1]
     assert out["lat"].notna().all()
     assert not any("beyond the rollout" in str(w.message) for w in said)
+
+
+def test_a_strava_folder_of_plain_gpx_keeps_its_activity_types(tmp_path):
+    """ask21: GPX files beside Strava's activities.csv were read as plain gpx by default and
+    lost their types, so "how many runs" counted every activity."""
+    from trajlm.data.readers import detect_format, read
+
+    (tmp_path / "activities").mkdir()
+    index = ["Activity ID,Activity Date,Activity Name,Activity Type,Filename"]
+    for i, kind in enumerate(["Run", "Ride", "Run"]):
+        pts = "".join(
+            f'<trkpt lat="{55.676 + 0.0002 * j:.6f}" lon="12.568"><time>2026-04-0{i + 1}T06:'
+            f"{j:02d}:00Z</time></trkpt>"
+            for j in range(12)
+        )
+        (tmp_path / "activities" / f"{100 + i}.gpx").write_text(
+            '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+            f"<trk><trkseg>{pts}</trkseg></trk></gpx>"
+        )
+        index.append(
+            f'{100 + i},"Apr 0{i + 1}, 2026, 06:00:00 AM",x,{kind},activities/{100 + i}.gpx'
+        )
+    (tmp_path / "activities.csv").write_text("\n".join(index) + "\n")
+    assert detect_format(tmp_path) == "tracks"
+    df, _ = read(tmp_path)
+    kinds = df.group_by("traj_id").agg(pl.col("label").first())["label"].sort().to_list()
+    assert kinds == ["Ride", "Run", "Run"]

@@ -178,7 +178,12 @@ def _mixed_tracks(folder: Path) -> bool:
     """A folder whose track files need more than one reader or include gzipped ones (a Strava
     export's activities/: .gpx, .gpx.gz, .tcx.gz, .fit.gz): read file by file (`tracks`)."""
     files = track_files(folder)
-    return len(set(files.values())) > 1 or any(p.suffix.lower() == ".gz" for p in files)
+    if len(set(files.values())) > 1 or any(p.suffix.lower() == ".gz" for p in files):
+        return True
+    # plain .gpx files beside a Strava `activities.csv`: `tracks` reads its activity types as
+    # labels (gz.py), plain `gpx` lost them ("how many runs" counted every activity; ask21)
+    dirs = {folder, *(p.parent for p in files), *(p.parent.parent for p in files)}
+    return bool(files) and any((d / "activities.csv").is_file() for d in dirs)
 
 
 SPREADSHEET = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
