@@ -103,3 +103,26 @@ def test_a_strava_folder_of_plain_gpx_keeps_its_activity_types(tmp_path):
     df, _ = read(tmp_path)
     kinds = df.group_by("traj_id").agg(pl.col("label").first())["label"].sort().to_list()
     assert kinds == ["Ride", "Run", "Run"]
+
+
+def test_ask_reads_hours_in_the_zone_given_with_tz(tmp_path):
+    """ask21: `trajlm ask` had no --tz (the Python API had tz=): UTC-stamped stores were asked
+    in UTC hours."""
+    from trajlm.data.store import write_store
+
+    t0 = 1_775_000_000 - 1_775_000_000 % 86400 + 5 * 3600  # 05:00 UTC = 07:00 in Zurich (CEST)
+    rows = [{"traj_id": f"t{i}", "t": t0 + 3600 * i + 10 * j, "lat": 47.37 + 0.01 * i + 0.0001 * j,
+             "lon": 8.54, "split": "train"} for i in range(4) for j in range(5)]  # fmt: skip
+    write_store(pl.DataFrame(rows), tmp_path / "s")
+    args = ["ask", "how many trips started before 8 am?", "--data", str(tmp_path / "s")]
+    utc = CliRunner().invoke(app, args)
+    zurich = CliRunner().invoke(app, [*args, "--tz", "Europe/Zurich"])
+    assert utc.exit_code == 0 and zurich.exit_code == 0, utc.output + zurich.output
+
+    def answer(r) -> str:
+        return [ln for ln in r.output.splitlines() if ln.strip().isdigit()][-1].strip()
+
+    assert answer(utc) == "3"  # 05, 06, 07 UTC
+    assert answer(zurich) == "1"  # 07 local only
+    bad = CliRunner().invoke(app, [*args, "--tz", "Mars/Olympus"])
+    assert bad.exit_code == 2 and "unknown time zone" in bad.output

@@ -293,6 +293,12 @@ def ask_cmd(
     model: Path = typer.Option(None, "--model", help="Run for prediction questions."),
     planner: str = typer.Option("auto", help="auto|rules|smollm2|smollm2-free (docs/llm.md)."),
     split: str = typer.Option(None, help="Only this split."),
+    tz: str = typer.Option(
+        None,
+        "--tz",
+        help="Read hours, weekdays and dates in this zone (IANA name like Europe/Zurich, or "
+        "+02:00); default: the zone the store was ingested in, else UTC.",
+    ),
 ) -> None:
     """Answer a question about a store: question -> typed plan (shown) -> result. A question
     that no plan can express: "can't answer that: ..." and exit status 2."""
@@ -303,7 +309,7 @@ def ask_cmd(
     io.choice(split, SPLIT_NAMES, "--split")
     io.store(data, "--data")
     try:
-        asker = Asker(data, planner=planner, model=model, split=split)
+        asker = Asker(data, planner=planner, model=model, split=split, tz=tz)
         plan = asker.plan(question)
         typer.echo(f"plan: {plan.describe()}")
         answer = asker.run(plan)
