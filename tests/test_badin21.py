@@ -187,3 +187,16 @@ def test_nmea_rmc_rows_take_their_gga_altitude(tmp_path):
     (p := tmp_path / "log.nmea").write_text("\n".join(lines) + "\n")
     df, _ = read(p)
     assert df["elevation_m"].to_list() == [100.5, 101.5, 102.5, 103.5]
+
+
+def test_wkt_id_column_is_the_trajectory_not_an_extra_column(tmp_path):
+    """`trajlm data ingest` said "columns not kept in the store: ['trip_id']" of the id."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    p = tmp_path / "trips.csv"
+    p.write_text(f'trip_id,mode,geometry\nr1,bus,"LINESTRING M ({_linestring_m(_pts())})"\n')
+    r = CliRunner().invoke(app, ["data", "ingest", str(p), "--out", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    assert "'mode'" in r.output and "'trip_id'" not in r.output

@@ -63,7 +63,7 @@ def wkt_lines_as_csv(path: Path, out: Path) -> None:
         assert g is not None  # is_wkt_lines said so
         ids = candidates(TIERS["traj_id"], [h for k, h in enumerate(header) if k != g])
         idk = header.index(ids[0]) if len(ids) == 1 else None
-        keep = [k for k in range(len(header)) if k != g]
+        keep = [k for k in range(len(header)) if k not in (g, idk)]  # the id is traj_id
         with out.open("w", newline="", encoding="utf-8") as o:
             w = csv.writer(o, lineterminator="\n")
             w.writerow(["traj_id", "t", "lat", "lon", *(header[k] for k in keep)])
