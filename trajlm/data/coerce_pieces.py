@@ -16,8 +16,10 @@ on (id, piece); one warning per call names the column, the count of pieces and
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from trajlm.data.clean_split import DEFAULT_MAX_GAP_S, GAP_INTERVALS
@@ -44,13 +46,29 @@ def gap_rule(split_gaps: Any) -> tuple[float, float | None]:
     default) as True, for a column named as a mover only."""
     if split_gaps is True or split_gaps == "auto":  # = clean.PRESETS["default"]'s rule
         return float(DEFAULT_MAX_GAP_S), GAP_INTERVALS
-    if isinstance(split_gaps, bool) or not isinstance(split_gaps, int | float) or split_gaps <= 0:
+    seconds = _seconds(split_gaps)
+    if seconds is None or not seconds > 0:  # NaN fails here too (was: read as no cut)
         raise TrajlmInputError(
             f"split_gaps={split_gaps!r}: give True (cut every id's fixes at gaps as ingest "
-            "does), False (one trajectory per id) or a gap in seconds > 0",
+            "does), False (one trajectory per id) or a gap in seconds > 0 (a number or a "
+            "timedelta; inf: no cut)",
             field="split_gaps",
         )
-    return float(split_gaps), None
+    return seconds, None
+
+
+def _seconds(value: Any) -> float | None:
+    """``value`` as seconds: a Python / NumPy number (np.int64 was refused), a timedelta
+    (``pd.Timedelta("20min")``, ``np.timedelta64``); None for anything else (bools too)."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, timedelta):  # pd.Timedelta is one
+        return value.total_seconds()
+    if isinstance(value, np.timedelta64):
+        return float(value / np.timedelta64(1, "s"))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    return None
 
 
 def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | None]:

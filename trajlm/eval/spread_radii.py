@@ -16,7 +16,7 @@ would say 1.18) and ``r90_m`` = 2.19 std_m (2.15). Positions and ``std_m`` are u
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from numbers import Integral
 from typing import Any
 
@@ -75,7 +75,7 @@ def with_radii_asked(pred: Any, radii: Any) -> Any:
         levels: list = [50, 90]
     elif isinstance(radii, Integral):
         levels = [radii]
-    elif isinstance(radii, Iterable) and not isinstance(radii, str):
+    elif isinstance(radii, Iterable) and not isinstance(radii, str | bytes | Mapping):
         levels = list(radii)
     else:
         levels = [radii]

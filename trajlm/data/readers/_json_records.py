@@ -233,6 +233,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
             ts.append(t)
         if (scale := _aishub_scale(doc)) is not None:  # AIS encoding: 1/10000 minute
             groups = {k: ([[_over(v, scale) for v in p] for p in c], t) for k, (c, t) in groups.items()}  # fmt: skip
+        if _is_aishub(doc):  # 91 / 181: AIS "not available", no fix (was: the file refused)
+            groups = {k: ([_available(p) for p in c], t) for k, (c, t) in groups.items()}
         if radians(fields["lat"]) or radians(fields["lon"]):
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
@@ -251,8 +253,11 @@ def _seen(flat: list[dict], owner: Any, fields: dict[str, str]) -> tuple[list[di
             field="now",
         )
     pos = [r for r in flat if r.get(fields["lat"]) is not None or r.get(fields["lon"]) is not None]
-    ago = [_number(r.get("seen_pos")) for r in pos]  # not a number: no time (counted)
-    return pos, [None if s is None else (now - s) * 1000.0 for s in ago]
+    ago = [_number(r.get("seen_pos")) for r in pos]
+    # a position without `seen_pos` has no time: a fix of unknown age, counted as no_fix
+    # (badin21: was the whole folder refused, "field timestamp: time is missing")
+    pos = [r if s is not None else {**r, fields["lat"]: None, fields["lon"]: None} for r, s in zip(pos, ago, strict=True)]  # fmt: skip
+    return pos, [(now - (s or 0.0)) * 1000.0 for s in ago]
 
 
 def _aishub_scale(doc: Any) -> float | None:
@@ -260,6 +265,37 @@ def _aishub_scale(doc: Any) -> float | None:
     1/10000 minute (formats21), so divided by 600,000; None for any other document."""
     head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
     return 600_000.0 if str(head.get("FORMAT", "")).upper() == "AIS" else None
+
+
+def _is_aishub(doc: Any) -> bool:
+    """An AISHub answer ([{"ERROR": false, "FORMAT": ...}, [records]])."""
+    head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    return "FORMAT" in head or "ERROR" in head
+
+
+def _available(pair: list[Any]) -> list[Any]:
+    """[lon, lat] with AIS's "not available" (longitude 181, latitude 91) as no position."""
+    lon, lat = pair
+    if (isinstance(lat, int | float) and lat == 91) or (
+        isinstance(lon, int | float) and lon == 181
+    ):
+        return [None, None]
+    return pair
+
+
+_LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
+
+
+def null_locations(doc: Any) -> int:
+    """How many records of an API answer have a location object that is null or absent
+    while no record has one (Find My's `Items.data` while no item had a fix: was "top level is
+    not a JSON object"); 0 when the answer is something else. Counted as no_fix."""
+    for _, records in _dict_lists(doc):
+        recs = [r for r in records if isinstance(r, dict)]
+        keyed = [k for r in recs for k in r if k.lower() in _LOCATION_KEYS]
+        if recs and keyed and all(r.get(k) is None for r in recs for k in keyed):
+            return len(recs)
+    return 0
 
 
 def _over(v: Any, scale: float) -> Any:

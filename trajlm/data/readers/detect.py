@@ -26,6 +26,7 @@ from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import POINT_NAMES
+from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
     SPREADSHEET as SPREADSHEET,
@@ -198,8 +199,17 @@ def resolve_columns(
     ):  # an `epsg` column with one code: its projected columns, reprojected
         if not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
             guessed.update({k: v for k, v in declared.items() if k in ("lat", "lon")})
-        if any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
-            guessed["crs"] = declared["crs"]
+        chosen = {k: guessed.get(k, getattr(cm, k)) for k in ("lat", "lon")}
+        other = "lat" in declared and chosen != {k: declared[k] for k in ("lat", "lon")}
+        if any(v in have for v in chosen.values()) and not other:
+            guessed["crs"] = declared["crs"]  # (not for degree columns beside the projected
+            # ones: Movebank's location-lat / -long with utm-*: badin21, was refused)
+    elif (
+        format == "csv"
+        and cm.crs == default.crs
+        and (bad := utm_zone_problem(first, format, cm.sep, have, guessed.get("lat", cm.lat)))
+    ):
+        raise TrajlmInputError(bad[1], path=first, field=bad[0])
     if format == "csv" and cm.time_format is None and cm.t_date is None and columbus(have):
         guessed.update(COLUMBUS)  # Columbus V-900 / V-1000: YYMMDD + HHMMSS, UTC (session 20)
     tcol = guessed.get("t", cm.t)

@@ -155,8 +155,7 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
               (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
     if not col and (zone := next((by[n] for n in _UTM_ZONE if n in by), None)):
         # Movebank's `utm-zone` ("32N"; formats21): WGS 84 / UTM, north 326xx, south 327xx
-        zones = {str(v).strip().upper().replace(" ", "") for v in
-                 (_id_sample(path, format, sep, zone) or [])[:1000] if v not in (None, "")}  # fmt: skip
+        zones = utm_zones(path, format, sep, zone)
         # N / S: the hemisphere, as Movebank writes it; an MGRS band letter ("33S" is north of
         # the equator there) is not guessed: the projected-coordinates line names --crs
         m = re.fullmatch(r"(\d{1,2})([NS])", zones.pop()) if len(zones) == 1 else None
@@ -171,6 +170,12 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
     if east and north:
         out |= {"lat": north, "lon": east}
     return out
+
+
+def utm_zones(path: Path, format: str, sep: str, zone: str) -> set[str]:
+    """The values of a `utm-zone` column in the sampled rows ("32N", ...)."""
+    return {str(v).strip().upper().replace(" ", "") for v in
+            (_id_sample(path, format, sep, zone) or [])[:1000] if v not in (None, "")}  # fmt: skip
 
 
 def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:

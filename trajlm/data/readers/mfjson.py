@@ -47,6 +47,7 @@ from trajlm.data.readers._json_records import (
     empty_records,
     near_records,
     no_vehicles,
+    null_locations,
     record_tracks,
     streams_without_start,
 )
@@ -278,6 +279,10 @@ def iter_mfjson(
             if records is not None:
                 yield from _other(records, path, file, ctx, unique, own_ids=True)
                 continue
+            if n_null := null_locations(doc):  # Find My items without a fix (badin21)
+                ctx.report.rows_in += n_null
+                ctx.report.drop("no_fix", n_null)
+                continue
             if no_vehicles(doc):  # a GTFS-rt poll while no vehicle reports: nothing to read
                 ctx.report.rows_in += 1
                 ctx.report.drop("empty_file", 1)
@@ -335,6 +340,14 @@ def _other(
     """A file's trajectories read by `_json_tracks` / `_json_services` / `_json_records`
     (`own_ids`: a record's id names its trajectory across files, like a CSV's id column: a
     folder of GTFS-rt snapshots holds each vehicle once; the stem only when it has none)."""
+    if own_ids:  # API records without a position (AIS 91 / 181, Find My's null location, a
+        # tar1090 position without `seen_pos`) are no_fix even when the whole poll is (badin21)
+        tracks, n_none = _fixed(tracks)
+        if n_none:
+            ctx.report.rows_in += n_none
+            ctx.report.drop("no_fix", n_none)
+            if not tracks:
+                return
     parts = [_frame(path.stem if tid is None else tid if own_ids else f"{path.stem}/{tid}",
                     c, t, file) for tid, c, t in tracks if c]  # fmt: skip
     if not parts:
@@ -343,6 +356,17 @@ def _other(
     fields = {"traj_id": "<file stem>", "t": "timestamp", "lat": "latitude",
               "lon": "longitude"}  # fmt: skip
     yield from _finish(pl.concat(parts), fields, ctx, unique)
+
+
+def _fixed(tracks: list) -> tuple[list, int]:
+    """(the tracks without their points that have neither coordinate, how many those were)."""
+    out, n = [], 0
+    for tid, c, t in tracks:
+        keep = [i for i, p in enumerate(c) if not (p[0] is None and p[1] is None)]
+        n += len(c) - len(keep)
+        if keep:
+            out.append((tid, [c[i] for i in keep], [t[i] for i in keep]))
+    return out, n
 
 
 def _finish(df: pl.DataFrame, fields: dict, ctx: Ctx, unique: bool) -> Iterator[pl.DataFrame]:

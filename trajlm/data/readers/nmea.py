@@ -67,6 +67,17 @@ def _gga_fix(line: str) -> tuple[str, str, str] | None:
     return None if lat is None or lon is None or len(p[1]) < 6 else (p[1], lat, lon)
 
 
+def _gga_heights(cols: dict[str, list], alts: dict[int, tuple[str, str | None]]) -> None:
+    """Each RMC row's `ele`: the altitude (m above mean sea level, GGA field 9) of a good GGA of
+    the same second within 2 lines of it."""
+    for i, line in enumerate(cols["_line"]):
+        hms = cols["time"][i][11:19].replace(":", "") if cols["time"][i] else ""
+        for near in (line - 1, line + 1, line - 2, line + 2):
+            if near in alts and alts[near][0] == hms:
+                cols["ele"][i] = alts[near][1]
+                break
+
+
 def _recover(
     bad: list[int], ggas: list, rmcs: list, cols: dict[str, list], tid: str, ctx: Ctx
 ) -> None:
@@ -164,6 +175,7 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
         n_rmc = n_ais = 0
         bad: list[int] = []  # lines of RMCs whose checksum fails
         ggas: list[tuple[int, str, str, str]] = []  # (line, hhmmss, lat, lon) of good GGA fixes
+        alts: dict[int, tuple[str, str | None]] = {}  # line -> (hhmmss, altitude) of those
         rmcs: list[tuple[int, str, str]] = []  # (line, hhmmss, ddmmyy) of good RMCs
         with open_bytes(path, ctx.limits) as f:
             if b"\x00" in f.read(4096):  # UTF-16 / binary: no sentence would be found
@@ -182,6 +194,8 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 if line.startswith("$") and line[3:6] == "GGA" and _checksum_ok(line):
                     if (g := _gga_fix(line)) is not None:
                         ggas.append((lineno, *g))
+                        q = line.split("*")[0].split(",")
+                        alts[lineno] = (g[0][:6], q[9] or None if len(q) > 9 else None)
                     continue
                 if not (line.startswith("$") and line[3:6] == "RMC"):
                     continue
@@ -215,6 +229,7 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 cols["ele"].append(None)
                 cols["_line"].append(lineno)
                 rmcs.append((lineno, p[1], p[9]))
+        _gga_heights(cols, alts)  # the RMC's own second's GGA altitude (badin21: was null)
         if bad:
             _recover(bad, ggas, rmcs, cols, stem(path), ctx)
         if n_rmc == 0 and n_ais:

@@ -4,7 +4,10 @@ exports of tracks with measures). Each row becomes one point per vertex, written
 CSV (`spreadsheet.sheets_as_csv`), so the usual column detection, time parsing (Unix seconds or
 milliseconds by size, ISO is not possible in M) and checks apply: `traj_id` is the row's id
 column (a name the CSV reader recognises) or `<file stem>/<row>`. A LINESTRING without M holds
-no times: one line. An EWKT `SRID=4326;` prefix is read; another SRID is left to `--crs`."""
+no times: one line. An EWKT `SRID=n;` prefix is read: its coordinates are converted to WGS84
+(badin21: `SRID=3857` was refused as "look projected, name their CRS"). An empty geometry
+(`LINESTRING M EMPTY`, an empty cell) is a row with no position (`no_fix`), not the file
+refused."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 from trajlm.data.readers._point_text import POINT_NAMES
 from trajlm.data.schema import TrajlmInputError
 
-_HEAD = re.compile(r"(?i)^\s*(?:SRID=\d+;)?\s*LINESTRING\s*(ZM|Z|M)?\s*\(")
+_HEAD = re.compile(r"(?i)^\s*(?:SRID=(\d+);)?\s*LINESTRING\s*(ZM|Z|M)?\s*(\(|EMPTY\s*$)")
 _MAX_FIELD = 1 << 30  # a long track is one field
 
 
@@ -60,7 +63,7 @@ def wkt_lines_as_csv(path: Path, out: Path) -> None:
         assert g is not None  # is_wkt_lines said so
         ids = candidates(TIERS["traj_id"], [h for k, h in enumerate(header) if k != g])
         idk = header.index(ids[0]) if len(ids) == 1 else None
-        keep = [k for k in range(len(header)) if k != g]
+        keep = [k for k in range(len(header)) if k not in (g, idk)]  # the id is traj_id
         with out.open("w", newline="", encoding="utf-8") as o:
             w = csv.writer(o, lineterminator="\n")
             w.writerow(["traj_id", "t", "lat", "lon", *(header[k] for k in keep)])
@@ -69,12 +72,18 @@ def wkt_lines_as_csv(path: Path, out: Path) -> None:
                     continue
                 text = row[g] if len(row) > g else ""
                 m = _HEAD.match(text)
+                tid = row[idk] if idk is not None else f"{path.stem}/{line - 1}"
+                rest = [row[k] if k < len(row) else "" for k in keep]
+                if not text.strip() or (m is not None and m.group(3) != "("):  # no position
+                    w.writerow([tid, "", "", "", *rest])
+                    continue
                 if m is None:
                     raise TrajlmInputError(
                         f"not a WKT LINESTRING ({text[:40]!r})", path=path, line=line,
                         field=header[g],
                     )  # fmt: skip
-                dims = (m.group(1) or "").upper()
+                dims = (m.group(2) or "").upper()
+                to_wgs84 = _transform(m.group(1), path, line, header[g])
                 body = text[m.end() :].rstrip().rstrip(")")
                 vertices = [v.split() for v in body.split(",") if v.strip()]
                 width = {"ZM": 4, "M": 3}.get(dims, len(vertices[0]) if vertices else 2)
@@ -85,12 +94,35 @@ def wkt_lines_as_csv(path: Path, out: Path) -> None:
                         "LINESTRING M / ZM whose M is the Unix time is read)",
                         path=path, line=line, field=header[g],
                     )  # fmt: skip
-                tid = row[idk] if idk is not None else f"{path.stem}/{line - 1}"
-                rest = [row[k] if k < len(row) else "" for k in keep]
                 for v in vertices:
                     if len(v) != width:
                         raise TrajlmInputError(
                             f"a vertex of {len(v)} numbers in a LINESTRING of {width}",
                             path=path, line=line, field=header[g],
                         )  # fmt: skip
-                    w.writerow([tid, v[width - 1], v[1], v[0], *rest])
+                    x, y = (v[0], v[1]) if to_wgs84 is None else to_wgs84(v[0], v[1])
+                    w.writerow([tid, v[width - 1], y, x, *rest])
+
+
+def _transform(srid: str | None, path: Path, line: int, field: str):  # noqa: ANN202
+    """(x, y) text -> (lon, lat) for an EWKT SRID other than 4326 (and 0, unknown); None when
+    the coordinates are WGS84 already. An SRID pyproj does not know is one line."""
+    if srid is None or int(srid) in (0, 4326):
+        return None
+    from pyproj import Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        t = Transformer.from_crs(f"EPSG:{int(srid)}", "EPSG:4326", always_xy=True)
+    except CRSError:
+        raise TrajlmInputError(f"SRID={srid}: not an EPSG code pyproj knows", path=path,
+                               line=line, field=field) from None  # fmt: skip
+
+    def to_wgs84(x: str, y: str) -> tuple[float, float]:
+        try:
+            return t.transform(float(x), float(y))
+        except ValueError:
+            raise TrajlmInputError(f"vertex ({x} {y}) is not two numbers", path=path,
+                                   line=line, field=field) from None  # fmt: skip
+
+    return to_wgs84
