@@ -198,6 +198,12 @@ class TrajLM(Pretrained, TaskChecks):
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
             core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
+            if core is not None and not isinstance(core, TrajectoryModel):  # badin21: was an
+                raise TrajlmInputError(  # AttributeError deep in speculative.py
+                    f"draft={draft!r}: give a small checkpoint (TrajLM.from_pretrained(DIR)) of "
+                    "the same data to speed up steps= rollouts, or leave it out",
+                    field="draft",
+                )
             # fixes under 1 s apart (session 18): the next k at that cadence, on the rollout from
             # about one fix a second back from the exact last one (not thinned to the training
             # step as for asked times: 0.01-0.6 m against 0.1-3.6 m at 0.1-2.5 s ahead)

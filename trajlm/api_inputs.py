@@ -335,7 +335,7 @@ def _per_trajectory(
         per = {k: g[others[0]] for (k,), g in df.group_by(key, maintain_order=True)}
     else:
         return None
-    per = _latest_pieces(per, set(ids), getattr(layout, "pieces", None))
+    per = _latest_pieces(per, set(ids), getattr(layout, "pieces", None), what)
     known = set(ids)
     unknown = [k for k in per if k not in known]
     if unknown:
@@ -347,13 +347,27 @@ def _per_trajectory(
     return per
 
 
-def _latest_pieces(per: dict, ids: set[str], pieces: pl.DataFrame | None) -> dict:
+def _latest_pieces(
+    per: dict, ids: set[str], pieces: pl.DataFrame | None, what: str = "at_times"
+) -> dict:
     """``per`` with a vehicle's own id (not a piece id) re-keyed to its last piece."""
     if pieces is None:
         return per
     last = pieces.sort("piece").group_by(SOURCE_ID, maintain_order=True).last()
     latest = dict(zip(last[SOURCE_ID].to_list(), last["traj_id"].to_list(), strict=True))
-    return {k if k in ids else latest.get(k, k): v for k, v in per.items()}
+    out: dict = {}
+    named: dict = {}
+    for k, v in per.items():
+        # a vehicle's own id first (vehicle 'X_1' is not piece 1 of vehicle 'X'), then a piece id
+        key = latest[k] if k in latest else k
+        if key in out:  # badin21: {"A": [60], "A_1": [30]} kept one of them without a word
+            raise TrajlmInputError(
+                f"{what}: keys {named[key]!r} and {k!r} both ask trajectory {key!r} (a vehicle's own id "
+                "asks its last piece); give one of them, or both times under one key",
+                field=what,
+            )
+        out[key], named[key] = v, k
+    return out
 
 
 def _key_text(key: Any, ids: set[str]) -> str:
