@@ -36,7 +36,9 @@ def rows(path: Path) -> list[str]:
 
 
 def main(paths: list[str]) -> None:
-    print("| file | setting | method | n traj | MAE | best baseline | MAE / best (95 % CI) | verdict |")
+    print(
+        "| file | setting | method | n traj | MAE | best baseline | MAE / best (95 % CI) | verdict |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for p in paths:
         for line in rows(Path(p)):
