@@ -104,6 +104,7 @@ def test_guard_alone_is_worse_than_akima_and_the_check_falls_back(monkeypatch) -
     assert rec.last_fallback == "akima"
     assert errors_m(task, on) == pytest.approx(ref, abs=1e-3)
     assert len(said) == 1 and "returning akima interpolation" in str(said[0].message)
+    assert str(said[0].message).startswith("recover: on this call's own known points")
     assert rec.last_check["guarded"] >= rec.last_check["akima"]
 
 

@@ -117,7 +117,7 @@ def say_fallback(name: str, errors: dict[str, float], kind: str) -> None:
         f"{errors[kind]:.1f} m): returning {kind} interpolation for every gap of this call "
         "(BridgeRecoverer(check='off') keeps the model's answer)",
         FallbackWarning,
-        stacklevel=4,
+        stacklevel=5,  # say_fallback, _guard, recover, TrajLM.recover: the caller's line
     )
 
 

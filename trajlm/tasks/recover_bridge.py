@@ -309,6 +309,7 @@ class BridgeRecoverer:
         bt += "" if not wide_every or not guard_power else ":wide-every"
         bt += "" if check == "off" or not guard_power else f":check-{check}"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
+        self._said = name or "recover"  # who the call check's line names (TrajLM.recover)
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
         self.last_pick: np.ndarray | None = None  # (n_trajectories,) 0 linear / 1 Akima / 2 wide
         self.last_check: dict | None = None  # check "call": the cross-fit's pooled errors
@@ -358,7 +359,7 @@ class BridgeRecoverer:
             self.last_fallback = call_fallback(self.last_check, self.min_scored)
             if self.last_fallback is not None:
                 res = interpolate(self.last_fallback, xy, t, known, groups)
-                say_fallback(self.name, self.last_check, self.last_fallback)
+                say_fallback(self._said, self.last_check, self.last_fallback)
         return res
 
     def _shrink(self, rho: np.ndarray, n: np.ndarray, rho_pool: float) -> np.ndarray:
