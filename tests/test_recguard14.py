@@ -63,8 +63,9 @@ def test_pooled_equals_the_default_where_every_trajectory_has_evidence():
 def test_a_trajectory_without_evidence_takes_the_pooled_gate():
     tk = mixed()
     m = tiny(25.0)  # a garbage model: its track record says "do not trust the bridge"
-    fixed = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "fixed"})
-    pooled = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled"})
+    # check "off": the guard's own rule (session 21's call check would answer Akima here)
+    fixed = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "fixed", "check": "off"})
+    pooled = BridgeRecoverer(m, **{**BRIDGE_DEFAULT, "no_evidence_rule": "pooled", "check": "off"})
     out_f, out_p = fixed.recover(tk), pooled.recover(tk)
     assert fixed.last_gate[2] == 1.0  # the old rule: fully trusted
     g, _ = pooled_gate(m, tk)
@@ -84,8 +85,8 @@ def test_the_default_path_is_unchanged():
     tk = mixed()
     m = tiny(25.0)
     old = {k: v for k, v in BRIDGE_DEFAULT.items()
-           if k != "no_evidence_rule" and not k.startswith("shrink")}  # fmt: skip
-    d = BridgeRecoverer(m, **old)
+           if k != "no_evidence_rule" and not k.startswith("shrink") and k != "check"}  # fmt: skip
+    d = BridgeRecoverer(m, **old)  # session 21's call check aside
     assert d.no_evidence_rule == "fixed" and d.name == "trajlm bridge+guard(p=8)"
     out = d.recover(tk)
     assert d.last_gate[2] == 1.0

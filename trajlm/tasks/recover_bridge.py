@@ -50,6 +50,13 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+from trajlm.tasks.fallback_recover import (
+    CHECKS,
+    call_fallback,
+    cross_fit_errors,
+    interpolate,
+    say_fallback,
+)
 from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
     BACKTESTS,
@@ -82,7 +89,11 @@ SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / directio
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
                   "thin_dt": "train", "backtest": "auto", "knots": "pick",
-                  "wide_margin": 0.1}  # fmt: skip
+                  "wide_margin": 0.1, "check": "call"}  # fmt: skip
+# check "call": Session 21 (tasks21), the cross-fitted call check of fallback_recover.py: on
+# held-out vals (AIS, hurricanes, pmm, scooters, T-Drive, ...) the guard alone lost to the best
+# interpolation by up to 64 % (AIS random 50 %); the check falls back to Akima / PCHIP / linear
+# when the cross-fitted guard is not below it (docs/recovery.md "Session 21 (tasks21)")
 # knots "pick" + wide_margin 0.1: Session 19 (recover19 built the pick, dense19 its margin):
 # dense calls only, the wide Akima a third candidate of the guard's pick where its backtest
 # beats the others by 10 %; val sea -13 / -28 / -39 m at 5 / 10 / 20 min, held-out ships
@@ -244,6 +255,7 @@ class BridgeRecoverer:
         knots: str = "pick",
         wide_margin: float = 0.1,
         wide_every: bool = False,
+        check: str = "off",
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -280,6 +292,9 @@ class BridgeRecoverer:
         if not 0.0 <= wide_margin < 1.0:
             raise ValueError(f"wide_margin must be in [0, 1), got {wide_margin!r}")
         self.wide_margin, self.wide_every = float(wide_margin), bool(wide_every)
+        if check not in CHECKS:
+            raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
+        self.check = check
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -292,9 +307,13 @@ class BridgeRecoverer:
         bt += "" if knots == "pick" or not guard_power else f":knots-{knots}"
         bt += "" if wide_margin == 0.1 or not guard_power else f":wm{wide_margin:g}"
         bt += "" if not wide_every or not guard_power else ":wide-every"
+        bt += "" if check == "off" or not guard_power else f":check-{check}"
         self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
+        self._said = name or "recover"  # who the call check's line names (TrajLM.recover)
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
         self.last_pick: np.ndarray | None = None  # (n_trajectories,) 0 linear / 1 Akima / 2 wide
+        self.last_check: dict | None = None  # check "call": the cross-fit's pooled errors
+        self.last_fallback: str | None = None  # "akima" / "linear" when the call fell back
 
     def recover(self, task) -> np.ndarray:
         """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""
@@ -334,6 +353,13 @@ class BridgeRecoverer:
             errs["akima_wide"] = akima_wide_xy(xs, ts, k2, gs)
         res, self.last_gate = apply_guard(self, out, xy, t, known, groups, errs, xs, gs, scored,
                                           spans)  # fmt: skip
+        self.last_check = self.last_fallback = None
+        if self.check == "call":  # session 21: never worse than interpolation on the call
+            self.last_check = cross_fit_errors(self, errs, xs, ts, k2, gs, scored, spans)
+            self.last_fallback = call_fallback(self.last_check, self.min_scored)
+            if self.last_fallback is not None:
+                res = interpolate(self.last_fallback, xy, t, known, groups)
+                say_fallback(self._said, self.last_check, self.last_fallback)
         return res
 
     def _shrink(self, rho: np.ndarray, n: np.ndarray, rho_pool: float) -> np.ndarray:
