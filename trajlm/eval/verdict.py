@@ -50,9 +50,13 @@ def _judged(rows: list[dict], models: list[str] | None) -> list[dict]:
 
 
 def _word(lo: float, hi: float, lower_is_better: bool, pivot: float) -> str:
+    # a CI within round-off of the pivot is level: an answer equal to the baseline's (a
+    # fallback to it) read "worse" by a 1e-11 difference (tasks21)
+    tol = 1e-9 * max(1.0, abs(pivot))
+    lo_above, hi_below = lo > pivot + tol, hi < pivot - tol
     if lower_is_better:
-        return "better" if hi < pivot else "worse" if lo > pivot else "level"
-    return "better" if lo > pivot else "worse" if hi < pivot else "level"
+        return "better" if hi_below else "worse" if lo_above else "level"
+    return "better" if lo_above else "worse" if hi_below else "level"
 
 
 def verdicts(result: Any, models: list[str] | None = None) -> list[dict]:
