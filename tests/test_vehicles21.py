@@ -147,3 +147,14 @@ def test_a_clock_jump_back_is_said_in_one_line():
     for order in (fleet().sample(frac=1, random_state=0), fleet().iloc[::-1]):
         _, said = _said(trajlm.to_canonical, order, validate=True)
         assert not any("times go back" in s for s in said)  # rows in any order: sorted
+
+
+def test_knn_fits_on_the_trips_of_a_vehicle():
+    df = fleet()
+    trips = trajlm.to_canonical(df, split_gaps=True)
+    knn = B.KNNContinuation(n_neighbors=3)
+    n = knn.fit(df).n_windows_
+    assert n == B.KNNContinuation(n_neighbors=3).fit(trips).n_windows_
+    assert n < knn.fit(df, split_gaps=False).n_windows_  # before: windows across the nights
+    by_trip = knn.fit(_trips(df)).n_windows_  # a trip column: as before
+    assert by_trip == knn.fit(df, split_gaps=False).n_windows_
