@@ -158,3 +158,19 @@ def test_knn_fits_on_the_trips_of_a_vehicle():
     assert n < knn.fit(df, split_gaps=False).n_windows_  # before: windows across the nights
     by_trip = knn.fit(_trips(df)).n_windows_  # a trip column: as before
     assert by_trip == knn.fit(df, split_gaps=False).n_windows_
+
+
+def test_match_reads_a_vehicles_trips():
+    from test_roads import graph_from_xy, trace
+
+    g = graph_from_xy([[[0, 0], [1000, 0]], [[0, 5000], [1000, 5000]]])
+    day = trace([[100, 0], [200, 0], [300, 0], [400, 0]])
+    night = trace([[400, 5000], [300, 5000], [200, 5000]]).with_columns(pl.col("t") + 13 * 3600)
+    van = pl.concat([day, night]).to_pandas().rename(columns={"traj_id": "vehicle_id"})
+    got, said = _said(trajlm.TrajLM.match, van, g)
+    assert got.groupby("piece").size().tolist() == [4, 3]  # before: one trajectory, no piece
+    assert sum("read as movers" in s for s in said) == 1
+    whole = trajlm.TrajLM.match(van, g, traj_col="vehicle_id")  # as the caller said: as before
+    old = trajlm.TrajLM.match(van, g, split_gaps=False)
+    assert "piece" not in whole.columns
+    pd.testing.assert_frame_equal(whole, old)
