@@ -18,8 +18,19 @@ COLUMN_KEYWORDS = (
     "lon_col",
     "crs",
     "tz",
-)  # as to_canonical takes
+    "split_gaps",
+)  # as to_canonical takes (split_gaps: how a vehicle's fixes are cut, data/coerce_pieces.py)
 MAX_BASELINE_STEPS = 10_000  # a baseline rollout longer than this is a typo, not a forecast
+
+
+def with_gap_rule(columns: dict[str, Any]) -> dict[str, Any]:
+    """The column options of a call that reads a frame as trajectories, with ingest's gap rule
+    unless the caller said ``split_gaps=`` (session 21): "auto" cuts a vehicle's / user's /
+    device's fixes into trips (data/coerce_pieces.py); a trip column or ``traj_col=`` is read
+    as before. Every entry point that takes a frame passes its options through this, so one
+    frame gives the same trajectories in every call (TrajLM, the baselines, check_validity,
+    AnomalyDetector, trajlm.clean, ``trajlm predict --input``)."""
+    return {"split_gaps": "auto", **columns}
 
 
 def check_keywords(method: str, given: dict[str, Any], valid: Iterable[str]) -> None:

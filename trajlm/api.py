@@ -377,7 +377,7 @@ class TrajLM(Pretrained, TaskChecks):
         )
         check_network(network)
         hmm = {k: options.pop(k) for k in list(options) if k in MatchConfig.__dataclass_fields__}
-        df, layout = coerce(data, **options)
+        df, layout = coerce(data, **split(options))  # a vehicle's trips, as the other methods
         graph = network if isinstance(network, RoadGraph) else read_network(network)
         return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm._arguments import with_gap_rule
 from trajlm.api_inputs import asked_ahead
 from trajlm.api_rollout import MAX_STEPS, interpolate_tracks
 from trajlm.api_subsec import exact_history
@@ -76,7 +77,7 @@ def predict_at(
     """
     if (at_times is None) == (seconds_ahead is None):
         raise ValueError("give one of at_times= or seconds_ahead=")
-    df, layout = coerce(data, **columns)
+    df, layout = coerce(data, **with_gap_rule(columns))  # vehicles cut as TrajLM cuts them
     last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
     ahead, asked, ids = asked_ahead(at_times, seconds_ahead, last, layout)  # units, zones
     if ids is not None:

@@ -104,6 +104,7 @@ def predict(
     the input's id / time (and lat / lon) column names; see --out."""
     import polars as pl
 
+    from trajlm._arguments import with_gap_rule
     from trajlm._cli_points import parse_time_origin, read_points
     from trajlm.tasks.predict import write_points
 
@@ -130,12 +131,17 @@ def predict(
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    cols = with_gap_rule(cols)  # a vehicle's days cut into trips, as TrajLM.predict (vehicles21)
     split = None if split == "all" else split  # every trajectory of the store
     origin = parse_time_origin(time_origin)
     if origin is not None and input.is_dir():
         io.fail(f"--time-origin: --input {input} is a store (its times are absolute already)")
-    df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True,
-                             time_origin=origin)  # fmt: skip
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True,
+                                 time_origin=origin)  # fmt: skip
+    for w in said:  # the cut's line names the CLI's option, not the API's keywords
+        io.warn(cli_words(str(w.message)))
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -156,8 +162,11 @@ def predict(
 
         pred = with_radii(pred, levels)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
+    from trajlm.data.coerce_pieces import pieces_back
 
+    shown = pred  # the plot draws pieces over the input's pieces
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
+    pred = pieces_back(pred, layout)  # a vehicle's pieces: its own id, then `piece` (as the API)
     timed, how = times_like_input(pred, layout, out.suffix.lower())
     if origin is not None:  # back to the input's elapsed seconds
         timed = timed.with_columns(pl.col("t") - origin)
@@ -170,7 +179,7 @@ def predict(
     if plot:
         from trajlm.viz import plot_predictions
 
-        io.say(f"wrote {plot_predictions(df, pred, plot, truth=truth)}")
+        io.say(f"wrote {plot_predictions(df, shown, plot, truth=truth)}")
 
 
 def times_like_input(pred, layout, suffix: str):
@@ -280,6 +289,18 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
     except ValueError as e:
         io.fail(f"--seconds-ahead: {e}")
+
+
+def cli_words(line: str) -> str:
+    """A line of the API's cut of a vehicle's fixes (data/coerce_pieces.py) in the CLI's
+    options: ``--traj-col NAME`` reads each id as one trajectory (as ``traj_col=`` does)."""
+    import re
+
+    line = re.sub(r"split_gaps=False reads each (\S+) as one trajectory; traj_col='[^']*' too",
+                  r"--traj-col \1 reads each \1 as one trajectory", line)  # fmt: skip
+    return line.replace(
+        "traj_col=...; split_gaps=False refuses a frame without one", "--traj-col NAME"
+    )
 
 
 def mix_said(df, weight: float) -> str:

@@ -187,16 +187,27 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
     ``df``: a canonical Polars table (traj_id, t, lat, lon), or any frame ``TrajLM`` takes
     (pandas, GeoPandas, Polars under the caller's names, ``traj_col=`` etc. in ``columns``),
     returned cleaned in its own kind and names (``trajlm.clean(df)``: what the API's refusal
-    of duplicate times or invalid coordinates points to)."""
+    of duplicate times or invalid coordinates points to). A frame keyed by a vehicle / user /
+    device (``vehicle_id``, ``user_id``, no id column: not a trip column or ``traj_col=``) comes
+    out cut into trips at ingest's default gap rule, as ``TrajLM`` reads it: the caller's id,
+    then ``piece``; ``report.repaired["gap_splits"]`` counts the cuts (session 21, vehicles21).
+    ``split_gaps=False`` keeps each whole; a ``config`` with its own ``max_gap_s`` /
+    ``stop_min_s`` cuts by that instead, as before."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if not canonical or columns:
         from dataclasses import replace
 
+        from trajlm._arguments import with_gap_rule
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
         from trajlm.data.coerce_rows import placeholder_rows
-        from trajlm.data.schema import MIN_T_DATED
+        from trajlm.data.schema import MIN_T_DATED, SOURCE_ID
 
+        own_cut = config is not None and (
+            config.max_gap_s is not None or config.stop_min_s is not None
+        )
+        if not own_cut:  # a vehicle's / user's fixes cut into trips as ingest and TrajLM cut them
+            columns = with_gap_rule(columns)
         table, layout = coerce(df, validate=False, **columns)
         config = config or CleanConfig()
         if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
@@ -207,6 +218,8 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         if n_mmsi:
             report.rows_in += n_mmsi
             report.drop("placeholder_mmsi", n_mmsi)
+        if (pieces := layout.pieces) is not None:  # the cuts coerce made, counted as ingest's
+            report.repair("gap_splits", len(pieces) - pieces[SOURCE_ID].n_unique())
         return from_canonical(out, layout=layout, caller_order=True), report
     config = config or CleanConfig()
     verbs: list = [

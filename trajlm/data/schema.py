@@ -15,7 +15,10 @@ from typing import Literal
 
 import polars as pl
 
-from trajlm.errors import TrajlmInputError  # noqa: F401  (re-exported: readers raise it)
+from trajlm.errors import (
+    TrajlmInputError,  # noqa: F401  (re-exported: readers raise it)
+    warn_at_caller,
+)
 
 SCHEMA_VERSION = 1
 
@@ -201,8 +204,11 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
     Used by every entry point that feeds a model (CLI predict/eval/finetune/similar, the Python
     API, the server), so impossible inputs (NaN, latitude 200, times going backwards, duplicate
     timestamps) are refused with one line naming the column and the first bad row, never turned
-    into predictions. Returns the conformed table (sorted by traj_id, t). ``min_t``: the
-    earliest time (MIN_T_DATED where the caller's times were dates, not numbers).
+    into predictions. Times going backwards are read in time order: rows in any order are
+    sorted silently; a trajectory given in time order whose clock steps back gets one warning
+    with the count (``clock_jumps``; session 21). Returns the conformed table (sorted by
+    traj_id, t). ``min_t``: the earliest time (MIN_T_DATED where the caller's times were
+    dates, not numbers).
     """
     if len(df) == 0:
         raise TrajlmInputError(f"{source}: no points", hint="give at least 2 points per trajectory")
@@ -211,6 +217,8 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
     except pl.exceptions.PolarsError as e:  # a column that does not cast, e.g. lat = "abc"
         first = str(e).strip().splitlines()[0]
         raise TrajlmInputError(f"{source}: columns do not have the expected types ({first})") from e
+    if line := clock_jumps(df):  # rows given in time order whose clock steps back: said
+        warn_at_caller(f"{source}: {line}")
     problems = [p for p in validate(df, min_t) if p.issue != "not sorted by (traj_id, t)"]
     if problems:
         p = problems[0]
@@ -241,6 +249,31 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
 
 
 _ROW = "__input_row"  # check_model_input's own column: a problem's row in the caller's order
+
+
+def clock_jumps(df: pl.DataFrame) -> str | None:
+    """One line when a trajectory given in time order has times that step back (a device clock
+    jumping back: the later fixes would be sorted in among the earlier ones, a zig-zag); None
+    when none does. Rows given in any order (newest first, shuffled, several movers interleaved)
+    are sorted without a word: a trajectory counts only when at most a quarter of its steps go
+    back in the caller's row order (``df`` conformed, with ``_ROW``)."""
+    rows = df.select("traj_id", "t", _ROW, *[c for c in (LINE,) if c in df.columns]).sort(_ROW)
+    back = rows.with_columns(b=(pl.col("t").diff() < 0).over("traj_id").fill_null(False))
+    per = back.group_by("traj_id", maintain_order=True).agg(
+        n_back=pl.col("b").sum(), n=pl.len(), first=pl.col(_ROW).filter(pl.col("b")).first()
+    )
+    jumps = per.filter((pl.col("n_back") > 0) & (pl.col("n_back") * 4 <= pl.col("n") - 1))
+    if len(jumps) == 0:
+        return None
+    first = back.filter(pl.col(_ROW) == jumps["first"][0]).row(0, named=True)
+    at = f"file line {first[LINE]}" if first.get(LINE) is not None else f"row {first[_ROW]}"
+    return (
+        f"times go back {int(jumps['n_back'].sum())} time(s) in {len(jumps)} of {len(per)} "
+        f"trajectories given in time order (first at {at}, traj_id {first['traj_id']!r}: "
+        "a device clock that jumped back?); read in time order, the fixes after each jump "
+        "sorted in among the earlier ones. Check that clock, or drop those fixes "
+        "(trajlm.clean sorts the same way and counts them as sorted_by_time)"
+    )
 
 
 _HINTS = {  # what to do about a refused time (docs/data.md, "Times before 1990")

@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator
 
-from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps, with_gap_rule
 from trajlm.data.coerce import to_canonical
 from trajlm.data.features import LocalProjection
 from trajlm.data.retrieval import RetrievalIndex, last_point
@@ -66,7 +66,7 @@ def _table(df: Any, **columns: Any) -> pl.DataFrame:
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if canonical and not any(v is not None for v in columns.values()):
         return df
-    return to_canonical(df, **columns)
+    return to_canonical(df, **with_gap_rule(columns))  # a vehicle's trips, as TrajLM reads
 
 
 # ---------------------------------------------------------------------------- prediction

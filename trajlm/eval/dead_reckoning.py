@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator
 
-from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps, with_gap_rule
 from trajlm.data.column_names import reported_motion
 from trajlm.data.geometry import haversine
 from trajlm.errors import TrajlmInputError, warn_at_caller
@@ -184,7 +184,7 @@ class DeadReckoning(BaseEstimator):
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
 
-        df, layout = coerce(data, **columns)
+        df, layout = coerce(data, **with_gap_rule(columns))
         last = df.group_by("traj_id", maintain_order=True).agg(
             pl.col("t").last(), (pl.col("t").last() - pl.col("t").slice(-2, 1).first()).alias("dt")
         )

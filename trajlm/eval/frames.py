@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm._arguments import with_gap_rule
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
@@ -27,7 +28,7 @@ class _PredictsFrames:
     """``predict(df, steps=k)`` for the prediction baselines: the frame-level path."""
 
     def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
-        df, layout = coerce(data, **columns)
+        df, layout = coerce(data, **with_gap_rule(columns))  # a vehicle cut as TrajLM cuts it
         proj = getattr(self, "projection_", None) or LocalProjection.fit(df)
         df = df.with_columns(_i=pl.int_range(pl.len()).reverse().over("traj_id"))
         df = df.filter(pl.col("_i") < FRAME_HISTORY)
@@ -65,7 +66,7 @@ class _RecoversFrames:
     """``predict(df)`` for the recovery baselines: rows with missing lat/lon are filled."""
 
     def _recover_frame(self, data: Any, columns: dict) -> Any:
-        df, layout, known = recovery_input(data, **columns)
+        df, layout, known = recovery_input(data, **with_gap_rule(columns))
         proj = LocalProjection.fit(df.filter(pl.Series(known)))
         x, y = proj.forward(df["lat"].fill_null(0.0), df["lon"].fill_null(0.0))
         xy = self.predict(df["t"].to_numpy(), np.stack([x, y], -1), known, trajectory_numbers(df))

@@ -195,7 +195,7 @@ class AnomalyDetector:
         self.calibration_: dict | None = None
 
     def _canonical(self, data: Any, columns: dict) -> tuple[pl.DataFrame, Any]:
-        from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+        from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
 
         check_keywords("AnomalyDetector", columns, COLUMN_KEYWORDS)  # one line (badin20)
         if (
@@ -206,7 +206,7 @@ class AnomalyDetector:
             from trajlm.data.schema import check_model_input
 
             return check_model_input(data, "anomaly input"), None
-        return coerce(data, **columns)
+        return coerce(data, **with_gap_rule(columns))  # trips of a vehicle, as TrajLM reads
 
     def score_points(self, data: Any, **columns: Any) -> pl.DataFrame:
         """Per-point scores (Polars): the canonical columns + value, seg_lo, seg_hi."""

@@ -184,6 +184,7 @@ def check_validity(
     Rows keep the caller's order within each trajectory, so a time going backwards is seen
     (the model-input checks would refuse such a frame; this one reports it).
     """
+    from trajlm._arguments import with_gap_rule
     from trajlm.data.coerce import coerce, kind_of
     from trajlm.data.coerce_names import relabel
     from trajlm.data.coerce_out import from_canonical
@@ -203,7 +204,7 @@ def check_validity(
     elif kind in ("pandas", "geopandas"):
         tagged = data.copy(deep=False)
         tagged[ROW] = np.arange(len(data))
-    df, layout = coerce(tagged, validate=False, source="validity input", **cols)
+    df, layout = coerce(tagged, validate=False, source="validity input", **with_gap_rule(cols))
     if len(df) == 0:
         raise UserError("validity input: no points")
     with relabel(layout):  # in the caller's column names (errnames18)
