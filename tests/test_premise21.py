@@ -166,6 +166,7 @@ def test_config_field_is_typed():
         ModelConfig.from_dict({"summary_token": "yes please"})
 
 
+@pytest.mark.slow  # generates two synthetic sources (~10 s of CPU)
 def test_glike_corpus_sources_cover_both_regimes():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     import premise21_corpus as pc
