@@ -235,6 +235,11 @@ class ModelConfig:
     # the model on noisy or coarse tracks: AIS, 1 s runners). The gate compares the model with
     # the chosen one.
     backtest_fallback_window: int = 1
+    # A learned summary token (session 21, trajlm/model/summary.py): appended after each
+    # trajectory's last real point, its final state is the trajectory embedding (trip
+    # contrast, similarity, embed) instead of the mean over the points. Causal attention:
+    # no point's state changes. False = no extra parameter (every existing model unchanged).
+    summary_token: bool = False
 
     def __post_init__(self) -> None:
         check_model_config(self)  # ValueError "ModelConfig: ..." naming the field

@@ -108,6 +108,9 @@ class TrajectoryModel(StepHead, nn.Module):
         self.recovery_gate = None
         if config.recovery_gate and config.infill_heads:
             self.recovery_gate = nn.Linear(C, 1, bias=True)
+        self.summary_emb = None  # the learned summary token (model/summary.py), opt-in
+        if config.summary_token:
+            self.summary_emb = nn.Parameter(torch.zeros(C))
 
         # GPT-2 init; residual projections scaled so the residual stream's variance does not
         # grow with depth (each block adds two of them).
@@ -173,6 +176,7 @@ class TrajectoryModel(StepHead, nn.Module):
         motion: torch.Tensor | None = None,
         dist: torch.Tensor | None = None,
         scale: torch.Tensor | None = None,
+        summary: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Features (B, T, 9) -> final hidden states (B, T, C).
 
@@ -187,12 +191,15 @@ class TrajectoryModel(StepHead, nn.Module):
         travelled distance (pos_type "rope_adaptive"); computed from feats when None, which is
         right when feats starts at the sequence start (a cached step passes its own).
         scale (B, T): the step scale of ``scale_invariant`` (model/scale.py), the same way.
+        summary (B, T) bool: the summary-token slots of a ``summary.with_summary`` batch.
         """
         motion, dist = self.trajectory_context(feats, motion, dist)
         if self.config.scale_invariant:
             feats = scale_inputs(feats, self.step_scale(feats) if scale is None else scale,
                                  self.config.max_step_norm)  # fmt: skip
         x = self.embed(self._region_input(feats), token_type)  # (B, T, C)
+        if summary is not None:  # (B, T) bool: the appended summary slots (model/summary.py)
+            x = torch.where(summary[..., None], x + self.summary_emb, x)
         if self.region_emb is not None:
             x = x + self.region_emb(feats[..., POSITION])
         if self.patch_merge is not None:  # p consecutive points -> one token (B, T/p, C)
@@ -268,7 +275,7 @@ class TrajectoryModel(StepHead, nn.Module):
         token_type = batch.get("token_type") if P == 1 else None
         scale = self.step_scale(feats) if self.config.scale_invariant else None  # (B, T)
         h = self.backbone(feats, token_type, index, t[:, P - 1 :: P], attn_mask, is_causal,
-                          scale=scale)  # fmt: skip
+                          scale=scale, summary=batch.get("summary"))  # fmt: skip
         if self.patch_split is not None:  # (B, T/P, C) -> (B, T/P * Q, C): token k's Q states
             h = self.patch_split(h).reshape(B, (T // P) * Q, -1)
         pred, log_var = self.teacher_forced_step(h, batch, feats, pos, mask, scale)

@@ -15,7 +15,8 @@ itself to keep trips apart: every window of the batch gives two augmented views,
 The views are what the similarity fine-tune's augmented views are (trajlm/tasks/contrastive.py,
 ``augment``), built here on the window tensors so a pretraining step needs no table. All draws
 come from one ``torch.Generator`` (the trainer's ``step_generator(seed, step)``): a resumed run
-draws the same views. Pooling is the mean over real points, as search embeds.
+draws the same views. Pooling is the mean over real points, as search embeds, or the summary
+token's state for a model built with one (ModelConfig.summary_token, session 21).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
+
+from trajlm.model.summary import summary_state, uses_summary
 
 
 @dataclass
@@ -118,8 +121,13 @@ def trip_contrast_loss(
         return None, {}
     batch = {k: batch[k][ok] for k in ("pos", "t", "t0", "mask")}
     va, vb = two_views(batch, cfg, g)
-    za = pooled(model(va).hidden, va["mask"])
-    zb = pooled(model(vb).hidden, vb["mask"])
+    if uses_summary(getattr(model, "module", model)):  # session 21: the summary token's state
+        core = getattr(model, "module", model)
+        za = F.normalize(summary_state(model, va, core), dim=-1)
+        zb = F.normalize(summary_state(model, vb, core), dim=-1)
+    else:
+        za = pooled(model(va).hidden, va["mask"])
+        zb = pooled(model(vb).hidden, vb["mask"])
     loss = info_nce(za, zb, cfg.temperature)
     with torch.no_grad():
         top1 = float(

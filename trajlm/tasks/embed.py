@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from trajlm.data.features import LocalProjection, NormStats
 from trajlm.data.loader import WindowConfig, window_spans, windows_from_table
 from trajlm.errors import TrajlmInputError
+from trajlm.model.summary import uses_summary, with_summary
 
 
 def segment_windows(df: pl.DataFrame, model: Any, max_len: int) -> tuple[dict, np.ndarray, list]:
@@ -110,10 +111,17 @@ def pooled_hidden(
     model: Any, batch: dict, layer: int | str | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(sum of hidden states over real points (B, C), number of real points (B,));
-    ``layer``: which states (``layer_hidden``), the final ones by default."""
+    ``layer``: which states (``layer_hidden``), the final ones by default. A model with a
+    summary token (ModelConfig.summary_token) gives its summary state instead, counted 1
+    (0 for a row without points)."""
+    core = _core(model)
+    if uses_summary(core):
+        b, at = with_summary(batch)
+        h = layer_hidden(model, b, layer)  # (B, T + 1, C)
+        return h[torch.arange(len(at), device=h.device), at], (at > 0).to(h.dtype)
     h = layer_hidden(model, batch, layer)  # (B, T, C)
     mask = batch["mask"]
-    cfg = _core(model).config
+    cfg = core.config
     if cfg.patch_size > 1 or cfg.points_out > 1:  # h: each patch token's points_out states
         P = cfg.patch_size
         tok = F.pad(mask, (0, -mask.shape[1] % P)).reshape(len(mask), -1, P).any(-1)
