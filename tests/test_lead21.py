@@ -55,6 +55,8 @@ def test_cli_predict_writes_radii_and_refuses_others(tmp_path, trajlm_small):
     assert np.allclose(got["r95_m"], RADIUS_FACTORS[95] * got["std_m"])
     bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "q.csv"), "--radii", "70"])
     assert bad.exit_code == 2 and "--radii 70" in bad.output
+    empty = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "q.csv"), "--radii", ""])
+    assert empty.exit_code == 2 and "name the levels" in empty.output
     assert not (tmp_path / "q.csv").exists()
 
 

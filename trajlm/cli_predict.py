@@ -122,6 +122,8 @@ def predict(
             levels = [int(x) for x in radii.split(",") if x.strip()]
         except ValueError:
             io.fail(f"--radii {radii!r}: expected whole percentages like 50,90")
+        if not levels:  # badin21: `--radii ""` wrote no radii without a word
+            io.fail(f"--radii {radii!r}: name the levels, e.g. --radii 50,90")
         from trajlm.eval.spread_radii import RADIUS_FACTORS
 
         if bad := [lv for lv in levels if lv not in RADIUS_FACTORS]:
