@@ -140,20 +140,17 @@ _EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_eas
 _NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
 
 
-_UTM_ZONE = ("utm_zone", "utmzone", "zone_utm")
-
-
 def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str, str] | None:
     """A CSV whose rows say their CRS in a column (`epsg` = 25832 on every sampled row, the
     same code): {"crs": "EPSG:25832"} plus "lat" / "lon" for its northing / easting columns
     (east / north, easting / northing, x / y, Rechtswert / Hochwert) when found; else None."""
-    from trajlm.data.column_names import normalised
+    from trajlm.data.column_names import UTM_ZONE_NAMES, normalised
 
     by = {normalised(c): c for c in have}
     col = next((by[n] for n in _CRS_NAMES if n in by), None)
     values = {str(v).strip().upper().removeprefix("EPSG:") for v in
               (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
-    if not col and (zone := next((by[n] for n in _UTM_ZONE if n in by), None)):
+    if not col and (zone := next((by[n] for n in UTM_ZONE_NAMES if n in by), None)):
         # Movebank's `utm-zone` ("32N"; formats21): WGS 84 / UTM, north 326xx, south 327xx
         zones = utm_zones(path, format, sep, zone)
         # N / S: the hemisphere, as Movebank writes it; an MGRS band letter ("33S" is north of
