@@ -143,10 +143,8 @@ def _pick(
                 f"{hint}={given!r} is not a column; the columns are {cols}", field=given
             )
         return given
-    # the files' rule (column_names.find_columns; leftovers21): the tiers, a GPS-fix time, a
-    # name ending like the field (`cab_id`, `pickup_time`), the last-resort names (`clock`,
-    # `time_s`, `uuid`, `location_x`); a lone datetime column was taken before (time_column),
-    # two of them still ask (test_pyuser18)
+    # as files are read (column_names.find_columns, leftovers21); a lone datetime column was
+    # taken before (time_column), two of them still ask (test_pyuser18)
     found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
     if len(found) > 1:
         raise TrajlmInputError(

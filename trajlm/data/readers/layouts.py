@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trajlm.data.column_names import TRAJ, candidates, tier_of
+from trajlm.data.column_names import TRAJ, UTM_ZONE_NAMES, candidates, tier_of
 from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers._headers import ROW_KEY_SAMPLE, _id_sample
 from trajlm.data.readers._time_columns import (  # noqa: F401  (re-exported: detect, coerce_*)
@@ -86,13 +86,14 @@ def date_part_columns(have: list[str]) -> dict[str, str] | None:
 _CRS_NAMES = ("epsg", "epsg_code", "srid", "crs", "srs", "coordinate_system")
 _EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_easting")
 _NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
+_UTM_ZONE = UTM_ZONE_NAMES  # the names live in column_names (leftovers21); _utm_zones.py
 
 
 def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str, str] | None:
     """A CSV whose rows say their CRS in a column (`epsg` = 25832 on every sampled row, the
     same code): {"crs": "EPSG:25832"} plus "lat" / "lon" for its northing / easting columns
     (east / north, easting / northing, x / y, Rechtswert / Hochwert) when found; else None."""
-    from trajlm.data.column_names import UTM_ZONE_NAMES, normalised
+    from trajlm.data.column_names import normalised
 
     by = {normalised(c): c for c in have}
     col = next((by[n] for n in _CRS_NAMES if n in by), None)
