@@ -72,7 +72,7 @@ from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.eval.spread_radii import with_radii_asked
 from trajlm.model import TrajectoryModel
-from trajlm.model.coverage import CoverageWarning, position_warning, travel_time_warning
+from trajlm.model.coverage import CoverageWarning, travel_time_warning, trip_warnings
 from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.recover import ModelRecoverer
@@ -310,9 +310,7 @@ class TrajLM(Pretrained, TaskChecks):
         check_model_input(_od_points(od), "travel_time input",
                           MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
         secs = ModelTravelTime(self.model).travel_time(od)
-        where = position_warning(self.model, np.r_[o[:, 0], d[:, 0]], np.r_[o[:, 1], d[:, 1]],
-                                 what="origins and destinations")  # fmt: skip
-        if where:  # as predict warns: a place the model never saw
+        for where in trip_warnings(self.model, o, d, t):  # as predict warns: place, hour, day
             warnings.warn(f"input outside the training coverage: {where}", CoverageWarning,
                           stacklevel=3)  # fmt: skip
         for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs),

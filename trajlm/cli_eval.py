@@ -23,6 +23,7 @@ from trajlm.cli_eval_models import (
 from trajlm.cli_eval_notes import (
     canonical_task,
     check_horizons,
+    check_network,
     check_scored_split,
     check_unused_options,
     horizon_models,
@@ -142,7 +143,7 @@ def run_eval_command(
     shifts: list[str] | None = None,
     holdout_by: str | None = None,
     context: str | None = None,
-    network: Path | None = None,
+    network: Path | str | None = None,
     score_on: str = "test",
     classes: str = "modes",
     horizon_s: str | None = None,
@@ -179,14 +180,7 @@ def run_eval_command(
             parse_shift(spec)
         except ValueError as e:
             raise UserError(str(e)) from None
-    roads, graph = [], None  # the shortest-path baseline, when a road network is given
-    if network is not None:
-        if task != "recover":
-            raise UserError(f"--network is used by --task recover, not {task!r}")
-        from trajlm.roads import ShortestPathRecovery, read_network
-
-        graph = read_network(io.must_exist(network, "--network"))
-        roads = [ShortestPathRecovery(graph)]
+    spec = check_network(network, task)  # a file or synthetic:seed=S,n=N, before any loading
     io.store(data, "--data")
     out = Path(out) if out is not None else None
     if out is not None:  # X.json (+ X.md), or a folder for eval_<task>.json/.md
@@ -194,7 +188,15 @@ def run_eval_command(
         if out.suffix != ".json" and out.is_file():
             raise UserError(f"--out {out} is a file; give X.json or a folder")
         files = {"--out": js, "--out (markdown beside it)": js.with_suffix(".md")}
-        io.outputs(files, [data, *(models or []), *([network] if network else [])], overwrite)
+        road_file = [Path(spec)] if spec and not spec.startswith("synthetic:") else []
+        io.outputs(files, [data, *(models or []), *road_file], overwrite)
+    roads, graph = [], None  # the shortest-path baseline, when a road network is given
+    if spec is not None:
+        from trajlm.roads import ShortestPathRecovery
+        from trajlm.roads.anchor import network_from_spec
+
+        graph = network_from_spec(spec)
+        roads = [ShortestPathRecovery(graph)]
     predictors = build_predictors(task, models, context, graph)
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:

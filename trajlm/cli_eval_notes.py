@@ -9,6 +9,7 @@ README's names) were refused; a model above constant velocity was said only in a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -221,3 +222,38 @@ def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any
             f"--score-on val: the val split of --data {data} is empty ({sizes}); score on "
             "test, or re-split the store (`trajlm data resplit`)"
         )
+
+
+def check_network(network: Any, task: str) -> str | None:
+    """--network checked before the store is read: used by --task recover only, a file that
+    exists or ``synthetic:seed=S,n=N`` (the form of `network_from_spec` and the training
+    config's ``road_network``). Returns the spec as a string (None when not given)."""
+    from trajlm._safety import UserError
+
+    if network is None:
+        return None
+    spec = str(network)
+    if task != "recover":
+        raise UserError(f"--network is used by --task recover, not {task!r}")
+    if not spec.startswith("synthetic:"):
+        if not Path(spec).exists():
+            raise UserError(
+                f"--network {spec}: no such file or folder (give a road network file, "
+                ".osm.pbf / .geojson / .parquet, or synthetic:seed=S,n=N)"
+            )
+        return spec
+    form = f"--network {spec}: expected synthetic:seed=S,n=N (the city of `trajlm data synth"
+    form += " -n N --seed S`)"
+    try:
+        kv = dict(part.split("=", 1) for part in spec[len("synthetic:") :].split(",") if part)
+    except ValueError:
+        raise UserError(form) from None
+    if unknown := sorted(set(kv) - {"seed", "n"}):
+        raise UserError(f"{form}; unknown key {', '.join(unknown)}")
+    try:
+        seed, n = int(kv.get("seed", 0)), int(kv.get("n", 1000))
+    except ValueError:
+        raise UserError(f"{form}; seed and n are whole numbers") from None
+    if seed < 0 or n < 10:
+        raise UserError(f"{form}; seed >= 0 and n >= 10, as `trajlm data synth` takes")
+    return spec

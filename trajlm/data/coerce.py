@@ -29,7 +29,7 @@ from trajlm.data import geo
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_names import point_names, relabel
-from trajlm.data.coerce_pieces import NO_ID, cut_pieces, is_mover, no_id_frame
+from trajlm.data.coerce_pieces import NO_ID, cut_pieces, is_mover, is_row_key, no_id_frame
 from trajlm.data.coerce_rows import (
     drop_repeats,
     not_available,
@@ -39,7 +39,7 @@ from trajlm.data.coerce_rows import (
 from trajlm.data.coerce_shapes import explode_lists, index_levels, pandas_frame, split_point
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ, by_ending, candidates, closest
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, closest, find_columns
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.schema import (
@@ -130,7 +130,9 @@ def kind_of(obj: Any) -> str:
     raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}")
 
 
-def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str) -> str:
+def _pick(
+    what: str, given: str | None, cols: list[str], tiers: tuple, hint: str, row_key: Any = None
+) -> str:
     """The column for canonical `what`: the given name (must exist) or the detected one."""
     # bookkeeping columns (a file's line, check_validity's row number) are not the user's
     named = [c for c in cols if c != LINE]
@@ -141,10 +143,9 @@ def _pick(what: str, given: str | None, cols: list[str], tiers: tuple, hint: str
                 f"{hint}={given!r} is not a column; the columns are {cols}", field=given
             )
         return given
-    # a name ending like the field (`cab_id`, `pickup_time`), as files are read (session 20,
-    # leftovers20; column_names.by_ending), when no name of the tiers matched; a lone datetime
-    # column was taken before (time_column), two of them still ask (test_pyuser18)
-    found = candidates(tiers, cols) or by_ending(what, [c for c in cols if isinstance(c, str)])
+    # as files are read (column_names.find_columns, leftovers21); a lone datetime column was
+    # taken before (time_column), two of them still ask (test_pyuser18)
+    found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
     if len(found) > 1:
         raise TrajlmInputError(
             f"several columns could be {what}: {found}; the columns are {cols}",
@@ -239,7 +240,7 @@ def coerce(
         df, traj_col = no_id_frame(df, split_gaps)
         cols = df.columns
     try:
-        traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col")
+        traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
         tcol = _pick("t", time_column(df, time_col), cols, TIME, "time_col")
     except TrajlmInputError as e:
         if not levels:

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.clean_split import DEFAULT_MAX_GAP_S, GAP_INTERVALS
-from trajlm.data.column_names import TRAJ, by_ending, candidates, normalised
+from trajlm.data.column_names import TRAJ, find_columns, normalised
 from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -71,6 +71,12 @@ def _seconds(value: Any) -> float | None:
     return None
 
 
+def is_row_key(df: pl.DataFrame, column: str) -> bool:
+    """Whether a last-resort id column (`uuid`) holds a different value on every row: a row
+    key, no trajectory (column_names.find_columns, as files are read)."""
+    return df[column].n_unique() == len(df)
+
+
 def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | None]:
     """(``df``, None) when it has an id column or the caller keeps the refusal of a frame
     without one (``split_gaps=False``); else (``df`` with a private id column, its name): one
@@ -79,7 +85,7 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
     names = [c for c in df.columns if isinstance(c, str) and c != LINE]
     if split_gaps is False or split_gaps is None or NO_ID in df.columns:
         return df, None
-    if candidates(TRAJ, names) or by_ending("traj_id", names):
+    if find_columns("traj_id", names, lambda c: is_row_key(df, c)):  # files' rule (leftovers21)
         return df, None
     for c in df.columns:
         if df[c].dtype in (pl.Utf8, pl.Categorical, pl.Enum):

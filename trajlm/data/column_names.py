@@ -11,6 +11,7 @@ caller names the column instead).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 TRAJ = (
     ("traj_id",),
@@ -56,7 +57,7 @@ LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps
         "lengtegraad"),
        ("easting", "utm_easting"),
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
-        "longitude_e7", "lon_e7", "longitude_e/w", "longitude_ew"),
+        "longitude_e7", "lon_e7", "lng_mdeg", "lng_e6", "lng_e7", "longitude_e/w", "longitude_ew"),
        ("position_long", "lon_semicircles", "long_semicircles"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
@@ -155,6 +156,71 @@ def by_ending(field: str, columns: list[str]) -> list[str]:
         if found:
             return found
     return []
+
+
+# words of a time column that say when a server got the row, not when the fix was taken
+SERVER_WORDS = {"update", "updated", "received", "receive", "server", "insert", "inserted",
+                "created", "stored", "system", "upload", "uploaded", "processed", "arrival"}  # fmt: skip
+
+
+def fix_times(have: list[str]) -> list[str]:
+    """Columns named as the time of the GPS fix (`Time of Fix`, `fix_timestamp`, `GPS Fix
+    Time`): taken over a column that only ends like a time (CalAmp's `Update Time`, when the
+    server got the report; formats21: read 37 s late without a word)."""
+    return [
+        c
+        for c in have
+        if {"fix", "gps_fix"} & set(w := _words(c))
+        and {"time", "timestamp", "datetime", "date"} & set(w)
+        and not {"type", "status", "quality", "age", "mode"} & set(w)
+    ]
+
+
+_TIMES = ("time", "timestamp", "epoch", "unix")
+_UNITS = ("s", "sec", "secs", "ms", "us", "ns")  # `time_s`: the unit after the name
+_XY_OWNERS = ("location", "position", "pos", "loc", "point", "coord", "coords", "geom")
+
+
+def last_resort(field: str, have: list[str]) -> list[str]:
+    """Names no tier or ending matches, read when nothing else is (formats21, docs/status.md
+    Open 7): Sentinel-1 / Global Fishing Watch `detect_scene_start` (the image's time), Firehose's
+    `clock`, a time with its unit after it (`time_s`, `timestamp_ms`: the unit is then checked
+    against the values' size) as t; a lone `uuid` / `*_uuid` (Waze probes; a uuid per row is a
+    row key, which the caller refuses), Ruptela's `Object` as the trajectory; `location_x` /
+    `location_y` (Waze's `location.x` flattened) as lon / lat. (`lng_e7` is a LON tier name
+    beside `lon_e7` since leftovers21.)"""
+    if field == "t":
+        return (
+            [c for c in have if _words(c)[-2:] == ["scene", "start"]]
+            or [c for c in have if normalised(c) == "clock"]  # FlightAware Firehose (Unix s)
+            or [c for c in have if len(w := _words(c)) == 2 and w[1] in _UNITS and w[0] in _TIMES]
+        )
+    if field == "traj_id":
+        return [c for c in have if _words(c)[-1:] == ["uuid"]] or [
+            c for c in have if normalised(c) in ("object", "object_name")
+        ]  # Ruptela exports' `Object` (a bare `unit` stays to the times-go-back line)
+    axis = {"lat": "y", "lon": "x"}.get(field)
+    pairs = [c for c in have if len(w := _words(c)) == 2 and w[0] in _XY_OWNERS and w[1] == axis]
+    return pairs if axis else []
+
+
+def find_columns(field: str, have: list[str], row_key: Any = None) -> list[str]:
+    """The columns that may be ``field`` ("traj_id", "t", "lat", "lon"), one rule for files
+    (readers/detect.py) and frames (coerce.py; leftovers21): the first tier with a match, a
+    time named as the GPS fix's, a name ending like the field, then ``last_resort``. A last
+    resort id is dropped when ``row_key(column)`` says it holds a different value on every row
+    (a uuid per row is a row key, no trajectory). Several: ambiguous, the caller asks."""
+    found = candidates(TIERS[field], have) or (fix_times(have) if field == "t" else [])
+    found = found or by_ending(field, have)
+    if not found and (found := last_resort(field, have)) and field == "traj_id":
+        if row_key is not None and row_key(found[0]):
+            return []
+    return found
+
+
+# Columns a CSV may state its CRS in (layouts.declared_crs): Movebank's `utm-zone` ("32N";
+# formats21) gives WGS 84 / UTM north 326xx, south 327xx
+UTM_ZONE_NAMES = ("utm_zone", "utmzone", "zone_utm")
 
 
 # Words that hint at a field inside a longer column name ("ts_ms", "ping_time", "Courier ID"):

@@ -141,28 +141,8 @@ def coverage_warnings(
     cov = load_coverage(model_or_card)
     if not cov or len(df) == 0:
         return []
-    out = []
-    t = df["t"].to_numpy()
-    hour, day = _hour_weekday(t)
-    # a model that never reads an unseen clock (context = "motion", or "auto" with the
-    # fallback learned by context dropout) is not told about it
-    if cov.get("clock_shift_prob", 0.0) == 0 and _reads_clock(model_or_card):
-        seen_h = sampled_seen(cov["hour_hist"], 3600.0, cov)
-        seen_d = sampled_seen(cov["weekday_hist"], 86400.0, cov)
-        ids = df["traj_id"].to_numpy() if "traj_id" in df.columns else None
-        bad = ~seen_h[hour]
-        if _more_than_training(bad, hour, ids, cov["hour_hist"]):
-            out.append(
-                f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
-                f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of points"
-            )
-        bad = ~seen_d[day]
-        if _more_than_training(bad, day, ids, cov["weekday_hist"]):
-            names = list(WEEKDAYS)
-            out.append(
-                f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
-                f"in training (trained on {_ranges(seen_d, names)}): {bad.mean():.0%} of points"
-            )
+    ids = df["traj_id"].to_numpy() if "traj_id" in df.columns else None
+    out = clock_warnings(model_or_card, df["t"].to_numpy(), ids)
     line = position_warning(model_or_card, df["lat"].to_numpy(), df["lon"].to_numpy())
     if line:
         out.append(line)
@@ -170,6 +150,54 @@ def coverage_warnings(
         gate, step_limit, proj = _gate_setup(model_or_card, df)
         out += gate_warnings(cov, df, proj, gate, step_limit, history, predicts)
     return out
+
+
+def clock_warnings(
+    model_or_card: Any, t: np.ndarray, ids: np.ndarray | None = None, unit: str = "points"
+) -> list[str]:
+    """The hour-of-day and weekday lines of ``coverage_warnings`` for times ``t`` (Unix s; ``ids``:
+    each one's trajectory, None for one; ``unit``: what a share counts): [] for a model that never reads an unseen clock
+    (context = "motion", or "auto" with the fallback learned by context dropout; clock-shift
+    training) or hours a fixed-rate feed steps over (``sampled_seen``; cov20)."""
+    cov = load_coverage(model_or_card)
+    if not cov or len(t) == 0:
+        return []
+    if cov.get("clock_shift_prob", 0.0) > 0 or not _reads_clock(model_or_card):
+        return []
+    if "hour_hist" not in cov or "weekday_hist" not in cov:  # a partial record (tests, old cards)
+        return []
+    out = []
+    hour, day = _hour_weekday(np.asarray(t))
+    seen_h = sampled_seen(cov["hour_hist"], 3600.0, cov)
+    seen_d = sampled_seen(cov["weekday_hist"], 86400.0, cov)
+    bad = ~seen_h[hour]
+    if _more_than_training(bad, hour, ids, cov["hour_hist"]):
+        out.append(
+            f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
+            f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of {unit}"
+        )
+    bad = ~seen_d[day]
+    if _more_than_training(bad, day, ids, cov["weekday_hist"]):
+        names = list(WEEKDAYS)
+        out.append(
+            f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
+            f"in training (trained on {_ranges(seen_d, names)}): {bad.mean():.0%} of {unit}"
+        )
+    return out
+
+
+def trip_warnings(
+    model_or_card: Any, origins: np.ndarray, destinations: np.ndarray, depart: np.ndarray
+) -> list[str]:
+    """``coverage_warnings`` for ``TrajLM.travel_time``'s trips: places the model never saw
+    (origins and destinations) and departures at an hour / weekday it never saw, each trip
+    judged as one trajectory (leftovers21: predict warned of the hour, travel_time did not)."""
+    o, d = np.asarray(origins, np.float64), np.asarray(destinations, np.float64)
+    ids = np.arange(len(depart)) if len(depart) > 1 else None
+    out = clock_warnings(model_or_card, np.asarray(depart), ids, "departures")
+    where = position_warning(model_or_card, np.r_[o[:, 0], d[:, 0]], np.r_[o[:, 1], d[:, 1]],
+                             what="origins and destinations")  # fmt: skip
+    return [*out, where] if where else out
 
 
 def _gate_setup(model_or_card: Any, df: pl.DataFrame) -> tuple[str | None, float | None, Any]:

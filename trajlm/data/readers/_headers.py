@@ -43,3 +43,23 @@ def _geometry(path: Path) -> tuple[str, str] | None:
         return geometry_source(pq.ParquetFile(path).schema_arrow, path)
     except Exception:  # the reader says what is wrong with the file
         return None
+
+
+ROW_KEY_SAMPLE = 10_000  # rows sampled to read a column's values from the file's head
+
+
+def _id_sample(path: Path, format: str, sep: str, column: str) -> list | None:
+    """Up to ROW_KEY_SAMPLE values of `column` (None: the file cannot be sampled here)."""
+    import polars as pl
+
+    if not path.is_file() or path.suffix.lower() in (".zip", ".gz"):
+        return None
+    try:
+        if format == "parquet":
+            df = pl.scan_parquet(path).select(column).head(ROW_KEY_SAMPLE).collect()
+        else:
+            df = pl.read_csv(path, separator=sep, columns=[column], n_rows=ROW_KEY_SAMPLE,
+                             infer_schema=False, truncate_ragged_lines=True)  # fmt: skip
+    except Exception:  # the reader says what is wrong with the file
+        return None
+    return df[column].to_list()

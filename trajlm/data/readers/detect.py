@@ -19,7 +19,17 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from trajlm.data.column_names import TIERS, _words, by_ending, candidates, normalised
+from trajlm.data.column_names import (
+    SERVER_WORDS,
+    TIERS,
+    _words,
+    by_ending,
+    candidates,
+    find_columns,
+    normalised,
+)
+from trajlm.data.column_names import fix_times as fix_times  # re-exported
+from trajlm.data.column_names import last_resort as last_resort  # re-exported
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._headers import _binary_file as _binary_file  # re-exported
 from trajlm.data.readers._headers import _geometry, _header
@@ -161,13 +171,8 @@ def resolve_columns(
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
-        found = candidates(TIERS[name], have) or (name == "t" and fix_times(have)) or []
-        found = found or by_ending(name, have)  # files (session 20)
-        if not found and (found := last_resort(name, have)) and name == "traj_id":
-            values = _id_sample(first, format, cm.sep, found[0]) or []
-            if len(set(values)) == len(values):  # a uuid per row: a row key, no trajectory
-                found = []
-        if name == "t" and len(found) == 1 and _SERVER_WORDS & set(_words(found[0])):
+        found = find_columns(name, have, lambda c: _row_key(first, format, cm.sep, c))
+        if name == "t" and len(found) == 1 and SERVER_WORDS & set(_words(found[0])):
             warnings.warn(
                 f"{first.name}: times from {found[0]!r}, which is named like the time a server "
                 "received or stored the row, not the time of the fix; if another column holds "
@@ -265,52 +270,11 @@ def resolve_columns(
     return dataclasses.replace(cm, **fields), guessed
 
 
-# words of a time column that say when a server got the row, not when the fix was taken
-_SERVER_WORDS = {"update", "updated", "received", "receive", "server", "insert", "inserted",
-                 "created", "stored", "system", "upload", "uploaded", "processed", "arrival"}  # fmt: skip
-
-
-def fix_times(have: list[str]) -> list[str]:
-    """Columns named as the time of the GPS fix (`Time of Fix`, `fix_timestamp`, `GPS Fix
-    Time`): taken over a column that only ends like a time (CalAmp's `Update Time`, when the
-    server got the report; formats21: read 37 s late without a word)."""
-    return [
-        c
-        for c in have
-        if {"fix", "gps_fix"} & set(w := _words(c))
-        and {"time", "timestamp", "datetime", "date"} & set(w)
-        and not {"type", "status", "quality", "age", "mode"} & set(w)
-    ]
-
-
-_TIMES = ("time", "timestamp", "epoch", "unix")
-_UNITS = ("s", "sec", "secs", "ms", "us", "ns")  # `time_s`: the unit after the name
-_SCALES = ("e6", "e7", "mdeg")
-_XY_OWNERS = ("location", "position", "pos", "loc", "point", "coord", "coords", "geom")
-
-
-def last_resort(field: str, have: list[str]) -> list[str]:
-    """Names no tier or ending matches, read when nothing else is (formats21, docs/status.md
-    Open 7): Sentinel-1 / Global Fishing Watch `detect_scene_start` (the image's time), Firehose's
-    `clock`, a time with its unit after it (`time_s`, `timestamp_ms`: the unit is then checked
-    against the values' size) as t; a lone `uuid` / `*_uuid` (Waze probes; a uuid per row is a
-    row key, so not read), Ruptela's `Object` as the trajectory; `location_x` / `location_y` (Waze's `location.x` flattened) as lon / lat;
-    `lng_e7` as lon (its scale from the name)."""
-    if field == "t":
-        return (
-            [c for c in have if _words(c)[-2:] == ["scene", "start"]]
-            or [c for c in have if normalised(c) == "clock"]  # FlightAware Firehose (Unix s)
-            or [c for c in have if len(w := _words(c)) == 2 and w[1] in _UNITS and w[0] in _TIMES]
-        )
-    if field == "traj_id":
-        return [c for c in have if _words(c)[-1:] == ["uuid"]] or [
-            c for c in have if normalised(c) in ("object", "object_name")
-        ]  # Ruptela exports' `Object` (a bare `unit` stays to the times-go-back line)
-    axis = {"lat": "y", "lon": "x"}.get(field)
-    pairs = [c for c in have if len(w := _words(c)) == 2 and w[0] in _XY_OWNERS and w[1] == axis]
-    if field == "lon" and not pairs:  # `lng_e7` (`lon_e7` is a tier name): the scale is named
-        pairs = [c for c in have if len(w := _words(c)) == 2 and w[0] == "lng" and w[1] in _SCALES]
-    return pairs if axis else []
+def _row_key(path: Path, format: str, sep: str, column: str) -> bool:
+    """Whether a last-resort id column (`uuid`) holds a different value on every sampled row:
+    a row key, no trajectory (column_names.find_columns)."""
+    values = _id_sample(path, format, sep, column) or []
+    return len(set(values)) == len(values)
 
 
 def _other_ids(path: Path, chosen: str, have: list[str]) -> None:

@@ -1,0 +1,202 @@
+"""Time columns recognised from a CSV / Parquet header and a sample of its values (used by
+``resolve_columns``; split out of layouts.py in session 21, leftovers21): a time with its epoch
+unit in its name (`ts_ms`), the Date column beside a time of day, a UTC-offset column, Unix
+numbers whose unit is read from their size, a zone named in the header
+(`Time (America/Los_Angeles)`) and Movebank's study-local time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from trajlm.data.readers._headers import _id_sample
+from trajlm.data.schema import TrajlmInputError
+
+_EPOCH_NAME = re.compile(
+    r"(?:t|time|timestamp|ts|epoch|unix|unix_time|unixtime|epoch_time|datetime|date_time|"
+    r"fix_time|fixtime|gps_time|time_utc|timestamp_utc|utc)_?"
+    r"(?P<unit>ms|msec|millis|milliseconds|us|usec|micros|microseconds|ns|nsec|nanos|nanoseconds)"
+)
+_UNIT_FORMAT = {"m": "unix_ms", "u": "unix_us", "n": "unix_ns"}
+
+
+def epoch_unit_column(have: list[str]) -> tuple[str, str] | None:
+    """(column, time format) of the only header column whose name is a time with its epoch
+    unit (`time_ms`, `timestamp_us`, `epoch_ns`, `ts_millis`): the unit is written there, so it
+    is read without asking (session 17). None when there is none or several."""
+    from trajlm.data.column_names import normalised
+
+    found = [(c, m["unit"]) for c in have if (m := _EPOCH_NAME.fullmatch(normalised(c)))]
+    if len(found) != 1:
+        return None
+    return found[0][0], _UNIT_FORMAT[found[0][1][0]]
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
+
+
+def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
+    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`; of several, the
+    one named like `tcol`: `UTC_Date` for `UTC_Time`), when the first
+    value of `tcol` is a bare time of day (07:00:00, 6:30:01.5 PM); else None."""
+    from trajlm.data.column_names import normalised
+
+    dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
+             and "time" not in normalised(c)]  # fmt: skip
+    if len(dates) > 1:  # UTC_Date, LMT_Date beside UTC_Time (GPS collars): the time's own
+        twin = normalised(tcol).replace("time", "date")
+        dates = [c for c in dates if normalised(c) == twin]
+    if len(dates) != 1:
+        return None
+    values = [v for v in (_id_sample(path, format, sep, tcol) or [])[:20] if v not in (None, "")]
+    if not values or not all(_TIME_OF_DAY.fullmatch(str(v).strip()) for v in values):
+        return None
+    return dates[0]
+
+
+_OFFSET_NAMES = ("utc_offset", "tz_offset", "timezone_offset", "gmt_offset", "utcoffset",
+                 "offset_utc", "time_zone_offset", "utc_offset_hours", "zone_offset")  # fmt: skip
+_OFFSET = re.compile(r"^(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?$", re.IGNORECASE)
+
+
+def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """A column of UTC offsets ("+01:00", "-0500", "UTC+2") beside the time column `tcol`,
+    named like one (`utc_offset`, `tz_offset`, ...), most sampled values an offset (the rows
+    whose offset is not one are named: _times.with_offset); else None."""
+    from trajlm.data.column_names import normalised
+
+    cols = [c for c in have if c != tcol and normalised(c) in _OFFSET_NAMES]
+    if len(cols) != 1:
+        return None
+    values = [
+        v for v in (_id_sample(path, format, sep, cols[0]) or [])[:1000] if v not in (None, "")
+    ]
+    good = sum(bool(_OFFSET.fullmatch(str(v).strip())) for v in values)
+    if not values or good < 0.5 * len(values):  # one bad value no longer drops the column
+        return None
+    return cols[0]
+
+
+BY_SIZE = "time unit"  # said in the guessed columns (why a unit was taken), not a ColumnMap field
+
+
+def epoch_by_size(
+    path: Path, format: str, sep: str, tcol: str, have: list[str], guessed: dict[str, str]
+) -> dict[str, str]:
+    """Guesses for a time column of Unix numbers, from their size (`_epoch_size`, session 19):
+    {"time_format": "unix_ms", BY_SIZE: why} for milliseconds / micro / nanoseconds in a
+    plain `timestamp`; {"t": other column, ...} when `tcol` counts from no date (a drone's
+    microseconds since boot) and a column named with its unit (`time_utc_usec`) holds dates;
+    {} otherwise. A column whose name gives one unit and whose values are dates in another
+    (seconds in `time_ms`) is refused, naming both."""
+    import datetime as dt
+
+    from trajlm.data.readers._epoch_size import MIN_S, SCALES, WORDS, unit_by_size
+
+    values = [v for v in (_id_sample(path, format, sep, tcol) or []) if v not in (None, "")]
+    if not values:
+        return {}
+    unit = unit_by_size(values)
+    named = guessed.get("time_format")
+    if named is not None:  # the unit from the name (time_ms): the values must agree
+        if unit is not None and unit != named and named in SCALES:
+            v = _number(values[0]) or 0.0
+
+            def when(fmt: str) -> str:
+                s = v / SCALES[fmt]
+                if not MIN_S / 100 <= s <= 2**33:
+                    return f"{s:.0f} s after 1970"
+                return dt.datetime.fromtimestamp(s, dt.UTC).strftime("%Y-%m-%d %H:%M")
+
+            raise TrajlmInputError(
+                f"column {tcol!r} is named as {WORDS[named]} but its values are Unix "
+                f"{WORDS[unit]} by their size ({values[0]} = {when(unit)} UTC as {WORDS[unit]}, "
+                f"{when(named)} as {WORDS[named]})",
+                path=path,
+                line=2,
+                field=tcol,
+                hint=f"read them as {WORDS[unit]} with --time-format {unit} (Python: "
+                f"ColumnMap(time_format={unit!r})); counts from a device's start need "
+                "--time-origin",
+            )
+        return {}
+    if unit in ("unix_ms", "unix_us", "unix_ns"):
+        return {"time_format": unit, BY_SIZE: f"Unix {WORDS[unit]} by the values' size"}
+    numbers = all(_number(v) is not None for v in values)
+    if unit is None and numbers and 0 <= min(map(_number, values)) < MIN_S:  # type: ignore[type-var]
+        # numbers before 1990 (a counter): a unit-named column of dates beside it is the time
+        other = epoch_unit_column([c for c in have if c != tcol])
+        if other and unit_by_size(_id_sample(path, format, sep, other[0]) or []) == other[1]:
+            return {"t": other[0], "time_format": other[1],
+                    BY_SIZE: f"{tcol!r} counts from no date; {other[0]!r} holds Unix "
+                    f"{WORDS[other[1]]}"}  # fmt: skip
+    return {}
+
+
+def _number(v: object) -> float | None:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+_ZONED_NAME = re.compile(r"(?P<name>.+?)\s*[(\[](?P<zone>[A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)[)\]]")
+
+
+def zoned_time_column(have: list[str]) -> tuple[str, str] | None:
+    """(column, IANA zone) of the one time column whose header names its zone, as fleet
+    reports write it (Samsara's `Time (America/Los_Angeles)`, `Date [Europe/Paris]`; session
+    19); None when there is none or several, or the zone is unknown."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import TIME, normalised
+
+    found = []
+    for c in have:
+        m = _ZONED_NAME.fullmatch(c.strip())
+        if m and any(normalised(m["name"]) in tier for tier in TIME):
+            try:
+                ZoneInfo(m["zone"])
+            except (KeyError, ValueError):
+                continue
+            found.append((c, m["zone"]))
+    return found[0] if len(found) == 1 else None
+
+
+def unknown_zone(column: str) -> str | None:
+    """The zone a time column's header names (`Time (Mars/Olympus)`) when Python's zone
+    database does not know it, else None (badin19: such a column named by hand was read as
+    UTC without a word)."""
+    from zoneinfo import ZoneInfo
+
+    m = _ZONED_NAME.fullmatch(column.strip())
+    if m is None:
+        return None
+    try:
+        ZoneInfo(m["zone"])
+    except (KeyError, ValueError):
+        return m["zone"]
+    return None
+
+
+def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tuple[str, str] | None:
+    """(column, zone) for Movebank's `study-local-timestamp` when the table has no UTC time but
+    a `study-timezone` column holding one IANA zone (`America/Sao_Paulo`; session 19); None
+    otherwise (Movebank also writes names like "Australian Eastern Daylight Time")."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import normalised
+
+    by = {normalised(c): c for c in have}
+    if "study_local_timestamp" not in by or "study_timezone" not in by:
+        return None
+    zones = {str(v).strip() for v in _id_sample(path, format, sep, by["study_timezone"]) or []}
+    if len(zones) != 1:
+        return None
+    zone = zones.pop()
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError):
+        return None
+    return by["study_local_timestamp"], zone
