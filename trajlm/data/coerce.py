@@ -136,7 +136,7 @@ def _pick(
     """The column for canonical `what`: the given name (must exist) or the detected one."""
     # bookkeeping columns (a file's line, check_validity's row number) are not the user's
     named = [c for c in cols if c != LINE]
-    cols = [c for c in named if not str(c).startswith("__validity")]
+    cols = [c for c in named if not str(c).startswith("__validity") and c != NO_ID]
     if given is not None:
         if given not in named:
             raise TrajlmInputError(
