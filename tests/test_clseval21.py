@@ -84,6 +84,14 @@ def test_split_by_source_keeps_each_source_trajectory_in_one_split(tmp_path, sto
     assert all(row["n_trajectories"] == 9 for row in res["results"])
 
 
+def test_split_by_source_with_too_few_trajectories_says_so(tmp_path):
+    from reliability_helpers import fails
+
+    tiny = _store(tmp_path / "tiny", _tracks(2, 7, one_origin=True, pieces=False))
+    fails("eval", "--task", "classify", "--classes", "store", "--data", tiny, "--split-by",
+          "source", names=("test split: no trajectory to score", "3 or more"))  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "case",
     ["no-label", "never-saw", "other-task", "user-time", "same-store", "holdout"],

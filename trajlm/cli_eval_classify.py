@@ -63,7 +63,8 @@ def check_classes_seen(predictors: list, models: list[Path], scored: pl.DataFram
     from trajlm.eval.classify import segment_labels
 
     if not len(scored):
-        raise UserError(f"{where}: no trajectory to score")
+        raise UserError(f"{where}: no trajectory to score (too few labelled source "
+                        "trajectories: a class needs 3 or more to reach train, val and test)")  # fmt: skip
     present = set(segment_labels(scored).astype(str).tolist())
     for path, p in zip(models, predictors, strict=True):
         known = set(map(str, getattr(getattr(p, "clf", None), "classes_", None) or ()))
