@@ -158,7 +158,15 @@ def evaluate(
     ),
     out: Path = typer.Option(None, "--out", help="Write results JSON here (and .md beside it)."),
     split_by: str = typer.Option(
-        "time", help="classify: time (PROTOCOL) or user_time (80/10/10 within each user)."
+        "time",
+        help="classify: time (PROTOCOL), user_time (80/10/10 within each user) or source "
+        "(whole source trajectories, stratified by class, 80/10/10).",
+    ),
+    test_data: Path = typer.Option(
+        None,
+        "--test-data",
+        help="classify: a store of its own test trajectories (a data set's test file), scored "
+        "whole; --data gives the baselines' train split (80 % by source trajectory).",
     ),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
@@ -215,7 +223,7 @@ def evaluate(
                      overwrite=overwrite, threads=threads, shifts=shift,
                      holdout_by=holdout_by, context=context, network=network,
                      score_on=score_on, classes=classes, horizon_s=horizon_s,
-                     max_gap_s=max_gap_s)  # fmt: skip
+                     max_gap_s=max_gap_s, test_data=test_data)  # fmt: skip
 
 
 app.command("finetune")(cli_finetune.finetune)  # trajlm/cli_finetune.py

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from trajlm.cli_eval_classify import check_classes_seen, check_test_data, whole_trajectory_parts
 from trajlm.cli_eval_models import (
     ROUTE_PREFIX,
     SELECTOR_PREFIX,
@@ -120,6 +121,11 @@ def add_seed_rows(
             )  # fmt: skip
 
 
+WHOLE_DEFINITION = (
+    "task: whole labelled source trajectories (ingest's gap pieces joined, >= 3 points); "
+    "--data's split 80/20 (train / val) by source trajectory, stratified by class, with "
+    "--test-data as test, else 80/10/10 (--split-by source); the classes of --classes"
+)
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
 
 
@@ -148,11 +154,14 @@ def run_eval_command(
     classes: str = "modes",
     horizon_s: str | None = None,
     max_gap_s: float = 60.0,
+    test_data: Path | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
     With ``--out X.json`` the markdown table goes to ``X.md`` too; neither may be an input,
-    and existing ones are replaced only with ``overwrite``."""
+    and existing ones are replaced only with ``overwrite``. classify: ``test_data`` (a data
+    set's own test store) or ``split_by="source"`` score whole source trajectories
+    (cli_eval_classify.py, session 21)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
@@ -160,7 +169,7 @@ def run_eval_command(
 
     task = canonical_task(task)  # travel_time -> tte, modes -> classify (the README's names)
     io.choice(task, ALL_TASKS, "--task")
-    io.choice(split_by, ("time", "user_time"), "--split-by")
+    io.choice(split_by, ("time", "user_time", "source"), "--split-by")
     io.choice(score_on, ("test", "val"), "--score-on")
     io.choice(classes, CLASSES, "--classes")
     if classes != "modes" and task != "classify":
@@ -182,6 +191,8 @@ def run_eval_command(
             raise UserError(str(e)) from None
     spec = check_network(network, task)  # a file or synthetic:seed=S,n=N, before any loading
     io.store(data, "--data")
+    check_test_data(task, test_data, split_by, holdout_by, data)  # before any loading
+    whole = task == "classify" and (test_data is not None or split_by == "source")
     out = Path(out) if out is not None else None
     if out is not None:  # X.json (+ X.md), or a folder for eval_<task>.json/.md
         js = out if out.suffix == ".json" else out / f"eval_{task}.json"
@@ -189,7 +200,8 @@ def run_eval_command(
             raise UserError(f"--out {out} is a file; give X.json or a folder")
         files = {"--out": js, "--out (markdown beside it)": js.with_suffix(".md")}
         road_file = [Path(spec)] if spec and not spec.startswith("synthetic:") else []
-        io.outputs(files, [data, *(models or []), *road_file], overwrite)
+        tests = [Path(test_data)] if test_data is not None else []
+        io.outputs(files, [data, *(models or []), *road_file, *tests], overwrite)
     roads, graph = [], None  # the shortest-path baseline, when a road network is given
     if spec is not None:
         from trajlm.roads import ShortestPathRecovery
@@ -211,14 +223,24 @@ def run_eval_command(
         from trajlm.eval.classify import make_mode_segments
 
         class_map = class_map_for(classes, df)
-        if problem := too_few_classes(df, make_mode_segments(df, class_map)[0], classes,
+        few = 3 if whole else 10  # whole labelled trajectories count from 3 points
+        if problem := too_few_classes(df, make_mode_segments(df, class_map, few)[0], classes,
                                       f"--data {data}"):  # fmt: skip
             raise UserError(problem)
+    parts = None
+    if whole:  # whole source trajectories, split as `finetune --task classify` splits them
+        parts = whole_trajectory_parts(df, data, split_by, class_map, test_data)
+        where = (f"--test-data {test_data}" if test_data is not None and score_on == "test"
+                 else f"--data {data}'s {score_on} split")  # fmt: skip
+        check_classes_seen(predictors, models or [], parts[score_on], where)
     if holdout_by:
         df = _resplit(df, holdout_by)
     rule = split_description(df, holdout_by or load_manifest(data).get("split_by"))
-    check_scored_split(df, holdout_by, score_on, data)  # an empty one named by its option
-    if score_on == "val":  # val is scored, test stands in for val (baselines tune on it)
+    if not whole:  # an empty one named by its option
+        check_scored_split(df, holdout_by, score_on, data)
+    if (
+        score_on == "val" and not whole
+    ):  # val is scored, test stands in for val (baselines tune on it)
         import polars as pl
 
         swap = {"val": "test", "test": "val"}
@@ -238,12 +260,22 @@ def run_eval_command(
         from trajlm.eval.classify import run_classify_eval
         from trajlm.eval.classify_notes import dropped_line
 
+        rule = "source, test = --test-data" if test_data is not None else split_by
         result = run_classify_eval(df, models=tuple(predictors), seeds=tuple(range(seeds)),
-                                   split_by=split_by, verbose=False,
-                                   class_map=class_map)  # fmt: skip
-        console.print(
-            f"segments: {result.meta.get('segment_report')}", markup=False, soft_wrap=True
-        )
+                                   split_by=rule, verbose=False, class_map=class_map,
+                                   parts=parts, score_on=score_on if whole else "test")  # fmt: skip
+        if whole:
+            sizes = result.meta["split_sizes"]
+            console.print("whole source trajectories: " + ", ".join(
+                f"{k} {v['n_trajectories']}" for k, v in sizes.items()) + (
+                f" (test: --test-data {test_data})" if test_data is not None else ""),
+                markup=False, highlight=False, soft_wrap=True)  # fmt: skip
+            if test_data is not None:
+                result.meta["test_data"] = str(test_data)
+        else:
+            console.print(
+                f"segments: {result.meta.get('segment_report')}", markup=False, soft_wrap=True
+            )
         if line := dropped_line(result.meta.get("dropped_classes") or {}):
             console.print(line, markup=False, highlight=False, soft_wrap=True)
     elif task == "similarity":
@@ -272,6 +304,8 @@ def run_eval_command(
     if rule and task != "classify":  # the table's title names a hold-out (protocol.md)
         result.meta["split_description"] = rule
     result.meta["task_definition"] = TASK_DEFINITIONS["predict_horizon" if horizons else task]
+    if whole:  # classify21's unit: the labelled source trajectory, split as finetune splits
+        result.meta["task_definition"] = WHOLE_DEFINITION
     result.meta["models"] = [str(p) for p in models or []]
     judged = [p.name for p in predictors]  # the models (not --network's shortest path)
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)

@@ -239,6 +239,7 @@ def run_classify_eval(
     split_by: str = "time",
     verbose: bool = True,
     score_on: str = "test",  # issue 15: "val" while tuning, so test is read once
+    parts: Mapping[str, pl.DataFrame] | None = None,
 ) -> EvalResult:
     """Cut segments, split them by time, fit the baselines on train, score everything on test.
 
@@ -247,10 +248,16 @@ def run_classify_eval(
     (its ``random_state``; mean ± std). ``models`` are ``ClassifierModel`` objects (or lists of them:
     seed replicates of one method, reported as mean ± std), fitted with ``fit(train, val)``
     when they have it. ``split_by``: see ``split_segments``. ``score_on="val"`` scores on val instead of test (tuning). With ``out``, writes ``eval_classify.json``/``.md``
-    and one confusion-matrix PNG per method.
+    and one confusion-matrix PNG per method. ``parts``: the caller's own train / val / test
+    segments (session 21: `trajlm eval --test-data` / `--split-by source`), used as given;
+    ``df`` then only names the classes dropped.
     """
-    segments, seg_report = make_mode_segments(df, class_map, min_points)
-    parts = split_segments(segments, split_by)
+    if parts is None:
+        segments, seg_report = make_mode_segments(df, class_map, min_points)
+        parts = split_segments(segments, split_by)
+    else:
+        segments = pl.concat([p for p in parts.values() if len(p)], how="diagonal_relaxed")
+        seg_report = None
     if score_on not in ("val", "test"):
         raise ValueError(f'score_on must be "val" or "test", got {score_on!r}')
     train, val, test = parts["train"], parts["val"], parts[score_on]
@@ -309,7 +316,7 @@ def run_classify_eval(
             for s, p in parts.items()
         },
         "class_counts": {s: {str(k): int(v) for k, v in c.items()} for s, c in counts.items()},
-        "segment_report": seg_report.to_dict(),
+        "segment_report": seg_report.to_dict() if seg_report is not None else None,
         "class_map": dict(class_map),
         "split_by": split_by,
         "scored_on": score_on,
