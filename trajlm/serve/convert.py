@@ -53,12 +53,14 @@ def predict_batch(model: TrajLM):
     return run
 
 
-def _predict_at(model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead) -> pl.DataFrame:
+def _predict_at(
+    model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead, columns: dict | None = None
+) -> pl.DataFrame:
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:  # times outside the rollout: null
         warnings.simplefilter("always")
-        out = model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead)
+        out = model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead, **(columns or {}))
     for w in caught:  # coverage lines and why a position is null (before the history, beyond
         if issubclass(w.category, UserWarning):  # the rollout) go on to the answer (_warned)
             warnings.warn(w.message, w.category, stacklevel=2)
@@ -101,7 +103,8 @@ def _warn(body: dict, lines: list[str]) -> dict:
 def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
     """The answer's points: ``t`` whole Unix seconds, ``time`` the exact instant (ms where the
     times have a part below the second; output.whole_and_ms)."""
-    return {"format": fmt, "n_trajectories": df["traj_id"].n_unique(),
+    keys = ["traj_id", *(["piece"] if "piece" in extra else [])]  # a vehicle's pieces
+    return {"format": fmt, "n_trajectories": df.select(keys).n_unique(),
             "points": render_points(df, fmt, extra)}  # fmt: skip
 
 

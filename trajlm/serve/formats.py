@@ -39,6 +39,7 @@ from trajlm.serve.output import (  # noqa: F401  (re-exported)
     set_offset,
 )
 from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line re-exported)
+    ID_KEY,
     IGNORED,
     REPEATS,
     _bad,
@@ -269,6 +270,7 @@ def parse_trajectories(
     tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
     REPEATS.set((0, ""))
+    ID_KEY.set(None)
     echo.reset()
     if isinstance(doc, list):
         _table(doc, tracks, field)

@@ -120,12 +120,16 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
     kind = pl.Int64 if all(v is None or isinstance(v, int) for v in whole) else pl.Float64
     df = df.with_columns(__whole=pl.Series(whole, dtype=kind),
                          __exact=pl.Series(exact, dtype=pl.Float64))  # fmt: skip
-    for (tid,), g in df.group_by("traj_id", maintain_order=True):
+    # a vehicle's pieces (session 21, httppieces21): one feature each, `piece` a property
+    piece = "piece" in extra
+    keys = ["traj_id", "piece"] if piece else ["traj_id"]
+    for key, g in df.group_by(keys, maintain_order=True):
         coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
         times = [iso(t, ms) for t in g["__exact"].to_list()]
-        vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra}
-        tid = id_out(tid)
-        props = {"traj_id": tid, **vals}
+        vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra
+                if c != "piece"}  # fmt: skip
+        props = {"traj_id": id_out(key[0]), **({"piece": key[1]} if piece else {}), **vals}
+        tid = f"{key[0]}_{key[1]}" if piece else props["traj_id"]  # as the API names pieces
         if fmt == MFJSON:
             tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,
                   "interpolation": "Linear"}  # fmt: skip

@@ -38,6 +38,7 @@ from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, su
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.output import floats
+from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of, row_id
 from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
 
 STATIC = Path(__file__).parent / "static"
@@ -98,9 +99,12 @@ def task_routes(
         at_times, at_unit = (None, None) if req.at_times is None else \
             check_times(req.at_times, "at_times")  # fmt: skip
         df, fmt = parse(req)
+        mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            if sub_second(df):  # sub-second times: exact; fixes under 1 s apart at their cadence
+            if cut:  # the API's own call (its pieces and lines); no shared pass
+                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+            elif sub_second(df):  # sub-second times: exact; fixes under 1 s apart at their cadence
                 out, lines = await worker.call(_warned, predict_sub_second, model, df, k)
             else:  # dated and numeric times never share a pass (one time column per call)
                 out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
@@ -109,9 +113,10 @@ def task_routes(
         else:
             at, ahead = (at_times, req.seconds_ahead) if req.at_times is not None else \
                 seconds_ahead_exact(df, req.seconds_ahead)  # fmt: skip
-            out, lines = await worker.call(_warned, _predict_at, model, df, at, ahead)
+            out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut)
             lines = [*unit_line(at_unit, "at_times"), *lines]
-        extra: tuple[str, ...] = ("step", "std_m")
+        out, lines = as_sent(out, cut), http_words(lines)
+        extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
             out = with_radii(out, req.radii, field="radii")
             extra += tuple(f"r{lv}_m" for lv in req.radii)
@@ -126,8 +131,11 @@ def task_routes(
                                    "checkpoint has not; 'inplace' (the default) or 'bridge' "
                                    "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
         df, fmt = parse(req, validate=False, keep_extra=True)  # rows keep the caller's keys
-        out, lines = await worker.call(_warned, lambda: model.recover(df, mode=req.mode))
-        return JSONResponse(_warn(_points(out, req.output or fmt, ("recovered",)), lines))
+        mdf, cut = for_model(df, req.split_gaps)
+        out, lines = await worker.call(_warned, lambda: model.recover(mdf, mode=req.mode, **cut))
+        out, lines = as_sent(out, cut), http_words(lines)
+        extra = (*piece_of(out), "recovered")
+        return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
 
     @router.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
     async def travel_time(req: TravelBody) -> JSONResponse:
@@ -149,21 +157,27 @@ def task_routes(
     async def embed(req: EmbedBody) -> JSONResponse:
         """One vector per trajectory (mean-pooled final hidden state)."""
         df, _ = parse(req)
-        emb, lines = await worker.call(_warned, model.embed, df)
-        Z = emb.select(pl.exclude("traj_id")).to_numpy()
-        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [{"traj_id": id_out(t), "embedding":
-                z.tolist()} for t, z in zip(emb["traj_id"].to_list(), Z, strict=True)]}, lines))  # fmt: skip
+        mdf, cut = for_model(df, req.split_gaps)
+        emb, lines = await worker.call(_warned, lambda: model.embed(mdf, **cut))
+        emb, lines = as_sent(emb, cut), http_words(lines)
+        keys = ["traj_id", *piece_of(emb)]
+        Z = emb.select(pl.exclude(keys)).to_numpy()
+        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [row_id(r, id_out) | {"embedding":
+                z.tolist()} for r, z in zip(emb.select(keys).iter_rows(named=True), Z, strict=True)]},
+                lines))  # fmt: skip
 
     @router.post("/classify", response_model=s.ClassifyResponse, responses=errors)
     async def classify(req: ClassifyBody) -> JSONResponse:
         """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
         _need(model, "classify")
         df, _ = parse(req)
-        out, lines = await worker.call(_warned, model.classify, df)
+        mdf, cut = for_model(df, req.split_gaps)
+        out, lines = await worker.call(_warned, lambda: model.classify(mdf, **cut))
+        out, lines = as_sent(out, cut), http_words(lines)
         classes = [c[2:] for c in out.columns if c.startswith("p_")]
         rows = [
-            {
-                "traj_id": id_out(r["traj_id"]),
+            row_id(r, id_out)
+            | {
                 "label": r["label"],
                 "proba": {c: r[f"p_{c}"] for c in classes},
             }
@@ -177,11 +191,16 @@ def task_routes(
         if index is None:
             raise NotAvailable("no similarity index: start the server with --index STORE")
         df, _ = parse(req)
-        emb, lines = await worker.call(_warned, lambda: model.embed(df, n_points=index.n_points))
-        dist, idx = index.query(emb.select(pl.exclude("traj_id")).to_numpy(), req.k)
+        mdf, cut = for_model(df, req.split_gaps)
+        emb, lines = await worker.call(
+            _warned, lambda: model.embed(mdf, n_points=index.n_points, **cut)
+        )
+        emb, lines = as_sent(emb, cut), http_words(lines)
+        keys = ["traj_id", *piece_of(emb)]
+        dist, idx = index.query(emb.select(pl.exclude(keys)).to_numpy(), req.k)
         results = []
-        for q, (dr, ir) in zip(emb["traj_id"].to_list(), zip(dist, idx, strict=True),
-                               strict=True):  # fmt: skip
+        for q, (dr, ir) in zip(emb.select(keys).iter_rows(named=True),
+                               zip(dist, idx, strict=True), strict=True):  # fmt: skip
             matches = []
             for r, (dd, j) in enumerate(zip(dr, ir, strict=True)):
                 tid = index.ids[j]
@@ -191,7 +210,7 @@ def task_routes(
                 )
                 matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
                                 "track": track})  # fmt: skip
-            results.append({"traj_id": id_out(q), "matches": matches})
+            results.append(row_id(q, id_out) | {"matches": matches})
         return JSONResponse(_warn({"results": results}, lines))
 
     @router.post("/validity", response_model=s.ValidityResponse, responses=errors)
@@ -211,10 +230,24 @@ def task_routes(
         df, fmt = parse(req, validate=False, ordered=False, dates=False, keep_extra=True)
         # no model call: answered here while the model thread is busy (its warning about
         # fixes under a second apart goes to the log; the answer says it with_unchecked)
-        checked = check_validity(with_reported_speed(df).with_row_index(ROW), mode=req.mode)
+        mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
+        said: list[str] = []
+        if cut:  # the API's lines about the cut go to the answer
+            checked, said = _warned(lambda: check_validity(
+                with_reported_speed(mdf).with_row_index(ROW), mode=req.mode, **cut))  # fmt: skip
+            checked, said = as_sent(checked, cut), http_words(said)
+        else:
+            checked = check_validity(with_reported_speed(df).with_row_index(ROW), mode=req.mode)
         pts, lines = with_unchecked(df, checked)  # fixes the check left out (under 1 s apart)
-        per = summarize(checked.drop(ROW)).with_columns(pl.col("traj_id").cast(pl.Utf8))
-        body = _points(pts, req.output or fmt, ("valid", "reason_code", "reason", "score"))
+        lines = [*said, *lines]
+        if piece_of(checked):  # one summary per piece, as check_validity(per="trajectory")
+            per, _ = _warned(lambda: check_validity(  # its lines: said above
+                with_reported_speed(mdf), mode=req.mode, per="trajectory", **cut))  # fmt: skip
+            per = as_sent(per, cut).with_columns(pl.col("traj_id").cast(pl.Utf8))
+        else:
+            per = summarize(checked.drop(ROW)).with_columns(pl.col("traj_id").cast(pl.Utf8))
+        extra = (*piece_of(pts), "valid", "reason_code", "reason", "score")
+        body = _points(pts, req.output or fmt, extra)
         body["n_invalid_points"] = int((~pts["valid"]).sum())
         body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
                                  for k, v in r.items()} | {"traj_id": id_out(r["traj_id"])}

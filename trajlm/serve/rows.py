@@ -28,11 +28,11 @@ def js(value: Any) -> str:
     return text if len(text) <= 80 else text[:72] + " ..."
 
 
-def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
+def _canonical_row(r: dict, where: str) -> tuple[dict, dict[str, str]]:
     """A row whose keys are named as the Python API names columns (trajlm.data.column_names:
     time, timestamp, latitude, lng, trip_id, ...) -> ({traj_id, t, lat, lon, ...}, the keys
-    read for them)."""
-    out, read = dict(r), set()
+    read for them: {canonical: the row's key})."""
+    out, read = dict(r), {}
     for key, tiers in TIERS.items():
         if key in r:
             continue
@@ -44,7 +44,7 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, set[str]]:
             what = f"ambiguous ({found})" if found else "missing"
             raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
         out[key] = r[found[0]]
-        read.add(found[0])
+        read[key] = found[0]
     return out, read
 
 
@@ -91,6 +91,9 @@ IGNORED: ContextVar[tuple[str, ...]] = ContextVar("ignored_row_keys", default=()
 # REPEAT_DEG): AIS feeds carry each report once per receiver (session 15, maritime item 6)
 REPEATS: ContextVar[tuple[int, str]] = ContextVar("repeated_rows", default=(0, ""))
 REPEAT_DEG = 1e-4  # ~11 m: two receivers' copies of one report differ by rounding only
+# the row key this request's table rows name their trajectory by (traj_id, vehicle_id, mmsi,
+# ...; None: not table rows, or rows that disagree): serve/pieces.py cuts a mover's rows
+ID_KEY: ContextVar[str | None] = ContextVar("row_id_key", default=None)
 
 
 def ignored_line() -> list[str]:
@@ -116,15 +119,18 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     kinds: dict[str, int] = {}  # traj_id value type -> first row with it
     ignored: set[str] = set()
     gap = _gap_keys(rows)
+    id_keys: set[str] = set()
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
         if gap and not any(k in r for k in gap) and not _names_position(r):
             r = r | dict.fromkeys(gap)  # position keys left out: a missing position
         if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
-            r, read = _canonical_row(r, f"{field}[{i}]")
+            r, named = _canonical_row(r, f"{field}[{i}]")
+            read = set(named.values())
         else:
-            read = set()
+            read, named = set(), {}
+        id_keys.add(named.get("traj_id", "traj_id"))
         other = [k for k in r if k not in TIERS and k not in OUTPUT_KEYS | read]
         if not tracks.keep_extra:
             ignored |= {str(k) for k in other}
@@ -164,6 +170,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
         t.append(r["t"])
     IGNORED.set(tuple(sorted(ignored)))
     REPEATS.set((repeats, first_repeat))
+    ID_KEY.set(next(iter(id_keys)) if len(id_keys) == 1 else None)
     if not groups:
         raise _bad(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
@@ -218,7 +225,7 @@ def with_unchecked(df: Any, checked: Any) -> tuple[Any, list[str]]:
             "(valid null, reason_code not_checked): trajlm reads whole seconds and checks the "
             "earliest fix of each second")  # fmt: skip
     cols = ["valid", "reason_code", "reason", "score"]
-    got = checked.select(ROW, *cols)
+    got = checked.select(ROW, *[c for c in ("piece",) if c in checked.columns], *cols)
     out = df.with_row_index(ROW).join(got, on=ROW, how="left", maintain_order="left")
     missing = pl.col("reason_code").is_null()
     out = out.with_columns(

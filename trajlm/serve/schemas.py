@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 Format = Literal["table", "geojson", "mfjson"]
 Time = str | float
@@ -43,6 +43,14 @@ Count = StrictInt
 class TrajectoriesRequest(Strict):
     trajectories: Any = TRAJECTORIES
     output: Format | None = OUTPUT
+    # session 21 (httppieces21): as the Python API's split_gaps= (data/coerce_pieces.py)
+    split_gaps: StrictBool | Annotated[float, Field(gt=0, strict=True)] | None = Field(
+        None,
+        description="How a vehicle's rows are cut into trajectories (ingest's gap rule): left "
+        "out, rows keyed by a vehicle / user / device (vehicle_id, mmsi, user_id, ...) are cut "
+        "at gaps over 30 min (or 3x their median interval) and answers add a piece field; "
+        "false: one trajectory per id; true: traj_id rows too; seconds: cut at that gap.",
+    )
 
 
 class PredictRequest(TrajectoriesRequest):
@@ -82,8 +90,14 @@ class ValidityRequest(TrajectoriesRequest):
                              "(default: the fastest ground mode's limits).")  # fmt: skip
 
 
+# session 21 (httppieces21): a vehicle's rows are cut into trajectories (docs/serve.md)
+PIECE = Field(None, description="0, 1, ... in time order within the id: the trajectory is a "
+              "piece of a vehicle's rows cut at a gap (left out where no cut happened).")  # fmt: skip
+
+
 class TrajectoryValidity(BaseModel):
     traj_id: str
+    piece: int | None = PIECE
     n_points: int
     n_invalid: int
     valid: bool
@@ -131,6 +145,7 @@ class TravelTimeResponse(BaseModel):
 
 class Embedding(BaseModel):
     traj_id: str
+    piece: int | None = PIECE
     embedding: list[float]
 
 
@@ -142,6 +157,7 @@ class EmbedResponse(BaseModel):
 
 class Classification(BaseModel):
     traj_id: str
+    piece: int | None = PIECE
     label: str
     proba: dict[str, float]
 
@@ -161,6 +177,7 @@ class Match(BaseModel):
 
 class SimilarResult(BaseModel):
     traj_id: str
+    piece: int | None = PIECE
     matches: list[Match]
 
 
