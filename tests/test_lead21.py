@@ -137,3 +137,19 @@ def test_a_ci_within_round_off_of_the_baseline_is_level():
     assert _word(1 + 1e-12, 1 + 3e-12, True, 1.0) == "level"
     assert _word(2e-12, 5e-12, True, 0.0) == "level"
     assert _word(1.01, 1.05, True, 1.0) == "worse" and _word(0.9, 0.99, True, 1.0) == "better"
+
+
+def test_a_cut_vehicle_keeps_its_sub_second_times(trajlm_small):
+    """httppieces21: a frame cut into pieces answered whole seconds (its `.5` lost)."""
+    import warnings
+
+    import pandas as pd
+
+    rows = [{"vehicle_id": "A", "lat": 41.15 + 0.0003 * i, "lon": -8.61 + 0.0004 * i,
+             "time": pd.Timestamp("2013-07-01 07:00:00.5", tz="UTC") + pd.Timedelta(days=d, seconds=15 * i)}
+            for d in (0, 1) for i in range(20)]  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = trajlm_small.predict(pd.DataFrame(rows), steps=1)
+    assert out["piece"].tolist() == [0, 1]
+    assert all(t.microsecond == 500_000 for t in out["time"]), out["time"].tolist()

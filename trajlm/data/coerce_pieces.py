@@ -125,10 +125,27 @@ def cut_pieces(table: pl.DataFrame, layout: Any, split_gaps: Any, source: str) -
         cut = cut.with_columns(pl.col("traj_id").str.extract(r"_(\d+)$"))
         pieces = pieces.with_columns(pl.col(PIECE).cast(pl.Utf8).alias("traj_id"))
     layout.pieces = pieces
+    _frac_to_pieces(layout, cut)
     n_ids = pieces[SOURCE_ID].n_unique()
     _say(layout, n_ids, len(pieces), n_cuts, max_gap, per_interval, source, split_gaps == "auto")
     out = cut.drop(SOURCE_ID)
     return out.rename({_OWN_SOURCE: SOURCE_ID}) if had_source else out
+
+
+def _frac_to_pieces(layout: Any, cut: pl.DataFrame) -> None:
+    """``layout.frac`` (sub-second parts by the caller's traj_id and t) keyed by the piece ids
+    instead, so the answers of a cut frame keep their exact times (they came back floored to
+    the second; httppieces21)."""
+    frac = getattr(layout, "frac", None)
+    if frac is None:
+        return
+    ids = cut.select(pl.col(SOURCE_ID).cast(pl.Utf8).alias("__own"), "t",
+                     pl.col("traj_id").alias("__piece_id"))  # fmt: skip
+    own = frac.with_columns(pl.col("traj_id").cast(pl.Utf8).alias("__own"))
+    joined = own.join(ids, on=["__own", "t"], how="left", maintain_order="left")
+    layout.frac = joined.with_columns(
+        pl.coalesce("__piece_id", pl.col("traj_id").cast(pl.Utf8)).alias("traj_id")
+    ).drop("__own", "__piece_id")
 
 
 def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
