@@ -138,6 +138,25 @@ CONTACT = (r"\b(?:within|closer than|less than)\s+\d+(?:\.\d+)?\s*(?:m|km|metres
            r"|each other|one another|another\b|any other\b)")  # fmt: skip
 
 
+# (pattern, what the words ask for, why not and what to ask instead): refused in one line each
+NOT_MEASURED = (
+    (FROM_START, "the distance from a trip's start or a place", " is not in the trip table, only "
+     "the length travelled: ask 'how far did X travel' or 'how many trips came within 5 km of "
+     "LAT,LON'"),
+    (PLACES_VISITED, "places visited", " are not counted: each trip keeps its times, length and "
+     "longest stop; ask how many trips came within 100 m of LAT,LON"),
+    (COMPARED, "two groups compared", ": ask about each in turn ('average speed of trips at "
+     "night', then '... in the daytime')"),
+    (AT_HOME, "time at a place", " is not measured: the data holds trips, not where someone "
+     "stays between them"),
+    (TIME_INSIDE, "time spent inside a place", " is not measured: ask how many trips came within "
+     "it, or list them"),
+    (SHARE, "shares and percentages", " are not computed: ask 'how many trips ...' with and "
+     "without the condition"),
+    (COUNTED, "only trips are counted", ": ask 'how many trips ...', or about one vehicle or user"),
+)  # fmt: skip
+
+
 def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> None:
     """Refuse a question (its lower-cased text) that no plan expresses, before any filter is
     read; ``said`` turns a matched phrase back into the question's own words."""
@@ -160,28 +179,9 @@ def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> N
         )  # "which van stopped the longest": its longest stop or all its stops? ask
         raise CannotAnswer(f"answers per group ({words!r}) are not supported: "
                            f"ask about one mode, user or time at a time{one}")  # fmt: skip
-    if m := re.search(FROM_START, low):
-        raise CannotAnswer(f"the distance from a trip's start or a place ({said(m.group(0))!r}) is not in the trip "
-                           "table, only the length travelled: ask 'how far did X travel' or 'how many trips came "
-                           "within 5 km of LAT,LON'")  # fmt: skip
-    if m := re.search(PLACES_VISITED, low):
-        raise CannotAnswer(f"places visited ({said(m.group(0))!r}) are not counted: each trip keeps its times, length "
-                           "and longest stop; ask how many trips came within 100 m of LAT,LON")  # fmt: skip
-    if m := re.search(COMPARED, low):
-        raise CannotAnswer(f"two groups compared ({said(m.group(0))!r}): ask about each in turn ('average speed of "
-                           "trips at night', then '... in the daytime')")  # fmt: skip
-    if m := re.search(AT_HOME, low):
-        raise CannotAnswer(f"time at a place ({said(m.group(0))!r}) is not measured: the data holds trips, not where "
-                           "someone stays between them")  # fmt: skip
-    if m := re.search(TIME_INSIDE, low):
-        raise CannotAnswer(f"time spent inside a place ({said(m.group(0))!r}) is not measured: "
-                           "ask how many trips came within it, or list them")  # fmt: skip
-    if m := re.search(SHARE, low):
-        raise CannotAnswer(f"shares and percentages ({said(m.group(0))!r}) are not computed: ask "
-                           "'how many trips ...' with and without the condition")  # fmt: skip
-    if m := re.search(COUNTED, low):
-        raise CannotAnswer(f"only trips are counted ({said(m.group(0))!r}): ask 'how many "
-                           "trips ...', or about one vehicle or user")  # fmt: skip
+    for pattern, what, advice in NOT_MEASURED:  # one refusal line each, naming the words
+        if m := re.search(pattern, low):
+            raise CannotAnswer(f"{what} ({said(m.group(0))!r}){advice}")
 
 
 def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.strip) -> None:
