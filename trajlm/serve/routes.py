@@ -118,7 +118,8 @@ def task_routes(
         out, lines = as_sent(out, cut), http_words(lines)
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
-            out = with_radii(out, req.radii, field="radii")
+            bins = getattr(model, "radii_bins", None)  # per regime (radii22), as the API
+            out = with_radii(out, req.radii, field="radii", bins=bins, history=df)
             extra += tuple(f"r{lv}_m" for lv in req.radii)
         return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
 
