@@ -138,6 +138,12 @@ def cover(d: pl.DataFrame, bins) -> None:
               f"{t[f'in{lv}'][int(w[lv].arg_max())]:.1f}" for lv in LEVELS),
               "| mean abs(share - level) over sets:",
               " / ".join(f"{w[lv].mean():.1f}" for lv in LEVELS))  # fmt: skip
+    held = [s for s in b["source"].to_list() if not s.startswith("movers")]
+    for name, t in (("before", b), ("after", a)):
+        t = t.filter(pl.col("source").is_in(held))
+        print(f"held-out stores ({len(held)}), {name}: mean abs(share - level)",
+              " / ".join(f"{(t[f'in{lv}'] - lv).abs().mean():.1f}" for lv in LEVELS))  # fmt: skip
+    kinds(d, bins)
     mv = [s for s in b["source"].to_list() if s.startswith("movers")]
     if len(mv) >= 2:
         tq = stats.t.ppf(0.975, len(mv) - 1)
@@ -148,6 +154,42 @@ def cover(d: pl.DataFrame, bins) -> None:
                 x = t[c].to_numpy()
                 parts.append(f"{c} {x.mean():.1f} +- {tq * x.std(ddof=1) / np.sqrt(len(x)):.1f}")
             print(f"movers over {len(mv)} seeds, {name}:", "; ".join(parts))
+
+
+def kinds(d: pl.DataFrame, bins) -> None:
+    """Movers per kind: the share within each radius, mean +- t 95 % CI over seeds, before ->
+    after; the mean abs(share - level) over kinds and the worst kind."""
+    from scipy import stats
+
+    d = d.filter(pl.col("source").str.starts_with("movers"))
+    if not d.height:
+        return
+    res = []
+    for name, f in (("before", factors(d, None)), ("after", factors(d, bins))):
+        t = shares(d, f, "g").with_columns(kind=pl.col("g").str.split("/").list.get(1))
+        res.append(t.with_columns(fit=pl.lit(name)))
+    t = pl.concat(res)
+    n = t.group_by("kind").len()["len"].max() // 2
+    tq = stats.t.ppf(0.975, max(n - 1, 1))
+    agg = (
+        t.group_by("kind", "fit")
+        .agg(
+            *[pl.col(f"in{lv}").mean() for lv in LEVELS],
+            *[(pl.col(f"in{lv}").std() * tq / np.sqrt(n)).alias(f"ci{lv}") for lv in LEVELS],
+            *[pl.col(f"cell{lv}").mean() for lv in LEVELS],
+        )
+        .sort("kind", "fit", descending=[False, True])
+    )
+    with pl.Config(tbl_rows=40, float_precision=1, tbl_width_chars=200, tbl_cols=20):
+        print(f"movers per kind, mean over {n} seeds (ci: t 95 %):")
+        print(agg)
+    for name in ("before", "after"):
+        x = agg.filter(pl.col("fit") == name)
+        off = {lv: (x[f"in{lv}"] - lv).abs() for lv in LEVELS}
+        print(f"kinds {name}: mean abs(share - level)",
+              " / ".join(f"{off[lv].mean():.1f}" for lv in LEVELS), "| worst",
+              ", ".join(f"{lv}: {x['kind'][int(off[lv].arg_max())]} "
+                        f"{x[f'in{lv}'][int(off[lv].arg_max())]:.1f}" for lv in LEVELS))  # fmt: skip
 
 
 def main() -> None:
