@@ -235,8 +235,6 @@ def task_routes(
         # no model call: answered here while the model thread is busy (its warning about
         # fixes under a second apart goes to the log; the answer says it with_unchecked)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
-        if cut and req.radii is not None:  # each piece's own regime, read by the API (radii22)
-            cut = {**cut, "radii": req.radii}
         said: list[str] = []
         if cut:  # the API's lines about the cut go to the answer
             checked, said = _warned(lambda: check_validity(
