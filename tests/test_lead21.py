@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from trajlm.cli import app  # noqa: E402
-from trajlm.eval.spread_radii import RADIUS_FACTORS  # noqa: E402
 
 
 def _rows(n: int = 20) -> list[dict]:
@@ -29,12 +28,24 @@ def client(trajlm_small):
         yield c
 
 
-def test_http_predict_gives_the_asked_radii(client):
+def _api_radii(model, **kw) -> pl.DataFrame:
+    """What TrajLM.predict gives: the HTTP and CLI radii are the same (per regime: radii22)."""
+    return model.predict(pl.DataFrame(_rows()), radii=[50, 90, 95], **kw)
+
+
+def test_http_predict_gives_the_asked_radii(client, trajlm_small):
     r = client.post("/predict", json={"trajectories": _rows(), "steps": 2, "radii": [50, 90]})
     assert r.status_code == 200, r.text
-    for p in r.json()["points"]:
-        assert p["r50_m"] == pytest.approx(RADIUS_FACTORS[50] * p["std_m"], rel=1e-6)
-        assert p["r90_m"] == pytest.approx(RADIUS_FACTORS[90] * p["std_m"], rel=1e-6)
+    api = _api_radii(trajlm_small, steps=2)
+    got = r.json()["points"]
+    assert [p["r50_m"] for p in got] == pytest.approx(api["r50_m"].to_list(), rel=1e-6)
+    assert [p["r90_m"] for p in got] == pytest.approx(api["r90_m"].to_list(), rel=1e-6)
+    ahead = client.post("/predict", json={"trajectories": _rows(), "seconds_ahead": [5, 90, 400],
+                                          "radii": [95]})  # fmt: skip
+    api = _api_radii(trajlm_small, seconds_ahead=[5, 90, 400])
+    got = [p["r95_m"] for p in ahead.json()["points"]]
+    assert got == pytest.approx(api["r95_m"].to_list(), rel=1e-6)
+    assert len({round(g / a, 4) for g, a in zip(got, api["std_m"], strict=True)}) > 1  # per regime
     plain = client.post("/predict", json={"trajectories": _rows(), "steps": 2}).json()
     assert "r50_m" not in plain["points"][0]
 
@@ -52,7 +63,7 @@ def test_cli_predict_writes_radii_and_refuses_others(tmp_path, trajlm_small):
     res = CliRunner().invoke(app, [*args, "--out", str(out), "--radii", "50,95"])
     assert res.exit_code == 0, res.output
     got = pl.read_csv(out)
-    assert np.allclose(got["r95_m"], RADIUS_FACTORS[95] * got["std_m"])
+    assert np.allclose(got["r95_m"], _api_radii(trajlm_small, steps=2)["r95_m"], rtol=1e-5)
     bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "q.csv"), "--radii", "70"])
     assert bad.exit_code == 2 and "--radii 70" in bad.output
     empty = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "q.csv"), "--radii", ""])

@@ -70,6 +70,7 @@ from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import NormStats
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.eval.radii_bins import load_radii_bins
 from trajlm.eval.spread_radii import with_radii_asked
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning, travel_time_warning, trip_warnings
@@ -112,6 +113,7 @@ class TrajLM(Pretrained, TaskChecks):
         # at_times / seconds_ahead on a query with reported speed and course: weight of dead
         # reckoning mixed into the model's positions (api_rollout.DR_WEIGHT; 0 = positions only)
         self.dead_reckoning = DR_WEIGHT
+        self.radii_bins = load_radii_bins(path)  # radii.json beside the weights (radii22)
 
     @property
     def config(self) -> Any:
@@ -147,7 +149,8 @@ class TrajLM(Pretrained, TaskChecks):
 
         ``radii=(50, 90)`` (or ``True`` for those; 95 also): a column ``r50_m`` / ``r90_m``
         per level, the radius (m) that held that share of truths on val (std_m is a Gaussian
-        sigma matched at 2 std_m; the errors are heavier-tailed: eval/spread_radii.py).
+        sigma matched at 2 std_m; the errors are heavier-tailed: eval/spread_radii.py), per
+        regime where the checkpoint holds radii.json (eval/radii_bins.py).
 
         ``draft`` (with ``steps``): a small checkpoint (TrajLM or TrajectoryModel) of the same
         data that proposes points this model verifies: speculative decoding (docs/ablations.md;
@@ -213,12 +216,14 @@ class TrajLM(Pretrained, TaskChecks):
             df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
             if out is None:
                 out = predict_chunked(self.model, df, k, draft=core)
-                return from_canonical(with_radii_asked(out, radii), layout=layout)
+                return from_canonical(
+                    with_radii_asked(out, radii, self.radii_bins, df), layout=layout
+                )
             rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
             if rest.height:
                 out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
                                 how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
-            return from_canonical(with_radii_asked(out, radii), layout=layout)
+            return from_canonical(with_radii_asked(out, radii, self.radii_bins, df), layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -232,7 +237,7 @@ class TrajLM(Pretrained, TaskChecks):
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         out = predict_asked(self, full, last_t, req, valid, layout)
-        return from_canonical(with_radii_asked(out, radii), layout=layout)
+        return from_canonical(with_radii_asked(out, radii, self.radii_bins, full), layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session

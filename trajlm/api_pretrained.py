@@ -24,7 +24,7 @@ def _single_model_dir(p: Path) -> bool:
     return (p / "classifier.json").exists() or is_selector_dir(p) or is_route_recovery_dir(p)
 
 
-_OWN_FILES = ("config.json", "model.safetensors", "classifier.json", "retrieval.npz")
+_OWN_FILES = ("config.json", "model.safetensors", "classifier.json", "retrieval.npz", "radii.json")
 
 
 def _is_checkpoint_dir(d: Path) -> bool:
@@ -217,3 +217,9 @@ class Pretrained:
                             hint=f"save_pretrained({str(d)!r}, dtype='int8')")  # fmt: skip
         else:
             float_model.save_pretrained(d)
+        from trajlm.eval.radii_bins import RADII_FILE, save_radii_bins
+
+        if getattr(self, "radii_bins", None) is not None:  # radii per regime (radii22)
+            save_radii_bins(self.radii_bins, d)
+        elif (d / RADII_FILE).is_file():  # an older checkpoint's factors: not these weights'
+            (d / RADII_FILE).unlink()

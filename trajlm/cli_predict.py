@@ -160,9 +160,12 @@ def predict(
     fixes = every_fix(df, layout)  # fixes under a second apart: as the API reads them
     pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}", layout.frac, fixes)
     if levels is not None:  # session 21 (tails21): radii that held a stated share on val
+        from trajlm.api_rollout import exact_times as fix_times
+        from trajlm.eval.radii_bins import cli_bins
         from trajlm.eval.spread_radii import with_radii
 
-        pred = with_radii(pred, levels)
+        hist = fix_times(df, layout.frac) if fixes is None else fixes  # as _predict reads it
+        pred = with_radii(pred, levels, bins=cli_bins(model), history=hist)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
     from trajlm.data.coerce_pieces import pieces_back
 

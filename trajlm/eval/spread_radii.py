@@ -46,17 +46,30 @@ def t_share(k: float | np.ndarray, nu: float = T_NU, scale: float = T_SCALE) -> 
     return 1.0 - (1.0 + (np.asarray(k, np.float64) / scale) ** 2 / nu) ** (-nu / 2.0)
 
 
-def with_radii(pred: Any, levels: Iterable[int] = (50, 90), field: str = "levels") -> Any:
+def with_radii(
+    pred: Any,
+    levels: Iterable[int] = (50, 90),
+    field: str = "levels",
+    bins: Any = None,
+    history: pl.DataFrame | None = None,
+) -> Any:
     """``pred`` (a prediction table with ``std_m``: Polars, a LazyFrame or pandas, as
     ``TrajLM.predict`` returns it) with a column ``r{level}_m`` per level: the radius in metres
     around the predicted position that held ``level`` % of truths on val. NaN where ``std_m``
-    is NaN (a point estimate). Positions and ``std_m`` are untouched."""
+    is NaN (a point estimate). Positions and ``std_m`` are untouched.
+
+    ``bins`` (a checkpoint's eval/radii_bins.RadiiBins, session 22) with the canonical
+    ``history`` the table was predicted from: each answer's factor is its regime's (seconds
+    ahead x std_m against the distance covered); answers whose trajectory or regime cannot be
+    read keep the pooled factor. Without them, the pooled factors of session 21."""
     names = pred.collect_schema().names() if isinstance(pred, pl.LazyFrame) else list(pred.columns)
     if "std_m" not in names:
         raise TrajlmInputError(
             f"radii need a std_m column (a prediction table); the table has {names}"
         )
-    factors = {f"r{int(lv)}_m": radius_factor(int(lv), field) for lv in levels}
+    factors: dict[str, Any] = {f"r{int(lv)}_m": radius_factor(int(lv), field) for lv in levels}
+    if bins is not None and history is not None and isinstance(pred, pl.DataFrame):
+        factors = per_regime(pred, [int(lv) for lv in levels], bins, history) or factors
     if isinstance(pred, pl.DataFrame | pl.LazyFrame):
         std = pl.col("std_m").cast(pl.Float64)
         return pred.with_columns((std * f).alias(name) for name, f in factors.items())
@@ -66,9 +79,29 @@ def with_radii(pred: Any, levels: Iterable[int] = (50, 90), field: str = "levels
     return out
 
 
-def with_radii_asked(pred: Any, radii: Any) -> Any:
+def per_regime(pred: pl.DataFrame, levels: list[int], bins: Any, history: pl.DataFrame) -> dict:
+    """``{r{level}_m: factor per row}`` of ``bins`` for a canonical prediction table (traj_id,
+    t, std_m) predicted from ``history``; ``{}`` where the table has no traj_id / t."""
+    from trajlm.eval.radii_bins import regime, seconds
+
+    if not {"traj_id", "t"} <= set(pred.columns) or not {"traj_id", "t"} <= set(history.columns):
+        return {}
+    reg = regime(history)
+    last = dict(zip(reg["traj_id"].cast(pl.String), reg["t_last"], strict=True))
+    speed = dict(zip(reg["traj_id"].cast(pl.String), reg["speed"], strict=True))
+    ids = pred["traj_id"].cast(pl.String).to_list()
+    ahead = seconds(pred["t"]).to_numpy() - np.array([last.get(i, np.nan) for i in ids], float)
+    sp = np.array([speed.get(i, np.nan) for i in ids], np.float64)
+    std = pred["std_m"].cast(pl.Float64).to_numpy()
+    return {f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std))) for lv in levels}
+
+
+def with_radii_asked(
+    pred: Any, radii: Any, bins: Any = None, history: pl.DataFrame | None = None
+) -> Any:
     """``with_radii`` as ``TrajLM.predict(radii=...)`` asks it: None / False: ``pred`` as it
-    is; True: levels 50 and 90; an int or a list of ints: those levels."""
+    is; True: levels 50 and 90; an int or a list of ints: those levels. ``bins`` / ``history``:
+    as ``with_radii``."""
     if radii is None or radii is False:
         return pred
     if radii is True:
@@ -86,4 +119,4 @@ def with_radii_asked(pred: Any, radii: Any) -> Any:
                 f"50 and 90), got {radii!r}",
                 field="radii",
             )
-    return with_radii(pred, levels, field="radii")
+    return with_radii(pred, levels, field="radii", bins=bins, history=history)

@@ -100,6 +100,8 @@ def task_routes(
             check_times(req.at_times, "at_times")  # fmt: skip
         df, fmt = parse(req)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
+        if cut and req.radii is not None:  # each piece's own regime, read by the API (radii22)
+            cut = {**cut, "radii": req.radii}
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
             if cut:  # the API's own call (its pieces and lines); no shared pass
@@ -118,7 +120,9 @@ def task_routes(
         out, lines = as_sent(out, cut), http_words(lines)
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
-            out = with_radii(out, req.radii, field="radii")
+            if not cut:  # per regime (radii22), as the API
+                bins = getattr(model, "radii_bins", None)
+                out = with_radii(out, req.radii, field="radii", bins=bins, history=df)
             extra += tuple(f"r{lv}_m" for lv in req.radii)
         return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
 

@@ -1,0 +1,229 @@
+"""Radii factors per regime (session 22, radii22): Mondrian split-conformal factors.
+
+Session 21's ``r50_m`` / ``r90_m`` / ``r95_m`` are one pooled factor x ``std_m`` per level
+(eval/spread_radii.py). One factor holds the share pooled over val, but not per kind of answer:
+short and long horizons, and answers whose ``std_m`` is small or large against the distance the
+mover covers, hold different shares. ``RadiiBins`` keeps one factor per level and bin: the bins
+are the seconds ahead (``AHEAD_EDGES_S``) x ``std_m`` / (history speed x seconds ahead)
+(``REL_EDGES``). Each factor is the conformal quantile of err / std_m of the val answers in its
+bin (val sources weighted equally, as session 21). A bin with fewer than ``min_n`` val answers,
+or answers from fewer than ``min_groups`` val sources, keeps the pooled factor, as does an answer
+whose regime cannot be read (a NaN speed or horizon).
+
+The factors live beside a checkpoint's weights in ``radii.json`` (``save_radii_bins`` /
+``load_radii_bins``; ``TrajLM.from_pretrained`` reads it). A checkpoint without the file
+gets the pooled factors of eval/spread_radii.py, as before. Chosen on val by leaving one val
+source out at a time (docs/generalization.md, Session 22); scripts/radii22_fit.py writes it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.errors import TrajlmInputError
+
+RADII_FILE = "radii.json"
+AHEAD_EDGES_S = (15.0, 60.0, 300.0)  # seconds ahead: <=15, 15-60, 60-300, > 300
+REL_EDGES = (0.1, 0.3, 1.0)  # std_m / (speed x seconds ahead, at least 1 m)
+MIN_N, MIN_GROUPS = 100, 2
+
+
+def conformal_quantile(r: np.ndarray, w: np.ndarray, p: float) -> float:
+    """The split-conformal (upper) quantile of ``r`` with weights ``w``: the smallest r whose
+    weighted share at or below it is at least ``p``, one more row of the mean weight counted
+    above (the n + 1 correction)."""
+    o = np.argsort(r)
+    r, w = np.asarray(r, np.float64)[o], np.asarray(w, np.float64)[o]
+    c = np.cumsum(w) / (w.sum() + w.mean())
+    return float(r[min(int(np.searchsorted(c, p)), len(r) - 1)])
+
+
+def relative_std(std: Any, speed: Any, ahead: Any) -> np.ndarray:
+    """``std_m`` / the distance covered in the horizon (speed x seconds ahead, at least 1 m)."""
+    dist = np.maximum(np.asarray(speed, np.float64) * np.asarray(ahead, np.float64), 1.0)
+    return np.asarray(std, np.float64) / dist
+
+
+@dataclass(frozen=True)
+class RadiiBins:
+    """Factors (radius / std_m) per level and per (horizon bin, relative-std bin)."""
+
+    pooled: dict[int, float]
+    factors: dict[tuple[int, int], dict[int, float]]  # only the bins that passed
+    counts: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (n, groups)
+    ahead_edges: tuple[float, ...] = AHEAD_EDGES_S
+    rel_edges: tuple[float, ...] = REL_EDGES
+    min_n: int = MIN_N
+    min_groups: int = MIN_GROUPS
+    note: str = ""
+
+    @property
+    def levels(self) -> list[int]:
+        return sorted(self.pooled)
+
+    def bin_of(self, ahead: Any, rel: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(horizon bin, relative-std bin, readable) per answer."""
+        a, r = np.asarray(ahead, np.float64), np.asarray(rel, np.float64)
+        ok = np.isfinite(a) & np.isfinite(r) & (a > 0)  # ahead <= 0: not this history's
+        ia = np.searchsorted(self.ahead_edges, np.where(ok, a, 0.0), side="left")
+        ir = np.searchsorted(self.rel_edges, np.where(ok, r, 0.0), side="left")
+        return ia, ir, ok
+
+    def factor(self, level: int, ahead: Any, speed: Any, std: Any) -> np.ndarray:
+        """Radius / std_m per answer at ``level`` (the pooled factor where the bin fell back)."""
+        if level not in self.pooled:
+            raise TrajlmInputError(
+                f"radius level {level!r}: these radii were fitted for {self.levels}",
+                field="radii",
+            )
+        ia, ir, ok = self.bin_of(ahead, relative_std(std, speed, ahead))
+        out = np.full(ia.shape, self.pooled[level], np.float64)
+        for (i, j), f in self.factors.items():
+            out[ok & (ia == i) & (ir == j)] = f[level]
+        return out
+
+    def to_json(self) -> dict:
+        cells = [{"ahead_bin": i, "rel_bin": j, "n": n, "groups": g,
+                  "factors": ({str(k): v for k, v in self.factors[(i, j)].items()}
+                              if (i, j) in self.factors else None)}
+                 for (i, j), (n, g) in sorted(self.counts.items())]  # fmt: skip
+        return {
+            "kind": "trajlm-radii",
+            "version": 1,
+            "note": self.note,
+            "pooled": {str(k): v for k, v in self.pooled.items()},
+            "ahead_edges_s": list(self.ahead_edges),
+            "rel_edges": list(self.rel_edges),
+            "min_n": self.min_n,
+            "min_groups": self.min_groups,
+            "bins": cells,
+        }
+
+    @classmethod
+    def from_json(cls, d: Any, where: str = RADII_FILE) -> RadiiBins:
+        """From ``to_json``'s dict; a malformed one raises one line naming ``where`` and the
+        field."""
+        try:
+            if not isinstance(d, dict) or d.get("kind") != "trajlm-radii":
+                raise ValueError("kind: expected 'trajlm-radii'")
+            pooled = {int(k): float(v) for k, v in d["pooled"].items()}
+            factors, counts = {}, {}
+            for c in d["bins"]:
+                key = (int(c["ahead_bin"]), int(c["rel_bin"]))
+                counts[key] = (int(c["n"]), int(c["groups"]))
+                if c["factors"] is not None:
+                    factors[key] = {int(k): float(v) for k, v in c["factors"].items()}
+                    if set(factors[key]) != set(pooled):
+                        raise ValueError(f"bins: bin {key} has levels {sorted(factors[key])}")
+            out = cls(pooled, factors, counts, tuple(map(float, d["ahead_edges_s"])),
+                      tuple(map(float, d["rel_edges"])), int(d["min_n"]),
+                      int(d["min_groups"]), str(d.get("note", "")))  # fmt: skip
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            what = f"field {e.args[0]!r} is missing" if isinstance(e, KeyError) else str(e)
+            raise TrajlmInputError(f"{where}: not a radii file ({what})") from None
+        bad = [v for f in (out.pooled, *out.factors.values()) for v in f.values()]
+        if not all(np.isfinite(v) and v > 0 for v in bad):
+            raise TrajlmInputError(f"{where}: factors must be positive numbers")
+        return out
+
+
+def fit_radii_bins(
+    r: np.ndarray,
+    w: np.ndarray,
+    groups: np.ndarray,
+    ahead: np.ndarray,
+    rel: np.ndarray,
+    levels: tuple[int, ...] = (50, 90, 95),
+    ahead_edges: tuple[float, ...] = AHEAD_EDGES_S,
+    rel_edges: tuple[float, ...] = REL_EDGES,
+    min_n: int = MIN_N,
+    min_groups: int = MIN_GROUPS,
+    note: str = "",
+) -> RadiiBins:
+    """Mondrian conformal factors from val answers: ``r`` = err / std_m, ``w`` their weights,
+    ``groups`` their source (a bin needs ``min_groups`` of them), ``ahead`` seconds ahead and
+    ``rel`` = ``relative_std``. The pooled factors are the quantiles over every answer."""
+    r, w = np.asarray(r, np.float64), np.asarray(w, np.float64)
+    keep = np.isfinite(r) & np.isfinite(w)
+    r, w, groups = r[keep], w[keep], np.asarray(groups)[keep]
+    ahead, rel = np.asarray(ahead, np.float64)[keep], np.asarray(rel, np.float64)[keep]
+    if not len(r):
+        raise TrajlmInputError("no finite err / std_m to fit radii on")
+    pooled = {lv: conformal_quantile(r, w, lv / 100) for lv in levels}
+    shell = RadiiBins(pooled, {}, {}, tuple(ahead_edges), tuple(rel_edges), min_n, min_groups)
+    ia, ir, ok = shell.bin_of(ahead, rel)
+    factors, counts = {}, {}
+    for i in range(len(ahead_edges) + 1):
+        for j in range(len(rel_edges) + 1):
+            m = ok & (ia == i) & (ir == j)
+            n, g = int(m.sum()), len(set(groups[m].tolist()))
+            counts[(i, j)] = (n, g)
+            if n >= min_n and g >= min_groups:
+                factors[(i, j)] = {lv: conformal_quantile(r[m], w[m], lv / 100) for lv in levels}
+    return RadiiBins(pooled, factors, counts, tuple(ahead_edges), tuple(rel_edges), min_n,
+                     min_groups, note)  # fmt: skip
+
+
+def save_radii_bins(bins: RadiiBins, directory: str | Path) -> Path:
+    """Write ``bins`` as ``directory/radii.json`` (beside a checkpoint's weights)."""
+    p = Path(directory) / RADII_FILE
+    p.write_text(json.dumps(bins.to_json(), indent=1) + "\n")
+    return p
+
+
+def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
+    """The factors saved beside a checkpoint, or None where it has none (an older checkpoint:
+    its radii keep the pooled factors)."""
+    if directory is None or not (p := Path(directory) / RADII_FILE).is_file():
+        return None
+    try:
+        d = json.loads(p.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise TrajlmInputError(f"{p}: not readable JSON ({e})") from None
+    return RadiiBins.from_json(d, str(p))
+
+
+def regime(history: pl.DataFrame) -> pl.DataFrame:
+    """Per trajectory of a canonical history (traj_id, t, lat, lon): its last time ``t_last``
+    (Unix s) and mean speed ``speed`` (m/s, eval/dead_reckoning_spread.mean_speed)."""
+    from trajlm.eval.dead_reckoning_spread import M_PER_DEG, mean_speed
+
+    h = history.select("traj_id", seconds(history["t"]).alias("t"), "lat", "lon")
+    rows = []
+    for (key,), g in h.sort("traj_id", "t", maintain_order=True).group_by(
+        "traj_id", maintain_order=True
+    ):
+        t, lat, lon = (g[c].cast(pl.Float64).to_numpy() for c in ("t", "lat", "lon"))
+        y = (lat - lat[-1]) * M_PER_DEG
+        x = ((lon - lon[-1] + 180) % 360 - 180) * M_PER_DEG * np.cos(np.radians(lat[-1]))
+        fin = np.isfinite(t) & np.isfinite(x) & np.isfinite(y)
+        t, x, y = t[fin], x[fin], y[fin]
+        sp = mean_speed(t, x, y) if len(t) > 1 else float("nan")
+        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp))
+    schema = {"traj_id": history.schema["traj_id"], "t_last": pl.Float64, "speed": pl.Float64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def seconds(t: pl.Series) -> pl.Series:
+    """Times as float Unix seconds (datetimes or numbers)."""
+    if t.dtype.is_temporal():
+        return t.dt.epoch("us").cast(pl.Float64) / 1e6
+    return t.cast(pl.Float64)
+
+
+def cli_bins(model: str | Path) -> RadiiBins | None:
+    """The radii factors of a CLI ``--model`` (its weights folder; None for a candidate
+    selector or route-recovery folder, which predict without them)."""
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.model.weights import resolve_weights
+
+    if is_selector_dir(Path(model)) or is_route_recovery_dir(Path(model)):
+        return None
+    return load_radii_bins(resolve_weights(model, log=False))
