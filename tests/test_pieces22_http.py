@@ -1,7 +1,7 @@
 """pieces22: HTTP rows that name no trajectory are one mover's fixes cut at gaps, as the Python
 API reads a frame without an id (they were refused: "traj_id: missing"); a vehicle's /predict
 rows share the micro-batched pass with other requests (they took one model call each), with
-the answer the API's own call gives. docs/serve.md "Session 22 (pieces22)"."""
+the answer the API's own call gives. docs/api.md "Session 22 (pieces22)"."""
 
 from __future__ import annotations
 
