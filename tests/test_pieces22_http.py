@@ -67,29 +67,25 @@ def test_rows_without_an_id_refused_where_the_api_refuses(client):
 
 
 def test_a_vehicles_predict_shares_the_batched_pass(client, trajlm_small):
+    from trajlm.serve.pieces import http_words
+
     rows = van("VAN-01") + van("VAN-02")
     before = client.get("/health").json()["batched_requests"]
     got = client.post("/predict", json={"trajectories": rows, "steps": 3}).json()
     assert client.get("/health").json()["batched_requests"] == before + 1  # was: not batched
-    # ISO times take the API's own call (not batched): the same answer, the same lines
-    iso = [r | {"t": f"{np.datetime64(r['t'], 's')}Z"} for r in rows]
-    own = client.post("/predict", json={"trajectories": iso, "steps": 3}).json()
-    assert client.get("/health").json()["batched_requests"] == before + 1
-    assert got["warnings"] == own["warnings"] and len(got["points"]) == 12
-    for a, b in zip(got["points"], own["points"], strict=True):
-        assert (a["traj_id"], a["piece"], a["step"], a["t"]) == (
-            b["traj_id"],
-            b["piece"],
-            b["step"],
-            b["t"],
-        )
-        assert a["lat"] == pytest.approx(b["lat"], abs=1e-9)
-        assert a["std_m"] == pytest.approx(b["std_m"], rel=1e-6)
-    # and the Python API's own answer
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        want = trajlm_small.predict(pl.DataFrame(rows), steps=3)
+    iso = [r | {"t": f"{np.datetime64(r['t'], 's')}Z"} for r in rows]  # ISO times too
+    assert client.post("/predict", json={"trajectories": iso, "steps": 3}).json() == got
+    assert client.get("/health").json()["batched_requests"] == before + 2
+    # the Python API's own answer and lines, in the request's words
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        want = trajlm_small.predict(pl.DataFrame(rows), steps=3, split_gaps=True)  # as sent
+    assert got["warnings"] == list(dict.fromkeys(http_words([str(w.message) for w in said])))
+    assert [(p["traj_id"], p["piece"], p["step"], p["t"]) for p in got["points"]] == list(
+        want.select("vehicle_id", "piece", "step", "t").iter_rows()
+    )
     np.testing.assert_allclose([p["lon"] for p in got["points"]], want["lon"].to_numpy())
+    np.testing.assert_allclose([p["std_m"] for p in got["points"]], want["std_m"].to_numpy())
 
 
 def test_traj_id_rows_answer_as_before(client):

@@ -110,7 +110,7 @@ def task_routes(
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            if cut and (sub_second(df) or df["t"].dtype.is_temporal()):  # the API's own call
+            if cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 table, layout, lines = cut_rows(mdf, cut)
