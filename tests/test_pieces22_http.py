@@ -95,3 +95,23 @@ def test_traj_id_rows_answer_as_before(client):
     b = client.post("/predict", json={"trajectories": rows, "steps": 2, "split_gaps": False})
     assert a.status_code == 200 and a.content == b.content
     assert "piece" not in a.json()["points"][0]
+
+
+def test_a_vehicles_pieces_and_trip_rows_in_one_pass(trajlm_small):
+    """The shared pass concatenates requests: a vehicle's pieces (canonical, Int64 seconds)
+    and trip rows parsed from JSON (Int64 seconds) stack, and each gets its own answer."""
+    from trajlm.serve.convert import predict_batch
+    from trajlm.serve.pieces import cut_rows, pieces_answer
+
+    trip = pl.DataFrame([r | {"traj_id": r.pop("vehicle_id")} for r in van("T1", drives=1)])
+    table, layout, lines = cut_rows(pl.DataFrame(van("VAN-01")), {"traj_col": "vehicle_id",
+                                                                  "split_gaps": True})  # fmt: skip
+    assert trip["t"].dtype == table["t"].dtype == pl.Int64 and len(lines) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a, b = predict_batch(trajlm_small)(("steps", 2, False), [trip, table])
+        alone = trajlm_small.predict(trip, steps=2)
+    assert a["traj_id"].to_list() == ["T1", "T1"]
+    np.testing.assert_allclose(a["lat"].to_numpy(), alone["lat"].to_numpy(), atol=1e-9)
+    back = pieces_answer(b, layout)
+    assert back.select("traj_id", "piece").rows() == [("VAN-01", 0)] * 2 + [("VAN-01", 1)] * 2
