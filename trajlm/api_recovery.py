@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from trajlm._arguments import with_gap_rule
 from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce_out import from_canonical
@@ -59,7 +60,7 @@ class RecoveryTrajLM:
         accepted for TrajLM's signature; the retrieval fills each gap in one pass."""
         if mode not in ("inplace", "span"):
             raise UserError(f"mode must be 'inplace' or 'span', got {mode!r}")
-        df, layout, known = recovery_input(data, **columns)
+        df, layout, known = recovery_input(data, **with_gap_rule(columns))
         p = self.model.projection_
         geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,
                          what="the input (from the model's training centre)")  # fmt: skip

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from trajlm._arguments import with_gap_rule
 from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
@@ -89,7 +90,7 @@ class SelectorTrajLM:
             raise UserError(f"steps={k}: {self.path or 'this model'} is a candidate selector "
                             f"fitted for the next {self.horizon} points; ask for steps <= "
                             f"{self.horizon}")  # fmt: skip
-        df, layout = coerce(data, **columns)  # check_model_input inside
+        df, layout = coerce(data, **with_gap_rule(columns))  # check_model_input inside
         self._check_place(df)
         pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
         return from_canonical(pred, layout=layout)

@@ -26,9 +26,17 @@ from typing import Any
 
 import polars as pl
 
+from trajlm._arguments import with_gap_rule
+from trajlm.data.coerce_pieces import retold_at_caller
 from trajlm.data.features import median_lon
 from trajlm.errors import TrajlmInputError, warn_at_caller
-from trajlm.llm.frames import nonexistent_note, own_columns, read_time_format
+from trajlm.llm.frames import (
+    nonexistent_note,
+    own_columns,
+    read_time_format,
+    trips_words,
+    with_mover,
+)
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
@@ -164,7 +172,9 @@ def points_notes_zone(
     data = read_time_format(data, given, time_format)  # "%d/%m/%Y %H:%M:%S" (session 18)
     notes: list[str] = []
     try:
-        df, layout = coerce(data, warn_naive=not tz, **given)
+        with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
+            df, layout = coerce(data, warn_naive=not tz, **with_gap_rule(given))
+        df = with_mover(df, layout)
     except TrajlmInputError as e:  # coerce says traj_col=...: ask takes columns= (session 16)
         if "day/month order" in str(e) or "pd.to_datetime" in str(
             e

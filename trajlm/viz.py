@@ -27,13 +27,28 @@ from trajlm.data.features import LocalProjection
 
 def _table(df: Any, columns: dict) -> pl.DataFrame:
     """A canonical table as is; any other frame through ``to_canonical`` (positions may be
-    missing: NaN predictions plot as gaps)."""
+    missing: NaN predictions plot as gaps), a vehicle's fixes cut into trips as TrajLM cuts
+    them (pieces named ``VAN-01_1``). A frame with a ``piece`` column (a result of
+    ``predict`` / ``recover`` / the baselines on such a vehicle) is read by (id, piece), as
+    given: its trajectories meet the history's pieces by name (session 22, pieces22)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if canonical and not columns:
         return df
+    from trajlm._arguments import with_gap_rule
     from trajlm.data.coerce import to_canonical
+    from trajlm.data.coerce_pieces import PIECE
+    from trajlm.errors import TrajlmInputError
 
-    return to_canonical(df, validate=False, **columns)
+    if isinstance(df, pl.LazyFrame):
+        df = df.collect()
+    if PIECE not in list(getattr(df, "columns", ())) or {"split_gaps", "traj_col"} & set(columns):
+        return to_canonical(df, validate=False, **with_gap_rule(columns))
+    try:  # the caller's id beside `piece`: the piece's name, as the cut names it
+        table = to_canonical(df, validate=False, **{**columns, "split_gaps": False})
+    except TrajlmInputError:  # `piece` is the only id (a frame of one mover's fixes)
+        return to_canonical(df, validate=False, **{**columns, "traj_col": PIECE})
+    name = pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col(PIECE).cast(pl.Utf8))
+    return table.with_columns(name.alias("traj_id")).sort("traj_id", "t", maintain_order=True)
 
 
 def _save(fig: Figure, out: str | Path | None, **kwargs: Any) -> Path | Figure:

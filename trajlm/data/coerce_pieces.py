@@ -16,6 +16,10 @@ on (id, piece); one warning per call names the column, the count of pieces and
 
 from __future__ import annotations
 
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -191,3 +195,31 @@ def pieces_back(out: pl.DataFrame, layout: Any) -> pl.DataFrame:
     joined = joined.with_columns(pl.col("__source").alias("traj_id"), pl.col("__piece").alias(name))
     at = cols.index("traj_id") + 1
     return joined.select(cols[:at] + [name] + cols[at:])
+
+
+_CARRY = re.compile(r"results carry '([^']+)' as given and a 'piece' column .*?: join on "
+                    r"\('[^']+', 'piece'\)\. ")  # fmt: skip
+_CARRY_ONE = re.compile(r"results carry a 'piece' column \(0, 1, \.\.\. in time order\)\. ")
+
+
+def retold(message: str, sentence: Callable[[str | None], str]) -> str:
+    """The cut's line (``_say``) with its "results carry ... join on" sentence replaced by
+    ``sentence(col)`` (``col``: the caller's id column, None for one mover's fixes), for an
+    entry point whose answer is not a frame keyed by (id, piece): arrays in the pieces' order,
+    ``trajlm.ask``'s trips (session 22, pieces22). Other messages come back unchanged."""
+    message = _CARRY.sub(lambda m: sentence(m.group(1)) + " ", message)
+    return _CARRY_ONE.sub(lambda _: sentence(None) + " ", message)
+
+
+@contextmanager
+def retold_at_caller(sentence: Callable[[str | None], str]) -> Iterator[None]:
+    """The block's warnings said again at the caller's line, the cut's line ``retold`` with
+    ``sentence`` (also when the block raises)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            said = list(seen)
+    for w in said:
+        warn_at_caller(retold(str(w.message), sentence), w.category)

@@ -33,6 +33,7 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator
 
+from trajlm._arguments import with_gap_rule
 from trajlm._safety import (
     reading,
 )
@@ -200,7 +201,7 @@ class RouteRecoveryPredictor(BaseEstimator):
         return out
 
     def _recover_frame(self, data: Any, columns: dict) -> Any:
-        df, layout, known = recovery_input(data, **columns)
+        df, layout, known = recovery_input(data, **with_gap_rule(columns))
         return from_canonical(self.recover_canonical(df, known), layout=layout, caller_order=True)
 
     def recover_canonical(self, df: pl.DataFrame, known: np.ndarray) -> pl.DataFrame:

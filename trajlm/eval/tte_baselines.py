@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator
 
+from trajlm._arguments import with_gap_rule
 from trajlm.data.coerce import to_canonical
 from trajlm.eval.metrics import haversine
 
@@ -19,7 +20,10 @@ def _table(df: Any, **columns: Any) -> pl.DataFrame:
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if canonical and not any(v is not None for v in columns.values()):
         return df
-    return to_canonical(df, **columns)
+    from trajlm.tasks.task_frames import said_for_arrays
+
+    with said_for_arrays("trajlm.to_canonical(df, split_gaps=True)"):  # a van's trips (pieces22)
+        return to_canonical(df, **with_gap_rule(columns))
 
 
 # --------------------------------------------------------------------------- travel time

@@ -121,3 +121,36 @@ def read_time_format(frame: Any, given: dict[str, str], time_format: str | None)
         return frame.with_columns(when.alias(col))
     return frame.assign(**{col: when.to_pandas().to_numpy() if when.dtype.time_zone is None
                            else when.to_pandas()})  # fmt: skip
+
+
+def trips_words(col: str | None) -> str:
+    """The sentence of the cut's warning (coerce_pieces.retold) for ``trajlm.ask``: the
+    questions' trips are the pieces (session 22, pieces22)."""
+    if col is None:
+        return "the questions' trips are these pieces, named '0', '1', ... in time order."
+    return (f"the questions' trips are these pieces, named '<{col}>_0', '<{col}>_1', ... in "
+            f"time order; the {col} itself is the vehicle / user of questions per vehicle.")  # fmt: skip
+
+
+def with_mover(points: Any, layout: Any) -> Any:
+    """Canonical points of a frame whose mover's fixes were cut into trips (``layout.pieces``:
+    ``VAN-01_0``, ...) with the mover kept as ``vehicle_id`` (``user_id`` for a user's name,
+    as ingest's ``--vehicle-col`` keeps it), so questions per vehicle still read it; points
+    unchanged otherwise."""
+    import polars as pl
+
+    from trajlm.data.coerce_pieces import PIECE
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers.detect import USER_NAMES
+    from trajlm.data.schema import SOURCE_ID
+
+    pieces = getattr(layout, "pieces", None)
+    if (
+        pieces is None
+        or layout.traj_col == PIECE
+        or {"vehicle_id", "user_id"} & set(points.columns)
+    ):
+        return points
+    name = "user_id" if normalised(str(layout.traj_col)) in USER_NAMES else "vehicle_id"
+    owner = pieces.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8).alias(name))
+    return points.join(owner, on="traj_id", how="left", maintain_order="left")

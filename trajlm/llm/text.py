@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
+from trajlm.data.coerce_pieces import pieces_back
 from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.data.times import _time_to_seconds
@@ -100,17 +101,19 @@ def _refuse_missing(df: pl.DataFrame) -> None:
             )
 
 
-def _table(df: Any, cols: dict) -> pl.DataFrame:
-    """A canonical Polars table (traj_id, t, lat, lon) as it is; any other frame the rest of
-    the API takes (pandas, Polars with other names, GeoDataFrame, LazyFrame) through
-    ``to_canonical`` (validated: missing or impossible values refused there)."""
+def _table(df: Any, cols: dict) -> tuple[pl.DataFrame, Any]:
+    """(table, layout): a canonical Polars table (traj_id, t, lat, lon) as it is (layout
+    None); any other frame the rest of the API takes (pandas, Polars with other names,
+    GeoDataFrame, LazyFrame) through ``coerce`` (validated: missing or impossible values refused
+    there), a vehicle's fixes cut into trips as TrajLM cuts them (session 22, pieces22)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if canonical and not cols:
         _refuse_missing(df)
-        return df
-    from trajlm.data.coerce import to_canonical
+        return df, None
+    from trajlm.data.coerce import CARRIED, coerce
 
-    return to_canonical(df, **cols)
+    table, layout = coerce(df, **with_gap_rule(cols))
+    return table.drop(CARRIED, strict=False), layout
 
 
 # ----------------------------------------------------------------------------- encode
@@ -184,13 +187,15 @@ def _semantic(t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> str:
 
 
 def to_text(df: Any, encoding: str = "fixed", precision: int = 5, **cols: Any) -> pl.DataFrame:
-    """Every trajectory of a table -> ``traj_id, n_points, text``. ``df``: a canonical table
+    """Every trajectory of a table -> ``traj_id, n_points, text`` (a frame keyed by a vehicle /
+    user / device is cut into trips as TrajLM cuts it: ``traj_id`` as given, then ``piece``;
+    session 22). ``df``: a canonical table
     (sorted by traj_id, t; ``t`` Unix seconds or datetimes, module docstring) or any frame the
     rest of the API takes (``cols``: traj_col=, time_col=, lat_col=, lon_col=, crs= as in
     ``to_canonical``). A missing position or time is refused (one line), never encoded."""
     _check(encoding, precision)
     check_keywords("to_text", cols, COLUMN_KEYWORDS)
-    df = _table(df, cols)
+    df, layout = _table(df, cols)
     starts, lengths = trajectory_offsets(df)
     t = _seconds(df["t"])  # one warning for the table, not one per trajectory
     lat, lon = (df[c].to_numpy() for c in ("lat", "lon"))
@@ -199,7 +204,8 @@ def to_text(df: Any, encoding: str = "fixed", precision: int = 5, **cols: Any) -
         encode(t[s : s + n], lat[s : s + n], lon[s : s + n], encoding, precision)
         for s, n in zip(starts, lengths, strict=True)
     ]
-    return pl.DataFrame({"traj_id": ids, "n_points": lengths.astype(np.int64), "text": texts})
+    out = pl.DataFrame({"traj_id": ids, "n_points": lengths.astype(np.int64), "text": texts})
+    return out if layout is None else pieces_back(out, layout)  # traj_id as given, piece
 
 
 # ----------------------------------------------------------------------------- decode

@@ -100,7 +100,7 @@ def _local_motion(x, y, t, start, length) -> tuple[np.ndarray, np.ndarray]:
     return v, np.maximum(np.rint(d), 1.0).astype(np.int64)
 
 
-_COLUMN_OPTIONS = ("traj_col", "time_col", "lat_col", "lon_col", "crs")
+_COLUMN_OPTIONS = ("traj_col", "time_col", "lat_col", "lon_col", "crs", "split_gaps")
 
 
 def inject_anomalies(df: Any, config: InjectConfig | None = None, **overrides: Any) -> tuple:
@@ -109,7 +109,9 @@ def inject_anomalies(df: Any, config: InjectConfig | None = None, **overrides: A
     Polars table (traj_id, t, lat, lon) gives canonical tables; any other frame (pandas,
     Polars in other names, GeoPandas, MovingPandas; the column options ``traj_col=``,
     ``time_col=``, ``lat_col=``, ``lon_col=``, ``crs=`` as everywhere) gives both back in
-    its kind, names, time type and CRS (session 20: a pandas frame was a KeyError)."""
+    its kind, names, time type and CRS (session 20: a pandas frame was a KeyError). A frame
+    keyed by a vehicle / user / device is cut into trips as TrajLM cuts it (``split_gaps=``
+    as there): labels per (id, ``piece``) (session 22, pieces22)."""
     columns = {k: overrides.pop(k) for k in _COLUMN_OPTIONS if k in overrides}
     known = {f.name for f in dataclasses.fields(InjectConfig)}
     if unknown := [k for k in overrides if k not in known]:  # was InjectConfig's TypeError
@@ -126,10 +128,11 @@ def inject_anomalies(df: Any, config: InjectConfig | None = None, **overrides: A
         and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     ):
         return _inject(df, cfg)
+    from trajlm._arguments import with_gap_rule
     from trajlm.data.coerce import coerce
     from trajlm.data.coerce_out import from_canonical
 
-    table, layout = coerce(df, **columns)
+    table, layout = coerce(df, **with_gap_rule(columns))  # a vehicle's days: its trips (pieces22)
     points, labels = _inject(table, cfg)
     return from_canonical(points, layout=layout), from_canonical(labels, layout=layout)
 

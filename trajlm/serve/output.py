@@ -129,7 +129,8 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
         vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra
                 if c != "piece"}  # fmt: skip
         props = {"traj_id": id_out(key[0]), **({"piece": key[1]} if piece else {}), **vals}
-        tid = f"{key[0]}_{key[1]}" if piece else props["traj_id"]  # as the API names pieces
+        tid = props["traj_id"] if not piece else str(key[1]) if key[0] is None else \
+            f"{key[0]}_{key[1]}"  # as the API names pieces (one mover's: "0", "1", ...)  # fmt: skip
         if fmt == MFJSON:
             tg = {"type": "MovingPoint", "coordinates": coords, "datetimes": times,
                   "interpolation": "Linear"}  # fmt: skip

@@ -38,7 +38,15 @@ from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, su
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.output import floats
-from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of, row_id
+from trajlm.serve.pieces import (
+    as_sent,
+    cut_rows,
+    for_model,
+    http_words,
+    piece_of,
+    pieces_answer,
+    row_id,
+)
 from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
 
 STATIC = Path(__file__).parent / "static"
@@ -104,8 +112,14 @@ def task_routes(
             cut = {**cut, "radii": req.radii}
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            if cut:  # the API's own call (its pieces and lines); no shared pass
+            if cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+            elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
+                table, layout, lines = cut_rows(mdf, cut)
+                out = pieces_answer(await batcher.submit(("steps", k, False), table), layout)
+                lines += _coverage_lines(model, table, model.config.max_len - k)
+                lines += [ln for ln in [single_point_line(table)] if ln]
+                cut = {}  # answered as sent already
             elif sub_second(df):  # sub-second times: exact; fixes under 1 s apart at their cadence
                 out, lines = await worker.call(_warned, predict_sub_second, model, df, k)
             else:  # dated and numeric times never share a pass (one time column per call)

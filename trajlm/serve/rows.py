@@ -94,6 +94,30 @@ REPEAT_DEG = 1e-4  # ~11 m: two receivers' copies of one report differ by roundi
 # the row key this request's table rows name their trajectory by (traj_id, vehicle_id, mmsi,
 # ...; None: not table rows, or rows that disagree): serve/pieces.py cuts a mover's rows
 ID_KEY: ContextVar[str | None] = ContextVar("row_id_key", default=None)
+NO_ID = "(no id)"  # ID_KEY and traj_id of rows that name no trajectory: one mover's fixes
+
+
+def _one_mover(rows: list, field: str) -> bool:
+    """Whether no row names its trajectory (no traj_id key nor a name the API reads for it):
+    then the rows are one mover's fixes, cut at gaps, as the Python API reads a frame without
+    an id column (session 22, pieces22). A text key with a few values, each on many rows
+    (``plate``), is refused as the API refuses it: several movers read as one would zig-zag."""
+    if not rows or not all(isinstance(r, dict) for r in rows):
+        return False
+    keys = {k for r in rows for k in r if isinstance(k, str)}
+    if "traj_id" in keys or candidates(TIERS["traj_id"], sorted(keys)):
+        return False
+    named = {c for tiers in TIERS.values() for c in candidates(tiers, sorted(keys))}
+    for key in sorted(keys - named - set(TIERS)):
+        values = {r[key] for r in rows if isinstance(r.get(key), str)}
+        if 2 <= len(values) <= max(2, len(rows) // 10):
+            raise _bad(
+                f"no key names the trajectory, and {key!r} holds {len(values)} values "
+                f"(e.g. {js(sorted(values)[:2])})",
+                f"{field}[0].traj_id",
+                "if it names trips or vehicles, send it as traj_id (or vehicle_id: cut at gaps)",
+            )
+    return True
 
 
 def ignored_line() -> list[str]:
@@ -120,9 +144,12 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     ignored: set[str] = set()
     gap = _gap_keys(rows)
     id_keys: set[str] = set()
+    one = _one_mover(rows, field)
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
+        if one:
+            r = r | {"traj_id": NO_ID}
         if gap and not any(k in r for k in gap) and not _names_position(r):
             r = r | dict.fromkeys(gap)  # position keys left out: a missing position
         if not all(k in r for k in TIERS):  # the API's names too (time, latitude, lng, ...)
@@ -170,7 +197,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
         t.append(r["t"])
     IGNORED.set(tuple(sorted(ignored)))
     REPEATS.set((repeats, first_repeat))
-    ID_KEY.set(next(iter(id_keys)) if len(id_keys) == 1 else None)
+    ID_KEY.set(NO_ID if one else next(iter(id_keys)) if len(id_keys) == 1 else None)
     if not groups:
         raise _bad(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"

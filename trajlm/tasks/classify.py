@@ -227,7 +227,7 @@ class ModelClassifier(WindowPrep):
         """(N, K) class probabilities (geometric mean over windows; columns in ``classes_``
         order), rows in the order of ``ids(segments)`` (ids sorted as text); ``columns``: the
         caller's column names, as in ``fit``."""
-        segments = task_frame(segments, "segments", **columns)
+        segments = task_frame(segments, "segments", "ModelClassifier.ids(df)", **columns)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         p = np.exp(lp - lp.max(1, keepdims=True))
@@ -271,7 +271,10 @@ class ModelClassifier(WindowPrep):
         """The segments' ids in the caller's type, in the order of ``classify`` /
         ``predict_proba``'s rows (sorted as text, as the canonical table's ids): e.g.
         ``dict(zip(clf.ids(test), clf.classify(test)))``. Session 20 (leftovers20): the bare
-        arrays gave no ids and no documented order (analyst20 C1)."""
+        arrays gave no ids and no documented order (analyst20 C1). A frame keyed by a vehicle /
+        user / device cut at gaps (as TrajLM cuts it) gives the pieces' names, text such as
+        ``'VAN-01_1'`` (piece 1 of VAN-01; session 22, pieces22)."""
+        from trajlm._arguments import with_gap_rule
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_names import cast_back
 
@@ -280,8 +283,10 @@ class ModelClassifier(WindowPrep):
             return segments["traj_id"].unique().sort().to_numpy()
         with warnings.catch_warnings():  # classify / predict_proba say what the read finds
             warnings.simplefilter("ignore")
-            df, layout = coerce(segments, source="segments", **columns)
+            df, layout = coerce(segments, source="segments", **with_gap_rule(columns))
         s = df["traj_id"].unique().sort()
+        if getattr(layout, "pieces", None) is not None:  # a vehicle cut: 'VAN-01_1' (pieces22)
+            return s.to_numpy()
         return (s if layout.traj_dtype is None else cast_back(s, layout.traj_dtype)).to_numpy()
 
     @classmethod
@@ -326,7 +331,7 @@ class ModelClassifier(WindowPrep):
         segments' ids sorted as text (integer ids 1, 2, 10 come as 1, 10, 2), as
         ``predict_proba``'s rows; ``columns`` as in ``fit``. ``TrajLM.classify`` on a saved
         classifier gives a frame keyed by id."""
-        segments = task_frame(segments, "segments", **columns)
+        segments = task_frame(segments, "segments", "ModelClassifier.ids(df)", **columns)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = self._predict(self.classifier_, batch, owner)
         return np.asarray(self.classes_)[lp.argmax(1)].astype(str)

@@ -2,22 +2,50 @@
 embedders take any frame ``TrajLM`` takes (pandas, GeoPandas, a LazyFrame, other column names:
 trajlm.data.coerce), made the canonical Polars table once, where they are called. A canonical
 Polars table (traj_id, t, lat, lon) passes unchanged, so the evaluation pipelines that call
-them with store tables see exactly what they saw before."""
+them with store tables see exactly what they saw before.
+
+A frame keyed by a vehicle / user / device is cut at ingest's gap rule as ``TrajLM`` cuts it
+(``_arguments.with_gap_rule``; session 22, pieces22): these models answer bare arrays, whose
+rows are the pieces in the order of their names (``VAN-01_0``, ``VAN-01_1``, ...) sorted as
+text, so the cut's warning says that instead of "results carry a piece column"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import polars as pl
 
+from trajlm._arguments import with_gap_rule
+from trajlm.data.coerce_pieces import retold_at_caller
+
 CANONICAL = ("traj_id", "t", "lat", "lon")
 
 
-def task_frame(data: Any, what: str = "input", **columns: Any) -> Any:
+def for_arrays(lister: str) -> Callable[[str | None], str]:
+    """The sentence of the cut's warning (coerce_pieces.retold) for an answer that is a bare
+    array: its rows are the pieces in the order of their names."""
+
+    def sentence(col: str | None) -> str:
+        names = "'0', '1', ..." if col is None else f"'<{col}>_0', '<{col}>_1', ..."
+        return (f"each piece is one trajectory; answers as arrays come in the order of the "
+                f"pieces' names ({names}) sorted as text ({lister} lists them).")  # fmt: skip
+
+    return sentence
+
+
+def task_frame(
+    data: Any,
+    what: str = "input",
+    lister: str = "trajlm.to_canonical(df, split_gaps=True)",
+    **columns: Any,
+) -> Any:
     """``data`` as a canonical Polars table (extra columns such as ``label`` kept); None
     stays None. ``columns``: the caller's names (``traj_col=``, ``time_col=``, ``lat_col=``,
-    ``lon_col=``, ``crs=``), as ``TrajLM`` takes them. Errors are trajlm's one-line
-    ``TrajlmInputError`` naming the column."""
+    ``lon_col=``, ``crs=``, ``split_gaps=``), as ``TrajLM`` takes them. Errors are trajlm's
+    one-line ``TrajlmInputError`` naming the column. ``lister``: what lists the rows' ids, in
+    the cut's warning."""
     if data is None:
         return None
     canonical = isinstance(data, pl.DataFrame) and all(c in data.columns for c in CANONICAL)
@@ -25,4 +53,11 @@ def task_frame(data: Any, what: str = "input", **columns: Any) -> Any:
         return data
     from trajlm.data.coerce import coerce
 
-    return coerce(data, source=what, **columns)[0]
+    with said_for_arrays(lister):
+        return coerce(data, source=what, **with_gap_rule(columns))[0]
+
+
+def said_for_arrays(lister: str) -> AbstractContextManager[None]:
+    """The block's warnings said again at the caller's line, the cut's line in the words of an
+    answer given as arrays (``for_arrays``)."""
+    return retold_at_caller(for_arrays(lister))
