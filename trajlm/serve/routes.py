@@ -115,8 +115,13 @@ def task_routes(
             if cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
-                table, layout, lines = cut_rows(mdf, cut)
-                out = pieces_answer(await batcher.submit(("steps", k, False), table), layout)
+                options = {o: v for o, v in cut.items() if o != "radii"}
+                table, layout, lines = cut_rows(mdf, options)
+                out = await batcher.submit(("steps", k, False), table)
+                if req.radii is not None:  # each piece's own regime, as the API (radii22)
+                    bins = getattr(model, "radii_bins", None)
+                    out = with_radii(out, req.radii, field="radii", bins=bins, history=table)
+                out = pieces_answer(out, layout)
                 lines += _coverage_lines(model, table, model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(table)] if ln]
                 cut = {}  # answered as sent already
@@ -134,7 +139,8 @@ def task_routes(
         out, lines = as_sent(out, cut), http_words(lines)
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
-            if not cut:  # per regime (radii22), as the API
+            done = bool(req.radii) and f"r{req.radii[0]}_m" in out.columns  # a shared pass's
+            if not cut and not done:  # per regime (radii22), as the API
                 bins = getattr(model, "radii_bins", None)
                 out = with_radii(out, req.radii, field="radii", bins=bins, history=df)
             extra += tuple(f"r{lv}_m" for lv in req.radii)
