@@ -121,5 +121,20 @@ def say_fallback(name: str, errors: dict[str, float], kind: str) -> None:
     )
 
 
+def say_verdict(name: str, errors: dict[str, float], verdict: dict) -> None:
+    """The one line when the run's saved val verdict answers a call too small to judge itself
+    (session 22, tte22: trajlm/eval/val_verdict.py)."""
+    kind, v = verdict["engine"], verdict.get("val_mae_m", {})
+    said = f" ({v['model']:.1f} m vs {v[kind]:.1f} m)" if "model" in v and kind in v else ""
+    warnings.warn(
+        f"{name}: this call's own backtest ({errors['n']} hidden fixes) is smaller than the run's "
+        f"val check ({verdict['n_hidden']}), where {kind} interpolation beat the model{said}: "
+        f"returning {kind} interpolation for every gap of this call (fallback=False keeps the "
+        "model's answer)",
+        FallbackWarning,
+        stacklevel=5,
+    )
+
+
 __all__ = ["CHECKS", "FallbackWarning", "call_fallback", "cross_fit_errors", "halves",
-           "interpolate", "pchip_xy", "say_fallback"]  # fmt: skip
+           "interpolate", "pchip_xy", "say_fallback", "say_verdict"]  # fmt: skip
