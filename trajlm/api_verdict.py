@@ -52,11 +52,13 @@ def _say_none(api: Any, task: str, save: str) -> None:
         return
     api._said_no_verdict = said | {task}
     where = api.path if api.path is not None else "this in-memory model"
+    what = ("the model answers, unchecked against the baselines" if task == "travel_time" else
+            "a small call is judged by its own few known points alone")  # fmt: skip
     warnings.warn(
-        f"{task}: no val verdict saved with {where}; the model answers unchecked against the "
-        f"baselines (trajlm eval --data STORE --model RUN --task {save} --save-verdict saves one)",
+        f"{task}: no val verdict saved with {where}; {what} (trajlm eval --data STORE --model "
+        f"RUN --task {save} --save-verdict saves one; docs/recovery.md, Session 22)",
         VerdictWarning,
-        stacklevel=4,
+        stacklevel=5,  # _say_none, the answer, TrajLM's method, its torch decorator: the caller
     )
 
 

@@ -57,6 +57,7 @@ from trajlm.tasks.fallback_recover import (
     interpolate,
     say_fallback,
     say_verdict,
+    verdict_fallback,
 )
 from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
@@ -91,6 +92,10 @@ BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
                   "thin_dt": "train", "backtest": "auto", "knots": "pick",
                   "wide_margin": 0.1, "check": "call"}  # fmt: skip
+# a call smaller than the run's val verdict: the verdict says whether the model answers, the
+# call's own backtest which interpolation ("whether"; "engine": the verdict's interpolation too,
+# measured worse on held-out 20-trip calls: docs/recovery.md "Session 22")
+VERDICT_RULE = "whether"
 # check "call": Session 21 (tasks21), the cross-fitted call check of fallback_recover.py: on
 # held-out vals (AIS, hurricanes, pmm, scooters, T-Drive, ...) the guard alone lost to the best
 # interpolation by up to 64 % (AIS random 50 %); the check falls back to Akima / PCHIP / linear
@@ -364,12 +369,11 @@ class BridgeRecoverer:
             self.last_check = cross_fit_errors(self, errs, xs, ts, k2, gs, scored, spans)
             v = self.verdict
             if v is not None and self.last_check["n"] < int(v["n_hidden"]):  # session 22
-                self.last_by = "val verdict"  # the larger body of evidence decides
-                kind = v["engine"]
-                self.last_fallback = None if kind == "model" else kind
+                self.last_by = "val verdict"  # the larger body of evidence decides whether
+                self.last_fallback = verdict_fallback(v, self.last_check, VERDICT_RULE)
                 if self.last_fallback is not None:
                     res = interpolate(self.last_fallback, xy, t, known, groups)
-                    say_verdict(self._said, self.last_check, v)
+                    say_verdict(self._said, self.last_check, v, self.last_fallback)
                 return res
             self.last_by = "call check"
             self.last_fallback = call_fallback(self.last_check, self.min_scored)
