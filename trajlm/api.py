@@ -63,7 +63,12 @@ from trajlm.api_rollout import (
     thin_history,
 )
 from trajlm.api_subsec import exact_history, steps_at_times
-from trajlm.api_verdict import engine_column, recover_verdict, travel_time_answer
+from trajlm.api_verdict import (
+    engine_column,
+    recover_verdict,
+    say_no_verdict,
+    travel_time_answer,
+)
 from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -347,6 +352,7 @@ class TrajLM(Pretrained, TaskChecks):
                      long_trip_warning(self.model, o, d)):  # fmt: skip
             if line:  # e.g. 1 s for 6.9 km from an under-trained model
                 warnings.warn(line, stacklevel=3)
+        say_no_verdict(self, fallback)  # a checkpoint without a val verdict: one line, once
         return secs
 
     # ----------------------------------------------------------------------------- embed

@@ -67,15 +67,19 @@ def travel_time_answer(api: Any, model_tte: Any, od: pl.DataFrame, fallback: boo
     with ``fallback=False``)."""
     v = verdict_of(api) if fallback else None
     v = (v or {}).get("travel_time")
-    if v is None:
-        if fallback:
-            _say_none(api, "travel_time", "tte")
+    if v is None:  # the line comes after the answer's own (TrajLM.travel_time: say_no_verdict)
         return Durations(model_tte.travel_time(od), "model")
     if v["engine"] == "model":
         return Durations(model_tte.travel_time(od), "model")
     if getattr(api, "_tte_baseline", None) is None:
         api._tte_baseline = fitted_baseline(Path(api.path), v)
     return Durations(api._tte_baseline.predict(od_features(od)), v["engine"])
+
+
+def say_no_verdict(api: Any, fallback: bool) -> None:
+    """travel_time's one line when no verdict is saved (after the answer's other lines)."""
+    if fallback and (verdict_of(api) or {}).get("travel_time") is None:
+        _say_none(api, "travel_time", "tte")
 
 
 def recover_verdict(api: Any, fallback: bool) -> dict | None:
@@ -95,4 +99,11 @@ def engine_column(out: pl.DataFrame, engine: str) -> pl.DataFrame:
     )
 
 
-__all__ = ["Durations", "engine_column", "recover_verdict", "travel_time_answer", "verdict_of"]
+__all__ = [
+    "Durations",
+    "engine_column",
+    "recover_verdict",
+    "say_no_verdict",
+    "travel_time_answer",
+    "verdict_of",
+]
