@@ -57,6 +57,7 @@ LAYERS[-1].add("cli_eval_models")  # eval --model paths -> predictors (out of cl
 LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (out of cli_eval)
 LAYERS[-1].add("cli_eval_classify")  # eval --task classify --test-data (clseval21)
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)
+LAYERS[-1].add("api_verdict")  # the run's saved val verdict in the API (session 22, tte22)
 LAYERS[-1].add("api_subsec")  # predict on fixes under a second apart (session 18, subsec18)
 LAYERS[-1].add("api_at_times")  # predict at asked times: the rollout part of api.py (session 20)
 LAYERS[-1].add("api_time_checks")  # asked times checked (out of api_inputs, session 20)

@@ -63,6 +63,12 @@ from trajlm.api_rollout import (
     thin_history,
 )
 from trajlm.api_subsec import exact_history, steps_at_times
+from trajlm.api_verdict import (
+    engine_column,
+    recover_verdict,
+    say_no_verdict,
+    travel_time_answer,
+)
 from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -248,7 +254,15 @@ class TrajLM(Pretrained, TaskChecks):
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()
-    def recover(self, data: Any, *, mode: str = "inplace", **columns: Any) -> Any:
+    def recover(
+        self,
+        data: Any,
+        *,
+        mode: str = "inplace",
+        fallback: bool = True,
+        engine: bool = False,
+        **columns: Any,
+    ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
 
         Their timestamps are given; every trajectory must start and end with a known point
@@ -258,6 +272,13 @@ class TrajLM(Pretrained, TaskChecks):
         A checkpoint without infilling heads (trajlm-small) recovers with the bidirectional
         bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
         asks for it with any checkpoint; docs/recovery.md, "Session 12").
+
+        The bridge answers a call with Akima / PCHIP / linear interpolation where the model is
+        not below them: on the call's own backtest, or, for a call smaller than the run's saved
+        val check (``trajlm eval --task recover --save-verdict``), by that verdict
+        (docs/recovery.md "Session 22"). ``self.last_engine`` says what answered ("model",
+        "akima", ...); ``engine=True`` adds it as an ``engine`` column; ``fallback=False``
+        keeps the model's answer.
         """
         check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
         infill = getattr(self.model, "infill_head", None) is not None
@@ -276,7 +297,9 @@ class TrajLM(Pretrained, TaskChecks):
         self._check_coverage(coverage_view(df, known), stacklevel=4)
         replaced_column_warning(df)
         out = df.with_columns(recovered=pl.Series(~known))
+        self.last_engine = "model"
         if known.all():
+            out = engine_column(out, "model") if engine else out
             return from_canonical(out, layout=layout, caller_order=True)
         task = SimpleNamespace(
             groups=trajectory_numbers(df),
@@ -287,20 +310,31 @@ class TrajLM(Pretrained, TaskChecks):
         if infill and mode != "bridge":
             ll = ModelRecoverer(self.model, mode=mode).recover(task)
         else:
-            ll = BridgeRecoverer(self.model, **BRIDGE_DEFAULT).recover(task)
+            check = BRIDGE_DEFAULT if fallback else {**BRIDGE_DEFAULT, "check": "off"}
+            rec = BridgeRecoverer(self.model, verdict=recover_verdict(self, fallback), **check)
+            ll = rec.recover(task)
+            self.last_engine = rec.last_engine
         # fixes under a second apart: fills moved onto the known ones dropped with their second
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
+        out = engine_column(out, self.last_engine) if engine else out
         return from_canonical(out, layout=layout, caller_order=True)
 
     # ------------------------------------------------------------------------ travel time
     @torch.inference_mode()
-    def travel_time(self, origins: Any, destinations: Any, depart: Any) -> np.ndarray:
+    def travel_time(
+        self, origins: Any, destinations: Any, depart: Any, *, fallback: bool = True
+    ) -> np.ndarray:
         """Predicted trip durations in seconds, (N,) float.
 
         origins, destinations: (N, 2) arrays of (lat, lon) degrees, or frames with lat/lon
         columns (names detected as for ``to_canonical``) or Point geometries (any CRS).
         depart: the departure times, (N,) or one for all: datetimes, ISO strings or Unix s.
+
+        A run whose val verdict is saved (``trajlm eval --task tte --save-verdict``) answers
+        with the engine of lowest val MAE: the model, or the baseline that beat it there
+        (refitted from the saved train table); the returned array's ``.engine`` (and
+        ``self.last_engine``) says which. ``fallback=False`` keeps the model's answer.
         """
         self._require_infill("travel_time")
         o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
@@ -314,7 +348,8 @@ class TrajLM(Pretrained, TaskChecks):
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
         check_model_input(_od_points(od), "travel_time input",
                           MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
-        secs = ModelTravelTime(self.model).travel_time(od)
+        secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
+        self.last_engine = secs.engine
         for where in trip_warnings(self.model, o, d, t):  # as predict warns: place, hour, day
             warnings.warn(f"input outside the training coverage: {where}", CoverageWarning,
                           stacklevel=3)  # fmt: skip
@@ -322,6 +357,7 @@ class TrajLM(Pretrained, TaskChecks):
                      long_trip_warning(self.model, o, d)):  # fmt: skip
             if line:  # e.g. 1 s for 6.9 km from an under-trained model
                 warnings.warn(line, stacklevel=3)
+        say_no_verdict(self, fallback)  # a checkpoint without a val verdict: one line, once
         return secs
 
     # ----------------------------------------------------------------------------- embed

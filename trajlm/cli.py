@@ -206,6 +206,19 @@ def evaluate(
         "--max-gap-s",
         help="--horizon-s: truth interpolated between fixes at most this far apart.",
     ),
+    fallback: bool = typer.Option(
+        True,
+        "--fallback/--no-fallback",
+        help="tte: also score each model val-checked (the engine of lowest val MAE, model or "
+        "baseline, answers test); recover: a run's saved val verdict used (docs/recovery.md, "
+        "Session 22). --no-fallback: the models alone.",
+    ),
+    save_verdict: bool = typer.Option(
+        False,
+        "--save-verdict",
+        help="tte / recover: save each --model's val verdict (which engine wins on the store's "
+        "val split) beside its weights, for TrajLM.travel_time / recover and serve.",
+    ),
 ) -> None:
     """Run the PROTOCOL.md evaluation: every baseline (and the model) on the test split.
 
@@ -223,7 +236,8 @@ def evaluate(
                      overwrite=overwrite, threads=threads, shifts=shift,
                      holdout_by=holdout_by, context=context, network=network,
                      score_on=score_on, classes=classes, horizon_s=horizon_s,
-                     max_gap_s=max_gap_s, test_data=test_data)  # fmt: skip
+                     max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
+                     save_verdict=save_verdict)  # fmt: skip
 
 
 app.command("finetune")(cli_finetune.finetune)  # trajlm/cli_finetune.py

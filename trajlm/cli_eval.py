@@ -19,6 +19,9 @@ from trajlm.cli_eval_models import (
     ROUTE_PREFIX,
     SELECTOR_PREFIX,
     build_predictors,
+    check_save_verdict,
+    save_verdicts,
+    val_checked_rows,
     warn_selector_library,
 )
 from trajlm.cli_eval_notes import (
@@ -155,6 +158,8 @@ def run_eval_command(
     horizon_s: str | None = None,
     max_gap_s: float = 60.0,
     test_data: Path | None = None,
+    fallback: bool = True,
+    save_verdict: bool = False,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -183,6 +188,8 @@ def run_eval_command(
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
     check_horizons(horizon_s)
+    if save_verdict:  # session 22: the val verdict saved beside the weights (eval/val_verdict)
+        check_save_verdict(task, models, score_on, holdout_by)
     horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)  # eval/horizon.py
     for spec in shifts or ():
         try:
@@ -209,7 +216,7 @@ def run_eval_command(
 
         graph = network_from_spec(spec)
         roads = [ShortestPathRecovery(graph)]
-    predictors = build_predictors(task, models, context, graph)
+    predictors = build_predictors(task, models, context, graph, fallback=fallback)
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
@@ -284,6 +291,8 @@ def run_eval_command(
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
         scored = horizon_models(predictors, df, horizons)  # --horizon-s: answers at times
+        if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
+            scored = [*scored, *val_checked_rows(predictors, df)]
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
@@ -325,6 +334,8 @@ def run_eval_command(
                     "read those rows as a smoke test")  # fmt: skip
         for line in worse_than_cv(result):
             io.warn(line)
+    if save_verdict:  # on the store's own train / val (test is never read for it)
+        save_verdicts(task, models or [], io.read_store_checked(data, "--data"), data, console)
     if out is not None:
         if out.suffix == ".json":
             out.write_text(result.to_json() + "\n")

@@ -94,10 +94,20 @@ def warn_selector_library(predictors, df, console: Console) -> None:
             )
 
 
-def build_predictors(task: str, models: list[Path] | None, context: str | None, graph) -> list:
+def _saved_verdict(path: Path) -> dict | None:
+    """The val verdict saved with the weights --model PATH loads (session 22), or None."""
+    from trajlm.eval.val_verdict import read_verdict
+    from trajlm.model.weights import resolve_weights
+
+    return read_verdict(resolve_weights(path, log=False))
+
+
+def build_predictors(task: str, models: list[Path] | None, context: str | None, graph,
+                     fallback: bool = True) -> list:  # fmt: skip
     """The predictors of `models` (--model paths) for `task`; every path is checked (a task it
     does not serve, a road model without --network, a checkpoint without infilling heads) in
-    one line naming it. ``graph``: the road network of --network, or None."""
+    one line naming it. ``graph``: the road network of --network, or None. ``fallback``: a
+    bridge recovers with its run's saved val verdict (session 22; --no-fallback: without)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
 
@@ -128,7 +138,9 @@ def build_predictors(task: str, models: list[Path] | None, context: str | None, 
             # one without recovers through the bridge of its forward rollouts, as TrajLM.recover
             bridge = task == "recover" and getattr(model, "infill_head", None) is None
             tag = f"trajlm:{name} (bridge)" if bridge else f"trajlm:{name}"
-            predictors.append(task_model(model, name=tag, road=graph, bridge=bridge))
+            verdict = (_saved_verdict(path) or {}).get("recover") if bridge and fallback else None
+            predictors.append(task_model(model, name=tag, road=graph, bridge=bridge,
+                                         verdict=verdict))  # fmt: skip
             need = {"recover": ("recover", "recover gaps"),
                     "tte": ("travel_time", "estimate travel times")}.get(task)  # fmt: skip
             if need and not hasattr(predictors[-1], need[0]):  # the harness would drop it silently
@@ -138,3 +150,74 @@ def build_predictors(task: str, models: list[Path] | None, context: str | None, 
                     "configs/multitask.toml), or leave --model out to score the baselines"
                 )
     return predictors
+
+
+def val_checked_rows(predictors: list, df) -> list:
+    """--task tte: beside each model, "MODEL (val-checked: ENGINE)": the engine of lowest MAE
+    on this store's val split (the model, or a baseline fitted on train) answers test
+    (eval/travel_time_fallback.py; --no-fallback leaves these rows out)."""
+    import polars as pl
+
+    from trajlm.eval.travel_time_fallback import ValCheckedTTE
+
+    train = df.filter(pl.col("split") == "train").drop("split")
+    val = df.filter(pl.col("split") == "val").drop("split")
+    out = []
+    for p in predictors:
+        if not hasattr(p, "travel_time") or not len(val):
+            continue
+        chk = ValCheckedTTE(p).fit(train, val)
+        chk.name = f"{p.name} (val-checked: {chk.chosen_})"
+        out.append(chk)
+    return out
+
+
+def save_verdicts(task: str, models: list[Path], df, data: Path, console: Console) -> None:
+    """--save-verdict: the val verdict of each --model for `task` (tte or recover), saved
+    beside the weights TrajLM.from_pretrained loads (trajlm/eval/val_verdict.py)."""
+    import polars as pl
+
+    from trajlm import _cli_io as io
+    from trajlm.eval.val_verdict import (
+        recover_verdict,
+        save_verdict,
+        tte_verdict,
+        verdict_line,
+    )
+    from trajlm.model.weights import resolve_weights
+    from trajlm.tasks.adapter import task_model
+
+    parts = {s: df.filter(pl.col("split") == s).drop("split") for s in ("train", "val")}
+    for path in models:
+        model = io.load_model(path)
+        wdir = resolve_weights(path, log=False)
+        if task == "tte":
+            v, od = tte_verdict(task_model(model, name=path.name), parts["train"], parts["val"])
+            saved = save_verdict(wdir, {"travel_time": v}, od, str(data))
+        else:
+            v = recover_verdict(model, parts["val"])
+            saved = save_verdict(wdir, {"recover": v}, None, str(data))
+        line = verdict_line("travel_time" if task == "tte" else "recover", v)
+        console.print(f"{line}: wrote {saved}", markup=False, highlight=False, soft_wrap=True)
+
+
+def check_save_verdict(task: str, models: list[Path] | None, score_on: str,
+                       holdout_by: str | None) -> None:  # fmt: skip
+    """--save-verdict's inputs, before any work: one line naming what does not fit."""
+    from trajlm._safety import UserError
+    from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
+
+    if task not in ("tte", "recover"):
+        raise UserError(f"--save-verdict: saves a verdict of --task tte or recover, not {task}")
+    if not models:
+        raise UserError("--save-verdict: give the --model run whose val verdict to save")
+    if score_on != "test" or holdout_by:
+        raise UserError("--save-verdict: the verdict is read on the store's own val split; "
+                        "leave out --score-on val and --holdout-by")  # fmt: skip
+    for path in models:
+        if not path.exists() and (SHIPPED_DIR / str(path) / CONFIG_NAME).is_file():
+            raise UserError(
+                f"--save-verdict: {path} is a checkpoint of the package; a verdict belongs to "
+                'your store: copy it first (python -c "import trajlm; trajlm.TrajLM.'
+                f"from_pretrained('{path}').save_pretrained('my-{path}')\") and give --model my-{path}"
+            )

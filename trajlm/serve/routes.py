@@ -156,10 +156,17 @@ def task_routes(
                                    "recover with the bridge of its forward rollouts", field="mode")  # fmt: skip
         df, fmt = parse(req, validate=False, keep_extra=True)  # rows keep the caller's keys
         mdf, cut = for_model(df, req.split_gaps)
-        out, lines = await worker.call(_warned, lambda: model.recover(mdf, mode=req.mode, **cut))
+        opt = {} if req.fallback else {"fallback": False}  # route-recovery models: no such option
+
+        def recover_said() -> tuple:  # the engine read in the same worker call (session 22)
+            return model.recover(mdf, mode=req.mode, **opt, **cut), getattr(
+                model, "last_engine", "model")  # fmt: skip
+
+        (out, engine), lines = await worker.call(_warned, recover_said)
         out, lines = as_sent(out, cut), http_words(lines)
         extra = (*piece_of(out), "recovered")
-        return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
+        body = _warn(_points(out, req.output or fmt, extra), lines)
+        return JSONResponse(body | {"engine": engine})
 
     @router.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
     async def travel_time(req: TravelBody) -> JSONResponse:
@@ -172,10 +179,12 @@ def task_routes(
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
         check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
         check_pairs(d, "destinations")
-        secs, lines = await worker.call(_warned, model.travel_time, o, d, depart)
+        opt = {} if req.fallback else {"fallback": False}
+        secs, lines = await worker.call(_warned, lambda: model.travel_time(o, d, depart, **opt))
         line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
         lines = [*unit_line(unit, "depart"), *lines, *([line] if line else [])]
-        return JSONResponse(_warn({"seconds": floats(secs)}, lines))
+        engine = getattr(secs, "engine", "model")  # session 22: what answered
+        return JSONResponse(_warn({"seconds": floats(secs), "engine": engine}, lines))
 
     @router.post("/embed", response_model=s.EmbedResponse, responses=errors)
     async def embed(req: EmbedBody) -> JSONResponse:

@@ -78,6 +78,8 @@ class RecoverRequest(TrajectoriesRequest):
     mode: Literal["inplace", "span", "bridge"] = Field(
         "inplace", description="inplace (one pass) | span (gap by gap; infilling heads) | bridge "
         "(forward + backward rollouts; what a checkpoint without infilling heads always uses)")  # fmt: skip
+    fallback: bool = Field(True, description="false: the model's answer, never an interpolation "
+                           "that beat it on the call's backtest or the run's val verdict")  # fmt: skip
 
 
 class SimilarRequest(TrajectoriesRequest):
@@ -125,6 +127,8 @@ class TravelTimeRequest(Strict):
     depart: Time | list[Time] = Field(
         ..., description="One time for all, or one per trip (ISO, Unix s or ms by size)."
     )
+    fallback: bool = Field(True, description="false: the model's answer, never the baseline "
+                           "that beat it on the run's saved val verdict")  # fmt: skip
 
 
 class PointsResponse(BaseModel):
@@ -136,10 +140,14 @@ class PointsResponse(BaseModel):
                         "`datetimes`) is the exact instant in ISO 8601, with milliseconds when "
                         "the times have a part below the second, on the request's UTC offset.")  # fmt: skip
     warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
+    engine: str | None = Field(None, description="/recover: what filled the gaps (model, akima, "
+                               "pchip, linear; session 22)")  # fmt: skip
 
 
 class TravelTimeResponse(BaseModel):
     seconds: list[float | None]
+    engine: str = Field("model", description="What answered: model, or the baseline that beat "
+                        "it on the run's saved val verdict (session 22)")  # fmt: skip
     warnings: list[str] | None = None  # e.g. a duration implying an impossible speed
 
 

@@ -33,14 +33,15 @@ class MultiTaskModel:
 class BridgeTaskModel:
     """``TaskModel`` of a checkpoint without infilling heads: predict_next (causal rollout) and
     recover through the bidirectional bridge of its forward rollouts, with the settings
-    ``TrajLM.recover`` uses (recover_bridge.BRIDGE_DEFAULT); no travel_time."""
+    ``TrajLM.recover`` uses (recover_bridge.BRIDGE_DEFAULT); no travel_time. ``verdict``: the
+    run's saved val verdict of recovery (session 22, eval/val_verdict.py), or None."""
 
-    def __init__(self, model: Any, name: str) -> None:
+    def __init__(self, model: Any, name: str, verdict: dict | None = None) -> None:
         from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 
         self.model, self.name = model, name
         self._predictor = ModelPredictor(model, name=name)
-        self._bridge = BridgeRecoverer(model, name=name, **BRIDGE_DEFAULT)
+        self._bridge = BridgeRecoverer(model, name=name, verdict=verdict, **BRIDGE_DEFAULT)
 
     def predict_next(self, task):
         return self._predictor.predict_next(task)
@@ -55,10 +56,14 @@ def needs_network(model: Any) -> bool:
     return bool(getattr(config, "road_anchor", False) or getattr(config, "n_edge_buckets", 0))
 
 
-def task_model(model: Any, name: str, road: Any = None, bridge: bool = False) -> Any:
+def task_model(
+    model: Any, name: str, road: Any = None, bridge: bool = False, verdict: dict | None = None
+) -> Any:
     """The harness adapter for a loaded TrajectoryModel: every task it can serve (``road``:
     the RoadGraph a road-domain model recovers on; ``bridge``: a checkpoint without infilling
     heads also recovers, through the bridge of its forward rollouts)."""
     if getattr(model, "infill_head", None) is None:
-        return BridgeTaskModel(model, name) if bridge else ModelPredictor(model, name=name)
+        if bridge:
+            return BridgeTaskModel(model, name, verdict=verdict)
+        return ModelPredictor(model, name=name)
     return MultiTaskModel(model, name, road=road)

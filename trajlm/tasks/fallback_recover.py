@@ -121,5 +121,36 @@ def say_fallback(name: str, errors: dict[str, float], kind: str) -> None:
     )
 
 
+def verdict_fallback(verdict: dict, errors: dict[str, float], rule: str = "whether") -> str | None:
+    """The interpolation answering a call smaller than the run's val verdict, or None (the
+    model answers). The verdict decides whether the model answers; ``rule="whether"``: the
+    call's own backtest picks which interpolation (no choice is fitted for those, so that
+    pick is fair even on few points); ``"engine"``: the verdict's interpolation."""
+    kind = verdict["engine"]
+    if kind == "model":
+        return None
+    if rule == "engine" or errors.get("n", 0) < 2:
+        return kind
+    return min(INTERPS, key=lambda k: errors[k])  # ties: the first of INTERPS
+
+
+def say_verdict(name: str, errors: dict[str, float], verdict: dict, kind: str) -> None:
+    """The one line when the run's saved val verdict answers a call too small to judge itself
+    (session 22, tte22: trajlm/eval/val_verdict.py)."""
+    v = verdict.get("val_mae_m", {})
+    won = verdict["engine"]
+    said = (
+        f" ({v[won]:.1f} m vs the model's {v['model']:.1f} m)" if "model" in v and won in v else ""
+    )
+    warnings.warn(
+        f"{name}: this call's own backtest ({errors['n']} hidden fixes) is smaller than the run's "
+        f"val check ({verdict['n_hidden']}), where interpolation beat the model{said}: "
+        f"returning {kind} interpolation (the best on this call's backtest) for every gap of "
+        "this call (fallback=False keeps the model's answer)",
+        FallbackWarning,
+        stacklevel=5,
+    )
+
+
 __all__ = ["CHECKS", "FallbackWarning", "call_fallback", "cross_fit_errors", "halves",
-           "interpolate", "pchip_xy", "say_fallback"]  # fmt: skip
+           "interpolate", "pchip_xy", "say_fallback", "say_verdict", "verdict_fallback"]  # fmt: skip

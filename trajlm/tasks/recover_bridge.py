@@ -56,6 +56,8 @@ from trajlm.tasks.fallback_recover import (
     cross_fit_errors,
     interpolate,
     say_fallback,
+    say_verdict,
+    verdict_fallback,
 )
 from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
@@ -90,6 +92,10 @@ BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
                   "thin_dt": "train", "backtest": "auto", "knots": "pick",
                   "wide_margin": 0.1, "check": "call"}  # fmt: skip
+# a call smaller than the run's val verdict: the verdict says whether the model answers, the
+# call's own backtest which interpolation ("whether"; "engine": the verdict's interpolation too,
+# measured worse on held-out 20-trip calls: docs/recovery.md "Session 22")
+VERDICT_RULE = "whether"
 # check "call": Session 21 (tasks21), the cross-fitted call check of fallback_recover.py: on
 # held-out vals (AIS, hurricanes, pmm, scooters, T-Drive, ...) the guard alone lost to the best
 # interpolation by up to 64 % (AIS random 50 %); the check falls back to Akima / PCHIP / linear
@@ -256,6 +262,7 @@ class BridgeRecoverer:
         wide_margin: float = 0.1,
         wide_every: bool = False,
         check: str = "off",
+        verdict: dict | None = None,
     ) -> None:
         if blend not in BLENDS:
             raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
@@ -295,6 +302,9 @@ class BridgeRecoverer:
         if check not in CHECKS:
             raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
         self.check = check
+        # session 22 (tte22): the run's saved val verdict ({"engine", "n_hidden"}); a call whose
+        # backtest is smaller than the verdict's answers with the verdict's engine
+        self.verdict = verdict
         guard = f"+guard(p={guard_power:g})" if guard_power else ""
         hist = "" if history == "known" else f"@{history}"
         ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
@@ -314,6 +324,7 @@ class BridgeRecoverer:
         self.last_pick: np.ndarray | None = None  # (n_trajectories,) 0 linear / 1 Akima / 2 wide
         self.last_check: dict | None = None  # check "call": the cross-fit's pooled errors
         self.last_fallback: str | None = None  # "akima" / "linear" when the call fell back
+        self.last_by: str | None = None  # who chose the last call's engine (call check / verdict)
 
     def recover(self, task) -> np.ndarray:
         """(P, 2) lat/lon of every point of the task: known ones as given, hidden ones filled."""
@@ -353,14 +364,28 @@ class BridgeRecoverer:
             errs["akima_wide"] = akima_wide_xy(xs, ts, k2, gs)
         res, self.last_gate = apply_guard(self, out, xy, t, known, groups, errs, xs, gs, scored,
                                           spans)  # fmt: skip
-        self.last_check = self.last_fallback = None
+        self.last_check = self.last_fallback = self.last_by = None
         if self.check == "call":  # session 21: never worse than interpolation on the call
             self.last_check = cross_fit_errors(self, errs, xs, ts, k2, gs, scored, spans)
+            v = self.verdict
+            if v is not None and self.last_check["n"] < int(v["n_hidden"]):  # session 22
+                self.last_by = "val verdict"  # the larger body of evidence decides whether
+                self.last_fallback = verdict_fallback(v, self.last_check, VERDICT_RULE)
+                if self.last_fallback is not None:
+                    res = interpolate(self.last_fallback, xy, t, known, groups)
+                    say_verdict(self._said, self.last_check, v, self.last_fallback)
+                return res
+            self.last_by = "call check"
             self.last_fallback = call_fallback(self.last_check, self.min_scored)
             if self.last_fallback is not None:
                 res = interpolate(self.last_fallback, xy, t, known, groups)
                 say_fallback(self._said, self.last_check, self.last_fallback)
         return res
+
+    @property
+    def last_engine(self) -> str:
+        """What answered the last call's gaps: "model" or the interpolation it fell back to."""
+        return self.last_fallback or "model"
 
     def _shrink(self, rho: np.ndarray, n: np.ndarray, rho_pool: float) -> np.ndarray:
         """Each trajectory's ratio shrunk toward the prior (recover_guard.shrink)."""

@@ -1,0 +1,109 @@
+"""The run's saved val verdict in ``TrajLM.travel_time`` and ``TrajLM.recover`` (session 22,
+tte22; trajlm/eval/val_verdict.py says what it is and how it is saved).
+
+``travel_time`` answers with the engine the verdict chose on val (the model, or a baseline
+refitted from the saved train O-D table); ``recover`` hands the verdict to the bridge's call
+check, which uses it on calls too small to judge by themselves. Each answer says which engine
+answered: ``Durations.engine`` (the returned array's field) and ``TrajLM.last_engine``;
+``recover(..., engine=True)`` adds an ``engine`` column. ``fallback=False`` keeps the model.
+A checkpoint without a verdict answers as before, with one line (once per loaded model).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.eval.tte_baselines import od_features
+from trajlm.eval.val_verdict import VerdictWarning, fitted_baseline, read_verdict
+
+
+class Durations(np.ndarray):
+    """Trip durations (s): a float ndarray whose ``engine`` says what answered ("model",
+    "gradient boosting", "linear regression", "distance / mean speed")."""
+
+    engine: str = "model"
+
+    def __new__(cls, secs: Any, engine: str) -> Durations:
+        out = np.asarray(secs, np.float64).view(cls)
+        out.engine = engine
+        return out
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.engine = getattr(obj, "engine", "model")
+
+
+def verdict_of(api: Any) -> dict | None:
+    """The verdict saved with the loaded weights (read once per model), or None."""
+    if not hasattr(api, "_verdict"):
+        path = getattr(api, "path", None)
+        api._verdict = read_verdict(Path(path)) if path is not None else None
+    return api._verdict
+
+
+def _say_none(api: Any, task: str, save: str) -> None:
+    """One line, once per loaded model: no verdict, so the model answers unchecked."""
+    said = getattr(api, "_said_no_verdict", set())
+    if task in said:
+        return
+    api._said_no_verdict = said | {task}
+    where = api.path if api.path is not None else "this in-memory model"
+    what = ("the model answers, unchecked against the baselines" if task == "travel_time" else
+            "a small call is judged by its own few known points alone")  # fmt: skip
+    warnings.warn(
+        f"{task}: no val verdict saved with {where}; {what} (trajlm eval --data STORE --model "
+        f"RUN --task {save} --save-verdict saves one; docs/recovery.md, Session 22)",
+        VerdictWarning,
+        stacklevel=5,  # _say_none, the answer, TrajLM's method, its torch decorator: the caller
+    )
+
+
+def travel_time_answer(api: Any, model_tte: Any, od: pl.DataFrame, fallback: bool) -> Durations:
+    """The durations of ``od`` by the engine the verdict chose (the model without one, or
+    with ``fallback=False``)."""
+    v = verdict_of(api) if fallback else None
+    v = (v or {}).get("travel_time")
+    if v is None:  # the line comes after the answer's own (TrajLM.travel_time: say_no_verdict)
+        return Durations(model_tte.travel_time(od), "model")
+    if v["engine"] == "model":
+        return Durations(model_tte.travel_time(od), "model")
+    if getattr(api, "_tte_baseline", None) is None:
+        api._tte_baseline = fitted_baseline(Path(api.path), v)
+    return Durations(api._tte_baseline.predict(od_features(od)), v["engine"])
+
+
+def say_no_verdict(api: Any, fallback: bool) -> None:
+    """travel_time's one line when no verdict is saved (after the answer's other lines)."""
+    if fallback and (verdict_of(api) or {}).get("travel_time") is None:
+        _say_none(api, "travel_time", "tte")
+
+
+def recover_verdict(api: Any, fallback: bool) -> dict | None:
+    """The recovery verdict to hand the bridge (None: no verdict, or ``fallback=False``)."""
+    if not fallback:
+        return None
+    v = (verdict_of(api) or {}).get("recover")
+    if v is None:
+        _say_none(api, "recover", "recover")
+    return v
+
+
+def engine_column(out: pl.DataFrame, engine: str) -> pl.DataFrame:
+    """``engine``: what filled each recovered row (null on the known rows)."""
+    return out.with_columns(
+        engine=pl.when(pl.col("recovered")).then(pl.lit(engine)).otherwise(None)
+    )
+
+
+__all__ = [
+    "Durations",
+    "engine_column",
+    "recover_verdict",
+    "say_no_verdict",
+    "travel_time_answer",
+    "verdict_of",
+]

@@ -1,0 +1,211 @@
+"""A run's val verdict, saved beside its weights (session 22, tte22).
+
+A checkpoint can lose to a plain baseline on a user's store: a multi-task run's travel time to
+gradient boosting (held-out AIS, 1.18x GB), the bridge recovery to Akima / PCHIP / linear
+interpolation (docs/recovery.md "Session 21"). The call check of the recovery cannot see that
+loss on a small call (20 trips: too few known points to judge), and the API has no store to
+check travel time against. So the check is made once, on the store's val split, and saved:
+
+    trajlm eval --data STORE --model RUN --task tte --save-verdict      (or --task recover)
+
+writes ``val_verdict.json`` (and, when a baseline answers travel time, the train O-D table it
+is refitted from, ``val_verdict_od.parquet``) into the weights directory that
+``TrajLM.from_pretrained(RUN)`` loads. Both are written atomically and hold no pickle: JSON,
+and a Parquet table of numbers. The verdict names the weights it judged (SHA-1 of
+``model.safetensors``); other weights ignore it, in one line.
+
+``TrajLM.travel_time`` then answers with the engine of lowest val MAE (the model, or distance /
+mean speed, linear regression, gradient boosting refitted from the saved table);
+``TrajLM.recover`` answers a call whose own backtest is smaller than the verdict's with the
+verdict's engine (the model, or Akima / PCHIP / linear), a larger call by its own call check.
+``fallback=False`` (Python), ``"fallback": false`` (HTTP) keep the model's answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.protocol_tasks import make_recovery_task
+from trajlm.errors import TrajlmInputError
+from trajlm.eval import metrics as M
+from trajlm.eval.protocol import make_tte_task
+from trajlm.eval.travel_time_fallback import ValCheckedTTE
+from trajlm.eval.tte_baselines import (
+    DistanceOverMeanSpeed,
+    GradientBoostingTTE,
+    LinearRegressionTTE,
+)
+from trajlm.model.weights import atomic_write
+from trajlm.tasks.fallback_recover import INTERPS, interpolate
+
+VERDICT_NAME = "val_verdict.json"
+OD_NAME = "val_verdict_od.parquet"
+FORMAT = 1
+TTE_ENGINES = ("model", "distance / mean speed", "linear regression", "gradient boosting")
+RECOVER_ENGINES = ("model", *INTERPS)
+MAX_OD_ROWS = 200_000  # the saved train O-D table (a few MB); sampled, seeded, above that
+REC_TRIPS, REC_POINTS = 100, 300  # the recovery verdict: val trips, fixes each (the first)
+
+
+class VerdictWarning(UserWarning):
+    """A saved val verdict that does not apply (other weights), or none saved (one line)."""
+
+
+def weights_sha1(directory: Path) -> str:
+    """SHA-1 of ``directory/model.safetensors`` (the weights a verdict judged)."""
+    h = hashlib.sha1()
+    with open(Path(directory) / "model.safetensors", "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _baseline(name: str) -> Any:
+    return {"distance / mean speed": DistanceOverMeanSpeed, "linear regression":
+            LinearRegressionTTE, "gradient boosting": GradientBoostingTTE}[name]()  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ compute
+def tte_verdict(model_tte: Any, train: pl.DataFrame, val: pl.DataFrame,
+                seed: int = 0) -> tuple[dict, pl.DataFrame]:  # fmt: skip
+    """The travel-time verdict (ValCheckedTTE on val, baselines fitted on train) and the train
+    O-D table the baselines were fitted on (at most MAX_OD_ROWS trips, seeded)."""
+    od = make_tte_task(train)
+    if len(od) > MAX_OD_ROWS:
+        od = od.sample(MAX_OD_ROWS, seed=seed)
+    if not len(od):
+        raise TrajlmInputError("the store's train split has no trip of positive duration: no "
+                               "travel-time baseline to check the model against")  # fmt: skip
+    chk = ValCheckedTTE(model_tte).fit(od, val)
+    v = {"engine": chk.chosen_, "val_mae_s": chk.val_mae_s_,
+         "n_val_trips": len(make_tte_task(val)), "n_train_trips": len(od)}  # fmt: skip
+    return v, od
+
+
+def _recover_errors(model: Any, task: Any) -> dict[str, float]:
+    """Pooled mean error (m) on the hidden fixes of: the guarded bridge without its call check
+    ("model") and each interpolation."""
+    from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
+
+    hidden = ~task.known
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # coverage lines: the verdict is what is said
+        rec = BridgeRecoverer(model, **{**BRIDGE_DEFAULT, "check": "off"}).recover(task)
+    out = {"model": float(M.point_errors(rec[hidden], task.latlon[hidden]).mean())}
+    ll = task.latlon
+    proj = LocalProjection(float(ll[task.known, 0].mean()), float(ll[task.known, 1].mean()))
+    xy = np.zeros_like(ll)
+    xy[task.known] = np.stack(proj.forward(ll[task.known, 0], ll[task.known, 1]), 1)
+    for kind in INTERPS:
+        p = interpolate(kind, xy, task.t, task.known, task.groups)
+        lat, lon = proj.inverse(p[hidden, 0], p[hidden, 1])
+        out[kind] = float(M.point_errors(np.stack([lat, lon], 1), ll[hidden]).mean())
+    return out
+
+
+def recover_verdict(model: Any, val: pl.DataFrame, seed: int = 0) -> dict:
+    """The recovery verdict: on up to REC_TRIPS val trips (their first REC_POINTS fixes, seeded
+    choice), half the interior fixes hidden (seeded, as the harness's "random 50 %"); the
+    engine of lowest pooled error, the model only when strictly below every interpolation."""
+    ids = val["traj_id"].unique(maintain_order=True)
+    if len(ids) > REC_TRIPS:
+        ids = ids.sample(REC_TRIPS, seed=seed)
+    sub = (val.filter(pl.col("traj_id").is_in(ids.implode())).sort("traj_id", "t")
+           .group_by("traj_id", maintain_order=True).head(REC_POINTS))  # fmt: skip
+    task = make_recovery_task(sub, "random", seed=seed)
+    n = int((~task.known).sum())
+    if n == 0:
+        raise TrajlmInputError("the store's val split has no trip of 3 or more fixes: nothing to "
+                               "hide, so no recovery verdict")  # fmt: skip
+    err = _recover_errors(model, task)
+    best = min(INTERPS, key=lambda k: err[k])
+    engine = "model" if err["model"] < err[best] else best
+    return {"engine": engine, "val_mae_m": err, "n_hidden": n,
+            "n_val_trips": int(task.groups.max()) + 1,
+            "scheme": f"random 50 % of interior fixes, seed {seed}"}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- save / load
+def save_verdict(directory: Path, verdicts: dict[str, dict], od: pl.DataFrame | None,
+                 store: str) -> Path:  # fmt: skip
+    """Merge ``verdicts`` ({"travel_time": ..., "recover": ...}) into directory/VERDICT_NAME
+    (atomically; the O-D table first, so a verdict on disk always finds its table)."""
+    d = Path(directory)
+    path = d / VERDICT_NAME
+    sha = weights_sha1(d)
+    old = read_verdict(d, quiet=True) or {}
+    doc = {"format": FORMAT, "weights_sha1": sha, "store": str(store),
+           **{k: v for k, v in old.items() if k in ("travel_time", "recover")}}  # fmt: skip
+    if od is not None:
+        cols = ["o_lat", "o_lon", "d_lat", "d_lon", "t_start", "duration_s"]
+        table = od.select(cols)
+        atomic_write(d / OD_NAME, lambda tmp: table.write_parquet(tmp))
+        verdicts["travel_time"]["od_sha1"] = hashlib.sha1((d / OD_NAME).read_bytes()).hexdigest()
+    doc.update(verdicts)
+    text = json.dumps(doc, indent=1)
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n"))
+    return path
+
+
+def read_verdict(directory: Path | None, quiet: bool = False) -> dict | None:
+    """The saved verdict of these weights, or None (none saved; or saved for other weights:
+    one VerdictWarning line unless ``quiet``). A damaged file: one TrajlmInputError line."""
+    if directory is None or not (Path(directory) / VERDICT_NAME).is_file():
+        return None
+    path = Path(directory) / VERDICT_NAME
+    try:
+        doc = json.loads(path.read_text())
+        ok = isinstance(doc, dict) and doc.get("format") == FORMAT
+        ok = ok and all(doc.get(k, {}).get("engine") in eng for k, eng in
+                        (("travel_time", TTE_ENGINES), ("recover", RECOVER_ENGINES)) if k in doc)  # fmt: skip
+    except (OSError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise TrajlmInputError(f"{path}: not a val verdict this trajlm reads; delete it, or save "
+                               "it again with trajlm eval --save-verdict")  # fmt: skip
+    if doc.get("weights_sha1") != weights_sha1(Path(directory)):
+        if not quiet:
+            warnings.warn(f"{path} judged other weights (model.safetensors changed since): "
+                          "ignored; save it again with trajlm eval --save-verdict",
+                          VerdictWarning, stacklevel=4)  # fmt: skip
+        return None
+    return doc
+
+
+def fitted_baseline(directory: Path, verdict: dict) -> Any:
+    """The travel-time baseline the verdict chose, refitted on the saved train O-D table (the
+    same table, the same seeds: the estimator the verdict scored)."""
+    path = Path(directory) / OD_NAME
+    if not path.is_file():
+        raise TrajlmInputError(f"{path}: missing (the val verdict beside it names a baseline "
+                               "fitted on it); save the verdict again with --save-verdict")  # fmt: skip
+    if hashlib.sha1(path.read_bytes()).hexdigest() != verdict.get("od_sha1"):
+        raise TrajlmInputError(f"{path}: changed since the val verdict was saved; save the "
+                               "verdict again with trajlm eval --save-verdict")  # fmt: skip
+    from trajlm.eval.tte_baselines import od_features
+
+    return _baseline(verdict["engine"]).fit(od_features(pl.read_parquet(path)))
+
+
+def verdict_line(task: str, verdict: dict) -> str:
+    """One line: what answers this task and why (val numbers)."""
+    if task == "travel_time":
+        v = {k: round(s / 60, 2) for k, s in verdict["val_mae_s"].items()}
+        return (f"travel time: {verdict['engine']} answers (val MAE by engine, min, on "
+                f"{verdict['n_val_trips']} trips: {v})")  # fmt: skip
+    v = {k: round(m, 1) for k, m in verdict["val_mae_m"].items()}
+    return (f"recover: {verdict['engine']} answers calls smaller than the val check "
+            f"({verdict['n_hidden']} hidden fixes; val MAE by engine, m: {v})")  # fmt: skip
+
+
+__all__ = ["OD_NAME", "RECOVER_ENGINES", "TTE_ENGINES", "VERDICT_NAME", "VerdictWarning",
+           "fitted_baseline", "read_verdict", "recover_verdict", "save_verdict", "tte_verdict",
+           "verdict_line", "weights_sha1"]  # fmt: skip
