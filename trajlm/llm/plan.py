@@ -43,6 +43,7 @@ Metric = Literal[
     "speed_kmh",
     "stop_s",
     "moving_s",
+    "stopped_s",
     "n_points",
     "pace_s_km",
     "start_hour",
@@ -57,6 +58,8 @@ UNITS: dict[str, dict[str, float]] = {
     "stop_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     # the time a trip moved: its steps at 1 m/s or faster, the duration less every stop (session 19)
     "moving_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    # the time a trip stood still: its steps slower than 1 m/s, every stop added up (session 22)
+    "stopped_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length

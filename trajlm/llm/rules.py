@@ -220,8 +220,17 @@ class RulePlanner:
             said = self._said(" ".join(dict.fromkeys(unknown)))
             raise CannotAnswer(f"did not understand {said!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
-        if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
-            raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
+        if (
+            "min_stop_s" not in f
+            and f.get("metric") not in ("stop_s", "stopped_s")
+            and (m := s.take(STOPPED))
+        ):
+            if f.get("action") in ("sum", "mean", "median") and f.get("metric") == "duration_s":
+                f["metric"] = (
+                    "stopped_s"  # "how long was T-03 stopped in total": every stop added up (set 22)
+                )
+            else:
+                raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
         if (
             "mode" in f and "modes" in f

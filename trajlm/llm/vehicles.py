@@ -185,6 +185,7 @@ def plan_grouped(
         "length_m",
         "duration_s",
         "moving_s",
+        "stopped_s",
         "n_points",
     ):
         raise CannotAnswer(f"a total of {plan.metric} per vehicle means nothing: ask for its average "
@@ -258,9 +259,13 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         else plan.unit
         or {"length_m": "m", "duration_s": "s"}.get(
             plan.metric or "",
-            {"stop_s": "s", "moving_s": "s", "speed_kmh": "km/h", "pace_s_km": "s/km"}.get(
-                plan.metric or "", ""
-            ),
+            {
+                "stop_s": "s",
+                "moving_s": "s",
+                "stopped_s": "s",
+                "speed_kmh": "km/h",
+                "pace_s_km": "s/km",
+            }.get(plan.metric or "", ""),
         )
     )
     if plan.per is not None:
