@@ -143,3 +143,128 @@ def test_a_vehicles_total_stopped_time_adds_every_stop(q):
         df.drop(columns="still_s"), columns={"traj_id": "voyage", "vehicle_id": "mmsi"}
     )("what was the longest stop of vessel 244100000, in hours?")
     assert longest.value < want
+
+
+def _rides(seed: int = 11) -> pd.DataFrame:
+    """Bike-share rides (naive Paris times): classic_bike at ~14 km/h, electric_bike at ~20 km/h, 10-s fixes."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(120):
+        kind = "electric_bike" if k % 3 == 0 else "classic_bike"
+        v = (20.0 if kind == "electric_bike" else 14.0) / 3.6 * rng.uniform(0.9, 1.1)
+        t0 = pd.Timestamp("2026-06-01 06:00") + pd.Timedelta(
+            days=k % 7, minutes=int(rng.integers(0, 16 * 60))
+        )
+        n = int(rng.integers(20, 80))
+        d = np.arange(n) * v * 10
+        for j in range(n):
+            rows.append((f"R{k:04d}", kind, (t0 + pd.Timedelta(seconds=10 * j)).strftime("%Y-%m-%d %H:%M:%S"),
+                         45.75 + d[j] / 111195, 4.83))  # fmt: skip
+    df = pd.DataFrame(rows, columns=["ride_id", "rideable_type", "recorded_at", "lat", "lng"])
+    return df
+
+
+def _ride_table(df: pd.DataFrame) -> pd.DataFrame:
+    g = df.assign(t=pd.to_datetime(df["recorded_at"])).groupby("ride_id")
+    out = g.agg(kind=("rideable_type", "first"), t0=("t", "min"), t1=("t", "max"), la0=("lat", "first"),
+                la1=("lat", "last"))  # fmt: skip
+    out["dur"] = (out["t1"] - out["t0"]).dt.total_seconds()
+    out["kmh"] = (out["la1"] - out["la0"]) * 111195 / out["dur"] * 3.6
+    return out
+
+
+_COLS = {"traj_id": "ride_id", "t": "recorded_at", "lon": "lng", "label": "rideable_type"}
+
+
+@pytest.fixture(scope="module")
+def rides() -> tuple[Asker, pd.DataFrame]:
+    df = _rides()
+    return Asker(df, tz="Europe/Paris", columns=_COLS), _ride_table(df)
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["How many rides started in each hour of the day?", "number of rides by hour of day",
+     "how many rides per hour of the day?", "count the rides by start hour"],
+)  # fmt: skip
+def test_a_count_per_hour_of_the_day_is_a_table_of_every_hour(rides, q):
+    asker, t = rides
+    a = asker(q)
+    want = t["t0"].dt.hour.value_counts()
+    got = dict(zip(a.table["hour"].to_list(), a.table["trips"].to_list(), strict=True))
+    assert len(got) == 24 and sum(got.values()) == len(t)
+    for h in range(24):
+        assert got[f"{h:02d}:00-{(h + 1) % 24:02d}:00"] == want.get(h, 0), (q, h)
+
+
+@pytest.mark.parametrize(
+    "q", ["What was the median ride duration by hour of day, in minutes?", "median duration of rides for each hour of the day in minutes"]
+)  # fmt: skip
+def test_a_median_per_hour_of_the_day(rides, q):
+    asker, t = rides
+    a = asker(q)
+    want = t.groupby(t["t0"].dt.hour)["dur"].median() / 60
+    col = next(c for c in a.table.columns if c.startswith("median"))
+    for h, v in want.items():
+        row = a.table.filter(a.table["hour"] == f"{h:02d}:00-{(h + 1) % 24:02d}:00")
+        assert row[col][0] == pytest.approx(v, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["Are e-bike rides faster than classic bike rides?", "Which are faster, e-bikes or classic bikes?",
+     "compare the average speed of electric bike and classic bike rides",
+     "were classic bike rides slower than e-bike rides on average?"],
+)  # fmt: skip
+def test_two_labels_compared_by_their_mean_speed(rides, q):
+    asker, t = rides
+    a = asker(q)
+    want = t.groupby("kind")["kmh"].mean()
+    got = dict(zip(a.table["label"].to_list(), a.table[a.table.columns[-1]].to_list(), strict=True))
+    assert got["electric bike"] == pytest.approx(want["electric_bike"], abs=1e-3)
+    assert got["classic bike"] == pytest.approx(want["classic_bike"], abs=1e-3)
+    assert str(a).startswith("electric bike:")  # the higher one first
+
+
+@pytest.mark.parametrize(
+    "q, want",
+    [("How many e-bike rides were there?", "electric_bike"), ("how many classic bike rides were there?", "classic_bike"),
+     ("number of ebike rides", "electric_bike")],
+)  # fmt: skip
+def test_labels_written_with_underscores_and_e_bikes_are_read(rides, q, want):
+    asker, t = rides
+    assert asker(q).value == int((t["kind"] == want).sum())
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["how many e-bike or classic bike rides were longer than 3 km?", "how many classic bike rides were longer than 2 km?"],
+)  # fmt: skip
+def test_a_comparative_with_a_number_is_a_filter_not_a_comparison(rides, q):
+    asker, t = rides
+    a = asker(q)
+    assert a.plan.group is None and a.plan.action == "count"
+
+
+def test_a_few_day_long_voyages_do_not_make_start_hours_unanswerable():
+    """Two of eight voyages last over a day (a long berth): hours still select voyages by their start (was refused:
+    'are tracks of a day or more'); where every trajectory is a day-long track, hours stay refused."""
+    rows = []
+    for k in range(8):
+        t0 = pd.Timestamp("2026-05-05 00:00", tz="UTC") + pd.Timedelta(hours=3 * k)
+        n = 1700 if k in (2, 5) else 60  # 60-s fixes: 28 h or 1 h
+        for j in range(n):
+            rows.append((f"V{k}", t0 + pd.Timedelta(minutes=j), 51.9 + 1e-4 * (j % 50), 4.0 + 0.01 * k))
+    df = pd.DataFrame(rows, columns=["voyage", "t", "lat", "lon"])
+    a = Asker(df, columns={"traj_id": "voyage"})
+    assert a("How many voyages started between midnight and 6 am on 5 May 2026?").value == 2
+    assert a("how many voyages started in each hour of the day?").table["trips"].sum() == 8
+    from trajlm.llm.plan import CannotAnswer
+
+    tracks = _collars().rename(
+        columns={"location-lat": "lat", "location-long": "lon", "timestamp": "t"}
+    )
+    with pytest.raises(CannotAnswer, match="tracks of a day or more"):
+        Asker(tracks, columns={"traj_id": "individual-local-identifier"})(
+            "total distance by hour of the day"
+        )

@@ -137,6 +137,12 @@ def routes_as_trips(question: str, labels: Sequence[str]) -> str:
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
+    if "electric bike" in labels and not any(
+        re.fullmatch(r"e-?bikes?|e bikes?", lab) for lab in labels
+    ):
+        question = re.sub(
+            r"\be[- ]?(bikes?)\b", r"electric \1", question, flags=re.I
+        )  # bike share (set 22)
     if not any(
         re.match(r"cargo|electric|e-?bike", lab) for lab in labels
     ):  # "cargo bikes" are bikes (set 21)

@@ -148,7 +148,9 @@ class QueryPlan(BaseModel):
     per: Literal["day", "week"] | None = None
     # group: the plan's count / sum / mean / median per vehicle, ranked (k shown; ascending: smallest first)
     # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
-    group: Literal["vehicle"] | None = None
+    # "hour": per hour of the trip's start, every hour shown; "mode": per label of ``modes``, two labels compared
+    # ("were tanker voyages faster than cargo voyages"; session 22, llm/tables.py)
+    group: Literal["vehicle", "hour", "mode"] | None = None
     # boxes (lat_min, lon_min, lat_max, lon_max): via = a point in the first, then a later point in the second;
     # start_box / end_box = the trip's first / last point inside (session 17, llm/boxes.py)
     via: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] | None = None
@@ -185,8 +187,10 @@ class QueryPlan(BaseModel):
                     "share_of names the set filters that are not the share's condition"
                 )
         if self.group is not None and a not in ("count", "sum", "mean", "median"):
-            raise ValueError("group 'vehicle' counts trips or adds up / averages a metric per vehicle "
-                             "(action count, sum, mean or median)")  # fmt: skip
+            raise ValueError(f"group {self.group!r} counts trips or adds up / averages a metric per "
+                             f"{self.group} (action count, sum, mean or median)")  # fmt: skip
+        if self.group == "mode" and not self.modes:
+            raise ValueError("group 'mode' compares the labels named in modes")
         if (a == "percentile") != (self.percentile is not None):
             raise ValueError("action 'percentile' and percentile go together")
         if (a == "peak") != (self.by is not None):
@@ -271,7 +275,11 @@ class QueryPlan(BaseModel):
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
-        if self.group is not None:
+        if self.group == "hour":
+            what += " per hour of the trip's start (every hour)"
+        elif self.group == "mode":
+            what += " per label, compared"
+        elif self.group is not None:
             what += f" per {self.group}" + (
                 f" and {self.per} (mean over its {self.per}s with trips)" if self.per else ""
             )
@@ -309,6 +317,7 @@ class QueryPlan(BaseModel):
             self.hour_from is not None
             or self.hour_to is not None
             or self.by == "hour"
+            or self.group == "hour"
             or (self.metric in ("start_hour", "start_time"))
         ):
             parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")

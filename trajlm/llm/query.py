@@ -19,6 +19,7 @@ from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
 from trajlm.llm.trips import GLITCH_FLOOR_MPS, TRIP_COLUMNS, plausible_speed_mps, trip_table
 from trajlm.llm.vehicles import per_vehicle
@@ -217,6 +218,12 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
             notes.append(_copies_note(copies))
     if (jumps := _jumps_note(plan, chosen)) is not None:
         notes.append(jumps)
+    if plan.group in (
+        "hour",
+        "mode",
+    ):  # "trips in each hour of the day", "tankers faster than cargo?" (tables.py)
+        table, text = per_key(plan, chosen)
+        return Answer(plan, value=text, table=table, text=text, n_total=len(chosen), notes=notes)
     if (
         plan.group is not None
     ):  # "which driver drove the most km", "total hours per vessel" (llm/vehicles.py)

@@ -67,6 +67,7 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
+from trajlm.llm.tables import compared_labels, is_hourly, plan_compared, plan_hourly
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
@@ -174,6 +175,12 @@ class RulePlanner:
         )  # "how far did D-ana drive": her total distance (vehicles.py)
         if is_movers(question):  # "how many participants came within 100 m of X" (vehicles.py)
             return plan_movers(question, self.plan)
+        if is_hourly(question):  # "how many trips started in each hour of the day?" (tables.py)
+            return plan_hourly(question, self.plan)
+        if (
+            two := compared_labels(question, self.words.labels)
+        ) is not None:  # "tankers faster than cargo?"
+            return plan_compared(question, two, self.plan)
         if is_grouped(
             question, self.words.labels
         ):  # "which driver drove the most km?" (vehicles.py)
