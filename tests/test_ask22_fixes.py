@@ -158,22 +158,30 @@ def _rides(seed: int = 11) -> pd.DataFrame:
         n = int(rng.integers(20, 80))
         d = np.arange(n) * v * 10
         for j in range(n):
-            rows.append((f"R{k:04d}", kind, (t0 + pd.Timedelta(seconds=10 * j)).strftime("%Y-%m-%d %H:%M:%S"),
+            rows.append((f"R{k:04d}", str(4500 + k % 9), kind, (t0 + pd.Timedelta(seconds=10 * j)).strftime("%Y-%m-%d %H:%M:%S"),
                          45.75 + d[j] / 111195, 4.83))  # fmt: skip
-    df = pd.DataFrame(rows, columns=["ride_id", "rideable_type", "recorded_at", "lat", "lng"])
+    df = pd.DataFrame(
+        rows, columns=["ride_id", "bike_id", "rideable_type", "recorded_at", "lat", "lng"]
+    )
     return df
 
 
 def _ride_table(df: pd.DataFrame) -> pd.DataFrame:
     g = df.assign(t=pd.to_datetime(df["recorded_at"])).groupby("ride_id")
-    out = g.agg(kind=("rideable_type", "first"), t0=("t", "min"), t1=("t", "max"), la0=("lat", "first"),
+    out = g.agg(kind=("rideable_type", "first"), bike=("bike_id", "first"), t0=("t", "min"), t1=("t", "max"), la0=("lat", "first"),
                 la1=("lat", "last"))  # fmt: skip
     out["dur"] = (out["t1"] - out["t0"]).dt.total_seconds()
     out["kmh"] = (out["la1"] - out["la0"]) * 111195 / out["dur"] * 3.6
     return out
 
 
-_COLS = {"traj_id": "ride_id", "t": "recorded_at", "lon": "lng", "label": "rideable_type"}
+_COLS = {
+    "traj_id": "ride_id",
+    "t": "recorded_at",
+    "lon": "lng",
+    "label": "rideable_type",
+    "vehicle_id": "bike_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +262,9 @@ def test_a_few_day_long_voyages_do_not_make_start_hours_unanswerable():
         t0 = pd.Timestamp("2026-05-05 00:00", tz="UTC") + pd.Timedelta(hours=3 * k)
         n = 1700 if k in (2, 5) else 60  # 60-s fixes: 28 h or 1 h
         for j in range(n):
-            rows.append((f"V{k}", t0 + pd.Timedelta(minutes=j), 51.9 + 1e-4 * (j % 50), 4.0 + 0.01 * k))
+            rows.append(
+                (f"V{k}", t0 + pd.Timedelta(minutes=j), 51.9 + 1e-4 * (j % 50), 4.0 + 0.01 * k)
+            )
     df = pd.DataFrame(rows, columns=["voyage", "t", "lat", "lon"])
     a = Asker(df, columns={"traj_id": "voyage"})
     assert a("How many voyages started between midnight and 6 am on 5 May 2026?").value == 2
@@ -268,3 +278,20 @@ def test_a_few_day_long_voyages_do_not_make_start_hours_unanswerable():
         Asker(tracks, columns={"traj_id": "individual-local-identifier"})(
             "total distance by hour of the day"
         )
+
+
+def test_a_bike_share_fleets_bikes_are_its_vehicles(rides):
+    """Labels 'classic bike' / 'electric bike': 'which bike' is any bike (was "'bike' is not a label" once the
+    labels were read), 'bike 4503' its id, 'how many different bikes were used' its vehicles."""
+    asker, t = rides
+    t = t.assign(km=(t["la1"] - t["la0"]) * 111.195)
+    a = asker("Which bike was ridden the most kilometres in total?")
+    assert a.table["vehicle"][0] == t.groupby("bike")["km"].sum().idxmax()
+    for q in ("How many rides did bike 4503 make?", "how many trips did bike number 4503 do?"):
+        assert asker(q).value == int((t["bike"] == "4503").sum()), q
+    day = t["t0"].dt.date == pd.Timestamp("2026-06-02").date()
+    for q in (
+        "How many different bikes were used on 2 June 2026?",
+        "how many distinct bikes were ridden on 2 June 2026?",
+    ):
+        assert asker(q).value == t.loc[day, "bike"].nunique(), q

@@ -120,6 +120,14 @@ def _is_kind(label: str) -> bool:
     return re.search(rf"\b(?:{GENERIC}|{_MODES})\b", label) is not None
 
 
+def every_label_is(word: str, labels: Sequence[str]) -> bool:
+    """Whether every label is a kind of ``word`` ("bike" of "classic bike" and "electric bike": any bike; set 22)."""
+    forms = {word, word.removesuffix("s"), word.removesuffix("es"), re.sub(r"ies$", "y", word)}
+    return bool(labels) and any(
+        all(re.search(rf"\s{re.escape(f)}$", lab) for lab in labels) for f in forms if f
+    )
+
+
 def _label(kind: str, labels: Sequence[str]) -> str | None:
     """The data label a vehicle word names, if it is read as one (module docstring); a kind the labels do not
     have, where they are kinds of vehicle ("each courier" among bike, car, van, walk), is refused: unsure."""
@@ -130,7 +138,7 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
     if named:
         generic = re.fullmatch(GENERIC, low) is not None
         return named[0] if (not generic or kinds) else None
-    if not kinds or re.fullmatch(_ANY, low):
+    if not kinds or re.fullmatch(_ANY, low) or every_label_is(low, labels):
         return None
     if re.fullmatch(_SEA, low) and all(re.fullmatch(rf"(?:{_SEA_LABELS})", lab) for lab in labels):
         return None
@@ -310,7 +318,9 @@ _MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|i
 _THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
                     r"|tracked|recorded|monitored|followed"
                     # set 21: "how many vehicles were in service on Sunday" (a vehicle with a trip that day)
-                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out)\b", re.I)  # fmt: skip
+                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out"
+                    # set 22: "how many different bikes were used / ridden / rented on Saturday"
+                    r"|used|in\s+use|ridden|rented|hired|taken\s+out)\b", re.I)  # fmt: skip
 
 
 def is_movers(question: str) -> bool:
