@@ -295,3 +295,24 @@ def test_a_bike_share_fleets_bikes_are_its_vehicles(rides):
         "how many distinct bikes were ridden on 2 June 2026?",
     ):
         assert asker(q).value == t.loc[day, "bike"].nunique(), q
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["How much time did RD-F01 spend within 300 m of {p}, in hours?", "how many hours did RD-F01 spend within 300 m of {p}?",
+     "How long did RD-F01 stay within 300 m of {p}, in hours?"],
+)  # fmt: skip
+def test_time_spent_inside_a_circle(deer, q):
+    """Steps whose both fixes are within the circle, added up (was "time spent inside a place is not measured")."""
+    store, df = deer
+    one = df[df["individual-local-identifier"] == "RD-F01"].reset_index(drop=True)
+    lat, lon = (
+        round(float(one["location-lat"].median()), 4),
+        round(float(one["location-long"].median()), 4),
+    )
+    inside = _hav(one["location-lat"], one["location-long"], lat, lon) <= 300
+    dt = one["t"].diff().dt.total_seconds()
+    want = dt[inside & inside.shift(fill_value=False)].sum() / 3600
+    assert want > 1.0
+    a = Asker(store)(q.format(p=f"{lat}, {lon}"))
+    assert a.plan.metric == "inside_s" and a.value == pytest.approx(want, rel=1e-9), str(a)

@@ -44,6 +44,7 @@ Metric = Literal[
     "stop_s",
     "moving_s",
     "stopped_s",
+    "inside_s",
     "n_points",
     "pace_s_km",
     "start_hour",
@@ -60,6 +61,8 @@ UNITS: dict[str, dict[str, float]] = {
     "moving_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     # the time a trip stood still: its steps slower than 1 m/s, every stop added up (session 22)
     "stopped_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    # the time inside the plan's circle: steps with both fixes inside (session 22, llm/inside.py)
+    "inside_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
@@ -189,6 +192,8 @@ class QueryPlan(BaseModel):
         if self.group is not None and a not in ("count", "sum", "mean", "median"):
             raise ValueError(f"group {self.group!r} counts trips or adds up / averages a metric per "
                              f"{self.group} (action count, sum, mean or median)")  # fmt: skip
+        if self.metric == "inside_s" and self.center() is None:
+            raise ValueError("inside_s is the time inside a circle: give a place or lat/lon")
         if self.group == "mode" and not self.modes:
             raise ValueError("group 'mode' compares the labels named in modes")
         if (a == "percentile") != (self.percentile is not None):

@@ -18,6 +18,7 @@ from trajlm.data.geometry import haversine_m
 from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import per_period, with_start_hour
+from trajlm.llm.inside import with_inside
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
@@ -235,6 +236,8 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.metric in ("start_hour", "start_time"):
         chosen = with_start_hour(chosen)
+    if plan.metric == "inside_s":  # time inside the plan's circle (llm/inside.py)
+        chosen = with_inside(plan, points, chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
     if plan.action == "vehicles":  # "how many participants came within 100 m of X" (session 20)

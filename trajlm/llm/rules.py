@@ -36,6 +36,7 @@ from trajlm.llm.endpoints import (
 )
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
+from trajlm.llm.inside import is_inside, plan_inside
 from trajlm.llm.kinds import label_words
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.peaks import is_peak, plan_peak
@@ -175,6 +176,8 @@ class RulePlanner:
         )  # "how far did D-ana drive": her total distance (vehicles.py)
         if is_movers(question):  # "how many participants came within 100 m of X" (vehicles.py)
             return plan_movers(question, self.plan)
+        if is_inside(question):  # "how much time did X spend within 300 m of LAT, LON" (inside.py)
+            return plan_inside(question, self.plan)
         if is_hourly(question):  # "how many trips started in each hour of the day?" (tables.py)
             return plan_hourly(question, self.plan)
         if (
