@@ -316,3 +316,16 @@ def test_time_spent_inside_a_circle(deer, q):
     assert want > 1.0
     a = Asker(store)(q.format(p=f"{lat}, {lon}"))
     assert a.plan.metric == "inside_s" and a.value == pytest.approx(want, rel=1e-9), str(a)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "How many vessels are in the data?",
+        "how many ships are there?",
+        "How many different boats were tracked?",
+    ],
+)
+def test_how_many_vessels_are_there_counts_vessels(q):
+    df = _boats().drop(columns="still_s")
+    assert Asker(df, columns={"traj_id": "voyage", "vehicle_id": "mmsi"})(q).value == 2

@@ -323,14 +323,20 @@ _THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|ou
                     r"|used|in\s+use|ridden|rented|hired|taken\s+out)\b", re.I)  # fmt: skip
 
 
+# "how many vessels are in the data / are there / were tracked" (set 22: "only trips are counted"); "how many ships
+# berthed ..." stays refused (test_llm_set12_fixes: ships or their voyages?)
+_SEA_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{_SEA})\s+(?={_THERE.pattern})",
+                        re.I)  # fmt: skip
+
+
 def is_movers(question: str) -> bool:
-    return _MOVERS.search(question) is not None
+    return _MOVERS.search(question) is not None or _SEA_THERE.search(question) is not None
 
 
 def plan_movers(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan:
     """The plan of "how many <people / animals / vehicles> ...": the rest read as a count of trips, then the
     vehicles they are of are counted (action ``vehicles``)."""
-    m = _MOVERS.search(question)
+    m = _MOVERS.search(question) or _SEA_THERE.search(question)
     plan = plan_one("how many trips " + _THERE.sub(" ", question[m.end() :]))
     if plan.action != "count" or plan.group is not None or plan.per is not None:
         raise CannotAnswer("'how many ...' of vehicles, people or animals counts them: ask e.g. 'how many "
