@@ -223,7 +223,9 @@ class Asker:
         self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
-        if self.points.schema.get("label") == pl.Utf8:  # "classic_bike" is asked as "classic bike" (set 22)
+        if (
+            self.points.schema.get("label") == pl.Utf8
+        ):  # "classic_bike" is asked as "classic bike" (set 22)
             self.points = self.points.with_columns(pl.col("label").str.replace_all("_", " "))
         self.trips_utc = trip_table(self.points)
         self._long = long_ids(self.trips_utc)
