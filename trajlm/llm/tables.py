@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
+from trajlm.llm.inside import is_inside, plan_inside
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
 
 # "in each hour (of the day)", "by hour of day", "per hour of the day", "hour by hour", "by start hour"; never "km per
@@ -138,6 +139,21 @@ def _fmt(v: float | int) -> str:
     if isinstance(v, int):
         return f"{v:,}"
     return f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.3g}"
+
+
+def plan_tabled(
+    question: str, labels: Sequence[str], plan_one: Callable[[str], QueryPlan]
+) -> QueryPlan | None:
+    """The plan of a time inside a circle (llm/inside.py), a table per hour, or two labels compared; else None."""
+    if is_inside(question):  # "how much time did X spend within 300 m of LAT, LON"
+        return plan_inside(question, plan_one)
+    if is_hourly(question):  # "how many trips started in each hour of the day?"
+        return plan_hourly(question, plan_one)
+    if (
+        two := compared_labels(question, labels)
+    ) is not None:  # "tanker voyages faster than cargo voyages?"
+        return plan_compared(question, two, plan_one)
+    return None
 
 
 def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
