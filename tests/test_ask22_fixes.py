@@ -329,3 +329,29 @@ def test_time_spent_inside_a_circle(deer, q):
 def test_how_many_vessels_are_there_counts_vessels(q):
     df = _boats().drop(columns="still_s")
     assert Asker(df, columns={"traj_id": "voyage", "vehicle_id": "mmsi"})(q).value == 2
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["How far from its first location did RD-F01 get, in km?", "What was the maximum distance from the start of RD-F01, in km?",
+     "how far from the start did RD-F01 get, in km?"],
+)  # fmt: skip
+def test_the_distance_from_the_first_fix(deer, q):
+    """The furthest straight-line distance from the trip's first fix (was "not in the trip table"); an animal whose
+    collar made two tracks has two starts: asked which."""
+    from trajlm.llm.plan import CannotAnswer
+
+    store, df = deer
+    one = df[df["individual-local-identifier"] == "RD-F01"]
+    want = _hav(
+        one["location-lat"],
+        one["location-long"],
+        one["location-lat"].iloc[0],
+        one["location-long"].iloc[0],
+    )
+    a = Asker(store)(q)
+    assert a.plan.metric == "reach_m" and a.value == pytest.approx(want.max() / 1000, rel=1e-9), (
+        str(a)
+    )
+    with pytest.raises(CannotAnswer, match="2 trips"):
+        Asker(store)(q.replace("RD-F01", "RD-M02"))

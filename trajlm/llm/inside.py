@@ -69,6 +69,44 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
     return out
 
 
+# "how far from its first location / the start did RD-F01 get", "the maximum distance from the start of X's trips"
+REACH = re.compile(
+    r"^\s*(?:how\s+far\s+(?:away\s+)?from\s+|what\s+(?:was|is)\s+the\s+(?:maximum|max|greatest|largest|furthest|farthest)"
+    r"\s+distance\s+(?:away\s+)?from\s+)(?:the|its|their|his|her|my)\s+(?:start(?:ing)?(?:\s+point)?|first\s+(?:fix|point"
+    r"|location|position)|origin|release\s+site)\s+(?:did|does|do|of|for|on|reached\s+by|by)?\s*(?P<who>.*?)\s*"
+    r"(?:\b(?:get|go|travel|move|roam|wander|reach)\b)?\s*(?P<rest>(?:\b(?:on|in|during|between|before|after|from)\b.*)?)$",
+    re.I,
+)
+
+
+def plan_reach(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
+    """The plan of "how far from the start did X get" (``REACH``): the furthest of the trips' ``reach_m``; else None."""
+    q = question.strip().rstrip("?").strip()
+    unit = None
+    if u := re.search(r",?\s*\bin\s+(km|kilomet(?:re|er)s|m|metres|meters|miles|mi)\s*$", q, re.I):
+        unit = {"km": "km", "m": "m", "mi": "mi", "miles": "mi"}.get(
+            u.group(1).lower(), "km" if "k" in u.group(1).lower() else "m"
+        )
+        q = q[: u.start()]
+    m = REACH.match(q)
+    if m is None:
+        return None
+    plan = plan_count(f"how many trips {m.group('who')} {m.group('rest')}?")
+    if plan.action != "count" or plan.group is not None or plan.per is not None:
+        return None
+    out = validate_plan(
+        {
+            **plan.key(),
+            "action": "top",
+            "metric": "reach_m",
+            "k": 1,
+            **({"unit": unit} if unit else {}),
+        }
+    )
+    out._strict = plan._strict
+    return out
+
+
 def with_inside(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
     """``trips`` with ``inside_s``: each trip's seconds in steps whose both fixes are inside the plan's circle."""
     lat, lon, radius = plan.center()

@@ -45,6 +45,7 @@ Metric = Literal[
     "moving_s",
     "stopped_s",
     "inside_s",
+    "reach_m",
     "n_points",
     "pace_s_km",
     "start_hour",
@@ -64,6 +65,8 @@ UNITS: dict[str, dict[str, float]] = {
     # the time inside the plan's circle: steps with both fixes inside (session 22, llm/inside.py)
     "inside_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
+    # the furthest a trip got from its first fix, in a straight line (session 22)
+    "reach_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
     "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},

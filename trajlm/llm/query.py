@@ -236,6 +236,11 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.metric in ("start_hour", "start_time"):
         chosen = with_start_hour(chosen)
+    if (
+        plan.metric == "reach_m" and plan.vehicle is not None and len(chosen) > 1
+    ):  # each trip has its own start
+        raise CannotAnswer(f"{plan.vehicle} has {len(chosen)} trips here, each measured from its own start: name one "
+                           f"trip ({', '.join(chosen['traj_id'].head(3).to_list())}) or a day")  # fmt: skip
     if plan.metric == "inside_s":  # time inside the plan's circle (llm/inside.py)
         chosen = with_inside(plan, points, chosen)
     if plan.action == "count":

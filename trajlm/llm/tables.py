@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from trajlm.llm.inside import is_inside, plan_inside
+from trajlm.llm.inside import is_inside, plan_inside, plan_reach
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
 
 # "in each hour (of the day)", "by hour of day", "per hour of the day", "hour by hour", "by start hour"; never "km per
@@ -147,6 +147,10 @@ def plan_tabled(
     """The plan of a time inside a circle (llm/inside.py), a table per hour, or two labels compared; else None."""
     if is_inside(question):  # "how much time did X spend within 300 m of LAT, LON"
         return plan_inside(question, plan_one)
+    if (
+        reach := plan_reach(question, plan_one)
+    ) is not None:  # "how far from the start did X get" (inside.py)
+        return reach
     if is_hourly(question):  # "how many trips started in each hour of the day?"
         return plan_hourly(question, plan_one)
     if (

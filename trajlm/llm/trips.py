@@ -19,6 +19,7 @@ TRIP_COLUMNS = [
     "stop_s",
     "moving_s",
     "stopped_s",
+    "reach_m",
     "n_points",
     "pace_s_km",
 ]
@@ -103,7 +104,11 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         # every stop added up, short ones too (set 22: "how long was vessel X stopped in total"): the still steps
         pl.col("_dt").filter(pl.col("_still")).sum().alias("stopped_s"),
     )
+    # how far the trip got from its first fix (session 22: "how far from its first location did RD-F01 get")
+    first = [pl.col(c).first().over("traj_id") for c in ("lat", "lon")]
+    step = step.with_columns(haversine_m(*first, pl.col("lat"), pl.col("lon")).alias("_reach"))
     aggs = [
+        pl.col("_reach").max().alias("reach_m"),
         pl.col("t").min().alias("_t0"),
         (pl.col("t").max() - pl.col("t").min()).alias("duration_s"),
         pl.col("_d").sum().alias("length_m"),
