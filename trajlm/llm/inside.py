@@ -1,4 +1,5 @@
-"""Time spent inside a place (session 22, ask22; status.md Open 7): "how much time did RD-F02 spend within 300 m of
+"""Time spent inside a place, and the distance from a trip's first fix (``plan_reach``, trip-table column ``reach_m``:
+"how far from its first location did RD-F01 get") (session 22, ask22; status.md Open 7 and 8). Time inside: "how much time did RD-F02 spend within 300 m of
 the feeding site at 48.95, 13.40, in hours?", "how long did ships stay within 1 km of the anchorage at 51.99, 3.80?".
 
 The plan is the trips the rest of the question names (a vehicle, dates, a label) that came within the circle, and the
