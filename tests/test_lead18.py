@@ -152,22 +152,21 @@ def test_ask_time_format_not_text_is_one_line():
         trajlm.ask("how many trips?", df, time_format=5)
 
 
-def test_a_total_stop_time_is_refused_not_summed_from_longest_stops():
-    """Each trip keeps only its longest stop: 'total idle time' summed them (an understated
-    number; pervehicle18's finding). Refused in one line; the longest stop is still answered."""
+def test_a_total_stop_time_adds_every_stop_not_the_longest_stops():
+    """Each trip keeps its longest stop: 'total idle time' once summed those (an understated number;
+    pervehicle18's finding), then was refused; since session 22 (ask22) it adds up every still step
+    (``stopped_s``). The longest stop is still answered."""
     import trajlm
-    from trajlm.llm.planner import CannotAnswer
 
     n = 40
     lat = 41.1 + np.r_[np.arange(20) * 1e-3, np.full(10, 19e-3), 19e-3 + np.arange(10) * 1e-3]
     df = pd.DataFrame({"vehicle_id": ["LOG-3"] * n, "id": ["a"] * n,
                        "t": 1_700_000_000 + np.arange(n) * 30, "lat": lat,
                        "lon": np.full(n, -8.6)})  # fmt: skip
-    for q in (
-        "what was the total idle time of LOG-3 in minutes?",
-        "total stop time?",
-        "total pause time of walks in hours",
+    for q, want in (
+        ("what was the total idle time of LOG-3 in minutes?", 5.5),
+        ("total stop time?", 330.0),
     ):
-        with pytest.raises(CannotAnswer, match="longest stop"):
-            trajlm.ask(q, df)
+        ans = trajlm.ask(q, df)  # eleven still steps of 30 s (fixes 19 to 30)
+        assert ans.plan.metric == "stopped_s" and ans.value == pytest.approx(want), (q, str(ans))
     assert "min" in str(trajlm.ask("what was LOG-3's longest idle time, in minutes?", df))

@@ -219,8 +219,12 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
         "number",
         near(w, -41.3087, 174.7790, 500).sum(),
     )
-    add(
-        "health", "W", "how much time did people spend within 500 m of -41.3087,174.7790?", "refuse"
+    add(  # refused until session 22 (ask22): the seconds in steps with both fixes inside, added up
+        "health",
+        "W",
+        "how much time did people spend within 500 m of -41.3087,174.7790?",
+        "number",
+        sum(_inside_s(r, -41.3087, 174.7790, 500) for r in w.itertuples()),
     )
     add(
         "health",
@@ -279,7 +283,8 @@ def questions(H: pd.DataFrame, W: pd.DataFrame) -> list[dict]:
         100 * am.sum() / len(w),
     )
     add("planner", "W", "median trip length in km", "number", w.length_m.median() / 1000)
-    add("planner", "W", "how many trips by hour of day?", "refuse")
+    # refused until session 22 (ask22): a table of every hour of the start
+    add("planner", "W", "how many trips by hour of day?", "hours", w.hour.value_counts().to_dict())
     add(
         "planner",
         "W",
@@ -325,6 +330,11 @@ LEFT = {
 }
 
 
+def _inside_s(r, la: float, lo: float, radius: float) -> float:
+    inside = haversine(r.lat, r.lon, la, lo) <= radius
+    return float(np.diff(r.ts)[inside[:-1] & inside[1:]].sum())
+
+
 def _norm(x: object) -> str:
     return re.sub(r"_\d+$", "", str(x))
 
@@ -348,6 +358,9 @@ def judge(q: dict, ans) -> str:
             and bool(np.isclose(ans.value, want[1], rtol=0.01))
         )
         return "right" if ok else "wrong"
+    if q["kind"] == "hours":  # a table of every hour (session 22)
+        got = [] if ans.table is None else ans.table["trips"].to_list()
+        return "right" if got == [want.get(h, 0) for h in range(24)] else "wrong"
     if q["kind"] in ("number", "percent"):
         ok = isinstance(ans.value, (int, float)) and bool(np.isclose(ans.value, want, rtol=0.01))
     else:
@@ -390,8 +403,8 @@ def built(tmp_path_factory):
 def test_set_12_has_its_shape(built):
     _, qs = built
     assert (
-        len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 7
-    )  # 10 until nm answers (session 15), 9 until answers per vehicle (session 18)
+        len(qs) == 50 and sum(q["kind"] == "refuse" for q in qs) == 5
+    )  # 10 until nm answers (session 15), 9 until answers per vehicle (session 18), 7 until ask22
 
 
 def test_every_question_of_set_12(built):

@@ -210,6 +210,7 @@ def trips(path, tid, ts, lat, lon, veh, lab, tz):
                 stop_s=best,
                 lat=la,
                 lon=lo,
+                ts=t,
             )
         )
     T = pd.DataFrame(out)

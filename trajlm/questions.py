@@ -45,7 +45,7 @@ from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_owner
 
-POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id"]
+POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id"]
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
 SAYS_LOCAL = re.compile(r"\blocal\b", re.I)
@@ -233,6 +233,10 @@ class Asker:
         self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
+        if (
+            self.points.schema.get("label") == pl.Utf8
+        ):  # "classic_bike" is asked as "classic bike" (set 22)
+            self.points = self.points.with_columns(pl.col("label").str.replace_all("_", " "))
         self.trips_utc = trip_table(self.points)
         self._long = long_ids(self.trips_utc)
         if self._long:  # tracks of days: their ids name the mover (session 20)

@@ -208,7 +208,7 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
             what = "speeds" if metric == "speed_kmh" else "paces"
             raise CannotAnswer(f"a total of {what} means nothing: ask for the average")
         if metric == "stop_s" and not re.search(r"\blongest\b", s.raw.lower()):
-            raise CannotAnswer(NO_TOTAL_STOP)  # "sum of the longest stops" is what it says
+            metric = "stopped_s"  # every stop added up; "sum of the longest stops" is what it says
         return {"action": "sum", "metric": metric}
     if s.has(r"\b(average|mean|typical|avg)\b") or s.has(r"\bon average\b"):
         s.take(r"\b(?:on\s+)?(?:average|mean|typical|avg)\b")
@@ -268,10 +268,8 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
                        "rank, predict or describe trips)")  # fmt: skip
 
 
-# each trip keeps only its longest stop: their sum understates the time stopped (pervehicle18's
-# finding: it was answered as a total)
-NO_TOTAL_STOP = ("a total stop / idle time is not in the trip table (each trip keeps only its "
-                 "longest stop): ask for the longest stop")  # fmt: skip
+# a total stop / idle time: every still step added up (``stopped_s``, session 22); pervehicle18 found it answered
+# as the sum of each trip's longest stop (understated), session 18 refused it
 
 
 def _total(s: QuestionText, word: str) -> dict:
@@ -280,7 +278,14 @@ def _total(s: QuestionText, word: str) -> dict:
     s.take(r"\b(?:in total|in all|total|altogether|combined)\b")
     if stop and not re.search(r"\blongest\b", s.raw.lower()) and word in ("time", *(w for w, u in ANSWER_UNITS.items() if UNIT_METRIC.get(u) ==
                                    "duration_s")):  # fmt: skip
-        raise CannotAnswer(NO_TOTAL_STOP)
+        if (
+            word == "time" and (u := s.take(ANSWER_UNIT)) is not None
+        ):  # "how much time ..., in hours"
+            word = u.group(u.lastindex)
+            if UNIT_METRIC.get(ANSWER_UNITS[word]) != "duration_s":
+                raise CannotAnswer(f"a time in {word}? ask it in hours, minutes or seconds")
+        unit = {} if word == "time" else {"unit": ANSWER_UNITS[word]}
+        return {"action": "sum", "metric": "stopped_s", **unit}
     if word in ("time", "distance"):
         return {"action": "sum", "metric": {"time": "stop_s" if stop else "duration_s",
                                               "distance": "length_m"}[word]}  # fmt: skip
@@ -298,11 +303,10 @@ def _how_long(s: QuestionText, f: dict) -> dict:
     if "vehicle" not in f:
         raise CannotAnswer("'how long': in total or on average? ask 'the total duration of ...' or 'the average "
                            "duration of ...'")  # fmt: skip
-    if STOP_WORDS_NEAR.search(s.low) is not None:
-        raise CannotAnswer(NO_TOTAL_STOP)
+    stopped = STOP_WORDS_NEAR.search(s.low) is not None  # "how long was DRV005 idle": all its stops
     s.take(r"\bhow long\b")
     s.take(r"\b(?:in total|in all|altogether|overall)\b")
-    return {"action": "sum", "metric": "duration_s"}
+    return {"action": "sum", "metric": "stopped_s" if stopped else "duration_s"}
 
 
 def _top(s: QuestionText, k: int | None, metric: str, ascending: bool) -> dict:

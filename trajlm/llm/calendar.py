@@ -108,6 +108,7 @@ def check_per(plan: QueryPlan) -> None:
         "duration_s",
         "stop_s",
         "moving_s",
+        "stopped_s",
     ):
         what = plan.metric or plan.action
         raise CannotAnswer(f"per {plan.per} only trips, distances and durations are added up (not {what}): "
@@ -144,7 +145,13 @@ def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]
         value /= scale
         unit = (
             plan.unit
-            or {"length_m": "m", "duration_s": "s", "stop_s": "s", "moving_s": "s"}[plan.metric]
+            or {
+                "length_m": "m",
+                "duration_s": "s",
+                "stop_s": "s",
+                "moving_s": "s",
+                "stopped_s": "s",
+            }[plan.metric]
         )
     periods = f"{plan.per}{'s' * (n != 1)}"
     shown = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"

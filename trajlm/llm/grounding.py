@@ -294,6 +294,10 @@ def _numbered(
         a = m.start(1)
         if label and (r := re.search(rf"\b(?:{label})(?:s|es)?\s+(?:id\s+)?$", low[:a])):
             a = r.start()
+        elif r := re.search(
+            r"\b(?:bike|bicycle|scooter|e-?bike)\s+(?:id\s+|no\.?\s+|number\s+)?$", low[:a]
+        ):
+            a = r.start()  # a bike-share fleet's numbered bikes ("bike 4507", set 22)
         elif len(num) < 6 or re.search(
             rf"\b(?:{ROLE}|trips?|id|ids|mmsi|vehicle)\s+(?:id\s+)?(?:no\.?\s+)?$", low[:a]
         ):

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.plan import CannotAnswer
-from trajlm.llm.vehicles import _SEA_LABELS, _is_kind
+from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_is
 
 _W, _E = (
     r"(?<![\w\-/.'#])",
@@ -137,6 +137,18 @@ def routes_as_trips(question: str, labels: Sequence[str]) -> str:
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
+    if "electric bike" in labels and not any(
+        re.fullmatch(r"e-?bikes?|e bikes?", lab) for lab in labels
+    ):
+        question = re.sub(
+            r"\be[- ]?(bikes?)\b", r"electric \1", question, flags=re.I
+        )  # bike share (set 22)
+    if (
+        m := re.match(r"\s*how\s+many\s+(?:different|distinct|unique)\s+(\w+)\b", question, re.I)
+    ) and (
+        every_label_is(m.group(1).lower(), labels)
+    ):  # "how many different bikes were used" where every label is a bike: the vehicles (set 22)
+        question = question[: m.start(1)] + "vehicles" + question[m.end(1) :]
     if not any(
         re.match(r"cargo|electric|e-?bike", lab) for lab in labels
     ):  # "cargo bikes" are bikes (set 21)
@@ -179,7 +191,7 @@ def label_words(question: str, labels: Sequence[str]) -> str:
     for m in re.finditer(rf"{_W}({_KINDS}){_E}", rest, re.I):
         word = re.sub(r"\s+", " ", m.group(1).lower()).removeprefix("delivery ")
         stem = re.sub(r"(?:ies)$", "y", word) if word.endswith("ies") else word.rstrip("s")
-        if word in have or stem in have:
+        if word in have or stem in have or every_label_is(word, labels):
             continue
         if re.fullmatch(_VESSEL, word) and sea and len(sea) == len(labels):
             continue  # every label is a vessel: "how many vessels" is every trip

@@ -43,6 +43,9 @@ Metric = Literal[
     "speed_kmh",
     "stop_s",
     "moving_s",
+    "stopped_s",
+    "inside_s",
+    "reach_m",
     "n_points",
     "pace_s_km",
     "start_hour",
@@ -57,7 +60,13 @@ UNITS: dict[str, dict[str, float]] = {
     "stop_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     # the time a trip moved: its steps at 1 m/s or faster, the duration less every stop (session 19)
     "moving_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    # the time a trip stood still: its steps slower than 1 m/s, every stop added up (session 22)
+    "stopped_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    # the time inside the plan's circle: steps with both fixes inside (session 22, llm/inside.py)
+    "inside_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
+    # the furthest a trip got from its first fix, in a straight line (session 22)
+    "reach_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
     "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},
@@ -145,7 +154,9 @@ class QueryPlan(BaseModel):
     per: Literal["day", "week"] | None = None
     # group: the plan's count / sum / mean / median per vehicle, ranked (k shown; ascending: smallest first)
     # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
-    group: Literal["vehicle"] | None = None
+    # "hour": per hour of the trip's start, every hour shown; "mode": per label of ``modes``, two labels compared
+    # ("were tanker voyages faster than cargo voyages"; session 22, llm/tables.py)
+    group: Literal["vehicle", "hour", "mode"] | None = None
     # boxes (lat_min, lon_min, lat_max, lon_max): via = a point in the first, then a later point in the second;
     # start_box / end_box = the trip's first / last point inside (session 17, llm/boxes.py)
     via: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] | None = None
@@ -182,8 +193,12 @@ class QueryPlan(BaseModel):
                     "share_of names the set filters that are not the share's condition"
                 )
         if self.group is not None and a not in ("count", "sum", "mean", "median"):
-            raise ValueError("group 'vehicle' counts trips or adds up / averages a metric per vehicle "
-                             "(action count, sum, mean or median)")  # fmt: skip
+            raise ValueError(f"group {self.group!r} counts trips or adds up / averages a metric per "
+                             f"{self.group} (action count, sum, mean or median)")  # fmt: skip
+        if self.metric == "inside_s" and self.center() is None:
+            raise ValueError("inside_s is the time inside a circle: give a place or lat/lon")
+        if self.group == "mode" and not self.modes:
+            raise ValueError("group 'mode' compares the labels named in modes")
         if (a == "percentile") != (self.percentile is not None):
             raise ValueError("action 'percentile' and percentile go together")
         if (a == "peak") != (self.by is not None):
@@ -268,7 +283,11 @@ class QueryPlan(BaseModel):
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
-        if self.group is not None:
+        if self.group == "hour":
+            what += " per hour of the trip's start (every hour)"
+        elif self.group == "mode":
+            what += " per label, compared"
+        elif self.group is not None:
             what += f" per {self.group}" + (
                 f" and {self.per} (mean over its {self.per}s with trips)" if self.per else ""
             )
@@ -306,6 +325,7 @@ class QueryPlan(BaseModel):
             self.hour_from is not None
             or self.hour_to is not None
             or self.by == "hour"
+            or self.group == "hour"
             or (self.metric in ("start_hour", "start_time"))
         ):
             parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")

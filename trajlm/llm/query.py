@@ -18,7 +18,9 @@ from trajlm.data.geometry import haversine_m
 from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import per_period, with_start_hour
+from trajlm.llm.inside import with_inside
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
 from trajlm.llm.trips import GLITCH_FLOOR_MPS, TRIP_COLUMNS, plausible_speed_mps, trip_table
 from trajlm.llm.vehicles import per_vehicle
@@ -217,6 +219,12 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
             notes.append(_copies_note(copies))
     if (jumps := _jumps_note(plan, chosen)) is not None:
         notes.append(jumps)
+    if plan.group in (
+        "hour",
+        "mode",
+    ):  # "trips in each hour of the day", "tankers faster than cargo?" (tables.py)
+        table, text = per_key(plan, chosen)
+        return Answer(plan, value=text, table=table, text=text, n_total=len(chosen), notes=notes)
     if (
         plan.group is not None
     ):  # "which driver drove the most km", "total hours per vessel" (llm/vehicles.py)
@@ -228,6 +236,13 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.metric in ("start_hour", "start_time"):
         chosen = with_start_hour(chosen)
+    if (
+        plan.metric == "reach_m" and plan.vehicle is not None and len(chosen) > 1
+    ):  # each trip has its own start
+        raise CannotAnswer(f"{plan.vehicle} has {len(chosen)} trips here, each measured from its own start: name one "
+                           f"trip ({', '.join(chosen['traj_id'].head(3).to_list())}) or a day")  # fmt: skip
+    if plan.metric == "inside_s":  # time inside the plan's circle (llm/inside.py)
+        chosen = with_inside(plan, points, chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
     if plan.action == "vehicles":  # "how many participants came within 100 m of X" (session 20)

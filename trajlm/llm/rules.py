@@ -67,6 +67,7 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
+from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 
 MORE = r"(?:faster than|longer than|more than|greater than|higher than|over|above|at least|exceeding|exceeded|exceeds|exceed|>=?)"
@@ -174,6 +175,10 @@ class RulePlanner:
         )  # "how far did D-ana drive": her total distance (vehicles.py)
         if is_movers(question):  # "how many participants came within 100 m of X" (vehicles.py)
             return plan_movers(question, self.plan)
+        if (
+            tabled := plan_tabled(question, self.words.labels, self.plan)
+        ) is not None:  # time inside, per hour, X vs Y
+            return tabled
         if is_grouped(
             question, self.words.labels
         ):  # "which driver drove the most km?" (vehicles.py)
@@ -220,8 +225,13 @@ class RulePlanner:
             said = self._said(" ".join(dict.fromkeys(unknown)))
             raise CannotAnswer(f"did not understand {said!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
-        if "min_stop_s" not in f and f.get("metric") != "stop_s" and (m := s.take(STOPPED)):
-            raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
+        if "min_stop_s" not in f and f.get("metric") not in ("stop_s", "stopped_s") and (m := s.take(STOPPED)):  # fmt: skip
+            if f.get("action") in ("sum", "mean", "median") and f.get("metric") == "duration_s":
+                f["metric"] = (
+                    "stopped_s"  # "how long was T-03 stopped in total": all its stops (set 22)
+                )
+            else:
+                raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
         if (
             "mode" in f and "modes" in f

@@ -18,6 +18,8 @@ TRIP_COLUMNS = [
     "speed_kmh",
     "stop_s",
     "moving_s",
+    "stopped_s",
+    "reach_m",
     "n_points",
     "pace_s_km",
 ]
@@ -54,7 +56,8 @@ def _copies(points: pl.DataFrame) -> pl.DataFrame:
 
 def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
-    stop_s (longest run of fixes slower than 1 m/s), moving_s (the time in steps at 1 m/s or more), n_points, mode / vehicle when the points
+    stop_s (longest run of fixes slower than 1 m/s), moving_s (the time in steps at 1 m/s or more), stopped_s (the
+    time in steps slower than 1 m/s: every stop added up), n_points, mode / vehicle when the points
     carry ``label`` / ``vehicle_id`` (or ``user_id``), and copy_of (the trip whose exact points
     it repeats, else null; ``run_plan`` leaves copies out and says so). Steps faster than the
     data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length; jump_m is what they skipped."""
@@ -97,9 +100,15 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     # the time moving (session 19: "how many hours was truck 12 moving"): every step that is not still, so
     # the duration less all stops, short ones too (stop_s keeps only the longest)
     moving = step.group_by("traj_id").agg(
-        pl.col("_dt").filter(~pl.col("_still") & (pl.col("_dt") > 0)).sum().alias("moving_s")
+        pl.col("_dt").filter(~pl.col("_still") & (pl.col("_dt") > 0)).sum().alias("moving_s"),
+        # every stop added up, short ones too (set 22: "how long was vessel X stopped in total"): the still steps
+        pl.col("_dt").filter(pl.col("_still")).sum().alias("stopped_s"),
     )
+    # how far the trip got from its first fix (session 22: "how far from its first location did RD-F01 get")
+    first = [pl.col(c).first().over("traj_id") for c in ("lat", "lon")]
+    step = step.with_columns(haversine_m(*first, pl.col("lat"), pl.col("lon")).alias("_reach"))
     aggs = [
+        pl.col("_reach").max().alias("reach_m"),
         pl.col("t").min().alias("_t0"),
         (pl.col("t").max() - pl.col("t").min()).alias("duration_s"),
         pl.col("_d").sum().alias("length_m"),
@@ -116,6 +125,7 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     trips = trips.with_columns(
         pl.col("stop_s").fill_null(0).cast(pl.Float64),
         pl.col("moving_s").fill_null(0).cast(pl.Float64),
+        pl.col("stopped_s").fill_null(0).cast(pl.Float64),
         pl.col("duration_s").cast(pl.Float64),
         pl.from_epoch("_t0", time_unit="s").dt.replace_time_zone("UTC").alias("start"),
         (3.6 * pl.col("length_m") / pl.col("duration_s").clip(lower_bound=1)).alias("speed_kmh"),

@@ -120,6 +120,14 @@ def _is_kind(label: str) -> bool:
     return re.search(rf"\b(?:{GENERIC}|{_MODES})\b", label) is not None
 
 
+def every_label_is(word: str, labels: Sequence[str]) -> bool:
+    """Whether every label is a kind of ``word`` ("bike" of "classic bike" and "electric bike": any bike; set 22)."""
+    forms = {word, word.removesuffix("s"), word.removesuffix("es"), re.sub(r"ies$", "y", word)}
+    return bool(labels) and any(
+        all(re.search(rf"\s{re.escape(f)}$", lab) for lab in labels) for f in forms if f
+    )
+
+
 def _label(kind: str, labels: Sequence[str]) -> str | None:
     """The data label a vehicle word names, if it is read as one (module docstring); a kind the labels do not
     have, where they are kinds of vehicle ("each courier" among bike, car, van, walk), is refused: unsure."""
@@ -130,7 +138,7 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
     if named:
         generic = re.fullmatch(GENERIC, low) is not None
         return named[0] if (not generic or kinds) else None
-    if not kinds or re.fullmatch(_ANY, low):
+    if not kinds or re.fullmatch(_ANY, low) or every_label_is(low, labels):
         return None
     if re.fullmatch(_SEA, low) and all(re.fullmatch(rf"(?:{_SEA_LABELS})", lab) for lab in labels):
         return None
@@ -185,6 +193,7 @@ def plan_grouped(
         "length_m",
         "duration_s",
         "moving_s",
+        "stopped_s",
         "n_points",
     ):
         raise CannotAnswer(f"a total of {plan.metric} per vehicle means nothing: ask for its average "
@@ -258,9 +267,13 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         else plan.unit
         or {"length_m": "m", "duration_s": "s"}.get(
             plan.metric or "",
-            {"stop_s": "s", "moving_s": "s", "speed_kmh": "km/h", "pace_s_km": "s/km"}.get(
-                plan.metric or "", ""
-            ),
+            {
+                "stop_s": "s",
+                "moving_s": "s",
+                "stopped_s": "s",
+                "speed_kmh": "km/h",
+                "pace_s_km": "s/km",
+            }.get(plan.metric or "", ""),
         )
     )
     if plan.per is not None:
@@ -305,17 +318,25 @@ _MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|i
 _THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
                     r"|tracked|recorded|monitored|followed"
                     # set 21: "how many vehicles were in service on Sunday" (a vehicle with a trip that day)
-                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out)\b", re.I)  # fmt: skip
+                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out"
+                    # set 22: "how many different bikes were used / ridden / rented on Saturday"
+                    r"|used|in\s+use|ridden|rented|hired|taken\s+out)\b", re.I)  # fmt: skip
+
+
+# "how many vessels are in the data / are there / were tracked" (set 22: "only trips are counted"); "how many ships
+# berthed ..." stays refused (test_llm_set12_fixes: ships or their voyages?)
+_SEA_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{_SEA})\s+(?={_THERE.pattern})",
+                        re.I)  # fmt: skip
 
 
 def is_movers(question: str) -> bool:
-    return _MOVERS.search(question) is not None
+    return _MOVERS.search(question) is not None or _SEA_THERE.search(question) is not None
 
 
 def plan_movers(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan:
     """The plan of "how many <people / animals / vehicles> ...": the rest read as a count of trips, then the
     vehicles they are of are counted (action ``vehicles``)."""
-    m = _MOVERS.search(question)
+    m = _MOVERS.search(question) or _SEA_THERE.search(question)
     plan = plan_one("how many trips " + _THERE.sub(" ", question[m.end() :]))
     if plan.action != "count" or plan.group is not None or plan.per is not None:
         raise CannotAnswer("'how many ...' of vehicles, people or animals counts them: ask e.g. 'how many "

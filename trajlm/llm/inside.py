@@ -1,0 +1,124 @@
+"""Time spent inside a place, and the distance from a trip's first fix (``plan_reach``, trip-table column ``reach_m``:
+"how far from its first location did RD-F01 get") (session 22, ask22; status.md Open 7 and 8). Time inside: "how much time did RD-F02 spend within 300 m of
+the feeding site at 48.95, 13.40, in hours?", "how long did ships stay within 1 km of the anchorage at 51.99, 3.80?".
+
+The plan is the trips the rest of the question names (a vehicle, dates, a label) that came within the circle, and the
+metric ``inside_s``: each trip's time in steps whose both fixes are inside the circle, added up (``sum``; "on average"
+is the mean per trip). A step that crosses the edge counts nothing (its fixes say only that it crossed somewhere
+between them), so the time is a lower bound by at most one fix interval per visit. A box is not read here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import polars as pl
+
+from trajlm.data.geometry import haversine_m
+from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+
+# "how much time / how many hours / how long did X spend (stay, remain, wait, sit) within|near|inside|at ... <circle>"
+HEAD = re.compile(
+    r"^\s*(?:in\s+total\s*,?\s*)?(?:how\s+much\s+(?:total\s+)?time|how\s+many\s+(hours|minutes|mins|seconds)|how\s+long"
+    r"|what\s+(?:was|is)\s+the\s+(?:total\s+)?time)\s+(?:in\s+total\s+)?(?:did|do|does|was|were|has|have|had)?\s*"
+    r"(?P<who>.*?)\s*\b(?:spen[dt]|spending|stay(?:ed)?|remain(?:ed)?|linger(?:ed)?|sit|sat|wait(?:ed)?)\b"
+    r"(?:\s+in\s+total)?\s*(?=\b(?:within|near|inside|at|in|around)\b)",
+    re.I,
+)
+UNIT_AT_END = re.compile(r",?\s*\bin\s+(hours?|minutes?|mins?|seconds?|h|min|s)\s*\??\s*$", re.I)
+_UNIT = {"hour": "h", "hours": "h", "h": "h", "minute": "min", "minutes": "min", "mins": "min", "min": "min",
+         "seconds": "s", "second": "s", "s": "s"}  # fmt: skip
+
+
+def is_inside(question: str) -> bool:
+    return (
+        HEAD.search(question) is not None
+        and re.search(r"\d\s*(?:m|km|metres?|meters?|mi)\b|-?\d+\.\d+\s*,", question) is not None
+    )
+
+
+def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan:
+    """The plan of a time inside a circle (``is_inside``): the trips "how many trips <who> came <circle> ..." names,
+    the metric ``inside_s`` added up."""
+    m = HEAD.search(question)
+    unit = _UNIT.get((m.group(1) or "").lower())
+    rest = question[m.end() :]
+    if u := UNIT_AT_END.search(rest):
+        unit = _UNIT[u.group(1).lower()]
+        rest = rest[: u.start()]
+    who = m.group("who").strip()
+    who = re.sub(
+        r"^(?:the\s+)?(?:ships?|vessels?|boats?|animals?|vehicles?|people|they|it)$",
+        "",
+        who,
+        flags=re.I,
+    )
+    plan = plan_count(f"how many trips {who} came {rest.strip().rstrip('?')}?")
+    if (
+        plan.action != "count"
+        or plan.center() is None
+        or plan.group is not None
+        or plan.per is not None
+    ):
+        raise CannotAnswer("time inside a place is read for a circle ('within 300 m of LAT, LON'): ask e.g. 'how "
+                           "much time did X spend within 300 m of 48.95, 13.40, in hours'")  # fmt: skip
+    out = validate_plan(
+        {**plan.key(), "action": "sum", "metric": "inside_s", **({"unit": unit} if unit else {})}
+    )
+    out._strict = plan._strict
+    return out
+
+
+# "how far from its first location / the start did RD-F01 get", "the maximum distance from the start of X's trips"
+REACH = re.compile(
+    r"^\s*(?:how\s+far\s+(?:away\s+)?from\s+|what\s+(?:was|is)\s+the\s+(?:maximum|max|greatest|largest|furthest|farthest)"
+    r"\s+distance\s+(?:away\s+)?from\s+)(?:the|its|their|his|her|my)\s+(?:start(?:ing)?(?:\s+point)?|first\s+(?:fix|point"
+    r"|location|position)|origin|release\s+site)\s+(?:did|does|do|of|for|on|reached\s+by|by)?\s*(?P<who>.*?)\s*"
+    r"(?:\b(?:get|go|travel|move|roam|wander|reach)\b)?\s*(?P<rest>(?:\b(?:on|in|during|between|before|after|from)\b.*)?)$",
+    re.I,
+)
+
+
+def plan_reach(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
+    """The plan of "how far from the start did X get" (``REACH``): the furthest of the trips' ``reach_m``; else None."""
+    q = question.strip().rstrip("?").strip()
+    unit = None
+    if u := re.search(r",?\s*\bin\s+(km|kilomet(?:re|er)s|m|metres|meters|miles|mi)\s*$", q, re.I):
+        unit = {"km": "km", "m": "m", "mi": "mi", "miles": "mi"}.get(
+            u.group(1).lower(), "km" if "k" in u.group(1).lower() else "m"
+        )
+        q = q[: u.start()]
+    m = REACH.match(q)
+    if m is None:
+        return None
+    plan = plan_count(f"how many trips {m.group('who')} {m.group('rest')}?")
+    if plan.action != "count" or plan.group is not None or plan.per is not None:
+        return None
+    out = validate_plan(
+        {
+            **plan.key(),
+            "action": "top",
+            "metric": "reach_m",
+            "k": 1,
+            **({"unit": unit} if unit else {}),
+        }
+    )
+    out._strict = plan._strict
+    return out
+
+
+def with_inside(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
+    """``trips`` with ``inside_s``: each trip's seconds in steps whose both fixes are inside the plan's circle."""
+    lat, lon, radius = plan.center()
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    inside = haversine_m(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius
+    pts = points.filter(pl.col("traj_id").is_in(trips["traj_id"].implode())).sort(["traj_id", "t"])
+    step = pts.with_columns(inside.alias("_in")).with_columns(
+        pl.when(same & pl.col("_in") & pl.col("_in").shift(1))
+        .then(pl.col("t") - pl.col("t").shift(1))
+        .otherwise(0)
+        .alias("_dt")
+    )
+    per = step.group_by("traj_id").agg(pl.col("_dt").sum().cast(pl.Float64).alias("inside_s"))
+    return trips.join(per, on="traj_id", how="left").with_columns(pl.col("inside_s").fill_null(0.0))
