@@ -12,7 +12,9 @@ one scored step (a 3-point history) on, its power scaled by the evidence; backte
 2-point history (nothing to score) is predicted by constant velocity (session 12);
 backtest_fallback_window 2 (session 12): the gate falls back to whichever of the last step and
 the velocity over the last two steps (linear extrapolation over 3 points) predicted this
-trajectory's own past better.
+trajectory's own past better; backtest_short_cap [0, 0.25, 0.25, 0.25] (session 22): a history
+with 1-4 scored steps (3-6 fixes) whose last two steps held speed and heading keeps at most
+that share of the model's correction (model/backtest.py ``steady_cap``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ SETTINGS = {
     "backtest_min_steps": 1,
     "backtest_prior": 0.0,
     "backtest_fallback_window": 2,
+    "backtest_short_cap": [0.0, 0.25, 0.25, 0.25],
 }
 
 

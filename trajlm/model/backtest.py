@@ -85,7 +85,50 @@ def backtest_gate(
     n = (w > 0).sum(1)  # (B,) scored steps: the evidence
     power = cfg.backtest_gate * (n.to(mean.dtype) / MIN_STEPS).clamp(max=1.0)
     g = (e_fallback / e_model.clamp_min(1e-12)).pow(power).clamp(max=1.0)
-    return torch.where(n >= cfg.backtest_min_steps, g, torch.full_like(g, cfg.backtest_prior))
+    g = torch.where(n >= cfg.backtest_min_steps, g, torch.full_like(g, cfg.backtest_prior))
+    cap = steady_cap(model, feats, last, n)
+    return g if cap is None else torch.minimum(g, cap)
+
+
+# Session 22 (steady22): a short history "held steady" when its last step's speed is within
+# STEADY_SPEED times the step before's and its heading within STEADY_TURN_DEG of it. Chosen on
+# val (Porto / GeoLife val cuts and the twelve session-12 movers; docs/generalization.md
+# "Session 22 (steady22)") with trajlm-small's backtest_short_cap.
+STEADY_SPEED = (0.7, 1.25)
+STEADY_TURN_DEG = 45.0
+
+
+def steady_rows(model, feats: torch.Tensor, last: torch.Tensor) -> torch.Tensor:
+    """(B,) bool: the last two steps of each row (points last - 1 and last) exist, are not
+    zero, and held speed and heading (STEADY_SPEED, STEADY_TURN_DEG)."""
+    st = model.embed.stats
+    own = feats[..., DELTA]
+    rows = torch.arange(feats.shape[0], device=feats.device)
+    a, b = own[rows, last], own[rows, (last - 1).clamp_min(0)]
+    dt_mean, dt_scale = float(st["dt_mean"]), float(st["dt_scale"])
+    dt_a = (a[:, 2] * dt_scale + dt_mean).clamp_min(1e-6)
+    dt_b = (b[:, 2] * dt_scale + dt_mean).clamp_min(1e-6)
+    la, lb = a[:, :2].norm(dim=-1), b[:, :2].norm(dim=-1)
+    ratio = (la / dt_a) / (lb / dt_b).clamp_min(1e-12)
+    cos = (a[:, :2] * b[:, :2]).sum(-1) / (la * lb).clamp_min(1e-12)
+    lo, hi = STEADY_SPEED
+    turn_ok = cos >= torch.cos(torch.deg2rad(torch.tensor(STEADY_TURN_DEG)))
+    return (last >= 2) & (la > 0) & (lb > 0) & (ratio >= lo) & (ratio <= hi) & turn_ok
+
+
+def steady_cap(
+    model, feats: torch.Tensor, last: torch.Tensor, n: torch.Tensor
+) -> torch.Tensor | None:
+    """(B,) the most of the model's correction each row keeps (backtest_short_cap, by its n
+    (B,) scored steps; 1 where the history is not steady or has more steps than the list), or
+    None when the model has no such cap."""
+    caps = tuple(float(x) for x in model.config.backtest_short_cap)
+    if not caps:
+        return None
+    table = feats.new_tensor((1.0,) + caps)  # index n: n = 0 has no evidence (the prior)
+    idx = torch.where(n <= len(caps), n, torch.zeros_like(n))
+    cap = table[idx.long()]
+    return torch.where(steady_rows(model, feats, last), cap, torch.ones_like(cap))
 
 
 def _scored_targets(model, feats, mask, last):

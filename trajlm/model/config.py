@@ -235,6 +235,13 @@ class ModelConfig:
     # the model on noisy or coarse tracks: AIS, 1 s runners). The gate compares the model with
     # the chosen one.
     backtest_fallback_window: int = 1
+    # Short steady histories (session 22, steady22; model/backtest.py ``steady_cap``): the most
+    # of the model's correction a history with n = 1, 2, ... scored steps keeps where its last
+    # two steps held their speed (ratio in backtest.STEADY_SPEED) and heading (within
+    # backtest.STEADY_TURN_DEG); entry n - 1, none past the end. () = no cap (bit for bit as
+    # before). With so few steps the model continues a one-step slowdown (its taxi habit) that
+    # a steady mover's GPS noise made up.
+    backtest_short_cap: tuple[float, ...] = ()
     # A learned summary token (session 21, trajlm/model/summary.py): appended after each
     # trajectory's last real point, its final state is the trajectory embedding (trip
     # contrast, similarity, embed) instead of the mean over the points. Causal attention:
@@ -243,6 +250,7 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         check_model_config(self)  # ValueError "ModelConfig: ..." naming the field
+        self.backtest_short_cap = tuple(float(x) for x in self.backtest_short_cap)  # JSON: a list
 
     @property
     def points_out(self) -> int:

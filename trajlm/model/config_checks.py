@@ -147,6 +147,14 @@ def check_model_config(c: Any) -> None:
         0 <= c.backtest_prior <= 1,
         f"backtest_prior must be in [0, 1], got {c.backtest_prior}",
     )
+    cap = c.backtest_short_cap
+    need(
+        isinstance(cap, list | tuple)
+        and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x <= 1 for x in cap
+        ),
+        f"backtest_short_cap must be a list of numbers in [0, 1], got {cap!r}",
+    )
     if c.backtest_gate:
         need(c.residual_base == "constant_velocity" and not c.time_query,
              "backtest_gate needs residual_base 'constant_velocity' and no time_query")  # fmt: skip
