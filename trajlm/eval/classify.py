@@ -83,6 +83,7 @@ class FeatureGBClassifier:
         n_avg: int = 1,
         max_depth: int | None = None,
         user_prior: bool = False,
+        min_samples_leaf: int = 20,
     ) -> None:
         self.max_iter, self.learning_rate = max_iter, learning_rate
         self.max_leaf_nodes, self.l2_regularization = max_leaf_nodes, l2_regularization
@@ -90,7 +91,7 @@ class FeatureGBClassifier:
         # session 9 (opt-in): literature feature groups beside the 30 (motion_features_lit),
         # a per-split feature share (makes seeds differ) and n_avg seeds' probabilities averaged
         self.lit, self.max_features, self.n_avg = tuple(lit), max_features, n_avg
-        self.max_depth = max_depth
+        self.max_depth, self.min_samples_leaf = max_depth, min_samples_leaf
         # a known user's train mode mix (trajlm.eval.user_prior), out of fold on train rows
         self.user_prior = user_prior
 
@@ -141,6 +142,7 @@ class FeatureGBClassifier:
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
             max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization,
             max_features=self.max_features,
             class_weight=self.class_weight,
