@@ -174,9 +174,9 @@ def _ingest(
         if (n := one_label_per_trajectory(paths, format, columns)) is not None:
             cfg = dataclasses.replace(cfg, max_gap_s=None, gap_intervals=None)
             reading["whole_labelled"] = n  # classify22: one labelled sample per trajectory
-            warnings.warn(f"every labelled trajectory carries one class ({n:,} trajectories): "
-                          "each is kept whole, not split at time gaps (--max-gap-s S splits "
-                          "them)", stacklevel=2)  # fmt: skip
+            warn_at_caller(f"every labelled trajectory carries one class ({n:,} trajectories): "
+                           "each is kept whole, not split at time gaps (--max-gap-s S splits "
+                           "them; Python: clean_overrides={'max_gap_s': S})")  # fmt: skip
 
     report = DropReport()
     bar = Progress(
