@@ -121,7 +121,7 @@ def main() -> None:
         classes = sorted(set(segment_labels(train)))
         res: dict[str, dict] = {}
         hits: dict[str, list[np.ndarray]] = {}
-        extra: dict[str, list] = {"choice": [], "gb_cv": [], "w_gb": []}
+        extra: dict[str, list] = {"choice": [], "choice_reliable": [], "gb_cv": [], "w_gb": []}
 
         def score(method, clf, t0, ctx=(val, test, classes, res, hits)):
             va, te, cls, rs, hs = ctx
@@ -163,8 +163,14 @@ def main() -> None:
             extra["w_gb"].append(ens.weight_)
             ens.name = "GB[CV] + hybrid"
             t0 = time.perf_counter()
-            ch = score("val-checked choice", ValChoice([gb, hyb, ens]).fit(train, val), t0)
+            ch = score("val-checked choice [best]",
+                       ValChoice([gb, hyb, ens], rule="best").fit(train, val), t0)  # fmt: skip
+            t0 = time.perf_counter()
+            rc = score(
+                "val-checked choice [reliable]", ValChoice([gb, hyb, ens]).fit(train, val), t0
+            )
             extra["choice"].append(ch.choice_)
+            extra["choice_reliable"].append(rc.choice_)
             print(name, seed, {k: (round(v["val_acc"][-1], 1), round(v["acc"][-1], 1))
                                for k, v in res.items()}, flush=True)  # fmt: skip
         gbs = ("GB features", "GB features [balanced]", "GB features [CV-tuned]")

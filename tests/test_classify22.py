@@ -166,6 +166,40 @@ def test_val_choice_keeps_the_better_on_val_and_the_first_on_a_tie():
 
 
 @pytest.mark.slow  # ~20-45 s: two grouped-CV fits over GB_GRID
+class _WrongOn(_Fixed):
+    """Right on every segment but the sorted positions ``wrong`` (answered 'slow' or 'mid')."""
+
+    def __init__(self, name: str, wrong: tuple[int, ...]) -> None:
+        super().__init__(name, "")
+        self.wrong = wrong
+
+    def classify(self, segments: pl.DataFrame) -> np.ndarray:
+        from trajlm.eval.classify import segment_labels
+
+        y = segment_labels(segments).astype(object)
+        for i in self.wrong:
+            y[i] = "mid" if y[i] == "slow" else "slow"
+        return y.astype(str)
+
+
+def test_val_choice_needs_a_reliable_win_to_leave_the_baseline():
+    """One val trajectory of 13 is 7.7 points (MAT animals): by default a candidate replaces
+    the baseline only when the paired bootstrap CI of the difference is above 0."""
+    from trajlm.eval.classify_gb_cv import ValChoice
+
+    train, val = _segments(_tracks(9, 9)), _segments(_tracks(13, 10))
+    base, one_better = _WrongOn("GB", (0, 1)), _WrongOn("model", (0,))
+    ch = ValChoice([base, one_better]).fit(train, val)
+    assert ch.choice_ == "GB" and ch.val_ci_["model"][0] <= 0 < ch.val_ci_["model"][1]
+    assert ValChoice([base, one_better], rule="best").fit(train, val).choice_ == "model"
+    many_better = _WrongOn("model", ())
+    base = _WrongOn("GB", tuple(range(7)))
+    ch = ValChoice([base, many_better]).fit(train, val)
+    assert ch.choice_ == "model" and ch.choice_reason_.startswith("reliably above")
+    with pytest.raises(ValueError, match="reliable"):
+        ValChoice([base], rule="mean")
+
+
 def test_finetune_val_check_warns_when_the_model_is_below_gb(capsys):
     """`finetune --task classify` saved a classifier below gradient boosting without a word
     (MAT animals: 65.6 % vs GB 90.6 % on test); now the val comparison is said (and silent

@@ -8,9 +8,11 @@ trajectories over 3 classes). ``TunedGBClassifier`` chooses ``min_samples_leaf``
 baseline a model is compared with is as strong as the train data allows. Val and test are not
 read.
 
-``ValChoice`` fits several classifiers and keeps the one with the best val accuracy (ties: the
-earlier one, so list the baseline first): a user gets the model only where it beat the
-baseline on val, and ``choice_`` / ``val_scores_`` say what was kept and why.
+``ValChoice`` fits several classifiers and keeps the first (the baseline) unless another is
+reliably better on val (``rule="reliable"``, the default: the paired bootstrap 95 % CI of its
+val accuracy minus the baseline's, over val trajectories, lies above 0; one val trajectory
+of 13 is 7.7 points) or simply better (``rule="best"``); ``choice_`` / ``val_scores_`` say what
+was kept and why. A user gets the model only where val shows it beats the baseline.
 """
 
 from __future__ import annotations
@@ -89,32 +91,53 @@ class TunedGBClassifier(FeatureGBClassifier):
 
 
 class ValChoice:
-    """Fit each candidate on train (val for its own early stopping), keep the best on val.
+    """Fit each candidate on train (val for its own early stopping), keep one by val.
 
     ``candidates``: classifiers with ``fit(train, val)`` / ``classify`` (``predict_proba``
-    passed through when the kept one has it); the first wins ties, so put the baseline first.
-    After ``fit``: ``choice_`` (the kept one's name), ``val_scores_`` ({name: val accuracy %}).
-    Without val segments the first candidate is kept (said in ``choice_reason_``).
+    passed through when the kept one has it); put the baseline first. ``rule="reliable"``:
+    another candidate replaces the first only when the paired bootstrap 95 % CI of its val
+    accuracy minus the first's is above 0 (among those, the best val accuracy); ``"best"``:
+    the best val accuracy (ties: the earlier). After ``fit``: ``choice_`` (the kept one's
+    name), ``choice_reason_``, ``val_scores_`` ({name: val accuracy %}), ``val_ci_`` ({name:
+    (lo, hi) of its val accuracy minus the first's, points}). Without val: the first.
     """
 
-    def __init__(self, candidates: list[Any], name: str = "val-checked choice") -> None:
+    def __init__(
+        self, candidates: list[Any], name: str = "val-checked choice", rule: str = "reliable"
+    ) -> None:
         if not candidates:
             raise ValueError("ValChoice needs at least one candidate")
-        self.candidates, self.name = list(candidates), name
+        if rule not in ("reliable", "best"):
+            raise ValueError(f'rule must be "reliable" or "best", got {rule!r}')
+        self.candidates, self.name, self.rule = list(candidates), name, rule
 
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> ValChoice:
+        from trajlm.eval.compare import paired_bootstrap_ci
+
         for c in self.candidates:
             if not hasattr(c, "classes_"):
                 c.fit(train, val)
         self.val_scores_: dict[str, float] = {}
-        if val is None or not len(val):
-            self.kept_, self.choice_reason_ = self.candidates[0], "no val segments"
-        else:
+        self.val_ci_: dict[str, tuple[float, float]] = {}
+        self.kept_, self.choice_reason_ = self.candidates[0], "no val segments: the first"
+        if val is not None and len(val):
             y = segment_labels(val)
+            hits = {c.name: (np.asarray(c.classify(val)).astype(str) == y) * 100.0
+                    for c in self.candidates}  # fmt: skip
+            base = self.candidates[0]
             for c in self.candidates:
-                self.val_scores_[c.name] = float(np.mean(np.asarray(c.classify(val)) == y) * 100)
-            self.kept_ = max(self.candidates, key=lambda c: self.val_scores_[c.name])
-            self.choice_reason_ = "best val accuracy"
+                self.val_scores_[c.name] = float(hits[c.name].mean())
+                ci = paired_bootstrap_ci(hits[c.name], hits[base.name])
+                self.val_ci_[c.name] = (round(ci["lo"], 1), round(ci["hi"], 1))
+            ok = [
+                c for c in self.candidates[1:] if self.rule == "best" or self.val_ci_[c.name][0] > 0
+            ]
+            self.kept_ = max([base, *ok], key=lambda c: self.val_scores_[c.name])
+            self.choice_reason_ = (
+                "best val accuracy" if self.rule == "best"
+                else "reliably above the first on val" if self.kept_ is not base
+                else "no candidate reliably above the first on val"
+            )  # fmt: skip
         self.choice_ = self.kept_.name
         self.classes_ = np.asarray([str(c) for c in self.kept_.classes_])
         return self
