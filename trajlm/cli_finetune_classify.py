@@ -101,14 +101,11 @@ def _classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_m
     return parts
 
 
-TUNE_MAX_SEGMENTS = 2000  # a larger train split: GB's default settings (CV costs minutes there)
-
-
 def _fair_gb(train, seed: int):
     """The gradient-boosting baseline a classifier is held against: settings chosen by grouped
     CV on train (classify22: the default min_samples_leaf=20 cannot split a class of ~20
     trajectories), the fixed defaults above TUNE_MAX_SEGMENTS train segments."""
-    from trajlm.eval.classify_gb_cv import TunedGBClassifier
+    from trajlm.eval.classify_gb_cv import TUNE_MAX_SEGMENTS, TunedGBClassifier
 
     small = train["traj_id"].n_unique() <= TUNE_MAX_SEGMENTS
     return TunedGBClassifier(random_state=seed, **({} if small else {"grid": ()})).fit(train)

@@ -252,8 +252,10 @@ def run_classify_eval(
     when they have it. ``split_by``: see ``split_segments``. ``score_on="val"`` scores on val instead of test (tuning). With ``out``, writes ``eval_classify.json``/``.md``
     and one confusion-matrix PNG per method. ``parts``: the caller's own train / val / test
     segments (session 21: `trajlm eval --test-data` / `--split-by source`), used as given;
-    ``df`` then only names the classes dropped.
+    ``df`` then only names the classes dropped. With ``parts`` the baselines include GB tuned
+    by grouped CV on train (``TunedGBClassifier``, up to TUNE_MAX_SEGMENTS train segments).
     """
+    given_parts = parts is not None
     if parts is None:
         segments, seg_report = make_mode_segments(df, class_map, min_points)
         parts = split_segments(segments, split_by)
@@ -272,6 +274,12 @@ def run_classify_eval(
     for cw in (None, "balanced"):
         gbs = [FeatureGBClassifier(class_weight=cw, random_state=s) for s in seeds]
         runs.append((gbs[0].name, gbs))
+    if given_parts:  # whole labelled trajectories (small sets): GB tuned by grouped CV too
+        from trajlm.eval.classify_gb_cv import TUNE_MAX_SEGMENTS, TunedGBClassifier
+
+        if train["traj_id"].n_unique() <= TUNE_MAX_SEGMENTS:
+            tuned = [TunedGBClassifier(random_state=s) for s in seeds]
+            runs.append((tuned[0].name, tuned))
     baselines = {name for name, _ in runs}  # refit for each of ``seeds``
     for m in models:  # a list / tuple of models = seed replicates of one method (mean ± std)
         group = list(m) if isinstance(m, (list, tuple)) else [m]

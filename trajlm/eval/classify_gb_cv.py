@@ -25,6 +25,7 @@ import polars as pl
 from trajlm.data.segments import segment_labels
 from trajlm.eval.classify import FeatureGBClassifier
 
+TUNE_MAX_SEGMENTS = 2000  # more train segments: the fixed defaults (the CV would cost minutes)
 # (min_samples_leaf, max_depth): the default (20, None) is one of them
 GB_GRID: tuple[tuple[int, int | None], ...] = tuple(
     (leaf, depth) for leaf in (20, 10, 5, 2) for depth in (None, 3)
