@@ -112,27 +112,33 @@ def _fair_gb(train, seed: int):
 
 
 def _val_check(clf, parts: dict, seed: int) -> tuple[object | None, dict]:
-    """The model's val accuracy beside the fair GB's (fitted on the same train split); when GB
-    scores higher, one warning says so (a user never gets a classifier below the baseline
-    without being told, classify22). Returns (the fitted GB or None, summary lines)."""
+    """The model's val accuracy beside the fair GB's (fitted on the same train split). Unless
+    the model is reliably above it (paired bootstrap 95 % CI over val trajectories above 0, as
+    ValChoice's default rule), one warning says so: a user never gets a classifier below, or
+    no better than, the baseline without being told (classify22). Returns (the fitted GB or
+    None, summary lines)."""
     import numpy as np
 
     from trajlm.eval.classify import segment_labels
+    from trajlm.eval.compare import paired_bootstrap_ci
 
     val = parts.get("val")
     if val is None or not len(val) or not len(parts["train"]):
         return None, {}
     gb = _fair_gb(parts["train"], seed)
     y = segment_labels(val)
-    acc = {n: float(np.mean(np.asarray(m.classify(val)).astype(str) == y) * 100)
-           for n, m in (("gb", gb), ("model", clf))}  # fmt: skip
-    line = f"{acc['gb']:.1f} % (the model: {acc['model']:.1f} %)"
-    if acc["gb"] > acc["model"]:
-        io.warn(f"on val ({len(y)} segments), gradient boosting on the segment features "
-                f"({gb.name}, fitted on the same train split) scores {line}: this classifier "
-                "is below that baseline; more --epochs may close it, and in Python "
-                "trajlm.eval.classify_gb_cv.ValChoice keeps whichever is better on val "
-                "(docs/finetune.md)")  # fmt: skip
+    hits = {n: (np.asarray(m.classify(val)).astype(str) == y) * 100.0
+            for n, m in (("gb", gb), ("model", clf))}  # fmt: skip
+    ci = paired_bootstrap_ci(hits["model"], hits["gb"])
+    line = (f"{hits['gb'].mean():.1f} % (the model: {hits['model'].mean():.1f} %; model - GB "
+            f"{ci['diff']:+.1f} points, 95 % CI {ci['lo']:+.1f} to {ci['hi']:+.1f})")  # fmt: skip
+    if ci["lo"] <= 0:
+        where = "below" if ci["diff"] < 0 else "not reliably above"
+        io.warn(f"on val ({len(y)} trajectories / segments), gradient boosting on the segment "
+                f"features ({gb.name}, fitted on the same train split) scores {line}: this "
+                f"classifier is {where} that baseline; more --epochs may help, and in Python "
+                "trajlm.eval.classify_gb_cv.ValChoice keeps the baseline unless the model is "
+                "reliably better on val (docs/finetune.md)")  # fmt: skip
     return gb, {"val: GB baseline accuracy_pct": line}
 
 
