@@ -124,8 +124,13 @@ def test_test_data_keeps_the_files_split_and_scores_beside_gb(tmp_path, tiny_mod
     assert "predictions fall back" not in text  # next-point coverage is not about classes
     res = json.loads((tmp_path / "clf" / "test_scores.json").read_text())
     assert res["n_test"] == 21  # the test file's trajectories, whole, all of them
-    assert set(res["methods"]) == {"majority class", "GB features", "GB features [balanced]",
-                                   "model"}  # fmt: skip
+    assert set(res["methods"]) == {
+        "majority class",
+        "GB features",
+        "GB features [balanced]",
+        "GB features [CV-tuned]",
+        "model",
+    }  # fmt: skip (classify22)
     assert res["methods"]["majority class"]["accuracy_pct"] == pytest.approx(100 * 14 / 21, 0.01)
     d = res["model_minus_best_pp"]
     assert d["lo"] <= d["diff"] <= d["hi"] and res["best_baseline"].startswith("GB")

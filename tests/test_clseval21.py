@@ -61,7 +61,13 @@ def test_test_data_scores_the_classifier_on_the_other_store_beside_the_baselines
     assert "90 gap-split pieces joined back" in text
     res = json.loads((tmp_path / "e.json").read_text())
     rows = {row["method"]: row for row in res["results"]}
-    assert set(rows) == {"majority class", "GB features", "GB features [balanced]", "trajlm:clf"}
+    assert set(rows) == {
+        "majority class",
+        "GB features",
+        "GB features [balanced]",
+        "GB features [CV-tuned]",
+        "trajlm:clf",
+    }  # classify22: tuned GB
     assert all(row["n_trajectories"] == 21 for row in rows.values())  # the test file, whole
     assert rows["majority class"]["metrics"]["accuracy_pct"] == pytest.approx(100 * 14 / 21)
     assert "macro_f1_pct" in rows["trajlm:clf"]["metrics"]

@@ -216,6 +216,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             _classify_summary,
             _min_points,
             _score_test,
+            _val_check,
         )
         from trajlm.eval.classify import make_mode_segments
         from trajlm.eval.classify_notes import (
@@ -259,11 +260,13 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
                               n_points=n_points, seed=seed, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])  # warns when it trained < 100 steps (modesuser 9)
-        scored = _score_test(clf, parts, seed, out) if opts.get("score_test") else {}
+        gb, checked = _val_check(clf, parts, seed)  # below GB on val: said (classify22)
+        scored = _score_test(clf, parts, seed, out, gb) if opts.get("score_test") else {}
         return {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
             **_classify_summary(clf, parts, out, split_by, data, classes, opts),
+            **checked,
             **scored,
         }
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive

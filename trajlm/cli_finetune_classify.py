@@ -101,7 +101,48 @@ def _classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_m
     return parts
 
 
-def _score_test(clf, parts: dict, seed: int, out: Path) -> dict:
+def _fair_gb(train, seed: int):
+    """The gradient-boosting baseline a classifier is held against: settings chosen by grouped
+    CV on train (classify22: the default min_samples_leaf=20 cannot split a class of ~20
+    trajectories), the fixed defaults above TUNE_MAX_SEGMENTS train segments."""
+    from trajlm.eval.classify_gb_cv import TUNE_MAX_SEGMENTS, TunedGBClassifier
+
+    small = train["traj_id"].n_unique() <= TUNE_MAX_SEGMENTS
+    return TunedGBClassifier(random_state=seed, **({} if small else {"grid": ()})).fit(train)
+
+
+def _val_check(clf, parts: dict, seed: int) -> tuple[object | None, dict]:
+    """The model's val accuracy beside the fair GB's (fitted on the same train split). Unless
+    the model is reliably above it (paired bootstrap 95 % CI over val trajectories above 0, as
+    ValChoice's default rule), one warning says so: a user never gets a classifier below, or
+    no better than, the baseline without being told (classify22). Returns (the fitted GB or
+    None, summary lines)."""
+    import numpy as np
+
+    from trajlm.eval.classify import segment_labels
+    from trajlm.eval.compare import paired_bootstrap_ci
+
+    val = parts.get("val")
+    if val is None or not len(val) or not len(parts["train"]):
+        return None, {}
+    gb = _fair_gb(parts["train"], seed)
+    y = segment_labels(val)
+    hits = {n: (np.asarray(m.classify(val)).astype(str) == y) * 100.0
+            for n, m in (("gb", gb), ("model", clf))}  # fmt: skip
+    ci = paired_bootstrap_ci(hits["model"], hits["gb"])
+    line = (f"{hits['gb'].mean():.1f} % (the model: {hits['model'].mean():.1f} %; model - GB "
+            f"{ci['diff']:+.1f} points, 95 % CI {ci['lo']:+.1f} to {ci['hi']:+.1f})")  # fmt: skip
+    if ci["lo"] <= 0:
+        where = "below" if ci["diff"] < 0 else "not reliably above"
+        io.warn(f"on val ({len(y)} trajectories / segments), gradient boosting on the segment "
+                f"features ({gb.name}, fitted on the same train split) scores {line}: this "
+                f"classifier is {where} that baseline; more --epochs may help, and in Python "
+                "trajlm.eval.classify_gb_cv.ValChoice keeps the baseline unless the model is "
+                "reliably better on val (docs/finetune.md)")  # fmt: skip
+    return gb, {"val: GB baseline accuracy_pct": line}
+
+
+def _score_test(clf, parts: dict, seed: int, out: Path, gb=None) -> dict:
     """Read the test split once: the classifier beside the majority class and gradient
     boosting on the 30 segment features (plain and class-balanced, fitted on the same train
     segments), accuracy / macro-F1 and the paired bootstrap 95 % CI (over test trajectories)
@@ -125,6 +166,8 @@ def _score_test(clf, parts: dict, seed: int, out: Path) -> dict:
             class_weight="balanced", random_state=seed
         ).fit(parts["train"]),
     }
+    if gb is not None and gb.name not in methods:  # the tuned one (_fair_gb), fitted on val check
+        methods[gb.name] = gb
     hits, rows = {}, {}
     for name, m in [*methods.items(), ("model", clf)]:
         pred = np.asarray(m.classify(test)).astype(str)

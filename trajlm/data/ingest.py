@@ -28,6 +28,7 @@ from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
+from trajlm.data.whole_labelled import one_label_per_trajectory
 from trajlm.errors import warn_at_caller
 
 # Known layouts whose times are the device's local time without a zone (said like any naive
@@ -167,6 +168,15 @@ def _ingest(
     if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
     cfg = clean_config(format, preset, overrides, source=source)
+    if preset == "auto" and cfg.max_gap_s and "max_gap_s" not in {
+        **overrides, **SOURCE_OVERRIDES.get(source or format, {})
+    }:  # fmt: skip
+        if (n := one_label_per_trajectory(paths, format, columns)) is not None:
+            cfg = dataclasses.replace(cfg, max_gap_s=None, gap_intervals=None)
+            reading["whole_labelled"] = n  # classify22: one labelled sample per trajectory
+            warn_at_caller(f"every labelled trajectory carries one class ({n:,} trajectories): "
+                           "each is kept whole, not split at time gaps (--max-gap-s S splits "
+                           "them; Python: clean_overrides={'max_gap_s': S})")  # fmt: skip
 
     report = DropReport()
     bar = Progress(

@@ -83,6 +83,7 @@ class FeatureGBClassifier:
         n_avg: int = 1,
         max_depth: int | None = None,
         user_prior: bool = False,
+        min_samples_leaf: int = 20,
     ) -> None:
         self.max_iter, self.learning_rate = max_iter, learning_rate
         self.max_leaf_nodes, self.l2_regularization = max_leaf_nodes, l2_regularization
@@ -90,7 +91,7 @@ class FeatureGBClassifier:
         # session 9 (opt-in): literature feature groups beside the 30 (motion_features_lit),
         # a per-split feature share (makes seeds differ) and n_avg seeds' probabilities averaged
         self.lit, self.max_features, self.n_avg = tuple(lit), max_features, n_avg
-        self.max_depth = max_depth
+        self.max_depth, self.min_samples_leaf = max_depth, min_samples_leaf
         # a known user's train mode mix (trajlm.eval.user_prior), out of fold on train rows
         self.user_prior = user_prior
 
@@ -141,6 +142,7 @@ class FeatureGBClassifier:
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
             max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization,
             max_features=self.max_features,
             class_weight=self.class_weight,
@@ -250,8 +252,10 @@ def run_classify_eval(
     when they have it. ``split_by``: see ``split_segments``. ``score_on="val"`` scores on val instead of test (tuning). With ``out``, writes ``eval_classify.json``/``.md``
     and one confusion-matrix PNG per method. ``parts``: the caller's own train / val / test
     segments (session 21: `trajlm eval --test-data` / `--split-by source`), used as given;
-    ``df`` then only names the classes dropped.
+    ``df`` then only names the classes dropped. With ``parts`` the baselines include GB tuned
+    by grouped CV on train (``TunedGBClassifier``, up to TUNE_MAX_SEGMENTS train segments).
     """
+    given_parts = parts is not None
     if parts is None:
         segments, seg_report = make_mode_segments(df, class_map, min_points)
         parts = split_segments(segments, split_by)
@@ -270,6 +274,12 @@ def run_classify_eval(
     for cw in (None, "balanced"):
         gbs = [FeatureGBClassifier(class_weight=cw, random_state=s) for s in seeds]
         runs.append((gbs[0].name, gbs))
+    if given_parts:  # whole labelled trajectories (small sets): GB tuned by grouped CV too
+        from trajlm.eval.classify_gb_cv import TUNE_MAX_SEGMENTS, TunedGBClassifier
+
+        if train["traj_id"].n_unique() <= TUNE_MAX_SEGMENTS:
+            tuned = [TunedGBClassifier(random_state=s) for s in seeds]
+            runs.append((tuned[0].name, tuned))
     baselines = {name for name, _ in runs}  # refit for each of ``seeds``
     for m in models:  # a list / tuple of models = seed replicates of one method (mean ± std)
         group = list(m) if isinstance(m, (list, tuple)) else [m]

@@ -1,0 +1,197 @@
+"""Classify whole labelled trajectories of held-out data sets (session 22, classify22; loaders
+and splits as scripts/classify21_measure.py): trajlm-small fine-tuned with the plain head and
+with the hybrid head (percentile features + embedding), gradient boosting (fixed and tuned by
+grouped CV on train), the majority class, a GB + hybrid ensemble (w on val) and the val-checked
+choice among GB, hybrid and the ensemble. Val and test are both scored in one run; settings are
+fixed before it (epochs per set from classify21's val choice), so test is read once.
+
+Each set keeps its own train / test files (MAT vehicles, animals; the seeded synthetic set);
+hurricanes (one file) is split 80/10/10 by storm, stratified by class (split seed 0). Val is
+20 % of train's trajectories, stratified (``trajlm.tasks.classify_split.split_by_source``,
+as `trajlm finetune --task classify --test-data`). ``--score-on val`` ranks settings without
+reading test; ``--score-on test`` reads it once.
+
+    python scripts/classify22_measure.py --sets animals vehicles synth --epochs 25 \
+        --out /tmp/classify22/small.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+DATA = Path(os.environ.get("TRAJLM_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
+SYNTH = Path("/tmp/classify21")
+
+
+def load(name: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """(train file, test file or None) as canonical tables with a ``label`` column."""
+    import trajlm
+
+    def mat(kind: str, unit: str, origin: str, crs: str | None):
+        out = []
+        for s in ("train", "test"):
+            p = pd.read_csv(DATA / kind / f"specific_{s}.csv")
+            p["time"] = pd.Timestamp(origin, tz="UTC") + pd.to_timedelta(p["time"], unit)
+            out.append(trajlm.to_canonical(p, **({"crs": crs} if crs else {})))
+        return out[0], out[1]
+
+    if name == "vehicles":
+        return mat("vehicles", "s", "2002-01-01", "EPSG:2100")
+    if name == "animals":  # values read as degrees: the user's declaration (docs/finetune.md)
+        return mat("animals", "h", "1995-06-01", None)
+    if name == "hurricanes":
+        p = pd.read_csv(DATA / "hurricanes" / "Hurricanes_1944_to_2013.csv")
+        p["t"] = pd.to_datetime(
+            {"year": p.Year, "month": p.Month, "day": p.Day, "hour": p.Hour}, utc=True
+        )
+        p = p[["tid", "t", "lat", "lon", "class"]].rename(columns={"class": "label"})
+        p, _ = trajlm.clean(p, time_col="t")
+        return trajlm.to_canonical(p, time_col="t"), None
+    if name == "synth":
+        out = []
+        for s in ("train", "test"):
+            p = pd.read_csv(SYNTH / f"synth_{s}.csv").rename(columns={"mode": "label"})
+            out.append(trajlm.to_canonical(p, traj_col="trip", time_col="when",
+                                           lat_col="northing", lon_col="easting",
+                                           crs="EPSG:32633"))  # fmt: skip
+        return out[0], out[1]
+    raise SystemExit(f"unknown set {name!r}")
+
+
+def parts_of(name: str) -> dict[str, pl.DataFrame]:
+    from trajlm.data.segments import make_mode_segments
+    from trajlm.tasks.classify_split import split_by_source
+
+    train, test = load(name)
+    cmap = {c: c for c in train["label"].drop_nulls().unique().to_list()}
+    seg, _ = make_mode_segments(train, cmap, min_points=3)
+    if test is None:
+        return split_by_source(seg)
+    parts = split_by_source(seg, (0.8, 0.2, 0.0))
+    parts["test"], _ = make_mode_segments(test, cmap, min_points=3)
+    return parts
+
+
+def mean_ci(x: list[float]) -> dict:
+    """Mean and t-based 95 % CI half-width over seeds (t = 4.303 for 3 seeds)."""
+    from scipy import stats
+
+    a = np.asarray(x, float)
+    if len(a) < 2:
+        return {"mean": float(a.mean()), "ci95": float("nan"), "runs": a.tolist()}
+    half = stats.t.ppf(0.975, len(a) - 1) * a.std(ddof=1) / np.sqrt(len(a))
+    return {"mean": round(float(a.mean()), 1), "ci95": round(float(half), 1), "runs": a.round(1).tolist()}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", nargs="+", default=["vehicles", "animals", "hurricanes", "synth"])
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=25)
+    ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+
+    import torch
+
+    torch.set_num_threads(1)
+    from trajlm.eval.classify import (
+        FeatureGBClassifier,
+        MajorityClassifier,
+        classification_metrics,
+        segment_labels,
+    )
+    from trajlm.eval.classify_ensembles import ProbabilityEnsemble
+    from trajlm.eval.classify_gb_cv import TunedGBClassifier, ValChoice
+    from trajlm.eval.compare import paired_bootstrap_ci
+    from trajlm.tasks.classify import ModelClassifier
+
+    report = {"args": {k: str(v) for k, v in vars(args).items()}, "sets": {}}
+    for name in args.sets:
+        parts = parts_of(name)
+        train, val, test = parts["train"], parts["val"], parts["test"]
+        classes = sorted(set(segment_labels(train)))
+        res: dict[str, dict] = {}
+        hits: dict[str, list[np.ndarray]] = {}
+        extra: dict[str, list] = {"choice": [], "choice_reliable": [], "gb_cv": [], "w_gb": []}
+
+        def score(method, clf, t0, ctx=(val, test, classes, res, hits)):
+            va, te, cls, rs, hs = ctx
+            r = rs.setdefault(method, {"val_acc": [], "acc": [], "f1": [], "fit_s": []})
+            r["fit_s"].append(time.perf_counter() - t0)
+            for split, seg in (("val", va), ("test", te)):
+                pred = np.asarray(clf.classify(seg)).astype(str)
+                m, _ = classification_metrics(pred, segment_labels(seg), cls)
+                if split == "val":
+                    r["val_acc"].append(m["accuracy_pct"])
+                else:
+                    r["acc"].append(m["accuracy_pct"])
+                    r["f1"].append(m["macro_f1_pct"])
+                    hs.setdefault(method, []).append((pred == segment_labels(seg)) * 100.0)
+            return clf
+
+        def run(method, clf, tr=train, va=val):
+            t0 = time.perf_counter()
+            clf.fit(tr, va)
+            return score(method, clf, t0)
+
+        for seed in range(args.seeds):
+            if seed == 0:
+                run("majority class", MajorityClassifier())
+            run("GB features", FeatureGBClassifier(random_state=seed))
+            run("GB features [balanced]", FeatureGBClassifier(class_weight="balanced",
+                                                                random_state=seed))  # fmt: skip
+            gb = run("GB features [CV-tuned]", TunedGBClassifier(random_state=seed))
+            extra["gb_cv"].append(list(gb.chosen_))
+            if args.no_model:
+                continue
+            kw = dict(mode="lora", lora_r=1, epochs=args.epochs, n_points=64, head="linear",
+                      lr=3e-3, seed=seed, batch_size="auto")  # fmt: skip
+            run("model (plain head)", ModelClassifier("trajlm-small", features=False, **kw))
+            hyb = run("hybrid (features + embedding)", ModelClassifier("trajlm-small", **kw))
+            t0 = time.perf_counter()
+            ens = score("GB[CV] + hybrid, w on val",
+                        ProbabilityEnsemble(gb, hyb).fit(train, val), t0)  # fmt: skip
+            extra["w_gb"].append(ens.weight_)
+            ens.name = "GB[CV] + hybrid"
+            t0 = time.perf_counter()
+            ch = score("val-checked choice [best]",
+                       ValChoice([gb, hyb, ens], rule="best").fit(train, val), t0)  # fmt: skip
+            t0 = time.perf_counter()
+            rc = score(
+                "val-checked choice [reliable]", ValChoice([gb, hyb, ens]).fit(train, val), t0
+            )
+            extra["choice"].append(ch.choice_)
+            extra["choice_reliable"].append(rc.choice_)
+            print(name, seed, {k: (round(v["val_acc"][-1], 1), round(v["acc"][-1], 1))
+                               for k, v in res.items()}, flush=True)  # fmt: skip
+        gbs = ("GB features", "GB features [balanced]", "GB features [CV-tuned]")
+        best = max(gbs, key=lambda k: np.mean(res[k]["acc"]))
+        out = {"n_train": int(train["traj_id"].n_unique()), "n_val": int(val["traj_id"].n_unique()),
+               "n_test": int(test["traj_id"].n_unique()), "classes": classes,
+               "best_gb_on_test": best, **extra, "methods": {}}  # fmt: skip
+        for k, r in res.items():
+            row = {"val_accuracy_pct": mean_ci(r["val_acc"]), "accuracy_pct": mean_ci(r["acc"]),
+                   "macro_f1_pct": mean_ci(r["f1"]), "fit_s": round(float(np.mean(r["fit_s"])), 1)}  # fmt: skip
+            if k not in gbs and k != "majority class":
+                ci = paired_bootstrap_ci(np.mean(hits[k], 0), np.mean(hits[best], 0))
+                row["acc_minus_best_gb"] = {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
+            if k == "GB features [CV-tuned]":
+                ci = paired_bootstrap_ci(np.mean(hits[k], 0), np.mean(hits["GB features"], 0))
+                row["acc_minus_GB_default"] = {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
+            out["methods"][k] = row
+        report["sets"][name] = out
+        print(json.dumps({name: out}, indent=1), flush=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
