@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.segments import segment_labels
-from trajlm.eval.classify import FeatureGBClassifier
+from trajlm.eval.classify_gb import FeatureGBClassifier
 
 TUNE_MAX_SEGMENTS = 2000  # more train segments: the fixed defaults (the CV would cost minutes)
 # (min_samples_leaf, max_depth): the default (20, None) is one of them
