@@ -68,9 +68,9 @@ class SelectorTrajLM:
 
     def engine_line(self) -> str:
         """One line: who answers and why (the val check saved with the selector)."""
-        how = ("forced at load" if self.selector.engine != "auto"
+        how = (f"{LABELS[self.engine]} answers (forced at load)" if self.selector.engine != "auto"
                else verdict_line(getattr(self.selector, "verdict_", None)))  # fmt: skip
-        return f"{self.path or 'this selector'}: {LABELS[self.engine]} answers ({how})"
+        return f"{self.path or 'this selector'} (val check): {how}"
 
     @property
     def tasks(self) -> list[str]:

@@ -249,7 +249,8 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
                 f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
             )
         sel = _said(lambda: SelectorTrajLM.from_pretrained(model, threads=threads), source)
-        io.say(sel.engine_line())  # who answers: the val check's winner (session 22)
+        if sel.selector.verdict_:  # who answers (session 22); a folder from before: its warning
+            io.say(sel.engine_line())
         return _said(lambda: sel.predict(df, steps=steps), source)
     from trajlm.api_rollout import exact_times
 
