@@ -28,7 +28,7 @@ from trajlm.errors import TrajlmInputError, UserError
 from trajlm.eval.candidate_selector import SelectorConfig
 from trajlm.eval.protocol import _split
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor, knn_points
-from trajlm.eval.selector_verdict import ENGINES, decide, engine_errors, engine_points
+from trajlm.eval.selector_verdict import ENGINES, decide, engine_errors
 
 runner = CliRunner()
 pytestmark = pytest.mark.xdist_group("select22")
@@ -99,13 +99,16 @@ def test_fit_saves_the_val_verdict_and_predicts_with_its_engine(city):
 
 def test_engine_can_be_forced_at_load_and_a_bad_one_is_one_line(city):
     _, parts, sel, folder = city
-    task = make_prediction_task(parts["test"])
-    xy = task.xy(sel.projection_)
+    task = make_prediction_task(parts["test"], k=3)
+    xy, got = task.xy(sel.projection_), {}
     for engine in ENGINES:
         forced = CandidateSelectorPredictor.load(folder, engine=engine)
         assert forced.engine_ == engine
-        want = engine_points(sel, engine, xy, task.lengths, 3)
-        assert np.array_equal(forced.predict(xy, task.lengths, 3), want)
+        got[engine] = forced.predict_next(task)
+        assert np.array_equal(got[engine], sel.predict_next(task, engine=engine))
+        assert np.array_equal(forced.predict(xy, task.lengths, 3), sel._engine_points(
+            engine, xy, task.lengths, 3))  # fmt: skip
+    assert not np.allclose(got["knn"], got["place_knn"])  # two engines, two answers
     with pytest.raises(UserError, match="engine must be one of auto, selector") as e:
         CandidateSelectorPredictor.load(folder, engine="transformer")
     assert "\n" not in str(e.value)

@@ -43,7 +43,7 @@ from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
 from trajlm.data.retrieval import RetrievalIndex, traj_keys
 from trajlm.errors import warn_at_caller
 from trajlm.eval.baselines import _table
-from trajlm.eval.candidate_selector import SelectorConfig, fit_selector
+from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import build_candidates, windows_of
 from trajlm.eval.frames import _PredictsFrames
 from trajlm.eval.metrics import point_errors
@@ -56,7 +56,6 @@ from trajlm.eval.selector_verdict import (
     OLD_RUN,
     OPTED_OUT,
     check_engine,
-    engine_points,
     val_verdict,
     verdict_line,
 )
@@ -242,12 +241,29 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         if k > self.settings_["horizon"]:
             raise ValueError(f"fitted for horizon {self.settings_['horizon']}, asked for k={k}")
         xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
-        return engine_points(self, self.engine_, xy, lengths, k)
+        return self._engine_points(self.engine_, xy, lengths, k)
 
-    def predict_next(self, task: PredictionTask) -> np.ndarray:
-        """(N, k, 2) lat/lon: the ``TaskModel`` interface ``trajlm eval`` scores."""
-        k = task.target_t.shape[1]
-        return to_latlon(self.predict(task.xy(self.projection_), task.lengths, k), self.projection_)
+    def _engine_points(
+        self, engine: str, xy: np.ndarray, lengths: np.ndarray, k: int
+    ) -> np.ndarray:
+        """(N, k, 2) metres from one engine: the network, plain kNN (the shape pool) or
+        place-aware kNN (the place pool), each with its val-tuned neighbour count."""
+        if engine == "selector":
+            cs = self._candidates(xy, lengths, "test")
+            return predict_selector(self.selector_, cs)[:, :k]
+        s = self.settings_
+        pool, nb = ("shape", s["knn"]["n_neighbors"]) if engine == "knn" else \
+            ("place", s["place"]["n_neighbors"])  # fmt: skip
+        return knn_points(self.indexes_[pool], xy, lengths, nb, s["horizon"])[:, :k]
+
+    def predict_next(self, task: PredictionTask, engine: str | None = None) -> np.ndarray:
+        """(N, k, 2) lat/lon: the ``TaskModel`` interface ``trajlm eval`` scores. ``engine``:
+        one of selector, knn, place_knn instead of ``engine_`` (the val check scores all three)."""
+        k, xy = task.target_t.shape[1], task.xy(self.projection_)
+        if k > self.settings_["horizon"]:
+            raise ValueError(f"fitted for horizon {self.settings_['horizon']}, asked for k={k}")
+        pts = self._engine_points(engine or self.engine_, xy, np.asarray(task.lengths), k)
+        return to_latlon(pts, self.projection_)
 
     def parameters(self):
         """The network's parameters (``trajlm eval`` counts them)."""

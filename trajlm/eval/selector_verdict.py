@@ -25,6 +25,7 @@ import numpy as np
 
 from trajlm.errors import UserError
 from trajlm.eval.compare import paired_bootstrap_ratio
+from trajlm.eval.metrics import point_errors
 
 ENGINES = ("selector", "knn", "place_knn")
 LABELS = {"selector": "candidate selector", "knn": "plain kNN continuation",
@@ -44,26 +45,11 @@ def check_engine(engine: str, what: str = "engine") -> str:
     return engine
 
 
-def engine_points(sel: Any, engine: str, xy: np.ndarray, lengths: np.ndarray, k: int) -> np.ndarray:
-    """(N, k, 2) metres in ``sel.projection_`` from one engine of a fitted selector."""
-    from trajlm.eval.candidate_selector import predict_selector
-    from trajlm.eval.selector_predictor import knn_points
-
-    if engine == "selector":
-        return predict_selector(sel.selector_, sel._candidates(xy, lengths, "test"))[:, :k]
-    s = sel.settings_
-    pool, nb = ("shape", s["knn"]["n_neighbors"]) if engine == "knn" else \
-        ("place", s["place"]["n_neighbors"])  # fmt: skip
-    return knn_points(sel.indexes_[pool], xy, lengths, nb, s["horizon"])[:, :k]
-
-
 def engine_errors(sel: Any, task: Any) -> dict[str, np.ndarray]:
-    """Per-trip mean point errors (N,) metres of every engine on a ``PredictionTask``."""
-    from trajlm.eval.selector_predictor import per_trip
-
-    xy, lengths, k = task.xy(sel.projection_), task.lengths, task.target_t.shape[1]
-    return {e: per_trip(engine_points(sel, e, xy, lengths, k), task.target_latlon,
-                        sel.projection_).mean(1) for e in ENGINES}  # fmt: skip
+    """Per-trip mean point errors (N,) metres of every engine of a fitted selector on a
+    ``PredictionTask`` (its ``predict_next(task, engine=...)``)."""
+    return {e: point_errors(sel.predict_next(task, engine=e), task.target_latlon).mean(1)
+            for e in ENGINES}  # fmt: skip
 
 
 def decide(errors: dict[str, np.ndarray], rule: str = "guarded") -> dict:
@@ -101,5 +87,5 @@ def verdict_line(verdict: dict | None) -> str:
     )
 
 
-__all__ = ["ENGINES", "LABELS", "check_engine", "decide", "engine_errors", "engine_points",
-           "val_verdict", "verdict_line"]  # fmt: skip
+__all__ = ["ENGINES", "LABELS", "check_engine", "decide", "engine_errors", "val_verdict",
+           "verdict_line"]  # fmt: skip
