@@ -7,6 +7,10 @@ The selector (trajlm/eval/selector_predictor.py, docs/candidates.md) only predic
 k <= horizon points; it has no time query, no infilling heads and no embedding, so every other
 task method is one UserError line. Its retrieval pools are the train split of the store it was
 fitted on (absolute places in that store's plane): input far from that centre gets a warning.
+
+Who answers is the fit's val check (session 22, trajlm/eval/selector_verdict.py): the network,
+plain kNN or place-aware kNN, whichever won on val; every answer names it in an ``engine``
+column. ``from_pretrained(DIR, engine="selector")`` forces one (the opt-out at load).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from trajlm._arguments import with_gap_rule
 from trajlm._threads import apply_threads
@@ -26,6 +31,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+from trajlm.eval.selector_verdict import LABELS, verdict_line
 from trajlm.model.coverage import CoverageWarning
 
 FAR_KM = 50.0  # inputs farther than this (+10 %) beyond the pools' farthest window: outside
@@ -49,9 +55,23 @@ class SelectorTrajLM:
         self.reach_km = pool_reach_km(selector)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, *, threads: int | None = None) -> SelectorTrajLM:
-        """A folder written by ``CandidateSelectorPredictor.save`` / `trajlm train-selector`."""
-        return cls(CandidateSelectorPredictor.load(path), threads, Path(path))
+    def from_pretrained(
+        cls, path: str | Path, *, threads: int | None = None, engine: str = "auto"
+    ) -> SelectorTrajLM:
+        """A folder written by ``CandidateSelectorPredictor.save`` / `trajlm train-selector`.
+        ``engine``: "auto" (the val winner saved with it) or one of selector, knn, place_knn."""
+        return cls(CandidateSelectorPredictor.load(path, engine=engine), threads, Path(path))
+
+    @property
+    def engine(self) -> str:
+        """Who answers: "selector" (the network), "knn" or "place_knn" (session 22)."""
+        return self.selector.engine_
+
+    def engine_line(self) -> str:
+        """One line: who answers and why (the val check saved with the selector)."""
+        how = (f"{LABELS[self.engine]} answers (forced at load)" if self.selector.engine != "auto"
+               else verdict_line(getattr(self.selector, "verdict_", None)))  # fmt: skip
+        return f"{self.path or 'this selector'} (val check): {how}"
 
     @property
     def tasks(self) -> list[str]:
@@ -59,7 +79,7 @@ class SelectorTrajLM:
 
     def __repr__(self) -> str:
         return (f"SelectorTrajLM({str(self.path or '<in memory>')!r}, horizon={self.horizon}, "
-                f"tasks={self.tasks})")  # fmt: skip
+                f"engine={self.engine!r}, tasks={self.tasks})")  # fmt: skip
 
     def _only_predicts(self, what: str) -> UserError:
         return UserError(
@@ -79,7 +99,8 @@ class SelectorTrajLM:
     ) -> Any:
         """The next ``steps`` (default 5, at most the selector's horizon) points of every
         trajectory in `data` (all of it is history). Returns traj_id, step (1..k), t (the last
-        time plus k times the last interval), lat, lon, std_m (NaN), in the caller's kind."""
+        time plus k times the last interval), lat, lon, std_m (NaN), engine (who answered:
+        selector, knn or place_knn, the val check's winner), in the caller's kind."""
         if at_times is not None or seconds_ahead is not None:
             raise self._only_predicts("at_times/seconds_ahead")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
@@ -93,7 +114,7 @@ class SelectorTrajLM:
         df, layout = coerce(data, **with_gap_rule(columns))  # check_model_input inside
         self._check_place(df)
         pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
-        return from_canonical(pred, layout=layout)
+        return from_canonical(pred.with_columns(engine=pl.lit(self.engine)), layout=layout)
 
     def _check_place(self, df: Any) -> None:
         """CoverageWarning when the input lies over FAR_KM beyond the farthest window of the

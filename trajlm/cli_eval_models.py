@@ -55,8 +55,13 @@ def _selector(task: str, path: Path, name: str):
 
     if task != "predict":
         raise UserError(f"--model {path}: a candidate selector serves --task predict, not {task!r}")
+    from trajlm import _cli_io as io
+    from trajlm.eval.selector_verdict import verdict_line
+
     sel = CandidateSelectorPredictor.load(path)
     sel.name = f"{SELECTOR_PREFIX}{name}"
+    if sel.verdict_:  # who answers (session 22); a folder from before: load's warning line
+        io.say(f"{sel.name} (val check): {verdict_line(sel.verdict_)}")
     return sel
 
 

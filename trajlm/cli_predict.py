@@ -251,7 +251,9 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
             io.fail(
                 f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
             )
-        sel = SelectorTrajLM.from_pretrained(model, threads=threads)
+        sel = _said(lambda: SelectorTrajLM.from_pretrained(model, threads=threads), source)
+        if sel.selector.verdict_:  # who answers (session 22); a folder from before: its warning
+            io.say(sel.engine_line())
         return _said(lambda: sel.predict(df, steps=steps), source)
     from trajlm.api_rollout import exact_times
 

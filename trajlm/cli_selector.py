@@ -4,7 +4,9 @@
     trajlm eval --task predict --data STORE --model runs/sel-s0 --model runs/sel-s1 ...
 
 The selector (trajlm/eval/selector_predictor.py, docs/candidates.md) tunes its kNN pools on the
-store's val split, retrieves from its train split only and is early-stopped on val windows.
+store's val split, retrieves from its train split only and is early-stopped on val windows; at
+the end it is scored beside plain and place-aware kNN on val and the winner answers from then on
+(trajlm/eval/selector_verdict.py; --no-val-check: the selector always answers).
 Registered in trajlm/cli.py.
 """
 
@@ -69,6 +71,12 @@ def train_selector(
     max_epochs: int = typer.Option(None, min=1, help="Override [selector.network] max_epochs."),
     overwrite: bool = typer.Option(False, help="Replace an existing selector folder."),
     threads: int = typer.Option(1, min=1, help="torch threads (1: the published setting)."),
+    val_check: bool = typer.Option(
+        True,
+        help="Score the selector, plain kNN and place-aware kNN on val and answer with the "
+        "winner (the selector needs a lower val MAE with a bootstrap CI under 1); "
+        "--no-val-check: the selector always answers.",
+    ),
 ) -> None:
     """Fit the candidate selector over retrieved futures (docs/candidates.md) on a store."""
     from rich.console import Console
@@ -76,10 +84,11 @@ def train_selector(
     from trajlm import _cli_io as io
     from trajlm._threads import apply_threads
     from trajlm.eval.selector_predictor import MARKER_KIND, CandidateSelectorPredictor
+    from trajlm.eval.selector_verdict import verdict_line
 
     console = Console(stderr=False)
     io.fit_output(data, out, MARKER_KIND, overwrite)
-    params = selector_params(config, max_epochs)
+    params = selector_params(config, max_epochs) | {"val_check": val_check}
     apply_threads(threads, None)
     parts = io.fit_splits(data, "the selector")
     fit = CandidateSelectorPredictor(**params).fit  # minutes on a CPU: each stage is said
@@ -90,6 +99,7 @@ def train_selector(
         "settings": sel.settings_ | {"train_trips_sha1": sel.settings_["train_trips_sha1"][:10]},
         "val-window ADE (m)": f"{log['val_ade_init']:.1f} (kNN) -> {log['val_ade']:.1f}",
         "best epoch": log["best_epoch"], "params": log["n_params"],
+        "answers": verdict_line(sel.verdict_),
         "fit (s)": f"{log['fit_s']:.0f} (tuning {log['tune_s']:.0f}, candidates "
                    f"{log['build_s']:.0f}, network {log['train_s']:.0f})",
     }, f"selector {out}"))  # fmt: skip

@@ -23,11 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -36,27 +35,30 @@ import polars as pl
 from sklearn.base import BaseEstimator
 
 from trajlm._safety import (
-    UserError,
-    check_output_dir,
-    clean_stale_tmp,
     reading,
-    tmp_name,
-    write_marker,
 )
 from trajlm.data.features import LocalProjection, add_local_xy
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
 from trajlm.data.retrieval import RetrievalIndex, traj_keys
+from trajlm.errors import warn_at_caller
 from trajlm.eval.baselines import _table
-from trajlm.eval.candidate_selector import (
-    CandidateSelector,
-    SelectorConfig,
-    fit_selector,
-    predict_selector,
-)
+from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import build_candidates, windows_of
 from trajlm.eval.frames import _PredictsFrames
 from trajlm.eval.metrics import point_errors
+from trajlm.eval.selector_folder import (  # the folder I/O, shared with route recovery
+    read_selector_config,
+    read_selector_net,
+    write_selector_folder,
+)
+from trajlm.eval.selector_verdict import (
+    OLD_RUN,
+    OPTED_OUT,
+    check_engine,
+    val_verdict,
+    verdict_line,
+)
 
 KIND = "candidate_selector"  # config.json's "kind": what `trajlm eval --model` dispatches on
 MARKER_KIND = "selector"  # the .trajlm marker (trajlm/_safety.py)
@@ -142,6 +144,7 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         max_val_windows: int = 10_000,
         place_grid: dict | None = None,
         selector: SelectorConfig | None = None,
+        val_check: bool = True,
     ) -> None:
         self.horizon = horizon
         self.top_k = top_k
@@ -150,6 +153,8 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         self.max_val_windows = max_val_windows
         self.place_grid = place_grid
         self.selector = selector
+        self.val_check = val_check  # False: no verdict, the network answers (the opt-out)
+        self.engine = "auto"  # who answers: "auto" = the saved val verdict (selector_verdict.py)
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(
@@ -202,7 +207,18 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         log.update(tune_s=tune_s, build_s=build_s, fit_s=time.time() - t0,
                    n_train_windows=len(tw[0]), n_val_windows=len(vw[0]))  # fmt: skip
         self.log_ = log
+        self.verdict_ = {"engine": "selector", "rule": OPTED_OUT}
+        if self.val_check:  # the val winner of selector / kNN / place-aware kNN answers
+            self.verdict_ = val_verdict(self, val_task)
+        say(f"val check: {verdict_line(self.verdict_)}")
         return self
+
+    @property
+    def engine_(self) -> str:
+        """Who answers: ``engine`` when set, else the saved verdict's (old runs: the network)."""
+        if self.engine != "auto":
+            return self.engine
+        return (getattr(self, "verdict_", None) or {}).get("engine", "selector")
 
     def _candidates(self, xy, lengths, split, exclude=None, groups=None):
         s, ix = self.settings_, self.indexes_
@@ -225,13 +241,29 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         if k > self.settings_["horizon"]:
             raise ValueError(f"fitted for horizon {self.settings_['horizon']}, asked for k={k}")
         xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
-        cs = self._candidates(xy, lengths, "test")
-        return predict_selector(self.selector_, cs)[:, :k]
+        return self._engine_points(self.engine_, xy, lengths, k)
 
-    def predict_next(self, task: PredictionTask) -> np.ndarray:
-        """(N, k, 2) lat/lon: the ``TaskModel`` interface ``trajlm eval`` scores."""
-        k = task.target_t.shape[1]
-        return to_latlon(self.predict(task.xy(self.projection_), task.lengths, k), self.projection_)
+    def _engine_points(
+        self, engine: str, xy: np.ndarray, lengths: np.ndarray, k: int
+    ) -> np.ndarray:
+        """(N, k, 2) metres from one engine: the network, plain kNN (the shape pool) or
+        place-aware kNN (the place pool), each with its val-tuned neighbour count."""
+        if engine == "selector":
+            cs = self._candidates(xy, lengths, "test")
+            return predict_selector(self.selector_, cs)[:, :k]
+        s = self.settings_
+        pool, nb = ("shape", s["knn"]["n_neighbors"]) if engine == "knn" else \
+            ("place", s["place"]["n_neighbors"])  # fmt: skip
+        return knn_points(self.indexes_[pool], xy, lengths, nb, s["horizon"])[:, :k]
+
+    def predict_next(self, task: PredictionTask, engine: str | None = None) -> np.ndarray:
+        """(N, k, 2) lat/lon: the ``TaskModel`` interface ``trajlm eval`` scores. ``engine``:
+        one of selector, knn, place_knn instead of ``engine_`` (the val check scores all three)."""
+        k, xy = task.target_t.shape[1], task.xy(self.projection_)
+        if k > self.settings_["horizon"]:
+            raise ValueError(f"fitted for horizon {self.settings_['horizon']}, asked for k={k}")
+        pts = self._engine_points(engine or self.engine_, xy, np.asarray(task.lengths), k)
+        return to_latlon(pts, self.projection_)
 
     def parameters(self):
         """The network's parameters (``trajlm eval`` counts them)."""
@@ -253,7 +285,7 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
                            f"{pool}.origins": index.origins_,
                            f"{pool}.headings": index.headings_})  # fmt: skip
         head = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
-                "settings": self.settings_}  # fmt: skip
+                "settings": self.settings_, "verdict": getattr(self, "verdict_", None)}  # fmt: skip
         return write_selector_folder(self, directory, overwrite, "selector", MARKER_KIND, head,
                                      "indexes.npz", arrays)  # fmt: skip
 
@@ -264,8 +296,11 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         return p
 
     @classmethod
-    def load(cls, directory: str | os.PathLike) -> CandidateSelectorPredictor:
-        """A selector written by ``save``; a missing or damaged file is one UserError line."""
+    def load(cls, directory: str | os.PathLike, engine: str = "auto") -> CandidateSelectorPredictor:
+        """A selector written by ``save``; a missing or damaged file is one UserError line.
+        ``engine``: "auto" (the saved val verdict; a folder fitted before it: the network, said
+        in one warning), or force one of "selector", "knn", "place_knn"."""
+        engine = check_engine(engine)
         d, cfg = read_selector_config(directory, KIND, FORMAT, FILES[:3],
                                       ("selector", "candidate selector"), TODO)  # fmt: skip
         with reading(d / "config.json", TODO, (AttributeError,)):
@@ -274,6 +309,7 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
             p["local"] = tuple(p["local"]) if p["local"] else None
             self = cls(**p)
             self.settings_, self.log_ = cfg["settings"], cfg.get("log", {})
+            self.verdict_, self.engine = cfg.get("verdict"), engine
             self.projection_ = LocalProjection(**cfg["projection"])
         self.selector_ = read_selector_net(d, cfg, TODO)
         s = self.settings_
@@ -294,86 +330,8 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
                                z[f"{pool}.traj_keys"])  # fmt: skip
                     index.origins_, index.headings_ = z[f"{pool}.origins"], z[f"{pool}.headings"]
                     self.indexes_[pool] = index
+        if engine == "auto" and not self.verdict_:  # fitted before session 22 (select22)
+            warn_at_caller(OLD_RUN.format(path=d))
         return self
 
     from_pretrained = load
-
-
-def read_selector_config(
-    directory: str | os.PathLike, kind: str, fmt: int, files: tuple[str, ...],
-    names: tuple[str, str], todo: str,
-) -> tuple[Path, dict]:  # fmt: skip
-    """(folder, config.json) of a selector model written by ``write_selector_folder``, after
-    the checks every loader makes (folder, `files` present, kind, format); a missing or damaged
-    file is one UserError line. names: (folder noun, model noun), e.g. ("selector",
-    "candidate selector"). Shared by the candidate selector and route recovery."""
-    d = Path(directory)
-    if not d.is_dir():
-        raise UserError(f"{d}: no such {names[0]} folder")
-    for name in files:
-        if not (d / name).is_file():
-            raise UserError(f"{d}: not a whole {names[1]} (no {name})", hint=todo)
-    with reading(d / "config.json", todo, (AttributeError,)):
-        cfg = json.loads((d / "config.json").read_text())
-        if cfg.get("kind") != kind:
-            raise UserError(f"{d / 'config.json'}: kind {cfg.get('kind')!r}, not {kind!r}")
-        if int(cfg["format"]) > fmt:
-            raise UserError(f"{d}: {names[0]} format {cfg['format']} is newer than this trajlm")
-    return d, cfg
-
-
-def read_selector_net(d: Path, cfg: dict, todo: str) -> CandidateSelector:
-    """The saved network (eval mode) of a selector folder whose config.json is `cfg`."""
-    from safetensors.torch import load_file
-
-    with reading(d / "config.json", todo, (AttributeError,)):
-        known = {f.name for f in fields(SelectorConfig)}
-        sel_cfg = SelectorConfig(**{k: v for k, v in cfg["selector"].items() if k in known})
-        net = CandidateSelector(sel_cfg, int(cfg["q_dim"]), int(cfg["c_dim"]))
-    with reading(d / "selector.safetensors", todo, (RuntimeError,)):
-        net.load_state_dict(load_file(str(d / "selector.safetensors"), device="cpu"))
-    return net.eval()
-
-
-def write_selector_folder(
-    model: Any, directory: str | os.PathLike, overwrite: bool, option: str, marker_kind: str,
-    head: dict, arrays_file: str, arrays: dict[str, np.ndarray],
-) -> Path:  # fmt: skip
-    """Write a fitted selector model (`model.selector_`, `.projection_`, `.log_`) at once: a
-    temporary sibling renamed into place. An existing non-empty `directory` is refused unless
-    it holds `marker_kind` and ``overwrite``; anything not trajlm's is never touched. Shared by
-    the candidate selector and route recovery (same network, other library arrays)."""
-    from safetensors.torch import save_file
-
-    out = Path(directory)
-    existed = check_output_dir(out, marker_kind, overwrite=overwrite, option=option)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_tmp(out.parent, out.name)
-    tmp = out.parent / tmp_name(out.name)
-    tmp.mkdir()
-    try:
-        sel, log = model.selector_, getattr(model, "log_", {})
-        state = {k: v.detach().cpu().contiguous() for k, v in sel.state_dict().items()}
-        save_file(state, str(tmp / "selector.safetensors"), metadata={"format": "pt"})
-        with open(tmp / arrays_file, "wb") as f:
-            np.savez(f, **arrays)
-        config = {**head, "selector": asdict(sel.config), "q_dim": sel.q_dim, "c_dim": sel.c_dim,
-                  "projection": {"lat0": model.projection_.lat0, "lon0": model.projection_.lon0},
-                  "log": log}  # fmt: skip
-        (tmp / "config.json").write_text(json.dumps(config, indent=1) + "\n")
-        summary = {"train_time_s": float(log.get("fit_s", 0.0))}
-        (tmp / "train_summary.json").write_text(json.dumps(summary) + "\n")
-        write_marker(tmp, marker_kind)
-        if existed:  # swap: the old folder leaves only once the new one is complete
-            old = out.parent / tmp_name(out.name)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            if out.exists():  # empty (or only a stale marker): replaceable by rename
-                shutil.rmtree(out)
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out

@@ -40,6 +40,15 @@ def create_app(
     model: TrajLM, settings: ServeSettings | None = None, index: SimilarIndex | None = None
 ) -> FastAPI:
     """The FastAPI app serving `model` (and /similar against `index`, when given)."""
+    if getattr(model, "config", None) is None:  # a selector / route-recovery folder (select22)
+        from trajlm.errors import TrajlmInputError
+
+        raise TrajlmInputError(
+            f"{getattr(model, 'path', None) or model!s} is a {type(model).__name__}: the HTTP "
+            "server serves trajlm model runs only; predict with it through the Python API "
+            "(trajlm.TrajLM.from_pretrained(DIR).predict) or trajlm predict --model DIR",
+            field="model",
+        )
     cfg = settings or ServeSettings()
     worker = ModelWorker(max_pending=cfg.max_queue, timeout_s=cfg.timeout_s)
     batcher = MicroBatcher(predict_batch(model), worker, cfg.max_batch, cfg.max_delay_ms,
