@@ -100,6 +100,28 @@ def test_predict_equals_the_python_api_and_names_the_engine(served, city, steps)
     assert np.allclose(coords, ref.select("lon", "lat").to_numpy(), atol=1e-9, rtol=0)
 
 
+def test_a_vehicles_rows_are_cut_into_pieces_as_the_python_api_cuts_them(served, city):
+    model, client = served
+    sub, _ = _rows(city[0], n=2)
+    ids = sub["traj_id"].unique(maintain_order=True)
+    later = sub.filter(pl.col("traj_id") == ids[1]).with_columns(
+        pl.col("t") - pl.col("t").min() + sub["t"].max() + 7200  # after a 2 h gap
+    )
+    veh = (
+        pl.concat([sub.filter(pl.col("traj_id") == ids[0]), later])
+        .rename({"traj_id": "vehicle_id"})
+        .with_columns(vehicle_id=pl.lit("bus-7"))
+    )
+    got = client.post("/predict", json={"trajectories": veh.to_dicts(), "steps": 2}).json()
+    with pytest.warns(UserWarning, match="vehicle_id"):
+        ref = model.predict(veh, steps=2)
+    assert [p["piece"] for p in got["points"]] == ref["piece"].to_list() == [0, 0, 1, 1]
+    xy = np.array([[p["lat"], p["lon"]] for p in got["points"]])
+    assert np.abs(xy - ref.select("lat", "lon").to_numpy()).max() <= 1e-9
+    assert {p["traj_id"] for p in got["points"]} == {"bus-7"}
+    assert any("piece" in w for w in got["warnings"])
+
+
 def test_a_forced_engine_answers_over_http_as_in_python(city):
     from trajlm.api_selector import SelectorTrajLM
 

@@ -70,14 +70,14 @@ def selector_routes(model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWork
         for k in ("at_times", "seconds_ahead"):
             if getattr(req, k) is not None:
                 raise TrajlmInputError(
-                    f"{k}: this server's model is a candidate selector, which predicts the "
+                    "this server's model is a candidate selector, which predicts the "
                     f"next k <= {k_max} points, not positions at times; send steps (1 to "
                     f"{k_max}) instead, or serve a trajlm training run for {k}",
                     field=k,
                 )
         if req.radii is not None:
             raise TrajlmInputError(
-                "radii: a candidate selector gives a point estimate (std_m null), with no "
+                "a candidate selector gives a point estimate (std_m null), with no "
                 "radii measured on val; leave radii out, or serve a trajlm training run",
                 field="radii",
             )
