@@ -4,7 +4,7 @@ At the end of a fit the selector, plain kNN and place-aware kNN are scored on va
 verdict decides who answers through ``predict``, ``TrajLM.predict`` (an ``engine`` column),
 ``trajlm predict`` and ``trajlm eval`` (a line naming it). ``--no-val-check`` and
 ``engine=`` opt out; a folder saved before the check answers with the network, said in one
-warning line. The HTTP server refuses a selector folder in one line (it serves model runs).
+warning line. The HTTP server answers /predict with it too (tests/test_selhttp22.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from trajlm.cli import app
 from trajlm.data.ingest import synth_store
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
-from trajlm.errors import TrajlmInputError, UserError
+from trajlm.errors import UserError
 from trajlm.eval.candidate_selector import SelectorConfig
 from trajlm.eval.protocol import _split
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor, knn_points
@@ -153,13 +153,16 @@ def test_the_api_names_the_engine_in_every_answer(city):
     assert "forced at load" in net.engine_line()
 
 
-def test_the_http_server_refuses_a_selector_in_one_line(city):
+def test_the_http_server_serves_a_selector_naming_its_engine(city):
     pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
     from trajlm.serve.app import create_app
 
-    with pytest.raises(TrajlmInputError, match="serves trajlm model runs only") as e:
-        create_app(trajlm.TrajLM.from_pretrained(city[3]))
-    assert "\n" not in str(e.value)
+    model = trajlm.TrajLM.from_pretrained(city[3])  # selhttp22: served (it was refused)
+    with TestClient(create_app(model)) as client:
+        assert client.get("/health").json()["engine"] == city[2].engine_
+    # tests/test_selhttp22.py: /predict equals the Python API, the other tasks one line each
 
 
 @pytest.mark.slow

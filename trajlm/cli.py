@@ -346,8 +346,9 @@ def serve(
     model: Path = typer.Option(
         ...,
         "--model",
-        help="Run directory (its best weights), a classifier directory, or a shipped "
-        "checkpoint by name (trajlm-small).",
+        help="Run directory (its best weights), a classifier directory, a candidate selector "
+        "folder (trajlm train-selector: /predict by steps), or a shipped checkpoint by name "
+        "(trajlm-small).",
     ),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every one)."),
     port: int = typer.Option(8000, min=0, max=65535),
@@ -385,7 +386,10 @@ def serve(
         m = TrajLM.from_pretrained(model, threads=threads)
     except FileNotFoundError as e:  # a shipped checkpoint whose weights are not built here
         _fail(f"--model {e}")
-    idx = None
+    idx, selector = None, getattr(m, "engine_line", None)  # a candidate selector (selhttp22)
+    if index is not None and selector is not None:
+        _fail(f"--index: {model} is a candidate selector, which has no embedding for /similar; "
+              "serve it without --index (or a trajlm training run with --index)")  # fmt: skip
     if index is not None:
         io.must_exist(index, "--index")
         idx = SimilarIndex(m, index, limit=index_limit)
@@ -394,6 +398,8 @@ def serve(
                         timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None)  # fmt: skip
     if origins := cfg.cors():
         _say(f"CORS: browser apps on {', '.join(origins)} may call the API")
+    if selector is not None:  # who answers /predict: the val check's winner
+        _say(selector())
     _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
     uvicorn.run(create_app(m, cfg, idx), host=host, port=port, access_log=access_log,
                 log_level="info" if access_log else "warning")  # fmt: skip

@@ -27,7 +27,8 @@ from trajlm.serve.convert import SEP, predict_batch
 from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
-from trajlm.serve.routes import STATIC, info_routes, task_routes
+from trajlm.serve.routes import STATIC, info_routes, task_routes, validity_routes
+from trajlm.serve.selector_routes import selector_info_routes, selector_routes
 from trajlm.serve.transport import Transport
 
 GZIP_MIN_BYTES = 65_536  # smaller answers go uncompressed (not worth a client's CPU or ours)
@@ -37,28 +38,43 @@ __all__ = ["SEP", "NotAvailable", "ServeSettings", "create_app", "from_env", "pr
 
 
 def create_app(
-    model: TrajLM, settings: ServeSettings | None = None, index: SimilarIndex | None = None
+    model: TrajLM | Any, settings: ServeSettings | None = None, index: SimilarIndex | None = None
 ) -> FastAPI:
-    """The FastAPI app serving `model` (and /similar against `index`, when given)."""
-    if getattr(model, "config", None) is None:  # a selector / route-recovery folder (select22)
+    """The FastAPI app serving `model` (and /similar against `index`, when given); a
+    candidate selector (``TrajLM.from_pretrained(SELECTOR_DIR)``) gets /predict by steps."""
+    from trajlm.api_selector import SelectorTrajLM
+
+    selector = isinstance(model, SelectorTrajLM)  # trajlm train-selector's folder (selhttp22)
+    if getattr(model, "config", None) is None and not selector:  # a route-recovery folder
         from trajlm.errors import TrajlmInputError
 
         raise TrajlmInputError(
             f"{getattr(model, 'path', None) or model!s} is a {type(model).__name__}: the HTTP "
-            "server serves trajlm model runs only; predict with it through the Python API "
-            "(trajlm.TrajLM.from_pretrained(DIR).predict) or trajlm predict --model DIR",
+            "server serves trajlm model runs and candidate selectors; recover with it through "
+            "the Python API (trajlm.TrajLM.from_pretrained(DIR).recover)",
             field="model",
+        )
+    if selector and index is not None:
+        from trajlm.errors import TrajlmInputError
+
+        raise TrajlmInputError(
+            f"{model.path or 'this model'} is a candidate selector: it has no embedding for "
+            "/similar; serve it without --index (or serve a trajlm training run with --index)",
+            field="index",
         )
     cfg = settings or ServeSettings()
     worker = ModelWorker(max_pending=cfg.max_queue, timeout_s=cfg.timeout_s)
-    batcher = MicroBatcher(predict_batch(model), worker, cfg.max_batch, cfg.max_delay_ms,
-                           cfg.max_queue, cfg.timeout_s)  # fmt: skip
+    batcher = None if selector else MicroBatcher(
+        predict_batch(model), worker, cfg.max_batch, cfg.max_delay_ms, cfg.max_queue,
+        cfg.timeout_s)  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        batcher.start()
+        if batcher is not None:
+            batcher.start()
         yield
-        await batcher.stop()
+        if batcher is not None:
+            await batcher.stop()
         worker.close()
 
     app = FastAPI(title="trajlm", version="1", lifespan=lifespan,
@@ -77,8 +93,14 @@ def create_app(
                            expose_headers=["Retry-After"], max_age=600)  # fmt: skip
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
     _handlers(app)
-    app.include_router(task_routes(model, cfg, worker, batcher, index))
-    app.include_router(info_routes(model, cfg, worker, batcher, index))
+    if selector:  # /predict by steps, the other tasks one line each (selector_routes.py)
+        app.include_router(selector_routes(model, cfg, worker))
+        app.include_router(validity_routes(cfg))
+        app.include_router(selector_info_routes(model, cfg, worker))
+    else:
+        app.include_router(task_routes(model, cfg, worker, batcher, index))
+        app.include_router(validity_routes(cfg))
+        app.include_router(info_routes(model, cfg, worker, batcher, index))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -1,6 +1,7 @@
-"""The endpoints, as two APIRouter groups over one model: the tasks (POST /predict, /recover,
-/travel-time, /embed, /classify, /similar, /validity) and the page and its information (GET /,
-/health, /model, /background). trajlm/serve/app.py builds the app around them."""
+"""The endpoints, as APIRouter groups over one model: the tasks (POST /predict, /recover,
+/travel-time, /embed, /classify, /similar), /validity (its own group: no model call) and the
+page and its information (GET /, /health, /model, /background). trajlm/serve/app.py builds
+the app around them; a candidate selector's endpoints are in selector_routes.py."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def task_routes(
     batcher: MicroBatcher,
     index: SimilarIndex | None,
 ) -> APIRouter:
-    """POST /predict ... /validity: every model call on the worker's thread, /predict steps
+    """POST /predict ... /similar: every model call on the worker's thread, /predict steps
     through the micro-batcher."""
     router = APIRouter()
     max_steps = model.config.max_len - 2
@@ -246,6 +247,16 @@ def task_routes(
             results.append(row_id(q, id_out) | {"matches": matches})
         return JSONResponse(_warn({"results": results}, lines))
 
+    return router
+
+
+def validity_routes(cfg: ServeSettings) -> APIRouter:
+    """POST /validity: no model call, so the same for every model a server holds (a trajlm
+    run or a candidate selector, session 22)."""
+    router = APIRouter()
+    errors = {400: {"model": s.ErrorResponse}, 413: {"model": s.ErrorResponse},
+              422: {"model": s.ErrorResponse}}  # fmt: skip
+
     @router.post("/validity", response_model=s.ValidityResponse, responses=errors)
     async def validity(req: ValidityBody) -> JSONResponse:
         """Physical validity of every point (speed, acceleration, teleports, time order) with
@@ -260,7 +271,8 @@ def task_routes(
                 modes = sorted(ValidityConfig().table())
                 raise TrajlmInputError(str(e).split(";")[0], field="mode",
                                        hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
-        df, fmt = parse(req, validate=False, ordered=False, dates=False, keep_extra=True)
+        df, fmt = parse_trajectories(req.trajectories, cfg.limits, validate=False, ordered=False,
+                                     dates=False, keep_extra=True)  # fmt: skip
         # no model call: answered here while the model thread is busy (its warning about
         # fixes under a second apart goes to the log; the answer says it with_unchecked)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them

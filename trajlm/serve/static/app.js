@@ -88,14 +88,14 @@ $("predict").onclick = async () => {
     L.polyline([[last.lat, last.lon], ...rows.map((r) => [r.lat, r.lon])],
       { color: "#d62728", dashArray: "6 4", weight: 3, className: "pred-line" }).addTo(layers.result);
     rows.forEach((r) => {
-      L.circle([r.lat, r.lon], { radius: r.std_m, color: "#d62728", weight: 1, fillOpacity: 0.08,
+      L.circle([r.lat, r.lon], { radius: r.std_m ?? 0, color: "#d62728", weight: 1, fillOpacity: 0.08,
                                  className: "uncertainty" }).addTo(layers.result);
       L.circleMarker([r.lat, r.lon], { radius: 4, color: "#d62728", fillOpacity: 1,
-                                       className: "pred-point" }).bindTooltip(`step ${r.step}: ±${r.std_m.toFixed(0)} m`).addTo(layers.result);
+                                       className: "pred-point" }).bindTooltip(`step ${r.step}: ` + (r.std_m == null ? (r.engine || "point estimate") : `±${r.std_m.toFixed(0)} m`)).addTo(layers.result);
     });
     $("pred-table").innerHTML = "<tr><th>step</th><th>time</th><th>lat</th><th>lon</th><th>±m</th></tr>" +
       rows.map((r) => `<tr class="pred-row"><td>${r.step}</td><td>${new Date(r.time).toLocaleTimeString()}</td><td>${r.lat.toFixed(5)}</td>` +
-                      `<td>${r.lon.toFixed(5)}</td><td>${r.std_m.toFixed(0)}</td></tr>`).join("");
+                      `<td>${r.lon.toFixed(5)}</td><td>${r.std_m == null ? "–" : r.std_m.toFixed(0)}</td></tr>`).join("");
     status(`predicted ${rows.length} points (circles: 1-sigma uncertainty)`);
     await eta(rows);
     await similar();
