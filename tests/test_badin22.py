@@ -154,6 +154,14 @@ def test_tuned_gb_refuses_what_it_cannot_fit_in_one_line(make, says):
     assert says in str(e.value) and "\n" not in str(e.value)
 
 
+def test_the_plain_gb_baseline_refuses_one_class_too():
+    from trajlm.eval.classify_gb import FeatureGBClassifier
+
+    # was: fitted, and answered 'slow' for everything
+    with pytest.raises(TrajlmInputError, match=r"1 class\(es\) \(slow\)"):
+        FeatureGBClassifier().fit(_segments(_tracks(["slow"] * 4)))
+
+
 # ------------------------------------------------------------------------------ ingest
 
 

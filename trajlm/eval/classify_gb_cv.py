@@ -24,7 +24,7 @@ import polars as pl
 
 from trajlm.data.segments import segment_labels
 from trajlm.errors import TrajlmInputError
-from trajlm.eval.classify_gb import FeatureGBClassifier
+from trajlm.eval.classify_gb import FeatureGBClassifier, two_classes
 
 TUNE_MAX_SEGMENTS = 2000  # more train segments: the fixed defaults (the CV would cost minutes)
 # (min_samples_leaf, max_depth): the default (20, None) is one of them
@@ -84,13 +84,7 @@ class TunedGBClassifier(FeatureGBClassifier):
         from sklearn.model_selection import StratifiedGroupKFold
 
         y, groups = segment_labels(train), segment_groups(train)
-        classes = np.unique(y)
-        if len(classes) < 2:
-            names = ", ".join(map(str, classes)) or "no labelled segment"
-            raise TrajlmInputError(
-                f"train holds {len(classes)} class(es) ({names}): a classifier needs at least 2",
-                field="label",
-            )
+        classes = two_classes(y)
         X, self.feature_names_ = self.features(train)
         # folds are grouped by source trajectory: a class's trajectories (not its segments, a
         # trajectory's gap pieces being one group) bound K (badin22: 1 trajectory cut in 3)
