@@ -64,6 +64,7 @@ from trajlm.api_rollout import (
 )
 from trajlm.api_subsec import exact_history, steps_at_times
 from trajlm.api_verdict import (
+    check_flags,
     engine_column,
     recover_verdict,
     say_no_verdict,
@@ -281,6 +282,7 @@ class TrajLM(Pretrained, TaskChecks):
         keeps the model's answer.
         """
         check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
+        check_flags(fallback=fallback, engine=engine)
         infill = getattr(self.model, "infill_head", None) is not None
         if mode not in RECOVER_MODES:
             raise TrajlmInputError(
@@ -336,6 +338,7 @@ class TrajLM(Pretrained, TaskChecks):
         (refitted from the saved train table); the returned array's ``.engine`` (and
         ``self.last_engine``) says which. ``fallback=False`` keeps the model's answer.
         """
+        check_flags(fallback=fallback)
         self._require_infill("travel_time")
         o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
         if len(o) != len(d):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm.errors import TrajlmInputError
 from trajlm.eval.tte_baselines import od_features
 from trajlm.eval.val_verdict import VerdictWarning, fitted_baseline, read_verdict
 
@@ -35,6 +36,14 @@ class Durations(np.ndarray):
 
     def __array_finalize__(self, obj: Any) -> None:
         self.engine = getattr(obj, "engine", "model")
+
+
+def check_flags(**flags: Any) -> None:
+    """Each of ``flags`` a bool (numpy's too), else one line naming it: ``fallback="no"`` was
+    truthy, so the call check stayed on while the caller asked it off (badin22)."""
+    for name, v in flags.items():
+        if not isinstance(v, bool | np.bool_):
+            raise TrajlmInputError(f"{name} must be True or False, got {v!r}", field=name)
 
 
 def verdict_of(api: Any) -> dict | None:

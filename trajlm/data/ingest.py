@@ -10,6 +10,7 @@ the input size (bench/scale.py: 100 M points).
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,30 @@ SOURCE_OVERRIDES: dict[str, dict] = {
 }
 
 
+def check_overrides(overrides: dict) -> None:
+    """Each of a caller's clean_overrides a CleanConfig field of the right kind, else one
+    line naming it (badin22: {"max_gap_s": "big"} was a Polars ComputeError deep in cleaning,
+    an unknown name a TypeError)."""
+    names = {f.name for f in dataclasses.fields(CleanConfig)}
+    for key, v in overrides.items():
+        where = f"clean_overrides[{key!r}]"
+        if key not in names:
+            raise TrajlmInputError(f"{where}: not a cleaning setting; one of {sorted(names)}")
+        if key == "nonmonotonic":
+            ok = v in ("sort", "drop")
+        elif key == "add_speed":
+            ok = isinstance(v, bool)
+        elif v is None:
+            ok = key not in ("min_points", "stop_radius_m", "min_t")
+        else:
+            num = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            ok = num and (key == "min_t" or v > 0 or (key == "stop_drift_mps" and v == 0))
+        if not ok:
+            raise TrajlmInputError(f"{where}: got {v!r}; expected a finite number > 0 (None: "
+                                   "the step off)" if key not in ("nonmonotonic", "add_speed")
+                                   else f"{where}: got {v!r}")  # fmt: skip
+
+
 def clean_config(
     format: str, preset: str = "auto", overrides: dict | None = None, source: str | None = None
 ) -> CleanConfig:
@@ -56,6 +81,7 @@ def clean_config(
     if name not in PRESETS:
         raise ValueError(f"unknown cleaning preset {name!r}; choose from {sorted(PRESETS)}")
     auto = SOURCE_OVERRIDES.get(source or format, {}) if preset == "auto" else {}
+    check_overrides(overrides or {})
     merged = {**auto, **(overrides or {})}
     if "max_gap_s" in merged:  # a gap given (by the user or the source): that gap alone
         merged.setdefault("gap_intervals", None)

@@ -20,6 +20,8 @@ import polars as pl
 
 from trajlm.data.readers import ColumnMap
 
+MISSING = ("", "nan", "null", "none")  # label text read as no label
+
 
 def one_label_per_trajectory(
     paths: Sequence[str | Path], format: str, columns: ColumnMap | None
@@ -52,9 +54,10 @@ def one_label_per_trajectory(
         frames.append(f.select("_file", "_traj", pl.col(label).cast(pl.Utf8).alias("_label")))
     if not frames:
         return None
-    lab = pl.concat(frames).filter(
-        pl.col("_label").is_not_null() & (pl.col("_label").str.strip_chars() != "")
-    )
+    text = pl.col("_label").str.strip_chars().str.to_lowercase()
+    # a float label column's NaN reads "NaN" (Parquet cast, pandas' to_csv): no label, not a
+    # class (badin22: a file of NaN labels was kept whole as "every trajectory one class")
+    lab = pl.concat(frames).filter(pl.col("_label").is_not_null() & ~text.is_in(MISSING))
     if not len(lab):
         return None
     per = lab.group_by("_file", "_traj").agg(pl.col("_label").n_unique().alias("n"))

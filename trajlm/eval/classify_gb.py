@@ -9,6 +9,20 @@ import polars as pl
 
 from trajlm.data.motion_features import segment_features
 from trajlm.data.segments import segment_labels
+from trajlm.errors import TrajlmInputError
+
+
+def two_classes(y: np.ndarray) -> np.ndarray:
+    """The classes of train labels ``y``; fewer than 2 is one line (badin22: a one-class train
+    split fitted a model that answers that class, with no word)."""
+    classes = np.unique(y)
+    if len(classes) < 2:
+        names = ", ".join(map(str, classes)) or "no labelled segment"
+        raise TrajlmInputError(
+            f"train holds {len(classes)} class(es) ({names}): a classifier needs at least 2",
+            field="label",
+        )
+    return classes
 
 
 class FeatureGBClassifier:
@@ -57,8 +71,9 @@ class FeatureGBClassifier:
 
     def fit(self, train: pl.DataFrame, val: pl.DataFrame | None = None) -> FeatureGBClassifier:
         """Fit on train segments (``label`` column); ``val`` is unused (fixed settings)."""
-        X, self.feature_names_ = self.features(train)
         y = segment_labels(train)
+        two_classes(y)
+        X, self.feature_names_ = self.features(train)
         if self.user_prior:
             from trajlm.eval.user_prior import UserPrior
 

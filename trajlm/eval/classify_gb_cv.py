@@ -23,13 +23,18 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.segments import segment_labels
-from trajlm.eval.classify_gb import FeatureGBClassifier
+from trajlm.errors import TrajlmInputError
+from trajlm.eval.classify_gb import FeatureGBClassifier, two_classes
 
 TUNE_MAX_SEGMENTS = 2000  # more train segments: the fixed defaults (the CV would cost minutes)
 # (min_samples_leaf, max_depth): the default (20, None) is one of them
 GB_GRID: tuple[tuple[int, int | None], ...] = tuple(
     (leaf, depth) for leaf in (20, 10, 5, 2) for depth in (None, 3)
 )
+
+
+def _whole(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool) and x >= 1
 
 
 def segment_groups(segments: pl.DataFrame) -> np.ndarray:
@@ -54,7 +59,19 @@ class TunedGBClassifier(FeatureGBClassifier):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.grid, self.n_splits = tuple(grid), n_splits
+        grid = tuple(grid)
+        for entry in grid:
+            leaf, depth = entry if isinstance(entry, tuple | list) and len(entry) == 2 else (0, 0)
+            if not _whole(leaf) or (depth is not None and not _whole(depth)):
+                raise TrajlmInputError(
+                    f"grid: each entry is (min_samples_leaf >= 1, max_depth None or >= 1), "
+                    f"got {entry!r}",
+                    field="grid",
+                )
+        if not _whole(n_splits) or n_splits < 2:
+            raise TrajlmInputError(f"n_splits must be a whole number >= 2, got {n_splits!r}",
+                                   field="n_splits")  # fmt: skip
+        self.grid, self.n_splits = grid, n_splits
 
     @property
     def name(self) -> str:
@@ -66,10 +83,12 @@ class TunedGBClassifier(FeatureGBClassifier):
         """Choose the setting by grouped CV on ``train``, then refit on all of it."""
         from sklearn.model_selection import StratifiedGroupKFold
 
-        X, self.feature_names_ = self.features(train)
         y, groups = segment_labels(train), segment_groups(train)
-        _, counts = np.unique(y, return_counts=True)
-        k = int(min(self.n_splits, counts.min()))
+        classes = two_classes(y)
+        X, self.feature_names_ = self.features(train)
+        # folds are grouped by source trajectory: a class's trajectories (not its segments, a
+        # trajectory's gap pieces being one group) bound K (badin22: 1 trajectory cut in 3)
+        k = int(min(self.n_splits, min(len(set(groups[y == c])) for c in classes)))
         self.cv_: dict[str, float] = {}
         self.chosen_ = (self.min_samples_leaf, self.max_depth)
         if k >= 2 and len(self.grid) > 1:

@@ -130,7 +130,30 @@ class RadiiBins:
         bad = [v for f in (out.pooled, *out.factors.values()) for v in f.values()]
         if not all(np.isfinite(v) and v > 0 for v in bad):
             raise TrajlmInputError(f"{where}: factors must be positive numbers")
+        if problem := out._layout_problem():
+            raise TrajlmInputError(f"{where}: not a radii file ({problem})")
         return out
+
+    def _layout_problem(self) -> str | None:
+        """What makes the edges / bins / levels unusable (a hand-edited file would otherwise
+        put answers in the wrong bin silently: badin22), or None."""
+        for name, e in (("ahead_edges_s", self.ahead_edges), ("rel_edges", self.rel_edges)):
+            if not e or not all(np.isfinite(e)) or min(e) <= 0 or list(e) != sorted(set(e)):
+                return f"{name}: positive numbers in increasing order, got {list(e)}"
+        na, nr = len(self.ahead_edges) + 1, len(self.rel_edges) + 1
+        for i, j in self.counts:
+            if not (0 <= i < na and 0 <= j < nr):
+                return f"bins: bin ({i}, {j}) outside the {na} x {nr} bins the edges make"
+        if not self.pooled or not all(0 < lv < 100 for lv in self.pooled):
+            return f"pooled: levels must be percentages in (0, 100), got {self.levels}"
+        for key, f in (
+            ("pooled", self.pooled),
+            *((f"bin {k}", v) for k, v in self.factors.items()),
+        ):
+            vals = [f[lv] for lv in sorted(f)]
+            if vals != sorted(vals):
+                return f"{key}: factors must grow with the level, got {vals}"
+        return None
 
 
 def fit_radii_bins(
@@ -180,8 +203,10 @@ def save_radii_bins(bins: RadiiBins, directory: str | Path) -> Path:
 def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
     """The factors saved beside a checkpoint, or None where it has none (an older checkpoint:
     its radii keep the pooled factors)."""
-    if directory is None or not (p := Path(directory) / RADII_FILE).is_file():
+    if directory is None or not (p := Path(directory) / RADII_FILE).exists():
         return None
+    if not p.is_file():
+        raise TrajlmInputError(f"{p}: not a file (a radii file beside the weights); remove it")
     try:
         d = json.loads(p.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:

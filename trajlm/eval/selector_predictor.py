@@ -56,6 +56,7 @@ from trajlm.eval.selector_verdict import (
     OLD_RUN,
     OPTED_OUT,
     check_engine,
+    check_saved_verdict,
     val_verdict,
     verdict_line,
 )
@@ -311,6 +312,7 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
             self.settings_, self.log_ = cfg["settings"], cfg.get("log", {})
             self.verdict_, self.engine = cfg.get("verdict"), engine
             self.projection_ = LocalProjection(**cfg["projection"])
+        self.verdict_ = check_saved_verdict(self.verdict_, str(d / "config.json"))
         self.selector_ = read_selector_net(d, cfg, TODO)
         s = self.settings_
         with reading(d / "indexes.npz", TODO, (zipfile.BadZipFile, OSError)):

@@ -45,6 +45,35 @@ def check_engine(engine: str, what: str = "engine") -> str:
     return engine
 
 
+def check_saved_verdict(verdict: Any, where: str) -> dict | None:
+    """A selector folder's saved ``verdict`` (config.json) as written by the fit, or one
+    UserError line naming ``where`` and the field (a hand-edited engine would otherwise label
+    the network's answers with a name that did not answer: badin22). None: fitted before it."""
+    if verdict is None:
+        return None
+    bad = None
+    if not isinstance(verdict, dict):
+        bad = f"verdict: expected an object, got {type(verdict).__name__}"
+    elif verdict.get("engine") not in ENGINES:
+        bad = f"verdict.engine: one of {', '.join(ENGINES)}, got {verdict.get('engine')!r}"
+    elif "val_mae_m" in verdict or verdict["engine"] != "selector":
+        mae, r = verdict.get("val_mae_m"), verdict.get("selector_over_best_knn")
+        num = (int, float)
+        if not (isinstance(mae, dict) and all(isinstance(mae.get(e), num) for e in ENGINES)):
+            bad = f"verdict.val_mae_m: a number per engine ({', '.join(ENGINES)})"
+        elif not (
+            isinstance(r, dict) and all(isinstance(r.get(k), num) for k in ("ratio", "lo", "hi"))
+        ):
+            bad = "verdict.selector_over_best_knn: numbers ratio, lo, hi"
+        elif verdict.get("best_knn") not in ("knn", "place_knn"):
+            bad = f"verdict.best_knn: knn or place_knn, got {verdict.get('best_knn')!r}"
+        elif not isinstance(verdict.get("n_val_trips"), int):
+            bad = "verdict.n_val_trips: a whole number"
+    if bad:
+        raise UserError(f"{where}: {bad}; refit the selector (trajlm train-selector)")
+    return verdict
+
+
 def engine_errors(sel: Any, task: Any) -> dict[str, np.ndarray]:
     """Per-trip mean point errors (N,) metres of every engine of a fitted selector on a
     ``PredictionTask`` (its ``predict_next(task, engine=...)``)."""
@@ -87,5 +116,5 @@ def verdict_line(verdict: dict | None) -> str:
     )
 
 
-__all__ = ["ENGINES", "LABELS", "check_engine", "decide", "engine_errors", "val_verdict",
+__all__ = ["ENGINES", "LABELS", "check_engine", "check_saved_verdict", "decide", "engine_errors", "val_verdict",
            "verdict_line"]  # fmt: skip

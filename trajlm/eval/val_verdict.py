@@ -155,6 +155,22 @@ def save_verdict(directory: Path, verdicts: dict[str, dict], od: pl.DataFrame | 
     return path
 
 
+# the fields each verdict's readers use (a hand-edited file missing one was a KeyError
+# traceback inside recover: badin22): name -> (whole count, {engine: MAE} table)
+NEEDS = {"travel_time": ("n_val_trips", "val_mae_s"), "recover": ("n_hidden", "val_mae_m")}
+
+
+def _fields_ok(v: dict, need: tuple[str, str]) -> bool:
+    n, table = v.get(need[0]), v.get(need[1])
+    return (
+        isinstance(n, int)
+        and not isinstance(n, bool)
+        and n >= 0
+        and isinstance(table, dict)
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in table.values())
+    )
+
+
 def read_verdict(directory: Path | None, quiet: bool = False) -> dict | None:
     """The saved verdict of these weights, or None (none saved; or saved for other weights:
     one VerdictWarning line unless ``quiet``). A damaged file: one TrajlmInputError line."""
@@ -166,6 +182,7 @@ def read_verdict(directory: Path | None, quiet: bool = False) -> dict | None:
         ok = isinstance(doc, dict) and doc.get("format") == FORMAT
         ok = ok and all(doc.get(k, {}).get("engine") in eng for k, eng in
                         (("travel_time", TTE_ENGINES), ("recover", RECOVER_ENGINES)) if k in doc)  # fmt: skip
+        ok = ok and all(_fields_ok(doc[k], need) for k, need in NEEDS.items() if k in doc)
     except (OSError, ValueError, AttributeError):
         ok = False
     if not ok:

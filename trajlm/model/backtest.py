@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.errors import TrajlmInputError
 from trajlm.model.embedding import DELTA
 from trajlm.model.scale import coverage_base
 from trajlm.model.step_head import window_velocity_steps
@@ -122,7 +123,16 @@ def steady_cap(
     """(B,) the most of the model's correction each row keeps (backtest_short_cap, by its n
     (B,) scored steps; 1 where the history is not steady or has more steps than the list), or
     None when the model has no such cap."""
-    caps = tuple(float(x) for x in model.config.backtest_short_cap)
+    raw = model.config.backtest_short_cap
+    ok = isinstance(raw, list | tuple) and all(
+        isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x <= 1 for x in raw
+    )
+    if not ok:  # set on a loaded model (config.json is checked at load): one line (badin22)
+        raise TrajlmInputError(
+            f"backtest_short_cap must be a list of numbers in [0, 1], got {raw!r}",
+            field="backtest_short_cap",
+        )
+    caps = tuple(float(x) for x in raw)
     if not caps:
         return None
     table = feats.new_tensor((1.0,) + caps)  # index n: n = 0 has no evidence (the prior)

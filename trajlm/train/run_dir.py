@@ -131,6 +131,9 @@ class RunDirectory:
             return d if isinstance(d, dict) else {}
 
         def diff(old: dict, new: dict, skip: tuple[str, ...]) -> list[str]:
+            # compared as saved (JSON): a tuple field reads back a list (badin22: every
+            # resume was refused on backtest_short_cap [] -> ())
+            new = json.loads(json.dumps(new, default=str))
             return [f"{k} {old[k]!r} -> {new[k]!r}" for k in new
                     if k in old and k not in skip and old[k] != new[k]]  # fmt: skip
 
