@@ -41,11 +41,27 @@ def _copy(frame: Any, copies: dict[str, str]) -> Any:
     return frame.assign(**{b: frame[a] for a, b in copies.items()})
 
 
+def _vessel_names(frame: Any, col: str) -> Any:
+    """The frame with ``label`` the names of the AIS ship type codes in ``col`` (80 -> "tanker"), as ingest keeps
+    them (``data.kind_columns``)."""
+    import polars as pl
+
+    from trajlm.data.kind_columns import name_vessel_types
+
+    polars = type(frame).__module__.split(".")[0] == "polars"
+    raw = frame[col] if polars else pl.Series(col, list(frame[col]), strict=False)
+    names = name_vessel_types(pl.DataFrame({"label": raw}))["label"]
+    if polars:
+        return frame.with_columns(names)
+    return frame.assign(label=names.to_list())
+
+
 def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     """(the frame with its label / vehicle columns named as a plan reads them, coerce's column
     arguments). ``columns`` maps canonical names (KEYS) to the frame's own."""
     from trajlm.data.column_names import normalised
     from trajlm.data.ingest import LABEL_NAMES
+    from trajlm.data.kind_columns import KIND_NAMES, is_vessel_type
     from trajlm.data.readers.detect import OWNER_NAMES, USER_NAMES
 
     have = _names(frame)
@@ -74,6 +90,13 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     if "label" not in have and "label" not in rename.values():
         if col := next((free[n] for n in LABEL_NAMES if n in free), None):
             rename[col] = "label"  # a "mode" / "activity" column: the label, as ingest reads it
+        elif col := next((free[n] for n in KIND_NAMES if n in free), None):
+            if is_vessel_type(
+                col
+            ):  # AIS codes: their names as the label, the column kept (labels22)
+                frame = _vessel_names(frame, col)
+            else:  # a Movebank species
+                rename[col] = "label"
     if not {"vehicle_id", "user_id"} & (set(have) | set(rename.values())):
         if col := next((free[n] for n in OWNER_NAMES if n in free), None):
             rename[col] = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
@@ -141,16 +164,20 @@ def with_mover(points: Any, layout: Any) -> Any:
 
     from trajlm.data.coerce_pieces import PIECE
     from trajlm.data.column_names import normalised
+    from trajlm.data.kind_columns import ANIMAL_IDS
     from trajlm.data.readers.detect import USER_NAMES
+    from trajlm.data.readers.owner_columns import OWNER_NAMES
     from trajlm.data.schema import SOURCE_ID
 
     pieces = getattr(layout, "pieces", None)
-    if (
-        pieces is None
-        or layout.traj_col == PIECE
-        or {"vehicle_id", "user_id"} & set(points.columns)
-    ):
+    if layout.traj_col == PIECE or {"vehicle_id", "user_id"} & set(points.columns):
         return points
     name = "user_id" if normalised(str(layout.traj_col)) in USER_NAMES else "vehicle_id"
+    if (
+        pieces is None
+    ):  # a vessel's MMSI uncut: the trip id is the vehicle's too ("how many tankers"; labels22)
+        if normalised(str(layout.traj_col)) in (*OWNER_NAMES, *ANIMAL_IDS):
+            return points.with_columns(pl.col("traj_id").alias(name))
+        return points
     owner = pieces.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8).alias(name))
     return points.join(owner, on="traj_id", how="left", maintain_order="left")
