@@ -65,6 +65,7 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     from trajlm.data.readers.detect import OWNER_NAMES, USER_NAMES
 
     have = _names(frame)
+    kind = False
     given: dict[str, str] = {}
     rename: dict[str, str] = {}
     for key, col in (columns or {}).items():
@@ -91,16 +92,43 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
         if col := next((free[n] for n in LABEL_NAMES if n in free), None):
             rename[col] = "label"  # a "mode" / "activity" column: the label, as ingest reads it
         elif col := next((free[n] for n in KIND_NAMES if n in free), None):
-            if is_vessel_type(
-                col
-            ):  # AIS codes: their names as the label, the column kept (labels22)
+            kind = True  # an AIS ship type, a Movebank species (labels22)
+            if is_vessel_type(col):  # the codes' names as the label, the column kept
                 frame = _vessel_names(frame, col)
-            else:  # a Movebank species
+            else:
                 rename[col] = "label"
     if not {"vehicle_id", "user_id"} & (set(have) | set(rename.values())):
         if col := next((free[n] for n in OWNER_NAMES if n in free), None):
             rename[col] = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
+    if kind and not {"vehicle_id", "user_id"} & set(have):
+        frame, owner = _kind_owner(frame, free, given.get("traj_col"), rename)
+        if (
+            owner is not None and "traj_col" not in given
+        ):  # the MMSI is the trip id, as before; its copy the vehicle
+            given["traj_col"] = owner
     return _rename(frame, rename), given
+
+
+def _kind_owner(
+    frame: Any, free: dict[str, str], traj_col: str | None, rename: dict[str, str]
+) -> Any:
+    """A frame of vessels or animals: its MMSI / animal id column copied as ``vehicle_id``, also when it is the trip
+    id ("how many tankers", "how many red deer" count movers, as the store ingest writes does; labels22)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.kind_columns import ANIMAL_IDS
+    from trajlm.data.readers.detect import OWNER_NAMES
+
+    names = (*OWNER_NAMES, *ANIMAL_IDS)
+    col = next((c for c, role in rename.items() if role in ("vehicle_id", "user_id")), None)
+    if (
+        col is not None
+    ):  # read as the trip id before (the only id column): kept so, copied as the vehicle
+        rename.pop(col)
+        return _copy(frame, {col: "vehicle_id"}), col
+    col = next((free[n] for n in names if n in free), None)
+    if col is None and traj_col is not None and normalised(traj_col) in names:
+        col = traj_col
+    return (frame, None) if col is None else (_copy(frame, {col: "vehicle_id"}), None)
 
 
 def nonexistent_note(n: int, tz: str) -> str:
@@ -164,20 +192,16 @@ def with_mover(points: Any, layout: Any) -> Any:
 
     from trajlm.data.coerce_pieces import PIECE
     from trajlm.data.column_names import normalised
-    from trajlm.data.kind_columns import ANIMAL_IDS
     from trajlm.data.readers.detect import USER_NAMES
-    from trajlm.data.readers.owner_columns import OWNER_NAMES
     from trajlm.data.schema import SOURCE_ID
 
     pieces = getattr(layout, "pieces", None)
-    if layout.traj_col == PIECE or {"vehicle_id", "user_id"} & set(points.columns):
-        return points
-    name = "user_id" if normalised(str(layout.traj_col)) in USER_NAMES else "vehicle_id"
     if (
         pieces is None
-    ):  # a vessel's MMSI uncut: the trip id is the vehicle's too ("how many tankers"; labels22)
-        if normalised(str(layout.traj_col)) in (*OWNER_NAMES, *ANIMAL_IDS):
-            return points.with_columns(pl.col("traj_id").alias(name))
+        or layout.traj_col == PIECE
+        or {"vehicle_id", "user_id"} & set(points.columns)
+    ):
         return points
+    name = "user_id" if normalised(str(layout.traj_col)) in USER_NAMES else "vehicle_id"
     owner = pieces.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8).alias(name))
     return points.join(owner, on="traj_id", how="left", maintain_order="left")
