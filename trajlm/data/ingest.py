@@ -19,6 +19,8 @@ import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
+from trajlm.data.column_names import normalised
+from trajlm.data.kind_columns import KIND_NAMES, is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers.ais import keep_motion_columns
@@ -170,6 +172,18 @@ def _ingest(
     if owner is not None:
         reading["owner_column"] = owner
     columns, label = keep_label_column(paths, format, columns)
+    if (
+        owner is None
+        and label is not None
+        and columns is not None
+        and columns.traj_id
+        and is_taxon(label)
+    ):
+        # a Movebank animal's id is its mover's ("how many red deer" counts animals, not gap-split tracks; labels22)
+        columns = dataclasses.replace(
+            columns, extra={**columns.extra, "vehicle_id": columns.traj_id}
+        )
+        reading["owner_column"] = owner = columns.traj_id
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     if sensors:  # said with the guessed columns: `heart_rate_bpm <- 'hr'`
@@ -194,7 +208,11 @@ def _ingest(
     if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
     cfg = clean_config(format, preset, overrides, source=source)
-    if preset == "auto" and cfg.max_gap_s and "max_gap_s" not in {
+    vessels = label is not None and is_vessel_type(label)  # codes named per chunk (labels22)
+    kind = (
+        label is not None and normalised(label) in KIND_NAMES
+    )  # per mover, not per trip: gaps still split
+    if not kind and preset == "auto" and cfg.max_gap_s and "max_gap_s" not in {
         **overrides, **SOURCE_OVERRIDES.get(source or format, {})
     }:  # fmt: skip
         if (n := one_label_per_trajectory(paths, format, columns)) is not None:
@@ -221,6 +239,8 @@ def _ingest(
             limits=limits,
         )
         for chunk, read_report in chunks:
+            if vessels:  # 80 -> "tanker", the code kept as vessel_type_code
+                chunk = name_vessel_types(chunk)
             cleaned, clean_report = clean(chunk, cfg)
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
@@ -311,6 +331,8 @@ def keep_label_column(
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
     by_name = {normalised(c): c for c in reversed(have or []) if c not in used}
     col = next((by_name[n] for n in LABEL_NAMES if n in by_name), None)
+    if col is None:  # an AIS ship type, a Movebank species: the kind of mover (labels22)
+        col = next((by_name[n] for n in KIND_NAMES if n in by_name), None)
     if col is None:
         return columns, None
     return dataclasses.replace(cm, extra={**cm.extra, "label": col}), col

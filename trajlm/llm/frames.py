@@ -41,14 +41,31 @@ def _copy(frame: Any, copies: dict[str, str]) -> Any:
     return frame.assign(**{b: frame[a] for a, b in copies.items()})
 
 
+def _vessel_names(frame: Any, col: str) -> Any:
+    """The frame with ``label`` the names of the AIS ship type codes in ``col`` (80 -> "tanker"), as ingest keeps
+    them (``data.kind_columns``)."""
+    import polars as pl
+
+    from trajlm.data.kind_columns import name_vessel_types
+
+    polars = type(frame).__module__.split(".")[0] == "polars"
+    raw = frame[col] if polars else pl.Series(col, list(frame[col]), strict=False)
+    names = name_vessel_types(pl.DataFrame({"label": raw}))["label"]
+    if polars:
+        return frame.with_columns(names)
+    return frame.assign(label=names.to_list())
+
+
 def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     """(the frame with its label / vehicle columns named as a plan reads them, coerce's column
     arguments). ``columns`` maps canonical names (KEYS) to the frame's own."""
     from trajlm.data.column_names import normalised
     from trajlm.data.ingest import LABEL_NAMES
+    from trajlm.data.kind_columns import KIND_NAMES, is_vessel_type
     from trajlm.data.readers.detect import OWNER_NAMES, USER_NAMES
 
     have = _names(frame)
+    kind = False
     given: dict[str, str] = {}
     rename: dict[str, str] = {}
     for key, col in (columns or {}).items():
@@ -74,10 +91,44 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     if "label" not in have and "label" not in rename.values():
         if col := next((free[n] for n in LABEL_NAMES if n in free), None):
             rename[col] = "label"  # a "mode" / "activity" column: the label, as ingest reads it
+        elif col := next((free[n] for n in KIND_NAMES if n in free), None):
+            kind = True  # an AIS ship type, a Movebank species (labels22)
+            if is_vessel_type(col):  # the codes' names as the label, the column kept
+                frame = _vessel_names(frame, col)
+            else:
+                rename[col] = "label"
     if not {"vehicle_id", "user_id"} & (set(have) | set(rename.values())):
         if col := next((free[n] for n in OWNER_NAMES if n in free), None):
             rename[col] = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
+    if kind and not {"vehicle_id", "user_id"} & set(have):
+        frame, owner = _kind_owner(frame, free, given.get("traj_col"), rename)
+        if (
+            owner is not None and "traj_col" not in given
+        ):  # the MMSI is the trip id, as before; its copy the vehicle
+            given["traj_col"] = owner
     return _rename(frame, rename), given
+
+
+def _kind_owner(
+    frame: Any, free: dict[str, str], traj_col: str | None, rename: dict[str, str]
+) -> Any:
+    """A frame of vessels or animals: its MMSI / animal id column copied as ``vehicle_id``, also when it is the trip
+    id ("how many tankers", "how many red deer" count movers, as the store ingest writes does; labels22)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.kind_columns import ANIMAL_IDS
+    from trajlm.data.readers.detect import OWNER_NAMES
+
+    names = (*OWNER_NAMES, *ANIMAL_IDS)
+    col = next((c for c, role in rename.items() if role in ("vehicle_id", "user_id")), None)
+    if (
+        col is not None
+    ):  # read as the trip id before (the only id column): kept so, copied as the vehicle
+        rename.pop(col)
+        return _copy(frame, {col: "vehicle_id"}), col
+    col = next((free[n] for n in names if n in free), None)
+    if col is None and traj_col is not None and normalised(traj_col) in names:
+        col = traj_col
+    return (frame, None) if col is None else (_copy(frame, {col: "vehicle_id"}), None)
 
 
 def nonexistent_note(n: int, tz: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from trajlm.data.kind_columns import COMMON_NAMES
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_is
 
@@ -101,7 +102,7 @@ def kind_count(question: str, labels: Sequence[str]) -> str:
     for lab in sorted(labels, key=len, reverse=True):
         # "taxis" / "cars" are also the planner's words for any vehicle: "how many taxis are there?" stays refused
         # (test_ask19_fixes pins it)
-        if not _is_kind(lab) or re.fullmatch(
+        if not (_is_kind(lab) or lab.lower() in COMMON_NAMES) or re.fullmatch(
             r"walk\w*|run\w*|rides?|hik\w*|tours?|trips?|taxis?|cars?", lab
         ):
             continue
@@ -137,6 +138,17 @@ def routes_as_trips(question: str, labels: Sequence[str]) -> str:
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
+    for (
+        lab
+    ) in labels:  # "cargo ships", "tanker vessels": the label's trips (AIS ship types, labels22)
+        question = re.sub(
+            rf"\b({re.escape(lab)})(?:s|es)?\s+(?:{_VESSEL})\b", r"\1", question, flags=re.I
+        )
+        if common := COMMON_NAMES.get(
+            lab.lower()
+        ):  # "red deer" for a Movebank taxon "Cervus elaphus"
+            words = r"\s+".join(map(re.escape, common.split()))
+            question = re.sub(rf"\b{words}(?:s|es)?\b", lab, question, flags=re.I)
     if "electric bike" in labels and not any(
         re.fullmatch(r"e-?bikes?|e bikes?", lab) for lab in labels
     ):
