@@ -19,76 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import polars as pl
 
-DATA = Path(os.environ.get("TRAJLM_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
-SYNTH = Path("/tmp/classify21")
-
-
-def load(name: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """(train file, test file or None) as canonical tables with a ``label`` column."""
-    import trajlm
-
-    def mat(kind: str, unit: str, origin: str, crs: str | None):
-        out = []
-        for s in ("train", "test"):
-            p = pd.read_csv(DATA / kind / f"specific_{s}.csv")
-            p["time"] = pd.Timestamp(origin, tz="UTC") + pd.to_timedelta(p["time"], unit)
-            out.append(trajlm.to_canonical(p, **({"crs": crs} if crs else {})))
-        return out[0], out[1]
-
-    if name == "vehicles":
-        return mat("vehicles", "s", "2002-01-01", "EPSG:2100")
-    if name == "animals":  # values read as degrees: the user's declaration (docs/finetune.md)
-        return mat("animals", "h", "1995-06-01", None)
-    if name == "hurricanes":
-        p = pd.read_csv(DATA / "hurricanes" / "Hurricanes_1944_to_2013.csv")
-        p["t"] = pd.to_datetime(
-            {"year": p.Year, "month": p.Month, "day": p.Day, "hour": p.Hour}, utc=True
-        )
-        p = p[["tid", "t", "lat", "lon", "class"]].rename(columns={"class": "label"})
-        p, _ = trajlm.clean(p, time_col="t")
-        return trajlm.to_canonical(p, time_col="t"), None
-    if name == "synth":
-        out = []
-        for s in ("train", "test"):
-            p = pd.read_csv(SYNTH / f"synth_{s}.csv").rename(columns={"mode": "label"})
-            out.append(trajlm.to_canonical(p, traj_col="trip", time_col="when",
-                                           lat_col="northing", lon_col="easting",
-                                           crs="EPSG:32633"))  # fmt: skip
-        return out[0], out[1]
-    raise SystemExit(f"unknown set {name!r}")
-
-
-def parts_of(name: str) -> dict[str, pl.DataFrame]:
-    from trajlm.data.segments import make_mode_segments
-    from trajlm.tasks.classify_split import split_by_source
-
-    train, test = load(name)
-    cmap = {c: c for c in train["label"].drop_nulls().unique().to_list()}
-    seg, _ = make_mode_segments(train, cmap, min_points=3)
-    if test is None:
-        return split_by_source(seg)
-    parts = split_by_source(seg, (0.8, 0.2, 0.0))
-    parts["test"], _ = make_mode_segments(test, cmap, min_points=3)
-    return parts
-
-
-def mean_ci(x: list[float]) -> dict:
-    """Mean and t-based 95 % CI half-width over seeds (t = 4.303 for 3 seeds)."""
-    from scipy import stats
-
-    a = np.asarray(x, float)
-    if len(a) < 2:
-        return {"mean": float(a.mean()), "ci95": float("nan"), "runs": a.tolist()}
-    half = stats.t.ppf(0.975, len(a) - 1) * a.std(ddof=1) / np.sqrt(len(a))
-    return {"mean": round(float(a.mean()), 1), "ci95": round(float(half), 1), "runs": a.round(1).tolist()}  # fmt: skip
+# the sets, their splits and the CI as session 21 read them (one copy: scripts/classify21_measure.py)
+from classify21_measure import mean_ci, parts_of
 
 
 def main() -> None:

@@ -56,6 +56,25 @@ def _fit(name: str, train: pl.DataFrame):
     return est.fit(train)
 
 
+def before_after(run: str, od: pl.DataFrame, y: np.ndarray, res: dict) -> dict:
+    """|error| (s) of the run's travel times without ("before") and with ("after") its saved
+    val verdict; the engine that answered each into ``res``."""
+    errs = {}
+    for name, fb in (("before", False), ("after", True)):
+        m = trajlm.TrajLM.from_pretrained(run)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            secs = m.travel_time(
+                od.select("o_lat", "o_lon").to_numpy(),
+                od.select("d_lat", "d_lon").to_numpy(),
+                od["t_start"].to_numpy(),
+                fallback=fb,
+            )
+        errs[name] = np.abs(np.asarray(secs) - y)
+        res[f"engine_{name}"] = secs.engine
+    return errs
+
+
 def main() -> None:
     what, ds, run = sys.argv[1], sys.argv[2], sys.argv[3]
     torch.set_num_threads(1)
@@ -78,18 +97,8 @@ def main() -> None:
         base = min((k for k in v["val_mae_s"] if k != "model"), key=v["val_mae_s"].get)
         errs = {base: np.abs(_fit(base, parts["train"]).predict(od) - y)}
         res = {"ds": ds, "run": run, "n_trips": len(y), "baseline_best_on_val": base}
-        for name, fb in (("before", False), ("after", True)):
-            m = trajlm.TrajLM.from_pretrained(run)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                secs = m.travel_time(
-                    od.select("o_lat", "o_lon").to_numpy(),
-                    od.select("d_lat", "d_lon").to_numpy(),
-                    od["t_start"].to_numpy(),
-                    fallback=fb,
-                )
-            errs[name] = np.abs(np.asarray(secs) - y)
-            res[f"engine_{name}"] = secs.engine
+        errs |= before_after(run, od, y, res)
+        for name in ("before", "after"):
             res[f"{name}_ratio_ci"] = ci(errs[name], errs[base], np.random.default_rng(0))
         res["mae_min"] = {k: round(float(e.mean()) / 60, 2) for k, e in errs.items()}
         print(json.dumps(res), flush=True)
@@ -142,19 +151,7 @@ def main() -> None:
             od = make_tte_task(sub)
             y = od["duration_s"].to_numpy().astype(np.float64)
             g = np.arange(len(y))
-            errs = {}
-            for name, fb in (("before", False), ("after", True)):
-                m = trajlm.TrajLM.from_pretrained(run)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    secs = m.travel_time(
-                        od.select("o_lat", "o_lon").to_numpy(),
-                        od.select("d_lat", "d_lon").to_numpy(),
-                        od["t_start"].to_numpy(),
-                        fallback=fb,
-                    )
-                errs[name] = np.abs(np.asarray(secs) - y)
-                res[f"engine_{name}"] = secs.engine
+            errs = before_after(run, od, y, res)
             for est in (DistanceOverMeanSpeed(), LinearRegressionTTE(), GradientBoostingTTE()):
                 errs[est.name] = np.abs(est.fit(parts["train"]).predict(od) - y)
         pt = {k: per_trip(e, g) for k, e in errs.items()}

@@ -20,10 +20,11 @@ from trajlm.train.trainer import TrainConfig, Trainer
 MIX = {"causal": 1, "points": 1, "spans": 1, "features": 1, "od": 1, "future": 1}
 
 
-def make_workdir(d: Path, classifier: bool = True) -> Path:
-    """d/store (a synthetic city at Porto), d/run (multi-task: every task), d/modes (classifier)."""
+def tiny_run(d: Path, *, n: int = 60, seed: int = 1) -> Path:
+    """d/store (a synthetic city of ``n`` trajectories at Porto) and d/run (a 20-step multi-task
+    run: every task, far worse than the baselines)."""
     torch.set_num_threads(1)
-    city = generate_city(n_trajectories=60, seed=1, center_lat=41.15, center_lon=-8.61)
+    city = generate_city(n_trajectories=n, seed=seed, center_lat=41.15, center_lon=-8.61)
     df, rep = clean(city.points, PRESETS["default"])
     write_store(df, d / "store", report=rep)
     cfg = TrainConfig(batch_size=4, max_len=32, shuffle_buffer=8, lr=3e-3, warmup_steps=3,
@@ -31,6 +32,12 @@ def make_workdir(d: Path, classifier: bool = True) -> Path:
                       progress=False, cpu_threads=1, objectives=MIX)  # fmt: skip
     mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, pos_type="rope_time")
     Trainer(d / "store", d / "run", mc, cfg).fit()
+    return d
+
+
+def make_workdir(d: Path, classifier: bool = True) -> Path:
+    """d/store (a synthetic city at Porto), d/run (multi-task: every task), d/modes (classifier)."""
+    tiny_run(d)
     if classifier:
         from trajlm.tasks.classify import ModelClassifier
 

@@ -10,40 +10,24 @@ import warnings
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
-import torch  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from serve_helpers import tiny_run  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
-from trajlm.data.clean import PRESETS, clean  # noqa: E402
-from trajlm.data.store import write_store  # noqa: E402
-from trajlm.data.synthetic import generate_city  # noqa: E402
 from trajlm.eval.val_verdict import VERDICT_NAME  # noqa: E402
-from trajlm.model import ModelConfig  # noqa: E402
 from trajlm.serve import create_app  # noqa: E402
-from trajlm.train.trainer import TrainConfig, Trainer  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("tte22")]
-MIX = {"causal": 1, "points": 1, "spans": 1, "features": 1, "od": 1, "future": 1}
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
-    torch.set_num_threads(1)
-    d = tmp_path_factory.mktemp("tte22cli")
-    city = generate_city(n_trajectories=80, seed=4, center_lat=41.15, center_lon=-8.61)
-    df, rep = clean(city.points, PRESETS["default"])
-    write_store(df, d / "store", report=rep)
-    cfg = TrainConfig(batch_size=4, max_len=32, shuffle_buffer=8, lr=3e-3, warmup_steps=3,
-                      max_steps=20, eval_every=10, select_on="val_loss", log_every=5,
-                      progress=False, cpu_threads=1, objectives=MIX)  # fmt: skip
-    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, pos_type="rope_time")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        Trainer(d / "store", d / "run", mc, cfg).fit()
-    return d
+        return tiny_run(tmp_path_factory.mktemp("tte22cli"), n=80, seed=4)
 
 
 def test_eval_saves_the_verdict_and_scores_a_val_checked_row(work):

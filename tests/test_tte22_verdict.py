@@ -15,12 +15,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
-import torch  # noqa: E402
+from serve_helpers import tiny_run  # noqa: E402
 
 import trajlm  # noqa: E402
-from trajlm.data.clean import PRESETS, clean  # noqa: E402
-from trajlm.data.store import read_store, write_store  # noqa: E402
-from trajlm.data.synthetic import generate_city  # noqa: E402
+from trajlm.data.store import read_store  # noqa: E402
 from trajlm.errors import TrajlmInputError  # noqa: E402
 from trajlm.eval.protocol import make_tte_task  # noqa: E402
 from trajlm.eval.tte_baselines import GradientBoostingTTE  # noqa: E402
@@ -33,28 +31,15 @@ from trajlm.eval.val_verdict import (  # noqa: E402
     tte_verdict,
     weights_sha1,
 )
-from trajlm.model import ModelConfig  # noqa: E402
 from trajlm.tasks.adapter import task_model  # noqa: E402
-from trajlm.train.trainer import TrainConfig, Trainer  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("tte22")
-MIX = {"causal": 1, "points": 1, "spans": 1, "features": 1, "od": 1, "future": 1}
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """A tiny multi-task run (20 steps: far worse than gradient boosting) and its store."""
-    torch.set_num_threads(1)
-    d = tmp_path_factory.mktemp("tte22")
-    city = generate_city(n_trajectories=80, seed=3, center_lat=41.15, center_lon=-8.61)
-    df, rep = clean(city.points, PRESETS["default"])
-    write_store(df, d / "store", report=rep)
-    cfg = TrainConfig(batch_size=4, max_len=32, shuffle_buffer=8, lr=3e-3, warmup_steps=3,
-                      max_steps=20, eval_every=10, select_on="val_loss", log_every=5,
-                      progress=False, cpu_threads=1, objectives=MIX)  # fmt: skip
-    mc = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, pos_type="rope_time")
-    Trainer(d / "store", d / "run", mc, cfg).fit()
-    return d
+    return tiny_run(tmp_path_factory.mktemp("tte22"), n=80, seed=3)
 
 
 def parts(d):

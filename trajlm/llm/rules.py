@@ -27,10 +27,6 @@ from trajlm.llm.actions import (
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import check_per, read_per, week_of
 from trajlm.llm.endpoints import (
-    PLACE_ALIASES,
-    PLACE_KINDS,
-    _name,
-    nearest_of_kind,
     place_key,
     read_endpoints,
 )
@@ -64,6 +60,7 @@ from trajlm.llm.refusals import (
     refuse_group_total,
 )
 from trajlm.llm.shares import is_share, plan_share
+from trajlm.llm.space import read_space
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
@@ -212,7 +209,7 @@ class RulePlanner:
         self._ids(s, f)
         read_boxes(s, f)  # "from box A to box B", "ended in box B" (set 15)
         read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
-        self._space(s, f)
+        read_space(s, f, self.area)  # boxes, points, radii, places (space.py)
         read_dates(s, f, self.years)
         read_hours(s, f)
         read_days(s, f)
@@ -273,65 +270,6 @@ class RulePlanner:
             f["vehicle"] = s.original(m, 1)
         if "trip" not in f and (m := s.take(ID_TOKEN)):  # "forecast syn-000005_0 ..."
             f["trip"] = s.original(m, 1)
-
-    def _space(self, s: QuestionText, f: dict) -> None:
-        coord = r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)"
-        m = s.take(
-            rf"\b(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)"
-            rf"\s+(?:from\s+)?{coord}\s*(?:,|to|and|-)\s*{coord}"
-        )
-        if m:
-            a, b, c, d = (float(m.group(i)) for i in range(1, 5))
-            if self._lon_first(s, m.end()):
-                a, b, c, d = b, a, d, c
-            f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
-        span = r"(?:between\s+)?(-?\d{1,3}(?:\.\d+)?)\s*(?:-|to|and)\s*(-?\d{1,3}(?:\.\d+)?)"
-        if m := s.take(  # "in the box lat 45.04-45.07, lon 7.66-7.69"
-            rf"\b(?:(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+)?"
-            rf"(?:between\s+)?lat(?:itude)?\s+{span}\s*,?\s*(?:and\s+)?lon(?:gitude)?\s+{span}"
-        ):
-            a, c, b, d = (float(m.group(i)) for i in range(1, 5))
-            f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
-        lengths = "|".join(re.escape(u) for u in sorted(LENGTH_UNITS, key=len, reverse=True))
-        r = s.take(rf"\bwithin\s+{NUM}\s*({lengths})\s+(?:of|from|around)\b")
-        if r:
-            f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
-        m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
-        if m:
-            f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
-            if self._lon_first(s, m.end()):
-                f["lat"], f["lon"] = f["lon"], f["lat"]
-            # "from 50.80,-1.30 within 2 km": the radius after the point (session 15; it was
-            # read as a trip length of at most 2 km)
-            if "radius_m" not in f and (
-                r := s.take(rf"\s*,?\s*within\s+{NUM}\s*({lengths})\b", at=m.end())
-            ):
-                f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
-            return
-        names = {**{p: p for p in PLACES}, **PLACE_ALIASES}
-        for name in sorted(names, key=len, reverse=True):
-            if s.take(rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{_name(name)}"):
-                f["place"] = names[name]
-                return
-        m = s.take(
-            r"\b(?:near|around|close to|next to)\s+(?:the\s+)?([a-z][a-z ]*?)(?=\s+(?:on|in|at|between|during|after|before|with|that|who|which|and|or|by)\b|\s*$)"
-        ) or s.take(  # "went to the airport", "within 2 km of the station": a kind of place
-            rf"\b(?:(?:went |go(?:ing)? |drove |came )?(?:to|from|of|at|via|through|past)\s+)?"
-            rf"the\s+({'|'.join(PLACE_KINDS)})\b"
-        )
-        if m:
-            f["place"] = nearest_of_kind(m.group(1).strip(), self.area)
-
-    @staticmethod
-    def _lon_first(s: QuestionText, end: int) -> bool:
-        """Reads a note on the order of the coordinates just read ("(lat,lon corners)");
-        True when it says longitude first."""
-        note = s.take(
-            r"\s*\(?\s*(lat(?:itude)?|lon(?:gitude)?|lng)\s*[,/]\s*(?:lat(?:itude)?|lon(?:gitude)?|lng)"
-            r"(?:\s+(?:corners?|order|pairs?|points?|coordinates))?\s*\)?",
-            at=end,
-        )
-        return note is not None and not note.group(1).startswith("lat")
 
     def _quantities(self, s: QuestionText, f: dict) -> None:
         s.take(

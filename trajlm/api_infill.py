@@ -1,0 +1,167 @@
+"""``TrajLM.recover`` and ``TrajLM.travel_time``: the tasks that fill what lies between known
+points (missing positions; a trip's duration), with the infilling heads of a multi-task run or
+the bridge of the forward rollouts, and the run's saved val verdict choosing what answers
+(trajlm/api_verdict.py). Mixed into ``trajlm.api.TrajLM`` (out of api.py, session 22); the
+methods stay at the caller's stack depth, so every warning still names the caller's line.
+"""
+
+from __future__ import annotations
+
+import warnings
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import polars as pl
+import torch
+
+from trajlm._arguments import check_keywords
+from trajlm.api_checks import COLUMN_KEYWORDS, RECOVER_MODES, split
+from trajlm.api_inputs import (
+    _latlon,
+    _od_points,
+    _seconds_kind,
+    coverage_view,
+    drop_labels,
+    index_labels,
+    long_trip_warning,
+    naive_time_note,
+    same_place_warning,
+)
+from trajlm.api_verdict import (
+    check_flags,
+    engine_column,
+    recover_verdict,
+    say_no_verdict,
+    travel_time_answer,
+)
+from trajlm.data.coerce_out import from_canonical, replaced_column_warning
+from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
+from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.model.coverage import CoverageWarning, travel_time_warning, trip_warnings
+from trajlm.tasks.recover import ModelRecoverer
+from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
+from trajlm.tasks.recover_subsec import anchor_on_dropped
+from trajlm.tasks.travel_time import ModelTravelTime
+
+
+class InfillTasks:
+    """``recover`` and ``travel_time`` of ``TrajLM`` (which supplies ``model``, ``path``,
+    ``_check_coverage`` and ``_require_infill``)."""
+
+    model: Any
+    path: Any
+    last_engine: str
+
+    # -------------------------------------------------------------------------- recover
+    @torch.inference_mode()
+    def recover(
+        self,
+        data: Any,
+        *,
+        mode: str = "inplace",
+        fallback: bool = True,
+        engine: bool = False,
+        **columns: Any,
+    ) -> Any:
+        """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
+
+        Their timestamps are given; every trajectory must start and end with a known point
+        (use ``predict`` for points after the last one). Returns the input's rows with the
+        positions filled and a boolean ``recovered`` column marking the filled ones.
+        ``mode="span"`` decodes each gap autoregressively instead of in one pass.
+        A checkpoint without infilling heads (trajlm-small) recovers with the bidirectional
+        bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
+        asks for it with any checkpoint; docs/recovery.md, "Session 12").
+
+        The bridge answers a call with Akima / PCHIP / linear interpolation where the model is
+        not below them: on the call's own backtest, or, for a call smaller than the run's saved
+        val check (``trajlm eval --task recover --save-verdict``), by that verdict
+        (docs/recovery.md "Session 22"). ``self.last_engine`` says what answered ("model",
+        "akima", ...); ``engine=True`` adds it as an ``engine`` column; ``fallback=False``
+        keeps the model's answer.
+        """
+        check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
+        check_flags(fallback=fallback, engine=engine)
+        infill = getattr(self.model, "infill_head", None) is not None
+        if mode not in RECOVER_MODES:
+            raise TrajlmInputError(
+                f"mode must be one of {RECOVER_MODES}, got {mode!r}", field="mode"
+            )
+        if mode == "span" and not infill:
+            raise TrajlmInputError(f"recover: mode='span' decodes with infilling heads, which this "
+                             f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
+                             "recovers with the bridge of its forward rollouts")  # fmt: skip
+        with index_labels(data) as data:  # pandas: errors name index labels
+            df, layout, known = recovery_input(data, **split(columns))
+        df = drop_labels(df)
+        naive_time_note(self.model, layout)
+        self._check_coverage(coverage_view(df, known), stacklevel=4)
+        replaced_column_warning(df)
+        out = df.with_columns(recovered=pl.Series(~known))
+        self.last_engine = "model"
+        if known.all():
+            out = engine_column(out, "model") if engine else out
+            return from_canonical(out, layout=layout, caller_order=True)
+        task = SimpleNamespace(
+            groups=trajectory_numbers(df),
+            t=df["t"].to_numpy(),
+            latlon=np.nan_to_num(df.select("lat", "lon").to_numpy().astype(np.float64)),
+            known=known,
+        )
+        if infill and mode != "bridge":
+            ll = ModelRecoverer(self.model, mode=mode).recover(task)
+        else:
+            check = BRIDGE_DEFAULT if fallback else {**BRIDGE_DEFAULT, "check": "off"}
+            rec = BridgeRecoverer(self.model, verdict=recover_verdict(self, fallback), **check)
+            ll = rec.recover(task)
+            self.last_engine = rec.last_engine
+        # fixes under a second apart: fills moved onto the known ones dropped with their second
+        ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
+        out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
+        out = engine_column(out, self.last_engine) if engine else out
+        return from_canonical(out, layout=layout, caller_order=True)
+
+    # ------------------------------------------------------------------------ travel time
+    @torch.inference_mode()
+    def travel_time(
+        self, origins: Any, destinations: Any, depart: Any, *, fallback: bool = True
+    ) -> np.ndarray:
+        """Predicted trip durations in seconds, (N,) float.
+
+        origins, destinations: (N, 2) arrays of (lat, lon) degrees, or frames with lat/lon
+        columns (names detected as for ``to_canonical``) or Point geometries (any CRS).
+        depart: the departure times, (N,) or one for all: datetimes, ISO strings or Unix s.
+
+        A run whose val verdict is saved (``trajlm eval --task tte --save-verdict``) answers
+        with the engine of lowest val MAE: the model, or the baseline that beat it there
+        (refitted from the saved train table); the returned array's ``.engine`` (and
+        ``self.last_engine``) says which. ``fallback=False`` keeps the model's answer.
+        """
+        check_flags(fallback=fallback)
+        self._require_infill("travel_time")
+        o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
+        if len(o) != len(d):
+            raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
+        t, kind = _seconds_kind(depart, "depart")  # dates from 1900, numbers from 1990 (ux7)
+        t = np.broadcast_to(t, len(o)) if t.size == 1 else t
+        if len(t) != len(o):
+            raise TrajlmInputError(f"{len(o)} trips but {len(t)} departure times", field="depart")
+        od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
+                           "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
+        check_model_input(_od_points(od), "travel_time input",
+                          MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
+        secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
+        self.last_engine = secs.engine
+        for where in trip_warnings(self.model, o, d, t):  # as predict warns: place, hour, day
+            warnings.warn(f"input outside the training coverage: {where}", CoverageWarning,
+                          stacklevel=3)  # fmt: skip
+        for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs),
+                     long_trip_warning(self.model, o, d)):  # fmt: skip
+            if line:  # e.g. 1 s for 6.9 km from an under-trained model
+                warnings.warn(line, stacklevel=3)
+        say_no_verdict(self, fallback)  # a checkpoint without a val verdict: one line, once
+        return secs
+
+
+__all__ = ["InfillTasks"]
