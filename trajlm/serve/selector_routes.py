@@ -112,7 +112,7 @@ def selector_info_routes(
     """GET /health and /model naming the engine, /background (no index) and the map page."""
     from dataclasses import asdict
 
-    from trajlm.serve.routes import identity
+    from trajlm.serve.info import identity
 
     router = APIRouter()
     ident = identity(model) | {"weights_sha256": folder_sha256(model.path)}
@@ -180,6 +180,6 @@ def folder_sha256(path: str | Path | None) -> str | None:
 
 
 def _plain(x: Any) -> Any:
-    from trajlm.serve.routes import _jsonable
+    from trajlm.serve.info import _jsonable
 
     return _jsonable(x)
