@@ -13,8 +13,11 @@
 # RECOVERY_CONFIG=configs/porto_recovery.toml, docs/recovery-retrieval.md): eval_recover.json
 # (every recovery baseline + a "route recovery (mean ± std)" row) and route_recovery_test.md
 # (CIs vs the best baseline per setting, scripts/route_recovery_ci.py). ~8 min more on Porto.
+# KEEP_COPIES=1 (default): GeoLife is ingested with --keep-copies, PROTOCOL's split (3,329
+# segments / 333 test: users 081 and 125 share 24 byte-identical .plt files, read twice);
+# KEEP_COPIES=0: read once, as `trajlm data ingest` does by default (3,272 / 328; session 22).
 set -euo pipefail
-case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | cut -c3-; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,18p' "$0" | cut -c3-; exit 0 ;; esac
 DATA=${1:?usage: scripts/results.sh porto|geolife}
 BIN=${BIN:-.venv/bin}; OUT=${OUT:-out/results}/$DATA; STEPS=${STEPS:-2000}
 CONFIG=${CONFIG:-configs/porto.toml}; SELECTOR=${SELECTOR:-1}
@@ -22,9 +25,10 @@ SELECTOR_CONFIG=${SELECTOR_CONFIG:-configs/porto_selector.toml}
 RECOVERY=${RECOVERY:-1}; RECOVERY_CONFIG=${RECOVERY_CONFIG:-configs/porto_recovery.toml}; shifts=(); for s in ${SHIFT:-}; do shifts+=(--shift "$s"); done
 SHARED=${SHARED:-${TRAJLM_DATA:-../shared/data}}
 mkdir -p "$OUT"
+copies=(); [ "${KEEP_COPIES:-1}" = 1 ] && copies=(--keep-copies)
 case "$DATA" in
   porto)   "$BIN/trajlm" data ingest "$SHARED/porto/train.1k.csv" --format porto --out "$OUT/store" --on-error skip --overwrite ;;
-  geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip --overwrite ;;
+  geolife) "$BIN/trajlm" data ingest "$SHARED/geolife/Data" --format geolife --out "$OUT/store" --on-error skip --overwrite "${copies[@]}" ;;
   synth)   "$BIN/trajlm" data synth --out "$OUT/store" -n "${N_SYNTH:-200}" --overwrite ;;  # smoke test
   *) echo "unknown data set $DATA"; exit 2 ;;
 esac

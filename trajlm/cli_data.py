@@ -121,6 +121,13 @@ def data_ingest(
         "historical records, as the API reads dated times).",
     ),
     overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
+    keep_copies: bool = typer.Option(
+        False,
+        "--keep-copies",
+        help="Read byte copies of a file (a backup, GeoLife users 081 / 125's shared .plt) as "
+        "files of their own; default: once, counted as duplicate_file. PROTOCOL's GeoLife split "
+        "(3,329 segments) keeps them.",
+    ),
     crs: str = typer.Option(
         None,
         "--crs",
@@ -209,7 +216,7 @@ def data_ingest(
         manifest = ingest(paths, format, out, preset=preset, on_error=on_error,
                           clean_overrides=overrides, column_map=mapping, column_preset=columns,
                           progress=True, overwrite=overwrite,
-                          vehicle_col=vehicle_col)  # fmt: skip
+                          vehicle_col=vehicle_col, keep_copies=keep_copies)  # fmt: skip
     except ValueError as e:  # readers' option errors (e.g. a column mapping that does not fit)
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise

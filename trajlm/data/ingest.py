@@ -105,12 +105,14 @@ def ingest(
     chunk_rows: int = 500_000,
     limits: ReadLimits | None = None,
     vehicle_col: str | None = None,
+    keep_copies: bool = False,
 ) -> dict:
     """Read, clean and store; returns the store manifest (with the merged drop report).
 
     `overwrite=False` refuses an existing store at `out` (write_store). chunk_rows (points per
     streamed chunk) changes memory use, never the result; limits are the readers' resource
-    limits (ReadLimits; default from the environment)."""
+    limits (ReadLimits; default from the environment); keep_copies=True reads byte copies of a
+    file as files of their own (PROTOCOL's GeoLife split; default: read once)."""
     if isinstance(paths, str | Path):  # one path, not a sequence of characters
         paths = [paths]
     for p in paths:
@@ -123,7 +125,7 @@ def ingest(
                        clean_overrides=clean_overrides, column_map=column_map,
                        column_preset=column_preset, progress=progress, overwrite=overwrite,
                        chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
-                       sources=sources)  # fmt: skip
+                       sources=sources, keep_copies=keep_copies)  # fmt: skip
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
@@ -135,11 +137,13 @@ def _ingest(
     paths: list[Path], format: str, out: str | Path, *, preset: str, on_error: str,
     clean_overrides: dict | None, column_map: dict | None, column_preset: str | None,
     progress: bool, overwrite: bool, chunk_rows: int, limits: ReadLimits | None,
-    vehicle_col: str | None, sources: list[str],
+    vehicle_col: str | None, sources: list[str], keep_copies: bool = False,
 ) -> dict:  # fmt: skip
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     reading: dict = {"format": format}
+    if keep_copies:  # the store says it holds byte copies twice (PROTOCOL's GeoLife split)
+        reading["keep_copies"] = True
     if format == "auto":
         format = reading["format"] = detect_format(paths)
         reading["format_detected"] = True
@@ -237,6 +241,7 @@ def _ingest(
             columns=columns,
             chunk_rows=chunk_rows,
             limits=limits,
+            keep_copies=keep_copies,
         )
         for chunk, read_report in chunks:
             if vessels:  # 80 -> "tanker", the code kept as vessel_type_code

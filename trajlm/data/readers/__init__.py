@@ -100,6 +100,7 @@ def _open(
     columns: ColumnMap | None,
     chunk_rows: int,
     limits: ReadLimits | None,
+    keep_copies: bool = False,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     paths, sheets = sheets_as_csv(
         [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)],
@@ -107,7 +108,7 @@ def _open(
         layer_of(columns),
     )
     try:
-        ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits)
+        ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits, keep_copies)
     except TrajlmInputError as e:
         if sheets is not None:
             sheets.cleanup()
@@ -122,6 +123,7 @@ def _open_read(
     columns: ColumnMap | None,
     chunk_rows: int,
     limits: ReadLimits | None,
+    keep_copies: bool = False,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     if format == "auto":
         format = detect_format(paths)
@@ -138,7 +140,7 @@ def _open_read(
             warnings.warn(f"coordinates in {crs}, from the .prj file beside the CSV", stacklevel=3)
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
-    ctx = Ctx(on_error, limits=limits or ReadLimits.from_env())
+    ctx = Ctx(on_error, limits=limits or ReadLimits.from_env(), keep_copies=keep_copies)
     ctx.columns_mapped = format in ("csv", "parquet", "tdrive", "ais")
     tmp = None
     if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
@@ -161,7 +163,7 @@ def _open_read(
     else:
         files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
     copies: list[Path] = []
-    if format not in _WHOLE:  # GeoLife compares its points itself (a header may differ)
+    if format not in _WHOLE and not keep_copies:  # GeoLife compares its points itself
         files, copies = byte_copies(files)
     chunks = _reader(files, format, ctx, columns, chunk_rows)
     if format not in _WHOLE:
@@ -287,6 +289,7 @@ def iter_read(
     columns: ColumnMap | None = None,
     chunk_rows: int = 500_000,
     limits: ReadLimits | None = None,
+    keep_copies: bool = False,
 ) -> Iterator[tuple[pl.DataFrame, DropReport]]:
     """Stream (chunk, chunk_report) pairs; each chunk is canonical, sorted by (traj_id, t).
 
@@ -295,9 +298,11 @@ def iter_read(
     feed is regrouped through a temporary spill, see _regroup.py), so cleaning chunk by chunk
     equals cleaning the whole read. chunk_report counts the drops since the previous chunk and has
     rows_in == len(chunk) + total, so `DropReport.add` over all chunks gives the whole read's
-    report. Drops after the last kept row come with a final empty chunk.
+    report. Drops after the last kept row come with a final empty chunk. keep_copies=True reads
+    byte copies of a file as files of their own (default: once, the copy counted as
+    `duplicate_file`).
     """
-    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits)
+    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits, keep_copies)
     seen = DropReport()  # drops already handed out
     for chunk in chunks:
         yield chunk, _delta(ctx.report, seen, len(chunk))
@@ -323,9 +328,11 @@ def read(
     columns: ColumnMap | None = None,
     chunk_rows: int = 500_000,
     limits: ReadLimits | None = None,
+    keep_copies: bool = False,
 ) -> tuple[pl.DataFrame, DropReport]:
-    """Read whole files into one canonical table sorted by (traj_id, t), plus the DropReport."""
-    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits)
+    """Read whole files into one canonical table sorted by (traj_id, t), plus the DropReport
+    (keep_copies: as iter_read)."""
+    ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits, keep_copies)
     parts = [c for c in chunks if len(c)]
     if not parts:
         return empty_table(), ctx.report

@@ -124,6 +124,9 @@ class Ctx:
     # Whether lat / lon come from a column mapping (csv, parquet): the swapped / projected
     # hints name ColumnMap and --crs only then (session 19; ADS-B, Polar, Queclink have none)
     columns_mapped: bool = True
+    # Read byte copies of a file as files of their own (PROTOCOL's GeoLife split counts users
+    # 081 and 125's 24 shared .plt twice; the default reads them once: session 23)
+    keep_copies: bool = False
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
