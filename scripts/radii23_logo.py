@@ -81,10 +81,21 @@ def logo(d: pl.DataFrame, cands: dict) -> pl.DataFrame:
         for name, kw in cands.items():
             res.append(R.shares(te, candidate(tr, te, **kw)).with_columns(fit=pl.lit(name)))
     t = pl.concat(res)
+    base = t.filter(pl.col("fit") == "bins (radii22)").select(
+        "g", *[pl.col(f"in{lv}").alias(f"b{lv}") for lv in LEVELS]
+    )
+    t = t.join(base, on="g", how="left")
+    # a group "hurt": its |share - level| over 5 pts worse than with session 22's bins
+    hurt = [
+        ((pl.col(f"in{lv}") - lv).abs() - (pl.col(f"b{lv}") - lv).abs() > 5)
+        .sum()
+        .alias(f"hurt{lv}")
+        for lv in LEVELS
+    ]
     offs = [(pl.col(f"in{lv}") - lv).abs().mean().alias(f"off{lv}") for lv in LEVELS]
     worst = [(pl.col(f"in{lv}") - lv).abs().max().alias(f"worst{lv}") for lv in LEVELS]
     cells = [pl.col(f"cell{lv}").mean() for lv in LEVELS]
-    return t, t.group_by("fit").agg(*offs, *worst, *cells).sort("off50")
+    return t, t.group_by("fit").agg(*offs, *worst, *cells, *hurt).sort("off50")
 
 
 def main() -> None:
@@ -96,7 +107,7 @@ def main() -> None:
     cands = {"pooled": dict(kind="none", alpha=0, clip=1, bins=False),
              "bins (radii22)": dict(kind="none", alpha=0, clip=1)}  # fmt: skip
     for kind in ("bm",):
-        for alpha in (0.5, 0.75, 1.0):
+        for alpha in (0.25, 0.5, 0.75, 1.0):
             for decay in (0.0, 0.25, 0.5, 1.0):
                 cands[f"bins x {kind}^{alpha} decay {decay}"] = dict(kind=kind, alpha=alpha,
                                                                      clip=3, decay=decay)  # fmt: skip
@@ -112,7 +123,7 @@ def main() -> None:
         print(s)
         for name in a.detail:
             print(name)
-            print(t.filter(pl.col("fit") == name).drop("fit"))
+            print(t.filter(pl.col("fit") == name).drop("fit", "b50", "b90", "b95"))
 
 
 if __name__ == "__main__":
