@@ -210,13 +210,15 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
             if out is None:
                 out = predict_chunked(self.model, df, k, draft=core)
                 return from_canonical(
-                    with_radii_asked(out, radii, self.radii_bins, df), layout=layout
+                    with_radii_asked(out, radii, self.radii_bins, df, self), layout=layout
                 )
             rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
             if rest.height:
                 out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
                                 how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
-            return from_canonical(with_radii_asked(out, radii, self.radii_bins, df), layout=layout)
+            return from_canonical(
+                with_radii_asked(out, radii, self.radii_bins, df, self), layout=layout
+            )
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -230,7 +232,9 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         out = predict_asked(self, full, last_t, req, valid, layout)
-        return from_canonical(with_radii_asked(out, radii, self.radii_bins, full), layout=layout)
+        return from_canonical(
+            with_radii_asked(out, radii, self.radii_bins, full, self), layout=layout
+        )
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session

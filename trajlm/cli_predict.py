@@ -165,7 +165,12 @@ def predict(
         from trajlm.eval.spread_radii import with_radii
 
         hist = fix_times(df, layout.frac) if fixes is None else fixes  # as _predict reads it
-        pred = with_radii(pred, levels, bins=cli_bins(model), history=hist)
+        bins, backtester = cli_bins(model), None
+        if getattr(bins, "scale", None) is not None:  # radii23: each history's own backtest
+            from trajlm.api import TrajLM
+
+            backtester = TrajLM(io.load_model(model), threads=threads)
+        pred = with_radii(pred, levels, bins=bins, history=hist, predictor=backtester)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
     from trajlm.data.coerce_pieces import pieces_back
 

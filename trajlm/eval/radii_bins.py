@@ -13,7 +13,16 @@ whose regime cannot be read (a NaN speed or horizon).
 The factors live beside a checkpoint's weights in ``radii.json`` (``save_radii_bins`` /
 ``load_radii_bins``; ``TrajLM.from_pretrained`` reads it). A checkpoint without the file
 gets the pooled factors of eval/spread_radii.py, as before. Chosen on val by leaving one val
-source out at a time (docs/generalization.md, Session 22); scripts/radii22_fit.py writes it.
+source out at a time (docs/generalization.md, Session 22); scripts/radii22_radii.py writes it.
+
+Session 23 (radii23): a file of ``version`` 2 also holds a ``scale`` (``BacktestScale``): a
+per-call calibration measured on the mover itself. The history's first fixes predict its last
+``fixes`` ones (eval/radii_backtest.py); the median err / std_m of that backtest, over its val
+median and clipped, multiplies the answer's factor, to the power ``alpha`` x min(1, the
+backtest's longest lag / seconds ahead) ^ ``decay`` (a backtest of 6 s says less about +600 s).
+The bins' factors are then quantiles of err / (std_m x that multiplier). Version-1 files load
+and act as before; an answer whose backtest cannot be read (a history of fewer than
+``fixes`` + 2 fixes) gets the multiplier 1. scripts/radii23_radii.py writes it.
 """
 
 from __future__ import annotations
@@ -51,6 +60,42 @@ def relative_std(std: Any, speed: Any, ahead: Any) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class BacktestScale:
+    """The per-call multiplier of session 23 (module doc): from the backtest's median err / std_m
+    ``s`` and its longest lag ``lag`` (s), per answer ``ahead`` seconds ahead."""
+
+    median: float  # val's median of s: s / median = 1 is a typical mover
+    fixes: int = 6
+    alpha: float = 1.0
+    decay: float = 1.0
+    clip: float = 3.0
+
+    def mult(self, s: Any, lag: Any, ahead: Any) -> np.ndarray:
+        """The multiplier per answer (1 where ``s`` or ``lag`` is not a positive number)."""
+        s, lag = np.asarray(s, np.float64), np.asarray(lag, np.float64)
+        a = np.asarray(ahead, np.float64)
+        ok = np.isfinite(s) & (s > 0) & np.isfinite(lag) & (lag > 0) & np.isfinite(a) & (a > 0)
+        x = np.clip(np.where(ok, s, self.median) / self.median, 1 / self.clip, self.clip)
+        w = np.minimum(1.0, np.where(ok, lag, 1.0) / np.where(ok, a, 1.0)) ** self.decay
+        return np.where(ok, x ** (self.alpha * w), 1.0)
+
+    def to_json(self) -> dict:
+        return {"kind": "backtest", "median": self.median, "fixes": self.fixes,
+                "alpha": self.alpha, "decay": self.decay, "clip": self.clip}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, d: Any) -> BacktestScale:
+        if not isinstance(d, dict) or d.get("kind") != "backtest":
+            raise ValueError("scale: expected {'kind': 'backtest', ...}")
+        out = cls(float(d["median"]), int(d["fixes"]), float(d["alpha"]), float(d["decay"]),
+                  float(d["clip"]))  # fmt: skip
+        nums = (out.median, out.alpha, out.decay, out.clip - 1, out.fixes)
+        if not all(np.isfinite(v) and v > 0 for v in nums):
+            raise ValueError("scale: median, fixes, alpha, decay must be positive, clip above 1")
+        return out
+
+
+@dataclass(frozen=True)
 class RadiiBins:
     """Factors (radius / std_m) per level and per (horizon bin, relative-std bin)."""
 
@@ -62,6 +107,7 @@ class RadiiBins:
     min_n: int = MIN_N
     min_groups: int = MIN_GROUPS
     note: str = ""
+    scale: BacktestScale | None = None  # session 23: the per-call multiplier (version 2)
 
     @property
     def levels(self) -> list[int]:
@@ -75,8 +121,9 @@ class RadiiBins:
         ir = np.searchsorted(self.rel_edges, np.where(ok, r, 0.0), side="left")
         return ia, ir, ok
 
-    def factor(self, level: int, ahead: Any, speed: Any, std: Any) -> np.ndarray:
-        """Radius / std_m per answer at ``level`` (the pooled factor where the bin fell back)."""
+    def factor(self, level: int, ahead: Any, speed: Any, std: Any, mult: Any = None) -> np.ndarray:
+        """Radius / std_m per answer at ``level`` (the pooled factor where the bin fell back),
+        times ``mult`` (``scale.mult`` of each answer's backtest; None: 1)."""
         if level not in self.pooled:
             raise TrajlmInputError(
                 f"radius level {level!r}: these radii were fitted for {self.levels}",
@@ -86,16 +133,17 @@ class RadiiBins:
         out = np.full(ia.shape, self.pooled[level], np.float64)
         for (i, j), f in self.factors.items():
             out[ok & (ia == i) & (ir == j)] = f[level]
-        return out
+        return out if mult is None else out * np.asarray(mult, np.float64)
 
     def to_json(self) -> dict:
         cells = [{"ahead_bin": i, "rel_bin": j, "n": n, "groups": g,
                   "factors": ({str(k): v for k, v in self.factors[(i, j)].items()}
                               if (i, j) in self.factors else None)}
                  for (i, j), (n, g) in sorted(self.counts.items())]  # fmt: skip
+        extra = {} if self.scale is None else {"scale": self.scale.to_json()}
         return {
             "kind": "trajlm-radii",
-            "version": 1,
+            "version": 1 if self.scale is None else 2,
             "note": self.note,
             "pooled": {str(k): v for k, v in self.pooled.items()},
             "ahead_edges_s": list(self.ahead_edges),
@@ -103,6 +151,7 @@ class RadiiBins:
             "min_n": self.min_n,
             "min_groups": self.min_groups,
             "bins": cells,
+            **extra,
         }
 
     @classmethod
@@ -121,9 +170,10 @@ class RadiiBins:
                     factors[key] = {int(k): float(v) for k, v in c["factors"].items()}
                     if set(factors[key]) != set(pooled):
                         raise ValueError(f"bins: bin {key} has levels {sorted(factors[key])}")
+            scale = BacktestScale.from_json(d["scale"]) if "scale" in d else None
             out = cls(pooled, factors, counts, tuple(map(float, d["ahead_edges_s"])),
                       tuple(map(float, d["rel_edges"])), int(d["min_n"]),
-                      int(d["min_groups"]), str(d.get("note", "")))  # fmt: skip
+                      int(d["min_groups"]), str(d.get("note", "")), scale)  # fmt: skip
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             what = f"field {e.args[0]!r} is missing" if isinstance(e, KeyError) else str(e)
             raise TrajlmInputError(f"{where}: not a radii file ({what})") from None
@@ -168,11 +218,16 @@ def fit_radii_bins(
     min_n: int = MIN_N,
     min_groups: int = MIN_GROUPS,
     note: str = "",
+    scale: BacktestScale | None = None,
+    mult: Any = None,
 ) -> RadiiBins:
     """Mondrian conformal factors from val answers: ``r`` = err / std_m, ``w`` their weights,
     ``groups`` their source (a bin needs ``min_groups`` of them), ``ahead`` seconds ahead and
-    ``rel`` = ``relative_std``. The pooled factors are the quantiles over every answer."""
+    ``rel`` = ``relative_std``. The pooled factors are the quantiles over every answer. With
+    ``scale`` and ``mult`` (its multiplier per answer): quantiles of r / mult (session 23)."""
     r, w = np.asarray(r, np.float64), np.asarray(w, np.float64)
+    if mult is not None:
+        r = r / np.asarray(mult, np.float64)
     keep = np.isfinite(r) & np.isfinite(w)
     r, w, groups = r[keep], w[keep], np.asarray(groups)[keep]
     ahead, rel = np.asarray(ahead, np.float64)[keep], np.asarray(rel, np.float64)[keep]
@@ -190,7 +245,7 @@ def fit_radii_bins(
             if n >= min_n and g >= min_groups:
                 factors[(i, j)] = {lv: conformal_quantile(r[m], w[m], lv / 100) for lv in levels}
     return RadiiBins(pooled, factors, counts, tuple(ahead_edges), tuple(rel_edges), min_n,
-                     min_groups, note)  # fmt: skip
+                     min_groups, note, scale)  # fmt: skip
 
 
 def save_radii_bins(bins: RadiiBins, directory: str | Path) -> Path:

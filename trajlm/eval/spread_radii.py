@@ -52,6 +52,7 @@ def with_radii(
     field: str = "levels",
     bins: Any = None,
     history: pl.DataFrame | None = None,
+    predictor: Any = None,
 ) -> Any:
     """``pred`` (a prediction table with ``std_m``: Polars, a LazyFrame or pandas, as
     ``TrajLM.predict`` returns it) with a column ``r{level}_m`` per level: the radius in metres
@@ -61,7 +62,10 @@ def with_radii(
     ``bins`` (a checkpoint's eval/radii_bins.RadiiBins, session 22) with the canonical
     ``history`` the table was predicted from: each answer's factor is its regime's (seconds
     ahead x std_m against the distance covered); answers whose trajectory or regime cannot be
-    read keep the pooled factor. Without them, the pooled factors of session 21."""
+    read keep the pooled factor. Without them, the pooled factors of session 21.
+    ``predictor`` (the TrajLM that predicted ``pred``): where ``bins`` hold a per-call scale
+    (session 23, a version-2 radii.json), each trajectory's in-context backtest sets it
+    (eval/radii_backtest.py); without it the multiplier is 1."""
     names = pred.collect_schema().names() if isinstance(pred, pl.LazyFrame) else list(pred.columns)
     if "std_m" not in names:
         raise TrajlmInputError(
@@ -69,7 +73,8 @@ def with_radii(
         )
     factors: dict[str, Any] = {f"r{int(lv)}_m": radius_factor(int(lv), field) for lv in levels}
     if bins is not None and history is not None and isinstance(pred, pl.DataFrame):
-        factors = per_regime(pred, [int(lv) for lv in levels], bins, history) or factors
+        lvs = [int(lv) for lv in levels]
+        factors = per_regime(pred, lvs, bins, history, predictor) or factors
     if isinstance(pred, pl.DataFrame | pl.LazyFrame):
         std = pl.col("std_m").cast(pl.Float64)
         return pred.with_columns((std * f).alias(name) for name, f in factors.items())
@@ -79,9 +84,13 @@ def with_radii(
     return out
 
 
-def per_regime(pred: pl.DataFrame, levels: list[int], bins: Any, history: pl.DataFrame) -> dict:
+def per_regime(
+    pred: pl.DataFrame, levels: list[int], bins: Any, history: pl.DataFrame, predictor: Any = None
+) -> dict:
     """``{r{level}_m: factor per row}`` of ``bins`` for a canonical prediction table (traj_id,
-    t, std_m) predicted from ``history``; ``{}`` where the table has no traj_id / t."""
+    t, std_m) predicted from ``history`` (by ``predictor``, for a per-call scale); ``{}`` where
+    the table has no traj_id / t."""
+    from trajlm.eval.radii_backtest import multipliers
     from trajlm.eval.radii_bins import regime, seconds
 
     if not {"traj_id", "t"} <= set(pred.columns) or not {"traj_id", "t"} <= set(history.columns):
@@ -93,15 +102,22 @@ def per_regime(pred: pl.DataFrame, levels: list[int], bins: Any, history: pl.Dat
     ahead = seconds(pred["t"]).to_numpy() - np.array([last.get(i, np.nan) for i in ids], float)
     sp = np.array([speed.get(i, np.nan) for i in ids], np.float64)
     std = pred["std_m"].cast(pl.Float64).to_numpy()
-    return {f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std))) for lv in levels}
+    for lv in levels:  # a level the bins lack: one line before the backtest runs
+        bins.factor(lv, ahead[:0], sp[:0], std[:0])
+    m = multipliers(bins, predictor, history, ids, ahead)
+    return {f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m))) for lv in levels}
 
 
 def with_radii_asked(
-    pred: Any, radii: Any, bins: Any = None, history: pl.DataFrame | None = None
+    pred: Any,
+    radii: Any,
+    bins: Any = None,
+    history: pl.DataFrame | None = None,
+    predictor: Any = None,
 ) -> Any:
     """``with_radii`` as ``TrajLM.predict(radii=...)`` asks it: None / False: ``pred`` as it
-    is; True: levels 50 and 90; an int or a list of ints: those levels. ``bins`` / ``history``:
-    as ``with_radii``."""
+    is; True: levels 50 and 90; an int or a list of ints: those levels. ``bins`` / ``history``
+    / ``predictor``: as ``with_radii``."""
     if radii is None or radii is False:
         return pred
     if radii is True:
@@ -119,4 +135,4 @@ def with_radii_asked(
                 f"50 and 90), got {radii!r}",
                 field="radii",
             )
-    return with_radii(pred, levels, field="radii", bins=bins, history=history)
+    return with_radii(pred, levels, field="radii", bins=bins, history=history, predictor=predictor)

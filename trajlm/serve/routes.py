@@ -117,7 +117,9 @@ def task_routes(
                 out = await batcher.submit(("steps", k, False), table)
                 if req.radii is not None:  # each piece's own regime, as the API (radii22)
                     bins = getattr(model, "radii_bins", None)
-                    out = with_radii(out, req.radii, field="radii", bins=bins, history=table)
+                    out = with_radii(
+                        out, req.radii, field="radii", bins=bins, history=table, predictor=model
+                    )
                 out = pieces_answer(out, layout)
                 lines += _coverage_lines(model, table, model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(table)] if ln]
@@ -139,7 +141,9 @@ def task_routes(
             done = bool(req.radii) and f"r{req.radii[0]}_m" in out.columns  # a shared pass's
             if not cut and not done:  # per regime (radii22), as the API
                 bins = getattr(model, "radii_bins", None)
-                out = with_radii(out, req.radii, field="radii", bins=bins, history=df)
+                out = with_radii(
+                    out, req.radii, field="radii", bins=bins, history=df, predictor=model
+                )
             extra += tuple(f"r{lv}_m" for lv in req.radii)
         return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
 
