@@ -242,6 +242,14 @@ class ModelConfig:
     # before). With so few steps the model continues a one-step slowdown (its taxi habit) that
     # a steady mover's GPS noise made up.
     backtest_short_cap: tuple[float, ...] = ()
+    # The per-call choice (session 23, steady23; model/choice.py): before answering, the whole
+    # rollout (gates, caps, fallbacks) predicts the history's last backtest_choice_steps points
+    # from the history cut that short, beside constant velocity; where it lost, the answer
+    # moves toward constant velocity by w = min(1, (e_cv / e_rollout) ** backtest_choice_power).
+    # 0 = off (bit for bit as before). Costs one more rollout of that many steps per call.
+    # Chosen on val (session 22's movers, Porto / GeoLife val cuts): 1 step, power 2.
+    backtest_choice_steps: int = 0
+    backtest_choice_power: float = 2.0
     # A learned summary token (session 21, trajlm/model/summary.py): appended after each
     # trajectory's last real point, its final state is the trajectory embedding (trip
     # contrast, similarity, embed) instead of the mean over the points. Causal attention:

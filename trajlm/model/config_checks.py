@@ -147,6 +147,18 @@ def check_model_config(c: Any) -> None:
         0 <= c.backtest_prior <= 1,
         f"backtest_prior must be in [0, 1], got {c.backtest_prior}",
     )
+    need(
+        isinstance(c.backtest_choice_steps, int)
+        and not isinstance(c.backtest_choice_steps, bool)
+        and c.backtest_choice_steps >= 0,
+        f"backtest_choice_steps must be an integer >= 0, got {c.backtest_choice_steps!r}",
+    )
+    need(
+        isinstance(c.backtest_choice_power, int | float)
+        and not isinstance(c.backtest_choice_power, bool)
+        and c.backtest_choice_power > 0,
+        f"backtest_choice_power must be a number > 0, got {c.backtest_choice_power!r}",
+    )
     cap = c.backtest_short_cap
     need(
         isinstance(cap, list | tuple)

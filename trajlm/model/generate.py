@@ -35,6 +35,7 @@ from trajlm.model.backtest import (
     widen_log_var,
 )
 from trajlm.model.cache import KVCache
+from trajlm.model.choice import blend_constant_velocity, choice_weight
 from trajlm.model.context import RolloutContext
 from trajlm.model.embedding import DELTA, build_features
 from trajlm.model.retrieval import RolloutBase
@@ -96,7 +97,12 @@ def generate(
         if step_fn is _patch_rollout:
             return _to_output(model, *step_fn(model, *args))
         extra = rollout_backtest_gate(model, step_fn, pos, t, t0, mask, lengths)  # (B,) | None
-        return _to_output(model, *step_fn(model, *args, target_t, extra_gate=extra))
+        # the per-call choice between the rollout and constant velocity (session 23): a mean
+        # rollout only (a sampled one is a draw from the model's own distribution)
+        w = None if sample else choice_weight(model, step_fn, pos, t, t0, mask, lengths)
+        out_pos, out_t, out_lv = step_fn(model, *args, target_t, extra_gate=extra)
+        out_pos, out_t = blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w)
+        return _to_output(model, out_pos, out_t, out_lv)
     finally:
         model.train(was_training)
 

@@ -1,0 +1,96 @@
+"""The per-call choice between the model and constant velocity (session 23, steady23).
+
+The one-step backtest gate (backtest.py) scores the model's teacher-forced next step on the
+history against its physics fallback. On steady movers (ferries, trams) the model's one-step
+misses are close to the fallback's, so the gate lets most of its correction through, and the
+correction compounds over the rollout into 1.05-1.15x constant velocity at 5-10 fixes. This
+check scores what the caller gets instead: the whole rollout (every gate, cap and fallback on)
+from the history cut ``backtest_choice_steps`` H points short, against constant velocity from
+the same cut, on the history's real last H points. With e the mean distance error of each,
+
+    w = min(1, (e_cv / e_rollout) ** backtest_choice_power)
+
+and the answer is w x the rollout + (1 - w) x constant velocity (positions and times, each
+step by index), so w = 1 is the rollout bit for bit. Rows whose cut leaves fewer than
+MIN_POINTS points, whose last step is a speed glitch or that are fast movers: w = 1.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from trajlm.errors import TrajlmInputError
+from trajlm.model.backtest import fast_rows
+from trajlm.model.embedding import DELTA
+from trajlm.model.scale import coverage_base
+
+MIN_DT_S = 1.0  # generate's: a time step is never shorter
+MIN_POINTS = 3  # points the cut history keeps: 2 are constant velocity whatever the model
+
+
+def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | None:
+    """(B,) the share of the model's rollout each row keeps (1: all of it), from a rollout of
+    H = backtest_choice_steps steps (``rollout``: generate's step function) out of the
+    history cut H points short; None where the model has no such check."""
+    cfg = model.config
+    H, power = cfg.backtest_choice_steps, cfg.backtest_choice_power
+    ok_h = isinstance(H, int) and not isinstance(H, bool) and H >= 0
+    ok_p = isinstance(power, int | float) and not isinstance(power, bool) and power > 0
+    if not (ok_h and ok_p):  # set on a loaded model (config.json is checked at load)
+        field = "backtest_choice_steps" if not ok_h else "backtest_choice_power"
+        raise TrajlmInputError(
+            f"{field} must be {'an integer >= 0' if not ok_h else 'a number > 0'}, "
+            f"got {getattr(cfg, field)!r}",
+            field=field,
+        )
+    if H < 1 or not cfg.backtest_gate:
+        return None
+    B, T = mask.shape
+    rows = torch.arange(B, device=mask.device)
+    ok = lengths - H >= MIN_POINTS
+    if not bool(ok.any()):
+        return None
+    cut = torch.where(ok, lengths - H, lengths)
+    short = torch.arange(T, device=mask.device)[None] < cut[:, None]
+    out_pos, _, _ = rollout(model, pos, t, t0, mask & short, cut, H, False, None, 1.0, None)
+    pred = torch.stack(out_pos, 1)  # (B, H, 2)
+    k = torch.arange(H, device=mask.device)
+    truth = pos[rows[:, None], (cut[:, None] + k).clamp_max(T - 1)]  # (B, H, 2)
+    last, step = pos[rows, cut - 1], pos[rows, cut - 1] - pos[rows, (cut - 2).clamp_min(0)]
+    cv = last[:, None] + (k[None, :, None] + 1) * step[:, None]
+    e_model = (pred - truth).norm(dim=-1).mean(1)
+    e_cv = (cv - truth).norm(dim=-1).mean(1)
+    w = (e_cv / e_model.clamp_min(1e-9)).pow(float(power)).clamp(max=1.0)
+    w = torch.where(e_model > 0, w, torch.ones_like(w))
+    feats = model.embed.features(pos, t, t0, mask)
+    own = feats[rows, lengths - 1][:, DELTA]  # (B, 3) the last step, normalized
+    base = coverage_base(own, model.embed.stats, cfg.coverage, cfg.max_step_norm)
+    glitch = (own[:, :2] != 0).any(-1) & (base[:, :2] == 0).all(-1)
+    fast = fast_rows(model, feats, mask, lengths - 1)
+    keep = ~ok | glitch | (lengths < 2)
+    if fast is not None:
+        keep = keep | fast
+    return torch.where(keep, torch.ones_like(w), w)
+
+
+def blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w):
+    """The rollout's per-step lists of positions (B, 2) and times (B,) moved to w (B,) x
+    themselves + (1 - w) x constant velocity from each row's last step (pos (B, T, 2) metres,
+    t (B, T) seconds; its time step at least MIN_DT_S, so times still move forward); rows with
+    w = 1 unchanged bit for bit."""
+    if w is None:
+        return out_pos, out_t
+    rows = torch.arange(pos.shape[0], device=pos.device)
+    last = lengths - 1
+    prev = (lengths - 2).clamp_min(0)
+    p0, step = pos[rows, last], pos[rows, last] - pos[rows, prev]
+    t0_, dt = t[rows, last], (t[rows, last] - t[rows, prev]).clamp_min(MIN_DT_S)
+    new_pos, new_t = [], []
+    for s, (p, tt) in enumerate(zip(out_pos, out_t, strict=True)):
+        cv_p = p0 + (s + 1) * step
+        cv_t = t0_ + (s + 1) * dt
+        bp = w[:, None] * p + (1 - w[:, None]) * cv_p
+        bt = w * tt + (1 - w) * cv_t
+        new_pos.append(torch.where((w < 1)[:, None], bp, p))
+        new_t.append(torch.where(w < 1, bt, tt))
+    return new_pos, new_t
