@@ -49,7 +49,8 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
         rest = rest[: u.start()]
     who = m.group("who").strip()
     who = re.sub(
-        r"^(?:the\s+)?(?:ships?|vessels?|boats?|animals?|vehicles?|people|they|it)$",
+        r"^(?:the\s+|all\s+(?:the\s+)?)?(?:ships?|vessels?|boats?|animals?|vehicles?|people|they|it|participants?|users?"
+        r"|subjects?|individuals?|persons?|drivers?|trucks?|lorries|vans?|cars?|taxis?|buses|riders?|cyclists?|couriers?)$",
         "",
         who,
         flags=re.I,

@@ -263,6 +263,13 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "peak":
         return _peak(plan, chosen, notes)
     if plan.action in AGGREGATES:
+        if (
+            len(chosen) == 0 and plan.action == "sum"
+        ):  # a total over no trips is 0 (ask23: "time within 300 m
+            notes.append(
+                "no trip matches, so the total is 0"
+            )  # of the airport on Sunday" said "no trips match")
+            return Answer(plan, value=0.0, n_total=0, notes=notes)
         if len(chosen) == 0:
             return Answer(plan, value="no trips match", notes=notes)
         column = chosen[plan.metric]
