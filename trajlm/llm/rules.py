@@ -32,6 +32,7 @@ from trajlm.llm.endpoints import (
 )
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
+from trajlm.llm.inside import plan_far
 from trajlm.llm.kinds import label_words
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.peaks import is_peak, plan_peak
@@ -174,6 +175,10 @@ class RulePlanner:
             return plan_share(question, self.plan)
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
             return plan_peak(question, self.plan)
+        if (
+            far := plan_far(question, self.plan)
+        ) is not None:  # "how far did X get from LAT, LON" (inside.py)
+            return far
         question = named_total(
             question
         )  # "how far did D-ana drive": her total distance (vehicles.py)
