@@ -185,11 +185,9 @@ def test_time_of_vessels_inside_a_circle_among_ais_types(ships):
 
 def test_participants_in_the_study_and_their_time_inside():
     rows = []
-    for p in ("P01", "P02"):
-        t0 = pd.Timestamp("2026-03-05 13:00", tz="UTC").timestamp()
-        rows += [
-            (p, t0 + 60 * i, 41.88, -87.62 + 1e-6 * i) for i in range(31)
-        ]  # 30 min at the park
+    for k, p in enumerate(("P01", "P02")):  # one track each (no gap to cut): 30 min at the park
+        t0 = pd.Timestamp("2026-03-05 13:00", tz="UTC").timestamp() + 300 * k
+        rows += [(p, t0 + 60 * i, 41.88 + 3e-4 * k, -87.62 + 2e-6 * i * (1 + k)) for i in range(31)]
     df = pd.DataFrame(rows, columns=["participant", "t", "lat", "lon"])
     df["time"] = pd.to_datetime(df["t"], unit="s", utc=True)
     a = _asker(df, user_id="participant")
