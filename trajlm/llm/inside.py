@@ -160,9 +160,15 @@ def plan_far(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan
         raise CannotAnswer("an average distance from a place: of every trip, or of those that came there? ask about "
                            "one vehicle or trip ('how far from LAT, LON did X get')")  # fmt: skip
     place = m.group("place").strip().rstrip(",")
-    plan = plan_count(
-        f"how many trips {m.group('who')} came within 1 km of {place} {m.group('rest')}?"
-    )
+    try:
+        plan = plan_count(
+            f"how many trips {m.group('who')} came within 1 km of {place} {m.group('rest')}?"
+        )
+    except CannotAnswer:
+        if re.search(r"-?\d+\.\d+\s*,\s*-?\d+\.\d+", place):
+            raise
+        raise CannotAnswer(f"the distance from {place!r} is not in the trip table without where it is: give its "
+                           "coordinates ('how far from the depot at 40.43, -3.53 did X get, in km')") from None  # fmt: skip
     if (
         plan.action != "count"
         or plan.center() is None
