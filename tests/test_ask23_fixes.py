@@ -194,3 +194,9 @@ def test_participants_in_the_study_and_their_time_inside():
     assert a("How many participants are in the study?").value == 2
     q = "How much time did participants spend within 200 m of the park at 41.88, -87.62, in hours?"
     assert a(q).value == pytest.approx(1.0)
+
+
+def test_time_at_a_point_without_a_radius_is_refused(trucks):
+    # set 21's M6 "time at the depot (LAT, LON)": the default 500 m said 46 min for 42 within 100 m
+    with pytest.raises(Exception, match="give a radius"):
+        trucks("How much time did T-1 spend at the depot (40.43, -3.53) on 23 March, in minutes?")

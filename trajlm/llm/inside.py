@@ -64,6 +64,11 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
     ):
         raise CannotAnswer("time inside a place is read for a circle ('within 300 m of LAT, LON'): ask e.g. 'how "
                            "much time did X spend within 300 m of 48.95, 13.40, in hours'")  # fmt: skip
+    if (
+        plan.radius_m is None
+    ):  # "at the depot (LAT, LON)": 500 m said 46 min for 42 within 100 m (set 21's M6)
+        raise CannotAnswer("time at a place depends on how far around it counts: give a radius ('how much time did "
+                           "X spend within 100 m of LAT, LON')")  # fmt: skip
     out = validate_plan(
         {**plan.key(), "action": "sum", "metric": "inside_s", **({"unit": unit} if unit else {})}
     )
