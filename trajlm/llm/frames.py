@@ -196,6 +196,11 @@ def with_mover(points: Any, layout: Any) -> Any:
     from trajlm.data.schema import SOURCE_ID
 
     pieces = getattr(layout, "pieces", None)
+    movers = {"vehicle_id", "user_id"}
+    if pieces is None and str(layout.traj_col) in movers and not movers & set(points.columns):
+        # a mover column with no gap to cut: each mover is one trip, and still the mover (set 23: "how many
+        # participants are in the study" was "this data has no vehicle column")
+        return points.with_columns(pl.col("traj_id").cast(pl.Utf8).alias(str(layout.traj_col)))
     if (
         pieces is None
         or layout.traj_col == PIECE

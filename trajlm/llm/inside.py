@@ -49,7 +49,8 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
         rest = rest[: u.start()]
     who = m.group("who").strip()
     who = re.sub(
-        r"^(?:the\s+)?(?:ships?|vessels?|boats?|animals?|vehicles?|people|they|it)$",
+        r"^(?:the\s+|all\s+(?:the\s+)?)?(?:ships?|vessels?|boats?|animals?|vehicles?|people|they|it|participants?|users?"
+        r"|subjects?|individuals?|persons?|drivers?|trucks?|lorries|vans?|cars?|taxis?|buses|riders?|cyclists?|couriers?)$",
         "",
         who,
         flags=re.I,
@@ -63,6 +64,11 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
     ):
         raise CannotAnswer("time inside a place is read for a circle ('within 300 m of LAT, LON'): ask e.g. 'how "
                            "much time did X spend within 300 m of 48.95, 13.40, in hours'")  # fmt: skip
+    if (
+        plan.radius_m is None
+    ):  # "at the depot (LAT, LON)": 500 m said 46 min for 42 within 100 m (set 21's M6)
+        raise CannotAnswer("time at a place depends on how far around it counts: give a radius ('how much time did "
+                           "X spend within 100 m of LAT, LON')")  # fmt: skip
     out = validate_plan(
         {**plan.key(), "action": "sum", "metric": "inside_s", **({"unit": unit} if unit else {})}
     )
@@ -122,3 +128,73 @@ def with_inside(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> p
     )
     per = step.group_by("traj_id").agg(pl.col("_dt").sum().cast(pl.Float64).alias("inside_s"))
     return trips.join(per, on="traj_id", how="left").with_columns(pl.col("inside_s").fill_null(0.0))
+
+
+# "how far from the depot at 40.43, -3.53 did truck M-1111 get", "the maximum distance from home at LAT, LON of P02",
+# "how far did P02 get (away) from home at LAT, LON" (set 23): the furthest fix of the trips the rest names from a place
+# or coordinates, in a straight line (metric ``away_m``; the place is not a filter: every trip counts)
+_FAR_VERB = r"get|go|gone|travel(?:l?ed)?|move|moved|roam|wander|reach|sail|drive|venture|ride|walk|stray|range"
+FAR = re.compile(
+    r"^\s*(?:how\s+far\s+(?:away\s+)?from\s+|what\s+(?:was|is)\s+the\s+(?:maximum|max|greatest|largest|furthest|farthest)"
+    r"\s+distance\s+(?:away\s+)?from\s+)(?P<place>.+?)\s+(?:did|does|do|had|has|was|were|of|reached\s+by|for|by)\s+"
+    rf"(?P<who>.*?)\s*(?:\b(?:{_FAR_VERB})\b)?\s*(?P<rest>(?:\b(?:on|in|during|between|before|after)\b.*)?)$",
+    re.I,
+)
+FAR_AFTER = re.compile(
+    r"^\s*how\s+far\s+(?:away\s+)?(?:did|does|do)\s+(?P<who>.*?)\s+(?:get|go|move|roam|wander|venture|stray|range)\s+"
+    r"(?:away\s+)?from\s+(?P<place>.+?)\s*(?P<rest>(?:\b(?:on|during|between|before|after)\b.*)?)$",
+    re.I,
+)
+
+
+def plan_far(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
+    """The plan of "how far from <place> did X get" (``FAR``, ``FAR_AFTER``): the top trip by ``away_m``; else None."""
+    q = question.strip().rstrip("?").strip()
+    unit = None
+    if u := re.search(r",?\s*\bin\s+(km|kilomet(?:re|er)s|m|metres|meters|miles|mi)\s*$", q, re.I):
+        unit = {"km": "km", "m": "m", "mi": "mi", "miles": "mi"}.get(
+            u.group(1).lower(), "km" if "k" in u.group(1).lower() else "m"
+        )
+        q = q[: u.start()]
+    if REACH.match(q):  # "how far from its start": plan_reach
+        return None
+    m = FAR.match(q) or FAR_AFTER.match(q)
+    if m is None:
+        return None
+    if re.search(r"\b(?:on\s+)?average\b|\bmean\b|\btypical(?:ly)?\b", q, re.I):
+        raise CannotAnswer("an average distance from a place: of every trip, or of those that came there? ask about "
+                           "one vehicle or trip ('how far from LAT, LON did X get')")  # fmt: skip
+    place = m.group("place").strip().rstrip(",")
+    try:
+        plan = plan_count(
+            f"how many trips {m.group('who')} came within 1 km of {place} {m.group('rest')}?"
+        )
+    except CannotAnswer:
+        if re.search(r"-?\d+\.\d+\s*,\s*-?\d+\.\d+", place):
+            raise
+        raise CannotAnswer(f"the distance from {place!r} is not in the trip table without where it is: give its "
+                           "coordinates ('how far from the depot at 40.43, -3.53 did X get, in km')") from None  # fmt: skip
+    if (
+        plan.action != "count"
+        or plan.center() is None
+        or plan.group is not None
+        or plan.per is not None
+    ):
+        raise CannotAnswer("a distance from a place is read for one place or LAT, LON: ask e.g. 'how far from the "
+                           "depot at 40.43, -3.53 did truck M-1111 get, in km'")  # fmt: skip
+    update = {"action": "top", "metric": "away_m", "k": 1, "radius_m": None, "unit": unit or "km"}
+    out = validate_plan({**plan.key(), **update})
+    out._strict = plan._strict
+    return out
+
+
+def with_away(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
+    """``trips`` with ``away_m``: each trip's furthest fix from the plan's place, in metres."""
+    lat, lon, _ = plan.center()
+    far = haversine_m(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon))
+    per = (
+        points.filter(pl.col("traj_id").is_in(trips["traj_id"].implode()))
+        .group_by("traj_id")
+        .agg(far.max().cast(pl.Float64).alias("away_m"))
+    )
+    return trips.join(per, on="traj_id", how="left")

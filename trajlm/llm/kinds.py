@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from trajlm.data.kind_columns import COMMON_NAMES
 from trajlm.llm.plan import CannotAnswer
-from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_is
+from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_at_sea, every_label_is
 
 _W, _E = (
     r"(?<![\w\-/.'#])",
@@ -205,7 +205,7 @@ def label_words(question: str, labels: Sequence[str]) -> str:
         stem = re.sub(r"(?:ies)$", "y", word) if word.endswith("ies") else word.rstrip("s")
         if word in have or stem in have or every_label_is(word, labels):
             continue
-        if re.fullmatch(_VESSEL, word) and sea and len(sea) == len(labels):
+        if re.fullmatch(_VESSEL, word) and every_label_at_sea(labels):
             continue  # every label is a vessel: "how many vessels" is every trip
         raise CannotAnswer(f"{m.group(1)!r} is not a label of this data (its labels: {', '.join(labels)}), "
                            "so its trips cannot be told apart: name a label")  # fmt: skip

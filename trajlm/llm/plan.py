@@ -46,6 +46,7 @@ Metric = Literal[
     "stopped_s",
     "inside_s",
     "reach_m",
+    "away_m",
     "n_points",
     "pace_s_km",
     "start_hour",
@@ -54,6 +55,8 @@ Metric = Literal[
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_RADIUS_M = 500.0
+# half the earth's circumference: a circle this wide holds every point; a wider radius is read as it (set 23)
+EARTH_HALF_M = 20_037_509.0
 # units an aggregate may be reported in: metric -> unit -> the metric's own units per unit
 UNITS: dict[str, dict[str, float]] = {
     "duration_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
@@ -67,6 +70,8 @@ UNITS: dict[str, dict[str, float]] = {
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
     # the furthest a trip got from its first fix, in a straight line (session 22)
     "reach_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
+    # the furthest a trip got from the plan's place, in a straight line; the place is not a filter (set 23)
+    "away_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
     "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
     "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},
@@ -126,7 +131,7 @@ class QueryPlan(BaseModel):
     place: str | None = None
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
-    radius_m: float | None = Field(None, gt=0, le=50_000)
+    radius_m: float | None = Field(None, gt=0, le=EARTH_HALF_M)  # 20,037.5 km: every point (set 23)
     bbox: tuple[float, float, float, float] | None = None  # lat_min, lon_min, lat_max, lon_max
     min_speed_kmh: float | None = Field(None, ge=0)
     max_speed_kmh: float | None = Field(None, gt=0)
@@ -197,6 +202,8 @@ class QueryPlan(BaseModel):
                              f"{self.group} (action count, sum, mean or median)")  # fmt: skip
         if self.metric == "inside_s" and self.center() is None:
             raise ValueError("inside_s is the time inside a circle: give a place or lat/lon")
+        if self.metric == "away_m" and self.center() is None:
+            raise ValueError("away_m is the distance from a place: give a place or lat/lon")
         if self.group == "mode" and not self.modes:
             raise ValueError("group 'mode' compares the labels named in modes")
         if (a == "percentile") != (self.percentile is not None):
@@ -314,7 +321,9 @@ class QueryPlan(BaseModel):
         for name, value in self.key().items():
             if name not in skip:  # (a strict bound, _strict, is not shown: README's line)
                 parts.append(f"{name}={value}")
-        if (c := self.center()) is not None:
+        if (c := self.center()) is not None and self.metric == "away_m":  # not a filter (set 23)
+            parts.append(f"distance from {c[0]:.4f},{c[1]:.4f}, every trip")
+        elif c is not None:
             parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
         for name, which in (("start_at", "first"), ("end_at", "last")):
             if (c := getattr(self, name)) is not None:

@@ -18,7 +18,7 @@ from trajlm.data.geometry import haversine_m
 from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import per_period, with_start_hour
-from trajlm.llm.inside import with_inside
+from trajlm.llm.inside import with_away, with_inside
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
@@ -99,13 +99,16 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         out = out.with_columns(pl.col("_start").alias("start")).drop("_start")
     out = boxes_within(plan, points, ends_within(plan, points, out))
     space = pl.lit(True)
-    if (c := plan.center()) is not None:
-        lat, lon, radius = c
+    circle = (
+        plan.center() if plan.metric != "away_m" else None
+    )  # a distance from a place: every trip
+    if circle is not None:
+        lat, lon, radius = circle
         space &= haversine_m(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius
     if plan.bbox is not None:
         a, b, c2, d = plan.bbox
         space &= pl.col("lat").is_between(a, c2) & pl.col("lon").is_between(b, d)
-    if plan.center() is not None or plan.bbox is not None:
+    if circle is not None or plan.bbox is not None:
         hit = points.filter(space).select("traj_id").unique()
         out = out.join(hit, on="traj_id", how="semi")
     return out
@@ -243,6 +246,8 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
                            f"trip ({', '.join(chosen['traj_id'].head(3).to_list())}) or a day")  # fmt: skip
     if plan.metric == "inside_s":  # time inside the plan's circle (llm/inside.py)
         chosen = with_inside(plan, points, chosen)
+    if plan.metric == "away_m":  # the furthest from the plan's place (llm/inside.py)
+        chosen = with_away(plan, points, chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
     if plan.action == "vehicles":  # "how many participants came within 100 m of X" (session 20)
@@ -263,6 +268,13 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "peak":
         return _peak(plan, chosen, notes)
     if plan.action in AGGREGATES:
+        if (
+            len(chosen) == 0 and plan.action == "sum"
+        ):  # a total over no trips is 0 (ask23: "time within 300 m
+            notes.append(
+                "no trip matches, so the total is 0"
+            )  # of the airport on Sunday" said "no trips match")
+            return Answer(plan, value=0.0, n_total=0, notes=notes)
         if len(chosen) == 0:
             return Answer(plan, value="no trips match", notes=notes)
         column = chosen[plan.metric]

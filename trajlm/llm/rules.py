@@ -32,6 +32,7 @@ from trajlm.llm.endpoints import (
 )
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
+from trajlm.llm.inside import plan_far
 from trajlm.llm.kinds import label_words
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.peaks import is_peak, plan_peak
@@ -136,6 +137,13 @@ OWN_LABELS = frozenset(SYNONYM_WORDS)
 MEND_INTO = VOCAB - {w for p in PLACES for w in p.split()}
 
 
+# "driven by the (whole) fleet", "of the entire fleet": every trip, as if unsaid (set 23: "answers per group ('by the
+# fleet')"); "per fleet" / "each fleet" are left to the group refusal
+_FLEET = re.compile(
+    r"\b(?:by|of|for|across)\s+(?:the|our|my)\s+(?:whole\s+|entire\s+)?fleet\b", re.I
+)
+
+
 class RulePlanner:
     """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
 
@@ -167,11 +175,20 @@ class RulePlanner:
             return plan_share(question, self.plan)
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
             return plan_peak(question, self.plan)
+        if (
+            far := plan_far(question, self.plan)
+        ) is not None:  # "how far did X get from LAT, LON" (inside.py)
+            return far
         question = named_total(
             question
         )  # "how far did D-ana drive": her total distance (vehicles.py)
-        if is_movers(question):  # "how many participants came within 100 m of X" (vehicles.py)
-            return plan_movers(question, self.plan)
+        question = _FLEET.sub(
+            " ", question
+        )  # "the distance driven by the fleet": every trip's (set 23)
+        if is_movers(
+            question, self.words.labels
+        ):  # "how many participants came within 100 m of X" (vehicles.py)
+            return plan_movers(question, self.plan, self.words.labels)
         if (
             tabled := plan_tabled(question, self.words.labels, self.plan)
         ) is not None:  # time inside, per hour, X vs Y

@@ -10,7 +10,7 @@ import re
 
 from trajlm.llm.endpoints import PLACE_ALIASES, PLACE_KINDS, _name, nearest_of_kind
 from trajlm.llm.phrases import LENGTH_UNITS, NUM, QuestionText, num
-from trajlm.llm.plan import PLACES
+from trajlm.llm.plan import EARTH_HALF_M, PLACES
 
 
 def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None) -> None:
@@ -35,9 +35,9 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
         a, c, b, d = (float(m.group(i)) for i in range(1, 5))
         f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
     lengths = "|".join(re.escape(u) for u in sorted(LENGTH_UNITS, key=len, reverse=True))
-    r = s.take(rf"\bwithin\s+{NUM}\s*({lengths})\s+(?:of|from|around)\b")
+    r = s.take(rf"\bwithin\s+{_RNUM}\s*({lengths})\s+(?:of|from|around)\b")
     if r:
-        f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
+        f["radius_m"] = _radius(r.group(1), r.group(2))
     m = s.take(rf"\b(?:near|around|close to|at)?\s*{coord}")
     if m:
         f["lat"], f["lon"] = float(m.group(1)), float(m.group(2))
@@ -46,9 +46,9 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
         # "from 50.80,-1.30 within 2 km": the radius after the point (session 15; it was
         # read as a trip length of at most 2 km)
         if "radius_m" not in f and (
-            r := s.take(rf"\s*,?\s*within\s+{NUM}\s*({lengths})\b", at=m.end())
+            r := s.take(rf"\s*,?\s*within\s+{_RNUM}\s*({lengths})\b", at=m.end())
         ):
-            f["radius_m"] = num(r.group(1)) * LENGTH_UNITS[r.group(2)]
+            f["radius_m"] = _radius(r.group(1), r.group(2))
         return
     names = {**{p: p for p in PLACES}, **PLACE_ALIASES}
     for name in sorted(names, key=len, reverse=True):
@@ -63,6 +63,18 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
     )
     if m:
         f["place"] = nearest_of_kind(m.group(1).strip(), area)
+
+
+# a radius may be written 1e9 or 1,000,000 (set 23: "within 1e9 m of 41.15, -8.61" was not read)
+_RNUM = NUM.replace(
+    r"(\d+(?:\.\d+)?|", r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e\+?\d+)?|", 1
+)
+
+
+def _radius(number: str, unit: str) -> float:
+    """Metres of a radius; one wider than half the earth's circumference holds every point and is read as that."""
+    metres = num(number.replace(",", "")) * LENGTH_UNITS[unit]
+    return min(metres, EARTH_HALF_M)
 
 
 def lon_first(s: QuestionText, end: int) -> bool:

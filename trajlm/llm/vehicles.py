@@ -114,6 +114,20 @@ def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
 _ANY = r"vehicles?|drivers?|users?|units?|participants?|persons?|people|individuals?|subjects?|animals?"
 _SEA = r"ships?|vessels?|boats?"  # any vessel, where every label is one
 _SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
+# AIS ship-type names that are vessels only beside the ones above ("passenger" among cargo / tanker / tug: ask23)
+_AIS_TYPES = (
+    r"passenger|pleasure(?:\s+craft)?|military|hsc|high\s+speed\s+craft|dredg\w*|diving|sar|law\s+enforcement"
+    r"|towing(?:\s+\w+)?|port\s+tender|anti-?pollution|medical|wig|other|others|unknown|undefined|reserved|spare"
+)
+
+
+def every_label_at_sea(labels: Sequence[str]) -> bool:
+    """Whether every label is a kind of vessel: the sea labels, and AIS's other type names beside at least one."""
+    sea = [lab for lab in labels if re.fullmatch(rf"(?:{_SEA_LABELS})", lab, re.I) or
+           re.search(r"\b(?:boats?|ships?|vessels?)$", lab, re.I)]  # fmt: skip
+    return bool(sea) and all(
+        lab in sea or re.fullmatch(rf"(?:{_AIS_TYPES})", lab, re.I) for lab in labels
+    )
 
 
 def _is_kind(label: str) -> bool:
@@ -140,7 +154,7 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
         return named[0] if (not generic or kinds) else None
     if not kinds or re.fullmatch(_ANY, low) or every_label_is(low, labels):
         return None
-    if re.fullmatch(_SEA, low) and all(re.fullmatch(rf"(?:{_SEA_LABELS})", lab) for lab in labels):
+    if re.fullmatch(_SEA, low) and every_label_at_sea(labels):
         return None
     raise CannotAnswer(f"{kind!r} is not a label of this data (its labels: {', '.join(labels)}): ask per vehicle "
                        "or per driver, or name a label ('which van ...')")  # fmt: skip
@@ -316,6 +330,8 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
 _MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|individual\s+)?(?:{_ANY})\b"
                      rf"(?!\s+{_TRIPS}\b)", re.I)  # fmt: skip
 _THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
+                    # set 23: "how many participants are in the study" (the data's own name for itself)
+                    r"|in\s+(?:the|this|my|our)\s+(?:study|sample|cohort|panel|survey|project|fleet|trial)"
                     r"|tracked|recorded|monitored|followed"
                     # set 21: "how many vehicles were in service on Sunday" (a vehicle with a trip that day)
                     r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out"
@@ -329,14 +345,40 @@ _SEA_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s
                         re.I)  # fmt: skip
 
 
-def is_movers(question: str) -> bool:
-    return _MOVERS.search(question) is not None or _SEA_THERE.search(question) is not None
+# "how many trucks are there / are in the data / were tracked" where "truck" is not a label: the vehicles (ask23: "only
+# trips are counted"); "how many trucks came within 200 m of X" stays refused as the ships above (trucks or their trips?)
+_LAND = r"trucks|lorries|vans|cars|buses|taxis|cabs|scooters|bikes|bicycles|motorbikes|motorcycles|ambulances|couriers"
+_LAND_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?({_LAND})\s+(?={_THERE.pattern})",
+                         re.I)  # fmt: skip
 
 
-def plan_movers(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan:
+def _land_there(question: str, labels: Sequence[str]) -> re.Match | None:
+    m = _LAND_THERE.search(question)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    stems = {word, word.removesuffix("s"), word.removesuffix("es"), re.sub(r"ies$", "y", word)}
+    return (
+        None
+        if any(lab.lower() in stems or lab.lower().endswith(tuple(stems)) for lab in labels)
+        else m
+    )
+
+
+def is_movers(question: str, labels: Sequence[str] = ()) -> bool:
+    return (
+        _MOVERS.search(question) is not None
+        or _SEA_THERE.search(question) is not None
+        or _land_there(question, labels) is not None
+    )
+
+
+def plan_movers(
+    question: str, plan_one: Callable[[str], QueryPlan], labels: Sequence[str] = ()
+) -> QueryPlan:
     """The plan of "how many <people / animals / vehicles> ...": the rest read as a count of trips, then the
     vehicles they are of are counted (action ``vehicles``)."""
-    m = _MOVERS.search(question) or _SEA_THERE.search(question)
+    m = _MOVERS.search(question) or _SEA_THERE.search(question) or _land_there(question, labels)
     plan = plan_one("how many trips " + _THERE.sub(" ", question[m.end() :]))
     if plan.action != "count" or plan.group is not None or plan.per is not None:
         raise CannotAnswer("'how many ...' of vehicles, people or animals counts them: ask e.g. 'how many "
