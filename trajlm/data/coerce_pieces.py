@@ -180,12 +180,50 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
     )
 
 
-def pieces_back(out: pl.DataFrame, layout: Any) -> pl.DataFrame:
+_RANK = "__trajlm_piece_rank"
+
+
+def piece_rank(pieces: pl.DataFrame) -> pl.DataFrame:
+    """(traj_id, rank) of ``layout.pieces``: each piece's place when the pieces are listed by
+    the caller's id (as text) and, within one id, in time order: ``VAN-01_2`` before
+    ``VAN-01_10``, which sort the other way as text (session 23, tidy23)."""
+    return pieces.sort([SOURCE_ID, PIECE]).select(
+        pl.col("traj_id"), pl.int_range(pl.len(), dtype=pl.Int64).alias(_RANK)
+    )
+
+
+def piece_order(ids: pl.Series, layout: Any) -> np.ndarray | None:
+    """Positions that put ``ids`` (piece names in the text order of the canonical table's ids,
+    as the task models' arrays come) in piece order (``piece_rank``): ``array[order]``. None
+    when nothing was cut (the arrays stay in the ids' text order)."""
+    pieces = getattr(layout, "pieces", None)
+    if pieces is None:
+        return None
+    named = pl.DataFrame({"traj_id": ids.cast(pl.Utf8)})
+    rank = named.join(piece_rank(pieces), on="traj_id", how="left", maintain_order="left")[_RANK]
+    return np.argsort(rank.fill_null(len(pieces)).to_numpy(), kind="stable")
+
+
+def in_piece_order(out: pl.DataFrame, pieces: pl.DataFrame) -> pl.DataFrame:
+    """``out`` (keyed by piece names) with its rows in piece order (``piece_rank``) when they
+    come in the text order of those names, as every answer by trajectory comes; a stable sort,
+    so each piece's rows keep their order. A result in another order (highest score first)
+    comes back unchanged."""
+    if not out["traj_id"].cast(pl.Utf8).is_sorted():
+        return out
+    ranked = out.join(piece_rank(pieces), on="traj_id", how="left", maintain_order="left")
+    return ranked.sort(_RANK, nulls_last=True, maintain_order=True).drop(_RANK)
+
+
+def pieces_back(out: pl.DataFrame, layout: Any, ranked: bool = False) -> pl.DataFrame:
     """A result keyed by piece ids (``VAN-01_1``) with the caller's id back in ``traj_id`` and
-    a ``piece`` column after it (unchanged when nothing was cut)."""
+    a ``piece`` column after it, its rows in piece order (``in_piece_order``: ``VAN-01_2``
+    before ``VAN-01_10``) unless ``ranked`` (rows in an order of their own, such as highest
+    score first); unchanged when nothing was cut."""
     pieces = getattr(layout, "pieces", None)
     if pieces is None or "traj_id" not in out.columns:
         return out
+    out = out if ranked else in_piece_order(out, pieces)
     cols = out.columns
     name = PIECE if PIECE not in cols else f"{PIECE}_"
     pairs = pieces.rename({SOURCE_ID: "__source", PIECE: "__piece"})

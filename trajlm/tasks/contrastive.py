@@ -266,10 +266,11 @@ class ContrastiveEmbedder:
 
     def embed(self, df: Any) -> np.ndarray:
         from trajlm.tasks.embed import embed
-        from trajlm.tasks.task_frames import task_frame
+        from trajlm.tasks.task_frames import in_order, task_frame_order
 
-        df = task_frame(df, "input")
-        return embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
+        df, order = task_frame_order(df, "input")  # a vehicle's pieces in time order (tidy23)
+        z = embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
+        return in_order(z, order)
 
     def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> int:
         """Write embedder.json + the backbone (adapter + base reference, or a full copy);
