@@ -146,3 +146,42 @@ def test_warning_says_time_order():
         DistanceOverMeanSpeed().fit(fleet())
     said = [str(w.message) for w in seen if "read as movers" in str(w.message)]
     assert said and "in time order within each" in said[-1] and "sorted as text" not in said[-1]
+
+
+# ---------------------------------------------------------------- item 2: the cut said once
+
+
+def _cut_lines(fn, *a, **k) -> list[str]:
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        fn(*a, **k)
+    return [str(w.message) for w in seen if "read as movers" in str(w.message)]
+
+
+def test_classifier_fit_says_the_cut_once(trajlm_small):
+    df = fleet().assign(mode=lambda d: np.where(d.vehicle_id == "VAN-01", "bus", "car"))
+    clf = ModelClassifier(trajlm_small.model, mode="frozen", epochs=1, n_points=16)
+    said = _cut_lines(clf.fit, df, df, label_col="mode")
+    assert len(said) == 1, said  # before: 2 (train's line, then val's)
+    assert said[0].startswith("train and val: 'vehicle_id' is read as movers")
+    assert "train 2 vehicle_id value(s) -> 15 trajectories (13 cut(s)), val 2 vehicle_id" in said[0]
+    assert len(_cut_lines(clf.fit, df, label_col="mode")) == 1  # train alone: its own line
+    assert len(_cut_lines(clf.classify, df)) == 1
+
+
+def test_joined_cut_lines_joins_only_the_same_reading():
+    from trajlm.data.coerce_pieces import joined_cut_lines
+
+    def line(src: str, col: str, n: int) -> str:
+        return (f"{src}: {col!r} is read as movers, cut at gaps over 30 min, as `trajlm data "
+                f"ingest` cuts files: 1 {col} value(s) -> {n} trajectories ({n - 1} cut(s)); "
+                f"results carry {col!r} as given")  # fmt: skip
+
+    a, b, c = line("train", "vehicle_id", 3), line("val", "vehicle_id", 2), line("val", "mmsi", 4)
+    assert joined_cut_lines([a, "other", b]) == [
+        "train and val: 'vehicle_id' is read as movers, cut at gaps over 30 min, as `trajlm data "
+        "ingest` cuts files: train 1 vehicle_id value(s) -> 3 trajectories (2 cut(s)), val 1 "
+        "vehicle_id value(s) -> 2 trajectories (1 cut(s)); results carry 'vehicle_id' as given",
+        "other",
+    ]
+    assert joined_cut_lines([a, c]) == [a, c]  # another column: two readings, two lines

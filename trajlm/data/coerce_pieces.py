@@ -175,9 +175,7 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
         )
         what = f"{n_ids} {col} value(s)"
     made = f"{n_pieces} trajectories ({n_cuts} cut(s))" if n_cuts else "1 trajectory (no cut)"
-    warn_at_caller(
-        f"{source}: {head}, cut at {rule}, as `trajlm data ingest` cuts files: {what} -> {made}; {tail}"
-    )
+    warn_at_caller(f"{source}: {head}, cut at {rule}, {_CUTS}{what} -> {made}; {tail}")
 
 
 _RANK = "__trajlm_piece_rank"
@@ -247,6 +245,38 @@ def retold(message: str, sentence: Callable[[str | None], str]) -> str:
     ``trajlm.ask``'s trips (session 22, pieces22). Other messages come back unchanged."""
     message = _CARRY.sub(lambda m: sentence(m.group(1)) + " ", message)
     return _CARRY_ONE.sub(lambda _: sentence(None) + " ", message)
+
+
+_CUTS = "as `trajlm data ingest` cuts files: "
+_LINE = re.compile(rf"^(?P<src>[^:]+): (?P<body>.+?, {re.escape(_CUTS)})(?P<count>[^;]+); (?P<tail>.+)$",
+                   re.S)  # fmt: skip
+
+
+def joined_cut_lines(messages: list[str]) -> list[str]:
+    """``messages`` with the cut's lines (``_say``) of one call's frames (train and val, read by
+    the same column and rule) said as one: ``train and val: ... cuts files: train 2 vehicle_id
+    value(s) -> 15 trajectories (13 cut(s)), val ...; ...`` (session 23, tidy23: ``fit`` said
+    it once per frame). Lines that differ otherwise, and other messages, stay as they are."""
+    out: list[str] = []
+    first: dict[tuple[str, str], int] = {}  # (body, tail) -> index in out of its joined line
+    parts: dict[int, list[tuple[str, str]]] = {}
+    for message in messages:
+        m = _LINE.match(message)
+        if m is None:
+            out.append(message)
+            continue
+        key = (m["body"], m["tail"])
+        if key not in first:
+            first[key] = len(out)
+            out.append(message)
+        parts.setdefault(first[key], []).append((m["src"], m["count"]))
+    for at, said in parts.items():
+        if len(said) > 1:
+            body, tail = next(k for k, i in first.items() if i == at)
+            names = " and ".join(dict.fromkeys(src for src, _ in said))
+            counts = ", ".join(f"{src} {count}" for src, count in said)
+            out[at] = f"{names}: {body}{counts}; {tail}"
+    return out
 
 
 @contextmanager

@@ -38,7 +38,13 @@ from trajlm.tasks.classify_labels import (
 )
 from trajlm.tasks.classify_steps import fit_batch_size, warn_few_steps
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
-from trajlm.tasks.task_frames import CANONICAL, in_order, task_frame, task_frame_order
+from trajlm.tasks.task_frames import (
+    CANONICAL,
+    in_order,
+    one_cut_line,
+    task_frame,
+    task_frame_order,
+)
 
 # re-exported: callers import these from here
 __all__ = ["MIN_CLASS_TRAJECTORIES", "FeatureHead", "ModelClassifier", "RecutClassification",
@@ -138,8 +144,9 @@ class ModelClassifier(WindowPrep):
 
         caller_has_label(train, label_col, "train")
         caller_has_label(val, label_col, "val")
-        train = labelled(task_frame(train, "train", **columns), label_col, "train")
-        val = labelled(task_frame(val, "val", **columns), label_col, "val")
+        with one_cut_line():  # a vehicle frame's cut said once, not once per frame (tidy23)
+            train = labelled(task_frame(train, "train", **columns), label_col, "train")
+            val = labelled(task_frame(val, "val", **columns), label_col, "val")
         train = drop_unlabelled(train, "train", label_col)
         val = drop_unlabelled(val, "val", label_col)
         labels = segment_labels(train)

@@ -13,15 +13,17 @@ piece column"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from trajlm._arguments import with_gap_rule
-from trajlm.data.coerce_pieces import piece_order, retold_at_caller
+from trajlm.data.coerce_pieces import joined_cut_lines, piece_order, retold_at_caller
+from trajlm.errors import warn_at_caller
 
 CANONICAL = ("traj_id", "t", "lat", "lon")
 
@@ -80,6 +82,25 @@ def task_frame_order(
 def in_order(rows: np.ndarray, order: np.ndarray | None) -> np.ndarray:
     """An answer's rows (one per id, ids sorted as text) in ``task_frame_order``'s order."""
     return rows if order is None else rows[order]
+
+
+@contextmanager
+def one_cut_line() -> Iterator[None]:
+    """The block's warnings said again at the caller's line, the cut's lines of its frames
+    (``fit``'s train and val) as one line (coerce_pieces.joined_cut_lines; session 23,
+    tidy23), also when the block raises."""
+    said: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                said = list(seen)
+    finally:
+        categories = {str(w.message): w.category for w in said}
+        for message in joined_cut_lines([str(w.message) for w in said]):
+            warn_at_caller(message, categories.get(message, UserWarning))
 
 
 def said_for_arrays(lister: str) -> AbstractContextManager[None]:
