@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -280,14 +280,28 @@ def joined_cut_lines(messages: list[str]) -> list[str]:
 
 
 @contextmanager
-def retold_at_caller(sentence: Callable[[str | None], str]) -> Iterator[None]:
+def said_again(rewrite: Callable[[list[str]], list[str]]) -> Iterator[None]:
+    """The block's warnings said again at the caller's line, as ``rewrite`` words the list of
+    their messages (also when the block raises). A rewrite that keeps one line per warning
+    keeps each one's category; a line it joins is a UserWarning unless said as it was."""
+    said: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                said = list(seen)
+    finally:
+        messages = [str(w.message) for w in said]
+        lines = rewrite(messages)
+        kinds = {m: w.category for m, w in zip(messages, said, strict=True)}
+        for i, line in enumerate(lines):
+            same = len(lines) == len(said)
+            warn_at_caller(line, said[i].category if same else kinds.get(line, UserWarning))
+
+
+def retold_at_caller(sentence: Callable[[str | None], str]) -> AbstractContextManager[None]:
     """The block's warnings said again at the caller's line, the cut's line ``retold`` with
     ``sentence`` (also when the block raises)."""
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        try:
-            yield
-        finally:
-            said = list(seen)
-    for w in said:
-        warn_at_caller(retold(str(w.message), sentence), w.category)
+    return said_again(lambda messages: [retold(m, sentence) for m in messages])

@@ -13,17 +13,15 @@ piece column"."""
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from trajlm._arguments import with_gap_rule
-from trajlm.data.coerce_pieces import joined_cut_lines, piece_order, retold_at_caller
-from trajlm.errors import warn_at_caller
+from trajlm.data.coerce_pieces import joined_cut_lines, piece_order, retold_at_caller, said_again
 
 CANONICAL = ("traj_id", "t", "lat", "lon")
 
@@ -84,23 +82,11 @@ def in_order(rows: np.ndarray, order: np.ndarray | None) -> np.ndarray:
     return rows if order is None else rows[order]
 
 
-@contextmanager
-def one_cut_line() -> Iterator[None]:
+def one_cut_line() -> AbstractContextManager[None]:
     """The block's warnings said again at the caller's line, the cut's lines of its frames
     (``fit``'s train and val) as one line (coerce_pieces.joined_cut_lines; session 23,
     tidy23), also when the block raises."""
-    said: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always")
-            try:
-                yield
-            finally:
-                said = list(seen)
-    finally:
-        categories = {str(w.message): w.category for w in said}
-        for message in joined_cut_lines([str(w.message) for w in said]):
-            warn_at_caller(message, categories.get(message, UserWarning))
+    return said_again(joined_cut_lines)
 
 
 def said_for_arrays(lister: str) -> AbstractContextManager[None]:
