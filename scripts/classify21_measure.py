@@ -87,6 +87,27 @@ def mean_ci(x: list[float]) -> dict:
     return {"mean": round(float(a.mean()), 1), "ci95": round(float(half), 1), "runs": a.round(1).tolist()}  # fmt: skip
 
 
+def diff_ci(a: list[np.ndarray], b: list[np.ndarray]) -> dict[str, float]:
+    """Accuracy difference (pp) of per-seed hit arrays `a` minus `b`, with the paired bootstrap
+    95 % CI, rounded (classify22_measure.py too)."""
+    from trajlm.eval.compare import paired_bootstrap_ci
+
+    ci = paired_bootstrap_ci(np.mean(a, 0), np.mean(b, 0))
+    return {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
+
+
+def parsed(ap: argparse.ArgumentParser) -> argparse.Namespace:
+    """The arguments with the options both measure scripts end with (--no-model, --out), torch
+    on one thread (classify22_measure.py too)."""
+    ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(1)
+    return args
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", nargs="+", default=["vehicles", "animals", "hurricanes", "synth"])
@@ -96,13 +117,7 @@ def main() -> None:
     ap.add_argument("--batch-size", default="32", help="an integer or 'auto'")
     ap.add_argument("--mode", default="lora")
     ap.add_argument("--init", default="trajlm-small", help="a run, or 'scratch'")
-    ap.add_argument("--no-model", action="store_true")
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args()
-
-    import torch
-
-    torch.set_num_threads(1)
+    args = parsed(ap)
     from trajlm.eval.classify import (
         FeatureGBClassifier,
         MajorityClassifier,
@@ -110,7 +125,6 @@ def main() -> None:
         segment_labels,
     )
     from trajlm.eval.classify_ensembles import ProbabilityEnsemble
-    from trajlm.eval.compare import paired_bootstrap_ci
     from trajlm.tasks.classify import ModelClassifier
 
     bs = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
@@ -158,8 +172,7 @@ def main() -> None:
             row = {"accuracy_pct": mean_ci(r["acc"]), "macro_f1_pct": mean_ci(r["f1"]),
                    "fit_s": round(float(np.mean(r["fit_s"])), 1)}  # fmt: skip
             if k.startswith("model") or k.startswith("GB + model"):
-                ci = paired_bootstrap_ci(np.mean(hits[k], 0), np.mean(hits[gb], 0))
-                row[f"acc_minus_{gb}"] = {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
+                row[f"acc_minus_{gb}"] = diff_ci(hits[k], hits[gb])
             out["methods"][k] = row
         report["sets"][name] = out
         print(json.dumps({name: out}, indent=1), flush=True)

@@ -20,12 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 
 # the sets, their splits and the CI as session 21 read them (one copy: scripts/classify21_measure.py)
-from classify21_measure import mean_ci, parts_of
+from classify21_measure import diff_ci, mean_ci, parsed, parts_of
 
 
 def main() -> None:
@@ -33,13 +32,7 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", default=["vehicles", "animals", "hurricanes", "synth"])
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=25)
-    ap.add_argument("--no-model", action="store_true")
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args()
-
-    import torch
-
-    torch.set_num_threads(1)
+    args = parsed(ap)
     from trajlm.eval.classify import (
         FeatureGBClassifier,
         MajorityClassifier,
@@ -48,7 +41,6 @@ def main() -> None:
     )
     from trajlm.eval.classify_ensembles import ProbabilityEnsemble
     from trajlm.eval.classify_gb_cv import TunedGBClassifier, ValChoice
-    from trajlm.eval.compare import paired_bootstrap_ci
     from trajlm.tasks.classify import ModelClassifier
 
     report = {"args": {k: str(v) for k, v in vars(args).items()}, "sets": {}}
@@ -119,11 +111,9 @@ def main() -> None:
             row = {"val_accuracy_pct": mean_ci(r["val_acc"]), "accuracy_pct": mean_ci(r["acc"]),
                    "macro_f1_pct": mean_ci(r["f1"]), "fit_s": round(float(np.mean(r["fit_s"])), 1)}  # fmt: skip
             if k not in gbs and k != "majority class":
-                ci = paired_bootstrap_ci(np.mean(hits[k], 0), np.mean(hits[best], 0))
-                row["acc_minus_best_gb"] = {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
+                row["acc_minus_best_gb"] = diff_ci(hits[k], hits[best])
             if k == "GB features [CV-tuned]":
-                ci = paired_bootstrap_ci(np.mean(hits[k], 0), np.mean(hits["GB features"], 0))
-                row["acc_minus_GB_default"] = {x: round(ci[x], 1) for x in ("diff", "lo", "hi")}
+                row["acc_minus_GB_default"] = diff_ci(hits[k], hits["GB features"])
             out["methods"][k] = row
         report["sets"][name] = out
         print(json.dumps({name: out}, indent=1), flush=True)

@@ -23,7 +23,6 @@ import torch
 
 import trajlm
 import trajlm.tasks.recover_bridge as RB
-from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.eval import metrics as M
 from trajlm.eval.protocol import make_tte_task
@@ -32,10 +31,15 @@ from trajlm.eval.tte_baselines import (
     GradientBoostingTTE,
     LinearRegressionTTE,
 )
-from trajlm.eval.val_verdict import recover_verdict, save_verdict, tte_verdict
+from trajlm.eval.val_verdict import (
+    interpolation_errors,
+    recover_verdict,
+    save_verdict,
+    tte_verdict,
+)
 from trajlm.model.weights import resolve_weights
 from trajlm.tasks.adapter import task_model
-from trajlm.tasks.fallback_recover import INTERPS, interpolate
+from trajlm.tasks.fallback_recover import INTERPS
 
 
 def ci(a: np.ndarray, b: np.ndarray, rng) -> tuple[float, float, float]:
@@ -138,14 +142,7 @@ def main() -> None:
                 p = out.select("lat", "lon").to_numpy()
                 errs[name] = M.point_errors(p[hid], task.latlon[hid])
                 res[f"engine_{name}"] = m.last_engine
-            ll = task.latlon
-            proj = LocalProjection(float(ll[task.known, 0].mean()), float(ll[task.known, 1].mean()))
-            xy = np.zeros_like(ll)
-            xy[task.known] = np.stack(proj.forward(ll[task.known, 0], ll[task.known, 1]), 1)
-            for kind in INTERPS:
-                q = interpolate(kind, xy, task.t, task.known, task.groups)
-                lat, lon = proj.inverse(q[hid, 0], q[hid, 1])
-                errs[kind] = M.point_errors(np.stack([lat, lon], 1), ll[hid])
+            errs |= interpolation_errors(task)
             res["n_hidden"] = int(hid.sum())
         else:
             od = make_tte_task(sub)

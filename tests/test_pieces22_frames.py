@@ -45,7 +45,7 @@ def test_embedder_and_classifier_read_a_vans_trips(trajlm_small):
     emb, said = _said(ModelEmbedder(trajlm_small.model).embed, df)
     assert emb.shape[0] == 18  # before: 3 vectors, one per van over 3 days
     np.testing.assert_allclose(emb, ModelEmbedder(trajlm_small.model).embed(_trips()), atol=1e-6)
-    assert len(said) == 1 and "answers as arrays come in the order of the pieces' names" in said[0]
+    assert len(said) == 1 and "answers as arrays come one row per piece" in said[0]
     assert "join on" not in said[0]  # no frame comes back to join
     labelled = df.assign(mode=np.where(df["vehicle_id"] == "VAN-01", "bus", "car"))
     clf = ModelClassifier(trajlm_small.model, mode="frozen", epochs=1, n_points=16)

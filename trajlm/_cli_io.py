@@ -25,6 +25,9 @@ from trajlm._safety import UserError, check_output_files, reading
 SPLIT_NAMES = ("train", "val", "test")
 THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
 OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
+# `trajlm eval` and `trajlm finetune` --classes: one definition (session 23, tidy23)
+CLASSES_HELP = ("classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
+                "store's own labels, as written).")  # fmt: skip
 ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."
 
 

@@ -120,17 +120,32 @@ class SelectorTrajLM:
         """CoverageWarning when the input lies over FAR_KM beyond the farthest window of the
         selector's pools (from its training centre): they hold only that store's trips. A city
         store reaches tens of km, an ocean basin's storms thousands (session 21, blend21)."""
+        if line := self.place_line(df):
+            warnings.warn(line, CoverageWarning, stacklevel=3)
+
+    def place_line(self, df: pl.DataFrame) -> str | None:
+        """``_check_place``'s line for a canonical table, or None."""
         p = self.selector.projection_
         far = geo.check_extent(df, p.lat0, p.lon0, limit_km=math.inf)["max_km"]
-        if far > self.reach_km * 1.1 + FAR_KM:  # 10 %: planar reach vs great-circle distance
-            warnings.warn(
-                f"input outside the training coverage: positions up to {far:,.0f} km from this "
+        if far <= self.reach_km * 1.1 + FAR_KM:  # 10 %: planar reach vs great-circle distance
+            return None
+        return (f"input outside the training coverage: positions up to {far:,.0f} km from this "
                 f"selector's training centre ({p.lat0:.3f}, {p.lon0:.3f}), whose train windows "
                 f"reach {self.reach_km:,.0f} km from it: its retrieval pools "
                 "hold only the trips of the store it was fitted on, so trajectories here get "
                 "no neighbours from their own streets (fit one on this area: trajlm "
-                "train-selector)", CoverageWarning, stacklevel=3,
-            )  # fmt: skip
+                "train-selector)")  # fmt: skip
+
+    def request_lines(self, df: pl.DataFrame) -> list[str]:
+        """What ``predict`` says of a canonical table beyond reading it (coverage, single
+        points), without predicting: the lines of one request of a shared HTTP pass, which
+        runs several requests' rows in one call (session 23, tidy23; serve/selector_routes)."""
+        from trajlm.eval.frames import held_line
+
+        ids = pl.col("traj_id").cast(pl.Utf8)  # as the read names and sorts them: text
+        n = df.group_by(ids).len().sort("traj_id")
+        held = held_line(n, type(self.selector).__name__)
+        return [line for line in (self.place_line(df), held) if line]
 
     def recover(self, *_: Any, **__: Any) -> Any:
         raise self._only_predicts("recover")

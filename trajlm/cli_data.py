@@ -247,8 +247,13 @@ def data_ingest(
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
-    if first := reading.get("first_skipped"):
+    if first := reading.get("first_skipped"):  # rows bad, not the preset's (tidy23)
         _say(f"warning: most rows were skipped; the first: {first}")
+    drops = manifest["drop_report"]
+    if (thinned := drops["dropped"].get("thinned", 0)) >= 0.5 * max(drops["rows_in"], 1):
+        gap = manifest.get("clean_config", {}).get("min_interval_s") or 0
+        _say(f"thinned: {thinned:,} of {drops['rows_in']:,} rows came under {gap:g} s after the "
+             "last kept fix (the preset's spacing; --min-interval S to change it)")  # fmt: skip
     if fast := reading.get("impossible_speed"):
         _say(f"warning: {fast['steps']:,} step(s) between consecutive points are faster than "
              f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import OVERWRITE_HELP, THREADS_HELP, console
+from trajlm._cli_io import CLASSES_HELP, OVERWRITE_HELP, THREADS_HELP, console
 
 
 def evaluate(
@@ -59,12 +59,7 @@ def evaluate(
         help="recover: also score shortest-path interpolation on this road "
         "network (.osm.pbf, .geojson, .parquet; docs/roads.md).",
     ),
-    classes: str = typer.Option(
-        "modes",
-        "--classes",
-        help="classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
-        "store's own labels, as written).",
-    ),
+    classes: str = typer.Option("modes", "--classes", help=CLASSES_HELP),
     horizon_s: str = typer.Option(
         None,
         "--horizon-s",

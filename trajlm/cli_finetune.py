@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import THREADS_HELP, console
+from trajlm._cli_io import CLASSES_HELP, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm.eval.classify_notes import CLASSES
 
@@ -106,12 +106,7 @@ def finetune(
     seed: int = typer.Option(
         0, "--seed", min=0, help="Training seed (data order, dropout, new heads, LoRA init)."
     ),
-    classes: str = typer.Option(
-        "modes",
-        "--classes",
-        help="classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
-        "store's own labels, as written).",
-    ),
+    classes: str = typer.Option("modes", "--classes", help=CLASSES_HELP),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker

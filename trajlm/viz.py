@@ -48,7 +48,8 @@ def _table(df: Any, columns: dict) -> pl.DataFrame:
     except TrajlmInputError:  # `piece` is the only id (a frame of one mover's fixes)
         return to_canonical(df, validate=False, **{**columns, "traj_col": PIECE})
     name = pl.concat_str(pl.col("traj_id"), pl.lit("_"), pl.col(PIECE).cast(pl.Utf8))
-    return table.with_columns(name.alias("traj_id")).sort("traj_id", "t", maintain_order=True)
+    by_piece = table.sort("traj_id", PIECE, "t", maintain_order=True)  # _2 before _10 (tidy23)
+    return by_piece.with_columns(name.alias("traj_id"))
 
 
 def _save(fig: Figure, out: str | Path | None, **kwargs: Any) -> Path | Figure:

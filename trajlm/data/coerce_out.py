@@ -90,7 +90,7 @@ def replaced_column_warning(df: pl.DataFrame, name: str = "recovered") -> None:
 
 def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None = None,
                    caller_order: bool = False, times: tuple[str, ...] = (),
-                   **cols: Any) -> Any:  # fmt: skip
+                   ranked: bool = False, **cols: Any) -> Any:  # fmt: skip
     """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
 
     Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
@@ -101,6 +101,8 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     pandas DataFrame for the pandas/geo kinds. ``caller_order`` puts the caller's columns
     first, in their order (for results that carry the input's rows, like ``recover``).
     ``times``: other columns of Unix seconds converted as ``t`` is (kept in their names).
+    A vehicle's pieces come in piece order (``VAN-01_2`` before ``VAN-01_10``) unless
+    ``ranked`` (rows in an order of their own, highest score first: coerce_pieces.pieces_back).
     """
     if layout is None:
         if like is None:
@@ -124,7 +126,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
             df = df.with_columns(t.dt.replace_time_zone(None).alias(name))
         return df.to_pandas()
     out = with_source_ids(exact_times(df, layout, ns=layout.time_kind == "datetime"), layout.ids)
-    out = pieces_back(out, layout)  # a vehicle's pieces: its own id and `piece` (frames21)
+    out = pieces_back(out, layout, ranked)  # a vehicle's pieces: its own id and `piece` (frames21)
     if layout.sub_second_rows is not None and "recovered" in out.columns:
         out = sub_second_rows_back(out, layout.sub_second_rows)
     if SOURCE_ID in out.columns and layout.traj_dtype is not None:  # the user's dtype, as traj_id

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -175,17 +175,53 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
         )
         what = f"{n_ids} {col} value(s)"
     made = f"{n_pieces} trajectories ({n_cuts} cut(s))" if n_cuts else "1 trajectory (no cut)"
-    warn_at_caller(
-        f"{source}: {head}, cut at {rule}, as `trajlm data ingest` cuts files: {what} -> {made}; {tail}"
+    warn_at_caller(f"{source}: {head}, cut at {rule}, {_CUTS}{what} -> {made}; {tail}")
+
+
+_RANK = "__trajlm_piece_rank"
+
+
+def piece_rank(pieces: pl.DataFrame) -> pl.DataFrame:
+    """(traj_id, rank) of ``layout.pieces``: each piece's place when the pieces are listed by
+    the caller's id (as text) and, within one id, in time order: ``VAN-01_2`` before
+    ``VAN-01_10``, which sort the other way as text (session 23, tidy23)."""
+    return pieces.sort([SOURCE_ID, PIECE]).select(
+        pl.col("traj_id"), pl.int_range(pl.len(), dtype=pl.Int64).alias(_RANK)
     )
 
 
-def pieces_back(out: pl.DataFrame, layout: Any) -> pl.DataFrame:
+def piece_order(ids: pl.Series, layout: Any) -> np.ndarray | None:
+    """Positions that put ``ids`` (piece names in the text order of the canonical table's ids,
+    as the task models' arrays come) in piece order (``piece_rank``): ``array[order]``. None
+    when nothing was cut (the arrays stay in the ids' text order)."""
+    pieces = getattr(layout, "pieces", None)
+    if pieces is None:
+        return None
+    named = pl.DataFrame({"traj_id": ids.cast(pl.Utf8)})
+    rank = named.join(piece_rank(pieces), on="traj_id", how="left", maintain_order="left")[_RANK]
+    return np.argsort(rank.fill_null(len(pieces)).to_numpy(), kind="stable")
+
+
+def in_piece_order(out: pl.DataFrame, pieces: pl.DataFrame) -> pl.DataFrame:
+    """``out`` (keyed by piece names) with its rows in piece order (``piece_rank``) when they
+    come in the text order of those names, as every answer by trajectory comes; a stable sort,
+    so each piece's rows keep their order. A result in another order (highest score first)
+    comes back unchanged."""
+    if not out["traj_id"].cast(pl.Utf8).is_sorted():
+        return out
+    ranked = out.join(piece_rank(pieces), on="traj_id", how="left", maintain_order="left")
+    return ranked.sort(_RANK, nulls_last=True, maintain_order=True).drop(_RANK)
+
+
+def pieces_back(out: pl.DataFrame, layout: Any, ranked: bool = False) -> pl.DataFrame:
     """A result keyed by piece ids (``VAN-01_1``) with the caller's id back in ``traj_id`` and
-    a ``piece`` column after it (unchanged when nothing was cut)."""
+    a ``piece`` column after it, its rows in piece order (``in_piece_order``: ``VAN-01_2``
+    before ``VAN-01_10``) unless ``ranked`` (rows in an order of their own, such as highest
+    score first); unchanged when nothing was cut."""
     pieces = getattr(layout, "pieces", None)
     if pieces is None or "traj_id" not in out.columns:
         return out
+    out = out if ranked else in_piece_order(out, pieces)
     cols = out.columns
     name = PIECE if PIECE not in cols else f"{PIECE}_"
     pairs = pieces.rename({SOURCE_ID: "__source", PIECE: "__piece"})
@@ -211,15 +247,61 @@ def retold(message: str, sentence: Callable[[str | None], str]) -> str:
     return _CARRY_ONE.sub(lambda _: sentence(None) + " ", message)
 
 
+_CUTS = "as `trajlm data ingest` cuts files: "
+_LINE = re.compile(rf"^(?P<src>[^:]+): (?P<body>.+?, {re.escape(_CUTS)})(?P<count>[^;]+); (?P<tail>.+)$",
+                   re.S)  # fmt: skip
+
+
+def joined_cut_lines(messages: list[str]) -> list[str]:
+    """``messages`` with the cut's lines (``_say``) of one call's frames (train and val, read by
+    the same column and rule) said as one: ``train and val: ... cuts files: train 2 vehicle_id
+    value(s) -> 15 trajectories (13 cut(s)), val ...; ...`` (session 23, tidy23: ``fit`` said
+    it once per frame). Lines that differ otherwise, and other messages, stay as they are."""
+    out: list[str] = []
+    first: dict[tuple[str, str], int] = {}  # (body, tail) -> index in out of its joined line
+    parts: dict[int, list[tuple[str, str]]] = {}
+    for message in messages:
+        m = _LINE.match(message)
+        if m is None:
+            out.append(message)
+            continue
+        key = (m["body"], m["tail"])
+        if key not in first:
+            first[key] = len(out)
+            out.append(message)
+        parts.setdefault(first[key], []).append((m["src"], m["count"]))
+    for at, said in parts.items():
+        if len(said) > 1:
+            body, tail = next(k for k, i in first.items() if i == at)
+            names = " and ".join(dict.fromkeys(src for src, _ in said))
+            counts = ", ".join(f"{src} {count}" for src, count in said)
+            out[at] = f"{names}: {body}{counts}; {tail}"
+    return out
+
+
 @contextmanager
-def retold_at_caller(sentence: Callable[[str | None], str]) -> Iterator[None]:
+def said_again(rewrite: Callable[[list[str]], list[str]]) -> Iterator[None]:
+    """The block's warnings said again at the caller's line, as ``rewrite`` words the list of
+    their messages (also when the block raises). A rewrite that keeps one line per warning
+    keeps each one's category; a line it joins is a UserWarning unless said as it was."""
+    said: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                said = list(seen)
+    finally:
+        messages = [str(w.message) for w in said]
+        lines = rewrite(messages)
+        kinds = {m: w.category for m, w in zip(messages, said, strict=True)}
+        for i, line in enumerate(lines):
+            same = len(lines) == len(said)
+            warn_at_caller(line, said[i].category if same else kinds.get(line, UserWarning))
+
+
+def retold_at_caller(sentence: Callable[[str | None], str]) -> AbstractContextManager[None]:
     """The block's warnings said again at the caller's line, the cut's line ``retold`` with
     ``sentence`` (also when the block raises)."""
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        try:
-            yield
-        finally:
-            said = list(seen)
-    for w in said:
-        warn_at_caller(retold(str(w.message), sentence), w.category)
+    return said_again(lambda messages: [retold(m, sentence) for m in messages])

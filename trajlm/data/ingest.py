@@ -278,8 +278,8 @@ def _ingest(
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
-        if report.first_problem and report.total >= 0.5 * max(report.rows_in, 1):
-            reading["first_skipped"] = report.first_problem  # most rows failed: say why
+        if report.first_problem and report.bad >= 0.5 * max(report.rows_in, 1):
+            reading["first_skipped"] = report.first_problem  # most rows bad: say why (tidy23)
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest

@@ -24,6 +24,18 @@ from trajlm.errors import warn_at_caller
 FRAME_HISTORY = 64  # points of each trajectory a frame-level prediction reads (the last ones)
 
 
+def held_line(n: pl.DataFrame, who: str) -> str | None:
+    """The line when some trajectories have a single point (``n``: traj_id, len, in the
+    canonical table's order): ``who`` (the predictor) holds each in place (``_extrapolate``).
+    Also said per request of a shared HTTP pass (api_selector.SelectorTrajLM.request_lines)."""
+    one = n.filter(pl.col("len") < 2)["traj_id"]
+    if not len(one):
+        return None
+    return (f"{len(one)} of {len(n)} trajectories have a single point (e.g. {one[0]!r}): "
+            f"{who} holds each at its last position (zero velocity), at 1 s steps; give 2+ "
+            "points per trajectory for a velocity")  # fmt: skip
+
+
 class _PredictsFrames:
     """``predict(df, steps=k)`` for the prediction baselines: the frame-level path."""
 
@@ -34,13 +46,8 @@ class _PredictsFrames:
         df = df.filter(pl.col("_i") < FRAME_HISTORY)
         n = df.group_by("traj_id", maintain_order=True).len()
         lengths = n["len"].to_numpy().astype(np.int64)
-        if (lengths < 2).any():  # no velocity to read: held in place (_extrapolate), said once
-            one = n.filter(pl.col("len") < 2)["traj_id"]
-            warn_at_caller(
-                f"{len(one)} of {len(n)} trajectories have a single point (e.g. {one[0]!r}): "
-                f"{type(self).__name__} holds each at its last position (zero velocity), at "
-                "1 s steps; give 2+ points per trajectory for a velocity"
-            )
+        if line := held_line(n, type(self).__name__):  # no velocity: held in place, said once
+            warn_at_caller(line)
         B, T = len(lengths), int(lengths.max())
         start = np.cumsum(lengths) - lengths
         col = np.minimum(np.arange(T)[None], lengths[:, None] - 1)  # pad: repeat the last

@@ -11,19 +11,24 @@ import polars as pl
 from sklearn.base import BaseEstimator
 
 from trajlm._arguments import with_gap_rule
-from trajlm.data.coerce import to_canonical
+from trajlm.data.coerce import coerce
 from trajlm.eval.metrics import haversine
 
 
-def _table(df: Any, **columns: Any) -> pl.DataFrame:
-    """A canonical Polars table as is, anything else through coerce (as baselines._table)."""
+def _table(df: Any, **columns: Any) -> tuple[pl.DataFrame, np.ndarray | None]:
+    """A canonical Polars table as is, anything else through coerce (as baselines._table), and
+    the order of its trajectories in an answer given as arrays (task_frames.task_frame_order:
+    a vehicle's pieces in time order; None: the ids' text order)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if canonical and not any(v is not None for v in columns.values()):
-        return df
+        return df, None
+    from trajlm.data.coerce_pieces import piece_order
+    from trajlm.data.geoframes import CARRIED
     from trajlm.tasks.task_frames import said_for_arrays
 
     with said_for_arrays("trajlm.to_canonical(df, split_gaps=True)"):  # a van's trips (pieces22)
-        return to_canonical(df, **with_gap_rule(columns))
+        table, layout = coerce(df, **with_gap_rule(columns))  # as to_canonical, with the layout
+    return table.drop(CARRIED, strict=False), piece_order(table["traj_id"].unique().sort(), layout)
 
 
 # --------------------------------------------------------------------------- travel time
@@ -67,7 +72,9 @@ def _od(df: Any, **columns: Any) -> pl.DataFrame:
     """Accept an O-D table or a point table (canonical, or any frame coerce reads)."""
     if isinstance(df, pl.DataFrame) and "distance_m" in df.columns:
         return df
-    return od_table(_table(df, **columns))
+    table, order = _table(df, **columns)
+    od = od_table(table)  # one row per trajectory, ids sorted as text
+    return od if order is None else od[order]  # a vehicle's pieces in time order (tidy23)
 
 
 def _xy(od: pl.DataFrame) -> np.ndarray:

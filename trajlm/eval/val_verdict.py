@@ -100,14 +100,21 @@ def _recover_errors(model: Any, task: Any) -> dict[str, float]:
         warnings.simplefilter("ignore")  # coverage lines: the verdict is what is said
         rec = BridgeRecoverer(model, **{**BRIDGE_DEFAULT, "check": "off"}).recover(task)
     out = {"model": float(M.point_errors(rec[hidden], task.latlon[hidden]).mean())}
-    ll = task.latlon
+    return out | {k: float(e.mean()) for k, e in interpolation_errors(task).items()}
+
+
+def interpolation_errors(task: Any) -> dict[str, np.ndarray]:
+    """Each interpolation's error (m) at every hidden fix of a recovery task, interpolated in
+    a plane centred on the known fixes (also scripts/tte22_measure.py's, per point)."""
+    hidden, ll = ~task.known, task.latlon
     proj = LocalProjection(float(ll[task.known, 0].mean()), float(ll[task.known, 1].mean()))
     xy = np.zeros_like(ll)
     xy[task.known] = np.stack(proj.forward(ll[task.known, 0], ll[task.known, 1]), 1)
+    out = {}
     for kind in INTERPS:
         p = interpolate(kind, xy, task.t, task.known, task.groups)
         lat, lon = proj.inverse(p[hidden, 0], p[hidden, 1])
-        out[kind] = float(M.point_errors(np.stack([lat, lon], 1), ll[hidden]).mean())
+        out[kind] = M.point_errors(np.stack([lat, lon], 1), ll[hidden])
     return out
 
 

@@ -296,7 +296,7 @@ class AnomalyDetector:
         out = self.table(point_scores(self.model, df, self.config), explain, tz=tz)
         if layout is None:
             return out
-        out = from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"))
+        out = from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"), ranked=True)
         return segments_in_caller_crs(out, layout)  # projected input: the segment in its CRS
 
     def table(self, points: pl.DataFrame, explain: bool = True, tz: str | None = None

@@ -64,17 +64,15 @@ def create_app(
         )
     cfg = settings or ServeSettings()
     worker = ModelWorker(max_pending=cfg.max_queue, timeout_s=cfg.timeout_s)
-    batcher = None if selector else MicroBatcher(
-        predict_batch(model), worker, cfg.max_batch, cfg.max_delay_ms, cfg.max_queue,
-        cfg.timeout_s)  # fmt: skip
+    # a selector's /predict shares passes too (session 23, tidy23): predict_batch calls predict
+    batcher = MicroBatcher(predict_batch(model), worker, cfg.max_batch, cfg.max_delay_ms,
+                           cfg.max_queue, cfg.timeout_s)  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if batcher is not None:
-            batcher.start()
+        batcher.start()
         yield
-        if batcher is not None:
-            await batcher.stop()
+        await batcher.stop()
         worker.close()
 
     app = FastAPI(title="trajlm", version="1", lifespan=lifespan,
@@ -94,9 +92,9 @@ def create_app(
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
     _handlers(app)
     if selector:  # /predict by steps, the other tasks one line each (selector_routes.py)
-        app.include_router(selector_routes(model, cfg, worker))
+        app.include_router(selector_routes(model, cfg, worker, batcher))
         app.include_router(validity_routes(cfg))
-        app.include_router(selector_info_routes(model, cfg, worker))
+        app.include_router(selector_info_routes(model, cfg, worker, batcher))
     else:
         app.include_router(task_routes(model, cfg, worker, batcher, index))
         app.include_router(validity_routes(cfg))

@@ -29,7 +29,8 @@ _RECORDING = threading.RLock()
 
 
 def predict_batch(model: TrajLM):
-    """run_batch for the MicroBatcher: several requests' tables in one `model.predict` pass,
+    """run_batch for the MicroBatcher: several requests' tables in one `model.predict` pass (a
+    TrajLM or, since session 23, a candidate selector's SelectorTrajLM),
     split back per request (traj_ids are prefixed with the request number meanwhile)."""
 
     def run(key: tuple, frames: list[pl.DataFrame]) -> list[pl.DataFrame]:

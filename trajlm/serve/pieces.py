@@ -112,12 +112,16 @@ def cut_rows(df: pl.DataFrame, options: dict) -> tuple[pl.DataFrame, Any, list[s
     """The request's rows cut as the API's own call cuts them (``for_model``'s frame and
     options): (the pieces as ``traj_id`` rows, named ``VAN-01_1``, the layout that maps an
     answer back, the API's lines). So a vehicle's /predict shares the micro-batched pass with
-    other requests (session 22, pieces22; it was one model call per request)."""
+    other requests (session 22, pieces22; it was one model call per request). Run it on the
+    model thread (``worker.call``): recording warnings swaps process-wide state, so it holds
+    the lock the model thread's recordings hold (convert._RECORDING); run beside one, in the
+    event loop, it lost its lines now and then (session 23, tidy23)."""
     import warnings
 
     from trajlm.data.coerce import coerce
+    from trajlm.serve.convert import _RECORDING
 
-    with warnings.catch_warnings(record=True) as seen:
+    with _RECORDING, warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         table, layout = coerce(df, source="input", **options)
     return table.select("traj_id", "t", "lat", "lon"), layout, [str(w.message) for w in seen]

@@ -113,7 +113,7 @@ def task_routes(
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
-                table, layout, lines = cut_rows(mdf, options)
+                table, layout, lines = await worker.call(cut_rows, mdf, options)
                 out = await batcher.submit(("steps", k, False), table)
                 if req.radii is not None:  # each piece's own regime, as the API (radii22)
                     bins = getattr(model, "radii_bins", None)

@@ -7,8 +7,11 @@ request for times (``at_times`` / ``seconds_ahead``) or ``radii`` is one 422 lin
 send. /validity needs no model and answers as for any model (routes.validity_routes). The other
 tasks (/recover, /travel-time, /embed, /classify, /similar) are one 404 line each naming what to
 use instead. GET /health, /model and /background name the engine; the map page loads as ever.
-Every model call runs on the app's one model thread (no micro-batching: a selector's pass is a
-retrieval over its pools, not a batched network rollout)."""
+Every model call runs on the app's one model thread. Since session 23 (tidy23) /predict joins
+the server's micro-batcher as the transformer's does: concurrent requests for the same steps
+share one ``predict`` call (a selector's answer for a trajectory does not depend on the others
+in the call), each answered with its own rows and lines; a call costs ~40 ms however few
+trajectories it holds, so one request per call capped the server at ~25 requests/s."""
 
 from __future__ import annotations
 
@@ -22,13 +25,13 @@ from fastapi.responses import FileResponse, JSONResponse
 from trajlm.api_selector import SelectorTrajLM
 from trajlm.errors import TrajlmInputError
 from trajlm.serve import schemas as s
-from trajlm.serve.batching import ModelWorker
+from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import _points, _warn, _warned
 from trajlm.serve.errors import NotAvailable
 from trajlm.serve.examples import EXAMPLES
-from trajlm.serve.formats import parse_trajectories
+from trajlm.serve.formats import parse_trajectories, sub_second
 from trajlm.serve.limits import ServeSettings
-from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of
+from trajlm.serve.pieces import as_sent, cut_rows, for_model, http_words, piece_of, pieces_answer
 
 STATIC = Path(__file__).parent / "static"
 PredictBody = Annotated[s.PredictRequest, Body(openapi_examples=EXAMPLES["/predict"])]
@@ -51,8 +54,11 @@ def refusal(model: SelectorTrajLM, path: str) -> str:
             f"{model.horizon} points (POST /predict with steps); {INSTEAD[path]}")  # fmt: skip
 
 
-def selector_routes(model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
-    """POST /predict over the selector (on the worker's thread) and one-line refusals."""
+def selector_routes(
+    model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWorker, batcher: MicroBatcher
+) -> APIRouter:
+    """POST /predict over the selector (through the micro-batcher, on the worker's thread) and
+    one-line refusals."""
     router = APIRouter()
     errors = {404: {"model": s.ErrorResponse}, 413: {"model": s.ErrorResponse},
               422: {"model": s.ErrorResponse}, 503: {"model": s.ErrorResponse}}  # fmt: skip
@@ -87,7 +93,14 @@ def selector_routes(model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWork
         df, fmt = parse_trajectories(req.trajectories, cfg.limits)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         k = req.steps or 5
-        out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+        if cut and sub_second(df):  # the API's own call (exact times), as routes.predict
+            out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+        else:  # a pass shared with other requests (tidy23): a vehicle's pieces as trips
+            table, layout, lines = await worker.call(cut_rows, mdf, cut) if cut else (df, None, [])
+            out = await batcher.submit(("steps", k, str(table["t"].dtype)), table)
+            lines += model.request_lines(table)  # this request's own, as predict says them
+            if layout is not None:
+                out, cut = pieces_answer(out, layout), {}  # answered as sent already
         out, lines = as_sent(out, cut), http_words(lines)
         extra = (*piece_of(out), "step", "std_m", "engine")
         body = _warn(_points(out, req.output or fmt, extra), lines)
@@ -107,7 +120,7 @@ def selector_routes(model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWork
 
 
 def selector_info_routes(
-    model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWorker
+    model: SelectorTrajLM, cfg: ServeSettings, worker: ModelWorker, batcher: MicroBatcher
 ) -> APIRouter:
     """GET /health and /model naming the engine, /background (no index) and the map page."""
     from dataclasses import asdict
@@ -121,7 +134,9 @@ def selector_info_routes(
     @router.get("/health")
     async def health() -> dict:
         """Liveness and load; `engine` says who answers /predict (the val check's winner)."""
-        return {"status": "ok", "queued": 0, "batches": 0, "batched_requests": 0,
+        q = batcher.queue
+        return {"status": "ok", "queued": q.qsize() if q else 0, "batches": batcher.batches,
+                "batched_requests": batcher.items,
                 "model_calls_waiting": worker.pending, "kind": "candidate_selector",
                 "engine": model.engine, "trajlm_version": ident["trajlm_version"],
                 "weights_sha256": ident["weights_sha256"]}  # fmt: skip

@@ -38,7 +38,13 @@ from trajlm.tasks.classify_labels import (
 )
 from trajlm.tasks.classify_steps import fit_batch_size, warn_few_steps
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
-from trajlm.tasks.task_frames import CANONICAL, task_frame
+from trajlm.tasks.task_frames import (
+    CANONICAL,
+    in_order,
+    one_cut_line,
+    task_frame,
+    task_frame_order,
+)
 
 # re-exported: callers import these from here
 __all__ = ["MIN_CLASS_TRAJECTORIES", "FeatureHead", "ModelClassifier", "RecutClassification",
@@ -138,8 +144,9 @@ class ModelClassifier(WindowPrep):
 
         caller_has_label(train, label_col, "train")
         caller_has_label(val, label_col, "val")
-        train = labelled(task_frame(train, "train", **columns), label_col, "train")
-        val = labelled(task_frame(val, "val", **columns), label_col, "val")
+        with one_cut_line():  # a vehicle frame's cut said once, not once per frame (tidy23)
+            train = labelled(task_frame(train, "train", **columns), label_col, "train")
+            val = labelled(task_frame(val, "val", **columns), label_col, "val")
         train = drop_unlabelled(train, "train", label_col)
         val = drop_unlabelled(val, "val", label_col)
         labels = segment_labels(train)
@@ -227,9 +234,10 @@ class ModelClassifier(WindowPrep):
         """(N, K) class probabilities (geometric mean over windows; columns in ``classes_``
         order), rows in the order of ``ids(segments)`` (ids sorted as text); ``columns``: the
         caller's column names, as in ``fit``."""
-        segments = task_frame(segments, "segments", "ModelClassifier.ids(df)", **columns)
+        segments, order = task_frame_order(segments, "segments", "ModelClassifier.ids(df)",
+                                           **columns)  # fmt: skip
         batch, owner, _ = self._windows(segments, self.classifier_)
-        lp = self._predict(self.classifier_, batch, owner)
+        lp = in_order(self._predict(self.classifier_, batch, owner), order)
         p = np.exp(lp - lp.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
 
@@ -273,10 +281,12 @@ class ModelClassifier(WindowPrep):
         ``dict(zip(clf.ids(test), clf.classify(test)))``. Session 20 (leftovers20): the bare
         arrays gave no ids and no documented order (analyst20 C1). A frame keyed by a vehicle /
         user / device cut at gaps (as TrajLM cuts it) gives the pieces' names, text such as
-        ``'VAN-01_1'`` (piece 1 of VAN-01; session 22, pieces22)."""
+        ``'VAN-01_1'`` (piece 1 of VAN-01; session 22, pieces22), in piece order: by the
+        vehicle (as text), then in time order (``'VAN-01_2'`` before ``'VAN-01_10'``; tidy23)."""
         from trajlm._arguments import with_gap_rule
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_names import cast_back
+        from trajlm.data.coerce_pieces import piece_order
 
         canonical = isinstance(segments, pl.DataFrame) and set(CANONICAL) <= set(segments.columns)
         if canonical and not columns:  # passed unchanged (task_frame): sorted in its own type
@@ -286,7 +296,7 @@ class ModelClassifier(WindowPrep):
             df, layout = coerce(segments, source="segments", **with_gap_rule(columns))
         s = df["traj_id"].unique().sort()
         if getattr(layout, "pieces", None) is not None:  # a vehicle cut: 'VAN-01_1' (pieces22)
-            return s.to_numpy()
+            return in_order(s.to_numpy(), piece_order(s, layout))  # _2 before _10 (tidy23)
         return (s if layout.traj_dtype is None else cast_back(s, layout.traj_dtype)).to_numpy()
 
     @classmethod
@@ -331,7 +341,8 @@ class ModelClassifier(WindowPrep):
         segments' ids sorted as text (integer ids 1, 2, 10 come as 1, 10, 2), as
         ``predict_proba``'s rows; ``columns`` as in ``fit``. ``TrajLM.classify`` on a saved
         classifier gives a frame keyed by id."""
-        segments = task_frame(segments, "segments", "ModelClassifier.ids(df)", **columns)
+        segments, order = task_frame_order(segments, "segments", "ModelClassifier.ids(df)",
+                                           **columns)  # fmt: skip
         batch, owner, _ = self._windows(segments, self.classifier_)
-        lp = self._predict(self.classifier_, batch, owner)
+        lp = in_order(self._predict(self.classifier_, batch, owner), order)
         return np.asarray(self.classes_)[lp.argmax(1)].astype(str)

@@ -247,10 +247,11 @@ class ContrastiveEmbedder:
 
     def fit(self, train: Any, val: Any = None) -> ContrastiveEmbedder:
         from trajlm.model import TrajectoryModel
-        from trajlm.tasks.task_frames import task_frame
+        from trajlm.tasks.task_frames import one_cut_line, task_frame
         from trajlm.tasks.task_io import base_reference
 
-        train, val = task_frame(train, "train"), task_frame(val, "val")
+        with one_cut_line():  # a vehicle frame's cut said once (tidy23)
+            train, val = task_frame(train, "train"), task_frame(val, "val")
         from trajlm.train.modes import apply_mode
 
         base = self.model
@@ -266,10 +267,11 @@ class ContrastiveEmbedder:
 
     def embed(self, df: Any) -> np.ndarray:
         from trajlm.tasks.embed import embed
-        from trajlm.tasks.task_frames import task_frame
+        from trajlm.tasks.task_frames import in_order, task_frame_order
 
-        df = task_frame(df, "input")
-        return embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
+        df, order = task_frame_order(df, "input")  # a vehicle's pieces in time order (tidy23)
+        z = embed(self.model_, df, n_points=self.config.n_points, layer=self.config.layer)
+        return in_order(z, order)
 
     def save_pretrained(self, directory: str | Path, overwrite: bool = False) -> int:
         """Write embedder.json + the backbone (adapter + base reference, or a full copy);

@@ -187,10 +187,11 @@ class ModelEmbedder:
         self.n_points, self.layer = n_points, layer
 
     def embed(self, df: Any) -> np.ndarray:
-        from trajlm.tasks.task_frames import task_frame
+        from trajlm.tasks.task_frames import in_order, task_frame_order
 
-        df = task_frame(df, "input")
-        return embed(self.model, df, self.batch_size, self.max_len, self.n_points, self.layer)
+        df, order = task_frame_order(df, "input")  # a vehicle's pieces in time order (tidy23)
+        z = embed(self.model, df, self.batch_size, self.max_len, self.n_points, self.layer)
+        return in_order(z, order)
 
 
 class StandardizedEmbedder:
