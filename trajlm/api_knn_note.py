@@ -1,0 +1,55 @@
+"""`TrajLM.predict` says, once per loaded run, when `trajlm train` found the run's model not
+better than kNN continuation on its own store's val split (session 23, heldout23; the check:
+trajlm/eval/knn_check.py, saved in RUN/train_summary.json). Runs trained before the check, the
+package's checkpoints and runs that beat kNN on val load silently as before."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+
+def _summary(path: Path) -> dict | None:
+    for f in (path / "train_summary.json", path.parent / "train_summary.json"):
+        if f.is_file():
+            try:
+                got = json.loads(f.read_text())
+            except (OSError, ValueError):
+                return None
+            return got if isinstance(got, dict) else None
+    return None
+
+
+def knn_note(lm: Any) -> str | None:
+    """The line for `lm` (a TrajLM) if its run's summary says it was worse than, or level with,
+    kNN continuation on val; None otherwise."""
+    path = getattr(lm, "path", None)
+    if path is None:
+        return None
+    s = _summary(Path(path))
+    if not s or s.get("val_vs_knn") not in ("worse", "level"):
+        return None
+    try:
+        r = float(s["val_ade_vs_knn"])
+        lo, hi = (float(x) for x in s["val_ade_vs_knn_ci"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    what = "worse than" if s["val_vs_knn"] == "worse" else "not better than (level with)"
+    return (
+        f"{path}: this model was {what} kNN continuation on its store's val split "
+        f"(5-step ADE {r:.2f}x kNN, 95 % CI {lo:.2f}-{hi:.2f}; train_summary.json): kNN "
+        "fitted on the same trips may predict better here (trajlm.baselines.KNNContinuation()"
+        ".fit(train).predict(df, steps=5), or `trajlm train-selector`, which answers with kNN "
+        "where its network does not beat it on val)"
+    )
+
+
+def warn_knn_once(lm: Any) -> None:
+    """Warn with ``knn_note`` the first time this TrajLM predicts."""
+    if getattr(lm, "_knn_noted", False):
+        return
+    lm._knn_noted = True
+    if (line := knn_note(lm)) is not None:
+        warnings.warn(line, UserWarning, stacklevel=4)
