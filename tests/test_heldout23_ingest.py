@@ -74,3 +74,17 @@ def test_two_vehicle_ids_or_two_trip_ids_still_ask() -> None:
     assert find_columns("traj_id", ["cab_id", "car_id"]) == ["cab_id", "car_id"]
     assert find_columns("traj_id", ["trip_id", "ride_id", "x"]) == ["trip_id"]  # a tier name
     assert len(find_columns("traj_id", ["ride_uuid", "trip_uuid"])) == 2
+
+
+@pytest.mark.parametrize("extra", [[], ["--time-format", "%H:%M:%S"]])
+def test_a_clock_without_a_date_says_to_add_the_date(tmp_path: Path, extra: list[str]) -> None:
+    # a race log's 1-s clock: before, "not ISO-8601 ..." / "time before 1990", both ending
+    # with --on-error skip, which drops every row
+    (tmp_path / "race.csv").write_text(
+        "bib;clock;lat;lon\n7;09:03:12;51.5;-0.12\n7;09:03:13;51.5;-0.12\n"
+    )
+    res = CliRunner().invoke(app, ["data", "ingest", str(tmp_path / "race.csv"), "--out",
+                                   str(tmp_path / "s"), "--traj-col", "bib", *extra])  # fmt: skip
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in text
+    assert "has no date: put the date in the column" in text, text
