@@ -59,20 +59,23 @@ def test_knn_check_says_worse_where_knn_is_near_exact(circles: Path) -> None:
     train = read_store(circles, split="train").drop("split")
     model.config.stats = NormStats.fit(train).to_dict()
     check = knn_check(model, train, val_task_of(circles))
-    assert check["val_vs_knn"] == "worse", check
-    assert check["val_ade_vs_knn"] > 2 and check["val_ade_vs_knn_ci"][0] > 1
+    assert check["val_vs_best_baseline"] == "worse", check
+    assert check["val_best_baseline"] == "kNN continuation"
+    assert check["val_ade_vs_best_baseline"] > 2 and check["val_ade_vs_best_baseline_ci"][0] > 1
     line = knn_line(check, circles)
-    assert line and "worse than kNN continuation on val" in line and "train-selector" in line
+    assert line and "worse than kNN continuation on val" in line and "trajlm eval" in line
 
 
 def test_knn_line_is_silent_when_the_model_wins() -> None:
     from trajlm.eval.knn_check import knn_line
 
-    won = {"val_vs_knn": "better", "val_ade_vs_knn": 0.8, "val_ade_vs_knn_ci": [0.7, 0.9],
-           "val_ade_model_m": 8.0, "val_ade_knn_m": 10.0, "val_knn_trips": 9}  # fmt: skip
+    won = {"val_vs_best_baseline": "better", "val_ade_vs_best_baseline": 0.8,
+           "val_ade_vs_best_baseline_ci": [0.7, 0.9], "val_ade_model_m": 8.0,
+           "val_best_baseline": "linear-3", "val_ade_best_baseline_m": 10.0,
+           "val_baseline_trips": 9}  # fmt: skip
     assert knn_line(won, "s") is None and knn_line({}, "s") is None
-    level = {**won, "val_vs_knn": "level", "val_ade_vs_knn_ci": [0.7, 1.2]}
-    assert "level with" in knn_line(level, "s")
+    level = {**won, "val_vs_best_baseline": "level", "val_ade_vs_best_baseline_ci": [0.7, 1.2]}
+    assert "level with) linear-3 on val" in knn_line(level, "s")
 
 
 @pytest.mark.slow
@@ -89,7 +92,7 @@ def test_train_says_it_saves_it_and_predict_says_it_again(circles: Path, tmp_pat
     text = " ".join(res.output.split())
     assert "worse than kNN continuation on val" in text, res.output
     summary = json.loads((run / "train_summary.json").read_text())
-    assert summary["val_vs_knn"] == "worse" and summary["val_ade_vs_knn"] > 1
+    assert summary["val_vs_best_baseline"] == "worse" and summary["val_ade_vs_best_baseline"] > 1
     lm = trajlm.TrajLM.from_pretrained(run)
     hist = _circle_trips(n=2, points=25, seed=9).to_pandas()
     with warnings.catch_warnings(record=True) as caught:
@@ -112,6 +115,6 @@ def test_runs_without_the_check_and_package_checkpoints_load_silently(tmp_path: 
     assert knn_note(_LM()) is None  # no summary
     (tmp_path / "train_summary.json").write_text(json.dumps({"best_val_ade_m": 3.0}))
     assert knn_note(_LM()) is None  # trained before the check
-    (tmp_path / "train_summary.json").write_text(json.dumps({"val_vs_knn": "worse",
-                                                            "val_ade_vs_knn": "x"}))  # fmt: skip
+    bad = {"val_vs_best_baseline": "worse", "val_ade_vs_best_baseline": "x"}
+    (tmp_path / "train_summary.json").write_text(json.dumps(bad))
     assert knn_note(_LM()) is None  # damaged: no line, no traceback

@@ -1,5 +1,5 @@
 """`TrajLM.predict` says, once per loaded run, when `trajlm train` found the run's model not
-better than kNN continuation on its own store's val split (session 23, heldout23; the check:
+better than the better of kNN continuation and linear-3 on its own store's val split (session 23, heldout23; the check:
 trajlm/eval/knn_check.py, saved in RUN/train_summary.json). Runs trained before the check, the
 package's checkpoints and runs that beat kNN on val load silently as before."""
 
@@ -29,20 +29,21 @@ def knn_note(lm: Any) -> str | None:
     if path is None:
         return None
     s = _summary(Path(path))
-    if not s or s.get("val_vs_knn") not in ("worse", "level"):
+    if not s or s.get("val_vs_best_baseline") not in ("worse", "level"):
         return None
     try:
-        r = float(s["val_ade_vs_knn"])
-        lo, hi = (float(x) for x in s["val_ade_vs_knn_ci"])
+        r = float(s["val_ade_vs_best_baseline"])
+        lo, hi = (float(x) for x in s["val_ade_vs_best_baseline_ci"])
+        name = str(s["val_best_baseline"])
     except (KeyError, TypeError, ValueError):
         return None
-    what = "worse than" if s["val_vs_knn"] == "worse" else "not better than (level with)"
+    what = "worse than" if s["val_vs_best_baseline"] == "worse" else "not better than (level with)"
+    how = {"kNN continuation": "KNNContinuation().fit(train)", "linear-3": "LinearExtrapolation(3)"}
     return (
-        f"{path}: this model was {what} kNN continuation on its store's val split "
-        f"(5-step ADE {r:.2f}x kNN, 95 % CI {lo:.2f}-{hi:.2f}; train_summary.json): kNN "
-        "fitted on the same trips may predict better here (trajlm.baselines.KNNContinuation()"
-        ".fit(train).predict(df, steps=5), or `trajlm train-selector`, which answers with kNN "
-        "where its network does not beat it on val)"
+        f"{path}: this model was {what} {name} on its store's val split (5-step ADE {r:.2f}x, "
+        f"95 % CI {lo:.2f}-{hi:.2f}; train_summary.json): the baseline may predict better here "
+        f"(trajlm.baselines.{how.get(name, 'KNNContinuation().fit(train)')}.predict(df, steps=5)"
+        "; `trajlm train-selector` answers with kNN where its network does not beat it on val)"
     )
 
 
