@@ -45,6 +45,7 @@ def circles(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_knn_check_says_worse_where_knn_is_near_exact(circles: Path) -> None:
     from trajlm.data.store import read_store
     from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
