@@ -63,6 +63,8 @@ LAYERS[-1].add("api_infill")  # TrajLM.recover / travel_time (out of api.py, ses
 LAYERS[-1].add("api_subsec")  # predict on fixes under a second apart (session 18, subsec18)
 LAYERS[-1].add("api_at_times")  # predict at asked times: the rollout part of api.py (session 20)
 LAYERS[-1].add("api_time_checks")  # asked times checked (out of api_inputs, session 20)
+LAYERS[-1].add("api_knn_note")  # predict says a run was not better than kNN on val (heldout23)
+LAYERS[-1].add("cli_train_check")  # `trajlm train` ends beside kNN on val (heldout23)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

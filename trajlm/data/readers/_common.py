@@ -41,6 +41,12 @@ from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the reader
 )
 from trajlm.data.schema import MIN_T, DropReport, OnError, TrajlmInputError
 
+# A time without a date (a race's `09:03:12` clock, a '%H:%M:%S' format): read as 1900 or
+# refused before heldout23 with hints that could not help (--on-error skip drops every row)
+TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
+NO_DATE = ("has no date: put the date in the column (pandas: df[col] = '2025-04-27 ' + df[col]) "
+           "or in a `date` column beside it, which is read with the time")  # fmt: skip
+
 HINT_SKIP = 'use on_error="skip" (--on-error skip on the CLI) to drop and count such rows'
 # A fix more than this far in the future is a clock or parsing error, not data.
 FUTURE_TOLERANCE_S = 86_400
@@ -242,6 +248,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             msg += ("seconds elapsed from 0? declare the instant they count from: "
                     "--time-origin 2020-01-01T00:00Z, time_origin= in Python)")  # fmt: skip
         after = ""
+        if reason == "timestamp_before_1990" and NO_DATE in (ctx.time_hint or ""):
+            msg, after = msg.split(" (no civil GPS)")[0], f": {ctx.time_hint}"  # heldout23
         if value is None and fld in ("lat", "lon") and first.get(f"_raw_{fld}") is not None:
             from trajlm.data.readers._coord_forms import why_not
 
@@ -251,6 +259,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             value = first[T_RAW]  # the text that did not parse, not the null it became
             if ctx.time_hint and str(value).strip():
                 after = f": {ctx.time_hint}"
+            if ctx.time_hint and TIME_OF_DAY.fullmatch(str(value).strip()):
+                after = f": {value!r} is a time of day and {NO_DATE}"  # heldout23 (a marathon log)
             if ctx.time_hint and re.match(r"\s*\d\d?/\d\d?/\d{4}\b", str(value)):
                 after = (  # session 20: say why a slashed date is not read
                     ": day and month cannot be told apart (dd/mm/yyyy or mm/dd/yyyy: no number "

@@ -12,8 +12,9 @@ from pathlib import Path
 from trajlm.data.readers._headers import _id_sample
 from trajlm.data.schema import TrajlmInputError
 
-_EPOCH_NAME = re.compile(
-    r"(?:t|time|timestamp|ts|epoch|unix|unix_time|unixtime|epoch_time|datetime|date_time|"
+_EPOCH_NAME = re.compile(  # one word may come first: `event_time_ms`, `gps_ts_ms` (heldout23)
+    r"(?:(?!(?:elapsed|duration|delta|dt|offset|relative|rel|lap|split|moving|total|run)_)"
+    r"[a-z0-9]+_)?(?:t|time|timestamp|ts|epoch|unix|unix_time|unixtime|epoch_time|datetime|date_time|"
     r"fix_time|fixtime|gps_time|time_utc|timestamp_utc|utc)_?"
     r"(?P<unit>ms|msec|millis|milliseconds|us|usec|micros|microseconds|ns|nsec|nanos|nanoseconds)"
 )

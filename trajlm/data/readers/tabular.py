@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ import polars as pl
 from trajlm.data.column_names import closest
 from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.readers._common import (
+    NO_DATE,
     T_RAW,
     TIME_FORMAT_HELP,
     ColumnMap,
@@ -259,6 +261,8 @@ def _time_hint(cm: ColumnMap) -> str:
     """What to try when a time does not parse under this mapping (after the value)."""
     if cm.time_format in (None, "iso"):
         return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"
+    if "%" in cm.time_format and not re.search(r"%[YyjdbBmcxsGVU]", cm.time_format):
+        return f"time format {cm.time_format!r} {NO_DATE}"  # heldout23: read as year 1900
     return f"does not match time format {cm.time_format!r}; give {TIME_FORMAT_HELP}"
 
 

@@ -1,0 +1,56 @@
+"""`TrajLM.predict` says, once per loaded run, when `trajlm train` found the run's model not
+better than the better of kNN continuation and linear-3 on its own store's val split (session 23, heldout23; the check:
+trajlm/eval/knn_check.py, saved in RUN/train_summary.json). Runs trained before the check, the
+package's checkpoints and runs that beat kNN on val load silently as before."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+
+def _summary(path: Path) -> dict | None:
+    for f in (path / "train_summary.json", path.parent / "train_summary.json"):
+        if f.is_file():
+            try:
+                got = json.loads(f.read_text())
+            except (OSError, ValueError):
+                return None
+            return got if isinstance(got, dict) else None
+    return None
+
+
+def knn_note(lm: Any) -> str | None:
+    """The line for `lm` (a TrajLM) if its run's summary says it was worse than, or level with,
+    kNN continuation on val; None otherwise."""
+    path = getattr(lm, "path", None)
+    if path is None:
+        return None
+    s = _summary(Path(path))
+    if not s or s.get("val_vs_best_baseline") not in ("worse", "level"):
+        return None
+    try:
+        r = float(s["val_ade_vs_best_baseline"])
+        lo, hi = (float(x) for x in s["val_ade_vs_best_baseline_ci"])
+        name = str(s["val_best_baseline"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    what = "worse than" if s["val_vs_best_baseline"] == "worse" else "not better than (level with)"
+    how = {"kNN continuation": "KNNContinuation().fit(train)", "linear-3": "LinearExtrapolation(3)"}
+    return (
+        f"{path}: this model was {what} {name} on its store's val split (5-step ADE {r:.2f}x, "
+        f"95 % CI {lo:.2f}-{hi:.2f}; train_summary.json): the baseline may predict better here "
+        f"(trajlm.baselines.{how.get(name, 'KNNContinuation().fit(train)')}.predict(df, steps=5)"
+        "; `trajlm train-selector` answers with kNN where its network does not beat it on val)"
+    )
+
+
+def warn_knn_once(lm: Any) -> None:
+    """Warn with ``knn_note`` the first time this TrajLM predicts."""
+    if getattr(lm, "_knn_noted", False):
+        return
+    lm._knn_noted = True
+    if (line := knn_note(lm)) is not None:
+        warnings.warn(line, UserWarning, stacklevel=4)

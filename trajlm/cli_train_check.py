@@ -1,0 +1,50 @@
+"""The end of `trajlm train`: the kept model beside kNN continuation on val (session 23,
+heldout23; the check itself is trajlm/eval/knn_check.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from trajlm import _cli_io as io
+
+
+def knn_summary(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
+    """Add the val check against kNN continuation to `summary` and OUT/train_summary.json and
+    warn (one line) when the kept model does not beat kNN there; `summary` unchanged for a run
+    that did not select on val ADE (classification, contrastive, masked-only objectives)."""
+    if summary.get("best_val_ade_m") is None or not (out / "best").is_dir():
+        return summary
+    from trajlm.data.corpus import is_corpus
+
+    if is_corpus(data):  # a pretraining corpus: no one city's train split to fit kNN on
+        return summary
+    try:
+        return _check(trainer, data, out, summary)
+    except Exception as e:  # the run is trained and saved: a failed check is said, not raised
+        io.warn(f"the val check against kNN continuation / linear-3 was skipped: {e}")
+        return summary
+
+
+def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
+    from trajlm.api import TrajLM
+    from trajlm.data.store import read_store
+    from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
+
+    task = getattr(trainer, "_val_task", None)
+    if task is None:
+        task = val_task_of(data, trainer.cfg.select_max_traj)
+    train = read_store(data, split="train").drop("split", strict=False)
+    model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
+    check = knn_check(model, train, task)
+    if not check:
+        return summary
+    summary = {**summary, **check}
+    path = out / "train_summary.json"
+    if path.exists():
+        saved = json.loads(path.read_text())
+        path.write_text(json.dumps({**saved, **check}, indent=2))
+    if (line := knn_line(check, data)) is not None:
+        io.warn(line)
+    return summary

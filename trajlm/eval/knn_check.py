@@ -1,0 +1,112 @@
+"""A trained next-point model beside kNN continuation on val, at the end of `trajlm train`
+(session 23, heldout23).
+
+`trajlm train` already says where the kept model is worse than constant velocity on val
+(session 20, ``Trainer.physics_check``). On held-out data the strongest baseline is usually
+kNN continuation fitted on the store's own train split (heldout20: none of eight held-out sets
+below kNN; heldout23: a fishing fleet's model 1.9x kNN on test while 0.88x constant velocity on
+val): before this check a user learnt that only from `trajlm eval`, and the Python API answered
+with the model without a word.
+
+``knn_check`` scores plain kNN continuation (its default settings: 10 neighbours, 5-point
+histories, median; fitted on the train split only, so no val trip is in its own index) and
+linear extrapolation over the last 3 points on the same val trips the run's model selection
+read, takes the better of the two on val, and compares per-trip 5-step MAE with a paired
+bootstrap. The verdict rule is the one `trajlm eval` prints (eval/verdict.py): "worse" when the
+95 % interval of model / kNN lies above 1, "better" below 1, else "level". The result goes into
+the run summary (``train_summary.json``), where ``TrajLM.predict`` reads it (api_knn_note.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
+from trajlm.eval import baselines as B
+from trajlm.eval import metrics as M
+from trajlm.eval.compare import paired_bootstrap_ratio
+from trajlm.model.rollout import ModelPredictor
+
+MIN_TRIPS = 3  # fewer val trips: no interval worth a verdict (said as such)
+
+
+def _projected(est: Any, train: pl.DataFrame, task: PredictionTask) -> np.ndarray:
+    proj = LocalProjection.fit(train)
+    k = task.target_t.shape[1]
+    est.fit(train, proj) if isinstance(est, B.KNNContinuation) else est.fit(train)
+    t0 = task.hist_t[:, :1]
+    xy = est.predict(task.xy(proj), task.lengths, k, task.hist_t - t0, task.target_t - t0)
+    return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
+
+
+def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask) -> dict[str, Any]:
+    """The kept model's per-trip 5-step MAE on `task` (val) beside the better on val of kNN
+    continuation and linear extrapolation over 3 points (heldout23's drones: linear-3 was the
+    strongest baseline), their ratio with a paired bootstrap 95 % interval and the verdict
+    (better / level / worse); {} when the train split has no window for kNN or val fewer than
+    ``MIN_TRIPS`` scored trips."""
+    n = len(task.lengths)
+    if n == 0 or train.height == 0:
+        return {}
+    truth = task.target_latlon
+    err_m = M.point_errors(ModelPredictor(model).predict_next(task), truth).mean(1)
+    k = task.target_t.shape[1]
+    errs = {
+        name: M.point_errors(_projected(est, train, task), truth).mean(1)
+        for name, est in (("kNN continuation", B.KNNContinuation(horizon=k)),
+                          ("linear-3", B.LinearExtrapolation(3)))
+    }  # fmt: skip
+    ok = np.isfinite(err_m) & np.all([np.isfinite(e) for e in errs.values()], axis=0)
+    if ok.sum() < MIN_TRIPS:
+        return {}
+    best = min(errs, key=lambda name: errs[name][ok].mean())
+    err_k = errs[best]
+    if not err_k[ok].mean() > 0:
+        return {}
+    r = paired_bootstrap_ratio(err_m[ok], err_k[ok])
+    verdict = "worse" if r["lo"] > 1 else "better" if r["hi"] < 1 else "level"
+    return {
+        "val_ade_knn_m": float(errs["kNN continuation"][ok].mean()),
+        "val_best_baseline": best,
+        "val_ade_best_baseline_m": float(err_k[ok].mean()),
+        "val_ade_model_m": float(err_m[ok].mean()),
+        "val_ade_vs_best_baseline": float(r["ratio"]),
+        "val_ade_vs_best_baseline_ci": [float(r["lo"]), float(r["hi"])],
+        "val_vs_best_baseline": verdict,
+        "val_baseline_trips": int(ok.sum()),
+    }
+
+
+def knn_line(check: dict[str, Any], data: Path | str) -> str | None:
+    """One line for the user when the kept model is not better than the best of kNN
+    continuation and linear-3 on val (None when it is, or when there was nothing to compare)."""
+    if not check or check.get("val_vs_best_baseline") == "better":
+        return None
+    lo, hi = check["val_ade_vs_best_baseline_ci"]
+    what = ("worse than" if check["val_vs_best_baseline"] == "worse"
+            else "not better than (level with)")  # fmt: skip
+    return (
+        f"the kept model is {what} {check['val_best_baseline']} on val: 5-step ADE "
+        f"{check['val_ade_model_m']:.1f} m vs {check['val_ade_best_baseline_m']:.1f} m "
+        f"({check['val_ade_vs_best_baseline']:.2f}x, 95 % CI {lo:.2f}-{hi:.2f}, "
+        f"{check['val_baseline_trips']} val trips); `trajlm eval --task predict --data {data} "
+        "--model RUN` scores it beside every baseline on test, and `trajlm train-selector` "
+        "answers with kNN where its network does not beat it on val (docs/candidates.md)"
+    )
+
+
+def val_task_of(data: Path | str, max_traj: int | None = None) -> PredictionTask:
+    """PROTOCOL's prediction task on the store's val split (its first `max_traj` trips, as the
+    Trainer's model selection reads them)."""
+    from trajlm.data.store import read_store
+
+    val = read_store(data, split="val").drop("split", strict=False)
+    if max_traj is not None:
+        keep = val["traj_id"].unique(maintain_order=True).head(max_traj)
+        val = val.filter(pl.col("traj_id").is_in(keep.implode()))
+    return make_prediction_task(val)
