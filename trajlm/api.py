@@ -258,8 +258,10 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
     # --------------------------------------------------------------------------- classify
     @torch.inference_mode()
     def classify(self, data: Any, **columns: Any) -> Any:
-        """One row per trajectory (segment): traj_id, label (the most likely class) and
-        ``p_<class>`` probabilities. Needs a classifier directory (``ModelClassifier.save``)."""
+        """One row per trajectory (segment): traj_id, label (the most likely class),
+        ``p_<class>`` probabilities and ``engine`` (what answered: "trajlm model (lora)", or
+        "gradient boosting (...)" for a folder `trajlm finetune --task classify` saved with GB
+        as its engine; classify23). Needs a classifier directory (``ModelClassifier.save``)."""
         check_keywords("TrajLM.classify", columns, COLUMN_KEYWORDS)
         if self.classifier is None:
             raise TrajlmInputError(
@@ -274,6 +276,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
             "traj_id": df["traj_id"].unique(maintain_order=True),
             "label": np.asarray(classes)[proba.argmax(1)].astype(str),
             **{f"p_{c}": proba[:, i] for i, c in enumerate(classes)},
+            "engine": self.classifier.engine_name,
         })  # fmt: skip
         return from_canonical(out, layout=layout)
 

@@ -20,6 +20,8 @@ class _FittedClassifier:
         from trajlm.tasks.classify import ModelClassifier
 
         self.clf, self.name = ModelClassifier.load(path), f"trajlm:{path.name}"
+        if self.clf.gb_engine_ is not None:  # the folder answers with GB (classify23): said
+            self.name += f" [engine: {self.clf.engine_name}]"
         self.seed = self.clf.seed  # the one it was fitted with (eval JSON "seeds")
 
     def classify(self, segments):

@@ -213,7 +213,8 @@ def task_routes(
             }
             for r in out.iter_rows(named=True)
         ]
-        return JSONResponse(_warn({"classes": classes, "results": rows}, lines))
+        engine = model.classifier.engine_name  # what answered (classify23)
+        return JSONResponse(_warn({"classes": classes, "engine": engine, "results": rows}, lines))
 
     @router.post("/similar", response_model=s.SimilarResponse, responses=errors)
     async def similar(req: SimilarBody) -> JSONResponse:
