@@ -45,9 +45,8 @@ def _segments(df: pl.DataFrame) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    from trajlm.model import TrajectoryModel
-
     from trajlm.data.features import NormStats
+    from trajlm.model import TrajectoryModel
 
     d = tmp_path_factory.mktemp("classify23") / "m"
     torch.manual_seed(0)
