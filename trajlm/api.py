@@ -68,6 +68,7 @@ from trajlm.eval.spread_radii import with_radii_asked
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning
 from trajlm.tasks.classify import ModelClassifier
+from trajlm.tasks.classify_engine import engine_of
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.recover import ModelRecoverer as ModelRecoverer  # re-exported (api_infill)
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT as BRIDGE_DEFAULT
@@ -276,7 +277,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
             "traj_id": df["traj_id"].unique(maintain_order=True),
             "label": np.asarray(classes)[proba.argmax(1)].astype(str),
             **{f"p_{c}": proba[:, i] for i, c in enumerate(classes)},
-            "engine": self.classifier.engine_name,
+            "engine": engine_of(self.classifier),
         })  # fmt: skip
         return from_canonical(out, layout=layout)
 

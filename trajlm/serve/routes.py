@@ -213,7 +213,7 @@ def task_routes(
             }
             for r in out.iter_rows(named=True)
         ]
-        engine = model.classifier.engine_name  # what answered (classify23)
+        engine = out["engine"][0] if "engine" in out.columns and len(out) else None
         return JSONResponse(_warn({"classes": classes, "engine": engine, "results": rows}, lines))
 
     @router.post("/similar", response_model=s.SimilarResponse, responses=errors)

@@ -110,3 +110,10 @@ class GBEngine:
     def predict_proba(self, segments: pl.DataFrame) -> np.ndarray:
         X = segment_features(segments.sort(["traj_id", "t"]))[0]
         return self.estimator.predict_proba(X)
+
+
+def engine_of(classifier: Any) -> str:
+    """What answers for ``classifier``: its ``engine_name`` (ModelClassifier), else its
+    ``name``, else its type's name (a caller's own classifier object)."""
+    name = getattr(classifier, "engine_name", None) or getattr(classifier, "name", None)
+    return str(name or type(classifier).__name__)
