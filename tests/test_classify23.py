@@ -180,7 +180,7 @@ def test_cli_saves_gb_when_the_model_is_not_reliably_above_it(tmp_path, tiny_mod
     r = invoke("eval", "--task", "classify", "--data", store, "--model", tmp_path / "auto",
                "--split-by", "source", "--classes", "store")  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert "[engine: gradient boosting" in " ".join(r.output.split())
+    assert "auto: answers with gradient boosting (GB features" in " ".join(r.output.split())
 
 
 def test_engine_flag_is_checked_and_refused_by_other_tasks(tmp_path, tiny_model):
