@@ -69,6 +69,7 @@ from trajlm.eval.spread_radii import with_radii_asked
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning
 from trajlm.tasks.classify import ModelClassifier
+from trajlm.tasks.classify_engine import engine_of
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.recover import ModelRecoverer as ModelRecoverer  # re-exported (api_infill)
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT as BRIDGE_DEFAULT
@@ -264,8 +265,10 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
     # --------------------------------------------------------------------------- classify
     @torch.inference_mode()
     def classify(self, data: Any, **columns: Any) -> Any:
-        """One row per trajectory (segment): traj_id, label (the most likely class) and
-        ``p_<class>`` probabilities. Needs a classifier directory (``ModelClassifier.save``)."""
+        """One row per trajectory (segment): traj_id, label (the most likely class),
+        ``p_<class>`` probabilities and ``engine`` (what answered: "trajlm model (lora)", or
+        "gradient boosting (...)" for a folder `trajlm finetune --task classify` saved with GB
+        as its engine; classify23). Needs a classifier directory (``ModelClassifier.save``)."""
         check_keywords("TrajLM.classify", columns, COLUMN_KEYWORDS)
         if self.classifier is None:
             raise TrajlmInputError(
@@ -280,6 +283,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
             "traj_id": df["traj_id"].unique(maintain_order=True),
             "label": np.asarray(classes)[proba.argmax(1)].astype(str),
             **{f"p_{c}": proba[:, i] for i, c in enumerate(classes)},
+            "engine": engine_of(self.classifier),
         })  # fmt: skip
         return from_canonical(out, layout=layout)
 

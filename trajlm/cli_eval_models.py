@@ -20,6 +20,12 @@ class _FittedClassifier:
         from trajlm.tasks.classify import ModelClassifier
 
         self.clf, self.name = ModelClassifier.load(path), f"trajlm:{path.name}"
+        if self.clf.gb_engine_ is not None:  # the folder answers with GB (classify23): said
+            from trajlm import _cli_io as io
+
+            io.warn(f"--model {path}: answers with {self.clf.engine_name} (trajlm finetune kept "
+                    "it: the model was not reliably above it on val); its row "
+                    f"{self.name!r} is that engine's")  # fmt: skip
         self.seed = self.clf.seed  # the one it was fitted with (eval JSON "seeds")
 
     def classify(self, segments):

@@ -107,6 +107,13 @@ def finetune(
         0, "--seed", min=0, help="Training seed (data order, dropout, new heads, LoRA init)."
     ),
     classes: str = typer.Option("modes", "--classes", help=CLASSES_HELP),
+    engine: str = typer.Option(
+        "auto",
+        "--engine",
+        help="classify: what the saved classifier answers with. auto: gradient boosting on the "
+        "segment features unless the model is reliably above it on val (said); model: the "
+        "fine-tuned model (as before session 23).",
+    ),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
@@ -121,6 +128,7 @@ def finetune(
     io.choice(head, ("mlp", "linear"), "--head")
     io.choice(class_weight, ("none", "balanced"), "--class-weight")
     io.choice(classes, CLASSES, "--classes")
+    io.choice(engine, ("auto", "model"), "--engine")
     io.positive(lr, "--lr")
     new = {
         "--head": head != "mlp",
@@ -130,6 +138,7 @@ def finetune(
         "--split-by": split_by != "time",  # was ignored by predict / recover / tte (cliuser18)
         "--test-data": test_data is not None,
         "--batch-size": batch_size != "auto",
+        "--engine": engine != "auto",
     }
     for flag in [f for f, on in new.items() if on]:  # a flag another task would ignore: say so
         if task != "classify" and not (flag == "--lr" and task == "similarity"):
@@ -145,6 +154,7 @@ def finetune(
         "seed": seed,
         "score_test": score_test,
         "batch_size": _batch_size(batch_size),
+        "engine": engine,
     }
     if test_data is not None and split_by == "user_time":
         _fail("--test-data holds the test trajectories and --data gives train and val by source "
@@ -210,6 +220,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             _classify_parts,
             _classify_summary,
             _min_points,
+            _save_engine,
             _score_test,
             _val_check,
         )
@@ -255,15 +266,17 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
                               n_points=n_points, seed=seed, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])  # warns when it trained < 100 steps (modesuser 9)
-        gb, checked = _val_check(clf, parts, seed)  # below GB on val: said (classify22)
+        gb, checked = _val_check(clf, parts, seed, opts.get("engine", "auto"))  # classify22
+        gb_wins = checked.pop("gb wins", None)  # GB answers from OUT (classify23)
         scored = _score_test(clf, parts, seed, out, gb) if opts.get("score_test") else {}
-        return {
+        summary = {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
             **_classify_summary(clf, parts, out, split_by, data, classes, opts),
             **checked,
             **scored,
         }
+        return {**summary, **_save_engine(clf, gb, parts, out, gb_wins)}
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
 

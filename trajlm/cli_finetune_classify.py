@@ -111,12 +111,14 @@ def _fair_gb(train, seed: int):
     return TunedGBClassifier(random_state=seed, **({} if small else {"grid": ()})).fit(train)
 
 
-def _val_check(clf, parts: dict, seed: int) -> tuple[object | None, dict]:
+def _val_check(clf, parts: dict, seed: int, engine: str = "model") -> tuple[object | None, dict]:
     """The model's val accuracy beside the fair GB's (fitted on the same train split). Unless
     the model is reliably above it (paired bootstrap 95 % CI over val trajectories above 0, as
-    ValChoice's default rule), one warning says so: a user never gets a classifier below, or
-    no better than, the baseline without being told (classify22). Returns (the fitted GB or
-    None, summary lines)."""
+    ValChoice's default rule), the folder answers with GB (``engine="auto"``, classify23; the
+    summary's `engine` row says so) or, with ``--engine model``, one warning says the model is
+    below / not reliably above it: a user never gets a classifier below, or no better than,
+    the baseline without being told (classify22). Returns (the fitted GB or None, summary
+    lines; "gb wins" when GB should answer)."""
     import numpy as np
 
     from trajlm.eval.classify import segment_labels
@@ -132,14 +134,35 @@ def _val_check(clf, parts: dict, seed: int) -> tuple[object | None, dict]:
     ci = paired_bootstrap_ci(hits["model"], hits["gb"])
     line = (f"{hits['gb'].mean():.1f} % (the model: {hits['model'].mean():.1f} %; model - GB "
             f"{ci['diff']:+.1f} points, 95 % CI {ci['lo']:+.1f} to {ci['hi']:+.1f})")  # fmt: skip
+    where = "below" if ci["diff"] < 0 else "not reliably above"
+    lines = {"val: GB baseline accuracy_pct": line}
+    if ci["lo"] <= 0 and engine == "auto":
+        why = f"on val the model is {where} {gb.name}: {line}"
+        return gb, {**lines, "gb wins": why}
     if ci["lo"] <= 0:
-        where = "below" if ci["diff"] < 0 else "not reliably above"
         io.warn(f"on val ({len(y)} trajectories / segments), gradient boosting on the segment "
                 f"features ({gb.name}, fitted on the same train split) scores {line}: this "
                 f"classifier is {where} that baseline; more --epochs may help, and in Python "
                 "trajlm.eval.classify_gb_cv.ValChoice keeps the baseline unless the model is "
                 "reliably better on val (docs/finetune.md)")  # fmt: skip
-    return gb, {"val: GB baseline accuracy_pct": line}
+    return gb, lines
+
+
+def _save_engine(clf, gb, parts: dict, out: Path, why: str | None) -> dict:
+    """The summary's `engine` row; where the val check found GB ahead ("gb wins"), the folder
+    is made to answer with that GB (trajlm.tasks.classify_engine: its train features and
+    parameters, refitted on load; the fine-tuned model stays beside it). Said in one line."""
+    if why is None:
+        return {"engine": f"{clf.engine_name}: reliably above GB on val" if gb is not None
+                else clf.engine_name}  # fmt: skip
+    from trajlm.tasks.classify_engine import save_gb_engine
+
+    save_gb_engine(out, gb.model_.get_params(), parts["train"], gb.name, why)
+    text = (f"gradient boosting ({gb.name}) answers for {out}: {why}; the fine-tuned model is "
+            "kept beside it (--engine model saves it as the engine; Python: "
+            "ModelClassifier.load(OUT, engine='model'))")  # fmt: skip
+    io.warn(text)
+    return {"engine": f"gradient boosting ({gb.name})"}
 
 
 def _score_test(clf, parts: dict, seed: int, out: Path, gb=None) -> dict:

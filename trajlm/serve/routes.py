@@ -217,7 +217,8 @@ def task_routes(
             }
             for r in out.iter_rows(named=True)
         ]
-        return JSONResponse(_warn({"classes": classes, "results": rows}, lines))
+        engine = out["engine"][0] if "engine" in out.columns and len(out) else None
+        return JSONResponse(_warn({"classes": classes, "engine": engine, "results": rows}, lines))
 
     @router.post("/similar", response_model=s.SimilarResponse, responses=errors)
     async def similar(req: SimilarBody) -> JSONResponse:

@@ -172,6 +172,9 @@ class Classification(BaseModel):
 
 class ClassifyResponse(BaseModel):
     classes: list[str]
+    engine: str | None = Field(None, description="What answered: 'trajlm model (lora)', or "
+                               "'gradient boosting (...)' where `trajlm finetune` kept GB "
+                               "because the model was not reliably above it on val.")  # fmt: skip
     results: list[Classification]
     warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
 

@@ -236,10 +236,19 @@ class ModelClassifier(WindowPrep):
         caller's column names, as in ``fit``."""
         segments, order = task_frame_order(segments, "segments", "ModelClassifier.ids(df)",
                                            **columns)  # fmt: skip
+        if getattr(self, "gb_engine_", None) is not None:  # the folder answers with GB
+            return in_order(self.gb_engine_.predict_proba(segments), order)
         batch, owner, _ = self._windows(segments, self.classifier_)
         lp = in_order(self._predict(self.classifier_, batch, owner), order)
         p = np.exp(lp - lp.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
+
+    @property
+    def engine_name(self) -> str:
+        """What answers: "gradient boosting (<baseline>)" for a folder that `trajlm finetune`
+        saved with GB as its engine (classify23), else "trajlm model (<mode>)"."""
+        gb = getattr(self, "gb_engine_", None)
+        return f"gradient boosting ({gb.name})" if gb is not None else f"trajlm model ({self.mode})"
 
     def save(self, directory: str | Path, overwrite: bool = False) -> int:
         """Write a fitted classifier (``load`` / ``from_pretrained`` read it back):
@@ -269,6 +278,13 @@ class ModelClassifier(WindowPrep):
                 "features": self.features, "class_weight": self.class_weight,
                 "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"},
                 "seed": self.seed, "lr": self.lr, "epochs": self.epochs}  # fmt: skip
+        if (src := getattr(self, "gb_source_", None)) is not None:  # loaded with a GB engine
+            from trajlm.tasks.classify_engine import GB_FILE
+
+            meta.update({k: json.loads((src / "classifier.json").read_text())[k]
+                         for k in ("engine", "gb")})  # fmt: skip
+            if src.resolve() != d.resolve():
+                (d / GB_FILE).write_bytes((src / GB_FILE).read_bytes())
         (d / "classifier.json").write_text(json.dumps(meta, indent=2))
         return n
 
@@ -300,15 +316,27 @@ class ModelClassifier(WindowPrep):
         return (s if layout.traj_dtype is None else cast_back(s, layout.traj_dtype)).to_numpy()
 
     @classmethod
-    def load(cls, directory: str | Path, device: str = "cpu") -> ModelClassifier:
+    def load(
+        cls, directory: str | Path, device: str = "cpu", engine: str | None = None
+    ) -> ModelClassifier:
         """A fitted classifier written by ``save`` (safetensors + JSON only): base + adapter +
-        head; directories of older versions (a merged ``backbone/``) load too."""
+        head; directories of older versions (a merged ``backbone/``) load too. ``engine``:
+        None answers as saved (`trajlm finetune --task classify` saves gradient boosting as
+        the engine unless the model is reliably above it on val; ``engine_name`` says which),
+        "model" the fine-tuned model, "gb" gradient boosting (trajlm.tasks.classify_engine)."""
         from safetensors.torch import load_file
 
+        from trajlm.tasks.classify_engine import ENGINES, GBEngine
         from trajlm.tasks.task_io import BACKBONE_JSON, load_backbone
 
+        if engine is not None and engine not in ENGINES:
+            raise ValueError(f"engine must be None, 'model' or 'gb', got {engine!r}")
         d = Path(directory)
         meta = json.loads((d / "classifier.json").read_text())
+        saved = meta.get("engine", "model")
+        if engine == "gb" and saved != "gb":
+            raise ValueError(f"{d}: no gradient-boosting engine saved here (engine "
+                             f"{saved!r}); engine=None or 'model' reads it")  # fmt: skip
         self = cls(
             None,
             mode=meta["mode"],
@@ -332,6 +360,8 @@ class ModelClassifier(WindowPrep):
                                    n_features=n_features)  # fmt: skip
         clf.head.load_state_dict(head)
         self.classifier_ = clf.to(device).eval()
+        self.gb_engine_ = GBEngine.load(d, meta) if (engine or saved) == "gb" else None
+        self.gb_source_ = d if self.gb_engine_ is not None else None  # save keeps the engine
         return self
 
     from_pretrained = load
@@ -341,8 +371,5 @@ class ModelClassifier(WindowPrep):
         segments' ids sorted as text (integer ids 1, 2, 10 come as 1, 10, 2), as
         ``predict_proba``'s rows; ``columns`` as in ``fit``. ``TrajLM.classify`` on a saved
         classifier gives a frame keyed by id."""
-        segments, order = task_frame_order(segments, "segments", "ModelClassifier.ids(df)",
-                                           **columns)  # fmt: skip
-        batch, owner, _ = self._windows(segments, self.classifier_)
-        lp = in_order(self._predict(self.classifier_, batch, owner), order)
-        return np.asarray(self.classes_)[lp.argmax(1)].astype(str)
+        p = self.predict_proba(segments, **columns)
+        return np.asarray(self.classes_)[p.argmax(1)].astype(str)
