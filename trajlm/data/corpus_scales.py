@@ -90,3 +90,75 @@ def rescaled_corpus(corpus: str | Path, out: str | Path, exclude: list[str]) -> 
               "new": stats.to_dict(), "shares": scale_shares(src)}  # fmt: skip
     (out / RECORD).write_text(json.dumps(record, indent=1))
     return stats
+
+
+# Session 23 (premise23): per-source units. Every source is read in its own step unit (its own
+# robust RMS step) and its own time unit (its own mean time step): CorpusWindows multiplies a
+# source's positions by UNITS[name]["pos"] and its times by UNITS[name]["t"], so the corpus
+# stats.json turns them into exactly step / own dxy_scale and (dt / own dt_mean - 1) / cv.
+# cv is the largest source coefficient of variation (dt_scale / dt_mean), so no source's time
+# step reads larger than under its own stats; steps read exactly as under their own stats.
+# No source sets the units of another and none is clipped more than on its own.
+UNITS = "units.json"
+
+
+def _wgeo(x: np.ndarray, p: np.ndarray) -> float:
+    return float(np.exp(np.sum(p * np.log(x))))
+
+
+def per_source_units(sources: dict[str, tuple[float, NormStats]]) -> dict:
+    """{"ref": {dxy_scale, dt_mean, dt_scale, cv}, "units": {name: {"pos", "t"}}}: the corpus
+    reference scales (weighted geometric means of the sources' step / mean time step; any
+    value gives the same normalised inputs) and each source's position / time factors."""
+    if not sources:
+        raise TrajlmInputError("per-source units: the corpus has no sources")
+    w = np.array([v[0] for v in sources.values()], dtype=np.float64)
+    if not np.all(w > 0):
+        raise TrajlmInputError("per-source units: every source needs a weight > 0")
+    p = w / w.sum()
+    dxy = np.array([max(v[1].dxy_scale, 1e-3) for v in sources.values()])
+    m = np.array([max(v[1].dt_mean, 1e-3) for v in sources.values()])
+    cv = float(
+        max(max(v[1].dt_scale, 1e-3) / mm for v, mm in zip(sources.values(), m, strict=True))
+    )
+    ref_dxy, ref_m = _wgeo(dxy, p), _wgeo(m, p)
+    units = {
+        name: {"pos": float(ref_dxy / d), "t": float(ref_m / mm)}
+        for name, d, mm in zip(sources, dxy, m, strict=True)
+    }
+    ref = {"dxy_scale": ref_dxy, "dt_mean": ref_m, "dt_scale": ref_m * cv, "cv": cv}
+    return {"ref": ref, "units": units}
+
+
+def target_stats(own: NormStats, cv: float) -> NormStats:
+    """A store's stats in per-source units (what a per-source-units checkpoint reads it with
+    at fine-tune): its own step scale and mean time step, the corpus's cv."""
+    d = own.to_dict()
+    return NormStats.from_dict({**d, "dt_scale": max(own.dt_mean, 1e-3) * cv})
+
+
+def per_source_units_corpus(corpus: str | Path, out: str | Path) -> dict:
+    """Copy CORPUS to OUT (a new directory) with OUT/units.json (``per_source_units``) and
+    stats.json's step / time scales set to the reference (the plane stays)."""
+    corpus, out = Path(corpus), Path(out)
+    if out.exists():
+        raise TrajlmInputError(f"{out}: already exists; give a new directory")
+    rec = per_source_units(source_stats(corpus))
+    old = NormStats.load(corpus / "stats.json")
+    new = {**old.to_dict(), **{k: rec["ref"][k] for k in ("dxy_scale", "dt_mean", "dt_scale")}}
+    shutil.copytree(corpus, out)
+    NormStats.from_dict(new).save(out / "stats.json")
+    (out / UNITS).write_text(json.dumps({"from": str(corpus), **rec}, indent=1))
+    return rec
+
+
+def load_units(corpus: str | Path) -> dict[str, dict[str, float]] | None:
+    """CORPUS/units.json's per-source factors, or None (the corpus has plain mixture scales)."""
+    f = Path(corpus) / UNITS
+    if not f.is_file():
+        return None
+    try:
+        units = json.loads(f.read_text())["units"]
+        return {k: {"pos": float(v["pos"]), "t": float(v["t"])} for k, v in units.items()}
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise TrajlmInputError(f"{f}: units[name].pos / .t unreadable ({e})") from e

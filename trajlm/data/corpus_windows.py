@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 from torch.utils.data import IterableDataset
 
 from trajlm.data.corpus import load_corpus
+from trajlm.data.corpus_scales import load_units
 from trajlm.data.features import LocalProjection
 from trajlm.data.loader import TrajectoryWindows, WindowConfig, window_spans
 from trajlm.data.schema import TrajlmInputError
@@ -50,6 +51,9 @@ class CorpusWindows(IterableDataset):
                 f"the corpus has no {split} windows with weight > 0", path=corpus
             )
         self.p = np.asarray(weights) / float(np.sum(weights))
+        # per-source units (corpus_scales.per_source_units_corpus): each source's positions and
+        # times scaled so the corpus stats read them in that source's own units
+        self.units = load_units(self.corpus)
         self.split = split
 
     def set_epoch(self, epoch: int) -> None:
@@ -57,7 +61,10 @@ class CorpusWindows(IterableDataset):
 
     def _stream(self, i: int):
         """Endless windows of source i (pass after pass, each pass reshuffled)."""
-        _, files, proj = self.sources[i]
+        name, files, proj = self.sources[i]
+        unit = (self.units or {}).get(name)
+        if self.units is not None and unit is None:
+            raise TrajlmInputError(f"{self.corpus / 'units.json'}: no units for source {name!r}")
         for n_pass in range(1 << 30):
             ds = TrajectoryWindows(self.corpus, self.split, self.config, projection=proj,
                                    rank=self.rank, world_size=self.world_size,
@@ -66,6 +73,8 @@ class CorpusWindows(IterableDataset):
             got = False
             for item in ds:
                 got = True
+                if unit is not None:
+                    item = {**item, "pos": item["pos"] * unit["pos"], "t": item["t"] * unit["t"]}
                 yield item
             if not got:
                 return
