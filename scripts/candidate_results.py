@@ -34,12 +34,15 @@ from trajlm.data.retrieval import traj_keys
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import (
+    KINDS,
+    USER_KINDS,
     CandidateSet,
     build_candidates,
     retime,
     step_scale,
     windows_of,
 )
+from trajlm.eval.candidates_time import add_time
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.protocol import _split, tune_knn
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
@@ -235,6 +238,11 @@ def main(argv: list[str] | None = None) -> None:
         help="share of train trajectories answered as if their user were new (--user only)",
     )
     ap.add_argument("--time", action="store_true", help="also the rows read at the asked times")
+    ap.add_argument(
+        "--time-cond",
+        action="store_true",
+        help="time-conditioned selector: re-timed candidates and the asked intervals as features",
+    )
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
         "--all-windows",
@@ -243,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
     args = ap.parse_args(argv)
+    if args.time_cond and args.all_windows:
+        ap.error("--time-cond does not cover --all-windows (its windows carry no asked times)")
     apply_threads(1, None)
     t_start = time.time()
     parts = _split(read_store(args.data))
@@ -286,6 +296,17 @@ def main(argv: list[str] | None = None) -> None:
         user_pools=user_pools,
         users=users if users is not None or groups is None else users_of(groups),
         n_user=int(n_user))  # fmt: skip
+    n_kinds = len(KINDS) + (len(USER_KINDS) if args.user else 0)
+
+    def timed(cs, xy, lengths, hist_t, target_t):  # --time-cond: the asked times (post hoc)
+        return add_time(cs, xy, hist_t, lengths, target_t, n_kinds) if args.time_cond else cs
+
+    def times_of(df, max_windows):  # (hist_t, target_t) of the same windows as windows_of
+        t = df.sort(["traj_id", "t"])["t"].to_numpy().astype(np.float64)
+        keys = traj_keys(df.sort(["traj_id", "t"])["traj_id"].to_numpy())
+        w = windows_of(np.c_[t, t], keys, K, max_windows=max_windows)
+        return w[0][..., 0], w[3][..., 0]
+
     t0 = time.time()
     tw = windows_of(train_xy, train_keys, K, max_windows=args.max_train_windows)
     train_cs = cached(
@@ -296,6 +317,9 @@ def main(argv: list[str] | None = None) -> None:
     val_win_cs = cached(
         args.cache / tag / "val_windows.npz", lambda: build(vw[0], vw[1], "val", None, vw[2])
     )
+    if args.time_cond:
+        train_cs = timed(train_cs, tw[0], tw[1], *times_of(parts["train"], args.max_train_windows))
+        val_win_cs = timed(val_win_cs, vw[0], vw[1], *times_of(parts["val"], args.max_val_windows))
     build_s = time.time() - t0
     print(
         f"candidates: {len(train_cs.cands)} train windows, {len(val_win_cs.cands)} val windows ({build_s:.0f} s)"
@@ -308,7 +332,8 @@ def main(argv: list[str] | None = None) -> None:
     for s, t in tasks.items():
         t0 = time.time()
         task_users = users_of(traj_keys(np.asarray(t.traj_ids)))
-        task_cs[s] = build(t.xy(proj), t.lengths, s, users=task_users)
+        task_cs[s] = timed(build(t.xy(proj), t.lengths, s, users=task_users),
+                           t.xy(proj), t.lengths, t.hist_t, t.target_t)  # fmt: skip
         build_ms[s] = (time.time() - t0) / len(t.lengths) * 1e6
     config = SelectorConfig(
         d_hidden=args.hidden,
@@ -328,7 +353,7 @@ def main(argv: list[str] | None = None) -> None:
         models.append(m)
         logs.append(log)
 
-    result = {"data": str(args.data), "stage": args.stage, "knn": {"history": knn.history,
+    result = {"data": str(args.data), "stage": args.stage, "time_cond": args.time_cond, "knn": {"history": knn.history,
               "n_neighbors": knn.n_neighbors}, "place_knn": place, "place_scores": place_scores,
               "selector_config": vars(config), "logs": logs, "build_s": build_s, "tables": {}}  # fmt: skip
     md = []
