@@ -149,9 +149,11 @@ def group_markdown(title: str, head: str, rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timed_rows(cs, task, preds, knn, proj, untimed_knn_err) -> list[dict]:
+def timed_rows(cs, task, preds, knn, proj, untimed_knn_err, time_cond=False) -> list[dict]:
     """Constant velocity, kNN and the selector read at the task's asked timestamps
-    (``retime``): PROTOCOL's time-conditioned question ("[time]" rows), same targets."""
+    (``retime``): PROTOCOL's time-conditioned question ("[time]" rows), same targets.
+    ``time_cond``: the selector already read the asked times (``--time-cond``); its row is
+    its own answer, not re-timed a second time."""
     tgt, lengths = task.target_latlon, task.lengths
 
     def at(p):  # absolute points (N, k, 2) -> read at target_t
@@ -161,7 +163,9 @@ def timed_rows(cs, task, preds, knn, proj, untimed_knn_err) -> list[dict]:
     t_base = at(knn_points(knn.index_, task.xy(proj), lengths, knn.n_neighbors))
     return [row("constant velocity [time]", [at(cs.points(cs.cands[:, 2]))], t_base, untimed_knn_err),
             row("kNN continuation [time]", [t_base], None, untimed_knn_err),
-            row("candidate selector [time]", [at(p) for p in preds], t_base, untimed_knn_err)]  # fmt: skip
+            row("candidate selector (time-conditioned)" if time_cond else "candidate selector [time]",
+                [per_trip(p, tgt, proj) if time_cond else at(p) for p in preds], t_base,
+                untimed_knn_err)]  # fmt: skip
 
 
 def all_windows_rows(test_df, proj, build, knn, place_index, place, models, users_of):
@@ -401,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
             md.append(group_markdown(f"{args.data.name} ({split}) by owner", "owner", by))
             result.setdefault("by_owner", {})[split] = by
         if args.time:  # the time-conditioned question: every row read at the asked timestamps
-            t_rows = timed_rows(cs, task, preds, knn, proj, base)
+            t_rows = timed_rows(cs, task, preds, knn, proj, base, args.time_cond)
             md.append(markdown(f"{args.data.name} ({split}) read at the asked timestamps; "
                                "the second CI column is against the plain (untimed) kNN", t_rows))  # fmt: skip
             result["tables"][f"{split}_time"] = t_rows
