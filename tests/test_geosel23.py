@@ -109,6 +109,7 @@ def test_bad_shapes_fail_in_one_line():
         add_time(cs, w[0], hist_t, w[1], target_t, n_kinds=len(KINDS) + 40)
 
 
+@pytest.mark.slow
 def test_a_selector_that_reads_the_asked_times_beats_an_untimed_one():
     """Irregular sampling: the next points lie 1 s or 4 s apart at random. The untimed set
     cannot know which; re-timed constant velocity answers exactly for a straight mover."""
