@@ -33,14 +33,24 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.retrieval import traj_keys
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
+from trajlm.eval.candidate_tables import (
+    by_group,
+    group_markdown,
+    markdown,
+    owner_masks,
+    row,
+    speed_masks,
+)
 from trajlm.eval.candidates import (
+    KINDS,
+    USER_KINDS,
     CandidateSet,
     build_candidates,
     retime,
     step_scale,
     windows_of,
 )
-from trajlm.eval.compare import paired_bootstrap_ci
+from trajlm.eval.candidates_time import add_time
 from trajlm.eval.protocol import _split, tune_knn
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
 from trajlm.eval.user_pool import UserPools, owners_of, user_markdown, user_oracle
@@ -62,93 +72,11 @@ def cached(path: Path, make) -> CandidateSet:
     return cs
 
 
-def row(name, per_seed_err, base_err, place_err, **extra) -> dict:
-    """per_seed_err: list of (N, k) haversine errors, one per seed."""
-    per_traj = np.mean([e.mean(1) for e in per_seed_err], 0)
-    mae = [e.mean() for e in per_seed_err]
-    fde = [e[:, -1].mean() for e in per_seed_err]
-    out = {"method": name, "mae_m": float(np.mean(mae)), "mae_m_std": float(np.std(mae)),
-           "fde_m": float(np.mean(fde)), "n_seeds": len(per_seed_err), **extra}  # fmt: skip
-    if base_err is not None:
-        out["vs_knn"] = paired_bootstrap_ci(per_traj, base_err.mean(1))
-    if place_err is not None:
-        out["vs_place_knn"] = paired_bootstrap_ci(per_traj, place_err.mean(1))
-    return out
-
-
-def markdown(title: str, rows: list[dict]) -> str:
-    def ci(r, key):
-        c = r.get(key)
-        return (
-            ""
-            if c is None
-            else f"{c['diff']:+.1f} [{c['lo']:+.1f}, {c['hi']:+.1f}] ({100 * c['rel']:+.1f} %)"
-        )
-
-    lines = [f"_{title}_", "", "| method | MAE (m) | FDE (m) | Δ MAE vs kNN [95 % CI] | Δ MAE vs place-aware kNN [95 % CI] |",
-             "|---|---|---|---|---|"]  # fmt: skip
-    for r in rows:
-        mae = f"{r['mae_m']:.1f}" + (f" ± {r['mae_m_std']:.1f}" if r["n_seeds"] > 1 else "")
-        lines.append(
-            f"| {r['method']} | {mae} | {r['fde_m']:.1f} | {ci(r, 'vs_knn')} | {ci(r, 'vs_place_knn')} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-SPEED_BINS = (0.0, 30.0, 100.0, np.inf)  # metres per step: foot-ish, bike/bus, car/rail
-
-
-def by_group(masks: dict, base_err, sel_errs, cv_err) -> list[dict]:
-    """kNN, selector (seed mean) and constant velocity MAE per group of trips (label -> (N,)
-    mask), with the paired CI of selector - kNN per group."""
-    out = []
-    sel = np.mean([e.mean(1) for e in sel_errs], 0)
-    for label, m in masks.items():
-        if m.sum() < 2:
-            out.append({"group": label, "n": int(m.sum())})
-            continue
-        ci = paired_bootstrap_ci(sel[m], base_err[m].mean(1))
-        out.append({"group": label, "n": int(m.sum()), "knn": float(base_err[m].mean()),
-                    "selector": float(sel[m].mean()), "cv": float(cv_err[m].mean()),
-                    "vs_knn": ci})  # fmt: skip
-    return out
-
-
-def speed_masks(speed: np.ndarray) -> dict:
-    """The query's mean step length (``step_scale``) in SPEED_BINS: does a gain on one
-    split's speed mix carry to another's?"""
-    edges = zip(SPEED_BINS[:-1], SPEED_BINS[1:], strict=True)
-    return {(f"{lo:.0f}-{hi:.0f}" if np.isfinite(hi) else f">= {lo:.0f}"): (speed >= lo) & (speed < hi)
-            for lo, hi in edges}  # fmt: skip
-
-
-def owner_masks(traj_ids: list[str], train_ids) -> dict:
-    """Trips whose owner (the "<user>/" prefix of GeoLife's traj_id) has train trips, and the
-    rest; empty when the ids carry no owner. GeoLife's chronological split puts mostly new
-    users in test, so the second group is the test-like part of val."""
-    if not traj_ids or not all("/" in t for t in traj_ids):
-        return {}
-    known = {t.split("/")[0] for t in train_ids}
-    m = np.array([t.split("/")[0] in known for t in traj_ids])
-    return {"owner has train trips": m, "new owner": ~m}
-
-
-def group_markdown(title: str, head: str, rows: list[dict]) -> str:
-    lines = [f"_{title}_", "", f"| {head} | trips | constant velocity | kNN | selector | Δ vs kNN [95 % CI] |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
-    for b in rows:
-        if "knn" not in b:
-            lines.append(f"| {b['group']} | {b['n']} | | | | |")
-            continue
-        c = b["vs_knn"]
-        lines.append(f"| {b['group']} | {b['n']} | {b['cv']:.1f} | {b['knn']:.1f} | {b['selector']:.1f} | "
-                     f"{c['diff']:+.1f} [{c['lo']:+.1f}, {c['hi']:+.1f}] ({100 * c['rel']:+.1f} %) |")  # fmt: skip
-    return "\n".join(lines) + "\n"
-
-
-def timed_rows(cs, task, preds, knn, proj, untimed_knn_err) -> list[dict]:
+def timed_rows(cs, task, preds, knn, proj, untimed_knn_err, time_cond=False) -> list[dict]:
     """Constant velocity, kNN and the selector read at the task's asked timestamps
-    (``retime``): PROTOCOL's time-conditioned question ("[time]" rows), same targets."""
+    (``retime``): PROTOCOL's time-conditioned question ("[time]" rows), same targets.
+    ``time_cond``: the selector already read the asked times (``--time-cond``); its row is
+    its own answer, not re-timed a second time."""
     tgt, lengths = task.target_latlon, task.lengths
 
     def at(p):  # absolute points (N, k, 2) -> read at target_t
@@ -158,7 +86,9 @@ def timed_rows(cs, task, preds, knn, proj, untimed_knn_err) -> list[dict]:
     t_base = at(knn_points(knn.index_, task.xy(proj), lengths, knn.n_neighbors))
     return [row("constant velocity [time]", [at(cs.points(cs.cands[:, 2]))], t_base, untimed_knn_err),
             row("kNN continuation [time]", [t_base], None, untimed_knn_err),
-            row("candidate selector [time]", [at(p) for p in preds], t_base, untimed_knn_err)]  # fmt: skip
+            row("candidate selector (time-conditioned)" if time_cond else "candidate selector [time]",
+                [per_trip(p, tgt, proj) if time_cond else at(p) for p in preds], t_base,
+                untimed_knn_err)]  # fmt: skip
 
 
 def all_windows_rows(test_df, proj, build, knn, place_index, place, models, users_of):
@@ -235,6 +165,11 @@ def main(argv: list[str] | None = None) -> None:
         help="share of train trajectories answered as if their user were new (--user only)",
     )
     ap.add_argument("--time", action="store_true", help="also the rows read at the asked times")
+    ap.add_argument(
+        "--time-cond",
+        action="store_true",
+        help="time-conditioned selector: re-timed candidates and the asked intervals as features",
+    )
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
         "--all-windows",
@@ -243,6 +178,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
     args = ap.parse_args(argv)
+    if args.time_cond and args.all_windows:
+        ap.error("--time-cond does not cover --all-windows (its windows carry no asked times)")
     apply_threads(1, None)
     t_start = time.time()
     parts = _split(read_store(args.data))
@@ -286,6 +223,17 @@ def main(argv: list[str] | None = None) -> None:
         user_pools=user_pools,
         users=users if users is not None or groups is None else users_of(groups),
         n_user=int(n_user))  # fmt: skip
+    n_kinds = len(KINDS) + (len(USER_KINDS) if args.user else 0)
+
+    def timed(cs, xy, lengths, hist_t, target_t):  # --time-cond: the asked times (post hoc)
+        return add_time(cs, xy, hist_t, lengths, target_t, n_kinds) if args.time_cond else cs
+
+    def times_of(df, max_windows):  # (hist_t, target_t) of the same windows as windows_of
+        t = df.sort(["traj_id", "t"])["t"].to_numpy().astype(np.float64)
+        keys = traj_keys(df.sort(["traj_id", "t"])["traj_id"].to_numpy())
+        w = windows_of(np.c_[t, t], keys, K, max_windows=max_windows)
+        return w[0][..., 0], w[3][..., 0]
+
     t0 = time.time()
     tw = windows_of(train_xy, train_keys, K, max_windows=args.max_train_windows)
     train_cs = cached(
@@ -296,6 +244,9 @@ def main(argv: list[str] | None = None) -> None:
     val_win_cs = cached(
         args.cache / tag / "val_windows.npz", lambda: build(vw[0], vw[1], "val", None, vw[2])
     )
+    if args.time_cond:
+        train_cs = timed(train_cs, tw[0], tw[1], *times_of(parts["train"], args.max_train_windows))
+        val_win_cs = timed(val_win_cs, vw[0], vw[1], *times_of(parts["val"], args.max_val_windows))
     build_s = time.time() - t0
     print(
         f"candidates: {len(train_cs.cands)} train windows, {len(val_win_cs.cands)} val windows ({build_s:.0f} s)"
@@ -308,7 +259,8 @@ def main(argv: list[str] | None = None) -> None:
     for s, t in tasks.items():
         t0 = time.time()
         task_users = users_of(traj_keys(np.asarray(t.traj_ids)))
-        task_cs[s] = build(t.xy(proj), t.lengths, s, users=task_users)
+        task_cs[s] = timed(build(t.xy(proj), t.lengths, s, users=task_users),
+                           t.xy(proj), t.lengths, t.hist_t, t.target_t)  # fmt: skip
         build_ms[s] = (time.time() - t0) / len(t.lengths) * 1e6
     config = SelectorConfig(
         d_hidden=args.hidden,
@@ -328,7 +280,7 @@ def main(argv: list[str] | None = None) -> None:
         models.append(m)
         logs.append(log)
 
-    result = {"data": str(args.data), "stage": args.stage, "knn": {"history": knn.history,
+    result = {"data": str(args.data), "stage": args.stage, "time_cond": args.time_cond, "knn": {"history": knn.history,
               "n_neighbors": knn.n_neighbors}, "place_knn": place, "place_scores": place_scores,
               "selector_config": vars(config), "logs": logs, "build_s": build_s, "tables": {}}  # fmt: skip
     md = []
@@ -376,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
             md.append(group_markdown(f"{args.data.name} ({split}) by owner", "owner", by))
             result.setdefault("by_owner", {})[split] = by
         if args.time:  # the time-conditioned question: every row read at the asked timestamps
-            t_rows = timed_rows(cs, task, preds, knn, proj, base)
+            t_rows = timed_rows(cs, task, preds, knn, proj, base, args.time_cond)
             md.append(markdown(f"{args.data.name} ({split}) read at the asked timestamps; "
                                "the second CI column is against the plain (untimed) kNN", t_rows))  # fmt: skip
             result["tables"][f"{split}_time"] = t_rows
