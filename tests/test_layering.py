@@ -59,6 +59,7 @@ LAYERS[-1].add("cli_eval_classify")  # eval --task classify --test-data (clseval
 LAYERS[-1].add("cli_evaluate")  # `trajlm eval`'s options (out of cli.py, session 22 split22)
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)
 LAYERS[-1].add("api_verdict")  # the run's saved val verdict in the API (session 22, tte22)
+LAYERS[-1].add("cli_verdict")  # the val check at the end of train / finetune (verdict23)
 LAYERS[-1].add("api_infill")  # TrajLM.recover / travel_time (out of api.py, session 22 split22)
 LAYERS[-1].add("api_subsec")  # predict on fixes under a second apart (session 18, subsec18)
 LAYERS[-1].add("api_at_times")  # predict at asked times: the rollout part of api.py (session 20)

@@ -65,7 +65,8 @@ def _say_none(api: Any, task: str, save: str) -> None:
             "a small call is judged by its own few known points alone")  # fmt: skip
     warnings.warn(
         f"{task}: no val verdict saved with {where}; {what} (trajlm eval --data STORE --model "
-        f"RUN --task {save} --save-verdict saves one; docs/recovery.md, Session 22)",
+        f"RUN --task {save} --save-verdict saves one; trajlm train and finetune save one at "
+        "their end unless --no-val-check; docs/recovery.md, Sessions 22-23)",
         VerdictWarning,
         stacklevel=5,  # _say_none, the answer, TrajLM's method, its torch decorator: the caller
     )

@@ -31,6 +31,7 @@ from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
 from trajlm._cli_points import columns_present, read_points
 from trajlm.cli_data import data_app
+from trajlm.cli_verdict import NO_VAL_CHECK_HELP, say_plain, val_check_run
 
 app = typer.Typer(
     cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
@@ -77,17 +78,20 @@ def train(
     ),
     device: str = typer.Option(None, help="auto | cpu | cuda"),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    val_check: bool = typer.Option(True, help=NO_VAL_CHECK_HELP),
 ) -> None:
-    """Pretrain the causal trajectory transformer (next-point prediction)."""
+    """Pretrain the causal trajectory transformer (next-point prediction); at the end, the
+    val check: the engine that answers travel time / recovery, saved with the weights."""
     from trajlm.train.interrupt import StartSignals  # first: the start-up takes seconds (torch)
 
     with StartSignals(out, resume=resume):  # Ctrl-C / SIGTERM outside the loop: one line
-        _train(data, out, config, max_steps, resume, overwrite, seed, other_data, device, threads)
+        _train(data, out, config, max_steps, resume, overwrite, seed, other_data, device, threads,
+               val_check)  # fmt: skip
 
 
 def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, resume: bool,
            overwrite: bool, seed: int | None, other_data: bool, device: str | None,
-           threads: int | None) -> None:  # fmt: skip
+           threads: int | None, val_check: bool = True) -> None:  # fmt: skip
     from trajlm._safety import check_output_dir
     from trajlm.train.defaults import default_recipe
     from trajlm.train.run_dir import _legacy_run
@@ -128,6 +132,8 @@ def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, re
 
         summary = knn_summary(trainer, data, out, summary)  # beside kNN on val (heldout23)
         console.print(io.dict_table(summary, f"run {out}"))
+        if val_check:  # session 23 (verdict23): the val verdict saved with the weights
+            val_check_run(out, data, say_plain)
 
 
 def _warn_store_frame_on_corpus(data: Path, model_cfg) -> None:

@@ -11,6 +11,7 @@ import typer
 from trajlm import _cli_io as io
 from trajlm._cli_io import CLASSES_HELP, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
+from trajlm.cli_verdict import NO_VAL_CHECK_HELP, say_plain, val_check_run
 from trajlm.eval.classify_notes import CLASSES
 
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
@@ -114,6 +115,9 @@ def finetune(
         "segment features unless the model is reliably above it on val (said); model: the "
         "fine-tuned model (as before session 23).",
     ),
+    val_check: bool = typer.Option(
+        True, help="predict, recover, tte: " + NO_VAL_CHECK_HELP[0].lower() + NO_VAL_CHECK_HELP[1:]
+    ),
 ) -> None:
     """Adapt a pretrained model: next-point (full/selective/LoRA), a masked task, or modes."""
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
@@ -198,6 +202,10 @@ def finetune(
                 drop_failed_marker(out, created)
             raise
     console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+    if val_check and task in ("predict", "recover", "tte"):  # session 23: saved with the weights
+        val_check_run(out, data, say_plain, df)
+    elif not val_check and task not in ("predict", "recover", "tte"):
+        io.warn(f"--no-val-check: --task {task} has no val verdict to skip (predict, recover, tte)")
 
 
 def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,

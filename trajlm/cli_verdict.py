@@ -1,0 +1,108 @@
+"""The val check at the end of `trajlm train` and `trajlm finetune` (session 23, verdict23).
+
+Session 22 saved a run's val verdict (trajlm/eval/val_verdict.py) only when its user ran
+``trajlm eval --task tte|recover --save-verdict``; a user who trained and then called
+``TrajLM.from_pretrained(RUN).travel_time(...)`` got the model even where gradient boosting was
+better on val. Now training ends with that check, for the tasks the new weights answer:
+
+- travel time, when the model has infilling heads (``TrajLM.travel_time`` needs them): the
+  model against distance / mean speed, linear regression and gradient boosting (fitted on the
+  train split), on at most ``TTE_VAL_TRIPS`` val trips (seeded);
+- recovery, when recover's default path is the bridge of forward rollouts (a next-point model):
+  the bridge against Akima / PCHIP / linear on up to 100 val trips x 300 fixes.
+
+The verdict is saved beside the weights ``TrajLM.from_pretrained(RUN)`` loads (RUN/best), as
+``trajlm eval --save-verdict`` saves it; each task's line says the engine, the val numbers and
+the seconds the check took. A corpus (``make pretrain``) gets none: its run is a base for
+other stores, and a verdict belongs to the store it answers. ``--no-val-check`` skips it (the run then answers as before, with
+the API's one line naming the command that saves a verdict). A store without a val split, or
+a task the store cannot judge, is said in one line and skipped: the training itself stands.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+TTE_VAL_TRIPS = 2_000  # the travel-time check's val trips (seeded sample above that)
+NO_VAL_CHECK_HELP = (
+    "Skip the val check at the end: without it the run's travel time / recovery answers "
+    "with the model unchecked against the baselines (trajlm eval --save-verdict saves one later)."
+)
+
+
+def say_plain(line: str) -> None:
+    """One line on the console, as written (no markup, no wrapping)."""
+    from trajlm._cli_io import console
+
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def verdict_tasks(model: Any) -> tuple[str, ...]:
+    """The tasks whose default API path reads a saved verdict for this model: travel time
+    (infilling heads) or recovery by the bridge (no infilling heads)."""
+    infill = getattr(model, "infill_head", None) is not None
+    return ("travel_time",) if infill else ("recover",)
+
+
+def _val_sample(val: Any, n: int, seed: int = 0) -> Any:
+    import polars as pl
+
+    ids = val["traj_id"].unique(maintain_order=True)
+    if len(ids) <= n:
+        return val
+    return val.filter(pl.col("traj_id").is_in(ids.sample(n, seed=seed).implode()))
+
+
+def val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
+    """Compute and save the val verdicts of the run's weights on the store ``data`` (its train
+    and val splits; test is never read). ``say(line)`` prints each line. Returns
+    {task: engine or the reason it was skipped, "val_check_s": seconds}."""
+    import polars as pl
+
+    from trajlm import _cli_io as io
+    from trajlm.data.corpus import is_corpus
+    from trajlm.errors import TrajlmInputError
+    from trajlm.eval.val_verdict import recover_verdict, save_verdict, tte_verdict, verdict_line
+    from trajlm.model.weights import resolve_weights
+    from trajlm.tasks.adapter import task_model
+
+    if is_corpus(data):  # a base for other stores: a verdict belongs to the store it answers
+        say(f"val check: --data {data} is a corpus (a base for other stores): no verdict saved; "
+            "a verdict belongs to the store the run answers: trajlm eval --data STORE --model "
+            f"{run} --task tte|recover --save-verdict (or trajlm finetune on that store)")  # fmt: skip
+        return {"val_check": "skipped: corpus"}
+    start = time.perf_counter()
+    model = io.load_model(run)
+    wdir = resolve_weights(run, log=False)
+    df = io.read_store_checked(data, "--data") if df is None else df
+    if "split" not in df.columns:
+        df = df.with_columns(split=pl.lit("train"))
+    parts = {s: df.filter(pl.col("split") == s).drop("split") for s in ("train", "val")}
+    out: dict = {}
+    if not len(parts["val"]):
+        say(f"val check: --data {data} has no val split: no verdict saved (the model answers "
+            "unchecked; a store of `trajlm data ingest` has one)")  # fmt: skip
+        return {"val_check": "skipped: no val split"}
+    for task in verdict_tasks(model):
+        t0 = time.perf_counter()
+        try:
+            if task == "travel_time":
+                val = _val_sample(parts["val"], TTE_VAL_TRIPS)
+                v, od = tte_verdict(task_model(model, name=run.name), parts["train"], val)
+            else:
+                v, od = recover_verdict(model, parts["val"]), None
+        except TrajlmInputError as e:
+            say(f"val check ({task.replace('_', ' ')}): skipped: {e}")
+            out[task] = "skipped"
+            continue
+        saved = save_verdict(wdir, {task: v}, od, str(data))
+        secs = time.perf_counter() - t0
+        say(f"val check: {verdict_line(task, v)}: wrote {saved} ({secs:.1f} s)")
+        out[task] = v["engine"]
+    out["val_check_s"] = round(time.perf_counter() - start, 1)
+    return out
+
+
+__all__ = ["NO_VAL_CHECK_HELP", "TTE_VAL_TRIPS", "say_plain", "val_check_run", "verdict_tasks"]
