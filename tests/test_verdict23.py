@@ -86,7 +86,9 @@ def test_the_check_saves_the_verdict_the_api_then_answers_with(work, tmp_path):
     assert doc["weights_sha1"] == weights_sha1(tmp_path / "run") and "recover" not in doc
     engine = doc["travel_time"]["engine"]
     assert got["travel_time"] == engine != "model"  # 20 steps: far worse than the baselines
-    assert len(said) == 1 and said[0].startswith("val check: travel time: ") and " s)" in said[0]
+    assert (
+        len(said) == 1 and said[0].startswith("val check: travel time: ") and " s CPU)" in said[0]
+    )
     od = make_tte_task(read_store(work / "store", split="test"))
     m = trajlm.TrajLM.from_pretrained(tmp_path / "run")
     with warnings.catch_warnings(record=True) as rec:

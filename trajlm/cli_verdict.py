@@ -86,7 +86,7 @@ def val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
             "unchecked; a store of `trajlm data ingest` has one)")  # fmt: skip
         return {"val_check": "skipped: no val split"}
     for task in verdict_tasks(model):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             if task == "travel_time":
                 val = _val_sample(parts["val"], TTE_VAL_TRIPS)
@@ -98,8 +98,8 @@ def val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
             out[task] = "skipped"
             continue
         saved = save_verdict(wdir, {task: v}, od, str(data))
-        secs = time.perf_counter() - t0
-        say(f"val check: {verdict_line(task, v)}: wrote {saved} ({secs:.1f} s)")
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+        say(f"val check: {verdict_line(task, v)}: wrote {saved} ({secs:.1f} s, {cpu:.1f} s CPU)")
         out[task] = v["engine"]
     out["val_check_s"] = round(time.perf_counter() - start, 1)
     return out
