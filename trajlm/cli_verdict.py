@@ -27,8 +27,9 @@ from typing import Any
 
 TTE_VAL_TRIPS = 2_000  # the travel-time check's val trips (seeded sample above that)
 NO_VAL_CHECK_HELP = (
-    "Skip the val check at the end: without it the run's travel time / recovery answers "
-    "with the model unchecked against the baselines (trajlm eval --save-verdict saves one later)."
+    "End with the val check (seconds): the engine that answers travel time / recovery (the "
+    "model, or the baseline better on val) saved with the weights; --no-val-check: the model "
+    "answers unchecked (trajlm eval --save-verdict saves a verdict later)."
 )
 
 
