@@ -28,12 +28,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from tte22_measure import _fit, ci, per_trip  # noqa: E402
 
 import trajlm  # noqa: E402
-from trajlm.data.features import LocalProjection  # noqa: E402
 from trajlm.data.protocol_tasks import make_recovery_task  # noqa: E402
 from trajlm.eval import metrics as M  # noqa: E402
 from trajlm.eval.protocol import make_tte_task  # noqa: E402
-from trajlm.eval.val_verdict import read_verdict  # noqa: E402
-from trajlm.tasks.fallback_recover import INTERPS, interpolate  # noqa: E402
+from trajlm.eval.val_verdict import interpolation_errors, read_verdict  # noqa: E402
+from trajlm.tasks.fallback_recover import INTERPS  # noqa: E402
 
 
 def quiet(f, *a, **kw):
@@ -93,13 +92,7 @@ def recover(parts: dict, runs: list[str]) -> None:
                 out = quiet(m.recover, frame).sort("traj_id", "t")
                 errs[name] = M.point_errors(out.select("lat", "lon").to_numpy()[hid], ll[hid])
                 res[f"{name}_engine"] = m.last_engine
-            proj = LocalProjection(float(ll[task.known, 0].mean()), float(ll[task.known, 1].mean()))
-            xy = np.zeros_like(ll)
-            xy[task.known] = np.stack(proj.forward(ll[task.known, 0], ll[task.known, 1]), 1)
-            for kind in INTERPS:
-                q = interpolate(kind, xy, task.t, task.known, task.groups)
-                lat, lon = proj.inverse(q[hid, 0], q[hid, 1])
-                errs[kind] = M.point_errors(np.stack([lat, lon], 1), ll[hid])
+            errs |= interpolation_errors(task)  # per hidden fix, as the verdict scores them
             pt = {k: per_trip(e, g) for k, e in errs.items()}
             best = min(INTERPS, key=lambda k: pt[k].mean())
             rng = np.random.default_rng(seed)

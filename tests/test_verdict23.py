@@ -115,6 +115,13 @@ def test_a_store_without_val_or_a_corpus_is_one_line_and_no_verdict(work, tmp_pa
     assert not (tmp_path / "run" / VERDICT_NAME).exists()
 
 
+def test_a_failed_check_after_a_saved_run_is_one_line_not_a_traceback(work, tmp_path):
+    said: list[str] = []
+    got = val_check_run(tmp_path / "gone", work / "store", lines_of(said))
+    assert got["val_check"].startswith("skipped: ") and not said
+    assert not (tmp_path / "gone").exists()
+
+
 def test_a_run_without_a_verdict_names_the_commands_that_make_one(work, tmp_path):
     trajlm.TrajLM.from_pretrained(work / "run").save_pretrained(tmp_path / "old")
     m = trajlm.TrajLM.from_pretrained(tmp_path / "old")  # an old folder: still answers
@@ -157,6 +164,8 @@ def test_a_next_point_run_gets_a_recovery_verdict_and_the_opt_out_gets_none(work
                                 "--config", str(cfg), *flag])  # fmt: skip
         assert r.exit_code == 0, r.output
         assert ("val check: recover: " in r.output) == (not flag), r.output
+        summary = json.loads((run / "train_summary.json").read_text())
+        assert ("val_ade_knn_m" in summary) == (not flag)  # --no-val-check: no kNN check either
         assert (run / "best" / VERDICT_NAME).exists() == (not flag)
         m = trajlm.TrajLM.from_pretrained(run)
         with warnings.catch_warnings(record=True) as rec:

@@ -31,7 +31,7 @@ from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
 from trajlm._cli_points import columns_present, read_points
 from trajlm.cli_data import data_app
-from trajlm.cli_verdict import NO_VAL_CHECK_HELP, say_plain, val_check_run
+from trajlm.cli_verdict import TRAIN_VAL_CHECK_HELP, say_plain, val_check_run
 
 app = typer.Typer(
     cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
@@ -78,7 +78,7 @@ def train(
     ),
     device: str = typer.Option(None, help="auto | cpu | cuda"),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
-    val_check: bool = typer.Option(True, help=NO_VAL_CHECK_HELP),
+    val_check: bool = typer.Option(True, help=TRAIN_VAL_CHECK_HELP),
 ) -> None:
     """Pretrain the causal trajectory transformer (next-point prediction); at the end, the
     val check: the engine that answers travel time / recovery, saved with the weights."""
@@ -130,9 +130,10 @@ def _train(data: Path, out: Path, config: Path | None, max_steps: int | None, re
     if trainer.rank == 0:
         from trajlm.cli_train_check import knn_summary
 
-        summary = knn_summary(trainer, data, out, summary)  # beside kNN on val (heldout23)
+        if val_check:  # beside kNN on val (heldout23)
+            summary = knn_summary(trainer, data, out, summary)
         console.print(io.dict_table(summary, f"run {out}"))
-        if val_check:  # session 23 (verdict23): the val verdict saved with the weights
+        if val_check:  # the val verdict saved with the weights (verdict23)
             val_check_run(out, data, say_plain)
 
 
