@@ -200,3 +200,18 @@ def test_a_mover_never_cut_is_still_read_as_the_vehicle():
     a = _asker(f)
     assert abs(a("how far did vehicle V1 travel?").value - 111.2) < 1  # was 'did not understand'
     assert a("how many points does vehicle V0 have?").value == 2
+
+
+def test_radii_in_mi_singular_units_and_negative_exponents_are_read():
+    rng, rows = np.random.default_rng(3), []
+    for v in range(3):
+        for k in range(2):
+            n = 30
+            rows.append(pl.DataFrame({"vehicle": [f"V{v}"] * n, "t": T0 + v * 1000 + k * 7200 + 20 * np.arange(n),
+                                      "lat": 41.15 + 4e-4 * np.arange(n) * (1 + v) + rng.normal(0, 1e-5, n),
+                                      "lon": -8.61 + 1e-4 * np.arange(n)}))  # fmt: skip
+    a = _asker(pl.concat(rows))
+    q = "how many trips came within {} of 41.16, -8.61?"
+    for said, metres in [("1 mi", "1609.344 m"), ("1 kilometre", "1000 m"), ("1 meter", "1 m"),
+                         ("2e-3 km", "2 m")]:  # fmt: skip
+        assert a(q.format(said)).value == a(q.format(metres)).value  # was 'did not understand'

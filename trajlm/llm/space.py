@@ -69,7 +69,7 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
 
 # a radius may be written 1e9 or 1,000,000 (set 23: "within 1e9 m of 41.15, -8.61" was not read)
 _RNUM = NUM.replace(
-    r"(\d+(?:\.\d+)?|", r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e\+?\d+)?|", 1
+    r"(\d+(?:\.\d+)?|", r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?|", 1
 )
 
 
