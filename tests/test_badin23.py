@@ -215,3 +215,20 @@ def test_radii_in_mi_singular_units_and_negative_exponents_are_read():
     for said, metres in [("1 mi", "1609.344 m"), ("1 kilometre", "1000 m"), ("1 meter", "1 m"),
                          ("2e-3 km", "2 m")]:  # fmt: skip
         assert a(q.format(said)).value == a(q.format(metres)).value  # was 'did not understand'
+
+
+def test_a_ship_type_code_column_given_with_label_col_is_named(tmp_path):
+    """`--label-col VesselType` kept the raw codes ('80') where the found column is named."""
+    codes = {"Cargo": "70", "Tanker": "80", "Tug": "52"}
+    d = pl.read_csv(_ais(tmp_path / "ais.csv"))
+    d = d.with_columns(pl.col("ship_type").replace(codes).cast(pl.Int64).alias("VesselType"))
+    d.drop("ship_type").write_csv(tmp_path / "codes.csv")
+    m, _ = _ingest(
+        tmp_path / "codes.csv", tmp_path / "s", traj_id="mmsi", t="ts", label="VesselType"
+    )
+    from trajlm.data.store import read_store
+
+    s = read_store(tmp_path / "s")
+    assert m["n_trajectories"] == 12
+    assert sorted(s["label"].unique()) == ["cargo", "tanker", "tug"]
+    assert sorted(s["vessel_type_code"].unique()) == [52, 70, 80]
