@@ -30,7 +30,7 @@ from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
-from trajlm.data.whole_labelled import one_label_per_trajectory, per_mover_label
+from trajlm.data.whole_labelled import mover_line, one_label_per_trajectory, per_mover_label
 from trajlm.errors import warn_at_caller
 
 # Known layouts whose times are the device's local time without a zone (said like any naive
@@ -225,10 +225,7 @@ def _ingest(
     }:  # fmt: skip
         if (n := one_label_per_trajectory(paths, format, columns)) is not None and mover:
             reading["label_per_mover"] = mover
-            warn_at_caller(f"one label per track, but {mover}: the label is a kind of mover, "
-                           f"not a class of trip, so tracks are still cut at gaps over "
-                           f"{cfg.max_gap_s:g} s (trip ids with one class each, MAT's tid, are "
-                           "kept whole)")  # fmt: skip
+            warn_at_caller(mover_line(mover, cfg.max_gap_s))
         elif n is not None:
             cfg = dataclasses.replace(cfg, max_gap_s=None, gap_intervals=None)
             reading["whole_labelled"] = n  # classify22: one labelled sample per trajectory

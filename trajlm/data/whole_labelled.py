@@ -43,6 +43,13 @@ def per_mover_label(label: str | None, owner: str | None, columns: ColumnMap | N
     return None
 
 
+def mover_line(why: str, gap_s: float) -> str:
+    """The one line ingest says when a label per track is a kind of mover (``per_mover_label``)."""
+    return (f"one label per track, but {why}: the label is a kind of mover, not a class of trip, "
+            f"so tracks are still cut at gaps over {gap_s:g} s (trip ids with one class each, "
+            "MAT's tid, are kept whole)")  # fmt: skip
+
+
 def one_label_per_trajectory(
     paths: Sequence[str | Path], format: str, columns: ColumnMap | None
 ) -> int | None:
