@@ -19,7 +19,6 @@ import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
-from trajlm.data.column_names import normalised
 from trajlm.data.kind_columns import KIND_NAMES, is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._geojson_points import point_columns
@@ -31,7 +30,7 @@ from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
-from trajlm.data.whole_labelled import one_label_per_trajectory
+from trajlm.data.whole_labelled import mover_line, one_label_per_trajectory, per_mover_label
 from trajlm.errors import warn_at_caller
 
 # Known layouts whose times are the device's local time without a zone (said like any naive
@@ -113,6 +112,9 @@ def ingest(
     streamed chunk) changes memory use, never the result; limits are the readers' resource
     limits (ReadLimits; default from the environment); keep_copies=True reads byte copies of a
     file as files of their own (PROTOCOL's GeoLife split; default: read once)."""
+    from trajlm.data.readers import check_keep_copies  # a string "no" is truthy (badin23)
+
+    check_keep_copies(keep_copies)
     if isinstance(paths, str | Path):  # one path, not a sequence of characters
         paths = [paths]
     for p in paths:
@@ -176,12 +178,16 @@ def _ingest(
     if owner is not None:
         reading["owner_column"] = owner
     columns, label = keep_label_column(paths, format, columns)
+    given = columns.extra.get("label") if columns is not None and label is None else None
+    kind_col = (
+        label or given
+    )  # --label-col ship_type is a kind of mover as the found one is (badin23)
     if (
         owner is None
-        and label is not None
+        and kind_col is not None
         and columns is not None
         and columns.traj_id
-        and is_taxon(label)
+        and is_taxon(kind_col)
     ):
         # a Movebank animal's id is its mover's ("how many red deer" counts animals, not gap-split tracks; labels22)
         columns = dataclasses.replace(
@@ -212,14 +218,15 @@ def _ingest(
     if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
     cfg = clean_config(format, preset, overrides, source=source)
-    vessels = label is not None and is_vessel_type(label)  # codes named per chunk (labels22)
-    kind = (
-        label is not None and normalised(label) in KIND_NAMES
-    )  # per mover, not per trip: gaps still split
-    if not kind and preset == "auto" and cfg.max_gap_s and "max_gap_s" not in {
+    vessels = kind_col is not None and is_vessel_type(kind_col)  # codes named per chunk (labels22)
+    mover = per_mover_label(kind_col, owner, columns)  # per mover, not per trip: gaps still split
+    if preset == "auto" and cfg.max_gap_s and "max_gap_s" not in {
         **overrides, **SOURCE_OVERRIDES.get(source or format, {})
     }:  # fmt: skip
-        if (n := one_label_per_trajectory(paths, format, columns)) is not None:
+        if (n := one_label_per_trajectory(paths, format, columns)) is not None and mover:
+            reading["label_per_mover"] = mover
+            warn_at_caller(mover_line(mover, cfg.max_gap_s))
+        elif n is not None:
             cfg = dataclasses.replace(cfg, max_gap_s=None, gap_intervals=None)
             reading["whole_labelled"] = n  # classify22: one labelled sample per trajectory
             warn_at_caller(f"every labelled trajectory carries one class ({n:,} trajectories): "

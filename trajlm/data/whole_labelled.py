@@ -9,6 +9,12 @@ Parquet input whose ``label`` column holds exactly one class in every trajectory
 (and at least one trajectory has one) is not split at time gaps, unless a gap comes from the
 user (``--max-gap-s``) or from the layout (hurricanes: 1 day). Said in one line. A label that
 changes inside a trajectory (GeoLife's per-point modes) keeps the gap split.
+
+A label that is a kind of mover keeps the gap split too (badin23, ``per_mover_label``): the
+label column is a ship type or a species (``kind_columns.KIND_NAMES``, found or given with
+``--label-col``), or the trajectory column is the mover's (``--vehicle-col`` / an ``mmsi``
+column kept as the owner). One class per vessel is the vessel's type, not its voyages' class:
+a fleet of 105 voyages was kept as 10 "voyages". Said in one line.
 """
 
 from __future__ import annotations
@@ -21,6 +27,27 @@ import polars as pl
 from trajlm.data.readers import ColumnMap
 
 MISSING = ("", "nan", "null", "none")  # label text read as no label
+
+
+def per_mover_label(label: str | None, owner: str | None, columns: ColumnMap | None) -> str | None:
+    """What the label is one class per when it names a kind of mover, else None: its column
+    is a ship type / species, or the trajectory ids are the movers' (the owner column)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.kind_columns import KIND_NAMES
+
+    if label is not None and normalised(label) in KIND_NAMES:
+        return f"{label!r} is a ship type / species column"
+    traj = columns.traj_id if columns is not None else None
+    if owner is not None and traj in (None, owner):
+        return f"{owner!r} names the movers, not their trips"
+    return None
+
+
+def mover_line(why: str, gap_s: float) -> str:
+    """The one line ingest says when a label per track is a kind of mover (``per_mover_label``)."""
+    return (f"one label per track, but {why}: the label is a kind of mover, not a class of trip, "
+            f"so tracks are still cut at gaps over {gap_s:g} s (trip ids with one class each, "
+            "MAT's tid, are kept whole)")  # fmt: skip
 
 
 def one_label_per_trajectory(

@@ -59,6 +59,9 @@ def relative_std(std: Any, speed: Any, ahead: Any) -> np.ndarray:
     return np.asarray(std, np.float64) / dist
 
 
+MAX_FIXES = 1000  # a backtest over more fixes than any history holds never runs (badin23)
+
+
 @dataclass(frozen=True)
 class BacktestScale:
     """The per-call multiplier of session 23 (module doc): from the backtest's median err / std_m
@@ -87,7 +90,20 @@ class BacktestScale:
     def from_json(cls, d: Any) -> BacktestScale:
         if not isinstance(d, dict) or d.get("kind") != "backtest":
             raise ValueError("scale: expected {'kind': 'backtest', ...}")
-        out = cls(float(d["median"]), int(d["fixes"]), float(d["alpha"]), float(d["decay"]),
+        for k in (
+            "median",
+            "fixes",
+            "alpha",
+            "decay",
+            "clip",
+        ):  # "0.75", true: not numbers (badin23)
+            if isinstance(d[k], bool) or not isinstance(d[k], int | float):
+                raise ValueError(f"scale.{k}: expected a number, got {d[k]!r}")
+        fixes = d["fixes"]
+        if not (isinstance(fixes, int) or float(fixes).is_integer()) or not 1 <= fixes <= MAX_FIXES:
+            raise ValueError(f"scale.fixes: expected a whole number of fixes in [1, {MAX_FIXES}], "
+                             f"got {fixes!r}")  # fmt: skip
+        out = cls(float(d["median"]), int(fixes), float(d["alpha"]), float(d["decay"]),
                   float(d["clip"]))  # fmt: skip
         nums = (out.median, out.alpha, out.decay, out.clip - 1, out.fixes)
         if not all(np.isfinite(v) and v > 0 for v in nums):
@@ -171,6 +187,10 @@ class RadiiBins:
                     if set(factors[key]) != set(pooled):
                         raise ValueError(f"bins: bin {key} has levels {sorted(factors[key])}")
             scale = BacktestScale.from_json(d["scale"]) if "scale" in d else None
+            version = d.get("version", 1)
+            if isinstance(version, bool) or version != (1 if scale is None else 2):  # badin23
+                raise ValueError(f"version: {version!r} with{'' if scale else 'out'} a 'scale' "
+                                 "(version 1: no scale; version 2: a scale)")  # fmt: skip
             out = cls(pooled, factors, counts, tuple(map(float, d["ahead_edges_s"])),
                       tuple(map(float, d["rel_edges"])), int(d["min_n"]),
                       int(d["min_groups"]), str(d.get("note", "")), scale)  # fmt: skip

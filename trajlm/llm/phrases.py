@@ -32,7 +32,8 @@ KNOT_KMH, NMI_M = 1.852, 1852.0
 SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6,
                "knots": KNOT_KMH, "knot": KNOT_KMH, "kn": KNOT_KMH, "kts": KNOT_KMH, "kt": KNOT_KMH}  # fmt: skip
 LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
-                "mile": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0,
+                "mile": 1609.344, "mi": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0,
+                "metre": 1.0, "meter": 1.0, "kilometre": 1000.0, "kilometer": 1000.0,  # badin23
                 "nautical miles": NMI_M, "nautical mile": NMI_M, "nmi": NMI_M, "nm": NMI_M}  # fmt: skip
 TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minutes": 60.0,
               "minute": 60.0, "mins": 60.0, "min": 60.0, "seconds": 1.0, "second": 1.0,

@@ -10,7 +10,7 @@ import re
 
 from trajlm.llm.endpoints import PLACE_ALIASES, PLACE_KINDS, _name, nearest_of_kind
 from trajlm.llm.phrases import LENGTH_UNITS, NUM, QuestionText, num
-from trajlm.llm.plan import EARTH_HALF_M, PLACES
+from trajlm.llm.plan import EARTH_HALF_M, PLACES, CannotAnswer
 
 
 def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None) -> None:
@@ -35,6 +35,8 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
         a, c, b, d = (float(m.group(i)) for i in range(1, 5))
         f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
     lengths = "|".join(re.escape(u) for u in sorted(LENGTH_UNITS, key=len, reverse=True))
+    if neg := re.search(rf"\bwithin\s+(-\s*{_RNUM}\s*(?:{lengths}))\b", s.low):  # badin23
+        raise CannotAnswer(f"a radius is a distance above 0: {neg.group(1)!r} is not one")
     r = s.take(rf"\bwithin\s+{_RNUM}\s*({lengths})\s+(?:of|from|around)\b")
     if r:
         f["radius_m"] = _radius(r.group(1), r.group(2))
@@ -67,7 +69,7 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
 
 # a radius may be written 1e9 or 1,000,000 (set 23: "within 1e9 m of 41.15, -8.61" was not read)
 _RNUM = NUM.replace(
-    r"(\d+(?:\.\d+)?|", r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e\+?\d+)?|", 1
+    r"(\d+(?:\.\d+)?|", r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?|", 1
 )
 
 

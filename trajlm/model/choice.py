@@ -17,6 +17,8 @@ MIN_POINTS points, whose last step is a speed glitch or that are fast movers: w 
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from trajlm.errors import TrajlmInputError
@@ -35,11 +37,11 @@ def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | N
     cfg = model.config
     H, power = cfg.backtest_choice_steps, cfg.backtest_choice_power
     ok_h = isinstance(H, int) and not isinstance(H, bool) and H >= 0
-    ok_p = isinstance(power, int | float) and not isinstance(power, bool) and power > 0
+    ok_p = isinstance(power, int | float) and not isinstance(power, bool) and 0 < power < math.inf
     if not (ok_h and ok_p):  # set on a loaded model (config.json is checked at load)
         field = "backtest_choice_steps" if not ok_h else "backtest_choice_power"
         raise TrajlmInputError(
-            f"{field} must be {'an integer >= 0' if not ok_h else 'a number > 0'}, "
+            f"{field} must be {'an integer >= 0' if not ok_h else 'a finite number > 0'}, "
             f"got {getattr(cfg, field)!r}",
             field=field,
         )

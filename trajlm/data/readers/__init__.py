@@ -93,6 +93,15 @@ __all__ = ["FORMATS", "PRESETS", "ColumnMap", "ReadLimits", "detect_format", "it
            "resolve_columns", "header_names", "sniff_sep"]  # fmt: skip
 
 
+def check_keep_copies(keep_copies: object) -> None:
+    """keep_copies is True or False: a string such as "no" is truthy and read byte copies twice
+    without a word (badin23)."""
+    if not isinstance(keep_copies, bool):
+        raise TrajlmInputError(
+            f"keep_copies must be True or False, got {keep_copies!r}", field="keep_copies"
+        )
+
+
 def _open(
     paths: str | Path | Sequence[str | Path],
     format: str,
@@ -102,6 +111,7 @@ def _open(
     limits: ReadLimits | None,
     keep_copies: bool = False,
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
+    check_keep_copies(keep_copies)
     paths, sheets = sheets_as_csv(
         [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)],
         format,
