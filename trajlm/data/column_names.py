@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from trajlm.data.zone_names import header_zone, strip_zone
+
 TRAJ = (
     ("traj_id",),
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
@@ -69,6 +71,7 @@ def normalised(name: str) -> str:
     (`Latitude [°]`, `Time (UTC)`; session 18)."""
     name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
     name = _UNIT.sub("", name) or name
+    name = strip_zone(name)  # `Acq. Time (MDT)`: the zone is read apart (zone_names; cols23)
     return re.sub(r"[\s.\-]+", "_", name.lower())
 
 
@@ -152,7 +155,8 @@ def by_ending(field: str, columns: list[str]) -> list[str]:
             and w[-1] in ends
             and normalised(c) not in ROW_KEYS
             and not (field == "traj_id" and w[-2] in _NOT_TRIPS)
-            and not (field == "t" and {"local", "lmt"} & set(w))  # zone unknown: named by hand
+            and not (field == "t" and {"local", "lmt"} & set(w) and header_zone(c) is None)
+            # (zone unknown: named by hand; `local time (PST)` names it: cols23)
         ]
         if found:
             return found
