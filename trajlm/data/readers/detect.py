@@ -88,6 +88,7 @@ from trajlm.data.readers.layouts import (
 )
 from trajlm.data.readers.owner_columns import OWNER_NAMES as OWNER_NAMES  # re-exported
 from trajlm.data.readers.owner_columns import USER_NAMES as USER_NAMES  # re-exported
+from trajlm.data.readers.owner_columns import VEHICLE_IDS
 from trajlm.data.readers.owner_columns import keep_owner_column as keep_owner_column
 from trajlm.data.readers.owner_columns import unused_columns as unused_columns
 from trajlm.data.readers.tabular import PRESETS
@@ -304,8 +305,10 @@ def _other_ids(path: Path, chosen: str, have: list[str]) -> None:
     ends like an id (`cab_id`): the trajectories may be the cabs (badin20: two cabs driven by
     one driver were read as one trajectory without a word)."""
     other = [
-        c for c in by_ending("traj_id", have) if c != chosen and normalised(c) not in OWNER_NAMES
-    ]
+        c
+        for c in by_ending("traj_id", have)
+        if c != chosen and (normalised(c) not in OWNER_NAMES or normalised(c) in VEHICLE_IDS)
+    ]  # (a `cab_id` beside `driver_id` is still said: it is kept as the owner only since cols23)
     if other:
         warnings.warn(
             f"{path.name}: trajectories by {chosen!r}; {other} also end like an id: if each of "
