@@ -80,3 +80,11 @@ def test_units_are_no_zones() -> None:
     for unit in ("speed (m/s)", "time (s)", "t [ms]", "Latitude [deg]", "(MDT)", "SOG (kn)"):
         assert header_zone(unit) is None, unit
     assert header_zone("Acq. Time (MDT)").offset_s == -6 * 3600  # type: ignore[union-attr]
+
+
+def test_a_utc_header_is_not_called_zoneless(tmp_path: Path) -> None:
+    code, out = _ingest(_write(tmp_path / "c.csv", "Date/Time (UTC)"), tmp_path / "s")
+    assert code == 0, out
+    assert "no zone" not in out and _first_t(tmp_path / "s") == NOON_UTC
+    code, out = _ingest(_write(tmp_path / "d.csv", "timestamp"), tmp_path / "s2")
+    assert "no zone" in out  # a header without a zone still says it
