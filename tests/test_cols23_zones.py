@@ -88,3 +88,23 @@ def test_a_utc_header_is_not_called_zoneless(tmp_path: Path) -> None:
     assert "no zone" not in out and _first_t(tmp_path / "s") == NOON_UTC
     code, out = _ingest(_write(tmp_path / "d.csv", "timestamp"), tmp_path / "s2")
     assert "no zone" in out  # a header without a zone still says it
+
+
+def test_the_python_api_reads_the_headers_zone_too() -> None:
+    import polars as pl
+
+    from trajlm.data.coerce import coerce
+    from trajlm.data.schema import TrajlmInputError
+
+    clock = [f"2024-05-01 12:00:{s:02d}" for s in range(0, 50, 10)]
+    df = pl.DataFrame({"CollarID": ["a"] * 5, "Acq. Time (MDT)": clock,
+                       "lat": [44.0 + 0.001 * i for i in range(5)], "lon": [-110.0] * 5})  # fmt: skip
+    with pytest.warns(UserWarning, match="UTC-6 h"):
+        assert coerce(df)[0]["t"][0] == NOON_UTC + 6 * 3600
+    as_dt = df.with_columns(pl.col("Acq. Time (MDT)").str.to_datetime())
+    with pytest.warns(UserWarning, match="UTC-6 h"):
+        assert coerce(as_dt)[0]["t"][0] == NOON_UTC + 6 * 3600
+    zoned = df.with_columns(pl.col("Acq. Time (MDT)") + "-06:00")  # the values say it
+    assert coerce(zoned)[0]["t"][0] == NOON_UTC + 6 * 3600
+    with pytest.raises(TrajlmInputError, match="tz="):
+        coerce(df.rename({"Acq. Time (MDT)": "time (IST)"}))
