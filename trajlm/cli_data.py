@@ -234,6 +234,9 @@ def data_ingest(
     if layout := guessed.pop("columns", None):  # the header is a known data set's
         _say(f"columns: laid out like {layout!r}, read as with --columns {layout}")
     by_size = guessed.pop("time unit", None)  # readers.layouts.BY_SIZE: why, said apart
+    if zone := guessed.pop("time zone", None):  # zone_names.ZONE_SAID: a zone in the header
+        guessed.pop("utc_offset_s", None)
+        _say(f"times: {zone}")
     if guessed:
         said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")

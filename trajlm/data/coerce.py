@@ -39,6 +39,7 @@ from trajlm.data.coerce_rows import (
 from trajlm.data.coerce_shapes import explode_lists, index_levels, pandas_frame, split_point
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
+from trajlm.data.coerce_tz import header_offset
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, closest, find_columns
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
@@ -256,9 +257,10 @@ def coerce(
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)
+    t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)
     if tz is not None or (time_kind == "datetime" and zone is None):
         t, zone = _local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
-    if warn_naive and time_kind == "datetime" and zone is None:
+    if warn_naive and time_kind == "datetime" and zone is None and not zoned:  # `time (MDT)`
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900

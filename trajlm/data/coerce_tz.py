@@ -87,3 +87,37 @@ def refuse_backwards(t: pl.Series, traj: pl.Series, wall: pl.Series, col: str) -
         hint="give the zone, e.g. predict(df, tz='Europe/Oslo'), or tz-aware times; if the "
         "times are UTC, sort the rows by time first",
     )
+
+
+def header_offset(
+    df: pl.DataFrame, tcol: str, t: pl.Series, time_kind: str, zone: str | None
+) -> pl.Series:
+    """(UTC seconds, whether the header's zone was read) of naive times whose column header
+    names their zone (`Acq. Time (MDT)`, `time (UTC+2)`; cols23, as `trajlm data ingest` reads
+    it): ``t`` less the offset, said in one warning (UTC: nothing to say); ``t`` as is when the times state their instant (zone-aware datetimes, Unix
+    numbers, strings with an offset) or the header names none. An ambiguous abbreviation (IST,
+    CST) is refused in one line naming tz=."""
+    import warnings
+
+    from trajlm.data.zone_names import header_zone, offset_words
+
+    hz = header_zone(tcol)
+    naive = (time_kind == "datetime" and zone is None) or (
+        time_kind == "string" and not df[tcol].cast(pl.Utf8).str.contains(_OFFSET_TEXT).any()
+    )
+    if hz is None or not naive:
+        return t, False
+    if hz.offset_s == 0:
+        return t, True
+    if hz.offset_s is None:
+        raise TrajlmInputError(
+            f"the time column {tcol!r} names the zone {hz.zone!r}, which may be {hz.meanings}",
+            field=tcol,
+            hint="give the zone: tz='Asia/Kolkata' (an IANA name) or localize the column first",
+        )
+    warnings.warn(f"times in {tcol!r} read as {hz.zone} = {offset_words(hz.offset_s)} (the "
+                  "column's header; tz= for a zone that changes at DST)", stacklevel=3)  # fmt: skip
+    return t - hz.offset_s, True
+
+
+_OFFSET_TEXT = r"(Z|[+-]\d{2}:?\d{2})\s*$"

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from trajlm.data.zone_names import header_zone, strip_zone
+
 TRAJ = (
     ("traj_id",),
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
@@ -69,6 +71,7 @@ def normalised(name: str) -> str:
     (`Latitude [°]`, `Time (UTC)`; session 18)."""
     name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
     name = _UNIT.sub("", name) or name
+    name = strip_zone(name)  # `Acq. Time (MDT)`: the zone is read apart (zone_names; cols23)
     return re.sub(r"[\s.\-]+", "_", name.lower())
 
 
@@ -152,7 +155,8 @@ def by_ending(field: str, columns: list[str]) -> list[str]:
             and w[-1] in ends
             and normalised(c) not in ROW_KEYS
             and not (field == "traj_id" and w[-2] in _NOT_TRIPS)
-            and not (field == "t" and {"local", "lmt"} & set(w))  # zone unknown: named by hand
+            and not (field == "t" and {"local", "lmt"} & set(w) and header_zone(c) is None)
+            # (zone unknown: named by hand; `local time (PST)` names it: cols23)
         ]
         if found:
             return found
@@ -290,6 +294,39 @@ SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots":
                "speed_kn": KNOT_MPS, "speed_knots": KNOT_MPS, "speed_over_ground": KNOT_MPS,
                "speed_over_ground_kn": KNOT_MPS, "speed_m_s": 1.0}  # fmt: skip
 COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
+# A speed with its unit in parentheses / brackets (cols23: heldout23's `SOG (kn)`, `speed
+# (km/h)`; `COG (deg)` is `cog` above): unit -> m/s per unit. Stores keep km/h and mph as
+# `sog_kmh` / `sog_mph`, which schema.conform turns into `sog_mps`.
+SPEED_UNITS = {"kn": KNOT_MPS, "kt": KNOT_MPS, "kts": KNOT_MPS, "knot": KNOT_MPS,
+               "knots": KNOT_MPS, "km/h": 1 / 3.6, "kmh": 1 / 3.6, "kph": 1 / 3.6,
+               "km/hr": 1 / 3.6, "m/s": 1.0, "mps": 1.0, "ms": 1.0, "mph": 0.44704,
+               "mi/h": 0.44704}  # fmt: skip
+_SPEED_WORDS = ("sog", "speed", "speed_over_ground", "velocity", "spd", "gps_speed",
+                "ground_speed", "groundspeed")  # fmt: skip
+_SPEED_UNIT = re.compile(r"(?P<name>.+?)\s*[(\[]\s*(?P<unit>[A-Za-z/]+)\s*[)\]]\s*")
+
+
+def speed_unit(column: str) -> float | None:
+    """m/s per unit of a speed column named with its unit after it (`SOG (kn)`, `speed
+    [km/h]`, `Velocity (mph)`), else None."""
+    m = _SPEED_UNIT.fullmatch(column.strip().strip('"'))
+    if m is None or m["unit"].lower() not in SPEED_UNITS:
+        return None
+    name = re.sub(r"[\s.\-]+", "_", m["name"].strip().lower())
+    return SPEED_UNITS[m["unit"].lower()] if name in _SPEED_WORDS else None
+
+
+def _speed_columns(columns: list[str]) -> list[tuple[str, float]]:
+    """(column, m/s per unit) of the reported speeds: SPEED_NAMES in order, then named with a
+    unit (`speed_unit`)."""
+    by_name: dict[str, str] = {}
+    for c in columns:
+        by_name.setdefault(normalised(c), c)
+    named = [(by_name[n], f) for n, f in SPEED_NAMES.items() if n in by_name]
+    seen = {c for c, _ in named}
+    return named + [(c, f) for c in columns if c not in seen and (f := speed_unit(c)) is not None]
+
+
 SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 kn or more)
 
 
@@ -303,11 +340,11 @@ def motion_columns(
     by_name: dict[str, str] = {}
     for c in columns:
         by_name.setdefault(normalised(c), c)
-    speed = next((n for n in SPEED_NAMES if n in by_name), None)
+    speeds = _speed_columns(columns)
     course = next((n for n in COURSE_NAMES if n in by_name), None)
-    if speed is None or (course is None and not speed_alone):
+    if not speeds or (course is None and not speed_alone):
         return None
-    return by_name[speed], SPEED_NAMES[speed], None if course is None else by_name[course]
+    return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
 
 
 def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | None
@@ -324,7 +361,7 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
         by_name.setdefault(normalised(col), col)
 
     def values(name: str, factor: float | None) -> np.ndarray:
-        x = df[by_name[name]].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+        x = df[name].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
         with np.errstate(invalid="ignore"):
             if factor is None:  # a course
                 return np.where((x >= 0) & (x < 360), x, np.nan)
@@ -333,8 +370,8 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
 
     # several speed (or course) columns: the one with the most values (ties: name order), so a
     # filled `SOG` beside a mostly empty `sog_mps` is read (ships18's finding)
-    speeds = [values(n, f) for n, f in SPEED_NAMES.items() if n in by_name]
-    courses = [values(n, None) for n in COURSE_NAMES if n in by_name]
+    speeds = [values(c, f) for c, f in _speed_columns(df.columns)]
+    courses = [values(by_name[n], None) for n in COURSE_NAMES if n in by_name]
     v = max(speeds, key=lambda a: int(np.isfinite(a).sum()))
     c = max(courses, key=lambda a: int(np.isfinite(a).sum()))
     return v, c

@@ -139,6 +139,10 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise TrajlmInputError(f"missing required columns {missing}; have {df.columns}")
+    for name, factor in (("sog_kmh", 1 / 3.6), ("sog_mph", 0.44704)):  # a speed (km/h): m/s
+        if name in df.columns and "sog_mps" not in df.columns:  # (cols23: `speed (km/h)`)
+            speed = pl.col(name).cast(pl.Float64, strict=False) * factor
+            df = df.with_columns(speed.alias("sog_mps")).drop(name)
     casts = [pl.col(c).cast(d) for c, d in {**REQUIRED, **OPTIONAL}.items() if c in df.columns]
     df = df.with_columns(casts)
     if {"sog_kn", "sog_mps", "cog_deg"} & set(df.columns):  # reported motion: codes -> null

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
+from trajlm.data.zone_names import header_zone
 
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
 # ~250 kB of Porto POLYLINE rows).
@@ -27,6 +28,8 @@ def naive_times(
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz or cm.t_offset:
         return None
+    if (hz := header_zone(cm.t)) is not None and hz.offset_s == 0:  # `Date/Time (UTC)` says
+        return None  # its zone: read as UTC is what it says (cols23)
     tf = cm.time_format
     if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
         tf and "z" in tf.replace("%%", "")

@@ -60,7 +60,8 @@ def keep_motion_columns(
     speed, factor, course = found
     if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
         return columns, None
-    name = "sog_kn" if factor == KNOT_MPS else "sog_mps"
+    name = {KNOT_MPS: "sog_kn", 1.0: "sog_mps", 1 / 3.6: "sog_kmh"}.get(factor, "sog_mph")
+    # (km/h and mph: schema.conform turns them into sog_mps; cols23)
     # a speed without a course is kept alone (session 18, motion18): the stop rule's drift and
     # the validity checks read it; dead reckoning needs a course and does not run
     kept = {name: speed} if course is None else {name: speed, "cog_deg": course}

@@ -88,10 +88,12 @@ from trajlm.data.readers.layouts import (
 )
 from trajlm.data.readers.owner_columns import OWNER_NAMES as OWNER_NAMES  # re-exported
 from trajlm.data.readers.owner_columns import USER_NAMES as USER_NAMES  # re-exported
+from trajlm.data.readers.owner_columns import VEHICLE_IDS
 from trajlm.data.readers.owner_columns import keep_owner_column as keep_owner_column
 from trajlm.data.readers.owner_columns import unused_columns as unused_columns
 from trajlm.data.readers.tabular import PRESETS
 from trajlm.data.schema import TrajlmInputError
+from trajlm.data.zone_names import ZONE_SAID, header_zone, offset_words
 
 # A csv / parquet with no id column: every file is one trajectory named after its stem.
 NO_ID_COLUMN = "each file's name (no id column; --traj-col to choose one)"
@@ -218,6 +220,8 @@ def resolve_columns(
     if format == "csv" and cm.time_format is None and cm.t_date is None and columbus(have):
         guessed.update(COLUMBUS)  # Columbus V-900 / V-1000: YYMMDD + HHMMSS, UTC (session 20)
     tcol = guessed.get("t", cm.t)
+    if tcol in have and cm.tz is None and not cm.utc_offset_s and "tz" not in guessed:
+        guessed.update(_header_zone(first, tcol))  # `Acq. Time (MDT)`: UTC-6 h (cols23)
     if (
         not cm.t_parts
         and cm.time_format is None
@@ -265,9 +269,28 @@ def resolve_columns(
     fields = {
         k: None if v == NO_ID_COLUMN else v
         for k, v in guessed.items()
-        if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY, BY_SIZE)
+        if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID)
     }
     return dataclasses.replace(cm, **fields), guessed
+
+
+def _header_zone(path: Path, tcol: str) -> dict[str, object]:
+    """{utc_offset_s, ZONE_SAID} for a time column whose header names a zone (`time (PDT)`,
+    `Zeit (UTC+2)`); {} for none or UTC; an ambiguous one (IST, CST) is refused."""
+    hz = header_zone(tcol)
+    if hz is None or hz.offset_s == 0:
+        return {}
+    if hz.offset_s is None:
+        raise TrajlmInputError(
+            f"the time column {tcol!r} names the zone {hz.zone!r}, which may be {hz.meanings}",
+            path=path,
+            field=tcol,
+            hint="give the zone: --tz NAME (an IANA name such as Asia/Kolkata) or --utc-offset "
+            "HOURS (Python: ColumnMap(tz=...) / ColumnMap(utc_offset_s=...))",
+        )
+    said = f"{tcol!r} read as {hz.zone} = {offset_words(hz.offset_s)} (a fixed offset"
+    said += "; --tz NAME for a zone that changes at DST, --utc-offset HOURS for another)"
+    return {"utc_offset_s": hz.offset_s, ZONE_SAID: said}
 
 
 def _row_key(path: Path, format: str, sep: str, column: str) -> bool:
@@ -282,8 +305,10 @@ def _other_ids(path: Path, chosen: str, have: list[str]) -> None:
     ends like an id (`cab_id`): the trajectories may be the cabs (badin20: two cabs driven by
     one driver were read as one trajectory without a word)."""
     other = [
-        c for c in by_ending("traj_id", have) if c != chosen and normalised(c) not in OWNER_NAMES
-    ]
+        c
+        for c in by_ending("traj_id", have)
+        if c != chosen and (normalised(c) not in OWNER_NAMES or normalised(c) in VEHICLE_IDS)
+    ]  # (a `cab_id` beside `driver_id` is still said: it is kept as the owner only since cols23)
     if other:
         warnings.warn(
             f"{path.name}: trajectories by {chosen!r}; {other} also end like an id: if each of "

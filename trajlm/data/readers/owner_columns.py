@@ -15,9 +15,17 @@ from trajlm.data.schema import TrajlmInputError
 
 # Column names kept as the owner of each trajectory (resplit --by user holds owners out);
 # normalised as in column_names (case, spaces, dashes and dots ignored).
-USER_NAMES = ("user_id", "uid", "user")
-OWNER_NAMES = ("vehicle_id", *USER_NAMES, "driver_id", "taxi_id", "device_id", "vessel_id",
-               "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle")  # fmt: skip
+# cols23 (heldout23's ride-hail `driver_uuid` / e-scooter `scooter_id` were not kept): the
+# uuid siblings, micromobility and fleet ids, after the names above (a driver's id before a
+# rider's: in a ride-hail export the rider is the passenger); a rider / courier is a user.
+VEHICLE_IDS = ("scooter_id", "scooter_uuid", "bike_id", "bike_uuid", "bicycle_id", "car_id",
+               "truck_id", "bus_id", "boat_id", "ship_id", "cab_id")  # fmt: skip
+_PEOPLE = ("user_uuid", "rider_id", "rider_uuid", "courier_id", "courier_uuid")
+USER_NAMES = ("user_id", "uid", "user", *_PEOPLE)
+OWNER_NAMES = ("vehicle_id", *USER_NAMES[:3], "driver_id", "taxi_id", "device_id", "vessel_id",
+               "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle",
+               "driver_uuid", "vehicle_uuid", "device_uuid", "taxi_uuid", "vessel_uuid",
+               *VEHICLE_IDS, *_PEOPLE)  # fmt: skip
 
 
 def keep_owner_column(
