@@ -43,6 +43,25 @@ def uses_one_step_backtest(cfg) -> bool:
     return bool(cfg.backtest_gate) and not cfg.backtest_steps
 
 
+def backtest_errors(
+    model, rollout, pos, t, t0, mask, cut: torch.Tensor, H: int, **rollout_kw
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(e_model, e_cv), each (B,): the mean distance over H steps of the model's rollout from
+    each row's first ``cut`` points (``rollout``: generate's step function) and of constant
+    velocity (the cut history's last step repeated) to the history's real next H points."""
+    B, T = mask.shape
+    rows = torch.arange(B, device=mask.device)
+    short = torch.arange(T, device=mask.device)[None] < cut[:, None]
+    out_pos, _, _ = rollout(model, pos, t, t0, mask & short, cut, H, False, None, 1.0, None,
+                            **rollout_kw)  # fmt: skip
+    pred = torch.stack(out_pos, 1)  # (B, H, 2)
+    k = torch.arange(H, device=mask.device)
+    truth = pos[rows[:, None], (cut[:, None] + k).clamp_max(T - 1)]  # (B, H, 2)
+    last, step = pos[rows, cut - 1], pos[rows, cut - 1] - pos[rows, (cut - 2).clamp_min(0)]
+    cv = last[:, None] + (k[None, :, None] + 1) * step[:, None]
+    return (pred - truth).norm(dim=-1).mean(1), (cv - truth).norm(dim=-1).mean(1)
+
+
 def rollout_backtest_gate(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | None:
     """backtest_steps H > 0: the gate (B,) from a rollout of H steps out of each row's history
     cut H points short (``rollout``: generate's step function, called without a backtest of
@@ -52,20 +71,9 @@ def rollout_backtest_gate(model, rollout, pos, t, t0, mask, lengths) -> torch.Te
     H = int(cfg.backtest_steps)
     if not cfg.backtest_gate or H < 1:
         return None
-    B, T = mask.shape
-    rows = torch.arange(B, device=mask.device)
     # (B,) points of each row's shortened history (a row too short keeps its own: not scored)
     cut = torch.where(lengths - H >= 2, lengths - H, lengths)
-    short = torch.arange(T, device=mask.device)[None] < cut[:, None]
-    out_pos, _, _ = rollout(model, pos, t, t0, mask & short, cut, H, False, None, 1.0, None,
-                            backtest=False)  # fmt: skip
-    pred = torch.stack(out_pos, 1)  # (B, H, 2)
-    k = torch.arange(H, device=mask.device)
-    truth = pos[rows[:, None], (cut[:, None] + k).clamp_max(T - 1)]  # (B, H, 2)
-    last, step = pos[rows, cut - 1], pos[rows, cut - 1] - pos[rows, (cut - 2).clamp_min(0)]
-    cv = last[:, None] + (k[None, :, None] + 1) * step[:, None]
-    e_model = (pred - truth).norm(dim=-1).mean(1)
-    e_cv = (cv - truth).norm(dim=-1).mean(1)
+    e_model, e_cv = backtest_errors(model, rollout, pos, t, t0, mask, cut, H, backtest=False)
     g = (e_cv / e_model.clamp_min(1e-9)).pow(cfg.backtest_gate).clamp(max=1.0)
     return torch.where(lengths >= MIN_STEPS + H + 1, g, torch.ones_like(g))
 

@@ -22,7 +22,7 @@ import math
 import torch
 
 from trajlm.errors import TrajlmInputError
-from trajlm.model.backtest import fast_rows
+from trajlm.model.backtest import backtest_errors, fast_rows
 from trajlm.model.embedding import DELTA
 from trajlm.model.scale import coverage_base
 
@@ -53,15 +53,7 @@ def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | N
     if not bool(ok.any()):
         return None
     cut = torch.where(ok, lengths - H, lengths)
-    short = torch.arange(T, device=mask.device)[None] < cut[:, None]
-    out_pos, _, _ = rollout(model, pos, t, t0, mask & short, cut, H, False, None, 1.0, None)
-    pred = torch.stack(out_pos, 1)  # (B, H, 2)
-    k = torch.arange(H, device=mask.device)
-    truth = pos[rows[:, None], (cut[:, None] + k).clamp_max(T - 1)]  # (B, H, 2)
-    last, step = pos[rows, cut - 1], pos[rows, cut - 1] - pos[rows, (cut - 2).clamp_min(0)]
-    cv = last[:, None] + (k[None, :, None] + 1) * step[:, None]
-    e_model = (pred - truth).norm(dim=-1).mean(1)
-    e_cv = (cv - truth).norm(dim=-1).mean(1)
+    e_model, e_cv = backtest_errors(model, rollout, pos, t, t0, mask, cut, H)
     w = (e_cv / e_model.clamp_min(1e-9)).pow(float(power)).clamp(max=1.0)
     w = torch.where(e_model > 0, w, torch.ones_like(w))
     feats = model.embed.features(pos, t, t0, mask)
