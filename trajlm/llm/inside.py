@@ -76,6 +76,17 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
     return out
 
 
+def _asked_unit(question: str) -> tuple[str, str | None]:
+    """(the question without its trailing "in km / m / miles", that unit or None)."""
+    q = question.strip().rstrip("?").strip()
+    if u := re.search(r",?\s*\bin\s+(km|kilomet(?:re|er)s|m|metres|meters|miles|mi)\s*$", q, re.I):
+        unit = {"km": "km", "m": "m", "mi": "mi", "miles": "mi"}.get(
+            u.group(1).lower(), "km" if "k" in u.group(1).lower() else "m"
+        )
+        return q[: u.start()], unit
+    return q, None
+
+
 # "how far from its first location / the start did RD-F01 get", "the maximum distance from the start of X's trips"
 REACH = re.compile(
     r"^\s*(?:how\s+far\s+(?:away\s+)?from\s+|what\s+(?:was|is)\s+the\s+(?:maximum|max|greatest|largest|furthest|farthest)"
@@ -88,13 +99,7 @@ REACH = re.compile(
 
 def plan_reach(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of "how far from the start did X get" (``REACH``): the furthest of the trips' ``reach_m``; else None."""
-    q = question.strip().rstrip("?").strip()
-    unit = None
-    if u := re.search(r",?\s*\bin\s+(km|kilomet(?:re|er)s|m|metres|meters|miles|mi)\s*$", q, re.I):
-        unit = {"km": "km", "m": "m", "mi": "mi", "miles": "mi"}.get(
-            u.group(1).lower(), "km" if "k" in u.group(1).lower() else "m"
-        )
-        q = q[: u.start()]
+    q, unit = _asked_unit(question)
     m = REACH.match(q)
     if m is None:
         return None
@@ -149,13 +154,7 @@ FAR_AFTER = re.compile(
 
 def plan_far(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of "how far from <place> did X get" (``FAR``, ``FAR_AFTER``): the top trip by ``away_m``; else None."""
-    q = question.strip().rstrip("?").strip()
-    unit = None
-    if u := re.search(r",?\s*\bin\s+(km|kilomet(?:re|er)s|m|metres|meters|miles|mi)\s*$", q, re.I):
-        unit = {"km": "km", "m": "m", "mi": "mi", "miles": "mi"}.get(
-            u.group(1).lower(), "km" if "k" in u.group(1).lower() else "m"
-        )
-        q = q[: u.start()]
+    q, unit = _asked_unit(question)
     if REACH.match(q):  # "how far from its start": plan_reach
         return None
     m = FAR.match(q) or FAR_AFTER.match(q)
