@@ -41,7 +41,6 @@ def main() -> None:
     from trajlm.eval.classify import classification_metrics, segment_labels
     from trajlm.eval.classify_gb import FeatureGBClassifier
     from trajlm.eval.classify_gb_choice import ValPickedGB
-    from trajlm.eval.classify_gb_cv import TunedGBClassifier
     from trajlm.eval.compare import paired_bootstrap_ci
 
     report = {"args": {k: str(v) for k, v in vars(args).items()}, "sets": {}}
@@ -57,8 +56,8 @@ def main() -> None:
         for seed in range(args.seeds):
             t0 = time.perf_counter()
             default = FeatureGBClassifier(random_state=seed).fit(train)
-            tuned = TunedGBClassifier(random_state=seed).fit(train)
             picked = ValPickedGB(random_state=seed, tune=True).fit(train, val)  # val only
+            tuned = picked.tuned_  # the same CV-tuned fit (the one saved before gbchoice23)
             picks.append(picked.choice_)
             for method, clf in (("GB default", default), ("GB CV-tuned (before)", tuned),
                                 ("GB val-picked (after)", picked)):  # fmt: skip

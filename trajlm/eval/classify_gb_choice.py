@@ -28,9 +28,10 @@ class ValPickedGB:
     segments; above that the CV costs minutes and only the default is fitted). After ``fit``:
     ``kept_`` (the fitted GB that answers), ``name`` (its name), ``model_`` (its scikit-learn
     estimator), ``classes_``, ``choice_`` (one line: which GB and why), ``val_scores_`` and
-    ``val_ci_`` (as ``ValChoice``). ``grid`` and ``kwargs`` (e.g. ``max_iter``) go to both
-    candidates. Put it first in ``ValChoice([ValPickedGB(), model])`` to
-    hold a model against the GB `trajlm finetune --task classify` saves.
+    ``val_ci_`` (as ``ValChoice``), ``tuned_`` (the CV-tuned candidate, when fitted).
+    ``grid`` and ``kwargs`` (e.g. ``max_iter``) go to both candidates. Put it first in
+    ``ValChoice([ValPickedGB(), model])`` to hold a model against the GB `trajlm finetune
+    --task classify` saves.
     """
 
     def __init__(
@@ -63,7 +64,7 @@ class ValPickedGB:
                             "segments no CV-tuned candidate)")  # fmt: skip
         else:
             tuned = TunedGBClassifier(self.grid, random_state=self.random_state, **self.kwargs)
-            tuned = tuned.fit(train)
+            self.tuned_ = tuned = tuned.fit(train)
             if tuned.chosen_ == (default.min_samples_leaf, default.max_depth):
                 self.kept_ = default  # the CV chose the default setting: one and the same GB
                 self.choice_ = f"{default.name} (default settings; train CV chose them too)"
