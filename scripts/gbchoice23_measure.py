@@ -35,6 +35,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", nargs="+", default=["animals", "vehicles", "synth", "hurricanes"])
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--geo", type=Path, default=Path("/tmp/s23/geo_keep"))
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
@@ -53,7 +54,7 @@ def main() -> None:
         res: dict[str, dict] = {}
         hits: dict[str, list[np.ndarray]] = {}
         picks = []
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             t0 = time.perf_counter()
             default = FeatureGBClassifier(random_state=seed).fit(train)
             picked = ValPickedGB(random_state=seed, tune=True).fit(train, val)  # val only
