@@ -193,8 +193,9 @@ def _score_test(clf, parts: dict, seed: int, out: Path, gb=None) -> dict:
             class_weight="balanced", random_state=seed
         ).fit(parts["train"]),
     }
-    if gb is not None and gb.name not in methods:  # the val-picked one (_fair_gb) if tuned
-        methods[gb.name] = gb
+    for cand in (getattr(gb, "tuned_", None), gb):  # the CV-tuned row as before gbchoice23
+        if cand is not None and cand.name not in methods:
+            methods[cand.name] = cand
     hits, rows = {}, {}
     for name, m in [*methods.items(), ("model", clf)]:
         pred = np.asarray(m.classify(test)).astype(str)
