@@ -222,7 +222,9 @@ def test_finetune_val_check_warns_when_the_model_is_below_gb(capsys, monkeypatch
     assert "not reliably above that baseline" in " ".join(capsys.readouterr().err.split())
     import trajlm.cli_finetune_classify as fc
 
-    monkeypatch.setattr(fc, "_fair_gb", lambda train, seed: _WrongOn("GB", tuple(range(8))))
+    monkeypatch.setattr(
+        fc, "_fair_gb", lambda train, seed, val=None: _WrongOn("GB", tuple(range(8)))
+    )
     _, lines = _val_check(_Oracle("model", ""), parts, seed=0)  # reliably above: no warning
     assert "that baseline" not in capsys.readouterr().err
     assert "(the model: 100.0 %" in lines["val: GB baseline accuracy_pct"]

@@ -120,6 +120,9 @@ class ValChoice:
     the best val accuracy (ties: the earlier). After ``fit``: ``choice_`` (the kept one's
     name), ``choice_reason_``, ``val_scores_`` ({name: val accuracy %}), ``val_ci_`` ({name:
     (lo, hi) of its val accuracy minus the first's, points}). Without val: the first.
+    ``ValChoice([ValPickedGB(), model])`` (trajlm.eval.classify_gb_choice) holds a model
+    against the GB `finetune --task classify` saves (default unless the CV-tuned one is
+    reliably above it on val; gbchoice23).
     """
 
     def __init__(

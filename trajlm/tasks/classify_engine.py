@@ -44,13 +44,19 @@ def _json_params(estimator: Any) -> dict:
 
 
 def save_gb_engine(
-    directory: str | Path, params: dict, train: pl.DataFrame, name: str, why: str
+    directory: str | Path,
+    params: dict,
+    train: pl.DataFrame,
+    name: str,
+    why: str,
+    choice: str | None = None,
 ) -> None:
     """Make the classifier saved in ``directory`` answer with gradient boosting: a
     HistGradientBoostingClassifier of ``params`` (e.g. the fitted baseline's
     ``model_.get_params()``) fitted on ``segment_features`` of the ``train`` segments, as
     ``load`` refits it; writes GB_FILE and adds ``engine`` / ``gb`` to classifier.json.
-    ``name``: the baseline's name (e.g. "GB features [CV-tuned]"); ``why``: the val check."""
+    ``name``: the baseline's name (e.g. "GB features [CV-tuned]"); ``why``: the val check; ``choice``: which GB and why (gbchoice23: default vs CV-tuned on
+    val), stored as ``gb.choice`` when given."""
     import sklearn
     from safetensors.numpy import save_file
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -71,6 +77,8 @@ def save_gb_engine(
     meta["gb"] = {"name": name, "why": why, "params": _json_params(est),
                   "sklearn": sklearn.__version__,
                   "train_proba_sha256": _digest(est.predict_proba(X))}  # fmt: skip
+    if choice:
+        meta["gb"]["choice"] = choice
     (d / "classifier.json").write_text(json.dumps(meta, indent=2))
 
 
