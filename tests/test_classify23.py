@@ -21,15 +21,22 @@ T0 = 1009843200
 SPEEDS = {"slow": 2.0, "fast": 15.0}
 
 
-def _tracks(n: int, seed: int) -> pl.DataFrame:
-    """``n`` labelled trajectories (slow ~2 m/s, fast ~15 m/s in turn), 30 s fixes."""
+def _tracks(
+    n: int,
+    seed: int,
+    speeds: dict[str, float] = SPEEDS,
+    spread: tuple[float, float] = (0.8, 1.2),
+    n_fix: tuple[int, int] = (20, 30),
+) -> pl.DataFrame:
+    """``n`` labelled trajectories (``speeds``' kinds in turn, each speed times a draw from
+    ``spread``; default slow ~2 m/s, fast ~15 m/s), ``n_fix`` fixes 30 s apart."""
     rng = np.random.default_rng(seed)
     rows = []
     for k in range(n):
-        kind = list(SPEEDS)[k % 2]
-        speed = SPEEDS[kind] * rng.uniform(0.8, 1.2)
+        kind = list(speeds)[k % len(speeds)]
+        speed = speeds[kind] * rng.uniform(*spread)
         head = rng.uniform(0, 2 * np.pi)
-        for i in range(int(rng.integers(20, 30))):
+        for i in range(int(rng.integers(*n_fix))):
             d = speed * 30 * i * rng.uniform(0.9, 1.1)
             rows.append((f"{seed}-{k}", T0 + 86400 * k + 30 * i, 37.9 + d * np.sin(head) / 111_320,
                          23.7 + d * np.cos(head) / 87_800, kind))  # fmt: skip
@@ -37,10 +44,10 @@ def _tracks(n: int, seed: int) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=cols, orient="row").with_columns(pl.col("t").cast(pl.Int64))
 
 
-def _segments(df: pl.DataFrame) -> pl.DataFrame:
+def _segments(df: pl.DataFrame, speeds: dict[str, float] = SPEEDS) -> pl.DataFrame:
     from trajlm.data.segments import make_mode_segments
 
-    return make_mode_segments(df, {k: k for k in SPEEDS}, min_points=3)[0]
+    return make_mode_segments(df, {k: k for k in speeds}, min_points=3)[0]
 
 
 @pytest.fixture(scope="module")

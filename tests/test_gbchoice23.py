@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from test_classify23 import _segments as labelled_segments
+from test_classify23 import _tracks as labelled_tracks
 
 T0 = 1009843200
 SPEEDS = {"slow": 2.0, "mid": 7.0, "fast": 15.0}
@@ -20,24 +22,11 @@ GRID = ((20, None), (5, None))
 
 def _tracks(n: int, seed: int) -> pl.DataFrame:
     """``n`` labelled trajectories, the three speeds in turn, 30 s fixes."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for k in range(n):
-        kind = list(SPEEDS)[k % 3]
-        speed = SPEEDS[kind] * rng.uniform(0.85, 1.15)
-        head = rng.uniform(0, 2 * np.pi)
-        for i in range(int(rng.integers(24, 40))):
-            d = speed * 30 * i * rng.uniform(0.9, 1.1)
-            rows.append((f"{seed}-{k}", T0 + 86400 * k + 30 * i, 37.9 + d * np.sin(head) / 111_320,
-                         23.7 + d * np.cos(head) / 87_800, kind))  # fmt: skip
-    cols = ["traj_id", "t", "lat", "lon", "label"]
-    return pl.DataFrame(rows, schema=cols, orient="row").with_columns(pl.col("t").cast(pl.Int64))
+    return labelled_tracks(n, seed, SPEEDS, spread=(0.85, 1.15), n_fix=(24, 40))
 
 
 def _segments(df: pl.DataFrame) -> pl.DataFrame:
-    from trajlm.data.segments import make_mode_segments
-
-    return make_mode_segments(df, {k: k for k in SPEEDS}, min_points=3)[0]
+    return labelled_segments(df, SPEEDS)
 
 
 @pytest.fixture(scope="module")
