@@ -71,6 +71,62 @@ def thin_side(times: np.ndarray, j: int, lo: int, hi: int, step: int, dt: float,
     return np.asarray(out)
 
 
+def thin_sides(times: np.ndarray, js: np.ndarray, lo: np.ndarray, hi: np.ndarray, step: int,
+               dt: float, cap: int) -> list[np.ndarray]:  # fmt: skip
+    """``[thin_side(times, j, lo, hi, step, dt, cap) for each side]``, equal index for index,
+    computed for all sides at once (speed24: on 1-s tracks a recover call thins ~2 sides per
+    gap, tens of thousands, and the loop of medians and searchsorted was ~18 % of the call).
+    ``js`` (S,) anchors, ``lo`` / ``hi`` (S,) each anchor's run [lo, hi) in ``times``."""
+    js, lo, hi = (np.asarray(a, np.int64) for a in (js, lo, hi))
+    if len(js) == 0:
+        return []
+    times = np.asarray(times)
+    # the unthinned history: the cap nearest points walking in `step` from the anchor
+    n_plain = np.minimum(js - lo + 1, cap) if step < 0 else np.minimum(hi - js, cap)
+    offs = np.arange(cap, dtype=np.int64)
+    plain = js[:, None] + step * offs[None, :]  # (S, cap), valid where offs < n_plain
+    valid = offs[None, :] < n_plain[:, None]
+    out = [plain[s, : n_plain[s]] for s in range(len(js))]
+    if dt <= 0 or cap < 2:  # no step to thin by (thin_side: fewer than 2 points as they are)
+        return out
+    # each history's median step, as np.median of |diff| over its first n_plain points
+    tp = times[np.where(valid, plain, js[:, None])].astype(np.float64)
+    d = np.abs(np.diff(tp, axis=1))  # (S, cap - 1), valid where offs + 1 < n_plain
+    m = n_plain - 1
+    d = np.sort(np.where(offs[None, : cap - 1] < m[:, None], d, np.inf), axis=1)
+    rows = np.arange(len(js))
+    mid_hi = d[rows, np.maximum(m, 1) // 2]
+    mid_lo = d[rows, np.maximum(m - 1, 0) // 2]
+    med = np.where(m % 2 == 1, mid_hi, np.mean(np.stack([mid_lo, mid_hi]), axis=0))
+    thin = (m >= 1) & (med < dt)
+    # the walk: every point's next one >= dt away inside its run, then chains of pointers
+    idx = np.flatnonzero(thin)
+    if len(idx) == 0:
+        return out
+    bounds = np.unique(np.concatenate([lo[idx], hi[idx]]))
+    nxt = np.full(len(times), -1, np.int64)
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # runs do not overlap
+        seg = times[a:b]
+        if step < 0:
+            k = a + np.searchsorted(seg, seg - dt, side="right") - 1
+            nxt[a:b] = np.where(k >= a, k, -1)
+        else:
+            k = a + np.searchsorted(seg, seg + dt, side="left")
+            nxt[a:b] = np.where(k < b, k, -1)
+    chain = np.full((len(idx), cap), -1, np.int64)
+    cur = js[idx]
+    chain[:, 0] = cur
+    for c in range(1, cap):
+        cur = np.where(cur >= 0, nxt[np.maximum(cur, 0)], -1)
+        if (cur < 0).all():
+            break
+        chain[:, c] = cur
+    lengths = (chain >= 0).sum(1)
+    for s, row, n in zip(idx.tolist(), chain, lengths.tolist(), strict=True):
+        out[s] = row[:n]
+    return out
+
+
 def known_steps(t: np.ndarray, known: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """The time steps between consecutive known points of the same trajectory."""
     idx = np.flatnonzero(known)
