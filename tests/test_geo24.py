@@ -59,3 +59,31 @@ def test_candidate_results_extra_pool_end_to_end(tmp_path, capsys):
     load_script("candidate_results").main([*args, "--extra-pool", str(extra), "--out", str(out)])
     assert "extra pool" in capsys.readouterr().out
     assert json.loads(out.read_text())["tables"]["val"][3]["mae_m"] > 0
+
+
+@pytest.mark.slow
+def test_geolife_memory_knn_script_runs_and_a_zero_speed_key_changes_nothing(tmp_path):
+    from trajlm.data.ingest import synth_store
+
+    store, extra = tmp_path / "synth", tmp_path / "extra"
+    synth_store(store, n_trajectories=40, seed=1)
+    synth_store(extra, n_trajectories=10, seed=2)
+    out = tmp_path / "mem.md"
+    load_script("geolife_memory_knn").main(
+        [
+            "--data",
+            str(store),
+            "--extra",
+            str(extra),
+            "--max-gap",
+            "60",
+            "--w-speed",
+            "0",
+            "--out",
+            str(out),
+        ]  # fmt: skip
+    )
+    lines = out.read_text().splitlines()
+    assert sum("train + extra" in line for line in lines) == 3  # one row per pool
+    speed = next(line for line in lines if "speed-keyed w=0" in line)
+    assert speed.endswith("+0.00 [+0.00, +0.00] |")  # w = 0: the plain kNN's neighbours
