@@ -6,9 +6,9 @@ Plain kNN (history 5, 40 neighbours: ``tune_knn``'s choice on GeoLife), the plac
 the local pool of the selector's recipe (0.03 / 300 m / 40 and 1.0 / 300 m / 10), each with
 the train library alone and with ``--extra``'s store added (``resample_pool`` at train's median
 interval, cut at each ``--max-gap``); and plain kNN on a speed-keyed library (the own-frame
-shape plus ``w`` x log1p(mean step length): walkers retrieve walkers). Val ADE per trip by the
-query's speed; Δ: paired bootstrap 95 % CI (2,000 resamples over the val trips) against the
-same pool without the change. Markdown -> stdout and OUT.
+shape plus ``w`` x log1p(mean step length): walkers retrieve walkers); and how far the val
+queries lie from either memory. Val ADE per trip by the query's speed; Δ: paired bootstrap
+95 % CI (2,000 resamples over the val trips) against the same pool without the change. Markdown -> stdout and OUT.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from trajlm._threads import apply_threads
 from trajlm.data.features import LocalProjection
@@ -109,6 +110,17 @@ def main(argv: list[str] | None = None) -> None:
     for w in [float(v) for v in args.w_speed.split(",")]:
         index = SpeedKeyedIndex(H, K, w).fit(train_xy, train_keys)
         add("GeoLife train", f"kNN (40), speed-keyed w={w:g}", ade(index, 40), base["kNN (40)"])
+    # coverage: how far the val queries' last points lie from each memory's raw points
+    e_x, e_y = proj.forward(extra["lat"].to_numpy(), extra["lon"].to_numpy())
+    last = xy[np.arange(len(xy)), lengths - 1]
+    d_extra = cKDTree(np.c_[e_x, e_y]).query(last)[0]
+    d_train = cKDTree(train_xy).query(last)[0]
+    lines += ["", "| nearest point (m), median | " + " | ".join(groups) + " |",
+              "|---" * (len(groups) + 1) + "|"]  # fmt: skip
+    for name, d in [(f"{args.extra.name} (raw fixes)", d_extra), ("GeoLife train", d_train)]:
+        cells = " | ".join(f"{np.median(d[m]):,.0f}" if m.any() else "" for m in groups.values())
+        lines.append(f"| {name} | {cells} |")
+    print("\n".join(lines[-4:]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
 
