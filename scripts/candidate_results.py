@@ -29,6 +29,7 @@ import numpy as np
 from trajlm._threads import apply_threads
 from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
+from trajlm.data.pool_resample import resample_pool
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.retrieval import traj_keys
 from trajlm.data.store import read_store
@@ -117,6 +118,21 @@ def all_windows_rows(test_df, proj, build, knn, place_index, place, models, user
     return rows, int(trip.max() + 1), len(hist)
 
 
+def extra_library(args, train_df, proj, train_xy, train_keys) -> tuple[np.ndarray, np.ndarray]:
+    """The train library, plus ``--extra-pool``'s store resampled to train's median interval
+    (its keys after train's, so the leak guard never confuses the two)."""
+    if args.extra_pool is None:
+        return train_xy, train_keys
+    t = train_df.sort(["traj_id", "t"])
+    same = t["traj_id"].to_numpy()[1:] == t["traj_id"].to_numpy()[:-1]
+    interval = float(np.median(np.diff(t["t"].to_numpy())[same]))
+    xy, keys = resample_pool(read_store(args.extra_pool), proj, interval, args.extra_max_gap)
+    print(
+        f"extra pool {args.extra_pool}: {len(xy)} points at {interval:.0f} s, {keys.max() + 1} pieces"
+    )
+    return np.concatenate([train_xy, xy]), np.concatenate([train_keys, keys + train_keys.max() + 1])
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="a store (trajlm data ingest)")
@@ -127,6 +143,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n-place", default="5,10,20,40")
     ap.add_argument("--top-k", type=int, default=8, help="individual neighbours per pool")
     ap.add_argument("--local", default="", help="W_PLACE,W_HEADING,N: a third, local pool")
+    ap.add_argument(
+        "--extra-pool",
+        type=Path,
+        help="another store (e.g. T-Drive, same city) added to the --local pool's library, "
+        "resampled to the train split's median interval (session 24)",
+    )
+    ap.add_argument(
+        "--extra-max-gap", type=float, default=120.0, help="--extra-pool: cut at gaps (s)"
+    )
     ap.add_argument("--max-train-windows", type=int, default=30000)
     ap.add_argument("--max-val-windows", type=int, default=10000, help="early-stopping set")
     ap.add_argument("--hidden", type=int, default=64)
@@ -200,12 +225,13 @@ def main(argv: list[str] | None = None) -> None:
                               + ([args.scale_free, args.speed_match] if args.scale_free or args.speed_match else [])
                               + ([args.user] if args.user else [])
                               + ([args.user_drop] if args.user_drop else [])
+                              + ([str(args.extra_pool), args.extra_max_gap] if args.extra_pool else [])
                               ).encode()).hexdigest()[:10]  # fmt: skip
     local, n_local = None, 10
     if args.local:
         wp, wh, n_local = (float(v) for v in args.local.split(","))
         local = PlaceRetrievalIndex(knn.history, K, w_place=wp, w_heading=wh)
-        local.fit(train_xy, train_keys)
+        local.fit(*extra_library(args, parts["train"], proj, train_xy, train_keys))
     user_pools, n_user, owner = None, 10, {}
     if args.user:  # the query's own user's TRAIN windows (user ids only; no target is read)
         wp, wh, n_user = (float(v) for v in args.user.split(","))
