@@ -116,3 +116,13 @@ def test_an_imo_column_is_a_ship_id_and_an_mmsi_beside_it_still_wins(tmp_path: P
     df.with_columns(pl.lit("211000000").alias("MMSI")).write_csv(tmp_path / "one.csv")
     code, out = _ingest(tmp_path / "one.csv", tmp_path / "s2")
     assert "traj_id <- 'MMSI'" in out, out
+
+
+def test_the_api_reads_a_pos_list_column_as_lon_lat() -> None:
+    from trajlm.data.coerce import to_canonical
+
+    rows = _tracks(2, late_first=False)
+    df = pl.DataFrame({"boat": [r["who"] for r in rows], "t": [r["t"] for r in rows],
+                       "pos": [[r["lon"], r["lat"]] for r in rows]})  # fmt: skip
+    got = to_canonical(df)
+    assert abs(got["lat"].mean() - 46.02) < 0.01 and got["traj_id"].n_unique() == 2

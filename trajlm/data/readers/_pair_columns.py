@@ -12,20 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-PAIR_NAMES = ("pos", "position", "coords", "coordinates", "coord", "location", "loc", "point",
-              "latlng", "latlon", "lnglat", "lonlat", "lat_lng", "lng_lat", "lat_lon", "lon_lat",
-              "gps", "geo")  # fmt: skip
+LON_FIRST_NAMES = ("lnglat", "lonlat", "lng_lat", "lon_lat")  # besides POINT_NAMES (_point_text)
 LAT_FIRST = ("latlng", "latlon", "lat_lng", "lat_lon")
 
 
 def split_pairs(frame: Any, sample: Any) -> Any:
-    """`frame` (a Polars LazyFrame) with each numeric list column named as a point (PAIR_NAMES,
-    case-insensitive) split into `<name>_lon` / `<name>_lat`, when the table has no latitude
+    """`frame` (a Polars LazyFrame) with each numeric list column named as a point (POINT_NAMES
+    or `lnglat` ...) split into `<name>_lon` / `<name>_lat`, when the table has no latitude
     or longitude column of its own. `sample`: a few collected rows of `frame` (the order is
     read from their values)."""
     import polars as pl
 
-    from trajlm.data.column_names import LAT, LON, candidates
+    from trajlm.data.column_names import LAT, LON, candidates, normalised
+    from trajlm.data.readers._point_text import POINT_NAMES
 
     schema = frame.collect_schema()
     names = list(schema.names())
@@ -35,12 +34,10 @@ def split_pairs(frame: Any, sample: Any) -> Any:
         dtype = schema[name]
         if not (isinstance(dtype, pl.List) and dtype.inner.is_numeric()):
             continue
-        if name.strip().lower() not in PAIR_NAMES:
+        if normalised(name) not in POINT_NAMES + LON_FIRST_NAMES:
             continue
         first, second = (sample[name].list.get(i, null_on_oob=True).abs().max() for i in (0, 1))
-        lat_first = name.strip().lower() in LAT_FIRST or (
-            (second or 0) > 90 and not (first or 0) > 90
-        )
+        lat_first = normalised(name) in LAT_FIRST or ((second or 0) > 90 and not (first or 0) > 90)
         lat_i, lon_i = (0, 1) if lat_first else (1, 0)
         frame = frame.with_columns(
             pl.col(name).list.get(lon_i, null_on_oob=True).alias(f"{name}_lon"),
