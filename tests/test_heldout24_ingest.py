@@ -126,3 +126,15 @@ def test_the_api_reads_a_pos_list_column_as_lon_lat() -> None:
                        "pos": [[r["lon"], r["lat"]] for r in rows]})  # fmt: skip
     got = to_canonical(df)
     assert abs(got["lat"].mean() - 46.02) < 0.01 and got["traj_id"].n_unique() == 2
+
+
+def test_the_api_joins_a_date_and_a_time_of_day_column_as_ingest_does() -> None:
+    import pandas as pd
+
+    from trajlm.data.coerce import to_canonical
+
+    df = pd.DataFrame(_tracks(2, late_first=False))
+    when = pd.to_datetime(df["t"], unit="s")
+    df["Date"], df["Time"] = when.dt.normalize(), when.dt.strftime("%H:%M:%S")
+    got = to_canonical(df.drop(columns="t"), traj_col="who")
+    assert got["t"].min() == T0 and got["t"].max() == T0 + 3600 + 44
