@@ -139,10 +139,10 @@ def test_time_format_help_lists_real_choices_and_errors_show_the_text(tmp_path):
     fails(*args, "--time-format", "strptime",
           names=("'strptime' is not a time format", "unix_ms", "%d.%m.%Y"))  # fmt: skip
     # (session 17: dotted dd.mm.yyyy times are read day-first; session 18: slashes too when a
-    # day over 12 tells the order, as here; dashes day-first stay a question)
-    p.write_text(re.sub(r"(\d\d)\.(\d\d)\.(\d{4})", r"\1-\2-\3", p.read_text()))
+    # day over 12 tells the order; session 24: dashes alike; spaces stay a question)
+    p.write_text(re.sub(r"(\d\d)\.(\d\d)\.(\d{4})", r"\1 \2 \3", p.read_text()))
     text = fails(*args, names=("line 2 field local_time", "not ISO-8601", "--time-format"))
-    assert "value None" not in text and f"value '{pd.Timestamp(T0, unit='s'):%d-%m-%Y}" in text
+    assert "value None" not in text and f"value '{pd.Timestamp(T0, unit='s'):%d %m %Y}" in text
 
 
 # ------------------------------------------------------------------ item 10: missing columns

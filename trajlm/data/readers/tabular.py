@@ -76,7 +76,12 @@ from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
-from trajlm.data.readers._times import local_time_columns, resolve_local, with_offset
+from trajlm.data.readers._times import (
+    date_and_time,
+    local_time_columns,
+    resolve_local,
+    with_offset,
+)
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
@@ -382,7 +387,7 @@ def _csv_file(
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
-            raw = raw.with_columns(pl.concat_str(cm.t_date, pl.lit(" "), cm.t).alias(cm.t))
+            raw = raw.with_columns(date_and_time(cm.t_date, cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
             raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
