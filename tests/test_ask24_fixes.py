@@ -199,3 +199,9 @@ def test_vans_we_have_a_numbered_owner_possessive_and_far_from_a_place():
     far = a("how far from the pier at 44.6, -63.5 did 316001002 get, in km?")
     assert far.plan.vehicle == "316001002"
     assert far.value == pytest.approx(_hav(44.6, -63.5, g.lat, g.lon).max() / 1000, rel=1e-3)
+
+
+def test_what_time_a_trip_started_is_its_start_not_a_description():
+    """Pinned refused since session 12 (a measure named: not a description); now the trip's start (action when)."""
+    plan = RulePlanner().plan("what time did trip syn-000003_0 start")
+    assert plan.action == "when" and plan.ascending and plan.trip == "syn-000003_0"
