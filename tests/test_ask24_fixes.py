@@ -84,7 +84,7 @@ def test_time_above_a_speed_inside_a_place_is_refused(asker):
 @pytest.mark.parametrize(
     "q",
     ["how many days of data do we have for V3?", "how many days of data were recorded for V3?",
-     "on how many days was V3 tracked?"],
+     "on how many days was V3 tracked?", "how many days did V3 drive?"],
 )  # fmt: skip
 def test_days_of_data_of_a_mover(asker, vans, q):
     ans = asker(q)

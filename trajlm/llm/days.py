@@ -16,7 +16,10 @@ import polars as pl
 from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
 
 _DATA = r"(?:data|tracking|records?|recordings?|gps(?:\s+data)?|fixes|observations?|logging)"
-_SEEN = r"(?:recorded|tracked|logged|collected|observed|monitored|seen|active|available)"
+_SEEN = (
+    r"(?:recorded|tracked|logged|collected|observed|monitored|seen|active|available"
+    r"|drive|drove|driven|travel(?:l?ed)?|move|moved|fly|flew|flown|sail|sailed|operate|operated|work|worked)"
+)
 DAYS = re.compile(
     r"^\s*(?:on\s+|for\s+)?how\s+many\s+(?:different\s+|distinct\s+|separate\s+|calendar\s+)?days\s+"
     rf"(?:(?:of\s+{_DATA}\s+)(?P<a>.*)|(?:(?:was|were|did|has|have|is|are)\s+)(?P<b>.*?\b{_SEEN}\b.*))$",

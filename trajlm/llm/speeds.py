@@ -58,7 +58,7 @@ def plan_above(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPl
         f"how many trips did {who} make {rest}?" if who else f"how many trips {rest}?"
     )
     if plan.action != "count" or plan.group is not None or plan.per is not None:
-        raise CannotAnswer("time above a speed is read for the trips of a vehicle, a day or a place: ask e.g. "
+        raise CannotAnswer("time above a speed is read for the trips of a vehicle or a day: ask e.g. "
                            "'how long was V3 above 50 km/h on 20 October'")  # fmt: skip
     if (
         plan.center() is not None or plan.bbox is not None
