@@ -286,6 +286,11 @@ def serve(
         help="A browser origin allowed to call the API (CORS; repeat; "
         "'*' for any; default: $TRAJLM_CORS_ORIGINS, else none).",
     ),
+    ask_root: Path = typer.Option(
+        None,
+        "--ask-root",
+        help="POST /ask may name stores under this folder by path (default: none; rows only).",
+    ),
 ) -> None:
     """Serve the model over HTTP: the API (/docs) and a map page (/). docs/serve.md."""
     try:
@@ -313,7 +318,11 @@ def serve(
         idx = SimilarIndex(m, index, limit=index_limit)
         _say(f"indexed {len(idx):,} trajectories of {index}")
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
-                        timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None)  # fmt: skip
+                        timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None,
+                        ask_root=str(ask_root) if ask_root is not None else None)  # fmt: skip
+    if ask_root is not None:
+        io.must_exist(ask_root, "--ask-root")
+        _say(f"POST /ask: stores under {ask_root}")
     if origins := cfg.cors():
         _say(f"CORS: browser apps on {', '.join(origins)} may call the API")
     if selector is not None:  # who answers /predict: the val check's winner

@@ -43,7 +43,7 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
-from trajlm.llm.tracks import long_ids, read_tracks, with_owner
+from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id"]
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -242,6 +242,12 @@ class Asker:
         if self._long:  # tracks of days: their ids name the mover (session 20)
             self.points = with_owner(self.points, self._long)
             self.trips_utc = trip_table(self.points)
+        if (
+            "vehicle_id" not in self.points.columns
+        ):  # a GPX file per tagged bird: its stem is the mover (set 24)
+            owned = with_file_owner(self.points)
+            if owned is not self.points:
+                self.points, self.trips_utc = owned, trip_table(owned)
         self.zone = tz or data_zone(data) or own_zone
         self.trips = self.trips_utc
         if self.zone:  # the start in the data's own clock: hours, days and dates read there

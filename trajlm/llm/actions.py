@@ -261,8 +261,8 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
     if (set(f) - {"trip"}) or s.has(r"\b(?:trips?|journeys|rides|trajectories|tracks)\b"):
         s.take(r"\b(?:which|what)\b")
         return {"action": "list", **({"k": k} if k else {})}
-    if unknown := s.leftover(known):
-        raise CannotAnswer(f"did not understand {' '.join(dict.fromkeys(unknown))!r} "
+    if unknown := s.leftover_said(known):
+        raise CannotAnswer(f"did not understand {' '.join(unknown)!r} "
                            "(see docs/llm.md for what can be asked)")  # fmt: skip
     raise CannotAnswer("no question about the trips found (ask to count, list, average, "
                        "rank, predict or describe trips)")  # fmt: skip

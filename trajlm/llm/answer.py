@@ -12,7 +12,7 @@ from trajlm.llm.calendar import clock
 from trajlm.llm.plan import QueryPlan
 
 # the unit each metric's values are in (printed with a mean / median / sum)
-METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "moving_s": "s", "stopped_s": "s", "inside_s": "s", "reach_m": "m", "away_m": "m", "length_m": "m", "speed_kmh": "km/h",
+METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "moving_s": "s", "stopped_s": "s", "inside_s": "s", "above_s": "s", "reach_m": "m", "away_m": "m", "length_m": "m", "speed_kmh": "km/h",
                 "n_points": "points", "pace_s_km": "s/km", "start_hour": "h", "start_time": "h"}  # fmt: skip
 
 

@@ -26,6 +26,12 @@ PER = re.compile(
     r"(?:\s+on\s+average\b)?",
     re.I,
 )
+# a superlative over the periods ("the longest distance ... in a day", "the most km in one week"): the busiest day
+_MOST_IN_A_PERIOD = re.compile(
+    r"\b(?:longest|furthest|farthest|most|max(?:imum)?|highest|biggest|greatest|largest|record|least|fewest|shortest"
+    r"|min(?:imum)?|lowest|smallest)\b",
+    re.I,
+)
 _STARTS = r"(?:start(?:ing)?|pick[\s-]?up|departure|leaving|begin(?:ning)?)"
 START_HOUR = rf"\b{_STARTS}\s+hours?\b|\bhour\s+(?:of\s+(?:the\s+)?)?{_STARTS}s?\b"  # the whole hour: 7:30 is 7
 START_TIME = rf"\b{_STARTS}\s+times?\b|\btime\s+of\s+(?:the\s+)?{_STARTS}s?\b"  # the time of day: 7:30 is 7.5
@@ -77,6 +83,11 @@ def read_per(question: str) -> tuple[str, str | None]:
     if m is None:
         return question, None
     per = "day" if (m.group(1) or m.group(2)).lower() in ("daily", "day") else "week"
+    if _MOST_IN_A_PERIOD.search(
+        question
+    ):  # "the longest distance V5 drove in a day" was the mean per day (set 24)
+        raise CannotAnswer(f"the most in one {per} is not read (only the mean per {per}): ask e.g. 'what is the "
+                           f"{'daily' if per == 'day' else 'weekly'} distance of V5' for the mean")  # fmt: skip
     rest = question[: m.start()] + " " + question[m.end() :]
     # "the average number of trips per day" (set 21): the count per day, itself a mean over the days
     rest = re.sub(

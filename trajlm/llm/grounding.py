@@ -307,7 +307,10 @@ def _numbered(
         if "vehicle" in f and f["vehicle"] != num:
             raise CannotAnswer(f"two vehicles ({f['vehicle']!r}, {num!r}): ask about one at a time")
         f["vehicle"] = num
-        question, low = _blank(question, a, m.end(1)), _blank(low, a, m.end(1))
+        b = m.end(1) + (
+            2 if low.startswith("'s", m.end(1)) else 0
+        )  # "316001002's voyages" (set 24)
+        question, low = _blank(question, a, b), _blank(low, a, b)
     return question
 
 

@@ -165,9 +165,15 @@ def plan_far(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan
                            "one vehicle or trip ('how far from LAT, LON did X get')")  # fmt: skip
     place = m.group("place").strip().rstrip(",")
     try:
-        plan = plan_count(
-            f"how many trips {m.group('who')} came within 1 km of {place} {m.group('rest')}?"
+        who = m.group(
+            "who"
+        ).strip()  # "did 316001003 make": a bare MMSI after "trips" read as a trip id (set 24)
+        head = (
+            f"how many trips did {who} make"
+            if re.fullmatch(r"\d{6,}", who)
+            else f"how many trips {who} came"
         )
+        plan = plan_count(f"{head} within 1 km of {place} {m.group('rest')}?")
     except CannotAnswer:
         if re.search(r"-?\d+\.\d+\s*,\s*-?\d+\.\d+", place):
             raise

@@ -92,6 +92,22 @@ class QuestionText:
         words = re.findall(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,\-:']", self.low)
         return [w for w in words if w not in known]
 
+    def leftover_said(self, known: set[str]) -> list[str]:
+        """The words not understood, a word glued to digits quoted whole as the user wrote it
+        ("vehicle V9": 'V9', not the 'v 9' its letters and digits read apart; ask23's leftover)."""
+        said = []
+        for m in re.finditer(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,\-:']", self.low):
+            if m.group(0) in known:
+                continue
+            a, b = m.span()
+            while a > 0 and self.low[a - 1].isalnum():
+                a -= 1
+            while b < len(self.low) and self.low[b].isalnum():
+                b += 1
+            glued = (a, b) != m.span()
+            said.append(self.q[a:b] if glued else m.group(0))
+        return list(dict.fromkeys(said))
+
 
 def num(s: str) -> float:
     s = s.strip()

@@ -35,6 +35,8 @@ Action = Literal[
     "peak",
     "percentile",
     "vehicles",  # how many vehicles (people, animals) the chosen trips are of (session 20)
+    "when",  # the first trip's start (ascending) or the last trip's end (session 24, llm/departures.py)
+    "days",  # how many calendar days the chosen trips have fixes on (session 24, llm/days.py)
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
 Metric = Literal[
@@ -45,6 +47,7 @@ Metric = Literal[
     "moving_s",
     "stopped_s",
     "inside_s",
+    "above_s",
     "reach_m",
     "away_m",
     "n_points",
@@ -67,6 +70,8 @@ UNITS: dict[str, dict[str, float]] = {
     "stopped_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     # the time inside the plan's circle: steps with both fixes inside (session 22, llm/inside.py)
     "inside_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
+    # the time in steps faster than above_kmh (session 24, llm/speeds.py)
+    "above_s": {"s": 1.0, "min": 60.0, "h": 3600.0},
     "length_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},  # nm: nautical miles
     # the furthest a trip got from its first fix, in a straight line (session 22)
     "reach_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
@@ -140,6 +145,9 @@ class QueryPlan(BaseModel):
     min_length_m: float | None = Field(None, ge=0)
     max_length_m: float | None = Field(None, gt=0)
     min_stop_s: float | None = Field(None, gt=0)
+    above_kmh: float | None = Field(
+        None, gt=0
+    )  # metric above_s: the speed a step must beat (session 24)
     unit: str | None = None  # mean / median / sum reported in this unit (UNITS), else the metric's
     # share: the filters that name the trips the share is of (the rest are its condition);
     # "what share of bike trips were shorter than 2 km" -> ["mode"] (session 15, llm/shares.py)
@@ -202,6 +210,8 @@ class QueryPlan(BaseModel):
                              f"{self.group} (action count, sum, mean or median)")  # fmt: skip
         if self.metric == "inside_s" and self.center() is None:
             raise ValueError("inside_s is the time inside a circle: give a place or lat/lon")
+        if (self.metric == "above_s") != (self.above_kmh is not None):
+            raise ValueError("above_s (the time above a speed) and above_kmh go together")
         if self.metric == "away_m" and self.center() is None:
             raise ValueError("away_m is the distance from a place: give a place or lat/lon")
         if self.group == "mode" and not self.modes:
@@ -287,6 +297,8 @@ class QueryPlan(BaseModel):
             "percentile": f"{self.percentile or 0:g}th percentile of {self.metric} of trips",
             "peak": f"the {self.by} with the {'fewest' if self.ascending else 'most'} trips",
             "vehicles": "count the vehicles (distinct ids) of the trips",
+            "when": "the first trip's start time" if self.ascending else "the last trip's end time",
+            "days": "count the days with data (distinct dates of the trips' fixes)",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
@@ -329,6 +341,8 @@ class QueryPlan(BaseModel):
             if (c := getattr(self, name)) is not None:
                 parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
         parts += describe_boxes(self)
+        if self.action == "days":
+            parts.append(f"dates of the fixes, {self._zone or 'UTC'}")
         end = "end" if self.at_end else "start"
         if (
             self.hour_from is not None

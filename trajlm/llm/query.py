@@ -18,8 +18,11 @@ from trajlm.data.geometry import haversine_m
 from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import per_period, with_start_hour
+from trajlm.llm.days import count_days
+from trajlm.llm.departures import when
 from trajlm.llm.inside import with_away, with_inside
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.speeds import with_above
 from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
 from trajlm.llm.trips import GLITCH_FLOOR_MPS, TRIP_COLUMNS, plausible_speed_mps, trip_table
@@ -246,10 +249,22 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
                            f"trip ({', '.join(chosen['traj_id'].head(3).to_list())}) or a day")  # fmt: skip
     if plan.metric == "inside_s":  # time inside the plan's circle (llm/inside.py)
         chosen = with_inside(plan, points, chosen)
+    if plan.metric == "above_s":  # the time above a speed (llm/speeds.py)
+        chosen = with_above(plan, points, chosen)
     if plan.metric == "away_m":  # the furthest from the plan's place (llm/inside.py)
         chosen = with_away(plan, points, chosen)
     if plan.action == "count":
         return Answer(plan, value=len(chosen), notes=notes)
+    if (
+        plan.action == "when"
+    ):  # "what time did V2 leave the depot on 22 October" (llm/departures.py)
+        value, text = when(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if plan.action == "days":  # "how many days of data for WS-03" (llm/days.py)
+        n = count_days(plan, points, chosen)
+        return Answer(
+            plan, value=n, text=f"{n} day{'s' if n != 1 else ''}", n_total=len(chosen), notes=notes
+        )
     if plan.action == "vehicles":  # "how many participants came within 100 m of X" (session 20)
         _need_column(trips, "vehicle", "how many vehicles")
         return Answer(plan, value=chosen["vehicle"].drop_nulls().n_unique(), notes=notes)

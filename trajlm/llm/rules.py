@@ -26,6 +26,8 @@ from trajlm.llm.actions import (
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import check_per, read_per, week_of
+from trajlm.llm.days import plan_days
+from trajlm.llm.departures import plan_when
 from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
@@ -62,6 +64,7 @@ from trajlm.llm.refusals import (
 )
 from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.space import read_space
+from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 from trajlm.llm.synonyms import rewrite
@@ -80,6 +83,7 @@ LESS = (
 ID_TOKEN = (
     r"(?<![\w.\-])((?:[a-z0-9]+/)?"
     r"(?:(?:[a-z]+[\-_])+\d[\w\-]*|[a-z]+\d{3,}[\w\-]*|\d{6,}(?:[_\-]\w+)?))(?![\w.])"
+    r"(?!\s*(?:m|km|metres?|meters?|kilometres?|kilometers?|mi|miles?|ft|feet|nm)\b)"  # "within 1000000000 m": a radius
 )
 # a numeric date is not a trip id ("trip 12/03/2024", "trip 2013/10/05")
 NUMERIC_DATE = r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\w/])"
@@ -176,6 +180,18 @@ class RulePlanner:
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
             return plan_peak(question, self.plan)
         if (
+            left := plan_when(question, self.plan)
+        ) is not None:  # "what time did V2 leave the depot" (departures.py)
+            return left
+        if (
+            days := plan_days(question, self.plan)
+        ) is not None:  # "how many days of data for WS-03" (days.py)
+            return days
+        if (
+            above := plan_above(question, self.plan)
+        ) is not None:  # "how long was V3 above 50 km/h" (speeds.py)
+            return above
+        if (
             far := plan_far(question, self.plan)
         ) is not None:  # "how far did X get from LAT, LON" (inside.py)
             return far
@@ -234,9 +250,9 @@ class RulePlanner:
         self._mode(s, f)
         f.update(read_action(s, f, KNOWN))
         refuse_group_total(asked, f, self._said)
-        unknown = s.leftover(KNOWN)
+        unknown = s.leftover_said(KNOWN)
         if unknown:
-            said = self._said(" ".join(dict.fromkeys(unknown)))
+            said = self._said(" ".join(unknown))
             raise CannotAnswer(f"did not understand {said!r} "
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
         if "min_stop_s" not in f and f.get("metric") not in ("stop_s", "stopped_s") and (m := s.take(STOPPED)):  # fmt: skip

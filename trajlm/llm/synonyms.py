@@ -63,6 +63,12 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"delivery", "trip"),
     (r"vessels|ships|boats|yachts|vans|trucks|lorries", "vehicles"),
     (r"vessel|ship|boat|yacht|van|truck|lorry", "vehicle"),
+    # a tagged bird's (set 24): it flew its daily tracks; "birds" are the movers as "vessels" are
+    (r"birds", "vehicles"),
+    (r"bird", "vehicle"),
+    (r"flew|flown", "travelled"),
+    (r"flying", "travelling"),
+    (r"flies|fly", "travel"),
     (r"sailed", "travelled"),
     (r"sailing", "travelling"),
     (r"sails|sail", "travel"),

@@ -48,6 +48,29 @@ def with_owner(points: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
     )
 
 
+# a GPX file's id as the reader writes it ("<file stem>/<trk>/<seg>") and a stem that names a mover: a tag or
+# unit id ("WS-01", "V3", "tag 123"), not a file named for a day or a hike
+_GPX_SOURCE = r"^(?P<stem>[A-Za-z]{1,8}[-_ ]?\d{1,6})/\d+/\d+$"
+
+
+def with_file_owner(points: pl.DataFrame) -> pl.DataFrame:
+    """Points whose GPX files name their mover: with no vehicle / user column and every source id a GPX track of a
+    file whose stem is an id ("WS-01.gpx": a tagged stork's logger, its days split at the night gaps), the stem is the
+    mover (``vehicle_id``), so "how far did WS-02 fly on 12 August" and "which bird ..." read it (set 24: "no trip
+    'WS-04'")."""
+    if {"vehicle_id", "user_id"} & set(points.columns) or "source_traj_id" not in points.columns:
+        return points
+    src = points["source_traj_id"].cast(pl.Utf8)
+    stems = src.str.extract(_GPX_SOURCE, 1)
+    if (
+        stems.null_count()
+        or stems.n_unique() < 2
+        or stems.n_unique() == points["traj_id"].n_unique()
+    ):
+        return points  # one file, or one trip per file: the trips are the movers already
+    return points.with_columns(stems.alias("vehicle_id"))
+
+
 def _source_owner(points: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
     """The mover is the id the file gave (``source_traj_id``, kept at ingest before the gap split renamed the
     pieces ``RD-M02_0``, ``RD-M02_1``) when every piece of every source is a track or belongs to a source with one

@@ -25,7 +25,7 @@ from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
 GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
            r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?"
-           r"|participants?|persons?|people|individuals?|subjects?|animals?")  # fmt: skip
+           r"|participants?|persons?|people|individuals?|subjects?|animals?|birds?|tags?")  # fmt: skip
 # other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
 _MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
           r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?")  # fmt: skip
@@ -329,14 +329,15 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
 # "how many participants came within 100 m of X", "how many animals are collared": distinct vehicles (session 20)
 _MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|individual\s+)?(?:{_ANY})\b"
                      rf"(?!\s+{_TRIPS}\b)", re.I)  # fmt: skip
-_THERE = re.compile(r"\b(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
+_THERE = re.compile(r"\b(?:(?:do|did)\s+(?:we|you|i)\s+(?:have|track|follow|monitor)|have\s+we\s+got"  # set 24
+                    r"|(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
                     # set 23: "how many participants are in the study" (the data's own name for itself)
                     r"|in\s+(?:the|this|my|our)\s+(?:study|sample|cohort|panel|survey|project|fleet|trial)"
                     r"|tracked|recorded|monitored|followed"
                     # set 21: "how many vehicles were in service on Sunday" (a vehicle with a trip that day)
                     r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out"
                     # set 22: "how many different bikes were used / ridden / rented on Saturday"
-                    r"|used|in\s+use|ridden|rented|hired|taken\s+out)\b", re.I)  # fmt: skip
+                    r"|used|in\s+use|ridden|rented|hired|taken\s+out))\b", re.I)  # fmt: skip
 
 
 # "how many vessels are in the data / are there / were tracked" (set 22: "only trips are counted"); "how many ships
@@ -347,7 +348,7 @@ _SEA_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s
 
 # "how many trucks are there / are in the data / were tracked" where "truck" is not a label: the vehicles (ask23: "only
 # trips are counted"); "how many trucks came within 200 m of X" stays refused as the ships above (trucks or their trips?)
-_LAND = r"trucks|lorries|vans|cars|buses|taxis|cabs|scooters|bikes|bicycles|motorbikes|motorcycles|ambulances|couriers"
+_LAND = r"trucks|lorries|vans|cars|buses|taxis|cabs|scooters|bikes|bicycles|motorbikes|motorcycles|ambulances|couriers|birds"
 _LAND_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?({_LAND})\s+(?={_THERE.pattern})",
                          re.I)  # fmt: skip
 

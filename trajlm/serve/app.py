@@ -22,6 +22,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from trajlm.api import TrajLM
+from trajlm.serve.ask_routes import ask_routes
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import SEP, predict_batch
 from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
@@ -99,6 +100,9 @@ def create_app(
         app.include_router(task_routes(model, cfg, worker, batcher, index))
         app.include_router(validity_routes(cfg))
         app.include_router(info_routes(model, cfg, worker, batcher, index))
+    app.include_router(
+        ask_routes(cfg)
+    )  # questions about a store or rows (session 24; no model call)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

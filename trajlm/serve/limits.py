@@ -90,6 +90,8 @@ class ServeSettings:
     # $TRAJLM_CORS_ORIGINS (comma-separated; `trajlm serve` and the uvicorn factory); unset or
     # empty: no CORS headers, as before session 14
     cors_origins: tuple[str, ...] | None = None
+    # POST /ask may name stores under this folder by path (session 24); None: rows only
+    ask_root: str | None = None
 
     def cors(self) -> list[str]:
         """The allowed origins: the field, else $TRAJLM_CORS_ORIGINS, else none."""

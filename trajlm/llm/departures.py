@@ -1,0 +1,71 @@
+"""When a mover left and came back (session 24, ask24; ask23's leftover): "what time did V2 leave the depot on 22
+October", "when did M-1000 set off on 26 March", "what time did V7 get back to the depot on 21 October".
+
+The plan is the trips the rest of the question names (a vehicle, a day) and the action ``when``: the first trip's
+start (``ascending``: left) or the last trip's end (got back), in the data's clock. Where it was is not checked (a
+tour from the depot starts there; the answer says which trip it read). A place given by coordinates is refused (the
+first trip there, or the first trip?).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import polars as pl
+
+from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+
+_LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start)"
+_BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\s+day|stop\s+for\s+the\s+day)"
+# "the depot", "home", "its nest": where tours begin and end, named without coordinates
+_BASE = r"(?:(?:the|its|his|her|their|our)\s+)?(?:depot|home|base|yard|warehouse|hub|garage|office|port|harbou?r|nest|roost|colony|dock|pier)"
+WHEN = re.compile(
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+(?P<who>\S+(?:\s+\S+)?)\s+(?:{_LEFT}|{_BACK})\b"
+    rf"(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",
+    re.I,
+)
+
+
+def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
+    """The plan of a departure / return time, or None when the question does not ask one."""
+    m = WHEN.search(question)
+    if m is None:
+        return None
+    rest = m.group("rest").strip().rstrip("?")
+    if re.search(r"\b(?:on\s+average|average|mean|typically|usually|median)\b", rest, re.I):
+        # "what time did trips start on average" was the mean duration on main 6595dcc (a wrong number)
+        raise CannotAnswer(
+            "the usual start time is asked as 'what is the average start time of the trips'"
+        )
+    if re.search(r"-?\d+\.\d+\s*,\s*-?\d+\.\d+", rest):
+        raise CannotAnswer("a departure time from a place given by coordinates is not read: ask 'what time did "
+                           "V2 leave on 22 October' (its first trip's start)")  # fmt: skip
+    plan = plan_count(f"how many trips did {m.group('who')} make {rest}?")
+    if plan.action != "count" or plan.group is not None or plan.per is not None:
+        raise CannotAnswer("a departure time is read for one vehicle's trips, e.g. on a day")
+    if plan.vehicle is None and plan.trip is None:
+        raise CannotAnswer("a departure time is read for one vehicle or trip: name it ('what time did V2 leave "
+                           "on 22 October')")  # fmt: skip
+    out = validate_plan({**plan.key(), "action": "when", "ascending": m.group("left") is not None})
+    out._strict = plan._strict
+    return out
+
+
+def when(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[str, str]:
+    """(the local time as ISO text, the line printed) of the first start or the last end of the chosen trips."""
+    if len(chosen) == 0:
+        return "no trips match", "no trips match"
+    end = pl.col("start") + pl.duration(
+        milliseconds=(pl.col("duration_s") * 1000).round(0).cast(pl.Int64)
+    )
+    t = chosen.with_columns(end.alias("end"))
+    if plan.ascending:
+        row = t.sort("start").row(0, named=True)
+        at, what = row["start"], "left (its first trip's start"
+    else:
+        row = t.sort("end").row(-1, named=True)
+        at, what = row["end"], "back (its last trip's end"
+    zone = plan._zone or "UTC"
+    text = f"{at:%Y-%m-%d %H:%M:%S} {zone}: {what}, trip {row['traj_id']} of {len(t)}; where it was is not checked)"
+    return f"{at:%Y-%m-%dT%H:%M:%S}", text

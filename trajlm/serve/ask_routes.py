@@ -1,0 +1,142 @@
+"""POST /ask (session 24, ask24): ``trajlm ask`` over HTTP, the same plans, answers and refusals.
+
+    curl -s localhost:8000/ask -H 'content-type: application/json' \\
+         -d '{"question": "how many trips did V3 make on 20 October?", "data": "vans"}'
+
+The body names the question and the data: ``data``, a store directory under the server's ``--ask-root`` (a path a
+client may name only there: the server reads no other folder), or ``rows``, the points as a JSON table (``t``, ``lat``,
+``lon``, and ``traj_id`` / ``vehicle_id`` / ``label`` where they have them; read as ``trajlm.ask`` reads a frame).
+``tz`` and ``split`` are the CLI's options. The answer: the plan line the CLI prints, the plan's fields, the value
+(a number or a text) or the table's rows, the printed answer and its notes. A question no plan can express is one
+422 line (the CLI's "can't answer that: ..." and exit 2), as is bad input. A prediction is POST /predict's (the
+server's model runs on its one model thread): asked here, it is one 422 line saying so. A store's ``Asker`` is kept
+for the next question (the last few stores, keyed by path, zone and split: planning then takes milliseconds).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from trajlm.errors import TrajlmInputError
+from trajlm.serve.limits import ServeSettings
+
+KEEP_ASKERS = 4  # stores whose trip tables stay loaded between questions
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(..., description="A question about the trips, in English (docs/llm.md).")
+    data: str | None = Field(
+        None, description="A store directory, relative to the server's --ask-root."
+    )
+    rows: list[dict[str, Any]] | None = Field(
+        None, description="The points: t, lat, lon (traj_id, vehicle_id, label)."
+    )
+    tz: str | None = Field(
+        None, description="Read hours, weekdays and dates in this zone (IANA or +02:00)."
+    )
+    split: str | None = Field(None, description="Only this split of a store (train, val, test).")
+
+
+def _store(root: str | None, data: str) -> Path:
+    """The store ``data`` names under ``root``; one line when there is none or it is outside."""
+    if root is None:
+        raise TrajlmInputError("this server asks about no store by path (start it with --ask-root DIR); send the "
+                               "points as rows", field="data")  # fmt: skip
+    base = Path(root).resolve()
+    path = (base / data).resolve()
+    if path != base and base not in path.parents:
+        raise TrajlmInputError(f"data {data!r} is outside the server's --ask-root; name a store under it",
+                               field="data")  # fmt: skip
+    if not (path / "manifest.json").is_file():
+        raise TrajlmInputError(f"data {data!r} is not a store under --ask-root (no manifest.json; make one with "
+                               "trajlm data ingest)", field="data")  # fmt: skip
+    return path
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _answer_json(question: str, plan: Any, answer: Any) -> dict:
+    table = None
+    if answer.table is not None:
+        t = answer.table
+        t = t.with_columns([t[c].cast(str) for c in t.columns if t.schema[c].is_temporal()])
+        table = [{k: _json(v) for k, v in r.items()} for r in t.to_dicts()]
+    value = answer.value
+    value = _json(value) if isinstance(value, int | float | str) or value is None else str(value)
+    return {"question": question, "plan": plan.describe(), "plan_fields": plan.key(), "value": value,
+            "table": table, "answer": str(answer).split("\nnote: ")[0], "notes": list(answer.notes)}  # fmt: skip
+
+
+def ask_routes(cfg: ServeSettings) -> APIRouter:
+    """POST /ask (no model call: it runs on the server's thread pool, not the model thread)."""
+    from trajlm.llm.plan import CannotAnswer
+    from trajlm.questions import Asker
+
+    router = APIRouter()
+    askers: OrderedDict[tuple, Asker] = OrderedDict()
+
+    def asker_for(req: AskRequest) -> Asker:
+        if (req.data is None) == (req.rows is None):
+            raise TrajlmInputError(
+                "give one of data (a store under --ask-root) or rows (the points)", field="data"
+            )
+        if req.rows is not None:
+            import polars as pl
+
+            if not req.rows:
+                raise TrajlmInputError(
+                    "rows is empty: send the points (t, lat, lon, ...)", field="rows"
+                )
+            try:
+                frame = pl.DataFrame(req.rows, infer_schema_length=None)
+            except Exception as e:  # mixed types in a column: one line naming it
+                raise TrajlmInputError(f"rows could not be read as a table ({type(e).__name__}: {e})"[:300],
+                                       field="rows") from None  # fmt: skip
+            return Asker(frame, tz=req.tz, split=req.split)
+        key = (str(_store(cfg.ask_root, req.data)), req.tz, req.split)
+        if key in askers:
+            askers.move_to_end(key)
+            return askers[key]
+        asker = Asker(Path(key[0]), tz=req.tz, split=req.split)
+        askers[key] = asker
+        while len(askers) > KEEP_ASKERS:
+            askers.popitem(last=False)
+        return asker
+
+    def answer(req: AskRequest) -> dict | CannotAnswer:
+        if req.split is not None and req.split not in ("train", "val", "test"):
+            raise TrajlmInputError(f"split {req.split!r}: one of train, val, test", field="split")
+        try:
+            asker = asker_for(req)
+            plan = asker.plan(req.question)
+            if plan.action == "predict":
+                raise TrajlmInputError("a prediction is POST /predict's: send the trip's points there",
+                                       field="question")  # fmt: skip
+            return _answer_json(req.question, plan, asker.run(plan))
+        except CannotAnswer as e:  # the CLI's line as it prints it ("can't answer that: ...")
+            return e
+
+    @router.post("/ask")
+    async def ask(req: AskRequest) -> JSONResponse:
+        """Answer a question about a store (``data``, under --ask-root) or about ``rows``, as `trajlm ask` does:
+        the plan, then the value or table; a question no plan expresses is a 422 line."""
+        got = await run_in_threadpool(answer, req)
+        if isinstance(got, CannotAnswer):
+            return JSONResponse({"error": " ".join(str(got).split()), "field": "question"}, 422)
+        return JSONResponse(got)
+
+    return router
