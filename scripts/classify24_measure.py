@@ -89,6 +89,8 @@ def main() -> None:
             if k != base:
                 row["acc_minus_gb"] = diff_ci(sc.hits[k], sc.hits[base])
             out["methods"][k] = row
+        # per-seed test hits (0/100 per segment), so separate runs' seeds can be pooled for the CI
+        out["test_hits"] = {k: [h.astype(int).tolist() for h in v] for k, v in sc.hits.items()}
         report["sets"][name] = out
         print(json.dumps({name: out}), flush=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n")
