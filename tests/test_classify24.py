@@ -86,3 +86,15 @@ def test_bad_options_are_refused():
         LogitStackClassifier(_make, combiner="vote")
     with pytest.raises(ValueError, match="n_splits must be >= 2"):
         LogitStackClassifier(_make, n_splits=1)
+
+
+def test_a_column_constant_out_of_fold_is_not_blown_up_on_test(parts):
+    from trajlm.data.segments import segment_labels
+
+    stack = LogitStackClassifier(_make, n_splits=3).fit(parts["train"], parts["val"])
+    Z = stack.oof_.copy()
+    Z[:, 0] = 0.5  # as when every fold GB answers one probability (a tiny train split)
+    stack._fit_combiners(Z, segment_labels(parts["train"]), None)
+    z_test = (stack._stacked(parts["test"]) - stack.mean_) / stack.scale_
+    assert np.abs(z_test[:, 0]).max() <= 10.0  # a 0..1 probability: at most 10 sd, not 5e8
+    assert np.isfinite(stack.predict_proba(parts["test"])).all()

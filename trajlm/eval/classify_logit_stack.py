@@ -127,7 +127,10 @@ class LogitStackClassifier:
     def _fit_combiners(self, Z: np.ndarray, y: np.ndarray, val: pl.DataFrame | None) -> None:
         from sklearn.linear_model import LogisticRegression
 
-        self.mean_, self.scale_ = Z.mean(0), Z.std(0) + 1e-9
+        # a column that barely varies on the OOF rows (e.g. the fold GBs of a tiny train split
+        # all answering one class) must not be blown up on val / test, where GB is refitted on
+        # all of train and varies: without the floor MAT animals' test fell to 21.9 %
+        self.mean_, self.scale_ = Z.mean(0), np.maximum(Z.std(0), 0.05)
         zs = (Z - self.mean_) / self.scale_
         fits = {C: LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(zs, y)
                 for C in C_GRID}  # fmt: skip
