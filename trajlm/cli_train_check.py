@@ -37,9 +37,11 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
         task = val_task_of(data, trainer.cfg.select_max_traj)
     train = read_store(data, split="train").drop("split", strict=False)
     model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
-    check = knn_check(model, train, task)
+    fitted: dict = {}
+    check = knn_check(model, train, task, fitted)
     if not check:
         return summary
+    save_predict_verdict(out, data, check, fitted, train)
     summary = {**summary, **check}
     path = out / "train_summary.json"
     if path.exists():
@@ -48,3 +50,21 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     if (line := knn_line(check, data)) is not None:
         io.warn(line)
     return summary
+
+
+def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train: Any) -> None:
+    """The prediction verdict (eval/predict_verdict.py) beside the kept weights, with kNN's
+    train windows when kNN answers; one line says which engine answers TrajLM.predict."""
+    from trajlm.eval.predict_verdict import decide, knn_params, knn_table, verdict_line
+    from trajlm.eval.val_verdict import save_verdict
+    from trajlm.model.weights import resolve_weights
+
+    v = decide(check, train)
+    if v is None:
+        return
+    knn = None
+    if v["engine"] == "kNN continuation":
+        v["knn"] = knn_params(fitted["kNN continuation"])
+        knn = knn_table(fitted["kNN continuation"])
+    save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn)
+    io.say(verdict_line(v))
