@@ -208,3 +208,24 @@ def test_cli_predict_names_the_engine_and_no_fallback_opts_out(judged: dict,
             assert set(got["engine"]) == {engine} and "kNN continuation answers" in res.output
         else:
             assert "engine" not in got.columns
+
+
+def test_http_predict_names_the_engine_and_fallback_false_opts_out(judged: dict) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    hist = _hist()
+    body = [{"traj_id": r["traj_id"], "t": r["t"], "lat": r["lat"], "lon": r["lon"]}
+            for r in hist.iter_rows(named=True)]  # fmt: skip
+    app = create_app(trajlm.TrajLM.from_pretrained(judged["run"], threads=1))
+    with TestClient(app) as c:
+        on = c.post("/predict", json={"trajectories": body, "steps": 3})
+        off = c.post("/predict", json={"trajectories": body, "steps": 3, "fallback": False})
+    assert on.status_code == 200 and off.status_code == 200, (on.text, off.text)
+    assert on.json()["engine"] == "kNN continuation"
+    assert {p["engine"] for p in on.json()["points"]} == {"kNN continuation"}
+    assert off.json().get("engine") is None and "engine" not in off.json()["points"][0]

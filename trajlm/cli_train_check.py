@@ -68,3 +68,24 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
         knn = knn_table(fitted["kNN continuation"])
     save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn)
     io.say(verdict_line(v))
+
+
+def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
+    """`trajlm finetune --task predict`'s prediction verdict (as train's, on the store's val
+    trips, the first 500 as the Trainer's selection reads them); a failure is one line."""
+    import polars as pl
+
+    from trajlm.api import TrajLM
+    from trajlm.data.corpus import is_corpus
+    from trajlm.eval.knn_check import knn_check, val_task_of
+
+    if is_corpus(data):
+        return
+    try:
+        train = df.filter(pl.col("split") == "train").drop("split") if "split" in df.columns else df
+        model = TrajLM.from_pretrained(out).model
+        fitted: dict = {}
+        if check := knn_check(model, train, val_task_of(data, 500), fitted):
+            save_predict_verdict(out, data, check, fitted, train)
+    except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
+        io.warn(f"the prediction verdict (model / kNN / linear-3 on val) was skipped: {e}")
