@@ -363,9 +363,13 @@ def _predict_verdict(model: Path) -> dict | None:
     from trajlm.eval.val_verdict import read_verdict
     from trajlm.model.weights import resolve_weights
 
+    try:
+        wdir = resolve_weights(model, log=False)
+    except (OSError, ValueError):  # no weights there: io.load_model says so in one line
+        return None
     with warnings.catch_warnings():  # a verdict of other weights: TrajLM.predict says it
         warnings.simplefilter("ignore")
-        return (read_verdict(resolve_weights(model, log=False)) or {}).get("predict")
+        return (read_verdict(wdir) or {}).get("predict")
 
 
 def _said(call, source: str):
