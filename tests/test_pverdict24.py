@@ -229,3 +229,19 @@ def test_http_predict_names_the_engine_and_fallback_false_opts_out(judged: dict)
     assert on.json()["engine"] == "kNN continuation"
     assert {p["engine"] for p in on.json()["points"]} == {"kNN continuation"}
     assert off.json().get("engine") is None and "engine" not in off.json()["points"][0]
+
+
+@pytest.mark.slow
+def test_eval_scores_the_val_checked_row_beside_the_model(judged: dict, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    args = ["eval", "--task", "predict", "--data", str(judged["store"]), "--model",
+            str(judged["run"]), "--threads", "1", "--out", str(tmp_path / "e.json")]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "e.md").read_text()
+    assert "trajlm:run (val-checked: kNN continuation)" in text and "| trajlm:run |" in text
+    res = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "f.json"), "--no-fallback"])
+    assert res.exit_code == 0 and "val-checked" not in (tmp_path / "f.md").read_text()
