@@ -138,15 +138,54 @@ def test_regime_reads_the_median_interval():
     assert reg["interval"].to_list() == [1.0, 15.0]
 
 
-def test_predict_gives_a_1s_mover_the_wider_circle(trajlm_small):
-    """Through TrajLM.predict: the same straight 5 m/s path sampled at 1 s gets the fast factor
-    (>= the regular one) and at 15 s the regular factor, as RadiiBins.factor says."""
-    bins = trajlm_small.radii_bins
+def _paths() -> list[dict]:
+    """The same straight 5 m/s path sampled at 1 s and at 15 s, 20 fixes each."""
     rows = []
     for tid, dt in (("one_s", 1.0), ("fifteen_s", 15.0)):
         for i in range(20):
             rows.append({"traj_id": tid, "t": 1.7e9 + i * dt, "lat": 41.15,
                          "lon": -8.61 + 5.0 * i * dt / (111_320 * np.cos(np.radians(41.15)))})  # fmt: skip
+    return rows
+
+
+def test_http_and_cli_give_a_1s_mover_the_python_api_radii(tmp_path, trajlm_small):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+    from trajlm.serve import create_app
+
+    rows = _paths()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        py = trajlm_small.predict(pl.DataFrame(rows), seconds_ahead=[5, 60], radii=[50, 90, 95])
+    py = py.sort("traj_id", "t")
+    with TestClient(create_app(trajlm_small)) as c:
+        r = c.post("/predict", json={"trajectories": rows, "seconds_ahead": [5, 60],
+                                     "radii": [50, 90, 95]})  # fmt: skip
+    assert r.status_code == 200, r.text
+    got = sorted(r.json()["points"], key=lambda p: (p["traj_id"], p["t"]))
+    src, out = tmp_path / "in.csv", tmp_path / "p.csv"
+    pl.DataFrame(rows).write_csv(src)
+    res = CliRunner().invoke(app, ["predict", "--model", "trajlm-small", "--input", str(src),
+                                   "--seconds-ahead", "5,60", "--radii", "50,90,95",
+                                   "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    cli = pl.read_csv(out).sort("traj_id", "t")
+    for lv in LV:
+        assert np.allclose([p[f"r{lv}_m"] for p in got], py[f"r{lv}_m"].to_numpy(), rtol=1e-6)
+        assert np.allclose(cli[f"r{lv}_m"].to_numpy(), py[f"r{lv}_m"].to_numpy(), rtol=1e-5)
+    f50 = (py["r50_m"] / py["std_m"]).to_numpy()
+    assert f50[py["traj_id"].to_numpy() == "one_s"].min() > 0.9  # the fast factor, not 0.80
+
+
+def test_predict_gives_a_1s_mover_the_wider_circle(trajlm_small):
+    """Through TrajLM.predict: the same straight 5 m/s path sampled at 1 s gets the fast factor
+    (>= the regular one) and at 15 s the regular factor, as RadiiBins.factor says."""
+    bins = trajlm_small.radii_bins
+    rows = _paths()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = trajlm_small.predict(pl.DataFrame(rows), seconds_ahead=[5, 60], radii=[50, 90, 95])
