@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import torch
 
-from trajlm.data.features import mean_lon, unwrap_lon, wrap_lon
+from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
 from trajlm.data.metrics import point_errors
 from trajlm.eval.val_verdict import interpolation_errors
 from trajlm.model.config import ModelConfig
@@ -95,3 +95,82 @@ def test_prediction_across_the_antimeridian_equals_the_shifted_track(east):
     pb = predict_table(model(-1.0), b, steps=5)
     ll = [np.stack([p["lat"].to_numpy(), p["lon"].to_numpy()], 1) for p in (pa, pb)]
     assert lon_gap_m(*ll) < 1.0
+
+
+# ------------------------------------ 2. coverage: a Pacific fleet's box crosses the line
+def fleet(shift: float = 0.0) -> pl.DataFrame:
+    """Six ships from 165 E to 165 W (shift 0) or 15 W to 15 E (shift 180), one report / 10 min."""
+    rows = []
+    for i in range(6):
+        n = 600
+        lon = wrap_lon(165.0 + np.linspace(0.0, 30.0, n) + shift)
+        lon = lon if i % 2 else lon[::-1]  # eastbound and westbound
+        lat = 35.0 + i * 2.0 + 0.5 * np.sin(np.arange(n) / 50)
+        rows.append(pl.DataFrame({"traj_id": [i] * n, "t": T0 + 86_400 * i + 600 * np.arange(n),
+                                  "lat": lat, "lon": lon}))  # fmt: skip
+    return pl.concat(rows)
+
+
+@pytest.fixture(scope="module")
+def coverages(tmp_path_factory):
+    from trajlm.data.store import write_store
+    from trajlm.model.coverage import compute_coverage
+
+    out = {}
+    for shift in (0.0, 180.0):
+        store = tmp_path_factory.mktemp("fleet") / "store"
+        write_store(fleet(shift), store, fractions=(1.0, 0.0, 0.0))
+        out[shift] = compute_coverage(store)
+    return out
+
+
+def test_the_training_box_of_a_fleet_across_the_line_wraps_instead_of_spanning_the_globe(
+    coverages,
+):
+    box, plain = coverages[0.0]["bbox"], coverages[180.0]["bbox"]
+    assert box["min_lon"] == pytest.approx(165.0, abs=0.01)  # west > east: across the line
+    assert box["max_lon"] == pytest.approx(-165.0, abs=0.01)  # (was -180..180)
+    assert plain["min_lon"] == pytest.approx(-15.0, abs=0.01)  # elsewhere: min..max as before
+    assert plain["max_lon"] == pytest.approx(15.0, abs=0.01)
+    x0, _, x1, _ = coverages[0.0]["xy_box_m"]
+    assert x0 < 0 < x1 and x1 - x0 == pytest.approx(
+        coverages[180.0]["xy_box_m"][2] - coverages[180.0]["xy_box_m"][0], rel=1e-6)  # fmt: skip
+
+
+def test_the_position_warning_is_silent_on_the_fleet_and_fires_far_away(coverages):
+    from trajlm.model.coverage import position_warning
+
+    cov = coverages[0.0]
+    on = fleet(0.0).filter(pl.col("traj_id") < 2)  # the ships' own voyages, across the line
+    assert position_warning(cov, on["lat"].to_numpy(), on["lon"].to_numpy()) is None
+    near = (np.array([37.0, 37.0]), np.array([179.999, -179.999]))  # both sides of the line
+    assert position_warning(cov, *near) is None
+    line = position_warning(cov, np.array([40.0, 40.0]), np.array([-120.0, 130.0]))
+    assert line and "across the antimeridian" in line and "165.000..-165.000" in line
+    bare = {k: v for k, v in cov.items() if k != "regions"}  # a record of its one box
+    assert position_warning(bare, *near) is None
+    assert position_warning(bare, np.array([40.0]), np.array([0.0]))
+
+
+def test_a_test_split_across_the_line_is_inside_the_box_for_the_leak_check(coverages):
+    from trajlm.eval.leak import could_have_seen
+
+    cov = coverages[0.0]
+    assert could_have_seen(cov, fleet(0.0).filter(pl.col("traj_id") == 1))
+    assert not could_have_seen(cov, fleet(180.0).filter(pl.col("traj_id") == 1))
+
+
+# ------------------------------- 3. travel-time regressors: o/d longitudes about a centre
+def test_travel_time_regressors_see_the_line_as_no_jump():
+    from trajlm.data.longitude import near_lon
+    from trajlm.eval.tte_baselines import LinearRegressionTTE
+
+    lon = np.array([179.9, -179.9, 10.0])
+    assert near_lon(lon, 179.0).tolist() == [179.9, 180.1, 10.0]
+    assert near_lon(np.array([-8.6, -8.5]), -8.6).tolist() == [-8.6, -8.5]  # bit for bit
+    trips = []
+    for shift in (0.0, 180.0):
+        df = pl.concat([track(shift, east=e).with_columns(traj_id=pl.lit(i)).head(10 + 3 * i)
+                        for i, e in enumerate([True, False] * 4)])  # fmt: skip
+        trips.append(LinearRegressionTTE().fit(df).predict(df))
+    assert np.allclose(trips[0], trips[1], rtol=1e-6)

@@ -81,34 +81,6 @@ def median_lon(lon: pl.Series | np.ndarray) -> float:
     return float((start + np.median(d) + 180.0) % 360.0 - 180.0)
 
 
-def mean_lon(lon: np.ndarray) -> float:
-    """The mean longitude, taken the short way round: the plain mean of [179.9, -179.9] is 0,
-    the far side of the Earth, which put a recovery plane's seam through a Pacific voyage
-    (ships24: 24.8 km errors). Values spanning more than 180 deg are averaged as offsets from
-    the first one, wrapped; otherwise the plain mean, bit for bit as before."""
-    arr = np.asarray(lon, dtype=np.float64)
-    arr = arr[np.isfinite(arr)]
-    if len(arr) == 0 or float(arr.max() - arr.min()) <= 180.0:
-        return float(np.mean(arr)) if len(arr) else 0.0
-    off = unwrap_lon(arr - arr[0])
-    return float((arr[0] + off.mean() + 180.0) % 360.0 - 180.0)
-
-
-def unwrap_lon(lon: np.ndarray) -> np.ndarray:
-    """Longitudes along a track made continuous (no 360 deg jumps between neighbours), as
-    np.unwrap does for radians: the short way round between consecutive values."""
-    arr = np.asarray(lon, dtype=np.float64)
-    if arr.size < 2:
-        return arr.copy()
-    step = (np.diff(arr) + 180.0) % 360.0 - 180.0
-    return np.concatenate((arr[:1], arr[0] + np.cumsum(step)))
-
-
-def wrap_lon(lon: np.ndarray) -> np.ndarray:
-    """Longitudes back into [-180, 180)."""
-    return (np.asarray(lon, dtype=np.float64) + 180.0) % 360.0 - 180.0
-
-
 def add_local_xy(df: pl.DataFrame, proj: LocalProjection) -> pl.DataFrame:
     """Add x_m, y_m (float64 metres in the local plane)."""
     x, y = proj.forward(df["lat"].to_numpy(), df["lon"].to_numpy())

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.features import LocalProjection, mean_lon
+from trajlm.data.features import LocalProjection
+from trajlm.data.longitude import mean_lon
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M

@@ -49,7 +49,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.features import LocalProjection, mean_lon, unwrap_lon, wrap_lon
+from trajlm.data.features import LocalProjection
+from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
 from trajlm.tasks.fallback_recover import (
     CHECKS,
     call_fallback,
