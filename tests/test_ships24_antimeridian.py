@@ -174,3 +174,18 @@ def test_travel_time_regressors_see_the_line_as_no_jump():
                         for i, e in enumerate([True, False] * 4)])  # fmt: skip
         trips.append(LinearRegressionTTE().fit(df).predict(df))
     assert np.allclose(trips[0], trips[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("east", [True, False])
+def test_validity_and_cleaning_across_the_antimeridian_equal_the_shifted_track(east):
+    """Already right (haversine speeds, the plane about the median lon): kept that way."""
+    import trajlm
+
+    a, b = (trajlm.check_validity(track(s, east)) for s in (0.0, 180.0))
+    assert a["valid"].all() and a["reason_code"].to_list() == b["reason_code"].to_list()
+    assert np.allclose(
+        a["speed_mps"].to_numpy(), b["speed_mps"].to_numpy(), atol=1e-6, equal_nan=True
+    )
+    ca, cb = (trajlm.clean(track(s, east)) for s in (0.0, 180.0))
+    ca, cb = (c[0] if isinstance(c, tuple) else c for c in (ca, cb))
+    assert ca.height == cb.height == 42
