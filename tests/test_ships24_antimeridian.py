@@ -189,3 +189,20 @@ def test_validity_and_cleaning_across_the_antimeridian_equal_the_shifted_track(e
     ca, cb = (trajlm.clean(track(s, east)) for s in (0.0, 180.0))
     ca, cb = (c[0] if isinstance(c, tuple) else c for c in (ca, cb))
     assert ca.height == cb.height == 42
+
+
+def test_a_stores_manifest_box_wraps_in_memory_and_when_ingested(tmp_path):
+    """`trajlm data inspect` read -180..180 for the Pacific store (the manifest's bbox)."""
+    import json
+
+    from trajlm.data.ingest import ingest
+    from trajlm.data.store import write_store
+
+    for shift, want in ((0.0, (165.0, -165.0)), (180.0, (-15.0, 15.0))):
+        write_store(fleet(shift), tmp_path / f"mem{shift:g}")
+        path = tmp_path / f"fleet{shift:g}.csv"
+        fleet(shift).write_csv(path)
+        ingest([path], "csv", tmp_path / f"csv{shift:g}")
+        for store in (tmp_path / f"mem{shift:g}", tmp_path / f"csv{shift:g}"):
+            box = json.loads((store / "manifest.json").read_text())["bbox"]
+            assert (box["min_lon"], box["max_lon"]) == pytest.approx(want, abs=0.01), store

@@ -90,3 +90,22 @@ def arcs_extent(west: np.ndarray, east: np.ndarray) -> tuple[float, float]:
            for w, e in zip(np.atleast_1d(west), np.atleast_1d(east), strict=True)]  # fmt: skip
     lon = np.concatenate(pts)
     return lon_extent(np.where(lon >= 180.0, lon - 360.0, lon))
+
+
+def box_lons(west: list[float], east: list[float]) -> tuple[float, float]:
+    """(min_lon, max_lon) of a box joining boxes (a store's chunks, a corpus's stores): the plain
+    min..max where that spans <= 180 deg (bit for bit as before), else the shortest arc
+    (west > east across the antimeridian: a Pacific store is not -180..180)."""
+    lo, hi = float(min(west)), float(max(east))
+    crossing = any(w > e for w, e in zip(west, east, strict=True))
+    if hi - lo <= 180.0 and not crossing:
+        return lo, hi
+    return arcs_extent(np.asarray(west, np.float64), np.asarray(east, np.float64))
+
+
+def table_lons(lon: np.ndarray) -> tuple[float, float]:
+    """(min_lon, max_lon) of a table's longitudes: plain where they span <= 180 deg, else the
+    shortest arc (``lon_extent``; sorting only then)."""
+    arr = np.asarray(lon, np.float64)
+    lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+    return (lo, hi) if hi - lo <= 180.0 else lon_extent(arr)
