@@ -142,7 +142,8 @@ def _skip_bad_rows(df, path: Path, option: str, columns: dict):
         _, layout = coerce(df.head(1), validate=False, **columns)  # the lat / lon columns
     lat, lon = pl.col(layout.lat_col).cast(pl.Float64, strict=False), pl.col(layout.lon_col)
     island = ((lat == 0) & (lon.cast(pl.Float64, strict=False) == 0)).fill_null(False)
-    n_island = int(df.select(island.sum()).item()) if layout.crs is None else 0
+    plain = layout.crs is None and {layout.lat_col, layout.lon_col} <= set(df.columns)
+    n_island = int(df.select(island.sum()).item()) if plain else 0  # (a point column: not here)
     with input_errors(path, option, "skip"):
         kept, report = clean(df.filter(~island) if n_island else df,
                              **{**columns, "split_gaps": False})  # fmt: skip
