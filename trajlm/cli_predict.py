@@ -17,7 +17,7 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
+from trajlm._cli_io import ON_ERROR_TABLE_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
 
 OUT_HELP = (
     ".csv/.parquet/.geojson with the columns ID, step, TIME (as the input's: ISO text with its "
@@ -86,7 +86,7 @@ def predict(
         help="--input table: CRS of projected coordinates (EPSG:32629; "
         "--lat-col = northing); predictions are written in WGS84 lat/lon.",
     ),  # fmt: skip
-    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_TABLE_HELP),
     radii: str = typer.Option(
         None,
         "--radii",
