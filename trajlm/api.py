@@ -188,8 +188,8 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         falls back toward constant velocity there (trajlm/model/coverage_gate.py).
 
         A run `trajlm train` saved a prediction verdict with (session 24) answers with the
-        verdict's engine (the model, kNN continuation or linear-3: the better on val by its
-        rule, trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
+        verdict's engine (the model or the best baseline on val by its rule:
+        trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
         (``last_engine`` too); calls only the model answers (asked times, radii, draft, more
         than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
         own answer, as without a verdict.

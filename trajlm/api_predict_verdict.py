@@ -1,7 +1,8 @@
 """``TrajLM.predict`` answers with the run's prediction verdict (session 24, pverdict24; the
 verdict and its rule: trajlm/eval/predict_verdict.py, saved by `trajlm train`).
 
-Where the verdict chose kNN continuation or linear-3, ``predict(df, steps=k)`` answers each
+Where the verdict chose a baseline (kNN continuation, place-aware kNN, linear-3, constant
+velocity [time] or linear-3 [time, fit]; session 24, pvbase24), ``predict(df, steps=k)`` answers each
 trajectory with that baseline, and every answer names its engine in an ``engine`` column
 (also ``TrajLM.last_engine``). Calls the baseline cannot answer stay with the model and say so
 once per loaded run: asked times (``at_times`` / ``seconds_ahead``), ``radii``, ``draft``, more
@@ -23,7 +24,14 @@ import polars as pl
 from trajlm.api_verdict import verdict_of
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
-from trajlm.eval.predict_verdict import FAR_KM, VerdictBaseline, load_knn
+from trajlm.eval.predict_verdict import (
+    FAR_KM,
+    KNN,
+    PLACE_KNN,
+    TIME_AWARE,
+    VerdictBaseline,
+    load_knn,
+)
 
 KM_PER_DEG = 111.2
 
@@ -56,7 +64,7 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
         why = "radii (the model's val-calibrated spread)"
     elif draft is not None:
         why = "draft= (speculative decoding of the model)"
-    elif v["engine"] == "kNN continuation" and k is not None and k > int(v["knn"]["horizon"]):
+    elif v["engine"] in (KNN, PLACE_KNN) and k is not None and k > int(v["knn"]["horizon"]):
         why = f"steps={k} (kNN stores {v['knn']['horizon']})"
     if why is None:
         return False
@@ -88,14 +96,17 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
     if mine.height == 0:
         return None, df
-    if v["engine"] == "kNN continuation":
+    if v["engine"] in (KNN, PLACE_KNN):
         if getattr(api, "_verdict_knn", None) is None:
             api._verdict_knn = load_knn(Path(api.path), v)
         index, proj = api._verdict_knn
     else:
         index, proj = None, LocalProjection.fit(mine)
     est = VerdictBaseline(v["engine"], index)
-    out = predict_canonical(est, mine, proj, k, keys=True)
+    # a time-aware engine's steps fall at the history's median interval (module doc of
+    # eval/predict_verdict.py); the others keep the frame path's last interval
+    interval = "median" if v["engine"] in TIME_AWARE else "last"
+    out = predict_canonical(est, mine, proj, k, keys=True, interval=interval)
     return out.with_columns(engine=pl.lit(v["engine"])), df.filter(
         pl.col("traj_id").is_in(far.implode())
     )
