@@ -198,3 +198,30 @@ def test_a_verdict_saved_before_pvbase24_still_reads_and_answers(timed: dict,
                  "val_baseline_trips": 20}  # fmt: skip
     assert set(decide(old_check, timed["train"])["val_ade_m"]) == {"model", "kNN continuation",
                                                                   "linear-3"}  # fmt: skip
+
+
+def test_a_time_aware_engine_answers_asked_times_exactly(timed: dict) -> None:
+    import trajlm
+
+    engine = json.loads((timed["run"] / "val_verdict.json").read_text())["predict"]["engine"]
+    hist = _irregular_trips(n=2, points=12, seed=5).with_columns(
+        traj_id=pl.lit("q") + pl.col("traj_id")
+    )
+    lm = trajlm.TrajLM.from_pretrained(timed["run"], threads=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = lm.predict(hist, seconds_ahead=[30, 95])
+    assert set(got["engine"]) == {engine}
+    assert not [w for w in caught if "asked times" in str(w.message)]  # not "the model answers"
+    last = hist.group_by("traj_id", maintain_order=True).agg(
+        pl.col("lon").last(), pl.col("t").last()
+    )
+    for tid, lon_last, t_last in last.iter_rows():
+        mine = got.filter(pl.col("traj_id") == tid)
+        assert mine["t"].to_list() == [t_last + 30, t_last + 95]
+        metres = np.radians(mine["lon"].to_numpy() - lon_last) * 6371000 * np.cos(np.radians(41.15))
+        np.testing.assert_allclose(metres, SPEED * np.array([30.0, 95.0]), rtol=2e-3)
+    model = lm.predict(hist, seconds_ahead=[30, 95], fallback=False)
+    assert "engine" not in model.columns and model["t"].to_list() == got["t"].to_list()
+    one = lm.predict(hist, at_times={"qs00": [float(last["t"][0]) + 60]})  # per trajectory
+    assert one["traj_id"].to_list() == ["qs00"] and set(one["engine"]) == {engine}

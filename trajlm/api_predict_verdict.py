@@ -58,6 +58,8 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
     if v["engine"] == "model":
         return True
     why = None
+    if asked and v["engine"] in TIME_AWARE and draft is None and radii in (None, False):
+        return True  # not the model: the asked-times path answers with it (time_aware_asked)
     if asked:
         why = "asked times (at_times / seconds_ahead)"
     elif radii is not None and radii is not False:
@@ -112,6 +114,23 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     )
 
 
+def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
+                     valid: np.ndarray | None) -> pl.DataFrame:  # fmt: skip
+    """A time-aware engine's canonical answer at the asked times: ``req`` (B, m) seconds after
+    each trajectory's last fix (the rows of ``last_t``; ``valid`` the entries asked), as the
+    model's asked-times path takes them; every trajectory answers (the engine reads no train
+    windows, so no place is too far)."""
+    full = full.filter(pl.col("traj_id").is_in(last_t["traj_id"].implode()))
+    est = VerdictBaseline(v["engine"])
+    out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
+    t = last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64)  # as the model's rows
+    out = out.with_columns(t=pl.Series(t.reshape(-1)).cast(full.schema["t"]))
+    if valid is not None:
+        out = out.filter(pl.Series(np.asarray(valid).reshape(-1)))
+        out = out.with_columns(step=pl.int_range(1, pl.len() + 1).over("traj_id").cast(pl.Int64))
+    return out.with_columns(engine=pl.lit(v["engine"]))
+
+
 def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
                 ids: pl.Series) -> pl.DataFrame:  # fmt: skip
     """The model's rows named "model", the baseline's beside them, in the order of ``ids``
@@ -134,4 +153,10 @@ def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
     return out
 
 
-__all__ = ["baseline_rows", "model_keeps_call", "predict_verdict", "with_engine"]
+__all__ = [
+    "baseline_rows",
+    "model_keeps_call",
+    "predict_verdict",
+    "time_aware_asked",
+    "with_engine",
+]
