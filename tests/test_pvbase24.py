@@ -225,3 +225,25 @@ def test_a_time_aware_engine_answers_asked_times_exactly(timed: dict) -> None:
     assert "engine" not in model.columns and model["t"].to_list() == got["t"].to_list()
     one = lm.predict(hist, at_times={"qs00": [float(last["t"][0]) + 60]})  # per trajectory
     assert one["traj_id"].to_list() == ["qs00"] and set(one["engine"]) == {engine}
+
+
+def test_http_asked_times_follow_the_time_aware_verdict_and_fallback_false(timed: dict) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    engine = json.loads((timed["run"] / "val_verdict.json").read_text())["predict"]["engine"]
+    hist = _irregular_trips(n=2, points=12, seed=5)
+    body = [{"traj_id": r["traj_id"], "t": r["t"], "lat": r["lat"], "lon": r["lon"]}
+            for r in hist.iter_rows(named=True)]  # fmt: skip
+    app = create_app(trajlm.TrajLM.from_pretrained(timed["run"], threads=1))
+    with TestClient(app) as c:
+        on = c.post("/predict", json={"trajectories": body, "seconds_ahead": [30, 60]})
+        off = c.post("/predict", json={"trajectories": body, "seconds_ahead": [30, 60],
+                                       "fallback": False})  # fmt: skip
+    assert on.status_code == 200 and off.status_code == 200, (on.text, off.text)
+    assert on.json()["engine"] == engine
+    assert off.json().get("engine") is None and "engine" not in off.json()["points"][0]
