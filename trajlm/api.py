@@ -192,8 +192,9 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         A run `trajlm train` saved a prediction verdict with (session 24) answers with the
         verdict's engine (the model or the best baseline on val by its rule:
         trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
-        (``last_engine`` too); calls only the model answers (asked times, radii, draft, more
-        than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
+        (``last_engine`` too); a time-aware engine (constant velocity [time], linear-3 [time,
+        fit]) also answers asked times. Calls only the model answers (asked times for the
+        other engines, radii, draft, more than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
         own answer, as without a verdict.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)

@@ -4,8 +4,9 @@ verdict and its rule: trajlm/eval/predict_verdict.py, saved by `trajlm train`).
 Where the verdict chose a baseline (kNN continuation, place-aware kNN, linear-3, constant
 velocity [time] or linear-3 [time, fit]; session 24, pvbase24), ``predict(df, steps=k)`` answers each
 trajectory with that baseline, and every answer names its engine in an ``engine`` column
-(also ``TrajLM.last_engine``). Calls the baseline cannot answer stay with the model and say so
-once per loaded run: asked times (``at_times`` / ``seconds_ahead``), ``radii``, ``draft``, more
+(also ``TrajLM.last_engine``); a time-aware engine answers asked times too
+(``time_aware_asked``: the harness gives it the target times). Calls the baseline cannot answer
+stay with the model and say so once per loaded run: asked times for the other engines, ``radii``, ``draft``, more
 steps than kNN stores (5), and trajectories far from the train windows (another place).
 ``fallback=False`` is the model's own answer, as before the verdict (no ``engine`` column).
 A run without a prediction verdict (trained before session 24, the package's checkpoints)
