@@ -96,8 +96,8 @@ def predict(
     fallback: bool = typer.Option(
         True,
         "--fallback/--no-fallback",
-        help="A run `trajlm train` saved a prediction verdict with: its val winner (the model, "
-        "kNN continuation or linear-3) answers --steps, named in an `engine` column. "
+        help="A run `trajlm train` saved a prediction verdict with: its val winner (the model or "
+        "the best baseline on val: kNN, place-aware kNN, linear-3, the [time] ones) answers --steps, named in an `engine` column. "
         "--no-fallback: the model alone.",
     ),
     time_origin: str = typer.Option(
