@@ -50,7 +50,7 @@ from trajlm.api_inputs import (
 )
 from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_predict_verdict import (
-    TIME_AWARE,
+    answers_asked_times,
     baseline_rows,
     model_keeps_call,
     predict_verdict,
@@ -265,10 +265,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         if (
-            verdict is not None
-            and verdict["engine"] in TIME_AWARE
-            and draft is None
-            and (radii is None or radii is False)
+            answers_asked_times(verdict) and draft is None and (radii is None or radii is False)
         ):  # a verdict given the target times answers them (pvbase24)
             out = time_aware_asked(verdict, full, last_t, req, valid)
             return from_canonical(with_engine(self, out, None, order), layout=layout)

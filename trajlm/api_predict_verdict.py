@@ -25,16 +25,16 @@ import polars as pl
 from trajlm.api_verdict import verdict_of
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
-from trajlm.eval.predict_verdict import (
-    FAR_KM,
-    KNN,
-    PLACE_KNN,
-    TIME_AWARE,
-    VerdictBaseline,
-    load_knn,
-)
 
 KM_PER_DEG = 111.2
+
+
+def _pv() -> Any:
+    """trajlm/eval/predict_verdict.py, imported where a verdict is used: it pulls in the
+    baselines (scikit-learn), which a plain `from_pretrained` need not load (newuser24)."""
+    from trajlm.eval import predict_verdict
+
+    return predict_verdict
 
 
 def predict_verdict(api: Any, fallback: bool) -> dict | None:
@@ -42,6 +42,11 @@ def predict_verdict(api: Any, fallback: bool) -> dict | None:
     if not fallback:
         return None
     return (verdict_of(api) or {}).get("predict")
+
+
+def answers_asked_times(verdict: dict | None) -> bool:
+    """True when the verdict's engine is one given the target times (pvbase24)."""
+    return verdict is not None and verdict["engine"] in _pv().TIME_AWARE
 
 
 def say_once(api: Any, line: str) -> None:
@@ -59,7 +64,7 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
     if v["engine"] == "model":
         return True
     why = None
-    if asked and v["engine"] in TIME_AWARE and draft is None and radii in (None, False):
+    if asked and v["engine"] in _pv().TIME_AWARE and draft is None and radii in (None, False):
         return True  # not the model: the asked-times path answers with it (time_aware_asked)
     if asked:
         why = "asked times (at_times / seconds_ahead)"
@@ -67,7 +72,11 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
         why = "radii (the model's val-calibrated spread)"
     elif draft is not None:
         why = "draft= (speculative decoding of the model)"
-    elif v["engine"] in (KNN, PLACE_KNN) and k is not None and k > int(v["knn"]["horizon"]):
+    elif (
+        v["engine"] in (_pv().KNN, _pv().PLACE_KNN)
+        and k is not None
+        and k > int(v["knn"]["horizon"])
+    ):
         why = f"steps={k} (kNN stores {v['knn']['horizon']})"
     if why is None:
         return False
@@ -81,7 +90,7 @@ def _far(v: dict, df: pl.DataFrame) -> pl.Series:
     lat0, lon0, lat1, lon1 = v["train_box"]
     last = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat").last(),
                                                              pl.col("lon").last())  # fmt: skip
-    dlat = FAR_KM / KM_PER_DEG
+    dlat = _pv().FAR_KM / KM_PER_DEG
     dlon = dlat / max(np.cos(np.radians((lat0 + lat1) / 2)), 0.05)
     out = ~(pl.col("lat").is_between(lat0 - dlat, lat1 + dlat)
             & pl.col("lon").is_between(lon0 - dlon, lon1 + dlon))  # fmt: skip
@@ -93,22 +102,22 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     """(the baseline's canonical answer or None, the rows left for the model)."""
     far = _far(v, df)
     if len(far):
-        say_once(api, f"{len(far)} trajectories end over {FAR_KM:.0f} km from the train split's "
+        say_once(api, f"{len(far)} trajectories end over {_pv().FAR_KM:.0f} km from the train split's "
                       f"area (e.g. {far[0]!r}): the model answers them, not the val verdict's "
                       f"{v['engine']}")  # fmt: skip
     mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
     if mine.height == 0:
         return None, df
-    if v["engine"] in (KNN, PLACE_KNN):
+    if v["engine"] in (_pv().KNN, _pv().PLACE_KNN):
         if getattr(api, "_verdict_knn", None) is None:
-            api._verdict_knn = load_knn(Path(api.path), v)
+            api._verdict_knn = _pv().load_knn(Path(api.path), v)
         index, proj = api._verdict_knn
     else:
         index, proj = None, LocalProjection.fit(mine)
-    est = VerdictBaseline(v["engine"], index)
+    est = _pv().VerdictBaseline(v["engine"], index)
     # a time-aware engine's steps fall at the history's median interval (module doc of
     # eval/predict_verdict.py); the others keep the frame path's last interval
-    interval = "median" if v["engine"] in TIME_AWARE else "last"
+    interval = "median" if v["engine"] in _pv().TIME_AWARE else "last"
     out = predict_canonical(est, mine, proj, k, keys=True, interval=interval)
     return out.with_columns(engine=pl.lit(v["engine"])), df.filter(
         pl.col("traj_id").is_in(far.implode())
@@ -122,7 +131,7 @@ def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.
     model's asked-times path takes them; every trajectory answers (the engine reads no train
     windows, so no place is too far)."""
     full = full.filter(pl.col("traj_id").is_in(last_t["traj_id"].implode()))
-    est = VerdictBaseline(v["engine"])
+    est = _pv().VerdictBaseline(v["engine"])
     out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
     t = last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64)  # as the model's rows
     out = out.with_columns(t=pl.Series(t.reshape(-1)).cast(full.schema["t"]))
