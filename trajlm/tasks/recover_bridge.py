@@ -37,7 +37,8 @@ gap (hidden rows between known points p and n of one trajectory) is filled from 
 Everything runs in metres in one local projection of the input (LocalProjection.fit).
 Split along its ideas in session 19: the interpolations and their per-gap choice in
 recover_interp.py, the guard's gate in recover_guard.py (``BridgeRecoverer._guard`` runs the
-backtest here and hands its errors there), dense feeds in recover_dense.py; the names are
+backtest here and hands its errors there), dense feeds in recover_dense.py; in session 24 the
+options' allowed values, checks and the recoverer's name in recover_options.py; the names are
 re-exported here.
 """
 
@@ -52,7 +53,6 @@ import polars as pl
 from trajlm.data.features import LocalProjection
 from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
 from trajlm.tasks.fallback_recover import (
-    CHECKS,
     call_fallback,
     cross_fit_errors,
     interpolate,
@@ -62,25 +62,29 @@ from trajlm.tasks.fallback_recover import (
 )
 from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
-    BACKTESTS,
-    EVIDENCE,
     gap_spans,
     is_dense,
     resolve_thin,
     span_mask,
     thin_sides,
 )
-from trajlm.tasks.recover_guard import PICKS, apply_guard, guard_mask, shrink
+from trajlm.tasks.recover_guard import apply_guard, guard_mask, shrink
 from trajlm.tasks.recover_interp import akima_wide_xy, akima_xy, linear_xy, neighbours
+from trajlm.tasks.recover_options import (  # noqa: F401  (the option values: importable here)
+    BLENDS,
+    FALLBACKS,
+    HISTORIES,
+    KNOTS,
+    NO_EVIDENCE_RULES,
+    SHRINK_RULES,
+    check_choice,
+    check_options,
+    recoverer_name,
+)
 
 __all__ = ["BRIDGE_DEFAULT", "BridgeRecoverer", "akima_xy", "bridge_xy", "guard_mask",
            "linear_xy", "neighbours"]  # fmt: skip
 
-BLENDS = ("blend", "bridge")
-HISTORIES = ("known", "akima")
-FALLBACKS = ("best", "akima", "linear")  # the guard's interpolation: per trajectory, or fixed
-NO_EVIDENCE_RULES = ("fixed", "pooled")  # the gate of a trajectory with < min_scored points
-SHRINK_RULES = ("pool", "down", "logmean")  # shrink_k > 0: the prior / direction (docstring)
 # what TrajLM.recover uses for a checkpoint without infilling heads (chosen on the val splits,
 # docs/recovery.md "Session 12"); no_evidence_rule "pooled": Session 14 (recguard), level for
 # trajlm-small on both vals, -20 / -19 m at every 240 s for a weak 150-step model; shrink 16
@@ -105,9 +109,6 @@ VERDICT_RULE = "whether"
 # dense calls only, the wide Akima a third candidate of the guard's pick where its backtest
 # beats the others by 10 %; val sea -13 / -28 / -39 m at 5 / 10 / 20 min, held-out ships
 # -3 to -105 m, transits, buses / cars and raw 1-s GeoLife level (docs/recovery.md)
-# the guard's Akima in a dense call: through every known point, or "wide" (session 19, tried:
-# knots thinned to a quarter of the gaps, recover_interp.akima_wide_xy)
-KNOTS = ("all", "wide", "pick")  # pick: wide as a third candidate of the per-trajectory pick
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
 MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
 
@@ -191,10 +192,8 @@ def bridge_xy(
     ``thin_dt`` > 0: a side's history denser than that (median step) is thinned to points
     >= ``thin_dt`` s apart, walking away from the anchor (recover_dense.thin_side; all sides
     at once: thin_sides)."""
-    if blend not in BLENDS:
-        raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
-    if history not in HISTORIES:
-        raise ValueError(f"history must be one of {HISTORIES}, got {history!r}")
+    check_choice("blend", blend, BLENDS)
+    check_choice("history", history, HISTORIES)
     known = np.asarray(known, bool)
     out = linear_xy(xy, t, known, groups)
     if known.all():
@@ -301,61 +300,23 @@ class BridgeRecoverer:
         check: str = "off",
         verdict: dict | None = None,
     ) -> None:
-        if blend not in BLENDS:
-            raise ValueError(f"blend must be one of {BLENDS}, got {blend!r}")
-        if history not in HISTORIES:
-            raise ValueError(f"history must be one of {HISTORIES}, got {history!r}")
+        check_options(model, blend, history, fallback, no_evidence_rule, shrink_k, shrink_rule,
+                      thin_dt, backtest, evidence, pick, knots, wide_margin, check)  # fmt: skip
         self.model, self.blend, self.guard_power = model, blend, float(guard_power)
-        if fallback not in FALLBACKS:
-            raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
         self.history, self.fallback = history, fallback
-        if no_evidence_rule not in NO_EVIDENCE_RULES:
-            raise ValueError(
-                f"no_evidence_rule must be one of {NO_EVIDENCE_RULES}, got {no_evidence_rule!r}"
-            )
         self.no_evidence_rule = no_evidence_rule
         self.min_scored, self.no_evidence = int(min_scored), float(no_evidence)
-        if not shrink_k >= 0:
-            raise ValueError(f"shrink_k must be >= 0, got {shrink_k!r}")
-        if shrink_rule not in SHRINK_RULES:
-            raise ValueError(f"shrink_rule must be one of {SHRINK_RULES}, got {shrink_rule!r}")
         self.shrink_k, self.shrink_rule = float(shrink_k), shrink_rule
-        resolve_thin(thin_dt, model)  # a bad value fails here, not at the first recover
-        if backtest not in BACKTESTS:
-            raise ValueError(f"backtest must be one of {BACKTESTS}, got {backtest!r}")
         self.thin_dt, self.backtest = thin_dt, backtest
-        if evidence not in EVIDENCE:
-            raise ValueError(f"evidence must be one of {EVIDENCE}, got {evidence!r}")
-        self.evidence = evidence
-        if pick not in PICKS:
-            raise ValueError(f"pick must be one of {PICKS}, got {pick!r}")
-        self.pick = pick
-        if knots not in KNOTS:
-            raise ValueError(f"knots must be one of {KNOTS}, got {knots!r}")
-        self.knots = knots
-        if not 0.0 <= wide_margin < 1.0:
-            raise ValueError(f"wide_margin must be in [0, 1), got {wide_margin!r}")
+        self.evidence, self.pick, self.knots = evidence, pick, knots
         self.wide_margin, self.wide_every = float(wide_margin), bool(wide_every)
-        if check not in CHECKS:
-            raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
         self.check = check
         # session 22 (tte22): the run's saved val verdict ({"engine", "n_hidden"}); a call whose
         # backtest is smaller than the verdict's answers with the verdict's engine
         self.verdict = verdict
-        guard = f"+guard(p={guard_power:g})" if guard_power else ""
-        hist = "" if history == "known" else f"@{history}"
-        ne = "" if no_evidence_rule == "fixed" else f":ne-{no_evidence_rule}"
-        rule = "" if shrink_rule == "pool" else shrink_rule
-        shr = f":shrink{shrink_k:g}{rule}" if shrink_k else ""
-        thin = "" if thin_dt == "train" else f":thin-{thin_dt:g}"  # names: what differs
-        bt = "" if backtest == "auto" or not guard_power else f":bt-{backtest}"
-        bt += "" if evidence == "points" or not guard_power else f":ev-{evidence}"
-        bt += "" if pick == "trajectory" or not guard_power else f":pick-{pick}"
-        bt += "" if knots == "pick" or not guard_power else f":knots-{knots}"
-        bt += "" if wide_margin == 0.1 or not guard_power else f":wm{wide_margin:g}"
-        bt += "" if not wide_every or not guard_power else ":wide-every"
-        bt += "" if check == "off" or not guard_power else f":check-{check}"
-        self.name = name or f"trajlm {blend}{hist}{guard}{ne}{shr}{thin}{bt}"
+        self.name = name or recoverer_name(
+            blend, history, guard_power, no_evidence_rule, shrink_k, shrink_rule, thin_dt,
+            backtest, evidence, pick, knots, wide_margin, wide_every, check)  # fmt: skip
         self._said = name or "recover"  # who the call check's line names (TrajLM.recover)
         self.last_gate: np.ndarray | None = None  # (n_trajectories,) g of the last call
         self.last_pick: np.ndarray | None = None  # (n_trajectories,) 0 linear / 1 Akima / 2 wide
