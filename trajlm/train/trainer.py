@@ -8,8 +8,9 @@
 
 What is built (objective, model, their checks: trajlm/train/build.py), the data feed
 (trajlm/train/feed.py), the run directory (checkpoints, best weights, the claim
-on the folder: trajlm/train/run_dir.py) and the val scores with model selection
-(trajlm/train/validation.py) are mixins of Trainer.
+on the folder: trajlm/train/run_dir.py), the val scores with model selection
+(trajlm/train/validation.py) and the summary a finished run writes (trajlm/train/run_summary.py)
+are mixins of Trainer.
 
 What is trained: a model built from a config, a pretrained run (``init_from``, loaded with the
 target store's NormStats: trajlm/train/pretrained.py) or any given module; ``mode`` picks the
@@ -41,7 +42,7 @@ from typing import Any
 import torch
 
 from trajlm._safety import UserError, drop_failed_marker, remove_owned, write_marker
-from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.model import ModelConfig
 from trajlm.train.build import build_model, check_model_fits, default_objective, objective_mix
 from trajlm.train.checkpoint import clean_stale_tmp
 from trajlm.train.config import TrainConfig
@@ -57,6 +58,7 @@ from trajlm.train.objectives import (
 )
 from trajlm.train.optim import adamw, lr_at, set_lr
 from trajlm.train.run_dir import RUN_FILES, RunDirectory
+from trajlm.train.run_summary import RunSummary
 from trajlm.train.validation import ValidationScores, starts_as_physics, warn_small_data
 
 __all__ = ["Metric", "TrainConfig", "Trainer", "core_model", "lr_at"]
@@ -79,7 +81,7 @@ def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
     return torch.device("cuda", local_rank)
 
 
-class Trainer(BatchFeed, RunDirectory, ValidationScores):
+class Trainer(BatchFeed, RunDirectory, ValidationScores, RunSummary):
     """Trains a model on an objective; writes checkpoints and metrics to `run` (None: nothing
     is written, no resume). See the module docstring for the pieces.
 
@@ -359,42 +361,7 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores):
         elapsed = time.perf_counter() - t_start
         if self.step >= self.cfg.max_steps and self.restore_best:
             self._load_best()
-        raw = self._raw_model()
-        name = self.metric.name if self.metric is not None else self.cfg.select_on
-        summary = {
-            "steps": self.step,
-            "final_loss": last_loss,
-            "val_loss": self.evaluate("val"),  # next-point (causal head), whatever the objective
-            f"best_{name}": self.best_val,
-            "best_step": self.best_step,
-            "train_time_s": elapsed,
-            "tokens_per_s": tokens / max(elapsed, 1e-9),
-            "n_params": core_model(raw).num_params(),
-            "device": str(self.device),
-            "world_size": self.world,
-        }
-        if self.cfg.step_budget:  # `trajlm train` chose max_steps (trajlm/train/budget.py)
-            summary["step_budget"] = self.cfg.step_budget
-        if isinstance(self.objective, MaskedMix):
-            summary["val_objective_loss"] = self.val_objective_loss()
-        if name == "val_ade_m" and self.best_val is not None:
-            summary.update(self.physics_check(self.best_val))  # beside constant velocity on val
-        if self.rank == 0 and self.run is not None:
-            best = self.run / "best" / "model.safetensors"
-            final_is_best = isinstance(raw, TrajectoryModel) and not best.exists()
-            if final_is_best:  # say what RUN/best (what the API loads) holds
-                why = (
-                    f"no validation ran (eval_every {self.cfg.eval_every}, {self.step} steps)"
-                    if not self.history
-                    else "no val score (no usable val window)"
-                )
-                summary["best_weights"] = f"final (step {self.step}): {why}"
-            elif self.history:
-                summary["best_weights"] = self.kept_note()
-            (self.run / "train_summary.json").write_text(json.dumps(summary, indent=2))
-            if final_is_best:
-                # Nothing was selected on val (no val split, or eval_every = 0): best = final.
-                raw.save_pretrained(self.run / "best")
+        summary = self.write_summary(elapsed, tokens, last_loss)
         self._call("on_end", summary)
         if self.world > 1:
             torch.distributed.barrier()
