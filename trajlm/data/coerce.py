@@ -15,7 +15,8 @@ tracked_at, geom) and the common names in ``trajlm.data.column_names``.
 Times may be datetimes (tz-aware, or naive = UTC), Unix seconds, or ISO strings.
 Coordinates in another CRS (``crs=``, or the GeoDataFrame's own) are reprojected with pyproj;
 for projected columns ``lat_col`` names the northing (y) and ``lon_col`` the easting (x).
-Times are read by data/times.py, GeoDataFrames by data/geoframes.py.
+Times are read by data/times.py, GeoDataFrames by data/geoframes.py; the columns are picked and
+the coordinates read as numbers by data/coerce_columns.py (session 24).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.coerce_columns import coordinate_column, pick_column
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_names import point_names, relabel
@@ -40,12 +42,11 @@ from trajlm.data.coerce_shapes import explode_lists, index_levels, pandas_frame,
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.coerce_tz import header_offset
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ, closest, find_columns
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._time_columns import join_date_column
 from trajlm.data.schema import (
-    LINE,
     MIN_T,
     MIN_T_DATED,
     OPTIONAL,
@@ -61,6 +62,8 @@ from trajlm.data.times import (
     warn_future,
 )
 from trajlm.errors import warn_at_caller
+
+_pick = pick_column  # the name api_inputs.py imports (before session 24 it lived here)
 
 KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
 
@@ -132,62 +135,6 @@ def kind_of(obj: Any) -> str:
     raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}")
 
 
-def _pick(
-    what: str, given: str | None, cols: list[str], tiers: tuple, hint: str, row_key: Any = None
-) -> str:
-    """The column for canonical `what`: the given name (must exist) or the detected one."""
-    # bookkeeping columns (a file's line, check_validity's row number) are not the user's
-    named = [c for c in cols if c != LINE]
-    cols = [c for c in named if not str(c).startswith("__validity") and c != NO_ID]
-    if given is not None:
-        if given not in named:
-            raise TrajlmInputError(
-                f"{hint}={given!r} is not a column; the columns are {cols}", field=given
-            )
-        return given
-    # as files are read (column_names.find_columns, leftovers21); a lone datetime column was
-    # taken before (time_column), two of them still ask (test_pyuser18)
-    found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
-    if len(found) > 1:
-        raise TrajlmInputError(
-            f"several columns could be {what}: {found}; the columns are {cols}",
-            field=what,
-            hint=f"choose one with {hint}=...",
-        )
-    if found:
-        return found[0]
-    names = [n for tier in tiers for n in tier]
-    near = closest(what, what, [str(c) for c in cols])  # suggestions only, as the CLI's
-    maybe = f"; closest: {' or '.join(map(repr, near))}" if near else ""
-    raise TrajlmInputError(
-        f"no {what} column: none of {names} among the columns {cols}{maybe}",
-        field=what,
-        hint=f"name it with {hint}=...",
-    )
-
-
-def _coordinate(df: pl.DataFrame, col: str) -> pl.Series:
-    """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
-    first values that are not numbers."""
-    s = df[col]
-    if s.dtype == pl.Boolean or not (s.dtype.is_numeric() or s.dtype in (pl.Utf8, pl.Null)):
-        what = "boolean (True/False)" if s.dtype == pl.Boolean else f"of type {s.dtype}"
-        raise TrajlmInputError(
-            f"column {col!r} is {what}, not degrees",
-            field=col,
-            hint="give the coordinates as decimal numbers",
-        )
-    out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
-    bad = out.is_null() & s.is_not_null()
-    if bad.any():
-        raise TrajlmInputError(
-            f"values that are not numbers (first: {s.filter(bad).head(3).to_list()})",
-            field=col,
-            hint="coordinates must be decimal numbers",
-        )
-    return out.fill_nan(None)
-
-
 def coerce(
     obj: Any,
     *,
@@ -242,8 +189,8 @@ def coerce(
         df, traj_col = no_id_frame(df, split_gaps)
         cols = df.columns
     try:
-        traj = _pick("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
-        tcol = _pick("t", time_column(df, time_col), cols, TIME, "time_col")
+        traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
+        tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col")
     except TrajlmInputError as e:
         if not levels:
             raise
@@ -251,8 +198,8 @@ def coerce(
             f"{e.args[0]}; the index holds {levels}: call df.reset_index() first so they are "
             "columns"
         ) from e
-    lat = _pick("lat", lat_col, cols, LAT, "lat_col")
-    lon = _pick("lon", lon_col, cols, LON, "lon_col")
+    lat = pick_column("lat", lat_col, cols, LAT, "lat_col")
+    lon = pick_column("lon", lon_col, cols, LON, "lon_col")
     if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)
         df = text_coords(df, lat, lon)
     df = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
@@ -267,7 +214,7 @@ def coerce(
     warn_future(t)  # ingest drops these; a model call is told once
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
     with point_names(point):  # a split point column said as the caller's (errnames18)
-        la, lo = _coordinate(df, lat), _coordinate(df, lon)
+        la, lo = coordinate_column(df, lat), coordinate_column(df, lon)
         if not geo.is_wgs84(crs):
             if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
                 raise TrajlmInputError(geo.crs_refusal(crs), field="crs")

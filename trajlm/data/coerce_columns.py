@@ -1,0 +1,72 @@
+"""The columns of a caller's frame (split from coerce.py, session 24): which column is the
+trajectory id / time / latitude / longitude (the name given, or the one detected as files are
+read: column_names.find_columns), and a coordinate column read as numbers.
+
+Every refusal is one ``TrajlmInputError`` naming the column (or the option to name it with).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from trajlm.data.coerce_pieces import NO_ID
+from trajlm.data.column_names import closest, find_columns
+from trajlm.data.schema import LINE, TrajlmInputError
+
+
+def pick_column(
+    what: str, given: str | None, cols: list[str], tiers: tuple, hint: str, row_key: Any = None
+) -> str:
+    """The column for canonical `what`: the given name (must exist) or the detected one."""
+    # bookkeeping columns (a file's line, check_validity's row number) are not the user's
+    named = [c for c in cols if c != LINE]
+    cols = [c for c in named if not str(c).startswith("__validity") and c != NO_ID]
+    if given is not None:
+        if given not in named:
+            raise TrajlmInputError(
+                f"{hint}={given!r} is not a column; the columns are {cols}", field=given
+            )
+        return given
+    # as files are read (column_names.find_columns, leftovers21); a lone datetime column was
+    # taken before (time_column), two of them still ask (test_pyuser18)
+    found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
+    if len(found) > 1:
+        raise TrajlmInputError(
+            f"several columns could be {what}: {found}; the columns are {cols}",
+            field=what,
+            hint=f"choose one with {hint}=...",
+        )
+    if found:
+        return found[0]
+    names = [n for tier in tiers for n in tier]
+    near = closest(what, what, [str(c) for c in cols])  # suggestions only, as the CLI's
+    maybe = f"; closest: {' or '.join(map(repr, near))}" if near else ""
+    raise TrajlmInputError(
+        f"no {what} column: none of {names} among the columns {cols}{maybe}",
+        field=what,
+        hint=f"name it with {hint}=...",
+    )
+
+
+def coordinate_column(df: pl.DataFrame, col: str) -> pl.Series:
+    """A coordinate column as Float64 (NaN = missing), or an error naming the column and the
+    first values that are not numbers."""
+    s = df[col]
+    if s.dtype == pl.Boolean or not (s.dtype.is_numeric() or s.dtype in (pl.Utf8, pl.Null)):
+        what = "boolean (True/False)" if s.dtype == pl.Boolean else f"of type {s.dtype}"
+        raise TrajlmInputError(
+            f"column {col!r} is {what}, not degrees",
+            field=col,
+            hint="give the coordinates as decimal numbers",
+        )
+    out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
+    bad = out.is_null() & s.is_not_null()
+    if bad.any():
+        raise TrajlmInputError(
+            f"values that are not numbers (first: {s.filter(bad).head(3).to_list()})",
+            field=col,
+            hint="coordinates must be decimal numbers",
+        )
+    return out.fill_nan(None)
