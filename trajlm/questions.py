@@ -17,26 +17,26 @@ docs/llm.md has the vocabulary, the evaluation and the latencies.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from trajlm._arguments import with_gap_rule
-from trajlm.data.coerce_pieces import retold_at_caller
 from trajlm.data.features import median_lon
-from trajlm.errors import TrajlmInputError, warn_at_caller
-from trajlm.llm.frames import (
-    nonexistent_note,
-    own_columns,
-    read_time_format,
-    trips_words,
-    with_mover,
+from trajlm.errors import TrajlmInputError
+from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
+    ACTIVITY_FORMATS,
+    ONE_KIND,
+    POINT_COLUMNS,
+    data_zone,
+    ingest_note,
+    load_points,
+    points_and_notes,
+    points_notes_zone,
 )
+from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
@@ -45,7 +45,6 @@ from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner
 
-POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id"]
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
 SAYS_LOCAL = re.compile(r"\blocal\b", re.I)
@@ -56,153 +55,6 @@ STARTED_AT = re.compile(
     r"|around|close to|in)\b|\b(?:start(?:ed|ing)?|began|end(?:ed|ing)?)\s+-?\d{1,3}\.\d+\s*,",
     re.I,
 )
-
-
-def data_zone(data: Any) -> str | None:
-    """The zone a store's times were local to at ingest (``--tz`` / ``--utc-offset``, kept in
-    its manifest since session 14), as Polars reads it ("Europe/Paris", "+02:00"); else None."""
-    if not isinstance(data, str | os.PathLike):
-        return None
-    from trajlm.data.store import load_manifest
-
-    local = load_manifest(data).get("reading", {}).get("local_time") or {}
-    if local.get("tz"):
-        return str(local["tz"])
-    if off := int(local.get("utc_offset_s") or 0):
-        return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
-    return None
-
-
-def _read_as(data: Any) -> str | None:
-    """The format a store was read from at ingest (manifest ``reading.format``), if it is a store; a column layout
-    it was read as (``reading.columns``, or one recognised from the header: ``columns_guessed.columns``) first."""
-    try:
-        manifest = json.loads((Path(data) / "manifest.json").read_text())
-    except (TypeError, OSError, ValueError):
-        return None
-    reading = manifest.get("reading") or {}
-    layout = reading.get("columns") or (reading.get("columns_guessed") or {}).get("columns")
-    return layout if isinstance(layout, str) else reading.get("format")
-
-
-# data sets whose every trip is one kind of vehicle: "taxi trips" on Porto, "bus trips" on the Liverpool buses are
-# every trip (set 15; session 19 for the buses), when the data has no labels
-ONE_KIND = {"porto": "taxi", "tdrive": "taxi", "liverpool_bus": "bus"}
-# formats of a sports watch's or an app's activity files (set 21: a Strava export read as `gpx` keeps no activity
-# types): without labels, their "rides" may be bike rides or every activity, so they are asked, not guessed
-ACTIVITY_FORMATS = frozenset({"gpx", "tcx", "fit", "tracks", "igc", "kml", "sml"})
-
-
-def ingest_note(data: Any) -> str | None:
-    """What ingest split or dropped (a store's manifest ``drop_report``), said under an answer about one vehicle:
-    its trips are the pieces kept (set 15: AIS vessel 12's 75 fixes are 2 trips after gap splits; 96.8 of the
-    129.2 nm between its fixes are inside them), and trips too short to keep are not counted."""
-    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
-        return None
-    try:
-        report = json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
-    except (OSError, ValueError):
-        return None
-    splits = int((report.get("repaired") or {}).get("gap_splits", 0))
-    short = int((report.get("dropped") or {}).get("short_trajectory", 0))
-    said = []
-    if splits:
-        said.append(
-            f"split tracks at {splits:,} time gaps (a vehicle's distance across a gap is not counted)"
-        )
-    if short:
-        said.append(
-            f"dropped {short:,} rows of trajectories too short to keep (their trips are not counted)"
-        )
-    if not said:
-        return None
-    return f"at ingest this store {' and '.join(said)}: trips are the pieces kept (drop_report in manifest.json)"
-
-
-def load_points(
-    data: Any, split: str | None = None, tz: str | None = None, columns: dict | None = None
-) -> pl.DataFrame:
-    """See ``points_and_notes``; the points only."""
-    return points_and_notes(data, split, tz, columns)[0]
-
-
-def points_and_notes(
-    data: Any,
-    split: str | None = None,
-    tz: str | None = None,
-    columns: dict | None = None,
-    time_format: str | None = None,
-) -> tuple[pl.DataFrame, list[str]]:
-    """See ``points_notes_zone``; the points and the notes."""
-    return points_notes_zone(data, split, tz, columns, time_format)[:2]
-
-
-def points_notes_zone(
-    data: Any,
-    split: str | None = None,
-    tz: str | None = None,
-    columns: dict | None = None,
-    time_format: str | None = None,
-) -> tuple[pl.DataFrame, list[str], str | None]:
-    """(points, notes, zone). ``zone``: a frame's own time zone when its times are zoned
-    datetimes other than UTC (pandas ``tz="America/Sao_Paulo"``), so hours and dates are read
-    on the caller's clock as a store ingested with ``--tz`` is (session 19: "trips after 18:00"
-    on Sao Paulo times counted UTC hours); None for stores (``data_zone``) and other frames.
-
-    A store path -> its points (the columns a plan can use); a frame -> canonical points.
-    ``tz``: a frame's times without a zone are wall-clock times there, as ``data ingest --tz``
-    reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
-    offset, silently); times that do not exist there (spring forward) are dropped and counted
-    as ingest counts them (``dropped_rows``). ``columns``: the frame's own names
-    (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``)."""
-    if isinstance(data, str | os.PathLike):
-        from trajlm.data.store import _open, load_manifest, read_store
-
-        _open(data)  # one line when it is not a store (a missing path, a CSV, a file inside one)
-        have = set(pl.read_parquet_schema(next(Path(data).glob("points/split=*/part-*.parquet"))))
-        load_manifest(data)  # a clear error when it is not a store
-        return (
-            read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have]),
-            [],
-            None,
-        )
-    from trajlm.data.coerce import coerce
-
-    data, given = own_columns(data, columns)
-    data = read_time_format(data, given, time_format)  # "%d/%m/%Y %H:%M:%S" (session 18)
-    notes: list[str] = []
-    try:
-        with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
-            df, layout = coerce(data, warn_naive=not tz, **with_gap_rule(given))
-        df = with_mover(df, layout)
-    except TrajlmInputError as e:  # coerce says traj_col=...: ask takes columns= (session 16)
-        if "day/month order" in str(e) or "pd.to_datetime" in str(
-            e
-        ):  # ask takes time_format= (session 18)
-            raise TrajlmInputError(f"{e}; or pass time_format= (e.g. time_format='%d/%m/%Y %H:%M:%S', "
-                                   "as data ingest --time-format)") from None  # fmt: skip
-        if "traj_col=" not in str(e) and "column" not in str(e):
-            raise
-        raise TrajlmInputError(f"{e}; trajlm.ask / Asker take columns={{'traj_id': ..., 't': ..., "
-                               "'lat': ..., 'lon': ...} with the frame's own names") from None  # fmt: skip  # with tz, naive times are read there (below)
-    naive = (layout.time_kind == "datetime" and layout.time_zone is None) or (
-        layout.time_kind == "string" and (layout.time_text or {}).get("zone") == "none"
-    )
-    if tz and naive:  # naive wall-clock times read as UTC -> the instants they are in tz
-        try:
-            wall = pl.from_epoch(pl.col("t"), time_unit="s").dt.replace_time_zone(
-                tz, ambiguous="earliest", non_existent="null"
-            )
-            df = df.with_columns(wall.dt.epoch("s").alias("t"))
-        except pl.exceptions.ComputeError:
-            raise TrajlmInputError(f"unknown time zone {tz!r}: give an IANA name such as "
-                                   "'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
-        if gone := int(df["t"].null_count()):  # said as ingest says it (session 16)
-            df = df.drop_nulls("t")
-            notes.append(nonexistent_note(gone, tz))
-            warn_at_caller(notes[-1])
-    zoned = layout.time_kind == "datetime" and layout.time_zone not in (None, "UTC")
-    return df, notes, layout.time_zone if zoned else None
 
 
 class Asker:

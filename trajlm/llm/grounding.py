@@ -62,9 +62,9 @@ class DataWords:
     numbers: frozenset[str] = (
         frozenset()
     )  # vehicle ids that are numbers (MMSI 227100002; session 18)
-    # every trip's kind on a known one-kind layout without labels (questions.ONE_KIND)
+    # every trip's kind on a known one-kind layout without labels (llm/ask_data.ONE_KIND)
     kind: str | None = None
-    # read from activity files (GPX, FIT, a Strava export; questions.ACTIVITY_FORMATS)
+    # read from activity files (GPX, FIT, a Strava export; llm/ask_data.ACTIVITY_FORMATS)
     activities: bool = False
 
     @classmethod

@@ -213,7 +213,7 @@ def label_words(question: str, labels: Sequence[str]) -> str:
 
 
 def refuse_other_kind(question: str, kind: str | None) -> None:
-    """On data whose every trip is one kind (Porto's taxis, Liverpool's buses: ``questions.ONE_KIND``), a question
+    """On data whose every trip is one kind (Porto's taxis, Liverpool's buses: ``llm/ask_data.ONE_KIND``), a question
     about another kind ("how many van trips" on Porto counted all 971 taxi trips) is refused."""
     if kind is None:
         return
