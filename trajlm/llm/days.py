@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.replan import is_plain_count, replan
 
 _DATA = r"(?:data|tracking|records?|recordings?|gps(?:\s+data)?|fixes|observations?|logging)"
 _SEEN = (
@@ -52,12 +53,10 @@ def plan_days(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
     else:
         text = f"how many trips {rest}"
     plan = plan_count(text.strip() + "?")
-    if plan.action != "count" or plan.group is not None or plan.per is not None:
+    if not is_plain_count(plan):
         raise CannotAnswer("days of data are counted for a mover, dates or a place: ask e.g. 'how many days of data "
                            "do we have for WS-03'")  # fmt: skip
-    out = validate_plan({**plan.key(), "action": "days"})
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="days")
 
 
 def count_days(plan: QueryPlan, points: pl.DataFrame, chosen: pl.DataFrame) -> int:

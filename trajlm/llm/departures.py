@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.replan import is_plain_count, replan
 
 _LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start)"
 _BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\s+day|stop\s+for\s+the\s+day)"
@@ -42,14 +43,12 @@ def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
         raise CannotAnswer("a departure time from a place given by coordinates is not read: ask 'what time did "
                            "V2 leave on 22 October' (its first trip's start)")  # fmt: skip
     plan = plan_count(f"how many trips did {m.group('who')} make {rest}?")
-    if plan.action != "count" or plan.group is not None or plan.per is not None:
+    if not is_plain_count(plan):
         raise CannotAnswer("a departure time is read for one vehicle's trips, e.g. on a day")
     if plan.vehicle is None and plan.trip is None:
         raise CannotAnswer("a departure time is read for one vehicle or trip: name it ('what time did V2 leave "
                            "on 22 October')")  # fmt: skip
-    out = validate_plan({**plan.key(), "action": "when", "ascending": m.group("left") is not None})
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="when", ascending=m.group("left") is not None)
 
 
 def when(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[str, str]:

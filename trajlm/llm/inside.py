@@ -16,7 +16,8 @@ from collections.abc import Callable
 import polars as pl
 
 from trajlm.data.geometry import haversine_m
-from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.replan import is_plain_count, replan
 
 # "how much time / how many hours / how long did X spend (stay, remain, wait, sit) within|near|inside|at ... <circle>"
 HEAD = re.compile(
@@ -69,11 +70,7 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
     ):  # "at the depot (LAT, LON)": 500 m said 46 min for 42 within 100 m (set 21's M6)
         raise CannotAnswer("time at a place depends on how far around it counts: give a radius ('how much time did "
                            "X spend within 100 m of LAT, LON')")  # fmt: skip
-    out = validate_plan(
-        {**plan.key(), "action": "sum", "metric": "inside_s", **({"unit": unit} if unit else {})}
-    )
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="sum", metric="inside_s", **({"unit": unit} if unit else {}))
 
 
 def _asked_unit(question: str) -> tuple[str, str | None]:
@@ -104,19 +101,9 @@ def plan_reach(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPl
     if m is None:
         return None
     plan = plan_count(f"how many trips {m.group('who')} {m.group('rest')}?")
-    if plan.action != "count" or plan.group is not None or plan.per is not None:
+    if not is_plain_count(plan):
         return None
-    out = validate_plan(
-        {
-            **plan.key(),
-            "action": "top",
-            "metric": "reach_m",
-            "k": 1,
-            **({"unit": unit} if unit else {}),
-        }
-    )
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="top", metric="reach_m", k=1, **({"unit": unit} if unit else {}))
 
 
 def with_inside(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
@@ -188,9 +175,7 @@ def plan_far(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan
         raise CannotAnswer("a distance from a place is read for one place or LAT, LON: ask e.g. 'how far from the "
                            "depot at 40.43, -3.53 did truck M-1111 get, in km'")  # fmt: skip
     update = {"action": "top", "metric": "away_m", "k": 1, "radius_m": None, "unit": unit or "km"}
-    out = validate_plan({**plan.key(), **update})
-    out._strict = plan._strict
-    return out
+    return replan(plan, **update)
 
 
 def with_away(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.replan import replan
 
 _UNIT = r"(hour|day of (?:the )?week|weekday|day|date)(?:\s+of\s+(?:the\s+)?(?:day|week))?"
 _MOST = r"(busiest|peak|most\s+popular|quietest|least\s+busy)"
@@ -71,9 +72,5 @@ def plan_peak(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
         raise CannotAnswer(
             "the busiest hour / day is a count of trips: ask 'which hour had the most trips ...'"
         )
-    key = plan.key()
-    key.pop("action")
     ascending = word in ("quietest", "least busy", "fewest", "least")
-    out = validate_plan({**key, "action": "peak", "by": by, "ascending": ascending})
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="peak", by=by, ascending=ascending)

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from trajlm.llm.inside import is_inside, plan_inside, plan_reach
-from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
+from trajlm.llm.replan import replan
 
 # "in each hour (of the day)", "by hour of day", "per hour of the day", "hour by hour", "by start hour"; never "km per
 # hour" (a speed) nor "trips per hour" (a rate)
@@ -43,9 +44,7 @@ def plan_hourly(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPla
     if plan.action not in _ACTIONS or plan.group is not None or plan.per is not None:
         raise CannotAnswer("per hour of the day, trips are counted and a measure added up or averaged: ask e.g. "
                            "'how many trips started in each hour of the day' or 'median duration by hour of day'")  # fmt: skip
-    out = validate_plan({**plan.key(), "group": "hour"})
-    out._strict = plan._strict
-    return out
+    return replan(plan, group="hour")
 
 
 # two labels compared: "X ... faster than Y", "X or Y ... faster", "X vs Y"; the comparative names the measure
@@ -130,9 +129,7 @@ def plan_compared(
     if plan.action not in ("count", "mean", "median") or plan.mode or plan.modes or plan.group:
         raise CannotAnswer(f"two labels compared ({labels[0]!r}, {labels[1]!r}): ask for the average speed, distance "
                            "or duration of each, or how many trips each made")  # fmt: skip
-    out = validate_plan({**plan.key(), "modes": sorted(labels), "group": "mode"})
-    out._strict = plan._strict
-    return out
+    return replan(plan, modes=sorted(labels), group="mode")
 
 
 def _fmt(v: float | int) -> str:

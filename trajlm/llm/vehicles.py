@@ -20,8 +20,9 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.ranks import ranked_line
+from trajlm.llm.replan import is_plain_count, replan
 
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
 GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
@@ -238,9 +239,7 @@ def plan_grouped(
     elif len(wanted) > 1 and plan.mode is None:  # their trips together
         update["modes"] = wanted
         update["mode"] = None
-    out = validate_plan({**plan.key(), **update})
-    out._strict = plan._strict
-    return out
+    return replan(plan, **update)
 
 
 def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, float | None, str]:
@@ -387,9 +386,7 @@ def plan_movers(
     vehicles they are of are counted (action ``vehicles``)."""
     m = _MOVERS.search(question) or _SEA_THERE.search(question) or _land_there(question, labels)
     plan = plan_one("how many trips " + _THERE.sub(" ", question[m.end() :]))
-    if plan.action != "count" or plan.group is not None or plan.per is not None:
+    if not is_plain_count(plan):
         raise CannotAnswer("'how many ...' of vehicles, people or animals counts them: ask e.g. 'how many "
                            "participants came within 100 m of LAT,LON'")  # fmt: skip
-    out = validate_plan({**plan.key(), "action": "vehicles"})
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="vehicles")

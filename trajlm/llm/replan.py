@@ -1,0 +1,24 @@
+"""One question read as another (session 24, tidy24): many planners (days.py, departures.py,
+inside.py, peaks.py, tables.py, vehicles.py) plan a rewritten question as a count of trips, check
+it is a plain count, and turn it into their own action. ``replan`` is that last step: the plan's
+own keys with the new ones on top, validated, its strict bounds (``_strict``) carried over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trajlm.llm.plan import QueryPlan, validate_plan
+
+
+def is_plain_count(plan: QueryPlan) -> bool:
+    """A count of trips, not grouped (``group``) nor per anything (``per``)."""
+    return plan.action == "count" and plan.group is None and plan.per is None
+
+
+def replan(plan: QueryPlan, **update: Any) -> QueryPlan:
+    """``plan`` with ``update`` on top (``CannotAnswer`` when that is not a valid plan), keeping
+    which of its bounds are strict."""
+    out = validate_plan({**plan.key(), **update})
+    out._strict = plan._strict
+    return out
