@@ -102,6 +102,42 @@ def load_config(path: Path) -> dict:
     return check_sections(cfg, ("model", "train"), source=f"--config {path}")
 
 
+def toml_section(path: Path | None, section: str, what: str) -> dict:
+    """The ``[section]`` of a one-section TOML ``--config`` ({} without a file): a file that is
+    not TOML, or has another section, is one ConfigError naming the file (train-recovery's
+    [recovery], train-selector's [selector])."""
+    import tomllib
+
+    from trajlm._safety import ConfigError
+
+    if path is None:
+        return {}
+    must_exist(path, "--config")
+    try:
+        doc = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"--config {path}: not valid TOML ({e})") from None
+    if set(doc) - {section}:
+        raise ConfigError(f"--config {path}: unknown section(s) {sorted(set(doc) - {section})}; "
+                          f"a {what} config has [{section}] only")  # fmt: skip
+    return doc.get(section, {})
+
+
+def selector_network(sec: dict, max_epochs: int | None, where: str):
+    """The ``SelectorConfig`` of a section's ``network`` table (``max_epochs`` overrides its
+    own); bad keys are one ConfigError naming ``where``.network."""
+    from trajlm._safety import ConfigError
+    from trajlm.eval.candidate_selector import SelectorConfig
+
+    network = dict(sec.get("network", {}))
+    if max_epochs is not None:
+        network["max_epochs"] = max_epochs
+    try:
+        return SelectorConfig(**network)
+    except TypeError as e:
+        raise ConfigError(f"{where}.network: {e}") from None
+
+
 def configs_from(cfg: dict, source: str = "", overrides: dict | None = None):
     """(ModelConfig, TrainConfig) of a parsed config plus CLI overrides (None = not given);
     every problem is a ConfigError that names the source and `section.key`."""

@@ -10,7 +10,6 @@ gaps. Registered in trajlm/cli.py.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import fields
 from pathlib import Path
 
@@ -29,17 +28,7 @@ def recovery_params(path: Path | None, max_epochs: int | None = None) -> dict:
     from trajlm._safety import ConfigError
     from trajlm.eval.candidate_selector import SelectorConfig
 
-    sec: dict = {}
-    if path is not None:
-        io.must_exist(path, "--config")
-        try:
-            doc = tomllib.loads(path.read_text())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"--config {path}: not valid TOML ({e})") from None
-        if set(doc) - {"recovery"}:
-            raise ConfigError(f"--config {path}: unknown section(s) {sorted(set(doc) - {'recovery'})}; "
-                              "a route-recovery config has [recovery] only")  # fmt: skip
-        sec = doc.get("recovery", {})
+    sec = io.toml_section(path, "recovery", "route-recovery")
     where = f"--config {path}: [recovery]"
     net_keys = {f.name for f in fields(SelectorConfig)}
     for keys, got, name in ((TOP_KEYS, sec, ""), (net_keys, sec.get("network", {}), ".network")):
@@ -47,9 +36,6 @@ def recovery_params(path: Path | None, max_epochs: int | None = None) -> dict:
             raise ConfigError(f"{where}{name}: unknown key(s) {sorted(set(got) - keys)}")
     if sec.get("kind", "route_recovery") != "route_recovery":
         raise ConfigError(f'{where}: kind must be "route_recovery", got {sec["kind"]!r}')
-    network = dict(sec.get("network", {}))
-    if max_epochs is not None:
-        network["max_epochs"] = max_epochs
     params = {k: v for k, v in sec.items() if k not in ("kind", "network")}
     for k in TUPLES:
         if k in params:
@@ -60,11 +46,7 @@ def recovery_params(path: Path | None, max_epochs: int | None = None) -> dict:
                               for v in params[k])  # fmt: skip
     if not isinstance(params.get("reverse", False), bool):
         raise ConfigError(f"{where}.reverse: give true or false")
-    try:
-        selector = SelectorConfig(**network)
-    except TypeError as e:
-        raise ConfigError(f"{where}.network: {e}") from None
-    return {**params, "selector": selector}
+    return {**params, "selector": io.selector_network(sec, max_epochs, where)}
 
 
 def train_recovery(

@@ -12,7 +12,6 @@ Registered in trajlm/cli.py.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import fields
 from pathlib import Path
 
@@ -30,17 +29,7 @@ def selector_params(path: Path | None, max_epochs: int | None = None) -> dict:
     from trajlm._safety import ConfigError
     from trajlm.eval.candidate_selector import SelectorConfig
 
-    sec: dict = {}
-    if path is not None:
-        io.must_exist(path, "--config")
-        try:
-            doc = tomllib.loads(path.read_text())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"--config {path}: not valid TOML ({e})") from None
-        if set(doc) - {"selector"}:
-            raise ConfigError(f"--config {path}: unknown section(s) {sorted(set(doc) - {'selector'})}; "
-                              "a selector config has [selector] only")  # fmt: skip
-        sec = doc.get("selector", {})
+    sec = io.toml_section(path, "selector", "selector")
     where = f"--config {path}: [selector]"
     for keys, got, name in ((TOP_KEYS, sec, ""), (GRID_KEYS, sec.get("place_grid", {}), ".place_grid"),
                             ({f.name for f in fields(SelectorConfig)}, sec.get("network", {}), ".network")):  # fmt: skip
@@ -48,17 +37,11 @@ def selector_params(path: Path | None, max_epochs: int | None = None) -> dict:
             raise ConfigError(f"{where}{name}: unknown key(s) {sorted(set(got) - keys)}")
     if sec.get("kind", "candidate_selector") != "candidate_selector":
         raise ConfigError(f'{where}: kind must be "candidate_selector", got {sec["kind"]!r}')
-    network = dict(sec.get("network", {}))
-    if max_epochs is not None:
-        network["max_epochs"] = max_epochs
     local = sec.get("local", [1.0, 300.0, 10])
     if local is not False and (not isinstance(local, list) or len(local) != 3):
         raise ConfigError(f"{where}.local: give [w_place, w_heading, n_neighbors] or false")
     params = {k: sec[k] for k in ("top_k", "max_train_windows", "max_val_windows") if k in sec}
-    try:
-        selector = SelectorConfig(**network)
-    except TypeError as e:
-        raise ConfigError(f"{where}.network: {e}") from None
+    selector = io.selector_network(sec, max_epochs, where)
     return {**params, "local": tuple(local) if local else None, "selector": selector,
             "place_grid": {k: tuple(v) for k, v in sec.get("place_grid", {}).items()} or None}  # fmt: skip
 
