@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trajlm.serve.formats import Limits
+from trajlm.serve.transport import replay_body
 
 DRAIN_FACTOR = 8  # beyond this many times the limit, close the connection instead
 
@@ -64,16 +65,7 @@ class BodySizeLimit:
                 if more:
                     await self._drain(receive)
                 return await self._refuse(send, f"passes {self.max_bytes:,} bytes")
-        body, sent = b"".join(chunks), False
-
-        async def replay() -> dict:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay_body(b"".join(chunks), receive), send)
 
 
 @dataclass

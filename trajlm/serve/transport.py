@@ -106,6 +106,21 @@ def with_accept(scope: dict) -> dict:
     return scope | {"headers": keep}
 
 
+def replay_body(body: bytes, receive: Any) -> Any:
+    """An ASGI ``receive`` that hands the app ``body`` (read whole by a middleware) as one
+    message, then whatever ``receive`` says next (a disconnect)."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 def without_encoding(scope: dict, length: int) -> dict:
     """The scope with Content-Encoding removed and Content-Length the decoded size."""
     skip = (b"content-encoding", b"content-length")
@@ -196,13 +211,4 @@ class Transport:
                         "headers": [(b"content-type", b"application/json"),
                                     (b"content-length", str(len(out)).encode())]})  # fmt: skip
             return await send({"type": "http.response.body", "body": out})
-        sent = False
-
-        async def replay() -> dict:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(without_encoding(scope, len(body)), replay, send)
+        await self.app(without_encoding(scope, len(body)), replay_body(body, receive), send)
