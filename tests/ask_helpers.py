@@ -1,4 +1,5 @@
-"""What the `trajlm ask` tests of sets 13-15 share: running the CLI on a store and reading its printed answer."""
+"""What the `trajlm ask` tests share: running the CLI on a store and reading its printed answer (sets
+13-15), and the great-circle distance the expected answers are computed with (tidy24)."""
 
 import os
 import re
@@ -6,7 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def haversine_m(la1, lo1, la2, lo2):
+    """Metres between points in degrees (arrays or Series), written out here so the expected
+    answers do not lean on trajlm's own distance."""
+    la1, lo1, la2, lo2 = map(np.radians, (la1, lo1, la2, lo2))
+    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
 def read_cli(store: Path, question: str):

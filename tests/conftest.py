@@ -70,3 +70,10 @@ def trajlm_small():
         return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
     except FileNotFoundError as e:
         pytest.skip(f"trajlm-small weights missing: {e}")
+
+
+@pytest.fixture(scope="module")
+def small(trajlm_small):
+    """trajlm-small by the name most test files ask for it (session 24, tidy24: one fixture
+    instead of a copy per file)."""
+    return trajlm_small

@@ -12,17 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from ask_helpers import haversine_m as _hav
 
 from trajlm.llm.plan import CannotAnswer
 from trajlm.questions import Asker
 
 pytestmark = pytest.mark.filterwarnings("ignore")
-
-
-def _hav(la1, lo1, la2, lo2):
-    la1, lo1, la2, lo2 = map(np.radians, (la1, lo1, la2, lo2))
-    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
 def _frame(

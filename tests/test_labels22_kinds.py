@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from ask_helpers import haversine_m as _hav
 
 from trajlm.questions import Asker
 
@@ -35,12 +36,6 @@ def _family(
     if code in single:
         return single[code]
     return {6: "passenger", 7: "cargo", 8: "tanker", 9: "other"}.get(code // 10)
-
-
-def _hav(la1, lo1, la2, lo2):
-    la1, lo1, la2, lo2 = map(np.radians, (la1, lo1, la2, lo2))
-    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
 def _ais(seed: int = 22) -> pd.DataFrame:

@@ -11,11 +11,6 @@ import pytest
 import trajlm
 
 
-@pytest.fixture(scope="module")
-def small():
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-
-
 def _porto_trip(n: int = 20) -> pd.DataFrame:
     k = np.arange(n)
     return pd.DataFrame({"traj_id": 1, "t": 1_372_636_800 + 15 * k,

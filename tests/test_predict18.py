@@ -24,13 +24,6 @@ needs_small = pytest.mark.skipif(not SMALL.is_file(), reason="trajlm-small not b
 R = 6371008.8
 
 
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-
-
 def _glitched(seed: int) -> tuple[pd.DataFrame, list]:
     """A class-B craft at 7 kn, 30-s reports, 20 min of history whose last fix is moved 300 m
     north (motion18's case), and its true positions at +60 / 300 / 600 s."""

@@ -25,13 +25,6 @@ T0 = 1_700_000_000
 COS = 0.7527  # cos(41.15 deg)
 
 
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-
-
 def _truth(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A drone circling at 12 m/s on a 40 m radius in Porto."""
     s = np.asarray(t, float) - T0

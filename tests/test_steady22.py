@@ -58,16 +58,6 @@ def _errors(model, hist: pd.DataFrame, truth: pd.DataFrame) -> np.ndarray:
     return m.assign(e=np.hypot((m.lat_p - m.lat) * M, dx)).groupby("traj_id").e.mean().to_numpy()
 
 
-@pytest.fixture(scope="module")
-def small():
-    import torch
-
-    import trajlm
-
-    torch.set_num_threads(1)
-    return trajlm.TrajLM.from_pretrained(str(SMALL), threads=1)
-
-
 def test_trajlm_small_ships_the_cap_and_the_settings_script_writes_it():
     import importlib.util
 

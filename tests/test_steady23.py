@@ -21,14 +21,6 @@ needs_small = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    torch.set_num_threads(1)
-    return trajlm.TrajLM.from_pretrained(str(SMALL), threads=1)
-
-
 def _probe():
     """scripts/steady22_probe.py (its generator, cuts and scoring)."""
     spec = importlib.util.spec_from_file_location("steady22_probe", "scripts/steady22_probe.py")

@@ -20,14 +20,6 @@ needs_small = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    torch.set_num_threads(1)
-    return trajlm.TrajLM.from_pretrained(str(SMALL), threads=1)
-
-
 def _track(kind: str, fixes: int = 8) -> tuple[list[tuple[float, float]], list[float]]:
     """Positions (metres) and times (s, 10 s apart) of one history: "straight" at 10 m/s,
     "zigzag" (90-degree turns every step), "stop_go" (10 and 1 m/s in turn)."""

@@ -20,13 +20,6 @@ M_PER_DEG = 111_320.0
 T0 = 1_700_000_000
 
 
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-
-
 def _truth(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A 12 m/s straight track north-east through Porto."""
     s = np.asarray(t, float) - T0

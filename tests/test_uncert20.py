@@ -30,13 +30,6 @@ def _track(tid: str, n: int, dt: float, v: float, noise: float, rng, turn: float
                          "lat": lat0 + y / M, "lon": 139.76 + x / (M * np.cos(np.radians(lat0)))})  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-
-
 def _quiet(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

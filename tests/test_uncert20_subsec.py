@@ -8,7 +8,6 @@ import warnings
 
 import numpy as np
 import polars as pl
-import pytest
 
 from trajlm.api_subsec import horizon_split
 from trajlm.data.coerce import coerce
@@ -22,13 +21,6 @@ def _feed(hz: float, seed: int = 0) -> pl.DataFrame:
     x = 0.02 * (t - t[0]) ** 2 + r.normal(0, 0.5, len(t))
     return pl.DataFrame({"traj_id": "d", "t": t, "lat": 41.15 + y / 111_320.0,
                          "lon": -8.61 + x / (111_320.0 * np.cos(np.radians(41.15)))})  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
 
 
 def test_horizon_split_names_near_and_far_times(small):

@@ -29,13 +29,6 @@ def _rows(year: int, n: int = 12, iso: bool = True) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def small():
-    import trajlm
-
-    return trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-
-
-@pytest.fixture(scope="module")
 def client(small):
     from trajlm.serve import create_app
 
