@@ -192,6 +192,18 @@ def kinds(d: pl.DataFrame, bins) -> None:
                         f"{x[f'in{lv}'][int(off[lv].arg_max())]:.1f}" for lv in LEVELS))  # fmt: skip
 
 
+def print_bins(b, out: str | None, head: tuple = ()) -> None:
+    """A fit's pooled factors and each bin's (``head`` first on the pooled line), then its
+    radii.json written into ``out`` when given (also radii23_radii.py's)."""
+    print(*head, "pooled", {k: round(v, 3) for k, v in b.pooled.items()})
+    for (i, j), (n, g) in sorted(b.counts.items()):
+        f = b.factors.get((i, j))
+        print(f"  ahead bin {i} rel bin {j}: n {n} groups {g}",
+              {k: round(v, 2) for k, v in f.items()} if f else "-> pooled")  # fmt: skip
+    if out:
+        print("wrote", save_radii_bins(b, out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("what", choices=("fit", "cover"))
@@ -207,13 +219,7 @@ def main() -> None:
         b = fit(
             d, note="fitted on val: Porto, GeoLife, movers seed 2001 (scripts/radii22_radii.py)"
         )
-        print("pooled", {k: round(v, 3) for k, v in b.pooled.items()})
-        for (i, j), (n, g) in sorted(b.counts.items()):
-            f = b.factors.get((i, j))
-            print(f"  ahead bin {i} rel bin {j}: n {n} groups {g}",
-                  {k: round(v, 2) for k, v in f.items()} if f else "-> pooled")  # fmt: skip
-        if a.out:
-            print("wrote", save_radii_bins(b, a.out))
+        print_bins(b, a.out)
         return
     bins = load_radii_bins(a.bins)
     if bins is None:

@@ -26,7 +26,6 @@ from trajlm.eval.radii_bins import (  # noqa: E402
     BacktestScale,
     fit_radii_bins,
     load_radii_bins,
-    save_radii_bins,
 )
 
 NOTE = ("fitted on val: Porto, GeoLife, movers seed 2001, with a per-call backtest scale "
@@ -65,13 +64,7 @@ def main() -> None:
     d = L.prep(a.rows)
     if a.what == "fit":
         b = fit(d)
-        print("scale", b.scale, "pooled", {k: round(v, 3) for k, v in b.pooled.items()})
-        for (i, j), (n, g) in sorted(b.counts.items()):
-            f = b.factors.get((i, j))
-            print(f"  ahead bin {i} rel bin {j}: n {n} groups {g}",
-                  {k: round(v, 2) for k, v in f.items()} if f else "-> pooled")  # fmt: skip
-        if a.out:
-            print("wrote", save_radii_bins(b, a.out))
+        R.print_bins(b, a.out, ("scale", b.scale))
         return
     before, after = load_radii_bins(a.before), load_radii_bins(a.bins)
     # R.cover compares session 21's pooled factors (bins None) with ``bins``: point its

@@ -25,7 +25,6 @@ import polars as pl  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tails21_cover as T  # noqa: E402
-import uncert20_calib as C  # noqa: E402
 
 BT = 6  # fixes the backtest predicts
 
@@ -99,10 +98,7 @@ def run(model, hist: pl.DataFrame, truth: pl.DataFrame, source: str, kind: str) 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", action="append", default=[], help="PATH or PATH:SPLIT")
-    ap.add_argument("--max-cuts", type=int, default=400)
-    ap.add_argument("--movers-seed", type=int, action="append", default=[])
-    ap.add_argument("--n", type=int, default=60, help="tracks per mover kind")
+    T.add_cut_args(ap)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     import torch
@@ -111,15 +107,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    parts = []
-    for spec in a.store:
-        name, h, t = T.store_cuts(spec, a.max_cuts)
-        parts.append(run(model, h, t, name, "val" if ":" not in spec else "heldout"))
-        print(spec, "done", flush=True)
-    for seed in a.movers_seed:
-        for kind, (h, t) in C.movers(seed, a.n).items():
-            parts.append(run(model, h, t, f"movers{seed}", kind))
-            print(seed, kind, "done", flush=True)
+    parts = T.cut_parts(model, a, run)
     pl.concat(parts, how="diagonal").write_parquet(a.out)
 
 

@@ -199,12 +199,32 @@ def over_seeds(df: pl.DataFrame) -> None:
         )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_cut_args(ap: argparse.ArgumentParser) -> None:
+    """The stores and movers a run cuts (``cut_parts``): also radii23_rows.py's."""
     ap.add_argument("--store", action="append", default=[], help="PATH or PATH:SPLIT")
     ap.add_argument("--max-cuts", type=int, default=400)
     ap.add_argument("--movers-seed", type=int, action="append", default=[])
     ap.add_argument("--n", type=int, default=60, help="tracks per mover kind")
+
+
+def cut_parts(model, a: argparse.Namespace, run) -> list[pl.DataFrame]:
+    """``run(model, hist, truth, source, kind)`` on each --store's cuts and each --movers-seed's
+    movers, in that order (each said when done)."""
+    parts = []
+    for spec in a.store:
+        name, h, t = store_cuts(spec, a.max_cuts)
+        parts.append(run(model, h, t, name, "val" if ":" not in spec else "heldout"))
+        print(spec, "done", flush=True)
+    for seed in a.movers_seed:
+        for kind, (h, t) in C.movers(seed, a.n).items():
+            parts.append(run(model, h, t, f"movers{seed}", kind))
+            print(seed, kind, "done", flush=True)
+    return parts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_cut_args(ap)
     ap.add_argument("--out")
     ap.add_argument("--table", nargs="*", help="print the tables of these Parquet files")
     ap.add_argument("--std", default="std", help="the column to score (--table)")
@@ -230,15 +250,7 @@ def main() -> None:
 
         trajlm.api_rollout.CALIBRATE_STD = False
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    parts = []
-    for spec in a.store:
-        name, h, t = store_cuts(spec, a.max_cuts)
-        parts.append(run(model, h, t, name, "val" if ":" not in spec else "heldout"))
-        print(spec, "done", flush=True)
-    for seed in a.movers_seed:
-        for kind, (h, t) in C.movers(seed, a.n).items():
-            parts.append(run(model, h, t, f"movers{seed}", kind))
-            print(seed, kind, "done", flush=True)
+    parts = cut_parts(model, a, run)
     res = pl.concat(parts)
     if a.out:
         res.write_parquet(a.out)
