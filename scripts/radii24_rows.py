@@ -73,10 +73,7 @@ def run(model, hist: pl.DataFrame, truth: pl.DataFrame, source: str, kind: str) 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", action="append", default=[], help="PATH or PATH:SPLIT")
-    ap.add_argument("--max-cuts", type=int, default=400)
-    ap.add_argument("--movers-seed", type=int, action="append", default=[])
-    ap.add_argument("--n", type=int, default=60, help="tracks per mover kind")
+    T.add_cut_args(ap)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     import torch

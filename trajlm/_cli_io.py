@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,6 +35,21 @@ ON_ERROR_TABLE_HELP = (
     "raise | skip: drop and count bad records (GPX / PLT / MF-JSON; CSV / Parquet rows with "
     "missing or invalid coordinates or repeated times, as `trajlm data ingest` drops them)."
 )
+
+
+# the name and help of a table input's column options (--traj-col ...): one wording for every
+# command that reads CSV / Parquet (column_option)
+COLUMN_WHAT = {"traj_col": "trajectory id", "time_col": "time", "lat_col": "latitude",
+               "lon_col": "longitude"}  # fmt: skip
+
+
+def column_option(field: str, inputs: str = "--input table") -> Any:
+    """The typer option of a table input's column ``field`` (traj_col -> --traj-col), no
+    default, its help "<inputs>: <what> column." (session 24: copied per command before)."""
+    import typer
+
+    flag = "--" + field.replace("_", "-")
+    return typer.Option(None, flag, help=f"{inputs}: {COLUMN_WHAT[field]} column.")
 
 
 # ----------------------------------------------------------------------------- option checks

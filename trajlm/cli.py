@@ -26,7 +26,14 @@ from trajlm import (
     cli_selector,
     cli_tasks,
 )
-from trajlm._cli_io import ON_ERROR_TABLE_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
+from trajlm._cli_io import (
+    ON_ERROR_TABLE_HELP,
+    OVERWRITE_HELP,
+    SPLIT_NAMES,
+    THREADS_HELP,
+    column_option,
+    console,
+)
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
 from trajlm._cli_points import columns_present, read_points
@@ -170,10 +177,10 @@ def similar_cmd(
     out: Path = typer.Option(Path("similar.csv"), "--out"),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
-    traj_col: str = typer.Option(None, "--traj-col", help="Table inputs: trajectory id column."),
-    time_col: str = typer.Option(None, "--time-col", help="Table inputs: time column."),
-    lat_col: str = typer.Option(None, "--lat-col", help="Table inputs: latitude column."),
-    lon_col: str = typer.Option(None, "--lon-col", help="Table inputs: longitude column."),
+    traj_col: str = column_option("traj_col", "Table inputs"),
+    time_col: str = column_option("time_col", "Table inputs"),
+    lat_col: str = column_option("lat_col", "Table inputs"),
+    lon_col: str = column_option("lon_col", "Table inputs"),
     crs: str = typer.Option(None, "--crs", help="Table inputs: CRS of projected coordinates."),
     db_traj_col: str = typer.Option(None, "--db-traj-col", help="--database's id column."),
     db_time_col: str = typer.Option(None, "--db-time-col", help="--database's time column."),

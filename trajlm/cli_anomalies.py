@@ -14,6 +14,8 @@ from pathlib import Path
 
 import typer
 
+from trajlm._cli_io import column_option
+
 SPLITS = ("train", "val", "test")
 
 
@@ -40,10 +42,10 @@ def anomalies(
     limit: int = typer.Option(None, min=1, help="Only the first N trajectories."),
     overwrite: bool = typer.Option(False, help="Replace existing outputs (never an input)."),
     threads: int = typer.Option(None, min=1, help="Torch CPU threads."),
-    traj_col: str = typer.Option(None, "--traj-col", help="CSV / Parquet: trajectory id column."),
-    time_col: str = typer.Option(None, "--time-col", help="CSV / Parquet: time column."),
-    lat_col: str = typer.Option(None, "--lat-col", help="CSV / Parquet: latitude column."),
-    lon_col: str = typer.Option(None, "--lon-col", help="CSV / Parquet: longitude column."),
+    traj_col: str = column_option("traj_col", "CSV / Parquet"),
+    time_col: str = column_option("time_col", "CSV / Parquet"),
+    lat_col: str = column_option("lat_col", "CSV / Parquet"),
+    lon_col: str = column_option("lon_col", "CSV / Parquet"),
 ) -> None:
     """Anomaly scores (the model's own likelihood, calibrated on normal data) with explanations."""
     import polars as pl

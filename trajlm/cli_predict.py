@@ -17,7 +17,13 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import ON_ERROR_TABLE_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
+from trajlm._cli_io import (
+    ON_ERROR_TABLE_HELP,
+    OVERWRITE_HELP,
+    SPLIT_NAMES,
+    THREADS_HELP,
+    column_option,
+)
 
 OUT_HELP = (
     ".csv/.parquet/.geojson with the columns ID, step, TIME (as the input's: ISO text with its "
@@ -76,10 +82,10 @@ def predict(
         "speed-up grows with the model: ~1.1x for trajlm-small, 1.97x at d_model 128, "
         "docs/ablations.md).",
     ),
-    traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
-    time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
-    lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
-    lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
+    traj_col: str = column_option("traj_col"),
+    time_col: str = column_option("time_col"),
+    lat_col: str = column_option("lat_col"),
+    lon_col: str = column_option("lon_col"),
     crs: str = typer.Option(
         None,
         "--crs",

@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
+from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, column_option
 
 MODEL_HELP = (
     "Run directory or trajlm-small's name (travel-time: a multi-task model with "
@@ -109,10 +109,10 @@ def recover(
     split: str = typer.Option("test", help="Split to read when --input is a store."),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
-    traj_col: str = typer.Option(None, "--traj-col", help="--input table: trajectory id column."),
-    time_col: str = typer.Option(None, "--time-col", help="--input table: time column."),
-    lat_col: str = typer.Option(None, "--lat-col", help="--input table: latitude column."),
-    lon_col: str = typer.Option(None, "--lon-col", help="--input table: longitude column."),
+    traj_col: str = column_option("traj_col"),
+    time_col: str = column_option("time_col"),
+    lat_col: str = column_option("lat_col"),
+    lon_col: str = column_option("lon_col"),
     crs: str = typer.Option(
         None,
         "--crs",
