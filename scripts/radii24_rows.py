@@ -82,19 +82,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    parts = []
-    for spec in a.store:
-        try:
-            name, h, t = T.store_cuts(spec, a.max_cuts)
-            parts.append(run(model, h, t, name, "val" if ":" not in spec else "heldout"))
-        except Exception as e:  # a store whose split has no 21-fix trajectory, old times
-            print(spec, "skipped:", str(e).splitlines()[0][:200], flush=True)
-            continue
-        print(spec, "done", flush=True)
-    for seed in a.movers_seed:
-        for kind, (h, t) in C.movers(seed, a.n).items():
-            parts.append(run(model, h, t, f"movers{seed}", kind))
-            print(seed, kind, "done", flush=True)
+    parts = T.cut_parts(model, a, run, skip_failed=True)
     pl.concat(parts, how="diagonal").write_parquet(a.out)
 
 
