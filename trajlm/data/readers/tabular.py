@@ -29,6 +29,7 @@ Rows of a trajectory need not be contiguous (a time-ordered feed interleaves veh
 from here may then hold parts of a trajectory, and `iter_read` regroups them (_regroup.py) so
 that every trajectory is in exactly one chunk. Rows whose time goes backwards within their
 trajectory (in file order, across chunks and files) are counted as repaired["sorted_by_time"].
+Which columns are read, and the refusals before a row is: _table_columns.py (session 24).
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from typing import IO
 
 import polars as pl
 
-from trajlm.data.column_names import closest
 from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.readers._common import (
     NO_DATE,
@@ -76,78 +76,25 @@ from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
 from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
+from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table imports them here)
+    _check_columns,
+    _coord_axes,
+    _coord_cols,
+    _needed,
+    _present_sources,
+    _suggest,
+    check_mapping,
+)
 from trajlm.data.readers._times import (
     date_and_time,
     local_time_columns,
     resolve_local,
     with_offset,
 )
-from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind, not_point_table
+from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
-
-
-def _coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
-    """The coordinate columns to read (with coord_sources: the pairs present in `have`)."""
-    return list(_coord_axes(cm, have))
-
-
-def _coord_axes(cm: ColumnMap, have: list[str]) -> dict[str, str]:
-    """The coordinate columns to read -> "lat" / "lon" (which hemisphere letters they take)."""
-    pairs = _present_sources(cm, have).values() if cm.coord_sources else [(cm.lat, cm.lon)]
-    return {c: axis for pair in pairs for c, axis in zip(pair, ("lat", "lon"), strict=True)}
-
-
-def _needed(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
-    """Input columns to read."""
-    cols = [*cm.time_columns(), *_coord_cols(cm, have or []), *cm.extra.values()]
-    return list(dict.fromkeys(([cm.traj_id] if cm.traj_id else []) + cols))
-
-
-def _present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str]]:
-    return {k: p for k, p in cm.coord_sources.items() if p[0] in have and p[1] in have}
-
-
-def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
-    missing = [c for c in _needed(cm, have) if c not in have]
-    if cm.coord_sources and not _present_sources(cm, have):
-        missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
-    if missing and (what := not_point_table(have)):
-        raise TrajlmInputError(what, path=path, line=1)
-    if missing:
-        raise TrajlmInputError(
-            f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}",
-            path=path,
-            line=1,
-            hint="name them with --traj-col / --time-col / --lat-col / --lon-col "
-            "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))",
-        )
-
-
-def _suggest(cm: ColumnMap, missing: list[str], have: list[str]) -> str:
-    """ "; closest: t -> 'ts_ms', ..." for the missing columns, from the unused header names."""
-    used = set(_needed(cm, have)) & set(have)
-    free = [c for c in have if c not in used]
-    field = {cm.traj_id: "traj_id", cm.t: "t", cm.lat: "lat", cm.lon: "lon"}
-    said = []
-    for c in missing:
-        if found := closest(c, field.get(c), free):
-            said.append(f"{c} -> {' or '.join(map(repr, found))}")
-    return f"; closest: {', '.join(said)}" if said else ""
-
-
-def check_mapping(cm: ColumnMap, paths: list[Path]) -> None:
-    """Refuse, before reading a row, a mapping whose rows cannot become canonical points."""
-    if wrong := cm.option_error():
-        raise TrajlmInputError(wrong, path=paths[0] if paths else None, field=cm.time_field())
-    why = cm.refusal()
-    if why:
-        raise TrajlmInputError(
-            f"cannot make canonical points (UTC time, WGS84 lat/lon): {why}",
-            path=paths[0] if paths else None,
-            hint="this holds for every row, so on_error='skip' does not help",
-        )
 
 
 def _empty(ctx: Ctx, file: int, what: str) -> None:
