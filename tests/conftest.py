@@ -12,6 +12,9 @@ import os
 import pytest
 import torch
 
+# the shared helpers' asserts say what differed, as a test's own do
+pytest.register_assert_rewrite("helpers", "ask_helpers")
+
 # one torch thread per process, from the start: module- and session-scoped fixtures (built before
 # the per-test fixture below) train too, and 2 workers x 2 threads oversubscribe a 2-core box.
 # Subprocesses the tests start inherit OMP_NUM_THREADS=1 unless the test sets it itself.

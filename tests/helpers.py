@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 import torch
 
@@ -45,3 +46,16 @@ def make_batch(B: int = 3, T: int = 12, lengths=(12, 7, 3), seed: int = 0) -> di
     t = (10 + 10 * torch.rand(B, T, generator=g)).cumsum(1) - 10
     mask = torch.arange(T)[None] < torch.tensor(lengths)[:, None]
     return {"pos": pos, "t": t, "t0": torch.full((B,), 1_700_000_000), "mask": mask}
+
+
+def exact_tracks(df: pl.DataFrame, truth: dict[str, list]) -> None:
+    """Assert ``df`` holds exactly the tracks of ``truth`` (name -> [(t, lat, lon), ...]): as many
+    rows and trajectories, each track's times as given and its positions within 1e-6 degrees."""
+    assert len(df) == sum(map(len, truth.values()))
+    assert df["traj_id"].n_unique() == len(truth)
+    for pts in truth.values():
+        got = df.filter(pl.col("t") == pts[0][0])
+        tid = got.filter((pl.col("lat") - pts[0][1]).abs() < 1e-6)["traj_id"][0]
+        rows = df.filter(pl.col("traj_id") == tid).sort("t")
+        assert rows["t"].to_list() == [p[0] for p in pts]
+        assert max(abs(a - p[1]) + abs(b - p[2]) for a, b, p in zip(rows["lat"], rows["lon"], pts, strict=True)) < 1e-6  # fmt: skip

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import polars as pl
 import pytest
+from helpers import exact_tracks as _exact
 
 from trajlm.data.readers import read
 from trajlm.data.schema import TrajlmInputError
@@ -27,17 +27,6 @@ def _pts(n: int = 20, lat: float = 56.95, lon: float = 24.11, dt: int = 10, t0: 
 
 def _d(t: float) -> datetime:
     return datetime.fromtimestamp(t, UTC)
-
-
-def _exact(df: pl.DataFrame, truth: dict[str, list]) -> None:
-    assert len(df) == sum(map(len, truth.values()))
-    assert df["traj_id"].n_unique() == len(truth)
-    for pts in truth.values():
-        got = df.filter(pl.col("t") == pts[0][0])
-        tid = got.filter((pl.col("lat") - pts[0][1]).abs() < 1e-6)["traj_id"][0]
-        rows = df.filter(pl.col("traj_id") == tid).sort("t")
-        assert rows["t"].to_list() == [p[0] for p in pts]
-        assert max(abs(a - p[1]) + abs(b - p[2]) for a, b, p in zip(rows["lat"], rows["lon"], pts, strict=True)) < 1e-6  # fmt: skip
 
 
 def test_calamp_time_of_fix_is_taken_over_the_server_update_time(tmp_path):
