@@ -96,8 +96,10 @@ def run(model, hist: pl.DataFrame, truth: pl.DataFrame, source: str, kind: str) 
     return out.join(backtest(model, hist), on="q", how="left").join(shape(hist), on="q", how="left")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def write_rows(doc: str, run, skip_failed: bool = False) -> None:
+    """The command line of a rows script (this one, radii24_rows.py): trajlm-small's ``run`` rows
+    on the cuts (tails21_cover.cut_parts), written to --out as Parquet."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     T.add_cut_args(ap)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -107,8 +109,12 @@ def main() -> None:
 
     torch.set_num_threads(1)
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    parts = T.cut_parts(model, a, run)
+    parts = T.cut_parts(model, a, run, skip_failed=skip_failed)
     pl.concat(parts, how="diagonal").write_parquet(a.out)
+
+
+def main() -> None:
+    write_rows(__doc__, run)
 
 
 if __name__ == "__main__":

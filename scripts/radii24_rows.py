@@ -13,7 +13,6 @@ per query, what its history shows about GPS jitter (no model call beyond the ans
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -72,18 +71,7 @@ def run(model, hist: pl.DataFrame, truth: pl.DataFrame, source: str, kind: str) 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    T.add_cut_args(ap)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    import torch
-
-    import trajlm
-
-    torch.set_num_threads(1)
-    model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    parts = T.cut_parts(model, a, run, skip_failed=True)
-    pl.concat(parts, how="diagonal").write_parquet(a.out)
+    R23.write_rows(__doc__, run, skip_failed=True)
 
 
 if __name__ == "__main__":
