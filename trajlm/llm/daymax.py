@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
+from trajlm.llm.replan import replan
 from trajlm.llm.vehicles import GENERIC
 
 _MOST = r"longest|furthest|farthest|most|max(?:imum)?|highest|biggest|greatest|largest|record|best|busiest"
@@ -140,9 +141,7 @@ def _plan(
     if plan.action not in ("count", "sum") or plan.metric not in (None, "length_m", "duration_s", "moving_s", "stopped_s"):  # fmt: skip
         raise CannotAnswer(f"the most in one {per} is read for trips, distance and time (not "
                            f"{plan.metric or plan.action}): ask e.g. 'the most km V5 drove in one {per}'")  # fmt: skip
-    out = validate_plan({**plan.key(), "per": per, "pick": pick})
-    out._strict = plan._strict
-    return out
+    return replan(plan, per=per, pick=pick)
 
 
 def pick_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.replan import is_plain_count, replan
 from trajlm.llm.vehicles import GENERIC, LAND, not_a_label, plan_grouped
 
 _SEA = r"ships|vessels|boats"
@@ -45,11 +46,9 @@ def plan_movers_near(
         return None
     plan = plan_one(f"how many trips {m.group('rest')}?")
     placed = plan.center() is not None or plan.bbox is not None or plan.start_at or plan.end_at
-    if plan.action != "count" or plan.group is not None or plan.per is not None or not placed:
+    if not is_plain_count(plan) or not placed:
         return None
-    out = validate_plan({**plan.key(), "action": "vehicles"})
-    out._strict = plan._strict
-    return out
+    return replan(plan, action="vehicles")
 
 
 _KIND = rf"(?P<kind>{GENERIC})"
@@ -106,6 +105,4 @@ def plan_top_movers(
     n = None if k is None else int(_WORDS.get(k.lower(), k))
     if n is not None and n < 1:
         raise CannotAnswer("the top 0: ask for 1 or more")
-    out = validate_plan({**plan.key(), "k": n})
-    out._strict = plan._strict
-    return out
+    return replan(plan, k=n)
