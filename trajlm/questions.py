@@ -168,6 +168,9 @@ def points_notes_zone(
         )
     from trajlm.data.coerce import coerce
 
+    if split is not None:  # was ignored: every row was asked about (badin24)
+        raise TrajlmInputError(f"split={split!r} reads a store's split; a frame has none (leave it "
+                               "out, or pass only that split's rows)", field="split")  # fmt: skip
     data, given = own_columns(data, columns)
     data = read_time_format(data, given, time_format)  # "%d/%m/%Y %H:%M:%S" (session 18)
     notes: list[str] = []
