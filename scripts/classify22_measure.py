@@ -22,9 +22,10 @@ import json
 import time
 
 import numpy as np
+from classify21_measure import diff_ci, mean_ci, parsed, parts_of
 
 # the sets, their splits and the CI as session 21 read them (one copy: scripts/classify21_measure.py)
-from classify21_measure import diff_ci, mean_ci, parsed, parts_of
+from classify_scoring import Scorer
 
 
 def main() -> None:
@@ -36,7 +37,6 @@ def main() -> None:
     from trajlm.eval.classify import (
         FeatureGBClassifier,
         MajorityClassifier,
-        classification_metrics,
         segment_labels,
     )
     from trajlm.eval.classify_ensembles import ProbabilityEnsemble
@@ -48,54 +48,34 @@ def main() -> None:
         parts = parts_of(name)
         train, val, test = parts["train"], parts["val"], parts["test"]
         classes = sorted(set(segment_labels(train)))
-        res: dict[str, dict] = {}
-        hits: dict[str, list[np.ndarray]] = {}
+        sc = Scorer(train, val, test, classes)
+        res, hits = sc.res, sc.hits
         extra: dict[str, list] = {"choice": [], "choice_reliable": [], "gb_cv": [], "w_gb": []}
-
-        def score(method, clf, t0, ctx=(val, test, classes, res, hits)):
-            va, te, cls, rs, hs = ctx
-            r = rs.setdefault(method, {"val_acc": [], "acc": [], "f1": [], "fit_s": []})
-            r["fit_s"].append(time.perf_counter() - t0)
-            for split, seg in (("val", va), ("test", te)):
-                pred = np.asarray(clf.classify(seg)).astype(str)
-                m, _ = classification_metrics(pred, segment_labels(seg), cls)
-                if split == "val":
-                    r["val_acc"].append(m["accuracy_pct"])
-                else:
-                    r["acc"].append(m["accuracy_pct"])
-                    r["f1"].append(m["macro_f1_pct"])
-                    hs.setdefault(method, []).append((pred == segment_labels(seg)) * 100.0)
-            return clf
-
-        def run(method, clf, tr=train, va=val):
-            t0 = time.perf_counter()
-            clf.fit(tr, va)
-            return score(method, clf, t0)
 
         for seed in range(args.seeds):
             if seed == 0:
-                run("majority class", MajorityClassifier())
-            run("GB features", FeatureGBClassifier(random_state=seed))
-            run("GB features [balanced]", FeatureGBClassifier(class_weight="balanced",
+                sc.run("majority class", MajorityClassifier())
+            sc.run("GB features", FeatureGBClassifier(random_state=seed))
+            sc.run("GB features [balanced]", FeatureGBClassifier(class_weight="balanced",
                                                                 random_state=seed))  # fmt: skip
-            gb = run("GB features [CV-tuned]", TunedGBClassifier(random_state=seed))
+            gb = sc.run("GB features [CV-tuned]", TunedGBClassifier(random_state=seed))
             extra["gb_cv"].append(list(gb.chosen_))
             if args.no_model:
                 continue
             kw = dict(mode="lora", lora_r=1, epochs=args.epochs, n_points=64, head="linear",
                       lr=3e-3, seed=seed, batch_size="auto")  # fmt: skip
-            run("model (plain head)", ModelClassifier("trajlm-small", features=False, **kw))
-            hyb = run("hybrid (features + embedding)", ModelClassifier("trajlm-small", **kw))
+            sc.run("model (plain head)", ModelClassifier("trajlm-small", features=False, **kw))
+            hyb = sc.run("hybrid (features + embedding)", ModelClassifier("trajlm-small", **kw))
             t0 = time.perf_counter()
-            ens = score("GB[CV] + hybrid, w on val",
+            ens = sc.score("GB[CV] + hybrid, w on val",
                         ProbabilityEnsemble(gb, hyb).fit(train, val), t0)  # fmt: skip
             extra["w_gb"].append(ens.weight_)
             ens.name = "GB[CV] + hybrid"
             t0 = time.perf_counter()
-            ch = score("val-checked choice [best]",
+            ch = sc.score("val-checked choice [best]",
                        ValChoice([gb, hyb, ens], rule="best").fit(train, val), t0)  # fmt: skip
             t0 = time.perf_counter()
-            rc = score(
+            rc = sc.score(
                 "val-checked choice [reliable]", ValChoice([gb, hyb, ens]).fit(train, val), t0
             )
             extra["choice"].append(ch.choice_)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from classify21_measure import mean_ci, parts_of
+from classify_scoring import Scorer
 
 
 def main() -> None:
@@ -35,7 +36,6 @@ def main() -> None:
     from trajlm.eval.classify import (
         FeatureGBClassifier,
         MajorityClassifier,
-        classification_metrics,
         segment_labels,
     )
     from trajlm.eval.classify_gb_cv import TunedGBClassifier, ValChoice
@@ -49,45 +49,25 @@ def main() -> None:
         parts = parts_of(name)
         train, val, test = parts["train"], parts["val"], parts["test"]
         classes = sorted(set(segment_labels(train)))
-        res: dict[str, dict] = {}
-        hits: dict[str, list[np.ndarray]] = {}
+        sc = Scorer(train, val, test, classes)
+        res, hits = sc.res, sc.hits
         choices: list[str] = []
-
-        def score(method, clf, t0, ctx=(val, test, classes, res, hits)):
-            va, te, cls, rs, hs = ctx
-            r = rs.setdefault(method, {"val_acc": [], "acc": [], "f1": [], "fit_s": []})
-            r["fit_s"].append(time.perf_counter() - t0)
-            for split, seg in (("val", va), ("test", te)):
-                pred = np.asarray(clf.classify(seg)).astype(str)
-                m, _ = classification_metrics(pred, segment_labels(seg), cls)
-                if split == "val":
-                    r["val_acc"].append(m["accuracy_pct"])
-                else:
-                    r["acc"].append(m["accuracy_pct"])
-                    r["f1"].append(m["macro_f1_pct"])
-                    hs.setdefault(method, []).append((pred == segment_labels(seg)) * 100.0)
-            return clf
-
-        def run(method, clf, tr=train, va=val):
-            t0 = time.perf_counter()
-            clf.fit(tr, va)
-            return score(method, clf, t0)
 
         for seed in range(args.seeds):
             if seed == 0:
-                run("majority class", MajorityClassifier())
-            gb = run("GB features", FeatureGBClassifier(random_state=seed))
-            run("GB features [balanced]", FeatureGBClassifier(class_weight="balanced",
+                sc.run("majority class", MajorityClassifier())
+            gb = sc.run("GB features", FeatureGBClassifier(random_state=seed))
+            sc.run("GB features [balanced]", FeatureGBClassifier(class_weight="balanced",
                                                                 random_state=seed))  # fmt: skip
             fair = gb
             if name not in args.no_tuned:
-                fair = run("GB features [CV-tuned]", TunedGBClassifier(random_state=seed))
+                fair = sc.run("GB features [CV-tuned]", TunedGBClassifier(random_state=seed))
             kw = dict(mode="lora", lora_r=1, epochs=epochs, n_points=64, head="linear",
                       lr=3e-3, seed=seed, batch_size="auto")  # fmt: skip
-            hyb = run("hybrid (features + embedding)", ModelClassifier("trajlm-small", **kw))
-            run("stacked (hybrid + GB OOF probs)", StackedHybridClassifier("trajlm-small", **kw))
+            hyb = sc.run("hybrid (features + embedding)", ModelClassifier("trajlm-small", **kw))
+            sc.run("stacked (hybrid + GB OOF probs)", StackedHybridClassifier("trajlm-small", **kw))
             t0 = time.perf_counter()
-            ch = score("saved engine (ValChoice reliable: fair GB, hybrid)",
+            ch = sc.score("saved engine (ValChoice reliable: fair GB, hybrid)",
                        ValChoice([fair, hyb]).fit(train, val), t0)  # fmt: skip
             choices.append(ch.choice_)
             print(name, seed, {k: (round(v["val_acc"][-1], 1), round(v["acc"][-1], 1))

@@ -98,8 +98,12 @@ def test_train_says_it_saves_it_and_predict_says_it_again(circles: Path, tmp_pat
     hist = _circle_trips(n=2, points=25, seed=9).to_pandas()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        lm.predict(hist, steps=5)
-        lm.predict(hist, steps=5)  # once per loaded run
+        got = lm.predict(hist, steps=5)
+        lm.predict(hist, steps=5, fallback=False)
+        lm.predict(hist, steps=5, fallback=False)  # once per loaded run
+    # session 24 (pverdict24): train saved a prediction verdict, so kNN answers, named; the
+    # note is said where the model answers anyway (fallback=False)
+    assert set(got["engine"]) == {"kNN continuation"}
     said = [
         str(w.message) for w in caught if "kNN continuation on its store's val" in str(w.message)
     ]

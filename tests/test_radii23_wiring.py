@@ -59,7 +59,7 @@ def test_python_radii_are_the_bin_factor_times_the_backtest_multiplier(scaled):
     reg = regime(hist).sort("traj_id")
     bins = model.radii_bins
     for tid, g in got.group_by("traj_id", maintain_order=True):
-        t_last, speed = reg.filter(pl.col("traj_id") == tid[0]).row(0)[1:]
+        t_last, speed = reg.filter(pl.col("traj_id") == tid[0]).select("t_last", "speed").row(0)
         ahead = g["t"].to_numpy() - t_last
         s = bt.filter(pl.col("traj_id") == tid[0])
         sv = np.full(len(ahead), s["bt_s"][0] if s.height else np.nan)

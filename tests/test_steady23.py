@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,18 @@ def _probe():
     sys.modules["steady22_probe"] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+@contextmanager
+def session23_choice(cfg, steps: int):
+    """The choice as session 23 built it (on every row; trajlm-small ships it on steady
+    histories only since session 24), ``steps`` backtest steps (0: off); restored after."""
+    old = (cfg.backtest_choice_steps, cfg.backtest_choice_steady_only)
+    cfg.backtest_choice_steps, cfg.backtest_choice_steady_only = steps, False
+    try:
+        yield
+    finally:
+        cfg.backtest_choice_steps, cfg.backtest_choice_steady_only = old
 
 
 def _ratio(model, probe, cuts, h: int) -> float:
@@ -88,12 +101,10 @@ def test_off_is_bit_for_bit_and_short_histories_keep_the_rollout(small):
     three, _ = probe.frames(cuts, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        off, off3 = small.predict(hist, steps=5), small.predict(three, steps=5)
-        cfg.backtest_choice_steps = 1
-        try:
+        with session23_choice(cfg, 0):
+            off, off3 = small.predict(hist, steps=5), small.predict(three, steps=5)
+        with session23_choice(cfg, 1):
             on, on3 = small.predict(hist, steps=5), small.predict(three, steps=5)
-        finally:
-            cfg.backtest_choice_steps = 0
     pd.testing.assert_frame_equal(off3, on3)  # 3 fixes: the cut leaves 2, no evidence
     assert not off[["lat", "lon"]].equals(on[["lat", "lon"]])  # it acts at 6 fixes ...
     assert (on.groupby("traj_id").t.diff().dropna() > 0).all()  # ... and time moves forward
@@ -112,12 +123,10 @@ def test_the_choice_brings_ferries_and_trams_toward_constant_velocity(small):
     for kind in (kinds[1], kinds[2]):
         cuts = probe.cuts_of_tracks(probe.generated(kind, 60, 9))
         for h in (8, 10):
-            before = _ratio(small, probe, cuts, h)
-            cfg.backtest_choice_steps = 1
-            try:
+            with session23_choice(cfg, 0):
+                before = _ratio(small, probe, cuts, h)
+            with session23_choice(cfg, 1):
                 after = _ratio(small, probe, cuts, h)
-            finally:
-                cfg.backtest_choice_steps = 0
             assert after <= before + 1e-6, (kind.name, h, before, after)
             gains.append(before - after)
     assert sum(gains) / len(gains) > 0.01, gains  # the old path: 0

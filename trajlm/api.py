@@ -49,6 +49,12 @@ from trajlm.api_inputs import (
     single_point_line,
 )
 from trajlm.api_knn_note import warn_knn_once
+from trajlm.api_predict_verdict import (
+    baseline_rows,
+    model_keeps_call,
+    predict_verdict,
+    with_engine,
+)
 from trajlm.api_pretrained import Pretrained
 from trajlm.api_rollout import (
     DR_WEIGHT,
@@ -58,6 +64,7 @@ from trajlm.api_rollout import (
     thin_history,
 )
 from trajlm.api_subsec import exact_history, steps_at_times
+from trajlm.api_verdict import check_flags
 from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -76,7 +83,8 @@ from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT as BRIDGE_DEFAULT
 from trajlm.tasks.recover_bridge import BridgeRecoverer as BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime as ModelTravelTime
 
-PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", *COLUMN_KEYWORDS)
+PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fallback",
+                    *COLUMN_KEYWORDS)  # fmt: skip
 
 
 class TrajLM(Pretrained, InfillTasks, TaskChecks):
@@ -138,6 +146,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         seconds_ahead: Any = None,
         draft: Any = None,
         radii: Any = None,
+        fallback: bool = True,
         **columns: Any,
     ) -> Any:
         """Future positions of every trajectory in `data` (all of it is history).
@@ -177,9 +186,19 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         Where a trajectory's speed or sampling interval lies outside the training range, a
         ``CoverageWarning`` names it; a model with ``coverage_gate = "speed"`` (trajlm-small)
         falls back toward constant velocity there (trajlm/model/coverage_gate.py).
+
+        A run `trajlm train` saved a prediction verdict with (session 24) answers with the
+        verdict's engine (the model, kNN continuation or linear-3: the better on val by its
+        rule, trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
+        (``last_engine`` too); calls only the model answers (asked times, radii, draft, more
+        than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
+        own answer, as without a verdict.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
-        warn_knn_once(self)  # `trajlm train` found kNN not worse on val (heldout23)
+        check_flags(fallback=fallback)
+        verdict = predict_verdict(self, fallback)
+        if verdict is None:
+            warn_knn_once(self)  # `trajlm train` found kNN not worse on val (heldout23)
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
@@ -193,6 +212,15 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         if (line := single_point_line(df, id_said(layout))) is not None:
             warnings.warn(line, stacklevel=3)
         max_len = self.config.max_len
+        order = df["traj_id"].unique(maintain_order=True)
+        asked = at_times is not None or seconds_ahead is not None
+        base = None  # the verdict's baseline answer, where it answers (api_predict_verdict.py)
+        if verdict is not None and not model_keeps_call(
+            self, verdict, int(steps or 5), asked, radii, draft
+        ):
+            base, df = baseline_rows(self, verdict, df, int(steps or 5))
+            if df.height == 0:
+                return from_canonical(with_engine(self, base, None, order), layout=layout)
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
@@ -212,16 +240,15 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
             df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
             if out is None:
                 out = predict_chunked(self.model, df, k, draft=core)
-                return from_canonical(
-                    with_radii_asked(out, radii, self.radii_bins, df, self), layout=layout
-                )
-            rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
-            if rest.height:
-                out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
-                                how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
-            return from_canonical(
-                with_radii_asked(out, radii, self.radii_bins, df, self), layout=layout
-            )
+            else:
+                rest = df.filter(~pl.col("traj_id").is_in(out["traj_id"].unique().implode()))
+                if rest.height:
+                    out = pl.concat([out, predict_chunked(self.model, rest, k, draft=core)],
+                                    how="vertical_relaxed").sort("traj_id", "step")  # fmt: skip
+            out = with_radii_asked(out, radii, self.radii_bins, df, self)
+            if verdict is not None:
+                out = with_engine(self, out, base, order)
+            return from_canonical(out, layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -235,9 +262,10 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         out = predict_asked(self, full, last_t, req, valid, layout)
-        return from_canonical(
-            with_radii_asked(out, radii, self.radii_bins, full, self), layout=layout
-        )
+        out = with_radii_asked(out, radii, self.radii_bins, full, self)
+        if verdict is not None:
+            out = with_engine(self, out, None, order)
+        return from_canonical(out, layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session

@@ -21,6 +21,7 @@ from trajlm.cli_eval_models import (
     build_predictors,
     check_save_verdict,
     save_verdicts,
+    val_checked_predict_rows,
     val_checked_rows,
     warn_selector_library,
 )
@@ -293,6 +294,8 @@ def run_eval_command(
         scored = horizon_models(predictors, df, horizons)  # --horizon-s: answers at times
         if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
             scored = [*scored, *val_checked_rows(predictors, df)]
+        if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
+            scored = [*scored, *val_checked_predict_rows(predictors, models)]
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),

@@ -183,6 +183,30 @@ def val_checked_rows(predictors: list, df) -> list:
     return out
 
 
+def val_checked_predict_rows(predictors: list, models: list[Path] | None) -> list:
+    """--task predict: beside each run `trajlm train` saved a prediction verdict with, "MODEL
+    (val-checked: ENGINE)": the verdict's engine (the model, or kNN continuation from its saved
+    train windows, or linear-3) answers test, as TrajLM.predict does (session 24, pverdict24;
+    --no-fallback leaves these rows out)."""
+    from trajlm.eval.predict_verdict import ValCheckedPredictor, load_knn
+    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.model.weights import resolve_weights
+
+    out = []
+    for p, path in zip(predictors, models or [], strict=False):
+        if is_selector_dir(path) or is_route_recovery_dir(path) or not hasattr(p, "predict_next"):
+            continue
+        v = (_saved_verdict(path) or {}).get("predict")
+        if v is None:
+            continue
+        index, proj = None, None
+        if v["engine"] == "kNN continuation":
+            index, proj = load_knn(resolve_weights(path, log=False), v)
+        out.append(ValCheckedPredictor(p, v, index, proj))
+    return out
+
+
 def save_verdicts(task: str, models: list[Path], df, data: Path, console: Console) -> None:
     """--save-verdict: the val verdict of each --model for `task` (tte or recover), saved
     beside the weights TrajLM.from_pretrained loads (trajlm/eval/val_verdict.py)."""

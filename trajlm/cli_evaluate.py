@@ -76,7 +76,8 @@ def evaluate(
         "--fallback/--no-fallback",
         help="tte: also score each model val-checked (the engine of lowest val MAE, model or "
         "baseline, answers test); recover: a run's saved val verdict used (docs/recovery.md, "
-        "Session 22). --no-fallback: the models alone.",
+        "Session 22); predict: beside a run `trajlm train` saved a prediction verdict with, "
+        "its val winner's row (session 24). --no-fallback: the models alone.",
     ),
     save_verdict: bool = typer.Option(
         False,

@@ -202,6 +202,10 @@ def finetune(
                 drop_failed_marker(out, created)
             raise
     console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+    if val_check and task == "predict":  # session 24: who answers TrajLM.predict
+        from trajlm.cli_train_check import finetune_predict_verdict
+
+        finetune_predict_verdict(out, data, df)
     if val_check and task in ("predict", "recover", "tte"):  # session 23: saved with the weights
         val_check_run(out, data, say_plain, df)
     elif not val_check and task not in ("predict", "recover", "tte"):

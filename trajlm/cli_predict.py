@@ -93,6 +93,13 @@ def predict(
         help="Also write r50_m / r90_m / r95_m: radii (m) that held 50 / 90 / 95 % of truths on "
         "val (std_m is a Gaussian sigma matched at 2 std_m); e.g. --radii 50,90.",
     ),
+    fallback: bool = typer.Option(
+        True,
+        "--fallback/--no-fallback",
+        help="A run `trajlm train` saved a prediction verdict with: its val winner (the model, "
+        "kNN continuation or linear-3) answers --steps, named in an `engine` column. "
+        "--no-fallback: the model alone.",
+    ),
     time_origin: str = typer.Option(
         None,
         "--time-origin",
@@ -158,7 +165,18 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     fixes = every_fix(df, layout)  # fixes under a second apart: as the API reads them
-    pred = _predict(model, df, steps, ahead, int8, threads, f"--input {input}", layout.frac, fixes)
+    pred = _predict(
+        model,
+        df,
+        steps,
+        ahead,
+        int8,
+        threads,
+        f"--input {input}",
+        layout.frac,
+        fixes,
+        fallback=fallback and levels is None,
+    )  # radii: the model's own (--radii)
     if levels is not None:  # session 21 (tails21): radii that held a stated share on val
         from trajlm.api_rollout import exact_times as fix_times
         from trajlm.eval.radii_bins import cli_bins
@@ -234,9 +252,10 @@ def every_fix(df, layout):
 
 
 def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None,
-             fixes=None):  # fmt: skip
+             fixes=None, fallback: bool = False):  # fmt: skip
     """Predictions in trajlm's names from a model, a candidate selector or (--seconds-ahead)
-    the API's positions-at-times, with the coverage warnings each reads its history for.
+    the API's positions-at-times, with the coverage warnings each reads its history for;
+    ``fallback``: a run's saved prediction verdict answers (TrajLM.predict, session 24).
     ``frac``: the input's sub-second parts (Layout.frac), read by a model as the API reads them
     (a 1.6 s interval is not 1 or 2 s; session 17). ``fixes``: every fix at its exact time
     (``every_fix``) where some shared a second: predicted by TrajLM.predict, as the API and
@@ -263,6 +282,13 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
     from trajlm.api_rollout import exact_times
 
     df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is
+    if ahead is None and fallback and not int8 and (v := _predict_verdict(model)) is not None:
+        from trajlm.api import TrajLM  # the run's val winner answers (session 24, pverdict24)
+        from trajlm.eval.predict_verdict import verdict_line
+
+        io.say(verdict_line(v))
+        lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads), source)
+        return _said(lambda: lm.predict(df, steps=steps), source)
     m = io.load_model(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
@@ -330,6 +356,20 @@ def mix_said(df, weight: float) -> str:
     if bad.all():
         return f"dead reckoning alone ({why})"
     return f"{mix}, dead reckoning alone for {int(bad.sum())} of {len(bad)} trajectories ({why})"
+
+
+def _predict_verdict(model: Path) -> dict | None:
+    """The prediction verdict `trajlm train` saved with --model's weights, or None."""
+    from trajlm.eval.val_verdict import read_verdict
+    from trajlm.model.weights import resolve_weights
+
+    try:
+        wdir = resolve_weights(model, log=False)
+    except (OSError, ValueError):  # no weights there: io.load_model says so in one line
+        return None
+    with warnings.catch_warnings():  # a verdict of other weights: TrajLM.predict says it
+        warnings.simplefilter("ignore")
+        return (read_verdict(wdir) or {}).get("predict")
 
 
 def _said(call, source: str):

@@ -37,9 +37,11 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
         task = val_task_of(data, trainer.cfg.select_max_traj)
     train = read_store(data, split="train").drop("split", strict=False)
     model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
-    check = knn_check(model, train, task)
+    fitted: dict = {}
+    check = knn_check(model, train, task, fitted)
     if not check:
         return summary
+    save_predict_verdict(out, data, check, fitted, train)
     summary = {**summary, **check}
     path = out / "train_summary.json"
     if path.exists():
@@ -48,3 +50,42 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     if (line := knn_line(check, data)) is not None:
         io.warn(line)
     return summary
+
+
+def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train: Any) -> None:
+    """The prediction verdict (eval/predict_verdict.py) beside the kept weights, with kNN's
+    train windows when kNN answers; one line says which engine answers TrajLM.predict."""
+    from trajlm.eval.predict_verdict import decide, knn_params, knn_table, verdict_line
+    from trajlm.eval.val_verdict import save_verdict
+    from trajlm.model.weights import resolve_weights
+
+    v = decide(check, train)
+    if v is None:
+        return
+    knn = None
+    if v["engine"] == "kNN continuation":
+        v["knn"] = knn_params(fitted["kNN continuation"])
+        knn = knn_table(fitted["kNN continuation"])
+    save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn)
+    io.say(verdict_line(v))
+
+
+def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
+    """`trajlm finetune --task predict`'s prediction verdict (as train's, on the store's val
+    trips, the first 500 as the Trainer's selection reads them); a failure is one line."""
+    import polars as pl
+
+    from trajlm.api import TrajLM
+    from trajlm.data.corpus import is_corpus
+    from trajlm.eval.knn_check import knn_check, val_task_of
+
+    if is_corpus(data):
+        return
+    try:
+        train = df.filter(pl.col("split") == "train").drop("split") if "split" in df.columns else df
+        model = TrajLM.from_pretrained(out).model
+        fitted: dict = {}
+        if check := knn_check(model, train, val_task_of(data, 500), fitted):
+            save_predict_verdict(out, data, check, fitted, train)
+    except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
+        io.warn(f"the prediction verdict (model / kNN / linear-3 on val) was skipped: {e}")

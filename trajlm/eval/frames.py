@@ -19,6 +19,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import LocalProjection
+from trajlm.data.retrieval import traj_keys
 from trajlm.errors import warn_at_caller
 
 FRAME_HISTORY = 64  # points of each trajectory a frame-level prediction reads (the last ones)
@@ -42,31 +43,40 @@ class _PredictsFrames:
     def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
         df, layout = coerce(data, **with_gap_rule(columns))  # a vehicle cut as TrajLM cuts it
         proj = getattr(self, "projection_", None) or LocalProjection.fit(df)
-        df = df.with_columns(_i=pl.int_range(pl.len()).reverse().over("traj_id"))
-        df = df.filter(pl.col("_i") < FRAME_HISTORY)
-        n = df.group_by("traj_id", maintain_order=True).len()
-        lengths = n["len"].to_numpy().astype(np.int64)
-        if line := held_line(n, type(self).__name__):  # no velocity: held in place, said once
-            warn_at_caller(line)
-        B, T = len(lengths), int(lengths.max())
-        start = np.cumsum(lengths) - lengths
-        col = np.minimum(np.arange(T)[None], lengths[:, None] - 1)  # pad: repeat the last
-        rows = start[:, None] + col  # (B, T) into df
-        x, y = proj.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
-        xy = np.stack([x, y], -1)[rows]
-        t = df["t"].to_numpy()[rows]
-        last = t[np.arange(B), lengths - 1]
-        dt = np.where(lengths > 1, last - t[np.arange(B), np.maximum(lengths - 2, 0)], 1)
-        t_future = last[:, None] + np.maximum(dt, 1)[:, None] * np.arange(1, steps + 1)
-        t0 = t[:, :1]  # relative seconds, as the harness passes them
-        pos = self.predict(xy, lengths, steps, t - t0, t_future - t0)
-        lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
-        out = pl.DataFrame({
-            "traj_id": np.repeat(np.array(n["traj_id"].to_list(), dtype=object), steps).tolist(),
-            "step": np.tile(np.arange(1, steps + 1), B), "t": t_future.reshape(-1),
-            "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * steps, np.nan),
-        })  # fmt: skip
-        return from_canonical(out, layout=layout)
+        return from_canonical(predict_canonical(self, df, proj, steps), layout=layout)
+
+
+def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: int,
+                      keys: bool = False) -> pl.DataFrame:  # fmt: skip
+    """The canonical answer (traj_id, step, t, lat, lon, std_m NaN) of ``est.predict(xy,
+    lengths, k, t, t_future)`` on a canonical table, in the plane ``proj``, at the next
+    ``steps`` times of each trajectory's last interval; ``keys``: also pass each trajectory's
+    retrieval key (``keys=``; the prediction verdict's kNN leaves its own trajectory out)."""
+    df = df.with_columns(_i=pl.int_range(pl.len()).reverse().over("traj_id"))
+    df = df.filter(pl.col("_i") < FRAME_HISTORY)
+    n = df.group_by("traj_id", maintain_order=True).len()
+    lengths = n["len"].to_numpy().astype(np.int64)
+    if line := held_line(n, type(est).__name__):  # no velocity: held in place, said once
+        warn_at_caller(line)
+    B, T = len(lengths), int(lengths.max())
+    start = np.cumsum(lengths) - lengths
+    col = np.minimum(np.arange(T)[None], lengths[:, None] - 1)  # pad: repeat the last
+    rows = start[:, None] + col  # (B, T) into df
+    x, y = proj.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
+    xy = np.stack([x, y], -1)[rows]
+    t = df["t"].to_numpy()[rows]
+    last = t[np.arange(B), lengths - 1]
+    dt = np.where(lengths > 1, last - t[np.arange(B), np.maximum(lengths - 2, 0)], 1)
+    t_future = last[:, None] + np.maximum(dt, 1)[:, None] * np.arange(1, steps + 1)
+    t0 = t[:, :1]  # relative seconds, as the harness passes them
+    extra = {"keys": traj_keys(np.array(n["traj_id"].to_list(), dtype=object))} if keys else {}
+    pos = est.predict(xy, lengths, steps, t - t0, t_future - t0, **extra)
+    lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
+    return pl.DataFrame({
+        "traj_id": np.repeat(np.array(n["traj_id"].to_list(), dtype=object), steps).tolist(),
+        "step": np.tile(np.arange(1, steps + 1), B), "t": t_future.reshape(-1),
+        "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * steps, np.nan),
+    })  # fmt: skip
 
 
 class _RecoversFrames:

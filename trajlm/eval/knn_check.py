@@ -37,6 +37,7 @@ MIN_TRIPS = 3  # fewer val trips: no interval worth a verdict (said as such)
 
 def _projected(est: Any, train: pl.DataFrame, task: PredictionTask) -> np.ndarray:
     proj = LocalProjection.fit(train)
+    est.projection_ = proj  # the plane it answered in (the prediction verdict saves it)
     k = task.target_t.shape[1]
     est.fit(train, proj) if isinstance(est, B.KNNContinuation) else est.fit(train)
     t0 = task.hist_t[:, :1]
@@ -44,23 +45,27 @@ def _projected(est: Any, train: pl.DataFrame, task: PredictionTask) -> np.ndarra
     return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
 
 
-def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask) -> dict[str, Any]:
+def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
+              fitted: dict | None = None) -> dict[str, Any]:  # fmt: skip
     """The kept model's per-trip 5-step MAE on `task` (val) beside the better on val of kNN
     continuation and linear extrapolation over 3 points (heldout23's drones: linear-3 was the
     strongest baseline), their ratio with a paired bootstrap 95 % interval and the verdict
     (better / level / worse); {} when the train split has no window for kNN or val fewer than
-    ``MIN_TRIPS`` scored trips."""
+    ``MIN_TRIPS`` scored trips. ``fitted`` (a dict) receives the two baselines as scored (the
+    prediction verdict saves kNN's windows: eval/predict_verdict.py)."""
     n = len(task.lengths)
     if n == 0 or train.height == 0:
         return {}
     truth = task.target_latlon
     err_m = M.point_errors(ModelPredictor(model).predict_next(task), truth).mean(1)
     k = task.target_t.shape[1]
+    ests = {"kNN continuation": B.KNNContinuation(horizon=k), "linear-3": B.LinearExtrapolation(3)}
     errs = {
         name: M.point_errors(_projected(est, train, task), truth).mean(1)
-        for name, est in (("kNN continuation", B.KNNContinuation(horizon=k)),
-                          ("linear-3", B.LinearExtrapolation(3)))
-    }  # fmt: skip
+        for name, est in ests.items()
+    }
+    if fitted is not None:
+        fitted.update(ests)
     ok = np.isfinite(err_m) & np.all([np.isfinite(e) for e in errs.values()], axis=0)
     if ok.sum() < MIN_TRIPS:
         return {}
@@ -72,6 +77,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask) -> dict[str
     verdict = "worse" if r["lo"] > 1 else "better" if r["hi"] < 1 else "level"
     return {
         "val_ade_knn_m": float(errs["kNN continuation"][ok].mean()),
+        "val_ade_linear3_m": float(errs["linear-3"][ok].mean()),
         "val_best_baseline": best,
         "val_ade_best_baseline_m": float(err_k[ok].mean()),
         "val_ade_model_m": float(err_m[ok].mean()),

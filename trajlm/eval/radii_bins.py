@@ -23,6 +23,14 @@ backtest's longest lag / seconds ahead) ^ ``decay`` (a backtest of 6 s says less
 The bins' factors are then quantiles of err / (std_m x that multiplier). Version-1 files load
 and act as before; an answer whose backtest cannot be read (a history of fewer than
 ``fixes`` + 2 fixes) gets the multiplier 1. scripts/radii23_radii.py writes it.
+
+Session 24 (radii24): a file may also hold ``fast``, a second set of bins fitted on the val
+answers of 1-2 s movers only (a history whose median interval is at most ``fast_interval_s``).
+Their err / std_m is less heavy-tailed: the median sits higher and the 90th percentile lower
+than other movers', so one factor per bin cannot hold both. Such an answer's factor is the
+larger of its regular bin's and its fast bin's, per level: its circles only widen, and every
+other answer keeps its factor bit for bit. A file without ``fast`` acts as before.
+scripts/radii24_radii.py writes it.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ RADII_FILE = "radii.json"
 AHEAD_EDGES_S = (15.0, 60.0, 300.0)  # seconds ahead: <=15, 15-60, 60-300, > 300
 REL_EDGES = (0.1, 0.3, 1.0)  # std_m / (speed x seconds ahead, at least 1 m)
 MIN_N, MIN_GROUPS = 100, 2
+FAST_INTERVAL_S = 2.5  # radii24: a history sampled this often or faster is a 1-2 s mover
 
 
 def conformal_quantile(r: np.ndarray, w: np.ndarray, p: float) -> float:
@@ -124,6 +133,8 @@ class RadiiBins:
     min_groups: int = MIN_GROUPS
     note: str = ""
     scale: BacktestScale | None = None  # session 23: the per-call multiplier (version 2)
+    fast: RadiiBins | None = None  # session 24: bins of 1-2 s movers (module doc)
+    fast_interval_s: float = FAST_INTERVAL_S
 
     @property
     def levels(self) -> list[int]:
@@ -137,9 +148,13 @@ class RadiiBins:
         ir = np.searchsorted(self.rel_edges, np.where(ok, r, 0.0), side="left")
         return ia, ir, ok
 
-    def factor(self, level: int, ahead: Any, speed: Any, std: Any, mult: Any = None) -> np.ndarray:
+    def factor(
+        self, level: int, ahead: Any, speed: Any, std: Any, mult: Any = None, interval: Any = None
+    ) -> np.ndarray:
         """Radius / std_m per answer at ``level`` (the pooled factor where the bin fell back),
-        times ``mult`` (``scale.mult`` of each answer's backtest; None: 1)."""
+        times ``mult`` (``scale.mult`` of each answer's backtest; None: 1). ``interval``: each
+        answer's history's median sampling interval (s); with ``fast`` bins, an answer at or
+        under ``fast_interval_s`` takes the larger of the two factors (None: no answer does)."""
         if level not in self.pooled:
             raise TrajlmInputError(
                 f"radius level {level!r}: these radii were fitted for {self.levels}",
@@ -149,6 +164,13 @@ class RadiiBins:
         out = np.full(ia.shape, self.pooled[level], np.float64)
         for (i, j), f in self.factors.items():
             out[ok & (ia == i) & (ir == j)] = f[level]
+        if self.fast is not None and interval is not None:
+            dt = np.broadcast_to(np.asarray(interval, np.float64), out.shape)
+            quick = np.isfinite(dt) & (dt > 0) & (dt <= self.fast_interval_s)
+            if quick.any():
+                out = np.where(
+                    quick, np.maximum(out, self.fast.factor(level, ahead, speed, std)), out
+                )
         return out if mult is None else out * np.asarray(mult, np.float64)
 
     def to_json(self) -> dict:
@@ -157,6 +179,8 @@ class RadiiBins:
                               if (i, j) in self.factors else None)}
                  for (i, j), (n, g) in sorted(self.counts.items())]  # fmt: skip
         extra = {} if self.scale is None else {"scale": self.scale.to_json()}
+        if self.fast is not None:
+            extra["fast"] = {"interval_max_s": self.fast_interval_s, "radii": self.fast.to_json()}
         return {
             "kind": "trajlm-radii",
             "version": 1 if self.scale is None else 2,
@@ -187,16 +211,38 @@ class RadiiBins:
                     if set(factors[key]) != set(pooled):
                         raise ValueError(f"bins: bin {key} has levels {sorted(factors[key])}")
             scale = BacktestScale.from_json(d["scale"]) if "scale" in d else None
+            fast, fast_s = None, FAST_INTERVAL_S
+            if "fast" in d:  # radii24
+                fd = d["fast"]
+                if not isinstance(fd, dict) or "radii" not in fd or "interval_max_s" not in fd:
+                    raise ValueError("fast: expected {'interval_max_s': S, 'radii': {...}}")
+                fast_s = fd["interval_max_s"]
+                if isinstance(fast_s, bool) or not isinstance(fast_s, int | float):
+                    raise ValueError(f"fast.interval_max_s: expected seconds, got {fast_s!r}")
+                if not (np.isfinite(fast_s) and fast_s > 0):
+                    raise ValueError(
+                        f"fast.interval_max_s: expected positive seconds, got {fast_s!r}"
+                    )
+                if "fast" in fd["radii"] or "scale" in fd["radii"]:
+                    raise ValueError("fast.radii: plain bins (no 'fast' or 'scale' of their own)")
+                fast = cls.from_json(fd["radii"], f"{where} (fast.radii)")
+                if fast.levels != sorted(pooled):
+                    raise ValueError(
+                        f"fast.radii: levels {fast.levels}, the file's {sorted(pooled)}"
+                    )
             version = d.get("version", 1)
             if isinstance(version, bool) or version != (1 if scale is None else 2):  # badin23
                 raise ValueError(f"version: {version!r} with{'' if scale else 'out'} a 'scale' "
                                  "(version 1: no scale; version 2: a scale)")  # fmt: skip
             out = cls(pooled, factors, counts, tuple(map(float, d["ahead_edges_s"])),
                       tuple(map(float, d["rel_edges"])), int(d["min_n"]),
-                      int(d["min_groups"]), str(d.get("note", "")), scale)  # fmt: skip
+                      int(d["min_groups"]), str(d.get("note", "")), scale, fast,
+                      float(fast_s))  # fmt: skip
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             what = f"field {e.args[0]!r} is missing" if isinstance(e, KeyError) else str(e)
             raise TrajlmInputError(f"{where}: not a radii file ({what})") from None
+        except TrajlmInputError as e:  # the fast bins' own message names where
+            raise TrajlmInputError(str(e)) from None
         bad = [v for f in (out.pooled, *out.factors.values()) for v in f.values()]
         if not all(np.isfinite(v) and v > 0 for v in bad):
             raise TrajlmInputError(f"{where}: factors must be positive numbers")
@@ -291,7 +337,8 @@ def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
 
 def regime(history: pl.DataFrame) -> pl.DataFrame:
     """Per trajectory of a canonical history (traj_id, t, lat, lon): its last time ``t_last``
-    (Unix s) and mean speed ``speed`` (m/s, eval/dead_reckoning_spread.mean_speed)."""
+    (Unix s), mean speed ``speed`` (m/s, eval/dead_reckoning_spread.mean_speed) and median
+    sampling ``interval`` (s; NaN with one fix)."""
     from trajlm.eval.dead_reckoning_spread import M_PER_DEG, mean_speed
 
     h = history.select("traj_id", seconds(history["t"]).alias("t"), "lat", "lon")
@@ -305,8 +352,10 @@ def regime(history: pl.DataFrame) -> pl.DataFrame:
         fin = np.isfinite(t) & np.isfinite(x) & np.isfinite(y)
         t, x, y = t[fin], x[fin], y[fin]
         sp = mean_speed(t, x, y) if len(t) > 1 else float("nan")
-        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp))
-    schema = {"traj_id": history.schema["traj_id"], "t_last": pl.Float64, "speed": pl.Float64}
+        dt = float(np.median(np.diff(t))) if len(t) > 1 else float("nan")
+        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp, dt))
+    schema = {"traj_id": history.schema["traj_id"], "t_last": pl.Float64, "speed": pl.Float64,
+              "interval": pl.Float64}  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -98,14 +98,16 @@ def per_regime(
     reg = regime(history)
     last = dict(zip(reg["traj_id"].cast(pl.String), reg["t_last"], strict=True))
     speed = dict(zip(reg["traj_id"].cast(pl.String), reg["speed"], strict=True))
+    every = dict(zip(reg["traj_id"].cast(pl.String), reg["interval"], strict=True))
     ids = pred["traj_id"].cast(pl.String).to_list()
     ahead = seconds(pred["t"]).to_numpy() - np.array([last.get(i, np.nan) for i in ids], float)
     sp = np.array([speed.get(i, np.nan) for i in ids], np.float64)
+    dt = np.array([every.get(i, np.nan) for i in ids], np.float64)  # radii24's fast bins
     std = pred["std_m"].cast(pl.Float64).to_numpy()
     for lv in levels:  # a level the bins lack: one line before the backtest runs
         bins.factor(lv, ahead[:0], sp[:0], std[:0])
     m = multipliers(bins, predictor, history, ids, ahead)
-    return {f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m))) for lv in levels}
+    return {f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m, dt))) for lv in levels}
 
 
 def with_radii_asked(

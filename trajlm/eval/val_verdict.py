@@ -36,6 +36,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M
+from trajlm.eval.predict_verdict import KNN_NAME, check_predict_fields
 from trajlm.eval.protocol import make_tte_task
 from trajlm.eval.travel_time_fallback import ValCheckedTTE
 from trajlm.eval.tte_baselines import (
@@ -142,20 +143,26 @@ def recover_verdict(model: Any, val: pl.DataFrame, seed: int = 0) -> dict:
 
 # --------------------------------------------------------------------------- save / load
 def save_verdict(directory: Path, verdicts: dict[str, dict], od: pl.DataFrame | None,
-                 store: str) -> Path:  # fmt: skip
-    """Merge ``verdicts`` ({"travel_time": ..., "recover": ...}) into directory/VERDICT_NAME
-    (atomically; the O-D table first, so a verdict on disk always finds its table)."""
+                 store: str, knn: pl.DataFrame | None = None) -> Path:  # fmt: skip
+    """Merge ``verdicts`` ({"travel_time": ..., "recover": ..., "predict": ...}) into
+    directory/VERDICT_NAME (atomically; the O-D table / kNN windows first, so a verdict on disk
+    always finds its table; ``knn``: the prediction verdict's, eval/predict_verdict.py)."""
     d = Path(directory)
     path = d / VERDICT_NAME
     sha = weights_sha1(d)
     old = read_verdict(d, quiet=True) or {}
     doc = {"format": FORMAT, "weights_sha1": sha, "store": str(store),
-           **{k: v for k, v in old.items() if k in ("travel_time", "recover")}}  # fmt: skip
+           **{k: v for k, v in old.items() if k in ("travel_time", "recover", "predict")}}  # fmt: skip
     if od is not None:
         cols = ["o_lat", "o_lon", "d_lat", "d_lon", "t_start", "duration_s"]
         table = od.select(cols)
         atomic_write(d / OD_NAME, lambda tmp: table.write_parquet(tmp))
         verdicts["travel_time"]["od_sha1"] = hashlib.sha1((d / OD_NAME).read_bytes()).hexdigest()
+    if knn is not None:
+        atomic_write(d / KNN_NAME, lambda tmp: knn.write_parquet(tmp))
+        verdicts["predict"]["knn"]["table_sha1"] = hashlib.sha1(
+            (d / KNN_NAME).read_bytes()
+        ).hexdigest()
     doc.update(verdicts)
     text = json.dumps(doc, indent=1)
     atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n"))
@@ -190,6 +197,7 @@ def read_verdict(directory: Path | None, quiet: bool = False) -> dict | None:
         ok = ok and all(doc.get(k, {}).get("engine") in eng for k, eng in
                         (("travel_time", TTE_ENGINES), ("recover", RECOVER_ENGINES)) if k in doc)  # fmt: skip
         ok = ok and all(_fields_ok(doc[k], need) for k, need in NEEDS.items() if k in doc)
+        ok = ok and ("predict" not in doc or check_predict_fields(doc["predict"]))
     except (OSError, ValueError, AttributeError):
         ok = False
     if not ok:

@@ -13,6 +13,14 @@ the same cut, on the history's real last H points. With e the mean distance erro
 and the answer is w x the rollout + (1 - w) x constant velocity (positions and times, each
 step by index), so w = 1 is the rollout bit for bit. Rows whose cut leaves fewer than
 MIN_POINTS points, whose last step is a speed glitch or that are fast movers: w = 1.
+
+Session 24 (steady24), ``backtest_choice_steady_only``: the choice acts only on steady
+histories (``steady_histories``: the mean heading change between consecutive steps within
+STEADY_MEAN_TURN_DEG, the spread of the step speeds within STEADY_SPEED_SPREAD of their mean).
+Session 23's choice acted on every row and cost Porto and GeoLife: a taxi's or a walker's
+rollout that lost its one-step backtest still beats constant velocity over the next steps, by
+any margin of that loss (2-27 % of rows acting: every margin tried still cost Porto val); a
+ferry's or a barge's compounding correction does not.
 """
 
 from __future__ import annotations
@@ -28,6 +36,10 @@ from trajlm.model.scale import coverage_base
 
 MIN_DT_S = 1.0  # generate's: a time step is never shorter
 MIN_POINTS = 3  # points the cut history keeps: 2 are constant velocity whatever the model
+# Chosen on val (Porto / GeoLife val cuts, the twelve session-12 movers) and session 22's
+# movers (seeds 221-223); docs/generalization.md "Session 24 (steady24)".
+STEADY_MEAN_TURN_DEG = 10.0
+STEADY_SPEED_SPREAD = 0.5  # std / mean of the step speeds
 
 
 def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | None:
@@ -45,13 +57,20 @@ def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | N
             f"got {getattr(cfg, field)!r}",
             field=field,
         )
+    steady_only = cfg.backtest_choice_steady_only
+    if not isinstance(steady_only, bool):  # set on a loaded model: one line (config.json checked)
+        raise TrajlmInputError(
+            f"backtest_choice_steady_only must be true or false, got {steady_only!r}",
+            field="backtest_choice_steady_only",
+        )
     if H < 1 or not cfg.backtest_gate:
         return None
     B, T = mask.shape
     rows = torch.arange(B, device=mask.device)
     ok = lengths - H >= MIN_POINTS
-    if not bool(ok.any()):
-        return None
+    unsteady = ~steady_histories(pos, t, lengths) if steady_only else None
+    if not bool((ok if unsteady is None else ok & ~unsteady).any()):
+        return None  # no row the choice could move: no backtest rollout (a taxi's call)
     cut = torch.where(ok, lengths - H, lengths)
     e_model, e_cv = backtest_errors(model, rollout, pos, t, t0, mask, cut, H)
     w = (e_cv / e_model.clamp_min(1e-9)).pow(float(power)).clamp(max=1.0)
@@ -62,9 +81,32 @@ def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | N
     glitch = (own[:, :2] != 0).any(-1) & (base[:, :2] == 0).all(-1)
     fast = fast_rows(model, feats, mask, lengths - 1)
     keep = ~ok | glitch | (lengths < 2)
+    if unsteady is not None:
+        keep = keep | unsteady
     if fast is not None:
         keep = keep | fast
     return torch.where(keep, torch.ones_like(w), w)
+
+
+def steady_histories(pos: torch.Tensor, t: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """(B,) bool: the row's history (pos (B, T, 2) metres, t (B, T) seconds, its first
+    ``lengths`` points real) has at least 2 steps, a mean absolute heading change between
+    consecutive steps within STEADY_MEAN_TURN_DEG and step speeds whose std / mean is within
+    STEADY_SPEED_SPREAD (time steps at least MIN_DT_S)."""
+    step = pos[:, 1:] - pos[:, :-1]  # (B, T - 1, 2): step j into point j + 1
+    dt = (t[:, 1:] - t[:, :-1]).clamp_min(MIN_DT_S)
+    j = torch.arange(step.shape[1], device=pos.device)[None]
+    real = (j + 1 < lengths[:, None]).to(pos.dtype)  # (B, T - 1)
+    n = real.sum(1)
+    speed = step.norm(dim=-1) / dt
+    mean_v = (speed * real).sum(1) / n.clamp_min(1)
+    var_v = (((speed - mean_v[:, None]) ** 2) * real).sum(1) / n.clamp_min(1)
+    spread = var_v.sqrt() / mean_v.clamp_min(1e-6)
+    heading = torch.atan2(step[..., 1], step[..., 0])
+    turn = torch.remainder(heading[:, 1:] - heading[:, :-1] + math.pi, 2 * math.pi) - math.pi
+    both = real[:, 1:] * real[:, :-1]  # consecutive real steps
+    mean_turn = torch.rad2deg((turn.abs() * both).sum(1) / both.sum(1).clamp_min(1))
+    return (n >= 2) & (mean_turn <= STEADY_MEAN_TURN_DEG) & (spread <= STEADY_SPEED_SPREAD)
 
 
 def blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w):

@@ -250,6 +250,10 @@ class ModelConfig:
     # Chosen on val (session 22's movers, Porto / GeoLife val cuts): 1 step, power 2.
     backtest_choice_steps: int = 0
     backtest_choice_power: float = 2.0
+    # The choice acts on steady histories only (session 24, steady24; choice.steady_histories:
+    # mean heading change <= 10 degrees, step-speed std / mean <= 0.5). False: on every row
+    # (session 23), which cost Porto and GeoLife.
+    backtest_choice_steady_only: bool = False
     # A learned summary token (session 21, trajlm/model/summary.py): appended after each
     # trajectory's last real point, its final state is the trajectory embedding (trip
     # contrast, similarity, embed) instead of the mean over the points. Causal attention:

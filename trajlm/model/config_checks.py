@@ -159,6 +159,10 @@ def check_model_config(c: Any) -> None:
         and c.backtest_choice_power > 0,
         f"backtest_choice_power must be a number > 0, got {c.backtest_choice_power!r}",
     )
+    need(
+        isinstance(c.backtest_choice_steady_only, bool),
+        f"backtest_choice_steady_only must be true or false, got {c.backtest_choice_steady_only!r}",
+    )
     cap = c.backtest_short_cap
     need(
         isinstance(cap, list | tuple)

@@ -109,7 +109,11 @@ def task_routes(
             cut = {**cut, "radii": req.radii}
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            if cut and sub_second(df):  # the API's own call
+            if not req.fallback:  # the model alone (session 24): the API's own call
+                out, lines = await worker.call(
+                    _warned, lambda: model.predict(mdf, steps=k, fallback=False, **cut)
+                )
+            elif cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
@@ -145,7 +149,12 @@ def task_routes(
                     out, req.radii, field="radii", bins=bins, history=df, predictor=model
                 )
             extra += tuple(f"r{lv}_m" for lv in req.radii)
-        return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
+        if "engine" not in out.columns:  # no prediction verdict saved: as before
+            return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
+        engines = out["engine"].unique(maintain_order=True).to_list()  # session 24
+        body = _warn(_points(out, req.output or fmt, (*extra, "engine")), lines)
+        return JSONResponse(body | {"engine": engines[0] if len(engines) == 1 else
+                                    "mixed: " + ", ".join(engines)})  # fmt: skip
 
     @router.post("/recover", response_model=s.PointsResponse, responses=errors)
     async def recover(req: RecoverBody) -> JSONResponse:

@@ -72,6 +72,8 @@ class PredictRequest(TrajectoriesRequest):
         description="Levels (50, 90, 95): adds r50_m / r90_m / r95_m, radii (m) that held that "
         "share of truths on val.",
     )
+    fallback: bool = Field(True, description="false: the model's answer, never the baseline "
+                           "(kNN continuation, linear-3) its run's val verdict chose (session 24)")  # fmt: skip
 
 
 class RecoverRequest(TrajectoriesRequest):
@@ -141,7 +143,9 @@ class PointsResponse(BaseModel):
                         "the times have a part below the second, on the request's UTC offset.")  # fmt: skip
     warnings: list[str] | None = None  # coverage and other warnings (docs/serve.md)
     engine: str | None = Field(None, description="/recover: what filled the gaps (model, akima, "
-                               "pchip, linear; session 22)")  # fmt: skip
+                               "pchip, linear; session 22); /predict: what answered (model, kNN "
+                               "continuation, linear-3; each point's `engine` too) where the "
+                               "run saved a prediction verdict (session 24)")  # fmt: skip
 
 
 class TravelTimeResponse(BaseModel):

@@ -73,6 +73,10 @@ def selector_routes(
         if len(given) > 1:
             raise TrajlmInputError(f"give one of steps, at_times, seconds_ahead (got {given})",
                                    field=given[1])  # fmt: skip
+        if not req.fallback:  # a run's prediction verdict (session 24): not a selector's
+            raise TrajlmInputError("a candidate selector answers with the engine saved at its fit "
+                                   "(`engine` in each answer); fallback is a trajlm train run's "
+                                   "option: leave it out", field="fallback")  # fmt: skip
         for k in ("at_times", "seconds_ahead"):
             if getattr(req, k) is not None:
                 raise TrajlmInputError(

@@ -1,0 +1,126 @@
+"""``TrajLM.predict`` answers with the run's prediction verdict (session 24, pverdict24; the
+verdict and its rule: trajlm/eval/predict_verdict.py, saved by `trajlm train`).
+
+Where the verdict chose kNN continuation or linear-3, ``predict(df, steps=k)`` answers each
+trajectory with that baseline, and every answer names its engine in an ``engine`` column
+(also ``TrajLM.last_engine``). Calls the baseline cannot answer stay with the model and say so
+once per loaded run: asked times (``at_times`` / ``seconds_ahead``), ``radii``, ``draft``, more
+steps than kNN stores (5), and trajectories far from the train windows (another place).
+``fallback=False`` is the model's own answer, as before the verdict (no ``engine`` column).
+A run without a prediction verdict (trained before session 24, the package's checkpoints)
+answers as before.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.api_verdict import verdict_of
+from trajlm.data.features import LocalProjection
+from trajlm.eval.frames import predict_canonical
+from trajlm.eval.predict_verdict import FAR_KM, VerdictBaseline, load_knn
+
+KM_PER_DEG = 111.2
+
+
+def predict_verdict(api: Any, fallback: bool) -> dict | None:
+    """The loaded run's saved prediction verdict (None: none, or ``fallback=False``)."""
+    if not fallback:
+        return None
+    return (verdict_of(api) or {}).get("predict")
+
+
+def say_once(api: Any, line: str) -> None:
+    """One line per loaded run and reason."""
+    said = getattr(api, "_said_predict_verdict", set())
+    if line in said:
+        return
+    api._said_predict_verdict = said | {line}
+    warnings.warn(f"{api.path}: {line}", UserWarning, stacklevel=5)  # the caller of predict
+
+
+def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
+                     draft: Any) -> bool:  # fmt: skip
+    """True (and one line) when the call is one the verdict's baseline cannot answer."""
+    if v["engine"] == "model":
+        return True
+    why = None
+    if asked:
+        why = "asked times (at_times / seconds_ahead)"
+    elif radii is not None and radii is not False:
+        why = "radii (the model's val-calibrated spread)"
+    elif draft is not None:
+        why = "draft= (speculative decoding of the model)"
+    elif v["engine"] == "kNN continuation" and k is not None and k > int(v["knn"]["horizon"]):
+        why = f"steps={k} (kNN stores {v['knn']['horizon']})"
+    if why is None:
+        return False
+    say_once(api, f"{why}: the model answers, not the val verdict's {v['engine']} (it answers "
+                  "steps <= 5 alone); the engine column says so")  # fmt: skip
+    return True
+
+
+def _far(v: dict, df: pl.DataFrame) -> pl.Series:
+    """traj_ids whose last point lies beyond the train box grown by FAR_KM."""
+    lat0, lon0, lat1, lon1 = v["train_box"]
+    last = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat").last(),
+                                                             pl.col("lon").last())  # fmt: skip
+    dlat = FAR_KM / KM_PER_DEG
+    dlon = dlat / max(np.cos(np.radians((lat0 + lat1) / 2)), 0.05)
+    out = ~(pl.col("lat").is_between(lat0 - dlat, lat1 + dlat)
+            & pl.col("lon").is_between(lon0 - dlon, lon1 + dlon))  # fmt: skip
+    return last.filter(out)["traj_id"]
+
+
+def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
+                  k: int) -> tuple[pl.DataFrame | None, pl.DataFrame]:  # fmt: skip
+    """(the baseline's canonical answer or None, the rows left for the model)."""
+    far = _far(v, df)
+    if len(far):
+        say_once(api, f"{len(far)} trajectories end over {FAR_KM:.0f} km from the train split's "
+                      f"area (e.g. {far[0]!r}): the model answers them, not the val verdict's "
+                      f"{v['engine']}")  # fmt: skip
+    mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
+    if mine.height == 0:
+        return None, df
+    if v["engine"] == "kNN continuation":
+        if getattr(api, "_verdict_knn", None) is None:
+            api._verdict_knn = load_knn(Path(api.path), v)
+        index, proj = api._verdict_knn
+    else:
+        index, proj = None, LocalProjection.fit(mine)
+    est = VerdictBaseline(v["engine"], index)
+    out = predict_canonical(est, mine, proj, k, keys=True)
+    return out.with_columns(engine=pl.lit(v["engine"])), df.filter(
+        pl.col("traj_id").is_in(far.implode())
+    )
+
+
+def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
+                ids: pl.Series) -> pl.DataFrame:  # fmt: skip
+    """The model's rows named "model", the baseline's beside them, in the order of ``ids``
+    (the input's trajectories)."""
+    if "engine" not in out.columns:
+        out = out.with_columns(engine=pl.lit("model"))
+    if base is not None:
+        if out.height:
+            base = base.with_columns(
+                [pl.lit(None, out.schema[c]).alias(c) for c in out.columns if c not in base.columns]
+            ).select(out.columns)
+            out = pl.concat([out, base], how="vertical_relaxed")
+        else:
+            out = base
+    rank = pl.DataFrame({"traj_id": ids, "_rank": np.arange(len(ids))})
+    out = (out.join(rank, on="traj_id", how="left", maintain_order="left")
+           .sort("_rank", "step", maintain_order=True).drop("_rank"))  # fmt: skip
+    engines = out["engine"].unique(maintain_order=True).to_list()
+    api.last_engine = engines[0] if len(engines) == 1 else "mixed: " + ", ".join(engines)
+    return out
+
+
+__all__ = ["baseline_rows", "model_keeps_call", "predict_verdict", "with_engine"]

@@ -1,0 +1,192 @@
+"""The prediction verdict of a `trajlm train` run: which of the model, kNN continuation and
+linear-3 answers ``TrajLM.predict`` (session 24, pverdict24).
+
+Session 23 (heldout23) ended `trajlm train` with a val check of the kept model against kNN
+continuation (fitted on the store's train split) and linear extrapolation over 3 points
+(eval/knn_check.py), and ``TrajLM.predict`` only warned when the model was not better. The
+other tasks already answer with their val winner (travel time / recovery: val_verdict.py; the
+candidate selector: selector_verdict.py). This module turns the check into a verdict:
+
+Rule (fixed before any verdict was read; the selector's "guarded" rule of select22): **the
+model answers only where the paired bootstrap 95 % upper bound of its val 5-step ADE over the
+better of kNN continuation and linear-3 is under 1; else that baseline answers.** Why guarded
+rather than "the model unless a baseline is reliably better": the val trips are the ones the
+model's selection read (the lowest val ADE of the validations), so the model's val number is
+the optimistic one of the three; and where the two are level a baseline costs nothing to run,
+carries no coverage risk, and was at least as good on every held-out kind session 23 scored.
+
+What is saved (beside the weights, with the travel-time / recovery verdicts, by
+``val_verdict.save_verdict``): the verdict under ``"predict"`` in ``val_verdict.json`` and, when
+kNN answers, its train windows in ``val_verdict_knn.parquet`` (features, continuations and the
+trajectory key of each window: numbers only, no pickle; written atomically, its SHA-1 in the
+verdict, both tied to the weights' SHA-1). Answering needs no store: the index is rebuilt from
+the table, the same windows the verdict scored.
+
+Calls the baseline cannot answer stay with the model (the API says which, once): more steps
+than kNN's horizon (5), asked times (``at_times`` / ``seconds_ahead``), ``radii`` and ``draft``
+(the model's own features), and trajectories whose last point lies outside the train windows'
+bounding box grown by ``FAR_KM`` (another city: the train split says nothing of its streets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.features import LocalProjection
+from trajlm.data.retrieval import AGGREGATES, RetrievalIndex, last_point, traj_keys
+from trajlm.errors import TrajlmInputError
+from trajlm.eval import baselines as B
+
+ENGINES = ("model", "kNN continuation", "linear-3")
+RULE = ("guarded: the model only where the paired bootstrap 95 % upper bound of its val ADE "
+        "over the better of kNN continuation and linear-3 is under 1; else that baseline")  # fmt: skip
+KNN_NAME = "val_verdict_knn.parquet"
+FAR_KM = 50.0  # beyond the train windows' box by this much: another place, the model answers
+
+
+def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
+    """The verdict from ``knn_check``'s result (None when it had nothing to compare)."""
+    if not check:
+        return None
+    engine = "model" if check["val_vs_best_baseline"] == "better" else check["val_best_baseline"]
+    lo, hi = check["val_ade_vs_best_baseline_ci"]
+    box = [float(train["lat"].min()), float(train["lon"].min()),
+           float(train["lat"].max()), float(train["lon"].max())]  # fmt: skip
+    return {
+        "engine": engine,
+        "rule": RULE,
+        "val_ade_m": {
+            "model": check["val_ade_model_m"],
+            "kNN continuation": check["val_ade_knn_m"],
+            "linear-3": check["val_ade_linear3_m"],
+        },  # fmt: skip
+        "best_baseline": check["val_best_baseline"],
+        "model_over_best": {"ratio": check["val_ade_vs_best_baseline"], "lo": lo, "hi": hi},
+        "n_val_trips": check["val_baseline_trips"],
+        "train_box": box,
+    }
+
+
+# ----------------------------------------------------------------------- the saved kNN
+def knn_params(knn: B.KNNContinuation) -> dict[str, Any]:
+    """What rebuilds the fitted kNN from its table: its settings and plane."""
+    p = knn.projection_
+    return {"history": knn.history, "horizon": knn.horizon, "n_neighbors": knn.n_neighbors,
+            "aggregate": knn.aggregate, "projection": [float(p.lat0), float(p.lon0)],
+            "n_windows": int(knn.n_windows_)}  # fmt: skip
+
+
+def knn_table(knn: B.KNNContinuation) -> pl.DataFrame:
+    """The fitted kNN's windows as a table of numbers: traj_key, f_0.. (features), c_0..
+    (continuations, x and y of each step)."""
+    ix = knn.index_
+    conts = ix.continuations_.reshape(len(ix.continuations_), -1)
+    cols = {"traj_key": ix.traj_keys_}
+    cols |= {f"f_{i}": ix.features_[:, i] for i in range(ix.features_.shape[1])}
+    cols |= {f"c_{i}": conts[:, i] for i in range(conts.shape[1])}
+    return pl.DataFrame(cols)
+
+
+def load_knn(directory: Path, verdict: dict[str, Any]) -> tuple[RetrievalIndex, LocalProjection]:
+    """The verdict's kNN index and plane, rebuilt from its saved table (checked by SHA-1)."""
+    path = Path(directory) / KNN_NAME
+    knn = verdict.get("knn") or {}
+    if not path.is_file():
+        raise TrajlmInputError(f"{path}: missing (the val verdict beside it names kNN fitted on "
+                               "it); train again, or delete val_verdict.json's \"predict\"")  # fmt: skip
+    if hashlib.sha1(path.read_bytes()).hexdigest() != knn.get("table_sha1"):
+        raise TrajlmInputError(f"{path}: changed since the val verdict was saved; train again "
+                               "to save a new one")  # fmt: skip
+    t = pl.read_parquet(path)
+    h, hz = int(knn["history"]), int(knn["horizon"])
+    feats = t.select([f"f_{i}" for i in range(2 * (h - 1))]).to_numpy()
+    conts = t.select([f"c_{i}" for i in range(2 * hz)]).to_numpy().reshape(len(t), hz, 2)
+    ix = RetrievalIndex(history=h, horizon=hz, n_neighbors=int(knn["n_neighbors"]),
+                        aggregate=str(knn["aggregate"]))  # fmt: skip
+    ix._set(np.ascontiguousarray(feats), conts, t["traj_key"].to_numpy())
+    lat0, lon0 = knn["projection"]
+    return ix, LocalProjection(float(lat0), float(lon0))
+
+
+def check_predict_fields(v: Any) -> bool:
+    """A saved "predict" verdict has what its readers use (a hand-edited one: False)."""
+    num = (int, float)
+    ok = isinstance(v, dict) and v.get("engine") in ENGINES
+    ok = ok and isinstance(v.get("n_val_trips"), int) and isinstance(v.get("val_ade_m"), dict)
+    box = v.get("train_box") if ok else None
+    ok = ok and isinstance(box, list) and len(box) == 4 and all(isinstance(x, num) for x in box)
+    if ok and v["engine"] == "kNN continuation":
+        k = v.get("knn")
+        ok = isinstance(k, dict) and all(isinstance(k.get(f), int) for f in
+                                         ("history", "horizon", "n_neighbors"))  # fmt: skip
+        ok = ok and k.get("aggregate") in AGGREGATES and isinstance(k.get("table_sha1"), str)
+    return bool(ok)
+
+
+# ----------------------------------------------------------------------- answering
+def baseline_xy(engine: str, index: RetrievalIndex | None, xy: np.ndarray, lengths: np.ndarray,
+                k: int, t: np.ndarray, t_future: np.ndarray, keys: np.ndarray) -> np.ndarray:  # fmt: skip
+    """(N, k, 2) metres: the baseline's next k points. kNN never reads a window of the query's
+    own trajectory (``keys``: its trajectory keys) and holds train windows only; histories
+    shorter than its 5 points continue at constant velocity (as KNNContinuation)."""
+    if engine == "linear-3":
+        return B.LinearExtrapolation(3).predict(xy, lengths, k, t, t_future)
+    out = B.ConstantVelocity()._extrapolate(xy, lengths, k, None, None)
+    got = index.query(xy, lengths, k, exclude=keys)
+    ok = got.found
+    out[ok] = last_point(xy[ok], lengths[ok])[:, None] + got.continuation[ok]
+    return out
+
+
+class VerdictBaseline:
+    """The baseline a prediction verdict chose, at the array level of the baselines'
+    ``predict(xy, lengths, k, t, t_future)`` (plus ``keys``: the queries' trajectory keys)."""
+
+    def __init__(self, engine: str, index: RetrievalIndex | None = None) -> None:
+        self.engine, self.index = engine, index
+
+    def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int, t: np.ndarray,
+                t_future: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+        return baseline_xy(self.engine, self.index, xy, lengths, k, t, t_future, keys)
+
+
+class ValCheckedPredictor:
+    """``trajlm eval --task predict``'s "MODEL (val-checked: ENGINE)" row: the verdict's engine
+    answers each test history (the harness's ``predict_next``)."""
+
+    def __init__(self, model_predictor: Any, verdict: dict, index: Any = None,
+                 projection: LocalProjection | None = None) -> None:  # fmt: skip
+        self.model, self.verdict = model_predictor, verdict
+        self.index, self.projection = index, projection
+        self.name = f"{model_predictor.name} (val-checked: {verdict['engine']})"
+
+    def predict_next(self, task: Any) -> np.ndarray:
+        engine, k = self.verdict["engine"], task.target_t.shape[1]
+        if engine == "model" or (engine == "kNN continuation" and k > self.index.horizon):
+            return self.model.predict_next(task)
+        proj = self.projection or LocalProjection(
+            float(task.hist_latlon[..., 0].mean()), float(task.hist_latlon[..., 1].mean())
+        )
+        t0 = task.hist_t[:, :1]
+        keys = traj_keys(np.asarray(task.traj_ids))
+        xy = baseline_xy(engine, self.index, task.xy(proj), task.lengths, k,
+                         task.hist_t - t0, task.target_t - t0, keys)  # fmt: skip
+        return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
+
+
+def verdict_line(v: dict) -> str:
+    """One line: what answers prediction and why (val numbers)."""
+    r, mae = v["model_over_best"], {k: round(m, 1) for k, m in v["val_ade_m"].items()}
+    return (f"predict: {v['engine']} answers (val 5-step ADE by engine, m, on {v['n_val_trips']} "
+            f"trips: {mae}; model / {v['best_baseline']} {r['ratio']:.3f}, 95 % CI "
+            f"{r['lo']:.3f}-{r['hi']:.3f}; rule: model only where the CI is under 1)")  # fmt: skip
+
+
+__all__ = ["ENGINES", "FAR_KM", "KNN_NAME", "RULE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
+           "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn",
+           "verdict_line"]  # fmt: skip
