@@ -90,3 +90,44 @@ def test_a_history_or_horizon_the_table_does_not_hold_is_one_line(tmp_path, fiel
 def test_nan_windows_are_one_line(tmp_path):
     with pytest.raises(TrajlmInputError, match="NaN / infinite values"):
         load_knn(tmp_path, _table(tmp_path, nan=True))  # was sklearn's ValueError
+
+
+def test_http_radii_are_the_models_answer_as_in_python(tmp_path):
+    """With a prediction verdict, radii make the model answer (its val-calibrated spread); HTTP answered with the
+    verdict's baseline and put the model's radii around the baseline's points."""
+    pytest.importorskip("fastapi")
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from trajlm.api import TrajLM
+    from trajlm.eval.val_verdict import save_verdict
+    from trajlm.serve import ServeSettings, create_app
+
+    small = Path(__file__).resolve().parents[1] / "trajlm" / "checkpoints" / "trajlm-small"
+    if not (small / "model.safetensors").is_file():
+        pytest.skip("trajlm-small's weights are not built")
+    run = tmp_path / "run"
+    shutil.copytree(small, run)
+    v = {**_edited(("engine",), "linear-3"), "train_box": [41.0, -8.8, 41.3, -8.5]}
+    v.pop("knn")
+    save_verdict(run, {"predict": v}, None, "store")
+    rows = [
+        {"traj_id": "a", "t": 1_710_750_600 + 15 * i, "lat": 41.15 + 1e-4 * i, "lon": -8.61}
+        for i in range(12)
+    ]
+    m = TrajLM.from_pretrained(run)
+    want = m.predict(pl.DataFrame(rows), steps=3, radii=[50, 90])
+    with TestClient(create_app(m, ServeSettings())) as c:
+        got = c.post(
+            "/predict",
+            json={"trajectories": rows, "steps": 3, "radii": [50, 90], "output": "table"},
+        ).json()
+        plain = c.post(
+            "/predict", json={"trajectories": rows, "steps": 3, "output": "table"}
+        ).json()
+    assert plain["engine"] == "linear-3"  # the verdict answers a call without radii
+    assert got["engine"] == "model" and want["engine"].to_list() == ["model"] * 3
+    assert [p["lat"] for p in got["points"]] == pytest.approx(want["lat"].to_list())
+    assert [p["r90_m"] for p in got["points"]] == pytest.approx(want["r90_m"].to_list())
