@@ -20,14 +20,15 @@ import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from trajlm.errors import TrajlmInputError
+from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.limits import ServeSettings
 
 KEEP_ASKERS = 4  # stores whose trip tables stay loaded between questions
@@ -188,7 +189,9 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
             return e
 
     @router.post("/ask")
-    async def ask(req: AskRequest) -> JSONResponse:
+    async def ask(
+        req: Annotated[AskRequest, Body(openapi_examples=EXAMPLES["/ask"])],
+    ) -> JSONResponse:
         """Answer a question about a store (``data``, under --ask-root) or about ``rows``, as `trajlm ask` does:
         the plan, then the value or table; a question no plan expresses is a 422 line."""
         got = await run_in_threadpool(answer, req)
