@@ -79,7 +79,7 @@ def test_ask_a_data_name_no_folder_can_have_is_one_line(served, data):
 @pytest.mark.parametrize("data", ["nopoints", "badjson"])
 def test_ask_a_damaged_store_is_one_line_naming_data(served, data):
     code, got = _post(served[0], data=data)  # nopoints was 500 (RuntimeError); badjson had no field
-    assert code == 422 and got["field"] == "data", got
+    assert code == 422 and got["field"] == "data" and "Iteration" not in got["error"], got
 
 
 def test_ask_a_bad_zone_names_tz(served):
@@ -236,3 +236,13 @@ def test_a_date_written_as_utc_midnight_goes_with_its_time(tmp_path):
     ).to_csv(tmp_path / "dt.csv", index=False)
     got, _ = read(tmp_path / "dt.csv")
     assert sorted(got["t"].unique().to_list())[:2] == [1_792_393_200, 1_792_393_230]
+
+
+def test_ask_a_store_without_points_is_one_line(tmp_path):
+    from trajlm.data.store import write_store
+
+    write_store(_points(), tmp_path / "s")
+    for f in (tmp_path / "s").rglob("*.parquet"):
+        f.unlink()
+    with pytest.raises(TrajlmInputError, match="no points/split"):
+        Asker(tmp_path / "s")  # was StopIteration (a 500 over HTTP)

@@ -103,7 +103,7 @@ def point_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
         x, y = (pl.col(col).struct.field(n).cast(pl.Float64, strict=False) for n in pair)
         return df.with_columns(x.alias(GEO_X), y.alias(GEO_Y))
     if isinstance(dtype, pl.List | pl.Array) and not (
-        dtype.inner.is_numeric() or dtype.inner == pl.Utf8
+        dtype.inner.is_numeric() or dtype.inner in (pl.Utf8, pl.Null)
     ):
         raise TrajlmInputError(  # [[lon, lat]] (a line's points, a nested export): was a Polars error (badin24)
             f"column {col!r} holds lists of {dtype.inner}, not [x, y] numbers", field=col,
