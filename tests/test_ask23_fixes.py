@@ -77,11 +77,15 @@ def test_how_many_trucks_are_there_counts_vehicles(trucks, q):
     assert trucks(q).value == 3
 
 
-def test_how_many_trucks_came_near_stays_refused(
-    trucks,
-):  # trucks or their tours? (as ships in set 12)
-    with pytest.raises(Exception, match="can't answer"):
-        trucks("How many trucks came within 200 m of 40.43, -3.53?")
+def test_how_many_trucks_came_near_counts_the_trucks(fleet, trucks):
+    """ask23 refused it (trucks or their tours?); askday24 reads a place condition on the movers as a count of them
+    where "truck" is not a label of the data (tests/test_askday24.py)."""
+    a = trucks("How many trucks came within 200 m of 40.43, -3.53?")
+    near = fleet[_hav(fleet.lat, fleet.lon, *DEPOT) <= 200]
+    tours = near.groupby(["truck", near.time.dt.date]).ngroups
+    assert (
+        a.plan.action == "vehicles" and a.value == near.truck.nunique() == 3 and tours == 6
+    )  # trucks, not tours
 
 
 @pytest.mark.parametrize(

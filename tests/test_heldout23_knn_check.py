@@ -61,10 +61,13 @@ def test_knn_check_says_worse_where_knn_is_near_exact(circles: Path) -> None:
     model.config.stats = NormStats.fit(train).to_dict()
     check = knn_check(model, train, val_task_of(circles))
     assert check["val_vs_best_baseline"] == "worse", check
-    assert check["val_best_baseline"] == "kNN continuation"
+    # pvbase24: both kNNs are near exact on circles; the place-aware one may edge it
+    assert check["val_best_baseline"] in ("kNN continuation", "kNN continuation (place-aware)")
     assert check["val_ade_vs_best_baseline"] > 2 and check["val_ade_vs_best_baseline_ci"][0] > 1
     line = knn_line(check, circles)
-    assert line and "worse than kNN continuation on val" in line and "trajlm eval" in line
+    assert (
+        line and f"x {check['val_best_baseline']}'s error on val" in line and "trajlm eval" in line
+    )
 
 
 def test_knn_line_is_silent_when_the_model_wins() -> None:
@@ -76,7 +79,8 @@ def test_knn_line_is_silent_when_the_model_wins() -> None:
            "val_baseline_trips": 9}  # fmt: skip
     assert knn_line(won, "s") is None and knn_line({}, "s") is None
     level = {**won, "val_vs_best_baseline": "level", "val_ade_vs_best_baseline_ci": [0.7, 1.2]}
-    assert "level with) linear-3 on val" in knn_line(level, "s")
+    line = knn_line(level, "s")  # pvbase24: what val showed, in numbers, not "level"
+    assert "0.8x linear-3's error on val (9 trips: CI 0.7-1.2)" in line and "level" not in line
 
 
 @pytest.mark.slow
@@ -91,7 +95,7 @@ def test_train_says_it_saves_it_and_predict_says_it_again(circles: Path, tmp_pat
                                    "--max-steps", "4", "--threads", "1"])  # fmt: skip
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
-    assert "worse than kNN continuation on val" in text, res.output
+    assert "x kNN continuation" in text and "'s error on val" in text, res.output
     summary = json.loads((run / "train_summary.json").read_text())
     assert summary["val_vs_best_baseline"] == "worse" and summary["val_ade_vs_best_baseline"] > 1
     lm = trajlm.TrajLM.from_pretrained(run)
@@ -103,10 +107,8 @@ def test_train_says_it_saves_it_and_predict_says_it_again(circles: Path, tmp_pat
         lm.predict(hist, steps=5, fallback=False)  # once per loaded run
     # session 24 (pverdict24): train saved a prediction verdict, so kNN answers, named; the
     # note is said where the model answers anyway (fallback=False)
-    assert set(got["engine"]) == {"kNN continuation"}
-    said = [
-        str(w.message) for w in caught if "kNN continuation on its store's val" in str(w.message)
-    ]
+    assert set(got["engine"]) <= set(("kNN continuation", "kNN continuation (place-aware)"))
+    said = [str(w.message) for w in caught if "best baseline on its store's val" in str(w.message)]
     assert len(said) == 1 and "train_summary.json" in said[0], [str(w.message) for w in caught]
 
 

@@ -26,9 +26,14 @@ SPLIT_NAMES = ("train", "val", "test")
 THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
 OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an input)."
 # `trajlm eval` and `trajlm finetune` --classes: one definition (session 23, tidy23)
-CLASSES_HELP = ("classify: modes (GeoLife's bike / bus / car / rail; taxi -> car) or store (the "
-                "store's own labels, as written).")  # fmt: skip
+CLASSES_HELP = ("classify: auto (modes when a label is a GeoLife mode, else store), modes "
+                "(GeoLife's bike / bus / car / rail; taxi -> car) or store (the store's own "
+                "labels, as written).")  # fmt: skip
 ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."
+ON_ERROR_TABLE_HELP = (
+    "raise | skip: drop and count bad records (GPX / PLT / MF-JSON; CSV / Parquet rows with "
+    "missing or invalid coordinates or repeated times, as `trajlm data ingest` drops them)."
+)
 
 
 # ----------------------------------------------------------------------------- option checks

@@ -41,10 +41,13 @@ def read_points(
         df = read_store_checked(path, option, split).drop("split", strict=False)
         return (df, Layout("polars")) if with_layout else df
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
-    df = read_frame(path, option, split, columns, on_error)
+    table = path.suffix.lower() in (".parquet", ".csv")
+    df = read_frame(path, option, split, columns, "raise" if table and on_error else on_error)
     if time_origin is not None:
         df = with_time_origin(df, time_origin, columns.get("time_col"), path)
-    with input_errors(path, option, on_error):
+    if table and on_error == "skip":
+        df = _skip_bad_rows(df, path, option, columns)
+    with input_errors(path, option, on_error, table_skip=table):
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
         df, layout = coerce(df, source=str(path), repeats="drop", **columns)
@@ -75,8 +78,9 @@ def read_frame(
     todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
     if on_error == "skip" and path.suffix.lower() in (".parquet", ".csv"):
-        raise UserError(f"--on-error skip applies to GPX / PLT / MF-JSON inputs; {option} "
-                        f"{path} is a table: clean it with `trajlm data ingest`")  # fmt: skip
+        raise UserError(f"--on-error skip applies to GPX / PLT / MF-JSON inputs here; {option} "
+                        f"{path} is a table, whose rows with empty positions are the gaps to "
+                        "fill: clean other problems with `trajlm data ingest`")  # fmt: skip
     with input_errors(path, option, on_error):
         if path.suffix.lower() == ".parquet":
             with reading(path, todo):
@@ -119,6 +123,35 @@ def read_frame(
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df
+
+
+def _skip_bad_rows(df, path: Path, option: str, columns: dict):
+    """--on-error skip on a CSV / Parquet table (newuser24: a fleet export's empty, (0, 0) and
+    repeated fixes were refused with a Python-only hint): the rows `trajlm data ingest` drops
+    (missing / invalid coordinates, (0, 0) missing-fix markers, repeated times), counted in one
+    line. The rows kept are the file's own, untouched (times still as written); each
+    trajectory is kept whole here (the gap rule applies after, as without --on-error)."""
+    import polars as pl
+
+    from trajlm.data.clean import clean
+    from trajlm.data.coerce import coerce
+
+    row = "__skip_row"
+    df = df.with_row_index(row)
+    with input_errors(path, option, "skip"):
+        _, layout = coerce(df.head(1), validate=False, **columns)  # the lat / lon columns
+    lat, lon = pl.col(layout.lat_col).cast(pl.Float64, strict=False), pl.col(layout.lon_col)
+    island = ((lat == 0) & (lon.cast(pl.Float64, strict=False) == 0)).fill_null(False)
+    plain = layout.crs is None and {layout.lat_col, layout.lon_col} <= set(df.columns)
+    n_island = int(df.select(island.sum()).item()) if plain else 0  # (a point column: not here)
+    with input_errors(path, option, "skip"):
+        kept, report = clean(df.filter(~island) if n_island else df,
+                             **{**columns, "split_gaps": False})  # fmt: skip
+    dropped = {**({"null_island": n_island} if n_island else {}), **report.dropped}
+    if dropped:
+        say(f"{option} {path}: dropped {dropped} of {len(df):,} rows (--on-error skip: the "
+            "rows `trajlm data ingest` drops)")  # fmt: skip
+    return df.filter(pl.col(row).is_in(kept[row].implode())).drop(row)
 
 
 def _log_as_csv(path: Path) -> bool:
@@ -167,16 +200,22 @@ def with_time_origin(df, origin: int, time_col: str | None, path: Path):
 
 
 @contextmanager
-def input_errors(path: Path, option: str, on_error: str | None = None):
+def input_errors(path: Path, option: str, on_error: str | None = None, table_skip: bool = False):
     """A TrajlmInputError about the input -> a UserError in the CLI's words: the column
     arguments as their options (traj_col= -> --traj-col), the file named, and (a command
-    without --on-error) the skip hint pointing at `trajlm data ingest`."""
+    without --on-error) the skip hint pointing at `trajlm data ingest`. ``table_skip``: the
+    command cleans a table with --on-error skip (read_points), said instead of the Python
+    ``trajlm.clean`` hint."""
     from trajlm.data.readers._common import HINT_SKIP
+    from trajlm.data.schema import HINT_CLEAN
 
     try:
         yield
     except TrajlmInputError as e:
         text = str(e)
+        if table_skip and on_error == "raise":  # a CLI user: the option, not the Python call
+            text = text.replace(HINT_CLEAN, "--on-error skip drops and counts such rows (the "
+                                "cleaning verbs of `trajlm data ingest`)")  # fmt: skip
         if on_error is None:  # this command has no --on-error: name the command that has it
             text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
                                 "STORE` drops and counts such rows")  # fmt: skip

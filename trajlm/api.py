@@ -50,9 +50,11 @@ from trajlm.api_inputs import (
 )
 from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_predict_verdict import (
+    answers_asked_times,
     baseline_rows,
     model_keeps_call,
     predict_verdict,
+    time_aware_asked,
     with_engine,
 )
 from trajlm.api_pretrained import Pretrained
@@ -188,10 +190,11 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         falls back toward constant velocity there (trajlm/model/coverage_gate.py).
 
         A run `trajlm train` saved a prediction verdict with (session 24) answers with the
-        verdict's engine (the model, kNN continuation or linear-3: the better on val by its
-        rule, trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
-        (``last_engine`` too); calls only the model answers (asked times, radii, draft, more
-        than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
+        verdict's engine (the model or the best baseline on val by its rule:
+        trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
+        (``last_engine`` too); a time-aware engine (constant velocity [time], linear-3 [time,
+        fit]) also answers asked times. Calls only the model answers (asked times for the
+        other engines, radii, draft, more than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
         own answer, as without a verdict.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
@@ -261,6 +264,11 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         # the times asked count from (sessions 17, 18); reported speed / course read from it
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
+        if (
+            answers_asked_times(verdict) and draft is None and (radii is None or radii is False)
+        ):  # a verdict given the target times answers them (pvbase24)
+            out = time_aware_asked(verdict, full, last_t, req, valid)
+            return from_canonical(with_engine(self, out, None, order), layout=layout)
         out = predict_asked(self, full, last_t, req, valid, layout)
         out = with_radii_asked(out, radii, self.radii_bins, full, self)
         if verdict is not None:

@@ -37,11 +37,16 @@ def knn_note(lm: Any) -> str | None:
         name = str(s["val_best_baseline"])
     except (KeyError, TypeError, ValueError):
         return None
-    what = "worse than" if s["val_vs_best_baseline"] == "worse" else "not better than (level with)"
-    how = {"kNN continuation": "KNNContinuation().fit(train)", "linear-3": "LinearExtrapolation(3)"}
+    from trajlm.eval.predict_verdict import val_words
+
+    n = s.get("val_baseline_trips")
+    how = {"kNN continuation": "KNNContinuation().fit(train)", "linear-3": "LinearExtrapolation(3)",
+           "constant velocity [time]": "ConstantVelocity(use_time=True)",
+           "linear-3 [time, fit]": "LinearExtrapolation(3, 'fit', use_time=True)"}  # fmt: skip
     return (
-        f"{path}: this model was {what} {name} on its store's val split (5-step ADE {r:.2f}x, "
-        f"95 % CI {lo:.2f}-{hi:.2f}; train_summary.json): the baseline may predict better here "
+        f"{path}: this model was not better than the best baseline on its store's val split: "
+        f"{val_words(r, lo, hi, name, n) if isinstance(n, int) else f'{r:.2f}x {name}, CI {lo:.2f}-{hi:.2f}'}"
+        f" (5-step ADE; train_summary.json): the baseline may predict better here "
         f"(trajlm.baselines.{how.get(name, 'KNNContinuation().fit(train)')}.predict(df, steps=5)"
         "; `trajlm train-selector` answers with kNN where its network does not beat it on val)"
     )

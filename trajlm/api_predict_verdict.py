@@ -1,10 +1,12 @@
 """``TrajLM.predict`` answers with the run's prediction verdict (session 24, pverdict24; the
 verdict and its rule: trajlm/eval/predict_verdict.py, saved by `trajlm train`).
 
-Where the verdict chose kNN continuation or linear-3, ``predict(df, steps=k)`` answers each
+Where the verdict chose a baseline (kNN continuation, place-aware kNN, linear-3, constant
+velocity [time] or linear-3 [time, fit]; session 24, pvbase24), ``predict(df, steps=k)`` answers each
 trajectory with that baseline, and every answer names its engine in an ``engine`` column
-(also ``TrajLM.last_engine``). Calls the baseline cannot answer stay with the model and say so
-once per loaded run: asked times (``at_times`` / ``seconds_ahead``), ``radii``, ``draft``, more
+(also ``TrajLM.last_engine``); a time-aware engine answers asked times too
+(``time_aware_asked``: the harness gives it the target times). Calls the baseline cannot answer
+stay with the model and say so once per loaded run: asked times for the other engines, ``radii``, ``draft``, more
 steps than kNN stores (5), and trajectories far from the train windows (another place).
 ``fallback=False`` is the model's own answer, as before the verdict (no ``engine`` column).
 A run without a prediction verdict (trained before session 24, the package's checkpoints)
@@ -23,9 +25,16 @@ import polars as pl
 from trajlm.api_verdict import verdict_of
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
-from trajlm.eval.predict_verdict import FAR_KM, VerdictBaseline, load_knn
 
 KM_PER_DEG = 111.2
+
+
+def _pv() -> Any:
+    """trajlm/eval/predict_verdict.py, imported where a verdict is used: it pulls in the
+    baselines (scikit-learn), which a plain `from_pretrained` need not load (newuser24)."""
+    from trajlm.eval import predict_verdict
+
+    return predict_verdict
 
 
 def predict_verdict(api: Any, fallback: bool) -> dict | None:
@@ -33,6 +42,11 @@ def predict_verdict(api: Any, fallback: bool) -> dict | None:
     if not fallback:
         return None
     return (verdict_of(api) or {}).get("predict")
+
+
+def answers_asked_times(verdict: dict | None) -> bool:
+    """True when the verdict's engine is one given the target times (pvbase24)."""
+    return verdict is not None and verdict["engine"] in _pv().TIME_AWARE
 
 
 def say_once(api: Any, line: str) -> None:
@@ -50,13 +64,19 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
     if v["engine"] == "model":
         return True
     why = None
+    if asked and v["engine"] in _pv().TIME_AWARE and draft is None and radii in (None, False):
+        return True  # not the model: the asked-times path answers with it (time_aware_asked)
     if asked:
         why = "asked times (at_times / seconds_ahead)"
     elif radii is not None and radii is not False:
         why = "radii (the model's val-calibrated spread)"
     elif draft is not None:
         why = "draft= (speculative decoding of the model)"
-    elif v["engine"] == "kNN continuation" and k is not None and k > int(v["knn"]["horizon"]):
+    elif (
+        v["engine"] in (_pv().KNN, _pv().PLACE_KNN)
+        and k is not None
+        and k > int(v["knn"]["horizon"])
+    ):
         why = f"steps={k} (kNN stores {v['knn']['horizon']})"
     if why is None:
         return False
@@ -70,7 +90,7 @@ def _far(v: dict, df: pl.DataFrame) -> pl.Series:
     lat0, lon0, lat1, lon1 = v["train_box"]
     last = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat").last(),
                                                              pl.col("lon").last())  # fmt: skip
-    dlat = FAR_KM / KM_PER_DEG
+    dlat = _pv().FAR_KM / KM_PER_DEG
     dlon = dlat / max(np.cos(np.radians((lat0 + lat1) / 2)), 0.05)
     out = ~(pl.col("lat").is_between(lat0 - dlat, lat1 + dlat)
             & pl.col("lon").is_between(lon0 - dlon, lon1 + dlon))  # fmt: skip
@@ -82,23 +102,43 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     """(the baseline's canonical answer or None, the rows left for the model)."""
     far = _far(v, df)
     if len(far):
-        say_once(api, f"{len(far)} trajectories end over {FAR_KM:.0f} km from the train split's "
+        say_once(api, f"{len(far)} trajectories end over {_pv().FAR_KM:.0f} km from the train split's "
                       f"area (e.g. {far[0]!r}): the model answers them, not the val verdict's "
                       f"{v['engine']}")  # fmt: skip
     mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
     if mine.height == 0:
         return None, df
-    if v["engine"] == "kNN continuation":
+    if v["engine"] in (_pv().KNN, _pv().PLACE_KNN):
         if getattr(api, "_verdict_knn", None) is None:
-            api._verdict_knn = load_knn(Path(api.path), v)
+            api._verdict_knn = _pv().load_knn(Path(api.path), v)
         index, proj = api._verdict_knn
     else:
         index, proj = None, LocalProjection.fit(mine)
-    est = VerdictBaseline(v["engine"], index)
-    out = predict_canonical(est, mine, proj, k, keys=True)
+    est = _pv().VerdictBaseline(v["engine"], index)
+    # a time-aware engine's steps fall at the history's median interval (module doc of
+    # eval/predict_verdict.py); the others keep the frame path's last interval
+    interval = "median" if v["engine"] in _pv().TIME_AWARE else "last"
+    out = predict_canonical(est, mine, proj, k, keys=True, interval=interval)
     return out.with_columns(engine=pl.lit(v["engine"])), df.filter(
         pl.col("traj_id").is_in(far.implode())
     )
+
+
+def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
+                     valid: np.ndarray | None) -> pl.DataFrame:  # fmt: skip
+    """A time-aware engine's canonical answer at the asked times: ``req`` (B, m) seconds after
+    each trajectory's last fix (the rows of ``last_t``; ``valid`` the entries asked), as the
+    model's asked-times path takes them; every trajectory answers (the engine reads no train
+    windows, so no place is too far)."""
+    full = full.filter(pl.col("traj_id").is_in(last_t["traj_id"].implode()))
+    est = _pv().VerdictBaseline(v["engine"])
+    out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
+    t = last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64)  # as the model's rows
+    out = out.with_columns(t=pl.Series(t.reshape(-1)).cast(full.schema["t"]))
+    if valid is not None:
+        out = out.filter(pl.Series(np.asarray(valid).reshape(-1)))
+        out = out.with_columns(step=pl.int_range(1, pl.len() + 1).over("traj_id").cast(pl.Int64))
+    return out.with_columns(engine=pl.lit(v["engine"]))
 
 
 def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
@@ -123,4 +163,10 @@ def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
     return out
 
 
-__all__ = ["baseline_rows", "model_keeps_call", "predict_verdict", "with_engine"]
+__all__ = [
+    "baseline_rows",
+    "model_keeps_call",
+    "predict_verdict",
+    "time_aware_asked",
+    "with_engine",
+]

@@ -18,8 +18,7 @@ SAVE_DTYPES = ("float32", "int8")
 
 def _single_model_dir(p: Path) -> bool:
     """A folder of one saved model that has no final-step weights apart (weights="last")."""
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir
 
     return (p / "classifier.json").exists() or is_selector_dir(p) or is_route_recovery_dir(p)
 
@@ -137,7 +136,7 @@ class Pretrained:
             raise TrajlmInputError(f'quantize="{quantize}" runs on the CPU only; use device="cpu"')
         p = Path(path)
         check_model_path(p)
-        from trajlm.eval.selector_predictor import is_selector_dir
+        from trajlm.eval.saved_kind import is_selector_dir
 
         if weights == "last" and _single_model_dir(p):
             raise TrajlmInputError(f"weights='last': {p} holds one saved model (a classifier, selector "
@@ -150,7 +149,7 @@ class Pretrained:
             if quantize or device != "cpu":
                 raise TrajlmInputError("a candidate selector runs on the CPU, unquantized")
             return SelectorTrajLM.from_pretrained(p, threads=threads)  # type: ignore[return-value]
-        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
+        from trajlm.eval.saved_kind import is_route_recovery_dir
 
         if is_route_recovery_dir(p):  # route retrieval + selector: recover(df) only
             from trajlm.api_recovery import RecoveryTrajLM

@@ -19,8 +19,9 @@ import numpy as np
 import polars as pl
 
 from trajlm.errors import TrajlmInputError
-from trajlm.eval.tte_baselines import od_features
-from trajlm.eval.val_verdict import VerdictWarning, fitted_baseline, read_verdict
+
+# trajlm.eval.val_verdict / tte_baselines are imported where used: they import scikit-learn,
+# which was ~7 of a fresh `from_pretrained`'s ~11 s on a loaded 2-core box (newuser24)
 
 
 class Durations(np.ndarray):
@@ -49,6 +50,8 @@ def check_flags(**flags: Any) -> None:
 def verdict_of(api: Any) -> dict | None:
     """The verdict saved with the loaded weights (read once per model), or None."""
     if not hasattr(api, "_verdict"):
+        from trajlm.eval.val_verdict import read_verdict
+
         path = getattr(api, "path", None)
         api._verdict = read_verdict(Path(path)) if path is not None else None
     return api._verdict
@@ -56,6 +59,8 @@ def verdict_of(api: Any) -> dict | None:
 
 def _say_none(api: Any, task: str, save: str) -> None:
     """One line, once per loaded model: no verdict, so the model answers unchecked."""
+    from trajlm.eval.val_verdict import VerdictWarning
+
     said = getattr(api, "_said_no_verdict", set())
     if task in said:
         return
@@ -81,6 +86,9 @@ def travel_time_answer(api: Any, model_tte: Any, od: pl.DataFrame, fallback: boo
         return Durations(model_tte.travel_time(od), "model")
     if v["engine"] == "model":
         return Durations(model_tte.travel_time(od), "model")
+    from trajlm.eval.tte_baselines import od_features
+    from trajlm.eval.val_verdict import fitted_baseline
+
     if getattr(api, "_tte_baseline", None) is None:
         api._tte_baseline = fitted_baseline(Path(api.path), v)
     return Durations(api._tte_baseline.predict(od_features(od)), v["engine"])

@@ -26,7 +26,7 @@ from trajlm import (
     cli_selector,
     cli_tasks,
 )
-from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
+from trajlm._cli_io import ON_ERROR_TABLE_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
 from trajlm._cli_points import columns_present, read_points
@@ -183,7 +183,7 @@ def similar_cmd(
     exclude_self: bool = typer.Option(
         False, "--exclude-self", help="Skip a match with the query's own id (query = database)."
     ),
-    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_TABLE_HELP),
 ) -> None:
     """The k most similar database trajectories to each query (embedding L2, exact search).
     The column options (--traj-col ...) apply to each of --query and --database whose table

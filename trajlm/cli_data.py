@@ -245,7 +245,8 @@ def data_ingest(
              "as seconds, ms, us and ns do not overlap; --time-format to choose)")  # fmt: skip
     if unused := reading.get("columns_not_kept"):
         _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
-             "Python: ColumnMap(extra={name: column}) keeps one)")  # fmt: skip
+             "--label-col NAME keeps a class column as the label; Python: ColumnMap(extra={name: "
+             "column}) keeps one)")  # fmt: skip
     if naive := reading.get("times_naive"):
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip

@@ -37,7 +37,7 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
-from trajlm.eval.classify_notes import CLASSES, class_map_for, too_few_classes
+from trajlm.eval.classify_notes import CLASSES, class_map_for, resolved_classes, too_few_classes
 from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
@@ -155,7 +155,7 @@ def run_eval_command(
     context: str | None = None,
     network: Path | str | None = None,
     score_on: str = "test",
-    classes: str = "modes",
+    classes: str = "auto",
     horizon_s: str | None = None,
     max_gap_s: float = 60.0,
     test_data: Path | None = None,
@@ -178,7 +178,7 @@ def run_eval_command(
     io.choice(split_by, ("time", "user_time", "source"), "--split-by")
     io.choice(score_on, ("test", "val"), "--score-on")
     io.choice(classes, CLASSES, "--classes")
-    if classes != "modes" and task != "classify":
+    if classes != "auto" and task != "classify":
         raise UserError(f"--classes is used by --task classify, not {task!r}")
     if context is not None:
         io.choice(context, ("full", "motion", "auto"), "--context")
@@ -230,6 +230,9 @@ def run_eval_command(
     if task == "classify":  # one class left is no task: refuse, saying what to do
         from trajlm.eval.classify import make_mode_segments
 
+        classes, said = resolved_classes(classes, df)
+        if said:
+            console.print(said)
         class_map = class_map_for(classes, df)
         few = 3 if whole else 10  # whole labelled trajectories count from 3 points
         if problem := too_few_classes(df, make_mode_segments(df, class_map, few)[0], classes,

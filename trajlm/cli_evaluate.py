@@ -59,7 +59,7 @@ def evaluate(
         help="recover: also score shortest-path interpolation on this road "
         "network (.osm.pbf, .geojson, .parquet; docs/roads.md).",
     ),
-    classes: str = typer.Option("modes", "--classes", help=CLASSES_HELP),
+    classes: str = typer.Option("auto", "--classes", help=CLASSES_HELP),
     horizon_s: str = typer.Option(
         None,
         "--horizon-s",

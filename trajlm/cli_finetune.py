@@ -107,7 +107,7 @@ def finetune(
     seed: int = typer.Option(
         0, "--seed", min=0, help="Training seed (data order, dropout, new heads, LoRA init)."
     ),
-    classes: str = typer.Option("modes", "--classes", help=CLASSES_HELP),
+    classes: str = typer.Option("auto", "--classes", help=CLASSES_HELP),
     engine: str = typer.Option(
         "auto",
         "--engine",
@@ -138,7 +138,7 @@ def finetune(
         "--head": head != "mlp",
         "--class-weight": class_weight != "none",
         "--lr": lr is not None,
-        "--classes": classes != "modes",
+        "--classes": classes != "auto",
         "--split-by": split_by != "time",  # was ignored by predict / recover / tte (cliuser18)
         "--test-data": test_data is not None,
         "--batch-size": batch_size != "auto",
@@ -241,6 +241,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             class_map_for,
             dropped_classes,
             dropped_line,
+            resolved_classes,
             too_few_classes,
             user_split_problem,
         )
@@ -254,7 +255,9 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         ):
             _fail(problem)
         opts = opts or {}
-        classes = opts.get("classes") or "modes"
+        classes, said = resolved_classes(opts.get("classes") or "auto", df)
+        if said:
+            console.print(said)
         class_map = class_map_for(classes, df)
         whole = split_by == "source" or opts.get("test_df") is not None
         if whole:  # the unit labelled is the source trajectory: ingest's gap pieces joined

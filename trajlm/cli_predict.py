@@ -17,7 +17,7 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
+from trajlm._cli_io import ON_ERROR_TABLE_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP
 
 OUT_HELP = (
     ".csv/.parquet/.geojson with the columns ID, step, TIME (as the input's: ISO text with its "
@@ -86,7 +86,7 @@ def predict(
         help="--input table: CRS of projected coordinates (EPSG:32629; "
         "--lat-col = northing); predictions are written in WGS84 lat/lon.",
     ),  # fmt: skip
-    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+    on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_TABLE_HELP),
     radii: str = typer.Option(
         None,
         "--radii",
@@ -96,8 +96,8 @@ def predict(
     fallback: bool = typer.Option(
         True,
         "--fallback/--no-fallback",
-        help="A run `trajlm train` saved a prediction verdict with: its val winner (the model, "
-        "kNN continuation or linear-3) answers --steps, named in an `engine` column. "
+        help="A run `trajlm train` saved a prediction verdict with: its val winner (the model or "
+        "the best baseline on val: kNN, place-aware kNN, linear-3, the [time] ones) answers --steps, named in an `engine` column. "
         "--no-fallback: the model alone.",
     ),
     time_origin: str = typer.Option(

@@ -23,7 +23,7 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     try:
         return _check(trainer, data, out, summary)
     except Exception as e:  # the run is trained and saved: a failed check is said, not raised
-        io.warn(f"the val check against kNN continuation / linear-3 was skipped: {e}")
+        io.warn(f"the val check against the prediction baselines was skipped: {e}")
         return summary
 
 
@@ -55,7 +55,14 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
 def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train: Any) -> None:
     """The prediction verdict (eval/predict_verdict.py) beside the kept weights, with kNN's
     train windows when kNN answers; one line says which engine answers TrajLM.predict."""
-    from trajlm.eval.predict_verdict import decide, knn_params, knn_table, verdict_line
+    from trajlm.eval.predict_verdict import (
+        KNN,
+        PLACE_KNN,
+        decide,
+        knn_params,
+        knn_table,
+        verdict_line,
+    )
     from trajlm.eval.val_verdict import save_verdict
     from trajlm.model.weights import resolve_weights
 
@@ -63,9 +70,9 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
     if v is None:
         return
     knn = None
-    if v["engine"] == "kNN continuation":
-        v["knn"] = knn_params(fitted["kNN continuation"])
-        knn = knn_table(fitted["kNN continuation"])
+    if v["engine"] in (KNN, PLACE_KNN):  # its windows answer: saved beside the weights
+        v["knn"] = knn_params(fitted[v["engine"]])
+        knn = knn_table(fitted[v["engine"]])
     save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn)
     io.say(verdict_line(v))
 
@@ -88,4 +95,4 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
         if check := knn_check(model, train, val_task_of(data, 500), fitted):
             save_predict_verdict(out, data, check, fitted, train)
     except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
-        io.warn(f"the prediction verdict (model / kNN / linear-3 on val) was skipped: {e}")
+        io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")

@@ -39,6 +39,7 @@ import polars as pl
 from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
 from trajlm.data.corpus_discover import COLUMN_KEYS, COLUMNS_HINT, SYNTHETIC_FORMATS
 from trajlm.data.features import NormStats
+from trajlm.data.longitude import box_lons
 from trajlm.data.schema import TrajlmInputError
 from trajlm.data.splits import SPLITS
 
@@ -301,9 +302,9 @@ def _corpus_manifest(record: dict, sizes: dict, kept: list) -> dict:
         },
         "bbox": {
             "min_lat": min(b["min_lat"] for b in boxes),
-            "min_lon": min(b["min_lon"] for b in boxes),
+            "min_lon": box_lons([b["min_lon"] for b in boxes], [b["max_lon"] for b in boxes])[0],
             "max_lat": max(b["max_lat"] for b in boxes),
-            "max_lon": max(b["max_lon"] for b in boxes),
+            "max_lon": box_lons([b["min_lon"] for b in boxes], [b["max_lon"] for b in boxes])[1],
         },
         "split_by": "per-source",
         "splits": sizes,

@@ -32,7 +32,11 @@ TAXON_NAMES = (
     "species",
     "animal_taxon",
 )
-KIND_NAMES = VESSEL_TYPE_NAMES + TAXON_NAMES
+# a fleet's vehicle kind (newuser24: a delivery fleet's `vehicle_type` van / cargo_bike was dropped
+# without --label-col, and given with it kept each van's whole week as one "trip")
+VEHICLE_KIND_NAMES = ("vehicle_type", "vehicletype", "vehicle_class", "vehicle_kind",
+                      "vehicle_category", "asset_type")  # fmt: skip
+KIND_NAMES = VESSEL_TYPE_NAMES + TAXON_NAMES + VEHICLE_KIND_NAMES
 CODE_COLUMN = "vessel_type_code"
 
 # AIS "type of ship and cargo" (ITU-R M.1371-5 table 53; first digit 2-9 a family, the second its cargo class)

@@ -255,18 +255,19 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
             f"{p.issue} in {p.n_rows} row(s){where}",
             path=source,
             field=p.column,
-            hint=_HINTS.get(
-                p.issue,
-                "clean the input first: df, report = trajlm.clean(df) (same column options) "
-                "keeps the first of repeated times, sorts and drops invalid coordinates, in your "
-                "frame's kind (files: trajlm data ingest applies the same cleaning verbs)",
-            ),
+            hint=_HINTS.get(p.issue, HINT_CLEAN),
         )
         error.traj_id = tid  # said as the caller's id (coerce_names.relabel)
         raise error
     return df.drop(_ROW)
 
 
+# the Python hint; the CLI names its own --on-error skip instead (_cli_points, newuser24)
+HINT_CLEAN = (
+    "clean the input first: df, report = trajlm.clean(df) (same column options) keeps the first "
+    "of repeated times, sorts and drops invalid coordinates, in your frame's kind (files: "
+    "trajlm data ingest applies the same cleaning verbs)"
+)
 _ROW = "__input_row"  # check_model_input's own column: a problem's row in the caller's order
 
 

@@ -38,6 +38,7 @@ from trajlm._safety import (
 )
 from trajlm._version import __version__
 from trajlm.data.features import NormStats
+from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
 from trajlm.data.splits import SPLITS, holdout_index, split_hours
 from trajlm.errors import MissingFileError
@@ -166,6 +167,8 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
         pl.col("lon").min().alias("min_lon"),
         pl.col("lon").max().alias("max_lon"),
     ).row(0, named=True)
+    if len(df):  # a fleet across the antimeridian: min_lon > max_lon, not -180..180 (ships24)
+        ext["min_lon"], ext["max_lon"] = table_lons(df["lon"].to_numpy())
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "trajlm_version": __version__,

@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
 from trajlm._version import __version__
 from trajlm.data.features import NormStats
+from trajlm.data.longitude import box_lons, table_lons
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError
 from trajlm.data.splits import SPLITS, holdout_index, split_hours, trajectory_index
 from trajlm.data.store import (
@@ -89,6 +90,7 @@ class StoreStreamWriter:
         self.schema: dict[str, pl.DataType] = {}  # union of the chunks' columns, in order
         self.indexes: list[pl.DataFrame] = []
         self.ext: dict[str, float] = {}
+        self.lon_arcs: list[tuple[float, float]] = []  # each chunk's (west, east)
         self.closed = False
 
     def __enter__(self) -> StoreStreamWriter:
@@ -125,9 +127,12 @@ class StoreStreamWriter:
             min_lat=pl.col("lat").min(), max_lat=pl.col("lat").max(),
             min_lon=pl.col("lon").min(), max_lon=pl.col("lon").max(),
         ).row(0, named=True)  # fmt: skip
+        if row["max_lon"] - row["min_lon"] > 180.0:  # this chunk's lons the short way round
+            row["min_lon"], row["max_lon"] = table_lons(df["lon"].to_numpy())
         for k, v in row.items():
             keep = min if k in ("t0", "min_lat", "min_lon") else max
             self.ext[k] = keep(self.ext.get(k, v), v)
+        self.lon_arcs.append((row["min_lon"], row["max_lon"]))  # joined the short way at close
 
     # -- passes 2 and 3 --------------------------------------------------------------------
     def close(self, report: DropReport | None = None, reading: dict | None = None) -> dict:
@@ -243,7 +248,16 @@ class StoreStreamWriter:
                 "start_iso": _iso(self.ext["t0"]),
                 "end_iso": _iso(self.ext["t1"]),
             },
-            "bbox": {k: self.ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
+            "bbox": {
+                **{k: self.ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
+                **dict(
+                    zip(
+                        ("min_lon", "max_lon"),
+                        box_lons(*zip(*self.lon_arcs, strict=True)),
+                        strict=True,
+                    )
+                ),
+            },
             "fractions": list(self.fractions),
             "split_by": self.split_by,
             "splits": sizes,

@@ -11,7 +11,7 @@ user (``--max-gap-s``) or from the layout (hurricanes: 1 day). Said in one line.
 changes inside a trajectory (GeoLife's per-point modes) keeps the gap split.
 
 A label that is a kind of mover keeps the gap split too (badin23, ``per_mover_label``): the
-label column is a ship type or a species (``kind_columns.KIND_NAMES``, found or given with
+label column is a ship type, a species or a vehicle type (``kind_columns.KIND_NAMES``, found or given with
 ``--label-col``), or the trajectory column is the mover's (``--vehicle-col`` / an ``mmsi``
 column kept as the owner). One class per vessel is the vessel's type, not its voyages' class:
 a fleet of 105 voyages was kept as 10 "voyages". Said in one line.
@@ -33,8 +33,10 @@ def per_mover_label(label: str | None, owner: str | None, columns: ColumnMap | N
     """What the label is one class per when it names a kind of mover, else None: its column
     is a ship type / species, or the trajectory ids are the movers' (the owner column)."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.kind_columns import KIND_NAMES
+    from trajlm.data.kind_columns import KIND_NAMES, VEHICLE_KIND_NAMES
 
+    if label is not None and normalised(label) in VEHICLE_KIND_NAMES:
+        return f"{label!r} is a vehicle type column"
     if label is not None and normalised(label) in KIND_NAMES:
         return f"{label!r} is a ship type / species column"
     traj = columns.traj_id if columns is not None else None

@@ -44,7 +44,24 @@ def dropped_line(drops: Mapping[str, str]) -> str | None:
             "--classes store keeps the store's own labels)")  # fmt: skip
 
 
-CLASSES = ("modes", "store")  # the CLI's --classes (session 14, cliuser item 2)
+CLASSES = ("auto", "modes", "store")  # the CLI's --classes (session 14, cliuser item 2)
+
+
+def resolved_classes(classes: str, df: pl.DataFrame) -> tuple[str, str | None]:
+    """``--classes auto`` (the default since newuser24) -> "modes" when a store label is one of
+    GeoLife's transport modes (``segments.CLASS_MAP``), else "store" with the line to say: a
+    fleet's own labels (van / cargo_bike) were refused as "0 classes" under the old "modes"
+    default. Other values are returned as given."""
+    from trajlm.data.segments import CLASS_MAP
+
+    if classes != "auto":
+        return classes, None
+    labels = df["label"].drop_nulls().cast(pl.Utf8).unique().sort().to_list()
+    if any(x.strip().lower() in CLASS_MAP for x in labels):
+        return "modes", None
+    return "store", (f"--classes auto: the labels {labels[:8]}{' ...' if len(labels) > 8 else ''}"
+                     " are not GeoLife's transport modes, so each is its own class (--classes "
+                     "store; --classes modes keeps bike / bus / car / rail only)")  # fmt: skip
 
 
 def class_map_for(classes: str, df: pl.DataFrame) -> dict[str, str]:

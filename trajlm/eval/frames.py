@@ -47,11 +47,16 @@ class _PredictsFrames:
 
 
 def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: int,
-                      keys: bool = False) -> pl.DataFrame:  # fmt: skip
+                      keys: bool = False, interval: str = "last",
+                      ahead: np.ndarray | None = None) -> pl.DataFrame:  # fmt: skip
     """The canonical answer (traj_id, step, t, lat, lon, std_m NaN) of ``est.predict(xy,
     lengths, k, t, t_future)`` on a canonical table, in the plane ``proj``, at the next
     ``steps`` times of each trajectory's last interval; ``keys``: also pass each trajectory's
-    retrieval key (``keys=``; the prediction verdict's kNN leaves its own trajectory out)."""
+    retrieval key (``keys=``; the prediction verdict's kNN leaves its own trajectory out);
+    ``interval="median"``: the steps fall at the history's median interval instead (the
+    prediction verdict's time-aware engines: one odd last gap does not set every step);
+    ``ahead`` (B, steps): the seconds after each trajectory's last fix to answer at instead
+    (asked times, in the order of the trajectories' first appearance)."""
     df = df.with_columns(_i=pl.int_range(pl.len()).reverse().over("traj_id"))
     df = df.filter(pl.col("_i") < FRAME_HISTORY)
     n = df.group_by("traj_id", maintain_order=True).len()
@@ -67,7 +72,14 @@ def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: 
     t = df["t"].to_numpy()[rows]
     last = t[np.arange(B), lengths - 1]
     dt = np.where(lengths > 1, last - t[np.arange(B), np.maximum(lengths - 2, 0)], 1)
+    if interval == "median":
+        gaps = np.diff(t, axis=1).astype(np.float64)  # the pad repeats the last: gap 0
+        real = np.arange(T - 1)[None] < np.maximum(lengths - 1, 1)[:, None]  # 1 point: a 0
+        med = np.nanmedian(np.where(real, gaps, np.nan), axis=1) if T > 1 else np.ones(B)
+        dt = np.where(lengths > 1, np.nan_to_num(med, nan=1.0), 1)
     t_future = last[:, None] + np.maximum(dt, 1)[:, None] * np.arange(1, steps + 1)
+    if ahead is not None:
+        t_future = last[:, None] + np.asarray(ahead, np.float64)
     t0 = t[:, :1]  # relative seconds, as the harness passes them
     extra = {"keys": traj_keys(np.array(n["traj_id"].to_list(), dtype=object))} if keys else {}
     pos = est.predict(xy, lengths, steps, t - t0, t_future - t0, **extra)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from trajlm.data.longitude import lon_outside
+
 
 def could_have_seen(cov: dict, test: pl.DataFrame) -> bool:
     """Whether a model with this training coverage can have trained on any of these test
@@ -18,8 +20,9 @@ def could_have_seen(cov: dict, test: pl.DataFrame) -> bool:
     if span and (int(test["t"].max()) < span[0] or int(test["t"].min()) > span[1]):
         return False
     if box and (
-        float(test["lat"].max()) < box["min_lat"] or float(test["lat"].min()) > box["max_lat"]
-        or float(test["lon"].max()) < box["min_lon"] or float(test["lon"].min()) > box["max_lon"]
-    ):  # fmt: skip
+        float(test["lat"].max()) < box["min_lat"]
+        or float(test["lat"].min()) > box["max_lat"]
+        or bool((lon_outside(test["lon"].to_numpy(), box["min_lon"], box["max_lon"]) > 0).all())
+    ):  # fmt: skip  (a box with min_lon > max_lon crosses the antimeridian: ships24)
         return False
     return True

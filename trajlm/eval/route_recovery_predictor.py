@@ -21,7 +21,6 @@ points, read with allow_pickle=False); no pickle anywhere.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import zipfile
@@ -54,6 +53,7 @@ from trajlm.eval.recovery_candidates import (
     library_from_frame,
     task_keys,
 )
+from trajlm.eval.saved_kind import ROUTE_RECOVERY_KIND, is_route_recovery_dir  # noqa: F401 (is_route_recovery_dir: re-exported)
 from trajlm.eval.selector_predictor import (
     read_selector_config,
     read_selector_net,
@@ -61,21 +61,13 @@ from trajlm.eval.selector_predictor import (
     write_selector_folder,
 )
 
-KIND = "route_recovery"  # config.json's "kind": what `trajlm eval --model` dispatches on
+KIND = ROUTE_RECOVERY_KIND  # config.json's "kind": what `trajlm eval --model` dispatches on
 MARKER_KIND = "route-recovery"  # the .trajlm marker (trajlm/_safety.py)
 FORMAT = 1
 FILES = ("config.json", "selector.safetensors", "library.npz", "train_summary.json")
 LONG_GAP_GRID = (0.0, 30.0, 45.0, 60.0, 90.0, 120.0, float("inf"))  # s; 0: PCHIP, inf: Akima
 LIB_KEYS = ("radius_m", "max_ratio", "slack_s", "speed_m_s", "max_pieces", "reverse")
 TODO = "train the model again (trajlm train-recovery)"
-
-
-def is_route_recovery_dir(path: str | os.PathLike) -> bool:
-    """Whether `path` holds a saved route-recovery model (config.json kind route_recovery)."""
-    try:
-        return json.loads((Path(path) / "config.json").read_text()).get("kind") == KIND
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def protocol_tasks(

@@ -21,7 +21,6 @@ split of the store it was fitted on: score it on that store's val/test only.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 import zipfile
@@ -47,6 +46,7 @@ from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict
 from trajlm.eval.candidates import build_candidates, windows_of
 from trajlm.eval.frames import _PredictsFrames
 from trajlm.eval.metrics import point_errors
+from trajlm.eval.saved_kind import SELECTOR_KIND, is_selector_dir  # noqa: F401 (is_selector_dir: re-exported)
 from trajlm.eval.selector_folder import (  # the folder I/O, shared with route recovery
     read_selector_config,
     read_selector_net,
@@ -61,7 +61,7 @@ from trajlm.eval.selector_verdict import (
     verdict_line,
 )
 
-KIND = "candidate_selector"  # config.json's "kind": what `trajlm eval --model` dispatches on
+KIND = SELECTOR_KIND  # config.json's "kind": what `trajlm eval --model` dispatches on
 MARKER_KIND = "selector"  # the .trajlm marker (trajlm/_safety.py)
 FORMAT = 1
 FILES = ("config.json", "selector.safetensors", "indexes.npz", "train_summary.json")
@@ -119,14 +119,6 @@ def trips_fingerprint(df: pl.DataFrame) -> str:
     """sha1 of a split's sorted trajectory ids: which trips a selector's pools were built on."""
     ids = sorted(str(v) for v in df["traj_id"].unique().to_list())
     return hashlib.sha1("\n".join(ids).encode()).hexdigest()
-
-
-def is_selector_dir(path: str | os.PathLike) -> bool:
-    """Whether `path` holds a saved selector (its config.json says kind candidate_selector)."""
-    try:
-        return json.loads((Path(path) / "config.json").read_text()).get("kind") == KIND
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 # ----------------------------------------------------------------------------- the predictor

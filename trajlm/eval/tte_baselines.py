@@ -12,6 +12,8 @@ from sklearn.base import BaseEstimator
 
 from trajlm._arguments import with_gap_rule
 from trajlm.data.coerce import coerce
+from trajlm.data.features import median_lon
+from trajlm.data.longitude import near_lon
 from trajlm.eval.metrics import haversine
 
 
@@ -77,8 +79,10 @@ def _od(df: Any, **columns: Any) -> pl.DataFrame:
     return od if order is None else od[order]  # a vehicle's pieces in time order (tidy23)
 
 
-def _xy(od: pl.DataFrame) -> np.ndarray:
+def _xy(od: pl.DataFrame, lon0: float | None = None) -> np.ndarray:
     x = od.select(TTE_FEATURES).to_numpy().astype(np.float64)
+    if lon0 is not None:  # o_lon, d_lon about the train centre: 179.9 E and 179.9 W are near
+        x[:, [2, 4]] = near_lon(x[:, [2, 4]], lon0)  # (ships24), bit for bit elsewhere
     # log distance lets a linear model bend (short trips are slower per metre); GBM ignores it
     return np.c_[x, np.log1p(x[:, 0])]
 
@@ -99,14 +103,15 @@ class _Regressor(BaseEstimator):
     def fit(self, train_df: Any, **columns: Any):
         od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         y = od["duration_s"].to_numpy().astype(np.float64)
+        self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
         with _few_threads(len(od)):
-            self.model_ = self._make().fit(_xy(od), np.log(y) if self.log_target else y)
+            self.model_ = self._make().fit(_xy(od, self.lon0_), np.log(y) if self.log_target else y)
         return self
 
     def predict(self, od: pl.DataFrame) -> np.ndarray:
         od = _od(od)
         with _few_threads(len(od)):
-            y = self.model_.predict(_xy(od))
+            y = self.model_.predict(_xy(od, getattr(self, "lon0_", None)))
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)  # durations are positive
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.longitude import mean_lon
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M
@@ -108,7 +109,7 @@ def interpolation_errors(task: Any) -> dict[str, np.ndarray]:
     """Each interpolation's error (m) at every hidden fix of a recovery task, interpolated in
     a plane centred on the known fixes (also scripts/tte22_measure.py's, per point)."""
     hidden, ll = ~task.known, task.latlon
-    proj = LocalProjection(float(ll[task.known, 0].mean()), float(ll[task.known, 1].mean()))
+    proj = LocalProjection(float(ll[task.known, 0].mean()), mean_lon(ll[task.known, 1]))
     xy = np.zeros_like(ll)
     xy[task.known] = np.stack(proj.forward(ll[task.known, 0], ll[task.known, 1]), 1)
     out = {}

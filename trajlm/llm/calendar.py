@@ -86,8 +86,9 @@ def read_per(question: str) -> tuple[str, str | None]:
     if _MOST_IN_A_PERIOD.search(
         question
     ):  # "the longest distance V5 drove in a day" was the mean per day (set 24)
-        raise CannotAnswer(f"the most in one {per} is not read (only the mean per {per}): ask e.g. 'what is the "
-                           f"{'daily' if per == 'day' else 'weekly'} distance of V5' for the mean")  # fmt: skip
+        raise CannotAnswer(f"the most in one {per} is read for trips, distance and time (e.g. 'the most km V5 drove "
+                           f"in one {per}'), not this: ask e.g. 'what is the {'daily' if per == 'day' else 'weekly'} "
+                           "distance of V5' for the mean")  # fmt: skip
     rest = question[: m.start()] + " " + question[m.end() :]
     # "the average number of trips per day" (set 21): the count per day, itself a mean over the days
     rest = re.sub(

@@ -165,6 +165,9 @@ class QueryPlan(BaseModel):
     # per: a count or total per calendar day / ISO week of the start, averaged over the days (weeks)
     # with trips ("daily distance", "trips per week"; session 17, llm/calendar.py)
     per: Literal["day", "week"] | None = None
+    # pick: instead of that mean, the day (week) with the largest ("most") / smallest ("least") total, named
+    # ("the longest distance V5 drove in a day", "which day did the fleet cover the most km"; llm/daymax.py)
+    pick: Literal["most", "least"] | None = None
     # group: the plan's count / sum / mean / median per vehicle, ranked (k shown; ascending: smallest first)
     # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
     # "hour": per hour of the trip's start, every hour shown; "mode": per label of ``modes``, two labels compared
@@ -218,6 +221,12 @@ class QueryPlan(BaseModel):
             raise ValueError("group 'mode' compares the labels named in modes")
         if (a == "percentile") != (self.percentile is not None):
             raise ValueError("action 'percentile' and percentile go together")
+        if self.pick is not None and (
+            self.per is None or a not in ("count", "sum") or self.group is not None
+        ):
+            raise ValueError(
+                "pick (the most / least in one day or week) needs per and a count or sum, no group"
+            )
         if (a == "peak") != (self.by is not None):
             raise ValueError("action 'peak' and by go together")
         if self.metric in ("start_hour", "start_time") and a not in (
@@ -313,6 +322,8 @@ class QueryPlan(BaseModel):
             what += f", {'smallest' if self.ascending else 'largest'} first" + (
                 f" (top {self.k})" if self.k else ""
             )
+        elif self.pick is not None:
+            what += f" per {self.per}, the {self.per} with the {'largest' if self.pick == 'most' else 'smallest'}"
         elif self.per is not None:
             what += f" per {self.per} (mean over the {self.per}s with trips)"
         parts = [what]
@@ -324,6 +335,7 @@ class QueryPlan(BaseModel):
             "by",
             "percentile",
             "per",
+            "pick",
             "via",
             "start_box",
             "end_box",

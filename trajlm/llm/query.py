@@ -18,6 +18,7 @@ from trajlm.data.geometry import haversine_m
 from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
 from trajlm.llm.boxes import boxes_within
 from trajlm.llm.calendar import per_period, with_start_hour
+from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
 from trajlm.llm.inside import with_away, with_inside
@@ -237,6 +238,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         table, value, text = per_vehicle(plan, chosen)
         return Answer(plan, value=value if value is not None else text, table=table if len(table) else None,
                       text=text, n_total=len(chosen), notes=notes)  # fmt: skip
+    if plan.pick is not None:  # "the most km V5 drove in one day" (llm/daymax.py)
+        value, text = pick_period(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
         value, text = per_period(plan, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)

@@ -26,6 +26,7 @@ from trajlm.llm.actions import (
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import check_per, read_per, week_of
+from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
 from trajlm.llm.endpoints import (
@@ -37,6 +38,7 @@ from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.inside import plan_far
 from trajlm.llm.kinds import label_words
 from trajlm.llm.modes import MODES, RUN_WORDS
+from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
@@ -180,6 +182,10 @@ class RulePlanner:
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
             return plan_peak(question, self.plan)
         if (
+            most := plan_day_most(question, self.plan)
+        ) is not None:  # "the longest distance V5 drove in a day" (daymax.py)
+            return most
+        if (
             left := plan_when(question, self.plan)
         ) is not None:  # "what time did V2 leave the depot" (departures.py)
             return left
@@ -201,6 +207,10 @@ class RulePlanner:
         question = _FLEET.sub(
             " ", question
         )  # "the distance driven by the fleet": every trip's (set 23)
+        if (near := plan_movers_near(question, self.plan, self.words.labels)) is not None:
+            return near  # "how many birds came within 1 km of X" (movers.py)
+        if (top := plan_top_movers(question, self.plan, self.words.labels)) is not None:
+            return top  # "top 3 vans by distance" (movers.py)
         if is_movers(
             question, self.words.labels
         ):  # "how many participants came within 100 m of X" (vehicles.py)

@@ -65,6 +65,9 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"vessel|ship|boat|yacht|van|truck|lorry", "vehicle"),
     # a tagged bird's (set 24): it flew its daily tracks; "birds" are the movers as "vessels" are
     (r"birds", "vehicles"),
+    # a courier company's drivers (askday24); "which courier trip" stays unread (set 13: not a vehicle's)
+    (r"couriers(?!\s+trips?\b)", "vehicles"),
+    (r"courier(?!\s+trips?\b)", "vehicle"),
     (r"bird", "vehicle"),
     (r"flew|flown", "travelled"),
     (r"flying", "travelling"),

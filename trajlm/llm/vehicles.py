@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.ranks import ranked_line
 
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
 GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
@@ -316,6 +317,10 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         f" = {top / 1000:,.1f} km" if unit == "m" and abs(top) >= 10_000 else ""
     )  # 1,263,758.5 m (session 19)
     text = f"{shown} {unit}{km} (vehicle {table['vehicle'][0]} of {n}{'; ' * bool(said)}{said})"
+    if (
+        plan.k is not None and plan.k > 1
+    ):  # "top 3 vans by distance": the three named (askday24, ranks.py)
+        text = ranked_line(table, plan.k, unit, plan.ascending)
     if whole:
         table = table.with_columns(pl.col("value").cast(pl.Int64))
     table = table.rename(
@@ -348,8 +353,8 @@ _SEA_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s
 
 # "how many trucks are there / are in the data / were tracked" where "truck" is not a label: the vehicles (ask23: "only
 # trips are counted"); "how many trucks came within 200 m of X" stays refused as the ships above (trucks or their trips?)
-_LAND = r"trucks|lorries|vans|cars|buses|taxis|cabs|scooters|bikes|bicycles|motorbikes|motorcycles|ambulances|couriers|birds"
-_LAND_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?({_LAND})\s+(?={_THERE.pattern})",
+LAND = r"trucks|lorries|vans|cars|buses|taxis|cabs|scooters|bikes|bicycles|motorbikes|motorcycles|ambulances|couriers|birds"
+_LAND_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?({LAND})\s+(?={_THERE.pattern})",
                          re.I)  # fmt: skip
 
 
@@ -357,13 +362,14 @@ def _land_there(question: str, labels: Sequence[str]) -> re.Match | None:
     m = _LAND_THERE.search(question)
     if m is None:
         return None
-    word = m.group(1).lower()
+    return m if not_a_label(m.group(1), labels) else None
+
+
+def not_a_label(word: str, labels: Sequence[str]) -> bool:
+    """Whether a vehicle word ("vans") names none of the data's labels ("van", "cargo van"): the vehicles then."""
+    word = word.lower()
     stems = {word, word.removesuffix("s"), word.removesuffix("es"), re.sub(r"ies$", "y", word)}
-    return (
-        None
-        if any(lab.lower() in stems or lab.lower().endswith(tuple(stems)) for lab in labels)
-        else m
-    )
+    return not any(lab.lower() in stems or lab.lower().endswith(tuple(stems)) for lab in labels)
 
 
 def is_movers(question: str, labels: Sequence[str] = ()) -> bool:

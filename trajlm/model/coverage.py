@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
+from trajlm.data.longitude import arc_width
 from trajlm.model.coverage_gate import clearly_more, gate_table, gate_warnings, glitch_speed
 from trajlm.model.coverage_record import (  # noqa: F401  (re-exported)
     _hour_weekday,
@@ -264,7 +265,7 @@ def position_warning(
     # a swap is told apart from a far-off place by each training region's size, not the
     # box around them all (trajlm-small's three cities span more than SWAP_HINT_DEG)
     boxes = np.asarray(regions_of(cov), np.float64).reshape(-1, 4)  # min_lat, min_lon, max_...
-    size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    size = np.maximum(boxes[:, 2] - boxes[:, 0], arc_width(boxes[:, 1], boxes[:, 3]))
     small = bool((size < SWAP_HINT_DEG).all())
     if small and (region_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
         line += " (with lat and lon swapped they would be inside: (lon, lat) given as (lat, lon)?)"
@@ -348,7 +349,9 @@ def _position_unread(model_or_card: Any) -> str | None:
 
 
 def _fmt_bbox(b: dict) -> str:
-    return f"lat {b['min_lat']:.3f}..{b['max_lat']:.3f}, lon {b['min_lon']:.3f}..{b['max_lon']:.3f}"
+    across = " across the antimeridian" if b["min_lon"] > b["max_lon"] else ""  # ships24
+    return (f"lat {b['min_lat']:.3f}..{b['max_lat']:.3f}, lon {b['min_lon']:.3f}..{b['max_lon']:.3f}"
+            f"{across}")  # fmt: skip
 
 
 def travel_time_warning(

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, NormStats
+from trajlm.data.longitude import arcs_extent, lon_extent
 from trajlm.model.coverage_regions import RegionBoxes, merge_regions
 
 PERCENTILES = (1, 5, 50, 95, 99)
@@ -103,6 +104,10 @@ def compute_coverage(
             n_samples += len(dt)
     if n == 0:
         raise ValueError(f"{store}: the {split} split is empty; no coverage to record")
+    # the lon range the short way round: a Pacific fleet's box crosses the antimeridian
+    # (west > east) instead of spanning the globe (ships24); each region's ends are fixes
+    ends = np.asarray(boxes.regions(), np.float64).reshape(-1, 4)[:, [1, 3]]
+    lo[1], hi[1] = lon_extent(ends.reshape(-1))
     corners_x, corners_y = proj.forward(np.array([lo[0], hi[0]]), np.array([lo[1], hi[1]]))
     manifest = load_manifest(store)
     return {
@@ -137,7 +142,19 @@ def merge_coverage(old: dict, new: dict) -> dict:
         "n_points": old["n_points"] + new["n_points"],
         "n_trajectories": old["n_trajectories"] + new["n_trajectories"],
         "sources": list(dict.fromkeys([*old.get("sources", []), *new.get("sources", [])])),
-        "bbox": {k: (min if k.startswith("min") else max)(b0[k], b1[k]) for k in b1},
+        "bbox": {
+            **{k: (min if k.startswith("min") else max)(b0[k], b1[k]) for k in b1},
+            **dict(
+                zip(
+                    ("min_lon", "max_lon"),
+                    arcs_extent(
+                        np.array([b0["min_lon"], b1["min_lon"]]),
+                        np.array([b0["max_lon"], b1["max_lon"]]),
+                    ),
+                    strict=True,
+                )
+            ),
+        },  # fmt: skip
         "xy_box_m": [min(x0[0], x1[0]), min(x0[1], x1[1]), max(x0[2], x1[2]), max(x0[3], x1[3])],
         "time_span_unix": [
             min(old["time_span_unix"][0], new["time_span_unix"][0]),

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M
+from trajlm.data.longitude import lon_outside
 
 REGION_CELL_DEG = 1.0  # the cells the train points are boxed in
 
@@ -59,8 +60,10 @@ def region_distance_m(coverage: dict, lat: np.ndarray, lon: np.ndarray) -> np.nd
     for a in range(0, len(lat), step):
         la, lo = lat[a : a + step, None], lon[a : a + step, None]
         clat = np.clip(la, boxes[:, 0], boxes[:, 2])
-        clon = np.clip(lo, boxes[:, 1], boxes[:, 3])
         dy = np.radians(la - clat) * EARTH_RADIUS_M
-        dx = np.radians(lo - clon) * EARTH_RADIUS_M * np.cos(np.radians(la))
+        # the short way round: 179.99 E is 2 km from a box at 179.99 W, not 40,000 km (ships24;
+        # a box with min_lon > max_lon crosses the antimeridian)
+        dlon = lon_outside(lo, boxes[:, 1], boxes[:, 3])
+        dx = np.radians(dlon) * EARTH_RADIUS_M * np.cos(np.radians(la))
         out[a : a + len(la)] = np.hypot(dx, dy).min(1)
     return out

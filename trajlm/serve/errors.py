@@ -108,6 +108,10 @@ def _handlers(app: FastAPI) -> None:
         if loc == "body" and "json" not in kind:  # FastAPI parses only JSON bodies
             return _error(400, f"body is not JSON (content-type {kind or 'missing'}); send a "
                           "JSON object with content-type application/json", "body")  # fmt: skip
+        if loc == "body" and isinstance(first.get("input"), list):  # a bare table (newuser24)
+            return _error(422, 'body is a JSON array; send it as the "trajectories" field of an '
+                          'object: {"trajectories": [{"traj_id": ..., "t": ..., "lat": ..., '
+                          '"lon": ...}, ...], "steps": 5}', "body")  # fmt: skip
         if loc == "body":
             return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
         return _error(422, f"field {loc}: {msg}", loc)

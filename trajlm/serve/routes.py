@@ -144,7 +144,10 @@ def task_routes(
         else:
             at, ahead = (at_times, req.seconds_ahead) if req.at_times is not None else \
                 seconds_ahead_exact(df, req.seconds_ahead)  # fmt: skip
-            out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut)
+            # "fallback": false reaches asked times too: a time-aware val verdict answers them
+            # (pvbase24)
+            cut_fb = cut if req.fallback else {**cut, "fallback": False}
+            out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
         out, lines = as_sent(out, cut), http_words(lines)
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")

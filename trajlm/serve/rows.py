@@ -9,7 +9,7 @@ import math
 from contextvars import ContextVar
 from typing import Any
 
-from trajlm.data.column_names import TIERS, candidates
+from trajlm.data.column_names import TIERS, by_ending, candidates, one_trip
 from trajlm.errors import TrajlmInputError
 
 
@@ -36,8 +36,7 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, dict[str, str]]:
     for key, tiers in TIERS.items():
         if key in r:
             continue
-        found = [c for c in candidates(tiers, [k for k in r if isinstance(k, str)])
-                 if c not in TIERS]  # fmt: skip
+        found = [c for c in _found(key, [k for k in r if isinstance(k, str)]) if c not in TIERS]
         if len(found) != 1:  # the first names the API reads (a list of ~50 buried the advice)
             every = [n for tier in tiers for n in tier]
             names = ", ".join(every[:6]) + (", ..." if len(every) > 6 else "")
@@ -46,6 +45,14 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, dict[str, str]]:
         out[key] = r[found[0]]
         read[key] = found[0]
     return out, read
+
+
+def _found(key: str, keys: list[str]) -> list[str]:
+    """The row keys that may be ``key``: the tiers, then (an id only) a name ending like one,
+    `van_id`, `unit_id`, as the Python API and `trajlm data ingest` find it (column_names
+    .find_columns; newuser24: `van_id` rows were read as one mover, the key ignored)."""
+    found = candidates(TIERS[key], keys)
+    return found or (one_trip(by_ending(key, keys)) if key == "traj_id" else [])
 
 
 def _gap_keys(rows: list) -> tuple[str, ...]:
@@ -105,7 +112,7 @@ def _one_mover(rows: list, field: str) -> bool:
     if not rows or not all(isinstance(r, dict) for r in rows):
         return False
     keys = {k for r in rows for k in r if isinstance(k, str)}
-    if "traj_id" in keys or candidates(TIERS["traj_id"], sorted(keys)):
+    if "traj_id" in keys or _found("traj_id", sorted(keys)):
         return False
     named = {c for tiers in TIERS.values() for c in candidates(tiers, sorted(keys))}
     for key in sorted(keys - named - set(TIERS)):

@@ -73,7 +73,7 @@ class PredictRequest(TrajectoriesRequest):
         "share of truths on val.",
     )
     fallback: bool = Field(True, description="false: the model's answer, never the baseline "
-                           "(kNN continuation, linear-3) its run's val verdict chose (session 24)")  # fmt: skip
+                           "(kNN continuation, linear-3, ...) its run's val verdict chose (session 24)")  # fmt: skip
 
 
 class RecoverRequest(TrajectoriesRequest):

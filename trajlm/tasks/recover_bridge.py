@@ -50,6 +50,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
 from trajlm.tasks.fallback_recover import (
     CHECKS,
     call_fallback,
@@ -152,9 +153,11 @@ def _rollouts(model, frames: list[tuple], need: dict, asked: dict) -> dict:
             a_ = asked[i]
             res = np.full((len(a_), 2), np.nan)
             ok = (a_ >= 0) & (a_ <= tt[-1])
+            # longitudes unwrapped: a rollout across +-180 is not interpolated the long way
             for c, v in enumerate((np.concatenate(([la], plat[s:e])),
-                                   np.concatenate(([lo], plon[s:e])))):  # fmt: skip
+                                   unwrap_lon(np.concatenate(([lo], plon[s:e]))))):  # fmt: skip
                 res[ok, c] = np.interp(a_[ok], tt, v)
+            res[:, 1] = wrap_lon(res[:, 1])
             out[i] = res
     return out
 
@@ -365,7 +368,7 @@ class BridgeRecoverer:
         known = np.asarray(task.known, bool)
         groups = np.asarray(task.groups)
         ll = np.asarray(task.latlon, np.float64)
-        proj = LocalProjection(float(np.mean(ll[known, 0])), float(np.mean(ll[known, 1])))
+        proj = LocalProjection(float(np.mean(ll[known, 0])), mean_lon(ll[known, 1]))
         xy = np.zeros_like(ll)
         xy[known] = np.stack(proj.forward(ll[known, 0], ll[known, 1]), 1)
         dt = resolve_thin(self.thin_dt, self.model)

@@ -18,8 +18,24 @@ from trajlm.data.schema import TrajlmInputError
 # cols23 (heldout23's ride-hail `driver_uuid` / e-scooter `scooter_id` were not kept): the
 # uuid siblings, micromobility and fleet ids, after the names above (a driver's id before a
 # rider's: in a ride-hail export the rider is the passenger); a rider / courier is a user.
-VEHICLE_IDS = ("scooter_id", "scooter_uuid", "bike_id", "bike_uuid", "bicycle_id", "car_id",
-               "truck_id", "bus_id", "boat_id", "ship_id", "cab_id")  # fmt: skip
+VEHICLE_IDS = (
+    "scooter_id",
+    "scooter_uuid",
+    "bike_id",
+    "bike_uuid",
+    "bicycle_id",
+    "car_id",
+    "truck_id",
+    "bus_id",
+    "boat_id",
+    "ship_id",
+    "cab_id",
+    "van_id",
+    "van_uuid",
+    "lorry_id",
+    "asset_id",
+    "tracker_id",
+)  # fmt: skip (van_id ... newuser24's fleet)
 _PEOPLE = ("user_uuid", "rider_id", "rider_uuid", "courier_id", "courier_uuid")
 USER_NAMES = ("user_id", "uid", "user", *_PEOPLE)
 OWNER_NAMES = ("vehicle_id", *USER_NAMES[:3], "driver_id", "taxi_id", "device_id", "vessel_id",
