@@ -206,7 +206,7 @@ def predict(
         timed = timed.with_columns(pl.col("t") - origin)
         how = f"in seconds since --time-origin {time_origin}"
     named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
-    write_points(named, out)
+    write_points(named, out, overwrite=overwrite)
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
     io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
            f"(named as the input's; {t} {how}, {lat}/{lon} WGS84)")  # fmt: skip

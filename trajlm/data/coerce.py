@@ -242,6 +242,14 @@ def coerce(
             field=clash[0],
             hint="drop or rename them",
         )
+    if df[
+        traj
+    ].dtype.is_nested():  # tuples / lists / dicts as ids: was a Polars cast error (badin24)
+        raise TrajlmInputError(
+            f"trajectory ids in {traj!r} are {df[traj].dtype} values, not text or numbers",
+            field=traj,
+            hint="give one id a row, e.g. df[col].map(str) or a column per part",
+        )
     canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())

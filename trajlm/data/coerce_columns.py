@@ -61,6 +61,11 @@ def coordinate_column(df: pl.DataFrame, col: str) -> pl.Series:
             field=col,
             hint="give the coordinates as decimal numbers",
         )
+    if s.dtype == getattr(
+        pl, "Float16", None
+    ):  # 41.15 is held as 41.1562: km off, no word (badin24)
+        raise TrajlmInputError(f"column {col!r} is 16-bit floats, which hold degrees only to about 0.03 "
+                               "(3 km)", field=col, hint="give Float64 (or Float32) coordinates from the source")  # fmt: skip
     out = (s.str.strip_chars() if s.dtype == pl.Utf8 else s).cast(pl.Float64, strict=False)
     bad = out.is_null() & s.is_not_null()
     if bad.any():

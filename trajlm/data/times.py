@@ -46,7 +46,15 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
     if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
         # Unix seconds as text (a CSV read with dtype=str): the numbers' path, ms check included
         return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
-    slash = r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"  # 02/12/2026, 02.12.2026
+    # 02/12/2026, 02.12.2026, and 02-12-2026 (badin24: polars read dashes day-first, so a frame's
+    # 09-10-2026 was 9 October with no word, where ingest refuses the guess)
+    slash = r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}-\d{1,2}-\d{4}([ T]|$)").all():
+        from trajlm.data.readers._times import _slashed  # as ingest reads them: by the values
+
+        read = pl.DataFrame({col: s.str.strip_chars()}).select(_slashed(pl.col(col))).to_series()
+        if read.null_count() == s.null_count():  # a day (or month) past 12 told the order
+            return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = s.filter(s.str.contains(slash)).head(1).to_list()
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
@@ -204,8 +212,8 @@ def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
 def _day_first(sample: str) -> str:
     """A day-first strptime pattern shaped like ``sample`` ('02.12.2026 10:05:07' ->
     '%d.%m.%Y %H:%M:%S'), so the hint's example reads the user's own times whole."""
-    sep = "." if "." in sample.strip()[:6] else "/"
-    year = "%Y" if re.match(r"\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}", sample) else "%y"
+    sep = next((c for c in sample.strip()[:6] if c in "./-"), "/")
+    year = "%Y" if re.match(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", sample) else "%y"
     clock = {0: "", 1: " %H:%M", 2: " %H:%M:%S"}[min(sample.count(":"), 2)]
     clock += ".%f" if re.search(r":\d{2}\.\d", sample) else ""
     return f"%d{sep}%m{sep}{year}{clock}"

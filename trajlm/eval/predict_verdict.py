@@ -121,6 +121,14 @@ def load_knn(directory: Path, verdict: dict[str, Any]) -> tuple[RetrievalIndex, 
                                "to save a new one")  # fmt: skip
     t = pl.read_parquet(path)
     h, hz = int(knn["history"]), int(knn["horizon"])
+    n_feats = 2 * (h - 1) + (4 if verdict.get("engine") == PLACE_KNN else 0)
+    want = [f"f_{i}" for i in range(n_feats)] + [f"c_{i}" for i in range(2 * hz)]
+    if missing := [c for c in want if c not in t.columns]:  # history / horizon edited (badin24)
+        raise TrajlmInputError(f"{path}: has no column {missing[0]!r} that the verdict's kNN "
+                               f"(history {h}, horizon {hz}) reads; train again to save a new one")  # fmt: skip
+    if len(t) == 0 or not np.isfinite(t.select(want).to_numpy()).all():
+        raise TrajlmInputError(f"{path}: no windows, or NaN / infinite values in them; train "
+                               "again to save a new one")  # fmt: skip
     settings = {"history": h, "horizon": hz, "n_neighbors": int(knn["n_neighbors"]),
                 "aggregate": str(knn["aggregate"])}  # fmt: skip
     if verdict.get("engine") == PLACE_KNN:  # its features end with place and heading
@@ -128,28 +136,48 @@ def load_knn(directory: Path, verdict: dict[str, Any]) -> tuple[RetrievalIndex, 
                                  w_heading=float(knn["w_heading"]))  # fmt: skip
     else:
         ix = RetrievalIndex(**settings)
-    n_feats = 2 * (h - 1) + (4 if verdict.get("engine") == PLACE_KNN else 0)
-    feats = t.select([f"f_{i}" for i in range(n_feats)]).to_numpy()
-    conts = t.select([f"c_{i}" for i in range(2 * hz)]).to_numpy().reshape(len(t), hz, 2)
+    feats = t.select(want[:n_feats]).to_numpy()
+    conts = t.select(want[n_feats:]).to_numpy().reshape(len(t), hz, 2)
     ix._set(np.ascontiguousarray(feats), conts, t["traj_key"].to_numpy())
     lat0, lon0 = knn["projection"]
     return ix, LocalProjection(float(lat0), float(lon0))
 
 
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
+
+
+def _count(x: Any, low: int) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= low
+
+
+def _degrees(lat: Any, lon: Any) -> bool:
+    return _number(lat) and _number(lon) and abs(lat) <= 90 and abs(lon) <= 180
+
+
 def check_predict_fields(v: Any) -> bool:
-    """A saved "predict" verdict has what its readers use (a hand-edited one: False)."""
-    num = (int, float)
+    """A saved "predict" verdict has what its readers use (a hand-edited one: False). The box
+    and the plane are degrees (badin24: a NaN, boolean or inverted box sent every trajectory to
+    the model with a line blaming the queries; [-500, -500, 500, 500] turned the far guard off;
+    a missing or NaN plane, a history the table does not hold were tracebacks)."""
     ok = isinstance(v, dict) and v.get("engine") in ENGINES
-    ok = ok and isinstance(v.get("n_val_trips"), int) and isinstance(v.get("val_ade_m"), dict)
+    ok = ok and _count(v.get("n_val_trips"), 0) and isinstance(v.get("val_ade_m"), dict)
     box = v.get("train_box") if ok else None
-    ok = ok and isinstance(box, list) and len(box) == 4 and all(isinstance(x, num) for x in box)
+    ok = (
+        ok and isinstance(box, list) and len(box) == 4 and _degrees(*box[:2]) and _degrees(*box[2:])
+    )
+    ok = ok and box[0] <= box[2] and box[1] <= box[3]
     if ok and v["engine"] in (KNN, PLACE_KNN):
         k = v.get("knn")
-        ok = isinstance(k, dict) and all(isinstance(k.get(f), int) for f in
-                                         ("history", "horizon", "n_neighbors"))  # fmt: skip
+        ok = isinstance(k, dict) and _count(k.get("history"), 2) and _count(k.get("horizon"), 1)
+        ok = ok and _count(k.get("n_neighbors"), 1)
         ok = ok and k.get("aggregate") in AGGREGATES and isinstance(k.get("table_sha1"), str)
+        plane = k.get("projection") if ok else None
+        ok = ok and isinstance(plane, list) and len(plane) == 2 and _degrees(*plane)
+        # the plane is the train windows' own (their centre): one elsewhere measures them bent
+        ok = ok and box[0] - 1 <= plane[0] <= box[2] + 1 and box[1] - 1 <= plane[1] <= box[3] + 1
         if ok and v["engine"] == PLACE_KNN:
-            ok = all(isinstance(k.get(f), num) for f in ("w_place", "w_heading"))
+            ok = all(_number(k.get(f)) for f in ("w_place", "w_heading"))
     return bool(ok)
 
 

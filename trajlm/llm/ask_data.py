@@ -131,7 +131,11 @@ def points_notes_zone(
         from trajlm.data.store import _open, load_manifest, read_store
 
         _open(data)  # one line when it is not a store (a missing path, a CSV, a file inside one)
-        have = set(pl.read_parquet_schema(next(Path(data).glob("points/split=*/part-*.parquet"))))
+        part = next(Path(data).glob("points/split=*/part-*.parquet"), None)
+        if part is None:  # was a StopIteration traceback (a 500 over HTTP; badin24)
+            raise TrajlmInputError(f"{data}: a store with no points/split=*/part-*.parquet files "
+                                   "(a damaged or half-copied store); ingest it again")  # fmt: skip
+        have = set(pl.read_parquet_schema(part))
         load_manifest(data)  # a clear error when it is not a store
         return (
             read_store(data, split=split, columns=[c for c in POINT_COLUMNS if c in have]),
@@ -140,6 +144,9 @@ def points_notes_zone(
         )
     from trajlm.data.coerce import coerce
 
+    if split is not None:  # was ignored: every row was asked about (badin24)
+        raise TrajlmInputError(f"split={split!r} reads a store's split; a frame has none (leave it "
+                               "out, or pass only that split's rows)", field="split")  # fmt: skip
     data, given = own_columns(data, columns)
     data = read_time_format(data, given, time_format)  # "%d/%m/%Y %H:%M:%S" (session 18)
     notes: list[str] = []

@@ -95,16 +95,17 @@ class QuestionText:
     def leftover_said(self, known: set[str]) -> list[str]:
         """The words not understood, a word glued to digits quoted whole as the user wrote it
         ("vehicle V9": 'V9', not the 'v 9' its letters and digits read apart; ask23's leftover)."""
-        said = []
+        said, end = [], 0
         for m in re.finditer(r"[a-z][a-z'\-]*|\d\S*|[^\sa-z\d.,\-:']", self.low):
-            if m.group(0) in known:
-                continue
+            if m.group(0) in known or m.start() < end:  # inside a word quoted whole already
+                continue  # ("'V9'" was quoted "V9 V9'", "V1_19" 'V1 V1_19': badin24)
             a, b = m.span()
-            while a > 0 and self.low[a - 1].isalnum():
+            while a > 0 and (self.low[a - 1].isalnum() or self.low[a - 1] == "_"):
                 a -= 1
-            while b < len(self.low) and self.low[b].isalnum():
+            while b < len(self.low) and (self.low[b].isalnum() or self.low[b] == "_"):
                 b += 1
             glued = (a, b) != m.span()
+            end = b if glued else end
             said.append(self.q[a:b] if glued else m.group(0))
         return list(dict.fromkeys(said))
 

@@ -10,6 +10,7 @@ time is exact to a fix interval per crossing of the speed).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -26,7 +27,7 @@ ABOVE = re.compile(
     r"^\s*(?:in\s+total\s*,?\s*)?(?:how\s+much\s+(?:total\s+)?time|how\s+many\s+(?P<unit>hours|minutes|mins|seconds)|how\s+long"
     r"|what\s+(?:was|is)\s+the\s+(?:total\s+)?time)\s+(?:in\s+total\s+)?(?:did|do|does|was|were|has|have|had)\s+"
     rf"(?P<who>.*?)\s+(?:(?:spend|spent|spending|be|been)\s+)?(?:{_VERB}\s+)?(?:at\s+)?"
-    rf"(?:above|over|faster\s+than|more\s+than|exceeding|at\s+more\s+than)\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<speed>{_UNITS})\b"
+    rf"(?:above|over|faster\s+than|more\s+than|exceeding|at\s+more\s+than)\s+(?P<n>\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?P<speed>{_UNITS})\b"
     r"(?P<rest>.*)$",
     re.I,
 )
@@ -35,10 +36,37 @@ _UNIT = {"hour": "h", "hours": "h", "h": "h", "minute": "min", "minutes": "min",
          "seconds": "s", "second": "s", "s": "s"}  # fmt: skip
 
 
+# the same question with a speed that is no number above 0 ("above -5 km/h", "above nan km/h",
+# "above 1e400 km/h"): a refusal quoting it, where it was "did not understand 'above 5 km km/h h'"
+NOT_A_SPEED = re.compile(
+    ABOVE.pattern.replace(
+        r"(?P<n>\d+(?:\.\d+)?(?:e[-+]?\d+)?)",
+        r"(?P<n>[-+−]\s*\d+(?:\.\d+)?(?:e[-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?))",
+    ),
+    re.I,
+)
+# time *below* a speed, or between two ("how long was V3 below 50 km/h", "... slower than", "under",
+# "between 20 and 50 km/h"): read before as the duration of the trips whose *mean* speed was
+# below, the misreading ask24 fixed for "above" (badin24: 60 min where 30 were below)
+BELOW = re.compile(
+    r"^\s*(?:how\s+much\s+(?:total\s+)?time|how\s+many\s+(?:hours|minutes|mins|seconds)|how\s+long"
+    r"|what\s+(?:was|is)\s+the\s+(?:total\s+)?time)\s+(?:did|do|does|was|were|has|have|had)\s+.*?\b"
+    rf"(?:below|under|slower\s+than|less\s+than|between\s+[-+]?\d+(?:\.\d+)?\s*(?:{_UNITS})?\s+and)"
+    rf"\s+[-+]?\d+(?:\.\d+)?\s*(?:{_UNITS})\b",
+    re.I,
+)
+
+
 def plan_above(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a time above a speed, or None when the question does not ask one."""
     m = ABOVE.search(question)
     if m is None:
+        if bad := NOT_A_SPEED.search(question):
+            said = f"{bad.group('n')} {bad.group('speed')}".replace("−", "-")
+            raise CannotAnswer(f"a speed is a number above 0: {said!r} is not one")
+        if BELOW.search(question):
+            raise CannotAnswer("time below a speed (or between two) is not read, only the time above one: ask "
+                               "e.g. 'how long was V3 above 50 km/h' (and the trips' total duration)")  # fmt: skip
         return None
     unit = _UNIT.get((m.group("unit") or "").lower())
     rest = m.group("rest")
@@ -67,6 +95,10 @@ def plan_above(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPl
                            "the trips that came there?): ask it for a vehicle or a day")  # fmt: skip
     if kmh <= 0:
         raise CannotAnswer("time above a speed needs a speed above 0")
+    if not math.isfinite(kmh):  # "above 1e400 km/h" (badin24)
+        raise CannotAnswer(
+            f"a speed is a number above 0: '{m.group('n')} {m.group('speed')}' is not one"
+        )
     out = validate_plan({**plan.key(), "action": "sum", "metric": "above_s", "above_kmh": round(kmh, 6),
                          **({"unit": unit} if unit else {})})  # fmt: skip
     out._strict = plan._strict

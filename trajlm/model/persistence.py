@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import torch
 import torch.nn as nn
 from safetensors.torch import load_file, save_file
 
@@ -51,6 +52,11 @@ def load_model(
     with reading(d / WEIGHTS_NAME, todo):
         state = load_file(d / WEIGHTS_NAME, device="cpu")
         int8 = saved_dtype(d / WEIGHTS_NAME) == "int8"
+    bad = next(
+        (k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()), None
+    )
+    if bad is not None:  # NaN / inf weights predicted NaN positions with no word (badin24)
+        raise DamagedFileError(d / WEIGHTS_NAME, f"{bad} holds NaN or infinite values", todo)
     if int8 and str(map_location) != "cpu":
         raise UserError(f"{d} holds int8 weights, which run on the CPU only",
                         hint="load it with map_location='cpu'")  # fmt: skip

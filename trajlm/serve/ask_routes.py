@@ -16,6 +16,8 @@ for the next question (the last few stores, keyed by path, zone and split: plann
 from __future__ import annotations
 
 import math
+import re
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated, Any
@@ -54,14 +56,47 @@ def _store(root: str | None, data: str) -> Path:
         raise TrajlmInputError("this server asks about no store by path (start it with --ask-root DIR); send the "
                                "points as rows", field="data")  # fmt: skip
     base = Path(root).resolve()
-    path = (base / data).resolve()
+    try:  # a NUL byte or a name past the file system's length is a bad name, not a bug (badin24)
+        path = (base / data).resolve()
+        stored = (path / "manifest.json").is_file()
+    except (ValueError, OSError) as e:
+        raise TrajlmInputError(f"data {data[:80]!r} is not a folder name ({type(e).__name__}: "
+                               f"{str(e)[:80]})", field="data") from None  # fmt: skip
     if path != base and base not in path.parents:
         raise TrajlmInputError(f"data {data!r} is outside the server's --ask-root; name a store under it",
                                field="data")  # fmt: skip
-    if not (path / "manifest.json").is_file():
+    if not stored:
         raise TrajlmInputError(f"data {data!r} is not a store under --ask-root (no manifest.json; make one with "
                                "trajlm data ingest)", field="data")  # fmt: skip
     return path
+
+
+def _stamp(path: Path) -> int:
+    """The manifest's change time: a store re-ingested with --overwrite under a running server is
+    read again, not answered from the trips kept from before (badin24: 2 trips for 6)."""
+    try:
+        return (path / "manifest.json").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _as_http(e: TrajlmInputError, field: str) -> TrajlmInputError:
+    """A reading error of the data as an HTTP client reads it: the field it is in (``data``,
+    ``rows``, ``tz``) and no Python advice (``trajlm.clean(df)``, ``columns={...}``): the
+    rows' own keys are the names (badin24)."""
+    text = str(e)
+    for python in (
+        "; clean the input first",
+        "; trajlm.ask / Asker take columns=",
+        "; or pass time_format=",
+    ):
+        text = text.split(python)[0]
+    named = re.match(r"^(?:input )?field ([^:]+): ", text)
+    text = text[named.end() :] if named else text
+    if "clean the input first" in str(e):
+        text += "; fix or drop those rows (finite lat / lon, each trajectory's times increasing, one point per time)"
+    column = e.field or (named.group(1) if named else None)
+    return TrajlmInputError(text, field=f"rows.{column}" if field == "rows" and column else field)
 
 
 def _json(v: Any) -> Any:
@@ -89,6 +124,7 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
 
     router = APIRouter()
     askers: OrderedDict[tuple, Asker] = OrderedDict()
+    lock = threading.Lock()
 
     def asker_for(req: AskRequest) -> Asker:
         if (req.data is None) == (req.rows is None):
@@ -107,16 +143,37 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
             except Exception as e:  # mixed types in a column: one line naming it
                 raise TrajlmInputError(f"rows could not be read as a table ({type(e).__name__}: {e})"[:300],
                                        field="rows") from None  # fmt: skip
-            return Asker(frame, tz=req.tz, split=req.split)
-        key = (str(_store(cfg.ask_root, req.data)), req.tz, req.split)
-        if key in askers:
-            askers.move_to_end(key)
-            return askers[key]
-        asker = Asker(Path(key[0]), tz=req.tz, split=req.split)
-        askers[key] = asker
-        while len(askers) > KEEP_ASKERS:
-            askers.popitem(last=False)
+            if req.split is not None:  # was ignored: the answer was about every row (badin24)
+                raise TrajlmInputError("split reads a store's split; rows have none (leave it out "
+                                       "or send only that split's rows)", field="split")  # fmt: skip
+            return _asker(frame, req, "rows")
+        path = _store(cfg.ask_root, req.data)
+        key = (str(path), _stamp(path), req.tz, req.split)
+        with lock:  # concurrent requests: one dict, changed by one thread at a time
+            if key in askers:
+                askers.move_to_end(key)
+                return askers[key]
+        asker = _asker(path, req, "data")
+        with lock:
+            askers[key] = asker
+            while len(askers) > KEEP_ASKERS:
+                askers.popitem(last=False)
         return asker
+
+    def _asker(data: Any, req: AskRequest, field: str) -> Asker:
+        """``Asker(data)``, its reading errors one line naming the request's field (a time zone
+        is ``tz``'s; badin24: a damaged store was a 500, a bad zone had no field)."""
+        try:
+            return Asker(data, tz=req.tz, split=req.split)
+        except TrajlmInputError as e:
+            raise _as_http(e, "tz" if "time zone" in str(e) else field) from None
+        except CannotAnswer:
+            raise
+        except Exception as e:  # a store whose files are damaged or missing (no parquet parts)
+            if field != "data":
+                raise
+            raise TrajlmInputError(f"data {req.data!r} could not be read as a store ({type(e).__name__}: "
+                                   f"{(str(e).splitlines() or [''])[0][:120]})", field="data") from None  # fmt: skip
 
     def answer(req: AskRequest) -> dict | CannotAnswer:
         if req.split is not None and req.split not in ("train", "val", "test"):

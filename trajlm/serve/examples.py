@@ -63,9 +63,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "/classify": {"table": _ex("a class per trajectory", {"trajectories": TRIP})},
     "/similar": {"table": _ex("the 3 nearest indexed trips", {"trajectories": TRIP, "k": 3})},
     "/validity": {"car": _ex("a car's limits", {"trajectories": TRIP, "mode": "car"})},
-    "/ask": {  # rows, not a store: a server answers `data` only under its --ask-root
-        "distance": _ex(
-            "a question about posted rows", {"question": "how far did trip-1 travel?", "rows": TRIP}
-        ),  # fmt: skip
+    # POST /ask (ask24) had none: /docs filled "data": "string" and "rows": [{}] at once (badin24)
+    "/ask": {
+        "rows": _ex(
+            "a question about the points sent",
+            {"question": "how many trips are there?", "rows": TRIP},
+        )
     },
 }

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from trajlm.api import TrajLM
 from trajlm.api_inputs import single_point_line
+from trajlm.api_predict_verdict import predict_verdict
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.spread_radii import with_radii
 from trajlm.model.coverage import travel_time_warning
@@ -115,6 +116,12 @@ def task_routes(
                 )
             elif cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+            elif req.radii is not None and predict_verdict(model, True):  # the API's own call:
+                # radii are the model's (its val-calibrated spread), so the model answers, as
+                # in Python; the shared pass answered with the verdict's kNN and put the
+                # model's radii around kNN's points (badin24)
+                ask = {"radii": req.radii, **cut}
+                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
                 table, layout, lines = await worker.call(cut_rows, mdf, options)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -186,15 +188,47 @@ def predict_at_table(model, df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame
     )
 
 
-def write_points(df: pl.DataFrame, path: str | Path) -> None:
-    """Write predicted points as CSV, Parquet or GeoJSON (by file extension)."""
+def write_points(df: pl.DataFrame, path: str | Path, *, overwrite: bool = True) -> None:
+    """Write predicted points as CSV, Parquet or GeoJSON (by file extension), whole or not at
+    all: into a temp file beside ``path``, then moved there. Without ``overwrite`` a file that
+    appeared at ``path`` meanwhile (another command writing the same --out; badin24: three
+    `trajlm predict --out p.csv` at once each wrote over the others) is an OutputExistsError."""
+    from trajlm._safety import OutputExistsError, chmod_by_umask
+
     path = Path(path)
-    suffix = path.suffix.lower()
+    if path.suffix.lower() not in (".csv", ".parquet", ".geojson", ".json"):
+        raise ValueError(
+            f"{path}: unknown output format {path.suffix.lower()!r}; use .csv, .parquet or .geojson"
+        )
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        _write_points(df, Path(tmp), path.suffix.lower())
+        chmod_by_umask(tmp)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the file exists, as O_EXCL: nothing overwritten
+            except FileExistsError:
+                raise OutputExistsError(f"{path} was written by another command while this one ran",
+                                        hint="pass --overwrite to replace it, or another name") from None  # fmt: skip
+            except OSError:  # a file system without hard links: the check, then the move
+                if path.exists():
+                    raise OutputExistsError(
+                        f"{path} exists", hint="pass --overwrite to replace it"
+                    ) from None
+                os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _write_points(df: pl.DataFrame, path: Path, suffix: str) -> None:
     if suffix == ".csv":
         df.write_csv(path)
     elif suffix == ".parquet":
         df.write_parquet(path)
-    elif suffix in (".geojson", ".json"):
+    else:
         feats = [
             {
                 "type": "Feature",
@@ -204,10 +238,6 @@ def write_points(df: pl.DataFrame, path: str | Path) -> None:
             for r in df.iter_rows(named=True)
         ]
         path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    else:
-        raise ValueError(
-            f"{path}: unknown output format {suffix!r}; use .csv, .parquet or .geojson"
-        )
 
 
 def rollout_until(model, df: pl.DataFrame, need: dict, k: int, max_steps: int) -> pl.DataFrame:

@@ -102,6 +102,13 @@ def point_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
             )  # fmt: skip
         x, y = (pl.col(col).struct.field(n).cast(pl.Float64, strict=False) for n in pair)
         return df.with_columns(x.alias(GEO_X), y.alias(GEO_Y))
+    if isinstance(dtype, pl.List | pl.Array) and not (
+        dtype.inner.is_numeric() or dtype.inner in (pl.Utf8, pl.Null)
+    ):
+        raise TrajlmInputError(  # [[lon, lat]] (a line's points, a nested export): was a Polars error (badin24)
+            f"column {col!r} holds lists of {dtype.inner}, not [x, y] numbers", field=col,
+            hint="give one point a row: [lon, lat], or the latitude and longitude columns with --lat-col / --lon-col",
+        )  # fmt: skip
     if isinstance(dtype, pl.List | pl.Array):
         item = pl.col(col).cast(pl.List(pl.Float64), strict=False)
         return df.with_columns(item.list.get(0, null_on_oob=True).alias(GEO_X),

@@ -127,7 +127,8 @@ def date_and_time(date_col: str, time_col: str) -> pl.Expr:
     (`2026-02-11T00:00:00`: a spreadsheet's date cell, pandas / openpyxl exports) keeps its date
     only, so the time of day is not appended to a time (heldout24's ambulance sheet was refused)."""
     day = pl.col(date_col).cast(pl.Utf8).str.strip_chars()
-    day = day.str.replace(r"[ T]00:00(?::00(?:\.0+)?)?$", "")
+    # (a UTC midnight too, `...T00:00:00Z`: JSON / pandas exports of a date cell; badin24)
+    day = day.str.replace(r"[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$", "")
     return pl.concat_str(day, pl.lit(" "), pl.col(time_col).cast(pl.Utf8).str.strip_chars())
 
 

@@ -258,7 +258,7 @@ def resolve_columns(
                 "no column is recognised as the trajectory id, and the times go back in file "
                 "order: the file holds several trajectories, which would be read as one; "
                 f"the column(s) {ids} keep times in order within each value (or each run of "
-                "rows with one value)",
+                "rows with one value, or never repeat a time within one)",
                 path=first,
                 line=1,
                 hint=f"name the id column: --traj-col {ids[0]!r} (Python: "

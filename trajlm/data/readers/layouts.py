@@ -224,7 +224,7 @@ def several_tracks(
         ordered = df.group_by(c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))
         if ordered["ok"].all():
             out.append(c)
-        elif _changes_where_time_goes_back(df, c):
+        elif _changes_where_time_goes_back(df, c) or _separates_repeated_times(df, c):
             blocks.append(c)
     return out or blocks
 
@@ -246,3 +246,19 @@ def _changes_where_time_goes_back(df: object, c: str) -> bool:
     back = (df["_t"].diff() < 0).fill_null(False)  # type: ignore[index]
     runs = int(change.sum())
     return len(v) >= MIN_BLOCK_ROWS * runs and bool((~back | change).all())
+
+
+def _separates_repeated_times(df: object, c: str) -> bool:
+    """Whether column `c` holds long runs of one value (MIN_BLOCK_ROWS rows on average) and the
+    file's repeated times are all between its values, none within one: two vans on the road at
+    once, each listed trip by trip out of order (badin24: read as one trajectory, 40 of 160 rows
+    dropped as duplicate times and the two vans joined)."""
+    import polars as pl
+
+    v = df[c].cast(pl.Utf8)  # type: ignore[index]
+    runs = int((v != v.shift(1)).fill_null(True).sum())
+    t = df["_t"]  # type: ignore[index]
+    if len(v) < MIN_BLOCK_ROWS * runs or t.null_count() or t.n_unique() == len(t):
+        return False
+    within = df.group_by(c).agg(pl.col("_t").is_duplicated().any().alias("d"))  # type: ignore[attr-defined]
+    return not within["d"].any()
