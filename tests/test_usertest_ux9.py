@@ -274,7 +274,8 @@ def test_validity_unknown_mode_gives_http_advice(client):
     r = client.post("/predict", content=b"hello", headers={"content-type": "text/plain"})
     assert r.status_code == 400 and "content-type" in r.json()["error"]  # was 422 "dictionary"
     r = client.post("/predict", json=[1, 2])
-    assert r.status_code == 422 and "JSON object" in r.json()["error"]
+    assert r.status_code == 422 and "JSON array" in r.json()["error"]  # newuser24: wrap it
+    assert '{"trajectories": [' in r.json()["error"]
 
 
 def test_predict_with_a_draft_model_is_speculative_decoding_from_a_frame():

@@ -296,9 +296,10 @@ KNOT_MPS = 1852.0 / 3600.0
 SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots": KNOT_MPS,
                "speed_kn": KNOT_MPS, "speed_knots": KNOT_MPS, "speed_over_ground": KNOT_MPS,
                "speed_over_ground_kn": KNOT_MPS, "speed_m_s": 1.0,
-               # a unit suffix without brackets, as fleet telematics exports write it (newuser24)
+               # a unit suffix without brackets, as fleet telematics exports write it (newuser24);
+               # not `speed_mps`: trajlm derives that name itself (a derived speed, not SOG: session 17)
                "speed_kmh": 1 / 3.6, "speed_kph": 1 / 3.6, "speed_km_h": 1 / 3.6,
-               "speed_mph": 0.44704, "speed_mps": 1.0}  # fmt: skip
+               "speed_mph": 0.44704}  # fmt: skip
 COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
 # A speed with its unit in parentheses / brackets (cols23: heldout23's `SOG (kn)`, `speed
 # (km/h)`; `COG (deg)` is `cog` above): unit -> m/s per unit. Stores keep km/h and mph as
