@@ -109,16 +109,22 @@ def knn_table(knn: B.KNNContinuation) -> pl.DataFrame:
     return pl.DataFrame(cols)
 
 
+def check_saved_table(path: Path, sha1: str | None, missing: str, changed: str) -> None:
+    """One line when a verdict's saved table is missing, or not the bytes the verdict was
+    scored with (its SHA-1 in val_verdict.json): the prediction and travel-time verdicts."""
+    if not path.is_file():
+        raise TrajlmInputError(f"{path}: missing ({missing}")
+    if hashlib.sha1(path.read_bytes()).hexdigest() != sha1:
+        raise TrajlmInputError(f"{path}: changed since the val verdict was saved; {changed}")
+
+
 def load_knn(directory: Path, verdict: dict[str, Any]) -> tuple[RetrievalIndex, LocalProjection]:
     """The verdict's kNN index and plane, rebuilt from its saved table (checked by SHA-1)."""
     path = Path(directory) / KNN_NAME
     knn = verdict.get("knn") or {}
-    if not path.is_file():
-        raise TrajlmInputError(f"{path}: missing (the val verdict beside it names kNN fitted on "
-                               "it); train again, or delete val_verdict.json's \"predict\"")  # fmt: skip
-    if hashlib.sha1(path.read_bytes()).hexdigest() != knn.get("table_sha1"):
-        raise TrajlmInputError(f"{path}: changed since the val verdict was saved; train again "
-                               "to save a new one")  # fmt: skip
+    check_saved_table(path, knn.get("table_sha1"),
+                      missing="the val verdict beside it names kNN fitted on it); train again, or "
+                      "delete val_verdict.json's \"predict\"", changed="train again to save a new one")  # fmt: skip
     t = pl.read_parquet(path)
     h, hz = int(knn["history"]), int(knn["horizon"])
     n_feats = 2 * (h - 1) + (4 if verdict.get("engine") == PLACE_KNN else 0)
@@ -256,6 +262,6 @@ def verdict_line(v: dict) -> str:
             f"under 1; val 5-step ADE by engine, m: {mae})")  # fmt: skip
 
 
-__all__ = ["ENGINES", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
+__all__ = ["ENGINES", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
            "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn",
            "val_words", "verdict_line"]  # fmt: skip

@@ -37,7 +37,7 @@ from trajlm.data.longitude import mean_lon
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M
-from trajlm.eval.predict_verdict import KNN_NAME, check_predict_fields
+from trajlm.eval.predict_verdict import KNN_NAME, check_predict_fields, check_saved_table
 from trajlm.eval.protocol import make_tte_task
 from trajlm.eval.travel_time_fallback import ValCheckedTTE
 from trajlm.eval.tte_baselines import (
@@ -217,12 +217,10 @@ def fitted_baseline(directory: Path, verdict: dict) -> Any:
     """The travel-time baseline the verdict chose, refitted on the saved train O-D table (the
     same table, the same seeds: the estimator the verdict scored)."""
     path = Path(directory) / OD_NAME
-    if not path.is_file():
-        raise TrajlmInputError(f"{path}: missing (the val verdict beside it names a baseline "
-                               "fitted on it); save the verdict again with --save-verdict")  # fmt: skip
-    if hashlib.sha1(path.read_bytes()).hexdigest() != verdict.get("od_sha1"):
-        raise TrajlmInputError(f"{path}: changed since the val verdict was saved; save the "
-                               "verdict again with trajlm eval --save-verdict")  # fmt: skip
+    check_saved_table(path, verdict.get("od_sha1"),
+                      missing="the val verdict beside it names a baseline fitted on it); save the "
+                      "verdict again with --save-verdict",
+                      changed="save the verdict again with trajlm eval --save-verdict")  # fmt: skip
     from trajlm.eval.tte_baselines import od_features
 
     return _baseline(verdict["engine"]).fit(od_features(pl.read_parquet(path)))

@@ -28,7 +28,7 @@ HEAD = re.compile(
     re.I,
 )
 UNIT_AT_END = re.compile(r",?\s*\bin\s+(hours?|minutes?|mins?|seconds?|h|min|s)\s*\??\s*$", re.I)
-_UNIT = {"hour": "h", "hours": "h", "h": "h", "minute": "min", "minutes": "min", "mins": "min", "min": "min",
+TIME_UNITS = {"hour": "h", "hours": "h", "h": "h", "minute": "min", "minutes": "min", "mins": "min", "min": "min",
          "seconds": "s", "second": "s", "s": "s"}  # fmt: skip
 
 
@@ -43,10 +43,10 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
     """The plan of a time inside a circle (``is_inside``): the trips "how many trips <who> came <circle> ..." names,
     the metric ``inside_s`` added up."""
     m = HEAD.search(question)
-    unit = _UNIT.get((m.group(1) or "").lower())
+    unit = TIME_UNITS.get((m.group(1) or "").lower())
     rest = question[m.end() :]
     if u := UNIT_AT_END.search(rest):
-        unit = _UNIT[u.group(1).lower()]
+        unit = TIME_UNITS[u.group(1).lower()]
         rest = rest[: u.start()]
     who = m.group("who").strip()
     who = re.sub(

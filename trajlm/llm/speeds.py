@@ -17,6 +17,7 @@ from collections.abc import Callable
 import polars as pl
 
 from trajlm.data.geometry import haversine_m
+from trajlm.llm.inside import TIME_UNITS, UNIT_AT_END  # "..., in minutes?" (one reader)
 from trajlm.llm.phrases import SPEED_UNITS
 from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
 
@@ -31,9 +32,6 @@ ABOVE = re.compile(
     r"(?P<rest>.*)$",
     re.I,
 )
-UNIT_AT_END = re.compile(r",?\s*\bin\s+(hours?|minutes?|mins?|seconds?|h|min|s)\s*\??\s*$", re.I)
-_UNIT = {"hour": "h", "hours": "h", "h": "h", "minute": "min", "minutes": "min", "mins": "min", "min": "min",
-         "seconds": "s", "second": "s", "s": "s"}  # fmt: skip
 
 
 # the same question with a speed that is no number above 0 ("above -5 km/h", "above nan km/h",
@@ -68,10 +66,10 @@ def plan_above(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPl
             raise CannotAnswer("time below a speed (or between two) is not read, only the time above one: ask "
                                "e.g. 'how long was V3 above 50 km/h' (and the trips' total duration)")  # fmt: skip
         return None
-    unit = _UNIT.get((m.group("unit") or "").lower())
+    unit = TIME_UNITS.get((m.group("unit") or "").lower())
     rest = m.group("rest")
     if u := UNIT_AT_END.search(rest):
-        unit = _UNIT[u.group(1).lower()]
+        unit = TIME_UNITS[u.group(1).lower()]
         rest = rest[: u.start()]
     kmh = float(m.group("n")) * SPEED_UNITS[m.group("speed").lower()]
     who = re.sub(
