@@ -31,6 +31,10 @@ SETTINGS = {
     "backtest_prior": 0.0,
     "backtest_fallback_window": 2,
     "backtest_short_cap": [0.0, 0.25, 0.25, 0.25],
+    # session 24 (steady24): session 23's per-call choice between the rollout and constant
+    # velocity, on steady histories only (docs/generalization.md "Session 24 (steady24)")
+    "backtest_choice_steps": 1,
+    "backtest_choice_steady_only": True,
 }
 
 

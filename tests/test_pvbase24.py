@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from test_heldout23_knn_check import _circle_trips
 
-from tests.test_heldout23_knn_check import _circle_trips
 from trajlm.data.store import read_store, write_store
 
 SPEED = 12.0  # m/s, due east
