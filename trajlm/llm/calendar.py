@@ -141,14 +141,21 @@ def clock(hours: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def period_key_value(plan: QueryPlan) -> tuple[pl.Expr, pl.Expr]:
+    """The period a trip counts in (its start day, or the Monday of its week: ``_p``) and what
+    a period sums (trips, or the plan's metric): per-period plans and their maxima (daymax)."""
+    day = pl.col("start").dt.date()
+    key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+    what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
+    return key.alias("_p"), what
+
+
 def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]:
     """(value, printed text) of a per-day / per-week plan over the chosen trips."""
     if len(chosen) == 0:
         return "no trips match", "no trips match"
-    day = pl.col("start").dt.date()
-    key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
-    what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
-    each = chosen.group_by(key.alias("_p")).agg(what.alias("_v"))
+    key, what = period_key_value(plan)
+    each = chosen.group_by(key).agg(what.alias("_v"))
     n = len(each)
     value = float(each["_v"].mean())
     unit = ""

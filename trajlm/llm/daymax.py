@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from trajlm.llm.calendar import period_key_value
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.replan import replan
 from trajlm.llm.vehicles import GENERIC
@@ -148,12 +149,8 @@ def pick_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str
     """(value, printed text) of a ``pick`` plan: the largest (smallest) per-day (per-week) total, its day named."""
     if len(chosen) == 0:
         return "no trips match", "no trips match"
-    day = pl.col("start").dt.date()
-    key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
-    what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
-    each = chosen.group_by(key.alias("_p")).agg(
-        what.cast(pl.Float64).alias("_v"), pl.len().alias("_n")
-    )
+    key, what = period_key_value(plan)
+    each = chosen.group_by(key).agg(what.cast(pl.Float64).alias("_v"), pl.len().alias("_n"))
     least = plan.pick == "least"
     each = each.sort(["_v", "_p"], descending=[not least, False])
     best = float(each["_v"][0])
