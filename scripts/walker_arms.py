@@ -5,12 +5,16 @@
 Fitting data is train only: its trips sorted by start time in 5 blocks; blocks 3, 4, 5 are
 rolling-origin folds (protocol queries of block b, kNN library = blocks < b). Every factor is
 fitted on the folds' pooled walker queries (walker: the history's median step speed < 2.5 m/s,
-``trajlm.eval.walkers.is_walker``). Arms, each scored on the walkers of ``--stage`` and as a
-routed predictor (walkers -> arm, others -> kNN): kNN (history 5, 40 neighbours), stay, constant
-velocity [time], damped velocity (recent velocity over m steps, m and alpha_j fitted),
-stop-aware damping (alpha per step and dwell bin), shrunk kNN (last + beta_j kNN continuation),
-the stack last + a_j kNN + b_j damped, and kNN on a median-smoothed history. Δ: paired
-bootstrap 95 % CI (2,000 resamples over trips) against kNN. Markdown -> stdout and OUT.
+``trajlm.eval.walkers.is_walker``). Arms, each scored on the walkers of ``--stage``, as a
+routed predictor R (walkers -> arm, others -> kNN) and as R2 (the arm fitted on each regime):
+kNN (history 5, 40 neighbours), stay, constant velocity [time], damped velocity (recent
+velocity over m steps, m and alpha_j fitted), stop-aware damping (alpha per step and dwell
+bin), shrunk kNN (last + beta_j kNN continuation), the stack last + a_j kNN + b_j damped, kNN
+on a median-smoothed history, kNN scaled by the asked-time ratio^gamma, kNN with (history,
+neighbours) tuned on the folds, and the stop mixture (spatial median of the neighbours'
+continuations and the stay point). Δ: paired bootstrap 95 % CI (2,000 resamples over trips)
+against kNN; walkers are also split by the asked 5th time (a steady clock: <= 1.25 x 5 median
+history intervals, or past a gap). Markdown -> stdout and OUT.
 """
 
 from __future__ import annotations
@@ -201,6 +205,16 @@ def table(
         summary[name] = {"walkers": float(e[w].mean()), "others": float(e[~w].mean()),
                          "all": float(e.mean()), "routed": float(routed.mean()), "both": float(both.mean()),
                          "per_trip": e.tolist()}  # fmt: skip
+    # walkers on a steady clock (like GeoLife test's) vs past a gap: the asked 5th time is input
+    steady = w & (q["ratio"][:, -1] <= 1.25)
+    gap = w & ~steady
+    lines += ["", f"| arm | steady walkers ({steady.sum()}): MAE | Δ vs kNN [95 % CI] | "
+              f"walkers past a gap ({gap.sum()}): MAE | Δ vs kNN [95 % CI] |", "|---|---|---|---|---|"]  # fmt: skip
+    for name, e in err.items():
+        cells = [
+            f"{e[m].mean():.1f} | {ci(e[m] - base[m])}" if m.any() else " | " for m in (steady, gap)
+        ]
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
     print("\n".join(lines), flush=True)
     return lines, summary
 

@@ -117,3 +117,4 @@ def test_walker_arms_script_end_to_end(tmp_path):
     load_script("walker_arms").main(["--data", str(store), "--stage", "val", "--out", str(out)])
     text = out.read_text()
     assert "cross-fitted" in text and "| kNN (40) |" in text and "stop mixture" in text
+    assert "steady walkers" in text and "past a gap" in text
