@@ -6,6 +6,7 @@ The run and its kNN verdict are test_pverdict24's (circles at 10 s: kNN near exa
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -87,3 +88,52 @@ def test_cli_seconds_ahead_follows_the_verdict_and_names_its_engine(judged: dict
         else:
             assert "engine" not in got.columns and "answers" not in res.output
             assert not np.allclose(got["lat"], api["lat"], atol=1e-6)
+
+
+def test_small_val_rule_acts_below_min_val_trips_and_not_above(judged: dict) -> None:  # noqa: F811
+    from test_heldout23_knn_check import _circle_trips
+
+    import trajlm
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.eval.knn_check import knn_check
+    from trajlm.eval.predict_verdict import decide, verdict_line
+    from trajlm.eval.small_val import MIN_VAL_TRIPS
+
+    model = trajlm.TrajLM.from_pretrained(judged["plain"], threads=1).model
+    n = MIN_VAL_TRIPS - 1
+    few = knn_check(
+        model, judged["train"], make_prediction_task(_circle_trips(n=n, points=25, seed=5))
+    )
+    many = knn_check(model, judged["train"],
+                     make_prediction_task(_circle_trips(n=MIN_VAL_TRIPS, points=25, seed=5)))  # fmt: skip
+    assert few["val_small_rule"].startswith(f"val has {n} trips (under {MIN_VAL_TRIPS}): ")
+    assert "kNN continuation" in few["val_small_rule"] and "val_small_rule" not in many
+    line = verdict_line(decide(few, judged["train"]))
+    assert line.startswith(f"predict: val has {n} trips") and "val has" not in verdict_line(
+        decide(many, judged["train"])
+    )
+    # the fixture's run (4 val trips) saved the line with its verdict
+    saved = json.loads((judged["run"] / "val_verdict.json").read_text())["predict"]
+    assert saved["small_val"].startswith("val has 4 trips")
+
+
+def test_shrink_keeps_tuned_settings_only_where_val_shows_them_better(judged: dict) -> None:  # noqa: F811
+    from trajlm.data.features import LocalProjection
+    from trajlm.eval import baselines as B
+    from trajlm.eval.small_val import shrink_to_defaults
+
+    train = judged["train"]
+    proj = LocalProjection.fit(train)
+    rng = np.random.default_rng(0)
+    noise = rng.uniform(0.5, 1.5, 6)
+    for tuned_err, want in ((0.5 * noise, "tuned"), (noise[::-1], "default")):
+        ests = {"kNN continuation": B.KNNContinuation(40, 3).fit(train, proj)}
+
+        def per_trip(est, tuned_err=tuned_err):  # the tuned kNN (40 neighbours) vs the default
+            return tuned_err if est.n_neighbors == 40 else noise
+
+        kept = shrink_to_defaults(ests, train, proj, per_trip)
+        assert kept == {"kNN continuation": want}
+        knn = ests["kNN continuation"]
+        assert (knn.n_neighbors, knn.history) == ((40, 3) if want == "tuned" else (10, 5))
+        assert knn.projection_ is proj or want == "tuned"
