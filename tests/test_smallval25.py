@@ -47,7 +47,7 @@ def test_asked_times_past_kNNs_steps_go_to_the_model_said_once(judged: dict) -> 
     lm = trajlm.TrajLM.from_pretrained(judged["run"], threads=1)
     last = hist.group_by("traj_id", maintain_order=True).agg(pl.col("t").max())
     ids = last["traj_id"].to_list()
-    per = {ids[0]: [20.0, 90.0], ids[1]: [30.0]}  # 90 s: past kNN's 5 steps of 10 s
+    per = {ids[0]: [20.0, 90.0], ids[1]: [-15.0, 30.0]}  # 90 s: past kNN's 5 steps of 10 s
     per = {k: [float(last.filter(pl.col("traj_id") == k)["t"][0]) + s for s in v]
            for k, v in per.items()}  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
@@ -58,7 +58,11 @@ def test_asked_times_past_kNNs_steps_go_to_the_model_said_once(judged: dict) -> 
     assert len(said) == 1 and repr(ids[0]) in said[0]
     by = dict(out.group_by("traj_id").agg(pl.col("engine").first()).iter_rows())
     assert by == {ids[0]: "model", ids[1]: judged["engine"]}
-    assert out["traj_id"].to_list() == [ids[0], ids[0], ids[1]]  # the input's order
+    assert out["traj_id"].to_list() == [ids[0], ids[0], ids[1], ids[1]]  # the input's order
+    # before the last fix: NaN, said as the model says it
+    mine = out.filter(pl.col("traj_id") == ids[1]).sort("step")
+    assert np.isnan(mine["lat"][0]) and np.isfinite(mine["lat"][1])
+    assert any("lie before a trajectory's last point" in str(w.message) for w in caught)
     assert lm.last_engine.startswith("mixed")
 
 

@@ -17,6 +17,7 @@ trajectory's last fix gives NaN, as it does from the model.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.api_predict_verdict import _far, _pv, asked_rows, say_once, time_aware_asked
+from trajlm.api_rollout import nan_message
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
 
@@ -77,7 +79,12 @@ def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, r
     out = predict_canonical(est, full, proj, req.shape[1], keys=True, ahead=req)
     asked = np.ones(req.shape, bool) if valid is None else np.asarray(valid, bool)
     lat = out["lat"].to_numpy().reshape(req.shape)
-    past = (np.isnan(lat) & asked & (np.asarray(req, np.float64) > 0)).any(axis=1)
+    ahead = np.asarray(req, np.float64)
+    past = (np.isnan(lat) & asked & (ahead > 0)).any(axis=1)
+    if (before := asked & (ahead < 0) & ~past[:, None]).any():  # NaN, said as the model says it
+        zeros = np.zeros(len(ahead))
+        warnings.warn(nan_message(last_t["traj_id"].to_list(), ahead, zeros, zeros, before),
+                      stacklevel=5)  # fmt: skip
     return asked_rows(out, full, last_t, req, valid, v["engine"]), past
 
 
