@@ -141,3 +141,25 @@ def test_shrink_keeps_tuned_settings_only_where_val_shows_them_better(judged: di
         knn = ests["kNN continuation"]
         assert (knn.n_neighbors, knn.history) == ((40, 3) if want == "tuned" else (10, 5))
         assert knn.projection_ is proj or want == "tuned"
+
+
+def test_http_asked_times_follow_the_kNN_verdict(judged: dict) -> None:  # noqa: F811
+    import pytest
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    body = [{"traj_id": r["traj_id"], "t": r["t"], "lat": r["lat"], "lon": r["lon"]}
+            for r in _hist(n=2).iter_rows(named=True)]  # fmt: skip
+    app = create_app(trajlm.TrajLM.from_pretrained(judged["run"], threads=1))
+    with TestClient(app) as c:
+        on = c.post("/predict", json={"trajectories": body, "seconds_ahead": [10, 15]})
+        off = c.post("/predict", json={"trajectories": body, "seconds_ahead": [10, 15],
+                                       "fallback": False})  # fmt: skip
+    assert on.status_code == 200 and off.status_code == 200, (on.text, off.text)
+    assert on.json()["engine"] == judged["engine"]
+    assert "engine" not in off.json()["points"][0]
