@@ -66,6 +66,7 @@ LAYERS[-1].add("api_at_times")  # predict at asked times: the rollout part of ap
 LAYERS[-1].add("api_time_checks")  # asked times checked (out of api_inputs, session 20)
 LAYERS[-1].add("api_knn_note")  # predict says a run was not better than kNN on val (heldout23)
 LAYERS[-1].add("api_predict_verdict")  # predict answers with the run's val verdict (pverdict24)
+LAYERS[-1].add("api_verdict_asked")  # asked times answered by the val verdict (smallval25)
 LAYERS[-1].add("cli_train_check")  # `trajlm train` ends beside kNN on val (heldout23)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

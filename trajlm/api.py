@@ -50,11 +50,9 @@ from trajlm.api_inputs import (
 )
 from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_predict_verdict import (
-    answers_asked_times,
     baseline_rows,
     model_keeps_call,
     predict_verdict,
-    time_aware_asked,
     with_engine,
 )
 from trajlm.api_pretrained import Pretrained
@@ -67,6 +65,7 @@ from trajlm.api_rollout import (
 )
 from trajlm.api_subsec import exact_history, steps_at_times
 from trajlm.api_verdict import check_flags
+from trajlm.api_verdict_asked import verdict_asked
 from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
@@ -193,8 +192,10 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         verdict's engine (the model or the best baseline on val by its rule:
         trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
         (``last_engine`` too); a time-aware engine (constant velocity [time], linear-3 [time,
-        fit]) also answers asked times. Calls only the model answers (asked times for the
-        other engines, radii, draft, more than 5 steps, far from the train split) say so once. ``fallback=False``: the model's
+        fit]) also answers asked times, and kNN / linear-3 answer them interpolated between
+        their next points (session 25; an asked time past kNN's 5 steps: the model answers that
+        trajectory). Calls only the model answers (radii, draft, more than 5 steps, far from
+        the train split) say so once. ``fallback=False``: the model's
         own answer, as without a verdict.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
@@ -264,15 +265,15 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         # the times asked count from (sessions 17, 18); reported speed / course read from it
         full = exact_history(df, layout)
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-        if (
-            answers_asked_times(verdict) and draft is None and (radii is None or radii is False)
-        ):  # a verdict given the target times answers them (pvbase24)
-            out = time_aware_asked(verdict, full, last_t, req, valid)
-            return from_canonical(with_engine(self, out, None, order), layout=layout)
-        out = predict_asked(self, full, last_t, req, valid, layout)
-        out = with_radii_asked(out, radii, self.radii_bins, full, self)
+        # the verdict's engine answers asked times where it can (pvbase24: the [time] ones;
+        # smallval25: kNN / linear-3 interpolated); the model the rest (api_verdict_asked.py)
+        base, share = verdict_asked(self, verdict, full, last_t, req, valid, radii)
+        if share is None:
+            return from_canonical(with_engine(self, base, None, order), layout=layout)
+        out = predict_asked(self, *share, layout)
+        out = with_radii_asked(out, radii, self.radii_bins, share[0], self)
         if verdict is not None:
-            out = with_engine(self, out, None, order)
+            out = with_engine(self, out, base, order)
         return from_canonical(out, layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:

@@ -5,9 +5,10 @@ Where the verdict chose a baseline (kNN continuation, place-aware kNN, linear-3,
 velocity [time] or linear-3 [time, fit]; session 24, pvbase24), ``predict(df, steps=k)`` answers each
 trajectory with that baseline, and every answer names its engine in an ``engine`` column
 (also ``TrajLM.last_engine``); a time-aware engine answers asked times too
-(``time_aware_asked``: the harness gives it the target times). Calls the baseline cannot answer
-stay with the model and say so once per loaded run: asked times for the other engines, ``radii``, ``draft``, more
-steps than kNN stores (5), and trajectories far from the train windows (another place).
+(``time_aware_asked``: the harness gives it the target times), and since session 25
+(smallval25) so do the others, interpolated (api_verdict_asked.py). Calls the baseline cannot
+answer stay with the model and say so once per loaded run: ``radii``, ``draft``, more steps
+than kNN stores (5), and trajectories far from the train windows (another place).
 ``fallback=False`` is the model's own answer, as before the verdict (no ``engine`` column).
 A run without a prediction verdict (trained before session 24, the package's checkpoints)
 answers as before.
@@ -44,11 +45,6 @@ def predict_verdict(api: Any, fallback: bool) -> dict | None:
     return (verdict_of(api) or {}).get("predict")
 
 
-def answers_asked_times(verdict: dict | None) -> bool:
-    """True when the verdict's engine is one given the target times (pvbase24)."""
-    return verdict is not None and verdict["engine"] in _pv().TIME_AWARE
-
-
 def say_once(api: Any, line: str) -> None:
     """One line per loaded run and reason."""
     said = getattr(api, "_said_predict_verdict", set())
@@ -64,8 +60,8 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
     if v["engine"] == "model":
         return True
     why = None
-    if asked and v["engine"] in _pv().TIME_AWARE and draft is None and radii in (None, False):
-        return True  # not the model: the asked-times path answers with it (time_aware_asked)
+    if asked and draft is None and (radii is None or radii is False):
+        return True  # not the model: the asked-times path answers with it (api_verdict_asked)
     if asked:
         why = "asked times (at_times / seconds_ahead)"
     elif radii is not None and radii is not False:
@@ -133,12 +129,19 @@ def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.
     full = full.filter(pl.col("traj_id").is_in(last_t["traj_id"].implode()))
     est = _pv().VerdictBaseline(v["engine"])
     out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
-    t = last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64)  # as the model's rows
+    return asked_rows(out, full, last_t, req, valid, v["engine"])
+
+
+def asked_rows(out: pl.DataFrame, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
+               valid: np.ndarray | None, engine: str) -> pl.DataFrame:  # fmt: skip
+    """An engine's canonical answer at ``req`` with the times as asked from the last fix (as
+    the model's rows), the padding of per-trajectory lists dropped, named by its engine."""
+    t = last_t["t"].to_numpy()[:, None] + np.rint(req).astype(np.int64)
     out = out.with_columns(t=pl.Series(t.reshape(-1)).cast(full.schema["t"]))
     if valid is not None:
         out = out.filter(pl.Series(np.asarray(valid).reshape(-1)))
         out = out.with_columns(step=pl.int_range(1, pl.len() + 1).over("traj_id").cast(pl.Int64))
-    return out.with_columns(engine=pl.lit(v["engine"]))
+    return out.with_columns(engine=pl.lit(engine))
 
 
 def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
@@ -166,6 +169,7 @@ def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
 __all__ = [
     "baseline_rows",
     "model_keeps_call",
+    "asked_rows",
     "predict_verdict",
     "time_aware_asked",
     "with_engine",

@@ -103,7 +103,8 @@ def predict(
         True,
         "--fallback/--no-fallback",
         help="A run `trajlm train` saved a prediction verdict with: its val winner (the model or "
-        "the best baseline on val: kNN, place-aware kNN, linear-3, the [time] ones) answers --steps, named in an `engine` column. "
+        "the best baseline on val: kNN, place-aware kNN, linear-3, the [time] ones) answers --steps "
+        "and --seconds-ahead, named in an `engine` column. "
         "--no-fallback: the model alone.",
     ),
     time_origin: str = typer.Option(
@@ -288,13 +289,20 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
     from trajlm.api_rollout import exact_times
 
     df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is
-    if ahead is None and fallback and not int8 and (v := _predict_verdict(model)) is not None:
+    if fallback and not int8 and (v := _predict_verdict(model)) is not None:
         from trajlm.api import TrajLM  # the run's val winner answers (session 24, pverdict24)
         from trajlm.eval.predict_verdict import verdict_line
 
         io.say(verdict_line(v))
         lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads), source)
-        return _said(lambda: lm.predict(df, steps=steps), source)
+        if ahead is None:
+            return _said(lambda: lm.predict(df, steps=steps), source)
+        if v["engine"] == "model":  # the model's own notes (reported motion), as below
+            _motion_note(df)
+        try:  # --seconds-ahead follows the verdict too (smallval25), the engine named
+            return _said(lambda: lm.predict(df, seconds_ahead=ahead), source)
+        except ValueError as e:
+            io.fail(f"--seconds-ahead: {e}")
     m = io.load_model(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
@@ -323,16 +331,21 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
     if load_coverage(m) is None:  # a checkpoint without coverage: the older distance note
         io.coverage_note(m, df, source)
-    from trajlm.api_rollout import DR_WEIGHT
-    from trajlm.data.column_names import motion_columns
-
-    if DR_WEIGHT and (found := motion_columns(df.columns)):  # session 16 (sogcog)
-        io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "
-               f"{mix_said(df, DR_WEIGHT)} (docs/data.md)")  # fmt: skip
+    _motion_note(df)
     try:
         return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
     except ValueError as e:
         io.fail(f"--seconds-ahead: {e}")
+
+
+def _motion_note(df) -> None:
+    """The line saying reported speed / course are read (session 16, sogcog)."""
+    from trajlm.api_rollout import DR_WEIGHT
+    from trajlm.data.column_names import motion_columns
+
+    if DR_WEIGHT and (found := motion_columns(df.columns)):
+        io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "
+               f"{mix_said(df, DR_WEIGHT)} (docs/data.md)")  # fmt: skip
 
 
 def cli_words(line: str) -> str:

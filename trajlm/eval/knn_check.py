@@ -30,6 +30,7 @@ from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
+from trajlm.eval.small_val import acts, rule_line, shrink_to_defaults
 from trajlm.model.rollout import ModelPredictor
 
 MIN_TRIPS = 3  # fewer val trips: no interval worth a verdict (said as such)
@@ -86,7 +87,9 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     """The kept model's per-trip 5-step MAE on `task` (val) beside the best on val of the
     verdict's baselines (``candidates``: linear-3, constant velocity [time], linear-3 [time, fit],
     kNN continuation and place-aware kNN, both tuned on val as `trajlm eval` tunes them), their
-    ratio with a paired bootstrap 95 % interval and the verdict (better / level / worse); {} when
+    ratio with a paired bootstrap 95 % interval and the verdict (better / level / worse); on
+    fewer than small_val.MIN_VAL_TRIPS val trips a tuned kNN keeps its tuned settings only where
+    val shows them better than its defaults (smallval25; said in ``val_small_rule``); {} when
     the train split has no window for kNN or val fewer than ``MIN_TRIPS`` scored trips.
     ``fitted`` (a dict) receives the baselines as scored (the prediction verdict saves kNN's
     windows: eval/predict_verdict.py)."""
@@ -97,10 +100,15 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     err_m = M.point_errors(ModelPredictor(model).predict_next(task), truth).mean(1)
     timings: dict[str, float] = {}
     ests = candidates(train, task, timings)
-    errs = {
-        name: M.point_errors(_answer(est, est.projection_, task), truth).mean(1)
-        for name, est in ests.items()
-    }
+
+    def per_trip(est: Any) -> np.ndarray:
+        return M.point_errors(_answer(est, est.projection_, task), truth).mean(1)
+
+    small = None
+    if acts(n):  # a few val trips: tuned kNN settings must show themselves (smallval25)
+        small = rule_line(n, shrink_to_defaults(ests, train, ests["linear-3"].projection_,
+                                                per_trip))  # fmt: skip
+    errs = {name: per_trip(est) for name, est in ests.items()}
     if fitted is not None:
         fitted.update(ests)
     ok = np.isfinite(err_m) & np.all([np.isfinite(e) for e in errs.values()], axis=0)
@@ -124,7 +132,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         "val_ade_vs_best_baseline_ci": [float(r["lo"]), float(r["hi"])],
         "val_vs_best_baseline": verdict,
         "val_baseline_trips": int(ok.sum()),
-    }
+    } | ({"val_small_rule": small} if small else {})
 
 
 def knn_line(check: dict[str, Any], data: Path | str) -> str | None:

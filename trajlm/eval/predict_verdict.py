@@ -82,7 +82,7 @@ def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
         "model_over_best": {"ratio": check["val_ade_vs_best_baseline"], "lo": lo, "hi": hi},
         "n_val_trips": check["val_baseline_trips"],
         "train_box": box,
-    }
+    } | ({"small_val": check["val_small_rule"]} if check.get("val_small_rule") else {})
 
 
 # ----------------------------------------------------------------------- the saved kNN
@@ -168,6 +168,7 @@ def check_predict_fields(v: Any) -> bool:
     a missing or NaN plane, a history the table does not hold were tracebacks)."""
     ok = isinstance(v, dict) and v.get("engine") in ENGINES
     ok = ok and _count(v.get("n_val_trips"), 0) and isinstance(v.get("val_ade_m"), dict)
+    ok = ok and isinstance(v.get("small_val", ""), str)  # smallval25's line, where it acted
     box = v.get("train_box") if ok else None
     ok = (
         ok and isinstance(box, list) and len(box) == 4 and _degrees(*box[:2]) and _degrees(*box[2:])
@@ -258,8 +259,9 @@ def verdict_line(v: dict) -> str:
     """One line: what answers prediction and why (val numbers)."""
     r, mae = v["model_over_best"], {k: round(m, 1) for k, m in v["val_ade_m"].items()}
     words = val_words(r["ratio"], r["lo"], r["hi"], v["best_baseline"], v["n_val_trips"])
-    return (f"predict: {words}; {v['engine']} answers (rule: the model only where the CI is "
-            f"under 1; val 5-step ADE by engine, m: {mae})")  # fmt: skip
+    small = f"{v['small_val']}; " if v.get("small_val") else ""  # smallval25: the rule acted
+    return (f"predict: {small}{words}; {v['engine']} answers (rule: the model only where the CI "
+            f"is under 1; val 5-step ADE by engine, m: {mae})")  # fmt: skip
 
 
 __all__ = ["ENGINES", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",

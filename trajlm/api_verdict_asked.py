@@ -1,0 +1,131 @@
+"""``TrajLM.predict(at_times= / seconds_ahead=)`` answered by the run's prediction verdict
+(session 25, smallval25; the verdict: trajlm/eval/predict_verdict.py).
+
+Session 24 let the time-aware engines (constant velocity [time], linear-3 [time, fit]) answer
+asked times natively (``api_predict_verdict.time_aware_asked``), but a kNN continuation,
+place-aware kNN or linear-3 verdict left asked times to the model. Here those engines answer
+them too: the engine's next points fall at the times its ``steps=k`` answer gives them (the
+history's last interval, as ``frames.predict_canonical``), the track from the last fix through
+them is interpolated linearly (in metres) at the asked times, as the model's own rollout is
+(api_rollout.py). What the engine cannot answer goes to the model, said once per loaded run:
+an asked time past kNN's stored continuation (5 steps: the whole trajectory goes to the model,
+which rolls out as far as asked) and trajectories far from the train split (another place).
+linear-3 extrapolates as far as asked (up to the model's own ``MAX_STEPS``). A time before a
+trajectory's last fix gives NaN, as it does from the model.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.api_predict_verdict import _far, _pv, asked_rows, say_once, time_aware_asked
+from trajlm.api_rollout import nan_message
+from trajlm.data.features import LocalProjection
+from trajlm.eval.frames import predict_canonical
+
+MAX_LINEAR_STEPS = 256  # as api_rollout.MAX_STEPS: the model's rollout reaches no further
+
+
+class _AtAskedTimes:
+    """A steps engine (kNN, place-aware kNN, linear-3) at asked times: its next points at the
+    history's last interval, interpolated linearly from the last fix; NaN before the last fix
+    and past the engine's last point."""
+
+    def __init__(self, engine: str, index: Any, horizon: int | None) -> None:
+        self.engine, self.index, self.horizon = engine, index, horizon
+
+    def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int, t: np.ndarray,
+                t_future: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+        from trajlm.data.retrieval import last_point
+
+        rows = np.arange(len(lengths))
+        last = t[rows, lengths - 1].astype(np.float64)
+        prev = t[rows, np.maximum(lengths - 2, 0)].astype(np.float64)
+        dt = np.maximum(np.where(lengths > 1, last - prev, 1.0), 1.0)
+        ahead = np.asarray(t_future, np.float64) - last[:, None]
+        reach = np.nanmax(ahead / dt[:, None]) if np.isfinite(ahead).any() else 1.0
+        h = self.horizon or int(min(MAX_LINEAR_STEPS, max(1, math.ceil(reach))))
+        grid = dt[:, None] * np.arange(1, h + 1)
+        pts = _pv().baseline_xy(self.engine, self.index, xy, lengths, h, t,
+                                last[:, None] + grid, keys)  # fmt: skip
+        track = np.concatenate([last_point(xy, lengths)[:, None], pts], axis=1)
+        at = np.concatenate([np.zeros((len(dt), 1)), grid], axis=1)
+        out = np.full((*ahead.shape, 2), np.nan)
+        for b in rows:
+            for d in (0, 1):
+                out[b, :, d] = np.interp(ahead[b], at[b], track[b, :, d], left=np.nan,
+                                         right=np.nan)  # fmt: skip
+        return out
+
+
+def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
+                  valid: np.ndarray | None) -> tuple[pl.DataFrame, np.ndarray]:  # fmt: skip
+    """(the steps engine's rows for every trajectory of ``last_t``, per trajectory: True where
+    an asked time lies past the engine's reach)."""
+    if v["engine"] in (_pv().KNN, _pv().PLACE_KNN):
+        if getattr(api, "_verdict_knn", None) is None:
+            api._verdict_knn = _pv().load_knn(Path(api.path), v)
+        index, proj = api._verdict_knn
+        horizon = int(index.horizon)
+    else:  # linear-3: no train windows, its own plane
+        index, proj, horizon = None, LocalProjection.fit(full), None
+    est = _AtAskedTimes(v["engine"], index, horizon)
+    out = predict_canonical(est, full, proj, req.shape[1], keys=True, ahead=req)
+    asked = np.ones(req.shape, bool) if valid is None else np.asarray(valid, bool)
+    lat = out["lat"].to_numpy().reshape(req.shape)
+    ahead = np.asarray(req, np.float64)
+    past = (np.isnan(lat) & asked & (ahead > 0)).any(axis=1)
+    if (before := asked & (ahead < 0) & ~past[:, None]).any():  # NaN, said as the model says it
+        zeros = np.zeros(len(ahead))
+        warnings.warn(nan_message(last_t["traj_id"].to_list(), ahead, zeros, zeros, before),
+                      stacklevel=5)  # fmt: skip
+    return asked_rows(out, full, last_t, req, valid, v["engine"]), past
+
+
+def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataFrame,
+                  req: np.ndarray, valid: np.ndarray | None, radii: Any) -> tuple:  # fmt: skip
+    """(the verdict engine's rows at the asked times or None, and the model's share: full,
+    last_t, req, valid of the trajectories it answers; None when it answers none)."""
+    if v is None or v["engine"] == "model" or (radii is not None and radii is not False):
+        return None, (full, last_t, req, valid)
+    if v["engine"] in _pv().TIME_AWARE:  # given the target times: every trajectory (pvbase24)
+        return time_aware_asked(v, full, last_t, req, valid), None
+    ids = last_t["traj_id"]
+    far = ids.is_in(_far(v, full).implode()).to_numpy()
+    if far.any():
+        say_once(api, f"{int(far.sum())} trajectories end over {_pv().FAR_KM:.0f} km from the "
+                      f"train split's area (e.g. {ids.filter(pl.Series(far))[0]!r}): the model "
+                      f"answers them, not the val verdict's {v['engine']}")  # fmt: skip
+    mine = ~far
+    base = None
+    if mine.any():
+        sub = _share(full, last_t, req, valid, mine)
+        base, past = _engine_asked(api, v, *sub)
+        if past.any():
+            first = sub[1]["traj_id"].filter(pl.Series(past))[0]
+            reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS)
+            say_once(api, f"asked times past {v['engine']}'s {reach} steps "
+                          f"(e.g. {first!r}): the model answers those trajectories, not the val "
+                          "verdict's engine; the engine column says so")  # fmt: skip
+            gone = sub[1]["traj_id"].filter(pl.Series(past))
+            base = base.filter(~pl.col("traj_id").is_in(gone.implode()))
+            mine[np.flatnonzero(mine)[past]] = False
+    rest = ~mine
+    return base, (_share(full, last_t, req, valid, rest) if rest.any() else None)
+
+
+def _share(full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray, valid: np.ndarray | None,
+           keep: np.ndarray) -> tuple:  # fmt: skip
+    """full, last_t, req, valid of the trajectories ``keep`` (in last_t's order)."""
+    ids = last_t["traj_id"].filter(pl.Series(keep))
+    return (full.filter(pl.col("traj_id").is_in(ids.implode())), last_t.filter(pl.Series(keep)),
+            req[keep], None if valid is None else np.asarray(valid)[keep])  # fmt: skip
+
+
+__all__ = ["verdict_asked"]
