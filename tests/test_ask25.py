@@ -153,6 +153,7 @@ def test_set25_readings(asker, plows):
     assert a.text.startswith(longest)
     first = per[per.unit == "U-2"].t0.min()
     assert first.strftime("%H:%M:%S") in asker("what time did U-2 start its first trip?").text
+    assert first.strftime("%H:%M:%S") in asker("what time did U-2 begin its first trip?").text
     hour = per.t0.dt.hour.value_counts()
     assert f"{hour.idxmax():02d}:00" in asker("which hour had the most trip starts?").text
 

@@ -17,7 +17,7 @@ import polars as pl
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 
-_LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start)"
+_LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start|begin)"
 _BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\s+day|stop\s+for\s+the\s+day)"
 # "the depot", "home", "its nest": where tours begin and end, named without coordinates
 _BASE = r"(?:(?:the|its|his|her|their|our)\s+)?(?:depot|home|base|yard|warehouse|hub|garage|office|port|harbou?r|nest|roost|colony|dock|pier)"

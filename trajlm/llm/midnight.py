@@ -58,7 +58,7 @@ def split_at_midnight(points: pl.DataFrame, trips: pl.DataFrame) -> tuple[pl.Dat
 def split_said(n_split: int, zone: str) -> str:
     """The answer's words for how the days were read."""
     if n_split == 0:
-        return f"each trip on its day, {zone}"
+        return f"no trip over midnight, {zone}"
     return (f"{n_split} trip{'s' * (n_split != 1)} over midnight split there, {zone}: each part on its own day; "
             "trips are counted on the day they start")  # fmt: skip
 
