@@ -94,6 +94,8 @@ def test_the_most_in_one_day_splits_runs_at_midnight(asker, plows, steps):
     a = asker(f"what is the most km {unit} drove in a single day?")
     assert a.value == pytest.approx(split[unit], rel=1e-3)
     assert "over midnight split there" in a.text
+    a = asker(f"what is the most km {unit} drove in a single day, in km?")  # the unit said twice
+    assert a.value == pytest.approx(split[unit], rel=1e-3)
     a = asker(f"how far did {unit} drive on its longest day, in km?")
     assert a.value == pytest.approx(split[unit], rel=1e-3)
     a = asker(f"what is the average daily distance of {unit}, in km?")
@@ -141,6 +143,9 @@ def test_set25_readings(asker, plows):
     dates = plows[plows.unit == "U-3"].local_time.dt.date.nunique()
     assert asker("on how many days was U-3 out?").value == dates
     assert asker("how many units were on the road?").value == 4
+    assert (
+        asker("total distance of runs longer than 5 km, in km").plan.unit == "km"
+    )  # "5 km" is a quantity
     assert asker("how many volunteers are there?").value == 4
     km = {u: g for u, g in plows.groupby("unit")}
     salter_km = {u: _hav(g.lat.values[:-1], g.lon.values[:-1], g.lat.values[1:], g.lon.values[1:])[

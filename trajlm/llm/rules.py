@@ -53,6 +53,7 @@ from trajlm.llm.phrases import (
     num,
     read_dates,
     read_days,
+    unit_said_twice,
 )
 from trajlm.llm.plan import PLACES, CannotAnswer, QueryPlan, validate_plan
 from trajlm.llm.refusals import (
@@ -175,6 +176,7 @@ class RulePlanner:
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
+        question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         question = label_words(
             question, self.words.labels
         )  # "yacht trips" on sailing labels (kinds.py)
