@@ -18,6 +18,7 @@ from collections.abc import Callable
 import polars as pl
 
 from trajlm.llm.calendar import period_key_value
+from trajlm.llm.midnight import SPLIT_METRICS, split_at_midnight, split_said, splits
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.replan import replan
 from trajlm.llm.vehicles import GENERIC
@@ -38,7 +39,8 @@ _WHICH = re.compile(
 )
 # "how many trips were made on the busiest day": the most trips in one day
 _ON_BUSIEST = re.compile(
-    r"\b(?:on|in|during)\s+(?:the|its|their|his|her)\s+(busiest|quietest)\s+(day|week)\b", re.I
+    r"\b(?:on|in|during)\s+(?:the|its|their|his|her)\s+(busiest|quietest|longest|shortest)\s+(day|week)\b",
+    re.I,
 )
 _TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|tours?|crossings?|deliver(?:y|ies)|flights?)"
 _FLEET = re.compile(
@@ -55,7 +57,11 @@ _MEASURE = re.compile(
 )
 
 # "which van", "each driver", "who": a ranking of vehicles by their best day, not read
-_PER_MOVER = re.compile(rf"\b(?:(?:which|what|each|every|per)\s+(?:{GENERIC})|who)\b", re.I)
+_PER_MOVER = re.compile(
+    rf"\b(?:(?:which|what|each|every|per)\s+(?:{GENERIC})|who)\b"
+    rf"|\b(?:the\s+)?(?:most|fewest|least)\b.*?\b(?:a|any|one|a\s+single)\s+(?:{GENERIC})\s+(?!{_TRIPS}\b)[a-z]+",
+    re.I,
+)  # "the most km a taxi drove in one day" (set 25): each taxi's best day, not the fleet's
 # what "the longest / shortest" may measure over a day: distance or time ("the longest stop" is one stop)
 _SPAN = re.compile(
     r"\s*(?:total\s+)?(?:km|kms|kilomet\w*|miles?|distance|hours?|minutes?|time|duration)\b", re.I
@@ -69,13 +75,10 @@ def _pick(word: str) -> str:
 def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a most-in-one-day question, or None when the question does not ask one."""
     q = question.strip().rstrip("?").strip()
-    if m := _ON_BUSIEST.search(q):  # "how many trips were made on the busiest day"
-        rest = q[: m.start()] + " " + q[m.end() :]
-        if not re.match(r"^\s*how\s+many\b", rest, re.I) or _MEASURE.search(rest):
-            raise CannotAnswer(f"'{m.group(0)}' is the {m.group(2)} with the {'most' if m.group(1).lower() == 'busiest' else 'fewest'} trips; "
-                               f"its distance or time is not read: ask 'which {m.group(2)} had the most trips' or "
-                               f"'the most km driven in one {m.group(2)}'")  # fmt: skip
-        return _plan(rest, m.group(2).lower(), _pick(m.group(1)), plan_one, counted=True)
+    if m := _ON_BUSIEST.search(
+        q
+    ):  # "how many trips were made on the busiest day", "the km on its longest day"
+        return _on_the_day(q, m, plan_one)
     which = _WHICH.match(q)
     period = None if which else _PERIOD.search(q)
     if which is None and period is None:
@@ -96,11 +99,9 @@ def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryP
     pick = _pick(sup.group(1))
     word = sup.group(1).lower()
     after = body[sup.end() :]
-    if g := _PER_MOVER.search(
-        body
-    ):  # "which van drove the most km in one day": per vehicle and day
-        raise CannotAnswer(f"the most in one {per} per vehicle ({g.group(0).strip()!r}) is not read: ask about one "
-                           f"vehicle ('the most km V5 drove in one {per}') or the whole data")  # fmt: skip
+    if _PER_MOVER.search(body) or re.match(r"\s*(?:which|what)\s+[a-z]", body, re.I):
+        if (ranked := _per_mover(body, per, pick, plan_one)) is not None:
+            return ranked  # "which van (salter) drove the most km in one day": each vehicle's best day, ranked
     if re.match(
         r"\s*(?:[\w-]+\s+)?(?:stops?|pauses?|idle|points?|fixes|speed|pace)\b", after, re.I
     ):
@@ -129,6 +130,58 @@ def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryP
     return _plan(head + before + said + after, per, pick, plan_one, counted=counted)
 
 
+def _on_the_day(q: str, m: re.Match, plan_one: Callable[[str], QueryPlan]) -> QueryPlan:
+    """ "how many trips on the busiest day" (the most trips in one day), "the km driven on the busiest day" (the
+    distance on the day with the most trips), "how far did P-01 drive on its longest day" (its most in one day)."""
+    word, per = m.group(1).lower(), m.group(2).lower()
+    rest = q[: m.start()] + " " + q[m.end() :]
+    counted = re.match(r"^\s*how\s+many\b", rest, re.I) and not _MEASURE.search(rest)
+    if word in ("busiest", "quietest") and counted:
+        return _plan(rest, per, _pick(word), plan_one, counted=True)
+    if counted or not _MEASURE.search(rest):
+        raise CannotAnswer(f"'{m.group(0).strip()}': the {per} with the most what? ask 'the most km V5 drove in one "
+                           f"{per}' or 'the km driven on the busiest {per}' (the {per} with the most trips)")  # fmt: skip
+    plan = plan_one(" ".join(_FLEET.sub(" ", rest).split()) + "?")
+    if (
+        plan.action != "sum"
+        or plan.metric not in SPLIT_METRICS
+        or plan.group is not None
+        or plan.per is not None
+    ):
+        raise CannotAnswer(f"on the {word} {per}, distance and time are added up (not {plan.metric or plan.action}): "
+                           f"ask e.g. 'how many km were driven on the {word} {per}'")  # fmt: skip
+    pick = (
+        word if word in ("busiest", "quietest") else _pick(word)
+    )  # its longest day: the most of what is asked
+    return replan(plan, per=per, pick=pick)
+
+
+def _per_mover(
+    body: str, per: str, pick: str, plan_one: Callable[[str], QueryPlan]
+) -> QueryPlan | None:
+    """ "which van drove the most km in one day": the per-vehicle ranking of the rest, by each one's best day."""
+    said = _PER_MOVER.search(body) is not None
+    body = re.sub(
+        r"^\s*who\b", "which vehicle", body, flags=re.I
+    )  # "who drove the most km in one day"
+    try:
+        plan = plan_one(" ".join(body.split()) + "?")
+    except CannotAnswer:
+        if said:
+            raise
+        return None  # "which day ...": not a mover (the readers below)
+    if plan.group != "vehicle" and not said:
+        return None
+    if plan.group != "vehicle" or plan.action not in ("count", "sum") or plan.per is not None:
+        raise CannotAnswer(f"the most in one {per} per vehicle is read for trips, distance and time (e.g. 'which van "
+                           f"drove the most km in one {per}'), not this")  # fmt: skip
+    if plan.action == "sum" and plan.metric not in SPLIT_METRICS:
+        raise CannotAnswer(
+            f"per vehicle and {per}, distance and time are added up (not {plan.metric})"
+        )
+    return replan(plan, per=per, pick=pick)
+
+
 def _plan(
     rest: str, per: str, pick: str, plan_one: Callable[[str], QueryPlan], counted: bool
 ) -> QueryPlan:
@@ -145,33 +198,70 @@ def _plan(
     return replan(plan, per=per, pick=pick)
 
 
-def pick_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]:
-    """(value, printed text) of a ``pick`` plan: the largest (smallest) per-day (per-week) total, its day named."""
+def _totals(plan: QueryPlan, chosen: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One row per period (and ``by``): ``_p``, ``_v`` (the count or the metric's sum), ``_n`` (its trips)."""
+    key, what = period_key_value(plan)
+    return chosen.group_by(*by, key).agg(what.cast(pl.Float64).alias("_v"), pl.len().alias("_n"))
+
+
+def _shown(plan: QueryPlan, value: float) -> tuple[str, str]:
+    """(the number, its unit) as the answer prints them."""
+    if plan.action == "count":
+        return f"{value:,.0f}", "trips"
+    unit = plan.unit or ("m" if plan.metric == "length_m" else "s")
+    value /= UNITS[plan.metric][unit]
+    if unit == "m" and abs(value) >= 10_000:  # 168,685.5 m = 168.7 km (as per vehicle, session 19)
+        return f"{value:,.1f} m = {value / 1000:,.1f} km", ""
+    return (f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"), unit
+
+
+def _day(plan: QueryPlan, d) -> str:
+    return f"{d:%a} {d}" if plan.per == "day" else f"the week of {d}"
+
+
+def pick_period(
+    plan: QueryPlan, chosen: pl.DataFrame, points: pl.DataFrame | None = None
+) -> tuple[float | str, str]:
+    """(value, printed text) of a ``pick`` plan: the largest (smallest) per-day (per-week) total, its day named;
+    "busiest" ("quietest"): the total on the day with the most (fewest) trips; with ``group="vehicle"`` each
+    vehicle's best day, ranked. Distance and time of trips over midnight are split there (llm/midnight.py)."""
     if len(chosen) == 0:
         return "no trips match", "no trips match"
-    key, what = period_key_value(plan)
-    each = chosen.group_by(key).agg(what.cast(pl.Float64).alias("_v"), pl.len().alias("_n"))
-    least = plan.pick == "least"
-    each = each.sort(["_v", "_p"], descending=[not least, False])
-    best = float(each["_v"][0])
-    unit = "trips"
-    scale = 1.0
-    if plan.action != "count":
-        unit = plan.unit or ("m" if plan.metric == "length_m" else "s")
-        scale = UNITS[plan.metric][unit]
-    value = best / scale
-    ties = each.filter(pl.col("_v") == best)
-    name = (lambda d: f"{d:%a} {d}") if plan.per == "day" else (lambda d: f"the week of {d}")
-    days = " and ".join(name(d) for d in ties["_p"].to_list())
-    shown = (
-        f"{value:,.0f}"
-        if plan.action == "count"
-        else f"{value:,.1f}"
-        if abs(value) >= 10
-        else f"{value:,.3g}"
-    )
+    whole, n_split, zone = chosen, 0, plan._zone or "UTC"
+    if splits(plan) and points is not None:
+        chosen, n_split, zone = split_at_midnight(points, chosen)
+    if plan.group == "vehicle":
+        return _best_day_per_vehicle(plan, chosen, n_split, zone)
+    least = plan.pick in ("least", "quietest")
+    each = _totals(plan, chosen).sort(["_v", "_p"], descending=[not least, False])
     n = len(each)
     periods = f"{plan.per}{'s' * (n != 1)}"
+    how = (
+        split_said(n_split, zone)
+        if splits(plan)
+        else f"each trip on the {plan.per} of its start, {zone}"
+    )
+    if plan.pick in ("busiest", "quietest"):  # the day with the most (fewest) trips, then its total
+        counts = _totals(plan.model_copy(update={"action": "count", "metric": None}), whole)
+        counts = counts.filter(
+            pl.col("_v") == (counts["_v"].min() if least else counts["_v"].max())
+        )
+        days = each.join(counts.select("_p", pl.col("_v").alias("_c")), on="_p", how="right")
+        days = days.with_columns(pl.col("_v").fill_null(0.0)).sort("_p")
+        value = float(days["_v"][0])
+        said = " and ".join(f"{' '.join(x for x in _shown(plan, v) if x)} on {_day(plan, d)}"
+                            for v, d in zip(days["_v"], days["_p"], strict=True))  # fmt: skip
+        trips = int(days["_c"][0])
+        tie = f"; tied: {len(days)} {plan.per}s, each shown" if len(days) > 1 else ""
+        word = "quietest" if least else "busiest"
+        text = (f"{said} (the {word} {plan.per}: {trips} trip{'s' * (trips != 1)} started{tie}; "
+                f"of the {n} {periods} with trips; {how})")  # fmt: skip
+        return (value / (UNITS[plan.metric][plan.unit] if plan.unit else 1.0)), text
+    best = float(each["_v"][0])
+    ties = each.filter(pl.col("_v") == best)
+    days = " and ".join(_day(plan, d) for d in ties["_p"].to_list())
+    shown, unit = _shown(plan, best)
+    value = best if plan.action == "count" else best / UNITS[plan.metric][plan.unit or ("m" if plan.metric == "length_m" else "s")]  # fmt: skip
     word = "fewest" if least and plan.action == "count" else "least" if least else "most"
     tie = f"; tied: {len(ties)} {plan.per}s" if len(ties) > 1 else ""
     trips = int(ties["_n"][0])
@@ -180,10 +270,41 @@ def pick_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str
         if len(ties) == 1 and plan.action != "count"
         else ""
     )
-    if unit == "m" and abs(value) >= 10_000:  # 168,685.5 m = 168.7 km (as per vehicle, session 19)
-        shown += f" m = {value / 1000:,.1f} km"
-        unit = ""
-    zone = plan._zone or "UTC"
     text = (f"{shown}{' ' * bool(unit)}{unit} on {days} (the {word} in one {plan.per} of the {n} {periods} with trips"
-            f"{'; ' + of if of else ''}{tie}; each trip on the {plan.per} of its start, {zone})")  # fmt: skip
+            f"{'; ' + of if of else ''}{tie}; {how})")  # fmt: skip
     return value, text
+
+
+def _best_day_per_vehicle(
+    plan: QueryPlan, chosen: pl.DataFrame, n_split: int, zone: str
+) -> tuple[float | str, str]:
+    """ "which van drove the most km in one day": each vehicle's best (worst) day, the vehicles ranked by it."""
+    if "vehicle" not in chosen.columns:
+        raise CannotAnswer(
+            "this data has no vehicle ids, so the most in one day per vehicle cannot be given"
+        )
+    least = plan.pick == "least"
+    each = _totals(plan, chosen.filter(pl.col("vehicle").is_not_null()), ("vehicle",))
+    best = (
+        each.sort(["_v", "_p"], descending=[not least, False])
+        .group_by("vehicle", maintain_order=True)
+        .first()
+    )
+    if len(best) == 0:
+        return "no trips match", "no trips match"
+    k = max(plan.k or 1, 3)
+    shown = [f"{v} {' '.join(x for x in _shown(plan, x_) if x)} on {_day(plan, d)}"
+             for v, x_, d in zip(best["vehicle"], best["_v"], best["_p"], strict=True)]  # fmt: skip
+    top = float(best["_v"][0])
+    ties = best.filter(pl.col("_v") == top)
+    tie = f"; tied: {', '.join(ties['vehicle'].cast(pl.Utf8))}" if len(ties) > 1 else ""
+    how = (
+        split_said(n_split, zone)
+        if splits(plan)
+        else f"each trip on the {plan.per} of its start, {zone}"
+    )
+    word = "least" if least else "most"
+    text = (f"{shown[0]} (the {word} any vehicle did in one {plan.per}, of {len(best)} vehicles{tie}; next: "
+            f"{'; '.join(shown[1:k]) or 'none'}; {how})")  # fmt: skip
+    scale = UNITS[plan.metric][plan.unit] if plan.unit and plan.action != "count" else 1.0
+    return top / scale, text

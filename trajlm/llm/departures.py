@@ -17,7 +17,7 @@ import polars as pl
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 
-_LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start)"
+_LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start|begin)"
 _BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\s+day|stop\s+for\s+the\s+day)"
 # "the depot", "home", "its nest": where tours begin and end, named without coordinates
 _BASE = r"(?:(?:the|its|his|her|their|our)\s+)?(?:depot|home|base|yard|warehouse|hub|garage|office|port|harbou?r|nest|roost|colony|dock|pier)"
@@ -34,6 +34,14 @@ def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
     if m is None:
         return None
     rest = m.group("rest").strip().rstrip("?")
+    # "what time did taxi X start its first trip", "... finish its last run" (set 25): the trip the action reads
+    ordinal = re.match(r"^(?:its|his|her|their|the)\s+(?:(first)|last|final)\s+(?:trip|run|tour|journey|ride|job|shift)\b",
+                       rest, re.I)  # fmt: skip
+    if ordinal:
+        if (ordinal.group(1) is not None) != (m.group("left") is not None):
+            raise CannotAnswer("the start of the last trip or the end of the first is not read: ask when it "
+                               "started its first trip or finished its last")  # fmt: skip
+        rest = rest[ordinal.end() :]
     if re.search(r"\b(?:on\s+average|average|mean|typically|usually|median)\b", rest, re.I):
         # "what time did trips start on average" was the mean duration on main 6595dcc (a wrong number)
         raise CannotAnswer(

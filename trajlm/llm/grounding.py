@@ -29,7 +29,7 @@ from trajlm.llm.refusals import NOT_IN_TABLE
 
 # the word a person puts before an id ("participant P03", "tail N455DL"): read with the id
 ROLE = (
-    r"(?:participants?|subjects?|persons?|patients?|riders?|cyclists?|athletes?|drivers?|users?"
+    r"(?:participants?|volunteers?|subjects?|persons?|patients?|riders?|cyclists?|athletes?|drivers?|users?"
     r"|vehicles?|vans?|trucks?|lorr(?:y|ies)|bus(?:es)?|coach(?:es)?|tail(?:\s+number)?"
     r"|aircraft|planes?|animals?|collars?|tags?|individuals?|units?|devices?|cars?|taxis?"
     r"|ships?|vessels?|boats?)"

@@ -124,6 +124,12 @@ def read_hours(s: QuestionText, f: dict) -> None:
         _bare_end(s, f, m.group(2))
     if m := s.take(rf"\b(?:before|until)\s+{clock}"):
         f["hour_to"] = _h(m, 1, m.group(2))
+    if (
+        f.get("hour_from") == 0 and "hour_to" not in f
+    ):  # "after midnight" alone was every hour (set 25): the
+        f["hour_to"] = DAY_PARTS["night"][
+            1
+        ]  # small hours, to the night's end (6 am), as "at night" ends
     if m := s.take(rf"\bat\s+{clock}"):
         if m.start(1) in _MINUTES:
             raise CannotAnswer(f"a start at {m.group(1)}:{_MINUTES[m.start(1)]:02d} exactly is rare: "
@@ -143,6 +149,9 @@ def read_hours(s: QuestionText, f: dict) -> None:
         raise CannotAnswer(
             f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')"
         )
+    if m := re.search(r"\b(?:that|this|the\s+same)\s+(morning|afternoon|evening|night)\b", s.low):
+        raise CannotAnswer(f"'{m.group(0)}' names no date: give the "
+                           "date or the hours ('on 1 July', 'between 6 and 12')")  # fmt: skip
     for part, (lo, hi) in DAY_PARTS.items():
         if s.take(rf"\b(?:in the |at |during the )?{part}(?:s|-?time)?\b"):
             given = [f[k] for k in ("hour_from", "hour_to") if k in f]

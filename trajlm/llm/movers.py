@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
-from trajlm.llm.vehicles import GENERIC, LAND, not_a_label, plan_grouped
+from trajlm.llm.vehicles import GENERIC, LAND, is_grouped, not_a_label, plan_grouped
 
 _SEA = r"ships|vessels|boats"
 _NEAR = re.compile(
@@ -74,6 +74,12 @@ _TOP_BY = re.compile(
 # "the 3 drivers who made the most trips", "3 vans that drove the most km"
 _N_WHO = re.compile(_LEAD + rf"{_NUM}\s+{_KIND}\s+(?:who|that|which|with)\s+(?P<rest>.+)$", re.I)
 _TRIPS = r"(?:(?:number|count)\s+of\s+)?(?:trips?|journeys?|rides?|voyages?|tours?|runs?|deliveries|flights?)"
+# "what is the most km a taxi drove", "the fewest trips any driver made" (set 25): the top mover's value
+A_MOVER = re.compile(
+    r"^\s*(?:(?:what|which)(?:'s|\s+is|\s+was|\s+were)?\s+)?(?:the\s+)?(?P<sup>most|fewest|least|highest|lowest)\s+"
+    rf"(?P<what>.+?)\s+(?:a|any|one|a\s+single|any\s+one)\s+{_KIND}\s+(?!{_TRIPS}\b)(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    re.I,
+)
 
 
 def plan_top_movers(
@@ -98,9 +104,15 @@ def plan_top_movers(
         k = m.group("k")
     elif m := _N_WHO.match(q):
         rest, k = m.group("rest"), m.group("k")
+    elif m := A_MOVER.match(
+        q
+    ):  # "what is the most km a taxi drove": which taxi drove the most km, its value
+        rest, k = f"{m.group('verb')} the {m.group('sup')} {m.group('what')}{m.group('rest')}", "1"
     else:
         return None
     kind = m.group("kind")
+    if not is_grouped(f"which {kind} {rest}?", labels):
+        return None  # "the highest speed recorded in a car trip": one trip's, not a mover's (the readers below)
     plan = plan_grouped(f"which {kind} {rest}?", plan_one, labels)
     n = None if k is None else int(_WORDS.get(k.lower(), k))
     if n is not None and n < 1:

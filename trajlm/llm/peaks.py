@@ -66,7 +66,13 @@ def plan_peak(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
         re.I,
     ):
         rest = f"trips {rest}"  # "the busiest hour for bus trips", "peak hour on weekends"
-    rest = re.sub(r"\bpick-?ups?|departures?\b", "trips", rest, flags=re.I)
+    # "the most trip starts" (set 25), "pickups", "departures": the trips starting in it
+    rest = re.sub(
+        r"\b(?:(?:trip|journey|ride|run)\s+)?(?:pick-?ups?|departures?|starts)\b",
+        "trips",
+        rest,
+        flags=re.I,
+    )
     plan = plan_count(f"how many {rest}?")
     if plan.action != "count":
         raise CannotAnswer(

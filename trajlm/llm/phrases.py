@@ -41,6 +41,18 @@ TIME_UNITS = {"hours": 3600.0, "hour": 3600.0, "h": 3600.0, "hrs": 3600.0, "minu
 UNIT = "|".join(
     re.escape(u) for u in sorted([*SPEED_UNITS, *LENGTH_UNITS, *TIME_UNITS], key=len, reverse=True)
 )
+# "the most km S-01 drove in one day, in km" (set 25): the unit said twice; the trailing one goes, the first stays
+# (the first not a quantity's: in "trips over 5 km, in km" the trailing one is the answer's unit)
+_UNIT_AGAIN = re.compile(
+    rf"(?<![\w/.])(?<!\d\s)({UNIT})(?![\w/])(.*?)[,;]?\s+in\s+\1\s*(\??)\s*$", re.I
+)
+
+
+def unit_said_twice(question: str) -> str:
+    """The question without a trailing "in <unit>" that repeats a unit said before it ("the most km ..., in km")."""
+    return _UNIT_AGAIN.sub(r"\1\2\3", question, count=1)
+
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")  # fmt: skip
 _MONTH = "(" + "|".join([*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept"]) + r")\.?"

@@ -167,7 +167,8 @@ class QueryPlan(BaseModel):
     per: Literal["day", "week"] | None = None
     # pick: instead of that mean, the day (week) with the largest ("most") / smallest ("least") total, named
     # ("the longest distance V5 drove in a day", "which day did the fleet cover the most km"; llm/daymax.py)
-    pick: Literal["most", "least"] | None = None
+    # "busiest" / "quietest": the total on the day with the most / fewest trips ("the km driven on the busiest day")
+    pick: Literal["most", "least", "busiest", "quietest"] | None = None
     # group: the plan's count / sum / mean / median per vehicle, ranked (k shown; ascending: smallest first)
     # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
     # "hour": per hour of the trip's start, every hour shown; "mode": per label of ``modes``, two labels compared
@@ -222,11 +223,11 @@ class QueryPlan(BaseModel):
         if (a == "percentile") != (self.percentile is not None):
             raise ValueError("action 'percentile' and percentile go together")
         if self.pick is not None and (
-            self.per is None or a not in ("count", "sum") or self.group is not None
-        ):
-            raise ValueError(
-                "pick (the most / least in one day or week) needs per and a count or sum, no group"
-            )
+            self.per is None or a not in ("count", "sum") or self.group not in (None, "vehicle")
+            or (self.group and self.pick not in ("most", "least")) or (self.pick in ("busiest", "quietest") and a != "sum")
+        ):  # fmt: skip
+            raise ValueError("pick (the most / least in one day or week; busiest / quietest: a sum on the day with "
+                             "the most / fewest trips) needs per and a count or sum, per vehicle or no group")  # fmt: skip
         if (a == "peak") != (self.by is not None):
             raise ValueError("action 'peak' and by go together")
         if self.metric in ("start_hour", "start_time") and a not in (
@@ -315,6 +316,8 @@ class QueryPlan(BaseModel):
             what += " per hour of the trip's start (every hour)"
         elif self.group == "mode":
             what += " per label, compared"
+        elif self.group is not None and self.pick is not None:
+            what += f" per {self.group} and {self.per}, each {self.group}'s {'smallest' if self.pick == 'least' else 'largest'}, ranked"
         elif self.group is not None:
             what += f" per {self.group}" + (
                 f" and {self.per} (mean over its {self.per}s with trips)" if self.per else ""
@@ -323,7 +326,8 @@ class QueryPlan(BaseModel):
                 f" (top {self.k})" if self.k else ""
             )
         elif self.pick is not None:
-            what += f" per {self.per}, the {self.per} with the {'largest' if self.pick == 'most' else 'smallest'}"
+            what += f" per {self.per}, the {self.per} with the " + {"most": "largest", "least": "smallest",
+                                                                    "busiest": "most trips", "quietest": "fewest trips"}[self.pick]  # fmt: skip
         elif self.per is not None:
             what += f" per {self.per} (mean over the {self.per}s with trips)"
         parts = [what]

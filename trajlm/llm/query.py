@@ -22,6 +22,7 @@ from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
 from trajlm.llm.inside import with_away, with_inside
+from trajlm.llm.midnight import split_at_midnight, split_said, splits
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
 from trajlm.llm.tables import per_key
@@ -226,6 +227,14 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
             notes.append(_copies_note(copies))
     if (jumps := _jumps_note(plan, chosen)) is not None:
         notes.append(jumps)
+    if (
+        plan.pick is not None
+    ):  # "the most km V5 drove in one day", "... per vehicle" (llm/daymax.py)
+        value, text = pick_period(plan, chosen, points)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if splits(plan):  # daily distance: split at midnight
+        chosen, n_split, zone = split_at_midnight(points, chosen)
+        notes += [split_said(n_split, zone)] if n_split else []
     if plan.group in (
         "hour",
         "mode",
@@ -238,9 +247,6 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         table, value, text = per_vehicle(plan, chosen)
         return Answer(plan, value=value if value is not None else text, table=table if len(table) else None,
                       text=text, n_total=len(chosen), notes=notes)  # fmt: skip
-    if plan.pick is not None:  # "the most km V5 drove in one day" (llm/daymax.py)
-        value, text = pick_period(plan, chosen)
-        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
         value, text = per_period(plan, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)

@@ -37,6 +37,7 @@ from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.inside import plan_far
 from trajlm.llm.kinds import label_words
+from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.peaks import is_peak, plan_peak
@@ -52,6 +53,7 @@ from trajlm.llm.phrases import (
     num,
     read_dates,
     read_days,
+    unit_said_twice,
 )
 from trajlm.llm.plan import PLACES, CannotAnswer, QueryPlan, validate_plan
 from trajlm.llm.refusals import (
@@ -174,6 +176,7 @@ class RulePlanner:
 
     def plan(self, question: str) -> QueryPlan:
         guard(question)
+        question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         question = label_words(
             question, self.words.labels
         )  # "yacht trips" on sailing labels (kinds.py)
@@ -215,6 +218,8 @@ class RulePlanner:
             question, self.words.labels
         ):  # "how many participants came within 100 m of X" (vehicles.py)
             return plan_movers(question, self.plan, self.words.labels)
+        if (ranked := plan_label_rank(question, self.plan, self.words.labels)) is not None:
+            return ranked  # "which mode has the longest average trip duration" (label_rank.py)
         if (
             tabled := plan_tabled(question, self.words.labels, self.plan)
         ) is not None:  # time inside, per hour, X vs Y

@@ -69,6 +69,9 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"couriers(?!\s+trips?\b)", "vehicles"),
     (r"courier(?!\s+trips?\b)", "vehicle"),
     (r"bird", "vehicle"),
+    # a study's volunteers are its users (set 25: GeoLife's "which volunteer made the most trips")
+    (r"volunteers", "users"),
+    (r"volunteer", "user"),
     (r"flew|flown", "travelled"),
     (r"flying", "travelling"),
     (r"flies|fly", "travel"),

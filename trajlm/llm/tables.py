@@ -192,6 +192,29 @@ def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     valued = table.filter(pl.col(what).is_not_null() & (pl.col("trips") > 0))
     if len(valued) == 0:
         return table, "no trips match"
+    if plan.group == "mode" and (
+        len(plan.modes or []) > 2 or plan.ascending
+    ):  # "which mode has the most" (set 25)
+        ranked = (
+            valued.sort([what, name], descending=[not plan.ascending, False])
+            .select(name, what)
+            .rows()
+        )
+        word = "lowest" if plan.ascending else "highest"
+        nxt = (
+            "; next: " + ", ".join(f"{k} {_fmt(v)}" for k, v in ranked[1:3])
+            if len(ranked) > 1
+            else ""
+        )
+        tie = (
+            f" (tied with {ranked[1][0]})"
+            if len(ranked) > 1 and ranked[1][1] == ranked[0][1]
+            else ""
+        )
+        return (
+            table,
+            f"{ranked[0][0]}{tie}: {word} {what} {_fmt(ranked[0][1])} of {len(ranked)} labels{nxt}",
+        )
     if plan.group == "mode":
         (a, va), (b, vb) = sorted(valued.select(name, what).rows(), key=lambda r: -r[1])[:2] + [
             ("", 0.0)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from trajlm.llm.midnight import day_pieces
 from trajlm.llm.plan import CannotAnswer, QueryPlan
-from trajlm.llm.trips import trip_table
 
 LONG_S = 86_400.0  # a trajectory of a day or more is a track, not a trip
 
@@ -93,50 +93,6 @@ def _source_owner(points: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
 def dated(plan: QueryPlan) -> bool:
     """Whether the plan selects or groups by calendar days (then tracks are read day by day)."""
     return bool(plan.date_from is not None or plan.date_to is not None or plan.weekdays or plan.per)
-
-
-def day_pieces(
-    points: pl.DataFrame, trips: pl.DataFrame, ids: list[str], zone: str
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points, trips) with each track of ``ids`` replaced by its days in ``zone`` (``trips``: a trip
-    table, start in UTC): traj_id "W01 2026-03-10", start the day's first fix; a step belongs to the day
-    of its first fix (that day's piece also holds the next day's first fix)."""
-    pts = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids)).sort(["traj_id", "t"])
-    day = pl.from_epoch("t", time_unit="s").dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
-    pts = pts.with_columns(
-        (pl.col("traj_id").cast(pl.Utf8) + " " + day.dt.date().cast(pl.Utf8)).alias("_piece"),
-        pl.lit(False).alias("_dup"),
-    )
-    before = pl.col("_piece").shift(1).over("traj_id")
-    pts = pts.with_columns(before.alias("_before"))
-    closing = pts.filter(pl.col("_before").is_not_null() & (pl.col("_before") != pl.col("_piece")))
-    closing = closing.with_columns(pl.col("_before").alias("_piece"), pl.lit(True).alias("_dup"))
-    both = pl.concat([pts, closing]).drop("_before")
-    dups = both.group_by("_piece").agg(pl.col("_dup").sum().alias("_n_dup"))
-    cut = both.drop("traj_id").rename({"_piece": "traj_id"}).drop("_dup")
-    table = trip_table(cut)
-    table = table.join(dups.rename({"_piece": "traj_id"}), on="traj_id", how="left")
-    # a track's last fix alone on its day only closes the day before (no step began that day)
-    table = table.filter(pl.col("n_points") > 1)
-    zone_of = (
-        trips["start"].dtype.time_zone or "UTC"
-    )  # the caller's clock (the data's zone, or UTC)
-    table = table.with_columns(
-        pl.col("start").dt.convert_time_zone(zone_of),
-        (pl.col("n_points") - pl.col("_n_dup").fill_null(0)).cast(table["n_points"].dtype),
-        pl.lit(None, dtype=table["copy_of"].dtype).alias(
-            "copy_of"
-        ),  # a day like another is no copy
-    ).drop("_n_dup")
-    rest = trips.filter(~pl.col("traj_id").cast(pl.Utf8).is_in(ids))
-    others = points.filter(~pl.col("traj_id").cast(pl.Utf8).is_in(ids))
-    own = (
-        both.filter(~pl.col("_dup")).drop("traj_id").rename({"_piece": "traj_id"})
-    )  # places: a day's own fixes
-    points = pl.concat([others, own.select(others.columns)], how="vertical_relaxed")
-    return points, pl.concat([rest, table.select(rest.columns)], how="vertical_relaxed").sort(
-        "traj_id"
-    )
 
 
 def refuse_track_hours(plan: QueryPlan, chosen_ids: list[str], ids: list[str]) -> None:

@@ -27,14 +27,15 @@ from trajlm.llm.replan import is_plain_count, replan
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
 GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
            r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?"
-           r"|participants?|persons?|people|individuals?|subjects?|animals?|birds?|tags?")  # fmt: skip
+           r"|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?|birds?|tags?")  # fmt: skip
 # other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
 _MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
           r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?")  # fmt: skip
 _TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?|rounds?|deliver(?:y|ies))"
 _NOT_AFTER = rf"(?!\s*[-_#]?\d)(?!\s+{_TRIPS}\b)(?!\s+(?:id|ids)\b)"
-_MOST = re.compile(r"\b(?:the\s+)?(most|least|fewest|highest|lowest|greatest|largest|smallest)\b(?:\s+number\s+of\b)?",
-                   re.I)  # fmt: skip
+# "which sidewalk plow covered more distance" (of two: the comparative is the most; set 25); "more than 5" is a filter
+_MOST = re.compile(r"\b(?:the\s+)?(most|least|fewest|highest|lowest|greatest|largest|smallest|more|fewer|less)\b"
+                   r"(?!\s+than\b)(?:\s+number\s+of\b)?", re.I)  # fmt: skip
 # "which van had the highest average speed", "the fastest on average", "drove the furthest in total": a superlative
 # of one trip ("which bus was the slowest?": the top trip, with its vehicle) unless averaged or, for distance, totalled
 # ("the longest run overall" is one run: "overall" is not read here)
@@ -113,7 +114,7 @@ def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
 
 
 # any vehicle of the data, whatever its labels (session 20: the people or animals a track follows)
-_ANY = r"vehicles?|drivers?|users?|units?|participants?|persons?|people|individuals?|subjects?|animals?"
+_ANY = r"vehicles?|drivers?|users?|units?|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?"
 _SEA = r"ships?|vessels?|boats?"  # any vessel, where every label is one
 _SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
 # AIS ship-type names that are vessels only beside the ones above ("passenger" among cargo / tanker / tug: ask23)
@@ -176,7 +177,16 @@ def plan_grouped(
     if ranked:
         sup = _most(rest, m.start())
         word = sup.group(1).lower()
-        ascending = word in ("least", "fewest", "lowest", "smallest", "shortest", "slowest")
+        ascending = word in (
+            "least",
+            "fewest",
+            "lowest",
+            "smallest",
+            "shortest",
+            "slowest",
+            "fewer",
+            "less",
+        )
         after = rest[sup.end() :]
         lead = re.match(rf"\s*((?:[\w-]+\s+){{0,2}}?){_TRIPS}\b", after, re.I)
         counted = lead is not None and not re.search(rf"\b(?:{_MEASURES})\b", lead.group(1), re.I)
@@ -193,7 +203,7 @@ def plan_grouped(
             rf"\b(?:{_MEASURES}|{_TRIPS})\b", after, re.I
         )
         if (
-            moved and not counted and word in ("most", "least")
+            moved and not counted and word in ("most", "least", "more", "less")
         ):  # "which animal moved the most": distance
             said = " distance "
         rest = head + rest[: sup.start()] + said + after
@@ -339,7 +349,7 @@ _THERE = re.compile(r"\b(?:(?:do|did)\s+(?:we|you|i)\s+(?:have|track|follow|moni
                     r"|in\s+(?:the|this|my|our)\s+(?:study|sample|cohort|panel|survey|project|fleet|trial)"
                     r"|tracked|recorded|monitored|followed"
                     # set 21: "how many vehicles were in service on Sunday" (a vehicle with a trip that day)
-                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out"
+                    r"|in\s+service|in\s+operation|on\s+duty|active|operating|working|running|out|on\s+the\s+(?:road|streets?)"
                     # set 22: "how many different bikes were used / ridden / rented on Saturday"
                     r"|used|in\s+use|ridden|rented|hired|taken\s+out))\b", re.I)  # fmt: skip
 

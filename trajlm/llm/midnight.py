@@ -1,0 +1,107 @@
+"""Per-day totals split at midnight (session 25, ask25; askday24's leftover).
+
+A night shift's run from 23:10 to 01:20 drives on two calendar days. Counts of trips per day keep each trip on the
+day of its start (a trip is one trip, counted once), but a per-day (per-week) total of distance or time ("the most
+km S-01 drove in one day", "P-02's average daily distance", "which unit drove the most km in one day") now splits
+a trip that crosses midnight there, in the plan's clock (the data's zone, or the one asked): each piece is the
+trip's steps that began that day (``day_pieces``: the cut of session 20's long tracks, moved here from tracks.py), so the pieces
+add up to the trip. Before, the whole trip counted on its start's day (said in the answer): on set 25's night
+plows the best day of S-01 was 168.1 km for 163.1 km driven that day. A date filter ("the km driven on 17
+November") still selects whole trips by their start, as before (the plan line says so).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from trajlm.llm.plan import QueryPlan
+from trajlm.llm.trips import trip_table
+
+# the totals a day can hold part of: a trip's distance and its time (all of it, moving or stopped)
+SPLIT_METRICS = ("length_m", "duration_s", "moving_s", "stopped_s")
+
+
+def splits(plan: QueryPlan) -> bool:
+    """Whether the plan adds up a metric per day or week (then trips over midnight are split there)."""
+    return plan.per is not None and plan.action != "count" and plan.metric in SPLIT_METRICS
+
+
+def crossing(points: pl.DataFrame, trips: pl.DataFrame) -> list[str]:
+    """The trips whose own fixes lie on two calendar days or more (in the clock of the trips' ``start``); a track's
+    day piece (tracks.py) holds the next day's first fix only in its trip row, not among its points: not split again."""
+    if len(trips) == 0:
+        return []
+    zone = trips["start"].dtype.time_zone or "UTC"
+    day = (
+        pl.from_epoch("t", time_unit="s")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(zone)
+        .dt.date()
+    )
+    ids = trips["traj_id"].cast(pl.Utf8)
+    mine = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids.to_list()))
+    days = mine.group_by(pl.col("traj_id").cast(pl.Utf8)).agg(day.n_unique().alias("_days"))
+    return sorted(days.filter(pl.col("_days") > 1)["traj_id"].to_list())
+
+
+def split_at_midnight(points: pl.DataFrame, trips: pl.DataFrame) -> tuple[pl.DataFrame, int, str]:
+    """(trips with each one over midnight replaced by its days, how many were split, the zone) for per-day totals."""
+    over = crossing(points, trips)
+    zone = trips["start"].dtype.time_zone or "UTC"
+    if not over:
+        return trips, 0, zone
+    mine = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(over))
+    _, pieces = day_pieces(mine, trips, over, zone)
+    return pieces, len(over), zone
+
+
+def split_said(n_split: int, zone: str) -> str:
+    """The answer's words for how the days were read."""
+    if n_split == 0:
+        return f"no trip over midnight, {zone}"
+    return (f"{n_split} trip{'s' * (n_split != 1)} over midnight split there, {zone}: each part on its own day; "
+            "trips are counted on the day they start")  # fmt: skip
+
+
+def day_pieces(
+    points: pl.DataFrame, trips: pl.DataFrame, ids: list[str], zone: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(points, trips) with each track of ``ids`` replaced by its days in ``zone`` (``trips``: a trip
+    table, start in UTC): traj_id "W01 2026-03-10", start the day's first fix; a step belongs to the day
+    of its first fix (that day's piece also holds the next day's first fix)."""
+    pts = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids)).sort(["traj_id", "t"])
+    day = pl.from_epoch("t", time_unit="s").dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+    pts = pts.with_columns(
+        (pl.col("traj_id").cast(pl.Utf8) + " " + day.dt.date().cast(pl.Utf8)).alias("_piece"),
+        pl.lit(False).alias("_dup"),
+    )
+    before = pl.col("_piece").shift(1).over("traj_id")
+    pts = pts.with_columns(before.alias("_before"))
+    closing = pts.filter(pl.col("_before").is_not_null() & (pl.col("_before") != pl.col("_piece")))
+    closing = closing.with_columns(pl.col("_before").alias("_piece"), pl.lit(True).alias("_dup"))
+    both = pl.concat([pts, closing]).drop("_before")
+    dups = both.group_by("_piece").agg(pl.col("_dup").sum().alias("_n_dup"))
+    cut = both.drop("traj_id").rename({"_piece": "traj_id"}).drop("_dup")
+    table = trip_table(cut)
+    table = table.join(dups.rename({"_piece": "traj_id"}), on="traj_id", how="left")
+    # a track's last fix alone on its day only closes the day before (no step began that day)
+    table = table.filter(pl.col("n_points") > 1)
+    zone_of = (
+        trips["start"].dtype.time_zone or "UTC"
+    )  # the caller's clock (the data's zone, or UTC)
+    table = table.with_columns(
+        pl.col("start").dt.convert_time_zone(zone_of),
+        (pl.col("n_points") - pl.col("_n_dup").fill_null(0)).cast(table["n_points"].dtype),
+        pl.lit(None, dtype=table["copy_of"].dtype).alias(
+            "copy_of"
+        ),  # a day like another is no copy
+    ).drop("_n_dup")
+    rest = trips.filter(~pl.col("traj_id").cast(pl.Utf8).is_in(ids))
+    others = points.filter(~pl.col("traj_id").cast(pl.Utf8).is_in(ids))
+    own = (
+        both.filter(~pl.col("_dup")).drop("traj_id").rename({"_piece": "traj_id"})
+    )  # places: a day's own fixes
+    points = pl.concat([others, own.select(others.columns)], how="vertical_relaxed")
+    return points, pl.concat([rest, table.select(rest.columns)], how="vertical_relaxed").sort(
+        "traj_id"
+    )
