@@ -31,8 +31,12 @@ class AtTimes:
         lm.dead_reckoning = self.dead_reckoning
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # coverage notes per window: not the table's
-            out = lm.predict(hist, seconds_ahead=[float(a) for a in ahead[0]])
-        order = hist.group_by("traj_id", maintain_order=True).len()["traj_id"]
+            order = hist.group_by("traj_id", maintain_order=True).len()["traj_id"]
+            if (ahead == ahead[:1]).all():  # the same horizons for every window
+                asked = [float(a) for a in ahead[0]]
+            else:  # each trajectory its own (eval --at-report-times: the true report times)
+                asked = {v: [float(a) for a in row] for v, row in zip(order, ahead, strict=True)}
+            out = lm.predict(hist, seconds_ahead=asked)
         out = out.sort("traj_id", "step")
         idx = {v: i for i, v in enumerate(order.to_list())}
         m = ahead.shape[1]

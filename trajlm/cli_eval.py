@@ -33,6 +33,7 @@ from trajlm.cli_eval_notes import (
     check_unused_options,
     horizon_models,
     print_run_notes,
+    report_times_note,
     split_description,
     warn_coverage,
     worse_than_cv,
@@ -161,6 +162,7 @@ def run_eval_command(
     test_data: Path | None = None,
     fallback: bool = True,
     save_verdict: bool = False,
+    at_report_times: bool = False,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -183,7 +185,8 @@ def run_eval_command(
     if context is not None:
         io.choice(context, ("full", "motion", "auto"), "--context")
     check_unused_options(task, split_by=split_by, max_gap_s=max_gap_s, horizon_s=horizon_s,
-                         context=context, models=models)  # fmt: skip
+                         context=context, models=models,
+                         at_report_times=at_report_times)  # fmt: skip
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
     if shifts and task != "predict":
@@ -294,7 +297,8 @@ def run_eval_command(
 
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
-        scored = horizon_models(predictors, df, horizons)  # --horizon-s: answers at times
+        # --horizon-s / --at-report-times: the models answer at times
+        scored = horizon_models(predictors, df, horizons or at_report_times)
         if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
             scored = [*scored, *val_checked_rows(predictors, df)]
         if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
@@ -303,8 +307,10 @@ def run_eval_command(
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
-                              max_gap_s=max_gap_s)  # fmt: skip
+                              max_gap_s=max_gap_s, at_report_times=at_report_times)  # fmt: skip
         print_run_notes(result, console)
+        if task == "predict" and not horizons:  # irregular reports: which question was asked
+            report_times_note(result, df, at_report_times, console)
     if task not in ("classify", "similarity"):
         warn_selector_library(predictors, df, console)
     add_seed_rows(result, models or [], predictors, console)
@@ -318,7 +324,10 @@ def run_eval_command(
     result.meta["scored_split"] = score_on
     if rule and task != "classify":  # the table's title names a hold-out (protocol.md)
         result.meta["split_description"] = rule
-    result.meta["task_definition"] = TASK_DEFINITIONS["predict_horizon" if horizons else task]
+    definition = "predict_horizon" if horizons else task
+    if task == "predict" and at_report_times:
+        definition = "predict_report_times"
+    result.meta["task_definition"] = TASK_DEFINITIONS[definition]
     if whole:  # classify21's unit: the labelled source trajectory, split as finetune splits
         result.meta["task_definition"] = WHOLE_DEFINITION
     result.meta["models"] = [str(p) for p in models or []]

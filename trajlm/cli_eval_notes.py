@@ -17,16 +17,41 @@ from rich.console import Console
 from trajlm.eval.leak import could_have_seen
 
 
-def horizon_models(predictors: list, df, horizons: tuple[float, ...]) -> list:
-    """The predictors as ``trajlm eval`` scores them: with ``--horizon-s`` (``horizons``) each
-    model answers at times as ``TrajLM.predict(seconds_ahead=)`` does (api_horizon.py), also
-    on positions only when the store has reported motion; without, as they are."""
+def horizon_models(predictors: list, df, horizons: tuple[float, ...] | bool) -> list:
+    """The predictors as ``trajlm eval`` scores them: with ``--horizon-s`` (``horizons``) or
+    ``--at-report-times`` (``True``) each model answers at times as
+    ``TrajLM.predict(seconds_ahead=)`` does (api_horizon.py), also on positions only when the
+    store has reported motion; without, as they are."""
     if not horizons:
         return predictors
     from trajlm.api_horizon import at_times_models
     from trajlm.eval.dead_reckoning import has_motion
 
     return at_times_models(predictors, has_motion(df))
+
+
+def report_times_note(result, df, at_report_times: bool, console: Console) -> None:
+    """Which question the k-step table asked where the test split's reports are irregular
+    (eval/report_times.py): with ``--at-report-times`` said on every run; without it, only
+    where the spread of intervals says the table mostly scores a guess of when reports come."""
+    import polars as pl
+
+    from trajlm.eval.report_times import IRREGULAR_SPREAD, interval_spread
+
+    spread = interval_spread(df.filter(pl.col("split") == "test"))
+    result.meta["interval_spread"] = None if spread != spread else round(spread, 2)
+    said = f"p90 / p10 of the test split's sampling intervals: {spread:.1f}"
+    if at_report_times:
+        line = (f"at report times: the models and dead reckoning were asked for the position "
+                f"at the true times of the next reports, as the [time] baselines are ({said}); "
+                "constant velocity, linear-3 and kNN still step")  # fmt: skip
+    elif spread > IRREGULAR_SPREAD:
+        line = (f"note: irregular reports ({said}, over {IRREGULAR_SPREAD:g}): the k-step "
+                "table mostly scores a guess of when each next report comes, and the [time] "
+                "baselines are given it; --at-report-times asks the models at the true times")  # fmt: skip
+    else:
+        return
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def print_run_notes(result, console: Console) -> None:
@@ -99,9 +124,20 @@ def check_unused_options(
     horizon_s: str | None = None,
     context: str | None = None,
     models: list | None = None,
+    at_report_times: bool = False,
 ) -> None:
     """Refuse, in one line, an option the run would ignore (as --classes / --network are)."""
     from trajlm._safety import UserError
+
+    if at_report_times and (task != "predict" or horizon_s is not None):
+        raise UserError(
+            "--at-report-times asks the k-step --task predict at the true report times; "
+            + (
+                f"not --task {task}"
+                if task != "predict"
+                else "--horizon-s already asks every method at given times: give one of the two"
+            )
+        )
 
     if split_by != "time" and task != "classify":
         raise UserError(

@@ -71,6 +71,14 @@ def evaluate(
         "--max-gap-s",
         help="--horizon-s: truth interpolated between fixes at most this far apart.",
     ),
+    at_report_times: bool = typer.Option(
+        False,
+        "--at-report-times",
+        help="predict (k steps): every method that can answer at a time (the models, the "
+        "[time] baselines, dead reckoning where the store reports speed / course) is asked for "
+        "the position at the true times of the next k reports, not to guess when they come "
+        "(irregular feeds, e.g. AIS every 1-30 min; session 25).",
+    ),
     fallback: bool = typer.Option(
         True,
         "--fallback/--no-fallback",
@@ -103,7 +111,8 @@ def evaluate(
                      holdout_by=holdout_by, context=context, network=network,
                      score_on=score_on, classes=classes, horizon_s=horizon_s,
                      max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
-                     save_verdict=save_verdict)  # fmt: skip
+                     save_verdict=save_verdict,
+                     at_report_times=at_report_times)  # fmt: skip
 
 
 __all__ = ["evaluate"]

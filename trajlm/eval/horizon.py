@@ -125,7 +125,7 @@ class _AtTimes:
         return np.stack(self.proj.inverse(pos[..., 0], pos[..., 1]), -1)
 
 
-class _DeadReckoningAt:
+class DeadReckoningAt:
     name = DeadReckoning.name
 
     def predict_at(self, hist: pl.DataFrame, ahead: np.ndarray) -> np.ndarray:
@@ -140,7 +140,7 @@ def horizon_methods(train: pl.DataFrame, test: pl.DataFrame, proj: LocalProjecti
     methods: list = [_AtTimes(e, proj) for e in ests]
     notes = ["kNN baselines: they continue in steps of the sampling, not at asked times"]
     if has_motion(test):
-        methods.append(_DeadReckoningAt())
+        methods.append(DeadReckoningAt())
     else:
         notes.append("dead reckoning: the table has no reported speed and course columns")
     return methods, notes

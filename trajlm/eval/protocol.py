@@ -226,11 +226,15 @@ def run_eval(
     shifts: tuple[str, ...] = (),
     horizons_s: tuple[float, ...] = (),
     max_gap_s: float = 60.0,
+    at_report_times: bool = False,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
     ``task`` is "predict", "recover" or "tte". Randomness (the recovery mask) is repeated over
-    ``seeds`` and reported as mean and std; deterministic rows have std None. Writes
+    ``seeds`` and reported as mean and std; deterministic rows have std None.
+    ``at_report_times`` (predict, k steps): models with ``predict_at`` and dead reckoning
+    (where the table reports speed / course) answer at the k true report times
+    (eval/report_times.py); the setting reads "k=5, at report times". Writes
     ``<out>/eval_<task>.json`` and ``.md`` when ``out`` is given.
     """
     if task not in TASKS:
@@ -243,14 +247,24 @@ def run_eval(
         df = to_canonical(df)
     shift_s = [parse_shift(spec) for spec in shifts]
     check_run_args(task, k, seeds, out)
-    models = as_task_models(models, task, bool(horizons_s))  # TrajLM in, no silent drop
+    if at_report_times and (task != "predict" or horizons_s):
+        raise ValueError("at_report_times is implemented for the k-step --task predict")
     parts = _split(df)
+    extra: dict = {}
+    report_extra: list = []  # dead reckoning [time] asked at the report times
+    if at_report_times:  # before as_task_models: a model answering at times keeps predict_at
+        from trajlm.eval.report_times import report_time_methods
+
+        report_extra, models, notes = report_time_methods(list(models), parts["test"])
+        extra["at_report_times"] = True
+        if notes:
+            extra["skipped"] = notes
+    models = as_task_models(models, task, bool(horizons_s))  # TrajLM in, no silent drop
     train, val, test = parts["train"], parts["val"], parts["test"]
     warn_few_scored(test)  # said from Python too (the CLI ignores it: its own line names --data)
     proj = LocalProjection.fit(train)
     fits: dict[str, float] = {}
     params: dict[str, dict] = {}
-    extra: dict = {}
     rows: list[dict] = []
 
     if horizons_s and (task != "predict" or shifts):
@@ -289,10 +303,12 @@ def run_eval(
         ests += [B.ConstantVelocity(use_time=True), B.LinearExtrapolation(3, "fit", True)]
         val_task = make_prediction_task(val, k=k)
         if len(val_task.lengths) == 0:  # nothing to tune kNN on: skipped, and said so
-            extra["skipped"] = [
-                f"kNN baselines: the val split has no trajectory of {max(7, k + 2)}+ points "
-                "to tune them on"
-            ]
+            extra.setdefault("skipped", []).extend(
+                [
+                    f"kNN baselines: the val split has no trajectory of {max(7, k + 2)}+ points "
+                    "to tune them on"
+                ]
+            )
         else:
             (knn, scores), fits[B.KNNContinuation.name] = _timed(tune_knn, train, val_task, proj)
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
@@ -307,16 +323,17 @@ def run_eval(
                                   "w_heading": place.w_heading, "history": place.history,
                                   "val_ade_m": pscores}  # fmt: skip
             ests.append(place)
-        methods = [_Projected(e, proj) for e in ests]
+        methods = [_Projected(e, proj) for e in ests] + report_extra
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]
         n_traj, n_pts = test_task.target_t.shape[0], test_task.target_t.size
-        rows = _evaluate(methods, _score_predict, [test_task], f"k={k}", n_traj, n_pts, fits)
+        setting = f"k={k}, at report times" if at_report_times else f"k={k}"
+        rows = _evaluate(methods, _score_predict, [test_task], setting, n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
         for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
             moved = make_prediction_task(shift_clock(test, seconds), k=k)
-            base = {r["method"]: r["metrics"] for r in rows if r["setting"] == f"k={k}"}
-            for r in _evaluate(methods, _score_predict, [moved], f"k={k}, {label}", n_traj,
+            base = {r["method"]: r["metrics"] for r in rows if r["setting"] == setting}
+            for r in _evaluate(methods, _score_predict, [moved], f"{setting}, {label}", n_traj,
                                n_pts, fits):  # fmt: skip
                 r["metrics"]["mae_ratio"] = r["metrics"]["mae_m"] / base[r["method"]]["mae_m"]
                 rows.append(r)

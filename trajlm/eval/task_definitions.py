@@ -12,6 +12,12 @@ TASK_DEFINITIONS: dict[str, str] = {
         "trajectories under 7 points skipped), the next 5 points out, k = 5; `trajlm predict "
         "--holdout 5` instead predicts the last 5 points from the whole history"
     ),
+    "predict_report_times": (
+        "task (--at-report-times): each scored trajectory's first 20 points in (all but the "
+        "last 5 when shorter; trajectories under 7 points skipped), the next 5 points out; the "
+        "models, dead reckoning and the [time] baselines are asked for the position at the 5 "
+        "true report times, constant velocity, linear-3 and kNN continue in steps"
+    ),
     "predict_horizon": (
         "task (--horizon-s): windows of each test trajectory (a cut every longest horizon, "
         "10 min of history, 3+ fixes, at most 20 per trajectory); each method's position at "

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import polars as pl
 
+from trajlm.data.longitude import table_lons
 from trajlm.llm.phrases import QuestionText
 from trajlm.llm.plan import QueryPlan
 
@@ -54,9 +56,18 @@ def name_points(question: str) -> str:
     return _NAMED_POINT.sub(lambda m: f"{m.group(1)} {m.group(3) or m.group(4)}", question)
 
 
+def box_from(lat_a: float, lat_b: float, lon_a: float, lon_b: float) -> list[float]:
+    """[lat_min, lon_min, lat_max, lon_max] of a box given by two latitudes and two longitudes
+    in any order: the longitudes' shorter arc (session 25, irreg25), so "lon 175 to -175" is the
+    10 deg across the antimeridian, ``lon_min > lon_max`` (GeoJSON's convention), not the 350
+    deg around the globe; the plain min..max wherever they are <= 180 deg apart."""
+    west, east = table_lons(np.array([lon_a, lon_b], np.float64))
+    return [min(lat_a, lat_b), west, max(lat_a, lat_b), east]
+
+
 def _box(m: re.Match, first: int) -> list[float]:
     a, c, b, d = (float(m.group(first + i)) for i in range(4))
-    return [min(a, c), min(b, d), max(a, c), max(b, d)]
+    return box_from(a, c, b, d)
 
 
 def read_boxes(s: QuestionText, f: dict) -> None:
@@ -91,7 +102,12 @@ def read_boxes(s: QuestionText, f: dict) -> None:
 
 
 def in_box(box, lat: str = "lat", lon: str = "lon") -> pl.Expr:
-    return pl.col(lat).is_between(box[0], box[2]) & pl.col(lon).is_between(box[1], box[3])
+    """Points inside a [lat_min, lon_min, lat_max, lon_max] box; ``lon_min > lon_max``: the box
+    crosses the antimeridian (lon_min..180 and -180..lon_max)."""
+    inside_lat = pl.col(lat).is_between(box[0], box[2])
+    if box[1] <= box[3]:
+        return inside_lat & pl.col(lon).is_between(box[1], box[3])
+    return inside_lat & ((pl.col(lon) >= box[1]) | (pl.col(lon) <= box[3]))
 
 
 def boxes_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:

@@ -20,6 +20,8 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.geometry import haversine, trajectory_offsets
+from trajlm.data.longitude import arc_width, near_lon
+from trajlm.llm.plan import wrapped_box_ok
 
 CHANNELS = ("occupancy", "speed", "time")
 
@@ -59,6 +61,11 @@ def render(
 
     # Box per point: y = lat, x = lon scaled by cos(lat) so a square box is square on the ground.
     coslat = np.cos(np.radians(np.median(lat)))
+    # longitudes the short way about each trajectory's first fix (a voyage across +-180 deg is
+    # not a picture of the whole globe; irreg25); unchanged, bit for bit, within 180 deg of it
+    lon = near_lon(lon, lon[starts][traj])
+    if bbox is not None and bbox[1] > bbox[3]:  # a box across the antimeridian
+        lon = near_lon(lon, bbox[1] + float(arc_width(bbox[1], bbox[3])) / 2)
     x, y = lon * coslat, lat
     if bbox is None:
         x0, x1 = np.minimum.reduceat(x, starts), np.maximum.reduceat(x, starts)
@@ -69,10 +76,11 @@ def render(
         side = side[traj]
     else:
         lat_min, lon_min, lat_max, lon_max = bbox
-        if not (lat_max > lat_min and lon_max > lon_min):
+        if not wrapped_box_ok(bbox):
             raise ValueError(f"bbox must be (lat_min, lon_min, lat_max, lon_max), got {bbox}")
-        left, bottom = lon_min * coslat, lat_min
-        side = np.maximum((lon_max - lon_min) * coslat, lat_max - lat_min)
+        width = float(arc_width(lon_min, lon_max))  # lon_min > lon_max: across the line
+        left, bottom = float(near_lon(lon_min, lon_min + width / 2)) * coslat, lat_min
+        side = np.maximum(width * coslat, lat_max - lat_min)
     col = np.floor((x - left) / side * size).astype(np.int64)
     row = size - 1 - np.floor((y - bottom) / side * size).astype(np.int64)  # north up
     inside = (col >= 0) & (col < size) & (row >= 0) & (row < size)

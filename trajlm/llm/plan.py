@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from trajlm.data.longitude import arc_width
 from trajlm.errors import UserError
 
 Action = Literal[
@@ -109,6 +110,15 @@ class CannotAnswer(UserError):
     def __init__(self, reason: str):
         super().__init__(f"can't answer that: {reason}")
         self.reason = reason
+
+
+def wrapped_box_ok(box) -> bool:
+    """A box is [lat_min, lon_min, lat_max, lon_max] with lat_min < lat_max and, for its
+    longitudes, lon_min < lon_max or, across the antimeridian, lon_min > lon_max with the arc
+    from lon_min east to lon_max at most 180 deg (wider reads as two values swapped)."""
+    if not box[2] > box[0]:
+        return False
+    return box[3] > box[1] or (box[1] > box[3] and float(arc_width(box[1], box[3])) <= 180.0)
 
 
 class QueryPlan(BaseModel):
@@ -254,8 +264,11 @@ class QueryPlan(BaseModel):
         if self.radius_m is not None and self.place is None and self.lat is None:
             raise ValueError("radius_m needs a place or lat/lon")
         for box in (self.bbox, self.start_box, self.end_box, *(self.via or ())):
-            if box is not None and not (box[2] > box[0] and box[3] > box[1]):
-                raise ValueError("a box is (lat_min, lon_min, lat_max, lon_max) with min < max")
+            if box is not None and not wrapped_box_ok(box):
+                raise ValueError(
+                    "a box is (lat_min, lon_min, lat_max, lon_max) with min < max "
+                    "(lon_min > lon_max: across the antimeridian, <= 180 deg)"
+                )
         for lo, hi in (
             ("min_speed_kmh", "max_speed_kmh"),
             ("min_duration_s", "max_duration_s"),
@@ -390,7 +403,8 @@ def validate_plan(data: dict | str) -> QueryPlan:
 
 def describe_boxes(plan: QueryPlan) -> list[str]:
     def show(b) -> str:
-        return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}"
+        across = " across the antimeridian" if b[1] > b[3] else ""
+        return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}{across}"
 
     out = []
     if plan.via is not None:

@@ -16,7 +16,7 @@ import polars as pl
 
 from trajlm.data.geometry import haversine_m
 from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
-from trajlm.llm.boxes import boxes_within
+from trajlm.llm.boxes import boxes_within, in_box
 from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
@@ -110,9 +110,8 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
     if circle is not None:
         lat, lon, radius = circle
         space &= haversine_m(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius
-    if plan.bbox is not None:
-        a, b, c2, d = plan.bbox
-        space &= pl.col("lat").is_between(a, c2) & pl.col("lon").is_between(b, d)
+    if plan.bbox is not None:  # lon_min > lon_max: across the antimeridian (llm/boxes.py)
+        space &= in_box(plan.bbox)
     if circle is not None or plan.bbox is not None:
         hit = points.filter(space).select("traj_id").unique()
         out = out.join(hit, on="traj_id", how="semi")

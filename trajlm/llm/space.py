@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from trajlm.llm.boxes import box_from
 from trajlm.llm.endpoints import PLACE_ALIASES, PLACE_KINDS, _name, nearest_of_kind
 from trajlm.llm.phrases import LENGTH_UNITS, NUM, QuestionText, num
 from trajlm.llm.plan import EARTH_HALF_M, PLACES, CannotAnswer
@@ -26,14 +27,14 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
         a, b, c, d = (float(m.group(i)) for i in range(1, 5))
         if lon_first(s, m.end()):
             a, b, c, d = b, a, d, c
-        f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
+        f["bbox"] = box_from(a, c, b, d)  # the shorter arc of longitudes (irreg25)
     span = r"(?:between\s+)?(-?\d{1,3}(?:\.\d+)?)\s*(?:-|to|and)\s*(-?\d{1,3}(?:\.\d+)?)"
     if m := s.take(  # "in the box lat 45.04-45.07, lon 7.66-7.69"
         rf"\b(?:(?:through |in |inside |within )?(?:the )?(?:bounding\s+)?(?:box|bbox|rectangle|area)\s+)?"
         rf"(?:between\s+)?lat(?:itude)?\s+{span}\s*,?\s*(?:and\s+)?lon(?:gitude)?\s+{span}"
     ):
         a, c, b, d = (float(m.group(i)) for i in range(1, 5))
-        f["bbox"] = [min(a, c), min(b, d), max(a, c), max(b, d)]
+        f["bbox"] = box_from(a, c, b, d)
     lengths = "|".join(re.escape(u) for u in sorted(LENGTH_UNITS, key=len, reverse=True))
     if neg := re.search(rf"\bwithin\s+(-\s*{_RNUM}\s*(?:{lengths}))\b", s.low):  # badin23
         raise CannotAnswer(f"a radius is a distance above 0: {neg.group(1)!r} is not one")

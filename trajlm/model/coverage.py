@@ -20,6 +20,7 @@ import polars as pl
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
 from trajlm.data.longitude import arc_width
 from trajlm.model.coverage_gate import clearly_more, gate_table, gate_warnings, glitch_speed
+from trajlm.model.coverage_lanes import lane_margin_m
 from trajlm.model.coverage_record import (  # noqa: F401  (re-exported)
     _hour_weekday,
     compute_coverage,
@@ -261,7 +262,7 @@ def position_warning(
             f"{_fmt_bbox(cov['bbox'])})" if n > 1 else f"the training area ({_fmt_bbox(cov['bbox'])})")  # fmt: skip
     line = (f"positions up to {dist.max() / 1000:,.0f} km from {area}: {far.mean():.0%} of "
             f"{what} lie over {margin / 1000:,.0f} km from any"
-            f"{' (2 median training steps)' if margin > MARGIN_M else ''}")  # fmt: skip
+            f"{_margin_words(cov, margin)}")  # fmt: skip
     # a swap is told apart from a far-off place by each training region's size, not the
     # box around them all (trajlm-small's three cities span more than SWAP_HINT_DEG)
     boxes = np.asarray(regions_of(cov), np.float64).reshape(-1, 4)  # min_lat, min_lon, max_...
@@ -286,7 +287,18 @@ def position_margin_m(cov: dict) -> float:
     constant-velocity ratio there than nearer (1.41 at 5-50 km, 1.21 at 50-200 km)."""
     speed, dt = (cov.get("speed_mps") or {}).get("p50"), (cov.get("dt_s") or {}).get("p50")
     step = float(speed) * float(dt) if speed and dt else 0.0
-    return max(MARGIN_M, 2.0 * step)
+    # session 25 (irreg25): or twice the spacing of the training lanes, where the record has it
+    # (a fleet whose own held-out voyages sail between lanes tens of km apart; coverage_lanes)
+    return max(MARGIN_M, 2.0 * step, lane_margin_m(cov))
+
+
+def _margin_words(cov: dict, margin: float) -> str:
+    """What set the margin, for the warning's line."""
+    if margin <= MARGIN_M:
+        return ""
+    if margin == lane_margin_m(cov):
+        return " (twice the spacing of the training trajectories' lanes)"
+    return " (2 median training steps)"
 
 
 def _card(model_or_card: Any) -> dict | None:

@@ -12,6 +12,7 @@ import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, NormStats
 from trajlm.data.longitude import arcs_extent, lon_extent
+from trajlm.model.coverage_lanes import MAX_POINTS, lane_spread_m
 from trajlm.model.coverage_regions import RegionBoxes, merge_regions
 
 PERCENTILES = (1, 5, 50, 95, 99)
@@ -84,6 +85,8 @@ def compute_coverage(
     t_lo, t_hi, n = math.inf, -math.inf, 0
     dts, speeds, traj, traj_speeds = [], [], set(), []
     n_samples, boxes = 0, RegionBoxes()
+    lanes: list[pl.DataFrame] = []  # fixes for the lane spacing (coverage_lanes.py)
+    n_lanes = 0
     for batch in iter_store_batches(store, split, columns=["traj_id", "t", "lat", "lon"]):
         if len(batch) == 0:
             continue
@@ -96,6 +99,9 @@ def compute_coverage(
         boxes.add(lat, lon)
         t_lo, t_hi, n = min(t_lo, int(t.min())), max(t_hi, int(t.max())), n + len(batch)
         traj.update(batch["traj_id"].unique().to_list())
+        if n_lanes < 4 * MAX_POINTS:  # the first row groups; lane_spread_m samples them
+            lanes.append(batch.select("traj_id", "lat", "lon"))
+            n_lanes += len(batch)
         if n_samples < _MAX_SAMPLES:  # a row group may cut a trajectory: one step lost, no harm
             dt, v = _steps(batch)
             traj_speeds.append(_traj_median_speeds(batch))
@@ -128,7 +134,16 @@ def compute_coverage(
         "traj_speed_mps": _pct(np.concatenate(traj_speeds)),
         "clock_shift_prob": 0.0,  # set by the Trainer when it shifts clocks (all hours seen)
         "regions": boxes.regions(),  # the position check's boxes (coverage_regions.py)
+        # how far apart the trajectories' own lanes lie: the position margin of a fleet whose
+        # movers keep lanes tens of km apart (coverage_lanes.py, irreg25)
+        "lane_spread_m": _lane_spread(lanes),
     }
+
+
+def _lane_spread(parts: list[pl.DataFrame]) -> dict[str, float] | None:
+    fixes = pl.concat(parts)
+    return lane_spread_m(fixes["traj_id"].to_numpy(), fixes["lat"].to_numpy(),
+                         fixes["lon"].to_numpy())  # fmt: skip
 
 
 def merge_coverage(old: dict, new: dict) -> dict:
