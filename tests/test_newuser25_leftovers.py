@@ -54,6 +54,8 @@ def test_offset_text_comes_back_as_text_on_each_trips_own_offset(model) -> None:
 def test_utc_text_and_aware_datetimes_keep_their_types(model) -> None:
     z = model.predict(_trips({"a": "Z"}), steps=1)
     assert str(z["timestamp"].dt.tz) == "UTC"  # Z text: UTC datetimes, as before
+    utc = model.predict(_trips({"a": "+00:00"}), steps=1)  # pandas' own CSV of UTC times
+    assert str(utc["timestamp"].dt.tz) == "UTC"
     aware = _trips({"a": ""}).assign(
         timestamp=lambda d: pd.to_datetime(d["timestamp"]).dt.tz_localize("Europe/Paris")
     )
@@ -115,3 +117,13 @@ def test_local_times_beside_a_zone_column_are_read_in_that_zone(tmp_path: Path) 
     r = invoke("data", "ingest", _phones(tmp_path / "q.csv", ("Europe/Berlin", "Asia/Tokyo")),
                "--out", tmp_path / "s2")  # fmt: skip
     assert r.exit_code == 2 and "missing column(s) ['t']" in r.output  # two zones: not guessed
+
+
+def test_a_frame_with_local_time_and_tz_is_read_as_ingest_reads_it(model, tmp_path: Path) -> None:
+    """`trajlm predict --input` / the API refused the same export (`no t column`)."""
+    pdf = pd.read_csv(_phones(tmp_path / "p.csv"))
+    out = model.predict(pdf, steps=1)
+    assert str(out["local_time"].dt.tz) == "Europe/Berlin"
+    first = out.sort_values("participant_id")["local_time"].iloc[0]
+    assert first > pd.Timestamp("2026-06-01 07:11", tz="Europe/Berlin")  # local, not UTC + 2 h
+    assert first < pd.Timestamp("2026-06-01 07:20", tz="Europe/Berlin")

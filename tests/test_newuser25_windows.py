@@ -106,6 +106,7 @@ def test_cli_windows_option_and_the_warning_names_it(few: Path) -> None:
     r = run(app, ["eval", "--task", "predict", "--data", str(few), "--windows", "all"])
     assert r.exit_code == 0, r.output
     assert "task (--windows all)" in r.output and "--windows all` scores" not in r.output
+    assert "k-step MAE over its windows, weighted by their count" in r.output
     r = run(app, ["eval", "--task", "recover", "--data", str(few), "--windows", "all"])
     assert r.exit_code == 2 and "--windows all is used by --task predict" in r.output
     r = run(app, ["eval", "--task", "predict", "--data", str(few), "--windows", "lots"])

@@ -241,6 +241,31 @@ def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tupl
     return local[0], zone
 
 
+def frame_local_time(df: Any, names: tuple) -> tuple[str, str] | None:
+    """``study_local_time`` for a frame (Polars) with no time column of the usual names
+    (``names``: column_names.TIME's tiers): (local time column, its one zone), as ingest reads
+    the file (session 25: `trajlm predict` of a phone study's CSV was refused)."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import normalised
+
+    have = [str(c) for c in df.columns]
+    if any(normalised(c) in tier for tier in names for c in have):
+        return None
+    local = [c for c in have if normalised(c) in _LOCAL_TIMES]
+    named = [c for c in have if normalised(c) in _ZONE_NAMES]
+    if len(local) != 1 or len(named) != 1:
+        return None
+    zones = df[named[0]].drop_nulls().cast(str).str.strip_chars().unique().to_list()
+    if len(zones) != 1:
+        return None
+    try:
+        ZoneInfo(zones[0])
+    except (KeyError, ValueError):
+        return None
+    return local[0], zones[0]
+
+
 def _zone_values(path: Path, format: str, sep: str, column: str) -> list | None:
     """The distinct values of `column` over the whole file (a zone that changes after the
     first rows would otherwise read later rows on the wrong clock); None when unreadable."""
