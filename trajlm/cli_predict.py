@@ -197,6 +197,7 @@ def predict(
         pred = with_radii(pred, levels, bins=bins, history=hist, predictor=backtester)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
     from trajlm.data.coerce_pieces import pieces_back
+    from trajlm.data.coerce_shapes import point_for_file
 
     shown = pred  # the plot draws pieces over the input's pieces
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
@@ -207,7 +208,7 @@ def predict(
         how = f"in seconds since --time-origin {time_origin}"
     named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
-    named, point = point_back(named, layout, out.suffix.lower())
+    named, point = point_for_file(named, layout, out.suffix.lower())
     write_points(named, out, overwrite=overwrite)
     where = f"{lat}/{lon} WGS84" if point is None else point
     io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
@@ -216,34 +217,6 @@ def predict(
         from trajlm.viz import plot_predictions
 
         io.say(f"wrote {plot_predictions(df, shown, plot, truth=truth)}")
-
-
-# the point column forms a file of this kind can hold (CSV: text only; Parquet: any)
-_POINT_FORMS = {".csv": ("wkt", "hex", "pair"), ".parquet": ("wkt", "hex", "pair", "struct",
-                                                             "list", "binary")}  # fmt: skip
-
-
-def point_back(named, layout, suffix: str):
-    """(the output with the positions in the input's point column, in its form, where the input
-    had one (a WKT `geometry` column -> `POINT (lon lat)` again, as the Python API gives it back;
-    newuser24 found `geometry.y` / `geometry.x` written), the words for the "wrote" line or
-    None). Only WGS84 input (projected points are written as lat / lon) and forms the file can
-    hold (CSV: WKT / hex WKB / "lat,lon" text; Parquet: any)."""
-    from trajlm.data import geo
-    from trajlm.data.coerce_shapes import pack_point
-
-    point = layout.point
-    if point is None or not geo.is_wgs84(layout.crs) or layout.kind == "geopandas":
-        return named, None
-    col, form = point[0], point[1]
-    if form not in _POINT_FORMS.get(suffix, ()) or not {layout.lat_col, layout.lon_col} <= set(
-        named.columns
-    ):
-        return named, None
-    kind = {"wkt": "WKT POINT", "hex": "hex WKB", "pair": '"lat,lon" text'}.get(form, form)
-    return pack_point(
-        named, point, layout.lat_col, layout.lon_col
-    ), f"{col} as the input's ({kind}, WGS84)"
 
 
 def times_like_input(pred, layout, suffix: str):
