@@ -31,7 +31,9 @@ from trajlm.cli_eval_notes import (
     check_network,
     check_scored_split,
     check_unused_options,
+    check_windows,
     horizon_models,
+    more_windows,
     print_run_notes,
     report_times_note,
     split_description,
@@ -41,6 +43,7 @@ from trajlm.cli_eval_notes import (
 from trajlm.eval.classify_notes import CLASSES, class_map_for, resolved_classes, too_few_classes
 from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
+from trajlm.eval.predict_windows import windows_definition
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult, aggregate_runs
 from trajlm.eval.task_definitions import TASK_DEFINITIONS
@@ -163,6 +166,7 @@ def run_eval_command(
     fallback: bool = True,
     save_verdict: bool = False,
     at_report_times: bool = False,
+    windows: str = "one",
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -192,6 +196,11 @@ def run_eval_command(
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
     check_horizons(horizon_s)
+    n_windows = check_windows(windows, task, horizon_s)  # eval/predict_windows.py
+    if at_report_times and n_windows > 1:  # report_times.py asks one window's report times
+        raise UserError(
+            f"--windows {windows} with --at-report-times: the report-time table scores one window per trajectory; leave one of them out"
+        )
     if save_verdict:  # session 22: the val verdict saved beside the weights (eval/val_verdict)
         check_save_verdict(task, models, score_on, holdout_by)
     horizons = parse_horizons(horizon_s, task, shifts, max_gap_s)  # eval/horizon.py
@@ -307,7 +316,8 @@ def run_eval_command(
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
-                              max_gap_s=max_gap_s, at_report_times=at_report_times)  # fmt: skip
+                              max_gap_s=max_gap_s, at_report_times=at_report_times,
+                              windows=n_windows)  # fmt: skip
         print_run_notes(result, console)
         if task == "predict" and not horizons:  # irregular reports: which question was asked
             report_times_note(result, df, at_report_times, console)
@@ -330,6 +340,8 @@ def run_eval_command(
     result.meta["task_definition"] = TASK_DEFINITIONS[definition]
     if whole:  # classify21's unit: the labelled source trajectory, split as finetune splits
         result.meta["task_definition"] = WHOLE_DEFINITION
+    if n_windows > 1:  # --windows: every window of a trip, not PROTOCOL's one
+        result.meta["task_definition"] = windows_definition(n_windows, 5)
     result.meta["models"] = [str(p) for p in models or []]
     judged = [p.name for p in predictors]  # the models (not --network's shortest path)
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)
@@ -338,9 +350,10 @@ def run_eval_command(
         n = df.filter(df["split"] == "test")["traj_id"].n_unique() if "split" in df.columns else 0
         result.meta["n_scored_trajectories"] = n
         if n < MIN_SCORED:
+            more = more_windows(df) if task == "predict" and n_windows == 1 else ""
             io.warn(f"numbers from {n} {score_on} trajector{'y' if n == 1 else 'ies'} of "
                     f"--data {data}: no reliable CI (fewer than {MIN_SCORED}); one trip can swing the "
-                    "table, so read it as a smoke test, not a comparison")  # fmt: skip
+                    f"table, so read it as a smoke test, not a comparison{more}")  # fmt: skip
         few = {r["source"]: r["n_trajectories"] for r in result.meta.get("by_source", [])
                if r["n_trajectories"] < MIN_SCORED}  # fmt: skip
         if few and n >= MIN_SCORED:

@@ -223,6 +223,40 @@ def check_horizons(spec: str | None) -> None:
         raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
 
 
+def check_windows(spec: str, task: str, horizon_s: str | None) -> int:
+    """--windows as a count per trajectory (eval/predict_windows.py), refused in one line
+    where the run would ignore it."""
+    from trajlm._safety import UserError
+    from trajlm.eval.predict_windows import parse_windows
+
+    try:
+        n = parse_windows(spec)
+    except ValueError as e:
+        raise UserError(f"--windows {spec}: {str(e).removeprefix('windows ')}") from None
+    if n > 1 and task != "predict":
+        raise UserError(f"--windows {spec} is used by --task predict, not {task!r}")
+    if n > 1 and horizon_s is not None:
+        raise UserError(
+            f"--windows {spec} with --horizon-s: the horizon table already scores up to 20 "
+            "windows per trajectory; leave --windows out"
+        )
+    return n
+
+
+def more_windows(df: Any) -> str:
+    """The few-trips warning's tail for a one-window prediction table: how many windows
+    `--windows all` would score on the same trips (none said when it is no more)."""
+    import polars as pl
+
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.eval.predict_windows import WINDOWS_CAP, more_windows_hint
+
+    test = df.filter(pl.col("split") == "test").drop("split") if "split" in df.columns else df
+    n_all = make_prediction_task(test, windows=WINDOWS_CAP).target_t.shape[0]
+    n_one = make_prediction_task(test).target_t.shape[0]
+    return more_windows_hint(n_one, n_all)
+
+
 def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any) -> None:
     """An empty scored split, named by the option that emptied it: `--holdout-by hour=12` on
     daily icebergs (every trip starts at 00 h) and `--score-on val` on a store without val

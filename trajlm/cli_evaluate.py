@@ -11,6 +11,7 @@ import typer
 
 from trajlm import _cli_io as io
 from trajlm._cli_io import CLASSES_HELP, OVERWRITE_HELP, THREADS_HELP, console
+from trajlm.eval.predict_windows import WINDOWS_HELP
 
 
 def evaluate(
@@ -87,6 +88,7 @@ def evaluate(
         "Session 22); predict: beside a run `trajlm train` saved a prediction verdict with, "
         "its val winner's row (session 24). --no-fallback: the models alone.",
     ),
+    windows: str = typer.Option("one", "--windows", help=WINDOWS_HELP),
     save_verdict: bool = typer.Option(
         False,
         "--save-verdict",
@@ -111,8 +113,8 @@ def evaluate(
                      holdout_by=holdout_by, context=context, network=network,
                      score_on=score_on, classes=classes, horizon_s=horizon_s,
                      max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
-                     save_verdict=save_verdict,
-                     at_report_times=at_report_times)  # fmt: skip
+                     save_verdict=save_verdict, at_report_times=at_report_times,
+                     windows=windows)  # fmt: skip
 
 
 __all__ = ["evaluate"]

@@ -198,6 +198,7 @@ def predict(
         pred = with_radii(pred, levels, bins=bins, history=hist, predictor=backtester)
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
     from trajlm.data.coerce_pieces import pieces_back
+    from trajlm.data.coerce_shapes import point_for_file
 
     shown = pred  # the plot draws pieces over the input's pieces
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
@@ -207,10 +208,12 @@ def predict(
         timed = timed.with_columns(pl.col("t") - origin)
         how = f"in seconds since --time-origin {time_origin}"
     named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
-    write_points(named, out, overwrite=overwrite)
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
+    named, point = point_for_file(named, layout, out.suffix.lower())
+    write_points(named, out, overwrite=overwrite)
+    where = f"{lat}/{lon} WGS84" if point is None else point
     io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
-           f"(named as the input's; {t} {how}, {lat}/{lon} WGS84)")  # fmt: skip
+           f"(named as the input's; {t} {how}, {where})")  # fmt: skip
     if plot:
         from trajlm.viz import plot_predictions
 

@@ -212,11 +212,18 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         config = config or CleanConfig()
         if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
             config = replace(config, min_t=MIN_T_DATED)
+        # (0, 0) exactly: a missing-fix marker, dropped and counted first as ingest does (the
+        # API's refusal points here; session 25, newuser25)
+        island = ((table["lat"] == 0) & (table["lon"] == 0)).fill_null(False)
+        n_island = int(island.sum())
         mmsi = placeholder_rows(table, layout.traj_col)  # MMSI 0 / 999999999, as ingest
-        n_mmsi = int(mmsi.sum()) if mmsi is not None else 0
-        out, report = clean(table.filter(~mmsi) if n_mmsi else table, config)
+        mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island
+        n_mmsi = int(mmsi.sum())
+        out, report = clean(table.filter(~island & ~mmsi), config)
+        report.rows_in += n_mmsi + n_island
+        if n_island:
+            report.drop("null_island", n_island)
         if n_mmsi:
-            report.rows_in += n_mmsi
             report.drop("placeholder_mmsi", n_mmsi)
         if (pieces := layout.pieces) is not None:  # the cuts coerce made, counted as ingest's
             report.repair("gap_splits", len(pieces) - pieces[SOURCE_ID].n_unique())

@@ -45,7 +45,7 @@ from trajlm.data.coerce_tz import header_offset
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
-from trajlm.data.readers._time_columns import join_date_column
+from trajlm.data.readers._time_columns import frame_local_time, join_date_column
 from trajlm.data.schema import (
     MIN_T,
     MIN_T_DATED,
@@ -188,6 +188,12 @@ def coerce(
     if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
         df, traj_col = no_id_frame(df, split_gaps)
         cols = df.columns
+    if time_col is None and tz is None and (local := frame_local_time(df, TIME)):
+        time_col, tz = local  # `local_time` beside a one-zone `tz` column, as ingest reads it
+        if df.schema[time_col] == pl.Utf8:  # naive text: naive datetimes, read in that zone
+            naive = df[time_col].str.to_datetime(strict=False)
+            if naive.null_count() == df[time_col].null_count() and naive.dtype.time_zone is None:
+                df = df.with_columns(naive)
     try:
         traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col")

@@ -21,7 +21,7 @@ from trajlm.data.coerce_shapes import pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
 from trajlm.data.schema import SOURCE_ID
-from trajlm.data.times import epoch_datetimes
+from trajlm.data.times import epoch_datetimes, times_as_text
 from trajlm.errors import warn_at_caller
 
 
@@ -93,8 +93,9 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
                    ranked: bool = False, **cols: Any) -> Any:  # fmt: skip
     """A result table in trajlm's names (traj_id, t, lat, lon, ...) -> the caller's kind.
 
-    Names, time type (datetime in the caller's zone, Unix seconds; ISO strings come back as
-    UTC datetimes) and CRS follow ``like`` (or a ``layout``). Polars in -> Polars out (a
+    Names, time type (datetime in the caller's zone, Unix seconds; ISO text with a UTC offset
+    comes back as text on each trajectory's offset, other ISO text as UTC datetimes) and CRS
+    follow ``like`` (or a ``layout``). Polars in -> Polars out (a
     LazyFrame -> a LazyFrame), pandas
     -> pandas, GeoDataFrame -> a GeoDataFrame of Points in the caller's CRS, MovingPandas ->
     a TrajectoryCollection. Tables without positions (embeddings, labels) come back as a plain
@@ -166,7 +167,10 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
 
 def _times_back(out: pl.DataFrame, layout: Layout, times: tuple[str, ...]) -> pl.DataFrame:
     """``t`` and the ``times`` columns (Unix seconds) as the caller's time column had them."""
-    if layout.time_kind in ("datetime", "string"):
+    if (text := _offset_text(out, layout)) is not None:  # ISO text with a UTC offset
+        for name in (n for n in ("t", *times) if n in out.columns):
+            out = out.with_columns(times_as_text(out[name], text, layout.time_text).alias(name))
+    elif layout.time_kind in ("datetime", "string"):
         zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
         for name in ("t", *times):
             if name not in out.columns:
@@ -182,6 +186,25 @@ def _times_back(out: pl.DataFrame, layout: Layout, times: tuple[str, ...]) -> pl
             if name in out.columns and layout.time_dtype.is_float():
                 out = out.with_columns(pl.col(name).cast(layout.time_dtype))
     return out
+
+
+def _offset_text(out: pl.DataFrame, layout: Layout) -> pl.Series | None:
+    """Each result row's trajectory id for ``times_as_text`` when the caller's times were ISO
+    text with a UTC offset (``2026-03-18T08:00:00+01:00``): results are written the same way, on
+    each trajectory's own offset, as `trajlm predict --out` writes them (session 25, newuser25;
+    they came back as UTC datetimes). None otherwise: text on UTC (``Z``, ``+00:00``, no zone)
+    comes back as UTC datetimes, as before (pandas writes aware UTC times as ``+00:00``)."""
+    style = layout.time_text or {}
+    if layout.time_kind != "string" or style.get("zone") != "offset":
+        return None
+    if not any(style["offsets"].values()):  # every trajectory on UTC
+        return None
+    if "traj_id" in out.columns:
+        return out["traj_id"]
+    offsets = set(style["offsets"].values())
+    if len(offsets) != 1:  # no id to pick each row's offset: UTC datetimes, as before
+        return None
+    return pl.Series([next(iter(style["offsets"]))] * out.height, dtype=pl.Utf8)
 
 
 def _time_back(t: pl.Expr, layout: Layout) -> pl.Expr:

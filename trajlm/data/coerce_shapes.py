@@ -259,6 +259,34 @@ def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFra
     return out.select(*rest[:at], col, *rest[at:])
 
 
+# the point column forms a file of this kind can hold (CSV: text only; Parquet: any)
+_POINT_FORMS = {".csv": ("wkt", "hex", "pair"), ".parquet": ("wkt", "hex", "pair", "struct",
+                                                             "list", "binary")}  # fmt: skip
+
+
+def point_for_file(df: pl.DataFrame, layout: Any, suffix: str) -> tuple[pl.DataFrame, str | None]:
+    """(``df`` with its positions (the layout's lat / lon columns) put back into the input's
+    point column, in its form, where the input had one: a WKT `geometry` column -> `POINT (lon
+    lat)` again, as the Python API gives it back (session 25; `trajlm predict` wrote
+    `geometry.y` / `geometry.x`), the words for the CLI's "wrote" line or None). Only WGS84
+    input (projected points are written as lat / lon) and forms a ``suffix`` file can hold
+    (CSV: WKT / hex WKB / "lat,lon" text; Parquet: any)."""
+    from trajlm.data import geo
+
+    point = layout.point
+    if point is None or not geo.is_wgs84(layout.crs) or layout.kind == "geopandas":
+        return df, None
+    col, form = point[0], point[1]
+    if form not in _POINT_FORMS.get(suffix, ()) or not {layout.lat_col, layout.lon_col} <= set(
+        df.columns
+    ):
+        return df, None
+    kind = {"wkt": "WKT POINT", "hex": "hex WKB", "pair": '"lat,lon" text'}.get(form, form)
+    return pack_point(
+        df, point, layout.lat_col, layout.lon_col
+    ), f"{col} as the input's ({kind}, WGS84)"
+
+
 # ------------------------------------------------------------- one row per trajectory, lists
 def explode_lists(df: pl.DataFrame, time_col: str | None) -> pl.DataFrame:
     """One row per trajectory with the times in a list column (and the positions in lists of

@@ -23,7 +23,10 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
     known = (df["lat"].is_not_null() & df["lon"].is_not_null()).to_numpy()
     dated = MIN_T if layout.time_kind == "epoch" and layout.kind != "movingpandas" else MIN_T_DATED
     with relabel(layout):  # errors name the caller's columns and ids (errnames18)
-        check_model_input(df.with_columns(pl.col("lat", "lon").fill_null(0.0)), source, dated)
+        # the gaps stand in at a known position of their own trip (a (0, 0) stand-in would be
+        # refused as a missing-fix marker; a trip with no known fix is refused just below)
+        gaps = pl.col("lat", "lon").forward_fill().backward_fill().over("traj_id").fill_null(1.0)
+        check_model_input(df.with_columns(gaps), source, dated)
         _check_ends(df, layout, known)
     return df, layout, known
 

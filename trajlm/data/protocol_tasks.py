@@ -31,6 +31,15 @@ class PredictionTask:
         x, y = proj.forward(self.hist_latlon[..., 0], self.hist_latlon[..., 1])
         return np.stack([x, y], axis=-1)
 
+    def owners(self) -> tuple[list, np.ndarray]:
+        """The scored trajectories in order and, per row (window), the index of its trajectory
+        among them: a trajectory's windows are adjacent rows (``make_prediction_task``)."""
+        if not self.traj_ids:
+            return [], np.zeros(0, np.int64)
+        ids = np.asarray(self.traj_ids)
+        new = np.r_[True, ids[1:] != ids[:-1]]
+        return [self.traj_ids[i] for i in np.flatnonzero(new)], np.cumsum(new) - 1
+
 
 @dataclass
 class RecoveryTask:
@@ -50,26 +59,40 @@ class RecoveryTask:
 
 
 def make_prediction_task(
-    df: pl.DataFrame, k: int = 5, n_input: int = 20, min_points: int = 7
+    df: pl.DataFrame, k: int = 5, n_input: int = 20, min_points: int = 7, windows: int = 1
 ) -> PredictionTask:
     """Input the first n points (n = n_input when the trip has >= n_input + k points, else all
-    but the last k), target the next k. Trips with fewer than ``min_points`` are skipped."""
+    but the last k), target the next k. Trips with fewer than ``min_points`` are skipped.
+
+    ``windows`` > 1 (session 25, newuser25): up to that many windows per trajectory, rows of
+    one trajectory adjacent. The first is the window above; the others move its cut on by k
+    fixes at a time (stride k: a fix is the target of one window at most), each with the
+    ``n_input`` fixes before its cut as history; when more fit than ``windows``, evenly spaced
+    ones are kept (the first and the last among them)."""
     df = df.sort(["traj_id", "t"])
     start, length = trajectory_offsets(df)
     ok = length >= max(min_points, k + 2)  # constant velocity needs two input points
     start, length = start[ok], length[ok]
     n = np.where(length >= n_input + k, n_input, length - k)
-    T = int(n.max()) if len(n) else 1
+    n_fit = (length - n - k) // k + 1  # cuts n, n + k, ... with k fixes after them
+    per = np.minimum(n_fit, max(int(windows), 1))
+    owner = np.repeat(np.arange(len(start)), per)
+    i = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)  # window number
+    span, last = np.repeat(n_fit - 1, per), np.repeat(np.maximum(per - 1, 1), per)
+    cut = np.repeat(n, per) + k * np.round(i * span / last).astype(np.int64)
+    h = np.minimum(cut, n_input)  # the first window's history is n; later ones n_input
+    first = start[owner] + cut - h
+    T = int(h.max()) if len(h) else 1
     # pad by repeating the last real point so padded rows stay finite
-    hist_idx = start[:, None] + np.minimum(np.arange(T)[None, :], n[:, None] - 1)
-    tgt_idx = start[:, None] + n[:, None] + np.arange(k)[None, :]
+    hist_idx = first[:, None] + np.minimum(np.arange(T)[None, :], h[:, None] - 1)
+    tgt_idx = (start[owner] + cut)[:, None] + np.arange(k)[None, :]
     ll = np.stack([df["lat"].to_numpy(), df["lon"].to_numpy()], axis=1)
     t = df["t"].to_numpy()
     return PredictionTask(
-        traj_ids=df["traj_id"].gather(start).to_list() if len(start) else [],
+        traj_ids=df["traj_id"].gather(start[owner]).to_list() if len(start) else [],
         hist_latlon=ll[hist_idx],
         hist_t=t[hist_idx],
-        lengths=n,
+        lengths=h,
         target_latlon=ll[tgt_idx],
         target_t=t[tgt_idx],
         n_skipped=int((~ok).sum()),

@@ -239,6 +239,8 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
     if line := clock_jumps(df):  # rows given in time order whose clock steps back: said
         warn_at_caller(f"{source}: {line}")
     problems = [p for p in validate(df, min_t) if p.issue != "not sorted by (traj_id, t)"]
+    if not problems:  # (0, 0) exactly: a device's missing-fix marker, dropped by ingest
+        problems = null_island(df)
     if problems:
         p = problems[0]
         row = df.row(p.first_row, named=True) if p.first_row is not None else None
@@ -265,9 +267,22 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
 # the Python hint; the CLI names its own --on-error skip instead (_cli_points, newuser24)
 HINT_CLEAN = (
     "clean the input first: df, report = trajlm.clean(df) (same column options) keeps the first "
-    "of repeated times, sorts and drops invalid coordinates, in your frame's kind (files: "
-    "trajlm data ingest applies the same cleaning verbs)"
+    "of repeated times, sorts and drops invalid coordinates and (0, 0) fixes, in your frame's "
+    "kind (files: trajlm data ingest applies the same cleaning verbs)"
 )
+NULL_ISLAND = "position (0, 0) (a missing-fix marker, 'null island', not a place)"
+
+
+def null_island(df: pl.DataFrame) -> list[Problem]:
+    """Fixes at exactly latitude 0, longitude 0 (degrees): the marker GPS devices write for "no
+    fix", which `trajlm data ingest` drops and counts as ``null_island`` (readers/_common.py).
+    The model read them as a jump of thousands of km with only a coverage warning (session 24,
+    newuser24); now one line names the first (session 25, newuser25). Points merely near (0, 0)
+    (a track crossing the Gulf of Guinea, a synthetic frame) are kept: only the exact pair."""
+    bad = df.with_row_index("_i").filter((pl.col("lat") == 0) & (pl.col("lon") == 0))["_i"]
+    return [Problem("lat", NULL_ISLAND, len(bad), int(bad[0]))] if len(bad) else []
+
+
 _ROW = "__input_row"  # check_model_input's own column: a problem's row in the caller's order
 
 

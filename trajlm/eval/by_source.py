@@ -39,21 +39,24 @@ def add_source_rows(result: Any) -> list[dict]:
         names = list(dict.fromkeys(src.tolist()))
         if len(names) < 2:
             return []
+        counts = np.asarray(rows[0].get("_traj_n", np.ones(len(src))), np.float64)
         for name in names:
             mask = src == name
-            mae = {r["method"]: float(np.mean(r["_per_traj"][mask])) for r in rows}
+            w = counts[mask]  # windows per trajectory (--windows; ones by default)
+            mae = {r["method"]: float(np.average(r["_per_traj"][mask], weights=w)) for r in rows}
             base = {m: v for m, v in mae.items() if m in baselines}
             best = min(base, key=base.get) if base else None
             by = {r["method"]: r["_per_traj"][mask] for r in rows}
             n = int(mask.sum())
             for r in rows:
-                k = r["n_points"] // max(r["n_trajectories"], 1)  # points per window
+                k = r["n_points"] // max(int(counts.sum()), 1)  # points per window
                 row = {"setting": setting, "source": name, "method": r["method"],
-                       "mae_m": mae[r["method"]], "n_trajectories": n, "n_points": n * k}  # fmt: skip
+                       "mae_m": mae[r["method"]], "n_trajectories": n,
+                       "n_points": int(w.sum()) * k}  # fmt: skip
                 if CV in by:
-                    row["ratio_to_cv"] = _ratio(by[r["method"]], by[CV], CV)
+                    row["ratio_to_cv"] = _ratio(by[r["method"]], by[CV], CV, w)
                 if best is not None:
-                    row["ratio_to_best_baseline"] = _ratio(by[r["method"]], by[best], best)
+                    row["ratio_to_best_baseline"] = _ratio(by[r["method"]], by[best], best, w)
                 out.append(row)
     if out:
         result.meta["by_source"] = out

@@ -32,14 +32,26 @@ def paired_bootstrap_ci(
 
 
 def paired_bootstrap_ratio(
-    a: np.ndarray, b: np.ndarray, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+    a: np.ndarray,
+    b: np.ndarray,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    seed: int = 0,
+    weights: np.ndarray | None = None,
 ) -> dict[str, float]:
     """mean(a) / mean(b) of (N,) per-item errors and its paired bootstrap interval (the same
     resampled items for both, as ``paired_bootstrap_ci``): ratio, lo, hi, n. An interval
-    below 1 means a is reliably lower (better) than b."""
+    below 1 means a is reliably lower (better) than b. ``weights`` (N,): each item's count of
+    scored windows (a and b are then each item's mean over them): the ratio is the pooled one,
+    sum(w a) / sum(w b), and the items (trajectories), not their windows, are resampled."""
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     if a.shape != b.shape or a.ndim != 1 or len(a) == 0:
         raise ValueError(f"need two equal-length 1-D arrays, got {a.shape} and {b.shape}")
+    if weights is not None:
+        w = np.asarray(weights, np.float64)
+        if w.shape != a.shape:
+            raise ValueError(f"weights {w.shape} do not match the items {a.shape}")
+        a, b = a * w, b * w  # sums over windows: their means below divide alike
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(a), size=(n_boot, len(a)))
     with np.errstate(invalid="ignore", divide="ignore"):  # a zero baseline: inf / NaN, kept

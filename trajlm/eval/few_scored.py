@@ -14,8 +14,9 @@ class FewScoredWarning(UserWarning):
     """Numbers from fewer than ``MIN_TRAJ`` scored test trajectories."""
 
 
-def warn_few_scored(test: pl.DataFrame) -> None:
-    """One warning when ``test`` holds fewer than ``MIN_TRAJ`` trajectories."""
+def warn_few_scored(test: pl.DataFrame, windows_hint: bool = False) -> None:
+    """One warning when ``test`` holds fewer than ``MIN_TRAJ`` trajectories; ``windows_hint``
+    (a one-window prediction table) names ``windows="all"``, which scores more of each trip."""
     from trajlm.errors import warn_at_caller
 
     n = test["traj_id"].n_unique() if "traj_id" in test.columns else 0
@@ -24,6 +25,11 @@ def warn_few_scored(test: pl.DataFrame) -> None:
     warn_at_caller(
         f"run_eval: numbers from {n} test trajector{'y' if n == 1 else 'ies'}: no reliable CI "
         f"(fewer than {MIN_TRAJ}); one trip can swing the table, so read it as a smoke test, "
-        "not a comparison",
+        "not a comparison"
+        + (
+            '; windows="all" scores every window of each trip (the CI still counts trajectories)'
+            if windows_hint
+            else ""
+        ),
         FewScoredWarning,
     )

@@ -31,6 +31,7 @@ from trajlm.eval import metrics as M
 from trajlm.eval.eval_models import as_task_models, check_run_args
 from trajlm.eval.few_scored import warn_few_scored
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
+from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
 from trajlm.eval.verdict import verdicts
@@ -121,8 +122,13 @@ def _recovery_errors(pred_latlon: np.ndarray, task: RecoveryTask) -> np.ndarray:
 
 def _score_predict(m: Any, task: PredictionTask) -> dict[str, float]:
     err = M.point_errors(m.predict_next(task), task.target_latlon)
-    # per trajectory (its k steps' mean): the paired ratios to the baselines (eval/ratios.py)
-    return {**M.distance_metrics(err), "fde_m": M.mae(err[:, -1]), "_per_traj": err.mean(1)}
+    # per trajectory (the mean of its windows' k steps) and its window count: the paired
+    # ratios to the baselines resample trajectories, never windows of one trip (ratios.py)
+    _, owner = task.owners()
+    n = np.bincount(owner)
+    per = np.bincount(owner, err.mean(1), minlength=len(n)) / np.maximum(n, 1)
+    return {**M.distance_metrics(err), "fde_m": M.mae(err[:, -1]), "_per_traj": per,
+            "_traj_n": n}  # fmt: skip
 
 
 def _score_recover(m: Any, task: RecoveryTask) -> dict[str, float]:
@@ -200,6 +206,7 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
     for m in methods:
         runs, times = zip(*(_timed(score, m, tk) for tk in tasks), strict=True)
         per = [r.pop("_per_traj") for r in runs if "_per_traj" in r]
+        counts = [r.pop("_traj_n") for r in runs if "_traj_n" in r]
         mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
         std = {k: float(np.std([r[k] for r in runs])) for k in runs[0]} if len(runs) > 1 else None
         rows.append(
@@ -210,7 +217,9 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
         if per:  # kept out of the JSON (report.EvalResult.to_dict)
             rows[-1]["_per_traj"] = np.mean(per, 0)
             if hasattr(tasks[0], "traj_ids"):  # prediction: whose errors (eval/by_source.py)
-                rows[-1]["_traj_ids"] = tasks[0].traj_ids
+                rows[-1]["_traj_ids"] = tasks[0].owners()[0]
+        if counts:  # prediction: windows per trajectory (the ratios' weights)
+            rows[-1]["_traj_n"] = counts[0]
     return rows
 
 
@@ -227,6 +236,7 @@ def run_eval(
     horizons_s: tuple[float, ...] = (),
     max_gap_s: float = 60.0,
     at_report_times: bool = False,
+    windows: int | str = 1,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -234,11 +244,16 @@ def run_eval(
     ``seeds`` and reported as mean and std; deterministic rows have std None.
     ``at_report_times`` (predict, k steps): models with ``predict_at`` and dead reckoning
     (where the table reports speed / course) answer at the k true report times
-    (eval/report_times.py); the setting reads "k=5, at report times". Writes
+    (eval/report_times.py); the setting reads "k=5, at report times". ``windows``
+    (predict): windows scored per test trajectory, 1 / "one" (PROTOCOL), "all" or N
+    (eval/predict_windows.py); the CIs resample trajectories either way. Writes
     ``<out>/eval_<task>.json`` and ``.md`` when ``out`` is given.
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    windows = parse_windows(windows)
+    if windows > 1 and (task != "predict" or horizons_s):
+        raise ValueError("windows is implemented for task 'predict' without horizons_s")
     if shifts and task != "predict":
         raise ValueError(f"--shift is implemented for --task predict, not {task!r}")
     if not isinstance(df, pl.DataFrame):  # pandas / GeoPandas / MovingPandas / a LazyFrame
@@ -249,6 +264,8 @@ def run_eval(
     check_run_args(task, k, seeds, out)
     if at_report_times and (task != "predict" or horizons_s):
         raise ValueError("at_report_times is implemented for the k-step --task predict")
+    if at_report_times and windows > 1:  # report_times.py asks one window's report times
+        raise ValueError("at_report_times scores one window per trajectory: use windows=1")
     parts = _split(df)
     extra: dict = {}
     report_extra: list = []  # dead reckoning [time] asked at the report times
@@ -261,7 +278,9 @@ def run_eval(
             extra["skipped"] = notes
     models = as_task_models(models, task, bool(horizons_s))  # TrajLM in, no silent drop
     train, val, test = parts["train"], parts["val"], parts["test"]
-    warn_few_scored(test)  # said from Python too (the CLI ignores it: its own line names --data)
+    warn_few_scored(
+        test, task == "predict" and windows == 1 and not horizons_s
+    )  # said from Python too (the CLI ignores it: its own line names --data)
     proj = LocalProjection.fit(train)
     fits: dict[str, float] = {}
     params: dict[str, dict] = {}
@@ -296,7 +315,7 @@ def run_eval(
                                     "skipped": ht.skipped}  # fmt: skip
         rows = evaluate_horizons(methods, ht, _timed)
     elif task == "predict":
-        test_task = make_prediction_task(test, k=k)
+        test_task = make_prediction_task(test, k=k, windows=windows)
         _need_trips(len(test_task.lengths), "test", f"{max(7, k + 2)} points to predict {k} from")
         ests = [B.ConstantVelocity(), B.LinearExtrapolation(3)]
         # PROTOCOL.md's reference definitions (use the targets' true timestamps)
@@ -326,12 +345,15 @@ def run_eval(
         methods = [_Projected(e, proj) for e in ests] + report_extra
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]
-        n_traj, n_pts = test_task.target_t.shape[0], test_task.target_t.size
+        n_traj, n_pts = len(test_task.owners()[0]), test_task.target_t.size
+        if windows > 1:  # how many windows the table holds (the task line says how cut)
+            extra["prediction_windows"] = {"per_trajectory": windows,
+                                           "n_windows": int(test_task.target_t.shape[0])}  # fmt: skip
         setting = f"k={k}, at report times" if at_report_times else f"k={k}"
         rows = _evaluate(methods, _score_predict, [test_task], setting, n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
         for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
-            moved = make_prediction_task(shift_clock(test, seconds), k=k)
+            moved = make_prediction_task(shift_clock(test, seconds), k=k, windows=windows)
             base = {r["method"]: r["metrics"] for r in rows if r["setting"] == setting}
             for r in _evaluate(methods, _score_predict, [moved], f"{setting}, {label}", n_traj,
                                n_pts, fits):  # fmt: skip

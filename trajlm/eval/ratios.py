@@ -5,7 +5,9 @@ setting), with a paired bootstrap 95 % interval over the scored trajectories
 (``compare.paired_bootstrap_ratio``).
 
 The harness keeps each row's per-trajectory MAE (mean over its k steps, averaged over seeds)
-in ``row["_per_traj"]``; rows averaged over runs (``report.aggregate_runs``) average it too.
+in ``row["_per_traj"]``, and for prediction each trajectory's count of scored windows in
+``row["_traj_n"]`` (the weights: the ratio is the pooled MAE ratio, trajectories resampled;
+session 25); rows averaged over runs (``report.aggregate_runs``) average it too.
 The ratios go to new row keys ``ratio_to_cv`` and ``ratio_to_best_baseline`` ({ratio, ci95,
 baseline, n}); the ``_per_traj`` arrays stay out of the JSON (``EvalResult.to_dict``).
 """
@@ -21,10 +23,11 @@ from trajlm.eval.compare import paired_bootstrap_ratio
 CV = "constant velocity"
 
 
-def _ratio(a: Any, b: Any, name: str) -> dict:
+def _ratio(a: Any, b: Any, name: str, weights: Any = None) -> dict:
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     ok = np.isfinite(a) & np.isfinite(b)  # recovery: trajectories with a hidden point
-    got = paired_bootstrap_ratio(a[ok], b[ok]) if ok.any() else {
+    w = None if weights is None else np.asarray(weights, np.float64)[ok]
+    got = paired_bootstrap_ratio(a[ok], b[ok], weights=w) if ok.any() else {
         "ratio": float("nan"), "lo": float("nan"), "hi": float("nan"), "n": 0}  # fmt: skip
     return {"ratio": got["ratio"], "ci95": [got["lo"], got["hi"]], "baseline": name,
             "n": got["n"]}  # fmt: skip
@@ -43,11 +46,12 @@ def add_ratios(result: Any) -> None:
         else:  # recover / tte: the quantity the ratio divides, the mean of per-trajectory MAEs
             best = min(base, key=lambda r: float(np.nanmean(r["_per_traj"])), default=None)
         for r in rows:
+            w = r.get("_traj_n")  # predict: windows per trajectory (all ones by default)
             if cv is not None:
-                r["ratio_to_cv"] = _ratio(r["_per_traj"], cv["_per_traj"], CV)
+                r["ratio_to_cv"] = _ratio(r["_per_traj"], cv["_per_traj"], CV, w)
             if best is not None:
                 r["ratio_to_best_baseline"] = _ratio(
-                    r["_per_traj"], best["_per_traj"], best["method"]
+                    r["_per_traj"], best["_per_traj"], best["method"], w
                 )
 
 

@@ -178,8 +178,10 @@ class EvalResult:
             lines.append("")
             each = {"recover": "MAE over its hidden points", "tte": "absolute error"}.get(
                 self.task,
-                "MAE at the asked horizon" if "horizon_windows" in self.meta else "k-step MAE",
-            )
+                "MAE at the asked horizon" if "horizon_windows" in self.meta else
+                "k-step MAE over its windows, weighted by their count" if
+                "prediction_windows" in self.meta else "k-step MAE",
+            )  # fmt: skip
             lines.append(f"MAE ratios: mean over the scored trajectories of each one's {each}, "
                          "paired bootstrap 95 % CI over trajectories; strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in best.items()))  # fmt: skip

@@ -207,18 +207,30 @@ def unknown_zone(column: str) -> str | None:
     return None
 
 
+# naive local times beside a column naming their zone (session 25, newuser25: a phone study's
+# `local_time` + `tz` export was refused, "closest: t -> 'tz'")
+_LOCAL_TIMES = ("study_local_timestamp", "local_time", "local_timestamp", "time_local",
+                "local_datetime", "datetime_local", "localtime", "local_date_time")  # fmt: skip
+_ZONE_NAMES = ("study_timezone", "tz", "timezone", "time_zone", "tz_name", "timezone_name",
+               "tzid", "tz_id", "zone_name", "iana_timezone", "local_timezone")  # fmt: skip
+
+
 def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tuple[str, str] | None:
-    """(column, zone) for Movebank's `study-local-timestamp` when the table has no UTC time but
-    a `study-timezone` column holding one IANA zone (`America/Sao_Paulo`; session 19); None
-    otherwise (Movebank also writes names like "Australian Eastern Daylight Time")."""
+    """(column, zone) for naive local times when the table has no UTC time but a column naming
+    their zone with one IANA zone in every row: Movebank's `study-local-timestamp` +
+    `study-timezone` (`America/Sao_Paulo`; session 19), a phone study's `local_time` + `tz`
+    (`Europe/Berlin`; session 25). None otherwise: several zones (each row would need its own),
+    a name Python's zone database does not know (Movebank also writes "Australian Eastern
+    Daylight Time"), or not exactly one such pair of columns."""
     from zoneinfo import ZoneInfo
 
     from trajlm.data.column_names import normalised
 
-    by = {normalised(c): c for c in have}
-    if "study_local_timestamp" not in by or "study_timezone" not in by:
+    local = [c for c in have if normalised(c) in _LOCAL_TIMES]
+    named = [c for c in have if normalised(c) in _ZONE_NAMES]
+    if len(local) != 1 or len(named) != 1:
         return None
-    zones = {str(v).strip() for v in _id_sample(path, format, sep, by["study_timezone"]) or []}
+    zones = {str(v).strip() for v in _zone_values(path, format, sep, named[0]) or []}
     if len(zones) != 1:
         return None
     zone = zones.pop()
@@ -226,4 +238,44 @@ def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tupl
         ZoneInfo(zone)
     except (KeyError, ValueError):
         return None
-    return by["study_local_timestamp"], zone
+    return local[0], zone
+
+
+def frame_local_time(df: Any, names: tuple) -> tuple[str, str] | None:
+    """``study_local_time`` for a frame (Polars) with no time column of the usual names
+    (``names``: column_names.TIME's tiers): (local time column, its one zone), as ingest reads
+    the file (session 25: `trajlm predict` of a phone study's CSV was refused)."""
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.column_names import normalised
+
+    have = [str(c) for c in df.columns]
+    if any(normalised(c) in tier for tier in names for c in have):
+        return None
+    local = [c for c in have if normalised(c) in _LOCAL_TIMES]
+    named = [c for c in have if normalised(c) in _ZONE_NAMES]
+    if len(local) != 1 or len(named) != 1:
+        return None
+    zones = df[named[0]].drop_nulls().cast(str).str.strip_chars().unique().to_list()
+    if len(zones) != 1:
+        return None
+    try:
+        ZoneInfo(zones[0])
+    except (KeyError, ValueError):
+        return None
+    return local[0], zones[0]
+
+
+def _zone_values(path: Path, format: str, sep: str, column: str) -> list | None:
+    """The distinct values of `column` over the whole file (a zone that changes after the
+    first rows would otherwise read later rows on the wrong clock); None when unreadable."""
+    import polars as pl
+
+    if not path.is_file() or path.suffix.lower() in (".zip", ".gz"):
+        return None
+    try:
+        lf = (pl.scan_parquet(path) if format == "parquet"
+              else pl.scan_csv(path, separator=sep, infer_schema=False))  # fmt: skip
+        return lf.select(pl.col(column).drop_nulls().unique().head(2)).collect()[column].to_list()
+    except Exception:  # the reader says what is wrong with the file
+        return None
