@@ -111,3 +111,11 @@ def test_cli_windows_option_and_the_warning_names_it(few: Path) -> None:
     assert r.exit_code == 2 and "--windows all is used by --task predict" in r.output
     r = run(app, ["eval", "--task", "predict", "--data", str(few), "--windows", "lots"])
     assert r.exit_code == 2 and "--windows lots: must be one, all or a number" in r.output
+
+
+def test_windows_and_report_times_are_refused_together() -> None:
+    """The report-time table (irreg25) asks one window's report times: with --windows it would
+    silently score something else, so the pair is refused in one line (merge of the two)."""
+    df = _trips([60, 60, 60]).with_columns(pl.lit("test").alias("split"))
+    with pytest.raises(ValueError, match="one window per trajectory"):
+        run_eval(df, "predict", windows="all", at_report_times=True)
