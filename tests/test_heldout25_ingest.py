@@ -116,3 +116,20 @@ def test_local_times_with_a_zone_per_row_are_refused_naming_the_column(tmp_path:
 def test_a_number_sign_after_an_id_name_is_dropped() -> None:
     assert normalised("Unit #") == "unit" and normalised("Truck No.") == "truck"
     assert normalised("imo_no") == "imo_no" and normalised("No") == "no"
+
+
+def test_a_run_whose_val_check_was_skipped_says_so_in_train_and_predict(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from trajlm.api_knn_note import knn_note
+    from trajlm.cli_train_check import _unchecked, skipped_reason
+
+    (tmp_path / "train_summary.json").write_text(json.dumps({"steps": 150}))
+    got = _unchecked(tmp_path, Path("store"), 2, {"steps": 150})
+    assert got["val_check_skipped"] == skipped_reason(2) and "2 trip(s)" in skipped_reason(2)
+    saved = json.loads((tmp_path / "train_summary.json").read_text())
+    assert saved["val_check_skipped"] == skipped_reason(2) and saved["steps"] == 150
+    note = knn_note(SimpleNamespace(path=tmp_path))
+    assert note is not None and "not checked against the prediction baselines" in note
+    (tmp_path / "train_summary.json").write_text(json.dumps({"steps": 150}))  # checked, or old
+    assert knn_note(SimpleNamespace(path=tmp_path)) is None
