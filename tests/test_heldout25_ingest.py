@@ -133,3 +133,34 @@ def test_a_run_whose_val_check_was_skipped_says_so_in_train_and_predict(tmp_path
     assert note is not None and "not checked against the prediction baselines" in note
     (tmp_path / "train_summary.json").write_text(json.dumps({"steps": 150}))  # checked, or old
     assert knn_note(SimpleNamespace(path=tmp_path)) is None
+
+
+def test_json_records_are_split_at_time_gaps_like_a_csv(tmp_path: Path) -> None:
+    recs = [{"boat": "PILOT 1", "ts_ms": (t + 86_400 * day) * 1000, "lat": lat, "lon": lon}
+            for day in range(2) for t, lat, lon in _track(0)]  # fmt: skip
+    (tmp_path / "pilots.json").write_text(json.dumps({"data": recs}))
+    code, out = _ingest(tmp_path / "pilots.json", tmp_path / "s")
+    assert code == 0, out
+    assert read_store(tmp_path / "s")["traj_id"].n_unique() == 2  # two jobs a day apart
+
+
+def test_the_api_reads_dotted_day_first_dates_and_e7_degrees_as_ingest_does() -> None:
+    import pandas as pd
+
+    from trajlm.data.coerce import to_canonical
+
+    df = pd.DataFrame({"CollarID": [7, 7, 7], "UTC_Date": ["01.05.2026", "01.05.2026", "02.05.2026"],
+                       "UTC_Time": ["12:00:46", "16:00:10", "00:00:05"],
+                       "lat_e7": [611234567, 611244567, 611254567],
+                       "lon_e7": [151234567, 151244567, 151254567]})  # fmt: skip
+    out = to_canonical(df)
+    out = out[0] if isinstance(out, tuple) else out
+    t = pd.Series(out["t"]).tolist()
+    assert t[0] == int(
+        pd.Timestamp("2026-05-01 12:00:46", tz="UTC").timestamp()
+    )  # 1 May, not 5 Jan
+    assert t[2] == int(pd.Timestamp("2026-05-02 00:00:05", tz="UTC").timestamp())
+    assert (
+        abs(float(out["lat"][0]) - 61.1234567) < 1e-9
+        and abs(float(out["lon"][0]) - 15.1234567) < 1e-9
+    )
