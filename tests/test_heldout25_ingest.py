@@ -164,3 +164,15 @@ def test_the_api_reads_dotted_day_first_dates_and_e7_degrees_as_ingest_does() ->
         abs(float(out["lat"][0]) - 61.1234567) < 1e-9
         and abs(float(out["lon"][0]) - 15.1234567) < 1e-9
     )
+
+
+def test_the_api_names_a_numeric_unit_number_before_a_two_valued_text_column() -> None:
+    from trajlm.data.coerce_pieces import no_id_frame
+    from trajlm.errors import TrajlmInputError
+
+    rows = [(4100 + i, t, "DOWN" if k % 2 else "UP", lat, lon)
+            for i in range(3) for k, (t, lat, lon) in enumerate(_track(i, 40))]  # fmt: skip
+    df = pl.DataFrame(rows, schema=["Unit #", "t", "Blade", "lat", "lon"], orient="row")
+    with pytest.raises(TrajlmInputError, match=r"traj_col='Unit #' \(or 'Blade'\)"):
+        no_id_frame(df, True)
+    assert no_id_frame(df.drop("Blade").rename({"Unit #": "Sats"}), True)[1] is not None  # a count
