@@ -130,6 +130,8 @@ def preamble_lines(lines: Sequence[bytes]) -> int:
     FleetView`) come before the header (session 25: a plough fleet's export was refused as a
     one-column table named after its title): the first line that splits into 3+ fields, as the
     two lines after it do, with every line above it splitting into at most half as many; else 0."""
+    if not lines or _n_fields(lines[0], _sep_of(lines[0])) >= 3:
+        return 0  # the first line is a header by its own separator (`Object;Date;...;24,1`)
     for k in range(1, min(PREAMBLE_LINES, len(lines) - 3) + 1):
         sep = _sep_of(lines[k])
         n = _n_fields(lines[k], sep)

@@ -241,8 +241,8 @@ def zone_per_row(path: Path, format: str, sep: str, have: list[str], tcol: str) 
     from trajlm.data.column_names import normalised
 
     zcols = [c for c in have if normalised(c) in ZONE_COLUMNS and c != tcol]
-    if len(zcols) != 1 or tcol not in have:
-        return
+    if len(zcols) != 1 or tcol not in have or offset_column_for(path, format, sep, tcol, have):
+        return  # (a column of UTC offsets, "+01:00", is applied row by row: formats18)
     zones = [
         str(v).strip() for v in _id_sample(path, format, sep, zcols[0]) or [] if v not in (None, "")
     ]

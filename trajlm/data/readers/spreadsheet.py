@@ -142,9 +142,12 @@ def sheets_as_csv(
                 siri_as_csv(siri, into / f"{p.stem}.csv")
             elif sbs:
                 sbs1_as_csv(p, into / f"{p.stem}.csv")
-            elif book and _write_csv(p, into / f"{p.stem}.csv") > 1:
-                out.append(into)  # a sheet per mover: a folder of CSVs, each sheet's name its id
-                continue
+            elif book:
+                if _write_csv(p, into / f"{p.stem}.csv") > 1:
+                    out.append(
+                        into
+                    )  # a sheet per mover: a folder of CSVs, each sheet's name its id
+                    continue
             else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
                 as_parquet(p, into / f"{p.stem}.parquet")
         except BaseException:  # the folder removed now, not left to the garbage collector
