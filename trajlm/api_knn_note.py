@@ -1,7 +1,8 @@
 """`TrajLM.predict` says, once per loaded run, when `trajlm train` found the run's model not
 better than the better of kNN continuation and linear-3 on its own store's val split (session 23, heldout23; the check:
 trajlm/eval/knn_check.py, saved in RUN/train_summary.json). Runs trained before the check, the
-package's checkpoints and runs that beat kNN on val load silently as before."""
+package's checkpoints and runs that beat kNN on val load silently as before. A run whose check
+was skipped (too few val trips: `val_check_skipped`) says so too (session 25, heldout25)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def knn_note(lm: Any) -> str | None:
     if path is None:
         return None
     s = _summary(Path(path))
+    if s and isinstance(why := s.get("val_check_skipped"), str):  # (heldout25)
+        return (
+            f"{path}: this model was not checked against the prediction baselines on its "
+            f"store's val split ({why}; train_summary.json): kNN continuation or linear-3 may "
+            "predict better here; `trajlm eval --task predict --model RUN` scores it beside them"
+        )
     if not s or s.get("val_vs_best_baseline") not in ("worse", "level"):
         return None
     try:

@@ -45,6 +45,7 @@ from trajlm.data.coerce_tz import header_offset
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
+from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.data.readers._time_columns import frame_local_time, join_date_column
 from trajlm.data.schema import (
     MIN_T,
@@ -221,6 +222,9 @@ def coerce(
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
     with point_names(point):  # a split point column said as the caller's (errnames18)
         la, lo = coordinate_column(df, lat), coordinate_column(df, lon)
+        # `lat_e7`, `latitude_mdeg`: scaled degrees said by the name, as ingest reads them
+        # (heldout25: a pilot service's records were "not a latitude in degrees" here)
+        la, lo = (c / k if (k := named_scale(n)) else c for c, n in ((la, lat), (lo, lon)))
         if not geo.is_wgs84(crs):
             if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
                 raise TrajlmInputError(geo.crs_refusal(crs), field="crs")

@@ -91,17 +91,32 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
         return df, None
     if find_columns("traj_id", names, lambda c: is_row_key(df, c)):  # files' rule (leftovers21)
         return df, None
-    for c in df.columns:
-        if df[c].dtype in (pl.Utf8, pl.Categorical, pl.Enum):
-            n = df[c].n_unique()
-            if 2 <= n <= max(2, len(df) // 10):
-                raise TrajlmInputError(
-                    f"no column is named as the trajectory, and {c!r} holds {n} values "
-                    f"(e.g. {df[c].drop_nulls().unique(maintain_order=True).head(2).to_list()})",
-                    field="traj_col",
-                    hint=f"if it names trips or vehicles: traj_col={c!r}",
-                )
+    found = [c for c in names if _id_like(df, c)]
+    found.sort(key=lambda c: not _ID_NAME.search(c))  # `Unit #`, `Truck No.` first (heldout25)
+    if found:
+        c, n = found[0], df[found[0]].n_unique()
+        also = f" (or {', '.join(map(repr, found[1:3]))})" if len(found) > 1 else ""
+        raise TrajlmInputError(
+            f"no column is named as the trajectory, and {c!r} holds {n} values "
+            f"(e.g. {df[c].drop_nulls().unique(maintain_order=True).head(2).to_list()})",
+            field="traj_col",
+            hint=f"if it names trips or vehicles: traj_col={c!r}{also}",
+        )
     return df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+
+
+# a name that says "number of" / "id" at its end: `Unit #`, `Vehicle No.`, `Truck Nr`, `TagID`
+_ID_NAME = re.compile(r"(#|\bno\.?|\bnr\.?|id)\s*$", re.IGNORECASE)
+
+
+def _id_like(df: pl.DataFrame, c: str) -> bool:
+    """A column that may hold movers: text with 2+ values, each on many rows; or whole numbers
+    so, under a name ending like an id (heldout25: a plough's numeric `Unit #` was passed over
+    and its `Blade` DOWN / UP named instead)."""
+    text = df[c].dtype in (pl.Utf8, pl.Categorical, pl.Enum)
+    if not (text or (df[c].dtype.is_integer() and _ID_NAME.search(c))):
+        return False
+    return 2 <= df[c].n_unique() <= max(2, len(df) // 10)
 
 
 def cut_pieces(table: pl.DataFrame, layout: Any, split_gaps: Any, source: str) -> pl.DataFrame:

@@ -32,7 +32,9 @@ TRAJ = (
      "full_name"),  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
     # a tier below the MMSI (a ship's IMO number beside it is the same ship), regattas, and
     # Latin-American fleet exports (`movil`, `unidad`: heldout24's Santiago taxis were one track)
-    ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad"),
+    ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad",
+     # session 25 (heldout25): truck fleets (`Truck No.`), apron vehicles, delivery robots
+     "truck", "truck_id", "callsign", "call_sign", "robot", "robot_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -44,7 +46,8 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
          "timestamp_s", "epoch_seconds", "unix_seconds",  # Unix seconds by name (session 18)
          "t_unix", "t_epoch", "time_unix", "timestamp_unix", "ts_unix"),  # (heldout23)
         # (session 18; "local_time" is left out: its zone is unknown, so it is named by hand)
-        ("gps_time", "gps_utc", "utc", "utc_time", "date/time"),
+        ("gps_time", "gps_utc", "utc", "utc_time", "date/time", "gps_date/time", "gps_datetime",
+         "gps_date_time"),
         # session 19: Webfleet's `pos_time`, Lotek's `Date & Time [GMT]`, Field Maps'
         # `location_timestamp`, AeroAPI / SIRI names
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
@@ -75,7 +78,12 @@ def normalised(name: str) -> str:
     name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
     name = _UNIT.sub("", name) or name
     name = strip_zone(name)  # `Acq. Time (MDT)`: the zone is read apart (zone_names; cols23)
+    name = _NUMBER_SIGN.sub("", name) or name  # `Unit #`, `Truck No.`: the unit (heldout25)
     return re.sub(r"[\s.\-]+", "_", name.lower())
+
+
+# a trailing "number" word after a name: `Unit #`, `Vehicle No.`, `Truck Nr`
+_NUMBER_SIGN = re.compile(r"(?<=\w)\s*(#|\b(no|nr|num)\.?)\s*$", re.IGNORECASE)
 
 
 # a unit after the name: anything in square brackets, or a degree / time-zone word in parentheses
@@ -184,7 +192,7 @@ def fix_times(have: list[str]) -> list[str]:
     ]
 
 
-_TIMES = ("time", "timestamp", "epoch", "unix")
+_TIMES = ("time", "timestamp", "epoch", "unix", "ts")  # `ts_ms` (heldout25's pilot boats)
 _UNITS = ("s", "sec", "secs", "ms", "us", "ns")  # `time_s`: the unit after the name
 _XY_OWNERS = ("location", "position", "pos", "loc", "point", "coord", "coords", "geom")
 

@@ -32,6 +32,9 @@ def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
     return "e.g. " + ", ".join(f"{s[i]!r} at {w}" for i, w in zip(idx, where, strict=True))
 
 
+_DOTTED = ("%d.%m.%Y %H:%M:%S%.f", "%d.%m.%Y %H:%M", "%d.%m.%Y")  # day-first dotted dates
+
+
 def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
     """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
     s = df[col]
@@ -54,6 +57,15 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
 
         read = pl.DataFrame({col: s.str.strip_chars()}).select(_slashed(pl.col(col))).to_series()
         if read.null_count() == s.null_count():  # a day (or month) past 12 told the order
+            return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
+    if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}([ T]|$)").all():
+        # 01.05.2026 12:00:46: dots are day-first (de, ru, fi, cs ...), as ingest reads them
+        # (heldout25: a collar's UTC_Date + UTC_Time was refused here, read by ingest)
+        text = s.str.strip_chars()
+        read = text.str.to_datetime(_DOTTED[0], strict=False)
+        for f in _DOTTED[1:]:
+            read = read.fill_null(text.str.to_datetime(f, strict=False))
+        if read.null_count() == s.null_count():
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = s.filter(s.str.contains(slash)).head(1).to_list()

@@ -121,10 +121,12 @@ def point_table(
 def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
     """{"traj_id": property, "t": property} read from the first file when it is a collection of
     Point features (None otherwise, or when the reader will say what is wrong with it); {} for
-    Google location history (_json_tracks.py): points too, so ingest cleans both like a CSV
-    (split at time gaps), not one trajectory per Feature."""
+    Google location history (_json_tracks.py) and an API's position records (_json_records.py:
+    heldout25's pilot boats, six days of jobs per boat read as one track each): points too, so
+    ingest cleans them like a CSV (split at time gaps), not one trajectory per Feature."""
     import json
 
+    from trajlm.data.readers._json_records import record_tracks
     from trajlm.data.readers._json_tracks import overland_features, tracks
 
     first = Path(paths[0])
@@ -134,6 +136,8 @@ def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
         doc = json.loads(first.read_bytes())
         if tracks(doc) is not None:
             return {}
+        if not (isinstance(doc, dict) and "type" in doc) and record_tracks(doc) is not None:
+            return {}  # an API's position records (a fleet's fixes): points too (heldout25)
         feats = doc.get("features") if isinstance(doc, dict) else None
         feats = overland_features(doc) or feats
         if not isinstance(feats, list) or not is_point_collection(feats):

@@ -58,8 +58,13 @@ def _id_sample(path: Path, format: str, sep: str, column: str) -> list | None:
         if format == "parquet":
             df = pl.scan_parquet(path).select(column).head(ROW_KEY_SAMPLE).collect()
         else:
+            from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
+
+            with path.open("rb") as f:  # past `#` comments and title lines (heldout25)
+                skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
             df = pl.read_csv(path, separator=sep, columns=[column], n_rows=ROW_KEY_SAMPLE,
-                             infer_schema=False, truncate_ragged_lines=True)  # fmt: skip
+                             infer_schema=False, truncate_ragged_lines=True,
+                             skip_rows=skip)  # fmt: skip
     except Exception:  # the reader says what is wrong with the file
         return None
     return df[column].to_list()

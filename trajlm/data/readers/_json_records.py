@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from trajlm.data.column_names import TIERS, candidates, tier_of
+from trajlm.data.column_names import TIERS, candidates, last_resort, tier_of
 from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
+from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
 
 Track = tuple[str | None, list[list[float]], list[Any]]
@@ -64,7 +65,7 @@ def _fields(records: list) -> dict[str, str] | None:
     keys = list(dict.fromkeys(k for r in sample for k in r))
     found: dict[str, str] = {}
     for name in ("lat", "lon", "t"):
-        got = candidates(TIERS[name], keys)
+        got = candidates(TIERS[name], keys) or last_resort(name, keys)  # `ts_ms` (heldout25)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
         if name == "t" and not got and "seen_pos" in keys:  # readsb / tar1090 aircraft.json
@@ -235,6 +236,10 @@ def record_tracks(doc: Any) -> list[Track] | None:
             groups = {k: ([[_over(v, scale) for v in p] for p in c], t) for k, (c, t) in groups.items()}  # fmt: skip
         if _is_aishub(doc):  # 91 / 181: AIS "not available", no fix (was: the file refused)
             groups = {k: ([_available(p) for p in c], t) for k, (c, t) in groups.items()}
+        scales = [named_scale(fields["lon"]), named_scale(fields["lat"])]
+        if any(scales):  # `lat_e7`: integers of 1e-7 degrees, said by the name
+            groups = {k: ([[_over(v, s or 1) for v, s in zip(p, scales, strict=True)] for p in c], t)
+                      for k, (c, t) in groups.items()}  # fmt: skip
         if radians(fields["lat"]) or radians(fields["lon"]):
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
@@ -353,7 +358,7 @@ def near_records(doc: Any) -> str | None:
     for where, records in _dict_lists(doc):
         sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
         keys = list(dict.fromkeys(k for r in sample for k in r))
-        got = {name: candidates(TIERS[name], keys) for name in words}
+        got = {name: candidates(TIERS[name], keys) or last_resort(name, keys) for name in words}
         ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
         if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) < 2:
             continue  # (an id and a time: GTFS-rt vehicles without a position)

@@ -111,30 +111,62 @@ def comment_lines(lines: Sequence[bytes]) -> int:
     k = 0
     while k < len(lines) and lines[k].lstrip(b"\xef\xbb\xbf").startswith(b"#"):
         k += 1
-    if k == 0 or k == len(lines) or not lines[k].strip():
+    if k == 0:
+        return preamble_lines(lines)
+    if k == len(lines) or not lines[k].strip():
         return 0
-
-    def n_fields(line: bytes, sep: str) -> int:
-        text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-        try:
-            return len(next(csv.reader([text], delimiter=sep)))
-        except (csv.Error, StopIteration):
-            return 0
-
-    after = lines[k].decode("utf-8", errors="replace")
-    sep = sniff_sep(after) or ","
-    n = n_fields(lines[k], sep)
+    sep = _sep_of(lines[k])
+    n = _n_fields(lines[k], sep)
     if n < 2:
         return 0
-    return next((i for i in range(k) if n_fields(lines[i], sep) == n), k)
+    return next((i for i in range(k) if _n_fields(lines[i], sep) == n), k)
+
+
+PREAMBLE_LINES = 10  # title lines looked through for the header (preamble_lines)
+
+
+def preamble_lines(lines: Sequence[bytes]) -> int:
+    """How many title lines without `#` (`City AVL export`, `Generated 2026-12-22 08:00 by
+    FleetView`) come before the header (session 25: a plough fleet's export was refused as a
+    one-column table named after its title): the first line that splits into 3+ fields, as the
+    two lines after it do, with every line above it splitting into at most half as many; else 0."""
+    if not lines or _n_fields(lines[0], _sep_of(lines[0])) >= 3:
+        return 0  # the first line is a header by its own separator (`Object;Date;...;24,1`)
+    for k in range(1, min(PREAMBLE_LINES, len(lines) - 3) + 1):
+        sep = _sep_of(lines[k])
+        n = _n_fields(lines[k], sep)
+        if n < 3 or any(_n_fields(lines[j], sep) != n for j in (k + 1, k + 2)):
+            continue
+        return k if all(_n_fields(lines[i], sep) <= n // 2 for i in range(k)) else 0
+    return 0
+
+
+def _sep_of(line: bytes) -> str:
+    return sniff_sep(line.decode("utf-8", errors="replace")) or ","
+
+
+def _n_fields(line: bytes, sep: str) -> int:
+    text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    try:
+        return len(next(csv.reader([text], delimiter=sep)))
+    except (csv.Error, StopIteration):
+        return 0
+
+
+def maybe_title(line: bytes) -> bool:
+    """Whether a first line may be a title above the header (`#` comment, or < 3 fields): only
+    then are the next lines read to find the header (comment_lines)."""
+    return line.lstrip(b"\xef\xbb\xbf").startswith(b"#") or (
+        bool(line.strip()) and _n_fields(line, _sep_of(line)) < 3
+    )
 
 
 def after_comments(
     opener: Callable[[], IO[bytes]], first: bytes, max_line_bytes: int
 ) -> tuple[bytes, int]:
     """(the header line, lines to skip to the first row) of a file whose first line is `first`:
-    past its leading `#` comment lines (`comment_lines`), if any."""
-    if not first.lstrip(b"\xef\xbb\xbf").startswith(b"#"):
+    past its leading `#` comment lines or title lines (`comment_lines`), if any."""
+    if not maybe_title(first):
         return first, 1
     with opener() as f:
         lines = [f.readline(max_line_bytes + 1) for _ in range(COMMENT_LINES + 1)]

@@ -6,7 +6,11 @@ them and says which is which in its "columns:" line.
 The order: by the name where it says it (`latlng` / `latlon`: latitude first; `lnglat` /
 `lonlat` / `coordinates`: longitude first, GeoJSON), else by the values (a first number beyond
 +-90 somewhere is a longitude, a second one is), else GeoJSON's [longitude, latitude], the order
-of GeoJSON, MongoDB's legacy pairs and Turf."""
+of GeoJSON, MongoDB's legacy pairs and Turf.
+
+A point as one object-valued field (`"pose": {"lat": 37.77, "lng": -122.41}`: robot and tracker
+feeds; heldout25's delivery robots were refused with "missing lat, lon") is unnested into
+`pose.lat`, `pose.lng`, ...: the header detection reads the part after the dot."""
 
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ def split_pairs(frame: Any, sample: Any) -> Any:
     names = list(schema.names())
     if candidates(LAT, names) or candidates(LON, names):
         return frame
+    frame = _unnest_points(frame, schema)
+    schema = frame.collect_schema()
+    names = list(schema.names())
     for name in names:
         dtype = schema[name]
         if not (isinstance(dtype, pl.List) and dtype.inner.is_numeric()):
@@ -43,4 +50,22 @@ def split_pairs(frame: Any, sample: Any) -> Any:
             pl.col(name).list.get(lon_i, null_on_oob=True).alias(f"{name}_lon"),
             pl.col(name).list.get(lat_i, null_on_oob=True).alias(f"{name}_lat"),
         ).drop(name)
+    return frame
+
+
+def _unnest_points(frame: Any, schema: Any) -> Any:
+    """`frame` with each object (struct) column whose fields name a latitude and a longitude
+    replaced by its fields, named `<column>.<field>` (read by their last part)."""
+    import polars as pl
+
+    from trajlm.data.column_names import LAT, LON, candidates
+
+    for name, dtype in schema.items():
+        if not isinstance(dtype, pl.Struct):
+            continue
+        fields = [f.name for f in dtype.fields]
+        if len(candidates(LAT, fields)) == 1 and len(candidates(LON, fields)) == 1:
+            frame = frame.with_columns(
+                pl.col(name).struct.field(f).alias(f"{name}.{f}") for f in fields
+            ).drop(name)
     return frame

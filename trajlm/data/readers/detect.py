@@ -84,6 +84,7 @@ from trajlm.data.readers.layouts import (
     study_local_time,
     unknown_zone,
     with_date_parts,
+    zone_per_row,
     zoned_time_column,
 )
 from trajlm.data.readers.owner_columns import OWNER_NAMES as OWNER_NAMES  # re-exported
@@ -192,6 +193,7 @@ def resolve_columns(
             guessed[name] = found[0]
         if name == "traj_id" and found and normalised(found[0]) in OWNER_NAMES:
             _other_ids(first, found[0], have)
+    zone_per_row(first, format, cm.sep, have, guessed.get("t", cm.t))  # CST / MST rows
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
     geo_meta = format == "parquet" and _geometry(first) is not None

@@ -9,7 +9,7 @@ import re
 import zlib
 from pathlib import Path
 
-from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, rglob_follow
+from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
@@ -38,7 +38,7 @@ def _first_line(path: Path) -> str:
             head = f.readline(1 << 16)
             if SEP_LINE.fullmatch(head):  # Excel's `sep=,` line: the header is the next one
                 head = f.readline(1 << 16)
-            if head.lstrip(b"\xef\xbb\xbf").startswith(b"#"):  # comment lines before the header?
+            if maybe_title(head):  # comment or title lines before the header?
                 lines = [head, *(f.readline(1 << 16) for _ in range(COMMENT_LINES))]
                 head = lines[comment_lines(lines)]
             if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (_encoding.py): its first line

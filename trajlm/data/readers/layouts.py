@@ -32,6 +32,7 @@ from trajlm.data.readers._time_columns import (  # noqa: F401  (re-exported: det
     offset_column_for,
     study_local_time,
     unknown_zone,
+    zone_per_row,
     zoned_time_column,
 )
 from trajlm.data.readers.tabular import HISTORICAL_MIN_T, PRESETS

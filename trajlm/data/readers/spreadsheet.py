@@ -1,6 +1,8 @@
 """Excel workbooks (`.xlsx`, `.xlsm`; session 17): the first worksheet is written as a CSV
 (UTF-8, its rows = the sheet's rows, so "line N" is Excel's row N) into a temporary folder named
-after the workbook, then read as any CSV: the same column detection, options and checks.
+after the workbook, then read as any CSV: the same column detection, options and checks. Later sheets with the
+first one's header (a sheet per vehicle) are written beside it as `<sheet>.csv` and read as a
+folder, so a sheet without an id column is the trajectory of its sheet's name (session 25).
 Needs openpyxl (the `formats` extra); without it, or for `.xls` / `.ods`, one line says to
 save the sheet as CSV UTF-8. Errors name `book.xlsx!book.csv` (archives.member_error).
 
@@ -40,7 +42,8 @@ def _cell(v: object) -> str:
     return str(v)
 
 
-def _write_csv(book: Path, out: Path) -> None:
+def _write_csv(book: Path, out: Path) -> int:
+    """The workbook's sheets of one table as CSVs (_same_header_sheets); how many."""
     from trajlm.data.readers.file_format import SPREADSHEET_HINT
 
     try:
@@ -57,13 +60,38 @@ def _write_csv(book: Path, out: Path) -> None:
             f"not a readable Excel workbook ({e})", path=book, hint=SPREADSHEET_HINT
         ) from None
     try:
-        ws = wb.worksheets[0]
-        with out.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            for row in ws.iter_rows(values_only=True):
-                w.writerow([_cell(v) for v in row])
+        sheets = _same_header_sheets(wb.worksheets)
+        for ws in sheets:  # one sheet: <stem>.csv; several: <sheet name>.csv each, beside it
+            into = out if len(sheets) == 1 else out.with_name(f"{_safe_name(ws.title)}.csv")
+            with into.open("w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f, lineterminator="\n")
+                for row in ws.iter_rows(values_only=True):
+                    w.writerow([_cell(v) for v in row])
     finally:
         wb.close()
+    return len(sheets)
+
+
+def _header(ws: object) -> list[str]:
+    """A worksheet's first row as text, trailing empty cells dropped ([] for an empty sheet)."""
+    first = next(ws.iter_rows(max_row=1, values_only=True), ())  # type: ignore[attr-defined]
+    cells = [_cell(v).strip() for v in first]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _same_header_sheets(worksheets: list) -> list:
+    """The first sheet and every later one with its header (session 25: a fleet exported as
+    one sheet per vehicle was read as its first vehicle only, the rest dropped without a word).
+    Sheets with another header (a summary, notes) are not positions of the same table."""
+    head = _header(worksheets[0])
+    return [ws for k, ws in enumerate(worksheets) if k == 0 or (head and _header(ws) == head)]
+
+
+def _safe_name(title: str) -> str:
+    """A sheet name as a file name (Excel forbids / \\ ? * [ ] : already; a leading dot hides)."""
+    return title.strip().lstrip(".") or "sheet"
 
 
 def layer_of(columns: object) -> str | None:
@@ -115,7 +143,11 @@ def sheets_as_csv(
             elif sbs:
                 sbs1_as_csv(p, into / f"{p.stem}.csv")
             elif book:
-                _write_csv(p, into / f"{p.stem}.csv")
+                if _write_csv(p, into / f"{p.stem}.csv") > 1:
+                    out.append(
+                        into
+                    )  # a sheet per mover: a folder of CSVs, each sheet's name its id
+                    continue
             else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
                 as_parquet(p, into / f"{p.stem}.parquet")
         except BaseException:  # the folder removed now, not left to the garbage collector
