@@ -76,6 +76,8 @@ def histories(which: str, seeds: list[int], hists: list[int]):
 
 
 def features(which: str, seeds: list[int], hists: list[int], dump: str, out: str) -> None:
+    only = os.environ.get("STEADY25_FLOORS")  # e.g. "r0,r3": the floors a held-out read needs
+    floors = {k: v for k, v in FLOORS.items() if not only or k in only.split(",")}
     rows = []
     for name, h, hist in histories(which, seeds, hists):
         old = s24.steadiness(hist)
@@ -83,7 +85,7 @@ def features(which: str, seeds: list[int], hists: list[int], dump: str, out: str
             x = g.lon.to_numpy() * M_PER_DEG * np.cos(np.radians(g.lat.mean()))
             y = g.lat.to_numpy() * M_PER_DEG
             r = dict(set=name, h=h, tid=tid, mean_turn_check=old[tid]["mean_turn"])
-            for key, (kind, floor) in FLOORS.items():
+            for key, (kind, floor) in floors.items():
                 f = moving_steadiness(x, y, g.t.to_numpy(), kind, floor)
                 r.update({f"{k}_{key}": v for k, v in f.items()})
             rows.append(r)
@@ -116,7 +118,7 @@ def rules(*paths: str) -> None:
     tune, val = d[~d.set.isin(val_sets)], d[d.set.isin(val_sets)]
     arms = ["off", "every", "r0:10:0.5"]
     for key in FLOORS:
-        if key == "r0":
+        if key == "r0" or f"nm_{key}" not in d:  # a dump with fewer floors
             continue
         for turn, spread in ((10, 0.5), (15, 0.5), (10, 0.3), (20, 0.5)):
             arms += [f"{key}:{turn}:{spread}", f"{key}:{turn}:{spread}:last"]
