@@ -21,6 +21,9 @@ Session 23's choice acted on every row and cost Porto and GeoLife: a taxi's or a
 rollout that lost its one-step backtest still beats constant velocity over the next steps, by
 any margin of that loss (2-27 % of rows acting: every margin tried still cost Porto val); a
 ferry's or a barge's compounding correction does not.
+
+Session 25 (steady25), ``backtest_choice_stop_share``: steadiness skips stopped steps (slower
+than that share of the history's fastest step), whose GPS noise has no heading.
 """
 
 from __future__ import annotations
@@ -63,12 +66,18 @@ def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | N
             f"backtest_choice_steady_only must be true or false, got {steady_only!r}",
             field="backtest_choice_steady_only",
         )
+    share = cfg.backtest_choice_stop_share
+    if not (isinstance(share, int | float) and not isinstance(share, bool) and 0 <= share < 1):
+        raise TrajlmInputError(  # set on a loaded model: one line (config.json checked)
+            f"backtest_choice_stop_share must be a number in [0, 1), got {share!r}",
+            field="backtest_choice_stop_share",
+        )
     if H < 1 or not cfg.backtest_gate:
         return None
     B, T = mask.shape
     rows = torch.arange(B, device=mask.device)
     ok = lengths - H >= MIN_POINTS
-    unsteady = ~steady_histories(pos, t, lengths) if steady_only else None
+    unsteady = ~steady_histories(pos, t, lengths, float(share)) if steady_only else None
     if not bool((ok if unsteady is None else ok & ~unsteady).any()):
         return None  # no row the choice could move: no backtest rollout (a taxi's call)
     cut = torch.where(ok, lengths - H, lengths)
@@ -88,23 +97,38 @@ def choice_weight(model, rollout, pos, t, t0, mask, lengths) -> torch.Tensor | N
     return torch.where(keep, torch.ones_like(w), w)
 
 
-def steady_histories(pos: torch.Tensor, t: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+def steady_histories(
+    pos: torch.Tensor, t: torch.Tensor, lengths: torch.Tensor, stop_share: float = 0.0
+) -> torch.Tensor:
     """(B,) bool: the row's history (pos (B, T, 2) metres, t (B, T) seconds, its first
-    ``lengths`` points real) has at least 2 steps, a mean absolute heading change between
-    consecutive steps within STEADY_MEAN_TURN_DEG and step speeds whose std / mean is within
-    STEADY_SPEED_SPREAD (time steps at least MIN_DT_S)."""
+    ``lengths`` points real) has at least 2 moving steps, a mean absolute heading change
+    between consecutive moving steps within STEADY_MEAN_TURN_DEG and moving-step speeds whose
+    std / mean is within STEADY_SPEED_SPREAD (time steps at least MIN_DT_S).
+
+    A step is moving when its speed is at least ``stop_share`` x the history's fastest step
+    (session 25: a stopped step's GPS noise has no heading, and a tram between stops is as
+    steady as a ferry); 0 = every real step moves (session 24)."""
     step = pos[:, 1:] - pos[:, :-1]  # (B, T - 1, 2): step j into point j + 1
     dt = (t[:, 1:] - t[:, :-1]).clamp_min(MIN_DT_S)
     j = torch.arange(step.shape[1], device=pos.device)[None]
-    real = (j + 1 < lengths[:, None]).to(pos.dtype)  # (B, T - 1)
-    n = real.sum(1)
+    real = j + 1 < lengths[:, None]  # (B, T - 1)
     speed = step.norm(dim=-1) / dt
-    mean_v = (speed * real).sum(1) / n.clamp_min(1)
-    var_v = (((speed - mean_v[:, None]) ** 2) * real).sum(1) / n.clamp_min(1)
+    moving = real
+    if stop_share > 0:
+        fastest = torch.where(real, speed, torch.zeros_like(speed)).amax(1, keepdim=True)
+        moving = real & (speed >= stop_share * fastest)
+    mv = moving.to(pos.dtype)
+    n = mv.sum(1)
+    mean_v = (speed * mv).sum(1) / n.clamp_min(1)
+    var_v = (((speed - mean_v[:, None]) ** 2) * mv).sum(1) / n.clamp_min(1)
     spread = var_v.sqrt() / mean_v.clamp_min(1e-6)
     heading = torch.atan2(step[..., 1], step[..., 0])
-    turn = torch.remainder(heading[:, 1:] - heading[:, :-1] + math.pi, 2 * math.pi) - math.pi
-    both = real[:, 1:] * real[:, :-1]  # consecutive real steps
+    # each moving step's turn from the moving step before it (stopped steps in between skipped)
+    last_moving = torch.cummax(torch.where(moving, j.expand_as(moving), -1), dim=1).values
+    before = torch.cat([torch.full_like(last_moving[:, :1], -1), last_moving[:, :-1]], 1)
+    prev_heading = heading.gather(1, before.clamp_min(0))
+    turn = torch.remainder(heading - prev_heading + math.pi, 2 * math.pi) - math.pi
+    both = (moving & (before >= 0)).to(pos.dtype)
     mean_turn = torch.rad2deg((turn.abs() * both).sum(1) / both.sum(1).clamp_min(1))
     return (n >= 2) & (mean_turn <= STEADY_MEAN_TURN_DEG) & (spread <= STEADY_SPEED_SPREAD)
 

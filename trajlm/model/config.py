@@ -254,6 +254,11 @@ class ModelConfig:
     # mean heading change <= 10 degrees, step-speed std / mean <= 0.5). False: on every row
     # (session 23), which cost Porto and GeoLife.
     backtest_choice_steady_only: bool = False
+    # With backtest_choice_steady_only: a step slower than this share of the history's fastest
+    # step is stopped and skipped by the steadiness test (session 25, steady25: a stopped
+    # step's GPS noise has no heading, so a tram between stops reads as steady). 0 = every
+    # step counts (session 24, bit for bit).
+    backtest_choice_stop_share: float = 0.0
     # A learned summary token (session 21, trajlm/model/summary.py): appended after each
     # trajectory's last real point, its final state is the trajectory embedding (trip
     # contrast, similarity, embed) instead of the mean over the points. Causal attention:

@@ -163,6 +163,11 @@ def check_model_config(c: Any) -> None:
         isinstance(c.backtest_choice_steady_only, bool),
         f"backtest_choice_steady_only must be true or false, got {c.backtest_choice_steady_only!r}",
     )
+    share = c.backtest_choice_stop_share
+    need(
+        isinstance(share, int | float) and not isinstance(share, bool) and 0 <= share < 1,
+        f"backtest_choice_stop_share must be a number in [0, 1), got {share!r}",
+    )
     cap = c.backtest_short_cap
     need(
         isinstance(cap, list | tuple)
