@@ -1,5 +1,6 @@
 """What the `trajlm ask` tests share: running the CLI on a store and reading its printed answer (sets
-13-15), and the great-circle distance the expected answers are computed with (tidy24)."""
+13-15), the great-circle distance the expected answers are computed with (tidy24), and the
+checks of a set's outcomes (tidy25)."""
 
 import os
 import re
@@ -72,3 +73,22 @@ def score(expected, refused: bool, value, first) -> str:
     if isinstance(expected, str):
         return "right" if first is not None and re.sub(r"_\d+$", "", first) == expected else "wrong"
     return "right" if close(value, expected) else "wrong"
+
+
+def with_outcome(outcomes: dict, outcome: str) -> list:
+    """(question, answer text) of a set's questions that came out as ``outcome`` ("wrong",
+    "wrong_answered", ...); ``outcomes`` keyed by question id or text (sets 13-16)."""
+    return [
+        (r.get("question", k), r["text"]) for k, r in outcomes.items() if r["outcome"] == outcome
+    ]
+
+
+def check_left(outcomes: dict, left: dict) -> None:
+    """No answerable question is refused but those in ``left`` ({key: reason}), and each of
+    those is refused with its pinned reason: a change to what is left shows here."""
+    missed = {
+        k: r["text"] for k, r in outcomes.items() if r["outcome"] == "refused" and k not in left
+    }
+    assert not missed
+    for k, reason in left.items():
+        assert outcomes[k]["outcome"] == "refused" and reason in outcomes[k]["text"], outcomes[k]

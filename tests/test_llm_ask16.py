@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import ROOT, read_cli  # noqa: E402
+from ask_helpers import ROOT, check_left, read_cli, with_outcome  # noqa: E402
 from test_llm_ask16_data import write_csvs  # noqa: E402
 from test_llm_ask16_questions import questions  # noqa: E402
 
@@ -132,20 +132,15 @@ def test_the_set_is_40_questions_36_to_answer(outcomes):
 
 
 def test_every_question_to_refuse_is_refused(outcomes):
-    assert not [(q, r["text"]) for q, r in outcomes.items() if r["outcome"] == "wrong_answered"]
+    assert not with_outcome(outcomes, "wrong_answered")
 
 
 def test_no_answerable_question_gets_a_wrong_number(outcomes):
-    assert not [(q, r["text"]) for q, r in outcomes.items() if r["outcome"] == "wrong"]
+    assert not with_outcome(outcomes, "wrong")
 
 
 def test_answerable_questions_are_answered_right_except_those_left(outcomes):
-    missed = {
-        q: r["text"] for q, r in outcomes.items() if r["outcome"] == "refused" and q not in LEFT
-    }
-    assert not missed
-    for q, reason in LEFT.items():
-        assert outcomes[q]["outcome"] == "refused" and reason in outcomes[q]["text"], outcomes[q]
+    check_left(outcomes, LEFT)
 
 
 @pytest.mark.slow

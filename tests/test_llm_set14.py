@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import read_cli  # noqa: E402
+from ask_helpers import check_left, read_cli, with_outcome  # noqa: E402
 from ask_helpers import score as _score  # noqa: E402
 from test_llm_set14_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
@@ -103,24 +103,15 @@ def test_the_set_is_50_questions_40_to_answer(tmp_path):
 
 
 def test_every_question_to_refuse_is_refused(outcomes):
-    wrong = [
-        (r["question"], r["text"]) for r in outcomes.values() if r["outcome"] == "wrong_answered"
-    ]
-    assert not wrong
+    assert not with_outcome(outcomes, "wrong_answered")
 
 
 def test_no_answerable_question_gets_a_wrong_number(outcomes):
-    wrong = [(r["question"], r["text"]) for r in outcomes.values() if r["outcome"] == "wrong"]
-    assert not wrong
+    assert not with_outcome(outcomes, "wrong")
 
 
 def test_answerable_questions_are_answered_right_except_those_left(outcomes):
-    missed = {
-        i: r["text"] for i, r in outcomes.items() if r["outcome"] == "refused" and i not in LEFT
-    }
-    assert not missed
-    for i, reason in LEFT.items():  # what is left is pinned: a change shows here
-        assert outcomes[i]["outcome"] == "refused" and reason in outcomes[i]["text"], outcomes[i]
+    check_left(outcomes, LEFT)
 
 
 @pytest.mark.slow

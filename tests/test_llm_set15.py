@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import ROOT, read_cli  # noqa: E402
+from ask_helpers import ROOT, check_left, read_cli, with_outcome  # noqa: E402
 from ask_helpers import close as _close  # noqa: E402
 from ask_helpers import score as _score  # noqa: E402
 from test_llm_set15_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
@@ -121,8 +121,7 @@ def test_the_set_is_50_questions_40_to_answer(outcomes):
 
 
 def test_every_question_to_refuse_is_refused_with_a_reason(outcomes):
-    wrong = [(q, r["text"]) for q, r in outcomes.items() if r["outcome"] == "wrong_answered"]
-    assert not wrong
+    assert not with_outcome(outcomes, "wrong_answered")
     # elevation and heart rate are refused for the reason (set 14 and this set's first read: "of which measure?")
     for q in (
         "what was the average elevation of the bike trips?",
@@ -136,17 +135,11 @@ def test_every_question_to_refuse_is_refused_with_a_reason(outcomes):
 
 
 def test_no_answerable_question_gets_a_wrong_number(outcomes):
-    wrong = [(q, r["text"]) for q, r in outcomes.items() if r["outcome"] == "wrong"]
-    assert not wrong
+    assert not with_outcome(outcomes, "wrong")
 
 
 def test_answerable_questions_are_answered_right_except_those_left(outcomes):
-    missed = {
-        q: r["text"] for q, r in outcomes.items() if r["outcome"] == "refused" and q not in LEFT
-    }
-    assert not missed
-    for q, reason in LEFT.items():  # what is left is pinned: a change shows here
-        assert outcomes[q]["outcome"] == "refused" and reason in outcomes[q]["text"], outcomes[q]
+    check_left(outcomes, LEFT)
 
 
 @pytest.mark.slow

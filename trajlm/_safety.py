@@ -313,6 +313,23 @@ def clean_stale_tmp(parent: Path, name: str, note=_note) -> int:
     return n
 
 
+@contextlib.contextmanager
+def staged_dir(out: Path, what: str) -> Iterator[Path]:
+    """Write a folder `out` through a temporary sibling: lock OUT/../.NAME.lock (``what`` names
+    the writer in a held-lock error), remove dead writers' temporaries, and yield a fresh empty
+    temporary folder; the caller moves it into place (os.replace) before the block ends. The
+    temporary is removed on the way out, whatever happened (stores and corpora share this)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with DirLock(out.parent / f".{out.name}.lock", what=what):
+        clean_stale_tmp(out.parent, out.name)
+        tmp = out.parent / tmp_name(out.name)
+        tmp.mkdir()
+        try:
+            yield tmp
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------- modes
 def file_mode() -> int:
     """Mode of a new regular file under the process umask (0o666 & ~umask)."""

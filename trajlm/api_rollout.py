@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.points_frame import points_frame
 from trajlm.tasks.predict import predict_table
 from trajlm.tasks.predict import rollout_until as extend_rollout
 
@@ -226,12 +227,7 @@ def interpolate_tracks(
         warnings.warn(nan_message(ids, ahead, reach, n_steps, nan, cap), stacklevel=stacklevel)
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
-    return pl.DataFrame({
-        "traj_id": np.repeat(np.array(ids, dtype=object), m).tolist(),
-        "step": np.tile(np.arange(1, m + 1), B),
-        "t": t.reshape(-1), "lat": lat.reshape(-1), "lon": lon.reshape(-1),
-        "std_m": s.reshape(-1),
-    }).filter(pl.Series(asked.reshape(-1)))  # fmt: skip
+    return points_frame(ids, t, lat, lon, s).filter(pl.Series(asked.reshape(-1)))
 
 
 def _first_and_more(hit: np.ndarray) -> tuple[int, str]:

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from trajlm._safety import DirLock, check_output_dir, clean_stale_tmp, tmp_name, write_marker
+from trajlm._safety import check_output_dir, staged_dir, write_marker
 from trajlm.data.corpus_discover import COLUMN_KEYS, COLUMNS_HINT, SYNTHETIC_FORMATS
 from trajlm.data.features import NormStats
 from trajlm.data.longitude import box_lons
@@ -193,88 +193,81 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     sources, found = resolve_sources(spec, root, CorpusSource, log)
     if spec.redistributable_only:
         sources = [s for s in sources if s.redistributable]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with DirLock(out.parent / f".{out.name}.lock", what=f"corpus {out}"):
-        clean_stale_tmp(out.parent, out.name)
-        tmp = out.parent / tmp_name(out.name)
-        tmp.mkdir()
-        try:
-            record = {"name": spec.name, "spec": asdict(spec), "sources": [], "skipped": []}
-            if found:
-                record["found"] = found
-            kept, stats = [], []
-            for src in sorted(sources, key=lambda s: s.name):
-                try:
-                    manifest = _ingest_source(src, root, tmp / "sources" / src.name)
-                except (FileNotFoundError, TrajlmInputError) as e:
-                    why = str(e)
-                    if getattr(e, "hint", None) and "--traj-col" in e.hint:  # not options here
-                        why = why.replace(e.hint, COLUMNS_HINT)
-                    log(f"corpus: skipping source {src.name}: {why}")
-                    record["skipped"].append({"name": src.name, "reason": why})
-                    continue
-                log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
-                    f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip
-                kept.append((src, manifest))
-                stats.append(load_stats(tmp / "sources" / src.name))
-            if not kept:
-                raise TrajlmInputError("no source of the corpus could be read", path=root)
-            if all(s.format in SYNTHETIC_FORMATS for s, _ in kept):
-                log(f"corpus: no data set of the spec was found under {root}: the corpus "
-                    "holds only its synthetic sources")  # fmt: skip
-            weights = [max(s.weight, 1e-12) for s, _ in kept]
-            index_parts, sizes = [], {s: {"n_trajectories": 0, "n_points": 0} for s in SPLITS}
-            for i, ((src, manifest), st) in enumerate(zip(kept, stats, strict=True)):
-                store = tmp / "sources" / src.name
-                df = read_store(store, columns=KEEP)
-                df = df.with_columns(
-                    (pl.lit(f"{src.name}/") + pl.col("traj_id").cast(pl.Utf8)).alias("traj_id")
-                )
-                files = {}
-                for s in SPLITS:
-                    part = df.filter(pl.col("split") == s).select(KEEP)
-                    if s == "val":  # the first trips of each source, so selection sees all
-                        ids = part["traj_id"].unique(maintain_order=True)
-                        part = part.filter(
-                            pl.col("traj_id").is_in(ids.head(spec.val_trips_per_source).implode())
-                        )
-                    folder = tmp / "sources" / src.name / f".merge-{s}"
-                    names = _write_split(part, folder, 1_000_000)
-                    files[s] = []
-                    for k, name in enumerate(names):
-                        dest = tmp / "points" / f"split={s}" / f"part-{i:03d}{k:02d}.parquet"
-                        dest.parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(folder / name, dest)
-                        files[s].append(dest.name)
-                    shutil.rmtree(folder)
-                    sizes[s]["n_trajectories"] += part["traj_id"].n_unique()
-                    sizes[s]["n_points"] += len(part)
-                    index_parts.append(
-                        part.group_by("traj_id", maintain_order=True).agg(
-                            pl.col("t").min().alias("t_start"), pl.col("t").max().alias("t_end"),
-                            pl.len().cast(pl.Int64).alias("n_points"),
-                        ).with_columns(pl.lit(s).alias("split"))
-                    )  # fmt: skip
-                record["sources"].append({
-                    "name": src.name, "format": src.format, "weight": src.weight,
-                    "licence": src.licence, "redistributable": src.redistributable,
-                    "files": files, "lat0": st.lat0, "lon0": st.lon0,
-                    "n_trajectories": manifest["n_trajectories"], "n_points": manifest["n_points"],
-                    "splits": manifest["splits"], "stats": st.to_dict(),
-                })  # fmt: skip
-            mixed = corpus_stats(stats, weights)
-            mixed.save(tmp / "stats.json")
-            pl.concat(index_parts).write_parquet(tmp / "index.parquet")
-            record["stats"] = mixed.to_dict()
-            (tmp / CORPUS_FILE).write_text(json.dumps(record, indent=2))
-            manifest = _corpus_manifest(record, sizes, kept)
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
-            write_marker(tmp, "store")
-            if existing:
-                shutil.rmtree(out)
-            os.replace(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    with staged_dir(out, what=f"corpus {out}") as tmp:
+        record = {"name": spec.name, "spec": asdict(spec), "sources": [], "skipped": []}
+        if found:
+            record["found"] = found
+        kept, stats = [], []
+        for src in sorted(sources, key=lambda s: s.name):
+            try:
+                manifest = _ingest_source(src, root, tmp / "sources" / src.name)
+            except (FileNotFoundError, TrajlmInputError) as e:
+                why = str(e)
+                if getattr(e, "hint", None) and "--traj-col" in e.hint:  # not options here
+                    why = why.replace(e.hint, COLUMNS_HINT)
+                log(f"corpus: skipping source {src.name}: {why}")
+                record["skipped"].append({"name": src.name, "reason": why})
+                continue
+            log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
+                f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip
+            kept.append((src, manifest))
+            stats.append(load_stats(tmp / "sources" / src.name))
+        if not kept:
+            raise TrajlmInputError("no source of the corpus could be read", path=root)
+        if all(s.format in SYNTHETIC_FORMATS for s, _ in kept):
+            log(f"corpus: no data set of the spec was found under {root}: the corpus "
+                "holds only its synthetic sources")  # fmt: skip
+        weights = [max(s.weight, 1e-12) for s, _ in kept]
+        index_parts, sizes = [], {s: {"n_trajectories": 0, "n_points": 0} for s in SPLITS}
+        for i, ((src, manifest), st) in enumerate(zip(kept, stats, strict=True)):
+            store = tmp / "sources" / src.name
+            df = read_store(store, columns=KEEP)
+            df = df.with_columns(
+                (pl.lit(f"{src.name}/") + pl.col("traj_id").cast(pl.Utf8)).alias("traj_id")
+            )
+            files = {}
+            for s in SPLITS:
+                part = df.filter(pl.col("split") == s).select(KEEP)
+                if s == "val":  # the first trips of each source, so selection sees all
+                    ids = part["traj_id"].unique(maintain_order=True)
+                    part = part.filter(
+                        pl.col("traj_id").is_in(ids.head(spec.val_trips_per_source).implode())
+                    )
+                folder = tmp / "sources" / src.name / f".merge-{s}"
+                names = _write_split(part, folder, 1_000_000)
+                files[s] = []
+                for k, name in enumerate(names):
+                    dest = tmp / "points" / f"split={s}" / f"part-{i:03d}{k:02d}.parquet"
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(folder / name, dest)
+                    files[s].append(dest.name)
+                shutil.rmtree(folder)
+                sizes[s]["n_trajectories"] += part["traj_id"].n_unique()
+                sizes[s]["n_points"] += len(part)
+                index_parts.append(
+                    part.group_by("traj_id", maintain_order=True).agg(
+                        pl.col("t").min().alias("t_start"), pl.col("t").max().alias("t_end"),
+                        pl.len().cast(pl.Int64).alias("n_points"),
+                    ).with_columns(pl.lit(s).alias("split"))
+                )  # fmt: skip
+            record["sources"].append({
+                "name": src.name, "format": src.format, "weight": src.weight,
+                "licence": src.licence, "redistributable": src.redistributable,
+                "files": files, "lat0": st.lat0, "lon0": st.lon0,
+                "n_trajectories": manifest["n_trajectories"], "n_points": manifest["n_points"],
+                "splits": manifest["splits"], "stats": st.to_dict(),
+            })  # fmt: skip
+        mixed = corpus_stats(stats, weights)
+        mixed.save(tmp / "stats.json")
+        pl.concat(index_parts).write_parquet(tmp / "index.parquet")
+        record["stats"] = mixed.to_dict()
+        (tmp / CORPUS_FILE).write_text(json.dumps(record, indent=2))
+        manifest = _corpus_manifest(record, sizes, kept)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        write_marker(tmp, "store")
+        if existing:
+            shutil.rmtree(out)
+        os.replace(tmp, out)
     return record
 
 

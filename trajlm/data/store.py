@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +28,9 @@ import pyarrow.parquet as pq
 from trajlm._safety import (
     MARKER,
     DamagedFileError,
-    DirLock,
     check_output_dir,
-    clean_stale_tmp,
     reading,
-    tmp_name,
+    staged_dir,
     write_marker,
 )
 from trajlm._version import __version__
@@ -124,20 +121,13 @@ def write_store(
     out = Path(out)
     existing = check_output_dir(out, "store", overwrite=overwrite, legacy=_legacy_store)
     df = _check_table(df)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with DirLock(out.parent / f".{out.name}.lock", what=f"store {out}"):
-        clean_stale_tmp(out.parent, out.name)
-        tmp = out.parent / tmp_name(out.name)
-        tmp.mkdir()
-        try:
-            manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by)
-            write_marker(tmp, "store")
-            if existing:
-                _swap_files_in(tmp, out)
-            else:
-                os.replace(tmp, out)  # onto a missing or empty directory: atomic
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    with staged_dir(out, what=f"store {out}") as tmp:
+        manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by)
+        write_marker(tmp, "store")
+        if existing:
+            _swap_files_in(tmp, out)
+        else:
+            os.replace(tmp, out)  # onto a missing or empty directory: atomic
     return manifest
 
 

@@ -27,6 +27,7 @@ from sklearn.base import BaseEstimator
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps, with_gap_rule
 from trajlm.data.column_names import reported_motion
 from trajlm.data.geometry import haversine
+from trajlm.data.points_frame import points_frame
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.eval.dead_reckoning_reports import (  # noqa: F401  (re-exported)
     GLITCH_FRAC,
@@ -208,8 +209,5 @@ class DeadReckoning(BaseEstimator):
         B, m = ahead.shape
         t = last["t"].to_numpy()[:, None] + np.rint(ahead).astype(np.int64)
         keep = np.ones((B, m), bool) if asked is None else asked
-        return pl.DataFrame({
-            "traj_id": np.repeat(np.array(last["traj_id"].to_list(), dtype=object), m).tolist(),
-            "step": np.tile(np.arange(1, m + 1), B), "t": t.reshape(-1),
-            "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * m, np.nan),
-        }).filter(pl.Series(keep.reshape(-1)))  # fmt: skip
+        ids = last["traj_id"].to_list()
+        return points_frame(ids, t, lat, lon).filter(pl.Series(keep.reshape(-1)))

@@ -19,6 +19,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.features import LocalProjection
+from trajlm.data.points_frame import points_frame
 from trajlm.data.retrieval import traj_keys
 from trajlm.errors import warn_at_caller
 
@@ -84,11 +85,7 @@ def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: 
     extra = {"keys": traj_keys(np.array(n["traj_id"].to_list(), dtype=object))} if keys else {}
     pos = est.predict(xy, lengths, steps, t - t0, t_future - t0, **extra)
     lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
-    return pl.DataFrame({
-        "traj_id": np.repeat(np.array(n["traj_id"].to_list(), dtype=object), steps).tolist(),
-        "step": np.tile(np.arange(1, steps + 1), B), "t": t_future.reshape(-1),
-        "lat": lat.reshape(-1), "lon": lon.reshape(-1), "std_m": np.full(B * steps, np.nan),
-    })  # fmt: skip
+    return points_frame(n["traj_id"].to_list(), t_future, lat, lon)
 
 
 class _RecoversFrames:

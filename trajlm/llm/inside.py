@@ -57,12 +57,7 @@ def plan_inside(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryP
         flags=re.I,
     )
     plan = plan_count(f"how many trips {who} came {rest.strip().rstrip('?')}?")
-    if (
-        plan.action != "count"
-        or plan.center() is None
-        or plan.group is not None
-        or plan.per is not None
-    ):
+    if not _one_place(plan):
         raise CannotAnswer("time inside a place is read for a circle ('within 300 m of LAT, LON'): ask e.g. 'how "
                            "much time did X spend within 300 m of 48.95, 13.40, in hours'")  # fmt: skip
     if (
@@ -166,12 +161,7 @@ def plan_far(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan
             raise
         raise CannotAnswer(f"the distance from {place!r} is not in the trip table without where it is: give its "
                            "coordinates ('how far from the depot at 40.43, -3.53 did X get, in km')") from None  # fmt: skip
-    if (
-        plan.action != "count"
-        or plan.center() is None
-        or plan.group is not None
-        or plan.per is not None
-    ):
+    if not _one_place(plan):
         raise CannotAnswer("a distance from a place is read for one place or LAT, LON: ask e.g. 'how far from the "
                            "depot at 40.43, -3.53 did truck M-1111 get, in km'")  # fmt: skip
     update = {"action": "top", "metric": "away_m", "k": 1, "radius_m": None, "unit": unit or "km"}
@@ -188,3 +178,14 @@ def with_away(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.
         .agg(far.max().cast(pl.Float64).alias("away_m"))
     )
     return trips.join(per, on="traj_id", how="left")
+
+
+def _one_place(plan: QueryPlan) -> bool:
+    """A plain count of the trips at one circle (no grouping, no per-period): what the
+    time-inside and distance-from readings re-key."""
+    return (
+        plan.action == "count"
+        and plan.center() is not None
+        and plan.group is None
+        and plan.per is None
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from trajlm.reason.validity_limits import ValidityConfig, _over_baseline
-from trajlm.reason.validity_sog import frozen_steps, lone_glitch, sog_checks
+from trajlm.reason.validity_sog import frozen_steps, lone_glitch, sog_checks, step_from
 from trajlm.reason.validity_text import (
     ACCEL,
     BACKWARDS,
@@ -71,9 +71,7 @@ def check_arrays(
     # is blamed and the good point after it is measured from the point before the outlier.
     after = has_prev & teleport & has_prev[p] & teleport[p]
     b = np.where(after, p[p], 0)
-    dt_b, dist_b = t - t[b], np.hypot(x - x[b], y - y[b])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        speed_b = np.where(dt_b > 0, dist_b / dt_b, np.nan)
+    dt_b, dist_b, speed_b = step_from(b, t, x, y)
     jump_b = (dist_b >= cfg.teleport_min_m) & (speed_b > cfg.teleport_factor * max_speed)
     # ... unless the outlier sits where the one before it sat: two positions taking turns
     # (two ships on one MMSI) make a second track, not glitches
@@ -102,10 +100,7 @@ def check_arrays(
         bad = sog | (~agree & (speed > max_speed))
         after = has_prev & bad & has_prev[p] & bad[p]
         q = np.where(after, p[p], 0)
-        dt_q = np.where(after, t - t[q], np.nan)
-        dist_q = np.hypot(x - x[q], y - y[q])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sp_q = np.where(dt_q > 0, dist_q / dt_q, np.nan)
+        dt_q, dist_q, sp_q = step_from(q, t, x, y, where=after)
         agree_q, sog_q, _ = sog_checks(sp_q, dt_q, q, after & (dt_q > 0), rep, cfg)
         clear = after & (dt_q > 0) & ~sog_q & (agree_q | (sp_q <= max_speed)) & ~second
         p, dt = np.where(clear, q, p), np.where(clear, dt_q, dt)

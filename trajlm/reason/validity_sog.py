@@ -22,6 +22,19 @@ from trajlm.data.clean_split import reported_speed  # noqa: F401  (the reported 
 KNOT_MPS = 1852.0 / 3600.0
 
 
+def step_from(
+    q: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, where: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dt, dist, speed) of the step from row ``q[i]`` to each row i (s, m, m/s): the step
+    over a blamed point that the re-measuring checks take. Speed is NaN where dt <= 0; dt
+    is NaN where ``where`` (if given) is False."""
+    dt = t - t[q] if where is None else np.where(where, t - t[q], np.nan)
+    dist = np.hypot(x - x[q], y - y[q])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = np.where(dt > 0, dist / dt, np.nan)
+    return dt, dist, speed
+
+
 def sog_checks(
     speed: np.ndarray, dt: np.ndarray, prev: np.ndarray, has_prev: np.ndarray,
     reported: np.ndarray, cfg,
@@ -112,10 +125,7 @@ def lone_glitch(
     pj = np.where(lone, prev, 0)
     lone &= ~bad[pj] & has_prev[pj]
     q = np.where(lone, prev[pj], 0)
-    dt_q = np.where(lone, t - t[q], np.nan)
-    direct = np.hypot(x - x[q], y - y[q])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sp_q = np.where(dt_q > 0, direct / dt_q, np.nan)
+    dt_q, direct, sp_q = step_from(q, t, x, y, where=lone)
     agree_q, mis_q, _ = sog_checks(sp_q, dt_q, q, lone & (dt_q > 0), reported, cfg)
     detour = np.hypot(x[pj] - x[q], y[pj] - y[q]) + np.hypot(x - x[pj], y - y[pj]) - direct
     noise = 2.0 * cfg.noise_sigmas * np.sqrt(2.0) * cfg.gps_noise_m

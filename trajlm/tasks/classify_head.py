@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from trajlm.tasks.embed import _core
+from trajlm.train.modes import core_model
 
 
 def _head_layers(n_in: int, C: int, n_classes: int, dropout: float, head: str) -> nn.Sequential:
@@ -79,7 +79,7 @@ class TrajectoryClassifier(nn.Module):
         super().__init__()
         self.backbone_model = backbone  # TrajectoryModel or peft.PeftModel around one
         self.n_features = n_features
-        C = _core(backbone).config.d_model
+        C = core_model(backbone).config.d_model
         if n_features > 0:
             self.head = FeatureHead(C, n_features, n_classes, dropout, head)
         else:

@@ -28,7 +28,8 @@ import polars as pl
 import torch
 import torch.nn.functional as F
 
-from trajlm.tasks.embed import _core, pooled_hidden, segment_windows, thin_points
+from trajlm.tasks.embed import pooled_hidden, segment_windows, thin_points
+from trajlm.train.modes import core_model
 
 
 @dataclass
@@ -125,7 +126,7 @@ class ContrastivePairs:
         self.train, self.model, self.cfg = train, model, cfg
         self.head = None  # the projection head (cfg.projection_dim > 0), trained with the model
         if cfg.projection_dim > 0:
-            core = _core(model)
+            core = core_model(model)
             self.head = projection_head(core.config.d_model, cfg.projection_dim, cfg.seed)
             self.head.to(next(core.parameters()).device)
         self.n_trips = train["traj_id"].n_unique()
@@ -183,7 +184,7 @@ def fit_contrastive(
     objective = ContrastivePairs(train, model, cfg)
     spe = objective.steps_per_epoch
     total = cfg.epochs * spe
-    device = next(_core(model).parameters()).device
+    device = next(core_model(model).parameters()).device
     tc = TrainConfig(max_steps=total, batch_size=cfg.batch_size, lr=cfg.lr,
                      warmup_steps=max(1, round(0.1 * total)), weight_decay=cfg.weight_decay,
                      eval_every=spe, save_every=spe, log_every=spe, seed=cfg.seed,

@@ -25,6 +25,7 @@ from trajlm.data.features import LocalProjection, NormStats
 from trajlm.data.loader import WindowConfig, window_spans, windows_from_table
 from trajlm.errors import TrajlmInputError
 from trajlm.model.summary import uses_summary, with_summary
+from trajlm.train.modes import core_model  # the TrajectoryModel inside PEFT / a classifier
 
 
 def segment_windows(df: pl.DataFrame, model: Any, max_len: int) -> tuple[dict, np.ndarray, list]:
@@ -32,7 +33,7 @@ def segment_windows(df: pl.DataFrame, model: Any, max_len: int) -> tuple[dict, n
     index (into the sorted unique traj_ids) of its trajectory: (batch, owner (W,), ids)."""
     df = df.sort(["traj_id", "t"], maintain_order=True)
     cfg = WindowConfig(max_len=max_len, min_len=1)
-    stats = _core(model).config.stats
+    stats = core_model(model).config.stats
     proj = NormStats.from_dict(stats).projection if stats else LocalProjection(0.0, 0.0)
     batch = windows_from_table(df, cfg, proj)
     ids = df["traj_id"]
@@ -61,17 +62,6 @@ def thin_points(df: pl.DataFrame, n_points: int) -> pl.DataFrame:
     return df[rows]
 
 
-def _core(model: Any) -> Any:
-    """The TrajectoryModel inside a PeftModel / classifier, for its config."""
-    while True:
-        if hasattr(model, "backbone_model"):
-            model = model.backbone_model
-        elif hasattr(model, "get_base_model"):
-            model = model.get_base_model()
-        else:
-            return model
-
-
 def check_layer(layer: int | str | None, n_layers: int) -> int | str | None:
     """A pooling layer: None / "final" (after the last LayerNorm, the default), "all" (the mean
     of every block's output) or a block index 0..n_layers-1 (negative counts from the end)."""
@@ -90,7 +80,7 @@ def layer_hidden(model: Any, batch: dict, layer: int | str | None = None) -> tor
     """(B, T, C) states to pool: the final hidden states, or those of block ``layer`` / the
     mean over blocks ("all"). A block's output is the raw residual stream, whose scale grows
     with depth, so each is layer-normed (no affine) before it is used or averaged."""
-    core = _core(model)
+    core = core_model(model)
     layer = check_layer(layer, len(core.blocks))
     if layer is None or layer == "final":
         return model(batch).hidden
@@ -114,7 +104,7 @@ def pooled_hidden(
     ``layer``: which states (``layer_hidden``), the final ones by default. A model with a
     summary token (ModelConfig.summary_token) gives its summary state instead, counted 1
     (0 for a row without points)."""
-    core = _core(model)
+    core = core_model(model)
     if uses_summary(core):
         b, at = with_summary(batch)
         h = layer_hidden(model, b, layer)  # (B, T + 1, C)
@@ -146,7 +136,7 @@ def embed(
     with ``n_points`` they are thinned to that many points first (one window each).
     ``layer``: pool another layer's states (``layer_hidden``), e.g. an earlier block or "all".
     """
-    core = _core(model)
+    core = core_model(model)
     max_len = max_len or core.config.max_len
     if n_points is not None:
         df = thin_points(df.sort(["traj_id", "t"], maintain_order=True), n_points)

@@ -12,6 +12,7 @@ import polars as pl
 import torch
 
 from trajlm.data.features import LocalProjection
+from trajlm.data.points_frame import points_frame
 from trajlm.data.schema import TrajlmInputError
 from trajlm.model.rollout import (
     ModelPredictor,  # noqa: F401  (in model/: the trainer uses it)
@@ -114,17 +115,7 @@ def predict_table(
     else:
         t = batch["t0"].numpy()[:, None] + np.rint(ahead).astype(np.int64)
     lat, lon = proj.inverse(pos[..., 0], pos[..., 1])
-    B, k = pos.shape[:2]
-    return pl.DataFrame(
-        {
-            "traj_id": np.repeat(np.array(ids, dtype=object), k).tolist(),
-            "step": np.tile(np.arange(1, k + 1), B),
-            "t": t.reshape(-1),
-            "lat": lat.reshape(-1),
-            "lon": lon.reshape(-1),
-            "std_m": np.sqrt(0.5 * (std**2).sum(-1)).reshape(-1),
-        }
-    )
+    return points_frame(ids, t, lat, lon, np.sqrt(0.5 * (std**2).sum(-1)))
 
 
 def predict_at_table(model, df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame:
@@ -176,16 +167,7 @@ def predict_at_table(model, df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame
     row_of = {tid: n for n, tid in enumerate(ids)}
     back = [row_of[tid] for tid in first]  # batch order -> the caller's order
     lat, lon, t, std = lat[back], lon[back], t[back], std[back]
-    return pl.DataFrame(
-        {
-            "traj_id": np.repeat(np.array(first, dtype=object), m).tolist(),
-            "step": np.tile(np.arange(1, m + 1), B),
-            "t": t.reshape(-1),
-            "lat": lat.reshape(-1),
-            "lon": lon.reshape(-1),
-            "std_m": std.reshape(-1),
-        }
-    )
+    return points_frame(first, t, lat, lon, std)
 
 
 def write_points(df: pl.DataFrame, path: str | Path, *, overwrite: bool = True) -> None:
