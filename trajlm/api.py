@@ -51,6 +51,7 @@ from trajlm.api_inputs import (
 from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_predict_verdict import (
     baseline_rows,
+    dr_route,
     model_keeps_call,
     predict_verdict,
     with_engine,
@@ -211,6 +212,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **split(columns))
         df = drop_labels(df)
+        verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)
         if (line := single_point_line(df, id_said(layout))) is not None:

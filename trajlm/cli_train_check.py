@@ -38,7 +38,7 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     train = read_store(data, split="train").drop("split", strict=False)
     model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
     fitted: dict = {}
-    check = knn_check(model, train, task, fitted)
+    check = knn_check(model, train, task, fitted, val_table(data, train))
     if not check:
         return summary
     save_predict_verdict(out, data, check, fitted, train)
@@ -50,6 +50,17 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     if (line := knn_line(check, data)) is not None:
         io.warn(line)
     return summary
+
+
+def val_table(data: Path, train: Any) -> Any:
+    """The store's val split where the train split reports speed and course (dead reckoning
+    is then a verdict candidate: eval/dr_verdict.py), else None (nothing read)."""
+    from trajlm.data.store import read_store
+    from trajlm.eval.dead_reckoning import has_motion
+
+    if not has_motion(train):
+        return None
+    return read_store(data, split="val").drop("split", strict=False)
 
 
 def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train: Any) -> None:
@@ -92,7 +103,8 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
         train = df.filter(pl.col("split") == "train").drop("split") if "split" in df.columns else df
         model = TrajLM.from_pretrained(out).model
         fitted: dict = {}
-        if check := knn_check(model, train, val_task_of(data, 500), fitted):
+        val = val_table(data, train)
+        if check := knn_check(model, train, val_task_of(data, 500), fitted, val):
             save_predict_verdict(out, data, check, fitted, train)
     except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
         io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")
