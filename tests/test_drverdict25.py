@@ -137,3 +137,29 @@ def test_the_fallback_is_the_best_position_only_engine_or_the_model() -> None:
            "constant velocity [time]": 40.0, "linear-3 [time, fit]": 30.0}  # fmt: skip
     assert fallback_engine({"val_ade_m": {**mae, "model": 50.0}}) == "linear-3 [time, fit]"
     assert fallback_engine({"val_ade_m": {**mae, "model": 25.0}}) == "model"
+
+
+def test_the_eval_row_dead_reckons_at_report_times_and_falls_back_in_steps(ships: dict) -> None:
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.eval import metrics as M
+    from trajlm.eval.dr_verdict import DRValChecked, fallback_engine
+    from trajlm.eval.predict_verdict import ValCheckedPredictor
+    from trajlm.eval.report_times import AtReportTimes
+
+    class Model:  # the harness's predictor: far off wherever it answers
+        name = "trajlm: run"
+
+        def predict_next(self, task):
+            return task.target_latlon + 1.0
+
+    v = json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
+    test = _ships(n=6, seed=3).with_columns(traj_id=pl.lit("t") + pl.col("traj_id"))
+    task = make_prediction_task(test)
+    row = DRValChecked(Model(), v)
+    assert row.name == "trajlm: run (val-checked: dead reckoning [time])"
+    at = AtReportTimes(row, test).predict_next(task)
+    assert M.point_errors(at, task.target_latlon).max() < 5.0  # dead reckoning: exact
+    plain = ValCheckedPredictor(Model(), {**v, "engine": fallback_engine(v)})
+    np.testing.assert_allclose(row.predict_next(task), plain.predict_next(task))
+    bare = AtReportTimes(row, test.drop("sog_mps", "cog_deg")).predict_next(task)
+    assert M.point_errors(bare, task.target_latlon).mean() > 50.0  # positions only: 6 m/s

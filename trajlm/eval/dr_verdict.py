@@ -46,19 +46,52 @@ def dr_val_errors(
     return M.point_errors(pred, task.target_latlon).mean(1)
 
 
-def fallback_engine(v: dict[str, Any]) -> str:
+def fallback_engine(v: dict[str, Any], with_model: bool = True) -> str:
     """What answers a dead-reckoning verdict's query that has no speed / course columns: the
-    position-only baseline with the lowest val ADE, or the model where its val ADE is lower."""
+    position-only baseline with the lowest val ADE, or the model where its val ADE is lower
+    (``with_model``)."""
     mae = v.get("val_ade_m", {})
     have = [e for e in POSITION_ONLY if isinstance(mae.get(e), int | float)]
     best = min(have, key=lambda e: mae[e]) if have else "linear-3"
-    model = mae.get("model")
+    model = mae.get("model") if with_model else None
     return "model" if isinstance(model, int | float) and model < mae.get(best, np.inf) else best
 
 
 def fallback_verdict(v: dict[str, Any]) -> dict[str, Any]:
     """The verdict as its fallback engine answers it."""
     return {**v, "engine": fallback_engine(v)}
+
+
+class DRValChecked:
+    """``trajlm eval``'s "MODEL (val-checked: dead reckoning [time])" row: at asked times
+    (``--at-report-times`` / ``--horizon-s``, given each history with its columns) dead
+    reckoning answers where the test table reports speed and course, else the fallback engine;
+    the k-step table's ``predict_next`` holds positions only: the fallback engine answers."""
+
+    def __init__(self, model_predictor: Any, verdict: dict[str, Any]) -> None:
+        from trajlm.eval.predict_verdict import ValCheckedPredictor
+
+        self.inner = ValCheckedPredictor(model_predictor, fallback_verdict(verdict))
+        self.verdict, self.name = verdict, f"{model_predictor.name} (val-checked: {DR})"
+
+    def predict_next(self, task: PredictionTask) -> np.ndarray:
+        return self.inner.predict_next(task)
+
+    def predict_at(self, hist: pl.DataFrame, ahead: np.ndarray) -> np.ndarray:
+        if has_motion(hist):
+            lat, lon, _ = dead_reckon(hist, ahead)
+            return np.stack([lat, lon], -1)
+        from trajlm.data.features import LocalProjection
+        from trajlm.eval import baselines as B
+        from trajlm.eval.horizon import _AtTimes
+
+        engine = self.inner.verdict["engine"]
+        if engine == "model" and hasattr(self.inner.model, "predict_at"):
+            return self.inner.model.predict_at(hist, ahead)
+        engine = engine if engine != "model" else fallback_engine(self.verdict, with_model=False)
+        est = {"linear-3": B.LinearExtrapolation(3), POSITION_ONLY[1]: B.ConstantVelocity(use_time=True),
+               POSITION_ONLY[2]: B.LinearExtrapolation(3, "fit", True)}[engine]  # fmt: skip
+        return _AtTimes(est, LocalProjection.fit(hist)).predict_at(hist, ahead)
 
 
 def median_ahead(df: pl.DataFrame, k: int) -> np.ndarray:
@@ -89,5 +122,5 @@ def dr_rows(df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame:
     })  # fmt: skip
 
 
-__all__ = ["DR", "POSITION_ONLY", "dr_rows", "dr_val_errors", "fallback_engine",
+__all__ = ["DR", "DRValChecked", "POSITION_ONLY", "dr_rows", "dr_val_errors", "fallback_engine",
            "fallback_verdict", "median_ahead"]  # fmt: skip
