@@ -196,7 +196,9 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         fit]) also answers asked times, and kNN / linear-3 answer them interpolated between
         their next points (session 25; an asked time past kNN's 5 steps: the model answers that
         trajectory). Calls only the model answers (radii, draft, more than 5 steps, far from
-        the train split) say so once. ``fallback=False``: the model's
+        the train split) say so once. A dead-reckoning verdict (the store reported speed and
+        course; session 25) answers queries that report them, else its next-best engine, said
+        once. ``fallback=False``: the model's
         own answer, as without a verdict.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)

@@ -220,7 +220,8 @@ class VerdictBaseline:
 
 class ValCheckedPredictor:
     """``trajlm eval --task predict``'s "MODEL (val-checked: ENGINE)" row: the verdict's engine
-    answers each test history (the harness's ``predict_next``)."""
+    answers each test history (the harness's ``predict_next``); a dead-reckoning verdict's row
+    is eval/dr_verdict.DRValChecked (it reads the test table's speed / course)."""
 
     def __init__(self, model_predictor: Any, verdict: dict, index: Any = None,
                  projection: LocalProjection | None = None) -> None:  # fmt: skip
@@ -230,10 +231,6 @@ class ValCheckedPredictor:
 
     def predict_next(self, task: Any) -> np.ndarray:
         engine, k = self.verdict["engine"], task.target_t.shape[1]
-        if engine == DR:  # a task holds positions only: what answers a query without them
-            from trajlm.eval.dr_verdict import fallback_engine
-
-            engine = fallback_engine(self.verdict)
         if engine == "model" or (self.index is not None and k > self.index.horizon):
             return self.model.predict_next(task)
         proj = self.projection or LocalProjection(
