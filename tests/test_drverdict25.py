@@ -163,3 +163,15 @@ def test_the_eval_row_dead_reckons_at_report_times_and_falls_back_in_steps(ships
     np.testing.assert_allclose(row.predict_next(task), plain.predict_next(task))
     bare = AtReportTimes(row, test.drop("sog_mps", "cog_deg")).predict_next(task)
     assert M.point_errors(bare, task.target_latlon).mean() > 50.0  # positions only: 6 m/s
+
+
+def test_a_trajectory_without_reports_is_said(ships: dict) -> None:
+    import trajlm
+
+    hist = _ships(n=2, points=CUT + 1, seed=7).with_columns(
+        sog_mps=pl.when(pl.col("traj_id") == "v01").then(None).otherwise(pl.col("sog_mps"))
+    )
+    lm = trajlm.TrajLM.from_pretrained(ships["run"], threads=1)
+    with pytest.warns(UserWarning, match="1 of 2 trajectories have no usable reported speed"):
+        got = lm.predict(hist, steps=2)
+    assert set(got["engine"]) == {"dead reckoning [time]"}

@@ -109,10 +109,17 @@ def median_ahead(df: pl.DataFrame, k: int) -> np.ndarray:
 
 def dr_rows(df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame:
     """Canonical rows (traj_id, step, t, lat, lon, std_m NaN) of dead reckoning at ``ahead``
-    (B, m) seconds after each trajectory's last fix (``df`` canonical, sorted by traj_id, t)."""
+    (B, m) seconds after each trajectory's last fix (``df`` canonical, sorted by traj_id, t);
+    trajectories without a usable report continue at constant velocity in time, said in a
+    warning (``dead_reckon``)."""
     df = df.sort("traj_id", "t", maintain_order=True)
     last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
-    lat, lon, _ = dead_reckon(df, ahead)
+    lat, lon, has = dead_reckon(df, ahead)
+    if (~has).any():  # as DeadReckoning.predict_times says it
+        from trajlm.errors import warn_at_caller
+
+        warn_at_caller(f"{int((~has).sum())} of {len(has)} trajectories have no usable reported "
+                       "speed and course: constant velocity in time (last two fixes) for them")  # fmt: skip
     B, m = ahead.shape
     t = last["t"].to_numpy()[:, None].astype(np.float64) + np.nan_to_num(ahead)
     return pl.DataFrame({
