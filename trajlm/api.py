@@ -51,6 +51,7 @@ from trajlm.api_inputs import (
 from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_predict_verdict import (
     baseline_rows,
+    dr_route,
     model_keeps_call,
     predict_verdict,
     with_engine,
@@ -195,7 +196,9 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         fit]) also answers asked times, and kNN / linear-3 answer them interpolated between
         their next points (session 25; an asked time past kNN's 5 steps: the model answers that
         trajectory). Calls only the model answers (radii, draft, more than 5 steps, far from
-        the train split) say so once. ``fallback=False``: the model's
+        the train split) say so once. A dead-reckoning verdict (the store reported speed and
+        course; session 25) answers queries that report them, else its next-best engine, said
+        once. ``fallback=False``: the model's
         own answer, as without a verdict.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
@@ -211,6 +214,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, **split(columns))
         df = drop_labels(df)
+        verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)
         if (line := single_point_line(df, id_said(layout))) is not None:

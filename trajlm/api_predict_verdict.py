@@ -54,6 +54,23 @@ def say_once(api: Any, line: str) -> None:
     warnings.warn(f"{api.path}: {line}", UserWarning, stacklevel=5)  # the caller of predict
 
 
+def dr_route(api: Any, v: dict | None, df: pl.DataFrame) -> dict | None:
+    """A dead-reckoning verdict (eval/dr_verdict.py) as it answers ``df``: as saved where the
+    query reports speed and course, else its fallback engine, said once."""
+    if v is None or v["engine"] != _pv().DR:
+        return v
+    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dr_verdict import fallback_verdict
+
+    if has_motion(df):
+        return v
+    v = fallback_verdict(v)
+    say_once(api, f"the query has no reported speed and course columns (sog_kn / sog_mps, "
+                  f"cog_deg): {v['engine']} answers, not the val verdict's dead reckoning "
+                  "[time]; the engine column says so")  # fmt: skip
+    return v
+
+
 def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
                      draft: Any) -> bool:  # fmt: skip
     """True (and one line) when the call is one the verdict's baseline cannot answer."""
@@ -104,6 +121,11 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
     if mine.height == 0:
         return None, df
+    if v["engine"] == _pv().DR:  # reported speed / course at the median interval (drverdict25)
+        from trajlm.eval.dr_verdict import dr_rows, median_ahead
+
+        out = dr_rows(mine, median_ahead(mine, k)).with_columns(engine=pl.lit(v["engine"]))
+        return out, df.filter(pl.col("traj_id").is_in(far.implode()))
     if v["engine"] in (_pv().KNN, _pv().PLACE_KNN):
         if getattr(api, "_verdict_knn", None) is None:
             api._verdict_knn = _pv().load_knn(Path(api.path), v)
@@ -127,6 +149,11 @@ def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.
     model's asked-times path takes them; every trajectory answers (the engine reads no train
     windows, so no place is too far)."""
     full = full.filter(pl.col("traj_id").is_in(last_t["traj_id"].implode()))
+    if v["engine"] == _pv().DR:  # from the reports, at the asked seconds (drverdict25)
+        from trajlm.eval.dr_verdict import dr_rows
+
+        out = dr_rows(full, np.asarray(req, np.float64))
+        return asked_rows(out, full, last_t, req, valid, v["engine"])
     est = _pv().VerdictBaseline(v["engine"])
     out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
     return asked_rows(out, full, last_t, req, valid, v["engine"])
@@ -168,6 +195,7 @@ def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
 
 __all__ = [
     "baseline_rows",
+    "dr_route",
     "model_keeps_call",
     "asked_rows",
     "predict_verdict",

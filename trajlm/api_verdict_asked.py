@@ -94,7 +94,10 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
     last_t, req, valid of the trajectories it answers; None when it answers none)."""
     if v is None or v["engine"] == "model" or (radii is not None and radii is not False):
         return None, (full, last_t, req, valid)
-    if v["engine"] in _pv().TIME_AWARE:  # given the target times: every trajectory (pvbase24)
+    if v["engine"] in (
+        *_pv().TIME_AWARE,
+        _pv().DR,
+    ):  # given the target times: every trajectory (pvbase24)
         return time_aware_asked(v, full, last_t, req, valid), None
     ids = last_t["traj_id"]
     far = ids.is_in(_far(v, full).implode()).to_numpy()

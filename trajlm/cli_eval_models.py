@@ -188,7 +188,7 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None) -> lis
     (val-checked: ENGINE)": the verdict's engine (the model, or kNN continuation from its saved
     train windows, or linear-3) answers test, as TrajLM.predict does (session 24, pverdict24;
     --no-fallback leaves these rows out)."""
-    from trajlm.eval.predict_verdict import KNN, PLACE_KNN, ValCheckedPredictor, load_knn
+    from trajlm.eval.predict_verdict import DR, KNN, PLACE_KNN, ValCheckedPredictor, load_knn
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
     from trajlm.model.weights import resolve_weights
@@ -201,6 +201,11 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None) -> lis
         if v is None:
             continue
         index, proj = None, None
+        if v["engine"] == DR:  # reads the test table's speed / course (eval/dr_verdict.py)
+            from trajlm.eval.dr_verdict import DRValChecked
+
+            out.append(DRValChecked(p, v))
+            continue
         if v["engine"] in (KNN, PLACE_KNN):
             index, proj = load_knn(resolve_weights(path, log=False), v)
         out.append(ValCheckedPredictor(p, v, index, proj))

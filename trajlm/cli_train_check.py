@@ -38,7 +38,7 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     train = read_store(data, split="train").drop("split", strict=False)
     model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
     fitted: dict = {}
-    check = knn_check(model, train, task, fitted)
+    check = knn_check(model, train, task, fitted, val_table(data, train))
     if not check:  # too few val trips (or no kNN window): said, not silent (heldout25)
         return _unchecked(out, data, len(task.lengths), summary)
     save_predict_verdict(out, data, check, fitted, train)
@@ -75,6 +75,17 @@ def _unchecked(out: Path, data: Path, n_trips: int, summary: dict) -> dict:
         f"--model {out}` scores it beside them on test"
     )
     return {**summary, "val_check_skipped": why}
+
+
+def val_table(data: Path, train: Any) -> Any:
+    """The store's val split where the train split reports speed and course (dead reckoning
+    is then a verdict candidate: eval/dr_verdict.py), else None (nothing read)."""
+    from trajlm.data.store import read_store
+    from trajlm.eval.dead_reckoning import has_motion
+
+    if not has_motion(train):
+        return None
+    return read_store(data, split="val").drop("split", strict=False)
 
 
 def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train: Any) -> None:
@@ -117,7 +128,8 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
         train = df.filter(pl.col("split") == "train").drop("split") if "split" in df.columns else df
         model = TrajLM.from_pretrained(out).model
         fitted: dict = {}
-        if check := knn_check(model, train, val_task_of(data, 500), fitted):
+        val = val_table(data, train)
+        if check := knn_check(model, train, val_task_of(data, 500), fitted, val):
             save_predict_verdict(out, data, check, fitted, train)
     except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
         io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")

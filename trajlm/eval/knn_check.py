@@ -83,7 +83,7 @@ def candidates(train: pl.DataFrame, task: PredictionTask, timings: dict | None =
 
 
 def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
-              fitted: dict | None = None) -> dict[str, Any]:  # fmt: skip
+              fitted: dict | None = None, val: pl.DataFrame | None = None) -> dict[str, Any]:  # fmt: skip
     """The kept model's per-trip 5-step MAE on `task` (val) beside the best on val of the
     verdict's baselines (``candidates``: linear-3, constant velocity [time], linear-3 [time, fit],
     kNN continuation and place-aware kNN, both tuned on val as `trajlm eval` tunes them), their
@@ -92,7 +92,11 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     val shows them better than its defaults (smallval25; said in ``val_small_rule``); {} when
     the train split has no window for kNN or val fewer than ``MIN_TRIPS`` scored trips.
     ``fitted`` (a dict) receives the baselines as scored (the prediction verdict saves kNN's
-    windows: eval/predict_verdict.py)."""
+    windows: eval/predict_verdict.py). ``val``: the table ``task`` was built from; where it and
+    the train split report speed and course, dead reckoning [time] is a candidate too
+    (drverdict25, eval/dr_verdict.py)."""
+    from trajlm.eval.dr_verdict import DR, dr_val_errors
+
     n = len(task.lengths)
     if n == 0 or train.height == 0:
         return {}
@@ -109,6 +113,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         small = rule_line(n, shrink_to_defaults(ests, train, ests["linear-3"].projection_,
                                                 per_trip))  # fmt: skip
     errs = {name: per_trip(est) for name, est in ests.items()}
+    if (dr := dr_val_errors(train, val, task)) is not None:
+        errs[DR] = dr
     if fitted is not None:
         fitted.update(ests)
     ok = np.isfinite(err_m) & np.all([np.isfinite(e) for e in errs.values()], axis=0)

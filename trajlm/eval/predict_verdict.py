@@ -55,7 +55,8 @@ from trajlm.eval import baselines as B
 KNN = "kNN continuation"
 PLACE_KNN = "kNN continuation (place-aware)"
 TIME_AWARE = ("constant velocity [time]", "linear-3 [time, fit]")
-ENGINES = ("model", KNN, "linear-3", *TIME_AWARE, PLACE_KNN)
+DR = "dead reckoning [time]"  # where the store reports speed / course (eval/dr_verdict.py)
+ENGINES = ("model", KNN, "linear-3", *TIME_AWARE, PLACE_KNN, DR)
 RULE = ("guarded: the model only where the paired bootstrap 95 % upper bound of its val ADE "
         "over the best baseline on val is under 1; else that baseline")  # fmt: skip
 KNN_NAME = "val_verdict_knn.parquet"
@@ -219,7 +220,8 @@ class VerdictBaseline:
 
 class ValCheckedPredictor:
     """``trajlm eval --task predict``'s "MODEL (val-checked: ENGINE)" row: the verdict's engine
-    answers each test history (the harness's ``predict_next``)."""
+    answers each test history (the harness's ``predict_next``); a dead-reckoning verdict's row
+    is eval/dr_verdict.DRValChecked (it reads the test table's speed / course)."""
 
     def __init__(self, model_predictor: Any, verdict: dict, index: Any = None,
                  projection: LocalProjection | None = None) -> None:  # fmt: skip
@@ -264,6 +266,6 @@ def verdict_line(v: dict) -> str:
             f"is under 1; val 5-step ADE by engine, m: {mae})")  # fmt: skip
 
 
-__all__ = ["ENGINES", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
+__all__ = ["DR", "ENGINES", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
            "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn",
            "val_words", "verdict_line"]  # fmt: skip
