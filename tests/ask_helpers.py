@@ -17,6 +17,19 @@ def haversine_m(la1, lo1, la2, lo2):
     return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
+def run_cli(args: list[str]) -> None:
+    """`trajlm ARGS` in this process (typer's CliRunner), which must succeed: the stores a set
+    asks about (a `python -m trajlm.cli` cost ~2.5 CPU s of start-up each; citime25)."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    r = CliRunner().invoke(app, args)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    assert r.exit_code == 0, (args, r.output[-2000:])
+
+
 def read_cli(store: Path, question: str):
     """(refused, value, first trip id, printed answer) of one question through `trajlm ask`, from what it prints.
 
