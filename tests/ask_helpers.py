@@ -2,10 +2,7 @@
 13-15), the great-circle distance the expected answers are computed with (tidy24), and the
 checks of a set's outcomes (tidy25)."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +18,38 @@ def haversine_m(la1, lo1, la2, lo2):
     return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
+def run_cli(args: list[str]) -> None:
+    """`trajlm ARGS` in this process (typer's CliRunner), which must succeed: the stores a set
+    asks about (a `python -m trajlm.cli` cost ~2.5 CPU s of start-up each; citime25)."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    r = CliRunner().invoke(app, args)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    assert r.exit_code == 0, (args, r.output[-2000:])
+
+
 def read_cli(store: Path, question: str):
-    """(refused, value, first trip id, printed answer) of one question through `trajlm ask`, from what it prints."""
-    cmd = [sys.executable, "-m", "trajlm.cli", "ask", question, "--data", str(store)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
-    if p.returncode == 2 and "can't answer" in p.stdout + p.stderr:
-        return True, None, None, (p.stdout + p.stderr).strip().splitlines()[-1]
-    lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
+    """(refused, value, first trip id, printed answer) of one question through `trajlm ask`, from what it prints.
+
+    In this process (typer's CliRunner: the same app, its user-error boundary and exit codes):
+    a `python -m trajlm.cli` per question cost ~2.5 CPU s of start-up, 0.07 s here (citime25)."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    r = CliRunner().invoke(app, ["ask", question, "--data", str(store)])
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception  # a traceback where the CLI should print an answer or one line
+    return _read_printed(r.exit_code, r.stdout, r.stderr)
+
+
+def _read_printed(returncode: int, stdout: str, stderr: str):
+    if returncode == 2 and "can't answer" in stdout + stderr:
+        return True, None, None, (stdout + stderr).strip().splitlines()[-1]
+    lines = [ln for ln in stdout.splitlines() if ln.strip()]
     rest = lines[next(k for k, ln in enumerate(lines) if ln.startswith("plan:")) + 1 :]
     value = None
     # a number with its unit ("22.0 min", "4.66 % (21 of 451 trips)", "52.7/week (...)", "1.75 min (trip ...)"),

@@ -55,6 +55,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda i: rank.get(_group(i), len(LONGEST) + (_group(i) not in slow)))
 
 
+class _GroupIds:
+    """On an xdist worker under `--dist loadgroup`: the `@group` suffix on every test id, where
+    xdist's own hook could not add it. xdist tells the controller a test's group by that suffix;
+    pytest >= 9.2 keeps ids as a structured `item._id`, so xdist 3.8's `item._nodeid = ...` is
+    lost and every test became a group of its own (pytest-xdist#1386): modules split over both
+    workers, their module fixtures built on each, the torchrun tests run at the same time."""
+
+    @pytest.hookimpl(trylast=True)  # after xdist's own hook, so an xdist that can is left alone
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            suffix = "@" + _group(item)
+            if item.nodeid.endswith(suffix):
+                continue
+            if hasattr(item, "_id"):  # pytest >= 9.2: a NodeId; parsed back, it prints as given
+                item._id = type(item._id).parse(item.nodeid + suffix)
+            else:
+                item._nodeid = item.nodeid + suffix
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") and config.getvalue("loadgroup"):
+        config.pluginmanager.register(_GroupIds(), "trajlm-group-ids")
+
+
 @pytest.fixture(autouse=True)
 def _one_thread():
     before = torch.get_num_threads()

@@ -11,7 +11,6 @@ vehicle (pervehicle18) (docs/llm.md "Session 18 (ask16)"); 35 / 36 since session
 """
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ask_helpers import ROOT, check_left, read_cli, with_outcome  # noqa: E402
+from ask_helpers import run_cli as _cli  # noqa: E402
 from test_llm_ask16_data import write_csvs  # noqa: E402
 from test_llm_ask16_questions import questions  # noqa: E402
 
@@ -47,12 +47,6 @@ LEFT: dict[str, str] = {
     # "how many bus trips started after 5pm?": answered since session 19 (the store's manifest records
     # --columns liverpool_bus, so the bus feed is known)
 }
-
-
-def _cli(args: list[str]) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    subprocess.run([sys.executable, "-m", "trajlm.cli", *args], check=True, capture_output=True,
-                   cwd=ROOT, env=env)  # fmt: skip
 
 
 def build(folder: Path) -> tuple[dict, dict]:

@@ -13,7 +13,6 @@ numbers (both from what ingest split or dropped), 16 refused, 0 errors; refusals
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from ask_helpers import ROOT, check_left, read_cli, with_outcome  # noqa: E402
 from ask_helpers import close as _close  # noqa: E402
+from ask_helpers import run_cli as _cli
 from ask_helpers import score as _score  # noqa: E402
 from test_llm_set15_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
@@ -41,17 +41,6 @@ INGEST_NOTE = {
     "total distance sailed by vessel 12 in nautical miles": "split tracks at",
     "How many trips did taxi 20000403 make?": "too short to keep",
 }
-
-
-def _cli(args: list[str]) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    subprocess.run(
-        [sys.executable, "-m", "trajlm.cli", *args],
-        check=True,
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-    )
 
 
 def build(folder: Path) -> tuple[dict, dict]:
