@@ -39,6 +39,7 @@ class _AtAskedTimes:
 
     def __init__(self, engine: str, index: Any, horizon: int | None) -> None:
         self.engine, self.index, self.horizon = engine, index, horizon
+        self.display_name = engine  # the line on single-point trajectories names it
 
     def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int, t: np.ndarray,
                 t_future: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
@@ -112,7 +113,9 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
         base, past = _engine_asked(api, v, *sub)
         if past.any():
             first = sub[1]["traj_id"].filter(pl.Series(past))[0]
-            reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS)
+            # badin25: a linear-3 verdict beside a kNN table said "past linear-3's 5 steps"
+            reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS) \
+                if v["engine"] in (_pv().KNN, _pv().PLACE_KNN) else MAX_LINEAR_STEPS  # fmt: skip
             say_once(api, f"asked times past {v['engine']}'s {reach} steps "
                           f"(e.g. {first!r}): the model answers those trajectories, not the val "
                           "verdict's engine; the engine column says so")  # fmt: skip

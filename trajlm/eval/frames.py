@@ -62,7 +62,8 @@ def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: 
     df = df.filter(pl.col("_i") < FRAME_HISTORY)
     n = df.group_by("traj_id", maintain_order=True).len()
     lengths = n["len"].to_numpy().astype(np.int64)
-    if line := held_line(n, type(est).__name__):  # no velocity: held in place, said once
+    who = getattr(est, "display_name", None) or type(est).__name__  # badin25: not a class
+    if line := held_line(n, who):  # no velocity: held in place, said once
         warn_at_caller(line)
     B, T = len(lengths), int(lengths.max())
     start = np.cumsum(lengths) - lengths

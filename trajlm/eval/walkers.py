@@ -33,11 +33,20 @@ def _steps(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarr
     if xy.ndim != 3 or xy.shape[-1] != 2 or t.shape != xy.shape[:2] or len(lengths) != len(xy):
         raise ValueError(f"need xy (N, T, 2), t (N, T), lengths (N,); got {xy.shape}, "
                          f"{t.shape}, {lengths.shape}")  # fmt: skip
+    _check_lengths(lengths, xy.shape[1])
     dist = np.linalg.norm(np.diff(xy, axis=1), axis=-1)
     dt = np.diff(t, axis=1)
     real = (np.arange(xy.shape[1] - 1)[None, :] < (lengths[:, None] - 1)) & (dt > 0)
     speed = np.where(real, dist / np.where(dt > 0, dt, 1.0), np.nan)
     return speed, real
+
+
+def _check_lengths(lengths: np.ndarray, width: int) -> None:
+    """badin25: a length 0 read the row's last pad (index -1) and one past the width read
+    padding as fixes, silently; every history holds 1..T real points."""
+    if len(lengths) and (lengths.min() < 1 or lengths.max() > width):
+        raise ValueError(f"lengths must be 1..{width} (the padded width); got "
+                         f"{int(lengths.min())}..{int(lengths.max())}")  # fmt: skip
 
 
 def history_speed(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -70,6 +79,9 @@ def recent_velocity(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray, m: int =
     """(N, 2) m/s: displacement over the last ``m`` steps (fewer if shorter) over their time;
     0 where that time is not positive."""
     xy, t, lengths = np.asarray(xy, np.float64), np.asarray(t, np.float64), np.asarray(lengths)
+    if isinstance(m, bool) or int(m) != m or m < 1:  # badin25: m=-2 was an IndexError, 0 a 0
+        raise ValueError(f"m (steps back) must be a whole number >= 1, got {m!r}")
+    _check_lengths(lengths, xy.shape[1])
     rows = np.arange(len(xy))
     last, back = lengths - 1, np.maximum(lengths - 1 - m, 0)
     dt = t[rows, last] - t[rows, back]
