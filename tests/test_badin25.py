@@ -78,3 +78,39 @@ def test_walkers_refuse_lengths_outside_the_padded_width_and_bad_m() -> None:
             w.recent_velocity(xy, t, np.array([6, 6]), m=m)
     np.testing.assert_allclose(w.recent_velocity(xy, t, np.array([6, 2]), m=4), 0.1)
     assert pl.Series(w.history_speed(xy, t, np.array([1, 6]))).to_list()[0] == 0.0
+
+
+def _over_midnight() -> pl.DataFrame:
+    """V1: a 4 h trip from 22:00 UTC over midnight and a 1 h one the next morning; V2 one trip."""
+    base, rows = 1_792_368_000, []  # 2026-10-19T00:00Z
+    for tid, van, start, n in (("V1_a", "V1", base + 22 * 3600, 240),
+                               ("V1_b", "V1", base + 86400 + 10 * 3600, 60),
+                               ("V2_a", "V2", base + 12 * 3600, 60)):  # fmt: skip
+        rows += [(tid, van, start + 60 * i, 45.70 + 0.0003 * i, 4.90 + 0.001 * (van == "V2"))
+                 for i in range(n)]  # fmt: skip
+    return pl.DataFrame(rows, schema=["traj_id", "vehicle_id", "t", "lat", "lon"], orient="row")
+
+
+def test_a_trip_over_midnight_counts_once_in_a_week_and_per_vehicle() -> None:
+    from trajlm.questions import Asker
+
+    ask = Asker(_over_midnight())
+    week = str(ask("What is the most km V1 drove in one week?"))
+    assert "9.94 km" in week and "2 trips that week" in week  # was "3 trips" (its two days)
+    per_day = ask("How many km did each vehicle drive per day?")
+    trips = dict(per_day.table.select("vehicle", "trips").iter_rows())
+    assert trips == {"V1": 2, "V2": 1}  # was V1: 3
+    day = str(ask("What is the most km V1 drove in a single day?"))  # unchanged: two trips drove
+    assert "5.94 km on Tue 2026-10-20" in day and "2 trips that day" in day
+
+
+def test_cli_steps_beside_seconds_ahead_is_one_line(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    res = CliRunner().invoke(app, ["predict", "--model", str(tmp_path / "run"), "--input",
+                                   str(tmp_path / "in.csv"), "--seconds-ahead", "10",
+                                   "--steps", "3", "--out", str(tmp_path / "o.csv")])  # fmt: skip
+    assert res.exit_code == 2 and "--steps 3 and --seconds-ahead: give one" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "o.csv").exists()

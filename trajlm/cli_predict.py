@@ -130,6 +130,9 @@ def predict(
             ahead = [float(x) for x in seconds_ahead.split(",") if x.strip()]
         except ValueError:
             io.fail(f"--seconds-ahead {seconds_ahead!r}: expected numbers like 30,60,300")
+        if steps != 5:  # badin25: --steps 3 beside --seconds-ahead was dropped without a word
+            io.fail(f"--steps {steps} and --seconds-ahead: give one (the positions at the seconds "
+                    "asked, or the next --steps points)")  # fmt: skip
     levels = None
     if radii is not None:
         try:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import polars as pl
 
 from trajlm.llm.calendar import period_key_value
-from trajlm.llm.midnight import SPLIT_METRICS, split_at_midnight, split_said, splits
+from trajlm.llm.midnight import SPLIT_METRICS, n_trips, split_at_midnight, split_said, splits
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.replan import replan
 from trajlm.llm.vehicles import GENERIC
@@ -201,7 +201,9 @@ def _plan(
 def _totals(plan: QueryPlan, chosen: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame:
     """One row per period (and ``by``): ``_p``, ``_v`` (the count or the metric's sum), ``_n`` (its trips)."""
     key, what = period_key_value(plan)
-    return chosen.group_by(*by, key).agg(what.cast(pl.Float64).alias("_v"), pl.len().alias("_n"))
+    return chosen.group_by(*by, key).agg(
+        what.cast(pl.Float64).alias("_v"), n_trips(chosen).alias("_n")
+    )
 
 
 def _shown(plan: QueryPlan, value: float) -> tuple[str, str]:

@@ -44,6 +44,9 @@ def crossing(points: pl.DataFrame, trips: pl.DataFrame) -> list[str]:
     return sorted(days.filter(pl.col("_days") > 1)["traj_id"].to_list())
 
 
+TRIP_OF = "_trip"  # a piece's trip (split_at_midnight)
+
+
 def split_at_midnight(points: pl.DataFrame, trips: pl.DataFrame) -> tuple[pl.DataFrame, int, str]:
     """(trips with each one over midnight replaced by its days, how many were split, the zone) for per-day totals."""
     over = crossing(points, trips)
@@ -52,7 +55,19 @@ def split_at_midnight(points: pl.DataFrame, trips: pl.DataFrame) -> tuple[pl.Dat
         return trips, 0, zone
     mine = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(over))
     _, pieces = day_pieces(mine, trips, over, zone)
+    # badin25: a trip's days were counted as trips ("3 trips that week" for 2): each piece
+    # keeps its trip's id ("W01 2026-03-10" -> "W01") for the counts
+    kept = trips["traj_id"].cast(pl.Utf8).filter(~trips["traj_id"].cast(pl.Utf8).is_in(over))
+    tid = pl.col("traj_id").cast(pl.Utf8)
+    pieces = pieces.with_columns(
+        pl.when(tid.is_in(kept.implode())).then(tid).otherwise(tid.str.head(-11)).alias(TRIP_OF)
+    )
     return pieces, len(over), zone
+
+
+def n_trips(frame: pl.DataFrame) -> pl.Expr:
+    """The trips in a group of ``frame``'s rows: a trip split at midnight counts once."""
+    return pl.col(TRIP_OF).n_unique() if TRIP_OF in frame.columns else pl.len()
 
 
 def split_said(n_split: int, zone: str) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
+from trajlm.llm.midnight import TRIP_OF
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.ranks import ranked_line
 from trajlm.llm.replan import is_plain_count, replan
@@ -277,6 +278,13 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
             pl.col("_n").sum().alias("trips"),
             pl.len().alias("_days"),
         )
+        if TRIP_OF in chosen.columns:  # badin25: a trip over midnight is one trip, not one a day
+            whole = chosen.group_by("vehicle").agg(pl.col(TRIP_OF).n_unique().alias("_t"))
+            table = (
+                table.join(whole, on="vehicle")
+                .with_columns(pl.col("_t").cast(table["trips"].dtype).alias("trips"))
+                .drop("_t")
+            )
     else:
         what = {"count": pl.len(), "sum": col.sum() if col is not None else None,
                 "mean": col.mean() if col is not None else None,
