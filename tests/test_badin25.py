@@ -114,3 +114,29 @@ def test_cli_steps_beside_seconds_ahead_is_one_line(tmp_path) -> None:
                                    "--steps", "3", "--out", str(tmp_path / "o.csv")])  # fmt: skip
     assert res.exit_code == 2 and "--steps 3 and --seconds-ahead: give one" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "o.csv").exists()
+
+
+def test_http_asked_times_with_radii_are_the_models_as_in_python(judged: dict) -> None:  # noqa: F811
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    hist = _hist(n=2)
+    body = [{"traj_id": r["traj_id"], "t": r["t"], "lat": r["lat"], "lon": r["lon"]}
+            for r in hist.iter_rows(named=True)]  # fmt: skip
+    lm = trajlm.TrajLM.from_pretrained(judged["run"], threads=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        py = lm.predict(hist, seconds_ahead=[10, 15], radii=[50])
+    with TestClient(create_app(lm)) as c:
+        got = c.post("/predict", json={"trajectories": body, "seconds_ahead": [10, 15],
+                                       "radii": [50]})  # fmt: skip
+    assert got.status_code == 200, got.text
+    # the verdict's kNN answered here, with the model's radii around its points
+    assert got.json()["engine"] == "model" and set(py["engine"]) == {"model"}
+    pts = pl.DataFrame(got.json()["points"])
+    np.testing.assert_allclose(pts["lat"], py["lat"], atol=1e-9)
+    np.testing.assert_allclose(pts["r50_m"], py["r50_m"], rtol=1e-6)

@@ -147,6 +147,10 @@ def task_routes(
             # "fallback": false reaches asked times too: a time-aware val verdict answers them
             # (pvbase24)
             cut_fb = cut if req.fallback else {**cut, "fallback": False}
+            if req.radii is not None and req.fallback and predict_verdict(model, True):
+                # badin25: as for steps (badin24), the model answers with its own radii; the
+                # verdict's kNN answered and the model's radii were put around its points
+                cut_fb = {**cut_fb, "radii": req.radii}
             out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
         out, lines = as_sent(out, cut), http_words(lines)
