@@ -140,3 +140,16 @@ def test_http_asked_times_with_radii_are_the_models_as_in_python(judged: dict) -
     pts = pl.DataFrame(got.json()["points"])
     np.testing.assert_allclose(pts["lat"], py["lat"], atol=1e-9)
     np.testing.assert_allclose(pts["r50_m"], py["r50_m"], rtol=1e-6)
+
+
+def test_clean_drops_null_island_fixes_of_a_canonical_frame_as_the_refusal_says() -> None:
+    import trajlm
+
+    df = pl.DataFrame({"traj_id": ["a"] * 4, "t": [1_741_495_000 + 10 * i for i in range(4)],
+                       "lat": [-23.5, 0.0, -23.5002, -23.5003],
+                       "lon": [-46.6, 0.0, -46.6001, -46.6002]})  # fmt: skip
+    with pytest.raises(ValueError, match=r"\(0, 0\)"):  # the API refuses them, pointing at clean
+        trajlm.TrajLM.from_pretrained("trajlm-small", threads=1).predict(df, steps=1)
+    out, report = trajlm.clean(df)  # kept all 4 rows before: the refusal came back
+    assert out["lat"].to_list() == [-23.5, -23.5002, -23.5003]
+    assert report.dropped["null_island"] == 1 and report.rows_in == 4
