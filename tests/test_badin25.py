@@ -153,3 +153,13 @@ def test_clean_drops_null_island_fixes_of_a_canonical_frame_as_the_refusal_says(
     out, report = trajlm.clean(df)  # kept all 4 rows before: the refusal came back
     assert out["lat"].to_list() == [-23.5, -23.5002, -23.5003]
     assert report.dropped["null_island"] == 1 and report.rows_in == 4
+
+
+def test_km_on_a_date_says_a_trip_over_midnight_was_counted_whole() -> None:
+    from trajlm.questions import Asker
+
+    ask = Asker(_over_midnight())
+    ans = ask("How many km did V1 drive on 2026-10-19?")  # V1_a: 22:00-02:00, whole on the 19th
+    assert "7.97 km" in str(ans)
+    assert any("ran past midnight (e.g. 'V1_a'): counted whole" in n for n in ans.notes)
+    assert not ask("How many km did V2 drive on 2026-10-19?").notes  # none ran past: no word

@@ -70,6 +70,22 @@ def n_trips(frame: pl.DataFrame) -> pl.Expr:
     return pl.col(TRIP_OF).n_unique() if TRIP_OF in frame.columns else pl.len()
 
 
+def whole_days_said(
+    plan: QueryPlan, points: pl.DataFrame | None, chosen: pl.DataFrame
+) -> str | None:
+    """badin25: "km V1 drove on 19 October" sums the trips that started that day, whole; one that ran
+    past midnight was counted whole with no word (where "the most km in one day" splits it)."""
+    dated = plan.date_from is not None or plan.date_to is not None
+    if not dated or splits(plan) or plan.metric not in SPLIT_METRICS or points is None:
+        return None
+    if plan.action == "count" or not (over := crossing(points, chosen)):
+        return None
+    return (
+        f"{len(over)} trip{'s' * (len(over) != 1)} ran past midnight (e.g. {over[0]!r}): counted whole on "
+        "the day it started"
+    )
+
+
 def split_said(n_split: int, zone: str) -> str:
     """The answer's words for how the days were read."""
     if n_split == 0:

@@ -22,7 +22,7 @@ from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
 from trajlm.llm.inside import with_away, with_inside
-from trajlm.llm.midnight import split_at_midnight, split_said, splits
+from trajlm.llm.midnight import split_at_midnight, split_said, splits, whole_days_said
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
 from trajlm.llm.tables import per_key
@@ -231,6 +231,8 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     ):  # "the most km V5 drove in one day", "... per vehicle" (llm/daymax.py)
         value, text = pick_period(plan, chosen, points)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if (line := whole_days_said(plan, points, chosen)) is not None:
+        notes.append(line)
     if splits(plan):  # daily distance: split at midnight
         chosen, n_split, zone = split_at_midnight(points, chosen)
         notes += [split_said(n_split, zone)] if n_split else []
