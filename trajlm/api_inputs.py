@@ -297,28 +297,18 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
     return req, valid, out_ids
 
 
-def _is_number(value: Any) -> bool:
-    """A number of seconds as written: ints, floats, numeric text (``"30"``), None (NaN)."""
-    if value is None:
-        return True
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
 MAX_AHEAD_S = 365 * 86_400.0  # far beyond any rollout (NaN + a warning past its reach)
 
 
 def _ahead(seconds_ahead: Any) -> np.ndarray:
-    items = np.asarray(seconds_ahead, dtype=object).reshape(-1)
-    # badin25: [True] was read as 1 s, ["x"] / [timedelta] were numpy's lines naming no field
-    bad = [v for v in items if isinstance(v, (bool, np.bool_)) or not _is_number(v)]
-    if bad:
-        raise ValueError(f"seconds_ahead must be numbers of seconds (e.g. [30, 60]); "
-                         f"{bad[0]!r} is not one")  # fmt: skip
-    ahead = np.asarray(items.tolist(), np.float64)
+    items = np.asarray(seconds_ahead, dtype=object).reshape(-1).tolist()
+    try:  # badin25: [True] was read as 1 s; ["x"] / [timedelta]: numpy's lines, no field named
+        if any(isinstance(v, (bool, np.bool_)) for v in items):
+            raise TypeError
+        ahead = np.array([np.nan if v is None else float(v) for v in items], np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"seconds_ahead must be numbers of seconds (e.g. [30, 60]), got "
+                         f"{items[:5]!r}") from None  # fmt: skip
     if ahead.size == 0 or not np.all(np.isfinite(ahead)) or np.any(ahead <= 0):
         raise ValueError(
             f"seconds_ahead must be finite numbers > 0 (after each trajectory's last "
