@@ -83,14 +83,14 @@ RULES = {  # name: (candidate set, guarded)
 }
 
 
-def main():
+def main(sizes: list = SIZES, rules: dict = RULES) -> None:
     res = {}
     for pool in POOLS:
         z = np.load(f"{WORK}/errs_{pool}.npz")
         names, E = list(z["names"]), z["errs"]
         P = E.shape[1]
         rng = np.random.default_rng(25)
-        for n in SIZES:
+        for n in sizes:
             if P - n < 20:
                 continue
             rows = []
@@ -101,14 +101,15 @@ def main():
                 ref_fam = min(ref_c, key=lambda c: E[ref_c[c]][Ev].mean())
                 ref = E[ref_c[ref_fam]][Ev].mean()
                 row = {"ref": ref_fam}
-                for r, (kind, guard) in RULES.items():
+                for r, (kind, guard) in rules.items():
                     fam, i = choose(names, E, S, kind, guard)
                     row[r] = (fam, float(E[i][Ev].mean() / ref))
                 rows.append(row)
             res[f"{pool}|{n}"] = rows
-            summ = {r: np.exp(np.mean([np.log(x[r][1]) for x in rows])) for r in RULES}
+            summ = {r: np.exp(np.mean([np.log(x[r][1]) for x in rows])) for r in rules}
             print(pool, n, {r: round(v, 3) for r, v in summ.items()}, flush=True)
     json.dump(res, open(sys.argv[1], "w"))
 
 
-main()
+if __name__ == "__main__":
+    main()
