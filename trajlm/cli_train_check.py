@@ -40,7 +40,7 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     fitted: dict = {}
     check = knn_check(model, train, task, fitted, val_table(data, train))
     if not check:  # too few val trips (or no kNN window): said, not silent (heldout25)
-        return _unchecked(out, data, len(task.lengths), summary)
+        return _unchecked(out, data, len(task.lengths), summary, train)
     save_predict_verdict(out, data, check, fitted, train)
     summary = {**summary, **check}
     path = out / "train_summary.json"
@@ -61,20 +61,46 @@ def skipped_reason(n_trips: int) -> str:
     return "the baselines could not answer the val windows (no train window for kNN)"
 
 
-def _unchecked(out: Path, data: Path, n_trips: int, summary: dict) -> dict:
+def _unchecked(out: Path, data: Path, n_trips: int, summary: dict, train: Any = None) -> dict:
     """Say (one line) and save that the kept model was not checked against the baselines
-    (heldout25: runs with 2 val trips said nothing, and were 1.1-2.3x kNN on test)."""
+    (heldout25: runs with 2 val trips said nothing, and were 1.1-2.3x kNN on test); with too few
+    val trips kNN continuation at its default settings answers TrajLM.predict instead (folds25:
+    eval/unchecked_verdict.py)."""
     why = skipped_reason(n_trips)
     path = out / "train_summary.json"
     if path.exists():
         saved = json.loads(path.read_text())
         path.write_text(json.dumps({**saved, "val_check_skipped": why}, indent=2))
+    from trajlm.eval.knn_check import MIN_TRIPS
+
+    if (
+        train is not None
+        and n_trips < MIN_TRIPS
+        and _save_unchecked(out, data, train, n_trips, why)
+    ):
+        return {**summary, "val_check_skipped": why, "unchecked_engine": "kNN continuation"}
     io.warn(
         f"the kept model was not checked against the prediction baselines: {why}; "
         f"TrajLM.predict answers with it unchecked: `trajlm eval --task predict --data {data} "
         f"--model {out}` scores it beside them on test"
     )
     return {**summary, "val_check_skipped": why}
+
+
+def _save_unchecked(out: Path, data: Path, train: Any, n_trips: int, why: str) -> bool:
+    """Save kNN at its defaults as the run's prediction verdict and say so; False when the
+    train split holds no kNN window."""
+    from trajlm.eval.unchecked_verdict import unchecked_line, unchecked_verdict
+    from trajlm.eval.val_verdict import save_verdict
+    from trajlm.model.weights import resolve_weights
+
+    got = unchecked_verdict(train, n_trips, why)
+    if got is None:
+        return False
+    v, table = got
+    save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=table)
+    io.warn(unchecked_line(v))
+    return True
 
 
 def val_table(data: Path, train: Any) -> Any:

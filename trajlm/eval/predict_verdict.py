@@ -259,6 +259,8 @@ def val_words(ratio: float, lo: float, hi: float, baseline: str, n_trips: int) -
 
 def verdict_line(v: dict) -> str:
     """One line: what answers prediction and why (val numbers)."""
+    if v.get("unchecked"):  # too few val trips to check: kNN at its defaults (folds25)
+        return unchecked_line(v)
     r, mae = v["model_over_best"], {k: round(m, 1) for k, m in v["val_ade_m"].items()}
     words = val_words(r["ratio"], r["lo"], r["hi"], v["best_baseline"], v["n_val_trips"])
     small = f"{v['small_val']}; " if v.get("small_val") else ""  # smallval25: the rule acted
@@ -266,6 +268,14 @@ def verdict_line(v: dict) -> str:
             f"is under 1; val 5-step ADE by engine, m: {mae})")  # fmt: skip
 
 
+def unchecked_line(v: dict[str, Any]) -> str:
+    """One line: what answers prediction and why, for a verdict ``unchecked_verdict`` made."""
+    return (f"predict: the kept model was not checked against the baselines ({v['unchecked']}); "
+            f"{v['engine']} at its default settings answers instead (folds25: 0.97x the "
+            "unchecked model's error on average over 1-2 val trip draws, not a significant "
+            "gain; fallback=False / --no-fallback: the model answers)")  # fmt: skip
+
+
 __all__ = ["DR", "ENGINES", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
            "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn",
-           "val_words", "verdict_line"]  # fmt: skip
+           "unchecked_line", "val_words", "verdict_line"]  # fmt: skip
