@@ -26,14 +26,16 @@ torch.set_num_threads(1)
 # the longest groups, longest first (`pytest --durations=40`, docs/testing.md): on the workers
 # they start first, then the other modules with a slow test, then the rest, so that the last
 # group to start is a short one. A name that is not there is passed over.
-LONGEST = (
+LONGEST = (  # session 25's --durations=80 (646 s in all): ~192, ~152, 85, 58, 45, 45, 41, 32, 21 s
     "tests/test_foundation.py",
     "torchrun",
     "tests/test_selector_predictor.py",
     "tests/test_results_scripts.py",
     "tests/test_train.py",
-    "tests/test_llm_ask.py",
     "tests/test_tte_residual.py",
+    "tests/test_docs_options.py",
+    "tests/test_llm_ask.py",
+    "tests/test_bench_variants.py",
 )
 
 
