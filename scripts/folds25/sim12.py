@@ -2,9 +2,11 @@
 from each smallval25 pool, score the chosen engine on the rest E, ratio to the best engine on E
 (the all-six reference of sim.py). python sim12.py"""
 
+import os
+
 import numpy as np
 
-WORK = "/tmp/smallval25"
+WORK = os.environ.get("SMALLVAL25_DIR", "/tmp/smallval25")  # smallval25's errs_*.npz
 POOLS = ["porto", "geolife", "bike", "ped", "regatta", "cargo_bike", "santiago_taxis"]
 PHYS = ["linear-3", "constant velocity [time]", "linear-3 [time, fit]"]
 KNN_D, PLACE_D = "knn|h=5,nb=10", "place|h=5,wp=0.1,wh=100.0,nb=20"
