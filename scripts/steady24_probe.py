@@ -42,16 +42,12 @@ def steadiness(hist: pd.DataFrame) -> dict:
     return out
 
 
-def dump(which: str, seeds: list[int], hists: list[int], out: str) -> None:
+def cut_sets(which: str, seeds: list[int]) -> dict:
+    """{set name: cuts}: the held-out kinds at ``seeds`` ("heldout" / "heldout23") or the val
+    sets (Porto, GeoLife, the session-12 kinds); steady25_probe reuses it."""
     import steady22_probe as base
     import steady23_probe as s23
-    import torch
 
-    import trajlm
-    from trajlm.baselines import ConstantVelocity
-
-    warnings.simplefilter("ignore")
-    torch.set_num_threads(1)
     g = base._gen_module()
     sets = {}
     if which in ("heldout", "heldout23"):
@@ -64,6 +60,19 @@ def dump(which: str, seeds: list[int], hists: list[int], out: str) -> None:
         sets["geolife_val"] = base.cuts_of_store("/tmp/stores/geolife")
         for s, kind in enumerate(g.KINDS):
             sets[kind.name] = base.cuts_of_tracks(base.generated(kind, 120, 1000 + s))
+    return sets
+
+
+def dump(which: str, seeds: list[int], hists: list[int], out: str) -> None:
+    import steady22_probe as base
+    import torch
+
+    import trajlm
+    from trajlm.baselines import ConstantVelocity
+
+    warnings.simplefilter("ignore")
+    torch.set_num_threads(1)
+    sets = cut_sets(which, seeds)
     lm = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
     cfg = lm.model.config
     cfg.backtest_choice_steady_only = False

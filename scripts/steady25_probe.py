@@ -56,20 +56,8 @@ def moving_steadiness(x: np.ndarray, y: np.ndarray, t: np.ndarray, kind: str, fl
 def histories(which: str, seeds: list[int], hists: list[int]):
     """(set, h, hist frame) as steady24_probe.dump builds them."""
     import steady22_probe as base
-    import steady23_probe as s23
 
-    g = base._gen_module()
-    sets = {}
-    if which in ("heldout", "heldout23"):
-        kinds = base.heldout_kinds(g) if which == "heldout" else s23.heldout23_kinds(g)
-        for kind in kinds:
-            for seed in seeds:
-                sets[f"{kind.name}/s{seed}"] = base.cuts_of_tracks(base.generated(kind, 120, seed))
-    else:
-        sets["porto_val"] = base.cuts_of_store("/tmp/stores/porto")
-        sets["geolife_val"] = base.cuts_of_store("/tmp/stores/geolife")
-        for s, kind in enumerate(g.KINDS):
-            sets[kind.name] = base.cuts_of_tracks(base.generated(kind, 120, 1000 + s))
+    sets = s24.cut_sets(which, seeds)
     for name, cuts in sets.items():
         for h in hists:
             yield name, h, base.frames(cuts, h)[0]
