@@ -64,4 +64,5 @@ def ships(rng, n, out):
     df.to_csv(out, sep=";", index=False)
 
 
-ships(np.random.default_rng(2400), int(sys.argv[2]), sys.argv[1])
+if __name__ == "__main__":
+    ships(np.random.default_rng(2400), int(sys.argv[2]), sys.argv[1])

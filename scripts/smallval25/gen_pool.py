@@ -14,22 +14,8 @@ WORK = os.environ.get("SMALLVAL25_DIR", "/tmp/smallval25")  # outputs and inputs
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else f"{WORK}/raw")
 OUT.mkdir(parents=True, exist_ok=True)
-R = 6371000.0
-
-
-def step(lat, lon, heading, dist):
-    dlat = dist * math.cos(heading) / R
-    dlon = dist * math.sin(heading) / (R * math.cos(math.radians(lat)))
-    lon2 = math.degrees(math.radians(lon) + dlon)
-    lon2 = (lon2 + 180) % 360 - 180
-    return lat + math.degrees(dlat), lon2
-
-
-def noisy(rng, lat, lon, sd_m):
-    return (
-        lat + rng.normal(0, sd_m) / 111320.0,
-        lon + rng.normal(0, sd_m) / (111320.0 * math.cos(math.radians(lat))),
-    )
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ships25"))
+from gen_ships import noisy, step  # noqa: E402  (heldout24's two helpers, shared)
 
 
 def regatta(rng):
