@@ -242,7 +242,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--blocks", type=int, default=5, help="chronological train blocks")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--json", type=Path, help="per-trip errors and fitted factors")
+    ap.add_argument("--overwrite", action="store_true", help="replace --out / --json if they exist")
     args = ap.parse_args(argv)
+    for path in (args.out, args.json):  # nothing of the user's replaced unasked (badin25)
+        if path is not None and path.exists() and not args.overwrite:
+            ap.error(f"{path} exists; pass --overwrite to replace it")
     apply_threads(1, None)
     parts = _split(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
