@@ -155,12 +155,13 @@ def test_the_eval_row_dead_reckons_at_report_times_and_falls_back_in_steps(ships
     v = json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
     test = _ships(n=6, seed=3).with_columns(traj_id=pl.lit("t") + pl.col("traj_id"))
     task = make_prediction_task(test)
-    row = DRValChecked(Model(), v)
+    row = DRValChecked(Model(), v, test)  # the scored table (fewval26: its name says it)
     assert row.name == "trajlm: run (val-checked: dead reckoning [time])"
     at = AtReportTimes(row, test).predict_next(task)
     assert M.point_errors(at, task.target_latlon).max() < 5.0  # dead reckoning: exact
     plain = ValCheckedPredictor(Model(), {**v, "engine": fallback_engine(v)})
-    np.testing.assert_allclose(row.predict_next(task), plain.predict_next(task))
+    np.testing.assert_allclose(DRValChecked(Model(), v).predict_next(task),
+                               plain.predict_next(task))  # fmt: skip
     bare = AtReportTimes(row, test.drop("sog_mps", "cog_deg")).predict_next(task)
     assert M.point_errors(bare, task.target_latlon).mean() > 50.0  # positions only: 6 m/s
 

@@ -63,15 +63,12 @@ def dr_route(api: Any, v: dict | None, df: pl.DataFrame) -> dict | None:
     if v is None or v["engine"] != _pv().DR:
         return v
     from trajlm.eval.dead_reckoning import has_motion
-    from trajlm.eval.dr_verdict import fallback_verdict
+    from trajlm.eval.dr_verdict import fallback_verdict, no_motion_line
 
     if has_motion(df):
         return v
-    v = fallback_verdict(v)
-    say_once(api, f"the query has no reported speed and course columns (sog_kn / sog_mps, "
-                  f"cog_deg): {v['engine']} answers, not the val verdict's dead reckoning "
-                  "[time]; the engine column says so")  # fmt: skip
-    return v
+    say_once(api, no_motion_line(v))
+    return fallback_verdict(v)
 
 
 def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,

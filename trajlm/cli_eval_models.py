@@ -6,6 +6,7 @@ scored as it is, never refit; and the warning when a selector's library is not t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -183,11 +184,14 @@ def val_checked_rows(predictors: list, df) -> list:
     return out
 
 
-def val_checked_predict_rows(predictors: list, models: list[Path] | None) -> list:
+def val_checked_predict_rows(predictors: list, models: list[Path] | None,
+                             scored: Any = None) -> list:  # fmt: skip
     """--task predict: beside each run `trajlm train` saved a prediction verdict with, "MODEL
     (val-checked: ENGINE)": the verdict's engine (the model, or kNN continuation from its saved
     train windows, or linear-3) answers test, as TrajLM.predict does (session 24, pverdict24;
-    --no-fallback leaves these rows out)."""
+    --no-fallback leaves these rows out). ``scored``: the table the k-step rows are scored on,
+    one window per trajectory (a dead-reckoning verdict reads its speed / course; None: its
+    fallback engine answers, named in the row)."""
     from trajlm.eval.predict_verdict import DR, KNN, PLACE_KNN, ValCheckedPredictor, load_knn
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
@@ -204,7 +208,7 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None) -> lis
         if v["engine"] == DR:  # reads the test table's speed / course (eval/dr_verdict.py)
             from trajlm.eval.dr_verdict import DRValChecked
 
-            out.append(DRValChecked(p, v))
+            out.append(DRValChecked(p, v, scored))
             continue
         if v["engine"] in (KNN, PLACE_KNN):
             index, proj = load_knn(resolve_weights(path, log=False), v)

@@ -57,25 +57,46 @@ def fallback_engine(v: dict[str, Any], with_model: bool = True) -> str:
     return "model" if isinstance(model, int | float) and model < mae.get(best, np.inf) else best
 
 
+def no_motion_line(v: dict[str, Any]) -> str:
+    """The line said when a dead-reckoning verdict meets a query without speed / course."""
+    return (f"the query has no reported speed and course columns (sog_kn / sog_mps, cog_deg): "
+            f"{fallback_engine(v)} answers, not the val verdict's {DR}; the engine column "
+            "says so")  # fmt: skip
+
+
 def fallback_verdict(v: dict[str, Any]) -> dict[str, Any]:
     """The verdict as its fallback engine answers it."""
     return {**v, "engine": fallback_engine(v)}
 
 
 class DRValChecked:
-    """``trajlm eval``'s "MODEL (val-checked: dead reckoning [time])" row: at asked times
-    (``--at-report-times`` / ``--horizon-s``, given each history with its columns) dead
-    reckoning answers where the test table reports speed and course, else the fallback engine;
-    the k-step table's ``predict_next`` holds positions only: the fallback engine answers."""
+    """``trajlm eval``'s "MODEL (val-checked: dead reckoning [time])" row. ``table``: the split
+    the harness scores (test), with its columns; where it reports speed and course, dead
+    reckoning answers the k-step table at the k targets' true times (as the [time] baselines
+    are given them, and as the verdict scored it on val: ``dr_val_errors``) and asked times
+    (``--at-report-times`` / ``--horizon-s``); else the fallback engine answers and the row's
+    name says so (before session 26 the k-step row fell back silently: fewval26)."""
 
-    def __init__(self, model_predictor: Any, verdict: dict[str, Any]) -> None:
+    def __init__(self, model_predictor: Any, verdict: dict[str, Any],
+                 table: pl.DataFrame | None = None) -> None:  # fmt: skip
         from trajlm.eval.predict_verdict import ValCheckedPredictor
 
         self.inner = ValCheckedPredictor(model_predictor, fallback_verdict(verdict))
-        self.verdict, self.name = verdict, f"{model_predictor.name} (val-checked: {DR})"
+        self.verdict = verdict
+        self.table = table if table is not None and has_motion(table) else None
+        why = ("" if self.table is not None else
+               "; the table holds positions only" if table is None else
+               "; no speed / course in the scored split")  # fmt: skip
+        fell = f": {self.inner.verdict['engine']} answers" if why else ""
+        self.name = f"{model_predictor.name} (val-checked: {DR}{why}{fell})"
 
     def predict_next(self, task: PredictionTask) -> np.ndarray:
-        return self.inner.predict_next(task)
+        if self.table is None:
+            return self.inner.predict_next(task)
+        from trajlm.eval.horizon import DeadReckoningAt
+        from trajlm.eval.report_times import AtReportTimes
+
+        return AtReportTimes(DeadReckoningAt(), self.table).predict_next(task)
 
     def predict_at(self, hist: pl.DataFrame, ahead: np.ndarray) -> np.ndarray:
         if has_motion(hist):
@@ -130,4 +151,4 @@ def dr_rows(df: pl.DataFrame, ahead: np.ndarray) -> pl.DataFrame:
 
 
 __all__ = ["DR", "DRValChecked", "POSITION_ONLY", "dr_rows", "dr_val_errors", "fallback_engine",
-           "fallback_verdict", "median_ahead"]  # fmt: skip
+           "fallback_verdict", "median_ahead", "no_motion_line"]  # fmt: skip

@@ -38,6 +38,7 @@ from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, su
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.info import STATIC, identity, info_routes  # re-exported (out of routes.py)
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.motion import dr_verdict, no_motion_lines, with_reported_motion
 from trajlm.serve.output import floats
 from trajlm.serve.pieces import (
     as_sent,
@@ -104,7 +105,10 @@ def task_routes(
                 )
         at_times, at_unit = (None, None) if req.at_times is None else \
             check_times(req.at_times, "at_times")  # fmt: skip
-        df, fmt = parse(req)
+        dr = dr_verdict(model, req.fallback)  # dead reckoning reads the rows' speed / course
+        df, fmt = parse(req, keep_extra=dr is not None)
+        if dr is not None:
+            df = with_reported_motion(df)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         if cut and req.radii is not None:  # each piece's own regime, read by the API (radii22)
             cut = {**cut, "radii": req.radii}
@@ -122,6 +126,8 @@ def task_routes(
                 # model's radii around kNN's points (badin24)
                 ask = {"radii": req.radii, **cut}
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
+            elif dr is not None:  # the API's own call: the shared pass holds positions only
+                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
                 table, layout, lines = await worker.call(cut_rows, mdf, options)
@@ -153,7 +159,7 @@ def task_routes(
                 cut_fb = {**cut_fb, "radii": req.radii}
             out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
-        out, lines = as_sent(out, cut), http_words(lines)
+        out, lines = as_sent(out, cut), http_words(no_motion_lines(dr, df, lines))
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
             done = bool(req.radii) and f"r{req.radii[0]}_m" in out.columns  # a shared pass's

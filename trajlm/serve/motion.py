@@ -1,0 +1,61 @@
+"""POST /predict with a run whose prediction verdict is dead reckoning (session 26, fewval26).
+
+Dead reckoning reads each history's reported speed and course (eval/dr_verdict.py). The server
+parsed table rows into traj_id / t / lat / lon only and said the other keys were ignored, so a
+dead-reckoning verdict never answered over HTTP: its fallback engine did, and the answer did not
+say why (the line went to the server log). Here such a request keeps its rows' speed / course
+keys (the names a store reads: column_names.SPEED_NAMES / COURSE_NAMES) as columns, and a query
+without them gets the fallback line in every answer, as ``TrajLM.predict`` says it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from trajlm.api_verdict import verdict_of
+from trajlm.serve.output import EXTRA
+from trajlm.serve.rows import IGNORED
+
+
+def dr_verdict(model: Any, fallback: bool) -> dict | None:
+    """The loaded run's prediction verdict where its engine is dead reckoning, else None (read
+    without a word: TrajLM.predict says the verdict's lines inside the answer's call)."""
+    v = (verdict_of(model) or {}).get("predict") if fallback else None
+    if v is None:
+        return None
+    from trajlm.eval.dr_verdict import DR
+
+    return v if v.get("engine") == DR else None
+
+
+def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` (parsed with its rows' extra keys) with the reported speed and course keys as
+    Float64 columns and the other keys dropped, said as ignored (rows.ignored_line)."""
+    from trajlm.data.column_names import motion_columns
+
+    if EXTRA not in df.columns:
+        return df
+    rows = [json.loads(x) if x else {} for x in df[EXTRA].to_list()]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    found = motion_columns(keys)
+    read = {found[0], found[2]} if found is not None else set()
+    cols = [pl.Series(k, [float(v) if isinstance(v, int | float) and not isinstance(v, bool)
+                          else None for v in (r.get(k) for r in rows)], dtype=pl.Float64)
+            for k in keys if k in read and k not in df.columns]  # fmt: skip
+    IGNORED.set(tuple(sorted(str(k) for k in keys if k not in read)))
+    return df.drop(EXTRA).with_columns(cols)
+
+
+def no_motion_lines(v: dict | None, df: pl.DataFrame, lines: list[str]) -> list[str]:
+    """``lines`` with the fallback line where a dead-reckoning verdict met a query without
+    speed / course (``TrajLM.predict`` says it once per loaded run; each answer says it)."""
+    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dr_verdict import no_motion_line
+
+    if v is None or has_motion(df):
+        return lines
+    line = no_motion_line(v)
+    return lines if any(line in ln for ln in lines) else [*lines, line]
