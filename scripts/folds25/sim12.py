@@ -29,46 +29,55 @@ def ref_row(names, ix, E, Ev):
     return min(c, key=lambda i: E[i][Ev].mean())
 
 
-res = {}
-for pool in POOLS:
-    z = np.load(f"{WORK}/errs_{pool}.npz")
-    names, E = list(z["names"]), z["errs"]
-    ix = {n: i for i, n in enumerate(names)}
-    unt = [ix[p] for p in PHYS] + [ix[KNN_D], ix[PLACE_D]]
-    P = E.shape[1]
-    rng = np.random.default_rng(25)
-    for n in (1, 2):
-        rows = {
-            r: []
-            for r in (
-                "model (unchecked)",
-                "kNN default",
-                "best untuned on val",
-                "model unless best untuned beats it on every val trip",
-                "best untuned unless model beats it on every val trip",
-            )
-        }
-        for _ in range(REPS):
-            perm = rng.permutation(P)
-            S, Ev = perm[:n], perm[n:]
-            ref = E[ref_row(names, ix, E, Ev)][Ev].mean()
-            bu = min(unt, key=lambda i: E[i][S].mean())
-            beats_model = np.all(E[bu][S] < E[0][S])
-            model_beats = np.all(E[0][S] < E[bu][S])
-            pick = {
-                "model (unchecked)": 0,
-                "kNN default": ix[KNN_D],
-                "best untuned on val": bu,
-                "model unless best untuned beats it on every val trip": bu if beats_model else 0,
-                "best untuned unless model beats it on every val trip": 0 if model_beats else bu,
+def main() -> None:
+    res = {}
+    for pool in POOLS:
+        z = np.load(f"{WORK}/errs_{pool}.npz")
+        names, E = list(z["names"]), z["errs"]
+        ix = {n: i for i, n in enumerate(names)}
+        unt = [ix[p] for p in PHYS] + [ix[KNN_D], ix[PLACE_D]]
+        P = E.shape[1]
+        rng = np.random.default_rng(25)
+        for n in (1, 2):
+            rows = {
+                r: []
+                for r in (
+                    "model (unchecked)",
+                    "kNN default",
+                    "best untuned on val",
+                    "model unless best untuned beats it on every val trip",
+                    "best untuned unless model beats it on every val trip",
+                )
             }
-            for r, i in pick.items():
-                rows[r].append(E[i][Ev].mean() / ref)
-        res[(pool, n)] = {r: float(np.exp(np.mean(np.log(v)))) for r, v in rows.items()}
-rules = list(next(iter(res.values())))
-for n in (1, 2):
-    print(f"n={n}")
-    for r in rules:
-        per = {p: round(res[(p, n)][r], 3) for p in POOLS}
-        g = np.exp(np.mean(np.log(list(per.values()))))
-        print(f"  {r}: geo-mean {g:.3f}  worst {max(per.values()):.3f}  {per}")
+            for _ in range(REPS):
+                perm = rng.permutation(P)
+                S, Ev = perm[:n], perm[n:]
+                ref = E[ref_row(names, ix, E, Ev)][Ev].mean()
+                bu = min(unt, key=lambda i: E[i][S].mean())
+                beats_model = np.all(E[bu][S] < E[0][S])
+                model_beats = np.all(E[0][S] < E[bu][S])
+                pick = {
+                    "model (unchecked)": 0,
+                    "kNN default": ix[KNN_D],
+                    "best untuned on val": bu,
+                    "model unless best untuned beats it on every val trip": bu
+                    if beats_model
+                    else 0,
+                    "best untuned unless model beats it on every val trip": 0
+                    if model_beats
+                    else bu,
+                }
+                for r, i in pick.items():
+                    rows[r].append(E[i][Ev].mean() / ref)
+            res[(pool, n)] = {r: float(np.exp(np.mean(np.log(v)))) for r, v in rows.items()}
+    rules = list(next(iter(res.values())))
+    for n in (1, 2):
+        print(f"n={n}")
+        for r in rules:
+            per = {p: round(res[(p, n)][r], 3) for p in POOLS}
+            g = np.exp(np.mean(np.log(list(per.values()))))
+            print(f"  {r}: geo-mean {g:.3f}  worst {max(per.values()):.3f}  {per}")
+
+
+if __name__ == "__main__":  # fewval26 imports ref_row
+    main()
