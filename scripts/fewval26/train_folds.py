@@ -7,7 +7,11 @@ realistic noise of a fold choice where val has 1-2 trips. Writes per-fold-set me
 each engine (pooled windows) and a per-window paired error table to
 $FEWVAL26_DIR/folds_POOL.json (default /tmp/fewval26).
 
-python scripts/fewval26/train_folds.py POOL STORE [DRAWS]   (POOL a name of smallval25's pools)"""
+RUN (optional): the pool's trained run; its model is scored on the whole-train folds' windows
+too ("model": flattered, it trained on those trips; measured to see by how much a rule reading
+it is misled).
+
+python scripts/fewval26/train_folds.py POOL STORE [DRAWS [RUN]]   (POOL: one of smallval25's)"""
 
 import json
 import os
@@ -41,9 +45,9 @@ def engines() -> list:
 
 
 def fold_errors(train: pl.DataFrame, ids: np.ndarray, starts: np.ndarray, n_blocks: int,
-                block: int) -> dict[str, np.ndarray]:  # fmt: skip
+                block: int, model=None) -> dict[str, np.ndarray]:  # fmt: skip
     """engine -> per-window 5-step ADE over the blocks (windows of all blocks concatenated)."""
-    errs: dict[str, list] = {n: [] for n in ENGINES}
+    errs: dict[str, list] = {n: [] for n in (*ENGINES, *(["model"] if model else []))}
     for fit_rows, score_rows in rolling_origin_splits(starts, n_blocks, block):
         fit = train.filter(pl.col("traj_id").is_in(ids[fit_rows].tolist()))
         task = make_prediction_task(
@@ -52,6 +56,11 @@ def fold_errors(train: pl.DataFrame, ids: np.ndarray, starts: np.ndarray, n_bloc
         if len(task.lengths) == 0:
             continue
         proj = LocalProjection.fit(fit)
+        if model is not None:
+            from trajlm.model.rollout import ModelPredictor
+
+            pred = ModelPredictor(model).predict_next(task)
+            errs["model"].append(M.point_errors(pred, task.target_latlon).mean(1))
         for name, est in zip(ENGINES, engines(), strict=True):
             if isinstance(est, B.KNNContinuation):
                 est.fit(fit, proj)
@@ -75,6 +84,11 @@ def summary(errs: dict[str, np.ndarray]) -> dict:
 def main() -> None:
     pool, store = sys.argv[1], sys.argv[2]
     draws = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    model = None
+    if len(sys.argv) > 4:
+        import trajlm
+
+        model = trajlm.TrajLM.from_pretrained(sys.argv[4], threads=1).model
     t0 = time.time()
     train = read_store(store, split="train").drop("split", strict=False)
     first = train.group_by("traj_id").agg(pl.col("t").min()).sort(["t", "traj_id"])
@@ -82,7 +96,7 @@ def main() -> None:
     n = len(ids)
     out: dict = {"pool": pool, "store": store, "n_train_trips": n}
     block = min(100, max(1, n // 10))
-    out["full"] = summary(fold_errors(train, ids, starts, 3, block))
+    out["full"] = summary(fold_errors(train, ids, starts, 3, block, model))
     print(pool, "full", out["full"]["ade_m"], round(time.time() - t0, 1), flush=True)
     rng = np.random.default_rng(26)
     out["small"] = []
