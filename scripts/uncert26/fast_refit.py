@@ -6,7 +6,8 @@ scripts/uncert26/gen_stopgo.py's couriers / pedestrians rows added (candidate), 
     choose: leaving one val group of fast movers out at a time (fit on the rest, read it),
             and on the held-out stores' fitting part (their train splits, radii24's rows);
     fit:    the candidate written as radii.json into --out (regular bins unchanged);
-    cover:  before -> after on rows (the test rows, once, after the choice).
+    cover:  before -> after on rows (the test rows, once, after the choice): radii24_radii.py;
+    paired: after - before per source with a paired bootstrap over queries.
 
     PYTHONPATH=$PWD .venv/bin/python scripts/uncert26/fast_refit.py choose \
         /tmp/radii24/val.parquet /tmp/uncert26/val_stopgo.parquet --fit-rows /tmp/radii24/fit.parquet
@@ -14,6 +15,8 @@ scripts/uncert26/gen_stopgo.py's couriers / pedestrians rows added (candidate), 
         /tmp/radii24/val.parquet /tmp/uncert26/val_stopgo.parquet --out trajlm/checkpoints/trajlm-small
     PYTHONPATH=$PWD .venv/bin/python scripts/radii24_radii.py cover /tmp/radii24/test.parquet \
         --before /tmp/uncert26/before --bins trajlm/checkpoints/trajlm-small
+    PYTHONPATH=$PWD .venv/bin/python scripts/uncert26/fast_refit.py paired ROWS /tmp/uncert26/before \
+        --out trajlm/checkpoints/trajlm-small      # after - before per source, paired CIs
 
 Output: tables on stdout; ``fit`` writes radii.json under --out.
 """
@@ -90,15 +93,45 @@ def choose(val: pl.DataFrame, extra: pl.DataFrame, fit_rows: pl.DataFrame) -> No
             print(f"   fast pooled {lv}: {b.fast.pooled[lv]:.3f}")
 
 
+def paired(rows: pl.DataFrame, before, after, reps: int = 1000, seed: int = 0) -> None:
+    """Per source: share within each circle after - before (pts) with a paired bootstrap 95 %
+    interval over queries (each query with all its answers)."""
+    import numpy as np
+
+    fb, fa = R24.bin_factors(rows, before), R24.bin_factors(rows, after)
+    r = rows["r"].to_numpy()[:, None]
+    diff = (r <= fa).astype(float) - (r <= fb).astype(float)
+    rng = np.random.default_rng(seed)
+    for src in rows["source"].unique().sort().to_list():
+        m = (rows["source"] == src).to_numpy()
+        q = rows.filter(pl.Series(m))["q"].to_numpy()
+        if not np.abs(diff[m]).sum():
+            continue
+        _, qi = np.unique(q, return_inverse=True)
+        per_q = np.stack([np.bincount(qi, diff[m][:, i]) for i in range(3)], 1)
+        n_q = np.bincount(qi).astype(float)
+        cells = []
+        for i, lv in enumerate(R.LEVELS):
+            b = rng.integers(0, len(n_q), (reps, len(n_q)))
+            boots = per_q[b, i].sum(1) / n_q[b].sum(1) * 100
+            est = per_q[:, i].sum() / n_q.sum() * 100
+            lo, hi = np.percentile(boots, [2.5, 97.5])
+            cells.append(f"{lv} %: {est:+.1f} [{lo:+.1f}, {hi:+.1f}]")
+        print(f"{src} ({len(n_q)} queries): " + "; ".join(cells))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("choose", "fit"))
+    ap.add_argument("what", choices=("choose", "fit", "paired"))
     ap.add_argument("val")
     ap.add_argument("extra")
     ap.add_argument("--fit-rows")
     ap.add_argument("--out")
     ap.add_argument("--outer-only", action="store_true", help="fit: new 90 / 95 only")
     a = ap.parse_args()
+    if a.what == "paired":  # val: the rows; extra: the folder of the radii.json before
+        paired(R.rows([a.val]), load_radii_bins(a.extra), load_radii_bins(a.out))
+        return
     val, extra = R.rows([a.val]), R.rows([a.extra])
     if a.what == "choose":
         choose(val, extra, R.rows([a.fit_rows]))
