@@ -108,6 +108,8 @@ def test_train_says_it_saves_it_and_predict_says_it_again(circles: Path, tmp_pat
     # session 24 (pverdict24): train saved a prediction verdict, so kNN answers, named; the
     # note is said where the model answers anyway (fallback=False)
     assert set(got["engine"]) <= set(("kNN continuation", "kNN continuation (place-aware)"))
+    # session 26 (uncert26): train saved each engine's val error spread, read on every val window
+    assert got["std_m"].notna().all() and set(summary["val_spread"]) >= set(got["engine"])
     said = [str(w.message) for w in caught if "best baseline on its store's val" in str(w.message)]
     assert len(said) == 1 and "train_summary.json" in said[0], [str(w.message) for w in caught]
 

@@ -52,6 +52,7 @@ from trajlm.api_knn_note import warn_knn_once
 from trajlm.api_predict_verdict import (
     baseline_rows,
     dr_route,
+    engine_spread,
     model_keeps_call,
     predict_verdict,
     with_engine,
@@ -199,7 +200,10 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         the train split) say so once. A dead-reckoning verdict (the store reported speed and
         course; session 25) answers queries that report them, else its next-best engine, said
         once. ``fallback=False``: the model's
-        own answer, as without a verdict.
+        own answer, as without a verdict. Since session 26 (uncert26) the engine's answers carry
+        ``std_m`` and answer ``radii`` from that engine's own error spread on val, saved with
+        the verdict (eval/engine_spread.py); a verdict saved without it gives ``std_m`` NaN
+        (said once) and leaves radii to the model.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
         check_flags(fallback=fallback)
@@ -226,7 +230,9 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         if verdict is not None and not model_keeps_call(
             self, verdict, int(steps or 5), asked, radii, draft
         ):
+            asked_of = df
             base, df = baseline_rows(self, verdict, df, int(steps or 5))
+            base = engine_spread(self, verdict, base, asked_of, radii)
             if df.height == 0:
                 return from_canonical(with_engine(self, base, None, order), layout=layout)
         if at_times is None and seconds_ahead is None:
@@ -272,6 +278,8 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         # the verdict's engine answers asked times where it can (pvbase24: the [time] ones;
         # smallval25: kNN / linear-3 interpolated); the model the rest (api_verdict_asked.py)
         base, share = verdict_asked(self, verdict, full, last_t, req, valid, radii)
+        if verdict is not None:
+            base = engine_spread(self, verdict, base, full, radii)
         if share is None:
             return from_canonical(with_engine(self, base, None, order), layout=layout)
         out = predict_asked(self, *share, layout)

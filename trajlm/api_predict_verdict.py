@@ -11,7 +11,8 @@ answer stay with the model and say so once per loaded run: ``radii``, ``draft``,
 than kNN stores (5), and trajectories far from the train windows (another place).
 ``fallback=False`` is the model's own answer, as before the verdict (no ``engine`` column).
 A run without a prediction verdict (trained before session 24, the package's checkpoints)
-answers as before.
+answers as before. Since session 26 (uncert26) the engine's rows carry ``std_m`` (and the asked
+radii) from its own error spread on val (``engine_spread``); radii then stay with the engine.
 """
 
 from __future__ import annotations
@@ -77,7 +78,10 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
     if v["engine"] == "model":
         return True
     why = None
-    if asked and draft is None and (radii is None or radii is False):
+    # uncert26: an engine with its val spread saved answers radii with its own
+    if radii is None or radii is False or has_spread(v):
+        radii = None
+    if asked and draft is None and radii is None:
         return True  # not the model: the asked-times path answers with it (api_verdict_asked)
     if asked:
         why = "asked times (at_times / seconds_ahead)"
@@ -96,6 +100,35 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
     say_once(api, f"{why}: the model answers, not the val verdict's {v['engine']} (it answers "
                   "steps <= 5 alone); the engine column says so")  # fmt: skip
     return True
+
+
+def has_spread(v: dict | None) -> bool:
+    """True where the verdict saved its engine's error spread on val (uncert26)."""
+    from trajlm.eval.engine_spread import spread_ok
+
+    return v is not None and spread_ok((v.get("spread") or {}).get(v["engine"]))
+
+
+def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.DataFrame,
+                  radii: Any) -> pl.DataFrame | None:  # fmt: skip
+    """The verdict engine's rows ``base`` with ``std_m`` (and the asked radii) from that
+    engine's error spread on val (eval/engine_spread.py); NaN where the verdict saved none,
+    said once with the reason."""
+    from trajlm.eval.engine_spread import spread_ok, with_engine_spread
+    from trajlm.eval.spread_radii import radii_levels
+
+    if base is None or base.height == 0:
+        return base
+    engine = base["engine"][0]
+    spread = (v.get("spread") or {}).get(engine)
+    if not spread_ok(spread):
+        spread = None
+        why = ("too few val trips to check the model, so none to measure it either"
+               if v.get("unchecked") else
+               "the verdict was saved without it, before session 26: train again to save it")  # fmt: skip
+        say_once(api, f"std_m is NaN where {engine} answers: no val measure of its error "
+                      f"spread ({why}); the model's own std_m is fallback=False")  # fmt: skip
+    return with_engine_spread(base, history, spread, radii_levels(radii))
 
 
 def _far(v: dict, df: pl.DataFrame) -> pl.Series:
@@ -196,6 +229,8 @@ def with_engine(api: Any, out: pl.DataFrame, base: pl.DataFrame | None,
 __all__ = [
     "baseline_rows",
     "dr_route",
+    "engine_spread",
+    "has_spread",
     "model_keeps_call",
     "asked_rows",
     "predict_verdict",

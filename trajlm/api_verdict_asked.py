@@ -93,7 +93,10 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
                   req: np.ndarray, valid: np.ndarray | None, radii: Any) -> tuple:  # fmt: skip
     """(the verdict engine's rows at the asked times or None, and the model's share: full,
     last_t, req, valid of the trajectories it answers; None when it answers none)."""
-    if v is None or v["engine"] == "model" or (radii is not None and radii is not False):
+    from trajlm.api_predict_verdict import has_spread
+
+    wants_radii = radii is not None and radii is not False
+    if v is None or v["engine"] == "model" or (wants_radii and not has_spread(v)):
         return None, (full, last_t, req, valid)
     if v["engine"] in (
         *_pv().TIME_AWARE,

@@ -175,6 +175,8 @@ def predict(
         truth = df.filter(rank < holdout)
         df = df.filter(rank >= holdout)
     fixes = every_fix(df, layout)  # fixes under a second apart: as the API reads them
+    # radii: the model's own (--radii), unless the verdict's engine saved its own (uncert26)
+    own = levels is not None and fallback and not int8 and _engine_radii(model)
     pred = _predict(
         model,
         df,
@@ -185,9 +187,10 @@ def predict(
         f"--input {input}",
         layout.frac,
         fixes,
-        fallback=fallback and levels is None,
-    )  # radii: the model's own (--radii)
-    if levels is not None:  # session 21 (tails21): radii that held a stated share on val
+        fallback=fallback and (levels is None or own),
+        radii=levels if own else None,
+    )
+    if levels is not None and not own:  # session 21 (tails21): radii that held a share on val
         from trajlm.api_rollout import exact_times as fix_times
         from trajlm.eval.radii_bins import cli_bins
         from trajlm.eval.spread_radii import with_radii
@@ -265,7 +268,7 @@ def every_fix(df, layout):
 
 
 def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None,
-             fixes=None, fallback: bool = False):  # fmt: skip
+             fixes=None, fallback: bool = False, radii=None):  # fmt: skip
     """Predictions in trajlm's names from a model, a candidate selector or (--seconds-ahead)
     the API's positions-at-times, with the coverage warnings each reads its history for;
     ``fallback``: a run's saved prediction verdict answers (TrajLM.predict, session 24).
@@ -302,11 +305,11 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         io.say(verdict_line(v))
         lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads), source)
         if ahead is None:
-            return _said(lambda: lm.predict(df, steps=steps), source)
+            return _said(lambda: lm.predict(df, steps=steps, radii=radii), source)
         if v["engine"] == "model":  # the model's own notes (reported motion), as below
             _motion_note(df)
         try:  # --seconds-ahead follows the verdict too (smallval25), the engine named
-            return _said(lambda: lm.predict(df, seconds_ahead=ahead), source)
+            return _said(lambda: lm.predict(df, seconds_ahead=ahead, radii=radii), source)
         except ValueError as e:
             io.fail(f"--seconds-ahead: {e}")
     m = io.load_model(model)
@@ -395,6 +398,14 @@ def _predict_verdict(model: Path) -> dict | None:
     with warnings.catch_warnings():  # a verdict of other weights: TrajLM.predict says it
         warnings.simplefilter("ignore")
         return (read_verdict(wdir) or {}).get("predict")
+
+
+def _engine_radii(model: Path) -> bool:
+    """True where the run's verdict saved its engine's val error spread: that engine answers
+    --radii with its own (api_predict_verdict.has_spread)."""
+    from trajlm.api_predict_verdict import has_spread
+
+    return has_spread(_predict_verdict(model))
 
 
 def _said(call, source: str):

@@ -38,7 +38,8 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     train = read_store(data, split="train").drop("split", strict=False)
     model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
     fitted: dict = {}
-    check = knn_check(model, train, task, fitted, val_table(data, train))
+    spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26
+    check = knn_check(model, train, task, fitted, val_table(data, train), spread_from)
     if not check:  # too few val trips (or no kNN window): said, not silent (heldout25)
         return _unchecked(out, data, len(task.lengths), summary, train)
     save_predict_verdict(out, data, check, fitted, train)
@@ -146,6 +147,7 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
 
     from trajlm.api import TrajLM
     from trajlm.data.corpus import is_corpus
+    from trajlm.data.store import read_store
     from trajlm.eval.knn_check import knn_check, val_task_of
 
     if is_corpus(data):
@@ -155,7 +157,8 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
         model = TrajLM.from_pretrained(out).model
         fitted: dict = {}
         val = val_table(data, train)
-        if check := knn_check(model, train, val_task_of(data, 500), fitted, val):
+        spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26
+        if check := knn_check(model, train, val_task_of(data, 500), fitted, val, spread_from):
             save_predict_verdict(out, data, check, fitted, train)
     except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
         io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")

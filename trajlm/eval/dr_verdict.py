@@ -32,18 +32,20 @@ POSITION_ONLY = ("linear-3", "constant velocity [time]", "linear-3 [time, fit]")
 
 
 def dr_val_errors(
-    train: pl.DataFrame, val: pl.DataFrame | None, task: PredictionTask
+    train: pl.DataFrame, val: pl.DataFrame | None, task: PredictionTask, per_step: bool = False
 ) -> np.ndarray | None:
-    """Per val window: dead reckoning's mean error (m) over the k targets, asked at their true
-    times from each history's reports; None where the train split or ``val`` (the table
-    ``task`` was built from) has no reported speed and course."""
+    """Per val window: dead reckoning's mean error (m) over the k targets (``per_step``: each
+    target's, (N, k)), asked at their true times from each history's reports; None where the
+    train split or ``val`` (the table ``task`` was built from) has no reported speed and
+    course."""
     if val is None or not has_motion(train) or not has_motion(val) or len(task.lengths) == 0:
         return None
     from trajlm.eval.horizon import DeadReckoningAt
     from trajlm.eval.report_times import AtReportTimes
 
     pred = AtReportTimes(DeadReckoningAt(), val).predict_next(task)
-    return M.point_errors(pred, task.target_latlon).mean(1)
+    err = M.point_errors(pred, task.target_latlon)
+    return err if per_step else err.mean(1)
 
 
 def fallback_engine(v: dict[str, Any], with_model: bool = True) -> str:

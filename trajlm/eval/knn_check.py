@@ -83,7 +83,8 @@ def candidates(train: pl.DataFrame, task: PredictionTask, timings: dict | None =
 
 
 def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
-              fitted: dict | None = None, val: pl.DataFrame | None = None) -> dict[str, Any]:  # fmt: skip
+              fitted: dict | None = None, val: pl.DataFrame | None = None,
+              spread_from: pl.DataFrame | None = None) -> dict[str, Any]:  # fmt: skip
     """The kept model's per-trip 5-step MAE on `task` (val) beside the best on val of the
     verdict's baselines (``candidates``: linear-3, constant velocity [time], linear-3 [time, fit],
     kNN continuation and place-aware kNN, both tuned on val as `trajlm eval` tunes them), their
@@ -94,7 +95,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     ``fitted`` (a dict) receives the baselines as scored (the prediction verdict saves kNN's
     windows: eval/predict_verdict.py). ``val``: the table ``task`` was built from; where it and
     the train split report speed and course, dead reckoning [time] is a candidate too
-    (drverdict25, eval/dr_verdict.py)."""
+    (drverdict25, eval/dr_verdict.py). ``spread_from`` (the val split): each engine's error
+    spread is read on every window of its trips (eval/engine_spread.py), else on ``task``."""
     from trajlm.eval.dr_verdict import DR, dr_val_errors
 
     n = len(task.lengths)
@@ -112,9 +114,11 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     if acts(n):  # a few val trips: tuned kNN settings must show themselves (smallval25)
         small = rule_line(n, shrink_to_defaults(ests, train, ests["linear-3"].projection_,
                                                 per_trip))  # fmt: skip
-    errs = {name: per_trip(est) for name, est in ests.items()}
-    if (dr := dr_val_errors(train, val, task)) is not None:
-        errs[DR] = dr
+    steps = {name: M.point_errors(_answer(est, est.projection_, task), truth)
+             for name, est in ests.items()}  # fmt: skip
+    if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:
+        steps[DR] = dr
+    errs = {name: e.mean(1) for name, e in steps.items()}
     if fitted is not None:
         fitted.update(ests)
     ok = np.isfinite(err_m) & np.all([np.isfinite(e) for e in errs.values()], axis=0)
@@ -138,7 +142,29 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         "val_ade_vs_best_baseline_ci": [float(r["lo"]), float(r["hi"])],
         "val_vs_best_baseline": verdict,
         "val_baseline_trips": int(ok.sum()),
-    } | ({"val_small_rule": small} if small else {})
+    } | ({"val_small_rule": small} if small else {}) | _spreads(task, steps, ests, train,
+                                                                  val, spread_from)  # fmt: skip
+
+
+def _spreads(task: PredictionTask, steps: dict[str, np.ndarray], ests: dict, train: pl.DataFrame,
+             val: pl.DataFrame | None, spread_from: pl.DataFrame | None) -> dict[str, Any]:  # fmt: skip
+    """{"val_spread": {engine: its spread on val}} (eval/engine_spread.py, uncert26): what
+    gives a baseline's answers a ``std_m`` and radii when the verdict hands them to it; read
+    on every window of ``spread_from``'s trips (up to engine_spread.WINDOWS each) when given."""
+    from trajlm.eval.dr_verdict import DR, dr_val_errors
+    from trajlm.eval.engine_spread import WINDOWS, fit_spread, task_scale
+
+    if spread_from is not None and spread_from.height:
+        task = make_prediction_task(spread_from, windows=WINDOWS)
+        truth = task.target_latlon
+        steps = {name: M.point_errors(_answer(est, est.projection_, task), truth)
+                 for name, est in ests.items()}  # fmt: skip
+        if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:
+            steps[DR] = dr
+    scale = task_scale(task)
+    out = {name: fit_spread(e, scale) for name, e in steps.items()}
+    out = {name: s for name, s in out.items() if s is not None}
+    return {"val_spread": out} if out else {}
 
 
 def knn_line(check: dict[str, Any], data: Path | str) -> str | None:

@@ -35,6 +35,10 @@ Calls the baseline cannot answer stay with the model (the API says which, once):
 than kNN's horizon (5), asked times (``at_times`` / ``seconds_ahead``), ``radii`` and ``draft``
 (the model's own features), and trajectories whose last point lies outside the train windows'
 bounding box grown by ``FAR_KM`` (another city: the train split says nothing of its streets).
+
+Session 26 (uncert26): the check also saves each baseline's error spread on val ("spread":
+eval/engine_spread.py), so an engine's answers carry ``std_m`` and answer ``radii`` with its own
+circles; only a verdict without it leaves radii to the model.
 """
 
 from __future__ import annotations
@@ -75,15 +79,19 @@ def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
     lo, hi = check["val_ade_vs_best_baseline_ci"]
     box = [float(train["lat"].min()), float(train["lon"].min()),
            float(train["lat"].max()), float(train["lon"].max())]  # fmt: skip
-    return {
-        "engine": engine,
-        "rule": RULE,
-        "val_ade_m": {"model": check["val_ade_model_m"], **baselines},
-        "best_baseline": check["val_best_baseline"],
-        "model_over_best": {"ratio": check["val_ade_vs_best_baseline"], "lo": lo, "hi": hi},
-        "n_val_trips": check["val_baseline_trips"],
-        "train_box": box,
-    } | ({"small_val": check["val_small_rule"]} if check.get("val_small_rule") else {})
+    return (
+        {
+            "engine": engine,
+            "rule": RULE,
+            "val_ade_m": {"model": check["val_ade_model_m"], **baselines},
+            "best_baseline": check["val_best_baseline"],
+            "model_over_best": {"ratio": check["val_ade_vs_best_baseline"], "lo": lo, "hi": hi},
+            "n_val_trips": check["val_baseline_trips"],
+            "train_box": box,
+        }
+        | ({"small_val": check["val_small_rule"]} if check.get("val_small_rule") else {})
+        | ({"spread": check["val_spread"]} if check.get("val_spread") else {})
+    )  # each baseline's error spread on val: its answers' std_m and radii (uncert26)
 
 
 # ----------------------------------------------------------------------- the saved kNN
@@ -170,6 +178,7 @@ def check_predict_fields(v: Any) -> bool:
     ok = isinstance(v, dict) and v.get("engine") in ENGINES
     ok = ok and _count(v.get("n_val_trips"), 0) and isinstance(v.get("val_ade_m"), dict)
     ok = ok and isinstance(v.get("small_val", ""), str)  # smallval25's line, where it acted
+    ok = ok and isinstance(v.get("spread", {}), dict)  # uncert26: an engine's own is checked
     box = v.get("train_box") if ok else None
     ok = (
         ok and isinstance(box, list) and len(box) == 4 and _degrees(*box[:2]) and _degrees(*box[2:])

@@ -120,8 +120,17 @@ def with_radii_asked(
     """``with_radii`` as ``TrajLM.predict(radii=...)`` asks it: None / False: ``pred`` as it
     is; True: levels 50 and 90; an int or a list of ints: those levels. ``bins`` / ``history``
     / ``predictor``: as ``with_radii``."""
-    if radii is None or radii is False:
+    levels = radii_levels(radii)
+    if levels is None:
         return pred
+    return with_radii(pred, levels, field="radii", bins=bins, history=history, predictor=predictor)
+
+
+def radii_levels(radii: Any) -> list[int] | None:
+    """The levels ``TrajLM.predict(radii=...)`` asks for (None / False: none; True: 50 and 90;
+    an int or a list of ints: those), each one of RADIUS_FACTORS's (one line if not)."""
+    if radii is None or radii is False:
+        return None
     if radii is True:
         levels: list = [50, 90]
     elif isinstance(radii, Integral):
@@ -137,4 +146,5 @@ def with_radii_asked(
                 f"50 and 90), got {radii!r}",
                 field="radii",
             )
-    return with_radii(pred, levels, field="radii", bins=bins, history=history, predictor=predictor)
+        radius_factor(int(lv), "radii")
+    return [int(lv) for lv in levels]
