@@ -48,3 +48,14 @@ def test_a_resent_buffer_of_the_same_fixes_is_not_split(tmp_path: Path) -> None:
     code, out = _ingest(tmp_path / "avl.csv", tmp_path / "s")
     assert code == 0 and "id_reused" not in out, out
     assert read_store(tmp_path / "s")["traj_id"].unique().to_list() == ["12_0"]
+
+
+def test_shuffled_rows_of_one_mover_are_sorted_not_split(tmp_path: Path) -> None:
+    import random
+
+    rows = _rows("12", -75.0, 0, n=60)
+    rows = [r.replace(",45.1,", f",{45.1 + 0.01 * (k % 7)},") for k, r in enumerate(rows)]
+    random.Random(0).shuffle(rows)  # many steps back, runs km apart: no shifts
+    (tmp_path / "avl.csv").write_text("\n".join(["unit_id,time,lat,lon", *rows]) + "\n")
+    code, out = _ingest(tmp_path / "avl.csv", tmp_path / "s")
+    assert code == 0 and "id_reused" not in out and "sorted_by_time" in out, out

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
+import trajlm
 from trajlm.cli import app
+from trajlm.data.schema import TrajlmInputError
 from trajlm.data.store import read_store
 
 
@@ -87,3 +91,37 @@ def test_a_parquet_with_a_zone_per_row_is_refused_in_one_line(tmp_path: Path) ->
                  ).write_parquet(tmp_path / "s.parquet")  # fmt: skip
     code, out = _ingest(tmp_path / "s.parquet", tmp_path / "s", "--time-col", "local_time")
     assert code != 0 and "Traceback" not in out and "'time_zone'" in out, out
+
+
+def _truck_frame() -> pd.DataFrame:
+    rows = [("T1", f"2025-10-09 08:{5 * k:02d}:00", "CST", 35 + 1e-3 * k, -100.0) for k in range(8)]
+    rows += [("T1", f"2025-10-09 07:{40 + 5 * k:02d}:00", "MST", 35.01 + 1e-3 * k, -100.0)
+             for k in range(3)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["Truck", "Local Time", "Time Zone", "Latitude", "Longitude"])
+
+
+def test_the_python_api_reads_a_zone_per_row_as_ingest_does() -> None:
+    out, _ = trajlm.clean(_truck_frame(), traj_col="Truck", split_gaps=False)
+    t0 = pd.Timestamp("2025-10-09 14:00", tz="UTC")
+    assert out["Local Time"].tolist() == [t0 + pd.Timedelta(minutes=5 * k) for k in range(11)]
+    study = pd.DataFrame({"participant_id": ["P1", "P1", "P2", "P2"],
+                          "local_time": ["2026-06-05 12:00:00", "2026-06-05 12:01:00"] * 2,
+                          "tz": ["Europe/Berlin"] * 2 + ["America/New_York"] * 2,
+                          "latitude": 52.5, "longitude": [13.4, 13.41, -74.0, -74.01]})  # fmt: skip
+    out, _ = trajlm.clean(study, split_gaps=False)
+    first = out.groupby("participant_id")["local_time"].min()
+    assert first["P1"] == pd.Timestamp("2026-06-05 10:00", tz="UTC")
+    assert first["P2"] == pd.Timestamp("2026-06-05 16:00", tz="UTC")
+
+
+def test_the_python_api_names_the_row_of_a_zone_it_cannot_read() -> None:
+    df = _truck_frame()
+    df.loc[4, "Time Zone"] = "Mars/Olympus"
+    with pytest.raises(TrajlmInputError, match="row 4: 'Time Zone' 'Mars/Olympus' is not a time"):
+        trajlm.clean(df, traj_col="Truck", split_gaps=False)
+    df = _truck_frame()
+    df["Time Zone"] = ["America/Chicago"] * 11
+    df.loc[0, "Time Zone"] = "Europe/Berlin"
+    df.loc[1, "Local Time"] = "2026-03-08 02:30:00"  # the spring-forward hour in Chicago
+    with pytest.raises(TrajlmInputError, match="row 1: .* does not exist in America/Chicago"):
+        trajlm.clean(df, traj_col="Truck", split_gaps=False)

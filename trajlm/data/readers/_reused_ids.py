@@ -8,7 +8,8 @@ previous one ended is a step back in time. When two such runs (each of at least 
 cover the same times AND lie far apart at those times (median distance over FAR_M between a
 row and the other run's row nearest in time), they are two movers: the later run is read as a
 trajectory of its own, `<id>#2` (`#3`, ...), counted as repaired["id_reused_at_same_times"]
-(rows moved) and said once per file. Anything else keeps today's rule: rows sorted by time,
+(rows moved) and said once per file. Only for ids with at most MAX_BREAKS steps back (more:
+shuffled rows, sorted as before). Anything else keeps today's rule: rows sorted by time,
 counted as `sorted_by_time` (a shift written before an earlier one, a buffered re-send of the
 same fixes, a clock glitch of a few rows). Within one reader chunk (500,000 rows)."""
 
@@ -21,6 +22,9 @@ import polars as pl
 from trajlm.data.geometry import haversine_m
 
 MIN_RUN = 5  # rows: fewer is a glitch, not a second mover's track
+# steps back in time within one id: more is a shuffled file (sorted, as before), not shifts
+# (newuser25's shuffled phone study: hundreds a participant; two shifts make one)
+MAX_BREAKS = 3
 FAR_M = 500.0  # median distance at the same times: farther is another mover
 
 
@@ -37,8 +41,10 @@ def split_reused_ids(pts: pl.DataFrame, ctx: object, where: str) -> pl.DataFrame
     )
     if int(runs["_run"].max() or 0) == 0:
         return pts
+    few = runs.group_by("traj_id").agg(pl.col("_run").max()).filter(pl.col("_run") <= MAX_BREAKS)
     stats = (
-        runs.group_by("traj_id", "_run", maintain_order=True)
+        runs.filter(pl.col("traj_id").is_in(few["traj_id"].implode()))
+        .group_by("traj_id", "_run", maintain_order=True)
         .agg(n=pl.len(), t0=pl.col("t").min(), t1=pl.col("t").max())
         .filter(pl.col("n") >= MIN_RUN)
     )

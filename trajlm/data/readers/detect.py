@@ -36,7 +36,7 @@ from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import POINT_NAMES
-from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones
+from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
@@ -160,7 +160,9 @@ def resolve_columns(
             guessed["t"] = zoned[0]
             if cm.tz is None and not cm.utc_offset_s:
                 guessed["tz"] = zoned[1]
-        elif local := local_time_beside_zones(have):  # several zones: each row's (_row_zones)
+        elif (local := local_time_beside_zones(have)) and zone_column(
+            first, format, cm.sep, have, local
+        ):  # several zones: each row read in its own (_row_zones.py)
             guessed["t"] = local
     elif (
         cm.t in have and cm.tz is None and not cm.utc_offset_s and (z := zoned_time_column([cm.t]))
