@@ -59,3 +59,13 @@ def test_shuffled_rows_of_one_mover_are_sorted_not_split(tmp_path: Path) -> None
     (tmp_path / "avl.csv").write_text("\n".join(["unit_id,time,lat,lon", *rows]) + "\n")
     code, out = _ingest(tmp_path / "avl.csv", tmp_path / "s")
     assert code == 0 and "id_reused" not in out and "sorted_by_time" in out, out
+
+
+def test_a_clock_glitch_one_second_back_in_a_moving_track_is_not_split(tmp_path: Path) -> None:
+    # posmo's trackintel file: one fix a second behind its predecessor mid-trip (a first
+    # version of the rule split the trip there: the runs "overlapped" by that second)
+    rows = [f"12,{1_700_000_000 + 6 * k - (7 if k == 20 else 0)},45.1,{-75 + 1e-3 * k}"
+            for k in range(60)]  # fmt: skip
+    (tmp_path / "avl.csv").write_text("\n".join(["unit_id,time,lat,lon", *rows]) + "\n")
+    code, out = _ingest(tmp_path / "avl.csv", tmp_path / "s")
+    assert code == 0 and "id_reused" not in out, out

@@ -107,17 +107,20 @@ def main() -> None:
     ap.add_argument("--out", default=os.environ.get("READERS26_OUT", "/tmp/readers26/layouts"))
     out = Path(ap.parse_args().out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, make in (("truck_zones.csv", truck_zones), ("study.csv", study),
-                       ("plough.txt", plough)):  # fmt: skip
+    runs = (("truck_zones.csv", truck_zones, []), ("study.csv", study, []),
+            ("plough.txt", plough, []), ("plough.txt", plough, ["--traj-col", "Unit #"]))  # fmt: skip
+    for name, make, opts in runs:
         make(out / name, random.Random(26))
         store = out / (name.split(".")[0] + "_store")
         cmd = [sys.executable, "-m", "trajlm.cli", "data", "ingest", str(out / name),
-               "--out", str(store), "--overwrite"]  # fmt: skip
-        res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
+               "--out", str(store), "--overwrite", *opts]  # fmt: skip
+        # (cwd: out, so that `-m trajlm` is the PYTHONPATH's trajlm, not a checkout's at cwd)
+        res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ}, cwd=out)
         said = [ln for ln in (res.stdout + res.stderr).splitlines()
                 if ln.startswith(("error", "warning", "times", "accuracy"))]  # fmt: skip
         got = summary(store) if res.returncode == 0 else {}
-        print(json.dumps({"file": name, "exit": res.returncode, **got, "said": said}))
+        print(json.dumps({"file": name, "options": opts, "exit": res.returncode, **got,
+                          "said": said}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ vehicles' fixes interleave into a zigzag of km-long jumps every few seconds.
 
 In file order, an id's rows fall into runs whose times increase; a run that starts before the
 previous one ended is a step back in time. When two such runs (each of at least MIN_RUN rows)
-cover the same times AND lie far apart at those times (median distance over FAR_M between a
-row and the other run's row nearest in time), they are two movers: the later run is read as a
+share at least half the shorter one's time span AND lie far apart over those times (median
+distance over FAR_M between a row and the other run's row nearest in time), they are two movers: the later run is read as a
 trajectory of its own, `<id>#2` (`#3`, ...), counted as repaired["id_reused_at_same_times"]
 (rows moved) and said once per file. Only for ids with at most MAX_BREAKS steps back (more:
 shuffled rows, sorted as before). Anything else keeps today's rule: rows sorted by time,
@@ -55,8 +55,8 @@ def split_reused_ids(pts: pl.DataFrame, ctx: object, where: str) -> pl.DataFrame
         own: list[tuple[int, int, int]] = []  # runs kept as (one of) the id's tracks
         k = 1
         for run, _, t0, t1 in group.select("_run", "n", "t0", "t1").iter_rows():
-            over = [r for r in own if min(t1, r[2]) > max(t0, r[1])]  # the same times
-            if over and all(_far(runs, tid[0], run, r[0]) for r in over):
+            over = [r for r in own if _shared(t0, t1, r[1], r[2])]  # at the same times
+            if over and all(_far(runs, tid[0], run, r) for r in over):
                 k += 1
                 moved[(tid[0], run)] = f"{tid[0]}#{k}"
             own.append((run, t0, t1))
@@ -84,10 +84,22 @@ def split_reused_ids(pts: pl.DataFrame, ctx: object, where: str) -> pl.DataFrame
     return out.drop("_run", "_new")
 
 
-def _far(runs: pl.DataFrame, tid: str, a: int, b: int) -> bool:
-    """Whether run `a` lies over FAR_M (median) from run `b` at the nearest times."""
+def _shared(a0: int, a1: int, b0: int, b1: int) -> bool:
+    """Whether two runs share at least half the time span of the shorter (a clock glitch that
+    steps back a second shares one second: posmo's trackintel file, a false split before)."""
+    both = min(a1, b1) - max(a0, b0)
+    return both > 0 and both >= 0.5 * min(a1 - a0, b1 - b0)
+
+
+def _far(runs: pl.DataFrame, tid: str, a: int, b: tuple[int, int, int]) -> bool:
+    """Whether run `a` lies over FAR_M (median) from run `b` (run, t0, t1) at the nearest
+    times, over the times they share."""
     one = runs.filter((pl.col("traj_id") == tid) & (pl.col("_run") == a)).sort("t")
-    two = runs.filter((pl.col("traj_id") == tid) & (pl.col("_run") == b)).sort("t")
+    two = runs.filter((pl.col("traj_id") == tid) & (pl.col("_run") == b[0])).sort("t")
+    lo, hi = max(one["t"].min(), b[1]), min(one["t"].max(), b[2])  # type: ignore[type-var]
+    one = one.filter(pl.col("t").is_between(lo, hi))
+    if len(one) < MIN_RUN:
+        return False
     near = one.join_asof(two.select("t", lat2="lat", lon2="lon"), on="t", strategy="nearest")
     d = near.select(haversine_m(pl.col("lat"), pl.col("lon"), pl.col("lat2"), pl.col("lon2")))
     med = d.to_series().median()
