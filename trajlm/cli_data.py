@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import math
 from pathlib import Path
 
 import typer
@@ -40,6 +41,18 @@ def data_ingest(
     on_error: str = typer.Option("raise", help="raise | skip (count and drop bad rows)."),
     max_speed_mps: float = typer.Option(None, help="Drop points implying a faster speed."),
     max_gap_s: float = typer.Option(None, help="Split trajectories at time gaps longer than this."),
+    max_accuracy_m: float = typer.Option(
+        None,
+        "--max-accuracy-m",
+        help="Drop fixes whose own accuracy column (accuracy, horizontal_accuracy, ...) says "
+        "more than this many metres ('low_accuracy'; default 200: cell-tower fixes go, GPS and "
+        "Wi-Fi fixes stay; 0 keeps every fix).",
+    ),
+    max_hdop: float = typer.Option(
+        None,
+        "--max-hdop",
+        help="Drop fixes whose HDOP column is above this ('high_hdop'; off by default).",
+    ),
     min_points: int = typer.Option(None, min=1, help="Drop trajectories with fewer points."),
     split_at_stops: bool = typer.Option(
         False,
@@ -154,6 +167,10 @@ def data_ingest(
     io.choice(columns, COLUMN_PRESETS, "--columns")
     io.positive(max_speed_mps, "--max-speed-mps")
     io.positive(max_gap_s, "--max-gap-s")
+    io.positive(max_hdop, "--max-hdop")
+    if max_accuracy_m is not None and not (math.isfinite(max_accuracy_m) and max_accuracy_m >= 0):
+        _fail(f"--max-accuracy-m must be a number of metres >= 0 (0 keeps every fix), "
+              f"got {max_accuracy_m}")  # fmt: skip
     io.positive(stop_radius_m, "--stop-radius-m")
     io.positive(stop_minutes, "--stop-minutes")
     io.positive(min_interval, "--min-interval")
@@ -180,6 +197,7 @@ def data_ingest(
         for k, v in dict(
             max_speed_mps=max_speed_mps,
             max_gap_s=max_gap_s,
+            max_hdop=max_hdop,
             min_points=min_points,
             min_interval_s=min_interval,
             stop_min_s=(STOP_MIN_S if stop_minutes is None else stop_minutes * 60.0)
@@ -190,6 +208,8 @@ def data_ingest(
         ).items()
         if v is not None
     }
+    if max_accuracy_m is not None:  # 0: every fix kept, whatever its accuracy column says
+        overrides["max_accuracy_m"] = max_accuracy_m or None
     if stop_drift_kn == 0:  # no drift joins: the box alone, as without a reported speed
         overrides["stop_drift_mps"] = None
     mapping = {
@@ -237,6 +257,8 @@ def data_ingest(
     if zone := guessed.pop("time zone", None):  # zone_names.ZONE_SAID: a zone in the header
         guessed.pop("utc_offset_s", None)
         _say(f"times: {zone}")
+    if zones := guessed.pop("zones", None):  # _row_zones.ZONES_SAID: a zone column per row
+        _say(f"times: {zones}")
     if guessed:
         said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
@@ -251,6 +273,10 @@ def data_ingest(
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
+    if poor := manifest["drop_report"]["dropped"].get("low_accuracy"):  # clean_accuracy.py
+        limit = manifest.get("clean_config", {}).get("max_accuracy_m")
+        _say(f"accuracy: {poor:,} fix(es) whose accuracy column says over {limit:g} m dropped "
+             "('low_accuracy': cell-tower fixes; --max-accuracy-m M to change, 0 keeps them)")  # fmt: skip
     if first := reading.get("first_skipped"):  # rows bad, not the preset's (tidy23)
         _say(f"warning: most rows were skipped; the first: {first}")
     drops = manifest["drop_report"]

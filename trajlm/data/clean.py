@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_common import (  # noqa: F401  (re-exported: one import for users)
     _FIRST,
     IMPOSSIBLE_SPEED_MPS,
@@ -167,6 +168,10 @@ class CleanConfig:
     # gaps over this many times its median interval instead (session 19: an hourly collar kept
     # whole under the 30-min default; denser tracks split as before); None: max_gap_s alone
     gap_intervals: float | None = None
+    # a fix's own error estimate (clean_accuracy.py, session 26): rows with `accuracy_m` over
+    # this many metres / `hdop` over this are dropped ("low_accuracy" / "high_hdop"); None: kept
+    max_accuracy_m: float | None = DEFAULT_MAX_ACCURACY_M
+    max_hdop: float | None = None
 
 
 PRESETS: dict[str, CleanConfig] = {
@@ -231,6 +236,7 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
     config = config or CleanConfig()
     verbs: list = [
         DropInvalidCoords(config.min_t),
+        DropInaccurate(config.max_accuracy_m, config.max_hdop),
         SortByTime(config.nonmonotonic),
         DropDuplicateTimestamps(),
     ]

@@ -41,7 +41,12 @@ from trajlm.data.coerce_rows import (
 from trajlm.data.coerce_shapes import explode_lists, index_levels, pandas_frame, split_point
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
-from trajlm.data.coerce_tz import header_offset
+from trajlm.data.coerce_tz import (
+    frame_zone_column,
+    header_offset,
+    local_time_column,
+    row_zone_times,
+)
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
@@ -195,6 +200,8 @@ def coerce(
             naive = df[time_col].str.to_datetime(strict=False)
             if naive.null_count() == df[time_col].null_count() and naive.dtype.time_zone is None:
                 df = df.with_columns(naive)
+    elif time_col is None and tz is None:  # `local_time` beside `tz` of several zones
+        time_col = local_time_column(df, TIME)
     try:
         traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col")
@@ -210,6 +217,8 @@ def coerce(
     if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)
         df = text_coords(df, lat, lon)
     df = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
+    if tz is None and (zcol := frame_zone_column(df, tcol)) is not None:  # CST / MST rows
+        df = df.with_columns(row_zone_times(df, traj, tcol, zcol))  # UTC, as ingest reads them
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)

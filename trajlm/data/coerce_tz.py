@@ -121,3 +121,74 @@ def header_offset(
 
 
 _OFFSET_TEXT = r"(Z|[+-]\d{2}:?\d{2})\s*$"
+
+
+def frame_zone_column(df: pl.DataFrame, tcol: str) -> str | None:
+    """The column giving each row's zone (`Time Zone`: CST / MST, `tz`: several IANA names)
+    beside naive times in ``tcol`` (text without an offset, or naive datetimes), with at least
+    two values; None otherwise (one value: frame_local_time / tz= read it whole)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._row_zones import _OFFSET_IN_TEXT
+    from trajlm.data.readers._time_columns import _OFFSET_NAMES, ZONE_COLUMNS
+
+    zcols = [c for c in df.columns if c != tcol and normalised(str(c)) in ZONE_COLUMNS
+             and normalised(str(c)) not in _OFFSET_NAMES]  # fmt: skip
+    if len(zcols) != 1 or df[zcols[0]].drop_nulls().cast(pl.Utf8).n_unique() < 2:
+        return None
+    dtype = df.schema[tcol]
+    if dtype == pl.Utf8:
+        sample = df[tcol].drop_nulls().head(50).to_list()
+        return None if any(_OFFSET_IN_TEXT.fullmatch(v) for v in sample) else zcols[0]
+    return zcols[0] if isinstance(dtype, pl.Datetime) and dtype.time_zone is None else None
+
+
+def row_zone_times(df: pl.DataFrame, traj: str, tcol: str, zcol: str) -> pl.Series:
+    """Naive times in ``tcol`` read in each row's zone from ``zcol`` (session 26, as ingest
+    reads them: readers/_row_zones.py): UTC datetimes. A zone that cannot be read, a time that
+    is not one, or a local time that does not exist in its zone: one line naming the row."""
+    from trajlm.data.readers._row_zones import read_zones
+
+    s = df[tcol]
+    if s.dtype == pl.Utf8:
+        s = s.str.strip_chars().str.to_datetime(strict=False, time_unit="us")
+        bad = s.is_null() & df[tcol].is_not_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise TrajlmInputError(f"row {i}: {df[tcol][i]!r} in {tcol!r} is not a time",
+                                   field=tcol, hint="give ISO 8601 text or datetimes")  # fmt: skip
+    zones = df[zcol].cast(pl.Utf8)
+    empty = zones.is_null() | (zones.str.strip_chars() == "")
+    if empty.any():
+        i = int(empty.arg_true()[0])
+        raise TrajlmInputError(f"row {i}: {zcol!r} is empty, so its local time in {tcol!r} "
+                               "has no zone", field=zcol)  # fmt: skip
+    reading = read_zones(zones.unique().to_list())
+    seconds = pl.Series(tcol, [None] * len(df), dtype=pl.Int64)
+    for v, z in reading.items():
+        hit = zones == v
+        if z.why:
+            i = int(hit.arg_true()[0])
+            raise TrajlmInputError(f"row {i}: {zcol!r} {z.why}", field=zcol,
+                                   hint="give an IANA name (America/Chicago), an abbreviation "
+                                   "such as MST, or an offset such as -06:00")  # fmt: skip
+        mine = pl.when(hit).then(s).otherwise(None)
+        part = pl.select(mine).to_series()
+        if z.iana:
+            got = local_seconds(part, df[traj], z.iana, tcol)
+        else:
+            got = part.dt.replace_time_zone("UTC").dt.epoch("s") - (z.offset_s or 0)
+        seconds = pl.select(pl.when(hit).then(got).otherwise(seconds)).to_series()
+    return pl.from_epoch(seconds, time_unit="s").dt.replace_time_zone("UTC").alias(tcol)
+
+
+def local_time_column(df: pl.DataFrame, names: tuple) -> str | None:
+    """`local_time` beside a `tz` column of several zones, in a frame with no time column of
+    the usual names (``names``: column_names.TIME's tiers): read row by row (row_zone_times)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._row_zones import local_time_beside_zones
+
+    have = [str(c) for c in df.columns]
+    if any(normalised(c) in tier for tier in names for c in have):
+        return None
+    local = local_time_beside_zones(have)
+    return local if local and frame_zone_column(df, local) is not None else None

@@ -196,6 +196,8 @@ def _ingest(
         reading["owner_column"] = owner = columns.traj_id
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
+    columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
+    sensors = {**sensors, **accuracy}  # accuracy_m <- 'accuracy' (clean_accuracy.py)
     if sensors:  # said with the guessed columns: `heart_rate_bpm <- 'hr'`
         reading["columns_guessed"] = {**reading.get("columns_guessed", {}), **sensors}
     if label is not None:
@@ -299,12 +301,16 @@ LABEL_NAMES = ("label", "mode", "transport_mode", "transportation_mode", "travel
 
 
 def keep_sensor_columns(
-    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+    paths: str | Path | Sequence[str | Path],
+    format: str,
+    columns: ColumnMap | None,
+    accuracy: bool = False,
 ) -> tuple[ColumnMap | None, dict[str, str]]:
     """csv / parquet: keep heart rate, cadence, power, temperature and speed_mps columns
+    (with accuracy=True: the fix's error estimate, `accuracy_m` / `hdop`: _sensors.ACCURACY_NAMES)
     (readers._sensors.TABLE_NAMES) under the names GPX / TCX / FIT sensors get, unless the map
     already keeps that name. Returns the map to read with and {sensor: column} taken."""
-    from trajlm.data.readers._sensors import table_sensors
+    from trajlm.data.readers._sensors import table_accuracy, table_sensors
     from trajlm.data.readers.detect import _header, rglob_follow
 
     cm = columns or ColumnMap()
@@ -316,7 +322,8 @@ def keep_sensor_columns(
     if not first.is_file() or first.suffix.lower() == ".zip":
         return columns, {}
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
-    found = table_sensors(_header(first, format, cm.sep) or [], used)
+    pick = table_accuracy if accuracy else table_sensors  # accuracy: the fix's error estimate
+    found = pick(_header(first, format, cm.sep) or [], used)
     found = {k: v for k, v in found.items() if k not in cm.extra}
     if not found:
         return columns, {}

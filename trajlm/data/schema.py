@@ -42,6 +42,9 @@ OPTIONAL: dict[str, pl.DataType] = {
     "sog_kn": pl.Float64(),
     "sog_mps": pl.Float64(),
     "cog_deg": pl.Float64(),
+    # a fix's own error estimate (session 26): metres (phones) or HDOP (GPS receivers)
+    "accuracy_m": pl.Float64(),
+    "hdop": pl.Float64(),
 }
 
 # Plausible time range for GPS fixes: before 1990 there was no civil GPS.
@@ -60,7 +63,7 @@ OnError = Literal["raise", "skip"]
 # say "most rows were skipped" over 1 row out of range)
 SHAPING = frozenset({"thinned", "stopped", "short_trajectory", "short_segment", "unlabelled",
                      "duplicate_timestamp", "speed_outlier", "non_monotonic_time",
-                     "duplicate_file"})  # fmt: skip
+                     "duplicate_file", "low_accuracy", "high_hdop"})  # fmt: skip
 
 
 @dataclass

@@ -70,6 +70,9 @@ class ColumnMap:
     # A column of each row's UTC offset (session 18: `utc_offset` "+01:00" beside naive local
     # times, changing at DST): the time is "<t><offset>", read as zoned.
     t_offset: str | None = None
+    # A column naming each row's zone (session 26: `Time Zone` CST / MST, `tz` of several IANA
+    # names beside naive local times): each row read in its own zone (_row_zones.py).
+    t_zone: str | None = None
     # The layer of a GeoPackage / multi-layer GIS file to read (formats21; None: the one point
     # layer with times, several are one line naming them). CLI --layer.
     layer: str | None = None
@@ -103,6 +106,9 @@ class ColumnMap:
             return f"a time origin counts elapsed seconds / hours, not time_format {tf!r}"
         if tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf:
             return f"{tf!r} is not a time format: give {TIME_FORMAT_HELP}"
+        if self.t_zone is not None and (self.tz is not None or self.utc_offset_s):
+            return (f"times are read in each row's zone from {self.t_zone!r}: give no --tz / "
+                    "--utc-offset beside it")  # fmt: skip
         if self.tz is not None:
             if self.utc_offset_s:
                 return "give a zone (tz / --tz) or a fixed offset (utc_offset_s / --utc-offset)"
@@ -123,7 +129,8 @@ class ColumnMap:
                 raise ValueError(f"t_parts keys must be among {list(T_PARTS)}, got {unknown}")
             return list(self.t_parts.values())
         cols = [self.t_date, self.t] if self.t_date else [self.t]
-        return cols + [self.t_offset] if self.t_offset else cols
+        cols = cols + [self.t_offset] if self.t_offset else cols
+        return cols + [self.t_zone] if self.t_zone else cols
 
     def time_field(self) -> str:
         """The input field(s) of time, for error messages."""

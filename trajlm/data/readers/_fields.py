@@ -16,8 +16,9 @@ from trajlm.data.readers._truncation import TRUNCATED, check_open_line
 from trajlm.data.schema import TrajlmInputError
 
 
-def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
-    """Column names of a CSV header line (quotes and a byte-order mark removed)."""
+def header_names(line: str, sep: str, path: Path | None = None, line_no: int = 1) -> list[str]:
+    """Column names of a CSV header line (quotes and a byte-order mark removed); `line_no`:
+    the header's line in the file (past title lines), for errors."""
     if (
         line.count("\x00") * 2 >= len(line.rstrip("\r\n\x00")) > 0
     ):  # UTF-16 without a BOM (with one, _encoding.py reads it)
@@ -26,7 +27,9 @@ def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
     try:
         names = next(csv.reader([line.lstrip("\ufeff").rstrip("\r\n")], delimiter=sep))
     except (csv.Error, StopIteration) as e:
-        raise TrajlmInputError(f"header line is not valid CSV ({e})", path=path, line=1) from None
+        raise TrajlmInputError(
+            f"header line is not valid CSV ({e})", path=path, line=line_no
+        ) from None
     names = [n.strip() for n in names]
     # Unnamed columns (Excel's trailing empty ones, `id,time,lat,lon,,,`): named by position,
     # as pandas does; they are never a canonical column, so no name of them is ambiguous.
@@ -36,7 +39,7 @@ def header_names(line: str, sep: str, path: Path | None = None) -> list[str]:
         raise TrajlmInputError(
             f"column name(s) {twice} appear more than once in the header {names}",
             path=path,
-            line=1,
+            line=line_no,
             hint="rename the copies so that every column has its own name",
         )
     return names

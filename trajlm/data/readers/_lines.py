@@ -161,6 +161,23 @@ def maybe_title(line: bytes) -> bool:
     )
 
 
+def header_line(path: Path | None) -> int:
+    """The 1-based line of a plain text table's header: past its `#` comment or title lines
+    (session 26: errors about the header of a file with two title lines said "line 1"); 1 for
+    anything else (a zip member, a .gz, an unreadable file)."""
+    if path is None or not path.is_file() or path.suffix.lower() in (".gz", ".zip"):
+        return 1
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(1 << 20)
+            if not maybe_title(first):
+                return 1
+            lines = [first] + [f.readline(1 << 20) for _ in range(COMMENT_LINES)]
+    except OSError:
+        return 1
+    return comment_lines(lines) + 1
+
+
 def after_comments(
     opener: Callable[[], IO[bytes]], first: bytes, max_line_bytes: int
 ) -> tuple[bytes, int]:

@@ -26,7 +26,7 @@ def naive_times(
     are read as UTC, which the caller says once. None otherwise (Unix numbers, zoned text,
     other formats, a file it cannot sample)."""
     cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz or cm.t_offset:
+    if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz or cm.t_offset or cm.t_zone:
         return None
     if (hz := header_zone(cm.t)) is not None and hz.offset_s == 0:  # `Date/Time (UTC)` says
         return None  # its zone: read as UTC is what it says (cols23)

@@ -83,6 +83,35 @@ TABLE_NAMES = {
 }  # fmt: skip
 
 
+# A fix's own error estimate (session 26, readers26): a phone's horizontal accuracy in metres
+# (Android `accuracy`, iOS `horizontalAccuracy`; a cell-tower fix says ~1,500 m) and a GPS
+# receiver's HDOP (no unit). Kept beside the points; cleaning drops the poor ones
+# (trajlm/data/clean_accuracy.py). Names as column_names.normalised writes them.
+ACCURACY_COLUMNS = ("accuracy_m", "hdop")
+ACCURACY_NAMES = {
+    "accuracy": "accuracy_m", "accuracy_m": "accuracy_m", "accuracy_meters": "accuracy_m",
+    "accuracy_metres": "accuracy_m", "horizontal_accuracy": "accuracy_m",
+    "horizontalaccuracy": "accuracy_m", "horizontal_accuracy_m": "accuracy_m",
+    "h_accuracy": "accuracy_m", "hacc": "accuracy_m", "h_acc": "accuracy_m",
+    "location_accuracy": "accuracy_m", "gps_accuracy": "accuracy_m",
+    "position_accuracy": "accuracy_m", "accuracy_radius": "accuracy_m",
+    "hdop": "hdop", "h_dop": "hdop", "horizontal_dop": "hdop",
+}  # fmt: skip
+
+
+def table_accuracy(header: list[str], used: set[str]) -> dict[str, str]:
+    """{accuracy_m / hdop: header column} for a table's error-estimate columns not read as
+    something else (`used`); the first column of each wins."""
+    from trajlm.data.column_names import normalised
+
+    out: dict[str, str] = {}
+    for c in header:
+        name = ACCURACY_NAMES.get(normalised(c))
+        if name and name not in out and c not in used:
+            out[name] = c
+    return out
+
+
 def table_sensors(header: list[str], used: set[str]) -> dict[str, str]:
     """{sensor column: header column} for the recognised sensor columns of a table header not
     already read as something else (`used`); the first column of each sensor wins."""

@@ -36,17 +36,20 @@ def _present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str
     return {k: p for k, p in cm.coord_sources.items() if p[0] in have and p[1] in have}
 
 
-def _check_columns(cm: ColumnMap, have: list[str], path: Path) -> None:
+def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None = None) -> None:
+    """Refuse (one line naming the header's line: `line`, else found) a header without the
+    columns the map reads."""
+    line = line or _header_line(path)
     missing = [c for c in _needed(cm, have) if c not in have]
     if cm.coord_sources and not _present_sources(cm, have):
         missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
     if missing and (what := not_point_table(have)):
-        raise TrajlmInputError(what, path=path, line=1)
+        raise TrajlmInputError(what, path=path, line=line)
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}",
             path=path,
-            line=1,
+            line=line,
             hint="name them with --traj-col / --time-col / --lat-col / --lon-col "
             "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))",
         )
@@ -75,3 +78,9 @@ def check_mapping(cm: ColumnMap, paths: list[Path]) -> None:
             path=paths[0] if paths else None,
             hint="this holds for every row, so on_error='skip' does not help",
         )
+
+
+def _header_line(path: Path | None) -> int:
+    from trajlm.data.readers._lines import header_line  # (_lines imports this module)
+
+    return header_line(path)

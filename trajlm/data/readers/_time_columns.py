@@ -283,32 +283,3 @@ def _zone_values(path: Path, format: str, sep: str, column: str) -> list | None:
 
 ZONE_COLUMNS = ("time_zone", "timezone", "tz", "zone", "tz_name", "time_zone_name", "utc_offset",
                 "tz_offset", "local_time_zone", "timezone_name")  # fmt: skip
-_OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d)\s*$")
-
-
-def zone_per_row(path: Path, format: str, sep: str, have: list[str], tcol: str) -> None:
-    """Refuse (one line) times without a zone beside a column giving each row's zone with
-    several values (`Time Zone`: CST, MST; heldout25: a truck's log across zones read as UTC, 11 %
-    of its rows dropped as repeated times): one --tz / --utc-offset cannot place them."""
-    from trajlm.data.column_names import normalised
-
-    zcols = [c for c in have if normalised(c) in ZONE_COLUMNS and c != tcol]
-    if len(zcols) != 1 or tcol not in have or offset_column_for(path, format, sep, tcol, have):
-        return  # (a column of UTC offsets, "+01:00", is applied row by row: formats18)
-    zones = [
-        str(v).strip() for v in _id_sample(path, format, sep, zcols[0]) or [] if v not in (None, "")
-    ]
-    times = [
-        str(v) for v in (_id_sample(path, format, sep, tcol) or [])[:50] if v not in (None, "")
-    ]
-    if len(set(zones)) < 2 or not times or any(_OFFSET_IN_TEXT.fullmatch(t) for t in times):
-        return
-    raise TrajlmInputError(
-        f"times in {tcol!r} have no zone and {zcols[0]!r} gives each row's zone, with several "
-        f"values ({', '.join(sorted(set(zones))[:4])}): one --tz / --utc-offset cannot place them, "
-        "and reading them as UTC would shift the rows of each zone differently",
-        path=path,
-        line=1,
-        hint="convert the times to UTC (or add the offset) first, e.g. pandas: per zone, "
-        "pd.to_datetime(df[TIME]).dt.tz_localize(ZONE).dt.tz_convert('UTC'), and write that column",
-    )

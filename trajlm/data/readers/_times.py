@@ -235,6 +235,7 @@ def parse_time_parts(
 # reading of a time in a repeated (autumn) hour, and the wall clock (read as UTC, ms) of a time
 # that does not exist in the zone (the spring-forward gap).
 T_LATE, T_GAP = "_t_late", "_t_gap"
+ZONE_OF_ROW = "_row_zone"  # the IANA zone a row was read in, with a zone per row (_row_zones.py)
 
 
 def local_time_columns(read: Callable[[str, str], pl.Expr], tz: str) -> list[pl.Expr]:
@@ -284,6 +285,7 @@ def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.
         first = df.filter(gap).sort("_file", "_line").row(0, named=True)
         wall = dt.datetime.fromtimestamp(first[T_GAP] // 1000, dt.UTC).replace(tzinfo=None)
         value = first.get(T_RAW) or f"{wall:%Y-%m-%d %H:%M:%S}"
+        tz = first.get(ZONE_OF_ROW) or tz  # each row's own zone (_row_zones.py)
         err = ctx.error(f"local time {value!r} does not exist in {tz}: "
                         f"{dst_change(first[T_GAP], tz or 'UTC')} (nonexistent_local_time)",
                         first["_file"], first["_line"], field)  # fmt: skip
@@ -325,7 +327,7 @@ def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.
         ms = pl.when(later).then(pl.col(T_LATE)).otherwise(pl.col(T_MS))
         df = df.with_columns(ms.alias(T_MS)).with_columns((pl.col(T_MS) // 1000).alias("t"))
         df = df.drop("_amb", "_back", "_run", "_late", "_p_amb", "_p_ms", "_p_late")
-    return df.drop(T_LATE, T_GAP)
+    return df.drop(T_LATE, T_GAP, ZONE_OF_ROW, strict=False)
 
 
 def origin_seconds(text: str | None) -> int | None:

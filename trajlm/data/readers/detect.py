@@ -33,9 +33,10 @@ from trajlm.data.column_names import last_resort as last_resort  # re-exported
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._headers import _binary_file as _binary_file  # re-exported
 from trajlm.data.readers._headers import _geometry, _header
-from trajlm.data.readers._lines import rglob_follow, sniff_sep
+from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import POINT_NAMES
+from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
@@ -159,6 +160,10 @@ def resolve_columns(
             guessed["t"] = zoned[0]
             if cm.tz is None and not cm.utc_offset_s:
                 guessed["tz"] = zoned[1]
+        elif (local := local_time_beside_zones(have)) and zone_column(
+            first, format, cm.sep, have, local
+        ):  # several zones: each row read in its own (_row_zones.py)
+            guessed["t"] = local
     elif (
         cm.t in have and cm.tz is None and not cm.utc_offset_s and (z := zoned_time_column([cm.t]))
     ):
@@ -186,14 +191,15 @@ def resolve_columns(
             raise TrajlmInputError(
                 f"several columns could be {name}: {found}; the file has {have}",
                 path=first,
-                line=1,
+                line=header_line(first),
                 hint=f"choose one with {_CLI[name]} (Python: columns=ColumnMap({name}=...))",
             )
         if found:
             guessed[name] = found[0]
         if name == "traj_id" and found and normalised(found[0]) in OWNER_NAMES:
             _other_ids(first, found[0], have)
-    zone_per_row(first, format, cm.sep, have, guessed.get("t", cm.t))  # CST / MST rows
+    if cm.tz is None and not cm.utc_offset_s and cm.t_zone is None:  # CST / MST rows
+        guessed.update(zone_per_row(first, format, cm.sep, have, guessed.get("t", cm.t)))
     if "traj_id" in guessed:  # a row key (Traccar's `id`) is no trip id (layouts.py)
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
     geo_meta = format == "parquet" and _geometry(first) is not None
@@ -262,7 +268,7 @@ def resolve_columns(
                 f"the column(s) {ids} keep times in order within each value (or each run of "
                 "rows with one value, or never repeat a time within one)",
                 path=first,
-                line=1,
+                line=header_line(first),
                 hint=f"name the id column: --traj-col {ids[0]!r} (Python: "
                 f"ColumnMap(traj_id={ids[0]!r}))",
             )
@@ -276,7 +282,8 @@ def resolve_columns(
     fields = {
         k: None if v == NO_ID_COLUMN else v
         for k, v in guessed.items()
-        if not (k == "t" and cm.t_parts) and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID)
+        if not (k == "t" and cm.t_parts)
+        and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID, ZONES_SAID)
     }
     return dataclasses.replace(cm, **fields), guessed
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from trajlm.data.column_names import TRAJ, UTM_ZONE_NAMES, candidates, tier_of
 from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers._headers import ROW_KEY_SAMPLE, _id_sample
+from trajlm.data.readers._row_zones import zone_per_row  # noqa: F401 (re-exported: detect)
 from trajlm.data.readers._time_columns import (  # noqa: F401  (re-exported: detect, coerce_*)
     BY_SIZE,
     date_column_for,
@@ -32,7 +33,6 @@ from trajlm.data.readers._time_columns import (  # noqa: F401  (re-exported: det
     offset_column_for,
     study_local_time,
     unknown_zone,
-    zone_per_row,
     zoned_time_column,
 )
 from trajlm.data.readers.tabular import HISTORICAL_MIN_T, PRESETS

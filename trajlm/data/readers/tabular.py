@@ -74,8 +74,10 @@ from trajlm.data.readers._lines import (
 )
 from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import one_column
+from trajlm.data.readers._reused_ids import split_reused_ids
+from trajlm.data.readers._row_zones import zoned_times
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
-from trajlm.data.readers._sensors import SENSOR_COLUMNS, sensor_value
+from trajlm.data.readers._sensors import ACCURACY_COLUMNS, SENSOR_COLUMNS, sensor_value
 from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table imports them here)
     _check_columns,
     _coord_axes,
@@ -167,7 +169,7 @@ def _to_points(
         pl.col("_lon").alias("lon"),
         *src,
         *[
-            (sensor_value(v) if k in SENSOR_COLUMNS else pl.col(v)).alias(k)
+            (sensor_value(v) if k in (*SENSOR_COLUMNS, *ACCURACY_COLUMNS) else pl.col(v)).alias(k)
             for k, v in cm.extra.items()
         ],
         "_file",
@@ -207,6 +209,15 @@ def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
         return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
 
     return local_time_columns(read, cm.tz)
+
+
+def _zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
+    """`read(zone, offset_s, ambiguous)`: cm's time column parsed in one zone, in ms."""
+
+    def read(zone: str | None, offset_s: int, ambiguous: str) -> pl.Expr:
+        return parse_time(cm.t, cm.time_format, offset_s, unit="ms", tz=zone, ambiguous=ambiguous)
+
+    return read
 
 
 def _time_hint(cm: ColumnMap) -> str:
@@ -288,7 +299,7 @@ def _csv_file(
         if "\ufffd".encode() in first:  # a UTF-16 decoding error (_encoding.py): binary?
             _refuse_binary(path, opener)
         try:
-            names = header_names(header_text(first), cm.sep, path)
+            names = header_names(header_text(first), cm.sep, path, line_no=skip)
         except TrajlmInputError:  # random bytes whose first "line" happens to be UTF-8
             _refuse_binary(path, opener)
             raise
@@ -303,24 +314,24 @@ def _csv_file(
                 "header line is only NUL bytes: a zero-filled file (space reserved but never "
                 "written, e.g. a copy cut short by a crash)",
                 path=path,
-                line=1,
+                line=skip,
             ) from None
         if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first:  # cp1252 advice: garbage
             raise TrajlmInputError(
                 "header is UTF-16 (Excel's 'Unicode Text' / PowerShell export), not UTF-8",
                 path=path,
-                line=1,
+                line=skip,
                 hint="convert it first: iconv -f utf-16 -t utf-8 IN.csv > OUT.csv",
             ) from None
         raise TrajlmInputError(
             "header is not valid UTF-8 (a Windows-1252 / Latin-1 export, e.g. Excel's 'CSV')",
             path=path,
-            line=1,
+            line=skip,
             hint="convert it first: iconv -f cp1252 -t utf-8 IN.csv > OUT.csv (Python: "
             "pd.read_csv(path, encoding='cp1252')), or save it from Excel as 'CSV UTF-8'",
         ) from None
     try:
-        _check_columns(cm, names, path)
+        _check_columns(cm, names, path, line=skip)
     except TrajlmInputError:  # a header of random bytes that happens to parse
         _refuse_binary(path, opener)
         raise
@@ -337,9 +348,13 @@ def _csv_file(
             raw = raw.with_columns(date_and_time(cm.t_date, cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
             raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
+        t_ms, local = _time_expr(cm), _local_times(cm)
+        if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
+            raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
-        pts = _to_points(raw, cm, path.stem, _time_expr(cm), _local_times(cm))
+        pts = _to_points(raw, cm, path.stem, t_ms, local)
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
+        pts = split_reused_ids(pts, ctx, path.name)  # one id, two movers at the same times
         count_resorted(pts, ctx, across_chunks=True)
         done, carry = hold_back(finalize(pts), carry)
         if len(done):
