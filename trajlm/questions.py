@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from datetime import timedelta
 from typing import Any
 
 import polars as pl
@@ -122,8 +123,10 @@ class Asker:
             )
         read_as = _read_as(data) or ""
         one_kind = ONE_KIND.get(read_as) if "mode" not in self.trips.columns else None
+        start = self.trips["start"]
         words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind,
-                          activities=read_as in ACTIVITY_FORMATS)  # fmt: skip
+                          activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
+                          nights=(start - timedelta(hours=12)).dt.date().n_unique())  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
