@@ -33,9 +33,7 @@ def offset(lat, lon, km, bearing_deg):
 
 def leg(p, q, t0, kmh, step_s, bend=0.15):
     """Fixes from p to q at about `kmh`, one every `step_s`, on a gentle arc; (times, lats, lons)."""
-    d_km = math.hypot(
-        (q[0] - p[0]) * 111.32, (q[1] - p[1]) * 111.32 * math.cos(math.radians(p[0]))
-    )
+    d_km = math.hypot((q[0] - p[0]) * 111.32, (q[1] - p[1]) * 111.32 * math.cos(math.radians(p[0])))
     n = max(2, int(round(d_km / kmh * 3600 / step_s)) + 1)
     s = np.linspace(0, 1, n)
     lat = p[0] + (q[0] - p[0]) * s + bend * (q[1] - p[1]) * np.sin(np.pi * s) * 0.3
@@ -101,7 +99,9 @@ def ambulances() -> pd.DataFrame:
                     dwells=(rng.uniform(8, 25), rng.uniform(5, 15)),
                 )
                 job = f"{unit}-{night:%m%d}-{k}"
-                rows += [(unit, job, tt, la, lo, crew) for tt, la, lo in zip(T, LA, LO)]
+                rows += [
+                    (unit, job, tt, la, lo, crew) for tt, la, lo in zip(T, LA, LO, strict=True)
+                ]
                 t = T[-1] + pd.Timedelta(minutes=int(rng.integers(10, 70)))
     df = pd.DataFrame(rows, columns=["unit", "job_id", "local_ts", "lat", "lon", "crew_type"])
     df["local_ts"] = df.local_ts.dt.strftime("%Y-%m-%d %H:%M:%S")
@@ -129,11 +129,14 @@ def diary() -> pd.DataFrame:
         shop = offset(*home, rng.uniform(0.4, 0.9), rng.uniform(0, 360))
         k = 0
 
-        def trip(points, t0, mode, dwells=()):
+        def trip(points, t0, mode, dwells=(), pid=pid):
             nonlocal k
             k += 1
             T, LA, LO = path(points, t0, kmh[mode], 15, dwells)
-            rows.extend((pid, f"{pid}-{k:03d}", tt, la, lo, mode) for tt, la, lo in zip(T, LA, LO))
+            rows.extend(
+                (pid, f"{pid}-{k:03d}", tt, la, lo, mode)
+                for tt, la, lo in zip(T, LA, LO, strict=True)
+            )
             return T[-1]
 
         for day in pd.date_range("2026-11-16", "2026-11-22"):
@@ -150,13 +153,19 @@ def diary() -> pd.DataFrame:
             else:
                 for _ in range(int(rng.integers(1, 4))):
                     mode = rng.choice(["walk", "bicycle", "train"])
-                    dest = offset(*home, {"walk": 1.2, "bicycle": 3.5, "train": 8}[mode], rng.uniform(0, 360))
-                    t = day + pd.Timedelta(hours=int(rng.integers(9, 18)), minutes=int(rng.integers(0, 60)))
+                    dest = offset(
+                        *home, {"walk": 1.2, "bicycle": 3.5, "train": 8}[mode], rng.uniform(0, 360)
+                    )
+                    t = day + pd.Timedelta(
+                        hours=int(rng.integers(9, 18)), minutes=int(rng.integers(0, 60))
+                    )
                     trip([home, dest, home], t, mode, dwells=(rng.uniform(20, 90),))
             if pid == "P05" and day.day == 20:  # Friday: a train home from a party, over midnight
                 party = offset(*home, 14, 200)
                 trip([party, home], day + pd.Timedelta(hours=23, minutes=38), "train")
-    df = pd.DataFrame(rows, columns=["participant", "trip", "time_jst", "latitude", "longitude", "mode"])
+    df = pd.DataFrame(
+        rows, columns=["participant", "trip", "time_jst", "latitude", "longitude", "mode"]
+    )
     df = df.sort_values(["participant", "time_jst"], kind="stable")
     df["time_jst"] = df.time_jst.dt.strftime("%Y-%m-%d %H:%M:%S")
     return df.round({"latitude": 6, "longitude": 6})
@@ -179,12 +188,14 @@ def boda() -> pd.DataFrame:
                 dest = offset(*start, rng.uniform(1.5, 7), rng.uniform(0, 360))
                 T, LA, LO = path([start, dest], t, rng.uniform(18, 32), 10)
                 rid = f"{r}-{k:03d}"
-                rows += [(r, rid, tt, la, lo, kind) for tt, la, lo in zip(T, LA, LO)]
+                rows += [(r, rid, tt, la, lo, kind) for tt, la, lo in zip(T, LA, LO, strict=True)]
                 here = dest
                 t = T[-1] + pd.Timedelta(minutes=int(rng.integers(5, 45)))
     df = pd.DataFrame(rows, columns=["rider", "ride_id", "local", "lat", "lng", "service"])
     # the fleet's tracker exports UTC epoch seconds; Nairobi is UTC+3 all year
-    df["ts"] = ((df.local - pd.Timedelta(hours=3)) - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1)
+    df["ts"] = ((df.local - pd.Timedelta(hours=3)) - pd.Timestamp("1970-01-01")) // pd.Timedelta(
+        seconds=1
+    )
     return df[["rider", "ride_id", "ts", "lat", "lng", "service"]].round({"lat": 6, "lng": 6})
 
 

@@ -18,7 +18,11 @@ P = [
     ("A", "How many call-outs did AMB-16 handle on the night shift of 5 December?", "num"),
     ("A", "What distance did AMB-13 cover on Friday 4 December, in km?", "num"),
     ("A", "Which night shift was the quietest?", "judge"),
-    ("A", "How many hours did the intensive care crews spend on jobs on the night of 3 December?", "num"),
+    (
+        "A",
+        "How many hours did the intensive care crews spend on jobs on the night of 3 December?",
+        "num",
+    ),
     ("A", "What is the average number of jobs per night for AMB-11?", "num"),
     ("A", "On 5 December, how many km did AMB-12 drive that morning?", "num"),
     ("A", "How many km did the fleet drive over the five nights?", "refuse"),
@@ -41,9 +45,13 @@ def truths() -> list:
     c = pd.read_csv(OUT / "boda.csv")
     c["t"] = pd.to_datetime(c.ts, unit="s") + pd.Timedelta(hours=3)
     C, Cs = trips(c, "ride_id", "t", "lat", "lng", "service", "rider")
-    per_night = {d: len(night(A, d)) for d in ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05"]}
+    per_night = {
+        d: len(night(A, d)) for d in ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05"]
+    }
     a11 = A[A.veh == "AMB-11"]
-    a12 = A[(A.veh == "AMB-12") & (A.date == pd.Timestamp("2026-12-05").date()) & A.h.between(6, 11)]
+    a12 = A[
+        (A.veh == "AMB-12") & (A.date == pd.Timestamp("2026-12-05").date()) & A.h.between(6, 11)
+    ]
     c25 = Cs[Cs.t.dt.date == pd.Timestamp("2026-11-25").date()].join(C.veh, on="trip")
     return [
         len(night(A[A.veh == "AMB-16"], "2026-12-05")),
@@ -76,7 +84,9 @@ if __name__ == "__main__":
             text, value, refused = str(e), None, True
         v = score(kind, "", truth, refused, value, text)
         tally[v] = tally.get(v, 0) + 1
-        lines.append(f"[{v:7}] {k} {q}\n   truth={truth}\n   " + "\n   ".join(text.splitlines()[:3]))
+        lines.append(
+            f"[{v:7}] {k} {q}\n   truth={truth}\n   " + "\n   ".join(text.splitlines()[:3])
+        )
     lines.append(json.dumps(tally))
     (OUT / "para.txt").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -45,7 +45,11 @@ Q = [
     ("B15", "What share of trips were made on foot?", "num"),
     ("B16", "How many trips did P02 make on Wednesday?", "num"),
     ("B17", "How many minutes did participant P08 spend travelling on Monday?", "num"),
-    ("B18", "What was the total distance travelled by all participants on Friday 20 November, in km?", "num"),
+    (
+        "B18",
+        "What was the total distance travelled by all participants on Friday 20 November, in km?",
+        "num",
+    ),
     ("BR1", "What was the purpose of P06's trips?", "refuse"),
     ("BR2", "How many steps did P08 walk?", "refuse"),
     # C: a Nairobi boda-boda (motorbike taxi) fleet owner, asking in Nairobi time (--tz Africa/Nairobi)
