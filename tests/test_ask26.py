@@ -154,3 +154,32 @@ def test_set26_words(asker, jobs):
     assert asker("How many units worked on 3 December?").value == on_3rd.unit.nunique() == 3
     a = asker("What was the longest job of the patient transport units, in minutes?")
     assert a.value == pytest.approx(90.0)
+
+
+def test_participant_p03_of_a_phone_study_ingested_with_no_options(tmp_path):
+    """newuser25's leftover: `participant_id` taken as the trajectory column and cut at the gaps (P02_0, P02_1, ...):
+    "participant P02" is the mover, its trips the pieces (was "did not understand 'participant P02'")."""
+    from ask_helpers import read_cli, run_cli
+
+    rows = []
+    for j, p in enumerate(("P01", "P02", "P03")):
+        for day in (16, 17):
+            for k, hour in enumerate((8, 18)):
+                if p == "P03" and day == 17 and k == 1:
+                    continue  # P03 one trip fewer
+                t0 = pd.Timestamp(f"2026-11-{day} {hour}:00")
+                rows += [(p, t0 + pd.Timedelta(seconds=30 * i), 35.68 + 0.0004 * i + 0.01 * j, 139.76 + 0.01 * k + 0.001 * day, "Asia/Tokyo")
+                         for i in range(20)]  # fmt: skip
+    csv = tmp_path / "phones.csv"
+    pd.DataFrame(
+        rows, columns=["participant_id", "local_time", "latitude", "longitude", "tz"]
+    ).to_csv(csv, index=False)
+    run_cli(["data", "ingest", str(csv), "--out", str(tmp_path / "store")])
+    refused, value, _, text = read_cli(
+        tmp_path / "store", "How many trips did participant P03 make?"
+    )
+    assert not refused and value == 3, text
+    refused, _, first, text = read_cli(
+        tmp_path / "store", "Which participant made the fewest trips?"
+    )
+    assert not refused and "P03" in text.splitlines()[0], text
