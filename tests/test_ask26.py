@@ -183,3 +183,11 @@ def test_participant_p03_of_a_phone_study_ingested_with_no_options(tmp_path):
         tmp_path / "store", "Which participant made the fewest trips?"
     )
     assert not refused and "P03" in text.splitlines()[0], text
+
+
+def test_a_dated_total_per_vehicle_is_split_as_one_vehicle_s(asker, steps):
+    per = steps[steps.began == "2026-12-03"].groupby("unit").d.sum().sort_values() / 1000
+    a = asker("Which unit drove the most km on 3 December?")
+    assert a.value == pytest.approx(per.iloc[-1], rel=0.005) and per.index[-1] in a.text
+    one = asker(f"How many km did {per.index[-1]} drive on 3 December?")
+    assert one.value == pytest.approx(a.value, rel=1e-9)

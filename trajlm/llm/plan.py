@@ -403,7 +403,12 @@ def dated_total(plan: QueryPlan) -> bool:
     """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
     those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
     dated = plan.date_from is not None or plan.date_to is not None
-    plain = plan.group is None and plan.per is None and plan.pick is None and not plan.at_end
+    plain = (
+        plan.group in (None, "vehicle")
+        and plan.per is None
+        and plan.pick is None
+        and not plan.at_end
+    )
     no_hours = plan.hour_from is None and plan.hour_to is None
     split = ("length_m", "duration_s", "moving_s", "stopped_s")
     return dated and plain and no_hours and plan.action == "sum" and plan.metric in split

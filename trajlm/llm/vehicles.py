@@ -295,8 +295,11 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         what = {"count": pl.len(), "sum": col.sum() if col is not None else None,
                 "mean": col.mean() if col is not None else None,
                 "median": col.median() if col is not None else None}[plan.action]  # fmt: skip
+        trips = (
+            pl.col(TRIP_OF).n_unique() if TRIP_OF in chosen.columns else pl.len()
+        )  # a dated total's parts
         table = chosen.group_by("vehicle").agg(
-            what.cast(pl.Float64).alias("value"), pl.len().alias("trips")
+            what.cast(pl.Float64).alias("value"), trips.alias("trips")
         )
     scale = UNITS[plan.metric][plan.unit] if plan.unit and plan.metric else 1.0
     unit = (
