@@ -156,11 +156,16 @@ def test_clean_drops_null_island_fixes_of_a_canonical_frame_as_the_refusal_says(
     assert report.dropped["null_island"] == 1 and report.rows_in == 4
 
 
-def test_km_on_a_date_says_a_trip_over_midnight_was_counted_whole() -> None:
+def test_km_on_a_date_splits_a_trip_over_midnight_there() -> None:
     from trajlm.questions import Asker
 
     ask = Asker(_over_midnight())
-    ans = ask("How many km did V1 drive on 2026-10-19?")  # V1_a: 22:00-02:00, whole on the 19th
-    assert "7.97 km" in str(ans)
-    assert any("ran past midnight (e.g. 'V1_a'): counted whole" in n for n in ans.notes)
+    # ask26 (status item 8): V1_a (22:00-02:00) was 7.97 km whole on the 19th, said in a note; its part on each
+    # date now counts there, as the most-in-one-day answer above already read it (5.94 km on the 20th)
+    ans = ask("How many km did V1 drive on 2026-10-19?")
+    assert "4.00 km" in str(ans)
+    assert any("1 trip over midnight split there" in n for n in ans.notes)
+    assert "5.94 km" in str(ask("How many km did V1 drive on 2026-10-20?"))
     assert not ask("How many km did V2 drive on 2026-10-19?").notes  # none ran past: no word
+    mean = ask("What was the average trip length on 2026-10-19?")  # a mean keeps whole trips, said
+    assert any("ran past midnight (e.g. 'V1_a'): counted whole" in n for n in mean.notes)

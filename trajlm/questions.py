@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from datetime import timedelta
 from typing import Any
 
 import polars as pl
@@ -43,7 +44,7 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
-from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner
+from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
@@ -98,6 +99,8 @@ class Asker:
             "vehicle_id" not in self.points.columns
         ):  # a GPX file per tagged bird: its stem is the mover (set 24)
             owned = with_file_owner(self.points)
+            if owned is self.points:  # a phone study's participant_id cut at gaps: "P03" (set 26)
+                owned = with_source_owner(self.points)
             if owned is not self.points:
                 self.points, self.trips_utc = owned, trip_table(owned)
         self.zone = tz or data_zone(data) or own_zone
@@ -122,8 +125,10 @@ class Asker:
             )
         read_as = _read_as(data) or ""
         one_kind = ONE_KIND.get(read_as) if "mode" not in self.trips.columns else None
+        start = self.trips["start"]
         words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind,
-                          activities=read_as in ACTIVITY_FORMATS)  # fmt: skip
+                          activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
+                          nights=(start - timedelta(hours=12)).dt.date().n_unique())  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )

@@ -22,7 +22,7 @@ from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 # "daily", "weekly", "per day", "a week" (not "each day": a table per day is asked there, nor
 # "the week of 6-12 April"); "on average" beside them is their mean, read here too
 PER = re.compile(
-    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly)|(?:per|an?)\s+(day|week)(?!\s+(?:of|when)\b)(?!\s+in\s+(?!km\b|kms\b|kilomet|miles?\b|mi\b|nm\b|nautical|metres?\b|meters?\b|m\b|hours?\b|h\b|minutes?\b|mins?\b)))\b"
+    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly|nightly)|(?:per|an?)\s+(day|week|night(?:[\s-]?shift)?)(?!\s+(?:of|when)\b)(?!\s+in\s+(?!km\b|kms\b|kilomet|miles?\b|mi\b|nm\b|nautical|metres?\b|meters?\b|m\b|hours?\b|h\b|minutes?\b|mins?\b)))\b"
     r"(?:\s+on\s+average\b)?",
     re.I,
 )
@@ -82,12 +82,13 @@ def read_per(question: str) -> tuple[str, str | None]:
     m = PER.search(question)
     if m is None:
         return question, None
-    per = "day" if (m.group(1) or m.group(2)).lower() in ("daily", "day") else "week"
+    word = (m.group(1) or m.group(2)).lower()
+    per = "day" if word in ("daily", "day") else "night" if word.startswith("night") else "week"
     if _MOST_IN_A_PERIOD.search(
         question
     ):  # "the longest distance V5 drove in a day" was the mean per day (set 24)
         raise CannotAnswer(f"the most in one {per} is read for trips, distance and time (e.g. 'the most km V5 drove "
-                           f"in one {per}'), not this: ask e.g. 'what is the {'daily' if per == 'day' else 'weekly'} "
+                           f"in one {per}'), not this: ask e.g. 'what is the {dict(day='daily', night='nightly').get(per, 'weekly')} "
                            "distance of V5' for the mean")  # fmt: skip
     rest = question[: m.start()] + " " + question[m.end() :]
     # "the average number of trips per day" (set 21): the count per day, itself a mean over the days
@@ -146,6 +147,10 @@ def period_key_value(plan: QueryPlan) -> tuple[pl.Expr, pl.Expr]:
     a period sums (trips, or the plan's metric): per-period plans and their maxima (daymax)."""
     day = pl.col("start").dt.date()
     key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+    if (
+        plan.per == "night"
+    ):  # the night (shift) a trip starts in: from noon to the next noon (set 26)
+        key = (pl.col("start") - pl.duration(hours=12)).dt.date()
     what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
     return key.alias("_p"), what
 

@@ -29,17 +29,18 @@ _SUP = re.compile(rf"\b(?:the\s+)?({_MOST}|{_LEAST})\b(?:\s+(?:number|amount|cou
 # "in a day", "in one day", "on a single day", "on any one day", "in a single week", "daily", "per day"
 _PERIOD = re.compile(
     r"\b(?:(?:in|on|during|over|within|for)\s+)?(?:a|one|any|any\s+one|a\s+single|one\s+single|single|1)\s+"
-    r"(?:calendar\s+)?(day|week)\b|\b(?:per|each)\s+(day|week)\b|\b(daily|weekly)\b",
+    r"(?:calendar\s+)?(day|week|night)(?:[\s-]?shift)?\b|\b(?:per|each)\s+(day|week|night)(?:[\s-]?shift)?\b"
+    r"|\b(daily|weekly|nightly)\b",
     re.I,
 )
 # "which day did the fleet cover the most km", "on what date did the birds fly the furthest"
 _WHICH = re.compile(
-    r"^\s*(?:(?:on|in|during)\s+)?(?:which|what)\s+(?:calendar\s+)?(day|date|week)\b(?:\s+of\s+the\s+week)?",
+    r"^\s*(?:(?:on|in|during)\s+)?(?:which|what)\s+(?:calendar\s+)?(day|date|week|night)\b(?:[\s-]?shift)?(?:\s+of\s+the\s+week)?",
     re.I,
 )
 # "how many trips were made on the busiest day": the most trips in one day
 _ON_BUSIEST = re.compile(
-    r"\b(?:on|in|during)\s+(?:the|its|their|his|her)\s+(busiest|quietest|longest|shortest)\s+(day|week)\b",
+    r"\b(?:on|in|during)\s+(?:the|its|their|his|her)\s+(busiest|quietest|longest|shortest)\s+(day|week|night)\b",
     re.I,
 )
 _TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|tours?|crossings?|deliver(?:y|ies)|flights?)"
@@ -94,6 +95,7 @@ def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryP
         .lower()
         .replace("daily", "day")
         .replace("weekly", "week")
+        .replace("nightly", "night")
     )
     per = "day" if per == "date" else per
     pick = _pick(sup.group(1))
@@ -218,6 +220,8 @@ def _shown(plan: QueryPlan, value: float) -> tuple[str, str]:
 
 
 def _day(plan: QueryPlan, d) -> str:
+    if plan.per == "night":  # set 26: the night that starts on that date (noon to noon)
+        return f"the night of {d:%a} {d}"
     return f"{d:%a} {d}" if plan.per == "day" else f"the week of {d}"
 
 

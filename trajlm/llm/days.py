@@ -18,7 +18,7 @@ from trajlm.llm.replan import is_plain_count, replan
 
 _DATA = r"(?:data|tracking|records?|recordings?|gps(?:\s+data)?|fixes|observations?|logging)"
 _SEEN = (
-    r"(?:recorded|tracked|logged|collected|observed|monitored|seen|active|available"
+    r"(?:record|track|log|recorded|tracked|logged|collected|observed|monitored|seen|active|available"
     r"|drive|drove|driven|travel(?:l?ed)?|move|moved|fly|flew|flown|sail|sailed|operate|operated|work|worked"
     r"|out|on\s+the\s+road|in\s+service|on\s+duty)"  # "on how many days was P-03 out" (set 25)
 )

@@ -66,6 +66,9 @@ class DataWords:
     kind: str | None = None
     # read from activity files (GPX, FIT, a Strava export; llm/ask_data.ACTIVITY_FORMATS)
     activities: bool = False
+    # how many local dates, nights (noon to noon) the trips start on ("over the four nights": all of them; set 26)
+    days: int = 0
+    nights: int = 0
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:

@@ -149,7 +149,13 @@ def read_hours(s: QuestionText, f: dict) -> None:
         raise CannotAnswer(
             f"which hours are '{m.group(0)}'? they differ by city and service: give them ('{eg}')"
         )
-    if m := re.search(r"\b(?:that|this|the\s+same)\s+(morning|afternoon|evening|night)\b", s.low):
+    if (
+        m := re.search(r"\b(?:that|this|the\s+same)\s+(morning|afternoon|evening|night)\b", s.low)
+    ) and (
+        f.get("date_from") is not None and f.get("date_from") == f.get("date_to")
+    ):  # "on 3 December, how many jobs did AMB-15 start that morning" (set 26): that date's morning
+        s.rewrite(*m.span(), f"in the {m.group(1)}")
+    elif m:
         raise CannotAnswer(f"'{m.group(0)}' names no date: give the "
                            "date or the hours ('on 1 July', 'between 6 and 12')")  # fmt: skip
     for part, (lo, hi) in DAY_PARTS.items():

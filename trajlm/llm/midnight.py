@@ -8,22 +8,40 @@ trip's steps that began that day (``day_pieces``: the cut of session 20's long t
 add up to the trip. Before, the whole trip counted on its start's day (said in the answer): on set 25's night
 plows the best day of S-01 was 168.1 km for 163.1 km driven that day. A date filter ("the km driven on 17
 November") still selects whole trips by their start, as before (the plan line says so).
+
+Session 26 (ask26; badin25's leftover): a dated *total* of distance or time ("how many km did AMB-13 drive on 4
+December", "the distance travelled on Friday 20 November") adds the parts of the trips that lie on those dates, in
+the plan's clock: a night run that started on the 3rd adds its km after midnight to the 4th (``dated_pieces``),
+as a per-day total does. Counts, means and lists still select whole trips by their start; with hours ("on the
+morning of 5 December") the hours are the trip's start, whole trips as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+
 import polars as pl
 
-from trajlm.llm.plan import QueryPlan
+from trajlm.llm.plan import WEEKDAYS, QueryPlan, dated_total
 from trajlm.llm.trips import trip_table
 
 # the totals a day can hold part of: a trip's distance and its time (all of it, moving or stopped)
 SPLIT_METRICS = ("length_m", "duration_s", "moving_s", "stopped_s")
+__all__ = [
+    "SPLIT_METRICS",
+    "dated_pieces",
+    "dated_total",
+    "split_at_midnight",
+    "splits",
+    "whole_days_said",
+]
 
 
 def splits(plan: QueryPlan) -> bool:
     """Whether the plan adds up a metric per day or week (then trips over midnight are split there)."""
-    return plan.per is not None and plan.action != "count" and plan.metric in SPLIT_METRICS
+    # a night (set 26) holds its trips whole: it spans midnight
+    return plan.per in ("day", "week") and plan.action != "count" and plan.metric in SPLIT_METRICS
 
 
 def crossing(points: pl.DataFrame, trips: pl.DataFrame) -> list[str]:
@@ -70,13 +88,54 @@ def n_trips(frame: pl.DataFrame) -> pl.Expr:
     return pl.col(TRIP_OF).n_unique() if TRIP_OF in frame.columns else pl.len()
 
 
+def dated_pieces(
+    plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame, select: Callable
+) -> tuple[pl.DataFrame, str | None]:
+    """(the parts on the plan's dates of its trips, a note when a trip over midnight was split): the trips the
+    plan selects with its first date moved a day earlier (a run from the evening before), split at midnight, their
+    parts on the dates (and weekdays) kept. ``select`` is query.select_trips (passed in: no import cycle)."""
+    wider = plan.model_copy(
+        update={
+            "date_from": plan.date_from - timedelta(days=1) if plan.date_from else None,
+            "weekdays": None,
+        }
+    )
+    cand = select(wider, points, trips)
+    if "copy_of" in cand.columns:
+        cand = cand.filter(pl.col("copy_of").is_null())
+    pieces, n_split, zone = split_at_midnight(points, cand)
+    day = pl.col("start").dt.date()
+    keep = pl.lit(True)
+    if plan.date_from is not None:
+        keep &= day >= plan.date_from
+    if plan.date_to is not None:
+        keep &= day <= plan.date_to
+    if plan.weekdays:
+        keep &= pl.col("start").dt.weekday().is_in([WEEKDAYS.index(d) + 1 for d in plan.weekdays])
+    kept = pieces.filter(keep)
+    if not n_split or TRIP_OF not in kept.columns:
+        return kept, None
+    split = kept.filter(pl.col(TRIP_OF) != pl.col("traj_id").cast(pl.Utf8))
+    if len(split) == 0:
+        return kept, None
+    n = split[TRIP_OF].n_unique()
+    return kept, (f"{n} trip{'s' * (n != 1)} over midnight split there, {zone}: only the part on the date "
+                  "asked is counted")  # fmt: skip
+
+
 def whole_days_said(
     plan: QueryPlan, points: pl.DataFrame | None, chosen: pl.DataFrame
 ) -> str | None:
     """badin25: "km V1 drove on 19 October" sums the trips that started that day, whole; one that ran
     past midnight was counted whole with no word (where "the most km in one day" splits it)."""
     dated = plan.date_from is not None or plan.date_to is not None
-    if not dated or splits(plan) or plan.metric not in SPLIT_METRICS or points is None:
+    if (
+        not dated
+        or splits(plan)
+        or dated_total(plan)
+        or plan.metric not in SPLIT_METRICS
+        or points is None
+    ):
         return None
     if plan.action == "count" or not (over := crossing(points, chosen)):
         return None

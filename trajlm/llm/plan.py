@@ -143,6 +143,9 @@ class QueryPlan(BaseModel):
     hour_to: int | float | None = Field(None, gt=0, le=24)
     date_from: date | None = None
     date_to: date | None = None
+    night_of: date | None = (
+        None  # "the night (shift) of 2 December": starts from its noon to the next noon (set 26)
+    )
     place: str | None = None
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
@@ -174,7 +177,7 @@ class QueryPlan(BaseModel):
     percentile: float | None = Field(None, gt=0, lt=100)
     # per: a count or total per calendar day / ISO week of the start, averaged over the days (weeks)
     # with trips ("daily distance", "trips per week"; session 17, llm/calendar.py)
-    per: Literal["day", "week"] | None = None
+    per: Literal["day", "week", "night"] | None = None
     # pick: instead of that mean, the day (week) with the largest ("most") / smallest ("least") total, named
     # ("the longest distance V5 drove in a day", "which day did the fleet cover the most km"; llm/daymax.py)
     # "busiest" / "quietest": the total on the day with the most / fewest trips ("the km driven on the busiest day")
@@ -370,6 +373,8 @@ class QueryPlan(BaseModel):
             if (c := getattr(self, name)) is not None:
                 parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
         parts += describe_boxes(self)
+        if self.night_of is not None or self.per == "night":
+            parts.append("night: starts from noon that day to noon the next")
         if self.action == "days":
             parts.append(f"dates of the fixes, {self._zone or 'UTC'}")
         end = "end" if self.at_end else "start"
@@ -381,11 +386,32 @@ class QueryPlan(BaseModel):
             or (self.metric in ("start_hour", "start_time"))
         ):
             parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
+        elif dated_total(
+            self
+        ):  # "km on 4 December": a trip over midnight split there (midnight.py, set 26)
+            parts.append(
+                f"dates of the steps (a trip over midnight split there), {self._zone or 'UTC'}"
+            )
         elif (self._zone or self.at_end or self.by) and (
-            self.weekdays or self.date_from or self.date_to or self.by
+            self.weekdays or self.date_from or self.date_to or self.by or self.night_of
         ):
             parts.append(f"days of the trip's {end}, {self._zone or 'UTC'}")
         return " | ".join(parts)
+
+
+def dated_total(plan: QueryPlan) -> bool:
+    """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
+    those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
+    dated = plan.date_from is not None or plan.date_to is not None
+    plain = (
+        plan.group in (None, "vehicle")
+        and plan.per is None
+        and plan.pick is None
+        and not plan.at_end
+    )
+    no_hours = plan.hour_from is None and plan.hour_to is None
+    split = ("length_m", "duration_s", "moving_s", "stopped_s")
+    return dated and plain and no_hours and plan.action == "sum" and plan.metric in split
 
 
 def validate_plan(data: dict | str) -> QueryPlan:

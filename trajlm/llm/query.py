@@ -10,6 +10,7 @@ from the validated plan.
 from __future__ import annotations
 
 import math
+from datetime import datetime, time, timedelta
 
 import numpy as np
 import polars as pl
@@ -22,7 +23,14 @@ from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
 from trajlm.llm.inside import with_away, with_inside
-from trajlm.llm.midnight import split_at_midnight, split_said, splits, whole_days_said
+from trajlm.llm.midnight import (
+    dated_pieces,
+    dated_total,
+    split_at_midnight,
+    split_said,
+    splits,
+    whole_days_said,
+)
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
 from trajlm.llm.tables import per_key
@@ -85,6 +93,12 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         cond &= pl.col("start").dt.date() >= plan.date_from
     if plan.date_to is not None:
         cond &= pl.col("start").dt.date() <= plan.date_to
+    if (
+        plan.night_of is not None
+    ):  # "the night shift of 2 December" (set 26): noon to noon, the data's clock
+        noon = datetime.combine(plan.night_of, time(12))
+        local = pl.col("start").dt.replace_time_zone(None)
+        cond &= (local >= noon) & (local < noon + timedelta(days=1))
     for name, col, op in (
         ("min_speed_kmh", "speed_kmh", "ge"),
         ("max_speed_kmh", "speed_kmh", "le"),
@@ -231,6 +245,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     ):  # "the most km V5 drove in one day", "... per vehicle" (llm/daymax.py)
         value, text = pick_period(plan, chosen, points)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if dated_total(plan):  # "km AMB-13 drove on 4 December": the parts on that date (midnight.py)
+        chosen, line = dated_pieces(plan, points, trips, select_trips)
+        notes += [line] if line else []
     if (line := whole_days_said(plan, points, chosen)) is not None:
         notes.append(line)
     if splits(plan):  # daily distance: split at midnight

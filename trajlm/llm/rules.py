@@ -40,6 +40,7 @@ from trajlm.llm.kinds import label_words
 from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
+from trajlm.llm.nights import night_of, take_night, whole_span
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
@@ -71,7 +72,7 @@ from trajlm.llm.space import read_space
 from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend, vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
-from trajlm.llm.synonyms import rewrite
+from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 
@@ -120,7 +121,7 @@ KNOWN = set(
     belonged owned took place occurred included include includes spend spent past ahead cover
     covers plain but single journey travel travelling traveling i'd i'm utc gmt driven drove
     drive drives anyone anybody someone somebody touched touch touches touching track local
-    rode ridden record records""".split()
+    rode ridden riding driving record records attend attended attends handle handled handles""".split()
 )
 # the words read by the patterns inside the methods (for mending typos; KNOWN is what may stay)
 READ_WORDS = """predict forecast where will going describe summarise summarize about english
@@ -177,6 +178,10 @@ class RulePlanner:
     def plan(self, question: str) -> QueryPlan:
         guard(question)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
+        question = trip_nouns(question)  # an ambulance's "jobs", "call-outs" (synonyms.py, set 26)
+        question = whole_span(
+            question, self.words.days, self.words.nights
+        )  # "over the four nights" (nights.py)
         question = label_words(
             question, self.words.labels
         )  # "yacht trips" on sailing labels (kinds.py)
@@ -258,7 +263,10 @@ class RulePlanner:
         read_boxes(s, f)  # "from box A to box B", "ended in box B" (set 15)
         read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
         read_space(s, f, self.area)  # boxes, points, radii, places (space.py)
+        night = take_night(s)  # "on the night shift of 3 December" (nights.py)
         read_dates(s, f, self.years)
+        if night:
+            night_of(f, self._said)
         read_hours(s, f)
         read_days(s, f)
         self._quantities(s, f)

@@ -72,6 +72,13 @@ SYNONYMS: list[tuple[str, str]] = [
     # a study's volunteers are its users (set 25: GeoLife's "which volunteer made the most trips")
     (r"volunteers", "users"),
     (r"volunteer", "user"),
+    # set 26: a travel survey's respondents are its users; a motorbike-taxi fleet's riders and bodas (boda-bodas),
+    # an ambulance service's crews, the vehicles (its jobs: TRIP_NOUNS)
+    (r"respondents", "users"),
+    (r"units(?!\s+(?:of|in|for)\b)", "vehicles"),  # "the patient transport units" (set 26)
+    (r"respondent", "user"),
+    (r"(?:boda[\s-]?)?bodas|riders|crews", "vehicles"),
+    (r"boda(?:[\s-]?boda)?|rider|crew", "vehicle"),
     (r"flew|flown", "travelled"),
     (r"flying", "travelling"),
     (r"flies|fly", "travel"),
@@ -102,10 +109,26 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"left(?=\s+(?:from|the|at|before|after|between|on|in)\b)", "departed"),
     (r"took\s+off|taking\s+off|takes\s+off", "departed"),
 ]
+# set 26: an ambulance service's jobs / call-outs are its trips, read before every other reader (the most in one
+# night, the rankings, the counts all look for a trip's noun)
+TRIP_NOUNS: list[tuple[str, str]] = [
+    (r"jobs|call[\s-]?outs", "trips"),
+    (r"job(?!\s+(?:id|ids|number|no)\b)|call[\s-]?out", "trip"),
+]
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
+_TRIP_NOUNS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in TRIP_NOUNS]
+
+
+def trip_nouns(question: str) -> str:
+    """ "how many jobs did AMB-12 do" -> "how many trips did AMB-12 do" (set 26)."""
+    for rx, to in _TRIP_NOUNS:
+        question = rx.sub(to, question)
+    return question
+
+
 # words the typo mending must know (so that "voyages" is not mended into another word)
 # ("off" of "took off" is not one: read only after "took", never a mending target)
-WORDS = sorted({w for p, _ in SYNONYMS for w in re.findall(r"[a-z]+", p)} - {"off"})
+WORDS = sorted({w for p, _ in SYNONYMS + TRIP_NOUNS for w in re.findall(r"[a-z]+", p)} - {"off"})
 
 # "1 hour 30 minutes", "2 h and 15 min", "1h 5min": hours and minutes, each with its unit
 _HOURS_MINUTES = re.compile(

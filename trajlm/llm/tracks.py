@@ -71,6 +71,27 @@ def with_file_owner(points: pl.DataFrame) -> pl.DataFrame:
     return points.with_columns(stems.alias("vehicle_id"))
 
 
+# a mover's id as a source id ("P03", "U-12", "dev7"): letters then digits, not a long trip code
+_MOVER_SOURCE = r"^[A-Za-z]{1,6}[-_ ]?\d{1,5}$"
+
+
+def with_source_owner(points: pl.DataFrame) -> pl.DataFrame:
+    """Points whose source ids name their movers: with no vehicle / user column, a phone study's ``participant_id``
+    taken as the trajectory column and cut at the gaps into ``P03_0``, ``P03_1``, ... (``source_traj_id`` "P03"),
+    the source is the mover (``vehicle_id``), so "how many trips did participant P03 make" reads it (newuser25:
+    "did not understand 'participant P03'"; set 26). Only where the sources are mover-like ids and each was cut
+    into 2 trips or more on average (a trip id cut once at a gap stays a trip)."""
+    if {"vehicle_id", "user_id"} & set(points.columns) or "source_traj_id" not in points.columns:
+        return points
+    src = points["source_traj_id"].cast(pl.Utf8)
+    sources = src.drop_nulls().unique()
+    if src.null_count() or len(sources) < 2 or not sources.str.contains(_MOVER_SOURCE).all():
+        return points
+    if points["traj_id"].n_unique() < 2 * len(sources):
+        return points
+    return points.with_columns(src.alias("vehicle_id"))
+
+
 def _source_owner(points: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
     """The mover is the id the file gave (``source_traj_id``, kept at ingest before the gap split renamed the
     pieces ``RD-M02_0``, ``RD-M02_1``) when every piece of every source is a track or belongs to a source with one

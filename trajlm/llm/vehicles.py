@@ -26,9 +26,12 @@ from trajlm.llm.ranks import ranked_line
 from trajlm.llm.replan import is_plain_count, replan
 
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
-GENERIC = (r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
-           r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?"
-           r"|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?|birds?|tags?")  # fmt: skip
+GENERIC = (
+    r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
+    r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?"
+    r"|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?|birds?|tags?"
+    r"|riders?|bodas?|crews?|respondents?"
+)  # fmt: skip  (set 26: a boda fleet's riders, an ambulance's crews)
 # other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
 _MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
           r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?")  # fmt: skip
@@ -63,7 +66,10 @@ _MOVED = re.compile(
 _MEASURES = (r"km|kms|kilomet\w*|miles?|mi|nm|nautical|metres?|meters?|distance|hours?|minutes?|mins?|time|duration"
              r"|speed|pace|stops?|idle|layovers?|points?|fixes")  # fmt: skip
 # "how far did D-ana drive", "distance covered by D-luis": a named vehicle's (or the chosen trips') total distance
-_HOW_FAR = re.compile(r"^\s*how\s+far\s+(?=(?:in\s+total\s+)?(?:did|has|have|does|do)\b)", re.I)
+# "what distance did AMB-13 cover on 4 December" (set 26's paraphrase: it was a list of its trips) as "how far"
+_HOW_FAR = re.compile(
+    r"^\s*(?:how\s+far|what\s+distance)\s+(?=(?:in\s+total\s+)?(?:did|has|have|does|do)\b)", re.I
+)
 _COVERED_BY = re.compile(
     r"^\s*(?:the\s+)?(?:total\s+)?(?=(?:distance|km|kilomet\w+|miles|nautical\s+miles)\s+"
     r"(?:covered|driven|sailed|travell?ed|ridden|done|cycled)\s+by\b)",
@@ -289,8 +295,11 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         what = {"count": pl.len(), "sum": col.sum() if col is not None else None,
                 "mean": col.mean() if col is not None else None,
                 "median": col.median() if col is not None else None}[plan.action]  # fmt: skip
+        trips = (
+            pl.col(TRIP_OF).n_unique() if TRIP_OF in chosen.columns else pl.len()
+        )  # a dated total's parts
         table = chosen.group_by("vehicle").agg(
-            what.cast(pl.Float64).alias("value"), pl.len().alias("trips")
+            what.cast(pl.Float64).alias("value"), trips.alias("trips")
         )
     scale = UNITS[plan.metric][plan.unit] if plan.unit and plan.metric else 1.0
     unit = (
@@ -352,6 +361,7 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
 _MOVERS = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+|individual\s+)?(?:{_ANY})\b"
                      rf"(?!\s+{_TRIPS}\b)", re.I)  # fmt: skip
 _THERE = re.compile(r"\b(?:(?:do|did)\s+(?:we|you|i)\s+(?:have|track|follow|monitor)|have\s+we\s+got"  # set 24
+                    r"|worked|operated"  # set 26: "how many riders worked on 26 November"
                     r"|(?:are|were|is)\s+(?:there|(?:in|of)\s+(?:the|this|my|our)\s+data(?:\s*set)?|collared"
                     # set 23: "how many participants are in the study" (the data's own name for itself)
                     r"|in\s+(?:the|this|my|our)\s+(?:study|sample|cohort|panel|survey|project|fleet|trial)"
@@ -371,6 +381,7 @@ _SEA_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s
 # "how many trucks are there / are in the data / were tracked" where "truck" is not a label: the vehicles (ask23: "only
 # trips are counted"); "how many trucks came within 200 m of X" stays refused as the ships above (trucks or their trips?)
 LAND = r"trucks|lorries|vans|cars|buses|taxis|cabs|scooters|bikes|bicycles|motorbikes|motorcycles|ambulances|couriers|birds"
+LAND += r"|riders|bodas|crews|units"  # set 26: a boda fleet's riders, an ambulance service's crews / units
 _LAND_THERE = re.compile(rf"^\s*how\s+many\s+(?:different\s+|distinct\s+|unique\s+)?({LAND})\s+(?={_THERE.pattern})",
                          re.I)  # fmt: skip
 
