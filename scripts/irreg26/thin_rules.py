@@ -75,6 +75,12 @@ for run in runs:
 for kind in ("steps", *rules):
     save[f"{kind}|3-seed mean"] = np.mean([save[f"{kind}|{Path(r).name}"] for r in runs], 0)
 np.savez(out, **save)
+# how many of the scored histories each rule thins (the first run's coverage record)
+med = np.array([np.median(np.diff(task.hist_t[i, :n])) for i, n in enumerate(task.lengths)])
+cov = io.load_model(Path(runs[0])).config.coverage["dt_s"]
+below = {"p50": cov["p50"], "ratio": api_rollout.THIN_BELOW * cov["p50"],
+         "p5": min(api_rollout.THIN_BELOW * cov["p50"], cov["p5"]), "never": 0.0}  # fmt: skip
+print("histories thinned: " + ", ".join(f"{r} {(med < b).sum()}" for r, b in below.items()))
 print(f"{split}: {len(task.lengths)} trajectories; " + ", ".join(
     f"{b} {np.nanmean(save[b]):.1f} m" for b in ("linear-3 [time, fit]", "constant velocity [time]")))  # fmt: skip
 for who in [*[Path(r).name for r in runs], "3-seed mean"]:
