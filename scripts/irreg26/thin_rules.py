@@ -47,6 +47,8 @@ def per_traj(pred: np.ndarray) -> np.ndarray:
 
 def with_rule(rule: str):
     def history(self, df):
+        if getattr(self.config, "time_query", False):
+            return df  # as TrajLM._history: a time_query model reads its history whole
         cov = (self.model.config.coverage or {}).get("dt_s") or {}
         step = float(cov.get("p50") or 0.0)
         below = {"p50": step, "ratio": api_rollout.THIN_BELOW * step, "never": 0.0,
