@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 import torch
 
+from trajlm import api_rollout
 from trajlm._arguments import check_keywords
 from trajlm.api_at_times import predict_asked
 from trajlm.api_checks import (
@@ -293,7 +294,8 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         15, maritime); a ``time_query`` model reads it whole."""
         if getattr(self.config, "time_query", False):
             return df
-        return thin_history(df, history_interval(self.model))
+        step = history_interval(self.model)
+        return thin_history(df, step, api_rollout.THIN_BELOW * step)  # read at call time
 
     # ----------------------------------------------------------------------------- embed
     @torch.inference_mode()

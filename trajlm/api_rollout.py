@@ -29,6 +29,15 @@ CHUNK = 1024
 # A history that thinning would leave with fewer points than this is kept whole: a 2-5 fix
 # history at 1-10 s became its last fix alone and was predicted to stand still (session 16).
 MIN_THINNED = 3
+# A history is thinned only where its median time step is below this fraction of the training
+# median. Thinning keeps points >= one training step apart, so a median step m becomes about
+# ceil(step / m) x m: under step / sqrt(2) that lands nearer the training step (in ratio) than
+# m was, above it farther (a 240 s median at a 300 s training median became 480 s steps).
+# Irregular reporters sit there: ships at 1-30 min (median 240 s, trained at 300 s) were
+# thinned to half their reports and the rollout at report times was 1.7x further off; GeoLife
+# at 15 s against a 16 s training median lost every other fix (session 26, irreg26;
+# docs/generalization.md). 1.0: every history below the training median (sessions 15-25).
+THIN_BELOW = 2**-0.5
 
 
 def history_interval(model) -> float:
@@ -38,10 +47,11 @@ def history_interval(model) -> float:
     return float(((cov.get("dt_s") or {}).get("p50")) or 0.0)
 
 
-def thin_history(df: pl.DataFrame, min_dt: float) -> pl.DataFrame:
-    """Of each trajectory whose median time step is below ``min_dt`` seconds: its last point
-    and, walking back from it, every point at least ``min_dt`` s before the one kept after it
-    (``df`` canonical: sorted by traj_id, t). Other trajectories are kept whole.
+def thin_history(df: pl.DataFrame, min_dt: float, below: float | None = None) -> pl.DataFrame:
+    """Of each trajectory whose median time step is below ``below`` seconds (default
+    ``min_dt``; ``TrajLM`` passes ``THIN_BELOW x min_dt``): its last point and, walking back
+    from it, every point at least ``min_dt`` s before the one kept after it (``df``
+    canonical: sorted by traj_id, t). Other trajectories are kept whole.
 
     For positions at asked times (``at_times`` / ``seconds_ahead``): a history sampled far
     denser than the model's training steps (AIS under way every 2-10 s, 1 Hz loggers against
@@ -51,17 +61,18 @@ def thin_history(df: pl.DataFrame, min_dt: float) -> pl.DataFrame:
     rollout reads minutes of motion and reaches 10 min in ~40 steps. A trajectory that would
     keep fewer than ``MIN_THINNED`` points is kept whole. A table without a trajectory to thin
     is returned as it is (bit for bit)."""
+    below = min_dt if below is None else below
     if min_dt <= 0 or df.height < 2:
         return df
     t = df["t"].to_numpy()
     med = df.select(pl.col("t").diff().over("traj_id").median().over("traj_id"))["t"].to_numpy()
-    if not (med < min_dt).any():  # no trajectory denser than the training steps
+    if not (med < below).any():  # no trajectory denser than the training steps
         return df
     g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()  # df sorted by traj_id
     bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1], True])
     keep = np.ones(df.height, bool)
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # a loop over kept points only
-        if not med[a] < min_dt:
+        if not med[a] < below:
             continue
         keep[a:b] = False
         tt = t[a:b]
