@@ -26,6 +26,7 @@ import polars as pl
 from trajlm.data.column_names import mmsi_placeholder
 from trajlm.data.readers._column_map import ELAPSED_FORMATS as ELAPSED_FORMATS  # re-exported
 from trajlm.data.readers._column_map import ColumnMap as ColumnMap
+from trajlm.data.readers._lon_360 import wrap_0_360
 from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
     T_MS,
     T_PARTS,
@@ -189,6 +190,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     if len(df) == 0:
         return df
     _check_swapped(df, ctx, fields)
+    df = wrap_0_360(df, ctx.report)  # 180.2 for -179.8 (heldout26)
     lat, lon, t = pl.col("lat"), pl.col("lon"), pl.col("t")
     # (0, 0) exactly ("null island") is a device's missing-fix marker, not a place: dropped and
     # counted as `null_island` in both modes, like a preset's no_fix

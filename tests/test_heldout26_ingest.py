@@ -1,0 +1,125 @@
+"""Session 26 (heldout26): held-out exports the readers refused or read wrong with no options.
+
+Before: a ferry's GeoJSON with longitudes unwrapped past 180 (180.2 for -179.8) was refused, and
+the hint (`--on-error skip`) dropped every fix east of the antimeridian; a robot's `rostopic echo
+-p` CSV (`%time`, `field.latitude`) was "missing t"; a Google Takeout Records.json with a phone
+and a tablet (two `deviceTag`s) was read as one track jumping km every few seconds; an endurance
+ride's `bib`, refuse trucks' `veh` and a seiner export's `Vessel Name` were not taken as the id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trajlm.cli import app
+from trajlm.data.store import read_store
+
+T0 = 1_760_000_000  # 2025-10-09 08:53:20 UTC
+
+
+def _ingest(path: Path, out: Path, *opts: str) -> tuple[int, str]:
+    res = CliRunner().invoke(app, ["data", "ingest", str(path), "--out", str(out), *opts])
+    return res.exit_code, res.output
+
+
+def _iso(t: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ferry(tmp_path: Path, lons: list[list[float]]) -> Path:
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"coordTimes": [_iso(T0 + 86400 * i + 60 * k) for k in range(len(xs))]},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[x, -16.8 + 1e-3 * k] for k, x in enumerate(xs)],
+            },
+        }
+        for i, xs in enumerate(lons)
+    ]
+    path = tmp_path / "ferry.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    return path
+
+
+def test_longitudes_unwrapped_past_180_are_read_across_the_antimeridian(tmp_path: Path) -> None:
+    east = [179.90 + 0.02 * k for k in range(12)]  # 179.90 ... 180.12: a 0..360 writer
+    west = [-179.60 - 0.02 * k for k in range(12)]  # the other way, written as usual
+    code, out = _ingest(_ferry(tmp_path, [east, west]), tmp_path / "s")
+    assert code == 0, out
+    assert "lon_0_360" in out, out  # said in the report, not silent
+    df = read_store(tmp_path / "s")
+    assert len(df) == 24, df  # nothing dropped
+    assert df["lon"].max() <= 180 and df["lon"].min() >= -180
+    assert df.filter(df["lon"] < 0).height == 12 + 6  # 180.02 ... 180.12 now -179.98 ... -179.88
+
+
+def test_a_stray_longitude_past_180_in_a_european_track_is_still_refused(tmp_path: Path) -> None:
+    stray = [2.1 + 1e-3 * k for k in range(12)]
+    stray[5] = 200.0  # a bad fix, not a 0..360 track (it would span more than half the globe)
+    code, out = _ingest(_ferry(tmp_path, [stray]), tmp_path / "s")
+    assert code == 2, out
+    assert "longitude outside [-180, 180]" in out and "200.0" in out, out
+
+
+def test_a_rostopic_navsatfix_csv_is_read(tmp_path: Path) -> None:
+    cols = "%time,field.header.seq,field.header.stamp,field.header.frame_id,field.status.status,field.latitude,field.longitude"
+    rows = [
+        f"{(T0 + k) * 10**9 + 1500000},{k},{(T0 + k) * 10**9},gps,2,{51.98 + 1e-5 * k:.9f},{5.66:.9f}"
+        for k in range(20)
+    ]
+    (tmp_path / "fix.csv").write_text("\n".join([cols, *rows]) + "\n")
+    code, out = _ingest(tmp_path / "fix.csv", tmp_path / "s")
+    assert code == 0, out
+    assert "t <- '%time'" in out and "unix_ns" in out, out
+    df = read_store(tmp_path / "s")
+    assert len(df) == 20 and df["lat"].min() == pytest.approx(51.98)
+
+
+def test_takeout_records_of_two_devices_are_two_tracks(tmp_path: Path) -> None:
+    locs = []
+    for k in range(20):
+        locs.append(
+            {
+                "latitudeE7": 481370000 + 5000 * k,
+                "longitudeE7": 115750000,
+                "deviceTag": 11,
+                "timestamp": _iso(T0 + 30 * k),
+            }
+        )
+        locs.append(
+            {
+                "latitudeE7": 481370000,
+                "longitudeE7": 115750000,
+                "deviceTag": -22,
+                "timestamp": _iso(T0 + 30 * k + 3),
+            }
+        )
+    (tmp_path / "Records.json").write_text(json.dumps({"locations": locs}))
+    code, out = _ingest(tmp_path / "Records.json", tmp_path / "s")
+    assert code == 0, out
+    assert "faster than" not in out, out  # was: 38 steps of ~5 km in 3 s
+    df = read_store(tmp_path / "s")
+    assert df["source_traj_id"].n_unique() == 2, df["source_traj_id"].unique()
+    moving = df.filter(df["source_traj_id"].str.contains("device11"))
+    assert len(moving) == 20 and moving["lat"].max() == pytest.approx(48.1465)
+
+
+@pytest.mark.parametrize("name", ["bib", "veh", "Vessel Name"])
+def test_race_bibs_refuse_trucks_and_vessel_names_are_the_id(tmp_path: Path, name: str) -> None:
+    rows = [f'"{name}",timestamp,lat,lon']
+    for i in range(2):  # two movers at the same times: one track would go back in time
+        rows += [
+            f"{101 + i},{_iso(T0 + 5 * k)},{43.9 + 1e-4 * k},{2.1 + 0.01 * i}" for k in range(10)
+        ]
+    (tmp_path / "ride.csv").write_text("\n".join(rows) + "\n")
+    code, out = _ingest(tmp_path / "ride.csv", tmp_path / "s")
+    assert code == 0, out
+    assert f"traj_id <- '{name}'" in out, out
+    assert read_store(tmp_path / "s")["source_traj_id"].n_unique() == 2
