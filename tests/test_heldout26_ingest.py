@@ -123,3 +123,23 @@ def test_race_bibs_refuse_trucks_and_vessel_names_are_the_id(tmp_path: Path, nam
     assert code == 0, out
     assert f"traj_id <- '{name}'" in out, out
     assert read_store(tmp_path / "s")["source_traj_id"].n_unique() == 2
+
+
+def test_a_takeout_frame_reads_latitude_e7_and_device_tag_in_the_python_api() -> None:
+    import pandas as pd
+
+    import trajlm
+
+    rows = [
+        {
+            "latitudeE7": 481370000 + 5000 * k,
+            "longitudeE7": 115750000,
+            "deviceTag": tag,
+            "timestamp": _iso(T0 + 30 * k + d),
+        }
+        for tag, d in ((11, 0), (-22, 3))
+        for k in range(8)
+    ]  # pd.json_normalize(json.load(f)["locations"]) of a Records.json
+    out = trajlm.to_canonical(pd.DataFrame(rows))
+    assert out["traj_id"].n_unique() == 2  # was: 'latitudeE7' ... not a latitude in degrees
+    assert out["lat"].min() == pytest.approx(48.137) and out["lon"].max() == pytest.approx(11.575)

@@ -190,7 +190,6 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     if len(df) == 0:
         return df
     _check_swapped(df, ctx, fields)
-    df = wrap_0_360(df, ctx.report)  # 180.2 for -179.8 (heldout26)
     lat, lon, t = pl.col("lat"), pl.col("lon"), pl.col("t")
     # (0, 0) exactly ("null island") is a device's missing-fix marker, not a place: dropped and
     # counted as `null_island` in both modes, like a preset's no_fix
@@ -212,6 +211,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     if n_none and n_none < len(df):
         ctx.report.drop("no_fix", n_none)
         df = df.filter(~none)
+    df = wrap_0_360(df, ctx.report)  # 180.2 for -179.8 (heldout26); after AIS's 91 / 181
     if ctx.min_t == MIN_T:
         early_reason, early_msg = "timestamp_before_1990", "time before 1990-01-01 (no civil GPS)"
     else:

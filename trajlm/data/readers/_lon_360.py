@@ -5,7 +5,8 @@ antimeridian past 180 (180.2 for -179.8; 204 for Hawaii's -156). Such a track us
 at its first fix past 180 ("longitude outside [-180, 180]"), and the hint (`--on-error skip`)
 dropped every fix east of 180: half a ferry crossing. A trajectory is read as 0..360 when it never
 writes a negative longitude, writes some past 180 (never past 360), and spans less than half the
-globe that way; one stray 200 in a European track (2.1 ... 200) spans more and is still refused.
+globe that way; one stray 200 in a European track (2.1 ... 200) spans more and is still refused,
+as is AIS's 181 ("not available").
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def wrap_0_360(df: pl.DataFrame, report: DropReport) -> pl.DataFrame:
         & (finite.max().over(by) <= 360)
         & (finite.max().over(by) - finite.min().over(by) < 180)
     ).fill_null(False)
-    moved = whole & (lon > 180).fill_null(False)
+    # exactly 181 is AIS's "longitude not available", never a place (still refused / skipped)
+    moved = whole & ((lon > 180) & (lon != 181)).fill_null(False)
     n = int(df.select(moved.sum()).item())
     report.repair("lon_0_360", n)
     return df.with_columns(lon=pl.when(moved).then(lon - 360).otherwise(lon)) if n else df
