@@ -143,3 +143,39 @@ def test_a_takeout_frame_reads_latitude_e7_and_device_tag_in_the_python_api() ->
     out = trajlm.to_canonical(pd.DataFrame(rows))
     assert out["traj_id"].n_unique() == 2  # was: 'latitudeE7' ... not a latitude in degrees
     assert out["lat"].min() == pytest.approx(48.137) and out["lon"].max() == pytest.approx(11.575)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "k"), [("position_lat", "position_long", 2**31 / 180), ("lat_e7", "lon_e7", 1e7)]
+)
+def test_clean_gives_scaled_degrees_back_in_their_unit(lat: str, lon: str, k: float) -> None:
+    import pandas as pd
+
+    import trajlm
+
+    rows = [{"bib": b, "timestamp": _iso(T0 + 5 * i), lat: round((43.9 + 1e-4 * i) * k), lon: round((2.1 + 0.01 * b) * k)}
+            for b in (1, 2) for i in range(8)]  # fmt: skip
+    df = pd.DataFrame(rows)
+    df.loc[3, [lat, lon]] = None  # a record without a fix: the refusal names trajlm.clean
+    cleaned, _ = trajlm.clean(df)
+    assert cleaned[lat].tolist() == df[lat].dropna().tolist()  # was: degrees under `position_lat`
+    again = trajlm.to_canonical(cleaned)  # what predict reads next: scaled once, not twice
+    assert again["lat"].min() == pytest.approx(43.9, abs=1e-6)
+
+
+@pytest.mark.slow  # trajlm-small's recover: ~17 s on a loaded 2-core box
+def test_one_movers_frame_from_trajlm_clean_is_recovered(small) -> None:
+    import numpy as np
+    import pandas as pd
+
+    import trajlm
+
+    one = pd.DataFrame({"time": pd.date_range("2026-04-01", periods=30, freq="60s", tz="UTC"),
+                        "lat": -16.8 + 1e-3 * np.arange(30), "lon": 179.0 + 1e-3 * np.arange(30)})  # fmt: skip
+    df = pd.concat([one, one.assign(time=one.time + pd.Timedelta(hours=5))], ignore_index=True)
+    cleaned, _ = trajlm.clean(df)  # no id column: cut at the 5-h gap, a `piece` column added
+    gap = cleaned.copy()
+    gap.loc[12:14, ["lat", "lon"]] = np.nan
+    out = small.recover(gap)  # was: polars DuplicateError "column 'piece' is duplicate"
+    assert list(out.columns) == ["time", "lat", "lon", "piece", "recovered"]
+    assert out["lat"].notna().all() and out["recovered"].sum() == 3
