@@ -179,3 +179,20 @@ def test_one_movers_frame_from_trajlm_clean_is_recovered(small) -> None:
     out = small.recover(gap)  # was: polars DuplicateError "column 'piece' is duplicate"
     assert list(out.columns) == ["time", "lat", "lon", "piece", "recovered"]
     assert out["lat"].notna().all() and out["recovered"].sum() == 3
+
+
+def test_a_frame_with_longitudes_past_180_is_read_in_the_python_api() -> None:
+    import pandas as pd
+
+    import trajlm
+
+    rows = [
+        {"crossing": 1, "time": _iso(T0 + 60 * k), "lat": -16.8 + 1e-3 * k, "lon": 179.9 + 0.02 * k}
+        for k in range(12)
+    ]
+    with pytest.warns(UserWarning, match="written 0..360"):
+        out = trajlm.to_canonical(pd.DataFrame(rows), traj_col="crossing")
+    assert (
+        len(out) == 12 and out["lon"].max() <= 180
+    )  # was: "out of range [-180, 180]", clean dropped them
+    assert out["lon"].min() == pytest.approx(-179.98)  # 180.02
