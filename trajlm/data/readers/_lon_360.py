@@ -1,12 +1,13 @@
 """Longitudes written 0..360 (session 26, heldout26).
 
 Pacific plotters, NetCDF-derived tracks and some GeoJSON writers unwrap longitudes east of the
-antimeridian past 180 (180.2 for -179.8; 204 for Hawaii's -156). Such a track used to be refused
-at its first fix past 180 ("longitude outside [-180, 180]"), and the hint (`--on-error skip`)
-dropped every fix east of 180: half a ferry crossing. A trajectory is read as 0..360 when it never
-writes a negative longitude, writes some past 180 (never past 360), and spans less than half the
-globe that way; one stray 200 in a European track (2.1 ... 200) spans more and is still refused,
-as is AIS's 181 ("not available").
+antimeridian past 180 (180.2 for -179.8). Such a track used to be refused at its first fix past
+180 ("longitude outside [-180, 180]"), and the hint (`--on-error skip`) dropped every fix east of
+180: half a ferry crossing. A trajectory is read as 0..360 when it crosses 180 that way: it never
+writes a negative longitude, writes some in (90, 180] and some past 180 (never past 360), and spans
+less than half the globe. One stray 200 in a European track (2.1 ... 200), a lone fix at 200, a
+track wholly past 180 (Hawaii as 204: no crossing to tell it from a bad column) and AIS's 181 ("not
+available") are refused / skipped as before.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ def wrap_0_360(df: pl.DataFrame, report: DropReport) -> pl.DataFrame:
         return df
     finite = pl.when(lon.is_finite()).then(lon)
     by = pl.col("traj_id") if "traj_id" in df.columns else pl.lit(0)
+    west = ((lon > 90) & (lon <= 180)).fill_null(False).any().over(by)  # 0..360: the crossing
     whole = (
         (finite.min().over(by) >= 0)
         & (finite.max().over(by) <= 360)
         & (finite.max().over(by) - finite.min().over(by) < 180)
+        & west
     ).fill_null(False)
     # exactly 181 is AIS's "longitude not available", never a place (still refused / skipped)
     moved = whole & ((lon > 180) & (lon != 181)).fill_null(False)
