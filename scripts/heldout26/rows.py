@@ -38,7 +38,8 @@ def predict_row(n: str) -> str:
         if chk
         else "the model (no verdict)"
     )
-    return (f"| {n} | {run['ratio_to_cv']['ratio']:.3f} | {cell(run)} {best} | {api} | {cell(small)} | {vc} "
+    knn = cell(rows["kNN continuation"])
+    return (f"| {n} | {run['ratio_to_cv']['ratio']:.3f} | {cell(run)} {best} | {api} | {knn} | {cell(small)} | {vc} "
             f"| best MAE {rows[best]['metrics']['mae_m']:.1f} m |")  # fmt: skip
 
 
