@@ -57,6 +57,7 @@ from trajlm.data.schema import (
     MIN_T_DATED,
     OPTIONAL,
     SOURCE_ID,
+    DropReport,
     TrajlmInputError,
     check_model_input,
     conform,
@@ -272,6 +273,8 @@ def coerce(
     canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
+    if geo.is_wgs84(crs):
+        out = _wrap_0_360(out, lon)
     sub = sub_seconds(df, tcol)
     if sub is not None:
         out = out.with_columns(
@@ -331,6 +334,22 @@ def _local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind
         )  # fmt: skip
     s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
     return local_seconds(s, df[traj], tz, tcol), tz
+
+
+def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:
+    """Trajectories written with longitudes 0..360 (180.2 for -179.8) moved to [-180, 180), as
+    ingest reads them (readers/_lon_360.py), said once (heldout26: a ferry frame was refused,
+    and the refusal's trajlm.clean dropped every fix east of the antimeridian)."""
+    from trajlm.data.readers._lon_360 import wrap_0_360
+
+    report = DropReport()
+    out = wrap_0_360(out, report)
+    if n := report.repaired.get("lon_0_360", 0):
+        warn_at_caller(
+            f"{n} longitude(s) in {lon!r} are past 180 on trajectories written 0..360: read as "
+            "-180..180 (results give them so)"
+        )
+    return out
 
 
 def naive_time_warning(col: str) -> None:

@@ -156,6 +156,8 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
     if has_pos and not geo.is_wgs84(layout.crs):
         x, y = geo.from_wgs84(out["lat"].to_numpy(), out["lon"].to_numpy(), layout.crs)
         out = out.with_columns(lat=pl.Series(y), lon=pl.Series(x))
+    elif has_pos:
+        out = _scaled_back(out, layout)
     out = out.rename(_names(out, layout, pos=True))
     out = _caller_order(out, list(layout.columns)) if caller_order else out
     if layout.point is not None:  # the caller's point column ({lat, lon}, [x, y], WKT) again
@@ -264,6 +266,22 @@ def _caller_order(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """The caller's columns first, in their order, then the others."""
     columns = [c for c in columns if c in df.columns]
     return df.select(columns + [c for c in df.columns if c not in columns])
+
+
+def _scaled_back(out: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """Positions in the unit the caller's column names say (`position_lat`: semicircles,
+    `lat_e7` / `latitudeE7`: degrees x 1e7), whole numbers as those units are written, as times
+    come back in the caller's unit. heldout26: `trajlm.clean(df)` of a fitparse frame gave
+    degrees back under `position_lat`, which the next `predict` divided again (2^31 / 180):
+    every fix near (0, 0), 4,883 km from the training area, answered without an error."""
+    from trajlm.data.readers._scaled_degrees import named_scale
+
+    scales = {c: named_scale(n) for c, n in (("lat", layout.lat_col), ("lon", layout.lon_col))}
+    if layout.point is not None or not any(scales.values()):
+        return out
+    return out.with_columns(
+        (pl.col(c) * k).round(0).alias(c) for c, k in scales.items() if k is not None
+    )
 
 
 def _names(df: pl.DataFrame, layout: Layout, pos: bool) -> dict[str, str]:

@@ -91,6 +91,8 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
         return df, None
     if find_columns("traj_id", names, lambda c: is_row_key(df, c)):  # files' rule (leftovers21)
         return df, None
+    if PIECE in names:  # one mover's pieces as trajlm.clean / a result gave them back: the id
+        return df, PIECE  # (heldout26: cut again, `recover` failed "column 'piece' is duplicate")
     found = [c for c in names if _id_like(df, c)]
     found.sort(key=lambda c: not _ID_NAME.search(c))  # `Unit #`, `Truck No.` first (heldout25)
     if found:

@@ -22,6 +22,7 @@ TRAJ = (
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
      "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
      "deviceid",  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
+     "devicetag", "device_tag",  # Google Takeout Records.json (heldout26)
      "device", "device_name", "tracker", "tracker_id", "asset_id", "activity_id",  # Traccar's
      # route report (`Device`), fleet and fitness exports (session 17); European exports:
      "fahrzeug", "kennzeichen", "vehiculo", "vehicule", "veicolo", "voertuig",
@@ -34,7 +35,10 @@ TRAJ = (
     # Latin-American fleet exports (`movil`, `unidad`: heldout24's Santiago taxis were one track)
     ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad",
      # session 25 (heldout25): truck fleets (`Truck No.`), apron vehicles, delivery robots
-     "truck", "truck_id", "callsign", "call_sign", "robot", "robot_id"),
+     "truck", "truck_id", "callsign", "call_sign", "robot", "robot_id",
+     # session 26 (heldout26): race bibs (endurance rides), `veh` (refuse trucks), an
+     # e-monitoring export's `Vessel Name` (below the MMSI / IMO of AIS files)
+     "bib", "bib_number", "start_number", "veh", "veh_id", "vessel", "vessel_name", "ship_name"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -73,9 +77,9 @@ TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 def normalised(name: str) -> str:
     """`name` as matched against the tiers: lower case, spaces / dashes / dots as underscores,
-    a leading `#` dropped (Danish AIS writes `# Timestamp`), a trailing unit in brackets dropped
-    (`Latitude [°]`, `Time (UTC)`; session 18)."""
-    name = name.strip().strip('"').lstrip("\ufeff").lstrip("#").strip()
+    a leading `#` dropped (Danish AIS writes `# Timestamp`; `rostopic echo -p` writes `%time`:
+    heldout26), a trailing unit in brackets dropped (`Latitude [°]`, `Time (UTC)`; session 18)."""
+    name = name.strip().strip('"').lstrip("\ufeff").lstrip("#%").strip()
     name = _UNIT.sub("", name) or name
     name = strip_zone(name)  # `Acq. Time (MDT)`: the zone is read apart (zone_names; cols23)
     name = _NUMBER_SIGN.sub("", name) or name  # `Unit #`, `Truck No.`: the unit (heldout25)

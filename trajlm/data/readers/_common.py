@@ -26,6 +26,7 @@ import polars as pl
 from trajlm.data.column_names import mmsi_placeholder
 from trajlm.data.readers._column_map import ELAPSED_FORMATS as ELAPSED_FORMATS  # re-exported
 from trajlm.data.readers._column_map import ColumnMap as ColumnMap
+from trajlm.data.readers._lon_360 import wrap_0_360
 from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
     T_MS,
     T_PARTS,
@@ -210,6 +211,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     if n_none and n_none < len(df):
         ctx.report.drop("no_fix", n_none)
         df = df.filter(~none)
+    df = wrap_0_360(df, ctx.report)  # 180.2 for -179.8 (heldout26); after AIS's 91 / 181
     if ctx.min_t == MIN_T:
         early_reason, early_msg = "timestamp_before_1990", "time before 1990-01-01 (no civil GPS)"
     else:

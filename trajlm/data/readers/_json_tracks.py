@@ -1,7 +1,8 @@
 """JSON trajectory layouts other than MF-JSON, read by the `mfjson` reader (`.json`, `.geojson`):
 
   * Google Takeout location history `Records.json`: {"locations": [{latitudeE7, longitudeE7,
-    timestamp (ISO) or timestampMs (Unix ms text)}, ...]}: one trajectory (the file stem);
+    timestamp (ISO) or timestampMs (Unix ms text)}, ...]}: one trajectory (the file stem), or
+    one per `deviceTag` where several devices reported (heldout26);
   * Google Timeline, the on-device export (2024+): {"semanticSegments": [{"timelinePath":
     [{"point": "52.5200000°, 13.4050000°", "time": ISO with offset}, ...]}, ...]}; the older
     iOS export (a list of segments with "startTime" and "timelinePath": [{"point":
@@ -54,13 +55,20 @@ def _point(text: Any) -> list[float] | None:
     return [float(m.group(2)), float(m.group(1))] if m else None
 
 
-def _records(locs: list) -> Track:
-    coords, times = [], []
+def _records(locs: list) -> list[Track]:
+    """One trajectory, or one per `deviceTag` when the account's phones / tablets reported side
+    by side (heldout26: a tablet at home interleaved with a phone's commute read as one track
+    jumping km every few seconds)."""
+    by: dict[Any, Track] = {}
     for d in locs:
         if isinstance(d, dict):
+            tag = d.get("deviceTag")
+            _, coords, times = by.setdefault(tag, (None if tag is None else f"device{tag}", [], []))
             coords.append(_e7(d, "latitudeE7", "longitudeE7") or [None, None])
             times.append(_stamp(d))
-    return None, coords, times
+    if len(by) == 1:
+        return [(None, *next(iter(by.values()))[1:])]
+    return list(by.values())
 
 
 def _timeline(segments: list) -> Track:
@@ -141,7 +149,7 @@ def tracks(doc: Any) -> list[Track] | None:
         locs = doc.get("locations")
         if isinstance(locs, list) and locs and isinstance(locs[0], dict):
             if "latitudeE7" in locs[0] or "timestampMs" in locs[0]:
-                return [_records(locs)]
+                return _records(locs)
         for key in ("semanticSegments", "timelineObjects"):
             if isinstance(doc.get(key), list):
                 return [_timeline(doc[key])]

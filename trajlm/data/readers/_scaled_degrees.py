@@ -17,7 +17,12 @@ _NOT_METRES = 2.1e7  # beyond every projected CRS's range in metres (Web Mercato
 
 # Names that say the scale (session 19): Webfleet's `latitude_mdeg` (micro-degrees),
 # `lat_e6`, `lat_e7`, `latitudeE7`; the number is the power of ten the degrees are multiplied by.
-_NAMED = re.compile(r".*(?:_|\b)(?:(?P<micro>mdeg|udeg|microdeg|microdegrees|e6)|(?P<e7>e7))$")
+# Google's `latitudeE7` / `longitudeE7` (lower-cased `latitudee7`: no separator before E7; a
+# Takeout frame in the Python API was refused "not a latitude in degrees": heldout26)
+_NAMED = re.compile(
+    r".*(?:_|\b|(?<=lat)|(?<=lon)|(?<=lng)|(?<=tude))"
+    r"(?:(?P<micro>mdeg|udeg|microdeg|microdegrees|e6)|(?P<e7>e7))$"
+)
 # Garmin FIT's semicircles (2^31 = 180 degrees) under FIT's own field names, as fitparse /
 # fit2csv / FitCSVTool write them, or a name that says so (session 20: `position_lat` of
 # 606,664,131 was read as degrees x 1e7, 60.67 N for 50.85 N, 1,100 km off)
