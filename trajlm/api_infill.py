@@ -62,6 +62,7 @@ class InfillTasks:
         mode: str = "inplace",
         fallback: bool = True,
         engine: bool = False,
+        every: Any = None,
         **columns: Any,
     ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
@@ -70,6 +71,11 @@ class InfillTasks:
         (use ``predict`` for points after the last one). Returns the input's rows with the
         positions filled and a boolean ``recovered`` column marking the filled ones.
         ``mode="span"`` decodes each gap autoregressively instead of in one pass.
+        ``every`` (seconds, a timedelta or text: "1h", "30min") first adds an empty row at each
+        multiple of that interval on the UTC clock inside the gaps, at least half an interval
+        from the fixes either side, so a track with skipped fixes comes back regular
+        (trajlm/data/recover_grid.py). Rows marked as outliers (Movebank's `visible` false,
+        `*-marked-outlier` true) are recovered as gaps, said in one warning.
         A checkpoint without infilling heads (trajlm-small) recovers with the bidirectional
         bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
         asks for it with any checkpoint; docs/recovery.md, "Session 12").
@@ -93,7 +99,7 @@ class InfillTasks:
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout, known = recovery_input(data, **split(columns))
+            df, layout, known = recovery_input(data, every=every, **split(columns))
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known), stacklevel=4)

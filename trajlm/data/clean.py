@@ -201,6 +201,7 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
         from trajlm.data.coerce_rows import placeholder_rows
+        from trajlm.data.outlier_flags import MARKED_OUTLIER, marked_rows
         from trajlm.data.schema import MIN_T_DATED, SOURCE_ID
 
         own_cut = config is not None and (
@@ -216,13 +217,19 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         # API's refusal points here; session 25, newuser25)
         island = ((table["lat"] == 0) & (table["lon"] == 0)).fill_null(False)
         n_island = int(island.sum())
+        # rows a portal marked as outliers (Movebank's flags), dropped as ingest drops them
+        marked = marked_rows(table)  # (session 26, newuser26)
+        marked = island & False if marked is None else marked & ~island
+        n_marked = int(marked.sum())
         mmsi = placeholder_rows(table, layout.traj_col)  # MMSI 0 / 999999999, as ingest
-        mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island
+        mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island & ~marked
         n_mmsi = int(mmsi.sum())
-        out, report = clean(table.filter(~island & ~mmsi), config)
-        report.rows_in += n_mmsi + n_island
+        out, report = clean(table.filter(~island & ~marked & ~mmsi), config)
+        report.rows_in += n_mmsi + n_island + n_marked
         if n_island:
             report.drop("null_island", n_island)
+        if n_marked:
+            report.drop(MARKED_OUTLIER, n_marked)
         if n_mmsi:
             report.drop("placeholder_mmsi", n_mmsi)
         if (pieces := layout.pieces) is not None:  # the cuts coerce made, counted as ingest's
