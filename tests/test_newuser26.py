@@ -197,3 +197,29 @@ def test_help_shows_the_main_path() -> None:
     at = [text.index(s) for s in order]
     assert at == sorted(at) and "trajlm-small" in text
     assert len(text.splitlines()) <= 40  # one screen
+
+
+def _labelled() -> pd.DataFrame:
+    df = pd.DataFrame({"trip": "a", "lat": [51.9 + 1e-4 * k for k in range(8)], "lon": 4.48,
+                       "timestamp": pd.date_range("2026-06-01", periods=8, freq="30s", tz="UTC")})  # fmt: skip
+    return df.set_axis(pd.Index([f"ev{k}" for k in range(8)], name="event"))
+
+
+def test_row_results_keep_the_callers_index(model) -> None:
+    df = _labelled()
+    gappy = df.copy()
+    gappy.loc["ev3", ["lat", "lon"]] = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rec = model.recover(gappy)
+        assert rec.index.tolist() == df.index.tolist() and rec.index.name == "event"  # was 0..7
+        assert rec.loc["ev3", "recovered"] and "__trajlm_caller_position" not in rec.columns
+        kept, _ = trajlm.clean(pd.concat([df, df.iloc[[2]]]))  # a repeated row dropped
+        assert kept.index.tolist() == df.index.tolist()
+        assert trajlm.check_validity(df).index.tolist() == df.index.tolist()
+        shuffled = df.iloc[::-1]  # rows in any order: each keeps its own label
+        assert trajlm.clean(shuffled)[0].loc["ev5", "lat"] == df.loc["ev5", "lat"]
+        added = model.recover(df, every="10s")  # added rows have no label of their own
+        assert added.index[:4].tolist()[0] == "ev0" and pd.isna(added.index[1])
+        plain = model.recover(gappy.reset_index(drop=True))  # 0..n-1 stays as it was
+        assert isinstance(plain.index, pd.RangeIndex)

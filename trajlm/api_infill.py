@@ -35,6 +35,7 @@ from trajlm.api_verdict import (
     say_no_verdict,
     travel_time_answer,
 )
+from trajlm.data.caller_index import index_back, tag_positions
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
@@ -98,6 +99,7 @@ class InfillTasks:
             raise TrajlmInputError(f"recover: mode='span' decodes with infilling heads, which this "
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
+        data, caller_index = tag_positions(data)  # results on the caller's index (newuser26)
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout, known = recovery_input(data, every=every, **split(columns))
         df = drop_labels(df)
@@ -108,7 +110,7 @@ class InfillTasks:
         self.last_engine = "model"
         if known.all():
             out = engine_column(out, "model") if engine else out
-            return from_canonical(out, layout=layout, caller_order=True)
+            return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
         task = SimpleNamespace(
             groups=trajectory_numbers(df),
             t=df["t"].to_numpy(),
@@ -126,7 +128,7 @@ class InfillTasks:
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
         out = engine_column(out, self.last_engine) if engine else out
-        return from_canonical(out, layout=layout, caller_order=True)
+        return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
 
     # ------------------------------------------------------------------------ travel time
     @torch.inference_mode()

@@ -198,6 +198,7 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         from dataclasses import replace
 
         from trajlm._arguments import with_gap_rule
+        from trajlm.data.caller_index import index_back, tag_positions
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
         from trajlm.data.coerce_rows import placeholder_rows
@@ -209,6 +210,7 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         )
         if not own_cut:  # a vehicle's / user's fixes cut into trips as ingest and TrajLM cut them
             columns = with_gap_rule(columns)
+        df, caller_index = tag_positions(df)  # the result on the caller's index (newuser26)
         table, layout = coerce(df, validate=False, **columns)
         config = config or CleanConfig()
         if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
@@ -234,7 +236,9 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
             report.drop("placeholder_mmsi", n_mmsi)
         if (pieces := layout.pieces) is not None:  # the cuts coerce made, counted as ingest's
             report.repair("gap_splits", len(pieces) - pieces[SOURCE_ID].n_unique())
-        return from_canonical(out, layout=layout, caller_order=True), report
+        return index_back(
+            from_canonical(out, layout=layout, caller_order=True), caller_index
+        ), report
     config = config or CleanConfig()
     verbs: list = [
         DropInvalidCoords(config.min_t),
