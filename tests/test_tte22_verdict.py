@@ -105,7 +105,9 @@ def test_a_run_that_won_on_val_answers_with_the_model(run):
 
 def test_a_checkpoint_without_a_verdict_answers_as_before_with_one_line(run, tmp_path):
     m0 = trajlm.TrajLM.from_pretrained(run / "run")
-    m0.save_pretrained(tmp_path / "old")  # weights only: no verdict
+    m0.save_pretrained(tmp_path / "old")  # keeps the run's verdict since newuser26: drop it
+    for name in (VERDICT_NAME, "val_verdict_od.parquet", "val_verdict_knn.parquet"):
+        (tmp_path / "old" / name).unlink(missing_ok=True)  # weights only: a checkpoint from before
     m = trajlm.TrajLM.from_pretrained(tmp_path / "old")
     od = make_tte_task(parts(run)["test"])
     with pytest.warns(VerdictWarning, match="no val verdict saved") as rec:

@@ -121,6 +121,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         # reckoning mixed into the model's positions (api_rollout.DR_WEIGHT; 0 = positions only)
         self.dead_reckoning = DR_WEIGHT
         self.radii_bins = load_radii_bins(path)  # radii.json beside the weights (radii22)
+        self.last_engine = "model"  # who answered the last call (an AttributeError before one)
 
     @property
     def config(self) -> Any:
@@ -210,6 +211,7 @@ class TrajLM(Pretrained, InfillTasks, TaskChecks):
         check_flags(fallback=fallback)
         verdict = predict_verdict(self, fallback)
         if verdict is None:
+            self.last_engine = "model"  # (was left from an earlier call, or never set)
             warn_knn_once(self)  # `trajlm train` found kNN not worse on val (heldout23)
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")

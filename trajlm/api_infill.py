@@ -35,6 +35,7 @@ from trajlm.api_verdict import (
     say_no_verdict,
     travel_time_answer,
 )
+from trajlm.data.caller_index import index_back, tag_positions
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
@@ -62,6 +63,7 @@ class InfillTasks:
         mode: str = "inplace",
         fallback: bool = True,
         engine: bool = False,
+        every: Any = None,
         **columns: Any,
     ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
@@ -70,6 +72,11 @@ class InfillTasks:
         (use ``predict`` for points after the last one). Returns the input's rows with the
         positions filled and a boolean ``recovered`` column marking the filled ones.
         ``mode="span"`` decodes each gap autoregressively instead of in one pass.
+        ``every`` (seconds, a timedelta or text: "1h", "30min") first adds an empty row at each
+        multiple of that interval on the UTC clock inside the gaps, at least half an interval
+        from the fixes either side, so a track with skipped fixes comes back regular
+        (trajlm/data/recover_grid.py). Rows marked as outliers (Movebank's `visible` false,
+        `*-marked-outlier` true) are recovered as gaps, said in one warning.
         A checkpoint without infilling heads (trajlm-small) recovers with the bidirectional
         bridge of its forward rollouts (trajlm/tasks/recover_bridge.py; ``mode="bridge"``
         asks for it with any checkpoint; docs/recovery.md, "Session 12").
@@ -92,8 +99,9 @@ class InfillTasks:
             raise TrajlmInputError(f"recover: mode='span' decodes with infilling heads, which this "
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
+        data, caller_index = tag_positions(data)  # results on the caller's index (newuser26)
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout, known = recovery_input(data, **split(columns))
+            df, layout, known = recovery_input(data, every=every, **split(columns))
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known), stacklevel=4)
@@ -102,7 +110,7 @@ class InfillTasks:
         self.last_engine = "model"
         if known.all():
             out = engine_column(out, "model") if engine else out
-            return from_canonical(out, layout=layout, caller_order=True)
+            return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
         task = SimpleNamespace(
             groups=trajectory_numbers(df),
             t=df["t"].to_numpy(),
@@ -120,7 +128,7 @@ class InfillTasks:
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
         out = engine_column(out, self.last_engine) if engine else out
-        return from_canonical(out, layout=layout, caller_order=True)
+        return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
 
     # ------------------------------------------------------------------------ travel time
     @torch.inference_mode()

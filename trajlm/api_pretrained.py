@@ -4,6 +4,7 @@ model), ``save_pretrained`` writes one back. Mixed into ``trajlm.api.TrajLM``.""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Self
 
@@ -222,3 +223,7 @@ class Pretrained:
             save_radii_bins(self.radii_bins, d)
         elif (d / RADII_FILE).is_file():  # an older checkpoint's factors: not these weights'
             (d / RADII_FILE).unlink()
+        from trajlm.eval.val_verdict import VerdictWarning, carry_verdict
+
+        if said := carry_verdict(self.path, d):  # the engine the run's val check chose
+            warnings.warn(said, VerdictWarning, stacklevel=2)

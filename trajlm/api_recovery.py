@@ -53,14 +53,16 @@ class RecoveryTrajLM:
             "gaps (recover(df)); load a trajlm training run for the other tasks"
         )
 
-    def recover(self, data: Any, *, mode: str = "inplace", **columns: Any) -> Any:
+    def recover(
+        self, data: Any, *, mode: str = "inplace", every: Any = None, **columns: Any
+    ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN); every trajectory must start
         and end with a known point. Returns the input's rows with the positions filled and a
         boolean ``recovered`` column, in the caller's kind (as ``TrajLM.recover``). ``mode`` is
         accepted for TrajLM's signature; the retrieval fills each gap in one pass."""
         if mode not in ("inplace", "span"):
             raise UserError(f"mode must be 'inplace' or 'span', got {mode!r}")
-        df, layout, known = recovery_input(data, **with_gap_rule(columns))
+        df, layout, known = recovery_input(data, every=every, **with_gap_rule(columns))
         p = self.model.projection_
         geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,
                          what="the input (from the model's training centre)")  # fmt: skip

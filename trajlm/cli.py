@@ -40,9 +40,21 @@ from trajlm._cli_points import columns_present, read_points
 from trajlm.cli_data import data_app
 from trajlm.cli_verdict import TRAIN_VAL_CHECK_HELP, say_plain, val_check_run
 
+# the main paths, under the command list of `trajlm --help` (session 26, newuser26: the list
+# named 14 commands and no order to run them in; \b keeps click from re-wrapping the lines)
+MAIN_PATHS = """\b
+Your own data, start to finish:
+  trajlm data ingest FILE --out STORE        # CSV/Parquet/GPX/...; prints a drop report
+  trajlm train --data STORE --out RUN        # ends with a val check beside the baselines
+  trajlm eval --task predict --data STORE --model RUN
+  trajlm predict --model RUN --input FILE --steps 5 --out pred.csv
+  trajlm recover --model RUN --input FILE --every 1h --out filled.csv
+No training: --model trajlm-small. Python: trajlm.TrajLM.from_pretrained(RUN).predict(df).
+Each command: trajlm COMMAND --help."""
+
 app = typer.Typer(
     cls=io.BoundaryGroup, add_completion=False, no_args_is_help=True,
-    help="Large trajectory models.", pretty_exceptions_show_locals=False,
+    help="Large trajectory models.", pretty_exceptions_show_locals=False, epilog=MAIN_PATHS,
     rich_markup_mode=None,  # plain help: nothing truncated, [model] / [train] shown as written
 )  # fmt: skip
 app.add_typer(data_app, name="data")  # `trajlm data ...` (trajlm/cli_data.py)

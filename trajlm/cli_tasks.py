@@ -120,9 +120,16 @@ def recover(
         "the filled positions are written in it too.",
     ),
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_HELP),
+    every: str = typer.Option(
+        None,
+        "--every",
+        help="Also fill skipped fixes: a row at each multiple of this interval (UTC clock) "
+        "inside the gaps, e.g. 1h, 30min, 600 (seconds).",
+    ),
 ) -> None:
     """Fill the missing positions of each input trajectory (TrajLM.recover): rows with empty
-    lat/lon between known points. The output keeps the input's rows and column names."""
+    lat/lon between known points (--every: rows at a regular interval too). The output keeps
+    the input's rows and column names."""
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.cli_predict import _said
     from trajlm.data.schema import LINE
@@ -142,11 +149,13 @@ def recover(
             "--mode inplace (the default) recovers with the bridge of its forward rollouts"
         )
     with input_errors(input, "--input", on_error):
-        filled = _said(lambda: m.recover(df, mode=mode, **cols), f"--input {input}")
+        filled = _said(lambda: m.recover(df, mode=mode, every=every, **cols), f"--input {input}")
     filled = _texts_as_input(df, filled.drop(LINE, strict=False))
     _write(filled, out)
     n = int(filled["recovered"].sum())
-    io.say(f"wrote {len(filled):,} rows to {out}: {n:,} positions recovered (column recovered)")
+    added = f" ({len(filled) - len(df):,} rows added at --every {every})" if every else ""
+    io.say(f"wrote {len(filled):,} rows to {out}: {n:,} positions recovered (column recovered)"
+           + added)  # fmt: skip
 
 
 def travel_time(

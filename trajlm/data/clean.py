@@ -203,9 +203,11 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         from dataclasses import replace
 
         from trajlm._arguments import with_gap_rule
+        from trajlm.data.caller_index import index_back, tag_positions
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
         from trajlm.data.coerce_rows import placeholder_rows
+        from trajlm.data.outlier_flags import MARKED_OUTLIER, marked_rows
         from trajlm.data.schema import MIN_T_DATED, SOURCE_ID
 
         own_cut = config is not None and (
@@ -213,6 +215,7 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         )
         if not own_cut:  # a vehicle's / user's fixes cut into trips as ingest and TrajLM cut them
             columns = with_gap_rule(columns)
+        df, caller_index = tag_positions(df)  # the result on the caller's index (newuser26)
         table, layout = coerce(df, validate=False, **columns)
         config = config or CleanConfig()
         if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
@@ -221,18 +224,26 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         # API's refusal points here; session 25, newuser25)
         island = ((table["lat"] == 0) & (table["lon"] == 0)).fill_null(False)
         n_island = int(island.sum())
+        # rows a portal marked as outliers (Movebank's flags), dropped as ingest drops them
+        marked = marked_rows(table)  # (session 26, newuser26)
+        marked = island & False if marked is None else marked & ~island
+        n_marked = int(marked.sum())
         mmsi = placeholder_rows(table, layout.traj_col)  # MMSI 0 / 999999999, as ingest
-        mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island
+        mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island & ~marked
         n_mmsi = int(mmsi.sum())
-        out, report = clean(table.filter(~island & ~mmsi), config)
-        report.rows_in += n_mmsi + n_island
+        out, report = clean(table.filter(~island & ~marked & ~mmsi), config)
+        report.rows_in += n_mmsi + n_island + n_marked
         if n_island:
             report.drop("null_island", n_island)
+        if n_marked:
+            report.drop(MARKED_OUTLIER, n_marked)
         if n_mmsi:
             report.drop("placeholder_mmsi", n_mmsi)
         if (pieces := layout.pieces) is not None:  # the cuts coerce made, counted as ingest's
             report.repair("gap_splits", len(pieces) - pieces[SOURCE_ID].n_unique())
-        return from_canonical(out, layout=layout, caller_order=True), report
+        return index_back(
+            from_canonical(out, layout=layout, caller_order=True), caller_index
+        ), report
     config = config or CleanConfig()
     verbs: list = [
         DropInvalidCoords(config.min_t),

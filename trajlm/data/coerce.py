@@ -284,7 +284,14 @@ def coerce(
     frac = None
     if sub is not None:
         keep = [c for c in (_FRAC, FRAC_NS) if c in out.columns]
-        frac = out.select("traj_id", "t", *keep).filter(pl.col("t").is_not_null())
+        # one fraction per (trajectory, second): fixes left in one second after
+        # drop_sub_second_fixes are exact repeats, and a repeated key here gave every result
+        # row at that second back twice (trajlm.clean's kept rows came back, session 26)
+        frac = (
+            out.select("traj_id", "t", *keep)
+            .filter(pl.col("t").is_not_null())
+            .unique(["traj_id", "t"], keep="first", maintain_order=True)
+        )
         out = out.drop(keep)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,

@@ -161,7 +161,7 @@ def _frac_to_pieces(layout: Any, cut: pl.DataFrame) -> None:
     if frac is None:
         return
     ids = cut.select(pl.col(SOURCE_ID).cast(pl.Utf8).alias("__own"), "t",
-                     pl.col("traj_id").alias("__piece_id"))  # fmt: skip
+                     pl.col("traj_id").alias("__piece_id")).unique(["__own", "t"])  # fmt: skip
     own = frac.with_columns(pl.col("traj_id").cast(pl.Utf8).alias("__own"))
     joined = own.join(ids, on=["__own", "t"], how="left", maintain_order="left")
     layout.frac = joined.with_columns(

@@ -11,15 +11,28 @@ import polars as pl
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_subsec import FRAC
+from trajlm.data.outlier_flags import flag_columns, marked_rows
+from trajlm.data.recover_grid import every_seconds, with_grid_rows
 from trajlm.data.schema import MIN_T, MIN_T_DATED, check_model_input
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 
-def recovery_input(data: Any, source: str = "recover input", **cols: Any):
+def recovery_input(data: Any, source: str = "recover input", every: Any = None, **cols: Any):
     """(canonical table, Layout, known (P,) bool) for gap filling: rows whose lat or lon is
-    missing are the points to fill. Validated like model input (missing positions aside);
-    every trajectory must start and end with a known point."""
+    missing are the points to fill, and so are rows marked as outliers (Movebank's `visible`
+    false, `*-marked-outlier` true: outlier_flags.py, said in one warning). ``every`` (seconds,
+    a timedelta or text such as "1h") adds empty rows at that interval inside the gaps
+    (recover_grid.py). Validated like model input (missing positions aside); every trajectory
+    must start and end with a known point."""
     df, layout = coerce(data, validate=False, **cols)
+    df = _outliers_as_gaps(df, source)
+    if every is not None:
+        df, added = with_grid_rows(df, every_seconds(every))
+        if added and layout.frac is not None:  # the added rows sit on whole seconds
+            zero = df.select("traj_id", "t").join(layout.frac, on=["traj_id", "t"], how="anti")
+            extra = zero.with_columns(pl.lit(0, dtype=layout.frac.schema[c]).alias(c)
+                                      for c in layout.frac.columns if c not in ("traj_id", "t"))  # fmt: skip
+            layout.frac = pl.concat([layout.frac, extra.select(layout.frac.columns)])
     known = (df["lat"].is_not_null() & df["lon"].is_not_null()).to_numpy()
     dated = MIN_T if layout.time_kind == "epoch" and layout.kind != "movingpandas" else MIN_T_DATED
     with relabel(layout):  # errors name the caller's columns and ids (errnames18)
@@ -29,6 +42,22 @@ def recovery_input(data: Any, source: str = "recover input", **cols: Any):
         check_model_input(df.with_columns(gaps), source, dated)
         _check_ends(df, layout, known)
     return df, layout, known
+
+
+def _outliers_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:
+    """``df`` with the positions of rows marked as outliers emptied (filled as gaps), said in
+    one warning; unchanged without flag columns or marked rows."""
+    marked = marked_rows(df)
+    if marked is None or not (n := int(marked.sum())):
+        return df
+    warn_at_caller(
+        f"{source}: {n} row(s) marked as outliers ({', '.join(flag_columns(df.columns).values())})"
+        " are read as gaps: their positions are recovered (recovered=True); drop them first "
+        "to keep them out of the result (trajlm.clean drops and counts them)"
+    )
+    return df.with_columns(
+        pl.when(marked).then(None).otherwise(pl.col(c)).alias(c) for c in ("lat", "lon")
+    )
 
 
 def _check_ends(df: pl.DataFrame, layout: Any, known: np.ndarray) -> None:

@@ -226,6 +226,32 @@ def fitted_baseline(directory: Path, verdict: dict) -> Any:
     return _baseline(verdict["engine"]).fit(od_features(pl.read_parquet(path)))
 
 
+def carry_verdict(source: Path | None, directory: Path) -> str | None:
+    """Copy the val verdict of the weights loaded from ``source`` (``val_verdict.json`` and its
+    tables) into ``directory`` when the weights written there are those weights, byte for byte
+    (``save_pretrained`` of a float32 model): the re-loaded model then answers with the engine
+    the run's val check chose, as the run did. Before session 26 (newuser26) a saved and
+    re-loaded fleet run answered with its raw model where the run answered with place-aware
+    kNN. Returns a line to say when a verdict exists but judged other weights (an int8 save):
+    it is not carried; None otherwise. A verdict left in ``directory`` by an earlier save of
+    other weights is removed (it would be ignored, with a warning, at every load)."""
+    names = (VERDICT_NAME, OD_NAME, KNN_NAME)
+    doc = read_verdict(source, quiet=True) if source is not None else None
+    same = doc is not None and doc.get("weights_sha1") == weights_sha1(directory)
+    for name in names:
+        src, dst = Path(source or directory) / name, Path(directory) / name
+        if same and src.is_file():
+            atomic_write(dst, lambda tmp, src=src: Path(tmp).write_bytes(src.read_bytes()))
+        elif dst.is_file() and dst != src:
+            dst.unlink()
+    if doc is not None and not same:
+        return (
+            f"the val verdict of {source} judged its float32 weights, not these: not "
+            f"saved with them ({directory} answers with its own model)"
+        )
+    return None
+
+
 def verdict_line(task: str, verdict: dict) -> str:
     """One line: what answers this task and why (val numbers)."""
     if task == "travel_time":
@@ -238,5 +264,5 @@ def verdict_line(task: str, verdict: dict) -> str:
 
 
 __all__ = ["OD_NAME", "RECOVER_ENGINES", "TTE_ENGINES", "VERDICT_NAME", "VerdictWarning",
-           "fitted_baseline", "read_verdict", "recover_verdict", "save_verdict", "tte_verdict",
+           "carry_verdict", "fitted_baseline", "read_verdict", "recover_verdict", "save_verdict", "tte_verdict",
            "verdict_line", "weights_sha1"]  # fmt: skip

@@ -216,7 +216,10 @@ def check_validity(
         return from_canonical(summarize(out), layout=layout)
     if ROW in out.columns:
         out = out.sort(ROW).drop(ROW)
-    return from_canonical(out, layout=layout)
+    result = from_canonical(out, layout=layout)
+    if kind in ("pandas", "geopandas") and len(result) == len(data):  # one row per point, in
+        result.index = data.index  # the caller's order: on the caller's index (newuser26)
+    return result
 
 
 def _check_ids(df: pl.DataFrame) -> None:

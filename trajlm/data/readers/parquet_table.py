@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from trajlm.data.outlier_flags import flag_columns
 from trajlm.data.readers._common import (
     ColumnMap,
     Ctx,
@@ -72,6 +73,7 @@ def iter_parquet(
             continue
         carry, row0 = None, 1
         cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y)] + ([geom] if geom else [])
+        cols += [c for c in flag_columns(have).values() if c not in cols]  # Movebank's flags
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
             raw = pl.from_arrow(batch)
             assert isinstance(raw, pl.DataFrame)

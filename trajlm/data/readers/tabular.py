@@ -46,6 +46,7 @@ from typing import IO
 import polars as pl
 
 from trajlm.data.geo import is_wgs84, reproject_columns
+from trajlm.data.outlier_flags import MARKED_OUTLIER, outlier_mask
 from trajlm.data.readers._common import (
     NO_DATE,
     T_RAW,
@@ -109,7 +110,14 @@ def _empty(ctx: Ctx, file: int, what: str) -> None:
 
 def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
     """Float `lat`/`lon` columns (named cm.lat/cm.lon or from coord_sources) -> `_lat`, `_lon`
-    (+ `coord_source`); rows without a fix (no_fix) are dropped and counted in both modes."""
+    (+ `coord_source`); rows without a fix (no_fix) and rows the portal marked as outliers
+    (Movebank's `visible` false, `*-marked-outlier` true: marked_outlier) are dropped and
+    counted in both modes."""
+    if (marked := outlier_mask(df.columns)) is not None:  # session 26 (newuser26)
+        n = len(df)
+        df = df.filter(~marked)
+        ctx.report.rows_in += n - len(df)
+        ctx.report.drop(MARKED_OUTLIER, n - len(df))
     if cm.coord_sources:
         srcs = _present_sources(cm, df.columns)
         if cm.no_fix is None:

@@ -1,0 +1,64 @@
+"""Rows a data portal has already marked as outliers (Movebank's flags), found by column name.
+
+A Movebank export keeps every event and marks the bad ones instead of deleting them:
+`visible` is false for an event hidden as an outlier, `manually-marked-outlier`,
+`algorithm-marked-outlier` and `import-marked-outlier` are true for one, and
+`manually-marked-valid` true overrides them all (Movebank's attribute dictionary). Reading such
+rows as fixes put 5-40 km jumps into a track without a word (session 26, newuser26: a gull
+study's 22 marked outliers were ingested, recovered from and predicted from). They are dropped
+and counted as `marked_outlier` where trajlm drops invalid rows (ingest's readers, `trajlm.clean`)
+and are treated as unknown positions by `recover`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from trajlm.data.column_names import normalised
+
+MARKED_OUTLIER = "marked_outlier"  # the drop report's reason
+VISIBLE = "visible"  # false: hidden (Movebank's combined flag)
+OUTLIER_FLAGS = ("manually_marked_outlier", "algorithm_marked_outlier", "import_marked_outlier")
+VALID_FLAG = "manually_marked_valid"  # true: kept whatever the other flags say
+_TRUE = ("true", "t", "1", "yes", "y")
+_FALSE = ("false", "f", "0", "no", "n")
+
+
+def flag_columns(names: Iterable[str]) -> dict[str, str]:
+    """{Movebank flag (normalised) -> the column's own name} of the flags present in ``names``."""
+    wanted = {VISIBLE, *OUTLIER_FLAGS, VALID_FLAG}
+    return {normalised(n): n for n in names if isinstance(n, str) and normalised(n) in wanted}
+
+
+def _is(col: str, values: tuple[str, ...]) -> pl.Expr:
+    """True where ``col`` (bool, number or text in any case) reads as one of ``values``; an
+    empty cell (Movebank leaves the flags empty for most events) is neither."""
+    text = pl.col(col).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    return text.is_in(list(values)).fill_null(False)
+
+
+def outlier_mask(names: Iterable[str]) -> pl.Expr | None:
+    """An expression true on rows marked as outliers, or None when no flag column is present.
+    A `visible` column alone decides when there is one (Movebank computes it from the flags and
+    the valid override); else any outlier flag true and `manually-marked-valid` not true."""
+    cols = flag_columns(names)
+    if not cols:
+        return None
+    if VISIBLE in cols:
+        return _is(cols[VISIBLE], _FALSE)
+    flags = [_is(cols[f], _TRUE) for f in OUTLIER_FLAGS if f in cols]
+    if not flags:  # only the valid override: nothing is marked
+        return None
+    marked = pl.any_horizontal(flags)
+    return marked & ~_is(cols[VALID_FLAG], _TRUE) if VALID_FLAG in cols else marked
+
+
+def marked_rows(df: pl.DataFrame) -> pl.Series | None:
+    """A boolean Series over ``df``'s rows (True: marked as an outlier), or None without flags."""
+    mask = outlier_mask(df.columns)
+    return None if mask is None else df.select(mask.alias("m"))["m"]
+
+
+__all__ = ["MARKED_OUTLIER", "flag_columns", "marked_rows", "outlier_mask"]
