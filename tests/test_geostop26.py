@@ -101,9 +101,9 @@ def test_stop_head_arms_script_end_to_end(tmp_path):
     store = tmp_path / "synth"
     synth_store(store, n_trajectories=80, seed=3)
     out = tmp_path / "val.md"
-    mod.main(["--data", str(store), "--out", str(out), "--seeds", "0"])
+    mod.main(["--data", str(store), "--out", str(out), "--seeds", "0", "--importance"])
     text = out.read_text()
     assert "cross-fitted" in text and "| kNN |" in text and "A stop head" in text
-    assert "oracle best of the 5 candidates" in text
+    assert "oracle best of the 5 candidates" in text and "permutation importance" in text
     with pytest.raises(SystemExit):  # test is read only for one named arm
         mod.main(["--data", str(store), "--stage", "test", "--out", str(tmp_path / "t.md")])

@@ -1,7 +1,8 @@
 """Session 26 (geostop26): learned stop / go heads vs kNN on GeoLife 5-step prediction.
 
     PYTHONPATH=. python scripts/geostop26/stop_head_arms.py --data /tmp/stores/geolife \
-        --stage val --out /tmp/geostop26/val.md [--json /tmp/geostop26/val.json] [--seeds 0 1 2]
+        --stage val --out /tmp/geostop26/val.md [--json /tmp/geostop26/val.json] [--seeds 0 1 2] \
+        [--importance] [--cache /tmp/geostop26/cache]
 
 Measures (pre-registered in docs/candidates.md "Session 26 (geostop26)"): heads of
 ``trajlm.eval.stop_head`` fitted on TRAIN only. Train trips sorted by start time into 5 blocks;
@@ -163,6 +164,23 @@ def clock_table(err: dict[str, np.ndarray], walker: np.ndarray, ratio: np.ndarra
     return lines
 
 
+def importance(folds: list[dict], ev: dict, seed: int) -> str:
+    """The scale head's permutation importance (drop in -MAE of the predicted shrink vs the
+    query's optimal one, 10 repeats) on ``ev``'s rows: which history features it reads."""
+    from sklearn.inspection import permutation_importance
+
+    train = concat(folds)
+    target = optimal_shrink(train["last"], train["knn"] - train["last"][:, None], train["tgt"])
+    head = fit_scale_head(train["feats"], target, seed)
+    y = optimal_shrink(ev["last"], ev["knn"] - ev["last"][:, None], ev["tgt"])
+    got = permutation_importance(head, ev["feats"], y, scoring="neg_mean_absolute_error",
+                                 n_repeats=10, random_state=seed)  # fmt: skip
+    order = np.argsort(-got.importances_mean)
+    return "Scale head permutation importance (MAE of the shrink): " + ", ".join(
+        f"{FEATURES[i]} {got.importances_mean[i]:.3f}" for i in order[:8]
+    )
+
+
 def build(args: argparse.Namespace) -> tuple[list[dict], dict, LocalProjection]:
     cache = args.cache / f"rows_{args.data.name}_{args.stage}.pkl" if args.cache else None
     if cache is not None and cache.exists():
@@ -200,6 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=Path("/tmp/geostop26/val.md"))
     ap.add_argument("--json", type=Path, help="per-trip errors of every arm")
     ap.add_argument("--cache", type=Path, help="a folder keeping the built rows between runs")
+    ap.add_argument("--importance", action="store_true",
+                    help="also: the scale head's permutation importance on the stage's rows")  # fmt: skip
     ap.add_argument("--overwrite", action="store_true", help="replace --out / --json if they exist")
     args = ap.parse_args(argv)
     for path in (args.out, args.json):  # nothing of the user's replaced unasked
@@ -242,6 +262,9 @@ def main(argv: list[str] | None = None) -> None:
     lines += [""] + clock_table({n: val[n] for n in keep}, ev["walker"], ratio)
     lines += ["", f"{args.stage} all-trip MAE per seed {args.seeds}: "
               + "; ".join(f"{n} {per_seed[n]}" for n in keep)]  # fmt: skip
+    if args.importance:
+        lines += ["", importance(folds, ev, args.seeds[0])]
+        print(lines[-1], flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print(lines[0])
