@@ -100,8 +100,11 @@ def arms(train: dict, ev: dict, seed: int) -> dict[str, np.ndarray]:
     alpha = fit_step_factors(train["last"], train["vel4"][:, None] * train["dt"][..., None], train["tgt"])  # fmt: skip
     cand_tr, cand_ev = candidates(train, beta, alpha), candidates(ev, beta, alpha)
     out = dict(cand_ev)
-    stop = fit_stop_head(train["feats"], stopped_label(train["last"], train["tgt"]), seed)
-    p = stop.predict_proba(ev["feats"])[:, 1]
+    stopped = stopped_label(train["last"], train["tgt"])
+    if stopped.all() or not stopped.any():  # one class (a tiny store): its share is the answer
+        p = np.full(len(ev["last"]), float(stopped.mean()))
+    else:
+        p = fit_stop_head(train["feats"], stopped, seed).predict_proba(ev["feats"])[:, 1]
     for c in CALIBRATION:
         got = stop_mixture_points(ev["last"], ev["conts"], np.clip(c * p, 0.0, 1.0))
         out[f"A stop head, t={c:g}"] = np.where(ev["found"][:, None, None], got, ev["knn"])
