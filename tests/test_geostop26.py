@@ -22,6 +22,7 @@ from trajlm.eval.stop_head import (
     optimal_shrink,
     rank_choice,
     stopped_label,
+    timeless,
 )
 
 
@@ -90,14 +91,30 @@ def test_ranker_picks_the_candidate_a_feature_says_is_nearest():
         fit_ranker(x, {"stay": np.zeros(n)})
 
 
-@pytest.mark.slow
-def test_stop_head_arms_script_end_to_end(tmp_path):
-    from trajlm.data.ingest import synth_store
-
+def _script():
     path = Path(__file__).parents[1] / "scripts" / "geostop26" / "stop_head_arms.py"
     spec = importlib.util.spec_from_file_location("stop_head_arms", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def test_timeless_features_forget_the_asked_times():
+    xy, t, lengths, asked = _tracks(np.array([1.2, 12.0]))
+    asked[0] += 600.0  # the walker is asked about times past a 10-minute gap
+    knn = xy[:, -1:] + np.zeros((2, 5, 2))
+    f = timeless(history_features(xy, t, lengths, asked, knn))
+    col = FEATURES.index
+    np.testing.assert_allclose(f[:, col("asked_dt_s")], [75.0, 75.0])
+    np.testing.assert_allclose(f[:, col("asked_ratio")], [1.0, 1.0])
+    np.testing.assert_allclose(f[:, col("cv_disp_m")], [1.2 * 75.0, 12.0 * 75.0])
+
+
+@pytest.mark.slow
+def test_stop_head_arms_script_end_to_end(tmp_path):
+    from trajlm.data.ingest import synth_store
+
+    mod = _script()
     store = tmp_path / "synth"
     synth_store(store, n_trajectories=80, seed=3)
     out = tmp_path / "val.md"

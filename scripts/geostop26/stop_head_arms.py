@@ -44,6 +44,7 @@ from trajlm.eval.stop_head import (
     optimal_shrink,
     rank_choice,
     stopped_label,
+    timeless,
 )
 from trajlm.eval.walkers import (
     asked_dt,
@@ -223,6 +224,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cache", type=Path, help="a folder keeping the built rows between runs")
     ap.add_argument("--importance", action="store_true",
                     help="also: the scale head's permutation importance on the stage's rows")  # fmt: skip
+    ap.add_argument("--timeless", action="store_true",
+                    help="the heads do not see the asked times (asked dt -> 5 median intervals)")  # fmt: skip
     ap.add_argument("--overwrite", action="store_true", help="replace --out / --json if they exist")
     args = ap.parse_args(argv)
     for path in (args.out, args.json):  # nothing of the user's replaced unasked
@@ -232,6 +235,9 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--stage test reads test once for a chosen arm: name it with --arms")
     apply_threads(1, None)
     folds, ev, proj = build(args)
+    if args.timeless:
+        for q in [*folds, ev]:
+            q["feats"] = timeless(q["feats"])
     scored = [sub(f, f["first"]) for f in folds]
     oof, val = {}, {}
     for seed in args.seeds:

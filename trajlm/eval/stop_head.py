@@ -75,6 +75,16 @@ def history_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray, asked_t
     ])  # fmt: skip
 
 
+def timeless(features: np.ndarray, k: int = 5) -> np.ndarray:
+    """``history_features`` as if no asked time were given (the kth fix k median intervals on):
+    for callers without asked times, and to measure what the asked times add."""
+    f, col = np.array(features, np.float64), FEATURES.index
+    f[:, col("asked_dt_s")] = k * f[:, col("interval_s")]
+    f[:, col("asked_ratio")] = 1.0
+    f[:, col("cv_disp_m")] = f[:, col("speed_last")] * f[:, col("asked_dt_s")]
+    return f
+
+
 def stopped_label(
     last: np.ndarray, target: np.ndarray, radius: float = STOP_RADIUS_M
 ) -> np.ndarray:
