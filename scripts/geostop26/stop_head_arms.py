@@ -235,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--stage test reads test once for a chosen arm: name it with --arms")
     apply_threads(1, None)
     folds, ev, proj = build(args)
+    ratio = ev["feats"][:, FEATURES.index("asked_ratio")]  # the real one, for the clock split
     if args.timeless:
         for q in [*folds, ev]:
             q["feats"] = timeless(q["feats"])
@@ -267,7 +268,6 @@ def main(argv: list[str] | None = None) -> None:
     lines += table(
         {**{n: val[n] for n in keep}, **extra}, ev["walker"], f"{args.data.name} {args.stage}"
     )
-    ratio = ev["feats"][:, FEATURES.index("asked_ratio")]
     lines += [""] + clock_table({n: val[n] for n in keep}, ev["walker"], ratio)
     lines += ["", f"{args.stage} all-trip MAE per seed {args.seeds}: "
               + "; ".join(f"{n} {per_seed[n]}" for n in keep)]  # fmt: skip
