@@ -80,6 +80,30 @@ def constant_velocity_ade(task) -> float | None:
     return ade(pred, task.target_latlon)
 
 
+def constant_velocity_time_ade(task) -> float | None:
+    """Constant velocity asked at the targets' true times (the last step's velocity per second,
+    carried for each target's time after the last fix): the step-based one above reads a gap
+    (a tunnel, a paused logger) as one step and extrapolates it per step, so on irregular
+    sampling it can look far worse than the physics is (heldout26's trains: 25.2 km vs 0.27
+    km). None without a scored trajectory or usable times."""
+    from trajlm.data.metrics import ade
+
+    n = len(task.lengths)
+    if n == 0:
+        return None
+    rows = np.arange(n)
+    last_i, prev_i = task.lengths - 1, np.maximum(task.lengths - 2, 0)
+    last, prev = task.hist_latlon[rows, last_i], task.hist_latlon[rows, prev_i]
+    dt = (task.hist_t[rows, last_i] - task.hist_t[rows, prev_i]).astype(np.float64)
+    ahead = (task.target_t - task.hist_t[rows, last_i][:, None]).astype(np.float64)
+    ok = dt > 0
+    if not ok.any():
+        return None
+    velocity = np.where(ok[:, None], (last - prev) / np.where(ok, dt, 1.0)[:, None], 0.0)
+    pred = last[:, None] + ahead[:, :, None] * velocity[:, None]
+    return ade(pred[ok], task.target_latlon[ok])
+
+
 class ValidationScores:
     """Validation methods of ``Trainer``."""
 
@@ -174,6 +198,18 @@ class ValidationScores:
             return {}
         ratio = best_ade / cv
         out = {"val_ade_constant_velocity_m": cv, "val_ade_vs_constant_velocity": ratio}
+        cv_time = constant_velocity_time_ade(self._val_task)
+        if cv_time is not None and cv_time > 0:
+            out |= {"val_ade_constant_velocity_time_m": cv_time,
+                    "val_ade_vs_constant_velocity_time": best_ade / cv_time}  # fmt: skip
+            if ratio <= 1.0 < best_ade / cv_time:  # the step-based ratio flatters across gaps
+                warnings.warn(
+                    f"the kept model is worse than constant velocity asked at the true times on "
+                    f"val: 5-step ADE {best_ade:.1f} m vs {cv_time:.1f} m "
+                    f"({best_ade / cv_time:.2f}x; step-based constant velocity, "
+                    f"{cv:.1f} m, reads time gaps as one step); score it with `trajlm eval`",
+                    stacklevel=3,
+                )
         if ratio > 1.0:
             hint = (
                 'a recipe with residual_base = "constant_velocity" (configs/default.toml) '
