@@ -1,0 +1,53 @@
+"""How `trajlm predict` writes its predictions: with the input's id / time / lat / lon names
+(``output_names``) and its times as the input had them (``times_like_input``): ISO text like
+the input's with each trajectory's UTC offset kept, datetimes in the input's zone, else Unix
+seconds (UTC). Split out of cli_predict.py (tidy26: one idea a module); both names stay
+importable from there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from trajlm.data.coerce import Layout
+
+
+def output_names(pred: pl.DataFrame, layout: Layout, positions: bool = True) -> pl.DataFrame:
+    """Predictions in trajlm's names (traj_id, step, t, lat, lon, std_m) -> the input's id and
+    time names, and its lat / lon names when it had WGS84 lat/lon columns and ``positions``
+    (GeoJSON output keeps lat / lon: they become the geometry). A name that would clash with
+    another output column (an input id column called ``step``) stays trajlm's."""
+    from trajlm.data import geo
+
+    names = {"traj_id": layout.traj_col, "t": layout.time_col}
+    if positions and layout.kind != "geopandas" and geo.is_wgs84(layout.crs):
+        names |= {"lat": layout.lat_col, "lon": layout.lon_col}
+    others = set(pred.columns) - set(names)
+    names = {a: b for a, b in names.items() if a in pred.columns and b not in others}
+    return pred.rename({a: b for a, b in names.items() if a != b})
+
+
+def times_like_input(pred: pl.DataFrame, layout: Layout, suffix: str) -> tuple[pl.DataFrame, str]:
+    """(pred with its times as the input had them, how they are written): ISO text written
+    like the input's (each trajectory's UTC offset at its last point kept), datetimes in the
+    input's zone (ISO text with the offset in CSV / GeoJSON), else Unix seconds (UTC)."""
+    import polars as pl
+
+    from trajlm.data.times import epoch_datetimes, times_as_text
+
+    if layout.time_kind == "string" and layout.time_text:
+        t = times_as_text(pred["t"], pred["traj_id"], layout.time_text)
+        return pred.with_columns(t=t), "as ISO text like the input's, its UTC offsets kept"
+    if layout.time_kind != "datetime":
+        return pred, "in Unix seconds UTC"
+    sub = pred["t"].dtype.is_float()  # sub-second input times kept (coerce.exact_times)
+    t = epoch_datetimes(pl.col("t").cast(pl.Float64 if sub else pl.Int64), sub)
+    t = t.dt.replace_time_zone("UTC")
+    zone = layout.time_zone
+    t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
+    if suffix != ".parquet":  # text: ISO with the offset (none for naive input)
+        t = t.dt.strftime("%Y-%m-%dT%H:%M:%S" + ("%.3f" if sub else "") + ("%:z" if zone else ""))
+    return pred.with_columns(t=t), f"as datetimes in the input's zone ({zone or 'naive UTC'})"
