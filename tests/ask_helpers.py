@@ -1,5 +1,5 @@
 """What the `trajlm ask` tests share: running the CLI on a store and reading its printed answer (sets
-13-15), the great-circle distance the expected answers are computed with (tidy24), and the
+13-15), reading an answer through the Python API (sets 13-15; tidy26), the great-circle distance the expected answers are computed with (tidy24), and the
 checks of a set's outcomes (tidy25)."""
 
 import re
@@ -44,6 +44,22 @@ def read_cli(store: Path, question: str):
     if r.exception is not None and not isinstance(r.exception, SystemExit):
         raise r.exception  # a traceback where the CLI should print an answer or one line
     return _read_printed(r.exit_code, r.stdout, r.stderr)
+
+
+def read_api(asker, question: str, whole_text: bool = False):
+    """(refused, value, first trip id, the answer's first line, or all of it with ``whole_text``) of
+    one question through the Python API (an ``Asker``)."""
+    from trajlm.llm.plan import CannotAnswer
+
+    try:
+        ans = asker(question)
+    except CannotAnswer as e:
+        return True, None, None, str(e)
+    first = None
+    if ans.table is not None and len(ans.table) and "traj_id" in ans.table.columns:
+        first = str(ans.table["traj_id"][0])
+    value = ans.value if isinstance(ans.value, (int, float)) else None
+    return False, value, first, str(ans) if whole_text else str(ans).splitlines()[0]
 
 
 def _read_printed(returncode: int, stdout: str, stderr: str):

@@ -58,6 +58,28 @@ def ships(tmp_path_factory) -> dict:
     return {"store": store, "run": run, "check": check}
 
 
+class FarOff:
+    """The harness's predictor: far off wherever it answers."""
+
+    name = "trajlm: run"
+
+    def predict_next(self, task):
+        return task.target_latlon + 1.0
+
+
+def saved_verdict(ships: dict) -> dict:
+    """The prediction verdict the ``ships`` run saved (train's end code)."""
+    return json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
+
+
+def scored_split() -> tuple[pl.DataFrame, object]:
+    """(a test table of reporting ships, ids apart from the store's; its k-step task)."""
+    from trajlm.data.protocol_tasks import make_prediction_task
+
+    test = _ships(n=6, seed=3).with_columns(traj_id=pl.lit("t") + pl.col("traj_id"))
+    return test, make_prediction_task(test)
+
+
 def _x(g: pl.DataFrame, lat0: float, lon0: float) -> np.ndarray:
     from trajlm.data.features import LocalProjection
 
@@ -71,7 +93,7 @@ def test_the_verdict_picks_dead_reckoning_where_it_is_exact(ships: dict) -> None
     assert check["val_best_baseline"] == DR
     mae = check["val_ade_baselines_m"]
     assert mae[DR] < 1.0 < 50.0 < min(m for e, m in mae.items() if e != DR)
-    v = json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
+    v = saved_verdict(ships)
     assert v["engine"] == DR and check_predict_fields(v)
 
 
@@ -104,7 +126,7 @@ def test_a_query_without_speed_and_course_falls_back_and_says_so_once(ships: dic
     import trajlm
     from trajlm.eval.dr_verdict import POSITION_ONLY, fallback_engine
 
-    v = json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
+    v = saved_verdict(ships)
     hist = _ships(n=2, points=CUT + 1, seed=7, motion=False)
     lm = trajlm.TrajLM.from_pretrained(ships["run"], threads=1)
     with warnings.catch_warnings(record=True) as caught:
@@ -140,27 +162,19 @@ def test_the_fallback_is_the_best_position_only_engine_or_the_model() -> None:
 
 
 def test_the_eval_row_dead_reckons_at_report_times_and_falls_back_in_steps(ships: dict) -> None:
-    from trajlm.data.protocol_tasks import make_prediction_task
     from trajlm.eval import metrics as M
     from trajlm.eval.dr_verdict import DRValChecked, fallback_engine
     from trajlm.eval.predict_verdict import ValCheckedPredictor
     from trajlm.eval.report_times import AtReportTimes
 
-    class Model:  # the harness's predictor: far off wherever it answers
-        name = "trajlm: run"
-
-        def predict_next(self, task):
-            return task.target_latlon + 1.0
-
-    v = json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
-    test = _ships(n=6, seed=3).with_columns(traj_id=pl.lit("t") + pl.col("traj_id"))
-    task = make_prediction_task(test)
-    row = DRValChecked(Model(), v, test)  # the scored table (fewval26: its name says it)
+    v = saved_verdict(ships)
+    test, task = scored_split()
+    row = DRValChecked(FarOff(), v, test)  # the scored table (fewval26: its name says it)
     assert row.name == "trajlm: run (val-checked: dead reckoning [time])"
     at = AtReportTimes(row, test).predict_next(task)
     assert M.point_errors(at, task.target_latlon).max() < 5.0  # dead reckoning: exact
-    plain = ValCheckedPredictor(Model(), {**v, "engine": fallback_engine(v)})
-    np.testing.assert_allclose(DRValChecked(Model(), v).predict_next(task),
+    plain = ValCheckedPredictor(FarOff(), {**v, "engine": fallback_engine(v)})
+    np.testing.assert_allclose(DRValChecked(FarOff(), v).predict_next(task),
                                plain.predict_next(task))  # fmt: skip
     bare = AtReportTimes(row, test.drop("sog_mps", "cog_deg")).predict_next(task)
     assert M.point_errors(bare, task.target_latlon).mean() > 50.0  # positions only: 6 m/s

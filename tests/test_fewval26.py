@@ -9,11 +9,16 @@ answer, and the eval row answered the k-step table with the fallback under dead 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import polars as pl
-from test_drverdict25 import CUT, _ships, ships  # noqa: F401  (the module's fixture)
+from test_drverdict25 import (  # noqa: F401  (ships: the module's fixture)
+    CUT,
+    FarOff,
+    _ships,
+    saved_verdict,
+    scored_split,
+    ships,
+)
 
 DR_NAME = "dead reckoning [time]"
 
@@ -25,7 +30,7 @@ def _rows(df: pl.DataFrame) -> list[dict]:
 def _fallback(ships: dict) -> str:  # noqa: F811
     from trajlm.eval.dr_verdict import fallback_engine
 
-    return fallback_engine(json.loads((ships["run"] / "val_verdict.json").read_text())["predict"])
+    return fallback_engine(saved_verdict(ships))
 
 
 def test_http_predict_reads_the_rows_speed_and_course(ships: dict) -> None:  # noqa: F811
@@ -80,28 +85,20 @@ def test_cli_predict_answers_with_dead_reckoning_or_names_the_fallback(ships, tm
 
 
 def test_the_k_step_eval_row_dead_reckons_where_the_table_reports(ships: dict) -> None:  # noqa: F811
-    from trajlm.data.protocol_tasks import make_prediction_task
     from trajlm.eval import metrics as M
     from trajlm.eval.dr_verdict import DRValChecked, fallback_verdict
     from trajlm.eval.predict_verdict import ValCheckedPredictor
 
-    class Model:
-        name = "trajlm: run"
-
-        def predict_next(self, task):
-            return task.target_latlon + 1.0
-
-    v = json.loads((ships["run"] / "val_verdict.json").read_text())["predict"]
-    test = _ships(n=6, seed=3).with_columns(traj_id=pl.lit("t") + pl.col("traj_id"))
-    task = make_prediction_task(test)
-    row = DRValChecked(Model(), v, test)
+    v = saved_verdict(ships)
+    test, task = scored_split()
+    row = DRValChecked(FarOff(), v, test)
     assert row.name == f"trajlm: run (val-checked: {DR_NAME})"
     assert M.point_errors(row.predict_next(task), task.target_latlon).max() < 5.0
     fb = fallback_verdict(v)["engine"]
-    plain = ValCheckedPredictor(Model(), fallback_verdict(v)).predict_next(task)
+    plain = ValCheckedPredictor(FarOff(), fallback_verdict(v)).predict_next(task)
     for table, why in ((test.drop("sog_mps", "cog_deg"), "no speed / course in the scored split"),
                        (None, "the table holds positions only")):  # fmt: skip
-        bare = DRValChecked(Model(), v, table)
+        bare = DRValChecked(FarOff(), v, table)
         assert bare.name == f"trajlm: run (val-checked: {DR_NAME}; {why}: {fb} answers)"
         np.testing.assert_allclose(bare.predict_next(task), plain)
 

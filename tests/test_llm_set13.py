@@ -17,10 +17,9 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import check_left, read_cli, with_outcome  # noqa: E402
+from ask_helpers import check_left, read_api, read_cli, with_outcome  # noqa: E402
 from test_llm_set13_data import INGEST, expect, trip_tables, write_csvs  # noqa: E402
 
-from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -373,19 +372,6 @@ def _ingest(paths: dict, folder: Path) -> dict:
     return stores
 
 
-def _read(asker, question: str):
-    """(refused, value, first trip id, first line) of one question through the Python API."""
-    try:
-        ans = asker(question)
-    except CannotAnswer as e:
-        return True, None, None, str(e)
-    first = None
-    if ans.table is not None and len(ans.table) and "traj_id" in ans.table.columns:
-        first = str(ans.table["traj_id"][0])
-    value = ans.value if isinstance(ans.value, (int, float)) else None
-    return False, value, first, str(ans).splitlines()[0]
-
-
 def run_set(folder: Path) -> list[dict]:
     """Every question of the set through `Asker` on freshly generated and ingested stores."""
     paths = write_csvs(folder)
@@ -395,7 +381,7 @@ def run_set(folder: Path) -> list[dict]:
     rows = []
     for qid, store, question, kind, spec in Q:
         exp = expect(tables, store, kind, spec)
-        refused, value, first, text = _read(askers[store], question)
+        refused, value, first, text = read_api(askers[store], question)
         outcome = _score(kind, spec, exp, refused, value, first)
         rows.append(dict(id=qid, store=store, question=question, outcome=outcome, text=text))
     return rows

@@ -20,11 +20,10 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import check_left, read_cli, with_outcome  # noqa: E402
+from ask_helpers import check_left, read_api, read_cli, with_outcome  # noqa: E402
 from ask_helpers import score as _score  # noqa: E402
 from test_llm_set14_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
-from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,19 +63,6 @@ def _frames(paths: dict) -> dict:
     return {"mtl_pd": (mtl, "mtl"), "bav_pl": (bav, "bav")}
 
 
-def _read(asker, question: str):
-    """(refused, value, first trip id, first line) of one question through the Python API."""
-    try:
-        ans = asker(question)
-    except CannotAnswer as e:
-        return True, None, None, str(e)
-    first = None
-    if ans.table is not None and len(ans.table) and "traj_id" in ans.table.columns:
-        first = str(ans.table["traj_id"][0])
-    value = ans.value if isinstance(ans.value, (int, float)) else None
-    return False, value, first, str(ans).splitlines()[0]
-
-
 def run_set(folder: Path) -> list[dict]:
     """Every question of the set through `Asker` on freshly generated and ingested stores and frames."""
     paths = write_csvs(folder)
@@ -86,7 +72,7 @@ def run_set(folder: Path) -> list[dict]:
         askers[key] = Asker(frame, tz=ZONES[own], columns=COLUMNS[own])
     rows = []
     for i, (_, data, question, expected) in enumerate(questions(paths), 1):
-        refused, value, first, text = _read(askers[data], question)
+        refused, value, first, text = read_api(askers[data], question)
         outcome = _score(expected, refused, value, first)
         rows.append(dict(id=i, data=data, question=question, outcome=outcome, text=text))
     return rows

@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import ROOT, check_left, read_cli, with_outcome  # noqa: E402
+from ask_helpers import ROOT, check_left, read_api, read_cli, with_outcome  # noqa: E402
 from ask_helpers import close as _close  # noqa: E402
 from ask_helpers import run_cli as _cli
 from ask_helpers import score as _score  # noqa: E402
@@ -65,19 +65,6 @@ def _questions(paths: dict, stores: dict) -> list:
     return questions(paths, str(stores["synth"]), *shared)
 
 
-def _read(asker, question: str):
-    """(refused, value, first trip id, answer text) of one question through the Python API."""
-    try:
-        ans = asker(question)
-    except CannotAnswer as e:
-        return True, None, None, str(e)
-    first = None
-    if ans.table is not None and len(ans.table) and "traj_id" in ans.table.columns:
-        first = str(ans.table["traj_id"][0])
-    value = ans.value if isinstance(ans.value, (int, float)) else None
-    return False, value, first, str(ans)
-
-
 def run_set(folder: Path) -> list[dict]:
     """Every question of the set through `Asker` on freshly generated and ingested stores and frames."""
     paths, stores = build(folder)
@@ -88,7 +75,7 @@ def run_set(folder: Path) -> list[dict]:
     askers["rdam_pl"] = Asker(pl.read_csv(paths["rdam"]), tz=ZONES["rdam"], columns=COLUMNS["rdam"])
     rows = []
     for persona, data, question, expected in _questions(paths, stores):
-        refused, value, first, text = _read(askers[data], question)
+        refused, value, first, text = read_api(askers[data], question, whole_text=True)
         outcome = _score(expected, refused, value, first)
         if question in INGEST_NOTE and outcome == "wrong" and INGEST_NOTE[question] in text:
             outcome = "wrong_with_note"
