@@ -134,11 +134,7 @@ def regen(args) -> list[dict]:
                      "horizon_plain_s": plain["horizon_s"], "horizon_regen_s": regen_["horizon_s"],
                      "invalid_plain_pct_by_mode": plain["invalid_first_pct_by_mode"]})  # fmt: skip
         print(json.dumps(rows[-1]))
-    ci = {"invalid_change_pp_ci95": [100 * v for v in paired_ci(paired["inv0"], paired["inv1"],
-                                                                 False)],
-          "ade_change_pct_ci95": [100 * v for v in paired_ci(paired["ade0"], paired["ade1"],
-                                                              True)]}  # fmt: skip
-    return rows, ci
+    return rows, change_cis(paired)
 
 
 def dpo(args) -> list[dict]:
@@ -170,11 +166,15 @@ def dpo(args) -> list[dict]:
                      "ade_before_m": ade0, "ade_after_m": ade1,
                      "ade_change_pct": 100 * (ade1 / ade0 - 1)})  # fmt: skip
         print(json.dumps(rows[-1]))
-    ci = {"invalid_change_pp_ci95": [100 * v for v in paired_ci(paired["inv0"], paired["inv1"],
-                                                                 False)],
-          "ade_change_pct_ci95": [100 * v for v in paired_ci(paired["ade0"], paired["ade1"],
-                                                              True)]}  # fmt: skip
-    return rows, ci
+    return rows, change_cis(paired)
+
+
+def change_cis(paired: dict) -> dict:
+    """95 % CIs of the change in invalid share (points) and in ADE (%), paired over histories."""
+    return {"invalid_change_pp_ci95": [100 * v for v in paired_ci(paired["inv0"], paired["inv1"],
+                                                                  False)],
+            "ade_change_pct_ci95": [100 * v for v in paired_ci(paired["ade0"], paired["ade1"],
+                                                               True)]}  # fmt: skip
 
 
 def mean_std(rows: list[dict], key: str) -> str:
