@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 from test_heldout23_knn_check import _circle_trips
+from test_pvbase24 import _model
 
 from trajlm.data.store import read_store, write_store
 from trajlm.eval.engine_spread import (
@@ -32,21 +33,15 @@ from trajlm.eval.engine_spread import (
 @pytest.fixture(scope="module")
 def judged(tmp_path_factory) -> dict:
     """A store of circles, a run with its verdict (and spread), and the same without spread."""
-    torch = pytest.importorskip("torch")
     import trajlm
     from trajlm.cli_train_check import save_predict_verdict
-    from trajlm.data.features import NormStats
     from trajlm.eval.knn_check import knn_check, val_task_of
-    from trajlm.model import ModelConfig, TrajectoryModel
 
     d = tmp_path_factory.mktemp("u26")
     store = d / "circles"
     write_store(_circle_trips(), store)
-    torch.manual_seed(0)
-    model = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
-                                        residual_base="constant_velocity"))  # fmt: skip
     train = read_store(store, split="train").drop("split")
-    model.config.stats = NormStats.fit(train).to_dict()
+    model = _model(train)
     run = d / "run"
     trajlm.TrajLM(model, threads=1).save_pretrained(run)
     old = d / "old"  # the same run, its verdict saved before session 26 (no spread)
