@@ -203,11 +203,6 @@ def test_a_seeded_set_of_renamed_frames_names_the_callers_column_every_time():
     assert len(told) == 40 and all(told)
 
 
-@pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small
-
-
 @pytest.mark.parametrize("method", ["predict", "at_times", "seconds_ahead", "recover", "embed"])
 def test_each_api_call_names_the_callers_column(small, method):
     d = _frame(ids=(7, 8))

@@ -38,6 +38,12 @@ def _write_parquet(path, point_col) -> list[tuple]:
     return pts
 
 
+def _ingest_position(path, tmp_path):
+    """`trajlm data ingest PATH` with the point column named as both --lat-col and --lon-col."""
+    return invoke("data", "ingest", path, "--out", tmp_path / "st",
+                  "--lat-col", "position", "--lon-col", "position")  # fmt: skip
+
+
 @pytest.mark.parametrize("kind", ["wkb", "struct", "xy_list", "wkt"])
 def test_a_point_in_one_parquet_column_is_read(tmp_path, kind):
     """WKB without GeoParquet metadata, a struct of lat/lon, a GeoArrow [x, y] list or WKT:
@@ -58,17 +64,7 @@ def test_a_point_in_one_parquet_column_is_read(tmp_path, kind):
     got = df.select("t", "lat", "lon").rows()
     assert [g[0] for g in got] == [p[0] for p in pts]
     assert np.allclose([g[1:] for g in got], [p[1:] for p in pts], atol=1e-9)
-    r = invoke(
-        "data",
-        "ingest",
-        path,
-        "--out",
-        tmp_path / "st",
-        "--lat-col",
-        "position",
-        "--lon-col",
-        "position",
-    )
+    r = _ingest_position(path, tmp_path)
     assert r.exit_code == 0 and "Traceback" not in r.output, r.output
 
 
@@ -77,17 +73,7 @@ def test_a_struct_without_coordinates_is_one_line(tmp_path):
 
     path = tmp_path / "odd.parquet"
     _write_parquet(path, lambda p: pa.array([{"a": 1.0, "b": 2.0} for _ in p]))
-    r = invoke(
-        "data",
-        "ingest",
-        path,
-        "--out",
-        tmp_path / "st",
-        "--lat-col",
-        "position",
-        "--lon-col",
-        "position",
-    )
+    r = _ingest_position(path, tmp_path)
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "struct with fields ['a', 'b']" in r.output
 

@@ -39,11 +39,6 @@ def fleet(key: str = "vehicle_id") -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small
-
-
-@pytest.fixture(scope="module")
 def client(small):
     from trajlm.serve import create_app
 

@@ -36,11 +36,6 @@ def taxi(tid, n: int = 12, dt: int = 15, scale: int = 1, heading: float = 0.6) -
 
 
 @pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small  # conftest's shipped checkpoint (skips where its weights are not built)
-
-
-@pytest.fixture(scope="module")
 def client(small):
     from trajlm.serve import create_app
 

@@ -18,11 +18,6 @@ import pytest
 T0 = pd.Timestamp("2024-05-01 10:00:00", tz="UTC")
 
 
-@pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small  # conftest.py: skipped where the weights are not built
-
-
 def _train(times_s: list[float]) -> pd.DataFrame:
     """A 45 m/s train with fixes at `times_s` (seconds after T0, to the ms)."""
     return pd.DataFrame({

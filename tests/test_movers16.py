@@ -56,11 +56,6 @@ def _dist(a_lat, a_lon, b_lat, b_lon) -> np.ndarray:
     return 2 * R * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
-@pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small  # conftest.py: skipped where the weights are not built
-
-
 @pytest.mark.parametrize("dt,n", [(1.0, 2), (1.0, 5), (5.0, 3), (10.0, 2)])
 def test_seconds_ahead_moves_like_steps_on_short_histories(small, dt: float, n: int) -> None:
     """Positions at asked times continue a short straight history (they froze at the last fix before)."""

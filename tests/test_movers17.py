@@ -55,11 +55,6 @@ def _cv_error(df: pd.DataFrame, pred: pd.DataFrame, ahead: np.ndarray) -> np.nda
     return np.array(out)
 
 
-@pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small  # conftest.py: skipped where the weights are not built
-
-
 @pytest.mark.parametrize("dt,speed", [(30.0, 45.0), (1.6, 12.0), (1.6, 30.0)])
 def test_seconds_ahead_on_exact_times(small, dt: float, speed: float) -> None:
     """2 fixes with sub-second times: seconds_ahead is constant velocity on the exact times (was 1-3 %

@@ -46,11 +46,6 @@ def instant(s: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def small(trajlm_small):
-    return trajlm_small  # conftest's shipped checkpoint (skips where its weights are not built)
-
-
-@pytest.fixture(scope="module")
 def client(small):
     from trajlm.serve import create_app
 
