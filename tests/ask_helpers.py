@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+from helpers import invoke_cli, run_cli  # noqa: F401  (run_cli: the sets' stores)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,31 +19,12 @@ def haversine_m(la1, lo1, la2, lo2):
     return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
-def run_cli(args: list[str]) -> None:
-    """`trajlm ARGS` in this process (typer's CliRunner), which must succeed: the stores a set
-    asks about (a `python -m trajlm.cli` cost ~2.5 CPU s of start-up each; citime25)."""
-    from typer.testing import CliRunner
-
-    from trajlm.cli import app
-
-    r = CliRunner().invoke(app, args)
-    if r.exception is not None and not isinstance(r.exception, SystemExit):
-        raise r.exception
-    assert r.exit_code == 0, (args, r.output[-2000:])
-
-
 def read_cli(store: Path, question: str):
     """(refused, value, first trip id, printed answer) of one question through `trajlm ask`, from what it prints.
 
     In this process (typer's CliRunner: the same app, its user-error boundary and exit codes):
     a `python -m trajlm.cli` per question cost ~2.5 CPU s of start-up, 0.07 s here (citime25)."""
-    from typer.testing import CliRunner
-
-    from trajlm.cli import app
-
-    r = CliRunner().invoke(app, ["ask", question, "--data", str(store)])
-    if r.exception is not None and not isinstance(r.exception, SystemExit):
-        raise r.exception  # a traceback where the CLI should print an answer or one line
+    r = invoke_cli(["ask", question, "--data", str(store)])  # raises where a traceback would print
     return _read_printed(r.exit_code, r.stdout, r.stderr)
 
 

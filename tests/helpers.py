@@ -26,6 +26,50 @@ STATS = {
 }
 
 
+def invoke_cli(args: list[str]):
+    """`trajlm ARGS` in this process (typer's CliRunner: the same app, its user-error boundary,
+    exit code and printed lines); an exception that escapes the CLI is raised, not read. A
+    `python -m trajlm.cli` costs ~2.5 CPU s of start-up each (citime25): keep subprocesses for
+    what is about a process (torchrun, signals, a script's own shell)."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    r = CliRunner().invoke(app, [str(a) for a in args])
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return r
+
+
+def run_cli(args: list[str]) -> None:
+    """`trajlm ARGS` in this process (invoke_cli), which must succeed."""
+    r = invoke_cli(args)
+    assert r.exit_code == 0, (args, r.output[-2000:])
+
+
+def run_script(script: Path, args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `python SCRIPT ARGS` run in this process, as `__main__`
+    with its folder on sys.path and the repository as the working folder (what `python
+    bench/x.py` sees); `raise SystemExit("why")` reads back as exit 1 with `why` on stderr, as
+    Python prints it. ~2.5 CPU s of interpreter and import start-up less than a subprocess."""
+    import runpy
+    import sys
+
+    monkeypatch.syspath_prepend(str(script.parent))
+    monkeypatch.setattr(sys, "argv", [str(script), *map(str, args)])
+    monkeypatch.chdir(script.resolve().parents[1])
+    capsys.readouterr()  # what the test printed before is not the script's
+    code: int | str | None = 0
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as e:
+        code = e.code
+    out, err = capsys.readouterr()
+    if isinstance(code, str):
+        return 1, out, err + code + "\n"
+    return int(code or 0), out, err
+
+
 def need(*parts: str) -> Path:
     """A path under the shared real-data folder, or skip the test with the reason."""
     path = ROOT.joinpath(*parts)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from helpers import invoke_cli
 
 from trajlm.data.clean import PRESETS, CleanConfig, StopSplitter, clean
 from trajlm.data.schema import SOURCE_ID
@@ -96,9 +95,8 @@ def test_defaults_unchanged_without_the_options():
     assert out["traj_id"].to_list() == ["224101000_0"] * len(df)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "trajlm.cli", *args], capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+def _cli(*args: str):
+    return invoke_cli(list(args))  # in this process: a `python -m trajlm.cli` was ~2.5 CPU s each
 
 
 @pytest.mark.slow
@@ -106,10 +104,10 @@ def test_ingest_split_at_stops_and_min_interval(tmp_path: Path):
     csv = tmp_path / "ais.csv"
     ferry().rename({"traj_id": "MMSI"}).write_csv(csv)
     plain = _cli("data", "ingest", str(csv), "--out", str(tmp_path / "a"))
-    assert plain.returncode == 0, plain.stderr
+    assert plain.exit_code == 0, plain.output
     cut = _cli("data", "ingest", str(csv), "--out", str(tmp_path / "b"), "--split-at-stops",
                "--min-interval", "10")  # fmt: skip
-    assert cut.returncode == 0, cut.stderr
+    assert cut.exit_code == 0, cut.output
     assert "stopped" in cut.stdout and "thinned" in cut.stdout
     ma = json.loads((tmp_path / "a" / "manifest.json").read_text())
     mb = json.loads((tmp_path / "b" / "manifest.json").read_text())
