@@ -5,10 +5,9 @@ bench/_results.py (newuser3 F20; ux8 fixed two benches by hand). docs/reliabilit
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -40,25 +39,23 @@ def test_every_bench_takes_out_from_the_one_helper_and_writes_through_it():
     assert {"inference.py", "kv_cache.py", "ddp.py", "similarity.py", "scale.py"} <= set(writers)
 
 
-def test_a_bench_run_without_out_prints_only(tmp_path):
+def test_a_bench_run_without_out_prints_only(tmp_path, monkeypatch, capsys):
     tracked = BENCH / "results" / "kv_cache.json"
     before = tracked.read_bytes() if tracked.exists() else None
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "bench/kv_cache.py", "--batch", "2", "--history", "4", "--steps", "3",
-            "--threads", "1"]  # fmt: skip
-    r = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert "not written (pass --out FILE; --out bench/results/kv_cache.json replaces" in r.stdout
+    args = ["--batch", "2", "--history", "4", "--steps", "3", "--threads", "1"]
+    # in this process (run_script: `python bench/kv_cache.py` as __main__, ~2.5 CPU s less each)
+    code, out_, err = run_script(BENCH / "kv_cache.py", args, monkeypatch, capsys)
+    assert code == 0, err
+    assert "not written (pass --out FILE; --out bench/results/kv_cache.json replaces" in out_
     assert (tracked.read_bytes() if tracked.exists() else None) == before
     out = tmp_path / "sub" / "k.json"
-    r = subprocess.run([*args, "--out", str(out)], cwd=ROOT, env=env, capture_output=True,
-                       text=True, timeout=120)  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    assert f"wrote {out}" in r.stdout and '"speedup"' in out.read_text()
+    code, out_, err = run_script(BENCH / "kv_cache.py", [*args, "--out", out], monkeypatch, capsys)
+    assert code == 0, err
+    assert f"wrote {out}" in out_ and '"speedup"' in out.read_text()
     assert (tracked.read_bytes() if tracked.exists() else None) == before
 
 
-def test_scale_keep_results_needs_out():
-    r = subprocess.run([sys.executable, "bench/scale.py", "--points", "1000", "--keep-results"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert r.returncode != 0 and "--keep-results adds rows to --out's old ones" in r.stderr
+def test_scale_keep_results_needs_out(monkeypatch, capsys):
+    args = ["--points", "1000", "--keep-results"]
+    code, _, err = run_script(BENCH / "scale.py", args, monkeypatch, capsys)
+    assert code != 0 and "--keep-results adds rows to --out's old ones" in err

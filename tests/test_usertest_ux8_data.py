@@ -148,22 +148,21 @@ def test_corpus_columns_table_with_an_unknown_key_names_the_keys(tmp_path):
         load_corpus_spec(tmp_path / "spec.toml")
 
 
-def test_bench_similarity_does_not_replace_the_committed_result_unless_asked(tmp_path):
-    import subprocess
-    import sys
+def test_bench_similarity_does_not_replace_the_committed_result_unless_asked(
+    tmp_path, monkeypatch, capsys
+):
+    from helpers import run_script
 
     tracked = ROOT / "bench" / "results" / "similarity.json"
     before = tracked.read_bytes()
-    try:
-        r = subprocess.run([sys.executable, "bench/similarity.py", "--n", "12", "--points", "10",
-                            "--naive-pairs", "2"], cwd=ROOT, capture_output=True, text=True,
-                           timeout=120)  # fmt: skip
-        assert r.returncode == 0, r.stderr
-        assert tracked.read_bytes() == before and "not written" in r.stdout
-        r = subprocess.run([sys.executable, "bench/similarity.py", "--n", "12", "--points", "10",
-                            "--naive-pairs", "2", "--out", str(tmp_path / "s.json")], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120)  # fmt: skip
-        assert r.returncode == 0 and (tmp_path / "s.json").exists(), r.stderr
+    args = ["--n", "12", "--points", "10", "--naive-pairs", "2"]
+    try:  # in this process (run_script: `python bench/similarity.py`, ~2.5 CPU s less each)
+        code, out, err = run_script(ROOT / "bench" / "similarity.py", args, monkeypatch, capsys)
+        assert code == 0, err
+        assert tracked.read_bytes() == before and "not written" in out
+        args += ["--out", str(tmp_path / "s.json")]
+        code, out, err = run_script(ROOT / "bench" / "similarity.py", args, monkeypatch, capsys)
+        assert code == 0 and (tmp_path / "s.json").exists(), err
     finally:
         tracked.write_bytes(before)
 
