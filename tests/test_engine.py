@@ -381,20 +381,18 @@ def test_cli_finetune_recover_with_lora(env, tmp_path):
 
 
 @pytest.mark.slow
-def test_engine_recipe_script_runs(tmp_path):
+def test_engine_recipe_script_runs(tmp_path, monkeypatch, capsys):
     """scripts/engine_recipe.py (docs/finetune.md, before/after) runs end to end, tiny."""
     import json
-    import os
-    import subprocess
-    import sys
     from pathlib import Path
 
+    from helpers import run_script
+
     root = Path(__file__).resolve().parents[1]
-    cmd = [sys.executable, str(root / "scripts" / "engine_recipe.py"), "--out", str(tmp_path),
-           "--n-trips", "60", "--pretrain-steps", "4", "--steps", "2"]  # fmt: skip
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(root)}
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0, p.stderr[-2000:]
+    args = ["--out", tmp_path, "--n-trips", "60", "--pretrain-steps", "4", "--steps", "2"]
+    # in this process (run_script: `python scripts/engine_recipe.py`, ~2.5 CPU s less)
+    code, _, err = run_script(root / "scripts" / "engine_recipe.py", args, monkeypatch, capsys)
+    assert code == 0, err[-2000:]
     rows = json.loads((tmp_path / "recipe-seed0.json").read_text())
     assert [r["kind"] for r in rows] == ["pretrained", "predict full", "predict lora",
                                          "classify lora", "similarity full", "recover full"]  # fmt: skip
