@@ -122,13 +122,22 @@ def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.Data
     engine = base["engine"][0]
     spread = (v.get("spread") or {}).get(engine)
     if not spread_ok(spread):
-        spread = None
         why = ("too few val trips to check the model, so none to measure it either"
                if v.get("unchecked") else
+               "val_verdict.json's entry for it is not one this trajlm reads (edited?): train "
+               "again to save it" if spread is not None or v.get("spread") else  # badin26: said 'before session 26'
                "the verdict was saved without it, before session 26: train again to save it")  # fmt: skip
+        spread = None
         say_once(api, f"std_m is NaN where {engine} answers: no val measure of its error "
                       f"spread ({why}); the model's own std_m is fallback=False")  # fmt: skip
-    return with_engine_spread(base, history, spread, radii_levels(radii))
+    out = with_engine_spread(base, history, spread, radii_levels(radii))
+    if spread is not None and (short := out.filter(pl.col("std_m").is_nan()
+                                                   & pl.col("lat").is_not_nan())).height:  # fmt: skip
+        # badin26: a 2-fix history answered std_m NaN with no word
+        say_once(api, f"std_m (and radii) are NaN where {engine} answers a trajectory of under 3 "
+                      f"fixes (e.g. {short['traj_id'][0]!r}): its val spread is read against the "
+                      "history's own constant-velocity error, which needs 3")  # fmt: skip
+    return out
 
 
 def _far(v: dict, df: pl.DataFrame) -> pl.Series:
@@ -186,10 +195,31 @@ def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.
         from trajlm.eval.dr_verdict import dr_rows
 
         out = dr_rows(full, np.asarray(req, np.float64))
-        return asked_rows(out, full, last_t, req, valid, v["engine"])
-    est = _pv().VerdictBaseline(v["engine"])
-    out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
-    return asked_rows(out, full, last_t, req, valid, v["engine"])
+    else:
+        est = _pv().VerdictBaseline(v["engine"])
+        out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
+    return asked_rows(_nan_before(out, last_t, req, valid), full, last_t, req, valid, v["engine"])
+
+
+def _nan_before(out: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
+                valid: np.ndarray | None) -> pl.DataFrame:  # fmt: skip
+    """``out`` (B x m rows at ``req``) with NaN positions where a time asked lies before its
+    trajectory's last fix, said as the model says it (badin26: dead reckoning and the
+    time-aware engines ran backwards from the last fix, 90 km off for a time 2 h before a
+    ship's first report, with no word)."""
+    from trajlm.api_rollout import nan_message
+    from trajlm.errors import warn_at_caller
+
+    ahead = np.asarray(req, np.float64)
+    asked = np.ones(ahead.shape, bool) if valid is None else np.asarray(valid, bool)
+    before = asked & (ahead < 0)
+    if not before.any():
+        return out
+    zeros = np.zeros(len(ahead))
+    warn_at_caller(nan_message(last_t["traj_id"].to_list(), ahead, zeros, zeros, before))
+    gone = pl.Series(before.reshape(-1))
+    return out.with_columns(pl.when(gone).then(float("nan")).otherwise(pl.col(c)).alias(c)
+                            for c in ("lat", "lon"))  # fmt: skip
 
 
 def asked_rows(out: pl.DataFrame, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,

@@ -8,7 +8,7 @@ poor, and say how many. The default keeps fixes of up to 200 m: Wi-Fi-located fi
 metres to ~100 m) stay, cell-tower fixes (500 m to several km) go. HDOP has no unit and no
 threshold that fits every receiver (collar studies cut at 5 to 10), so its filter is opt-in
 (`--max-hdop`). Counted as `low_accuracy` / `high_hdop` (cleaning choices, like thinning).
-A row without a value (null) is kept: no estimate is no evidence of a poor fix."""
+A row without a value (null, NaN) is kept: no estimate is no evidence of a poor fix."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ class DropInaccurate:
             col = estimate_column(df.columns, name)
             if limit is None or col is None:
                 continue
-            poor = (pl.col(col).cast(pl.Float64, strict=False) > limit).fill_null(False)
+            # NaN is no estimate, as null is (polars orders NaN above every number: badin26)
+            value = pl.col(col).cast(pl.Float64, strict=False).fill_nan(None)
+            poor = (value > limit).fill_null(False)
             n = int(df.select(poor.sum()).item())
             if n:
                 df = df.filter(~poor)

@@ -35,6 +35,7 @@ LEVELS = (50, 90, 95)
 SIGMA_SHARE = 1.0 - math.exp(-2.0)  # a 2-D Gaussian's share within 2 sigma (86.5 %)
 BASIS = "err / max(1.2 x cv_spread / sqrt 2, 1 m), pooled over steps"
 MIN_ANSWERS = 20  # fewer val answers: no quantile worth saving
+MAX_FACTOR = 1e6  # err / scale: more is no spread measured on val (a hand-edited file)
 WINDOWS = 50  # windows per val trip the spread reads (eval --windows): answers are asked anywhere
 
 
@@ -97,7 +98,8 @@ def spread_ok(s: Any) -> bool:
         return False
     vals = [s["factors"].get(str(lv)) for lv in LEVELS] + [s.get("sigma")]
     ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals)
-    ok = ok and all(np.isfinite(v) and v > 0 for v in vals)
+    # badin26: a sigma of 1e308 passed and answered std_m inf (with numpy's overflow warning)
+    ok = ok and all(np.isfinite(v) and 0 < v <= MAX_FACTOR for v in vals)
     return bool(ok and vals[0] <= vals[1] <= vals[2])
 
 

@@ -221,6 +221,7 @@ class VerdictBaseline:
 
     def __init__(self, engine: str, index: RetrievalIndex | None = None) -> None:
         self.engine, self.index = engine, index
+        self.display_name = engine  # badin26: the single-point line said 'VerdictBaseline'
 
     def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int, t: np.ndarray,
                 t_future: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:  # fmt: skip

@@ -42,11 +42,26 @@ def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
     keys = list(dict.fromkeys(k for r in rows for k in r))
     found = motion_columns(keys)
     read = {found[0], found[2]} if found is not None else set()
-    cols = [pl.Series(k, [float(v) if isinstance(v, int | float) and not isinstance(v, bool)
-                          else None for v in (r.get(k) for r in rows)], dtype=pl.Float64)
+    cols = [pl.Series(k, [_number(r.get(k)) for r in rows], dtype=pl.Float64)
             for k in keys if k in read and k not in df.columns]  # fmt: skip
     IGNORED.set(tuple(sorted(str(k) for k in keys if k not in read)))
     return df.drop(EXTRA).with_columns(cols)
+
+
+def _number(v: Any) -> float | None:
+    """A row's speed / course value as the Python API casts a column: numbers and numeric text
+    ("12", as a CSV export sends them; badin26: HTTP fell back where Python answered), else None
+    (said: dead reckoning's no-usable-report line)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return None
+    return None
 
 
 def no_motion_lines(v: dict | None, df: pl.DataFrame, lines: list[str]) -> list[str]:

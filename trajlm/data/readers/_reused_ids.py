@@ -49,6 +49,8 @@ def split_reused_ids(pts: pl.DataFrame, ctx: object, where: str) -> pl.DataFrame
         .filter(pl.col("n") >= MIN_RUN)
     )
     moved: dict[tuple[str, int], str] = {}
+    # badin26: a file with ids '12' (reused) and '12#2' put both movers under '12#2'
+    taken = set(pts["traj_id"].cast(pl.Utf8).unique().to_list())
     for tid, group in stats.group_by("traj_id", maintain_order=True):
         if len(group) < 2:
             continue
@@ -58,7 +60,10 @@ def split_reused_ids(pts: pl.DataFrame, ctx: object, where: str) -> pl.DataFrame
             over = [r for r in own if _shared(t0, t1, r[1], r[2])]  # at the same times
             if over and all(_far(runs, tid[0], run, r) for r in over):
                 k += 1
+                while f"{tid[0]}#{k}" in taken:
+                    k += 1
                 moved[(tid[0], run)] = f"{tid[0]}#{k}"
+                taken.add(moved[(tid[0], run)])
             own.append((run, t0, t1))
     if not moved:
         return pts

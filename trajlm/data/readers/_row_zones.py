@@ -102,9 +102,21 @@ def zone_column(path: Path, format: str, sep: str, have: list[str], tcol: str) -
     times = [
         str(v) for v in (_id_sample(path, format, sep, tcol) or [])[:50] if v not in (None, "")
     ]
-    if len(zones) < 2 or not times or any(_OFFSET_IN_TEXT.fullmatch(t) for t in times):
+    if not zones or not times or any(_OFFSET_IN_TEXT.fullmatch(t) for t in times):
         return None
+    if len(zones) == 1 and _iana(next(iter(zones))):  # study_local_time / --tz read it whole
+        return None  # badin26: one '+05:00' / 'MST' / unknown zone was "missing column t"
     return zcols[0]
+
+
+def _iana(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def zone_per_row(path: Path, format: str, sep: str, have: list[str], tcol: str) -> dict[str, str]:
