@@ -140,3 +140,12 @@ def test_http_rows_read_numeric_text_speed_as_the_api_does(value, want) -> None:
     from trajlm.serve.motion import _number
 
     assert _number(value) == want
+
+
+def test_an_accuracy_written_with_its_unit_is_said_not_silently_kept() -> None:
+    df = _phone([5.0, 6.0, 7.0, 8.0]).with_columns(
+        accuracy_m=pl.Series(["5", "1500 m", "6", "NaN"])
+    )
+    (out, report), said = _said(lambda: trajlm.clean(df))
+    assert out.height == 4 and not report.dropped
+    assert any("'1500 m'" in s and "1 value(s) are not numbers" in s for s in said), said

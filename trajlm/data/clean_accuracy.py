@@ -34,6 +34,19 @@ def estimate_column(columns: list[str], name: str) -> str | None:
     return next((c for c in columns if ACCURACY_NAMES.get(normalised(c)) == name), None)
 
 
+def _say_unread(df: pl.DataFrame, col: str, value: pl.Expr) -> None:
+    """Warn where `col` holds text that is not a number ('1500 m'): such a fix is kept, its
+    estimate unread (badin26: a cell-tower fix written with its unit was kept with no word)."""
+    bad = df.filter(value.is_null() & pl.col(col).is_not_null())[col]
+    bad = bad.filter(bad.cast(pl.Utf8).str.strip_chars().str.to_lowercase() != "nan")
+    if bad.len():
+        import warnings
+
+        warnings.warn(f"{col!r}: {bad.len():,} value(s) are not numbers (e.g. {bad[0]!r}): those "
+                      "fixes are kept, their accuracy unread (write the numbers alone, in metres)",
+                      stacklevel=2)  # fmt: skip
+
+
 @dataclass
 class DropInaccurate:
     """Drop rows whose `accuracy_m` exceeds `max_accuracy_m` (metres) or whose `hdop` exceeds
@@ -51,6 +64,7 @@ class DropInaccurate:
                 continue
             # NaN is no estimate, as null is (polars orders NaN above every number: badin26)
             value = pl.col(col).cast(pl.Float64, strict=False).fill_nan(None)
+            _say_unread(df, col, value)
             poor = (value > limit).fill_null(False)
             n = int(df.select(poor.sum()).item())
             if n:
