@@ -149,3 +149,12 @@ def test_an_accuracy_written_with_its_unit_is_said_not_silently_kept() -> None:
     (out, report), said = _said(lambda: trajlm.clean(df))
     assert out.height == 4 and not report.dropped
     assert any("'1500 m'" in s and "1 value(s) are not numbers" in s for s in said), said
+
+
+def test_radii_under_a_damaged_spread_say_the_spread_is_unreadable() -> None:
+    from trajlm.api_predict_verdict import model_keeps_call
+
+    api = SimpleNamespace(path="run")
+    v = {"engine": "linear-3", "spread": {"linear-3": {"factors": {}, "sigma": float("nan")}}}
+    kept, said = _said(lambda: model_keeps_call(api, v, 3, False, [90], None))
+    assert kept and any("not one this trajlm reads" in s for s in said), said

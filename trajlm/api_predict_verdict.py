@@ -87,6 +87,9 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
         why = "asked times (at_times / seconds_ahead)"
     elif radii is not None and radii is not False:
         why = "radii (the model's val-calibrated spread)"
+        if v.get("spread"):  # badin26: a damaged entry read as if none was ever saved
+            why += (f"; val_verdict.json's spread for {v['engine']} is not one this trajlm "
+                    "reads (edited?): train again to save it")  # fmt: skip
     elif draft is not None:
         why = "draft= (speculative decoding of the model)"
     elif (
