@@ -158,3 +158,27 @@ def test_radii_under_a_damaged_spread_say_the_spread_is_unreadable() -> None:
     v = {"engine": "linear-3", "spread": {"linear-3": {"factors": {}, "sigma": float("nan")}}}
     kept, said = _said(lambda: model_keeps_call(api, v, 3, False, [90], None))
     assert kept and any("not one this trajlm reads" in s for s in said), said
+
+
+def test_clean_of_a_canonical_frame_written_0_360_keeps_the_fixes_past_180() -> None:
+    df = pl.DataFrame({"traj_id": ["f"] * 4, "t": T0 + 10 * np.arange(4),
+                       "lat": [45.0, 45.001, 45.002, 45.003], "lon": [179.8, 179.9, 180.1, 180.3]})  # fmt: skip
+    out, report = trajlm.clean(df)  # was: 2 of 4 dropped as lon_out_of_range
+    assert out.height == 4 and not report.dropped and report.repaired["lon_0_360"] == 2
+    np.testing.assert_allclose(out["lon"].to_numpy(), [179.8, 179.9, -179.9, -179.7])
+
+
+def test_an_e7_named_column_holding_degrees_is_refused_in_the_api_as_ingest_refuses_it() -> None:
+    from trajlm.data.schema import TrajlmInputError
+
+    df = pl.DataFrame({"traj_id": ["a"] * 4, "t": T0 + 10 * np.arange(4),
+                       "latitudeE7": [45.1, 45.11, 45.12, 45.13],
+                       "longitudeE7": [-73.5, -73.49, -73.48, -73.47]})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="45.1 is not a whole number.*rename the column"):
+        trajlm.clean(df)  # was: read as 4.5e-6 degrees, given back as 45.0 / -74.0
+    whole = df.with_columns(pl.col("latitudeE7", "longitudeE7") * 1e7)
+    whole = whole.with_columns(pl.col("latitudeE7", "longitudeE7").round(0))
+    out, _ = trajlm.clean(
+        whole.with_columns(latitudeE7=pl.Series([451e6, float("nan"), 4512e5, 4513e5]))
+    )
+    assert out.height == 3  # NaN is a missing fix, not a fraction

@@ -273,6 +273,11 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
     if n_island := int(island.sum()):
         df = df.filter(~island)
         report.drop("null_island", n_island)
+    # badin26: a ferry frame written 0..360 lost every fix east of 180 as lon_out_of_range,
+    # where ingest and the API read them as -180..180 (readers/_lon_360.py, heldout26)
+    from trajlm.data.readers._lon_360 import wrap_0_360
+
+    df = wrap_0_360(df, report)
     for verb in verbs:
         df, r = verb(df) if callable(verb) else verb.apply(df)
         report = report.merge(r)

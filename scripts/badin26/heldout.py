@@ -1,0 +1,117 @@
+"""badin26: hostile frames on heldout26's API reading (merged 06:16): longitudes written 0..360
+(readers/_lon_360.py), positions in E7 / semicircles given back in the caller's unit
+(coerce_out._scaled_back). `trajlm.clean` and `trajlm.to_canonical` only (no model).
+Run: PYTHONPATH=$PWD .venv/bin/python scripts/badin26/heldout.py
+"""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+
+import numpy as np
+import polars as pl
+
+import trajlm
+
+T0 = 1_772_000_000
+N = 0
+
+
+def say(name: str, fn) -> None:
+    global N
+    N += 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            got = fn()
+            w = " WARN: " + " / ".join(str(x.message)[:150] for x in caught) if caught else ""
+            print(f"{N:03d} {name} | ok | {str(got)[:300]}{w}")
+        except Exception as e:  # noqa: BLE001
+            kind = "user-error" if type(e).__name__ in ("TrajlmInputError", "ValueError") else "EXC"
+            print(f"{N:03d} {name} | {kind} {type(e).__name__} | {str(e).splitlines()[0][:300]} @ "
+                  f"{traceback.format_exc().strip().splitlines()[-3][:100]}")  # fmt: skip
+
+
+def frame(lon, lat=None, lat_col="lat", lon_col="lon", ids=None) -> pl.DataFrame:
+    n = len(lon)
+    lat = [45.0 + 1e-3 * k for k in range(n)] if lat is None else lat
+    return pl.DataFrame({"traj_id": ids or ["a"] * n, "t": T0 + 10 * np.arange(n),
+                         lat_col: lat, lon_col: lon}, strict=False)  # fmt: skip
+
+
+def clean(df: pl.DataFrame) -> str:
+    out, rep = trajlm.clean(df)
+    cols = [c for c in out.columns if c not in ("traj_id", "t")]
+    return f"kept {out.height}/{df.height} {[(c, out[c].to_list()[:4]) for c in cols]} {dict(rep.dropped)} {dict(rep.repaired)}"
+
+
+def canon(df: pl.DataFrame) -> str:
+    out = trajlm.to_canonical(df)
+    return f"lat={out['lat'].to_list()[:4]} lon={out['lon'].to_list()[:4]}"
+
+
+say("0..360 crossing 179.8 -> 180.3", lambda: canon(frame([179.8, 179.9, 180.1, 180.3])))
+say("0..360 with 360.0", lambda: canon(frame([179.9, 250.0, 300.0, 360.0])))
+say("0..360 span 179 (1.0 .. 180.5)", lambda: canon(frame([1.0, 90.5, 179.0, 180.5])))
+say("0..360 NaN lon among", lambda: canon(frame([179.8, float("nan"), 180.1, 180.3])))
+say("0..360 inf lon among", lambda: canon(frame([179.8, float("inf"), 180.1, 180.3])))
+say(
+    "0..360 two trajs, one European",
+    lambda: canon(frame([179.8, 180.2, 2.0, 2.1], ids=["a", "a", "b", "b"])),
+)
+say("0..360 one traj 2.1 .. 200 (stray)", lambda: canon(frame([2.1, 2.2, 200.0, 2.3])))
+say("0..360 clean -> back", lambda: clean(frame([179.8, 179.9, 180.1, 180.3])))
+say(
+    "E7 columns",
+    lambda: clean(
+        frame(
+            [-735000000, -734990000, -734980000, -734970000],
+            [451000000, 451010000, 451020000, 451030000],
+            "latitudeE7",
+            "longitudeE7",
+        )
+    ),
+)
+say(
+    "E7-named columns holding degrees",
+    lambda: clean(
+        frame(
+            [-73.5, -73.49, -73.48, -73.47],
+            [45.1, 45.11, 45.12, 45.13],
+            "latitudeE7",
+            "longitudeE7",
+        )
+    ),
+)
+say(
+    "semicircles position_lat",
+    lambda: clean(
+        frame(
+            [-876924000, -876900000, -876880000, -876860000],
+            [538000000, 538010000, 538020000, 538030000],
+            "position_lat",
+            "position_long",
+        )
+    ),
+)
+say(
+    "semicircles as float with NaN",
+    lambda: clean(
+        frame(
+            [-876924000.0, float("nan"), -876880000.0, -876860000.0],
+            [538000000.0, 538010000.0, 538020000.0, 538030000.0],
+            "position_lat",
+            "position_long",
+        )
+    ),
+)
+say(
+    "E7 lat 0 lon 0 (null island)",
+    lambda: clean(frame([0, 0, 0, 0], [0, 0, 0, 0], "latitudeE7", "longitudeE7")),
+)
+say(
+    "E7 out of range 1e10",
+    lambda: clean(frame([1e10] * 4, [1e10] * 4, "latitudeE7", "longitudeE7")),
+)
+print(f"{N} cases")
