@@ -182,3 +182,16 @@ def test_an_e7_named_column_holding_degrees_is_refused_in_the_api_as_ingest_refu
         whole.with_columns(latitudeE7=pl.Series([451e6, float("nan"), 4512e5, 4513e5]))
     )
     assert out.height == 3  # NaN is a missing fix, not a fraction
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("1ms", 0.001), ("5 ms", 0.005), ("1 msec", 0.001),
+                                               ("30m", 1800.0), ("2 hrs", 7200.0), ("1M", None)])  # fmt: skip
+def test_recover_every_reads_milliseconds_and_refuses_pandas_month(text, seconds) -> None:
+    from trajlm.data.recover_grid import every_seconds
+    from trajlm.data.schema import TrajlmInputError
+
+    if seconds is None:  # pandas' 'M' is a month: 60 s would be silently wrong
+        with pytest.raises(TrajlmInputError, match="every="):
+            every_seconds(text)
+    else:  # '1ms' was read as 1 minute (the 'm' unit and a plural 's')
+        assert every_seconds(text) == pytest.approx(seconds)

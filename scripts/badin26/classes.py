@@ -22,7 +22,7 @@ FIRST = {
     "UCCCCRRRRR"
     "RCCCC",
     "ask": "CCRRCRRRRCCUCCURRRRRRRCRRRCSCURCCC",
-    "heldout": "RCRCCRCSRSRRRC",
+    "heldout": "RCRCCRCSRSRRRCSSSRRCCCCCRRRURRU",
 }
 CHANGED = {  # case number (1-based) -> class after
     "readers": {
@@ -53,7 +53,7 @@ CHANGED = {  # case number (1-based) -> class after
         71: "C",
     },
     "ask": {},
-    "heldout": {8: "R", 10: "C"},
+    "heldout": {8: "R", 10: "C", 15: "R", 16: "R", 17: "C"},
 }
 NAMES = {"R": "answered right", "C": "one clear line", "U": "unclear line", "S": "silent wrong",
          "T": "traceback"}  # fmt: skip

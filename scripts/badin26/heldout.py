@@ -1,6 +1,7 @@
 """badin26: hostile frames on heldout26's API reading (merged 06:16): longitudes written 0..360
 (readers/_lon_360.py), positions in E7 / semicircles given back in the caller's unit
-(coerce_out._scaled_back). `trajlm.clean` and `trajlm.to_canonical` only (no model).
+(coerce_out._scaled_back); then newuser26's `recover(every=...)` text and Movebank outlier flags.
+`trajlm.clean`, `trajlm.to_canonical` and `every_seconds` only (no model).
 Run: PYTHONPATH=$PWD .venv/bin/python scripts/badin26/heldout.py
 """
 
@@ -113,5 +114,45 @@ say(
 say(
     "E7 out of range 1e10",
     lambda: clean(frame([1e10] * 4, [1e10] * 4, "latitudeE7", "longitudeE7")),
+)
+
+# ---- newuser26 (merged 06:21): recover(every=...) text, Movebank outlier flags in trajlm.clean ----
+from trajlm.data.recover_grid import every_seconds  # noqa: E402
+
+for text in ("1ms", "5 ms", "1M", "1 mins", "2 hrs", "1e3s", "1 week", "1T", "-1h", "0h"):
+    say(f"every={text!r}", lambda t=text: every_seconds(t))
+
+
+def movebank(**cols) -> pl.DataFrame:
+    n = 4
+    return pl.DataFrame({"individual-local-identifier": ["g"] * n, "timestamp": T0 + 600 * np.arange(n),
+                         "location-lat": 45.1 + 1e-3 * np.arange(n),
+                         "location-long": -73.5 + 1e-3 * np.arange(n), **cols}, strict=False)  # fmt: skip
+
+
+def flags(df: pl.DataFrame) -> str:
+    out, rep = trajlm.clean(df)
+    return f"kept {out.height}/{df.height} {dict(rep.dropped)}"
+
+
+say("visible text FALSE", lambda: flags(movebank(visible=["true", "FALSE", "True", ""])))
+say("visible bool with null", lambda: flags(movebank(visible=[True, False, None, True])))
+say("visible 0/1", lambda: flags(movebank(visible=[1, 0, 1, 1])))
+say("visible = satellites in view (8, 9, 0, 7)", lambda: flags(movebank(visible=[8, 9, 0, 7])))
+say(
+    "outlier flag + valid override",
+    lambda: flags(
+        movebank(
+            **{
+                "algorithm-marked-outlier": ["true", "true", "", ""],
+                "manually-marked-valid": ["true", "", "", ""],
+            }
+        )
+    ),
+)
+say("all hidden", lambda: flags(movebank(visible=[False] * 4)))
+say(
+    "visible 'hidden' / 'shown' text",
+    lambda: flags(movebank(visible=["hidden", "shown", "shown", "shown"])),
 )
 print(f"{N} cases")

@@ -24,7 +24,8 @@ import polars as pl
 from trajlm.errors import TrajlmInputError
 
 _UNITS = {"s": 1, "sec": 1, "second": 1, "min": 60, "m": 60, "minute": 60, "h": 3600,
-          "hr": 3600, "hour": 3600, "d": 86400, "day": 86400}  # fmt: skip
+          "hr": 3600, "hour": 3600, "d": 86400, "day": 86400, "ms": 0.001}  # fmt: skip
+_MILLI = ("ms", "msec", "msecs", "millisecond", "milliseconds")
 _TEXT = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*?)s?\s*$", re.IGNORECASE)
 MAX_ROWS = 1_000_000  # rows one call may add: a typo (every=1 on a year of data) is refused
 
@@ -40,8 +41,13 @@ def every_seconds(every: Any, name: str = "every") -> float:
     elif isinstance(every, int | float | np.integer | np.floating) and not isinstance(every, bool):
         seconds = float(every)
     elif isinstance(every, str) and (m := _TEXT.match(every)):
+        letters = every.strip()[len(m[1]) :].strip()  # the whole unit, its plural 's' too
         unit = m[2].lower() or "s"
+        if letters.lower() in _MILLI:  # badin26: '1ms' matched as 'm' + 's': read as 1 minute
+            unit = "ms"
         seconds = float(m[1]) * _UNITS[unit] if unit in _UNITS else None
+        if letters == "M":  # pandas' month (minutes elsewhere): 60 s would be silently wrong
+            seconds = None
     if seconds is None or not math.isfinite(seconds) or seconds <= 0:
         raise TrajlmInputError(
             f"{name}={every!r}: give the interval as seconds > 0 or text such as '1h', "
