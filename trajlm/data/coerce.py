@@ -50,7 +50,7 @@ from trajlm.data.coerce_tz import (
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
-from trajlm.data.readers._scaled_degrees import named_scale
+from trajlm.data.readers._scaled_degrees import named_scale, whole_if_scaled
 from trajlm.data.readers._time_columns import frame_local_time, join_date_column
 from trajlm.data.schema import (
     MIN_T,
@@ -234,7 +234,7 @@ def coerce(
         la, lo = coordinate_column(df, lat), coordinate_column(df, lon)
         # `lat_e7`, `latitude_mdeg`: scaled degrees said by the name, as ingest reads them
         # (heldout25: a pilot service's records were "not a latitude in degrees" here)
-        _whole_if_scaled(la, lo, lat, lon)
+        whole_if_scaled(la, lo, lat, lon)  # 45.1 under `latitudeE7`: refused (badin26)
         la, lo = (c / k if (k := named_scale(n)) else c for c, n in ((la, lat), (lo, lon)))
         if not geo.is_wgs84(crs):
             if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
@@ -342,19 +342,6 @@ def _local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind
         )  # fmt: skip
     s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
     return local_seconds(s, df[traj], tz, tcol), tz
-
-
-def _whole_if_scaled(la: pl.Series, lo: pl.Series, lat: str, lon: str) -> None:
-    """A column named as scaled degrees (`latitudeE7`, `position_lat`) holding fractions (45.1:
-    plain degrees) is refused in one line, as ingest refuses it (badin26: the API read 45.1 as
-    4.5e-6 degrees, near (0, 0), and gave back 45.0)."""
-    from trajlm.data.readers._scaled_degrees import scaled_whole
-
-    if named_scale(lat) is None and named_scale(lon) is None:
-        return
-    vals = pl.DataFrame({"_lat": la.cast(pl.Float64, strict=False).fill_nan(None),
-                         "_lon": lo.cast(pl.Float64, strict=False).fill_nan(None)})  # fmt: skip
-    scaled_whole(vals, (lat, lon), [])
 
 
 def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:

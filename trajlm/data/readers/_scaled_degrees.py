@@ -75,6 +75,18 @@ def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: 
         )
 
 
+def whole_if_scaled(la: pl.Series, lo: pl.Series, lat: str, lon: str) -> None:
+    """``scaled_whole`` for a frame's coordinate Series (the Python API): a column named as
+    scaled degrees (`latitudeE7`, `position_lat`) holding fractions (45.1: plain degrees) is
+    refused in one line, as ingest refuses it (badin26: the API read 45.1 as 4.5e-6 degrees,
+    near (0, 0), and gave back 45.0). NaN is a missing fix, not a fraction."""
+    if named_scale(lat) is None and named_scale(lon) is None:
+        return
+    vals = pl.DataFrame({"_lat": la.cast(pl.Float64, strict=False).fill_nan(None),
+                         "_lon": lo.cast(pl.Float64, strict=False).fill_nan(None)})  # fmt: skip
+    scaled_whole(vals, (lat, lon), [])
+
+
 def e7_degrees(
     df: pl.DataFrame, lat: str = "_lat", lon: str = "_lon", names: tuple[str, str] | None = None
 ) -> pl.DataFrame:
