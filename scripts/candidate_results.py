@@ -51,6 +51,7 @@ from trajlm.eval.candidates import (
     step_scale,
     windows_of,
 )
+from trajlm.eval.candidates_scale import fit_scale_column
 from trajlm.eval.candidates_time import add_time
 from trajlm.eval.protocol import _split, tune_knn
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
@@ -195,6 +196,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="time-conditioned selector: re-timed candidates and the asked intervals as features",
     )
+    ap.add_argument(
+        "--scale-head",
+        action="store_true",
+        help="also kNN's path shrunk by geostop26's scale head (fitted on train, cross-fitted)",
+    )
     ap.add_argument("--cache", type=Path, default=Path("out/candidates"))
     ap.add_argument(
         "--all-windows",
@@ -270,9 +276,17 @@ def main(argv: list[str] | None = None) -> None:
     val_win_cs = cached(
         args.cache / tag / "val_windows.npz", lambda: build(vw[0], vw[1], "val", None, vw[2])
     )
-    if args.time_cond:
-        train_cs = timed(train_cs, tw[0], tw[1], *times_of(parts["train"], args.max_train_windows))
-        val_win_cs = timed(val_win_cs, vw[0], vw[1], *times_of(parts["val"], args.max_val_windows))
+    if args.time_cond or args.scale_head:
+        tr_t = times_of(parts["train"], args.max_train_windows)
+        va_t = times_of(parts["val"], args.max_val_windows)
+        train_cs, val_win_cs = (
+            timed(train_cs, tw[0], tw[1], *tr_t),
+            timed(val_win_cs, vw[0], vw[1], *va_t),
+        )
+    scaled = lambda cs, xy, lengths, hist_t, target_t: cs  # noqa: E731
+    if args.scale_head:  # session 26: the head fitted on train windows only
+        train_cs, scaled = fit_scale_column(train_cs, tw[0], tw[1], *tr_t, tw[3], n_kinds)
+        val_win_cs = scaled(val_win_cs, vw[0], vw[1], *va_t)
     build_s = time.time() - t0
     print(
         f"candidates: {len(train_cs.cands)} train windows, {len(val_win_cs.cands)} val windows ({build_s:.0f} s)"
@@ -285,8 +299,9 @@ def main(argv: list[str] | None = None) -> None:
     for s, t in tasks.items():
         t0 = time.time()
         task_users = users_of(traj_keys(np.asarray(t.traj_ids)))
-        task_cs[s] = timed(build(t.xy(proj), t.lengths, s, users=task_users),
-                           t.xy(proj), t.lengths, t.hist_t, t.target_t)  # fmt: skip
+        task_cs[s] = scaled(timed(build(t.xy(proj), t.lengths, s, users=task_users),
+                                  t.xy(proj), t.lengths, t.hist_t, t.target_t),
+                            t.xy(proj), t.lengths, t.hist_t, t.target_t)  # fmt: skip
         build_ms[s] = (time.time() - t0) / len(t.lengths) * 1e6
     config = SelectorConfig(
         d_hidden=args.hidden,
@@ -306,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
         models.append(m)
         logs.append(log)
 
-    result = {"data": str(args.data), "stage": args.stage, "time_cond": args.time_cond, "knn": {"history": knn.history,
+    result = {"data": str(args.data), "stage": args.stage, "time_cond": args.time_cond, "scale_head": args.scale_head, "knn": {"history": knn.history,
               "n_neighbors": knn.n_neighbors}, "place_knn": place, "place_scores": place_scores,
               "selector_config": vars(config), "logs": logs, "build_s": build_s, "tables": {}}  # fmt: skip
     md = []
@@ -332,10 +347,18 @@ def main(argv: list[str] | None = None) -> None:
                 row("candidate selector (3-seed mean)", [ens], base, pl_err),
                 row("oracle: best candidate per trip (reads the targets)",
                     [np.repeat(oracle[:, None], K, 1)], base, pl_err)]  # fmt: skip
+        if args.scale_head:  # the head's own answer (the last column), as geostop26's B
+            rows.insert(3, row("kNN x scale head", [per_trip(cs.points(cs.cands[:, -1]), tgt, proj)],
+                               base, pl_err))  # fmt: skip
         rows[-1]["fde_m"] = float("nan")  # the oracle picks by ADE; its FDE is not defined here
         title = f"{args.data.name} ({split}, {len(xy)} trips; kNN k={knn.n_neighbors}, history {knn.history}; place-aware {place})"
         md.append(markdown(title, rows))
         result["tables"][split] = rows
+        # per-trip ADE (seed mean) of the selector and kNN: for paired CIs between two runs' arms
+        result.setdefault("per_trip", {})[split] = {
+            "selector": np.mean([e.mean(1) for e in sel], 0).tolist(),
+            "knn": base.mean(1).tolist(),
+        }
         if user_pools is not None:
             answered = user_pools.answerable(users_of(traj_keys(np.asarray(task.traj_ids))))
             u = user_oracle(cs, cand_err, base, answered)

@@ -85,6 +85,32 @@ def _log(x: np.ndarray, unit: float) -> np.ndarray:
     return np.log1p(np.nan_to_num(x, nan=0.0) / unit)
 
 
+def derived_features(
+    cs: CandidateSet,
+    xy: np.ndarray,
+    lengths: np.ndarray,
+    new: np.ndarray,
+    cols: np.ndarray,
+    n_kinds: int = len(KINDS),
+) -> np.ndarray:
+    """(N, m, F) features of m new continuations (N, m, k, 2) derived from columns ``cols`` of
+    ``cs``: the source column's, with the own-frame continuation and the distances to the
+    set's consensus and to the base recomputed."""
+    n, m, k = new.shape[:3]
+    c, s = heading(np.asarray(xy, np.float64), np.asarray(lengths))
+    own = rotate(new.reshape(n, -1, 2), c, -s).reshape(n, m, 2 * k)
+    end = new[:, :, -1]
+    consensus = np.median(cs.cands[:, :, -1], axis=1, keepdims=True)
+    f_new = cs.cand_feats[:, cols].copy()
+    o = n_kinds  # first own-frame column
+    f_new[..., o : o + 2 * k] = own / SCALE_M
+    f_new[..., o + 2 * k + 5] = _log(np.linalg.norm(end - consensus, axis=-1), 10.0)
+    f_new[..., o + 2 * k + 6] = _log(
+        np.linalg.norm(end - cs.cands[:, cs.base : cs.base + 1, -1], axis=-1), 10.0
+    )
+    return f_new
+
+
 def add_time(
     cs: CandidateSet,
     xy: np.ndarray,
@@ -121,18 +147,7 @@ def add_time(
         dt = dt_last if cs.kind[col] == 2 else dt_med  # constant velocity: its own last step
         new[:, j] = retime_at(cs.cands[:, col], t_last, dt, target_t)
     cands = np.concatenate([cs.cands, new], axis=1)
-    # features: the source column's, own-frame continuation and distances recomputed
-    c, s = heading(np.asarray(xy, np.float64), lengths)
-    own = rotate(new.reshape(n, -1, 2), c, -s).reshape(n, len(cols), 2 * k)
-    end = new[:, :, -1]
-    consensus = np.median(cs.cands[:, :, -1], axis=1, keepdims=True)
-    f_new = cs.cand_feats[:, cols].copy()
-    o = n_kinds  # first own-frame column
-    f_new[..., o : o + 2 * k] = own / SCALE_M
-    f_new[..., o + 2 * k + 5] = _log(np.linalg.norm(end - consensus, axis=-1), 10.0)
-    f_new[..., o + 2 * k + 6] = _log(
-        np.linalg.norm(end - cs.cands[:, cs.base : cs.base + 1, -1], axis=-1), 10.0
-    )
+    f_new = derived_features(cs, xy, lengths, new, cols, n_kinds)
     flag = np.concatenate([np.zeros((n, C, 1)), np.ones((n, len(cols), 1))], axis=1)
     cand_feats = np.concatenate([np.concatenate([cs.cand_feats, f_new], axis=1), flag], axis=-1)
     query_feats = np.concatenate(
