@@ -70,6 +70,8 @@ LAYERS[-1].add("api_knn_note")  # predict says a run was not better than kNN on 
 LAYERS[-1].add("api_predict_verdict")  # predict answers with the run's val verdict (pverdict24)
 LAYERS[-1].add("api_verdict_asked")  # asked times answered by the val verdict (smallval25)
 LAYERS[-1].add("cli_train_check")  # `trajlm train` ends beside kNN on val (heldout23)
+LAYERS[-1].add("cli_train")  # `trajlm train`'s body, shared with TrajLM.fit (fit26)
+LAYERS[-1].add("api_fit")  # TrajLM.fit: a frame in, a trained run out (fit26)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

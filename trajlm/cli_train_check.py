@@ -28,7 +28,6 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
 
 
 def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
-    from trajlm.api import TrajLM
     from trajlm.data.store import read_store
     from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
 
@@ -36,7 +35,7 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     if task is None:
         task = val_task_of(data, trainer.cfg.select_max_traj)
     train = read_store(data, split="train").drop("split", strict=False)
-    model = TrajLM.from_pretrained(out, threads=trainer.cfg.cpu_threads).model
+    model = kept_model(out, trainer.cfg.cpu_threads)
     fitted: dict = {}
     spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26
     check = knn_check(model, train, task, fitted, val_table(data, train), spread_from)
@@ -51,6 +50,18 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     if (line := knn_line(check, data)) is not None:
         io.warn(line)
     return summary
+
+
+def kept_model(run: Path, threads: int | None = None) -> Any:
+    """RUN/best as ``TrajLM.from_pretrained(run, threads=threads).model`` loads it (eval mode,
+    the threads policy), read at the model layer: trajlm.api holds ``TrajLM.fit``, which runs
+    this check (no import cycle; session 26, fit26)."""
+    from trajlm._threads import apply_threads
+    from trajlm.model import TrajectoryModel
+
+    model = TrajectoryModel.from_pretrained(run).eval()
+    apply_threads(threads, sum(p.numel() for p in model.parameters()))
+    return model
 
 
 def skipped_reason(n_trips: int) -> str:
@@ -145,7 +156,6 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
     trips, the first 500 as the Trainer's selection reads them); a failure is one line."""
     import polars as pl
 
-    from trajlm.api import TrajLM
     from trajlm.data.corpus import is_corpus
     from trajlm.data.store import read_store
     from trajlm.eval.knn_check import knn_check, val_task_of
@@ -154,7 +164,7 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
         return
     try:
         train = df.filter(pl.col("split") == "train").drop("split") if "split" in df.columns else df
-        model = TrajLM.from_pretrained(out).model
+        model = kept_model(out)
         fitted: dict = {}
         val = val_table(data, train)
         spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26
