@@ -6,6 +6,7 @@
     filled = model.recover(df)                            # rows with missing lat/lon filled
     secs = model.travel_time(origins, destinations, depart)
     emb = model.embed(df)                                 # traj_id + emb_0 .. emb_{d-1}
+    model = trajlm.TrajLM.fit(df, "runs/mine")            # train (trajlm train's engine)
 
 ``TrajLM`` is a thin wrapper in the manner of a Hugging Face pipeline: it holds the
 ``TrajectoryModel`` (an ``nn.Module``, at ``.model``) and, for a saved classifier, the
@@ -41,6 +42,7 @@ from trajlm.api_checks import (
 )
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import RECOVER_MODES as RECOVER_MODES
+from trajlm.api_fit import Fitting  # TrajLM.fit through `trajlm train`'s engine (fit26)
 from trajlm.api_infill import InfillTasks  # recover / travel_time (out of api.py, session 22)
 from trajlm.api_inputs import (
     asked_ahead,
@@ -91,7 +93,7 @@ PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fal
                     *COLUMN_KEYWORDS)  # fmt: skip
 
 
-class TrajLM(Pretrained, InfillTasks, TaskChecks):
+class TrajLM(Pretrained, Fitting, InfillTasks, TaskChecks):
     """A trained trajlm checkpoint with one method per task (see the module docstring).
 
     Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded
