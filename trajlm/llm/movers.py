@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from trajlm.llm.phrases import SMALL_COUNTS
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 from trajlm.llm.vehicles import GENERIC, LAND, is_grouped, not_a_label, plan_grouped
@@ -53,17 +54,7 @@ def plan_movers_near(
 
 _KIND = rf"(?P<kind>{GENERIC})"
 _NUM = r"(?P<k>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)"
-_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_WORDS = SMALL_COUNTS
 _LEAD = r"^\s*(?:(?:list|show|give|name|find|rank|what\s+are|who\s+are|which\s+are|which\s+were)\s+(?:me\s+)?)?(?:the\s+)?"
 # "top 3 vans by distance", "bottom 2 drivers by trips", "rank the couriers by km"
 _TOP_BY = re.compile(

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from trajlm.llm.phrases import QuestionText
+from trajlm.llm.phrases import SMALL_COUNTS, QuestionText
 from trajlm.llm.plan import CannotAnswer
 
 NIGHT_OF = r"\b(?:(?:on|during|for|in|over)\s+)?the\s+night(?:[\s-]?shift)?\s+(?:of|starting(?:\s+on)?|beginning(?:\s+on)?)\b"
@@ -51,17 +51,7 @@ def night_of(f: dict, said: Callable[[str], str]) -> None:
             )
 
 
-_COUNT = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_COUNT = SMALL_COUNTS
 _SPAN = re.compile(
     r"\b(?:over|during|across|throughout|in|for)\s+(?:all\s+)?the\s+(?:(\d{1,2}|"
     + "|".join(_COUNT)

@@ -26,6 +26,8 @@ NUMBER_WORDS = {
     "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5, "half": 0.5,
     "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75,
 }  # fmt: skip
+# "two" .. "ten": the whole-number words a count of days, nights or movers is written with
+SMALL_COUNTS = {w: n for w, n in NUMBER_WORDS.items() if isinstance(n, int) and 2 <= n <= 10}
 NUM = r"(\d+(?:\.\d+)?|half an?|half|three quarters|a quarter|quarter|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
 # knots and nautical miles (ships): exact by definition, 1 kn = 1.852 km/h, 1 nmi = 1852 m
 KNOT_KMH, NMI_M = 1.852, 1852.0
