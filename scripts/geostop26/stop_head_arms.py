@@ -54,6 +54,7 @@ from trajlm.eval.walkers import (
     neighbour_continuations,
     recent_velocity,
     stop_mixture_points,
+    time_blocks,
 )
 
 H, K, NB, WINDOWS = 5, 5, 40, 8
@@ -192,10 +193,7 @@ def build(args: argparse.Namespace) -> tuple[list[dict], dict, LocalProjection]:
     parts = _split(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     train = parts["train"]
-    starts = train.group_by("traj_id").agg(pl.col("t").min()).sort(["t", "traj_id"])
-    block_of = dict(zip(starts["traj_id"].to_list(),
-                        np.arange(len(starts)) * args.blocks // len(starts), strict=True))  # fmt: skip
-    train = train.with_columns(pl.col("traj_id").replace_strict(block_of, return_dtype=pl.Int64).alias("_b"))  # fmt: skip
+    train = time_blocks(train, args.blocks)
     folds = []
     for b in range(args.blocks - 3, args.blocks):
         lib = split_xy(train.filter(pl.col("_b") < b).drop("_b"), proj)

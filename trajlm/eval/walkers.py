@@ -20,6 +20,7 @@ seconds padded the same way, lengths (N,) real points, asked_t (N, k) the target
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 
 from trajlm.data.retrieval import RetrievalIndex, rotate
 
@@ -205,3 +206,15 @@ def stop_mixture_points(last: np.ndarray, conts: np.ndarray, p_stay: np.ndarray)
     w = np.concatenate([np.broadcast_to((1 - p) / n, (n_rows, k, n)),
                         np.broadcast_to(p, (n_rows, k, 1))], -1)  # fmt: skip
     return last[:, None] + weighted_spatial_median(pts, w)
+
+
+def time_blocks(train: pl.DataFrame, blocks: int, column: str = "_b") -> pl.DataFrame:
+    """``train`` with ``column``: each trajectory's time-ordered block, 0 .. blocks - 1, by its
+    first fix (ties by id): rolling-origin folds fit on blocks < b and score block b, so no fold
+    reads its own future (walk25, geostop26)."""
+    starts = train.group_by("traj_id").agg(pl.col("t").min()).sort(["t", "traj_id"])
+    block_of = dict(zip(starts["traj_id"].to_list(),
+                        np.arange(len(starts)) * blocks // len(starts), strict=True))  # fmt: skip
+    return train.with_columns(
+        pl.col("traj_id").replace_strict(block_of, return_dtype=pl.Int64).alias(column)
+    )
