@@ -30,6 +30,7 @@ from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
+from trajlm.eval.few_trips import best_on_windows
 from trajlm.eval.small_val import acts, rule_line, shrink_to_defaults
 from trajlm.model.rollout import ModelPredictor
 
@@ -90,7 +91,9 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     kNN continuation and place-aware kNN, both tuned on val as `trajlm eval` tunes them), their
     ratio with a paired bootstrap 95 % interval and the verdict (better / level / worse); on
     fewer than small_val.MIN_VAL_TRIPS val trips a tuned kNN keeps its tuned settings only where
-    val shows them better than its defaults (smallval25; said in ``val_small_rule``); {} when
+    val shows them better than its defaults (smallval25; said in ``val_small_rule``) and the
+    best baseline is the one best over up to 5 windows of each trip of ``spread_from``
+    (eval/few_trips.py, fewtrip27); {} when
     the train split has no window for kNN or val fewer than ``MIN_TRIPS`` scored trips.
     ``fitted`` (a dict) receives the baselines as scored (the prediction verdict saves kNN's
     windows: eval/predict_verdict.py). ``val``: the table ``task`` was built from; where it and
@@ -125,6 +128,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     if ok.sum() < MIN_TRIPS:
         return {}
     best = min(errs, key=lambda name: errs[name][ok].mean())
+    if small and (few := best_on_windows(ests, list(errs), train, val, spread_from, task)):
+        best, small = few[0], f"{small}; {few[1]}"  # more windows of the few trips (fewtrip27)
     err_k = errs[best]
     if not err_k[ok].mean() > 0:
         return {}
