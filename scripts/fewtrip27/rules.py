@@ -90,7 +90,7 @@ def guarded_prior(how: str):
     a threshold fitted on the fitting half ("ratio")."""
 
     def rule(s: dict, p: dict) -> str:
-        prior, best = p["prior"], current(s, p)
+        prior, best = p.get("fixed_prior") or p["prior"], current(s, p)
         if best == prior:
             return prior
         if how == "ci":
@@ -153,11 +153,14 @@ RULES = {
     "(a) prior engine unless val's CI beats it": guarded_prior("ci"),
     "(a) prior engine unless val ratio < theta": guarded_prior("ratio"),
     "(a) val + lam x prior regret (score)": shrunk_score,
+    "(c) kNN at defaults unless val's CI beats it": lambda s, p: guarded_prior("ci")(
+        s, p | {"fixed_prior": "kNN default"}
+    ),
     "(b) val + w x train folds (untuned)": pooled_folds,
     "val best on 5 windows per trip": val_best("val5", "current"),
     "untuned val best": val_best("val", "untuned"),
 }
-CANDIDATES = [r for r in RULES if r.startswith(("(a)", "(b)", "fixed kNN", "val best on 5"))]
+CANDIDATES = [r for r in RULES if r.startswith(("(a)", "(b)", "(c)", "fixed kNN", "val best on 5"))]
 
 
 def boot(x: np.ndarray, groups: np.ndarray | None, n: int = 4000, seed: int = 27) -> tuple:
@@ -224,6 +227,17 @@ def main() -> None:
         winner = min(CANDIDATES, key=fit_geo.get)
         print(f"   candidate chosen on the fitting half: {winner}")
         rows = table(ev, p, split, fit_geo, "eval half")
+        d = np.array([np.log(regret(s, RULES[winner](s, p), split) / regret(s, current(s, p), split))
+                      for s in fit])  # fmt: skip
+        ci = boot(d, None)
+        print(f"   chosen / current on the fitting half (in-sample for a fitted parameter): "
+              f"{np.exp(d.mean()):.3f} ({ci[0]:.3f}-{ci[1]:.3f})")  # fmt: skip
+        by_kind: dict[str, list] = {}
+        for s in ev:  # the chosen rule vs the current verdict, per kind of the evaluation half
+            r = regret(s, RULES[winner](s, p), split) / regret(s, current(s, p), split)
+            by_kind.setdefault(kind_of(s["store"]), []).append(np.log(r))
+        print("   chosen / current per eval kind (geo-mean over its stores):",
+              {k: round(float(np.exp(np.mean(v))), 3) for k, v in sorted(by_kind.items())})  # fmt: skip
         big_ev = [s for s in big if kind_of(s["store"]) in eval_k]
         big_rows = (
             table(big_ev, p, split, fit_geo, "eval half's kinds at 72 trips") if big_ev else []

@@ -20,6 +20,7 @@ that baseline (on the first windows, as before) are unchanged; 10+ val trips: un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,21 +41,21 @@ def windows_task(table: pl.DataFrame | None, task: PredictionTask) -> Prediction
     return more if len(more.lengths) > len(task.lengths) else None
 
 
-def best_on_windows(ests: dict[str, Any], names: list[str], train: pl.DataFrame,
-                    val: pl.DataFrame | None, table: pl.DataFrame | None,
-                    task: PredictionTask) -> tuple[str, str] | None:  # fmt: skip
-    """(engine, line): which of ``names`` (fitted ``ests``, and dead reckoning where ``val``
-    reports speed and course) has the lowest mean ADE over the windows of ``table``'s val trips;
-    None where there are no more windows than trips, or no window every engine scored."""
+def best_on_windows(answer: Callable[[Any, PredictionTask], np.ndarray], ests: dict[str, Any],
+                    names: list[str], train: pl.DataFrame, val: pl.DataFrame | None,
+                    table: pl.DataFrame | None, task: PredictionTask) -> tuple[str, str] | None:  # fmt: skip
+    """(engine, line): which of ``names`` (fitted ``ests``, whose (N, k, 2) lat / lon answers
+    ``answer(est, task)`` gives, and dead reckoning where ``val`` reports speed and course) has
+    the lowest mean ADE over the windows of ``table``'s val trips; None where there are no more
+    windows than trips, or no window every engine scored."""
     from trajlm.eval import metrics as M
     from trajlm.eval.dr_verdict import DR, dr_val_errors
-    from trajlm.eval.knn_check import _answer
 
     more = windows_task(table, task)
     if more is None:
         return None
     truth = more.target_latlon
-    errs = {n: M.point_errors(_answer(ests[n], ests[n].projection_, more), truth).mean(1)
+    errs = {n: M.point_errors(answer(ests[n], more), truth).mean(1)
             for n in names if n in ests}  # fmt: skip
     if DR in names and (dr := dr_val_errors(train, val, more)) is not None:
         errs[DR] = dr

@@ -128,7 +128,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     if ok.sum() < MIN_TRIPS:
         return {}
     best = min(errs, key=lambda name: errs[name][ok].mean())
-    if small and (few := best_on_windows(ests, list(errs), train, val, spread_from, task)):
+    if small and (few := best_on_windows(lambda est, t: _answer(est, est.projection_, t), ests,
+                                         list(errs), train, val, spread_from, task)):  # fmt: skip
         best, small = few[0], f"{small}; {few[1]}"  # more windows of the few trips (fewtrip27)
     err_k = errs[best]
     if not err_k[ok].mean() > 0:
