@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rules import means  # noqa: E402
+from rules import boot, means  # noqa: E402
 
 from trajlm.cli_train_check import kept_model, val_table  # noqa: E402
 from trajlm.data.store import read_store  # noqa: E402
@@ -59,8 +59,11 @@ def main() -> None:
         b = np.array([r[f"before_{split}"] for r in rows], float)
         a = np.array([r[f"after_{split}"] for r in rows], float)
         ok = np.isfinite(a) & np.isfinite(b)
+        d = np.log(a[ok] / b[ok])
+        lo, hi = boot(d, None)
         print(f"{split}: geo-mean regret before {np.exp(np.log(b[ok]).mean()):.3f}, after "
-              f"{np.exp(np.log(a[ok]).mean()):.3f} over {ok.sum()} stores")  # fmt: skip
+              f"{np.exp(np.log(a[ok]).mean()):.3f} over {ok.sum()} stores; after / before "
+              f"{np.exp(d.mean()):.3f} (95 % CI over stores {lo:.3f}-{hi:.3f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -217,7 +217,8 @@ def main() -> None:
                     "n_fit": len(fit), "n_eval": len(ev)}  # fmt: skip
     print(f"{len(stores)} stores: fit half {len(fit)} ({sorted(fit_k)}), eval half {len(ev)} "
           f"({sorted(eval_k)}); val trips {sorted({s['n_val_trips'] for s in stores})}")  # fmt: skip
-    for split in sys.argv[1:] or ["test5", "test"]:
+    splits, chosen = sys.argv[1:] or ["test5", "test"], None
+    for split in splits:
         p = fit_params(fit, split)
         pr = {k: v for k, v in p.items() if k != "log_regret"}
         print(f"\n== scored on {split}; fitted on the fitting half: {pr}")
@@ -226,15 +227,17 @@ def main() -> None:
         fit_geo = {r: geo(fit, RULES[r], p, split) for r in RULES}
         winner = min(CANDIDATES, key=fit_geo.get)
         print(f"   candidate chosen on the fitting half: {winner}")
+        chosen = chosen or winner  # the primary split's (the first) choice, followed on the rest
+        print(f"   'chosen' below: {chosen} (the choice on {splits[0]})")
         rows = table(ev, p, split, fit_geo, "eval half")
-        d = np.array([np.log(regret(s, RULES[winner](s, p), split) / regret(s, current(s, p), split))
+        d = np.array([np.log(regret(s, RULES[chosen](s, p), split) / regret(s, current(s, p), split))
                       for s in fit])  # fmt: skip
         ci = boot(d, None)
         print(f"   chosen / current on the fitting half (in-sample for a fitted parameter): "
               f"{np.exp(d.mean()):.3f} ({ci[0]:.3f}-{ci[1]:.3f})")  # fmt: skip
         by_kind: dict[str, list] = {}
         for s in ev:  # the chosen rule vs the current verdict, per kind of the evaluation half
-            r = regret(s, RULES[winner](s, p), split) / regret(s, current(s, p), split)
+            r = regret(s, RULES[chosen](s, p), split) / regret(s, current(s, p), split)
             by_kind.setdefault(kind_of(s["store"]), []).append(np.log(r))
         print("   chosen / current per eval kind (geo-mean over its stores):",
               {k: round(float(np.exp(np.mean(v))), 3) for k, v in sorted(by_kind.items())})  # fmt: skip
