@@ -100,6 +100,22 @@ def test_losses_weights_and_quantiles():
         fit_shrink_head(x, y, quantile=1.5)
 
 
+def test_knn_points_can_leave_the_rows_own_trajectory_out():
+    from trajlm.data.retrieval import RetrievalIndex
+    from trajlm.eval.selector_predictor import knn_points
+
+    # two straight eastward trips, 10 and 20 m a step: a 10-m query's nearest windows are its own
+    steps = np.r_[np.arange(12) * 10.0, np.arange(12) * 20.0]
+    xy = np.c_[steps, np.zeros(24)]
+    keys = np.repeat([7, 9], 12)
+    index = RetrievalIndex(5, 5, n_neighbors=1).fit(xy, keys)
+    query, lengths = xy[None, :5], np.array([5])
+    own = knn_points(index, query, lengths, 1)
+    other = knn_points(index, query, lengths, 1, exclude=np.array([7]))
+    np.testing.assert_allclose(own[0, -1] - query[0, -1], [50.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(other[0, -1] - query[0, -1], [100.0, 0.0], atol=1e-6)
+
+
 def _script():
     path = Path(__file__).parents[1] / "scripts" / "geowalk27" / "scale_arms.py"
     spec = importlib.util.spec_from_file_location("scale_arms", path)
@@ -116,14 +132,28 @@ def test_scale_arms_script_end_to_end(tmp_path):
     store = tmp_path / "synth"
     synth_store(store, n_trajectories=80, seed=3)
     out, js = tmp_path / "val.md", tmp_path / "val.json"
-    mod.main(["--data", str(store), "--out", str(out), "--json", str(js), "--seeds", "0"])
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.data.store import read_store
+    from trajlm.eval.protocol import _split
+
+    val = make_prediction_task(_split(read_store(store))["val"])
+    gate = tmp_path / "sel.npz"  # a selector that answers the truth: G shrinks a perfect answer
+    np.savez(gate, val_latlon=val.target_latlon, val_traj_ids=np.asarray(val.traj_ids).astype(str))
+    mod.main(["--data", str(store), "--out", str(out), "--json", str(js), "--seeds", "0",
+              "--all-train", "--gate", str(gate)])  # fmt: skip
     text = out.read_text()
+    assert (
+        "| A selector (seed 0) | 0.0 | 0.0 | 0.0 |" in text and "| G post-selector gate |" in text
+    )
     assert "cross-fitted" in text and "| B scale head |" in text and "D scale + heading" in text
+    assert "| T all-train head |" in text
     assert "clocks +8 h" in text and "Passing:" in text and "oracle: best shrink" in text
     with pytest.raises(SystemExit):  # nothing replaced unasked
         mod.main(["--data", str(store), "--out", str(out), "--seeds", "0"])
     with pytest.raises(SystemExit):  # test is read only for one named arm
         mod.main(["--data", str(store), "--stage", "test", "--out", str(tmp_path / "t.md")])
+    with pytest.raises(SystemExit):  # T's rows are built only with --all-train
+        mod.main(["--data", str(store), "--arms", "T all-train head", "--out", str(tmp_path / "v.md")])  # fmt: skip
     with pytest.raises(SystemExit):
         mod.main(["--data", str(store), "--stage", "test", "--arms", "Z nothing",
                   "--out", str(tmp_path / "t.md")])  # fmt: skip
