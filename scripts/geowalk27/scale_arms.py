@@ -194,6 +194,10 @@ def verdict(val: dict, oof: dict, walker: np.ndarray, names: list[str]) -> list[
         passing += [name] if ok else []
         rtxt = " / ".join(f"{r:.3f}" for r in ratios) if ratios else "n/a"
         lines.append(f"| {name} | {one} | {two} | {three} | {rtxt} | **{ok}** |")
+    if GATE in names:  # (1)'s second half: the gate against the selector it shrinks
+        d, ww = val[GATE] - val[SELECTOR], w
+        lines += ["", f"{GATE} − {SELECTOR}: all {fmt(ci(d))} ({100 * (val[GATE].mean() / val[SELECTOR].mean() - 1):+.1f} %), "
+                  f"walkers {fmt(ci(d[ww]))}, others {fmt(ci(d[~ww]))}"]  # fmt: skip
     best = min(passing, key=lambda n: val[n].mean()) if passing else None
     lines += ["", f"Passing: {passing or 'none'}; read on test once: {best or 'nothing (test not read)'}"]  # fmt: skip
     print("\n".join(lines), flush=True)
