@@ -218,3 +218,24 @@ def test_a_changed_or_missing_tree_table_is_one_line(judged: dict, tmp_path: Pat
             (run / SCALE_NAME).unlink()
         with pytest.raises(TrajlmInputError, match=f"{SCALE_NAME}: {how}"):
             trajlm.TrajLM.from_pretrained(run, threads=1).predict(hist, steps=5)
+
+
+@pytest.mark.slow
+def test_a_hand_edited_scale_entry_is_one_line(judged: dict, tmp_path: Path) -> None:
+    import shutil
+
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    hist = _hist(judged["store"])
+    for edit in ({"baseline": "0.5"}, {"baseline": float("nan")}, {"features": ["speed"]}, None):
+        run = tmp_path / f"e{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(judged["run"], run)
+        doc = json.loads((run / "val_verdict.json").read_text())
+        if edit is None:
+            del doc["predict"]["scale"]
+        else:
+            doc["predict"]["scale"] |= edit
+        (run / "val_verdict.json").write_text(json.dumps(doc))
+        with pytest.raises(TrajlmInputError, match="not a val verdict this trajlm reads"):
+            trajlm.TrajLM.from_pretrained(run, threads=1).predict(hist, steps=5)
