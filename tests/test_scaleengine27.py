@@ -169,6 +169,10 @@ def test_api_cli_http_and_eval_answer_with_it_and_save_pretrained_carries_it(
         warnings.simplefilter("always")
         long = lm.predict(hist, steps=7)
     assert set(long["engine"]) == {"model"} and any("steps=7" in str(w.message) for w in caught)
+    asked = lm.predict(hist, seconds_ahead=[10, 25, 50])  # interpolated along its 5 steps
+    assert set(asked["engine"]) == {SCALED} and asked["std_m"].is_finite().all()
+    at50 = asked.filter(pl.col("step") == 3)["lon"].to_numpy()
+    np.testing.assert_allclose(at50, got.filter(pl.col("step") == 5)["lon"].to_numpy(), rtol=1e-9)
     # CLI predict and HTTP /predict: the same rows
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     hist.write_csv(src)
