@@ -75,14 +75,18 @@ def judged(tmp_path_factory) -> dict:
 
 # ------------------------------------------------------------------------------ fast
 def test_saved_trees_answer_as_scikit_learn_does_with_nan_and_reject_a_broken_table() -> None:
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
     from trajlm.eval.scaled_knn_engine import Forest, forest_ok
-    from trajlm.eval.stop_head import FEATURES, fit_scale_head
+    from trajlm.eval.stop_head import FEATURES
 
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(800, len(FEATURES)))
+    x = rng.normal(size=(400, len(FEATURES)))
     x[rng.random(x.shape) < 0.03] = np.nan  # NaN rows take the side they took at fit
-    y = np.clip(np.nan_to_num(x[:, 0]) + 0.3 * rng.normal(size=800), 0, 1.5)
-    head = fit_scale_head(x, y, seed=0)
+    y = np.clip(np.nan_to_num(x[:, 0]) + 0.3 * rng.normal(size=400), 0, 1.5)
+    # the scale head's kind of model (stop_head.fit_scale_head), fewer trees: a fast test
+    head = HistGradientBoostingRegressor(loss="absolute_error", max_iter=25, max_leaf_nodes=15,
+                                         min_samples_leaf=10, random_state=0).fit(x, y)  # fmt: skip
     forest = Forest.from_hgb(head)
     q = rng.normal(size=(300, len(FEATURES)))
     q[rng.random(q.shape) < 0.05] = np.nan
