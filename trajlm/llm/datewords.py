@@ -90,7 +90,10 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
         return f"{m.group(1) or ''}{m.group(2).capitalize()} {_say(on[-1])}"
 
     question = re.sub(
-        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d)", last_weekday, question, flags=re.I
+        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\b)",
+        last_weekday,
+        question,
+        flags=re.I,
     )
 
     def weekend_of(m: re.Match) -> str:
@@ -145,6 +148,15 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
 
     def ordinal(m: re.Match) -> str:
         if not 1 <= int(m.group(3)) <= 31:  # "the 90th (percentile)": no day of a month
+            return m.group(0)
+        rest = m.string[
+            m.end() :
+        ]  # "from the 3rd to the 5th of March": a range the date reader reads whole
+        if re.match(
+            rf"\s+(?:to|and|until|till|through|-)\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}",
+            rest,
+            re.I,
+        ):
             return m.group(0)
         if re.search(
             rf"\b{_MONTH_WORD}\s*$", m.string[: m.start()], re.I
