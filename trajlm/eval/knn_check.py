@@ -31,6 +31,7 @@ from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
 from trajlm.eval.few_trips import best_on_windows
+from trajlm.eval.scaled_knn_engine import scaled_candidate
 from trajlm.eval.small_val import acts, rule_line, shrink_to_defaults
 from trajlm.model.rollout import ModelPredictor
 
@@ -136,6 +137,12 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         return {}
     r = paired_bootstrap_ratio(err_m[ok], err_k[ok])
     verdict = "worse" if r["lo"] > 1 else "better" if r["hi"] < 1 else "level"
+    # scaleengine27: kNN shrunk by a scale head fitted on train, the challenger of the choice
+    scaled = scaled_candidate(train, task, ests, steps, lambda est: _answer(est, est.projection_, task),
+                              err_m if verdict == "better" else err_k, ok,
+                              "model" if verdict == "better" else best)  # fmt: skip
+    if fitted is not None:
+        fitted.update(ests)
     return {
         "val_ade_knn_m": float(errs["kNN continuation"][ok].mean()),
         "val_ade_linear3_m": float(errs["linear-3"][ok].mean()),
@@ -148,7 +155,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         "val_ade_vs_best_baseline_ci": [float(r["lo"]), float(r["hi"])],
         "val_vs_best_baseline": verdict,
         "val_baseline_trips": int(ok.sum()),
-    } | ({"val_small_rule": small} if small else {}) | _spreads(task, steps, ests, train,
+    } | scaled | ({"val_small_rule": small} if small else {}) | _spreads(task, steps, ests, train,
                                                                   val, spread_from)  # fmt: skip
 
 
