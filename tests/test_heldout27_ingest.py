@@ -264,3 +264,33 @@ def test_an_api_frame_with_crossings_written_both_ways_is_read(tmp_path: Path) -
         kept, _ = trajlm.clean(bad)
     assert not any("past 180" in str(w.message) for w in said)
     assert len(kept) == 19 and kept["lon"].max() < 3, kept  # dropped, not moved to -160
+
+
+def test_api_frames_with_at_times_and_point_columns() -> None:
+    import pandas as pd
+
+    import trajlm
+
+    moments = pd.DataFrame(
+        {"team": ["A"] * 8 + ["B"] * 8, "at": [T0 + 30 * k for k in range(8)] * 2,
+         "lat": [50.77 + 1e-4 * k for k in range(16)], "lon": -1.3}
+    )  # fmt: skip
+    out, _ = trajlm.clean(moments, traj_col="team")
+    assert len(out) == 16 and out["at"].min() == T0, out  # `at` is the time
+    feats = pd.json_normalize(
+        [
+            {"geometry": {"type": "Point", "coordinates": [9.95 + 1e-4 * k, 50.6, 800.0]},
+             "properties": {"flight": "D-1", "time": _iso(T0 + 2 * k)}}
+            for k in range(8)
+        ]
+    )  # fmt: skip
+    out, _ = trajlm.clean(feats, traj_col="properties.flight")
+    assert len(out) == 8, out
+    pair = out["geometry.coordinates"].iloc[0]
+    assert abs(pair[0] - 9.95) < 1e-9 and abs(pair[1] - 50.6) < 1e-9, pair  # [lon, lat] kept
+    located = pd.DataFrame(
+        {"Vehicle": "Bus 1", "Time": [_iso(T0 + 10 * k) for k in range(8)],
+         "Location (Lat, Long)": [f"{41.88 + 1e-4 * k:.5f}, -87.70000" for k in range(8)]}
+    )  # fmt: skip
+    out, _ = trajlm.clean(located)
+    assert len(out) == 8 and out["Location (Lat, Long)"].iloc[0].startswith("41.88"), out

