@@ -18,7 +18,6 @@ import pytest
 from typer.testing import CliRunner
 
 from trajlm.cli import app
-from trajlm.data.readers._encoding import legacy_cjk
 from trajlm.data.store import read_store
 
 T0 = 1_760_000_000  # 2025-10-09 08:53:20 UTC
@@ -70,6 +69,8 @@ def test_a_shift_jis_csv_with_japanese_headers_is_read_and_said(tmp_path: Path) 
     ],
 )
 def test_legacy_cjk_names_the_code_page(text: str, codec: str, want: str | None) -> None:
+    from trajlm.data.readers._encoding import legacy_cjk
+
     assert legacy_cjk((text * 3).encode(codec)) == want
 
 

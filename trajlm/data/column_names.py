@@ -161,13 +161,14 @@ _NOT_TRIPS = {"global", "row", "point", "record", "fix", "detect", "detection", 
               "pos", "line", "sequence", "seq", "file", "layer", "scene", "frame", "object"}  # fmt: skip
 
 
+_CJK = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"  # kana, CJK ideographs, Hangul, full-width
+
+
 def _words(column: str) -> list[str]:
     """The words of a column name, camelCase split (`pubMillis` -> pub, millis), and split where
-    other scripts meet Latin letters (`配達員ID` -> 配達員, id: heldout27)."""
+    an East Asian script meets Latin letters (`配達員ID` -> 配達員, id: heldout27; `Länge` stays one)."""
     column = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())
-    column = re.sub(
-        r"(?<=[^\x00-\x7f])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[^\x00-\x7f])", "_", column
-    )
+    column = re.sub(rf"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_CJK}])", "_", column)
     return normalised(column).strip("_").split("_")
 
 
