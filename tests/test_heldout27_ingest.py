@@ -295,3 +295,20 @@ def test_api_frames_with_at_times_and_point_columns() -> None:
     )  # fmt: skip
     out, _ = trajlm.clean(located)
     assert len(out) == 8 and out["Location (Lat, Long)"].iloc[0].startswith("41.88"), out
+
+
+def test_api_day_month_refusal_gives_a_12_hour_pattern_that_parses() -> None:
+    import re
+
+    import pandas as pd
+
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    times = [f"12/01/2026 7:0{k}:10 AM" for k in range(6)]
+    df = pd.DataFrame({"Vehicle": "Bus 1", "Time": times, "lat": 41.88, "lon": -87.7})
+    with pytest.raises(TrajlmInputError, match="day/month") as err:
+        trajlm.clean(df)
+    us = re.search(r"format='([^']+)' \(US\)", str(err.value))
+    assert us, err.value  # was a 24-hour example ('%d/%m/%Y %H:%M:%S') that fails on 'AM'
+    assert pd.to_datetime(times, format=us[1])[0] == pd.Timestamp("2026-12-01 07:00:10")
