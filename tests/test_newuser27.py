@@ -164,3 +164,21 @@ def test_cli_predict_latest(model_dir, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     pred = pl.read_csv(tmp_path / "p.csv")
     assert pred["vehicle_id"].to_list() == ["V0", "V1"] and pred["piece"].to_list() == [1, 1]
+
+
+# ------------------------------------------------------------------ Part 2: a travel survey
+def test_ingest_says_naive_local_times_that_go_back_an_hour(tmp_path: Path) -> None:
+    """A trip across the end of daylight time, in naive local text: read as UTC its clock
+    goes back an hour and ingest re-sorted it with only a count; now a warning names --tz."""
+    local = pd.Timestamp("2026-11-01 06:40", tz="UTC") + pd.to_timedelta(np.arange(60) * 30, "s")
+    text = local.tz_convert("America/Chicago").strftime("%Y-%m-%d %H:%M:%S")
+    df = pd.DataFrame({"trip_id": "P07-T022", "local_time": text,
+                       "latitude": 41.88 + 1e-4 * np.arange(60), "longitude": -87.63})  # fmt: skip
+    df.to_csv(tmp_path / "survey.csv", index=False)
+    r = invoke("data", "ingest", tmp_path / "survey.csv", "--out", tmp_path / "st", "--time-col",
+               "local_time")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "go back in time within their trajectory and were re-sorted" in text and "--tz" in text
+    # with --tz America/Chicago the hour is read in order and nothing is said (the 1,000-row
+    # survey of scripts/newuser27/gen_survey.py: 91 + 117 rows read as the earlier / later hour)
