@@ -22,6 +22,7 @@ import pandas as pd
 import polars as pl
 import pytest
 from reliability_helpers import invoke
+from test_api_selector import saved  # noqa: F401 (a module-scoped fixture)
 from test_newuser24_fleet import _model
 
 import trajlm
@@ -182,3 +183,59 @@ def test_ingest_says_naive_local_times_that_go_back_an_hour(tmp_path: Path) -> N
     assert "go back in time within their trajectory and were re-sorted" in text and "--tz" in text
     # with --tz America/Chicago the hour is read in order and nothing is said (the 1,000-row
     # survey of scripts/newuser27/gen_survey.py: 91 + 117 rows read as the earlier / later hour)
+
+
+def _night_trip() -> pd.DataFrame:
+    """One trip's fixes every 30 s from 01:40 CDT to 01:10 CST on 1 Nov 2026 (Chicago), as a
+    survey app writes them: naive local text, the hour 01:00-02:00 twice."""
+    utc = pd.Timestamp("2026-11-01 06:40", tz="UTC") + pd.to_timedelta(np.arange(60) * 30, "s")
+    text = utc.tz_convert("America/Chicago").strftime("%Y-%m-%d %H:%M:%S")
+    return pd.DataFrame({"trip_id": "P07-T022", "local_time": text,
+                         "latitude": 41.88 + 1e-4 * np.arange(60), "longitude": -87.63})  # fmt: skip
+
+
+def test_tz_reads_naive_local_text_and_a_repeated_hour_is_refused_without_it() -> None:
+    df = _night_trip()
+    cols = dict(traj_col="trip_id", time_col="local_time")
+    with pytest.raises(TrajlmInputError, match=r"go back 0:59:30 within trajectory 'P07-T022'"):
+        trajlm.to_canonical(df, **cols)  # was: read as UTC and re-sorted, nothing said
+    table = trajlm.to_canonical(df, tz="America/Chicago", **cols)  # was refused: "string"
+    assert (np.diff(table["t"].to_numpy()) == 30).all()
+    assert table["t"][0] == int(pd.Timestamp("2026-11-01 06:40", tz="UTC").timestamp())
+    clean, _ = trajlm.clean(df, tz="America/Chicago", **cols)  # aware UTC datetimes back ...
+    again = trajlm.to_canonical(clean, tz="America/Chicago", **cols)  # ... fed on, same tz=
+    assert again["t"].to_list() == table["t"].to_list()
+    zoned = df.assign(local_time=df["local_time"] + "Z")
+    with pytest.raises(TrajlmInputError, match="tz='America/Chicago' reads naive datetimes"):
+        trajlm.to_canonical(zoned, tz="America/Chicago", **cols)  # text that says its zone
+
+
+def test_travel_time_baselines_predict_frames_read_as_fit_read_them() -> None:
+    from trajlm.baselines import DistanceOverMeanSpeed, LinearRegressionTTE
+
+    trips = []  # LinearRegressionTTE: GradientBoostingTTE's fit / predict (_Regressor), faster
+    for k in range(12):
+        trip = _night_trip().assign(trip_id=f"T{k}")
+        trip["local_time"] = pd.to_datetime(trip["local_time"]) + pd.Timedelta(days=k + 2)
+        trips.append(trip.iloc[: 20 + k].assign(local_time=lambda d: d.local_time.astype(str)))
+    df = pd.concat(trips, ignore_index=True)
+    cols = dict(traj_col="trip_id", time_col="local_time", lat_col="latitude", lon_col="longitude")
+    for est in (LinearRegressionTTE(), DistanceOverMeanSpeed()):
+        fitted = est.fit(df, **cols)
+        a = fitted.predict(df, **cols)  # was a TypeError: no column options there
+        b = fitted.predict(df)  # the columns fit was given
+        assert len(a) == 12 and np.allclose(a, b) and (a > 0).all()
+
+
+@pytest.mark.slow  # fits a 1-epoch candidate selector (test_api_selector's fixture)
+def test_a_selector_answers_latest_and_drops_repeats(saved) -> None:  # noqa: F811
+    _, test, _, folder = saved
+    model = trajlm.TrajLM.from_pretrained(folder)
+    ids = test["traj_id"].unique(maintain_order=True).head(2).to_list()
+    a, b = (test.filter(pl.col("traj_id") == i) for i in ids)
+    b = b.with_columns(pl.col("t") - b["t"].min() + a["t"].max() + 7_200)  # 2 h later: a piece
+    van = pl.concat([a, b, a.head(1)]).with_columns(pl.lit("V").alias("vehicle_id"))
+    van = van.select("vehicle_id", "t", "lat", "lon").to_pandas()
+    pred, seen = _said(lambda: model.predict(van, steps=2, latest=True))
+    assert len(pred) == 2 and set(pred["piece"]) == {1}
+    assert any("1 row(s) repeat an earlier row" in str(w.message) for w in seen)
