@@ -15,7 +15,8 @@ import trajlm
 from trajlm.api_fit import frame_store
 from trajlm.api_verdict import verdict_of
 from trajlm.data.ingest import synth_store
-from trajlm.data.store import read_store
+from trajlm.data.store import read_store, store_fingerprint
+from trajlm.data.store_label import FRAME, eval_command, is_temporary, named, store_label
 from trajlm.errors import OutputExistsError, TrajlmInputError
 
 
@@ -26,10 +27,10 @@ def base(tmp_path_factory) -> dict:
     synth_store(d / "s", n_trajectories=30, seed=1, overwrite=False)
     (d / "tiny.toml").write_text(TINY)
     df = read_store(d / "s").drop("split").to_pandas()
-    with pytest.warns(UserWarning, match="train trajectories"):  # 24 trips: said, as the CLI
+    with pytest.warns(UserWarning, match="train trajectories") as said:  # 24 trips, as the CLI
         model = trajlm.TrajLM.fit(df, d / "run", config=d / "tiny.toml", max_steps=3, seed=0,
                                   threads=1)  # fmt: skip
-    return {"dir": d, "df": df, "model": model}
+    return {"dir": d, "df": df, "model": model, "said": [str(w.message) for w in said]}
 
 
 @pytest.mark.filterwarnings("ignore::trajlm.model.coverage.CoverageWarning")
@@ -109,3 +110,67 @@ def _comparable(saved: dict) -> dict:
     skip = {"train_time_s", "tokens_per_s", "data", "store", "created", "val_check_s"}
     return {k: _comparable(v) if isinstance(v, dict) else v for k, v in saved.items()
             if k not in skip}  # fmt: skip
+
+
+# ------------------------------------------------ the frame's store: kept, or named <frame>
+def test_fit_from_a_frame_records_no_path_that_is_gone(base):
+    """The temporary store is removed after fit: the run names its data `<frame>` (fitstore27:
+    config.json, state.json and the verdict named /tmp/trajlm-fit-.../store), and the hint
+    says how to keep a store for `trajlm eval` instead of naming the removed one."""
+    run = base["dir"] / "run"
+    texts = {p: p.read_text() for p in run.rglob("*.json")}
+    assert texts and not [p for p, t in texts.items() if "trajlm-fit-" in t]
+    for name in ("config.json", "best/config.json"):
+        assert json.loads((run / name).read_text())["coverage"]["store"] == FRAME
+    assert json.loads((run / "trainer_state/state.json").read_text())["data"]["path"] == FRAME
+    assert json.loads((run / "best/val_verdict.json").read_text())["store"] == FRAME
+    small = [m for m in base["said"] if "train trajectories" in m]
+    assert small and small[0].startswith("the frame: only 24 train trajectories")
+    assert "store=PATH" in small[0] and "trajlm-fit-" not in small[0]
+
+
+@pytest.mark.filterwarnings("ignore:.*train trajectories")
+def test_fit_keeps_the_frame_store_where_asked_and_resumes_on_it(base, tmp_path):
+    d, kept = base["dir"], tmp_path / "kept"
+    trajlm.TrajLM.fit(base["df"], tmp_path / "run", config=d / "tiny.toml", max_steps=1,
+                      seed=0, threads=1, val_check=False, store=kept)  # fmt: skip
+    assert read_store(kept).height == len(base["df"]) and not is_temporary(kept)
+    state = json.loads((tmp_path / "run/trainer_state/state.json").read_text())["data"]
+    assert state == {"path": str(kept.resolve()), "fingerprint": store_fingerprint(kept)}
+    assert json.loads((tmp_path / "run/config.json").read_text())["coverage"]["store"] == str(kept)
+    r = invoke("train", "--data", kept, "--out", tmp_path / "run", "--resume", "--config",
+               d / "tiny.toml", "--max-steps", 2, "--threads", 1, "--no-val-check")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "run/train_summary.json").read_text())["steps"] == 2
+
+
+@pytest.mark.parametrize("case", ["full", "mine", "path", "inside", "same"])
+def test_fit_store_refusals_write_nothing(base, tmp_path, case):
+    d, out, store = base["dir"], tmp_path / "out", tmp_path / "st"
+    data, kwargs, error, match = base["df"], {}, TrajlmInputError, "store"
+    if case == "full":  # a store already there: replaced only with overwrite=True
+        frame_store(base["df"].head(300), store, {})
+        error, match = OutputExistsError, "is not empty"
+    elif case == "mine":  # a folder trajlm did not write: never, whatever the flag
+        store.mkdir()
+        (store / "notes.txt").write_text("mine")
+        error, match, kwargs = OutputExistsError, "not a trajlm store", {"overwrite": True}
+    elif case == "path":
+        data, match = d / "s", "data is already a store path"
+    else:
+        store = out / "st" if case == "inside" else out
+        match = "two separate folders"
+    before = snapshot(tmp_path)
+    with pytest.raises(error, match=match) as e:
+        trajlm.TrajLM.fit(data, out, config=d / "tiny.toml", max_steps=1, store=store, **kwargs)
+    assert "\n" not in str(e.value).split("hint:")[0].strip()
+    assert snapshot(tmp_path) == before and not out.exists()
+
+
+def test_store_label_names_a_path_unless_the_store_is_a_frames(base, tmp_path):
+    frame_store(base["df"].head(300), tmp_path / "t", {}, temporary=True)
+    assert store_label(tmp_path / "t") == FRAME and named(tmp_path / "t", "--data") == "the frame"
+    assert "store=PATH" in eval_command(tmp_path / "t")
+    for path in (tmp_path / "absent", tmp_path):  # unreadable or no manifest: the path
+        assert store_label(path) == str(path) and named(path, "--data") == f"--data {path}"
+        assert eval_command(path, " --model R") == f"`trajlm eval --data {path} --model R`"

@@ -29,6 +29,7 @@ _EXPORTS = {
     "write_geoparquet": "trajlm.data.geo",
     "ingest": "trajlm.data.ingest",
     "clean": "trajlm.data.clean",
+    "passages": "trajlm.data.passages",  # passage times between two places (fitstore27)
     "read_store": "trajlm.data.store",
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",

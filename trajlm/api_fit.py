@@ -5,9 +5,10 @@
     model.predict(df2)                                           # as from_pretrained("runs/mine")
 
 A frame is cleaned and split as `trajlm data ingest` does a Parquet file (cleaning preset of
-Parquet, chronological 80/10/10 split) into a store in a temporary folder that lives only while
-``fit`` runs: the run keeps its weights, config, val verdict and summary; pass a store path
-(``trajlm data ingest``'s output) to keep the data too (then ``trajlm train --resume`` works).
+Parquet, chronological 80/10/10 split) into a store: kept at ``store=PATH`` when given (then
+``trajlm eval --data PATH`` and ``trajlm train --resume`` work on it), else in a temporary
+folder that lives only while ``fit`` runs, and the run records its data as ``<frame>``, not as
+a path that will be gone (trajlm/data/store_label.py; session 27, fitstore27).
 """
 
 from __future__ import annotations
@@ -20,14 +21,18 @@ from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.errors import OutputExistsError, TrajlmInputError
 
 
-def frame_store(data: Any, store: Path, columns: dict) -> dict:
+def frame_store(data: Any, store: Path, columns: dict, *, temporary: bool = False,
+                overwrite: bool = False) -> dict:  # fmt: skip
     """Write ``data`` (any frame ``TrajLM`` reads) as a store at ``store``: cleaned with the
     preset `trajlm data ingest` uses for a Parquet file, split as ingest splits; returns the
-    store's manifest. Bad frames raise the coercion's TrajlmInputError (as predict's)."""
+    store's manifest. Bad frames raise the coercion's TrajlmInputError (as predict's).
+    ``temporary``: the store lives only while one ``fit`` runs (its runs name it ``<frame>``);
+    ``overwrite``: replace a store there (write_store's rule: only a store's own files)."""
     from trajlm.data.clean import clean
     from trajlm.data.coerce import to_canonical
     from trajlm.data.ingest import clean_config
     from trajlm.data.store import write_store
+    from trajlm.data.store_label import mark_temporary
 
     table = to_canonical(data, validate=False, **columns)  # cleaning drops what it can repair
     cleaned, report = clean(table, clean_config("parquet"))
@@ -37,24 +42,47 @@ def frame_store(data: Any, store: Path, columns: dict) -> dict:
             f"(dropped: {dict(report.dropped.most_common(3))})",
             hint="check the frame with trajlm.clean(df) (it returns the drop report)",
         )
-    return write_store(cleaned, store, report=report, sources=["<frame>"])
+    manifest = write_store(cleaned, store, report=report, sources=["<frame>"], overwrite=overwrite)
+    if temporary:
+        mark_temporary(store)
+    return manifest
 
 
-def _check_out(out: Path, overwrite: bool) -> None:
-    """`out` new or empty, or replaced only with overwrite=True (trajlm's own run files; a
-    folder trajlm did not write is refused whatever the flag, by the engine's check)."""
-    from trajlm._safety import LOCK, MARKER
+def _check_new(path: Path, name: str, kind: str, overwrite: bool, again: str) -> None:
+    """``path`` (the ``name=`` argument) new or empty, or replaced only with overwrite=True,
+    and then only if it holds trajlm's own ``kind`` (a folder trajlm did not write is refused
+    whatever the flag). Only checks: nothing is written before every argument passed."""
+    from trajlm._safety import LOCK, MARKER, check_output_dir
+    from trajlm.data.store import _legacy_store
+    from trajlm.train.run_dir import _legacy_run
 
-    if isinstance(overwrite, bool) is False:
-        raise TrajlmInputError(f"overwrite must be True or False, got {overwrite!r}")
-    if out.exists() and not out.is_dir():
-        raise OutputExistsError(f"out {out} is a file, not a directory")
-    if overwrite or not out.is_dir():
-        return
-    if any(p.name not in (LOCK, MARKER) for p in out.iterdir()):
-        raise OutputExistsError(f"out {out} is not empty (nothing in it was changed)",
-                                hint="pass overwrite=True to start that run again (only "
-                                "trajlm's own files are replaced), or choose another out")  # fmt: skip
+    if path.exists() and not path.is_dir():
+        raise OutputExistsError(f"{name} {path} is a file, not a directory")
+    if overwrite:
+        legacy = _legacy_run if kind == "run" else _legacy_store
+        check_output_dir(path, kind, overwrite=True, option=name, legacy=legacy)
+    elif path.is_dir() and any(p.name not in (LOCK, MARKER) for p in path.iterdir()):
+        raise OutputExistsError(f"{name} {path} is not empty (nothing in it was changed)",
+                                hint=f"pass overwrite=True to {again} (only trajlm's own "
+                                f"files are replaced), or choose another {name}")  # fmt: skip
+
+
+def _check_store(store: Any, out: Path, is_path: bool, overwrite: bool) -> Path | None:
+    """``store=``: a folder for a frame's store, apart from ``out``; None when not given."""
+    if store is None:
+        return None
+    if is_path:
+        raise TrajlmInputError("store= keeps a frame's store; data is already a store path",
+                               hint="leave store= out (the store given is used as it is)")  # fmt: skip
+    if not isinstance(store, str | Path) or str(store) == "":
+        raise TrajlmInputError(f"store must be a folder path, got {store!r}")
+    store = Path(store)
+    a, b = store.resolve(), out.resolve()
+    if a == b or a in b.parents or b in a.parents:
+        raise TrajlmInputError(f"store {store} and out {out} must be two separate folders "
+                               "(neither inside the other)")  # fmt: skip
+    _check_new(store, "store", "store", overwrite, "replace that store")
+    return store
 
 
 class Fitting:
@@ -73,6 +101,7 @@ class Fitting:
         device: str | None = None,
         overwrite: bool = False,
         val_check: bool = True,
+        store: str | Path | None = None,
         **columns: Any,
     ) -> Any:
         """Train a model on ``data`` into the run directory ``out`` and return it loaded (its
@@ -86,7 +115,9 @@ class Fitting:
         ``threads``: torch CPU threads (default as the CLI: the threads policy,
         trajlm/_threads.py). ``out`` existing and not empty is refused unless
         ``overwrite=True``. ``val_check=False`` skips the end's check against kNN and the
-        val verdict."""
+        val verdict. ``store``: a folder where a frame's store is kept (new or empty, or
+        replaced with ``overwrite=True``) for ``trajlm eval --data`` and ``trajlm train
+        --resume``; without it the store is temporary and the run records ``<frame>``."""
         from trajlm.cli_train import run_train
 
         check_keywords("TrajLM.fit", columns, COLUMN_KEYWORDS)
@@ -95,17 +126,20 @@ class Fitting:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or value < low):  # fmt: skip
                 raise TrajlmInputError(f"{name} must be an integer >= {low}, got {value!r}")
+        if isinstance(overwrite, bool) is False:
+            raise TrajlmInputError(f"overwrite must be True or False, got {overwrite!r}")
         out = Path(out)
-        _check_out(out, overwrite)
+        _check_new(out, "out", "run", overwrite, "start that run again")
         config = Path(config) if config is not None else None
         is_path = isinstance(data, str | Path)
         if is_path and columns:
             raise TrajlmInputError("column keywords apply to a frame, not to a store path",
                                    hint="name the columns when the store is ingested")  # fmt: skip
+        kept = _check_store(store, out, is_path, overwrite)
         with tempfile.TemporaryDirectory(prefix="trajlm-fit-") as tmp:
-            store = Path(data) if is_path else Path(tmp) / "store"
+            data_dir = Path(data) if is_path else kept or Path(tmp) / "store"
             if not is_path:
-                frame_store(data, store, columns)
-            run_train(store, out, config, max_steps, False, overwrite, seed, False, device,
+                frame_store(data, data_dir, columns, temporary=kept is None, overwrite=overwrite)
+            run_train(data_dir, out, config, max_steps, False, overwrite, seed, False, device,
                       threads, val_check)  # fmt: skip
         return cls.from_pretrained(out, threads=threads)

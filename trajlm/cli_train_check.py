@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from trajlm import _cli_io as io
+from trajlm.data.store_label import eval_command
 
 
 def knn_summary(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
@@ -93,8 +94,8 @@ def _unchecked(out: Path, data: Path, n_trips: int, summary: dict, train: Any = 
         return {**summary, "val_check_skipped": why, "unchecked_engine": "kNN continuation"}
     io.warn(
         f"the kept model was not checked against the prediction baselines: {why}; "
-        f"TrajLM.predict answers with it unchecked: `trajlm eval --task predict --data {data} "
-        f"--model {out}` scores it beside them on test"
+        f"TrajLM.predict answers with it unchecked: "
+        f"{eval_command(data, f' --task predict --model {out}')} scores it beside them on test"
     )
     return {**summary, "val_check_skipped": why}
 

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from trajlm.data.store_label import eval_command, named
+
 TTE_VAL_TRIPS = 2_000  # the travel-time check's val trips (seeded sample above that)
 NO_VAL_CHECK_HELP = (
     "End with the val check (seconds): the engine that answers travel time / recovery (the "
@@ -70,8 +72,10 @@ def val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
     try:
         return _val_check_run(run, data, say, df)
     except Exception as e:  # the run is trained and saved: the check's failure is said
-        io.warn(f"the val check (verdict) was skipped: {e}; trajlm eval --data {data} --model "
-                f"{run} --task tte|recover --save-verdict makes one")  # fmt: skip
+        options = f" --model {run} --task tte|recover --save-verdict"
+        io.warn(
+            f"the val check (verdict) was skipped: {e}; {eval_command(data, options)} makes one"
+        )
         return {"val_check": f"skipped: {e}"}
 
 
@@ -102,8 +106,8 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
     parts = {s: df.filter(pl.col("split") == s).drop("split") for s in ("train", "val")}
     out: dict = {}
     if not len(parts["val"]):
-        say(f"val check: --data {data} has no val split: no verdict saved (the model answers "
-            "unchecked; a store of `trajlm data ingest` has one)")  # fmt: skip
+        say(f"val check: {named(data, '--data')} has no val split: no verdict saved (the "
+            "model answers unchecked; a store of `trajlm data ingest` has one)")  # fmt: skip
         return {"val_check": "skipped: no val split"}
     for task in verdict_tasks(model):
         t0, c0 = time.perf_counter(), time.process_time()

@@ -35,6 +35,7 @@ import polars as pl
 from trajlm.data.features import LocalProjection
 from trajlm.data.longitude import mean_lon
 from trajlm.data.protocol_tasks import make_recovery_task
+from trajlm.data.store_label import store_label
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M
 from trajlm.eval.predict_verdict import KNN_NAME, check_predict_fields, check_saved_table
@@ -155,7 +156,7 @@ def save_verdict(directory: Path, verdicts: dict[str, dict], od: pl.DataFrame | 
     path = d / VERDICT_NAME
     sha = weights_sha1(d)
     old = read_verdict(d, quiet=True) or {}
-    doc = {"format": FORMAT, "weights_sha1": sha, "store": str(store),
+    doc = {"format": FORMAT, "weights_sha1": sha, "store": store_label(store),
            **{k: v for k, v in old.items() if k in ("travel_time", "recover", "predict")}}  # fmt: skip
     if od is not None:
         cols = ["o_lat", "o_lon", "d_lat", "d_lon", "t_start", "duration_s"]

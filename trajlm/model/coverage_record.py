@@ -77,6 +77,7 @@ def compute_coverage(
     can test its own inputs against the box without projecting.
     """
     from trajlm.data.store import iter_store_batches, load_manifest, load_stats
+    from trajlm.data.store_label import store_label
 
     stats = stats or load_stats(store)
     proj = stats.projection
@@ -120,7 +121,7 @@ def compute_coverage(
         "n_points": int(n),
         "n_trajectories": len(traj),
         "sources": [Path(s).name for s in manifest.get("sources", [])],
-        "store": str(store),
+        "store": store_label(store),  # no path of a frame's store that fit removes
         "split_by": manifest.get("split_by", "time"),
         "bbox": {"min_lat": lo[0], "min_lon": lo[1], "max_lat": hi[0], "max_lon": hi[1]},
         "xy_box_m": [corners_x[0], corners_y[0], corners_x[1], corners_y[1]],

@@ -69,8 +69,9 @@ class RunDirectory:
             return None
         if getattr(self, "_data_rec", None) is None:
             from trajlm.data.store import store_fingerprint
+            from trajlm.data.store_label import store_label
 
-            self._data_rec = {"path": str(self.data.resolve()),
+            self._data_rec = {"path": store_label(self.data, resolve=True),
                               "fingerprint": store_fingerprint(self.data)}  # fmt: skip
         return self._data_rec
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from trajlm.data.store_label import named
 from trajlm.errors import TrajlmInputError
 
 WARN_BELOW = 0.5  # usable share of the train steps under which a run is warned about
@@ -97,10 +98,10 @@ def check_next_point_steps(model, data: str | Path, max_len: int, n_windows: int
     )
     if c["usable"] == 0:
         raise TrajlmInputError(
-            f"{data}: every train step is beyond what the model's loss uses: {cause}; "
+            f"{named(data)}: every train step is beyond what the model's loss uses: {cause}; "
             f"the loss would be 0 and nothing trained",
             hint=fix,
         )
-    warnings.warn(f"{data}: only {share:.0%} of the train steps are used by the loss: "
+    warnings.warn(f"{named(data)}: only {share:.0%} of the train steps are used by the loss: "
                   f"{cause}; {fix}", stacklevel=3)  # fmt: skip
     return c

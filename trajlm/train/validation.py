@@ -29,6 +29,7 @@ def warn_small_data(store: Path, metric: str) -> None:
     import warnings
 
     from trajlm.data.store import load_manifest
+    from trajlm.data.store_label import eval_command, named
 
     try:
         splits = load_manifest(store).get("splits") or {}
@@ -44,8 +45,8 @@ def warn_small_data(store: Path, metric: str) -> None:
                     "so few: noise)")  # fmt: skip
     if said:
         warnings.warn(
-            f"{store}: only {' and '.join(said)}; score the run beside the baselines with "
-            f"`trajlm eval --data {store}` before trusting it",
+            f"{named(store)}: only {' and '.join(said)}; score the run beside the "
+            f"baselines with {eval_command(store)} before trusting it",
             stacklevel=3,
         )
 
