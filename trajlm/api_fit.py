@@ -107,5 +107,5 @@ class Fitting:
             if not is_path:
                 frame_store(data, store, columns)
             run_train(store, out, config, max_steps, False, overwrite, seed, False, device,
-                      threads, val_check)  # fmt: skip
+                      threads, val_check, lm_class=cls)  # fmt: skip
         return cls.from_pretrained(out, threads=threads)
