@@ -3,7 +3,7 @@ for trained runs on one store; with --test, every engine and the new verdict's a
 the test trips' true report times (read once), per-trajectory errors saved.
 
     PYTHONPATH=$PWD python scripts/irreg27/verdicts.py STORE NAME RUN... [--test] [--force]
-        [--resave]
+        [--resave] [--radii]
 
 Prints, per run, each check's engine, the model's val ADE, the best baseline and the ratio with
 its paired bootstrap 95 % interval (the verdict's rule). --force: score at report times even
@@ -13,7 +13,8 @@ split at report times (`trajlm eval --at-report-times`'s question): the [time] b
 model (as TrajLM.predict(seconds_ahead=) answers: reported motion mixed in where the store has
 it, and positions only), the step engines (kNN tuned on val, linear-3) as the API answers
 asked times with them, and the answer of `TrajLM.from_pretrained(RUN)` under the report-times
-verdict end to end; saved to $IRREG27/evals/NAME_test.npz (default /tmp/irreg27) for pair.py.
+verdict end to end (--radii: the share of test targets inside its 50 / 90 % circles under
+each verdict's val spread); saved to $IRREG27/evals/NAME_test.npz (default /tmp/irreg27) for pair.py.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 import trajlm
 from trajlm.api_model_times import ModelAtTimes
@@ -63,6 +65,26 @@ def line(tag: str, c: dict) -> str:
 
 def engine_of(c: dict) -> str:
     return "model" if c["val_vs_best_baseline"] == "better" else c["val_best_baseline"]
+
+
+def circles(run: Path, table: pl.DataFrame, task) -> str:
+    """Share of the test targets inside the answer's 50 / 90 % circles at the report times."""
+    from trajlm.eval.report_times import prediction_history, seconds_ahead
+
+    hist = prediction_history(table, task)
+    ahead = seconds_ahead(task)
+    asked = {tid: [float(a) for a in row] for tid, row in zip(task.traj_ids, ahead, strict=True)}
+    lm = trajlm.TrajLM.from_pretrained(run, threads=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = lm.predict(hist, seconds_ahead=asked, radii=[50, 90]).sort("traj_id", "step")
+    order = {t: i for i, t in enumerate(task.traj_ids)}
+    rows = np.array([order[t] for t in out["traj_id"].to_list()])
+    truth = task.target_latlon[rows, out["step"].to_numpy() - 1]
+    d = M.point_errors(out.select("lat", "lon").to_numpy(), truth)
+    r50, r90 = out["r50_m"].to_numpy(), out["r90_m"].to_numpy()
+    return (f"inside r50 {np.mean(d <= r50):.1%}, r90 {np.mean(d <= r90):.1%}; median r90 "
+            f"{np.nanmedian(r90):.0f} m; engines {sorted(set(out['engine']))}")  # fmt: skip
 
 
 test = read_store(store, split="test").drop("split", strict=False) if "--test" in flags else None
@@ -127,6 +149,13 @@ for run in runs:
             saved[f"answer|{key}"] = err(AtReportTimes(answer, test).predict_next(task_t))
         v = json.loads((copy / "best" / "val_verdict.json").read_text())["predict"]
         print(f"  test answer ({v['engine']}): {np.nanmean(saved[f'answer|{key}']):.1f} m")
+        if "--radii" in flags:  # the answer's circles from each verdict's val spread
+            for tag, c in (("steps", steps), ("report times", at)):
+                f: dict = {}
+                knn_check(model, train, task, f, vt, val, None if tag == "steps" else
+                          at_times_of(trajlm.TrajLM, model))  # fmt: skip
+                save_predict_verdict(copy, Path(store), c, f, train)
+                print(f"  radii, {tag} verdict: {circles(copy, test, task_t)}")
 if saved:
     OUT.mkdir(parents=True, exist_ok=True)
     np.savez(OUT / f"{name}_test.npz", ids=np.asarray(task_t.traj_ids, str), **saved)
