@@ -208,7 +208,12 @@ def main(argv: list[str] | None = None) -> None:
         help="--stage test: also every window of the test trips (supplementary)",
     )
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
+    ap.add_argument("--save-points", type=Path,
+                    help="also an .npz of the selector's seed-mean answers (lat, lon) and trip ids "
+                         "per split (geowalk27's post-selector gate reads it)")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.save_points is not None and args.save_points.exists():
+        ap.error(f"{args.save_points} exists; give a new path")
     if args.time_cond and args.all_windows:
         ap.error("--time-cond does not cover --all-windows (its windows carry no asked times)")
     apply_threads(1, None)
@@ -324,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     result = {"data": str(args.data), "stage": args.stage, "time_cond": args.time_cond, "scale_head": args.scale_head, "knn": {"history": knn.history,
               "n_neighbors": knn.n_neighbors}, "place_knn": place, "place_scores": place_scores,
               "selector_config": vars(config), "logs": logs, "build_s": build_s, "tables": {}}  # fmt: skip
-    md = []
+    md, points = [], {}
     for split, task in tasks.items():
         cs = task_cs[split]
         xy, lengths, tgt = task.xy(proj), task.lengths, task.target_latlon
@@ -336,6 +341,8 @@ def main(argv: list[str] | None = None) -> None:
         latency = (time.time() - t0) / len(models) / len(xy) * 1000
         sel = [per_trip(p, tgt, proj) for p in preds]
         ens = per_trip(np.mean(preds, 0), tgt, proj)
+        points[f"{split}_latlon"] = to_latlon(np.mean(preds, 0), proj)
+        points[f"{split}_traj_ids"] = np.asarray(task.traj_ids).astype(str)
         cand_err = np.stack([per_trip(cs.points(cs.cands[:, j]), tgt, proj).mean(1)
                              for j in range(cs.cands.shape[1])], 1)  # fmt: skip
         oracle = cand_err.min(1)
@@ -394,6 +401,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))
     args.out.with_suffix(".md").write_text(text)
+    if args.save_points is not None:
+        args.save_points.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(args.save_points, **points)
 
 
 if __name__ == "__main__":

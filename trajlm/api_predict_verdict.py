@@ -92,11 +92,7 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
                     "reads (edited?): train again to save it")  # fmt: skip
     elif draft is not None:
         why = "draft= (speculative decoding of the model)"
-    elif (
-        v["engine"] in (_pv().KNN, _pv().PLACE_KNN)
-        and k is not None
-        and k > int(v["knn"]["horizon"])
-    ):
+    elif v["engine"] in _pv().KNN_FAMILY and k is not None and k > int(v["knn"]["horizon"]):
         why = f"steps={k} (kNN stores {v['knn']['horizon']})"
     if why is None:
         return False
@@ -171,16 +167,16 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
 
         out = dr_rows(mine, median_ahead(mine, k)).with_columns(engine=pl.lit(v["engine"]))
         return out, df.filter(pl.col("traj_id").is_in(far.implode()))
-    if v["engine"] in (_pv().KNN, _pv().PLACE_KNN):
+    if v["engine"] in _pv().KNN_FAMILY:
         if getattr(api, "_verdict_knn", None) is None:
-            api._verdict_knn = _pv().load_knn(Path(api.path), v)
+            api._verdict_knn = _pv().load_index(Path(api.path), v)
         index, proj = api._verdict_knn
     else:
         index, proj = None, LocalProjection.fit(mine)
     est = _pv().VerdictBaseline(v["engine"], index)
     # a time-aware engine's steps fall at the history's median interval (module doc of
     # eval/predict_verdict.py); the others keep the frame path's last interval
-    interval = "median" if v["engine"] in _pv().TIME_AWARE else "last"
+    interval = "median" if v["engine"] in (*_pv().TIME_AWARE, _pv().SCALED) else "last"
     out = predict_canonical(est, mine, proj, k, keys=True, interval=interval)
     return out.with_columns(engine=pl.lit(v["engine"])), df.filter(
         pl.col("traj_id").is_in(far.implode())

@@ -34,9 +34,9 @@ def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, r
                   valid: np.ndarray | None) -> tuple[pl.DataFrame, np.ndarray]:  # fmt: skip
     """(the steps engine's rows for every trajectory of ``last_t``, per trajectory: True where
     an asked time lies past the engine's reach)."""
-    if v["engine"] in (_pv().KNN, _pv().PLACE_KNN):
+    if v["engine"] in _pv().KNN_FAMILY:
         if getattr(api, "_verdict_knn", None) is None:
-            api._verdict_knn = _pv().load_knn(Path(api.path), v)
+            api._verdict_knn = _pv().load_index(Path(api.path), v)
         index, proj = api._verdict_knn
         horizon = int(index.horizon)
     else:  # linear-3: no train windows, its own plane
@@ -83,7 +83,7 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
             first = sub[1]["traj_id"].filter(pl.Series(past))[0]
             # badin25: a linear-3 verdict beside a kNN table said "past linear-3's 5 steps"
             reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS) \
-                if v["engine"] in (_pv().KNN, _pv().PLACE_KNN) else MAX_LINEAR_STEPS  # fmt: skip
+                if v["engine"] in _pv().KNN_FAMILY else MAX_LINEAR_STEPS  # fmt: skip
             say_once(api, f"asked times past {v['engine']}'s {reach} steps "
                           f"(e.g. {first!r}): the model answers those trajectories, not the val "
                           "verdict's engine; the engine column says so")  # fmt: skip

@@ -293,6 +293,8 @@ def data_ingest(
         f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
         f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}"
     )
+    if empty := empty_splits(manifest):
+        _say(empty)
 
 
 @data_app.command("inspect")
@@ -346,3 +348,22 @@ register_derived(data_app)  # `trajlm data match | resplit` (trajlm/cli_data_der
 
 
 # ----------------------------------------------------------------------------- model
+
+
+def empty_splits(manifest: dict) -> str | None:
+    """The line said when an ingest wrote a store whose val or test split is empty (heldout27: a
+    race car's MoTeC log of three outings read as one trajectory, 10-15 min pit stops under the
+    30-min gap split): `trajlm train` then trains unchecked and `trajlm eval` has nothing."""
+    splits = manifest.get("splits") or {}
+    empty = [s for s in ("val", "test") if not (splits.get(s) or {}).get("n_trajectories")]
+    if not empty or not manifest.get("n_trajectories"):
+        return None
+    gap = (manifest.get("clean_config") or {}).get("max_gap_s")
+    cut = f"(now: silences over {gap:g} s)" if gap else "(now: not cut at silences)"
+    return (
+        f"warning: the {' and '.join(empty)} split{'s are' if len(empty) > 1 else ' is'} empty "
+        f"({manifest['n_trajectories']:,} trajector{'y' if manifest['n_trajectories'] == 1 else 'ies'}): "
+        "`trajlm train` cannot check the model on val nor `trajlm eval` score it on test. Cut long "
+        f"recordings into trips: --max-gap-s S splits at silences over S seconds {cut}, "
+        "--split-at-stops at stays, or --traj-col NAME names a column of trips / laps"
+    )

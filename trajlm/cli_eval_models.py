@@ -192,7 +192,7 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
     --no-fallback leaves these rows out). ``scored``: the table the k-step rows are scored on,
     one window per trajectory (a dead-reckoning verdict reads its speed / course; None: its
     fallback engine answers, named in the row)."""
-    from trajlm.eval.predict_verdict import DR, KNN, PLACE_KNN, ValCheckedPredictor, load_knn
+    from trajlm.eval.predict_verdict import DR, KNN_FAMILY, ValCheckedPredictor, load_index
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
     from trajlm.model.weights import resolve_weights
@@ -210,8 +210,8 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
 
             out.append(DRValChecked(p, v, scored))
             continue
-        if v["engine"] in (KNN, PLACE_KNN):
-            index, proj = load_knn(resolve_weights(path, log=False), v)
+        if v["engine"] in KNN_FAMILY:
+            index, proj = load_index(resolve_weights(path, log=False), v)
         out.append(ValCheckedPredictor(p, v, index, proj))
     return out
 

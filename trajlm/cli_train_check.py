@@ -146,7 +146,8 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
     train windows when kNN answers; one line says which engine answers TrajLM.predict."""
     from trajlm.eval.predict_verdict import (
         KNN,
-        PLACE_KNN,
+        KNN_FAMILY,
+        SCALED,
         decide,
         knn_params,
         knn_table,
@@ -158,11 +159,18 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
     v = decide(check, train)
     if v is None:
         return
-    knn = None
-    if v["engine"] in (KNN, PLACE_KNN):  # its windows answer: saved beside the weights
-        v["knn"] = knn_params(fitted[v["engine"]])
-        knn = knn_table(fitted[v["engine"]])
-    save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn)
+    knn = scale = None
+    if v["engine"] in KNN_FAMILY:  # its windows answer: saved beside the weights
+        est = fitted[KNN if v["engine"] == SCALED else v["engine"]]
+        v["knn"] = knn_params(est)
+        knn = knn_table(est)
+    if v["engine"] == SCALED:  # and its trees (eval/scaled_knn_engine.py, scaleengine27)
+        from trajlm.eval.scaled_knn_engine import scale_params
+
+        v["scale"] = scale_params(check, fitted[SCALED])
+        scale = fitted[SCALED].forest.table()
+    save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn,
+                 scale=scale)  # fmt: skip
     io.say(verdict_line(v))
 
 

@@ -36,6 +36,7 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     load_points,
     points_and_notes,
     points_notes_zone,
+    subsecond_note,
 )
 from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
 from trajlm.llm.grounding import DataWords
@@ -128,12 +129,14 @@ class Asker:
         start = self.trips["start"]
         words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind,
                           activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
-                          nights=(start - timedelta(hours=12)).dt.date().n_unique())  # fmt: skip
+                          nights=(start - timedelta(hours=12)).dt.date().n_unique(),
+                          dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()))  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
         self._model = model
         self._ingest_note = ingest_note(data)
+        self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -184,6 +187,10 @@ class Asker:
             plan.vehicle is not None and self._ingest_note
         ):  # a vehicle's total is of the pieces kept (set 15)
             answer.notes.append(self._ingest_note)
+        if (
+            self._subsecond_note and plan.action != "count"
+        ):  # a count of trips is the same at any rate
+            answer.notes.append(self._subsecond_note)
         answer.notes.extend(self.notes)
         return answer
 

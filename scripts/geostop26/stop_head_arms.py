@@ -186,7 +186,8 @@ def importance(folds: list[dict], ev: dict, seed: int) -> str:
     )
 
 
-def build(args: argparse.Namespace) -> tuple[list[dict], dict, LocalProjection]:
+def build(args: argparse.Namespace, make_rows=rows) -> tuple[list[dict], dict, LocalProjection]:
+    """The fold rows and the stage's rows (``make_rows``: geowalk27 adds columns to ``rows``)."""
     cache = args.cache / f"rows_{args.data.name}_{args.stage}.pkl" if args.cache else None
     if cache is not None and cache.exists():
         return pickle.loads(cache.read_bytes())
@@ -198,10 +199,10 @@ def build(args: argparse.Namespace) -> tuple[list[dict], dict, LocalProjection]:
     for b in range(args.blocks - 3, args.blocks):
         lib = split_xy(train.filter(pl.col("_b") < b).drop("_b"), proj)
         index = RetrievalIndex(H, K, max_windows=10**7).fit(*lib)
-        folds.append(rows(train.filter(pl.col("_b") == b).drop("_b"), proj, index, WINDOWS))
+        folds.append(make_rows(train.filter(pl.col("_b") == b).drop("_b"), proj, index, WINDOWS))
         print(f"fold {b}: {len(folds[-1]['last'])} windows", flush=True)
     index = RetrievalIndex(H, K, max_windows=10**7).fit(*split_xy(parts["train"], proj))
-    ev = rows(parts[args.stage], proj, index, 1)
+    ev = make_rows(parts[args.stage], proj, index, 1)
     got = (folds, ev, proj)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -98,7 +98,11 @@ def _point_column(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) ->
     """The column that holds whole points: ``lat_col == lon_col``, or, with neither given and
     no latitude / longitude columns, the only struct with lat/lon (x/y) fields or the only
     column named like a point (readers' POINT_NAMES: geom, location, position, ...)."""
-    from trajlm.data.readers._point_text import POINT_NAMES
+    from trajlm.data.readers._point_text import POINT_NAMES, point_named
+
+    def named_point(c: str) -> bool:  # heldout27: `Location (Lat, Long)`; GeoJSON features
+        # through pd.json_normalize: `geometry.coordinates` ([lon, lat, alt], GeoJSON's order)
+        return point_named(c) or normalised(c.rsplit(".", 1)[-1]) in POINT_NAMES
 
     if lat_col is not None and lat_col == lon_col and lat_col in df.columns:
         return lat_col
@@ -112,9 +116,9 @@ def _point_column(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) ->
                and candidates(LON, [f.name for f in d.fields])]  # fmt: skip
     if len(structs) == 1:
         return structs[0]
-    named = [c for c in cols if normalised(c) in POINT_NAMES
+    named = [c for c in cols if named_point(c)
              and (not isinstance(df.schema[c], pl.List) or _pairs(df[c]))]  # fmt: skip
-    lists = [c for c in cols if normalised(c) in POINT_NAMES and c not in named
+    lists = [c for c in cols if named_point(c) and c not in named
              and isinstance(df.schema[c], pl.List)]  # fmt: skip
     if not named and len(lists) == 1:
         c = lists[0]

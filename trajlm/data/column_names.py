@@ -38,14 +38,19 @@ TRAJ = (
      "truck", "truck_id", "callsign", "call_sign", "robot", "robot_id",
      # session 26 (heldout26): race bibs (endurance rides), `veh` (refuse trucks), an
      # e-monitoring export's `Vessel Name` (below the MMSI / IMO of AIS files)
-     "bib", "bib_number", "start_number", "veh", "veh_id", "vessel", "vessel_name", "ship_name"),
+     "bib", "bib_number", "start_number", "veh", "veh_id", "vessel", "vessel_name", "ship_name",
+     # session 27 (heldout27): a barge skipper's `Schip` (Dutch; German `Schiff`), a glider
+     # club's `flight`, a field survey's `enumerator` (Kobo / ODK forms)
+     "schip", "schiff", "flight", "enumerator", "enumerator_id", "surveyor", "interviewer"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
         ("fixtime", "fix_time"),  # Traccar: the GPS fix time, before the tracker's clock
         ("devicetime", "device_time"),  # (Traccar's servertime, when it arrived, is not read)
         ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
-         "data_ora", "tijdstip"),  # European spreadsheets (session 17)
+         "data_ora", "tijdstip",  # European spreadsheets (session 17)
+         # a time of day beside a date column (`Datum;Tijd`: heldout27's Dutch barges)
+         "tijd", "uhrzeit", "hora", "heure"),
         ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",
          "timestamp_s", "epoch_seconds", "unix_seconds",  # Unix seconds by name (session 18)
          "t_unix", "t_epoch", "time_unix", "timestamp_unix", "ts_unix"),  # (heldout23)
@@ -56,7 +61,8 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         # `location_timestamp`, AeroAPI / SIRI names
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
          "recorded_at_time", "position_time", "gps_timestamp"),
-        ("sample_date",))  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)  # fmt: skip
+        ("sample_date",),  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)
+        ("at",))  # race trackers' moments (heldout27's yacht race: files and frames)  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
@@ -155,13 +161,30 @@ _NOT_TRIPS = {"global", "row", "point", "record", "fix", "detect", "detection", 
               "pos", "line", "sequence", "seq", "file", "layer", "scene", "frame", "object"}  # fmt: skip
 
 
+_CJK = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"  # kana, CJK ideographs, Hangul, full-width
+
+
 def _words(column: str) -> list[str]:
-    """The words of a column name, camelCase split (`pubMillis` -> pub, millis)."""
-    return normalised(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())).strip("_").split("_")
+    """The words of a column name, camelCase split (`pubMillis` -> pub, millis), and split where
+    an East Asian script meets Latin letters (`配達員ID` -> 配達員, id: heldout27; `Länge` stays one)."""
+    column = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())
+    column = re.sub(rf"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_CJK}])", "_", column)
+    return normalised(column).strip("_").split("_")
+
+
+# East Asian names end with the field's word (heldout27: a Tokyo dispatch CSV's `記録日時`,
+# `緯度`, `経度`; Chinese and Korean exports alike): date-time, latitude, longitude
+_CJK_ENDINGS = {
+    "t": ("日時", "時刻", "时间", "時間", "时刻", "일시", "시간", "시각"),
+    "lat": ("緯度", "纬度", "위도"),
+    "lon": ("経度", "经度", "經度", "경도"),
+}
 
 
 def by_ending(field: str, columns: list[str]) -> list[str]:
     """The columns whose name ends like `field` ("traj_id", "t", "lat", "lon"; see above)."""
+    if cjk := [c for c in columns if normalised(c).endswith(_CJK_ENDINGS.get(field, ("\0",)))]:
+        return cjk
     for ends in _ENDINGS.get(field, ()):
         found = [
             c

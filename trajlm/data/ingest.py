@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.kind_columns import KIND_NAMES, is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
+from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error
@@ -216,6 +217,9 @@ def _ingest(
         said = {k: v for k, v in props.items() if getattr(given, k) != v}
         if said:
             reading["columns_guessed"] = {**guessed, **said}
+    if format == "csv" and (codecs := text_encodings(paths)):  # Shift-JIS ... (heldout27)
+        reading["encoding"] = codecs
+        warn_at_caller(f"text read as {', '.join(codecs)}, from the bytes of the file(s)")
     local = source in LOCAL_TIME_LAYOUTS  # a known layout of naive local times: said too
     if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)

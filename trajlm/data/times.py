@@ -72,8 +72,8 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
             f"times like {sample} leave the day/month order to a guess",
             field=col,
-            hint=f"parse them first, e.g. pd.to_datetime(df[col], format='{_day_first(sample[0])}'), "
-            "or give ISO 8601 strings (2026-12-02T10:05:00Z)",
+            hint=f"parse them first, e.g. pd.to_datetime(df[col], format='{_day_first(sample[0])}')"
+            f"{_month_first(sample[0])}, or give ISO 8601 strings (2026-12-02T10:05:00Z)",
         )
     if dt == pl.Utf8:
         try:
@@ -228,4 +228,18 @@ def _day_first(sample: str) -> str:
     year = "%Y" if re.match(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", sample) else "%y"
     clock = {0: "", 1: " %H:%M", 2: " %H:%M:%S"}[min(sample.count(":"), 2)]
     clock += ".%f" if re.search(r":\d{2}\.\d", sample) else ""
+    if _AM_PM.search(sample):  # a 12-hour clock (heldout27's buses: '7:05:10 AM')
+        clock = clock.replace("%H", "%I") + " %p"
     return f"%d{sep}%m{sep}{year}{clock}"
+
+
+_AM_PM = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s*$")
+
+
+def _month_first(sample: str) -> str:
+    """The US month-first pattern beside the day-first one, for times on a 12-hour clock (chiefly
+    US exports: '12/01/2026 7:05:10 AM'); '' otherwise."""
+    if not _AM_PM.search(sample):
+        return ""
+    day = _day_first(sample)
+    return f" (day first) or format='{day.replace('%d', '%D').replace('%m', '%d').replace('%D', '%m')}' (US)"

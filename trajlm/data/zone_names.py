@@ -21,6 +21,7 @@ ZONE_HOURS: dict[str, float] = {
     "NST": -3.5, "NDT": -2.5, "ADT": -3, "BRT": -3, "ART": -3, "NZST": 12, "NZDT": 13,
     "AEST": 10, "AEDT": 11, "ACST": 9.5, "ACDT": 10.5, "AWST": 8, "JST": 9, "KST": 9,
     "HKT": 8, "SGT": 8, "WIB": 7, "ICT": 7, "PKT": 5, "SAST": 2, "EAT": 3, "WAT": 1, "CAT": 2,
+    "MEZ": 1, "MESZ": 2,  # German CET / CEST (heldout26's groomer workbook; heldout27)
 }  # fmt: skip
 # abbreviations that name several zones: refused, the reader asks for --tz / --utc-offset
 AMBIGUOUS: dict[str, str] = {

@@ -30,8 +30,10 @@ from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
+from trajlm.eval.few_trips import best_on_windows
 from trajlm.eval.report_times import scored_at_words
 from trajlm.eval.report_verdict import STEP_ENGINES, report_time_scores, steps_engine_at_times
+from trajlm.eval.scaled_knn_engine import scaled_candidate
 from trajlm.eval.small_val import acts, rule_line, shrink_to_defaults
 from trajlm.model.rollout import ModelPredictor
 
@@ -93,7 +95,9 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     kNN continuation and place-aware kNN, both tuned on val as `trajlm eval` tunes them), their
     ratio with a paired bootstrap 95 % interval and the verdict (better / level / worse); on
     fewer than small_val.MIN_VAL_TRIPS val trips a tuned kNN keeps its tuned settings only where
-    val shows them better than its defaults (smallval25; said in ``val_small_rule``); {} when
+    val shows them better than its defaults (smallval25; said in ``val_small_rule``) and the
+    best baseline is the one best over up to 5 windows of each trip of ``spread_from``
+    (eval/few_trips.py, fewtrip27); {} when
     the train split has no window for kNN or val fewer than ``MIN_TRIPS`` scored trips.
     ``fitted`` (a dict) receives the baselines as scored (the prediction verdict saves kNN's
     windows: eval/predict_verdict.py). ``val``: the table ``task`` was built from; where it and
@@ -135,11 +139,20 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     if ok.sum() < MIN_TRIPS:
         return {}
     best = min(errs, key=lambda name: errs[name][ok].mean())
+    if small and (few := best_on_windows(lambda est, t: _answer(est, est.projection_, t), ests,
+                                         list(errs), train, val, spread_from, task)):  # fmt: skip
+        best, small = few[0], f"{small}; {few[1]}"  # more windows of the few trips (fewtrip27)
     err_k = errs[best]
     if not err_k[ok].mean() > 0:
         return {}
     r = paired_bootstrap_ratio(err_m[ok], err_k[ok])
     verdict = "worse" if r["lo"] > 1 else "better" if r["hi"] < 1 else "level"
+    # scaleengine27: kNN shrunk by a scale head fitted on train, the challenger of the choice
+    scaled = scaled_candidate(train, task, ests, steps, lambda est: _answer(est, est.projection_, task),
+                              err_m if verdict == "better" else err_k, ok,
+                              "model" if verdict == "better" else best)  # fmt: skip
+    if fitted is not None:
+        fitted.update(ests)
     return {
         "val_ade_knn_m": float(errs["kNN continuation"][ok].mean()),
         "val_ade_linear3_m": float(errs["linear-3"][ok].mean()),
@@ -152,8 +165,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         "val_ade_vs_best_baseline_ci": [float(r["lo"]), float(r["hi"])],
         "val_vs_best_baseline": verdict,
         "val_baseline_trips": int(ok.sum()),
-    } | ({"val_small_rule": small} if small else {}) | (at_rt.fields if at_rt else {}) | _spreads(
-        task, steps, ests, train, val, spread_from, at_rt is not None)  # fmt: skip
+    } | scaled | ({"val_small_rule": small} if small else {}) | (at_rt.fields if at_rt else {}) \
+        | _spreads(task, steps, ests, train, val, spread_from, at_rt is not None)  # fmt: skip
 
 
 def _spreads(task: PredictionTask, steps: dict[str, np.ndarray], ests: dict, train: pl.DataFrame,

@@ -39,6 +39,11 @@ bounding box grown by ``FAR_KM`` (another city: the train split says nothing of 
 Session 26 (uncert26): the check also saves each baseline's error spread on val ("spread":
 eval/engine_spread.py), so an engine's answers carry ``std_m`` and answer ``radii`` with its own
 circles; only a verdict without it leaves radii to the model.
+
+Session 27 (scaleengine27): "kNN scaled [time]", kNN continuation shrunk per query by a scale
+head fitted on the train split's time-ordered blocks (eval/scaled_knn_engine.py), challenges the
+choice above: it answers only where the 95 % upper bound of its val ADE over the chosen engine's
+is under 1 (the same guarded rule); its trees are saved beside kNN's windows (``SCALE_NAME``).
 """
 
 from __future__ import annotations
@@ -60,7 +65,9 @@ KNN = "kNN continuation"
 PLACE_KNN = "kNN continuation (place-aware)"
 TIME_AWARE = ("constant velocity [time]", "linear-3 [time, fit]")
 DR = "dead reckoning [time]"  # where the store reports speed / course (eval/dr_verdict.py)
-ENGINES = ("model", KNN, "linear-3", *TIME_AWARE, PLACE_KNN, DR)
+SCALED = "kNN scaled [time]"  # kNN x a scale head fitted on train (eval/scaled_knn_engine.py)
+ENGINES = ("model", KNN, "linear-3", *TIME_AWARE, PLACE_KNN, DR, SCALED)
+KNN_FAMILY = (KNN, PLACE_KNN, SCALED)  # engines that answer from the saved train windows
 RULE = ("guarded: the model only where the paired bootstrap 95 % upper bound of its val ADE "
         "over the best baseline on val is under 1; else that baseline")  # fmt: skip
 KNN_NAME = "val_verdict_knn.parquet"
@@ -76,6 +83,10 @@ def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
         KNN: check["val_ade_knn_m"],
         "linear-3": check["val_ade_linear3_m"],
     }
+    scaled = check.get("val_scaled") or {}  # scaleengine27: the challenger of that choice
+    if "val_ade_m" in scaled:
+        baselines = {**baselines, SCALED: scaled["val_ade_m"]}
+        engine = SCALED if scaled.get("answers") else engine
     lo, hi = check["val_ade_vs_best_baseline_ci"]
     box = [float(train["lat"].min()), float(train["lon"].min()),
            float(train["lat"].max()), float(train["lon"].max())]  # fmt: skip
@@ -91,6 +102,7 @@ def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
         }
         | ({"small_val": check["val_small_rule"]} if check.get("val_small_rule") else {})
         | ({"spread": check["val_spread"]} if check.get("val_spread") else {})
+        | ({"scaled_check": scaled} if scaled else {})
         | (
             {"scored_at": check["val_scored_at"], "interval_spread": check["val_interval_spread"]}
             if check.get("val_scored_at")
@@ -163,6 +175,22 @@ def load_knn(directory: Path, verdict: dict[str, Any]) -> tuple[RetrievalIndex, 
     return ix, LocalProjection(float(lat0), float(lon0))
 
 
+def load_index(directory: Path, verdict: dict[str, Any]) -> tuple[Any, LocalProjection]:
+    """``load_knn``'s index, wrapped with the saved scale head where the engine is SCALED
+    (eval/scaled_knn_engine.py): what ``baseline_xy`` takes as ``index``."""
+    index, proj = load_knn(directory, verdict)
+    if verdict.get("engine") == SCALED:
+        from trajlm.eval.scaled_knn_engine import SCALE_NAME, load_scaled
+
+        path = Path(directory) / SCALE_NAME
+        check_saved_table(path, verdict["scale"].get("table_sha1"),
+                          missing="the val verdict beside it names the scale head saved there); "
+                          "train again", changed="train again to save a new one")  # fmt: skip
+        index = load_scaled(path, float(verdict["scale"]["baseline"]),
+                            VerdictBaseline(KNN, index), int(index.horizon))  # fmt: skip
+    return index, proj
+
+
 def _number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
 
@@ -184,12 +212,13 @@ def check_predict_fields(v: Any) -> bool:
     ok = ok and _count(v.get("n_val_trips"), 0) and isinstance(v.get("val_ade_m"), dict)
     ok = ok and isinstance(v.get("small_val", ""), str)  # smallval25's line, where it acted
     ok = ok and isinstance(v.get("spread", {}), dict)  # uncert26: an engine's own is checked
+    ok = ok and isinstance(v.get("scaled_check", {}), dict)  # scaleengine27's val numbers
     box = v.get("train_box") if ok else None
     ok = (
         ok and isinstance(box, list) and len(box) == 4 and _degrees(*box[:2]) and _degrees(*box[2:])
     )
     ok = ok and box[0] <= box[2] and box[1] <= box[3]
-    if ok and v["engine"] in (KNN, PLACE_KNN):
+    if ok and v["engine"] in KNN_FAMILY:
         k = v.get("knn")
         ok = isinstance(k, dict) and _count(k.get("history"), 2) and _count(k.get("horizon"), 1)
         ok = ok and _count(k.get("n_neighbors"), 1)
@@ -200,6 +229,10 @@ def check_predict_fields(v: Any) -> bool:
         ok = ok and box[0] - 1 <= plane[0] <= box[2] + 1 and box[1] - 1 <= plane[1] <= box[3] + 1
         if ok and v["engine"] == PLACE_KNN:
             ok = all(_number(k.get(f)) for f in ("w_place", "w_heading"))
+        if ok and v["engine"] == SCALED:
+            from trajlm.eval.scaled_knn_engine import scale_fields_ok
+
+            ok = scale_fields_ok(v)
     return bool(ok)
 
 
@@ -213,6 +246,8 @@ def baseline_xy(engine: str, index: RetrievalIndex | None, xy: np.ndarray, lengt
              TIME_AWARE[1]: B.LinearExtrapolation(3, "fit", True)}  # fmt: skip
     if engine in fixed:
         return fixed[engine].predict(xy, lengths, k, t, t_future)
+    if engine == SCALED:  # ``index``: the ScaledKNN load_index built (it reads the asked times)
+        return index.predict(xy, lengths, k, t, t_future, keys)
     out = B.ConstantVelocity()._extrapolate(xy, lengths, k, None, None)
     got = index.query(xy, lengths, k, exclude=keys)
     ok = got.found
@@ -282,7 +317,18 @@ def verdict_line(v: dict) -> str:
     from trajlm.eval.report_times import scored_at_words
 
     return (f"predict: {small}{words}; {v['engine']} answers (rule: the model only where the CI "
-            f"is under 1; val 5-step ADE{scored_at_words(v)} by engine, m: {mae})")  # fmt: skip
+            f"is under 1; val 5-step ADE{scored_at_words(v)} by engine, m: {mae}){scaled_words(v)}")  # fmt: skip
+
+
+def scaled_words(v: dict) -> str:
+    """What the scaled engine's check showed (scaleengine27), or why it was not fitted."""
+    sc = v.get("scaled_check")
+    if not isinstance(sc, dict) or not sc:
+        return ""
+    if all(_number(sc.get(x)) for x in ("ratio", "lo", "hi")):
+        return (f"; {SCALED} was {_num(sc['ratio'])}x {sc['vs']}'s error on val (CI "
+                f"{_num(sc['lo'])}-{_num(sc['hi'])}; it answers only where the CI is under 1)")  # fmt: skip
+    return f"; {SCALED} not fitted: {sc.get('skipped')}"
 
 
 def unchecked_line(v: dict[str, Any]) -> str:
@@ -293,6 +339,6 @@ def unchecked_line(v: dict[str, Any]) -> str:
             "gain; fallback=False / --no-fallback: the model answers)")  # fmt: skip
 
 
-__all__ = ["DR", "ENGINES", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
+__all__ = ["DR", "ENGINES", "KNN_FAMILY", "SCALED", "load_index", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
            "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn",
            "unchecked_line", "val_words", "verdict_line"]  # fmt: skip

@@ -83,12 +83,13 @@ def split_xy(df: pl.DataFrame, proj: LocalProjection) -> tuple[np.ndarray, np.nd
     return xy, traj_keys(f["traj_id"].to_numpy())
 
 
-def knn_points(index, xy, lengths, n_neighbors, k: int = 5) -> np.ndarray:
-    """kNN continuation as KNNContinuation.predict: constant velocity where too short."""
+def knn_points(index, xy, lengths, n_neighbors, k: int = 5, exclude=None) -> np.ndarray:
+    """kNN continuation as KNNContinuation.predict: constant velocity where too short;
+    ``exclude`` (N,) trajectory keys leave each row's own trajectory out of the library."""
     last = xy[np.arange(len(xy)), lengths - 1]
     step = last - xy[np.arange(len(xy)), lengths - 2]
     out = last[:, None] + step[:, None] * np.arange(1, k + 1)[None, :, None]
-    got = index.query(xy, lengths, k, n_neighbors=n_neighbors)
+    got = index.query(xy, lengths, k, n_neighbors=n_neighbors, exclude=exclude)
     out[got.found] = last[got.found][:, None] + got.continuation[got.found]
     return out
 

@@ -39,6 +39,7 @@ from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M
 from trajlm.eval.predict_verdict import KNN_NAME, check_predict_fields, check_saved_table
 from trajlm.eval.protocol import make_tte_task
+from trajlm.eval.scaled_knn_engine import SCALE_NAME
 from trajlm.eval.travel_time_fallback import ValCheckedTTE
 from trajlm.eval.tte_baselines import (
     DistanceOverMeanSpeed,
@@ -144,10 +145,12 @@ def recover_verdict(model: Any, val: pl.DataFrame, seed: int = 0) -> dict:
 
 # --------------------------------------------------------------------------- save / load
 def save_verdict(directory: Path, verdicts: dict[str, dict], od: pl.DataFrame | None,
-                 store: str, knn: pl.DataFrame | None = None) -> Path:  # fmt: skip
+                 store: str, knn: pl.DataFrame | None = None,
+                 scale: pl.DataFrame | None = None) -> Path:  # fmt: skip
     """Merge ``verdicts`` ({"travel_time": ..., "recover": ..., "predict": ...}) into
     directory/VERDICT_NAME (atomically; the O-D table / kNN windows first, so a verdict on disk
-    always finds its table; ``knn``: the prediction verdict's, eval/predict_verdict.py)."""
+    always finds its table; ``knn``: the prediction verdict's, eval/predict_verdict.py;
+    ``scale``: its scale head's trees, eval/scaled_knn_engine.py)."""
     d = Path(directory)
     path = d / VERDICT_NAME
     sha = weights_sha1(d)
@@ -163,6 +166,11 @@ def save_verdict(directory: Path, verdicts: dict[str, dict], od: pl.DataFrame | 
         atomic_write(d / KNN_NAME, lambda tmp: knn.write_parquet(tmp))
         verdicts["predict"]["knn"]["table_sha1"] = hashlib.sha1(
             (d / KNN_NAME).read_bytes()
+        ).hexdigest()
+    if scale is not None:
+        atomic_write(d / SCALE_NAME, lambda tmp: scale.write_parquet(tmp))
+        verdicts["predict"]["scale"]["table_sha1"] = hashlib.sha1(
+            (d / SCALE_NAME).read_bytes()
         ).hexdigest()
     doc.update(verdicts)
     text = json.dumps(doc, indent=1)
@@ -235,7 +243,7 @@ def carry_verdict(source: Path | None, directory: Path) -> str | None:
     kNN. Returns a line to say when a verdict exists but judged other weights (an int8 save):
     it is not carried; None otherwise. A verdict left in ``directory`` by an earlier save of
     other weights is removed (it would be ignored, with a warning, at every load)."""
-    names = (VERDICT_NAME, OD_NAME, KNN_NAME)
+    names = (VERDICT_NAME, OD_NAME, KNN_NAME, SCALE_NAME)
     doc = read_verdict(source, quiet=True) if source is not None else None
     same = doc is not None and doc.get("weights_sha1") == weights_sha1(directory)
     for name in names:

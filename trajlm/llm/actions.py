@@ -18,7 +18,7 @@ from trajlm.llm.plan import AGGREGATES, UNITS, CannotAnswer
 # a unit the answer is asked in ("average length in km"): values are reported in the metric's
 # own unit (metres, seconds, km/h), which the printed plan names
 UNIT_WORDS = (
-    r"min/km|min/mi|s/km|s/mi|miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
+    r"metres per minute|meters per minute|m/min|min/km|min/mi|s/km|s/mi|miles per hour|km per hour|kilometres per hour|kilometers per hour|metres per second"
     r"|meters per second|km/h|kmh|mph|m/s|km|kilometres|kilometers|metres|meters|miles|minutes"
     r"|mins|min|hours|hrs|seconds|secs|nautical miles|nautical mile|knots|knot|kts|kt|kn|nmi|nm"
 )
@@ -38,6 +38,7 @@ ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km":
                 "secs": "s", "miles per hour": "mph", "km per hour": "km/h",
                 "kilometres per hour": "km/h", "kilometers per hour": "km/h",
                 "metres per second": "m/s", "meters per second": "m/s",
+                "metres per minute": "m/min", "meters per minute": "m/min", "m/min": "m/min",  # set 27
                 # ships (session 15): 1 kn = 1.852 km/h, 1 nmi = 1852 m (plan.UNITS)
                 "knots": "kn", "knot": "kn", "kts": "kn", "kt": "kn", "kn": "kn",
                 "nautical miles": "nm", "nautical mile": "nm", "nmi": "nm", "nm": "nm",
@@ -45,7 +46,7 @@ ANSWER_UNITS = {"km/h": "km/h", "kmh": "km/h", "mph": "mph", "m/s": "m/s", "km":
 # a pace's unit as runners write it ("minutes per mile", "mins/km", "min per kilometre"), read as one word
 PACE_UNIT = r"\b(min(?:ute)?s?|s|secs?|seconds?)\s*(?:/|per|a|an|each)\s*(?:(km|kilomet(?:re|er)s?)|mi(?:les?)?)\b"
 # the measure a unit is a unit of (a time unit is a duration unless stops are asked about)
-UNIT_METRIC = {"km/h": "speed_kmh", "mph": "speed_kmh", "m/s": "speed_kmh", "km": "length_m",
+UNIT_METRIC = {"km/h": "speed_kmh", "mph": "speed_kmh", "m/s": "speed_kmh", "m/min": "speed_kmh", "km": "length_m",
                "m": "length_m", "mi": "length_m", "min": "duration_s", "h": "duration_s",
                "s": "duration_s", "kn": "speed_kmh", "nm": "length_m", "min/km": "pace_s_km",
                "min/mi": "pace_s_km", "s/km": "pace_s_km", "s/mi": "pace_s_km"}  # fmt: skip
@@ -293,6 +294,9 @@ def _total(s: QuestionText, word: str) -> dict:
     if metric == "duration_s" and stop:
         metric = "stop_s"
     if metric == "speed_kmh":
+        # "how many m/min did X average": the mean
+        if s.take(r"\b(?:average|averaged|averaging|on average)\b"):
+            return {"action": "mean", "metric": metric, "unit": ANSWER_UNITS[word]}
         raise CannotAnswer("a total of speeds means nothing: ask for the average")
     return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
 

@@ -91,6 +91,22 @@ def ingest_note(data: Any) -> str | None:
     return f"at ingest this store {' and '.join(said)}: trips are the pieces kept (drop_report in manifest.json)"
 
 
+def subsecond_note(data: Any) -> str | None:
+    """What a store's ingest thinned (a 10 Hz vest kept at one fix a second: ``sub_second_fix`` in its drop_report),
+    said under every answer: speeds, time above a speed and stops are read from 1-s steps (set 27)."""
+    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
+        return None
+    try:
+        report = json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
+    except (OSError, ValueError):
+        return None
+    n = int((report.get("dropped") or {}).get("sub_second_fix", 0))
+    if not n:
+        return None
+    return (f"at ingest this store kept the first fix of each second ({n:,} sub-second fixes dropped): distances, "
+            "speeds, time above a speed and stops are read from 1-s steps, not the source's own rate")  # fmt: skip
+
+
 def load_points(
     data: Any, split: str | None = None, tz: str | None = None, columns: dict | None = None
 ) -> pl.DataFrame:

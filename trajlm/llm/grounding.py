@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -69,6 +70,8 @@ class DataWords:
     # how many local dates, nights (noon to noon) the trips start on ("over the four nights": all of them; set 26)
     days: int = 0
     nights: int = 0
+    # the local dates the trips start on ("last Tuesday", "the 3rd": llm/datewords.py; set 27)
+    dates: tuple[date, ...] = ()
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -84,6 +87,8 @@ class DataWords:
                     vehicles[v.lower()] = v
                 elif v.isdigit():
                     numbers.add(v)
+                elif re.fullmatch(r"\d+[-/]\d+", v):
+                    vehicles[v.lower()] = v  # a lifeboat's "17-21" (set 27): an id, read where said
         ids = frozenset(str(x).lower() for x in trips["traj_id"].to_list())
         return cls(labels, vehicles, ids, frozenset(numbers))
 
@@ -118,6 +123,9 @@ def read_data_words(
         # a mover never cut is its own trip (frames.with_mover): "vehicle V0" is still the vehicle (badin23)
         if tok not in words.vehicles or (tok in words.trips and not r) or tok in vocab:
             continue
+        hours = r"\b(?:between|from|after|before|until|till|at|by|since)\s+$"
+        if tok[0].isdigit() and re.search(hours, low[:a]):
+            continue  # "between 17-21" is hours even where a boat is 17-21
         if low.startswith("'s", b):
             b += 2
         if r:
@@ -127,6 +135,12 @@ def read_data_words(
                                "ask about one at a time")  # fmt: skip
         f["vehicle"] = question[m.start(1) : m.end(1)]
         question, low = _blank(question, a, b), _blank(low, a, b)
+    # "labelled transport": the label, even where it is one of the planner's words (fleet_words.py; set 27)
+    for lab in words.labels:
+        m = re.search(rf"\blabell?ed\s+(?:as\s+)?{re.escape(lab)}(?![\w\-])", low)
+        if m and "mode" not in f:
+            f["mode"] = lab
+            question, low = _blank(question, *m.span()), _blank(low, *m.span())
     own = [
         lab for lab in words.labels
         if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15)

@@ -32,6 +32,7 @@ NUM = r"(\d+(?:\.\d+)?|half an?|half|three quarters|a quarter|quarter|an?|one|tw
 # knots and nautical miles (ships): exact by definition, 1 kn = 1.852 km/h, 1 nmi = 1852 m
 KNOT_KMH, NMI_M = 1.852, 1852.0
 SPEED_UNITS = {"km/h": 1.0, "kmh": 1.0, "kph": 1.0, "km per hour": 1.0, "mph": 1.609344, "m/s": 3.6,
+               "m/min": 0.06, "metres per minute": 0.06, "meters per minute": 0.06,  # a squad's (set 27)
                "knots": KNOT_KMH, "knot": KNOT_KMH, "kn": KNOT_KMH, "kts": KNOT_KMH, "kt": KNOT_KMH}  # fmt: skip
 LENGTH_UNITS = {"km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
                 "mile": 1609.344, "mi": 1609.344, "m": 1.0, "metres": 1.0, "meters": 1.0,

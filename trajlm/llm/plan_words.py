@@ -63,7 +63,13 @@ UNITS: dict[str, dict[str, float]] = {
     "reach_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
     # the furthest a trip got from the plan's place, in a straight line; the place is not a filter (set 23)
     "away_m": {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nm": 1852.0},
-    "speed_kmh": {"km/h": 1.0, "mph": 1.609344, "m/s": 3.6, "kn": 1.852},  # kn: knots
+    "speed_kmh": {
+        "km/h": 1.0,
+        "mph": 1.609344,
+        "m/s": 3.6,
+        "kn": 1.852,
+        "m/min": 0.06,
+    },  # kn: knots
     # pace (session 16): the trip's time per distance, duration / length
     "pace_s_km": {"s/km": 1.0, "min/km": 60.0, "s/mi": 1 / 1.609344, "min/mi": 60 / 1.609344},
     # the hour of the day a trip starts, whole (7:30 is 7), and its time of day in hours (7:30 is 7.5) (session 17)

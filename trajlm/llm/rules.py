@@ -26,6 +26,7 @@ from trajlm.llm.actions import (
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import check_per, read_per, week_of
+from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
@@ -33,6 +34,7 @@ from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
 )
+from trajlm.llm.fleet_words import fleet_words
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import DAY_PARTS, LABELS, read_hours
 from trajlm.llm.inside import plan_far
@@ -179,6 +181,9 @@ class RulePlanner:
         guard(question)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         question = trip_nouns(question)  # an ambulance's "jobs", "call-outs" (synonyms.py, set 26)
+        # set 27: "last Tuesday", "the 3rd" (datewords.py); "tug tasks", "on the road" (fleet_words.py)
+        question = local_dates(question, self.words.dates)
+        question = fleet_words(question, self.words.labels, self.words.vehicles)
         question = whole_span(
             question, self.words.days, self.words.nights
         )  # "over the four nights" (nights.py)

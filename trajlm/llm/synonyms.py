@@ -37,7 +37,10 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"(?:walking|guided)\s+tour", "walking trip"),  # alone stay unknown: tours of what?
     # session 19: "the (whole) fleet" is every vehicle; "on the road" is travelling ("how many hours was truck 12 on
     # the road": its trips' durations, stops included); a delivery "tour": kinds.py (not on data with walks)
-    (r"(?:the\s+)?(?:whole\s+|entire\s+)?fleet(?:'s)?(?!\s+(?:no|number|id)\b)", "the vehicles"),
+    (
+        r"(?:the\s+)?(?:whole\s+|entire\s+|apron\s+|ground\s+)?fleet(?:'s)?(?!\s+(?:no|number|id)\b)",
+        "the vehicles",
+    ),
     (r"on\s+the\s+road", "travelling"),
     (r"voyages", "trips"),
     (r"voyage", "trip"),
@@ -65,6 +68,19 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"vessel|ship|boat|yacht|van|truck|lorry", "vehicle"),
     # a tagged bird's (set 24): it flew its daily tracks; "birds" are the movers as "vessels" are
     (r"birds", "vehicles"),
+    (r"stood\s+still|standing\s+still", "stopped"),
+    (r"(?:take|took|taken)\s+part\s+in|hauled|haul|carr(?:y|ied)\s+out", "make"),
+    (
+        r"complete(?=\s*[?,.]|\s*$|\s+(?:on|in|at|over|during|last|from|before|after|between)\b)",
+        "make",
+    ),
+    (r"logged", "covered"),
+    # "launches that went further than 10 nautical miles": their length (not the distance from where they began)
+    (
+        r"(?:went|go|goes|gone|travell?ed|sailed|drove|ran)\s+(?:further|farther)(?=\s+than\b)",
+        "were longer",
+    ),
+    (r"sea\s+miles", "nautical miles"),
     # a courier company's drivers (askday24); "which courier trip" stays unread (set 13: not a vehicle's)
     (r"couriers(?!\s+trips?\b)", "vehicles"),
     (r"courier(?!\s+trips?\b)", "vehicle"),
@@ -114,13 +130,27 @@ SYNONYMS: list[tuple[str, str]] = [
 TRIP_NOUNS: list[tuple[str, str]] = [
     (r"jobs|call[\s-]?outs", "trips"),
     (r"job(?!\s+(?:id|ids|number|no)\b)|call[\s-]?out", "trip"),
+    # set 27: an apron's tasks / movements, a squad's sessions, a lifeboat's launches, a semi's loads ("player
+    # load", a vest's training load, stays unread); "did 17-21 launch" is a departure
+    (r"tasks|movements|sessions|launches|(?<!player )(?<!training )loads", "trips"),
+    (r"task(?!\s+(?:id|ids|number|no)\b)|movement|session", "trip"),
+    (r"(?<=did )(\S+\s+)launch(?=\s)", r"\1leave"),
+    (r"launch|(?:(?<=first )|(?<=last )|(?<=each )|(?<=per )|(?<=a ))load", "trip"),
+    # a squad's players / athletes, a harvest crew's machines (read before the per-vehicle readers: "which player
+    # covered the most distance"); "the squad" is the whole fleet
+    (r"players|athletes|machines", "vehicles"),
+    (r"player(?!\s+loads?\b)|athlete|machine", "vehicle"),
+    (r"(?:the\s+)?(?:whole\s+|entire\s+)?squad", "the fleet"),
+    (r"lifeboats", "boats"),
+    (r"lifeboat", "boat"),
 ]
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
 _TRIP_NOUNS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in TRIP_NOUNS]
 
 
 def trip_nouns(question: str) -> str:
-    """ "how many jobs did AMB-12 do" -> "how many trips did AMB-12 do" (set 26)."""
+    """ "how many jobs did AMB-12 do" -> "how many trips did AMB-12 do" (set 26); "which player ..." -> "which
+    vehicle ..." (set 27)."""
     for rx, to in _TRIP_NOUNS:
         question = rx.sub(to, question)
     return question

@@ -64,8 +64,11 @@ _MEASURES = (r"km|kms|kilomet\w*|miles?|mi|nm|nautical|metres?|meters?|distance|
              r"|speed|pace|stops?|idle|layovers?|points?|fixes")  # fmt: skip
 # "how far did D-ana drive", "distance covered by D-luis": a named vehicle's (or the chosen trips') total distance
 # "what distance did AMB-13 cover on 4 December" (set 26's paraphrase: it was a list of its trips) as "how far"
+# "On 17 November, how far did 17-21 go" (set 27): a date said first, before a comma
 _HOW_FAR = re.compile(
-    r"^\s*(?:how\s+far|what\s+distance)\s+(?=(?:in\s+total\s+)?(?:did|has|have|does|do)\b)", re.I
+    r"^(\s*(?:on\s+[^,?]{1,40},\s*)?)(?:how\s+far|what\s+distance)\s+((?:in\s+[a-z/ ]{1,20}?\s+)?)"
+    r"(?=(?:in\s+total\s+)?(?:did|has|have|does|do)\b)",
+    re.I,
 )
 _COVERED_BY = re.compile(
     r"^\s*(?:the\s+)?(?:total\s+)?(?=(?:distance|km|kilomet\w+|miles|nautical\s+miles)\s+"
@@ -106,7 +109,7 @@ def named_total(question: str) -> str:
         else "total "
     )
     question = _HOW_FAR.sub(
-        f"{total}distance ", question, count=1
+        lambda m: f"{m.group(1)}{total}distance {m.group(2)}", question, count=1
     )  # "how far ... on average": the mean
     return _COVERED_BY.sub(total, question, count=1)
 

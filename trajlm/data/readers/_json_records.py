@@ -34,7 +34,11 @@ MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
 
 
-_TIME_KEYS = ("timeiso8601",)
+_TIME_KEYS = ("timeiso8601",)  # (`at`, race trackers' moments: a TIME name since heldout27)
+# KoboToolbox / ODK submissions (heldout27: a household survey's API JSON was refused): the
+# geopoint as `_geolocation: [lat, lon]`, the time the form was opened on the phone as `start`
+# (`_submission_time` is the server's, hours later at upload)
+_FORM_META = ("_submission_time", "_uuid", "meta/instanceid", "__system", "_xform_id_string")
 # ids of a device by their top-level key when no id name matched (formats21: Find My's
 # `Items.data`, two AirTags in one snapshot were read as one trajectory)
 _SERIALS = (
@@ -52,6 +56,8 @@ def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
         key = f"{prefix}{k}"
         if isinstance(v, dict) and depth < 3:
             out.update(_flat(v, key + ".", depth + 1))
+        elif k == "_geolocation" and isinstance(v, list) and len(v) == 2:  # Kobo: [lat, lon]
+            out[key + ".lat"], out[key + ".lon"] = v
         elif not isinstance(v, list | dict):
             out[key] = v
     return out
@@ -68,6 +74,13 @@ def _fields(records: list) -> dict[str, str] | None:
         got = candidates(TIERS[name], keys) or last_resort(name, keys)  # `ts_ms` (heldout25)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
+        if (
+            name == "t"
+            and not got
+            and "start" in keys
+            and any(k.lower() in _FORM_META for k in keys)
+        ):
+            got = ["start"]  # a Kobo / ODK form's start (its device clock, with the offset)
         if name == "t" and not got and "seen_pos" in keys:  # readsb / tar1090 aircraft.json
             got = ["seen_pos"]  # seconds before the poll's `now` (record_tracks)
         if len(got) != 1:

@@ -122,22 +122,29 @@ def comment_lines(lines: Sequence[bytes]) -> int:
     return next((i for i in range(k) if _n_fields(lines[i], sep) == n), k)
 
 
-PREAMBLE_LINES = 10  # title lines looked through for the header (preamble_lines)
+# title lines looked through for the header (preamble_lines); a data logger's key / value
+# preamble (MoTeC i2's CSV: Format, Venue, Vehicle, ..., Duration, then a blank line) runs to ~14
+PREAMBLE_LINES = 24
 
 
 def preamble_lines(lines: Sequence[bytes]) -> int:
     """How many title lines without `#` (`City AVL export`, `Generated 2026-12-22 08:00 by
     FleetView`) come before the header (session 25: a plough fleet's export was refused as a
     one-column table named after its title): the first line that splits into 3+ fields, as the
-    two lines after it do, with every line above it splitting into at most half as many; else 0."""
+    two non-blank lines after it do, with every line above it splitting into at most half as
+    many; else 0. (heldout27: a MoTeC export's key / value preamble, its units row and a blank
+    line under the header.)"""
     if not lines or _n_fields(lines[0], _sep_of(lines[0])) >= 3:
         return 0  # the first line is a header by its own separator (`Object;Date;...;24,1`)
     for k in range(1, min(PREAMBLE_LINES, len(lines) - 3) + 1):
         sep = _sep_of(lines[k])
         n = _n_fields(lines[k], sep)
-        if n < 3 or any(_n_fields(lines[j], sep) != n for j in (k + 1, k + 2)):
+        after = [j for j in range(k + 1, len(lines)) if lines[j].strip()][:2]
+        if n < 3 or len(after) < 2 or any(_n_fields(lines[j], sep) != n for j in after):
             continue
-        return k if all(_n_fields(lines[i], sep) <= n // 2 for i in range(k)) else 0
+        # (key / value lines may carry a unit: `"Sample Rate","10","Hz"` above 5 columns)
+        most = max(n // 2, min(3, n - 2))
+        return k if all(_n_fields(lines[i], sep) <= most for i in range(k)) else 0
     return 0
 
 

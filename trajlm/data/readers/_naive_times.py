@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
+from trajlm.data.readers._encoding import legacy_cjk
 from trajlm.data.zone_names import header_zone
 
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
@@ -88,7 +89,7 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
         head = f.read(SAMPLE_BYTES + 1)
     if len(head) > SAMPLE_BYTES:
         head = head[: head.rfind(b"\n") + 1]
-    text = head.decode("utf-8", errors="replace")
+    text = head.decode(legacy_cjk(head) or "utf-8", errors="replace")  # Shift-JIS: heldout27
     rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=cm.sep), 22))
     if rows and len(rows[0]) <= 2 and rows[0][0].startswith("sep="):  # Excel's `sep=,` line
         rows = rows[1:]

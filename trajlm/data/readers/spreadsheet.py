@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
+from trajlm.data.readers._units_row import fold_units_row
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
@@ -65,8 +66,16 @@ def _write_csv(book: Path, out: Path) -> int:
             into = out if len(sheets) == 1 else out.with_name(f"{_safe_name(ws.title)}.csv")
             with into.open("w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f, lineterminator="\n")
-                for row in ws.iter_rows(values_only=True):
-                    w.writerow([_cell(v) for v in row])
+                rows = (list(map(_cell, row)) for row in ws.iter_rows(values_only=True))
+                header = next(rows, None)
+                if header is None:
+                    continue
+                second = next(rows, None)
+                folded = None if second is None else fold_units_row(header, second)
+                w.writerow(folded or header)  # a units row under it folded in (_units_row)
+                if second is not None and folded is None:
+                    w.writerow(second)
+                w.writerows(rows)
     finally:
         wb.close()
     return len(sheets)

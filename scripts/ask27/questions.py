@@ -1,0 +1,87 @@
+"""Set 27 (ask27): 60 questions by four personas no earlier set had, written and frozen before any
+answer was read. kind: num (within 2 %, or `tol` in the answer's unit), id (the expected id named first),
+time (HH:MM in the answer), judge (read by hand), refuse (a one-line refusal expected).
+Store letters: A apron (Europe/London store), B vests (UTC store), C harvest (UTC store, asked with
+--tz America/Chicago), D lifeboat (Europe/London store).
+Date words: "last Tuesday" is the data's last Tuesday (the persona asks in the week after its data);
+"the 3rd" a day of the data's one month; "over the weekend" the data's one weekend (refused where the
+data hold two)."""
+
+Q = [
+    # A: a Heathrow ground-handling (apron) operations manager: tugs, baggage tractors, bowsers, tasks,
+    # movements, stands, mph, day-first dates
+    ("A1", "How many tasks did TUG-02 do last Tuesday?", "num"),
+    ("A2", "How many tasks did the baggage tractors do over the weekend?", "num"),
+    ("A3", "How many miles did FUEL-1 cover on the 3rd?", "num"),
+    ("A4", "How long did the fuel bowsers spend above 20 mph in total, in minutes?", "num"),
+    (
+        "A5",
+        "How many minutes did BAG-01 spend within 50 m of the base at 51.4700, -0.4540 on Monday?",
+        "num",
+    ),
+    ("A6", "What was the average task duration of the pushback tugs, in minutes?", "num"),
+    ("A7", "How many tasks started before 6 am?", "num"),
+    ("A8", "Which vehicle covered the most miles over the seven days?", "id"),
+    ("A9", "How many km did the apron fleet drive on Friday?", "num"),
+    ("A10", "How many tug tasks lasted longer than a quarter of an hour?", "num"),
+    ("A11", "What was BAG-01's longest stop on Wednesday the 2nd, in minutes?", "num"),
+    ("A12", "What was the average speed of the bowsers' movements in mph?", "num"),
+    ("A13", "How many movements did BAG-03 make on Thursday?", "num"),
+    ("AR1", "How many aircraft did TUG-01 push back on the 1st?", "refuse"),
+    ("AR2", "What was the fuel uplift of FUEL-2 on the 4th, in litres?", "refuse"),
+    # B: a youth football academy's sports scientist over 10 Hz GPS vests: players, athletes, sessions,
+    # matchday, metres per minute, m/s, "standing still"
+    ("B1", "How many metres did Okafor cover in Tuesday's session?", "num"),
+    ("B2", "What was the total distance covered by the squad on matchday, in km?", "num"),
+    ("B3", "Which player covered the most distance in the match?", "id"),
+    ("B4", "How many seconds did Tanaka spend above 19.8 km/h last Saturday?", "num"),
+    ("B5", "What was Silva's average speed across all sessions, in m/s?", "num"),
+    ("B6", "How many metres per minute did Moreau average in the match?", "num"),
+    ("B7", "How many sessions did Kowalski take part in?", "num"),
+    ("B8", "What was the average session duration in minutes?", "num"),
+    ("B9", "How far did the players run in total on the 26th, in km?", "num"),
+    ("B10", "How many minutes did Lindqvist spend standing still on the 24th?", "num"),
+    ("B11", "Which athlete had the highest average speed on matchday?", "id"),
+    ("B12", "How many activities were longer than 3 km?", "num"),
+    ("BR1", "What was Lindqvist's heart rate in the match?", "refuse"),
+    ("BR2", "How many sprints did Reyes make?", "refuse"),
+    ("BR3", "What was Moreau's player load on Thursday?", "refuse"),
+    # C: an Iowa custom-harvest crew boss (UTC epoch ms store, asked with --tz America/Chicago): combines,
+    # the grain cart, the semi, loads, the elevator, miles, mph, acres, daylight saving ends on 1 November
+    ("C1", "How many loads did SEMI-4 haul over the weekend?", "num"),
+    ("C2", "How many miles did the semi drive on the 28th?", "num"),
+    ("C3", "How many hours did COMB-2 work last Thursday?", "num"),
+    ("C4", "What was the average speed of the combines in the field, in mph?", "num"),
+    ("C5", "How many acres did COMB-1 harvest on Tuesday?", "refuse"),
+    ("C6", "How many loads went to the elevator at 42.0300, -93.4500?", "num"),
+    ("C7", "Which machine covered the most miles on Friday?", "id"),
+    ("C8", "How long was CART-7 stopped in total on Monday, in minutes?", "num"),
+    ("C9", "What is the total distance all machines covered over the seven days, in miles?", "num"),
+    ("C10", "How many km did COMB-1 drive on the road?", "num"),
+    ("C11", "What time did SEMI-4 start its first load on Sunday 1 November?", "time"),
+    ("C12", "How many hours did the machines run on Sunday 1 November?", "num"),
+    ("C13", "What was the longest session of COMB-1 in the field, in hours?", "num"),
+    ("C14", "How many bushels did the crew haul to the elevator?", "refuse"),
+    ("C15", "How many minutes was SEMI-4 above 55 mph on Thursday?", "num"),
+    # D: an RNLI lifeboat station's operations manager: launches on service / on exercise, boats 17-21,
+    # D-812, B-905, knots, nautical miles, sea miles, "the weekend of the 14th"
+    ("D1", "How many service launches were there?", "num"),
+    ("D2", "How many launches did 17-21 make?", "num"),
+    ("D3", "What was the longest launch in nautical miles?", "num"),
+    ("D4", "What was B-905's average speed on exercise, in knots?", "num"),
+    ("D5", "How many launches went further than 10 nautical miles?", "num"),
+    ("D6", "How many launches were there on the weekend of the 14th?", "num"),
+    ("D7", "How many launches were there over the weekend?", "refuse"),
+    ("D8", "On the 17th, how far did 17-21 go, in nautical miles?", "num"),
+    ("D9", "What time did 17-21 launch last Tuesday?", "time"),
+    ("D10", "How many launches were at night?", "num"),
+    ("D11", "What was the average launch duration in hours?", "num"),
+    ("D12", "Which boat logged the most sea miles?", "id"),
+    (
+        "D13",
+        "How many launches came within 1 nautical mile of the Manacles at 50.0470, -5.0440?",
+        "num",
+    ),
+    ("DR1", "How many people were rescued on the 12th?", "refuse"),
+    ("DR2", "What was the sea state during B-905's last launch?", "refuse"),
+]
