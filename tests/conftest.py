@@ -82,6 +82,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _notes_said_again():
+    """Notes said once per process (errors.warn_once_at_caller) are said again in each test."""
+    from trajlm.errors import SAID_ONCE
+
+    SAID_ONCE.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _one_thread():
     before = torch.get_num_threads()
     torch.set_num_threads(1)

@@ -263,8 +263,9 @@ def test_cli_predict_writes_the_input_names(tmp_path, cli_model, extra):
 
 
 def test_cli_predict_names_with_projected_input_and_geojson(tmp_path, cli_model):
-    """Projected --crs input: the positions written are WGS84, so they are lat / lon (not the
-    input's northing / easting names); GeoJSON keeps the id / time names as properties."""
+    """Projected --crs input: the positions are written in that CRS under the input's northing
+    / easting names (session 27, newuser27: they were WGS84 lat / lon while `trajlm recover
+    --crs` wrote the CRS); GeoJSON keeps the id / time names as properties."""
     from trajlm.data.geo import from_wgs84
 
     df = trips("inside")
@@ -275,7 +276,9 @@ def test_cli_predict_names_with_projected_input_and_geojson(tmp_path, cli_model)
                "--traj-col", "car", "--time-col", "when", "--lat-col", "north", "--lon-col",
                "east", "--crs", "EPSG:3763", "-k", "2")  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert pl.read_csv(tmp_path / "p.csv").columns == ["car", "step", "when", "lat", "lon", "std_m"]
+    pred = pl.read_csv(tmp_path / "p.csv")
+    assert pred.columns == ["car", "step", "when", "north", "east", "std_m"]
+    assert abs(pred["north"].mean() - float(y.mean())) < 2_000  # metres in EPSG:3763
     src = _csv(tmp_path / "fleet.csv", _named(df))
     r = invoke("predict", "--model", cli_model, "--input", src, "--out", tmp_path / "p.geojson",
                "-k", "2")  # fmt: skip

@@ -109,7 +109,10 @@ class BoundaryGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         import warnings
 
+        from trajlm.errors import SAID_ONCE
+
         _shown.clear()
+        SAID_ONCE.clear()  # a command is a session of its own (in-process calls in tests too)
         try:
             with warnings.catch_warnings():  # every warning as one `warning: ...` line, once
                 warnings.showwarning = _show_warning

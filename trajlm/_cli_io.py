@@ -269,8 +269,8 @@ def coverage_note(
     from trajlm.model.coverage import coverage_warnings, load_coverage
 
     if load_coverage(model) and len(df):  # the training coverage recorded in config.json
-        for line in coverage_warnings(model, df, history, predicts):
-            warn(f"{source}: outside training coverage: {line}")
+        if lines := coverage_warnings(model, df, history, predicts):  # one line a command
+            warn(f"{source}: outside training coverage: {'; '.join(lines)}")
         return None
     stats = model.config.stats
     if not stats or len(df) == 0:

@@ -53,9 +53,9 @@ def read_points(
         df, layout = coerce(df, source=str(path), repeats="drop", **columns)
     n_rep, first = layout.repeats
     if n_rep:  # every AIS feed has them (session 15: 4 %); the server drops them too
-        say(f"{option} {path}: {n_rep:,} row(s) repeat an earlier row of their trajectory (same "
-            f"time, position within 1e-4 deg; first: {first}): dropped, the first copy kept "
-            "(receivers' duplicates)")  # fmt: skip
+        from trajlm.data.coerce_rows import repeats_line
+
+        say(f"{option} {path}: {repeats_line(n_rep, first)}")
     df = df.drop(LINE, strict=False)
     return (df, layout) if with_layout else df
 

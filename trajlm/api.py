@@ -75,6 +75,8 @@ from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_pieces import latest_pieces
+from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError
 from trajlm.eval.radii_bins import load_radii_bins
@@ -89,7 +91,7 @@ from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT as BRIDGE_DEFAULT
 from trajlm.tasks.recover_bridge import BridgeRecoverer as BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime as ModelTravelTime
 
-PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fallback",
+PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fallback", "latest",
                     *COLUMN_KEYWORDS)  # fmt: skip
 
 
@@ -154,9 +156,16 @@ class TrajLM(Pretrained, Fitting, InfillTasks, TaskChecks):
         draft: Any = None,
         radii: Any = None,
         fallback: bool = True,
+        latest: bool = False,
         **columns: Any,
     ) -> Any:
         """Future positions of every trajectory in `data` (all of it is history).
+
+        A frame keyed by a vehicle / user / device id is cut at gaps into pieces (a van's
+        days), each predicted past its own end, keyed by (id, ``piece``); ``latest=True``
+        predicts only each id's latest piece: one answer per vehicle ("every vehicle, 10
+        minutes ahead"). Receivers' exact repeats (same time, same position) are dropped and
+        counted in one warning, as `trajlm predict` drops them.
 
         ``radii=(50, 90)`` (or ``True`` for those; 95 also): a column ``r50_m`` / ``r90_m``
         per level, the radius (m) that held that share of truths on val (std_m is a Gaussian
@@ -210,7 +219,7 @@ class TrajLM(Pretrained, Fitting, InfillTasks, TaskChecks):
         (said once) and leaves radii to the model.
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
-        check_flags(fallback=fallback)
+        check_flags(fallback=fallback, latest=latest)
         verdict = predict_verdict(self, fallback)
         if verdict is None:
             self.last_engine = "model"  # (was left from an earlier call, or never set)
@@ -221,8 +230,9 @@ class TrajLM(Pretrained, Fitting, InfillTasks, TaskChecks):
                                   or steps < 1):  # fmt: skip
             raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, **split(columns))
-        df = drop_labels(df)
+            df, layout = coerce(data, repeats="drop", **split(columns))
+        say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
+        df = drop_labels(latest_pieces(df, layout) if latest else df)
         verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)

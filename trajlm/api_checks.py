@@ -19,6 +19,7 @@ from trajlm.api_rollout import interpolate_at
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_names import id_text
+from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import UserError, warn_at_caller
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
@@ -70,7 +71,8 @@ class TaskChecks:
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True):
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, validate=validate, **split(columns))
+            df, layout = coerce(data, validate=validate, repeats="drop", **split(columns))
+        say_repeats(layout)  # as the CLI drops them (newuser27)
         df = drop_labels(df)
         self._check_coverage(df, stacklevel=5, predicts=False)  # embed / classify: no rollout
         return df, layout
@@ -108,9 +110,9 @@ class TaskChecks:
         where the coverage gate acts clearly (covwarn19) on each trajectory's last ``history`` points;
         older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
         (the task method and its inference_mode wrapper counted)."""
-        for line in coverage_warnings(self.model, df, history, predicts):
-            warnings.warn(f"input outside the training coverage: {line}", CoverageWarning,
-                          stacklevel=stacklevel)  # fmt: skip
+        if lines := coverage_warnings(self.model, df, history, predicts):  # one per call
+            warnings.warn(f"input outside the training coverage: {'; '.join(lines)}",
+                          CoverageWarning, stacklevel=stacklevel)  # fmt: skip
         if load_coverage(self.model) is None:
             p = self.projection
             geo.check_extent(

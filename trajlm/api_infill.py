@@ -161,9 +161,9 @@ class InfillTasks:
                           MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
         secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
         self.last_engine = secs.engine
-        for where in trip_warnings(self.model, o, d, t):  # as predict warns: place, hour, day
-            warnings.warn(f"input outside the training coverage: {where}", CoverageWarning,
-                          stacklevel=3)  # fmt: skip
+        if where := trip_warnings(self.model, o, d, t):  # as predict warns: one line a call
+            warnings.warn(f"input outside the training coverage: {'; '.join(where)}",
+                          CoverageWarning, stacklevel=3)  # fmt: skip
         for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs),
                      long_trip_warning(self.model, o, d)):  # fmt: skip
             if line:  # e.g. 1 s for 6.9 km from an under-trained model

@@ -29,6 +29,7 @@ from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_rows import say_repeats
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 from trajlm.eval.selector_verdict import LABELS, verdict_line
@@ -95,6 +96,7 @@ class SelectorTrajLM:
         *,
         at_times: Any = None,
         seconds_ahead: Any = None,
+        latest: bool = False,
         **columns: Any,
     ) -> Any:
         """The next ``steps`` (default 5, at most the selector's horizon) points of every
@@ -111,7 +113,12 @@ class SelectorTrajLM:
             raise UserError(f"steps={k}: {self.path or 'this model'} is a candidate selector "
                             f"fitted for the next {self.horizon} points; ask for steps <= "
                             f"{self.horizon}")  # fmt: skip
-        df, layout = coerce(data, **with_gap_rule(columns))  # check_model_input inside
+        df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))  # checked inside
+        say_repeats(layout)  # receivers' repeats dropped and counted, as TrajLM.predict
+        if latest:  # each vehicle's latest piece only, as TrajLM.predict (newuser27)
+            from trajlm.data.coerce_pieces import latest_pieces
+
+            df = latest_pieces(df, layout)
         self._check_place(df)
         pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
         return from_canonical(pred.with_columns(engine=pl.lit(self.engine)), layout=layout)

@@ -272,6 +272,11 @@ def data_ingest(
     if naive := reading.get("times_naive"):
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip
+        if back := manifest["drop_report"]["repaired"].get("sorted_by_time"):  # newuser27
+            _say(f"warning: {back:,} row(s) of {naive!r} go back in time within their "
+                 "trajectory and were re-sorted; local times without a zone go back an hour "
+                 "where daylight time ends (01:59 -> 01:00): if these are local times, --tz NAME "
+                 "reads that hour in order")  # fmt: skip
     console.print(io.report_table(manifest["drop_report"]))
     if poor := manifest["drop_report"]["dropped"].get("low_accuracy"):  # clean_accuracy.py
         limit = manifest.get("clean_config", {}).get("max_accuracy_m")

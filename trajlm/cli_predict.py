@@ -5,8 +5,8 @@ The output keeps the input's id and time column names (``vehicle``, ``timestamp`
 columns; a store, a GPX / PLT / MF-JSON file, a table already in trajlm's names (traj_id, t,
 lat, lon) and projected (--crs) or GeoParquet input keep trajlm's. Times are written as the
 input had them (ux7): ISO text like the input's, each trajectory's UTC offset kept; datetimes
-in the input's zone; Unix seconds (UTC) otherwise. Positions are WGS84 degrees, whatever the
-input's format.
+in the input's zone; Unix ms / us / ns in that unit; Unix seconds (UTC) otherwise. Positions are
+WGS84 degrees, or in the input's --crs under its x / y names (session 27, as `trajlm recover`).
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from trajlm.cli_predict_output import output_names, times_like_input
 
 OUT_HELP = (
     ".csv/.parquet/.geojson with the columns ID, step, TIME (as the input's: ISO text with its "
-    "UTC offset, datetimes in its zone, or Unix seconds), LAT, LON "
-    "(WGS84), std_m: ID and TIME named as the input's id and time columns (e.g. vehicle, "
-    "timestamp), LAT/LON as its latitude/longitude columns (lat, lon for projected --crs input, "
-    "GeoParquet and GeoJSON output); a store or GPX/PLT/MF-JSON input gives traj_id, t, lat, lon."
+    "UTC offset, datetimes in its zone, Unix ms / us / ns, or Unix seconds), LAT, LON "
+    "(WGS84; in the --crs for projected input), std_m: ID and TIME named as the input's id and "
+    "time columns (e.g. vehicle, timestamp), LAT/LON as its latitude/longitude (or --crs x / y) "
+    "columns (lat, lon for GeoParquet and GeoJSON output); a store or GPX/PLT/MF-JSON input "
+    "gives traj_id, t, lat, lon."
 )
 
 
@@ -76,8 +77,16 @@ def predict(
         None,
         "--crs",
         help="--input table: CRS of projected coordinates (EPSG:32629; "
-        "--lat-col = northing); predictions are written in WGS84 lat/lon.",
+        "--lat-col = northing); predictions are written in it too, under the input's names "
+        "(as `trajlm recover --crs`).",
     ),  # fmt: skip
+    latest: bool = typer.Option(
+        False,
+        "--latest",
+        help="A table keyed by a vehicle / user / device id is cut at gaps into pieces (a "
+        "van's days), each predicted past its own end: --latest predicts each id's latest "
+        "piece only (one answer per vehicle).",
+    ),
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_TABLE_HELP),
     radii: str = typer.Option(
         None,
@@ -106,6 +115,8 @@ def predict(
 
     from trajlm._arguments import with_gap_rule
     from trajlm._cli_points import parse_time_origin, read_points
+    from trajlm.data import geo
+    from trajlm.data.coerce_pieces import latest_pieces
     from trajlm.tasks.predict import write_points
 
     io.choice(split, (*SPLIT_NAMES, "all"), "--split")
@@ -147,6 +158,8 @@ def predict(
                                  time_origin=origin)  # fmt: skip
     for w in said:  # the cut's line names the CLI's option, not the API's keywords
         io.warn(cli_words(str(w.message)))
+    if latest:  # one answer per vehicle: its latest piece (newuser27)
+        df = latest_pieces(df, layout)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -199,11 +212,13 @@ def predict(
     if origin is not None:  # back to the input's elapsed seconds
         timed = timed.with_columns(pl.col("t") - origin)
         how = f"in seconds since --time-origin {time_origin}"
-    named = output_names(timed, layout, positions=out.suffix.lower() not in (".geojson", ".json"))
+    suffix_geo = out.suffix.lower() in (".geojson", ".json") or layout.kind == "geopandas"
+    named = output_names(timed, layout, positions=not suffix_geo)
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
     named, point = point_for_file(named, layout, out.suffix.lower())
     write_points(named, out, overwrite=overwrite)
-    where = f"{lat}/{lon} WGS84" if point is None else point
+    crs_said = "WGS84" if geo.is_wgs84(layout.crs) or suffix_geo else f"in {layout.crs}"
+    where = f"{lat}/{lon} {crs_said}" if point is None else point
     io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
            f"(named as the input's; {t} {how}, {where})")  # fmt: skip
     if plot:
@@ -327,6 +342,7 @@ def cli_words(line: str) -> str:
 
     line = re.sub(r"split_gaps=False reads each (\S+) as one trajectory; traj_col='[^']*' too",
                   r"--traj-col \1 reads each \1 as one trajectory", line)  # fmt: skip
+    line = line.replace("predict(latest=True)", "`trajlm predict --latest`")
     return line.replace(
         "traj_col=...; split_gaps=False refuses a frame without one", "--traj-col NAME"
     )

@@ -18,12 +18,20 @@ if TYPE_CHECKING:
 def output_names(pred: pl.DataFrame, layout: Layout, positions: bool = True) -> pl.DataFrame:
     """Predictions in trajlm's names (traj_id, step, t, lat, lon, std_m) -> the input's id and
     time names, and its lat / lon names when it had WGS84 lat/lon columns and ``positions``
-    (GeoJSON output keeps lat / lon: they become the geometry). A name that would clash with
+    (GeoJSON output keeps lat / lon: they become the geometry); projected (--crs) input: the
+    positions in that CRS under its x / y names (session 27, newuser27: they were WGS84 lat /
+    lon while `trajlm recover --crs` wrote the CRS). A name that would clash with
     another output column (an input id column called ``step``) stays trajlm's."""
+    import polars as pl
+
     from trajlm.data import geo
 
     names = {"traj_id": layout.traj_col, "t": layout.time_col}
     if positions and layout.kind != "geopandas" and geo.is_wgs84(layout.crs):
+        names |= {"lat": layout.lat_col, "lon": layout.lon_col}
+    elif positions and layout.kind != "geopandas":  # --crs: the user's CRS back, in its x / y
+        x, y = geo.from_wgs84(pred["lat"].to_numpy(), pred["lon"].to_numpy(), layout.crs)
+        pred = pred.with_columns(lat=pl.Series(y), lon=pl.Series(x))  # as `recover --crs`
         names |= {"lat": layout.lat_col, "lon": layout.lon_col}
     others = set(pred.columns) - set(names)
     names = {a: b for a, b in names.items() if a in pred.columns and b not in others}
@@ -33,7 +41,8 @@ def output_names(pred: pl.DataFrame, layout: Layout, positions: bool = True) -> 
 def times_like_input(pred: pl.DataFrame, layout: Layout, suffix: str) -> tuple[pl.DataFrame, str]:
     """(pred with its times as the input had them, how they are written): ISO text written
     like the input's (each trajectory's UTC offset at its last point kept), datetimes in the
-    input's zone (ISO text with the offset in CSV / GeoJSON), else Unix seconds (UTC)."""
+    input's zone (ISO text with the offset in CSV / GeoJSON), Unix ms / us / ns numbers in that
+    unit, else Unix seconds (UTC)."""
     import polars as pl
 
     from trajlm.data.times import epoch_datetimes, times_as_text
@@ -46,6 +55,14 @@ def times_like_input(pred: pl.DataFrame, layout: Layout, suffix: str) -> tuple[p
     sub = pred["t"].dtype.is_float()  # sub-second input times kept (coerce.exact_times)
     t = epoch_datetimes(pl.col("t").cast(pl.Float64 if sub else pl.Int64), sub)
     t = t.dt.replace_time_zone("UTC")
+    if layout.epoch_unit is not None:  # Unix ms / us / ns in: the same numbers out (newuser27:
+        from trajlm.data.coerce_epochs import epoch_back  # written as ISO after "given back
+        from trajlm.data.readers._epoch_size import WORDS  # in milliseconds"), as the API
+
+        t = epoch_back(t, layout.epoch_unit, layout.time_dtype)
+        return pred.with_columns(
+            t=t
+        ), f"in Unix {WORDS['unix_' + layout.epoch_unit]} UTC, as the input"
     zone = layout.time_zone
     t = t.dt.convert_time_zone(zone) if zone else t.dt.replace_time_zone(None)
     if suffix != ".parquet":  # text: ISO with the offset (none for naive input)

@@ -69,7 +69,8 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
 
         if val_check:  # beside kNN on val (heldout23)
             summary = knn_summary(trainer, data, out, summary, lm_class)
-        console.print(io.dict_table(summary, f"run {out}"))
+        shown = {k: v for k, v in summary.items() if k != "val_spread"}  # 40 lines of JSON in
+        console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
         if val_check:  # the val verdict saved with the weights (verdict23)
             val_check_run(out, data, say)
     return summary

@@ -132,3 +132,18 @@ def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
     ):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+# Notes said once per process: how a column was read is the same on every call of a notebook
+# (newuser26: the milliseconds note came with each of a 3-call notebook's calls; each call is a
+# new line of the user's, so Python's own once-per-line rule repeats it). Tests clear it.
+SAID_ONCE: set[tuple[type[Warning], str]] = set()
+
+
+def warn_once_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """warn_at_caller, the first time this process meets ``message`` (its text names the
+    column and what was read, so each kind of note is said once)."""
+    if (category, message) in SAID_ONCE:
+        return
+    SAID_ONCE.add((category, message))
+    warn_at_caller(message, category)

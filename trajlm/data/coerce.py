@@ -45,7 +45,9 @@ from trajlm.data.coerce_tz import (
     frame_zone_column,
     header_offset,
     local_time_column,
+    local_times,
     row_zone_times,
+    zoned_text,
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
@@ -224,8 +226,10 @@ def coerce(
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)
     t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)
-    if tz is not None or (time_kind == "datetime" and zone is None):
-        t, zone = _local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
+    if tz is not None or (time_kind == "datetime" and zone is None) or (
+        time_kind == "string" and not zoned and not zoned_text(df[tcol])  # wall-clock text
+    ):  # fmt: skip
+        t, zone = local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
     if warn_naive and time_kind == "datetime" and zone is None and not zoned:  # `time (MDT)`
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
@@ -323,25 +327,6 @@ def coerce(
     ):
         table = cut_pieces(table, layout, split_gaps, source)
     return table, layout
-
-
-def _local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind: str,
-                 zone: str | None, tz: str | None) -> tuple[pl.Series, str | None]:  # fmt: skip
-    """(UTC seconds, zone) of naive datetimes: read in ``tz``, or checked for a DST-like step
-    back when there is none (coerce_tz.py)."""
-    from trajlm.data.coerce_tz import local_seconds, refuse_backwards
-
-    if tz is None:
-        refuse_backwards(t, df[traj], df[tcol], tcol)
-        return t, zone
-    if time_kind != "datetime" or zone is not None:
-        raise TrajlmInputError(
-            f"tz={tz!r} reads naive datetimes, but the times in {tcol!r} are "
-            f"{'tz-aware (' + zone + ')' if time_kind == 'datetime' else time_kind}",
-            field="tz", hint="drop tz=: these times already say their instant",
-        )  # fmt: skip
-    s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
-    return local_seconds(s, df[traj], tz, tcol), tz
 
 
 def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:

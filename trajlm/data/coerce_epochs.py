@@ -103,7 +103,7 @@ def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
     that unit only (readers/_epoch_size.unit_by_size, as ingest reads files), said in one
     warning; None for seconds, elapsed counters and mixed sizes (the time checks say those)."""
     from trajlm.data.readers._epoch_size import WORDS, unit_by_size
-    from trajlm.errors import warn_at_caller
+    from trajlm.errors import warn_once_at_caller
 
     v = s.drop_nulls()
     if s.dtype.is_float():
@@ -113,7 +113,7 @@ def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
         _two_units(s, tcol)
     if found in (None, "unix"):
         return None
-    warn_at_caller(f"times in {tcol!r} read as Unix {WORDS[found]} by their size (every value "
+    warn_once_at_caller(f"times in {tcol!r} read as Unix {WORDS[found]} by their size (every value "
                    f"is a 1990-2100 date only in that unit); results give them back in "
                    f"{WORDS[found]} (name the column e.g. {tcol}_ms to say the unit)")  # fmt: skip
     return found.removeprefix("unix_")

@@ -188,7 +188,9 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
         tail = (
             f"results carry {col!r} as given and a {PIECE!r} column (0, 1, ... in time order "
             f"within each {col}): join on ({col!r}, {PIECE!r}). split_gaps=False reads each "
-            f"{col} as one trajectory" + (f"; traj_col={col!r} too" if auto else "")
+            f"{col} as one trajectory"
+            + (f"; traj_col={col!r} too" if auto else "")
+            + f". predict(latest=True): one answer per {col}, from its latest piece"
         )
         what = f"{n_ids} {col} value(s)"
     made = f"{n_pieces} trajectories ({n_cuts} cut(s))" if n_cuts else "1 trajectory (no cut)"
@@ -322,3 +324,15 @@ def retold_at_caller(sentence: Callable[[str | None], str]) -> AbstractContextMa
     """The block's warnings said again at the caller's line, the cut's line ``retold`` with
     ``sentence`` (also when the block raises)."""
     return said_again(lambda messages: [retold(m, sentence) for m in messages])
+
+
+def latest_pieces(df: pl.DataFrame, layout: Any) -> pl.DataFrame:
+    """``df`` (canonical) with only each mover's latest piece (the highest ``piece`` of each
+    caller id; ``predict(latest=True)``, `trajlm predict --latest`: "every vehicle, 10
+    minutes ahead" is one answer per vehicle, from where it is now; session 27, newuser27).
+    Unchanged when nothing was cut (each trajectory is its own latest)."""
+    pieces = getattr(layout, "pieces", None)
+    if pieces is None or df.height == 0:
+        return df
+    last = pieces.filter(pl.col(PIECE) == pl.col(PIECE).max().over(SOURCE_ID))["traj_id"]
+    return df.filter(pl.col("traj_id").is_in(last.implode()))

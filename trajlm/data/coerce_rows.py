@@ -73,3 +73,20 @@ def drop_repeats(df: pl.DataFrame) -> tuple[pl.DataFrame, int, str | None]:
     i = int(rep.arg_max())
     first = f"line {df[LINE][i]}" if LINE in df.columns else f"row {i}"
     return df.filter(~rep), n, first
+
+
+def repeats_line(n: int, first: str | None) -> str:
+    """The sentence for ``drop_repeats``' count, the same in `trajlm predict` and the API's
+    methods (session 27, newuser27: the CLI dropped these rows, Python refused them)."""
+    return (f"{n:,} row(s) repeat an earlier row of their trajectory (same time, position "
+            f"within {REPEAT_DEG:g} deg; first: {first}): dropped, the first copy kept "
+            "(receivers' duplicates)")  # fmt: skip
+
+
+def say_repeats(layout: object) -> None:
+    """One warning at the caller's line with ``coerce(..., repeats="drop")``'s count (none:
+    silent). The API's rows are named by position or the caller's index label."""
+    n, first = getattr(layout, "repeats", None) or (0, None)
+    if n:
+        first = str(first).replace("line ", "index label ")  # LINE: the API's index labels
+        warn_at_caller("input: " + repeats_line(n, first))

@@ -192,3 +192,31 @@ def local_time_column(df: pl.DataFrame, names: tuple) -> str | None:
         return None
     local = local_time_beside_zones(have)
     return local if local and frame_zone_column(df, local) is not None else None
+
+
+def zoned_text(s: pl.Series) -> bool:
+    """True when any time text names its zone (``Z``, ``+02:00``, ``-0500``, ``UTC``): naive
+    text (``2026-11-01 01:30:00``) is a wall clock that ``tz=`` places (session 27, newuser27:
+    it was refused as "these times already say their instant")."""
+    return bool(s.cast(pl.Utf8).str.contains(r"(?i)(Z|[+-]\d\d:?\d\d|UTC|GMT)\s*$").any())
+
+
+def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind: str,
+                 zone: str | None, tz: str | None) -> tuple[pl.Series, str | None]:  # fmt: skip
+    """(UTC seconds, zone) of naive datetimes or wall-clock text: read in ``tz``, or checked for
+    a DST-like step back when there is none (out of coerce.py, session 27)."""
+    if tz is None:
+        refuse_backwards(t, df[traj], df[tcol], tcol)
+        return t, zone
+    if time_kind == "string" and not zoned_text(df[tcol]):  # "2026-11-01 01:30:00": a wall
+        wall = pl.from_epoch(t, time_unit="s")  # clock read as UTC; in ``tz`` now (newuser27)
+        return local_seconds(wall, df[traj], tz, tcol), tz
+    if time_kind == "datetime" and zone is not None:  # aware: the instant is known, tz= adds
+        return t, zone  # nothing (a frame trajlm.clean(df, tz=...) gave back, fed on: newuser27)
+    if time_kind != "datetime":
+        raise TrajlmInputError(
+            f"tz={tz!r} reads naive datetimes, but the times in {tcol!r} are {time_kind}",
+            field="tz", hint="drop tz=: these times already say their instant",
+        )  # fmt: skip
+    s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
+    return local_seconds(s, df[traj], tz, tcol), tz

@@ -87,6 +87,13 @@ def _xy(od: pl.DataFrame, lon0: float | None = None) -> np.ndarray:
     return np.c_[x, np.log1p(x[:, 0])]
 
 
+def _columns(estimator: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The column options for ``predict``: those given, else those ``fit`` read its frame by
+    (a frame of points read like the train frame: newuser27's ``predict(frame, traj_col=...)``
+    was a TypeError, and without them the trips' own id column was not found)."""
+    return given or dict(getattr(estimator, "columns_", None) or {})
+
+
 class _Regressor(BaseEstimator):
     """Shared fit/predict for the feature-based travel-time regressors.
 
@@ -101,6 +108,7 @@ class _Regressor(BaseEstimator):
         raise NotImplementedError
 
     def fit(self, train_df: Any, **columns: Any):
+        self.columns_ = columns  # predict reads its frames by the same columns (newuser27)
         od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         y = od["duration_s"].to_numpy().astype(np.float64)
         self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
@@ -108,8 +116,10 @@ class _Regressor(BaseEstimator):
             self.model_ = self._make().fit(_xy(od, self.lon0_), np.log(y) if self.log_target else y)
         return self
 
-    def predict(self, od: pl.DataFrame) -> np.ndarray:
-        od = _od(od)
+    def predict(self, od: Any, **columns: Any) -> np.ndarray:
+        """Durations (s) of an O-D table's rows or of each trajectory of a point frame, read
+        by ``columns`` (default: those ``fit`` was given)."""
+        od = _od(od, **_columns(self, columns))
         with _few_threads(len(od)):
             y = self.model_.predict(_xy(od, getattr(self, "lon0_", None)))
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)  # durations are positive
@@ -136,12 +146,15 @@ class DistanceOverMeanSpeed(BaseEstimator):
     name = "distance / mean speed"
 
     def fit(self, train_df: Any, **columns: Any) -> DistanceOverMeanSpeed:
+        self.columns_ = columns
         od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         self.speed_mps_ = float(od["distance_m"].sum() / od["duration_s"].sum())
         return self
 
-    def predict(self, od: pl.DataFrame) -> np.ndarray:
-        return _od(od)["distance_m"].to_numpy() / max(self.speed_mps_, 1e-6)
+    def predict(self, od: Any, **columns: Any) -> np.ndarray:
+        return _od(od, **_columns(self, columns))["distance_m"].to_numpy() / max(
+            self.speed_mps_, 1e-6
+        )
 
 
 class LinearRegressionTTE(_Regressor):
