@@ -141,5 +141,5 @@ class Fitting:
             if not is_path:
                 frame_store(data, data_dir, columns, temporary=kept is None, overwrite=overwrite)
             run_train(data_dir, out, config, max_steps, False, overwrite, seed, False, device,
-                      threads, val_check)  # fmt: skip
+                      threads, val_check, lm_class=cls)  # fmt: skip
         return cls.from_pretrained(out, threads=threads)

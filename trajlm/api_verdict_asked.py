@@ -16,7 +16,6 @@ trajectory's last fix gives NaN, as it does from the model.
 
 from __future__ import annotations
 
-import math
 import warnings
 from pathlib import Path
 from typing import Any
@@ -28,41 +27,7 @@ from trajlm.api_predict_verdict import _far, _pv, asked_rows, say_once, time_awa
 from trajlm.api_rollout import nan_message
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
-
-MAX_LINEAR_STEPS = 256  # as api_rollout.MAX_STEPS: the model's rollout reaches no further
-
-
-class _AtAskedTimes:
-    """A steps engine (kNN, place-aware kNN, linear-3) at asked times: its next points at the
-    history's last interval, interpolated linearly from the last fix; NaN before the last fix
-    and past the engine's last point."""
-
-    def __init__(self, engine: str, index: Any, horizon: int | None) -> None:
-        self.engine, self.index, self.horizon = engine, index, horizon
-        self.display_name = engine  # the line on single-point trajectories names it
-
-    def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int, t: np.ndarray,
-                t_future: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
-        from trajlm.data.retrieval import last_point
-
-        rows = np.arange(len(lengths))
-        last = t[rows, lengths - 1].astype(np.float64)
-        prev = t[rows, np.maximum(lengths - 2, 0)].astype(np.float64)
-        dt = np.maximum(np.where(lengths > 1, last - prev, 1.0), 1.0)
-        ahead = np.asarray(t_future, np.float64) - last[:, None]
-        reach = np.nanmax(ahead / dt[:, None]) if np.isfinite(ahead).any() else 1.0
-        h = self.horizon or int(min(MAX_LINEAR_STEPS, max(1, math.ceil(reach))))
-        grid = dt[:, None] * np.arange(1, h + 1)
-        pts = _pv().baseline_xy(self.engine, self.index, xy, lengths, h, t,
-                                last[:, None] + grid, keys)  # fmt: skip
-        track = np.concatenate([last_point(xy, lengths)[:, None], pts], axis=1)
-        at = np.concatenate([np.zeros((len(dt), 1)), grid], axis=1)
-        out = np.full((*ahead.shape, 2), np.nan)
-        for b in rows:
-            for d in (0, 1):
-                out[b, :, d] = np.interp(ahead[b], at[b], track[b, :, d], left=np.nan,
-                                         right=np.nan)  # fmt: skip
-        return out
+from trajlm.eval.report_verdict import MAX_LINEAR_STEPS, StepsAtAskedTimes  # (irreg27: moved)
 
 
 def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
@@ -76,7 +41,7 @@ def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, r
         horizon = int(index.horizon)
     else:  # linear-3: no train windows, its own plane
         index, proj, horizon = None, LocalProjection.fit(full), None
-    est = _AtAskedTimes(v["engine"], index, horizon)
+    est = StepsAtAskedTimes(v["engine"], index, horizon)
     out = predict_canonical(est, full, proj, req.shape[1], keys=True, ahead=req)
     asked = np.ones(req.shape, bool) if valid is None else np.asarray(valid, bool)
     lat = out["lat"].to_numpy().reshape(req.shape)

@@ -98,8 +98,10 @@ def train(
     from trajlm.train.interrupt import StartSignals  # first: the start-up takes seconds (torch)
 
     with StartSignals(out, resume=resume):  # Ctrl-C / SIGTERM outside the loop: one line
+        from trajlm.api import TrajLM  # the verdict asks it at report times (irreg27)
+
         _train(data, out, config, max_steps, resume, overwrite, seed, other_data, device, threads,
-               val_check)  # fmt: skip
+               val_check, lm_class=TrajLM)  # fmt: skip
 
 
 app.command("predict")(cli_predict.predict)  # trajlm/cli_predict.py

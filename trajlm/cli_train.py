@@ -22,10 +22,12 @@ def _approx_params(cfg) -> int:
 def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None, resume: bool,
               overwrite: bool, seed: int | None, other_data: bool, device: str | None,
               threads: int | None, val_check: bool = True,
-              say: Callable[[str], None] = say_plain) -> dict:  # fmt: skip
+              say: Callable[[str], None] = say_plain, lm_class: type | None = None) -> dict:  # fmt: skip
     """Train a run at `out` on the store `data` as `trajlm train` does (its options, its
     messages); returns the summary printed at the end (train_summary.json's, with the val
-    check's numbers). `say` prints the val verdict's lines."""
+    check's numbers). `say` prints the val verdict's lines. `lm_class`: trajlm.api.TrajLM
+    (its callers pass it: no import cycle), through which the val check asks the model at
+    report times on irregular stores (irreg27)."""
     from trajlm._safety import check_output_dir
     from trajlm._threads import apply_threads
     from trajlm.train.defaults import default_recipe
@@ -66,7 +68,7 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
         from trajlm.cli_train_check import knn_summary
 
         if val_check:  # beside kNN on val (heldout23)
-            summary = knn_summary(trainer, data, out, summary)
+            summary = knn_summary(trainer, data, out, summary, lm_class)
         shown = {k: v for k, v in summary.items() if k != "val_spread"}  # 40 lines of JSON in
         console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
         if val_check:  # the val verdict saved with the weights (verdict23)

@@ -11,10 +11,13 @@ from trajlm import _cli_io as io
 from trajlm.data.store_label import eval_command
 
 
-def knn_summary(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
+def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
+                lm_class: type | None = None) -> dict:  # fmt: skip
     """Add the val check against kNN continuation to `summary` and OUT/train_summary.json and
     warn (one line) when the kept model does not beat kNN there; `summary` unchanged for a run
-    that did not select on val ADE (classification, contrastive, masked-only objectives)."""
+    that did not select on val ADE (classification, contrastive, masked-only objectives).
+    ``lm_class`` (trajlm.api.TrajLM, passed by its callers: no import cycle): on an irregular
+    store the check asks the model at the val trips' report times through it (irreg27)."""
     if summary.get("best_val_ade_m") is None or not (out / "best").is_dir():
         return summary
     from trajlm.data.corpus import is_corpus
@@ -22,13 +25,13 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     if is_corpus(data):  # a pretraining corpus: no one city's train split to fit kNN on
         return summary
     try:
-        return _check(trainer, data, out, summary)
+        return _check(trainer, data, out, summary, lm_class)
     except Exception as e:  # the run is trained and saved: a failed check is said, not raised
         io.warn(f"the val check against the prediction baselines was skipped: {e}")
         return summary
 
 
-def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
+def _check(trainer: Any, data: Path, out: Path, summary: dict, lm_class: type | None) -> dict:
     from trajlm.data.store import read_store
     from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
 
@@ -39,7 +42,8 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict) -> dict:
     model = kept_model(out, trainer.cfg.cpu_threads)
     fitted: dict = {}
     spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26
-    check = knn_check(model, train, task, fitted, val_table(data, train), spread_from)
+    check = knn_check(model, train, task, fitted, val_table(data, train), spread_from,
+                      at_times_of(lm_class, model))  # fmt: skip
     if not check:  # too few val trips (or no kNN window): said, not silent (heldout25)
         return _unchecked(out, data, len(task.lengths), summary, train)
     save_predict_verdict(out, data, check, fitted, train)
@@ -63,6 +67,17 @@ def kept_model(run: Path, threads: int | None = None) -> Any:
     model = TrajectoryModel.from_pretrained(run).eval()
     apply_threads(threads, sum(p.numel() for p in model.parameters()))
     return model
+
+
+def at_times_of(lm_class: type | None, model: Any) -> Any:
+    """The kept model answering at asked times as ``lm_class(model).predict(seconds_ahead=)``
+    (api_model_times.ModelAtTimes) for the verdict on irregular stores; None without a class
+    (the check then scores steps on every store)."""
+    if lm_class is None:
+        return None
+    from trajlm.api_model_times import ModelAtTimes
+
+    return ModelAtTimes(lm_class, model, "model")
 
 
 def skipped_reason(n_trips: int) -> str:
@@ -160,7 +175,7 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
     io.say(verdict_line(v))
 
 
-def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
+def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | None = None) -> None:
     """`trajlm finetune --task predict`'s prediction verdict (as train's, on the store's val
     trips, the first 500 as the Trainer's selection reads them); a failure is one line."""
     import polars as pl
@@ -177,7 +192,8 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any) -> None:
         fitted: dict = {}
         val = val_table(data, train)
         spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26
-        if check := knn_check(model, train, val_task_of(data, 500), fitted, val, spread_from):
+        if check := knn_check(model, train, val_task_of(data, 500), fitted, val, spread_from,
+                              at_times_of(lm_class, model)):  # fmt: skip
             save_predict_verdict(out, data, check, fitted, train)
     except Exception as e:  # the fine-tune is saved: a failed check is said, not raised
         io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")

@@ -31,6 +31,8 @@ from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
 from trajlm.eval.few_trips import best_on_windows
+from trajlm.eval.report_times import scored_at_words
+from trajlm.eval.report_verdict import STEP_ENGINES, report_time_scores, steps_engine_at_times
 from trajlm.eval.scaled_knn_engine import scaled_candidate
 from trajlm.eval.small_val import acts, rule_line, shrink_to_defaults
 from trajlm.model.rollout import ModelPredictor
@@ -86,7 +88,8 @@ def candidates(train: pl.DataFrame, task: PredictionTask, timings: dict | None =
 
 def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
               fitted: dict | None = None, val: pl.DataFrame | None = None,
-              spread_from: pl.DataFrame | None = None) -> dict[str, Any]:  # fmt: skip
+              spread_from: pl.DataFrame | None = None,
+              at_times: Any = None) -> dict[str, Any]:  # fmt: skip
     """The kept model's per-trip 5-step MAE on `task` (val) beside the best on val of the
     verdict's baselines (``candidates``: linear-3, constant velocity [time], linear-3 [time, fit],
     kNN continuation and place-aware kNN, both tuned on val as `trajlm eval` tunes them), their
@@ -100,7 +103,10 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     windows: eval/predict_verdict.py). ``val``: the table ``task`` was built from; where it and
     the train split report speed and course, dead reckoning [time] is a candidate too
     (drverdict25, eval/dr_verdict.py). ``spread_from`` (the val split): each engine's error
-    spread is read on every window of its trips (eval/engine_spread.py), else on ``task``."""
+    spread is read on every window of its trips (eval/engine_spread.py), else on ``task``.
+    ``at_times`` (the model answering ``predict_at`` as ``TrajLM.predict(seconds_ahead=)``):
+    on an irregular store the model and the step engines are scored at the val trips' true
+    report times instead of in steps (irreg27, eval/report_verdict.py)."""
     from trajlm.eval.dr_verdict import DR, dr_val_errors
 
     n = len(task.lengths)
@@ -122,6 +128,10 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
              for name, est in ests.items()}  # fmt: skip
     if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:
         steps[DR] = dr
+    at_rt = report_time_scores(at_times, train, val if val is not None else spread_from, task,
+                               ests, err_m)  # fmt: skip
+    if at_rt is not None:  # an irregular store: every engine as it answers asked times
+        err_m, steps = at_rt.model.mean(1), {**steps, **at_rt.steps}
     errs = {name: e.mean(1) for name, e in steps.items()}
     if fitted is not None:
         fitted.update(ests)
@@ -155,23 +165,30 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         "val_ade_vs_best_baseline_ci": [float(r["lo"]), float(r["hi"])],
         "val_vs_best_baseline": verdict,
         "val_baseline_trips": int(ok.sum()),
-    } | scaled | ({"val_small_rule": small} if small else {}) | _spreads(task, steps, ests, train,
-                                                                  val, spread_from)  # fmt: skip
+    } | scaled | ({"val_small_rule": small} if small else {}) | (at_rt.fields if at_rt else {}) \
+        | _spreads(task, steps, ests, train, val, spread_from, at_rt is not None)  # fmt: skip
 
 
 def _spreads(task: PredictionTask, steps: dict[str, np.ndarray], ests: dict, train: pl.DataFrame,
-             val: pl.DataFrame | None, spread_from: pl.DataFrame | None) -> dict[str, Any]:  # fmt: skip
+             val: pl.DataFrame | None, spread_from: pl.DataFrame | None,
+             at_times: bool = False) -> dict[str, Any]:  # fmt: skip
     """{"val_spread": {engine: its spread on val}} (eval/engine_spread.py, uncert26): what
     gives a baseline's answers a ``std_m`` and radii when the verdict hands them to it; read
-    on every window of ``spread_from``'s trips (up to engine_spread.WINDOWS each) when given."""
+    on every window of ``spread_from``'s trips (up to engine_spread.WINDOWS each) when given;
+    ``at_times``: the step engines answer at the windows' target times (irreg27)."""
     from trajlm.eval.dr_verdict import DR, dr_val_errors
     from trajlm.eval.engine_spread import WINDOWS, fit_spread, task_scale
 
     if spread_from is not None and spread_from.height:
         task = make_prediction_task(spread_from, windows=WINDOWS)
         truth = task.target_latlon
-        steps = {name: M.point_errors(_answer(est, est.projection_, task), truth)
-                 for name, est in ests.items()}  # fmt: skip
+
+        def answer(name: str, est: Any) -> np.ndarray:
+            if at_times and name in STEP_ENGINES:  # NaN past its reach: the model answers there
+                return steps_engine_at_times(name, est, task)
+            return _answer(est, est.projection_, task)
+
+        steps = {name: M.point_errors(answer(name, est), truth) for name, est in ests.items()}
         if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:
             steps[DR] = dr
     scale = task_scale(task)
@@ -190,8 +207,8 @@ def knn_line(check: dict[str, Any], data: Path | str) -> str | None:
     words = val_words(check["val_ade_vs_best_baseline"], lo, hi, check["val_best_baseline"],
                       check["val_baseline_trips"])  # fmt: skip
     return (
-        f"the kept model is not better than the best baseline on val: {words}; 5-step ADE "
-        f"{check['val_ade_model_m']:.1f} m vs {check['val_ade_best_baseline_m']:.1f} m; `trajlm eval --task predict --data {data} "
+        f"the kept model is not better than the best baseline on val: {words}; 5-step ADE"
+        f"{scored_at_words(check)} {check['val_ade_model_m']:.1f} m vs {check['val_ade_best_baseline_m']:.1f} m; `trajlm eval --task predict --data {data} "
         "--model RUN` scores it beside every baseline on test, and `trajlm train-selector` "
         "answers with kNN where its network does not beat it on val (docs/candidates.md)"
     )

@@ -103,6 +103,11 @@ def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
         | ({"small_val": check["val_small_rule"]} if check.get("val_small_rule") else {})
         | ({"spread": check["val_spread"]} if check.get("val_spread") else {})
         | ({"scaled_check": scaled} if scaled else {})
+        | (
+            {"scored_at": check["val_scored_at"], "interval_spread": check["val_interval_spread"]}
+            if check.get("val_scored_at")
+            else {}
+        )  # irregular: at report times (irreg27)
     )  # each baseline's error spread on val: its answers' std_m and radii (uncert26)
 
 
@@ -309,8 +314,10 @@ def verdict_line(v: dict) -> str:
     r, mae = v["model_over_best"], {k: round(m, 1) for k, m in v["val_ade_m"].items()}
     words = val_words(r["ratio"], r["lo"], r["hi"], v["best_baseline"], v["n_val_trips"])
     small = f"{v['small_val']}; " if v.get("small_val") else ""  # smallval25: the rule acted
+    from trajlm.eval.report_times import scored_at_words
+
     return (f"predict: {small}{words}; {v['engine']} answers (rule: the model only where the CI "
-            f"is under 1; val 5-step ADE by engine, m: {mae}){scaled_words(v)}")  # fmt: skip
+            f"is under 1; val 5-step ADE{scored_at_words(v)} by engine, m: {mae}){scaled_words(v)}")  # fmt: skip
 
 
 def scaled_words(v: dict) -> str:

@@ -32,6 +32,7 @@ from trajlm.eval.horizon import DeadReckoningAt
 # measured in docs/generalization.md "Session 25 (irreg25)".
 IRREGULAR_SPREAD = 4.0
 SETTING_SUFFIX = "at report times"
+SCORED_AT = "report times"  # a prediction verdict scored so (irreg27: eval/report_verdict.py)
 
 
 def interval_spread(df: pl.DataFrame) -> float:
@@ -56,16 +57,39 @@ def interval_spread(df: pl.DataFrame) -> float:
 def prediction_history(table: pl.DataFrame, task: PredictionTask) -> pl.DataFrame:
     """The history rows of ``task`` (built by ``make_prediction_task`` from ``table``) with
     every column of ``table`` (reported speed / course kept): each scored trajectory's first
-    ``lengths`` rows, its times those of the task (a clock-shifted task reads its own)."""
+    ``lengths`` rows, its times those of the task (a clock-shifted task reads its own). A task
+    of several windows per trajectory (``windows`` > 1) gives each window its rows and the id
+    "<trajectory>@<window>" (irreg27: the verdict's spread read dead reckoning there, and
+    every window took the trajectory's first rows: a shape error that skipped the check)."""
     df = table.sort(["traj_id", "t"])
     start, length = trajectory_offsets(df)
     ids = df["traj_id"].gather(start).to_list() if len(start) else []
     first = dict(zip(ids, start.tolist(), strict=True))
+    offsets = np.zeros(len(task.lengths), np.int64)
+    names = list(task.traj_ids)
+    if len(set(names)) < len(names):  # windows: each one's first row found by its time
+        t_all = df["t"].cast(pl.Int64).to_numpy() if df["t"].dtype.is_integer() else \
+            df["t"].dt.epoch("s").to_numpy()  # fmt: skip
+        n_of = dict(zip(ids, length.tolist(), strict=True))
+        seen: dict[str, int] = {}
+        for i, tid in enumerate(task.traj_ids):
+            own = t_all[first[tid] : first[tid] + n_of[tid]]
+            j = seen.setdefault(tid, i)  # the trajectory's first window starts at its first row
+            shift = int(task.hist_t[j, 0]) - int(own[0])  # a clock-shifted task
+            offsets[i] = int(np.searchsorted(own + shift, task.hist_t[i, 0]))
+            names[i] = f"{tid}@{i - j}"
     rows = np.concatenate(
-        [first[tid] + np.arange(n) for tid, n in zip(task.traj_ids, task.lengths, strict=True)]
+        [
+            first[tid] + o + np.arange(n)
+            for tid, o, n in zip(task.traj_ids, offsets, task.lengths, strict=True)
+        ]  # fmt: skip
     )
     times = np.concatenate([task.hist_t[i, :n] for i, n in enumerate(task.lengths)])
-    return df[rows].with_columns(pl.Series("t", times, dtype=df["t"].dtype))
+    out = df[rows].with_columns(pl.Series("t", times, dtype=df["t"].dtype))
+    if names != list(task.traj_ids):
+        out = out.with_columns(pl.Series("traj_id", np.repeat(names, task.lengths).tolist(),
+                                         dtype=pl.String))  # fmt: skip
+    return out
 
 
 def seconds_ahead(task: PredictionTask) -> np.ndarray:
@@ -110,3 +134,13 @@ def report_time_methods(models: list, test: pl.DataFrame) -> tuple[list, list, l
                     "the report times (trajlm.api_horizon.at_times_models wraps a model)"
                 )
     return extra, scored, notes
+
+
+def scored_at_words(check: dict) -> str:
+    """The words a prediction check or verdict scored at report times adds to its line (" at
+    the val trips' report times (irregular reports: ...)"), else ""."""
+    if check.get("val_scored_at") != SCORED_AT and check.get("scored_at") != SCORED_AT:
+        return ""
+    spread = check.get("val_interval_spread", check.get("interval_spread"))
+    said = f"p90 / p10 of the train split's intervals {spread:g}, over {IRREGULAR_SPREAD:g}"
+    return f" at the val trips' report times (irregular reports: {said})"
