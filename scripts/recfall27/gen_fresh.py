@@ -1,0 +1,31 @@
+"""recfall27: a confirmation set of small stores at seeds fewtrip27's benchmark did not use
+(fewtrip27's generator: heldout26's eight kinds at seeds 8-9, movers16's twelve kinds at 36 trips,
+seeds 4-5, generator seeds 274-275), fixed before it was read; each raw file through
+`trajlm data ingest FILE --out STORE` with no options.
+
+    PYTHONPATH=$PWD python scripts/recfall27/gen_fresh.py
+    # -> $RECFALL27/fresh/{raw,stores} (default /tmp/recfall27/fresh); then
+    RECFALL27=/tmp/recfall27/fresh PYTHONPATH=$PWD python scripts/recfall27/interp_errors.py \\
+        /tmp/recfall27/fresh/stores/*
+"""
+
+import importlib.util
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = Path(os.environ.get("RECFALL27", "/tmp/recfall27")) / "fresh"
+
+
+def main() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "gen_stores", REPO / "scripts/fewtrip27/gen_stores.py"
+    )
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.OUT, gen.SEEDS26, gen.N16 = OUT, range(8, 10), {36: range(4, 6)}
+    gen.main()
+
+
+if __name__ == "__main__":
+    main()
