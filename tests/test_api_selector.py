@@ -49,7 +49,7 @@ def test_from_pretrained_predicts_pandas_and_polars_as_the_selector(saved):
     cols = ["traj_id", "step", "t", "lat", "lon", "std_m", "source_traj_id", "engine"]  # select22
     assert got.columns == cols and len(got) == 3 * n
     assert np.allclose(got.select("lat", "lon").to_numpy(), ref.select("lat", "lon").to_numpy())
-    assert got["std_m"].is_nan().all() and got["step"].to_list()[:3] == [1, 2, 3]
+    assert (got["std_m"] > 0).any() and got["step"].to_list()[:3] == [1, 2, 3]  # uncert27
     last = test.group_by("traj_id").agg(pl.col("t").max().alias("last"))
     assert got.join(last, on="traj_id").select((pl.col("t") > pl.col("last")).all()).item()
 

@@ -31,8 +31,11 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.errors import UserError
+from trajlm.eval.engine_spread import with_engine_spread
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+from trajlm.eval.selector_spread import OLD_FOLDER, SPREAD_HISTORY, spread_of
 from trajlm.eval.selector_verdict import LABELS, verdict_line
+from trajlm.eval.spread_radii import radii_levels
 from trajlm.model.coverage import CoverageWarning
 
 FAR_KM = 50.0  # inputs farther than this (+10 %) beyond the pools' farthest window: outside
@@ -41,8 +44,9 @@ FAR_KM = 50.0  # inputs farther than this (+10 %) beyond the pools' farthest win
 class SelectorTrajLM:
     """A fitted ``CandidateSelectorPredictor`` with ``TrajLM``'s ``predict`` (steps only).
 
-    ``std_m`` is NaN: the selector gives a point estimate (a blend of retrieved futures), no
-    calibrated uncertainty. Output times extrapolate each trajectory's last time step."""
+    ``std_m`` (and ``radii``) come from the answering engine's error spread on val, saved at the
+    fit (session 27, eval/selector_spread.py); a folder fitted before it answers ``std_m`` NaN,
+    said once. Output times extrapolate each trajectory's last time step."""
 
     def __init__(
         self,
@@ -97,12 +101,16 @@ class SelectorTrajLM:
         at_times: Any = None,
         seconds_ahead: Any = None,
         latest: bool = False,
+        radii: Any = None,
         **columns: Any,
     ) -> Any:
         """The next ``steps`` (default 5, at most the selector's horizon) points of every
         trajectory in `data` (all of it is history). Returns traj_id, step (1..k), t (the last
-        time plus k times the last interval), lat, lon, std_m (NaN), engine (who answered:
-        selector, knn or place_knn, the val check's winner), in the caller's kind."""
+        time plus k times the last interval), lat, lon, std_m, engine (who answered: selector,
+        knn or place_knn, the val check's winner), in the caller's kind. ``std_m``: the sigma of
+        a 2-D Gaussian holding the share of truths the engine held within 2 sigma on val;
+        ``radii`` (True: 50 and 90; a level or a list of 50 / 90 / 95) adds ``r{level}_m``,
+        radii that held that share of the engine's val truths (session 27, uncert27)."""
         if at_times is not None or seconds_ahead is not None:
             raise self._only_predicts("at_times/seconds_ahead")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
@@ -120,8 +128,31 @@ class SelectorTrajLM:
 
             df = latest_pieces(df, layout)
         self._check_place(df)
+        levels = radii_levels(radii)  # one line for a level not measured, before predicting
+        spread = spread_of(self.selector, self.engine)
+        if levels and spread is None:
+            raise UserError(f"radii: {self.no_spread_line()}", hint="leave radii out")
         pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
+        pred = self.with_spread(pred, df, levels)
         return from_canonical(pred.with_columns(engine=pl.lit(self.engine)), layout=layout)
+
+    def no_spread_line(self) -> str:
+        """Why this selector's answers have no std_m / radii (a folder from before session 27)."""
+        return OLD_FOLDER.format(path=self.path or "this selector")
+
+    def with_spread(self, pred: pl.DataFrame, df: pl.DataFrame,
+                    levels: list[int] | None = None) -> pl.DataFrame:  # fmt: skip
+        """Canonical rows ``pred`` of the canonical table ``df`` with ``std_m`` (and
+        ``r{level}_m``) from the answering engine's val spread; NaN without one (said once)."""
+        spread = spread_of(self.selector, self.engine)
+        if spread is None and not getattr(self, "_said_no_spread", False):
+            self._said_no_spread = True
+            warnings.warn(self.no_spread_line(), UserWarning, stacklevel=3)
+        # the spread was read on PROTOCOL windows' histories (the last SPREAD_HISTORY fixes):
+        # the scale reads as many here, so an hour of history does not change its meaning
+        hist = df.sort("traj_id", "t", maintain_order=True).group_by(
+            "traj_id", maintain_order=True).tail(SPREAD_HISTORY)  # fmt: skip
+        return with_engine_spread(pred, hist, spread, levels)
 
     def _check_place(self, df: Any) -> None:
         """CoverageWarning when the input lies over FAR_KM beyond the farthest window of the

@@ -175,7 +175,11 @@ def predict(
         df = df.filter(rank >= holdout)
     fixes = every_fix(df, layout)  # fixes under a second apart: as the API reads them
     # radii: the model's own (--radii), unless the verdict's engine saved its own (uncert26)
-    own = levels is not None and fallback and not int8 and _engine_radii(model)
+    from trajlm.eval.saved_kind import is_selector_dir
+
+    # a selector's engine answers with its own too, or says in one line why not (uncert27)
+    own = levels is not None and (is_selector_dir(model) or fallback and not int8
+                                  and _engine_radii(model))  # fmt: skip
     pred = _predict(
         model,
         df,
@@ -272,7 +276,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         sel = _said(lambda: SelectorTrajLM.from_pretrained(model, threads=threads), source)
         if sel.selector.verdict_:  # who answers (session 22); a folder from before: its warning
             io.say(sel.engine_line())
-        return _said(lambda: sel.predict(df, steps=steps), source)
+        return _said(lambda: sel.predict(df, steps=steps, radii=radii), source)
     from trajlm.api_rollout import exact_times
 
     df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is

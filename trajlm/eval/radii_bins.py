@@ -369,8 +369,9 @@ def seconds(t: pl.Series) -> pl.Series:
 def cli_bins(model: str | Path) -> RadiiBins | None:
     """The radii factors of a CLI ``--model`` (its weights folder; None for a candidate
     selector or route-recovery folder, which predict without them)."""
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
+    # saved_kind, not the predictors: they read their saved spreads through engine_spread,
+    # which reads this module (an import cycle; uncert27)
+    from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir
     from trajlm.model.weights import resolve_weights
 
     if is_selector_dir(Path(model)) or is_route_recovery_dir(Path(model)):

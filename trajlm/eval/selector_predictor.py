@@ -52,6 +52,7 @@ from trajlm.eval.selector_folder import (  # the folder I/O, shared with route r
     read_selector_net,
     write_selector_folder,
 )
+from trajlm.eval.selector_spread import check_saved_spread, selector_val_spread
 from trajlm.eval.selector_verdict import (
     OLD_RUN,
     OPTED_OUT,
@@ -205,6 +206,8 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         if self.val_check:  # the val winner of selector / kNN / place-aware kNN answers
             self.verdict_ = val_verdict(self, val_task)
         say(f"val check: {verdict_line(self.verdict_)}")
+        # each engine's error spread on val: its answers' std_m and radii (uncert27)
+        self.val_spread_ = selector_val_spread(self, val)
         return self
 
     @property
@@ -279,7 +282,8 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
                            f"{pool}.origins": index.origins_,
                            f"{pool}.headings": index.headings_})  # fmt: skip
         head = {"kind": KIND, "format": FORMAT, "params": self._params_json(),
-                "settings": self.settings_, "verdict": getattr(self, "verdict_", None)}  # fmt: skip
+                "settings": self.settings_, "verdict": getattr(self, "verdict_", None),
+                "val_spread": getattr(self, "val_spread_", None)}  # fmt: skip
         return write_selector_folder(self, directory, overwrite, "selector", MARKER_KIND, head,
                                      "indexes.npz", arrays)  # fmt: skip
 
@@ -306,6 +310,7 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
             self.verdict_, self.engine = cfg.get("verdict"), engine
             self.projection_ = LocalProjection(**cfg["projection"])
         self.verdict_ = check_saved_verdict(self.verdict_, str(d / "config.json"))
+        self.val_spread_ = check_saved_spread(cfg.get("val_spread"), str(d / "config.json"))
         self.selector_ = read_selector_net(d, cfg, TODO)
         s = self.settings_
         with reading(d / "indexes.npz", TODO, (zipfile.BadZipFile, OSError)):

@@ -1,10 +1,11 @@
 """The HTTP API over a candidate selector (session 22, selhttp22): ``trajlm serve --model DIR``
 on a folder written by `trajlm train-selector` (trajlm/api_selector.py holds its Python API).
 
-POST /predict answers as ``SelectorTrajLM.predict`` does (steps only, ``std_m`` null, every point
-and the answer naming its ``engine``: selector, knn or place_knn, the val check's winner); a
-request for times (``at_times`` / ``seconds_ahead``) or ``radii`` is one 422 line saying what to
-send. /validity needs no model and answers as for any model (routes.validity_routes). The other
+POST /predict answers as ``SelectorTrajLM.predict`` does (steps only, ``std_m`` and asked
+``radii`` from the answering engine's val spread since session 27, null for a folder fitted
+before it, every point and the answer naming its ``engine``: selector, knn or place_knn, the val
+check's winner); a request for times (``at_times`` / ``seconds_ahead``), or for ``radii`` from a
+folder without a spread, is one 422 line saying what to send. /validity needs no model and answers as for any model (routes.validity_routes). The other
 tasks (/recover, /travel-time, /embed, /classify, /similar) are one 404 line each naming what to
 use instead. GET /health, /model and /background name the engine; the map page loads as ever.
 Every model call runs on the app's one model thread. Since session 23 (tidy23) /predict joins
@@ -24,6 +25,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from trajlm.api_selector import SelectorTrajLM
 from trajlm.errors import TrajlmInputError
+from trajlm.eval.selector_spread import spread_of
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import _points, _warn, _warned
@@ -67,8 +69,9 @@ def selector_routes(
     @router.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: PredictBody) -> JSONResponse:
         """The next `steps` (default 5, at most the selector's horizon) points of every
-        trajectory, as the Python API's ``predict``: `std_m` null (a point estimate, no
-        uncertainty) and `engine` naming who answered (selector, knn or place_knn)."""
+        trajectory, as the Python API's ``predict``: `std_m` (and `radii`) from the answering
+        engine's error spread on val and `engine` naming who answered (selector, knn or
+        place_knn)."""
         given = [k for k in ("steps", "at_times", "seconds_ahead") if getattr(req, k) is not None]
         if len(given) > 1:
             raise TrajlmInputError(f"give one of steps, at_times, seconds_ahead (got {given})",
@@ -85,20 +88,18 @@ def selector_routes(
                     f"{k_max}) instead, or serve a trajlm training run for {k}",
                     field=k,
                 )
-        if req.radii is not None:
-            raise TrajlmInputError(
-                "a candidate selector gives a point estimate (std_m null), with no "
-                "radii measured on val; leave radii out, or serve a trajlm training run",
-                field="radii",
-            )
+        if req.radii is not None and spread_of(model.selector, model.engine) is None:
+            raise TrajlmInputError(f"{model.no_spread_line()}; leave radii out", field="radii")
         if req.steps is not None and req.steps > k_max:
             raise TrajlmInputError(f"{req.steps} is more than this candidate selector's "
                                    f"horizon: ask for steps <= {k_max}", field="steps")  # fmt: skip
         df, fmt = parse_trajectories(req.trajectories, cfg.limits)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         k = req.steps or 5
-        if cut and sub_second(df):  # the API's own call (exact times), as routes.predict
-            out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+        if req.radii is not None or (cut and sub_second(df)):  # the API's own call (uncert27:
+            # radii read each trajectory's own history; exact times, as routes.predict)
+            ask = {**cut, "radii": req.radii}
+            out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
         else:  # a pass shared with other requests (tidy23): a vehicle's pieces as trips
             table, layout, lines = await worker.call(cut_rows, mdf, cut) if cut else (df, None, [])
             out = await batcher.submit(("steps", k, str(table["t"].dtype)), table)
@@ -106,7 +107,8 @@ def selector_routes(
             if layout is not None:
                 out, cut = pieces_answer(out, layout), {}  # answered as sent already
         out, lines = as_sent(out, cut), http_words(lines)
-        extra = (*piece_of(out), "step", "std_m", "engine")
+        extra = (*piece_of(out), "step", "std_m", *(f"r{lv}_m" for lv in req.radii or []),
+                 "engine")  # fmt: skip
         body = _warn(_points(out, req.output or fmt, extra), lines)
         return JSONResponse(body | {"engine": model.engine})
 
@@ -158,6 +160,7 @@ def selector_info_routes(
             "engine": model.engine,
             "engine_line": model.engine_line(),
             "verdict": _plain(getattr(model.selector, "verdict_", None)),
+            "val_spread": _plain(getattr(model.selector, "val_spread_", None)),  # uncert27
             "max_steps": model.horizon,
             "config": _plain(model.selector.settings_),
             "coverage": {
