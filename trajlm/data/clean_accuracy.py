@@ -34,17 +34,27 @@ def estimate_column(columns: list[str], name: str) -> str | None:
     return next((c for c in columns if ACCURACY_NAMES.get(normalised(c)) == name), None)
 
 
-def _say_unread(df: pl.DataFrame, col: str, value: pl.Expr) -> None:
-    """Warn where `col` holds text that is not a number ('1500 m'): such a fix is kept, its
-    estimate unread (badin26: a cell-tower fix written with its unit was kept with no word)."""
-    bad = df.filter(value.is_null() & pl.col(col).is_not_null())[col]
-    bad = bad.filter(bad.cast(pl.Utf8).str.strip_chars().str.to_lowercase() != "nan")
-    if bad.len():
+def _say_unread(df: pl.DataFrame, col: str) -> None:
+    """Warn where `col` holds text that is no accuracy ('good', '1500 yd'): such a fix is kept,
+    its estimate unread (badin26); '1500 m', '1.5 km', '40 ft' are read in their unit
+    (readers._sensors.accuracy_metres, as ingest reads them: session 27)."""
+    from trajlm.data.readers._sensors import accuracy_unread, unread_line
+
+    bad = accuracy_unread(df, col)
+    if bad.height:
         import warnings
 
-        warnings.warn(f"{col!r}: {bad.len():,} value(s) are not numbers (e.g. {bad[0]!r}): those "
-                      "fixes are kept, their accuracy unread (write the numbers alone, in metres)",
-                      stacklevel=2)  # fmt: skip
+        warnings.warn(unread_line(col, bad.height, bad[col][0]), stacklevel=2)
+
+
+def _estimate(df: pl.DataFrame, col: str, name: str) -> pl.Expr:
+    """`col` as Float64: an accuracy read with its unit ('1500 m', '0.8 km'), HDOP a number."""
+    from trajlm.data.readers._sensors import accuracy_metres, sensor_value
+
+    numeric = df.schema[col].is_numeric() or df.schema[col] == pl.Boolean
+    if name == "accuracy_m":
+        return accuracy_metres(col, numeric)
+    return pl.col(col).cast(pl.Float64, strict=False) if numeric else sensor_value(col)
 
 
 @dataclass
@@ -63,11 +73,29 @@ class DropInaccurate:
             if limit is None or col is None:
                 continue
             # NaN is no estimate, as null is (polars orders NaN above every number: badin26)
-            value = pl.col(col).cast(pl.Float64, strict=False).fill_nan(None)
-            _say_unread(df, col, value)
+            value = _estimate(df, col, name).fill_nan(None)
+            if name == "accuracy_m":
+                _say_unread(df, col)
             poor = (value > limit).fill_null(False)
             n = int(df.select(poor.sum()).item())
             if n:
                 df = df.filter(~poor)
                 report.drop(reason, n)
         return df, report
+
+
+# A filter asked for (CLI option, clean_overrides key) and the column it reads
+_FILTERS = (
+    ("max_accuracy_m", "accuracy_m", "--max-accuracy-m",
+     "an accuracy column (accuracy, accuracy_m, horizontal_accuracy, hacc, ...)"),
+    ("max_hdop", "hdop", "--max-hdop", "an HDOP column (hdop, h_dop, horizontal_dop)"),
+)  # fmt: skip
+
+
+def unused_filters(overrides: dict, columns: set[str]) -> list[str]:
+    """The lines said when a filter asked for (`overrides`: the caller's clean_overrides) finds
+    no column to read in a store's `columns` (badin26: `--max-hdop 5` on a file without HDOP
+    did nothing, with no word)."""
+    return [f"{opt} {overrides[key]:g} (clean_overrides[{key!r}]) reads {what}, and the input "
+            f"has none: no fix dropped by it" for key, col, opt, what in _FILTERS
+            if isinstance(overrides.get(key), int | float) and col not in columns]  # fmt: skip

@@ -43,6 +43,7 @@ from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.coerce_tz import (
     frame_zone_column,
+    frame_zone_note,
     header_offset,
     local_time_column,
     local_times,
@@ -222,6 +223,8 @@ def coerce(
     df = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
     if tz is None and (zcol := frame_zone_column(df, tcol)) is not None:  # CST / MST rows
         df = df.with_columns(row_zone_times(df, traj, tcol, zcol))  # UTC, as ingest reads them
+    elif tz is not None and (note := frame_zone_note(df, tcol, tz)):
+        warn_at_caller(note)  # tz= beside a `Time Zone` column: tz= is used, said (readers27)
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol)

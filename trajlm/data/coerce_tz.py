@@ -142,6 +142,21 @@ def frame_zone_column(df: pl.DataFrame, tcol: str) -> str | None:
     return zcols[0] if isinstance(dtype, pl.Datetime) and dtype.time_zone is None else None
 
 
+def frame_zone_note(df: pl.DataFrame, tcol: str, tz: str) -> str | None:
+    """The line said when ``tz=`` is given beside a column naming each row's zone with other
+    values (readers27, as ingest says it: _row_zones.given_zone_note); None otherwise."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._row_zones import given_zone_note
+    from trajlm.data.readers._time_columns import _OFFSET_NAMES, ZONE_COLUMNS
+
+    zcols = [c for c in df.columns if c != tcol and normalised(str(c)) in ZONE_COLUMNS
+             and normalised(str(c)) not in _OFFSET_NAMES]  # fmt: skip
+    if len(zcols) != 1:
+        return None
+    values = df[zcols[0]].drop_nulls().cast(pl.Utf8).unique().head(20).to_list()
+    return given_zone_note(values, zcols[0], tz, python=True)
+
+
 def row_zone_times(df: pl.DataFrame, traj: str, tcol: str, zcol: str) -> pl.Series:
     """Naive times in ``tcol`` read in each row's zone from ``zcol`` (session 26, as ingest
     reads them: readers/_row_zones.py): UTC datetimes. A zone that cannot be read, a time that

@@ -19,6 +19,7 @@ import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
+from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.kind_columns import KIND_NAMES, is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._encoding import text_encodings
@@ -244,7 +245,7 @@ def _ingest(
         TextColumn(f"[bold]ingest {format}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
-    n_kept, n_fast, v_fast, n_labelled = 0, 0, 0.0, 0
+    n_kept, n_fast, v_fast, n_labelled, seen = 0, 0, 0.0, 0, set()
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -263,6 +264,7 @@ def _ingest(
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
+            seen.update(chunk.columns)
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
                 n_labelled += _labelled(cleaned["label"])
@@ -288,6 +290,8 @@ def _ingest(
                 "row: the store has no labels; --label-col NAME (Python: ColumnMap(extra="
                 "{'label': NAME})) takes another column"
             )
+        for line in unused_filters(clean_overrides or {}, seen):  # --max-hdop, no HDOP column
+            warn_at_caller(line)
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

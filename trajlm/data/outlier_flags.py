@@ -39,20 +39,31 @@ def _is(col: str, values: tuple[str, ...]) -> pl.Expr:
     return text.is_in(list(values)).fill_null(False)
 
 
+def _boolean_column(col: str) -> pl.Expr:
+    """True (over the whole frame) when every value of ``col`` reads as true / false or is
+    empty: Movebank's flag. A `visible` column of satellites in view (8, 9, 0, 7) is not one
+    (badin26: its 0 row was dropped as an outlier); decided by the values (readers27)."""
+    text = pl.col(col).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    return (text.is_in([*_TRUE, *_FALSE]) | text.is_null() | (text == "")).all()
+
+
 def outlier_mask(names: Iterable[str]) -> pl.Expr | None:
     """An expression true on rows marked as outliers, or None when no flag column is present.
-    A `visible` column alone decides when there is one (Movebank computes it from the flags and
-    the valid override); else any outlier flag true and `manually-marked-valid` not true."""
+    A `visible` column of true / false alone decides when there is one (Movebank computes it
+    from the flags and the valid override); else any outlier flag true and
+    `manually-marked-valid` not true. A `visible` column holding other values (a satellite
+    count) is no flag."""
     cols = flag_columns(names)
     if not cols:
         return None
-    if VISIBLE in cols:
-        return _is(cols[VISIBLE], _FALSE)
     flags = [_is(cols[f], _TRUE) for f in OUTLIER_FLAGS if f in cols]
-    if not flags:  # only the valid override: nothing is marked
-        return None
-    marked = pl.any_horizontal(flags)
-    return marked & ~_is(cols[VALID_FLAG], _TRUE) if VALID_FLAG in cols else marked
+    marked = pl.any_horizontal(flags) if flags else pl.lit(False)
+    if VALID_FLAG in cols and flags:
+        marked = marked & ~_is(cols[VALID_FLAG], _TRUE)
+    if VISIBLE in cols:
+        visible = cols[VISIBLE]
+        return pl.when(_boolean_column(visible)).then(_is(visible, _FALSE)).otherwise(marked)
+    return marked if flags else None  # only the valid override: nothing is marked
 
 
 def marked_rows(df: pl.DataFrame) -> pl.Series | None:

@@ -32,6 +32,18 @@ _NORTH_AMERICA = {"EST", "EDT", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT
 _REGIONAL = {"CST": -6 * 3600}
 ZONES_SAID = "zones"  # said in the guessed columns (cli_data prints it), not a ColumnMap field
 _OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d)\s*$")
+# the reasons zoned_times writes after a time whose row's zone cannot be read
+UNREAD_ZONE = re.compile(r".* \((.+ may be .+|'.*' is not a time zone|.+ is empty)\)$")
+
+
+def unread_zone_hint(value: object, zcol: str) -> str | None:
+    """What to do about a row whose zone in `zcol` cannot be read (its time `value` carries
+    the reason: zoned_times), said instead of the time-format hint (readers26 left it)."""
+    if not UNREAD_ZONE.fullmatch(str(value)):
+        return None
+    return (f"the time is fine, its zone in {zcol!r} is not: write an IANA name "
+            "(America/Chicago), an abbreviation of one zone (MST, CEST) or an offset (-06:00) "
+            "there; or --tz NAME reads every row in one zone")  # fmt: skip
 
 
 class RowZone(NamedTuple):
@@ -107,6 +119,36 @@ def zone_column(path: Path, format: str, sep: str, have: list[str], tcol: str) -
     if len(zones) == 1 and _iana(next(iter(zones))):  # study_local_time / --tz read it whole
         return None  # badin26: one '+05:00' / 'MST' / unknown zone was "missing column t"
     return zcols[0]
+
+
+def given_zone_note(
+    values: list, zcol: str, tz: str | None, offset_s: int = 0, python: bool = False
+) -> str | None:
+    """The line said when a zone is given (--tz / --utc-offset; tz= in Python) beside a column
+    naming each row's zone with other values (badin26: either won with no word): the given
+    zone is used, and the column named. None when the column says the given zone."""
+    vals = sorted({str(v).strip() for v in values if v is not None and str(v).strip()})
+    if not vals or (tz is not None and {v.upper() for v in vals} == {tz.upper()}):
+        return None
+    given = tz if tz is not None else f"UTC{offset_s / 3600:+g}"
+    opt = "tz=" if python else ("--tz" if tz is not None else "--utc-offset")
+    more = ", ..." if len(vals) > 4 else ""
+    return (f"times read in {given} ({opt} as given), not in the zones the column {zcol!r} "
+            f"names ({', '.join(vals[:4])}{more}): give no {opt} to read each row in its own "
+            "zone")  # fmt: skip
+
+
+def zone_beside_given(path: Path, format: str, sep: str, have: list[str], tcol: str,
+                      tz: str | None, offset_s: int) -> str | None:  # fmt: skip
+    """given_zone_note for a file's one zone column beside its time column `tcol`."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._time_columns import _OFFSET_NAMES, ZONE_COLUMNS
+
+    zcols = [c for c in have if c != tcol and normalised(c) in ZONE_COLUMNS
+             and normalised(c) not in _OFFSET_NAMES]  # fmt: skip
+    if len(zcols) != 1:
+        return None
+    return given_zone_note(zone_values(path, format, sep, zcols[0]), zcols[0], tz, offset_s)
 
 
 def _iana(name: str) -> bool:

@@ -9,6 +9,8 @@ value for it, so a track without sensors reads exactly as before."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 SENSOR_COLUMNS = ("heart_rate_bpm", "cadence_rpm", "power_w", "speed_mps", "temperature_c")
@@ -110,6 +112,65 @@ def table_accuracy(header: list[str], used: set[str]) -> dict[str, str]:
         if name and name not in out and c not in used:
             out[name] = c
     return out
+
+
+# The units an accuracy is written in beside its number ("1500 m", "12.5m", "0.8 km", "40 ft":
+# session 27, readers27; such text was read as no estimate, a cell-tower fix kept with no word)
+ACCURACY_UNITS = {"": 1.0, "m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0,
+                  "km": 1000.0, "ft": 0.3048, "feet": 0.3048, "foot": 0.3048}  # fmt: skip
+_WITH_UNIT = r"^([-+]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)\s*([a-z]*)\.?$"
+# what a cell says when there is no estimate: not a value left unread
+NO_VALUE = ("", "nan", "na", "n/a", "null", "none", "-", "--", "?", "unknown")
+
+
+def accuracy_metres(column: str, numeric: bool = False) -> pl.Expr:
+    """A fix's accuracy as Float64 metres: a number (decimal comma read as a point), or a
+    number with its unit (m / km / ft, ACCURACY_UNITS); null for anything else. `numeric`:
+    the column already holds numbers (cast only)."""
+    if numeric:
+        return pl.col(column).cast(pl.Float64, strict=False)
+    text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    parts = text.str.extract_groups(_WITH_UNIT)
+    number = parts.struct.field("1").str.replace(",", ".").cast(pl.Float64, strict=False)
+    factor = parts.struct.field("2").replace_strict(
+        ACCURACY_UNITS, default=None, return_dtype=pl.Float64
+    )
+    return pl.coalesce(sensor_value(column), number * factor)
+
+
+def accuracy_unread(df: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The rows of `df` whose `column` holds text that is neither a number of metres nor a
+    number with a unit read (`1500 yd`, `good`), nor a blank / NaN / n/a cell."""
+    if df.schema[column].is_numeric() or df.schema[column] == pl.Boolean:
+        return df.clear()
+    text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    unread = accuracy_metres(column).is_null() & ~text.is_in(list(NO_VALUE)) & text.is_not_null()
+    return df.filter(unread)
+
+
+def unread_line(column: str, n: int, example: object, where: str = "") -> str:
+    """The one line said for accuracy values that could not be read (ingest and trajlm.clean)."""
+    return (f"{column!r}: {n:,} value(s) are not a number of metres, nor one with its unit "
+            f"(m, km, ft) (e.g. {example!r}{where}): those fixes are kept, their accuracy "
+            "unread (write the numbers alone, in metres)")  # fmt: skip
+
+
+def say_unread_accuracy(raw: pl.DataFrame, column: str, ctx: Any) -> None:
+    """Warn once a read (`ctx`: the read's _common.Ctx) where a table's accuracy column holds
+    text that is no accuracy, naming the first such file line (readers27: it became null)."""
+    bad = accuracy_unread(raw, column)
+    if not bad.height or column in ctx.said:
+        return
+    import warnings
+
+    ctx.said.add(column)
+    first = bad.row(0, named=True)
+    where = (
+        f", {ctx.paths[first['_file']].name} line {first['_line']}"
+        if "_line" in bad.columns
+        else ""
+    )
+    warnings.warn(unread_line(column, bad.height, first[column], where), stacklevel=2)
 
 
 def table_sensors(header: list[str], used: set[str]) -> dict[str, str]:

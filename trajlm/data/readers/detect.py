@@ -85,6 +85,7 @@ from trajlm.data.readers.layouts import (
     study_local_time,
     unknown_zone,
     with_date_parts,
+    zone_beside_given,
     zone_per_row,
     zoned_time_column,
 )
@@ -228,6 +229,12 @@ def resolve_columns(
     if format == "csv" and cm.time_format is None and cm.t_date is None and columbus(have):
         guessed.update(COLUMBUS)  # Columbus V-900 / V-1000: YYMMDD + HHMMSS, UTC (session 20)
     tcol = guessed.get("t", cm.t)
+    if (
+        tcol in have
+        and (cm.tz or cm.utc_offset_s)
+        and (note := zone_beside_given(first, format, cm.sep, have, tcol, cm.tz, cm.utc_offset_s))
+    ):  # --tz beside a `Time Zone` column: which one is used, said (readers27)
+        warnings.warn(f"{first.name}: {note}", stacklevel=2)
     if tcol in have and cm.tz is None and not cm.utc_offset_s and "tz" not in guessed:
         guessed.update(_header_zone(first, tcol))  # `Acq. Time (MDT)`: UTC-6 h (cols23)
     if (

@@ -24,7 +24,10 @@ from pathlib import Path
 from trajlm.data.column_names import TRAJ, UTM_ZONE_NAMES, candidates, tier_of
 from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers._headers import ROW_KEY_SAMPLE, _id_sample
-from trajlm.data.readers._row_zones import zone_per_row  # noqa: F401 (re-exported: detect)
+from trajlm.data.readers._row_zones import (  # noqa: F401 (re-exported: detect)
+    zone_beside_given,
+    zone_per_row,
+)
 from trajlm.data.readers._time_columns import (  # noqa: F401  (re-exported: detect, coerce_*)
     BY_SIZE,
     date_column_for,

@@ -78,7 +78,13 @@ from trajlm.data.readers._point_text import one_column
 from trajlm.data.readers._reused_ids import split_reused_ids
 from trajlm.data.readers._row_zones import zoned_times
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
-from trajlm.data.readers._sensors import ACCURACY_COLUMNS, SENSOR_COLUMNS, sensor_value
+from trajlm.data.readers._sensors import (
+    ACCURACY_COLUMNS,
+    SENSOR_COLUMNS,
+    accuracy_metres,
+    say_unread_accuracy,
+    sensor_value,
+)
 from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table imports them here)
     _check_columns,
     _coord_axes,
@@ -176,13 +182,18 @@ def _to_points(
         pl.col("_lat").alias("lat"),
         pl.col("_lon").alias("lon"),
         *src,
-        *[
-            (sensor_value(v) if k in (*SENSOR_COLUMNS, *ACCURACY_COLUMNS) else pl.col(v)).alias(k)
-            for k, v in cm.extra.items()
-        ],
+        *[_extra(df, k, v).alias(k) for k, v in cm.extra.items()],
         "_file",
         "_line",
     )
+
+
+def _extra(df: pl.DataFrame, name: str, column: str) -> pl.Expr:
+    """A kept column: sensors as numbers, an accuracy in metres ('1500 m', '0.8 km' read in
+    their unit: readers27), anything else as it is."""
+    if name == "accuracy_m":
+        return accuracy_metres(column, df.schema[column].is_numeric())
+    return sensor_value(column) if name in (*SENSOR_COLUMNS, *ACCURACY_COLUMNS) else pl.col(column)
 
 
 def _fields(cm: ColumnMap) -> dict[str, str]:
@@ -245,7 +256,7 @@ def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Ite
     check_mapping(cm, paths)
     if cm.min_t is not None:
         ctx.min_t = cm.min_t
-    ctx.time_hint = _time_hint(cm)
+    ctx.time_hint, ctx.zone_column = _time_hint(cm), cm.t_zone
     buf: list[pl.DataFrame] = []  # small files (zip members) are merged up to chunk_rows
     n_buf = 0
     for archive in paths:
@@ -360,6 +371,8 @@ def _csv_file(
         if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
             raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
+        if acc := cm.extra.get("accuracy_m"):
+            say_unread_accuracy(raw, acc, ctx)
         pts = _to_points(raw, cm, path.stem, t_ms, local)
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         pts = split_reused_ids(pts, ctx, path.name)  # one id, two movers at the same times
