@@ -100,6 +100,16 @@ def test_a_row_whose_zone_cannot_be_read_gets_the_zones_hint(tmp_path: Path) -> 
     assert "ISO-8601" not in out and "Traceback" not in out
 
 
+def test_a_parquet_with_a_zone_per_row_is_read_as_the_csv(tmp_path: Path) -> None:
+    frame = pl.read_csv(_zones(tmp_path / "z.csv", ["CST", "MST"]))
+    frame.with_columns(pl.col("Local Time").str.to_datetime()).write_parquet(tmp_path / "z.parquet")
+    for name in ("z.csv", "z.parquet"):
+        code, out = _ingest(tmp_path / name, tmp_path / f"s_{name}")
+        assert code == 0 and "each row's zone from 'Time Zone'" in out, out
+    csv, pq = (read_store(tmp_path / f"s_z.{k}").sort("t")["t"] for k in ("csv", "parquet"))
+    assert csv.to_list() == pq.to_list() and csv[0] == 1_760_018_400  # 08:00 CST = 14:00 UTC
+
+
 def test_visible_counting_satellites_is_no_outlier_flag() -> None:
     def marked(values: list) -> list:
         return marked_rows(pl.DataFrame({"visible": values}, strict=False)).to_list()

@@ -21,7 +21,6 @@ the coordinates read as numbers by data/coerce_columns.py (session 24).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -30,6 +29,8 @@ from trajlm.data import geo
 from trajlm.data.coerce_columns import coordinate_column, pick_column
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
+from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
+from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_pieces import NO_ID, cut_pieces, is_mover, is_row_key, no_id_frame
 from trajlm.data.coerce_rows import (
@@ -74,75 +75,6 @@ from trajlm.data.times import (
 from trajlm.errors import warn_at_caller
 
 _pick = pick_column  # the name api_inputs.py imports (before session 24 it lived here)
-
-KINDS = "a Polars or pandas DataFrame, a GeoDataFrame, or a MovingPandas Trajectory(Collection)"
-
-
-@dataclass
-class Layout:
-    """How the caller's frame maps to the canonical table, to map results back."""
-
-    kind: str  # polars | pandas | geopandas | movingpandas
-    traj_col: str = "traj_id"
-    time_col: str = "t"
-    lat_col: str = "lat"
-    lon_col: str = "lon"
-    time_kind: str = "epoch"  # epoch | datetime | string
-    time_zone: str | None = "UTC"  # datetimes: the caller's zone; None = naive UTC
-    crs: Any = None  # the caller's CRS (None = WGS84 degrees)
-    traj_dtype: Any = None  # the caller's traj id dtype (Polars), restored on the way out
-    columns: tuple = ()  # the caller's column order, kept for results with the same columns
-    lazy: bool = False  # a Polars LazyFrame: results come back lazy too (type in = type out)
-    time_text: dict | None = None  # ISO text times: how they were written (times.text_style)
-    # Sub-second input times: (traj_id, t, frac) of the rows whose time is t + frac, put back
-    # on results (exact_times); None for whole-second input (results bit-identical to before).
-    frac: pl.DataFrame | None = None
-    # predict(at_times=...) with sub-second times: (traj_id, step, t) the exact times asked.
-    at_exact: pl.DataFrame | None = None
-    # The input's (traj_id, source_traj_id) pairs, when it has that column (a cleaned table,
-    # a store's points): results without it get it back (with_source_ids).
-    ids: pl.DataFrame | None = None
-    # pandas: the id column's own extension dtype (nullable Int64, string[python]), which
-    # Polars' Int64 / String would bring back as numpy int64 / object; restored on the way out.
-    pandas_ids: Any = None
-    # The caller's columns that conform recasts (schema.OPTIONAL: label -> text, ...), with
-    # their own dtypes, cast back on results that carry them (a float "label" stays float).
-    extra_dtypes: dict | None = None
-    # The fixes dropped for falling in the same second as an earlier one of their trajectory
-    # (canonical columns + their fraction), put back on row-keeping results (recover).
-    sub_second_rows: pl.DataFrame | None = None
-    # The caller's time column as it came (session 18): its dtype (a Datetime's unit, Float64
-    # seconds), pandas' own dtype (datetime64[ns] / [s]), and the unit its name said for Unix
-    # numbers (ts_ms -> "ms"), all given back on results; the point column split into lat /
-    # lon (column, form, fields: coerce_shapes.split_point), packed back.
-    time_dtype: Any = None
-    pandas_time: Any = None
-    epoch_unit: str | None = None
-    point: tuple | None = None
-    geometry: str | None = None  # a GeoDataFrame's geometry column (errors name it: errnames18)
-    # A mover's fixes cut at gaps (coerce_pieces.py): (traj_id, source_traj_id, piece)
-    pieces: pl.DataFrame | None = None
-
-
-def kind_of(obj: Any) -> str:
-    """polars | pandas | geopandas | movingpandas, or a TrajlmInputError naming what is taken."""
-    if isinstance(obj, pl.LazyFrame):
-        return "polars"
-    mod = type(obj).__module__.split(".")[0]
-    if isinstance(obj, pl.DataFrame):
-        return "polars"
-    if mod == "movingpandas":
-        return "movingpandas"
-    if mod == "geopandas" and not hasattr(obj, "columns"):  # a GeoSeries: positions only
-        raise TrajlmInputError(
-            f"a {type(obj).__name__} holds positions only, no trajectory ids or times; give "
-            "a GeoDataFrame with a trajectory id and a time column beside the geometry"
-        )
-    if mod == "geopandas" and hasattr(obj, "geometry"):
-        return "geopandas"
-    if mod == "pandas" and hasattr(obj, "columns"):
-        return "pandas"
-    raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}")
 
 
 def coerce(

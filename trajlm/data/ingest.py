@@ -15,12 +15,13 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-import polars as pl
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
-from trajlm.data.kind_columns import KIND_NAMES, is_taxon, is_vessel_type, name_vessel_types
+from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
+from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
+from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
@@ -300,76 +301,6 @@ def _ingest(
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
-
-
-# Class columns taken as the store's label without --label-col (names normalised as in
-# column_names: case, spaces, dashes and dots ignored), first match wins.
-LABEL_NAMES = ("label", "mode", "transport_mode", "transportation_mode", "travel_mode",
-               "activity", "label_mode")  # fmt: skip
-
-
-def keep_sensor_columns(
-    paths: str | Path | Sequence[str | Path],
-    format: str,
-    columns: ColumnMap | None,
-    accuracy: bool = False,
-) -> tuple[ColumnMap | None, dict[str, str]]:
-    """csv / parquet: keep heart rate, cadence, power, temperature and speed_mps columns
-    (with accuracy=True: the fix's error estimate, `accuracy_m` / `hdop`: _sensors.ACCURACY_NAMES)
-    (readers._sensors.TABLE_NAMES) under the names GPX / TCX / FIT sensors get, unless the map
-    already keeps that name. Returns the map to read with and {sensor: column} taken."""
-    from trajlm.data.readers._sensors import table_accuracy, table_sensors
-    from trajlm.data.readers.detect import _header, rglob_follow
-
-    cm = columns or ColumnMap()
-    if format not in ("csv", "parquet"):
-        return columns, {}
-    first = Path(paths if isinstance(paths, str | Path) else paths[0])
-    if first.is_dir():
-        first = next(iter(rglob_follow(first, f"*.{format}")), first)
-    if not first.is_file() or first.suffix.lower() == ".zip":
-        return columns, {}
-    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
-    pick = table_accuracy if accuracy else table_sensors  # accuracy: the fix's error estimate
-    found = pick(_header(first, format, cm.sep) or [], used)
-    found = {k: v for k, v in found.items() if k not in cm.extra}
-    if not found:
-        return columns, {}
-    return dataclasses.replace(cm, extra={**cm.extra, **found}), found
-
-
-def keep_label_column(
-    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
-) -> tuple[ColumnMap | None, str | None]:
-    """csv / parquet: keep a class column named like LABEL_NAMES (label, mode, transport_mode,
-    activity, ...) as the store's ``label`` when none is mapped (an explicit ``--label-col`` /
-    ``ColumnMap(extra={"label": ...})`` wins). Returns the map to read with and the column
-    taken (None: none)."""
-    from trajlm.data.column_names import normalised
-    from trajlm.data.readers.detect import _header, rglob_follow
-
-    cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or "label" in cm.extra:
-        return columns, None
-    first = Path(paths if isinstance(paths, str | Path) else paths[0])
-    if first.is_dir():
-        first = next(iter(rglob_follow(first, f"*.{format}")), first)
-    have = _header(first, format, cm.sep) if first.is_file() else None
-    used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
-    by_name = {normalised(c): c for c in reversed(have or []) if c not in used}
-    col = next((by_name[n] for n in LABEL_NAMES if n in by_name), None)
-    if col is None:  # an AIS ship type, a Movebank species: the kind of mover (labels22)
-        col = next((by_name[n] for n in KIND_NAMES if n in by_name), None)
-    if col is None:
-        return columns, None
-    return dataclasses.replace(cm, extra={**cm.extra, "label": col}), col
-
-
-def _labelled(label: pl.Series) -> int:
-    """How many rows of a label column hold a class (not null, not blank text)."""
-    if label.dtype == pl.Utf8:
-        return int((label.str.strip_chars().str.len_chars() > 0).sum())
-    return int(label.is_not_null().sum())
 
 
 def _nothing_left_hint(

@@ -267,7 +267,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             if ctx.time_hint and str(value).strip():
                 after = f": {ctx.time_hint}"
             if ctx.zone_column:
-                from trajlm.data.readers._row_zones import unread_zone_hint
+                from trajlm.data.readers._times import unread_zone_hint
 
                 if zone_hint := unread_zone_hint(value, ctx.zone_column):
                     after = f": {zone_hint}"

@@ -24,7 +24,6 @@ from typing import NamedTuple
 import polars as pl
 
 from trajlm.data.readers._times import T_GAP, T_LATE, ZONE_OF_ROW
-from trajlm.data.schema import TrajlmInputError
 from trajlm.data.zone_names import _OFFSET_PARTS, AMBIGUOUS, ZONE_HOURS
 
 # the North American abbreviations: beside one of them, CST is US Central (UTC-6)
@@ -32,18 +31,6 @@ _NORTH_AMERICA = {"EST", "EDT", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT
 _REGIONAL = {"CST": -6 * 3600}
 ZONES_SAID = "zones"  # said in the guessed columns (cli_data prints it), not a ColumnMap field
 _OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d)\s*$")
-# the reasons zoned_times writes after a time whose row's zone cannot be read
-UNREAD_ZONE = re.compile(r".* \((.+ may be .+|'.*' is not a time zone|.+ is empty)\)$")
-
-
-def unread_zone_hint(value: object, zcol: str) -> str | None:
-    """What to do about a row whose zone in `zcol` cannot be read (its time `value` carries
-    the reason: zoned_times), said instead of the time-format hint (readers26 left it)."""
-    if not UNREAD_ZONE.fullmatch(str(value)):
-        return None
-    return (f"the time is fine, its zone in {zcol!r} is not: write an IANA name "
-            "(America/Chicago), an abbreviation of one zone (MST, CEST) or an offset (-06:00) "
-            "there; or --tz NAME reads every row in one zone")  # fmt: skip
 
 
 class RowZone(NamedTuple):
@@ -165,22 +152,12 @@ def zone_per_row(path: Path, format: str, sep: str, have: list[str], tcol: str) 
     """{"t_zone": column, ZONES_SAID: words} for times without a zone beside a column giving
     each row's zone with several values (`Time Zone`: CST, MST; heldout25's truck log across
     zones was read as UTC, 11 % of its rows dropped as repeated times): each row is read in its
-    own zone (session 26, _row_zones.py). {} when there is no such column. Parquet: refused in
-    one line (the CSV reader reads them)."""
+    own zone (session 26, _row_zones.py). {} when there is no such column. CSV and Parquet
+    (readers27; Parquet was refused in one line)."""
     zcol = zone_column(path, format, sep, have, tcol)
     if zcol is None:
         return {}
-    zones = zone_values(path, format, sep, zcol)
-    if format != "csv":
-        raise TrajlmInputError(
-            f"times in {tcol!r} have no zone and {zcol!r} gives each row's zone, with several "
-            f"values ({', '.join(zones[:4])}): one --tz / --utc-offset cannot place them",
-            path=path,
-            field=zcol,
-            hint="write the table as CSV (each row is then read in its own zone), or convert "
-            "the times to UTC first, e.g. pandas: per zone, pd.to_datetime(df[TIME])"
-            ".dt.tz_localize(ZONE).dt.tz_convert('UTC')",
-        )
+    zones = zone_values(path, format, sep, zcol)  # CSV and Parquet alike (readers27)
     said = f"read in each row's zone from {zcol!r} ({', '.join(zones[:6])}"
     said += ", ..." if len(zones) > 6 else ""
     note = regional_note(zones)
@@ -210,6 +187,14 @@ def zone_values(path: Path, format: str, sep: str, column: str) -> list[str]:
     except Exception:  # the reader says what is wrong with the file
         return []
     return sorted(str(v).strip() for v in got.to_list())
+
+
+def naive_text(col: pl.Series) -> pl.Series:
+    """A Parquet time column as the text zoned_times parses: naive datetimes as ISO text
+    (`2025-10-09 08:05:00.000`), text as it is."""
+    if isinstance(col.dtype, pl.Datetime) and col.dtype.time_zone is None:
+        return col.dt.to_string("%Y-%m-%d %H:%M:%S%.3f")
+    return col.cast(pl.Utf8)
 
 
 def zoned_times(

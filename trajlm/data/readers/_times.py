@@ -6,6 +6,7 @@ Split from _common.py (which re-exports every name here)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -345,3 +346,17 @@ def origin_seconds(text: str | None) -> int | None:
     except ValueError:
         return None
     return int(d.timestamp()) if d.tzinfo is not None else None
+
+
+# the reasons zoned_times writes after a time whose row's zone cannot be read
+UNREAD_ZONE = re.compile(r".* \((.+ may be .+|'.*' is not a time zone|.+ is empty)\)$")
+
+
+def unread_zone_hint(value: object, zcol: str) -> str | None:
+    """What to do about a row whose zone in `zcol` cannot be read (its time `value` carries
+    the reason: _row_zones.zoned_times), said instead of the time-format hint (readers26 left it)."""
+    if not UNREAD_ZONE.fullmatch(str(value)):
+        return None
+    return (f"the time is fine, its zone in {zcol!r} is not: write an IANA name "
+            "(America/Chicago), an abbreviation of one zone (MST, CEST) or an offset (-06:00) "
+            "there; or --tz NAME reads every row in one zone")  # fmt: skip

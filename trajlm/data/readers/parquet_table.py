@@ -21,6 +21,7 @@ from trajlm.data.readers._common import (
 )
 from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
 from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re-exported
+from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_accuracy
 from trajlm.data.readers._times import resolve_local
 from trajlm.data.readers.tabular import (
@@ -34,6 +35,7 @@ from trajlm.data.readers.tabular import (
     _time_expr,
     _time_hint,
     _to_points,
+    _zone_reader,
     check_mapping,
 )
 from trajlm.data.schema import TrajlmInputError, conform
@@ -50,7 +52,7 @@ def iter_parquet(
     check_mapping(cm, paths)
     if cm.min_t is not None:
         ctx.min_t = cm.min_t
-    ctx.time_hint = _time_hint(cm)
+    ctx.time_hint, ctx.zone_column = _time_hint(cm), cm.t_zone
     for path in paths:
         file = ctx.add_path(path)
         try:
@@ -88,8 +90,12 @@ def iter_parquet(
             )
             row0 += n
             raw = _coords(raw, fcm, ctx)
-            t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
-            local = _local_times(cm, None if cm.t_parts else raw[cm.t])
+            if cm.t_zone:  # each row's own zone, read as the CSV reader reads it (readers27)
+                raw = raw.with_columns(naive_text(raw[cm.t]))
+                raw, t_expr, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
+            else:
+                t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
+                local = _local_times(cm, None if cm.t_parts else raw[cm.t])
             if acc := fcm.extra.get("accuracy_m"):
                 say_unread_accuracy(raw, acc, ctx)
             pts = _to_points(raw, fcm, path.stem, t_expr, local)
