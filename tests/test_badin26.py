@@ -147,8 +147,12 @@ def test_an_accuracy_written_with_its_unit_is_said_not_silently_kept() -> None:
         accuracy_m=pl.Series(["5", "1500 m", "6", "NaN"])
     )
     (out, report), said = _said(lambda: trajlm.clean(df))
+    # session 27 (readers27): the unit is read, so the cell-tower fix goes (was kept, said)
+    assert out.height == 3 and report.dropped["low_accuracy"] == 1, said
+    df = df.with_columns(accuracy_m=pl.Series(["5", "1500 yd", "6", "NaN"]))  # a unit not read
+    (out, report), said = _said(lambda: trajlm.clean(df))
     assert out.height == 4 and not report.dropped
-    assert any("'1500 m'" in s and "1 value(s) are not numbers" in s for s in said), said
+    assert any("'1500 yd'" in s and "1 value(s) are not a number" in s for s in said), said
 
 
 def test_radii_under_a_damaged_spread_say_the_spread_is_unreadable() -> None:
