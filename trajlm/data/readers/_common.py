@@ -39,6 +39,7 @@ from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the reader
     origin_seconds,
     parse_time,
     parse_time_parts,
+    unread_zone_hint,
 )
 from trajlm.data.schema import MIN_T, DropReport, OnError, TrajlmInputError
 
@@ -134,11 +135,8 @@ class Ctx:
     # Read byte copies of a file as files of their own (PROTOCOL's GeoLife split counts users
     # 081 and 125's 24 shared .plt twice; the default reads them once: session 23)
     keep_copies: bool = False
-    # Lines said once a read (an accuracy column's unread text: _sensors.say_unread_accuracy)
-    said: set = field(default_factory=set)
-    # The column naming each row's zone (ColumnMap.t_zone): a row whose zone cannot be read
-    # is told so, not given the time-format hint (_row_zones.unread_zone_hint)
-    zone_column: str | None = None
+    said: set = field(default_factory=set)  # lines said once a read (_sensors: accuracy text)
+    zone_column: str | None = None  # ColumnMap.t_zone: its own hint (_times.unread_zone_hint)
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -266,11 +264,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             value = first[T_RAW]  # the text that did not parse, not the null it became
             if ctx.time_hint and str(value).strip():
                 after = f": {ctx.time_hint}"
-            if ctx.zone_column:
-                from trajlm.data.readers._times import unread_zone_hint
-
-                if zone_hint := unread_zone_hint(value, ctx.zone_column):
-                    after = f": {zone_hint}"
+            if ctx.zone_column and (why := unread_zone_hint(value, ctx.zone_column)):
+                after = f": {why}"  # the row's zone, not the time, is unreadable (readers27)
             if ctx.time_hint and TIME_OF_DAY.fullmatch(str(value).strip()):
                 after = f": {value!r} is a time of day and {NO_DATE}"  # heldout23 (a marathon log)
             if ctx.time_hint and re.match(r"\s*\d\d?/\d\d?/\d{4}\b", str(value)):
