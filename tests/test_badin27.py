@@ -53,7 +53,9 @@ def test_one_point_histories_are_answered_not_an_index_error() -> None:
     [
         {"left": [0, 0, 0]},  # a child that is its parent: Forest.predict looped for ever
         {"threshold": [float("nan"), 0.0, 0.0]},  # every row went right, silently
-        {"value": [0.0, 1e308, -0.1]},  # overflowed to a clipped shrink, numpy's warning only
+        {
+            "value": [0.0, 1e308, -0.1]
+        },  # a leaf of 1e308 overflowed to a clipped shrink, numpy's warning only
     ],
 )
 def test_a_hand_edited_tree_table_is_refused(edit: dict) -> None:
@@ -105,3 +107,20 @@ def test_a_weekdays_session_on_data_with_two_of_it_is_refused(asker) -> None:
         asker("How many km did TUG-1 drive on Tuesday's session?")
     one = asker("How many km did TUG-1 drive on Thursday's session?").value  # one Thursday
     assert one == pytest.approx(asker("How many km did TUG-1 drive on 3 December?").value)
+
+
+def test_race_teams_without_an_id_key_stay_apart(tmp_path) -> None:
+    import json
+
+    from trajlm.data.readers._json_records import record_tracks
+
+    def team(name: str, lat: float, offset: int) -> dict:
+        return {"name": name, "moments": [{"at": 1_772_359_200 + offset + 60 * k, "lat": lat,
+                                           "lon": 5.9 + 1e-3 * k} for k in range(6)]}  # fmt: skip
+
+    doc = json.loads(json.dumps({"teams": [team("Boat A", 43.1, 0), team("Boat B", 43.2, 30),
+                                           team("Boat A", 43.3, 0)]}))  # fmt: skip
+    tracks = record_tracks(doc)
+    # were: three tracks with no id, one trajectory of the file zigzagging between the boats
+    assert [t[0] for t in tracks] == ["Boat A", "Boat B", "Boat A#3"]
+    assert all(len(t[1]) == 6 for t in tracks)

@@ -68,18 +68,45 @@ case("9 val trips", _straight_then_circle(9))
 case("10 val trips", _straight_then_circle(10))
 case("4 trips of one window each (25 fixes)", V4.group_by("traj_id", maintain_order=True).head(25))
 case("4 trips of 8 fixes", V4.group_by("traj_id", maintain_order=True).head(8))
-case("table: another store's trips (ids not in the task)", V4, V4.with_columns(traj_id=pl.lit("zz")))
+case(
+    "table: another store's trips (ids not in the task)", V4, V4.with_columns(traj_id=pl.lit("zz"))
+)
 case("table: empty", V4, V4.head(0))
 case("one trip 500 fixes long, three short", pl.concat([
     _straight_then_circle(1).pipe(lambda d: pl.concat([d.with_columns(t=pl.col("t") + 550 * k, traj_id=pl.lit("long")) for k in range(9)])),
     V4.filter(pl.col("traj_id") != "v0").group_by("traj_id", maintain_order=True).head(25)]))  # fmt: skip
 case("all val trips standing still", V4.with_columns(lat=pl.lit(41.15), lon=pl.lit(-8.61)))
-case("val trips in another city (Sydney)", V4.with_columns(lat=pl.col("lat") - 75.0, lon=pl.col("lon") + 160.0))
-case("val with day-long gaps", V4.with_columns(t=pl.col("t") * 1 + (pl.int_range(pl.len()).over("traj_id") // 10) * 86_400))
-case("val trips with int ids", V4.with_columns(traj_id=pl.col("traj_id").str.slice(1).cast(pl.Int64)))
-case("val copies of one trip under 4 ids", pl.concat([V4.filter(pl.col("traj_id") == "v0").with_columns(traj_id=pl.lit(f"c{i}")) for i in range(4)]))
+case(
+    "val trips in another city (Sydney)",
+    V4.with_columns(lat=pl.col("lat") - 75.0, lon=pl.col("lon") + 160.0),
+)
+case(
+    "val with day-long gaps",
+    V4.with_columns(t=pl.col("t") * 1 + (pl.int_range(pl.len()).over("traj_id") // 10) * 86_400),
+)
+case(
+    "val trips with int ids", V4.with_columns(traj_id=pl.col("traj_id").str.slice(1).cast(pl.Int64))
+)
+case(
+    "val copies of one trip under 4 ids",
+    pl.concat(
+        [
+            V4.filter(pl.col("traj_id") == "v0").with_columns(traj_id=pl.lit(f"c{i}"))
+            for i in range(4)
+        ]
+    ),
+)
 rng = np.random.default_rng(0)
-case("val with speed / course columns (DR)", V4.with_columns(sog_mps=pl.lit(7.5), cog_deg=pl.lit(90.0)))
-case("val with speed / course all null", V4.with_columns(sog_mps=pl.lit(None, pl.Float64), cog_deg=pl.lit(None, pl.Float64)))
-case("val jittered by 1 km noise", V4.with_columns(lat=pl.col("lat") + pl.Series(rng.normal(0, 0.01, V4.height))))
+case(
+    "val with speed / course columns (DR)",
+    V4.with_columns(sog_mps=pl.lit(7.5), cog_deg=pl.lit(90.0)),
+)
+case(
+    "val with speed / course all null",
+    V4.with_columns(sog_mps=pl.lit(None, pl.Float64), cog_deg=pl.lit(None, pl.Float64)),
+)
+case(
+    "val jittered by 1 km noise",
+    V4.with_columns(lat=pl.col("lat") + pl.Series(rng.normal(0, 0.01, V4.height))),
+)
 print("done", N)

@@ -131,7 +131,7 @@ def forest_ok(table: pl.DataFrame) -> bool:
     # overflowed: a shrink's step is within the grid's span
     return bool(
         np.isfinite(value).all()
-        and (np.abs(value) <= SHRINK_SPAN).all()
+        and (np.abs(value[~inner]) <= SHRINK_SPAN).all()  # leaves: what predict adds
         and (kids >= 0).all()
         and (kids < np.concatenate([per[inner], per[inner]])).all()
         and (kids > node).all()
