@@ -124,3 +124,14 @@ def test_race_teams_without_an_id_key_stay_apart(tmp_path) -> None:
     # were: three tracks with no id, one trajectory of the file zigzagging between the boats
     assert [t[0] for t in tracks] == ["Boat A", "Boat B", "Boat A#3"]
     assert all(len(t[1]) == 6 for t in tracks)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_last_tuesday_followed_by_in_a_unit_is_still_the_last_tuesday(asker) -> None:
+    # "in m/s" after it was read as "in March": the weekday alone, every Tuesday averaged
+    want = asker("What was the average speed of TUG-1 on 8 December in m/s?").value
+    got = asker("What was the average speed of TUG-1 last Tuesday in m/s?").value
+    assert got == pytest.approx(want)
+    assert asker("What was the average speed of TUG-1 on Tuesdays in m/s?").value != pytest.approx(
+        want
+    )

@@ -127,6 +127,10 @@ QUESTIONS = [
     ("How many km did TUG-1 drive in metres per minute?", None),
     ("What was the average speed of TUG-1 last Tuesday in metres per minute?", None),
     ("How many km did TUG-1 drive on the 3rd of last month?", None),
+    # added after the first run (their first read: the branch before the "in" fix)
+    ("What was the average speed of TUG-1 last Tuesday in m/s?", None),
+    ("How many km did TUG-1 drive the last Tuesday in December?", km("TUG-1", "2026-12-08")),
+    ("How many km did TUG-1 drive last Tuesday in the morning?", None),
 ]
 for i, (q, truth) in enumerate(QUESTIONS, 1):
     try:

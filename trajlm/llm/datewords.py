@@ -103,8 +103,9 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
                                f"(its dates run {_say(dates[0])} to {_say(dates[-1])})")  # fmt: skip
         return f"{m.group(1) or ''}{m.group(2).capitalize()} {_say(on[-1])}"
 
+    # badin27: "last Tuesday in m/s" was every Tuesday ("in" after it was read as "in March")
     question = re.sub(
-        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\b)",
+        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\s+(?:the\s+)?(?:{_MONTH_WORD}|\d|month|year)\b)",
         last_weekday,
         question,
         flags=re.I,
