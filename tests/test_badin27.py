@@ -135,3 +135,20 @@ def test_last_tuesday_followed_by_in_a_unit_is_still_the_last_tuesday(asker) -> 
     assert asker("What was the average speed of TUG-1 on Tuesdays in m/s?").value != pytest.approx(
         want
     )
+
+
+def test_travel_time_baselines_name_a_bad_keyword_and_an_unfitted_call() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    from trajlm.baselines import DistanceOverMeanSpeed, LinearRegressionTTE
+    from trajlm.errors import ArgumentError
+
+    rows = [{"trip": f"T{k}", "t": 1_794_800_000 + 60 * i, "lat": 41.88 + 1e-3 * i * (k + 1),
+             "lon": -87.63} for k in range(6) for i in range(8)]  # fmt: skip
+    df = pd.DataFrame(rows)
+    fitted = DistanceOverMeanSpeed().fit(df, traj_col="trip")
+    with pytest.raises(ArgumentError, match="'colour'.*valid: traj_col"):  # was coerce's TypeError
+        fitted.predict(df, traj_col="trip", colour="red")
+    for est in (DistanceOverMeanSpeed(), LinearRegressionTTE()):  # was an AttributeError
+        with pytest.raises(NotFittedError):
+            est.predict(df, traj_col="trip")
