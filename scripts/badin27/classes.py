@@ -154,6 +154,13 @@ READERS = {  # scripts/badin27/readers.py (41)
     31: "SR",
 }
 FEWTRIPS = {i: "R" for i in range(1, 19)}  # scripts/badin27/fewtrips.py (18)
+LATEST = {  # scripts/badin27/latest.py (38)
+    **{i: "R" for i in (1, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 18, 19, 20, 24, 25, 26, 33, 36)},
+    **{i: "C" for i in (2, 3, 4, 13, 15, 17, 21, 22, 23, 27, 28, 29, 31, 32, 34, 37)},
+    30: "U",
+    35: "TC",
+    38: "TC",
+}
 
 
 def row(name: str, cases: dict[int, str]) -> str:
@@ -168,7 +175,13 @@ if __name__ == "__main__":
         "| script | cases | answered right | one clear line | unclear line | silent wrong | traceback / 500 / hang |"
     )
     print("|---|---|---|---|---|---|---|")
-    sets = {"scaled.py": SCALED, "ask.py": ASK, "readers.py": READERS, "fewtrips.py": FEWTRIPS}
+    sets = {
+        "scaled.py": SCALED,
+        "ask.py": ASK,
+        "readers.py": READERS,
+        "fewtrips.py": FEWTRIPS,
+        "latest.py": LATEST,
+    }
     for name, cases in sets.items():
         print(row(name, cases))
     every = {f"{n}{i}": c for n, cases in sets.items() for i, c in cases.items()}
