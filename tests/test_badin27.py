@@ -152,3 +152,17 @@ def test_travel_time_baselines_name_a_bad_keyword_and_an_unfitted_call() -> None
     for est in (DistanceOverMeanSpeed(), LinearRegressionTTE()):  # was an AttributeError
         with pytest.raises(NotFittedError):
             est.predict(df, traj_col="trip")
+
+
+def test_passages_take_numpy_radii_and_count_a_repeated_row_once() -> None:
+    import trajlm
+
+    a, b, mid = (41.15, -8.61), (41.20, -8.55), (41.175, -8.58)
+    t0 = pd.Timestamp("2026-01-01", tz="UTC")
+    rows = [{"vehicle_id": "v1", "timestamp": t0 + pd.Timedelta(seconds=s), "latitude": p[0],
+             "longitude": p[1]} for s, p in ((0, a), (600, mid), (1200, b))]  # fmt: skip
+    df = pd.DataFrame(rows)
+    for radius in (np.int64(500), np.float32(500.0)):  # were refused: "not a positive number"
+        assert len(trajlm.passages(df, a, b, radius_m=radius)) == 1
+    twice = trajlm.passages(pd.concat([df, df]), a, b)  # was n_fixes 6
+    assert twice["n_fixes"].tolist() == [3] and twice["duration_s"].tolist() == [1200.0]

@@ -161,6 +161,13 @@ LATEST = {  # scripts/badin27/latest.py (38)
     35: "TC",
     38: "TC",
 }
+PASSAGES = {  # scripts/badin27/passages.py (26)
+    **{i: "R" for i in (1, 5, 6, 13, 16, 18, 19, 20, 21, 25, 26)},
+    **{i: "C" for i in (2, 3, 4, 7, 8, 11, 12, 14, 15, 22, 23, 24)},
+    9: "UR",
+    10: "UR",
+    17: "SR",
+}
 
 
 def row(name: str, cases: dict[int, str]) -> str:
@@ -181,6 +188,7 @@ if __name__ == "__main__":
         "readers.py": READERS,
         "fewtrips.py": FEWTRIPS,
         "latest.py": LATEST,
+        "passages.py": PASSAGES,
     }
     for name, cases in sets.items():
         print(row(name, cases))
