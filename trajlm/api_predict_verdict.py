@@ -132,10 +132,15 @@ def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.Data
     out = with_engine_spread(base, history, spread, radii_levels(radii))
     if spread is not None and (short := out.filter(pl.col("std_m").is_nan()
                                                    & pl.col("lat").is_not_nan())).height:  # fmt: skip
-        # badin26: a 2-fix history answered std_m NaN with no word
-        say_once(api, f"std_m (and radii) are NaN where {engine} answers a trajectory of under 3 "
-                      f"fixes (e.g. {short['traj_id'][0]!r}): its val spread is read against the "
-                      "history's own constant-velocity error, which needs 3")  # fmt: skip
+        # badin26: a 2-fix history answered std_m NaN with no word; badin27: a 20-fix one asked
+        # 0.5 s ahead was said to have "under 3 fixes"
+        tid = short["traj_id"][0]
+        fixes = history.filter(pl.col("traj_id").cast(pl.String) == str(tid)).height
+        why = (f"a trajectory of under 3 fixes (e.g. {tid!r}): its val spread is read against the "
+               "history's own constant-velocity error, which needs 3") if fixes < 3 else (
+               f"an asked time under a second after the last fix (e.g. {tid!r}): its val spread "
+               "is read against the history's own error at whole seconds ahead")  # fmt: skip
+        say_once(api, f"std_m (and radii) are NaN where {engine} answers {why}")
     return out
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,8 @@ def _place(value: Any, name: str) -> tuple[float, float]:
 
 def _radius(value: Any, a: tuple[float, float], b: tuple[float, float]) -> float:
     """radius_m in metres, small enough that no fix lies within it of both places."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0 \
+    # badin27: numpy's numbers (np.int64(500), a radius read from an array) were refused
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real) or not value > 0 \
             or not math.isfinite(value):  # fmt: skip
         raise TrajlmInputError(f"radius_m must be a positive number of metres, got {value!r}",
                                field="radius_m")  # fmt: skip
@@ -83,6 +85,8 @@ def passages(df: Any, a: Any, b: Any, *, radius_m: float = 500.0, **columns: Any
         table = table.filter(~marked)
     lat, lon = pl.col("lat"), pl.col("lon")
     table = table.filter(lat.is_not_null() & lon.is_not_null()).sort("traj_id", "t")
+    # badin27: an export's repeated rows counted twice in n_fixes; kept once
+    table = table.unique(["traj_id", "t", "lat", "lon"], keep="first", maintain_order=True)
     step = haversine_m(lat.shift(1), lon.shift(1), lat, lon).over("traj_id").fill_null(0.0)
     near = [haversine_m(lat, lon, pl.lit(p[0]), pl.lit(p[1])) <= radius for p in (a, b)]
     fixes = table.select(

@@ -49,6 +49,7 @@ MIN_TRIPS = 100  # train trips: fewer leaves each fold ~20 trips, ~150 head rows
 MIN_ROWS = 500
 MAX_ROWS = 40_000  # GeoLife's folds give ~13k; the HGB fit is linear in rows
 FIT_CAP_S = 300.0  # wall-clock guard on the folds + fit (said where it acts)
+SHRINK_SPAN = 1.5  # stop_head.SHRINK_GRID's 0 .. 1.5: the baseline and any leaf lie within it
 _COLUMNS = ("tree", "node", "feature", "threshold", "missing_left", "left", "right", "leaf",
             "value")  # fmt: skip
 
@@ -123,10 +124,18 @@ def forest_ok(table: pl.DataFrame) -> bool:
     inner = ~t["leaf"].to_numpy().astype(bool)
     kids = np.concatenate([t["left"].to_numpy()[inner], t["right"].to_numpy()[inner]])
     feats = t["feature"].to_numpy()[inner]
+    node = np.tile(t["node"].to_numpy()[inner], 2)
+    value = t["value"].to_numpy()
+    # badin27: a child at or before its parent (scikit-learn numbers them after it) looped
+    # Forest.predict for ever; a NaN threshold sent every row right, a leaf of 1e308
+    # overflowed: a shrink's step is within the grid's span
     return bool(
-        np.isfinite(t["value"].to_numpy()).all()
+        np.isfinite(value).all()
+        and (np.abs(value[~inner]) <= SHRINK_SPAN).all()  # leaves: what predict adds
         and (kids >= 0).all()
         and (kids < np.concatenate([per[inner], per[inner]])).all()
+        and (kids > node).all()
+        and not np.isnan(t["threshold"].to_numpy()[inner]).any()
         and ((feats >= 0) & (feats < len(FEATURES))).all()
     )
 
@@ -291,6 +300,7 @@ def scale_fields_ok(v: dict) -> bool:
         and isinstance(s.get("baseline"), int | float)
         and not isinstance(s.get("baseline"), bool)
         and bool(np.isfinite(s["baseline"]))
+        and 0.0 <= s["baseline"] <= SHRINK_SPAN  # badin27: a median of the grid's shrinks
         and s.get("features") == list(FEATURES)
     )
 

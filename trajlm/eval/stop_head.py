@@ -41,6 +41,8 @@ def history_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray, asked_t
     """(N, len(FEATURES)) from the history, the asked times and kNN's answer (N, k, 2) alone:
     no target and no clock time (hour-of-day would need a clock-shift check)."""
     xy, t, lengths = np.asarray(xy, np.float64), np.asarray(t, np.float64), np.asarray(lengths)
+    if xy.shape[1] < 2:  # badin27: one-point histories only (IndexError): a padded repeat
+        xy, t = np.repeat(xy, 2, axis=1), np.repeat(t, 2, axis=1)
     speed, real = _steps(xy, t, lengths)
     rows = np.arange(len(xy))
     any_step = real.any(1)

@@ -24,10 +24,17 @@ def _table(df: Any, **columns: Any) -> tuple[pl.DataFrame, np.ndarray | None]:
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if canonical and not any(v is not None for v in columns.values()):
         return df, None
+    import inspect
+
+    from trajlm._arguments import check_keywords
     from trajlm.data.coerce_pieces import piece_order
     from trajlm.data.geoframes import CARRIED
     from trajlm.tasks.task_frames import said_for_arrays
 
+    # badin27: predict(frame, colour=...) was coerce()'s TypeError
+    internal = ("obj", "validate", "source", "warn_naive", "repeats")
+    options = [p for p in inspect.signature(coerce).parameters if p not in internal]
+    check_keywords("fit / predict", columns, [*options, "split_gaps"])
     with said_for_arrays("trajlm.to_canonical(df, split_gaps=True)"):  # a van's trips (pieces22)
         table, layout = coerce(df, **with_gap_rule(columns))  # as to_canonical, with the layout
     return table.drop(CARRIED, strict=False), piece_order(table["traj_id"].unique().sort(), layout)
@@ -87,6 +94,14 @@ def _xy(od: pl.DataFrame, lon0: float | None = None) -> np.ndarray:
     return np.c_[x, np.log1p(x[:, 0])]
 
 
+def _fitted(estimator: Any, attribute: str) -> None:
+    """scikit-learn's NotFittedError before ``fit`` (badin27: an AttributeError on
+    ``speed_mps_``)."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(estimator, attribute)
+
+
 def _columns(estimator: Any, given: dict[str, Any]) -> dict[str, Any]:
     """The column options for ``predict``: those given, else those ``fit`` read its frame by
     (a frame of points read like the train frame: newuser27's ``predict(frame, traj_col=...)``
@@ -119,6 +134,7 @@ class _Regressor(BaseEstimator):
     def predict(self, od: Any, **columns: Any) -> np.ndarray:
         """Durations (s) of an O-D table's rows or of each trajectory of a point frame, read
         by ``columns`` (default: those ``fit`` was given)."""
+        _fitted(self, "model_")
         od = _od(od, **_columns(self, columns))
         with _few_threads(len(od)):
             y = self.model_.predict(_xy(od, getattr(self, "lon0_", None)))
@@ -152,6 +168,7 @@ class DistanceOverMeanSpeed(BaseEstimator):
         return self
 
     def predict(self, od: Any, **columns: Any) -> np.ndarray:
+        _fitted(self, "speed_mps_")
         return _od(od, **_columns(self, columns))["distance_m"].to_numpy() / max(
             self.speed_mps_, 1e-6
         )

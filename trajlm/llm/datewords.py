@@ -31,6 +31,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)"
 _WD = "(" + "|".join(_WEEKDAY_NAMES) + ")"
+_SHORT = tuple(n[:3] for n in _WEEKDAY_NAMES)
+_WD_SHORT = r"(mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"  # phrases.py's abbreviations
 # what may follow a day of the month ("on the 3rd, how far ...", "the 3rd between 8 and 9"): never a noun ("the 3rd
 # longest trip", "the 90th percentile", "the 2nd of March" is read by phrases.read_dates)
 _AFTER_DAY = (r"(?:at|in|on|and|or|to|till|until|between|from|before|after|for|by|during|when|with|did|does|was|were"
@@ -75,11 +77,23 @@ def _weekend_of(d: date) -> tuple[date, date]:
 
 def local_dates(question: str, dates: Sequence[date]) -> str:
     """The question with the data's local date words written as calendar dates (see the module's doc)."""
-    # "Tuesday's session": the trips of that weekday (no data needed)
-    question = re.sub(rf"\b{_WD}'s\b", r"on \1", question, flags=re.I)
-    if not dates:
-        return question
+    if not dates:  # "Tuesday's session": the trips of that weekday
+        return re.sub(rf"\b{_WD}'s\b", r"on \1", question, flags=re.I)
     dates = sorted(set(dates))
+
+    def weekday_s(m: re.Match) -> str:  # badin27: two Tuesdays were summed as one session
+        wd = _WEEKDAY_NAMES.index(m.group(1).lower())
+        on = [d for d in dates if d.weekday() == wd]
+        if len(on) > 1:
+            raise CannotAnswer(f"'{m.group(0)}': the data hold {len(on)} {m.group(1).capitalize()}s "
+                               f"({', '.join(_say(d) for d in on)}); name one ('on {_say(on[-1])}')")  # fmt: skip
+        return f"on {m.group(1).capitalize()} {_say(on[0])}" if on else f"on {m.group(1)}"
+
+    question = re.sub(rf"\b{_WD}'s\b", weekday_s, question, flags=re.I)
+    # badin27: "last Tues" read as every Tuesday ("last" dropped): the short names as the long
+    question = re.sub(rf"\blast\s+{_WD_SHORT}\b\.?",
+                      lambda m: f"last {_WEEKDAY_NAMES[_SHORT.index(m.group(1)[:3].lower())]}",
+                      question, flags=re.I)  # fmt: skip
 
     def last_weekday(m: re.Match) -> str:
         wd = _WEEKDAY_NAMES.index(m.group(2).lower())
@@ -89,8 +103,9 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
                                f"(its dates run {_say(dates[0])} to {_say(dates[-1])})")  # fmt: skip
         return f"{m.group(1) or ''}{m.group(2).capitalize()} {_say(on[-1])}"
 
+    # badin27: "last Tuesday in m/s" was every Tuesday ("in" after it was read as "in March")
     question = re.sub(
-        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\b)",
+        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\s+(?:the\s+)?(?:{_MONTH_WORD}|\d|month|year)\b)",
         last_weekday,
         question,
         flags=re.I,

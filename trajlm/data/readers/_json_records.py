@@ -226,7 +226,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
         return None
     out: list[Track] = []
     owner_ids = len(found) > 1 or found[0][1] is not doc
-    for records, owner, fields in found:
+    used: set[str] = set()
+    for n, (records, owner, fields) in enumerate(found, 1):
         flat = [_flat(r) for r in records if isinstance(r, dict)]
         parent = None
         if owner_ids and isinstance(owner, dict):
@@ -234,6 +235,13 @@ def record_tracks(doc: Any) -> list[Track] | None:
                 TIERS["traj_id"], [k for k, v in owner.items() if not isinstance(v, list | dict)]
             )
             parent = str(owner[own[0]]) if len(own) == 1 else None
+        if len(found) > 1 and (parent is None or parent in used):
+            # badin27: two race teams keyed by `name` only (no id) were one trajectory, half
+            # its fixes dropped as repeated times: each list is its own mover, by its name
+            name = owner.get("name") if isinstance(owner, dict) else None
+            parent = name if isinstance(name, str) and name else (parent or "")
+            parent = parent if parent and parent not in used else f"{parent}#{n}"
+        used.add(str(parent))
         if fields["t"] == "seen_pos":
             flat, times = _seen(flat, owner, fields)
         else:
