@@ -47,17 +47,20 @@ METRICS = {"mean rank": lambda r: r, "top-1 (%)": lambda r: 100.0 * (r <= 1),
 
 
 def cached_ranks(run: str, cache: Path, key: str, config: str, seeds: list[int],
-                 train: pl.DataFrame, norm: str, ts: dict) -> dict[str, np.ndarray]:  # fmt: skip
-    """{task: (seeds, queries) ranks} of the cached fine-tunes CACHE/KEY_CONFIG_sS."""
+                 train: pl.DataFrame, norm: str, ts: dict,
+                 fit_val: pl.DataFrame | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    """{task: (seeds, queries) ranks} of the cached fine-tunes CACHE/KEY_CONFIG_sS; with
+    ``fit_val`` a missing one is trained first (its epoch picked on that split) and cached."""
     out: dict = {t: [] for t in ts}
     for s in seeds:
         name = f"{key}_{config}_s{s}"
-        if not (cache / f"{name}.pt").exists():
+        if fit_val is None and not (cache / f"{name}.pt").exists():
             raise SystemExit(
                 f"no cached fine-tune {cache}/{name}.pt (run scripts/premise27/run.sh)"
             )
         model = TrajectoryModel.from_pretrained(run) if key == "pretrained" else random_init(run, s)
-        model, _ = fine_tuned(model, parse_config(config, s), None, None, cache, name)
+        model, info = fine_tuned(model, parse_config(config, s), train, fit_val, cache, name)
+        print(name, {k: info.get(k) for k in ("best_epoch", "wall_s", "cached")}, flush=True)
         emb = normed(ModelEmbedder(model, n_points=N_POINTS, layer=None), train, norm)
         for t, task in ts.items():
             out[t].append(embedder_ranks(emb, task))
