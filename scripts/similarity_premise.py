@@ -90,16 +90,19 @@ def parse_layer(x: str) -> int | str | None:
 
 
 def parse_config(text: str, seed: int) -> ContrastiveConfig:
-    """LR:TEMPERATURE:EPOCHS:LAYER[:aug][:projN] -> the contrastive recipe (32-point views;
-    "aug": sub-window + noise augmented views, ContrastiveConfig.augment; "projN": the loss on
-    an N-wide projection head, ContrastiveConfig.projection_dim, search before the head)."""
+    """LR:TEMPERATURE:EPOCHS:LAYER[:aug][:projN][:l2spW] -> the contrastive recipe (32-point
+    views; "aug": sub-window + noise augmented views, ContrastiveConfig.augment; "projN": the
+    loss on an N-wide projection head, ContrastiveConfig.projection_dim, search before the
+    head; "l2spW": L2-SP toward the starting weights with weight W, ContrastiveConfig.l2sp)."""
     lr, temp, epochs, layer, *opts = text.split(":")
     proj = [int(o[4:]) for o in opts if o.startswith("proj")]
-    if set(opts) - {"aug"} - {f"proj{d}" for d in proj}:
-        raise ValueError(f"unknown options in {text!r}: use aug and/or projN")
+    l2sp = [o for o in opts if o.startswith("l2sp")]
+    if set(opts) - {"aug"} - {f"proj{d}" for d in proj} - set(l2sp):
+        raise ValueError(f"unknown options in {text!r}: use aug, projN and/or l2spW")
     return ContrastiveConfig(epochs=int(epochs), lr=float(lr), temperature=float(temp),
                              n_points=N_POINTS, seed=seed, layer=parse_layer(layer),
-                             augment="aug" in opts, projection_dim=proj[0] if proj else 0)  # fmt: skip
+                             augment="aug" in opts, projection_dim=proj[0] if proj else 0,
+                             l2sp=float(l2sp[0][4:]) if l2sp else 0.0)  # fmt: skip
 
 
 def fine_tuned(model: TrajectoryModel, cfg: ContrastiveConfig, train, val,

@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from trajlm.tasks.embed import pooled_hidden, segment_windows, thin_points
+from trajlm.train.l2sp import L2SP
 from trajlm.train.modes import core_model
 
 
@@ -53,6 +54,10 @@ class ContrastiveConfig:
     # over the pooled states and takes the InfoNCE loss on its output; the head is dropped
     # after training and search embeds with the states *before* it. 0: no head (as before)
     projection_dim: int = 0
+    # L2-SP (trajlm.train.l2sp): > 0 adds weight / 2 * ||theta - theta_start||^2 to the loss,
+    # a pull toward the weights the fine-tune starts from (a pretrained checkpoint's) instead
+    # of letting them drift; 0: off (as before)
+    l2sp: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -129,6 +134,7 @@ class ContrastivePairs:
             core = core_model(model)
             self.head = projection_head(core.config.d_model, cfg.projection_dim, cfg.seed)
             self.head.to(next(core.parameters()).device)
+        self.l2sp = L2SP(core_model(model), cfg.l2sp) if cfg.l2sp > 0 else None
         self.n_trips = train["traj_id"].n_unique()
         full, rest = divmod(self.n_trips, cfg.batch_size)
         self.steps_per_epoch = full + (rest >= 2)  # a last batch of one trip has no negative
@@ -155,7 +161,11 @@ class ContrastivePairs:
     def loss(self, model: Any, batch: dict, step: int) -> tuple[torch.Tensor, dict]:
         za = self._z(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")})
         zb = self._z(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")})
-        return info_nce(za, zb, self.cfg.temperature), {}
+        loss = info_nce(za, zb, self.cfg.temperature)
+        if self.l2sp is None:
+            return loss, {}
+        pull = self.l2sp.penalty(core_model(model))
+        return loss + pull, {"info_nce": loss.item(), "l2sp": pull.item()}
 
 
 def fit_contrastive(
