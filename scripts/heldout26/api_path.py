@@ -8,13 +8,14 @@ TrajLM.from_pretrained(RUN | "trajlm-small") .predict / .predict(seconds_ahead=)
 import json
 import os
 import sys
-import time
-import warnings
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from trajlm import TrajLM
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from heldout_common import call, movers, recover_and_time  # noqa: E402
 
 H = os.environ.get("HELDOUT26", "/tmp/heldout26")
 RAW = f"{H}/raw/"
@@ -45,31 +46,6 @@ FRAMES = {  # set -> (reader, the column a user would group movers by)
     "mower_fix": (lambda: pd.read_csv(RAW + "mower_fix.csv"), None),
     "takeout_records": (takeout, "deviceTag"),
 }
-
-
-def call(tag: str, f, *args, **kwargs) -> None:
-    t0 = time.time()
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            out = f(*args, **kwargs)
-            res = f"ok {type(out).__name__} {getattr(out, 'shape', '')}"
-            eng = out.attrs.get("engine") if hasattr(out, "attrs") else None
-            res += f" engine={eng}" if eng else ""
-        except Exception as e:  # the message a user sees
-            res = f"ERROR {type(e).__name__}: {str(e).splitlines()[0][:300]}"
-    ws = sorted({str(x.message).splitlines()[0][:240] for x in w})
-    print(
-        f"{tag}: {res} ({time.time() - t0:.0f}s)" + "".join(f"\n    warn: {m}" for m in ws),
-        flush=True,
-    )
-
-
-def movers(df: pd.DataFrame, idcol: str | None) -> pd.DataFrame:
-    if idcol is None:  # one robot: its last 900 rows
-        return df.tail(900)
-    keep = df[idcol].dropna().unique()[-3:]
-    return df[df[idcol].isin(keep)]
 
 
 def main() -> None:
@@ -106,17 +82,7 @@ def main() -> None:
                 None,
             )
             if lat and lon:
-                gap = s.copy()
-                key = gap[idcol] if idcol else pd.Series(0, index=gap.index)
-                idx = gap.groupby(key).cumcount()
-                last = gap.groupby(key)[lat].transform("size") - 1
-                gap.loc[(idx >= 10) & (idx <= 12) & (idx < last - 2), [lat, lon]] = np.nan
-                call(f"{tag} recover", m.recover, gap)
-                pts = pd.to_numeric(s[lat], errors="coerce").notna()
-                if pts.sum() >= 6:
-                    o = s.loc[pts, [lat, lon]].astype(float).to_numpy()[:3]
-                    d = s.loc[pts, [lat, lon]].astype(float).to_numpy()[-3:]
-                    call(f"{tag} travel_time", m.travel_time, o, d, "2026-06-02T09:00:00Z")
+                recover_and_time(tag, m, s, idcol, lat, lon)
             else:
                 print(
                     f"{tag} recover/travel_time: skipped (no numeric lat/lon columns: {lat}, {lon})",

@@ -9,13 +9,14 @@ import json
 import os
 import re
 import sys
-import time
-import warnings
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from trajlm import TrajLM
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from heldout_common import call, movers, recover_and_time  # noqa: E402
 
 H = os.environ.get("HELDOUT27", "/tmp/heldout27")
 RAW = f"{H}/raw/"
@@ -55,29 +56,6 @@ FRAMES = {  # set -> (reader, the column a user would group movers by, lat, lon)
 }  # fmt: skip
 
 
-def call(tag: str, f, *args, **kwargs) -> None:
-    t0 = time.time()
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            out = f(*args, **kwargs)
-            res = f"ok {type(out).__name__} {getattr(out, 'shape', '')}"
-            eng = out.attrs.get("engine") if hasattr(out, "attrs") else None
-            res += f" engine={eng}" if eng else ""
-        except Exception as e:  # the message a user sees
-            res = f"ERROR {type(e).__name__}: {str(e).splitlines()[0][:300]}"
-    ws = sorted({str(x.message).splitlines()[0][:240] for x in w})
-    print(
-        f"{tag}: {res} ({time.time() - t0:.0f}s)" + "".join(f"\n    warn: {m}" for m in ws),
-        flush=True,
-    )
-
-
-def movers(df: pd.DataFrame, idcol: str) -> pd.DataFrame:
-    keep = df[idcol].dropna().unique()[-3:]
-    return df[df[idcol].isin(keep)]
-
-
 def main() -> None:
     want = set(sys.argv[1:])
     for name, (read, idcol, lat, lon) in FRAMES.items():
@@ -110,17 +88,7 @@ def main() -> None:
             call(f"{tag} predict", m.predict, s, **opts)
             call(f"{tag} at_times", m.predict, s, seconds_ahead=[60, 300], **opts)
             if lat and lon and lat in s.columns:
-                gap = s.copy()
-                key = gap[idcol]
-                idx = gap.groupby(key).cumcount()
-                last = gap.groupby(key)[lat].transform("size") - 1
-                gap.loc[(idx >= 10) & (idx <= 12) & (idx < last - 2), [lat, lon]] = np.nan
-                call(f"{tag} recover", m.recover, gap, **opts)
-                pts = pd.to_numeric(s[lat], errors="coerce").notna()
-                if pts.sum() >= 6:
-                    o = s.loc[pts, [lat, lon]].astype(float).to_numpy()[:3]
-                    d = s.loc[pts, [lat, lon]].astype(float).to_numpy()[-3:]
-                    call(f"{tag} travel_time", m.travel_time, o, d, "2026-06-02T09:00:00Z")
+                recover_and_time(tag, m, s, idcol, lat, lon, **opts)
             else:
                 print(f"{tag} recover/travel_time: skipped (no lat/lon column pair)", flush=True)
 

@@ -10,27 +10,14 @@ canal_barges.csv. Same seed, same bytes.
 
 import json
 import math
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-R = 6371000.0
-
-
-def step(lat: float, lon: float, heading: float, dist: float) -> tuple[float, float]:
-    dlat = dist * math.cos(heading) / R
-    dlon = dist * math.sin(heading) / (R * math.cos(math.radians(lat)))
-    return lat + math.degrees(dlat), lon + math.degrees(dlon)
-
-
-def noisy(rng, lat: float, lon: float, sd_m: float) -> tuple[float, float]:
-    return (
-        lat + rng.normal(0, sd_m) / 111320.0,
-        lon + rng.normal(0, sd_m) / (111320.0 * math.cos(math.radians(lat))),
-    )
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from heldout_common import noisy, step, write_sets  # noqa: E402
 
 
 def stork_ornitela(rng, out: Path) -> None:
@@ -399,15 +386,7 @@ FILES = {
 
 
 def main() -> None:
-    out = Path(
-        sys.argv[1]
-        if len(sys.argv) > 1
-        else os.path.join(os.environ.get("HELDOUT27", "/tmp/heldout27"), "raw")
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    for i, make in enumerate(SETS):
-        make(np.random.default_rng(2700 + i), out)
-        print(make.__name__, "written:", FILES[make.__name__])
+    write_sets(SETS, "HELDOUT27", 2700, FILES)
 
 
 if __name__ == "__main__":

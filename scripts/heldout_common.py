@@ -1,0 +1,161 @@
+"""What the heldout26 / heldout27 study scripts share (docs/generalization.md "Session 26
+(heldout26)", "Session 27 (heldout27)"): the generators' step / noise helpers and writer loop,
+the API path's call / mover / recover helpers, and the results table's rows. Measures nothing
+itself; a study script imports it as ``from heldout_common import ...`` after putting
+``scripts/`` on sys.path.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+R = 6371000.0
+
+
+# -- generators (scripts/heldoutNN/gen.py) ---------------------------------------------------
+
+
+def step(lat: float, lon: float, heading: float, dist: float) -> tuple[float, float]:
+    dlat = dist * math.cos(heading) / R
+    dlon = dist * math.sin(heading) / (R * math.cos(math.radians(lat)))
+    return lat + math.degrees(dlat), lon + math.degrees(dlon)
+
+
+def noisy(rng, lat: float, lon: float, sd_m: float) -> tuple[float, float]:
+    return (
+        lat + rng.normal(0, sd_m) / 111320.0,
+        lon + rng.normal(0, sd_m) / (111320.0 * math.cos(math.radians(lat))),
+    )
+
+
+def write_sets(
+    sets: list[Callable], env: str, seed0: int, files: dict[str, str] | None = None
+) -> None:
+    """Write each set under argv[1] (default $ENV/raw, else /tmp/<env lower-cased>/raw), set i
+    from the seed ``seed0 + i``; one line per set written."""
+    out = Path(
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else os.path.join(os.environ.get(env, f"/tmp/{env.lower()}"), "raw")
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    for i, make in enumerate(sets):
+        make(np.random.default_rng(seed0 + i), out)
+        if files is None:
+            print(make.__name__, "written")
+        else:
+            print(make.__name__, "written:", files[make.__name__])
+
+
+# -- the Python API path (scripts/heldoutNN/api_path.py) --------------------------------------
+
+
+def call(tag: str, f, *args, **kwargs) -> None:
+    t0 = time.time()
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        try:
+            out = f(*args, **kwargs)
+            res = f"ok {type(out).__name__} {getattr(out, 'shape', '')}"
+            eng = out.attrs.get("engine") if hasattr(out, "attrs") else None
+            res += f" engine={eng}" if eng else ""
+        except Exception as e:  # the message a user sees
+            res = f"ERROR {type(e).__name__}: {str(e).splitlines()[0][:300]}"
+    ws = sorted({str(x.message).splitlines()[0][:240] for x in w})
+    print(
+        f"{tag}: {res} ({time.time() - t0:.0f}s)" + "".join(f"\n    warn: {m}" for m in ws),
+        flush=True,
+    )
+
+
+def movers(df: pd.DataFrame, idcol: str | None) -> pd.DataFrame:
+    if idcol is None:  # one robot: its last 900 rows
+        return df.tail(900)
+    keep = df[idcol].dropna().unique()[-3:]
+    return df[df[idcol].isin(keep)]
+
+
+def recover_and_time(
+    tag: str, m, s: pd.DataFrame, idcol: str | None, lat: str, lon: str, **opts
+) -> None:
+    """Blank fixes 10-12 of each mover and recover them; then travel_time between the first and
+    the last three numeric fixes."""
+    gap = s.copy()
+    key = gap[idcol] if idcol else pd.Series(0, index=gap.index)
+    idx = gap.groupby(key).cumcount()
+    last = gap.groupby(key)[lat].transform("size") - 1
+    gap.loc[(idx >= 10) & (idx <= 12) & (idx < last - 2), [lat, lon]] = np.nan
+    call(f"{tag} recover", m.recover, gap, **opts)
+    pts = pd.to_numeric(s[lat], errors="coerce").notna()
+    if pts.sum() >= 6:
+        o = s.loc[pts, [lat, lon]].astype(float).to_numpy()[:3]
+        d = s.loc[pts, [lat, lon]].astype(float).to_numpy()[-3:]
+        call(f"{tag} travel_time", m.travel_time, o, d, "2026-06-02T09:00:00Z")
+
+
+# -- the results table (scripts/heldoutNN/rows.py) -------------------------------------------
+
+
+def cell(r: dict) -> str:
+    b = r["ratio_to_best_baseline"]
+    lo, hi = b["ci95"]
+    v = "worse" if lo > 1 else "better" if hi < 1 else "level"
+    return f"{b['ratio']:.3f} ({lo:.2f}-{hi:.2f}) {v}"
+
+
+def predict_row(h: str, n: str) -> str:
+    p = f"{h}/evals/{n}_predict.json"
+    if not os.path.exists(p):
+        return f"| {n} | - |"
+    rows = {r["method"]: r for r in json.load(open(p))["results"]}
+    best = next(iter(rows.values()))["ratio_to_best_baseline"]["baseline"]
+    run, small = rows[f"trajlm:{n}"], rows["trajlm:trajlm-small"]
+    chk = next(((m, r) for m, r in rows.items() if "val-checked" in m), None)
+    t = json.load(open(f"{h}/runs/{n}/train_summary.json"))
+    if t.get("val_best_baseline"):
+        lo, hi = t["val_ade_vs_best_baseline_ci"]
+        vc = (f"{t['val_best_baseline']} {t['val_ade_vs_best_baseline']:.2f}x ({lo:.2f}-{hi:.2f}): "
+              f"{t['val_vs_best_baseline']}, {t['val_baseline_trips']} trips")  # fmt: skip
+    else:
+        vc = f"none ({t.get('val_check_skipped', 'no check')})"
+    api = (
+        f"{chk[0].split('val-checked: ')[1][:-1]}: {cell(chk[1])}"
+        if chk
+        else "the model (no verdict)"
+    )
+    knn = cell(rows["kNN continuation"])
+    return (f"| {n} | {run['ratio_to_cv']['ratio']:.3f} | {cell(run)} {best} | {api} | {knn} | {cell(small)} | {vc} "
+            f"| best MAE {rows[best]['metrics']['mae_m']:.1f} m |")  # fmt: skip
+
+
+def recover_rows(h: str, n: str) -> list[str]:
+    p = f"{h}/evals/{n}_recover.json"
+    if not os.path.exists(p):
+        return [f"{n}: no recover result"]
+    out = []
+    for r in json.load(open(p))["results"]:
+        b = r.get("ratio_to_best_baseline")
+        if r["method"].startswith("trajlm") and b:
+            lo, hi = b["ci95"]
+            out.append(
+                f"{n} {r.get('setting', r.get('pattern', ''))} {r['method']}: {b['ratio']:.3f} ({lo:.2f}-{hi:.2f}) vs {b['baseline']}"
+            )
+    return out
+
+
+def print_rows(h: str, sets: list[str]) -> None:
+    """One markdown row per set, then the recovery cells."""
+    for n in sets:
+        print(predict_row(h, n))
+    for n in sets:
+        print("\n".join(recover_rows(h, n)))
