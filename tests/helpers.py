@@ -70,6 +70,17 @@ def run_script(script: Path, args: list[str], monkeypatch, capsys) -> tuple[int,
     return int(code or 0), out, err
 
 
+def load_script(*parts: str):
+    """The study script at scripts/PARTS imported as a module (its functions, not its main)."""
+    import importlib.util
+
+    path = Path(__file__).parents[1].joinpath("scripts", *parts)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def need(*parts: str) -> Path:
     """A path under the shared real-data folder, or skip the test with the reason."""
     path = ROOT.joinpath(*parts)

@@ -5,11 +5,9 @@ and the heads learn a stop / a best candidate that a feature gives away."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from helpers import load_script
 
 from trajlm.eval.stop_head import (
     FEATURES,
@@ -91,14 +89,6 @@ def test_ranker_picks_the_candidate_a_feature_says_is_nearest():
         fit_ranker(x, {"stay": np.zeros(n)})
 
 
-def _script():
-    path = Path(__file__).parents[1] / "scripts" / "geostop26" / "stop_head_arms.py"
-    spec = importlib.util.spec_from_file_location("stop_head_arms", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_timeless_features_forget_the_asked_times():
     xy, t, lengths, asked = _tracks(np.array([1.2, 12.0]))
     asked[0] += 600.0  # the walker is asked about times past a 10-minute gap
@@ -114,7 +104,7 @@ def test_timeless_features_forget_the_asked_times():
 def test_stop_head_arms_script_end_to_end(tmp_path):
     from trajlm.data.ingest import synth_store
 
-    mod = _script()
+    mod = load_script("geostop26", "stop_head_arms.py")
     store = tmp_path / "synth"
     synth_store(store, n_trajectories=80, seed=3)
     out = tmp_path / "val.md"

@@ -5,11 +5,9 @@ shift moves, regime heads answer only their regime, and the losses are what they
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from helpers import load_script
 
 from trajlm.eval.scale_head_arms import (
     fit_regime_heads,
@@ -116,19 +114,11 @@ def test_knn_points_can_leave_the_rows_own_trajectory_out():
     np.testing.assert_allclose(other[0, -1] - query[0, -1], [100.0, 0.0], atol=1e-6)
 
 
-def _script():
-    path = Path(__file__).parents[1] / "scripts" / "geowalk27" / "scale_arms.py"
-    spec = importlib.util.spec_from_file_location("scale_arms", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.mark.slow
 def test_scale_arms_script_end_to_end(tmp_path):
     from trajlm.data.ingest import synth_store
 
-    mod = _script()
+    mod = load_script("geowalk27", "scale_arms.py")
     store = tmp_path / "synth"
     synth_store(store, n_trajectories=80, seed=3)
     out, js = tmp_path / "val.md", tmp_path / "val.json"

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 from helpers import invoke_cli
+from test_pvbase24 import _model
 
 from trajlm.data.store import read_store, write_store
 
@@ -34,18 +35,6 @@ def _walkers(n: int = 160, points: int = 60, seed: int = 0) -> pl.DataFrame:
         rows.append(pl.DataFrame({"traj_id": f"w{i:03d}", "lat": lat, "lon": lon,
                                   "t": 1_700_000_000 + i * 3600 + 10 * np.arange(points)}))  # fmt: skip
     return pl.concat(rows)
-
-
-def _model(train: pl.DataFrame):
-    torch = pytest.importorskip("torch")
-    from trajlm.data.features import NormStats
-    from trajlm.model import ModelConfig, TrajectoryModel
-
-    torch.manual_seed(0)
-    model = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32,
-                                        residual_base="constant_velocity"))  # fmt: skip
-    model.config.stats = NormStats.fit(train).to_dict()
-    return model
 
 
 def _hist(store: Path) -> pl.DataFrame:
