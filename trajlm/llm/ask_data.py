@@ -65,15 +65,23 @@ ONE_KIND = {"porto": "taxi", "tdrive": "taxi", "liverpool_bus": "bus"}
 ACTIVITY_FORMATS = frozenset({"gpx", "tcx", "fit", "tracks", "igc", "kml", "sml"})
 
 
+def _drop_report(data: Any) -> dict | None:
+    """A store's manifest ``drop_report`` ({} where it has none), or None where ``data`` is not a store
+    folder or its manifest cannot be read (a frame, a raw file: no note)."""
+    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
+        return None
+    try:
+        return json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
+    except (OSError, ValueError):
+        return None
+
+
 def ingest_note(data: Any) -> str | None:
     """What ingest split or dropped (a store's manifest ``drop_report``), said under an answer about one vehicle:
     its trips are the pieces kept (set 15: AIS vessel 12's 75 fixes are 2 trips after gap splits; 96.8 of the
     129.2 nm between its fixes are inside them), and trips too short to keep are not counted."""
-    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
-        return None
-    try:
-        report = json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
-    except (OSError, ValueError):
+    report = _drop_report(data)
+    if report is None:
         return None
     splits = int((report.get("repaired") or {}).get("gap_splits", 0))
     short = int((report.get("dropped") or {}).get("short_trajectory", 0))
@@ -94,11 +102,8 @@ def ingest_note(data: Any) -> str | None:
 def subsecond_note(data: Any) -> str | None:
     """What a store's ingest thinned (a 10 Hz vest kept at one fix a second: ``sub_second_fix`` in its drop_report),
     said under every answer: speeds, time above a speed and stops are read from 1-s steps (set 27)."""
-    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
-        return None
-    try:
-        report = json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
-    except (OSError, ValueError):
+    report = _drop_report(data)
+    if report is None:
         return None
     n = int((report.get("dropped") or {}).get("sub_second_fix", 0))
     if not n:

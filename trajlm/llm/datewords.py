@@ -103,14 +103,6 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
                                f"(its dates run {_say(dates[0])} to {_say(dates[-1])})")  # fmt: skip
         return f"{m.group(1) or ''}{m.group(2).capitalize()} {_say(on[-1])}"
 
-    # badin27: "last Tuesday in m/s" was every Tuesday ("in" after it was read as "in March")
-    question = re.sub(
-        rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\s+(?:the\s+)?(?:{_MONTH_WORD}|\d|month|year)\b)",
-        last_weekday,
-        question,
-        flags=re.I,
-    )
-
     def weekend_of(m: re.Match) -> str:
         if m.group(2) and 1 <= int(m.group(2)) <= 31:
             day = _day_of_month(int(m.group(2)), dates, m.group(0).strip())
@@ -118,14 +110,6 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
             return m.group(0)  # "the weekend of 14 November": below, once the date is read
         sat, sun = _weekend_of(day)
         return f"{m.group(1) or ''}from {_say(sat)} to {_say(sun)}"
-
-    # "on the weekend of the 14th" (a day of the month without its month)
-    question = re.sub(
-        rf"(\s)(?:on\s+|over\s+|during\s+)?the\s+weekend\s+of\s+the\s+{_ORD}(?!\s+(?:of\s+)?{_MONTH_WORD})",
-        weekend_of,
-        question,
-        flags=re.I,
-    )
 
     def weekend_of_date(m: re.Match) -> str:
         try:
@@ -136,14 +120,6 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
         sat, sun = _weekend_of(day)
         return f"{m.group(1)}from {_say(sat)} to {_say(sun)}"
 
-    question = re.sub(
-        rf"(\s)(?:on\s+|over\s+|during\s+)?the\s+weekend\s+of\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-        rf"({_MONTH_WORD})(?:,?\s+(\d{{4}}))?",
-        weekend_of_date,
-        question,
-        flags=re.I,
-    )
-
     def one_weekend(m: re.Match) -> str:
         ends = sorted({_weekend_of(d)[0] for d in dates if d.weekday() >= 5})
         if len(ends) > 1:
@@ -153,13 +129,6 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
         if not ends:
             raise CannotAnswer(f"'{m.group(0).strip()}': no trip of the data starts on a weekend")
         return f" from {_say(ends[0])} to {_say(ends[0] + timedelta(days=1))}"
-
-    question = re.sub(
-        r"(?:^|\s)(?:over|during|across)\s+the\s+weekend\b(?!\s+of\b)",
-        one_weekend,
-        question,
-        flags=re.I,
-    )
 
     def ordinal(m: re.Match) -> str:
         if not 1 <= int(m.group(3)) <= 31:  # "the 90th (percentile)": no day of a month
@@ -184,10 +153,32 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
             )
         return f"{m.group(1) or ''}{_say(d)}"
 
-    # "on the 3rd", "Wednesday the 2nd": a day of the month with no month after it (nor before: "March the 3rd")
-    return re.sub(
-        rf"(\bon\s+)?(?:{_WD},?\s+)?\bthe\s+{_ORD}\b(?=\s*(?:[,.?!;:)]|$)|\s+{_AFTER_DAY}\b)",
-        ordinal,
-        question,
-        flags=re.I,
-    )
+    # applied in this order, each to what the one before left
+    for pattern, replace in (
+        # badin27: "last Tuesday in m/s" was every Tuesday ("in" after it was read as "in March")
+        (
+            rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\s+(?:the\s+)?(?:{_MONTH_WORD}|\d|month|year)\b)",
+            last_weekday,
+        ),
+        # "on the weekend of the 14th" (a day of the month without its month)
+        (
+            rf"(\s)(?:on\s+|over\s+|during\s+)?the\s+weekend\s+of\s+the\s+{_ORD}(?!\s+(?:of\s+)?{_MONTH_WORD})",
+            weekend_of,
+        ),
+        (
+            rf"(\s)(?:on\s+|over\s+|during\s+)?the\s+weekend\s+of\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            rf"({_MONTH_WORD})(?:,?\s+(\d{{4}}))?",
+            weekend_of_date,
+        ),
+        (
+            r"(?:^|\s)(?:over|during|across)\s+the\s+weekend\b(?!\s+of\b)",
+            one_weekend,
+        ),
+        # "on the 3rd", "Wednesday the 2nd": a day of the month with no month after it (nor before: "March the 3rd")
+        (
+            rf"(\bon\s+)?(?:{_WD},?\s+)?\bthe\s+{_ORD}\b(?=\s*(?:[,.?!;:)]|$)|\s+{_AFTER_DAY}\b)",
+            ordinal,
+        ),
+    ):
+        question = re.sub(pattern, replace, question, flags=re.I)
+    return question
