@@ -10,7 +10,7 @@ import difflib
 import re
 from pathlib import Path
 
-from trajlm.llm.rules import KNOWN, MEND_INTO, VOCAB
+from trajlm.llm.rule_words import KNOWN, MEND_INTO, VOCAB
 from trajlm.llm.spelling import mend_word
 
 
