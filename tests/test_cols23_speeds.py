@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from reliability_helpers import invoke
 
-from trajlm.data.column_names import motion_columns, speed_unit
+from trajlm.data.motion_columns import motion_columns, speed_unit
 from trajlm.data.store import read_store
 
 

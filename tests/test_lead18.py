@@ -45,7 +45,7 @@ def test_two_speed_columns_the_filled_one_is_read():
     the empty column was read and dead reckoning lost)."""
     import polars as pl
 
-    from trajlm.data.column_names import KNOT_MPS, reported_motion
+    from trajlm.data.motion_columns import KNOT_MPS, reported_motion
 
     df = pl.DataFrame({"SOG": [10.0, 10.0, 10.0, 10.0], "sog_mps": [None, None, None, 5.0],
                        "COG": [90.0, 90.0, 90.0, 90.0]})  # fmt: skip

@@ -15,7 +15,7 @@ from test_sogcog import SMALL, _metres, _ship
 from typer.testing import CliRunner
 
 from trajlm.cli import app
-from trajlm.data.column_names import KNOT_MPS, motion_columns
+from trajlm.data.motion_columns import KNOT_MPS, motion_columns
 
 
 def _anchorage(glitch: bool = True) -> pl.DataFrame:

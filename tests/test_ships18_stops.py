@@ -46,7 +46,7 @@ def _ingest(runner: CliRunner, csv: Path, out: Path, *extra: str):
 
 def test_ingest_stop_drift_kn_option(tmp_path: Path):
     csv = tmp_path / "anchor.csv"
-    # ingest keeps SOG with a course column (column_names.reported_motion)
+    # ingest keeps SOG with a course column (motion_columns.reported_motion)
     _dragging(0.2).rename({"traj_id": "MMSI"}).with_columns(COG=90.0).write_csv(csv)
     runner = CliRunner()
     split = "--split-at-stops"

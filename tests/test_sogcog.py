@@ -47,7 +47,7 @@ def _metres(lat1, lon1, lat2, lon2):
 
 
 def test_reported_motion_units_and_not_available_codes():
-    from trajlm.data.column_names import motion_columns, reported_motion
+    from trajlm.data.motion_columns import motion_columns, reported_motion
 
     df = pl.DataFrame({"SOG": [10.0, 102.3, -1.0, 0.0], "COG": [90.0, 45.0, 360.0, 359.9]})
     v, c = reported_motion(df)

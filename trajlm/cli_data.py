@@ -155,8 +155,8 @@ def data_ingest(
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
     from trajlm._safety import check_output_dir
     from trajlm.data.clean import PRESETS, STOP_MIN_S
-    from trajlm.data.column_names import KNOT_MPS
     from trajlm.data.ingest import ingest
+    from trajlm.data.motion_columns import KNOT_MPS
     from trajlm.data.readers import FORMATS
     from trajlm.data.readers import PRESETS as COLUMN_PRESETS
     from trajlm.data.store import _legacy_store

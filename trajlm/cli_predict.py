@@ -332,7 +332,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 def _motion_note(df) -> None:
     """The line saying reported speed / course are read (session 16, sogcog)."""
     from trajlm.api_rollout import DR_WEIGHT
-    from trajlm.data.column_names import motion_columns
+    from trajlm.data.motion_columns import motion_columns
 
     if DR_WEIGHT and (found := motion_columns(df.columns)):
         io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "

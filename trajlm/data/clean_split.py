@@ -30,7 +30,8 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.clean_common import _FIRST, _check_sorted, _report
-from trajlm.data.column_names import SOG_NOT_AVAILABLE_KN, SPEED_NAMES, normalised
+from trajlm.data.column_names import normalised
+from trajlm.data.motion_columns import SOG_NOT_AVAILABLE_KN, SPEED_NAMES
 from trajlm.data.schema import SOURCE_ID, DropReport
 
 # the default preset's gap rule (clean.PRESETS["default"]; the Python API's vehicle cuts,

@@ -9,7 +9,7 @@ two positions (session 15, maritime item 1), which no position-only method can s
     DeadReckoning().predict(df, steps=5)                       # like the other baselines
     trajlm.baselines.predict_at(DeadReckoning(), df, seconds_ahead=[60, 300, 600])
 
-The table needs a reported speed and a course (``column_names.motion_columns``: `sog_kn` /
+The table needs a reported speed and a course (``motion_columns.motion_columns``: `sog_kn` /
 `SOG` in knots or `sog_mps` in m/s, and `cog_deg` / `COG`); without them it is refused in one
 line. Per trajectory the latest row with both values is the origin (its own time and position);
 a trajectory with none falls back to constant velocity in time (its last two fixes), counted in
@@ -25,8 +25,8 @@ import polars as pl
 from sklearn.base import BaseEstimator
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps, with_gap_rule
-from trajlm.data.column_names import reported_motion
 from trajlm.data.geometry import haversine
+from trajlm.data.motion_columns import reported_motion
 from trajlm.data.points_frame import points_frame
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.eval.dead_reckoning_reports import (  # noqa: F401  (re-exported)

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.column_names import motion_columns, reported_motion
 from trajlm.data.geometry import haversine
+from trajlm.data.motion_columns import motion_columns, reported_motion
 from trajlm.errors import TrajlmInputError, warn_at_caller
 
 R_EARTH = 6371008.8  # metres (mean radius, as eval.metrics.haversine)

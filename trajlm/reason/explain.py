@@ -57,9 +57,10 @@ def _kmh(v: float, knots: bool = False) -> str:
 def vessel_trajectories(points: pl.DataFrame, start: np.ndarray) -> np.ndarray:
     """Per trajectory (``start``: its first row in ``points``, sorted by traj_id, t): whether
     it is a vessel's, to say its speeds in knots too: a reported speed in knots (AIS SOG,
-    ``sog_kn``, ...; column_names.SPEED_NAMES) with a value, or ``source`` "AIS"."""
-    from trajlm.data.column_names import KNOT_MPS as KN
-    from trajlm.data.column_names import SPEED_NAMES, normalised
+    ``sog_kn``, ...; motion_columns.SPEED_NAMES) with a value, or ``source`` "AIS"."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.motion_columns import KNOT_MPS as KN
+    from trajlm.data.motion_columns import SPEED_NAMES
 
     out = np.zeros(len(start), bool)
     if not len(points):

@@ -4,7 +4,7 @@ Dead reckoning reads each history's reported speed and course (eval/dr_verdict.p
 parsed table rows into traj_id / t / lat / lon only and said the other keys were ignored, so a
 dead-reckoning verdict never answered over HTTP: its fallback engine did, and the answer did not
 say why (the line went to the server log). Here such a request keeps its rows' speed / course
-keys (the names a store reads: column_names.SPEED_NAMES / COURSE_NAMES) as columns, and a query
+keys (the names a store reads: motion_columns.SPEED_NAMES / COURSE_NAMES) as columns, and a query
 without them gets the fallback line in every answer, as ``TrajLM.predict`` says it.
 """
 
@@ -34,7 +34,7 @@ def dr_verdict(model: Any, fallback: bool) -> dict | None:
 def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
     """``df`` (parsed with its rows' extra keys) with the reported speed and course keys as
     Float64 columns and the other keys dropped, said as ignored (rows.ignored_line)."""
-    from trajlm.data.column_names import motion_columns
+    from trajlm.data.motion_columns import motion_columns
 
     if EXTRA not in df.columns:
         return df

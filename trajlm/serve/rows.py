@@ -218,11 +218,12 @@ def _table(rows: list, tracks: Any, field: str) -> None:
 
 def with_reported_speed(df: Any) -> Any:
     """``df`` with a reported-speed key of the rows' extras (SOG, sog_kn, speed_mps, ...:
-    column_names.SPEED_NAMES) as its own Float64 column, so POST /validity judges a step the
+    motion_columns.SPEED_NAMES) as its own Float64 column, so POST /validity judges a step the
     report agrees with as check_validity does on a table (session 17; extras ride as JSON)."""
     import polars as pl
 
-    from trajlm.data.column_names import SPEED_NAMES, normalised
+    from trajlm.data.column_names import normalised
+    from trajlm.data.motion_columns import SPEED_NAMES
     from trajlm.serve.output import EXTRA
 
     if EXTRA not in df.columns:

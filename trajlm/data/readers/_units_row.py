@@ -1,6 +1,6 @@
 """A units row under a workbook's header (`Zeitstempel | Breite | Geschw.` over `MEZ | ° | km/h`;
 heldout26's snow groomers): folded into the header as `Zeitstempel (MEZ)`, `Geschw. (km/h)`, so
-the zone and speed-unit rules read it (zone_names, column_names.speed_unit), and not kept as a
+the zone and speed-unit rules read it (zone_names, motion_columns.speed_unit), and not kept as a
 row. Before (heldout27): dropped as one `no_fix` row and its zone word not read, the local times
 taken as UTC with only the naive-times note."""
 

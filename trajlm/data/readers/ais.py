@@ -8,7 +8,7 @@ Latitude, Longitude, SOG, COG`) read with format="csv" and a ColumnMap, e.g.
 time_format="%d/%m/%Y %H:%M:%S", extra={"sog_kn": "SOG", "cog_deg": "COG"})`.
 
 A csv / parquet file with a reported speed and course (AIS `SOG` / `COG`, names in
-``column_names.SPEED_NAMES`` / ``COURSE_NAMES``) keeps them as `sog_kn` (or `sog_mps`) and
+``motion_columns.SPEED_NAMES`` / ``COURSE_NAMES``) keeps them as `sog_kn` (or `sog_mps`) and
 `cog_deg` without options (``keep_motion_columns``; session 16): the dead-reckoning baseline
 and ``TrajLM.predict`` read them. A speed without a course is kept alone (session 18): the stop
 rule's drift and ``check_validity``'s reported-speed checks read it; dead reckoning does not run.
@@ -41,7 +41,8 @@ def keep_motion_columns(
     columns kept (the course None when the file has none; None: no speed, or the map already
     keeps one of them). A speed alone named like a sensor's (`speed_m_s`: a sport log) is left
     to ``ingest.keep_sensor_columns``, as before."""
-    from trajlm.data.column_names import KNOT_MPS, motion_columns, normalised
+    from trajlm.data.column_names import normalised
+    from trajlm.data.motion_columns import KNOT_MPS, motion_columns
     from trajlm.data.readers._sensors import TABLE_NAMES
     from trajlm.data.readers.detect import _header, rglob_follow
 

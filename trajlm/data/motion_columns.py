@@ -1,0 +1,105 @@
+"""The reported-motion columns of a table (session 16, sogcog): which columns hold a speed over
+ground and a course as the device reported them, their units, and their values in m/s and
+degrees. Split from column_names.py (the four canonical fields' names), whose ``normalised``
+reads a column's name alike here."""
+
+from __future__ import annotations
+
+import re
+
+from trajlm.data.column_names import normalised
+
+# Reported motion (session 16, sogcog): speed over ground and course as the device reported
+# them (AIS SOG in knots / COG in degrees; a GPS log's speed in m/s), not speeds derived from
+# positions (clean.AddSpeed's `speed_mps`). Stores keep them as `sog_kn` or `sog_mps` and
+# `cog_deg` (schema.OPTIONAL). Normalised name -> metres per second per unit.
+KNOT_MPS = 1852.0 / 3600.0
+SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots": KNOT_MPS,
+               "speed_kn": KNOT_MPS, "speed_knots": KNOT_MPS, "speed_over_ground": KNOT_MPS,
+               "speed_over_ground_kn": KNOT_MPS, "speed_m_s": 1.0,
+               # a unit suffix without brackets, as fleet telematics exports write it (newuser24);
+               # not `speed_mps`: trajlm derives that name itself (a derived speed, not SOG: session 17)
+               "speed_kmh": 1 / 3.6, "speed_kph": 1 / 3.6, "speed_km_h": 1 / 3.6,
+               "speed_mph": 0.44704}  # fmt: skip
+COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
+# A speed with its unit in parentheses / brackets (cols23: heldout23's `SOG (kn)`, `speed
+# (km/h)`; `COG (deg)` is `cog` above): unit -> m/s per unit. Stores keep km/h and mph as
+# `sog_kmh` / `sog_mph`, which schema.conform turns into `sog_mps`.
+SPEED_UNITS = {"kn": KNOT_MPS, "kt": KNOT_MPS, "kts": KNOT_MPS, "knot": KNOT_MPS,
+               "knots": KNOT_MPS, "km/h": 1 / 3.6, "kmh": 1 / 3.6, "kph": 1 / 3.6,
+               "km/hr": 1 / 3.6, "m/s": 1.0, "mps": 1.0, "ms": 1.0, "mph": 0.44704,
+               "mi/h": 0.44704}  # fmt: skip
+_SPEED_WORDS = ("sog", "speed", "speed_over_ground", "velocity", "spd", "gps_speed",
+                "ground_speed", "groundspeed")  # fmt: skip
+_SPEED_UNIT = re.compile(r"(?P<name>.+?)\s*[(\[]\s*(?P<unit>[A-Za-z/]+)\s*[)\]]\s*")
+
+
+def speed_unit(column: str) -> float | None:
+    """m/s per unit of a speed column named with its unit after it (`SOG (kn)`, `speed
+    [km/h]`, `Velocity (mph)`), else None."""
+    m = _SPEED_UNIT.fullmatch(column.strip().strip('"'))
+    if m is None or m["unit"].lower() not in SPEED_UNITS:
+        return None
+    name = re.sub(r"[\s.\-]+", "_", m["name"].strip().lower())
+    return SPEED_UNITS[m["unit"].lower()] if name in _SPEED_WORDS else None
+
+
+def _speed_columns(columns: list[str]) -> list[tuple[str, float]]:
+    """(column, m/s per unit) of the reported speeds: SPEED_NAMES in order, then named with a
+    unit (`speed_unit`)."""
+    by_name: dict[str, str] = {}
+    for c in columns:
+        by_name.setdefault(normalised(c), c)
+    named = [(by_name[n], f) for n, f in SPEED_NAMES.items() if n in by_name]
+    seen = {c for c, _ in named}
+    return named + [(c, f) for c in columns if c not in seen and (f := speed_unit(c)) is not None]
+
+
+SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 kn or more)
+
+
+def motion_columns(
+    columns: list[str], speed_alone: bool = False
+) -> tuple[str, float, str | None] | None:
+    """(speed column, its factor to m/s, course column) of a table that has both a reported
+    speed and a course (SPEED_NAMES / COURSE_NAMES, first match in that order), else None.
+    ``speed_alone``: a speed without a course too, its course None (session 18, motion18: the
+    stop rule's drift and the validity checks read the speed; dead reckoning needs both)."""
+    by_name: dict[str, str] = {}
+    for c in columns:
+        by_name.setdefault(normalised(c), c)
+    speeds = _speed_columns(columns)
+    course = next((n for n in COURSE_NAMES if n in by_name), None)
+    if not speeds or (course is None and not speed_alone):
+        return None
+    return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
+
+
+def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | None
+    """(sog_mps, cog_deg) float arrays over the rows of a Polars table with a reported speed and
+    course (``motion_columns``), NaN where not available (AIS 102.3 kn, COG 360 or more, a
+    negative or missing value); None when the table has no such pair of columns."""
+    import numpy as np
+    import polars as pl
+
+    if motion_columns(df.columns) is None:
+        return None
+    by_name: dict[str, str] = {}
+    for col in df.columns:
+        by_name.setdefault(normalised(col), col)
+
+    def values(name: str, factor: float | None) -> np.ndarray:
+        x = df[name].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            if factor is None:  # a course
+                return np.where((x >= 0) & (x < 360), x, np.nan)
+            limit = SOG_NOT_AVAILABLE_KN * KNOT_MPS / factor if factor != 1.0 else np.inf
+            return np.where((x >= 0) & (x < limit), x * factor, np.nan)
+
+    # several speed (or course) columns: the one with the most values (ties: name order), so a
+    # filled `SOG` beside a mostly empty `sog_mps` is read (ships18's finding)
+    speeds = [values(c, f) for c, f in _speed_columns(df.columns)]
+    courses = [values(by_name[n], None) for n in COURSE_NAMES if n in by_name]
+    v = max(speeds, key=lambda a: int(np.isfinite(a).sum()))
+    c = max(courses, key=lambda a: int(np.isfinite(a).sum()))
+    return v, c
