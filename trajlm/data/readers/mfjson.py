@@ -43,14 +43,14 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
-from trajlm.data.readers._json_records import (
+from trajlm.data.readers._json_empty import (
     empty_records,
     near_records,
     no_vehicles,
     null_locations,
-    record_tracks,
     streams_without_start,
 )
+from trajlm.data.readers._json_records import record_tracks
 from trajlm.data.readers._json_tracks import (
     line_times,
     overland_features,

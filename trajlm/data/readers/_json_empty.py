@@ -1,0 +1,109 @@
+"""Why a JSON API answer yields no position records to read (split from _json_records.py, which
+reads them): every list empty, a GTFS-rt poll with no vehicle, locations all null, keys that
+look like positions but name no single latitude / longitude / time, Strava streams without
+their start. `mfjson` asks these after `record_tracks` finds nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trajlm.data.column_names import TIERS, candidates, last_resort, tier_of
+from trajlm.data.readers._json_records import MAX_DEPTH, SAMPLE, _flat
+
+_LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
+
+
+def null_locations(doc: Any) -> int:
+    """How many records of an API answer have a location object that is null or absent
+    while no record has one (Find My's `Items.data` while no item had a fix: was "top level is
+    not a JSON object"); 0 when the answer is something else. Counted as no_fix."""
+    for _, records in _dict_lists(doc):
+        recs = [r for r in records if isinstance(r, dict)]
+        keyed = [k for r in recs for k in r if k.lower() in _LOCATION_KEYS]
+        if recs and keyed and all(r.get(k) is None for r in recs for k in keyed):
+            return len(recs)
+    return 0
+
+
+def _dict_lists(doc: Any, where: str = "$", depth: int = 0):  # noqa: ANN202 (iterator)
+    """(path, list) of every list in ``doc`` that is empty or holds objects, to MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(doc, list):
+        if not doc or isinstance(doc[0], dict):
+            yield where, doc
+        for k, r in enumerate(doc[:SAMPLE]):
+            yield from _dict_lists(r, f"{where}[{k}]", depth + 1)
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            if isinstance(v, list | dict):
+                yield from _dict_lists(v, f"{where}.{k}", depth + 1)
+
+
+def no_vehicles(doc: Any) -> bool:
+    """A GTFS-realtime feed saved as JSON while no vehicle reports: {"header": {...}} with no
+    (or an empty) ``entity`` list (MessageToJson leaves an empty list out). One poll of a folder
+    read as nothing, not the folder refused (badin19)."""
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("header"), dict)
+        and set(doc) <= {"header", "entity"}
+        and not doc.get("entity")
+    )
+
+
+def empty_records(doc: Any) -> str | None:
+    """Why an API answer holds no position records: every list in it is empty (Geotab's `[]`,
+    Samsara's {"data": []}); None when any list holds something (badin19: was "top level is
+    not a JSON object" / "no MovingPoint temporalGeometry")."""
+    head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    if "ERROR" in head and head.get("ERROR"):
+        return f"an AISHub error answer ({str(head.get('ERROR_MESSAGE', 'no message'))[:120]})"
+    if "ERROR" in head and not any(isinstance(r, list) and r for r in doc[1:]):
+        return "no position records in it: an AISHub answer without records"
+    lists = list(_dict_lists(doc))
+    if not lists or any(v for _, v in lists):
+        return None
+    where = ", ".join(w for w, _ in lists[:3])
+    return f"no position records in it: {where} {'is an empty list' if len(lists) == 1 else 'are empty lists'}"
+
+
+def near_records(doc: Any) -> str | None:
+    """Why a list of objects that looks like position records is not read: the keys that
+    name no latitude, longitude or time, or more than one (`lat` beside `latitude`), for the
+    first list whose keys name at least two of the three, or a time and an id."""
+    words = {"lat": "latitude", "lon": "longitude", "t": "time"}
+    for where, records in _dict_lists(doc):
+        sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
+        keys = list(dict.fromkeys(k for r in sample for k in r))
+        got = {name: candidates(TIERS[name], keys) or last_resort(name, keys) for name in words}
+        ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
+        if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) < 2:
+            continue  # (an id and a time: GTFS-rt vehicles without a position)
+        why = [f"no {words[n]}" if not v else f"several {words[n]}s {v}"
+               for n, v in got.items() if len(v) != 1]  # fmt: skip
+        if not why:
+            continue
+        return (
+            f"the {len(records)} records at {where} look like positions but their keys name "
+            f"{' and '.join(why)} (keys: {keys[:12]}); convert them to a CSV and name the "
+            "columns (--lat-col / --lon-col / --time-col)"
+        )
+    return None
+
+
+def streams_without_start(doc: Any) -> str | None:
+    """Why Strava activity streams (`latlng` + `time`, keyed by type or as a list of
+    {"type": ...}) cannot be read: their times count from a start the file does not hold."""
+    kinds: set = set()
+    if isinstance(doc, dict):
+        kinds = {k for k, v in doc.items() if isinstance(v, dict) and "data" in v}
+    elif isinstance(doc, list):
+        kinds = {s.get("type") for s in doc if isinstance(s, dict) and "data" in s}
+    if not {"latlng", "time"} <= kinds:
+        return None
+    return (
+        "Strava activity streams: `time` counts seconds from the activity's start, which the "
+        "streams do not hold (it is the activity's start_date); export the activity as GPX / "
+        "FIT, or add start_date to the times and write a CSV"
+    )
