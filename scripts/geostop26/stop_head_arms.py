@@ -210,28 +210,39 @@ def build(args: argparse.Namespace, make_rows=rows) -> tuple[list[dict], dict, L
     return got
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arms_parser(doc: str, out: str, besides: str) -> argparse.ArgumentParser:
+    """The options this study and geowalk27's scale_arms.py share (--overwrite: the caller's last)."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="an ingested store (GeoLife, Porto)")
     ap.add_argument("--stage", choices=("val", "test"), default="val")
     ap.add_argument("--blocks", type=int, default=5, help="chronological train blocks")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--arms", nargs="+", help="only these arms (besides kNN) in the tables: "
+    ap.add_argument("--arms", nargs="+", help=f"only these arms (besides {besides}) in the tables: "
                     "name the one chosen arm when --stage test")  # fmt: skip
-    ap.add_argument("--out", type=Path, default=Path("/tmp/geostop26/val.md"))
+    ap.add_argument("--out", type=Path, default=Path(out))
     ap.add_argument("--json", type=Path, help="per-trip errors of every arm")
     ap.add_argument("--cache", type=Path, help="a folder keeping the built rows between runs")
+    return ap
+
+
+def check_outputs(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse to replace --out / --json unasked, and a test read with no chosen arm."""
+    for path in (args.out, args.json):  # nothing of the user's replaced unasked
+        if path is not None and path.exists() and not args.overwrite:
+            ap.error(f"{path} exists; pass --overwrite to replace it")
+    if args.stage == "test" and not args.arms:
+        ap.error("--stage test reads test once for a chosen arm: name it with --arms")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = arms_parser(__doc__, "/tmp/geostop26/val.md", "kNN")
     ap.add_argument("--importance", action="store_true",
                     help="also: the scale head's permutation importance on the stage's rows")  # fmt: skip
     ap.add_argument("--timeless", action="store_true",
                     help="the heads do not see the asked times (asked dt -> 5 median intervals)")  # fmt: skip
     ap.add_argument("--overwrite", action="store_true", help="replace --out / --json if they exist")
     args = ap.parse_args(argv)
-    for path in (args.out, args.json):  # nothing of the user's replaced unasked
-        if path is not None and path.exists() and not args.overwrite:
-            ap.error(f"{path} exists; pass --overwrite to replace it")
-    if args.stage == "test" and not args.arms:
-        ap.error("--stage test reads test once for a chosen arm: name it with --arms")
+    check_outputs(ap, args)
     apply_threads(1, None)
     folds, ev, proj = build(args)
     ratio = ev["feats"][:, FEATURES.index("asked_ratio")]  # the real one, for the clock split

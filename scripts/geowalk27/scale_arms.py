@@ -28,7 +28,19 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "geostop26"))
-from stop_head_arms import NB, WINDOWS, build, ci, clock_table, concat, fmt, rows, sub  # noqa: E402
+from stop_head_arms import (  # noqa: E402
+    NB,
+    WINDOWS,
+    arms_parser,
+    build,
+    check_outputs,
+    ci,
+    clock_table,
+    concat,
+    fmt,
+    rows,
+    sub,
+)
 
 from trajlm._threads import apply_threads  # noqa: E402
 from trajlm.data.features import LocalProjection  # noqa: E402
@@ -205,16 +217,7 @@ def verdict(val: dict, oof: dict, walker: np.ndarray, names: list[str]) -> list[
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, required=True, help="an ingested store (GeoLife, Porto)")
-    ap.add_argument("--stage", choices=("val", "test"), default="val")
-    ap.add_argument("--blocks", type=int, default=5, help="chronological train blocks")
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--arms", nargs="+", help="only these arms (besides kNN and B) in the tables: "
-                    "name the one chosen arm when --stage test")  # fmt: skip
-    ap.add_argument("--out", type=Path, default=Path("/tmp/geowalk27/val.md"))
-    ap.add_argument("--json", type=Path, help="per-trip errors of every arm")
-    ap.add_argument("--cache", type=Path, help="a folder keeping the built rows between runs")
+    ap = arms_parser(__doc__, "/tmp/geowalk27/val.md", "kNN and B")
     ap.add_argument("--all-train", action="store_true",
                     help="also arm T (amendment A1): head rows from all train trips, out-of-trip kNN")  # fmt: skip
     ap.add_argument("--gate", type=Path,
@@ -222,11 +225,7 @@ def main(argv: list[str] | None = None) -> None:
                          "--save-points")  # fmt: skip
     ap.add_argument("--overwrite", action="store_true", help="replace --out / --json if they exist")
     args = ap.parse_args(argv)
-    for path in (args.out, args.json):  # nothing of the user's replaced unasked
-        if path is not None and path.exists() and not args.overwrite:
-            ap.error(f"{path} exists; pass --overwrite to replace it")
-    if args.stage == "test" and not args.arms:
-        ap.error("--stage test reads test once for a chosen arm: name it with --arms")
+    check_outputs(ap, args)
     for name in args.arms or []:
         if not any(name == a or name.startswith(a) or a.startswith(name) for a in ARMS):
             ap.error(f"--arms: unknown arm {name!r}; choose from {', '.join(ARMS)}")
