@@ -13,22 +13,17 @@ Writes under $ASK26_OUT (default /tmp/ask26):
 
 import math
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import offset  # noqa: E402
+
 OUT = Path(os.environ.get("ASK26_OUT", "/tmp/ask26"))
 rng = np.random.default_rng(26)
-
-
-def offset(lat, lon, km, bearing_deg):
-    """The point `km` away from (lat, lon) on `bearing_deg` (flat-earth: a few km)."""
-    b = math.radians(bearing_deg)
-    return (
-        lat + km * math.cos(b) / 111.32,
-        lon + km * math.sin(b) / (111.32 * math.cos(math.radians(lat))),
-    )
 
 
 def leg(p, q, t0, kmh, step_s, bend=0.15):

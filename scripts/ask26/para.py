@@ -1,17 +1,17 @@
 """Set 26's paraphrases (ask26): 15 questions written after the fixes, read once, truths with pandas (truth.py's
 helpers over the raw CSVs). python scripts/ask26/para.py -> $ASK26_OUT/para.txt"""
 
-import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from read import OUT, score  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import read_paraphrases  # noqa: E402
+from read import OUT  # noqa: E402
 from truth import day_km, night, trips  # noqa: E402
 
-from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 P = [
@@ -75,18 +75,4 @@ def truths() -> list:
 if __name__ == "__main__":
     askers = {"A": Asker(OUT / "amb_store"), "B": Asker(OUT / "diary_store"),
               "C": Asker(OUT / "boda_store", tz="Africa/Nairobi")}  # fmt: skip
-    lines, tally = [], {}
-    for (k, q, kind), truth in zip(P, truths(), strict=True):
-        try:
-            ans = askers[k](q)
-            text, value, refused = str(ans), ans.value, False
-        except CannotAnswer as e:
-            text, value, refused = str(e), None, True
-        v = score(kind, "", truth, refused, value, text)
-        tally[v] = tally.get(v, 0) + 1
-        lines.append(
-            f"[{v:7}] {k} {q}\n   truth={truth}\n   " + "\n   ".join(text.splitlines()[:3])
-        )
-    lines.append(json.dumps(tally))
-    (OUT / "para.txt").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    read_paraphrases(OUT, askers, [(*p, truth) for p, truth in zip(P, truths(), strict=True)])

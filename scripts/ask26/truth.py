@@ -9,12 +9,15 @@ start from D 12:00 to D+1 12:00; a stop is a run of steps slower than 1 m/s.
     python scripts/ask26/truth.py
 """
 
-import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import write_truth  # noqa: E402
 
 OUT = Path(os.environ.get("ASK26_OUT", "/tmp/ask26"))
 
@@ -198,11 +201,8 @@ def truth() -> dict:
         "C": int((C.start.dt.date != C.end.dt.date).sum()),
     }
     T["_copies_left_out"] = list(COPIES)
-    return {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in T.items()}
+    return T  # NumPy scalars: write_truth writes them as floats
 
 
 if __name__ == "__main__":
-    T = truth()
-    (OUT / "truth.json").write_text(json.dumps(T, indent=1, default=str))
-    for k, v in T.items():
-        print(k, v)
+    write_truth(OUT, truth())

@@ -17,22 +17,17 @@ Writes under $ASK27_OUT (default /tmp/ask27):
 
 import math
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import offset  # noqa: E402
+
 OUT = Path(os.environ.get("ASK27_OUT", "/tmp/ask27"))
 rng = np.random.default_rng(27)
-
-
-def offset(lat, lon, km, bearing_deg):
-    """The point `km` away from (lat, lon) on `bearing_deg` (flat earth: a few tens of km)."""
-    b = math.radians(bearing_deg)
-    return (
-        lat + km * math.cos(b) / 111.32,
-        lon + km * math.sin(b) / (111.32 * math.cos(math.radians(lat))),
-    )
 
 
 def km_between(p, q):

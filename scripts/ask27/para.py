@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from read import OUT, score  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import read_paraphrases  # noqa: E402
+from read import OUT  # noqa: E402
 
-from trajlm.llm.plan import CannotAnswer  # noqa: E402
 from trajlm.questions import Asker  # noqa: E402
 
 P = [  # (store, question, kind, truth key)
@@ -36,19 +37,6 @@ if __name__ == "__main__":
     T = json.loads((OUT / "truth.json").read_text())
     askers = {"A": Asker(OUT / "apron_store"), "B": Asker(OUT / "vests_store"),
               "C": Asker(OUT / "harvest_store", tz="America/Chicago"), "D": Asker(OUT / "lifeboat_store")}  # fmt: skip
-    lines, tally = [], {}
-    for k, q, kind, key in P:
-        truth = T.get(key) if key else None
-        try:
-            ans = askers[k](q)
-            text, value, refused = str(ans), ans.value, False
-        except CannotAnswer as e:
-            text, value, refused = str(e), None, True
-        v = score(kind, truth, refused, value, text)
-        tally[v] = tally.get(v, 0) + 1
-        lines.append(
-            f"[{v:7}] {k} {q}\n   truth={truth}\n   " + "\n   ".join(text.splitlines()[:3])
-        )
-    lines.append(json.dumps(tally))
-    (OUT / "para.txt").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    read_paraphrases(
+        OUT, askers, [(k, q, kind, T.get(key) if key else None) for k, q, kind, key in P]
+    )

@@ -12,12 +12,15 @@ The vests are 10 Hz: the truths use every raw fix (`_1hz` keys: the same on the 
 """
 
 import importlib.util
-import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import write_truth  # noqa: E402
 
 OUT = Path(os.environ.get("ASK27_OUT", "/tmp/ask27"))
 _spec = importlib.util.spec_from_file_location(
@@ -156,11 +159,8 @@ def truth() -> dict:
         k: int((v.start.dt.date != v.end.dt.date).sum()) for k, v in (("A", A), ("C", C), ("D", D))
     }
     T["_copies_left_out"] = list(t26.COPIES)
-    return {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in T.items()}
+    return T  # NumPy scalars: write_truth writes them as floats
 
 
 if __name__ == "__main__":
-    T = truth()
-    (OUT / "truth.json").write_text(json.dumps(T, indent=1, default=str))
-    for k, v in T.items():
-        print(k, v)
+    write_truth(OUT, truth())
