@@ -27,7 +27,6 @@ from trajlm.api_predict_verdict import _far, _pv, asked_rows, say_once, time_awa
 from trajlm.api_rollout import nan_message
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
-from trajlm.eval.report_verdict import MAX_LINEAR_STEPS, StepsAtAskedTimes  # (irreg27: moved)
 
 
 def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
@@ -41,6 +40,9 @@ def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, r
         horizon = int(index.horizon)
     else:  # linear-3: no train windows, its own plane
         index, proj, horizon = None, LocalProjection.fit(full), None
+    # loaded here, not at import: report_verdict pulls in scikit-learn (newuser24's fast load)
+    from trajlm.eval.report_verdict import StepsAtAskedTimes
+
     est = StepsAtAskedTimes(v["engine"], index, horizon)
     out = predict_canonical(est, full, proj, req.shape[1], keys=True, ahead=req)
     asked = np.ones(req.shape, bool) if valid is None else np.asarray(valid, bool)
@@ -82,6 +84,8 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
         if past.any():
             first = sub[1]["traj_id"].filter(pl.Series(past))[0]
             # badin25: a linear-3 verdict beside a kNN table said "past linear-3's 5 steps"
+            from trajlm.eval.report_verdict import MAX_LINEAR_STEPS
+
             reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS) \
                 if v["engine"] in _pv().KNN_FAMILY else MAX_LINEAR_STEPS  # fmt: skip
             say_once(api, f"asked times past {v['engine']}'s {reach} steps "

@@ -31,7 +31,8 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
         return summary
 
 
-def _check(trainer: Any, data: Path, out: Path, summary: dict, lm_class: type | None) -> dict:
+def _check(trainer: Any, data: Path, out: Path, summary: dict,
+           lm_class: type | None = None) -> dict:  # fmt: skip
     from trajlm.data.store import read_store
     from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
 
