@@ -47,7 +47,7 @@ def test_single_point_line_names_the_verdicts_engine_not_a_class(judged: dict) -
 
 def test_linear3_verdict_past_its_reach_names_its_own_steps(judged: dict, tmp_path) -> None:  # noqa: F811
     import trajlm
-    from trajlm.api_verdict_asked import MAX_LINEAR_STEPS
+    from trajlm.eval.report_verdict import MAX_LINEAR_STEPS
 
     run = tmp_path / "run"
     shutil.copytree(judged["run"], run)
