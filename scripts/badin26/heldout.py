@@ -7,31 +7,21 @@ Run: PYTHONPATH=$PWD .venv/bin/python scripts/badin26/heldout.py
 
 from __future__ import annotations
 
-import traceback
-import warnings
+import sys
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-import trajlm
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from badin_cases import Cases  # noqa: E402
+
+import trajlm  # noqa: E402
 
 T0 = 1_772_000_000
-N = 0
 
 
-def say(name: str, fn) -> None:
-    global N
-    N += 1
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            got = fn()
-            w = " WARN: " + " / ".join(str(x.message)[:150] for x in caught) if caught else ""
-            print(f"{N:03d} {name} | ok | {str(got)[:300]}{w}")
-        except Exception as e:  # noqa: BLE001
-            kind = "user-error" if type(e).__name__ in ("TrajlmInputError", "ValueError") else "EXC"
-            print(f"{N:03d} {name} | {kind} {type(e).__name__} | {str(e).splitlines()[0][:300]} @ "
-                  f"{traceback.format_exc().strip().splitlines()[-3][:100]}")  # fmt: skip
+say = Cases(got=300, warn=150, error=300, where=100)
 
 
 def frame(lon, lat=None, lat_col="lat", lon_col="lon", ids=None) -> pl.DataFrame:
@@ -155,4 +145,4 @@ say(
     "visible 'hidden' / 'shown' text",
     lambda: flags(movebank(visible=["hidden", "shown", "shown", "shown"])),
 )
-print(f"{N} cases")
+print(f"{say.n} cases")

@@ -11,35 +11,25 @@ from __future__ import annotations
 
 import shutil
 import sys
-import traceback
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 from typer.testing import CliRunner
 
-import trajlm
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from badin_cases import Cases  # noqa: E402
+
+import trajlm  # noqa: E402
 from trajlm.cli import app
 from trajlm.data.store import read_store
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/badin26/readers")
 shutil.rmtree(OUT, ignore_errors=True)
 OUT.mkdir(parents=True)
-N = 0
 
 
-def say(name: str, fn) -> None:
-    global N
-    N += 1
-    try:
-        got = fn()
-        print(f"{N:03d} {name} | ok | {str(got)[:300]}")
-    except Exception as e:  # noqa: BLE001
-        tb = traceback.format_exc().strip().splitlines()
-        kind = "user-error" if type(e).__name__ in ("TrajlmInputError", "ValueError") else "EXC"
-        print(
-            f"{N:03d} {name} | {kind} {type(e).__name__} | {str(e).splitlines()[0][:300]} @ {tb[-3][:120]}"
-        )
+say = Cases(got=300, error=300, where=120, warnings_said=False)
 
 
 def ingest(name: str, text: str, *opts: str) -> str:
@@ -264,4 +254,4 @@ say(
         "\n".join(["unit_id,time,lat,lon", *run("012", -75.0, 0), *run("12", -75.2, 0)]) + "\n",
     ),
 )
-print(f"{N} cases")
+print(f"{say.n} cases")

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import traceback
-import warnings
 from pathlib import Path
 
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from badin_cases import Cases  # noqa: E402
 from test_drverdict25 import CUT, _model, _ships  # noqa: E402
 from test_heldout23_knn_check import _circle_trips  # noqa: E402
 
@@ -30,25 +30,9 @@ from trajlm.data.store import read_store, write_store  # noqa: E402
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/badin26/verdicts")
 shutil.rmtree(OUT, ignore_errors=True)
 OUT.mkdir(parents=True)
-N = 0
 
 
-def say(name: str, fn) -> None:
-    global N
-    N += 1
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            got = fn()
-            w = " WARN: " + " / ".join(str(x.message)[:160] for x in caught) if caught else ""
-            print(f"{N:03d} {name} | ok | {str(got)[:400]}{w}", flush=True)
-        except Exception as e:  # noqa: BLE001
-            tb = traceback.format_exc().strip().splitlines()
-            kind = "user-error" if type(e).__name__ in ("TrajlmInputError", "ValueError") else "EXC"
-            print(
-                f"{N:03d} {name} | {kind} {type(e).__name__} | {str(e).splitlines()[0][:300]} @ {tb[-3][:120]}",
-                flush=True,
-            )
+say = Cases(got=400, warn=160, error=300, where=120, flush=True)
 
 
 def build_ships() -> Path:
@@ -485,4 +469,4 @@ say(
         hist.with_columns(pl.col("sog_mps").cast(pl.String) + " m/s"), "c5", "--steps", "3"
     ),
 )
-print(f"{N} cases")
+print(f"{say.n} cases")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import traceback
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,8 @@ import pandas as pd
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from badin_cases import Cases  # noqa: E402
 from reliability_helpers import invoke  # noqa: E402
 from test_newuser24_fleet import _model  # noqa: E402
 from test_newuser27 import _night_trip, _vans  # noqa: E402
@@ -28,27 +28,19 @@ import trajlm  # noqa: E402
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/badin27/latest")
 shutil.rmtree(OUT, ignore_errors=True)
 OUT.mkdir(parents=True)
-N = 0
 
 
-def say(name: str, fn) -> None:
-    global N
-    N += 1
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            got = fn()
-            if isinstance(got, pd.DataFrame):
-                got = pl.from_pandas(got)
-            if isinstance(got, pl.DataFrame):
-                got = f"rows={got.height} cols={got.columns} head={got.head(2).rows()}"
-            w = " WARN: " + " / ".join(str(x.message)[:160] for x in caught) if caught else ""
-            print(f"{N:03d} {name} | ok | {str(got)[:380]}{w[:600]}", flush=True)
-        except Exception as e:  # noqa: BLE001
-            tb = traceback.format_exc().strip().splitlines()
-            kind = "user-error" if type(e).__name__ in ("TrajlmInputError", "ValueError") else "EXC"
-            print(f"{N:03d} {name} | {kind} {type(e).__name__} | {str(e).splitlines()[0][:300]}"
-                  f" @ {tb[-3][:100]}", flush=True)  # fmt: skip
+def _frame_line(got):
+    if isinstance(got, pd.DataFrame):
+        got = pl.from_pandas(got)
+    if isinstance(got, pl.DataFrame):
+        return f"rows={got.height} cols={got.columns} head={got.head(2).rows()}"
+    return got
+
+
+say = Cases(
+    got=380, warn=160, warn_total=600, error=300, where=100, describe=_frame_line, flush=True
+)
 
 
 mdir = _model(OUT / "m")
@@ -329,4 +321,4 @@ say(
 )
 say("TTE predict: empty frame", lambda: fitted.predict(trips.head(0), **cols))
 say("TTE unfitted predict", lambda: DistanceOverMeanSpeed().predict(trips, **cols)[:3])
-print("done", N)
+print("done", say.n)

@@ -7,8 +7,6 @@ Run: PYTHONPATH=$PWD .venv/bin/python scripts/badin27/passages.py
 from __future__ import annotations
 
 import sys
-import traceback
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,31 +14,24 @@ import pandas as pd
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from badin_cases import Cases  # noqa: E402
 from test_passages27 import MID, A, B, _fix  # noqa: E402
 
 import trajlm  # noqa: E402
 
-N = 0
+
+def _frame_line(got):
+    if isinstance(got, pd.DataFrame):
+        got = pl.from_pandas(got)
+    if isinstance(got, pl.DataFrame):
+        return f"rows={got.height} {got.head(3).rows()}"
+    return got
 
 
-def say(name: str, fn) -> None:
-    global N
-    N += 1
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            got = fn()
-            if isinstance(got, pd.DataFrame):
-                got = pl.from_pandas(got)
-            if isinstance(got, pl.DataFrame):
-                got = f"rows={got.height} {got.head(3).rows()}"
-            w = " WARN: " + " / ".join(str(x.message)[:200] for x in caught) if caught else ""
-            print(f"{N:03d} {name} | ok | {str(got)[:360]}{w[:400]}", flush=True)
-        except Exception as e:  # noqa: BLE001
-            tb = traceback.format_exc().strip().splitlines()
-            kind = "user-error" if type(e).__name__ in ("TrajlmInputError", "ValueError") else "EXC"
-            print(f"{N:03d} {name} | {kind} {type(e).__name__} | {str(e).splitlines()[0][:260]}"
-                  f" @ {tb[-3][:100]}", flush=True)  # fmt: skip
+say = Cases(
+    got=360, warn=200, warn_total=400, error=260, where=100, describe=_frame_line, flush=True
+)
 
 
 v1 = [(0, A), (60, A), (120, MID), (600, A), (660, MID), (1800, MID), (2000, B), (2060, B),
@@ -91,4 +82,4 @@ say("traj_col naming a missing column", lambda: P(df, A, B, traj_col="boat"))
 say("a bogus keyword", lambda: P(df, A, B, radius=500))
 say("polars frame", lambda: P(pl.from_pandas(df), A, B))
 say("unsorted rows", lambda: P(df.sample(frac=1.0, random_state=0), A, B))
-print("done", N)
+print("done", say.n)

@@ -1,0 +1,43 @@
+"""The case runner the hostile-input studies share (scripts/badin26/, scripts/badin27/): each
+case prints one line `NNN name | status | summary`, status `ok` (with the warnings said),
+`user-error` (a TrajlmInputError / ValueError: the one line a user reads) or `EXC` (anything
+else: a traceback the user would see), classified by hand afterwards (classes.py)."""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+USER_ERRORS = ("TrajlmInputError", "ValueError")
+
+
+class Cases:
+    """``say = Cases(...); say("name", lambda: ...)`` numbers and prints each case."""
+
+    def __init__(self, *, got: int = 300, warn: int = 150, warn_total: int | None = None,
+                 error: int = 300, where: int = 100, warnings_said: bool = True,
+                 describe: Callable[[Any], Any] | None = None, flush: bool = False) -> None:  # fmt: skip
+        self.n, self.got, self.warn, self.warn_total = 0, got, warn, warn_total
+        self.error, self.where, self.warnings_said = error, where, warnings_said
+        self.describe, self.flush = describe, flush
+
+    def __call__(self, name: str, fn: Callable[[], Any]) -> None:
+        self.n += 1
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                got = fn()
+                if self.describe is not None:
+                    got = self.describe(got)
+                said = [str(x.message)[: self.warn] for x in caught] if self.warnings_said else []
+                w = " WARN: " + " / ".join(said) if said else ""
+                w = w[: self.warn_total] if self.warn_total else w
+                print(f"{self.n:03d} {name} | ok | {str(got)[: self.got]}{w}", flush=self.flush)
+            except Exception as e:  # noqa: BLE001 - every failure is a case's result
+                tb = traceback.format_exc().strip().splitlines()
+                kind = "user-error" if type(e).__name__ in USER_ERRORS else "EXC"
+                print(f"{self.n:03d} {name} | {kind} {type(e).__name__} | "
+                      f"{str(e).splitlines()[0][: self.error]} @ {tb[-3][: self.where]}",
+                      flush=self.flush)  # fmt: skip
