@@ -49,7 +49,8 @@ class Oracle:
     def predict_at(self, hist: pl.DataFrame, ahead: np.ndarray) -> np.ndarray:
         out = np.full((*ahead.shape, 2), np.nan)
         for i, ((tid,), g) in enumerate(hist.group_by("traj_id", maintain_order=True)):
-            full = self.table.filter(pl.col("traj_id") == tid).sort("t")
+            # a window's history is "<trajectory>@<window>" (report_times.prediction_history)
+            full = self.table.filter(pl.col("traj_id") == str(tid).split("@")[0]).sort("t")
             want = float(g["t"].cast(pl.Float64).max()) + ahead[i]
             t = full["t"].to_numpy()
             out[i, :, 0] = np.interp(want, t, full["lat"].to_numpy())

@@ -45,7 +45,8 @@ def best_on_windows(answer: Callable[[Any, PredictionTask], np.ndarray], ests: d
                     names: list[str], train: pl.DataFrame, val: pl.DataFrame | None,
                     table: pl.DataFrame | None, task: PredictionTask) -> tuple[str, str] | None:  # fmt: skip
     """(engine, line): which of ``names`` (fitted ``ests``, whose (N, k, 2) lat / lon answers
-    ``answer(est, task)`` gives, and dead reckoning where ``val`` reports speed and course) has
+    ``answer(est, task)`` gives as the verdict scores them: at the windows' report times on an
+    irregular store, irreg28; and dead reckoning where ``val`` reports speed and course) has
     the lowest mean ADE over the windows of ``table``'s val trips; None where there are no more
     windows than trips, or no window every engine scored."""
     from trajlm.eval import metrics as M

@@ -32,7 +32,12 @@ from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
 from trajlm.eval.few_trips import best_on_windows
 from trajlm.eval.report_times import scored_at_words
-from trajlm.eval.report_verdict import STEP_ENGINES, report_time_scores, steps_engine_at_times
+from trajlm.eval.report_verdict import (
+    STEP_ENGINES,
+    asked_times,
+    report_time_scores,
+    steps_engine_at_times,
+)
 from trajlm.eval.scaled_knn_engine import scaled_candidate
 from trajlm.eval.small_val import acts, rule_line, shrink_to_defaults
 from trajlm.model.rollout import ModelPredictor
@@ -106,7 +111,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     spread is read on every window of its trips (eval/engine_spread.py), else on ``task``.
     ``at_times`` (the model answering ``predict_at`` as ``TrajLM.predict(seconds_ahead=)``):
     on an irregular store the model and the step engines are scored at the val trips' true
-    report times instead of in steps (irreg27, eval/report_verdict.py)."""
+    report times instead of in steps (irreg27, eval/report_verdict.py), the small-val rule's
+    reads included (irreg28)."""
     from trajlm.eval.dr_verdict import DR, dr_val_errors
 
     n = len(task.lengths)
@@ -117,8 +123,18 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     timings: dict[str, float] = {}
     ests = candidates(train, task, timings)
 
+    # an irregular store: every read of an engine's val error asks it at the report times
+    asked = asked_times(at_times, train, val if val is not None else spread_from)
+
+    def answer(est: Any, t: PredictionTask) -> np.ndarray:
+        """(N, k, 2) lat/lon: ``est`` on ``t`` as the verdict scores it (irreg28: the small-val
+        rule's reads too, so they agree with the first windows' at report times)."""
+        if asked is not None and est.name in STEP_ENGINES:
+            return asked.engine(est.name, est, t)[0]
+        return _answer(est, est.projection_, t)
+
     def per_trip(est: Any) -> np.ndarray:
-        return M.point_errors(_answer(est, est.projection_, task), truth).mean(1)
+        return M.point_errors(answer(est, task), truth).mean(1)
 
     small = None
     if acts(n):  # a few val trips: tuned kNN settings must show themselves (smallval25)
@@ -128,8 +144,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
              for name, est in ests.items()}  # fmt: skip
     if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:
         steps[DR] = dr
-    at_rt = report_time_scores(at_times, train, val if val is not None else spread_from, task,
-                               ests, err_m)  # fmt: skip
+    at_rt = report_time_scores(asked, task, ests, err_m)
     if at_rt is not None:  # an irregular store: every engine as it answers asked times
         err_m, steps = at_rt.model.mean(1), {**steps, **at_rt.steps}
     errs = {name: e.mean(1) for name, e in steps.items()}
@@ -139,8 +154,8 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     if ok.sum() < MIN_TRIPS:
         return {}
     best = min(errs, key=lambda name: errs[name][ok].mean())
-    if small and (few := best_on_windows(lambda est, t: _answer(est, est.projection_, t), ests,
-                                         list(errs), train, val, spread_from, task)):  # fmt: skip
+    if small and (few := best_on_windows(answer, ests, list(errs), train, val, spread_from,
+                                         task)):  # fmt: skip
         best, small = few[0], f"{small}; {few[1]}"  # more windows of the few trips (fewtrip27)
     err_k = errs[best]
     if not err_k[ok].mean() > 0:

@@ -24,6 +24,11 @@ where a step engine cannot reach an asked time the model's answer for that traje
 API hands it over); the [time] engines already are. The verdict's rule and candidates are
 unchanged; the check says ``val_scored_at`` and keeps the model's step ADE beside it. Regular
 stores, and callers that pass no ``at_times``, are scored in steps as before, bit for bit.
+
+Session 28 (irreg28): ``AskedTimes`` answers every read the verdict makes of an engine's val
+error on such a store, so fewtrip27's windows of a few val trips and smallval25's
+tuned-or-default kNN (below 10 val trips) are read at the report times too, as the first
+windows are.
 """
 
 from __future__ import annotations
@@ -106,6 +111,49 @@ def steps_engine_at_times(name: str, est: Any, task: PredictionTask) -> np.ndarr
     return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
 
 
+class AskedTimes:
+    """The verdict's engines on an irregular store, as an asked-times call answers them: the
+    model through ``at_times.predict_at`` (``TrajLM.predict(seconds_ahead=...)``) and the step
+    engines through ``steps_engine_at_times``, a trajectory past a step engine's reach taking
+    the model's answer (as the API hands it over). One object serves every place the verdict
+    reads an engine's val error (the first windows, smallval25's tuned-or-default kNN,
+    fewtrip27's windows of a few val trips, the spread), so they all score the same question
+    (irreg28). ``table``: the val split the tasks are cut from."""
+
+    def __init__(self, at_times: Any, table: pl.DataFrame, spread: float) -> None:
+        self.at_times, self.table, self.spread = at_times, table, spread
+        self._model: dict[int, tuple[PredictionTask, np.ndarray]] = {}
+
+    def model(self, task: PredictionTask) -> np.ndarray:
+        """(N, k, 2) lat/lon: the model asked at ``task``'s target times (once per task)."""
+        got = self._model.get(id(task))
+        if got is None or got[0] is not task:
+            got = (task, AtReportTimes(self.at_times, self.table).predict_next(task))
+            self._model[id(task)] = got
+        return got[1]
+
+    def engine(self, name: str, est: Any, task: PredictionTask) -> tuple[np.ndarray, np.ndarray]:
+        """(the step engine's (N, k, 2) lat/lon at ``task``'s target times, the model's answer
+        where it could not reach them; per trajectory: True where the model answered)."""
+        pred = steps_engine_at_times(name, est, task)
+        past = np.isnan(pred).any(axis=(1, 2))  # the API hands these trajectories to the model
+        pred[past] = self.model(task)[past]
+        return pred, past
+
+
+def asked_times(
+    at_times: Any, train: pl.DataFrame, table: pl.DataFrame | None
+) -> AskedTimes | None:
+    """``AskedTimes`` where the store is irregular (``irregular_spread`` of ``train``) and
+    ``at_times`` (an object answering ``predict_at(history, seconds)`` as ``TrajLM.predict(
+    seconds_ahead=...)`` does) and ``table`` (the val split) are given; None otherwise (the
+    verdict scores steps, as before)."""
+    if at_times is None or table is None or table.height == 0:
+        return None
+    spread = irregular_spread(train)
+    return None if spread is None else AskedTimes(at_times, table, spread)
+
+
 @dataclass
 class ReportTimeScores:
     """Per-step errors (N, k metres) at the val trips' report times: the model's and each
@@ -117,40 +165,32 @@ class ReportTimeScores:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-def report_time_scores(at_times: Any, train: pl.DataFrame, table: pl.DataFrame | None,
-                       task: PredictionTask, ests: dict[str, Any],
+def report_time_scores(asked: AskedTimes | None, task: PredictionTask, ests: dict[str, Any],
                        model_steps_ade: np.ndarray) -> ReportTimeScores | None:  # fmt: skip
-    """The verdict's at-report-times errors where the store is irregular (``irregular_spread``
-    of ``train``) and ``at_times`` (an object answering ``predict_at(history, seconds)`` as
-    ``TrajLM.predict(seconds_ahead=...)`` does) and ``table`` (the val split ``task`` was built
-    from) are given; None otherwise (the check scores steps, as before). ``model_steps_ade``:
-    the model's per-trip 5-step ADE, kept in the check for the record."""
-    if at_times is None or table is None or table.height == 0 or len(task.lengths) == 0:
-        return None
-    spread = irregular_spread(train)
-    if spread is None:
+    """The verdict's at-report-times errors on ``task`` (val, first windows) where ``asked``
+    (``asked_times``: the store is irregular) is given; None otherwise (the check scores
+    steps, as before). ``model_steps_ade``: the model's per-trip 5-step ADE, kept in the
+    check for the record."""
+    if asked is None or len(task.lengths) == 0:
         return None
     truth = task.target_latlon
-    model_pred = AtReportTimes(at_times, table).predict_next(task)
-    model_err = M.point_errors(model_pred, truth)
+    model_err = M.point_errors(asked.model(task), truth)
     steps, handed = {}, {}
     for name, est in ests.items():
         if name not in STEP_ENGINES:  # given the target times already: their rows stand
             continue
-        pred = steps_engine_at_times(name, est, task)
-        past = np.isnan(pred).any(axis=(1, 2))  # the API hands these trajectories to the model
-        pred[past] = model_pred[past]
+        pred, past = asked.engine(name, est, task)
         steps[name] = M.point_errors(pred, truth)
         handed[name] = int(past.sum())
     ok = np.isfinite(model_steps_ade)
     fields = {
         "val_scored_at": SCORED_AT,
-        "val_interval_spread": round(spread, 2),
+        "val_interval_spread": round(asked.spread, 2),
         "val_ade_model_steps_m": float(model_steps_ade[ok].mean()) if ok.any() else None,
         "val_handed_to_model": handed,
     }
     return ReportTimeScores(model_err, steps, fields)
 
 
-__all__ = ["ReportTimeScores", "StepsAtAskedTimes", "irregular_spread", "report_time_scores",
-           "steps_engine_at_times"]  # fmt: skip
+__all__ = ["AskedTimes", "ReportTimeScores", "StepsAtAskedTimes", "asked_times",
+           "irregular_spread", "report_time_scores", "steps_engine_at_times"]  # fmt: skip
