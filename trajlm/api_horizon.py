@@ -5,6 +5,8 @@ beside it, the same model on positions only."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from trajlm import api_rollout
 from trajlm.api import TrajLM
 from trajlm.api_model_times import ModelAtTimes
@@ -17,11 +19,13 @@ def _dr_weight() -> float:
 class AtTimes(ModelAtTimes):
     """A harness model (``eval.protocol`` TaskModel holding ``.model``) answering at asked
     times as ``TrajLM.predict(seconds_ahead=...)`` does (``--horizon-s``); ``dead_reckoning``
-    as ``TrajLM.dead_reckoning`` (0: positions only)."""
+    as ``TrajLM.dead_reckoning`` (0: positions only); ``path`` (the weights directory): its
+    saved prediction verdict answers, as ``TrajLM.from_pretrained`` would (irreg28)."""
 
-    def __init__(self, inner, name: str, dead_reckoning: float | None = None) -> None:
+    def __init__(self, inner, name: str, dead_reckoning: float | None = None,
+                 path: Path | None = None) -> None:  # fmt: skip
         super().__init__(TrajLM, inner.model, name, _dr_weight() if dead_reckoning is None
-                         else dead_reckoning)  # fmt: skip
+                         else dead_reckoning, path)  # fmt: skip
 
 
 def at_times_models(predictors: list, motion: bool = True) -> list:

@@ -10,6 +10,7 @@ import cycle otherwise: tests/test_layering.py)."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,16 +22,19 @@ from trajlm import api_rollout
 class ModelAtTimes:
     """``model`` (a TrajectoryModel) through ``lm_class(model).predict(seconds_ahead=...)``;
     ``dead_reckoning`` as ``TrajLM.dead_reckoning`` (None: api_rollout.DR_WEIGHT, read at call
-    time; 0: positions only)."""
+    time; 0: positions only). ``path``: the weights directory the model was loaded from; its
+    saved prediction verdict then answers, as ``TrajLM.from_pretrained(path).predict(
+    seconds_ahead=...)`` does (`trajlm eval`'s "MODEL (val-checked: ENGINE)" row asked at
+    times, irreg28); None: the model alone."""
 
     def __init__(self, lm_class: type, model: Any, name: str,
-                 dead_reckoning: float | None = None) -> None:  # fmt: skip
-        self.lm_class, self.model, self.name = lm_class, model, name
+                 dead_reckoning: float | None = None, path: Path | None = None) -> None:  # fmt: skip
+        self.lm_class, self.model, self.name, self.path = lm_class, model, name, path
         self.dead_reckoning = api_rollout.DR_WEIGHT if dead_reckoning is None else dead_reckoning
 
     def predict_at(self, hist: pl.DataFrame, ahead: np.ndarray) -> np.ndarray:
         """(W, m, 2) lat/lon at ``ahead`` (W, m) seconds after each trajectory's last fix."""
-        lm = self.lm_class(self.model)
+        lm = self.lm_class(self.model, path=self.path)
         lm.dead_reckoning = self.dead_reckoning
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # coverage notes per window: not the table's

@@ -312,7 +312,8 @@ def run_eval_command(
             scored = [*scored, *val_checked_rows(predictors, df)]
         if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
             one = df.filter(df["split"] == "test") if n_windows == 1 else None
-            scored = [*scored, *val_checked_predict_rows(predictors, models, one)]
+            scored = [*scored, *val_checked_predict_rows(predictors, models, one,
+                                                         bool(horizons or at_report_times))]  # fmt: skip
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),

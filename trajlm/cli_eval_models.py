@@ -185,13 +185,16 @@ def val_checked_rows(predictors: list, df) -> list:
 
 
 def val_checked_predict_rows(predictors: list, models: list[Path] | None,
-                             scored: Any = None) -> list:  # fmt: skip
+                             scored: Any = None, at_times: bool = False) -> list:  # fmt: skip
     """--task predict: beside each run `trajlm train` saved a prediction verdict with, "MODEL
     (val-checked: ENGINE)": the verdict's engine (the model, or kNN continuation from its saved
     train windows, or linear-3) answers test, as TrajLM.predict does (session 24, pverdict24;
     --no-fallback leaves these rows out). ``scored``: the table the k-step rows are scored on,
     one window per trajectory (a dead-reckoning verdict reads its speed / course; None: its
-    fallback engine answers, named in the row)."""
+    fallback engine answers, named in the row). ``at_times`` (--at-report-times, --horizon-s):
+    each row answers asked times through ``TrajLM.predict(seconds_ahead=...)`` with the run's
+    verdict, the API's own path (irreg28: a model / kNN / linear-3 verdict's row answered in
+    steps under --at-report-times, and --horizon-s stopped on it)."""
     from trajlm.eval.predict_verdict import DR, KNN_FAMILY, ValCheckedPredictor, load_index
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
@@ -208,11 +211,16 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
         if v["engine"] == DR:  # reads the test table's speed / course (eval/dr_verdict.py)
             from trajlm.eval.dr_verdict import DRValChecked
 
-            out.append(DRValChecked(p, v, scored))
-            continue
-        if v["engine"] in KNN_FAMILY:
-            index, proj = load_index(resolve_weights(path, log=False), v)
-        out.append(ValCheckedPredictor(p, v, index, proj))
+            row = DRValChecked(p, v, scored)
+        else:
+            if v["engine"] in KNN_FAMILY:
+                index, proj = load_index(resolve_weights(path, log=False), v)
+            row = ValCheckedPredictor(p, v, index, proj)
+        if at_times:  # asked at times: the API's answer with this verdict, named as the row
+            from trajlm.api_horizon import AtTimes
+
+            row = AtTimes(p, row.name, path=resolve_weights(path, log=False))
+        out.append(row)
     return out
 
 

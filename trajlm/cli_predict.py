@@ -178,8 +178,7 @@ def predict(
     from trajlm.eval.saved_kind import is_selector_dir
 
     # a selector's engine answers with its own too, or says in one line why not (uncert27)
-    own = levels is not None and (is_selector_dir(model) or fallback and not int8
-                                  and _engine_radii(model))  # fmt: skip
+    own = levels is not None and (is_selector_dir(model) or fallback and _engine_radii(model))
     pred = _predict(
         model,
         df,
@@ -280,12 +279,16 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
     from trajlm.api_rollout import exact_times
 
     df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is
-    if fallback and not int8 and (v := _predict_verdict(model)) is not None:
+    if fallback and (v := _predict_verdict(model)) is not None:
         from trajlm.api import TrajLM  # the run's val winner answers (session 24, pverdict24)
         from trajlm.eval.predict_verdict import verdict_line
 
         io.say(verdict_line(v))
-        lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads), source)
+        # --int8 too (irreg28: the verdict was skipped without a word; the model int8 where
+        # it answers)
+        quantize = "int8" if int8 else None
+        lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads, quantize=quantize),
+                   source)  # fmt: skip
         if ahead is None:
             return _said(lambda: lm.predict(df, steps=steps, radii=radii), source)
         if v["engine"] == "model":  # the model's own notes (reported motion), as below
