@@ -17,6 +17,9 @@ stand-in's answer.
 
     PYTHONPATH=$PWD python scripts/irreg28/choose.py TAG [STORE ...]
     # default every $IRREG28/stores/* (default /tmp/irreg28) -> $IRREG28/choice/TAG/STORE.json
+
+STANDIN=l3fit: linear-3 [time, fit] stands in for the model's at-times answers instead (the
+sensitivity of the comparison to what answers past a step engine's reach).
 """
 
 import json
@@ -40,15 +43,21 @@ from trajlm.eval.report_verdict import STEP_ENGINES, steps_engine_at_times
 from trajlm.eval.small_val import acts
 
 OUT = Path(os.environ.get("IRREG28", "/tmp/irreg28"))
+STANDIN = os.environ.get(
+    "STANDIN", "cv"
+)  # cv: constant velocity [time]; l3fit: linear-3 [time, fit]
 
 
 class StandIn:
-    """The model's at-times answers: constant velocity [time] at the asked times."""
+    """The model's at-times answers: constant velocity [time] (or linear-3 [time, fit]) at the
+    asked times."""
 
     name = "model"
 
     def predict_at(self, hist, ahead):
         est = B.ConstantVelocity(use_time=True)
+        if STANDIN == "l3fit":
+            est = B.LinearExtrapolation(3, "fit", True)
         return _AtTimes(est, LocalProjection.fit(hist)).predict_at(hist, ahead)
 
 

@@ -5,17 +5,19 @@ on the fitting half (lower geometric-mean regret on test5) and scored on the eva
 Regret = the chosen engine's test ADE / the lowest of every engine either run fitted; ratio =
 after / before per store; 95 % CIs by bootstrap over stores (and over kinds), 4000 draws.
 
-    python scripts/irreg28/rules.py       # reads $IRREG28/choice/{before,after} (default /tmp/irreg28)
+    python scripts/irreg28/rules.py [BEFORE AFTER]  # reads $IRREG28/choice/{before,after} (default /tmp/irreg28)
 """
 
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
 
 OUT = Path(os.environ.get("IRREG28", "/tmp/irreg28"))
+BEFORE, AFTER = sys.argv[1:3] if len(sys.argv) > 2 else ("before", "after")
 EVAL_KINDS = {
     "seabird_1min_S",
     "ped_mall_1s",
@@ -29,9 +31,9 @@ EVAL_KINDS = {
 
 def load() -> list[dict]:
     rows = []
-    for path in sorted((OUT / "choice" / "after").glob("*.json")):
+    for path in sorted((OUT / "choice" / AFTER).glob("*.json")):
         a = json.loads(path.read_text())
-        b = json.loads((OUT / "choice" / "before" / path.name).read_text())
+        b = json.loads((OUT / "choice" / BEFORE / path.name).read_text())
         if "engine" not in a or "engine" not in b:
             continue
         kind = re.sub(r"_s\d+$", "", a["store"])
