@@ -17,13 +17,13 @@ from trajlm.eval.motion_state import motion_state, recent_speed
 from trajlm.eval.radii_bins import (
     RADII_FILE,
     conformal_quantile,
-    fit_motion,
     fit_radii_bins,
     load_radii_bins,
     regime,
     relative_std,
     save_radii_bins,
 )
+from trajlm.eval.radii_motion import fit_motion
 
 LV = (50, 90, 95)
 

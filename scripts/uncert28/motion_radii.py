@@ -40,10 +40,10 @@ import radii22_radii as R  # noqa: E402
 
 from trajlm.eval.radii_bins import (  # noqa: E402
     FAST_INTERVAL_S,
-    fit_motion,
     load_radii_bins,
     save_radii_bins,
 )
+from trajlm.eval.radii_motion import fit_motion  # noqa: E402
 
 LEVELS = R.LEVELS
 MIN_CELL = 30  # answers in a (set, state) cell for it to count in the mean gap

@@ -48,4 +48,41 @@ def motion_state(recent: Any, mean: Any) -> np.ndarray:
     return out.astype(str)
 
 
-__all__ = ["RECENT_S", "START_RATIO", "STATES", "STOP_MPS", "motion_state", "recent_speed"]
+def read_motion(d: Any, levels: list[int]) -> tuple[dict | None, dict | None]:
+    """A radii file's "motion" entry (session 28) as (multipliers, 1-2 s movers' multipliers);
+    ValueError naming the field for a malformed one (a hand-edited multiplier would widen
+    circles silently)."""
+    if d is None:
+        return None, None
+    if not isinstance(d, dict) or not set(d) <= {"states", "fast_states"}:
+        raise ValueError("motion: expected {'states': {state: {level: x}}, 'fast_states': ...}")
+    out = []
+    for key in ("states", "fast_states"):
+        one = {}
+        if not isinstance(d.get(key, {}), dict):
+            raise ValueError(f"motion.{key}: expected {{state: {{level: multiplier}}}}")
+        for name, m in d.get(key, {}).items():
+            if name not in STATES or not isinstance(m, dict):
+                raise ValueError(f"motion.{key}.{name}: expected one of {list(STATES)} with "
+                                 "{level: multiplier}")  # fmt: skip
+            vals = {int(k): v for k, v in m.items()}
+            if sorted(vals) != levels or not all(
+                not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v) and v > 0
+                for v in vals.values()
+            ):
+                raise ValueError(f"motion.{key}.{name}: a positive multiplier for each level "
+                                 f"{levels}, got {m!r}")  # fmt: skip
+            one[name] = {k: float(v) for k, v in vals.items()}
+        out.append(one or None)
+    return out[0], out[1]
+
+
+__all__ = [
+    "RECENT_S",
+    "START_RATIO",
+    "STATES",
+    "STOP_MPS",
+    "motion_state",
+    "read_motion",
+    "recent_speed",
+]

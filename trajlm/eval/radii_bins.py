@@ -45,7 +45,7 @@ factor as before. scripts/uncert28/motion_radii.py writes it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +260,8 @@ class RadiiBins:
                     raise ValueError(
                         f"fast.radii: levels {fast.levels}, the file's {sorted(pooled)}"
                     )
+            from trajlm.eval.motion_state import read_motion
+
             motion, motion_fast = read_motion(d.get("motion"), sorted(pooled))
             version = d.get("version", 1)
             if isinstance(version, bool) or version != (1 if scale is None else 2):  # badin23
@@ -343,74 +345,6 @@ def fit_radii_bins(
                 factors[(i, j)] = {lv: conformal_quantile(r[m], w[m], lv / 100) for lv in levels}
     return RadiiBins(pooled, factors, counts, tuple(ahead_edges), tuple(rel_edges), min_n,
                      min_groups, note, scale)  # fmt: skip
-
-
-def read_motion(d: Any, levels: list[int]) -> tuple[dict | None, dict | None]:
-    """A radii file's "motion" entry (session 28) as (multipliers, 1-2 s movers' multipliers);
-    ValueError naming the field for a malformed one (a hand-edited multiplier would widen
-    circles silently)."""
-    from trajlm.eval.motion_state import STATES
-
-    if d is None:
-        return None, None
-    if not isinstance(d, dict) or not set(d) <= {"states", "fast_states"}:
-        raise ValueError("motion: expected {'states': {state: {level: x}}, 'fast_states': ...}")
-    out = []
-    for key in ("states", "fast_states"):
-        one = {}
-        if not isinstance(d.get(key, {}), dict):
-            raise ValueError(f"motion.{key}: expected {{state: {{level: multiplier}}}}")
-        for name, m in d.get(key, {}).items():
-            if name not in STATES or not isinstance(m, dict):
-                raise ValueError(f"motion.{key}.{name}: expected one of {list(STATES)} with "
-                                 "{level: multiplier}")  # fmt: skip
-            vals = {int(k): v for k, v in m.items()}
-            if sorted(vals) != levels or not all(
-                not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v) and v > 0
-                for v in vals.values()
-            ):
-                raise ValueError(f"motion.{key}.{name}: a positive multiplier for each level "
-                                 f"{levels}, got {m!r}")  # fmt: skip
-            one[name] = {k: float(v) for k, v in vals.items()}
-        out.append(one or None)
-    return out[0], out[1]
-
-
-def fit_motion(
-    bins: RadiiBins, r: Any, w: Any, groups: Any, ahead: Any, speed: Any, std: Any,
-    interval: Any, state: Any, states: tuple[str, ...] = ("stopped", "starting"),
-    widen_only: bool = True, levels: tuple[int, ...] | None = None, fast: str = "no",
-) -> RadiiBins:  # fmt: skip
-    """``bins`` with motion-state multipliers (module doc) from val answers: ``r`` = err /
-    std_m, ``w`` weights, ``groups`` sources, the rest as ``factor`` reads them. A state with
-    fewer than ``min_n`` answers or ``min_groups`` sources gets none; ``widen_only``: a
-    multiplier under 1 is 1; ``levels``: the levels refitted (others 1). ``fast``: "no" (one
-    set for every answer), "only" (a set for 1-2 s movers' answers only) or "split" (both: the
-    regular set fitted on the other answers)."""
-    r, w = np.asarray(r, np.float64), np.asarray(w, np.float64)
-    st, g = np.asarray(state, dtype=object), np.asarray(groups)
-    dt = np.asarray(interval, np.float64)
-    quick = np.isfinite(dt) & (dt > 0) & (dt <= bins.fast_interval_s)
-    use = np.isfinite(r) & np.isfinite(w)
-    plain = replace(bins, motion=None, motion_fast=None)
-    f = {lv: plain.factor(lv, ahead, speed, std, None, interval) for lv in bins.levels}
-
-    def fitted(sel: np.ndarray) -> dict | None:
-        motion = {}
-        for name in states:
-            m = sel & (st == name)
-            if m.sum() < bins.min_n or len(set(g[m].tolist())) < bins.min_groups:
-                continue
-            one = {}
-            for lv in bins.levels:
-                q = conformal_quantile(r[m] / f[lv][m], w[m], lv / 100) \
-                    if lv in (levels or bins.levels) else 1.0  # fmt: skip
-                one[lv] = max(q, 1.0) if widen_only else q
-            motion[name] = one
-        return motion or None
-
-    regular = None if fast == "only" else fitted(use & ~quick if fast == "split" else use)
-    return replace(bins, motion=regular, motion_fast=fitted(use & quick) if fast != "no" else None)
 
 
 def save_radii_bins(bins: RadiiBins, directory: str | Path) -> Path:
