@@ -80,6 +80,7 @@ from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError
 from trajlm.eval.radii_bins import load_radii_bins
+from trajlm.eval.recover_spread import load_recover_spread
 from trajlm.eval.spread_radii import with_radii_asked
 from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning
@@ -125,6 +126,7 @@ class TrajLM(Pretrained, Fitting, InfillTasks, TaskChecks):
         # reckoning mixed into the model's positions (api_rollout.DR_WEIGHT; 0 = positions only)
         self.dead_reckoning = DR_WEIGHT
         self.radii_bins = load_radii_bins(path)  # radii.json beside the weights (radii22)
+        self.recover_spread = load_recover_spread(path)  # recovered points' (uncert28)
         self.last_engine = "model"  # who answered the last call (an AttributeError before one)
 
     @property

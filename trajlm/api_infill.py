@@ -39,6 +39,8 @@ from trajlm.data.caller_index import index_back, tag_positions
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.eval.recover_spread import RECOVER_RADII_FILE, with_recover_spread
+from trajlm.eval.spread_radii import radii_levels
 from trajlm.model.coverage import CoverageWarning, travel_time_warning, trip_warnings
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
@@ -64,6 +66,7 @@ class InfillTasks:
         fallback: bool = True,
         engine: bool = False,
         every: Any = None,
+        radii: Any = None,
         **columns: Any,
     ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
@@ -87,9 +90,21 @@ class InfillTasks:
         (docs/recovery.md "Session 22"). ``self.last_engine`` says what answered ("model",
         "akima", ...); ``engine=True`` adds it as an ``engine`` column; ``fallback=False``
         keeps the model's answer.
+
+        ``radii`` (True: 50 and 90; a level or a list of 50 / 90 / 95) adds ``std_m`` and
+        ``r{level}_m`` to each recovered row: the circle that held that share of val's hidden
+        points in the same kind of gap (its length and the point's place in it), scaled by the
+        distance the mover covers in the gap (eval/recover_spread.py, session 28; NaN on known
+        rows). A checkpoint without ``recover_radii.json`` refuses it in one line.
         """
         check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
         check_flags(fallback=fallback, engine=engine)
+        levels = radii_levels(radii)  # one line for a level not measured, before the work
+        spread = getattr(self, "recover_spread", None)
+        if levels and spread is None:
+            raise TrajlmInputError(f"radii: {self.path or 'this checkpoint'} has no "
+                                   f"{RECOVER_RADII_FILE} (the val spread of its recovered "
+                                   "points); leave radii out", field="radii")  # fmt: skip
         infill = getattr(self.model, "infill_head", None) is not None
         if mode not in RECOVER_MODES:
             raise TrajlmInputError(
@@ -109,6 +124,7 @@ class InfillTasks:
         out = df.with_columns(recovered=pl.Series(~known))
         self.last_engine = "model"
         if known.all():
+            out = with_recover_spread(out, known, spread, levels) if levels else out
             out = engine_column(out, "model") if engine else out
             return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
         task = SimpleNamespace(
@@ -127,6 +143,7 @@ class InfillTasks:
         # fixes under a second apart: fills moved onto the known ones dropped with their second
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
+        out = with_recover_spread(out, known, spread, levels) if levels else out
         out = engine_column(out, self.last_engine) if engine else out
         return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
 

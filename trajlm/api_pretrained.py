@@ -4,6 +4,7 @@ model), ``save_pretrained`` writes one back. Mixed into ``trajlm.api.TrajLM``.""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from typing import Self
@@ -223,6 +224,12 @@ class Pretrained:
             save_radii_bins(self.radii_bins, d)
         elif (d / RADII_FILE).is_file():  # an older checkpoint's factors: not these weights'
             (d / RADII_FILE).unlink()
+        from trajlm.eval.recover_spread import RECOVER_RADII_FILE
+
+        if getattr(self, "recover_spread", None) is not None:  # recovered points' (uncert28)
+            (d / RECOVER_RADII_FILE).write_text(json.dumps(self.recover_spread, indent=1) + "\n")
+        elif (d / RECOVER_RADII_FILE).is_file():
+            (d / RECOVER_RADII_FILE).unlink()
         from trajlm.eval.val_verdict import VerdictWarning, carry_verdict
 
         if said := carry_verdict(self.path, d):  # the engine the run's val check chose

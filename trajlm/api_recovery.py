@@ -21,7 +21,7 @@ from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_tasks import recovery_input
-from trajlm.errors import UserError
+from trajlm.errors import TrajlmInputError, UserError
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
 
 
@@ -54,14 +54,20 @@ class RecoveryTrajLM:
         )
 
     def recover(
-        self, data: Any, *, mode: str = "inplace", every: Any = None, **columns: Any
-    ) -> Any:
+        self, data: Any, *, mode: str = "inplace", every: Any = None, radii: Any = None,
+        **columns: Any,
+    ) -> Any:  # fmt: skip
         """Fill the points whose lat/lon are missing (null / NaN); every trajectory must start
         and end with a known point. Returns the input's rows with the positions filled and a
         boolean ``recovered`` column, in the caller's kind (as ``TrajLM.recover``). ``mode`` is
-        accepted for TrajLM's signature; the retrieval fills each gap in one pass."""
+        accepted for TrajLM's signature; the retrieval fills each gap in one pass. ``radii``
+        is refused in one line: no val spread is measured for this model (session 28)."""
         if mode not in ("inplace", "span"):
             raise UserError(f"mode must be 'inplace' or 'span', got {mode!r}")
+        if radii is not None and radii is not False:
+            raise TrajlmInputError(f"radii: {self.path or 'this model'} is a route-recovery model, "
+                                   "whose recovered points have no measured spread; leave radii "
+                                   "out", field="radii")  # fmt: skip
         df, layout, known = recovery_input(data, every=every, **with_gap_rule(columns))
         p = self.model.projection_
         geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,

@@ -31,9 +31,8 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.errors import UserError
-from trajlm.eval.engine_spread import with_engine_spread
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
-from trajlm.eval.selector_spread import OLD_FOLDER, SPREAD_HISTORY, spread_of
+from trajlm.eval.selector_spread import OLD_FOLDER, spread_of, with_selector_spread
 from trajlm.eval.selector_verdict import LABELS, verdict_line
 from trajlm.eval.spread_radii import radii_levels
 from trajlm.model.coverage import CoverageWarning
@@ -132,7 +131,7 @@ class SelectorTrajLM:
         spread = spread_of(self.selector, self.engine)
         if levels and spread is None:
             raise UserError(f"radii: {self.no_spread_line()}", hint="leave radii out")
-        pred = self.selector._predict_frame(df, k, {})  # canonical Polars in -> canonical out
+        pred = self.selector._frame_answer(df, k, {})  # canonical Polars in -> canonical out
         pred = self.with_spread(pred, df, levels)
         return from_canonical(pred.with_columns(engine=pl.lit(self.engine)), layout=layout)
 
@@ -148,11 +147,7 @@ class SelectorTrajLM:
         if spread is None and not getattr(self, "_said_no_spread", False):
             self._said_no_spread = True
             warnings.warn(self.no_spread_line(), UserWarning, stacklevel=3)
-        # the spread was read on PROTOCOL windows' histories (the last SPREAD_HISTORY fixes):
-        # the scale reads as many here, so an hour of history does not change its meaning
-        hist = df.sort("traj_id", "t", maintain_order=True).group_by(
-            "traj_id", maintain_order=True).tail(SPREAD_HISTORY)  # fmt: skip
-        return with_engine_spread(pred, hist, spread, levels)
+        return with_selector_spread(self.selector, pred, df, levels)
 
     def _check_place(self, df: Any) -> None:
         """CoverageWarning when the input lies over FAR_KM beyond the farthest window of the

@@ -95,6 +95,22 @@ def _texts_as_input(df, filled):
     return filled
 
 
+def _radii_option(radii: str | None) -> list[int] | None:
+    """``--radii 50,90`` as levels, or one line (as `trajlm predict --radii`)."""
+    if radii is None:
+        return None
+    try:
+        levels = [int(x) for x in radii.split(",") if x.strip()]
+    except ValueError:
+        io.fail(f"--radii {radii!r}: expected whole percentages like 50,90")
+    from trajlm.eval.spread_radii import RADIUS_FACTORS
+
+    if not levels or [lv for lv in levels if lv not in RADIUS_FACTORS]:
+        io.fail(f"--radii {radii!r}: name levels from {', '.join(map(str, RADIUS_FACTORS))}, "
+                "e.g. --radii 50,90")  # fmt: skip
+    return levels
+
+
 def recover(
     model: Path = typer.Option(..., "--model", help=MODEL_HELP),
     input: Path = typer.Option(
@@ -126,6 +142,12 @@ def recover(
         help="Also fill skipped fixes: a row at each multiple of this interval (UTC clock) "
         "inside the gaps, e.g. 1h, 30min, 600 (seconds).",
     ),
+    radii: str = typer.Option(
+        None,
+        "--radii",
+        help="Also write std_m and r50_m / r90_m / r95_m per recovered row: circles (m) that "
+        "held 50 / 90 / 95 % of val's hidden points in that kind of gap; e.g. --radii 50,90.",
+    ),
 ) -> None:
     """Fill the missing positions of each input trajectory (TrajLM.recover): rows with empty
     lat/lon between known points (--every: rows at a regular interval too). The output keeps
@@ -137,6 +159,7 @@ def recover(
     io.choice(split, SPLIT_NAMES, "--split")
     io.choice(on_error, ("raise", "skip"), "--on-error")
     io.choice(mode, ("inplace", "span", "bridge"), "--mode")
+    levels = _radii_option(radii)
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
@@ -149,7 +172,9 @@ def recover(
             "--mode inplace (the default) recovers with the bridge of its forward rollouts"
         )
     with input_errors(input, "--input", on_error):
-        filled = _said(lambda: m.recover(df, mode=mode, every=every, **cols), f"--input {input}")
+        asked = {"radii": levels} if levels else {}
+        filled = _said(lambda: m.recover(df, mode=mode, every=every, **asked, **cols),
+                       f"--input {input}")  # fmt: skip
     filled = _texts_as_input(df, filled.drop(LINE, strict=False))
     _write(filled, out)
     n = int(filled["recovered"].sum())

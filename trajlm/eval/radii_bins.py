@@ -31,6 +31,15 @@ than other movers', so one factor per bin cannot hold both. Such an answer's fac
 larger of its regular bin's and its fast bin's, per level: its circles only widen, and every
 other answer keeps its factor bit for bit. A file without ``fast`` acts as before.
 scripts/radii24_radii.py writes it.
+
+Session 28 (uncert28): a file may also hold ``motion``, a multiplier per level for answers
+whose history ends in a given motion state (eval/motion_state.py: stopped, starting, moving).
+The multiplier is the conformal quantile, at the level, of err / (the answer's factor) over
+val's answers in that state; it multiplies the factor of every answer in that state. A second
+set, ``fast_states``, fitted on 1-2 s movers' answers only, takes its place for an answer of a
+history sampled at or under ``fast_interval_s`` (stop-and-go at 1-2 s is heavier-tailed than at
+15 s). A state without a multiplier, an unknown state, or a file without ``motion`` keeps its
+factor as before. scripts/uncert28/motion_radii.py writes it.
 """
 
 from __future__ import annotations
@@ -135,6 +144,8 @@ class RadiiBins:
     scale: BacktestScale | None = None  # session 23: the per-call multiplier (version 2)
     fast: RadiiBins | None = None  # session 24: bins of 1-2 s movers (module doc)
     fast_interval_s: float = FAST_INTERVAL_S
+    motion: dict[str, dict[int, float]] | None = None  # session 28: {state: {level: mult}}
+    motion_fast: dict[str, dict[int, float]] | None = None  # the same for 1-2 s movers
 
     @property
     def levels(self) -> list[int]:
@@ -149,12 +160,15 @@ class RadiiBins:
         return ia, ir, ok
 
     def factor(
-        self, level: int, ahead: Any, speed: Any, std: Any, mult: Any = None, interval: Any = None
-    ) -> np.ndarray:
+        self, level: int, ahead: Any, speed: Any, std: Any, mult: Any = None,
+        interval: Any = None, state: Any = None,
+    ) -> np.ndarray:  # fmt: skip
         """Radius / std_m per answer at ``level`` (the pooled factor where the bin fell back),
         times ``mult`` (``scale.mult`` of each answer's backtest; None: 1). ``interval``: each
         answer's history's median sampling interval (s); with ``fast`` bins, an answer at or
-        under ``fast_interval_s`` takes the larger of the two factors (None: no answer does)."""
+        under ``fast_interval_s`` takes the larger of the two factors (None: no answer does).
+        ``state``: each answer's motion state (eval/motion_state.py); with ``motion``, its
+        state's multiplier (None: no answer's)."""
         if level not in self.pooled:
             raise TrajlmInputError(
                 f"radius level {level!r}: these radii were fitted for {self.levels}",
@@ -171,6 +185,17 @@ class RadiiBins:
                 out = np.where(
                     quick, np.maximum(out, self.fast.factor(level, ahead, speed, std)), out
                 )
+        if (self.motion or self.motion_fast) and state is not None:
+            st = np.broadcast_to(np.asarray(state, dtype=object), out.shape)
+            dt = np.broadcast_to(np.asarray(
+                np.nan if interval is None else interval, np.float64), out.shape)  # fmt: skip
+            quick = np.isfinite(dt) & (dt > 0) & (dt <= self.fast_interval_s)
+            mult_of = np.ones(out.shape)
+            for name, m in (self.motion or {}).items():
+                mult_of[st == name] = m[level]
+            for name, m in (self.motion_fast or {}).items():
+                mult_of[quick & (st == name)] = m[level]
+            out = out * mult_of
         return out if mult is None else out * np.asarray(mult, np.float64)
 
     def to_json(self) -> dict:
@@ -181,6 +206,11 @@ class RadiiBins:
         extra = {} if self.scale is None else {"scale": self.scale.to_json()}
         if self.fast is not None:
             extra["fast"] = {"interval_max_s": self.fast_interval_s, "radii": self.fast.to_json()}
+        if self.motion or self.motion_fast:
+            extra["motion"] = {
+                key: {s: {str(k): v for k, v in m.items()} for s, m in (ms or {}).items()}
+                for key, ms in (("states", self.motion), ("fast_states", self.motion_fast))
+            }
         return {
             "kind": "trajlm-radii",
             "version": 1 if self.scale is None else 2,
@@ -230,6 +260,9 @@ class RadiiBins:
                     raise ValueError(
                         f"fast.radii: levels {fast.levels}, the file's {sorted(pooled)}"
                     )
+            from trajlm.eval.motion_state import read_motion
+
+            motion, motion_fast = read_motion(d.get("motion"), sorted(pooled))
             version = d.get("version", 1)
             if isinstance(version, bool) or version != (1 if scale is None else 2):  # badin23
                 raise ValueError(f"version: {version!r} with{'' if scale else 'out'} a 'scale' "
@@ -237,7 +270,7 @@ class RadiiBins:
             out = cls(pooled, factors, counts, tuple(map(float, d["ahead_edges_s"])),
                       tuple(map(float, d["rel_edges"])), int(d["min_n"]),
                       int(d["min_groups"]), str(d.get("note", "")), scale, fast,
-                      float(fast_s))  # fmt: skip
+                      float(fast_s), motion, motion_fast)  # fmt: skip
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             what = f"field {e.args[0]!r} is missing" if isinstance(e, KeyError) else str(e)
             raise TrajlmInputError(f"{where}: not a radii file ({what})") from None
@@ -337,9 +370,11 @@ def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
 
 def regime(history: pl.DataFrame) -> pl.DataFrame:
     """Per trajectory of a canonical history (traj_id, t, lat, lon): its last time ``t_last``
-    (Unix s), mean speed ``speed`` (m/s, eval/dead_reckoning_spread.mean_speed) and median
-    sampling ``interval`` (s; NaN with one fix)."""
+    (Unix s), mean speed ``speed`` (m/s, eval/dead_reckoning_spread.mean_speed), median
+    sampling ``interval`` (s; NaN with one fix) and ``recent`` speed (m/s over its last seconds,
+    eval/motion_state.recent_speed: session 28)."""
     from trajlm.eval.dead_reckoning_spread import M_PER_DEG, mean_speed
+    from trajlm.eval.motion_state import recent_speed
 
     h = history.select("traj_id", seconds(history["t"]).alias("t"), "lat", "lon")
     rows = []
@@ -353,9 +388,9 @@ def regime(history: pl.DataFrame) -> pl.DataFrame:
         t, x, y = t[fin], x[fin], y[fin]
         sp = mean_speed(t, x, y) if len(t) > 1 else float("nan")
         dt = float(np.median(np.diff(t))) if len(t) > 1 else float("nan")
-        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp, dt))
+        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp, dt, recent_speed(t, x, y)))
     schema = {"traj_id": history.schema["traj_id"], "t_last": pl.Float64, "speed": pl.Float64,
-              "interval": pl.Float64}  # fmt: skip
+              "interval": pl.Float64, "recent": pl.Float64}  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -33,9 +33,12 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator
 
+from trajlm._arguments import with_gap_rule
 from trajlm._safety import (
     reading,
 )
+from trajlm.data.coerce import coerce
+from trajlm.data.coerce_out import from_canonical
 from trajlm.data.features import LocalProjection, add_local_xy
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
@@ -44,7 +47,7 @@ from trajlm.errors import warn_at_caller
 from trajlm.eval.baselines import _table
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import build_candidates, windows_of
-from trajlm.eval.frames import _PredictsFrames
+from trajlm.eval.frames import _PredictsFrames, predict_canonical
 from trajlm.eval.metrics import point_errors
 from trajlm.eval.saved_kind import SELECTOR_KIND, is_selector_dir  # noqa: F401 (is_selector_dir: re-exported)
 from trajlm.eval.selector_folder import (  # the folder I/O, shared with route recovery
@@ -52,7 +55,13 @@ from trajlm.eval.selector_folder import (  # the folder I/O, shared with route r
     read_selector_net,
     write_selector_folder,
 )
-from trajlm.eval.selector_spread import check_saved_spread, selector_val_spread
+from trajlm.eval.selector_spread import (
+    OLD_FOLDER,
+    check_saved_spread,
+    selector_val_spread,
+    spread_of,
+    with_selector_spread,
+)
 from trajlm.eval.selector_verdict import (
     OLD_RUN,
     OPTED_OUT,
@@ -239,6 +248,23 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
             raise ValueError(f"fitted for horizon {self.settings_['horizon']}, asked for k={k}")
         xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
         return self._engine_points(self.engine_, xy, lengths, k)
+
+    def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
+        """``predict(df, steps=k)``: the answering engine's points with its ``std_m`` from the
+        val spread, as ``TrajLM.predict`` gives them (session 28); a folder fitted before
+        session 27 answers ``std_m`` NaN, said once."""
+        if spread_of(self, self.engine_) is None and not getattr(self, "_said_no_spread", False):
+            self._said_no_spread = True
+            warn_at_caller(OLD_FOLDER.format(path="this selector"))
+        return self._frame_answer(data, steps, columns)
+
+    def _frame_answer(self, data: Any, steps: int, columns: dict,
+                      levels: list[int] | None = None) -> Any:  # fmt: skip
+        """``_predict_frame`` without the old-folder line (TrajLM.predict says its own)."""
+        df, layout = coerce(data, **with_gap_rule(columns))
+        proj = getattr(self, "projection_", None) or LocalProjection.fit(df)
+        pred = with_selector_spread(self, predict_canonical(self, df, proj, steps), df, levels)
+        return from_canonical(pred, layout=layout)
 
     def _engine_points(
         self, engine: str, xy: np.ndarray, lengths: np.ndarray, k: int

@@ -61,6 +61,20 @@ def selector_val_spread(sel: Any, val: pl.DataFrame) -> dict[str, dict]:
     return {e: s for e, s in fitted.items() if s is not None}
 
 
+def with_selector_spread(sel: Any, pred: pl.DataFrame, df: pl.DataFrame,
+                         levels: list[int] | None = None) -> pl.DataFrame:  # fmt: skip
+    """Canonical rows ``pred`` predicted by ``sel`` from the canonical table ``df`` with
+    ``std_m`` (and ``r{level}_m``) from the answering engine's val spread (NaN without one).
+    The spread was read on PROTOCOL windows' histories (the last SPREAD_HISTORY fixes): the
+    scale reads as many here, so an hour of history does not change its meaning. Shared by
+    ``TrajLM.predict`` and the estimator's own ``predict(df)`` (session 28)."""
+    from trajlm.eval.engine_spread import with_engine_spread
+
+    hist = df.sort("traj_id", "t", maintain_order=True).group_by(
+        "traj_id", maintain_order=True).tail(SPREAD_HISTORY)  # fmt: skip
+    return with_engine_spread(pred, hist, spread_of(sel, sel.engine_), levels)
+
+
 def check_saved_spread(spread: Any, where: str) -> dict | None:
     """A selector folder's saved "val_spread" as the fit wrote it, or one UserError line naming
     ``where`` and the field (a hand-edited factor would answer circles nobody measured). None:
@@ -84,4 +98,4 @@ def spread_of(sel: Any, engine: str) -> dict | None:
 
 
 __all__ = ["OLD_FOLDER", "SPREAD_HISTORY", "check_saved_spread", "engine_step_errors", "selector_val_spread",
-           "spread_of", "spread_task"]  # fmt: skip
+           "spread_of", "spread_task", "with_selector_spread"]  # fmt: skip

@@ -90,6 +90,7 @@ def per_regime(
     """``{r{level}_m: factor per row}`` of ``bins`` for a canonical prediction table (traj_id,
     t, std_m) predicted from ``history`` (by ``predictor``, for a per-call scale); ``{}`` where
     the table has no traj_id / t."""
+    from trajlm.eval.motion_state import motion_state
     from trajlm.eval.radii_backtest import multipliers
     from trajlm.eval.radii_bins import regime, seconds
 
@@ -103,11 +104,17 @@ def per_regime(
     ahead = seconds(pred["t"]).to_numpy() - np.array([last.get(i, np.nan) for i in ids], float)
     sp = np.array([speed.get(i, np.nan) for i in ids], np.float64)
     dt = np.array([every.get(i, np.nan) for i in ids], np.float64)  # radii24's fast bins
+    state = dict(
+        zip(reg["traj_id"].cast(pl.String), motion_state(reg["recent"], reg["speed"]), strict=True)
+    )  # uncert28's motion multipliers
+    st = np.array([state.get(i, "unknown") for i in ids], dtype=object)
     std = pred["std_m"].cast(pl.Float64).to_numpy()
     for lv in levels:  # a level the bins lack: one line before the backtest runs
         bins.factor(lv, ahead[:0], sp[:0], std[:0])
     m = multipliers(bins, predictor, history, ids, ahead)
-    return {f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m, dt))) for lv in levels}
+    return {
+        f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m, dt, st))) for lv in levels
+    }
 
 
 def with_radii_asked(

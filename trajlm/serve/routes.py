@@ -187,6 +187,7 @@ def task_routes(
         df, fmt = parse(req, validate=False, keep_extra=True)  # rows keep the caller's keys
         mdf, cut = for_model(df, req.split_gaps)
         opt = {} if req.fallback else {"fallback": False}  # route-recovery models: no such option
+        opt |= {"radii": req.radii} if req.radii is not None else {}
 
         def recover_said() -> tuple:  # the engine read in the same worker call (session 22)
             return model.recover(mdf, mode=req.mode, **opt, **cut), getattr(
@@ -195,6 +196,8 @@ def task_routes(
         (out, engine), lines = await worker.call(_warned, recover_said)
         out, lines = as_sent(out, cut), http_words(lines)
         extra = (*piece_of(out), "recovered")
+        if req.radii is not None:  # session 28: the recovered points' val spread
+            extra += ("std_m", *(f"r{lv}_m" for lv in req.radii))
         body = _warn(_points(out, req.output or fmt, extra), lines)
         return JSONResponse(body | {"engine": engine})
 

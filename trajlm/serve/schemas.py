@@ -82,6 +82,11 @@ class RecoverRequest(TrajectoriesRequest):
         "(forward + backward rollouts; what a checkpoint without infilling heads always uses)")  # fmt: skip
     fallback: bool = Field(True, description="false: the model's answer, never an interpolation "
                            "that beat it on the call's backtest or the run's val verdict")  # fmt: skip
+    radii: list[StrictInt] | None = Field(
+        None,
+        description="Levels (50, 90, 95): adds std_m and r50_m / r90_m / r95_m per recovered "
+        "point, circles (m) that held that share of val's hidden points (session 28).",
+    )
 
 
 class SimilarRequest(TrajectoriesRequest):

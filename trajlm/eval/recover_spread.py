@@ -1,0 +1,169 @@
+"""``std_m`` and radii for recovered points (session 28, uncert28).
+
+``TrajLM.recover`` fills hidden positions between known fixes; before this module a filled
+point carried no uncertainty. Per hidden point the spread is read from the gap it lies in:
+
+- ``gap_s``: the seconds between the known fixes either side of it;
+- ``position``: its seconds to the nearer of them over ``gap_s`` (0 at a known fix, 0.5 in
+  the middle);
+- ``scale``: the distance the mover covers in that gap at its mean speed over its known fixes
+  (at least ``FLOOR_M``): a walker's 2-minute gap and a taxi's differ by an order of magnitude
+  in metres, not in err / scale.
+
+Split-conformal factors of err / scale at 50 / 90 / 95 % and the sigma at which 2 sigma held
+86.5 % (a 2-D Gaussian's share, the convention of prediction's ``std_m``) are fitted on val
+answers per (gap length, position) bin, pooled where a bin has fewer than ``MIN_N`` answers or
+answers of fewer than ``MIN_GROUPS`` sources. They live beside a checkpoint's weights in
+``recover_radii.json`` (numbers only); scripts/uncert28/recover_cover.py fits and measures them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trajlm.errors import TrajlmInputError
+from trajlm.eval.radii_bins import conformal_quantile
+
+RECOVER_RADII_FILE = "recover_radii.json"
+GAP_EDGES_S = (60.0, 180.0)  # gap seconds: <= 60, 60-180, > 180
+POSITION_EDGES = (0.2, 0.35)  # folded position in the gap: near a fix, between, middle
+LEVELS = (50, 90, 95)
+FLOOR_M = 1.0
+MIN_N, MIN_GROUPS = 100, 2
+M_PER_DEG = 111_320.0
+SIGMA_SHARE = 1 - np.exp(-2.0)  # 86.5 %: a 2-D Gaussian's share within 2 sigma
+
+
+def gap_features(t: Any, latlon: Any, known: Any, groups: Any) -> dict[str, np.ndarray]:
+    """Per row (time order within each group): ``gap_s``, ``position``, ``scale`` (module doc);
+    NaN on known rows and on hidden rows without a known fix either side."""
+    t, ll = np.asarray(t, np.float64), np.asarray(latlon, np.float64)
+    known, groups = np.asarray(known, bool), np.asarray(groups)
+    n = len(t)
+    out = {k: np.full(n, np.nan) for k in ("gap_s", "position", "scale")}
+    for g in np.unique(groups):
+        idx = np.nonzero(groups == g)[0]
+        k = idx[known[idx]]
+        hidden = idx[~known[idx]]
+        if len(k) < 2 or not len(hidden):
+            continue
+        y = (ll[k, 0] - ll[k[-1], 0]) * M_PER_DEG
+        x = (
+            ((ll[k, 1] - ll[k[-1], 1] + 180) % 360 - 180)
+            * M_PER_DEG
+            * np.cos(np.radians(ll[k[-1], 0]))
+        )
+        span = t[k[-1]] - t[k[0]]
+        speed = float(np.hypot(np.diff(x), np.diff(y)).sum() / span) if span > 0 else 0.0
+        j = np.searchsorted(t[k], t[hidden], side="right")  # the known fix after each
+        ok = (j > 0) & (j < len(k))
+        prev, nxt = t[k[np.clip(j - 1, 0, len(k) - 1)]], t[k[np.clip(j, 0, len(k) - 1)]]
+        gap = np.where(ok, nxt - prev, np.nan)
+        near = np.minimum(t[hidden] - prev, nxt - t[hidden])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["gap_s"][hidden] = gap
+            out["position"][hidden] = np.where(gap > 0, near / gap, np.nan)
+            out["scale"][hidden] = np.where(ok, np.maximum(speed * gap, FLOOR_M), np.nan)
+    return out
+
+
+def _bin(gap_s: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """(gap bin, position bin) as one index; -1 where either is not a number."""
+    ok = np.isfinite(gap_s) & np.isfinite(position)
+    gi = np.searchsorted(GAP_EDGES_S, np.where(ok, gap_s, 0.0), side="left")
+    pi = np.searchsorted(POSITION_EDGES, np.where(ok, position, 0.0), side="left")
+    return np.where(ok, gi * (len(POSITION_EDGES) + 1) + pi, -1)
+
+
+def _entry(r: np.ndarray, w: np.ndarray) -> dict:
+    return {"factors": {str(lv): conformal_quantile(r, w, lv / 100) for lv in LEVELS},
+            "sigma": conformal_quantile(r, w, SIGMA_SHARE) / 2.0, "n": int(len(r))}  # fmt: skip
+
+
+def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: Any,
+                       note: str = "") -> dict:  # fmt: skip
+    """The spread (module doc) from val answers: ``err`` metres per hidden row, ``feats``
+    (``gap_features``), ``w`` weights, ``groups`` their source."""
+    r = np.asarray(err, np.float64) / feats["scale"]
+    w, groups = np.asarray(w, np.float64), np.asarray(groups)
+    use = np.isfinite(r) & np.isfinite(w)
+    b = _bin(feats["gap_s"], feats["position"])
+    bins = []
+    for i in range((len(GAP_EDGES_S) + 1) * (len(POSITION_EDGES) + 1)):
+        m = use & (b == i)
+        if m.sum() >= MIN_N and len(set(groups[m].tolist())) >= MIN_GROUPS:
+            bins.append({"bin": i, **_entry(r[m], w[m])})
+    return {"kind": "trajlm-recover-radii", "version": 1, "note": note,
+            "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(POSITION_EDGES),
+            "pooled": _entry(r[use], w[use]), "bins": bins}  # fmt: skip
+
+
+def spread_columns(spread: dict, feats: dict[str, np.ndarray],
+                   levels: list[int] | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    """{"std_m": ..., "r{level}_m": ...} per row (NaN where ``feats`` are)."""
+    b = _bin(feats["gap_s"], feats["position"])
+    by_bin = {e["bin"]: e for e in spread["bins"]}
+    pooled = spread["pooled"]
+    entries = [by_bin.get(int(i), pooled) for i in b]
+    out = {"std_m": np.array([e["sigma"] for e in entries], np.float64) * feats["scale"]}
+    for lv in levels or []:
+        f = np.array([e["factors"][str(lv)] for e in entries], np.float64)
+        out[f"r{lv}_m"] = f * feats["scale"]
+    return out
+
+
+def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int]) -> Any:
+    """A canonical recover answer (traj_id, t, lat, lon, ... in time order per trajectory)
+    with ``std_m`` and ``r{level}_m`` per recovered row (NaN on the known ones)."""
+    import polars as pl
+
+    from trajlm.data.coerce_tasks import trajectory_numbers
+    from trajlm.eval.radii_bins import seconds
+
+    f = gap_features(seconds(out["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
+                     known, trajectory_numbers(out))  # fmt: skip
+    cols = spread_columns(spread, f, levels)
+    return out.with_columns(pl.Series(k, v, dtype=pl.Float64) for k, v in cols.items())
+
+
+def _entry_ok(e: Any) -> bool:
+    try:
+        vals = [e["factors"][str(lv)] for lv in LEVELS] + [e["sigma"]]
+    except (KeyError, TypeError):
+        return False
+    return all(not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v)
+               and v > 0 for v in vals) and vals[:3] == sorted(vals[:3])  # fmt: skip
+
+
+def load_recover_spread(directory: str | Path | None) -> dict | None:
+    """The spread saved beside a checkpoint (None: it has none), or one TrajlmInputError line
+    naming the file and the field."""
+    if directory is None or not (p := Path(directory) / RECOVER_RADII_FILE).is_file():
+        return None
+    try:
+        d = json.loads(p.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise TrajlmInputError(f"{p}: not readable JSON ({e})") from None
+    if not isinstance(d, dict) or d.get("kind") != "trajlm-recover-radii":
+        raise TrajlmInputError(f"{p}: kind: expected 'trajlm-recover-radii'")
+    if list(d.get("gap_edges_s", [])) != list(GAP_EDGES_S) or list(
+        d.get("position_edges", [])
+    ) != list(POSITION_EDGES):
+        raise TrajlmInputError(f"{p}: gap_edges_s / position_edges: expected {list(GAP_EDGES_S)}"
+                               f" / {list(POSITION_EDGES)} (this trajlm's bins)")  # fmt: skip
+    if not _entry_ok(d.get("pooled")):
+        raise TrajlmInputError(f"{p}: pooled: positive factors 50 / 90 / 95 (growing) and sigma")
+    nbins = (len(GAP_EDGES_S) + 1) * (len(POSITION_EDGES) + 1)
+    for k, e in enumerate(d.get("bins") if isinstance(d.get("bins"), list) else [None]):
+        if not _entry_ok(e) or not isinstance(e.get("bin"), int) or not 0 <= e["bin"] < nbins:
+            raise TrajlmInputError(f"{p}: bins[{k}]: a bin in [0, {nbins}) with positive "
+                                   "factors 50 / 90 / 95 (growing) and sigma")  # fmt: skip
+    return d
+
+
+__all__ = ["RECOVER_RADII_FILE", "fit_recover_spread", "gap_features", "load_recover_spread",
+           "spread_columns", "with_recover_spread"]  # fmt: skip
