@@ -258,7 +258,7 @@ def cmd_shared(names: list[str]) -> None:
     pooled over the seeds with a paired bootstrap CI over trips, and the picks per seed."""
     rng = np.random.default_rng(2828)
     for name in names:
-        for p in sorted((OUT / "errs").glob(f"{name}_*.json")):
+        for p in sorted((OUT / "errs").glob(f"{name}*.json")):
             s = json.loads(p.read_text())
             print(f"\n-- {s['store']} ({s['split']}), {len(s['runs'])} seeds, table CPU s "
                   f"{s['table_cpu_s']}")  # fmt: skip
