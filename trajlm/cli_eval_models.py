@@ -247,7 +247,7 @@ def save_verdicts(task: str, models: list[Path], df, data: Path, console: Consol
             v, od = tte_verdict(task_model(model, name=path.name), parts["train"], parts["val"])
             saved = save_verdict(wdir, {"travel_time": v}, od, str(data))
         else:
-            v = recover_verdict(model, parts["val"])
+            v = recover_verdict(model, parts["val"], train=parts["train"])
             saved = save_verdict(wdir, {"recover": v}, None, str(data))
         line = verdict_line("travel_time" if task == "tte" else "recover", v)
         console.print(f"{line}: wrote {saved}", markup=False, highlight=False, soft_wrap=True)

@@ -116,7 +116,7 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
                 val = _val_sample(parts["val"], TTE_VAL_TRIPS)
                 v, od = tte_verdict(task_model(model, name=run.name), parts["train"], val)
             else:
-                v, od = recover_verdict(model, parts["val"]), None
+                v, od = recover_verdict(model, parts["val"], train=parts["train"]), None
         except TrajlmInputError as e:
             say(f"val check ({task.replace('_', ' ')}): skipped: {e}")
             out[task] = "skipped"

@@ -48,6 +48,7 @@ from trajlm.eval.tte_baselines import (
     LinearRegressionTTE,
 )
 from trajlm.model.weights import atomic_write
+from trajlm.tasks.fallback_gap import gap_table, table_ok
 from trajlm.tasks.fallback_recover import INTERPS, interpolate
 
 VERDICT_NAME = "val_verdict.json"
@@ -122,10 +123,13 @@ def interpolation_errors(task: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def recover_verdict(model: Any, val: pl.DataFrame, seed: int = 0) -> dict:
+def recover_verdict(model: Any, val: pl.DataFrame, seed: int = 0,
+                    train: pl.DataFrame | None = None) -> dict:  # fmt: skip
     """The recovery verdict: on up to REC_TRIPS val trips (their first REC_POINTS fixes, seeded
     choice), half the interior fixes hidden (seeded, as the harness's "random 50 %"); the
-    engine of lowest pooled error, the model only when strictly below every interpolation."""
+    engine of lowest pooled error, the model only when strictly below every interpolation.
+    With ``train`` (session 28): also each interpolation's error by gap length on its trips
+    ("by_gap", tasks/fallback_gap.py), which picks a fallback call's interpolation per gap."""
     ids = val["traj_id"].unique(maintain_order=True)
     if len(ids) > REC_TRIPS:
         ids = ids.sample(REC_TRIPS, seed=seed)
@@ -139,9 +143,12 @@ def recover_verdict(model: Any, val: pl.DataFrame, seed: int = 0) -> dict:
     err = _recover_errors(model, task)
     best = min(INTERPS, key=lambda k: err[k])
     engine = "model" if err["model"] < err[best] else best
-    return {"engine": engine, "val_mae_m": err, "n_hidden": n,
-            "n_val_trips": int(task.groups.max()) + 1,
-            "scheme": f"random 50 % of interior fixes, seed {seed}"}  # fmt: skip
+    out = {"engine": engine, "val_mae_m": err, "n_hidden": n,
+           "n_val_trips": int(task.groups.max()) + 1,
+           "scheme": f"random 50 % of interior fixes, seed {seed}"}  # fmt: skip
+    if train is not None and len(train):
+        out["by_gap"] = gap_table(train, seed=seed)
+    return out
 
 
 # --------------------------------------------------------------------------- save / load
@@ -207,6 +214,7 @@ def read_verdict(directory: Path | None, quiet: bool = False) -> dict | None:
         ok = ok and all(doc.get(k, {}).get("engine") in eng for k, eng in
                         (("travel_time", TTE_ENGINES), ("recover", RECOVER_ENGINES)) if k in doc)  # fmt: skip
         ok = ok and all(_fields_ok(doc[k], need) for k, need in NEEDS.items() if k in doc)
+        ok = ok and ("by_gap" not in doc.get("recover", {}) or table_ok(doc["recover"]["by_gap"]))
         ok = ok and ("predict" not in doc or check_predict_fields(doc["predict"]))
     except (OSError, ValueError, AttributeError):
         ok = False
@@ -268,8 +276,10 @@ def verdict_line(task: str, verdict: dict) -> str:
         return (f"travel time: {verdict['engine']} answers (val MAE by engine, min, on "
                 f"{verdict['n_val_trips']} trips: {v})")  # fmt: skip
     v = {k: round(m, 1) for k, m in verdict["val_mae_m"].items()}
+    gaps = verdict.get("by_gap")
+    saved = f"; interpolation errors by gap length on {gaps['n_trips']} train trips" if gaps else ""
     return (f"recover: {verdict['engine']} answers calls smaller than the val check "
-            f"({verdict['n_hidden']} hidden fixes; val MAE by engine, m: {v})")  # fmt: skip
+            f"({verdict['n_hidden']} hidden fixes; val MAE by engine, m: {v}{saved})")  # fmt: skip
 
 
 __all__ = ["OD_NAME", "RECOVER_ENGINES", "TTE_ENGINES", "VERDICT_NAME", "VerdictWarning",

@@ -109,12 +109,15 @@ def call_fallback(errors: dict[str, float], min_scored: int) -> str | None:
     return best if errors["guarded"] >= errors[best] else None
 
 
-def say_fallback(name: str, errors: dict[str, float], kind: str) -> None:
-    """The one line: what was compared and what the call returns."""
+def say_fallback(name: str, errors: dict[str, float], kind: str, words: str | None = None) -> None:
+    """The one line: what was compared and what the call returns (``words``: the answer in
+    words where a saved table picked it, fallback_gap.fallback_answer)."""
+    best = min(INTERPS, key=lambda k: errors[k])  # what the model was compared with
     warnings.warn(
         f"{name}: on this call's own known points (a backtest of {errors['n']} hidden fixes) "
-        f"the model's recovery was not below {kind} interpolation ({errors['guarded']:.1f} m vs "
-        f"{errors[kind]:.1f} m): returning {kind} interpolation for every gap of this call "
+        f"the model's recovery was not below {best} interpolation ({errors['guarded']:.1f} m vs "
+        f"{errors[best]:.1f} m): returning "
+        f"{words or kind + ' interpolation for every gap of this call'} "
         "(BridgeRecoverer(check='off') keeps the model's answer)",
         FallbackWarning,
         stacklevel=5,  # say_fallback, _guard, recover, TrajLM.recover: the caller's line
@@ -134,19 +137,24 @@ def verdict_fallback(verdict: dict, errors: dict[str, float], rule: str = "wheth
     return min(INTERPS, key=lambda k: errors[k])  # ties: the first of INTERPS
 
 
-def say_verdict(name: str, errors: dict[str, float], verdict: dict, kind: str) -> None:
+def say_verdict(
+    name: str, errors: dict[str, float], verdict: dict, kind: str, words: str | None = None
+) -> None:
     """The one line when the run's saved val verdict answers a call too small to judge itself
     (session 22, tte22: trajlm/eval/val_verdict.py)."""
     v = verdict.get("val_mae_m", {})
     won = verdict["engine"]
+    how = (
+        words
+        or f"{kind} interpolation (the best on this call's backtest) for every gap of this call"
+    )
     said = (
         f" ({v[won]:.1f} m vs the model's {v['model']:.1f} m)" if "model" in v and won in v else ""
     )
     warnings.warn(
         f"{name}: this call's own backtest ({errors['n']} hidden fixes) is smaller than the run's "
         f"val check ({verdict['n_hidden']}), where interpolation beat the model{said}: "
-        f"returning {kind} interpolation (the best on this call's backtest) for every gap of "
-        "this call (fallback=False keeps the model's answer)",
+        f"returning {how} (fallback=False keeps the model's answer)",
         FallbackWarning,
         stacklevel=5,
     )

@@ -52,10 +52,10 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
+from trajlm.tasks.fallback_gap import PICKS, fallback_answer
 from trajlm.tasks.fallback_recover import (
     call_fallback,
     cross_fit_errors,
-    interpolate,
     say_fallback,
     say_verdict,
     verdict_fallback,
@@ -101,6 +101,11 @@ BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
 # call's own backtest which interpolation ("whether"; "engine": the verdict's interpolation too,
 # measured worse on held-out 20-trip calls: docs/recovery.md "Session 22")
 VERDICT_RULE = "whether"
+# which interpolation a call that falls back answers with (fallback_gap.PICKS): "backtest" (one
+# for the call, by its own backtest) or, from the table of errors by gap length the run's val
+# check saved (session 28, recfall28; runs without one: "backtest"), "lengths" (one for the
+# call, by its gaps' lengths) or "lengths per gap"; docs/recovery.md "Session 28 (recfall28)"
+GAP_RULE = "backtest"
 # check "call": Session 21 (tasks21), the cross-fitted call check of fallback_recover.py: on
 # held-out vals (AIS, hurricanes, pmm, scooters, T-Drive, ...) the guard alone lost to the best
 # interpolation by up to 64 % (AIS random 50 %); the check falls back to Akima / PCHIP / linear
@@ -299,6 +304,7 @@ class BridgeRecoverer:
         wide_every: bool = False,
         check: str = "off",
         verdict: dict | None = None,
+        gap_rule: str | None = None,
     ) -> None:
         check_options(model, blend, history, fallback, no_evidence_rule, shrink_k, shrink_rule,
                       thin_dt, backtest, evidence, pick, knots, wide_margin, check)  # fmt: skip
@@ -314,6 +320,9 @@ class BridgeRecoverer:
         # session 22 (tte22): the run's saved val verdict ({"engine", "n_hidden"}); a call whose
         # backtest is smaller than the verdict's answers with the verdict's engine
         self.verdict = verdict
+        # session 28 (recfall28): how a fallback picks its interpolation (GAP_RULE when None)
+        self.gap_rule = gap_rule or GAP_RULE
+        check_choice("gap_rule", self.gap_rule, PICKS)
         self.name = name or recoverer_name(
             blend, history, guard_power, no_evidence_rule, shrink_k, shrink_rule, thin_dt,
             backtest, evidence, pick, knots, wide_margin, wide_every, check)  # fmt: skip
@@ -370,15 +379,21 @@ class BridgeRecoverer:
                 self.last_by = "val verdict"  # the larger body of evidence decides whether
                 self.last_fallback = verdict_fallback(v, self.last_check, VERDICT_RULE)
                 if self.last_fallback is not None:
-                    res = interpolate(self.last_fallback, xy, t, known, groups)
-                    say_verdict(self._said, self.last_check, v, self.last_fallback)
+                    res, self.last_fallback, words = fallback_answer(
+                        self.last_fallback, self._table(), self.gap_rule, xy, t, known, groups)  # fmt: skip
+                    say_verdict(self._said, self.last_check, v, self.last_fallback, words)
                 return res
             self.last_by = "call check"
             self.last_fallback = call_fallback(self.last_check, self.min_scored)
             if self.last_fallback is not None:
-                res = interpolate(self.last_fallback, xy, t, known, groups)
-                say_fallback(self._said, self.last_check, self.last_fallback)
+                res, self.last_fallback, words = fallback_answer(
+                    self.last_fallback, self._table(), self.gap_rule, xy, t, known, groups)  # fmt: skip
+                say_fallback(self._said, self.last_check, self.last_fallback, words)
         return res
+
+    def _table(self) -> dict | None:
+        """The run's interpolation errors by gap length (its val verdict's), or None."""
+        return (self.verdict or {}).get("by_gap")
 
     @property
     def last_engine(self) -> str:
