@@ -284,3 +284,33 @@ def _zone_values(path: Path, format: str, sep: str, column: str) -> list | None:
 
 ZONE_COLUMNS = ("time_zone", "timezone", "tz", "zone", "tz_name", "time_zone_name", "utc_offset",
                 "tz_offset", "local_time_zone", "timezone_name")  # fmt: skip
+
+
+_DATE_PART = re.compile(r"\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})(?:[ T]|$)")
+
+
+def _date_numbers(text: object) -> tuple[int, ...] | None:
+    """The numbers of a date's text (`01-03-2026`, `2026-03-01 10:00`) in order, or None: a
+    date written either way round gives the same numbers (so no order need be guessed here)."""
+    m = _DATE_PART.match(str(text or ""))
+    return None if m is None else tuple(sorted(int(x) for x in re.findall(r"\d+", m[1])))
+
+
+def date_beside_dated_time(
+    path: Path, format: str, sep: str, tcol: str, have: list[str]
+) -> str | None:
+    """The line refusing a date column (`date_partner`: `Datum`) beside a time column that holds
+    its own dates which the date column contradicts (badin27: `Tijd` = '2026-03-02 10:00' beside
+    `Datum` = '2026-03-01' read the Tijd's date, the Datum ignored, with no word); None where
+    they agree, or either holds no dates."""
+    date = date_partner(tcol, have)
+    if date is None:
+        return None
+    days, times = _id_sample(path, format, sep, date), _id_sample(path, format, sep, tcol)
+    for k, (d, t) in enumerate(zip(days or [], times or [], strict=False)):
+        a, b = _date_numbers(d), _date_numbers(t)
+        if a is not None and b is not None and a != b:
+            return (f"data row {k + 1}: {date!r} is {d!r} and {tcol!r} is {t!r}, which holds its "
+                    f"own date, another one: which date is meant cannot be told; give --time-col "
+                    f"{tcol!r} to read {tcol!r} alone (its own dates), or write one date a row")  # fmt: skip
+    return None

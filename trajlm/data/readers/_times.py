@@ -170,6 +170,24 @@ def _slashed(s: pl.Expr) -> pl.Expr:
     )
 
 
+def day_month_hint(value: str) -> str | None:
+    """Why a `dd/mm/yyyy` or `dd-mm-yyyy` time was not read (`_slashed`: no number over 12 in
+    the first place, or in the second, decides the order for the column), with the two formats
+    in the file's own separator; None for any other text (heldout27: dashes were said to be "not
+    ISO-8601")."""
+    m = re.match(r"\s*\d\d?([/-])\d\d?\1\d{4}(?:[ T]\d\d?:\d\d(:\d\d)?)?", value)
+    if m is None:
+        return None
+    sep, clock = m[1], ":%S" if m[2] or not re.search(r"\d:\d\d", value) else ""
+    day, us = f"%d{sep}%m{sep}%Y %H:%M{clock}", f"%m{sep}%d{sep}%Y %I:%M{clock} %p"
+    if not re.search(r"[AaPp]\.?[Mm]\.?\s*$", value):  # a 24-hour US time has no %p
+        us = f"%m{sep}%d{sep}%Y %H:%M{clock}"
+    return (f"day and month cannot be told apart (dd{sep}mm{sep}yyyy or mm{sep}dd{sep}yyyy: no "
+            "number over 12 in the first place, or in the second, decides it for the column, or "
+            f"both do); give its format: --time-format '{day}' (day first) or '{us}' (month "
+            "first)")  # fmt: skip
+
+
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
