@@ -174,4 +174,25 @@ def test_dashed_dates_with_every_day_under_13_get_the_day_month_line(tmp_path):
     (tmp_path / "d.csv").write_text("id,time,lat,lon\n" + rows)
     code, out = _ingest(tmp_path / "d.csv", tmp_path / "s")
     assert code != 0 and "day and month cannot be told apart" in out, out
-    assert "'%d-%m-%Y %H:%M:%S' (day first)" in out, out
+    assert "--time-format dmy (day first)" in out and "'%d-%m-%Y %H:%M:%S'" in out, out
+    code, out = _ingest(tmp_path / "d.csv", tmp_path / "s2", "--time-format", "dmy")
+    assert code == 0 and read_store(tmp_path / "s2")["t"][0] == 1772359200, out  # 1 March
+
+
+def test_a_datum_column_settles_day_first_and_says_so(tmp_path):
+    (tmp_path / "b.csv").write_text(_barges("").replace("2026-03-01", "01-03-2026"))
+    code, out = _ingest(tmp_path / "b.csv", tmp_path / "s")
+    assert code == 0 and "read day first" in out and "'Datum'" in out, out
+    assert read_store(tmp_path / "s")["t"][0] == 1772359200  # 1 March, not 3 January
+
+
+def test_a_frame_s_point_column_is_read_by_its_values_too():
+    import pandas as pd
+
+    import trajlm
+
+    times = [f"2026-03-01T10:00:{k * 4:02d}Z" for k in range(6)]
+    frame = pd.DataFrame({"bus": "B7", "Time": times, "Location (Long, Lat)": "41.89, -87.74"})
+    with pytest.warns(UserWarning, match="read lat first, not lon first"):
+        kept, _ = trajlm.clean(frame, traj_col="bus", time_col="Time", split_gaps=False)
+    assert kept["Location (Long, Lat)"].iloc[0].startswith("41.89")  # written back as given

@@ -204,5 +204,12 @@ ingest(
     "--time-format",
     "%d-%m-%Y %H:%M:%S",
 )
+ingest("01-03-2026 with --time-format dmy", dashed, "--time-format", "dmy")
 ingest("Datum 01-03-2026 + Tijd (days under 13)", nl.replace("2026-03-01", "01-03-2026"))
+ingest(
+    "Datum 01-03-2026 + Tijd, --time-format mdy",
+    nl.replace("2026-03-01", "01-03-2026"),
+    "--time-format",
+    "mdy",
+)
 print("done", N)

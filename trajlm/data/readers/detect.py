@@ -38,7 +38,7 @@ from trajlm.data.readers._naive_times import naive_times as naive_times  # re-ex
 from trajlm.data.readers._point_text import point_named
 from trajlm.data.readers._preamble_origin import preamble_origin
 from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
-from trajlm.data.readers._time_columns import date_beside_dated_time
+from trajlm.data.readers._time_columns import date_beside_dated_time, day_first_by_language
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
@@ -247,7 +247,7 @@ def resolve_columns(
         and tcol in have
         and (
             found := preamble_origin(
-                first, _id_sample(first, format, cm.sep, tcol), cm.tz, cm.utc_offset_s
+                first, lambda: _id_sample(first, format, cm.sep, tcol), cm.tz, cm.utc_offset_s
             )
         )
     ):  # a logger's `Time` from 0 under its preamble's Log Date / Log Time (MoTeC; session 28)
@@ -276,6 +276,11 @@ def resolve_columns(
             apart := date_beside_dated_time(first, format, cm.sep, tcol, have)
         ):
             raise TrajlmInputError(apart, path=first, field=tcol)  # Datum beside a dated Tijd
+    if format == "csv" and not cm.t_parts and cm.time_format is None and tcol in have:
+        named = [c for c in (guessed.get("t_date", cm.t_date), tcol) if c in have]
+        if found := day_first_by_language(first, format, cm.sep, named):  # `Datum` 01-03-2026
+            guessed["time_format"] = found[0]
+            warnings.warn(f"{first.name}: {found[1]}", stacklevel=2)
     if format == "csv" and not cm.t_parts and cm.t_offset is None and tcol in have:
         if offset := offset_column_for(first, format, cm.sep, tcol, have):  # + utc_offset
             guessed["t_offset"] = offset

@@ -244,7 +244,7 @@ def _zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
 
 def _time_hint(cm: ColumnMap) -> str:
     """What to try when a time does not parse under this mapping (after the value)."""
-    if cm.time_format in (None, "iso"):
+    if cm.time_format in (None, "iso", "dmy", "mdy"):
         return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"
     if "%" in cm.time_format and not re.search(r"%[YyjdbBmcxsGVU]", cm.time_format):
         return f"time format {cm.time_format!r} {NO_DATE}"  # heldout23: read as year 1900
