@@ -302,12 +302,15 @@ def date_beside_dated_time(
     """The line refusing a date column (`date_partner`: `Datum`) beside a time column that holds
     its own dates which the date column contradicts (badin27: `Tijd` = '2026-03-02 10:00' beside
     `Datum` = '2026-03-01' read the Tijd's date, the Datum ignored, with no word); None where
-    they agree, or either holds no dates."""
+    they agree, either holds no dates, or the date column holds times too (not a bare date)."""
     date = date_partner(tcol, have)
     if date is None:
         return None
     days, times = _id_sample(path, format, sep, date), _id_sample(path, format, sep, tcol)
-    for k, (d, t) in enumerate(zip(days or [], times or [], strict=False)):
+    bare = re.compile(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*")
+    if not days or not all(bare.fullmatch(str(d)) for d in days if d not in (None, "")):
+        return None  # a date-time of its own (HERE's SYSTEM_DATE, when stored): no partner
+    for k, (d, t) in enumerate(zip(days, times or [], strict=False)):
         a, b = _date_numbers(d), _date_numbers(t)
         if a is not None and b is not None and a != b:
             return (f"data row {k + 1}: {date!r} is {d!r} and {tcol!r} is {t!r}, which holds its "

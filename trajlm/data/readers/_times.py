@@ -186,8 +186,8 @@ def day_month_hint(value: str) -> str | None:
         us = f"%m{sep}%d{sep}%Y %H:%M{clock}"
     return (f"day and month cannot be told apart (dd{sep}mm{sep}yyyy or mm{sep}dd{sep}yyyy: no "
             "number over 12 in the first place, or in the second, decides it for the column, or "
-            f"both do); give the order: --time-format dmy (day first) or mdy (month first), or "
-            f"the format: '{day}' / '{us}'")  # fmt: skip
+            f"both do); give its format: --time-format dmy (day first) or mdy (month first), "
+            f"or the pattern '{day}' / '{us}'")  # fmt: skip
 
 
 # ISO or day / month dates in the order given (`--time-format dmy`: 01-03-2026 is 1 March)
