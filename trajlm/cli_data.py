@@ -98,7 +98,7 @@ def data_ingest(
     time_format: str = typer.Option(
         None,
         help="csv/parquet: iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since "
-        "1899-12-30) | a strptime pattern such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or "
+        "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | a strptime pattern such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or "
         "Unix seconds).",
     ),
     utc_offset: float = typer.Option(

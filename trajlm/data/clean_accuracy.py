@@ -26,35 +26,48 @@ def estimate_column(columns: list[str], name: str) -> str | None:
     """The column holding `name` ("accuracy_m" / "hdop"): a store's own, else the first a
     caller's frame names like one (`accuracy`, `horizontalAccuracy`: trajlm.clean(df) drops
     as ingest does)."""
-    from trajlm.data.column_names import normalised
-    from trajlm.data.readers._sensors import ACCURACY_NAMES
+    from trajlm.data.readers._estimate_units import estimate_name
 
     if name in columns:
         return name
-    return next((c for c in columns if ACCURACY_NAMES.get(normalised(c)) == name), None)
+    return next((c for c in columns if (estimate_name(c) or (None,))[0] == name), None)
 
 
-def _say_unread(df: pl.DataFrame, col: str) -> None:
+def _say_unread(df: pl.DataFrame, col: str, name: str) -> None:
     """Warn where `col` holds text that is no accuracy ('good', '1500 yd'): such a fix is kept,
     its estimate unread (badin26); '1500 m', '1.5 km', '40 ft' are read in their unit
     (readers._sensors.accuracy_metres, as ingest reads them: session 27)."""
+    from trajlm.data.readers._estimate_units import hdop_line
     from trajlm.data.readers._sensors import accuracy_unread, unread_line
 
-    bad = accuracy_unread(df, col)
+    bad = accuracy_unread(df, col, name)
     if bad.height:
         import warnings
 
-        warnings.warn(unread_line(col, bad.height, bad[col][0]), stacklevel=2)
+        line = hdop_line if name == "hdop" else unread_line
+        warnings.warn(line(col, bad.height, bad[col][0]), stacklevel=2)
 
 
 def _estimate(df: pl.DataFrame, col: str, name: str) -> pl.Expr:
     """`col` as Float64: an accuracy read with its unit ('1500 m', '0.8 km'), HDOP a number."""
-    from trajlm.data.readers._sensors import accuracy_metres, sensor_value
+    from trajlm.data.readers._estimate_units import hdop_number
+    from trajlm.data.readers._sensors import accuracy_metres
 
     numeric = df.schema[col].is_numeric() or df.schema[col] == pl.Boolean
     if name == "accuracy_m":
         return accuracy_metres(col, numeric)
-    return pl.col(col).cast(pl.Float64, strict=False) if numeric else sensor_value(col)
+    return hdop_number(col, numeric)  # "2.1 (good)": the number (session 28)
+
+
+def estimates_as_numbers(df: pl.DataFrame) -> pl.DataFrame:
+    """A caller's frame whose text `hdop` / `accuracy_m` column is read as ingest reads it
+    ("2.1 (good)", "12 m"; the canonical cast was a polars traceback: session 28), unread text
+    said once."""
+    for name in ("hdop", "accuracy_m"):
+        if name in df.columns and df.schema[name] == pl.Utf8:
+            _say_unread(df, name, name)
+            df = df.with_columns(_estimate(df, name, name).alias(name))
+    return df
 
 
 @dataclass
@@ -74,8 +87,7 @@ class DropInaccurate:
                 continue
             # NaN is no estimate, as null is (polars orders NaN above every number: badin26)
             value = _estimate(df, col, name).fill_nan(None)
-            if name == "accuracy_m":
-                _say_unread(df, col)
+            _say_unread(df, col, name)
             poor = (value > limit).fill_null(False)
             n = int(df.select(poor.sum()).item())
             if n:

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data import geo
+from trajlm.data.clean_accuracy import estimates_as_numbers
 from trajlm.data.coerce_columns import coordinate_column, pick_column
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
@@ -255,6 +256,7 @@ def coerce(
         layout.repeats = (n_rep, first_rep)
     if validate:
         warn_placeholders(out, traj)
+    out = estimates_as_numbers(out)  # text `hdop` "2.1 (good)" read, not a cast error
     with relabel(layout):  # errors name the caller's columns and ids (errnames18)
         table = check_model_input(out, source, min_t) if validate else conform(out)
     if split_gaps is not False and (

@@ -182,12 +182,29 @@ def split_point(
             dtype == pl.Binary) else "wkt" if _is_wkt(df[col]) else "pair"  # fmt: skip
         point = (col, "hex" if hexed else form, None, None)
         _no_point(df, out, col, form)
+        if form == "pair" and df.schema[col] == pl.Utf8:  # "41.89, -87.67" under `(Long, Lat)`
+            out = _pair_by_values(df, out, col)
     if {ny, nx} & set(out.columns):
         ny, nx = GEO_Y, GEO_X  # the caller has such columns: keep the internal names
     at = out.columns.index(col)
     rest = [c for c in out.columns if c not in (col, GEO_X, GEO_Y)]
     out = out.select(*rest[:at], GEO_Y, GEO_X, *rest[at:]).rename({GEO_Y: ny, GEO_X: nx})
     return out, ny, nx, point
+
+
+def _pair_by_values(df: pl.DataFrame, out: pl.DataFrame, col: str) -> pl.DataFrame:
+    """`out` with its split point's x / y swapped where the text pairs' values say they are
+    written the other way round than the column's name gives (readers._point_text.pair_order,
+    as ingest reads them: session 28), said."""
+    from trajlm.data.readers._geoparquet import GEO_X, GEO_Y
+    from trajlm.data.readers._point_text import _lon_first, pair_order
+    from trajlm.errors import warn_at_caller
+
+    first, note = pair_order(df, col)
+    if note is None or first == ("lon" if _lon_first(col) else "lat"):
+        return out
+    warn_at_caller(note)
+    return out.with_columns(pl.col(GEO_X).alias(GEO_Y), pl.col(GEO_Y).alias(GEO_X))
 
 
 def _no_point(df: pl.DataFrame, out: pl.DataFrame, col: str, form: str) -> None:

@@ -28,9 +28,13 @@ COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
 SPEED_UNITS = {"kn": KNOT_MPS, "kt": KNOT_MPS, "kts": KNOT_MPS, "knot": KNOT_MPS,
                "knots": KNOT_MPS, "km/h": 1 / 3.6, "kmh": 1 / 3.6, "kph": 1 / 3.6,
                "km/hr": 1 / 3.6, "m/s": 1.0, "mps": 1.0, "ms": 1.0, "mph": 0.44704,
-               "mi/h": 0.44704}  # fmt: skip
+               "mi/h": 0.44704,
+               "km/u": 1 / 3.6, "km/std": 1 / 3.6}  # Dutch, German km/h (session 28: barges)  # fmt: skip
 _SPEED_WORDS = ("sog", "speed", "speed_over_ground", "velocity", "spd", "gps_speed",
-                "ground_speed", "groundspeed")  # fmt: skip
+                "ground_speed", "groundspeed",
+                # other languages' exports (heldout26-27's groomers and barges: read with the unit)
+                "snelheid", "geschwindigkeit", "geschw", "velocidad", "vitesse", "velocita",
+                "velocità")  # fmt: skip
 _SPEED_UNIT = re.compile(r"(?P<name>.+?)\s*[(\[]\s*(?P<unit>[A-Za-z/]+)\s*[)\]]\s*")
 
 
@@ -40,7 +44,7 @@ def speed_unit(column: str) -> float | None:
     m = _SPEED_UNIT.fullmatch(column.strip().strip('"'))
     if m is None or m["unit"].lower() not in SPEED_UNITS:
         return None
-    name = re.sub(r"[\s.\-]+", "_", m["name"].strip().lower())
+    name = re.sub(r"[\s.\-]+", "_", m["name"].strip().lower()).strip("_")
     return SPEED_UNITS[m["unit"].lower()] if name in _SPEED_WORDS else None
 
 

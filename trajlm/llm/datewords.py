@@ -8,6 +8,8 @@ so the plan line shows the date taken, or refused in one line where the data do 
 
 - "last <weekday>": the data's last date on that weekday (the user asks after the data's days); a weekday the data
   have no trip on is refused ("no trips start on a Tuesday");
+- "the last <weekday> in / of <month> [year]" (session 28): that month's last such weekday where it lies in the data's
+  span, the data's last one in that month where they end before it; refused where none lies in the span;
 - "the 3rd" (a day of the month without its month): the one month of the data holding that day; refused when two
   months of the data hold it, or when it lies outside every month the data touch; "Wednesday the 2nd" must agree;
 - "over / during / on the weekend" (one weekend, not "weekends"): the data's one weekend; refused where the data
@@ -73,6 +75,32 @@ def _weekend_of(d: date) -> tuple[date, date]:
         else d - timedelta(days=d.weekday() - 5)
     )
     return sat, sat + timedelta(days=1)
+
+
+def _last_weekday_of_month(m: re.Match, dates: Sequence[date]) -> str:
+    """ "the last Tuesday in December (2026)": the month's last Tuesday where it lies in the data's span; where the
+    data end before it, their last Tuesday of that month (the user asks about the data); else refused in one line."""
+    said, wd = m.group(0).strip(), _WEEKDAY_NAMES.index(m.group(2).lower())
+    month = [x.lower()[:3] for x in _MONTHS].index(m.group(3).lower()[:3]) + 1
+    first, last = dates[0], dates[-1]
+    span = f"the data's trips start from {_say(first)} to {_say(last)}"
+    years = [int(m.group(4))] if m.group(4) else [
+        y for y in range(first.year, last.year + 1) if (first.year, first.month) <= (y, month) <= (last.year, last.month)
+    ]  # fmt: skip
+    if len(years) != 1:
+        raise CannotAnswer(
+            f"'{said}': {span}; "
+            + ("name the year" if years else f"no {_MONTHS[month - 1]} in between")
+        )
+    end = date(years[0] + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    in_month = [
+        end - timedelta(days=k) for k in range(end.day) if (end - timedelta(days=k)).weekday() == wd
+    ]
+    on = [d for d in in_month if first <= d <= last]  # latest first
+    if not on or in_month[0] < first:
+        raise CannotAnswer(f"'{said}' ({_say(in_month[0])}): {span}; no {m.group(2).capitalize()} of "
+                           f"{_MONTHS[month - 1]} {years[0]} in between")  # fmt: skip
+    return f"{m.group(1) or ''}{m.group(2).capitalize()} {_say(on[0])}"
 
 
 def local_dates(question: str, dates: Sequence[date]) -> str:
@@ -155,6 +183,11 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
 
     # applied in this order, each to what the one before left
     for pattern, replace in (
+        # badin27: "the last Tuesday in December" summed both December Tuesdays (month range + weekday filter)
+        (
+            rf"(\bon\s+)?(?:\bthe\s+)?\blast\s+{_WD}\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?({_MONTH_WORD})(?:,?\s+(\d{{4}}))?\b",
+            lambda m: _last_weekday_of_month(m, dates),
+        ),
         # badin27: "last Tuesday in m/s" was every Tuesday ("in" after it was read as "in March")
         (
             rf"(\bon\s+)?\blast\s+{_WD}\b(?!\s*,?\s*\d|\s+(?:of|in)\s+(?:the\s+)?(?:{_MONTH_WORD}|\d|month|year)\b)",

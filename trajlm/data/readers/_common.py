@@ -34,6 +34,7 @@ from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the reader
     TIME_FORMAT_HELP,
     TIME_FORMATS,
     _local,
+    day_month_hint,
     drop_sub_second,
     exact_time,
     origin_seconds,
@@ -268,13 +269,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
                 after = f": {why}"  # the row's zone, not the time, is unreadable (readers27)
             if ctx.time_hint and TIME_OF_DAY.fullmatch(str(value).strip()):
                 after = f": {value!r} is a time of day and {NO_DATE}"  # heldout23 (a marathon log)
-            if ctx.time_hint and re.match(r"\s*\d\d?/\d\d?/\d{4}\b", str(value)):
-                after = (  # session 20: say why a slashed date is not read
-                    ": day and month cannot be told apart (dd/mm/yyyy or mm/dd/yyyy: no number "
-                    "over 12 in the first place, or in the second, decides it for the column, "
-                    "or both do); give its format: --time-format '%d/%m/%Y %H:%M:%S' (day "
-                    "first) or '%m/%d/%Y %I:%M:%S %p' (US, 12-hour clock)"
-                )
+            if ctx.time_hint and (why := day_month_hint(str(value))):
+                after = f": {why}"  # session 20 (slashes), 28 (dashes): why the date is not read
         err = ctx.error(
             f"{msg} ({reason}; value {value!r}){after}",
             first["_file"],

@@ -66,9 +66,17 @@ def utf8_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
 # with the advice `iconv -f cp1252`, which fails on it. East Asian code pages, tried in this
 # order; each with the stricter standard set its everyday text keeps to (JIS X 0208, GB 2312,
 # KS X 1001, Big5): bytes of one code page read in another give rare or half-width characters.
-CJK_CODECS = (("cp932", "shift_jis"), ("cp949", "euc_kr"), ("gb18030", "gb2312"), ("big5", "big5"))
+CJK_CODECS = (("cp932", "shift_jis"), ("euc_jp", "euc_jp"), ("cp949", "euc_kr"),
+              ("gb18030", "gb2312"), ("big5", "big5"))  # fmt: skip
 CJK_NAMES = {"cp932": "Shift-JIS (cp932, Japanese)", "gb18030": "GBK / GB18030 (Chinese)",
-             "cp949": "EUC-KR (cp949, Korean)", "big5": "Big5 (Traditional Chinese)"}  # fmt: skip
+             "cp949": "EUC-KR (cp949, Korean)", "big5": "Big5 (Traditional Chinese)",
+             "euc_jp": "EUC-JP (Japanese)"}  # fmt: skip
+# EUC-JP, EUC-KR and GB 2312 share their byte ranges: Japanese EUC-JP decodes cleanly as Korean
+# or Chinese (badin27: `配達員ID` read as `핼찾곳ID`). Japanese is told by its kana (rows 0xA4 /
+# 0xA5 hold hiragana / katakana in EUC-JP; Hangul or Chinese text read as EUC-JP gives hardly
+# any) or by a header name only Japanese writes (経度: Chinese writes 经度 / 經度)
+_KANA_SHARE = 0.1
+_JAPANESE_NAMES = ("経度", "緯度", "日時", "時刻")
 CJK_SNIFF_BYTES = 1 << 16
 
 
@@ -129,12 +137,23 @@ def legacy_cjk(head: bytes) -> str | None:
         n, share = _common_share(text, strict)
         if n < 4 or share < 0.9:
             continue
+        if codec == "euc_jp" and not _japanese(text):
+            continue
         if codec == "cp949":  # Korean, not Chinese read as EUC-KR: Hangul, few Hanja
             wide = [c for c in text if ord(c) > 0x7F]
             if sum(0xAC00 <= ord(c) <= 0xD7A3 for c in wide) < 0.9 * len(wide):
                 continue
         return codec
     return None
+
+
+def _japanese(text: str) -> bool:
+    """Whether text decoded as EUC-JP reads as Japanese: kana among its wide characters, or a
+    header name only Japanese writes in its first line (`_JAPANESE_NAMES`)."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    kana = sum(0x3041 <= ord(c) <= 0x30FF for c in wide)
+    first = text.split("\n", 1)[0]
+    return kana >= _KANA_SHARE * len(wide) or any(n in first for n in _JAPANESE_NAMES)
 
 
 # Bytes no text encoding the readers take puts in a table (tab, newlines, form feed and DOS's

@@ -9,6 +9,7 @@ only on the error path.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -124,7 +125,9 @@ def comment_lines(lines: Sequence[bytes]) -> int:
 
 # title lines looked through for the header (preamble_lines); a data logger's key / value
 # preamble (MoTeC i2's CSV: Format, Venue, Vehicle, ..., Duration, then a blank line) runs to ~14
-PREAMBLE_LINES = 24
+PREAMBLE_LINES = 60  # (was 24: badin27's 25-line preamble; COMMENT_LINES are read, 4 kept below)
+# a key / value line's last field when it is the value's unit (`"Sample Rate","10","Hz"`)
+_UNIT_FIELD = re.compile(r"[A-Za-z%°/]{1,4}")
 
 
 def preamble_lines(lines: Sequence[bytes]) -> int:
@@ -142,10 +145,22 @@ def preamble_lines(lines: Sequence[bytes]) -> int:
         after = [j for j in range(k + 1, len(lines)) if lines[j].strip()][:2]
         if n < 3 or len(after) < 2 or any(_n_fields(lines[j], sep) != n for j in after):
             continue
-        # (key / value lines may carry a unit: `"Sample Rate","10","Hz"` above 5 columns)
+        # (key / value lines may carry a unit: `"Sample Rate","10","Hz"`, also above 4 columns)
         most = max(n // 2, min(3, n - 2))
-        return k if all(_n_fields(lines[i], sep) <= most for i in range(k)) else 0
+        return k if all(_kv_fields(lines[i], sep) <= most for i in range(k)) else 0
     return 0
+
+
+def _kv_fields(line: bytes, sep: str) -> int:
+    """A preamble line's fields, a key / value line's unit not counted (badin27: a MoTeC log of
+    4 columns under `"Sample Rate","10","Hz"` was read as the 2-column table of its first line)."""
+    text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    try:
+        fields = next(csv.reader([text], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return 0
+    unit = len(fields) == 3 and _UNIT_FIELD.fullmatch(fields[2].strip()) is not None
+    return len(fields) - unit
 
 
 def _sep_of(line: bytes) -> str:

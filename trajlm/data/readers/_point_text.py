@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
+from pathlib import Path
 
 import polars as pl
 
@@ -43,16 +45,65 @@ def _lon_first(column: str) -> bool:
     return m is not None and m["lat_first"] is None
 
 
-def one_column(cm: ColumnMap) -> tuple[ColumnMap, list[pl.Expr]]:
+def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list[pl.Expr]]:
     """(the map reading the split parts, the expressions that split cm.lat); unchanged when
-    latitude and longitude are two columns."""
+    latitude and longitude are two columns. `first`: which of "lat" / "lon" a "a, b" pair
+    writes first (`pair_order`); default: as the name says (`(Long, Lat)`), else lat."""
     if cm.lat != cm.lon or cm.coord_sources:
         return cm, []
     text = pl.col(cm.lat).cast(pl.Utf8).str.strip_chars()
     wkt, pair = text.str.extract_groups(_WKT), text.str.extract_groups(_PAIR)
-    first, second = ("lon", "lat") if _lon_first(cm.lat) else ("lat", "lon")  # `(Long, Lat)`
+    first = first or ("lon" if _lon_first(cm.lat) else "lat")  # `(Long, Lat)`
+    second = "lat" if first == "lon" else "lon"
     exprs = [
         pl.coalesce(wkt.struct.field("lat"), pair.struct.field(first)).alias(LAT),
         pl.coalesce(wkt.struct.field("lon"), pair.struct.field(second)).alias(LON),
     ]
     return dataclasses.replace(cm, lat=LAT, lon=LON), exprs
+
+
+# A pair's latitude beyond this in every fix, and within it in every fix read the other way round:
+# the values are written in the other order than the name says (badin27: a Chicago bus under
+# `Location (Long, Lat)` landed at latitude -87.7, near the South Pole, with no word)
+POLAR_DEG = 80.0
+
+
+def pair_order(raw: pl.DataFrame, column: str) -> tuple[str, str | None]:
+    """("lat" or "lon": which a point column's "a, b" pairs write first, the line that says why
+    where that is not the order its name gives) from a chunk of its text: the name's order (a
+    lon-first name `Location (Long, Lat)`; else lat first), unless the values say otherwise: a
+    first or second number outside [-90, 90] is no latitude; every fix beyond 80 degrees of
+    latitude as named and none the other way round is read the other way round. Said, not
+    refused: both readings are degrees, the line names the column, a value and both readings."""
+    named = "lon" if _lon_first(column) else "lat"
+    pair = pl.col(column).cast(pl.Utf8).str.strip_chars().str.extract_groups(_PAIR)
+    ab = raw.select(pair.struct.field("lat").cast(pl.Float64, strict=False).alias("a"),
+                    pair.struct.field("lon").cast(pl.Float64, strict=False).alias("b"),
+                    pl.col(column).alias("text")).drop_nulls(["a", "b"])  # fmt: skip
+    if not ab.height:
+        return named, None
+    lat_named, lat_other = (ab["a"], ab["b"]) if named == "lat" else (ab["b"], ab["a"])
+    other = "lon" if named == "lat" else "lat"
+    out_named, out_other = bool((lat_named.abs() > 90).any()), bool((lat_other.abs() > 90).any())
+    polar = bool((lat_named.abs() > POLAR_DEG).all()) and not bool(
+        (lat_other.abs() > POLAR_DEG).any()
+    )
+    if not ((out_named and not out_other) or (not out_named and not out_other and polar)):
+        return named, None
+    k = int((lat_named.abs() > 90).arg_max() or 0) if out_named else 0
+    why = (f"{lat_named[k]:g} is no latitude" if out_named
+           else f"read {named} first, every fix lies beyond {POLAR_DEG:g} degrees of latitude")  # fmt: skip
+    said = "the name says" if _ORDER.search(column) else "points are usually written"
+    return other, (
+        f"{column!r} holds {ab['text'][k]!r}: read {other} first, not {named} first as {said} "
+        f"({why}); write the values in the order the column's name gives if this is wrong"
+    )
+
+
+def point_exprs(raw: pl.DataFrame, column: str, cm: ColumnMap, path: Path) -> list[pl.Expr]:
+    """The expressions splitting a point column, in the order its first chunk's values read
+    (`pair_order`); the other order than its name's is said once (session 28)."""
+    first, note = pair_order(raw, column)
+    if note:
+        warnings.warn(f"{path.name}: {note}", stacklevel=2)
+    return one_column(cm, first)[1]

@@ -13,6 +13,8 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.data.readers._estimate_units import ACCURACY_NAMES as ACCURACY_NAMES  # re-exported
+
 SENSOR_COLUMNS = ("heart_rate_bpm", "cadence_rpm", "power_w", "speed_mps", "temperature_c")
 XML_NAMES = {
     "hr": "heart_rate_bpm",
@@ -89,26 +91,17 @@ TABLE_NAMES = {
 # (Android `accuracy`, iOS `horizontalAccuracy`; a cell-tower fix says ~1,500 m) and a GPS
 # receiver's HDOP (no unit). Kept beside the points; cleaning drops the poor ones
 # (trajlm/data/clean_accuracy.py). Names as column_names.normalised writes them.
-ACCURACY_COLUMNS = ("accuracy_m", "hdop")
-ACCURACY_NAMES = {
-    "accuracy": "accuracy_m", "accuracy_m": "accuracy_m", "accuracy_meters": "accuracy_m",
-    "accuracy_metres": "accuracy_m", "horizontal_accuracy": "accuracy_m",
-    "horizontalaccuracy": "accuracy_m", "horizontal_accuracy_m": "accuracy_m",
-    "h_accuracy": "accuracy_m", "hacc": "accuracy_m", "h_acc": "accuracy_m",
-    "location_accuracy": "accuracy_m", "gps_accuracy": "accuracy_m",
-    "position_accuracy": "accuracy_m", "accuracy_radius": "accuracy_m",
-    "hdop": "hdop", "h_dop": "hdop", "horizontal_dop": "hdop",
-}  # fmt: skip
+ACCURACY_COLUMNS = ("accuracy_m", "hdop")  # their names: _estimate_units.ACCURACY_NAMES
 
 
 def table_accuracy(header: list[str], used: set[str]) -> dict[str, str]:
     """{accuracy_m / hdop: header column} for a table's error-estimate columns not read as
     something else (`used`); the first column of each wins."""
-    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._estimate_units import estimate_name
 
     out: dict[str, str] = {}
     for c in header:
-        name = ACCURACY_NAMES.get(normalised(c))
+        name = (estimate_name(c) or (None,))[0]  # `accuracy_ft` too (its unit: session 28)
         if name and name not in out and c not in used:
             out[name] = c
     return out
@@ -124,27 +117,35 @@ NO_VALUE = ("", "nan", "na", "n/a", "null", "none", "-", "--", "?", "unknown")
 
 
 def accuracy_metres(column: str, numeric: bool = False) -> pl.Expr:
-    """A fix's accuracy as Float64 metres: a number (decimal comma read as a point), or a
-    number with its unit (m / km / ft, ACCURACY_UNITS); null for anything else. `numeric`:
-    the column already holds numbers (cast only)."""
+    """A fix's accuracy as Float64 metres: a number (decimal comma read as a point) in the unit
+    the column's name gives (`accuracy_ft`: feet; none: metres), or a number with its own unit
+    (m / km / ft, ACCURACY_UNITS); null for anything else. `numeric`: the column already holds
+    numbers (cast only)."""
+    from trajlm.data.readers._estimate_units import name_factor
+
+    factor = name_factor(column)
     if numeric:
-        return pl.col(column).cast(pl.Float64, strict=False)
+        return pl.col(column).cast(pl.Float64, strict=False) * factor
     text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
     parts = text.str.extract_groups(_WITH_UNIT)
     number = parts.struct.field("1").str.replace(",", ".").cast(pl.Float64, strict=False)
-    factor = parts.struct.field("2").replace_strict(
+    unit = parts.struct.field("2").replace_strict(
         ACCURACY_UNITS, default=None, return_dtype=pl.Float64
     )
-    return pl.coalesce(sensor_value(column), number * factor)
+    return pl.coalesce(sensor_value(column) * factor, number * unit)
 
 
-def accuracy_unread(df: pl.DataFrame, column: str) -> pl.DataFrame:
+def accuracy_unread(df: pl.DataFrame, column: str, name: str = "accuracy_m") -> pl.DataFrame:
     """The rows of `df` whose `column` holds text that is neither a number of metres nor a
-    number with a unit read (`1500 yd`, `good`), nor a blank / NaN / n/a cell."""
+    number with a unit read (`1500 yd`, `good`), nor a blank / NaN / n/a cell; `name` "hdop":
+    neither a number nor one with a rating word ("2.1 (good)": session 28)."""
+    from trajlm.data.readers._estimate_units import hdop_number
+
     if df.schema[column].is_numeric() or df.schema[column] == pl.Boolean:
         return df.clear()
     text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
-    unread = accuracy_metres(column).is_null() & ~text.is_in(list(NO_VALUE)) & text.is_not_null()
+    value = hdop_number(column) if name == "hdop" else accuracy_metres(column)
+    unread = value.is_null() & ~text.is_in(list(NO_VALUE)) & text.is_not_null()
     return df.filter(unread)
 
 
@@ -155,10 +156,13 @@ def unread_line(column: str, n: int, example: object, where: str = "") -> str:
             "unread (write the numbers alone, in metres)")  # fmt: skip
 
 
-def say_unread_accuracy(raw: pl.DataFrame, column: str, ctx: Any) -> None:
-    """Warn once a read (`ctx`: the read's _common.Ctx) where a table's accuracy column holds
-    text that is no accuracy, naming the first such file line (readers27: it became null)."""
-    bad = accuracy_unread(raw, column)
+def say_unread_accuracy(raw: pl.DataFrame, column: str, ctx: Any, name: str = "accuracy_m") -> None:
+    """Warn once a read (`ctx`: the read's _common.Ctx) where a table's accuracy (or HDOP: `name`)
+    column holds text that is no estimate, naming the first such file line (readers27: it
+    became null)."""
+    from trajlm.data.readers._estimate_units import hdop_line
+
+    bad = accuracy_unread(raw, column, name)
     if not bad.height or column in ctx.said:
         return
     import warnings
@@ -170,7 +174,16 @@ def say_unread_accuracy(raw: pl.DataFrame, column: str, ctx: Any) -> None:
         if "_line" in bad.columns
         else ""
     )
-    warnings.warn(unread_line(column, bad.height, first[column], where), stacklevel=2)
+    line = hdop_line if name == "hdop" else unread_line
+    warnings.warn(line(column, bad.height, first[column], where), stacklevel=2)
+
+
+def say_unread_estimates(raw: pl.DataFrame, extra: dict[str, str], ctx: Any) -> None:
+    """`say_unread_accuracy` for a reader's kept accuracy and HDOP columns (`extra`: the column
+    map's {kept name: input column})."""
+    for name in ACCURACY_COLUMNS:
+        if column := extra.get(name):
+            say_unread_accuracy(raw, column, ctx, name)
 
 
 def table_sensors(header: list[str], used: set[str]) -> dict[str, str]:

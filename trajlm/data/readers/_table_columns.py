@@ -47,12 +47,18 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None 
         raise TrajlmInputError(what, path=path, line=line)
     if missing:
         raise TrajlmInputError(
-            f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}",
+            f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}"
+            + (_TITLE if len(have) <= 2 and len(missing) >= 3 else ""),
             path=path,
             line=line,
             hint="name them with --traj-col / --time-col / --lat-col / --lon-col "
             "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))",
         )
+
+
+# a 1-2 column "header" that misses three columns: a title / key-value line above the real one
+_TITLE = ("; is that line a title or key / value line above the header? trajlm looks for the "
+          "header in the first 60 lines (delete the lines above it)")  # fmt: skip
 
 
 def _suggest(cm: ColumnMap, missing: list[str], have: list[str]) -> str:

@@ -284,3 +284,66 @@ def _zone_values(path: Path, format: str, sep: str, column: str) -> list | None:
 
 ZONE_COLUMNS = ("time_zone", "timezone", "tz", "zone", "tz_name", "time_zone_name", "utc_offset",
                 "tz_offset", "local_time_zone", "timezone_name")  # fmt: skip
+
+
+_DATE_PART = re.compile(r"\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})(?:[ T]|$)")
+
+
+def _date_numbers(text: object) -> tuple[int, ...] | None:
+    """The numbers of a date's text (`01-03-2026`, `2026-03-01 10:00`) in order, or None: a
+    date written either way round gives the same numbers (so no order need be guessed here)."""
+    m = _DATE_PART.match(str(text or ""))
+    return None if m is None else tuple(sorted(int(x) for x in re.findall(r"\d+", m[1])))
+
+
+def date_beside_dated_time(
+    path: Path, format: str, sep: str, tcol: str, have: list[str]
+) -> str | None:
+    """The line refusing a date column (`date_partner`: `Datum`) beside a time column that holds
+    its own dates which the date column contradicts (badin27: `Tijd` = '2026-03-02 10:00' beside
+    `Datum` = '2026-03-01' read the Tijd's date, the Datum ignored, with no word); None where
+    they agree, either holds no dates, or the date column holds times too (not a bare date)."""
+    date = date_partner(tcol, have)
+    if date is None:
+        return None
+    days, times = _id_sample(path, format, sep, date), _id_sample(path, format, sep, tcol)
+    bare = re.compile(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*")
+    if not days or not all(bare.fullmatch(str(d)) for d in days if d not in (None, "")):
+        return None  # a date-time of its own (HERE's SYSTEM_DATE, when stored): no partner
+    for k, (d, t) in enumerate(zip(days, times or [], strict=False)):
+        a, b = _date_numbers(d), _date_numbers(t)
+        if a is not None and b is not None and a != b:
+            return (f"data row {k + 1}: {date!r} is {d!r} and {tcol!r} is {t!r}, which holds its "
+                    f"own date, another one: which date is meant cannot be told; give --time-col "
+                    f"{tcol!r} to read {tcol!r} alone (its own dates), or write one date a row")  # fmt: skip
+    return None
+
+
+# Names of date / time columns in languages whose dates are written day first (Dutch, German,
+# Spanish, French, Nordic): the evidence that settles `01-03-2026` where no day is over 12
+_DAY_FIRST_WORDS = {"datum", "tijd", "tijdstip", "zeit", "uhrzeit", "zeitstempel", "fecha", "hora",
+                    "fecha_hora", "heure", "horodatage", "tid", "tidspunkt", "aika", "paivamaara"}  # fmt: skip
+_DMY = re.compile(r"\s*(\d\d?)[/-](\d\d?)[/-]\d{4}\b")
+
+
+def day_first_by_language(
+    path: Path, format: str, sep: str, columns: list[str]
+) -> tuple[str, str] | None:
+    """("dmy", the line saying so) where the time's `columns` (the time column, its date column)
+    write dd-mm-yyyy / mm-dd-yyyy dates whose order no value decides (no number over 12) and a
+    column's name is a day-first language's word (`Datum`, `Fecha`, `Tijd`); else None (heldout27:
+    Dutch barges' `Datum` 01-03-2026 was refused as "not ISO-8601")."""
+    from trajlm.data.column_names import normalised
+
+    words = [c for c in columns if normalised(c) in _DAY_FIRST_WORDS]
+    if not words:
+        return None
+    values = [v for c in columns for v in (_id_sample(path, format, sep, c) or [])]
+    pairs = [(int(m[1]), int(m[2])) for v in values if (m := _DMY.match(str(v or "")))]
+    if not pairs or max(max(a, b) for a, b in pairs) > 12:
+        return None  # no such date, or one that decides the order (read as before)
+    return "dmy", (
+        f"dates such as {next(str(v) for v in values if _DMY.match(str(v or '')))!r} read day first: "
+        f"no day is over 12, and {words[0]!r} names a day-first language's column "
+        "(--time-format mdy reads them month first)"
+    )

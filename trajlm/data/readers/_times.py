@@ -64,7 +64,7 @@ def parse_time(
         per = EPOCH_DIVISORS[time_format] // scale  # input units per output unit
         whole = s.cast(pl.Int64, strict=False)
         return pl.coalesce(whole.floordiv(per), (num / per).floor().cast(pl.Int64, strict=False))
-    if time_format in (None, "iso"):
+    if time_format in (None, "iso", *DAY_MONTH):
         ymd = s.str.replace(r"^(\d{4})/(\d\d)/(\d\d)", "${1}-${2}-${3}")  # 2026/02/01: year first
         # `2026-03-04 08:00:00 GMT` (AISHub, formats21) as Z
         utc = ymd.str.replace(r"(?:\s+(?:GMT|UTC)|[Zz])$", "+00:00")
@@ -90,7 +90,7 @@ def parse_time(
             _local(date, unit, utc_offset_s, tz, ambiguous),
             _local(dotted, unit, utc_offset_s, tz, ambiguous),
             _local(compact, unit, utc_offset_s, tz, ambiguous),
-            _local(_slashed(s), unit, utc_offset_s, tz, ambiguous),
+            _local(_slashed(s, time_format), unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds
             out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
@@ -133,7 +133,7 @@ def date_and_time(date_col: str, time_col: str) -> pl.Expr:
     return pl.concat_str(day, pl.lit(" "), pl.col(time_col).cast(pl.Utf8).str.strip_chars())
 
 
-def _slashed(s: pl.Expr) -> pl.Expr:
+def _slashed(s: pl.Expr, order: str | None = None) -> pl.Expr:
     """`24/11/2026 08:00(:00)` or `11/24/2026 ...` (or with dashes, `24-11-2026`): day or month first, told by the values of the
     whole column (chunk): a first number over 12 somewhere makes it day-first, a second one over
     12 month-first; with neither or both the order cannot be told and the times stay unparsed
@@ -142,6 +142,8 @@ def _slashed(s: pl.Expr) -> pl.Expr:
     parts = s.str.extract_groups(r"^(\d\d?)[/-](\d\d?)[/-](\d{4})([ T].*)?$")
     a, b = (parts.struct.field(k).cast(pl.Int32, strict=False) for k in ("1", "2"))
     day_first, month_first = (a > 12).any(), (b > 12).any()
+    if order in DAY_MONTH:  # --time-format dmy / mdy: the order given (session 28)
+        day_first, month_first = pl.lit(order == "dmy"), pl.lit(order == "mdy")
     y, rest = parts.struct.field("3"), parts.struct.field("4").fill_null(" 00:00:00")
     rest = rest.str.replace(r"^[ T](\d\d?:\d\d)$", " ${1}:00").str.replace(r"^T", " ")
     # a 12-hour clock (ArcGIS Field Maps, US Excel: `3/25/2026 1:30:00 PM`; session 20)
@@ -170,14 +172,36 @@ def _slashed(s: pl.Expr) -> pl.Expr:
     )
 
 
+def day_month_hint(value: str) -> str | None:
+    """Why a `dd/mm/yyyy` or `dd-mm-yyyy` time was not read (`_slashed`: no number over 12 in
+    the first place, or in the second, decides the order for the column), with the two formats
+    in the file's own separator; None for any other text (heldout27: dashes were said to be "not
+    ISO-8601")."""
+    m = re.match(r"\s*\d\d?([/-])\d\d?\1\d{4}(?:[ T]\d\d?:\d\d(:\d\d)?)?", value)
+    if m is None:
+        return None
+    sep, clock = m[1], ":%S" if m[2] or not re.search(r"\d:\d\d", value) else ""
+    day, us = f"%d{sep}%m{sep}%Y %H:%M{clock}", f"%m{sep}%d{sep}%Y %I:%M{clock} %p"
+    if not re.search(r"[AaPp]\.?[Mm]\.?\s*$", value):  # a 24-hour US time has no %p
+        us = f"%m{sep}%d{sep}%Y %H:%M{clock}"
+    return (f"day and month cannot be told apart (dd{sep}mm{sep}yyyy or mm{sep}dd{sep}yyyy: no "
+            "number over 12 in the first place, or in the second, decides it for the column, or "
+            f"both do); give its format: --time-format dmy (day first) or mdy (month first), "
+            f"or the pattern '{day}' / '{us}'")  # fmt: skip
+
+
+# ISO or day / month dates in the order given (`--time-format dmy`: 01-03-2026 is 1 March)
+DAY_MONTH = ("dmy", "mdy")
+
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
-TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel")
+TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel", "dmy", "mdy")
 EXCEL_EPOCH_DAY = 25_569  # 1970-01-01 as an Excel serial date (days since 1899-12-30)
 EPOCH_DIVISORS = {"unix_ms": 1000, "unix_us": 1_000_000, "unix_ns": 1_000_000_000}  # per second
 TIME_FORMAT_HELP = (
-    "iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since 1899-12-30) | a strptime "
+    "iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since 1899-12-30) | dmy / mdy "
+    "(ISO, or dd/mm/yyyy / mm/dd/yyyy with either separator) | a strptime "
     "pattern such as '%d.%m.%Y %H:%M:%S' (Python: ColumnMap(time_format=...))"
 )
 

@@ -36,7 +36,9 @@ from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import point_named
+from trajlm.data.readers._preamble_origin import preamble_origin
 from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
+from trajlm.data.readers._time_columns import date_beside_dated_time, day_first_by_language
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
@@ -238,9 +240,24 @@ def resolve_columns(
     if tcol in have and cm.tz is None and not cm.utc_offset_s and "tz" not in guessed:
         guessed.update(_header_zone(first, tcol))  # `Acq. Time (MDT)`: UTC-6 h (cols23)
     if (
+        format == "csv"
+        and not cm.t_parts
+        and cm.time_format is None
+        and cm.time_origin is None
+        and tcol in have
+        and (
+            found := preamble_origin(
+                first, lambda: _id_sample(first, format, cm.sep, tcol), cm.tz, cm.utc_offset_s
+            )
+        )
+    ):  # a logger's `Time` from 0 under its preamble's Log Date / Log Time (MoTeC; session 28)
+        guessed["time_origin"] = found[0]
+        warnings.warn(f"{first.name}: {found[1]}", stacklevel=2)
+    if (
         not cm.t_parts
         and cm.time_format is None
         and cm.time_origin is None
+        and "time_origin" not in guessed
         and tcol in have
         and guessed.get("t_date") != COLUMBUS["t_date"]
     ):
@@ -255,6 +272,15 @@ def resolve_columns(
     ):
         if date := date_column_for(first, format, cm.sep, tcol, have):  # Date + Time columns
             guessed["t_date"] = date
+        elif "t" in guessed and (
+            apart := date_beside_dated_time(first, format, cm.sep, tcol, have)
+        ):
+            raise TrajlmInputError(apart, path=first, field=tcol)  # Datum beside a dated Tijd
+    if format == "csv" and not cm.t_parts and cm.time_format is None and tcol in have:
+        named = [c for c in (guessed.get("t_date", cm.t_date), tcol) if c in have]
+        if found := day_first_by_language(first, format, cm.sep, named):  # `Datum` 01-03-2026
+            guessed["time_format"] = found[0]
+            warnings.warn(f"{first.name}: {found[1]}", stacklevel=2)
     if format == "csv" and not cm.t_parts and cm.t_offset is None and tcol in have:
         if offset := offset_column_for(first, format, cm.sep, tcol, have):  # + utc_offset
             guessed["t_offset"] = offset

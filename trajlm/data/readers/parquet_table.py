@@ -22,7 +22,7 @@ from trajlm.data.readers._common import (
 from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point_xy
 from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re-exported
 from trajlm.data.readers._row_zones import naive_text, zoned_times
-from trajlm.data.readers._sensors import say_unread_accuracy
+from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._times import resolve_local
 from trajlm.data.readers.tabular import (
     _check_columns,
@@ -96,8 +96,7 @@ def iter_parquet(
             else:
                 t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
                 local = _local_times(cm, None if cm.t_parts else raw[cm.t])
-            if acc := fcm.extra.get("accuracy_m"):
-                say_unread_accuracy(raw, acc, ctx)
+            say_unread_estimates(raw, fcm.extra, ctx)
             pts = _to_points(raw, fcm, path.stem, t_expr, local)
             fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
             pts = check_rows(resolve_local(pts, ctx, cm.tz, fields["t"]), ctx, fields)

@@ -64,6 +64,7 @@ from trajlm.data.readers._common import (
 from trajlm.data.readers._coord_text import RAW, hemisphere_columns, parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, header_text, is_binary
+from trajlm.data.readers._estimate_units import hdop_number
 from trajlm.data.readers._lines import (
     after_comments,
     first_line,
@@ -74,7 +75,7 @@ from trajlm.data.readers._lines import (
     split_fields,
 )
 from trajlm.data.readers._parquet_time import parquet_time
-from trajlm.data.readers._point_text import one_column
+from trajlm.data.readers._point_text import one_column, point_exprs
 from trajlm.data.readers._reused_ids import split_reused_ids
 from trajlm.data.readers._row_zones import zoned_times
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
@@ -82,7 +83,7 @@ from trajlm.data.readers._sensors import (
     ACCURACY_COLUMNS,
     SENSOR_COLUMNS,
     accuracy_metres,
-    say_unread_accuracy,
+    say_unread_estimates,
     sensor_value,
 )
 from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table imports them here)
@@ -193,6 +194,8 @@ def _extra(df: pl.DataFrame, name: str, column: str) -> pl.Expr:
     their unit: readers27), anything else as it is."""
     if name == "accuracy_m":
         return accuracy_metres(column, df.schema[column].is_numeric())
+    if name == "hdop":  # "2.1 (good)": the number (session 28)
+        return hdop_number(column, df.schema[column].is_numeric())
     return sensor_value(column) if name in (*SENSOR_COLUMNS, *ACCURACY_COLUMNS) else pl.col(column)
 
 
@@ -241,7 +244,7 @@ def _zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
 
 def _time_hint(cm: ColumnMap) -> str:
     """What to try when a time does not parse under this mapping (after the value)."""
-    if cm.time_format in (None, "iso"):
+    if cm.time_format in (None, "iso", "dmy", "mdy"):
         return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"
     if "%" in cm.time_format and not re.search(r"%[YyjdbBmcxsGVU]", cm.time_format):
         return f"time format {cm.time_format!r} {NO_DATE}"  # heldout23: read as year 1900
@@ -354,6 +357,7 @@ def _csv_file(
     except TrajlmInputError:  # a header of random bytes that happens to parse
         _refuse_binary(path, opener)
         raise
+    point_col, named_cm = cm.lat, cm
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     axes = _coord_axes(cm, names)
     hemi = None if cm.coord_sources else hemisphere_columns(names, cm.lat, cm.lon)
@@ -370,9 +374,10 @@ def _csv_file(
         t_ms, local = _time_expr(cm), _local_times(cm)
         if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
             raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
+        if point and named_cm is not None:  # which of lat / lon the pairs write first
+            point, named_cm = point_exprs(raw, point_col, named_cm, path), None
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
-        if acc := cm.extra.get("accuracy_m"):
-            say_unread_accuracy(raw, acc, ctx)
+        say_unread_estimates(raw, cm.extra, ctx)  # accuracy / HDOP text left unread
         pts = _to_points(raw, cm, path.stem, t_ms, local)
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         pts = split_reused_ids(pts, ctx, path.name)  # one id, two movers at the same times
