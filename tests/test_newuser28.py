@@ -152,3 +152,65 @@ def test_the_small_data_warning_points_at_the_callers_line(tmp_path) -> None:
         warn_small_data(tmp_path / "s", "val_ade_m")
     (w,) = [w for w in seen if "train trajectories" in str(w.message)]
     assert w.filename == __file__
+
+
+def _vans_rows(shuffle: bool = True) -> list[dict]:
+    """Two vans' drives as a telematics export sends them: Unix s, rows in arrival order (not
+    time order), one row sent twice, a 3.5-min dropout in VAN-1's drive."""
+    rows = []
+    for v in range(2):
+        for i in range(14):
+            if v == 1 and 6 <= i < 12:  # GPS lost: no rows
+                continue
+            rows.append({"vehicle_id": f"VAN-{v}", "timestamp_utc": 1_796_198_400 + 30 * i,
+                         "lat": 45.73 + 4e-4 * i, "lon": 4.829 + 0.002 * v + 2e-4 * i,
+                         "speed_kmh": 30.0, "ignition": True})  # fmt: skip
+    rows.append(dict(rows[3]))  # sent twice
+    if shuffle:
+        rows = [rows[k] for k in np.random.default_rng(1).permutation(len(rows))]
+    return rows
+
+
+def test_recover_drops_exact_repeats_as_predict_does(small) -> None:
+    """`recover` refused a raw export `predict` read ("duplicate timestamp ... in 5 row(s)")."""
+    df = pd.DataFrame(_vans_rows())
+    out, said = _said(lambda: small.recover(df, every="30s"))
+    assert [s for s in said if "1 row(s) repeat an earlier row" in s]
+    assert len(out) == len(df) - 1 + 6  # the repeat gone, 6 rows in VAN-1's 3.5-min dropout
+    assert int(out["recovered"].sum()) == 6
+
+
+@pytest.fixture(scope="module")
+def client(small):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(small)) as c:
+        yield c
+
+
+def test_http_reads_table_rows_in_any_order_and_recovers_every(client) -> None:
+    """The export's rows in arrival order were a 422 ("time 1 is before the time of point
+    0") where Python and the CLI read them; /recover had no `every`."""
+    rows = _vans_rows()
+    r = client.post("/predict", json={"trajectories": rows, "seconds_ahead": [60],
+                                      "output": "table"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert {p["traj_id"] for p in body["points"]} == {"VAN-0", "VAN-1"}
+    assert not [w for w in body["warnings"] if "latest=True" in w]  # no such request field
+    in_order = client.post("/predict", json={"trajectories": _vans_rows(shuffle=False),
+                                             "seconds_ahead": [60], "output": "table"})  # fmt: skip
+    assert in_order.json()["points"] == body["points"]  # the same answer as sorted rows
+    r = client.post("/recover", json={"trajectories": rows, "every": "30s", "output": "table"})
+    assert r.status_code == 200, r.text
+    filled = [p for p in r.json()["points"] if p["recovered"]]
+    assert len(filled) == 6 and {p["traj_id"] for p in filled} == {"VAN-1"}
+    back = client.post("/predict", json={"trajectories": [
+        {"traj_id": "a", "t": 1_796_198_460, "lat": 45.73, "lon": 4.83},
+        {"traj_id": "a", "t": 1_796_198_400, "lat": 45.73, "lon": 4.83},
+        {"traj_id": "a", "t": 1_796_198_400, "lat": 45.74, "lon": 4.83}]})  # fmt: skip
+    assert back.status_code == 422 and "repeats" in back.json()["error"]  # one time, two places

@@ -61,7 +61,7 @@ def main(out_dir: Path) -> None:
             )
             t = int(start.tz_convert("UTC").timestamp())
             pos = np.array(DEPOT)
-            day_rows: list[tuple] = []
+            day_rows: list[tuple] = [(van, t, *pos, 0.0, True, round(odo, 2))]  # ignition on
             stops = [area + rng.normal(0, 0.012, 2) for _ in range(int(rng.integers(9, 14)))]
             for goal in [*stops, np.array(DEPOT)]:
                 t, pos, odo = drive(rng, t, pos, goal, odo, day_rows, van, rng.uniform(6, 11))

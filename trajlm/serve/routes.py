@@ -187,6 +187,7 @@ def task_routes(
         df, fmt = parse(req, validate=False, keep_extra=True)  # rows keep the caller's keys
         mdf, cut = for_model(df, req.split_gaps)
         opt = {} if req.fallback else {"fallback": False}  # route-recovery models: no such option
+        opt |= {} if req.every is None else {"every": req.every}  # rows inside gaps (newuser28)
 
         def recover_said() -> tuple:  # the engine read in the same worker call (session 22)
             return model.recover(mdf, mode=req.mode, **opt, **cut), getattr(

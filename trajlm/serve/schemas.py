@@ -82,6 +82,9 @@ class RecoverRequest(TrajectoriesRequest):
         "(forward + backward rollouts; what a checkpoint without infilling heads always uses)")  # fmt: skip
     fallback: bool = Field(True, description="false: the model's answer, never an interpolation "
                            "that beat it on the call's backtest or the run's val verdict")  # fmt: skip
+    every: str | float | None = Field(None, description="also fill skipped fixes: a row at each "
+                                      "multiple of this interval inside the gaps, e.g. \"30s\", "
+                                      "\"1h\", 600 (seconds): TrajLM.recover(every=) (newuser28)")  # fmt: skip
 
 
 class SimilarRequest(TrajectoriesRequest):
