@@ -214,3 +214,18 @@ def test_http_reads_table_rows_in_any_order_and_recovers_every(client) -> None:
         {"traj_id": "a", "t": 1_796_198_400, "lat": 45.73, "lon": 4.83},
         {"traj_id": "a", "t": 1_796_198_400, "lat": 45.74, "lon": 4.83}]})  # fmt: skip
     assert back.status_code == 422 and "repeats" in back.json()["error"]  # one time, two places
+
+
+def test_the_val_checked_baselines_read_the_stores_clock() -> None:
+    """The travel-time verdict (train / eval --save-verdict) fitted its baselines in UTC; it
+    reads the store's zone now, keeps it in the verdict, and the refitted baseline uses it."""
+    from types import SimpleNamespace
+
+    from trajlm.eval.travel_time_fallback import ValCheckedTTE
+
+    trips = _trips(40)
+    model = SimpleNamespace(name="m", travel_time=lambda od: np.full(len(od), 1e6))  # loses
+    chk = ValCheckedTTE(model, tz="America/Chicago").fit(trips, _trips(12))
+    assert chk.candidates_["gradient boosting"].tz_ == "America/Chicago"
+    assert chk.candidates_["linear regression"].tz_ == "America/Chicago"
+    assert ValCheckedTTE(model).fit(trips, _trips(12)).candidates_["gradient boosting"].tz_ is None

@@ -309,7 +309,7 @@ def run_eval_command(
         # --horizon-s / --at-report-times: the models answer at times
         scored = horizon_models(predictors, df, horizons or at_report_times)
         if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
-            scored = [*scored, *val_checked_rows(predictors, df)]
+            scored = [*scored, *val_checked_rows(predictors, df, store_zone(data))]
         if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
             one = df.filter(df["split"] == "test") if n_windows == 1 else None
             scored = [*scored, *val_checked_predict_rows(predictors, models, one)]
