@@ -77,7 +77,9 @@ def test_naive_times_are_said_and_utc_offset_or_tz_shifts_them(tmp_path):
     p = _ferry(tmp_path)
     r = invoke("data", "ingest", p, "--out", tmp_path / "a", *FERRY)
     assert r.exit_code == 0, r.output
-    assert "times in 'local_time' have no zone; read as UTC (--utc-offset" in said(r)
+    # a name that says local: a warning since session 28 (newuser28), was the plain note
+    assert "times in 'local_time' are named as local clock times and carry no zone" in said(r)
+    assert "read as UTC" in said(r) and "--utc-offset HOURS" in said(r)
     for opt, val in (("--utc-offset", "3"), ("--tz", "Europe/Helsinki")):  # EEST in September
         out = tmp_path / opt.strip("-")
         r = invoke("data", "ingest", p, "--out", out, *FERRY, opt, val)

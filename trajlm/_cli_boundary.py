@@ -160,5 +160,7 @@ def dict_table(d: dict, title: str) -> Table:
     table.add_column("value")
     for k, v in d.items():
         text = json.dumps(v) if isinstance(v, dict | list) else str(v)
+        if isinstance(v, float):  # -0.1831517368555069 read as noise (newuser28); JSON keeps all
+            text = f"{v:.6g}"
         table.add_row(escape(str(k)), escape(text))
     return table

@@ -130,11 +130,11 @@ class TaskChecks:
             raise UserError(  # a ValueError too
                 f"{task}: this checkpoint ({self.path}) has no infilling heads; {MULTITASK_HINT}"
                 f"{now}",
-                hint="train one on your own trips: trajlm.write_store(trajlm.to_canonical(df), "
-                "'store') (or trajlm data ingest), then `trajlm train --data store --config "
-                "configs/multitask.toml --out runs/eta` and TrajLM.from_pretrained('runs/eta'); a "
-                "next-point checkpoint such as trajlm-small cannot be fine-tuned for it "
-                "(docs/api.md, travel_time)",
+                # newuser28: the hint predated TrajLM.fit (write_store + the CLI + from_pretrained)
+                hint="train one on your own trips: trajlm.TrajLM.fit(df, 'runs/eta', "
+                "config='configs/multitask.toml') (CLI: `trajlm train --data STORE --config "
+                "configs/multitask.toml --out runs/eta`); a next-point checkpoint such as "
+                "trajlm-small cannot be fine-tuned for it (docs/api.md, travel_time)",
             )
 
     def _check_patch(self, df: pl.DataFrame, layout: Any = None) -> None:

@@ -159,6 +159,7 @@ def data_ingest(
     from trajlm.data.motion_columns import KNOT_MPS
     from trajlm.data.readers import FORMATS
     from trajlm.data.readers import PRESETS as COLUMN_PRESETS
+    from trajlm.data.readers._time_columns import is_local_time_name, local_time_note
     from trajlm.data.store import _legacy_store
 
     io.choice(format, ("auto", *FORMATS), "--format")
@@ -269,9 +270,14 @@ def data_ingest(
         _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
              "--label-col NAME keeps a class column as the label; Python: ColumnMap(extra={name: "
              "column}) keeps one)")  # fmt: skip
-    if naive := reading.get("times_naive"):
+    if (naive := reading.get("times_naive")) and is_local_time_name(naive):  # newuser28
+        _say(
+            f"warning: {local_time_note(naive, '--tz NAME (e.g. --tz America/Chicago) or --utc-offset HOURS')}"
+        )
+    elif naive:
         _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
              "to change)")  # fmt: skip
+    if naive:
         if back := manifest["drop_report"]["repaired"].get("sorted_by_time"):  # newuser27
             _say(f"warning: {back:,} row(s) of {naive!r} go back in time within their "
                  "trajectory and were re-sorted; local times without a zone go back an hour "

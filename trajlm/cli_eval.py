@@ -177,7 +177,7 @@ def run_eval_command(
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
-    from trajlm.data.store import load_manifest
+    from trajlm.data.store import load_manifest, store_zone
 
     task = canonical_task(task)  # travel_time -> tte, modes -> classify (the README's names)
     io.choice(task, ALL_TASKS, "--task")
@@ -309,7 +309,7 @@ def run_eval_command(
         # --horizon-s / --at-report-times: the models answer at times
         scored = horizon_models(predictors, df, horizons or at_report_times)
         if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
-            scored = [*scored, *val_checked_rows(predictors, df)]
+            scored = [*scored, *val_checked_rows(predictors, df, store_zone(data))]
         if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
             one = df.filter(df["split"] == "test") if n_windows == 1 else None
             scored = [*scored, *val_checked_predict_rows(predictors, models, one,
@@ -319,7 +319,7 @@ def run_eval_command(
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
                               max_gap_s=max_gap_s, at_report_times=at_report_times,
-                              windows=n_windows)  # fmt: skip
+                              windows=n_windows, tz=store_zone(data))  # fmt: skip
         print_run_notes(result, console)
         if task == "predict" and not horizons:  # irregular reports: which question was asked
             report_times_note(result, df, at_report_times, console)

@@ -164,7 +164,7 @@ def build_predictors(task: str, models: list[Path] | None, context: str | None, 
     return predictors
 
 
-def val_checked_rows(predictors: list, df) -> list:
+def val_checked_rows(predictors: list, df, tz: str | None = None) -> list:
     """--task tte: beside each model, "MODEL (val-checked: ENGINE)": the engine of lowest MAE
     on this store's val split (the model, or a baseline fitted on train) answers test
     (eval/travel_time_fallback.py; --no-fallback leaves these rows out)."""
@@ -178,7 +178,7 @@ def val_checked_rows(predictors: list, df) -> list:
     for p in predictors:
         if not hasattr(p, "travel_time") or not len(val):
             continue
-        chk = ValCheckedTTE(p).fit(train, val)
+        chk = ValCheckedTTE(p, tz=tz).fit(train, val)  # the store's clock (newuser28)
         chk.name = f"{p.name} (val-checked: {chk.chosen_})"
         out.append(chk)
     return out
@@ -230,6 +230,7 @@ def save_verdicts(task: str, models: list[Path], df, data: Path, console: Consol
     import polars as pl
 
     from trajlm import _cli_io as io
+    from trajlm.data.store import store_zone
     from trajlm.eval.val_verdict import (
         recover_verdict,
         save_verdict,
@@ -244,7 +245,8 @@ def save_verdicts(task: str, models: list[Path], df, data: Path, console: Consol
         model = io.load_model(path)
         wdir = resolve_weights(path, log=False)
         if task == "tte":
-            v, od = tte_verdict(task_model(model, name=path.name), parts["train"], parts["val"])
+            v, od = tte_verdict(task_model(model, name=path.name), parts["train"], parts["val"],
+                                tz=store_zone(data))  # fmt: skip
             saved = save_verdict(wdir, {"travel_time": v}, od, str(data))
         else:
             v = recover_verdict(model, parts["val"], train=parts["train"])

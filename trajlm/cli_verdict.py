@@ -87,6 +87,7 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
 
     from trajlm import _cli_io as io
     from trajlm.data.corpus import is_corpus
+    from trajlm.data.store import store_zone
     from trajlm.errors import TrajlmInputError
     from trajlm.eval.val_verdict import recover_verdict, save_verdict, tte_verdict, verdict_line
     from trajlm.model.weights import resolve_weights
@@ -114,7 +115,9 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
         try:
             if task == "travel_time":
                 val = _val_sample(parts["val"], TTE_VAL_TRIPS)
-                v, od = tte_verdict(task_model(model, name=run.name), parts["train"], val)
+                v, od = tte_verdict(
+                    task_model(model, name=run.name), parts["train"], val, tz=store_zone(data)
+                )  # the store's clock (newuser28)
             else:
                 v, od = recover_verdict(model, parts["val"], train=parts["train"]), None
         except TrajlmInputError as e:

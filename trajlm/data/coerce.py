@@ -56,7 +56,12 @@ from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._scaled_degrees import named_scale, whole_if_scaled
-from trajlm.data.readers._time_columns import frame_local_time, join_date_column
+from trajlm.data.readers._time_columns import (
+    frame_local_time,
+    join_date_column,
+    local_time_note,
+    lone_local_time,
+)
 from trajlm.data.schema import (
     MIN_T,
     MIN_T_DATED,
@@ -139,6 +144,7 @@ def coerce(
                 df = df.with_columns(naive)
     elif time_col is None and tz is None:  # `local_time` beside `tz` of several zones
         time_col = local_time_column(df, TIME)
+    local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
     try:
         traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col")
@@ -166,7 +172,12 @@ def coerce(
         time_kind == "string" and not zoned and not zoned_text(df[tcol])  # wall-clock text
     ):  # fmt: skip
         t, zone = local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
-    if warn_naive and time_kind == "datetime" and zone is None and not zoned:  # `time (MDT)`
+    wall = not zoned and tz is None and (  # naive datetimes or zoneless text (zone "UTC")
+        (time_kind == "datetime" and zone is None)
+        or (time_kind == "string" and not zoned_text(df[tcol])))  # fmt: skip
+    if warn_naive and local_named and wall:  # `local_time` alone, read as UTC: said (newuser28)
+        warn_at_caller(local_time_note(tcol, "tz='Area/City' (CLI: --tz NAME)"))
+    elif warn_naive and time_kind == "datetime" and zone is None and not zoned:  # `time (MDT)`
         naive_time_warning(tcol)
     warn_future(t)  # ingest drops these; a model call is told once
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900

@@ -10,6 +10,7 @@ import polars as pl
 
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_names import relabel
+from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.coerce_subsec import FRAC
 from trajlm.data.outlier_flags import flag_columns, marked_rows
 from trajlm.data.recover_grid import every_seconds, with_grid_rows
@@ -23,8 +24,11 @@ def recovery_input(data: Any, source: str = "recover input", every: Any = None, 
     false, `*-marked-outlier` true: outlier_flags.py, said in one warning). ``every`` (seconds,
     a timedelta or text such as "1h") adds empty rows at that interval inside the gaps
     (recover_grid.py). Validated like model input (missing positions aside); every trajectory
-    must start and end with a known point."""
-    df, layout = coerce(data, validate=False, **cols)
+    must start and end with a known point. Receivers' exact repeats (same time, same position)
+    are dropped and counted in one warning, as ``predict`` drops them (newuser28: a fleet
+    export that ``predict`` read was refused here for them)."""
+    df, layout = coerce(data, validate=False, repeats="drop", **cols)
+    say_repeats(layout)
     df = _outliers_as_gaps(df, source)
     if every is not None:
         df, added = with_grid_rows(df, every_seconds(every))

@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -380,3 +381,18 @@ def inspect_store(path: str | os.PathLike) -> dict:
         counts = df["label"].fill_null("(none)").value_counts(sort=True)
         info["labels"] = dict(counts.iter_rows())
     return info
+
+
+def store_zone(data: Any) -> str | None:
+    """The zone a store's times were local to at ingest (``--tz`` / ``--utc-offset``, kept in
+    its manifest since session 14), as Polars reads it ("Europe/Paris", "+02:00"); else None:
+    the clock `trajlm ask` answers hours on, and the travel-time baselines read hour / weekday
+    on (moved from llm/ask_data.py, newuser28)."""
+    if not isinstance(data, str | os.PathLike) or not _is_store(Path(data)):  # frames, corpora
+        return None
+    local = load_manifest(data).get("reading", {}).get("local_time") or {}
+    if local.get("tz"):
+        return str(local["tz"])
+    if off := int(local.get("utc_offset_s") or 0):
+        return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
+    return None

@@ -168,6 +168,7 @@ def run_eval(
     max_gap_s: float = 60.0,
     at_report_times: bool = False,
     windows: int | str = 1,
+    tz: str | float | None = None,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -177,7 +178,8 @@ def run_eval(
     (where the table reports speed / course) answer at the k true report times
     (eval/report_times.py); the setting reads "k=5, at report times". ``windows``
     (predict): windows scored per test trajectory, 1 / "one" (PROTOCOL), "all" or N
-    (eval/predict_windows.py); the CIs resample trajectories either way. Writes
+    (eval/predict_windows.py); the CIs resample trajectories either way. ``tz`` (tte): the
+    clock the regressors read hour / weekday on (the store's zone; None: UTC). Writes
     ``<out>/eval_<task>.json`` and ``.md`` when ``out`` is given.
     """
     if task not in TASKS:
@@ -328,7 +330,8 @@ def run_eval(
     else:  # tte
         od = make_tte_task(test)
         _need_trips(len(od), "test", "a positive duration")
-        ests = [B.DistanceOverMeanSpeed(), B.LinearRegressionTTE(), B.GradientBoostingTTE()]
+        ests = [B.DistanceOverMeanSpeed(), B.LinearRegressionTTE(tz=tz),
+                B.GradientBoostingTTE(tz=tz)]  # fmt: skip
         for e in ests:
             fits[e.name] = _timed(e.fit, train)[1]
         params[ests[0].name] = {"speed_mps": ests[0].speed_mps_}

@@ -26,8 +26,9 @@ class ValCheckedTTE:
     """``TaskModel.travel_time`` of whichever of ``model`` and the baselines had the lowest
     MAE on ``val`` (baselines fitted on ``train``)."""
 
-    def __init__(self, model: Any, name: str | None = None) -> None:
+    def __init__(self, model: Any, name: str | None = None, tz: str | float | None = None) -> None:
         self.model = model
+        self.tz = tz  # the regressors' clock (the store's zone; None: UTC; newuser28)
         self.name = name or f"{getattr(model, 'name', 'trajlm')} (val-checked)"
         self.chosen_: str | None = None
         self.val_mae_s_: dict[str, float] = {}
@@ -38,7 +39,8 @@ class ValCheckedTTE:
             raise ValueError("the val split has no trip of positive duration to check on")
         y = od["duration_s"].to_numpy().astype(np.float64)
         self.candidates_: dict[str, Any] = {"model": self.model}
-        for est in (DistanceOverMeanSpeed(), LinearRegressionTTE(), GradientBoostingTTE()):
+        for est in (DistanceOverMeanSpeed(), LinearRegressionTTE(tz=self.tz),
+                    GradientBoostingTTE(tz=self.tz)):  # fmt: skip
             self.candidates_[est.name] = est.fit(train)
         for key, m in self.candidates_.items():
             pred = m.travel_time(od) if key == "model" else m.predict(od)

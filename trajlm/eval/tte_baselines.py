@@ -48,7 +48,8 @@ TTE_FEATURES = ("distance_m", "o_lat", "o_lon", "d_lat", "d_lon", "hour", "dow")
 def od_table(df: pl.DataFrame) -> pl.DataFrame:
     """One row per trajectory: origin/destination lat/lon, t_start, duration_s and features.
 
-    ``hour`` (0-23) and ``dow`` (Mon = 0) are UTC; ``distance_m`` is the haversine O-D distance.
+    ``hour`` (0-23) and ``dow`` (Mon = 0) are UTC (the regressors read them on their ``tz``'s
+    clock: ``local_clock``); ``distance_m`` is the haversine O-D distance.
     """
     od = (
         df.sort(["traj_id", "t"])
@@ -77,6 +78,32 @@ def od_features(od: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def local_clock(od: pl.DataFrame, tz: str | float | None) -> pl.DataFrame:
+    """``od`` with ``hour`` / ``dow`` read off ``t_start`` on the clock of ``tz``: an IANA zone
+    name (daylight time followed) or a fixed UTC offset in seconds; None (or no ``t_start``):
+    as given (UTC). A trip at 08:00 in Chicago is hour 8, not 13 or 14 (newuser28)."""
+    if tz is None or "t_start" not in od.columns or not len(od):
+        return od
+    start = pl.from_epoch(od["t_start"], time_unit="s")
+    if isinstance(tz, str):
+        start = start.dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
+    else:
+        start = start.dt.offset_by(f"{int(tz)}s")  # a fixed offset (--utc-offset)
+    return od.with_columns(
+        start.dt.hour().cast(od["hour"].dtype if "hour" in od.columns else pl.Int64).alias("hour"),
+        (start.dt.weekday() - 1)
+        .cast(od["dow"].dtype if "dow" in od.columns else pl.Int64)
+        .alias("dow"),  # Mon = 0
+    )
+
+
+def zone_of(estimator: Any, columns: dict[str, Any]) -> str | float | None:
+    """The clock an estimator's ``hour`` / ``dow`` read: its ``tz`` parameter, else the ``tz=``
+    its frame was read with (naive local times placed in that zone are on that clock)."""
+    tz = getattr(estimator, "tz", None)
+    return tz if tz is not None else columns.get("tz")
+
+
 def _od(df: Any, **columns: Any) -> pl.DataFrame:
     """Accept an O-D table or a point table (canonical, or any frame coerce reads)."""
     if isinstance(df, pl.DataFrame) and "distance_m" in df.columns:
@@ -86,8 +113,8 @@ def _od(df: Any, **columns: Any) -> pl.DataFrame:
     return od if order is None else od[order]  # a vehicle's pieces in time order (tidy23)
 
 
-def _xy(od: pl.DataFrame, lon0: float | None = None) -> np.ndarray:
-    x = od.select(TTE_FEATURES).to_numpy().astype(np.float64)
+def _xy(od: pl.DataFrame, lon0: float | None = None, tz: str | float | None = None) -> np.ndarray:
+    x = local_clock(od, tz).select(TTE_FEATURES).to_numpy().astype(np.float64)
     if lon0 is not None:  # o_lon, d_lon about the train centre: 179.9 E and 179.9 W are near
         x[:, [2, 4]] = near_lon(x[:, [2, 4]], lon0)  # (ships24), bit for bit elsewhere
     # log distance lets a linear model bend (short trips are slower per metre); GBM ignores it
@@ -114,21 +141,26 @@ class _Regressor(BaseEstimator):
 
     With ``log_target=True`` the model fits log(duration): errors become relative, which is
     what MAPE measures, and one long trip no longer dominates the squared loss (on both
-    slices this lowers MAE as well as MAPE).
+    slices this lowers MAE as well as MAPE). ``tz`` (an IANA name or a UTC offset in seconds):
+    the clock ``hour`` / ``dow`` are read on; None: the ``tz=`` ``fit``'s frame was read with,
+    else UTC.
     """
 
     log_target: bool
+    tz: str | float | None = None
 
     def _make(self):
         raise NotImplementedError
 
     def fit(self, train_df: Any, **columns: Any):
         self.columns_ = columns  # predict reads its frames by the same columns (newuser27)
+        self.tz_ = zone_of(self, columns)  # hour / dow on the data's own clock (newuser28)
         od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         y = od["duration_s"].to_numpy().astype(np.float64)
         self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
+        x = _xy(od, self.lon0_, self.tz_)
         with _few_threads(len(od)):
-            self.model_ = self._make().fit(_xy(od, self.lon0_), np.log(y) if self.log_target else y)
+            self.model_ = self._make().fit(x, np.log(y) if self.log_target else y)
         return self
 
     def predict(self, od: Any, **columns: Any) -> np.ndarray:
@@ -137,7 +169,9 @@ class _Regressor(BaseEstimator):
         _fitted(self, "model_")
         od = _od(od, **_columns(self, columns))
         with _few_threads(len(od)):
-            y = self.model_.predict(_xy(od, getattr(self, "lon0_", None)))
+            y = self.model_.predict(
+                _xy(od, getattr(self, "lon0_", None), getattr(self, "tz_", None))
+            )
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)  # durations are positive
 
 
@@ -179,8 +213,9 @@ class LinearRegressionTTE(_Regressor):
 
     name = "linear regression"
 
-    def __init__(self, log_target: bool = True) -> None:
+    def __init__(self, log_target: bool = True, tz: str | float | None = None) -> None:
         self.log_target = log_target
+        self.tz = tz
 
     def _make(self):
         from sklearn.linear_model import LinearRegression
@@ -199,11 +234,13 @@ class GradientBoostingTTE(_Regressor):
         learning_rate: float = 0.05,
         log_target: bool = True,
         random_state: int = 0,
+        tz: str | float | None = None,
     ) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.log_target = log_target
         self.random_state = random_state
+        self.tz = tz
 
     def _make(self):
         from sklearn.ensemble import HistGradientBoostingRegressor

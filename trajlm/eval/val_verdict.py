@@ -80,19 +80,20 @@ def _baseline(name: str) -> Any:
 
 # ------------------------------------------------------------------------------ compute
 def tte_verdict(model_tte: Any, train: pl.DataFrame, val: pl.DataFrame,
-                seed: int = 0) -> tuple[dict, pl.DataFrame]:  # fmt: skip
+                seed: int = 0, tz: str | float | None = None) -> tuple[dict, pl.DataFrame]:  # fmt: skip
     """The travel-time verdict (ValCheckedTTE on val, baselines fitted on train) and the train
-    O-D table the baselines were fitted on (at most MAX_OD_ROWS trips, seeded)."""
+    O-D table the baselines were fitted on (at most MAX_OD_ROWS trips, seeded). ``tz``: the
+    regressors' clock (the store's zone), kept in the verdict for ``fitted_baseline``."""
     od = make_tte_task(train)
     if len(od) > MAX_OD_ROWS:
         od = od.sample(MAX_OD_ROWS, seed=seed)
     if not len(od):
         raise TrajlmInputError("the store's train split has no trip of positive duration: no "
                                "travel-time baseline to check the model against")  # fmt: skip
-    chk = ValCheckedTTE(model_tte).fit(od, val)
+    chk = ValCheckedTTE(model_tte, tz=tz).fit(od, val)
     v = {"engine": chk.chosen_, "val_mae_s": chk.val_mae_s_,
          "n_val_trips": len(make_tte_task(val)), "n_train_trips": len(od)}  # fmt: skip
-    return v, od
+    return (v | {"tz": tz} if tz is not None else v), od
 
 
 def _recover_errors(model: Any, task: Any) -> dict[str, float]:
@@ -240,7 +241,10 @@ def fitted_baseline(directory: Path, verdict: dict) -> Any:
                       changed="save the verdict again with trajlm eval --save-verdict")  # fmt: skip
     from trajlm.eval.tte_baselines import od_features
 
-    return _baseline(verdict["engine"]).fit(od_features(pl.read_parquet(path)))
+    est = _baseline(verdict["engine"])
+    if verdict.get("tz") is not None and hasattr(est, "tz"):  # the clock it was scored on
+        est.tz = verdict["tz"]
+    return est.fit(od_features(pl.read_parquet(path)))
 
 
 def carry_verdict(source: Path | None, directory: Path) -> str | None:

@@ -18,6 +18,7 @@ import polars as pl
 
 from trajlm._arguments import with_gap_rule
 from trajlm.data.coerce_pieces import retold_at_caller
+from trajlm.data.store import store_zone as data_zone  # noqa: F401 (moved: newuser28)
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.llm.frames import (
     nonexistent_note,
@@ -28,21 +29,6 @@ from trajlm.llm.frames import (
 )
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id"]
-
-
-def data_zone(data: Any) -> str | None:
-    """The zone a store's times were local to at ingest (``--tz`` / ``--utc-offset``, kept in
-    its manifest since session 14), as Polars reads it ("Europe/Paris", "+02:00"); else None."""
-    if not isinstance(data, str | os.PathLike):
-        return None
-    from trajlm.data.store import load_manifest
-
-    local = load_manifest(data).get("reading", {}).get("local_time") or {}
-    if local.get("tz"):
-        return str(local["tz"])
-    if off := int(local.get("utc_offset_s") or 0):
-        return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
-    return None
 
 
 def read_as(data: Any) -> str | None:

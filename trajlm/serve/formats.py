@@ -78,6 +78,7 @@ class _Tracks:
         self.dated = False
         self.int_ids: bool | None = None  # every id sent a JSON integer (answered as integers)
         self.sent = (0, 0)  # (points, trajectories) of the whole request, for the size refusal
+        self.rows = False  # table rows (rows._table): put in time order (_in_time_order)
 
     def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False,
             extra: list[str | None] | None = None) -> None:  # fmt: skip
@@ -168,6 +169,8 @@ class _Tracks:
             # milliseconds and the like: _time_to_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
             exact = t
+        if ordered and self.rows:  # table rows in any order (newuser28)
+            exact, secs = self._in_time_order(exact, secs)
         if ordered:
             _check_order(exact, self.lengths, self.wheres)
         # times with a part below the second reach the model exact (float seconds): positions
@@ -182,6 +185,23 @@ class _Tracks:
             "lat": pl.Series(np.array(self.lat), nan_to_null=True),
             "lon": pl.Series(np.array(self.lon), nan_to_null=True),
         } | ({EXTRA: pl.Series(self.extra, dtype=pl.Utf8)} if any(self.extra) else {}))  # fmt: skip
+
+    def _in_time_order(self, exact: np.ndarray, secs: np.ndarray) -> tuple:
+        """Table rows put in time order within each trajectory (a stable sort of their
+        instants, once their unit is read): a telematics export's rows in arrival order
+        (``df.to_json(orient="records")``) were refused "time 1 is before the time of point
+        0" where `TrajLM.predict` and `trajlm predict` read them (newuser28). GeoJSON / MF-JSON
+        vertices keep their order (a line's order is its shape), and /validity (``ordered``
+        False) reports steps back as sent."""
+        bounds = np.r_[0, np.cumsum(self.lengths)]
+        order = np.concatenate([a + np.argsort(exact[a:b], kind="stable")
+                                for a, b in zip(bounds[:-1], bounds[1:], strict=True)])  # fmt: skip
+        if (order == np.arange(len(order))).all():
+            return exact, secs
+        self.lat = [self.lat[k] for k in order]
+        self.lon = [self.lon[k] for k in order]
+        self.extra = [self.extra[k] for k in order]
+        return exact[order], secs[order]
 
     def plausible(self) -> bool:
         """Every position finite and in range and every time after MIN_T: a request that

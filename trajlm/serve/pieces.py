@@ -95,7 +95,13 @@ def http_words(lines: list[str]) -> list[str]:
             'at gaps); "split_gaps": false refuses rows without one',
             line,
         ))  # fmt: skip
+        # the API's `predict(latest=True)` is no field of a request (newuser28: the HTTP answer
+        # named it); the latest piece is each id's highest `piece`
+        out[-1] = _LATEST.sub(r"each \1's latest piece is its highest piece", out[-1])
     return out
+
+
+_LATEST = re.compile(r"predict\(latest=True\): one answer per (\S+), from its latest piece")
 
 
 def trajectory_keys(out: pl.DataFrame) -> list[str]:

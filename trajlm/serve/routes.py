@@ -188,6 +188,7 @@ def task_routes(
         mdf, cut = for_model(df, req.split_gaps)
         opt = {} if req.fallback else {"fallback": False}  # route-recovery models: no such option
         opt |= {"radii": req.radii} if req.radii is not None else {}
+        opt |= {} if req.every is None else {"every": req.every}  # rows inside gaps (newuser28)
 
         def recover_said() -> tuple:  # the engine read in the same worker call (session 22)
             return model.recover(mdf, mode=req.mode, **opt, **cut), getattr(

@@ -214,6 +214,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
         shown = tid if len(tid) <= 40 else tid[:24] + "..."  # a 300-char id was said twice
         tracks.add(tid, c, t, f"{field}[traj_id={shown!r}]", extra=x)
     tracks.int_ids = set(kinds) == {"int"}  # JSON integers: answered as integers (echo)
+    tracks.rows = True  # table rows: a trajectory's points in any order (formats.in_time_order)
 
 
 def with_reported_speed(df: Any) -> Any:

@@ -87,6 +87,9 @@ class RecoverRequest(TrajectoriesRequest):
         description="Levels (50, 90, 95): adds std_m and r50_m / r90_m / r95_m per recovered "
         "point, circles (m) that held that share of val's hidden points (session 28).",
     )
+    every: str | float | None = Field(None, description="also fill skipped fixes: a row at each "
+                                      "multiple of this interval inside the gaps, e.g. \"30s\", "
+                                      "\"1h\", 600 (seconds): TrajLM.recover(every=) (newuser28)")  # fmt: skip
 
 
 class SimilarRequest(TrajectoriesRequest):

@@ -26,10 +26,9 @@ MIN_TRAIN_TRAJECTORIES, MIN_VAL_TRAJECTORIES = 50, 10
 def warn_small_data(store: Path, metric: str) -> None:
     """One warning when the store's train split is too small to learn from, or its val split
     too small for choosing the kept step on ``metric``; silent when the manifest lacks counts."""
-    import warnings
-
     from trajlm.data.store import load_manifest
     from trajlm.data.store_label import eval_command, named
+    from trajlm.errors import warn_at_caller
 
     try:
         splits = load_manifest(store).get("splits") or {}
@@ -43,11 +42,10 @@ def warn_small_data(store: Path, metric: str) -> None:
     if n["val"] is not None and n["val"] < MIN_VAL_TRAJECTORIES:
         said.append(f"{n['val']} val trajectories (the kept step is chosen on {metric} over "
                     "so few: noise)")  # fmt: skip
-    if said:
-        warnings.warn(
+    if said:  # at the caller's line: TrajLM.fit's was trajlm/cli_train.py's (newuser28)
+        warn_at_caller(
             f"{named(store)}: only {' and '.join(said)}; score the run beside the "
-            f"baselines with {eval_command(store)} before trusting it",
-            stacklevel=3,
+            f"baselines with {eval_command(store)} before trusting it"
         )
 
 

@@ -216,6 +216,38 @@ _ZONE_NAMES = ("study_timezone", "tz", "timezone", "time_zone", "tz_name", "time
                "tzid", "tz_id", "zone_name", "iana_timezone", "local_timezone")  # fmt: skip
 
 
+def lone_local_time(have: list[str]) -> str | None:
+    """The one column named as a local clock time (`local_time`, `time_local`, `datetime_local`,
+    ...) in a table with no time column of column_names.TIME's names and no column naming a
+    zone: its time column (newuser28: a travel survey's `local_time` was refused, "closest: t ->
+    'local_time'"). Its zone is unknown: read as UTC unless tz= / --tz gives it, and the
+    caller says so (local_time_note)."""
+    from trajlm.data.column_names import TIME, normalised
+
+    names = [normalised(c) for c in have]
+    if any(n in tier for tier in TIME for n in names) or any(n in _ZONE_NAMES for n in names):
+        return None
+    local = [c for c, n in zip(have, names, strict=True) if n in _LOCAL_TIMES]
+    return local[0] if len(local) == 1 else None
+
+
+def is_local_time_name(column: str) -> bool:
+    """True when ``column`` is named as a local clock time (`local_time`, `Time Local`)."""
+    from trajlm.data.column_names import normalised
+
+    return normalised(str(column)) in _LOCAL_TIMES
+
+
+def local_time_note(column: str, give: str) -> str:
+    """What reading a column named as local clock times without a zone means, and how to give
+    the zone (``give``: `--tz NAME` on the CLI, `tz='Area/City'` in Python)."""
+    return (
+        f"times in {column!r} are named as local clock times and carry no zone: read as UTC "
+        "(durations stay right; hours of day are off by the zone's UTC offset, and an hour "
+        f"repeats where daylight time ends): {give} reads them in their zone"
+    )
+
+
 def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tuple[str, str] | None:
     """(column, zone) for naive local times when the table has no UTC time but a column naming
     their zone with one IANA zone in every row: Movebank's `study-local-timestamp` +

@@ -80,6 +80,7 @@ from trajlm.data.readers.layouts import (
     declared_crs,
     epoch_by_size,
     epoch_unit_column,
+    lone_local_time,
     matching_preset,
     offset_column_for,
     row_key_fallback,
@@ -166,6 +167,8 @@ def resolve_columns(
         elif (local := local_time_beside_zones(have)) and zone_column(
             first, format, cm.sep, have, local
         ):  # several zones: each row read in its own (_row_zones.py)
+            guessed["t"] = local
+        elif local := lone_local_time(have):  # `local_time` alone: read, its zone said (newuser28)
             guessed["t"] = local
     elif (
         cm.t in have and cm.tz is None and not cm.utc_offset_s and (z := zoned_time_column([cm.t]))

@@ -33,6 +33,7 @@ from trajlm.data.readers._time_columns import (  # noqa: F401  (re-exported: det
     date_column_for,
     epoch_by_size,
     epoch_unit_column,
+    lone_local_time,
     offset_column_for,
     study_local_time,
     unknown_zone,

@@ -36,7 +36,11 @@ VEHICLE_IDS = (
     "asset_id",
     "tracker_id",
 )  # fmt: skip (van_id ... newuser24's fleet)
-_PEOPLE = ("user_uuid", "rider_id", "rider_uuid", "courier_id", "courier_uuid")
+_PEOPLE = ("user_uuid", "rider_id", "rider_uuid", "courier_id", "courier_uuid",
+           # travel surveys and studies (newuser28: newuser27's `person_id` beside `trip_id`
+           # was "not kept in the store", so `eval --holdout-by user` could not hold people out)
+           "person_id", "person", "participant", "participant_id", "respondent_id",
+           "subject_id")  # fmt: skip
 USER_NAMES = ("user_id", "uid", "user", *_PEOPLE)
 OWNER_NAMES = ("vehicle_id", *USER_NAMES[:3], "driver_id", "taxi_id", "device_id", "vessel_id",
                "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle",
