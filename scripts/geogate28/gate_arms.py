@@ -209,6 +209,11 @@ def main(argv: list[str] | None = None) -> None:
                         ev["last"], pts[name], oracle_angle(ev["last"], pts[name], ev["tgt"])
                     )
                     val.setdefault(f"oracle: {name.split()[0]} + best angle", []).append(per_trip(turned, ev["tgt_ll"], proj).mean(1))  # fmt: skip
+            best = oracle_angle(ev["last"], pts[B], ev["tgt"])  # is the best angle readable?
+            info["B's best angle: share 0, corr with turn / offset"] = (
+                round(float((best == 0).mean()), 3),
+                *(round(float(np.corrcoef(best, ev["signed"][:, j])[0, 1]), 3) for j in (0, 1)),
+            )
         print(f"seed {seed} done: {info}", flush=True)
     val[E] = val[B][args.seeds.index(0)] if 0 in args.seeds else None
     per_seed = {
