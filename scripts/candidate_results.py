@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from trajlm._threads import apply_threads
 from trajlm.data.features import LocalProjection
@@ -54,8 +55,10 @@ from trajlm.eval.candidates import (
 from trajlm.eval.candidates_scale import fit_scale_column
 from trajlm.eval.candidates_time import add_time
 from trajlm.eval.protocol import _split, tune_knn
+from trajlm.eval.selector_oof import block_oof
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
 from trajlm.eval.user_pool import UserPools, owners_of, user_markdown, user_oracle
+from trajlm.eval.walkers import time_blocks
 
 K = 5
 CACHE_FORMAT = 3  # bump when CandidateSet's fields or features change
@@ -209,11 +212,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--out", type=Path, required=True, help="OUT.json (+ OUT.md)")
     ap.add_argument("--save-points", type=Path,
-                    help="also an .npz of the selector's seed-mean answers (lat, lon) and trip ids "
-                         "per split (geowalk27's post-selector gate reads it)")  # fmt: skip
+                    help="also an .npz of the selector's seed-mean answers (lat, lon), each seed's "
+                         "(x, y metres) and trip ids per split (read by geowalk27's / geogate28's gates)")  # fmt: skip
+    ap.add_argument("--save-oof", type=Path,
+                    help="also an .npz of every seed's out-of-fold answers on the train windows "
+                         "(a selector per time-ordered block of train trips, --oof-blocks) and its "
+                         "per-seed answers on the stage's tasks (geogate28's gate reads it)")  # fmt: skip
+    ap.add_argument("--oof-blocks", type=int, default=3, help="--save-oof: time-ordered blocks")
     args = ap.parse_args(argv)
-    if args.save_points is not None and args.save_points.exists():
-        ap.error(f"{args.save_points} exists; give a new path")
+    for path in (args.save_points, args.save_oof):
+        if path is not None and path.exists():
+            ap.error(f"{path} exists; give a new path")
+    if args.save_oof is not None and args.oof_blocks < 2:
+        ap.error("--oof-blocks must be at least 2 (each block is answered by the others)")
     if args.time_cond and args.all_windows:
         ap.error("--time-cond does not cover --all-windows (its windows carry no asked times)")
     apply_threads(1, None)
@@ -281,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     val_win_cs = cached(
         args.cache / tag / "val_windows.npz", lambda: build(vw[0], vw[1], "val", None, vw[2])
     )
-    if args.time_cond or args.scale_head:
+    if args.time_cond or args.scale_head or args.save_oof:
         tr_t = times_of(parts["train"], args.max_train_windows)
         va_t = times_of(parts["val"], args.max_val_windows)
         train_cs, val_win_cs = (
@@ -325,6 +336,7 @@ def main(argv: list[str] | None = None) -> None:
               f"(epoch {log['best_epoch']}, {log['train_s']:.0f} s)")  # fmt: skip
         models.append(m)
         logs.append(log)
+    oof = {} if args.save_oof is None else oof_arrays(args, parts["train"], train_cs, tw, tr_t, val_win_cs, vw[3], config)  # fmt: skip
 
     result = {"data": str(args.data), "stage": args.stage, "time_cond": args.time_cond, "scale_head": args.scale_head, "knn": {"history": knn.history,
               "n_neighbors": knn.n_neighbors}, "place_knn": place, "place_scores": place_scores,
@@ -343,6 +355,8 @@ def main(argv: list[str] | None = None) -> None:
         ens = per_trip(np.mean(preds, 0), tgt, proj)
         points[f"{split}_latlon"] = to_latlon(np.mean(preds, 0), proj)
         points[f"{split}_traj_ids"] = np.asarray(task.traj_ids).astype(str)
+        points[f"{split}_sel_xy"] = np.stack(preds)  # per seed, metres (geogate28)
+        oof |= {k: points[k] for k in (f"{split}_sel_xy", f"{split}_traj_ids")}
         cand_err = np.stack([per_trip(cs.points(cs.cands[:, j]), tgt, proj).mean(1)
                              for j in range(cs.cands.shape[1])], 1)  # fmt: skip
         oracle = cand_err.min(1)
@@ -404,6 +418,26 @@ def main(argv: list[str] | None = None) -> None:
     if args.save_points is not None:
         args.save_points.parent.mkdir(parents=True, exist_ok=True)
         np.savez(args.save_points, **points)
+    if args.save_oof is not None:
+        args.save_oof.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(args.save_oof, **oof)
+
+
+def oof_arrays(args, train_df, train_cs, tw, tr_t, val_cs, val_target, config) -> dict:
+    """--save-oof: the train windows (history, asked times, targets, kNN's answer) and each
+    seed's out-of-fold selector answers, every window answered by a selector fitted on the other
+    time-ordered blocks of train trips (``selector_oof.block_oof``)."""
+    blocks = time_blocks(train_df, args.oof_blocks)
+    b = blocks.group_by("traj_id").agg(pl.col("_b").first())
+    block_of = dict(
+        zip(traj_keys(b["traj_id"].to_numpy()).tolist(), b["_b"].to_list(), strict=True)
+    )
+    block = np.array([block_of[int(k)] for k in tw[2]])
+    sel = [block_oof(train_cs, tw[3], block, val_cs, val_target, config, int(s), progress=print)
+           for s in args.seeds.split(",")]  # fmt: skip
+    return {"hist_xy": tw[0], "lengths": tw[1], "keys": tw[2], "target_xy": tw[3],
+            "hist_t": tr_t[0], "target_t": tr_t[1], "block": block, "sel_xy": np.stack(sel),
+            "knn_xy": train_cs.points(train_cs.cands[:, train_cs.base])}  # fmt: skip
 
 
 if __name__ == "__main__":
