@@ -1,4 +1,4 @@
-"""Read set 27 with the current code (ask28) through `Asker`, the path `trajlm ask` takes, and score it
+"""Read set 28 with the current code (ask28) through `Asker`, the path `trajlm ask` takes, and score it
 against truth.json: python scripts/ask28/read.py NAME  -> $ASK28_OUT/NAME.txt / NAME.json.
 Store B is asked with tz="Europe/London" (the CLI's `--tz Europe/London`).
 Verdicts: right / refused (an answerable question refused) / WRONG / judge (read by hand) / error."""
