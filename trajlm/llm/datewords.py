@@ -213,4 +213,4 @@ def _numeric_date(m: re.Match, dates: Sequence[date]) -> str:
         raise CannotAnswer(f"'{said}' may be {' or '.join(_say(d) for d in sorted(hits))}: write the month "
                            f"('on {_say(max(hits))}')")  # fmt: skip
     raise CannotAnswer(f"'{said}' is no date from the data's first to its last day ({_say(first)} to {_say(last)}): "
-                       "write the month ('on 3 December')")  # fmt: skip
+                       f"write the month ('on {_say(first)}')")  # fmt: skip
