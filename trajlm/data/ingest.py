@@ -25,6 +25,7 @@ from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
+from trajlm.data.readers._naive_times import text_offset_s
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
@@ -207,6 +208,10 @@ def _ingest(
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
+    elif off := text_offset_s(
+        paths, format, columns
+    ):  # "06:30+01:00" in every row: asked on that clock
+        reading["local_time"] = {"tz": None, "utc_offset_s": off, "from_text": True}
     if unused := unused_columns(paths, format, columns):  # said once: not kept in the store
         reading["columns_not_kept"] = unused
     overrides = dict(clean_overrides or {})

@@ -14,7 +14,9 @@ so the plan line shows the date taken, or refused in one line where the data do 
   months of the data hold it, or when it lies outside every month the data touch; "Wednesday the 2nd" must agree;
 - "over / during / on the weekend" (one weekend, not "weekends"): the data's one weekend; refused where the data
   hold two or more ("name one: 'the weekend of 14 November'");
-- "the weekend of <date>": the Saturday and Sunday of that date's week.
+- "the weekend of <date>": the Saturday and Sunday of that date's week;
+- "on 11/10" (numbers alone, set 28): month-first or day-first, whichever lies in the data's span; refused when both
+  or neither do.
 
 Without dates (``dates=()``: no data) nothing changes.
 """
@@ -214,4 +216,34 @@ def local_dates(question: str, dates: Sequence[date]) -> str:
         ),
     ):
         question = re.sub(pattern, replace, question, flags=re.I)
-    return question
+    return re.sub(_NUMERIC, lambda m: _numeric_date(m, dates), question, flags=re.I)
+
+
+# "on 11/10", "before 11/12/2026": a date of numbers alone (set 28: a Denver drone firm's month-first 11/10), after a
+# word that makes it a date ("1/2 hour" is not one)
+_NUMERIC = r"\b(on|before|after|since|until|till|from|between|and|to|by)\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])"
+
+
+def _numeric_date(m: re.Match, dates: Sequence[date]) -> str:
+    """Month-first or day-first, whichever falls from the data's first to its last date; both or neither: refused."""
+    a, b = int(m.group(2)), int(m.group(3))
+    first, last = min(dates), max(dates)
+    years = [int(m.group(4)) % 100 + 2000 if len(m.group(4)) == 2 else int(m.group(4))] if m.group(4) else sorted(
+        {first.year, last.year})  # fmt: skip
+    hits = set()
+    for y in years:
+        for month, day in ((a, b), (b, a)):
+            try:
+                d = date(y, month, day)
+            except ValueError:
+                continue
+            if first <= d <= last:
+                hits.add(d)
+    said = m.group(0)[len(m.group(1)) :].strip()
+    if len(hits) == 1:
+        return f"{m.group(1)} {_say(hits.pop())}"
+    if hits:
+        raise CannotAnswer(f"'{said}' may be {' or '.join(_say(d) for d in sorted(hits))}: write the month "
+                           f"('on {_say(max(hits))}')")  # fmt: skip
+    raise CannotAnswer(f"'{said}' is no date from the data's first to its last day ({_say(first)} to {_say(last)}): "
+                       f"write the month ('on {_say(first)}')")  # fmt: skip

@@ -18,7 +18,7 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 
 _LEFT = r"(?P<left>leave|depart|set\s+off|set\s+out|head\s+out|go\s+out|start\s+out|start|begin)"
-_BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\s+day|stop\s+for\s+the\s+day)"
+_BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\s+day|stop\s+for\s+the\s+day|land|end)"
 # "the depot", "home", "its nest": where tours begin and end, named without coordinates
 _BASE = r"(?:(?:the|its|his|her|their|our)\s+)?(?:depot|home|base|yard|warehouse|hub|garage|office|port|harbou?r|nest|roost|colony|dock|pier)"
 WHEN = re.compile(
@@ -28,8 +28,35 @@ WHEN = re.compile(
 )
 
 
+# "what time did the first sortie take off on Monday" (set 28): the fleet's first start (last end) on the trips the rest
+# names, with no vehicle: "the first trip" is one trip, unlike "what time did the fleet leave"
+FIRST_OF_ALL = re.compile(
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
+    rf"\s+(?:{_LEFT}|{_BACK})\b(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",
+    re.I,
+)
+
+
+def _first_of_all(m: re.Match, plan_count: Callable[[str], QueryPlan]) -> QueryPlan:
+    first = m.group("nth").lower() == "first"
+    if first != (m.group("left") is not None):
+        raise CannotAnswer("the start of the last trip or the end of the first is not read: ask when the first "
+                           "trip started or the last one ended")  # fmt: skip
+    on = (
+        f"on {m.group('of')} " if m.group("of") else ""
+    )  # "the first flight of Monday": its trips on Monday
+    plan = plan_count(f"how many trips {on}{m.group('rest').strip().rstrip('?')}?")
+    if not is_plain_count(plan):
+        raise CannotAnswer(
+            "the first trip's start is read on trips named by a day, a vehicle or a label"
+        )
+    return replan(plan, action="when", ascending=first)
+
+
 def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a departure / return time, or None when the question does not ask one."""
+    if first_of_all := FIRST_OF_ALL.search(question):
+        return _first_of_all(first_of_all, plan_count)
     m = WHEN.search(question)
     if m is None:
         return None

@@ -5,7 +5,9 @@
 - "<label>day": "on matchday" is the trips labelled ``match``;
 - "on the road" / "in the field" where a label says it: a harvest crew's ``transport`` / ``harvest`` trips ("how many
   km did COMB-1 drive on the road"); on data with no such label "on the road" stays travelling (synonyms.py);
-- "the semi", "the cart": the one vehicle whose id is that word and a number (``SEMI-4``, ``CART-7``);
+- "the semi", "the cart": the one vehicle whose id is that word and a number (``SEMI-4``, ``CART-7``); "the sweeper"
+  is ``SWEEP-3`` (set 28: the word and "er");
+- "flights", "flight time" (set 28: a drone firm's) are trips and their time where no label is a plane's;
 - "did X work / run" (hours): its trips' time on the clock, as "travel"; "how far did the players run" is their
   distance, where the data have no running label.
 
@@ -31,6 +33,9 @@ _ROAD = {
 }
 _FIELD = {"harvest", "harvesting", "field", "fieldwork", "field work", "work", "working", "spraying", "seeding",
           "planting", "mowing", "baling", "tillage"}  # fmt: skip
+_AIR_LABELS = re.compile(
+    r"(?:air)?planes?|airplanes?|flights?|flying|aircraft|air|aviation|fly", re.I
+)
 _RUN_LABELS = re.compile(r"runs?|running|jog\w*|race|racing")
 
 
@@ -70,8 +75,22 @@ def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) 
     for word, ids in kinds.items():
         if len(ids) == 1:  # "the semi": SEMI-4, the data's one semi
             question = re.sub(
-                rf"\bthe\s+{re.escape(word)}\b(?![\w\-])", ids[0], question, flags=re.I
+                rf"\bthe\s+(?:street\s+|road\s+|grain\s+)?{re.escape(word)}(?:er)?\b(?![\w\-])",
+                ids[0],
+                question,
+                flags=re.I,
             )
+    if not any(_AIR_LABELS.fullmatch(x) for x in labels) and (labels or vehicles):
+        # a drone firm's "flights" and "flight time" (set 28): its trips and their time, where no label is a plane's
+        # (GeoLife's "how many flights" is its airplane trips: modes.py)
+        question = re.sub(
+            r"\b(hours|minutes)\s+of\s+(?:flight|flying)\s+time\b", r"\1", question, flags=re.I
+        )
+        question = re.sub(
+            r"\b(?:total\s+)?(?:flight|flying)\s+time\b", "total time", question, flags=re.I
+        )
+        question = re.sub(r"\bflights\b(?![\w\-])", "trips", question, flags=re.I)
+        question = re.sub(r"\bflight\b(?![\w\-])", "trip", question, flags=re.I)
     if not any(_RUN_LABELS.fullmatch(x) for x in labels) and (labels or vehicles):
         # "how many hours did COMB-2 work", "how far did the players run": the verb, not a runner's label
         question = re.sub(r"\b(did\s+(?:the\s+)?\S+(?:\s+\S+)?\s+)(?:work|run)(?![\w\-])", r"\1travel", question,

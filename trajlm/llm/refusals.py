@@ -157,6 +157,14 @@ NOT_MEASURED = (
 )  # fmt: skip
 
 
+# "how many outings did W1X row in total, in km?" (set 28 paraphrase): a count asked in a unit was answered as the
+# count (7), the unit dropped; the total is asked "how many km"
+COUNT_IN_UNIT = re.compile(
+    r"^\s*how\s+many\s+trips\b[^?]*?,?\s+(in\s+(km|kilomet(?:er|re)s|miles|metres|meters|nautical\s+miles|hours"
+    r"|minutes|seconds))\s*\??\s*$"
+)
+
+
 def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> None:
     """Refuse a question (its lower-cased text) that no plan expresses, before any filter is
     read; ``said`` turns a matched phrase back into the question's own words."""
@@ -179,6 +187,9 @@ def refuse_before_reading(low: str, said: Callable[[str], str] = str.strip) -> N
         )  # "which van stopped the longest": its longest stop or all its stops? ask
         raise CannotAnswer(f"answers per group ({words!r}) are not supported: "
                            f"ask about one mode, user or time at a time{one}")  # fmt: skip
+    if m := re.search(COUNT_IN_UNIT, low):
+        raise CannotAnswer(f"a count of trips asked {said(m.group(1))!r}: ask 'how many {m.group(2)} did ...' "
+                           "for a total, or 'how many trips ...' for a count")  # fmt: skip
     for pattern, what, advice in NOT_MEASURED:  # one refusal line each, naming the words
         if m := re.search(pattern, low):
             raise CannotAnswer(f"{what} ({said(m.group(0))!r}){advice}")

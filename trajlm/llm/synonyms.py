@@ -143,6 +143,32 @@ TRIP_NOUNS: list[tuple[str, str]] = [
     (r"(?:the\s+)?(?:whole\s+|entire\s+)?squad", "the fleet"),
     (r"lifeboats", "boats"),
     (r"lifeboat", "boat"),
+    # set 28: a rowing club's outings, a drone firm's sorties (its "flights": fleet_words.py, where no label is a
+    # plane's), its airframes, a refuse crew's lorries (the vehicles, read before the label readers: "which lorry drove the
+    # furthest"), "the club" as the whole fleet
+    (r"outings|sorties", "trips"),
+    (r"outing|sortie", "trip"),
+    (r"airframes|(?:refuse\s+|bin\s+|dust\s*)?lorries|refuse\s+trucks", "vehicles"),
+    (r"airframe|(?:refuse\s+|bin\s+|dust\s*)?lorry|refuse\s+truck", "vehicle"),
+    # "how many hours of flight time did EVO-2 log": its trips' time; "did X log" alone is its trips' time or length
+    (r"(hours|minutes)\s+of\s+(?:air|on[\s-]water)\s+time", r"\1"),
+    (
+        r"(?<=did )(\S+\s+)log(?=\s*[?,.]|\s*$|\s+(?:in|on|over|during|last|from|before|after|between)\b)",
+        r"\1travel",
+    ),
+    (r"(?<=the )club", "fleet"),
+    # a crew rows ("how many km did W1X row", "which boat rowed the furthest"); "the water" is its road: "how long
+    # was W8B on the water" is its trips' time, as "on the road" is; a crew "sitting easy", a drone hovering, stopped
+    (r"rowed|rowing", "travelled"),
+    (
+        r"rows|row(?=\s+(?:in|on|over|during|last|from|before|after|between|at|the|that|this)\b|\s*[?,.]|\s*$)",
+        "travel",
+    ),
+    (r"(?:out\s+)?on\s+the\s+water", "travelling"),
+    (r"sitting\s+easy|sat\s+easy|hovering|hovered", "stopped"),
+    (r"(?<=did )(\S+\s+)(?:hover|sit\s+easy)(?=\s)", r"\1stop"),
+    (r"ground\s+speed", "speed"),
+    (r"take\s+off", "depart"),
 ]
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
 _TRIP_NOUNS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in TRIP_NOUNS]

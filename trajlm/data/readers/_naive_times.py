@@ -100,3 +100,41 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
         return None
     k = names.index(cm.t)
     return [r[k] for r in rows[1:] if len(r) > k]
+
+
+_OFFSET = r"([+-])(\d\d):?(\d\d)$"
+
+
+def text_offset_s(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> int | None:
+    """The one UTC offset (s) that every time of a CSV input's time column is written with
+    ("2026-11-16T06:30:00+01:00": 3600), so that `trajlm ask` reads hours and days on the clock
+    the data were written in (set 28: a Dutch fleet's 06:30+01:00 was asked as 05:30); None
+    where a mapping names a zone, the head's times carry no offset, +00:00, or the offsets
+    differ (a daylight-saving change: no one clock), or a file cannot be read here."""
+    import polars as pl
+
+    cm = columns or ColumnMap()
+    if format != "csv" or cm.t is None or cm.utc_offset_s or cm.tz or cm.t_offset or cm.t_zone:
+        return None
+    seen: set[str] = set()
+    for p in [paths] if isinstance(paths, str | Path) else paths:
+        head = _time_sample(Path(p), format, cm)
+        if not isinstance(head, list) or not head:
+            return None
+        if not all(re.search(_OFFSET, v.strip()) for v in head if v.strip()):
+            return None  # naive, "Z" or mixed: the head says no offset in text
+        try:  # every value, not only the head: a change of clock later in the file is seen
+            col = pl.scan_csv(p, infer_schema=False, separator=cm.sep).select(
+                pl.col(cm.t).str.strip_chars()
+            )
+            got = col.select(pl.col(cm.t).str.extract(_OFFSET, 0).unique()).collect()[cm.t]
+        except Exception:  # the reader says what is wrong with the file
+            return None
+        seen |= {str(v) for v in got.to_list()}
+    if len(seen) != 1 or "None" in seen:
+        return None
+    m = re.fullmatch(_OFFSET, seen.pop())
+    off = (1 if m.group(1) == "+" else -1) * (int(m.group(2)) * 3600 + int(m.group(3)) * 60)
+    return off or None
