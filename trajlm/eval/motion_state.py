@@ -24,6 +24,9 @@ RECENT_S = 10.0  # the recent speed reads the last this many seconds (at least o
 STOP_MPS = 0.5  # under this recent speed a history ends stopped (walkers move at ~1.3 m/s)
 START_RATIO = 0.5  # mean speed under this x the recent one: the history has just started
 STATES = ("stopped", "starting", "moving")
+# a multiplier outside this span is no val fit's (trajlm-small's: 1.0-1.8): a hand-edited 1e300
+# or 1e-9 gave circles of 1e300 m or 0 m (badin28)
+MULT_SPAN = (0.1, 20.0)
 
 
 def recent_speed(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
@@ -65,23 +68,43 @@ def read_motion(d: Any, levels: list[int]) -> tuple[dict | None, dict | None]:
             if name not in STATES or not isinstance(m, dict):
                 raise ValueError(f"motion.{key}.{name}: expected one of {list(STATES)} with "
                                  "{level: multiplier}")  # fmt: skip
+            if not all(str(k).isdigit() for k in m):  # int('abc') said no field (badin28)
+                raise ValueError(f"motion.{key}.{name}: levels are whole percentages "
+                                 f"{levels}, got {list(m)}")  # fmt: skip
             vals = {int(k): v for k, v in m.items()}
+            lo, hi = MULT_SPAN
             if sorted(vals) != levels or not all(
-                not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v) and v > 0
-                for v in vals.values()
-            ):
-                raise ValueError(f"motion.{key}.{name}: a positive multiplier for each level "
-                                 f"{levels}, got {m!r}")  # fmt: skip
+                not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v)
+                and lo <= v <= hi for v in vals.values()
+            ):  # fmt: skip
+                raise ValueError(f"motion.{key}.{name}: a multiplier in [{lo:g}, {hi:g}] for "
+                                 f"each level {levels}, got {m!r}")  # fmt: skip
             one[name] = {k: float(v) for k, v in vals.items()}
         out.append(one or None)
     return out[0], out[1]
 
 
+def motion_crossing(factors: list[dict[int, float]], motion: dict | None,
+                    motion_fast: dict | None) -> str | None:  # fmt: skip
+    """Where a state's multipliers make a higher level's circle smaller than a lower one's in
+    some bin (``factors``: each bin's {level: factor}), in words; None where none does
+    (a hand-edited 90 % multiplier of 50 put r90_m above r95_m silently: badin28)."""
+    for key, ms in (("states", motion), ("fast_states", motion_fast)):
+        for name, m in (ms or {}).items():
+            for f in factors:
+                got = [f[lv] * m[lv] for lv in sorted(f)]
+                if got != sorted(got):
+                    return f"motion.{key}.{name}: its multipliers make circles cross ({got})"
+    return None
+
+
 __all__ = [
+    "MULT_SPAN",
     "RECENT_S",
     "START_RATIO",
     "STATES",
     "STOP_MPS",
+    "motion_crossing",
     "motion_state",
     "read_motion",
     "recent_speed",

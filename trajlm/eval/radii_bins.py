@@ -279,7 +279,11 @@ class RadiiBins:
         bad = [v for f in (out.pooled, *out.factors.values()) for v in f.values()]
         if not all(np.isfinite(v) and v > 0 for v in bad):
             raise TrajlmInputError(f"{where}: factors must be positive numbers")
-        if problem := out._layout_problem():
+        from trajlm.eval.motion_state import motion_crossing
+
+        if problem := out._layout_problem() or motion_crossing(
+            [out.pooled, *out.factors.values()], out.motion, out.motion_fast
+        ):
             raise TrajlmInputError(f"{where}: not a radii file ({problem})")
         return out
 

@@ -34,6 +34,9 @@ POSITION_EDGES = (0.2, 0.35)  # folded position in the gap: near a fix, between,
 LEVELS = (50, 90, 95)
 FLOOR_M = 1.0
 MIN_N, MIN_GROUPS = 100, 2
+# a factor past this many gap distances is no val fit's (trajlm-small's 95 % factors are 0.3-0.7):
+# a hand-edited file's 1e300 gave circles of 1e302 m (badin28)
+MAX_FACTOR = 100.0
 M_PER_DEG = 111_320.0
 SIGMA_SHARE = 1 - np.exp(-2.0)  # 86.5 %: a 2-D Gaussian's share within 2 sigma
 
@@ -135,8 +138,11 @@ def _entry_ok(e: Any) -> bool:
         vals = [e["factors"][str(lv)] for lv in LEVELS] + [e["sigma"]]
     except (KeyError, TypeError):
         return False
-    return all(not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v)
-               and v > 0 for v in vals) and vals[:3] == sorted(vals[:3])  # fmt: skip
+    if not all(not isinstance(v, bool) and isinstance(v, int | float) and np.isfinite(v)
+               and 0 < v <= MAX_FACTOR for v in vals):  # fmt: skip
+        return False
+    # 2 sigma is the 86.5 % factor: between the 50 % and the 95 % ones (badin28)
+    return vals[:3] == sorted(vals[:3]) and vals[0] <= 2 * vals[3] <= vals[2]
 
 
 def load_recover_spread(directory: str | Path | None) -> dict | None:
@@ -150,18 +156,28 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
         raise TrajlmInputError(f"{p}: not readable JSON ({e})") from None
     if not isinstance(d, dict) or d.get("kind") != "trajlm-recover-radii":
         raise TrajlmInputError(f"{p}: kind: expected 'trajlm-recover-radii'")
+    if d.get("version") != 1 or isinstance(d.get("version"), bool):
+        raise TrajlmInputError(
+            f"{p}: version: expected 1 (this trajlm's), got {d.get('version')!r}"
+        )
     if list(d.get("gap_edges_s", [])) != list(GAP_EDGES_S) or list(
         d.get("position_edges", [])
     ) != list(POSITION_EDGES):
         raise TrajlmInputError(f"{p}: gap_edges_s / position_edges: expected {list(GAP_EDGES_S)}"
                                f" / {list(POSITION_EDGES)} (this trajlm's bins)")  # fmt: skip
+    need = (f"factors 50 / 90 / 95 growing in (0, {MAX_FACTOR:g}] and a sigma with 2 sigma "
+            "between the 50 and 95 factors")  # fmt: skip
     if not _entry_ok(d.get("pooled")):
-        raise TrajlmInputError(f"{p}: pooled: positive factors 50 / 90 / 95 (growing) and sigma")
+        raise TrajlmInputError(f"{p}: pooled: {need}")
     nbins = (len(GAP_EDGES_S) + 1) * (len(POSITION_EDGES) + 1)
+    seen: set[int] = set()
     for k, e in enumerate(d.get("bins") if isinstance(d.get("bins"), list) else [None]):
-        if not _entry_ok(e) or not isinstance(e.get("bin"), int) or not 0 <= e["bin"] < nbins:
-            raise TrajlmInputError(f"{p}: bins[{k}]: a bin in [0, {nbins}) with positive "
-                                   "factors 50 / 90 / 95 (growing) and sigma")  # fmt: skip
+        b = e.get("bin") if isinstance(e, dict) else None
+        if not _entry_ok(e) or isinstance(b, bool) or not isinstance(b, int) or not 0 <= b < nbins:
+            raise TrajlmInputError(f"{p}: bins[{k}]: a bin in [0, {nbins}) with {need}")
+        if b in seen:  # the later entry would answer silently (badin28)
+            raise TrajlmInputError(f"{p}: bins[{k}]: bin {b} given twice")
+        seen.add(b)
     return d
 
 

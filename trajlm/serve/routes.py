@@ -197,7 +197,7 @@ def task_routes(
         (out, engine), lines = await worker.call(_warned, recover_said)
         out, lines = as_sent(out, cut), http_words(lines)
         extra = (*piece_of(out), "recovered")
-        if req.radii is not None:  # session 28: the recovered points' val spread
+        if req.radii:  # session 28: the recovered points' val spread ([]: none, as in Python)
             extra += ("std_m", *(f"r{lv}_m" for lv in req.radii))
         body = _warn(_points(out, req.output or fmt, extra), lines)
         return JSONResponse(body | {"engine": engine})

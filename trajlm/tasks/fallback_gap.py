@@ -38,6 +38,7 @@ MIN_POINTS = 30  # hidden fixes a bin needs before it picks
 BORROW = 1  # octaves a bin without evidence may borrow across
 PICKS = ("backtest", "lengths", "lengths per gap")  # BridgeRecoverer(gap_rule=...)
 MARGIN = 0.02  # rule "margin": the table overrides the call's pick when 2 % better in the bin
+MAX_BIN = 40  # log2 gap seconds: 2^40 s is 35,000 years (a bin past it allocated for ever: badin28)
 
 
 def gap_seconds(t: np.ndarray, known: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -130,8 +131,19 @@ def table_ok(table: Any) -> bool:
     cols = [bins, n, *(sums.get(k) for k in INTERPS)]
     if not all(isinstance(c, list) and len(c) == len(bins) for c in cols):
         return False
-    nums = [x for c in cols for x in c]
-    return all(isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in nums)
+    if table["n_trips"] < 0 or not all(_whole(x) for x in [*bins, *n]):
+        return False
+    # bins: octaves of gap seconds, each once, in order (a repeated one answered by its last)
+    if not all(0 <= b <= MAX_BIN for b in bins) or bins != sorted(set(bins)):
+        return False
+    nums = [x for c in cols[2:] for x in c]
+    return all(isinstance(x, int | float) and not isinstance(x, bool) and np.isfinite(x) and x >= 0
+               for x in nums)  # fmt: skip
+
+
+def _whole(x: Any) -> bool:
+    """A count or a bin: a whole number that is not a bool."""
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
 
 
 def _pick(means: np.ndarray, call: dict | None, rule: str) -> int:

@@ -52,7 +52,7 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
-from trajlm.tasks.fallback_gap import PICKS, fallback_answer
+from trajlm.tasks.fallback_gap import PICKS, fallback_answer, table_ok
 from trajlm.tasks.fallback_recover import (
     call_fallback,
     cross_fit_errors,
@@ -321,7 +321,9 @@ class BridgeRecoverer:
         # backtest is smaller than the verdict's answers with the verdict's engine
         self.verdict = verdict
         # session 28 (recfall28): how a fallback picks its interpolation (GAP_RULE when None)
-        self.gap_rule = gap_rule or GAP_RULE
+        self.gap_rule = (
+            GAP_RULE if gap_rule is None else gap_rule
+        )  # '' / 0: refused, not the default
         check_choice("gap_rule", self.gap_rule, PICKS)
         self.name = name or recoverer_name(
             blend, history, guard_power, no_evidence_rule, shrink_k, shrink_rule, thin_dt,
@@ -392,8 +394,13 @@ class BridgeRecoverer:
         return res
 
     def _table(self) -> dict | None:
-        """The run's interpolation errors by gap length (its val verdict's), or None."""
-        return (self.verdict or {}).get("by_gap")
+        """The run's interpolation errors by gap length (its val verdict's), or None; one line
+        for a damaged one given by hand (read_verdict refuses it in a run's folder: badin28)."""
+        table = (self.verdict or {}).get("by_gap")
+        if table is not None and not table_ok(table):
+            raise ValueError("verdict['by_gap']: not a table of errors by gap length this trajlm "
+                             "reads (tasks/fallback_gap.gap_table makes one)")  # fmt: skip
+        return table
 
     @property
     def last_engine(self) -> str:
