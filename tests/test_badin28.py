@@ -126,3 +126,30 @@ def test_a_hand_edited_motion_multiplier_is_one_line(tmp_path, mult, says):
         load_radii_bins(tmp_path)
     assert says in str(e.value) and "motion.states.stopped" in str(e.value)
     assert RADII_FILE in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("durations", "says"),
+    [
+        (0.0, "no train trip"),  # was scikit-learn's "Found array with 0 sample(s)"
+        (float("nan"), "no train trip"),  # was "Input y contains NaN"
+        (float("inf"), "no train trip"),
+        ("600", "must be seconds"),  # was a polars ComputeError
+    ],
+)
+def test_model_feature_gb_refuses_train_durations_it_cannot_learn_in_one_line(durations, says):
+    import polars as pl
+    from test_tte_residual import od_frame
+
+    from trajlm.errors import UserError
+    from trajlm.eval.tte_model_gb import ModelFeatureGB
+
+    model = types.SimpleNamespace(travel_time=lambda od: np.full(len(od), 600.0))
+    train = od_frame(30, seed=1).with_columns(duration_s=pl.lit(durations))
+    with pytest.raises(UserError, match=says):
+        ModelFeatureGB(model=model, max_iter=5).fit(train)
+    half = od_frame(30, seed=1).with_columns(  # NaN rows are left out, as 0-s ones were
+        duration_s=pl.when(pl.col("traj_id") % 2 == 0).then(float("nan")).otherwise("duration_s")
+    )
+    got = ModelFeatureGB(model=model, max_iter=5).fit(half).predict(od_frame(5, seed=2))
+    assert np.isfinite(got).all()

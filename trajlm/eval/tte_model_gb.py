@@ -63,7 +63,15 @@ class ModelFeatureGB(B.GradientBoostingTTE):
                             hint="e.g. trajlm.tasks.travel_time.ModelTravelTime(model)")  # fmt: skip
         if self.loss not in GB_LOSSES:
             raise UserError(f"loss={self.loss!r}: expected one of {', '.join(GB_LOSSES)}")
-        od = _check_od(train_df, need_duration=True).filter(pl.col("duration_s") > 0)
+        od = _check_od(train_df, need_duration=True)
+        if not od["duration_s"].dtype.is_numeric():  # text was a polars ComputeError (badin28)
+            raise UserError(f"{self.name}: duration_s must be seconds (numbers), got "
+                            f"{od['duration_s'].dtype}")  # fmt: skip
+        # NaN compares above every number in polars: NaN / inf durations were scikit-learn's
+        # "Input y contains NaN" (badin28); trips without a positive duration are left out
+        od = od.filter(pl.col("duration_s").is_finite() & (pl.col("duration_s") > 0))
+        if not len(od):
+            raise UserError(f"{self.name}: no train trip has a positive, finite duration_s")
         self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
         y = od["duration_s"].to_numpy().astype(np.float64)
         x = self._x(od)
