@@ -153,3 +153,15 @@ def test_model_feature_gb_refuses_train_durations_it_cannot_learn_in_one_line(du
     )
     got = ModelFeatureGB(model=model, max_iter=5).fit(half).predict(od_frame(5, seed=2))
     assert np.isfinite(got).all()
+
+
+@pytest.mark.parametrize("log_date", ["31/02/2026", "13/13/2026", ""])
+def test_a_motec_log_date_that_is_no_day_is_one_line_naming_the_preamble(tmp_path, log_date):
+    from test_readers28 import _ingest, _motec
+
+    (tmp_path / "m.csv").write_text(_motec(log_date))  # 31/02 was "error: day is out of range
+    code, out = _ingest(tmp_path / "m.csv", tmp_path / "s")  # for month", with no file named
+    assert code == 2 and "Traceback" not in out, out
+    said = " ".join(out.split())
+    assert "m.csv" in said and "preamble's log date and time" in said and "--time-origin" in said
+    assert not (tmp_path / "s").exists()

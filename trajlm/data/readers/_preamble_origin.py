@@ -66,14 +66,24 @@ def preamble_origin(
     pre = _preamble(path)
     clock = re.fullmatch(r"(\d\d?):(\d\d)(?::(\d\d))?", pre.get("time", ""))
     days = _dates(pre.get("date", ""))
-    if clock is None or not days or not _relative(values()):
+    if not ({"date", "time"} <= set(pre)) or not _relative(values()):
         return None
-    zone = _zone(tz, utc_offset_s)
-    times = [
-        datetime(y, mo, d, int(clock[1]), int(clock[2]), int(clock[3] or 0)) for y, mo, d in days
-    ]
-    iso = [_with_zone(t, tz, zone) for t in times]
     said = f"{pre['date']} {pre['time']}"
+    try:
+        if clock is None or not days:
+            raise ValueError("not a date and a time of day")
+        times = [datetime(y, mo, d, int(clock[1]), int(clock[2]), int(clock[3] or 0))
+                 for y, mo, d in days]  # fmt: skip
+    except ValueError as e:  # 31/02, 25:00, 13/13 or empty: was "day is out of range for month"
+        raise TrajlmInputError(  # with no file, or the generic before-1990 line (badin28)
+            f"'Time' counts seconds from the preamble's log date and time ({said!r}), which "
+            f"are no instant ({e})",
+            path=path,
+            hint="correct the Log Date / Log Time lines (dd/mm/yyyy or yyyy-mm-dd, hh:mm:ss), "
+            "or give --time-origin 2026-03-13T10:00:00Z",
+        ) from None
+    zone = _zone(tz, utc_offset_s)
+    iso = [_with_zone(t, tz, zone) for t in times]
     if len(iso) > 1:
         raise TrajlmInputError(
             f"'Time' counts seconds from the preamble's log date and time ({said}), and "
