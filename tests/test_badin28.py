@@ -165,3 +165,16 @@ def test_a_motec_log_date_that_is_no_day_is_one_line_naming_the_preamble(tmp_pat
     said = " ".join(out.split())
     assert "m.csv" in said and "preamble's log date and time" in said and "--time-origin" in said
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("tz", ["Mars/Olympus", "", float("nan"), True, 1e12, ["UTC"]])
+def test_a_travel_time_baselines_clock_it_cannot_read_is_one_line(tz):
+    from test_tte_residual import od_frame
+
+    from trajlm.eval.tte_baselines import LinearRegressionTTE
+
+    with pytest.raises(TrajlmInputError, match="tz=") as e:  # was a polars ComputeError / a
+        LinearRegressionTTE(tz=tz).fit(od_frame(30, seed=1))  # TypeError, or read silently
+    assert e.value.field == "tz" and "\n" not in str(e.value)
+    for fine in ("America/Chicago", "+02:00", 7200):
+        assert LinearRegressionTTE(tz=fine).fit(od_frame(30, seed=1)).tz_ == fine

@@ -2,7 +2,7 @@
 (R answered right, C one clear line, U an unclear line, S silently wrong, T a traceback / HTTP
 500 / a hang or an allocation that cannot finish), classified by hand from the scripts' outputs
 (first read: main 462a61e for recover.py / motion.py / tte.py 1-24, main ae24a4f for tte.py
-25-27, main bc293d6 for readers.py; motion.py 46-47 run on main bc293d6; after: this branch);
+25-27, main bc293d6 for readers.py and tte.py 28-39; motion.py 46-47 run on main bc293d6; after: this branch);
 prints docs/reliability.md's table.
 Run: python scripts/badin28/classes.py
 """
@@ -38,14 +38,15 @@ MOTION = _cls(  # scripts/badin28/motion.py (47)
     },
     {i: "C" for i in (32, 33, 36, 45, 46, 47)},
 )  # fmt: skip
-TTE = _cls(  # scripts/badin28/tte.py (27)
+TTE = _cls(  # scripts/badin28/tte.py (39)
     {
-        "R": (1, 3, 9, 10, 12, 13, 19),
+        "R": (1, 3, 9, 10, 12, 13, 19, 28, 32, 33, 37),
         "C": (2, 4, 5, 6, 7, 8, 11, 14, 15, 16, 17, 20, 22, 23, 24),
-        "U": (18, 25, 26, 27),
-        "T": (21,),
+        "U": (18, 25, 26, 27, 34),
+        "S": (30, 35, 36, 39),
+        "T": (21, 29, 31, 38),
     },
-    {18: "C", 21: "C", 25: "C", 26: "R", 27: "C"},
+    {**{i: "C" for i in (18, 21, 25, 27, 29, 30, 31, 34, 35, 36, 38)}, 26: "R"},
 )  # fmt: skip
 READERS = _cls(  # scripts/badin28/readers.py (34)
     {
@@ -57,7 +58,7 @@ READERS = _cls(  # scripts/badin28/readers.py (34)
     {i: "C" for i in (28, 29, 30, 31)},
 )  # fmt: skip
 SCRIPTS = {"recover.py": RECOVER, "motion.py": MOTION, "tte.py": TTE, "readers.py": READERS}
-SIZES = {"recover.py": 98, "motion.py": 47, "tte.py": 27, "readers.py": 34}
+SIZES = {"recover.py": 98, "motion.py": 47, "tte.py": 39, "readers.py": 34}
 NAMES = {"R": "answered right", "C": "one clear line", "U": "unclear line", "S": "silent wrong",
          "T": "traceback / 500 / hang"}  # fmt: skip
 

@@ -85,3 +85,18 @@ say("train: half the durations NaN",
         .then(float("nan")).otherwise(pl.col("duration_s")))).predict(test))  # fmt: skip
 say("train: inf durations",
     lambda: gb(model=const).fit(train.with_columns(duration_s=pl.lit(float("inf")))).predict(test))  # fmt: skip
+
+# ---- newuser28: the travel-time baselines' hour / dow on the data's clock (tz=)
+from trajlm.eval.tte_baselines import GradientBoostingTTE, LinearRegressionTTE  # noqa: E402
+
+for label, tz in (
+    ("'America/Chicago'", "America/Chicago"), ("'Mars/Olympus' (no such zone)", "Mars/Olympus"),
+    ("'' (empty)", ""), ("'chicago' (lower case city)", "chicago"), ("'+02:00' (offset text)", "+02:00"),
+    ("7200 (seconds)", 7200), ("NaN", float("nan")), ("True", True), ("1e12 (seconds)", 1e12),
+    ("3600.5", 3600.5), ("['UTC'] (a list)", ["UTC"]),
+):  # fmt: skip
+    say(f"LinearRegressionTTE(tz={label})",
+        lambda tz=tz: LinearRegressionTTE(tz=tz).fit(train).predict(test))  # fmt: skip
+say("GradientBoostingTTE(tz='Europe/Lisbon') fit, predict on a table without t_start",
+    lambda: GradientBoostingTTE(max_iter=20, tz="Europe/Lisbon").fit(train)
+    .predict(test.drop("t_start")))  # fmt: skip

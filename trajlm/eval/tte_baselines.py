@@ -101,7 +101,30 @@ def zone_of(estimator: Any, columns: dict[str, Any]) -> str | float | None:
     """The clock an estimator's ``hour`` / ``dow`` read: its ``tz`` parameter, else the ``tz=``
     its frame was read with (naive local times placed in that zone are on that clock)."""
     tz = getattr(estimator, "tz", None)
-    return tz if tz is not None else columns.get("tz")
+    return check_clock(tz) if tz is not None else columns.get("tz")
+
+
+MAX_OFFSET_S = 14 * 3600  # UTC offsets in use run from -12 h to +14 h
+
+
+def check_clock(tz: Any) -> str | float:
+    """``tz`` as ``local_clock`` reads it, or one TrajlmInputError line (badin28: a zone polars
+    does not know was its ComputeError traceback at fit, NaN "cannot convert float NaN to
+    integer", a list a TypeError; '', True and 1e12 s were read without a word)."""
+    from trajlm.errors import TrajlmInputError
+
+    if isinstance(tz, str) and tz.strip():
+        try:
+            pl.Series([0], dtype=pl.Datetime("us", "UTC")).dt.convert_time_zone(tz)
+        except Exception:  # noqa: BLE001 - polars' error names no option
+            raise TrajlmInputError(f"tz={tz!r}: not a time zone name (e.g. 'America/Chicago') "
+                                   "nor a UTC offset like '+02:00'", field="tz") from None  # fmt: skip
+        return tz
+    if (isinstance(tz, int | float) and not isinstance(tz, bool) and np.isfinite(tz)
+            and abs(tz) <= MAX_OFFSET_S):  # fmt: skip
+        return tz
+    raise TrajlmInputError(f"tz={tz!r}: give a time zone name (e.g. 'America/Chicago') or a UTC "
+                           f"offset in seconds within +-{MAX_OFFSET_S} (e.g. 7200)", field="tz")  # fmt: skip
 
 
 def _od(df: Any, **columns: Any) -> pl.DataFrame:
