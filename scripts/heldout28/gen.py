@@ -40,6 +40,7 @@ def whale_argos(rng, out: Path) -> None:
             t += pd.Timedelta(seconds=dt + int(rng.integers(0, 59)))
             q = str(rng.choice(list(err) + ["Z"], p=[0.1, 0.15, 0.2, 0.15, 0.2, 0.15, 0.05]))
             la, lo = noisy(rng, lat, lon, err.get(q, 0) / 2)
+            lo = (lo + 180) % 360 - 180  # the tag's longitudes stay in [-180, 180)
             row = [ptt, ptt, "Argos", t.strftime("%H:%M:%S %d-%b-%Y"), "User", q,
                    "" if q == "Z" else f"{la:.4f}", "" if q == "Z" else f"{lo:.4f}",
                    err.get(q, ""), err.get(q, "") and err[q] // 3, int(rng.integers(0, 180))]  # fmt: skip
@@ -180,7 +181,7 @@ def reindeer_lotek(rng, out: Path) -> None:
         cid = 41700 + k
         lat, lon = 69.4 + rng.uniform(-0.2, 0.2), 23.5 + rng.uniform(-0.6, 0.6)
         head = rng.uniform(0, 2 * math.pi)
-        t = pd.Timestamp("2026-12-01 00:00") + pd.Timedelta(days=int(rng.integers(0, 4)))
+        t = pd.Timestamp("2026-11-24 00:00") + pd.Timedelta(days=int(rng.integers(0, 4)))
         for _ in range(int(rng.integers(150, 220))):
             head += rng.normal(0, 0.5)
             v = rng.uniform(0.05, 0.3) if rng.random() > 0.1 else rng.uniform(0.8, 1.5)

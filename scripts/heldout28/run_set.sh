@@ -1,0 +1,5 @@
+#!/bin/bash
+# heldout28: a new user's train / eval path on one ingested store (docs/generalization.md "Session 28 (heldout28)").
+# usage: scripts/heldout28/run_set.sh NAME TASK...   TASK in train predict recover tte
+# store $HELDOUT28/stores/NAME -> run $HELDOUT28/runs/NAME, evals $HELDOUT28/evals/NAME_TASK.json, logs $HELDOUT28/logs
+HELDOUT=${HELDOUT28:-/tmp/heldout28} exec "$(dirname "$0")/../heldout_run_set.sh" "$@"
