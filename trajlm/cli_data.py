@@ -260,6 +260,8 @@ def data_ingest(
         _say(f"times: {zone}")
     if zones := guessed.pop("zones", None):  # _row_zones.ZONES_SAID: a zone column per row
         _say(f"times: {zones}")
+    if era := guessed.pop("calendar", None):  # _time_columns.CALENDAR_SAID (heldout28)
+        _say(f"times: {era}")
     if guessed:
         said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
