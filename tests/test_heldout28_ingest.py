@@ -105,3 +105,17 @@ def test_a_timed_point_among_tracks_is_still_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [line, point]}))
     code, out = _ingest(path, tmp_path / "s")
     assert code != 0 and "Point feature" in out, out
+
+
+def test_a_frame_of_buddhist_era_times_reads_iso_and_names_the_era_for_slashes() -> None:
+    import pytest
+
+    from trajlm.data.schema import TrajlmInputError
+    from trajlm.data.times import _time_to_seconds
+
+    iso = pl.DataFrame({"t": ["2569-11-28T10:00:00Z", "2569-11-28T10:00:15Z"]})
+    assert _time_to_seconds(iso, "t")[0].to_list()[0] == _unix(2026, 11, 28, 10, 0, 0)
+    slashed = pl.DataFrame({"t": ["28/11/2569 10:56:15", "30/11/2569 14:31:15"]})
+    with pytest.raises(TrajlmInputError) as e:  # pandas cannot parse 2569: the hint says why
+        _time_to_seconds(slashed, "t")
+    assert "Buddhist Era" in str(e.value) and "28/11/2569" in str(e.value), e.value
