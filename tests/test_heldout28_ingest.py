@@ -119,3 +119,20 @@ def test_a_frame_of_buddhist_era_times_reads_iso_and_names_the_era_for_slashes()
     with pytest.raises(TrajlmInputError) as e:  # pandas cannot parse 2569: the hint says why
         _time_to_seconds(slashed, "t")
     assert "Buddhist Era" in str(e.value) and "28/11/2569" in str(e.value), e.value
+
+
+def test_a_frame_of_date_and_time_columns_is_told_to_parse_both() -> None:
+    import pandas as pd
+    import pytest
+
+    from trajlm.data.coerce import coerce
+    from trajlm.data.schema import TrajlmInputError
+
+    df = pd.DataFrame({"Balloon": ["TC-B00"] * 3, "Date": ["13/06/2026"] * 3,
+                       "UTC": ["03:19:10", "03:19:20", "03:19:30"],
+                       "Latitude": [38.6, 38.61, 38.62], "Longitude": [34.8] * 3})  # fmt: skip
+    with pytest.raises(TrajlmInputError) as e:
+        coerce(df)
+    assert "pd.to_datetime(df['Date'] + ' ' + df['UTC'], format='%d/%m/%Y %H:%M:%S')" in str(
+        e.value
+    ), e.value  # was df[col]: the time of day alone, which that format cannot parse

@@ -35,8 +35,13 @@ def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
 _DOTTED = ("%d.%m.%Y %H:%M:%S%.f", "%d.%m.%Y %H:%M", "%d.%m.%Y")  # day-first dotted dates
 
 
-def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
-    """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
+def _time_to_seconds(
+    df: pl.DataFrame, col: str, text: str = "df[col]"
+) -> tuple[pl.Series, str, str | None]:
+    """The time column as Int64 UTC seconds, with its kind and zone (to map results back).
+    `text`: how the caller's frame spells the time text in a refusal's pandas example (a Date +
+    Time pair joined: `df['Date'] + ' ' + df['UTC']`; heldout28's balloons were told to parse
+    `df[col]`, a time of day, which fails)."""
     s = df[col]
     dt = s.dtype
     if dt == pl.Date:
@@ -81,7 +86,7 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
             f"times like {sample} leave the day/month order to a guess",
             field=col,
-            hint=f"{era}parse them first, e.g. pd.to_datetime(df[col], format='{_day_first(sample[0])}')"
+            hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(sample[0])}')"
             f"{_month_first(sample[0])}, or give ISO 8601 strings (2026-12-02T10:05:00Z)",
         )
     if dt == pl.Utf8:
