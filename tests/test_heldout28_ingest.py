@@ -136,3 +136,18 @@ def test_a_frame_of_date_and_time_columns_is_told_to_parse_both() -> None:
     assert "pd.to_datetime(df['Date'] + ' ' + df['UTC'], format='%d/%m/%Y %H:%M:%S')" in str(
         e.value
     ), e.value  # was df[col]: the time of day alone, which that format cannot parse
+
+
+def test_an_ingest_whose_test_pieces_are_too_short_to_score_says_so() -> None:
+    from trajlm.cli_data import empty_splits
+
+    shredded = {"n_trajectories": 144, "splits": {"train": {"n_trajectories": 115, "n_points": 4189},
+                "val": {"n_trajectories": 14, "n_points": 99},
+                "test": {"n_trajectories": 15, "n_points": 43}}}  # fmt: skip
+    line = empty_splits(shredded)
+    assert line and "test 2.9 points a trajectory" in line and "--max-gap-s" in line, line
+    assert "val" not in line.split(":")[1], line  # val's 7.1 a trajectory is enough
+    whole = {"n_trajectories": 26, "splits": {"train": {"n_trajectories": 20, "n_points": 4000},
+             "val": {"n_trajectories": 3, "n_points": 600},
+             "test": {"n_trajectories": 3, "n_points": 560}}}  # fmt: skip
+    assert empty_splits(whole) is None
