@@ -12,7 +12,7 @@ from heldout_common import print_rows  # noqa: E402
 
 H = os.environ.get("HELDOUT28", "/tmp/heldout28")
 SETS = ["whale_argos", "tuktuk_bangkok", "rowing_eight", "yard_trucks", "rescue_caltopo",
-        "reindeer_lotek", "balloon_flights", "harvester_yield"]  # fmt: skip
+        "reindeer_lotek", "reindeer_gap", "balloon_flights", "harvester_yield"]  # fmt: skip
 
 if __name__ == "__main__":
     print_rows(H, SETS)
