@@ -103,6 +103,51 @@ def recover_and_time(
         call(f"{tag} travel_time", m.travel_time, o, d, "2026-06-02T09:00:00Z")
 
 
+def api_path(frames: dict, h: str) -> None:
+    """The API path of scripts/heldoutNN/api_path.py: for each set of ``frames`` (set -> (reader,
+    the column a user would group movers by, lat, lon)) named on the command line (all when
+    none), 3 movers through TrajLM.from_pretrained(h/runs/SET/best | "trajlm-small"), following
+    what a refusal names (traj_col=, then trajlm.clean); one line per call."""
+    import re
+
+    from trajlm import TrajLM
+
+    want = set(sys.argv[1:])
+    for name, (read, idcol, lat, lon) in frames.items():
+        if want and name not in want:
+            continue
+        df = read()
+        print(f"== {name}: columns {list(df.columns)}", flush=True)
+        sub = movers(df, idcol)
+        for which in (f"{h}/runs/{name}/best", "trajlm-small"):
+            tag = "small" if which == "trajlm-small" else "RUN"
+            m = TrajLM.from_pretrained(which, threads=1)
+            s, opts = sub, {}
+            for _ in range(2):  # follow what a refusal names: traj_col=, then trajlm.clean
+                try:
+                    m.predict(s, **opts)
+                    break
+                except Exception as e:
+                    msg = str(e).splitlines()[0]
+                    print(f"{tag}: raw frame refused: {msg[:300]}", flush=True)
+                    if named := re.search(r"traj_col='([^']+)'", msg):
+                        opts = {"traj_col": named[1]}
+                        print(f"{tag}: traj_col={named[1]!r} as the message says", flush=True)
+                    elif "trajlm.clean" in msg:
+                        import trajlm
+
+                        s = trajlm.clean(s, **opts)[0]
+                        print(f"{tag}: trajlm.clean(sub) as the message says", flush=True)
+                    else:
+                        break
+            call(f"{tag} predict", m.predict, s, **opts)
+            call(f"{tag} at_times", m.predict, s, seconds_ahead=[60, 300], **opts)
+            if lat and lon and lat in s.columns:
+                recover_and_time(tag, m, s, idcol, lat, lon, **opts)
+            else:
+                print(f"{tag} recover/travel_time: skipped (no lat/lon column pair)", flush=True)
+
+
 # -- the results table (scripts/heldoutNN/rows.py) -------------------------------------------
 
 

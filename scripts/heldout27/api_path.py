@@ -7,16 +7,13 @@ TrajLM.from_pretrained(RUN | "trajlm-small") .predict / .predict(seconds_ahead=)
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from trajlm import TrajLM
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from heldout_common import call, movers, recover_and_time  # noqa: E402
+from heldout_common import api_path  # noqa: E402
 
 H = os.environ.get("HELDOUT27", "/tmp/heldout27")
 RAW = f"{H}/raw/"
@@ -57,40 +54,7 @@ FRAMES = {  # set -> (reader, the column a user would group movers by, lat, lon)
 
 
 def main() -> None:
-    want = set(sys.argv[1:])
-    for name, (read, idcol, lat, lon) in FRAMES.items():
-        if want and name not in want:
-            continue
-        df = read()
-        print(f"== {name}: columns {list(df.columns)}", flush=True)
-        sub = movers(df, idcol)
-        for which in (f"{H}/runs/{name}/best", "trajlm-small"):
-            tag = "small" if which == "trajlm-small" else "RUN"
-            m = TrajLM.from_pretrained(which, threads=1)
-            s, opts = sub, {}
-            for _ in range(2):  # follow what a refusal names: traj_col=, then trajlm.clean
-                try:
-                    m.predict(s, **opts)
-                    break
-                except Exception as e:
-                    msg = str(e).splitlines()[0]
-                    print(f"{tag}: raw frame refused: {msg[:300]}", flush=True)
-                    if named := re.search(r"traj_col='([^']+)'", msg):
-                        opts = {"traj_col": named[1]}
-                        print(f"{tag}: traj_col={named[1]!r} as the message says", flush=True)
-                    elif "trajlm.clean" in msg:
-                        import trajlm
-
-                        s = trajlm.clean(s, **opts)[0]
-                        print(f"{tag}: trajlm.clean(sub) as the message says", flush=True)
-                    else:
-                        break
-            call(f"{tag} predict", m.predict, s, **opts)
-            call(f"{tag} at_times", m.predict, s, seconds_ahead=[60, 300], **opts)
-            if lat and lon and lat in s.columns:
-                recover_and_time(tag, m, s, idcol, lat, lon, **opts)
-            else:
-                print(f"{tag} recover/travel_time: skipped (no lat/lon column pair)", flush=True)
+    api_path(FRAMES, H)
 
 
 if __name__ == "__main__":

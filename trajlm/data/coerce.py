@@ -57,6 +57,7 @@ from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._scaled_degrees import named_scale, whole_if_scaled
 from trajlm.data.readers._time_columns import (
+    date_partner,
     frame_local_time,
     join_date_column,
     local_time_note,
@@ -159,14 +160,16 @@ def coerce(
     lon = pick_column("lon", lon_col, cols, LON, "lon_col")
     if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)
         df = text_coords(df, lat, lon)
-    df = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
+    joined = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
+    date = date_partner(tcol, cols) if joined is not df else None
+    df, text = joined, "df[col]" if date is None else f"df[{date!r}] + ' ' + df[{tcol!r}]"
     if tz is None and (zcol := frame_zone_column(df, tcol)) is not None:  # CST / MST rows
         df = df.with_columns(row_zone_times(df, traj, tcol, zcol))  # UTC, as ingest reads them
     elif tz is not None and (note := frame_zone_note(df, tcol, tz)):
         warn_at_caller(note)  # tz= beside a `Time Zone` column: tz= is used, said (readers27)
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
-    t, time_kind, zone = _time_to_seconds(df, tcol)
+    t, time_kind, zone = _time_to_seconds(df, tcol, text)
     t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)
     if tz is not None or (time_kind == "datetime" and zone is None) or (
         time_kind == "string" and not zoned and not zoned_text(df[tcol])  # wall-clock text

@@ -41,7 +41,11 @@ TRAJ = (
      "bib", "bib_number", "start_number", "veh", "veh_id", "vessel", "vessel_name", "ship_name",
      # session 27 (heldout27): a barge skipper's `Schip` (Dutch; German `Schiff`), a glider
      # club's `flight`, a field survey's `enumerator` (Kobo / ODK forms)
-     "schip", "schiff", "flight", "enumerator", "enumerator_id", "surveyor", "interviewer"),
+     "schip", "schiff", "flight", "enumerator", "enumerator_id", "surveyor", "interviewer",
+     # session 28 (heldout28): a Thai fleet portal's plate (`ทะเบียนรถ`) and vehicle code
+     "ทะเบียนรถ", "ทะเบียน", "รหัสรถ",
+     # a balloon instrument's `Balloon` (registration), a boat logger's `Session` (a row)
+     "balloon", "balloon_id", "session", "session_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -175,9 +179,10 @@ def _words(column: str) -> list[str]:
 # East Asian names end with the field's word (heldout27: a Tokyo dispatch CSV's `記録日時`,
 # `緯度`, `経度`; Chinese and Korean exports alike): date-time, latitude, longitude
 _CJK_ENDINGS = {
-    "t": ("日時", "時刻", "时间", "時間", "时刻", "일시", "시간", "시각"),
-    "lat": ("緯度", "纬度", "위도"),
-    "lon": ("経度", "经度", "經度", "경도"),
+    # Thai (heldout28's Bangkok tuk-tuks): `วันที่เวลา` (date-time), `ละติจูด`, `ลองจิจูด`
+    "t": ("日時", "時刻", "时间", "時間", "时刻", "일시", "시간", "시각", "เวลา"),
+    "lat": ("緯度", "纬度", "위도", "ละติจูด"),
+    "lon": ("経度", "经度", "經度", "경도", "ลองจิจูด"),
 }
 
 
@@ -247,12 +252,18 @@ def last_resort(field: str, have: list[str]) -> list[str]:
     return pairs if axis else []
 
 
+# a column name ending in an angle unit holds a bearing / heading / course, never an id
+_ANGLE_UNIT = re.compile(r"[(\[]\s*(°|deg|degrees?|rad|radians?)\s*[)\]]\s*$", re.IGNORECASE)
+
+
 def find_columns(field: str, have: list[str], row_key: Any = None) -> list[str]:
     """The columns that may be ``field`` ("traj_id", "t", "lat", "lon"), one rule for files
     (readers/detect.py) and frames (coerce.py; leftovers21): the first tier with a match, a
     time named as the GPS fix's, a name ending like the field, then ``last_resort``. A last
     resort id is dropped when ``row_key(column)`` says it holds a different value on every row
     (a uuid per row is a row key, no trajectory). Several: ambiguous, the caller asks."""
+    if field == "traj_id":  # an angle is no id: AgLeader's `Track(deg)` is a heading (heldout28)
+        have = [c for c in have if not _ANGLE_UNIT.search(c)]
     found = candidates(TIERS[field], have) or (fix_times(have) if field == "t" else [])
     found = found or by_ending(field, have)
     if not found and (found := last_resort(field, have)) and field == "traj_id":

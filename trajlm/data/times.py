@@ -35,8 +35,13 @@ def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
 _DOTTED = ("%d.%m.%Y %H:%M:%S%.f", "%d.%m.%Y %H:%M", "%d.%m.%Y")  # day-first dotted dates
 
 
-def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | None]:
-    """The time column as Int64 UTC seconds, with its kind and zone (to map results back)."""
+def _time_to_seconds(
+    df: pl.DataFrame, col: str, text: str = "df[col]"
+) -> tuple[pl.Series, str, str | None]:
+    """The time column as Int64 UTC seconds, with its kind and zone (to map results back).
+    `text`: how the caller's frame spells the time text in a refusal's pandas example (a Date +
+    Time pair joined: `df['Date'] + ' ' + df['UTC']`; heldout28's balloons were told to parse
+    `df[col]`, a time of day, which fails)."""
     s = df[col]
     dt = s.dtype
     if dt == pl.Date:
@@ -46,6 +51,15 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         if zone is None:
             s = s.dt.replace_time_zone("UTC")  # naive = UTC
         return s.dt.epoch("s"), "datetime", zone
+    era = ""
+    if dt == pl.Utf8:  # Buddhist-Era years (Thai exports: 2569 = 2026), as ingest reads them
+        from trajlm.data.readers._times import BUDDHIST_YEAR, common_era
+
+        if s.str.contains(BUDDHIST_YEAR).any():
+            s = pl.DataFrame({col: s}).select(common_era(pl.col(col))).to_series()
+            era = ("years such as 2569 are the Buddhist Era, past pandas' 2262: write them as "
+                   r"Common-Era years first, df[col].str.replace(r'/(2[56]\d\d)', lambda m: "
+                   "f'/{int(m[1]) - 543}', regex=True); then ")  # fmt: skip
     if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
         # Unix seconds as text (a CSV read with dtype=str): the numbers' path, ms check included
         return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
@@ -68,11 +82,11 @@ def _time_to_seconds(df: pl.DataFrame, col: str) -> tuple[pl.Series, str, str | 
         if read.null_count() == s.null_count():
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
-        sample = s.filter(s.str.contains(slash)).head(1).to_list()
+        sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
             f"times like {sample} leave the day/month order to a guess",
             field=col,
-            hint=f"parse them first, e.g. pd.to_datetime(df[col], format='{_day_first(sample[0])}')"
+            hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(sample[0])}')"
             f"{_month_first(sample[0])}, or give ISO 8601 strings (2026-12-02T10:05:00Z)",
         )
     if dt == pl.Utf8:

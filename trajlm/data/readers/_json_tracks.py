@@ -180,6 +180,25 @@ def line_times(props: dict) -> Any:
     return None
 
 
+# Unix times in 1990-2100 as seconds or milliseconds: a position's 4th value that is a time
+_UNIX_S, _UNIX_MS = (6.3e8, 4.2e9), (6.3e11, 4.2e12)
+
+
+def measure_times(coords: Any) -> list[float] | None:
+    """A LineString's times carried as each position's 4th value, [lon, lat, ele, time] (CalTopo
+    / SARTopo exports: Unix milliseconds; heldout28's rescue tracks were refused): the times in
+    milliseconds when every position has one in 1990-2100 (seconds or ms, one unit), else None."""
+    if not isinstance(coords, list) or not coords:
+        return None
+    m = [c[3] if isinstance(c, list) and len(c) >= 4 else None for c in coords]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in m):
+        return None
+    for (lo, hi), per in ((_UNIX_MS, 1.0), (_UNIX_S, 1000.0)):
+        if all(lo <= v <= hi for v in m):
+            return [float(v) * per for v in m]
+    return None
+
+
 def split_multilines(feats: list[tuple[str | None, Any, str]]) -> list[tuple[str | None, Any, str]]:
     """A MultiLineString feature whose per-vertex times are one list per line (togeojson of a
     GPX track of several segments): one LineString feature per line, id `<id>/<k>`; other

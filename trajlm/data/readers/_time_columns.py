@@ -106,6 +106,23 @@ def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[s
     return cols[0]
 
 
+CALENDAR_SAID = "calendar"  # said in the guessed columns: Buddhist-Era years read as CE
+
+
+def buddhist_era(path: Path, format: str, sep: str, tcol: str) -> dict[str, str]:
+    """{CALENDAR_SAID: why} when the time column's sampled values are dated in the Buddhist Era
+    (`28/11/2569`: Thai exports; _times.common_era reads them as 2026), else {}."""
+    from trajlm.data.readers._times import BUDDHIST_OFFSET, BUDDHIST_YEAR
+
+    values = [str(v) for v in (_id_sample(path, format, sep, tcol) or [])[:200] if v]
+    years = [int(m[2]) for v in values if (m := re.search(BUDDHIST_YEAR, v.strip()))]
+    if not values or len(years) < 0.5 * len(values):
+        return {}
+    y = max(years)
+    return {CALENDAR_SAID: f"years such as {y} read as the Buddhist Era (Thai calendar: {y} BE "
+                           f"= {y - BUDDHIST_OFFSET} CE)"}  # fmt: skip
+
+
 BY_SIZE = "time unit"  # said in the guessed columns (why a unit was taken), not a ColumnMap field
 
 

@@ -49,7 +49,7 @@ def parse_time(
     naive times are local times in zone `tz` or, without one, `utc_offset_s` ahead of UTC
     (`ambiguous`: how a time of a repeated hour is read, "earliest" or "latest").
     """
-    s = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
+    s = common_era((pl.col(col) if isinstance(col, str) else col).str.strip_chars())
     num = s.cast(pl.Float64, strict=False)
     scale = 1000 if unit == "ms" else 1
     if origin_s is not None:  # elapsed seconds (hours) since a declared instant
@@ -82,6 +82,9 @@ def parse_time(
             s.str.to_datetime("%d.%m.%Y %H:%M:%S%.f", strict=False),
             s.str.to_datetime("%d.%m.%Y %H:%M", strict=False),
         )
+        # the clock first, a month name (Wildlife Computers' Argos `14:23:05 21-Jul-2026`;
+        # heldout28): unambiguous, so read without --time-format
+        clock_first = s.str.to_datetime("%H:%M:%S %d-%b-%Y", strict=False)
         out = pl.coalesce(
             aware.dt.epoch(unit),
             _local(naive, unit, utc_offset_s, tz, ambiguous),
@@ -91,6 +94,7 @@ def parse_time(
             _local(dotted, unit, utc_offset_s, tz, ambiguous),
             _local(compact, unit, utc_offset_s, tz, ambiguous),
             _local(_slashed(s, time_format), unit, utc_offset_s, tz, ambiguous),
+            _local(clock_first, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds
             out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
@@ -99,6 +103,21 @@ def parse_time(
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
         return parsed.dt.epoch(unit)
     return _local(parsed, unit, utc_offset_s, tz, ambiguous)
+
+
+# A Buddhist-Era year (Thai calendar: 2569 BE = 2026 CE) beside a date separator: years
+# 2533-2643 BE are 1990-2100 CE, and no GPS fix is dated 2533-2643 CE (heldout28's Bangkok
+# tuk-tuks were refused as "time in the future", with no way to read them)
+BUDDHIST_YEAR = r"(^|[/.\-\s])(253[3-9]|25[4-9]\d|26[0-3]\d|264[0-3])($|[/.\-\sT])"
+BUDDHIST_OFFSET = 543
+
+
+def common_era(s: pl.Expr) -> pl.Expr:
+    """Time text with a Buddhist-Era year written as its Common-Era year (`28/11/2569 10:56`
+    -> `28/11/2026 10:56`); other text unchanged."""
+    year = s.str.extract(BUDDHIST_YEAR, 2).cast(pl.Int32, strict=False)
+    ce = pl.concat_str(pl.lit("${1}"), (year - BUDDHIST_OFFSET).cast(pl.Utf8), pl.lit("${3}"))
+    return pl.when(year.is_not_null()).then(s.str.replace(BUDDHIST_YEAR, ce)).otherwise(s)
 
 
 def with_offset(time_col: str, offset_col: str) -> pl.Expr:

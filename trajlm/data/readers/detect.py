@@ -38,7 +38,12 @@ from trajlm.data.readers._naive_times import naive_times as naive_times  # re-ex
 from trajlm.data.readers._point_text import point_named
 from trajlm.data.readers._preamble_origin import preamble_origin
 from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
-from trajlm.data.readers._time_columns import date_beside_dated_time, day_first_by_language
+from trajlm.data.readers._time_columns import (
+    CALENDAR_SAID,
+    buddhist_era,
+    date_beside_dated_time,
+    day_first_by_language,
+)
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
@@ -266,6 +271,8 @@ def resolve_columns(
     ):
         guessed.update(epoch_by_size(first, format, cm.sep, tcol, have, guessed))
         tcol = guessed.get("t", cm.t)
+    if not cm.t_parts and tcol in have:  # Thai exports' Buddhist-Era years (heldout28)
+        guessed.update(buddhist_era(first, format, cm.sep, tcol))
     if (
         format == "csv"
         and not cm.t_parts
@@ -319,7 +326,7 @@ def resolve_columns(
         k: None if v == NO_ID_COLUMN else v
         for k, v in guessed.items()
         if not (k == "t" and cm.t_parts)
-        and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID, ZONES_SAID)
+        and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID, ZONES_SAID, CALENDAR_SAID)
     }
     return dataclasses.replace(cm, **fields), guessed
 

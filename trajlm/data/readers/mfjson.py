@@ -53,6 +53,7 @@ from trajlm.data.readers._json_empty import (
 from trajlm.data.readers._json_records import record_tracks
 from trajlm.data.readers._json_tracks import (
     line_times,
+    measure_times,
     overland_features,
     rec_lines,
     split_multilines,
@@ -78,6 +79,16 @@ class _Bad(Exception):
 
 class _PointFeature(_Bad):
     """A GeoJSON Point feature in a collection that also holds moving features."""
+
+
+class _MapMarker(_Bad):
+    """A Point feature with no time among moving features: a map marker (CalTopo / SARTopo's
+    clue and waypoint markers beside the tracks; heldout28), counted as `map_marker`."""
+
+
+# property names that give a Point feature a time of its own (without one it is no fix)
+_POINT_TIMES = {"time", "times", "timestamp", "datetime", "datetimes", "date", "when", "t",
+                "coordtimes", "recorded_at", "ts"}  # fmt: skip
 
 
 class _NotWgs84(Exception):
@@ -128,12 +139,16 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
         geom = geom if isinstance(geom, dict) else {}  # a string / number: not a geometry
         props = feat.get("properties") or {}
         if geom.get("type") == "Point":  # among moving features (all Points: a point table)
+            if isinstance(props, dict) and not {str(k).lower() for k in props} & _POINT_TIMES:
+                raise _MapMarker("a Point feature with no time (a map marker)", where)
             raise _PointFeature(
                 "a GeoJSON Point feature (one fix) among moving features; a file of Point "
                 "features only is read as a point table (--traj-col / --time-col)",
                 where,
             )
         times = line_times(props) if isinstance(props, dict) else None
+        if times is None and geom.get("type") == "LineString":  # [lon, lat, ele, time] (CalTopo)
+            times = measure_times(geom.get("coordinates"))
         if geom.get("type") not in ("LineString", "MultiPoint") or times is None:
             raise _Bad(_NOT_READ, where)
         coords, at = geom.get("coordinates"), "properties"
@@ -317,6 +332,10 @@ def iter_mfjson(
                 coords, times = _track(feat, where)
             except _NotWgs84 as e:
                 raise _crs_error(e, path) from None
+            except _MapMarker:  # no fix: counted, never an error (a track map's markers)
+                ctx.report.rows_in += 1
+                ctx.report.drop("map_marker", 1)
+                continue
             except _Bad as e:
                 reason = (
                     "geojson_point_feature" if isinstance(e, _PointFeature) else "invalid_mfjson"
