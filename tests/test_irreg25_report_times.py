@@ -150,7 +150,9 @@ def test_trajlm_small_answers_each_trajectory_at_its_own_times():
     ids = hist["traj_id"].unique(maintain_order=True).to_list()[:2]
     hist = hist.filter(pl.col("traj_id").is_in(ids))
     ahead = np.array([[60.0, 600.0], [120.0, 1800.0]])
-    got = AtTimes(ModelPredictor(lm.model, name="small"), "small", 0.0).predict_at(hist, ahead)
+    got = AtTimes(
+        ModelPredictor(lm.model, name="small"), "small", 0.0, lm_class=type(lm)
+    ).predict_at(hist, ahead)
     lm.dead_reckoning = 0.0
     for i, tid in enumerate(ids):
         with warnings.catch_warnings():

@@ -129,7 +129,9 @@ def test_the_val_checked_row_asked_at_times_is_the_apis_answer(linear3_run):
     s = linear3_run
     p = ModelPredictor(s["model"], name="trajlm:run")
     (steps,) = val_checked_predict_rows([p], [s["run"]], s["val"])
-    (asked,) = val_checked_predict_rows([p], [s["run"]], s["val"], at_times=True)
+    (asked,) = val_checked_predict_rows(
+        [p], [s["run"]], s["val"], at_times=True, lm_class=trajlm.TrajLM
+    )
     assert asked.name == steps.name == "trajlm:run (val-checked: linear-3)"
     task = make_prediction_task(s["val"])
     got = AtReportTimes(asked, s["val"]).predict_next(task)

@@ -7,6 +7,7 @@
     secs = model.travel_time(origins, destinations, depart)
     emb = model.embed(df)                                 # traj_id + emb_0 .. emb_{d-1}
     model = trajlm.TrajLM.fit(df, "runs/mine")            # train (trajlm train's engine)
+    table = model.evaluate(df, task="predict")            # trajlm eval's table (DataFrame)
 
 ``TrajLM`` is a thin wrapper in the manner of a Hugging Face pipeline: it holds the
 ``TrajectoryModel`` (an ``nn.Module``, at ``.model``) and, for a saved classifier, the
@@ -42,6 +43,7 @@ from trajlm.api_checks import (
 )
 from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
 from trajlm.api_checks import RECOVER_MODES as RECOVER_MODES
+from trajlm.api_evaluate import Evaluation  # TrajLM.evaluate: `trajlm eval`'s table (apieval28)
 from trajlm.api_fit import Fitting  # TrajLM.fit through `trajlm train`'s engine (fit26)
 from trajlm.api_infill import InfillTasks  # recover / travel_time (out of api.py, session 22)
 from trajlm.api_inputs import (
@@ -96,7 +98,7 @@ PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fal
                     *COLUMN_KEYWORDS)  # fmt: skip
 
 
-class TrajLM(Pretrained, Fitting, InfillTasks, TaskChecks):
+class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
     """A trained trajlm checkpoint with one method per task (see the module docstring).
 
     Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded

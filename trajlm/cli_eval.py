@@ -167,13 +167,16 @@ def run_eval_command(
     save_verdict: bool = False,
     at_report_times: bool = False,
     windows: str = "one",
+    lm_class: type | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
     With ``--out X.json`` the markdown table goes to ``X.md`` too; neither may be an input,
     and existing ones are replaced only with ``overwrite``. classify: ``test_data`` (a data
     set's own test store) or ``split_by="source"`` score whole source trajectories
-    (cli_eval_classify.py, session 21)."""
+    (cli_eval_classify.py, session 21). ``lm_class``: trajlm.api.TrajLM (its callers pass it:
+    TrajLM.evaluate runs this, so importing trajlm.api here would be a cycle), for the models
+    answering at asked times (--horizon-s, --at-report-times)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
@@ -307,13 +310,14 @@ def run_eval_command(
         result = run_similarity_eval(df, models=tuple(predictors), verbose=False)
     else:
         # --horizon-s / --at-report-times: the models answer at times
-        scored = horizon_models(predictors, df, horizons or at_report_times)
+        scored = horizon_models(predictors, df, horizons or at_report_times, lm_class)
         if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
             scored = [*scored, *val_checked_rows(predictors, df, store_zone(data))]
         if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
             one = df.filter(df["split"] == "test") if n_windows == 1 else None
             scored = [*scored, *val_checked_predict_rows(predictors, models, one,
-                                                         bool(horizons or at_report_times))]  # fmt: skip
+                                                         bool(horizons or at_report_times),
+                                                         lm_class)]  # fmt: skip
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),

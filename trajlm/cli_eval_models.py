@@ -185,7 +185,8 @@ def val_checked_rows(predictors: list, df, tz: str | None = None) -> list:
 
 
 def val_checked_predict_rows(predictors: list, models: list[Path] | None,
-                             scored: Any = None, at_times: bool = False) -> list:  # fmt: skip
+                             scored: Any = None, at_times: bool = False,
+                             lm_class: type | None = None) -> list:  # fmt: skip
     """--task predict: beside each run `trajlm train` saved a prediction verdict with, "MODEL
     (val-checked: ENGINE)": the verdict's engine (the model, or kNN continuation from its saved
     train windows, or linear-3) answers test, as TrajLM.predict does (session 24, pverdict24;
@@ -194,7 +195,8 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
     fallback engine answers, named in the row). ``at_times`` (--at-report-times, --horizon-s):
     each row answers asked times through ``TrajLM.predict(seconds_ahead=...)`` with the run's
     verdict, the API's own path (irreg28: a model / kNN / linear-3 verdict's row answered in
-    steps under --at-report-times, and --horizon-s stopped on it)."""
+    steps under --at-report-times, and --horizon-s stopped on it); ``lm_class``:
+    trajlm.api.TrajLM, needed with ``at_times``."""
     from trajlm.eval.predict_verdict import DR, KNN_FAMILY, ValCheckedPredictor, load_index
     from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
     from trajlm.eval.selector_predictor import is_selector_dir
@@ -219,7 +221,8 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
         if at_times:  # asked at times: the API's answer with this verdict, named as the row
             from trajlm.api_horizon import AtTimes
 
-            row = AtTimes(p, row.name, path=resolve_weights(path, log=False))
+            row = AtTimes(p, row.name, path=resolve_weights(path, log=False),
+                          lm_class=lm_class)  # fmt: skip
         out.append(row)
     return out
 

@@ -17,17 +17,18 @@ from rich.console import Console
 from trajlm.eval.leak import could_have_seen
 
 
-def horizon_models(predictors: list, df, horizons: tuple[float, ...] | bool) -> list:
+def horizon_models(predictors: list, df, horizons: tuple[float, ...] | bool,
+                   lm_class: type | None = None) -> list:  # fmt: skip
     """The predictors as ``trajlm eval`` scores them: with ``--horizon-s`` (``horizons``) or
     ``--at-report-times`` (``True``) each model answers at times as
     ``TrajLM.predict(seconds_ahead=)`` does (api_horizon.py), also on positions only when the
-    store has reported motion; without, as they are."""
+    store has reported motion; without, as they are. ``lm_class``: trajlm.api.TrajLM."""
     if not horizons:
         return predictors
     from trajlm.api_horizon import at_times_models
     from trajlm.eval.dead_reckoning import has_motion
 
-    return at_times_models(predictors, has_motion(df))
+    return at_times_models(predictors, has_motion(df), lm_class=lm_class)
 
 
 def report_times_note(result, df, at_report_times: bool, console: Console) -> None:

@@ -100,6 +100,7 @@ def evaluate(
 
     Tasks: predict, recover, tte, classify (GeoLife modes), similarity (odd/even self-search).
     """
+    from trajlm.api import TrajLM
     from trajlm.cli_eval import run_eval_command
     from trajlm.cli_eval_notes import canonical_task
 
@@ -114,7 +115,7 @@ def evaluate(
                      score_on=score_on, classes=classes, horizon_s=horizon_s,
                      max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
                      save_verdict=save_verdict, at_report_times=at_report_times,
-                     windows=windows)  # fmt: skip
+                     windows=windows, lm_class=TrajLM)  # fmt: skip
 
 
 __all__ = ["evaluate"]

@@ -46,7 +46,7 @@ with warnings.catch_warnings():
     for below in (1.0, api_rollout.THIN_BELOW, 0.0):  # sessions 15-25, session 26, never
         api_rollout.THIN_BELOW = below
         rows[f"model at times, thin below {below:.2f}"] = AtReportTimes(
-            AtTimes(p, "m", 0.0), part).predict_next(task)  # fmt: skip
+            AtTimes(p, "m", 0.0, lm_class=TrajLM), part).predict_next(task)  # fmt: skip
     api_rollout.THIN_BELOW = 2**-0.5
     rows["model k-step"] = p.predict_next(task)
 for name, est in (

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from trajlm import _cli_io as io
+from trajlm.api import TrajLM
 from trajlm.api_horizon import AtTimes
 from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import make_prediction_task
@@ -46,7 +47,7 @@ for run in rest:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         errs[f"{Path(run).name} steps"] = M.point_errors(p.predict_next(task), task.target_latlon)
-        at = AtReportTimes(AtTimes(p, "m", 0.0), part).predict_next(task)
+        at = AtReportTimes(AtTimes(p, "m", 0.0, lm_class=TrajLM), part).predict_next(task)
         errs[f"{Path(run).name} at times"] = M.point_errors(at, task.target_latlon)
 # lead = seconds ahead over (report index x training step): 1 = the reports came as the steps do
 lead = ahead / (np.arange(1, ahead.shape[1] + 1)[None] * step)

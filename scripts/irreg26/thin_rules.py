@@ -71,7 +71,7 @@ for run in runs:
         save[f"steps|{Path(run).name}"] = per_traj(p.predict_next(task))
         for rule in rules:
             TrajLM._history = with_rule(rule)
-            pred = AtReportTimes(AtTimes(p, "m", 0.0), part).predict_next(task)
+            pred = AtReportTimes(AtTimes(p, "m", 0.0, lm_class=TrajLM), part).predict_next(task)
             save[f"{rule}|{Path(run).name}"] = per_traj(pred)
     TrajLM._history = original
 for kind in ("steps", *rules):

@@ -5,6 +5,7 @@ import numpy as np
 import polars as pl
 
 from trajlm import _cli_io as io
+from trajlm.api import TrajLM
 from trajlm.api_horizon import AtTimes
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
@@ -28,7 +29,7 @@ print(
 )
 p = task_model(io.load_model(Path("runs/ships84_s2")), name="m")
 for w in (0.0, 0.9, 1.0):
-    m = AtReportTimes(AtTimes(p, "m", w), test)
+    m = AtReportTimes(AtTimes(p, "m", w, lm_class=TrajLM), test)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         e = M.point_errors(m.predict_next(task), task.target_latlon)

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from trajlm import _cli_io as io
+from trajlm.api import TrajLM
 from trajlm.api_horizon import at_times_models
 from trajlm.data.store import read_store
 from trajlm.eval.dead_reckoning import has_motion
@@ -28,7 +29,7 @@ preds = [task_model(io.load_model(Path(r)), name=f"trajlm:{Path(r).name}") for r
 save = {}
 for mode in ("steps", "report"):
     t0 = time.time()
-    models = at_times_models(preds, has_motion(df)) if mode == "report" else preds
+    models = at_times_models(preds, has_motion(df), lm_class=TrajLM) if mode == "report" else preds
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = run_eval(

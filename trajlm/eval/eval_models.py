@@ -51,7 +51,7 @@ def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
         raise TrajlmInputError(
             f"{label} cannot answer at times: run_eval(horizons_s=...) scores objects with "
             "predict_at(), e.g. trajlm.api_horizon.at_times_models([ModelPredictor(trajlm_model"
-            ".model, name='mine')], False) (what trajlm eval --horizon-s scores), or leave "
+            ".model, name='mine')], False, lm_class=trajlm.TrajLM) (what trajlm eval --horizon-s scores), or leave "
             "horizons_s out",
             field="models",
         )

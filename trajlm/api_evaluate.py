@@ -1,0 +1,136 @@
+"""``TrajLM.evaluate``: `trajlm eval --task T --data STORE --model RUN`'s table from Python, as a
+pandas DataFrame (session 28, apieval28; newuser28 found a notebook user had to drop to a shell
+to see a fitted model beside the baselines).
+
+    model = trajlm.TrajLM.fit(df, "runs/mine")
+    table = model.evaluate(df, task="predict")           # the model, every baseline, CIs
+    print(table.attrs["markdown"])                       # the table as `trajlm eval` prints it
+
+One code path: the table is ``trajlm.cli_eval.run_eval_command``'s (the CLI's eval; api_fit.py
+calls `trajlm train`'s body the same way), with this model's folder as ``--model`` (a model
+held only in memory is saved to a temporary folder first), so the rows and numbers are the
+CLI's, val-checked rows included. A frame is ingested in memory and split as ``TrajLM.fit``
+splits it (api_fit.frame_store: Parquet's cleaning preset, chronological 80/10/10).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm.errors import TrajlmInputError
+
+EVALUATE_TASKS = ("predict", "recover", "tte")
+_ALIASES = {"travel_time": "tte"}  # the method's name is accepted for its task
+SPLITS = ("test", "val")
+HOLDOUTS_HINT = "hour, hour=H or user (None: the store's own split)"
+
+
+def _check_arguments(task: Any, split: Any, seeds: Any, fallback: Any, holdout_by: Any) -> str:
+    """The arguments checked before any work, each refused in one line naming it; returns the
+    task's canonical name."""
+    task = _ALIASES.get(task, task) if isinstance(task, str) else task
+    if task not in EVALUATE_TASKS:
+        from trajlm._config import did_you_mean
+
+        more = (" (classify / similarity: `trajlm eval --task ...` on a labelled store)"
+                if task in ("classify", "similarity") else "")  # fmt: skip
+        raise TrajlmInputError(f"task: unknown value {task!r}{did_you_mean(str(task), EVALUATE_TASKS)}; "
+                               f"TrajLM.evaluate scores {', '.join(EVALUATE_TASKS)}{more}")  # fmt: skip
+    if split not in SPLITS:
+        raise TrajlmInputError(f"split must be 'test' or 'val', got {split!r}",
+                               hint="'val' scores the val split (to choose without reading test)")  # fmt: skip
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise TrajlmInputError(f"seeds must be an integer >= 1, got {seeds!r}")
+    if not isinstance(fallback, bool):
+        raise TrajlmInputError(f"fallback must be True or False, got {fallback!r}")
+    if holdout_by is not None and not isinstance(holdout_by, str):
+        raise TrajlmInputError(f"holdout_by must be {HOLDOUTS_HINT}, got {holdout_by!r}")
+    return task
+
+
+def _store_path(data: Any) -> Path:
+    """A whole store folder given as a path (the CLI's check), or one line naming ``data``."""
+    from trajlm._cli_io import store as checked_store
+
+    return checked_store(Path(data), "data")
+
+
+class Evaluation:
+    """The ``evaluate`` method of ``TrajLM`` (a mixin, as Fitting is)."""
+
+    def evaluate(
+        self,
+        data: Any,
+        task: str = "predict",
+        *,
+        split: str = "test",
+        seeds: int = 3,
+        holdout_by: str | None = None,
+        fallback: bool = True,
+        **columns: Any,
+    ) -> Any:
+        """`trajlm eval --task TASK --data STORE --model THIS`'s table as a pandas DataFrame:
+        one row per (setting, method): this model, every PROTOCOL baseline, the model's
+        val-checked row (tte: the engine of lowest val MAE answers; predict: the run's saved
+        prediction verdict), with the CLI's numbers (trajlm/eval/report_frame.py names the
+        columns: metrics, ``<metric>_std``, ratios with their 95 % CI ``_lo`` / ``_hi``).
+        ``frame.attrs["markdown"]`` is the table as the CLI prints it, ``attrs["verdict"]``
+        the sentences under it.
+
+        ``data``: a store folder, or a frame (pandas / Polars / GeoPandas / MovingPandas;
+        columns detected or named with ``traj_col=`` ...) ingested in memory and split as
+        ``TrajLM.fit`` splits it. ``task``: "predict", "recover" or "tte" ("travel_time"
+        too). ``split="val"``: score the val split (val and test swap roles, as
+        ``--score-on val``), to choose without reading test. ``seeds``: recovery masks
+        (recover). ``holdout_by``: re-split the store (hour | hour=H | user, as
+        ``--holdout-by``). ``fallback=False``: the model's own rows only (``--no-fallback``).
+        Notes the CLI prints as ``warning: ...`` lines go to stderr."""
+        check_keywords("TrajLM.evaluate", columns, COLUMN_KEYWORDS)
+        task = _check_arguments(task, split, seeds, fallback, holdout_by)
+        if task == "tte" and "travel_time" not in getattr(self, "tasks", ["travel_time"]):
+            raise TrajlmInputError("task='tte': this checkpoint has no infilling heads, so it "
+                                   "cannot estimate travel times",
+                                   hint="evaluate a multi-task run (configs/multitask.toml)")  # fmt: skip
+        is_path = isinstance(data, str | Path)
+        if is_path and columns:
+            raise TrajlmInputError("column keywords apply to a frame, not to a store path",
+                                   hint="name the columns when the store is ingested")  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="trajlm-evaluate-") as tmp:
+            if is_path:
+                store = _store_path(data)
+            else:
+                from trajlm.api_fit import frame_store
+
+                store = Path(tmp) / "store"
+                frame_store(data, store, columns, temporary=True)
+            return self._evaluate_store(store, task, split, seeds, holdout_by, fallback, tmp)
+
+    def _evaluate_store(self, store: Path, task: str, split: str, seeds: int,
+                        holdout_by: str | None, fallback: bool, tmp: str) -> Any:  # fmt: skip
+        """The CLI's eval on ``store`` with this model's folder as its one ``--model``."""
+        from rich.console import Console
+
+        from trajlm.cli_eval import run_eval_command
+        from trajlm.eval.report_frame import result_frame
+
+        model_dir = self._model_folder(Path(tmp))
+        quiet = Console(file=io.StringIO())  # the table is the frame (and attrs["markdown"])
+        result = run_eval_command(task, store, [model_dir], seeds, None, quiet,
+                                  threads=getattr(self, "threads", None), holdout_by=holdout_by,
+                                  score_on=split, fallback=fallback,
+                                  lm_class=type(self))  # fmt: skip
+        return result_frame(result)
+
+    def _model_folder(self, tmp: Path) -> Path:
+        """The folder `trajlm eval --model` reads for this model: its own, or (a model held only
+        in memory) a temporary copy saved with save_pretrained."""
+        path = getattr(self, "path", None)
+        if path is not None and (Path(path) / "config.json").is_file():
+            return Path(path)
+        folder = tmp / "in-memory"
+        self.save_pretrained(folder)
+        return folder
