@@ -296,7 +296,8 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         # the verdict's engine answers asked times where it can (pvbase24: the [time] ones;
         # smallval25: kNN / linear-3 interpolated); the model the rest (api_verdict_asked.py)
-        base, share = verdict_asked(self, verdict, full, last_t, req, valid, radii)
+        base, share = verdict_asked(self, verdict, full, last_t, req, valid, radii,
+                                    id_said(layout))  # fmt: skip
         if verdict is not None:
             base = engine_spread(self, verdict, base, full, radii)
         if share is None:

@@ -19,8 +19,9 @@ from trajlm.api_rollout import interpolate_at
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_names import id_text
+from trajlm.data.coerce_pieces import PIECE
 from trajlm.data.coerce_rows import say_repeats
-from trajlm.data.schema import TrajlmInputError
+from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.errors import UserError, warn_at_caller
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 from trajlm.tasks.predict import predict_at_table
@@ -176,8 +177,17 @@ class TaskChecks:
 
 def id_said(layout: Any) -> Any:
     """How the caller's id values are written in a warning: 7 for an integer id column, 'a'
-    for text (trajlm's ids are text inside)."""
-    return id_text(getattr(layout, "traj_dtype", None))
+    for text (trajlm's ids are text inside); a piece of a vehicle cut at its gaps as the
+    caller's id and the piece ('VAN-102', piece 2), never the internal 'VAN-102_2'
+    (fleetfix28)."""
+    said = id_text(getattr(layout, "traj_dtype", None))
+    pieces = getattr(layout, "pieces", None)
+    if pieces is None or getattr(layout, "traj_col", None) == PIECE:  # one mover: ids are pieces
+        return said
+    names = dict(zip(pieces["traj_id"].to_list(),
+                     zip(pieces[SOURCE_ID].to_list(), pieces[PIECE].to_list(), strict=True),
+                     strict=True))  # fmt: skip
+    return lambda i: f"{said(names[i][0])}, piece {names[i][1]}" if i in names else said(i)
 
 
 def single_point_warning(df: pl.DataFrame, what: str, layout: Any = None) -> None:

@@ -127,8 +127,9 @@ def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.Data
                "again to save it" if spread is not None or v.get("spread") else  # badin26: said 'before session 26'
                "the verdict was saved without it, before session 26: train again to save it")  # fmt: skip
         spread = None
-        say_once(api, f"std_m is NaN where {engine} answers: no val measure of its error "
-                      f"spread ({why}); the model's own std_m is fallback=False")  # fmt: skip
+        if not v.get("unchecked"):  # an unchecked verdict's line says it (fleetfix28: once)
+            say_once(api, f"std_m is NaN where {engine} answers: no val measure of its error "
+                          f"spread ({why}); the model's own std_m is fallback=False")  # fmt: skip
     out = with_engine_spread(base, history, spread, radii_levels(radii))
     if spread is not None and (short := out.filter(pl.col("std_m").is_nan()
                                                    & pl.col("lat").is_not_nan())).height:  # fmt: skip

@@ -57,9 +57,11 @@ def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, r
 
 
 def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataFrame,
-                  req: np.ndarray, valid: np.ndarray | None, radii: Any) -> tuple:  # fmt: skip
+                  req: np.ndarray, valid: np.ndarray | None, radii: Any,
+                  said: Any = repr) -> tuple:  # fmt: skip
     """(the verdict engine's rows at the asked times or None, and the model's share: full,
-    last_t, req, valid of the trajectories it answers; None when it answers none)."""
+    last_t, req, valid of the trajectories it answers; None when it answers none). ``said``
+    writes a trajectory id in the caller's words (api_checks.id_said)."""
     from trajlm.api_predict_verdict import has_spread
 
     wants_radii = radii is not None and radii is not False
@@ -74,7 +76,7 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
     far = ids.is_in(_far(v, full).implode()).to_numpy()
     if far.any():
         say_once(api, f"{int(far.sum())} trajectories end over {_pv().FAR_KM:.0f} km from the "
-                      f"train split's area (e.g. {ids.filter(pl.Series(far))[0]!r}): the model "
+                      f"train split's area (e.g. {said(ids.filter(pl.Series(far))[0])}): the model "
                       f"answers them, not the val verdict's {v['engine']}")  # fmt: skip
     mine = ~far
     base = None
@@ -89,7 +91,7 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
             reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS) \
                 if v["engine"] in _pv().KNN_FAMILY else MAX_LINEAR_STEPS  # fmt: skip
             say_once(api, f"asked times past {v['engine']}'s {reach} steps "
-                          f"(e.g. {first!r}): the model answers those trajectories, not the val "
+                          f"(e.g. {said(first)}): the model answers those trajectories, not the val "
                           "verdict's engine; the engine column says so")  # fmt: skip
             gone = sub[1]["traj_id"].filter(pl.Series(past))
             base = base.filter(~pl.col("traj_id").is_in(gone.implode()))

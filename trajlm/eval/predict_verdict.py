@@ -336,7 +336,8 @@ def unchecked_line(v: dict[str, Any]) -> str:
     return (f"predict: the kept model was not checked against the baselines ({v['unchecked']}); "
             f"{v['engine']} at its default settings answers instead (folds25: 0.97x the "
             "unchecked model's error on average over 1-2 val trip draws, not a significant "
-            "gain; fallback=False / --no-fallback: the model answers)")  # fmt: skip
+            "gain; fallback=False / --no-fallback: the model answers); its std_m is NaN, with "
+            "no val spread measured either")  # fmt: skip
 
 
 __all__ = ["DR", "ENGINES", "KNN_FAMILY", "SCALED", "load_index", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",

@@ -81,6 +81,7 @@ from trajlm.tasks.recover_options import (  # noqa: F401  (the option values: im
     check_options,
     recoverer_name,
 )
+from trajlm.tasks.recover_stopped import STOP_RADIUS_M, hold_stops, stopped_gaps
 
 __all__ = ["BRIDGE_DEFAULT", "BridgeRecoverer", "akima_xy", "bridge_xy", "guard_mask",
            "linear_xy", "neighbours"]  # fmt: skip
@@ -93,10 +94,12 @@ __all__ = ["BRIDGE_DEFAULT", "BridgeRecoverer", "akima_xy", "bridge_xy", "guard_
 # thin_dt "train" + backtest "auto": Session 17 (recdense2), dense feeds (AIS at 2-10 s, 1-s
 # GeoLife): histories thinned to the training step, the guard's backtest on spans as long as
 # the real gaps; 15-s Porto is untouched (bit for bit)
+# hold_m: session 28 (fleetfix28), a gap at a standstill keeps the line between its ends
+# (recover_stopped.py); val Porto / GeoLife level (docs/api.md "Session 28 (fleetfix28)")
 BRIDGE_DEFAULT = {"blend": "bridge", "guard_power": 8.0, "history": "known",
                   "no_evidence_rule": "pooled", "shrink_k": 16.0, "shrink_rule": "down",
                   "thin_dt": "train", "backtest": "auto", "knots": "pick",
-                  "wide_margin": 0.1, "check": "call"}  # fmt: skip
+                  "wide_margin": 0.1, "check": "call", "hold_m": STOP_RADIUS_M}  # fmt: skip
 # a call smaller than the run's val verdict: the verdict says whether the model answers, the
 # call's own backtest which interpolation ("whether"; "engine": the verdict's interpolation too,
 # measured worse on held-out 20-trip calls: docs/recovery.md "Session 22")
@@ -189,14 +192,15 @@ def _gaps(
 def bridge_xy(
     model: Any, xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray,
     projection: LocalProjection, blend: str = "bridge", history: str = "known",
-    thin_dt: float = 0.0,
+    thin_dt: float = 0.0, hold_m: float = 0.0,
 ) -> np.ndarray:  # fmt: skip
     """(P, 2) metres: known rows as given, hidden rows from the bidirectional bridge.
     ``history="known"``: each side reads the known points only; ``"akima"``: every row up to
     the gap, hidden ones at their Akima positions (the sampling the model was trained on).
     ``thin_dt`` > 0: a side's history denser than that (median step) is thinned to points
     >= ``thin_dt`` s apart, walking away from the anchor (recover_dense.thin_side; all sides
-    at once: thin_sides)."""
+    at once: thin_sides). ``hold_m`` > 0: a gap whose ends lie within that many metres, at a
+    standstill's speed, keeps the straight line between them (recover_stopped.py)."""
     check_choice("blend", blend, BLENDS)
     check_choice("history", history, HISTORIES)
     known = np.asarray(known, bool)
@@ -227,8 +231,11 @@ def bridge_xy(
         for g, h in zip(sel.tolist(), thin_sides(tk, js, start[js], end[js], step, thin_dt, H),
                         strict=True):  # fmt: skip
             hists[(g, side)] = known_idx[h[::-1]]
+    held = stopped_gaps(xy, tt, pn, hold_m)  # stops: the line between the ends, no rollout
     frames, need, asked, plan = [], {}, {}, []
     for g, ((p, n), rows_a) in enumerate(gaps):
+        if held[g]:
+            continue
         fid = bid = None
         if p >= 0:  # forward: known points of this trajectory up to p
             hist = hists[(g, 0)]
@@ -305,6 +312,7 @@ class BridgeRecoverer:
         check: str = "off",
         verdict: dict | None = None,
         gap_rule: str | None = None,
+        hold_m: float = 0.0,
     ) -> None:
         check_options(model, blend, history, fallback, no_evidence_rule, shrink_k, shrink_rule,
                       thin_dt, backtest, evidence, pick, knots, wide_margin, check)  # fmt: skip
@@ -325,6 +333,9 @@ class BridgeRecoverer:
             GAP_RULE if gap_rule is None else gap_rule
         )  # '' / 0: refused, not the default
         check_choice("gap_rule", self.gap_rule, PICKS)
+        # session 28 (fleetfix28): gaps at a standstill held, not bridged (recover_stopped.py)
+        self.hold_m = float(hold_m)
+        self.last_held = 0  # hidden rows of the last call held at a stop
         self.name = name or recoverer_name(
             blend, history, guard_power, no_evidence_rule, shrink_k, shrink_rule, thin_dt,
             backtest, evidence, pick, knots, wide_margin, wide_every, check)  # fmt: skip
@@ -344,17 +355,21 @@ class BridgeRecoverer:
         xy = np.zeros_like(ll)
         xy[known] = np.stack(proj.forward(ll[known, 0], ll[known, 1]), 1)
         dt = resolve_thin(self.thin_dt, self.model)
-        thin = (dt,) if dt else ()  # as before without thinning (a memo's 8-argument wrapper)
+        # as before without thinning / holding (a memo's 8-argument wrapper)
+        thin = (dt, self.hold_m) if self.hold_m > 0 else ((dt,) if dt else ())
         out = bridge_xy(self.model, xy, task.t, known, groups, proj, self.blend, self.history,
                         *thin)  # fmt: skip
         if self.guard_power > 0:
             out = self._guard(out, xy, task.t, known, groups, proj, dt)
+        # stops held after the guard and any fallback too (their interpolations overshoot)
+        out, self.last_held = hold_stops(out, xy, task.t, known, groups, self.hold_m)
         lat, lon = proj.inverse(out[:, 0], out[:, 1])
         res = np.stack([lat, lon], 1)
         res[known] = ll[known]
         return res
 
     def _guard(self, out, xy, t, known, groups, proj, dt: float = 0.0) -> np.ndarray:
+        thin = (dt, self.hold_m) if self.hold_m > 0 else ((dt,) if dt else ())
         spans = self.backtest == "spans" or (
             self.backtest == "auto" and is_dense(t, known, groups, dt))  # fmt: skip
         if spans:  # Session 17: the known points alone, spans as long as the real gaps hidden
@@ -365,7 +380,7 @@ class BridgeRecoverer:
         scored = ~k2 if spans else known & ~k2
         errs = {}
         errs["bridge"] = bridge_xy(self.model, xs, ts, k2, gs, proj, self.blend, self.history,
-                                   *((dt,) if dt else ()))  # fmt: skip
+                                   *thin)  # fmt: skip
         wide = spans and self.knots == "wide"  # Akima's slopes over a gap-long baseline
         errs["akima"] = (akima_wide_xy if wide else akima_xy)(xs, ts, k2, gs)
         errs["linear"] = linear_xy(xs, ts, k2, gs)
