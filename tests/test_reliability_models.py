@@ -353,7 +353,9 @@ def test_concurrent_train_is_refused_then_kill_9_and_resume(base, tmp_path):
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY.replace("max_steps = 3", "max_steps = 40"))
     run = tmp_path / "r"
-    first = _train(base / "s", run, cfg, sleep=0.25)
+    # 1 s a step: the second process must start (a torch import, slow on a loaded 2-core box)
+    # while the first still trains; at 0.25 s the first reached step 40 first (session 28)
+    first = _train(base / "s", run, cfg, sleep=1.0)
     deadline = time.time() + 90
     while _step_of(run) < 2 and time.time() < deadline and first.poll() is None:
         time.sleep(0.05)
