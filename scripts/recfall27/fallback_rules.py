@@ -164,21 +164,28 @@ def table(reg: list, label: str, fit_geo: dict | None, rng) -> dict:
         return {}
     rules = list(reg[0][1])
     cur = rules[0]
-    names = np.array([n for n, _ in reg])
-    st_groups, kd_groups = np.arange(len(reg)), np.array([kind_of(n) for n in names])
-    print(f"\n-- {label}: {len(reg)} stores, {len(set(kd_groups))} kinds")
+    print(f"\n-- {label}: {len(reg)} stores, {len({kind_of(n) for n, _ in reg})} kinds")
     print(f"   {'rule':40s} {'fit half':>8s} {'regret':>7s}  vs current (CI stores | kinds)")
     rows = {}
     for r in rules:
-        lr = np.array([x[r] for _, x in reg])
-        d = lr - np.array([x[cur] for _, x in reg])
-        cs, ck = boot(d, st_groups, rng), boot(d, kd_groups, rng)
+        rows[r] = row = rule_row(reg, r, cur, rng)
+        cs, ck = row["ci_stores"], row["ci_kinds"]
         f = f"{fit_geo[r]:.3f}" if fit_geo else "   -"
-        print(f"   {r:40s} {f:>8s} {np.exp(lr.mean()):7.3f}  {np.exp(d.mean()):.4f} "
+        print(f"   {r:40s} {f:>8s} {row['regret']:7.3f}  {row['vs_current']:.4f} "
               f"({cs[0]:.4f}-{cs[1]:.4f} | {ck[0]:.4f}-{ck[1]:.4f})")  # fmt: skip
-        rows[r] = {"regret": float(np.exp(lr.mean())), "vs_current": float(np.exp(d.mean())),
-                   "ci_stores": cs, "ci_kinds": ck}  # fmt: skip
     return rows
+
+
+def rule_row(reg: list, rule: str, current: str, rng) -> dict:
+    """One rule over ``reg`` ([(store, {rule: log regret})]): its regret (geometric mean over the
+    stores) and its ratio to ``current``'s, with 95 % CIs over stores and over kinds (recfall28's
+    gap_rules.py reads its tables through it too)."""
+    lr = np.array([x[rule] for _, x in reg])
+    d = lr - np.array([x[current] for _, x in reg])
+    kinds = np.array([kind_of(n) for n, _ in reg])
+    cs, ck = boot(d, np.arange(len(reg)), rng), boot(d, kinds, rng)
+    return {"regret": float(np.exp(lr.mean())), "vs_current": float(np.exp(d.mean())),
+            "ci_stores": cs, "ci_kinds": ck}  # fmt: skip
 
 
 def by_pattern(stores: list, rule: str) -> None:

@@ -17,14 +17,20 @@ REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("RECFALL27", "/tmp/recfall27")) / "fresh"
 
 
-def main() -> None:
+def generate(out: Path, seeds26: range, n16: dict[int, range]) -> None:
+    """fewtrip27's generator into ``out``/{raw,stores}: heldout26's kinds at ``seeds26``,
+    movers16's at ``n16`` ({trips: seeds}); recfall28's fresh set is made through it too."""
     spec = importlib.util.spec_from_file_location(
         "gen_stores", REPO / "scripts/fewtrip27/gen_stores.py"
     )
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    gen.OUT, gen.SEEDS26, gen.N16 = OUT, range(8, 10), {36: range(4, 6)}
+    gen.OUT, gen.SEEDS26, gen.N16 = out, seeds26, n16
     gen.main()
+
+
+def main() -> None:
+    generate(OUT, range(8, 10), {36: range(4, 6)})
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -112,18 +113,31 @@ def main(argv: list[str]) -> None:
         [*(Path(os.environ.get("FEWTRIP27", "/tmp/fewtrip27")) / "stores").iterdir(),
          *Path("/tmp/heldout27/stores").iterdir()])  # fmt: skip
     (OUT / "errs").mkdir(parents=True, exist_ok=True)
+    each_store(stores, lambda st: OUT / "errs" / f"{st.name}.json", store_errors,
+               lambda r, s: f"{len(r['patterns'])} patterns, {s:.1f} s")  # fmt: skip
+
+
+def each_store(
+    stores: list[Path],
+    dest: Callable[[Path], Path],
+    errors: Callable[[Path], dict],
+    said: Callable[[dict, float], str],
+) -> None:
+    """Each store whose ``dest(store)`` is not there yet: ``errors(store)`` written to it as JSON
+    and one line `STORE: said(result, seconds)`; a store that cannot be read is reported, not
+    fatal (recfall28's gap_rules.py measures its stores through it too)."""
     for st in stores:
-        dst = OUT / "errs" / f"{st.name}.json"
+        dst = dest(st)
         if dst.exists():
             continue
         t0 = time.time()
         try:
-            r = store_errors(st)
+            r = errors(st)
         except Exception as e:  # a store that cannot be read is reported, not fatal
             print(f"{st.name}: FAILED {type(e).__name__}: {e}", flush=True)
             continue
         dst.write_text(json.dumps(r))
-        print(f"{st.name}: {len(r['patterns'])} patterns, {time.time() - t0:.1f} s", flush=True)
+        print(f"{st.name}: {said(r, time.time() - t0)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ from trajlm.tasks.recover_guard import guard_mask
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "recfall27"))
 sys.path.insert(0, str(ROOT / "fewtrip27"))
-from fallback_rules import H27, boot  # noqa: E402
+from fallback_rules import H27, rule_row  # noqa: E402
+from interp_errors import each_store  # noqa: E402
 from rules import halves, kind_of, larger  # noqa: E402
 
 OUT = Path(os.environ.get("RECFALL28", "/tmp/recfall28"))
@@ -136,20 +137,13 @@ def cmd_errs(argv: list[str]) -> None:
         [*(Path(os.environ.get("FEWTRIP27", "/tmp/fewtrip27")) / "stores").iterdir(),
          *Path("/tmp/heldout27/stores").iterdir(), *(R27 / "fresh" / "stores").iterdir()])  # fmt: skip
     (OUT / "errs").mkdir(parents=True, exist_ok=True)
-    for st in stores:
-        dst = OUT / "errs" / f"{st.name}{'' if split == 'test' else '_' + split}.json"
-        if dst.exists():
-            continue
-        t0 = time.time()
-        try:
-            r = store_errs(st, split, seeds)
-        except Exception as e:  # a store that cannot be read is reported, not fatal
-            print(f"{st.name}: FAILED {type(e).__name__}: {e}", flush=True)
-            continue
-        r["fresh"] = str(st).startswith(str(R27 / "fresh"))
-        dst.write_text(json.dumps(r))
-        print(f"{st.name}: {sum(len(x['patterns']) for x in r['runs'])} patterns, "
-              f"{time.time() - t0:.1f} s (table CPU {r['table_cpu_s']} s)", flush=True)  # fmt: skip
+
+    def errs(st: Path) -> dict:
+        return {**store_errs(st, split, seeds), "fresh": str(st).startswith(str(R27 / "fresh"))}
+
+    each_store(stores, lambda st: OUT / "errs" / f"{st.name}{'' if split == 'test' else '_' + split}.json",
+               errs, lambda r, s: f"{sum(len(x['patterns']) for x in r['runs'])} patterns, "
+               f"{s:.1f} s (table CPU {r['table_cpu_s']} s)")  # fmt: skip
 
 
 def log_regrets(s: dict) -> dict[str, float]:
@@ -170,19 +164,15 @@ def table_of(stores: list, label: str, rng, fit_geo: dict | None = None) -> dict
     reg = [x for x in reg if x[1]]
     if not reg:
         return {}
-    sg, kg = np.arange(len(reg)), np.array([kind_of(n) for n, _ in reg])
-    print(f"\n-- {label}: {len(reg)} stores, {len(set(kg))} kinds")
+    print(f"\n-- {label}: {len(reg)} stores, {len({kind_of(n) for n, _ in reg})} kinds")
     rows = {}
     for r in RULES:
-        lr = np.array([x[r] for _, x in reg])
-        d = lr - np.array([x["current"] for _, x in reg])
-        cs, ck = boot(d, sg, rng), boot(d, kg, rng)
+        rows[r] = row = rule_row(reg, r, "current", rng)
+        cs, ck = row["ci_stores"], row["ci_kinds"]
         f = f"{fit_geo[r]:.3f}" if fit_geo else "  -  "
-        print(f"   {r:18s} fit {f}  regret {np.exp(lr.mean()):.4f}  vs current "
-              f"{np.exp(d.mean()):.4f} (CI stores {cs[0]:.4f}-{cs[1]:.4f} | kinds "
+        print(f"   {r:18s} fit {f}  regret {row['regret']:.4f}  vs current "
+              f"{row['vs_current']:.4f} (CI stores {cs[0]:.4f}-{cs[1]:.4f} | kinds "
               f"{ck[0]:.4f}-{ck[1]:.4f})")  # fmt: skip
-        rows[r] = {"regret": float(np.exp(lr.mean())), "vs_current": float(np.exp(d.mean())),
-                   "ci_stores": cs, "ci_kinds": ck}  # fmt: skip
     return rows
 
 

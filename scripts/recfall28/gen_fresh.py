@@ -10,22 +10,19 @@ FILE --out STORE` with no options (recfall27's fresh set used seeds 8-9 / 4-5).
     RECFALL28=/tmp/recfall28/fresh PYTHONPATH=$PWD python scripts/recfall28/gap_rules.py all
 """
 
-import importlib.util
 import os
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("RECFALL28", "/tmp/recfall28")) / "fresh"
+# this file runs as __main__, so `gen_fresh` below is recfall27's (the same generator call)
+sys.path.insert(0, str(REPO / "scripts/recfall27"))
+from gen_fresh import generate  # noqa: E402
 
 
 def main() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "gen_stores", REPO / "scripts/fewtrip27/gen_stores.py"
-    )
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    gen.OUT, gen.SEEDS26, gen.N16 = OUT, range(10, 14), {36: range(6, 10)}
-    gen.main()
+    generate(OUT, range(10, 14), {36: range(6, 10)})
 
 
 if __name__ == "__main__":
