@@ -11,44 +11,21 @@ Run: PYTHONPATH=$PWD .venv/bin/python scripts/badin27/readers.py [OUT_DIR]   (de
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ingest_cases import IngestCases, rows  # noqa: E402
 
-from trajlm.cli import app
-from trajlm.data.store import read_store
-
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/badin27/readers")
-shutil.rmtree(OUT, ignore_errors=True)
-OUT.mkdir(parents=True)
-N = 0
 WORDS = ("rror", "warn", "drop", "zone", "read as", "times", "line", "split", "empty", "UTC")
+CASES = IngestCases(
+    Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/badin27/readers"), WORDS, width=3, said=420
+)
 
 
 def ingest(name: str, data: str | bytes, ext: str = "csv", *opts: str) -> None:
-    global N
-    N += 1
-    src = OUT / f"{N:03d}.{ext}"
-    src.write_bytes(data if isinstance(data, bytes) else data.encode())
-    out = OUT / f"{N:03d}_store"
-    res = CliRunner().invoke(app, ["data", "ingest", str(src), "--out", str(out), *opts])
-    lines = [ln.strip() for ln in res.output.splitlines() if ln.strip()]
-    said = " / ".join(ln for ln in lines if any(w in ln for w in WORDS))[:420]
-    got = ""
-    if res.exit_code == 0 and out.exists():
-        df = read_store(out).sort("traj_id", "t")
-        first = df.head(1).select("traj_id", "t", "lat", "lon").rows()
-        got = f" ids={sorted(map(str, df['traj_id'].unique().to_list()))[:5]} n={df.height} first={first}"
-    exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
-           else f" EXC {type(res.exception).__name__}: {str(res.exception)[:200]}")  # fmt: skip
-    print(f"{N:03d} {name} | exit={res.exit_code}{got}{exc} :: {said}", flush=True)
-
-
-def rows(n: int = 12, lat0: float = 35.68, lon0: float = 139.76, dt: int = 10):
-    return [(f"2026-03-01 10:{(k * dt) // 60:02d}:{(k * dt) % 60:02d}", lat0 + 1e-4 * k, lon0 + 1e-4 * k)
-            for k in range(n)]  # fmt: skip
+    CASES(name, data, ext, opts, lambda df, first: (
+        f" ids={sorted(map(str, df['traj_id'].unique().to_list()))[:5]} n={df.height} first={first}"))  # fmt: skip
 
 
 # ---------------------------------------------------------------- East Asian code pages / names
@@ -233,4 +210,4 @@ ingest(
     "one trajectory: empty val / test said",
     "id,time,lat,lon\n" + "".join(f"a,{t},{a},{o}\n" for t, a, o in rows(n=200)),
 )
-print("done", N)
+print("done", CASES.n)

@@ -10,60 +10,39 @@ Outputs (the files and stores) go under OUT_DIR (default /tmp/readers28/cases).
 
 from __future__ import annotations
 
-import shutil
 import sys
 import warnings
 from pathlib import Path
 
 import pandas as pd
-from typer.testing import CliRunner
 
-from trajlm.cli import app
-from trajlm.data.store import read_store
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ingest_cases import IngestCases, rows  # noqa: E402
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/readers28/cases")
-shutil.rmtree(OUT, ignore_errors=True)
-OUT.mkdir(parents=True)
-N = 0
 WORDS = ("rror", "arn", "drop", "read as", "line", "day", "month", "feet", "ft", "hdop", "HDOP",
          "speed", "origin", "Lat", "Long", "Datum", "EUC", "text read", "column", "km/u")  # fmt: skip
+CASES = IngestCases(
+    Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/readers28/cases"), WORDS, width=2, said=500
+)
 
 
 def ingest(name: str, data: str | bytes, *opts: str, ext: str = "csv", extra: str = "") -> None:
-    global N
-    N += 1
-    src = OUT / f"{N:02d}.{ext}"
-    src.write_bytes(data if isinstance(data, bytes) else data.encode())
-    out = OUT / f"{N:02d}_store"
-    res = CliRunner().invoke(app, ["data", "ingest", str(src), "--out", str(out), *opts])
-    lines = [ln.strip() for ln in res.output.splitlines() if ln.strip()]
-    said = " / ".join(ln for ln in lines if any(w in ln for w in WORDS))[:500]
-    got = ""
-    if res.exit_code == 0 and out.exists():
-        df = read_store(out).sort("traj_id", "t")
-        first = df.head(1).select("traj_id", "t", "lat", "lon").rows()
+    def got(df, first) -> str:
         more = {
             c: df[c].head(3).to_list()
             for c in (extra.split(",") if extra else [])
             if c in df.columns
         }
-        got = f" n={df.height} first={first} {more}"
-    exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
-           else f" EXC {type(res.exception).__name__}: {str(res.exception)[:200]}")  # fmt: skip
-    print(f"{N:02d} {name} | exit={res.exit_code}{got}{exc} :: {said}", flush=True)
+        return f" n={df.height} first={first} {more}"
 
-
-def rows(n: int = 12, lat0: float = 35.68, lon0: float = 139.76, dt: int = 10):
-    return [(f"2026-03-01 10:{(k * dt) // 60:02d}:{(k * dt) % 60:02d}", lat0 + 1e-4 * k, lon0 + 1e-4 * k)
-            for k in range(n)]  # fmt: skip
+    CASES(name, data, ext, opts, got)
 
 
 # ---- 1. "the last Tuesday in December" (Asker; a tug on 12 days, Tuesdays 1 and 8 December)
 def ask_case() -> None:
     from trajlm.questions import Asker
 
-    global N
-    N += 1
+    CASES.n += 1
     days = pd.date_range("2026-11-27", "2026-12-08")
     recs = []
     for d, day in enumerate(days):
@@ -82,10 +61,10 @@ def ask_case() -> None:
             try:
                 a = asker(q)
                 print(
-                    f"{N:02d} ask {q!r} | {a.value:.3f} km, plan dates {a.plan.date_from}..{a.plan.date_to}"
+                    f"{CASES.n:02d} ask {q!r} | {a.value:.3f} km, plan dates {a.plan.date_from}..{a.plan.date_to}"
                 )
             except Exception as e:  # noqa: BLE001 (a refusal is a result here)
-                print(f"{N:02d} ask {q!r} | refused: {type(e).__name__}: {e}")
+                print(f"{CASES.n:02d} ask {q!r} | refused: {type(e).__name__}: {e}")
 
 
 ask_case()
@@ -212,4 +191,4 @@ ingest(
     "--time-format",
     "mdy",
 )
-print("done", N)
+print("done", CASES.n)
