@@ -207,15 +207,23 @@ def by_pattern(stores: list, rule: str) -> None:
         )
 
 
-def main() -> None:
-    stores = [json.loads(p.read_text()) for p in sorted((OUT / "errs").glob("*.json"))]
-    stores = [s for s in stores if s["patterns"]]
+def store_sets(stores: list) -> tuple:
+    """(heldout27's eight, the 72-trip stores, the small stores' fitting half, their evaluation
+    half, (the fitting kinds, the evaluation kinds)): fewtrip27's halves by kind (recfall28's
+    gap_rules.py splits its stores by it too)."""
     h27 = [s for s in stores if s["store"] in H27]
     small = [s for s in stores if s["store"] not in H27 and not larger(s["store"])]
     big = [s for s in stores if larger(s["store"])]
     fit_k, eval_k = halves(sorted({kind_of(s["store"]) for s in small}))
     fit = [s for s in small if kind_of(s["store"]) in fit_k]
     ev = [s for s in small if kind_of(s["store"]) in eval_k]
+    return h27, big, fit, ev, (fit_k, eval_k)
+
+
+def main() -> None:
+    stores = [json.loads(p.read_text()) for p in sorted((OUT / "errs").glob("*.json"))]
+    stores = [s for s in stores if s["patterns"]]
+    h27, big, fit, ev, (fit_k, eval_k) = store_sets(stores)
     print(
         f"fit half {len(fit)} stores {sorted(fit_k)}\neval half {len(ev)} stores {sorted(eval_k)}"
     )

@@ -60,17 +60,23 @@ def truth_errors(task, proj, flavours: bool = True) -> dict:
     return sums(preds, xy, ~known)
 
 
+def backtest_split(xy: np.ndarray, t: np.ndarray, known: np.ndarray, g: np.ndarray) -> tuple:
+    """The call's own backtest as BridgeRecoverer._guard hides it: (xs, ts, gs) the points it
+    runs on, k2 those it keeps, ``scored`` those it hides and scores (dense: spans as long as
+    the real gaps over the known points; else every other known); recfall28's gap_rules.py too."""
+    if is_dense(t, known, g, DT):
+        xs, ts, gs = xy[known], t[known], g[known]
+        k2 = span_mask(ts, gs, gap_spans(t, known, g))
+        return xs, ts, gs, k2, ~k2
+    k2 = guard_mask(known, g)
+    return xy, t, g, k2, known & ~k2
+
+
 def call_backtest(task, proj) -> dict:
     """The fallback interpolations on the call's own backtest, as BridgeRecoverer._guard hides
     it (dense: spans as long as the real gaps over the known points; else every other known)."""
     xy, t, known, g = xy_of(task, proj), np.asarray(task.t, np.float64), task.known, task.groups
-    if is_dense(t, known, g, DT):
-        xs, ts, gs = xy[known], t[known], g[known]
-        k2 = span_mask(ts, gs, gap_spans(t, known, g))
-        scored = ~k2
-    else:
-        xs, ts, gs, k2 = xy, t, g, guard_mask(known, g)
-        scored = known & ~k2
+    xs, ts, gs, k2, scored = backtest_split(xy, t, known, g)
     out = sums({k: f(xs, ts, k2, gs) for k, f in FALLBACK.items()}, xs, scored)
     out["dense"] = bool(is_dense(t, known, g, DT))
     return out

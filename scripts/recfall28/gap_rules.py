@@ -41,15 +41,13 @@ from trajlm.tasks.fallback_gap import (
     pick_for_call,
 )
 from trajlm.tasks.fallback_recover import INTERPS, interpolate
-from trajlm.tasks.recover_dense import gap_spans, is_dense, span_mask
-from trajlm.tasks.recover_guard import guard_mask
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "recfall27"))
 sys.path.insert(0, str(ROOT / "fewtrip27"))
-from fallback_rules import H27, rule_row  # noqa: E402
-from interp_errors import each_store  # noqa: E402
-from rules import halves, kind_of, larger  # noqa: E402
+from fallback_rules import rule_row, store_sets  # noqa: E402
+from interp_errors import backtest_split, each_store  # noqa: E402
+from rules import kind_of  # noqa: E402
 
 OUT = Path(os.environ.get("RECFALL28", "/tmp/recfall28"))
 R27 = Path(os.environ.get("RECFALL27", "/tmp/recfall27"))
@@ -67,13 +65,7 @@ RULES = (
 def call_pick(xy, t, known, g) -> str:
     """Today's pick: the interpolation of lowest pooled error on the call's own backtest, hidden
     as BridgeRecoverer._guard hides it (ties: the first of INTERPS, as call_fallback)."""
-    if is_dense(t, known, g, DT):
-        xs, ts, gs = xy[known], t[known], g[known]
-        k2 = span_mask(ts, gs, gap_spans(t, known, g))
-        scored = ~k2
-    else:
-        xs, ts, gs, k2 = xy, t, g, guard_mask(known, g)
-        scored = known & ~k2
+    xs, ts, gs, k2, scored = backtest_split(xy, t, known, g)
     if not scored.any():
         return INTERPS[0], None
     e = [np.linalg.norm(interpolate(k, xs, ts, k2, gs)[scored] - xs[scored], axis=1).mean()
@@ -194,12 +186,7 @@ def cmd_rules() -> None:
     stores = [s for s in stores if s["split"] == "test"]
     fresh = [s for s in stores if s.get("fresh")]
     stores = [s for s in stores if not s.get("fresh")]
-    h27 = [s for s in stores if s["store"] in H27]
-    small = [s for s in stores if s["store"] not in H27 and not larger(s["store"])]
-    big = [s for s in stores if larger(s["store"])]
-    fit_k, eval_k = halves(sorted({kind_of(s["store"]) for s in small}))
-    fit = [s for s in small if kind_of(s["store"]) in fit_k]
-    ev = [s for s in small if kind_of(s["store"]) in eval_k]
+    h27, big, fit, ev, _ = store_sets(stores)
     rng = np.random.default_rng(2828)
     print(f"rules: {RULES} (regret = rule / best single interpolation; per pattern: "
           + " / ".join(RULES) + ")")  # fmt: skip
