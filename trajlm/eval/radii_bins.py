@@ -15,10 +15,10 @@ The factors live beside a checkpoint's weights in ``radii.json`` (``save_radii_b
 gets the pooled factors of eval/spread_radii.py, as before. Chosen on val by leaving one val
 source out at a time (docs/generalization.md, Session 22); scripts/radii22_radii.py writes it.
 
-Session 23 (radii23): a file of ``version`` 2 also holds a ``scale`` (``BacktestScale``): a
-per-call calibration measured on the mover itself. The history's first fixes predict its last
-``fixes`` ones (eval/radii_backtest.py); the median err / std_m of that backtest, over its val
-median and clipped, multiplies the answer's factor, to the power ``alpha`` x min(1, the
+Session 23 (radii23): a file of ``version`` 2 also holds a ``scale`` (``BacktestScale``,
+eval/radii_scale.py, importable here too): a per-call calibration measured on the mover
+itself. The history's first fixes predict its last ``fixes`` ones (eval/radii_backtest.py);
+the median err / std_m of that backtest, over its val median and clipped, multiplies the answer's factor, to the power ``alpha`` x min(1, the
 backtest's longest lag / seconds ahead) ^ ``decay`` (a backtest of 6 s says less about +600 s).
 The bins' factors are then quantiles of err / (std_m x that multiplier). Version-1 files load
 and act as before; an answer whose backtest cannot be read (a history of fewer than
@@ -53,6 +53,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.errors import TrajlmInputError
+from trajlm.eval.radii_scale import MAX_FIXES, BacktestScale  # noqa: F401 (importable here)
 
 RADII_FILE = "radii.json"
 AHEAD_EDGES_S = (15.0, 60.0, 300.0)  # seconds ahead: <=15, 15-60, 60-300, > 300
@@ -75,58 +76,6 @@ def relative_std(std: Any, speed: Any, ahead: Any) -> np.ndarray:
     """``std_m`` / the distance covered in the horizon (speed x seconds ahead, at least 1 m)."""
     dist = np.maximum(np.asarray(speed, np.float64) * np.asarray(ahead, np.float64), 1.0)
     return np.asarray(std, np.float64) / dist
-
-
-MAX_FIXES = 1000  # a backtest over more fixes than any history holds never runs (badin23)
-
-
-@dataclass(frozen=True)
-class BacktestScale:
-    """The per-call multiplier of session 23 (module doc): from the backtest's median err / std_m
-    ``s`` and its longest lag ``lag`` (s), per answer ``ahead`` seconds ahead."""
-
-    median: float  # val's median of s: s / median = 1 is a typical mover
-    fixes: int = 6
-    alpha: float = 1.0
-    decay: float = 1.0
-    clip: float = 3.0
-
-    def mult(self, s: Any, lag: Any, ahead: Any) -> np.ndarray:
-        """The multiplier per answer (1 where ``s`` or ``lag`` is not a positive number)."""
-        s, lag = np.asarray(s, np.float64), np.asarray(lag, np.float64)
-        a = np.asarray(ahead, np.float64)
-        ok = np.isfinite(s) & (s > 0) & np.isfinite(lag) & (lag > 0) & np.isfinite(a) & (a > 0)
-        x = np.clip(np.where(ok, s, self.median) / self.median, 1 / self.clip, self.clip)
-        w = np.minimum(1.0, np.where(ok, lag, 1.0) / np.where(ok, a, 1.0)) ** self.decay
-        return np.where(ok, x ** (self.alpha * w), 1.0)
-
-    def to_json(self) -> dict:
-        return {"kind": "backtest", "median": self.median, "fixes": self.fixes,
-                "alpha": self.alpha, "decay": self.decay, "clip": self.clip}  # fmt: skip
-
-    @classmethod
-    def from_json(cls, d: Any) -> BacktestScale:
-        if not isinstance(d, dict) or d.get("kind") != "backtest":
-            raise ValueError("scale: expected {'kind': 'backtest', ...}")
-        for k in (
-            "median",
-            "fixes",
-            "alpha",
-            "decay",
-            "clip",
-        ):  # "0.75", true: not numbers (badin23)
-            if isinstance(d[k], bool) or not isinstance(d[k], int | float):
-                raise ValueError(f"scale.{k}: expected a number, got {d[k]!r}")
-        fixes = d["fixes"]
-        if not (isinstance(fixes, int) or float(fixes).is_integer()) or not 1 <= fixes <= MAX_FIXES:
-            raise ValueError(f"scale.fixes: expected a whole number of fixes in [1, {MAX_FIXES}], "
-                             f"got {fixes!r}")  # fmt: skip
-        out = cls(float(d["median"]), int(fixes), float(d["alpha"]), float(d["decay"]),
-                  float(d["clip"]))  # fmt: skip
-        nums = (out.median, out.alpha, out.decay, out.clip - 1, out.fixes)
-        if not all(np.isfinite(v) and v > 0 for v in nums):
-            raise ValueError("scale: median, fixes, alpha, decay must be positive, clip above 1")
-        return out
 
 
 @dataclass(frozen=True)
