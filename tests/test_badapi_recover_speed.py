@@ -1,6 +1,7 @@
 """recover()'s bridge builds its pseudo-trajectories as arrays and one table per rollout chunk
 (badapi item 2: a Polars DataFrame per gap side was a third of the time). The table the model
-reads is the one the per-gap frames made, so the recovered points are identical."""
+reads is the one the per-gap frames made, so the recovered points are identical
+(tasks/recover_rollouts.frames_table since tidy28's split; it was recover_bridge._chunk)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from helpers import STATS
 
 from trajlm.data.features import LocalProjection
 from trajlm.model import ModelConfig, TrajectoryModel
-from trajlm.tasks import recover_bridge
-from trajlm.tasks.recover_bridge import _chunk, bridge_xy
+from trajlm.tasks import recover_rollouts
+from trajlm.tasks.recover_bridge import bridge_xy
+from trajlm.tasks.recover_rollouts import frames_table
 
 
 def _frames(rng: np.random.Generator) -> list[tuple]:
@@ -33,7 +35,7 @@ def _old_chunk(frames: list[tuple]) -> pl.DataFrame:
 
 def test_chunk_is_the_table_the_per_gap_frames_made():
     frames = _frames(np.random.default_rng(0))
-    old, new = _old_chunk(frames), _chunk(frames)
+    old, new = _old_chunk(frames), frames_table(frames)
     assert new.columns == old.columns and new.schema["t"] == old.schema["t"]
     assert new.equals(old.with_columns(pl.col("traj_id").cast(pl.Int64)))  # ids: Int64 now
 
@@ -53,7 +55,7 @@ def test_bridge_recovers_the_same_points_as_the_per_gap_frames(monkeypatch):
     proj = LocalProjection(41.15, -8.61)
     with torch.inference_mode():
         a = bridge_xy(model, xy, t, known, groups, proj)
-        monkeypatch.setattr(recover_bridge, "_chunk", _old_chunk)
+        monkeypatch.setattr(recover_rollouts, "frames_table", _old_chunk)
         b = bridge_xy(model, xy, t, known, groups, proj)
     assert np.isfinite(a).all()
     np.testing.assert_array_equal(a, b)

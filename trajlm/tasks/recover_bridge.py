@@ -38,20 +38,19 @@ Everything runs in metres in one local projection of the input (LocalProjection.
 Split along its ideas in session 19: the interpolations and their per-gap choice in
 recover_interp.py, the guard's gate in recover_guard.py (``BridgeRecoverer._guard`` runs the
 backtest here and hands its errors there), dense feeds in recover_dense.py; in session 24 the
-options' allowed values, checks and the recoverer's name in recover_options.py; the names are
-re-exported here.
+options' allowed values, checks and the recoverer's name in recover_options.py; in session 28
+the sides' rollouts read at the gaps' times in recover_rollouts.py; the names are re-exported
+here.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
-import polars as pl
 
 from trajlm.data.features import LocalProjection
-from trajlm.data.longitude import mean_lon, unwrap_lon, wrap_lon
+from trajlm.data.longitude import mean_lon
 from trajlm.tasks.fallback_gap import PICKS, fallback_answer, table_ok
 from trajlm.tasks.fallback_recover import (
     call_fallback,
@@ -60,7 +59,6 @@ from trajlm.tasks.fallback_recover import (
     say_verdict,
     verdict_fallback,
 )
-from trajlm.tasks.predict import rollout_until
 from trajlm.tasks.recover_dense import (
     gap_spans,
     is_dense,
@@ -81,6 +79,7 @@ from trajlm.tasks.recover_options import (  # noqa: F401  (the option values: im
     check_options,
     recoverer_name,
 )
+from trajlm.tasks.recover_rollouts import CHUNK, MAX_STEPS, rollouts_at  # noqa: F401
 from trajlm.tasks.recover_stopped import STOP_RADIUS_M, hold_stops, stopped_gaps
 
 __all__ = ["BRIDGE_DEFAULT", "BridgeRecoverer", "akima_xy", "bridge_xy", "guard_mask",
@@ -109,6 +108,8 @@ VERDICT_RULE = "whether"
 # check saved (session 28, recfall28; runs without one: "backtest"), "lengths" (one for the
 # call, by its gaps' lengths) or "lengths per gap"; docs/recovery.md "Session 28 (recfall28)"
 GAP_RULE = "backtest"
+
+
 # check "call": Session 21 (tasks21), the cross-fitted call check of fallback_recover.py: on
 # held-out vals (AIS, hurricanes, pmm, scooters, T-Drive, ...) the guard alone lost to the best
 # interpolation by up to 64 % (AIS random 50 %); the check falls back to Akima / PCHIP / linear
@@ -117,60 +118,6 @@ GAP_RULE = "backtest"
 # dense calls only, the wide Akima a third candidate of the guard's pick where its backtest
 # beats the others by 10 %; val sea -13 / -28 / -39 m at 5 / 10 / 20 min, held-out ships
 # -3 to -105 m, transits, buses / cars and raw 1-s GeoLife level (docs/recovery.md)
-CHUNK = 512  # pseudo-trajectories per rollout call (memory)
-MAX_STEPS = 128  # the longest rollout a side may take (chunks of k steps), as api_rollout
-
-
-def _chunk(frames: list[tuple]) -> pl.DataFrame:
-    """Pseudo-trajectories (id, t, lat, lon arrays) -> one table, built once from concatenated
-    arrays (a DataFrame per gap side cost ~1 ms each: a third of recover's time, badapi item 2)."""
-    n = [len(f[1]) for f in frames]
-    return pl.DataFrame({
-        "traj_id": np.repeat(np.array([f[0] for f in frames], np.int64), n),
-        "t": np.concatenate([f[1] for f in frames]).astype(np.int64),
-        "lat": np.concatenate([f[2] for f in frames]).astype(np.float64),
-        "lon": np.concatenate([f[3] for f in frames]).astype(np.float64),
-    })  # fmt: skip
-
-
-def _rollouts(model, frames: list[tuple], need: dict, asked: dict) -> dict:
-    """Roll out every pseudo-trajectory (``frames``: (id, t, lat, lon) arrays, one id each) and
-    read its track at ``asked[id]`` (seconds after its last point) -> {id: (m, 2) lat/lon, NaN
-    beyond the rollout}."""
-    out: dict = {}
-    for a in range(0, len(frames), CHUNK):
-        df = _chunk(frames[a : a + CHUNK])
-        last = df.group_by("traj_id", maintain_order=True).agg(pl.col("t", "lat", "lon").last())
-        dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
-        span = np.median([asked[i].max() for i in last["traj_id"].to_list()])
-        room = max(1, model.config.max_len // 2)
-        k = int(min(room, max(1, math.ceil(1.5 * span / max(dt, 1.0)) + 2)))
-        pred = rollout_until(model, df, {i: need[i] for i in last["traj_id"].to_list()}, k,
-                             MAX_STEPS)  # fmt: skip
-        # each id's rows in the rollout's order, by one stable sort (cols23: a DataFrame per
-        # group_by group and np.r_ per track cost ~10 % of a dense call's time)
-        ids = pred["traj_id"].to_numpy()
-        order = np.argsort(ids, kind="stable")
-        pt, plat, plon = (pred[c].to_numpy()[order] for c in ("t", "lat", "lon"))
-        uniq, starts = np.unique(ids[order], return_index=True)
-        ends = np.append(starts[1:], len(order))
-        rows_of = dict(zip(uniq.tolist(), zip(starts.tolist(), ends.tolist(), strict=True),
-                           strict=True))  # fmt: skip
-        for i, t0, la, lo in last.iter_rows():
-            s, e = rows_of[i]
-            tt = np.concatenate(([0.0], pt[s:e] - t0))
-            a_ = asked[i]
-            res = np.full((len(a_), 2), np.nan)
-            ok = (a_ >= 0) & (a_ <= tt[-1])
-            # longitudes unwrapped: a rollout across +-180 is not interpolated the long way
-            for c, v in enumerate((np.concatenate(([la], plat[s:e])),
-                                   unwrap_lon(np.concatenate(([lo], plon[s:e]))))):  # fmt: skip
-                res[ok, c] = np.interp(a_[ok], tt, v)
-            res[:, 1] = wrap_lon(res[:, 1])
-            out[i] = res
-    return out
-
-
 def _gaps(
     hidden: np.ndarray, prev: np.ndarray, nxt: np.ndarray
 ) -> list[tuple[tuple[int, int], np.ndarray]]:
@@ -256,7 +203,7 @@ def bridge_xy(
         plan.append((p, n, rows_a, fid, bid))
     if not frames:
         return out
-    res = _rollouts(model, frames, need, asked)
+    res = rollouts_at(model, frames, need, asked)
     for p, n, rows, fid, bid in plan:
         side = {}
         for key, sid in (("f", fid), ("b", bid)):
