@@ -25,6 +25,8 @@ from trajlm._cli_io import (
     column_option,
 )
 from trajlm.cli_predict_output import output_names, times_like_input
+from trajlm.cli_predict_words import cli_words, mix_said, motion_note  # noqa: F401 (importable here)
+from trajlm.cli_predict_words import said as _said
 
 OUT_HELP = (
     ".csv/.parquet/.geojson with the columns ID, step, TIME (as the input's: ISO text with its "
@@ -292,7 +294,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         if ahead is None:
             return _said(lambda: lm.predict(df, steps=steps, radii=radii), source)
         if v["engine"] == "model":  # the model's own notes (reported motion), as below
-            _motion_note(df)
+            motion_note(df)
         try:  # --seconds-ahead follows the verdict too (smallval25), the engine named
             return _said(lambda: lm.predict(df, seconds_ahead=ahead, radii=radii), source)
         except ValueError as e:
@@ -325,51 +327,11 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
     if load_coverage(m) is None:  # a checkpoint without coverage: the older distance note
         io.coverage_note(m, df, source)
-    _motion_note(df)
+    motion_note(df)
     try:
         return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
     except ValueError as e:
         io.fail(f"--seconds-ahead: {e}")
-
-
-def _motion_note(df) -> None:
-    """The line saying reported speed / course are read (session 16, sogcog)."""
-    from trajlm.api_rollout import DR_WEIGHT
-    from trajlm.data.motion_columns import motion_columns
-
-    if DR_WEIGHT and (found := motion_columns(df.columns)):
-        io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "
-               f"{mix_said(df, DR_WEIGHT)} (docs/data.md)")  # fmt: skip
-
-
-def cli_words(line: str) -> str:
-    """A line of the API's cut of a vehicle's fixes (data/coerce_pieces.py) in the CLI's
-    options: ``--traj-col NAME`` reads each id as one trajectory (as ``traj_col=`` does)."""
-    import re
-
-    line = re.sub(r"split_gaps=False reads each (\S+) as one trajectory; traj_col='[^']*' too",
-                  r"--traj-col \1 reads each \1 as one trajectory", line)  # fmt: skip
-    line = line.replace("predict(latest=True)", "`trajlm predict --latest`")
-    return line.replace(
-        "traj_col=...; split_gaps=False refuses a frame without one", "--traj-col NAME"
-    )
-
-
-def mix_said(df, weight: float) -> str:
-    """What ``with_reported_motion`` uses, in words: the mix, and dead reckoning alone for the
-    trajectories whose last fix is a glitch by its reports (session 18: motion18 gave them no
-    model share; predict18 item 2: the line said the mix for them too)."""
-    from trajlm.eval.dead_reckoning import glitched_last_report
-
-    mix = f"{weight:g} dead reckoning + {1 - weight:g} model"
-    bad = glitched_last_report(df)
-    if not bad.any():
-        return mix
-    first = df["traj_id"].unique(maintain_order=True)[int(bad.argmax())]
-    why = "their last fix a position glitch by the reports, e.g. " + repr(first)
-    if bad.all():
-        return f"dead reckoning alone ({why})"
-    return f"{mix}, dead reckoning alone for {int(bad.sum())} of {len(bad)} trajectories ({why})"
 
 
 def _predict_verdict(model: Path) -> dict | None:
@@ -392,16 +354,3 @@ def _engine_radii(model: Path) -> bool:
     from trajlm.api_predict_verdict import has_spread
 
     return has_spread(_predict_verdict(model))
-
-
-def _said(call, source: str):
-    """call(), its warnings shown as `warning:` lines (once each), coverage lines naming the
-    input (`source`)."""
-    from trajlm.model.coverage import CoverageWarning
-
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        out = call()
-    for w in said:
-        io.warn(str(w.message), source if issubclass(w.category, CoverageWarning) else None)
-    return out

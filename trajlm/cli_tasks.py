@@ -153,7 +153,7 @@ def recover(
     lat/lon between known points (--every: rows at a regular interval too). The output keeps
     the input's rows and column names."""
     from trajlm._cli_points import input_errors, read_frame
-    from trajlm.cli_predict import _said
+    from trajlm.cli_predict_words import said as _said
     from trajlm.data.schema import LINE
 
     io.choice(split, SPLIT_NAMES, "--split")
@@ -198,7 +198,7 @@ def travel_time(
     import polars as pl
 
     from trajlm._cli_points import input_errors, read_frame
-    from trajlm.cli_predict import _said
+    from trajlm.cli_predict_words import said as _said
     from trajlm.data.schema import LINE
 
     io.suffix(input, (".csv", ".parquet"), "--input")
