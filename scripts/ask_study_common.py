@@ -1,5 +1,6 @@
-"""What the ask26 / ask27 question-set scripts share (docs/llm.md "Session 26 (ask26)", "Session 27
-(ask27)"): the flat-earth offset their generators place points with, the verdict of one answer
+"""What the ask26 / ask27 / ask28 question-set scripts share (docs/llm.md "Session 26 (ask26)",
+"Session 27 (ask27)", "Session 28 (ask28)"): the flat-earth offset their generators place points
+with (and ask27 / ask28's ``km_between`` / ``path``, the fixes along a route), the verdict of one answer
 against its truth, and the loops that read a set (or its paraphrases) through `Asker`, the path
 `trajlm ask` takes, and write NAME.txt / NAME.json / para.txt. Measures nothing itself; a study
 script imports it as ``from ask_study_common import ...`` after putting ``scripts/`` on sys.path.
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from trajlm.llm.plan import CannotAnswer
 
@@ -24,6 +26,39 @@ def offset(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[float
         lat + km * math.cos(b) / 111.32,
         lon + km * math.sin(b) / (111.32 * math.cos(math.radians(lat))),
     )
+
+
+def km_between(p: tuple[float, float], q: tuple[float, float]) -> float:
+    return math.hypot((q[0] - p[0]) * 111.32, (q[1] - p[1]) * 111.32 * math.cos(math.radians(p[0])))
+
+
+def path(points: list, t0: pd.Timestamp, kmh: float, step_s: float, rng: np.random.Generator,
+         dwells=(), noise_m: float = 1.0, bend: float = 0.0) -> tuple[list, list, list]:  # fmt: skip
+    """Fixes through `points` at about `kmh` (each leg +-15 %), one every `step_s`; `dwells[i]` minutes
+    stopped at points[i+1]; GPS noise of `noise_m` on every fix (so no two trips are copies); `bend`:
+    each leg bowed sideways by bend x sin(pi s) of its length (ask27's 0.04; 0: straight legs)."""
+    T, LA, LO = [t0], [points[0][0]], [points[0][1]]
+    t = t0
+    for i in range(len(points) - 1):
+        p, q = points[i], points[i + 1]
+        v = kmh * rng.uniform(0.85, 1.15)
+        n = max(2, int(round(km_between(p, q) / v * 3600 / step_s)))
+        s = np.linspace(0, 1, n + 1)[1:]
+        bow = bend * np.sin(np.pi * s)  # all zeros for straight legs: the same floats as without
+        for k in range(n):
+            t = t + pd.Timedelta(seconds=step_s)
+            T.append(t)
+            LA.append(p[0] + (q[0] - p[0]) * s[k] + bow[k] * (q[1] - p[1]))
+            LO.append(p[1] + (q[1] - p[1]) * s[k] - bow[k] * (q[0] - p[0]))
+        if i < len(dwells) and dwells[i] > 0:
+            for _ in range(max(1, int(dwells[i] * 60 / step_s))):
+                t = t + pd.Timedelta(seconds=step_s)
+                T.append(t)
+                LA.append(q[0])
+                LO.append(q[1])
+    la = np.array(LA) + rng.normal(0, noise_m / 111320, len(LA))
+    lo = np.array(LO) + rng.normal(0, noise_m / (111320 * math.cos(math.radians(LA[0]))), len(LO))
+    return T, list(np.round(la, 7)), list(np.round(lo, 7))
 
 
 def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False) -> str:

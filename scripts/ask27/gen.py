@@ -25,40 +25,15 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ask_study_common import offset  # noqa: E402
+from ask_study_common import path as common_path  # noqa: E402
 
 OUT = Path(os.environ.get("ASK27_OUT", "/tmp/ask27"))
 rng = np.random.default_rng(27)
 
 
-def km_between(p, q):
-    return math.hypot((q[0] - p[0]) * 111.32, (q[1] - p[1]) * 111.32 * math.cos(math.radians(p[0])))
-
-
 def path(points, t0, kmh, step_s, dwells=(), noise_m=1.0):
-    """Fixes through `points` at about `kmh` (each leg +-15 %), one every `step_s`; `dwells[i]` minutes
-    stopped at points[i+1]; GPS noise of `noise_m` on every fix (so no two trips are copies)."""
-    T, LA, LO = [t0], [points[0][0]], [points[0][1]]
-    t = t0
-    for i in range(len(points) - 1):
-        p, q = points[i], points[i + 1]
-        v = kmh * rng.uniform(0.85, 1.15)
-        n = max(2, int(round(km_between(p, q) / v * 3600 / step_s)))
-        s = np.linspace(0, 1, n + 1)[1:]
-        bend = 0.04 * np.sin(np.pi * s)
-        for k in range(n):
-            t = t + pd.Timedelta(seconds=step_s)
-            T.append(t)
-            LA.append(p[0] + (q[0] - p[0]) * s[k] + bend[k] * (q[1] - p[1]))
-            LO.append(p[1] + (q[1] - p[1]) * s[k] - bend[k] * (q[0] - p[0]))
-        if i < len(dwells) and dwells[i] > 0:
-            for _ in range(max(1, int(dwells[i] * 60 / step_s))):
-                t = t + pd.Timedelta(seconds=step_s)
-                T.append(t)
-                LA.append(q[0])
-                LO.append(q[1])
-    la = np.array(LA) + rng.normal(0, noise_m / 111320, len(LA))
-    lo = np.array(LO) + rng.normal(0, noise_m / (111320 * math.cos(math.radians(LA[0]))), len(LO))
-    return T, list(np.round(la, 7)), list(np.round(lo, 7))
+    """ask_study_common.path with this set's generator, legs bowed by 0.04."""
+    return common_path(points, t0, kmh, step_s, rng, dwells, noise_m, bend=0.04)
 
 
 def apron() -> pd.DataFrame:
