@@ -53,7 +53,7 @@ def _time_to_seconds(
         return s.dt.epoch("s"), "datetime", zone
     era = ""
     if dt == pl.Utf8:  # Buddhist-Era years (Thai exports: 2569 = 2026), as ingest reads them
-        from trajlm.data.readers._times import BUDDHIST_YEAR, common_era
+        from trajlm.data.readers._buddhist_era import BUDDHIST_YEAR, common_era
 
         if s.str.contains(BUDDHIST_YEAR).any():
             s = pl.DataFrame({col: s}).select(common_era(pl.col(col))).to_series()

@@ -112,7 +112,7 @@ CALENDAR_SAID = "calendar"  # said in the guessed columns: Buddhist-Era years re
 def buddhist_era(path: Path, format: str, sep: str, tcol: str) -> dict[str, str]:
     """{CALENDAR_SAID: why} when the time column's sampled values are dated in the Buddhist Era
     (`28/11/2569`: Thai exports; _times.common_era reads them as 2026), else {}."""
-    from trajlm.data.readers._times import BUDDHIST_OFFSET, BUDDHIST_YEAR
+    from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR
 
     values = [str(v) for v in (_id_sample(path, format, sep, tcol) or [])[:200] if v]
     years = [int(m[2]) for v in values if (m := re.search(BUDDHIST_YEAR, v.strip()))]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
 from trajlm.data.schema import DropReport
 
 # Parts that `ColumnMap.t_parts` may name, in order, with their zero-padded width and default.
@@ -103,21 +104,6 @@ def parse_time(
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
         return parsed.dt.epoch(unit)
     return _local(parsed, unit, utc_offset_s, tz, ambiguous)
-
-
-# A Buddhist-Era year (Thai calendar: 2569 BE = 2026 CE) beside a date separator: years
-# 2533-2643 BE are 1990-2100 CE, and no GPS fix is dated 2533-2643 CE (heldout28's Bangkok
-# tuk-tuks were refused as "time in the future", with no way to read them)
-BUDDHIST_YEAR = r"(^|[/.\-\s])(253[3-9]|25[4-9]\d|26[0-3]\d|264[0-3])($|[/.\-\sT])"
-BUDDHIST_OFFSET = 543
-
-
-def common_era(s: pl.Expr) -> pl.Expr:
-    """Time text with a Buddhist-Era year written as its Common-Era year (`28/11/2569 10:56`
-    -> `28/11/2026 10:56`); other text unchanged."""
-    year = s.str.extract(BUDDHIST_YEAR, 2).cast(pl.Int32, strict=False)
-    ce = pl.concat_str(pl.lit("${1}"), (year - BUDDHIST_OFFSET).cast(pl.Utf8), pl.lit("${3}"))
-    return pl.when(year.is_not_null()).then(s.str.replace(BUDDHIST_YEAR, ce)).otherwise(s)
 
 
 def with_offset(time_col: str, offset_col: str) -> pl.Expr:
