@@ -8,12 +8,15 @@ warm-up request of 60 rows, then the request; prints status, seconds and points.
 """
 
 import json
-import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from serve_study import serving  # noqa: E402
 
 PORT = 8729
 
@@ -23,17 +26,7 @@ def main(argv: list[str]) -> None:
     path = argv[1] if len(argv) > 1 else "/tmp/fleetfix28/nu/telematics_export.parquet"
     df = pd.read_parquet(path)
     rows = json.loads(df[df.vehicle_id.isin(["VAN-101", "VAN-102"])].to_json(orient="records"))
-    srv = subprocess.Popen([sys.executable, "-m", "trajlm.cli", "serve", "--model", "trajlm-small",
-                            "--port", str(PORT), "--threads", "1", "--timeout", timeout],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(1)
+    with serving(PORT, "--timeout", timeout) as url:
         body = {"trajectories": rows[:60], "every": "30s", "output": "table"}
         requests.post(f"{url}/recover", json=body)  # warm-up
         body["trajectories"] = rows
@@ -45,9 +38,6 @@ def main(argv: list[str]) -> None:
         detail = doc.get("detail", "") if isinstance(doc, dict) else ""
         print(f"/recover {len(rows)} rows, --timeout {timeout}: {r.status_code}, {secs:.1f} s, "
               f"{n} points {str(detail)[:200]}")  # fmt: skip
-    finally:
-        srv.terminate()
-        srv.wait()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ store of cell 2 under $NEWUSER28_OUT (default /tmp/newuser28), replaced on each 
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import warnings
@@ -123,18 +122,10 @@ def cell5() -> None:
 def cell6() -> None:
     import requests
 
-    port = 8728
-    srv = subprocess.Popen([sys.executable, "-m", "trajlm.cli", "serve", "--model", "trajlm-small",
-                            "--port", str(port), "--threads", "1"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(1)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from serve_study import serving
+
+    with serving(8728) as url:
         df = export()
         rows = json.loads(df[df.vehicle_id.isin(["VAN-101", "VAN-102"])].to_json(orient="records"))
         for path, body in (
@@ -155,9 +146,6 @@ def cell6() -> None:
                 f"{n} points" if n else str(doc)[:200],
                 [w[:100] for w in doc.get("warnings", [])],
             )
-    finally:
-        srv.terminate()
-        srv.wait(10)
 
 
 if __name__ == "__main__":
