@@ -20,6 +20,8 @@ from trajlm.data.clean_common import _report
 from trajlm.data.schema import DropReport
 
 DEFAULT_MAX_ACCURACY_M = 200.0
+# drop reasons of a negative estimate (session 29)
+NEGATIVE = {"accuracy_m": "negative_accuracy", "hdop": "negative_hdop"}
 
 
 def estimate_column(columns: list[str], name: str) -> str | None:
@@ -73,20 +75,37 @@ def estimates_as_numbers(df: pl.DataFrame) -> pl.DataFrame:
 @dataclass
 class DropInaccurate:
     """Drop rows whose `accuracy_m` exceeds `max_accuracy_m` (metres) or whose `hdop` exceeds
-    `max_hdop`; None switches a test off; a table without the column passes unchanged."""
+    `max_hdop`; None switches a test off; a table without the column passes unchanged. A
+    negative estimate drops its row too (`negative_accuracy` unless the accuracy test is off;
+    `negative_hdop` always)."""
 
     max_accuracy_m: float | None = DEFAULT_MAX_ACCURACY_M
     max_hdop: float | None = None
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
         report = _report(df)
+        if "argos_lc" in df.columns:  # Argos class Z: an invalid location (readers._argos)
+            z = pl.col("argos_lc").cast(pl.Utf8).str.strip_chars().str.to_uppercase() == "Z"
+            if n := int(df.select(z.fill_null(False).sum()).item()):
+                df = df.filter(~z.fill_null(False))
+                report.drop("argos_class_z", n)
         for name, limit, reason in (("accuracy_m", self.max_accuracy_m, "low_accuracy"),
                                     ("hdop", self.max_hdop, "high_hdop")):  # fmt: skip
             col = estimate_column(df.columns, name)
-            if limit is None or col is None:
+            if col is None or (limit is None and name == "accuracy_m"):
                 continue
             # NaN is no estimate, as null is (polars orders NaN above every number: badin26)
             value = _estimate(df, col, name).fill_nan(None)
+            # a negative estimate is no error radius (iOS writes a negative horizontalAccuracy
+            # for a fix whose coordinates are invalid; a DOP is never negative): dropped and
+            # counted, whatever the limit (badin28: -30 ft and "-3 (bad)" were kept silently)
+            negative = (value < 0).fill_null(False)
+            if n := int(df.select(negative.sum()).item()):
+                df = df.filter(~negative)
+                report.drop(NEGATIVE[name], n)
+                value = _estimate(df, col, name).fill_nan(None)
+            if limit is None:
+                continue
             _say_unread(df, col, name)
             poor = (value > limit).fill_null(False)
             n = int(df.select(poor.sum()).item())

@@ -204,6 +204,10 @@ def _pair_by_values(df: pl.DataFrame, out: pl.DataFrame, col: str) -> pl.DataFra
     if note is None or first == ("lon" if _lon_first(col) else "lat"):
         return out
     warn_at_caller(note)
+    if first == "row":  # rows in both orders, each told by its values (_point_mix; session 29)
+        swap = out[GEO_Y].abs() > 90
+        return out.with_columns(pl.when(swap).then(pl.col(GEO_X)).otherwise(pl.col(GEO_Y)).alias(GEO_Y),
+                                pl.when(swap).then(pl.col(GEO_Y)).otherwise(pl.col(GEO_X)).alias(GEO_X))  # fmt: skip
     return out.with_columns(pl.col(GEO_X).alias(GEO_Y), pl.col(GEO_Y).alias(GEO_X))
 
 

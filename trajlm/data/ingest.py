@@ -23,6 +23,8 @@ from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported
 from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
+from trajlm.data.readers._argos import SAID as ARGOS_SAID
+from trajlm.data.readers._argos import keep_argos_column
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers._naive_times import text_offset_s
@@ -201,6 +203,9 @@ def _ingest(
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
+    columns, argos = keep_argos_column(paths, format, columns)  # Argos classes (session 29)
+    if argos:
+        warn_at_caller(ARGOS_SAID.format(col=argos))
     sensors = {**sensors, **accuracy}  # accuracy_m <- 'accuracy' (clean_accuracy.py)
     if sensors:  # said with the guessed columns: `heart_rate_bpm <- 'hr'`
         reading["columns_guessed"] = {**reading.get("columns_guessed", {}), **sensors}
@@ -224,9 +229,12 @@ def _ingest(
         said = {k: v for k, v in props.items() if getattr(given, k) != v}
         if said:
             reading["columns_guessed"] = {**guessed, **said}
-    if format == "csv" and (codecs := text_encodings(paths)):  # Shift-JIS ... (heldout27)
+    cut: list[str] = []  # lines a code page cannot read (a character cut short: session 29)
+    if format == "csv" and (codecs := text_encodings(paths, cut)):  # Shift-JIS ... (heldout27)
         reading["encoding"] = codecs
         warn_at_caller(f"text read as {', '.join(codecs)}, from the bytes of the file(s)")
+        for note in cut:
+            warn_at_caller(note)
     local = source in LOCAL_TIME_LAYOUTS  # a known layout of naive local times: said too
     if (source is None or local) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)

@@ -45,6 +45,7 @@ OPTIONAL: dict[str, pl.DataType] = {
     # a fix's own error estimate (session 26): metres (phones) or HDOP (GPS receivers)
     "accuracy_m": pl.Float64(),
     "hdop": pl.Float64(),
+    "argos_lc": pl.Utf8(),  # an Argos location class, 3 / 2 / 1 / 0 / A / B (session 29)
 }
 
 # Plausible time range for GPS fixes: before 1990 there was no civil GPS.

@@ -82,3 +82,18 @@ def offset_words(offset_s: int) -> str:
         return "UTC"
     h, m = divmod(abs(offset_s) // 60, 60)
     return f"UTC{'-' if offset_s < 0 else '+'}{h}{f':{m:02d}' if m else ''} h"
+
+
+# A time column whose name alone says UTC (heldout28's balloons: `Date,UTC,...` was said to "have
+# no zone"; also `utc_time`, `GMT Time`, `timestamp_utc`, `Zulu`): its naive times are UTC as named
+_UTC_WORDS = {"utc", "gmt", "zulu"}
+_NOT_UTC_WORDS = {"offset", "local", "lmt", "diff", "delta", "zone", "tz"}
+
+
+def named_utc(column: str) -> bool:
+    """Whether a time column's name says its clock is UTC (`UTC`, `utc_time`, `GMT Time`,
+    `timestamp_utc`, `Time (UTC)`), not a UTC offset (`utc_offset`) or a local time beside it."""
+    if (hz := header_zone(column)) is not None:
+        return hz.offset_s == 0
+    words = set(re.split(r"[^a-z0-9]+", column.strip().strip('"').lower())) - {""}
+    return bool(words & _UTC_WORDS) and not words & _NOT_UTC_WORDS

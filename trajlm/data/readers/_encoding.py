@@ -125,15 +125,15 @@ def legacy_cjk(head: bytes) -> str | None:
         pass
     try:
         head.decode("cp1252")
-        if _paired_high_bytes(head) < 0.6:
-            return None  # `Länge`, `José`: Western text, read line by line as before
+        western = True
     except UnicodeDecodeError:
-        pass
+        western = False
     for codec, strict in CJK_CODECS:  # the first clean reading, in CJK_CODECS' order
-        try:
-            text = head.decode(codec)
-        except UnicodeDecodeError:
+        if (read := _nearly_clean(head, codec)) is None:
             continue
+        text, kept = read
+        if western and _paired_high_bytes(kept) < 0.6:
+            continue  # `Länge`, `José`: Western text, read line by line as before
         n, share = _common_share(text, strict)
         if n < 4 or share < 0.9:
             continue
@@ -145,6 +145,67 @@ def legacy_cjk(head: bytes) -> str | None:
                 continue
         return codec
     return None
+
+
+# Lines of a head that may hold bytes a code page cannot read (a character cut short where a
+# field was truncated to a byte limit, a Latin-1 row appended: badin27 / readers29): one in a
+# hundred lines, at least one, the header not among them. More is another code page.
+_CUT_SHARE = 0.01
+
+
+def _nearly_clean(head: bytes, codec: str) -> tuple[str, bytes] | None:
+    """(`head` decoded in `codec`, its bytes without the lines `codec` cannot read), or None
+    where more than `_CUT_SHARE` of its lines (or the first line) hold bytes it cannot read."""
+    try:
+        return head.decode(codec), head
+    except UnicodeDecodeError:
+        pass
+    lines, out, kept, bad = head.split(b"\n"), [], [], 0
+    for k, line in enumerate(lines):
+        try:
+            out.append(line.decode(codec))
+            kept.append(line)
+        except UnicodeDecodeError:
+            if k == 0:
+                return None
+            bad += 1
+    if bad > max(1, int(_CUT_SHARE * len(lines))):
+        return None
+    return "\n".join(out), b"\n".join(kept)
+
+
+def unreadable_lines(path: Path, codec: str, most: int = 3) -> tuple[int, list[int]]:
+    """(how many lines, the first `most` line numbers) of a text file whose bytes `codec`
+    cannot read: said once at ingest, each such byte read as U+FFFD (session 29)."""
+    n, first, line0 = 0, [], 1
+    with open(path, "rb") as f:
+        carry = b""
+        while block := f.read(1 << 20):
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            block, carry = (block[:cut], block[cut:]) if cut else (b"", block)
+            n, first = _count_bad(block, codec, line0, n, first, most)
+            line0 += block.count(b"\n")
+        n, first = _count_bad(carry, codec, line0, n, first, most)
+    return n, first
+
+
+def _count_bad(
+    block: bytes, codec: str, line0: int, n: int, first: list[int], most: int
+) -> tuple[int, list[int]]:
+    try:
+        block.decode(codec)
+        return n, first
+    except UnicodeDecodeError:
+        pass
+    for k, line in enumerate(block.split(b"\n")):
+        try:
+            line.decode(codec)
+        except UnicodeDecodeError:
+            n += 1
+            if len(first) < most:
+                first.append(line0 + k)
+    return n, first
 
 
 def _japanese(text: str) -> bool:
@@ -201,9 +262,10 @@ def header_text(first: bytes) -> str:
         return text
 
 
-def text_encodings(paths: Sequence[Path]) -> list[str]:
+def text_encodings(paths: Sequence[Path], notes: list[str] | None = None) -> list[str]:
     """The East Asian code pages (`CJK_NAMES`) the plain files among `paths` are read in: what
-    ingest says once (heldout27), since the bytes, not the file, chose it."""
+    ingest says once (heldout27), since the bytes, not the file, chose it. `notes` gets one line
+    a file naming its lines whose bytes that code page cannot read (`unreadable_lines`)."""
     found = []
     for p in paths:
         files = sorted(p.rglob("*.csv")) if p.is_dir() else [p]
@@ -213,4 +275,13 @@ def text_encodings(paths: Sequence[Path]) -> list[str]:
                     codec = legacy_cjk(fh.read(CJK_SNIFF_BYTES))
                 if codec and CJK_NAMES[codec] not in found:
                     found.append(CJK_NAMES[codec])
+                if codec and notes is not None and (bad := unreadable_lines(f, codec))[0]:
+                    notes.append(_cut_note(f, codec, *bad))
     return found
+
+
+def _cut_note(path: Path, codec: str, n: int, lines: list[int]) -> str:
+    where = ", ".join(str(k) for k in lines) + (", ..." if n > len(lines) else "")
+    return (f"{path.name}: {n:,} line(s) hold bytes that are no {CJK_NAMES[codec]} character "
+            f"(line {where}: a character cut short, or text in another encoding); read as "
+            "'\ufffd' there, the rest of the file as it is")  # fmt: skip

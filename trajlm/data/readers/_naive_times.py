@@ -11,12 +11,14 @@ from pathlib import Path
 
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._encoding import legacy_cjk
-from trajlm.data.zone_names import header_zone
+from trajlm.data.zone_names import named_utc
 
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
 # ~250 kB of Porto POLYLINE rows).
 SAMPLE_BYTES = 1 << 20
-_ZONE = re.compile(r"(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)$")
+# a zone after the time: Z / UTC / GMT, or an offset right after a clock time (`10:00:00+01:00`;
+# not a date's year: `00:28:07 23-Sep-2026` ends in "-2026", which read as zoned: session 29)
+_ZONE = re.compile(r"(?:[Zz]|UTC|GMT|\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?[+-]\d\d(?::?\d\d)?)$")
 
 
 def naive_times(
@@ -29,8 +31,8 @@ def naive_times(
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz or cm.t_offset or cm.t_zone:
         return None
-    if (hz := header_zone(cm.t)) is not None and hz.offset_s == 0:  # `Date/Time (UTC)` says
-        return None  # its zone: read as UTC is what it says (cols23)
+    if named_utc(cm.t):  # `Date/Time (UTC)` (cols23), a column named `UTC` (heldout28) says its
+        return None  # zone: read as UTC is what it says
     tf = cm.time_format
     if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
         tf and "z" in tf.replace("%%", "")

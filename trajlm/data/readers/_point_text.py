@@ -14,6 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._column_map import ColumnMap
+from trajlm.data.readers._point_mix import mixed_orders, row_exprs
+from trajlm.errors import TrajlmInputError
 
 LAT, LON = "_point_lat", "_point_lon"
 POINT_NAMES = ("geom", "geometry", "wkt", "the_geom", "point", "location", "position", "latlon",
@@ -55,9 +57,12 @@ def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list
     wkt, pair = text.str.extract_groups(_WKT), text.str.extract_groups(_PAIR)
     first = first or ("lon" if _lon_first(cm.lat) else "lat")  # `(Long, Lat)`
     second = "lat" if first == "lon" else "lon"
+    lat, lon = pair.struct.field(first), pair.struct.field(second)
+    if first == "row":  # each row in its own order (_point_mix: the orders differ by row)
+        lat, lon = row_exprs(pair)
     exprs = [
-        pl.coalesce(wkt.struct.field("lat"), pair.struct.field(first)).alias(LAT),
-        pl.coalesce(wkt.struct.field("lon"), pair.struct.field(second)).alias(LON),
+        pl.coalesce(wkt.struct.field("lat"), lat).alias(LAT),
+        pl.coalesce(wkt.struct.field("lon"), lon).alias(LON),
     ]
     return dataclasses.replace(cm, lat=LAT, lon=LON), exprs
 
@@ -68,20 +73,32 @@ def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list
 POLAR_DEG = 80.0
 
 
-def pair_order(raw: pl.DataFrame, column: str) -> tuple[str, str | None]:
+def pair_order(raw: pl.DataFrame, column: str, path: Path | None = None) -> tuple[str, str | None]:
     """("lat" or "lon": which a point column's "a, b" pairs write first, the line that says why
     where that is not the order its name gives) from a chunk of its text: the name's order (a
     lon-first name `Location (Long, Lat)`; else lat first), unless the values say otherwise: a
     first or second number outside [-90, 90] is no latitude; every fix beyond 80 degrees of
     latitude as named and none the other way round is read the other way round. Said, not
-    refused: both readings are degrees, the line names the column, a value and both readings."""
+    refused: both readings are degrees, the line names the column, a value and both readings.
+    Rows written in different orders (`_point_mix`): "row" (each row in its own order) where
+    every row's values tell it, said; else refused in one line naming the rows."""
     named = "lon" if _lon_first(column) else "lat"
     pair = pl.col(column).cast(pl.Utf8).str.strip_chars().str.extract_groups(_PAIR)
+    where = (pl.lit("line ") + pl.col("_line").cast(pl.Utf8) if "_line" in raw.columns
+             else pl.lit("row ") + pl.int_range(pl.len()).cast(pl.Utf8))  # fmt: skip
     ab = raw.select(pair.struct.field("lat").cast(pl.Float64, strict=False).alias("a"),
                     pair.struct.field("lon").cast(pl.Float64, strict=False).alias("b"),
-                    pl.col(column).alias("text")).drop_nulls(["a", "b"])  # fmt: skip
+                    pl.col(column).alias("text"), where.alias("where")).drop_nulls(["a", "b"])  # fmt: skip
     if not ab.height:
         return named, None
+    if mixed := mixed_orders(ab["a"].to_numpy(), ab["b"].to_numpy(), ab["where"].to_list(), column):
+        if mixed[0] == "row":
+            return "row", mixed[1]
+        raise TrajlmInputError(
+            mixed[1], path=path, field=column,
+            hint="write one order in the column, or the two numbers in two columns named as "
+            "latitude and longitude (--lat-col / --lon-col)",
+        )  # fmt: skip
     lat_named, lat_other = (ab["a"], ab["b"]) if named == "lat" else (ab["b"], ab["a"])
     other = "lon" if named == "lat" else "lat"
     out_named, out_other = bool((lat_named.abs() > 90).any()), bool((lat_other.abs() > 90).any())
@@ -103,7 +120,7 @@ def pair_order(raw: pl.DataFrame, column: str) -> tuple[str, str | None]:
 def point_exprs(raw: pl.DataFrame, column: str, cm: ColumnMap, path: Path) -> list[pl.Expr]:
     """The expressions splitting a point column, in the order its first chunk's values read
     (`pair_order`); the other order than its name's is said once (session 28)."""
-    first, note = pair_order(raw, column)
+    first, note = pair_order(raw, column, path)
     if note:
         warnings.warn(f"{path.name}: {note}", stacklevel=2)
     return one_column(cm, first)[1]

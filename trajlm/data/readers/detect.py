@@ -31,6 +31,7 @@ from trajlm.data.column_names import (
 from trajlm.data.column_names import fix_times as fix_times  # re-exported
 from trajlm.data.column_names import last_resort as last_resort  # re-exported
 from trajlm.data.readers._common import ColumnMap
+from trajlm.data.readers._dated_column import dated_time_column
 from trajlm.data.readers._headers import _binary_file as _binary_file  # re-exported
 from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
@@ -191,6 +192,8 @@ def resolve_columns(
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
         found = find_columns(name, have, lambda c: _row_key(first, format, cm.sep, c))
+        if name == "t" and not found and (dated := dated_time_column(first, format, cm.sep, have)):
+            found = [dated]  # `Date` holding `00:28:07 23-Sep-2026` (Argos; session 29)
         if name == "t" and len(found) == 1 and SERVER_WORDS & set(_words(found[0])):
             warnings.warn(
                 f"{first.name}: times from {found[0]!r}, which is named like the time a server "

@@ -47,6 +47,7 @@ import polars as pl
 
 from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.outlier_flags import MARKED_OUTLIER, outlier_mask
+from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._common import (
     NO_DATE,
     T_RAW,
@@ -86,6 +87,7 @@ from trajlm.data.readers._sensors import (
     say_unread_estimates,
     sensor_value,
 )
+from trajlm.data.readers._speed_text import STORE_UNITS, say_unread_speeds, speed_value
 from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table imports them here)
     _check_columns,
     _coord_axes,
@@ -196,6 +198,10 @@ def _extra(df: pl.DataFrame, name: str, column: str) -> pl.Expr:
         return accuracy_metres(column, df.schema[column].is_numeric())
     if name == "hdop":  # "2.1 (good)": the number (session 28)
         return hdop_number(column, df.schema[column].is_numeric())
+    if name == ARGOS_COLUMN:  # Argos location classes: "3" ... "Z", upper case (session 29)
+        return pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_uppercase()
+    if name in STORE_UNITS:  # "18 km/u", "5 kn": read in the cell's unit (session 29)
+        return speed_value(column, name, df.schema[column].is_numeric())
     return sensor_value(column) if name in (*SENSOR_COLUMNS, *ACCURACY_COLUMNS) else pl.col(column)
 
 
@@ -378,6 +384,7 @@ def _csv_file(
             point, named_cm = point_exprs(raw, point_col, named_cm, path), None
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
         say_unread_estimates(raw, cm.extra, ctx)  # accuracy / HDOP text left unread
+        say_unread_speeds(raw, cm.extra, ctx)  # a speed cell that is no speed ("fast")
         pts = _to_points(raw, cm, path.stem, t_ms, local)
         pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
         pts = split_reused_ids(pts, ctx, path.name)  # one id, two movers at the same times

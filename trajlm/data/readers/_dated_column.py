@@ -1,0 +1,39 @@
+"""A column named as a date that holds whole date-times (session 29, heldout28's leftover): a
+Wildlife Computers Argos export writes `Date` as `00:28:07 23-Sep-2026`, and with no column named
+as a time the file was refused "missing column t; closest: t -> 'Date'". A date column is usually
+a date (the day beside a `Time` column: `_time_columns.date_partner`), so it is taken as the time
+only where no column is named as one and its first values each hold a date and a time of day."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from trajlm.data.readers._headers import _id_sample
+
+_DATE_NAME = re.compile(r"(.*_)?(date|datum|fecha|data)(_.*)?")
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?!\d)")
+# a date beside the clock: three numbers with separators (2026-09-23, 23/09/2026, 23.09.2026) or a
+# day and a month name with a year (23-Sep-2026, 23 September 2026, Sep 23 2026)
+_DATE = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[-\s][A-Za-z]{3,9}[-\s,]+\d{2,4}|[A-Za-z]{3,9}\s+\d{1,2},?\s+\d{4}"
+)
+SAMPLE = 20
+
+
+def holds_date_times(values: list) -> bool:
+    """Whether every non-empty value given holds both a date and a time of day (False for none)."""
+    texts = [str(v).strip() for v in values if v not in (None, "") and str(v).strip()]
+    return bool(texts) and all(_CLOCK.search(v) and _DATE.search(v) for v in texts)
+
+
+def dated_time_column(path: Path, format: str, sep: str, have: list[str]) -> str | None:
+    """The one column named as a date (`Date`, `GPS_Date`, `Datum`, `Fecha`) whose first values
+    are date-times, for a header with no column named as a time; None otherwise."""
+    from trajlm.data.column_names import normalised
+
+    dates = [c for c in have if _DATE_NAME.fullmatch(normalised(c))]
+    if len(dates) != 1:
+        return None
+    values = (_id_sample(path, format, sep, dates[0]) or [])[:SAMPLE]
+    return dates[0] if holds_date_times(values) else None
