@@ -57,8 +57,8 @@ ingest("Svalbard ship, lat 79-81 lon 20, as named (Lat, Long)",
        table('id,time,"Location (Lat, Long)"', lambda k: f'"{79 + 0.2 * k}, {20 + 0.01 * k}"'))  # fmt: skip
 ingest("Bering Sea across 180, lon-first as named",
        point(lambda k: f"{179.9 + 0.02 * k - (360 if 179.9 + 0.02 * k > 180 else 0):.4f}, 65.0"))  # fmt: skip
-ingest("Sydney rows lon first plus one Chicago-like row (orders not all told)",
-       point(lambda k: f"{151.2 + 1e-4 * k}, -33.87" if k != 4 else "-33.87, 51.2"))  # fmt: skip
+ingest("Dhaka, lon 89.9-90.4 first as named, one row lat first (orders not all told)",
+       point(lambda k: "23.7, 90.4" if k == 6 else f"{90.4 - 0.05 * k:.2f}, 23.7"))  # fmt: skip
 # ---- 2. negative accuracy / HDOP
 acc = table("id,time,lat,lon,accuracy_ft", lambda k: f"{41.15 + 1e-4 * k},-8.61,{-30 if k == 2 else 30}")  # fmt: skip
 ingest("accuracy_ft -30 (badin28 19)", acc, extra="accuracy_m")

@@ -148,9 +148,11 @@ def legacy_cjk(head: bytes) -> str | None:
 
 
 # Lines of a head that may hold bytes a code page cannot read (a character cut short where a
-# field was truncated to a byte limit, a Latin-1 row appended: badin27 / readers29): one in a
-# hundred lines, at least one, the header not among them. More is another code page.
-_CUT_SHARE = 0.01
+# field was truncated to a byte limit, a Latin-1 row appended: badin27 / readers29): one in
+# twenty lines, at least three, the header not among them. More is another code page. (Western
+# text is not let through by this: its lines that a CJK code page does read keep their high
+# bytes apart, between ASCII letters, and `legacy_cjk` wants them paired.)
+_CUT_SHARE, _CUT_LINES = 0.05, 3
 
 
 def _nearly_clean(head: bytes, codec: str) -> tuple[str, bytes] | None:
@@ -169,7 +171,7 @@ def _nearly_clean(head: bytes, codec: str) -> tuple[str, bytes] | None:
             if k == 0:
                 return None
             bad += 1
-    if bad > max(1, int(_CUT_SHARE * len(lines))):
+    if bad > max(_CUT_LINES, int(_CUT_SHARE * len(lines))):
         return None
     return "\n".join(out), b"\n".join(kept)
 
@@ -283,5 +285,5 @@ def text_encodings(paths: Sequence[Path], notes: list[str] | None = None) -> lis
 def _cut_note(path: Path, codec: str, n: int, lines: list[int]) -> str:
     where = ", ".join(str(k) for k in lines) + (", ..." if n > len(lines) else "")
     return (f"{path.name}: {n:,} line(s) hold bytes that are no {CJK_NAMES[codec]} character "
-            f"(line {where}: a character cut short, or text in another encoding); read as "
+            f"({'line' if n == 1 else 'lines'} {where}: a character cut short, or text in another encoding); read as "
             "'\ufffd' there, the rest of the file as it is")  # fmt: skip

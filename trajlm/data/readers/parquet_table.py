@@ -23,6 +23,7 @@ from trajlm.data.readers._geoparquet import GEO_X, GEO_Y, geometry_source, point
 from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re-exported
 from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
+from trajlm.data.readers._speed_text import say_unread_speeds
 from trajlm.data.readers._times import resolve_local
 from trajlm.data.readers.tabular import (
     _check_columns,
@@ -97,6 +98,7 @@ def iter_parquet(
                 t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
                 local = _local_times(cm, None if cm.t_parts else raw[cm.t])
             say_unread_estimates(raw, fcm.extra, ctx)
+            say_unread_speeds(raw, fcm.extra, ctx)  # "fast" in a speed column (session 29)
             pts = _to_points(raw, fcm, path.stem, t_expr, local)
             fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
             pts = check_rows(resolve_local(pts, ctx, cm.tz, fields["t"]), ctx, fields)
