@@ -10,6 +10,7 @@ named."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -111,10 +112,24 @@ def test_a_date_column_of_date_times_is_the_time_and_a_bare_date_is_not(tmp_path
     code, out = _ingest(tmp_path / "w.csv", tmp_path / "s")
     assert code == 0 and "t <- 'Date'" in out, out
     assert read_store(tmp_path / "s")["t"].min() == 1790123287  # 2026-09-23T00:28:07Z
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert "local_time" not in manifest["reading"]  # "-2026" is a year, not UTC-20:26
     dates = "".join(f"v,2026-03-0{k + 1},{41.15 + 1e-3 * k},-8.61\n" for k in range(8))
     (tmp_path / "d.csv").write_text("id,Date,lat,lon\n" + dates)
     code, out = _ingest(tmp_path / "d.csv", tmp_path / "s2")
     assert code != 0 and "closest: t -> 'Date'" in out, out
+
+
+def test_a_frame_s_date_column_of_date_times_is_the_time():
+    import trajlm
+
+    dates = [f"{k * 3:02d}:28:07 23-Sep-2026" for k in range(8)]
+    df = pl.DataFrame(
+        {"DeployID": ["235400"] * 8, "Date": dates, "Latitude": [-18.6 + 0.01 * k for k in range(8)],
+         "Longitude": [-174.0] * 8}
+    )  # fmt: skip
+    out = trajlm.clean(df, split_gaps=False)[0]
+    assert out["Date"][0].isoformat() == "2026-09-23T00:28:07+00:00"  # not written back at -20:26
 
 
 def test_argos_classes_are_kept_and_class_z_dropped(tmp_path):

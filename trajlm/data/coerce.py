@@ -55,6 +55,7 @@ from trajlm.data.coerce_tz import (
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
+from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._scaled_degrees import named_scale, whole_if_scaled
 from trajlm.data.readers._time_columns import (
     date_partner,
@@ -148,7 +149,8 @@ def coerce(
     local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
     try:
         traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
-        tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col")
+        tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col",
+                           fallback=lambda have: dated_frame_column(df, have))  # fmt: skip
     except TrajlmInputError as e:
         if not levels:
             raise

@@ -17,9 +17,16 @@ from trajlm.data.schema import LINE, TrajlmInputError
 
 
 def pick_column(
-    what: str, given: str | None, cols: list[str], tiers: tuple, hint: str, row_key: Any = None
+    what: str,
+    given: str | None,
+    cols: list[str],
+    tiers: tuple,
+    hint: str,
+    row_key: Any = None,
+    fallback: Any = None,
 ) -> str:
-    """The column for canonical `what`: the given name (must exist) or the detected one."""
+    """The column for canonical `what`: the given name (must exist) or the detected one, else
+    `fallback(cols)` (a `Date` of date-times for t: readers._dated_column; session 29)."""
     # bookkeeping columns (a file's line, check_validity's row number) are not the user's
     named = [c for c in cols if c != LINE]
     cols = [c for c in named if not str(c).startswith("__validity") and c != NO_ID]
@@ -40,6 +47,10 @@ def pick_column(
         )
     if found:
         return found[0]
+    if fallback is not None and (
+        found_by_values := fallback([c for c in cols if isinstance(c, str)])
+    ):
+        return found_by_values
     names = [n for tier in tiers for n in tier]
     near = closest(what, what, [str(c) for c in cols])  # suggestions only, as the CLI's
     maybe = f"; closest: {' or '.join(map(repr, near))}" if near else ""

@@ -81,6 +81,15 @@ def _time_to_seconds(
             read = read.fill_null(text.str.to_datetime(f, strict=False))
         if read.null_count() == s.null_count():
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
+    if (
+        dt == pl.Utf8
+        and s.str.contains(r"^\s*\d{1,2}:\d\d:\d\d \d{1,2}-[A-Za-z]{3}-\d{4}\s*$").all()
+    ):
+        # `00:28:07 23-Sep-2026`: a Wildlife Computers Argos `Date`, clock first and a month name
+        # (unambiguous; ingest reads it too: _times.parse_time; session 29)
+        read = s.str.strip_chars().str.to_datetime("%H:%M:%S %d-%b-%Y", strict=False)
+        if read.null_count() == s.null_count():
+            return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
@@ -189,7 +198,8 @@ def warn_future(t: pl.Series, now_s: float | None = None) -> None:
     )
 
 
-_ZONE = r"(Z|[+-]\d{2}:?\d{2})$"  # an ISO time's zone suffix
+# an ISO time's zone suffix, right after its clock (`23-Sep-2026` ends in no offset: session 29)
+_ZONE = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(Z|[+-]\d{2}:?\d{2})$"
 
 
 def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:

@@ -37,3 +37,15 @@ def dated_time_column(path: Path, format: str, sep: str, have: list[str]) -> str
         return None
     values = (_id_sample(path, format, sep, dates[0]) or [])[:SAMPLE]
     return dates[0] if holds_date_times(values) else None
+
+
+def dated_frame_column(df: object, have: list[str]) -> str | None:
+    """`dated_time_column` for a Python frame (Polars): the one text column named as a date whose
+    first values are date-times."""
+    from trajlm.data.column_names import normalised
+
+    dates = [c for c in have if _DATE_NAME.fullmatch(normalised(c))]
+    if len(dates) != 1 or str(df.schema[dates[0]]) not in ("String", "Utf8"):  # type: ignore[attr-defined]
+        return None
+    values = df[dates[0]].drop_nulls().head(SAMPLE).to_list()  # type: ignore[index]
+    return dates[0] if holds_date_times(values) else None

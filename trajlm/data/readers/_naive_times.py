@@ -105,6 +105,9 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
 
 
 _OFFSET = r"([+-])(\d\d):?(\d\d)$"
+# an offset right after a clock time: `00:28:07 23-Sep-2026` ends in "-2026", a year, not UTC-20:26
+# (session 29: a whale tag's store said its clock was UTC-20:26 to `trajlm ask`)
+_CLOCK_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?[+-]\d\d:?\d\d$")
 
 
 def text_offset_s(
@@ -125,7 +128,7 @@ def text_offset_s(
         head = _time_sample(Path(p), format, cm)
         if not isinstance(head, list) or not head:
             return None
-        if not all(re.search(_OFFSET, v.strip()) for v in head if v.strip()):
+        if not all(_CLOCK_OFFSET.search(v.strip()) for v in head if v.strip()):
             return None  # naive, "Z" or mixed: the head says no offset in text
         try:  # every value, not only the head: a change of clock later in the file is seen
             col = pl.scan_csv(p, infer_schema=False, separator=cm.sep).select(
