@@ -135,6 +135,11 @@ def main(argv: list[str] | None = None) -> None:
         for (name, rmap), other in zip(maps.items(), (~half, half), strict=True):
             use["C_val"][other] = rmap.choose_b(feats[other])
             lines.append(describe(name, rmap, feats[other]))
+        full = val_map(feats, err)  # bounds: these read val's own errors (not arms)
+        lines += [describe("bound: the map fitted on all val", full, feats) + ", in-sample "
+                  f"{np.where(full.choose_b(feats), err[G28], err[E]).mean():.1f} m",
+                  f"bound: per-trip oracle min(E, G28) {np.minimum(err[E], err[G28]).mean():.1f} m, "
+                  f"G28 better on {(err[G28] < err[E]).mean():.0%} of trips"]  # fmt: skip
     else:
         rmap = (
             map_tr if args.variant == "C_tr" else val_map(*stage_rows(args.geogate28, "val")[::2])
