@@ -148,7 +148,10 @@ def main(argv: list[str] | None = None) -> None:
         use = {args.variant: rmap.choose_b(feats)}
     for name, b in use.items():
         err[name] = np.where(b, err[G28], err[E])
-        lines.append(f"{name}: G28 answers {b.mean():.0%} of trips")
+        lost = (err[E] - err[G28]) * ~b / len(b)  # each trip's share of the gap to G28 alone
+        lines.append(f"{name}: G28 answers {b.mean():.0%} of trips; E answers {(~b & walker).sum()} "
+                     f"walkers (+{lost[walker].sum():.1f} m vs G28) and {(~b & ~walker).sum()} "
+                     f"others (+{lost[~walker].sum():.1f} m)")  # fmt: skip
     lines += [""] + table(err, walker, f"geolife {args.stage}")
     if args.stage == "val":
         lines += ["", "| variant | (1) CI vs E < 0 | (2) CI vs G28 < 0 | (3) walkers Δ vs kNN <= 0 | passes |",
