@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from helpers import load_script
@@ -61,3 +63,16 @@ def test_the_script_refuses_before_any_work(tmp_path):
         with pytest.raises(SystemExit) as e:
             script.main(argv)
         assert e.value.code == 2
+
+
+def test_corpus_check_pairs_only_the_same_trips(tmp_path, capsys):
+    script = load_script("geo29", "corpus_check.py")
+    run = lambda sel, knn: {"stage": "val", "per_trip": {"val": {"selector": sel, "knn": knn}}}  # noqa: E731
+    paths = [tmp_path / f"{n}.json" for n in "abc"]
+    for p, r in zip(paths, (run([1.0, 2.0], [5.0, 5.0]), run([2.0, 3.0], [5.0, 5.0]),
+                            run([2.0, 3.0], [5.0, 6.0])), strict=True):  # fmt: skip
+        p.write_text(json.dumps(r))
+    script.main([str(paths[0]), str(paths[1])])
+    assert "Δ +1.00 [+1.00, +1.00]" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="same trips"):
+        script.main([str(paths[0]), str(paths[2])])
