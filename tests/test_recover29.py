@@ -162,3 +162,11 @@ def test_cli_recover_says_parked_gaps_held_and_refuses_a_gap_rule_in_one_line(tm
                     "--threads", "1"])  # fmt: skip
     assert r.exit_code == 0, r.output[-2000:]
     assert "12 positions recovered (column recovered); 1 parked gap held" in r.output
+
+
+def test_a_route_recovery_model_refuses_a_gap_rule_in_one_line():
+    from trajlm.api_recovery import RecoveryTrajLM
+
+    m = RecoveryTrajLM(types.SimpleNamespace(num_params=lambda: 1), threads=1, path="runs/rr")
+    with pytest.raises(TrajlmInputError, match="runs/rr is a route-recovery model.*leave gap_rule"):
+        m.recover(parked_frame(), gap_rule="lengths")
