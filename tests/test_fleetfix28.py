@@ -38,8 +38,8 @@ def test_bridge_holds_a_parked_gap_and_still_bridges_a_moving_one():
     assert np.abs(off[12:21] - line[12:21]).max() > 1.0  # without the rule a garbage model strays
     np.testing.assert_allclose(held[24:27], off[24:27])  # the moving gap is the bridge's
     # after the guard / a fallback (an overshooting interpolation): the stop put back on the line
-    fixed, n = hold_stops(off, xy, t, known, groups)
-    assert n == 9
+    fixed, n, gaps = hold_stops(off, xy, t, known, groups)
+    assert (n, gaps) == (9, 1)  # nine rows of one parked gap
     np.testing.assert_allclose(fixed[12:21], line[12:21])
     np.testing.assert_array_equal(fixed[24:27], off[24:27])
 

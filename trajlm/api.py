@@ -130,6 +130,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
         self.radii_bins = load_radii_bins(path)  # radii.json beside the weights (radii22)
         self.recover_spread = load_recover_spread(path)  # recovered points' (uncert28)
         self.last_engine = "model"  # who answered the last call (an AttributeError before one)
+        self.last_held_gaps = 0  # gaps the last recover call held at a standstill (session 29)
 
     @property
     def config(self) -> Any:

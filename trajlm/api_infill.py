@@ -30,6 +30,7 @@ from trajlm.api_inputs import (
 )
 from trajlm.api_verdict import (
     check_flags,
+    check_gap_rule,
     engine_column,
     recover_verdict,
     say_no_verdict,
@@ -55,6 +56,7 @@ class InfillTasks:
     model: Any
     path: Any
     last_engine: str
+    last_held_gaps: int  # gaps of the last recover call held at a standstill (session 29)
 
     # -------------------------------------------------------------------------- recover
     @torch.inference_mode()
@@ -67,6 +69,7 @@ class InfillTasks:
         engine: bool = False,
         every: Any = None,
         radii: Any = None,
+        gap_rule: str | None = None,
         **columns: Any,
     ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
@@ -89,7 +92,13 @@ class InfillTasks:
         val check (``trajlm eval --task recover --save-verdict``), by that verdict
         (docs/recovery.md "Session 22"). ``self.last_engine`` says what answered ("model",
         "akima", ...); ``engine=True`` adds it as an ``engine`` column; ``fallback=False``
-        keeps the model's answer.
+        keeps the model's answer. ``gap_rule`` (the bridge's fallback; session 28, opt-in):
+        "backtest" (the default) lets the call's own backtest pick the interpolation;
+        "lengths" picks one for the call and "lengths per gap" one per gap, by the gaps'
+        lengths, from the interpolation errors the run's val check saved on its train trips
+        (docs/recovery.md "Session 28 (recfall28)"; a run without them refuses it in one line).
+        A gap whose two ends lie at one place, at a standstill, is held on the line between
+        them; ``self.last_held_gaps`` says how many gaps the last call held (session 28-29).
 
         ``radii`` (True: 50 and 90; a level or a list of 50 / 90 / 95) adds ``std_m`` and
         ``r{level}_m`` to each recovered row: the circle that held that share of val's hidden
@@ -97,7 +106,7 @@ class InfillTasks:
         distance the mover covers in the gap (eval/recover_spread.py, session 28; NaN on known
         rows). A checkpoint without ``recover_radii.json`` refuses it in one line.
         """
-        check_keywords("TrajLM.recover", columns, ("mode", *COLUMN_KEYWORDS))
+        check_keywords("TrajLM.recover", columns, ("mode", "gap_rule", *COLUMN_KEYWORDS))
         check_flags(fallback=fallback, engine=engine)
         levels = radii_levels(radii)  # one line for a level not measured, before the work
         spread = getattr(self, "recover_spread", None)
@@ -110,6 +119,7 @@ class InfillTasks:
             raise TrajlmInputError(
                 f"mode must be one of {RECOVER_MODES}, got {mode!r}", field="mode"
             )
+        gap_rule = check_gap_rule(self, gap_rule, not infill or mode == "bridge", fallback)
         if mode == "span" and not infill:
             raise TrajlmInputError(f"recover: mode='span' decodes with infilling heads, which this "
                              f"checkpoint ({self.path}) has not; mode='inplace' (the default) "
@@ -122,7 +132,7 @@ class InfillTasks:
         self._check_coverage(coverage_view(df, known), stacklevel=4)
         replaced_column_warning(df)
         out = df.with_columns(recovered=pl.Series(~known))
-        self.last_engine = "model"
+        self.last_engine, self.last_held_gaps = "model", 0
         if known.all():
             out = with_recover_spread(out, known, spread, levels) if levels else out
             out = engine_column(out, "model") if engine else out
@@ -137,9 +147,10 @@ class InfillTasks:
             ll = ModelRecoverer(self.model, mode=mode).recover(task)
         else:
             check = BRIDGE_DEFAULT if fallback else {**BRIDGE_DEFAULT, "check": "off"}
-            rec = BridgeRecoverer(self.model, verdict=recover_verdict(self, fallback), **check)
+            rec = BridgeRecoverer(self.model, verdict=recover_verdict(self, fallback),
+                                  **{**check, "gap_rule": gap_rule})  # fmt: skip
             ll = rec.recover(task)
-            self.last_engine = rec.last_engine
+            self.last_engine, self.last_held_gaps = rec.last_engine, rec.last_held_gaps
         # fixes under a second apart: fills moved onto the known ones dropped with their second
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))

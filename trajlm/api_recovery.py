@@ -55,19 +55,25 @@ class RecoveryTrajLM:
 
     def recover(
         self, data: Any, *, mode: str = "inplace", every: Any = None, radii: Any = None,
-        **columns: Any,
+        gap_rule: Any = None, **columns: Any,
     ) -> Any:  # fmt: skip
         """Fill the points whose lat/lon are missing (null / NaN); every trajectory must start
         and end with a known point. Returns the input's rows with the positions filled and a
         boolean ``recovered`` column, in the caller's kind (as ``TrajLM.recover``). ``mode`` is
         accepted for TrajLM's signature; the retrieval fills each gap in one pass. ``radii``
-        is refused in one line: no val spread is measured for this model (session 28)."""
+        is refused in one line: no val spread is measured for this model (session 28); so is
+        ``gap_rule`` (no fallback to pick; session 29)."""
         if mode not in ("inplace", "span"):
             raise UserError(f"mode must be 'inplace' or 'span', got {mode!r}")
         if radii is not None and radii is not False:
             raise TrajlmInputError(f"radii: {self.path or 'this model'} is a route-recovery model, "
                                    "whose recovered points have no measured spread; leave radii "
                                    "out", field="radii")  # fmt: skip
+        if gap_rule is not None:  # TrajLM.recover's (session 29): the bridge's fallback
+            raise TrajlmInputError(f"gap_rule: {self.path or 'this model'} is a route-recovery "
+                                   "model, which fills each gap by retrieval with no "
+                                   "interpolation fallback to pick; leave gap_rule out",
+                                   field="gap_rule")  # fmt: skip
         df, layout, known = recovery_input(data, every=every, **with_gap_rule(columns))
         p = self.model.projection_
         geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,

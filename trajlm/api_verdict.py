@@ -110,6 +110,38 @@ def recover_verdict(api: Any, fallback: bool) -> dict | None:
     return v
 
 
+def check_gap_rule(api: Any, gap_rule: Any, bridge: bool, fallback: bool) -> str | None:
+    """``TrajLM.recover(gap_rule=)`` checked (session 29), one line each: one of
+    fallback_gap.PICKS; only where the bridge answers (not the infilling heads) and may fall
+    back (not ``fallback=False``); a rule that reads the run's table of interpolation errors by
+    gap length (saved by ``trajlm train`` since session 28) only where the run has one."""
+    from trajlm.tasks.fallback_gap import PICKS
+
+    if gap_rule is None:
+        return None
+    if not isinstance(gap_rule, str) or gap_rule not in PICKS:
+        raise TrajlmInputError(f"gap_rule must be one of {', '.join(map(repr, PICKS))}, got "
+                               f"{gap_rule!r}", field="gap_rule")  # fmt: skip
+    if gap_rule == "backtest":
+        return gap_rule
+    where = api.path if api.path is not None else "this in-memory model"
+    if not bridge:
+        raise TrajlmInputError(f"gap_rule={gap_rule!r} picks the interpolation the bridge falls "
+                               f"back to; {where} recovers with its infilling heads "
+                               "(mode='bridge' uses the bridge)", field="gap_rule")  # fmt: skip
+    if not fallback:
+        raise TrajlmInputError(f"gap_rule={gap_rule!r} picks the interpolation a call falls back "
+                               "to, and fallback=False keeps the model's answer: leave one of "
+                               "them out", field="gap_rule")  # fmt: skip
+    if ((verdict_of(api) or {}).get("recover") or {}).get("by_gap") is None:
+        raise TrajlmInputError(f"gap_rule={gap_rule!r} reads the run's interpolation errors by "
+                               f"gap length, which {where} has not saved (trajlm train saves "
+                               "them in val_verdict.json since session 28; trajlm eval --task "
+                               "recover --save-verdict adds them to a run): leave gap_rule out",
+                               field="gap_rule")  # fmt: skip
+    return gap_rule
+
+
 def engine_column(out: pl.DataFrame, engine: str) -> pl.DataFrame:
     """``engine``: what filled each recovered row (null on the known rows)."""
     return out.with_columns(
@@ -119,6 +151,7 @@ def engine_column(out: pl.DataFrame, engine: str) -> pl.DataFrame:
 
 __all__ = [
     "Durations",
+    "check_gap_rule",
     "engine_column",
     "recover_verdict",
     "say_no_verdict",

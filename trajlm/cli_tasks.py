@@ -148,6 +148,13 @@ def recover(
         help="Also write std_m and r50_m / r90_m / r95_m per recovered row: circles (m) that "
         "held 50 / 90 / 95 % of val's hidden points in that kind of gap; e.g. --radii 50,90.",
     ),
+    gap_rule: str = typer.Option(
+        None,
+        "--gap-rule",
+        help="Which interpolation the bridge falls back to: backtest (the default: the call's "
+        "own), lengths (one for the call) or 'lengths per gap', by the gaps' lengths from the "
+        "run's saved val check (docs/recovery.md, Session 28).",
+    ),
 ) -> None:
     """Fill the missing positions of each input trajectory (TrajLM.recover): rows with empty
     lat/lon between known points (--every: rows at a regular interval too). The output keeps
@@ -159,6 +166,10 @@ def recover(
     io.choice(split, SPLIT_NAMES, "--split")
     io.choice(on_error, ("raise", "skip"), "--on-error")
     io.choice(mode, ("inplace", "span", "bridge"), "--mode")
+    if gap_rule is not None:
+        from trajlm.tasks.fallback_gap import PICKS
+
+        io.choice(gap_rule, PICKS, "--gap-rule")
     levels = _radii_option(radii)
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input, model], overwrite)
@@ -173,14 +184,17 @@ def recover(
         )
     with input_errors(input, "--input", on_error):
         asked = {"radii": levels} if levels else {}
+        asked |= {"gap_rule": gap_rule} if gap_rule is not None else {}
         filled = _said(lambda: m.recover(df, mode=mode, every=every, **asked, **cols),
                        f"--input {input}")  # fmt: skip
     filled = _texts_as_input(df, filled.drop(LINE, strict=False))
     _write(filled, out)
     n = int(filled["recovered"].sum())
     added = f" ({len(filled) - len(df):,} rows added at --every {every})" if every else ""
+    held = getattr(m, "last_held_gaps", 0)  # gaps at a standstill kept still (session 29)
+    stood = f"; {held:,} parked gap{'s' if held != 1 else ''} held" if held else ""
     io.say(f"wrote {len(filled):,} rows to {out}: {n:,} positions recovered (column recovered)"
-           + added)  # fmt: skip
+           + added + stood)  # fmt: skip
 
 
 def travel_time(

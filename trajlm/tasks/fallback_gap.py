@@ -170,6 +170,12 @@ def bin_picks(table: dict, call: dict | None = None, rule: str = "table") -> dic
         if table["n"][i] >= MIN_POINTS:
             means = np.array([table["sum_m"][k][i] for k in INTERPS]) / table["n"][i]
             own[int(b)] = _pick(np.maximum(means, 1e-9), call, rule)
+    return borrowed(own)
+
+
+def borrowed(own: dict[int, Any]) -> dict[int, Any]:
+    """``own`` ({bin: choice} where a bin has evidence) and every bin within BORROW octaves of
+    one, which takes the nearest such bin's choice (the shorter on a tie)."""
     out = dict(own)
     for b in own:
         for d in range(1, BORROW + 1):
@@ -262,6 +268,6 @@ def engine_name(counts: dict[str, int]) -> str:
     return "by gap length: " + ", ".join(f"{k} {n}" for k, n in counts.items())
 
 
-__all__ = ["BORROW", "MIN_POINTS", "PICKS", "bin_picks", "engine_name", "fallback_answer",
+__all__ = ["BORROW", "MIN_POINTS", "PICKS", "bin_picks", "borrowed", "engine_name", "fallback_answer",
            "gap_bins", "gap_seconds", "gap_table", "interpolate_by_gap", "pick_for_call",
            "picks_by_gap", "table_ok"]  # fmt: skip

@@ -27,7 +27,8 @@ from trajlm.objectives.spline import spline_per_trajectory
 from trajlm.tasks.recover_guard import apply_guard
 from trajlm.tasks.recover_interp import akima_xy, linear_xy
 
-CHECKS = ("off", "call")  # BridgeRecoverer(check=...): no call check, or the cross-fit above
+CHECKS = ("off", "call", "length")  # BridgeRecoverer(check=...): none, the cross-fit above, or
+# the cross-fit per gap length (fallback_length.py, session 29)
 INTERPS = ("akima", "pchip", "linear")  # the harness's baselines (its spline flavour on val)
 
 
@@ -67,13 +68,13 @@ def halves(scored: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
-def cross_fit_errors(
+def cross_fit_estimate(
     rec: Any, errs: dict, xs: np.ndarray, ts: np.ndarray, k2: np.ndarray, gs: np.ndarray,
     scored: np.ndarray, spans: bool,
-) -> dict[str, float]:  # fmt: skip
-    """Pooled mean error (m) over the backtest's scored points of: the guard fitted on the other
-    half ("guarded"), Akima and linear. ``errs``/``xs``/``ts``/``k2``/``gs``/``scored``/
-    ``spans``: the backtest of ``BridgeRecoverer._guard``. Leaves ``rec.last_*`` as found."""
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """(P, 2) metres: the guard fitted on one half of the backtest's scored points, read on the
+    other (both ways round); and the scored rows it was read on. Leaves ``rec.last_*`` as
+    found."""
     half = halves(scored, gs)
     est = np.array(errs["bridge"], np.float64, copy=True)
     saved = {k: getattr(rec, k, None) for k in ("last_pick", "last_errors")}
@@ -88,7 +89,18 @@ def cross_fit_errors(
     finally:
         for k, v in saved.items():
             setattr(rec, k, v)
-    rows = np.flatnonzero(half >= 0)
+    return est, np.flatnonzero(half >= 0)
+
+
+def cross_fit_errors(
+    rec: Any, errs: dict, xs: np.ndarray, ts: np.ndarray, k2: np.ndarray, gs: np.ndarray,
+    scored: np.ndarray, spans: bool, estimate: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, float]:  # fmt: skip
+    """Pooled mean error (m) over the backtest's scored points of: the guard fitted on the other
+    half ("guarded"), Akima and linear. ``errs``/``xs``/``ts``/``k2``/``gs``/``scored``/
+    ``spans``: the backtest of ``BridgeRecoverer._guard``; ``estimate``: cross_fit_estimate's
+    answer where the caller already has it. Leaves ``rec.last_*`` as found."""
+    est, rows = estimate or cross_fit_estimate(rec, errs, xs, ts, k2, gs, scored, spans)
 
     def pooled(p: np.ndarray) -> float:
         return float(np.linalg.norm(p[rows] - xs[rows], axis=1).mean()) if len(rows) else 0.0
@@ -160,5 +172,6 @@ def say_verdict(
     )
 
 
-__all__ = ["CHECKS", "FallbackWarning", "call_fallback", "cross_fit_errors", "halves",
+__all__ = ["CHECKS", "FallbackWarning", "call_fallback", "cross_fit_errors", "cross_fit_estimate",
+           "halves",
            "interpolate", "pchip_xy", "say_fallback", "say_verdict", "verdict_fallback"]  # fmt: skip

@@ -52,9 +52,11 @@ import numpy as np
 from trajlm.data.features import LocalProjection
 from trajlm.data.longitude import mean_lon
 from trajlm.tasks.fallback_gap import PICKS, fallback_answer, table_ok
+from trajlm.tasks.fallback_length import length_answer
 from trajlm.tasks.fallback_recover import (
     call_fallback,
     cross_fit_errors,
+    cross_fit_estimate,
     say_fallback,
     say_verdict,
     verdict_fallback,
@@ -283,6 +285,7 @@ class BridgeRecoverer:
         # session 28 (fleetfix28): gaps at a standstill held, not bridged (recover_stopped.py)
         self.hold_m = float(hold_m)
         self.last_held = 0  # hidden rows of the last call held at a stop
+        self.last_held_gaps = 0  # and the gaps they make up (session 29)
         self.name = name or recoverer_name(
             blend, history, guard_power, no_evidence_rule, shrink_k, shrink_rule, thin_dt,
             backtest, evidence, pick, knots, wide_margin, wide_every, check)  # fmt: skip
@@ -309,7 +312,8 @@ class BridgeRecoverer:
         if self.guard_power > 0:
             out = self._guard(out, xy, task.t, known, groups, proj, dt)
         # stops held after the guard and any fallback too (their interpolations overshoot)
-        out, self.last_held = hold_stops(out, xy, task.t, known, groups, self.hold_m)
+        out, self.last_held, self.last_held_gaps = hold_stops(out, xy, task.t, known, groups,
+                                                              self.hold_m)  # fmt: skip
         lat, lon = proj.inverse(out[:, 0], out[:, 1])
         res = np.stack([lat, lon], 1)
         res[known] = ll[known]
@@ -336,8 +340,9 @@ class BridgeRecoverer:
         res, self.last_gate = apply_guard(self, out, xy, t, known, groups, errs, xs, gs, scored,
                                           spans)  # fmt: skip
         self.last_check = self.last_fallback = self.last_by = None
-        if self.check == "call":  # session 21: never worse than interpolation on the call
-            self.last_check = cross_fit_errors(self, errs, xs, ts, k2, gs, scored, spans)
+        if self.check in ("call", "length"):  # session 21: never worse than interpolation
+            est = cross_fit_estimate(self, errs, xs, ts, k2, gs, scored, spans)
+            self.last_check = cross_fit_errors(self, errs, xs, ts, k2, gs, scored, spans, est)
             v = self.verdict
             if v is not None and self.last_check["n"] < int(v["n_hidden"]):  # session 22
                 self.last_by = "val verdict"  # the larger body of evidence decides whether
@@ -349,6 +354,11 @@ class BridgeRecoverer:
                 return res
             self.last_by = "call check"
             self.last_fallback = call_fallback(self.last_check, self.min_scored)
+            if self.check == "length" and self.last_check["n"] >= max(2, self.min_scored):
+                by_length = length_answer(self, res, est, errs, (xs, ts, k2, gs), xy, t, known,
+                                          groups)  # fmt: skip
+                if by_length is not None:  # session 29: model or interpolation per gap length
+                    return by_length
             if self.last_fallback is not None:
                 res, self.last_fallback, words = fallback_answer(
                     self.last_fallback, self._table(), self.gap_rule, xy, t, known, groups)  # fmt: skip

@@ -43,20 +43,21 @@ def stopped_gaps(
 def hold_stops(
     out: np.ndarray, xy: np.ndarray, t: np.ndarray, known: np.ndarray, groups: np.ndarray,
     radius_m: float = STOP_RADIUS_M,
-) -> tuple[np.ndarray, int]:  # fmt: skip
+) -> tuple[np.ndarray, int, int]:  # fmt: skip
     """``out`` (P, 2 metres) with the hidden rows of stopped gaps on the line between their
     ends, whatever answered the rest (the guard's blend and an Akima / PCHIP fallback lean on
-    the neighbouring motion and overshoot a stop too); and how many rows were held."""
+    the neighbouring motion and overshoot a stop too); how many rows were held, and in how many
+    gaps (session 29: the count a user reads, "3 parked gaps held")."""
     known = np.asarray(known, bool)
     rows = np.flatnonzero(~known)
     if radius_m <= 0 or not len(rows):
-        return out, 0
+        return out, 0, 0
     prev, nxt = neighbours(known, groups)
     held = rows[stopped_gaps(xy, t, np.stack([prev[rows], nxt[rows]], 1), radius_m)]
     if len(held):
         out = out.copy()
         out[held] = linear_xy(xy, t, known, groups)[held]
-    return out, len(held)
+    return out, len(held), len(np.unique(prev[held]))  # a held gap has a known row before it
 
 
 __all__ = ["STOP_RADIUS_M", "STOP_SPEED_MS", "hold_stops", "stopped_gaps"]
