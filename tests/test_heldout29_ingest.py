@@ -67,9 +67,9 @@ def _kml(folders: dict[str, list[tuple[str, float, float]]]) -> str:
 
 
 def test_timed_points_in_several_kml_folders_are_one_trajectory_each(tmp_path) -> None:
-    pts = lambda la: [
-        (f"2026-07-14T16:{m:02d}:00Z", la + m * 1e-4, -126.2) for m in range(0, 60, 10)
-    ]  # noqa: E731
+    def pts(la: float) -> list[tuple[str, float, float]]:
+        return [(f"2026-07-14T16:{m:02d}:00Z", la + m * 1e-4, -126.2) for m in range(0, 60, 10)]
+
     p = tmp_path / "share.kml"
     p.write_text(_kml({"Paddler 1": pts(49.3), "Paddler 2": pts(49.5)}))
     df, _ = read(p)
