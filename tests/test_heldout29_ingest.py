@@ -141,3 +141,19 @@ def test_a_golf_cart_and_a_pigeons_ring_are_the_trajectory() -> None:
     have = ["Ring-Nr.", "Datum", "Uhrzeit", "Breite", "Länge", "Höhe (m)"]
     assert find_columns("traj_id", have) == ["Ring-Nr."]
     assert find_columns("traj_id", ["UNIT", "GPSTIME", "LAT"]) == []  # `Unit` stays named by hand
+
+
+def test_a_frames_zone_words_get_a_pandas_example_that_reads_them() -> None:
+    import re
+
+    import pandas as pd
+
+    from trajlm.data.times import _time_to_seconds
+
+    df = pd.DataFrame({"Timestamp": ["03/07/2026 23:50 AKST", "03/08/2026 03:10 AKDT"]})
+    with pytest.raises(TrajlmInputError, match="day/month order") as e:
+        _time_to_seconds(pl.from_pandas(df), "Timestamp", "df['Timestamp']")
+    example = re.search(r"pd\.to_datetime\(.*?utc=True\)", str(e.value))
+    assert example is not None, str(e.value)  # was format='%d/%m/%Y %H:%M': fails on 'AKST'
+    got = eval(example[0].replace("%d/%m", "%m/%d"))  # the US order, as the file is
+    assert [int(x.timestamp()) for x in got] == [1772959800, 1772968200]  # 08:50Z, 11:10Z

@@ -92,11 +92,20 @@ def _time_to_seconds(
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
+        from trajlm.data.readers._zone_suffix import SUFFIX, pandas_offsets
+
+        plain, zoned = re.sub(SUFFIX, "", sample[0]), ""
+        if zones := pandas_offsets(s.drop_nulls().unique(maintain_order=True).to_list()):
+            # `03/07/2026 11:51 AKST` (heldout29): the format alone fails on the zone word;
+            # written as offsets, %z reads each row's own (AKST, then AKDT)
+            repl = ", ".join(f"r' {z}$': ' {o}'" for z, o in zones.items())
+            text, zoned = f"{text}.replace({{{repl}}}, regex=True)", " %z"
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
             f"times like {sample} leave the day/month order to a guess",
             field=col,
-            hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(sample[0])}')"
-            f"{_month_first(sample[0])}, or give ISO 8601 strings (2026-12-02T10:05:00Z)",
+            hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(plain)}"
+            f"{zoned}'{', utc=True' if zoned else ''}){_month_first(plain)}, or give ISO 8601 "
+            "strings (2026-12-02T10:05:00Z)",
         )
     if dt == pl.Utf8:
         try:

@@ -30,3 +30,17 @@ def suffix_offset(s: pl.Expr) -> pl.Expr:
 def without_suffix(s: pl.Expr) -> pl.Expr:
     """The text with its trailing abbreviation taken off (where one of ZONE_HOURS ends it)."""
     return pl.when(suffix_offset(s).is_not_null()).then(s.str.replace(SUFFIX, "")).otherwise(s)
+
+
+def pandas_offsets(values: list[str], limit: int = 4) -> dict[str, str]:
+    """{abbreviation: '-09:00'} of the zone words ending ``values`` (the first ``limit``), for a
+    pandas example that writes them as offsets `%z` reads (a frame's `... AKST` times)."""
+    import re
+
+    out: dict[str, str] = {}
+    for v in values:
+        m = re.search(SUFFIX, str(v))
+        if m and (z := m[1].upper()) in OFFSETS and z not in out and len(out) < limit:
+            sign, mins = ("-" if OFFSETS[z] < 0 else "+"), abs(OFFSETS[z]) // 60
+            out[m[1]] = f"{sign}{mins // 60:02d}:{mins % 60:02d}"
+    return out
