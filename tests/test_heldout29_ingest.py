@@ -157,3 +157,21 @@ def test_a_frames_zone_words_get_a_pandas_example_that_reads_them() -> None:
     assert example is not None, str(e.value)  # was format='%d/%m/%Y %H:%M': fails on 'AKST'
     got = eval(example[0].replace("%d/%m", "%m/%d"))  # the US order, as the file is
     assert [int(x.timestamp()) for x in got] == [1772959800, 1772968200]  # 08:50Z, 11:10Z
+
+
+def test_a_frames_14_digit_times_are_named_as_date_times_not_milliseconds() -> None:
+    import re
+
+    import pandas as pd
+
+    from trajlm.data.times import _time_to_seconds
+
+    df = pd.DataFrame({"GPSTIME": [20260912221503, 20260912221518]})
+    with pytest.raises(TrajlmInputError, match="yyyymmddHHMMSS") as e:
+        _time_to_seconds(pl.from_pandas(df), "GPSTIME", "df['GPSTIME']")
+    assert "milliseconds" not in str(e.value)  # was: "look like milliseconds: divide by 1000"
+    got = eval(re.search(r"pd\.to_datetime\(.*?'\)", str(e.value))[0])
+    assert got.iloc[0] == pd.Timestamp("2026-09-12 22:15:03")
+    big = pl.DataFrame({"t": [1_789_251_303_000, 1_789_251_318_000]})  # real ms: as before
+    with pytest.raises(TrajlmInputError, match="milliseconds"):
+        _time_to_seconds(big, "t")

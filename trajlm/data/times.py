@@ -128,6 +128,13 @@ def _time_to_seconds(
                 hint="give them as Float64 or Int64 from the source (a cast now cannot bring "
                 "back the lost seconds)",
             )
+        if big is not None and big > 1e11 and _digits14(s):
+            raise TrajlmInputError(  # was told "milliseconds: divide by 1000" (heldout29)
+                f"times such as {int(s.drop_nulls()[0])} are date-times written as 14 digits "
+                "(yyyymmddHHMMSS), not Unix seconds",
+                field=col,
+                hint=f"parse them first: pd.to_datetime({text}.astype(str), format='%Y%m%d%H%M%S')",
+            )
         if big is not None and big > 1e11:
             raise TrajlmInputError(
                 f"times reach {big:.3g}, which as Unix seconds is after the year 5000",
@@ -252,6 +259,16 @@ def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
     mm = (a % 3600 // 60).cast(pl.Utf8).str.zfill(2)
     sign = pl.Series(["-" if o < 0 else "+" for o in off.to_list()])
     return text + sign + hh + ":" + mm
+
+
+def _digits14(s: pl.Series) -> bool:
+    """Every value a valid yyyymmddHHMMSS date-time (an AVL export's `20260912221503`)."""
+    text = s.drop_nulls().cast(pl.Int64, strict=False).cast(pl.Utf8)
+    ok = (
+        text.str.contains(r"^(?:19|20)\d{12}$")
+        & text.str.to_datetime("%Y%m%d%H%M%S", strict=False).is_not_null()
+    )
+    return len(text) > 0 and bool(ok.all())
 
 
 def _day_first(sample: str) -> str:
