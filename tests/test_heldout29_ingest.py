@@ -175,3 +175,22 @@ def test_a_frames_14_digit_times_are_named_as_date_times_not_milliseconds() -> N
     big = pl.DataFrame({"t": [1_789_251_303_000, 1_789_251_318_000]})  # real ms: as before
     with pytest.raises(TrajlmInputError, match="milliseconds"):
         _time_to_seconds(big, "t")
+
+
+def test_a_frames_geojson_point_column_goes_in_and_comes_back_as_geojson() -> None:
+    import pandas as pd
+
+    from trajlm.data.coerce import coerce
+    from trajlm.data.coerce_out import from_canonical
+
+    df = pd.DataFrame({"deviceId": ["EB-1"] * 4,
+                       "ts": [f"2026-05-04T08:32:{s:02d}.000+02:00" for s in (0, 10, 20, 30)],
+                       "location": [{"type": "Point", "coordinates": [11.57 + i * 1e-4, 48.14]}
+                                    for i in range(4)]})  # fmt: skip
+    table, layout = coerce(df)  # (a pandas frame as pd.read_json(lines=True) gives it)
+    assert table["lat"].to_list() == [48.14] * 4
+    pred = table.tail(1).with_columns(pl.col("t") + 10, pl.col("lon") + 1e-4)
+    out = from_canonical(pred.select("traj_id", "t", "lat", "lon"), layout=layout)
+    # was: ValueError "expected at least 1 expression in 'as_struct'" (a raw polars error)
+    back = out["location"].iloc[0]
+    assert back["type"] == "Point" and list(back["coordinates"]) == pytest.approx([11.5704, 48.14])
