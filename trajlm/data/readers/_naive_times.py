@@ -49,11 +49,21 @@ def naive_times(
     values = [v.strip() for v in values if v and v.strip()]
     if not values or (tf is None and all(_is_number(v) for v in values)):
         return None
-    return cm.t if any(not _ZONE.search(v) for v in values) else None
+    return cm.t if any(not _ZONE.search(v) and not _zone_word(v) for v in values) else None
+
+
+def _zone_word(text: str) -> bool:
+    """`01:50 AKST`: a zone's abbreviation ends the text (read as its offset: _zone_suffix)."""
+    from trajlm.data.readers._zone_suffix import OFFSETS, SUFFIX
+
+    m = re.search(SUFFIX, text)
+    return m is not None and m[1].upper() in OFFSETS
 
 
 def _is_number(text: str) -> bool:
     if "_" in text:  # Python's float() takes `20260304_080000` (exactEarth's time) as a number
+        return False
+    if re.fullmatch(r"(?:19|20)\d{12}(?:\.0+)?", text):  # `20260912221503`: a date-time (_times)
         return False
     try:
         float(text)

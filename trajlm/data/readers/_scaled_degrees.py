@@ -104,6 +104,8 @@ def e7_degrees(
     beyond = max(a.max(), b.max()) > _NOT_METRES  # type: ignore[operator]
     if not (whole and fits and beyond):
         return df
+    if (a <= 90e6).all() and (b <= 180e6).all():
+        _refuse_either_scale(ok[lat], ok[lon], names)
     warnings.warn(
         "coordinates are whole numbers up to "
         f"{max(a.max(), b.max()):,.0f}: read as degrees x 1e7 (Teltonika / E7 integers), "  # type: ignore[arg-type]
@@ -111,3 +113,21 @@ def e7_degrees(
         stacklevel=2,
     )
     return df.with_columns(pl.col(lat) / 1e7, pl.col(lon) / 1e7)
+
+
+def _refuse_either_scale(la: pl.Series, lo: pl.Series, names: tuple[str, str] | None) -> None:
+    """Whole numbers that are degrees x 1e6 as well as x 1e7 (heldout29: a police AVL export's
+    `LAT` 41,867,751 / `LONG` -87,646,305, microdegrees, were read as x 1e7: 4.19, -8.76, off
+    the coast of Africa, with only a warning). Only a scale named in the header tells them apart;
+    x 1e7 is certain once a latitude passes 90e6 or a longitude 180e6 (Teltonika, Google)."""
+    from trajlm.errors import TrajlmInputError
+
+    i = int(la.abs().arg_max())  # type: ignore[arg-type]
+    y, x = float(la[i]), float(lo[i])
+    cols = names if names and all(names) else ("lat", "lon")
+    raise TrajlmInputError(
+        f"coordinates are whole numbers ({cols[0]} {y:,.0f}, {cols[1]} {x:,.0f}) that read as "
+        f"degrees x 1e6 ({y / 1e6:.5f}, {x / 1e6:.5f}) or x 1e7 ({y / 1e7:.5f}, {x / 1e7:.5f}) "
+        f"alike; name the scale in the header: rename them {cols[0]}_e6 / {cols[1]}_e6 "
+        f"(microdegrees) or {cols[0]}_e7 / {cols[1]}_e7 (Python: df.rename(columns=...))"
+    )

@@ -46,10 +46,38 @@ def parse_time(
     """String column -> Int64 Unix seconds (UTC; unit="ms": milliseconds); null where it cannot
     be parsed.
 
-    Fractional seconds are floored. Times with an explicit offset (Z, +02:00, +00) use it;
-    naive times are local times in zone `tz` or, without one, `utc_offset_s` ahead of UTC
-    (`ambiguous`: how a time of a repeated hour is read, "earliest" or "latest").
+    Fractional seconds are floored. Times with an explicit offset (Z, +02:00, +00) or a zone's
+    abbreviation (`01:50 AKST`: _zone_suffix) use it; naive times are local times in zone `tz`
+    or, without one, `utc_offset_s` ahead of UTC (`ambiguous`: how a time of a repeated hour is
+    read, "earliest" or "latest").
     """
+    s = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
+    numeric = origin_s is not None or time_format in ("unix", "excel", *EPOCH_DIVISORS)
+    if numeric or (time_format and "%" in time_format and "z" in time_format.lower()):
+        return _parse_text(s, time_format, utc_offset_s, unit=unit, tz=tz, ambiguous=ambiguous,
+                           origin_s=origin_s)  # fmt: skip
+    from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
+
+    off = suffix_offset(s)  # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset
+    bare = without_suffix(s)
+    scale = 1000 if unit == "ms" else 1
+    local = _parse_text(bare, time_format, utc_offset_s, unit=unit, tz=tz, ambiguous=ambiguous)
+    # read at UTC, then the row's own offset (without --tz the naive read is local + the offset)
+    at_utc = _parse_text(bare, time_format, unit=unit) if tz else local + utc_offset_s * scale
+    return pl.when(off.is_null()).then(local).otherwise(at_utc - off * scale)
+
+
+def _parse_text(
+    col: str | pl.Expr,
+    time_format: str | None,
+    utc_offset_s: int = 0,
+    *,
+    unit: str = "s",
+    tz: str | None = None,
+    ambiguous: str = "earliest",
+    origin_s: int | None = None,
+) -> pl.Expr:
+    """parse_time without the zone abbreviations (see there)."""
     s = common_era((pl.col(col) if isinstance(col, str) else col).str.strip_chars())
     num = s.cast(pl.Float64, strict=False)
     scale = 1000 if unit == "ms" else 1
@@ -66,6 +94,10 @@ def parse_time(
         whole = s.cast(pl.Int64, strict=False)
         return pl.coalesce(whole.floordiv(per), (num / per).floor().cast(pl.Int64, strict=False))
     if time_format in (None, "iso", *DAY_MONTH):
+        # an AVL / SCADA `20260912221503` (14 digits, no separator; heldout29's police export was
+        # read as Unix seconds, "time in the future"): a date-time where the digits make one
+        digits14 = pl.when(s.str.contains(r"^(?:19|20)\d{12}(?:\.0+)?$")).then(
+            s.str.slice(0, 14).str.to_datetime("%Y%m%d%H%M%S", strict=False))  # fmt: skip
         ymd = s.str.replace(r"^(\d{4})/(\d\d)/(\d\d)", "${1}-${2}-${3}")  # 2026/02/01: year first
         # `2026-03-04 08:00:00 GMT` (AISHub, formats21) as Z
         utc = ymd.str.replace(r"(?:\s+(?:GMT|UTC)|[Zz])$", "+00:00")
@@ -78,6 +110,7 @@ def parse_time(
         compact = pl.coalesce(  # exactEarth `20260304_080000`, basic ISO `20260304T080000` (19)
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%d_%H%M%S", strict=False),
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%dT%H%M%S", strict=False),
+            digits14,
         )
         dotted = pl.coalesce(  # 24.10.2026 23:40:00: dots are day-first (de, ru, fi, cs ...)
             s.str.to_datetime("%d.%m.%Y %H:%M:%S%.f", strict=False),
@@ -97,8 +130,9 @@ def parse_time(
             _local(_slashed(s, time_format), unit, utc_offset_s, tz, ambiguous),
             _local(clock_first, unit, utc_offset_s, tz, ambiguous),
         )
-        if time_format is None:  # auto: numbers are Unix seconds
-            out = pl.coalesce((num * scale).floor().cast(pl.Int64, strict=False), out)
+        if time_format is None:  # auto: numbers are Unix seconds (but for 14-digit date-times)
+            secs = (num * scale).floor().cast(pl.Int64, strict=False)
+            out = pl.coalesce(pl.when(digits14.is_null()).then(secs), out)
         return out
     parsed = s.str.to_datetime(time_format, strict=False)
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:

@@ -3,7 +3,8 @@
 KML (Google Earth, My Tracks, phone loggers; OGC KML 2.2): every `gx:Track` (also inside a
 `gx:MultiTrack`) is one trajectory, its `<when>` times paired in order with its `<gx:coord>`
 "lon lat [alt]" positions; Placemarks holding a `<Point>` and a `<TimeStamp><when>` form one
-more trajectory (`<file stem>/points`). traj_id = `<file stem>/<k>` (k = the track's index in the
+more trajectory (`<file stem>/points`), one per Folder when they sit in several (`<file
+stem>/<folder name>`: a Garmin inReach MapShare export's Folder per device). traj_id = `<file stem>/<k>` (k = the track's index in the
 file). A KMZ is read through its `doc.kml` (else its first `.kml` member). Geometry without times (LineString,
 Polygon, Points without TimeStamp) is not a trajectory: a file with nothing timed is one error in
 both modes (skipping could not help).
@@ -116,13 +117,31 @@ def _kml_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, 
         for i, (w, c) in enumerate(zip(whens, coords, strict=True)):
             add(f"{stem}/{k}", w, c, {name: v[i] for name, v in arrays.items()})
         k += 1
-    for pm in root.iter():
-        if _local(pm.tag) != "Placemark":
-            continue
-        point, stamp = _child(pm, "Point"), _child(pm, "TimeStamp")
-        if point is not None and stamp is not None:
-            add(f"{stem}/points", _text(_child(stamp, "when")), _text(_child(point, "coordinates")))
+    timed = [(pm, point, stamp) for pm in root.iter() if _local(pm.tag) == "Placemark"
+             for point, stamp in [(_child(pm, "Point"), _child(pm, "TimeStamp"))]
+             if point is not None and stamp is not None]  # fmt: skip
+    folder = _point_folders([pm for pm, _, _ in timed], root)
+    for pm, point, stamp in timed:
+        tid = f"{stem}/{folder[pm]}" if folder else f"{stem}/points"
+        add(tid, _text(_child(stamp, "when")), _text(_child(point, "coordinates")))
     return cols
+
+
+def _point_folders(marks: list[ET.Element], root: ET.Element) -> dict[ET.Element, str]:
+    """{Placemark: the name of its nearest Folder} when the timed Points sit in several Folders
+    (a Garmin inReach MapShare KML: one Folder per device / person; heldout29's eight paddlers
+    were read as one trajectory jumping between them), else {} (one trajectory of points)."""
+    parent = {c: p for p in root.iter() for c in p}
+    out: dict[ET.Element, str] = {}
+    folders: dict[ET.Element, str] = {}
+    for pm in marks:
+        up = parent.get(pm)
+        while up is not None and _local(up.tag) != "Folder":
+            up = parent.get(up)
+        if up is not None and up not in folders:
+            folders[up] = _text(_child(up, "name")) or f"folder{len(folders)}"
+        out[pm] = folders.get(up, "points") if up is not None else "points"
+    return out if len(set(out.values())) > 1 else {}
 
 
 def _tcx_points(root: ET.Element, stem: str, path: Path, ctx: Ctx) -> dict[str, list]:
