@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from trajlm.llm.grounding import DataWords
 
-_PERSON = r"(?:bib(?:\s+(?:no\.?|number))?|runners?|racers?|entrants?|competitors?|number|no\.)"
+_PERSON = r"(?:(?:bib|runner|racer|entrant|competitor)s?(?:\s+(?:no\.?|number|#))?)"
 _PEOPLE = r"(?:runners|racers|entrants|competitors|finishers|starters|participants|people|persons)"
 _RANK = {"slowest": "longest", "fastest": "shortest", "quickest": "shortest"}
 _RUN_LABEL = re.compile(r"runs?|running|jog\w*")
@@ -34,6 +34,9 @@ _MACHINES = (
 
 def _label_forms(labels: Sequence[str]) -> str:
     return "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+
+
+_NOT_A_WEEK = r"(?!\s+(?:of|starting|beginning|commencing|from|ending|to|after|before|in|on)\b)"
 
 
 def race_words(question: str, words: DataWords) -> str:
@@ -136,7 +139,10 @@ def race_words(question: str, words: DataWords) -> str:
             and min(words.days, words.nights) <= 7
         ):
             question = re.sub(
-                r"\b(?:over|during|across)\s+the\s+(?:whole\s+)?week\b", " ", question, flags=re.I
+                rf"\b(?:over|during|across)\s+the\s+(?:whole\s+)?week\b{_NOT_A_WEEK}",
+                " ",
+                question,
+                flags=re.I,
             )
     return question
 
@@ -146,7 +152,9 @@ _ROBOTS = {"robot", "bot", "agv", "amr", "agvs", "amrs"}
 _ROBOT_IDS = {"agv", "amr", "robot", "rbt", "bot"}
 
 
-def vehicle_group(question: str, words: DataWords) -> tuple[str, str | None]:
+def vehicle_group(
+    question: str, words: DataWords, vocab: frozenset[str] = frozenset()
+) -> tuple[str, str | None]:
     """("which vehicle ...", "POR") for "which porter ..." where two vehicles or more have ids of the letters a
     noun of the question starts with (POR-14, POR-22; "the AGVs", "the robots" for AGV-1 ... AGV-3) and other
     vehicles have other letters: the noun read as "vehicle(s)" and the ids' letters returned, else (question, None).
@@ -168,8 +176,13 @@ def vehicle_group(question: str, words: DataWords) -> tuple[str, str | None]:
     ):
         noun = m.group(2).lower()
         one = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-        if one in words.labels or noun in words.labels or noun in words.vehicles:
-            continue
+        if (
+            one in words.labels
+            or noun in words.labels
+            or noun in words.vehicles
+            or {one, noun} & vocab
+        ):
+            continue  # the planner's own words ("which yacht": sailing trips, set 19; "bikes")
         if one == noun and not re.match(r"which|each|every|per", m.group(1), re.I):
             continue  # a singular after "the" is a word of another noun ("the fuel uplift"): "which porter" is one
         hits = [

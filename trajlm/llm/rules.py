@@ -115,7 +115,7 @@ class RulePlanner:
 
     def plan(self, question: str) -> QueryPlan:
         question, prefix = vehicle_group(
-            question, self.words
+            question, self.words, VOCAB
         )  # "the porters": POR-* (race_words.py, set 29)
         plan = self._plan(question)
         return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
