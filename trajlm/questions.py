@@ -59,6 +59,13 @@ STARTED_AT = re.compile(
 )
 
 
+def _night_dates(start: pl.Series) -> tuple:
+    """The local dates whose night (noon to the next noon) holds a trip starting between 18:00 and 06:00: "Sunday
+    night" is a night shift only on data that work at night (set 29; a day shift's "Monday night" stays hours)."""
+    night = start.filter((start.dt.hour() >= 18) | (start.dt.hour() < 6))
+    return tuple((night - timedelta(hours=12)).dt.date().drop_nulls().unique().sort().to_list())
+
+
 class Asker:
     """Holds the data, its trip table, the planner and the model across questions (so the
     planner and model load once). ``asker(question)`` -> ``Answer``.
@@ -130,7 +137,8 @@ class Asker:
         words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind,
                           activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
                           nights=(start - timedelta(hours=12)).dt.date().n_unique(),
-                          dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()))  # fmt: skip
+                          dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()),
+                          night_dates=_night_dates(start))  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )

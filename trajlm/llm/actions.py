@@ -138,9 +138,16 @@ def _read_action(s: QuestionText, f: dict, known: set[str]) -> dict:
         group=1,
     ):
         k = int(m.group(1))
+    # "how many minutes did the longest meals job take" (set 29): that trip's value, not every trip's total
+    ranked_one = s.has(
+        r"\bthe\s+(?:longest|shortest|fastest|slowest|furthest|farthest)\b"
+    ) and not s.has(r"\b(?:total|sum|average|mean|median|per|each|every|which)\b")
+    unit = None
     if m := s.take(rf"\bhow (?:many|much)\s+({UNIT_WORDS}|time|distance)\b"):
-        return _total(s, m.group(1))  # "how many hours did people spend on the bus"
-    unit = s.take(ANSWER_UNIT)
+        if not (ranked_one and m.group(1) in ANSWER_UNITS):
+            return _total(s, m.group(1))  # "how many hours did people spend on the bus"
+        unit = m
+    unit = unit or s.take(ANSWER_UNIT)
     if unit is None and not s.has(rf"\b(?:{METRIC_WORDS}|how long|how far|fast)\b"):
         unit = s.take(UNIT_ALONE)  # "total km cycled"
     word = unit.group(unit.lastindex) if unit else None

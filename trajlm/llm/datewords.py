@@ -105,11 +105,32 @@ def _last_weekday_of_month(m: re.Match, dates: Sequence[date]) -> str:
     return f"{m.group(1) or ''}{m.group(2).capitalize()} {_say(on[0])}"
 
 
-def local_dates(question: str, dates: Sequence[date]) -> str:
+def local_dates(question: str, dates: Sequence[date], night_dates: Sequence[date] = ()) -> str:
     """The question with the data's local date words written as calendar dates (see the module's doc)."""
     if not dates:  # "Tuesday's session": the trips of that weekday
         return re.sub(rf"\b{_WD}'s\b", r"on \1", question, flags=re.I)
     dates = sorted(set(dates))
+
+    def weekday_night(
+        m: re.Match,
+    ) -> str:  # set 29: "Sunday night" was Sundays 22:00-06:00, half a night shift
+        if not night_dates:  # no trip starts at night: the hours, as before
+            return m.group(0)
+        wd = _WEEKDAY_NAMES.index(m.group(1).lower())
+        on = [d for d in night_dates if d.weekday() == wd]
+        if len(on) != 1:
+            held = (
+                f"the data hold {len(on)} ({', '.join(_say(d) for d in on)})"
+                if on
+                else "no trip starts on one"
+            )
+            raise CannotAnswer(f"'{m.group(0).strip()}': {held}; name the night ('the night of "
+                               f"{_say(on[-1] if on else dates[-1])}')")  # fmt: skip
+        return f" on the night of {_say(on[0])}"
+
+    # "on Sunday night", "Sunday night's": the night (shift) that starts that evening (nights.py), one date
+    question = re.sub(rf"(?:^|\s)(?:on\s+|during\s+)?{_WD}(?:'s)?\s+night(?:'s)?(?:[\s-]shift)?\b(?!\s+of\b)",
+                      weekday_night, question, flags=re.I)  # fmt: skip
 
     def weekday_s(m: re.Match) -> str:  # badin27: two Tuesdays were summed as one session
         wd = _WEEKDAY_NAMES.index(m.group(1).lower())

@@ -31,7 +31,7 @@ WHEN = re.compile(
 # "what time did the first sortie take off on Monday" (set 28): the fleet's first start (last end) on the trips the rest
 # names, with no vehicle: "the first trip" is one trip, unlike "what time did the fleet leave"
 FIRST_OF_ALL = re.compile(
-    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?P<kind>(?!trip\b)[\w\-]+)\s+)?trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
     rf"\s+(?:{_LEFT}|{_BACK})\b(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",
     re.I,
 )
@@ -45,7 +45,10 @@ def _first_of_all(m: re.Match, plan_count: Callable[[str], QueryPlan]) -> QueryP
     on = (
         f"on {m.group('of')} " if m.group("of") else ""
     )  # "the first flight of Monday": its trips on Monday
-    plan = plan_count(f"how many trips {on}{m.group('rest').strip().rstrip('?')}?")
+    kind = (
+        f"{m.group('kind')} " if m.group("kind") else ""
+    )  # "the last marathon runner" (set 29): its label's
+    plan = plan_count(f"how many {kind}trips {on}{m.group('rest').strip().rstrip('?')}?")
     if not is_plain_count(plan):
         raise CannotAnswer(
             "the first trip's start is read on trips named by a day, a vehicle or a label"

@@ -75,7 +75,8 @@ def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) 
     for word, ids in kinds.items():
         if len(ids) == 1:  # "the semi": SEMI-4, the data's one semi
             question = re.sub(
-                rf"\bthe\s+(?:street\s+|road\s+|grain\s+)?{re.escape(word)}(?:er)?\b(?![\w\-])",
+                rf"\bthe\s+(?:street\s+|road\s+|grain\s+)?{re.escape(word)}(?:er)?\b(?![\w\-])"
+                r"(?:\s+(?:cat|machine|unit|truck|lorry|tractor|vehicle|van|boat|bus|robot)\b(?![\w\-]))?",  # "the winch cat" (set 29)
                 ids[0],
                 question,
                 flags=re.I,

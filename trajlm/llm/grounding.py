@@ -72,6 +72,8 @@ class DataWords:
     nights: int = 0
     # the local dates the trips start on ("last Tuesday", "the 3rd": llm/datewords.py; set 27)
     dates: tuple[date, ...] = ()
+    # the local dates its nights (noon to noon) start on ("Sunday night": set 29)
+    night_dates: tuple[date, ...] = ()
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -143,7 +145,7 @@ def read_data_words(
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
     own = [
         lab for lab in words.labels
-        if re.fullmatch(r"[a-z][a-z\-]{2,}(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15)
+        if re.fullmatch(r"(?:[a-z][a-z\-]{2,}|\d+[a-z]{1,2})(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15), "10k" (set 29)
         and (lab not in vocab or lab == "ride")  # Strava's "Ride" (set 21): its rides, not every trip
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
@@ -152,6 +154,10 @@ def read_data_words(
         word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
         if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
+        elif re.fullmatch(
+            r"[a-z]{3,}[^s]s", lab
+        ):  # "specimen runs", "a meal delivery" on labels specimens, meals (set 29)
+            word = f"(?:{word}|{re.escape(lab[:-1])}(?=\\s+(?:runs?|jobs?|trips?|tasks?|deliver(?:y|ies)|rounds?)\\b))"
         word += r"(?:\s+(?:services?|lines?))?"  # "the night owl service" (set 16): the label
         rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via|while|when)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"
         for m in re.finditer(rx, low):

@@ -66,6 +66,8 @@ class QueryPlan(BaseModel):
     # filters
     trip: str | None = None
     vehicle: str | None = None
+    # the vehicles whose id starts so: a kind of vehicle named by its ids ("the porters": POR-14, POR-22; set 29)
+    vehicle_prefix: str | None = None
     mode: str | None = None
     # trips with any of two or more labels ("which truck or van had the most tours"; session 20)
     modes: list[str] | None = Field(None, min_length=2)

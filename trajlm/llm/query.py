@@ -62,6 +62,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         _need_column(trips, "vehicle", "vehicle")
         _need_id(trips["vehicle"], plan.vehicle, "vehicle")
         cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
+    if plan.vehicle_prefix is not None:  # "the porters" (llm/race_words.py, set 29)
+        _need_column(trips, "vehicle", "vehicle")
+        cond &= pl.col("vehicle").str.to_lowercase().str.starts_with(plan.vehicle_prefix.lower())
     for mode in plan.modes or ([plan.mode] if plan.mode is not None else []):
         if "mode" not in trips.columns:  # "taxi trips" on Porto: every trip is one (set 15)
             raise CannotAnswer(f"this data has no labels, so {mode!r} cannot be filtered: leave the "

@@ -55,12 +55,14 @@ from trajlm.llm.phrases import (
     unit_said_twice,
 )
 from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.race_words import race_words, vehicle_group
 from trajlm.llm.refusals import (
     STOPPED,
     guard,
     refuse_before_reading,
     refuse_group_total,
 )
+from trajlm.llm.replan import replan
 from trajlm.llm.rule_words import (
     ID_TOKEN,
     INCLUSIVE,
@@ -112,11 +114,21 @@ class RulePlanner:
         self._strict: set[str] = set()  # the last question's bounds said without "at least"
 
     def plan(self, question: str) -> QueryPlan:
+        question, prefix = vehicle_group(
+            question, self.words, VOCAB
+        )  # "the porters": POR-* (race_words.py, set 29)
+        plan = self._plan(question)
+        return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
+
+    def _plan(self, question: str) -> QueryPlan:
         guard(question)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         question = trip_nouns(question)  # an ambulance's "jobs", "call-outs" (synonyms.py, set 26)
         # set 27: "last Tuesday", "the 3rd" (datewords.py); "tug tasks", "on the road" (fleet_words.py)
-        question = local_dates(question, self.words.dates)
+        question = race_words(
+            question, self.words
+        )  # "bib 2003", "runners", "finish time" (race_words.py, set 29)
+        question = local_dates(question, self.words.dates, self.words.night_dates)
         question = fleet_words(question, self.words.labels, self.words.vehicles)
         question = whole_span(
             question, self.words.days, self.words.nights
@@ -250,7 +262,7 @@ class RulePlanner:
     def _ids(self, s: QuestionText, f: dict) -> None:
         m = s.take(
             r"\b(?:trip|trajectory|traj|track|journey|ride)\s+(?:id\s+)?"
-            rf"(?!{NUMERIC_DATE})([a-z0-9](?:[\w\-:.]|/(?=[a-z0-9]))*\d[\w\-:]*)"
+            rf"(?!{NUMERIC_DATE})([a-z0-9](?:[\w\-:.]|/(?=[a-z0-9]))*\d[\w\-:]*|\d(?![\w\-:./]))"  # "trip 1" (set 29)
         )
         if m:
             f["trip"] = s.original(m, 1)

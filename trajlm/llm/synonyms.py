@@ -153,10 +153,12 @@ TRIP_NOUNS: list[tuple[str, str]] = [
     # "how many hours of flight time did EVO-2 log": its trips' time; "did X log" alone is its trips' time or length
     (r"(hours|minutes)\s+of\s+(?:air|on[\s-]water)\s+time", r"\1"),
     (
-        r"(?<=did )(\S+\s+)log(?=\s*[?,.]|\s*$|\s+(?:in|on|over|during|last|from|before|after|between)\b)",
+        r"(?<=did )(\S+\s+)log(?=\s*[?,.]|\s*$|\s+(?:in|on|over|during|last|from|before|after|between|altogether|overall)\b)",
         r"\1travel",
     ),
     (r"(?<=the )club", "fleet"),
+    # set 29: "covered the most ground", "how much ground did AGV-1 cover": distance
+    (r"(?:(?<=most )|(?<=more )|(?<=less )|(?<=much )|(?<=least ))ground", "distance"),
     # a crew rows ("how many km did W1X row", "which boat rowed the furthest"); "the water" is its road: "how long
     # was W8B on the water" is its trips' time, as "on the road" is; a crew "sitting easy", a drone hovering, stopped
     (r"rowed|rowing", "travelled"),

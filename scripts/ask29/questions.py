@@ -1,0 +1,86 @@
+"""Set 29 (ask29): 60 questions by three personas no earlier set had, written and frozen before any
+answer was read. kind: num (within 2 %), id (the expected id named first), time (HH:MM in the answer),
+refuse (a one-line refusal expected).
+Store letters: A piste (`;`-separated, decimal commas, dotted day-first naive Vienna times, ingested with
+--tz Europe/Vienna), B hospital (UTC ISO with a Z, asked with --tz America/Toronto), C marathon (a date
+column beside a time of day, naive Valencia time, ingested with --tz Europe/Madrid).
+Date words: "the night of the 28th" / "Sunday night" are the trips starting from noon that day to noon the
+next (docs/llm.md, session 26's night shifts); "the 30th" a day of the data's one month (A spans two
+months: its "the 30th" is 30 November, the only 30th); "yesterday" is refused (the data end before it)."""
+
+Q = [
+    # A: an Austrian ski resort's piste-grooming manager: piste bashers, snowcats, the winch cat, grooming,
+    # transfers, the garage, nights past midnight; diesel / vertical metres / snow depth / drivers to refuse
+    ("A1", "How many grooming jobs did PB-02 do on the night of the 28th?", "num"),
+    ("A2", "How many km of grooming did PB-01 do in total?", "num"),
+    ("A3", "Which piste basher drove the furthest over the week?", "id"),
+    ("A4", "What was the average speed of WINCH-5 while winch grooming, in km/h?", "num"),
+    ("A5", "How many hours did PB-03 work on Sunday night?", "num"),
+    ("A6", "What time did PB-01 leave the garage on Tuesday?", "time"),
+    ("A7", "How many jobs started after 9 pm?", "num"),
+    ("A8", "How many minutes was PB-02 standing still on the 30th?", "num"),
+    ("A9", "What was the longest transfer in km?", "num"),
+    ("A10", "How many grooming jobs lasted more than 90 minutes?", "num"),
+    ("A11", "How many km did WINCH-5 drive on Wednesday 2 December?", "num"),
+    (
+        "A12",
+        "How many minutes did PB-03 spend within 500 m of the garage at 47.1290, 10.2680 on Saturday?",
+        "num",
+    ),
+    ("A13", "What was the average job duration, in minutes?", "num"),
+    ("A14", "How many km did the snowcats drive on Friday 27 November?", "num"),
+    ("A15", "How many transfers did the winch cat make?", "num"),
+    ("AR1", "How much diesel did PB-01 burn last night?", "refuse"),
+    ("AR2", "How many metres of vertical did WINCH-5 climb?", "refuse"),
+    ("AR3", "What was the snow depth on the pistes PB-02 groomed?", "refuse"),
+    ("AR4", "Which driver groomed the most km?", "refuse"),
+    ("AR5", "How many grooming jobs did PB-07 do?", "refuse"),
+    # B: a Toronto hospital's logistics manager: AGVs (the robots) and porters, jobs, runs, deliveries,
+    # specimens / meals / linen / pharmacy, idle, the lab; patients / batteries / floors / lateness to refuse
+    ("B1", "How many jobs did AGV-2 do on Wednesday?", "num"),
+    ("B2", "How many metres did POR-14 walk on Tuesday?", "num"),
+    ("B3", "What was the average speed of the robots in km/h?", "num"),
+    ("B4", "Which porter walked the furthest?", "id"),
+    ("B5", "How many specimen runs were there on Thursday?", "num"),
+    ("B6", "What was the longest meal delivery in minutes?", "num"),
+    ("B7", "How many linen jobs took longer than 10 minutes?", "num"),
+    ("B8", "How many minutes was AGV-3 idle on Monday?", "num"),
+    ("B9", "What time did POR-22 start on Friday?", "time"),
+    ("B10", "How many jobs started before 8 am?", "num"),
+    ("B11", "How many jobs started after 5 pm?", "num"),
+    ("B12", "What was the average pharmacy job duration, in minutes?", "num"),
+    (
+        "B13",
+        "How many minutes did AGV-1 spend within 25 m of the lab at 43.6580, -79.3900 on Tuesday?",
+        "num",
+    ),
+    ("B14", "How many km did AGV-1 cover in total?", "num"),
+    ("B15", "What was the average speed of POR-14 in m/s?", "num"),
+    ("BR1", "How many patients did POR-22 move on Monday?", "refuse"),
+    ("BR2", "What was the battery level of AGV-2?", "refuse"),
+    ("BR3", "Which floor did AGV-1 visit most often?", "refuse"),
+    ("BR4", "How many jobs were delivered late?", "refuse"),
+    ("BR5", "How many jobs did AGV-2 do yesterday?", "refuse"),
+    # C: a city marathon's race director: bibs (numbers as ids), runners, finish times, pace per km,
+    # the 10k, crossing the line, broke 3 hours; heart rate / age groups / gender / other years to refuse
+    ("C1", "How many runners started the marathon?", "num"),
+    ("C2", "What was bib 2003's finish time, in minutes?", "num"),
+    ("C3", "Which bib ran the marathon fastest?", "id"),
+    ("C4", "What was the average pace of runner 2010, in minutes per km?", "num"),
+    ("C5", "How many marathon runners finished in under 3 hours?", "num"),
+    ("C6", "How far did bib 2007 run, in km?", "num"),
+    ("C7", "What time did the last marathon runner cross the finish line?", "time"),
+    ("C8", "What was the average speed of the 10k runners in km/h?", "num"),
+    ("C9", "How many runners ran further than 40 km?", "num"),
+    ("C10", "How many km did all the runners cover in total?", "num"),
+    ("C11", "What was the slowest 10k time, in minutes?", "num"),
+    ("C12", "How many minutes did bib 2013 spend stopped?", "num"),
+    ("C13", "What was the average marathon finish time, in hours?", "num"),
+    ("C14", "What time did bib 1 start?", "time"),
+    ("C15", "How many miles did bib 2001 run?", "num"),
+    ("CR1", "What was bib 2003's heart rate at halfway?", "refuse"),
+    ("CR2", "Which age group had the fastest runners?", "refuse"),
+    ("CR3", "How many women ran the 10k?", "refuse"),
+    ("CR4", "What was the winning time of the 2025 marathon?", "refuse"),
+    ("CR5", "How many runners did bib 2003 overtake?", "refuse"),
+]
