@@ -20,6 +20,9 @@ Session 29 (uncert29): the file also keeps ``max_gap_s``, the longest gap among 
 the factors were fitted on. A point in a longer gap gets NaN ``std_m`` / radii and the call one
 warning line saying so: err / scale was never measured there (a 30-day gap got a 537 m
 "90 %" circle, badin28), and no widening rule can be checked on val answers that do not exist.
+The mean speed behind ``scale`` leaves out steps between known fixes longer than it too: the
+month's step made a 1.4 m/s walker's 20-s gap read as a 0.4 m circle. On the val answers the
+file was fitted on no known step is longer than ``max_gap_s``, so the fit is unchanged by it.
 A file without the field (session 28's) answers every gap, as before.
 """
 
@@ -48,9 +51,11 @@ M_PER_DEG = 111_320.0
 SIGMA_SHARE = 1 - np.exp(-2.0)  # 86.5 %: a 2-D Gaussian's share within 2 sigma
 
 
-def gap_features(t: Any, latlon: Any, known: Any, groups: Any) -> dict[str, np.ndarray]:
+def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
+                 max_step_s: float | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """Per row (time order within each group): ``gap_s``, ``position``, ``scale`` (module doc);
-    NaN on known rows and on hidden rows without a known fix either side."""
+    NaN on known rows and on hidden rows without a known fix either side. ``max_step_s``: the
+    mean speed leaves out steps between known fixes longer than this (the calibrated gap)."""
     t, ll = np.asarray(t, np.float64), np.asarray(latlon, np.float64)
     known, groups = np.asarray(known, bool), np.asarray(groups)
     n = len(t)
@@ -67,8 +72,10 @@ def gap_features(t: Any, latlon: Any, known: Any, groups: Any) -> dict[str, np.n
             * M_PER_DEG
             * np.cos(np.radians(ll[k[-1], 0]))
         )
-        span = t[k[-1]] - t[k[0]]
-        speed = float(np.hypot(np.diff(x), np.diff(y)).sum() / span) if span > 0 else 0.0
+        step, dt = np.hypot(np.diff(x), np.diff(y)), np.diff(t[k])
+        if max_step_s is not None:  # a month parked is no slow walk: steps past it leave
+            step, dt = step[dt <= max_step_s], dt[dt <= max_step_s]
+        speed = float(step.sum() / dt.sum()) if dt.sum() > 0 else 0.0
         j = np.searchsorted(t[k], t[hidden], side="right")  # the known fix after each
         ok = (j > 0) & (j < len(k))
         prev, nxt = t[k[np.clip(j - 1, 0, len(k) - 1)]], t[k[np.clip(j, 0, len(k) - 1)]]
@@ -165,7 +172,7 @@ def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int],
     from trajlm.eval.radii_bins import seconds
 
     f = gap_features(seconds(out["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
-                     known, trajectory_numbers(out))  # fmt: skip
+                     known, trajectory_numbers(out), spread.get("max_gap_s"))  # fmt: skip
     cols = spread_columns(spread, f, levels)
     if line := beyond_line(spread, f["gap_s"]):
         warnings.warn(line, stacklevel=stacklevel + 1)
