@@ -18,6 +18,8 @@ and linear interpolation of the same known fixes (trajlm/tasks/fallback_recover.
             vs one fitted on every setting of the rows (longer --every gaps too), each on one
             half of the trips and read on the other, both ways; points past a fit's max_gap_s
             are NaN (counted, not read)
+    paired: rows -> after (--dir) - before (--before DIR) share inside the 90 / 95 % circles
+            per store and setting on the shipped answers, paired bootstrap over trips
     fit:    rows -> recover_radii.json under --dir, fitted on --engine's rows (default
             shipped) of every setting
 
@@ -135,9 +137,34 @@ def long_gaps(d: pl.DataFrame) -> None:
             cover_table(inside, s)
 
 
+def paired(d: pl.DataFrame, before: dict, after: dict, reps: int = 1000, seed: int = 0) -> None:
+    from trajlm.eval.recover_spread import spread_columns
+
+    rng = np.random.default_rng(seed)
+    print("| store | setting | 90 % before -> after | 95 % before -> after | after - before, "
+          "90 / 95 (95 % CI over trips) | median r90_m before -> after |\n|---|---|---|---|---|---|")  # fmt: skip
+    for (src, st), g in d.group_by("source", "setting", maintain_order=True):
+        _, ti = np.unique(g["traj"].to_numpy(), return_inverse=True)
+        nt, err = ti.max() + 1, g["err"].to_numpy()
+        cnt = np.bincount(ti, minlength=nt).astype(float)
+        b = rng.integers(0, nt, (reps, nt))
+        cells, diffs = [], []
+        r90 = [np.nanmedian(spread_columns(s, feats(g), [90])["r90_m"]) for s in (before, after)]
+        for lv in (90, 95):
+            hit = [err <= spread_columns(s, feats(g), [lv])[f"r{lv}_m"] for s in (before, after)]
+            per = [np.bincount(ti, h.astype(float), nt) for h in hit]
+            est = [p.sum() / cnt.sum() * 100 for p in per]
+            boot = (per[1][b].sum(1) - per[0][b].sum(1)) / cnt[b].sum(1) * 100
+            lo, hi = np.percentile(boot, [2.5, 97.5])
+            cells.append(f"{est[0]:.1f} -> {est[1]:.1f}")
+            diffs.append(f"{est[1] - est[0]:+.1f} [{lo:+.1f}, {hi:+.1f}]")
+        print(f"| {src} | {st} | {cells[0]} | {cells[1]} | {' / '.join(diffs)} | "
+              f"{r90[0]:.0f} -> {r90[1]:.0f} |")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("rows", "cover", "halves", "beyond", "long", "fit"))
+    ap.add_argument("what", choices=("rows", "cover", "halves", "beyond", "long", "fit", "paired"))
     ap.add_argument("inputs", nargs="+")
     ap.add_argument("--out")
     ap.add_argument("--dir", default="trajlm/checkpoints/trajlm-small")
@@ -146,6 +173,7 @@ def main() -> None:
     ap.add_argument("--every", type=float, action="append", help="seconds (default: 120)")
     ap.add_argument("--no-model", action="store_true", help="interpolations only")
     ap.add_argument("--engine", help="beyond: the engine's rows (default pchip)")
+    ap.add_argument("--before", help="paired: the folder of the file read before")
     ap.add_argument("--fit", help="rows to fit one spread per engine on (cover)")
     a = ap.parse_args()
     if a.what == "rows":
@@ -187,6 +215,10 @@ def main() -> None:
             fh.write(json.dumps(spread, indent=1) + "\n")
         print("wrote", p, "max_gap_s", spread["max_gap_s"], "pooled", spread["pooled"],
               "bins", [b["bin"] for b in spread["bins"]])  # fmt: skip
+        return
+    if a.what == "paired":
+        paired(d.filter(pl.col("engine") == "shipped"), load_recover_spread(a.before),
+               load_recover_spread(a.dir))  # fmt: skip
         return
     if a.what == "long":
         long_gaps(d.filter(pl.col("engine") == (a.engine or "pchip")))
