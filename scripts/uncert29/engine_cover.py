@@ -173,6 +173,9 @@ def main() -> None:
     ap.add_argument("--every", type=float, action="append", help="seconds (default: 120)")
     ap.add_argument("--no-model", action="store_true", help="interpolations only")
     ap.add_argument("--engine", help="beyond: the engine's rows (default pchip)")
+    ap.add_argument("--limit", type=float, default=370.0,
+                    help="beyond: the gap to split at for a file without max_gap_s (370 s: "
+                    "session 28's longest val gap)")  # fmt: skip
     ap.add_argument("--before", help="paired: the folder of the file read before")
     ap.add_argument("--fit", help="rows to fit one spread per engine on (cover)")
     a = ap.parse_args()
@@ -197,7 +200,7 @@ def main() -> None:
         return
     if a.what == "beyond":
         shipped = load_recover_spread(a.dir)
-        limit = shipped.pop("max_gap_s")
+        limit = shipped.pop("max_gap_s", None) or a.limit  # session 28's file: none kept
         d = d.filter(pl.col("engine") == (a.engine or "pchip"))
         for name, part in (("within", d.filter(pl.col("gap_s") <= limit)),
                            ("past", d.filter(pl.col("gap_s") > limit))):  # fmt: skip
