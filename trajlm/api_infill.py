@@ -134,7 +134,7 @@ class InfillTasks:
         out = df.with_columns(recovered=pl.Series(~known))
         self.last_engine, self.last_held_gaps = "model", 0
         if known.all():
-            out = with_recover_spread(out, known, spread, levels) if levels else out
+            out = with_recover_spread(out, known, spread, levels, 3) if levels else out
             out = engine_column(out, "model") if engine else out
             return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
         task = SimpleNamespace(
@@ -154,7 +154,7 @@ class InfillTasks:
         # fixes under a second apart: fills moved onto the known ones dropped with their second
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
-        out = with_recover_spread(out, known, spread, levels) if levels else out
+        out = with_recover_spread(out, known, spread, levels, 3) if levels else out
         out = engine_column(out, self.last_engine) if engine else out
         return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
 

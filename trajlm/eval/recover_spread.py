@@ -15,11 +15,21 @@ Split-conformal factors of err / scale at 50 / 90 / 95 % and the sigma at which 
 answers per (gap length, position) bin, pooled where a bin has fewer than ``MIN_N`` answers or
 answers of fewer than ``MIN_GROUPS`` sources. They live beside a checkpoint's weights in
 ``recover_radii.json`` (numbers only); scripts/uncert28/recover_cover.py fits and measures them.
+
+Session 29 (uncert29): the file also keeps ``max_gap_s``, the longest gap among the val answers
+the factors were fitted on. A point in a longer gap gets NaN ``std_m`` / radii and the call one
+warning line saying so: err / scale was never measured there (a 30-day gap got a 537 m
+"90 %" circle, badin28), and no widening rule can be checked on val answers that do not exist.
+The mean speed behind ``scale`` leaves out steps between known fixes longer than it too: the
+month's step made a 1.4 m/s walker's 20-s gap read as a 0.4 m circle. On the val answers the
+file was fitted on no known step is longer than ``max_gap_s``, so the fit is unchanged by it.
+A file without the field (session 28's) answers every gap, as before.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +51,11 @@ M_PER_DEG = 111_320.0
 SIGMA_SHARE = 1 - np.exp(-2.0)  # 86.5 %: a 2-D Gaussian's share within 2 sigma
 
 
-def gap_features(t: Any, latlon: Any, known: Any, groups: Any) -> dict[str, np.ndarray]:
+def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
+                 max_step_s: float | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """Per row (time order within each group): ``gap_s``, ``position``, ``scale`` (module doc);
-    NaN on known rows and on hidden rows without a known fix either side."""
+    NaN on known rows and on hidden rows without a known fix either side. ``max_step_s``: the
+    mean speed leaves out steps between known fixes longer than this (the calibrated gap)."""
     t, ll = np.asarray(t, np.float64), np.asarray(latlon, np.float64)
     known, groups = np.asarray(known, bool), np.asarray(groups)
     n = len(t)
@@ -60,8 +72,10 @@ def gap_features(t: Any, latlon: Any, known: Any, groups: Any) -> dict[str, np.n
             * M_PER_DEG
             * np.cos(np.radians(ll[k[-1], 0]))
         )
-        span = t[k[-1]] - t[k[0]]
-        speed = float(np.hypot(np.diff(x), np.diff(y)).sum() / span) if span > 0 else 0.0
+        step, dt = np.hypot(np.diff(x), np.diff(y)), np.diff(t[k])
+        if max_step_s is not None:  # a month parked is no slow walk: steps past it leave
+            step, dt = step[dt <= max_step_s], dt[dt <= max_step_s]
+        speed = float(step.sum() / dt.sum()) if dt.sum() > 0 else 0.0
         j = np.searchsorted(t[k], t[hidden], side="right")  # the known fix after each
         ok = (j > 0) & (j < len(k))
         prev, nxt = t[k[np.clip(j - 1, 0, len(k) - 1)]], t[k[np.clip(j, 0, len(k) - 1)]]
@@ -102,7 +116,16 @@ def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: A
             bins.append({"bin": i, **_entry(r[m], w[m])})
     return {"kind": "trajlm-recover-radii", "version": 1, "note": note,
             "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(POSITION_EDGES),
+            "max_gap_s": float(np.max(feats["gap_s"][use])),  # past it: NaN (module doc)
             "pooled": _entry(r[use], w[use]), "bins": bins}  # fmt: skip
+
+
+def beyond_calibration(spread: dict, gap_s: np.ndarray) -> np.ndarray:
+    """True where a point's gap is longer than the longest the spread was fitted on."""
+    limit = spread.get("max_gap_s")
+    if limit is None:  # session 28's file: no limit was kept
+        return np.zeros(len(gap_s), bool)
+    return np.isfinite(gap_s) & (gap_s > float(limit))
 
 
 def spread_columns(spread: dict, feats: dict[str, np.ndarray],
@@ -116,20 +139,43 @@ def spread_columns(spread: dict, feats: dict[str, np.ndarray],
     for lv in levels or []:
         f = np.array([e["factors"][str(lv)] for e in entries], np.float64)
         out[f"r{lv}_m"] = f * feats["scale"]
-    return out
+    beyond = beyond_calibration(spread, feats["gap_s"])
+    return {k: np.where(beyond, np.nan, v) for k, v in out.items()}
 
 
-def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int]) -> Any:
+def _duration(s: float) -> str:
+    for unit, n in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if s >= 2 * n:
+            return f"{s / n:.1f} {unit}"
+    return f"{s:.0f} s"
+
+
+def beyond_line(spread: dict, gap_s: np.ndarray) -> str | None:
+    """The one line a call with points past the calibrated gap gets (None: there are none)."""
+    beyond = beyond_calibration(spread, gap_s)
+    if not beyond.any():
+        return None
+    return (f"radii: {int(beyond.sum())} recovered point(s) lie in gaps longer than the longest "
+            f"the val calibration saw ({_duration(float(spread['max_gap_s']))}; the longest here "
+            f"{_duration(float(np.max(gap_s[beyond])))}): their std_m and radii are NaN, "
+            "not measured that far")  # fmt: skip
+
+
+def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int],
+                        stacklevel: int = 2) -> Any:  # fmt: skip
     """A canonical recover answer (traj_id, t, lat, lon, ... in time order per trajectory)
-    with ``std_m`` and ``r{level}_m`` per recovered row (NaN on the known ones)."""
+    with ``std_m`` and ``r{level}_m`` per recovered row (NaN on the known ones, and past the
+    calibrated gap, said in one warning at ``stacklevel``)."""
     import polars as pl
 
     from trajlm.data.coerce_tasks import trajectory_numbers
     from trajlm.eval.radii_bins import seconds
 
     f = gap_features(seconds(out["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
-                     known, trajectory_numbers(out))  # fmt: skip
+                     known, trajectory_numbers(out), spread.get("max_gap_s"))  # fmt: skip
     cols = spread_columns(spread, f, levels)
+    if line := beyond_line(spread, f["gap_s"]):
+        warnings.warn(line, stacklevel=stacklevel + 1)
     return out.with_columns(pl.Series(k, v, dtype=pl.Float64) for k, v in cols.items())
 
 
@@ -143,6 +189,10 @@ def _entry_ok(e: Any) -> bool:
         return False
     # 2 sigma is the 86.5 % factor: between the 50 % and the 95 % ones (badin28)
     return vals[:3] == sorted(vals[:3]) and vals[0] <= 2 * vals[3] <= vals[2]
+
+
+def _positive(v: Any) -> bool:
+    return not isinstance(v, bool) and isinstance(v, int | float) and bool(np.isfinite(v)) and v > 0
 
 
 def load_recover_spread(directory: str | Path | None) -> dict | None:
@@ -165,6 +215,9 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
     ) != list(POSITION_EDGES):
         raise TrajlmInputError(f"{p}: gap_edges_s / position_edges: expected {list(GAP_EDGES_S)}"
                                f" / {list(POSITION_EDGES)} (this trajlm's bins)")  # fmt: skip
+    if "max_gap_s" in d and not _positive(d["max_gap_s"]):
+        raise TrajlmInputError(f"{p}: max_gap_s: expected the longest calibrated gap in seconds "
+                               f"(a number > 0), got {d['max_gap_s']!r}")  # fmt: skip
     need = (f"factors 50 / 90 / 95 growing in (0, {MAX_FACTOR:g}] and a sigma with 2 sigma "
             "between the 50 and 95 factors")  # fmt: skip
     if not _entry_ok(d.get("pooled")):
@@ -181,5 +234,5 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
     return d
 
 
-__all__ = ["RECOVER_RADII_FILE", "fit_recover_spread", "gap_features", "load_recover_spread",
+__all__ = ["RECOVER_RADII_FILE", "beyond_calibration", "beyond_line", "fit_recover_spread", "gap_features", "load_recover_spread",
            "spread_columns", "with_recover_spread"]  # fmt: skip
