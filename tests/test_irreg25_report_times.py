@@ -119,10 +119,14 @@ def test_the_cli_note_names_irregular_reports_and_the_option():
         def __init__(self) -> None:
             self.meta: dict = {}
 
-    def said(df, flag):
+    def said(df, flag):  # outside a `trajlm` command the note is a warning (api29)
+        import warnings
+
         buf = io.StringIO()
-        report_times_note(_Result(), df, flag, Console(file=buf, width=300))
-        return buf.getvalue()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            report_times_note(_Result(), df, flag, Console(file=buf, width=300))
+        return buf.getvalue() + "".join(str(w.message) for w in caught)
 
     assert "--at-report-times" in said(_irregular(), False)
     assert said(_fleet(n=12, minutes=10.0).with_columns(split=pl.lit("test")), False) == ""

@@ -51,7 +51,8 @@ def test_parquet_and_clean_read_the_unit_as_ingest_does(tmp_path: Path) -> None:
     assert code == 0 and len(read_store(tmp_path / "s")) == 5, out
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # read, so nothing to say
-        kept, report = trajlm.clean(src.rename({"id": "vehicle"}), split_gaps=False)
+        kept, report = trajlm.clean(src.rename({"id": "vehicle"}), split_gaps=False,
+                                    return_report=True)  # fmt: skip
     assert len(kept) == 5 and report.dropped["low_accuracy"] == 5
 
 

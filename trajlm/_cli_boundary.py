@@ -50,10 +50,26 @@ def _parse_warning(text: str) -> tuple[str | None, bool, str]:
     return (source, True, rest) if sep else (None, False, text)
 
 
-def warn(text: str, source: str | None = None) -> None:
+_in_command: list[bool] = []  # non-empty while a `trajlm` command runs (BoundaryGroup.invoke)
+
+
+def in_command() -> bool:
+    """True inside a `trajlm` command; False where the Python API runs a command's body
+    (TrajLM.fit, TrajLM.evaluate): its lines are then Python warnings (api29)."""
+    return bool(_in_command)
+
+
+def warn(text: str, source: str | None = None, category: type[Warning] | None = None) -> None:
     """Print `warning: [SOURCE: ]TEXT` on stderr unless this command already said TEXT; a
     coverage line (the API's "input outside the training coverage: ...", or "SOURCE: outside
-    training coverage: ...") reads `warning: [SOURCE: ]outside training coverage: ...`."""
+    training coverage: ...") reads `warning: [SOURCE: ]outside training coverage: ...`.
+    Outside a command (the Python API running a command's body) TEXT is a Python warning of
+    ``category`` (default ``trajlm.errors.NoteWarning``) at the caller's line instead."""
+    if not in_command():
+        from trajlm.errors import NoteWarning, warn_at_caller
+
+        warn_at_caller(f"{source}: {text}" if source else text, category or NoteWarning)
+        return
     src, coverage, key = _parse_warning(text)
     if key in _shown:
         return
@@ -72,6 +88,20 @@ def say(message: str) -> None:
     """A plain line: no markup, no highlighting (paths are shown as they are), never broken at
     the console width (one message stays one line when piped)."""
     console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def tell(line: str, category: type[Warning], out: Console | None = None) -> None:
+    """A note a command prints as ``line`` (on ``out``, default the console); under the
+    Python API a warning of ``category`` instead, its "note: " / "warning: " lead dropped
+    (api29: TrajLM.evaluate's quiet console swallowed them; TrajLM.fit printed them)."""
+    if in_command():
+        (out or console).print(line, markup=False, highlight=False, soft_wrap=True)
+        return
+    from trajlm.errors import warn_at_caller
+
+    for lead in ("note: ", "warning: "):
+        line = line.removeprefix(lead)
+    warn_at_caller(" ".join(line.split()), category)
 
 
 # OSErrors that are about the user's files or machine, not about trajlm's code.
@@ -113,6 +143,7 @@ class BoundaryGroup(TyperGroup):
 
         _shown.clear()
         SAID_ONCE.clear()  # a command is a session of its own (in-process calls in tests too)
+        _in_command.append(True)
         try:
             with warnings.catch_warnings():  # every warning as one `warning: ...` line, once
                 warnings.showwarning = _show_warning
@@ -137,6 +168,8 @@ class BoundaryGroup(TyperGroup):
             text = own_flags(one_line(e), self, ctx, ctx.meta.get("trajlm_args", []))
             click.echo(f"error: {text}", err=True)
             ctx.exit(2)
+        finally:
+            _in_command.pop()
 
 
 # ----------------------------------------------------------------------------- tables

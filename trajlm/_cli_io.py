@@ -20,6 +20,7 @@ from trajlm._cli_boundary import is_user_error as is_user_error
 from trajlm._cli_boundary import one_line as one_line
 from trajlm._cli_boundary import report_table as report_table
 from trajlm._cli_boundary import say as say
+from trajlm._cli_boundary import tell as tell
 from trajlm._cli_boundary import warn as warn
 from trajlm._safety import UserError, check_output_files, reading
 

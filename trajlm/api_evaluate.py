@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,46 @@ EVALUATE_TASKS = ("predict", "recover", "tte")
 _ALIASES = {"travel_time": "tte"}  # the method's name is accepted for its task
 SPLITS = ("test", "val")
 HOLDOUTS_HINT = "hour, hour=H or user (None: the store's own split)"
+# the CLI's option names in its messages -> this method's keywords (api29), longest first
+_KEYWORDS = (("--at-report-times", "at_report_times=True"), ("--horizon-s", "horizon_s"),
+             ("--holdout-by", "holdout_by"), ("--no-fallback", "fallback=False"),
+             ("--score-on val", "split='val'"), ("--task predict", "task='predict'"),
+             ("--shift", "shift"), ("--seeds", "seeds"), ("--task", "task"))  # fmt: skip
+
+
+def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str | None, list[str]]:
+    """``horizon_s`` / ``shift`` as `trajlm eval`'s --horizon-s text and --shift list (their
+    values are then checked by the CLI's own code); a wrong type refused in one line."""
+
+    def number(x: Any) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool)
+
+    if not isinstance(at_report_times, bool):
+        raise TrajlmInputError(f"at_report_times must be True or False, got {at_report_times!r}")
+    many = isinstance(horizon_s, Sequence) and not isinstance(horizon_s, str)
+    if not (horizon_s is None or isinstance(horizon_s, str) or number(horizon_s)
+            or (many and horizon_s and all(number(x) for x in horizon_s))):  # fmt: skip
+        raise TrajlmInputError(
+            f"horizon_s must be seconds ahead, e.g. [60, 300, 600], got {horizon_s!r}"
+        )
+    spec = ",".join(f"{float(x):g}" for x in horizon_s) if many else horizon_s
+    spec = f"{float(spec):g}" if number(spec) else spec
+    shifts = [shift] if isinstance(shift, str) else shift
+    if shifts is not None and not (isinstance(shifts, Sequence)
+                                   and all(isinstance(x, str) for x in shifts)):  # fmt: skip
+        raise TrajlmInputError(f"shift must be e.g. 'clock=+4h' or a list of such, got {shift!r}")
+    shifts = list(shifts or [])
+    return spec, shifts
+
+
+def _as_keywords(e: TrajlmInputError) -> TrajlmInputError:
+    """The CLI's refusal said with this method's keywords (in place: its class and fields
+    kept): "--horizon-s '0': expected seconds > 0" -> "horizon_s '0': ..."."""
+    text = str(e.args[0]) if e.args else ""
+    for option, keyword in _KEYWORDS:
+        text = text.replace(option, keyword)
+    e.args = (text,)
+    return e
 
 
 def _check_arguments(task: Any, split: Any, seeds: Any, fallback: Any, holdout_by: Any) -> str:
@@ -71,6 +112,9 @@ class Evaluation:
         seeds: int = 3,
         holdout_by: str | None = None,
         fallback: bool = True,
+        horizon_s: float | Sequence[float] | str | None = None,
+        at_report_times: bool = False,
+        shift: str | Sequence[str] | None = None,
         **columns: Any,
     ) -> Any:
         """`trajlm eval --task TASK --data STORE --model THIS`'s table as a pandas DataFrame:
@@ -88,9 +132,23 @@ class Evaluation:
         ``--score-on val``), to choose without reading test. ``seeds``: recovery masks
         (recover). ``holdout_by``: re-split the store (hour | hour=H | user, as
         ``--holdout-by``). ``fallback=False``: the model's own rows only (``--no-fallback``).
-        Notes the CLI prints as ``warning: ...`` lines go to stderr."""
+
+        predict only, as `trajlm eval`'s options (api29): ``horizon_s=[60, 300, 600]``
+        (``--horizon-s``): every method asked for the position that many seconds after each
+        window's last fix; ``at_report_times=True`` (``--at-report-times``): the k-step table
+        asked at the true times of the next reports (irregular sampling); ``shift="clock=+4h"``
+        or a list (``--shift``): the same trips again with their clocks moved, a row each.
+
+        What the CLI prints beside the table comes as Python warnings (api29), by category:
+        ``trajlm.model.coverage.CoverageWarning`` (outside the model's training coverage),
+        ``trajlm.eval.few_scored.FewScoredWarning`` (fewer than 10 scored trips),
+        ``trajlm.errors.WorseThanBaselineWarning`` (a model worse than constant velocity),
+        ``trajlm.errors.EvalNoteWarning`` (the other notes); all but the first two are
+        ``trajlm.errors.NoteWarning``s."""
         check_keywords("TrajLM.evaluate", columns, COLUMN_KEYWORDS)
         task = _check_arguments(task, split, seeds, fallback, holdout_by)
+        horizons, shifts = _asked_times(horizon_s, at_report_times, shift)
+        asked = {"horizon_s": horizons, "at_report_times": at_report_times, "shifts": shifts}
         if task == "tte" and "travel_time" not in getattr(self, "tasks", ["travel_time"]):
             raise TrajlmInputError("task='tte': this checkpoint has no infilling heads, so it "
                                    "cannot estimate travel times",
@@ -107,10 +165,15 @@ class Evaluation:
 
                 store = Path(tmp) / "store"
                 frame_store(data, store, columns, temporary=True)
-            return self._evaluate_store(store, task, split, seeds, holdout_by, fallback, tmp)
+            try:
+                return self._evaluate_store(store, task, split, seeds, holdout_by, fallback, tmp,
+                                            asked)  # fmt: skip
+            except TrajlmInputError as e:  # the CLI's refusal, in this method's keywords
+                raise _as_keywords(e) from None
 
     def _evaluate_store(self, store: Path, task: str, split: str, seeds: int,
-                        holdout_by: str | None, fallback: bool, tmp: str) -> Any:  # fmt: skip
+                        holdout_by: str | None, fallback: bool, tmp: str,
+                        asked: dict[str, Any]) -> Any:  # fmt: skip
         """The CLI's eval on ``store`` with this model's folder as its one ``--model``."""
         from rich.console import Console
 
@@ -121,8 +184,8 @@ class Evaluation:
         quiet = Console(file=io.StringIO())  # the table is the frame (and attrs["markdown"])
         result = run_eval_command(task, store, [model_dir], seeds, None, quiet,
                                   threads=getattr(self, "threads", None), holdout_by=holdout_by,
-                                  score_on=split, fallback=fallback,
-                                  lm_class=type(self))  # fmt: skip
+                                  score_on=split, fallback=fallback, lm_class=type(self),
+                                  **asked)  # fmt: skip
         return result_frame(result)
 
     def _model_folder(self, tmp: Path) -> Path:

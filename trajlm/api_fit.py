@@ -35,7 +35,7 @@ def frame_store(data: Any, store: Path, columns: dict, *, temporary: bool = Fals
     from trajlm.data.store_label import mark_temporary
 
     table = to_canonical(data, validate=False, **columns)  # cleaning drops what it can repair
-    cleaned, report = clean(table, clean_config("parquet"))
+    cleaned, report = clean(table, clean_config("parquet"), return_report=True)
     if cleaned.height == 0:
         raise TrajlmInputError(
             f"no trajectory of the {table.height} rows survived cleaning "

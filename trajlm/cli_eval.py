@@ -20,6 +20,7 @@ from trajlm.cli_eval_models import (
     SELECTOR_PREFIX,
     build_predictors,
     check_save_verdict,
+    knn_settings_notes,
     save_verdicts,
     val_checked_predict_rows,
     val_checked_rows,
@@ -40,6 +41,7 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
+from trajlm.errors import EvalNoteWarning, WorseThanBaselineWarning
 from trajlm.eval.classify_notes import CLASSES, class_map_for, resolved_classes, too_few_classes
 from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
@@ -325,6 +327,8 @@ def run_eval_command(
                               max_gap_s=max_gap_s, at_report_times=at_report_times,
                               windows=n_windows, tz=store_zone(data))  # fmt: skip
         print_run_notes(result, console)
+        for line in knn_settings_notes(scored, result):  # one engine, two settings (api29)
+            io.tell(line, EvalNoteWarning, console)
         if task == "predict" and not horizons:  # irregular reports: which question was asked
             report_times_note(result, df, at_report_times, console)
     if task not in ("classify", "similarity"):
@@ -359,15 +363,16 @@ def run_eval_command(
             more = more_windows(df) if task == "predict" and n_windows == 1 else ""
             io.warn(f"numbers from {n} {score_on} trajector{'y' if n == 1 else 'ies'} of "
                     f"--data {data}: no reliable CI (fewer than {MIN_SCORED}); one trip can swing the "
-                    f"table, so read it as a smoke test, not a comparison{more}")  # fmt: skip
+                    f"table, so read it as a smoke test, not a comparison{more}",
+                    category=FewScoredWarning)  # fmt: skip
         few = {r["source"]: r["n_trajectories"] for r in result.meta.get("by_source", [])
                if r["n_trajectories"] < MIN_SCORED}  # fmt: skip
         if few and n >= MIN_SCORED:
             counts = ", ".join(f"{s}: {k}" for s, k in few.items())
             io.warn(f"by source: few scored trajectories ({counts}; fewer than {MIN_SCORED}): "
-                    "read those rows as a smoke test")  # fmt: skip
-        for line in worse_than_cv(result):
-            io.warn(line)
+                    "read those rows as a smoke test", category=FewScoredWarning)  # fmt: skip
+        for line in worse_than_cv(result):  # "the model loses here"
+            io.warn(line, category=WorseThanBaselineWarning)
     if save_verdict:  # on the store's own train / val (test is never read for it)
         save_verdicts(task, models or [], io.read_store_checked(data, "--data"), data, console)
     if out is not None:

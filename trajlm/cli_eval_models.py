@@ -223,8 +223,41 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
 
             row = AtTimes(p, row.name, path=resolve_weights(path, log=False),
                           lm_class=lm_class)  # fmt: skip
+        row.saved_verdict = v  # knn_settings_notes reads its kNN's settings
         out.append(row)
     return out
+
+
+def knn_settings_notes(rows: list, result: Any) -> list[str]:
+    """A line per val-checked row whose kNN (the run's saved index) was fitted at other
+    settings than the table's row of the same engine (tuned on this store's val by the
+    harness): the two differ by their settings, not by the engine (api29; heldout28 read
+    1.72 vs 1.27 m for "kNN continuation" on a harvester's store)."""
+    from trajlm.eval.predict_verdict import KNN, KNN_FAMILY, SCALED
+
+    params = {r["method"]: r.get("params") or {} for r in result.rows}
+    lines = []
+    for row in rows:
+        v = getattr(row, "saved_verdict", None) or {}
+        knn, engine = v.get("knn"), v.get("engine")
+        if engine not in KNN_FAMILY or not isinstance(knn, dict):
+            continue
+        base = KNN if engine == SCALED else engine
+        tuned = params.get(base) or {}
+        mine = (knn.get("history"), knn.get("n_neighbors"))
+        theirs = (tuned.get("history"), tuned.get("n_neighbors"))
+        if None in theirs or mine == theirs:
+            continue
+        why = ("its defaults: the run's val had too few trips to check" if v.get("unchecked")
+               else "its defaults: tuned ones were not reliably better on the run's few val trips"
+               if "default settings" in str(v.get("small_val", "")) else "tuned on the run's val")  # fmt: skip
+        lines.append(
+            f"note: '{row.name}' answers as TrajLM.predict does, with the kNN the run saved at "
+            f"train ({mine[1]} neighbours, {mine[0]}-point histories: {why}); the '{base}' "
+            f"row is tuned on this store's val ({theirs[1]} neighbours, {theirs[0]}-point "
+            "histories): one engine at two settings, so their errors differ"
+        )
+    return lines
 
 
 def save_verdicts(task: str, models: list[Path], df, data: Path, console: Console) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from rich.console import Console
 
+from trajlm._cli_boundary import tell
+from trajlm.errors import EvalNoteWarning
 from trajlm.eval.leak import could_have_seen
 
 
@@ -52,14 +54,14 @@ def report_times_note(result, df, at_report_times: bool, console: Console) -> No
                 "baselines are given it; --at-report-times asks the models at the true times")  # fmt: skip
     else:
         return
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
+    tell(line, EvalNoteWarning, console)
 
 
 def print_run_notes(result, console: Console) -> None:
     """The run's notes (e.g. no val trip to tune kNN on) and, with ``--horizon-s``, how many
     windows were scored and why others were skipped."""
     for note in result.meta.get("skipped", []):
-        console.print(f"note: {note}", markup=False, highlight=False)
+        tell(f"note: {note}", EvalNoteWarning, console)
     if hw := result.meta.get("horizon_windows"):
         console.print(f"windows: {hw['n_windows']}; skipped: {hw['skipped']}", markup=False,
                       highlight=False, soft_wrap=True)  # fmt: skip
@@ -70,7 +72,7 @@ def warn_coverage(predictors, df, split_by: str, console: Console) -> None:
     rule that differs from the one the model was trained under (its test trips may be seen)."""
     import polars as pl
 
-    from trajlm.model.coverage import coverage_warnings, load_coverage
+    from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 
     test = df.filter(pl.col("split") == "test")
     for p in predictors:
@@ -82,18 +84,12 @@ def warn_coverage(predictors, df, split_by: str, console: Console) -> None:
         if trained_on == "per-source":  # a corpus keeps each source's own chronological split
             trained_on = "time"
         if trained_on != split_by and could_have_seen(cov, test):
-            console.print(
-                f"warning: {p.name} was trained on a {cov.get('split_by')!r} "
-                f"split, this evaluation uses {split_by!r}: its test trips may have been in "
-                f"training (train on `trajlm data resplit --by {split_by}`)",
-                markup=False,
-            )
+            tell(f"warning: {p.name} was trained on a {cov.get('split_by')!r} split, this "
+                 f"evaluation uses {split_by!r}: its test trips may have been in training "
+                 f"(train on `trajlm data resplit --by {split_by}`)", EvalNoteWarning, console)  # fmt: skip
         for line in coverage_warnings(model, test):  # the model: its gate is said too
-            console.print(
-                f"warning: {p.name}: outside training coverage: {line}",
-                markup=False,
-                soft_wrap=True,
-            )
+            tell(f"warning: {p.name}: outside training coverage: {line}", CoverageWarning,
+                 console)  # fmt: skip
 
 
 # the README's and the Python API's names for the tasks -> the CLI's

@@ -9,6 +9,7 @@ from typing import Any
 
 from trajlm import _cli_io as io
 from trajlm.data.store_label import eval_command
+from trajlm.errors import VerdictNoteWarning, WorseThanBaselineWarning
 
 
 def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
@@ -53,8 +54,8 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict,
     if path.exists():
         saved = json.loads(path.read_text())
         path.write_text(json.dumps({**saved, **check}, indent=2))
-    if (line := knn_line(check, data)) is not None:
-        io.warn(line)
+    if (line := knn_line(check, data)) is not None:  # the model loses to a baseline on val
+        io.warn(line, category=WorseThanBaselineWarning)
     return summary
 
 
@@ -111,7 +112,8 @@ def _unchecked(out: Path, data: Path, n_trips: int, summary: dict, train: Any = 
     io.warn(
         f"the kept model was not checked against the prediction baselines: {why}; "
         f"TrajLM.predict answers with it unchecked: "
-        f"{eval_command(data, f' --task predict --model {out}')} scores it beside them on test"
+        f"{eval_command(data, f' --task predict --model {out}')} scores it beside them on test",
+        category=VerdictNoteWarning,
     )
     return {**summary, "val_check_skipped": why}
 
@@ -128,7 +130,7 @@ def _save_unchecked(out: Path, data: Path, train: Any, n_trips: int, why: str) -
         return False
     v, table = got
     save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=table)
-    io.warn(unchecked_line(v))
+    io.warn(unchecked_line(v), category=VerdictNoteWarning)
     return True
 
 
@@ -173,7 +175,7 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
         scale = fitted[SCALED].forest.table()
     save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn,
                  scale=scale)  # fmt: skip
-    io.say(verdict_line(v))
+    io.tell(verdict_line(v), VerdictNoteWarning)  # the engine chosen (fit: a Python warning)
 
 
 def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | None = None) -> None:

@@ -42,10 +42,12 @@ TRAIN_VAL_CHECK_HELP = (
 
 
 def say_plain(line: str) -> None:
-    """One line on the console, as written (no markup, no wrapping)."""
-    from trajlm._cli_io import console
+    """One line on the console, as written (no markup, no wrapping); under the Python API
+    (TrajLM.fit) a ``VerdictNoteWarning`` (api29: which engine answers is a note to filter)."""
+    from trajlm._cli_io import tell
+    from trajlm.errors import VerdictNoteWarning
 
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
+    tell(line, VerdictNoteWarning)
 
 
 def verdict_tasks(model: Any) -> tuple[str, ...]:

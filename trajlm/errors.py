@@ -147,3 +147,32 @@ def warn_once_at_caller(message: str, category: type[Warning] = UserWarning) -> 
         return
     SAID_ONCE.add((category, message))
     warn_at_caller(message, category)
+
+
+# ----------------------------------------------------------------------------- notes (api29)
+# What a `trajlm` command prints beside its result ("warning: ..." / "note: ..." lines) is a
+# Python warning of these categories when the command's code runs under the Python API
+# (TrajLM.fit runs `trajlm train`'s body, TrajLM.evaluate `trajlm eval`'s): a notebook user
+# sees it at the line of their call and filters it by category; a command prints it as a line.
+class NoteWarning(UserWarning):
+    """What a command says beside its result, raised under the Python API (api29). Its
+    subclasses name the kind; coverage lines keep ``trajlm.model.coverage.CoverageWarning``
+    and few-trip tables ``trajlm.eval.few_scored.FewScoredWarning``, as ``predict`` /
+    ``run_eval`` raise them."""
+
+
+class EvalNoteWarning(NoteWarning):
+    """A note beside `trajlm eval`'s table (``TrajLM.evaluate``): a baseline skipped, how the
+    irregular reports were asked, why a val-checked row and a baseline row of one engine
+    differ."""
+
+
+class WorseThanBaselineWarning(NoteWarning):
+    """ "The model loses here": a model row worse than constant velocity (its CI above 1) in
+    `trajlm eval`, or a kept model not better than the best baseline on val at the end of
+    `trajlm train` (``TrajLM.fit``)."""
+
+
+class VerdictNoteWarning(NoteWarning):
+    """Which engine answers ``TrajLM.predict`` after `trajlm train`'s val check (the model, or
+    a baseline it chose; ``TrajLM.fit``): the verdict's line."""

@@ -48,6 +48,7 @@ from trajlm.data.clean_split import (  # noqa: F401
 )
 from trajlm.data.geometry import haversine_m  # noqa: F401  (its old home, re-exported)
 from trajlm.data.schema import MIN_T, SOURCE_ID, DropReport  # noqa: F401  (SOURCE_ID re-exported)
+from trajlm.errors import TrajlmInputError
 
 
 @dataclass
@@ -184,7 +185,8 @@ PRESETS: dict[str, CleanConfig] = {
 }
 
 
-def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[Any, DropReport]:
+def clean(df: Any, config: CleanConfig | None = None, *, return_report: bool | None = None,
+          **columns: Any) -> Any:  # fmt: skip
     """Run the configured verbs in order: invalid -> sort -> dedupe -> thin -> speed -> stop and
     gap split -> min length -> resample -> add speed. Returns the table and the merged DropReport
     (rows_in of the input; conservation holds unless resample_s is set).
@@ -197,7 +199,34 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
     out cut into trips at ingest's default gap rule, as ``TrajLM`` reads it: the caller's id,
     then ``piece``; ``report.repaired["gap_splits"]`` counts the cuts (session 21, vehicles21).
     ``split_gaps=False`` keeps each whole; a ``config`` with its own ``max_gap_s`` /
-    ``stop_min_s`` cuts by that instead, as before."""
+    ``stop_min_s`` cuts by that instead, as before.
+
+    ``return_report`` (api29; scikit-learn's ``return_X_y`` pattern): ``False`` returns the
+    cleaned frame alone, as a new user expects (pandas / GeoPandas: the DropReport in
+    ``frame.attrs["clean_report"]``; Polars frames hold no attrs: ask for the tuple);
+    ``True`` returns ``(frame, report)``. Not given: ``(frame, report)`` as before, with a
+    FutureWarning (once) that the default becomes the frame alone in a later release."""
+    if return_report is not None and not isinstance(return_report, bool):
+        raise TrajlmInputError(f"return_report must be True or False, got {return_report!r}")
+    out, report = _clean(df, config, **columns)
+    if return_report is None:
+        from trajlm.errors import warn_once_at_caller
+
+        warn_once_at_caller(
+            "trajlm.clean(df) returns (frame, report); a later release returns the frame alone: "
+            "pass return_report=False for the frame now (its report in "
+            "frame.attrs['clean_report']), or return_report=True to keep the pair",
+            FutureWarning,
+        )
+    if return_report is False:
+        if hasattr(out, "attrs") and isinstance(out.attrs, dict):
+            out.attrs["clean_report"] = report
+        return out
+    return out, report
+
+
+def _clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[Any, DropReport]:
+    """``clean``'s work: (the cleaned table, its DropReport)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if not canonical or columns:
         from dataclasses import replace
@@ -231,7 +260,7 @@ def clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[A
         mmsi = placeholder_rows(table, layout.traj_col)  # MMSI 0 / 999999999, as ingest
         mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island & ~marked
         n_mmsi = int(mmsi.sum())
-        out, report = clean(table.filter(~island & ~marked & ~mmsi), config)
+        out, report = _clean(table.filter(~island & ~marked & ~mmsi), config)
         report.rows_in += n_mmsi + n_island + n_marked
         if n_island:
             report.drop("null_island", n_island)

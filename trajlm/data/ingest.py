@@ -274,7 +274,7 @@ def _ingest(
         for chunk, read_report in chunks:
             if vessels:  # 80 -> "tanker", the code kept as vessel_type_code
                 chunk = name_vessel_types(chunk)
-            cleaned, clean_report = clean(chunk, cfg)
+            cleaned, clean_report = clean(chunk, cfg, return_report=True)
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
@@ -352,6 +352,6 @@ def synth_store(
     from trajlm.data.synthetic import generate_city
 
     city = generate_city(n_trajectories=n_trajectories, seed=seed)
-    df, report = clean(city.points, PRESETS["default"])
+    df, report = clean(city.points, PRESETS["default"], return_report=True)
     sources = [f"synthetic:seed={seed},n={n_trajectories}"]
     return write_store(df, out, report=report, sources=sources, overwrite=overwrite)

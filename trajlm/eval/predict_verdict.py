@@ -277,7 +277,9 @@ class ValCheckedPredictor:
                  projection: LocalProjection | None = None) -> None:  # fmt: skip
         self.model, self.verdict = model_predictor, verdict
         self.index, self.projection = index, projection
-        self.name = f"{model_predictor.name} (val-checked: {verdict['engine']})"
+        self.name = (
+            f"{model_predictor.name} (val-checked: {verdict['engine']}{saved_knn_words(verdict)})"
+        )
 
     def predict_next(self, task: Any) -> np.ndarray:
         engine, k = self.verdict["engine"], task.target_t.shape[1]
@@ -291,6 +293,20 @@ class ValCheckedPredictor:
         xy = baseline_xy(engine, self.index, task.xy(proj), task.lengths, k,
                          task.hist_t - t0, task.target_t - t0, keys)  # fmt: skip
         return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
+
+
+def saved_knn_words(v: dict) -> str:
+    """ ", 10 neighbours, 5-point histories": the settings of a kNN-family verdict's saved index
+    ("" for other engines). The val-checked row's name says them (api29): `trajlm eval`'s kNN
+    rows are tuned on the scored store's val, the run's saved kNN at train (at its defaults
+    where val was too small), so one engine answered at two settings under one name (heldout28:
+    1.72 vs 1.27 m on a harvester's store)."""
+    knn = v.get("knn") if v.get("engine") in KNN_FAMILY else None
+    if not isinstance(knn, dict) or not all(
+        _count(knn.get(f), 1) for f in ("n_neighbors", "history")
+    ):
+        return ""
+    return f", {knn['n_neighbors']} neighbours, {knn['history']}-point histories"
 
 
 def _num(x: float) -> str:
@@ -341,5 +357,5 @@ def unchecked_line(v: dict[str, Any]) -> str:
 
 
 __all__ = ["DR", "ENGINES", "KNN_FAMILY", "SCALED", "load_index", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
-           "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn",
+           "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn", "saved_knn_words",
            "unchecked_line", "val_words", "verdict_line"]  # fmt: skip
