@@ -6,7 +6,7 @@ one track heading north) were read as UTC, then sorted by time, so the 02:59 fix
 and the prediction ran south. Now:
 
 * ``tz="Europe/Oslo"``: naive datetimes are local times of that zone, resolved like
-  ``trajlm data ingest --tz`` (``readers._times.resolve_local``): a time of the repeated hour
+  ``trajlm data ingest --tz`` (``readers._clock_change.resolve_local``): a time of the repeated hour
   is the earlier instant unless, within its trajectory in the caller's row order, it follows a
   later time of the same run of repeated-hour times (then the later, so times keep
   increasing); a time that does not exist (spring forward) is refused in one line.
@@ -33,7 +33,8 @@ BACK_MIN_S = 25 * 60
 
 def local_seconds(s: pl.Series, traj: pl.Series, tz: str, col: str) -> pl.Series:
     """Naive datetimes ``s`` read as local times in zone ``tz``: Int64 UTC seconds."""
-    from trajlm.data.readers._times import T_GAP, T_LATE, T_MS, dst_change, resolve_local
+    from trajlm.data.readers._clock_change import T_GAP, T_LATE, dst_change, resolve_local
+    from trajlm.data.readers._times import T_MS
     from trajlm.data.schema import DropReport
 
     try:

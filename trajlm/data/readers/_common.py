@@ -128,7 +128,7 @@ class Ctx:
     # Said after an unparseable time's value (the reader knows which formats it tried).
     time_hint: str | None = None
     # Per (file, traj_id): the last row's repeated-hour state, so a pass through the repeated
-    # DST hour split across reader chunks reads on as it started (_times.resolve_local).
+    # DST hour split across reader chunks reads on as it started (_clock_change.resolve_local).
     dst_tail: pl.DataFrame | None = None
     # Whether lat / lon come from a column mapping (csv, parquet): the swapped / projected
     # hints name ColumnMap and --crs only then (session 19; ADS-B, Polar, Queclink have none)

@@ -5,7 +5,7 @@ reading them as UTC shifted each zone's rows differently.
 
 A zone value is read as
 - an IANA name (`America/Denver`): DST-aware, a repeated autumn hour and a nonexistent spring
-  hour handled as `--tz` handles them (_times.resolve_local: the row named, or counted);
+  hour handled as `--tz` handles them (_clock_change.resolve_local: the row named, or counted);
 - an abbreviation of zone_names.ZONE_HOURS (`MST`, `CEST`): the fixed offset it names;
 - a written offset (`+01:00`, `UTC-5`);
 - an ambiguous abbreviation (CST, IST, ...) only where the column's other zones say the region:
@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from trajlm.data.readers._times import T_GAP, T_LATE, ZONE_OF_ROW
+from trajlm.data.readers._clock_change import T_GAP, T_LATE, ZONE_OF_ROW
 from trajlm.data.zone_names import _OFFSET_PARTS, AMBIGUOUS, ZONE_HOURS
 
 # the North American abbreviations: beside one of them, CST is US Central (UTC-6)

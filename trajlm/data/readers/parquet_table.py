@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.outlier_flags import flag_columns
+from trajlm.data.readers._clock_change import resolve_local
 from trajlm.data.readers._common import (
     ColumnMap,
     Ctx,
@@ -24,7 +25,6 @@ from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re
 from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._speed_text import say_unread_speeds
-from trajlm.data.readers._times import resolve_local
 from trajlm.data.readers.tabular import (
     _check_columns,
     _coord_cols,

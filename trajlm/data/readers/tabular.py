@@ -48,6 +48,7 @@ import polars as pl
 from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.outlier_flags import MARKED_OUTLIER, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
+from trajlm.data.readers._clock_change import local_time_columns, resolve_local
 from trajlm.data.readers._common import (
     NO_DATE,
     T_RAW,
@@ -97,12 +98,7 @@ from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table i
     _suggest,
     check_mapping,
 )
-from trajlm.data.readers._times import (
-    date_and_time,
-    local_time_columns,
-    resolve_local,
-    with_offset,
-)
+from trajlm.data.readers._times import date_and_time, with_offset
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
@@ -224,7 +220,7 @@ def _time_expr(cm: ColumnMap) -> pl.Expr:
 
 def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
     """With a DST zone (cm.tz): the later reading of repeated-hour times and the wall clock of
-    nonexistent ones, for `resolve_local` (_times.py); none otherwise."""
+    nonexistent ones, for `resolve_local` (_clock_change.py); none otherwise."""
     if not cm.tz:
         return []
 
