@@ -7,6 +7,7 @@ Every refusal is one ``TrajlmInputError`` naming the column (or the option to na
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -23,7 +24,7 @@ def pick_column(
     tiers: tuple,
     hint: str,
     row_key: Any = None,
-    fallback: Any = None,
+    fallback: Callable[[list[str]], str | None] | None = None,
 ) -> str:
     """The column for canonical `what`: the given name (must exist) or the detected one, else
     `fallback(cols)` (a `Date` of date-times for t: readers._dated_column; session 29)."""

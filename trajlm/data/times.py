@@ -263,9 +263,11 @@ def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
 
 def _digits14(s: pl.Series) -> bool:
     """Every value a valid yyyymmddHHMMSS date-time (an AVL export's `20260912221503`)."""
+    from trajlm.data.readers._times import DATE_TIME_DIGITS  # as ingest reads them
+
     text = s.drop_nulls().cast(pl.Int64, strict=False).cast(pl.Utf8)
     ok = (
-        text.str.contains(r"^(?:19|20)\d{12}$")
+        text.str.contains(DATE_TIME_DIGITS)
         & text.str.to_datetime("%Y%m%d%H%M%S", strict=False).is_not_null()
     )
     return len(text) > 0 and bool(ok.all())

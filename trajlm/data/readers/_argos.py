@@ -15,7 +15,10 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from trajlm.data.column_names import normalised
 from trajlm.data.readers._column_map import ColumnMap
+from trajlm.data.readers._headers import _header, _id_sample
+from trajlm.data.readers._lines import rglob_follow
 
 ARGOS_COLUMN = "argos_lc"
 CLASSES = ("3", "2", "1", "0", "A", "B", "Z")
@@ -46,10 +49,6 @@ def keep_argos_column(
 ) -> tuple[ColumnMap | None, str | None]:
     """csv / parquet: keep a column of Argos location classes as `argos_lc` when the map keeps
     none. Returns the map to read with and the column taken (None: none)."""
-    from trajlm.data.column_names import normalised
-    from trajlm.data.readers._headers import _header, _id_sample
-    from trajlm.data.readers._lines import rglob_follow
-
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet") or ARGOS_COLUMN in cm.extra:
         return columns, None

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polars as pl
+
+from trajlm.data.column_names import normalised
 from trajlm.data.readers._headers import _id_sample
 
 _DATE_NAME = re.compile(r"(.*_)?(date|datum|fecha|data)(_.*)?")
@@ -27,25 +30,26 @@ def holds_date_times(values: list) -> bool:
     return bool(texts) and all(_CLOCK.search(v) and _DATE.search(v) for v in texts)
 
 
-def dated_time_column(path: Path, format: str, sep: str, have: list[str]) -> str | None:
-    """The one column named as a date (`Date`, `GPS_Date`, `Datum`, `Fecha`) whose first values
-    are date-times, for a header with no column named as a time; None otherwise."""
-    from trajlm.data.column_names import normalised
-
+def _one_date_named(have: list[str]) -> str | None:
+    """The one column of `have` named as a date (`Date`, `GPS_Date`, `Datum`, `Fecha`); None
+    where there is none or more than one."""
     dates = [c for c in have if _DATE_NAME.fullmatch(normalised(c))]
-    if len(dates) != 1:
+    return dates[0] if len(dates) == 1 else None
+
+
+def dated_time_column(path: Path, format: str, sep: str, have: list[str]) -> str | None:
+    """The one column named as a date whose first values are date-times, for a header with no
+    column named as a time; None otherwise."""
+    if (date := _one_date_named(have)) is None:
         return None
-    values = (_id_sample(path, format, sep, dates[0]) or [])[:SAMPLE]
-    return dates[0] if holds_date_times(values) else None
+    values = (_id_sample(path, format, sep, date) or [])[:SAMPLE]
+    return date if holds_date_times(values) else None
 
 
-def dated_frame_column(df: object, have: list[str]) -> str | None:
+def dated_frame_column(df: pl.DataFrame, have: list[str]) -> str | None:
     """`dated_time_column` for a Python frame (Polars): the one text column named as a date whose
     first values are date-times."""
-    from trajlm.data.column_names import normalised
-
-    dates = [c for c in have if _DATE_NAME.fullmatch(normalised(c))]
-    if len(dates) != 1 or str(df.schema[dates[0]]) not in ("String", "Utf8"):  # type: ignore[attr-defined]
+    if (date := _one_date_named(have)) is None or df.schema[date] != pl.Utf8:
         return None
-    values = df[dates[0]].drop_nulls().head(SAMPLE).to_list()  # type: ignore[index]
-    return dates[0] if holds_date_times(values) else None
+    values = df[date].drop_nulls().head(SAMPLE).to_list()
+    return date if holds_date_times(values) else None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._encoding import legacy_cjk
+from trajlm.data.readers._times import DATE_TIME_DIGITS
 from trajlm.data.zone_names import named_utc
 
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
@@ -63,7 +64,7 @@ def _zone_word(text: str) -> bool:
 def _is_number(text: str) -> bool:
     if "_" in text:  # Python's float() takes `20260304_080000` (exactEarth's time) as a number
         return False
-    if re.fullmatch(r"(?:19|20)\d{12}(?:\.0+)?", text):  # `20260912221503`: a date-time (_times)
+    if re.fullmatch(DATE_TIME_DIGITS, text):  # `20260912221503`: a date-time (_times)
         return False
     try:
         float(text)

@@ -12,6 +12,8 @@ import warnings
 
 import polars as pl
 
+from trajlm.errors import TrajlmInputError
+
 _NOT_METRES = 2.1e7  # beyond every projected CRS's range in metres (Web Mercator: 2.0037e7)
 
 
@@ -54,8 +56,6 @@ def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: 
     a value with a fractional part (38.72: degrees) would be read a million times too small,
     near 0, 0 without a word (badin19): one line naming the file (``paths[_file]``), line,
     column and value. ``df`` holds the values as `_lat` / `_lon` beside `_file` / `_line`."""
-    from trajlm.errors import TrajlmInputError
-
     for col, name in (("_lat", names[0]), ("_lon", names[1])):
         if (k := named_scale(name)) is None or col not in df.columns:
             continue
@@ -120,8 +120,6 @@ def _refuse_either_scale(la: pl.Series, lo: pl.Series, names: tuple[str, str] | 
     `LAT` 41,867,751 / `LONG` -87,646,305, microdegrees, were read as x 1e7: 4.19, -8.76, off
     the coast of Africa, with only a warning). Only a scale named in the header tells them apart;
     x 1e7 is certain once a latitude passes 90e6 or a longitude 180e6 (Teltonika, Google)."""
-    from trajlm.errors import TrajlmInputError
-
     i = int(la.abs().arg_max())  # type: ignore[arg-type]
     y, x = float(la[i]), float(lo[i])
     cols = names if names and all(names) else ("lat", "lon")

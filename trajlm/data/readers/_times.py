@@ -13,6 +13,10 @@ import polars as pl
 from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
 from trajlm.data.schema import DropReport
 
+# An AVL / SCADA date-time written as 14 digits, yyyymmddHHMMSS (`20260912221503`; heldout29's
+# police export): no Unix time in seconds, though it reads as a number (_naive_times, data/times.py)
+DATE_TIME_DIGITS = r"^(?:19|20)\d{12}(?:\.0+)?$"
+
 # Parts that `ColumnMap.t_parts` may name, in order, with their zero-padded width and default.
 T_PARTS = {"year": (4, None), "month": (2, None), "day": (2, None), "hour": (2, "0"),
            "minute": (2, "0"), "second": (2, "0")}  # fmt: skip
@@ -93,7 +97,7 @@ def _parse_text(
     if time_format in (None, "iso", *DAY_MONTH):
         # an AVL / SCADA `20260912221503` (14 digits, no separator; heldout29's police export was
         # read as Unix seconds, "time in the future"): a date-time where the digits make one
-        digits14 = pl.when(s.str.contains(r"^(?:19|20)\d{12}(?:\.0+)?$")).then(
+        digits14 = pl.when(s.str.contains(DATE_TIME_DIGITS)).then(
             s.str.slice(0, 14).str.to_datetime("%Y%m%d%H%M%S", strict=False))  # fmt: skip
         ymd = s.str.replace(r"^(\d{4})/(\d\d)/(\d\d)", "${1}-${2}-${3}")  # 2026/02/01: year first
         # `2026-03-04 08:00:00 GMT` (AISHub, formats21) as Z

@@ -12,6 +12,8 @@ unparsed and the error names it. `AM` / `PM` are no zone and are left alone.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from trajlm.data.zone_names import ZONE_HOURS
@@ -35,8 +37,6 @@ def without_suffix(s: pl.Expr) -> pl.Expr:
 def pandas_offsets(values: list[str], limit: int = 4) -> dict[str, str]:
     """{abbreviation: '-09:00'} of the zone words ending ``values`` (the first ``limit``), for a
     pandas example that writes them as offsets `%z` reads (a frame's `... AKST` times)."""
-    import re
-
     out: dict[str, str] = {}
     for v in values:
         m = re.search(SUFFIX, str(v))
