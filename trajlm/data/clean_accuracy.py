@@ -20,8 +20,8 @@ from trajlm.data.clean_common import _report
 from trajlm.data.schema import DropReport
 
 DEFAULT_MAX_ACCURACY_M = 200.0
-# drop reasons of a negative estimate (session 29)
-NEGATIVE = {"accuracy_m": "negative_accuracy", "hdop": "negative_hdop"}
+# the drop reason of a negative estimate, per estimate column (session 29)
+NEGATIVE_REASONS = {"accuracy_m": "negative_accuracy", "hdop": "negative_hdop"}
 
 
 def estimate_column(columns: list[str], name: str) -> str | None:
@@ -102,7 +102,7 @@ class DropInaccurate:
             negative = (value < 0).fill_null(False)
             if n := int(df.select(negative.sum()).item()):
                 df = df.filter(~negative)
-                report.drop(NEGATIVE[name], n)
+                report.drop(NEGATIVE_REASONS[name], n)
                 value = _estimate(df, col, name).fill_nan(None)
             if limit is None:
                 continue

@@ -111,9 +111,8 @@ def local_dates(question: str, dates: Sequence[date], night_dates: Sequence[date
         return re.sub(rf"\b{_WD}'s\b", r"on \1", question, flags=re.I)
     dates = sorted(set(dates))
 
-    def weekday_night(
-        m: re.Match,
-    ) -> str:  # set 29: "Sunday night" was Sundays 22:00-06:00, half a night shift
+    # set 29: "Sunday night" was Sundays 22:00-06:00, half a night shift
+    def weekday_night(m: re.Match) -> str:
         if not night_dates:  # no trip starts at night: the hours, as before
             return m.group(0)
         wd = _WEEKDAY_NAMES.index(m.group(1).lower())

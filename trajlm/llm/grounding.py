@@ -154,9 +154,8 @@ def read_data_words(
         word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
         if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
-        elif re.fullmatch(
-            r"[a-z]{3,}[^s]s", lab
-        ):  # "specimen runs", "a meal delivery" on labels specimens, meals (set 29)
+        # "specimen runs", "a meal delivery" on labels specimens, meals (set 29)
+        elif re.fullmatch(r"[a-z]{3,}[^s]s", lab):
             word = f"(?:{word}|{re.escape(lab[:-1])}(?=\\s+(?:runs?|jobs?|trips?|tasks?|deliver(?:y|ies)|rounds?)\\b))"
         word += r"(?:\s+(?:services?|lines?))?"  # "the night owl service" (set 16): the label
         rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via|while|when)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"

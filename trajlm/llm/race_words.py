@@ -64,20 +64,9 @@ def race_words(question: str, words: DataWords) -> str:
                 question,
                 flags=re.I,
             )
-        if words.labels:  # "marathoners": the label's trips
-            question = re.sub(
-                rf"\b({_label_forms(words.labels)})ers?\b(?![\w\-])",
-                r"\1 trips",
-                question,
-                flags=re.I,
-            )
-        if words.labels:  # "the 10k runners": the label's trips
-            question = re.sub(
-                rf"\b({_label_forms(words.labels)})\s+{_PEOPLE}\b",
-                r"\1 trips",
-                question,
-                flags=re.I,
-            )
+            # "marathoners", "the 10k runners": the label's trips
+            question = re.sub(rf"\b({labs})ers?\b(?![\w\-])", r"\1 trips", question, flags=re.I)
+            question = re.sub(rf"\b({labs})\s+{_PEOPLE}\b", r"\1 trips", question, flags=re.I)
         question = re.sub(
             rf"\b(?:all\s+)?(?:the\s+)?{_PEOPLE}\b", "the trips", question, flags=re.I
         )

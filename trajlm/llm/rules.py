@@ -114,9 +114,8 @@ class RulePlanner:
         self._strict: set[str] = set()  # the last question's bounds said without "at least"
 
     def plan(self, question: str) -> QueryPlan:
-        question, prefix = vehicle_group(
-            question, self.words, VOCAB
-        )  # "the porters": POR-* (race_words.py, set 29)
+        # "the porters": POR-* (race_words.py, set 29)
+        question, prefix = vehicle_group(question, self.words, VOCAB)
         plan = self._plan(question)
         return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
 
@@ -125,9 +124,8 @@ class RulePlanner:
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         question = trip_nouns(question)  # an ambulance's "jobs", "call-outs" (synonyms.py, set 26)
         # set 27: "last Tuesday", "the 3rd" (datewords.py); "tug tasks", "on the road" (fleet_words.py)
-        question = race_words(
-            question, self.words
-        )  # "bib 2003", "runners", "finish time" (race_words.py, set 29)
+        # "bib 2003", "runners", "finish time" (race_words.py, set 29)
+        question = race_words(question, self.words)
         question = local_dates(question, self.words.dates, self.words.night_dates)
         question = fleet_words(question, self.words.labels, self.words.vehicles)
         question = whole_span(

@@ -36,14 +36,14 @@ def model_wins_by_bin(
     """{bin: whether the guarded answer's mean error is below the interpolation's} over the
     backtest's scored ``rows`` (``bins``: each row's gap bin, -1 none); bins with fewer than
     MIN_POINTS scored rows borrow (fallback_gap.borrowed)."""
-    b = bins[rows]
+    scored_bins = bins[rows]
     e_model = np.linalg.norm(est[rows] - xs[rows], axis=1)
     e_interp = np.linalg.norm(interp[rows] - xs[rows], axis=1)
     own = {}
-    for bb in np.unique(b[b >= 0]):
-        sel = b == bb
+    for gap_bin in np.unique(scored_bins[scored_bins >= 0]):
+        sel = scored_bins == gap_bin
         if sel.sum() >= MIN_POINTS:
-            own[int(bb)] = bool(e_model[sel].mean() < e_interp[sel].mean())
+            own[int(gap_bin)] = bool(e_model[sel].mean() < e_interp[sel].mean())
     return borrowed(own)
 
 

@@ -173,5 +173,5 @@ def say_verdict(
 
 
 __all__ = ["CHECKS", "FallbackWarning", "call_fallback", "cross_fit_errors", "cross_fit_estimate",
-           "halves",
-           "interpolate", "pchip_xy", "say_fallback", "say_verdict", "verdict_fallback"]  # fmt: skip
+           "halves", "interpolate", "pchip_xy", "say_fallback", "say_verdict",
+           "verdict_fallback"]  # fmt: skip
