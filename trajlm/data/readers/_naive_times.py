@@ -12,6 +12,7 @@ from pathlib import Path
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._encoding import legacy_cjk
 from trajlm.data.readers._times import DATE_TIME_DIGITS
+from trajlm.data.readers._zone_suffix import OFFSETS, SUFFIX
 from trajlm.data.zone_names import named_utc
 
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
@@ -55,8 +56,6 @@ def naive_times(
 
 def _zone_word(text: str) -> bool:
     """`01:50 AKST`: a zone's abbreviation ends the text (read as its offset: _zone_suffix)."""
-    from trajlm.data.readers._zone_suffix import OFFSETS, SUFFIX
-
     m = re.search(SUFFIX, text)
     return m is not None and m[1].upper() in OFFSETS
 

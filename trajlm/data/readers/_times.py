@@ -11,6 +11,7 @@ import re
 import polars as pl
 
 from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
+from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
 from trajlm.data.schema import DropReport
 
 # An AVL / SCADA date-time written as 14 digits, yyyymmddHHMMSS (`20260912221503`; heldout29's
@@ -57,8 +58,6 @@ def parse_time(
     if numeric or (time_format and "%" in time_format and "z" in time_format.lower()):
         return _parse_text(s, time_format, utc_offset_s, unit=unit, tz=tz, ambiguous=ambiguous,
                            origin_s=origin_s)  # fmt: skip
-    from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
-
     off = suffix_offset(s)  # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset
     bare = without_suffix(s)
     scale = 1000 if unit == "ms" else 1
