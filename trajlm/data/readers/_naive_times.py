@@ -18,9 +18,11 @@ from trajlm.data.zone_names import named_utc
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
 # ~250 kB of Porto POLYLINE rows).
 SAMPLE_BYTES = 1 << 20
+# a clock time, `10:00`, `10:00:00`, `10:00:00.5`: an offset follows one (not a date's year)
+_CLOCK = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?"
 # a zone after the time: Z / UTC / GMT, or an offset right after a clock time (`10:00:00+01:00`;
 # not a date's year: `00:28:07 23-Sep-2026` ends in "-2026", which read as zoned: session 29)
-_ZONE = re.compile(r"(?:[Zz]|UTC|GMT|\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?[+-]\d\d(?::?\d\d)?)$")
+_ZONE = re.compile(rf"(?:[Zz]|UTC|GMT|{_CLOCK}\s?[+-]\d\d(?::?\d\d)?)$")
 
 
 def naive_times(
@@ -117,7 +119,7 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
 _OFFSET = r"([+-])(\d\d):?(\d\d)$"
 # an offset right after a clock time: `00:28:07 23-Sep-2026` ends in "-2026", a year, not UTC-20:26
 # (session 29: a whale tag's store said its clock was UTC-20:26 to `trajlm ask`)
-_CLOCK_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?[+-]\d\d:?\d\d$")
+_CLOCK_OFFSET = re.compile(rf"{_CLOCK}\s?[+-]\d\d:?\d\d$")
 
 
 def text_offset_s(
