@@ -114,6 +114,9 @@ class RulePlanner:
         self._strict: set[str] = set()  # the last question's bounds said without "at least"
 
     def plan(self, question: str) -> QueryPlan:
+        """The query plan of ``question`` read by rules against the data's words (CannotAnswer
+        in one line where it cannot be read); a kind of vehicle named by its ids' letters
+        becomes the plan's ``vehicle_prefix``."""
         # "the porters": POR-* (race_words.py, set 29)
         question, prefix = vehicle_group(question, self.words, VOCAB)
         plan = self._plan(question)
