@@ -136,8 +136,8 @@ def check_gap_rule(api: Any, gap_rule: Any, bridge: bool, fallback: bool) -> str
     if ((verdict_of(api) or {}).get("recover") or {}).get("by_gap") is None:
         raise TrajlmInputError(f"gap_rule={gap_rule!r} reads the run's interpolation errors by "
                                f"gap length, which {where} has not saved (trajlm train saves "
-                               "them in val_verdict.json since session 28; trajlm eval --task "
-                               "recover --save-verdict adds them to a run): leave gap_rule out",
+                               "them in val_verdict.json; for an older run, trajlm eval --task "
+                               "recover --save-verdict adds them): leave gap_rule out",
                                field="gap_rule")  # fmt: skip
     return gap_rule
 
