@@ -5,7 +5,6 @@ Mixed into ``trajlm.api.TrajLM``."""
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -75,7 +74,7 @@ class TaskChecks:
             df, layout = coerce(data, validate=validate, repeats="drop", **split(columns))
         say_repeats(layout)  # as the CLI drops them (newuser27)
         df = drop_labels(df)
-        self._check_coverage(df, stacklevel=5, predicts=False)  # embed / classify: no rollout
+        self._check_coverage(df, predicts=False)  # embed / classify: no rollout
         return df, layout
 
     def gate_effects(self, data: Any, *, steps: int = 5, **columns: Any) -> Any:
@@ -103,17 +102,16 @@ class TaskChecks:
         self,
         df: pl.DataFrame,
         history: int | None = None,
-        stacklevel: int = 4,
         predicts: bool = True,
     ) -> None:
         """Warn (CoverageWarning), naming the feature, where the input lies outside what the
         model was trained on (the coverage its Trainer recorded), speed and sampling interval
         where the coverage gate acts clearly (covwarn19) on each trajectory's last ``history`` points;
-        older checkpoints: the projection's extent check. ``stacklevel``: the user's frame
-        (the task method and its inference_mode wrapper counted)."""
+        older checkpoints: the projection's extent check. Both at the user's line, however deep
+        the call (newuser29: a fixed stacklevel named trajlm's own files on at_times' path)."""
         if lines := coverage_warnings(self.model, df, history, predicts):  # one per call
-            warnings.warn(f"input outside the training coverage: {'; '.join(lines)}",
-                          CoverageWarning, stacklevel=stacklevel)  # fmt: skip
+            warn_at_caller(f"input outside the training coverage: {'; '.join(lines)}",
+                           CoverageWarning)  # fmt: skip
         if load_coverage(self.model) is None:
             p = self.projection
             geo.check_extent(

@@ -129,7 +129,7 @@ class InfillTasks:
             df, layout, known = recovery_input(data, every=every, **split(columns))
         df = drop_labels(df)
         naive_time_note(self.model, layout)
-        self._check_coverage(coverage_view(df, known), stacklevel=4)
+        self._check_coverage(coverage_view(df, known))
         replaced_column_warning(df)
         out = df.with_columns(recovered=pl.Series(~known))
         self.last_engine, self.last_held_gaps = "model", 0

@@ -18,6 +18,7 @@ import polars as pl
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.points_frame import points_frame
+from trajlm.errors import warn_at_caller
 from trajlm.tasks.predict import predict_table
 from trajlm.tasks.predict import rollout_until as extend_rollout
 
@@ -205,7 +206,7 @@ def interpolate_at(
 
 def interpolate_tracks(
     pred: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
-    projection: LocalProjection, asked: np.ndarray | None, cap: int, stacklevel: int = 6,
+    projection: LocalProjection, asked: np.ndarray | None, cap: int,
 ) -> pl.DataFrame:  # fmt: skip
     """Each trajectory's predicted track (``pred``: traj_id, t, lat, lon, std_m, from its last
     point in ``df``) interpolated linearly, in metres, at ``ahead`` (B, m) s after that point
@@ -235,7 +236,9 @@ def interpolate_tracks(
     asked = np.ones((B, m), bool) if asked is None else asked
     if (np.isnan(x) & asked).any():
         nan = np.isnan(x) & asked
-        warnings.warn(nan_message(ids, ahead, reach, n_steps, nan, cap), stacklevel=stacklevel)
+        # at the caller's line whatever the depth (newuser29: at_times showed
+        # trajlm/api_at_times.py:59, a fixed stacklevel counted for another path)
+        warn_at_caller(nan_message(ids, ahead, reach, n_steps, nan, cap))
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
     return points_frame(ids, t, lat, lon, s).filter(pl.Series(asked.reshape(-1)))

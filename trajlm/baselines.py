@@ -97,7 +97,7 @@ def predict_at(
     k = int(min(max_steps, max(1, math.ceil(np.nanmax(ahead) / dt) + 1)))
     pred = _rollout(estimator, df, k)
     projection = LocalProjection.fit(df)
-    out = interpolate_tracks(pred, df, last, ahead, projection, asked, k, stacklevel=3)
+    out = interpolate_tracks(pred, df, last, ahead, projection, asked, k)
     return from_canonical(out, layout=layout)
 
 

@@ -54,7 +54,7 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict,
     if path.exists():
         saved = json.loads(path.read_text())
         path.write_text(json.dumps({**saved, **check}, indent=2))
-    if (line := knn_line(check, data)) is not None:  # the model loses to a baseline on val
+    if (line := knn_line(check, data, out)) is not None:  # the model loses to a baseline on val
         io.warn(line, category=WorseThanBaselineWarning)
     return summary
 

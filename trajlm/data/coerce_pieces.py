@@ -330,9 +330,33 @@ def latest_pieces(df: pl.DataFrame, layout: Any) -> pl.DataFrame:
     """``df`` (canonical) with only each mover's latest piece (the highest ``piece`` of each
     caller id; ``predict(latest=True)``, `trajlm predict --latest`: "every vehicle, 10
     minutes ahead" is one answer per vehicle, from where it is now; session 27, newuser27).
-    Unchanged when nothing was cut (each trajectory is its own latest)."""
+    Nothing cut but a mover column beside the trip id (rides keyed by ``ride_id`` with a
+    ``scooter_id``; newuser29: ``latest=True`` answered every ride): each mover's trip that
+    ends last. Unchanged when neither (each trajectory is its own latest)."""
     pieces = getattr(layout, "pieces", None)
-    if pieces is None or df.height == 0:
+    if df.height == 0:
         return df
+    if pieces is None:
+        return latest_trips(df)
     last = pieces.filter(pl.col(PIECE) == pl.col(PIECE).max().over(SOURCE_ID))["traj_id"]
+    return df.filter(pl.col("traj_id").is_in(last.implode()))
+
+
+def mover_column(columns: list[str]) -> str | None:
+    """The first column of ``columns`` named as a vehicle / user / device id (the names ingest
+    keeps as the owner: readers/owner_columns.OWNER_NAMES), None without one."""
+    from trajlm.data.readers.owner_columns import OWNER_NAMES
+
+    by_name = {normalised(str(c)): c for c in reversed(columns) if c != "traj_id"}
+    return next((by_name[n] for n in OWNER_NAMES if n in by_name), None)
+
+
+def latest_trips(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` (canonical, one trajectory per trip) with only the trip of each mover (its
+    ``mover_column``) that ends last; unchanged without a mover column."""
+    mover = mover_column(df.columns)
+    if mover is None:
+        return df
+    ends = df.group_by("traj_id").agg(pl.col(mover).first(), pl.col("t").max())
+    last = ends.sort("t").group_by(mover, maintain_order=True).last()["traj_id"]
     return df.filter(pl.col("traj_id").is_in(last.implode()))

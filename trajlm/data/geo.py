@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, median_lon
+from trajlm.errors import warn_at_caller
 
 INSTALL = "pip install 'trajlm[geo]' (pyproj, geopandas, shapely)"
 WGS84_NAMES = ("EPSG:4326", "WGS84", "WGS 84", "CRS84", "OGC:CRS84")
@@ -241,12 +241,11 @@ def check_extent(
     cos0 = max(math.cos(p1), 1e-9)
     scale_error = float(np.abs(np.cos(p2) / cos0 - 1.0).max())
     if max_km > limit_km:
-        warnings.warn(
+        warn_at_caller(  # the user's line, not trajlm's (newuser29: api_checks.py:119)
             f"{what} reaches {max_km:,.0f} km from its projection centre ({lat0:.3f}, "
             f"{lon0:.3f}); the equirectangular plane's east-west distances are off by up to "
             f"{100 * scale_error:.1f} % there. Fine for a city; for basin-scale tracks use "
-            "trajlm.data.geo.local_xy / AeqdProjection for distances",
-            stacklevel=2,
+            "trajlm.data.geo.local_xy / AeqdProjection for distances"
         )
     return {"max_km": max_km, "scale_error": scale_error}
 

@@ -212,8 +212,11 @@ def _spreads(task: PredictionTask, steps: dict[str, np.ndarray], ests: dict, tra
     return {"val_spread": out} if out else {}
 
 
-def knn_line(check: dict[str, Any], data: Path | str) -> str | None:
-    """One line for the user when the kept model is not better than the best baseline on val (None when it is, or when there was nothing to compare)."""
+def knn_line(check: dict[str, Any], data: Path | str, run: Path | str = "RUN") -> str | None:
+    """One line for the user when the kept model is not better than the best baseline on val
+    (None when it is, or when there was nothing to compare). It names the run and, beside the
+    CLI, ``evaluate`` (newuser29: `TrajLM.fit` without ``store=`` named a temporary store that
+    is gone when the notebook reads the line, and `--model RUN` though the run is known)."""
     if not check or check.get("val_vs_best_baseline") == "better":
         return None
     from trajlm.eval.predict_verdict import val_words
@@ -224,7 +227,8 @@ def knn_line(check: dict[str, Any], data: Path | str) -> str | None:
     return (
         f"the kept model is not better than the best baseline on val: {words}; 5-step ADE"
         f"{scored_at_words(check)} {check['val_ade_model_m']:.1f} m vs {check['val_ade_best_baseline_m']:.1f} m; `trajlm eval --task predict --data {data} "
-        "--model RUN` scores it beside every baseline on test, and `trajlm train-selector` "
+        f"--model {run}` (Python: `model.evaluate(data, task='predict')`) scores it beside "
+        "every baseline on test, and `trajlm train-selector` "
         "answers with kNN where its network does not beat it on val (docs/candidates.md)"
     )
 

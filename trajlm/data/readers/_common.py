@@ -313,8 +313,11 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             f"lon={ok['lon'][0]}): they look projected (metres), not WGS84 degrees",
             path=ctx.paths[file],
             field=fields["lat"],
-            hint="name their CRS (ColumnMap(crs='EPSG:...'), --crs on the CLI; lat = northing, "
-            "lon = easting; a UTM zone is EPSG:326NN / 327NN"
+            # the CLI's option first and the user's own column names (newuser29: x / y read
+            # as "lat = northing, lon = easting", the Python spelling before --crs)
+            hint=f"name their CRS (--crs EPSG:NNNN on the CLI, ColumnMap(crs='EPSG:NNNN') in "
+            f"Python; {fields['lat']!r} is then read as the northing, {fields['lon']!r} as the "
+            "easting; a UTM zone is EPSG:326NN / 327NN, ETRS89 / UTM EPSG:258NN"
             + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
             + ") or reproject to EPSG:4326 before reading"
             if ctx.columns_mapped
