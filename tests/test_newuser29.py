@@ -87,3 +87,40 @@ def test_the_val_line_names_the_run_and_evaluate() -> None:
     line = knn_line(check, "/tmp/s", "/tmp/runs/mine")
     assert "--model /tmp/runs/mine`" in line and "--model RUN" not in line
     assert "model.evaluate(data, task='predict')" in line
+
+
+def test_the_val_line_of_a_frames_temporary_store_names_no_dead_path(tmp_path: Path) -> None:
+    from trajlm.data.store_label import mark_temporary
+
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "manifest.json").write_text("{}")
+    mark_temporary(store)
+    check = {"val_vs_best_baseline": "worse", "val_ade_vs_best_baseline": 1.24,
+             "val_ade_vs_best_baseline_ci": [1.07, 1.47], "val_best_baseline": "kNN continuation",
+             "val_baseline_trips": 17, "val_ade_model_m": 49.4, "val_ade_best_baseline_m": 39.7}  # fmt: skip
+    line = knn_line(check, store, "runs/mine")
+    assert str(store) not in line and "--data PATH --task predict --model runs/mine" in line
+    assert "TrajLM.fit(..., store=PATH)" in line and "model.evaluate(" in line
+
+
+def test_travel_time_of_projected_tuples_says_how_to_give_projected_points() -> None:
+    import geopandas as gpd
+    import numpy as np
+    from helpers import STATS
+
+    from trajlm.errors import TrajlmInputError
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS, infill_heads=True)
+    m = trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    o, d = (5_334_000.0, 691_000.0), (5_335_000.0, 692_000.0)  # EPSG:25832 (northing, easting)
+    with pytest.raises(TrajlmInputError, match=r"origins: row 0 \(5\.334e\+06, 691000\) is not "
+                       r"\(lat, lon\) in degrees") as e:  # fmt: skip
+        m.travel_time([o], [d], depart="2026-06-08T08:30:00+02:00")
+    assert "clean" not in str(e.value) and "points_from_xy" in str(e.value)  # was: trajlm.clean
+    pts = [gpd.GeoSeries(gpd.points_from_xy([p[1]], [p[0]]), crs="EPSG:25832") for p in (o, d)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an untrained model's coverage lines
+        secs = m.travel_time(pts[0], pts[1], depart="2026-06-08T08:30:00+02:00")
+    assert secs.shape == (1,) and np.isfinite(secs).all()  # the same points as Points: answered

@@ -169,7 +169,8 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
         A frame keyed by a vehicle / user / device id is cut at gaps into pieces (a van's
         days), each predicted past its own end, keyed by (id, ``piece``); ``latest=True``
         predicts only each id's latest piece: one answer per vehicle ("every vehicle, 10
-        minutes ahead"). Receivers' exact repeats (same time, same position) are dropped and
+        minutes ahead"); trips keyed by a trip id with a vehicle / user id column beside them
+        (``ride_id`` + ``scooter_id``): each vehicle's trip that ends last. Receivers' exact repeats (same time, same position) are dropped and
         counted in one warning, as `trajlm predict` drops them.
 
         ``radii=(50, 90)`` (or ``True`` for those; 95 also): a column ``r50_m`` / ``r90_m``

@@ -68,13 +68,30 @@ def _latlon(obj: Any, what: str) -> np.ndarray:
         df = obj if isinstance(obj, pl.DataFrame) else pl.from_pandas(obj)
         lat = _pick("lat", None, df.columns, LAT, f"{what} lat")
         lon = _pick("lon", None, df.columns, LON, f"{what} lon")
-        return df.select(lat, lon).to_numpy().astype(np.float64)
+        return _degrees(df.select(lat, lon).to_numpy().astype(np.float64), what)
     a = np.asarray(obj, np.float64)
     if a.ndim == 1 and a.shape[0] == 2:
         a = a[None]
     if a.ndim != 2 or a.shape[1] != 2:
         raise TrajlmInputError(f"{what}: expected (N, 2) lat/lon, got shape {a.shape}")
-    return a
+    return _degrees(a, what)
+
+
+def _degrees(a: np.ndarray, what: str) -> np.ndarray:
+    """``a`` unless a pair lies outside degree ranges: then one line saying how projected
+    points are given (newuser29: EPSG:25832 metres as (northing, easting) tuples were "field lat:
+    out of range ... clean the input first: trajlm.clean(df)", which would drop them)."""
+    bad = (np.abs(a[:, 0]) > 90) | (np.abs(a[:, 1]) > 180)
+    if not bad.any():
+        return a
+    i = int(np.flatnonzero(bad)[0])
+    raise TrajlmInputError(
+        f"{what}: row {i} ({a[i, 0]:g}, {a[i, 1]:g}) is not (lat, lon) in degrees; projected "
+        "points (metres) are given as Points with their CRS",
+        field=what,
+        hint="gpd.GeoSeries(gpd.points_from_xy(x, y), crs='EPSG:25832') (any CRS), or "
+        "reproject to EPSG:4326 first",
+    )
 
 
 def _od_points(od: pl.DataFrame) -> pl.DataFrame:

@@ -87,7 +87,8 @@ def predict(
         "--latest",
         help="A table keyed by a vehicle / user / device id is cut at gaps into pieces (a "
         "van's days), each predicted past its own end: --latest predicts each id's latest "
-        "piece only (one answer per vehicle).",
+        "piece only (one answer per vehicle); trips keyed by a trip id with a vehicle / user "
+        "id column beside them (ride_id + scooter_id): each vehicle's trip that ends last.",
     ),
     on_error: str = typer.Option("raise", "--on-error", help=ON_ERROR_TABLE_HELP),
     radii: str = typer.Option(

@@ -224,10 +224,13 @@ def knn_line(check: dict[str, Any], data: Path | str, run: Path | str = "RUN") -
     lo, hi = check["val_ade_vs_best_baseline_ci"]
     words = val_words(check["val_ade_vs_best_baseline"], lo, hi, check["val_best_baseline"],
                       check["val_baseline_trips"])  # fmt: skip
+    from trajlm.data.store_label import eval_command
+
+    command = eval_command(data, f" --task predict --model {run}")  # a frame's store: PATH
     return (
         f"the kept model is not better than the best baseline on val: {words}; 5-step ADE"
-        f"{scored_at_words(check)} {check['val_ade_model_m']:.1f} m vs {check['val_ade_best_baseline_m']:.1f} m; `trajlm eval --task predict --data {data} "
-        f"--model {run}` (Python: `model.evaluate(data, task='predict')`) scores it beside "
+        f"{scored_at_words(check)} {check['val_ade_model_m']:.1f} m vs {check['val_ade_best_baseline_m']:.1f} m; {command} "
+        "(Python: `model.evaluate(data, task='predict')`) scores it beside "
         "every baseline on test, and `trajlm train-selector` "
         "answers with kNN where its network does not beat it on val (docs/candidates.md)"
     )

@@ -15,6 +15,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from trajlm.data.loader import TrajectoryWindows, WindowConfig
+from trajlm.errors import warn_at_caller
 from trajlm.train.modes import core_model
 from trajlm.train.objectives import MaskedMix
 
@@ -190,7 +191,6 @@ class ValidationScores:
         """The kept weights' val ADE beside constant velocity's on the same val trips, for the
         run summary; warns when the kept model is the worse (a plain model, or a recipe not
         meant for this sampling): nothing else says so before `trajlm eval`."""
-        import warnings
 
         cv = constant_velocity_ade(self._val_task) if self._val_task is not None else None
         if cv is None or not cv > 0:
@@ -202,12 +202,11 @@ class ValidationScores:
             out |= {"val_ade_constant_velocity_time_m": cv_time,
                     "val_ade_vs_constant_velocity_time": best_ade / cv_time}  # fmt: skip
             if ratio <= 1.0 < best_ade / cv_time:  # the step-based ratio flatters across gaps
-                warnings.warn(
+                warn_at_caller(  # TrajLM.fit's line, not trajlm's (newuser29)
                     f"the kept model is worse than constant velocity asked at the true times on "
                     f"val: 5-step ADE {best_ade:.1f} m vs {cv_time:.1f} m "
                     f"({best_ade / cv_time:.2f}x; step-based constant velocity, "
-                    f"{cv:.1f} m, reads time gaps as one step); score it with `trajlm eval`",
-                    stacklevel=3,
+                    f"{cv:.1f} m, reads time gaps as one step); score it with `trajlm eval`"
                 )
         if ratio > 1.0:
             hint = (
@@ -216,10 +215,9 @@ class ValidationScores:
                 if getattr(core_model(self._raw_model()).config, "residual_base", "none") == "none"
                 else "score it with `trajlm eval` and prefer the baselines here"
             )
-            warnings.warn(
+            warn_at_caller(  # TrajLM.fit's line, not trainer.py's (newuser29)
                 f"the kept model is worse than constant velocity on val: 5-step ADE "
-                f"{best_ade:.1f} m vs {cv:.1f} m ({ratio:.2f}x); {hint}",
-                stacklevel=3,
+                f"{best_ade:.1f} m vs {cv:.1f} m ({ratio:.2f}x); {hint}"
             )
         return out
 
