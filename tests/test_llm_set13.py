@@ -7,9 +7,7 @@ from README.md and docs/llm.md only, before any rule change, on two held-out sto
 (`tests/test_llm_set13_data.py`). Every expected answer is computed with pandas from the generated rows.
 """
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,12 +15,11 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import check_left, read_api, read_cli, with_outcome  # noqa: E402
+from ask_helpers import check_left, read_api, read_cli, run_cli, with_outcome  # noqa: E402
 from test_llm_set13_data import INGEST, expect, trip_tables, write_csvs  # noqa: E402
 
 from trajlm.questions import Asker  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 # question id -> the refusal it still gets after session 15's fixes (pinned: a change shows here)
 # (19 "before eight in the morning", 25 the busiest hour, 40 "ended on a Sunday": answered since session 16)
 LEFT: dict[int, str] = {
@@ -347,27 +344,12 @@ def _score(kind: str, sp: dict, exp, refused: bool, value, first_trip) -> str:
 
 
 def _ingest(paths: dict, folder: Path) -> dict:
+    """`trajlm data ingest` of each CSV, in this process (run_cli: ~2.5 CPU s of start-up less
+    than `python -m trajlm.cli` each; the CLI test below reads the answers through the CLI)."""
     stores = {}
     for key, csv in paths.items():
         out = folder / f"st_{key}"
-        cmd = [
-            sys.executable,
-            "-m",
-            "trajlm.cli",
-            "data",
-            "ingest",
-            str(csv),
-            "--out",
-            str(out),
-            *INGEST[key],
-        ]
-        subprocess.run(
-            cmd,
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        run_cli(["data", "ingest", str(csv), "--out", str(out), *INGEST[key]])
         stores[key] = out
     return stores
 

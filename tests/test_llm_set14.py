@@ -10,8 +10,6 @@ answer is computed with pandas from the generated rows. First read (760ba5a): 20
 refused, 5 frame errors; refusals 10 / 10 (docs/llm.md "Session 16 (ask14)").
 """
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,13 +18,12 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ask_helpers import check_left, read_api, read_cli, with_outcome  # noqa: E402
+from ask_helpers import check_left, read_api, read_cli, run_cli, with_outcome  # noqa: E402
 from ask_helpers import score as _score  # noqa: E402
 from test_llm_set14_data import COLUMNS, INGEST, ZONES, questions, write_csvs  # noqa: E402
 
 from trajlm.questions import Asker  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 # question number -> the refusal it still gets after session 17's fixes (pinned: a change shows here)
 LEFT: dict[int, str] = {
     17: "did not understand 'ambulence'",  # a typo of a data label
@@ -35,22 +32,12 @@ LEFT: dict[int, str] = {
 
 
 def _ingest(paths: dict, folder: Path) -> dict:
+    """`trajlm data ingest` of each CSV, in this process (run_cli: ~2.5 CPU s of start-up less
+    than `python -m trajlm.cli` each; the CLI test below reads the answers through the CLI)."""
     stores = {}
     for key, csv in paths.items():
         out = folder / f"st_{key}"
-        cmd = [
-            sys.executable,
-            "-m",
-            "trajlm.cli",
-            "data",
-            "ingest",
-            str(csv),
-            "--out",
-            str(out),
-            *INGEST[key],
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+        run_cli(["data", "ingest", str(csv), "--out", str(out), *INGEST[key]])
         stores[key] = out
     return stores
 
