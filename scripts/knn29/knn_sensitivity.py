@@ -69,6 +69,10 @@ def compare(a: dict, b: dict) -> None:
     w = int(np.abs(ia.features_ - ib.features_).max(1).argmax())
     print(f"  the library window that moves most (window {w}) has a last step of "
           f"{np.hypot(*ia.features_[w, -2:]):.3f} m: its heading (the rotation) is set by that step")  # fmt: skip
+    turn = np.degrees(np.arctan2(*ia.headings_[w, ::-1]) - np.arctan2(*ib.headings_[w, ::-1]))
+    end_a, end_b = ia.continuations_[w, -1], ib.continuations_[w, -1]
+    print(f"  its heading turns {turn:.2f} deg; its continuation ends {np.hypot(*end_a):.0f} m "
+          f"away and that end moves {np.hypot(*(end_a - end_b)):.1f} m")  # fmt: skip
     preds = [
         _Projected(f, r["proj"]).predict_next(r["val"]) for f, r in zip(fits, (a, b), strict=True)
     ]
