@@ -56,3 +56,25 @@ def test_travel_time_without_infilling_heads_is_one_short_line(path) -> None:
     assert text.startswith("travel_time: " + ("trajlm-small" if path else "this in-memory"))
     assert str(SHIPPED_DIR) not in text and "configs/multitask.toml" in text
     assert "GradientBoostingTTE().fit(past_trips)" in text
+
+
+def test_cli_csv_writes_projected_positions_to_the_mm_and_degrees_to_1e7() -> None:
+    import polars as pl
+
+    from trajlm.cli_predict_output import output_names
+    from trajlm.data import geo
+
+    pred = pl.DataFrame(
+        {"traj_id": ["a"], "t": [0], "lat": [48.137154321987], "lon": [11.576124987654]}
+    )
+    got = {}
+    for crs in ("EPSG:25832", "EPSG:4258"):  # metres (UTM 32N), degrees (ETRS89)
+        layout = SimpleNamespace(kind="polars", crs=crs, traj_col="ride", time_col="t",
+                                 lat_col="y", lon_col="x")  # fmt: skip
+        full = output_names(pred, layout)  # Parquet / the default: float64 as computed
+        got[crs] = output_names(pred, layout, csv=True)
+        digits = 3 if crs == "EPSG:25832" else 7
+        for c in ("x", "y"):
+            assert got[crs][c][0] == round(full[c][0], digits) != full[c][0]
+    assert got["EPSG:25832"]["y"][0] > 5e6  # still metres
+    assert geo.is_geographic("EPSG:4258") and not geo.is_geographic("EPSG:25832")
