@@ -265,7 +265,7 @@ def test_duplicate_time_refusal_names_trajlm_clean_which_cleans_any_frame():
     dup = pd.concat([df, df.iloc[[7]]], ignore_index=True)
     with pytest.raises(trajlm.TrajlmInputError, match=r"duplicate timestamp") as e:
         trajlm.to_canonical(dup, traj_col="shift", time_col="ts")
-    assert "trajlm.clean(df)" in str(e.value)
+    assert "trajlm.clean(df, return_report=True)" in str(e.value)  # api29's spelling (leftover29)
     out, report = trajlm.clean(dup, traj_col="shift", time_col="ts")
     assert isinstance(out, pd.DataFrame) and list(out.columns) == list(df.columns)
     assert len(out) == n and report.dropped.get("duplicate_timestamp") == 1

@@ -78,3 +78,27 @@ def test_cli_csv_writes_projected_positions_to_the_mm_and_degrees_to_1e7() -> No
             assert got[crs][c][0] == round(full[c][0], digits) != full[c][0]
     assert got["EPSG:25832"]["y"][0] > 5e6  # still metres
     assert geo.is_geographic("EPSG:4258") and not geo.is_geographic("EPSG:25832")
+
+
+def test_the_clean_hint_spells_return_report_and_http_still_replaces_it() -> None:
+    import pandas as pd
+
+    from trajlm.serve.errors import HTTP_HINT, http_message
+
+    df = pd.DataFrame(
+        {
+            "id": "a",
+            "lat": [41.15, 41.16, 41.16],
+            "lon": -8.61,
+            "t": [1_700_000_000, 1_700_000_005, 1_700_000_005],
+        }
+    )
+    with pytest.raises(trajlm.TrajlmInputError, match="duplicate timestamp") as e:
+        trajlm.to_canonical(df, traj_col="id", time_col="t")
+    assert "df, report = trajlm.clean(df, return_report=True)" in str(e.value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # the hint's spelling: no FutureWarning
+        out, report = trajlm.clean(df, traj_col="id", time_col="t", return_report=True)
+    assert len(out) == 2 and sum(report.dropped.values()) == 1
+    web = http_message(e.value)
+    assert "trajlm.clean" not in web and web.endswith(HTTP_HINT)
