@@ -3,7 +3,7 @@
 - `recover` on the shipped trajlm-small warned "no val verdict saved with <a folder inside the
   installed package>", which its user cannot act on: silent for shipped checkpoints (their
   recover is documented), kept for a user's own folders.
-- `travel_time` on a checkpoint without infilling heads was refused in ~1,100 characters: one
+- `travel_time` on a checkpoint without infilling heads was refused in 883 characters: one
   short line naming the checkpoint, what to train and what answers now."""
 
 from __future__ import annotations

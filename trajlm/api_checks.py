@@ -122,7 +122,7 @@ class TaskChecks:
         if getattr(self.model, "infill_head", None) is None:
             from trajlm.model.weights import shipped_name
 
-            # one short line (leftover29: it was ~1,100 characters, newuser28 #16 / newuser29
+            # one short line (leftover29: it was 883 characters, newuser28 #16 / newuser29
             # #10): the checkpoint by name, what to train, what answers now; the rest is in
             # docs/api.md (travel_time)
             name = shipped_name(self.path) or self.path or "this in-memory model"
