@@ -87,7 +87,7 @@ def test_predict_on_error_skip_cleans_a_table_and_keeps_its_times(tmp_path: Path
     r = invoke("predict", "--model", model, "--input", csv, "--out", tmp_path / "p.csv", "-k", "2")
     assert r.exit_code == 2
     assert "--on-error skip drops and counts such rows" in r.output
-    assert "trajlm.clean(df)" not in r.output  # a CLI user gets the CLI's option
+    assert "trajlm.clean(df" not in r.output  # a CLI user gets the CLI's option
     r = invoke("predict", "--model", model, "--input", csv, "--out", tmp_path / "p.csv", "-k", "2",
                "--on-error", "skip")  # fmt: skip
     assert r.exit_code == 0, r.output

@@ -71,7 +71,7 @@ def test_null_island_is_refused_in_one_line_and_clean_drops_it(model) -> None:
         model.predict(pdf, steps=1)
     text = str(e.value)
     assert "position (0, 0)" in text and "1 row(s)" in text and "'a'" in text
-    assert "trajlm.clean(df)" in text and len(text.splitlines()) == 1
+    assert "trajlm.clean(df, return_report=True)" in text and len(text.splitlines()) == 1
     kept, report = trajlm.clean(pdf)
     assert dict(report.dropped) == {"null_island": 1} and len(kept) == len(pdf) - 1
     assert len(model.predict(kept, steps=1)) == 2

@@ -120,20 +120,17 @@ class TaskChecks:
 
     def _require_infill(self, task: str) -> None:
         if getattr(self.model, "infill_head", None) is None:
-            now = ("; what works now: a travel-time baseline fit on your own past trips, "
-                   "trajlm.baselines.GradientBoostingTTE().fit(past_trips).predict(trips) "
-                   "(frames of points; DistanceOverMeanSpeed for few trips; `trajlm eval --task "
-                   "tte` scores them), or where a trip will be after N seconds: "
-                   "predict(df, seconds_ahead=[...]) with this checkpoint"
-                   if task == "travel_time" else "")  # leftovers15 item 7  # fmt: skip
+            from trajlm.model.weights import shipped_name
+
+            # one short line (leftover29: it was 883 characters, newuser28 #16 / newuser29
+            # #10): the checkpoint by name, what to train, what answers now; the rest is in
+            # docs/api.md (travel_time)
+            name = shipped_name(self.path) or self.path or "this in-memory model"
             raise UserError(  # a ValueError too
-                f"{task}: this checkpoint ({self.path}) has no infilling heads; {MULTITASK_HINT}"
-                f"{now}",
-                # newuser28: the hint predated TrajLM.fit (write_store + the CLI + from_pretrained)
-                hint="train one on your own trips: trajlm.TrajLM.fit(df, 'runs/eta', "
-                "config='configs/multitask.toml') (CLI: `trajlm train --data STORE --config "
-                "configs/multitask.toml --out runs/eta`); a next-point checkpoint such as "
-                "trajlm-small cannot be fine-tuned for it (docs/api.md, travel_time)",
+                f"{task}: {name} has no infilling heads (a next-point checkpoint)",
+                hint="train one that has: trajlm.TrajLM.fit(df, 'runs/eta', config='configs/"
+                "multitask.toml'); what works now: trajlm.baselines.GradientBoostingTTE()"
+                ".fit(past_trips).predict(trips)",
             )
 
     def _check_patch(self, df: pl.DataFrame, layout: Any = None) -> None:

@@ -40,7 +40,7 @@ def frame_store(data: Any, store: Path, columns: dict, *, temporary: bool = Fals
         raise TrajlmInputError(
             f"no trajectory of the {table.height} rows survived cleaning "
             f"(dropped: {dict(report.dropped.most_common(3))})",
-            hint="check the frame with trajlm.clean(df) (it returns the drop report)",
+            hint="check the frame with trajlm.clean(df, return_report=True) (it returns the drop report)",
         )
     manifest = write_store(cleaned, store, report=report, sources=["<frame>"], overwrite=overwrite)
     if temporary:

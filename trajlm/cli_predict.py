@@ -219,7 +219,7 @@ def predict(
         timed = timed.with_columns(pl.col("t") - origin)
         how = f"in seconds since --time-origin {time_origin}"
     suffix_geo = out.suffix.lower() in (".geojson", ".json") or layout.kind == "geopandas"
-    named = output_names(timed, layout, positions=not suffix_geo)
+    named = output_names(timed, layout, positions=not suffix_geo, csv=out.suffix.lower() == ".csv")
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
     named, point = point_for_file(named, layout, out.suffix.lower())
     write_points(named, out, overwrite=overwrite)

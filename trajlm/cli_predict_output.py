@@ -15,13 +15,22 @@ if TYPE_CHECKING:
     from trajlm.data.coerce import Layout
 
 
-def output_names(pred: pl.DataFrame, layout: Layout, positions: bool = True) -> pl.DataFrame:
+# CSV decimals of positions in a --crs: 1e-7 deg (~1 cm) for a geographic CRS, mm for metres
+# (feet: ~0.3 mm); far finer than any model's error, and short lines
+CSV_DECIMALS = {"degree": 7, "linear": 3}
+
+
+def output_names(
+    pred: pl.DataFrame, layout: Layout, positions: bool = True, csv: bool = False
+) -> pl.DataFrame:
     """Predictions in trajlm's names (traj_id, step, t, lat, lon, std_m) -> the input's id and
     time names, and its lat / lon names when it had WGS84 lat/lon columns and ``positions``
     (GeoJSON output keeps lat / lon: they become the geometry); projected (--crs) input: the
     positions in that CRS under its x / y names (session 27, newuser27: they were WGS84 lat /
     lon while `trajlm recover --crs` wrote the CRS). A name that would clash with
-    another output column (an input id column called ``step``) stays trajlm's."""
+    another output column (an input id column called ``step``) stays trajlm's. ``csv``: the
+    projected x / y rounded to ``CSV_DECIMALS`` (leftover29: 15 digits, 5333045.460066889, were
+    written; Parquet keeps the float64s)."""
     import polars as pl
 
     from trajlm.data import geo
@@ -32,6 +41,9 @@ def output_names(pred: pl.DataFrame, layout: Layout, positions: bool = True) -> 
     elif positions and layout.kind != "geopandas":  # --crs: the user's CRS back, in its x / y
         x, y = geo.from_wgs84(pred["lat"].to_numpy(), pred["lon"].to_numpy(), layout.crs)
         pred = pred.with_columns(lat=pl.Series(y), lon=pl.Series(x))  # as `recover --crs`
+        if csv:
+            digits = CSV_DECIMALS["degree" if geo.is_geographic(layout.crs) else "linear"]
+            pred = pred.with_columns(pl.col("lat", "lon").round(digits))
         names |= {"lat": layout.lat_col, "lon": layout.lon_col}
     others = set(pred.columns) - set(names)
     names = {a: b for a, b in names.items() if a in pred.columns and b not in others}

@@ -71,6 +71,13 @@ def is_wgs84(crs: Any) -> bool:
         return False
 
 
+def is_geographic(crs: Any) -> bool:
+    """True for a CRS in degrees (WGS84, ETRS89 EPSG:4258, ...), False for one in metres / feet."""
+    if is_wgs84(crs):
+        return True
+    return bool(require("pyproj").CRS.from_user_input(parse_crs(crs)).is_geographic)
+
+
 def parse_crs(crs: Any) -> Any:
     """A value pyproj accepts: an int, a pyproj CRS, or a string; "EPSG:2100 (Greek Grid, ...)"
     (a reader preset's description) becomes "EPSG:2100"."""

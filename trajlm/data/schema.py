@@ -270,9 +270,9 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
 
 # the Python hint; the CLI names its own --on-error skip instead (_cli_points, newuser24)
 HINT_CLEAN = (
-    "clean the input first: df, report = trajlm.clean(df) (same column options) keeps the first "
-    "of repeated times, sorts and drops invalid coordinates and (0, 0) fixes, in your frame's "
-    "kind (files: trajlm data ingest applies the same cleaning verbs)"
+    "clean the input first: df, report = trajlm.clean(df, return_report=True) (same column "
+    "options) keeps the first of repeated times, sorts and drops invalid coordinates and (0, 0) "
+    "fixes, in your frame's kind (files: trajlm data ingest applies the same cleaning verbs)"
 )
 NULL_ISLAND = "position (0, 0) (a missing-fix marker, 'null island', not a place)"
 

@@ -17,6 +17,16 @@ CONFIG_NAME = "config.json"
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
+def shipped_name(path: str | Path | None) -> str | None:
+    """The name of the shipped checkpoint loaded from ``path`` ("trajlm-small"), or None for a
+    user's own folder: messages name the checkpoint, not a folder inside the installed package
+    that the user cannot act on (leftover29)."""
+    if path is None:
+        return None
+    p = Path(path).resolve()
+    return p.name if p.parent == SHIPPED_DIR and (p / CONFIG_NAME).is_file() else None
+
+
 def _steps(run: Path) -> tuple[object, object]:
     """(best_step, final step) of a run from its train_summary.json, ("?", "?") if unknown."""
     import json

@@ -39,7 +39,8 @@ _PANDAS = re.compile(r" \(or pd\.to_datetime\([^)]*\)\)")
 def http_message(e: TrajlmInputError) -> str:
     """The error's line with Python-only advice replaced by what an HTTP client can do."""
     text = str(e)
-    if e.hint and "trajlm.clean(df)" in e.hint and text.endswith(e.hint):
+    # "trajlm.clean(df" : also "trajlm.clean(df, return_report=True)" (leftover29, after api29)
+    if e.hint and "trajlm.clean(df" in e.hint and text.endswith(e.hint):
         text = text[: -len(e.hint)] + HTTP_HINT
     return _PANDAS.sub("", text)
 
