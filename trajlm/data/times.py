@@ -92,9 +92,9 @@ def _time_to_seconds(
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
-        from trajlm.data.readers._zone_suffix import SUFFIX, pandas_offsets
+        from trajlm.data.readers._zone_suffix import pandas_offsets, strip_zone_word
 
-        plain, zoned = re.sub(SUFFIX, "", sample[0]), ""
+        plain, zoned = strip_zone_word(sample[0]), ""  # '7:05:10 AM' keeps its AM
         if zones := pandas_offsets(s.drop_nulls().unique(maintain_order=True).to_list()):
             # `03/07/2026 11:51 AKST` (heldout29): the format alone fails on the zone word;
             # written as offsets, %z reads each row's own (AKST, then AKDT)

@@ -34,6 +34,13 @@ def without_suffix(s: pl.Expr) -> pl.Expr:
     return pl.when(suffix_offset(s).is_not_null()).then(s.str.replace(SUFFIX, "")).otherwise(s)
 
 
+def strip_zone_word(text: str) -> str:
+    """``text`` without a trailing zone abbreviation of OFFSETS (`... 01:50 AKST`); `AM` / `PM`
+    and unknown words stay (a 12-hour clock's marker is part of the format)."""
+    m = re.search(SUFFIX, text)
+    return text[: m.start()] if m and m[1].upper() in OFFSETS else text
+
+
 def pandas_offsets(values: list[str], limit: int = 4) -> dict[str, str]:
     """{abbreviation: '-09:00'} of the zone words ending ``values`` (the first ``limit``), for a
     pandas example that writes them as offsets `%z` reads (a frame's `... AKST` times)."""
