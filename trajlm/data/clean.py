@@ -258,7 +258,11 @@ def _clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[
         marked = island & False if marked is None else marked & ~island
         n_marked = int(marked.sum())
         mmsi = placeholder_rows(table, layout.traj_col)  # MMSI 0 / 999999999, as ingest
-        mmsi = pl.Series([False] * table.height) if mmsi is None else mmsi & ~island & ~marked
+        mmsi = (
+            pl.Series([False] * table.height, dtype=pl.Boolean)
+            if mmsi is None
+            else mmsi & ~island & ~marked
+        )
         n_mmsi = int(mmsi.sum())
         out, report = _clean(table.filter(~island & ~marked & ~mmsi), config)
         report.rows_in += n_mmsi + n_island + n_marked

@@ -99,7 +99,7 @@ def point_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
     """`df` with GEO_X (lon / easting), GEO_Y (lat / northing) from the point column `col`:
     WKB bytes, a struct with lat/lon (or x/y) fields, a 2-3 item list `[x, y(, z)]`
     (GeoArrow's order) or text (WKT `POINT (x y)`, `"lat,lon"`); anything else is one line."""
-    from trajlm.data.readers._point_text import LAT, LON, one_column
+    from trajlm.data.readers._point_text import one_column
 
     dtype = df.schema[col]
     if dtype == pl.Binary or "binary" in str(dtype).lower():  # WKB (also geoarrow.wkb)
@@ -133,10 +133,11 @@ def point_xy(df: pl.DataFrame, col: str) -> pl.DataFrame:
     if dtype == pl.Utf8:
         from trajlm.data.readers._column_map import ColumnMap
 
-        _, exprs = one_column(ColumnMap(lat=col, lon=col))
+        parts, exprs = one_column(ColumnMap(lat=col, lon=col))
         out = df.with_columns(exprs)
-        return out.with_columns(pl.col(LAT).cast(pl.Float64, strict=False).alias(GEO_Y),
-                                pl.col(LON).cast(pl.Float64, strict=False).alias(GEO_X)).drop(LAT, LON)  # fmt: skip
+        lat, lon = parts.lat, parts.lon
+        return out.with_columns(pl.col(lat).cast(pl.Float64, strict=False).alias(GEO_Y),
+                                pl.col(lon).cast(pl.Float64, strict=False).alias(GEO_X)).drop(lat, lon)  # fmt: skip
     raise TrajlmInputError(
         f"column {col!r} ({dtype}) does not hold points: WKB, a struct of lat/lon, an [x, y] "
         "list or WKT text are read", field=col,

@@ -74,9 +74,16 @@ def mixed_orders(
                "they lie at one place)")  # fmt: skip
     else:
         two = f"lat first on {_rows(where, told == 1)}, lon first on {_rows(where, told == -1)}"
+    # a row whose two numbers are both over 90 holds no latitude either way (badin29: it was
+    # said to have "both numbers under 90")
+    none = (np.abs(a) > 90) & (np.abs(b) > 90)
     unknown = ("no row has a number over 90, so which order is right cannot be told" if
-               (told == 0).all() else
-               f"the order of {_rows(where, told == 0)} cannot be told (both numbers under 90)")  # fmt: skip
+               (told == 0).all() and not none.any() else
+               "; ".join(part for part in (
+                   f"the order of {_rows(where, (told == 0) & ~none)} cannot be told (both "
+                   "numbers under 90)" if ((told == 0) & ~none).any() else "",
+                   f"{_rows(where, none)} hold{'s' if none.sum() == 1 else ''} no latitude "
+                   "(both numbers over 90)" if none.any() else "") if part))  # fmt: skip
     return "refuse", f"{column!r} writes its pairs in two orders: {two}; {unknown}"
 
 

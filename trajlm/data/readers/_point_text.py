@@ -17,7 +17,7 @@ from trajlm.data.readers._column_map import ColumnMap
 from trajlm.data.readers._point_mix import mixed_orders, row_exprs
 from trajlm.errors import TrajlmInputError
 
-LAT, LON = "_point_lat", "_point_lon"
+LAT, LON = "latitude", "longitude"  # a part's name: point_names
 POINT_NAMES = ("geom", "geometry", "wkt", "the_geom", "point", "location", "position", "latlon",
                "lat_lon", "latlng", "lat_lng", "coordinates", "coords", "gps",
                "pos", "loc", "coord")  # regatta / tracker feeds (heldout24)  # fmt: skip
@@ -60,11 +60,20 @@ def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list
     lat, lon = pair.struct.field(first), pair.struct.field(second)
     if first == "row":  # each row in its own order (_point_mix: the orders differ by row)
         lat, lon = row_exprs(pair)
+    # a cell that is no pair keeps its text as the latitude, so that the row's refusal names
+    # the column and the value (badin29: "field _point_lat: ... value None")
+    unread = pl.when(wkt.struct.field("lat").is_null() & lat.is_null() & (text != "")).then(text)
+    names = point_names(cm.lat)
     exprs = [
-        pl.coalesce(wkt.struct.field("lat"), lat).alias(LAT),
-        pl.coalesce(wkt.struct.field("lon"), lon).alias(LON),
+        pl.coalesce(wkt.struct.field("lat"), lat, unread).alias(names[0]),
+        pl.coalesce(wkt.struct.field("lon"), lon).alias(names[1]),
     ]
-    return dataclasses.replace(cm, lat=LAT, lon=LON), exprs
+    return dataclasses.replace(cm, lat=names[0], lon=names[1]), exprs
+
+
+def point_names(column: str) -> tuple[str, str]:
+    """The names of a point column's two parts, as a row's refusal names its field."""
+    return f"{column} [{LAT}]", f"{column} [{LON}]"
 
 
 # A pair's latitude beyond this in every fix, and within it in every fix read the other way round:

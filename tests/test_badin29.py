@@ -1,0 +1,55 @@
+"""Session 29 (badin29): hostile inputs on session 29's new surfaces (docs/reliability.md
+"Session 29 (badin29)"), each fix's regression: a point column's row with no latitude either
+way, a point cell that is no pair, trajlm.clean on an empty pandas frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+import trajlm
+from trajlm.cli import app
+
+
+def _ingest(src: Path, out: Path, *opts: str) -> tuple[int, str]:
+    res = CliRunner().invoke(app, ["data", "ingest", str(src), "--out", str(out), *opts])
+    return res.exit_code, res.output
+
+
+def _points(tmp_path: Path, value) -> Path:
+    times = [f"2026-03-01 10:00:{k * 4:02d}" for k in range(12)]
+    rows = "".join(f'v,{t},"{value(k)}"\n' for k, t in enumerate(times))
+    (tmp_path / "p.csv").write_text('id,time,"Location (Long, Lat)"\n' + rows)
+    return tmp_path / "p.csv"
+
+
+def test_a_point_row_with_both_numbers_over_90_is_said_to_hold_no_latitude(tmp_path):
+    """Sydney rows in two orders and one row '91.0, 151.2': it was said to have "both numbers
+    under 90"."""
+    src = _points(tmp_path, lambda k: "91.0, 151.2" if k == 6 else
+                  (f"{151.2 + 1e-4 * k}, -33.87" if k % 2 else f"-33.87, {151.2 + 1e-4 * k}"))  # fmt: skip
+    code, out = _ingest(src, tmp_path / "s")
+    assert code != 0 and "line 8 holds no latitude (both numbers over 90)" in out, out
+    assert "under 90" not in out and "Traceback" not in out, out
+
+
+def test_a_point_cell_that_is_no_pair_is_refused_naming_the_column_and_value(tmp_path):
+    """'41.89 N, 87.74 W' was refused as "field _point_lat: ... (value None)"."""
+    src = _points(tmp_path, lambda k: "41.89 N, 87.74 W")
+    code, out = _ingest(src, tmp_path / "s")
+    flat = " ".join(out.split())
+    assert code != 0 and "line 2 field Location (Long, Lat) [latitude]" in flat, out
+    assert "'41.89 N, 87.74 W'" in flat and "_point_lat" not in flat, out
+    # a blank cell is still a fix with no position (dropped, counted), not a malformed row
+    src = _points(tmp_path, lambda k: "" if k == 4 else f"{-87.74 + 1e-4 * k}, 41.89")
+    code, out = _ingest(src, tmp_path / "s2")
+    assert code == 0 and "no_fix" in out, out
+
+
+def test_clean_of_an_empty_pandas_frame_returns_it_empty():
+    """`trajlm.clean` of a pandas frame with no rows: TypeError (an empty Null series' sum)."""
+    empty = pd.DataFrame({"traj_id": [], "t": [], "lat": [], "lon": []})
+    out, report = trajlm.clean(empty)
+    assert len(out) == 0 and report.rows_in == 0
