@@ -53,3 +53,23 @@ def test_clean_of_an_empty_pandas_frame_returns_it_empty():
     empty = pd.DataFrame({"traj_id": [], "t": [], "lat": [], "lon": []})
     out, report = trajlm.clean(empty)
     assert len(out) == 0 and report.rows_in == 0
+
+
+def test_cli_gap_rule_a_run_cannot_answer_is_refused_in_the_options_words(tmp_path):
+    """`trajlm recover --gap-rule lengths` on a run with no table of interpolation errors said
+    "--input FILE: field gap_rule: gap_rule='lengths' ... leave gap_rule out"."""
+    import polars as pl
+    from helpers import invoke_cli
+    from test_recover_bridge import tiny
+
+    run = tmp_path / "run"
+    trajlm.TrajLM(tiny(), threads=1).save_pretrained(run)
+    src = tmp_path / "gaps.csv"
+    pl.DataFrame({"traj_id": ["a"] * 3, "t": [0, 10, 20], "lat": [41.15, None, 41.152],
+                  "lon": [-8.61, None, -8.609]}).write_csv(src)  # fmt: skip
+    r = invoke_cli(["recover", "--model", run, "--input", src, "--out", tmp_path / "o.csv",
+                    "--gap-rule", "lengths", "--threads", "1"])  # fmt: skip
+    out = " ".join(r.output.split())
+    assert r.exit_code == 2 and "error: --gap-rule 'lengths' reads the run's" in out, out
+    assert "leave --gap-rule out" in out and "--input" not in out and "gap_rule" not in out, out
+    assert not (tmp_path / "o.csv").exists()

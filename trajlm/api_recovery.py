@@ -70,7 +70,7 @@ class RecoveryTrajLM:
                                    "whose recovered points have no measured spread; leave radii "
                                    "out", field="radii")  # fmt: skip
         if gap_rule is not None:  # TrajLM.recover's (session 29): the bridge's fallback
-            raise TrajlmInputError(f"gap_rule: {self.path or 'this model'} is a route-recovery "
+            raise TrajlmInputError(f"{self.path or 'this model'} is a route-recovery "
                                    "model, which fills each gap by retrieval with no "
                                    "interpolation fallback to pick; leave gap_rule out",
                                    field="gap_rule")  # fmt: skip

@@ -14,11 +14,13 @@ output is the input plus ``travel_time_s``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from trajlm import _cli_io as io
 from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, column_option
+from trajlm.errors import TrajlmInputError
 
 MODEL_HELP = (
     "Run directory or trajlm-small's name (travel-time: a multi-task model with "
@@ -93,6 +95,25 @@ def _texts_as_input(df, filled):
         ):
             filled = filled.with_columns(df[c])
     return filled
+
+
+def _gap_rule_checked(m: Any, model: Path, gap_rule: str, mode: str) -> None:
+    """--gap-rule refused in the CLI's words before the input is read (badin29: a run without
+    the table of interpolation errors said "--input FILE: field gap_rule: gap_rule='lengths'
+    ... leave gap_rule out", blaming the input in the Python keyword's words)."""
+    from trajlm.api_verdict import check_gap_rule
+
+    try:
+        if getattr(m, "config", None) is None:  # a route-recovery model refuses any gap rule
+            m.recover(None, gap_rule=gap_rule)  # (before it reads its input)
+        infill = getattr(m.model, "infill_head", None) is not None
+        check_gap_rule(m, gap_rule, not infill or mode == "bridge", True)
+    except TrajlmInputError as e:
+        text = str(e.args[0]).removeprefix("field gap_rule: ").removeprefix("gap_rule: ")
+        for python, option in (("gap_rule=", "--gap-rule "), ("gap_rule", "--gap-rule"),
+                               ("mode='bridge'", "--mode bridge")):  # fmt: skip
+            text = text.replace(python, option)
+        io.fail(text.replace("this in-memory model", f"--model {model}"))
 
 
 def _radii_option(radii: str | None) -> list[int] | None:
@@ -182,6 +203,8 @@ def recover(
             f"--mode span decodes with infilling heads, which --model {model} has not; "
             "--mode inplace (the default) recovers with the bridge of its forward rollouts"
         )
+    if gap_rule is not None:
+        _gap_rule_checked(m, model, gap_rule, mode)
     with input_errors(input, "--input", on_error):
         asked = {"radii": levels} if levels else {}
         asked |= {"gap_rule": gap_rule} if gap_rule is not None else {}
