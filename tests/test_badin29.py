@@ -73,3 +73,17 @@ def test_cli_gap_rule_a_run_cannot_answer_is_refused_in_the_options_words(tmp_pa
     assert r.exit_code == 2 and "error: --gap-rule 'lengths' reads the run's" in out, out
     assert "leave --gap-rule out" in out and "--input" not in out and "gap_rule" not in out, out
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_speed_with_its_unit_that_the_store_keeps_as_not_available_is_said(tmp_path):
+    """'-12 km/h' and '99999 km/h' became a null speed with no word (the AIS 'not available'
+    rule); said now in one line naming the column, a value and its line; '12 km/h' unchanged."""
+    for cell, said in (("-12 km/h", True), ("99999 km/h", True), ("12 km/h", False)):
+        times = [f"2026-03-01 10:00:{k * 4:02d}" for k in range(12)]
+        rows = "".join(f"v,{t},{41.15 + 1e-4 * k},-8.61,{cell}\n" for k, t in enumerate(times))
+        (tmp_path / "s.csv").write_text("id,time,lat,lon,speed_kmh\n" + rows)
+        code, out = _ingest(tmp_path / "s.csv", tmp_path / cell.replace(" ", "_").replace("/", ""))
+        flat = " ".join(out.split())
+        assert code == 0, out
+        assert ("'speed_kmh': 12 value(s) are negative, not finite or over 102.25 kn" in flat
+                and f"(e.g. '{cell}', s.csv line 2)" in flat) is said, flat  # fmt: skip

@@ -17,6 +17,7 @@ from trajlm.data.motion_columns import KNOT_MPS, SPEED_UNITS
 # sog_kmh / sog_mph into sog_mps)
 STORE_UNITS = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog_kmh": 1 / 3.6, "sog_mph": 0.44704}
 _WITH_UNIT = r"^([-+]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)\s*([a-z/]*)\.?$"
+_NOT_AVAILABLE_MPS = 102.25 * KNOT_MPS  # schema._not_available's limit
 _NO_VALUE = ("", "nan", "na", "n/a", "null", "none", "-", "--", "?")
 
 
@@ -45,19 +46,24 @@ def say_unread_speeds(raw: pl.DataFrame, extra: dict[str, str], ctx: Any) -> Non
         if raw.schema[column].is_numeric():
             continue
         text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
-        bad = raw.filter(
-            speed_value(column, name).is_null() & text.is_not_null() & ~text.is_in(list(_NO_VALUE))
-        )
-        if not bad.height:
+        value = speed_value(column, name) * STORE_UNITS[name]  # m/s
+        written = text.is_not_null() & ~text.is_in(list(_NO_VALUE))
+        bad = raw.filter(value.is_null() & written)
+        # read, but a speed the store keeps as "not available" (schema._not_available: AIS's
+        # codes), which made "-12 km/h" or "99999 km/h" null with no word (badin29)
+        odd = raw.filter(written & ((value < 0) | (value >= _NOT_AVAILABLE_MPS) | value.is_nan()))
+        if not (bad.height or odd.height):
             continue
         ctx.said.add(column)
-        first = bad.row(0, named=True)
+        first = (bad if bad.height else odd).row(0, named=True)
         where = (f", {ctx.paths[first['_file']].name} line {first['_line']}"
-                 if "_line" in bad.columns else "")  # fmt: skip
+                 if "_line" in raw.columns else "")  # fmt: skip
         units = ", ".join(sorted(SPEED_UNITS))
+        what = (f"{bad.height:,} value(s) are not a speed" if bad.height else
+                f"{odd.height:,} value(s) are negative, not finite or over 102.25 kn (AIS's "
+                "'not available')")  # fmt: skip
         warnings.warn(
-            f"{column!r}: {bad.height:,} value(s) are not a speed (e.g. {first[column]!r}{where}): "
-            f"those fixes are kept, their speed unread (write the number alone, or with one of "
-            f"the units {units})",
+            f"{column!r}: {what} (e.g. {first[column]!r}{where}): those fixes are kept, their "
+            f"speed unread (write the number alone, or with one of the units {units})",
             stacklevel=2,
         )
