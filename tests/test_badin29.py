@@ -87,3 +87,38 @@ def test_a_speed_with_its_unit_that_the_store_keeps_as_not_available_is_said(tmp
         assert code == 0, out
         assert ("'speed_kmh': 12 value(s) are negative, not finite or over 102.25 kn" in flat
                 and f"(e.g. '{cell}', s.csv line 2)" in flat) is said, flat  # fmt: skip
+
+
+def test_a_clock_shift_that_is_no_number_or_beyond_a_year_is_refused_in_one_line():
+    """`--shift clock=+infh` was an OverflowError traceback; `clock=+1e9h` scored the trips in
+    the year 116,000 with no word."""
+    import pytest
+
+    from trajlm.eval.protocol import parse_shift
+
+    for spec, said in (("clock=+infh", r"expected clock=\+4h"), ("clock=+1e9h", "at most a year"),
+                       ("weekday=+100000000", "at most a year")):  # fmt: skip
+        with pytest.raises(ValueError, match=said):
+            parse_shift(spec)
+    assert parse_shift("clock=-366d")[1] == -366 * 86400
+
+
+def test_a_shift_jis_header_that_no_code_page_reads_whole_gets_that_code_pages_advice(tmp_path):
+    """A Shift-JIS header with its last character cut, or behind a UTF-8 byte order mark, was
+    said to be "a Windows-1252 / Latin-1 export" with cp1252's iconv line."""
+    rows = "".join(
+        f"D01,2026-03-01 10:00:{k * 4:02d},{35.68 + 1e-4 * k},139.76\n" for k in range(12)
+    )
+    text = ("配達員ID,記録日時,緯度,経度\n" + rows).encode("cp932")
+    head, rest = text.split(b"\n", 1)
+    for name, data, said in (("cut", head[:-1] + b"\n" + rest, "with 1 byte(s) no character"),
+                             ("bom", b"\xef\xbb\xbf" + text, "a UTF-8 byte order mark before")):  # fmt: skip
+        (tmp_path / f"{name}.csv").write_bytes(data)
+        code, out = _ingest(tmp_path / f"{name}.csv", tmp_path / name)
+        flat = " ".join(out.split())
+        assert code == 2 and said in flat and "Shift-JIS (cp932, Japanese)" in flat, flat
+        assert "iconv -f cp932" in flat and "cp1252" not in flat, flat
+    # Western text keeps its advice
+    (tmp_path / "w.csv").write_bytes("Länge,Breite,Zeit,id\n".encode("cp1252") + b"\x81\n")
+    code, out = _ingest(tmp_path / "w.csv", tmp_path / "w")
+    assert "cp932" not in out, out

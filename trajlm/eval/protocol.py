@@ -50,6 +50,7 @@ TASKS = ("predict", "recover", "tte")
 
 
 _UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_SHIFT_S = 366 * 86400  # a shift moves the trips within the calendar of their data
 
 
 def parse_shift(spec: str) -> tuple[str, int]:
@@ -57,14 +58,21 @@ def parse_shift(spec: str) -> tuple[str, int]:
     seconds). Raises ValueError naming the bad spec."""
     name, _, value = spec.partition("=")
     value = value.strip()
+    seconds = None
     try:
         if name == "weekday":
-            return spec, int(value) * 86400
-        if name == "clock" and value and value[-1] in _UNITS_S:
-            return spec, int(float(value[:-1]) * _UNITS_S[value[-1]])
-    except ValueError:
+            seconds = int(value) * 86400
+        elif name == "clock" and value and value[-1] in _UNITS_S:
+            seconds = int(float(value[:-1]) * _UNITS_S[value[-1]])
+    except (ValueError, OverflowError):  # OverflowError: clock=+infh (badin29)
         pass
-    raise ValueError(f"--shift {spec!r}: expected clock=+4h / clock=-30m / clock=+1d / weekday=+1")
+    if seconds is None:
+        raise ValueError(
+            f"--shift {spec!r}: expected clock=+4h / clock=-30m / clock=+1d / weekday=+1"
+        )
+    if abs(seconds) > MAX_SHIFT_S:  # badin29: clock=+1e9h scored trips in the year 116,000
+        raise ValueError(f"--shift {spec!r}: at most a year (366 days) either way")
+    return spec, seconds
 
 
 def shift_clock(df: pl.DataFrame, seconds: int) -> pl.DataFrame:

@@ -258,6 +258,8 @@ def header_text(first: bytes) -> str:
     try:
         return first.decode("utf-8")
     except UnicodeDecodeError:
+        if east_asian_header(first) is not None:  # East Asian, not Western (badin29)
+            raise
         text = first.decode("cp1252")  # raises for its undefined bytes (binary data)
         if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
             raise
@@ -287,3 +289,32 @@ def _cut_note(path: Path, codec: str, n: int, lines: list[int]) -> str:
     return (f"{path.name}: {n:,} line(s) hold bytes that are no {CJK_NAMES[codec]} character "
             f"({'line' if n == 1 else 'lines'} {where}: a character cut short, or text in another encoding); read as "
             "'\ufffd' there, the rest of the file as it is")  # fmt: skip
+
+
+def east_asian_header(first: bytes) -> tuple[str, str] | None:
+    """(what the header is, the codec to convert from) for a header line that is not UTF-8
+    whose bytes come in pairs as East Asian text's do (badin29: a Shift-JIS header with its
+    last character cut, behind a UTF-8 byte order mark, or in a file with more lines cut than
+    `legacy_cjk` reads past, was said to be "a Windows-1252 / Latin-1 export" with cp1252's
+    iconv line); None otherwise. The code page is the one that reads most of its characters."""
+    bom = first.startswith(b"\xef\xbb\xbf")
+    body = first[3:] if bom else first
+    if _paired_high_bytes(body) < 0.6:
+        return None
+
+    def unread(codec: str) -> int:
+        return body.decode(codec, errors="replace").count("\ufffd")
+
+    codec = min((c for c, _ in CJK_CODECS), key=unread)  # CJK_CODECS' order on a tie
+    n = unread(codec)
+    if n > 2:  # not one cut character: no code page reads it
+        return None
+    if bom:
+        what = f"a UTF-8 byte order mark before a {CJK_NAMES[codec]} header"
+    elif n:
+        what = f"a {CJK_NAMES[codec]} header with {n} byte(s) no character (cut short?)"
+    else:
+        what = (f"a {CJK_NAMES[codec]} header in a file with more lines of bytes that are no "
+                f"{CJK_NAMES[codec]} character than ingest reads past (over {_CUT_LINES}, or "
+                f"{_CUT_SHARE:.0%} of the lines)")  # fmt: skip
+    return what, codec

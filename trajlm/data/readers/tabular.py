@@ -347,6 +347,17 @@ def _csv_file(
                 line=skip,
                 hint="convert it first: iconv -f utf-16 -t utf-8 IN.csv > OUT.csv",
             ) from None
+        from trajlm.data.readers._encoding import east_asian_header
+
+        if asian := east_asian_header(first):  # not Western: cp1252's advice is wrong here
+            raise TrajlmInputError(
+                f"header is not valid UTF-8: {asian[0]}",
+                path=path,
+                line=skip,
+                hint=f"convert it first: iconv -f {asian[1]} -t utf-8 -c IN.csv > OUT.csv (-c "
+                "drops what is no character; Python: pd.read_csv(path, encoding="
+                f"'{asian[1]}', encoding_errors='replace'))",
+            ) from None
         raise TrajlmInputError(
             "header is not valid UTF-8 (a Windows-1252 / Latin-1 export, e.g. Excel's 'CSV')",
             path=path,
