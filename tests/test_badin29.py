@@ -122,3 +122,40 @@ def test_a_shift_jis_header_that_no_code_page_reads_whole_gets_that_code_pages_a
     (tmp_path / "w.csv").write_bytes("Länge,Breite,Zeit,id\n".encode("cp1252") + b"\x81\n")
     code, out = _ingest(tmp_path / "w.csv", tmp_path / "w")
     assert "cp932" not in out, out
+
+
+def _kml(folders: list[tuple[str, float]]) -> str:
+    marks = "".join(
+        f"<Folder><name>{name}</name>" + "".join(
+            f"<Placemark><TimeStamp><when>2026-03-01T10:00:{k * 4:02d}Z</when></TimeStamp>"
+            f"<Point><coordinates>-8.61,{lat0 + 1e-4 * k}</coordinates></Point></Placemark>"
+            for k in range(12)) + "</Folder>"
+        for name, lat0 in folders)  # fmt: skip
+    return f'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>{marks}</Document></kml>'
+
+
+def test_kml_folders_of_one_name_are_two_trajectories(tmp_path):
+    """Two paddlers' Folders both named "Anna" were one track, the second's 12 fixes dropped as
+    duplicate timestamps."""
+    from trajlm.data.store import read_store
+
+    (tmp_path / "k.kml").write_text(_kml([("Anna", 41.15), ("Anna", 41.25), ("Ben", 41.35)]))
+    code, out = _ingest(tmp_path / "k.kml", tmp_path / "s")
+    assert code == 0, out
+    df = read_store(tmp_path / "s")
+    assert df.height == 36 and df["traj_id"].n_unique() == 3, out
+    assert any("Anna (2)" in i for i in df["traj_id"].unique().to_list())
+
+
+def test_a_geojson_linestring_in_a_records_location_is_refused_in_one_line(tmp_path):
+    """A nested `location` holding a LineString: a Polars InvalidOperationError (exit 1)."""
+    import json
+
+    line = {"type": "LineString", "coordinates": [[8.61, 41.15], [8.62, 41.16]]}
+    rows = [{"deviceId": "b1", "ts": f"2026-03-01T10:00:{k * 4:02d}Z", "location": line}
+            for k in range(12)]  # fmt: skip
+    (tmp_path / "l.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    code, out = _ingest(tmp_path / "l.jsonl", tmp_path / "s")
+    flat = " ".join(out.split())
+    assert code == 2 and "coordinates are not one [lon, lat] point" in flat, flat
+    assert "Traceback" not in out and "InvalidOperation" not in out

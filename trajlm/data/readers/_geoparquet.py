@@ -82,7 +82,9 @@ def _geojson_point(df: pl.DataFrame, col: str, field: str) -> pl.DataFrame:
     telemetry dump's `location`; heldout29's e-bikes were refused "none of them lat/lon", told
     to `df.unnest` on the CLI): lon, lat from its coordinates, in GeoJSON's order."""
     item = pl.col(col).struct.field(field)
-    if not isinstance(df.schema[col].to_schema()[field], pl.List | pl.Array):  # type: ignore[union-attr]
+    kind = df.schema[col].to_schema()[field]  # type: ignore[union-attr]
+    # a LineString's [[lon, lat], ...] too (badin29: a Polars cast error, exit 1)
+    if not isinstance(kind, pl.List | pl.Array) or isinstance(kind.inner, pl.List | pl.Array):
         raise TrajlmInputError(
             f"column {col!r} is a geometry whose coordinates are not one [lon, lat] point",
             field=col, hint="one row per fix is needed: give Points, or --lat-col / --lon-col",

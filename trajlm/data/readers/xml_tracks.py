@@ -134,12 +134,15 @@ def _point_folders(marks: list[ET.Element], root: ET.Element) -> dict[ET.Element
     parent = {c: p for p in root.iter() for c in p}
     out: dict[ET.Element, str] = {}
     folders: dict[ET.Element, str] = {}
-    for pm in marks:
+    named: dict[str, int] = {}  # Folders of one name are told apart (badin29: two paddlers
+    for pm in marks:  # both "Anna" were one track, the second's fixes dropped as repeats)
         up = parent.get(pm)
         while up is not None and _local(up.tag) != "Folder":
             up = parent.get(up)
         if up is not None and up not in folders:
-            folders[up] = _text(_child(up, "name")) or f"folder{len(folders)}"
+            name = _text(_child(up, "name")) or f"folder{len(folders)}"
+            named[name] = named.get(name, 0) + 1
+            folders[up] = name if named[name] == 1 else f"{name} ({named[name]})"
         out[pm] = folders.get(up, "points") if up is not None else "points"
     return out if len(set(out.values())) > 1 else {}
 
