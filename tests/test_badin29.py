@@ -159,3 +159,14 @@ def test_a_geojson_linestring_in_a_records_location_is_refused_in_one_line(tmp_p
     flat = " ".join(out.split())
     assert code == 2 and "coordinates are not one [lon, lat] point" in flat, flat
     assert "Traceback" not in out and "InvalidOperation" not in out
+
+
+def test_a_14_digit_time_that_is_no_date_is_not_told_to_be_milliseconds(tmp_path):
+    """20261312100000 (month 13) was "time in the future (milliseconds? --time-format
+    unix_ms)": as milliseconds it is the year 2612."""
+    rows = "".join(f"v,{20261312100000 + 4 * k},41.15,{-8.61 + 1e-4 * k}\n" for k in range(12))
+    (tmp_path / "d.csv").write_text("id,time,lat,lon\n" + rows)
+    code, out = _ingest(tmp_path / "d.csv", tmp_path / "s")
+    flat = " ".join(out.split())
+    assert code == 2 and "reads as yyyymmddHHMMSS but is no date" in flat, flat
+    assert "unix_ms" not in flat and "line 2" in flat, flat

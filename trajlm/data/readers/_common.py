@@ -164,6 +164,11 @@ def _ms_hint(df: pl.DataFrame, value: float) -> str:
     would break those rows)."""
     from trajlm.data.readers._epoch_size import MAX_S, MIN_S
 
+    if 19e12 <= value < 21e12 and float(value).is_integer():  # 14 digits: as ms, year 2286+
+        return (
+            f" ({value:.0f} reads as yyyymmddHHMMSS but is no date: a month, day, hour, "
+            "minute or second out of range)"
+        )  # fmt: skip  (badin29: unix_ms was advised)
     secs = df.filter(pl.col("t").is_between(MIN_S, MAX_S)) if "t" in df.columns else df.clear()
     if len(secs) == 0:
         return " (milliseconds? pass time_format='unix_ms', --time-format unix_ms)"
