@@ -170,3 +170,24 @@ def test_a_14_digit_time_that_is_no_date_is_not_told_to_be_milliseconds(tmp_path
     flat = " ".join(out.split())
     assert code == 2 and "reads as yyyymmddHHMMSS but is no date" in flat, flat
     assert "unix_ms" not in flat and "line 2" in flat, flat
+
+
+def test_whole_number_degrees_at_two_scales_are_refused_naming_both(tmp_path):
+    """Microdegrees with one row written x 1e7 were all read as x 1e7 (Porto at 4.1 N, 0.9 W),
+    a speed warning only. A track in x 1e7 crossing 18 E (rows both sides of x 1e6's range) is
+    read as before."""
+    from trajlm.data.store import read_store
+
+    def write(name: str, cell) -> Path:
+        rows = "".join(f"v,2026-03-01 10:00:{k * 4:02d},{cell(k)}\n" for k in range(12))
+        (tmp_path / name).write_text("id,time,lat,lon\n" + rows)
+        return tmp_path / name
+
+    src = write("mix.csv", lambda k: f"{411500000 if k == 3 else 41150000},{-8610000 + 100 * k}")
+    code, out = _ingest(src, tmp_path / "s")
+    flat = " ".join(out.split())
+    assert code == 2 and "whole numbers at two scales" in flat and "411,500,000" in flat, flat
+    src = write("e7.csv", lambda k: f"{455000000 + 1000 * k},{179990000 + 2000 * k}")
+    code, out = _ingest(src, tmp_path / "s2")
+    assert code == 0, out
+    assert read_store(tmp_path / "s2")["lon"].max() > 18.0

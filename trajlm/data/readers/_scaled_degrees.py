@@ -106,6 +106,7 @@ def e7_degrees(
         return df
     if (a <= 90e6).all() and (b <= 180e6).all():
         _refuse_either_scale(ok[lat], ok[lon], names)
+    _refuse_two_scales(ok[lat], ok[lon])
     warnings.warn(
         "coordinates are whole numbers up to "
         f"{max(a.max(), b.max()):,.0f}: read as degrees x 1e7 (Teltonika / E7 integers), "  # type: ignore[arg-type]
@@ -128,4 +129,29 @@ def _refuse_either_scale(la: pl.Series, lo: pl.Series, names: tuple[str, str] | 
         f"degrees x 1e6 ({y / 1e6:.5f}, {x / 1e6:.5f}) or x 1e7 ({y / 1e7:.5f}, {x / 1e7:.5f}) "
         f"alike; name the scale in the header: rename them {cols[0]}_e6 / {cols[1]}_e6 "
         f"(microdegrees) or {cols[0]}_e7 / {cols[1]}_e7 (Python: df.rename(columns=...))"
+    )
+
+
+def _refuse_two_scales(la: pl.Series, lo: pl.Series) -> None:
+    """Whole numbers of which some pass the x 1e6 range (so x 1e7 is certain for them) while
+    the rest lie ten times nearer 0 (badin29: microdegrees with one row written x 1e7 were all
+    read as x 1e7, Porto landing at 4.1 N 0.9 W, only a speed warning said): two scales in one
+    file, refused naming a value of each. A track crossing the range's edge (9 N or 18 E in
+    x 1e7) keeps its rows' sizes alike, and is read as before."""
+    from trajlm.errors import TrajlmInputError
+
+    size = la.abs() + lo.abs()
+    beyond = (la.abs() > 90e6) | (lo.abs() > 180e6)
+    if not beyond.any() or beyond.all():
+        return
+    big, small = size.filter(beyond).median(), size.filter(~beyond).median()
+    if not (big and small and big > 3 * small):  # type: ignore[operator]
+        return
+    i, j = int(beyond.arg_max()), int((~beyond).arg_max())  # type: ignore[arg-type]
+    raise TrajlmInputError(
+        f"coordinates are whole numbers at two scales: ({la[i]:,.0f}, {lo[i]:,.0f}) is degrees "
+        f"x 1e7 (its latitude or longitude passes x 1e6's range) while ({la[j]:,.0f}, "
+        f"{lo[j]:,.0f}) and {int((~beyond).sum()) - 1:,} more lie about ten times nearer 0 "
+        "(degrees x 1e6?); write one scale in the file, named in the header (lat_e6 / lon_e6 "
+        "or lat_e7 / lon_e7)"
     )
