@@ -16,10 +16,14 @@ splits it (api_fit.frame_store: Parquet's cleaning preset, chronological 80/10/1
 from __future__ import annotations
 
 import io
+import numbers
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.errors import TrajlmInputError
@@ -39,19 +43,24 @@ def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str 
     """``horizon_s`` / ``shift`` as `trajlm eval`'s --horizon-s text and --shift list (their
     values are then checked by the CLI's own code); a wrong type refused in one line."""
 
-    def number(x: Any) -> bool:
-        return isinstance(x, int | float) and not isinstance(x, bool)
+    def number(x: Any) -> bool:  # numpy's numbers too (badin29: [np.int64(60)] was refused)
+        return isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_)
 
+    if isinstance(at_report_times, np.bool_):  # a comparison's answer (badin29)
+        at_report_times = bool(at_report_times)
     if not isinstance(at_report_times, bool):
         raise TrajlmInputError(f"at_report_times must be True or False, got {at_report_times!r}")
+    if getattr(horizon_s, "ndim", None) == 1 and hasattr(horizon_s, "tolist"):  # numpy / pandas
+        horizon_s = horizon_s.tolist()  # (badin29: np.array([60, 300]) was refused)
     many = isinstance(horizon_s, Sequence) and not isinstance(horizon_s, str)
     if not (horizon_s is None or isinstance(horizon_s, str) or number(horizon_s)
             or (many and horizon_s and all(number(x) for x in horizon_s))):  # fmt: skip
         raise TrajlmInputError(
             f"horizon_s must be seconds ahead, e.g. [60, 300, 600], got {horizon_s!r}"
         )
-    spec = ",".join(f"{float(x):g}" for x in horizon_s) if many else horizon_s
-    spec = f"{float(spec):g}" if number(spec) else spec
+    # 15 digits: ':g' kept 6, so 1,000,001 s was asked as 1e+06 (badin29)
+    spec = ",".join(f"{float(x):.15g}" for x in horizon_s) if many else horizon_s
+    spec = f"{float(spec):.15g}" if number(spec) else spec
     shifts = [shift] if isinstance(shift, str) else shift
     if shifts is not None and not (isinstance(shifts, Sequence)
                                    and all(isinstance(x, str) for x in shifts)):  # fmt: skip
@@ -63,10 +72,12 @@ def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str 
 def _as_keywords(e: TrajlmInputError) -> TrajlmInputError:
     """The CLI's refusal said with this method's keywords (in place: its class and fields
     kept): "--horizon-s '0': expected seconds > 0" -> "horizon_s '0': ..."."""
-    text = str(e.args[0]) if e.args else ""
-    for option, keyword in _KEYWORDS:
-        text = text.replace(option, keyword)
-    e.args = (text,)
+    parts = re.split(r"('[^']*')", str(e.args[0]) if e.args else "")
+    for option, keyword in _KEYWORDS:  # not inside a quoted value (badin29: horizon_s='--task'
+        parts = [
+            p if k % 2 else p.replace(option, keyword) for k, p in enumerate(parts)
+        ]  # was 'task')
+    e.args = ("".join(parts),)
     return e
 
 

@@ -206,6 +206,10 @@ def clean(df: Any, config: CleanConfig | None = None, *, return_report: bool | N
     ``frame.attrs["clean_report"]``; Polars frames hold no attrs: ask for the tuple);
     ``True`` returns ``(frame, report)``. Not given: ``(frame, report)`` as before, with a
     FutureWarning (once) that the default becomes the frame alone in a later release."""
+    import numpy as np
+
+    if isinstance(return_report, np.bool_):  # numpy's (a comparison's answer; badin29)
+        return_report = bool(return_report)
     if return_report is not None and not isinstance(return_report, bool):
         raise TrajlmInputError(f"return_report must be True or False, got {return_report!r}")
     out, report = _clean(df, config, **columns)
