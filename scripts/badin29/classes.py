@@ -35,7 +35,7 @@ API = _cls(  # scripts/badin29/api.py (46)
         "S": (25, 27),
         "T": (26, 45),
     },
-    {25: "C", 26: "C", 27: "C", 45: "R"},
+    {8: "C", 9: "C", 17: "R", 25: "C", 26: "C", 27: "C", 31: "C", 41: "R", 45: "R"},
 )  # fmt: skip
 RECOVER = _cls(  # scripts/badin29/recover.py (37)
     {
