@@ -215,3 +215,16 @@ def test_evaluate_takes_numpys_numbers_and_says_a_quoted_value_as_written():
                           "lon": [-8.61, -8.61, -8.61]})  # fmt: skip
     out = trajlm.clean(frame, return_report=np.False_)
     assert isinstance(out, pd.DataFrame) and "clean_report" in out.attrs
+
+
+def test_a_time_ending_in_a_zone_word_of_several_zones_says_so(tmp_path):
+    """'2026-03-01 10:00:00 CST' was refused with the list of time formats, which cannot read
+    it (CST is US Central, China or Cuba)."""
+    rows = "".join(
+        f"v,2026-03-01 10:00:{k * 4:02d} CST,41.9,{-87.7 + 1e-4 * k}\n" for k in range(12)
+    )
+    (tmp_path / "c.csv").write_text("id,time,lat,lon\n" + rows)
+    code, out = _ingest(tmp_path / "c.csv", tmp_path / "s")
+    flat = " ".join(out.split())
+    assert code == 2 and "CST names several zones (US Central UTC-6, China UTC+8" in flat, flat
+    assert "line 2" in flat and "--time-format" not in flat, flat

@@ -158,6 +158,23 @@ def parse_float(col: str) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
+def _ambiguous_zone_word(value: str) -> str | None:
+    """Why a time ending in a zone word that names several zones (`10:00 CST`) is not read
+    (heldout29 reads the words that name one zone, `_zone_suffix`), or None."""
+    import re
+
+    from trajlm.data.zone_names import AMBIGUOUS
+
+    m = re.search(r"\s\(?([A-Za-z]{2,5})\)?$", value.strip())
+    word = m.group(1).upper() if m else None
+    if word not in AMBIGUOUS:
+        return None
+    return (
+        f"{word} names several zones ({AMBIGUOUS[word]}); write the offset in the time "
+        "(+08:00), or take the word off and give --utc-offset HOURS or --tz NAME"
+    )
+
+
 def _ms_hint(df: pl.DataFrame, value: float) -> str:
     """What a time in the future that looks like milliseconds asks for: --time-format unix_ms,
     or, where other rows of the chunk are Unix seconds, one unit a file (badin19: unix_ms
@@ -276,6 +293,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
                 after = f": {value!r} is a time of day and {NO_DATE}"  # heldout23 (a marathon log)
             if ctx.time_hint and (why := day_month_hint(str(value))):
                 after = f": {why}"  # session 20 (slashes), 28 (dashes): why the date is not read
+            if ctx.time_hint and (why := _ambiguous_zone_word(str(value))):
+                after = f": {why}"  # badin29: '... CST' got the time formats' list
         err = ctx.error(
             f"{msg} ({reason}; value {value!r}){after}",
             first["_file"],
