@@ -53,7 +53,7 @@ HELDOUT = _cls(  # scripts/badin29/heldout.py (28)
         "S": (14, 22),
         "T": (20,),
     },
-    {8: "C", 14: "C", 20: "C", 22: "R"},
+    {3: "C", 8: "C", 14: "C", 20: "C", 22: "R"},
 )  # fmt: skip
 ASK = _cls(  # scripts/badin29/ask.py (18)
     {
