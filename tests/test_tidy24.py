@@ -20,7 +20,7 @@ BAD_OPTIONS = [
     ({"pick": "x"}, "pick must be one of ('trajectory', 'gap', 'around'), got 'x'"),
     ({"knots": "x"}, "knots must be one of ('all', 'wide', 'pick'), got 'x'"),
     ({"wide_margin": 1.0}, "wide_margin must be in [0, 1), got 1.0"),
-    ({"check": "x"}, "check must be one of ('off', 'call'), got 'x'"),
+    ({"check": "x"}, "check must be one of ('off', 'call', 'length'), got 'x'"),
     ({"blend": "x", "check": "y"}, "blend must be one of ('blend', 'bridge'), got 'x'"),  # order
 ]
 
