@@ -133,3 +133,13 @@ def test_how_many_minutes_did_the_longest_trip_take_is_that_trip(groomer, groomi
     assert a.plan.action == "top" and a.value == pytest.approx(
         t[t.kind == "grooming"].dur.max() / 60
     )
+
+
+def test_a_named_trip_outside_the_day_asked_has_no_value_not_a_zero_total(racer):
+    """badin29: "bib 1's finish time on Monday" answered 0.0 (a total over no trips) for a runner
+    who ran on Sunday; a named trip that misses the question's day has no value there."""
+    answer = racer.run(racer.plan("What was bib 1's finish time on Monday?"))
+    assert answer.value == "no trips match"
+    assert any("trip 1 does not meet" in n for n in answer.notes)
+    sunday = racer.run(racer.plan("What was bib 1's finish time on Sunday, in minutes?"))
+    assert isinstance(sunday.value, float) and sunday.value > 0

@@ -314,13 +314,16 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "peak":
         return _peak(plan, chosen, notes)
     if plan.action in AGGREGATES:
-        if (
-            len(chosen) == 0 and plan.action == "sum"
-        ):  # a total over no trips is 0 (ask23: "time within 300 m
-            notes.append(
-                "no trip matches, so the total is 0"
-            )  # of the airport on Sunday" said "no trips match")
+        # a total over no trips is 0 (ask23: "time within 300 m of the airport on Sunday" said
+        # "no trips match"), but one named trip outside the filters has no value (badin29: "bib
+        # 1's finish time on Monday" answered 0.0 for a runner who ran on Sunday)
+        if len(chosen) == 0 and plan.action == "sum" and plan.trip is None:
+            notes.append("no trip matches, so the total is 0")
             return Answer(plan, value=0.0, n_total=0, notes=notes)
+        if len(chosen) == 0 and plan.trip is not None:
+            notes.append(f"trip {plan.trip} does not meet the question's other conditions (its "
+                         "day, time or place)")  # fmt: skip
+            return Answer(plan, value="no trips match", notes=notes)
         if len(chosen) == 0:
             return Answer(plan, value="no trips match", notes=notes)
         column = chosen[plan.metric]
