@@ -41,3 +41,34 @@ class Cases:
                 print(f"{self.n:03d} {name} | {kind} {type(e).__name__} | "
                       f"{str(e).splitlines()[0][: self.error]} @ {tb[-3][: self.where]}",
                       flush=self.flush)  # fmt: skip
+
+
+# --- hand classification tables (scripts/badin28/classes.py, scripts/badin29/classes.py) ---
+CLASS_NAMES = {"R": "answered right", "C": "one clear line", "U": "unclear line",
+               "S": "silent wrong", "T": "traceback / 500 / hang"}  # fmt: skip
+
+
+def classes(first: dict[str, tuple[int, ...]], changed: dict[int, str]) -> dict[int, str]:
+    """{case: "first>after"}: ``first`` letter -> cases; ``changed`` case -> after letter."""
+    out = {i: k for k, cases in first.items() for i in cases}
+    return {i: f"{k}>{changed.get(i, k)}" for i, k in sorted(out.items())}
+
+
+def print_class_table(scripts: dict[str, dict[int, str]], sizes: dict[str, int]) -> None:
+    """docs/reliability.md's first-read -> after table, one row per case script, every case
+    classified once."""
+    print("| script | cases | " + " | ".join(CLASS_NAMES.values()) + " |")
+    print("|---|---|" + "---|" * len(CLASS_NAMES))
+    tot = {k: [0, 0] for k in CLASS_NAMES}
+    for name, cls in scripts.items():
+        assert sorted(cls) == list(range(1, sizes[name] + 1)), name  # every case once
+        row = []
+        for k in CLASS_NAMES:
+            a = sum(v.split(">")[0] == k for v in cls.values())
+            b = sum(v.split(">")[1] == k for v in cls.values())
+            tot[k][0] += a
+            tot[k][1] += b
+            row.append(f"{a} -> {b}")
+        print(f"| {name} | {len(cls)} | " + " | ".join(row) + " |")
+    n = sum(sizes.values())
+    print(f"| **all** | {n} | " + " | ".join(f"**{a} -> {b}**" for a, b in tot.values()) + " |")

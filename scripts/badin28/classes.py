@@ -9,12 +9,12 @@ Run: python scripts/badin28/classes.py
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 
-def _cls(first: dict[str, tuple[int, ...]], changed: dict[int, str]) -> dict[int, str]:
-    """{case: "first>after"}: ``first`` letter -> cases; ``changed`` case -> after letter."""
-    out = {i: k for k, cases in first.items() for i in cases}
-    return {i: f"{k}>{changed.get(i, k)}" for i, k in sorted(out.items())}
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from badin_cases import classes as _cls  # noqa: E402
+from badin_cases import print_class_table  # noqa: E402
 
 RECOVER = _cls(  # scripts/badin28/recover.py (98)
     {
@@ -59,26 +59,10 @@ READERS = _cls(  # scripts/badin28/readers.py (34)
 )  # fmt: skip
 SCRIPTS = {"recover.py": RECOVER, "motion.py": MOTION, "tte.py": TTE, "readers.py": READERS}
 SIZES = {"recover.py": 98, "motion.py": 47, "tte.py": 39, "readers.py": 34}
-NAMES = {"R": "answered right", "C": "one clear line", "U": "unclear line", "S": "silent wrong",
-         "T": "traceback / 500 / hang"}  # fmt: skip
 
 
 def main() -> None:
-    print("| script | cases | " + " | ".join(NAMES.values()) + " |")
-    print("|---|---|" + "---|" * len(NAMES))
-    tot = {k: [0, 0] for k in NAMES}
-    for name, cls in SCRIPTS.items():
-        assert sorted(cls) == list(range(1, SIZES[name] + 1)), name  # every case once
-        row = []
-        for k in NAMES:
-            a = sum(v.split(">")[0] == k for v in cls.values())
-            b = sum(v.split(">")[1] == k for v in cls.values())
-            tot[k][0] += a
-            tot[k][1] += b
-            row.append(f"{a} -> {b}")
-        print(f"| {name} | {len(cls)} | " + " | ".join(row) + " |")
-    n = sum(SIZES.values())
-    print(f"| **all** | {n} | " + " | ".join(f"**{a} -> {b}**" for a, b in tot.values()) + " |")
+    print_class_table(SCRIPTS, SIZES)
 
 
 if __name__ == "__main__":
