@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -148,3 +149,14 @@ def write_truth(out: Path, T: dict) -> None:
     (out / "truth.json").write_text(json.dumps(T, indent=1, default=str))
     for k, v in T.items():
         print(k, v)
+
+
+def load_script(name: str, rel: str) -> Any:
+    """A study script under scripts/ (``rel``, e.g. "ask26/truth.py") as module ``name``: the
+    earlier sets' trajlm-free truth helpers, which are scripts, not a package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / rel)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

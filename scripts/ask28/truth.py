@@ -11,7 +11,6 @@ inside; a split per 500 m is 500 m over the mean speed.
     python scripts/ask28/truth.py
 """
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -19,16 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ask_study_common import load_script as _load  # noqa: E402
 from ask_study_common import write_truth  # noqa: E402
 
 OUT = Path(os.environ.get("ASK28_OUT", "/tmp/ask28"))
-
-
-def _load(name: str, rel: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / rel)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 t26 = _load("ask26_truth", "ask26/truth.py")
