@@ -235,6 +235,13 @@ def main(argv: list[str] | None = None) -> None:
                      f"{100 * (v.mean() / e.mean() - 1):+.2f} % |")  # fmt: skip
         if n in ARMS.values():
             verdict[n] = bool(d_e[2] < 0 and v.mean() <= 0.98 * e.mean())
+    on = full.coverage(ev["last"])  # a diagnostic: where the map has nothing, the arms are E-like
+    lines += ["", f"| arm | on the map ({on.sum()}) | Δ vs E | off it ({(~on).sum()}) | Δ vs E |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for n, v in err.items():
+        if n in ARMS.values():
+            lines.append(f"| {n} | {v[on].mean():.1f} | {fmt(ci(v[on] - e[on]))} | "
+                         f"{v[~on].mean():.1f} | {fmt(ci(v[~on] - e[~on]))} |")  # fmt: skip
     if args.stage == "val":
         passing = [n for n, ok in verdict.items() if ok]
         best = min(passing, key=lambda n: err[n].mean()) if passing else None
@@ -243,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(lines), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     md.write_text("\n".join(lines) + "\n")
-    js.write_text(json.dumps({"chosen": chosen, "walker": w.tolist(),
+    js.write_text(json.dumps({"chosen": chosen, "walker": w.tolist(), "on_map": on.tolist(),
                               args.stage: {n: v.tolist() for n, v in err.items()}}))  # fmt: skip
 
 
