@@ -1,7 +1,8 @@
 """Session 30 (geo30): a movement map of Beijing (GeoLife train + T-Drive) as a new input to
 GeoLife 5-step prediction (issue 15), vs the shipped engine E ("kNN scaled [time]").
 
-    PYTHONPATH=. python scripts/geo30/map_arms.py --stage val            # ~5 min, 1 thread
+    PYTHONPATH=. python scripts/geo30/map_arms.py --stage val   # ~1.5 min, 1 thread (results 1-2)
+    PYTHONPATH=. python scripts/geo30/map_arms.py --stage val --map-source folds   # result 3
     PYTHONPATH=. python scripts/geo30/map_arms.py --stage test --arm MK  # only after val passes
 
 Pre-registered in docs/candidates.md "Session 30 (geo30)". Reads geogate28's cached rows
