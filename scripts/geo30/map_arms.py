@@ -243,7 +243,14 @@ def main(argv: list[str] | None = None) -> None:
         if n in ARMS.values():
             lines.append(f"| {n} | {v[on].mean():.1f} | {fmt(ci(v[on] - e[on]))} | "
                          f"{v[~on].mean():.1f} | {fmt(ci(v[~on] - e[~on]))} |")  # fmt: skip
-    if args.stage == "val":
+    if args.stage == "val":  # robustness: MKT over E with the scale head's other seeds
+        lines += ["", "| scale-head seed | E | MKT | Δ [95 % CI] |", "|---|---|---|---|"]
+        for seed in (0, 1, 2):
+            sh = fit_scale_head(tr["feats"], s_opt, seed).predict(ev["feats"])
+            e_s = per_trip(shrink_answer(ev["last"], ev["knn"], sh), ev["tgt_ll"], proj).mean(1)
+            mkt = map_turn(full, ev["last"], shrink_answer(ev["last"], kmap, sh), chosen["lam_mkt"])
+            m_s = per_trip(mkt, ev["tgt_ll"], proj).mean(1)
+            lines.append(f"| {seed} | {e_s.mean():.1f} | {m_s.mean():.1f} | {fmt(ci(m_s - e_s))} |")
         passing = [n for n, ok in verdict.items() if ok]
         best = min(passing, key=lambda n: err[n].mean()) if passing else None
         lines += ["", f"Rule (CI upper bound vs E < 0 and Δ <= -2 %): {verdict}; read on test: "
