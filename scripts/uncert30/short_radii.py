@@ -199,6 +199,24 @@ def cover(a: argparse.Namespace) -> None:
             lo, hi = np.percentile(boots, [2.5, 97.5])
             cis.append(f"{diff.mean() * 100:+.1f} [{lo:+.1f}, {hi:+.1f}]")
         print(f"| {src} | {h} | {len(idx)} ({len(uniq)}) | " + " | ".join(cellsd + cis) + " |")
+    rule(d, before, after)
+
+
+def rule(d: pl.DataFrame, before: dict, after: dict) -> None:
+    """The pre-registered ship rule's numbers: per store, mean |90 % share - 90| over its 2-5
+    fix cells of >= MIN_CELL answers, and the largest move of a cell of 6 or more fixes."""
+    x = d.select("source", "h").with_columns(b=pl.Series(before[90] * 100.0),
+                                             a=pl.Series(after[90] * 100.0))  # fmt: skip
+    c = x.group_by("source", "h").agg(pl.len().alias("n"), pl.col("b").mean(), pl.col("a").mean())
+    short = c.filter(pl.col("h").is_between(2, 5) & (pl.col("n") >= MIN_CELL))
+    per = short.group_by("source").agg((pl.col("b") - 90).abs().mean().alias("before"),
+                                       (pl.col("a") - 90).abs().mean().alias("after")).sort("source")  # fmt: skip
+    print("\nrule: per store, mean |90 % share - 90| over 2-5 fix cells (>= 30 answers)")
+    for r in per.iter_rows(named=True):
+        print(f"  {r['source']}: {r['before']:.1f} -> {r['after']:.1f}")
+    print(f"  mean over stores: {per['before'].mean():.1f} -> {per['after'].mean():.1f}")
+    long = c.filter(pl.col("h") >= 6)
+    print(f"  largest move of a 6+ fix cell: {(long['a'] - long['b']).abs().max():.1f} pts")
 
 
 def main() -> None:
