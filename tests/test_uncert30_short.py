@@ -14,7 +14,8 @@ import pytest
 
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.radii_bins import RADII_FILE, RadiiBins, load_radii_bins, regime, save_radii_bins
-from trajlm.eval.radii_short import fit_short, short_multiplier
+from trajlm.eval.radii_short import short_multiplier
+from trajlm.eval.radii_short_fit import fit_short
 from trajlm.eval.spread_radii import with_radii
 
 LV = (50, 90, 95)
@@ -115,3 +116,47 @@ def test_trajlm_small_ships_the_val_fitted_multipliers():
     assert replace(b, short=None, short_fast=None).factor(90, [10.0], [5.0], [10.0], fixes=[3])[
         0
     ] == pytest.approx(b.factor(90, [10.0], [5.0], [10.0], fixes=[30])[0])
+
+
+# --- the recovered points' position bins (item 2: eval/recover_spread.py) ---
+
+
+def _rec_spread(edges):
+    from test_uncert28_recover import _val
+
+    from trajlm.eval.recover_spread import fit_recover_spread
+
+    rng = np.random.default_rng(0)
+    err, feats = _val(3000, rng)
+    feats["position"] = rng.uniform(0.0, 0.5, len(err))
+    err = err * (0.2 + 2 * feats["position"])  # errors grow away from the known fixes
+    return fit_recover_spread(err, feats, np.ones(len(err)), rng.integers(0, 3, len(err)),
+                              position_edges=edges), feats  # fmt: skip
+
+
+def test_recover_position_bins_come_from_the_file_and_old_files_keep_theirs(tmp_path: Path):
+    from trajlm.eval.recover_spread import RECOVER_RADII_FILE, load_recover_spread, spread_columns
+
+    new, feats = _rec_spread((0.1, 0.2, 0.35))
+    old, _ = _rec_spread((0.2, 0.35))  # session 28-29's layout
+    assert new["position_edges"] == [0.1, 0.2, 0.35] and old["position_edges"] == [0.2, 0.35]
+    for s in (new, old):
+        (tmp_path / RECOVER_RADII_FILE).write_text(json.dumps(s))
+        assert load_recover_spread(tmp_path)["position_edges"] == s["position_edges"]
+    near = {"gap_s": np.array([120.0, 120.0]), "position": np.array([0.05, 0.15]),
+            "scale": np.array([100.0, 100.0])}  # fmt: skip
+    r_new = spread_columns(new, near, [50])["r50_m"]
+    r_old = spread_columns(old, near, [50])["r50_m"]
+    assert r_new[0] < r_new[1] and r_old[0] == r_old[1]  # only the finer bins tell them apart
+
+
+@pytest.mark.parametrize("bad", [[0.2, 0.1], [0.0, 0.2], [0.6], [], "0.2", [True, 0.3], None])
+def test_a_hand_edited_position_edges_is_one_line(tmp_path: Path, bad):
+    from trajlm.eval.recover_spread import RECOVER_RADII_FILE, load_recover_spread
+
+    s, _ = _rec_spread((0.1, 0.2, 0.35))
+    s["position_edges"] = bad
+    (tmp_path / RECOVER_RADII_FILE).write_text(json.dumps(s))
+    with pytest.raises(TrajlmInputError) as e:
+        load_recover_spread(tmp_path)
+    assert "position_edges" in str(e.value) and "\n" not in str(e.value)

@@ -4,11 +4,15 @@ off, and finer position bins as the fix.
 What it measures, on uncert29's recover rows (scripts/uncert29/engine_cover.py rows: one row
 per hidden point and engine; the shipped recover path's rows are read):
     where:  ROWS [--dir DIR] -> share inside DIR's 50 / 90 % circles per store and gap length,
-            and per store and position in the gap (0 at a known fix, 0.5 in the middle)
+            per store and position in the gap (0 at a known fix, 0.5 in the middle), and per
+            store and scale (the metres the mover covers in the gap at its mean speed)
     halves: ROWS -> session 29's position bins (0.2, 0.35) vs the finer ones (0.1, 0.2, 0.35),
             each fitted on one half of the trips and read on the other, both ways: mean
             |share - level| at 50 / 90 / 95 over the (store, setting) and (store, position)
             cells
+    floor:  ROWS -> a noise floor in the gap's scale (hypot(speed x gap, F)) for F = 0 ... 100 m,
+            val halves as above, cells per (store, setting), (store, scale) and (store,
+            position); a measurement (not shipped)
     fit:    ROWS --dir DIR -> DIR/recover_radii.json fitted with the finer bins
     paired: ROWS --before DIR0 --dir DIR -> share inside 50 / 90 / 95 before -> after per store
             and setting, paired bootstrap over trips (1,000 resamples)
@@ -65,18 +69,46 @@ def gaps(h: pl.DataFrame, by: str) -> str:
     return " / ".join(f"{(c[f'in{lv}'] - lv).abs().mean():.1f}" for lv in LEVELS)
 
 
+def floor(d: pl.DataFrame) -> None:
+    odd = d["traj"].hash(0) % 2 == 1
+    print(
+        "| floor (m) | half | (store, setting) 50 / 90 / 95 | (store, scale) | (store, position) |"
+    )
+    print("|---|---|---|---|---|")
+    for f in (0, 20, 30, 50, 75, 100):
+        nums = []
+        for half, (fit_, read) in enumerate(((d.filter(odd), d.filter(~odd)),
+                                             (d.filter(~odd), d.filter(odd)))):  # fmt: skip
+            read = read.with_columns(sb=pl.col("scale").cut([20, 50, 100, 300, 1000]))  # unfloored
+            x, y = (g.with_columns(scale=np.hypot(g["scale"].to_numpy(), f)) for g in (fit_, read))
+            h = with_hits(y, fit(x, NEW))
+            row = []
+            for by in ("setting", "sb", "pos"):
+                c = h.group_by("source", by).agg(pl.len(), *(pl.col(f"in{lv}").mean()
+                                                             for lv in LEVELS))  # fmt: skip
+                c = c.filter(pl.col("len") >= 100)
+                v = [(c[f"in{lv}"] - lv).abs().mean() for lv in LEVELS]
+                nums += v
+                row.append(" / ".join(f"{x:.1f}" for x in v))
+            print(f"| {f} | {half} | " + " | ".join(row) + " |")
+        print(f"| {f} | mean of the 18 | {np.mean(nums):.2f} | | |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("where", "halves", "fit", "paired"))
-    ap.add_argument("rows")
+    ap.add_argument("what", choices=("where", "halves", "floor", "fit", "paired"))
+    ap.add_argument("rows", nargs="+")
     ap.add_argument("--dir", default="trajlm/checkpoints/trajlm-small")
     ap.add_argument("--before")
     a = ap.parse_args()
-    d = pl.read_parquet(a.rows).filter(pl.col("err").is_finite() & (pl.col("engine") == "shipped"))
+    d = pl.concat([pl.read_parquet(p) for p in a.rows]).filter(
+        pl.col("err").is_finite() & (pl.col("engine") == "shipped")
+    )
     pl.Config.set_tbl_rows(100)
     if a.what == "where":
         h = with_hits(d, load_recover_spread(a.dir))
-        for by in ("setting", "gap", "pos"):
+        h = h.with_columns(scale_m=pl.col("scale").cut([20, 50, 100, 300, 1000]))
+        for by in ("setting", "gap", "pos", "scale_m"):
             print(h.group_by("source", by).agg(pl.len(), *(pl.col(f"in{lv}").mean().round(1)
                                                for lv in (50, 90))).sort("source", by))  # fmt: skip
         return
@@ -89,6 +121,9 @@ def main() -> None:
                                            (d.filter(~odd), d.filter(odd)))):  # fmt: skip
                 h = with_hits(r, fit(f, edges))
                 print(f"| {name} | {half} | {gaps(h, 'setting')} | {gaps(h, 'pos')} |")
+        return
+    if a.what == "floor":
+        floor(d)
         return
     if a.what == "fit":
         spread = fit(d, NEW)
@@ -123,6 +158,16 @@ def main() -> None:
                 f"| {src} | {st} | {len(i)} ({nt}) | {' | '.join(cells)} | "
                 f"{diff.sum() / cnt.sum():+.1f} [{lo:+.1f}, {hi:+.1f}] |"
             )
+    # the pre-registered ship rule's numbers
+    for name, h in (("before", hb), ("after", ha)):
+        pos = h.group_by("source", "pos").agg(pl.col("in50").mean())
+        per = pos.group_by("source").agg((pl.col("in50") - 50).abs().mean())["in50"].mean()
+        st = h.group_by("source", "setting").agg(pl.col("in90").mean(), pl.col("in95").mean())
+        print(
+            f"rule, {name}: mean over stores of mean |50 % share - 50| over position cells "
+            f"{per:.1f}; mean |share - level| over (store, setting) cells at 90 / 95 "
+            f"{(st['in90'] - 90).abs().mean():.1f} / {(st['in95'] - 95).abs().mean():.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
-from trajlm.eval.radii_short import fit_short, short_crossing, short_multiplier
+from trajlm.eval.radii_short import short_crossing, short_multiplier
+from trajlm.eval.radii_short_fit import fit_short
 
 LEVELS = (50, 90, 95)
 MIN_CELL = 30

@@ -42,8 +42,8 @@ history sampled at or under ``fast_interval_s`` (stop-and-go at 1-2 s is heavier
 factor as before. scripts/uncert28/motion_radii.py writes it.
 
 Session 30 (uncert30): a file may also hold ``short``, a multiplier per level for answers whose
-history has few fixes (eval/radii_short.py), applied after the motion state's. A file without it
-acts as before. scripts/uncert30/short_radii.py writes it.
+history has few fixes (eval/radii_short.py; fitted by eval/radii_short_fit.py), applied after
+the motion state's. A file without it acts as before. scripts/uncert30/short_radii.py writes it.
 """
 
 from __future__ import annotations

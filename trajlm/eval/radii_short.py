@@ -14,8 +14,8 @@ takes none (its factor as before). ``fast_fixes`` (optional), fitted on 1-2 s mo
 only, takes the place of ``fixes`` for a history sampled at or under the file's fast interval
 (radii24's rule): on val their 3-fix circles held the level where other movers' fell short. Each multiplier is the split-conformal quantile, at the level, of err / (the
 answer's radius without it) over val's answers in that bin, val sources weighted equally
-(``fit_short``); a bin with fewer than ``min_n`` answers or ``min_groups`` sources takes the
-quantile pooled over the short bins. A file without ``short`` acts as before.
+(eval/radii_short_fit.py); a bin with fewer than ``min_n`` answers or ``min_groups`` sources
+takes the quantile pooled over the short bins. A file without ``short`` acts as before.
 scripts/uncert30/short_radii.py fits and measures it.
 """
 
@@ -101,35 +101,4 @@ def short_crossing(factors: list[dict[int, float]], motions: list[dict[int, floa
     return None
 
 
-def fit_short(
-    r: Any, w: Any, groups: Any, fixes: Any, levels: tuple[int, ...], caps: tuple[int, ...] = (1, 2, 3),
-    min_n: int = 100, min_groups: int = 2, widen_only: bool = False,
-) -> dict[int, dict[int, float]]:  # fmt: skip
-    """{cap: {level: multiplier}} from val answers: ``r`` = {level: err / radius without a
-    short multiplier}, ``w`` weights (sources equal), ``groups`` sources, ``fixes`` each answer's
-    history length. Bin ``cap`` holds the answers of more fixes than the cap before it, up to
-    ``cap``; a bin with too few answers or sources takes the quantile pooled over all the
-    bins; ``widen_only``: a multiplier under 1 is 1. Multipliers are clipped to MULT_SPAN."""
-    from trajlm.eval.radii_bins import conformal_quantile
-
-    w, g = np.asarray(w, np.float64), np.asarray(groups)
-    n = np.asarray(fixes, np.float64)
-    edges = [0, *sorted(caps)]
-    every = (n >= 1) & (n <= edges[-1])
-    out = {}
-    for lo, cap in zip(edges[:-1], edges[1:], strict=True):
-        m = (n > lo) & (n <= cap)
-        if m.sum() < min_n or len(set(g[m].tolist())) < min_groups:
-            m = every
-        one = {}
-        for lv in levels:
-            rr = np.asarray(r[lv], np.float64)
-            ok = m & np.isfinite(rr) & np.isfinite(w)
-            q = conformal_quantile(rr[ok], w[ok], lv / 100)
-            q = max(q, 1.0) if widen_only else q
-            one[lv] = float(min(max(q, MULT_SPAN[0]), MULT_SPAN[1]))
-        out[cap] = one
-    return out
-
-
-__all__ = ["Short", "fit_short", "read_short", "short_crossing", "short_json", "short_multiplier"]
+__all__ = ["Short", "read_short", "short_crossing", "short_json", "short_multiplier"]
