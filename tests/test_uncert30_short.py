@@ -160,3 +160,20 @@ def test_a_hand_edited_position_edges_is_one_line(tmp_path: Path, bad):
     with pytest.raises(TrajlmInputError) as e:
         load_recover_spread(tmp_path)
     assert "position_edges" in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.slow  # trajlm-small's rollout: a few seconds on the shared 2 cores
+def test_trajlm_small_widens_a_three_fix_history_and_leaves_a_long_one(trajlm_small):
+    t0 = 1.7e9
+    rows = [("short", t0 + 15 * i, 41.15 + 1e-4 * i, -8.61) for i in range(3)]
+    rows += [("long", t0 + 15 * i, 41.15 + 1e-4 * i, -8.61) for i in range(12)]
+    hist = pl.DataFrame(rows, schema=["traj_id", "t", "lat", "lon"], orient="row")
+    got = trajlm_small.predict(hist, steps=1, radii=[90]).sort("traj_id")
+    bins = trajlm_small.radii_bins
+    trajlm_small.radii_bins = replace(bins, short=None, short_fast=None)
+    try:
+        plain = trajlm_small.predict(hist, steps=1, radii=[90]).sort("traj_id")
+    finally:
+        trajlm_small.radii_bins = bins
+    ratio = dict(zip(got["traj_id"], got["r90_m"] / plain["r90_m"], strict=True))
+    assert ratio["short"] == pytest.approx(bins.short[3][90]) and ratio["long"] == 1.0
