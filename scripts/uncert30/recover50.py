@@ -94,12 +94,27 @@ def floor(d: pl.DataFrame) -> None:
         print(f"| {f} | mean of the 18 | {np.mean(nums):.2f} | | |")
 
 
+def floor_heldout(d: pl.DataFrame, held: pl.DataFrame) -> None:
+    print("\n| floor (m) | store | setting | points | 50 / 90 / 95 % inside | median r90_m |")
+    print("|---|---|---|---|---|---|")
+    for f in (0, 50, 75):
+        x, y = (g.with_columns(scale=np.hypot(g["scale"].to_numpy(), f)) for g in (d, held))
+        s = fit(x, NEW)
+        h = with_hits(y, s).with_columns(r90=pl.Series(spread_columns(s, feats(y), [90])["r90_m"]))
+        for (src, st), g in h.group_by("source", "setting", maintain_order=True):
+            cells = " / ".join(f"{g[f'in{lv}'].mean():.1f}" for lv in LEVELS)
+            print(f"| {f} | {src} | {st} | {g.height} | {cells} | {g['r90'].median():.1f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("what", choices=("where", "halves", "floor", "fit", "paired"))
     ap.add_argument("rows", nargs="+")
     ap.add_argument("--dir", default="trajlm/checkpoints/trajlm-small")
     ap.add_argument("--before")
+    ap.add_argument(
+        "--heldout", help="floor: also read these rows with the floors fitted on all of ROWS"
+    )
     a = ap.parse_args()
     d = pl.concat([pl.read_parquet(p) for p in a.rows]).filter(
         pl.col("err").is_finite() & (pl.col("engine") == "shipped")
@@ -124,6 +139,8 @@ def main() -> None:
         return
     if a.what == "floor":
         floor(d)
+        if a.heldout:  # uncert28's rows of held-out train splits (any engine answered)
+            floor_heldout(d, pl.read_parquet(a.heldout).filter(pl.col("err").is_finite()))
         return
     if a.what == "fit":
         spread = fit(d, NEW)
