@@ -59,7 +59,8 @@ def test_python_radii_are_the_bin_factor_times_the_backtest_multiplier(scaled):
     reg = regime(hist).sort("traj_id")
     bins = model.radii_bins
     for tid, g in got.group_by("traj_id", maintain_order=True):
-        t_last, speed = reg.filter(pl.col("traj_id") == tid[0]).select("t_last", "speed").row(0)
+        t_last, speed, every, fixes = reg.filter(pl.col("traj_id") == tid[0]).select(
+            "t_last", "speed", "interval", "fixes").row(0)  # fmt: skip
         ahead = g["t"].to_numpy() - t_last
         s = bt.filter(pl.col("traj_id") == tid[0])
         sv = np.full(len(ahead), s["bt_s"][0] if s.height else np.nan)
@@ -67,7 +68,8 @@ def test_python_radii_are_the_bin_factor_times_the_backtest_multiplier(scaled):
         mult = bins.scale.mult(sv, lag, ahead)
         assert (mult == 1).all() == (tid[0] == "short")
         for lv in LV:
-            want = bins.factor(lv, ahead, np.full(len(ahead), speed), g["std_m"].to_numpy(), mult)
+            want = bins.factor(lv, ahead, np.full(len(ahead), speed), g["std_m"].to_numpy(), mult,
+                               every, None, fixes)  # uncert30: "short" has 5 fixes  # fmt: skip
             assert np.allclose(g[f"r{lv}_m"] / g["std_m"], want, rtol=1e-6)
 
 

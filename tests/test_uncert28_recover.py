@@ -47,7 +47,7 @@ def test_the_factors_hold_their_level_on_fresh_answers_and_the_file_checks(tmp_p
     rng = np.random.default_rng(0)
     err, feats = _val(6000, rng)
     s = fit_recover_spread(err, feats, np.ones(len(err)), rng.integers(0, 3, len(err)))
-    assert len(s["bins"]) == 9  # every (gap, position) bin had enough answers
+    assert len(s["bins"]) == 12  # every (gap, position) bin had enough answers (3 x 4: uncert30)
     err2, feats2 = _val(6000, rng)
     cols = spread_columns(s, feats2, [50, 90, 95])
     for lv in (50, 90, 95):

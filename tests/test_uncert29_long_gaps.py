@@ -81,7 +81,8 @@ def test_the_warning_names_the_callers_line_and_only_far_points_are_nan():
     r90 = out["r90_m"].to_numpy()
     assert np.isfinite(r90[2]) and np.isnan(r90[6]) and np.isnan(r90[known]).all()
     # the month's step leaves the mean speed: 1.4 m/s x the 20-s gap (28 m), not the 1-m floor
-    f90 = _spread()["bins"][2]["factors"]["90"]  # bin 2: gap <= 60 s, mid-gap
+    f90 = _spread()["bins"][3]["factors"]["90"]  # bin 3: gap <= 60 s, mid-gap (uncert30's 4
+    # position bins)
     np.testing.assert_allclose(r90[2], f90 * 1.4 * 20.0, rtol=1e-3)
 
 

@@ -40,6 +40,10 @@ set, ``fast_states``, fitted on 1-2 s movers' answers only, takes its place for 
 history sampled at or under ``fast_interval_s`` (stop-and-go at 1-2 s is heavier-tailed than at
 15 s). A state without a multiplier, an unknown state, or a file without ``motion`` keeps its
 factor as before. scripts/uncert28/motion_radii.py writes it.
+
+Session 30 (uncert30): a file may also hold ``short``, a multiplier per level for answers whose
+history has few fixes (eval/radii_short.py; fitted by eval/radii_short_fit.py), applied after
+the motion state's. A file without it acts as before. scripts/uncert30/short_radii.py writes it.
 """
 
 from __future__ import annotations
@@ -95,6 +99,8 @@ class RadiiBins:
     fast_interval_s: float = FAST_INTERVAL_S
     motion: dict[str, dict[int, float]] | None = None  # session 28: {state: {level: mult}}
     motion_fast: dict[str, dict[int, float]] | None = None  # the same for 1-2 s movers
+    short: dict[int, dict[int, float]] | None = None  # session 30: {fixes cap: {level: mult}}
+    short_fast: dict[int, dict[int, float]] | None = None  # the same for 1-2 s movers
 
     @property
     def levels(self) -> list[int]:
@@ -110,14 +116,15 @@ class RadiiBins:
 
     def factor(
         self, level: int, ahead: Any, speed: Any, std: Any, mult: Any = None,
-        interval: Any = None, state: Any = None,
+        interval: Any = None, state: Any = None, fixes: Any = None,
     ) -> np.ndarray:  # fmt: skip
         """Radius / std_m per answer at ``level`` (the pooled factor where the bin fell back),
         times ``mult`` (``scale.mult`` of each answer's backtest; None: 1). ``interval``: each
         answer's history's median sampling interval (s); with ``fast`` bins, an answer at or
         under ``fast_interval_s`` takes the larger of the two factors (None: no answer does).
         ``state``: each answer's motion state (eval/motion_state.py); with ``motion``, its
-        state's multiplier (None: no answer's)."""
+        state's multiplier (None: no answer's). ``fixes``: each answer's history length; with
+        ``short``, its length bin's multiplier (eval/radii_short.py; None: no answer's)."""
         if level not in self.pooled:
             raise TrajlmInputError(
                 f"radius level {level!r}: these radii were fitted for {self.levels}",
@@ -145,6 +152,16 @@ class RadiiBins:
             for name, m in (self.motion_fast or {}).items():
                 mult_of[quick & (st == name)] = m[level]
             out = out * mult_of
+        if (self.short or self.short_fast) and fixes is not None:
+            from trajlm.eval.radii_short import short_multiplier
+
+            m = short_multiplier(self.short, level, fixes, out.shape)
+            if self.short_fast:
+                dt = np.broadcast_to(np.asarray(
+                    np.nan if interval is None else interval, np.float64), out.shape)  # fmt: skip
+                quick = np.isfinite(dt) & (dt > 0) & (dt <= self.fast_interval_s)
+                m = np.where(quick, short_multiplier(self.short_fast, level, fixes, out.shape), m)
+            out = out * m
         return out if mult is None else out * np.asarray(mult, np.float64)
 
     def to_json(self) -> dict:
@@ -160,6 +177,10 @@ class RadiiBins:
                 key: {s: {str(k): v for k, v in m.items()} for s, m in (ms or {}).items()}
                 for key, ms in (("states", self.motion), ("fast_states", self.motion_fast))
             }
+        if self.short or self.short_fast:
+            from trajlm.eval.radii_short import short_json
+
+            extra["short"] = short_json(self.short, self.short_fast)
         return {
             "kind": "trajlm-radii",
             "version": 1 if self.scale is None else 2,
@@ -212,6 +233,9 @@ class RadiiBins:
             from trajlm.eval.motion_state import read_motion
 
             motion, motion_fast = read_motion(d.get("motion"), sorted(pooled))
+            from trajlm.eval.radii_short import read_short
+
+            short, short_fast = read_short(d.get("short"), sorted(pooled))
             version = d.get("version", 1)
             if isinstance(version, bool) or version != (1 if scale is None else 2):  # badin23
                 raise ValueError(f"version: {version!r} with{'' if scale else 'out'} a 'scale' "
@@ -219,7 +243,7 @@ class RadiiBins:
             out = cls(pooled, factors, counts, tuple(map(float, d["ahead_edges_s"])),
                       tuple(map(float, d["rel_edges"])), int(d["min_n"]),
                       int(d["min_groups"]), str(d.get("note", "")), scale, fast,
-                      float(fast_s), motion, motion_fast)  # fmt: skip
+                      float(fast_s), motion, motion_fast, short, short_fast)  # fmt: skip
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             what = f"field {e.args[0]!r} is missing" if isinstance(e, KeyError) else str(e)
             raise TrajlmInputError(f"{where}: not a radii file ({what})") from None
@@ -229,9 +253,16 @@ class RadiiBins:
         if not all(np.isfinite(v) and v > 0 for v in bad):
             raise TrajlmInputError(f"{where}: factors must be positive numbers")
         from trajlm.eval.motion_state import motion_crossing
+        from trajlm.eval.radii_short import short_crossing
 
-        if problem := out._layout_problem() or motion_crossing(
-            [out.pooled, *out.factors.values()], out.motion, out.motion_fast
+        fs = [out.pooled, *out.factors.values()]
+        states = [{lv: 1.0 for lv in out.levels}, *(out.motion or {}).values(),
+                  *(out.motion_fast or {}).values()]  # fmt: skip
+        if (
+            problem := out._layout_problem()
+            or motion_crossing(fs, out.motion, out.motion_fast)
+            or short_crossing(fs, states, out.short)
+            or short_crossing(fs, states, out.short_fast)
         ):
             raise TrajlmInputError(f"{where}: not a radii file ({problem})")
         return out
@@ -324,8 +355,8 @@ def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
 def regime(history: pl.DataFrame) -> pl.DataFrame:
     """Per trajectory of a canonical history (traj_id, t, lat, lon): its last time ``t_last``
     (Unix s), mean speed ``speed`` (m/s, eval/dead_reckoning_spread.mean_speed), median
-    sampling ``interval`` (s; NaN with one fix) and ``recent`` speed (m/s over its last seconds,
-    eval/motion_state.recent_speed: session 28)."""
+    sampling ``interval`` (s; NaN with one fix), ``recent`` speed (m/s over its last seconds,
+    eval/motion_state.recent_speed: session 28) and ``fixes`` (how many: session 30)."""
     from trajlm.eval.dead_reckoning_spread import M_PER_DEG, mean_speed
     from trajlm.eval.motion_state import recent_speed
 
@@ -341,9 +372,10 @@ def regime(history: pl.DataFrame) -> pl.DataFrame:
         t, x, y = t[fin], x[fin], y[fin]
         sp = mean_speed(t, x, y) if len(t) > 1 else float("nan")
         dt = float(np.median(np.diff(t))) if len(t) > 1 else float("nan")
-        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp, dt, recent_speed(t, x, y)))
+        rows.append((key, float(t[-1]) if len(t) else float("nan"), sp, dt,
+                     recent_speed(t, x, y), len(t)))  # fmt: skip
     schema = {"traj_id": history.schema["traj_id"], "t_last": pl.Float64, "speed": pl.Float64,
-              "interval": pl.Float64, "recent": pl.Float64}  # fmt: skip
+              "interval": pl.Float64, "recent": pl.Float64, "fixes": pl.Int64}  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

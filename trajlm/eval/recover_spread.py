@@ -24,6 +24,12 @@ The mean speed behind ``scale`` leaves out steps between known fixes longer than
 month's step made a 1.4 m/s walker's 20-s gap read as a 0.4 m circle. On the val answers the
 file was fitted on no known step is longer than ``max_gap_s``, so the fit is unchanged by it.
 A file without the field (session 28's) answers every gap, as before.
+
+Session 30 (uncert30): the position bins are read from the file (``position_edges``, increasing
+numbers in (0, 0.5)), so a file fitted with finer ones answers with them and older files with
+theirs. On val the first bin (position <= 0.2) mixed points next to a known fix (err / scale
+0.06; 68-75 % inside the 50 % circle) with points a little further in (0.11-0.12; 35-42 %):
+``POSITION_EDGES`` now splits it at 0.1.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ from trajlm.eval.radii_bins import conformal_quantile
 
 RECOVER_RADII_FILE = "recover_radii.json"
 GAP_EDGES_S = (60.0, 180.0)  # gap seconds: <= 60, 60-180, > 180
-POSITION_EDGES = (0.2, 0.35)  # folded position in the gap: near a fix, between, middle
+# folded position in the gap: next to a fix, near it, between, middle (0.1 since session 30)
+POSITION_EDGES = (0.1, 0.2, 0.35)
 LEVELS = (50, 90, 95)
 FLOOR_M = 1.0
 MIN_N, MIN_GROUPS = 100, 2
@@ -88,12 +95,13 @@ def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
     return out
 
 
-def _bin(gap_s: np.ndarray, position: np.ndarray) -> np.ndarray:
+def _bin(gap_s: np.ndarray, position: np.ndarray,
+         position_edges: tuple[float, ...] = POSITION_EDGES) -> np.ndarray:  # fmt: skip
     """(gap bin, position bin) as one index; -1 where either is not a number."""
     ok = np.isfinite(gap_s) & np.isfinite(position)
     gi = np.searchsorted(GAP_EDGES_S, np.where(ok, gap_s, 0.0), side="left")
-    pi = np.searchsorted(POSITION_EDGES, np.where(ok, position, 0.0), side="left")
-    return np.where(ok, gi * (len(POSITION_EDGES) + 1) + pi, -1)
+    pi = np.searchsorted(position_edges, np.where(ok, position, 0.0), side="left")
+    return np.where(ok, gi * (len(position_edges) + 1) + pi, -1)
 
 
 def _entry(r: np.ndarray, w: np.ndarray) -> dict:
@@ -102,20 +110,21 @@ def _entry(r: np.ndarray, w: np.ndarray) -> dict:
 
 
 def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: Any,
-                       note: str = "") -> dict:  # fmt: skip
+                       note: str = "",
+                       position_edges: tuple[float, ...] = POSITION_EDGES) -> dict:  # fmt: skip
     """The spread (module doc) from val answers: ``err`` metres per hidden row, ``feats``
     (``gap_features``), ``w`` weights, ``groups`` their source."""
     r = np.asarray(err, np.float64) / feats["scale"]
     w, groups = np.asarray(w, np.float64), np.asarray(groups)
     use = np.isfinite(r) & np.isfinite(w)
-    b = _bin(feats["gap_s"], feats["position"])
+    b = _bin(feats["gap_s"], feats["position"], position_edges)
     bins = []
-    for i in range((len(GAP_EDGES_S) + 1) * (len(POSITION_EDGES) + 1)):
+    for i in range((len(GAP_EDGES_S) + 1) * (len(position_edges) + 1)):
         m = use & (b == i)
         if m.sum() >= MIN_N and len(set(groups[m].tolist())) >= MIN_GROUPS:
             bins.append({"bin": i, **_entry(r[m], w[m])})
     return {"kind": "trajlm-recover-radii", "version": 1, "note": note,
-            "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(POSITION_EDGES),
+            "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(position_edges),
             "max_gap_s": float(np.max(feats["gap_s"][use])),  # past it: NaN (module doc)
             "pooled": _entry(r[use], w[use]), "bins": bins}  # fmt: skip
 
@@ -131,7 +140,8 @@ def beyond_calibration(spread: dict, gap_s: np.ndarray) -> np.ndarray:
 def spread_columns(spread: dict, feats: dict[str, np.ndarray],
                    levels: list[int] | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """{"std_m": ..., "r{level}_m": ...} per row (NaN where ``feats`` are)."""
-    b = _bin(feats["gap_s"], feats["position"])
+    edges = tuple(spread.get("position_edges", POSITION_EDGES))
+    b = _bin(feats["gap_s"], feats["position"], edges)
     by_bin = {e["bin"]: e for e in spread["bins"]}
     pooled = spread["pooled"]
     entries = [by_bin.get(int(i), pooled) for i in b]
@@ -210,11 +220,14 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
         raise TrajlmInputError(
             f"{p}: version: expected 1 (this trajlm's), got {d.get('version')!r}"
         )
-    if list(d.get("gap_edges_s", [])) != list(GAP_EDGES_S) or list(
-        d.get("position_edges", [])
-    ) != list(POSITION_EDGES):
-        raise TrajlmInputError(f"{p}: gap_edges_s / position_edges: expected {list(GAP_EDGES_S)}"
-                               f" / {list(POSITION_EDGES)} (this trajlm's bins)")  # fmt: skip
+    if list(d.get("gap_edges_s", [])) != list(GAP_EDGES_S):
+        raise TrajlmInputError(f"{p}: gap_edges_s: expected {list(GAP_EDGES_S)} (this "
+                               "trajlm's bins)")  # fmt: skip
+    pe = d.get("position_edges")  # session 30: read from the file (session 28-29's: 0.2, 0.35)
+    if not (isinstance(pe, list) and 0 < len(pe) <= 5 and all(_positive(v) and v < 0.5 for v in pe)
+            and pe == sorted(set(pe))):  # fmt: skip
+        raise TrajlmInputError(f"{p}: position_edges: increasing numbers in (0, 0.5), at most 5 "
+                               f"(the folded position in the gap), got {pe!r}")  # fmt: skip
     if "max_gap_s" in d and not _positive(d["max_gap_s"]):
         raise TrajlmInputError(f"{p}: max_gap_s: expected the longest calibrated gap in seconds "
                                f"(a number > 0), got {d['max_gap_s']!r}")  # fmt: skip
@@ -222,7 +235,7 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
             "between the 50 and 95 factors")  # fmt: skip
     if not _entry_ok(d.get("pooled")):
         raise TrajlmInputError(f"{p}: pooled: {need}")
-    nbins = (len(GAP_EDGES_S) + 1) * (len(POSITION_EDGES) + 1)
+    nbins = (len(GAP_EDGES_S) + 1) * (len(pe) + 1)
     seen: set[int] = set()
     for k, e in enumerate(d.get("bins") if isinstance(d.get("bins"), list) else [None]):
         b = e.get("bin") if isinstance(e, dict) else None

@@ -108,12 +108,15 @@ def per_regime(
         zip(reg["traj_id"].cast(pl.String), motion_state(reg["recent"], reg["speed"]), strict=True)
     )  # uncert28's motion multipliers
     st = np.array([state.get(i, "unknown") for i in ids], dtype=object)
+    count = dict(zip(reg["traj_id"].cast(pl.String), reg["fixes"], strict=True))
+    n = np.array([count.get(i, np.nan) for i in ids], np.float64)  # uncert30's short histories
     std = pred["std_m"].cast(pl.Float64).to_numpy()
     for lv in levels:  # a level the bins lack: one line before the backtest runs
         bins.factor(lv, ahead[:0], sp[:0], std[:0])
     m = multipliers(bins, predictor, history, ids, ahead)
     return {
-        f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m, dt, st))) for lv in levels
+        f"r{lv}_m": pl.lit(pl.Series(bins.factor(lv, ahead, sp, std, m, dt, st, n)))
+        for lv in levels
     }
 
 
