@@ -193,6 +193,14 @@ def test_verdicts_judge_an_unnamed_model_predictor(store_frame, trajlm_small):
 def test_run_eval_without_models_gives_no_verdict(store_frame):  # guard
     res = run_eval(store_frame, "predict", verbose=False)
     assert not res.meta.get("verdict") and verdicts(res) == []
+    # knn30: the kNN settings and the rule that chose them, in the JSON and under the table
+    knn = next(r for r in res.rows if r["method"] == "kNN continuation")["params"]
+    assert knn["tuning"]["chosen"] == f"history={knn['history']},n_neighbors={knn['n_neighbors']}"
+    assert knn["tuning"]["default"] == "history=5,n_neighbors=10"
+    assert knn["tuning"]["chosen"] == min(knn["val_ade_m"], key=knn["val_ade_m"].get)  # as before
+    md = res.to_markdown()
+    assert "kNN settings chosen on val by the rule: the lowest val ADE:" in md
+    assert f"- kNN continuation: {knn['tuning']['chosen']} (" in md
 
 
 def test_run_eval_recover_scores_a_next_point_model_through_the_bridge(store_frame, trajlm_small):

@@ -18,9 +18,11 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask
 from trajlm.eval.baselines import KNNContinuation, _table
+from trajlm.eval.tuning_rule import choose, default_key
 
 GRID = {"w_place": (0.03, 0.1, 0.3, 1.0), "w_heading": (0.0, 30.0, 100.0, 300.0),
         "n_neighbors": (5, 10, 20, 40)}  # fmt: skip
+DEFAULT = {"n_neighbors": 20, "w_place": 0.1, "w_heading": 100.0}  # the class's defaults
 
 
 class PlaceKNNContinuation(KNNContinuation):
@@ -31,14 +33,14 @@ class PlaceKNNContinuation(KNNContinuation):
 
     def __init__(
         self,
-        n_neighbors: int = 20,
+        n_neighbors: int = DEFAULT["n_neighbors"],
         history: int = 5,
         horizon: int = 5,
         aggregate: str = "median",
         max_windows: int = 300_000,
         random_state: int = 0,
-        w_place: float = 0.1,
-        w_heading: float = 100.0,
+        w_place: float = DEFAULT["w_place"],
+        w_heading: float = DEFAULT["w_heading"],
     ) -> None:
         super().__init__(n_neighbors, history, horizon, aggregate, max_windows, random_state)
         self.w_place = w_place
@@ -62,14 +64,18 @@ def tune_place_knn(
     proj: LocalProjection,
     history: int = 5,
     grid: dict | None = None,
+    rule: str = "argmin",
 ) -> tuple[PlaceKNNContinuation, dict[str, float]]:
     """Grid search on the val task only (history: the plain kNN's tuned one); returns the
-    best fitted estimator and val ADE (haversine metres) per cell."""
+    kept fitted estimator and val ADE (haversine metres) per cell. ``rule``: as
+    protocol.tune_knn's (eval/tuning_rule.py; "guarded": the defaults, 20 neighbours, place
+    weight 0.1, heading weight 100, unless val shows a cell reliably better); what was kept
+    and why: the estimator's ``tuning_``."""
     from trajlm.eval import metrics as M
 
     grid = {**GRID, **(grid or {})}
     k = val_task.target_t.shape[1]
-    scores, best = {}, (np.inf, None)
+    scores, errors, cells = {}, {}, {}
     xy = val_task.xy(proj)
     for wp in grid["w_place"]:
         for wh in grid["w_heading"]:
@@ -78,9 +84,11 @@ def tune_place_knn(
                 est.n_neighbors = nb  # read at predict time: one library per weight pair
                 pred = est.predict(xy, val_task.lengths, k)  # (N, k, 2) metres
                 ll = np.stack(proj.inverse(pred[..., 0], pred[..., 1]), axis=-1)
-                ade = M.ade(ll, val_task.target_latlon)
-                scores[f"w_place={wp},w_heading={wh},n_neighbors={nb}"] = ade
-                if ade < best[0]:
-                    best = (ade, dict(n_neighbors=nb, w_place=wp, w_heading=wh))
-    est = PlaceKNNContinuation(history=history, horizon=k, **best[1]).fit(train, proj)
+                key = f"w_place={wp},w_heading={wh},n_neighbors={nb}"
+                errors[key] = M.point_errors(ll, val_task.target_latlon).mean(1)
+                scores[key] = M.ade(ll, val_task.target_latlon)
+                cells[key] = dict(n_neighbors=nb, w_place=wp, w_heading=wh)
+    choice = choose(errors, default_key(cells, DEFAULT), rule, scores, val_task.owners()[1])
+    est = PlaceKNNContinuation(history=history, horizon=k, **cells[choice.key]).fit(train, proj)
+    est.tuning_ = choice
     return est, scores

@@ -40,6 +40,7 @@ from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, _Projected: re
     _score_tte,
     _timed,
 )
+from trajlm.eval.tuning_rule import WORDS
 from trajlm.eval.verdict import verdicts
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
@@ -92,22 +93,38 @@ def tune_knn(
     n_neighbors: tuple[int, ...] = (5, 10, 20, 40, 80),
     history: tuple[int, ...] = (3, 5, 8),
     random_state: int = 0,
+    rule: str = "argmin",
 ) -> tuple[B.KNNContinuation, dict[str, float]]:
-    """Grid search on the val split only; returns the best fitted model and val ADE per cell."""
+    """Grid search on the val split only; returns the kept fitted model and val ADE per cell.
+
+    ``rule`` (eval/tuning_rule.py, knn30): "argmin" keeps the lowest val ADE (ties: the earlier
+    cell); "guarded" (opt-in, measured not better) keeps the default cell (history 5, 10
+    neighbours) unless the lowest beats it with a paired 95 % CI. What was kept, and how
+    clearly val told it from the default, is in the model's ``tuning_`` (a tuning_rule.Choice)."""
+    from trajlm.eval.tuning_rule import choose
+
     if len(val_task.lengths) == 0:
         raise ValueError("tune_knn needs at least one val trajectory (make_prediction_task)")
     k = val_task.target_t.shape[1]
     scores: dict[str, float] = {}
-    best: tuple[float, B.KNNContinuation | None] = (np.inf, None)
+    errors: dict[str, np.ndarray] = {}
     for h in history:
         knn = B.KNNContinuation(1, h, k, random_state=random_state).fit(train, proj)
         for nb in n_neighbors:
             knn.n_neighbors = nb  # read at predict time: one library per history length
             pred = _Projected(knn, proj).predict_next(val_task)
-            scores[f"history={h},n_neighbors={nb}"] = s = M.ade(pred, val_task.target_latlon)
-            if s < best[0]:
-                best = (s, B.KNNContinuation(nb, h, k, random_state=random_state))
-    return best[1].fit(train, proj), scores
+            key = f"history={h},n_neighbors={nb}"
+            errors[key] = M.point_errors(pred, val_task.target_latlon).mean(1)
+            scores[key] = M.ade(pred, val_task.target_latlon)
+    d = B.KNNContinuation()
+    default = f"history={d.history},n_neighbors={d.n_neighbors}"
+    choice = choose(
+        errors, default if default in errors else None, rule, scores, val_task.owners()[1]
+    )
+    h, nb = (int(v.split("=")[1]) for v in choice.key.split(","))
+    knn = B.KNNContinuation(nb, h, k, random_state=random_state).fit(train, proj)
+    knn.tuning_ = choice
+    return knn, scores
 
 
 def _split(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -272,7 +289,8 @@ def run_eval(
         else:
             (knn, scores), fits[B.KNNContinuation.name] = _timed(tune_knn, train, val_task, proj)
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
-                                "n_windows": knn.n_windows_, "val_ade_m": scores}  # fmt: skip
+                                "n_windows": knn.n_windows_, "val_ade_m": scores,
+                                "tuning": knn.tuning_.to_dict()}  # fmt: skip
             ests.append(knn)
             # the place-aware kNN (docs/candidates.md): where the road at this place decides the
             # next move it can beat plain kNN, so it is a baseline a model must face too
@@ -281,8 +299,11 @@ def run_eval(
             )
             params[place.name] = {"n_neighbors": place.n_neighbors, "w_place": place.w_place,
                                   "w_heading": place.w_heading, "history": place.history,
-                                  "val_ade_m": pscores}  # fmt: skip
+                                  "val_ade_m": pscores, "tuning": place.tuning_.to_dict()}  # fmt: skip
             ests.append(place)
+            # which settings and which rule chose them (knn30): printed under the table
+            extra["knn_settings"] = [f"{e.name}: {e.tuning_.words()}" for e in (knn, place)]
+            extra["knn_rule"] = f"kNN settings chosen on val by the rule: {WORDS[knn.tuning_.rule]}"
         methods = [_Projected(e, proj) for e in ests] + report_extra
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]

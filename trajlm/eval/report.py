@@ -193,6 +193,9 @@ class EvalResult:
                          "the scored items (segments / queries; seeds averaged per item); "
                          "strongest baseline = "
                          + "; ".join(f"{s}: {b}" for s, b in diff_best.items()))  # fmt: skip
+        if self.meta.get("knn_settings"):  # which kNN settings and which rule (knn30)
+            lines += ["", self.meta.get("knn_rule", "kNN settings chosen on val") + ":"]
+            lines += [f"- {line}" for line in self.meta["knn_settings"]]
         if self.meta.get("verdict"):  # one sentence per model (eval/verdict.py, session 19)
             from trajlm.eval.verdict import verdict_lines
 

@@ -110,20 +110,26 @@ def per_trip(points_xy, target_ll, proj) -> np.ndarray:
 
 
 def tune_place(train_xy, train_keys, task, proj, history, grid, k: int = 5) -> tuple[dict, dict]:
-    """The place-aware kNN's (w_place, w_heading, n_neighbors) with the lowest val ADE."""
+    """The place-aware kNN's (w_place, w_heading, n_neighbors) kept on val by the tuning rule
+    (eval/tuning_rule.py, as place_knn.tune_place_knn: the lowest val ADE)."""
+    from trajlm.eval.place_knn import DEFAULT
+    from trajlm.eval.tuning_rule import choose, default_key
+
     xy, lengths = task.xy(proj), task.lengths
-    scores, best = {}, (np.inf, None)
+    scores, errors, cells = {}, {}, {}
     for wp in grid["w_place"]:
         for wh in grid["w_heading"]:
             index = PlaceRetrievalIndex(history, k, w_place=wp, w_heading=wh)
             index.fit(train_xy, train_keys)
             for nb in grid["n_neighbors"]:
                 pts = knn_points(index, xy, lengths, nb, k)
-                ade = float(per_trip(pts, task.target_latlon, proj).mean())
-                scores[f"w_place={wp},w_heading={wh},n_neighbors={nb}"] = ade
-                if ade < best[0]:
-                    best = (ade, {"w_place": wp, "w_heading": wh, "n_neighbors": nb})
-    return best[1], scores
+                key = f"w_place={wp},w_heading={wh},n_neighbors={nb}"
+                errors[key] = per_trip(pts, task.target_latlon, proj).mean(1)
+                scores[key] = float(errors[key].mean())
+                cells[key] = {"w_place": wp, "w_heading": wh, "n_neighbors": nb}
+    return cells[
+        choose(errors, default_key(cells, DEFAULT), scores=scores, owners=task.owners()[1]).key
+    ], scores
 
 
 def trips_fingerprint(df: pl.DataFrame) -> str:

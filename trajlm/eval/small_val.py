@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from trajlm.data.features import LocalProjection
@@ -46,8 +45,8 @@ def shrink_to_defaults(ests: dict[str, Any], train: pl.DataFrame, proj: LocalPro
     unless the tuned one is reliably better on val; ``per_trip(est)`` gives an estimator's (N,)
     val errors. Returns {kNN name: "tuned" or "default"}."""
     from trajlm.eval import baselines as B
-    from trajlm.eval.compare import paired_bootstrap_ratio
     from trajlm.eval.place_knn import PlaceKNNContinuation
+    from trajlm.eval.tuning_rule import beats
 
     kept: dict[str, str] = {}
     for name, cls in (("kNN continuation", B.KNNContinuation),
@@ -60,9 +59,8 @@ def shrink_to_defaults(ests: dict[str, Any], train: pl.DataFrame, proj: LocalPro
             kept[name] = "default"
             continue
         default.fit(train, proj)
-        a, b = per_trip(tuned), per_trip(default)
-        ok = np.isfinite(a) & np.isfinite(b)
-        better = ok.sum() > 0 and paired_bootstrap_ratio(a[ok], b[ok])["hi"] < 1
+        r = beats(per_trip(tuned), per_trip(default))  # the tuning sites' rule (knn30)
+        better = r is not None and r["better"]
         kept[name] = "tuned" if better else "default"
         if not better:
             default.projection_ = proj
