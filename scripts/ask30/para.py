@@ -43,13 +43,19 @@ P = [  # (set + store, question, kind, truth key)
 ]
 
 
-if __name__ == "__main__":
+def askers_and_truths() -> tuple[dict, dict]:
+    """Sets 28 and 29's askers (keys "28A" ... "29C") and truths (keys "s28", "s29")."""
     s28, s29 = OUT / "s28", OUT / "s29"
     T = {s: json.loads((OUT / s / "truth.json").read_text()) for s in ("s28", "s29")}
     askers = {"28A": Asker(s28 / "waste_store"), "28B": Asker(s28 / "rowing_store", tz="Europe/London"),
               "28C": Asker(s28 / "drone_store"), "29A": Asker(s29 / "piste_store"),
               "29B": Asker(s29 / "hospital_store", tz="America/Toronto"),
               "29C": Asker(s29 / "marathon_store")}  # fmt: skip
+    return askers, T
+
+
+if __name__ == "__main__":
+    askers, T = askers_and_truths()
     items = [(k, q, kind, T["s" + k[:2]].get(key) if key else None) for k, q, kind, key in P]
     read_paraphrases(OUT, askers, items)
     if len(sys.argv) > 1:
