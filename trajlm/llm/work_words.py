@@ -34,6 +34,7 @@ _AN_HOUR = re.compile(
 _NEXT = (r"\s*[?.,!]|\s*$|'s\b|\s+(?:was|were|is|are|did|does|do|has|had|drove|drive|drives|ran|run|rode|ride"
          r"|work\w*|travel\w*|cover\w*|spen[dt]|make|made|go|went|leave|left|start\w*|out|on|in|during|over|for"
          r"|from|at|between|before|after|altogether|overall)\b")  # fmt: skip
+_UNIT_SAID = r"(?:km/h|kph|mph|m/s|knots|kn|km|miles|mi|metres|meters|m|minutes|mins|min|hours|hrs|h|seconds|s)"
 _DISTANCE_UNIT = r"(?:km|kilomet(?:er|re)s?|miles?|mi|met(?:er|re)s?|m|nm|nautical)"
 
 
@@ -116,6 +117,48 @@ def _before_noon(m: re.Match) -> str:
     return f"{before}before noon"
 
 
+def asked_plainly(question: str, vehicles: Collection[str] = ()) -> str:
+    """A reviewer's wordings of earlier sets' questions (set 30's second paraphrase batch): "I need ... please",
+    "tell me", a unit after a comma ("..., km/h"), "clocked up", "how much time did X spend working", "W1X's
+    distance", "did it take the runners to finish", "distance run by"."""
+    question = re.sub(
+        r"^\s*(?:i\s+(?:need|want|would\s+like)|tell\s+me|give\s+me|show\s+me)\s+",
+        "",
+        question,
+        flags=re.I,
+    )
+    question = re.sub(r"[,\s]+please\s*([?.!]?)\s*$", r"\1", question, flags=re.I)
+    question = re.sub(rf",\s*({_UNIT_SAID})\s*([?.!]?)\s*$", r" in \1\2", question, flags=re.I)
+    question = re.sub(
+        r"\b(?:clocked|racked|notched|piled)(?:\s+up)?\b", "drove", question, flags=re.I
+    )
+    question = re.sub(
+        r"\bhow\s+much\s+time\s+did\s+((?:the\s+)?[\w\-]+(?:\s+[\w\-]+)?)\s+spend\s+(?:working|driving|out|on\s+the\s+road)\b",
+        r"how long did \1 work",
+        question,
+        flags=re.I,
+    )
+    for v in vehicles:  # "W1X's distance on the 12th": its total
+        question = re.sub(
+            rf"\b(?:the\s+)?({re.escape(v)})'s\s+(distance|duration)\b(?!\s+per\b)",
+            r"the total \2 of \1",
+            question,
+            flags=re.I,
+        )
+    question = re.sub(
+        r"\bdid\s+it\s+take\s+((?:the\s+)?[\w\-]+(?:\s+[\w\-]+)?)\s+to\s+(?:finish|complete|get\s+round)\b",
+        r"did \1 take",
+        question,
+        flags=re.I,
+    )
+    return re.sub(
+        r"\b(distance|km|kilomet(?:er|re)s|miles|met(?:er|re)s)\s+(?:run|ran|covered|done)\s+by\b",
+        r"\1 travelled by",
+        question,
+        flags=re.I,
+    )
+
+
 def work_words(question: str, words: DataWords, known: Collection[str] = ()) -> str:
     """The question with set 30's words written in the planner's (see the module's doc)."""
     if not (words.trips or words.vehicles or words.labels):
@@ -166,6 +209,7 @@ def work_words(question: str, words: DataWords, known: Collection[str] = ()) -> 
         _LEAVE, question, re.I
     ):
         question = re.sub(_MORNING, _before_noon, question, count=1, flags=re.I)
+    question = asked_plainly(question, words.vehicles)
     if words.dates and (max(words.dates) - min(words.dates)).days <= 7:
         question = re.sub(
             r"\b(?:(?:over|during|in)\s+)?this\s+week\b(?!\s+of\b)", " ", question, flags=re.I
