@@ -64,8 +64,8 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
         ):  # "walking tours" on a label "walk" are the planner's already (set 13)
             question = re.sub(rf"\b{re.escape(label)}ing\b(?![\w\-])", label, question, flags=re.I)
         for stem in _stems(label):
-            if stem in known or stem in labels:
-                continue  # "walk", "run": the planner's own verbs
+            if {stem, f"{stem}e"} & set(known) or stem in labels:
+                continue  # "walk", "run", "cycle" (of "cycling"): the planner's own verbs
             form = _verb_forms(stem)
             question = re.sub(
                 rf"\b{form}\s+(?={_TRIP}\b)", f"{label} ", question, flags=re.I
