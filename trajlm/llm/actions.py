@@ -295,7 +295,10 @@ def _total(s: QuestionText, word: str) -> dict:
         unit = {} if word == "time" else {"unit": ANSWER_UNITS[word]}
         return {"action": "sum", "metric": "stopped_s", **unit}
     if word in ("time", "distance"):
-        return {"action": "sum", "metric": {"time": "stop_s" if stop else "duration_s",
+        action = (
+            "mean" if s.take(_ON_AVERAGE) else "sum"
+        )  # "on average, how much time ..." (set 30)
+        return {"action": action, "metric": {"time": "stop_s" if stop else "duration_s",
                                               "distance": "length_m"}[word]}  # fmt: skip
     metric = UNIT_METRIC[ANSWER_UNITS[word]]
     if metric == "duration_s" and stop:
@@ -305,7 +308,12 @@ def _total(s: QuestionText, word: str) -> dict:
         if s.take(r"\b(?:average|averaged|averaging|on average)\b"):
             return {"action": "mean", "metric": metric, "unit": ANSWER_UNITS[word]}
         raise CannotAnswer("a total of speeds means nothing: ask for the average")
+    if s.take(_ON_AVERAGE):  # "on average, how many hours did the runners take": the mean (set 30)
+        return {"action": "mean", "metric": metric, "unit": ANSWER_UNITS[word]}
     return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
+
+
+_ON_AVERAGE = r"\b(?:on|in)\s+(?:the\s+)?average\b"
 
 
 def _how_long(s: QuestionText, f: dict) -> dict:

@@ -10,6 +10,7 @@ from the validated plan.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, time, timedelta
 
 import numpy as np
@@ -64,7 +65,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         cond &= pl.col("vehicle").str.to_lowercase() == plan.vehicle.lower()
     if plan.vehicle_prefix is not None:  # "the porters" (llm/race_words.py, set 29)
         _need_column(trips, "vehicle", "vehicle")
-        cond &= pl.col("vehicle").str.to_lowercase().str.starts_with(plan.vehicle_prefix.lower())
+        # the letters and a number: "t" is T1, T2, never TRI-3 (set 30)
+        kind = rf"^{re.escape(plan.vehicle_prefix.lower())}[-_ ]?\d+$"
+        cond &= pl.col("vehicle").str.to_lowercase().str.contains(kind)
     for mode in plan.modes or ([plan.mode] if plan.mode is not None else []):
         if "mode" not in trips.columns:  # "taxi trips" on Porto: every trip is one (set 15)
             raise CannotAnswer(f"this data has no labels, so {mode!r} cannot be filtered: leave the "

@@ -83,6 +83,7 @@ from trajlm.llm.spelling import mend
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
+from trajlm.llm.work_words import work_words
 
 # "driven by the (whole) fleet", "of the entire fleet": every trip, as if unsaid (set 23: "answers per group ('by the
 # fleet')"); "per fleet" / "each fleet" are left to the group refusal
@@ -118,6 +119,8 @@ class RulePlanner:
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
         # "the porters": POR-* (race_words.py, set 29)
+        # "spray jobs", "the ATV", "parked", "who was driving X" (work_words.py, set 30)
+        question = work_words(question, self.words, VOCAB)
         question, prefix = vehicle_group(question, self.words, VOCAB)
         plan = self._plan(question)
         return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
