@@ -20,6 +20,19 @@ if TYPE_CHECKING:
 CSV_DECIMALS = {"degree": 7, "linear": 3}
 
 
+def csv_positions(df: pl.DataFrame, columns: tuple[str | None, ...], crs: object) -> pl.DataFrame:
+    """``df`` with its float position ``columns`` rounded to ``CSV_DECIMALS`` of ``crs`` (None /
+    WGS84: degrees) for a CSV: 1e-7 degree or a mm, not 15 digits (leftover30: `-8.60299999999998`
+    in `trajlm predict` / `recover`'s lat / lon CSVs; the projected path was rounded in session 29)."""
+    import polars as pl
+
+    from trajlm.data import geo
+
+    kind = "degree" if geo.is_geographic(crs) else "linear"
+    cols = [c for c in columns if c in df.columns and df.schema[c].is_float()]
+    return df.with_columns(pl.col(cols).round(CSV_DECIMALS[kind])) if cols else df
+
+
 def output_names(
     pred: pl.DataFrame, layout: Layout, positions: bool = True, csv: bool = False
 ) -> pl.DataFrame:
@@ -30,7 +43,7 @@ def output_names(
     lon while `trajlm recover --crs` wrote the CRS). A name that would clash with
     another output column (an input id column called ``step``) stays trajlm's. ``csv``: the
     projected x / y rounded to ``CSV_DECIMALS`` (leftover29: 15 digits, 5333045.460066889, were
-    written; Parquet keeps the float64s)."""
+    written; Parquet keeps the float64s; leftover30: lat / lon in degrees too)."""
     import polars as pl
 
     from trajlm.data import geo
@@ -41,10 +54,9 @@ def output_names(
     elif positions and layout.kind != "geopandas":  # --crs: the user's CRS back, in its x / y
         x, y = geo.from_wgs84(pred["lat"].to_numpy(), pred["lon"].to_numpy(), layout.crs)
         pred = pred.with_columns(lat=pl.Series(y), lon=pl.Series(x))  # as `recover --crs`
-        if csv:
-            digits = CSV_DECIMALS["degree" if geo.is_geographic(layout.crs) else "linear"]
-            pred = pred.with_columns(pl.col("lat", "lon").round(digits))
         names |= {"lat": layout.lat_col, "lon": layout.lon_col}
+    if csv and positions and layout.kind != "geopandas":
+        pred = csv_positions(pred, ("lat", "lon"), layout.crs)
     others = set(pred.columns) - set(names)
     names = {a: b for a, b in names.items() if a in pred.columns and b not in others}
     return pred.rename({a: b for a, b in names.items() if a != b})

@@ -211,6 +211,12 @@ def recover(
         filled = _said(lambda: m.recover(df, mode=mode, every=every, **asked, **cols),
                        f"--input {input}")  # fmt: skip
     filled = _texts_as_input(df, filled.drop(LINE, strict=False))
+    if out.suffix.lower() == ".csv":  # 1e-7 degree / mm, as `trajlm predict` (leftover30)
+        from trajlm.cli_predict_output import csv_positions
+        from trajlm.data.coerce import layout_of
+
+        where = layout_of(df, **cols)
+        filled = csv_positions(filled, (where.lat_col, where.lon_col), where.crs)
     _write(filled, out)
     n = int(filled["recovered"].sum())
     added = f" ({len(filled) - len(df):,} rows added at --every {every})" if every else ""

@@ -1,5 +1,5 @@
-"""A race's, a hospital's and a ski resort's words (set 29, ask29), read against the data before the rule
-planner reads the question:
+"""A race's and a ski resort's words (set 29, ask29), read against the data before the rule planner reads the
+question (a hospital's kinds of vehicle by id letters: fleet_words.vehicle_group):
 
 - a number said with the word a person puts before it, "bib 2003", "runner 2010's", "number 1", "entrant 17":
   the trip of that id where the data have one (a race's tracker file: one trip a runner, its bib the trip's id),
@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.plan import CannotAnswer
 
 _PERSON = r"(?:(?:bib|runner|racer|entrant|competitor)s?(?:\s+(?:no\.?|number|#))?)"
 _PEOPLE = r"(?:runners|racers|entrants|competitors|finishers|starters|participants|people|persons)"
@@ -45,14 +46,19 @@ def race_words(question: str, words: DataWords) -> str:
         return question
 
     def numbered(m: re.Match) -> str:
-        n = m.group(1)
+        n = m.group(2).replace(",", "")  # "bib 2,003": a thousands separator (badin29)
         if n in words.numbers:
-            return f"vehicle {n}{m.group(2) or ''}"
+            return f"vehicle {n}{m.group(3) or ''}"
         if n.lower() in words.trips:
-            return f"trip {n}{m.group(2) or ''}"
+            return f"trip {n}{m.group(3) or ''}"
+        if ids := sorted(int(x) for x in (*words.trips, *words.numbers) if x.isdigit()):
+            # badin29: "bib 9999" on a race numbered 1-5020 was "did not understand"
+            raise CannotAnswer(f"no {m.group(1).strip()} {n} in the data (its numbers run "
+                               f"{ids[0]}-{ids[-1]}, {len(ids)} of them)")  # fmt: skip
         return m.group(0)
 
-    question = re.sub(rf"\b{_PERSON}\s+#?(\d+)('s)?(?![\w\-/.])", numbered, question, flags=re.I)
+    question = re.sub(rf"\b({_PERSON})\s+#?(\d{{1,3}}(?:,\d{{3}})+|\d+)('s)?(?![\w\-/.])", numbered,
+                      question, flags=re.I)  # fmt: skip
     no_vehicles = not words.vehicles and not words.numbers
     if no_vehicles and words.trips:
         if words.labels:
@@ -134,87 +140,3 @@ def race_words(question: str, words: DataWords) -> str:
                 flags=re.I,
             )
     return question
-
-
-# nouns the planner reads as a label (a mode), never as the ids' letters
-_LABEL_NOUNS = frozenset(
-    {"yacht", "boat", "ship", "vessel", "bike", "bus", "car", "taxi", "ferry", "plane"}
-)
-# what a hospital calls its automated guided vehicles: the ids' letters need not say it
-_ROBOTS = {"robot", "bot", "agv", "amr", "agvs", "amrs"}
-_ROBOT_IDS = {"agv", "amr", "robot", "rbt", "bot"}
-
-
-def vehicle_group(
-    question: str, words: DataWords, vocab: frozenset[str] = frozenset()
-) -> tuple[str, str | None]:
-    """("which vehicle ...", "POR") for "which porter ..." where two vehicles or more have ids of the letters a
-    noun of the question starts with (POR-14, POR-22; "the AGVs", "the robots" for AGV-1 ... AGV-3) and other
-    vehicles have other letters: the noun read as "vehicle(s)" and the ids' letters returned, else (question, None).
-    """
-    kinds: dict[str, list[str]] = {}
-    for low in words.vehicles:
-        if m := re.fullmatch(r"([a-z]+)[-_ ]?\d+", low):  # one letter too: T1, T2 (set 30)
-            kinds.setdefault(m.group(1), []).append(low)
-    if len(kinds) < 2 or sum(map(len, kinds.values())) != len(words.vehicles):
-        return question, None
-    if any(
-        re.search(rf"(?<![\w\-]){re.escape(v)}(?![\w\-])", question, re.I) for v in words.vehicles
-    ):
-        return question, None  # one vehicle named: "the fuel uplift of FUEL-2" is no group (set 27)
-    for m in re.finditer(
-        r"\b(the|which|each|every|per|all(?:\s+the)?|of\s+the)\s+([a-z]{3,})\b(?![\w\-])",
-        question,
-        re.I,
-    ):
-        noun = m.group(2).lower()
-        one = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-        # "the vans" on VAN-07, VAN-12: the ids' own word (set 30), unless the data or the planner read it as a
-        # label ("which yacht": sailing trips, set 19; "which truck or van" on labels truck / van, set 20)
-        own = (
-            one in kinds
-            and len(kinds[one]) >= 2
-            and not {one, noun} & set(words.labels)
-            and one not in _LABEL_NOUNS
-        )
-        if not own and (
-            one in words.labels
-            or noun in words.labels
-            or noun in words.vehicles
-            or {one, noun} & vocab
-        ):
-            continue  # the planner's own words ("which yacht": sailing trips, set 19; "bikes")
-        if one == noun and not re.match(r"which|each|every|per", m.group(1), re.I):
-            continue  # a singular after "the" is a word of another noun ("the fuel uplift"): "which porter" is one
-        hits = _kind_of(one, kinds)
-        if len(hits) == 1:
-            said = "vehicles" if one != noun else "vehicle"
-            return question[: m.start(2)] + said + question[m.end(2) :], hits[0].upper()
-    return question, None
-
-
-def _abbreviates(letters: str, noun: str) -> bool:
-    """ "grt" abbreviates "gritter": its first letter the noun's, the rest in order in the noun."""
-    if len(letters) < 2 or letters[0] != noun[0]:
-        return False
-    rest = iter(noun[1:])
-    return all(c in rest for c in letters[1:])
-
-
-def _kind_of(one: str, kinds: dict[str, list[str]]) -> list[str]:
-    """The id letters a noun names, the surest reading first: the letters themselves ("van": VAN-07), the
-    noun starting with three letters or more ("porter": POR-14), "robots" for AGV / AMR ids, letters that
-    abbreviate it ("gritter": GRT-11; set 30), one letter that starts it ("tractor": T1; set 30); the first
-    reading with one kind (two ids or more) wins."""
-    tiers = [
-        lambda p: one == p,
-        lambda p: len(p) >= 3 and one.startswith(p),
-        lambda p: one in _ROBOTS and p in _ROBOT_IDS,
-        lambda p: _abbreviates(p, one),
-        lambda p: len(p) == 1 and one.startswith(p),
-    ]
-    for tier in tiers:
-        hits = [p for p, ids in kinds.items() if len(ids) >= 2 and tier(p)]
-        if hits:
-            return hits
-    return []

@@ -31,7 +31,7 @@ from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
 )
-from trajlm.llm.fleet_words import fleet_words
+from trajlm.llm.fleet_words import fleet_words, vehicle_group
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import read_hours
 from trajlm.llm.inside import plan_far
@@ -55,7 +55,7 @@ from trajlm.llm.phrases import (
     unit_said_twice,
 )
 from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
-from trajlm.llm.race_words import race_words, vehicle_group
+from trajlm.llm.race_words import race_words
 from trajlm.llm.refusals import (
     STOPPED,
     guard,

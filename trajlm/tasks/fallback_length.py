@@ -15,11 +15,11 @@ val cannot be scored on val. Measured in docs/recovery.md "Session 29 (recover29
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
+from trajlm.errors import warn_at_caller
 from trajlm.tasks.fallback_gap import (
     MIN_POINTS,
     borrowed,
@@ -108,11 +108,10 @@ def length_answer(
                 f"{bin_words(worse)}" if worse else
                 f"the model's recovery was not below {kind} interpolation on the whole call")  # fmt: skip
         how = f"the model's answer for {n_model} fixes and {what} for {n_interp}"
-    warnings.warn(
+    warn_at_caller(  # the caller's line however deep the call (review29: was stacklevel=5)
         f"{rec._said}: on this call's own known points (a backtest of {check['n']} hidden fixes) "
         f"{said}: returning {how} (BridgeRecoverer(check='off') keeps the model's answer)",
         FallbackWarning,
-        stacklevel=5,  # length_answer, _guard, recover, TrajLM.recover: the caller's line
     )
     return np.where(use[:, None], res, fb)
 

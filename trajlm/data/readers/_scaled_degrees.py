@@ -62,6 +62,7 @@ def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: 
         v = df[col].cast(pl.Float64, strict=False)
         frac = ((v % 1) != 0).fill_null(False)
         if not frac.any():
+            _refuse_e7_named_e6(df, v, col, name, k, paths)
             continue
         i = int(frac.arg_max())
         raise TrajlmInputError(
@@ -73,6 +74,28 @@ def scaled_whole(df: pl.DataFrame, names: tuple[str | None, str | None], paths: 
             line=int(df["_line"][i]) if "_line" in df.columns else None,
             field=name,
         )
+
+
+def _refuse_e7_named_e6(
+    df: pl.DataFrame, v: pl.Series, col: str, name: str, k: float, paths: list
+) -> None:
+    """A column named as microdegrees (`LAT_e6`) whose whole numbers pass degrees' range at
+    x 1e6 but fit it at x 1e7 (411,500,000: 411.5 or 41.15): the values are x 1e7, said in one
+    line with the file, line and the name to give (badin29: told "they look projected")."""
+    limit = 90 if col == "_lat" else 180
+    over = (v.abs() > limit * k).fill_null(False)
+    if k != 10**6 or not over.any() or bool((v.abs() > limit * 1e7).any()):
+        return
+    i = int(over.arg_max())  # type: ignore[arg-type]
+    e7 = re.sub(r"(?i)(mdeg|udeg|microdeg(?:rees)?|e6)$", "e7", name)
+    raise TrajlmInputError(
+        f"{v[i]:,.0f} is degrees x 10^7 ({v[i] / 1e7:.5f}), not x 10^6 as the column's name "
+        f"says ({v[i] / k:g} is no {'latitude' if col == '_lat' else 'longitude'}); rename the "
+        f"columns to say x 10^7 (e.g. {name} -> {e7}; Python: df.rename(columns=...))",
+        path=paths[int(df["_file"][i])] if "_file" in df.columns and paths else None,
+        line=int(df["_line"][i]) if "_line" in df.columns else None,
+        field=name,
+    )
 
 
 def whole_if_scaled(la: pl.Series, lo: pl.Series, lat: str, lon: str) -> None:

@@ -25,6 +25,7 @@ from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re
 from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._speed_text import say_unread_speeds
+from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.tabular import (
     _check_columns,
     _coord_cols,
@@ -95,6 +96,7 @@ def iter_parquet(
                 raw = raw.with_columns(naive_text(raw[cm.t]))
                 raw, t_expr, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
             else:
+                refuse_zone_mix(raw, cm, path)  # `10:00 AKST` beside zone-less text (leftover30)
                 t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
                 local = _local_times(cm, None if cm.t_parts else raw[cm.t])
             say_unread_estimates(raw, fcm.extra, ctx)

@@ -99,6 +99,7 @@ from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table i
     check_mapping,
 )
 from trajlm.data.readers._times import date_and_time, with_offset
+from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
 from trajlm.data.readers.presets import HISTORICAL_MIN_T as HISTORICAL_MIN_T  # re-exported
 from trajlm.data.readers.presets import PRESETS as PRESETS
@@ -384,6 +385,7 @@ def _csv_file(
             raw = raw.with_columns(date_and_time(cm.t_date, cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
             raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
+        refuse_zone_mix(raw, cm, path)  # `10:00 AKST` rows beside zone-less ones (leftover30)
         t_ms, local = _time_expr(cm), _local_times(cm)
         if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
             raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
