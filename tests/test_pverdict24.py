@@ -117,14 +117,16 @@ def test_calls_kNN_cannot_answer_stay_with_the_model_said_once(judged: dict) -> 
 
     hist = _hist()
     lm = trajlm.TrajLM.from_pretrained(judged["run"], threads=1)
-    plain = trajlm.TrajLM.from_pretrained(judged["plain"], threads=1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         long = lm.predict(hist, steps=8)
         lm.predict(hist, steps=8)
-    said = [str(w.message) for w in caught if "steps=8 (kNN stores 5)" in str(w.message)]
-    assert len(said) == 1 and set(long["engine"]) == {"model"}
-    assert long.drop("engine").equals(plain.predict(hist, steps=8))
+    # leftover30: past kNN's 5 steps the reaching engine of lowest val error answers (here
+    # constant velocity [time], not the model that lost on val), said once
+    said = [str(w.message) for w in caught if "steps=8 is past kNN" in str(w.message)]
+    assert len(said) == 1 and long.filter(pl.col("step") > 5)["engine"].unique().to_list() == [
+        "constant velocity [time]"
+    ]
     far = hist.with_columns(  # one trip moved 5 degrees north: another place
         lat=pl.when(pl.col("traj_id") == "qc00").then(pl.col("lat") + 5).otherwise(pl.col("lat"))
     )

@@ -161,7 +161,13 @@ def test_api_cli_http_and_eval_answer_with_it_and_save_pretrained_carries_it(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         long = lm.predict(hist, steps=7)
-    assert set(long["engine"]) == {"model"} and any("steps=7" in str(w.message) for w in caught)
+    # leftover30: past its 5 steps the reaching engine of lowest val error (not the model)
+    from trajlm.eval.predict_verdict import reach_engine
+
+    later = reach_engine(judged["verdict"])
+    assert long.filter(pl.col("step") <= 5)["engine"].unique().to_list() == [SCALED]
+    assert long.filter(pl.col("step") > 5)["engine"].unique().to_list() == [later]
+    assert any("steps=7 is past" in str(w.message) for w in caught)
     asked = lm.predict(hist, seconds_ahead=[10, 25, 50])  # interpolated along its 5 steps
     assert set(asked["engine"]) == {SCALED} and asked["std_m"].is_finite().all()
     at50 = asked.filter(pl.col("step") == 3)["lon"].to_numpy()

@@ -40,7 +40,7 @@ def test_kNN_verdict_answers_asked_times_between_and_past_its_points(judged: dic
     assert "engine" not in model.columns and not np.allclose(model["lat"], at["lat"])
 
 
-def test_asked_times_past_kNNs_steps_go_to_the_model_said_once(judged: dict) -> None:  # noqa: F811
+def test_asked_times_past_kNNs_steps_go_to_the_reaching_engine_said_once(judged: dict) -> None:  # noqa: F811
     import trajlm
 
     hist = _hist()
@@ -56,8 +56,9 @@ def test_asked_times_past_kNNs_steps_go_to_the_model_said_once(judged: dict) -> 
         lm.predict(hist, at_times=per)
     said = [str(w.message) for w in caught if "past kNN continuation" in str(w.message)]
     assert len(said) == 1 and repr(ids[0]) in said[0]
-    by = dict(out.group_by("traj_id").agg(pl.col("engine").first()).iter_rows())
-    assert by == {ids[0]: "model", ids[1]: judged["engine"]}
+    # leftover30: kNN answers 20 s, the reaching engine of lowest val error 90 s (was the model)
+    assert out["engine"].to_list() == [judged["engine"], "constant velocity [time]",
+                                       judged["engine"], judged["engine"]]  # fmt: skip
     assert out["traj_id"].to_list() == [ids[0], ids[0], ids[1], ids[1]]  # the input's order
     # before the last fix: NaN, said as the model says it
     mine = out.filter(pl.col("traj_id") == ids[1]).sort("step")

@@ -60,6 +60,7 @@ from trajlm.api_predict_verdict import (
     engine_spread,
     model_keeps_call,
     predict_verdict,
+    steps_reach,
     with_engine,
 )
 from trajlm.api_pretrained import Pretrained
@@ -247,6 +248,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
         max_len = self.config.max_len
         order = df["traj_id"].unique(maintain_order=True)
         asked = at_times is not None or seconds_ahead is not None
+        verdict = steps_reach(self, verdict, int(steps or 5), asked)  # past kNN's 5 steps
         base = None  # the verdict's baseline answer, where it answers (api_predict_verdict.py)
         if verdict is not None and not model_keeps_call(
             self, verdict, int(steps or 5), asked, radii, draft

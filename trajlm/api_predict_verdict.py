@@ -7,8 +7,9 @@ trajectory with that baseline, and every answer names its engine in an ``engine`
 (also ``TrajLM.last_engine``); a time-aware engine answers asked times too
 (``time_aware_asked``: the harness gives it the target times), and since session 25
 (smallval25) so do the others, interpolated (api_verdict_asked.py). Calls the baseline cannot
-answer stay with the model and say so once per loaded run: ``radii``, ``draft``, more steps
-than kNN stores (5), and trajectories far from the train windows (another place).
+answer stay with the model and say so once per loaded run: ``radii``, ``draft`` and
+trajectories far from the train windows (another place); more steps than kNN stores (5): the
+engine of lowest val error that reaches that far (session 30, eval/verdict_reach.py).
 ``fallback=False`` is the model's own answer, as before the verdict (no ``engine`` column).
 A run without a prediction verdict (trained before session 24, the package's checkpoints)
 answers as before. Since session 26 (uncert26) the engine's rows carry ``std_m`` (and the asked
@@ -92,13 +93,25 @@ def model_keeps_call(api: Any, v: dict, k: int | None, asked: bool, radii: Any,
                     "reads (edited?): train again to save it")  # fmt: skip
     elif draft is not None:
         why = "draft= (speculative decoding of the model)"
-    elif v["engine"] in _pv().KNN_FAMILY and k is not None and k > int(v["knn"]["horizon"]):
-        why = f"steps={k} (kNN stores {v['knn']['horizon']})"
     if why is None:
         return False
     say_once(api, f"{why}: the model answers, not the val verdict's {v['engine']} (it answers "
                   "steps <= 5 alone); the engine column says so")  # fmt: skip
     return True
+
+
+def steps_reach(api: Any, v: dict | None, k: int, asked: bool) -> dict | None:
+    """``v`` for ``steps=k`` (said once where ``k`` is past its kNN-family engine's 5 steps:
+    baseline_rows answers the later steps with the engine of lowest val error that reaches
+    that far, eval/verdict_reach.py), or a "model" verdict where that engine is the model
+    (leftover30: the model answered, though it lost on val, and the line did not say so)."""
+    from trajlm.eval.verdict_reach import past_reach, reach_engine, reach_line
+
+    if asked or not past_reach(v, k):
+        return v
+    assert v is not None
+    say_once(api, reach_line(v, f"steps={k}"))
+    return {**v, "engine": "model"} if reach_engine(v) == "model" else v
 
 
 def has_spread(v: dict | None) -> bool:
@@ -118,6 +131,10 @@ def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.Data
 
     if base is None or base.height == 0:
         return base
+    if base["engine"].n_unique() > 1:  # kNN and, past its steps, another engine (leftover30)
+        return pl.concat([engine_spread(api, v, part, history, radii)  # type: ignore[misc]
+                          for part in base.partition_by("engine", maintain_order=True)],
+                         how="diagonal_relaxed")  # fmt: skip
     engine = base["engine"][0]
     spread = (v.get("spread") or {}).get(engine)
     if not spread_ok(spread):
@@ -183,10 +200,18 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     # a time-aware engine's steps fall at the history's median interval (module doc of
     # eval/predict_verdict.py); the others keep the frame path's last interval
     interval = "median" if v["engine"] in (*_pv().TIME_AWARE, _pv().SCALED) else "last"
-    out = predict_canonical(est, mine, proj, k, keys=True, interval=interval)
-    return out.with_columns(engine=pl.lit(v["engine"])), df.filter(
-        pl.col("traj_id").is_in(far.implode())
-    )
+    from trajlm.eval.verdict_reach import past_reach, reach_engine
+
+    h = int(v["knn"]["horizon"]) if past_reach(v, k) else k  # kNN's 5, then (leftover30) ...
+    out = predict_canonical(est, mine, proj, h, keys=True, interval=interval)
+    out = out.with_columns(engine=pl.lit(v["engine"]))
+    if h < k:  # ... the reaching engine of lowest val error, at the same step times
+        alt = reach_engine(v)
+        more = predict_canonical(_pv().VerdictBaseline(alt), mine, LocalProjection.fit(mine), k,
+                                 keys=True, interval=interval)  # fmt: skip
+        more = more.filter(pl.col("step") > h).with_columns(engine=pl.lit(alt))
+        out = pl.concat([out, more], how="diagonal_relaxed").sort("traj_id", "step")
+    return out, df.filter(pl.col("traj_id").is_in(far.implode()))
 
 
 def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
@@ -269,6 +294,7 @@ __all__ = [
     "model_keeps_call",
     "asked_rows",
     "predict_verdict",
+    "steps_reach",
     "time_aware_asked",
     "with_engine",
 ]

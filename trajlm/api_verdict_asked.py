@@ -7,9 +7,11 @@ place-aware kNN or linear-3 verdict left asked times to the model. Here those en
 them too: the engine's next points fall at the times its ``steps=k`` answer gives them (the
 history's last interval, as ``frames.predict_canonical``), the track from the last fix through
 them is interpolated linearly (in metres) at the asked times, as the model's own rollout is
-(api_rollout.py). What the engine cannot answer goes to the model, said once per loaded run:
-an asked time past kNN's stored continuation (5 steps: the whole trajectory goes to the model,
-which rolls out as far as asked) and trajectories far from the train split (another place).
+(api_rollout.py). What the engine cannot answer goes elsewhere, said once per loaded run: an
+asked time past kNN's stored continuation (5 steps: since session 30 the engine of lowest
+val error that reaches that far answers those times, kNN the rest, eval/verdict_reach.py; where
+that engine is the model, it answers the whole trajectory, as it did before whatever val said) and trajectories far from the train split (the model: another
+place).
 linear-3 extrapolates as far as asked (up to the model's own ``MAX_STEPS``). A time before a
 trajectory's last fix gives NaN, as it does from the model.
 """
@@ -83,21 +85,47 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
     if mine.any():
         sub = _share(full, last_t, req, valid, mine)
         base, past = _engine_asked(api, v, *sub)
-        if past.any():
+        if past.any() and v["engine"] not in _pv().KNN_FAMILY:  # linear-3 past its 256 steps
             first = sub[1]["traj_id"].filter(pl.Series(past))[0]
-            # badin25: a linear-3 verdict beside a kNN table said "past linear-3's 5 steps"
             from trajlm.eval.report_verdict import MAX_LINEAR_STEPS
 
-            reach = (v.get("knn") or {}).get("horizon", MAX_LINEAR_STEPS) \
-                if v["engine"] in _pv().KNN_FAMILY else MAX_LINEAR_STEPS  # fmt: skip
-            say_once(api, f"asked times past {v['engine']}'s {reach} steps "
+            say_once(api, f"asked times past {v['engine']}'s {MAX_LINEAR_STEPS} steps "
                           f"(e.g. {said(first)}): the model answers those trajectories, not the val "
                           "verdict's engine; the engine column says so")  # fmt: skip
             gone = sub[1]["traj_id"].filter(pl.Series(past))
             base = base.filter(~pl.col("traj_id").is_in(gone.implode()))
             mine[np.flatnonzero(mine)[past]] = False
+        elif past.any():  # leftover30: past kNN's steps, the reaching engine of lowest val error
+            from trajlm.eval.verdict_reach import reach_line, reach_verdict
+
+            gone = sub[1]["traj_id"].filter(pl.Series(past))
+            say_once(api, reach_line(v, "an asked time", said(gone[0])))
+            alt = reach_verdict(v)
+            if alt["engine"] == "model":  # the model rolls the whole trajectory out, as before
+                base = base.filter(~pl.col("traj_id").is_in(gone.implode()))
+                mine[np.flatnonzero(mine)[past]] = False
+            else:
+                later = _share(*sub, past)
+                more = (time_aware_asked(alt, *later) if alt["engine"] in _pv().TIME_AWARE
+                        else _engine_asked(api, alt, *later)[0])  # fmt: skip
+                base = past_rows(base, more)
     rest = ~mine
     return base, (_share(full, last_t, req, valid, rest) if rest.any() else None)
+
+
+def past_rows(base: pl.DataFrame, more: pl.DataFrame) -> pl.DataFrame:
+    """``base`` (a steps engine's rows, NaN past its reach) with ``more``'s row (the reaching
+    engine's, same traj_id and step) wherever ``base`` has no position."""
+    more = more.select("traj_id", "step", *[pl.col(c).alias(f"_more_{c}")
+                                            for c in ("lat", "lon", "engine")])  # fmt: skip
+    out = base.join(more, on=["traj_id", "step"], how="left", maintain_order="left")
+    take = pl.col("lat").is_nan() & pl.col("_more_lat").is_not_null()
+    return out.with_columns(
+        [
+            pl.when(take).then(pl.col(f"_more_{c}")).otherwise(pl.col(c)).alias(c)
+            for c in ("lat", "lon", "engine")
+        ]  # fmt: skip
+    ).drop("_more_lat", "_more_lon", "_more_engine")
 
 
 def _share(full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray, valid: np.ndarray | None,
@@ -108,4 +136,4 @@ def _share(full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray, valid: np.
             req[keep], None if valid is None else np.asarray(valid)[keep])  # fmt: skip
 
 
-__all__ = ["verdict_asked"]
+__all__ = ["past_rows", "verdict_asked"]

@@ -71,6 +71,9 @@ KNN_FAMILY = (KNN, PLACE_KNN, SCALED)  # engines that answer from the saved trai
 RULE = ("guarded: the model only where the paired bootstrap 95 % upper bound of its val ADE "
         "over the best baseline on val is under 1; else that baseline")  # fmt: skip
 KNN_NAME = "val_verdict_knn.parquet"
+# engines that answer any horizon (linear-3: up to the model's own MAX_STEPS); past a kNN-family
+# engine's steps the one of lowest val ADE answers (eval/verdict_reach.py, session 30)
+REACHING = ("model", "linear-3", *TIME_AWARE)
 FAR_KM = 50.0  # beyond the train windows' box by this much: another place, the model answers
 
 
@@ -109,6 +112,14 @@ def decide(check: dict[str, Any], train: pl.DataFrame) -> dict[str, Any] | None:
             else {}
         )  # irregular: at report times (irreg27)
     )  # each baseline's error spread on val: its answers' std_m and radii (uncert26)
+
+
+def reach_engine(v: dict[str, Any]) -> str:
+    """The engine that answers where ``v``'s kNN-family engine cannot reach: of REACHING, the
+    one of lowest val ADE in the verdict ("model" where it scored none; verdict_reach.py)."""
+    val = v.get("val_ade_m") or {}
+    scored = {e: float(val[e]) for e in REACHING if isinstance(val.get(e), int | float)}
+    return min(scored, key=scored.__getitem__) if scored else "model"
 
 
 # ----------------------------------------------------------------------- the saved kNN
@@ -283,15 +294,22 @@ class ValCheckedPredictor:
 
     def predict_next(self, task: Any) -> np.ndarray:
         engine, k = self.verdict["engine"], task.target_t.shape[1]
-        if engine == "model" or (self.index is not None and k > self.index.horizon):
+        h, alt = k, "model"
+        if self.index is not None and k > self.index.horizon:  # past kNN's steps: as the API
+            h, alt = int(self.index.horizon), reach_engine(self.verdict)  # (leftover30)
+        if engine == "model" or (h < k and alt == "model"):
             return self.model.predict_next(task)
         proj = self.projection or LocalProjection(
             float(task.hist_latlon[..., 0].mean()), float(task.hist_latlon[..., 1].mean())
         )
         t0 = task.hist_t[:, :1]
         keys = traj_keys(np.asarray(task.traj_ids))
-        xy = baseline_xy(engine, self.index, task.xy(proj), task.lengths, k,
-                         task.hist_t - t0, task.target_t - t0, keys)  # fmt: skip
+        xy = baseline_xy(engine, self.index, task.xy(proj), task.lengths, h,
+                         task.hist_t - t0, task.target_t[:, :h] - t0, keys)  # fmt: skip
+        if h < k:  # the later steps: the reaching engine of lowest val error (verdict_reach)
+            later = baseline_xy(alt, None, task.xy(proj), task.lengths, k, task.hist_t - t0,
+                                task.target_t - t0, keys)  # fmt: skip
+            xy = np.concatenate([xy, later[:, h:]], axis=1)
         return np.stack(proj.inverse(xy[..., 0], xy[..., 1]), axis=-1)
 
 
@@ -356,6 +374,6 @@ def unchecked_line(v: dict[str, Any]) -> str:
             "no val spread measured either")  # fmt: skip
 
 
-__all__ = ["DR", "ENGINES", "KNN_FAMILY", "SCALED", "load_index", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "RULE", "TIME_AWARE", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
+__all__ = ["DR", "ENGINES", "KNN_FAMILY", "SCALED", "load_index", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "REACHING", "RULE", "TIME_AWARE", "reach_engine", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
            "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn", "saved_knn_words",
            "unchecked_line", "val_words", "verdict_line"]  # fmt: skip
