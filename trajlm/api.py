@@ -215,9 +215,10 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
         trajlm/eval/predict_verdict.py) and names it in an ``engine`` column
         (``last_engine`` too); a time-aware engine (constant velocity [time], linear-3 [time,
         fit]) also answers asked times, and kNN / linear-3 answer them interpolated between
-        their next points (session 25; an asked time past kNN's 5 steps: the model answers that
-        trajectory). Calls only the model answers (radii, draft, more than 5 steps, far from
-        the train split) say so once. A dead-reckoning verdict (the store reported speed and
+        their next points (session 25). Past kNN's 5 steps (more steps, a later asked time)
+        the engine of lowest val error that reaches that far answers the rest (session 30,
+        eval/verdict_reach.py; the model's whole rollout where that is the model). Calls only
+        the model answers (radii, draft, far from the train split) say so once. A dead-reckoning verdict (the store reported speed and
         course; session 25) answers queries that report them, else its next-best engine, said
         once. ``fallback=False``: the model's
         own answer, as without a verdict. Since session 26 (uncert26) the engine's answers carry

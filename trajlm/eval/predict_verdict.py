@@ -32,7 +32,8 @@ fall at if the trajectory kept its median sampling interval (robust to one odd g
 every [time] baseline. Verdicts saved before (three engines) read as they were.
 
 Calls the baseline cannot answer stay with the model (the API says which, once): more steps
-than kNN's horizon (5), asked times (``at_times`` / ``seconds_ahead``), ``radii`` and ``draft``
+than kNN's horizon (5; since session 30 the reaching engine of lowest val error answers the
+steps past it: verdict_reach.py), asked times (``at_times`` / ``seconds_ahead``), ``radii`` and ``draft``
 (the model's own features), and trajectories whose last point lies outside the train windows'
 bounding box grown by ``FAR_KM`` (another city: the train split says nothing of its streets).
 
