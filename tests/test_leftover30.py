@@ -163,3 +163,26 @@ def test_vehicle_group_lives_in_fleet_words():
         "which vehicle drove most?",
         "POR",
     )
+
+
+def test_cli_data_match_csv_writes_7_decimals(tmp_path):
+    """`trajlm data match --out m.csv` wrote the snapped match_lat / match_lon with 15+ digits."""
+    gpd = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    from test_roads import graph_from_xy, trace
+
+    g = graph_from_xy([[[0, 0], [1000, 0]], [[1000, 0], [1000, 1000]]])
+    f = g.edges_frame().filter(pl.col("u") < pl.col("v"))
+    gpd.GeoDataFrame(
+        {"way_id": f["way_id"]}, geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326
+    ).to_file(tmp_path / "net.geojson", driver="GeoJSON")
+    trace([[100, 5], [400, -6], [700, 3], [990, 200], [1004, 600]]).write_parquet(
+        tmp_path / "p.parquet"
+    )
+    r = invoke_cli(["data", "match", tmp_path / "p.parquet", "--network", tmp_path / "net.geojson",
+                    "--out", tmp_path / "m.csv"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    lines = (tmp_path / "m.csv").read_text().splitlines()
+    cols = lines[0].split(",")
+    got = [line.split(",")[cols.index(c)] for line in lines[1:] for c in ("match_lat", "match_lon")]
+    assert 0 < _decimals(got) <= 7, got[:4]

@@ -43,8 +43,10 @@ def data_match(
     io.outputs({"--out": out}, [data, network], overwrite)
     df = read_points(data, "DATA")
     matched = match(df, read_network(network), sigma_m=sigma_m, radius_m=radius_m)
-    if out.suffix.lower() == ".csv":
-        matched.write_csv(out)
+    if out.suffix.lower() == ".csv":  # 1e-7 degree, as predict / recover's CSVs (leftover30)
+        from trajlm.cli_predict_output import csv_positions
+
+        csv_positions(matched, ("match_lat", "match_lon"), None).write_csv(out)
     else:
         matched.write_parquet(out)
     c = match_summary(matched)
