@@ -7,9 +7,10 @@ was skipped (too few val trips: `val_check_skipped`) says so too (session 25, he
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Any
+
+from trajlm.errors import warn_at_caller
 
 
 def _summary(path: Path) -> dict | None:
@@ -65,4 +66,4 @@ def warn_knn_once(lm: Any) -> None:
         return
     lm._knn_noted = True
     if (line := knn_note(lm)) is not None:
-        warnings.warn(line, UserWarning, stacklevel=4)
+        warn_at_caller(line, UserWarning)

@@ -18,7 +18,6 @@ radii) from its own error spread on val (``engine_spread``); radii then stay wit
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import polars as pl
 
 from trajlm.api_verdict import verdict_of
 from trajlm.data.features import LocalProjection
+from trajlm.errors import warn_at_caller
 from trajlm.eval.frames import predict_canonical
 
 KM_PER_DEG = 111.2
@@ -56,7 +56,7 @@ def say_once(api: Any, line: str) -> None:
     if line in said:
         return
     api._said_predict_verdict = said | {line}
-    warnings.warn(f"{api.path}: {line}", UserWarning, stacklevel=5)  # the caller of predict
+    warn_at_caller(f"{api.path}: {line}", UserWarning)
 
 
 def dr_route(api: Any, v: dict | None, df: pl.DataFrame) -> dict | None:

@@ -357,8 +357,39 @@ def at_times_with_motion(
     for w in caught:
         msg = str(w.message)
         if msg.startswith("NaN where no position can be given"):
+            if line := dead_reckoning_alone_line(out, mixed, ahead, asked):
+                warn_at_caller(line)
             if not left:
                 continue
             msg += f" ({left} remain NaN: dead reckoning filled those with a reported speed and course)"
         warnings.warn_explicit(msg, w.category, w.filename, w.lineno)
     return mixed
+
+
+def _duration_words(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 7200 else f"{seconds / 60:.0f} min"
+
+
+def dead_reckoning_alone_line(
+    out: pl.DataFrame, mixed: pl.DataFrame, ahead: np.ndarray, asked: np.ndarray | None
+) -> str | None:
+    """The line for positions dead reckoning alone gave where the model's rollout did not
+    reach (``out``'s NaN rows that ``mixed`` filled), or None. Said, not dropped: asked "now"
+    on a feed whose vessels last reported days ago, dead reckoning drew each one 42 h on at
+    its last speed and course, 900 km across land, without a word (session 30, newuser30)."""
+    if not out.height:
+        return None
+    filled = ~np.isfinite(out["lat"].to_numpy()) & np.isfinite(mixed["lat"].to_numpy())
+    if not filled.any():
+        return None
+    rows = np.asarray(ahead, np.float64)[np.ones(ahead.shape, bool) if asked is None else asked]
+    far = int(np.argmax(np.where(filled, rows, -np.inf)))
+    n_traj = out.filter(pl.Series(filled))["traj_id"].n_unique()
+    return (
+        f"dead reckoning alone gives {int(filled.sum())} asked position(s) of {n_traj} "
+        f"trajectory(ies) beyond the model's rollout, up to {_duration_words(rows[far])} after "
+        f"the last report (trajectory {out['traj_id'][far]!r}, std_m "
+        f"{mixed['std_m'][far]:,.0f} m): a straight line at the last reported speed and course, "
+        "whatever lies on it; ask for times nearer each trajectory's last report, or leave out "
+        "trajectories whose last report is that old"
+    )

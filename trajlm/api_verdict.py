@@ -11,14 +11,13 @@ A checkpoint without a verdict answers as before, with one line (once per loaded
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 # trajlm.eval.val_verdict / tte_baselines are imported where used: they import scikit-learn,
 # which was ~7 of a fresh `from_pretrained`'s ~11 s on a loaded 2-core box (newuser24)
@@ -72,12 +71,11 @@ def _say_none(api: Any, task: str, save: str) -> None:
     where = api.path if api.path is not None else "this in-memory model"
     what = ("the model answers, unchecked against the baselines" if task == "travel_time" else
             "a small call is judged by its own few known points alone")  # fmt: skip
-    warnings.warn(
+    warn_at_caller(
         f"{task}: no val verdict saved with {where}; {what} (trajlm eval --data STORE --model "
         f"RUN --task {save} --save-verdict saves one; trajlm train and finetune save one at "
         "their end unless --no-val-check; docs/recovery.md, Sessions 22-23)",
         VerdictWarning,
-        stacklevel=5,  # _say_none, the answer, TrajLM's method, its torch decorator: the caller
     )
 
 

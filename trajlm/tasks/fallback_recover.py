@@ -18,11 +18,11 @@ says so in one line (``FallbackWarning``).
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
+from trajlm.errors import warn_at_caller
 from trajlm.objectives.spline import spline_per_trajectory
 from trajlm.tasks.recover_guard import apply_guard
 from trajlm.tasks.recover_interp import akima_xy, linear_xy
@@ -125,14 +125,13 @@ def say_fallback(name: str, errors: dict[str, float], kind: str, words: str | No
     """The one line: what was compared and what the call returns (``words``: the answer in
     words where a saved table picked it, fallback_gap.fallback_answer)."""
     best = min(INTERPS, key=lambda k: errors[k])  # what the model was compared with
-    warnings.warn(
+    warn_at_caller(
         f"{name}: on this call's own known points (a backtest of {errors['n']} hidden fixes) "
         f"the model's recovery was not below {best} interpolation ({errors['guarded']:.1f} m vs "
         f"{errors[best]:.1f} m): returning "
         f"{words or kind + ' interpolation for every gap of this call'} "
         "(BridgeRecoverer(check='off') keeps the model's answer)",
         FallbackWarning,
-        stacklevel=5,  # say_fallback, _guard, recover, TrajLM.recover: the caller's line
     )
 
 
@@ -163,12 +162,11 @@ def say_verdict(
     said = (
         f" ({v[won]:.1f} m vs the model's {v['model']:.1f} m)" if "model" in v and won in v else ""
     )
-    warnings.warn(
+    warn_at_caller(
         f"{name}: this call's own backtest ({errors['n']} hidden fixes) is smaller than the run's "
         f"val check ({verdict['n_hidden']}), where interpolation beat the model{said}: "
         f"returning {how} (fallback=False keeps the model's answer)",
         FallbackWarning,
-        stacklevel=5,
     )
 
 

@@ -1,0 +1,62 @@
+"""Session 30 (newuser30): a maritime analyst's Polars notebook of AIS-like vessel tracks
+(docs/api.md "Session 30 (newuser30)").
+
+- `predict(at_times=[now + 5 min])` on a feed where most vessels last reported hours or days
+  before "now": dead reckoning drew each one on at its last speed and course (42 h, 900 km,
+  across land) and dropped the rollout's NaN line: nothing was said. Now one line says how far
+  dead reckoning alone went past the model's rollout.
+- `recover`'s "not below interpolation" line (`FallbackWarning`) pointed at torch's
+  `_contextlib.py`, not the notebook's line (a fixed stacklevel counted for another path)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+from test_newuser24_fleet import _model
+from test_sogcog import _ship
+
+import trajlm
+from trajlm import api_rollout
+from trajlm.tasks.fallback_recover import FallbackWarning
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> trajlm.TrajLM:
+    return trajlm.TrajLM.from_pretrained(_model(tmp_path_factory.mktemp("nu30") / "m"), threads=1)
+
+
+def test_dead_reckoning_past_the_rollout_is_said_at_the_callers_line(model, monkeypatch) -> None:
+    ship = pl.from_pandas(_ship(244_000_001, 12.0, 30.0, 10.0, noise_m=2.0))
+    monkeypatch.setattr(api_rollout, "MAX_STEPS", 5)  # +3 h lies beyond a 5-step rollout
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        far = model.predict(ship, seconds_ahead=[3 * 3600])
+    assert np.isfinite(far["LAT"].to_numpy()).all()  # dead reckoning still answers
+    (line,) = [w for w in seen if "dead reckoning alone" in str(w.message)]  # was: no word
+    assert "beyond the model's rollout, up to 3.0 h after the last report" in str(line.message)
+    assert "trajectory '244000001'" in str(line.message)
+    assert Path(line.filename).name == Path(__file__).name
+    assert not [w for w in seen if "NaN where" in str(w.message)]  # every position was given
+    with warnings.catch_warnings(record=True) as near:  # within the rollout: nothing to say
+        warnings.simplefilter("always")
+        model.predict(ship, seconds_ahead=[30])
+    assert not [w for w in near if "dead reckoning alone" in str(w.message)]
+
+
+def test_recover_fallback_line_points_at_the_callers_line(model) -> None:
+    ship = _ship(244_000_002, 10.0, 20.0, 15.0, noise_m=2.0)
+    hide = (np.arange(len(ship)) % 4 == 2) & (np.arange(len(ship)) < len(ship) - 2)
+    ship.loc[hide, ["LAT", "LON"]] = np.nan
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        filled = model.recover(ship)  # an untrained model loses to interpolation
+    assert filled["recovered"].sum() == hide.sum()
+    fallback = [w for w in seen if issubclass(w.category, FallbackWarning)]
+    assert fallback, [str(w.message) for w in seen]
+    assert {Path(w.filename).name for w in fallback} == {Path(__file__).name}  # was _contextlib.py
+    assert isinstance(filled, pd.DataFrame)
