@@ -6,7 +6,8 @@
   across land) and dropped the rollout's NaN line: nothing was said. Now one line says how far
   dead reckoning alone went past the model's rollout.
 - `recover`'s "not below interpolation" line (`FallbackWarning`) pointed at torch's
-  `_contextlib.py`, not the notebook's line (a fixed stacklevel counted for another path)."""
+  `_contextlib.py`, not the notebook's line (a fixed stacklevel counted for another path).
+- HTTP `/predict` refused `"latest": true` (422, an extra field) that Python and the CLI take."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from test_httppieces21 import van
 from test_newuser24_fleet import _model
 from test_sogcog import _ship
 
@@ -60,3 +62,30 @@ def test_recover_fallback_line_points_at_the_callers_line(model) -> None:
     assert fallback, [str(w.message) for w in seen]
     assert {Path(w.filename).name for w in fallback} == {Path(__file__).name}  # was _contextlib.py
     assert isinstance(filled, pd.DataFrame)
+
+
+def test_http_predict_latest_answers_each_vessels_latest_piece_as_python(model) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    rows = van("244000003", key="mmsi") + van("244000004", key="mmsi")  # 2 pieces each
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = model.predict(pl.DataFrame(rows), steps=2, latest=True)
+        with TestClient(create_app(model)) as client:
+            got = client.post("/predict", json={"trajectories": rows, "steps": 2, "latest": True})
+            ahead = client.post("/predict", json={"trajectories": rows, "seconds_ahead": [60],
+                                                  "latest": True})  # fmt: skip
+            every = client.post("/predict", json={"trajectories": rows, "steps": 2})
+    assert got.status_code == 200, got.text  # was 422: "field latest: Extra inputs ..."
+    points = got.json()["points"]
+    assert [(p["traj_id"], p["piece"]) for p in points] == [
+        ("244000003", 1), ("244000003", 1), ("244000004", 1), ("244000004", 1)]  # fmt: skip
+    np.testing.assert_allclose([p["lat"] for p in points], want["lat"].to_numpy())
+    assert ahead.status_code == 200, ahead.text
+    assert [(p["traj_id"], p["piece"]) for p in ahead.json()["points"]] == [
+        ("244000003", 1), ("244000004", 1)]  # fmt: skip
+    assert len(every.json()["points"]) == 8  # without latest: every piece, as before

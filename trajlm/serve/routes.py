@@ -114,7 +114,12 @@ def task_routes(
             cut = {**cut, "radii": req.radii}
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
-            if not req.fallback:  # the model alone (session 24): the API's own call
+            if req.latest:  # each vehicle's latest piece: the API's own call (newuser30)
+                ask = {**cut, "latest": True, **({} if req.fallback else {"fallback": False})}
+                if req.radii is not None and req.fallback and predict_verdict(model, True):
+                    ask["radii"] = req.radii  # the model's radii, as below (badin24)
+                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
+            elif not req.fallback:  # the model alone (session 24): the API's own call
                 out, lines = await worker.call(
                     _warned, lambda: model.predict(mdf, steps=k, fallback=False, **cut)
                 )
@@ -157,6 +162,8 @@ def task_routes(
                 # badin25: as for steps (badin24), the model answers with its own radii; the
                 # verdict's kNN answered and the model's radii were put around its points
                 cut_fb = {**cut_fb, "radii": req.radii}
+            if req.latest:  # each vehicle's latest piece (newuser30)
+                cut_fb = {**cut_fb, "latest": True}
             out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
         out, lines = as_sent(out, cut), http_words(no_motion_lines(dr, df, lines))

@@ -72,6 +72,12 @@ class PredictRequest(TrajectoriesRequest):
         description="Levels (50, 90, 95): adds r50_m / r90_m / r95_m, radii (m) that held that "
         "share of truths on val.",
     )
+    # session 30 (newuser30): Python's predict(latest=True) and `trajlm predict --latest`
+    latest: StrictBool = Field(
+        False,
+        description="true: each vehicle's latest piece only (rows keyed by a vehicle / vessel / "
+        "user id, or trips beside one), one answer per vehicle from where it is now.",
+    )
     fallback: bool = Field(True, description="false: the model's answer, never the baseline "
                            "(kNN continuation, linear-3, ...) its run's val verdict chose (session 24)")  # fmt: skip
 

@@ -96,9 +96,10 @@ def selector_routes(
         df, fmt = parse_trajectories(req.trajectories, cfg.limits)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         k = req.steps or 5
-        if req.radii is not None or (cut and sub_second(df)):  # the API's own call (uncert27:
-            # radii read each trajectory's own history; exact times, as routes.predict)
-            ask = {**cut, "radii": req.radii}
+        if req.radii is not None or req.latest or (cut and sub_second(df)):  # the API's own
+            # call (uncert27: radii read each trajectory's own history; exact times, as
+            # routes.predict; latest: each vehicle's latest piece, newuser30)
+            ask = {**cut, "radii": req.radii, "latest": req.latest}
             out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
         else:  # a pass shared with other requests (tidy23): a vehicle's pieces as trips
             table, layout, lines = await worker.call(cut_rows, mdf, cut) if cut else (df, None, [])
