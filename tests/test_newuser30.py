@@ -89,3 +89,27 @@ def test_http_predict_latest_answers_each_vessels_latest_piece_as_python(model) 
     assert [(p["traj_id"], p["piece"]) for p in ahead.json()["points"]] == [
         ("244000003", 1), ("244000004", 1)]  # fmt: skip
     assert len(every.json()["points"]) == 8  # without latest: every piece, as before
+
+
+def test_mistrusted_reports_count_windows_and_name_their_trajectory() -> None:
+    from trajlm.data.motion_columns import reported_motion
+    from trajlm.eval.dead_reckoning_reports import _mistrusted
+
+    KN = 0.514444
+    a = _ship(1, 12.0, 10.0, 5.0)
+    b = _ship(2, 12.0, 10.0, 5.0, seed=3, lat0=36.2)
+    b["SOG"] = b["SOG"] * KN  # m/s in a knots column: this vessel's reports are not used
+    windows = []  # the harness's val windows: "<trajectory>@<window>", two per vessel
+    for ship, name in ((a, "244000005"), (b, "244000006")):
+        for w, part in enumerate((ship.iloc[:15], ship.iloc[15:])):
+            t = 1_780_000_000 + 10 * part.index.to_numpy()
+            windows.append(pl.DataFrame({"traj_id": f"{name}@{w}", "t": t, "lat": part.LAT,
+                                         "lon": part.LON, "SOG": part.SOG, "COG": part.COG}))  # fmt: skip
+    df = pl.concat(windows)
+    sog = reported_motion(df)[0]
+    with pytest.warns(UserWarning) as got:
+        bad = _mistrusted(df, sog)
+    assert bad.tolist() == [False, False, True, True]
+    line = str(got[0].message)
+    assert line.startswith("2 of 4 windows (1 of 2 trajectories) report a speed ('SOG')"), line
+    assert "'244000006' 0.5" in line and "@" not in line  # was "2 of 4 trajectories", '…@0'

@@ -6,6 +6,7 @@ trajlm/eval/dead_reckoning.py, which dead-reckons from them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -93,14 +94,36 @@ def _mistrusted(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
     if bad.any():
         ids = df["traj_id"].unique(maintain_order=True).to_list()
         name = (motion_columns(df.columns) or ("the speed",))[0]
-        said = "; ".join(f"{ids[k]!r} {_unit_hint(float(ratio[k]))}"
+        said = "; ".join(f"{_trip_of(ids[k])!r} {_unit_hint(float(ratio[k]))}"
                          for k in np.flatnonzero(bad)[:3])  # fmt: skip
         warn_at_caller(
-            f"{int(bad.sum())} of {len(bad)} trajectories report a speed ({name!r}) that does not "
+            f"{_count_words(ids, bad)} report a speed ({name!r}) that does not "
             f"match their positions (median reported / between fixes: {said}): dead reckoning "
             "does not use their reports"
         )
     return bad
+
+
+# the harness's windows are named "<trajectory>@<window>" (eval/report_times.py, horizon.py)
+_WINDOW = re.compile(r"^(.+)@\d+$")
+
+
+def _trip_of(traj_id: object) -> object:
+    """A window's trajectory (``"<trajectory>@<window>"``), else the id as it is."""
+    m = _WINDOW.match(traj_id) if isinstance(traj_id, str) else None
+    return m.group(1) if m else traj_id
+
+
+def _count_words(ids: list, bad: np.ndarray) -> str:
+    """ "1 of 2 trajectories", or for the harness's windows "2 of 158 windows (1 of 4
+    trajectories)": fit's val check read windows and said "1 of 158 trajectories" of a
+    40-vessel store, naming '244297245_0@20' (session 30, newuser30)."""
+    trips = [_trip_of(i) for i in ids]
+    if trips == ids:
+        return f"{int(bad.sum())} of {len(bad)} trajectories"
+    n_bad = len({t for t, b in zip(trips, bad, strict=True) if b})
+    return (f"{int(bad.sum())} of {len(bad)} windows ({n_bad} of {len(set(trips))} "
+            "trajectories)")  # fmt: skip
 
 
 def _unit_hint(r: float) -> str:
