@@ -113,3 +113,30 @@ def test_mistrusted_reports_count_windows_and_name_their_trajectory() -> None:
     line = str(got[0].message)
     assert line.startswith("2 of 4 windows (1 of 2 trajectories) report a speed ('SOG')"), line
     assert "'244000006' 0.5" in line and "@" not in line  # was "2 of 4 trajectories", '…@0'
+
+
+def test_long_trip_line_only_where_the_model_answers_travel_time(monkeypatch) -> None:
+    import torch
+    from helpers import STATS
+
+    from trajlm import api_infill
+    from trajlm.api_verdict import Durations
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
+                      infill_heads=True)  # fmt: skip
+    m = trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    m.model.config.coverage = {"dt_s": {"p50": 10.0}, "traj_speed_mps": {"p50": 5.0}}  # 1.55 km
+
+    def said(engine: str) -> list[str]:
+        monkeypatch.setattr(api_infill, "travel_time_answer",
+                            lambda *a: Durations(np.array([1800.0]), engine))  # fmt: skip
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            secs = m.travel_time([(51.90, 3.70)], [(51.955, 4.055)], depart=1_780_000_000)
+        assert secs.engine == engine
+        return [str(w.message) for w in caught if "longer than the model's" in str(w.message)]
+
+    assert len(said("model")) == 1  # 25 km beyond the model's 1.55 km windows
+    assert said("gradient boosting") == []  # was: "train with a longer max_len" for GB's answer

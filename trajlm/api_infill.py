@@ -192,8 +192,12 @@ class InfillTasks:
         if where := trip_warnings(self.model, o, d, t):  # as predict warns: one line a call
             warnings.warn(f"input outside the training coverage: {'; '.join(where)}",
                           CoverageWarning, stacklevel=3)  # fmt: skip
+        # the model's own span: said where the model answers, not the verdict's baseline (a
+        # vessel's ETA answered by gradient boosting was told to "train with a longer max_len",
+        # newuser30)
+        span = long_trip_warning(self.model, o, d) if secs.engine == "model" else None
         for line in (same_place_warning(o, d, secs), travel_time_warning(self.model, o, d, secs),
-                     long_trip_warning(self.model, o, d)):  # fmt: skip
+                     span):  # fmt: skip
             if line:  # e.g. 1 s for 6.9 km from an under-trained model
                 warnings.warn(line, stacklevel=3)
         say_no_verdict(self, fallback)  # a checkpoint without a val verdict: one line, once
