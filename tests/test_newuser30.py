@@ -140,3 +140,28 @@ def test_long_trip_line_only_where_the_model_answers_travel_time(monkeypatch) ->
 
     assert len(said("model")) == 1  # 25 km beyond the model's 1.55 km windows
     assert said("gradient boosting") == []  # was: "train with a longer max_len" for GB's answer
+
+
+def test_cli_travel_time_says_which_engine_answered(tmp_path, monkeypatch) -> None:
+    from helpers import invoke_cli
+
+    from trajlm import cli_tasks
+    from trajlm.api_verdict import Durations
+
+    class Run:  # the run whose val verdict chose gradient boosting for travel time
+        def travel_time(self, o, d, depart):
+            return Durations(np.full(len(o), 1800.0), self.engine)
+
+    run = Run()
+    monkeypatch.setattr(cli_tasks, "_model", lambda *a: run)
+    (tmp_path / "run").mkdir()
+    od = tmp_path / "od.csv"
+    od.write_text("o_lat,o_lon,d_lat,d_lon,depart\n51.9,3.7,51.955,4.055,2026-06-02T09:00:00Z\n")
+    for engine, said in (("gradient boosting", "; answered by gradient boosting, the run's val "
+                          "verdict)"), ("model", "(column travel_time_s, seconds)")):  # fmt: skip
+        run.engine = engine
+        out = tmp_path / f"{engine[0]}.csv"
+        r = invoke_cli(["travel-time", "--input", od, "--model", tmp_path / "run", "--out", out])
+        assert r.exit_code == 0, r.output
+        assert said in " ".join(r.output.split()), r.output  # was: no engine named
+        assert pl.read_csv(out)["travel_time_s"].to_list() == [1800.0]

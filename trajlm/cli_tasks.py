@@ -265,4 +265,8 @@ def travel_time(
     with input_errors(input, "--input"):
         secs = _said(lambda: m.travel_time(o, d, df[found["depart"]]), f"--input {input}")
     _write(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)
-    io.say(f"wrote {len(df):,} travel times to {out} (column travel_time_s, seconds)")
+    # which engine answered, as Python's Durations.engine says it (newuser30: gradient boosting
+    # answered a vessel's ETA by the run's val verdict, and the CLI said nothing)
+    engine = getattr(secs, "engine", "model")
+    by = "" if engine == "model" else f"; answered by {engine}, the run's val verdict"
+    io.say(f"wrote {len(df):,} travel times to {out} (column travel_time_s, seconds{by})")

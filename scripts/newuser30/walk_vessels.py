@@ -1,7 +1,8 @@
 """Session 30 (newuser30): a maritime analyst's notebook on the AIS-like feed of gen_vessels.py,
 cell by cell: trajlm-small's predict (steps, latest + seconds_ahead, radii, at_times "now + 5
 min"), recover (+ radii), embed, travel_time, match, save / reload; then TrajLM.fit (100 steps),
-the fitted run's predict and evaluate (k-step, at report times, horizon_s); then `trajlm serve`
+the fitted run's predict and evaluate (k-step, at report times, horizon_s), a multi-task fit
+(60 steps) and its travel_time to the port; then `trajlm serve`
 on that run and six requests with Python's http.client. Each call prints its time, its warnings
 (category, file:line) and the head of its answer.
 
@@ -86,6 +87,14 @@ def notebook() -> str:
         tab = step(f"evaluate {kw}", lambda kw=kw: mine.evaluate(df, task="predict", **kw))
         if tab is not None:
             print(tab[cols].to_string())
+    mt_run = OUT / "runs_mt"  # infilling heads, for travel_time (ETA to the port)
+    shutil.rmtree(mt_run, ignore_errors=True)
+    mt = step("fit multitask", lambda: trajlm.TrajLM.fit(df, mt_run, config="configs/multitask.toml",
+                                                         max_steps=60, seed=0, threads=1))  # fmt: skip
+    od = pl.read_csv(OUT / "od.csv")
+    o, d = od.select(LAT="o_lat", LON="o_lon"), od.select(LAT="d_lat", LON="d_lon")
+    eta = step("travel_time", lambda: mt.travel_time(o, d, depart=od["depart"].to_list()))
+    print("engine:", getattr(eta, "engine", None))
     return str(run)
 
 
