@@ -7,7 +7,8 @@ train trajectory, expressed relative to its last history point and rotated so th
 displacement points east (the object's own frame); it is tagged with a key of its trajectory.
 A query history is normalised the same way; its ``n_neighbors`` nearest library histories
 (Euclidean in metres, so speed matters as well as shape) vote with the coordinate-wise median
-(or mean) of their continuations, which is rotated back to the query's frame.
+(or mean, or geometric median: ``spatial_median``) of their continuations, which is rotated back
+to the query's frame.
 
 Leak guard: ``query(..., exclude=keys)`` never lets a query see a window of its own trajectory
 (during training a window's own future is in the library otherwise). Build the index from the
@@ -28,7 +29,25 @@ import numpy as np
 
 from trajlm.errors import TrajlmInputError
 
-AGGREGATES = ("median", "mean")
+AGGREGATES = ("median", "mean", "geomedian")  # appended only: saved indexes store the position
+
+
+def spatial_median(points: np.ndarray, iters: int = 1000, tol_m: float = 1e-3) -> np.ndarray:
+    """Geometric (spatial) median of (..., n, 2) points -> (..., 2), by Weiszfeld's iteration
+    from the coordinate-wise median. It minimises the mean Euclidean distance to the points, the
+    ADE's own loss, and turns with the frame; the coordinate-wise median minimises a Manhattan
+    loss that depends on the frame's axes (stork30: with half the neighbours staying and half
+    flying off, it answered half-way, km from both)."""
+    z = np.median(points, -2)
+    for _ in range(iters):
+        d = np.linalg.norm(points - z[..., None, :], axis=-1)
+        w = 1.0 / np.maximum(d, 1e-6)  # a point on the estimate: weight capped, no division by 0
+        new = (w[..., None] * points).sum(-2) / w.sum(-1)[..., None]
+        done = np.abs(new - z).max() < tol_m if new.size else True
+        z = new
+        if done:
+            break
+    return z
 
 
 def traj_keys(ids) -> np.ndarray:
@@ -64,6 +83,15 @@ def rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
 def _pair(keys: np.ndarray, t: np.ndarray) -> np.ndarray:
     """(trajectory key < 2^32, Unix seconds < 2^32) -> one sortable uint64."""
     return (keys.astype(np.uint64) << np.uint64(32)) | (t.astype(np.uint64) & np.uint64(0xFFFFFFFF))
+
+
+def aggregate_continuations(conts: np.ndarray, aggregate: str) -> np.ndarray:
+    """(Q, n_nb, k, 2) neighbour continuations -> (Q, k, 2), per step, by ``aggregate``."""
+    if aggregate == "median":
+        return np.median(conts, 1)
+    if aggregate == "geomedian":
+        return spatial_median(np.moveaxis(conts, 1, -2))
+    return conts.mean(1)
 
 
 @dataclass
@@ -209,7 +237,7 @@ class RetrievalIndex:
             ex = None if exclude is None else np.asarray(exclude)[ok]
             dist, nb = self.neighbours(feats, n_neighbors or self.n_neighbors, ex)
             conts = self.continuations_[nb, :k]  # (Q, n_nb, k, 2)
-            agg = np.median(conts, 1) if self.aggregate == "median" else conts.mean(1)
+            agg = aggregate_continuations(conts, self.aggregate)
             out.continuation[ok] = rotate(agg, c, s)
             out.distance[ok] = dist.mean(1)
             out.spread[ok] = np.linalg.norm(conts[:, :, -1] - agg[:, None, -1], axis=-1).mean(1)

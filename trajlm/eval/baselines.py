@@ -209,7 +209,9 @@ class KNNContinuation(PredictionBaseline):
     displacement points east. A query is normalised the same way, its ``n_neighbors``
     nearest library histories (Euclidean in metres, so speed matters as well as shape) vote
     with the coordinate-wise median (``aggregate="median"``, robust to the odd neighbour that
-    jumped across a GPS gap) or mean of their continuations, which is rotated back. Queries
+    jumped across a GPS gap), the geometric median (``"geomedian"``, stork30: the point of least
+    mean Euclidean error, which stays with a tight majority where half the neighbours stand and
+    half leave in several directions) or the mean of their continuations, rotated back. Queries
     shorter than ``history`` fall back to constant velocity. Tune n_neighbors/history on val
     only. The index is ``trajlm.data.retrieval.RetrievalIndex`` (``index_``), shared with the
     model's retrieval residual base.

@@ -94,13 +94,15 @@ def tune_knn(
     history: tuple[int, ...] = (3, 5, 8),
     random_state: int = 0,
     rule: str = "argmin",
+    aggregate: str | None = None,
 ) -> tuple[B.KNNContinuation, dict[str, float]]:
     """Grid search on the val split only; returns the kept fitted model and val ADE per cell.
 
     ``rule`` (eval/tuning_rule.py, knn30): "argmin" keeps the lowest val ADE (ties: the earlier
     cell); "guarded" (opt-in, measured not better) keeps the default cell (history 5, 10
     neighbours) unless the lowest beats it with a paired 95 % CI. What was kept, and how
-    clearly val told it from the default, is in the model's ``tuning_`` (a tuning_rule.Choice)."""
+    clearly val told it from the default, is in the model's ``tuning_`` (a tuning_rule.Choice).
+    ``aggregate``: the neighbours' vote (KNNContinuation's; None: its default)."""
     from trajlm.eval.tuning_rule import choose
 
     if len(val_task.lengths) == 0:
@@ -108,8 +110,9 @@ def tune_knn(
     k = val_task.target_t.shape[1]
     scores: dict[str, float] = {}
     errors: dict[str, np.ndarray] = {}
+    agg = {} if aggregate is None else {"aggregate": aggregate}
     for h in history:
-        knn = B.KNNContinuation(1, h, k, random_state=random_state).fit(train, proj)
+        knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit(train, proj)
         for nb in n_neighbors:
             knn.n_neighbors = nb  # read at predict time: one library per history length
             pred = _Projected(knn, proj).predict_next(val_task)
@@ -122,7 +125,7 @@ def tune_knn(
         errors, default if default in errors else None, rule, scores, val_task.owners()[1]
     )
     h, nb = (int(v.split("=")[1]) for v in choice.key.split(","))
-    knn = B.KNNContinuation(nb, h, k, random_state=random_state).fit(train, proj)
+    knn = B.KNNContinuation(nb, h, k, random_state=random_state, **agg).fit(train, proj)
     knn.tuning_ = choice
     return knn, scores
 
