@@ -64,7 +64,7 @@ def dr_route(api: Any, v: dict | None, df: pl.DataFrame) -> dict | None:
     query reports speed and course, else its fallback engine, said once."""
     if v is None or v["engine"] != _pv().DR:
         return v
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
     from trajlm.eval.dr_verdict import fallback_verdict, no_motion_line
 
     if has_motion(df):
