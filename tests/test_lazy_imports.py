@@ -1,10 +1,10 @@
 """A command loads what it needs, no more (session 30, tidy30; docs/testing.md): `import
 trajlm.cli` and `--help` load no polars / NumPy / torch (polars was half of the CLI's import:
-0.16 of 0.33 CPU s), `trajlm data ingest` no torch, and `trajlm predict` /
-`TrajLM.predict` on a model without a saved val verdict (trajlm-small) no scikit-learn, SciPy
-or pandas (1.3 of a 3.9 CPU s predict). Each test runs one fresh interpreter: the test worker
-has all of them loaded already. A new top-level import that breaks this fails here; move it into
-the function that needs it."""
+0.16 of 0.33 CPU s), `trajlm data ingest` and `trajlm ask` (a data question) no torch, and
+`trajlm predict` / `TrajLM.predict` on a model without a saved val verdict (trajlm-small) no
+scikit-learn, SciPy or pandas (1.3 of a 3.9 CPU s predict). Each test runs one fresh interpreter:
+the test worker has all of them loaded already. A new top-level import that breaks this fails
+here; move it into the function that needs it."""
 
 from __future__ import annotations
 
@@ -62,13 +62,17 @@ def _points(tmp_path: Path) -> Path:
 
 def test_help_loads_no_data_library_and_ingest_no_torch(tmp_path: Path) -> None:
     csv = _points(tmp_path)
-    ingest = ["data", "ingest", str(csv), "--out", str(tmp_path / "store")]
+    store = str(tmp_path / "store")
+    ingest = ["data", "ingest", str(csv), "--out", store]
+    ask = ["ask", "how many trips are there", "--data", store, "--planner", "rules"]
     seen = _loaded([("--help", ["--help"]), ("data --help", ["data", "--help"]),
-                    ("predict --help", ["predict", "--help"]), ("data ingest", ingest)], csv)  # fmt: skip
+                    ("predict --help", ["predict", "--help"]), ("data ingest", ingest),
+                    ("ask", ask)], csv)  # fmt: skip
     for stage in ("import trajlm.cli", "--help", "data --help", "predict --help"):
         assert seen[stage] == [], f"{stage} loaded {seen[stage]}"
     assert (tmp_path / "store" / "manifest.json").is_file()
-    assert not {"torch", "sklearn", "scipy", "pandas"} & set(seen["data ingest"]), seen
+    for stage in ("data ingest", "ask"):  # a question about the data: no model, no torch
+        assert not {"torch", "sklearn", "scipy", "pandas"} & set(seen[stage]), seen
 
 
 @pytest.mark.skipif(not SMALL.is_file(), reason="trajlm-small weights not built")
