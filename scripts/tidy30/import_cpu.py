@@ -52,6 +52,7 @@ def cases(out: Path) -> dict[str, list[str]]:
             "1",
         ],  # fmt: skip
         "api_predict_small": ["-c", PREDICT_API, csv],
+        "ask": [*t, "ask", "how many trips are there", "--data", store, "--planner", "rules"],
         "train_2_steps": [
             *t,
             "train",
