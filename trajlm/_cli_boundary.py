@@ -23,7 +23,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from trajlm._safety import UserError
-from trajlm.data.schema import TrajlmInputError
+from trajlm.errors import TrajlmInputError  # not data.schema: it imports polars (tidy30)
 
 console = Console()
 

@@ -83,8 +83,7 @@ def short_values(text: str, longest: int = 160) -> str:
 def other_model_kind(path: Path) -> str | None:
     """What a folder without transformer weights holds, in words, when trajlm wrote it: a
     candidate selector, a route-recovery model, a classifier or a store (badin17 F10)."""
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
 
     if not path.is_dir():
         return None

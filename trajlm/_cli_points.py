@@ -12,7 +12,7 @@ from pathlib import Path
 
 from trajlm._cli_io import must_exist, read_store_checked, say
 from trajlm._safety import UserError, reading
-from trajlm.data.schema import LINE, TrajlmInputError
+from trajlm.errors import TrajlmInputError
 
 _COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
                  "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
@@ -35,6 +35,7 @@ def read_points(
     line); None when the command has no such option (hints then name `trajlm data ingest`).
     `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names."""
     from trajlm.data.coerce import Layout, coerce
+    from trajlm.data.schema import LINE
 
     if path.is_dir():
         must_exist(path, option)
@@ -289,6 +290,8 @@ def _with_lines(df, n_lines: int):
     lines included) with each row's 1-based file line in column LINE, so errors name lines;
     unchanged when the counts differ (a quoted field spanning lines)."""
     import polars as pl
+
+    from trajlm.data.schema import LINE
 
     if n_lines - 1 != len(df) or LINE in df.columns:
         return df

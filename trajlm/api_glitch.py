@@ -61,7 +61,7 @@ def glitched_last(df: pl.DataFrame) -> np.ndarray:
     (``eval.dead_reckoning.glitched_last_fix``, predict18) or, on a table without a reported
     speed, by their own earlier speeds (``implied_glitched_last``, movers19)."""
     from trajlm.data.clean_split import reported_speed
-    from trajlm.eval.dead_reckoning import glitched_last_fix
+    from trajlm.eval.dead_reckoning_reports import glitched_last_fix
 
     if reported_speed(df) is not None:
         return glitched_last_fix(df)
@@ -77,7 +77,7 @@ def without_glitched_last(df: pl.DataFrame, stacklevel: int = 4) -> pl.DataFrame
     names the first trajectory, the fix's time and how many more; ``df`` as it is (the same
     object) when none is flagged."""
     from trajlm.data.clean_split import reported_speed
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
 
     bad = glitched_last(df)
     if not bad.any():

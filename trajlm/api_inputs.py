@@ -6,6 +6,7 @@ outside a rollout (trajlm/api.py)."""
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -160,9 +161,8 @@ def index_labels(data: Any) -> Iterator[Any]:
     -> a copy carrying each row's integer index label in column LINE, so that the validation's
     errors name it ("first at index label 532", not the position 517); a position ("at row
     N") in an error about the caller's rows gets its label too. Other inputs pass unchanged."""
-    import pandas as pd
-
-    if not isinstance(data, pd.DataFrame) or LINE in data.columns or (
+    pd = sys.modules.get("pandas")  # a pandas frame has loaded pandas; else no import (0.3 s)
+    if pd is None or not isinstance(data, pd.DataFrame) or LINE in data.columns or (
         isinstance(data.index, pd.RangeIndex) and data.index.start == 0 and data.index.step == 1
     ):  # fmt: skip
         yield data

@@ -64,7 +64,7 @@ def dr_route(api: Any, v: dict | None, df: pl.DataFrame) -> dict | None:
     query reports speed and course, else its fallback engine, said once."""
     if v is None or v["engine"] != _pv().DR:
         return v
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
     from trajlm.eval.dr_verdict import fallback_verdict, no_motion_line
 
     if has_motion(df):
@@ -105,9 +105,11 @@ def steps_reach(api: Any, v: dict | None, k: int, asked: bool) -> dict | None:
     baseline_rows answers the later steps with the engine of lowest val error that reaches
     that far, eval/verdict_reach.py), or a "model" verdict where that engine is the model
     (leftover30: the model answered, though it lost on val, and the line did not say so)."""
+    if asked or v is None:  # no verdict (trajlm-small): no verdict modules either (sklearn)
+        return v
     from trajlm.eval.verdict_reach import past_reach, reach_engine, reach_line
 
-    if asked or not past_reach(v, k):
+    if not past_reach(v, k):
         return v
     assert v is not None
     say_once(api, reach_line(v, f"steps={k}"))

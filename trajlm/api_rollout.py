@@ -342,7 +342,7 @@ def at_times_with_motion(
     Its "NaN where no position can be given" warning is dropped when dead reckoning filled
     every such position, and says how many remain otherwise (trajectories without a report);
     other warnings pass as they were raised."""
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
 
     if not weight or not has_motion(df):
         return with_calibrated_std(predict_at(), df, ahead, asked)

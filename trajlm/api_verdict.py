@@ -49,16 +49,19 @@ def check_flags(**flags: Any) -> None:
 def verdict_of(api: Any) -> dict | None:
     """The verdict saved with the loaded weights (read once per model), or None."""
     if not hasattr(api, "_verdict"):
-        from trajlm.eval.val_verdict import read_verdict
+        from trajlm.eval.saved_kind import VERDICT_NAME
 
         path = getattr(api, "path", None)
-        api._verdict = read_verdict(Path(path)) if path is not None else None
+        api._verdict = None
+        if path is not None and (Path(path) / VERDICT_NAME).is_file():  # else: none saved, and
+            from trajlm.eval.val_verdict import read_verdict  # its imports (sklearn) not needed
+
+            api._verdict = read_verdict(Path(path))
     return api._verdict
 
 
 def _say_none(api: Any, task: str, save: str) -> None:
     """One line, once per loaded model: no verdict, so the model answers unchecked."""
-    from trajlm.eval.val_verdict import VerdictWarning
     from trajlm.model.weights import shipped_name
 
     said = getattr(api, "_said_no_verdict", set())
@@ -67,6 +70,8 @@ def _say_none(api: Any, task: str, save: str) -> None:
         # MODEL_CARD.md, README: interpolation's level): the line named a folder inside the
         # package the user cannot act on (newuser29 #8, leftover29)
         return
+    from trajlm.eval.val_verdict import VerdictWarning
+
     api._said_no_verdict = said | {task}
     where = api.path if api.path is not None else "this in-memory model"
     what = ("the model answers, unchecked against the baselines" if task == "travel_time" else

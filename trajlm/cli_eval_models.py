@@ -127,8 +127,7 @@ def build_predictors(task: str, models: list[Path] | None, context: str | None, 
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
     elif models:
-        from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-        from trajlm.eval.selector_predictor import is_selector_dir
+        from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
         from trajlm.tasks.adapter import needs_network, task_model
 
         names = [p.name for p in models]
@@ -198,8 +197,7 @@ def val_checked_predict_rows(predictors: list, models: list[Path] | None,
     steps under --at-report-times, and --horizon-s stopped on it); ``lm_class``:
     trajlm.api.TrajLM, needed with ``at_times``."""
     from trajlm.eval.predict_verdict import DR, KNN_FAMILY, ValCheckedPredictor, load_index
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
     from trajlm.model.weights import resolve_weights
 
     out = []

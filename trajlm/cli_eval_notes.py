@@ -28,7 +28,7 @@ def horizon_models(predictors: list, df, horizons: tuple[float, ...] | bool,
     if not horizons:
         return predictors
     from trajlm.api_horizon import at_times_models
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
 
     return at_times_models(predictors, has_motion(df), lm_class=lm_class)
 

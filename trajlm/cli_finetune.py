@@ -12,7 +12,6 @@ from trajlm import _cli_io as io
 from trajlm._cli_io import CLASSES_HELP, THREADS_HELP, console
 from trajlm._cli_io import fail as _fail
 from trajlm.cli_verdict import NO_VAL_CHECK_HELP, say_plain, val_check_run
-from trajlm.eval.classify_notes import CLASSES
 
 FINETUNE_TASKS = ("predict", "recover", "tte", "classify", "similarity")
 SPLITS_BY = ("time", "user_time", "source")
@@ -123,6 +122,7 @@ def finetune(
     from trajlm._safety import LOCK, DirLock, check_output_dir, drop_failed_marker, write_marker
     from trajlm._threads import apply_threads
     from trajlm.cli_eval_notes import canonical_task
+    from trajlm.eval.classify_notes import CLASSES
 
     task = canonical_task(task)  # travel_time -> tte, modes -> classify (as `trajlm eval`)
     io.choice(task, FINETUNE_TASKS, "--task")

@@ -261,8 +261,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
     (``every_fix``) where some shared a second: predicted by TrajLM.predict, as the API and
     the server predict them."""
     from trajlm._threads import apply_threads
-    from trajlm.eval.route_recovery_predictor import is_route_recovery_dir
-    from trajlm.eval.selector_predictor import is_selector_dir
+    from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
     from trajlm.tasks.predict import predict_table
 
     if is_route_recovery_dir(model):
@@ -337,13 +336,17 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
 
 def _predict_verdict(model: Path) -> dict | None:
     """The prediction verdict `trajlm train` saved with --model's weights, or None."""
-    from trajlm.eval.val_verdict import read_verdict
+    from trajlm.eval.saved_kind import VERDICT_NAME
     from trajlm.model.weights import resolve_weights
 
     try:
         wdir = resolve_weights(model, log=False)
     except (OSError, ValueError):  # no weights there: io.load_model says so in one line
         return None
+    if not (wdir / VERDICT_NAME).is_file():  # none saved (trajlm-small): skip val_verdict's imports
+        return None
+    from trajlm.eval.val_verdict import read_verdict
+
     with warnings.catch_warnings():  # a verdict of other weights: TrajLM.predict says it
         warnings.simplefilter("ignore")
         return (read_verdict(wdir) or {}).get("predict")

@@ -45,7 +45,7 @@ def mix_said(df: pl.DataFrame, weight: float) -> str:
     """What ``with_reported_motion`` uses, in words: the mix, and dead reckoning alone for the
     trajectories whose last fix is a glitch by its reports (session 18: motion18 gave them no
     model share; predict18 item 2: the line said the mix for them too)."""
-    from trajlm.eval.dead_reckoning import glitched_last_report
+    from trajlm.eval.dead_reckoning_reports import glitched_last_report
 
     mix = f"{weight:g} dead reckoning + {1 - weight:g} model"
     bad = glitched_last_report(df)

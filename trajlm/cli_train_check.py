@@ -138,7 +138,7 @@ def val_table(data: Path, train: Any) -> Any:
     """The store's val split where the train split reports speed and course (dead reckoning
     is then a verdict candidate: eval/dr_verdict.py), else None (nothing read)."""
     from trajlm.data.store import read_store
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
 
     if not has_motion(train):
         return None

@@ -11,6 +11,7 @@ in a nullable / object index). A frame on the default 0..n-1 index is left as it
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -21,9 +22,8 @@ POSITION = "__trajlm_caller_position"
 def tag_positions(data: Any) -> tuple[Any, Any]:
     """(``data`` with each row's position in column POSITION, its index) for a pandas frame
     (GeoDataFrames too) on an index other than 0..n-1; (``data``, None) otherwise."""
-    import pandas as pd
-
-    if not isinstance(data, pd.DataFrame) or POSITION in data.columns:
+    pd = sys.modules.get("pandas")  # a pandas frame has loaded pandas; else no import (0.3 s)
+    if pd is None or not isinstance(data, pd.DataFrame) or POSITION in data.columns:
         return data, None
     index = data.index
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
@@ -36,9 +36,11 @@ def tag_positions(data: Any) -> tuple[Any, Any]:
 def index_back(result: Any, index: Any) -> Any:
     """``result`` (a pandas frame carrying POSITION) on the caller's index labels, POSITION
     dropped; unchanged when ``index`` is None or the column is not there."""
+    if index is None:  # tag_positions found no pandas index to keep
+        return result
     import pandas as pd
 
-    if index is None or not isinstance(result, pd.DataFrame) or POSITION not in result.columns:
+    if not isinstance(result, pd.DataFrame) or POSITION not in result.columns:
         return result
     pos = pd.to_numeric(result[POSITION], errors="coerce").to_numpy(dtype=np.float64)
     result = result.drop(columns=POSITION)

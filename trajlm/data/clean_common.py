@@ -21,6 +21,10 @@ def _step_speed_mps() -> pl.Expr:
 # Faster than a jet airliner's cruise (~250 m/s) and the speed of sound: a point reached at more
 # than this from its predecessor is a bad fix or a swapped lat/lon, whatever moved.
 IMPOSSIBLE_SPEED_MPS = 340.0
+# A glitch: a step faster than this x the 99th percentile of the trips' speeds (model/scale.py's
+# coverage_base, llm/trips.py); defined here, not in model/, so that `trajlm ask` reads it
+# without importing torch (tidy30)
+GLITCH_SPEED_FACTOR = 4.0
 
 
 def fast_points(df: pl.DataFrame, max_mps: float = IMPOSSIBLE_SPEED_MPS) -> tuple[int, float]:

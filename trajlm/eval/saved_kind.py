@@ -14,6 +14,8 @@ SELECTOR_KIND = (
     "candidate_selector"  # config.json's "kind": what `trajlm eval --model` dispatches on
 )
 ROUTE_RECOVERY_KIND = "route_recovery"
+# eval/val_verdict.py's file, named here so a caller can look for it without val_verdict's imports
+VERDICT_NAME = "val_verdict.json"
 
 
 def saved_kind(path: str | os.PathLike) -> str | None:

@@ -40,6 +40,7 @@ from trajlm.errors import TrajlmInputError
 from trajlm.eval import metrics as M
 from trajlm.eval.predict_verdict import KNN_NAME, check_predict_fields, check_saved_table
 from trajlm.eval.protocol import make_tte_task
+from trajlm.eval.saved_kind import VERDICT_NAME
 from trajlm.eval.scaled_knn_engine import SCALE_NAME
 from trajlm.eval.travel_time_fallback import ValCheckedTTE
 from trajlm.eval.tte_baselines import (
@@ -51,7 +52,6 @@ from trajlm.model.weights import atomic_write
 from trajlm.tasks.fallback_gap import gap_table, table_ok
 from trajlm.tasks.fallback_recover import INTERPS, interpolate
 
-VERDICT_NAME = "val_verdict.json"
 OD_NAME = "val_verdict_od.parquet"
 FORMAT = 1
 TTE_ENGINES = ("model", "distance / mean speed", "linear regression", "gradient boosting")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import polars as pl
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
+from trajlm.data.clean_common import GLITCH_SPEED_FACTOR
 from trajlm.data.geometry import haversine_m
 from trajlm.llm.text import STOP_SPEED_MPS
-from trajlm.model.scale import GLITCH_SPEED_FACTOR
 
 TRIP_COLUMNS = [
     "traj_id",

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.data.clean_common import GLITCH_SPEED_FACTOR  # a glitch: 4x the fastest trips
 from trajlm.model.coverage_gate import GATE_EPS, gate_ranges
 from trajlm.model.embedding import DELTA
 
@@ -151,9 +152,6 @@ def history_gate(model, feats: torch.Tensor, last: torch.Tensor) -> torch.Tensor
     g = torch.where(med_step > cfg.max_step_norm, torch.zeros_like(g), g)
     # a single-point history has no speed: keep the model as it is
     return torch.where(last >= 1, g, torch.ones_like(g))
-
-
-GLITCH_SPEED_FACTOR = 4.0  # coverage_base: a glitch is at least 4x the fastest trips' speed
 
 
 def coverage_base(last_step: torch.Tensor, stats: dict, coverage: dict | None,

@@ -67,7 +67,7 @@ def _number(v: Any) -> float | None:
 def no_motion_lines(v: dict | None, df: pl.DataFrame, lines: list[str]) -> list[str]:
     """``lines`` with the fallback line where a dead-reckoning verdict met a query without
     speed / course (``TrajLM.predict`` says it once per loaded run; each answer says it)."""
-    from trajlm.eval.dead_reckoning import has_motion
+    from trajlm.eval.dead_reckoning_reports import has_motion
     from trajlm.eval.dr_verdict import no_motion_line
 
     if v is None or has_motion(df):
