@@ -231,8 +231,10 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
         df = df.filter(~mmsi)
     # Rows without a position (both coordinates empty: Movebank events of other sensors,
     # OpenSky vectors before a position; AIS's 91 / 181 "not available") are `no_fix` in both
-    # modes, unless no row of the chunk has one (a column mapping problem, said below)
-    none = (lat.is_null() & lon.is_null()) | ((lat == 91) & (lon == 181)).fill_null(False)
+    # modes, unless no row of the chunk has one (a column mapping problem, said below); so are
+    # both coordinates -999 / -9999, science loggers' missing value (heldout30: radiosondes)
+    missing = ((lat == -9999) & (lon == -9999)) | ((lat == -999) & (lon == -999))
+    none = (lat.is_null() & lon.is_null()) | ((lat == 91) & (lon == 181) | missing).fill_null(False)
     n_none = int(df.select(none.sum()).item())
     if n_none and n_none < len(df):
         ctx.report.drop("no_fix", n_none)

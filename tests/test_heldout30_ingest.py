@@ -1,0 +1,96 @@
+"""Session 30 (heldout30): held-out exports the readers refused, or read wrong.
+
+Before: a Spanish cattle-collar portal's `10-ene-2026 00:40:46` was "not parseable" with a
+strptime hint that could not help (`%b` is English only); a fleet portal's `report.xls` that is
+an HTML table was "a spreadsheet workbook" with a `pd.read_excel` hint that fails on HTML; a
+sounding system's whitespace-aligned text table was one column named by its whole header line;
+its -9999.0 missing fixes were refused as "latitude outside [-90, 90]"; a harvester's British-grid
+`Easting` / `Northing` of 0 / 0 were read with --crs as a point off the Scilly Isles (400 fast
+steps, a warning only); `Collar` / `Machine` / `runner` were not taken as the trajectory id."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from trajlm.data.column_names import find_columns
+from trajlm.data.readers import read
+from trajlm.data.readers._column_map import ColumnMap
+from trajlm.data.readers._times import parse_time
+
+
+def _times(values: list[str], fmt: str | None = None) -> list[int | None]:
+    return pl.DataFrame({"t": values}).select(parse_time("t", fmt))["t"].to_list()
+
+
+def test_month_names_of_other_languages_are_read() -> None:
+    jan10 = 1768005646  # 2026-01-10 00:40:46 UTC
+    assert _times(["10-ene-2026 00:40:46", "10-Jan-2026 00:40:46", "10 janv. 2026 00:40:46",
+                   "10.Jän.2026 00:40:46", "10/gen/2026 00:40:46"]) == [jan10] * 5  # fmt: skip
+    assert _times(["3-dic-2026 07:05", "1 out 2026 12:00:00", "2 Mär 2026 09:00"]) == [
+        1796281500, 1790856000, 1772442000]  # fmt: skip
+    # the user's own strptime pattern sees the English word too (the old hint now works)
+    assert _times(["10-ene-2026 00:40:46"], "%d-%b-%Y %H:%M:%S") == [jan10]
+    assert _times(["10-foo-2026 00:40:46"]) == [None]  # not a month: still unparsed
+
+
+def test_the_spanish_cattle_csv_reads_with_no_options(tmp_path) -> None:
+    p = tmp_path / "collares.csv"
+    rows = [f"VC-{k};{10 + i}-ene-2026;0{i}:30:00;39,4{i}{k};-6,3{i}{k}" for k in (1, 2)
+            for i in range(5)]  # fmt: skip
+    p.write_text("Collar;Fecha;Hora;Latitud;Longitud\n" + "\n".join(rows) + "\n", "utf-8")
+    df, _ = read(p)  # was: time not parseable, then "name the id column: --traj-col 'Collar'"
+    assert sorted(df["traj_id"].unique()) == ["VC-1", "VC-2"]
+    assert df["t"].min() == 1768005000  # 10 Jan 2026 00:30 (as UTC, with the no-zone note)
+    assert df["lat"].max() == pytest.approx(39.442)
+
+
+def test_an_html_table_saved_as_xls_is_read_as_its_table(tmp_path) -> None:
+    p = tmp_path / "report.xls"
+    cells = [("W-1 PV", f"01.12.2026 07:5{i}:00", 48.16 + i * 1e-3, 16.39) for i in range(4)]
+    body = "".join(
+        f"<tr><td>{v}</td><td>{t}</td><td>{a}</td><td>{o}</td></tr>\n" for v, t, a, o in cells
+    )
+    p.write_text('<html><head><meta charset="utf-8"></head><body><table border="1">\n'
+                 '<tr><td colspan="4"><b>Position report</b></td></tr>\n'
+                 "<tr><th>Vehicle</th><th>Date/Time</th><th>Latitude</th><th>Longitude</th></tr>\n"
+                 f"{body}</table></body></html>")  # fmt: skip
+    df, _ = read(p)  # was: "a spreadsheet workbook ... pd.read_excel(path)" (fails on HTML)
+    assert df["traj_id"].unique().to_list() == ["W-1 PV"] and len(df) == 4
+    assert df["t"].min() == 1796111400  # 01.12.2026 07:50 read day-first
+
+
+def test_a_whitespace_aligned_table_with_comments_and_9999_fixes_is_read(tmp_path) -> None:
+    p = tmp_path / "sounding.txt"
+    rows = [f"{f:>6} {2 * i:>6} 2026-11-01 10:5{i}:00 {48.2 + i / 1e3:>9.4f} {11.5:>9.4f}"
+            for f in (41026, 41027) for i in range(6)]  # fmt: skip
+    rows[3] = rows[3][:-20] + f"{-9999.0:>9.1f} {-9999.0:>9.1f}"
+    p.write_text("# Upper-air sounding export, station 10868\n# Missing values: -9999.0\n"
+                 f"{'Flight':>6} {'Elapsed(s)':>6} Date Time {'Lat':>9} {'Lon':>9}\n"
+                 + "\n".join(rows) + "\n")  # fmt: skip
+    df, report = read(p)  # was: one column named by the whole header line
+    assert df["traj_id"].n_unique() == 2 and len(df) == 11
+    assert report.dropped["no_fix"] == 1  # -9999 / -9999: was "latitude outside [-90, 90]"
+    # a space-separated line of a CSV-like file is not taken for an aligned table
+    q = tmp_path / "notes.txt"
+    q.write_text("id,t,lat,lon\n" + "\n".join(f"a,{1770000000 + i},1.0,2.0" for i in range(6)))
+    assert read(q)[0].height == 6
+
+
+def test_projected_zero_zero_is_no_fix_not_a_place(tmp_path) -> None:
+    pytest.importorskip("pyproj")
+    p = tmp_path / "harvester.csv"
+    rows = [f"HV01,2026-09-14T06:4{i}:00Z,{262400 + 5 * i},{708300 + 5 * i}" for i in range(6)]
+    rows[2] = "HV01,2026-09-14T06:42:00Z,0.0,0.0"
+    p.write_text("Machine,Timestamp,Easting,Northing\n" + "\n".join(rows) + "\n")
+    cm = ColumnMap(traj_id="Machine", t="Timestamp", lat="Northing", lon="Easting",
+                   crs="EPSG:27700")  # fmt: skip
+    df, report = read(p, columns=cm)  # was kept: 49.77 N, 7.56 W, off the Scilly Isles
+    assert len(df) == 5 and report.dropped["no_fix"] == 1
+    assert df["lat"].min() > 56 and df["lon"].max() < -3  # Scotland
+
+
+def test_a_collar_a_machine_and_a_runner_are_the_trajectory() -> None:
+    assert find_columns("traj_id", ["Collar", "Fecha", "Hora", "Latitud"]) == ["Collar"]
+    assert find_columns("traj_id", ["Machine", "Timestamp", "Easting"]) == ["Machine"]
+    assert find_columns("traj_id", ["runner", "date", "time", "lat", "lng"]) == ["runner"]
