@@ -46,7 +46,7 @@ from typing import IO
 import polars as pl
 
 from trajlm.data.geo import is_wgs84, reproject_columns
-from trajlm.data.outlier_flags import MARKED_OUTLIER, outlier_mask
+from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._clock_change import local_time_columns, resolve_local
 from trajlm.data.readers._common import (
@@ -124,6 +124,11 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         df = df.filter(~marked)
         ctx.report.rows_in += n - len(df)
         ctx.report.drop(MARKED_OUTLIER, n - len(df))
+    if (invalid := invalid_fix_mask(df.columns)) is not None:  # Traccar's `valid` 0 (heldout30)
+        n = len(df)
+        df = df.filter(~invalid)
+        ctx.report.rows_in += n - len(df)
+        ctx.report.drop("no_fix", n - len(df))
     if cm.coord_sources:
         srcs = _present_sources(cm, df.columns)
         if cm.no_fix is None:
