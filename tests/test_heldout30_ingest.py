@@ -145,3 +145,41 @@ def test_solar_hijri_dates_read_with_jalali_and_are_named_without_it(tmp_path) -
         read(p)  # was: "time before 1990" and its Unix value alone
     df, _ = read(p, columns=ColumnMap(time_format="jalali"))
     assert df["t"].min() == 1795416780  # 06:53:00 (as UTC, with the no-zone note)
+
+
+def test_a_tracker_servers_invalid_fixes_are_no_fix(tmp_path) -> None:
+    p = tmp_path / "tc_positions.csv"
+    rows = [f"{880001 + i},teltonika,1400,2026-02-03 20:2{i}:00,{0 if i == 2 else 1},"
+            f"-43.5{i},172.6{i},45.2" for i in range(6)]  # fmt: skip
+    p.write_text("id,protocol,deviceid,fixtime,valid,latitude,longitude,speed\n"
+                 + "\n".join(rows) + "\n")  # fmt: skip
+    df, report = read(p)  # was: the valid=0 row (the last fix sent again) kept as a fix
+    assert len(df) == 5 and report.dropped["no_fix"] == 1
+    q = tmp_path / "sats.csv"  # a `valid` column of other numbers is no flag
+    q.write_text(p.read_text().replace(",0,-43.52", ",7,-43.52").replace(",1,-43.5", ",9,-43.5"))
+    assert read(q)[0].height == 6
+
+
+def test_frames_read_as_the_files_now_are() -> None:
+    import pandas as pd
+
+    import trajlm
+
+    # a Traccar `tc_positions` frame: `id` is a row key, `deviceid` the tracker (was: 120
+    # movers of one point each, answered with warnings only)
+    n = 120
+    tc = pd.DataFrame({"id": range(880001, 880001 + n), "deviceid": [1400, 1401] * (n // 2),
+                       "fixtime": [f"2026-02-03 20:{i // 2 // 60:02d}:{i // 2 % 60:02d}" for i in range(n)],
+                       "latitude": -43.5, "longitude": [172.6 + i * 1e-4 for i in range(n)]})  # fmt: skip
+    assert trajlm.to_canonical(tc)["traj_id"].n_unique() == 2
+    # a Spanish month name in a frame's time text (was: "do not parse as ISO dates")
+    es = pd.DataFrame({"Collar": "VC-1", "Fecha": ["10-ene-2026 00:30:00", "10-ene-2026 01:00:00"],
+                       "Latitud": [39.4, 39.41], "Longitud": [-6.3, -6.31]})  # fmt: skip
+    assert trajlm.to_canonical(es, time_col="Fecha")["t"].to_list() == [1768005000, 1768006800]
+    # -9999 / -9999: named as a missing value for trajlm.clean (was: "not a latitude in degrees;
+    # for projected coordinates pass crs=")
+    rs = pd.DataFrame({"Flight": 41026, "Time": ["2026-11-01T10:52:42Z", "2026-11-01T10:52:44Z",
+                       "2026-11-01T10:52:46Z"], "Lat": [48.2, -9999.0, 48.21], "Lon": [11.5, -9999.0, 11.51]})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="-9999.*trajlm.clean"):
+        trajlm.to_canonical(rs)
+    assert len(trajlm.clean(rs, return_report=False)) == 2
