@@ -266,8 +266,8 @@ def rally_wide(rng, out: Path) -> None:
     """A desert rally-raid stage from the organisers' live-tracking archive, pivoted wide: one row
     per 30-s tick, a `lat_<car>` / `lon_<car>` column pair per car (24 cars), empty cells before a
     car starts, after it finishes and when its tracker missed the tick; UTC times as
-    `2027-01-08 07:30:00`; 15-40 m/s on pistes, slower in dunes."""
-    t0 = pd.Timestamp("2027-01-08 07:30:00")
+    `2026-01-08 07:30:00`; 15-40 m/s on pistes, slower in dunes."""
+    t0 = pd.Timestamp("2026-01-08 07:30:00")
     ticks = 900
     data = {
         "time_utc": [
