@@ -12,7 +12,7 @@ from heldout_common import print_rows  # noqa: E402
 
 H = os.environ.get("HELDOUT30", "/tmp/heldout30")
 SETS = ["radiosonde", "cattle_dehesa", "ctv_signalk", "mailvan_portal", "runner_jalali",
-        "harvester_bng_after", "rally_wide", "campervan_traccar"]  # fmt: skip
+        "harvester_bng_after", "rally_wide", "campervan_traccar", "campervan_traccar_after"]  # fmt: skip
 
 if __name__ == "__main__":
     print_rows(H, SETS)
