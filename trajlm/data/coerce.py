@@ -33,7 +33,14 @@ from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
-from trajlm.data.coerce_pieces import NO_ID, cut_pieces, is_mover, is_row_key, no_id_frame
+from trajlm.data.coerce_pieces import (
+    NO_ID,
+    cut_pieces,
+    is_mover,
+    is_row_key,
+    no_id_frame,
+    past_row_key,
+)
 from trajlm.data.coerce_rows import (
     drop_repeats,
     not_available,
@@ -149,6 +156,7 @@ def coerce(
     local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
     try:
         traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
+        traj = traj if traj_col is not None else past_row_key(df, traj)  # Traccar's `id`
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col",
                            fallback=lambda have: dated_frame_column(df, have))  # fmt: skip
     except TrajlmInputError as e:

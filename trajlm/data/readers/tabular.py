@@ -46,7 +46,7 @@ from typing import IO
 import polars as pl
 
 from trajlm.data.geo import is_wgs84, reproject_columns
-from trajlm.data.outlier_flags import MARKED_OUTLIER, outlier_mask
+from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._clock_change import local_time_columns, resolve_local
 from trajlm.data.readers._common import (
@@ -124,6 +124,11 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         df = df.filter(~marked)
         ctx.report.rows_in += n - len(df)
         ctx.report.drop(MARKED_OUTLIER, n - len(df))
+    if (invalid := invalid_fix_mask(df.columns)) is not None:  # Traccar's `valid` 0 (heldout30)
+        n = len(df)
+        df = df.filter(~invalid)
+        ctx.report.rows_in += n - len(df)
+        ctx.report.drop("no_fix", n - len(df))
     if cm.coord_sources:
         srcs = _present_sources(cm, df.columns)
         if cm.no_fix is None:
@@ -154,6 +159,13 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         scaled_whole(df, (cm.lat, cm.lon), ctx.paths)  # `_mdeg` of 38.72: refused
         df = e7_degrees(df, names=(cm.lat, cm.lon))  # x 1e7 (Teltonika), `_mdeg`: x 1e6
     if not is_wgs84(cm.crs):  # projected: cm.lat = northing, cm.lon = easting (trajlm[geo])
+        # easting 0 / northing 0 is a logger's "no fix", not a place: dropped and counted as
+        # no_fix (heldout30: a harvester's British-grid zeros were read as a point off the
+        # Scilly Isles, 400 steps faster than 340 m/s with only a warning)
+        n = len(df)
+        df = df.filter(~((pl.col("_lat") == 0) & (pl.col("_lon") == 0)).fill_null(False))
+        ctx.report.rows_in += n - len(df)
+        ctx.report.drop("no_fix", n - len(df))
         raw = df.select("_lat", "_lon")
         df = reproject_columns(df, cm.crs, lat="_lat", lon="_lon")
         check_not_degrees(raw["_lat"].to_numpy(), raw["_lon"].to_numpy(),

@@ -1,0 +1,88 @@
+"""Wide tables with a latitude / longitude column pair per mover (heldout30: a rally-raid live
+tracking archive, one row per 30-s tick and `lat_201`, `lon_201`, `lat_202`, ... per car; refused
+as "missing traj_id, lat, lon", closest `lat_224`, with no option that could read it). A CSV whose
+header holds three or more `lat_<id>` / `lon_<id>` pairs (or `<id>_lat` / `<id>_lon`; `lat`,
+`latitude`; `lon`, `lng`, `long`, `longitude`; separators `_`, `-`, `.` or a space) is written
+long (`spreadsheet.sheets_as_csv`): one row per mover and tick with `traj_id` the pair's id, the
+other columns (the time) repeated, and cells empty in either coordinate left out (the mover had
+not started, had finished, or missed the tick). Two pairs are not enough (`pickup_lat` /
+`dropoff_lat` of a trip table are two places of one row, not two movers)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from pathlib import Path
+
+from trajlm.data.readers._fields import sniff_sep
+
+_LAT, _LON = r"lat|latitude", r"lon|lng|long|longitude"
+_AFTER = re.compile(rf"(?i)^({_LAT}|{_LON})[ _.-]+(.+)$")
+_BEFORE = re.compile(rf"(?i)^(.+?)[ _.-]+({_LAT}|{_LON})$")
+MIN_PAIRS = 3
+
+
+def _axis(word: str) -> str:
+    return "lat" if re.fullmatch(_LAT, word, re.I) else "lon"
+
+
+def wide_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
+    """mover id -> (lat column, lon column) of a wide header; {} when under MIN_PAIRS pairs."""
+    found: dict[str, dict[str, int]] = {}
+    for k, name in enumerate(header):
+        name = name.strip()
+        if m := _AFTER.match(name):
+            found.setdefault(m[2], {})[_axis(m[1])] = k
+        elif m := _BEFORE.match(name):
+            found.setdefault(m[1], {})[_axis(m[2])] = k
+    pairs = {i: (c["lat"], c["lon"]) for i, c in found.items() if len(c) == 2}
+    return pairs if len(pairs) >= MIN_PAIRS else {}
+
+
+def _sep(path: Path) -> tuple[str, list[str]] | None:
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
+            line = f.readline(1 << 20)
+    except OSError:
+        return None
+    sep = sniff_sep(line) or ","
+    return sep, next(csv.reader([line.rstrip("\r\n")], delimiter=sep), [])
+
+
+def is_wide_pairs(path: Path) -> bool:
+    """A CSV whose header has MIN_PAIRS or more lat / lon column pairs, one per mover."""
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return False
+    got = _sep(path)
+    return got is not None and bool(wide_pairs(got[1]))
+
+
+def wide_pairs_as_csv(path: Path, out: Path) -> None:
+    """Write the wide table `path` long at `out`: traj_id, the other columns, lat, lon."""
+    sep, header = _sep(path)  # type: ignore[misc]
+    pairs = wide_pairs(header)
+    used = {k for ab in pairs.values() for k in ab}
+    rest = [k for k in range(len(header)) if k not in used]
+    with (
+        path.open(encoding="utf-8-sig", errors="replace", newline="") as src,
+        out.open("w", newline="", encoding="utf-8") as dst,
+    ):
+        w = csv.writer(dst, lineterminator="\n")
+        w.writerow(["traj_id", *(header[k] for k in rest), "lat", "lon"])
+        rows = csv.reader(src, delimiter=sep)
+        next(rows, None)
+        for row in rows:
+            keep = [row[k] if k < len(row) else "" for k in rest]
+            for mover, (a, b) in pairs.items():
+                la, lo = (
+                    (row[a].strip() if a < len(row) else ""),
+                    (row[b].strip() if b < len(row) else ""),
+                )
+                if la and lo:
+                    w.writerow([mover, *keep, la, lo])
+    warnings.warn(
+        f"{path.name}: a wide table: {len(pairs)} latitude / longitude column pairs read as one "
+        f"mover each ({', '.join(list(pairs)[:3])}, ...), empty cells left out",
+        stacklevel=2,
+    )
