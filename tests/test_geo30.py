@@ -10,7 +10,7 @@ from helpers import load_script
 from trajlm.data.move_map import MoveMap
 from trajlm.eval.map_arms import (
     choose_on_rows,
-    history_frame,
+    heading_frame,
     map_knn,
     map_turn,
     neighbour_scores,
@@ -63,7 +63,7 @@ def test_the_weighted_median_is_numpys_with_equal_weights_and_follows_the_weight
 def test_map_knn_is_knn_at_tau_0_and_takes_the_neighbours_on_the_street():
     m = street_map()
     hist = np.array([[[460.0 + 10 * i, 0.0] for i in range(5)]])  # heading east
-    last, frame = hist[:, -1], history_frame(hist, np.array([5]))
+    last, frame = hist[:, -1], heading_frame(hist, np.array([5]))
     on = np.array([[10.0 * j, 0.0] for j in range(1, 6)])
     off = np.array([[0.0, 40.0 * j] for j in range(1, 6)])  # a turn into buildings
     conts = np.stack([on, on, off, off, off])[None]  # (1, 5 neighbours, 5, 2)

@@ -65,6 +65,13 @@ def test_short_round_trips_and_old_files_load_without_it(tmp_path: Path):
         ({"fixes": {"3": {"50": 1, "90": 1, "95": 1}}, "oops": {}}, "short"),
         ({"fast_fixes": {"3": {"50": 1, "90": 1, "95": 1}}}, "short"),
         ({"fixes": {"3": {"50": 3, "90": 0.5, "95": 1}}}, "cross"),  # r90 under r50
+        (
+            {
+                "fixes": {"3": {"50": 1, "90": 1, "95": 1}},  # review30: the fast entry is named
+                "fast_fixes": {"3": {"50": 3, "90": 0.5, "95": 1}},
+            },
+            "short.fast_fixes.3: its",
+        ),
     ],
 )
 def test_a_hand_edited_short_entry_is_one_line_naming_it(tmp_path: Path, short, says):

@@ -38,7 +38,7 @@ from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval.heading_head import shrink_answer  # noqa: E402
 from trajlm.eval.map_arms import (  # noqa: E402
     choose_on_rows,
-    history_frame,
+    heading_frame,
     map_knn,
     map_turn,
     neighbour_scores,
@@ -114,7 +114,7 @@ def build_map(geolife: list, tdrive: list) -> MoveMap:
 def stage_frame(df: pl.DataFrame, proj: LocalProjection, windows: int) -> np.ndarray:
     """(N, 2) kNN's heading frame (cos, sin) of each window, in ``rows``'s window order."""
     task = make_prediction_task(df, windows=windows)
-    return np.stack(history_frame(task.xy(proj), task.lengths), 1)
+    return np.stack(heading_frame(task.xy(proj), task.lengths), 1)
 
 
 def fold_choices(folds: list, train: pl.DataFrame, proj, geolife: dict,

@@ -48,7 +48,8 @@ def neighbour_scores(move_map: MoveMap, last: np.ndarray, conts: np.ndarray) -> 
     return move_map.path_score(np.broadcast_to(last[:, None], paths[..., 0, :].shape), paths)
 
 
-def history_frame(hist_xy: np.ndarray, lengths: np.ndarray, history: int = 5) -> tuple:
+def heading_frame(hist_xy: np.ndarray, lengths: np.ndarray,
+                  history: int = 5) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """(cos, sin) of each query's heading frame, as ``RetrievalIndex.features`` reads it from
     the last ``history`` points: kNN's median is taken per coordinate in that frame."""
     rows = np.arange(len(hist_xy))[:, None]
@@ -59,7 +60,7 @@ def history_frame(hist_xy: np.ndarray, lengths: np.ndarray, history: int = 5) ->
 def map_knn(scores: np.ndarray, last: np.ndarray, conts: np.ndarray, tau: float,
             frame: tuple[np.ndarray, np.ndarray]) -> np.ndarray:  # fmt: skip
     """(N, k, 2) the neighbours' weighted median path, weights exp(tau (score - max score)),
-    the median per coordinate in the query's heading ``frame`` (``history_frame``); tau = 0 is
+    the median per coordinate in the query's heading ``frame`` (``heading_frame``); tau = 0 is
     kNN continuation's own answer."""
     c, s = frame
     n, nb, k, _ = conts.shape
@@ -86,9 +87,8 @@ def map_turn(move_map: MoveMap, last: np.ndarray, answer: np.ndarray, lam: float
 def choose_on_rows(grid: Sequence[float], error: Callable[[float], float]) -> tuple[float, dict]:
     """(the grid value with the lowest error, {value: error}); ties: the earlier value."""
     got = {float(g): float(error(g)) for g in grid}
-    best = min(got, key=lambda g: (got[g], list(got).index(g)))
-    return best, got
+    return min(got, key=got.__getitem__), got  # min keeps the first of equal errors
 
 
-__all__ = ["TURN_GRID_DEG", "choose_on_rows", "history_frame", "map_knn", "map_turn", "neighbour_scores",
+__all__ = ["TURN_GRID_DEG", "choose_on_rows", "heading_frame", "map_knn", "map_turn", "neighbour_scores",
            "weighted_median"]  # fmt: skip

@@ -18,7 +18,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask
 from trajlm.eval.baselines import KNNContinuation, _table
-from trajlm.eval.tuning_rule import choose, default_key
+from trajlm.eval.tuning_rule import RULE, choose, default_key
 
 GRID = {"w_place": (0.03, 0.1, 0.3, 1.0), "w_heading": (0.0, 30.0, 100.0, 300.0),
         "n_neighbors": (5, 10, 20, 40)}  # fmt: skip
@@ -64,7 +64,7 @@ def tune_place_knn(
     proj: LocalProjection,
     history: int = 5,
     grid: dict | None = None,
-    rule: str = "argmin",
+    rule: str = RULE,
 ) -> tuple[PlaceKNNContinuation, dict[str, float]]:
     """Grid search on the val task only (history: the plain kNN's tuned one); returns the
     kept fitted estimator and val ADE (haversine metres) per cell. ``rule``: as

@@ -40,7 +40,7 @@ from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, _Projected: re
     _score_tte,
     _timed,
 )
-from trajlm.eval.tuning_rule import WORDS
+from trajlm.eval.tuning_rule import RULE, WORDS, choose, default_key
 from trajlm.eval.verdict import verdicts
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
@@ -93,7 +93,7 @@ def tune_knn(
     n_neighbors: tuple[int, ...] = (5, 10, 20, 40, 80),
     history: tuple[int, ...] = (3, 5, 8),
     random_state: int = 0,
-    rule: str = "argmin",
+    rule: str = RULE,
     aggregate: str | None = None,
 ) -> tuple[B.KNNContinuation, dict[str, float]]:
     """Grid search on the val split only; returns the kept fitted model and val ADE per cell.
@@ -103,13 +103,12 @@ def tune_knn(
     neighbours) unless the lowest beats it with a paired 95 % CI. What was kept, and how
     clearly val told it from the default, is in the model's ``tuning_`` (a tuning_rule.Choice).
     ``aggregate``: the neighbours' vote (KNNContinuation's; None: its default)."""
-    from trajlm.eval.tuning_rule import choose
-
     if len(val_task.lengths) == 0:
         raise ValueError("tune_knn needs at least one val trajectory (make_prediction_task)")
     k = val_task.target_t.shape[1]
     scores: dict[str, float] = {}
     errors: dict[str, np.ndarray] = {}
+    cells: dict[str, dict[str, int]] = {}
     agg = {} if aggregate is None else {"aggregate": aggregate}
     for h in history:
         knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit(train, proj)
@@ -119,13 +118,14 @@ def tune_knn(
             key = f"history={h},n_neighbors={nb}"
             errors[key] = M.point_errors(pred, val_task.target_latlon).mean(1)
             scores[key] = M.ade(pred, val_task.target_latlon)
+            cells[key] = {"history": h, "n_neighbors": nb}
     d = B.KNNContinuation()
-    default = f"history={d.history},n_neighbors={d.n_neighbors}"
-    choice = choose(
-        errors, default if default in errors else None, rule, scores, val_task.owners()[1]
-    )
-    h, nb = (int(v.split("=")[1]) for v in choice.key.split(","))
-    knn = B.KNNContinuation(nb, h, k, random_state=random_state, **agg).fit(train, proj)
+    default = default_key(cells, {"history": d.history, "n_neighbors": d.n_neighbors})
+    choice = choose(errors, default, rule, scores, val_task.owners()[1])
+    kept = cells[choice.key]
+    knn = B.KNNContinuation(
+        kept["n_neighbors"], kept["history"], k, random_state=random_state, **agg
+    ).fit(train, proj)
     knn.tuning_ = choice
     return knn, scores
 

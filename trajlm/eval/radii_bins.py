@@ -58,6 +58,7 @@ import polars as pl
 
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.radii_scale import MAX_FIXES, BacktestScale  # noqa: F401 (importable here)
+from trajlm.eval.radii_short import Short, read_short, short_crossing, short_json, short_multiplier
 
 RADII_FILE = "radii.json"
 AHEAD_EDGES_S = (15.0, 60.0, 300.0)  # seconds ahead: <=15, 15-60, 60-300, > 300
@@ -99,8 +100,8 @@ class RadiiBins:
     fast_interval_s: float = FAST_INTERVAL_S
     motion: dict[str, dict[int, float]] | None = None  # session 28: {state: {level: mult}}
     motion_fast: dict[str, dict[int, float]] | None = None  # the same for 1-2 s movers
-    short: dict[int, dict[int, float]] | None = None  # session 30: {fixes cap: {level: mult}}
-    short_fast: dict[int, dict[int, float]] | None = None  # the same for 1-2 s movers
+    short: Short | None = None  # session 30: {fixes cap: {level: mult}}
+    short_fast: Short | None = None  # the same for 1-2 s movers
 
     @property
     def levels(self) -> list[int]:
@@ -153,8 +154,6 @@ class RadiiBins:
                 mult_of[quick & (st == name)] = m[level]
             out = out * mult_of
         if (self.short or self.short_fast) and fixes is not None:
-            from trajlm.eval.radii_short import short_multiplier
-
             m = short_multiplier(self.short, level, fixes, out.shape)
             if self.short_fast:
                 dt = np.broadcast_to(np.asarray(
@@ -178,8 +177,6 @@ class RadiiBins:
                 for key, ms in (("states", self.motion), ("fast_states", self.motion_fast))
             }
         if self.short or self.short_fast:
-            from trajlm.eval.radii_short import short_json
-
             extra["short"] = short_json(self.short, self.short_fast)
         return {
             "kind": "trajlm-radii",
@@ -233,8 +230,6 @@ class RadiiBins:
             from trajlm.eval.motion_state import read_motion
 
             motion, motion_fast = read_motion(d.get("motion"), sorted(pooled))
-            from trajlm.eval.radii_short import read_short
-
             short, short_fast = read_short(d.get("short"), sorted(pooled))
             version = d.get("version", 1)
             if isinstance(version, bool) or version != (1 if scale is None else 2):  # badin23
@@ -253,7 +248,6 @@ class RadiiBins:
         if not all(np.isfinite(v) and v > 0 for v in bad):
             raise TrajlmInputError(f"{where}: factors must be positive numbers")
         from trajlm.eval.motion_state import motion_crossing
-        from trajlm.eval.radii_short import short_crossing
 
         fs = [out.pooled, *out.factors.values()]
         states = [{lv: 1.0 for lv in out.levels}, *(out.motion or {}).values(),
@@ -262,7 +256,7 @@ class RadiiBins:
             problem := out._layout_problem()
             or motion_crossing(fs, out.motion, out.motion_fast)
             or short_crossing(fs, states, out.short)
-            or short_crossing(fs, states, out.short_fast)
+            or short_crossing(fs, states, out.short_fast, "fast_fixes")
         ):
             raise TrajlmInputError(f"{where}: not a radii file ({problem})")
         return out

@@ -27,8 +27,10 @@ import numpy as np
 
 from trajlm.eval.motion_state import MULT_SPAN
 
+Short = dict[int, dict[int, float]]  # {fixes cap: {level: multiplier}}
 
-def short_multiplier(short: dict[int, dict[int, float]] | None, level: int, fixes: Any,
+
+def short_multiplier(short: Short | None, level: int, fixes: Any,
                      shape: tuple[int, ...]) -> np.ndarray:  # fmt: skip
     """Per answer: the multiplier of its history's length bin at ``level`` (1 where it has
     none: no ``short``, a longer history, or an unknown length)."""
@@ -42,9 +44,6 @@ def short_multiplier(short: dict[int, dict[int, float]] | None, level: int, fixe
         out[here] = short[cap][level]
         done = done | here
     return out
-
-
-Short = dict[int, dict[int, float]]  # {fixes cap: {level: multiplier}}
 
 
 def read_short(d: Any, levels: list[int]) -> tuple[Short | None, Short | None]:
@@ -88,16 +87,16 @@ def short_json(short: Short | None, fast: Short | None) -> dict:
 
 
 def short_crossing(factors: list[dict[int, float]], motions: list[dict[int, float]],
-                   short: Short | None) -> str | None:  # fmt: skip
+                   short: Short | None, name: str = "fixes") -> str | None:  # fmt: skip
     """Where a length bin's multipliers, with any motion state's (``motions``, the all-ones one
     included), make a higher level's circle smaller than a lower one's in some bin; None where
-    none does."""
+    none does. ``name``: the entry's field in the file ("fixes" or "fast_fixes")."""
     for cap, s in (short or {}).items():
         for m in motions:
             for f in factors:
                 got = [f[lv] * m[lv] * s[lv] for lv in sorted(f)]
                 if got != sorted(got):
-                    return f"short.fixes.{cap}: its multipliers make circles cross ({got})"
+                    return f"short.{name}.{cap}: its multipliers make circles cross ({got})"
     return None
 
 

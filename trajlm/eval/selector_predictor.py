@@ -49,6 +49,7 @@ from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict
 from trajlm.eval.candidates import build_candidates, windows_of
 from trajlm.eval.frames import _PredictsFrames, predict_canonical
 from trajlm.eval.metrics import point_errors
+from trajlm.eval.place_knn import DEFAULT as PLACE_DEFAULT
 from trajlm.eval.saved_kind import SELECTOR_KIND, is_selector_dir  # noqa: F401 (is_selector_dir: re-exported)
 from trajlm.eval.selector_folder import (  # the folder I/O, shared with route recovery
     read_selector_config,
@@ -70,6 +71,7 @@ from trajlm.eval.selector_verdict import (
     val_verdict,
     verdict_line,
 )
+from trajlm.eval.tuning_rule import choose, default_key
 
 KIND = SELECTOR_KIND  # config.json's "kind": what `trajlm eval --model` dispatches on
 MARKER_KIND = "selector"  # the .trajlm marker (trajlm/_safety.py)
@@ -112,9 +114,6 @@ def per_trip(points_xy, target_ll, proj) -> np.ndarray:
 def tune_place(train_xy, train_keys, task, proj, history, grid, k: int = 5) -> tuple[dict, dict]:
     """The place-aware kNN's (w_place, w_heading, n_neighbors) kept on val by the tuning rule
     (eval/tuning_rule.py, as place_knn.tune_place_knn: the lowest val ADE)."""
-    from trajlm.eval.place_knn import DEFAULT
-    from trajlm.eval.tuning_rule import choose, default_key
-
     xy, lengths = task.xy(proj), task.lengths
     scores, errors, cells = {}, {}, {}
     for wp in grid["w_place"]:
@@ -127,9 +126,10 @@ def tune_place(train_xy, train_keys, task, proj, history, grid, k: int = 5) -> t
                 errors[key] = per_trip(pts, task.target_latlon, proj).mean(1)
                 scores[key] = float(errors[key].mean())
                 cells[key] = {"w_place": wp, "w_heading": wh, "n_neighbors": nb}
-    return cells[
-        choose(errors, default_key(cells, DEFAULT), scores=scores, owners=task.owners()[1]).key
-    ], scores
+    choice = choose(
+        errors, default_key(cells, PLACE_DEFAULT), scores=scores, owners=task.owners()[1]
+    )
+    return cells[choice.key], scores
 
 
 def trips_fingerprint(df: pl.DataFrame) -> str:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trajlm.eval.compare import paired_bootstrap_ratio
+
 RULES = ("argmin", "guarded")
 RULE = "argmin"  # the default at every tuning site (knn30: the guard was measured, not shipped)
 WORDS = {
@@ -82,8 +84,6 @@ def beats(tuned: np.ndarray, default: np.ndarray, owners: np.ndarray | None = No
     "better": its 95 % interval lies under 1; None where no window was scored by both.
     ``owners`` (N,): each window's trip; where trips hold several windows the trips are
     resampled (each one's windows pooled), not the windows."""
-    from trajlm.eval.compare import paired_bootstrap_ratio
-
     a, b = np.asarray(tuned, np.float64), np.asarray(default, np.float64)
     ok = np.isfinite(a) & np.isfinite(b)
     if not ok.any():
