@@ -276,6 +276,8 @@ def _aggregate(s: QuestionText, f: dict, k: int | None, hint: str | None, known:
                        "rank, predict or describe trips)")  # fmt: skip
 
 
+_ON_AVERAGE = r"\b(?:on|in)\s+(?:the\s+)?average\b"  # "on average, how many hours": a mean (set 30)
+
 # a total stop / idle time: every still step added up (``stopped_s``, session 22); pervehicle18 found it answered
 # as the sum of each trip's longest stop (understated), session 18 refused it
 
@@ -295,9 +297,8 @@ def _total(s: QuestionText, word: str) -> dict:
         unit = {} if word == "time" else {"unit": ANSWER_UNITS[word]}
         return {"action": "sum", "metric": "stopped_s", **unit}
     if word in ("time", "distance"):
-        action = (
-            "mean" if s.take(_ON_AVERAGE) else "sum"
-        )  # "on average, how much time ..." (set 30)
+        # "on average, how much time ...": the mean (set 30)
+        action = "mean" if s.take(_ON_AVERAGE) else "sum"
         return {"action": action, "metric": {"time": "stop_s" if stop else "duration_s",
                                               "distance": "length_m"}[word]}  # fmt: skip
     metric = UNIT_METRIC[ANSWER_UNITS[word]]
@@ -311,9 +312,6 @@ def _total(s: QuestionText, word: str) -> dict:
     if s.take(_ON_AVERAGE):  # "on average, how many hours did the runners take": the mean (set 30)
         return {"action": "mean", "metric": metric, "unit": ANSWER_UNITS[word]}
     return {"action": "sum", "metric": metric, "unit": ANSWER_UNITS[word]}
-
-
-_ON_AVERAGE = r"\b(?:on|in)\s+(?:the\s+)?average\b"
 
 
 def _how_long(s: QuestionText, f: dict) -> dict:

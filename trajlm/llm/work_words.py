@@ -170,11 +170,9 @@ def work_words(question: str, words: DataWords, known: Collection[str] = ()) -> 
     if words.labels:
         labs = "|".join(re.escape(x) for x in sorted(words.labels, key=len, reverse=True))
         question = re.sub(rf"\b({labs})\s+run\b(?![\w\-])", r"\1 trip", question, flags=re.I)
-    if (
-        words.vehicles
-    ):  # a fleet's run; "my longest run" on a runner's unlabelled data stays refused (set 21)
-        question = re.sub(rf"\b({_OWNER})\s+run\b(?![\w\-])", r"\1 trip", question, flags=re.I)
     if words.vehicles:
+        # a fleet's run; "my longest run" on a runner's unlabelled data stays refused (set 21)
+        question = re.sub(rf"\b({_OWNER})\s+run\b(?![\w\-])", r"\1 trip", question, flags=re.I)
         question = the_one_vehicle(question, words.vehicles, words.labels)
     # stopped, said as a driver would
     question = re.sub(
