@@ -43,6 +43,17 @@ _AIR_LABELS = re.compile(
 _RUN_LABELS = re.compile(r"runs?|running|jog\w*|race|racing")
 
 
+def id_kinds(vehicles: dict[str, str], min_letters: int = 1) -> dict[str, list[str]]:
+    """{letters: the data's ids of those letters} over the ids that are letters and a number ("SEMI-4", "GRT_11",
+    "T1"), the letters lower-case and ``min_letters`` or more; other ids are left out. ``vehicles``: {lower-case id:
+    the data's id} (``DataWords.vehicles``)."""
+    kinds: dict[str, list[str]] = {}
+    for low, said in vehicles.items():
+        if m := re.fullmatch(rf"([a-z]{{{min_letters},}})[-_ ]?\d+", low):
+            kinds.setdefault(m.group(1), []).append(said)
+    return kinds
+
+
 def _plural(word: str) -> str:
     return rf"{re.escape(word)}(?:s|es)?'?"
 
@@ -72,11 +83,7 @@ def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) 
         question = re.sub(
             r"\b(?:in|on)\s+the\s+fields?\b", f"labelled {field[0]}", question, flags=re.I
         )
-    kinds: dict[str, list[str]] = {}
-    for low, said in vehicles.items():
-        if m := re.fullmatch(r"([a-z]{3,})[-_ ]?\d+", low):
-            kinds.setdefault(m.group(1), []).append(said)
-    for word, ids in kinds.items():
+    for word, ids in id_kinds(vehicles, 3).items():
         if len(ids) == 1:  # "the semi": SEMI-4, the data's one semi
             question = re.sub(
                 rf"\bthe\s+(?:street\s+|road\s+|grain\s+)?{re.escape(word)}(?:er)?\b(?![\w\-])"
@@ -122,10 +129,7 @@ def vehicle_group(
     noun of the question starts with (POR-14, POR-22; "the AGVs", "the robots" for AGV-1 ... AGV-3) and other
     vehicles have other letters: the noun read as "vehicle(s)" and the ids' letters returned, else (question, None).
     """
-    kinds: dict[str, list[str]] = {}
-    for low in words.vehicles:
-        if m := re.fullmatch(r"([a-z]+)[-_ ]?\d+", low):  # one letter too: T1, T2 (set 30)
-            kinds.setdefault(m.group(1), []).append(low)
+    kinds = id_kinds(words.vehicles)  # one letter too: T1, T2 (set 30)
     if len(kinds) < 2 or sum(map(len, kinds.values())) != len(words.vehicles):
         return question, None
     if any(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from trajlm.llm.fleet_words import id_kinds
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer
 
@@ -82,10 +83,7 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
 def the_one_vehicle(question: str, vehicles: dict[str, str], labels: Collection[str] = ()) -> str:
     """ "the ATV" -> "ATV-4" where ATV-4 is the one vehicle whose id has those letters (three or more), and
     the noun is those letters or starts with them ("the trike": TRI-3)."""
-    kinds: dict[str, list[str]] = {}
-    for low, stored in vehicles.items():
-        if m := re.fullmatch(r"([a-z]+)[-_ ]?\d+", low):
-            kinds.setdefault(m.group(1), []).append(stored)
+    kinds = id_kinds(vehicles)
 
     def one(m: re.Match) -> str:
         noun = m.group(1).lower()
