@@ -1,5 +1,6 @@
 """review30: kNN val tuning (protocol.tune_knn) keeps the same cell and says the same evidence
-on this branch as on another tree, both rules, with and without the default in the grid.
+on this branch as on another tree, both rules, with and without the default in the grid,
+and with stork30's geomedian vote.
 
     PYTHONPATH=/path/to/tree python scripts/review30/tune_same.py > OUT.json   # once per tree
     cmp main.json review30.json                                                  # identical
@@ -36,6 +37,11 @@ def main() -> None:
                 )
                 out.append([seed, rule, nbs, hs, knn.n_neighbors, knn.history,
                             knn.tuning_.to_dict(), scores])  # fmt: skip
+        # stork30's opt-in vote goes through the same pick
+        knn, scores = tune_knn(parts["train"], val, proj, n_neighbors=(5, 10), history=(3, 5),
+                               aggregate="geomedian")  # fmt: skip
+        out.append([seed, "geomedian", knn.aggregate, knn.n_neighbors, knn.history,
+                    knn.tuning_.to_dict(), scores])  # fmt: skip
     print(json.dumps(out, default=str, sort_keys=True))
 
 
