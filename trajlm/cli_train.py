@@ -65,10 +65,11 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
     trainer = Trainer(data, out, model_cfg, train_cfg)
     summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
-        from trajlm.cli_train_check import knn_summary
+        from trajlm.cli_train_check import knn_summary, radii_summary
 
         if val_check:  # beside kNN on val (heldout23)
             summary = knn_summary(trainer, data, out, summary, lm_class)
+            summary = radii_summary(out, data, summary, lm_class, train_cfg.cpu_threads)
         shown = {k: v for k, v in summary.items() if k != "val_spread"}  # 40 lines of JSON in
         console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
         if val_check:  # the val verdict saved with the weights (verdict23)

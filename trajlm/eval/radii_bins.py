@@ -49,6 +49,7 @@ the motion state's. A file without it acts as before. scripts/uncert30/short_rad
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -343,7 +344,20 @@ def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
         d = json.loads(p.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise TrajlmInputError(f"{p}: not readable JSON ({e})") from None
-    return RadiiBins.from_json(d, str(p))
+    bins = RadiiBins.from_json(d, str(p))
+    if (
+        isinstance(d, dict)
+        and "weights_sha1" in d
+        and (Path(directory) / "model.safetensors").is_file()
+    ):
+        from trajlm.eval.val_verdict import VerdictWarning, weights_sha1
+
+        if d["weights_sha1"] != weights_sha1(Path(directory)):  # a run's fit (eval/run_radii.py)
+            warnings.warn(f"{p} was fitted for other weights (model.safetensors changed since): "
+                          "ignored, radii keep the pooled factors; train again to refit it",
+                          VerdictWarning, stacklevel=3)  # fmt: skip
+            return None
+    return bins
 
 
 def regime(history: pl.DataFrame) -> pl.DataFrame:
