@@ -200,7 +200,10 @@ def coerce(
             la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
         else:
             na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate
-            big = la.filter(~na).abs().max()
+            # an inf is a damaged row (schema's "NaN or infinite" line), not a projected
+            # coordinate: it reached "pass crs='EPSG:...'" (badin30)
+            finite = la.cast(pl.Float64, strict=False).is_finite().fill_null(False)
+            big = la.filter(~na & finite).abs().max()
             if big is not None and big > 90:
                 raise TrajlmInputError(
                     f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
