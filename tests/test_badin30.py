@@ -23,3 +23,38 @@ def test_an_infinite_latitude_is_a_damaged_row_not_a_projected_coordinate():
     big = df.assign(lat=[4115000.0, 41.15, 41.15])  # a finite projected-looking value: as before
     with pytest.raises(TrajlmInputError, match="projected"):
         trajlm.to_canonical(big)
+
+
+@pytest.mark.parametrize("every, unit", [("1ns", "'ns'"), ("2w", "'w'"), ("3 weeks", "'weeks'")])
+def test_an_interval_in_an_unknown_unit_names_the_unit(every, unit):
+    """cli.py 29: `recover --every 1ns` was told "give the interval as seconds > 0" (1 ns is)."""
+    from trajlm.data.recover_grid import every_seconds
+
+    with pytest.raises(TrajlmInputError) as e:
+        every_seconds(every)
+    assert f"{unit} is no unit here" in str(e.value), str(e.value)
+    with pytest.raises(TrajlmInputError) as e:  # a number out of range says no unit
+        every_seconds("-1h")
+    assert "no unit" not in str(e.value)
+    assert every_seconds("90 s") == 90 and every_seconds("2ms") == 0.002
+
+
+def test_iso_times_with_and_without_an_offset_are_named_as_a_mix():
+    """serve_http.py 19 / api: at_times ['2026-03-01T10:03:00', '2026-03-01T10:04:00+00:00']
+    (and a frame's time column so mixed) were "strings that do not parse as ISO dates"; each
+    parses alone, so the line names the mix and a row of each kind."""
+    df = pd.DataFrame({"traj_id": ["a"] * 3, "lat": 41.15, "lon": [-8.61, -8.60, -8.59],
+                       "t": ["2026-03-01T10:00:00", "2026-03-01T10:00:15+00:00",
+                             "2026-03-01T10:00:30Z"]})  # fmt: skip
+    with pytest.raises(TrajlmInputError) as e:
+        trajlm.to_canonical(df)
+    msg = str(e.value)
+    assert "times mix ISO text with an offset" in msg and "'2026-03-01T10:00:00' at row 0" in msg
+    assert "\n" not in msg
+    every = df.assign(
+        t=["2026-03-01T10:00:00Z", "2026-03-01T10:00:15+00:00", "2026-03-01T10:00:30Z"]
+    )
+    assert trajlm.to_canonical(every)["t"].to_list() == [1772359200, 1772359215, 1772359230]
+    bad = df.assign(t=["soon", "2026-03-01T10:00:15+00:00", "2026-03-01T10:00:30Z"])
+    with pytest.raises(TrajlmInputError, match="do not parse as ISO dates"):  # not a mix
+        trajlm.to_canonical(bad)
