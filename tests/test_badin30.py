@@ -58,3 +58,22 @@ def test_iso_times_with_and_without_an_offset_are_named_as_a_mix():
     bad = df.assign(t=["soon", "2026-03-01T10:00:15+00:00", "2026-03-01T10:00:30Z"])
     with pytest.raises(TrajlmInputError, match="do not parse as ISO dates"):  # not a mix
         trajlm.to_canonical(bad)
+
+
+def test_one_val_trip_is_no_evidence_for_a_tuned_knn():
+    """knn.py 1-2: one val window's bootstrap is a zero-width interval, so eval said "reliably
+    better: ratio 0.500 (0.500-0.500) over 1 val trips" and the guard (and smallval25's shrink
+    to the defaults, which calls `beats`) kept the tuned cell on one trip's word."""
+    from trajlm.eval.tuning_rule import beats, choose
+
+    one = {"d": np.array([10.0]), "k": np.array([5.0])}
+    assert beats(one["k"], one["d"]) is None
+    c = choose(one, "d", rule="guarded")
+    assert c.key == "d" and c.n == 1 and "reliably" not in c.words()
+    assert choose(one, "d").key == "k"  # argmin keeps the lowest, as before, without the claim
+    two = {"d": np.array([10.0, 12.0, 11.0]), "k": np.array([5.0, 6.0, 5.5])}
+    assert beats(two["k"], two["d"])["better"] and choose(two, "d", rule="guarded").key == "k"
+    owners = np.array([7, 7, 7])  # three windows of one trip: still one trip
+    assert beats(two["k"], two["d"], owners) is None
+    with pytest.raises(ValueError, match="differ in length"):
+        beats(np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
