@@ -77,3 +77,32 @@ def test_one_val_trip_is_no_evidence_for_a_tuned_knn():
     assert beats(two["k"], two["d"], owners) is None
     with pytest.raises(ValueError, match="differ in length"):
         beats(np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+
+
+def test_a_kind_of_vehicle_no_ids_name_is_refused_on_a_fleet_of_lettered_ids():
+    """ask.py 18: "How many trips did the trucks make?" on tests/test_ask30.py's fleet (VAN-07,
+    VAN-12, ATV-4, T1, T2, TRI-3) answered 21, every vehicle's trips ("trucks" is the planner's
+    word for a vehicle); now one line naming the ids' kinds. "The vans" still read VAN-*, and a
+    fleet of one kind keeps reading "trucks" as its vehicles."""
+    from trajlm.llm.plan import CannotAnswer
+    from trajlm.questions import Asker
+
+    rows = []
+    for k, unit in enumerate(("VAN-07", "VAN-12", "ATV-4", "T1", "T2", "TRI-3")):
+        t0 = pd.Timestamp("2026-12-01 09:00") + pd.Timedelta(minutes=k)
+        rows += [(f"J{k}", unit, t0 + pd.Timedelta(minutes=i), 38.4 + 0.002 * i * (k + 1), -122.36)
+                 for i in range(6)]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["job", "unit", "t", "lat", "lon"])
+    ask = Asker(df, columns={"traj_id": "job", "t": "t", "vehicle_id": "unit"})
+    with pytest.raises(CannotAnswer) as e:
+        ask("How many trips did the trucks make?")
+    assert "'trucks'" in str(e.value) and "VAN" in str(e.value) and "\n" not in str(e.value)
+    assert ask("How many trips did the vans make?").value == 2
+    assert ask("How many trips did truck VAN-07 make?").value == 1  # one vehicle named
+    one_kind = df.assign(unit=df["unit"].map(lambda u: "TRK-" + u[-1]))
+    assert (
+        Asker(one_kind, columns={"traj_id": "job", "t": "t", "vehicle_id": "unit"})(
+            "How many trips did the trucks make?"
+        ).value
+        == 6
+    )
