@@ -3,7 +3,7 @@
 The planner reads "van", "truck", "lorry", "boat", "ship", "vessel", "yacht" as "vehicle"
 (synonyms.py): right on a fleet of one kind. Where the vehicles' ids name two kinds or more by
 their letters (VAN-07, VAN-12, ATV-4, T1, T2, TRI-3: set 30) "the vans" are the VAN ids
-(race_words.vehicle_group), but "how many trips did the trucks make?" on that fleet counted every
+(fleet_words.vehicle_group), but "how many trips did the trucks make?" on that fleet counted every
 vehicle's 21 trips (a wrong number). A kind word that no ids' letters name, on such a fleet, is
 refused in one line naming the kinds the ids have. Data whose labels are kinds (bus, taxi,
 sailing) keeps kinds.py's reading by the labels.
@@ -37,7 +37,7 @@ def id_kinds(words: DataWords) -> dict[str, list[str]]:
 def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
     """CannotAnswer where ``question`` names a kind of vehicle (a word the planner would read as
     every vehicle) that none of the ids' letters name, on data whose ids name two kinds or more."""
-    from trajlm.llm.race_words import _kind_of
+    from trajlm.llm.fleet_words import _kind_of
     from trajlm.llm.vehicles import _is_kind, every_label_at_sea
 
     kinds = id_kinds(words)
