@@ -106,3 +106,21 @@ def test_a_kind_of_vehicle_no_ids_name_is_refused_on_a_fleet_of_lettered_ids():
         ).value
         == 6
     )
+
+
+def test_a_nan_val_error_never_chooses_the_engine_past_knns_steps():
+    """reach.py 14: a verdict whose val ADEs are NaN (a hand edit; a model that diverged on val)
+    let the model answer past kNN's steps ("the lowest val error": min() keeps a NaN met first)
+    and the line said "nanx its error"; now NaN is no score."""
+    from trajlm.eval.predict_verdict import reach_engine
+    from trajlm.eval.verdict_reach import reach_line
+
+    nan = float("nan")
+    v = {"engine": "kNN continuation", "knn": {"horizon": 5},
+         "val_ade_m": {"model": nan, "linear-3": 150.6, "constant velocity [time]": 124.7,
+                       "kNN continuation": 2.0}}  # fmt: skip
+    assert reach_engine(v) == "constant velocity [time]"
+    every = {**v, "val_ade_m": {"model": nan, "linear-3": nan, "kNN continuation": 2.0}}
+    assert reach_engine(every) == "model"  # no engine scored: the model, as for an old verdict
+    line = reach_line(every, "steps=8")
+    assert "nan" not in line.lower() and "kNN continuation 2.0" in line, line
