@@ -108,6 +108,7 @@ def test_a_kind_of_vehicle_no_ids_name_is_refused_on_a_fleet_of_lettered_ids():
     )
 
 
+@pytest.mark.slow  # the verdict modules' import (scikit-learn): 17 s on a box at load 19
 def test_a_nan_val_error_never_chooses_the_engine_past_knns_steps():
     """reach.py 14: a verdict whose val ADEs are NaN (a hand edit; a model that diverged on val)
     let the model answer past kNN's steps ("the lowest val error": min() keeps a NaN met first)
