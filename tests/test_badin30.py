@@ -125,3 +125,17 @@ def test_a_nan_val_error_never_chooses_the_engine_past_knns_steps():
     assert reach_engine(every) == "model"  # no engine scored: the model, as for an old verdict
     line = reach_line(every, "steps=8")
     assert "nan" not in line.lower() and "kNN continuation 2.0" in line, line
+
+
+def test_a_latitude_just_past_90_is_no_projected_coordinate():
+    """serve_http.py 32: /validity's lat 91 (and a frame's) was told "for projected coordinates
+    pass crs='EPSG:...'": metres reach far past 180; a latitude of 91 is a bad row or swapped
+    columns."""
+    df = pd.DataFrame({"traj_id": ["a"] * 3, "t": [1772359200, 1772359215, 1772359230],
+                       "lat": [91.0, 41.15, 41.15], "lon": [-8.61, -8.60, -8.59]})  # fmt: skip
+    with pytest.raises(TrajlmInputError) as e:
+        trajlm.to_canonical(df)
+    msg = str(e.value)
+    assert "not a latitude in degrees" in msg and "crs=" not in msg and "swap" in msg, msg
+    with pytest.raises(TrajlmInputError, match="crs="):  # metres: the CRS hint, as before
+        trajlm.to_canonical(df.assign(lat=[4557000.0, 4557010.0, 4557020.0]))

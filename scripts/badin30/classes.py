@@ -54,7 +54,7 @@ HTTP = _cls(  # scripts/badin30/serve_http.py (35)
               30, 31, 35),
         "U": (19, 32),
     },
-    {19: "C"},
+    {19: "C", 32: "C"},
 )  # fmt: skip
 ASK = _cls(  # scripts/badin30/ask.py (22)
     {

@@ -208,7 +208,12 @@ def coerce(
                 raise TrajlmInputError(
                     f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
                     field=lat,
-                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)",
+                    # up to 180 is no projected coordinate (metres reach far past it): a bad
+                    # row or swapped columns (badin30: /validity's lat 91 was told "pass crs=")
+                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)"
+                    if big > 180
+                    else "a latitude over 90 is no place: fix or drop those rows, or swap the "
+                    "columns if latitude and longitude are exchanged",
                 )
             if validate:
                 refuse_not_available(na, lat, lon)
