@@ -208,12 +208,20 @@ def coerce(
             la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
         else:
             na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate
-            big = la.filter(~na).abs().max()
+            # an inf is a damaged row (schema's "NaN or infinite" line), not a projected
+            # coordinate: it reached "pass crs='EPSG:...'" (badin30)
+            finite = la.cast(pl.Float64, strict=False).is_finite().fill_null(False)
+            big = la.filter(~na & finite).abs().max()
             if big is not None and big > 90:
                 raise TrajlmInputError(
                     f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
                     field=lat,
-                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)",
+                    # up to 180 is no projected coordinate (metres reach far past it): a bad
+                    # row or swapped columns (badin30: /validity's lat 91 was told "pass crs=")
+                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)"
+                    if big > 180
+                    else "a latitude over 90 is no place: fix or drop those rows, or swap the "
+                    "columns if latitude and longitude are exchanged",
                 )
             if validate:
                 refuse_not_available(na, lat, lon)

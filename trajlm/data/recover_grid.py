@@ -49,9 +49,12 @@ def every_seconds(every: Any, name: str = "every") -> float:
         if letters == "M":  # pandas' month (minutes elsewhere): 60 s would be silently wrong
             seconds = None
     if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        unit = ""  # a unit not read ('1ns', '2w'): named, not "seconds > 0" (badin30: 1 ns is)
+        if isinstance(every, str) and (m := _TEXT.match(every)) and seconds is None:
+            unit = f" ({every.strip()[len(m[1]) :].strip()!r} is no unit here: s, min, h, d, ms)"
         raise TrajlmInputError(
             f"{name}={every!r}: give the interval as seconds > 0 or text such as '1h', "
-            "'30min', '90s', '1d' (or a timedelta)",
+            f"'30min', '90s', '1d' (or a timedelta){unit}",
             field=name,
         )
     return seconds

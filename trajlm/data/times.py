@@ -33,6 +33,28 @@ def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
 
 
 _DOTTED = ("%d.%m.%Y %H:%M:%S%.f", "%d.%m.%Y %H:%M", "%d.%m.%Y")  # day-first dotted dates
+_OFFSET = r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"  # an ISO time's zone: Z, +02, +0200, +02:00
+
+
+def _refuse_zone_mix(s: pl.Series, col: str) -> None:
+    """ISO texts where some carry an offset and some none (`2026-03-01T10:03:00` beside
+    `2026-03-01T10:04:00+00:00`) each parse alone; together polars fails, which was told "do not
+    parse as ISO dates" (badin30). Named as the mix, with a row of each kind."""
+    zoned = s.str.contains(_OFFSET)
+    if zoned.all() or not zoned.any():
+        return
+    try:
+        s.filter(zoned).str.to_datetime(time_zone="UTC")
+        s.filter(~zoned & s.is_not_null()).str.to_datetime()
+    except pl.exceptions.PolarsError:
+        return  # some text is no ISO time at all: the caller's line names it
+    i, j = int(zoned.arg_max()), int((~zoned).arg_max())  # type: ignore[arg-type]
+    raise TrajlmInputError(
+        f"times mix ISO text with an offset ({s[i]!r} at row {i}) and without one ({s[j]!r} at "
+        f"row {j}): which clock the ones without are on is a guess",
+        field=col,
+        hint="write the offset on every time (Z for UTC, +02:00), or give datetimes",
+    )
 
 
 def _time_to_seconds(
@@ -119,6 +141,7 @@ def _time_to_seconds(
         try:
             parsed = s.str.to_datetime(time_zone="UTC")
         except pl.exceptions.PolarsError as e:
+            _refuse_zone_mix(s, col)
             raise TrajlmInputError(
                 f"times are strings that do not parse as ISO dates ({_unparsed(df, s)})",
                 field=col,

@@ -50,6 +50,7 @@ is under 1 (the same guarded rule); its trees are saved beside kNN's windows (``
 from __future__ import annotations
 
 import hashlib
+import math
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,7 @@ def reach_engine(v: dict[str, Any]) -> str:
     one of lowest val ADE in the verdict ("model" where it scored none; verdict_reach.py)."""
     val = v.get("val_ade_m") or {}
     scored = {e: float(val[e]) for e in REACHING if isinstance(val.get(e), int | float)}
+    scored = {e: x for e, x in scored.items() if math.isfinite(x)}  # a NaN never wins (badin30)
     return min(scored, key=scored.__getitem__) if scored else "model"
 
 

@@ -81,12 +81,20 @@ class Choice:
 
 def beats(tuned: np.ndarray, default: np.ndarray, owners: np.ndarray | None = None) -> dict | None:
     """The paired bootstrap of mean(tuned) / mean(default) over the windows both scored, with
-    "better": its 95 % interval lies under 1; None where no window was scored by both.
+    "better": its 95 % interval lies under 1; None where fewer than two windows (trips) were
+    scored by both (one item resampled is always itself: "reliably better" on one val trip).
     ``owners`` (N,): each window's trip; where trips hold several windows the trips are
     resampled (each one's windows pooled), not the windows."""
     a, b = np.asarray(tuned, np.float64), np.asarray(default, np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"tuned and default errors differ in length: {a.shape} vs {b.shape}")
     ok = np.isfinite(a) & np.isfinite(b)
-    if not ok.any():
+    trips = (
+        np.unique(np.asarray(owners)[ok]).size
+        if owners is not None and len(owners) == len(a)
+        else ok.sum()
+    )
+    if trips < 2:  # one item's bootstrap is a zero-width "interval": no evidence (badin30)
         return None
     if owners is None or len(owners) != len(a) or len(np.unique(owners[ok])) == ok.sum():
         r = paired_bootstrap_ratio(a[ok], b[ok])
@@ -122,8 +130,9 @@ def choose(errors: dict[str, np.ndarray], default: str | None, rule: str = RULE,
     if best == default:
         return Choice(default, default, best, rule, n)
     r = beats(errors[best], errors[default], owners)
-    if r is None:  # nothing scored by both: no evidence for the tuned cell
-        return Choice(best if rule == "argmin" else default, default, best, rule, 0)
+    if r is None:  # under two windows scored by both: no evidence for the tuned cell
+        both = np.isfinite(errors[best]) & np.isfinite(errors[default])
+        return Choice(best if rule == "argmin" else default, default, best, rule, int(both.sum()))
     kept = best if rule == "argmin" or r["better"] else default
     return Choice(kept, default, best, rule, r["n"], r["ratio"], r["lo"], r["hi"])
 

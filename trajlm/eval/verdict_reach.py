@@ -18,6 +18,7 @@ forward on its own answers was not built: no val number says how good it would b
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from trajlm.eval.predict_verdict import KNN_FAMILY, REACHING, reach_engine
@@ -33,15 +34,16 @@ def reach_line(v: dict[str, Any], why: str, example: str = "") -> str:
     there and what val showed for the engines that reach that far."""
     alt, val, engine = reach_engine(v), v.get("val_ade_m") or {}, v["engine"]
     reach = (v.get("knn") or {}).get("horizon", 5)
-    mae = ", ".join(f"{e} {float(val[e]):.1f}" for e in (engine, *REACHING)
-                    if isinstance(val.get(e), int | float))  # fmt: skip
+    said = {e: float(val[e]) for e in (engine, *REACHING) if isinstance(val.get(e), int | float)}
+    said = {e: x for e, x in said.items() if math.isfinite(x)}  # "nanx its error" (badin30)
+    mae = ", ".join(f"{e} {x:.1f}" for e, x in said.items())
     eg = f" (e.g. {example})" if example else ""
     if alt != "model":
         who = f"{engine} answers up to them and {alt} after, the lowest val error of the engines that reach further"
     else:
         who = "the model answers those trajectories whole, the lowest val error of the engines that reach that far"
-        if isinstance(val.get(engine), int | float) and val[engine] > 0 and "model" in val:
-            who += f", though it lost to {engine} on val ({float(val['model']) / float(val[engine]):.2f}x its error)"
+        if said.get(engine, 0) > 0 and "model" in said:
+            who += f", though it lost to {engine} on val ({said['model'] / said[engine]:.2f}x its error)"
     return f"{why}{eg} is past {engine}'s {reach} steps: {who} (val 5-step ADE, m: {mae}); the engine column says so"
 
 

@@ -34,6 +34,7 @@ from trajlm.llm.endpoints import (
 from trajlm.llm.fleet_words import fleet_words, vehicle_group
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import read_hours
+from trajlm.llm.id_kinds import refuse_kind_not_in_ids
 from trajlm.llm.inside import plan_far
 from trajlm.llm.kinds import label_words
 from trajlm.llm.label_rank import plan_label_rank
@@ -121,6 +122,7 @@ class RulePlanner:
         # "the porters": POR-* (race_words.py, set 29)
         # "spray jobs", "the ATV", "parked", "who was driving X" (work_words.py, set 30)
         question = work_words(question, self.words, VOCAB)
+        refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
         question, prefix = vehicle_group(question, self.words, VOCAB)
         plan = self._plan(question)
         return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
