@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from trajlm.llm.fleet_words import id_kinds
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer
 
@@ -24,14 +25,10 @@ _KIND = re.compile(
 )
 
 
-def id_kinds(words: DataWords) -> dict[str, list[str]]:
-    """{letters: ids} where every vehicle id is letters then a number (VAN-07, T1); {} else."""
-    kinds: dict[str, list[str]] = {}
-    for low in words.vehicles:
-        if not (m := re.fullmatch(r"([a-z]+)[-_ ]?\d+", low)):
-            return {}
-        kinds.setdefault(m.group(1), []).append(low)
-    return kinds
+def _every_id_kind(words: DataWords) -> dict[str, list[str]]:
+    """fleet_words.id_kinds where every vehicle id is letters then a number (VAN-07, T1); {} else."""
+    kinds = id_kinds(words.vehicles)
+    return kinds if sum(map(len, kinds.values())) == len(words.vehicles) else {}
 
 
 def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
@@ -40,7 +37,7 @@ def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
     from trajlm.llm.fleet_words import _kind_of
     from trajlm.llm.vehicles import _is_kind, every_label_at_sea
 
-    kinds = id_kinds(words)
+    kinds = _every_id_kind(words)
     labels = words.labels
     if len(kinds) < 2 or any(_is_kind(lab) for lab in labels) or every_label_at_sea(labels):
         return  # labels that are kinds answer kind words (kinds.py: "van trips" among bus / taxi)
@@ -59,4 +56,4 @@ def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
         )
 
 
-__all__ = ["id_kinds", "refuse_kind_not_in_ids"]
+__all__ = ["refuse_kind_not_in_ids"]
