@@ -4,9 +4,13 @@
    40 vessels' speeds were outside its coverage: the record's speeds were medians over whole
    tracks (berth included), a query's over its last ``history`` points (at sea). The record now
    also keeps medians over windows of the model's max_len points, and the warning reads those.
+2. trajlm-small's interval line on a 51-83 s feed (2-30 s training steps) is true (63 s is over
+   2x the longest step it read) but gave a bare range: it now says what that means.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import polars as pl
@@ -15,7 +19,7 @@ from trajlm.data.store import write_store
 from trajlm.model.coverage import compute_coverage, coverage_warnings
 
 
-def _calls(n: int = 40, seed: int = 0, fast: float = 1.0) -> pl.DataFrame:
+def _calls(n: int = 40, seed: int = 0, fast: float = 1.0, dt: float = 20.0) -> pl.DataFrame:
     """Port calls: 70 fixes in at 4-8 m/s, 160 at the berth (drift ~0.1 m/s), 70 out, 20 s
     apart: each whole track's median speed is the berth's, its last 59 fixes are at sea."""
     rng = np.random.default_rng(seed)
@@ -24,11 +28,11 @@ def _calls(n: int = 40, seed: int = 0, fast: float = 1.0) -> pl.DataFrame:
         v = rng.uniform(4.0, 8.0) * fast
         speeds = np.r_[np.full(70, v), np.full(160, 0.1), np.full(70, v)]
         heading = rng.uniform(0, 2 * np.pi)
-        x = np.cumsum(speeds * 20.0 * np.cos(heading))
-        y = np.cumsum(speeds * 20.0 * np.sin(heading))
+        x = np.cumsum(speeds * dt * np.cos(heading))
+        y = np.cumsum(speeds * dt * np.sin(heading))
         t0 = 1_780_000_000 + k * 3600
         rows.append(pl.DataFrame({
-            "traj_id": f"v{k}", "t": t0 + 20 * np.arange(300),
+            "traj_id": f"v{k}", "t": t0 + dt * np.arange(300),
             "lat": 52.0 + y / 111_320.0, "lon": 4.0 + x / (111_320.0 * np.cos(np.radians(52))),
         }))  # fmt: skip
     return pl.concat(rows)
@@ -45,3 +49,51 @@ def test_a_runs_own_vessels_do_not_warn_of_their_speed(tmp_path):
     # still warns where the speeds are outside what the windows held (5x faster vessels)
     lines = coverage_warnings(cov, _calls(seed=1, fast=5.0), history=59)
     assert any("median speed" in s and "training windows" in s for s in lines), lines
+    # 2. reports 3x further apart than any training step: the line says what that means
+    lines = coverage_warnings(cov, _calls(seed=2, dt=60.0), history=59)
+    assert any("never read fixes this far apart" in s for s in lines), lines
+
+
+def _moored(minutes_moored: int = 60) -> pl.DataFrame:
+    """A ship in at 6 m/s (SOG / COG reported), then at its berth: SOG 0, COG 360 (AIS: no
+    course), a report every 3 min."""
+    t_in = 30 * np.arange(40)
+    t_berth = t_in[-1] + 180 * np.arange(1, minutes_moored // 3 + 1)
+    lat_in = 52.0 + 6.0 * t_in / 111_320.0
+    lat = np.r_[lat_in, np.full(len(t_berth), lat_in[-1])]
+    n_in = len(t_in)
+    return pl.DataFrame({
+        "traj_id": "s", "t": 1_780_000_000 + np.r_[t_in, t_berth], "lat": lat, "lon": 4.0,
+        "sog_kn": np.r_[np.full(n_in, 6.0 / 0.514444), np.zeros(len(t_berth))],
+        "cog_deg": np.r_[np.zeros(n_in), np.full(len(t_berth), 360.0)],
+    })  # fmt: skip
+
+
+def test_dead_reckoning_keeps_a_moored_ship_at_its_berth():
+    """3. Dead reckoning went back to the last report with a course (under way, an hour before)
+    and ran on from it: 5-6 km off for a ship at its berth; that made the small-val rule's
+    windows pick linear-3 [time, fit] over dead reckoning, the best engine on the first ones."""
+    from trajlm.data.geometry import haversine
+    from trajlm.eval.dead_reckoning import dead_reckon
+
+    df = _moored()
+    lat, lon, used = dead_reckon(df, np.array([[60.0, 600.0]]))
+    miss = haversine(lat[0], lon[0], df["lat"][-1], df["lon"][-1])
+    assert used[0] and (miss < 1.0).all(), miss
+
+
+def test_the_small_val_line_gives_the_runner_up(tmp_path):
+    """3. The small-val rule's line named only the winner's windows ADE."""
+    from trajlm.data.protocol_tasks import make_prediction_task
+    from trajlm.eval.few_trips import best_on_windows
+
+    table = _calls(n=3, seed=3)
+    task = make_prediction_task(table)
+    ests = {"near": 10.0, "far": 100.0}  # metres north of the truth
+
+    def answer(est, t):
+        return t.target_latlon + np.array([est / 111_320.0, 0.0])
+
+    best, line = best_on_windows(answer, ests, ["far", "near"], table, None, table, task)
+    assert best == "near"
+    assert re.search(r"near, 10\.0 m \(next: far, (99\.9|100\.0) m\)$", line), line

@@ -158,6 +158,7 @@ def _before_a_glitch(src, idx, start, t, lat, lon, sog, cog) -> np.ndarray:
     return np.where(glitch, p, src)
 
 
+STILL_MPS = 0.1 * 0.514444  # AIS speed resolution 0.1 kn: a report of 0 or 0.1 kn is still
 TURN_SLACK_DEG = 30.0  # the chord's bearing may leave the reported courses' arc by this much
 
 
@@ -190,6 +191,11 @@ def _origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon,
         raise TrajlmInputError(no_motion_message(df.columns))
     sog, cog = got
     start, end, lat, lon, t = track_arrays(df)
+    # a moored / anchored ship reports a speed of 0 and no course (AIS COG 360): a report
+    # that it stays put, not a missing one (vessel30: dead reckoning ran on from the last
+    # report under way, an hour before, and put a ship at its berth 5-6 km off)
+    still = np.isfinite(sog) & ~np.isfinite(cog) & (sog <= STILL_MPS)
+    sog, cog = np.where(still, 0.0, sog), np.where(still, 0.0, cog)
     ok = np.isfinite(sog) & np.isfinite(cog)
     # the latest row with a report at or before each row (-1: none yet in its trajectory)
     idx = np.where(ok, np.arange(len(df)), -1)

@@ -163,6 +163,15 @@ def _consequence(gate: str | None, kept: float | None) -> str:
     return f"the coverage gate keeps {kept:.0%} of the model's correction there: {FALLBACK}"
 
 
+def _meaning(key: str, above: bool) -> str:
+    """What being outside means for the answer, before what the model does about it
+    (vessel30: a 51-83 s AIS feed under trajlm-small's 2-30 s steps read as a bare range)."""
+    if key != "dt_s":
+        return ""
+    return (f"the model never read fixes {'this far apart' if above else 'this close together'}"
+            ", so its correction there is extrapolated; ")  # fmt: skip
+
+
 def _share(p_lo: str, p_hi: str) -> float:
     """The share of the training values outside the (p_lo, p_hi) percentiles: 0.1 for p5-p95."""
     return (int(p_lo[1:]) + 100 - int(p_hi[1:])) / 100
@@ -270,7 +279,8 @@ def gate_warnings(
         out.append(
             f"{label} {t[col][i]:.3g} {unit} ({_why(coverage, key, t, reason)}) outside the "
             f"training range {lo:.3g}-{hi:.3g} {unit} ({_nth(p_lo)}-{_nth(p_hi)} percentile of "
-            f"the {of}): {_consequence(gate, kept) if predicts else UNCHECKED}"
+            f"the {of}): {_meaning(key, t[col][i] > hi)}"
+            f"{_consequence(gate, kept) if predicts else UNCHECKED}"
             + (_acted_on(t, f) if predicts and gate != "none" else "")
         )
     f = t["g_step"].to_numpy()
