@@ -97,3 +97,15 @@ def test_the_small_val_line_gives_the_runner_up(tmp_path):
     best, line = best_on_windows(answer, ests, ["far", "near"], table, None, table, task)
     assert best == "near"
     assert re.search(r"near, 10\.0 m \(next: far, (99\.9|100\.0) m\)$", line), line
+
+
+def test_knn_settings_read_with_a_space():
+    """4. knn30's lines: 'history=8,n_neighbors=5' had no space after its comma."""
+    from trajlm.eval.tuning_rule import choose
+
+    base = np.random.default_rng(0).gamma(2.0, 20.0, 17)
+    errors = {"history=8,n_neighbors=5": base * 0.9, "history=5,n_neighbors=10": base}
+    c = choose(errors, "history=5,n_neighbors=10", "argmin")
+    assert c.key == "history=8,n_neighbors=5"  # the key (saved in JSON) is unchanged
+    words = c.words()
+    assert words.startswith("history=8, n_neighbors=5 (") and "default history=5, n_ne" in words
