@@ -109,3 +109,58 @@ def test_knn_settings_read_with_a_space():
     assert c.key == "history=8,n_neighbors=5"  # the key (saved in JSON) is unchanged
     words = c.words()
     assert words.startswith("history=8, n_neighbors=5 (") and "default history=5, n_ne" in words
+
+
+def _porto_csv(path) -> pl.DataFrame:
+    """Two taxis in Porto, 20 fixes 15 s apart (trajlm-small's area and cadence)."""
+    t = 1_700_000_000 + 15 * np.arange(20)
+    df = pl.concat([
+        pl.DataFrame({"trip_id": name, "time": t, "lat": 41.15 + 0.0008 * np.arange(20) * s,
+                      "lon": -8.61 + 0.0005 * np.arange(20)})
+        for name, s in (("a", 1.0), ("b", -1.0))
+    ])  # fmt: skip
+    df.write_csv(path)
+    return df
+
+
+def test_cli_predict_at_times_answers_as_python(tmp_path):
+    """5. `trajlm predict` had no --at-times (Python predict(at_times=) and HTTP had)."""
+    import datetime as dt
+
+    from helpers import invoke_cli
+
+    import trajlm
+
+    df = _porto_csv(tmp_path / "in.csv")
+    last = int(df["time"].max())
+    iso = dt.datetime.fromtimestamp(last + 60, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (tmp_path / "times.txt").write_text(f"{iso}\n\n{last + 120}\n")
+    from trajlm._cli_points import parse_at_times
+
+    assert parse_at_times(str(tmp_path / "times.txt")) == [last + 60, last + 120]  # a file
+    want = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1).predict(
+        df, at_times=[last + 60, last + 120]
+    )
+    want = want.sort("trip_id", "time")
+    for asked in (f"{iso},{last + 120}",):  # the file form is read by the same parse_at_times
+        res = invoke_cli(["predict", "--model", "trajlm-small", "--input", str(tmp_path / "in.csv"),
+                          "--at-times", asked, "--out", str(tmp_path / "o.csv"), "--threads", "1",
+                          "--overwrite"])  # fmt: skip
+        assert res.exit_code == 0, res.output
+        got = pl.read_csv(tmp_path / "o.csv").sort("trip_id", "time")
+        assert got["time"].to_list() == [last + 60, last + 120] * 2
+        np.testing.assert_allclose(got["lat"], want["lat"], atol=1e-6)
+
+
+def test_cli_at_times_errors_are_one_line(tmp_path):
+    from helpers import invoke_cli
+
+    _porto_csv(tmp_path / "in.csv")
+    base = ["predict", "--model", "trajlm-small", "--input", str(tmp_path / "in.csv"),
+            "--out", str(tmp_path / "o.csv")]  # fmt: skip
+    for extra, said in ((["--at-times", "soon"], "--at-times 'soon' is not a time"),
+                        (["--at-times", "1700000400", "--seconds-ahead", "60"], "give one"),
+                        (["--at-times", ","], "name the times")):  # fmt: skip
+        res = invoke_cli(base + extra)
+        assert res.exit_code == 2 and said in res.output, res.output
+        assert "Traceback" not in res.output and not (tmp_path / "o.csv").exists()
