@@ -74,12 +74,14 @@ def test_dead_reckoning_keeps_a_moored_ship_at_its_berth():
     and ran on from it: 5-6 km off for a ship at its berth; that made the small-val rule's
     windows pick linear-3 [time, fit] over dead reckoning, the best engine on the first ones."""
     from trajlm.data.geometry import haversine
-    from trajlm.eval.dead_reckoning import dead_reckon
+    from trajlm.eval.dead_reckoning import dead_reckon, trend_growth
 
     df = _moored()
     lat, lon, used = dead_reckon(df, np.array([[60.0, 600.0]]))
     miss = haversine(lat[0], lon[0], df["lat"][-1], df["lon"][-1])
     assert used[0] and (miss < 1.0).all(), miss
+    # its spread grows from the berth's report, not from an hour under way (was ~4 km)
+    assert (trend_growth(df, np.array([[60.0, 600.0]])) < 1.0).all()
 
 
 def test_the_small_val_line_gives_the_runner_up(tmp_path):
