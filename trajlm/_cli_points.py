@@ -181,6 +181,24 @@ def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | 
     return origin
 
 
+def parse_at_times(text: str) -> list[int]:
+    """``trajlm predict --at-times``: Unix seconds of times given comma-separated or in a file
+    (one a line), each ISO 8601 with a zone or Unix seconds (as --time-origin reads one)."""
+    path = Path(text)
+    if path.suffix and path.is_file():
+        items, where = path.read_text().splitlines(), f" ({path}, line {{}})"
+    else:
+        items, where = text.split(","), ""
+    out = []
+    for i, item in enumerate(items, 1):
+        if item.strip():
+            out.append(parse_time_origin(item.strip(), "--at-times" + where.format(i)))
+    if not out:
+        raise UserError(f"--at-times {text!r}: name the times, e.g. --at-times "
+                        "2026-06-03T11:30Z,2026-06-03T12:00Z or a file with one a line")  # fmt: skip
+    return out
+
+
 def with_time_origin(df, origin: int, time_col: str | None, path: Path):
     """A table whose time column counts seconds elapsed (since each trip's start, or any
     origin) -> Unix seconds: + origin (`trajlm data ingest --time-origin` does the same)."""

@@ -53,6 +53,13 @@ def predict(
         "point, comma-separated (e.g. 30,60,300) instead of --steps: exact for a time_query "
         "model, the rollout interpolated otherwise.",
     ),  # fmt: skip
+    at_times: str = typer.Option(
+        None,
+        "--at-times",
+        help="Positions at these instants (ISO 8601 with a zone or Unix seconds), "
+        "comma-separated or a file with one a line, instead of --steps: as "
+        "TrajLM.predict(at_times=) and HTTP /predict's at_times.",
+    ),  # fmt: skip
     out: Path = typer.Option(Path("predictions.csv"), "--out", help=OUT_HELP),
     plot: Path = typer.Option(None, "--plot", help="Write a PNG of history/truth/prediction."),
     holdout: int = typer.Option(
@@ -117,7 +124,7 @@ def predict(
     import polars as pl
 
     from trajlm._arguments import with_gap_rule
-    from trajlm._cli_points import parse_time_origin, read_points
+    from trajlm._cli_points import parse_at_times, parse_time_origin, read_points
     from trajlm.data import geo
     from trajlm.data.coerce_pieces import latest_pieces
     from trajlm.tasks.predict import write_points
@@ -133,6 +140,11 @@ def predict(
         if steps != 5:  # badin25: --steps 3 beside --seconds-ahead was dropped without a word
             io.fail(f"--steps {steps} and --seconds-ahead: give one (the positions at the seconds "
                     "asked, or the next --steps points)")  # fmt: skip
+        ahead = {"seconds_ahead": ahead}
+    if at_times is not None:  # vessel30: Python and HTTP had at_times, the CLI had not
+        if ahead is not None or steps != 5:
+            io.fail("--at-times with --seconds-ahead or --steps: give one")
+        ahead = {"at_times": parse_at_times(at_times)}
     levels = None
     if radii is not None:
         try:
@@ -253,8 +265,8 @@ def every_fix(df, layout):
 
 def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None,
              fixes=None, fallback: bool = False, radii=None):  # fmt: skip
-    """Predictions in trajlm's names from a model, a candidate selector or (--seconds-ahead)
-    the API's positions-at-times, with the coverage warnings each reads its history for;
+    """Predictions in trajlm's names from a model, a candidate selector or (``ahead``:
+    {"seconds_ahead" | "at_times": [...]}, --seconds-ahead / --at-times) the API's positions-at-times, with the coverage warnings each reads its history for;
     ``fallback``: a run's saved prediction verdict answers (TrajLM.predict, session 24).
     ``frac``: the input's sub-second parts (Layout.frac), read by a model as the API reads them
     (a 1.6 s interval is not 1 or 2 s; session 17). ``fixes``: every fix at its exact time
@@ -271,9 +283,8 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         from trajlm.api_selector import SelectorTrajLM
 
         if int8 or ahead is not None:
-            io.fail(
-                f"--model {model} is a candidate selector: it takes --steps, not --int8 or --seconds-ahead"
-            )
+            io.fail(f"--model {model} is a candidate selector: it takes --steps, not --int8, "
+                    "--seconds-ahead or --at-times")  # fmt: skip
         sel = _said(lambda: SelectorTrajLM.from_pretrained(model, threads=threads), source)
         if sel.selector.verdict_:  # who answers (session 22); a folder from before: its warning
             io.say(sel.engine_line())
@@ -296,9 +307,9 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         if v["engine"] == "model":  # the model's own notes (reported motion), as below
             motion_note(df)
         try:  # --seconds-ahead follows the verdict too (smallval25), the engine named
-            return _said(lambda: lm.predict(df, seconds_ahead=ahead, radii=radii), source)
+            return _said(lambda: lm.predict(df, **ahead, radii=radii), source)
         except ValueError as e:
-            io.fail(f"--seconds-ahead: {e}")
+            io.fail(f"{_option(ahead)}: {e}")
     m = io.load_model(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
@@ -329,9 +340,14 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         io.coverage_note(m, df, source)
     motion_note(df)
     try:
-        return _said(lambda: TrajLM(m, threads=threads).predict(df, seconds_ahead=ahead), source)
+        return _said(lambda: TrajLM(m, threads=threads).predict(df, **ahead), source)
     except ValueError as e:
-        io.fail(f"--seconds-ahead: {e}")
+        io.fail(f"{_option(ahead)}: {e}")
+
+
+def _option(ahead: dict) -> str:
+    """The option a {keyword: times} of ``_predict`` came from, for its error line."""
+    return "--at-times" if "at_times" in ahead else "--seconds-ahead"
 
 
 def _predict_verdict(model: Path) -> dict | None:

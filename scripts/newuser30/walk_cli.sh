@@ -18,4 +18,4 @@ $T recover --input ais_gaps.csv --model trajlm-small --out filled.csv --threads 
 head -3 filled.csv
 $T travel-time --input od.csv --model runs_cli --out times.csv --threads 1
 $T travel-time --input od.csv --model runs_mt --out times_mt.csv --threads 1   # runs_mt: walk_vessels.py's multi-task fit
-$T predict --model trajlm-small --input ais.csv --at-times 2026-06-03T11:29:02Z --out at.csv --threads 1   # no such option (friction 19)
+$T predict --model trajlm-small --input ais.csv --at-times 2026-06-03T11:29:02Z --out at.csv --threads 1   # no such option before vessel30 (friction 19)

@@ -42,6 +42,7 @@ from trajlm.eval.dead_reckoning_reports import (  # noqa: F401  (re-exported)
     has_motion,
     no_motion_message,
     report_ratio,
+    still_course,
     track_arrays,
 )
 
@@ -96,7 +97,7 @@ def trend_growth(df: pl.DataFrame, ahead: np.ndarray,
     rate of unforeseen turns (rad^2/s); a counts from the last report (dead reckoning's origin,
     which may be older than the last fix). 0 for a trajectory with no report. ``df`` as
     ``dead_reckon``."""
-    sog, cog = reported_motion(df)
+    sog, cog = still_course(*reported_motion(df))  # a moored ship's last report counts (vessel30)
     g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
     end = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
     start = np.r_[0, end[:-1] + 1]

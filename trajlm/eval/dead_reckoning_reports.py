@@ -158,6 +158,7 @@ def _before_a_glitch(src, idx, start, t, lat, lon, sog, cog) -> np.ndarray:
     return np.where(glitch, p, src)
 
 
+STILL_MPS = 0.1 * 0.514444  # AIS speed resolution 0.1 kn: a report of 0 or 0.1 kn is still
 TURN_SLACK_DEG = 30.0  # the chord's bearing may leave the reported courses' arc by this much
 
 
@@ -181,6 +182,15 @@ def _a_turn(p, src, dt, lat, lon, sog, cog) -> np.ndarray:
     return (chord <= GLITCH_M + (1.0 + GLITCH_FRAC) * run) & (off >= lo_) & (off <= hi)
 
 
+def still_course(sog: np.ndarray, cog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sog, cog) with a course of 0 where a report gives a speed of at most STILL_MPS and no
+    course: a moored / anchored ship reports 0 kn and COG 360 ("not available"), a report that
+    it stays put, not a missing one (vessel30: dead reckoning ran on from the last report under
+    way, an hour before, and put a ship at its berth 5-6 km off)."""
+    still = np.isfinite(sog) & ~np.isfinite(cog) & (sog <= STILL_MPS)
+    return np.where(still, 0.0, sog), np.where(still, 0.0, cog)
+
+
 def _origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon, t
     """Per trajectory (rows ``start`` .. ``end``) its latest row with a speed and a course
     (``last``; below ``start``: none) and the origin dead reckoning starts from (``src``: the
@@ -188,7 +198,7 @@ def _origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon,
     got = reported_motion(df)
     if got is None:
         raise TrajlmInputError(no_motion_message(df.columns))
-    sog, cog = got
+    sog, cog = still_course(*got)
     start, end, lat, lon, t = track_arrays(df)
     ok = np.isfinite(sog) & np.isfinite(cog)
     # the latest row with a report at or before each row (-1: none yet in its trajectory)

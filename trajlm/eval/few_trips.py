@@ -66,11 +66,14 @@ def best_on_windows(answer: Callable[[Any, PredictionTask], np.ndarray], ests: d
     if not ok.any():
         return None
     ade = {n: float(e[ok].mean()) for n, e in errs.items()}
-    best = min(ade, key=ade.__getitem__)
+    order = sorted(ade, key=ade.__getitem__)
+    best = order[0]
     n_trips = len(set(more.traj_ids))
+    # the runner-up's number too (vessel30: how far the next engine was on the same windows)
+    second = f" (next: {order[1]}, {ade[order[1]]:.1f} m)" if len(order) > 1 else ""
     return best, (
         f"the best baseline read on {int(ok.sum())} windows of the {n_trips} val trips (up to "
-        f"{WINDOWS} each): {best}, {ade[best]:.1f} m"
+        f"{WINDOWS} each): {best}, {ade[best]:.1f} m{second}"
     )
 
 

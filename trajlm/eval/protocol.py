@@ -306,7 +306,7 @@ def run_eval(
             ests.append(place)
             # which settings and which rule chose them (knn30): printed under the table
             extra["knn_settings"] = [f"{e.name}: {e.tuning_.words()}" for e in (knn, place)]
-            extra["knn_rule"] = f"kNN settings chosen on val by the rule: {WORDS[knn.tuning_.rule]}"
+            extra["knn_rule"] = f"kNN settings chosen on val, keeping {WORDS[knn.tuning_.rule]}"
         methods = [_Projected(e, proj) for e in ests] + report_extra
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]

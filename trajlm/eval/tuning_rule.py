@@ -62,21 +62,26 @@ class Choice:
 
     def words(self) -> str:
         """One phrase for eval's output: which setting, which rule chose it and how clearly
-        val tells the lowest cell from the default (knn29: where it cannot, the pick is noise)."""
+        val tells the lowest cell from the default (knn29: where it cannot, the pick is noise).
+        Settings are written "history=8, n_neighbors=5" (the keys have no space: vessel30)."""
+        key, best, default = (_spaced(k) for k in (self.key, self.best, self.default))
         if self.best == self.default:
-            return f"{self.key} (the default, also the lowest on val)"
+            return f"{key} (the default, also the lowest on val)"
         if self.lo is None or not np.isfinite(self.lo):
-            return (
-                f"{self.key} ({'the lowest val ADE' if self.rule == 'argmin' else 'the default'})"
-            )
+            return f"{key} ({'the lowest val ADE' if self.rule == 'argmin' else 'the default'})"
         ci = (f"val ADE ratio {self.ratio:.3f} ({self.lo:.3f}-{self.hi:.3f}) to the default "
-              f"{self.default} over {self.n} val trips")  # fmt: skip
+              f"{default} over {self.n} val trips")  # fmt: skip
         if self.key == self.default:
-            return f"{self.key} (the default: the lowest on val, {self.best}, is not reliably better: {ci})"
+            return f"{key} (the default: the lowest on val, {best}, is not reliably better: {ci})"
         clear = (
             "reliably better" if self.hi < 1 else "not reliably better: val cannot tell them apart"
         )
-        return f"{self.key} (the lowest val ADE, {clear}: {ci})"
+        return f"{key} (the lowest val ADE, {clear}: {ci})"
+
+
+def _spaced(key: str | None) -> str | None:
+    """'history=8,n_neighbors=5' -> 'history=8, n_neighbors=5' (for reading, not a key)."""
+    return None if key is None else key.replace(",", ", ")
 
 
 def beats(tuned: np.ndarray, default: np.ndarray, owners: np.ndarray | None = None) -> dict | None:

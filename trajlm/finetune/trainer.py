@@ -76,12 +76,18 @@ def _finetune_coverage(mc: ModelConfig, data: str | Path) -> dict:
     from trajlm.data.features import NormStats
     from trajlm.model.coverage import compute_coverage, merge_coverage
 
-    new = compute_coverage(data, NormStats.from_dict(mc.stats) if mc.stats else None)
+    stats = NormStats.from_dict(mc.stats) if mc.stats else None
+    new = compute_coverage(data, stats, window=mc.max_len)
     new["clock_shift_prob"] = (mc.coverage or {}).get("clock_shift_prob", 0.0)
     if not mc.coverage:
         return new
     cov = merge_coverage(mc.coverage, new)
-    for key in ("dt_s", "speed_mps", "traj_speed_mps"):  # ranges: the union of both data sets
+    for key in (
+        "dt_s",
+        "speed_mps",
+        "traj_speed_mps",
+        "window_speed_mps",
+    ):  # ranges: the union of both data sets
         a, b = mc.coverage.get(key), new.get(key)
         if a and b:
             cov[key] = {p: (min if p in ("p1", "p5") else max if p in ("p95", "p99") else

@@ -41,10 +41,16 @@ def _steps(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return dt[ok], dist[ok] / dt[ok]
 
 
-def _traj_median_speeds(df: pl.DataFrame) -> np.ndarray:
-    """Median step speed (m/s) of each trajectory of df with at least one step."""
+def _traj_median_speeds(df: pl.DataFrame, window: int | None = None) -> np.ndarray:
+    """Median step speed (m/s) of each trajectory of df with at least one step; with
+    ``window``, of each run of ``window`` consecutive points of a trajectory instead (the
+    pieces the model reads: a query's history is judged against these, vessel30)."""
     same = (df["traj_id"] == df["traj_id"].shift(1)).fill_null(False).to_numpy()
     ids = df["traj_id"].to_numpy()
+    if window is not None:  # one id per window: the points' index in their trajectory // window
+        piece = df.select(pl.int_range(pl.len()).over("traj_id") // window)[:, 0].to_numpy()
+        same &= np.r_[False, piece[1:] == piece[:-1]]
+        ids = np.cumsum(~same)  # a new id at each trajectory's or window's first point
     t = df["t"].to_numpy().astype(np.float64)
     lat, lon = np.radians(df["lat"].to_numpy()), np.radians(df["lon"].to_numpy())
     a = (
@@ -69,9 +75,14 @@ def _pct(x: np.ndarray) -> dict[str, float] | None:
 
 
 def compute_coverage(
-    store: str | Path, stats: NormStats | None = None, split: str = "train"
+    store: str | Path,
+    stats: NormStats | None = None,
+    split: str = "train",
+    window: int | None = None,
 ) -> dict:
-    """Coverage of one split of a store, streamed one row group at a time.
+    """Coverage of one split of a store, streamed one row group at a time. ``window`` (the
+    model's max_len) also records ``window_speed_mps``: the median speeds of windows of that
+    many points, what the coverage warning compares a query's last ``history`` points with.
 
     Positions are also boxed in metres in the plane of ``stats`` (the model's), so the model
     can test its own inputs against the box without projecting.
@@ -84,7 +95,7 @@ def compute_coverage(
     hours, days = np.zeros(24, np.int64), np.zeros(7, np.int64)
     lo, hi = np.full(2, np.inf), np.full(2, -np.inf)  # lat, lon
     t_lo, t_hi, n = math.inf, -math.inf, 0
-    dts, speeds, traj, traj_speeds = [], [], set(), []
+    dts, speeds, traj, traj_speeds, window_speeds = [], [], set(), [], []
     n_samples, boxes = 0, RegionBoxes()
     lanes: list[pl.DataFrame] = []  # fixes for the lane spacing (coverage_lanes.py)
     n_lanes = 0
@@ -106,6 +117,8 @@ def compute_coverage(
         if n_samples < _MAX_SAMPLES:  # a row group may cut a trajectory: one step lost, no harm
             dt, v = _steps(batch)
             traj_speeds.append(_traj_median_speeds(batch))
+            if window is not None:
+                window_speeds.append(_traj_median_speeds(batch, window))
             dts.append(dt)
             speeds.append(v)
             n_samples += len(dt)
@@ -133,6 +146,10 @@ def compute_coverage(
         # each train trajectory's median step speed: what the coverage gate (model/scale.py)
         # compares a history's median speed with
         "traj_speed_mps": _pct(np.concatenate(traj_speeds)),
+        # and of windows of the model's max_len points (vessel30: a fleet's whole tracks
+        # include their berth stays, its last 64 fixes at sea do not: the warning fired on 16
+        # of a run's own 40 vessels); absent without ``window`` (and in older records)
+        **({"window_speed_mps": _pct(np.concatenate(window_speeds))} if window else {}),
         "clock_shift_prob": 0.0,  # set by the Trainer when it shifts clocks (all hours seen)
         "regions": boxes.regions(),  # the position check's boxes (coverage_regions.py)
         # how far apart the trajectories' own lanes lie: the position margin of a fleet whose

@@ -60,11 +60,11 @@ def run_coverage(data: Path | None, cfg: TrainConfig, mc: ModelConfig) -> dict:
     from trajlm.model.coverage import compute_coverage, merge_coverage
 
     stats = NormStats.from_dict(mc.stats) if mc.stats else None
-    cov = compute_coverage(data, stats)
+    cov = compute_coverage(data, stats, window=mc.max_len)
     cov["clock_shift_prob"] = cfg.clock_shift_prob
     if cfg.speed_scale_prob > 0:  # slower / faster movers were seen: widen the ranges
         lo, hi = cfg.speed_scales
-        for key in ("speed_mps", "traj_speed_mps"):
+        for key in ("speed_mps", "traj_speed_mps", "window_speed_mps"):
             if cov.get(key):
                 cov[key] = {k: v * (lo if k in ("p1", "p5") else hi if k in ("p95", "p99")
                                     else 1.0) for k, v in cov[key].items()}  # fmt: skip
