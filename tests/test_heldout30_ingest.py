@@ -117,6 +117,17 @@ def test_a_wide_table_of_lat_lon_pairs_is_one_mover_per_pair(tmp_path) -> None:
     assert wide_pairs(["id", "pickup_lat", "pickup_lon", "dropoff_lat", "dropoff_lon"]) == {}
 
 
+def test_a_wide_tables_unpaired_columns_are_said_not_dropped(tmp_path) -> None:
+    p = tmp_path / "stage.csv"  # lat_203 beside lon_204: that mover cannot be read (badin30)
+    head = "time_utc,lat_201,lon_201,lat_202,lon_202,lat_203,lon_204,lat_205,lon_205"
+    rows = [f"2026-01-08 07:3{i}:00," + ",".join([f"23.1{i}", "45.9"] * 4) for i in range(5)]
+    p.write_text(head + "\n" + "\n".join(rows) + "\n")
+    with pytest.warns(UserWarning, match=r"lat_203, lon_204 have no latitude / longitude partner"):
+        df, _ = read(p)
+    assert sorted(df["traj_id"].unique()) == ["201", "202", "205"]
+    assert not {"lat_203", "lon_204"} & set(df.columns)
+
+
 def test_signal_k_deltas_are_read_by_vessel(tmp_path) -> None:
     def delta(ctx: str, s: int, pos: bool) -> str:
         vals = ([{"path": "navigation.position", "value": {"longitude": 6.72 + s * 1e-4,

@@ -27,8 +27,8 @@ def _axis(word: str) -> str:
     return "lat" if re.fullmatch(_LAT, word, re.I) else "lon"
 
 
-def wide_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
-    """mover id -> (lat column, lon column) of a wide header; {} when under MIN_PAIRS pairs."""
+def _found(header: list[str]) -> dict[str, dict[str, int]]:
+    """mover id -> {"lat" / "lon": column} of every wide-looking column of ``header``."""
     found: dict[str, dict[str, int]] = {}
     for k, name in enumerate(header):
         name = name.strip()
@@ -36,8 +36,19 @@ def wide_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
             found.setdefault(m[2], {})[_axis(m[1])] = k
         elif m := _BEFORE.match(name):
             found.setdefault(m[1], {})[_axis(m[2])] = k
-    pairs = {i: (c["lat"], c["lon"]) for i, c in found.items() if len(c) == 2}
+    return found
+
+
+def wide_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
+    """mover id -> (lat column, lon column) of a wide header; {} when under MIN_PAIRS pairs."""
+    pairs = {i: (c["lat"], c["lon"]) for i, c in _found(header).items() if len(c) == 2}
     return pairs if len(pairs) >= MIN_PAIRS else {}
+
+
+def unpaired_columns(header: list[str]) -> list[int]:
+    """The latitude or longitude columns of a wide header with no partner (`lat_203` beside
+    `lon_204`): a mover that cannot be read, said rather than dropped (badin30)."""
+    return [k for c in _found(header).values() if len(c) == 1 for k in c.values()]
 
 
 def _sep(path: Path) -> tuple[str, list[str]] | None:
@@ -62,7 +73,8 @@ def wide_pairs_as_csv(path: Path, out: Path) -> None:
     """Write the wide table `path` long at `out`: traj_id, the other columns, lat, lon."""
     sep, header = _sep(path)  # type: ignore[misc]
     pairs = wide_pairs(header)
-    used = {k for ab in pairs.values() for k in ab}
+    lone = unpaired_columns(header)
+    used = {k for ab in pairs.values() for k in ab} | set(lone)
     rest = [k for k in range(len(header)) if k not in used]
     with (
         path.open(encoding="utf-8-sig", errors="replace", newline="") as src,
@@ -86,3 +98,10 @@ def wide_pairs_as_csv(path: Path, out: Path) -> None:
         f"mover each ({', '.join(list(pairs)[:3])}, ...), empty cells left out",
         stacklevel=2,
     )
+    if lone:
+        warnings.warn(
+            f"{path.name}: a wide table: column(s) {', '.join(header[k] for k in lone)} have no "
+            "latitude / longitude partner (no mover read from them); rename them into a pair "
+            "(lat_<id> / lon_<id>) to read that mover",
+            stacklevel=2,
+        )
