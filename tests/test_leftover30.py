@@ -167,18 +167,9 @@ def test_vehicle_group_lives_in_fleet_words():
 
 def test_cli_data_match_csv_writes_7_decimals(tmp_path):
     """`trajlm data match --out m.csv` wrote the snapped match_lat / match_lon with 15+ digits."""
-    gpd = pytest.importorskip("geopandas")
-    shapely = pytest.importorskip("shapely")
-    from test_roads import graph_from_xy, trace
+    from test_roads import write_l_network
 
-    g = graph_from_xy([[[0, 0], [1000, 0]], [[1000, 0], [1000, 1000]]])
-    f = g.edges_frame().filter(pl.col("u") < pl.col("v"))
-    gpd.GeoDataFrame(
-        {"way_id": f["way_id"]}, geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326
-    ).to_file(tmp_path / "net.geojson", driver="GeoJSON")
-    trace([[100, 5], [400, -6], [700, 3], [990, 200], [1004, 600]]).write_parquet(
-        tmp_path / "p.parquet"
-    )
+    write_l_network(tmp_path / "net.geojson").write_parquet(tmp_path / "p.parquet")
     r = invoke_cli(["data", "match", tmp_path / "p.parquet", "--network", tmp_path / "net.geojson",
                     "--out", tmp_path / "m.csv"])  # fmt: skip
     assert r.exit_code == 0, r.output

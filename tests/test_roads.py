@@ -157,20 +157,26 @@ def test_shortest_path_interpolation_follows_the_road():
     np.testing.assert_allclose(out[2], [300.0, 210.0], atol=1e-6)
 
 
-def test_cli_data_match_and_api_match(tmp_path):
+def write_l_network(path):
+    """An L of two 1-km ways (east, then north) written as a GeoJSON network file at ``path``,
+    and a 5-point trace along it (test_leftover30 matches the same)."""
     gpd = pytest.importorskip("geopandas")
     shapely = pytest.importorskip("shapely")
+    g = graph_from_xy([[[0, 0], [1000, 0]], [[1000, 0], [1000, 1000]]])
+    f = g.edges_frame().filter(pl.col("u") < pl.col("v"))
+    gpd.GeoDataFrame(
+        {"way_id": f["way_id"]}, geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326
+    ).to_file(path, driver="GeoJSON")
+    return trace([[100, 5], [400, -6], [700, 3], [990, 200], [1004, 600]])
+
+
+def test_cli_data_match_and_api_match(tmp_path):
     from typer.testing import CliRunner
 
     from trajlm.api import TrajLM
     from trajlm.cli import app
 
-    g = graph_from_xy([[[0, 0], [1000, 0]], [[1000, 0], [1000, 1000]]])
-    f = g.edges_frame().filter(pl.col("u") < pl.col("v"))
-    gpd.GeoDataFrame(
-        {"way_id": f["way_id"]}, geometry=[shapely.LineString(c) for c in f["geometry"]], crs=4326
-    ).to_file(tmp_path / "net.geojson", driver="GeoJSON")
-    pts = trace([[100, 5], [400, -6], [700, 3], [990, 200], [1004, 600]])
+    pts = write_l_network(tmp_path / "net.geojson")
     pts.write_parquet(tmp_path / "pts.parquet")
     out = tmp_path / "matched.parquet"
     args = ["data", "match", str(tmp_path / "pts.parquet"), "--network",

@@ -135,10 +135,9 @@ def markdown(recs: list[dict], split: str, pre: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
-    import torch
-
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arg_parser(doc: str) -> argparse.ArgumentParser:
+    """The scoring options (premise29 and premise30's score.py): the store, the split, the runs."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--split", choices=("val", "test"), required=True)
     ap.add_argument("--scratch", required=True, help="run prefix: PREFIX_sS/best per seed")
@@ -146,6 +145,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--settings", nargs="+", default=list(SETTINGS))
     ap.add_argument("--out", type=Path, required=True)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    import torch
+
+    ap = arg_parser(__doc__)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     pre = {}

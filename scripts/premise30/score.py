@@ -20,7 +20,6 @@ breakdown as in scripts/premise29/score.py (whose helpers this reuses).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -103,14 +102,7 @@ def markdown(recs: list[dict], split: str, pre: list[str]) -> str:
 def main(argv: list[str] | None = None) -> None:
     import torch
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True, type=Path)
-    ap.add_argument("--split", choices=("val", "test"), required=True)
-    ap.add_argument("--scratch", required=True, help="run prefix: PREFIX_sS/best per seed")
-    ap.add_argument("--pretrained", required=True, nargs="+", help="NAME=PREFIX (PREFIX_sS/best)")
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--settings", nargs="+", default=list(p29.SETTINGS))
-    ap.add_argument("--out", type=Path, required=True)
+    ap = p29.arg_parser(__doc__)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     pre = {}
