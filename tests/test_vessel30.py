@@ -45,7 +45,9 @@ def test_a_runs_own_vessels_do_not_warn_of_their_speed(tmp_path):
     cov = compute_coverage(store, window=64)  # the Trainer passes the model's max_len
     assert cov["window_speed_mps"]["p99"] > 4.0 > cov["traj_speed_mps"]["p99"]
     own = coverage_warnings(cov, df, history=59)  # predict's history: max_len - steps
-    assert not [s for s in own if "speed" in s], own
+    # where the whole-track gate trims the model it is said (the lead, session 30: the windows'
+    # range must not hide a gate that acts, test_usertest_ux3; here it keeps ~1 % at sea)
+    assert all("fall back toward constant velocity" in s for s in own if "speed" in s), own
     # still warns where the speeds are outside what the windows held (5x faster vessels)
     lines = coverage_warnings(cov, _calls(seed=1, fast=5.0), history=59)
     assert any("median speed" in s and "training windows" in s for s in lines), lines

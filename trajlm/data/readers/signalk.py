@@ -32,7 +32,7 @@ def is_signalk(path: Path) -> bool:
             for line in f:
                 if line.strip():
                     return _is_delta(json.loads(line))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # too deep: the JSON reader says so
         return False
     return False
 
@@ -58,7 +58,7 @@ def signalk_as_csv(path: Path, out: Path) -> None:
                 continue
             try:
                 obj = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 obj = None
             if not _is_delta(obj):
                 bad += 1
