@@ -130,7 +130,8 @@ def test_warning_range_is_the_gates_range():
     for key, (lo, hi) in ranges.items():
         x = torch.tensor([lo, hi, math.sqrt(lo * hi), lo * 0.98, hi * 1.02, lo / 3, hi * 3],
                          dtype=torch.float64)  # fmt: skip
-        one = {key: cov[key]}  # only this feature's term of the gate
+        # only this feature's term of the gate (speed's high end: its windows', gate31)
+        one = {k: cov[k] for k in (key, "window_speed_mps") if k in cov}
         g = gate_from_coverage(one, x, x)
         assert torch.equal(g[:3], torch.ones(3, dtype=torch.float64)), (key, g)
         assert torch.all(g[3:] < 1), (key, g)

@@ -17,8 +17,10 @@ from the history's median speed and median time step against the checkpoint's co
     g = min(1, v / v_lo, v_hi / v) * min(1, d / d_lo, d_hi / d)
 
 v: the history's median step speed (m/s); [v_lo, v_hi]: the 5th and 95th percentiles of the
-training trajectories' median speeds (coverage ``traj_speed_mps``); d: the history's median
-time step (s); [d_lo, d_hi]: the 1st and 99th percentiles of the training time steps
+training trajectories' median speeds (coverage ``traj_speed_mps``), v_hi the 95th percentile of
+windows of max_len points (``window_speed_mps``) where that lies above the tracks' 99th
+(session 31, coverage_gate.speed_reference: whole tracks of moored vessels put v_hi at the
+berth); d: the history's median time step (s); [d_lo, d_hi]: the 1st and 99th percentiles of the training time steps
 (coverage ``dt_s``). Inside both ranges g is exactly 1 (the model unchanged); a walker at a
 third of the slowest taxis' speed keeps a third of the correction. A checkpoint without
 those coverage keys gets g = 1.
