@@ -1,0 +1,93 @@
+"""A parking-enforcement team's, a roadside-assistance dispatcher's and a dog-walking business's words (set 31,
+ask31), read against the data before the rule planner reads the question:
+
+- "patrols" are trips ("a patrol van" stays a vehicle's word: see below);
+- walks on data whose labels are no transport modes (a dog walker's "solo" / "pack", a warden's "routine"):
+  "walks" are the trips, "the longest walk" a trip, "did Ben walk" "did Ben travel", "walking speed" the speed,
+  "which walker" "which vehicle"; where a label is a mode (GeoLife's bus / bike / car) or there is no label, "walk"
+  stays the mode (a store without walks says so), and data without vehicles is left;
+- "at the scene" / "on scene" is stopped (a patrol van at a breakdown);
+- a kind of vehicle in two words whose ids' letters are the first word ("tow truck" on TOW-1, TOW-2) or the two
+  words' initials ("patrol vans" on PV-5, PV-6, PV-8): those ids (the plan's ``vehicle_prefix``), on a fleet whose
+  every id is letters and a number, of two kinds or more.
+
+Without data (no labels, ids or trips) nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trajlm.llm.fleet_words import id_kinds
+from trajlm.llm.grounding import DataWords
+from trajlm.llm.modes import MODES
+
+# the second word of a kind said in two words: "tow truck", "patrol van"
+_KIND_NOUN = r"(?:trucks?|vans?|cars?|lorry|lorries|vehicles?|units?|scooters?|bikes?|boats?|utes?)"
+# a noun "walk" follows these ("the longest walk", "Anna's walk", "each walk"); elsewhere "walk" is the verb
+_NOUN_BEFORE = (
+    r"(?:a|an|the|each|every|per|one|longest|shortest|first|last|fastest|slowest|morning|afternoon|evening"
+    r"|average|typical|\w+'s)"
+)
+
+
+def _modes_labelled(labels: tuple[str, ...]) -> bool:
+    """A label the planner reads as a transport mode (bus, bike, walk, ...)."""
+    return any(lab in MODES or any(re.fullmatch(p, lab) for p in MODES.values()) for lab in labels)
+
+
+def walk_words(question: str, words: DataWords) -> str:
+    """Walks as the trips (see the module's doc) where the data has vehicles and labels that are no modes."""
+    if not words.vehicles or not words.labels or _modes_labelled(words.labels):
+        return question
+    sub = lambda p, r, q: re.sub(p, r, q, flags=re.I)  # noqa: E731
+    question = sub(r"\bwalking\s+(speed|pace|distance|time)\b", r"\1", question)
+    question = sub(r"\bwalkers\b", "vehicles", question)
+    question = sub(r"\bwalker\b", "vehicle", question)
+    question = sub(r"\bwalks\b", "trips", question)
+    labels = "|".join(re.escape(x) for x in sorted(words.labels, key=len, reverse=True))
+    question = sub(rf"\b({_NOUN_BEFORE}|{labels})\s+walk\b", r"\1 trip", question)
+    question = sub(r"\bwalked\b", "travelled", question)
+    return sub(r"\bwalk(?:ing)?\b(?!\s+trips?\b)", "travel", question)
+
+
+def kind_in_two_words(question: str, words: DataWords) -> tuple[str, str | None]:
+    """("the vehicles ...", "TOW") for "the tow trucks ..." (see the module's doc), else (question, None)."""
+    kinds = id_kinds(words.vehicles)
+    if len(kinds) < 2 or sum(map(len, kinds.values())) != len(words.vehicles):
+        return question, None
+    if any(
+        re.search(rf"(?<![\w\-]){re.escape(v)}(?![\w\-])", question, re.I) for v in words.vehicles
+    ):
+        return question, None  # one vehicle named: no group (as fleet_words.vehicle_group)
+    for m in re.finditer(rf"\b([a-z]{{2,}})\s+({_KIND_NOUN})\b(?![\w\-])", question, re.I):
+        first, noun = m.group(1).lower(), m.group(2).lower()
+        hits = [
+            p
+            for p, ids in kinds.items()
+            if len(ids) >= 2 and len(p) >= 2 and (p == first or p == first[0] + noun[0])
+        ]
+        if len(hits) == 1:
+            said = "vehicle" if noun in {"truck", "van", "car", "lorry", "vehicle", "unit", "scooter", "bike",
+                                         "boat", "ute"} else "vehicles"  # fmt: skip
+            return question[: m.start()] + said + question[m.end() :], hits[0].upper()
+    return question, None
+
+
+def patrol_words(question: str, words: DataWords) -> str:
+    """The question with set 31's words written in the planner's (see the module's doc)."""
+    if not (words.trips or words.vehicles or words.labels) or "patrol" in words.labels:
+        return question  # a label "patrol" is the data's own word (kinds.py reads "patrol trips")
+    question = re.sub(rf"\bpatrols\b(?!\s+{_KIND_NOUN}\b)", "trips", question, flags=re.I)
+    question = re.sub(
+        rf"\bpatrol\b(?!\s+(?:{_KIND_NOUN}|officers?|id|ids|number|no|ref)\b)",
+        "trip",
+        question,
+        flags=re.I,
+    )
+    if words.vehicles:
+        question = re.sub(r"\b(?:at|on)\s+(?:the\s+)?scenes?\b", "stopped", question, flags=re.I)
+    return walk_words(question, words)
+
+
+__all__ = ["kind_in_two_words", "patrol_words", "walk_words"]
