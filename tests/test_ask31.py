@@ -70,7 +70,8 @@ def walkers() -> pd.DataFrame:
 
 
 def test_patrols_and_officers_walking(fleet):
-    """set 31: 'patrols', 'the longest match day patrol', 'did the CEOs walk', 'walking speed' were refused."""
+    """set 31: 'patrols', 'the longest match day patrol', 'did the CEOs walk', 'walking speed' were refused; its
+    paraphrases 'officer CEO-07', 'distance walked by the CEOs' too."""
     ask, table = Asker(fleet, columns=COLS, tz="Europe/Dublin"), _table(fleet)
     mon = table[(table.veh == "CEO-07") & (table.start.dt.day == 24)]
     assert ask("How many patrols did CEO-07 do on Tuesday?").value == len(mon) == 3
@@ -87,8 +88,17 @@ def test_patrols_and_officers_walking(fleet):
     assert ask("What was the longest match day patrol, in minutes?").value == pytest.approx(
         match.dur.max() / 60
     )
+    assert ask("How many patrols did officer CEO-07 complete on Tuesday?").value == 3
+    assert ask("Total distance walked by the CEOs, in km?").value == pytest.approx(
+        ceos.m.sum() / 1000, rel=0.01
+    )  # the CEOs together, not refused as "by the vehicles" (a group per vehicle)
     with pytest.raises(CannotAnswer):
         ask("How many patrols did CEO-09 do?")
+    numbered = fleet.assign(unit=fleet.unit.str.replace(r"\D", "", regex=True))
+    with pytest.raises(
+        CannotAnswer, match="patrols"
+    ):  # numbers are no fleet's ids: left as they were
+        Asker(numbered, columns=COLS)("How many patrols were there?")
 
 
 def test_tow_trucks_patrol_vans_and_the_scene(fleet):
@@ -125,6 +135,11 @@ def test_dog_walkers_walks(walkers):
         table.dur.max() / 60
     )
     assert ask("How many km did Ben walk in total?").value == pytest.approx(
+        table[table.veh == "Ben"].m.sum() / 1000, rel=0.01
+    )
+    assert ask("How many dog walks did Anna do on Monday?").value == 3
+    assert best in str(ask("Which dog walker walked the furthest?")).splitlines()[0]
+    assert ask("How many km did Ben cover on his walks in total?").value == pytest.approx(
         table[table.veh == "Ben"].m.sum() / 1000, rel=0.01
     )
     with pytest.raises(CannotAnswer, match="erik"):

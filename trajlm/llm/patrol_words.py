@@ -1,7 +1,7 @@
 """A parking-enforcement team's, a roadside-assistance dispatcher's and a dog-walking business's words (set 31,
 ask31), read against the data before the rule planner reads the question:
 
-- "patrols" are trips ("a patrol van" stays a vehicle's word: see below);
+- "patrols" are trips ("a patrol van" stays a vehicle's word: see below), "officer CEO-07" the vehicle CEO-07;
 - walks on data whose labels are no transport modes (a dog walker's "solo" / "pack", a warden's "routine"):
   "walks" are the trips, "the longest walk" a trip, "did Ben walk" "did Ben travel", "walking speed" the speed,
   "which walker" "which vehicle"; where a label is a mode (GeoLife's bus / bike / car) or there is no label, "walk"
@@ -11,7 +11,8 @@ ask31), read against the data before the rule planner reads the question:
   words' initials ("patrol vans" on PV-5, PV-6, PV-8): those ids (the plan's ``vehicle_prefix``), on a fleet whose
   every id is letters and a number, of two kinds or more.
 
-Without data (no labels, ids or trips) nothing changes.
+Only on data whose vehicle ids have letters (a fleet's; not a taxi store's numbers or GeoLife's users), and not
+where a label is "patrol" (the data's own word).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def walk_words(question: str, words: DataWords) -> str:
     if not words.vehicles or not words.labels or _modes_labelled(words.labels):
         return question
     sub = lambda p, r, q: re.sub(p, r, q, flags=re.I)  # noqa: E731
+    question = sub(r"\bdogs?[\s\-]+(?=walk)", "", question)  # "dog walks", "which dog walker"
     question = sub(r"\bwalking\s+(speed|pace|distance|time)\b", r"\1", question)
     question = sub(r"\bwalkers\b", "vehicles", question)
     question = sub(r"\bwalker\b", "vehicle", question)
@@ -76,8 +78,9 @@ def kind_in_two_words(question: str, words: DataWords) -> tuple[str, str | None]
 
 def patrol_words(question: str, words: DataWords) -> str:
     """The question with set 31's words written in the planner's (see the module's doc)."""
-    if not (words.trips or words.vehicles or words.labels) or "patrol" in words.labels:
-        return question  # a label "patrol" is the data's own word (kinds.py reads "patrol trips")
+    if not words.vehicles or "patrol" in words.labels:
+        # a fleet's word: not on a taxi store's numbers or GeoLife's users; a label "patrol" is the data's own
+        return question
     question = re.sub(rf"\bpatrols\b(?!\s+{_KIND_NOUN}\b)", "trips", question, flags=re.I)
     question = re.sub(
         rf"\bpatrol\b(?!\s+(?:{_KIND_NOUN}|officers?|id|ids|number|no|ref)\b)",
@@ -85,9 +88,30 @@ def patrol_words(question: str, words: DataWords) -> str:
         question,
         flags=re.I,
     )
-    if words.vehicles:
-        question = re.sub(r"\b(?:at|on)\s+(?:the\s+)?scenes?\b", "stopped", question, flags=re.I)
-    return walk_words(question, words)
+    question = re.sub(r"\b(?:at|on)\s+(?:the\s+)?scenes?\b", "stopped", question, flags=re.I)
+    ids = "|".join(re.escape(v) for v in sorted(words.vehicles, key=len, reverse=True))
+    question = re.sub(  # "officer CEO-07", "walker Anna": the vehicle
+        rf"\b(?:officer|warden|walker|unit)\s+(?=(?:{ids})(?![\w\-]))",
+        "vehicle ",
+        question,
+        flags=re.I,
+    )
+    question = walk_words(question, words)
+    # "did Ben cover on his walks": on the trips
+    return re.sub(
+        r"\b(on|in|during)\s+(?:his|her|their)\s+(?=trips\b)", r"\1 ", question, flags=re.I
+    )
 
 
-__all__ = ["kind_in_two_words", "patrol_words", "walk_words"]
+def together(question: str) -> str:
+    """A kind of vehicle's total ("the distance walked by the CEOs"): "of the vehicles", not "by the vehicles"
+    (a group per vehicle); called where the question named a kind of vehicle."""
+    return re.sub(
+        r"\b(?:travelled|traveled|walked|driven|covered|done|made|logged)\s+by\s+(?=the\s+vehicles\b)",
+        "of ",
+        question,
+        flags=re.I,
+    )
+
+
+__all__ = ["kind_in_two_words", "patrol_words", "together", "walk_words"]

@@ -41,7 +41,7 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span
-from trajlm.llm.patrol_words import kind_in_two_words, patrol_words
+from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
@@ -129,7 +129,7 @@ class RulePlanner:
         refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
         if prefix is None:
             question, prefix = vehicle_group(question, self.words, VOCAB)
-        plan = self._plan(question)
+        plan = self._plan(question if prefix is None else together(question))
         return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
 
     def _plan(self, question: str) -> QueryPlan:
