@@ -11,10 +11,9 @@ travellers whose labels are modes (bus, bike), where "walks" stay the mode.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
-from ask_helpers import haversine_m
+from ask_helpers import fleet_truths
 
 from trajlm.llm.plan import CannotAnswer
 from trajlm.questions import Asker
@@ -43,19 +42,6 @@ def _frame(units: dict, trips_a_day: dict, lat0: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["job", "unit", "op", "t", "lat", "lon"])
 
 
-def _table(frame: pd.DataFrame) -> pd.DataFrame:
-    s = frame.sort_values(["job", "t"])
-    same = s.job.eq(s.job.shift())
-    s = s.assign(d=np.where(same, haversine_m(s.lat.shift(), s.lon.shift(), s.lat, s.lon), 0.0))
-    s = s.assign(dt=np.where(same, s.t.diff().dt.total_seconds(), 0.0))
-    s = s.assign(still=np.where(same & (s.d / s.dt.replace(0, np.nan) < 1.0), s.dt, 0.0))
-    agg = dict(veh=("unit", "first"), op=("op", "first"), start=("t", "min"), end=("t", "max"))
-    t = s.groupby("job").agg(**agg, m=("d", "sum"), still=("still", "sum"))
-    t["dur"] = (t.end - t.start).dt.total_seconds()
-    t["kmh"] = t.m / t.dur * 3.6
-    return t
-
-
 COLS = {"traj_id": "job", "t": "t", "vehicle_id": "unit", "label": "op"}
 
 
@@ -72,7 +58,7 @@ def walkers() -> pd.DataFrame:
 def test_patrols_and_officers_walking(fleet):
     """set 31: 'patrols', 'the longest match day patrol', 'did the CEOs walk', 'walking speed' were refused; its
     paraphrases 'officer CEO-07', 'distance walked by the CEOs' too."""
-    ask, table = Asker(fleet, columns=COLS, tz="Europe/Dublin"), _table(fleet)
+    ask, table = Asker(fleet, columns=COLS, tz="Europe/Dublin"), fleet_truths(fleet)
     mon = table[(table.veh == "CEO-07") & (table.start.dt.day == 24)]
     assert ask("How many patrols did CEO-07 do on Tuesday?").value == len(mon) == 3
     ceos = table[table.veh.str.startswith("CEO")]
@@ -104,7 +90,7 @@ def test_patrols_and_officers_walking(fleet):
 def test_tow_trucks_patrol_vans_and_the_scene(fleet):
     """set 31: 'which tow truck' and 'the patrol vans' were refused ('no vehicle here reads as truck'), 'at the
     scene' was not understood; 'which truck' on these ids is still refused."""
-    ask, table = Asker(fleet, columns=COLS, tz="Europe/Dublin"), _table(fleet)
+    ask, table = Asker(fleet, columns=COLS, tz="Europe/Dublin"), fleet_truths(fleet)
     tows = table[table.veh.str.startswith("TOW")].groupby("veh").m.sum()
     assert str(ask("Which tow truck drove the furthest?")).splitlines()[0].count(tows.idxmax()) == 1
     pvs = table[table.veh.str.startswith("PV")]
@@ -122,7 +108,7 @@ def test_tow_trucks_patrol_vans_and_the_scene(fleet):
 def test_dog_walkers_walks(walkers):
     """set 31: 'how many walks did Anna do', 'which walker', 'the average pack walk length', 'the longest walk'
     were refused ('no trip is labelled walk'); an unknown walker stays refused."""
-    ask, table = Asker(walkers, columns=COLS, tz="Europe/Amsterdam"), _table(walkers)
+    ask, table = Asker(walkers, columns=COLS, tz="Europe/Amsterdam"), fleet_truths(walkers)
     anna = table[(table.veh == "Anna") & (table.start.dt.day == 23)]
     assert ask("How many walks did Anna do on Monday?").value == len(anna) == 3
     best = table.groupby("veh").m.sum().idxmax()

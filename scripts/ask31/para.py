@@ -4,16 +4,13 @@ other wordings of set 31's questions (their truths are truth.json's, so the same
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ask_study_common import read_paraphrases  # noqa: E402
-from read import OUT, STORES  # noqa: E402
-
-from trajlm.questions import Asker  # noqa: E402
+from read import OUT, askers  # noqa: E402
 
 PARA = [  # (store, question, kind, the truth.json key it paraphrases; None for a refusal)
     ("A", "How many patrols did officer CEO-07 complete on Wednesday?", "num", "A1"),
@@ -37,16 +34,8 @@ PARA = [  # (store, question, kind, the truth.json key it paraphrases; None for 
 
 def main() -> None:
     T = json.loads((OUT / "truth.json").read_text())
-    askers = {
-        "A": Asker(OUT / "parking_store", tz="Europe/Dublin"),
-        "B": Asker(OUT / "roadside_store"),
-        "C": Asker(OUT / "dogs_store", tz="Europe/Amsterdam"),
-        "D": Asker(STORES / "porto"),
-        "E": Asker(STORES / "geolife"),
-    }
-    read_paraphrases(OUT, askers, [(k, q, kind, T.get(key)) for k, q, kind, key in PARA])
+    read_paraphrases(OUT, askers(), [(k, q, kind, T.get(key)) for k, q, kind, key in PARA])
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("ASK31_OUT", str(OUT))
     main()

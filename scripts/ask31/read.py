@@ -19,15 +19,19 @@ OUT = Path(os.environ.get("ASK31_OUT", "/tmp/ask31"))
 STORES = Path(os.environ.get("ASK31_STORES", "/tmp/stores"))
 
 
-def main(name: str) -> None:
-    askers = {
+def askers() -> dict:
+    """The five stores' askers, by the questions' letters (para.py asks them too)."""
+    return {
         "A": Asker(OUT / "parking_store", tz="Europe/Dublin"),
         "B": Asker(OUT / "roadside_store"),
         "C": Asker(OUT / "dogs_store", tz="Europe/Amsterdam"),
         "D": Asker(STORES / "porto"),
         "E": Asker(STORES / "geolife"),
     }
-    read_set(OUT, name, askers, Q)
+
+
+def main(name: str) -> None:
+    read_set(OUT, name, askers(), Q)
 
 
 if __name__ == "__main__":
