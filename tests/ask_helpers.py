@@ -19,6 +19,21 @@ def haversine_m(la1, lo1, la2, lo2):
     return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
 
 
+def fleet_truths(frame):
+    """One row per trip of a frame with columns job / unit / op / t / lat / lon (sets 30, 31): veh, op, start,
+    end, m (metres), still (seconds in steps slower than 1 m/s), dur (s), kmh; with pandas, not trajlm."""
+    s = frame.sort_values(["job", "t"])
+    same = s.job.eq(s.job.shift())
+    s = s.assign(d=np.where(same, haversine_m(s.lat.shift(), s.lon.shift(), s.lat, s.lon), 0.0))
+    s = s.assign(dt=np.where(same, s.t.diff().dt.total_seconds(), 0.0))
+    s = s.assign(still=np.where(same & (s.d / s.dt.replace(0, np.nan) < 1.0), s.dt, 0.0))
+    agg = dict(veh=("unit", "first"), op=("op", "first"), start=("t", "min"), end=("t", "max"))
+    t = s.groupby("job").agg(**agg, m=("d", "sum"), still=("still", "sum"))
+    t["dur"] = (t.end - t.start).dt.total_seconds()
+    t["kmh"] = t.m / t.dur * 3.6
+    return t
+
+
 def read_cli(store: Path, question: str):
     """(refused, value, first trip id, printed answer) of one question through `trajlm ask`, from what it prints.
 

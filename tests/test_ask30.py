@@ -10,10 +10,9 @@ over Mon 30 Nov - Wed 2 Dec 2026; on main's code "the vans" averaged every vehic
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
-from ask_helpers import haversine_m
+from ask_helpers import fleet_truths
 
 from trajlm.llm.plan import CannotAnswer
 from trajlm.questions import Asker
@@ -49,16 +48,7 @@ def asker(fleet) -> Asker:
 
 @pytest.fixture(scope="module")
 def table(fleet) -> pd.DataFrame:
-    s = fleet.sort_values(["job", "t"])
-    same = s.job.eq(s.job.shift())
-    s = s.assign(d=np.where(same, haversine_m(s.lat.shift(), s.lon.shift(), s.lat, s.lon), 0.0))
-    s = s.assign(dt=np.where(same, s.t.diff().dt.total_seconds(), 0.0))
-    s = s.assign(still=np.where(same & (s.d / s.dt.replace(0, np.nan) < 1.0), s.dt, 0.0))
-    agg = dict(veh=("unit", "first"), op=("op", "first"), start=("t", "min"), end=("t", "max"))
-    t = s.groupby("job").agg(**agg, m=("d", "sum"), still=("still", "sum"))
-    t["dur"] = (t.end - t.start).dt.total_seconds()
-    t["kmh"] = t.m / t.dur * 3.6
-    return t
+    return fleet_truths(fleet)
 
 
 def test_a_labels_verb_missions_and_a_run(asker, table):

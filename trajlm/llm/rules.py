@@ -41,6 +41,7 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span
+from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
     LENGTH_UNITS,
@@ -122,9 +123,13 @@ class RulePlanner:
         # "the porters": POR-* (race_words.py, set 29)
         # "spray jobs", "the ATV", "parked", "who was driving X" (work_words.py, set 30)
         question = work_words(question, self.words, VOCAB)
+        # "patrols", walks as the trips, "at the scene", "the tow trucks" (patrol_words.py, set 31)
+        question = patrol_words(question, self.words)
+        question, prefix = kind_in_two_words(question, self.words)
         refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
-        question, prefix = vehicle_group(question, self.words, VOCAB)
-        plan = self._plan(question)
+        if prefix is None:
+            question, prefix = vehicle_group(question, self.words, VOCAB)
+        plan = self._plan(question if prefix is None else together(question))
         return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
 
     def _plan(self, question: str) -> QueryPlan:
