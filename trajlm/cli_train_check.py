@@ -204,41 +204,32 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | No
 
 def radii_summary(run: Path, data: Path, summary: dict, lm_class: type | None,
                   threads: int | None = None) -> dict:  # fmt: skip
-    """Fit the kept model's radii.json (eval/run_radii.py, trainradii30) and recover_radii.json
-    (eval/run_recover_radii.py, uncert31) on the store's val split, say each in one line and add
-    them to ``summary`` and RUN/train_summary.json; a corpus or a store without val keeps the
-    pooled factors (nothing said: nothing was measured); a failure is one warning line. The kept
-    weights: RUN/best, or RUN's own where the run did not select on val (as
-    ``TrajLM.from_pretrained(RUN)`` loads them)."""
+    """Fit the kept model's radii.json on the store's val split (eval/run_radii.py,
+    trainradii30), say it in one line and add it to ``summary`` and RUN/train_summary.json;
+    a corpus or a store without val keeps the pooled factors (nothing said: nothing was
+    measured); a failure is one warning line. The kept weights: RUN/best, or RUN's own where
+    the run did not select on val (as ``TrajLM.from_pretrained(RUN)`` loads them)."""
     if lm_class is None:
         return summary
     from trajlm.data.corpus import is_corpus
 
     if is_corpus(data):
         return summary
-    from trajlm.data.store import read_store
-    from trajlm.eval.run_radii import fit_run_radii
-    from trajlm.eval.run_recover_radii import fit_run_recover_radii
-    from trajlm.model.weights import resolve_weights
+    try:
+        from trajlm.data.store import read_store
+        from trajlm.eval.run_radii import fit_run_radii
+        from trajlm.model.weights import resolve_weights
 
-    got: dict = {}
-    for key, fit, failed in (
-        ("radii", fit_run_radii, "radii (predict radii=) were not fitted on val, the pooled "
-         "factors answer"),
-        ("recover_radii", fit_run_recover_radii, "recover radii (recover radii=) were not "
-         "fitted on val"),
-    ):  # fmt: skip
-        try:
-            val = read_store(data, split="val").drop("split", strict=False)
-            if not val.height:
-                return summary
-            one = fit(lm_class(kept_model(run, threads)), val, resolve_weights(run, log=False))
-        except Exception as e:  # the run is trained and saved: the fit's failure is said
-            io.warn(f"{failed}: {e}")
-            continue
-        io.tell(f"{key.replace('_', ' ')}: {one[key]} ({one[key + '_s']} s)", VerdictNoteWarning)
-        got.update(one)
+        val = read_store(data, split="val").drop("split", strict=False)
+        if not val.height:
+            return summary
+        got = fit_run_radii(lm_class(kept_model(run, threads)), val,
+                            resolve_weights(run, log=False))  # fmt: skip
+    except Exception as e:  # the run is trained and saved: the fit's failure is said
+        io.warn(f"radii (predict radii=) were not fitted on val, the pooled factors answer: {e}")
+        return summary
+    io.tell(f"radii: {got['radii']} ({got['radii_s']} s)", VerdictNoteWarning)
     path = run / "train_summary.json"
-    if path.exists() and got:
+    if path.exists():
         path.write_text(json.dumps({**json.loads(path.read_text()), **got}, indent=2))
     return {**summary, **got}

@@ -6,15 +6,26 @@ err / scale per (gap length, position in the gap) bin, fitted by study scripts
 recover path. A user's own run wrote none, so ``recover(radii=...)`` on it was refused in one
 line. trainradii30 (eval/run_radii.py) did the same for prediction's radii.json.
 
-At the end of `trajlm train` (and ``TrajLM.fit``, the same body) ``fit_run_recover_radii``
-hides points of the first ``TRIPS`` val trips in the settings trajlm-small's file was fitted on
-(random 50 % hidden, seed 0; one fix kept per 120, 600 and 1800 s), asks the kept model's
-shipped recover path (``TrajLM.recover``: the bridge or the infilling heads, with the per-call
-check handing a call to interpolation where it wins, as a user's call does) to fill them, and
-fits ``fit_recover_spread`` on the hidden points' errors with each val trip as a group and each
-setting weighing the same (a bin needs ``MIN_N`` points from ``MIN_GROUPS`` trips, else the
-run's pooled factors), with trajlm-small's ``NOISE_FLOOR`` form. Fewer than ``MIN_N`` scored
-hidden points or ``MIN_GROUPS`` trips: no file, said in one line (a stale file is removed).
+``fit_run_recover_radii`` hides points of the first ``TRIPS`` val trips in the settings
+trajlm-small's file was fitted on (random 50 % hidden, seed 0; one fix kept per 120, 600 and
+1800 s), asks the run's shipped recover path (``TrajLM.recover``: the bridge or the infilling
+heads, with the per-call check handing a call to interpolation where it wins, as a user's call
+does) to fill them, and fits ``fit_recover_spread`` on the hidden points' errors with each val
+trip as a group and each setting weighing the same (a bin needs ``MIN_N`` points from
+``MIN_GROUPS`` trips, else the run's pooled factors), with trajlm-small's ``NOISE_FLOOR`` form.
+Fewer than ``MIN_N`` scored hidden points or ``MIN_GROUPS`` trips: no file, said in one line (a
+stale file is removed).
+
+**Not called by `trajlm train` (measured, session 31).** On four held-out stores' test trips
+(2-3 val trips each) the run's own file brought the 50 % circle from 66-98 % inside to 38-54 %,
+but held only 60-75 % inside the 90 % circle on three of the four (trajlm-small's file read on
+the same answers: 96-100 %): a quantile of 2-3 val trips does not carry to other trips, and a
+circle that looks calibrated but is not is worse than a refusal (uncert29's rule).
+docs/generalization.md "Session 31 (uncert31)"; scripts/uncert31/run_cover.py. A user who
+wants it calls it on their run's kept folder:
+
+    from trajlm.eval.run_recover_radii import fit_run_recover_radii
+    fit_run_recover_radii(TrajLM.from_pretrained(RUN), val_frame, RUN / "best")
 
 The file is written atomically beside the kept weights with their SHA-1 (``weights_sha1``):
 ``load_recover_spread`` ignores it, with one line, once the weights change.
