@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "trainradii30"))
+from cover import copied_run, paired_hits  # noqa: E402  (trainradii30's table, CI over trips)
+from cover import table as before_after  # noqa: E402
 
 LEVELS = (50, 90, 95)
 FEATURES = ("gap_s", "position", "scale", "jitter")
@@ -36,16 +40,9 @@ def inside(d: pl.DataFrame, spread: dict, lv: int) -> np.ndarray:
     return np.where(np.isfinite(r), (d["err"].to_numpy() <= r).astype(float), np.nan)
 
 
-def paired(d: pl.DataFrame, lv: int, reps: int = 1000, seed: int = 0) -> tuple:
+def paired(d: pl.DataFrame, lv: int) -> tuple:
     """(before %, after %, diff, lo, hi): inside the circle, bootstrap over trips."""
-    inb, ina = d[f"b{lv}"].to_numpy(), d[f"a{lv}"].to_numpy()
-    _, g = np.unique(d["key"].to_numpy(), return_inverse=True)
-    n, k = np.bincount(g), g.max() + 1
-    hb, ha = np.bincount(g, inb, k), np.bincount(g, ina, k)
-    idx = np.random.default_rng(seed).integers(0, k, (reps, k))
-    diff = (ha[idx].sum(1) - hb[idx].sum(1)) / n[idx].sum(1) * 100
-    lo, hi = np.percentile(diff, [2.5, 97.5])
-    return inb.mean() * 100, ina.mean() * 100, (ina.mean() - inb.mean()) * 100, lo, hi
+    return paired_hits(d["key"].to_numpy(), d[f"b{lv}"].to_numpy(), d[f"a{lv}"].to_numpy())
 
 
 def main() -> None:
@@ -65,8 +62,6 @@ def main() -> None:
         return
     import torch
 
-    from trajlm import TrajLM
-    from trajlm.cli_train_check import kept_model
     from trajlm.data.store import read_store
     from trajlm.eval.recover_spread import load_recover_spread
     from trajlm.eval.run_recover_radii import fit_run_recover_radii, recover_answers
@@ -75,15 +70,7 @@ def main() -> None:
     before = load_recover_spread(a.before)
     parts = []
     for pair in a.pairs:
-        run, store = pair.split("=")
-        name = Path(run).name
-        copy = Path(a.out) / name
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(run, copy)
-        val = read_store(store, split="val").drop("split", strict=False)
-        got = fit_run_recover_radii(TrajLM(kept_model(copy, 1)), val, copy / "best")
-        print(f"{name}: {got['recover_radii']} ({got['recover_radii_s']} s)", flush=True)
-        lm = TrajLM.from_pretrained(copy, threads=1)
+        name, store, lm = copied_run(pair, a.out, fit_run_recover_radii, "recover_radii")
         if lm.recover_spread is None:
             continue
         test = read_store(store, split="test").drop("split", strict=False)
@@ -115,22 +102,7 @@ def table(d: pl.DataFrame, out: str, before_dir: str) -> None:
               f"({own['max_gap_s']:.0f} s; NaN), {nan_b} past trajlm-small's")  # fmt: skip
         parts.append(g.filter(~pl.col("a90").is_nan() & ~pl.col("b90").is_nan()))
     d = pl.concat(parts)
-    print("| run | hidden test points (trips) | " + " | ".join(
-        f"{lv} % before -> after (after - before, 95 % CI)" for lv in LEVELS) + " |")  # fmt: skip
-    print("|---|---|" + "---|" * len(LEVELS))
-    groups = [(s, d.filter(pl.col("store") == s)) for s in d["store"].unique(maintain_order=True)]
-    off = {lv: [[], []] for lv in LEVELS}
-    for s, g in [*groups, ("all (pooled, trips resampled)", d)]:
-        cells = []
-        for lv in LEVELS:
-            b, af, df, lo, hi = paired(g, lv)
-            cells.append(f"{b:.1f} -> {af:.1f} ({df:+.1f} [{lo:+.1f}, {hi:+.1f}])")
-            if not s.startswith("all"):
-                off[lv][0].append(abs(b - lv))
-                off[lv][1].append(abs(af - lv))
-        print(f"| {s} | {g.height} ({g['key'].n_unique()}) | " + " | ".join(cells) + " |")
-    print("mean |share - level| over runs, before -> after:", " / ".join(
-        f"{lv}: {np.mean(off[lv][0]):.1f} -> {np.mean(off[lv][1]):.1f}" for lv in LEVELS))  # fmt: skip
+    before_after(d, paired, "run", "hidden test points", "runs")
 
 
 if __name__ == "__main__":
