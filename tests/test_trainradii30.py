@@ -116,6 +116,9 @@ def test_radii_of_other_weights_are_ignored_with_one_line(tmp_path):
 
 @pytest.mark.slow  # the same tiny run (uncert31: the run's recovery radii, eval/run_recover_radii.py)
 @pytest.mark.filterwarnings("ignore::trajlm.model.coverage.CoverageWarning")
+@pytest.mark.filterwarnings(
+    "ignore::trajlm.tasks.fallback_recover.FallbackWarning"
+)  # the said engine
 def test_a_runs_own_recover_radii_are_written_loaded_and_used(run):
     from trajlm.eval.radii_bins import seconds
     from trajlm.eval.recover_spread import (
