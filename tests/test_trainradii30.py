@@ -112,3 +112,42 @@ def test_radii_of_other_weights_are_ignored_with_one_line(tmp_path):
     del doc["weights_sha1"]  # a hand-made or shipped file (no stamp) is read as before
     (best / RADII_FILE).write_text(json.dumps(doc))
     assert load_radii_bins(best) is not None
+
+
+@pytest.mark.slow  # the same tiny run (uncert31: the run's recovery radii, eval/run_recover_radii.py)
+@pytest.mark.filterwarnings("ignore::trajlm.model.coverage.CoverageWarning")
+@pytest.mark.filterwarnings(
+    "ignore::trajlm.tasks.fallback_recover.FallbackWarning"
+)  # the said engine
+def test_a_runs_own_recover_radii_are_written_loaded_and_used(run):
+    from trajlm.eval.radii_bins import seconds
+    from trajlm.eval.recover_spread import (
+        NOISE_FLOOR,
+        RECOVER_RADII_FILE,
+        gap_features,
+        load_recover_spread,
+        spread_columns,
+    )
+    from trajlm.eval.run_recover_radii import fit_run_recover_radii
+
+    best = run["dir"] / "run" / "best"
+    assert not (best / RECOVER_RADII_FILE).exists()  # `trajlm train` writes none (session 31)
+    got = fit_run_recover_radii(run["model"], run["val"], best)
+    assert got["recover_radii"].startswith("fitted on") and got["recover_radii_s"] < 60
+    doc = json.loads((best / RECOVER_RADII_FILE).read_text())
+    assert len(doc["weights_sha1"]) == 40 and doc["noise_floor"] == NOISE_FLOOR
+    model = trajlm.TrajLM.from_pretrained(run["dir"] / "run", threads=1)
+    assert model.recover_spread is not None and model.recover_spread["pooled"] == doc["pooled"]
+    query = run["val"].filter(pl.col("traj_id") == run["val"]["traj_id"][0]).head(30).sort("t")
+    hide = (np.arange(query.height) % 2 == 1) & (np.arange(query.height) < query.height - 1)
+    gaps = query.with_columns(lat=pl.when(pl.Series(hide)).then(None).otherwise(pl.col("lat")),
+                              lon=pl.when(pl.Series(hide)).then(None).otherwise(pl.col("lon")))  # fmt: skip
+    out = model.recover(gaps, radii=[90])
+    f = gap_features(seconds(query["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
+                     ~hide, np.zeros(query.height), doc["max_gap_s"])  # fmt: skip
+    own = spread_columns(doc, f, [90])["r90_m"]
+    small = spread_columns(load_recover_spread("trajlm/checkpoints/trajlm-small"), f, [90])["r90_m"]
+    got = out["r90_m"].to_numpy()
+    assert np.isfinite(got[hide]).all() and np.isnan(got[~hide]).all()
+    assert np.allclose(got[hide], own[hide], rtol=1e-9)  # the run's own factors answer
+    assert not np.allclose(got[hide], small[hide])  # not trajlm-small's

@@ -227,7 +227,8 @@ class Pretrained:
         from trajlm.eval.recover_spread import RECOVER_RADII_FILE
 
         if getattr(self, "recover_spread", None) is not None:  # recovered points' (uncert28)
-            (d / RECOVER_RADII_FILE).write_text(json.dumps(self.recover_spread, indent=1) + "\n")
+            copy = {k: v for k, v in self.recover_spread.items() if k != "weights_sha1"}
+            (d / RECOVER_RADII_FILE).write_text(json.dumps(copy, indent=1) + "\n")  # unstamped
         elif (d / RECOVER_RADII_FILE).is_file():
             (d / RECOVER_RADII_FILE).unlink()
         from trajlm.eval.val_verdict import VerdictWarning, carry_verdict

@@ -53,13 +53,39 @@ def paired(d: pl.DataFrame, lv: int, reps: int = 1000, seed: int = 0) -> tuple:
     """(before %, after %, diff, lo, hi): inside the circle, bootstrap over trips."""
     inb = (d["err"] <= d["std"] * RADIUS_FACTORS[lv]).to_numpy().astype(float)
     ina = (d["err"] <= d[f"r{lv}"]).to_numpy().astype(float)
-    _, g = np.unique(d["key"].to_numpy(), return_inverse=True)
+    return paired_hits(d["key"].to_numpy(), inb, ina, reps, seed)
+
+
+def paired_hits(keys: np.ndarray, inb: np.ndarray, ina: np.ndarray, reps: int = 1000,
+                seed: int = 0) -> tuple:  # fmt: skip
+    """(before %, after %, diff, lo, hi) of 0 / 1 hits before and after, bootstrap over the
+    trips ``keys`` (uncert31's run_cover.py reads its hits with it too)."""
+    _, g = np.unique(keys, return_inverse=True)
     n, k = np.bincount(g), g.max() + 1
     hb, ha = np.bincount(g, inb, k), np.bincount(g, ina, k)
     idx = np.random.default_rng(seed).integers(0, k, (reps, k))
     diff = (ha[idx].sum(1) - hb[idx].sum(1)) / n[idx].sum(1) * 100
     lo, hi = np.percentile(diff, [2.5, 97.5])
     return inb.mean() * 100, ina.mean() * 100, (ina.mean() - inb.mean()) * 100, lo, hi
+
+
+def copied_run(pair: str, out: str, fit, key: str) -> tuple:
+    """RUN=STORE: copy RUN into OUT (the original is never written), ``fit`` the copy's kept
+    model on STORE's val split into its folder and say it; (name, STORE, the copy's TrajLM).
+    uncert31's run_cover.py copies and fits its runs with it too."""
+    from trajlm import TrajLM
+    from trajlm.cli_train_check import kept_model
+    from trajlm.data.store import read_store
+
+    run, store = pair.split("=")
+    name = Path(run).name
+    copy = Path(out) / name
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(run, copy)
+    val = read_store(store, split="val").drop("split", strict=False)
+    got = fit(TrajLM(kept_model(copy, 1)), val, copy / "best")
+    print(f"{name}: {got[key]} ({got[key + '_s']} s)", flush=True)
+    return name, store, TrajLM.from_pretrained(copy, threads=1)
 
 
 def main() -> None:
@@ -69,28 +95,26 @@ def main() -> None:
     a = ap.parse_args()
     import torch
 
-    from trajlm import TrajLM
-    from trajlm.cli_train_check import kept_model
     from trajlm.data.store import read_store
     from trajlm.eval.run_radii import fit_run_radii
 
     torch.set_num_threads(1)
     parts = []
     for pair in a.pairs:
-        run, store = pair.split("=")
-        name = Path(run).name
-        copy = Path(a.out) / name
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(run, copy)
-        val = read_store(store, split="val").drop("split", strict=False)
-        got = fit_run_radii(TrajLM(kept_model(copy, 1)), val, copy / "best")
-        print(f"{name}: {got['radii']} ({got['radii_s']} s)")
-        lm = TrajLM.from_pretrained(copy, threads=1)
+        name, store, lm = copied_run(pair, a.out, fit_run_radii, "radii")
         test = read_store(store, split="test").drop("split", strict=False)
         d = test_rows(lm, test).with_columns(store=pl.lit(name))
         parts.append(d.with_columns(key=pl.col("store") + "/" + pl.col("trip")))
     d = pl.concat(parts).filter(pl.col("err").is_finite() & pl.col("std").is_finite())
-    print("| store | test answers (trips) | " + " | ".join(
+    table(d, paired)
+
+
+def table(d: pl.DataFrame, paired_of, first: str = "store", answers: str = "test answers",
+          over: str = "stores") -> None:  # fmt: skip
+    """The before / after table per ``store`` (and pooled, trips resampled) with ``paired_of(g,
+    level)`` -> (before %, after %, diff, lo, hi), and the mean |share - level| over them
+    (uncert31's run_cover.py prints its table with it too)."""
+    print(f"| {first} | {answers} (trips) | " + " | ".join(
         f"{lv} % before -> after (after - before, 95 % CI)" for lv in LEVELS) + " |")  # fmt: skip
     print("|---|---|" + "---|" * len(LEVELS))
     groups = [(s, d.filter(pl.col("store") == s)) for s in d["store"].unique(maintain_order=True)]
@@ -98,13 +122,13 @@ def main() -> None:
     for s, g in [*groups, ("all (pooled, trips resampled)", d)]:
         cells = []
         for lv in LEVELS:
-            b, af, df, lo, hi = paired(g, lv)
+            b, af, df, lo, hi = paired_of(g, lv)
             cells.append(f"{b:.1f} -> {af:.1f} ({df:+.1f} [{lo:+.1f}, {hi:+.1f}])")
             if not s.startswith("all"):
                 off[lv][0].append(abs(b - lv))
                 off[lv][1].append(abs(af - lv))
         print(f"| {s} | {g.height} ({g['key'].n_unique()}) | " + " | ".join(cells) + " |")
-    print("mean |share - level| over stores, before -> after:", " / ".join(
+    print(f"mean |share - level| over {over}, before -> after:", " / ".join(
         f"{lv}: {np.mean(off[lv][0]):.1f} -> {np.mean(off[lv][1]):.1f}" for lv in LEVELS))  # fmt: skip
 
 

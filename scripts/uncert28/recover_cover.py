@@ -91,7 +91,9 @@ def weights(d: pl.DataFrame) -> np.ndarray:
 
 
 def feats(d: pl.DataFrame) -> dict[str, np.ndarray]:
-    return {k: d[k].to_numpy() for k in ("gap_s", "position", "scale")}
+    """The gap features of rows; ``jitter`` (session 31's noise floor) where the rows have it."""
+    cols = ("gap_s", "position", "scale", "jitter")
+    return {k: d[k].to_numpy() for k in cols if k in d.columns}
 
 
 def cover(d: pl.DataFrame, spread: dict, reps: int = 1000, seed: int = 0) -> None:

@@ -30,6 +30,14 @@ numbers in (0, 0.5)), so a file fitted with finer ones answers with them and old
 theirs. On val the first bin (position <= 0.2) mixed points next to a known fix (err / scale
 0.06; 68-75 % inside the 50 % circle) with points a little further in (0.11-0.12; 35-42 %):
 ``POSITION_EDGES`` now splits it at 0.1.
+
+Session 31 (uncert31): a noise floor in the scale. Slow GeoLife trips' circles held 55-76 % at
+90 %: their errors are GPS noise, which the mover's speed x gap does not see. ``jitter`` is the
+call's own noise, read from its known fixes alone: the median distance of each interior known
+fix from the time-linear interpolation of the known fixes either side (a straight, steady path
+gives 0; GPS scatter gives about its size). A file with ``noise_floor`` k > 0 reads the scale as
+hypot(speed x gap, k x jitter): a jittery slow track's circle widens, a clean one is left alone,
+a fast mover's barely moves. Files without the field (sessions 28-30) answer as before.
 """
 
 from __future__ import annotations
@@ -56,17 +64,47 @@ MIN_N, MIN_GROUPS = 100, 2
 MAX_FACTOR = 100.0
 M_PER_DEG = 111_320.0
 SIGMA_SHARE = 1 - np.exp(-2.0)  # 86.5 %: a 2-D Gaussian's share within 2 sigma
+# the noise floor k a new fit uses (session 31, chosen on GeoLife val: scripts/uncert31/)
+NOISE_FLOOR = 1.0
+MAX_NOISE_FLOOR = 20.0  # k x jitter: val fits choose k of a few; past this a file is hand-edited
+
+
+def jitter_m(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_step_s: float | None = None) -> float:
+    """The median distance (m) of each interior fix of one trajectory's known fixes (time order,
+    local metres) from the time-linear interpolation of its two neighbours; 0 with fewer than 3
+    fixes. Triplets with a step longer than ``max_step_s`` are left out (as the mean speed's)."""
+    if len(t) < 3:
+        return 0.0
+    d1, d2, span = t[1:-1] - t[:-2], t[2:] - t[1:-1], t[2:] - t[:-2]
+    ok = span > 0
+    if max_step_s is not None:
+        ok &= (d1 <= max_step_s) & (d2 <= max_step_s)
+    if not ok.any():
+        return 0.0
+    w = np.where(ok, d1 / np.where(span > 0, span, 1.0), 0.0)
+    px, py = x[:-2] + w * (x[2:] - x[:-2]), y[:-2] + w * (y[2:] - y[:-2])
+    return float(np.median(np.hypot(x[1:-1] - px, y[1:-1] - py)[ok]))
+
+
+def noise_scale(spread: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
+    """The scale the factors multiply: hypot(speed x gap, k x jitter) with the file's
+    ``noise_floor`` k (session 31; 0 or absent: ``feats["scale"]`` itself)."""
+    k = float(spread.get("noise_floor", 0.0))
+    if k <= 0:
+        return feats["scale"]
+    return np.hypot(feats["scale"], k * feats["jitter"])
 
 
 def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
                  max_step_s: float | None = None) -> dict[str, np.ndarray]:  # fmt: skip
-    """Per row (time order within each group): ``gap_s``, ``position``, ``scale`` (module doc);
-    NaN on known rows and on hidden rows without a known fix either side. ``max_step_s``: the
-    mean speed leaves out steps between known fixes longer than this (the calibrated gap)."""
+    """Per row (time order within each group): ``gap_s``, ``position``, ``scale`` and the
+    trajectory's ``jitter`` (module doc); NaN on known rows and on hidden rows without a known
+    fix either side. ``max_step_s``: the mean speed (and the jitter) leave out steps between
+    known fixes longer than this (the calibrated gap)."""
     t, ll = np.asarray(t, np.float64), np.asarray(latlon, np.float64)
     known, groups = np.asarray(known, bool), np.asarray(groups)
     n = len(t)
-    out = {k: np.full(n, np.nan) for k in ("gap_s", "position", "scale")}
+    out = {k: np.full(n, np.nan) for k in ("gap_s", "position", "scale", "jitter")}
     for g in np.unique(groups):
         idx = np.nonzero(groups == g)[0]
         k = idx[known[idx]]
@@ -79,6 +117,7 @@ def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
             * M_PER_DEG
             * np.cos(np.radians(ll[k[-1], 0]))
         )
+        noise = jitter_m(t[k], x, y, max_step_s)
         step, dt = np.hypot(np.diff(x), np.diff(y)), np.diff(t[k])
         if max_step_s is not None:  # a month parked is no slow walk: steps past it leave
             step, dt = step[dt <= max_step_s], dt[dt <= max_step_s]
@@ -92,6 +131,7 @@ def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
             out["gap_s"][hidden] = gap
             out["position"][hidden] = np.where(gap > 0, near / gap, np.nan)
             out["scale"][hidden] = np.where(ok, np.maximum(speed * gap, FLOOR_M), np.nan)
+            out["jitter"][hidden] = np.where(ok, noise, np.nan)
     return out
 
 
@@ -111,10 +151,13 @@ def _entry(r: np.ndarray, w: np.ndarray) -> dict:
 
 def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: Any,
                        note: str = "",
-                       position_edges: tuple[float, ...] = POSITION_EDGES) -> dict:  # fmt: skip
+                       position_edges: tuple[float, ...] = POSITION_EDGES,
+                       noise_floor: float = 0.0) -> dict:  # fmt: skip
     """The spread (module doc) from val answers: ``err`` metres per hidden row, ``feats``
-    (``gap_features``), ``w`` weights, ``groups`` their source."""
-    r = np.asarray(err, np.float64) / feats["scale"]
+    (``gap_features``), ``w`` weights, ``groups`` their source; ``noise_floor`` k: the scale
+    is hypot(speed x gap, k x jitter) (session 31; 0: speed x gap alone)."""
+    floor = {"noise_floor": float(noise_floor)} if noise_floor > 0 else {}
+    r = np.asarray(err, np.float64) / noise_scale(floor, feats)
     w, groups = np.asarray(w, np.float64), np.asarray(groups)
     use = np.isfinite(r) & np.isfinite(w)
     b = _bin(feats["gap_s"], feats["position"], position_edges)
@@ -124,7 +167,7 @@ def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: A
         if m.sum() >= MIN_N and len(set(groups[m].tolist())) >= MIN_GROUPS:
             bins.append({"bin": i, **_entry(r[m], w[m])})
     return {"kind": "trajlm-recover-radii", "version": 1, "note": note,
-            "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(position_edges),
+            "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(position_edges), **floor,
             "max_gap_s": float(np.max(feats["gap_s"][use])),  # past it: NaN (module doc)
             "pooled": _entry(r[use], w[use]), "bins": bins}  # fmt: skip
 
@@ -145,10 +188,11 @@ def spread_columns(spread: dict, feats: dict[str, np.ndarray],
     by_bin = {e["bin"]: e for e in spread["bins"]}
     pooled = spread["pooled"]
     entries = [by_bin.get(int(i), pooled) for i in b]
-    out = {"std_m": np.array([e["sigma"] for e in entries], np.float64) * feats["scale"]}
+    scale = noise_scale(spread, feats)
+    out = {"std_m": np.array([e["sigma"] for e in entries], np.float64) * scale}
     for lv in levels or []:
         f = np.array([e["factors"][str(lv)] for e in entries], np.float64)
-        out[f"r{lv}_m"] = f * feats["scale"]
+        out[f"r{lv}_m"] = f * scale
     beyond = beyond_calibration(spread, feats["gap_s"])
     return {k: np.where(beyond, np.nan, v) for k, v in out.items()}
 
@@ -231,6 +275,10 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
     if "max_gap_s" in d and not _positive(d["max_gap_s"]):
         raise TrajlmInputError(f"{p}: max_gap_s: expected the longest calibrated gap in seconds "
                                f"(a number > 0), got {d['max_gap_s']!r}")  # fmt: skip
+    k = d.get("noise_floor", 0.0)  # session 31
+    if not (k == 0 or _positive(k)) or isinstance(k, bool) or k > MAX_NOISE_FLOOR:
+        raise TrajlmInputError(f"{p}: noise_floor: expected a number in [0, {MAX_NOISE_FLOOR:g}] "
+                               f"(jitter multiples in the scale), got {k!r}")  # fmt: skip
     need = (f"factors 50 / 90 / 95 growing in (0, {MAX_FACTOR:g}] and a sigma with 2 sigma "
             "between the 50 and 95 factors")  # fmt: skip
     if not _entry_ok(d.get("pooled")):
@@ -244,8 +292,16 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
         if b in seen:  # the later entry would answer silently (badin28)
             raise TrajlmInputError(f"{p}: bins[{k}]: bin {b} given twice")
         seen.add(b)
+    if "weights_sha1" in d and (Path(directory) / "model.safetensors").is_file():
+        from trajlm.eval.val_verdict import VerdictWarning, weights_sha1
+
+        if d["weights_sha1"] != weights_sha1(Path(directory)):  # eval/run_recover_radii.py
+            warnings.warn(f"{p} was fitted for other weights (model.safetensors changed since): "
+                          "ignored, recover(radii=) is refused; train again to refit it",
+                          VerdictWarning, stacklevel=3)  # fmt: skip
+            return None
     return d
 
 
-__all__ = ["RECOVER_RADII_FILE", "beyond_calibration", "beyond_line", "fit_recover_spread", "gap_features", "load_recover_spread",
-           "spread_columns", "with_recover_spread"]  # fmt: skip
+__all__ = ["NOISE_FLOOR", "RECOVER_RADII_FILE", "beyond_calibration", "beyond_line", "fit_recover_spread", "gap_features",
+           "jitter_m", "load_recover_spread", "noise_scale", "spread_columns", "with_recover_spread"]  # fmt: skip

@@ -1,0 +1,155 @@
+"""Recovery radii fitted on a training run's own val split (session 31, uncert31).
+
+trajlm-small ships ``recover_radii.json`` (eval/recover_spread.py): split-conformal factors of
+err / scale per (gap length, position in the gap) bin, fitted by study scripts
+(scripts/uncert29/engine_cover.py, scripts/uncert30/recover50.py) on val answers of its shipped
+recover path. A user's own run wrote none, so ``recover(radii=...)`` on it was refused in one
+line. trainradii30 (eval/run_radii.py) did the same for prediction's radii.json.
+
+``fit_run_recover_radii`` hides points of the first ``TRIPS`` val trips in the settings
+trajlm-small's file was fitted on (random 50 % hidden, seed 0; one fix kept per 120, 600 and
+1800 s), asks the run's shipped recover path (``TrajLM.recover``: the bridge or the infilling
+heads, with the per-call check handing a call to interpolation where it wins, as a user's call
+does) to fill them, and fits ``fit_recover_spread`` on the hidden points' errors with each val
+trip as a group and each setting weighing the same (a bin needs ``MIN_N`` points from
+``MIN_GROUPS`` trips, else the run's pooled factors), with trajlm-small's ``NOISE_FLOOR`` form.
+Fewer than ``MIN_N`` scored hidden points or ``MIN_GROUPS`` trips: no file, said in one line (a
+stale file is removed).
+
+**Not called by `trajlm train` (measured, session 31).** On four held-out stores' test trips
+(2-3 val trips each) the run's own file brought the 50 % circle from 66-98 % inside to 38-54 %,
+but held only 60-75 % inside the 90 % circle on three of the four (trajlm-small's file read on
+the same answers: 96-100 %): a quantile of 2-3 val trips does not carry to other trips, and a
+circle that looks calibrated but is not is worse than a refusal (uncert29's rule).
+docs/generalization.md "Session 31 (uncert31)"; scripts/uncert31/run_cover.py. A user who
+wants it calls it on their run's kept folder:
+
+    from trajlm.eval.run_recover_radii import fit_run_recover_radii
+    fit_run_recover_radii(TrajLM.from_pretrained(RUN), val_frame, RUN / "best")
+
+The file is written atomically beside the kept weights with their SHA-1 (``weights_sha1``):
+``load_recover_spread`` ignores it, with one line, once the weights change.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.protocol_tasks import make_recovery_task
+from trajlm.eval.metrics import haversine
+from trajlm.eval.radii_bins import seconds
+from trajlm.eval.recover_spread import (
+    MIN_GROUPS,
+    MIN_N,
+    NOISE_FLOOR,
+    RECOVER_RADII_FILE,
+    fit_recover_spread,
+    gap_features,
+)
+
+TRIPS = 40  # val trips read: trajlm-small's first file read 40 a store (uncert28)
+SETTINGS: tuple[tuple[str, dict], ...] = (
+    ("random 50 %", {"mode": "random", "ratio": 0.5, "seed": 0}),
+    ("every 120 s", {"mode": "downsample", "interval_s": 120.0}),
+    ("every 600 s", {"mode": "downsample", "interval_s": 600.0}),
+    ("every 1800 s", {"mode": "downsample", "interval_s": 1800.0}),
+)
+NOTE = "fitted on the run's own val split at the end of trajlm train (eval/run_recover_radii.py)"
+FEATURES = ("gap_s", "position", "scale", "jitter")
+
+
+def recover_answers(lm: Any, val: pl.DataFrame, trips: int = TRIPS) -> pl.DataFrame:
+    """One row per hidden val point of each setting (module doc): trip, setting, err (m) of
+    ``lm.recover``'s answer, and the point's ``gap_features``."""
+    df = val.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon").sort("traj_id", "t")
+    n = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") >= 3)
+    df = df.filter(pl.col("traj_id").is_in(n["traj_id"][:trips].implode()))
+    schema = {"trip": pl.String, "setting": pl.String, "err": pl.Float64,
+              **dict.fromkeys(FEATURES, pl.Float64)}  # fmt: skip
+    parts = [pl.DataFrame(schema=schema)]
+    if not df.height:
+        return parts[0]
+    t = seconds(df["t"]).to_numpy()
+    ll = df.select("lat", "lon").to_numpy().astype(np.float64)
+    groups = df["traj_id"].rank("dense").to_numpy()
+    for name, kw in SETTINGS:
+        known = make_recovery_task(df, **kw).known
+        if known.all():
+            continue
+        hidden = pl.Series(~known)
+        inp = df.with_columns(lat=pl.when(hidden).then(None).otherwise(pl.col("lat")),
+                              lon=pl.when(hidden).then(None).otherwise(pl.col("lon")))  # fmt: skip
+        with (
+            warnings.catch_warnings()
+        ):  # coverage / verdict notes: the user sees them when recovering
+            warnings.simplefilter("ignore")
+            out = lm.recover(inp)
+        if out.height != df.height:
+            continue
+        err = haversine(out["lat"].to_numpy(), out["lon"].to_numpy(), ll[:, 0], ll[:, 1])
+        f = gap_features(t, ll, known, groups)
+        h = ~known
+        parts.append(pl.DataFrame({"trip": df["traj_id"].to_numpy()[h], "setting": name,
+                                   "err": err[h], **{k: f[k][h] for k in FEATURES}},
+                                  schema=schema))  # fmt: skip
+    return pl.concat(parts)
+
+
+def fit_from_recover_answers(rows: pl.DataFrame) -> tuple[dict | None, str]:
+    """The run's recovery spread from ``recover_answers`` rows, or None with the reason (too
+    few points or trips: the bins' own floor, ``MIN_N`` points from ``MIN_GROUPS`` trips)."""
+    ok = rows.filter(pl.col("err").is_finite() & pl.col("scale").is_finite())
+    trips = ok["trip"].n_unique()
+    if ok.height < MIN_N or trips < MIN_GROUPS:
+        return None, (
+            f"val has {ok.height} scored hidden point(s) on {trips} trip(s), fewer than the "
+            f"{MIN_N} points on {MIN_GROUPS} trips a fit needs"
+        )
+    w = (1.0 / ok.select(pl.len().over("setting")).to_series()).to_numpy()  # settings equal
+    feats = {k: ok[k].to_numpy() for k in FEATURES}
+    spread = fit_recover_spread(ok["err"].to_numpy(), feats, w, ok["trip"].to_numpy(),
+                                note=f"{NOTE}: {ok.height} hidden points on {trips} val trips",
+                                noise_floor=NOISE_FLOOR)  # fmt: skip
+    nb = len(spread["bins"])
+    return spread, f"{ok.height} hidden val points on {trips} trips, {nb} bins of their own"
+
+
+def save_run_recover_radii(spread: dict, directory: str | Path) -> Path:
+    """``spread`` as ``directory/recover_radii.json`` (atomically), stamped with the SHA-1 of
+    the weights beside it (``load_recover_spread`` ignores the file once they change)."""
+    from trajlm.eval.val_verdict import weights_sha1
+    from trajlm.model.weights import atomic_write
+
+    d = Path(directory)
+    text = json.dumps({**spread, "weights_sha1": weights_sha1(d)}, indent=1) + "\n"
+    path = d / RECOVER_RADII_FILE
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+    return path
+
+
+def fit_run_recover_radii(lm: Any, val: pl.DataFrame, directory: str | Path) -> dict[str, Any]:
+    """Fit and save the run's recovery radii (module doc) beside the kept weights in
+    ``directory``; where val is too small, remove a stale file there and write none. Returns
+    {"recover_radii": one line for the run summary, "recover_radii_s": seconds}."""
+    start = time.perf_counter()
+    spread, why = fit_from_recover_answers(recover_answers(lm, val))
+    if spread is None:
+        (Path(directory) / RECOVER_RADII_FILE).unlink(missing_ok=True)
+        line = f"none fitted, recover(radii=) is refused for this run: {why}"
+    else:
+        path = save_run_recover_radii(spread, directory)
+        f = spread["pooled"]["factors"]
+        line = (f"fitted on {why} (pooled r50 = {f['50']:.2f}, r90 = {f['90']:.2f} x the gap's "
+                f"scale): wrote {path}")  # fmt: skip
+    return {"recover_radii": line, "recover_radii_s": round(time.perf_counter() - start, 1)}
+
+
+__all__ = ["fit_from_recover_answers", "fit_run_recover_radii", "recover_answers",
+           "save_run_recover_radii"]  # fmt: skip
