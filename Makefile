@@ -30,10 +30,11 @@ XDIST   ?= -n 2 --dist loadgroup --no-loadscope-reorder
 
 # the suite also loads trajlm-small offline and predicts with it (issue 14 item 8): its weights
 # are built here, bit for bit, where they are missing (git holds no weights)
+# --durations: every CI log names the 40 slowest tests (the suite should take under 15 minutes)
 test: setup trajlm-small
 	$(BIN)/ruff check trajlm tests bench scripts
 	$(BIN)/ruff format --check trajlm tests bench scripts
-	$(BIN)/pytest -q $(XDIST)
+	$(BIN)/pytest -q --durations=40 $(XDIST)
 
 # the inner loop: everything but the tests marked slow (subprocesses, DDP, training loops)
 test-fast: setup
