@@ -48,9 +48,9 @@ _FEATURES = {
 # coverage key -> what the percentiles count (the share the warning compares with is of these)
 _UNITS = {"traj_speed_mps": "training trajectories", "dt_s": "training time steps"}
 FALLBACK = "predictions fall back toward constant velocity"
-
-
-HIGH = ("p95", "p99")  # the percentiles speed_reference may take from the windows
+# the speed percentiles speed_reference may take from the windows (the high end only: a
+# window of a taxi waiting at a rank reaches ~0 m/s, so the low end stays the tracks')
+_WINDOW_HIGH = ("p95", "p99")
 
 
 def speed_reference(coverage: dict) -> dict | None:
@@ -69,15 +69,18 @@ def speed_reference(coverage: dict) -> dict | None:
     read as before: its answers do not change. Measured: docs/generalization.md "Session 31
     (gate31)"."""
     track, window = coverage.get("traj_speed_mps"), coverage.get("window_speed_mps")
-    if not track or not window or not all(p in window and p in track for p in HIGH):
+    if not track or not window or not all(p in window and p in track for p in _WINDOW_HIGH):
         return track
     if float(window["p95"]) <= float(track["p99"]):
         return track
-    return {**track, **{p: max(float(track[p]), float(window[p])) for p in HIGH}}
+    return {**track, **{p: max(float(track[p]), float(window[p])) for p in _WINDOW_HIGH}}
 
 
-def _record(coverage: dict, key: str) -> dict | None:
-    """The percentiles of ``key`` the gate and the warning read: speed's speed_reference."""
+def _reference(coverage: dict, key: str) -> dict | None:
+    """The training percentiles of ``key`` a query's medians are judged against, by the gate
+    and by the warning alike (``speed_reference`` for speed): session 31's vessel30 read
+    windows in the warning while the gate read whole tracks, and a still history the gate
+    shrank went untold on CI's rebuilt trajlm-small."""
     return speed_reference(coverage) if key == "traj_speed_mps" else coverage.get(key)
 
 
@@ -85,7 +88,7 @@ def gate_ranges(coverage: dict | None) -> dict[str, tuple[float, float]]:
     """{coverage key: (lo, hi)} where the gate is exactly 1, for the keys the record has."""
     out = {}
     for key, (p_lo, p_hi) in GATE_RANGES.items():
-        ref = _record(coverage or {}, key)
+        ref = _reference(coverage or {}, key)
         if ref:
             out[key] = (max(float(ref[p_lo]), GATE_EPS), max(float(ref[p_hi]), GATE_EPS))
     return out
@@ -225,21 +228,13 @@ def clearly_more(k: int, n: int, share: float) -> bool:
     return float(bdtrc(k - 1, n, share)) <= ALPHA
 
 
-def _of(coverage: dict, key: str, of: str) -> str:
-    """What a range's percentiles are of: ``of``, and where speed's high end is the windows'
-    (speed_reference) the line says so."""
-    ref, own = _record(coverage, key), coverage.get(key) or {}
-    if any(ref.get(p) != own.get(p) for p in HIGH):
+def _range_of(coverage: dict, key: str, of: str) -> str:
+    """What a range's percentiles are of, for the warning's line: ``of``, and where speed's
+    high end is the windows' (speed_reference) the line says so."""
+    ref, own = _reference(coverage, key), coverage.get(key) or {}
+    if any(ref.get(p) != own.get(p) for p in _WINDOW_HIGH):
         return f"{of}; the high end: of training windows"
     return of
-
-
-def _reference(coverage: dict, key: str) -> dict:
-    """The training percentiles a query's medians are judged against: the gate's own record
-    (``speed_reference`` for speed), so the warning and the gate read one range (session 31:
-    vessel30 read windows here while the gate read whole tracks, and a still history the gate
-    shrank went untold on CI's rebuilt trajlm-small)."""
-    return _record(coverage, key)
 
 
 def _outside(coverage: dict, key: str, x: np.ndarray, f: np.ndarray) -> tuple[str, int, int] | None:
@@ -258,8 +253,8 @@ def _outside(coverage: dict, key: str, x: np.ndarray, f: np.ndarray) -> tuple[st
         k = int(((x < lo) | (x > hi)).sum())
         if clearly_more(k, len(x), _share(p_lo, p_hi)):
             return "wide", k, i
-    # where the gate shrinks the answer the user is told, whatever the windows' range says
-    # (the gate's own range is the whole-track one: test_usertest_ux3 on CI's rebuilt weights)
+    # where the gate shrinks the answer the user is told: the warning reads the gate's own
+    # range (_reference), so it never hides a gate that acts (test_usertest_ux3, CI's rebuild)
     k = int((f < 1).sum())
     return ("gate", k, i) if clearly_more(k, len(x), _share(*GATE_RANGES[key])) else None
 
@@ -270,7 +265,7 @@ def _why(coverage: dict, key: str, t: pl.DataFrame, reason: tuple[str, int, int]
     n, unit, who = len(t), _FEATURES[key][2], f"trajectory {t['traj_id'][i]!r}"
     p_lo, p_hi = WIDE_RANGES[key]
     ref = _reference(coverage, key)
-    of = _of(coverage, key, _UNITS[key])
+    of = _range_of(coverage, key, _UNITS[key])
     ends = (f"the {_nth(p_lo)}-{_nth(p_hi)} percentile of the {of}, "
             f"{float(ref[p_lo]):.3g}-{float(ref[p_hi]):.3g} {unit}")  # fmt: skip
     beyond = {"far": f"over {FAR:g}x outside {ends}", "wide": f"beyond {ends}"}.get(how)
@@ -305,7 +300,7 @@ def gate_warnings(
     out = []
     for key, (lo, hi) in gate_ranges(coverage).items():
         col, label, unit, of = _FEATURES[key]
-        of = _of(coverage, key, of)
+        of = _range_of(coverage, key, of)
         f = t[f"g_{col}"].to_numpy()
         reason = _outside(coverage, key, t[col].to_numpy(), f) if (f < 1).any() else None
         if reason is None:

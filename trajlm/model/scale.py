@@ -20,10 +20,10 @@ v: the history's median step speed (m/s); [v_lo, v_hi]: the 5th and 95th percent
 training trajectories' median speeds (coverage ``traj_speed_mps``), v_hi the 95th percentile of
 windows of max_len points (``window_speed_mps``) where that lies above the tracks' 99th
 (session 31, coverage_gate.speed_reference: whole tracks of moored vessels put v_hi at the
-berth); d: the history's median time step (s); [d_lo, d_hi]: the 1st and 99th percentiles of the training time steps
-(coverage ``dt_s``). Inside both ranges g is exactly 1 (the model unchanged); a walker at a
-third of the slowest taxis' speed keeps a third of the correction. A checkpoint without
-those coverage keys gets g = 1.
+berth); d: the history's median time step (s); [d_lo, d_hi]: the 1st and 99th percentiles of
+the training time steps (coverage ``dt_s``). Inside both ranges g is exactly 1 (the model
+unchanged); a walker at a third of the slowest taxis' speed keeps a third of the correction.
+A checkpoint without those coverage keys gets g = 1.
 
 What the gate shrinks toward, where g < 1, is constant velocity *in the input's own terms*
 (``coverage_base``): the last step (dx, dy, dt) as it is. The model's own base drops a step
