@@ -7,6 +7,7 @@ clean one alone; a bad noise_floor is one line."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -14,6 +15,7 @@ import pytest
 
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.recover_spread import (
+    GAP_FEATURES,
     MIN_N,
     NOISE_FLOOR,
     RECOVER_RADII_FILE,
@@ -104,7 +106,7 @@ def test_the_floor_widens_a_jittery_slow_track_and_leaves_a_clean_one_alone():
 
 
 def test_a_bad_noise_floor_is_one_line(tmp_path):
-    doc = json.loads(open("trajlm/checkpoints/trajlm-small/recover_radii.json").read())
+    doc = json.loads(Path("trajlm/checkpoints/trajlm-small/recover_radii.json").read_text())
     for bad in (-1, "2", True, 1e9):
         (tmp_path / RECOVER_RADII_FILE).write_text(json.dumps({**doc, "noise_floor": bad}))
         with pytest.raises(TrajlmInputError, match="noise_floor: expected a number") as e:
@@ -128,8 +130,8 @@ def test_a_run_writes_stamped_recover_radii_that_load_reads(tmp_path):
     assert spread is not None and spread["pooled"] == doc["pooled"]
     rows = recover_answers(Linear(), val_of(3))
     assert set(rows["setting"]) == {"random 50 %", "every 120 s", "every 600 s", "every 1800 s"}
-    inside = rows["err"].to_numpy() <= spread_columns(spread, {k: rows[k].to_numpy() for k in (
-        "gap_s", "position", "scale", "jitter")}, [90])["r90_m"]  # fmt: skip
+    feats = {k: rows[k].to_numpy() for k in GAP_FEATURES}
+    inside = rows["err"].to_numpy() <= spread_columns(spread, feats, [90])["r90_m"]
     assert 0.85 <= inside.mean() <= 0.95  # in-sample: its own 90 % circle
     (best / "model.safetensors").write_bytes(b"weights b")  # a resumed run kept others
     with pytest.warns(VerdictWarning, match="fitted for other weights") as said:

@@ -227,8 +227,10 @@ class Pretrained:
         from trajlm.eval.recover_spread import RECOVER_RADII_FILE
 
         if getattr(self, "recover_spread", None) is not None:  # recovered points' (uncert28)
+            # the stamp named the loaded file's weights; an int8 save writes others, and an
+            # unstamped file is read as shipped (as radii.json: save_radii_bins writes none)
             copy = {k: v for k, v in self.recover_spread.items() if k != "weights_sha1"}
-            (d / RECOVER_RADII_FILE).write_text(json.dumps(copy, indent=1) + "\n")  # unstamped
+            (d / RECOVER_RADII_FILE).write_text(json.dumps(copy, indent=1) + "\n")
         elif (d / RECOVER_RADII_FILE).is_file():
             (d / RECOVER_RADII_FILE).unlink()
         from trajlm.eval.val_verdict import VerdictWarning, carry_verdict

@@ -27,7 +27,7 @@ def main() -> None:
     from trajlm import TrajLM
     from trajlm.data.store import read_store
     from trajlm.eval.radii_bins import conformal_quantile
-    from trajlm.eval.recover_spread import NOISE_FLOOR, noise_scale
+    from trajlm.eval.recover_spread import NOISE_FLOOR, floored_scale
     from trajlm.eval.run_recover_radii import FEATURES, recover_answers
 
     torch.set_num_threads(1)
@@ -38,7 +38,7 @@ def main() -> None:
         val = read_store(store, split="val").drop("split", strict=False)
         d = recover_answers(TrajLM.from_pretrained(run, threads=1), val)
         d = d.filter(pl.col("err").is_finite() & pl.col("scale").is_finite())
-        scale = noise_scale({"noise_floor": NOISE_FLOOR}, {k: d[k].to_numpy() for k in FEATURES})
+        scale = floored_scale({"noise_floor": NOISE_FLOOR}, {k: d[k].to_numpy() for k in FEATURES})
         d = d.with_columns(r=pl.Series(d["err"].to_numpy() / scale))
         hits = {lv: [] for lv in LEVELS}
         for trip in d["trip"].unique():

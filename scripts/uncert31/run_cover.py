@@ -29,14 +29,13 @@ from cover import copied_run, paired_hits  # noqa: E402  (trainradii30's table, 
 from cover import table as before_after  # noqa: E402
 
 LEVELS = (50, 90, 95)
-FEATURES = ("gap_s", "position", "scale", "jitter")
 
 
 def inside(d: pl.DataFrame, spread: dict, lv: int) -> np.ndarray:
     """1 inside the circle, 0 outside, NaN where the spread gives none (past its max_gap_s)."""
-    from trajlm.eval.recover_spread import spread_columns
+    from trajlm.eval.recover_spread import GAP_FEATURES, spread_columns
 
-    r = spread_columns(spread, {k: d[k].to_numpy() for k in FEATURES}, [lv])[f"r{lv}_m"]
+    r = spread_columns(spread, {k: d[k].to_numpy() for k in GAP_FEATURES}, [lv])[f"r{lv}_m"]
     return np.where(np.isfinite(r), (d["err"].to_numpy() <= r).astype(float), np.nan)
 
 

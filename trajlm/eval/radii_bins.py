@@ -49,7 +49,6 @@ the motion state's. A file without it acts as before. scripts/uncert30/short_rad
 from __future__ import annotations
 
 import json
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -345,18 +344,11 @@ def load_radii_bins(directory: str | Path | None) -> RadiiBins | None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise TrajlmInputError(f"{p}: not readable JSON ({e})") from None
     bins = RadiiBins.from_json(d, str(p))
-    if (
-        isinstance(d, dict)
-        and "weights_sha1" in d
-        and (Path(directory) / "model.safetensors").is_file()
-    ):
-        from trajlm.eval.val_verdict import VerdictWarning, weights_sha1
+    from trajlm.eval.weights_stamp import stamped_for_other_weights
 
-        if d["weights_sha1"] != weights_sha1(Path(directory)):  # a run's fit (eval/run_radii.py)
-            warnings.warn(f"{p} was fitted for other weights (model.safetensors changed since): "
-                          "ignored, radii keep the pooled factors; train again to refit it",
-                          VerdictWarning, stacklevel=3)  # fmt: skip
-            return None
+    # a run's fit (eval/run_radii.py) of weights no longer beside it
+    if stamped_for_other_weights(d, p, "radii keep the pooled factors", stacklevel=3):
+        return None
     return bins
 
 

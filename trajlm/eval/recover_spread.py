@@ -67,6 +67,8 @@ SIGMA_SHARE = 1 - np.exp(-2.0)  # 86.5 %: a 2-D Gaussian's share within 2 sigma
 # the noise floor k a new fit uses (session 31, chosen on GeoLife val: scripts/uncert31/)
 NOISE_FLOOR = 1.0
 MAX_NOISE_FLOOR = 20.0  # k x jitter: val fits choose k of a few; past this a file is hand-edited
+# what gap_features gives per row: the factors' bin (gap_s, position) and their scale's parts
+GAP_FEATURES = ("gap_s", "position", "scale", "jitter")
 
 
 def jitter_m(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_step_s: float | None = None) -> float:
@@ -86,7 +88,7 @@ def jitter_m(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_step_s: float | No
     return float(np.median(np.hypot(x[1:-1] - px, y[1:-1] - py)[ok]))
 
 
-def noise_scale(spread: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
+def floored_scale(spread: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
     """The scale the factors multiply: hypot(speed x gap, k x jitter) with the file's
     ``noise_floor`` k (session 31; 0 or absent: ``feats["scale"]`` itself)."""
     k = float(spread.get("noise_floor", 0.0))
@@ -104,7 +106,7 @@ def gap_features(t: Any, latlon: Any, known: Any, groups: Any,
     t, ll = np.asarray(t, np.float64), np.asarray(latlon, np.float64)
     known, groups = np.asarray(known, bool), np.asarray(groups)
     n = len(t)
-    out = {k: np.full(n, np.nan) for k in ("gap_s", "position", "scale", "jitter")}
+    out = {k: np.full(n, np.nan) for k in GAP_FEATURES}
     for g in np.unique(groups):
         idx = np.nonzero(groups == g)[0]
         k = idx[known[idx]]
@@ -157,7 +159,7 @@ def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: A
     (``gap_features``), ``w`` weights, ``groups`` their source; ``noise_floor`` k: the scale
     is hypot(speed x gap, k x jitter) (session 31; 0: speed x gap alone)."""
     floor = {"noise_floor": float(noise_floor)} if noise_floor > 0 else {}
-    r = np.asarray(err, np.float64) / noise_scale(floor, feats)
+    r = np.asarray(err, np.float64) / floored_scale(floor, feats)
     w, groups = np.asarray(w, np.float64), np.asarray(groups)
     use = np.isfinite(r) & np.isfinite(w)
     b = _bin(feats["gap_s"], feats["position"], position_edges)
@@ -188,7 +190,7 @@ def spread_columns(spread: dict, feats: dict[str, np.ndarray],
     by_bin = {e["bin"]: e for e in spread["bins"]}
     pooled = spread["pooled"]
     entries = [by_bin.get(int(i), pooled) for i in b]
-    scale = noise_scale(spread, feats)
+    scale = floored_scale(spread, feats)
     out = {"std_m": np.array([e["sigma"] for e in entries], np.float64) * scale}
     for lv in levels or []:
         f = np.array([e["factors"][str(lv)] for e in entries], np.float64)
@@ -292,16 +294,14 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
         if b in seen:  # the later entry would answer silently (badin28)
             raise TrajlmInputError(f"{p}: bins[{k}]: bin {b} given twice")
         seen.add(b)
-    if "weights_sha1" in d and (Path(directory) / "model.safetensors").is_file():
-        from trajlm.eval.val_verdict import VerdictWarning, weights_sha1
+    from trajlm.eval.weights_stamp import stamped_for_other_weights
 
-        if d["weights_sha1"] != weights_sha1(Path(directory)):  # eval/run_recover_radii.py
-            warnings.warn(f"{p} was fitted for other weights (model.safetensors changed since): "
-                          "ignored, recover(radii=) is refused; train again to refit it",
-                          VerdictWarning, stacklevel=3)  # fmt: skip
-            return None
+    # a run's fit (eval/run_recover_radii.py) of weights no longer beside it
+    if stamped_for_other_weights(d, p, "recover(radii=) is refused", stacklevel=3):
+        return None
     return d
 
 
-__all__ = ["NOISE_FLOOR", "RECOVER_RADII_FILE", "beyond_calibration", "beyond_line", "fit_recover_spread", "gap_features",
-           "jitter_m", "load_recover_spread", "noise_scale", "spread_columns", "with_recover_spread"]  # fmt: skip
+__all__ = ["GAP_FEATURES", "NOISE_FLOOR", "RECOVER_RADII_FILE", "beyond_calibration", "beyond_line", "fit_recover_spread",
+           "floored_scale", "gap_features", "jitter_m", "load_recover_spread", "spread_columns",
+           "with_recover_spread"]  # fmt: skip

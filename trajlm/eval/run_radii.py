@@ -23,7 +23,6 @@ kept other weights and was stopped before its end).
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from pathlib import Path
@@ -112,15 +111,9 @@ def fit_from_answers(rows: pl.DataFrame) -> tuple[RadiiBins | None, str]:
 def save_run_radii(bins: RadiiBins, directory: str | Path) -> Path:
     """``bins`` as ``directory/radii.json`` (atomically), stamped with the SHA-1 of the weights
     beside it (``load_radii_bins`` ignores the file once they change)."""
-    from trajlm.eval.val_verdict import weights_sha1
-    from trajlm.model.weights import atomic_write
+    from trajlm.eval.weights_stamp import save_stamped
 
-    d = Path(directory)
-    doc = {**bins.to_json(), "weights_sha1": weights_sha1(d)}
-    text = json.dumps(doc, indent=1) + "\n"
-    path = d / RADII_FILE
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
-    return path
+    return save_stamped(bins.to_json(), Path(directory) / RADII_FILE)
 
 
 def fit_run_radii(lm: Any, val: pl.DataFrame, directory: str | Path) -> dict[str, Any]:

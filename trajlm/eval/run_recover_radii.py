@@ -33,7 +33,6 @@ The file is written atomically beside the kept weights with their SHA-1 (``weigh
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from pathlib import Path
@@ -46,6 +45,7 @@ from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.eval.metrics import haversine
 from trajlm.eval.radii_bins import seconds
 from trajlm.eval.recover_spread import (
+    GAP_FEATURES,
     MIN_GROUPS,
     MIN_N,
     NOISE_FLOOR,
@@ -61,8 +61,9 @@ SETTINGS: tuple[tuple[str, dict], ...] = (
     ("every 600 s", {"mode": "downsample", "interval_s": 600.0}),
     ("every 1800 s", {"mode": "downsample", "interval_s": 1800.0}),
 )
-NOTE = "fitted on the run's own val split at the end of trajlm train (eval/run_recover_radii.py)"
-FEATURES = ("gap_s", "position", "scale", "jitter")
+# `trajlm train` does not call the fit (module doc): the note names the function that did
+NOTE = "fitted on the run's own val split by fit_run_recover_radii (eval/run_recover_radii.py)"
+FEATURES = GAP_FEATURES  # the columns recover_answers keeps per hidden point
 
 
 def recover_answers(lm: Any, val: pl.DataFrame, trips: int = TRIPS) -> pl.DataFrame:
@@ -86,9 +87,8 @@ def recover_answers(lm: Any, val: pl.DataFrame, trips: int = TRIPS) -> pl.DataFr
         hidden = pl.Series(~known)
         inp = df.with_columns(lat=pl.when(hidden).then(None).otherwise(pl.col("lat")),
                               lon=pl.when(hidden).then(None).otherwise(pl.col("lon")))  # fmt: skip
-        with (
-            warnings.catch_warnings()
-        ):  # coverage / verdict notes: the user sees them when recovering
+        # coverage / verdict notes: the user sees them when recovering, not when fitting
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = lm.recover(inp)
         if out.height != df.height:
@@ -124,14 +124,9 @@ def fit_from_recover_answers(rows: pl.DataFrame) -> tuple[dict | None, str]:
 def save_run_recover_radii(spread: dict, directory: str | Path) -> Path:
     """``spread`` as ``directory/recover_radii.json`` (atomically), stamped with the SHA-1 of
     the weights beside it (``load_recover_spread`` ignores the file once they change)."""
-    from trajlm.eval.val_verdict import weights_sha1
-    from trajlm.model.weights import atomic_write
+    from trajlm.eval.weights_stamp import save_stamped
 
-    d = Path(directory)
-    text = json.dumps({**spread, "weights_sha1": weights_sha1(d)}, indent=1) + "\n"
-    path = d / RECOVER_RADII_FILE
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
-    return path
+    return save_stamped(spread, Path(directory) / RECOVER_RADII_FILE)
 
 
 def fit_run_recover_radii(lm: Any, val: pl.DataFrame, directory: str | Path) -> dict[str, Any]:
