@@ -59,8 +59,8 @@ def test_patrols_and_officers_walking(fleet):
     """set 31: 'patrols', 'the longest match day patrol', 'did the CEOs walk', 'walking speed' were refused; its
     paraphrases 'officer CEO-07', 'distance walked by the CEOs' too."""
     ask, table = Asker(fleet, columns=COLS, tz="Europe/Dublin"), fleet_truths(fleet)
-    mon = table[(table.veh == "CEO-07") & (table.start.dt.day == 24)]
-    assert ask("How many patrols did CEO-07 do on Tuesday?").value == len(mon) == 3
+    tue = table[(table.veh == "CEO-07") & (table.start.dt.day == 24)]  # Tue 24 Nov 2026
+    assert ask("How many patrols did CEO-07 do on Tuesday?").value == len(tue) == 3
     ceos = table[table.veh.str.startswith("CEO")]
     assert ceos.m.sum() != pytest.approx(table.m.sum(), rel=0.02)  # the test can fail
     assert ask("How many km did the CEOs walk in total?").value == pytest.approx(

@@ -25,6 +25,19 @@ from trajlm.llm.modes import MODES
 
 # the second word of a kind said in two words: "tow truck", "patrol van"
 _KIND_NOUN = r"(?:trucks?|vans?|cars?|lorry|lorries|vehicles?|units?|scooters?|bikes?|boats?|utes?)"
+# its singulars: "which tow truck" asks for one vehicle, "the tow trucks" for the vehicles
+_KIND_SINGULAR = {
+    "truck",
+    "van",
+    "car",
+    "lorry",
+    "vehicle",
+    "unit",
+    "scooter",
+    "bike",
+    "boat",
+    "ute",
+}
 # a noun "walk" follows these ("the longest walk", "Anna's walk", "each walk"); elsewhere "walk" is the verb
 _NOUN_BEFORE = (
     r"(?:a|an|the|each|every|per|one|longest|shortest|first|last|fastest|slowest|morning|afternoon|evening"
@@ -37,20 +50,23 @@ def _modes_labelled(labels: tuple[str, ...]) -> bool:
     return any(lab in MODES or any(re.fullmatch(p, lab) for p in MODES.values()) for lab in labels)
 
 
+def _sub(pattern: str, repl: str, text: str) -> str:
+    return re.sub(pattern, repl, text, flags=re.I)
+
+
 def walk_words(question: str, words: DataWords) -> str:
     """Walks as the trips (see the module's doc) where the data has vehicles and labels that are no modes."""
     if not words.vehicles or not words.labels or _modes_labelled(words.labels):
         return question
-    sub = lambda p, r, q: re.sub(p, r, q, flags=re.I)  # noqa: E731
-    question = sub(r"\bdogs?[\s\-]+(?=walk)", "", question)  # "dog walks", "which dog walker"
-    question = sub(r"\bwalking\s+(speed|pace|distance|time)\b", r"\1", question)
-    question = sub(r"\bwalkers\b", "vehicles", question)
-    question = sub(r"\bwalker\b", "vehicle", question)
-    question = sub(r"\bwalks\b", "trips", question)
+    question = _sub(r"\bdogs?[\s\-]+(?=walk)", "", question)  # "dog walks", "which dog walker"
+    question = _sub(r"\bwalking\s+(speed|pace|distance|time)\b", r"\1", question)
+    question = _sub(r"\bwalkers\b", "vehicles", question)
+    question = _sub(r"\bwalker\b", "vehicle", question)
+    question = _sub(r"\bwalks\b", "trips", question)
     labels = "|".join(re.escape(x) for x in sorted(words.labels, key=len, reverse=True))
-    question = sub(rf"\b({_NOUN_BEFORE}|{labels})\s+walk\b", r"\1 trip", question)
-    question = sub(r"\bwalked\b", "travelled", question)
-    return sub(r"\bwalk(?:ing)?\b(?!\s+trips?\b)", "travel", question)
+    question = _sub(rf"\b({_NOUN_BEFORE}|{labels})\s+walk\b", r"\1 trip", question)
+    question = _sub(r"\bwalked\b", "travelled", question)
+    return _sub(r"\bwalk(?:ing)?\b(?!\s+trips?\b)", "travel", question)
 
 
 def kind_in_two_words(question: str, words: DataWords) -> tuple[str, str | None]:
@@ -70,8 +86,7 @@ def kind_in_two_words(question: str, words: DataWords) -> tuple[str, str | None]
             if len(ids) >= 2 and len(p) >= 2 and (p == first or p == first[0] + noun[0])
         ]
         if len(hits) == 1:
-            said = "vehicle" if noun in {"truck", "van", "car", "lorry", "vehicle", "unit", "scooter", "bike",
-                                         "boat", "ute"} else "vehicles"  # fmt: skip
+            said = "vehicle" if noun in _KIND_SINGULAR else "vehicles"
             return question[: m.start()] + said + question[m.end() :], hits[0].upper()
     return question, None
 
