@@ -34,7 +34,17 @@ def _module(path: Path):
     return mod
 
 
-ingest = _module(REPO / "scripts/fewtrip27/gen_stores.py").ingest
+def ingest(raw: Path, store: Path) -> None:
+    """`trajlm data ingest RAW --out STORE`, no options, run in this process (the CLI's own
+    command through its runner: a process per file spent most of its time importing)."""
+    from typer.testing import CliRunner
+
+    from trajlm.cli import app
+
+    if store.exists() and any(store.iterdir()):
+        return
+    r = CliRunner().invoke(app, ["data", "ingest", str(raw), "--out", str(store)])
+    print(store.name, "rc", r.exit_code, r.output.strip().splitlines()[-1:], flush=True)
 
 
 def _sets(mod, raw: Path, seed0: int, tag: str, stores: Path) -> None:

@@ -23,11 +23,13 @@ Halves: kinds sorted, alternating (fit = [0::2]) within each family (movers16, h
 heldout27-30's kinds).
 
     python scripts/engine31/rules.py          # tables on stdout; $ENGINE31/rules.json
+    python scripts/engine31/rules.py --fit-only   # the fitting half alone (no confirming read)
 """
 
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +141,12 @@ def main() -> None:
                 row[f"{half}_{split}"] = np.array([regret(s, rule(s, p), split) for s in ss])
         table[name] = row
     pick = min(RULES, key=lambda n: np.log(table[n]["fit_test5"]).mean())
+    if "--fit-only" in sys.argv:
+        for name, row in table.items():
+            g = gm_ci(row["fit_test5"])
+            print(f"{name}: fitting half test5 {g[0]:.3f} ({g[1]:.3f}-{g[2]:.3f})")
+        print("pick on the fitting half:", pick)
+        return
     print(
         "| rule | fit half test5 | confirm half test5 (95 % CI over stores) | confirm vs current (CI) | confirm test (1 window) |"
     )
