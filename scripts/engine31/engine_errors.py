@@ -13,10 +13,7 @@ every window ("valall": up to 1,000); test: "test" (one window per trip, as `tra
     -> $ENGINE31/errs/STORE.json (default /tmp/engine31)
 """
 
-import json
 import os
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -77,27 +74,13 @@ def store_errors(store: Path) -> dict:
 
 
 def main() -> None:
-    stores = [Path(p) for p in sys.argv[1:]] or sorted((OUT / "stores").iterdir())
-    (OUT / "errs").mkdir(parents=True, exist_ok=True)
-    for store in stores:
-        dest = OUT / "errs" / f"{store.name}.json"
-        if dest.exists() or not (store / "manifest.json").exists():
-            continue
-        t0 = time.time()
-        try:
-            out = store_errors(store)
-        except Exception as e:  # a store a generator made too small: said, skipped
-            print(store.name, "FAILED", type(e).__name__, str(e)[:200], flush=True)
-            continue
-        dest.write_text(json.dumps(out))
-        print(
-            store.name,
-            out["n_val_trips"],
-            out["n_test_trips"],
-            round(time.time() - t0, 1),
-            "s",
-            flush=True,
-        )
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "fewtrip27" / "engine_errors.py"
+    spec = importlib.util.spec_from_file_location("fewtrip27_engine_errors", path)
+    few = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(few)
+    few.main(store_errors, OUT)  # fewtrip27's loop over the stores, this file's errors
 
 
 if __name__ == "__main__":

@@ -89,28 +89,25 @@ def store_errors(store: Path) -> dict:
                             ests[PLACE].w_place, ests[PLACE].w_heading]}  # fmt: skip
 
 
-def main() -> None:
-    stores = [Path(p) for p in sys.argv[1:]] or sorted((OUT / "stores").iterdir())
-    (OUT / "errs").mkdir(parents=True, exist_ok=True)
+def main(errors=None, out_dir: Path | None = None) -> None:
+    """Every store on the command line (default every OUT/stores/*) through ``errors`` (default
+    ``store_errors``) into OUT/errs/STORE.json; engine31's benchmark calls it with its own."""
+    errors, out_dir = errors or store_errors, out_dir or OUT
+    stores = [Path(p) for p in sys.argv[1:]] or sorted((out_dir / "stores").iterdir())
+    (out_dir / "errs").mkdir(parents=True, exist_ok=True)
     for store in stores:
-        dest = OUT / "errs" / f"{store.name}.json"
-        if dest.exists():
+        dest = out_dir / "errs" / f"{store.name}.json"
+        if dest.exists() or not (store / "manifest.json").exists():
             continue
         t0 = time.time()
         try:
-            out = store_errors(store)
+            out = errors(store)
         except Exception as e:  # a store a generator made too small: said, skipped
             print(store.name, "FAILED", type(e).__name__, str(e)[:200], flush=True)
             continue
         dest.write_text(json.dumps(out))
-        print(
-            store.name,
-            out["n_val_trips"],
-            out["n_test_trips"],
-            round(time.time() - t0, 1),
-            "s",
-            flush=True,
-        )
+        print(store.name, out["n_val_trips"], out["n_test_trips"], round(time.time() - t0, 1), "s",
+              flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
