@@ -20,11 +20,9 @@ import numpy as np
 
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
-from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.dr_verdict import DR, dr_val_errors
-from trajlm.eval.knn_check import _answer, candidates
-from trajlm.eval.place_knn import PlaceKNNContinuation
+from trajlm.eval.knn_check import _answer
 from trajlm.eval.small_val import acts, shrink_to_defaults
 
 OUT = Path(os.environ.get("ENGINE31", "/tmp/engine31"))
@@ -43,16 +41,7 @@ def store_errors(store: Path) -> dict:
     }
     train = split["train"]
     tasks = {k: make_prediction_task(split[s], windows=w) for k, (s, w) in READS.items()}
-    ests = candidates(train, tasks["val"])
-    proj = ests["linear-3"].projection_
-    engines = {"linear-3": ests["linear-3"], "constant velocity [time]": ests["constant velocity [time]"],
-               "linear-3 [time, fit]": ests["linear-3 [time, fit]"],
-               "kNN tuned": ests[KNN], "place tuned": ests[PLACE]}  # fmt: skip
-    for name, est in (("kNN default", B.KNNContinuation(horizon=ests[KNN].horizon)),
-                      ("place default", PlaceKNNContinuation(horizon=ests[PLACE].horizon))):  # fmt: skip
-        est.fit(train, proj)
-        est.projection_ = proj
-        engines[name] = est
+    ests, proj, engines = _few().engines_of(train, tasks["val"])
     kept = {KNN: "tuned", PLACE: "tuned"}
     if acts(len(tasks["val"].lengths)):  # the shipped verdict's shrinkage (smallval25)
         kept = shrink_to_defaults(dict(ests), train, proj, lambda e: per_window(e, tasks["val"]))
@@ -73,14 +62,19 @@ def store_errors(store: Path) -> dict:
             "owners": owners}  # fmt: skip
 
 
-def main() -> None:
+def _few():
+    """scripts/fewtrip27/engine_errors.py: its engines and its loop over the stores."""
     import importlib.util
 
     path = Path(__file__).resolve().parents[1] / "fewtrip27" / "engine_errors.py"
     spec = importlib.util.spec_from_file_location("fewtrip27_engine_errors", path)
     few = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(few)
-    few.main(store_errors, OUT)  # fewtrip27's loop over the stores, this file's errors
+    return few
+
+
+def main() -> None:
+    _few().main(store_errors, OUT)  # fewtrip27's loop over the stores, this file's errors
 
 
 if __name__ == "__main__":
