@@ -44,14 +44,10 @@ def per_trip(est, task) -> np.ndarray:
     return M.point_errors(_answer(est, est.projection_, task), task.target_latlon).mean(1)
 
 
-def store_errors(store: Path) -> dict:
-    split = {
-        s: read_store(store, split=s).drop("split", strict=False) for s in ("train", "val", "test")
-    }
-    train, val, test = split["train"], split["val"], split["test"]
-    tasks = {"val": make_prediction_task(val), "val5": make_prediction_task(val, windows=5),
-             "test": make_prediction_task(test), "test5": make_prediction_task(test, windows=5)}  # fmt: skip
-    ests = candidates(train, tasks["val"])
+def engines_of(train, val_task) -> tuple[dict, object, dict]:
+    """knn_check's candidates fitted on ``train`` (kNNs tuned on ``val_task``), their plane,
+    and the benchmark's engines: those plus both kNNs at their defaults (engine31 reads it too)."""
+    ests = candidates(train, val_task)
     proj = ests["linear-3"].projection_
     engines = {"linear-3": ests["linear-3"], "constant velocity [time]": ests["constant velocity [time]"],
                "linear-3 [time, fit]": ests["linear-3 [time, fit]"],
@@ -61,6 +57,17 @@ def store_errors(store: Path) -> dict:
         est.fit(train, proj)
         est.projection_ = proj
         engines[name] = est
+    return ests, proj, engines
+
+
+def store_errors(store: Path) -> dict:
+    split = {
+        s: read_store(store, split=s).drop("split", strict=False) for s in ("train", "val", "test")
+    }
+    train, val, test = split["train"], split["val"], split["test"]
+    tasks = {"val": make_prediction_task(val), "val5": make_prediction_task(val, windows=5),
+             "test": make_prediction_task(test), "test5": make_prediction_task(test, windows=5)}  # fmt: skip
+    ests, proj, engines = engines_of(train, tasks["val"])
     # what the current verdict holds after smallval25's shrinkage (it acts below 10 val trips)
     shrunk = dict(ests)
     kept = {KNN: "tuned", PLACE: "tuned"}
@@ -89,28 +96,25 @@ def store_errors(store: Path) -> dict:
                             ests[PLACE].w_place, ests[PLACE].w_heading]}  # fmt: skip
 
 
-def main() -> None:
-    stores = [Path(p) for p in sys.argv[1:]] or sorted((OUT / "stores").iterdir())
-    (OUT / "errs").mkdir(parents=True, exist_ok=True)
+def main(errors=None, out_dir: Path | None = None) -> None:
+    """Every store on the command line (default every OUT/stores/*) through ``errors`` (default
+    ``store_errors``) into OUT/errs/STORE.json; engine31's benchmark calls it with its own."""
+    errors, out_dir = errors or store_errors, out_dir or OUT
+    stores = [Path(p) for p in sys.argv[1:]] or sorted((out_dir / "stores").iterdir())
+    (out_dir / "errs").mkdir(parents=True, exist_ok=True)
     for store in stores:
-        dest = OUT / "errs" / f"{store.name}.json"
-        if dest.exists():
+        dest = out_dir / "errs" / f"{store.name}.json"
+        if dest.exists() or not (store / "manifest.json").exists():
             continue
         t0 = time.time()
         try:
-            out = store_errors(store)
+            out = errors(store)
         except Exception as e:  # a store a generator made too small: said, skipped
             print(store.name, "FAILED", type(e).__name__, str(e)[:200], flush=True)
             continue
         dest.write_text(json.dumps(out))
-        print(
-            store.name,
-            out["n_val_trips"],
-            out["n_test_trips"],
-            round(time.time() - t0, 1),
-            "s",
-            flush=True,
-        )
+        print(store.name, out["n_val_trips"], out["n_test_trips"], round(time.time() - t0, 1), "s",
+              flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
