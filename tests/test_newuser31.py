@@ -154,3 +154,23 @@ def test_ask_reads_a_siri_vm_frame_by_journey_as_ingest_does() -> None:
     assert str(trajlm.ask("how many buses are there?", avl)).splitlines()[0] == "2"
     med = str(trajlm.ask("what is the median trip duration in minutes?", avl)).splitlines()[0]
     assert med.startswith("3.67 min"), med  # 11 intervals of 20 s; was each bus as one trip
+
+
+def test_http_ask_takes_trajectories_as_the_other_endpoints_name_the_rows(model) -> None:
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    rows = _avl().assign(
+        RecordedAtTime=lambda d: d["RecordedAtTime"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    body = {"question": "how many buses are there?", "trajectories": rows.to_dict("records")}
+    with TestClient(create_app(model)) as c:
+        r = c.post(
+            "/ask", json=body
+        )  # was 422 "field trajectories: Extra inputs are not permitted"
+        assert r.status_code == 200, r.text
+        assert r.json()["value"] == 2
+        body = {"question": "how many trips are there?", "rows": rows.to_dict("records")}
+        assert c.post("/ask", json=body).json()["value"] == 6
