@@ -13,14 +13,10 @@ Command (after gen_transit.py): PYTHONPATH=. python scripts/newuser31/walk_trans
 steps: scripts/newuser31/walk_cli.sh.
 """
 
-import http.client
-import json
 import os
 import shutil
-import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -28,29 +24,17 @@ import pandas as pd
 
 import trajlm
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newuser_walk import call, start_server  # noqa: E402
+from newuser_walk import step as run_cell  # noqa: E402
+
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER31_OUT", "/tmp/newuser31"))
 ONLY = set(os.environ.get("NEWUSER31_CELLS", "").split(",")) - {""}
 
 
 def step(name, f):
-    """Run one cell: its time, its warnings and the head of its answer."""
-    if ONLY and not any(name.startswith(o) for o in ONLY):
-        return None
-    t = time.time()
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            r = f()
-        except Exception as e:  # a refusal is a finding, not the end of the notebook
-            print(f"== {name}: {type(e).__name__}: {e}")
-            r = None
-    print(f"== {name} ({time.time() - t:.1f}s)")
-    for x in w:
-        print(f"   WARN {x.category.__name__} {Path(x.filename).name}:{x.lineno}: {x.message}")
-    if r is not None:
-        print(r.head(6) if hasattr(r, "head") else r)
-        print(getattr(r, "shape", None))
-    return r
+    """One cell (scripts/newuser_walk.py), skipped unless $NEWUSER31_CELLS names its start."""
+    return None if ONLY and not any(name.startswith(o) for o in ONLY) else run_cell(name, f)
 
 
 def metres(lat1, lon1, lat2, lon2):
@@ -137,25 +121,9 @@ def notebook() -> str:
     return str(run)
 
 
-def call(port: int, method: str, path: str, body=None) -> tuple[int, str]:
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    c.request(method, path, None if body is None else json.dumps(body),
-              {"content-type": "application/json"})  # fmt: skip
-    r = c.getresponse()
-    return r.status, r.read().decode()
-
-
 def serve(run: str, port: int = 8766) -> None:
-    log = open(OUT / "serve.log", "w")
-    srv = subprocess.Popen([sys.executable, "-m", "trajlm.cli", "serve", "--model", run, "--port",
-                            str(port), "--threads", "1"], stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    srv = start_server(run, port, OUT / "serve.log")
     try:
-        for _ in range(120):
-            try:
-                print("health", *call(port, "GET", "/health"))
-                break
-            except OSError:
-                time.sleep(1)
         avl = pd.read_csv(OUT / "avl.csv")
         buses = avl[avl["VehicleRef"].isin(sorted(avl["VehicleRef"].unique())[:2])]
         rows = buses.groupby("VehicleRef").tail(15).to_dict("records")
