@@ -54,3 +54,11 @@ def start_server(run: str, port: int, log_path: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(1)
     return srv
+
+
+def post_each(port: int, requests: list[tuple[str, Any]], width: int = 600) -> None:
+    """POST each (path, body) and print its status, time and the head of its answer."""
+    for path, body in requests:
+        t = time.time()
+        status, text = call(port, "POST", path, body)
+        print(f"== {path} {sorted(body)}: {status} ({time.time() - t:.1f}s) {text[:width]}")

@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -23,7 +22,7 @@ import polars as pl
 import trajlm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newuser_walk import call, start_server, step  # noqa: E402
+from newuser_walk import post_each, start_server, step  # noqa: E402
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER30_OUT", "/tmp/newuser30"))
 
@@ -86,7 +85,7 @@ def serve(run: str, port: int = 8765) -> None:
         two = two.sort("MMSI", "BaseDateTime").group_by("MMSI", maintain_order=True).tail(20)
         rows = two.with_columns(pl.col("BaseDateTime").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_dicts()
         holes = [dict(r, LAT=None, LON=None) if i % 5 == 2 else r for i, r in enumerate(rows)]
-        for path, body in [
+        requests = [
             ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
             (
                 "/predict",
@@ -108,10 +107,8 @@ def serve(run: str, port: int = 8765) -> None:
                     "depart": "2026-06-02T09:00:00Z",
                 },
             ),  # fmt: skip
-        ]:
-            t = time.time()
-            status, text = call(port, "POST", path, body)
-            print(f"== {path} {sorted(body)}: {status} ({time.time() - t:.1f}s) {text[:600]}")
+        ]
+        post_each(port, requests, 600)
     finally:
         srv.terminate()
         srv.wait()

@@ -16,7 +16,6 @@ steps: scripts/newuser31/walk_cli.sh.
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import pandas as pd
 import trajlm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newuser_walk import call, start_server  # noqa: E402
+from newuser_walk import post_each, start_server  # noqa: E402
 from newuser_walk import step as run_cell  # noqa: E402
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER31_OUT", "/tmp/newuser31"))
@@ -121,6 +120,9 @@ def notebook() -> str:
     return str(run)
 
 
+AHEAD = {"seconds_ahead": [60, 300], "radii": [50, 90]}  # a dashboard's next 1 and 5 minutes
+
+
 def serve(run: str, port: int = 8766) -> None:
     srv = start_server(run, port, OUT / "serve.log")
     try:
@@ -129,26 +131,16 @@ def serve(run: str, port: int = 8766) -> None:
         rows = buses.groupby("VehicleRef").tail(15).to_dict("records")
         holes = [dict(r, Latitude=None, Longitude=None) if i % 4 == 2 else r
                  for i, r in enumerate(rows)]  # fmt: skip
-        for path, body in [
+        requests = [
             ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
             ("/predict", {"steps": 3, "latest": True, "output": "table", "trajectories": rows}),
-            (
-                "/predict",
-                {
-                    "seconds_ahead": [60, 300],
-                    "radii": [50, 90],
-                    "output": "table",
-                    "trajectories": rows,
-                },
-            ),  # fmt: skip
+            ("/predict", {**AHEAD, "output": "table", "trajectories": rows}),
             ("/recover", {"output": "table", "trajectories": holes}),
             ("/embed", {"trajectories": rows}),
             ("/similar", {"k": 2, "trajectories": rows}),
             ("/ask", {"question": "how many buses are there?", "trajectories": rows}),
-        ]:
-            t = time.time()
-            status, text = call(port, "POST", path, body)
-            print(f"== {path} {sorted(body)}: {status} ({time.time() - t:.1f}s) {text[:500]}")
+        ]
+        post_each(port, requests, 500)
     finally:
         srv.terminate()
         srv.wait()
