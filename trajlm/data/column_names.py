@@ -17,7 +17,13 @@ from trajlm.data.zone_names import header_zone, strip_zone
 
 TRAJ = (
     ("traj_id",),
-    ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
+    ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj",
+     # session 31 (newuser31): SIRI-VM / BODS AVL downloads as CSV: a journey is one run of a
+     # line (a trip), beside the bus's `VehicleRef` (kept as the owner)
+     "dated_vehicle_journey_ref", "vehicle_journey_ref", "journey_ref", "journey_id"),
+    # a rental's ride beside the vehicle's id (newuser31: `ride_id` + `vehicle_id` was read by
+    # the vehicle, its rides one track); below trip_id (`trip_id` beside `ride_id` stays)
+    ("ride_id", "rental_id"),
     ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
      "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
@@ -30,7 +36,8 @@ TRAJ = (
      "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
      "vehicle_reg", "registration", "conductor", "driver_id",
      "objectno", "object_no", "flight_id", "fa_flight_id",  # Webfleet, AeroAPI (session 19)
-     "full_name"),  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
+     "full_name",  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
+     "vehicle_ref"),  # SIRI-VM's `VehicleRef` (a bus; newuser31)
     # a tier below the MMSI (a ship's IMO number beside it is the same ship), regattas, and
     # Latin-American fleet exports (`movil`, `unidad`: heldout24's Santiago taxis were one track)
     ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad",
@@ -339,3 +346,21 @@ def mmsi_placeholder(field: str | None):  # -> pl.Expr | None (polars imported l
 
     v = pl.col("traj_id").cast(pl.Utf8).str.strip_chars().str.strip_chars_start("0")
     return v.is_in(list(MMSI_PLACEHOLDERS)).fill_null(False)
+
+
+# newuser31: a bike-share trip log (Divvy's `start_lat` / `end_lat`) is one row per trip, no
+# path: ingest asked which latitude to read, as if one column were the track
+_TRIP_ENDS = (("start", "end"), ("started", "ended"), ("origin", "destination"), ("from", "to"),
+              ("pickup", "dropoff"))  # fmt: skip
+
+
+def trip_log_words(found: list[str]) -> str:
+    """Words for a choice between a trip's start and end columns ('' for any other pair)."""
+    first = {normalised(c).split("_")[0] for c in found}
+    if len(found) != 2 or not any(set(pair) == first for pair in _TRIP_ENDS):
+        return ""
+    return (
+        " (a trip log: one row per trip, its start and end, no path between: `trajlm "
+        "travel-time --input FILE --model M` (Python: model.travel_time(origins, destinations, "
+        "depart=...)) times such rows; tracks need one row per fix)"
+    )
