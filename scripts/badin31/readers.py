@@ -48,7 +48,7 @@ ingest("aligned: a footer 'Total 6 rows'", f"{'id':>4} Date Time {'Lat':>9} {'Lo
 ingest("aligned: header 'DateTime' one word over two fields", f"{'id':>4} DateTime {'Lat':>9} {'Lon':>9}\n" + al, ext="txt")  # fmt: skip
 ingest("aligned: -9999 in a lat", f"{'id':>4} Date Time {'Lat':>9} {'Lon':>9}\n" + al.replace("48.2020", "-9999", 1), ext="txt")  # fmt: skip
 ingest("aligned: .dat with only 5 rows (below the sample)", f"{'id':>4} Date Time {'Lat':>9} {'Lon':>9}\n" + "".join(al.splitlines(True)[:4]), ext="dat")  # fmt: skip
-ingest("aligned: glued columns '48.2000-122.4000'", f"id Date Time LatLon\n" + "".join(f"A1 2026-11-01 10:5{i}:00 {48.2 + i / 1e3:.4f}{-122.4:.4f}\n" for i in range(6)), ext="txt")  # fmt: skip
+ingest("aligned: glued columns '48.2000-122.4000'", "id Date Time LatLon\n" + "".join(f"A1 2026-11-01 10:5{i}:00 {48.2 + i / 1e3:.4f}{-122.4:.4f}\n" for i in range(6)), ext="txt")  # fmt: skip
 ingest("aligned: NaN text in lon", f"{'id':>4} Date Time {'Lat':>9} {'Lon':>9}\n" + al.replace("-122.4000", "NaN", 1), ext="txt")  # fmt: skip
 
 
