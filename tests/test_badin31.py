@@ -27,3 +27,27 @@ def test_solar_hijri_times_parse_in_bounded_memory() -> None:
     utc, tehran = p.stdout.splitlines()
     assert utc == "[1795416781, 1742428800, None, None, None]"  # 1404 is no leap year
     assert tehran == "[1795404181, 1742416200, None, None, None]"  # UTC+03:30
+
+
+def test_move_map_refuses_what_it_cannot_count() -> None:
+    import numpy as np
+    import pytest
+
+    from trajlm.data.move_map import MoveMap
+
+    line, t = np.c_[np.arange(0, 500, 10.0), np.zeros(50)], np.arange(50.0)
+    for bad in ({"cell_m": float("nan")}, {"cell_m": float("inf")}, {"step_m": float("nan")},
+                {"side": float("nan")}, {"n_dirs": 8.7}):  # fmt: skip
+        with pytest.raises(ValueError, match="MoveMap needs finite"):
+            MoveMap(**bad)  # was: accepted (NaN cells, one infinite cell, 8.7 read as 8)
+    with pytest.raises(ValueError, match=r"track 0 has xy of shape \(50,\)"):
+        MoveMap().fit([(np.arange(50.0), t)], 60, 200)  # was: an IndexError
+    with pytest.raises(ValueError, match="t of shape"):
+        MoveMap().fit([(line, t[:-1])], 60, 200)  # was: a numpy broadcast error
+    with pytest.raises(ValueError, match="max_gap_s > 0"):
+        MoveMap().fit([(line, t)], float("nan"), 200)  # was: an empty map, no word
+    with pytest.warns(UserWarning, match="counted none of 49 pairs.*metres"):
+        MoveMap().fit([(np.c_[41.15 + t * 1e-4, -8.61 + t * 0], t)], 60, 200)  # degrees
+    m = MoveMap().fit([(line, t)], 60, 200)
+    assert m.counts(np.array([[np.nan, 0.0], [20.0, 0.0]])).sum(-1)[0] == 0  # was: a count
+    assert m.counts(np.array([[20.0, 0.0]])).sum() > 0
