@@ -51,3 +51,16 @@ def test_move_map_refuses_what_it_cannot_count() -> None:
     m = MoveMap().fit([(line, t)], 60, 200)
     assert m.counts(np.array([[np.nan, 0.0], [20.0, 0.0]])).sum(-1)[0] == 0  # was: a count
     assert m.counts(np.array([[20.0, 0.0]])).sum() > 0
+
+
+def test_at_times_names_a_missing_file(tmp_path) -> None:
+    import pytest
+
+    from trajlm._cli_points import parse_at_times
+    from trajlm._safety import UserError
+
+    with pytest.raises(UserError, match="'times.txt': no such file"):
+        parse_at_times("times.txt")  # was: "'times.txt' is not a time"
+    (tmp_path / "t.txt").write_text("2026-03-02T08:01:00Z\n1772438490\n")
+    assert parse_at_times(str(tmp_path / "t.txt")) == [1772438460, 1772438490]
+    assert parse_at_times("2026-03-02T08:01:00.5Z") == [1772438460]  # a suffix, not a file
