@@ -294,7 +294,9 @@ def _ingest(
                     if report.first_problem
                     else ""
                 ),  # fmt: skip
-                hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None),
+                hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None)
+                if not (key := one_trip_per_row(report, paths, format, columns))
+                else key,
             )
         if label is not None and n_labelled == 0:  # taken by its name, but nothing in it
             reading.pop("label_column", None)
@@ -314,6 +316,23 @@ def _ingest(
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
+
+
+def one_trip_per_row(
+    report: DropReport, paths: list[Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """The hint when every trajectory had one point because its id differs on every row (a
+    row key read as the trip id; leftover31), else None."""
+    from trajlm.data.readers.layouts import row_key_read_as_id
+
+    top = report.dropped.most_common(1)[0][0] if report.dropped else None
+    if top != "short_trajectory" or (col := row_key_read_as_id(paths, format, columns)) is None:
+        return None
+    return (
+        f"column {col!r} (read as the trajectory id) differs on every row: a row key, so every "
+        "fix was its own trip; name the column of the mover (device, vehicle, ...) with "
+        "--traj-col (Python: columns=ColumnMap(traj_id=...))"
+    )
 
 
 def _nothing_left_hint(
