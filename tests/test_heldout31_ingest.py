@@ -154,3 +154,16 @@ def test_ttn_uplinks_read_the_tracker_not_its_gateways(tmp_path: Path) -> None:
     assert sorted(df["traj_id"].unique()) == ["bike-1", "bike-2"]
     assert df["lat"].max() < 50.86  # never the gateway's 51.5
     assert len(df) == 10  # the two 0 / 0 uplinks dropped
+
+
+def test_the_api_reads_a_tacsat_frame_day_first_as_ingest_does() -> None:
+    import pandas as pd
+
+    from trajlm.data.coerce import coerce
+
+    df = pd.DataFrame({"VE_REF": ["NLD1"] * 4, "SI_LATI": [52.40, 52.41, 52.42, 52.43],
+                       "SI_LONG": [4.1] * 4, "SI_DATE": ["02/03/2026"] * 4,
+                       "SI_TIME": ["10:00", "11:00", "12:00", "13:00"]})  # fmt: skip
+    with pytest.warns(UserWarning, match="read day first"):  # was: "leave the order to a guess"
+        out, _ = coerce(df, repeats="drop")
+    assert out["t"].min() == 1772445600  # 2 March 2026 10:00 UTC, not 3 February
