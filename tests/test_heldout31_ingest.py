@@ -167,3 +167,17 @@ def test_the_api_reads_a_tacsat_frame_day_first_as_ingest_does() -> None:
     with pytest.warns(UserWarning, match="read day first"):  # was: "leave the order to a guess"
         out, _ = coerce(df, repeats="drop")
     assert out["t"].min() == 1772445600  # 2 March 2026 10:00 UTC, not 3 February
+
+
+def test_the_api_reads_a_frame_of_rd_columns_and_answers_in_rd() -> None:
+    import pandas as pd
+
+    from trajlm.data.coerce import coerce
+
+    df = pd.DataFrame({"rit": [1] * 4, "tijdstip": [f"2026-09-14 08:0{i}:00" for i in range(4)],
+                       "x_rd": [136000.0 + 50 * i for i in range(4)],
+                       "y_rd": [456000.0 + 40 * i for i in range(4)]})  # fmt: skip
+    with pytest.warns(UserWarning, match="EPSG:28992"):  # was: "no lat column"
+        out, layout = coerce(df, repeats="drop")
+    assert 52.0 < out["lat"].min() < 52.2
+    assert layout.crs == "EPSG:28992"  # results go back as x_rd / y_rd metres
