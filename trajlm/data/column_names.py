@@ -24,7 +24,8 @@ TRAJ = (
     # a rental's ride beside the vehicle's id (newuser31: `ride_id` + `vehicle_id` was read by
     # the vehicle, its rides one track); below trip_id (`trip_id` beside `ride_id` stays)
     ("ride_id", "rental_id"),
-    ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
+    ("id", "track", "trip", "individual_local_identifier",  # Movebank: the animal
+     "rit", "rit_id", "ritnummer"),  # Dutch trips (heldout31: `rit` beside `deelnemer`)
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
      "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
      "deviceid",  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
@@ -58,7 +59,10 @@ TRAJ = (
      # session 30 (heldout30): a cattle portal's `Collar`, a harvester's `Machine`, a running
      # club's `runner`
      # (`car` stays no id name: `cab_id` beside `car_id` asks, test_heldout23 / test_detect)
-     "collar", "collar_no", "collar_nr", "machine", "machine_id", "runner", "runner_id"),
+     "collar", "collar_no", "collar_nr", "machine", "machine_id", "runner", "runner_id",
+     # session 31 (heldout31): ICES / VMStools tacsat's vessel `VE_REF`, a Dutch study's
+     # participant `deelnemer`, a Russian fleet portal's `Объект` (Wialon's unit)
+     "ve_ref", "deelnemer", "deelnemer_id", "объект", "объект_мониторинга"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -79,14 +83,17 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
          "recorded_at_time", "position_time", "gps_timestamp"),
         ("sample_date",),  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)
-        ("at",))  # race trackers' moments (heldout27's yacht race: files and frames)  # fmt: skip
+        ("at",),  # race trackers' moments (heldout27's yacht race: files and frames)
+        # session 31 (heldout31): ICES tacsat's `SI_TIME` (beside `SI_DATE`), Russian `Время`
+        ("si_time", "время", "дата_и_время", "дата/время", "дата_время"))  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
        # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
        ("latitude_deg", "lat_deg", "latitude_mdeg", "lat_mdeg", "latitude_e6", "lat_e6",
         "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"),
-       ("position_lat", "lat_semicircles"))  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
+       ("position_lat", "lat_semicircles"),
+       ("si_lati", "широта"))  # ICES tacsat; Russian (heldout31)  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
        ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
@@ -95,7 +102,8 @@ LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
         "longitude_e7", "lon_e7", "lng_mdeg", "lng_e6", "lng_e7", "long_e6", "long_e7",
         "longitude_e/w", "longitude_ew"),
-       ("position_long", "lon_semicircles", "long_semicircles"))  # fmt: skip
+       ("position_long", "lon_semicircles", "long_semicircles"),
+       ("si_long", "долгота"))  # ICES tacsat; Russian (heldout31)  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from trajlm.data.column_names import TRAJ, UTM_ZONE_NAMES, candidates, tier_of
 from trajlm.data.readers._common import T_PARTS, ColumnMap
+from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._headers import ROW_KEY_SAMPLE, _id_sample
 from trajlm.data.readers._row_zones import (  # noqa: F401 (re-exported: detect)
     zone_beside_given,
@@ -103,6 +104,8 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
 
     by = {normalised(c): c for c in have}
     col = next((by[n] for n in _CRS_NAMES if n in by), None)
+    if not col and (grid := named_grid(have)):  # `x_rd` / `y_rd` (heldout31, _grid_names)
+        return grid
     values = {str(v).strip().upper().removeprefix("EPSG:") for v in
               (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
     if not col and (zone := next((by[n] for n in UTM_ZONE_NAMES if n in by), None)):
