@@ -12,8 +12,11 @@ The `configs/*.toml` they train and the `make X` targets the README names must e
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -148,6 +151,38 @@ def test_the_demo_script_commands_parse():
     assert {"train", "eval", "predict"} <= {c[0] for c in calls}
     bad = [f"trajlm {shlex.join(c)}: {m}" for c in calls if (m := parse(c)) is not None]
     assert not bad, "scripts/demo.sh calls the CLI refuses:\n" + "\n".join(bad)
+
+
+def test_the_demo_without_its_data_is_one_line_and_writes_nothing(tmp_path):
+    """`make demo DATA=porto` without ../shared/data said only `input ...: no such file or
+    folder` (after creating an empty out/demo-porto); it now names TRAJLM_DATA and writes nothing."""
+    env = {**os.environ, "DATA": "porto", "OUT": str(tmp_path / "out"), "BIN": "/nonexistent"}
+    env.pop("SHARED", None)
+    env["TRAJLM_DATA"] = str(tmp_path / "data")
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "demo.sh")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "TRAJLM_DATA" in done.stderr
+    assert str(tmp_path / "data" / "porto" / "train.1k.csv") in done.stderr
+    assert not (tmp_path / "out").exists()
+    env["DATA"] = "bogus"
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "demo.sh")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "error: DATA must be synth, porto or geolife (got bogus)")  # fmt: skip
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_make_demo_reads_trajlm_data(tmp_path):
+    """README: `make demo DATA=porto` reads ../shared/data "(or $TRAJLM_DATA)"; the Makefile's
+    SHARED ignored TRAJLM_DATA. A dry run (-n) prints the recipe without running it."""
+    env = {**os.environ, "TRAJLM_DATA": str(tmp_path)}
+    env.pop("SHARED", None)
+    dry = subprocess.run(["make", "-n", "demo", "DATA=porto"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    line = next(x for x in dry.stdout.splitlines() if "scripts/demo.sh" in x)
+    assert f"SHARED={tmp_path} " in line
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/testing.md"])
