@@ -31,22 +31,18 @@ ENDS = {";", ";;", "&&", "||", "|", "&", ">", ">>", "<", "2>", ")"}
 
 
 def shell_lines(path: Path) -> list[tuple[int, str]]:
-    """(line, logical line) of every fenced shell block, continuation lines joined."""
-    out: list[tuple[int, str]] = []
-    fence, buf, start = None, "", 0
-    for n, line in enumerate(path.read_text().split("\n"), 1):
-        if line.lstrip().startswith("```"):
-            fence = line.strip()[3:].split(" ")[0] if fence is None else None
-            buf = ""
+    """(line, logical line) of every fenced shell block, continuation lines joined; a console
+    block's lines that do not start with `$ ` are its output, not commands."""
+    text, out = path.read_text(), []
+    for block in re.finditer(r"^```(\S*)[^\n]*\n(.*?)^```", text, re.S | re.M):
+        if block.group(1) not in SHELL_FENCES:
             continue
-        if fence not in SHELL_FENCES or (fence == "console" and not line.startswith("$ ")):
-            continue  # a console block's output lines are not commands
-        start = start if buf else n
-        if line.rstrip().endswith("\\"):
-            buf += line.rstrip()[:-1] + " "
-            continue
-        out.append((start, buf + line))
-        buf = ""
+        first = text[: block.start(2)].count("\n") + 1
+        body = block.group(2)
+        for logical in re.finditer(r"(?:[^\n]*\\\n)*[^\n]*\n", body):
+            line = logical.group(0).replace("\\\n", " ").rstrip("\n")
+            if block.group(1) != "console" or line.startswith("$ "):
+                out.append((first + body[: logical.start()].count("\n"), line))
     return out
 
 
