@@ -174,7 +174,8 @@ def test_make_demo_reads_trajlm_data(tmp_path):
     """README: `make demo DATA=porto` reads ../shared/data "(or $TRAJLM_DATA)"; the Makefile's
     SHARED ignored TRAJLM_DATA. A dry run (-n) prints the recipe without running it."""
     env = {**os.environ, "TRAJLM_DATA": str(tmp_path)}
-    env.pop("SHARED", None)
+    for name in ("SHARED", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # under `make test`: the parent's
+        env.pop(name, None)
     dry = subprocess.run(["make", "-n", "demo", "DATA=porto"], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
     line = next(x for x in dry.stdout.splitlines() if "scripts/demo.sh" in x)
