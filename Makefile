@@ -7,7 +7,8 @@ BIN      = $(VENV)/bin
 DATA    ?= synth
 OUT     ?= out/demo-$(DATA)
 STEPS   ?= 2000
-SHARED  ?= ../shared/data
+# the shared real-data slices: $TRAJLM_DATA where set (as the tests and scripts/*.sh read it)
+SHARED  ?= $(or $(TRAJLM_DATA),../shared/data)
 
 .PHONY: setup demo test test-fast lint format bench clean pretrain trajlm-small
 
