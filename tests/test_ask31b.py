@@ -26,6 +26,7 @@ from trajlm.questions import Asker
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 CALLS = "CCCBBBBBAAAA"  # 3 street hails, 5 from a stand, 4 dispatched
+TAXIS = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]  # two trips each: taxi 1 made two of the street hails
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +40,16 @@ def porto(tmp_path_factory) -> tuple:
         line = [[round(-8.62 + step * k, 6), round(41.15 + 0.001 * i, 6)] for k in range(n)]
         tid = f"13726{i:05d}"
         rows.append({"TRIP_ID": tid, "CALL_TYPE": call, "ORIGIN_CALL": "", "ORIGIN_STAND": "",
-                     "TAXI_ID": str(20000100 + i % 5), "TIMESTAMP": 1372636858 + 600 * i, "DAY_TYPE": "A",
+                     "TAXI_ID": str(20000100 + TAXIS[i]), "TIMESTAMP": 1372636858 + 600 * i, "DAY_TYPE": "A",
                      "MISSING_DATA": "False", "POLYLINE": json.dumps(line, separators=(",", ":"))})  # fmt: skip
         lat = np.radians(41.15 + 0.001 * i)
         metres = (
             (n - 1) * np.radians(step) * np.cos(lat) * 6_371_008.8
         )  # one parallel: haversine's arc
-        truth.append((tid, call, metres))
+        truth.append((tid, call, metres, str(20000100 + TAXIS[i])))
     pd.DataFrame(rows).to_csv(folder / "train.csv", index=False)
     ingest(folder / "train.csv", "porto", folder / "store")
-    return folder / "store", pd.DataFrame(truth, columns=["tid", "call", "m"])
+    return folder / "store", pd.DataFrame(truth, columns=["tid", "call", "m", "taxi"])
 
 
 def test_porto_call_types(porto):
@@ -69,6 +70,14 @@ def test_porto_call_types(porto):
     # "taxi trips" on Porto stay every trip; with a call type, that call type's
     assert ask("How many taxi trips were there?").value == len(truth)
     assert ask("How many taxi trips were street hails?").value == 3
+    # "street hails" as the trips themselves
+    assert ask("How many street hails were there?").value == 3
+    hails = c.taxi.value_counts()
+    assert (
+        hails.iloc[0] > hails.iloc[1] and truth.taxi.value_counts().nunique() == 1
+    )  # one taxi leads only there
+    got = ask("Which taxi made the most street hails?")
+    assert got.value == hails.iloc[0] == 2 and hails.index[0] in str(got).splitlines()[0]
     with pytest.raises(CannotAnswer, match="two call types"):
         ask("How many street hails were dispatched?")
 

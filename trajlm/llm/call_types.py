@@ -27,16 +27,22 @@ _PHRASES = (
 )  # fmt: skip
 
 
+_NOUN = re.compile(rf"street[\s-]+(?:hails?|pick-?ups?|{_TRIPS})", re.I)
+
+
 def call_type_words(question: str, words: DataWords) -> tuple[str, str | None]:
     """The question with its call-type words blanked out, and the call type they name (None: none said, or the
     data has no call types); two different call types in one question are refused in one line."""
     if not words.call_types:
         return question, None
     found: list[tuple[str, str]] = []
+    # "street hails" as the question's trips ("which taxi made the most street hails"): read as "trips"; where the
+    # question names its trips elsewhere ("how many trips were street hails") it is blanked out
+    trips_said = re.search(rf"\b{_TRIPS}\b", _NOUN.sub(" ", question), re.I) is not None
 
     def take(m: re.Match, letter: str | None) -> str:
         found.append(((letter or m.group("letter")).upper(), m.group(0).strip()))
-        return " "
+        return " trips " if not trips_said and _NOUN.fullmatch(m.group(0).strip()) else " "
 
     for pattern, letter in _PHRASES:
         question = re.sub(pattern, lambda m, x=letter: take(m, x), question, flags=re.I)
